@@ -1,0 +1,35 @@
+"""Fill the database with the synthetic demo program; rerunning it changes nothing."""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from participants.demo import DEMO_PASSWORD, STAFF, seed_foundation
+from tandem.demo import seeders
+
+
+class Command(BaseCommand):
+    help = "Create the synthetic demo program (all data is made up). Idempotent."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--participants", type=int, default=40)
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--quiet-logins", action="store_true", help="Do not print the logins.")
+
+    def handle(self, *args, participants: int, seed: int, quiet_logins: bool, **options) -> None:
+        if participants < 1:
+            raise CommandError("--participants must be at least 1.")
+        started = time.monotonic()
+        self.stdout.write(
+            "Seeding the demo program. ALL DATA IS SYNTHETIC: no real person is in it."
+        )
+        context = seed_foundation(participants, seed=seed, stdout=self.stdout.write)
+        for name, seeder in seeders():
+            self.stdout.write(f"  adding {name} …")
+            seeder(context)
+        self.stdout.write(f"Demo ready in {time.monotonic() - started:.1f} s.")
+        if not quiet_logins:
+            self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
+            for login, (role, first, last, _) in STAFF.items():
+                self.stdout.write(f"  {login:<12} {role.label} ({first} {last})")
+            self.stdout.write(f"  {'participant':<12} a participant's own portal")

@@ -1,0 +1,140 @@
+"""Organizations, programs, sites, staff roles and user accounts."""
+
+import zoneinfo
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from tandem.models import TimeStamped
+
+
+class LevelOfCare(models.TextChoices):
+    """ASAM 3rd-edition level codes, stored as data (no criteria text is shipped)."""
+
+    OUTPATIENT = "1", "Level 1 — Outpatient"
+    IOP = "2.1", "Level 2.1 — Intensive outpatient"
+    PHP = "2.5", "Level 2.5 — Partial hospitalisation"
+    RESIDENTIAL = "3", "Level 3 — Residential"
+    INPATIENT = "4", "Level 4 — Medically managed inpatient"
+    WITHDRAWAL = "wm", "Withdrawal management"
+
+
+class Organization(TimeStamped):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True)
+    is_synthetic = models.BooleanField(
+        default=False, help_text="Demo organizations hold synthetic data only."
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a known time zone (for example America/Chicago).")
+
+
+class Program(TimeStamped):
+    class AgeGroup(models.TextChoices):
+        ADULT = "adult", "Adults"
+        ADOLESCENT = "adolescent", "Adolescents"
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="programs"
+    )
+    name = models.CharField(max_length=200)
+    level_of_care = models.CharField(
+        max_length=8, choices=LevelOfCare.choices, default=LevelOfCare.IOP
+    )
+    age_group = models.CharField(max_length=12, choices=AgeGroup.choices, default=AgeGroup.ADULT)
+    min_weekly_minutes = models.PositiveIntegerField(
+        default=540, help_text="ASAM 2.1: at least 9 hours a week for adults, 6 for adolescents."
+    )
+    time_zone = models.CharField(
+        max_length=64, default="America/Chicago", validators=[validate_time_zone]
+    )
+    plan_review_interval_days = models.PositiveIntegerField(default=30)
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def today(self):
+        """The date now in the program's own time zone (not the server's)."""
+        return timezone.now().astimezone(self.tz).date()
+
+
+class Site(TimeStamped):
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="sites")
+    name = models.CharField(max_length=200)
+    address = models.CharField(max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    DIRECTOR = "director", "Program director"
+    SUPERVISOR = "supervisor", "Clinical supervisor"
+    THERAPIST = "therapist", "Therapist"
+    COUNSELLOR = "counsellor", "Addiction counsellor"
+    PRESCRIBER = "prescriber", "Psychiatric prescriber"
+    NURSE = "nurse", "Nurse"
+    CASE_MANAGER = "case_manager", "Case manager"
+    PEER = "peer", "Peer specialist"
+    INTAKE = "intake", "Intake coordinator"
+    FRONT_DESK = "front_desk", "Front desk"
+    BILLING = "billing", "Billing"
+    AUDITOR = "auditor", "Auditor"
+
+
+class User(AbstractUser):
+    """One login. Staff hold roles through memberships; a participant links to their record."""
+
+    class Kind(models.TextChoices):
+        STAFF = "staff", "Staff"
+        PARTICIPANT = "participant", "Participant"
+        SUPPORT = "support", "Support person"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.STAFF)
+    display_name = models.CharField(max_length=150, blank=True)
+    credentials = models.CharField(max_length=60, blank=True, help_text="For example LCSW, CADC.")
+    failed_logins = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+    @property
+    def is_staff_member(self) -> bool:
+        return self.kind == self.Kind.STAFF
+
+    def is_locked(self) -> bool:
+        return self.locked_until is not None and self.locked_until > timezone.now()
+
+
+class Membership(TimeStamped):
+    """A staff member's role in an organization; one user may hold several."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization", "role"], name="membership_unique_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}"

@@ -1,0 +1,108 @@
+"""Sign in, two-factor check and enrolment, sign out."""
+
+import base64
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+
+from accounts import services
+from audit.models import Action
+from audit.services import record_event
+from tandem.errors import InvalidInput
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return settings.LOGIN_REDIRECT_URL
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    error = None
+    if request.method == "POST":
+        try:
+            user = services.sign_in(
+                request, request.POST.get("username", ""), request.POST.get("password", "")
+            )
+        except InvalidInput as exc:
+            error = exc.message
+        else:
+            login(request, user)
+            record_event(actor=user, action=Action.LOGIN, record=user)
+            if user.is_staff_member and (
+                services.confirmed_device(user) or settings.TANDEM_REQUIRE_2FA
+            ):
+                return redirect(f"{reverse('accounts:two_factor')}?next={_next_url(request)}")
+            if user.kind == user.Kind.PARTICIPANT:
+                return redirect("portal:home")
+            return redirect(_next_url(request))
+    return render(
+        request,
+        "accounts/login.html",
+        {"error": error, "next": request.GET.get("next", "")},
+        status=200 if error is None else 400,
+    )
+
+
+@login_required
+def two_factor(request: HttpRequest) -> HttpResponse:
+    device = services.confirmed_device(request.user)
+    if device is None:
+        return redirect("accounts:enrol")
+    error = None
+    if request.method == "POST":
+        if device.verify_token(request.POST.get("token", "").strip()):
+            otp_login(request, device)
+            return redirect(_next_url(request))
+        error = "That code did not match. Enter the 6-digit code your authenticator app shows now."
+    return render(
+        request,
+        "accounts/two_factor.html",
+        {"error": error, "next": request.GET.get("next", "")},
+        status=200 if error is None else 400,
+    )
+
+
+@login_required
+def enrol(request: HttpRequest) -> HttpResponse:
+    error = None
+    if request.method == "POST":
+        try:
+            device = services.confirm_device(request.user, request.POST.get("token", ""))
+        except InvalidInput as exc:
+            error = exc.message
+        else:
+            otp_login(request, device)
+            messages.success(request, "Two-factor sign-in is on for your account.")
+            return redirect(settings.LOGIN_REDIRECT_URL)
+    device = services.pending_device(request.user)
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4)
+    return render(
+        request,
+        "accounts/enrol.html",
+        {"qr_svg": qr_svg, "secret": _base32(device.bin_key), "error": error},
+        status=200 if error is None else 400,
+    )
+
+
+def _base32(key: bytes) -> str:
+    return base64.b32encode(key).decode().rstrip("=")
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        record_event(actor=request.user, action=Action.LOGOUT, record=request.user)
+    logout(request)
+    messages.info(request, "You are signed out.")
+    return redirect("accounts:login")

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from audit import views
+
+app_name = "audit"
+urlpatterns = [
+    path("", views.trail, name="trail"),
+    path("break-glass/<uuid:grant_id>/review/", views.review_break_glass, name="review"),
+]

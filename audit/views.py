@@ -1,0 +1,95 @@
+"""The auditor's pages: who looked at what, and the break-the-glass review list."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from audit.forms import AuditFilterForm, ReviewForm
+from audit.models import Action
+from audit.selectors import break_glass_to_review, filter_events
+from audit.services import record_event
+from participants.access import organizations_of, roles_in
+from participants.models import BreakGlassGrant
+
+AUDIT_ROLES = frozenset({Role.AUDITOR, Role.DIRECTOR})
+
+
+def _audit_orgs(user) -> list[int]:
+    return [org for org in organizations_of(user) if roles_in(user, org) & AUDIT_ROLES]
+
+
+def _refuse(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "error.html",
+        {
+            "title": "Not allowed",
+            "message": "Only auditors and program directors read the audit trail.",
+        },
+        status=403,
+    )
+
+
+@login_required
+def trail(request: HttpRequest) -> HttpResponse:
+    orgs = _audit_orgs(request.user)
+    if not orgs:
+        return _refuse(request)
+    form = AuditFilterForm(request.POST or None)
+    events = []
+    if form.is_valid():
+        events = filter_events(orgs, form.cleaned_data)
+    elif request.method == "GET":
+        events = filter_events(orgs, {})
+    record_event(
+        actor=request.user,
+        action=Action.VIEW,
+        record_type="audit.AuditTrail",
+        details={
+            "filters": {
+                k: str(v)
+                for k, v in (form.cleaned_data if form.is_bound and form.is_valid() else {}).items()
+                if v
+            }
+        },
+    )
+    return render(
+        request,
+        "audit/trail.html",
+        {"form": form, "events": events, "to_review": break_glass_to_review(orgs)},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@login_required
+def review_break_glass(request: HttpRequest, grant_id) -> HttpResponse:
+    orgs = _audit_orgs(request.user)
+    grant = BreakGlassGrant.objects.filter(
+        public_id=grant_id, participant__organization_id__in=orgs
+    ).first()
+    if not orgs or grant is None:
+        return _refuse(request)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Write a short review note.")
+        return redirect("audit:trail")
+    with transaction.atomic():
+        BreakGlassGrant.objects.filter(pk=grant.pk, reviewed_at__isnull=True).update(
+            reviewed_by=request.user,
+            reviewed_at=timezone.now(),
+            review_note=form.cleaned_data["note"],
+        )
+        record_event(
+            actor=request.user,
+            action=Action.CHANGE,
+            record=grant,
+            details={"reviewed": True, "note": form.cleaned_data["note"]},
+        )
+    messages.success(request, "Review recorded.")
+    return redirect("audit:trail")

@@ -1,0 +1,150 @@
+"""Named personas for the whole suite: a small program with one person in every role."""
+
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+
+from accounts.models import Membership, Organization, Program, Role, Site, User
+from participants.models import (
+    CareTeamMember,
+    CareTeamRole,
+    Episode,
+    EpisodeStatus,
+    Participant,
+)
+
+PASSWORD = "correct horse battery staple"
+
+
+@dataclass
+class World:
+    org: Organization
+    program: Program
+    site: Site
+    users: dict[str, User]
+    participant: Participant  # active, on `therapist`'s care team
+    episode: Episode
+    referral: Participant  # referred, not yet admitted
+    referral_episode: Episode
+    other_org_participant: Participant
+
+    def __getattr__(self, name: str) -> User:
+        try:
+            return self.__dict__["users"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+# persona -> role in the organization
+PERSONAS = {
+    "director": Role.DIRECTOR,
+    "supervisor": Role.SUPERVISOR,
+    "therapist": Role.THERAPIST,  # on the care team
+    "outsider": Role.THERAPIST,  # a therapist outside the care team
+    "counsellor": Role.COUNSELLOR,
+    "prescriber": Role.PRESCRIBER,
+    "nurse": Role.NURSE,
+    "casemanager": Role.CASE_MANAGER,
+    "peer": Role.PEER,
+    "intake": Role.INTAKE,
+    "frontdesk": Role.FRONT_DESK,
+    "billing": Role.BILLING,
+    "auditor": Role.AUDITOR,
+}
+
+
+def make_user(username: str, **extra) -> User:
+    user = User(username=username, first_name=username.title(), last_name="Tester", **extra)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def make_participant(org: Organization, number: str, **extra) -> Participant:
+    fields = {
+        "legal_first_name": "Robin",
+        "legal_last_name": "Testperson",
+        "date_of_birth": date(1990, 5, 17),
+        "sex_at_birth": "female",
+        "pronouns": "she/her",
+    }
+    fields.update(extra)
+    return Participant.objects.create(organization=org, record_number=number, **fields)
+
+
+@pytest.fixture
+def world(db) -> World:
+    org = Organization.objects.create(name="Test Program Org", slug="test-org")
+    program = Program.objects.create(
+        organization=org, name="Adult IOP", time_zone="America/Chicago"
+    )
+    site = Site.objects.create(program=program, name="Main")
+    users = {}
+    for name, role in PERSONAS.items():
+        users[name] = make_user(name)
+        Membership.objects.create(user=users[name], organization=org, role=role)
+    users["stranger"] = make_user("stranger")  # staff of another organization
+    other = Organization.objects.create(name="Elsewhere", slug="elsewhere")
+    Membership.objects.create(user=users["stranger"], organization=other, role=Role.DIRECTOR)
+    users["participant_user"] = make_user("participant_user", kind=User.Kind.PARTICIPANT)
+
+    participant = make_participant(org, "T-000001", user=users["participant_user"])
+    episode = Episode.objects.create(
+        participant=participant,
+        program=program,
+        site=site,
+        status=EpisodeStatus.ACTIVE,
+        referred_on=date(2026, 9, 1),
+        admitted_on=date(2026, 9, 8),
+        primary_clinician=users["therapist"],
+    )
+    for name, role in [
+        ("therapist", CareTeamRole.PRIMARY_CLINICIAN),
+        ("counsellor", CareTeamRole.COUNSELLOR),
+        ("prescriber", CareTeamRole.PRESCRIBER),
+        ("nurse", CareTeamRole.NURSE),
+        ("casemanager", CareTeamRole.CASE_MANAGER),
+        ("peer", CareTeamRole.PEER),
+    ]:
+        CareTeamMember.objects.create(episode=episode, user=users[name], role=role)
+    referral = make_participant(
+        org, "T-000002", legal_first_name="Casey", legal_last_name="Newcomer"
+    )
+    referral_episode = Episode.objects.create(
+        participant=referral,
+        program=program,
+        status=EpisodeStatus.REFERRED,
+        referred_on=date(2026, 11, 1),
+    )
+    other_program = Program.objects.create(organization=other, name="Other IOP")
+    other_participant = make_participant(other, "T-000001", legal_first_name="Elsewhere")
+    Episode.objects.create(
+        participant=other_participant, program=other_program, referred_on=date(2026, 10, 1)
+    )
+    return World(
+        org,
+        program,
+        site,
+        users,
+        participant,
+        episode,
+        referral,
+        referral_episode,
+        other_participant,
+    )
+
+
+@pytest.fixture
+def login(client):
+    """Sign a persona in through the real login page (no shortcuts past lockout/2FA)."""
+
+    def _login(user: User):
+        client.logout()
+        response = client.post(
+            "/accounts/login/", {"username": user.username, "password": PASSWORD}
+        )
+        assert response.status_code == 302, response.content[:500]
+        return client
+
+    return _login

@@ -1,0 +1,247 @@
+"""The one access policy for participant data.
+
+Every read or write of a participant's data asks `authorize()`, which decides from
+organization membership × role × care-team membership × break-the-glass, and writes the
+audit event for the access (or for the refusal) in the same transaction.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts.models import Membership, Role
+from audit.models import Action, Outcome
+from audit.services import record_event
+from participants.models import (
+    OPEN_STATUSES,
+    PRE_ADMISSION_STATUSES,
+    BreakGlassGrant,
+    CareTeamMember,
+    Episode,
+    Participant,
+)
+from tandem.errors import AccessDenied, InvalidInput
+
+
+class Scope(StrEnum):
+    """What part of a participant's record an access touches."""
+
+    DEMOGRAPHICS = "demographics"  # name, contact details, emergency contact
+    SCHEDULE = "schedule"  # sessions, enrolments, attendance
+    CLINICAL = "clinical"  # assessments, diagnoses, plans, notes, alerts
+    BILLING = "billing"  # claims and payers
+
+
+CLINICAL_ROLES = frozenset(
+    {
+        Role.THERAPIST,
+        Role.COUNSELLOR,
+        Role.PRESCRIBER,
+        Role.NURSE,
+        Role.CASE_MANAGER,
+        Role.PEER,
+        Role.INTAKE,
+    }
+)
+OVERSIGHT_ROLES = frozenset({Role.DIRECTOR, Role.SUPERVISOR})
+# Scopes a role reaches for every participant of its organization, care team or not.
+ORGANIZATION_WIDE: dict[str, frozenset[Scope]] = {
+    Role.DIRECTOR: frozenset(Scope),
+    Role.SUPERVISOR: frozenset({Scope.DEMOGRAPHICS, Scope.SCHEDULE, Scope.CLINICAL}),
+    Role.FRONT_DESK: frozenset({Scope.DEMOGRAPHICS, Scope.SCHEDULE}),
+    Role.BILLING: frozenset({Scope.DEMOGRAPHICS, Scope.SCHEDULE, Scope.BILLING}),
+    Role.AUDITOR: frozenset(),
+}
+# Roles that may open a new referral (create a participant record).
+REFERRAL_ROLES = frozenset({Role.DIRECTOR, Role.SUPERVISOR, Role.INTAKE, *CLINICAL_ROLES})
+READ_ACTIONS = frozenset({Action.VIEW, Action.SEARCH, Action.PRINT, Action.EXPORT})
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    role: str
+    why: str
+    break_glass: BreakGlassGrant | None = None
+    can_break_glass: bool = False
+
+
+def roles_in(user, organization_id: int) -> set[str]:
+    """The active roles a user holds in an organization (cached on the user object)."""
+    cache = getattr(user, "_tandem_roles", None)
+    if cache is None:
+        cache = {}
+        for org_id, role in Membership.objects.filter(user=user, is_active=True).values_list(
+            "organization_id", "role"
+        ):
+            cache.setdefault(org_id, set()).add(role)
+        user._tandem_roles = cache
+    return cache.get(organization_id, set())
+
+
+def organizations_of(user) -> list[int]:
+    roles_in(user, 0)
+    return sorted(user._tandem_roles)
+
+
+def on_care_team(user, participant: Participant) -> bool:
+    return CareTeamMember.objects.filter(
+        user=user, ended_on__isnull=True, episode__participant=participant
+    ).exists()
+
+
+def _intake_case(participant: Participant) -> bool:
+    return Episode.objects.filter(
+        participant=participant, status__in=PRE_ADMISSION_STATUSES
+    ).exists()
+
+
+def active_grant(user, participant: Participant) -> BreakGlassGrant | None:
+    return (
+        BreakGlassGrant.objects.filter(
+            user=user, participant=participant, expires_at__gt=timezone.now()
+        )
+        .order_by("-expires_at")
+        .first()
+    )
+
+
+def decide(user, participant: Participant, action: str, scope: Scope) -> Decision:
+    """Pure decision (no audit): may this user do this action on this part of the record?"""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Decision(False, "", "not signed in")
+    if user.kind == user.Kind.PARTICIPANT:
+        # Participants read their own record and add self-reports to it; staff do the rest.
+        own = participant.user_id == user.pk
+        allowed = own and (
+            action in READ_ACTIONS or (action == Action.CREATE and scope == Scope.CLINICAL)
+        )
+        return Decision(allowed, "participant", "own record" if own else "not their record")
+    roles = roles_in(user, participant.organization_id)
+    if not roles:
+        return Decision(False, "", "not a member of this participant's organization")
+    role_label = ",".join(sorted(roles))
+    for role in sorted(roles):
+        if scope in ORGANIZATION_WIDE.get(role, frozenset()):
+            return Decision(True, role, f"{role} reaches {scope} for the whole organization")
+    clinical_roles = roles & CLINICAL_ROLES
+    if clinical_roles and scope != Scope.BILLING:
+        if on_care_team(user, participant):
+            return Decision(True, role_label, "on the care team")
+        if Role.INTAKE in roles and _intake_case(participant):
+            return Decision(True, Role.INTAKE, "intake coordinator on a case not yet admitted")
+        grant = active_grant(user, participant)
+        if grant is not None:
+            return Decision(True, role_label, "break-the-glass", break_glass=grant)
+        return Decision(
+            False, role_label, "not on this participant's care team", can_break_glass=True
+        )
+    return Decision(False, role_label, f"the {role_label} role does not reach {scope} data")
+
+
+def authorize(
+    user,
+    participant: Participant,
+    action: str,
+    scope: Scope,
+    *,
+    record=None,
+    details: dict | None = None,
+) -> Decision:
+    """Decide and audit; raise AccessDenied (after auditing the refusal) when refused."""
+    decision = decide(user, participant, action, scope)
+    event_details = {"scope": str(scope), "why": decision.why, **(details or {})}
+    record_event(
+        actor=user,
+        action=action,
+        participant=participant,
+        record=record,
+        record_type="" if record is not None else "participants.Participant",
+        record_id="" if record is not None else str(participant.public_id),
+        outcome=Outcome.ALLOWED if decision.allowed else Outcome.REFUSED,
+        role=decision.role,
+        break_glass=decision.break_glass,
+        details=event_details,
+    )
+    if not decision.allowed:
+        raise AccessDenied(
+            "You are not on this participant's care team."
+            if decision.can_break_glass
+            else "Your role does not give access to this part of the record."
+        )
+    return decision
+
+
+def require(user, participant: Participant, action: str, scope: Scope) -> Decision:
+    """Check a write before its transaction opens; only a refusal is audited here.
+
+    The write itself is audited by the service, inside its transaction, with the
+    decision's role and break-glass grant. Call this outside `transaction.atomic()`, or a
+    refusal's audit event would roll back with the refused write.
+    """
+    decision = decide(user, participant, action, scope)
+    if not decision.allowed:
+        authorize(user, participant, action, scope)
+    return decision
+
+
+def break_the_glass(user, participant: Participant, reason: str) -> BreakGlassGrant:
+    """Open time-limited emergency access for a clinician outside the care team."""
+    reason = (reason or "").strip()
+    if len(reason) < 10:
+        raise InvalidInput(
+            "Write the reason for emergency access (at least 10 characters).", field="reason"
+        )
+    decision = decide(user, participant, Action.VIEW, Scope.CLINICAL)
+    if decision.allowed and decision.break_glass is None:
+        raise InvalidInput("You already have access to this record; no need to break the glass.")
+    if not decision.allowed and not decision.can_break_glass:
+        record_event(
+            actor=user,
+            action=Action.BREAK_GLASS,
+            participant=participant,
+            outcome=Outcome.REFUSED,
+            role=decision.role,
+            reason=reason,
+            details={"why": decision.why},
+        )
+        raise AccessDenied("Your role cannot use emergency access to clinical records.")
+    with transaction.atomic():
+        grant = BreakGlassGrant.objects.create(
+            user=user,
+            participant=participant,
+            reason=reason,
+            expires_at=timezone.now() + timedelta(minutes=settings.TANDEM_BREAK_GLASS_MINUTES),
+        )
+        record_event(
+            actor=user,
+            action=Action.BREAK_GLASS,
+            participant=participant,
+            record=grant,
+            role=decision.role,
+            break_glass=grant,
+            details={"expires_at": grant.expires_at.isoformat()},
+        )
+    return grant
+
+
+def visible_participants(user) -> QuerySet[Participant]:
+    """Participants a staff member may find by search: their organizations' records.
+
+    Search shows identity only (name, record number, date of birth, status); opening any
+    part of the chart still goes through `authorize`.
+    """
+    orgs = [org for org in organizations_of(user) if roles_in(user, org) - {Role.AUDITOR}]
+    return Participant.objects.filter(organization_id__in=orgs, entered_in_error=False)
+
+
+def caseload(user) -> QuerySet[Episode]:
+    """Open episodes where the user is on the active care team."""
+    return Episode.objects.filter(
+        care_team__user=user, care_team__ended_on__isnull=True, status__in=OPEN_STATUSES
+    ).distinct()

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class ParticipantsConfig(AppConfig):
+    name = "participants"
+
+    def ready(self) -> None:
+        from participants.access import Scope
+        from participants.chart import ChartTab, register_tab
+
+        register_tab(ChartTab("overview", "Overview", "participants:chart", Scope.DEMOGRAPHICS, 0))

@@ -1,0 +1,52 @@
+"""The chart's tabs and header flags, which each clinical module registers for itself.
+
+Modules call `register_tab` / `register_flags` from their AppConfig.ready(), so the chart
+shell never imports them and a module can be added without touching this one.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from participants.access import Scope
+
+
+@dataclass(frozen=True)
+class ChartTab:
+    key: str
+    label: str
+    url_name: str  # a URL taking participant_id
+    scope: Scope
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class HeaderFlag:
+    label: str
+    tone: str = "info"  # info | warning | danger
+    url: str = ""
+
+
+FlagProvider = Callable[[object, object], list[HeaderFlag]]
+
+_tabs: dict[str, ChartTab] = {}
+_flag_providers: list[FlagProvider] = []
+
+
+def register_tab(tab: ChartTab) -> None:
+    _tabs[tab.key] = tab
+
+
+def register_flags(provider: FlagProvider) -> None:
+    if provider not in _flag_providers:
+        _flag_providers.append(provider)
+
+
+def tabs() -> list[ChartTab]:
+    return sorted(_tabs.values(), key=lambda t: (t.order, t.label))
+
+
+def header_flags(participant, user) -> list[HeaderFlag]:
+    flags: list[HeaderFlag] = []
+    for provider in _flag_providers:
+        flags.extend(provider(participant, user))
+    return flags

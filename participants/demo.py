@@ -1,0 +1,353 @@
+"""The synthetic demo program: one organization, one adult dual-diagnosis IOP, two sites.
+
+Every name, date and detail is generated; none belongs to a real person.
+"""
+
+import random
+from datetime import date, timedelta
+
+from django.db import transaction
+
+from accounts.models import Membership, Organization, Program, Role, Site, User
+from audit.models import Action
+from audit.services import record_event
+from participants.models import (
+    CareTeamMember,
+    CareTeamRole,
+    Episode,
+    EpisodeStatus,
+    Participant,
+    SexAtBirth,
+)
+from tandem.demo import DemoContext
+
+DEMO_PASSWORD = "tandem-demo"  # noqa: S105 (synthetic demo only, printed on start)
+ORG_SLUG = "riverbend-demo"
+
+# login -> (role, first, last, credentials)
+STAFF = {
+    "director": (Role.DIRECTOR, "Morgan", "Ellery", "LCSW"),
+    "supervisor": (Role.SUPERVISOR, "Priya", "Natarajan", "LPC-S"),
+    "therapist": (Role.THERAPIST, "Dana", "Reyes", "LMFT"),
+    "counsellor": (Role.COUNSELLOR, "Marcus", "Bell", "CADC"),
+    "prescriber": (Role.PRESCRIBER, "Ines", "Okafor", "PMHNP"),
+    "nurse": (Role.NURSE, "Tom", "Lindqvist", "RN"),
+    "casemanager": (Role.CASE_MANAGER, "Rosa", "Delgado", "BSW"),
+    "peer": (Role.PEER, "Jamie", "Fox", "CPRS"),
+    "intake": (Role.INTAKE, "Alex", "Mori", "LCDC"),
+    "frontdesk": (Role.FRONT_DESK, "Kim", "Osei", ""),
+    "billing": (Role.BILLING, "Lee", "Farrow", ""),
+    "auditor": (Role.AUDITOR, "Sam", "Whitcombe", ""),
+    "therapist2": (Role.THERAPIST, "Noor", "Haddad", "LCSW"),
+    "counsellor2": (Role.COUNSELLOR, "Ben", "Achterberg", "CADC"),
+}
+
+FIRST_F = [
+    "Avery",
+    "Brianna",
+    "Carmen",
+    "Destiny",
+    "Elena",
+    "Fatima",
+    "Grace",
+    "Hannah",
+    "Imani",
+    "Jasmine",
+    "Keiko",
+    "Lucia",
+    "Maya",
+    "Nadia",
+    "Olivia",
+    "Paloma",
+    "Quinn",
+    "Rachel",
+    "Sofia",
+    "Tamara",
+    "Valeria",
+    "Whitney",
+    "Yasmin",
+    "Zoe",
+]
+FIRST_M = [
+    "Aaron",
+    "Brandon",
+    "Caleb",
+    "Darius",
+    "Elijah",
+    "Felipe",
+    "Gavin",
+    "Hector",
+    "Isaac",
+    "Jamal",
+    "Kevin",
+    "Luis",
+    "Malik",
+    "Nathan",
+    "Omar",
+    "Patrick",
+    "Rafael",
+    "Samuel",
+    "Tyrone",
+    "Victor",
+    "Wesley",
+    "Xavier",
+    "Yusuf",
+    "Zachary",
+]
+LAST = [
+    "Abernathy",
+    "Baptiste",
+    "Castellanos",
+    "Dunmore",
+    "Ekwueme",
+    "Fairweather",
+    "Galloway",
+    "Holbrook",
+    "Iverson",
+    "Jankowski",
+    "Kowalczyk",
+    "Lindgren",
+    "Marchetti",
+    "Nakagawa",
+    "Oyelaran",
+    "Pemberton",
+    "Quintero",
+    "Rasmussen",
+    "Szabo",
+    "Thibodeaux",
+    "Underhill",
+    "Valdivia",
+    "Westerfield",
+    "Yamamoto",
+    "Zelenko",
+    "Ashdown",
+    "Brennan",
+    "Cordova",
+]
+STREETS = ["Maple Ave", "River Rd", "Elm St", "Lakeview Dr", "Cedar Ln", "Prairie St"]
+# Share of demo participants in each status (the rest are active).
+STATUS_MIX = [
+    (EpisodeStatus.REFERRED, 0.12),
+    (EpisodeStatus.SCREENING, 0.15),
+    (EpisodeStatus.ADMITTED, 0.10),
+    (EpisodeStatus.DISCHARGED, 0.13),
+    (EpisodeStatus.DECLINED, 0.05),
+    (EpisodeStatus.TRANSFERRED_OUT, 0.03),
+]
+
+
+def seed_foundation(participants: int, *, seed: int = 2026, stdout=print) -> DemoContext:
+    """Create (or top up) the demo organization, staff and participants; safe to rerun."""
+    rng = random.Random(seed)
+    with transaction.atomic():
+        org, _ = Organization.objects.get_or_create(
+            slug=ORG_SLUG,
+            defaults={
+                "name": "Riverbend Recovery Collective (synthetic demo)",
+                "is_synthetic": True,
+            },
+        )
+        program, _ = Program.objects.get_or_create(
+            organization=org,
+            name="Dual-Diagnosis Adult IOP",
+            defaults={"time_zone": "America/Chicago", "min_weekly_minutes": 540},
+        )
+        sites = [
+            Site.objects.get_or_create(program=program, name=name, defaults={"address": addr})[0]
+            for name, addr in [
+                ("Eastside Clinic", "410 Harbor St (synthetic)"),
+                ("Downtown Center", "77 Commerce Ave (synthetic)"),
+            ]
+        ]
+        staff = {login: _staff_user(org, login, *spec) for login, spec in STAFF.items()}
+        created = _seed_participants(rng, org, program, sites, staff, participants)
+        if created:
+            record_event(
+                actor=None,
+                action=Action.CREATE,
+                record_type="participants.Participant",
+                details={"synthetic_demo_import": created},
+            )
+    return DemoContext(org, program, sites, staff, seed, stdout)
+
+
+def _staff_user(org: Organization, login: str, role: str, first: str, last: str, cred: str) -> User:
+    user = User.objects.filter(username=login).first()
+    if user is None:
+        user = User(
+            username=login,
+            first_name=first,
+            last_name=last,
+            credentials=cred,
+            display_name=f"{first} {last}{', ' + cred if cred else ''}",
+            email=f"{login}@riverbend.example",
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    Membership.objects.get_or_create(user=user, organization=org, role=role)
+    return user
+
+
+def _status_for(index: int, total: int) -> str:
+    position = index / max(total, 1)
+    edge = 0.0
+    for status, share in STATUS_MIX:
+        edge += share
+        if position < edge:
+            return status
+    return EpisodeStatus.ACTIVE
+
+
+def _seed_participants(rng, org, program, sites, staff, total: int) -> int:
+    existing = set(
+        Participant.objects.filter(organization=org, record_number__startswith="DEMO-").values_list(
+            "record_number", flat=True
+        )
+    )
+    today = program.today()
+    people, episodes, plans = [], [], []
+    for i in range(total):
+        number = f"DEMO-{i + 1:05d}"
+        sex = rng.choice(
+            [
+                SexAtBirth.FEMALE,
+                SexAtBirth.MALE,
+                SexAtBirth.FEMALE,
+                SexAtBirth.MALE,
+                SexAtBirth.UNKNOWN,
+            ]
+        )
+        first = rng.choice(FIRST_F if sex == SexAtBirth.FEMALE else FIRST_M)
+        last = rng.choice(LAST)
+        status = _status_for(i, total)
+        referred = today - timedelta(days=rng.randint(3, 160))
+        if number in existing:
+            continue
+        pronouns = {"female": "she/her", "male": "he/him"}.get(sex, "they/them")
+        person = Participant(
+            organization=org,
+            record_number=number,
+            legal_first_name=first,
+            legal_last_name=last,
+            preferred_name=rng.choice(["", "", "", first[:3]]),
+            pronouns=pronouns,
+            date_of_birth=date(
+                today.year - rng.randint(19, 66), rng.randint(1, 12), rng.randint(1, 28)
+            ),
+            sex_at_birth=sex,
+            gender_identity={"female": "Woman", "male": "Man"}.get(sex, "Non-binary"),
+            preferred_language=rng.choice(["English"] * 8 + ["Spanish", "Vietnamese"]),
+            phone=f"555-01{rng.randint(0, 99):02d}",
+            email=f"{number.lower()}@example.invalid",
+            address=f"{rng.randint(10, 999)} {rng.choice(STREETS)} (synthetic)",
+            emergency_contact_name=f"{rng.choice(FIRST_F + FIRST_M)} {last}",
+            emergency_contact_relationship=rng.choice(
+                ["Sister", "Partner", "Mother", "Friend", "Brother"]
+            ),
+            emergency_contact_phone=f"555-02{rng.randint(0, 99):02d}",
+        )
+        people.append(person)
+        episodes.append((person, status, referred))
+    Participant.objects.bulk_create(people, batch_size=2000)
+    clinicians = [
+        staff["therapist"],
+        staff["counsellor"],
+        staff["therapist2"],
+        staff["counsellor2"],
+    ]
+    episode_rows = []
+    for index, (person, status, referred) in enumerate(episodes):
+        admitted = referred + timedelta(days=rng.randint(3, 10))
+        in_care = status in (EpisodeStatus.ADMITTED, EpisodeStatus.ACTIVE, EpisodeStatus.DISCHARGED)
+        if in_care and admitted > today:
+            admitted = today
+        discharged = None
+        if status in (EpisodeStatus.DISCHARGED, EpisodeStatus.TRANSFERRED_OUT):
+            discharged = min(today, admitted + timedelta(days=rng.randint(20, 80)))
+        primary = (
+            clinicians[index % len(clinicians)]
+            if in_care or status == EpisodeStatus.TRANSFERRED_OUT
+            else None
+        )
+        episode_rows.append(
+            Episode(
+                participant=person,
+                program=program,
+                site=sites[index % len(sites)],
+                status=status,
+                referred_on=referred,
+                referral_source=rng.choice(
+                    [
+                        "Self",
+                        "Primary care",
+                        "Emergency department",
+                        "Inpatient unit step-down",
+                        "Court",
+                        "Employer EAP",
+                    ]
+                ),
+                admitted_on=admitted
+                if in_care or status == EpisodeStatus.TRANSFERRED_OUT
+                else None,
+                discharged_on=discharged,
+                primary_clinician=primary,
+            )
+        )
+        team = []
+        if status in (EpisodeStatus.REFERRED, EpisodeStatus.SCREENING, EpisodeStatus.DECLINED):
+            team.append((staff["intake"], CareTeamRole.INTAKE))
+        if primary is not None:
+            team += [
+                (primary, CareTeamRole.PRIMARY_CLINICIAN),
+                (staff["prescriber"], CareTeamRole.PRESCRIBER),
+                (staff["casemanager"], CareTeamRole.CASE_MANAGER),
+            ]
+            if index % 2 == 0:
+                team.append((staff["peer"], CareTeamRole.PEER))
+            if index % 5 == 0:
+                team.append((staff["nurse"], CareTeamRole.NURSE))
+        ended = status in (
+            EpisodeStatus.DISCHARGED,
+            EpisodeStatus.TRANSFERRED_OUT,
+            EpisodeStatus.DECLINED,
+        )
+        plans.append((len(episode_rows) - 1, team, ended, referred))
+    Episode.objects.bulk_create(episode_rows, batch_size=2000)
+    members = [
+        CareTeamMember(
+            episode=episode_rows[i],
+            user=user,
+            role=role,
+            started_on=referred,
+            ended_on=(episode_rows[i].discharged_on or today) if ended else None,
+        )
+        for i, team, ended, referred in plans
+        for user, role in team
+    ]
+    CareTeamMember.objects.bulk_create(members, batch_size=2000)
+    _link_portal_participant(org)
+    return len(people)
+
+
+def _link_portal_participant(org: Organization) -> None:
+    """Give one active participant a portal login, for trying the participant's view."""
+    if User.objects.filter(username="participant").exists():
+        return
+    person = (
+        Participant.objects.filter(
+            organization=org, episodes__status=EpisodeStatus.ACTIVE, user__isnull=True
+        )
+        .order_by("record_number")
+        .first()
+    )
+    if person is None:
+        return
+    user = User(
+        username="participant",
+        kind=User.Kind.PARTICIPANT,
+        first_name=person.preferred_name or person.legal_first_name,
+        last_name=person.legal_last_name,
+    )
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    Participant.objects.filter(pk=person.pk).update(user=user)

@@ -1,0 +1,79 @@
+"""Forms for referrals, demographics and episode moves; rules stay in services."""
+
+from django import forms
+
+from accounts.models import Program, Site
+from participants.models import EpisodeStatus, Participant, SexAtBirth
+
+DEMOGRAPHIC_WIDGETS = {
+    "date_of_birth": forms.DateInput(attrs={"type": "date"}),
+    "address": forms.TextInput(),
+}
+
+
+class DemographicsForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Participant
+        fields = [
+            "legal_first_name",
+            "legal_last_name",
+            "preferred_name",
+            "pronouns",
+            "date_of_birth",
+            "sex_at_birth",
+            "gender_identity",
+            "preferred_language",
+            "phone",
+            "email",
+            "address",
+            "emergency_contact_name",
+            "emergency_contact_relationship",
+            "emergency_contact_phone",
+        ]
+        widgets = DEMOGRAPHIC_WIDGETS
+
+
+class ReferralForm(forms.Form):
+    legal_first_name = forms.CharField(max_length=100)
+    legal_last_name = forms.CharField(max_length=100)
+    preferred_name = forms.CharField(max_length=100, required=False)
+    pronouns = forms.CharField(max_length=40, required=False)
+    date_of_birth = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    sex_at_birth = forms.ChoiceField(choices=SexAtBirth.choices, initial=SexAtBirth.UNKNOWN)
+    phone = forms.CharField(max_length=30, required=False)
+    email = forms.EmailField(required=False)
+    program = forms.ModelChoiceField(queryset=Program.objects.none())
+    site = forms.ModelChoiceField(queryset=Site.objects.none(), required=False)
+    referred_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    referral_source = forms.CharField(max_length=120, required=False)
+
+    def __init__(self, *args, programs, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = programs
+        self.fields["site"].queryset = Site.objects.filter(program__in=programs)
+        if programs.count() == 1:
+            self.fields["program"].initial = programs.first()
+
+
+class TransitionForm(forms.Form):
+    to_status = forms.ChoiceField(choices=EpisodeStatus.choices)
+    on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(max_length=300, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class BreakGlassForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        min_length=10,
+        help_text="Say why you need this record now. Your reason is shown to the auditor.",
+    )
+
+
+class SearchForm(forms.Form):
+    text = forms.CharField(required=False, label="Name or record number")
+    dob = forms.DateField(
+        required=False, label="Date of birth", widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -1,0 +1,214 @@
+"""The participant record, episodes of care, care teams and break-the-glass grants."""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from accounts.models import LevelOfCare, Organization, Program, Site
+from tandem.models import TimeStamped, Versioned
+
+
+class SexAtBirth(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    INTERSEX = "intersex", "Intersex"
+    UNKNOWN = "unknown", "Unknown / not disclosed"
+
+
+class Participant(TimeStamped, Versioned):
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="participants"
+    )
+    record_number = models.CharField(max_length=20)
+    legal_first_name = models.CharField(max_length=100)
+    legal_last_name = models.CharField(max_length=100)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    pronouns = models.CharField(max_length=40, blank=True)
+    date_of_birth = models.DateField()
+    sex_at_birth = models.CharField(
+        max_length=10, choices=SexAtBirth.choices, default=SexAtBirth.UNKNOWN
+    )
+    gender_identity = models.CharField(max_length=60, blank=True)
+    preferred_language = models.CharField(max_length=40, default="English")
+    phone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(blank=True)
+    address = models.CharField(max_length=300, blank=True)
+    emergency_contact_name = models.CharField(max_length=150, blank=True)
+    emergency_contact_relationship = models.CharField(max_length=60, blank=True)
+    emergency_contact_phone = models.CharField(max_length=30, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="participant_record",
+        help_text="The participant's own portal login, if they have one.",
+    )
+    entered_in_error = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "record_number"], name="participant_record_number_unique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organization", "legal_last_name", "legal_first_name"]),
+            models.Index(fields=["organization", "date_of_birth"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.record_number})"
+
+    @property
+    def display_name(self) -> str:
+        """The name to address them by: preferred first name if they gave one."""
+        first = self.preferred_name or self.legal_first_name
+        return f"{first} {self.legal_last_name}"
+
+    def age_on(self, day: date) -> int:
+        dob = self.date_of_birth
+        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+    @property
+    def age(self) -> int:
+        return self.age_on(timezone.localdate())
+
+
+class EpisodeStatus(models.TextChoices):
+    REFERRED = "referred", "Referred"
+    SCREENING = "screening", "Screening"
+    ADMITTED = "admitted", "Admitted"
+    ACTIVE = "active", "Active"
+    DISCHARGED = "discharged", "Discharged"
+    DECLINED = "declined", "Declined"
+    TRANSFERRED_OUT = "transferred_out", "Transferred out"
+
+
+# The lifecycle of an episode, as a table: every allowed move and nothing else.
+EPISODE_TRANSITIONS: dict[str, frozenset[str]] = {
+    EpisodeStatus.REFERRED: frozenset({EpisodeStatus.SCREENING, EpisodeStatus.DECLINED}),
+    EpisodeStatus.SCREENING: frozenset(
+        {EpisodeStatus.ADMITTED, EpisodeStatus.DECLINED, EpisodeStatus.TRANSFERRED_OUT}
+    ),
+    EpisodeStatus.ADMITTED: frozenset(
+        {EpisodeStatus.ACTIVE, EpisodeStatus.DISCHARGED, EpisodeStatus.TRANSFERRED_OUT}
+    ),
+    EpisodeStatus.ACTIVE: frozenset({EpisodeStatus.DISCHARGED, EpisodeStatus.TRANSFERRED_OUT}),
+    EpisodeStatus.DISCHARGED: frozenset(),
+    EpisodeStatus.DECLINED: frozenset(),
+    EpisodeStatus.TRANSFERRED_OUT: frozenset(),
+}
+OPEN_STATUSES = frozenset(
+    {
+        EpisodeStatus.REFERRED,
+        EpisodeStatus.SCREENING,
+        EpisodeStatus.ADMITTED,
+        EpisodeStatus.ACTIVE,
+    }
+)
+PRE_ADMISSION_STATUSES = frozenset({EpisodeStatus.REFERRED, EpisodeStatus.SCREENING})
+IN_CARE_STATUSES = frozenset({EpisodeStatus.ADMITTED, EpisodeStatus.ACTIVE})
+
+
+class Episode(TimeStamped, Versioned):
+    """One stay of one participant in one program: everything clinical hangs on it."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="episodes")
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="episodes")
+    site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.PROTECT)
+    status = models.CharField(
+        max_length=20, choices=EpisodeStatus.choices, default=EpisodeStatus.REFERRED
+    )
+    referred_on = models.DateField()
+    referral_source = models.CharField(max_length=120, blank=True)
+    admitted_on = models.DateField(null=True, blank=True)
+    discharged_on = models.DateField(null=True, blank=True)
+    level_of_care = models.CharField(
+        max_length=8, choices=LevelOfCare.choices, default=LevelOfCare.IOP
+    )
+    primary_clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="primary_episodes",
+    )
+    status_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["program", "status"])]
+
+    def __str__(self) -> str:
+        return f"Episode {self.public_id} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class CareTeamRole(models.TextChoices):
+    PRIMARY_CLINICIAN = "primary_clinician", "Primary clinician"
+    THERAPIST = "therapist", "Therapist"
+    COUNSELLOR = "counsellor", "Addiction counsellor"
+    PRESCRIBER = "prescriber", "Psychiatric prescriber"
+    NURSE = "nurse", "Nurse"
+    CASE_MANAGER = "case_manager", "Case manager"
+    PEER = "peer", "Peer specialist"
+    INTAKE = "intake", "Intake clinician"
+
+
+class CareTeamMember(TimeStamped):
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="care_team")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="care_team_memberships"
+    )
+    role = models.CharField(max_length=20, choices=CareTeamRole.choices)
+    started_on = models.DateField(default=timezone.localdate)
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["episode", "user", "role"],
+                condition=models.Q(ended_on__isnull=True),
+                name="care_team_unique_active_role",
+            )
+        ]
+        indexes = [models.Index(fields=["user", "ended_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} as {self.get_role_display()}"
+
+
+class BreakGlassGrant(TimeStamped):
+    """Emergency access outside the care team: time-limited, reasoned, reviewed by an auditor."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass_grants"
+    )
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="break_glass_grants"
+    )
+    reason = models.TextField()
+    expires_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="break_glass_reviews",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "participant", "expires_at"])]
+
+    def is_active(self) -> bool:
+        return self.expires_at > timezone.now()

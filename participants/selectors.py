@@ -1,0 +1,57 @@
+"""Reads that several pages share, each with a fixed number of queries."""
+
+from datetime import date
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from participants.access import caseload, visible_participants
+from participants.models import CareTeamMember, Episode, Participant
+
+
+def current_episode(participant: Participant) -> Episode | None:
+    """The open episode if there is one, else the most recent."""
+    episodes = sorted(
+        participant.episodes.all(), key=lambda e: (e.is_open, e.referred_on, e.pk), reverse=True
+    )
+    return episodes[0] if episodes else None
+
+
+def with_chart_relations(qs: QuerySet[Participant]) -> QuerySet[Participant]:
+    return qs.prefetch_related(
+        Prefetch(
+            "episodes",
+            queryset=Episode.objects.select_related("program", "site", "primary_clinician"),
+        ),
+        Prefetch(
+            "episodes__care_team",
+            queryset=CareTeamMember.objects.filter(ended_on__isnull=True).select_related("user"),
+        ),
+    )
+
+
+def caseload_for(user) -> list[Episode]:
+    return list(
+        caseload(user)
+        .select_related("participant", "program", "primary_clinician")
+        .order_by("participant__legal_last_name", "participant__legal_first_name")
+    )
+
+
+def search(user, *, text: str = "", dob: date | None = None, limit: int = 50) -> list[Participant]:
+    """Find participants by name, record number or date of birth within the user's reach."""
+    qs = visible_participants(user)
+    words = [w for w in text.split() if w]
+    for word in words:
+        qs = qs.filter(
+            Q(legal_first_name__icontains=word)
+            | Q(legal_last_name__icontains=word)
+            | Q(preferred_name__icontains=word)
+            | Q(record_number__iexact=word)
+        )
+    if dob is not None:
+        qs = qs.filter(date_of_birth=dob)
+    if not words and dob is None:
+        return []
+    return list(
+        with_chart_relations(qs).order_by("legal_last_name", "legal_first_name", "pk")[:limit]
+    )

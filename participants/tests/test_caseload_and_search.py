@@ -1,0 +1,69 @@
+"""Caseload and search: the right people, no names in URLs, a fixed number of queries."""
+
+from datetime import date
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from conftest import make_participant
+from participants.models import CareTeamMember, Episode
+
+
+def _add_caseload(world, n):
+    start = Episode.objects.count()
+    for i in range(start, start + n):
+        p = make_participant(world.org, f"T-1{i:05d}", legal_last_name=f"Load{i}")
+        e = Episode.objects.create(
+            participant=p, program=world.program, status="active", referred_on=date(2026, 10, 1)
+        )
+        CareTeamMember.objects.create(episode=e, user=world.therapist, role="therapist")
+
+
+def test_caseload_lists_my_open_episodes_only(world, login):
+    page = login(world.therapist).get("/")
+    assert b"Robin Testperson" in page.content
+    assert b"Casey" not in page.content  # a referral they are not on
+    assert b"No one is on your caseload" in login(world.frontdesk).get("/").content
+
+
+def test_caseload_query_count_does_not_grow_with_the_caseload(world, login):
+    client = login(world.therapist)
+    _add_caseload(world, 3)
+    with CaptureQueriesContext(connection) as small:
+        client.get("/")
+    _add_caseload(world, 30)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get("/").status_code == 200
+    assert len(large) == len(small) <= 25
+
+
+def test_search_by_name_record_number_and_birth_date(world, login):
+    client = login(world.frontdesk)
+    url = reverse("participants:search")
+    assert b"Testperson" in client.post(url, {"text": "robin"}).content
+    assert b"Newcomer" in client.post(url, {"text": "T-000002"}).content
+    by_dob = client.post(url, {"dob": "1990-05-17"}).content
+    assert b"Testperson" in by_dob and b"Newcomer" in by_dob
+    assert b"No participant matches" in client.post(url, {"text": "nobody-like-this"}).content
+
+
+def test_search_never_reaches_another_organization(world, login):
+    page = login(world.director).post(reverse("participants:search"), {"text": "Elsewhere"})
+    assert b"No participant matches" in page.content
+
+
+def test_search_terms_are_not_taken_from_the_query_string(world, login):
+    page = login(world.frontdesk).get(reverse("participants:search") + "?text=robin")
+    assert b"Testperson" not in page.content
+
+
+def test_search_query_count_is_flat(world, login):
+    client = login(world.therapist)
+    _add_caseload(world, 3)
+    with CaptureQueriesContext(connection) as small:
+        client.post(reverse("participants:search"), {"text": "load"})
+    _add_caseload(world, 30)
+    with CaptureQueriesContext(connection) as large:
+        client.post(reverse("participants:search"), {"text": "load"})
+    assert len(large) == len(small) <= 25

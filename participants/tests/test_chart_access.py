@@ -1,0 +1,108 @@
+"""Opening a chart: the care team may, an outsider may not unless they break the glass."""
+
+from django.urls import reverse
+
+from audit.models import Action, AuditEvent, Outcome
+from participants.models import BreakGlassGrant
+
+
+def chart_url(world):
+    return reverse("participants:chart", args=[world.participant.public_id])
+
+
+def test_care_team_member_sees_the_chart_and_the_view_is_audited(world, login):
+    client = login(world.therapist)
+    response = client.get(chart_url(world))
+    assert response.status_code == 200
+    assert b"Robin Testperson" in response.content
+    event = AuditEvent.objects.filter(actor=world.therapist, participant=world.participant).latest(
+        "seq"
+    )
+    assert (event.action, event.outcome, event.role) == (Action.VIEW, Outcome.ALLOWED, "therapist")
+    assert event.client_address == "127.0.0.1"
+
+
+def test_outsider_is_refused_without_seeing_any_data_and_the_refusal_is_audited(world, login):
+    client = login(world.outsider)
+    response = client.get(chart_url(world))
+    assert response.status_code == 403
+    assert b"Robin" not in response.content and b"1990" not in response.content
+    assert b"Break the glass" in response.content
+    event = AuditEvent.objects.filter(actor=world.outsider, participant=world.participant).latest(
+        "seq"
+    )
+    assert (event.action, event.outcome) == (Action.VIEW, Outcome.REFUSED)
+
+
+def test_break_the_glass_needs_a_reason_then_grants_flagged_access(world, login):
+    client = login(world.outsider)
+    url = reverse("participants:break_glass", args=[world.participant.public_id])
+    response = client.post(url, {"reason": "short"})
+    assert response.status_code == 400
+    assert not BreakGlassGrant.objects.exists()
+
+    response = client.post(url, {"reason": "On call; participant in crisis at the front desk"})
+    assert response.status_code == 302
+    grant = BreakGlassGrant.objects.get()
+    response = client.get(chart_url(world))
+    assert response.status_code == 200
+    assert b"Emergency access until" in response.content
+    view = AuditEvent.objects.filter(actor=world.outsider, action=Action.VIEW).latest("seq")
+    assert view.break_glass == grant
+    assert view.reason == "On call; participant in crisis at the front desk"
+
+
+def test_break_glass_shows_on_the_auditors_review_list_until_reviewed(world, login):
+    login(world.outsider).post(
+        reverse("participants:break_glass", args=[world.participant.public_id]),
+        {"reason": "Covering for the primary clinician who is off sick"},
+    )
+    client = login(world.auditor)
+    page = client.get(reverse("audit:trail"))
+    assert b"Covering for the primary clinician" in page.content
+    grant = BreakGlassGrant.objects.get()
+    client.post(reverse("audit:review", args=[grant.public_id]), {"note": "Appropriate: cover"})
+    grant.refresh_from_db()
+    assert grant.reviewed_by == world.auditor
+    assert b"Break-the-glass to review" not in client.get(reverse("audit:trail")).content
+
+
+def test_front_desk_and_billing_cannot_break_the_glass(world, login):
+    for persona in ("frontdesk", "billing", "auditor"):
+        client = login(world.users[persona])
+        response = client.post(
+            reverse("participants:break_glass", args=[world.participant.public_id]),
+            {"reason": "I would like to read the clinical notes please"},
+        )
+        assert response.status_code == 400
+        assert not BreakGlassGrant.objects.exists()
+
+
+def test_auditor_reads_the_trail_but_not_the_chart(world, login):
+    login(world.therapist).get(chart_url(world))
+    client = login(world.auditor)
+    assert client.get(chart_url(world)).status_code == 403
+    page = client.post(reverse("audit:trail"), {"username": "therapist", "action": "view"})
+    assert page.status_code == 200
+    assert b"therapist" in page.content and b"T-000001" in page.content
+
+
+def test_auditor_filters_by_record_number_and_dates(world, login):
+    login(world.therapist).get(chart_url(world))
+    client = login(world.auditor)
+    page = client.post(reverse("audit:trail"), {"record_number": "T-000002"})
+    assert b"T-000001" not in page.content.split(b"<tbody>")[-1]
+    bad = client.post(reverse("audit:trail"), {"start": "2026-11-20", "end": "2026-11-01"})
+    assert bad.status_code == 400
+    assert b"end date is before the start date" in bad.content
+
+
+def test_unknown_participant_id_gets_a_clear_404(world, login):
+    client = login(world.therapist)
+    response = client.get("/participants/00000000-0000-0000-0000-000000000000/")
+    assert response.status_code == 404
+    assert b"No participant has that id" in response.content
+
+
+def test_clinicians_only_see_the_audit_page_refusal(world, login):
+    assert login(world.therapist).get(reverse("audit:trail")).status_code == 403

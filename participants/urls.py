@@ -1,0 +1,18 @@
+from django.urls import path
+
+from participants import views
+
+app_name = "participants"
+urlpatterns = [
+    path("search/", views.search, name="search"),
+    path("new/", views.new_referral, name="new"),
+    path("<uuid:participant_id>/", views.chart_overview, name="chart"),
+    path("<uuid:participant_id>/edit/", views.edit_demographics, name="edit"),
+    path("<uuid:participant_id>/break-glass/", views.break_glass, name="break_glass"),
+    path("<uuid:participant_id>/care-team/", views.add_to_care_team, name="care_team_add"),
+    path(
+        "<uuid:participant_id>/episodes/<uuid:episode_id>/status/",
+        views.transition,
+        name="transition",
+    ),
+]

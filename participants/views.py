@@ -1,0 +1,261 @@
+"""Caseload, search, referral, chart and episode pages. Thin: parse, authorize, call, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.models import Program, Role, User
+from audit.models import Action
+from audit.services import record_event
+from participants import chart, selectors, services
+from participants.access import (
+    REFERRAL_ROLES,
+    Scope,
+    break_the_glass,
+    decide,
+    organizations_of,
+    roles_in,
+)
+from participants.decorators import load_participant, not_found, participant_page
+from participants.forms import (
+    BreakGlassForm,
+    DemographicsForm,
+    ReferralForm,
+    SearchForm,
+    TransitionForm,
+)
+from participants.models import EPISODE_TRANSITIONS, CareTeamRole, Episode
+from tandem.errors import AccessDenied, TandemError
+
+# Home-page panels other modules add (alerts, today's sessions): callables(request) -> dict|None
+home_panels: list = []
+
+
+def _all_roles(user) -> set[str]:
+    return {role for org in organizations_of(user) for role in roles_in(user, org)}
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.kind == User.Kind.PARTICIPANT:
+        return redirect("portal:home")
+    episodes = selectors.caseload_for(request.user)
+    if episodes:
+        record_event(
+            actor=request.user,
+            action=Action.VIEW,
+            record_type="participants.Caseload",
+            details={"participants": [str(e.participant.public_id) for e in episodes]},
+        )
+    panels = [panel for make in home_panels if (panel := make(request))]
+    return render(
+        request,
+        "participants/home.html",
+        {"episodes": episodes, "panels": panels, "roles": _all_roles(request.user)},
+    )
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    """Search posts its terms so names and birth dates never appear in a URL."""
+    if request.user.kind != User.Kind.STAFF:
+        return redirect("home")
+    results = None
+    form = SearchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        results = selectors.search(
+            request.user, text=form.cleaned_data["text"], dob=form.cleaned_data["dob"]
+        )
+        record_event(
+            actor=request.user,
+            action=Action.SEARCH,
+            record_type="participants.Participant",
+            details={"results": [str(p.public_id) for p in results]},
+        )
+    template = (
+        "participants/_search_results.html"
+        if request.headers.get("HX-Request")
+        else "participants/search.html"
+    )
+    return render(request, template, {"form": form, "results": results})
+
+
+@login_required
+def new_referral(request: HttpRequest) -> HttpResponse:
+    orgs = [o for o in organizations_of(request.user) if roles_in(request.user, o) & REFERRAL_ROLES]
+    programs = Program.objects.filter(organization_id__in=orgs)
+    if not orgs:
+        return render(
+            request,
+            "error.html",
+            {"title": "Not allowed", "message": "Your role cannot open referrals."},
+            status=403,
+        )
+    form = ReferralForm(request.POST or None, programs=programs)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            episode = services.create_referral(
+                program=data["program"],
+                site=data["site"],
+                by=request.user,
+                referred_on=data["referred_on"],
+                referral_source=data["referral_source"],
+                demographics={k: v for k, v in data.items() if k in services.DEMOGRAPHIC_FIELDS},
+            )
+        except TandemError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Referral opened.")
+            return redirect("participants:chart", participant_id=episode.participant.public_id)
+    return render(
+        request, "participants/referral.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def chart_context(request: HttpRequest, participant, active_tab: str) -> dict:
+    """What the chart header and tab bar need; shared by every module's tab view."""
+    participant = selectors.with_chart_relations(
+        type(participant).objects.filter(pk=participant.pk)
+    ).get()
+    episode = selectors.current_episode(participant)
+    return {
+        "participant": participant,
+        "episode": episode,
+        "care_team": list(episode.care_team.all()) if episode else [],
+        "tabs": chart.tabs(),
+        "active_tab": active_tab,
+        "flags": chart.header_flags(participant, request.user),
+        "access": request.access,
+    }
+
+
+@participant_page(Scope.DEMOGRAPHICS)
+def chart_overview(request: HttpRequest, participant) -> HttpResponse:
+    context = chart_context(request, participant, "overview")
+    episode = context["episode"]
+    context.update(
+        episodes=sorted(participant.episodes.all(), key=lambda e: e.referred_on, reverse=True),
+        transition_form=TransitionForm(
+            initial={"version": episode.version, "on": episode.program.today()}
+        )
+        if episode
+        else None,
+        next_statuses=sorted(EPISODE_TRANSITIONS[episode.status]) if episode else [],
+        can_edit_clinical=decide(request.user, participant, Action.CHANGE, Scope.CLINICAL).allowed,
+        staff_choices=User.objects.filter(
+            memberships__organization_id=participant.organization_id,
+            memberships__is_active=True,
+        )
+        .exclude(memberships__role__in=[Role.FRONT_DESK, Role.BILLING, Role.AUDITOR])
+        .distinct()
+        .order_by("last_name"),
+        care_team_roles=CareTeamRole.choices,
+    )
+    return render(request, "participants/chart_overview.html", context)
+
+
+@participant_page(Scope.DEMOGRAPHICS)
+def edit_demographics(request: HttpRequest, participant) -> HttpResponse:
+    form = DemographicsForm(
+        request.POST or None, instance=participant, initial={"version": participant.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        changes = {f: form.cleaned_data[f] for f in DemographicsForm.Meta.fields}
+        try:
+            services.update_demographics(
+                participant,
+                by=request.user,
+                changes=changes,
+                expected_version=form.cleaned_data["version"],
+            )
+        except TandemError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("participants:chart", participant_id=participant.public_id)
+    context = chart_context(request, participant, "overview")
+    context["form"] = form
+    return render(
+        request, "participants/edit_demographics.html", context, status=400 if form.errors else 200
+    )
+
+
+@require_POST
+@participant_page(Scope.CLINICAL)
+def transition(request: HttpRequest, participant, episode_id) -> HttpResponse:
+    episode = Episode.objects.filter(public_id=episode_id, participant=participant).first()
+    if episode is None:
+        return not_found(request)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        data = form.cleaned_data
+        try:
+            services.transition_episode(
+                episode,
+                to_status=data["to_status"],
+                by=request.user,
+                on=data["on"],
+                reason=data["reason"],
+                expected_version=data["version"],
+            )
+        except TandemError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Episode status updated.")
+    return redirect("participants:chart", participant_id=participant.public_id)
+
+
+@require_POST
+@participant_page(Scope.CLINICAL)
+def add_to_care_team(request: HttpRequest, participant) -> HttpResponse:
+    episode = selectors.current_episode(participant)
+    staff = User.objects.filter(pk=request.POST.get("user") or 0).first()
+    if episode is None or staff is None:
+        messages.error(request, "Choose a staff member and a role.")
+    else:
+        try:
+            services.add_care_team_member(
+                episode, user=staff, role=request.POST.get("role", ""), by=request.user
+            )
+        except TandemError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"{staff} added to the care team.")
+    return redirect("participants:chart", participant_id=participant.public_id)
+
+
+def _form_errors(form) -> str:
+    return " ".join(
+        f"{form.fields[f].label or f}: {' '.join(e)}" if f != "__all__" else " ".join(e)
+        for f, e in form.errors.items()
+    )
+
+
+@login_required
+def break_glass(request: HttpRequest, participant_id) -> HttpResponse:
+    """Emergency access: the form itself shows no clinical data, only who the record is."""
+    participant = load_participant(participant_id)
+    if participant is None:
+        return not_found(request)
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            break_the_glass(request.user, participant, form.cleaned_data["reason"])
+        except TandemError as exc:
+            form.add_error("reason" if not isinstance(exc, AccessDenied) else None, exc.message)
+        else:
+            messages.warning(
+                request, "Emergency access granted for a limited time. It will be reviewed."
+            )
+            return redirect("participants:chart", participant_id=participant.public_id)
+    return render(
+        request,
+        "participants/break_glass.html",
+        {"participant": participant, "form": form},
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,44 @@
+"""The JSON API (django-ninja): one NinjaAPI, a router per domain module."""
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.security import django_auth
+
+from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput
+
+api = NinjaAPI(
+    title="Tandem API",
+    version="1",
+    description=(
+        "Tandem's JSON API. Participant endpoints use the staff session (sign in first) and "
+        "go through the same access policy and audit trail as the web pages."
+    ),
+    auth=django_auth,
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(AccessDenied)
+def _access_denied(request: HttpRequest, exc: AccessDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.message}, status=403)
+
+
+@api.exception_handler(InvalidInput)
+def _invalid(request: HttpRequest, exc: InvalidInput) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": [{"field": exc.field, "message": exc.message}]}, status=422
+    )
+
+
+@api.exception_handler(ConcurrentEdit)
+def _conflict(request: HttpRequest, exc: ConcurrentEdit) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.message}, status=409)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"detail": "Sign in first."}, status=401)
+
+
+api.add_router("/participants", "participants.api.router")

@@ -1,0 +1,17 @@
+from django.urls import include, path
+
+from participants import views as participant_views
+from tandem.api import api
+
+urlpatterns = [
+    path("", participant_views.home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("participants/", include("participants.urls")),
+    path("audit/", include("audit.urls")),
+    path("me/", include("portal.urls")),
+    path("api/v1/", api.urls),
+]
+
+handler403 = "tandem.views.forbidden"
+handler404 = "tandem.views.not_found"
+handler500 = "tandem.views.server_error"

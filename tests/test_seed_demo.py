@@ -1,0 +1,52 @@
+"""The demo seeds a realistic, synthetic program and is safe to run twice."""
+
+from django.core.management import call_command
+
+from accounts.models import Membership, Role, User
+from participants.models import Episode, EpisodeStatus, Participant
+
+
+def test_seed_demo_is_idempotent_and_spreads_statuses(db, capsys):
+    call_command("seed_demo", "--participants", "40")
+    first = (Participant.objects.count(), Episode.objects.count(), User.objects.count())
+    out = capsys.readouterr().out
+    assert "SYNTHETIC" in out and "tandem-demo" in out
+    call_command("seed_demo", "--participants", "40")
+    assert (Participant.objects.count(), Episode.objects.count(), User.objects.count()) == first
+    assert first[0] == 40
+    statuses = set(Episode.objects.values_list("status", flat=True))
+    assert statuses == set(EpisodeStatus.values)
+    held = set(Membership.objects.values_list("role", flat=True))
+    assert held == set(Role.values)
+    for login in [
+        "director",
+        "supervisor",
+        "therapist",
+        "counsellor",
+        "prescriber",
+        "nurse",
+        "casemanager",
+        "peer",
+        "intake",
+        "frontdesk",
+        "billing",
+        "auditor",
+    ]:
+        assert User.objects.get(username=login).check_password("tandem-demo")
+
+
+def test_demo_therapist_has_a_caseload_and_some_charts_are_outside_it(db, client):
+    call_command("seed_demo", "--participants", "40", "--quiet-logins")
+    client.post("/accounts/login/", {"username": "therapist", "password": "tandem-demo"})
+    assert b"DEMO-" in client.get("/").content
+    outside = (
+        Participant.objects.exclude(episodes__care_team__user__username="therapist")
+        .exclude(episodes__status__in=["referred", "screening"])
+        .first()
+    )
+    assert client.get(f"/participants/{outside.public_id}/").status_code == 403
+
+
+def test_seed_demo_scales_with_participants_option(db):
+    call_command("seed_demo", "--participants", "300", "--quiet-logins")
+    assert Participant.objects.count() == 300
