@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "participants",
     "monitoring",
     "assessments",
+    "intake",
+    "placement",
     "scheduling",
     "attendance",
     "portal",

@@ -8,6 +8,12 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("participants/", include("participants.urls")),
     path("audit/", include("audit.urls")),
+    path("assessments/", include("assessments.urls")),
+    path("intake/", include("intake.urls")),
+    path("placement/", include("placement.urls")),
+    path("schedule/", include("scheduling.urls")),
+    path("attendance/", include("attendance.urls")),
+    path("alerts/", include("monitoring.urls")),
     path("me/", include("portal.urls")),
     path("api/v1/", api.urls),
 ]

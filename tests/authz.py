@@ -4,7 +4,9 @@ Each module that adds a URL carrying a participant id adds a row to ENDPOINTS; t
 test fails for any such URL without a row, so no page can skip the access policy unnoticed.
 """
 
+import importlib
 import json
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -65,10 +67,26 @@ ENDPOINTS: dict[str, Endpoint] = {
         data=lambda w: {"to_status": "discharged", "on": "2026-11-20", "version": 1},
     ),
 }
+# Each module lists its own rows in tests/authz_<module>.py as ENDPOINTS (and, if any,
+# NOT_PARTICIPANT_DATA); they are merged here so modules never edit one shared table.
+NOT_PARTICIPANT_DATA: dict[str, str] = {}
+
+
+def _merge_module_rows() -> None:
+    import tests
+
+    for info in pkgutil.iter_modules(tests.__path__):
+        if info.name.startswith("authz_"):
+            module = importlib.import_module(f"tests.{info.name}")
+            ENDPOINTS.update(module.ENDPOINTS)
+            NOT_PARTICIPANT_DATA.update(getattr(module, "NOT_PARTICIPANT_DATA", {}))
+
+
 # URLs that take a participant id but show no participant data to the caller, and why.
-NOT_PARTICIPANT_DATA = {
-    "participants:break_glass": "shows only the record number and a reason form; tested on its own",
-}
+NOT_PARTICIPANT_DATA["participants:break_glass"] = (
+    "shows only the record number and a reason form; tested on its own"
+)
+_merge_module_rows()
 
 
 def participant_url_names() -> set[str]:

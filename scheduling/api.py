@@ -1,0 +1,5 @@
+"""JSON API endpoints of this module."""
+
+from ninja import Router
+
+router = Router(tags=["scheduling"])
