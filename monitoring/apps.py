@@ -3,3 +3,29 @@ from django.apps import AppConfig
 
 class MonitoringConfig(AppConfig):
     name = "monitoring"
+
+    def ready(self) -> None:
+        from django.urls import reverse
+
+        from monitoring import selectors, views
+        from participants import views as participant_views
+        from participants.access import Scope, decide
+        from participants.chart import ChartTab, HeaderFlag, register_flags, register_tab
+
+        register_tab(
+            ChartTab("alerts", "Alerts", "monitoring:participant_alerts", Scope.CLINICAL, 90)
+        )
+
+        def alert_flags(participant, user) -> list[HeaderFlag]:
+            if not decide(user, participant, "view", Scope.CLINICAL).allowed:
+                return []
+            count, worst = selectors.open_summary(participant)
+            if not count:
+                return []
+            tone = "danger" if worst in ("critical", "high") else "warning"
+            url = reverse("monitoring:participant_alerts", args=[participant.public_id])
+            return [HeaderFlag(f"{count} open alert{'s' if count > 1 else ''}", tone, url)]
+
+        register_flags(alert_flags)
+        if views.home_panel not in participant_views.home_panels:
+            participant_views.home_panels.append(views.home_panel)

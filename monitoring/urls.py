@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from monitoring import views
 
 app_name = "monitoring"
-urlpatterns: list = []
+urlpatterns = [
+    path("<uuid:participant_id>/", views.participant_alerts, name="participant_alerts"),
+    path(
+        "<uuid:participant_id>/<uuid:alert_id>/acknowledge/",
+        views.acknowledge,
+        name="acknowledge",
+    ),
+]

@@ -1,0 +1,109 @@
+"""Raising and acknowledging alerts, each with its audit event."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit.models import Action
+from audit.services import record_event
+from monitoring.models import Alert, AlertStatus
+from participants.access import Scope, require
+from participants.models import CareTeamRole, Episode, Participant
+from participants.selectors import current_episode
+from tandem.errors import InvalidInput
+
+
+def default_assignees(participant: Participant, *, roles: Iterable[str] = ()) -> list:
+    """Who owns an alert: the primary clinician, else the intake clinician, plus any roles asked."""
+    episode = current_episode(participant)
+    if episode is None:
+        return []
+    team = list(episode.care_team.filter(ended_on__isnull=True).select_related("user"))
+    owners = [m.user for m in team if m.role == CareTeamRole.PRIMARY_CLINICIAN]
+    if not owners and episode.primary_clinician_id:
+        owners = [episode.primary_clinician]
+    if not owners:
+        owners = [m.user for m in team if m.role == CareTeamRole.INTAKE]
+    owners += [m.user for m in team if m.role in set(roles)]
+    return list(dict.fromkeys(owners))
+
+
+def raise_alert(
+    participant: Participant,
+    *,
+    kind: str,
+    severity: str,
+    title: str,
+    detail: str = "",
+    source: Any = None,
+    dedupe_key: str = "",
+    assign_to: Iterable | None = None,
+    also_roles: Iterable[str] = (),
+    by: Any = None,
+    episode: Episode | None = None,
+) -> Alert:
+    """Open an alert (or return the open one with the same dedupe key) in the caller's transaction."""
+    with transaction.atomic():
+        if dedupe_key:
+            existing = Alert.objects.filter(
+                participant=participant, dedupe_key=dedupe_key, status=AlertStatus.OPEN
+            ).first()
+            if existing is not None:
+                return existing
+        alert = Alert.objects.create(
+            participant=participant,
+            episode=episode or current_episode(participant),
+            kind=kind,
+            severity=severity,
+            title=title,
+            detail=detail,
+            source_type=source._meta.label if source is not None else "",
+            source_id=str(getattr(source, "public_id", None) or getattr(source, "pk", "") or ""),
+            dedupe_key=dedupe_key,
+            raised_by=by if by is not None and by.is_authenticated else None,
+        )
+        assignees = (
+            list(assign_to)
+            if assign_to is not None
+            else default_assignees(participant, roles=also_roles)
+        )
+        alert.assigned_to.set(assignees)
+        record_event(
+            actor=by,
+            action=Action.CREATE,
+            participant=participant,
+            record=alert,
+            details={"kind": kind, "severity": severity, "assigned_to": [u.pk for u in assignees]},
+        )
+    return alert
+
+
+def acknowledge(alert: Alert, *, by: Any, note: str) -> Alert:
+    """Close an alert with a note saying what was done; acknowledging twice is refused."""
+    note = (note or "").strip()
+    if len(note) < 3:
+        raise InvalidInput("Say what you did about this alert (a short note).", field="note")
+    decision = require(by, alert.participant, Action.CHANGE, Scope.CLINICAL)
+    with transaction.atomic():
+        updated = Alert.objects.filter(pk=alert.pk, status=AlertStatus.OPEN).update(
+            status=AlertStatus.ACKNOWLEDGED,
+            acknowledged_by=by,
+            acknowledged_at=timezone.now(),
+            acknowledgement_note=note,
+            modified_at=timezone.now(),
+        )
+        if not updated:
+            raise InvalidInput("This alert was already acknowledged.")
+        record_event(
+            actor=by,
+            action=Action.CHANGE,
+            participant=alert.participant,
+            record=alert,
+            role=decision.role,
+            break_glass=decision.break_glass,
+            details={"changes": {"status": {"before": "open", "after": "acknowledged"}}},
+        )
+    alert.refresh_from_db()
+    return alert

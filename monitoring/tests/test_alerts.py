@@ -1,0 +1,64 @@
+"""Alerts reach the right clinician, show on the chart and home page, and close with a note."""
+
+import pytest
+from django.urls import reverse
+
+from audit.models import Action, AuditEvent
+from monitoring.models import Alert, AlertStatus
+from monitoring.services import acknowledge, default_assignees, raise_alert
+from tandem.errors import InvalidInput
+
+
+def test_alert_goes_to_the_primary_clinician_or_intake_before_admission(world):
+    assert default_assignees(world.participant) == [world.therapist]
+    world.referral_episode.care_team.create(user=world.intake, role="intake")
+    assert default_assignees(world.referral) == [world.intake]
+    assert default_assignees(world.participant, roles=["case_manager"]) == [
+        world.therapist,
+        world.casemanager,
+    ]
+
+
+def test_same_dedupe_key_does_not_open_a_second_alert(world):
+    first = raise_alert(world.participant, kind="k", severity="high", title="t", dedupe_key="x")
+    second = raise_alert(world.participant, kind="k", severity="high", title="t", dedupe_key="x")
+    assert first == second
+    assert Alert.objects.count() == 1
+
+
+def test_open_alert_shows_on_home_and_chart_until_acknowledged_with_a_note(world, login):
+    alert = raise_alert(
+        world.participant,
+        kind="suicide-risk",
+        severity="critical",
+        title="PHQ-9 item 9 answered above 0",
+    )
+    client = login(world.therapist)
+    assert b"PHQ-9 item 9 answered above 0" in client.get("/").content
+    chart = client.get(reverse("participants:chart", args=[world.participant.public_id]))
+    assert b"1 open alert" in chart.content
+
+    url = reverse("monitoring:acknowledge", args=[world.participant.public_id, alert.public_id])
+    client.post(url, {"note": ""})
+    assert Alert.objects.get(pk=alert.pk).status == AlertStatus.OPEN
+    client.post(url, {"note": "Same-day safety assessment done; safety plan updated."})
+    alert.refresh_from_db()
+    assert (alert.status, alert.acknowledged_by) == (AlertStatus.ACKNOWLEDGED, world.therapist)
+    assert b"PHQ-9 item 9" not in client.get("/").content
+    assert AuditEvent.objects.filter(record_id=str(alert.public_id), action=Action.CHANGE).exists()
+
+
+def test_acknowledging_twice_is_refused(world):
+    alert = raise_alert(world.participant, kind="k", severity="warning", title="t")
+    acknowledge(alert, by=world.therapist, note="done")
+    with pytest.raises(InvalidInput, match="already acknowledged"):
+        acknowledge(alert, by=world.counsellor, note="also done")
+
+
+def test_front_desk_sees_no_alert_flag(world, login):
+    raise_alert(world.participant, kind="k", severity="critical", title="Sensitive")
+    page = login(world.frontdesk).get(
+        reverse("participants:chart", args=[world.participant.public_id])
+    )
+    assert page.status_code == 200
+    assert b"open alert" not in page.content

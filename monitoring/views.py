@@ -1,0 +1,59 @@
+"""The alerts tab of the chart, acknowledgement, and the home-page panel."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from audit.models import Action
+from audit.services import record_event
+from monitoring import kinds, selectors, services
+from monitoring.models import Alert
+from participants.access import Scope
+from participants.decorators import not_found, participant_page
+from participants.views import chart_context
+from tandem.errors import TandemError
+
+
+@participant_page(Scope.CLINICAL)
+def participant_alerts(request: HttpRequest, participant) -> HttpResponse:
+    context = chart_context(request, participant, "alerts")
+    alerts = selectors.alerts_for(participant)
+    for alert in alerts:
+        alert.kind_label = kinds.label(alert.kind)
+    context["alerts"] = alerts
+    return render(request, "monitoring/alerts_tab.html", context)
+
+
+@require_POST
+@participant_page(Scope.CLINICAL)
+def acknowledge(request: HttpRequest, participant, alert_id) -> HttpResponse:
+    alert = Alert.objects.filter(public_id=alert_id, participant=participant).first()
+    if alert is None:
+        return not_found(request)
+    try:
+        services.acknowledge(alert, by=request.user, note=request.POST.get("note", ""))
+    except TandemError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Alert acknowledged.")
+    target = request.POST.get("return_to")
+    if target == "home":
+        return redirect("home")
+    return redirect("monitoring:participant_alerts", participant_id=participant.public_id)
+
+
+def home_panel(request: HttpRequest) -> dict | None:
+    """Open alerts assigned to the signed-in clinician, worst first."""
+    alerts = selectors.open_alerts_assigned_to(request.user)
+    if not alerts:
+        return None
+    for alert in alerts:
+        alert.kind_label = kinds.label(alert.kind)
+    record_event(
+        actor=request.user,
+        action=Action.VIEW,
+        record_type="monitoring.AlertList",
+        details={"alerts": [str(a.public_id) for a in alerts]},
+    )
+    return {"template": "monitoring/_home_panel.html", "alerts": alerts}
