@@ -1,0 +1,1 @@
+"""One module per instrument family; each module's docstring cites its sources."""
