@@ -81,6 +81,7 @@ def test_the_database_refuses_updates_too(world):
 
 def test_an_event_rolls_back_with_the_change_it_describes(world):
     before = AuditEvent.objects.count()
+
     def failing_change():
         with transaction.atomic():
             record_event(
