@@ -39,12 +39,10 @@ DEBUG = env_bool("DEBUG")
 TANDEM_DEMO = env_bool("TANDEM_DEMO")
 TESTING = env_bool("TANDEM_TESTING") or "pytest" in sys.modules
 
-SECRET_KEY = env_secret("SECRET_KEY")
-if not SECRET_KEY:
-    if DEBUG or TANDEM_DEMO or TESTING:
-        SECRET_KEY = "insecure-development-key-never-use-in-production"  # noqa: S105
-    else:
-        raise RuntimeError("SECRET_KEY (or SECRET_KEY_FILE) must be set when DEBUG is off")
+# Management commands (migrations, checks) run without a key; the web server refuses to
+# start without one unless DEBUG or the demo is on (tandem/wsgi.py).
+SECRET_KEY_CONFIGURED = bool(env_secret("SECRET_KEY"))
+SECRET_KEY = env_secret("SECRET_KEY") or "insecure-development-key-never-use-in-production"
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
 if DEBUG or TANDEM_DEMO or TESTING:

@@ -1,6 +1,12 @@
 import os
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tandem.settings")
 application = get_wsgi_application()
+
+from django.conf import settings  # noqa: E402  (settings are ready only after the line above)
+
+if not (settings.SECRET_KEY_CONFIGURED or settings.DEBUG or settings.TANDEM_DEMO):
+    raise ImproperlyConfigured("Set SECRET_KEY (or SECRET_KEY_FILE) before serving Tandem.")
