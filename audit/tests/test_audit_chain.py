@@ -23,9 +23,9 @@ def _tamper(sql: str, params: list) -> None:
     """Edit a row behind the application's back, as an attacker with database access would."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_no_change")
+            cursor.execute("SET session_replication_role = replica")  # triggers off (superuser)
             cursor.execute(sql, params)
-            cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_event_no_change")
+            cursor.execute("SET session_replication_role = DEFAULT")
         else:
             cursor.execute("DROP TRIGGER audit_event_no_update")
             cursor.execute(sql, params)
