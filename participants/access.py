@@ -126,6 +126,8 @@ def decide(user, participant: Participant, action: str, scope: Scope) -> Decisio
     if not roles:
         return Decision(False, "", "not a member of this participant's organization")
     role_label = ",".join(sorted(roles))
+    if action == Action.EXPORT and not roles & (CLINICAL_ROLES | OVERSIGHT_ROLES):
+        return Decision(False, role_label, "only clinical staff may export a record")
     for role in sorted(roles):
         if scope in ORGANIZATION_WIDE.get(role, frozenset()):
             return Decision(True, role, f"{role} reaches {scope} for the whole organization")

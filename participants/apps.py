@@ -9,3 +9,4 @@ class ParticipantsConfig(AppConfig):
         from participants.chart import ChartTab, register_tab
 
         register_tab(ChartTab("overview", "Overview", "participants:chart", Scope.DEMOGRAPHICS, 0))
+        register_tab(ChartTab("history", "History", "participants:history", Scope.CLINICAL, 99))

@@ -46,8 +46,9 @@ def refused(request: HttpRequest, participant: Participant, exc: AccessDenied) -
     )
 
 
-def participant_page(scope: Scope) -> Callable:
-    """Authorize the page for `scope`: GETs are audited as views; writes audit in services."""
+def participant_page(scope: Scope, *, action: str = Action.VIEW) -> Callable:
+    """Authorize the page for `scope`: GETs are audited as `action` (a view, print or
+    export); writes are checked here and audited by their service."""
 
     def decorator(view: Callable) -> Callable:
         @login_required
@@ -75,7 +76,7 @@ def participant_page(scope: Scope) -> Callable:
                     request.access = authorize(
                         request.user,
                         participant,
-                        Action.VIEW,
+                        action,
                         scope,
                         details={"page": request.resolver_match.url_name},
                     )

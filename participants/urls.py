@@ -8,6 +8,9 @@ urlpatterns = [
     path("new/", views.new_referral, name="new"),
     path("<uuid:participant_id>/", views.chart_overview, name="chart"),
     path("<uuid:participant_id>/edit/", views.edit_demographics, name="edit"),
+    path("<uuid:participant_id>/history/", views.history, name="history"),
+    path("<uuid:participant_id>/print/", views.print_summary, name="print"),
+    path("<uuid:participant_id>/export/", views.export, name="export"),
     path("<uuid:participant_id>/break-glass/", views.break_glass, name="break_glass"),
     path("<uuid:participant_id>/care-team/", views.add_to_care_team, name="care_team_add"),
     path(

@@ -1,13 +1,16 @@
 """Caseload, search, referral, chart and episode pages. Thin: parse, authorize, call, render."""
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.models import Program, Role, User
-from audit.models import Action
+from audit.models import Action, AuditEvent
 from audit.services import record_event
 from participants import chart, selectors, services
 from participants.access import (
@@ -19,6 +22,7 @@ from participants.access import (
     roles_in,
 )
 from participants.decorators import load_participant, not_found, participant_page
+from participants.export import export_record
 from participants.forms import (
     BreakGlassForm,
     DemographicsForm,
@@ -259,3 +263,29 @@ def break_glass(request: HttpRequest, participant_id) -> HttpResponse:
         {"participant": participant, "form": form},
         status=400 if form.errors else 200,
     )
+
+
+@participant_page(Scope.CLINICAL)
+def history(request: HttpRequest, participant) -> HttpResponse:
+    """Who created and changed what in this record, field by field."""
+    context = chart_context(request, participant, "history")
+    context["events"] = list(
+        AuditEvent.objects.filter(
+            participant=participant, action__in=[Action.CREATE, Action.CHANGE]
+        ).order_by("-seq")[:200]
+    )
+    return render(request, "participants/history.html", context)
+
+
+@participant_page(Scope.DEMOGRAPHICS, action=Action.PRINT)
+def print_summary(request: HttpRequest, participant) -> HttpResponse:
+    context = chart_context(request, participant, "overview")
+    return render(request, "participants/print.html", context)
+
+
+@participant_page(Scope.CLINICAL, action=Action.EXPORT)
+def export(request: HttpRequest, participant) -> HttpResponse:
+    body = json.dumps(export_record(participant), cls=DjangoJSONEncoder, indent=2)
+    response = HttpResponse(body, content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="record-{participant.public_id}.json"'
+    return response

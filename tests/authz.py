@@ -41,6 +41,9 @@ class Endpoint:
 ENDPOINTS: dict[str, Endpoint] = {
     "participants:chart": Endpoint("GET", frozenset(DEMOGRAPHICS_READ)),
     "participants:edit": Endpoint("GET", frozenset(DEMOGRAPHICS_READ)),
+    "participants:history": Endpoint("GET", frozenset(CLINICAL_READ)),
+    "participants:print": Endpoint("GET", frozenset(DEMOGRAPHICS_READ)),
+    "participants:export": Endpoint("GET", frozenset(CLINICAL_READ)),
     "participants:care_team_add": Endpoint(
         "POST",
         frozenset(CLINICAL_WRITE),

@@ -106,3 +106,43 @@ def test_unknown_participant_id_gets_a_clear_404(world, login):
 
 def test_clinicians_only_see_the_audit_page_refusal(world, login):
     assert login(world.therapist).get(reverse("audit:trail")).status_code == 403
+
+
+def test_print_and_export_are_audited_as_such(world, login):
+    client = login(world.therapist)
+    assert (
+        b"CONFIDENTIAL"
+        in client.get(reverse("participants:print", args=[world.participant.public_id])).content
+    )
+    export = client.get(reverse("participants:export", args=[world.participant.public_id]))
+    assert export.json()["participant"]["record_number"] == "T-000001"
+    actions = list(
+        AuditEvent.objects.filter(actor=world.therapist, participant=world.participant)
+        .order_by("seq")
+        .values_list("action", flat=True)
+    )
+    assert actions[-2:] == [Action.PRINT, Action.EXPORT]
+
+
+def test_front_desk_may_print_the_face_sheet_but_not_export(world, login):
+    client = login(world.frontdesk)
+    assert (
+        client.get(reverse("participants:print", args=[world.participant.public_id])).status_code
+        == 200
+    )
+    assert (
+        client.get(reverse("participants:export", args=[world.participant.public_id])).status_code
+        == 403
+    )
+
+
+def test_history_shows_field_level_before_and_after(world, login):
+    from participants.services import update_demographics
+
+    update_demographics(
+        world.participant, by=world.therapist, changes={"phone": "555-0100"}, expected_version=1
+    )
+    page = login(world.therapist).get(
+        reverse("participants:history", args=[world.participant.public_id])
+    )
+    assert b"phone" in page.content and b"555-0100" in page.content
