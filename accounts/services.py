@@ -85,3 +85,10 @@ def confirm_device(user: User, token: str) -> TOTPDevice:
         device.save(update_fields=["confirmed"])
         record_event(actor=user, action=Action.SECURITY, record=user, details={"totp": "enrolled"})
     return device
+
+
+def reset_two_factor(account: User, *, by: User) -> None:
+    """Remove a lost authenticator so the person enrols again at next sign-in."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=account).delete()
+        record_event(actor=by, action=Action.SECURITY, record=account, details={"totp": "reset"})

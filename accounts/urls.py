@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views
+from accounts import staff_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -8,4 +8,10 @@ urlpatterns = [
     path("two-factor/", views.two_factor, name="two_factor"),
     path("two-factor/enrol/", views.enrol, name="enrol"),
     path("logout/", views.logout_view, name="logout"),
+    path("staff/", staff_views.staff_list, name="staff"),
+    path(
+        "staff/<int:user_id>/<str:action>/",
+        staff_views.staff_action,
+        name="staff_action",
+    ),
 ]
