@@ -2,10 +2,12 @@
 
 from datetime import date
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from participants.access import caseload, visible_participants
 from participants.models import CareTeamMember, Episode, Participant
+from scheduling.models import Enrolment, Session
 
 
 def current_episode(participant: Participant) -> Episode | None:
@@ -30,9 +32,20 @@ def with_chart_relations(qs: QuerySet[Participant]) -> QuerySet[Participant]:
 
 
 def caseload_for(user) -> list[Episode]:
+    """My open episodes with each participant's next scheduled session (one query)."""
+    next_session = (
+        Enrolment.objects.filter(
+            participant=OuterRef("participant"),
+            session__status=Session.Status.SCHEDULED,
+            session__starts_at__gt=timezone.now(),
+        )
+        .order_by("session__starts_at")
+        .values("session__starts_at")[:1]
+    )
     return list(
         caseload(user)
         .select_related("participant", "program", "primary_clinician")
+        .annotate(next_session_at=Subquery(next_session))
         .order_by("participant__legal_last_name", "participant__legal_first_name")
     )
 

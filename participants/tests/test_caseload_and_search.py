@@ -67,3 +67,27 @@ def test_search_query_count_is_flat(world, login):
     with CaptureQueriesContext(connection) as large:
         client.post(reverse("participants:search"), {"text": "load"})
     assert len(large) == len(small) <= 25
+
+
+def test_caseload_shows_the_next_session_in_the_programs_time_zone(world, login):
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from scheduling.models import Enrolment, Session
+
+    start = datetime.now(ZoneInfo("America/Chicago")).replace(
+        hour=9, minute=0, second=0, microsecond=0
+    ) + timedelta(days=2)
+    session = Session.objects.create(
+        program=world.program,
+        kind="group",
+        title="Relapse prevention",
+        date=start.date(),
+        starts_at=start,
+        ends_at=start + timedelta(hours=3),
+        minutes=180,
+        mode="in_person",
+    )
+    Enrolment.objects.create(session=session, participant=world.participant, episode=world.episode)
+    page = login(world.therapist).get("/")
+    assert start.strftime("%a %-d %b, 09:00").encode() in page.content
