@@ -3,3 +3,28 @@ from django.apps import AppConfig
 
 class IntakeConfig(AppConfig):
     name = "intake"
+
+    def ready(self) -> None:
+        from django.urls import reverse
+
+        from audit.models import Action
+        from intake import demo, selectors
+        from participants.access import Scope, decide
+        from participants.chart import ChartTab, HeaderFlag, register_flags, register_tab
+        from participants.selectors import current_episode
+        from tandem.demo import register_seeder
+
+        register_tab(ChartTab("intake", "Intake", "intake:intake", Scope.CLINICAL, 20))
+        register_tab(ChartTab("diagnoses", "Diagnoses", "intake:diagnoses", Scope.CLINICAL, 30))
+
+        def co_occurring_flag(participant, user) -> list[HeaderFlag]:
+            if not decide(user, participant, Action.VIEW, Scope.CLINICAL).allowed:
+                return []
+            episode = current_episode(participant)
+            if episode is None or not selectors.is_co_occurring(episode):
+                return []
+            url = reverse("intake:diagnoses", args=[participant.public_id])
+            return [HeaderFlag("Co-occurring", "info", url)]
+
+        register_flags(co_occurring_flag)
+        register_seeder(20, "intakes and diagnoses", demo.seed)

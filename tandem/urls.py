@@ -5,6 +5,7 @@ from tandem.api import api
 
 urlpatterns = [
     path("", participant_views.home, name="home"),
+    path("self-check/", include("placement.public_urls")),
     path("accounts/", include("accounts.urls")),
     path("participants/", include("participants.urls")),
     path("audit/", include("audit.urls")),

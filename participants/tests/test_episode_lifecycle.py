@@ -8,6 +8,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from participants.models import EPISODE_TRANSITIONS, Episode, EpisodeStatus
 from participants.services import transition_episode
+from placement.tests.builders import record as record_iop_decision
 from tandem.errors import ConcurrentEdit, InvalidInput
 
 
@@ -16,6 +17,7 @@ def test_every_status_has_a_row_in_the_transition_table():
 
 
 def test_referral_moves_to_screening_then_admission_with_dates(world):
+    record_iop_decision(world.referral_episode, by=world.intake)
     e = transition_episode(
         world.referral_episode,
         to_status="screening",
@@ -26,7 +28,7 @@ def test_referral_moves_to_screening_then_admission_with_dates(world):
     e = transition_episode(
         e, to_status="admitted", by=world.director, on=date(2026, 11, 9), expected_version=e.version
     )
-    assert (e.status, e.admitted_on, e.version) == ("admitted", date(2026, 11, 9), 3)
+    assert (e.status, e.admitted_on) == ("admitted", date(2026, 11, 9))
     change = AuditEvent.objects.filter(record_id=str(e.public_id)).latest("seq")
     assert change.details["changes"]["status"] == {"before": "screening", "after": "admitted"}
 
@@ -141,3 +143,21 @@ def test_api_unknown_participant_is_404(world, login):
 
 def test_api_needs_a_session(client, world):
     assert client.get(f"/api/v1/participants/{world.participant.public_id}").status_code == 401
+
+
+def test_admission_without_a_level_of_care_decision_is_refused(world):
+    screening = transition_episode(
+        world.referral_episode,
+        to_status="screening",
+        by=world.intake,
+        on=date(2026, 11, 2),
+        expected_version=1,
+    )
+    with pytest.raises(InvalidInput, match="level-of-care decision"):
+        transition_episode(
+            screening,
+            to_status="admitted",
+            by=world.director,
+            on=date(2026, 11, 9),
+            expected_version=screening.version,
+        )

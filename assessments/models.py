@@ -1,0 +1,137 @@
+"""Administrations: one participant's answers to one instrument, scored by the shared scorer.
+
+An administration is immutable once submitted. A data-entry mistake is fixed by a new
+administration that supersedes the old one (with a reason); a record made for the wrong
+participant is marked entered-in-error. Either way the original row stays readable.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from tandem.models import TimeStamped
+
+# The only columns a submitted administration may still change: marking it entered-in-error.
+ENTERED_IN_ERROR_FIELDS = frozenset(
+    {"entered_in_error", "entered_in_error_reason", "entered_in_error_at", "modified_at"}
+)
+
+
+class ImmutableRecordError(TypeError):
+    """Raised on any attempt to edit or delete a submitted administration."""
+
+
+class Mode(models.TextChoices):
+    STAFF_ENTERED = "staff-entered", "Staff-entered"
+    SELF_REPORT = "self-report", "Self-report"
+
+
+class AdministrationQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        changed = set(kwargs) - ENTERED_IN_ERROR_FIELDS
+        if changed:
+            raise ImmutableRecordError(
+                "A submitted administration cannot be changed ("
+                + ", ".join(sorted(changed))
+                + "); record a correction that supersedes it."
+            )
+        return super().update(**kwargs)
+
+    def delete(self):
+        raise ImmutableRecordError("Administrations are clinical records and are never deleted.")
+
+
+class Administration(TimeStamped):
+    """One completed (or knowingly incomplete) instrument, with the scorer's result."""
+
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="administrations"
+    )
+    episode = models.ForeignKey(
+        "participants.Episode",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="administrations",
+    )
+    instrument = models.CharField(max_length=40, help_text="Instrument code, e.g. phq-9.")
+    answers = models.JSONField(default=dict, help_text="Item id → published point value.")
+    context = models.JSONField(default=dict, blank=True, help_text="Scoring context, e.g. sex.")
+    overrides = models.JSONField(default=dict, blank=True, help_text="Program cut-off overrides.")
+    mode = models.CharField(max_length=16, choices=Mode.choices, default=Mode.STAFF_ENTERED)
+    administered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who submitted it: a staff member, or the participant's own account.",
+    )
+    completed_at = models.DateTimeField()
+    # The scorer's result, stored as it was when submitted.
+    complete = models.BooleanField()
+    total = models.IntegerField(null=True, blank=True)
+    subscales = models.JSONField(default=dict, blank=True)
+    band = models.CharField(max_length=40, blank=True)
+    positive = models.BooleanField(null=True, blank=True)
+    flags = models.JSONField(default=list, blank=True)
+    thresholds = models.JSONField(default=dict, blank=True)
+    # Corrections.
+    supersedes = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+        help_text="The administration this one corrects.",
+    )
+    correction_reason = models.TextField(blank=True)
+    entered_in_error = models.BooleanField(default=False)
+    entered_in_error_reason = models.TextField(blank=True)
+    entered_in_error_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AdministrationQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["participant", "instrument", "completed_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(supersedes__isnull=True) | ~models.Q(correction_reason=""),
+                name="administration_correction_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(mode__in=["staff-entered", "self-report"]),
+                name="administration_mode_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} administration {self.public_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ImmutableRecordError(
+                "A submitted administration cannot be changed; record a correction that "
+                "supersedes it."
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableRecordError("Administrations are clinical records and are never deleted.")
+
+    def result_dict(self) -> dict:
+        """The scorer's result in the API shape (`ScoreResult.to_dict()`)."""
+        return {
+            "instrument": self.instrument,
+            "complete": self.complete,
+            "total": self.total,
+            "subscales": self.subscales,
+            "band": self.band or None,
+            "positive": self.positive,
+            "flags": [
+                {"code": f["code"], "item": f.get("item"), "message": f["message"]}
+                for f in self.flags
+            ],
+        }
+
+    @property
+    def critical_flags(self) -> list[dict]:
+        return [f for f in self.flags if f.get("critical")]

@@ -1,0 +1,96 @@
+"""Reads of administrations shared by the chart tab, the result page and the API.
+
+Each read is one query however long the history is; superseded rows are found in Python
+from the rows already loaded, not by following the reverse relation row by row.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from uuid import UUID
+
+from assessments import instruments
+from assessments.instruments.types import Instrument
+from assessments.models import Administration
+from participants.models import Participant
+
+
+@dataclass
+class InstrumentHistory:
+    """One instrument's administrations for a participant, newest first, and its trend."""
+
+    instrument: Instrument
+    rows: list[Administration] = field(default_factory=list)
+
+    @property
+    def trend(self) -> list[tuple[datetime, int]]:
+        """Totals of the current, complete administrations, oldest first."""
+        return [
+            (row.completed_at, row.total)
+            for row in reversed(self.rows)
+            if row.is_current and row.total is not None
+        ]
+
+
+def definition(code: str) -> Instrument | None:
+    """The instrument definition, or None for a code the library no longer carries."""
+    try:
+        return instruments.get(code)
+    except instruments.UnknownInstrumentError:
+        return None
+
+
+def band_label(instrument: Instrument | None, band: str) -> str:
+    if instrument is None or not band:
+        return band
+    return next((b.label for b in instrument.bands if b.key == band), band)
+
+
+def _annotate(rows: list[Administration]) -> list[Administration]:
+    superseded = {row.supersedes_id: row for row in rows if row.supersedes_id}
+    for row in rows:
+        row.definition = definition(row.instrument)
+        row.band_label = band_label(row.definition, row.band)
+        row.newer = superseded.get(row.pk)
+        row.is_superseded = row.newer is not None
+        row.is_current = not row.is_superseded and not row.entered_in_error
+    return rows
+
+
+def administrations_for(
+    participant: Participant, *, instrument: str | None = None
+) -> list[Administration]:
+    """Every administration of a participant (corrected and struck-out ones too), newest first."""
+    qs = Administration.objects.filter(participant=participant)
+    if instrument:
+        qs = qs.filter(instrument=instrument)
+    return _annotate(
+        list(qs.select_related("administered_by", "supersedes").order_by("-completed_at", "-pk"))
+    )
+
+
+def history_by_instrument(participant: Participant) -> list[InstrumentHistory]:
+    """The history grouped per instrument, in the instrument library's order."""
+    order = {inst.code: index for index, inst in enumerate(instruments.all_instruments())}
+    groups: dict[str, InstrumentHistory] = {}
+    for row in administrations_for(participant):
+        if row.definition is None:
+            continue
+        groups.setdefault(row.instrument, InstrumentHistory(row.definition)).rows.append(row)
+    return sorted(groups.values(), key=lambda g: order.get(g.instrument.code, len(order)))
+
+
+def administration_for(participant: Participant, administration_id: UUID) -> Administration | None:
+    """One administration of this participant, with what corrected it (if anything)."""
+    row = (
+        Administration.objects.filter(participant=participant, public_id=administration_id)
+        .select_related("administered_by", "supersedes", "episode__program")
+        .first()
+    )
+    if row is None:
+        return None
+    newer = Administration.objects.filter(supersedes=row).only("public_id").first()
+    _annotate([row])
+    row.newer = newer
+    row.is_superseded = newer is not None
+    row.is_current = not row.is_superseded and not row.entered_in_error
+    return row

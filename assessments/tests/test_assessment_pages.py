@@ -1,0 +1,297 @@
+"""The assessments tab, administering (staff and clinic tablet), results and corrections."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from assessments.models import Administration
+from assessments.tests.administration_helpers import answers, posted
+from audit.models import Action, AuditEvent
+from monitoring.models import Alert
+
+
+def _url(name: str, world, **kwargs) -> str:
+    return reverse(
+        f"assessments:{name}", kwargs={"participant_id": world.participant.public_id, **kwargs}
+    )
+
+
+def _no_inline_script(html: str) -> None:
+    """The CSP forbids inline scripts: every <script> must load a file."""
+    for tag in re.findall(r"<script\b[^>]*>", html):
+        assert "src=" in tag, tag
+    assert " on" + "click=" not in html and "style=" not in html
+
+
+def test_tab_lists_history_per_instrument_with_a_trend(world, login, record):
+    for value in (2, 2, 1, 1):
+        record("phq-9", answers("phq-9", value, q9=0))
+    record("gad-7", answers("gad-7", 1))
+    client = login(world.therapist)
+
+    response = client.get(_url("tab", world))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="hist-phq-9"' in html and 'id="hist-gad-7"' in html
+    assert html.index('id="hist-phq-9"') < html.index('id="hist-gad-7"')
+    assert 'class="sparkline"' in html
+    assert "PHQ-9 totals, oldest first: 16, 16, 8, 8 (cut-off 10)" in html
+    assert "Moderately severe" in html and "Staff-entered" in html
+    assert str(world.therapist) in html
+    assert "Start an assessment" in html
+    _no_inline_script(html)
+
+
+def test_tab_query_count_does_not_grow_with_the_history(world, login, record):
+    client = login(world.therapist)
+    record("phq-9")
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(_url("tab", world)).status_code == 200
+    for code in ("phq-9", "gad-7", "dast-10", "pcl-5", "audit-c", "who-5"):
+        for _ in range(3):
+            first = record(code)
+    record(supersedes=first, code="who-5", reason="Item 1 misread")
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(_url("tab", world)).status_code == 200
+    assert len(large) == len(small), [q["sql"] for q in large]
+
+
+def test_start_chooses_instrument_and_mode(world, login):
+    client = login(world.therapist)
+
+    staff = client.get(_url("start", world), {"instrument": "phq-9", "mode": "staff-entered"})
+    tablet = client.get(_url("start", world), {"instrument": "gad-2", "mode": "self-report"})
+    paper = client.get(
+        _url("start", world), {"instrument": "cssrs-screener", "mode": "self-report"}
+    )
+
+    assert staff.url == _url("administer", world, code="phq-9")
+    assert tablet.url == _url("self_report", world, code="gad-2")
+    assert paper.status_code == 400
+    assert "licensed paper form" in paper.content.decode()
+
+
+def test_the_form_shows_published_wording_recall_period_and_copyright(world, login):
+    html = login(world.therapist).get(_url("administer", world, code="phq-9")).content.decode()
+
+    assert "Thoughts that you would be better off dead or of hurting yourself in some way" in html
+    assert "More than half the days" in html
+    assert "Recall period:" in html and "2 weeks" in html
+    assert "copyrighted by Pfizer Inc." in html
+    assert 'name="item-9"' in html
+    assert "js/assessments.js" in html
+    assert "licensed paper form" not in html
+    _no_inline_script(html)
+
+
+def test_licensed_paper_form_instruments_say_so_and_show_item_labels(world, login):
+    html = (
+        login(world.therapist)
+        .get(_url("administer", world, code="cssrs-screener"))
+        .content.decode()
+    )
+
+    assert "Administer from the licensed paper form; enter the answers here." in html
+    assert "(see published form): wish to be dead" in html
+    assert "data-skip=" in html
+
+
+def test_submitting_phq9_with_item_9_shows_the_critical_answer_and_the_alert(world, login):
+    client = login(world.counsellor)
+
+    response = client.post(
+        _url("administer", world, code="phq-9"), posted(answers("phq-9", 1, q9=1)), follow=True
+    )
+
+    html = response.content.decode()
+    row = Administration.objects.get()
+    assert response.redirect_chain[-1][0] == _url("result", world, administration_id=row.public_id)
+    assert "Critical answer" in html
+    assert "PHQ-9 item 9 answered above 0 — same-day suicide risk assessment" in html
+    assert str(world.therapist) in html  # the alert's owner
+    assert ">9<" in html and "Mild" in html
+    assert AuditEvent.objects.filter(
+        record_id=str(row.public_id), action=Action.CREATE, actor=world.counsellor
+    ).exists()
+    assert Alert.objects.get().assigned_to.get() == world.therapist
+
+
+def test_invalid_answers_come_back_per_item_and_nothing_is_saved(world, login):
+    client = login(world.therapist)
+    given = posted(answers("phq-9", 1))
+    del given["item-4"]
+    given["item-2"] = "7"
+
+    response = client.post(_url("administer", world, code="phq-9"), given)
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Some answers need attention." in html
+    assert "item 4 is required" in html
+    assert "item 2: value 7 is not allowed" in html
+    assert 'value="1" checked' in html  # the other answers are kept
+    assert not Administration.objects.exists()
+
+
+def test_incomplete_can_be_recorded_knowingly(world, login):
+    client = login(world.therapist)
+    given = posted({"1": 1, "2": 0})
+    given["allow_incomplete"] = "on"
+
+    response = client.post(_url("administer", world, code="phq-9"), given)
+
+    assert response.status_code == 302
+    assert Administration.objects.get().complete is False
+
+
+def test_positive_prescreen_offers_the_full_instrument(world, login, record):
+    row = record("phq-2", {"1": 2, "2": 2})
+    html = (
+        login(world.therapist)
+        .get(_url("result", world, administration_id=row.public_id))
+        .content.decode()
+    )
+
+    assert "Start the full PHQ-9" in html
+    assert _url("administer", world, code="phq-9") in html
+
+
+def test_negative_prescreen_offers_nothing_more(world, login, record):
+    row = record("gad-2", {"1": 1, "2": 0})
+    html = (
+        login(world.therapist)
+        .get(_url("result", world, administration_id=row.public_id))
+        .content.decode()
+    )
+    assert "Start the full" not in html
+
+
+def test_self_report_tablet_has_no_chart_chrome_and_ends_with_hand_back(world, login):
+    client = login(world.therapist)
+    other = world.referral
+
+    form = client.get(_url("self_report", world, code="phq-9")).content.decode()
+
+    assert "Chart sections" not in form and "My caseload" not in form
+    assert world.participant.legal_last_name not in form
+    assert other.legal_first_name not in form
+    assert world.participant.record_number not in form
+    assert 'class="points"' not in form
+    assert "Finish" in form
+    _no_inline_script(form)
+
+    response = client.post(
+        _url("self_report", world, code="phq-9"), posted(answers("phq-9", 1, q9=0)), follow=True
+    )
+    done = response.content.decode()
+    row = Administration.objects.get()
+    assert row.mode == "self-report" and row.administered_by == world.therapist
+    assert "Please hand the device back" in done
+    assert str(row.total) not in re.sub(r"<[^>]+>", " ", done).split()
+    assert "Chart sections" not in done and "Mild" not in done
+
+
+def test_tablet_positive_prescreen_continues_to_the_full_instrument(world, login):
+    client = login(world.therapist)
+    response = client.post(
+        _url("self_report", world, code="gad-2"), posted({"1": 2, "2": 2}), follow=True
+    )
+    html = response.content.decode()
+    assert "Continue with a few more questions" in html
+    assert _url("self_report", world, code="gad-7") in html
+
+
+def test_tablet_refuses_licensed_paper_forms(world, login):
+    response = login(world.therapist).get(_url("self_report", world, code="bam"))
+    assert response.status_code == 400
+
+
+def test_correction_supersedes_and_the_old_version_is_struck_through(world, login, record):
+    original = record("gad-7", answers("gad-7", 1))
+    client = login(world.therapist)
+    url = _url("correct", world, administration_id=original.public_id)
+
+    form = client.get(url).content.decode()
+    assert "Reason for the correction" in form
+    assert 'value="1" checked' in form
+
+    missing = client.post(url, posted(answers("gad-7", 2)))
+    assert missing.status_code == 400
+    assert Administration.objects.count() == 1
+
+    response = client.post(
+        url, {**posted(answers("gad-7", 2)), "reason": "Copied the wrong column"}
+    )
+    new = Administration.objects.exclude(pk=original.pk).get()
+    assert response.url == _url("result", world, administration_id=new.public_id)
+    assert new.supersedes == original and new.total == 14
+
+    tab = client.get(_url("tab", world)).content.decode()
+    assert re.search(r'<tr class="row struck">(?:(?!</tr>).)*Superseded', tab, re.S)
+    old = client.get(_url("result", world, administration_id=original.public_id)).content.decode()
+    assert "Superseded by a" in old
+    assert "Correct this administration" not in old
+    again = client.get(url)
+    assert again.status_code == 302
+
+
+def test_entered_in_error_is_marked_with_a_reason(world, login, record):
+    row = record("phq-9", answers("phq-9", 1))
+    client = login(world.therapist)
+    url = _url("entered_in_error", world, administration_id=row.public_id)
+
+    client.post(url, {"reason": ""})
+    assert not Administration.objects.get().entered_in_error
+    client.post(url, {"reason": "Recorded on the wrong chart"})
+
+    marked = Administration.objects.get()
+    assert marked.entered_in_error
+    html = client.get(_url("result", world, administration_id=row.public_id)).content.decode()
+    assert "Entered in error on" in html and "Recorded on the wrong chart" in html
+
+
+@pytest.mark.parametrize("name", ["tab", "start"])
+def test_front_desk_cannot_open_assessment_pages(world, login, name):
+    response = login(world.frontdesk).get(_url(name, world))
+    assert response.status_code == 403
+
+
+def test_front_desk_cannot_open_the_form(world, login):
+    assert login(world.frontdesk).get(_url("administer", world, code="phq-9")).status_code == 403
+
+
+def test_the_participant_answers_on_their_own_account(world, login):
+    client = login(world.participant_user)
+    url = reverse("assessments:mine", kwargs={"code": "phq-9"})
+
+    form = client.get(url)
+    assert form.status_code == 200
+    assert "Send my answers" in form.content.decode()
+
+    response = client.post(url, posted(answers("phq-9", 1, q9=1)), follow=True)
+
+    row = Administration.objects.get()
+    assert (row.participant, row.mode, row.administered_by) == (
+        world.participant,
+        "self-report",
+        world.participant_user,
+    )
+    assert "988" in response.content.decode()
+    assert Alert.objects.get().assigned_to.get() == world.therapist
+    assert AuditEvent.objects.filter(
+        record_id=str(row.public_id), actor=world.participant_user
+    ).exists()
+
+
+def test_own_account_page_refuses_paper_forms_and_staff(world, login):
+    client = login(world.participant_user)
+    assert (
+        client.get(reverse("assessments:mine", kwargs={"code": "cssrs-screener"})).status_code
+        == 404
+    )
+    staff = login(world.therapist)
+    assert staff.get(reverse("assessments:mine", kwargs={"code": "phq-9"})).status_code == 302

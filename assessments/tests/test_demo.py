@@ -1,0 +1,121 @@
+"""The demo's instrument histories: plausible, scored by the real scorer, idempotent, repeatable."""
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from assessments.models import Administration
+from assessments.scoring import score
+from audit.models import AuditEvent
+from monitoring.models import Alert, AlertStatus
+from participants.models import Episode, EpisodeStatus
+
+INTAKE = {"phq-9", "gad-7", "dast-10", "cssrs-screener"}
+
+
+class _RollBack(Exception):
+    pass
+
+
+def _seed() -> None:
+    call_command("seed_demo", "--participants", "40", "--quiet-logins")
+
+
+def _snapshot() -> list[tuple]:
+    rows = Administration.objects.order_by(
+        "participant__record_number", "instrument", "completed_at", "total", "pk"
+    ).values_list(
+        "participant__record_number",
+        "instrument",
+        "answers",
+        "total",
+        "band",
+        "completed_at",
+        "flags",
+    )
+    # The two critical answers are recorded "today" through the service: compare them undated.
+    return [(*row[:5], None if any(f["critical"] for f in row[6]) else row[5]) for row in rows]
+
+
+def test_every_screened_participant_has_an_intake_battery_and_the_active_a_trend(db):
+    _seed()
+
+    for episode in Episode.objects.select_related("participant"):
+        codes = set(
+            Administration.objects.filter(participant=episode.participant).values_list(
+                "instrument", flat=True
+            )
+        )
+        if episode.status in (EpisodeStatus.REFERRED, EpisodeStatus.DECLINED):
+            assert not codes
+            continue
+        assert codes >= INTAKE
+        assert codes & {"audit", "audit-c"}
+    improving = flat = 0
+    for episode in Episode.objects.filter(status=EpisodeStatus.ACTIVE):
+        totals = list(
+            Administration.objects.filter(participant=episode.participant, instrument="phq-9")
+            .order_by("completed_at")
+            .values_list("total", flat=True)
+        )
+        if len(totals) >= 3:
+            improving += totals[-1] < totals[0]
+            flat += totals[-1] >= totals[0]
+    assert improving > flat
+    assert Administration.objects.filter(instrument="bam").exists()
+    assert Administration.objects.filter(instrument="pcl-5").exists()
+
+
+def test_stored_results_are_the_real_scorers(db):
+    _seed()
+    for row in Administration.objects.order_by("pk")[:200]:
+        expected = score(row.instrument, row.answers, row.context).to_dict()
+        assert row.result_dict() == expected
+
+
+def test_two_participants_have_an_open_suicide_risk_alert(db):
+    _seed()
+
+    alerts = list(Alert.objects.filter(kind="suicide-risk", status=AlertStatus.OPEN))
+
+    assert len(alerts) == 2
+    owners = {user.username for alert in alerts for user in alert.assigned_to.all()}
+    assert owners == {"therapist", "intake"}
+    assert all(alert.source_type == "assessments.Administration" for alert in alerts)
+
+
+def test_rerunning_changes_nothing_and_writes_one_summary_audit_event(db):
+    _seed()
+    count = Administration.objects.count()
+    imports = AuditEvent.objects.filter(
+        record_type="assessments.Administration", details__has_key="synthetic_demo_import"
+    )
+    assert imports.count() == 1
+    assert imports.get().details["synthetic_demo_import"] == count - 2
+
+    _seed()
+
+    assert Administration.objects.count() == count
+    assert imports.count() == 1
+    assert Alert.objects.filter(kind="suicide-risk").count() == 2
+
+
+def _seed_then_roll_back() -> list[tuple]:
+    try:
+        with transaction.atomic():
+            _seed()
+            snapshot = _snapshot()
+            raise _RollBack
+    except _RollBack:
+        return snapshot
+
+
+@pytest.mark.django_db
+def test_the_same_seed_gives_the_same_histories():
+    first = _seed_then_roll_back()
+    assert first
+    assert not Administration.objects.exists()
+
+    _seed()
+
+    assert _snapshot() == first

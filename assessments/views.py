@@ -1,0 +1,339 @@
+"""Assessment pages: the chart tab, administering (staff and tablet), results, corrections.
+
+Thin: parse, authorize (the participant_page decorator), call the service, render.
+Scoring happens only in `services.record_administration`.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from assessments import forms, selectors, services
+from assessments.instruments.types import Instrument
+from assessments.models import Administration, Mode
+from audit.models import Action
+from monitoring.models import Alert
+from participants.access import Scope, authorize, decide
+from participants.decorators import not_found, participant_page
+from participants.models import Participant
+from participants.views import chart_context
+from tandem.errors import AccessDenied, TandemError
+
+TAB = "assessments"
+
+
+def _program_tz(context: dict) -> str:
+    episode = context.get("episode")
+    return episode.program.time_zone if episode is not None else "UTC"
+
+
+def _chart(request: HttpRequest, participant: Participant) -> dict:
+    context = chart_context(request, participant, TAB)
+    context["program_tz"] = _program_tz(context)
+    return context
+
+
+def _unavailable(request: HttpRequest, message: str, status: int = 404) -> HttpResponse:
+    return render(
+        request, "error.html", {"title": "Not available", "message": message}, status=status
+    )
+
+
+@participant_page(Scope.CLINICAL)
+def tab(request: HttpRequest, participant: Participant) -> HttpResponse:
+    context = _chart(request, participant)
+    context.update(
+        histories=selectors.history_by_instrument(participant),
+        start_form=forms.StartForm(),
+        can_record=decide(request.user, participant, Action.CREATE, Scope.CLINICAL).allowed,
+    )
+    return render(request, "assessments/tab.html", context)
+
+
+@participant_page(Scope.CLINICAL)
+def start(request: HttpRequest, participant: Participant) -> HttpResponse:
+    """Choose instrument and mode; the choice (no participant data) travels in the query."""
+    form = forms.StartForm(request.GET or None)
+    if form.is_valid():
+        code, mode = form.cleaned_data["instrument"], form.cleaned_data["mode"]
+        name = "assessments:self_report" if mode == Mode.SELF_REPORT else "assessments:administer"
+        return redirect(name, participant_id=participant.public_id, code=code)
+    context = _chart(request, participant)
+    context["start_form"] = form
+    return render(request, "assessments/start.html", context, status=400 if form.errors else 200)
+
+
+def _submit(
+    request: HttpRequest,
+    participant: Participant,
+    instrument: Instrument,
+    *,
+    mode: str,
+    supersedes: Administration | None = None,
+) -> tuple[Administration | None, dict]:
+    """Parse the posted answers and record them; return the new row or what to show again."""
+    answers, errors = forms.answers_from(instrument, request.POST)
+    options = forms.SubmitOptionsForm(request.POST)
+    correction = forms.CorrectionForm(request.POST) if supersedes is not None else None
+    problems: list[str] = []
+    reason_ok = correction is None or correction.is_valid()
+    if not errors and reason_ok and options.is_valid():
+        try:
+            administration = services.record_administration(
+                participant,
+                code=instrument.code,
+                answers=answers,
+                context=supersedes.context if supersedes is not None else None,
+                overrides=supersedes.overrides if supersedes is not None else None,
+                mode=mode,
+                by=request.user,
+                supersedes=supersedes,
+                reason=correction.cleaned_data["reason"] if correction is not None else "",
+                allow_incomplete=options.cleaned_data["allow_incomplete"],
+            )
+        except services.InvalidAnswers as exc:
+            for error in exc.errors:
+                if error["item"] in instrument.item_ids:
+                    errors.setdefault(error["item"], error["message"])
+                else:
+                    problems.append(error["message"])
+        except AccessDenied:
+            raise
+        except TandemError as exc:
+            problems.append(exc.message)
+        else:
+            return administration, {}
+    return None, {
+        "questions": forms.questions(instrument, answers, errors),
+        "problems": problems,
+        "item_errors": errors,
+        "options_form": options,
+        "correction_form": correction,
+    }
+
+
+def _form_context(instrument: Instrument, answers: dict | None = None) -> dict:
+    return {
+        "instrument": instrument,
+        "questions": forms.questions(instrument, answers),
+        "options_form": forms.SubmitOptionsForm(),
+        "problems": [],
+        "item_errors": {},
+    }
+
+
+@participant_page(Scope.CLINICAL)
+def administer(request: HttpRequest, participant: Participant, code: str) -> HttpResponse:
+    """Staff enter the answers: asked aloud, or copied from a (licensed) paper form."""
+    instrument = selectors.definition(code)
+    if instrument is None:
+        return _unavailable(request, f"No instrument has the code {code!r}.")
+    context = _chart(request, participant)
+    context.update(_form_context(instrument), mode=Mode.STAFF_ENTERED)
+    if request.method == "POST":
+        administration, again = _submit(request, participant, instrument, mode=Mode.STAFF_ENTERED)
+        if administration is not None:
+            messages.success(request, f"{instrument.short_name} recorded.")
+            return redirect(
+                "assessments:result",
+                participant_id=participant.public_id,
+                administration_id=administration.public_id,
+            )
+        context.update(again)
+        return render(request, "assessments/administer.html", context, status=400)
+    return render(request, "assessments/administer.html", context)
+
+
+@participant_page(Scope.CLINICAL)
+def self_report(request: HttpRequest, participant: Participant, code: str) -> HttpResponse:
+    """The clinic-tablet view: only the questions, no chart, no other participant's data."""
+    instrument = selectors.definition(code)
+    if instrument is None:
+        return _unavailable(request, f"No instrument has the code {code!r}.")
+    if not services.can_self_report(instrument):
+        return _unavailable(
+            request,
+            f"{instrument.short_name} is given from the licensed paper form by staff.",
+            status=400,
+        )
+    context = {"participant": participant, **_form_context(instrument)}
+    if request.method == "POST":
+        administration, again = _submit(request, participant, instrument, mode=Mode.SELF_REPORT)
+        if administration is not None:
+            return redirect(
+                "assessments:self_report_done",
+                participant_id=participant.public_id,
+                administration_id=administration.public_id,
+            )
+        context.update(again)
+        return render(request, "assessments/tablet.html", context, status=400)
+    return render(request, "assessments/tablet.html", context)
+
+
+def _follow_up(administration: Administration) -> Instrument | None:
+    """The full instrument to give next when a pre-screen (PHQ-2, GAD-2) is positive."""
+    instrument = administration.definition
+    if instrument is None or not instrument.prescreen_for or not administration.positive:
+        return None
+    return selectors.definition(instrument.prescreen_for)
+
+
+@participant_page(Scope.CLINICAL)
+def self_report_done(
+    request: HttpRequest, participant: Participant, administration_id
+) -> HttpResponse:
+    """Finish page for the tablet: thanks, hand the device back; no results on screen."""
+    administration = selectors.administration_for(participant, administration_id)
+    if administration is None:
+        return not_found(request)
+    return render(
+        request,
+        "assessments/tablet_done.html",
+        {
+            "participant": participant,
+            "administration": administration,
+            "follow_up": _follow_up(administration),
+        },
+    )
+
+
+@participant_page(Scope.CLINICAL)
+def result(request: HttpRequest, participant: Participant, administration_id) -> HttpResponse:
+    administration = selectors.administration_for(participant, administration_id)
+    if administration is None:
+        return not_found(request)
+    if administration.definition is None:
+        return _unavailable(request, f"Tandem no longer carries {administration.instrument!r}.")
+    context = _chart(request, participant)
+    alerts = list(
+        Alert.objects.filter(
+            participant=participant,
+            source_type=Administration._meta.label,
+            source_id=str(administration.public_id),
+        ).prefetch_related("assigned_to")
+    )
+    context.update(
+        a=administration,
+        instrument=administration.definition,
+        answer_rows=forms.answer_rows(administration.definition, administration.answers),
+        alerts=alerts,
+        other_flags=[f for f in administration.flags if not f.get("critical")],
+        follow_up=_follow_up(administration),
+        can_change=decide(request.user, participant, Action.CHANGE, Scope.CLINICAL).allowed,
+        error_form=forms.EnteredInErrorForm(),
+    )
+    return render(request, "assessments/result.html", context)
+
+
+@participant_page(Scope.CLINICAL)
+def correct(request: HttpRequest, participant: Participant, administration_id) -> HttpResponse:
+    """Re-enter an administration's answers; the new one supersedes it, with a reason."""
+    original = selectors.administration_for(participant, administration_id)
+    if original is None or original.definition is None:
+        return not_found(request)
+    if not original.is_current:
+        messages.error(
+            request,
+            "This administration was already corrected or struck out; correct the newest one.",
+        )
+        return redirect(
+            "assessments:result",
+            participant_id=participant.public_id,
+            administration_id=original.public_id,
+        )
+    instrument = original.definition
+    context = _chart(request, participant)
+    context.update(
+        _form_context(instrument, original.answers),
+        mode=original.mode,
+        original=original,
+        correction_form=forms.CorrectionForm(),
+    )
+    if request.method == "POST":
+        administration, again = _submit(
+            request, participant, instrument, mode=original.mode, supersedes=original
+        )
+        if administration is not None:
+            messages.success(request, "Correction recorded; the earlier version is superseded.")
+            return redirect(
+                "assessments:result",
+                participant_id=participant.public_id,
+                administration_id=administration.public_id,
+            )
+        context.update(again)
+        return render(request, "assessments/administer.html", context, status=400)
+    return render(request, "assessments/administer.html", context)
+
+
+@require_POST
+@participant_page(Scope.CLINICAL)
+def entered_in_error(
+    request: HttpRequest, participant: Participant, administration_id
+) -> HttpResponse:
+    administration = selectors.administration_for(participant, administration_id)
+    if administration is None:
+        return not_found(request)
+    form = forms.EnteredInErrorForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("reason", [])))
+    else:
+        try:
+            services.mark_entered_in_error(
+                administration, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except TandemError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Marked entered in error.")
+    return redirect(
+        "assessments:result",
+        participant_id=participant.public_id,
+        administration_id=administration.public_id,
+    )
+
+
+def _own_record(request: HttpRequest) -> Participant | None:
+    return Participant.objects.filter(user=request.user, entered_in_error=False).first()
+
+
+@login_required
+def mine(request: HttpRequest, code: str) -> HttpResponse:
+    """A participant answers a questionnaire on their own account (their portal)."""
+    if request.user.kind != User.Kind.PARTICIPANT:
+        return redirect("home")
+    participant = _own_record(request)
+    instrument = selectors.definition(code)
+    if participant is None or instrument is None or not services.can_self_report(instrument):
+        return _unavailable(request, "This questionnaire is not available.")
+    context = {"participant": participant, **_form_context(instrument)}
+    if request.method == "POST":
+        try:
+            administration, again = _submit(request, participant, instrument, mode=Mode.SELF_REPORT)
+        except AccessDenied as exc:
+            return _unavailable(request, exc.message, status=403)
+        if administration is not None:
+            return redirect("assessments:mine_done")
+        context.update(again)
+        return render(request, "assessments/mine.html", context, status=400)
+    try:
+        authorize(
+            request.user,
+            participant,
+            Action.VIEW,
+            Scope.CLINICAL,
+            details={"page": "assessments:mine", "instrument": instrument.code},
+        )
+    except AccessDenied as exc:
+        return _unavailable(request, exc.message, status=403)
+    return render(request, "assessments/mine.html", context)
+
+
+@login_required
+def mine_done(request: HttpRequest) -> HttpResponse:
+    if request.user.kind != User.Kind.PARTICIPANT:
+        return redirect("home")
+    return render(request, "assessments/mine_done.html", {"portal_url": reverse("portal:home")})

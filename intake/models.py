@@ -1,0 +1,165 @@
+"""The biopsychosocial intake (versioned, signed) and the episode's diagnoses."""
+
+from django.conf import settings
+from django.db import models
+
+from intake.icd10 import KIND_LABELS
+from tandem.models import TimeStamped, Versioned
+
+
+class IntakeStatus(models.TextChoices):
+    DRAFT = "draft", "Draft — not signed"
+    SIGNED = "signed", "Signed"
+
+
+class Intake(TimeStamped, Versioned):
+    """One version of an episode's intake. Version 1 is the original; each later version is
+    an addendum that copies the signed one it amends and points back to it. Signing locks a
+    version: its sections never change again, and `content_sha256` proves it."""
+
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="intakes"
+    )
+    episode = models.ForeignKey(
+        "participants.Episode", on_delete=models.PROTECT, related_name="intakes"
+    )
+    number = models.PositiveIntegerField(default=1, help_text="1 is the original intake.")
+    amends = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="addendum",
+        help_text="The signed version this addendum changes.",
+    )
+    addendum_reason = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=10, choices=IntakeStatus.choices, default=IntakeStatus.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField(null=True, blank=True)
+    content_sha256 = models.CharField(
+        max_length=64, blank=True, help_text="Hash of the sections as signed."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "number"], name="intake_version_unique"),
+            models.CheckConstraint(
+                condition=models.Q(amends__isnull=True) | ~models.Q(addendum_reason=""),
+                name="intake_addendum_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["participant", "episode"])]
+
+    def __str__(self) -> str:
+        return f"Intake version {self.number} ({self.get_status_display()})"
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == IntakeStatus.SIGNED
+
+
+class IntakeSection(TimeStamped, Versioned):
+    """One section of one intake version; saved on its own, so two clinicians can fill
+    different sections at once and only a clash on the same section is refused."""
+
+    intake = models.ForeignKey(Intake, on_delete=models.PROTECT, related_name="sections")
+    key = models.CharField(max_length=40)
+    data = models.JSONField(default=dict, blank=True)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["intake", "key"], name="intake_section_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} (version {self.version})"
+
+
+class DiagnosisStatus(models.TextChoices):
+    PROVISIONAL = "provisional", "Provisional"
+    CONFIRMED = "confirmed", "Confirmed"
+    IN_REMISSION = "in_remission", "In remission"
+    RESOLVED = "resolved", "Resolved"
+    ENTERED_IN_ERROR = "entered_in_error", "Entered in error"
+
+
+# A diagnosis's lifecycle as a table. In remission may return to confirmed (a recurrence);
+# a resolved one that comes back is a new diagnosis.
+DIAGNOSIS_TRANSITIONS: dict[str, frozenset[str]] = {
+    DiagnosisStatus.PROVISIONAL: frozenset(
+        {DiagnosisStatus.CONFIRMED, DiagnosisStatus.RESOLVED, DiagnosisStatus.ENTERED_IN_ERROR}
+    ),
+    DiagnosisStatus.CONFIRMED: frozenset(
+        {DiagnosisStatus.IN_REMISSION, DiagnosisStatus.RESOLVED, DiagnosisStatus.ENTERED_IN_ERROR}
+    ),
+    DiagnosisStatus.IN_REMISSION: frozenset(
+        {DiagnosisStatus.CONFIRMED, DiagnosisStatus.RESOLVED, DiagnosisStatus.ENTERED_IN_ERROR}
+    ),
+    DiagnosisStatus.RESOLVED: frozenset({DiagnosisStatus.ENTERED_IN_ERROR}),
+    DiagnosisStatus.ENTERED_IN_ERROR: frozenset(),
+}
+ACTIVE_DIAGNOSIS_STATUSES = frozenset({DiagnosisStatus.PROVISIONAL, DiagnosisStatus.CONFIRMED})
+NEW_DIAGNOSIS_STATUSES = (
+    DiagnosisStatus.PROVISIONAL,
+    DiagnosisStatus.CONFIRMED,
+    DiagnosisStatus.IN_REMISSION,
+)
+
+
+class DiagnosisKind(models.TextChoices):
+    SUD = "sud", KIND_LABELS["sud"]
+    USE = "use", KIND_LABELS["use"]
+    MH = "mh", KIND_LABELS["mh"]
+    RISK = "risk", KIND_LABELS["risk"]
+
+
+class Diagnosis(TimeStamped, Versioned):
+    """An ICD-10-CM diagnosis on an episode, with who made it and when. The code and its
+    description are copied from the curated list at the time, so a later list change never
+    rewrites a past diagnosis."""
+
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="diagnoses"
+    )
+    episode = models.ForeignKey(
+        "participants.Episode", on_delete=models.PROTECT, related_name="diagnoses"
+    )
+    code = models.CharField(max_length=10)
+    description = models.CharField(max_length=200)
+    kind = models.CharField(max_length=4, choices=DiagnosisKind.choices)
+    substance_induced = models.BooleanField(
+        default=False, help_text="A substance-induced disorder, coded inside its F1x family."
+    )
+    counts_for_co_occurring = models.BooleanField(default=True)
+    status = models.CharField(max_length=20, choices=DiagnosisStatus.choices)
+    note = models.TextField(blank=True)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    made_on = models.DateField()
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    status_note = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name_plural = "diagnoses"
+        indexes = [models.Index(fields=["episode", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.description} ({self.get_status_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_DIAGNOSIS_STATUSES

@@ -1,0 +1,328 @@
+"""Writes to the intake and the diagnoses: each one transaction with its audit event.
+
+Audit events name the section and the fields that changed, never their content: the audit
+trail is read by auditors, who see no clinical content.
+"""
+
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import Role
+from audit.models import Action, Outcome
+from audit.services import record_event
+from intake import icd10, sections
+from intake.models import (
+    DIAGNOSIS_TRANSITIONS,
+    NEW_DIAGNOSIS_STATUSES,
+    Diagnosis,
+    DiagnosisStatus,
+    Intake,
+    IntakeSection,
+    IntakeStatus,
+)
+from participants.access import Decision, Scope, require, roles_in
+from participants.models import Episode, Participant
+from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput
+
+# Roles that may sign an intake, make or change a diagnosis, or record a level-of-care
+# decision: the licensed clinicians. Nurses, case managers and peer specialists fill in
+# intake sections but do not sign or diagnose.
+CLINICIAN_ROLES = frozenset(
+    {
+        Role.DIRECTOR,
+        Role.SUPERVISOR,
+        Role.THERAPIST,
+        Role.COUNSELLOR,
+        Role.PRESCRIBER,
+        Role.INTAKE,
+    }
+)
+MIN_REASON_LENGTH = 5
+
+
+def require_clinician(by: Any, participant: Participant, what: str) -> Decision:
+    """The access policy's write check, then the clinician-role check; a refusal is audited.
+
+    Call it before `transaction.atomic()`, like `participants.access.require`.
+    """
+    decision = require(by, participant, Action.CHANGE, Scope.CLINICAL)
+    if not roles_in(by, participant.organization_id) & CLINICIAN_ROLES:
+        record_event(
+            actor=by,
+            action=Action.CHANGE,
+            participant=participant,
+            outcome=Outcome.REFUSED,
+            role=decision.role,
+            break_glass=decision.break_glass,
+            details={"scope": str(Scope.CLINICAL), "why": f"role may not {what}"},
+        )
+        raise AccessDenied(f"Only a licensed clinician can {what}.")
+    return decision
+
+
+def content_hash(data_by_section: Mapping[str, Mapping[str, Any]]) -> str:
+    """SHA-256 over the sections' content, for proving a signed intake never changed."""
+    content = {key: data for key, data in data_by_section.items() if data}
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def start_intake(episode: Episode, *, by: Any) -> Intake:
+    """Open the episode's intake (version 1, a draft)."""
+    decision = require(by, episode.participant, Action.CHANGE, Scope.CLINICAL)
+    if not episode.is_open:
+        raise InvalidInput("This episode is closed; an intake cannot be started on it.")
+    try:
+        with transaction.atomic():
+            if Intake.objects.filter(episode=episode).exists():
+                raise InvalidInput("This episode already has an intake.")
+            intake = Intake.objects.create(
+                participant=episode.participant, episode=episode, number=1, created_by=by
+            )
+            record_event(
+                actor=by,
+                action=Action.CREATE,
+                participant=episode.participant,
+                record=intake,
+                role=decision.role,
+                break_glass=decision.break_glass,
+                details={"episode": str(episode.public_id), "intake_version": 1},
+            )
+    except IntegrityError:
+        raise ConcurrentEdit("intake") from None
+    return intake
+
+
+def save_section(
+    intake: Intake,
+    key: str,
+    *,
+    values: Mapping[str, Any],
+    by: Any,
+    expected_version: int,
+    addendum_reason: str = "",
+) -> IntakeSection:
+    """Save one section. A draft changes in place; a signed intake is never changed: the
+    save starts an addendum (the next version, copying the signed one and pointing back to
+    it) and lands there. `expected_version` is the section's version the editor started
+    from (0 for a section never saved); anything else means someone saved in between."""
+    section = sections.get(key)
+    data = sections.clean(section, values)
+    decision = require(by, intake.participant, Action.CHANGE, Scope.CLINICAL)
+    with transaction.atomic():
+        current = Intake.objects.select_for_update().get(pk=intake.pk)
+        row = IntakeSection.objects.filter(intake=current, key=key).first()
+        if (row.version if row else 0) != expected_version:
+            raise ConcurrentEdit("intake section")
+        before = row.data if row else {}
+        if before == data:
+            return row or IntakeSection(intake=current, key=key, data={}, version=0)
+        if current.is_signed:
+            current = _start_addendum(current, by=by, reason=addendum_reason, decision=decision)
+            row = IntakeSection.objects.filter(intake=current, key=key).first()
+        if row is None:
+            row = IntakeSection.objects.create(intake=current, key=key, data=data, saved_by=by)
+            action = Action.CREATE
+        else:
+            IntakeSection.objects.filter(pk=row.pk).update(
+                data=data, saved_by=by, version=F("version") + 1, modified_at=timezone.now()
+            )
+            row.refresh_from_db()
+            action = Action.CHANGE
+        Intake.objects.filter(pk=current.pk).update(
+            version=F("version") + 1, modified_at=timezone.now()
+        )
+        current.refresh_from_db()
+        row.intake = current
+        changed = sorted(
+            name for name in set(before) | set(data) if before.get(name) != data.get(name)
+        )
+        record_event(
+            actor=by,
+            action=action,
+            participant=current.participant,
+            record=row,
+            role=decision.role,
+            break_glass=decision.break_glass,
+            details={
+                "intake": str(current.public_id),
+                "intake_version": current.number,
+                "section": key,
+                "fields": changed,
+            },
+        )
+    return row
+
+
+def _start_addendum(signed: Intake, *, by: Any, reason: str, decision: Decision) -> Intake:
+    """The next version of a signed intake: a draft copy that points back to it."""
+    reason = (reason or "").strip()
+    if len(reason) < MIN_REASON_LENGTH:
+        raise InvalidInput(
+            "This intake is signed. Say why you are changing it (the reason for the addendum).",
+            field="addendum_reason",
+        )
+    if Intake.objects.filter(amends=signed).exists():
+        raise ConcurrentEdit("intake")
+    addendum = Intake.objects.create(
+        participant=signed.participant,
+        episode=signed.episode,
+        number=signed.number + 1,
+        amends=signed,
+        addendum_reason=reason,
+        created_by=by,
+    )
+    IntakeSection.objects.bulk_create(
+        IntakeSection(intake=addendum, key=s.key, data=s.data, saved_by=s.saved_by)
+        for s in signed.sections.all()
+    )
+    record_event(
+        actor=by,
+        action=Action.CREATE,
+        participant=signed.participant,
+        record=addendum,
+        role=decision.role,
+        break_glass=decision.break_glass,
+        details={"amends": str(signed.public_id), "intake_version": addendum.number},
+    )
+    return addendum
+
+
+def sign_intake(intake: Intake, *, by: Any, expected_version: int) -> Intake:
+    """Sign a draft: it is locked from now on, with a hash of what was signed."""
+    decision = require_clinician(by, intake.participant, "sign an intake")
+    with transaction.atomic():
+        current = Intake.objects.select_for_update().get(pk=intake.pk)
+        if current.is_signed:
+            raise InvalidInput("This version of the intake is already signed.")
+        if current.version != expected_version:
+            raise ConcurrentEdit("intake")
+        data = {row.key: row.data for row in current.sections.all()}
+        missing = sections.missing_for_signing(data)
+        if missing:
+            raise InvalidInput("Before signing, fill in: " + "; ".join(missing) + ".")
+        current.status = IntakeStatus.SIGNED
+        current.signed_by = by
+        current.signed_at = timezone.now()
+        current.content_sha256 = content_hash(data)
+        current.version = F("version") + 1
+        current.save()
+        current.refresh_from_db()
+        record_event(
+            actor=by,
+            action=Action.CHANGE,
+            participant=current.participant,
+            record=current,
+            role=decision.role,
+            break_glass=decision.break_glass,
+            details={
+                "changes": {"status": {"before": "draft", "after": "signed"}},
+                "intake_version": current.number,
+                "content_sha256": current.content_sha256,
+            },
+        )
+    return current
+
+
+def add_diagnosis(
+    episode: Episode,
+    *,
+    code: str,
+    status: str,
+    made_on: date,
+    by: Any,
+    note: str = "",
+) -> Diagnosis:
+    """Record an ICD-10-CM diagnosis from the curated list on the episode."""
+    participant = episode.participant
+    decision = require_clinician(by, participant, "make a diagnosis")
+    found = icd10.validate(code)
+    if status not in NEW_DIAGNOSIS_STATUSES:
+        raise InvalidInput(
+            "A new diagnosis is provisional, confirmed or in remission.", field="status"
+        )
+    if made_on > episode.program.today():
+        raise InvalidInput("The diagnosis date cannot be in the future.", field="made_on")
+    with transaction.atomic():
+        Episode.objects.select_for_update().get(pk=episode.pk)  # one add per episode at a time
+        existing = Diagnosis.objects.filter(
+            episode=episode, code=found.code, status__in=NEW_DIAGNOSIS_STATUSES
+        ).first()
+        if existing is not None:
+            raise InvalidInput(
+                f"{found.code} is already on this episode ({existing.get_status_display().lower()}"
+                "). Change its status instead.",
+                field="code",
+            )
+        diagnosis = Diagnosis.objects.create(
+            participant=participant,
+            episode=episode,
+            code=found.code,
+            description=found.description,
+            kind=found.kind,
+            substance_induced=found.induced,
+            counts_for_co_occurring=found.co_occurring,
+            status=status,
+            note=(note or "").strip(),
+            made_by=by,
+            made_on=made_on,
+        )
+        record_event(
+            actor=by,
+            action=Action.CREATE,
+            participant=participant,
+            record=diagnosis,
+            role=decision.role,
+            break_glass=decision.break_glass,
+            details={"episode": str(episode.public_id), "status": status},
+        )
+    return diagnosis
+
+
+def change_diagnosis_status(
+    diagnosis: Diagnosis, *, to_status: str, by: Any, expected_version: int, note: str = ""
+) -> Diagnosis:
+    """Move a diagnosis along its lifecycle (confirm, remission, resolve, entered in error)."""
+    decision = require_clinician(by, diagnosis.participant, "change a diagnosis")
+    if to_status not in DiagnosisStatus.values:
+        raise InvalidInput(f"{to_status!r} is not a diagnosis status.", field="to_status")
+    note = (note or "").strip()
+    if to_status == DiagnosisStatus.ENTERED_IN_ERROR and len(note) < MIN_REASON_LENGTH:
+        raise InvalidInput("Say why this diagnosis was entered in error.", field="note")
+    with transaction.atomic():
+        current = Diagnosis.objects.select_for_update().get(pk=diagnosis.pk)
+        if current.version != expected_version:
+            raise ConcurrentEdit("diagnosis")
+        allowed = DIAGNOSIS_TRANSITIONS[current.status]
+        if to_status not in allowed:
+            options = ", ".join(DiagnosisStatus(s).label.lower() for s in sorted(allowed)) or "none"
+            raise InvalidInput(
+                f"A diagnosis that is {current.get_status_display().lower()} cannot become "
+                f"{DiagnosisStatus(to_status).label.lower()}. Allowed next: {options}.",
+                field="to_status",
+            )
+        before = current.status
+        current.status = to_status
+        current.status_changed_by = by
+        current.status_changed_at = timezone.now()
+        current.status_note = note
+        current.version = F("version") + 1
+        current.save()
+        current.refresh_from_db()
+        record_event(
+            actor=by,
+            action=Action.CHANGE,
+            participant=current.participant,
+            record=current,
+            role=decision.role,
+            break_glass=decision.break_glass,
+            details={"changes": {"status": {"before": before, "after": to_status}}},
+        )
+    return current

@@ -1,0 +1,311 @@
+"""The Intake and Diagnoses tabs of the chart. Thin: parse, authorize, call a service, render.
+
+Services raise AccessDenied for a role that may not sign or diagnose; it is re-raised here
+so the page gate answers with its audited 403 page instead of a message.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from audit.models import Action
+from intake import icd10, sections, selectors, services
+from intake.forms import CodeSearchForm, DiagnosisForm, DiagnosisStatusForm, SignForm
+from intake.models import DIAGNOSIS_TRANSITIONS, Diagnosis, DiagnosisStatus, Intake
+from participants.access import Scope, decide, roles_in
+from participants.decorators import not_found, participant_page
+from participants.selectors import current_episode
+from participants.views import chart_context
+from tandem.errors import AccessDenied, TandemError
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(request.headers.get("HX-Request"))
+
+
+def _can_edit(request: HttpRequest, participant) -> bool:
+    return decide(request.user, participant, Action.CHANGE, Scope.CLINICAL).allowed
+
+
+def _is_clinician(request: HttpRequest, participant) -> bool:
+    return bool(roles_in(request.user, participant.organization_id) & services.CLINICIAN_ROLES)
+
+
+def _section_form(view: selectors.SectionView, intake: Intake) -> sections.SectionForm:
+    return sections.SectionForm(
+        section=view.section,
+        signed=intake.is_signed,
+        initial={**view.data, "version": view.version},
+    )
+
+
+def _intake_context(request: HttpRequest, participant, bound: dict | None = None) -> dict:
+    context = chart_context(request, participant, "intake")
+    episode = context["episode"]
+    versions = selectors.intake_versions(episode) if episode else []
+    intake = versions[0] if versions else None
+    can_edit = _can_edit(request, participant)
+    views = selectors.section_views(intake)
+    bound = bound or {}
+    context.update(
+        intake=intake,
+        versions=versions,
+        can_edit=can_edit,
+        can_sign=can_edit
+        and intake is not None
+        and not intake.is_signed
+        and _is_clinician(request, participant),
+        sections=[
+            {
+                "view": view,
+                "form": bound.get(view.section.key)
+                or (_section_form(view, intake) if can_edit and intake else None),
+            }
+            for view in views
+        ],
+        missing=sections.missing_for_signing({v.section.key: v.data for v in views})
+        if intake
+        else [],
+    )
+    return context
+
+
+@participant_page(Scope.CLINICAL)
+def intake_tab(request: HttpRequest, participant) -> HttpResponse:
+    return render(request, "intake/intake_tab.html", _intake_context(request, participant))
+
+
+@require_POST
+@participant_page(Scope.CLINICAL)
+def start(request: HttpRequest, participant) -> HttpResponse:
+    episode = current_episode(participant)
+    if episode is None:
+        messages.error(request, "This participant has no episode of care.")
+    else:
+        try:
+            services.start_intake(episode, by=request.user)
+        except AccessDenied:
+            raise
+        except TandemError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Intake started.")
+    return redirect("intake:intake", participant_id=participant.public_id)
+
+
+@require_POST
+@participant_page(Scope.CLINICAL)
+def save_section(request: HttpRequest, participant, intake_id, key) -> HttpResponse:
+    """Each section saves on its own; with htmx only that section is swapped."""
+    intake = Intake.objects.filter(participant=participant, public_id=intake_id).first()
+    section = sections.SECTIONS_BY_KEY.get(key)
+    if intake is None or section is None:
+        return not_found(request)
+    tab_url = reverse("intake:intake", args=[participant.public_id])
+    form = sections.SectionForm(request.POST, section=section, signed=intake.is_signed)
+    if form.is_valid():
+        try:
+            row = services.save_section(
+                intake,
+                key,
+                values=form.section_values(),
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+                addendum_reason=form.cleaned_data.get("addendum_reason", ""),
+            )
+        except AccessDenied:
+            raise
+        except TandemError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            if row.intake_id != intake.pk:
+                messages.success(
+                    request,
+                    f"Addendum started: intake version {row.intake.number}. The signed "
+                    f"version {intake.number} stays as it was.",
+                )
+                if _is_htmx(request):
+                    response = HttpResponse()
+                    response["HX-Redirect"] = tab_url
+                    return response
+                return redirect(tab_url)
+            if not _is_htmx(request):
+                messages.success(request, f"{section.title}: saved.")
+                return redirect(f"{tab_url}#section-{key}")
+            views = selectors.section_views(row.intake)
+            view = next(v for v in views if v.section.key == key)
+            return render(
+                request,
+                "intake/_section.html",
+                {
+                    "participant": participant,
+                    "intake": row.intake,
+                    "item": {"view": view, "form": _section_form(view, row.intake)},
+                    "saved": True,
+                    # Out-of-band updates of the draft's status card, where the page has them.
+                    "update_missing": not row.intake.is_signed,
+                    "update_sign_version": not row.intake.is_signed
+                    and _is_clinician(request, participant),
+                    "missing": sections.missing_for_signing({v.section.key: v.data for v in views}),
+                },
+            )
+    if _is_htmx(request):
+        # htmx swaps only 2xx answers, so the form with its errors comes back as 200.
+        view = next(v for v in selectors.section_views(intake) if v.section.key == key)
+        return render(
+            request,
+            "intake/_section.html",
+            {
+                "participant": participant,
+                "intake": intake,
+                "item": {"view": view, "form": form},
+            },
+        )
+    context = _intake_context(request, participant, bound={key: form})
+    return render(request, "intake/intake_tab.html", context, status=400)
+
+
+@require_POST
+@participant_page(Scope.CLINICAL)
+def sign(request: HttpRequest, participant, intake_id) -> HttpResponse:
+    intake = Intake.objects.filter(participant=participant, public_id=intake_id).first()
+    if intake is None:
+        return not_found(request)
+    form = SignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The form was incomplete; reload the page and sign again.")
+    else:
+        try:
+            signed = services.sign_intake(
+                intake, by=request.user, expected_version=form.cleaned_data["version"]
+            )
+        except AccessDenied:
+            raise
+        except TandemError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Intake version {signed.number} signed.")
+    return redirect("intake:intake", participant_id=participant.public_id)
+
+
+@participant_page(Scope.CLINICAL)
+def version(request: HttpRequest, participant, intake_id) -> HttpResponse:
+    """One version as it was saved or signed, read-only."""
+    intake = selectors.intake_version(participant, intake_id)
+    if intake is None:
+        return not_found(request)
+    context = chart_context(request, participant, "intake")
+    context.update(
+        intake=intake,
+        sections=selectors.section_views(intake),
+        intact=selectors.signed_content_intact(intake) if intake.is_signed else None,
+    )
+    return render(request, "intake/version.html", context)
+
+
+def _diagnoses_context(request: HttpRequest, participant, form: DiagnosisForm | None) -> dict:
+    context = chart_context(request, participant, "diagnoses")
+    episode = context["episode"]
+    rows = selectors.diagnoses_for(episode) if episode else []
+    for row in rows:
+        row.next_statuses = [
+            (s, DiagnosisStatus(s).label) for s in sorted(DIAGNOSIS_TRANSITIONS[row.status])
+        ]
+    can_diagnose = _can_edit(request, participant) and _is_clinician(request, participant)
+    today = episode.program.today() if episode else None
+    context.update(
+        diagnoses=rows,
+        co_occurring=selectors.is_co_occurring(episode) if episode else False,
+        can_diagnose=can_diagnose and episode is not None,
+        form=form or DiagnosisForm(initial={"made_on": today}),
+        search_form=CodeSearchForm(),
+    )
+    return context
+
+
+@participant_page(Scope.CLINICAL)
+def diagnoses_tab(request: HttpRequest, participant) -> HttpResponse:
+    return render(
+        request, "intake/diagnoses_tab.html", _diagnoses_context(request, participant, None)
+    )
+
+
+@require_POST
+@participant_page(Scope.CLINICAL)
+def add_diagnosis(request: HttpRequest, participant) -> HttpResponse:
+    episode = current_episode(participant)
+    if episode is None:
+        return not_found(request)
+    form = DiagnosisForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            diagnosis = services.add_diagnosis(
+                episode,
+                code=data["code"],
+                status=data["status"],
+                made_on=data["made_on"],
+                note=data["note"],
+                by=request.user,
+            )
+        except AccessDenied:
+            raise
+        except TandemError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"Diagnosis {diagnosis.code} added.")
+            return redirect("intake:diagnoses", participant_id=participant.public_id)
+    context = _diagnoses_context(request, participant, form)
+    return render(request, "intake/diagnoses_tab.html", context, status=400)
+
+
+@require_POST
+@participant_page(Scope.CLINICAL)
+def diagnosis_status(request: HttpRequest, participant, diagnosis_id) -> HttpResponse:
+    diagnosis = Diagnosis.objects.filter(participant=participant, public_id=diagnosis_id).first()
+    if diagnosis is None:
+        return not_found(request)
+    form = DiagnosisStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose the new status.")
+    else:
+        try:
+            changed = services.change_diagnosis_status(
+                diagnosis,
+                to_status=form.cleaned_data["to_status"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
+        except AccessDenied:
+            raise
+        except TandemError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request, f"{changed.code} is now {changed.get_status_display().lower()}."
+            )
+    return redirect("intake:diagnoses", participant_id=participant.public_id)
+
+
+@require_POST
+@login_required
+def code_search(request: HttpRequest) -> HttpResponse:
+    """Search the curated ICD-10-CM list by code or words. It POSTs, like every search, and
+    reads no participant data."""
+    if request.user.kind != User.Kind.STAFF:
+        return render(
+            request,
+            "error.html",
+            {"title": "Not allowed", "message": "This page is for staff."},
+            status=403,
+        )
+    form = CodeSearchForm(request.POST)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    context = {"search_form": form, "query": query, "results": icd10.search(query)}
+    template = "intake/_code_results.html" if _is_htmx(request) else "intake/code_search.html"
+    return render(request, template, context)

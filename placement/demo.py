@@ -1,0 +1,162 @@
+"""Synthetic level-of-care decisions for the demo program. Every detail is made up.
+
+Every admitted (or later) demo episode gets a decision for the IOP, made a day or two before
+admission with ratings for which the default rules recommend the IOP; a few screening
+episodes get a decision for another level, with a referral out. Idempotent (episodes with a
+decision are skipped), deterministic (one seeded generator per record number), bulk-inserted.
+"""
+
+import random
+from datetime import timedelta
+
+from django.db import transaction
+
+from accounts.models import LevelOfCare
+from audit.models import Action
+from audit.services import record_event
+from participants.models import Episode, EpisodeStatus
+from placement import asam, rules
+from placement.models import DimensionRating, LevelOfCareDecision, ReferralOut
+from tandem.demo import DemoContext
+
+IN_CARE = (
+    EpisodeStatus.ADMITTED,
+    EpisodeStatus.ACTIVE,
+    EpisodeStatus.DISCHARGED,
+    EpisodeStatus.TRANSFERRED_OUT,
+)
+# Share of screening episodes decided for another level.
+ELSEWHERE_SHARE = 0.2
+# (level, ratings by dimension, where to, why) for screening participants who need elsewhere.
+ELSEWHERE = (
+    (
+        LevelOfCare.WITHDRAWAL,
+        {"1": 3, "2": 1, "3": 2, "4": 2, "5": 3, "6": 2},
+        "Harbor Withdrawal Management Unit (synthetic)",
+    ),
+    (
+        LevelOfCare.RESIDENTIAL,
+        {"1": 1, "2": 0, "3": 2, "4": 2, "5": 3, "6": 4},
+        "Cedar House Residential Program (synthetic)",
+    ),
+    (
+        LevelOfCare.OUTPATIENT,
+        {"1": 0, "2": 0, "3": 1, "4": 1, "5": 1, "6": 1},
+        "Eastside Outpatient Counseling (synthetic)",
+    ),
+)
+NOTES = {
+    "1": {1: "Mild shakes in the mornings; no seizures.", 3: "Seizure during past withdrawal."},
+    "2": {1: "Blood pressure managed by primary care."},
+    "3": {
+        1: "Some low mood; copes day to day.",
+        2: "Depressed and anxious; no current plan to harm self.",
+    },
+    "4": {1: "Wants to change; ambivalent about groups.", 2: "Unsure change is possible."},
+    "5": {
+        1: "Some cravings; knows their triggers.",
+        2: "Used again within weeks of last treatment.",
+        3: "Daily use despite repeated attempts to stop.",
+    },
+    "6": {
+        1: "Stable housing; supportive partner.",
+        2: "Roommate uses; few sober supports.",
+        4: "Sleeping in a car; using friends all around.",
+    },
+}
+
+
+def seed(context: DemoContext) -> None:
+    """Add level-of-care decisions to demo episodes that have none yet."""
+    episodes = list(
+        Episode.objects.filter(
+            program=context.program,
+            status__in=(*IN_CARE, EpisodeStatus.SCREENING),
+            participant__record_number__startswith="DEMO-",
+        )
+        .exclude(placement_decisions__isnull=False)
+        .select_related("participant")
+        .order_by("participant__record_number")
+    )
+    rule_set = rules.TANDEM_DEFAULT_RULES
+    fallback = context.staff["intake"].pk
+    today = context.program.today()
+    decisions = []
+    for episode in episodes:
+        rng = random.Random(f"{context.rng_seed}:placement:{episode.participant.record_number}")
+        if episode.status == EpisodeStatus.SCREENING:
+            if rng.random() >= ELSEWHERE_SHARE:
+                continue
+            level, scores, provider = rng.choice(ELSEWHERE)
+            decided_on = min(today, episode.referred_on + timedelta(days=rng.randint(2, 6)))
+        else:
+            level, provider = LevelOfCare.IOP, ""
+            scores = _iop_ratings(rng)
+            decided_on = max(
+                episode.referred_on, episode.admitted_on - timedelta(days=rng.randint(0, 2))
+            )
+        recommendation = rules.evaluate(rule_set, rules.rule_inputs(scores))
+        decision = LevelOfCareDecision(
+            participant_id=episode.participant_id,
+            episode_id=episode.pk,
+            rule_set=rule_set.name,
+            recommended_level=recommendation.level,
+            fired_rules=[r.as_dict() for r in recommendation.fired],
+            chosen_level=level,
+            decided_by_id=episode.primary_clinician_id or fallback,
+            decided_on=decided_on,
+        )
+        reason = " ".join(r.reason for r in recommendation.deciding)
+        decisions.append((decision, scores, provider, reason))
+    if not decisions:
+        return
+    with transaction.atomic():
+        LevelOfCareDecision.objects.bulk_create([d for d, _, _, _ in decisions], batch_size=2000)
+        DimensionRating.objects.bulk_create(
+            (
+                DimensionRating(
+                    decision_id=decision.pk,
+                    dimension=d.id,
+                    rating=scores[d.id],
+                    note=NOTES[d.id].get(scores[d.id], ""),
+                )
+                for decision, scores, _, _ in decisions
+                for d in asam.DIMENSIONS
+            ),
+            batch_size=5000,
+        )
+        referrals = [
+            ReferralOut(
+                participant_id=decision.participant_id,
+                episode_id=decision.episode_id,
+                decision_id=decision.pk,
+                to_level=decision.chosen_level,
+                to_provider=provider,
+                reason=reason,
+                made_by_id=decision.decided_by_id,
+                made_on=decision.decided_on,
+            )
+            for decision, _, provider, reason in decisions
+            if provider
+        ]
+        ReferralOut.objects.bulk_create(referrals, batch_size=2000)
+        record_event(
+            actor=None,
+            action=Action.CREATE,
+            record_type="placement.LevelOfCareDecision",
+            details={"synthetic_demo_import": len(decisions)},
+        )
+    context.stdout(f"    {len(decisions)} level-of-care decisions, {len(referrals)} referrals out")
+
+
+def _iop_ratings(rng: random.Random) -> dict[str, int]:
+    """Ratings for which the default rules recommend the IOP: a moderate need in dimension 3
+    (every demo participant has a co-occurring or substance-induced disorder), nothing higher."""
+    return {
+        "1": rng.choice((0, 1, 1)),
+        "2": rng.choice((0, 0, 1)),
+        "3": 2,
+        "4": rng.choice((1, 2)),
+        "5": rng.choice((2, 2, 3)),
+        "6": rng.choice((1, 2)),
+    }

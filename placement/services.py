@@ -1,0 +1,254 @@
+"""Level-of-care decisions, the admission guard, admission and closing after a referral out.
+
+Each write is one transaction with its audit event. Decisions are never edited: a new
+decision supersedes the current one.
+"""
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from django.db import transaction
+
+from accounts.models import LevelOfCare, Role
+from audit.models import Action
+from audit.services import record_event
+from intake.services import MIN_REASON_LENGTH, require_clinician
+from participants.access import Scope, require, roles_in
+from participants.models import (
+    EPISODE_TRANSITIONS,
+    PRE_ADMISSION_STATUSES,
+    CareTeamRole,
+    Episode,
+    EpisodeStatus,
+)
+from participants.services import add_care_team_member, transition_episode
+from placement import asam, rules, selectors
+from placement.models import DimensionRating, LevelOfCareDecision, ReferralOut
+from tandem.errors import ConcurrentEdit, InvalidInput
+
+CLOSING_STATUSES = (EpisodeStatus.TRANSFERRED_OUT, EpisodeStatus.DECLINED)
+# Who may be a participant's primary clinician.
+PRIMARY_CLINICIAN_ROLES = frozenset(
+    {Role.THERAPIST, Role.COUNSELLOR, Role.PRESCRIBER, Role.SUPERVISOR, Role.DIRECTOR}
+)
+
+
+def recommend(episode: Episode, ratings: Mapping[str, int]) -> rules.Recommendation:
+    """What the program's rule set recommends for these ratings and the latest results."""
+    inputs = rules.rule_inputs(ratings, selectors.recent_results(episode.participant))
+    return rules.evaluate(rules.active_rule_set(), inputs)
+
+
+def _check_ratings(ratings: Mapping[str, int], notes: Mapping[str, str]) -> None:
+    for dimension in asam.DIMENSIONS:
+        rating = ratings.get(dimension.id)
+        if isinstance(rating, bool) or not isinstance(rating, int) or not 0 <= rating <= 4:
+            raise InvalidInput(
+                f"Rate dimension {dimension.id} ({dimension.name}) from 0 to 4.",
+                field=f"rating_{dimension.id}",
+            )
+        if rating > 0 and not (notes.get(dimension.id) or "").strip():
+            raise InvalidInput(
+                f"Add a note saying why dimension {dimension.id} is rated {rating}.",
+                field=f"note_{dimension.id}",
+            )
+    unknown = set(ratings) - set(asam.DIMENSION_IDS)
+    if unknown:
+        raise InvalidInput(f"Unknown dimension(s): {', '.join(sorted(unknown))}.")
+
+
+def record_decision(
+    episode: Episode,
+    *,
+    ratings: Mapping[str, int],
+    notes: Mapping[str, str],
+    chosen_level: str,
+    by: Any,
+    current_id: UUID | None,
+    reason: str = "",
+    prerequisites_done: bool = False,
+    refer_to: str = "",
+) -> LevelOfCareDecision:
+    """Record the clinician's decision beside the rule set's recommendation.
+
+    `current_id` is the decision the clinician saw as current (None if there was none): a
+    different one now means someone decided in between. A level other than the program's
+    own records a referral out to `refer_to`.
+    """
+    participant = episode.participant
+    decision = require_clinician(by, participant, "record a level-of-care decision")
+    if not episode.is_open:
+        raise InvalidInput(
+            "This episode is closed: no new level-of-care decision can be made on it."
+        )
+    _check_ratings(ratings, notes)
+    if chosen_level not in LevelOfCare.values:
+        raise InvalidInput("Choose a level of care.", field="chosen_level")
+    reason = (reason or "").strip()
+    refer_to = (refer_to or "").strip()
+    recommendation = recommend(episode, ratings)
+    if chosen_level != recommendation.level and len(reason) < MIN_REASON_LENGTH:
+        recommended = asam.level_label(recommendation.level) if recommendation.level else "no level"
+        raise InvalidInput(
+            f"The level you chose differs from the recommendation ({recommended}): "
+            "give your reason.",
+            field="reason",
+        )
+    if (
+        recommendation.prerequisites
+        and chosen_level in asam.OUTPATIENT_LEVELS
+        and not prerequisites_done
+    ):
+        raise InvalidInput(
+            "An outpatient level needs this done first: "
+            + "; ".join(p[0].lower() + p[1:] for p in recommendation.prerequisites)
+            + ". Confirm that it is done.",
+            field="prerequisites_done",
+        )
+    refers_out = chosen_level != episode.level_of_care
+    if refers_out and not refer_to:
+        raise InvalidInput(
+            "This level is not this program's: name the program or provider you are referring to.",
+            field="refer_to",
+        )
+    with transaction.atomic():
+        locked = Episode.objects.select_for_update().get(pk=episode.pk)
+        current = selectors.current_decision(locked)
+        if (current.public_id if current else None) != current_id:
+            raise ConcurrentEdit("level-of-care decision")
+        today = locked.program.today()
+        made = LevelOfCareDecision.objects.create(
+            participant=participant,
+            episode=locked,
+            rule_set=recommendation.rule_set.name,
+            recommended_level=recommendation.level or "",
+            fired_rules=[r.as_dict() for r in recommendation.fired],
+            prerequisites=list(recommendation.prerequisites),
+            prerequisites_done=bool(recommendation.prerequisites) and prerequisites_done,
+            instrument_results=[r.as_dict() for r in recommendation.inputs.results.values()],
+            chosen_level=chosen_level,
+            reason=reason,
+            decided_by=by,
+            decided_on=today,
+            supersedes=current,
+        )
+        DimensionRating.objects.bulk_create(
+            DimensionRating(
+                decision=made,
+                dimension=d.id,
+                rating=ratings[d.id],
+                note=(notes.get(d.id) or "").strip(),
+            )
+            for d in asam.DIMENSIONS
+        )
+        if refers_out:
+            ReferralOut.objects.create(
+                participant=participant,
+                episode=locked,
+                decision=made,
+                to_level=chosen_level,
+                to_provider=refer_to[:200],
+                reason=reason or " ".join(r.reason for r in recommendation.deciding),
+                made_by=by,
+                made_on=today,
+            )
+        record_event(
+            actor=by,
+            action=Action.CREATE,
+            participant=participant,
+            record=made,
+            role=decision.role,
+            break_glass=decision.break_glass,
+            details={
+                "episode": str(locked.public_id),
+                "rule_set": made.rule_set,
+                "supersedes": str(current.public_id) if current else None,
+                "referral_out": refers_out,
+            },
+        )
+    return made
+
+
+def admission_guard(episode: Episode, to_status: str) -> str | None:
+    """Registered for "admitted": admission needs a current decision for the program's level."""
+    level = asam.level_label(episode.level_of_care)
+    current = selectors.current_decision(episode)
+    if current is None:
+        return f"Record a level-of-care decision for {level} before admitting."
+    if current.chosen_level != episode.level_of_care:
+        return (
+            f"The current level-of-care decision is {current.get_chosen_level_display()}, not "
+            f"{level}. Record a new decision before admitting."
+        )
+    return None
+
+
+def _move(episode: Episode, to_status: str, *, by: Any, on: date, reason: str) -> Episode:
+    """Move along the lifecycle, passing through screening when the episode is still referred
+    and the move is not allowed straight from there."""
+    if to_status not in EPISODE_TRANSITIONS[episode.status] and episode.status == (
+        EpisodeStatus.REFERRED
+    ):
+        episode = transition_episode(
+            episode,
+            to_status=EpisodeStatus.SCREENING,
+            by=by,
+            on=on,
+            reason="Screening completed with the level-of-care decision.",
+            expected_version=episode.version,
+        )
+    return transition_episode(
+        episode, to_status=to_status, by=by, on=on, reason=reason, expected_version=episode.version
+    )
+
+
+def admit(
+    episode: Episode, *, by: Any, on: date, primary_clinician: Any, expected_version: int
+) -> Episode:
+    """Admit to the program once the decision for its level is recorded: moves a referred
+    episode through screening, sets the admission date and the primary clinician."""
+    require(by, episode.participant, Action.CHANGE, Scope.CLINICAL)
+    if episode.status not in PRE_ADMISSION_STATUSES:
+        raise InvalidInput("Only a referred or screening episode can be admitted.")
+    if episode.version != expected_version:
+        raise ConcurrentEdit("episode")
+    problem = admission_guard(episode, EpisodeStatus.ADMITTED)
+    if problem:
+        raise InvalidInput(problem)
+    organization = episode.participant.organization_id
+    if primary_clinician is None or not (
+        roles_in(primary_clinician, organization) & PRIMARY_CLINICIAN_ROLES
+    ):
+        raise InvalidInput("Choose the primary clinician.", field="primary_clinician")
+    with transaction.atomic():
+        # The care team first: an intake coordinator reaches the case only until admission.
+        add_care_team_member(
+            episode, user=primary_clinician, role=CareTeamRole.PRIMARY_CLINICIAN, by=by
+        )
+        return _move(
+            episode,
+            EpisodeStatus.ADMITTED,
+            by=by,
+            on=on,
+            reason="Admitted after the level-of-care decision.",
+        )
+
+
+def close_after_referral(
+    episode: Episode, *, to_status: str, by: Any, on: date, expected_version: int
+) -> Episode:
+    """After a decision that refers the participant elsewhere: transferred out or declined."""
+    require(by, episode.participant, Action.CHANGE, Scope.CLINICAL)
+    if to_status not in CLOSING_STATUSES:
+        raise InvalidInput("Choose transferred out or declined.", field="to_status")
+    if episode.version != expected_version:
+        raise ConcurrentEdit("episode")
+    current = selectors.current_decision(episode)
+    referral = ReferralOut.objects.filter(decision=current).first() if current else None
+    if referral is None:
+        raise InvalidInput("The current level-of-care decision does not refer elsewhere.")
+    reason = f"Referred to {referral.to_provider} ({referral.get_to_level_display()})"[:300]
+    with transaction.atomic():
+        return _move(episode, to_status, by=by, on=on, reason=reason)

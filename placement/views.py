@@ -1,0 +1,266 @@
+"""The Level of care tab (decision, admission, referral out) and the public self-check.
+
+Thin: parse, authorize, call a service, render. A service's AccessDenied (a role that may
+not decide) is re-raised so the page gate answers with its audited 403 page.
+"""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import LevelOfCare
+from audit.models import Action
+from audit.services import record_event
+from intake.services import CLINICIAN_ROLES
+from participants.access import Scope, decide, roles_in
+from participants.decorators import not_found, participant_page
+from participants.models import EPISODE_TRANSITIONS, PRE_ADMISSION_STATUSES, EpisodeStatus
+from participants.selectors import current_episode
+from participants.views import chart_context
+from placement import asam, rules, selectors, self_check, services
+from placement.forms import AdmitForm, CloseForm, DecisionForm, SelfCheckForm
+from tandem.errors import AccessDenied, TandemError
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(request.headers.get("HX-Request"))
+
+
+def _recommendation_context(recommendation: rules.Recommendation | None) -> dict:
+    """The recommendation in words for the template (level labels, deciding rules marked)."""
+    if recommendation is None:
+        return {"recommendation": None, "rule_set": rules.active_rule_set()}
+    deciding = set(recommendation.deciding)
+    return {
+        "rule_set": recommendation.rule_set,
+        "recommendation": {
+            "level": recommendation.level,
+            "level_label": asam.level_label(recommendation.level) if recommendation.level else "",
+            "prerequisites": recommendation.prerequisites,
+            "fired": [
+                {
+                    "reason": r.reason,
+                    "level_label": asam.level_label(r.level) if r.level else "",
+                    "prerequisite": r.prerequisite,
+                    "deciding": r in deciding,
+                }
+                for r in recommendation.fired
+            ],
+            "results": list(recommendation.inputs.results.values()),
+        },
+    }
+
+
+def _closing_options(episode) -> list[tuple[str, str]]:
+    """Transferred out / declined, where the lifecycle allows them (a referred episode is
+    moved through screening on the way)."""
+    reachable = set(EPISODE_TRANSITIONS[episode.status])
+    if episode.status == EpisodeStatus.REFERRED:
+        reachable |= EPISODE_TRANSITIONS[EpisodeStatus.SCREENING]
+    return [(s, EpisodeStatus(s).label) for s in services.CLOSING_STATUSES if s in reachable]
+
+
+def _tab_context(
+    request: HttpRequest,
+    participant,
+    form: DecisionForm | None = None,
+    recommendation: rules.Recommendation | None = None,
+) -> dict:
+    context = chart_context(request, participant, "level_of_care")
+    episode = context["episode"]
+    decisions = selectors.decisions_for(episode) if episode else []
+    # superseded_by is a reverse one-to-one: absent on the one decision nothing superseded.
+    current = next((d for d in decisions if not hasattr(d, "superseded_by")), None)
+    can_edit = decide(request.user, participant, Action.CHANGE, Scope.CLINICAL).allowed
+    can_decide = (
+        can_edit
+        and episode is not None
+        and episode.is_open
+        and bool(roles_in(request.user, participant.organization_id) & CLINICIAN_ROLES)
+    )
+    today = episode.program.today() if episode else None
+    admit_form = None
+    if (
+        can_edit
+        and current is not None
+        and current.chosen_level == episode.level_of_care
+        and episode.status in PRE_ADMISSION_STATUSES
+    ):
+        admit_form = AdmitForm(
+            organization_id=participant.organization_id,
+            initial={
+                "admitted_on": today,
+                "version": episode.version,
+                "primary_clinician": episode.primary_clinician_id,
+            },
+        )
+    referral = getattr(current, "referral_out", None) if current else None
+    close_form = None
+    if can_edit and referral is not None and episode.is_open:
+        close_form = CloseForm(initial={"on": today, "version": episode.version})
+    context.update(
+        decisions=decisions,
+        current=current,
+        referral=referral,
+        can_decide=can_decide,
+        form=form or DecisionForm(initial={"current": current.public_id if current else None}),
+        admit_form=admit_form,
+        admit_label="Admit to IOP"
+        if episode is not None and episode.level_of_care == LevelOfCare.IOP
+        else "Admit to the program",
+        close_form=close_form,
+        closing_options=_closing_options(episode) if close_form else [],
+        dimensions=asam.DIMENSIONS,
+        rules_listed=[
+            {
+                "rule": rule,
+                "when": rule.when.describe(),
+                "level_label": asam.level_label(rule.level) if rule.level else "",
+            }
+            for rule in rules.active_rule_set().rules
+        ],
+        **_recommendation_context(recommendation),
+    )
+    return context
+
+
+@participant_page(Scope.CLINICAL)
+def level_of_care(request: HttpRequest, participant) -> HttpResponse:
+    return render(request, "placement/level_of_care_tab.html", _tab_context(request, participant))
+
+
+@require_POST
+@participant_page(Scope.CLINICAL)
+def decide_level(request: HttpRequest, participant) -> HttpResponse:
+    """action=preview shows the recommendation and writes nothing; action=record records."""
+    episode = current_episode(participant)
+    if episode is None:
+        return not_found(request)
+    form = DecisionForm(request.POST)
+    if request.POST.get("action") == "preview":
+        recommendation = (
+            services.recommend(episode, form.ratings()) if form.ratings_complete() else None
+        )
+        # A preview reads the instrument results: audited as a view, like a page.
+        record_event(
+            actor=request.user,
+            action=Action.VIEW,
+            participant=participant,
+            role=request.access.role,
+            break_glass=request.access.break_glass,
+            record_type="placement.Recommendation",
+            details={"scope": str(Scope.CLINICAL), "page": "placement:decide"},
+        )
+        if _is_htmx(request):
+            return render(
+                request,
+                "placement/_recommendation.html",
+                _recommendation_context(recommendation),
+            )
+        context = _tab_context(request, participant, form, recommendation)
+        return render(request, "placement/level_of_care_tab.html", context)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            made = services.record_decision(
+                episode,
+                ratings=form.ratings(),
+                notes=form.notes(),
+                chosen_level=data["chosen_level"],
+                reason=data["reason"],
+                prerequisites_done=data["prerequisites_done"],
+                refer_to=data["refer_to"],
+                current_id=data["current"],
+                by=request.user,
+            )
+        except AccessDenied:
+            raise
+        except TandemError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(
+                request, f"Level-of-care decision recorded: {made.get_chosen_level_display()}."
+            )
+            return redirect("placement:level_of_care", participant_id=participant.public_id)
+    recommendation = (
+        services.recommend(episode, form.ratings()) if form.ratings_complete() else None
+    )
+    context = _tab_context(request, participant, form, recommendation)
+    return render(request, "placement/level_of_care_tab.html", context, status=400)
+
+
+@require_POST
+@participant_page(Scope.CLINICAL)
+def admit(request: HttpRequest, participant) -> HttpResponse:
+    episode = current_episode(participant)
+    if episode is None:
+        return not_found(request)
+    form = AdmitForm(request.POST, organization_id=participant.organization_id)
+    if not form.is_valid():
+        messages.error(request, "Give the admission date and choose the primary clinician.")
+    else:
+        data = form.cleaned_data
+        try:
+            admitted = services.admit(
+                episode,
+                by=request.user,
+                on=data["admitted_on"],
+                primary_clinician=data["primary_clinician"],
+                expected_version=data["version"],
+            )
+        except AccessDenied:
+            raise
+        except TandemError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Admitted on {admitted.admitted_on:%Y-%m-%d}.")
+    return redirect("placement:level_of_care", participant_id=participant.public_id)
+
+
+@require_POST
+@participant_page(Scope.CLINICAL)
+def close_episode(request: HttpRequest, participant) -> HttpResponse:
+    episode = current_episode(participant)
+    if episode is None:
+        return not_found(request)
+    form = CloseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the date.")
+    else:
+        data = form.cleaned_data
+        try:
+            closed = services.close_after_referral(
+                episode,
+                to_status=data["to_status"],
+                by=request.user,
+                on=data["on"],
+                expected_version=data["version"],
+            )
+        except AccessDenied:
+            raise
+        except TandemError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Episode closed: {closed.get_status_display().lower()}.")
+    return redirect("placement:level_of_care", participant_id=participant.public_id)
+
+
+# Exempt from CSRF on purpose: this public page stores nothing and changes nothing, so a
+# forged submission gains nothing, and a CSRF token would need a cookie, which this page
+# promises not to set. It POSTs so the answers never appear in a URL, a server log or the
+# browser history.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def self_check_page(request: HttpRequest) -> HttpResponse:
+    """The anonymous self-check: no sign-in, no database, no session, no cookie."""
+    form = SelfCheckForm(request.POST if request.method == "POST" else None)
+    result = self_check.guidance(form.answers()) if request.method == "POST" else None
+    response = render(
+        request,
+        "placement/self_check.html",
+        {"form": form, "result": result, "crisis_lines": self_check.CRISIS_LINES},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
