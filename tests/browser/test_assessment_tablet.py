@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from assessments.models import Administration
 from participants.models import Participant
-from tests.browser.conftest import browser, page, sign_in  # noqa: F401 (pytest fixtures)
+from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,7 +26,7 @@ def _question(on, number: str):
     return on.get_by_role("group", name=re.compile(rf"^{re.escape(number)}\. "))
 
 
-def test_skip_logic_tablet_hand_over_and_full_phq9_after_a_positive_phq2(page):  # noqa: F811
+def test_skip_logic_tablet_hand_over_and_full_phq9_after_a_positive_phq2(page):
     call_command("seed_demo", "--participants", "40", "--quiet-logins")
     person = _on_therapists_caseload()
     sign_in(page, "therapist", "tandem-demo")
