@@ -213,8 +213,29 @@ class ScheduleRun(TimeStamped):
         FAILED = "failed", "Failed"
         PUBLISHED = "published", "Published"
 
+    class Kind(models.TextChoices):
+        WEEK = "week", "Whole week"
+        ADMISSION = "admission", "Mid-week admission"
+
     program = models.ForeignKey(
         "accounts.Program", on_delete=models.PROTECT, related_name="schedule_runs"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.WEEK)
+    episode = models.ForeignKey(
+        "participants.Episode",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The newly admitted participant's episode (mid-week admission runs only).",
+    )
+    based_on = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The run whose edited proposal seeded this one as the current week.",
     )
     week_start = models.DateField(help_text="The Monday of the week being scheduled.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)

@@ -44,3 +44,4 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 api.add_router("/participants", "participants.api.router")
 api.add_router("/", "assessments.api.router")
 api.add_router("/schedule", "scheduling.api.router")
+api.add_router("/attendance", "attendance.api.router")

@@ -1,0 +1,136 @@
+"""Attendance endpoints: a participant's weekly dose, and a session's roll call."""
+
+from datetime import date, datetime
+from uuid import UUID
+
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema
+
+from attendance import selectors, services
+from attendance.dose import week_start_of
+from audit.models import Action
+from participants.access import Scope, authorize
+from participants.api import participant_or_404
+from participants.models import Participant
+from participants.selectors import current_episode
+from tandem.errors import InvalidInput
+
+router = Router(tags=["attendance"])
+
+
+class DoseOut(Schema):
+    participant_id: UUID
+    week_start: date
+    week_end: date
+    required_minutes: int
+    scheduled_minutes: int
+    attended_minutes: int
+    remaining_minutes: int
+    unrecorded_minutes: int
+    shortfall_minutes: int
+    under_dose: bool
+
+
+class RollCallEntryIn(Schema):
+    participant_id: UUID
+    status: str
+    minutes: int | None = None
+    note: str = ""
+    version: int = 0
+
+
+class RollCallIn(Schema):
+    entries: list[RollCallEntryIn]
+
+
+class AttendanceOut(Schema):
+    participant_id: UUID
+    status: str
+    minutes: int
+    note: str
+    version: int
+    recorded_by: str
+    recorded_at: datetime
+
+
+@router.get(
+    "/participants/{participant_id}/dose",
+    response=DoseOut,
+    url_name="attendance_dose",
+    summary="A participant's weekly dose",
+)
+def participant_dose(request: HttpRequest, participant_id: UUID, week_start: date | None = None):
+    """Minutes scheduled, attended and required for one week (this week by default)."""
+    participant = participant_or_404(request, participant_id)
+    authorize(
+        request.auth,
+        participant,
+        Action.VIEW,
+        Scope.SCHEDULE,
+        details={"api": True, "dose_week": str(week_start or "current")},
+    )
+    if week_start is not None and week_start != week_start_of(week_start):
+        raise InvalidInput("week_start must be a Monday.", field="week_start")
+    episode = current_episode(participant)
+    if episode is None:
+        raise Http404("This participant has no episode of care.")
+    week = selectors.week_dose(episode, week_start)
+    return DoseOut(
+        participant_id=participant.public_id,
+        week_start=week.week_start,
+        week_end=week.week_end,
+        required_minutes=week.required,
+        scheduled_minutes=week.scheduled,
+        attended_minutes=week.attended,
+        remaining_minutes=week.remaining,
+        unrecorded_minutes=week.unrecorded,
+        shortfall_minutes=week.shortfall,
+        under_dose=week.under_dose,
+    )
+
+
+@router.post(
+    "/sessions/{session_id}/roll-call",
+    response=list[AttendanceOut],
+    url_name="attendance_roll_call",
+    summary="Record a session's roll call",
+)
+def record_roll_call(request: HttpRequest, session_id: UUID, body: RollCallIn):
+    """Status per participant; all entries are saved, or none. `version` is 0 for a row not
+    yet recorded, else the version you last read (a stale one answers 409)."""
+    session = selectors.session_by_public_id(session_id)
+    if session is None:
+        raise Http404("No session has that id.")
+    services.require_roll_call(request.auth, session)
+    wanted = [e.participant_id for e in body.entries]
+    people = {
+        p.public_id: p
+        for p in Participant.objects.filter(
+            public_id__in=wanted,
+            organization_id=session.program.organization_id,
+            entered_in_error=False,
+        )
+    }
+    entries = []
+    for index, e in enumerate(body.entries):
+        if e.participant_id not in people:
+            raise InvalidInput(
+                "No participant of this program has that id.",
+                field=f"entries.{index}.participant_id",
+            )
+        entries.append(
+            services.RollCallEntry(people[e.participant_id], e.status, e.minutes, e.note, e.version)
+        )
+    rows = services.record_roll_call(session, entries, by=request.auth)
+    return [
+        AttendanceOut(
+            participant_id=row.participant.public_id,
+            status=row.status,
+            minutes=row.minutes,
+            note=row.note,
+            version=row.version,
+            recorded_by=str(row.recorded_by or ""),
+            recorded_at=row.recorded_at,
+        )
+        for row in rows
+    ]

@@ -1,0 +1,42 @@
+"""What attendance plugs into other modules: the session-cancellation hook, the probe that
+keeps publishing away from sessions with a roll call, and who sees its top-bar links."""
+
+from typing import Any
+
+from accounts.models import Role, User
+from attendance.access import ROLL_CALL_ROLES
+from attendance.models import Attendance
+from attendance.services import check_cancellable, notify_cancellation
+from participants.access import organizations_of, roles_in
+from scheduling.models import Session
+
+
+def on_cancellation(session: Session, by: Any) -> None:
+    """scheduling.services.cancel_session calls this inside its transaction: refuse if the
+    session already has a roll call, else tell its participants."""
+    check_cancellable(session)
+    notify_cancellation(session, by=by)
+
+
+def sessions_with_attendance(session_ids: list[int]) -> set[int]:
+    """Which of these sessions have a roll call entry (publishing must leave them alone)."""
+    return set(
+        Attendance.objects.filter(session_id__in=session_ids)
+        .values_list("session_id", flat=True)
+        .distinct()
+    )
+
+
+def _roles(user) -> set[str]:
+    if getattr(user, "kind", None) != User.Kind.STAFF:
+        return set()
+    return {role for org in organizations_of(user) for role in roles_in(user, org)}
+
+
+def shows_sessions(user) -> bool:
+    """Staff who take or read roll calls; the auditor sees no schedule."""
+    return bool(_roles(user) - {Role.AUDITOR})
+
+
+def shows_dose(user) -> bool:
+    return bool(_roles(user) & ROLL_CALL_ROLES)

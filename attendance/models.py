@@ -1,0 +1,67 @@
+"""Attendance: who came to a session, for how long, as the roll call recorded it.
+
+One row per session × participant. It is schedule-scope data (front desk takes roll call,
+billing reads it for claims); a correction is an edit with a new version and an audit
+event, never a deletion.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from tandem.models import TimeStamped, Versioned
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", "Present"
+    LATE = "late", "Late"
+    LEFT_EARLY = "left_early", "Left early"
+    VIRTUAL = "virtual", "Attended virtually"
+    EXCUSED = "excused", "Absent, excused"
+    UNEXCUSED = "unexcused", "Absent, unexcused"
+
+
+# Statuses that cover the whole session: minutes attended are the session's minutes.
+FULL_STATUSES = frozenset({AttendanceStatus.PRESENT, AttendanceStatus.VIRTUAL})
+# Part of the session: the minutes attended must be written down.
+PARTIAL_STATUSES = frozenset({AttendanceStatus.LATE, AttendanceStatus.LEFT_EARLY})
+ABSENT_STATUSES = frozenset({AttendanceStatus.EXCUSED, AttendanceStatus.UNEXCUSED})
+
+
+class Attendance(TimeStamped, Versioned):
+    """What the roll call recorded for one participant at one session."""
+
+    session = models.ForeignKey(
+        "scheduling.Session", on_delete=models.PROTECT, related_name="attendance"
+    )
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="attendance"
+    )
+    episode = models.ForeignKey(
+        "participants.Episode", on_delete=models.PROTECT, related_name="attendance"
+    )
+    status = models.CharField(max_length=12, choices=AttendanceStatus.choices)
+    minutes = models.PositiveIntegerField(help_text="Minutes attended.")
+    note = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "participant"], name="attendance_once_per_session"
+            )
+        ]
+        indexes = [models.Index(fields=["participant", "session"])]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} at {self.session_id}: {self.get_status_display()}"
+
+    @property
+    def is_absent(self) -> bool:
+        return self.status in ABSENT_STATUSES
+
+    @property
+    def is_partial(self) -> bool:
+        return self.status in PARTIAL_STATUSES

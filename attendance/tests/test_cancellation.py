@@ -1,0 +1,249 @@
+"""Cancelling a session emails each enrolled participant and offers make-up sessions."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from attendance import services
+from attendance.dose import current_week
+from attendance.selectors import cancellation_notices
+from attendance.tests.builders import active_participant, enrol, make_session
+from audit.models import AuditEvent, Outcome
+from scheduling.models import AttendanceMode, Enrolment, SchedulingProfile, Session, SessionMode
+from scheduling.services import cancel_session
+from tandem.errors import InvalidInput
+
+
+@pytest.fixture
+def week(world, roster):
+    """A group later this week (to cancel) and the other sessions that week, some unsuitable.
+
+    Everything is placed in next week, so "still to come" holds whatever day the tests run.
+    """
+    monday = current_week(world.program) + timedelta(days=7)
+    cancelled = make_session(world.program, monday + timedelta(days=1), title="Relapse prevention")
+    for episode in roster:
+        enrol(cancelled, episode)
+    open_group = make_session(
+        world.program, monday + timedelta(days=3), title="Mindfulness skills", capacity=10
+    )
+    full = make_session(world.program, monday + timedelta(days=2), title="Full group", capacity=1)
+    enrol(full, active_participant(world, "T-000050", "Gale", "Full"))
+    virtual = make_session(
+        world.program,
+        monday + timedelta(days=2),
+        title="Virtual check-in",
+        mode=SessionMode.VIRTUAL,
+    )
+    next_week = make_session(world.program, monday + timedelta(days=8), title="Next week group")
+    already = make_session(world.program, monday + timedelta(days=4), title="Friday group")
+    enrol(already, roster[1])  # Alex is already in Friday's group
+    return {
+        "cancelled": cancelled,
+        "open": open_group,
+        "full": full,
+        "virtual": virtual,
+        "next_week": next_week,
+        "friday": already,
+    }
+
+
+def test_cancelling_emails_each_enrolled_participant_with_make_up_options(
+    world, roster, week, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel_session(week["cancelled"], by=world.director, reason="Facilitator ill")
+
+    assert len(mail.outbox) == 3  # Casey has no email address
+    for message in mail.outbox:
+        assert len(message.to) == 1 and not message.cc and not message.bcc
+    by_address = {m.to[0]: m for m in mail.outbox}
+    robin = by_address["robin@example.invalid"]
+    day = week["cancelled"].date
+    assert f"Your Relapse prevention session on {day:%A} {day.day} {day:%B} is cancelled." in (
+        robin.body
+    )
+    assert "Mindfulness skills" in robin.body and "Friday group" in robin.body
+    for unsuitable in ("Full group", "Virtual check-in", "Next week group"):
+        assert unsuitable not in robin.body
+    # Alex is already in Friday's group, so it is not offered to Alex.
+    alex = by_address["alex@example.invalid"]
+    assert "Mindfulness skills" in alex.body and "Friday group" not in alex.body
+    # Nothing clinical, and no one else's name.
+    for message in mail.outbox:
+        assert "Testperson" not in message.body and "Abbott" not in message.body
+        assert "Facilitator ill" not in message.body
+    notice = AuditEvent.objects.get(record_type="attendance.CancellationNotice")
+    assert len(notice.details["emailed"]) == 3
+    assert notice.details["without_email"] == [str(roster[3].participant.public_id)]
+
+
+def test_no_email_leaves_when_the_cancellation_rolls_back(world, roster, week):
+    with pytest.raises(InvalidInput):
+        cancel_session(week["cancelled"], by=world.director, reason="")
+    assert mail.outbox == []
+    assert Session.objects.get(pk=week["cancelled"].pk).status == Session.Status.SCHEDULED
+
+
+def test_only_a_cancelled_session_sends_a_notice(world, week):
+    with pytest.raises(InvalidInput, match="Only a cancelled session"):
+        services.notify_cancellation(week["open"], by=world.director)
+
+
+def test_cancellation_page_lists_options_and_enrols_a_make_up(world, login, roster, week):
+    cancel_session(week["cancelled"], by=world.director, reason="Room flooded")
+    client = login(world.frontdesk)
+    url = reverse("attendance:cancellation", args=[week["cancelled"].public_id])
+
+    page = client.get(url).content.decode()
+
+    assert "Cancelled: Relapse prevention" in page
+    assert "Mindfulness skills" in page and "Enrol as make-up" in page
+    assert "no email: call them" in page  # Casey
+    assert "Full group" not in page
+    viewed = AuditEvent.objects.filter(record_id=str(week["cancelled"].public_id)).last()
+    assert len(viewed.details["participants"]) == 4
+
+    response = client.post(
+        reverse("attendance:make_up_enrol", args=[world.participant.public_id]),
+        {"session": str(week["open"].public_id), "next": url},
+    )
+
+    assert response.status_code == 302 and response.url == url
+    enrolment = Enrolment.objects.get(session=week["open"], participant=world.participant)
+    assert (enrolment.source, enrolment.created_by) == ("make_up", world.frontdesk)
+    robin = next(
+        n for n in cancellation_notices(week["cancelled"]) if n.participant == world.participant
+    )
+    assert [s.title for s in robin.options] == ["Friday group"]
+
+
+def test_cancellation_page_says_who_was_emailed(
+    world, login, roster, week, django_capture_on_commit_callbacks
+):
+    week["cancelled"].staff.add(world.outsider)
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel_session(week["cancelled"], by=world.director, reason="Facilitator ill")
+    page = login(world.outsider).get(
+        reverse("attendance:cancellation", args=[week["cancelled"].public_id])
+    )
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "was sent the cancellation notice" in text
+    assert text.count("emailed") == 3 and "no email: call them" in text
+    assert "Enrol as make-up" not in text  # a facilitator does not book other groups
+
+
+def test_make_up_enrolment_rules(world, roster, week):
+    with pytest.raises(InvalidInput, match="full"):
+        services.enrol_make_up(week["full"], world.participant, by=world.director)
+    with pytest.raises(InvalidInput, match="already in that session"):
+        services.enrol_make_up(week["friday"], roster[1].participant, by=world.director)
+    with pytest.raises(InvalidInput, match="admitted to this program"):
+        services.enrol_make_up(week["open"], world.referral, by=world.director)
+    started = make_session(
+        world.program,
+        timezone.localdate(timezone.now(), world.program.tz) - timedelta(days=1),
+        title="Yesterday",
+    )
+    with pytest.raises(InvalidInput, match="already started"):
+        services.enrol_make_up(started, world.participant, by=world.director)
+    assert not Enrolment.objects.filter(source="make_up").exists()
+
+
+def test_billing_reads_make_up_options_but_cannot_enrol(world, login, roster, week):
+    client = login(world.billing)
+    page = client.get(reverse("attendance:make_up", args=[world.participant.public_id]))
+    assert page.status_code == 200
+    response = client.post(
+        reverse("attendance:make_up_enrol", args=[world.participant.public_id]),
+        {"session": str(week["open"].public_id)},
+    )
+    assert response.status_code == 403
+    assert not Enrolment.objects.filter(source="make_up").exists()
+    assert AuditEvent.objects.filter(actor=world.billing, outcome=Outcome.REFUSED).count() == 1
+
+
+def test_make_up_page_offers_this_weeks_sessions_in_the_participants_mode(world, login, roster):
+    now = timezone.localtime(timezone.now(), world.program.tz)
+    later = now + timedelta(hours=2)
+    if later.date() != now.date() or current_week(world.program) != current_week(
+        world.program, later
+    ):
+        pytest.skip("too close to the end of the week to have a session still to come")
+    in_person = make_session(world.program, later.date(), start=later.time(), title="Evening group")
+    virtual = make_session(
+        world.program,
+        later.date(),
+        start=later.time(),
+        title="Evening online",
+        mode=SessionMode.VIRTUAL,
+    )
+    SchedulingProfile.objects.create(episode=world.episode, mode=AttendanceMode.VIRTUAL)
+    client = login(world.therapist)
+
+    page = client.get(reverse("attendance:make_up", args=[world.participant.public_id]))
+
+    text = page.content.decode()
+    assert virtual.title in text and in_person.title not in text
+    assert "Enrol as make-up" in text
+
+
+def test_make_up_options_use_the_cancelled_sessions_week_and_mode(world, roster, week):
+    Session.objects.filter(pk=week["cancelled"].pk).update(status=Session.Status.CANCELLED)
+    week["cancelled"].refresh_from_db()
+    notices = {
+        n.participant.pk: [s.title for s in n.options]
+        for n in cancellation_notices(week["cancelled"])
+    }
+    assert notices[world.participant.pk] == ["Mindfulness skills", "Friday group"]
+    assert notices[roster[1].participant.pk] == ["Mindfulness skills"]
+
+
+def test_a_session_with_a_roll_call_cannot_be_cancelled(world, group_today):
+    services.mark_all_present(group_today.session, by=world.director)
+    with pytest.raises(InvalidInput, match="roll call recorded"):
+        cancel_session(group_today.session, by=world.director, reason="Entered by mistake")
+    assert Session.objects.get(pk=group_today.session.pk).status == Session.Status.SCHEDULED
+    assert mail.outbox == []
+
+
+def test_no_notice_for_a_session_that_already_began(
+    world, group_today, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel_session(group_today.session, by=world.director, reason="Fire alarm")
+    assert mail.outbox == []
+
+
+def test_make_up_options_never_clash_with_the_participants_own_sessions(world, roster, week):
+    clash = make_session(
+        world.program,
+        week["open"].date,
+        start=week["open"].starts_at.astimezone(world.program.tz).time(),
+        title="Robin's individual session",
+        kind=Session.Kind.INDIVIDUAL,
+        capacity=1,
+    )
+    enrol(clash, world.episode)
+    Session.objects.filter(pk=week["cancelled"].pk).update(status=Session.Status.CANCELLED)
+    week["cancelled"].refresh_from_db()
+    notices = {
+        n.participant.pk: [s.title for s in n.options]
+        for n in cancellation_notices(week["cancelled"])
+    }
+    assert notices[world.participant.pk] == ["Friday group"]
+    assert "Mindfulness skills" in notices[roster[2].participant.pk]
+
+
+def test_cancelling_from_the_session_page_lands_on_the_make_up_page(world, login, roster, week):
+    client = login(world.director)
+    response = client.post(
+        reverse("scheduling:session_cancel", args=[week["cancelled"].public_id]),
+        {"reason": "Facilitator ill"},
+    )
+    assert response.url == reverse("attendance:cancellation", args=[week["cancelled"].public_id])
+    assert "Enrol as make-up" in client.get(response.url).content.decode()

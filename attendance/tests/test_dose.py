@@ -1,0 +1,208 @@
+"""The weekly dose: arithmetic, the under-dose warning during the week, DST weeks, the API."""
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from attendance.dose import WeekDose, current_week, program_week, week_start_of, weekly_doses
+from attendance.models import Attendance
+from attendance.tests.builders import active_participant, enrol, make_session
+from audit.models import AuditEvent
+from participants.models import Episode
+from scheduling.models import SchedulingProfile, Session
+
+MONDAY = date(2026, 11, 16)
+
+
+def _at(program, day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=program.tz)
+
+
+def _record(session, episode, status: str, minutes: int) -> Attendance:
+    return Attendance.objects.create(
+        session=session,
+        participant=episode.participant,
+        episode=episode,
+        status=status,
+        minutes=minutes,
+        recorded_at=session.ends_at,
+    )
+
+
+def _loaded(episode: Episode) -> Episode:
+    return Episode.objects.select_related("program", "scheduling_profile").get(pk=episode.pk)
+
+
+def _dose(episode, week=MONDAY, *, now) -> WeekDose:
+    return weekly_doses([_loaded(episode)], [week], now=now)[(episode.participant_id, week)]
+
+
+@pytest.fixture
+def three_groups(world):
+    """Monday, Wednesday and Friday 9:00–12:00 (540 minutes, the program minimum)."""
+    sessions = [
+        make_session(world.program, MONDAY + timedelta(days=d), title=f"Group {d}")
+        for d in (0, 2, 4)
+    ]
+    for s in sessions:
+        enrol(s, world.episode)
+    return sessions
+
+
+def test_week_of_attended_scheduled_and_required(world, three_groups):
+    monday, wednesday, friday = three_groups
+    _record(monday, world.episode, "present", 180)
+    _record(wednesday, world.episode, "late", 120)
+    _record(friday, world.episode, "present", 180)
+
+    dose = _dose(world.episode, now=_at(world.program, MONDAY + timedelta(days=7), 9))
+
+    assert (dose.scheduled, dose.attended, dose.required) == (540, 480, 540)
+    assert (dose.remaining, dose.unrecorded, dose.shortfall) == (0, 0, 60)
+    assert dose.under_dose and not dose.met
+    assert dose.week_end == date(2026, 11, 22)
+
+
+def test_under_dose_warning_during_the_week(world, three_groups):
+    monday, wednesday, _friday = three_groups
+    # Monday morning before anything happened: everything can still be attended.
+    early = _dose(world.episode, now=_at(world.program, MONDAY, 8))
+    assert (early.remaining, early.attended, early.under_dose) == (540, 0, False)
+    # Monday attended in full: on track.
+    _record(monday, world.episode, "present", 180)
+    tuesday = _dose(world.episode, now=_at(world.program, MONDAY + timedelta(days=1), 10))
+    assert (tuesday.attended, tuesday.remaining, tuesday.under_dose) == (180, 360, False)
+    # Wednesday missed (excused still counts as not attended): Friday cannot make it up.
+    _record(wednesday, world.episode, "excused", 0)
+    thursday = _dose(world.episode, now=_at(world.program, MONDAY + timedelta(days=3), 10))
+    assert (thursday.attended, thursday.remaining) == (180, 180)
+    assert thursday.under_dose and thursday.shortfall == 180
+
+
+def test_remaining_leaves_out_cancelled_recorded_and_past_sessions(world, three_groups):
+    monday, _wednesday, friday = three_groups
+    Session.objects.filter(pk=friday.pk).update(status=Session.Status.CANCELLED)
+    _record(monday, world.episode, "present", 180)
+    # Wednesday's group is over, but its roll call was not taken yet.
+    dose = _dose(world.episode, now=_at(world.program, MONDAY + timedelta(days=2), 13))
+
+    assert (dose.scheduled, dose.attended, dose.remaining, dose.unrecorded) == (360, 180, 0, 180)
+    assert dose.under_dose
+    # A session under way (not over) still counts as remaining until its roll call.
+    during = _dose(world.episode, now=_at(world.program, MONDAY + timedelta(days=2), 10))
+    assert (during.remaining, during.unrecorded) == (180, 0)
+
+
+def test_required_comes_from_the_profile_else_the_program(world, three_groups):
+    now = _at(world.program, MONDAY, 8)
+    assert _dose(world.episode, now=now).required == 540
+    SchedulingProfile.objects.create(episode=world.episode, required_minutes=360)
+    assert _dose(world.episode, now=now).required == 360
+    assert not _dose(world.episode, now=now).under_dose
+
+
+def test_a_dst_week_is_monday_to_sunday_in_local_dates(world):
+    # Chicago leaves daylight saving on Sunday 1 November 2026 at 02:00.
+    program = world.program
+    week = date(2026, 10, 26)
+    sunday_evening = make_session(program, date(2026, 11, 1), start=time(18, 30), minutes=120)
+    monday_early = make_session(program, date(2026, 11, 2), start=time(0, 30), minutes=60)
+    for s in (sunday_evening, monday_early):
+        enrol(s, world.episode)
+    # The Sunday session starts on Monday in UTC, but belongs to the week of 26 October.
+    assert sunday_evening.starts_at.utcoffset() == timedelta(hours=-6)
+    assert sunday_evening.starts_at.astimezone(UTC).date() == date(2026, 11, 2)
+    now = datetime(2026, 11, 2, 3, 0, tzinfo=program.tz)  # Monday 03:00 local = 09:00 UTC
+    assert current_week(program, now) == date(2026, 11, 2)
+    assert current_week(program, datetime(2026, 11, 2, 5, 59, tzinfo=UTC)) == week
+    _record(sunday_evening, world.episode, "present", 120)
+
+    doses = weekly_doses([_loaded(world.episode)], [week, date(2026, 11, 2)], now=now)
+
+    before, after = (
+        doses[(world.participant.pk, week)],
+        doses[(world.participant.pk, date(2026, 11, 2))],
+    )
+    assert (before.scheduled, before.attended) == (120, 120)
+    assert (after.scheduled, after.attended, after.unrecorded) == (60, 0, 60)
+
+
+def test_week_start_of_is_a_monday():
+    assert week_start_of(date(2026, 11, 22)) == MONDAY
+    assert week_start_of(MONDAY) == MONDAY
+
+
+def test_program_week_costs_the_same_queries_for_more_participants(world, three_groups):
+    now = _at(world.program, MONDAY + timedelta(days=2), 13)
+    with CaptureQueriesContext(connection) as few:
+        rows = program_week(world.program, MONDAY, now=now)
+    assert len(rows) == 1
+    for n in range(8):
+        episode = active_participant(world, f"T-0008{n:02d}", "More", f"Person{n}")
+        for s in three_groups:
+            enrol(s, episode)
+        _record(three_groups[0], episode, "present", 180)
+    with CaptureQueriesContext(connection) as many:
+        rows = program_week(world.program, MONDAY, now=now)
+    assert len(rows) == 9
+    assert len(many) == len(few) <= 3
+
+
+def test_dose_api_reports_a_week_and_is_audited(world, login, three_groups):
+    _record(three_groups[0], world.episode, "present", 180)
+    client = login(world.frontdesk)
+    url = reverse("api:attendance_dose", args=[world.participant.public_id])
+
+    response = client.get(url, {"week_start": "2026-11-16"})
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["week_start"] == "2026-11-16" and body["week_end"] == "2026-11-22"
+    assert (body["scheduled_minutes"], body["attended_minutes"], body["required_minutes"]) == (
+        540,
+        180,
+        540,
+    )
+    event = AuditEvent.objects.filter(actor=world.frontdesk, participant=world.participant).last()
+    assert event.details["scope"] == "schedule" and event.details["api"] is True
+    assert client.get(url, {"week_start": "2026-11-17"}).status_code == 422
+    assert login(world.outsider).get(url).status_code == 403
+
+
+def test_attendance_tab_shows_weeks_against_the_requirement(world, login):
+    program = world.program
+    this_monday = current_week(program)
+    last_monday = this_monday - timedelta(days=7)
+    past = [
+        make_session(program, last_monday + timedelta(days=d), title=f"Past group {d}")
+        for d in (0, 2)
+    ]
+    for s in past:
+        enrol(s, world.episode)
+    _record(past[0], world.episode, "present", 180)
+    _record(past[1], world.episode, "unexcused", 0)
+    client = login(world.frontdesk)
+
+    page = client.get(
+        reverse("attendance:participant_attendance", args=[world.participant.public_id])
+    ).content.decode()
+
+    assert "Attendance, week by week" in page
+    assert "This week" in page
+    assert "3 h</strong> attended of 9 h required" in page
+    assert "Absent, unexcused" in page and "Short by 6 h" in page
+    assert page.count('class="dose-week') == 8
+
+
+def test_attendance_tab_starts_at_admission(world, login):
+    world.episode.admitted_on = current_week(world.program) - timedelta(days=3)
+    world.episode.save(update_fields=["admitted_on"])
+    page = (
+        login(world.therapist)
+        .get(reverse("attendance:participant_attendance", args=[world.participant.public_id]))
+        .content.decode()
+    )
+    assert page.count('class="dose-week') == 2  # last week (admitted mid-week) and this week

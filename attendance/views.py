@@ -1,0 +1,476 @@
+"""Roll call, today's sessions, the cancellation page, the dose pages and the chart tab.
+
+Thin: parse, authorize, call a service, render. Roll call rows post with htmx and get their
+own row back (saved, refused with a reason, or overtaken by someone else's entry).
+"""
+
+from datetime import date, timedelta
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from attendance import dose, selectors, services
+from attendance.access import (
+    READ_ONLY_ROLES,
+    ROLL_CALL_ROLES,
+    RollCallAccess,
+    roll_call_access,
+    row_decision,
+    schedule_decision,
+)
+from attendance.models import PARTIAL_STATUSES, AttendanceStatus
+from audit.models import Action, Outcome
+from audit.services import record_event
+from participants.access import Scope, roles_in, visible_participants
+from participants.decorators import not_found, participant_page
+from participants.models import IN_CARE_STATUSES
+from participants.views import chart_context
+from scheduling.models import Session
+from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput, TandemError
+
+# The roll call's buttons, in the order a facilitator reads them.
+STATUS_BUTTONS = [
+    (AttendanceStatus.PRESENT, "Present"),
+    (AttendanceStatus.LATE, "Late"),
+    (AttendanceStatus.LEFT_EARLY, "Left early"),
+    (AttendanceStatus.VIRTUAL, "Virtual"),
+    (AttendanceStatus.EXCUSED, "Excused"),
+    (AttendanceStatus.UNEXCUSED, "Unexcused"),
+]
+
+
+def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "error.html", {"title": "Not allowed", "message": message}, status=403)
+
+
+def _forbidden_fragment(request: HttpRequest, exc: AccessDenied) -> HttpResponse:
+    """A refused roll call write: the reason only, never the roll call's rows."""
+    if not _is_htmx(request):
+        return _forbidden(request, exc.message)
+    return render(request, "attendance/_refused.html", {"message": exc.message}, status=403)
+
+
+def _session_not_found(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "error.html",
+        {"title": "Session not found", "message": "No session has that id."},
+        status=404,
+    )
+
+
+def _session_for(request: HttpRequest, session_id) -> tuple[Session | None, RollCallAccess | None]:
+    """Load a session and what the user may do on its roll call."""
+    session = selectors.session_by_public_id(session_id)
+    if session is None:
+        return None, None
+    return session, roll_call_access(request.user, session)
+
+
+def _refuse_view(request: HttpRequest, session: Session, access: RollCallAccess) -> HttpResponse:
+    record_event(
+        actor=request.user,
+        action=Action.VIEW,
+        record=session,
+        outcome=Outcome.REFUSED,
+        role=access.role,
+        details={"scope": str(Scope.SCHEDULE), "why": access.why},
+    )
+    return _forbidden(
+        request, "Only the session's facilitators and the program's schedule staff see it."
+    )
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _roll_context(request: HttpRequest, session: Session, access: RollCallAccess) -> dict:
+    rows = [
+        row
+        for row in selectors.roll_call_rows(session)
+        if row_decision(request.user, session, row.participant, Action.VIEW, access=access).allowed
+    ]
+    return {
+        "session": session,
+        "rows": rows,
+        "recorded": sum(1 for r in rows if r.attendance),
+        "total": len(rows),
+        "can_record": access.can_record and services.roll_call_open(session),
+        "buttons": STATUS_BUTTONS,
+        "access": access,
+    }
+
+
+@login_required
+def today(request: HttpRequest) -> HttpResponse:
+    """Sessions of a day: all of them for schedule roles, one's own for facilitators."""
+    if request.user.kind != User.Kind.STAFF:
+        return redirect("home")
+    day = _parse_day(request.GET.get("day"))
+    programs = list(selectors.programs_of(request.user))
+    readers = ROLL_CALL_ROLES | READ_ONLY_ROLES
+    wide = [p for p in programs if roles_in(request.user, p.organization_id) & readers]
+    own = [p for p in programs if p not in wide]
+    sessions = selectors.sessions_on(wide, day=day) + selectors.sessions_on(
+        own, staff=request.user, day=day
+    )
+    sessions.sort(key=lambda s: (s.starts_at, s.title))
+    shown = day or (programs[0].today() if programs else timezone.localdate())
+    return render(
+        request,
+        "attendance/today.html",
+        {
+            "sessions": sessions,
+            "day": shown,
+            "previous": shown - timedelta(days=1),
+            "next": shown + timedelta(days=1),
+            "is_today": day is None,
+        },
+    )
+
+
+def _parse_day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@login_required
+def roll_call(request: HttpRequest, session_id) -> HttpResponse:
+    session, access = _session_for(request, session_id)
+    if session is None:
+        return _session_not_found(request)
+    if not access.can_view:
+        return _refuse_view(request, session, access)
+    context = _roll_context(request, session, access)
+    record_event(
+        actor=request.user,
+        action=Action.VIEW,
+        record=session,
+        role=access.role,
+        details={
+            "scope": str(Scope.SCHEDULE),
+            "why": access.why,
+            "page": "roll_call",
+            "participants": [str(r.participant.public_id) for r in context["rows"]],
+        },
+    )
+    return render(request, "attendance/roll_call.html", context)
+
+
+def _minutes(request: HttpRequest, status: str) -> int | None:
+    """Minutes count only for late or left early; the field is ignored for other statuses."""
+    raw = (request.POST.get("minutes") or "").strip()
+    if status not in PARTIAL_STATUSES or not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise InvalidInput("Minutes attended must be a whole number.", field="minutes") from None
+
+
+def _version(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        raise InvalidInput("Reload the roll call and try again.", field="version") from None
+
+
+@require_POST
+@login_required
+def record(request: HttpRequest, session_id, enrolment_id) -> HttpResponse:
+    """One tap on a status button: save the row and send the row back."""
+    session, access = _session_for(request, session_id)
+    if session is None:
+        return _session_not_found(request)
+    row = selectors.roll_call_row(session, enrolment_id)
+    if row is None:
+        return not_found(request)
+    status = request.POST.get("status", "")
+    context = {"error": "", "conflict": False, "saved": False, "typed": ""}
+    code = 200
+    try:
+        services.record_attendance(
+            session,
+            row.participant,
+            status=status,
+            minutes=_minutes(request, status),
+            note=request.POST.get("note", row.attendance.note if row.attendance else ""),
+            by=request.user,
+            expected_version=_version(request),
+        )
+    except ConcurrentEdit as exc:
+        context.update(error=exc.message, conflict=True)
+        code = 409
+    except InvalidInput as exc:
+        context.update(error=exc.message, typed=request.POST.get("minutes", ""))
+        code = 422
+    except AccessDenied as exc:
+        return _forbidden_fragment(request, exc)
+    else:
+        context["saved"] = True
+    if not _is_htmx(request):
+        if context["error"]:
+            messages.error(request, context["error"])
+        else:
+            messages.success(request, f"Saved: {row.participant.display_name}.")
+        return redirect(reverse("attendance:roll_call", args=[session.public_id]))
+    fresh = selectors.roll_call_row(session, enrolment_id)
+    recorded = session.attendance.count()
+    context.update(
+        session=session,
+        row=fresh,
+        buttons=STATUS_BUTTONS,
+        can_record=access.can_record and services.roll_call_open(session),
+        recorded=recorded,
+        total=session.enrolments.count(),
+        row_oob=True,
+    )
+    return render(request, "attendance/_row.html", context, status=code)
+
+
+@require_POST
+@login_required
+def mark_all_present(request: HttpRequest, session_id) -> HttpResponse:
+    """Record everyone not yet recorded as present; rows already recorded are left alone."""
+    session, access = _session_for(request, session_id)
+    if session is None:
+        return _session_not_found(request)
+    try:
+        created = services.mark_all_present(session, by=request.user)
+    except AccessDenied as exc:
+        return _forbidden_fragment(request, exc)
+    except TandemError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, f"Marked {len(created)} present." if created else "Everyone is recorded."
+        )
+    return _after_roll_change(request, session, access)
+
+
+def _after_roll_change(
+    request: HttpRequest, session: Session, access: RollCallAccess
+) -> HttpResponse:
+    if not _is_htmx(request):
+        return redirect(reverse("attendance:roll_call", args=[session.public_id]))
+    context = _roll_context(request, session, access)
+    context["roll_oob"] = True
+    return render(request, "attendance/_roll.html", context)
+
+
+@require_POST
+@login_required
+def drop_in_search(request: HttpRequest, session_id) -> HttpResponse:
+    """Find someone to add as a drop-in; the terms are posted, never put in the address."""
+    session, access = _session_for(request, session_id)
+    if session is None:
+        return _session_not_found(request)
+    try:
+        services.require_roll_call(request.user, session)
+    except AccessDenied as exc:
+        return _forbidden_fragment(request, exc)
+    text = (request.POST.get("text") or "").strip()
+    results = None
+    error = ""
+    if len(text) < 2:
+        error = "Type at least two letters of a name, or a record number."
+    else:
+        results = selectors.drop_in_candidates(request.user, session, text)
+        record_event(
+            actor=request.user,
+            action=Action.SEARCH,
+            record_type="participants.Participant",
+            role=access.role,
+            details={
+                "page": "drop_in_search",
+                "session": str(session.public_id),
+                "results": [str(p.public_id) for p in results],
+            },
+        )
+    context = {"session": session, "results": results, "error": error, "text": text}
+    if _is_htmx(request):
+        return render(request, "attendance/_drop_in_results.html", context)
+    context.update(_roll_context(request, session, access))
+    return render(request, "attendance/roll_call.html", context, status=400 if error else 200)
+
+
+@require_POST
+@login_required
+def drop_in(request: HttpRequest, session_id) -> HttpResponse:
+    session, access = _session_for(request, session_id)
+    if session is None:
+        return _session_not_found(request)
+    try:
+        services.require_roll_call(request.user, session)
+    except AccessDenied as exc:
+        return _forbidden_fragment(request, exc)
+    participant = (
+        visible_participants(request.user)
+        .filter(public_id=_uuid_or_none(request.POST.get("participant")))
+        .first()
+    )
+    if participant is None:
+        messages.error(request, "Choose someone from the search results.")
+    else:
+        try:
+            services.add_drop_in(session, participant, by=request.user)
+        except AccessDenied as exc:
+            return _forbidden_fragment(request, exc)
+        except TandemError as exc:
+            messages.error(request, exc.message)
+        else:
+            over = session.enrolments.count() > session.capacity
+            messages.success(
+                request,
+                f"{participant.display_name} added as a drop-in and marked present."
+                + (f" The session is now over its capacity of {session.capacity}." if over else ""),
+            )
+    return _after_roll_change(request, session, access)
+
+
+def _uuid_or_none(value: str | None) -> UUID | None:
+    try:
+        return UUID(value or "")
+    except ValueError:
+        return None
+
+
+@login_required
+def cancellation(request: HttpRequest, session_id) -> HttpResponse:
+    """After a cancellation: who was told, and make-up sessions to enrol each person in."""
+    session, access = _session_for(request, session_id)
+    if session is None:
+        return _session_not_found(request)
+    if not access.can_view:
+        return _refuse_view(request, session, access)
+    notices = selectors.cancellation_notices(session)
+    sent = selectors.cancellation_notice(session)
+    record_event(
+        actor=request.user,
+        action=Action.VIEW,
+        record=session,
+        role=access.role,
+        details={
+            "scope": str(Scope.SCHEDULE),
+            "why": access.why,
+            "page": "cancellation",
+            "participants": [str(n.participant.public_id) for n in notices],
+        },
+    )
+    return render(
+        request,
+        "attendance/cancellation.html",
+        {
+            "session": session,
+            "notices": notices,
+            "cancelled": session.status == Session.Status.CANCELLED,
+            "emailed": set(sent["emailed"]) if sent else set(),
+            "notice_sent": sent is not None,
+            "can_enrol": bool(
+                roles_in(request.user, session.program.organization_id) & ROLL_CALL_ROLES
+            ),
+            "here": request.path,
+        },
+    )
+
+
+@login_required
+def dose_this_week(request: HttpRequest) -> HttpResponse:
+    """The director's list of participants who cannot reach this week's requirement."""
+    programs = [
+        p
+        for p in selectors.programs_of(request.user)
+        if roles_in(request.user, p.organization_id) & ROLL_CALL_ROLES
+    ]
+    if request.user.kind != User.Kind.STAFF or not programs:
+        return _forbidden(request, "The dose page is for directors, supervisors and front desk.")
+    sections = []
+    for program in programs:
+        week = dose.current_week(program)
+        sections.append({"program": program, "week": week, "rows": dose.at_risk(program, week)})
+    participants = [str(e.participant.public_id) for s in sections for e, _ in s["rows"]]
+    record_event(
+        actor=request.user,
+        action=Action.VIEW,
+        record_type="attendance.DoseWeek",
+        details={"scope": str(Scope.SCHEDULE), "participants": participants},
+    )
+    return render(request, "attendance/dose_this_week.html", {"sections": sections})
+
+
+@participant_page(Scope.SCHEDULE)
+def participant_attendance(request: HttpRequest, participant) -> HttpResponse:
+    """The chart's attendance tab: the last eight weeks against the weekly requirement."""
+    context = chart_context(request, participant, "attendance")
+    episode = context["episode"]
+    context["weeks"] = (
+        selectors.attendance_history(participant, episode) if episode is not None else []
+    )
+    context["now"] = timezone.now()
+    return render(request, "attendance/chart_tab.html", context)
+
+
+@participant_page(Scope.SCHEDULE)
+def make_up(request: HttpRequest, participant) -> HttpResponse:
+    """Sessions left this week that the participant could join to make up missed time."""
+    context = chart_context(request, participant, "attendance")
+    episode = context["episode"]
+    options, week = [], None
+    if episode is not None and episode.status in IN_CARE_STATUSES:
+        options = selectors.makeup_options(participant, episode)
+        week = selectors.week_dose(episode)
+    context.update(
+        options=options,
+        week=week,
+        can_enrol=schedule_decision(request.user, participant, Action.CHANGE).allowed,
+        back=_safe_next(request, request.GET.get("next")),
+    )
+    return render(request, "attendance/make_up.html", context)
+
+
+@require_POST
+@participant_page(Scope.SCHEDULE)
+def make_up_enrol(request: HttpRequest, participant) -> HttpResponse:
+    session = selectors.session_by_public_id(_uuid_or_none(request.POST.get("session")))
+    if session is None:
+        messages.error(request, "Choose a session.")
+    else:
+        try:
+            services.enrol_make_up(session, participant, by=request.user)
+        except InvalidInput as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                f"{participant.display_name} enrolled in {session.title} on "
+                f"{session.date:%a %d %b} as a make-up.",
+            )
+    target = _safe_next(request, request.POST.get("next"))
+    return redirect(target or reverse("attendance:make_up", args=[participant.public_id]))
+
+
+def _safe_next(request: HttpRequest, target: str | None) -> str:
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
+def home_panel(request: HttpRequest) -> dict | None:
+    """My sessions today: the signed-in facilitator's sessions with their roll call state."""
+    sessions = selectors.sessions_on(selectors.programs_of(request.user), staff=request.user)
+    if not sessions:
+        return None
+    return {"template": "attendance/_home_panel.html", "sessions": sessions}

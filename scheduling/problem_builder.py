@@ -1,0 +1,363 @@
+"""Assemble the solver's JSON problem from the database.
+
+Ids are opaque and stable: a group's or dated session's public id, a participant's public id,
+and "staff-<user pk>" for staff, so the problem (stored on the run) holds no names.
+"""
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Prefetch, Q
+
+from participants.models import IN_CARE_STATUSES, Episode
+from scheduling.models import (
+    Closure,
+    Enrolment,
+    Group,
+    GroupPreference,
+    SchedulingProfile,
+    Session,
+    StaffHours,
+)
+from scheduling.weeks import week_bounds
+
+Window = tuple[int, time, time]
+GRID = 15
+CURRENT_SOURCES = (Enrolment.Source.SCHEDULE, Enrolment.Source.HAND)
+
+
+def staff_key(user_id: int) -> str:
+    return f"staff-{user_id}"
+
+
+def staff_pk(key: str) -> int:
+    return int(key.removeprefix("staff-"))
+
+
+def hhmm(value: time) -> str:
+    return value.strftime("%H:%M")
+
+
+def _window_json(day: int, start: time, end: time) -> dict:
+    return {"day": day, "start": hhmm(start), "end": hhmm(end)}
+
+
+def default_profile(episode: Episode) -> SchedulingProfile:
+    """An unsaved profile with the program's defaults, for episodes nobody has set up yet."""
+    return SchedulingProfile(episode=episode)
+
+
+def required_minutes(profile: SchedulingProfile, program) -> int:
+    return profile.required_minutes or program.min_weekly_minutes
+
+
+def individual_staff_id(profile: SchedulingProfile, episode: Episode) -> int | None:
+    if not profile.individual_minutes:
+        return None
+    return profile.individual_staff_id or episode.primary_clinician_id
+
+
+def in_care_episodes(program, *, limit: int | None = None) -> list[Episode]:
+    """Admitted and active episodes with their profiles, windows and group preferences."""
+    qs = (
+        Episode.objects.filter(
+            program=program, status__in=IN_CARE_STATUSES, participant__entered_in_error=False
+        )
+        .select_related("participant", "scheduling_profile")
+        .prefetch_related(
+            "scheduling_profile__windows",
+            Prefetch(
+                "scheduling_profile__preferences",
+                queryset=GroupPreference.objects.select_related("group"),
+            ),
+        )
+        .order_by("participant__record_number", "pk")
+    )
+    episodes, seen = [], set()
+    for episode in qs[:limit] if limit else qs:
+        if episode.participant_id not in seen:
+            seen.add(episode.participant_id)
+            episodes.append(episode)
+    return episodes
+
+
+def profile_of(episode: Episode) -> SchedulingProfile:
+    try:
+        return episode.scheduling_profile
+    except SchedulingProfile.DoesNotExist:
+        return default_profile(episode)
+
+
+def _staff_windows(program, staff_ids: set[int], closed_days: set[int]) -> dict[int, list[Window]]:
+    hours: dict[int, list[Window]] = {pk: [] for pk in staff_ids}
+    for row in StaffHours.objects.filter(program=program, user_id__in=staff_ids):
+        if row.weekday not in closed_days:
+            hours[row.user_id].append((row.weekday, row.start_time, row.end_time))
+    return hours
+
+
+def _participant_json(episode: Episode, program, session_ids: set[str], group_ids: dict) -> dict:
+    profile = profile_of(episode)
+    staff = individual_staff_id(profile, episode)
+    windows = list(profile.windows.all()) if profile.pk else []
+    preferences = list(profile.preferences.all()) if profile.pk else []
+
+    def ids(kind: str) -> list[str]:
+        return [
+            group_ids[p.group_id]
+            for p in preferences
+            if p.kind == kind and group_ids.get(p.group_id) in session_ids
+        ]
+
+    return {
+        "id": str(episode.participant.public_id),
+        "required_minutes": required_minutes(profile, program),
+        "mode": profile.mode,
+        "max_days": profile.max_days,
+        "availability": [_window_json(w.weekday, w.start_time, w.end_time) for w in windows],
+        "individual": (
+            {"staff": staff_key(staff), "minutes": profile.individual_minutes} if staff else None
+        ),
+        "pinned": ids(GroupPreference.Kind.PIN),
+        "excluded": ids(GroupPreference.Kind.EXCLUDE),
+    }
+
+
+def previous_week_groups(program, monday: date, participant_ids: list[str]) -> dict[str, list[str]]:
+    """Each participant's groups in the week before `monday`, as published (or added by hand)."""
+    current: dict[str, list[str]] = defaultdict(list)
+    rows = (
+        Enrolment.objects.filter(
+            session__program=program,
+            session__kind=Session.Kind.GROUP,
+            session__date__gte=monday - timedelta(days=7),
+            session__date__lt=monday,
+            source__in=CURRENT_SOURCES,
+            participant__public_id__in=participant_ids,
+        )
+        .order_by("session__starts_at")
+        .values_list("participant__public_id", "session__group__public_id")
+    )
+    for participant_id, group_id in rows:
+        if str(group_id) not in current[str(participant_id)]:
+            current[str(participant_id)].append(str(group_id))
+    return dict(current)
+
+
+def build_week_problem(
+    program,
+    monday: date,
+    *,
+    current: dict[str, list[str]] | None = None,
+    limit: int | None = None,
+) -> dict:
+    """The week's problem: running groups (minus closures), staff hours, everyone in care.
+
+    `current` defaults to last week's published groups; a re-solve passes the edited proposal.
+    `limit` keeps only the first participants (the large synthetic demo uses it).
+    """
+    closed_days = {
+        (c.date - monday).days
+        for c in Closure.objects.filter(
+            program=program, date__gte=monday, date__lt=monday + timedelta(days=7)
+        )
+    }
+    groups = [
+        g
+        for g in Group.objects.filter(program=program, is_active=True)
+        .select_related("room")
+        .prefetch_related("facilitators")
+        .order_by("weekday", "start_time", "title", "pk")
+        if g.weekday not in closed_days
+    ]
+    group_ids = {g.pk: str(g.public_id) for g in groups}
+    episodes = in_care_episodes(program, limit=limit)
+    staff_ids = {u.pk for g in groups for u in g.facilitators.all()}
+    staff_ids |= {pk for e in episodes if (pk := individual_staff_id(profile_of(e), e)) is not None}
+    hours = _staff_windows(program, staff_ids, closed_days)
+    session_ids = set(group_ids.values())
+    participants = [_participant_json(e, program, session_ids, group_ids) for e in episodes]
+    people = [p["id"] for p in participants]
+    if current is None:
+        current = previous_week_groups(program, monday, people)
+    return {
+        "sessions": [
+            {
+                "id": group_ids[g.pk],
+                "day": g.weekday,
+                "start": hhmm(g.start_time),
+                "minutes": g.minutes,
+                "capacity": min(g.capacity, g.room.capacity) if g.room else g.capacity,
+                "min_size": min(g.min_size, g.capacity),
+                "mode": g.mode,
+                "staff": sorted(staff_key(u.pk) for u in g.facilitators.all()),
+            }
+            for g in groups
+        ],
+        "staff": [
+            {
+                "id": staff_key(pk),
+                "availability": [_window_json(*w) for w in sorted(hours[pk])],
+            }
+            for pk in sorted(staff_ids)
+        ],
+        "participants": participants,
+        "current": {
+            pid: [sid for sid in current.get(pid, []) if sid in session_ids]
+            for pid in people
+            if current.get(pid)
+        },
+    }
+
+
+# --- a mid-week admission -------------------------------------------------------------------
+
+
+def _minutes(value: time) -> int:
+    return value.hour * 60 + value.minute
+
+
+def _time(minutes: int) -> time:
+    return time(minutes // 60, minutes % 60)
+
+
+def clip_to_future(windows: list[Window], monday: date, now_local: datetime) -> list[Window]:
+    """The parts of weekly windows still ahead this week, starting on the 15-minute grid."""
+    today = (now_local.date() - monday).days
+    next_slot = _minutes(now_local.time()) + 1
+    next_slot += (-next_slot) % GRID
+    clipped: list[Window] = []
+    for day, start, end in windows:
+        if day < today:
+            continue
+        if day == today:
+            if next_slot >= _minutes(end):
+                continue
+            start = max(start, _time(next_slot))
+        clipped.append((day, start, end))
+    return clipped
+
+
+def subtract(windows: list[Window], busy: list[tuple[int, int, int]]) -> list[Window]:
+    """Windows with the busy spans (day, start minute, end minute) cut out."""
+    free: list[Window] = []
+    for day, start, end in windows:
+        pieces = [(_minutes(start), _minutes(end))]
+        for busy_day, b_start, b_end in busy:
+            if busy_day != day:
+                continue
+            pieces = [
+                part
+                for a, b in pieces
+                for part in ((a, min(b, b_start)), (max(a, b_end), b))
+                if part[1] > part[0]
+            ]
+        free.extend((day, _time(a), _time(b)) for a, b in pieces if b - a >= GRID)
+    return free
+
+
+def build_admission_problem(episode: Episode, now: datetime) -> tuple[dict, dict[str, Session]]:
+    """One participant against the rest of this week's published groups; nobody else moves.
+
+    Sessions are the week's remaining group sessions that still have seats (capacity = seats
+    left, no minimum size: they run anyway); the individual session must fit the clinician's
+    hours minus everything already booked for them this week.
+    """
+    program = episode.program
+    tz = program.tz
+    now_local = now.astimezone(tz)
+    monday = now_local.date() - timedelta(days=now_local.weekday())
+    _, week_end = week_bounds(program, monday)
+    participant = episode.participant
+    sessions = list(
+        Session.objects.filter(
+            program=program,
+            kind=Session.Kind.GROUP,
+            status=Session.Status.SCHEDULED,
+            starts_at__gt=now,
+            starts_at__lt=week_end,
+        )
+        .annotate(taken=Count("enrolments", filter=~Q(enrolments__participant=participant)))
+        .select_related("group")
+        .order_by("starts_at", "public_id")
+    )
+    by_id = {str(s.public_id): s for s in sessions if s.capacity > s.taken}
+    profile = profile_of(episode)
+    preferences = list(profile.preferences.all()) if profile.pk else []
+    staff = individual_staff_id(profile, episode)
+    windows = (
+        [(w.weekday, w.start_time, w.end_time) for w in profile.windows.all()] if profile.pk else []
+    )
+    staff_json = []
+    if staff is not None:
+        closed = {
+            (c.date - monday).days
+            for c in Closure.objects.filter(
+                program=program, date__gte=monday, date__lt=monday + timedelta(days=7)
+            )
+        }
+        hours = _staff_windows(program, {staff}, closed)[staff]
+        busy = []
+        own_individuals = Session.objects.filter(
+            kind=Session.Kind.INDIVIDUAL, enrolments__participant=participant
+        )
+        for s in Session.objects.filter(
+            program=program,
+            staff__id=staff,
+            status=Session.Status.SCHEDULED,
+            starts_at__lt=week_end,
+            ends_at__gt=now,
+        ).exclude(pk__in=own_individuals):  # a re-placement may move their own individual
+            local = s.starts_at.astimezone(tz)
+            start = _minutes(local.time())
+            busy.append(((local.date() - monday).days, start, start + s.minutes))
+        staff_json = [
+            {
+                "id": staff_key(staff),
+                "availability": [
+                    _window_json(*w)
+                    for w in subtract(clip_to_future(hours, monday, now_local), busy)
+                ],
+            }
+        ]
+
+    excluded = {p.group_id for p in preferences if p.kind == GroupPreference.Kind.EXCLUDE}
+    excluded_sessions = [sid for sid, s in by_id.items() if s.group_id in excluded]
+
+    problem = {
+        "sessions": [
+            {
+                "id": sid,
+                "day": s.date.weekday(),
+                "start": hhmm(s.starts_at.astimezone(tz).time()),
+                "minutes": s.minutes,
+                "capacity": s.capacity - s.taken,
+                "min_size": 0,
+                "mode": s.mode,
+                "staff": [],
+            }
+            for sid, s in by_id.items()
+        ],
+        "staff": staff_json,
+        "participants": [
+            {
+                "id": str(participant.public_id),
+                "required_minutes": required_minutes(profile, program),
+                "mode": profile.mode,
+                "max_days": profile.max_days,
+                "availability": [
+                    _window_json(*w) for w in clip_to_future(windows, monday, now_local)
+                ],
+                "individual": (
+                    {"staff": staff_key(staff), "minutes": profile.individual_minutes}
+                    if staff
+                    else None
+                ),
+                # Pins shape the regular week; mid-week a pinned group may be past or full.
+                "pinned": [],
+                "excluded": excluded_sessions,
+            }
+        ],
+        "current": {},
+    }
+    return problem, by_id

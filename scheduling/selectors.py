@@ -1,0 +1,217 @@
+"""Reads shared by the schedule pages and the API, each with a fixed number of queries."""
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from accounts.models import Program, Role, User
+from participants.access import ORGANIZATION_WIDE, Scope, organizations_of, roles_in
+from participants.models import OPEN_STATUSES, CareTeamMember, Episode, Participant
+from scheduling.models import (
+    Closure,
+    Enrolment,
+    Group,
+    GroupPreference,
+    Room,
+    ScheduleRun,
+    SchedulingProfile,
+    Session,
+    StaffHours,
+    Track,
+)
+from scheduling.roles import CALENDAR_READERS
+from scheduling.weeks import week_dates
+
+
+def programs_for(user) -> list[Program]:
+    """Programs whose calendar this staff member may read."""
+    orgs = [org for org in organizations_of(user) if roles_in(user, org) & CALENDAR_READERS]
+    return list(Program.objects.filter(organization_id__in=orgs).order_by("name"))
+
+
+def program_for(user, program_id) -> Program | None:
+    return next((p for p in programs_for(user) if p.public_id == program_id), None)
+
+
+def _sessions(program: Program) -> QuerySet[Session]:
+    return (
+        Session.objects.filter(program=program)
+        .select_related("group__track", "room__site")
+        .prefetch_related("staff")
+        .annotate(
+            enrolled=Count("enrolments", filter=Q(enrolments__participant__entered_in_error=False))
+        )
+        .order_by("starts_at", "title", "pk")
+    )
+
+
+def sessions_between(
+    program: Program, first: date, last: date, *, room: Room | None = None, staff=None
+) -> list[Session]:
+    """Dated sessions from `first` to `last` (local dates), optionally of one room or person."""
+    qs = _sessions(program).filter(date__gte=first, date__lte=last)
+    if room is not None:
+        qs = qs.filter(room=room)
+    if staff is not None:
+        qs = qs.filter(staff=staff)
+    return list(qs)
+
+
+def week_days(
+    program: Program, monday: date, sessions: list[Session], *, show_individuals: bool = False
+) -> list[dict]:
+    """The week as seven days with their sessions and closure (for the calendar grid).
+
+    Individual sessions are only counted unless asked for: on a program's week they would
+    crowd out the groups; a facilitator's own week lists them.
+    """
+    closures = {
+        c.date: c.reason
+        for c in Closure.objects.filter(
+            program=program, date__gte=monday, date__lt=monday + timedelta(days=7)
+        )
+    }
+    groups: dict[date, list[Session]] = defaultdict(list)
+    individuals: dict[date, int] = defaultdict(int)
+    for session in sessions:
+        if session.kind == Session.Kind.INDIVIDUAL and not show_individuals:
+            individuals[session.date] += 1
+        else:
+            groups[session.date].append(session)
+    today = program.today()
+    return [
+        {
+            "date": d,
+            "sessions": groups[d],
+            "individuals": individuals[d],
+            "closed": closures.get(d),
+            "is_today": d == today,
+        }
+        for d in week_dates(monday)
+    ]
+
+
+def session_enrolments(session: Session) -> list[Enrolment]:
+    """Who is expected at a session (the roll-call list), by name."""
+    return list(
+        session.enrolments.filter(participant__entered_in_error=False)
+        .select_related("participant", "episode")
+        .order_by("participant__legal_last_name", "participant__legal_first_name", "pk")
+    )
+
+
+def schedule_visible(user, participants: list[Participant]) -> set[int]:
+    """Which of these participants' schedules the user may see (SCHEDULE scope), in 2 queries.
+
+    The same rules as the access policy: roles that reach the schedule organization-wide,
+    otherwise the care team (break-the-glass grants open one record at a time, on its chart).
+    """
+    org_ids = {p.organization_id for p in participants}
+    wide = {
+        org
+        for org in org_ids
+        if any(Scope.SCHEDULE in ORGANIZATION_WIDE.get(r, ()) for r in roles_in(user, org))
+    }
+    visible = {p.pk for p in participants if p.organization_id in wide}
+    rest = [p.pk for p in participants if p.pk not in visible]
+    if rest:
+        visible |= set(
+            CareTeamMember.objects.filter(
+                user=user, ended_on__isnull=True, episode__participant_id__in=rest
+            ).values_list("episode__participant_id", flat=True)
+        )
+    return visible
+
+
+def participant_sessions(participant: Participant, first: date, last: date) -> list[Session]:
+    """A participant's published sessions between two local dates, in time order."""
+    return list(
+        Session.objects.filter(enrolments__participant=participant, date__gte=first, date__lte=last)
+        .select_related("group", "room__site")
+        .prefetch_related("staff")
+        .order_by("starts_at", "pk")
+    )
+
+
+def open_episode(participant: Participant) -> Episode | None:
+    """The participant's open episode (the one their schedule belongs to), if any."""
+    return (
+        Episode.objects.filter(participant=participant, status__in=OPEN_STATUSES)
+        .select_related("program", "participant")
+        .order_by("-referred_on", "-pk")
+        .first()
+    )
+
+
+def profile_for(episode) -> SchedulingProfile:
+    """The episode's profile with windows and preferences, or an unsaved one with defaults."""
+    profile = (
+        SchedulingProfile.objects.filter(episode=episode)
+        .select_related("individual_staff")
+        .prefetch_related(
+            "windows",
+            Prefetch("preferences", queryset=GroupPreference.objects.select_related("group")),
+        )
+        .first()
+    )
+    return profile or SchedulingProfile(episode=episode)
+
+
+def program_staff(program: Program) -> QuerySet[User]:
+    """Staff who can facilitate or hold individual sessions (not front desk, billing, audit)."""
+    return (
+        User.objects.filter(
+            memberships__organization_id=program.organization_id, memberships__is_active=True
+        )
+        .exclude(memberships__role__in=[Role.FRONT_DESK, Role.BILLING, Role.AUDITOR])
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+def calendar(program: Program) -> dict:
+    """Everything the calendar page lists: tracks, groups, rooms, closures, staff hours."""
+    hours: dict[int, list[StaffHours]] = defaultdict(list)
+    for row in StaffHours.objects.filter(program=program):
+        hours[row.user_id].append(row)
+    staff = list(program_staff(program))
+    for person in staff:
+        person.hours = hours.get(person.pk, [])
+    return {
+        "tracks": list(Track.objects.filter(program=program).order_by("name")),
+        "groups": list(
+            Group.objects.filter(program=program)
+            .select_related("track", "room__site")
+            .prefetch_related("facilitators")
+            .order_by("-is_active", "weekday", "start_time", "title")
+        ),
+        "rooms": list(
+            Room.objects.filter(site__program=program)
+            .select_related("site")
+            .order_by("site__name", "name")
+        ),
+        "closures": list(
+            Closure.objects.filter(program=program, date__gte=program.today()).order_by("date")
+        ),
+        "staff": staff,
+    }
+
+
+def recent_runs(program: Program, limit: int = 8) -> list[ScheduleRun]:
+    return list(
+        ScheduleRun.objects.filter(program=program, kind=ScheduleRun.Kind.WEEK)
+        .select_related("created_by")
+        .defer("problem", "result")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def latest_placement(episode) -> ScheduleRun | None:
+    """The newest mid-week placement run of an episode, for its status line."""
+    return (
+        ScheduleRun.objects.filter(episode=episode, kind=ScheduleRun.Kind.ADMISSION)
+        .defer("problem", "result")
+        .order_by("-created_at")
+        .first()
+    )

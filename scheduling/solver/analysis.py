@@ -1,0 +1,344 @@
+"""Facts about a problem that need no search: who can attend what, where individuals fit,
+which pins are impossible, and an exact per-participant upper bound on reachable minutes.
+
+The CP-SAT model, the greedy baseline and the reasons all start from these facts, so the three
+agree on what "compatible" means.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from .problem import (
+    DAY_NAMES,
+    GRID_MINUTES,
+    MINUTES_PER_DAY,
+    Participant,
+    Problem,
+    Session,
+    covered,
+    format_span,
+)
+
+MODE_WORDS = {"in_person": "in person", "virtual": "virtually"}
+SESSION_MODE_WORDS = {"in_person": "in-person", "virtual": "virtual"}
+
+
+def overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
+    return a_start < b_end and b_start < a_end
+
+
+def unavailable_staff(problem: Problem, session: Session) -> tuple[str, ...]:
+    """Staff of the session whose availability does not cover its whole span."""
+    return tuple(
+        t
+        for t in session.staff
+        if not covered(problem.staff_by_id[t].availability, session.week_start, session.week_end)
+    )
+
+
+def incompatibilities(problem: Problem, p: Participant, session: Session) -> tuple[str, ...]:
+    """Every reason the participant can never attend the session, as codes (empty if they can)."""
+    reasons = []
+    if session.id in p.excluded:
+        reasons.append("excluded")
+    if not covered(p.availability, session.week_start, session.week_end):
+        reasons.append("availability")
+    if not p.accepts_mode(session.mode):
+        reasons.append("mode")
+    if unavailable_staff(problem, session):
+        reasons.append("staff")
+    return tuple(reasons)
+
+
+def incompatibility(problem: Problem, p: Participant, session: Session) -> str | None:
+    """The first reason the participant can never attend the session, or None if they can."""
+    reasons = incompatibilities(problem, p, session)
+    return reasons[0] if reasons else None
+
+
+def individual_starts(problem: Problem, p: Participant) -> tuple[int, ...]:
+    """Week minutes on the 15-minute grid where the individual fits both calendars."""
+    if p.individual is None:
+        return ()
+    length = p.individual.minutes
+    starts: list[int] = []
+    for w in p.availability:
+        for v in problem.staff_by_id[p.individual.staff].availability:
+            if v.day != w.day:
+                continue
+            lo, hi = max(w.week_start, v.week_start), min(w.week_end, v.week_end)
+            first = -(-lo // GRID_MINUTES) * GRID_MINUTES
+            starts.extend(range(first, hi - length + 1, GRID_MINUTES))
+    return tuple(sorted(starts))
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A candidate activity for the per-participant bound: week span and minutes it earns."""
+
+    start: int
+    end: int
+
+    @property
+    def day(self) -> int:
+        return self.start // MINUTES_PER_DAY
+
+    @property
+    def minutes(self) -> int:
+        return self.end - self.start
+
+
+def _best_disjoint(spans: Sequence[Span]) -> int:
+    """Weighted interval scheduling: the most minutes from pairwise non-overlapping spans."""
+    ordered = sorted(spans, key=lambda s: (s.end, s.start))
+    ends = [s.end for s in ordered]
+    best = [0] * (len(ordered) + 1)
+    for i, span in enumerate(ordered):
+        fits_after = bisect_right(ends, span.start, 0, i)
+        best[i + 1] = max(best[i], best[fits_after] + span.minutes)
+    return best[-1]
+
+
+def max_minutes(
+    spans: Iterable[Span],
+    forced: Iterable[Span],
+    individual: Iterable[Span],
+    max_days: int,
+) -> int | None:
+    """Exact maximum of minutes one participant can collect, ignoring everyone else.
+
+    Chooses non-overlapping ``spans`` (all of ``forced`` included) plus at most one of the
+    ``individual`` placements, on at most ``max_days`` distinct days. Returns None when the forced
+    spans alone are impossible. Exact because days are independent apart from the day count and the
+    single individual: solve each day with and without the individual, then combine days by DP.
+    """
+    by_day: dict[int, list[Span]] = {}
+    forced_by_day: dict[int, list[Span]] = {}
+    ind_by_day: dict[int, list[Span]] = {}
+    for target, items in ((by_day, spans), (forced_by_day, forced), (ind_by_day, individual)):
+        # Parallel rooms of one time slot are the same span; one copy gives the same maximum.
+        for span in sorted(set(items), key=lambda sp: (sp.start, sp.end)):
+            target.setdefault(span.day, []).append(span)
+    day_values: list[tuple[bool, int, int | None]] = []  # (must attend, without ind, with ind)
+    for day in sorted(set(by_day) | set(forced_by_day) | set(ind_by_day)):
+        pins = forced_by_day.get(day, [])
+        if any(overlaps(a.start, a.end, b.start, b.end) for a in pins for b in pins if a != b):
+            return None
+        pinned_minutes = sum(s.minutes for s in set(pins))
+        free = [
+            s
+            for s in by_day.get(day, [])
+            if not any(overlaps(s.start, s.end, f.start, f.end) for f in pins)
+        ]
+        without = pinned_minutes + _best_disjoint(free)
+        with_ind: int | None = None
+        memo: dict[tuple[int, ...], int] = {}
+        for ind in ind_by_day.get(day, []):
+            if any(overlaps(ind.start, ind.end, f.start, f.end) for f in pins):
+                continue
+            blocked = tuple(
+                i for i, s in enumerate(free) if overlaps(ind.start, ind.end, s.start, s.end)
+            )
+            if blocked not in memo:
+                memo[blocked] = _best_disjoint(
+                    [s for i, s in enumerate(free) if i not in set(blocked)]
+                )
+            value = pinned_minutes + ind.minutes + memo[blocked]
+            with_ind = value if with_ind is None else max(with_ind, value)
+        day_values.append((bool(pins), without, with_ind))
+    # best[d][used_individual] = most minutes using d days so far; None = unreachable.
+    limit = min(max_days, len(day_values))
+    best: list[list[int | None]] = [[None, None] for _ in range(limit + 1)]
+    best[0][0] = 0
+    for must, without, with_ind in day_values:
+        nxt: list[list[int | None]] = [[None, None] for _ in range(limit + 1)]
+        for d in range(limit + 1):
+            for used in (0, 1):
+                value = best[d][used]
+                if value is None:
+                    continue
+                options = [] if must else [(d, used, value)]
+                if d < limit:
+                    options.append((d + 1, used, value + without))
+                    if with_ind is not None and not used:
+                        options.append((d + 1, 1, value + with_ind))
+                for nd, nu, nv in options:
+                    if nxt[nd][nu] is None or nv > nxt[nd][nu]:
+                        nxt[nd][nu] = nv
+        best = nxt
+    values = [v for row in best for v in row if v is not None]
+    return max(values) if values else None
+
+
+class Analysis:
+    """Static facts about one problem, computed once and shared by model, greedy and reasons."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        sessions = problem.sessions
+        self.unstaffed = {
+            i: missing for i, s in enumerate(sessions) if (missing := unavailable_staff(problem, s))
+        }
+        self.options: list[tuple[int, ...]] = []
+        self.individual_starts: list[tuple[int, ...]] = []
+        self.pinned: list[tuple[int, ...]] = []
+        by_time = sorted(range(len(sessions)), key=lambda i: (sessions[i].week_start, i))
+        staffed = [i for i in by_time if i not in self.unstaffed]
+        for p in problem.participants:
+            # Same test as incompatibility(), ordered cheapest first: this loop is the hot spot.
+            excluded = {problem.session_index[sid] for sid in p.excluded}
+            compatible = tuple(
+                i
+                for i in staffed
+                if p.accepts_mode(sessions[i].mode)
+                and i not in excluded
+                and covered(p.availability, sessions[i].week_start, sessions[i].week_end)
+            )
+            self.options.append(compatible)
+            self.individual_starts.append(individual_starts(problem, p))
+            self.pinned.append(tuple(problem.session_index[s] for s in p.pinned))
+        self.attendable: list[list[int]] = [[] for _ in sessions]
+        for pi, opts in enumerate(self.options):
+            for si in opts:
+                self.attendable[si].append(pi)
+        self.pin_count = [0] * len(sessions)
+        for pins in self.pinned:
+            for si in pins:
+                self.pin_count[si] += 1
+
+    @cached_property
+    def never_runs(self) -> frozenset[int]:
+        """Sessions that cannot run: unstaffed, or too few possible attendees and no pin."""
+        return frozenset(
+            i
+            for i, s in enumerate(self.problem.sessions)
+            if i in self.unstaffed
+            or (self.pin_count[i] == 0 and len(self.attendable[i]) < max(s.min_size, 1))
+        )
+
+    @cached_property
+    def pin_errors(self) -> list[str]:
+        """Every pin that no schedule can honour, in plain words (empty when pins are fine)."""
+        problem, sessions = self.problem, self.problem.sessions
+        errors: list[str] = []
+        for p, pins in zip(problem.participants, self.pinned, strict=True):
+            for si in pins:
+                s = sessions[si]
+                why = incompatibility(problem, p, s)
+                where = (
+                    f'participant "{p.id}" is pinned to session "{s.id}" ({s.describe()}), which'
+                )
+                if why == "availability":
+                    errors.append(f"{where} lies outside their availability")
+                elif why == "mode":
+                    errors.append(
+                        f"{where} is {SESSION_MODE_WORDS[s.mode]} "
+                        f"but they attend {MODE_WORDS[p.mode]} only"
+                    )
+                elif why == "staff":
+                    names = ", ".join(f'"{t}"' for t in self.unstaffed[si])
+                    errors.append(
+                        f"{where} cannot run because staff {names} are not available then"
+                    )
+            for a, b in _overlapping_pairs([sessions[i] for i in pins]):
+                errors.append(
+                    f'participant "{p.id}" is pinned to sessions "{a.id}" and "{b.id}", which overlap'
+                )
+            days = {sessions[i].day for i in pins}
+            if len(days) > p.max_days:
+                errors.append(
+                    f'participant "{p.id}" is pinned to sessions on {len(days)} days '
+                    f"but may attend at most {p.max_days} days a week"
+                )
+        for i, s in enumerate(sessions):
+            if self.pin_count[i] > s.capacity:
+                errors.append(
+                    f'session "{s.id}" has {self.pin_count[i]} pinned participants '
+                    f"but a capacity of {s.capacity}"
+                )
+        pinned_sessions = [s for i, s in enumerate(sessions) if self.pin_count[i]]
+        for a, b in _overlapping_pairs(pinned_sessions):
+            for t in sorted(set(a.staff) & set(b.staff)):
+                errors.append(
+                    f'sessions "{a.id}" and "{b.id}" both hold pins and overlap, '
+                    f'but both need staff "{t}"'
+                )
+        return errors
+
+    def participant_spans(
+        self,
+        pi: int,
+        *,
+        sessions: Iterable[int] | None = None,
+        forced: bool = True,
+        individual: bool = True,
+    ) -> tuple[list[Span], list[Span], list[Span]]:
+        """The spans :func:`max_minutes` needs for participant ``pi`` (by default: their options)."""
+        problem = self.problem
+        chosen = self.options[pi] if sessions is None else sessions
+        spans = [Span(problem.sessions[i].week_start, problem.sessions[i].week_end) for i in chosen]
+        pins = (
+            [
+                Span(problem.sessions[i].week_start, problem.sessions[i].week_end)
+                for i in self.pinned[pi]
+            ]
+            if forced
+            else []
+        )
+        ind = problem.participants[pi].individual
+        inds = (
+            [Span(c, c + ind.minutes) for c in self.individual_starts[pi]]
+            if ind is not None and individual
+            else []
+        )
+        return spans, pins, inds
+
+    @cached_property
+    def availability_minutes(self) -> list[int]:
+        """Per participant, the most minutes their own constraints allow (capacity ignored).
+
+        Zero when one of their pins is impossible: then no schedule exists at all.
+        """
+        out = []
+        for pi, p in enumerate(self.problem.participants):
+            possible = set(self.pinned[pi]) <= set(self.options[pi])
+            out.append((possible and max_minutes(*self.participant_spans(pi), p.max_days)) or 0)
+        return out
+
+    @cached_property
+    def runnable_minutes(self) -> list[int]:
+        """Like :attr:`availability_minutes` but without sessions that can never run."""
+        out = []
+        for pi, p in enumerate(self.problem.participants):
+            usable = [i for i in self.options[pi] if i not in self.never_runs]
+            possible = set(self.pinned[pi]) <= set(usable)
+            spans = self.participant_spans(pi, sessions=usable)
+            out.append((possible and max_minutes(*spans, p.max_days)) or 0)
+        return out
+
+    def availability_allows_full_dose(self, pi: int) -> bool:
+        return self.availability_minutes[pi] >= self.problem.participants[pi].required_minutes
+
+
+def _overlapping_pairs(sessions: Sequence[Session]) -> list[tuple[Session, Session]]:
+    ordered = sorted(sessions, key=lambda s: (s.week_start, s.id))
+    return [
+        (a, b)
+        for k, a in enumerate(ordered)
+        for b in ordered[k + 1 :]
+        if overlaps(a.week_start, a.week_end, b.week_start, b.week_end)
+    ]
+
+
+def day_list(days: Iterable[int]) -> str:
+    """ "Mon", "Mon and Wed", "Mon, Wed and Fri"."""
+    names = [DAY_NAMES[d] for d in sorted(set(days))]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def describe_session(session: Session) -> str:
+    return f'"{session.id}" ({format_span(session.day, session.start, session.end)})'

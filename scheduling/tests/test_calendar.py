@@ -1,0 +1,210 @@
+"""The program calendar: who edits, clear refusals that write nothing, closures, cancellations."""
+
+from datetime import time, timedelta
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from scheduling import services
+from scheduling.models import Closure, Enrolment, Group, Session, StaffHours
+from scheduling.tests.conftest import MONDAY
+from scheduling.weeks import session_span
+from tandem.errors import AccessDenied, InvalidInput
+
+
+def _group_post(world, calendar, **changes):
+    data = {
+        "title": "Anger management",
+        "curriculum_module": "Noticing early signs",
+        "track": "",
+        "weekday": 1,
+        "start_time": "09:00",
+        "minutes": 120,
+        "mode": "in_person",
+        "room": calendar.room.pk,
+        "video_link": "",
+        "capacity": 10,
+        "min_size": 3,
+        "facilitators": [world.therapist.pk],
+        "is_active": "on",
+        "version": "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_director_and_supervisor_add_a_group(world, calendar, login):
+    for weekday, persona in [(1, "director"), (3, "supervisor")]:
+        client = login(world.users[persona])
+        response = client.post(
+            reverse("scheduling:group_new", args=[world.program.public_id]),
+            _group_post(world, calendar, title=f"Anger management ({persona})", weekday=weekday),
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+    assert Group.objects.filter(title__startswith="Anger management").count() == 2
+    assert AuditEvent.objects.filter(record_type="scheduling.Group", action="create").count() == 2
+
+
+def test_clinicians_and_front_desk_read_but_do_not_edit(world, calendar, login):
+    for persona in ("therapist", "frontdesk", "nurse"):
+        client = login(world.users[persona])
+        page = client.get(reverse("scheduling:calendar", args=[world.program.public_id]))
+        assert page.status_code == 200 and "Relapse prevention" in page.content.decode()
+        assert "Add a group" not in page.content.decode()
+        response = client.post(
+            reverse("scheduling:group_new", args=[world.program.public_id]),
+            _group_post(world, calendar),
+        )
+        assert response.status_code == 403
+    for persona in ("auditor", "billing", "stranger"):
+        client = login(world.users[persona])
+        page = client.get(reverse("scheduling:calendar", args=[world.program.public_id]))
+        assert page.status_code == 404
+    assert not Group.objects.filter(title="Anger management").exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"start_time": "08:00", "minutes": 120}, "Oak room is already used then"),
+        ({"min_size": 12, "capacity": 10}, "minimum size (12) is larger than the capacity (10)"),
+        ({"capacity": 20}, "Oak room seats 12"),
+        ({"mode": "virtual", "room": ""}, "A virtual group needs a video link"),
+        ({"room": ""}, "An in-person group needs a room"),
+        ({"start_time": "23:00", "minutes": 120}, "run past midnight"),
+    ],
+)
+def test_group_rules_are_explained_and_nothing_is_written(world, calendar, login, changes, message):
+    calendar.evening[0].weekday, calendar.evening[0].start_time = 1, time(9)
+    calendar.evening[0].save()  # Tuesday 09:00-12:00 in the Oak room
+    client = login(world.director)
+    before = Group.objects.count()
+    response = client.post(
+        reverse("scheduling:group_new", args=[world.program.public_id]),
+        _group_post(world, calendar, **changes),
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert Group.objects.count() == before
+
+
+def test_editing_a_group_checks_the_version(world, calendar, login):
+    group = calendar.morning[0]
+    client = login(world.director)
+    url = reverse("scheduling:group_edit", args=[group.public_id])
+    post = _group_post(world, calendar, title="Relapse prevention I", weekday=0, version=1)
+    post.update(start_time="09:00", minutes=180)
+    assert client.post(url, post).status_code == 302
+    group.refresh_from_db()
+    assert (group.title, group.version) == ("Relapse prevention I", 2)
+    stale = client.post(url, {**post, "title": "Someone else's title"})
+    assert stale.status_code == 400 and "changed by someone else" in stale.content.decode()
+    group.refresh_from_db()
+    assert group.title == "Relapse prevention I"
+
+
+def test_staff_hours_refuse_backwards_and_overlapping_windows(world, calendar, login):
+    client = login(world.supervisor)
+    url = reverse("scheduling:staff_hours", args=[world.program.public_id, world.nurse.pk])
+
+    def post(*rows):
+        data = {"w-TOTAL_FORMS": len(rows), "w-INITIAL_FORMS": 0}
+        for k, (day, start, end) in enumerate(rows):
+            data |= {f"w-{k}-weekday": day, f"w-{k}-start": start, f"w-{k}-end": end}
+        return client.post(url, data)
+
+    response = post((0, "09:00", "17:00"), (1, "17:00", "09:00"))
+    assert response.status_code == 400
+    assert "The window Tuesday 17:00–09:00 ends before it starts." in response.content.decode()
+    response = post((2, "09:00", "13:00"), (2, "12:00", "17:00"))
+    assert response.status_code == 400
+    assert (
+        "The windows Wednesday 09:00–13:00 and Wednesday 12:00–17:00 overlap"
+        in response.content.decode()
+    )
+    assert not StaffHours.objects.filter(user=world.nurse).exists()
+    assert post((0, "09:00", "12:00"), (0, "13:00", "17:00")).status_code == 302
+    assert StaffHours.objects.filter(user=world.nurse).count() == 2
+
+
+def test_a_half_filled_window_row_is_refused(world, calendar, login):
+    client = login(world.supervisor)
+    url = reverse("scheduling:staff_hours", args=[world.program.public_id, world.nurse.pk])
+    response = client.post(
+        url, {"w-TOTAL_FORMS": 1, "w-INITIAL_FORMS": 0, "w-0-weekday": 0, "w-0-start": "09:00"}
+    )
+    assert response.status_code == 400
+    assert "Give the day, the start and the end" in response.content.decode()
+
+
+def _dated(world, group, day) -> Session:
+    starts, ends = session_span(world.program, day, group.start_time, group.minutes)
+    return Session.objects.create(
+        program=world.program,
+        group=group,
+        kind=Session.Kind.GROUP,
+        title=group.title,
+        date=day,
+        starts_at=starts,
+        ends_at=ends,
+        minutes=group.minutes,
+        mode=group.mode,
+    )
+
+
+def test_cancel_session_audits_and_calls_the_hooks(world, calendar, monkeypatch):
+    session = _dated(world, calendar.morning[0], MONDAY)
+    told = []
+    monkeypatch.setattr(services, "_cancellation_hooks", [])
+    services.register_cancellation_hook(lambda s, by: told.append((s.status, by)))
+
+    services.cancel_session(session, by=world.supervisor, reason="Facilitator ill")
+
+    session.refresh_from_db()
+    assert session.status == Session.Status.CANCELLED and session.cancel_reason == "Facilitator ill"
+    assert told == [("cancelled", world.supervisor)]
+    event = AuditEvent.objects.get(record_id=str(session.public_id), action="change")
+    assert event.reason == "Facilitator ill"
+    with pytest.raises(InvalidInput, match="already cancelled"):
+        services.cancel_session(session, by=world.supervisor, reason="Again")
+    with pytest.raises(AccessDenied):
+        services.cancel_session(
+            _dated(world, calendar.morning[1], MONDAY + timedelta(days=2)),
+            by=world.therapist,
+            reason="Not mine to cancel",
+        )
+
+
+def test_a_closure_cancels_that_days_published_sessions(world, calendar, login):
+    session = _dated(world, calendar.morning[0], MONDAY)
+    other_day = _dated(world, calendar.morning[1], MONDAY + timedelta(days=2))
+    client = login(world.director)
+    response = client.post(
+        reverse("scheduling:closure_add", args=[world.program.public_id]),
+        {"date": MONDAY.isoformat(), "reason": "New Year (observed)"},
+    )
+    assert response.status_code == 302
+    session.refresh_from_db()
+    other_day.refresh_from_db()
+    assert session.status == "cancelled" and "New Year" in session.cancel_reason
+    assert other_day.status == "scheduled"
+    again = client.post(
+        reverse("scheduling:closure_add", args=[world.program.public_id]),
+        {"date": MONDAY.isoformat(), "reason": "Twice"},
+        follow=True,
+    )
+    assert "already closed" in again.content.decode()
+    assert Closure.objects.count() == 1
+
+
+def test_session_page_shows_only_the_participants_the_viewer_may_see(world, calendar, login):
+    session = _dated(world, calendar.morning[0], MONDAY)
+    for episode in calendar.episodes[:3]:
+        Enrolment.objects.create(session=session, participant=episode.participant, episode=episode)
+    url = reverse("scheduling:session", args=[session.public_id])
+    page = login(world.frontdesk).get(url).content.decode()
+    assert world.participant.display_name in page and "Ada" in page
+    page = login(world.outsider).get(url).content.decode()  # on none of their care teams
+    assert world.participant.display_name not in page
+    assert "3 other participants not on your caseload" in page

@@ -1,0 +1,206 @@
+"""Build next week: a background run end to end, hand edits with warnings, re-solve."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from scheduling import publishing
+from scheduling.models import AvailabilityWindow, ScheduleRun
+from scheduling.proposal import violations
+from scheduling.solver import parse_problem
+from scheduling.tests.conftest import EVENINGS, MONDAY, MORNINGS, admit, set_windows
+
+
+@pytest.fixture
+def worker(settings):
+    settings.TANDEM_TASK_RUNNER = "worker"
+
+
+def solved(world, **options) -> ScheduleRun:
+    run = publishing.start_week_run(
+        world.program, by=world.director, week_of=MONDAY, time_limit=5, **options
+    )
+    call_command("run_tasks", "--once")
+    run.refresh_from_db()
+    return run
+
+
+def test_director_builds_next_week_in_the_background(world, calendar, login, worker):
+    client = login(world.director)
+    response = client.post(
+        reverse("scheduling:build", args=[world.program.public_id]),
+        {"week_of": MONDAY.isoformat(), "time_limit": 5},
+    )
+    run = ScheduleRun.objects.get()
+    assert response.url == reverse("scheduling:run", args=[run.public_id])
+    assert run.status == ScheduleRun.Status.QUEUED  # the request did not solve anything
+    page = client.get(response.url).content.decode()
+    assert 'hx-trigger="every 1s"' in page and "<progress" in page
+
+    with CaptureQueriesContext(connection) as queries:
+        call_command("run_tasks", "--once")
+
+    run.refresh_from_db()
+    assert run.status == ScheduleRun.Status.DONE and run.progress == 1.0
+    progress_writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("UPDATE") and "schedulerun" in q["sql"] and "progress" in q["sql"]
+    ]
+    assert len(progress_writes) >= 3  # claimed, the solver's own progress, finished
+    assert run.result["violations"] == []
+    assert violations(run.problem, run.result) == []
+    assert run.result["full_dose"] >= 4
+    assert "Proposal ready" in run.message
+    fragment = client.get(reverse("scheduling:run_progress", args=[run.public_id]))
+    assert fragment["HX-Refresh"] == "true"
+    page = client.get(response.url).content.decode()
+    assert "0 violations" in page and "Publish" in page
+    assert world.participant.display_name in page
+    assert "Mon 09:00 Relapse prevention" in page  # names, not ids, on the page
+    viewed = AuditEvent.objects.filter(
+        actor=world.director, record_id=str(run.public_id), action="view"
+    ).first()
+    assert str(world.participant.public_id) in viewed.details["participants"]
+
+
+def test_only_the_director_builds(world, calendar, login, worker):
+    for persona in ("supervisor", "therapist", "frontdesk"):
+        client = login(world.users[persona])
+        response = client.post(
+            reverse("scheduling:build", args=[world.program.public_id]),
+            {"week_of": MONDAY.isoformat(), "time_limit": 5},
+        )
+        assert response.status_code == 403
+    assert not ScheduleRun.objects.exists()
+
+
+def test_one_run_at_a_time(world, calendar, worker):
+    publishing.start_week_run(world.program, by=world.director, week_of=MONDAY)
+    with pytest.raises(publishing.InvalidInput, match="already being built"):
+        publishing.start_week_run(world.program, by=world.director, week_of=MONDAY)
+
+
+def test_bad_data_fails_the_run_with_a_plain_message(world, calendar, worker):
+    profile = world.episode.scheduling_profile
+    AvailabilityWindow.objects.create(
+        profile=profile, weekday=0, start_time="09:00", end_time="10:00"
+    )  # overlaps 08:30-13:00: only possible by writing around the services
+    run = solved(world)
+    assert run.status == ScheduleRun.Status.FAILED
+    assert "problem" in run.message and world.participant.legal_first_name not in run.message
+    assert any("overlap" in e for e in run.result["errors"])
+
+
+def test_hand_edit_warns_but_is_kept_and_publish_needs_confirmation(world, calendar, login, worker):
+    run = solved(world)
+    me = str(world.participant.public_id)
+    online = str(calendar.online.public_id)  # virtual, evening: outside a morning in-person person
+    warnings = publishing.edit_proposal(
+        run, by=world.director, participant_id=me, session_id=online, action="add"
+    )
+    assert any("outside their availability" in w for w in warnings)
+    run.refresh_from_db()
+    assert run.edits[-1]["session"] == online
+    client = login(world.director)
+    page = client.get(reverse("scheduling:run", args=[run.public_id])).content.decode()
+    assert "The hand changes break these rules" in page
+    assert "Seeking Safety online" in page and "outside their availability" in page
+    response = client.post(
+        reverse("scheduling:run_publish", args=[run.public_id]),
+        {"starts_on": MONDAY.isoformat(), "weeks": 1},
+        follow=True,
+    )
+    assert "tick the box" in response.content.decode()
+    run.refresh_from_db()
+    assert run.status == ScheduleRun.Status.DONE
+    response = client.post(
+        reverse("scheduling:run_publish", args=[run.public_id]),
+        {"starts_on": MONDAY.isoformat(), "weeks": 1, "accept_warnings": "on"},
+    )
+    run.refresh_from_db()
+    assert response.status_code == 302 and run.status == ScheduleRun.Status.PUBLISHED
+
+
+def test_removing_someone_through_the_page_recomputes_their_minutes(world, calendar, login, worker):
+    run = solved(world)
+    me = str(world.participant.public_id)
+    first = run.result["participants"][me]["sessions"][0]
+    client = login(world.director)
+    response = client.post(
+        reverse("scheduling:run_edit", args=[run.public_id]),
+        {"participant": me, "session": first, "action": "remove"},
+    )
+    assert response.status_code == 302 and response.url.endswith(f"#p-{me}")
+    run.refresh_from_db()
+    row = publishing.current_proposal(run)["participants"][me]
+    assert first not in row["sessions"]
+    assert row["scheduled_minutes"] == run.result["participants"][me]["scheduled_minutes"] - 180
+    assert row["full_dose"] is False
+
+
+def test_resolve_starts_from_the_edited_proposal(world, calendar, worker):
+    run = solved(world)
+    me = str(world.participant.public_id)
+    dropped = run.result["participants"][me]["sessions"][0]
+    publishing.edit_proposal(
+        run, by=world.director, participant_id=me, session_id=dropped, action="remove"
+    )
+    fresh = solved(world, based_on=run)
+    assert fresh.based_on == run and fresh.status == ScheduleRun.Status.DONE
+    assert dropped not in fresh.problem["current"][me]
+    assert fresh.result["violations"] == []
+
+
+def test_run_api_reports_progress_and_summary(world, calendar, login, worker):
+    run = solved(world)
+    client = login(world.director)
+    body = client.get(reverse("api:schedule_run", args=[run.public_id])).json()
+    assert body["status"] == "done" and body["progress"] == 1.0
+    assert body["summary"]["violations"] == 0
+    assert body["summary"]["participants"] == len(calendar.episodes)
+    assert str(world.participant.public_id) not in json.dumps(body)
+    client = login(world.therapist)
+    assert client.get(reverse("api:schedule_run", args=[run.public_id])).status_code == 404
+
+
+def test_problem_stored_on_the_run_is_valid_and_nameless(world, calendar, worker):
+    run = solved(world)
+    parse_problem(run.problem)
+    assert world.participant.legal_last_name not in json.dumps(run.problem)
+
+
+def _page_queries(client, run) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("scheduling:run", args=[run.public_id]))
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_proposal_page_query_count_does_not_grow_with_participants(world, calendar, login, worker):
+    client = login(world.director)
+    small = _page_queries(client, solved(world))
+    for k in range(6):
+        episode = admit(world, f"T-3000{k}", f"Extra{k}")
+        set_windows(episode, MORNINGS if k % 2 else EVENINGS)
+    bigger = solved(world)
+    assert len(bigger.result["participants"]) == 2 * len(calendar.episodes)
+    assert _page_queries(client, bigger) == small
+
+
+def test_an_abandoned_run_does_not_block_the_next_one(world, calendar, worker):
+    stuck = publishing.start_week_run(world.program, by=world.director, week_of=MONDAY)
+    ScheduleRun.objects.filter(pk=stuck.pk).update(
+        status=ScheduleRun.Status.RUNNING, started_at=timezone.now() - timedelta(hours=1)
+    )
+    fresh = publishing.start_week_run(world.program, by=world.director, week_of=MONDAY)
+    stuck.refresh_from_db()
+    assert stuck.status == ScheduleRun.Status.FAILED and "Nothing was changed" in stuck.message
+    assert fresh.status == ScheduleRun.Status.QUEUED

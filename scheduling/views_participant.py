@@ -1,0 +1,212 @@
+"""The chart's Schedule tab: a participant's week, profile, availability and groups."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from participants.access import Scope
+from participants.decorators import participant_page, refused
+from participants.models import IN_CARE_STATUSES
+from participants.views import chart_context
+from scheduling import admission, roles, selectors, services
+from scheduling.forms import (
+    PreferencesForm,
+    ProfileForm,
+    VersionForm,
+    WindowFormSet,
+    window_initial,
+    windows_from,
+)
+from scheduling.models import GroupPreference, ScheduleRun
+from scheduling.views_common import render_local
+from scheduling.weeks import parse_week
+from tandem.errors import AccessDenied, TandemError
+
+TAB = "schedule"
+
+
+def _profile_initial(profile) -> dict:
+    return {
+        "mode": profile.mode,
+        "max_days": profile.max_days,
+        "required_minutes": profile.required_minutes,
+        "individual_minutes": profile.individual_minutes,
+        "individual_staff": profile.individual_staff_id,
+        "constraints": profile.constraints,
+        "note": profile.note,
+        "version": profile.version,
+    }
+
+
+def _tab(request: HttpRequest, participant, *, status: int = 200, **bound) -> HttpResponse:
+    """Render the tab; `bound` replaces an unbound form with the one that failed."""
+    context = chart_context(request, participant, TAB)
+    episode = context["episode"]
+    program = episode.program if episode else None
+    if program is None:
+        return render(request, "scheduling/participant_tab.html", context, status=status)
+    monday = parse_week(request.GET.get("week"), program.today())
+    profile = selectors.profile_for(episode)
+    preferences = list(profile.preferences.all()) if profile.pk else []
+    can_edit = episode.is_open and roles.can_write_schedule(request.user, participant)
+    context.update(
+        monday=monday,
+        previous=monday - timedelta(days=7),
+        next=monday + timedelta(days=7),
+        sessions=selectors.participant_sessions(participant, monday, monday + timedelta(days=6)),
+        profile=profile,
+        windows=list(profile.windows.all()) if profile.pk else [],
+        pinned=[p.group for p in preferences if p.kind == GroupPreference.Kind.PIN],
+        excluded=[p.group for p in preferences if p.kind == GroupPreference.Kind.EXCLUDE],
+        required=profile.required_minutes or program.min_weekly_minutes,
+        can_edit=can_edit,
+        in_care=episode.status in IN_CARE_STATUSES,
+        placement=selectors.latest_placement(episode),
+    )
+    if can_edit:
+        context["profile_form"] = bound.get("profile_form") or ProfileForm(
+            program=program, initial=_profile_initial(profile)
+        )
+        context["availability_form"] = bound.get("availability_form") or VersionForm(
+            initial={"version": profile.version}, prefix="a"
+        )
+        context["formset"] = bound.get("formset") or WindowFormSet(
+            initial=window_initial(context["windows"]), prefix="w"
+        )
+        context["preferences_form"] = bound.get("preferences_form") or PreferencesForm(
+            program=program,
+            initial={
+                "pinned": context["pinned"],
+                "excluded": context["excluded"],
+                "version": profile.version,
+            },
+        )
+        context["errors"] = bound.get("errors", "")
+    return render_local(request, program, "scheduling/participant_tab.html", context, status)
+
+
+@participant_page(Scope.SCHEDULE)
+def participant_schedule(request: HttpRequest, participant) -> HttpResponse:
+    return _tab(request, participant)
+
+
+@require_POST
+@participant_page(Scope.SCHEDULE)
+def participant_profile(request: HttpRequest, participant) -> HttpResponse:
+    episode = selectors.open_episode(participant)
+    if episode is None:
+        messages.error(request, "They have no open episode to schedule.")
+        return redirect("scheduling:participant", participant_id=participant.public_id)
+    form = ProfileForm(request.POST, program=episode.program)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            services.save_profile(episode, by=request.user, changes=data, expected_version=version)
+        except AccessDenied as exc:
+            return refused(request, participant, exc)
+        except TandemError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Scheduling profile saved.")
+            return redirect("scheduling:participant", participant_id=participant.public_id)
+    return _tab(request, participant, status=400, profile_form=form)
+
+
+@require_POST
+@participant_page(Scope.SCHEDULE)
+def participant_availability(request: HttpRequest, participant) -> HttpResponse:
+    episode = selectors.open_episode(participant)
+    if episode is None:
+        messages.error(request, "They have no open episode to schedule.")
+        return redirect("scheduling:participant", participant_id=participant.public_id)
+    version_form = VersionForm(request.POST, prefix="a")
+    formset = WindowFormSet(request.POST, prefix="w")
+    error = ""
+    if version_form.is_valid() and formset.is_valid():
+        try:
+            services.set_availability(
+                episode,
+                by=request.user,
+                windows=windows_from(formset),
+                expected_version=version_form.cleaned_data["version"],
+            )
+        except AccessDenied as exc:
+            return refused(request, participant, exc)
+        except TandemError as exc:
+            error = exc.message
+        else:
+            messages.success(request, "Availability saved.")
+            return redirect("scheduling:participant", participant_id=participant.public_id)
+    return _tab(
+        request,
+        participant,
+        status=400,
+        formset=formset,
+        availability_form=version_form,
+        errors=error or "Check the highlighted windows.",
+    )
+
+
+@require_POST
+@participant_page(Scope.SCHEDULE)
+def participant_preferences(request: HttpRequest, participant) -> HttpResponse:
+    episode = selectors.open_episode(participant)
+    if episode is None:
+        messages.error(request, "They have no open episode to schedule.")
+        return redirect("scheduling:participant", participant_id=participant.public_id)
+    form = PreferencesForm(request.POST, program=episode.program)
+    if form.is_valid():
+        try:
+            services.set_preferences(
+                episode,
+                by=request.user,
+                pinned=form.cleaned_data["pinned"],
+                excluded=form.cleaned_data["excluded"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except AccessDenied as exc:
+            return refused(request, participant, exc)
+        except TandemError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Group choices saved.")
+            return redirect("scheduling:participant", participant_id=participant.public_id)
+    return _tab(request, participant, status=400, preferences_form=form)
+
+
+@require_POST
+@participant_page(Scope.SCHEDULE)
+def participant_place(request: HttpRequest, participant) -> HttpResponse:
+    """Mid-week admission: place them in this week's remaining sessions (in the background)."""
+    episode = selectors.open_episode(participant)
+    try:
+        if episode is None:
+            raise TandemError("They have no open episode to schedule.")
+        admission.request_admission_placement(episode, by=request.user)
+    except AccessDenied as exc:
+        return refused(request, participant, exc)
+    except TandemError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Finding places in this week's remaining groups…")
+    return redirect("scheduling:participant", participant_id=participant.public_id)
+
+
+@participant_page(Scope.SCHEDULE)
+def participant_placement(request: HttpRequest, participant) -> HttpResponse:
+    """The placement status line, polled by htmx while the placement runs."""
+    episode = selectors.open_episode(participant)
+    run = selectors.latest_placement(episode) if episode else None
+    response = render(
+        request, "scheduling/_placement.html", {"placement": run, "participant": participant}
+    )
+    if run is not None and run.status not in (
+        ScheduleRun.Status.QUEUED,
+        ScheduleRun.Status.RUNNING,
+    ):
+        response["HX-Refresh"] = "true"
+    return response

@@ -1,0 +1,169 @@
+"""The schedule's home and the week, day, room and facilitator views of dated sessions."""
+
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from audit.models import Action
+from audit.services import record_event
+from scheduling import roles, selectors, services
+from scheduling.forms import BuildForm, CancelForm
+from scheduling.models import Room, Session
+from scheduling.views_common import (
+    allowed_to_read,
+    missing,
+    program_page,
+    refused,
+    render_local,
+    staff_only,
+)
+from scheduling.weeks import parse_week, week_start
+from tandem.errors import TandemError
+
+
+@staff_only
+def home(request: HttpRequest) -> HttpResponse:
+    programs = selectors.programs_for(request.user)
+    if not programs:
+        return refused(request, "see the program schedule")
+    if len(programs) == 1:
+        return redirect("scheduling:week", program_id=programs[0].public_id)
+    return render(request, "scheduling/programs.html", {"programs": programs})
+
+
+def _week_page(request: HttpRequest, program, *, room=None, staff=None) -> HttpResponse:
+    today = program.today()
+    monday = parse_week(request.GET.get("start"), today)
+    sessions = selectors.sessions_between(
+        program, monday, monday + timedelta(days=6), room=room, staff=staff
+    )
+    context = {
+        "monday": monday,
+        "days": selectors.week_days(program, monday, sessions, show_individuals=staff is not None),
+        "previous": monday - timedelta(days=7),
+        "next": monday + timedelta(days=7),
+        "this_week": week_start(today),
+        "room": room,
+        "person": staff,
+        "can_edit": roles.can_edit_calendar(request.user, program),
+        "can_build": False,
+    }
+    if room is None and staff is None and roles.can_build(request.user, program):
+        next_monday = week_start(today) + timedelta(days=7)
+        context.update(
+            can_build=True,
+            build_form=BuildForm(initial={"week_of": next_monday, "time_limit": 30}),
+            runs=selectors.recent_runs(program),
+        )
+    return render_local(request, program, "scheduling/week.html", context)
+
+
+@program_page
+def week(request: HttpRequest, program) -> HttpResponse:
+    return _week_page(request, program)
+
+
+@program_page
+def room_week(request: HttpRequest, program, room_id) -> HttpResponse:
+    room = Room.objects.filter(public_id=room_id, site__program=program).select_related("site")
+    if not room.exists():
+        return missing(request, "room")
+    return _week_page(request, program, room=room.get())
+
+
+@program_page
+def staff_week(request: HttpRequest, program, user_id: int) -> HttpResponse:
+    person = selectors.program_staff(program).filter(pk=user_id).first()
+    if person is None:
+        return missing(request, "staff member")
+    return _week_page(request, program, staff=person)
+
+
+@program_page
+def day(request: HttpRequest, program) -> HttpResponse:
+    try:
+        on = date.fromisoformat(request.GET.get("on") or "")
+    except ValueError:
+        on = program.today()
+    sessions = selectors.sessions_between(program, on, on)
+    closure = selectors.week_days(program, week_start(on), [])[on.weekday()]["closed"]
+    return render_local(
+        request,
+        program,
+        "scheduling/day.html",
+        {
+            "on": on,
+            "sessions": sessions,
+            "closed": closure,
+            "previous": on - timedelta(days=1),
+            "next": on + timedelta(days=1),
+            "monday": week_start(on),
+        },
+    )
+
+
+def _load_session(request: HttpRequest, session_id) -> Session | None:
+    session = (
+        Session.objects.filter(public_id=session_id)
+        .select_related("program", "group__track", "room__site")
+        .prefetch_related("staff")
+        .first()
+    )
+    if session is None or not allowed_to_read(request, session.program):
+        return None
+    return session
+
+
+@staff_only
+def session_detail(request: HttpRequest, session_id) -> HttpResponse:
+    """One dated session and who is expected; names only of people the viewer may see."""
+    session = _load_session(request, session_id)
+    if session is None:
+        return missing(request, "session")
+    enrolments = selectors.session_enrolments(session)
+    visible = selectors.schedule_visible(request.user, [e.participant for e in enrolments])
+    shown = [e for e in enrolments if e.participant_id in visible]
+    if shown:
+        record_event(
+            actor=request.user,
+            action=Action.VIEW,
+            record=session,
+            details={"participants": [str(e.participant.public_id) for e in shown]},
+        )
+    return render_local(
+        request,
+        session.program,
+        "scheduling/session.html",
+        {
+            "session": session,
+            "enrolments": shown,
+            "hidden": len(enrolments) - len(shown),
+            "can_cancel": roles.can_edit_calendar(request.user, session.program)
+            and session.status == Session.Status.SCHEDULED,
+            "cancel_form": CancelForm(),
+        },
+    )
+
+
+@require_POST
+@staff_only
+def session_cancel(request: HttpRequest, session_id) -> HttpResponse:
+    session = _load_session(request, session_id)
+    if session is None:
+        return missing(request, "session")
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why the session is cancelled.")
+    else:
+        try:
+            services.cancel_session(session, by=request.user, reason=form.cleaned_data["reason"])
+        except TandemError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Session cancelled.")
+            # The confirmation page lists who was told and the make-up options.
+            return redirect("attendance:cancellation", session_id=session.public_id)
+    return redirect("scheduling:session", session_id=session.public_id)

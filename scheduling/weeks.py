@@ -1,0 +1,56 @@
+"""Weeks, local dates and UTC instants in a program's time zone.
+
+A program's week runs Monday to Sunday in its own zone. Dated sessions are stored as UTC
+instants computed from the local date and wall-clock time, so a 9:00 group is at 9:00 on
+both sides of a daylight-saving change (the UTC hour moves instead).
+"""
+
+from datetime import UTC, date, datetime, time, timedelta
+
+DAYS_PER_WEEK = 7
+
+
+def week_start(day: date) -> date:
+    """The Monday of the week that contains `day`."""
+    return day - timedelta(days=day.weekday())
+
+
+def week_dates(monday: date) -> list[date]:
+    """The seven dates of the week starting on `monday`."""
+    return [monday + timedelta(days=offset) for offset in range(DAYS_PER_WEEK)]
+
+
+def dates_between(first: date, last: date) -> list[date]:
+    """Every date from `first` to `last`, both included."""
+    return [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
+
+
+def local_instant(program, day: date, at: time) -> datetime:
+    """The UTC instant of a wall-clock time on a local date in the program's zone."""
+    return datetime.combine(day, at, tzinfo=program.tz).astimezone(UTC)
+
+
+def session_span(program, day: date, start: time, minutes: int) -> tuple[datetime, datetime]:
+    """UTC start and end of a session that runs `minutes` of wall-clock time from `start`."""
+    local_start = datetime.combine(day, start)
+    local_end = local_start + timedelta(minutes=minutes)
+    return (
+        local_start.replace(tzinfo=program.tz).astimezone(UTC),
+        local_end.replace(tzinfo=program.tz).astimezone(UTC),
+    )
+
+
+def week_bounds(program, monday: date) -> tuple[datetime, datetime]:
+    """UTC instants of local midnight starting the week and starting the next week."""
+    return (
+        local_instant(program, monday, time(0)),
+        local_instant(program, monday + timedelta(days=DAYS_PER_WEEK), time(0)),
+    )
+
+
+def parse_week(value: str | None, default: date) -> date:
+    """A `YYYY-MM-DD` query value turned into its week's Monday; bad or empty gives default."""
+    try:
+        return week_start(date.fromisoformat(value or ""))
+    except ValueError:
+        return week_start(default)

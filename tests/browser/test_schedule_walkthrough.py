@@ -1,0 +1,44 @@
+"""The program director builds next week's schedule, as a new user would, in a real browser.
+
+Sign in, open the schedule, build next week (the solver runs in the background while the
+page shows its progress), review everyone's week and publish it.
+"""
+
+import re
+
+import pytest
+from django.core.management import call_command
+
+from tests.browser.conftest import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_director_builds_reviews_and_publishes_next_week(page, settings):
+    settings.TANDEM_TASK_RUNNER = "thread"
+    call_command("seed_demo", "--participants", "40", "--quiet-logins")
+
+    sign_in(page, "director", "tandem-demo")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Schedule").click()
+    page.get_by_role("heading", name="Next week's schedule").wait_for()
+    assert page.get_by_role("heading", name=re.compile("^Week of")).is_visible()
+
+    # Build next week: a short time limit keeps the walkthrough quick.
+    page.get_by_label("Time limit (seconds)").fill("5")
+    page.get_by_role("button", name="Build next week").click()
+    page.get_by_role("heading", name=re.compile("^Schedule for the week of")).wait_for()
+    assert page.locator("#run-progress").is_visible()  # the progress bar and its message
+
+    # The page follows the background run by itself and shows the proposal when ready.
+    page.get_by_role("heading", name="Proposal").wait_for(timeout=60000)
+    assert page.get_by_text("0 violations: every rule holds").is_visible()
+    assert page.get_by_text(re.compile(r"of \d+ participants")).first.is_visible()
+    weeks = page.get_by_role("table").filter(has_text="Compared with this week")
+    assert weeks.locator("tbody tr").count() > 5
+    assert page.get_by_text("full dose").first.is_visible()
+
+    # Publish the proposal for that week.
+    page.get_by_role("button", name="Publish", exact=True).click()
+    page.get_by_text(re.compile("^Published")).first.wait_for()
+    assert page.get_by_role("heading", name=re.compile("^Week of")).is_visible()
+    assert page.locator(".session-card").count() > 5
