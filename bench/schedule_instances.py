@@ -22,8 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scheduling.solver.analysis import Analysis  # noqa: E402
-from scheduling.solver.problem import parse_problem  # noqa: E402
+from scheduling.solver.analysis import Analysis
+from scheduling.solver.problem import parse_problem
 
 TRACKS: dict[str, tuple[str, list[tuple[int, str]]]] = {
     "morning": ("in_person", [(0, "09:00"), (2, "09:00"), (4, "09:00")]),
