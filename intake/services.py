@@ -30,6 +30,7 @@ from intake.models import (
 from participants.access import Decision, Scope, require, roles_in
 from participants.models import Episode, Participant
 from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput
+from tandem.lifecycle import check_transition, lock_current
 
 # Roles that may sign an intake, make or change a diagnosis, or record a level-of-care
 # decision: the licensed clinicians. Nurses, case managers and peer specialists fill in
@@ -297,17 +298,12 @@ def change_diagnosis_status(
     if to_status == DiagnosisStatus.ENTERED_IN_ERROR and len(note) < MIN_REASON_LENGTH:
         raise InvalidInput("Say why this diagnosis was entered in error.", field="note")
     with transaction.atomic():
-        current = Diagnosis.objects.select_for_update().get(pk=diagnosis.pk)
-        if current.version != expected_version:
-            raise ConcurrentEdit("diagnosis")
-        allowed = DIAGNOSIS_TRANSITIONS[current.status]
-        if to_status not in allowed:
-            options = ", ".join(DiagnosisStatus(s).label.lower() for s in sorted(allowed)) or "none"
-            raise InvalidInput(
-                f"A diagnosis that is {current.get_status_display().lower()} cannot become "
-                f"{DiagnosisStatus(to_status).label.lower()}. Allowed next: {options}.",
-                field="to_status",
-            )
+        current = lock_current(
+            Diagnosis, diagnosis.pk, expected_version=expected_version, what="diagnosis"
+        )
+        check_transition(
+            DIAGNOSIS_TRANSITIONS, DiagnosisStatus, current.status, to_status, subject="A diagnosis"
+        )
         before = current.status
         current.status = to_status
         current.status_changed_by = by

@@ -20,6 +20,7 @@ from participants.models import (
     Participant,
 )
 from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput
+from tandem.lifecycle import check_transition, lock_current
 
 DEMOGRAPHIC_FIELDS = (
     "legal_first_name",
@@ -152,17 +153,12 @@ def transition_episode(
         raise InvalidInput(f"{to_status!r} is not an episode status.", field="to_status")
     decision = require(by, episode.participant, Action.CHANGE, Scope.CLINICAL)
     with transaction.atomic():
-        current = Episode.objects.select_for_update().get(pk=episode.pk)
-        if current.version != expected_version:
-            raise ConcurrentEdit("episode")
-        allowed = EPISODE_TRANSITIONS[current.status]
-        if to_status not in allowed:
-            options = ", ".join(EpisodeStatus(s).label.lower() for s in sorted(allowed)) or "none"
-            raise InvalidInput(
-                f"An episode that is {current.get_status_display().lower()} cannot become "
-                f"{EpisodeStatus(to_status).label.lower()}. Allowed next: {options}.",
-                field="to_status",
-            )
+        current = lock_current(
+            Episode, episode.pk, expected_version=expected_version, what="episode"
+        )
+        check_transition(
+            EPISODE_TRANSITIONS, EpisodeStatus, current.status, to_status, subject="An episode"
+        )
         if on < current.referred_on:
             raise InvalidInput("The date cannot be before the referral date.", field="on")
         for guard in _transition_guards.get(to_status, []):
