@@ -59,3 +59,20 @@ def sign_in(page, username: str, password: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(tmp_path_factory):
+    """Give the live server a SQLite file, not the shared in-memory database.
+
+    The in-memory database locks whole tables with no wait, so two requests the browser
+    makes at once (an htmx preview beside a form post) fail with "table is locked"; a file
+    database waits its busy timeout like the real deployment does.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(
+            tmp_path_factory.mktemp("browser-db") / "tandem.sqlite3"
+        )
