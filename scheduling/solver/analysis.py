@@ -20,7 +20,6 @@ from .problem import (
     Problem,
     Session,
     covered,
-    format_span,
 )
 
 MODE_WORDS = {"in_person": "in person", "virtual": "virtually"}
@@ -74,6 +73,56 @@ def individual_starts(problem: Problem, p: Participant) -> tuple[int, ...]:
             first = -(-lo // GRID_MINUTES) * GRID_MINUTES
             starts.extend(range(first, hi - length + 1, GRID_MINUTES))
     return tuple(sorted(starts))
+
+
+def _grid_up(minute: int) -> int:
+    return -(-minute // GRID_MINUTES) * GRID_MINUTES
+
+
+def left_justified_starts(
+    problem: Problem, options: Sequence[Sequence[int]]
+) -> list[tuple[int, ...]]:
+    """Individual starts that cannot slide 15 minutes earlier, per participant.
+
+    Sliding an individual earlier changes no objective, and it stays valid unless something ends
+    within the 15 minutes before it: the start of a shared window, the end of a group session of
+    the participant or of the clinician, or the end of another individual of that clinician.
+    Sliding every individual as far as it goes therefore turns any schedule into an equally good
+    one whose starts all lie in this set: grid-rounded anchors, closed under chaining individuals
+    of one clinician back to back. It keeps about a third of the grid and loses no optimum.
+    """
+    sessions = problem.sessions
+    staff_ends: dict[str, set[int]] = {}
+    for s in sessions:
+        for t in s.staff:
+            staff_ends.setdefault(t, set()).add(_grid_up(s.week_end))
+    valid: dict[int, set[int]] = {}
+    chosen: dict[int, set[int]] = {}
+    caseload: dict[str, list[int]] = {}
+    for pi, p in enumerate(problem.participants):
+        if p.individual is None:
+            continue
+        t = p.individual.staff
+        valid[pi] = set(individual_starts(problem, p))
+        anchors = {_grid_up(sessions[si].week_end) for si in options[pi]} | staff_ends.get(t, set())
+        for w in p.availability:
+            for v in problem.staff_by_id[t].availability:
+                if v.day == w.day:
+                    anchors.add(_grid_up(max(w.week_start, v.week_start)))
+        chosen[pi] = anchors & valid[pi]
+        caseload.setdefault(t, []).append(pi)
+    for people in caseload.values():
+        frontier = {pi: set(chosen[pi]) for pi in people}
+        while any(frontier.values()):
+            ends = {
+                _grid_up(c + problem.participants[q].individual.minutes)
+                for q in people
+                for c in frontier[q]
+            }
+            frontier = {pi: (ends & valid[pi]) - chosen[pi] for pi in people}
+            for pi in people:
+                chosen[pi] |= frontier[pi]
+    return [tuple(sorted(chosen.get(pi, ()))) for pi in range(len(problem.participants))]
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,8 +248,8 @@ class Analysis:
                 and covered(p.availability, sessions[i].week_start, sessions[i].week_end)
             )
             self.options.append(compatible)
-            self.individual_starts.append(individual_starts(problem, p))
             self.pinned.append(tuple(problem.session_index[s] for s in p.pinned))
+        self.individual_starts = left_justified_starts(problem, self.options)
         self.attendable: list[list[int]] = [[] for _ in sessions]
         for pi, opts in enumerate(self.options):
             for si in opts:
@@ -335,10 +384,6 @@ def _overlapping_pairs(sessions: Sequence[Session]) -> list[tuple[Session, Sessi
 
 
 def day_list(days: Iterable[int]) -> str:
-    """ "Mon", "Mon and Wed", "Mon, Wed and Fri"."""
+    """Day names in words: Mon / Mon and Wed / Mon, Wed and Fri."""
     names = [DAY_NAMES[d] for d in sorted(set(days))]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def describe_session(session: Session) -> str:
-    return f'"{session.id}" ({format_span(session.day, session.start, session.end)})'

@@ -12,7 +12,7 @@ from __future__ import annotations
 from time import perf_counter
 
 from .analysis import Analysis, overlaps
-from .problem import MINUTES_PER_DAY, Problem, Session
+from .problem import MINUTES_PER_DAY, Problem
 from .result import LevelResult, Result, build_result, infeasible_result
 from .schedule import LEVELS, Plan, Schedule, level_units, level_values
 
@@ -146,24 +146,19 @@ class _Greedy:
                 self.fill(pi, problem.participants[pi].required_minutes, running_only=True)
         for pi in order:
             self.place_individual(pi)
+        sessions = problem.sessions
         return {
             p.id: Plan(
                 tuple(
-                    problem.sessions[si].id
-                    for si in sorted(self.chosen[pi], key=_session_key(problem))
+                    sessions[si].id
+                    for si in sorted(
+                        self.chosen[pi], key=lambda si: (sessions[si].week_start, sessions[si].id)
+                    )
                 ),
                 self.individual[pi],
             )
             for pi, p in enumerate(problem.participants)
         }
-
-
-def _session_key(problem: Problem):
-    def key(si: int) -> tuple[int, str]:
-        s: Session = problem.sessions[si]
-        return s.week_start, s.id
-
-    return key
 
 
 def greedy_schedule(analysis: Analysis) -> Schedule:

@@ -143,10 +143,6 @@ class Problem:
     def staff_by_id(self) -> dict[str, Staff]:
         return {s.id: s for s in self.staff}
 
-    @cached_property
-    def participant_index(self) -> dict[str, int]:
-        return {p.id: i for i, p in enumerate(self.participants)}
-
 
 class _Collector:
     """Reads raw JSON values, recording a message for every problem instead of stopping."""

@@ -60,6 +60,19 @@ class _Explainer:
         self.full_dose_proven = full_dose_proven
         self.rosters = session_rosters(self.problem, schedule)
         self.minutes = scheduled_minutes(self.problem, schedule)
+        self.staff_busy: dict[str, list[tuple[int, int, str]]] = {}
+        for s in self.problem.sessions:
+            if self.rosters[s.id]:
+                for t in s.staff:
+                    self.staff_busy.setdefault(t, []).append(
+                        (s.week_start, s.week_end, f'session "{s.id}"')
+                    )
+        for q in self.problem.participants:
+            start = schedule[q.id].individual_start
+            if start is not None and q.individual:
+                self.staff_busy.setdefault(q.individual.staff, []).append(
+                    (start, start + q.individual.minutes, "an individual session")
+                )
 
     def sessions_allowing(self, pi: int, allowed: frozenset[str]) -> list[int]:
         """Sessions the participant could attend if the incompatibility codes in ``allowed`` were
@@ -248,29 +261,12 @@ class _Explainer:
 
     def _staff_busy(self, session: Session) -> tuple[str, str] | None:
         """A staff member of the session who runs another session or an individual meanwhile."""
-        problem = self.problem
         for t in session.staff:
-            for other in problem.sessions:
-                if (
-                    other.id != session.id
-                    and t in other.staff
-                    and self.rosters[other.id]
-                    and overlaps(
-                        session.week_start, session.week_end, other.week_start, other.week_end
-                    )
+            for start, end, what in self.staff_busy.get(t, ()):
+                if what != f'session "{session.id}"' and overlaps(
+                    session.week_start, session.week_end, start, end
                 ):
-                    return t, f'session "{other.id}"'
-            for q in problem.participants:
-                start = self.schedule[q.id].individual_start
-                if (
-                    start is not None
-                    and q.individual
-                    and q.individual.staff == t
-                    and overlaps(
-                        session.week_start, session.week_end, start, start + q.individual.minutes
-                    )
-                ):
-                    return t, "an individual session"
+                    return t, what
         return None
 
     def individual_missing(self, pi: int) -> str:
@@ -311,16 +307,7 @@ class _Explainer:
         p = problem.participants[pi]
         own = [problem.sessions[problem.session_index[s]] for s in self.schedule[p.id].sessions]
         days = {s.day for s in own}
-        staff = p.individual.staff
-        busy = [
-            (s.week_start, s.week_end)
-            for s in problem.sessions
-            if staff in s.staff and self.rosters[s.id]
-        ]
-        for q in problem.participants:
-            start = self.schedule[q.id].individual_start
-            if start is not None and q.individual and q.individual.staff == staff:
-                busy.append((start, start + q.individual.minutes))
+        busy = [(a, b) for a, b, _ in self.staff_busy.get(p.individual.staff, ())]
         busy.extend((s.week_start, s.week_end) for s in own)
         for c in candidates:
             if (c.day in days or len(days) < p.max_days) and not any(

@@ -13,7 +13,7 @@ from typing import Any
 from .analysis import Analysis
 from .problem import MINUTES_PER_DAY, Problem, format_time
 from .reasons import explain
-from .schedule import Plan, Schedule, scheduled_minutes, session_rosters
+from .schedule import Schedule, scheduled_minutes, session_rosters
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,16 +83,6 @@ class Result:
     @property
     def full_dose(self) -> int:
         return sum(p.full_dose for p in self.participants.values())
-
-    def schedule(self) -> Schedule:
-        """The bare schedule, e.g. to hint a re-solve or to compare two results."""
-        return {
-            pid: Plan(
-                r.sessions,
-                r.individual.day * MINUTES_PER_DAY + r.individual.start if r.individual else None,
-            )
-            for pid, r in self.participants.items()
-        }
 
 
 def build_result(

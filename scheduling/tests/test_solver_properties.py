@@ -15,15 +15,23 @@ from scheduling.solver import check, parse_problem, solve, solve_greedy, to_json
 from scheduling.solver.analysis import Analysis
 from scheduling.solver.problem import GRID_MINUTES, MINUTES_PER_DAY, Problem, covered
 
-DAYS = (0, 1, 2)
+DAYS = (0, 1)
 STARTS = ("09:00", "10:00", "13:00")
-PERSON_WINDOWS = (("08:00", "12:00"), ("09:00", "11:00"), ("08:30", "14:30"), ("12:30", "17:00"))
-STAFF_WINDOWS = (("08:00", "17:00"), ("09:00", "10:00"), ("12:00", "13:30"))
-MAX_COMBINATIONS = 4000
+PERSON_WINDOWS = (
+    ("08:00", "17:00"),
+    ("08:00", "12:00"),
+    ("09:00", "11:00"),
+    ("08:30", "14:30"),
+    ("12:30", "17:00"),
+)
+FACILITATOR_WINDOWS = (("08:00", "17:00"), ("08:00", "12:00"), ("12:00", "17:00"))
+CLINICIAN_WINDOWS = (("09:00", "10:00"), ("12:00", "13:30"), ("16:00", "17:00"))
+MAX_COMBINATIONS = 20000
+RARELY = st.sampled_from((False, False, False, True))
 
 
 def _windows(draw, patterns, days):
-    chosen = draw(st.lists(st.sampled_from(days), min_size=0, max_size=len(days), unique=True))
+    chosen = draw(st.lists(st.sampled_from(days), min_size=1, max_size=len(days), unique=True))
     return [
         {"day": d, "start": start, "end": end}
         for d in sorted(chosen)
@@ -31,19 +39,41 @@ def _windows(draw, patterns, days):
     ]
 
 
+def _minutes(text: str) -> int:
+    return int(text[:2]) * 60 + int(text[3:])
+
+
+def _fits(session: dict, windows: list[dict], mode: str, staff: list[dict]) -> bool:
+    """Whether a participant could attend the session on their own (raw JSON, no solver code)."""
+    start = _minutes(session["start"])
+    end = start + session["minutes"]
+
+    def inside(ws):
+        return any(
+            w["day"] == session["day"]
+            and _minutes(w["start"]) <= start
+            and end <= _minutes(w["end"])
+            for w in ws
+        )
+
+    people = {s["id"]: s["availability"] for s in staff}
+    return (
+        mode in ("either", session["mode"])
+        and inside(windows)
+        and all(inside(people[t]) for t in session["staff"])
+    )
+
+
 @st.composite
 def small_problems(draw) -> dict:
-    staff_ids = [f"s{k}" for k in range(draw(st.integers(1, 2)))]
+    """Up to 5 participants and 6 sessions over two days, with every feature in play."""
+    # s0 mostly facilitates; s1 (narrow hours, so few individual starts) also sees individuals.
     staff = [
-        {
-            "id": t,
-            "availability": _windows(draw, STAFF_WINDOWS, DAYS)
-            or [{"day": 0, "start": "08:00", "end": "17:00"}],
-        }
-        for t in staff_ids
+        {"id": "s0", "availability": _windows(draw, FACILITATOR_WINDOWS, DAYS)},
+        {"id": "s1", "availability": _windows(draw, CLINICIAN_WINDOWS, DAYS)},
     ]
     sessions = []
-    for k in range(draw(st.integers(0, 6))):
+    for k in range(draw(st.integers(1, 6))):
         capacity = draw(st.integers(1, 3))
         sessions.append(
             {
@@ -52,36 +82,38 @@ def small_problems(draw) -> dict:
                 "start": draw(st.sampled_from(STARTS)),
                 "minutes": draw(st.sampled_from((60, 90, 120))),
                 "capacity": capacity,
-                "min_size": draw(st.integers(0, capacity)),
+                "min_size": draw(st.integers(0, min(2, capacity))),
                 "mode": draw(st.sampled_from(("in_person", "virtual"))),
-                "staff": draw(st.lists(st.sampled_from(staff_ids), max_size=1)),
+                "staff": [draw(st.sampled_from(("s0", "s0", "s0", "s1")))]
+                if draw(st.booleans())
+                else [],
             }
         )
     session_ids = [s["id"] for s in sessions]
     participants = []
     for k in range(draw(st.integers(1, 5))):
-        pinned = draw(st.lists(st.sampled_from(session_ids), max_size=1)) if session_ids else []
+        windows = _windows(draw, PERSON_WINDOWS, DAYS)
+        mode = draw(st.sampled_from(("either", "either", "in_person", "virtual")))
+        fitting = [x["id"] for x in sessions if _fits(x, windows, mode, staff)]
+        pinned = []
+        if draw(RARELY):
+            # Mostly pins that can be honoured; sometimes any session, to exercise infeasibility.
+            pool = fitting if fitting and draw(st.integers(0, 7)) else session_ids
+            pinned = [draw(st.sampled_from(pool))]
         others = [s for s in session_ids if s not in pinned]
+        individual = st.fixed_dictionaries(
+            {"staff": st.just("s1"), "minutes": st.sampled_from((45, 60))}
+        )
         participants.append(
             {
                 "id": f"p{k}",
                 "required_minutes": draw(st.sampled_from((0, 60, 120, 180, 240))),
-                "mode": draw(st.sampled_from(("either", "in_person", "virtual"))),
+                "mode": mode,
                 "max_days": draw(st.integers(1, 3)),
-                "availability": _windows(draw, PERSON_WINDOWS, DAYS),
-                "individual": draw(
-                    st.one_of(
-                        st.none(),
-                        st.fixed_dictionaries(
-                            {
-                                "staff": st.sampled_from(staff_ids),
-                                "minutes": st.sampled_from((45, 60)),
-                            }
-                        ),
-                    )
-                ),
+                "availability": windows,
+                "individual": draw(st.one_of(st.none(), individual)),
                 "pinned": pinned,
-                "excluded": draw(st.lists(st.sampled_from(others), max_size=1)) if others else [],
+                "excluded": [draw(st.sampled_from(others))] if others and draw(RARELY) else [],
             }
         )
     current = {
@@ -187,13 +219,13 @@ def brute_force(problem: Problem):
 
 
 FAST = settings(
-    max_examples=60,
+    max_examples=80,
     deadline=None,
     suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow],
 )
 
 
-@FAST
+@settings(FAST, max_examples=150)
 @given(small_problems())
 def test_solver_matches_brute_force_on_every_level(data):
     problem = parse_problem(data)
