@@ -23,6 +23,8 @@ class DoseOut(Schema):
     week_start: date
     week_end: date
     required_minutes: int
+    weekly_required_minutes: int
+    prorated: bool
     scheduled_minutes: int
     attended_minutes: int
     remaining_minutes: int
@@ -80,6 +82,8 @@ def participant_dose(request: HttpRequest, participant_id: UUID, week_start: dat
         week_start=week.week_start,
         week_end=week.week_end,
         required_minutes=week.required,
+        weekly_required_minutes=week.weekly_required or week.required,
+        prorated=week.prorated,
         scheduled_minutes=week.scheduled,
         attended_minutes=week.attended,
         remaining_minutes=week.remaining,

@@ -18,6 +18,8 @@ from accounts.models import Program
 from attendance.models import Attendance
 from participants.models import IN_CARE_STATUSES, Episode
 from scheduling.models import Enrolment, Session
+from scheduling.selectors import program_weekdays
+from scheduling.weeks import is_partial_week, prorated_minutes
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,8 @@ class WeekDose:
     attended: int = 0
     remaining: int = 0
     unrecorded: int = 0
+    weekly_required: int | None = None
+    """The whole week's requirement when ``required`` was pro-rated for a partial week."""
 
     @property
     def week_end(self) -> date:
@@ -54,6 +58,10 @@ class WeekDose:
     def met(self) -> bool:
         return self.attended >= self.required
 
+    @property
+    def prorated(self) -> bool:
+        return self.weekly_required is not None and self.weekly_required != self.required
+
 
 def week_start_of(day: date) -> date:
     """The Monday of the week holding `day`."""
@@ -66,7 +74,7 @@ def current_week(program: Program, now: datetime | None = None) -> date:
 
 
 def required_minutes(episode: Episode) -> int:
-    """The participant's weekly requirement: their profile's, else the program minimum."""
+    """The participant's whole-week requirement: their profile's, else the program minimum."""
     profile = getattr(episode, "scheduling_profile", None)
     if profile is not None and profile.required_minutes is not None:
         return profile.required_minutes
@@ -135,12 +143,34 @@ def weekly_doses(
     for row in attended:
         key = (row["participant_id"], _as_date(row["week"]))
         totals.setdefault(key, {})["attended"] = row["minutes"] or 0
+    partial = {
+        e.program_id
+        for e in episodes
+        for week in weeks
+        if is_partial_week(week, e.admitted_on, e.discharged_on)
+    }
+    # Only an admission or discharge inside a requested week costs the extra query.
+    weekdays = program_weekdays(partial) if partial else {}
     doses = {}
     for episode in episodes:
-        required = required_minutes(episode)
+        weekly = required_minutes(episode)
         for week in weeks:
             key = (episode.participant_id, week)
-            doses[key] = WeekDose(episode.participant_id, week, required, **totals.get(key, {}))
+            required, whole = weekly, None
+            if episode.program_id in weekdays and is_partial_week(
+                week, episode.admitted_on, episode.discharged_on
+            ):
+                required = prorated_minutes(
+                    weekly,
+                    week,
+                    episode.admitted_on,
+                    episode.discharged_on,
+                    weekdays[episode.program_id],
+                )
+                whole = weekly
+            doses[key] = WeekDose(
+                episode.participant_id, week, required, weekly_required=whole, **totals.get(key, {})
+            )
     return doses
 
 

@@ -277,7 +277,7 @@ def attendance_history(
     first, last = starts[-1], this_week + timedelta(days=6)
     enrolments = list(
         Enrolment.objects.filter(participant=participant, session__date__range=(first, last))
-        .select_related("session")
+        .select_related("session__room")
         .order_by("session__starts_at")
     )
     recorded = {

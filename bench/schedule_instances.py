@@ -120,8 +120,12 @@ def _shared_slot(a: list[dict], b: list[dict], minutes: int) -> bool:
     return False
 
 
-def generate(participants: int, seed: int = 0) -> dict:
-    """A problem in the JSON input format with the given number of participants."""
+def generate(participants: int, seed: int = 0, seat_supply: float = SEAT_SUPPLY) -> dict:
+    """A problem in the JSON input format with the given number of participants.
+
+    ``seat_supply`` sizes the rooms per track against its demand; near 1.0 seats run short and
+    who gets which seat decides how many reach full dose.
+    """
     rng = random.Random(seed)
     people = []
     demand = dict.fromkeys(TRACKS, 0.0)
@@ -144,7 +148,7 @@ def generate(participants: int, seed: int = 0) -> dict:
 
     sessions = []
     for track, (mode, slots) in TRACKS.items():
-        rooms = max(1, math.ceil(SEAT_SUPPLY * demand[track] / 10))
+        rooms = max(1, math.ceil(seat_supply * demand[track] / 10))
         for day, start in slots:
             for r in range(rooms):
                 sessions.append(
@@ -249,8 +253,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("participants", type=int)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seat-supply", type=float, default=SEAT_SUPPLY)
     args = parser.parse_args()
-    json.dump(generate(args.participants, args.seed), sys.stdout, indent=1)
+    json.dump(generate(args.participants, args.seed, args.seat_supply), sys.stdout, indent=1)
     sys.stdout.write("\n")
 
 

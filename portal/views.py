@@ -1,18 +1,24 @@
 """The participant's own pages (a phone-first portal)."""
 
+from datetime import timedelta
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from accounts.models import User
+from attendance.selectors import attendance_history
 from audit.models import Action
 from participants.access import Scope, authorize
 from participants.models import Participant
 from participants.selectors import current_episode, with_chart_relations
+from scheduling.selectors import participant_sessions
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """Their program, care team and week: what is next, and hours attended against required."""
     if request.user.kind != User.Kind.PARTICIPANT:
         return redirect("home")
     participant = with_chart_relations(Participant.objects.filter(user=request.user)).first()
@@ -28,12 +34,27 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     authorize(request.user, participant, Action.VIEW, Scope.DEMOGRAPHICS, details={"portal": True})
     episode = current_episode(participant)
-    return render(
-        request,
-        "portal/home.html",
-        {
-            "participant": participant,
-            "episode": episode,
-            "care_team": list(episode.care_team.all()) if episode else [],
-        },
-    )
+    context = {
+        "participant": participant,
+        "episode": episode,
+        "care_team": list(episode.care_team.all()) if episode else [],
+        "now": timezone.now(),
+    }
+    if episode is not None and episode.is_open:
+        authorize(
+            request.user,
+            participant,
+            Action.VIEW,
+            Scope.SCHEDULE,
+            details={"portal": True, "page": "my week"},
+        )
+        this_week = attendance_history(participant, episode, weeks=1)
+        week = this_week[0] if this_week else None
+        if week is not None:
+            monday = week.dose.week_start + timedelta(days=7)
+            context["week"] = week
+            context["next_week"] = participant_sessions(
+                participant, monday, monday + timedelta(days=6)
+            )
+            context["next_monday"] = monday
+    return render(request, "portal/home.html", context)

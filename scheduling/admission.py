@@ -34,6 +34,8 @@ class Placement:
     problem: dict
     result: dict
     enrolments: list[Enrolment]
+    notes: list[str]
+    """Pins that could not be kept this week, in words."""
 
     @property
     def summary(self) -> dict:
@@ -44,6 +46,7 @@ class Placement:
             "minutes": row.get("scheduled_minutes", 0),
             "required": row.get("required_minutes", 0),
             "reasons": row.get("reasons", []),
+            "notes": self.notes,
         }
 
 
@@ -101,7 +104,7 @@ def schedule_new_admission(
     _check_in_care(episode)
     decision = require_schedule_write(by, episode.participant)
     now = now or timezone.now()
-    problem, sessions = build_admission_problem(episode, now)
+    problem, sessions, notes = build_admission_problem(episode, now)
     if not problem["sessions"]:
         raise InvalidInput(
             "Nothing is left to join this week: no published group session still has a free "
@@ -109,6 +112,12 @@ def schedule_new_admission(
         )
     parsed = parse_problem(problem)
     result = solve(parsed, time_limit=ADMISSION_TIME_LIMIT, workers=1, progress=progress)
+    if result.status == "infeasible":
+        # Each pin fits on its own but not together (days or clashes): place without them.
+        notes.append("Their pinned groups cannot all be kept together this week.")
+        problem["participants"][0]["pinned"] = []
+        parsed = parse_problem(problem)
+        result = solve(parsed, time_limit=ADMISSION_TIME_LIMIT, workers=1, progress=progress)
     payload = to_json(result)
     payload["violations"] = check(parsed, result)
     row = payload["participants"].get(str(episode.participant.public_id))
@@ -177,4 +186,4 @@ def schedule_new_admission(
                 "minutes": row["scheduled_minutes"] if row else 0,
             },
         )
-    return Placement(problem, payload, enrolments)
+    return Placement(problem, payload, enrolments, notes)

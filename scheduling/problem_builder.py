@@ -19,7 +19,8 @@ from scheduling.models import (
     Session,
     StaffHours,
 )
-from scheduling.weeks import week_bounds
+from scheduling.selectors import program_weekdays
+from scheduling.weeks import prorated_minutes, week_bounds
 
 Window = tuple[int, time, time]
 GRID = 15
@@ -256,12 +257,30 @@ def subtract(windows: list[Window], busy: list[tuple[int, int, int]]) -> list[Wi
     return free
 
 
-def build_admission_problem(episode: Episode, now: datetime) -> tuple[dict, dict[str, Session]]:
+def _fits(session: Session, windows: list[Window], mode: str, tz) -> bool:
+    """Does a dated session lie inside one of the windows and suit the attendance mode?"""
+    if mode not in ("either", session.mode):
+        return False
+    local = session.starts_at.astimezone(tz)
+    start = _minutes(local.time())
+    return any(
+        day == session.date.weekday()
+        and _minutes(a) <= start
+        and start + session.minutes <= _minutes(b)
+        for day, a, b in windows
+    )
+
+
+def build_admission_problem(
+    episode: Episode, now: datetime
+) -> tuple[dict, dict[str, Session], list[str]]:
     """One participant against the rest of this week's published groups; nobody else moves.
 
     Sessions are the week's remaining group sessions that still have seats (capacity = seats
     left, no minimum size: they run anyway); the individual session must fit the clinician's
-    hours minus everything already booked for them this week.
+    hours minus everything already booked for them this week. Pinned groups stay pinned where
+    a remaining session fits; the third value says, in words, which pins could not be kept.
+    The requirement is pro-rated for the days left after admission.
     """
     program = episode.program
     tz = program.tz
@@ -283,7 +302,7 @@ def build_admission_problem(episode: Episode, now: datetime) -> tuple[dict, dict
     )
     by_id = {str(s.public_id): s for s in sessions if s.capacity > s.taken}
     profile = profile_of(episode)
-    preferences = list(profile.preferences.all()) if profile.pk else []
+    preferences = list(profile.preferences.select_related("group")) if profile.pk else []
     staff = individual_staff_id(profile, episode)
     windows = (
         [(w.weekday, w.start_time, w.end_time) for w in profile.windows.all()] if profile.pk else []
@@ -323,6 +342,30 @@ def build_admission_problem(episode: Episode, now: datetime) -> tuple[dict, dict
 
     excluded = {p.group_id for p in preferences if p.kind == GroupPreference.Kind.EXCLUDE}
     excluded_sessions = [sid for sid, s in by_id.items() if s.group_id in excluded]
+    future_windows = clip_to_future(windows, monday, now_local)
+    pinned_sessions, unkept = [], []
+    for preference in preferences:
+        if preference.kind != GroupPreference.Kind.PIN:
+            continue
+        kept = [
+            sid
+            for sid, s in by_id.items()
+            if s.group_id == preference.group_id and _fits(s, future_windows, profile.mode, tz)
+        ]
+        pinned_sessions.extend(kept)
+        if not kept:
+            unkept.append(
+                f'Pinned group "{preference.group.title}" has no session left this week '
+                "that still has a seat and fits their availability."
+            )
+    admitted_on = max(episode.admitted_on or now_local.date(), now_local.date())
+    required = prorated_minutes(
+        required_minutes(profile, program),
+        monday,
+        admitted_on,
+        episode.discharged_on,
+        program_weekdays([program.pk])[program.pk],
+    )
 
     problem = {
         "sessions": [
@@ -342,22 +385,19 @@ def build_admission_problem(episode: Episode, now: datetime) -> tuple[dict, dict
         "participants": [
             {
                 "id": str(participant.public_id),
-                "required_minutes": required_minutes(profile, program),
+                "required_minutes": required,
                 "mode": profile.mode,
                 "max_days": profile.max_days,
-                "availability": [
-                    _window_json(*w) for w in clip_to_future(windows, monday, now_local)
-                ],
+                "availability": [_window_json(*w) for w in future_windows],
                 "individual": (
                     {"staff": staff_key(staff), "minutes": profile.individual_minutes}
                     if staff
                     else None
                 ),
-                # Pins shape the regular week; mid-week a pinned group may be past or full.
-                "pinned": [],
-                "excluded": excluded_sessions,
+                "pinned": pinned_sessions,
+                "excluded": [sid for sid in excluded_sessions if sid not in pinned_sessions],
             }
         ],
         "current": {},
     }
-    return problem, by_id
+    return problem, by_id, unkept

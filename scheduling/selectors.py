@@ -215,3 +215,16 @@ def latest_placement(episode) -> ScheduleRun | None:
         .order_by("-created_at")
         .first()
     )
+
+
+def program_weekdays(program_ids) -> dict[int, frozenset[int]]:
+    """Weekdays (Monday = 0) on which each program runs an active group."""
+    days: dict[int, set[int]] = {pk: set() for pk in program_ids}
+    rows = (
+        Group.objects.filter(program_id__in=list(days), is_active=True)
+        .values_list("program_id", "weekday")
+        .distinct()
+    )
+    for program_id, weekday in rows:
+        days[program_id].add(weekday)
+    return {pk: frozenset(found) for pk, found in days.items()}

@@ -168,8 +168,13 @@ def run_admission(run_id: int) -> None:
     _finish(
         run_id,
         ScheduleRun.Status.PUBLISHED,
-        f"Placed in {summary['sessions']} session(s): {summary['minutes']} of "
-        f"{summary['required']} minutes this week.",
+        " ".join(
+            [
+                f"Placed in {summary['sessions']} session(s): {summary['minutes']} of "
+                f"{summary['required']} minutes this week.",
+                *summary["notes"],
+            ]
+        ),
         problem=placement.problem,
         result=placement.result,
         progress=1.0,

@@ -54,3 +54,38 @@ def parse_week(value: str | None, default: date) -> date:
         return week_start(date.fromisoformat(value or ""))
     except ValueError:
         return week_start(default)
+
+
+def in_care_days(monday: date, admitted_on: date | None, discharged_on: date | None) -> set[int]:
+    """Weekdays of the week starting `monday` on which the episode was in care."""
+    first = max(monday, admitted_on) if admitted_on else monday
+    last = monday + timedelta(days=DAYS_PER_WEEK - 1)
+    if discharged_on is not None:
+        last = min(last, discharged_on)
+    return {(day - monday).days for day in dates_between(first, last)} if first <= last else set()
+
+
+def is_partial_week(monday: date, admitted_on: date | None, discharged_on: date | None) -> bool:
+    """Was the episode admitted after this Monday or discharged before this Sunday?"""
+    return len(in_care_days(monday, admitted_on, discharged_on)) < DAYS_PER_WEEK
+
+
+def prorated_minutes(
+    weekly: int,
+    monday: date,
+    admitted_on: date | None,
+    discharged_on: date | None,
+    weekdays: frozenset[int],
+) -> int:
+    """The week's requirement for an episode that starts or ends inside it.
+
+    A participant admitted on Thursday cannot attend Monday's groups, so holding them to the
+    whole week's minutes would flag every admission week as under-dosed. The requirement is the
+    share of the program's group days (``weekdays``) on which they were in care, rounded up to
+    the minute. This is Tandem's program rule for partial weeks, not a payer or clinical rule:
+    a whole week, or a program with no groups defined, keeps the full requirement.
+    """
+    days = in_care_days(monday, admitted_on, discharged_on)
+    if len(days) == DAYS_PER_WEEK or not weekdays:
+        return weekly
+    return -(-weekly * len(days & weekdays) // len(weekdays))

@@ -12,7 +12,7 @@ from attendance.models import Attendance
 from attendance.tests.builders import active_participant, enrol, make_session
 from audit.models import AuditEvent
 from participants.models import Episode
-from scheduling.models import SchedulingProfile, Session
+from scheduling.models import Group, SchedulingProfile, Session
 
 MONDAY = date(2026, 11, 16)
 
@@ -206,3 +206,64 @@ def test_attendance_tab_starts_at_admission(world, login):
         .content.decode()
     )
     assert page.count('class="dose-week') == 2  # last week (admitted mid-week) and this week
+
+
+def _program_days(world, weekdays):
+    for day in weekdays:
+        group = Group.objects.create(
+            program=world.program,
+            title=f"Group on {day}",
+            weekday=day,
+            start_time=time(9, 0),
+            minutes=180,
+            mode="in_person",
+            capacity=10,
+        )
+        group.facilitators.set([world.users["therapist"]])
+
+
+def test_admission_week_requirement_is_the_share_of_program_days_left(world, three_groups):
+    _program_days(world, (0, 2, 4))  # groups run Mon, Wed, Fri
+    world.episode.admitted_on = MONDAY + timedelta(days=2)  # admitted on Wednesday
+    world.episode.save(update_fields=["admitted_on"])
+
+    dose = _dose(world.episode, now=_at(world.program, MONDAY + timedelta(days=2), 8))
+    next_week = _dose(world.episode, MONDAY + timedelta(days=7), now=_at(world.program, MONDAY, 8))
+
+    assert (dose.required, dose.weekly_required, dose.prorated) == (360, 540, True)
+    assert not dose.under_dose  # Wednesday and Friday (360 min) still reach the pro-rated 360
+    assert (next_week.required, next_week.prorated) == (540, False)
+
+
+def test_discharge_week_is_prorated_and_rounds_up(world, three_groups):
+    _program_days(world, (0, 1, 2, 3, 4, 5, 6))
+    world.episode.discharged_on = MONDAY  # in care on Monday only: 1 of 7 program days
+    world.episode.save(update_fields=["discharged_on"])
+
+    dose = _dose(world.episode, now=_at(world.program, MONDAY, 8))
+
+    assert dose.required == 78  # 540 / 7 = 77.14, rounded up
+
+
+def test_a_program_without_groups_keeps_the_whole_requirement(world, three_groups):
+    world.episode.admitted_on = MONDAY + timedelta(days=4)
+    world.episode.save(update_fields=["admitted_on"])
+
+    dose = _dose(world.episode, now=_at(world.program, MONDAY, 8))
+
+    assert (dose.required, dose.prorated) == (540, False)
+
+
+def test_attendance_tab_says_the_requirement_was_prorated(world, login):
+    this_week = current_week(world.program)
+    _program_days(world, (0, 2, 4))
+    world.episode.admitted_on = this_week + timedelta(days=4)  # Friday: 1 of 3 program days
+    world.episode.save(update_fields=["admitted_on"])
+    client = login(world.users["therapist"])
+
+    page = client.get(
+        reverse("attendance:participant_attendance", args=[world.participant.public_id])
+    ).content.decode()
+
+    assert "0 min</strong> attended of 3 h required" in page
+    assert "pro-rated for a partial week; a whole week is 9 h" in page

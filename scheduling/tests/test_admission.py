@@ -9,7 +9,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from scheduling import publishing
 from scheduling.admission import schedule_new_admission
-from scheduling.models import Enrolment, ScheduleRun, Session
+from scheduling.models import Enrolment, GroupPreference, ScheduleRun, Session
 from scheduling.tests.conftest import MONDAY, admit, set_windows
 from scheduling.weeks import local_instant
 from tandem.errors import InvalidInput
@@ -67,6 +67,51 @@ def test_new_admission_joins_remaining_sessions_and_nobody_else_moves(
     assert AuditEvent.objects.filter(
         participant=newcomer.participant, record_type="scheduling.Enrolment"
     ).exists()
+
+
+@pytest.mark.parametrize("pinned_day", [1, 2])  # Wednesday's or Friday's morning group
+def test_a_pinned_group_is_kept_mid_week(world, calendar, published, pinned_day):
+    episode = admit(world, "T-20001", "Ira", admitted=MONDAY + timedelta(days=1))
+    profile = set_windows(episode, WEEKDAY_MORNINGS, max_days=1, individual_minutes=0)
+    pinned = calendar.morning[pinned_day]
+    GroupPreference.objects.create(profile=profile, group=pinned, kind=GroupPreference.Kind.PIN)
+    tuesday = local_instant(world.program, MONDAY + timedelta(days=1), time(0))
+
+    placement = schedule_new_admission(episode, by=world.therapist, now=tuesday)
+
+    groups = Session.objects.filter(enrolments__participant=episode.participant)
+    assert [s.group for s in groups] == [pinned]
+    assert placement.notes == []
+
+
+def test_a_pin_on_a_group_already_past_is_reported_not_fatal(world, calendar, published):
+    episode = admit(world, "T-20002", "Oli", admitted=MONDAY + timedelta(days=1))
+    profile = set_windows(episode, WEEKDAY_MORNINGS)
+    monday_group = calendar.morning[0]
+    GroupPreference.objects.create(
+        profile=profile, group=monday_group, kind=GroupPreference.Kind.PIN
+    )
+    tuesday = local_instant(world.program, MONDAY + timedelta(days=1), time(0))
+
+    placement = schedule_new_admission(episode, by=world.therapist, now=tuesday)
+
+    assert placement.notes == [
+        f'Pinned group "{monday_group.title}" has no session left this week that still has '
+        "a seat and fits their availability."
+    ]
+    assert Session.objects.filter(
+        enrolments__participant=episode.participant, kind=Session.Kind.GROUP
+    ).exists()
+
+
+def test_the_admission_week_requirement_is_prorated(world, calendar, published, newcomer):
+    tuesday = local_instant(world.program, MONDAY + timedelta(days=1), time(0))
+
+    placement = schedule_new_admission(newcomer, by=world.therapist, now=tuesday)
+
+    # Groups run Monday to Saturday; admitted Tuesday leaves 5 of those 6 days: 540 x 5/6.
+    assert placement.summary["required"] == 450
+    assert placement.problem["participants"][0]["required_minutes"] == 450
 
 
 def test_placing_twice_gives_the_same_week(world, calendar, published, newcomer):

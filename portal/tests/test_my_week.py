@@ -1,0 +1,82 @@
+"""The participant's portal: their own week, hours attended against required, next week."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+
+from attendance.dose import current_week
+from attendance.models import Attendance
+from attendance.tests.builders import active_participant, enrol, make_session
+from audit.models import AuditEvent, Outcome
+from scheduling.models import SessionMode
+
+
+def _week(world):
+    monday = current_week(world.program)
+    program = world.program
+    past = make_session(program, monday - timedelta(days=7), title="Group of last week")
+    first = make_session(program, monday, title="Relapse prevention")
+    online = make_session(
+        program, monday + timedelta(days=6), title="DBT skills online", mode=SessionMode.VIRTUAL
+    )
+    online.video_link = "https://video.example.invalid/dbt"
+    online.save(update_fields=["video_link"])
+    upcoming = make_session(program, monday + timedelta(days=7), title="Group of next week")
+    for s in (past, first, online, upcoming):
+        enrol(s, world.episode)
+    Attendance.objects.create(
+        session=first,
+        participant=world.participant,
+        episode=world.episode,
+        status="late",
+        minutes=150,
+        recorded_at=first.ends_at,
+    )
+    return first, online, upcoming
+
+
+def test_participant_sees_their_week_and_hours_against_required(world, login):
+    _week(world)
+    client = login(world.users["participant_user"])
+
+    page = client.get(reverse("portal:home")).content.decode()
+
+    assert "This week" in page
+    assert "<strong>2 h 30 min</strong> attended of 9 h" in page
+    assert "Relapse prevention" in page and "Late" in page
+    assert 'href="https://video.example.invalid/dbt"' in page  # Sunday's online group
+    assert "Group of next week" in page
+    assert "Group of last week" not in page
+    event = AuditEvent.objects.filter(
+        actor=world.users["participant_user"], participant=world.participant
+    ).latest("seq")
+    assert event.outcome == Outcome.ALLOWED and event.details["scope"] == "schedule"
+
+
+def test_the_portal_shows_no_one_else_s_sessions(world, login):
+    other = active_participant(world, "T-000050", "Sam", "Else")
+    monday = current_week(world.program)
+    enrol(make_session(world.program, monday + timedelta(days=1), title="Group for Sam"), other)
+    client = login(world.users["participant_user"])
+
+    page = client.get(reverse("portal:home")).content.decode()
+
+    assert "Group for Sam" not in page
+    assert "No sessions this week yet" in page
+    assert "not published yet" in page
+
+
+def test_staff_are_sent_to_their_own_home(world, login):
+    response = login(world.users["therapist"]).get(reverse("portal:home"))
+    assert response.status_code == 302 and response.url == reverse("home")
+
+
+def test_a_discharged_participant_sees_no_week(world, login):
+    _week(world)
+    world.episode.status = "discharged"
+    world.episode.discharged_on = current_week(world.program) - timedelta(days=10)
+    world.episode.save(update_fields=["status", "discharged_on"])
+
+    page = login(world.users["participant_user"]).get(reverse("portal:home")).content.decode()
+
+    assert "This week" not in page and "Relapse prevention" not in page
