@@ -3,6 +3,7 @@
 Both run in a subprocess, as an operator would run them; neither touches a database.
 """
 
+import copy
 import json
 import os
 import subprocess
@@ -10,37 +11,14 @@ import sys
 from pathlib import Path
 
 from scheduling.solver import check, parse_problem
+from scheduling.tests.test_solver_problem import VALID
 
 ROOT = Path(__file__).resolve().parents[2]
 
-PROBLEM = {
-    "sessions": [
-        {
-            "id": "am-mon",
-            "day": 0,
-            "start": "09:00",
-            "minutes": 180,
-            "capacity": 12,
-            "min_size": 1,
-            "mode": "in_person",
-            "staff": ["s1"],
-        }
-    ],
-    "staff": [{"id": "s1", "availability": [{"day": 0, "start": "08:00", "end": "17:00"}]}],
-    "participants": [
-        {
-            "id": "p1",
-            "required_minutes": 230,
-            "mode": "either",
-            "max_days": 5,
-            "availability": [{"day": 0, "start": "08:00", "end": "13:00"}],
-            "individual": {"staff": "s1", "minutes": 50},
-            "pinned": ["am-mon"],
-            "excluded": [],
-        }
-    ],
-    "current": {"p1": ["am-mon"]},
-}
+# The documented example problem, with a requirement that one Monday group covers.
+PROBLEM = copy.deepcopy(VALID)
+PROBLEM["sessions"][0]["min_size"] = 1
+PROBLEM["participants"][0]["required_minutes"] = 230
 
 
 def run(args: list[str], via_django: bool = False) -> subprocess.CompletedProcess:

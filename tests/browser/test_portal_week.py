@@ -1,0 +1,48 @@
+"""A participant on their phone: signs in, sees this week's sessions and hours, joins online."""
+
+from datetime import timedelta
+
+import pytest
+
+from attendance.dose import current_week
+from attendance.models import Attendance
+from attendance.tests.builders import enrol, make_session
+from conftest import PASSWORD
+from scheduling.models import SessionMode
+from tests.browser.conftest import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_participant_sees_their_week_on_a_phone(page, world):
+    monday = current_week(world.program)
+    attended = make_session(world.program, monday, title="Relapse prevention")
+    online = make_session(
+        world.program, monday + timedelta(days=6), title="DBT skills", mode=SessionMode.VIRTUAL
+    )
+    online.video_link = "https://video.example.invalid/dbt"
+    online.save(update_fields=["video_link"])
+    for s in (attended, online):
+        enrol(s, world.episode)
+    Attendance.objects.create(
+        session=attended,
+        participant=world.participant,
+        episode=world.episode,
+        status="present",
+        minutes=180,
+        recorded_at=attended.ends_at,
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    sign_in(page, "participant_user", PASSWORD)
+    page.get_by_role("heading", name="This week").wait_for()
+
+    week = page.locator("section.portal-week")
+    assert week.get_by_text("3 h", exact=True).is_visible()
+    assert "attended of 9 h" in week.inner_text()
+    assert week.get_by_text("Present").is_visible()
+    join = week.get_by_role("link", name="Join online")
+    assert join.get_attribute("href") == "https://video.example.invalid/dbt"
+    assert page.get_by_role("heading", name="Next week").is_visible()
+    # No horizontal scrolling on a phone.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
