@@ -5,6 +5,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from accounts.models import Program
+from attendance.models import Attendance
 from conftest import make_participant
 from participants.models import CareTeamMember, CareTeamRole, Episode, EpisodeStatus
 from scheduling.models import Enrolment, Session, SessionMode
@@ -76,3 +77,15 @@ def active_participant(world, number: str, first: str, last: str, *, email: str 
         episode=episode, user=world.casemanager, role=CareTeamRole.CASE_MANAGER
     )
     return episode
+
+
+def record(session: Session, episode: Episode, status: str, minutes: int) -> Attendance:
+    """A roll-call entry as a facilitator would leave it when the session ends."""
+    return Attendance.objects.create(
+        session=session,
+        participant=episode.participant,
+        episode=episode,
+        status=status,
+        minutes=minutes,
+        recorded_at=session.ends_at,
+    )

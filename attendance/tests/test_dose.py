@@ -8,8 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from attendance.dose import WeekDose, current_week, program_week, week_start_of, weekly_doses
-from attendance.models import Attendance
-from attendance.tests.builders import active_participant, enrol, make_session
+from attendance.tests.builders import active_participant, enrol, make_session, record
 from audit.models import AuditEvent
 from participants.models import Episode
 from scheduling.models import Group, SchedulingProfile, Session
@@ -19,17 +18,6 @@ MONDAY = date(2026, 11, 16)
 
 def _at(program, day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=program.tz)
-
-
-def _record(session, episode, status: str, minutes: int) -> Attendance:
-    return Attendance.objects.create(
-        session=session,
-        participant=episode.participant,
-        episode=episode,
-        status=status,
-        minutes=minutes,
-        recorded_at=session.ends_at,
-    )
 
 
 def _loaded(episode: Episode) -> Episode:
@@ -54,9 +42,9 @@ def three_groups(world):
 
 def test_week_of_attended_scheduled_and_required(world, three_groups):
     monday, wednesday, friday = three_groups
-    _record(monday, world.episode, "present", 180)
-    _record(wednesday, world.episode, "late", 120)
-    _record(friday, world.episode, "present", 180)
+    record(monday, world.episode, "present", 180)
+    record(wednesday, world.episode, "late", 120)
+    record(friday, world.episode, "present", 180)
 
     dose = _dose(world.episode, now=_at(world.program, MONDAY + timedelta(days=7), 9))
 
@@ -72,11 +60,11 @@ def test_under_dose_warning_during_the_week(world, three_groups):
     early = _dose(world.episode, now=_at(world.program, MONDAY, 8))
     assert (early.remaining, early.attended, early.under_dose) == (540, 0, False)
     # Monday attended in full: on track.
-    _record(monday, world.episode, "present", 180)
+    record(monday, world.episode, "present", 180)
     tuesday = _dose(world.episode, now=_at(world.program, MONDAY + timedelta(days=1), 10))
     assert (tuesday.attended, tuesday.remaining, tuesday.under_dose) == (180, 360, False)
     # Wednesday missed (excused still counts as not attended): Friday cannot make it up.
-    _record(wednesday, world.episode, "excused", 0)
+    record(wednesday, world.episode, "excused", 0)
     thursday = _dose(world.episode, now=_at(world.program, MONDAY + timedelta(days=3), 10))
     assert (thursday.attended, thursday.remaining) == (180, 180)
     assert thursday.under_dose and thursday.shortfall == 180
@@ -85,7 +73,7 @@ def test_under_dose_warning_during_the_week(world, three_groups):
 def test_remaining_leaves_out_cancelled_recorded_and_past_sessions(world, three_groups):
     monday, _wednesday, friday = three_groups
     Session.objects.filter(pk=friday.pk).update(status=Session.Status.CANCELLED)
-    _record(monday, world.episode, "present", 180)
+    record(monday, world.episode, "present", 180)
     # Wednesday's group is over, but its roll call was not taken yet.
     dose = _dose(world.episode, now=_at(world.program, MONDAY + timedelta(days=2), 13))
 
@@ -118,7 +106,7 @@ def test_a_dst_week_is_monday_to_sunday_in_local_dates(world):
     now = datetime(2026, 11, 2, 3, 0, tzinfo=program.tz)  # Monday 03:00 local = 09:00 UTC
     assert current_week(program, now) == date(2026, 11, 2)
     assert current_week(program, datetime(2026, 11, 2, 5, 59, tzinfo=UTC)) == week
-    _record(sunday_evening, world.episode, "present", 120)
+    record(sunday_evening, world.episode, "present", 120)
 
     doses = weekly_doses([_loaded(world.episode)], [week, date(2026, 11, 2)], now=now)
 
@@ -144,7 +132,7 @@ def test_program_week_costs_the_same_queries_for_more_participants(world, three_
         episode = active_participant(world, f"T-0008{n:02d}", "More", f"Person{n}")
         for s in three_groups:
             enrol(s, episode)
-        _record(three_groups[0], episode, "present", 180)
+        record(three_groups[0], episode, "present", 180)
     with CaptureQueriesContext(connection) as many:
         rows = program_week(world.program, MONDAY, now=now)
     assert len(rows) == 9
@@ -152,7 +140,7 @@ def test_program_week_costs_the_same_queries_for_more_participants(world, three_
 
 
 def test_dose_api_reports_a_week_and_is_audited(world, login, three_groups):
-    _record(three_groups[0], world.episode, "present", 180)
+    record(three_groups[0], world.episode, "present", 180)
     client = login(world.frontdesk)
     url = reverse("api:attendance_dose", args=[world.participant.public_id])
 
@@ -182,8 +170,8 @@ def test_attendance_tab_shows_weeks_against_the_requirement(world, login):
     ]
     for s in past:
         enrol(s, world.episode)
-    _record(past[0], world.episode, "present", 180)
-    _record(past[1], world.episode, "unexcused", 0)
+    record(past[0], world.episode, "present", 180)
+    record(past[1], world.episode, "unexcused", 0)
     client = login(world.frontdesk)
 
     page = client.get(

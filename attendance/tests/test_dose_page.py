@@ -9,8 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from attendance.dose import current_week
-from attendance.models import Attendance
-from attendance.tests.builders import active_participant, enrol, make_session
+from attendance.tests.builders import active_participant, enrol, make_session, record
 from audit.models import AuditEvent
 from scheduling.models import SchedulingProfile
 
@@ -32,23 +31,12 @@ def this_week(world, roster):
     return past
 
 
-def _record(session, episode, status, minutes):
-    Attendance.objects.create(
-        session=session,
-        participant=episode.participant,
-        episode=episode,
-        status=status,
-        minutes=minutes,
-        recorded_at=session.ends_at,
-    )
-
-
 def test_director_sees_who_is_short_sorted_by_shortfall(world, login, roster, this_week):
     SchedulingProfile.objects.create(episode=roster[1], required_minutes=60)  # Alex: met
     for s in this_week:
-        _record(s, roster[0], "present", 60)
-        _record(s, roster[1], "present", 60)
-        _record(s, roster[2], "late", 30)
+        record(s, roster[0], "present", 60)
+        record(s, roster[1], "present", 60)
+        record(s, roster[2], "late", 30)
     client = login(world.director)
 
     response = client.get(reverse("attendance:dose_this_week"))
@@ -82,7 +70,7 @@ def test_dose_page_queries_do_not_grow_with_participants(world, login, roster, t
         episode = active_participant(world, f"T-0007{n:02d}", "Added", f"Person{n}")
         for s in this_week:
             enrol(s, episode)
-            _record(s, episode, "present", 60)
+            record(s, episode, "present", 60)
     with CaptureQueriesContext(connection) as many:
         response = client.get(url)
     assert b"Person9" in response.content

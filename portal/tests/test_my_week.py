@@ -5,8 +5,7 @@ from datetime import timedelta
 from django.urls import reverse
 
 from attendance.dose import current_week
-from attendance.models import Attendance
-from attendance.tests.builders import active_participant, enrol, make_session
+from attendance.tests.builders import active_participant, enrol, make_session, record
 from audit.models import AuditEvent, Outcome
 from scheduling.models import SessionMode
 
@@ -24,14 +23,7 @@ def _week(world):
     upcoming = make_session(program, monday + timedelta(days=7), title="Group of next week")
     for s in (past, first, online, upcoming):
         enrol(s, world.episode)
-    Attendance.objects.create(
-        session=first,
-        participant=world.participant,
-        episode=world.episode,
-        status="late",
-        minutes=150,
-        recorded_at=first.ends_at,
-    )
+    record(first, world.episode, "late", 150)
     return first, online, upcoming
 
 

@@ -5,8 +5,7 @@ from datetime import timedelta
 import pytest
 
 from attendance.dose import current_week
-from attendance.models import Attendance
-from attendance.tests.builders import enrol, make_session
+from attendance.tests.builders import enrol, make_session, record
 from conftest import PASSWORD
 from scheduling.models import SessionMode
 from tests.browser.conftest import sign_in
@@ -24,14 +23,7 @@ def test_participant_sees_their_week_on_a_phone(page, world):
     online.save(update_fields=["video_link"])
     for s in (attended, online):
         enrol(s, world.episode)
-    Attendance.objects.create(
-        session=attended,
-        participant=world.participant,
-        episode=world.episode,
-        status="present",
-        minutes=180,
-        recorded_at=attended.ends_at,
-    )
+    record(attended, world.episode, "present", 180)
     page.set_viewport_size({"width": 390, "height": 844})
 
     sign_in(page, "participant_user", PASSWORD)
