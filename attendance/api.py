@@ -82,7 +82,7 @@ def participant_dose(request: HttpRequest, participant_id: UUID, week_start: dat
         week_start=week.week_start,
         week_end=week.week_end,
         required_minutes=week.required,
-        weekly_required_minutes=week.weekly_required or week.required,
+        weekly_required_minutes=week.weekly_required,
         prorated=week.prorated,
         scheduled_minutes=week.scheduled,
         attended_minutes=week.attended,

@@ -30,12 +30,12 @@ class WeekDose:
     participant_id: int
     week_start: date
     required: int
+    weekly_required: int
+    """The whole week's requirement; ``required`` is less in a week of admission or discharge."""
     scheduled: int = 0
     attended: int = 0
     remaining: int = 0
     unrecorded: int = 0
-    weekly_required: int | None = None
-    """The whole week's requirement when ``required`` was pro-rated for a partial week."""
 
     @property
     def week_end(self) -> date:
@@ -60,7 +60,7 @@ class WeekDose:
 
     @property
     def prorated(self) -> bool:
-        return self.weekly_required is not None and self.weekly_required != self.required
+        return self.required != self.weekly_required
 
 
 def week_start_of(day: date) -> date:
@@ -154,22 +154,14 @@ def weekly_doses(
     doses = {}
     for episode in episodes:
         weekly = required_minutes(episode)
+        program_days = weekdays.get(episode.program_id, frozenset())
         for week in weeks:
             key = (episode.participant_id, week)
-            required, whole = weekly, None
-            if episode.program_id in weekdays and is_partial_week(
-                week, episode.admitted_on, episode.discharged_on
-            ):
-                required = prorated_minutes(
-                    weekly,
-                    week,
-                    episode.admitted_on,
-                    episode.discharged_on,
-                    weekdays[episode.program_id],
-                )
-                whole = weekly
+            required = prorated_minutes(
+                weekly, week, episode.admitted_on, episode.discharged_on, program_days
+            )
             doses[key] = WeekDose(
-                episode.participant_id, week, required, weekly_required=whole, **totals.get(key, {})
+                episode.participant_id, week, required, weekly, **totals.get(key, {})
             )
     return doses
 

@@ -20,6 +20,8 @@ from scheduling.models import (
     StaffHours,
 )
 from scheduling.selectors import program_weekdays
+from scheduling.solver import parse_problem
+from scheduling.solver.analysis import Analysis
 from scheduling.weeks import prorated_minutes, week_bounds
 
 Window = tuple[int, time, time]
@@ -257,20 +259,6 @@ def subtract(windows: list[Window], busy: list[tuple[int, int, int]]) -> list[Wi
     return free
 
 
-def _fits(session: Session, windows: list[Window], mode: str, tz) -> bool:
-    """Does a dated session lie inside one of the windows and suit the attendance mode?"""
-    if mode not in ("either", session.mode):
-        return False
-    local = session.starts_at.astimezone(tz)
-    start = _minutes(local.time())
-    return any(
-        day == session.date.weekday()
-        and _minutes(a) <= start
-        and start + session.minutes <= _minutes(b)
-        for day, a, b in windows
-    )
-
-
 def build_admission_problem(
     episode: Episode, now: datetime
 ) -> tuple[dict, dict[str, Session], list[str]]:
@@ -343,26 +331,10 @@ def build_admission_problem(
     excluded = {p.group_id for p in preferences if p.kind == GroupPreference.Kind.EXCLUDE}
     excluded_sessions = [sid for sid, s in by_id.items() if s.group_id in excluded]
     future_windows = clip_to_future(windows, monday, now_local)
-    pinned_sessions, unkept = [], []
-    for preference in preferences:
-        if preference.kind != GroupPreference.Kind.PIN:
-            continue
-        kept = [
-            sid
-            for sid, s in by_id.items()
-            if s.group_id == preference.group_id and _fits(s, future_windows, profile.mode, tz)
-        ]
-        pinned_sessions.extend(kept)
-        if not kept:
-            unkept.append(
-                f'Pinned group "{preference.group.title}" has no session left this week '
-                "that still has a seat and fits their availability."
-            )
-    admitted_on = max(episode.admitted_on or now_local.date(), now_local.date())
     required = prorated_minutes(
         required_minutes(profile, program),
         monday,
-        admitted_on,
+        episode.admitted_on,
         episode.discharged_on,
         program_weekdays([program.pk])[program.pk],
     )
@@ -394,10 +366,25 @@ def build_admission_problem(
                     if staff
                     else None
                 ),
-                "pinned": pinned_sessions,
-                "excluded": [sid for sid in excluded_sessions if sid not in pinned_sessions],
+                "pinned": [],
+                "excluded": excluded_sessions,
             }
         ],
         "current": {},
     }
+    # Keep a pin where a remaining session of the group is one the solver counts as
+    # attendable for them (window, mode, not excluded); name the pins that cannot be kept.
+    parsed = parse_problem(problem)
+    attendable = {parsed.sessions[si].id for si in Analysis(parsed).options[0]}
+    unkept = []
+    for preference in preferences:
+        if preference.kind != GroupPreference.Kind.PIN:
+            continue
+        kept = [sid for sid in attendable if by_id[sid].group_id == preference.group_id]
+        problem["participants"][0]["pinned"].extend(sorted(kept))
+        if not kept:
+            unkept.append(
+                f'Pinned group "{preference.group.title}" has no session left this week '
+                "that still has a seat and fits their availability."
+            )
     return problem, by_id, unkept

@@ -332,8 +332,6 @@ class _Model:
                     m.add_implication(individual_days[day], att)
             m.add(sum(self.attend[pi, d] for d in days) <= p.max_days)
 
-    objectives_names = tuple(name for name, _ in LEVELS)
-
     def _objectives(self) -> dict[str, cp_model.LinearExprT]:
         m, problem, sessions = self.m, self.problem, self.problem.sessions
         self.full: dict[int, cp_model.IntVar] = {}
@@ -411,7 +409,7 @@ class _Model:
         self.travel_terms = len(travel_terms)
         # Bounds that need no search: who can reach full dose, minutes nobody can add,
         # individuals that have some slot at all; zero for the rest.
-        self.static_bounds = dict.fromkeys(self.objectives_names, 0)
+        self.static_bounds = {name: 0 for name, _ in LEVELS}
         self.static_bounds["full_dose"] = sum(
             1 if not isinstance(t, int) else t for t in full_terms
         )

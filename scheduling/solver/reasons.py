@@ -260,12 +260,10 @@ class _Explainer:
         return reasons
 
     def _staff_busy(self, session: Session) -> tuple[str, str] | None:
-        """A staff member of the session who runs another session or an individual meanwhile."""
+        """A staff member of this empty session who runs something else meanwhile."""
         for t in session.staff:
             for start, end, what in self.staff_busy.get(t, ()):
-                if what != f'session "{session.id}"' and overlaps(
-                    session.week_start, session.week_end, start, end
-                ):
+                if overlaps(session.week_start, session.week_end, start, end):
                     return t, what
         return None
 

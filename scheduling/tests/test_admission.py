@@ -174,3 +174,14 @@ def test_the_button_queues_a_background_placement(world, calendar, newcomer, log
     assert "Nothing is left to join this week" in run.message
     page = client.get(url).content.decode()
     assert "did not work" in page
+
+
+def test_someone_admitted_before_this_week_keeps_the_whole_requirement(world, calendar, published):
+    episode = admit(world, "T-20003", "Kai")  # admitted weeks ago, placed again on Tuesday
+    set_windows(episode, WEEKDAY_MORNINGS)
+    tuesday = local_instant(world.program, MONDAY + timedelta(days=1), time(0))
+
+    placement = schedule_new_admission(episode, by=world.therapist, now=tuesday)
+
+    # The same requirement the dose pages show for this week: not pro-rated by the placement day.
+    assert placement.summary["required"] == 540
