@@ -12,6 +12,7 @@ class MonitoringConfig(AppConfig):
         from participants.access import Scope, decide
         from participants.chart import ChartTab, HeaderFlag, register_flags, register_tab
         from participants.services import register_primary_change_hook
+        from tandem import navigation
 
         register_tab(
             ChartTab("alerts", "Alerts", "monitoring:participant_alerts", Scope.CLINICAL, 90)
@@ -29,5 +30,14 @@ class MonitoringConfig(AppConfig):
 
         register_flags(alert_flags)
         register_primary_change_hook(services.follow_primary_change)
-        if views.home_panel not in participant_views.home_panels:
-            participant_views.home_panels.append(views.home_panel)
+        navigation.register(
+            navigation.NavItem(
+                "Critical alerts",
+                "monitoring:critical_board",
+                lambda user: bool(selectors.overseen_organizations(user)),
+                25,
+            )
+        )
+        for panel in (views.critical_home_panel, views.home_panel):
+            if panel not in participant_views.home_panels:
+                participant_views.home_panels.append(panel)
