@@ -1,11 +1,12 @@
 """Writes to participant records and episodes: each one transaction with its audit event."""
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from accounts.models import Membership, Program, Role, Site
 from audit.models import Action
@@ -13,6 +14,7 @@ from audit.services import field_changes, record_event
 from participants.access import REFERRAL_ROLES, Scope, require, roles_in
 from participants.models import (
     EPISODE_TRANSITIONS,
+    LEAVING_CARE_STATUSES,
     CareTeamMember,
     CareTeamRole,
     Episode,
@@ -39,6 +41,8 @@ DEMOGRAPHIC_FIELDS = (
     "emergency_contact_phone",
 )
 
+MIN_LEAVING_REASON = 3
+
 # Checks other modules add before an episode may move to a status (for example: admission
 # needs a recorded level-of-care decision). Each returns an error message or None.
 TransitionGuard = Callable[[Episode, str], str | None]
@@ -60,6 +64,18 @@ _primary_change_hooks: list[PrimaryChangeHook] = []
 def register_primary_change_hook(hook: PrimaryChangeHook) -> None:
     if hook not in _primary_change_hooks:
         _primary_change_hooks.append(hook)
+
+
+# Called inside the status change's transaction as hook(episode, on=..., by=..., now=...) when
+# an episode leaves care; scheduling registers one that ends future enrolments and releases
+# the individual slot, so this module needs no knowledge of the calendar.
+LeavingCareHook = Callable[..., dict | None]
+_leaving_care_hooks: list[LeavingCareHook] = []
+
+
+def register_leaving_care_hook(hook: LeavingCareHook) -> None:
+    if hook not in _leaving_care_hooks:
+        _leaving_care_hooks.append(hook)
 
 
 def _primary_changed(episode: Episode, previous: Any, new: Any, *, by: Any) -> None:
@@ -164,10 +180,27 @@ def transition_episode(
     on: date,
     reason: str = "",
     expected_version: int,
+    confirmed: bool = False,
+    now: datetime | None = None,
 ) -> Episode:
-    """Move an episode along its lifecycle; invalid moves are refused with the allowed ones."""
+    """Move an episode along its lifecycle; invalid moves are refused with the allowed ones.
+
+    Leaving care (discharged, declined, transferred out) needs a reason and `confirmed`; it
+    ends the care team's memberships on that date and runs the leaving-care hooks.
+    """
     if to_status not in EpisodeStatus.values:
         raise InvalidInput(f"{to_status!r} is not an episode status.", field="to_status")
+    reason = (reason or "").strip()
+    if to_status in LEAVING_CARE_STATUSES:
+        label = EpisodeStatus(to_status).label.lower()
+        if len(reason) < MIN_LEAVING_REASON:
+            raise InvalidInput(f"Say why the participant is {label}.", field="reason")
+        if not confirmed:
+            raise InvalidInput(
+                f"Confirm that the participant is {label}: their future sessions end and "
+                "their care team is closed.",
+                field="confirm",
+            )
     decision = require(by, episode.participant, Action.CHANGE, Scope.CLINICAL)
     with transaction.atomic():
         current = lock_current(
@@ -197,6 +230,11 @@ def transition_episode(
             if current.admitted_on and on < current.admitted_on:
                 raise InvalidInput("Discharge cannot be before admission.", field="on")
             current.discharged_on = on
+        left_care: dict[str, Any] = {}
+        if to_status in LEAVING_CARE_STATUSES:
+            left_care["care_team_ended"] = _end_care_team(current, on=on)
+            for hook in _leaving_care_hooks:
+                left_care.update(hook(current, on=on, by=by, now=now or timezone.now()) or {})
         current.version = F("version") + 1
         current.save()
         current.refresh_from_db()
@@ -216,6 +254,7 @@ def transition_episode(
                 "changes": field_changes(before, after),
                 "reason": reason,
                 **({"care_team_ended": ended} if ended else {}),
+                **left_care,
             },
         )
         if to_status == EpisodeStatus.ADMITTED and current.primary_clinician_id:

@@ -31,7 +31,7 @@ from participants.forms import (
     SearchForm,
     TransitionForm,
 )
-from participants.models import EPISODE_TRANSITIONS, CareTeamRole, Episode
+from participants.models import EPISODE_TRANSITIONS, CareTeamRole, Episode, EpisodeStatus
 from tandem.errors import AccessDenied, TandemError
 
 # Home-page panels other modules add (alerts, today's sessions): callables(request) -> dict|None
@@ -148,7 +148,12 @@ def chart_overview(request: HttpRequest, participant) -> HttpResponse:
         )
         if episode
         else None,
-        next_statuses=sorted(EPISODE_TRANSITIONS[episode.status]) if episode else [],
+        next_statuses=[
+            (status, EpisodeStatus(status).label)
+            for status in sorted(EPISODE_TRANSITIONS[episode.status])
+        ]
+        if episode
+        else [],
         can_edit_clinical=decide(request.user, participant, Action.CHANGE, Scope.CLINICAL).allowed,
         care_team_form=_care_team_form(participant, episode) if episode else None,
     )
@@ -223,6 +228,7 @@ def transition(request: HttpRequest, participant, episode_id) -> HttpResponse:
                 on=data["on"],
                 reason=data["reason"],
                 expected_version=data["version"],
+                confirmed=data["confirm"],
             )
         except TandemError as exc:
             messages.error(request, exc.message)

@@ -237,6 +237,7 @@ def close_episode(request: HttpRequest, participant) -> HttpResponse:
                 by=request.user,
                 on=data["on"],
                 expected_version=data["version"],
+                confirmed=data["confirm"],
             )
         except AccessDenied:
             raise

@@ -7,7 +7,8 @@ class SchedulingConfig(AppConfig):
     def ready(self) -> None:
         from participants.access import Scope
         from participants.chart import ChartTab, register_tab
-        from scheduling import demo, publishing, roles
+        from participants.services import register_leaving_care_hook
+        from scheduling import demo, publishing, roles, services
         from tandem import navigation, tasks
         from tandem.demo import register_seeder
 
@@ -17,3 +18,4 @@ class SchedulingConfig(AppConfig):
         )
         tasks.register_claimer(publishing.claim_next_run)
         register_seeder(50, "program schedule", demo.seed_schedule)
+        register_leaving_care_hook(services.end_future_sessions)
