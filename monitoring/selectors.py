@@ -62,7 +62,7 @@ def critical_board(user, *, now: datetime) -> CriticalBoard:
     alerts = list(
         Alert.objects.filter(
             participant__organization_id__in=overseen_organizations(user),
-            participant__entered_in_error=False,
+            participant__entered_in_error_at__isnull=True,
             status=AlertStatus.OPEN,
             severity=Severity.CRITICAL,
         )
