@@ -224,8 +224,15 @@ def admit(
         raise InvalidInput("Choose the primary clinician.", field="primary_clinician")
     with transaction.atomic():
         # The care team first: an intake coordinator reaches the case only until admission.
+        # The admission form names the primary clinician (it opens on the current one), so
+        # choosing someone else there is the explicit replacement.
+        current_primary = episode.primary_clinician
         add_care_team_member(
-            episode, user=primary_clinician, role=CareTeamRole.PRIMARY_CLINICIAN, by=by
+            episode,
+            user=primary_clinician,
+            role=CareTeamRole.PRIMARY_CLINICIAN,
+            by=by,
+            replaces=current_primary if current_primary not in (None, primary_clinician) else None,
         )
         return _move(
             episode,
