@@ -5,7 +5,6 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 
 from accounts.models import Membership, Program, Role, Site
 from audit.models import Action
@@ -19,8 +18,9 @@ from participants.models import (
     EpisodeStatus,
     Participant,
 )
-from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput
-from tandem.lifecycle import check_transition, lock_current
+from tandem import lifecycle
+from tandem.errors import AccessDenied, InvalidInput
+from tandem.lifecycle import check_transition, lock_current, save_new_version
 
 DEMOGRAPHIC_FIELDS = (
     "legal_first_name",
@@ -97,10 +97,10 @@ def create_referral(
         participant = Participant(
             organization=program.organization,
             record_number=next_record_number(program.organization_id),
-            created_by=by,
+            recorded_by=by,
             **{k: v for k, v in demographics.items() if k in DEMOGRAPHIC_FIELDS},
         )
-        participant.full_clean(exclude=["organization", "user", "created_by"])
+        participant.full_clean(exclude=["organization", "user", "recorded_by"])
         participant.save()
         episode = Episode.objects.create(
             participant=participant,
@@ -131,19 +131,20 @@ def update_demographics(
         raise InvalidInput(f"Unknown field(s): {', '.join(sorted(unknown))}.")
     decision = require(by, participant, Action.CHANGE, Scope.DEMOGRAPHICS)
     with transaction.atomic():
-        current = Participant.objects.select_for_update().get(pk=participant.pk)
-        if current.version != expected_version:
-            raise ConcurrentEdit("participant record")
+        current = lock_current(
+            Participant,
+            participant.pk,
+            expected_version=expected_version,
+            what="participant record",
+        )
         before = {name: getattr(current, name) for name in changes}
         for name, value in changes.items():
             setattr(current, name, value)
-        current.full_clean(exclude=["organization", "user", "created_by"])
+        current.full_clean(exclude=["organization", "user", "recorded_by"])
         diff = field_changes(before, changes)
         if not diff:
             return current
-        current.version = F("version") + 1
-        current.save()
-        current.refresh_from_db()
+        save_new_version(current, changes)
         record_event(
             actor=by,
             action=Action.CHANGE,
@@ -154,6 +155,17 @@ def update_demographics(
             details={"changes": diff},
         )
     return current
+
+
+def mark_entered_in_error(participant: Participant, *, by: Any, reason: str) -> Participant:
+    """Withdraw a record opened by mistake (a duplicate, the wrong person). It stays in the
+    database with who withdrew it, when and why, and leaves every list and chart page."""
+    lifecycle.clean_reason(reason, ask="Say why this record was entered in error.")
+    decision = require(by, participant, Action.CHANGE, Scope.DEMOGRAPHICS)
+    with transaction.atomic():
+        return lifecycle.mark_entered_in_error(
+            participant, by=by, reason=reason, decision=decision, what="participant record"
+        )
 
 
 def transition_episode(
@@ -197,9 +209,7 @@ def transition_episode(
             if current.admitted_on and on < current.admitted_on:
                 raise InvalidInput("Discharge cannot be before admission.", field="on")
             current.discharged_on = on
-        current.version = F("version") + 1
-        current.save()
-        current.refresh_from_db()
+        save_new_version(current, ["status", "status_reason", "admitted_on", "discharged_on"])
         after = {
             "status": current.status,
             "admitted_on": current.admitted_on,

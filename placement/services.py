@@ -130,7 +130,7 @@ def record_decision(
             instrument_results=[r.as_dict() for r in recommendation.inputs.results.values()],
             chosen_level=chosen_level,
             reason=reason,
-            decided_by=by,
+            recorded_by=by,
             decided_on=today,
             supersedes=current,
         )
@@ -151,7 +151,7 @@ def record_decision(
                 to_level=chosen_level,
                 to_provider=refer_to[:200],
                 reason=reason or " ".join(r.reason for r in recommendation.deciding),
-                made_by=by,
+                recorded_by=by,
                 made_on=today,
             )
         record_event(
