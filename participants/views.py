@@ -25,6 +25,7 @@ from participants.decorators import load_participant, not_found, participant_pag
 from participants.export import export_record
 from participants.forms import (
     BreakGlassForm,
+    CareTeamAddForm,
     DemographicsForm,
     ReferralForm,
     SearchForm,
@@ -83,7 +84,9 @@ def search(request: HttpRequest) -> HttpResponse:
         if request.headers.get("HX-Request")
         else "participants/search.html"
     )
-    return render(request, template, {"form": form, "results": results})
+    return render(
+        request, template, {"form": form, "results": results}, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -218,13 +221,14 @@ def transition(request: HttpRequest, participant, episode_id) -> HttpResponse:
 @participant_page(Scope.CLINICAL)
 def add_to_care_team(request: HttpRequest, participant) -> HttpResponse:
     episode = selectors.current_episode(participant)
-    staff = User.objects.filter(pk=request.POST.get("user") or 0).first()
-    if episode is None or staff is None:
+    form = CareTeamAddForm(request.POST, organization_id=participant.organization_id)
+    if episode is None or not form.is_valid():
         messages.error(request, "Choose a staff member and a role.")
     else:
+        staff = form.cleaned_data["user"]
         try:
             services.add_care_team_member(
-                episode, user=staff, role=request.POST.get("role", ""), by=request.user
+                episode, user=staff, role=form.cleaned_data["role"], by=request.user
             )
         except TandemError as exc:
             messages.error(request, exc.message)
