@@ -67,19 +67,6 @@ class TransitionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class CareTeamAddForm(forms.Form):
-    """Who joins the care team: an id that is not active staff of the organization is refused."""
-
-    user = forms.ModelChoiceField(queryset=User.objects.none(), label="Staff member")
-    role = forms.ChoiceField(choices=CareTeamRole.choices)
-
-    def __init__(self, *args, organization_id: int, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = User.objects.filter(
-            memberships__organization_id=organization_id, memberships__is_active=True
-        ).distinct()
-
-
 class BreakGlassForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -103,3 +90,25 @@ class SearchForm(forms.Form):
     dob = dates.DateField(
         required=False, label="Date of birth", widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class CareTeamAddForm(forms.Form):
+    """No staff member and no role are preselected: each addition is a deliberate choice.
+
+    `replaces` is offered only when there is a primary clinician and carries who they are
+    (the template renders it as one unticked box naming them), so a stale page cannot
+    replace someone other than the person it named.
+    """
+
+    user = forms.ModelChoiceField(
+        queryset=User.objects.none(), label="Staff member", empty_label="Choose a staff member"
+    )
+    role = forms.ChoiceField(choices=[("", "Choose a role"), *CareTeamRole.choices])
+    replaces = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
+
+    def __init__(self, *args, staff, primary=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = staff
+        self.primary = primary
+        if primary is not None:
+            self.fields["replaces"].queryset = User.objects.filter(pk=primary.pk)
