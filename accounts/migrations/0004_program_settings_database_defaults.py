@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_program_safety_settings'),
+        ('accounts', '0003_drop_hand_written_lockout'),
     ]
 
     operations = [
