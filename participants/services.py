@@ -212,16 +212,6 @@ def transition_episode(
         raise InvalidInput(f"{to_status!r} is not an episode status.", field="to_status")
     dates.check(on, field="on", label="The date")
     reason = (reason or "").strip()
-    if to_status in LEAVING_CARE_STATUSES:
-        label = EpisodeStatus(to_status).label.lower()
-        if len(reason) < MIN_LEAVING_REASON:
-            raise InvalidInput(f"Say why the participant is {label}.", field="reason")
-        if not confirmed:
-            raise InvalidInput(
-                f"Confirm that the participant is {label}: their future sessions end and "
-                "their care team is closed.",
-                field="confirm",
-            )
     decision = require(by, episode.participant, Action.CHANGE, Scope.CLINICAL)
     with transaction.atomic():
         current = lock_current(
@@ -254,6 +244,7 @@ def transition_episode(
         validate(current, exclude=EPISODE_LINKS, names=TRANSITION_INPUTS)
         left_care: dict[str, Any] = {}
         if to_status in LEAVING_CARE_STATUSES:
+            _check_leaving_care(to_status, reason, confirmed)
             left_care["care_team_ended"] = _end_care_team(current, on=on)
             for hook in _leaving_care_hooks:
                 left_care.update(hook(current, on=on, by=by, now=now or timezone.now()) or {})
@@ -281,6 +272,18 @@ def transition_episode(
             # Anything the intake coordinator still holds moves to the primary clinician.
             _primary_changed(current, None, current.primary_clinician, by=by)
     return current
+
+
+def _check_leaving_care(to_status: str, reason: str, confirmed: bool) -> None:
+    label = EpisodeStatus(to_status).label.lower()
+    if len(reason) < MIN_LEAVING_REASON:
+        raise InvalidInput(f"Say why the participant is {label}.", field="reason")
+    if not confirmed:
+        raise InvalidInput(
+            f"Confirm that the participant is {label}: their future sessions end and "
+            "their care team is closed.",
+            field="confirm",
+        )
 
 
 def _end_care_team(episode: Episode, *, on: date, roles: list[str] | None = None) -> list[str]:
