@@ -9,7 +9,7 @@ class AttendanceConfig(AppConfig):
         from attendance.services import MISSED_KIND
         from monitoring.kinds import register_kind
         from participants import views as participant_views
-        from participants.access import Scope
+        from participants.access import Scope, register_page
         from participants.chart import ChartTab, register_tab
         from scheduling.services import register_attendance_probe, register_cancellation_hook
         from tandem.demo import register_seeder
@@ -27,8 +27,10 @@ class AttendanceConfig(AppConfig):
         register_kind(MISSED_KIND, "Missed sessions")
         if views.home_panel not in participant_views.home_panels:
             participant_views.home_panels.append(views.home_panel)
-        register(NavItem("Sessions today", "attendance:today", hooks.shows_sessions, 40))
-        register(NavItem("Dose this week", "attendance:dose_this_week", hooks.shows_dose, 41))
+        register_page("attendance:today", hooks.shows_sessions)
+        register_page("attendance:dose_this_week", hooks.shows_dose)
+        register(NavItem("Sessions today", "attendance:today", 40))
+        register(NavItem("Dose this week", "attendance:dose_this_week", 41))
         register_cancellation_hook(hooks.on_cancellation)
         register_attendance_probe(hooks.sessions_with_attendance)
         register_seeder(60, "attendance history", demo.seed_attendance)

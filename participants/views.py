@@ -18,6 +18,7 @@ from participants.access import (
     Scope,
     break_the_glass,
     decide,
+    may_open,
     organizations_of,
     roles_in,
 )
@@ -66,6 +67,13 @@ def search(request: HttpRequest) -> HttpResponse:
     """Search posts its terms so names and birth dates never appear in a URL."""
     if request.user.kind != User.Kind.STAFF:
         return redirect("home")
+    if not may_open(request.user, "participants:search"):
+        return render(
+            request,
+            "error.html",
+            {"title": "Not allowed", "message": "Your role does not search participants."},
+            status=403,
+        )
     results = None
     form = SearchForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -129,7 +137,7 @@ def chart_context(request: HttpRequest, participant, active_tab: str) -> dict:
         "participant": participant,
         "episode": episode,
         "care_team": list(episode.care_team.all()) if episode else [],
-        "tabs": chart.tabs(),
+        "tabs": chart.tabs_for(request.user, participant),
         "active_tab": active_tab,
         "flags": chart.header_flags(participant, request.user),
         "access": request.access,
