@@ -31,7 +31,7 @@ from participants.forms import (
     SearchForm,
     TransitionForm,
 )
-from participants.models import EPISODE_TRANSITIONS, CareTeamRole, Episode
+from participants.models import EPISODE_TRANSITIONS, CareTeamRole, Episode, EpisodeStatus
 from tandem.errors import AccessDenied, TandemError
 
 # Home-page panels other modules add (alerts, today's sessions): callables(request) -> dict|None
@@ -58,7 +58,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "participants/home.html",
-        {"episodes": episodes, "panels": panels, "roles": _all_roles(request.user)},
+        {
+            "episodes": episodes,
+            "panels": panels,
+            "roles": _all_roles(request.user),
+            "can_search": may_open(request.user, "participants:search"),
+        },
     )
 
 
@@ -155,7 +160,12 @@ def chart_overview(request: HttpRequest, participant) -> HttpResponse:
         )
         if episode
         else None,
-        next_statuses=sorted(EPISODE_TRANSITIONS[episode.status]) if episode else [],
+        next_statuses=[
+            (status, EpisodeStatus(status).label)
+            for status in sorted(EPISODE_TRANSITIONS[episode.status])
+        ]
+        if episode
+        else [],
         can_edit_clinical=decide(request.user, participant, Action.CHANGE, Scope.CLINICAL).allowed,
         staff_choices=User.objects.filter(
             memberships__organization_id=participant.organization_id,
