@@ -14,8 +14,10 @@ from assessments.models import Administration
 from participants.models import Participant
 from placement.models import LevelOfCareDecision, ReferralOut
 
-# The last migration of each app before the move.
+# The last migration of each app before the move (accounts as it was then, too: the
+# pre-move models know nothing of the program settings added since).
 BEFORE = [
+    ("accounts", "0001_initial"),
     ("participants", "0001_initial"),
     ("assessments", "0001_initial"),
     ("placement", "0001_initial"),
