@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "accounts.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tandem.middleware.ContentSecurityPolicyMiddleware",
+    "tandem.middleware.ProgramTimeZoneMiddleware",
     "audit.middleware.RequestContextMiddleware",
 ]
 
@@ -104,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tandem.context_processors.tandem",
             ],
+            "builtins": ["tandem.templatetags.clock"],
         },
     }
 ]
