@@ -5,8 +5,10 @@ class AssessmentsConfig(AppConfig):
     name = "assessments"
 
     def ready(self) -> None:
+        from assessments import home
         from assessments.demo import seed_instrument_history
         from monitoring.kinds import register_kind
+        from participants import home as home_page
         from participants.access import Scope
         from participants.chart import ChartTab, register_tab
         from tandem.demo import register_seeder
@@ -14,3 +16,12 @@ class AssessmentsConfig(AppConfig):
         register_tab(ChartTab("assessments", "Assessments", "assessments:tab", Scope.CLINICAL, 25))
         register_kind("suicide-risk", "Suicide risk")
         register_seeder(30, "instrument history", seed_instrument_history)
+        home_page.register_column(
+            home_page.Column(
+                "scores",
+                "Latest scores",
+                30,
+                home.latest_scores_column,
+                "assessments/_scores_cell.html",
+            )
+        )

@@ -5,9 +5,10 @@ class AttendanceConfig(AppConfig):
     name = "attendance"
 
     def ready(self) -> None:
-        from attendance import demo, hooks, views
+        from attendance import demo, home, hooks, views
         from attendance.services import MISSED_KIND
         from monitoring.kinds import register_kind
+        from participants import home as home_page
         from participants import views as participant_views
         from participants.access import Scope, register_page
         from participants.chart import ChartTab, register_tab
@@ -31,6 +32,13 @@ class AttendanceConfig(AppConfig):
         register_page("attendance:dose_this_week", hooks.shows_dose)
         register(NavItem("Sessions today", "attendance:today", 40))
         register(NavItem("Dose this week", "attendance:dose_this_week", 41))
+        home_page.register_panel(home_page.TODAY, 10, home.today_panel)
+        home_page.register_panel(home_page.UNDER_DOSED, 10, home.under_dosed_panel)
+        home_page.register_column(
+            home_page.Column(
+                "dose", "This week", 10, home.dose_column, "attendance/_dose_cell.html"
+            )
+        )
         register_cancellation_hook(hooks.on_cancellation)
         register_attendance_probe(hooks.sessions_with_attendance)
         register_seeder(60, "attendance history", demo.seed_attendance)

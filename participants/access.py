@@ -127,6 +127,23 @@ def _opens_referrals(user) -> bool:
     return bool(staff_roles(user) & REFERRAL_ROLES)
 
 
+def home_sections(user) -> set[str]:
+    """What a staff member's home page shows: program oversight (census, critical alerts,
+    referrals waiting, under-dosed participants), the referral queue for intake, today's
+    sessions and arrivals for the front desk, and a caseload for clinical staff."""
+    roles = staff_roles(user)
+    sections: set[str] = set()
+    if roles & OVERSIGHT_ROLES:
+        sections |= {"census", "critical_alerts", "referrals", "under_dosed"}
+    if Role.INTAKE in roles:
+        sections.add("referrals")
+    if Role.FRONT_DESK in roles:
+        sections.add("today")
+    if roles & CLINICAL_ROLES:
+        sections.add("caseload")
+    return sections
+
+
 register_page("home", _signed_in)
 register_page("participants:search", _finds_participants)
 register_page("participants:new", _opens_referrals)

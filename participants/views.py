@@ -13,11 +13,13 @@ from accounts.models import Program, Role, User
 from audit.models import Action, AuditEvent
 from audit.services import record_event
 from participants import chart, selectors, services
+from participants import home as home_page
 from participants.access import (
     REFERRAL_ROLES,
     Scope,
     break_the_glass,
     decide,
+    home_sections,
     may_open,
     organizations_of,
     roles_in,
@@ -45,9 +47,16 @@ def _all_roles(user) -> set[str]:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """Each role's home: the sections the access policy gives it, the caseload paged."""
     if request.user.kind == User.Kind.PARTICIPANT:
         return redirect("portal:home")
-    episodes = selectors.caseload_for(request.user)
+    sections = home_sections(request.user)
+    page, rows, episodes = None, [], []
+    if "caseload" in sections:
+        page, rows = home_page.caseload_page(
+            selectors.caseload_for(request.user), request.GET.get("page")
+        )
+        episodes = [row["episode"] for row in rows]
     if episodes:
         record_event(
             actor=request.user,
@@ -55,12 +64,16 @@ def home(request: HttpRequest) -> HttpResponse:
             record_type="participants.Caseload",
             details={"participants": [str(e.participant.public_id) for e in episodes]},
         )
-    panels = [panel for make in home_panels if (panel := make(request))]
+    panels = home_page.panels_for(request, sections)
+    panels += [panel for make in home_panels if (panel := make(request))]
     return render(
         request,
         "participants/home.html",
         {
-            "episodes": episodes,
+            "sections": sections,
+            "page": page,
+            "rows": rows,
+            "columns": home_page.columns(),
             "panels": panels,
             "roles": _all_roles(request.user),
             "can_search": may_open(request.user, "participants:search"),
