@@ -6,12 +6,14 @@ class AttendanceConfig(AppConfig):
 
     def ready(self) -> None:
         from attendance import demo, home, hooks, views
+        from attendance.export import attendance_section
         from attendance.services import MISSED_KIND
         from monitoring.kinds import register_kind
         from participants import home as home_page
         from participants import views as participant_views
         from participants.access import Scope, register_page
         from participants.chart import ChartTab, register_tab
+        from participants.export import register_section
         from scheduling.services import register_attendance_probe, register_cancellation_hook
         from tandem.demo import register_seeder
         from tandem.navigation import NavItem, register
@@ -42,3 +44,4 @@ class AttendanceConfig(AppConfig):
         register_cancellation_hook(hooks.on_cancellation)
         register_attendance_probe(hooks.sessions_with_attendance)
         register_seeder(60, "attendance history", demo.seed_attendance)
+        register_section("attendance", "Attendance", attendance_section)

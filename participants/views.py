@@ -25,7 +25,7 @@ from participants.access import (
     roles_in,
 )
 from participants.decorators import load_participant, not_found, participant_page
-from participants.export import export_record
+from participants.export import export_record, printable_record
 from participants.forms import (
     BreakGlassForm,
     CareTeamAddForm,
@@ -181,6 +181,7 @@ def chart_overview(request: HttpRequest, participant) -> HttpResponse:
         if episode
         else [],
         can_edit_clinical=decide(request.user, participant, Action.CHANGE, Scope.CLINICAL).allowed,
+        can_read_clinical=decide(request.user, participant, Action.VIEW, Scope.CLINICAL).allowed,
         care_team_form=_care_team_form(participant, episode) if episode else None,
     )
     return render(request, "participants/chart_overview.html", context)
@@ -343,7 +344,16 @@ def history(request: HttpRequest, participant) -> HttpResponse:
 
 @participant_page(Scope.DEMOGRAPHICS, action=Action.PRINT)
 def print_summary(request: HttpRequest, participant) -> HttpResponse:
+    """The face sheet: who the participant is, their program, care team and contacts."""
     context = chart_context(request, participant, "overview")
+    return render(request, "participants/print.html", context)
+
+
+@participant_page(Scope.CLINICAL, action=Action.PRINT)
+def print_record(request: HttpRequest, participant) -> HttpResponse:
+    """The clinical record on paper: the face sheet, then every module's section."""
+    context = chart_context(request, participant, "overview")
+    context["sections"] = printable_record(participant)
     return render(request, "participants/print.html", context)
 
 
