@@ -13,6 +13,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 
 from participants.demo import DEMO_PASSWORD, STAFF
 
@@ -87,7 +88,7 @@ def crawl(client) -> tuple[list[tuple[str, str, int]], int]:
 
 @pytest.fixture(scope="module")
 def demo_program(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), override_settings(TANDEM_DEMO=True):
         call_command("seed_demo", "--participants", "16", "--quiet-logins")
     yield
     with django_db_blocker.unblock():

@@ -26,7 +26,7 @@ def _fullest_record() -> Participant:
     raise AssertionError("the demo has no participant with every part of the record")
 
 
-def test_export_and_print_carry_every_modules_section(db, client):
+def test_export_and_print_carry_every_modules_section(db, demo_mode, client):
     call_command("seed_demo", "--participants", "24", "--quiet-logins")
     person = _fullest_record()
     client.post("/accounts/login/", {"username": "director", "password": "tandem-demo"})

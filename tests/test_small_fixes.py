@@ -51,7 +51,7 @@ def test_schedule_tables_have_no_empty_header(world, login):
     assert not re.search(r"<th[^>]*>\s*</th>", text)
 
 
-def test_demo_preferred_names_are_real_short_forms(db):
+def test_demo_preferred_names_are_real_short_forms(db, demo_mode):
     call_command("seed_demo", "--participants", "40", "--quiet-logins")
     preferred = set(
         Participant.objects.exclude(preferred_name="").values_list("preferred_name", flat=True)
