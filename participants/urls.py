@@ -10,6 +10,7 @@ urlpatterns = [
     path("<uuid:participant_id>/edit/", views.edit_demographics, name="edit"),
     path("<uuid:participant_id>/history/", views.history, name="history"),
     path("<uuid:participant_id>/print/", views.print_summary, name="print"),
+    path("<uuid:participant_id>/history.csv", views.history_csv, name="history_csv"),
     path("<uuid:participant_id>/print/record/", views.print_record, name="print_record"),
     path("<uuid:participant_id>/export/", views.export, name="export"),
     path("<uuid:participant_id>/break-glass/", views.break_glass, name="break_glass"),

@@ -10,9 +10,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.models import Program, Role, User
-from audit.models import Action, AuditEvent
+from audit.models import Action
 from audit.services import record_event
 from participants import chart, selectors, services
+from participants import history as record_history
 from participants import home as home_page
 from participants.access import (
     REFERRAL_ROLES,
@@ -334,14 +335,18 @@ def break_glass(request: HttpRequest, participant_id) -> HttpResponse:
 
 @participant_page(Scope.CLINICAL)
 def history(request: HttpRequest, participant) -> HttpResponse:
-    """Who created and changed what in this record, field by field."""
+    """Who did what with this record, as sentences, newest first, paged."""
     context = chart_context(request, participant, "history")
-    context["events"] = list(
-        AuditEvent.objects.filter(
-            participant=participant, action__in=[Action.CREATE, Action.CHANGE]
-        ).order_by("-seq")[:200]
-    )
+    context["page"] = record_history.history_page(participant, request.GET.get("page"))
     return render(request, "participants/history.html", context)
+
+
+@participant_page(Scope.CLINICAL, action=Action.EXPORT)
+def history_csv(request: HttpRequest, participant) -> HttpResponse:
+    """The whole history as CSV; the download is audited as an export like the record's."""
+    response = HttpResponse(record_history.history_csv(participant), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="history-{participant.public_id}.csv"'
+    return response
 
 
 @participant_page(Scope.DEMOGRAPHICS, action=Action.PRINT)
