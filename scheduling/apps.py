@@ -7,12 +7,11 @@ class SchedulingConfig(AppConfig):
     def ready(self) -> None:
         from participants.access import Scope, register_page
         from participants.chart import ChartTab, register_tab
-        from scheduling import demo, publishing, roles
-        from tandem import navigation, tasks
+        from scheduling import demo, roles
+        from tandem import navigation
         from tandem.demo import register_seeder
 
         register_tab(ChartTab("schedule", "Schedule", "scheduling:participant", Scope.SCHEDULE, 40))
         register_page("scheduling:home", roles.reads_any_calendar)
         navigation.register(navigation.NavItem("Schedule", "scheduling:home", 30))
-        tasks.register_claimer(publishing.claim_next_run)
         register_seeder(50, "program schedule", demo.seed_schedule)
