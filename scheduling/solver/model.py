@@ -20,6 +20,7 @@ from time import perf_counter
 from ortools.sat.python import cp_model
 
 from .analysis import Analysis, overlaps
+from .construct import CONSTRUCTIONS, constructed_schedule
 from .greedy import greedy_schedule
 from .problem import GRID_MINUTES, MINUTES_PER_DAY, Problem
 from .result import LevelResult, Result, build_result, infeasible_result
@@ -539,6 +540,17 @@ def _stage_objective(model: _Model, names: tuple[str, ...]) -> tuple[cp_model.Li
     return weight * model.objectives["balance"] + model.objectives["travel_days"], weight
 
 
+def _best_start(analysis: Analysis) -> tuple[str, Schedule]:
+    """The best of the simple greedy and the constructions, by the whole priority list.
+
+    Every one of them is a valid schedule, and every later step only replaces the incumbent
+    with something at least as good, so the result is never below any of them.
+    """
+    starts = [("greedy", greedy_schedule(analysis))]
+    starts += [(name, constructed_schedule(analysis, name)) for name in CONSTRUCTIONS]
+    return min(starts, key=lambda start: _rank(analysis.problem, start[1]))
+
+
 def _rank(problem: Problem, schedule: Schedule) -> tuple[int, ...]:
     """All levels as one tuple where smaller is better (maximised levels negated)."""
     values = level_values(problem, schedule)
@@ -557,7 +569,8 @@ def _solve_stage(
 ) -> tuple[list[LevelResult], Schedule, bool]:
     """Optimise one stage from the incumbent, then freeze its levels at the values reached.
 
-    Returns the level reports, the new incumbent and whether CP-SAT produced a solution.
+    Returns the level reports, the new incumbent, whether CP-SAT produced a solution and whether
+    the incumbent is now CP-SAT's.
     Values are recomputed from the schedule itself, so the frozen constraints are always met by
     the hint of the next stage.
     """
@@ -582,12 +595,13 @@ def _solve_stage(
             "although the hinted schedule is valid"
         )
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    taken = False
     if found:
         candidate = model.read(solver)
         # Both meet every frozen level; keep the new one only if it is better on the whole
         # priority list, so a stage that merely ties never hands worse lower levels onward.
         if _rank(model.problem, candidate) <= _rank(model.problem, incumbent):
-            incumbent = candidate
+            incumbent, taken = candidate, True
     values = level_values(model.problem, incumbent)
     optimal = status == cp_model.OPTIMAL
     seconds = perf_counter() - started
@@ -612,7 +626,7 @@ def _solve_stage(
         levels.append(
             LevelResult(name, sense, value, bound, level_optimal, seconds, model.units[name])
         )
-    return levels, incumbent, found
+    return levels, incumbent, found, taken
 
 
 def solve(
@@ -642,8 +656,9 @@ def solve(
     if analysis.pin_errors:
         tell(1.0, "done", "infeasible: some pins cannot be honoured")
         return infeasible_result(analysis, analysis.pin_errors, perf_counter() - started, settings)
-    incumbent = greedy_schedule(analysis)
-    tell(0.02, "model", "greedy schedule ready; building the model")
+    start_method, start_schedule = _best_start(analysis)
+    incumbent = start_schedule
+    tell(0.02, "model", f"{start_method} schedule ready; building the model")
     model = _Model(analysis)
     deadline = started + time_limit * (1 - SETUP_SHARE)
     to_solve = [
@@ -654,7 +669,7 @@ def solve(
     total_weight = sum(STAGE_WEIGHTS[k] for k in to_solve) or 1
     weight_done = 0
     first_feasible: list[float] = []
-    any_found = False
+    method = start_method
     levels: list[LevelResult] = []
     for k, names in enumerate(STAGES):
         if k not in to_solve:
@@ -694,10 +709,11 @@ def solve(
             done = min(1.0, (perf_counter() - stage_started) / budget) if budget else 1.0
             tell(base + share * done, phase, f"{phase}: best {value:g}, bound {bound:g}")
 
-        stage_levels, incumbent, found = _solve_stage(
+        stage_levels, incumbent, _, taken = _solve_stage(
             model, names, STAGE_PRESOLVE[k], incumbent, budget, workers, seed, report
         )
-        any_found = any_found or found
+        if taken:
+            method = "cp-sat"
         levels.extend(stage_levels)
         proven = " (optimal)" if stage_levels[0].optimal else ""
         summary = ", ".join(f"{lv.name} {lv.natural(lv.value):g}" for lv in stage_levels)
@@ -711,7 +727,8 @@ def solve(
         levels=tuple(levels),
         solve_seconds=perf_counter() - started,
         first_feasible_seconds=first_feasible[0] if first_feasible else None,
-        method="cp-sat" if any_found else "greedy",
+        method=method,
+        started_from=(start_method, level_values(problem, start_schedule)["full_dose"]),
         settings=settings,
     )
     tell(1.0, "done", f"{status}: {result.full_dose} participants at full dose")
