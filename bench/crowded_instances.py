@@ -107,7 +107,7 @@ def _covers(windows: list[dict], day: int, start: int, end: int) -> bool:
     )
 
 
-def generate(participants: int, seed: int = 0, seat_supply: float = 0.8) -> dict:
+def generate(participants: int, seed: int = 0, seat_supply: float = 0.6) -> dict:
     """A crowded problem in the JSON input format.
 
     ``seat_supply`` is group seats per participant-week of three groups, per track; below 1
