@@ -110,7 +110,7 @@ def _covers(windows: list[dict], day: int, start: int, end: int) -> bool:
 def generate(participants: int, seed: int = 0, seat_supply: float = 0.6) -> dict:
     """A crowded problem in the JSON input format.
 
-    ``seat_supply`` is group seats per participant-week of three groups, per track; below 1
+    ``seat_supply`` is group seats per participant-week of three groups, per track (0.6 by default); below 1
     some people cannot reach full dose whatever the schedule.
     """
     rng = random.Random(seed)
@@ -230,7 +230,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("participants", type=int)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--seat-supply", type=float, default=0.8)
+    parser.add_argument("--seat-supply", type=float, default=0.6)
     args = parser.parse_args()
     json.dump(generate(args.participants, args.seed, args.seat_supply), sys.stdout, indent=1)
     sys.stdout.write("\n")

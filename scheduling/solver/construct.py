@@ -396,7 +396,13 @@ class _Builder:
     def eject(self, pi: int) -> bool:
         """Make room for ``pi`` in a full slot by moving one member elsewhere, then plan ``pi``."""
         for slot in self.slots[pi]:
-            if self.slot_free(slot) > 0:
+            if self.slot_free(slot) > 0 or not any(self.members[si] for si in slot.rooms):
+                continue
+            # Only worth a move if one seat here would complete a full-dose week.
+            _, week, _ = self.combinations(
+                pi, lambda other, slot=slot: 0.0 if other is slot else self.cost(other), 1
+            )
+            if week is None or slot not in week:
                 continue
             for si in slot.rooms:
                 if si in self.closed or not self.members[si]:

@@ -50,7 +50,7 @@ keep the order (travel can never outweigh one unit of balance): proving both at 
 third of the effort of proving them one after the other."""
 STAGE_WEIGHTS = (3, 2, 1, 1, 3)
 """How the time limit is shared among the stages after the first; unused time flows onward."""
-FIRST_STAGE_SHARE = 0.7
+FIRST_STAGE_SHARE = 0.85
 """Full dose, the level that matters most, may use this part of the time left; when it is
 proven sooner the rest flows to the later stages. A fixed small share left it unconverged on
 crowded programs while the later stages, which barely move, kept theirs."""
@@ -62,6 +62,18 @@ STAGE_PRESOLVE = (True, True, True, True, False)
 """CP-SAT's presolve turns the clique links of travel days into clauses that its default LP
 relaxation no longer sees; without presolve the last stage's bound closes several times faster,
 while the earlier stages profit from presolve on small models."""
+PORTFOLIO_WITH_MAX_LP = (
+    "max_lp",
+    "quick_restart",
+    "default_lp",
+    "reduced_costs",
+    "pseudo_costs",
+    "core",
+    "no_lp",
+    "fixed",
+)
+"""Full-problem subsolvers for several workers on a level-2 stage: CP-SAT's own portfolio for two
+workers has no worker with the full relaxation, and on crowded programs did worse than one."""
 PRESOLVE_MAX_VARIABLES = 20_000
 """Above this model size presolve is skipped everywhere: at 1,000 participants it alone takes
 longer than a stage's share of the time limit, before the hint is even tried."""
@@ -594,6 +606,9 @@ def _solve_stage(
         solver.parameters.num_workers = workers
         solver.parameters.random_seed = seed
         solver.parameters.linearization_level = STAGE_LINEARIZATION[stage]
+        if workers > 1 and STAGE_LINEARIZATION[stage] > 1:
+            for name in PORTFOLIO_WITH_MAX_LP[:workers]:
+                solver.parameters.subsolvers.append(name)
         solver.parameters.cp_model_presolve = STAGE_PRESOLVE[stage] and (
             len(m.proto.variables) <= PRESOLVE_MAX_VARIABLES
         )
