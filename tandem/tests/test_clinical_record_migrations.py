@@ -114,7 +114,9 @@ def test_existing_records_keep_their_data_on_the_clinical_record_base():
     leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
     try:
         executor = _migrate(BEFORE)
-        ids = _old_rows(executor.loader.project_state(BEFORE).apps)
+        # Accounts is not part of the move: its tables stay as today's migrations left them.
+        untouched = [node for node in leaves if node[0] == "accounts"]
+        ids = _old_rows(executor.loader.project_state(BEFORE + untouched).apps)
     finally:
         _migrate(leaves)
 
