@@ -7,9 +7,10 @@ class MonitoringConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import reverse
 
-        from monitoring import selectors, services, views
+        from monitoring import home, selectors, services, views
+        from participants import home as home_page
         from participants import views as participant_views
-        from participants.access import Scope, decide
+        from participants.access import Scope, decide, register_page
         from participants.chart import ChartTab, HeaderFlag, register_flags, register_tab
         from participants.services import register_primary_change_hook
         from tandem import navigation
@@ -29,15 +30,17 @@ class MonitoringConfig(AppConfig):
             return [HeaderFlag(f"{count} open alert{'s' if count > 1 else ''}", tone, url)]
 
         register_flags(alert_flags)
-        register_primary_change_hook(services.follow_primary_change)
-        navigation.register(
-            navigation.NavItem(
-                "Critical alerts",
-                "monitoring:critical_board",
-                lambda user: bool(selectors.overseen_organizations(user)),
-                25,
+        # The critical-alerts slot of the director's and supervisor's home.
+        home_page.register_panel(home_page.CRITICAL_ALERTS, 10, home.critical_alerts_panel)
+        home_page.register_column(
+            home_page.Column(
+                "alerts", "Open alerts", 20, home.alerts_column, "monitoring/_alerts_cell.html"
             )
         )
-        for panel in (views.critical_home_panel, views.home_panel):
-            if panel not in participant_views.home_panels:
-                participant_views.home_panels.append(panel)
+        register_primary_change_hook(services.follow_primary_change)
+        register_page(
+            "monitoring:critical_board", lambda user: bool(selectors.overseen_organizations(user))
+        )
+        navigation.register(navigation.NavItem("Critical alerts", "monitoring:critical_board", 25))
+        if views.home_panel not in participant_views.home_panels:
+            participant_views.home_panels.append(views.home_panel)

@@ -93,15 +93,3 @@ def critical_board(request: HttpRequest) -> HttpResponse:
         alert.kind_label = kinds.label(alert.kind)
     _audit_board(request, board, "critical board")
     return render(request, "monitoring/critical_board.html", {"board": board})
-
-
-def critical_home_panel(request: HttpRequest) -> dict | None:
-    """For directors and supervisors: the board's counts and the alerts escalated to them."""
-    if not selectors.overseen_organizations(request.user):
-        return None
-    board = selectors.critical_board(request.user, now=timezone.now())
-    for alert in board.escalated:
-        alert.kind_label = kinds.label(alert.kind)
-    if board.escalated:
-        _audit_board(request, board, "home")
-    return {"template": "monitoring/_critical_home_panel.html", "board": board}

@@ -78,6 +78,8 @@ def test_the_director_home_shows_what_is_escalated_to_them(world, login):
     _alert(world, hours_ago=30, title="Late one")
     _alert(world, hours_ago=1, title="Fresh one")
     home = login(world.director).get("/").content.decode()
-    assert "Open critical alerts: 2" in home
-    assert "escalated to you: 1" in home
-    assert "Late one" in home and "Fresh one" not in home
+    assert "Open critical alerts (2) · escalated to you: 1" in home
+    late = home[home.index("Late one") :]
+    assert "<strong>Escalated</strong>" in late[: late.index("</tr>")]
+    fresh = home[home.index("Fresh one") :]
+    assert "Escalated" not in fresh[: fresh.index("</tr>")]
