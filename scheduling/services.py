@@ -12,6 +12,7 @@ from itertools import pairwise
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Membership, Program, Site
