@@ -200,9 +200,12 @@ WEB_WRITES = [
 
 READ_ONLY = {
     "home",
+    "favicon",
     "accounts:staff",
     "participants:chart",
     "participants:history",
+    "participants:history_csv",
+    "participants:print_record",
     "participants:print",
     "participants:export",
     "assessments:mine_done",
