@@ -35,6 +35,7 @@ from participants.models import IN_CARE_STATUSES
 from participants.views import chart_context
 from scheduling.models import Session
 from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput, TandemError
+from tandem.methods import serves
 
 # The roll call's buttons, in the order a facilitator reads them.
 STATUS_BUTTONS = [
@@ -145,6 +146,7 @@ def _parse_day(value: str | None) -> date | None:
         return None
 
 
+@serves("GET")
 @login_required
 def roll_call(request: HttpRequest, session_id) -> HttpResponse:
     session, access = _session_for(request, session_id)
@@ -346,6 +348,7 @@ def _uuid_or_none(value: str | None) -> UUID | None:
         return None
 
 
+@serves("GET")
 @login_required
 def cancellation(request: HttpRequest, session_id) -> HttpResponse:
     """After a cancellation: who was told, and make-up sessions to enrol each person in."""
@@ -409,7 +412,7 @@ def dose_this_week(request: HttpRequest) -> HttpResponse:
     return render(request, "attendance/dose_this_week.html", {"sections": sections})
 
 
-@participant_page(Scope.SCHEDULE)
+@participant_page(Scope.SCHEDULE, methods=("GET",))
 def participant_attendance(request: HttpRequest, participant) -> HttpResponse:
     """The chart's attendance tab: the last eight weeks against the weekly requirement."""
     context = chart_context(request, participant, "attendance")
@@ -421,7 +424,7 @@ def participant_attendance(request: HttpRequest, participant) -> HttpResponse:
     return render(request, "attendance/chart_tab.html", context)
 
 
-@participant_page(Scope.SCHEDULE)
+@participant_page(Scope.SCHEDULE, methods=("GET",))
 def make_up(request: HttpRequest, participant) -> HttpResponse:
     """Sessions left this week that the participant could join to make up missed time."""
     context = chart_context(request, participant, "attendance")
@@ -439,8 +442,7 @@ def make_up(request: HttpRequest, participant) -> HttpResponse:
     return render(request, "attendance/make_up.html", context)
 
 
-@require_POST
-@participant_page(Scope.SCHEDULE)
+@participant_page(Scope.SCHEDULE, methods=("POST",))
 def make_up_enrol(request: HttpRequest, participant) -> HttpResponse:
     session = selectors.session_by_public_id(_uuid_or_none(request.POST.get("session")))
     if session is None:

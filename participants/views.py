@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from accounts.models import Program, Role, User
 from audit.models import Action, AuditEvent
@@ -136,7 +135,7 @@ def chart_context(request: HttpRequest, participant, active_tab: str) -> dict:
     }
 
 
-@participant_page(Scope.DEMOGRAPHICS)
+@participant_page(Scope.DEMOGRAPHICS, methods=("GET",))
 def chart_overview(request: HttpRequest, participant) -> HttpResponse:
     context = chart_context(request, participant, "overview")
     episode = context["episode"]
@@ -161,7 +160,7 @@ def chart_overview(request: HttpRequest, participant) -> HttpResponse:
     return render(request, "participants/chart_overview.html", context)
 
 
-@participant_page(Scope.DEMOGRAPHICS)
+@participant_page(Scope.DEMOGRAPHICS, methods=("GET", "POST"))
 def edit_demographics(request: HttpRequest, participant) -> HttpResponse:
     form = DemographicsForm(
         request.POST or None, instance=participant, initial={"version": participant.version}
@@ -187,8 +186,7 @@ def edit_demographics(request: HttpRequest, participant) -> HttpResponse:
     )
 
 
-@require_POST
-@participant_page(Scope.CLINICAL)
+@participant_page(Scope.CLINICAL, methods=("POST",))
 def transition(request: HttpRequest, participant, episode_id) -> HttpResponse:
     episode = Episode.objects.filter(public_id=episode_id, participant=participant).first()
     if episode is None:
@@ -214,8 +212,7 @@ def transition(request: HttpRequest, participant, episode_id) -> HttpResponse:
     return redirect("participants:chart", participant_id=participant.public_id)
 
 
-@require_POST
-@participant_page(Scope.CLINICAL)
+@participant_page(Scope.CLINICAL, methods=("POST",))
 def add_to_care_team(request: HttpRequest, participant) -> HttpResponse:
     episode = selectors.current_episode(participant)
     staff = User.objects.filter(pk=request.POST.get("user") or 0).first()
@@ -265,7 +262,7 @@ def break_glass(request: HttpRequest, participant_id) -> HttpResponse:
     )
 
 
-@participant_page(Scope.CLINICAL)
+@participant_page(Scope.CLINICAL, methods=("GET",))
 def history(request: HttpRequest, participant) -> HttpResponse:
     """Who created and changed what in this record, field by field."""
     context = chart_context(request, participant, "history")
@@ -277,13 +274,13 @@ def history(request: HttpRequest, participant) -> HttpResponse:
     return render(request, "participants/history.html", context)
 
 
-@participant_page(Scope.DEMOGRAPHICS, action=Action.PRINT)
+@participant_page(Scope.DEMOGRAPHICS, methods=("GET",), action=Action.PRINT)
 def print_summary(request: HttpRequest, participant) -> HttpResponse:
     context = chart_context(request, participant, "overview")
     return render(request, "participants/print.html", context)
 
 
-@participant_page(Scope.CLINICAL, action=Action.EXPORT)
+@participant_page(Scope.CLINICAL, methods=("GET",), action=Action.EXPORT)
 def export(request: HttpRequest, participant) -> HttpResponse:
     body = json.dumps(export_record(participant), cls=DjangoJSONEncoder, indent=2)
     response = HttpResponse(body, content_type="application/json")
