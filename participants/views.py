@@ -9,7 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts.models import Program, Role, User
-from audit.models import Action, AuditEvent
+from audit.context import counting_events
+from audit.models import Action, AuditEvent, Outcome
 from audit.services import record_event
 from participants import chart, selectors, services
 from participants.access import (
@@ -31,6 +32,7 @@ from participants.forms import (
 )
 from participants.models import EPISODE_TRANSITIONS, CareTeamRole, Episode
 from tandem.errors import AccessDenied, TandemError
+from tandem.methods import serves
 
 # Home-page panels other modules add (alerts, today's sessions): callables(request) -> dict|None
 home_panels: list = []
@@ -237,23 +239,57 @@ def _form_errors(form) -> str:
     )
 
 
+@serves("GET", "POST")
 @login_required
 def break_glass(request: HttpRequest, participant_id) -> HttpResponse:
-    """Emergency access: the form itself shows no clinical data, only who the record is."""
+    """Emergency access: the form shows who the record is (its number), so only staff who
+    may break the glass (or already reach the record) see it, and seeing it is audited."""
     participant = load_participant(participant_id)
     if participant is None:
         return not_found(request)
+    decision = decide(request.user, participant, Action.VIEW, Scope.CLINICAL)
+    staff = request.user.kind == User.Kind.STAFF
+    if not staff or not (decision.allowed or decision.can_break_glass):
+        record_event(
+            actor=request.user,
+            action=Action.BREAK_GLASS,
+            participant=participant,
+            outcome=Outcome.REFUSED,
+            role=decision.role if staff else "",
+            details={"why": decision.why if staff else "not a staff account"},
+        )
+        return render(
+            request,
+            "error.html",
+            {
+                "title": "Not allowed",
+                "message": "Your account cannot use emergency access to clinical records.",
+            },
+            status=403,
+        )
     form = BreakGlassForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            break_the_glass(request.user, participant, form.cleaned_data["reason"])
-        except TandemError as exc:
-            form.add_error("reason" if not isinstance(exc, AccessDenied) else None, exc.message)
-        else:
-            messages.warning(
-                request, "Emergency access granted for a limited time. It will be reviewed."
-            )
-            return redirect("participants:chart", participant_id=participant.public_id)
+    with counting_events() as events:
+        if request.method == "POST" and form.is_valid():
+            try:
+                break_the_glass(request.user, participant, form.cleaned_data["reason"])
+            except TandemError as exc:
+                form.add_error("reason" if not isinstance(exc, AccessDenied) else None, exc.message)
+            else:
+                messages.warning(
+                    request, "Emergency access granted for a limited time. It will be reviewed."
+                )
+                return redirect("participants:chart", participant_id=participant.public_id)
+    if not events.written:
+        record_event(
+            actor=request.user,
+            action=Action.VIEW,
+            participant=participant,
+            record_type="participants.Participant",
+            record_id=str(participant.public_id),
+            role=decision.role,
+            break_glass=decision.break_glass,
+            details={"page": "participants:break_glass", "shows": "record number"},
+        )
     return render(
         request,
         "participants/break_glass.html",

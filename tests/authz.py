@@ -98,10 +98,21 @@ def _merge_module_rows() -> None:
                 MORE_CASES.setdefault(name, []).extend(cases)
 
 
-# URLs that take a participant id but show no participant data to the caller, and why.
-NOT_PARTICIPANT_DATA["participants:break_glass"] = (
-    "shows only the record number and a reason form; tested on its own"
+# The emergency-access form shows the record number: to clinicians who may break the glass
+# (and those who already reach the record), audited; everyone else is refused.
+ENDPOINTS["participants:break_glass"] = Endpoint(
+    "GET", frozenset(CLINICAL_READ | BREAK_GLASS), break_glass=frozenset()
 )
+MORE_CASES["participants:break_glass"] = [
+    Endpoint(
+        "POST",
+        frozenset(CLINICAL_READ | BREAK_GLASS),
+        data=lambda w: {"reason": "Urgent"},
+        status=frozenset({400}),
+        break_glass=frozenset(),
+        case="invalid",
+    ),
+]
 MORE_CASES["participants:edit"] = [
     Endpoint(
         "POST",
