@@ -20,7 +20,7 @@ from tandem.methods import READS, serves
 def load_participant(participant_id) -> Participant | None:
     return (
         Participant.objects.select_related("organization")
-        .filter(public_id=participant_id, entered_in_error=False)
+        .filter(public_id=participant_id, entered_in_error_at__isnull=True)
         .first()
     )
 
