@@ -433,6 +433,7 @@ def cancellation(request: HttpRequest, session_id) -> HttpResponse:
     )
 
 
+@serves("GET")
 @login_required
 def dose_this_week(request: HttpRequest) -> HttpResponse:
     """The director's list of participants who cannot reach this week's requirement."""
