@@ -5,7 +5,7 @@ own row back (saved, refused with a reason, or overtaken by someone else's entry
 """
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from functools import wraps
 from uuid import UUID
 
@@ -36,6 +36,7 @@ from participants.decorators import carries_participant_data, not_found, partici
 from participants.models import IN_CARE_STATUSES
 from participants.views import chart_context
 from scheduling.models import Session
+from tandem.dates import query_date
 from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput, TandemError
 from tandem.methods import serves
 
@@ -162,7 +163,7 @@ def today(request: HttpRequest) -> HttpResponse:
     """Sessions of a day: all of them for schedule roles, one's own for facilitators."""
     if request.user.kind != User.Kind.STAFF:
         return redirect("home")
-    day = _parse_day(request.GET.get("day"))
+    day = query_date(request, "day")
     programs = list(selectors.programs_of(request.user))
     readers = ROLL_CALL_ROLES | READ_ONLY_ROLES
     wide = [p for p in programs if roles_in(request.user, p.organization_id) & readers]
@@ -183,13 +184,6 @@ def today(request: HttpRequest) -> HttpResponse:
             "is_today": day is None,
         },
     )
-
-
-def _parse_day(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 @session_page("GET")

@@ -1,6 +1,7 @@
 from django import forms
 
 from audit.models import Action
+from tandem import dates
 
 
 class AuditFilterForm(forms.Form):
@@ -14,8 +15,8 @@ class AuditFilterForm(forms.Form):
         choices=[("", "Allowed or refused"), ("allowed", "Allowed"), ("refused", "Refused")],
     )
     break_glass_only = forms.BooleanField(required=False, label="Break-the-glass only")
-    start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = dates.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = dates.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):
         data = super().clean()
