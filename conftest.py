@@ -1,9 +1,15 @@
 """Named personas for the whole suite: a small program with one person in every role."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from django.db import connection, transaction
+from django_tasks import TaskResultStatus
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from accounts.models import Membership, Organization, Program, Role, Site, User
 from participants.models import (
@@ -15,6 +21,8 @@ from participants.models import (
 )
 
 PASSWORD = "correct horse battery staple"
+# A Wednesday noon in the world's program zone: some of the week's sessions are over, some to come.
+MIDWEEK = datetime(2026, 11, 18, 12, 0, tzinfo=ZoneInfo("America/Chicago"))
 
 
 @dataclass
@@ -133,6 +141,60 @@ def world(db) -> World:
         referral_episode,
         other_participant,
     )
+
+
+def run_queued_tasks() -> int:
+    """Run every task that is due, one after another, as `manage.py db_worker --batch` does.
+
+    A test's own transaction never commits, so first the work waiting for that commit is queued
+    (`tandem.tasks.enqueue_after_commit`); then django-tasks-db's own worker claims and runs each
+    due row. A task that fails fails the test. Returns how many tasks ran.
+    """
+    if connection.in_atomic_block:
+        waiting = [callback for _, callback, _ in connection.run_on_commit]
+        connection.run_on_commit.clear()
+        for callback in waiting:
+            callback()
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    ran = 0
+    while True:
+        with transaction.atomic():
+            due = DBTaskResult.objects.ready().get_locked()
+            if due is None:
+                return ran
+            due.claim(worker.worker_id)
+        worker.run_task(due)
+        ran += 1
+        assert due.status == TaskResultStatus.SUCCESSFUL, due.traceback
+
+
+@pytest.fixture
+def run_tasks():
+    """`run_queued_tasks`, for tests that start background work."""
+    return run_queued_tasks
+
+
+@pytest.fixture
+def midweek():
+    """The clock set to `MIDWEEK` (and ticking), so tests about "this week" never depend on the
+    day they run. Request it before `world` so every row is written at that time."""
+    with time_machine.travel(MIDWEEK, tick=True):
+        yield MIDWEEK
+
+
+@pytest.fixture
+def demo_mode(settings):
+    """Demo mode, as `run.py demo` runs: `seed_demo` refuses to run without it."""
+    settings.TANDEM_DEMO = True
 
 
 @pytest.fixture

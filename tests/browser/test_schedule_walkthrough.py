@@ -11,11 +11,17 @@ from django.core.management import call_command
 
 from tests.browser.conftest import sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("demo_mode"),
+]
 
 
 def test_director_builds_reviews_and_publishes_next_week(page, settings):
-    settings.TANDEM_TASK_RUNNER = "thread"
+    # The live server has no worker beside it: the solve runs as the request that queues it
+    # commits, with django-tasks' immediate backend.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     call_command("seed_demo", "--participants", "40", "--quiet-logins")
 
     sign_in(page, "director", "tandem-demo")
