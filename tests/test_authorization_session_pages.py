@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from attendance.tests.builders import enrol, make_session, session_now
 from audit.models import AuditEvent, Outcome
+from conftest import run_queued_tasks
 from scheduling import publishing, services
 from scheduling.tests.conftest import MONDAY, calendar  # noqa: F401 (a fixture, used by name)
 from tests.authz import ALL_PERSONAS, HTTP_METHODS
@@ -76,14 +76,13 @@ def _cancelled_group(world):
 
 def _finished_run(world):
     run = publishing.start_week_run(world.program, by=world.director, week_of=MONDAY, time_limit=5)
-    call_command("run_tasks", "--once")
+    assert run_queued_tasks() == 1
     return run
 
 
 @pytest.fixture
-def page_url(world, settings, request):
+def page_url(world, request):
     """The URL of one page under test, with what it lists set up first."""
-    settings.TANDEM_TASK_RUNNER = "worker"
     name = request.param
     if name == "scheduling:run":
         request.getfixturevalue("calendar")
