@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "accounts.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tandem.middleware.ContentSecurityPolicyMiddleware",
+    "tandem.middleware.ProgramTimeZoneMiddleware",
     "audit.middleware.RequestContextMiddleware",
 ]
 
@@ -131,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tandem.context_processors.tandem",
             ],
+            "builtins": ["tandem.templatetags.clock"],
         },
     }
 ]
