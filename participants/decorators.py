@@ -60,10 +60,11 @@ def participant_page(
     """Serve `methods` only (405 for the rest), authorize for `scope`, and leave exactly one
     audit event for every response that shows the record.
 
-    Reads (GET, HEAD) are decided as `action` (a view, print or export), other methods as a
-    change. The view runs with its audit events counted: a write's service audits the write;
-    when nothing was audited and the response shows the record (a read, or a form sent back
-    with its errors), the page writes the access event itself.
+    Reads (GET, HEAD) are decided and audited as `action` (a view, print or export) before
+    the view runs. Other methods are decided as a change and the view runs with its audit
+    events counted: a write's service audits the write; when nothing was audited and the
+    response shows the record (a preview, a form sent back with its errors), the page writes
+    the access event itself.
     """
 
     def decorator(view: Callable) -> Callable:
@@ -89,7 +90,9 @@ def participant_page(
                     {"title": "Not allowed", "message": "This page is for staff."},
                     status=403,
                 )
-            asked = action if request.method in READS else Action.CHANGE
+            details = {"page": page, "method": request.method}
+            read = request.method in READS
+            asked = action if read else Action.CHANGE
             decision = decide(request.user, participant, asked, scope)
             if not decision.allowed:
                 audit_access(
@@ -97,20 +100,15 @@ def participant_page(
                 )
                 return refused(request, participant, AccessDenied(refusal_message(decision)))
             request.access = decision
+            if read:
+                audit_access(request.user, participant, action, scope, decision, details=details)
             try:
                 with counting_events() as events:
                     response = view(request, participant, **kwargs)
             except AccessDenied as exc:
                 return refused(request, participant, exc)
-            if events.written == 0 and carries_participant_data(response):
-                audit_access(
-                    request.user,
-                    participant,
-                    action,
-                    scope,
-                    decision,
-                    details={"page": page, "method": request.method},
-                )
+            if not read and events.written == 0 and carries_participant_data(response):
+                audit_access(request.user, participant, action, scope, decision, details=details)
             return response
 
         wrapper.participant_scope = scope
