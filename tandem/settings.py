@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "accounts.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tandem.middleware.ContentSecurityPolicyMiddleware",
+    "tandem.middleware.ProgramTimeZoneMiddleware",
     "audit.middleware.RequestContextMiddleware",
 ]
 
@@ -131,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tandem.context_processors.tandem",
             ],
+            "builtins": ["tandem.templatetags.clock"],
         },
     }
 ]
@@ -289,7 +291,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}, "django.server": {"level": "WARNING"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+        # Failed sign-ins are in the audit trail; axes need only say when something is wrong.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
