@@ -187,9 +187,7 @@ WEB_WRITES = [
 
 READ_ONLY = {
     "home",
-    "attendance:cancellation",
     "monitoring:critical_board",
-    "scheduling:participant_placement",
     "favicon",
     "accounts:staff",
     "participants:chart",
