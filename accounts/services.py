@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
-from audit.models import Action, Outcome
+from audit.models import Outcome
 from audit.services import record_event
 from tandem.errors import InvalidInput
 
@@ -25,7 +25,7 @@ def sign_in(request: HttpRequest, username: str, password: str) -> User:
         minutes = max(1, int((account.locked_until - timezone.now()).total_seconds() // 60) + 1)
         record_event(
             actor=None,
-            action=Action.LOGIN_FAILED,
+            event_type="account.sign_in_failed",
             outcome=Outcome.REFUSED,
             record=account,
             details={"why": "account locked"},
@@ -47,7 +47,7 @@ def sign_in(request: HttpRequest, username: str, password: str) -> User:
                     account.save(update_fields=["locked_until"])
             record_event(
                 actor=None,
-                action=Action.LOGIN_FAILED,
+                event_type="account.sign_in_failed",
                 outcome=Outcome.REFUSED,
                 record=account,
                 record_type="" if account else "accounts.User",
@@ -62,7 +62,9 @@ def sign_in(request: HttpRequest, username: str, password: str) -> User:
 def unlock(account: User, *, by: User) -> None:
     with transaction.atomic():
         User.objects.filter(pk=account.pk).update(failed_logins=0, locked_until=None)
-        record_event(actor=by, action=Action.SECURITY, record=account, details={"unlocked": True})
+        record_event(
+            actor=by, event_type="account.unlocked", record=account, details={"unlocked": True}
+        )
 
 
 def confirmed_device(user: User) -> TOTPDevice | None:
@@ -83,7 +85,12 @@ def confirm_device(user: User, token: str) -> TOTPDevice:
         TOTPDevice.objects.filter(user=user, confirmed=True).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        record_event(actor=user, action=Action.SECURITY, record=user, details={"totp": "enrolled"})
+        record_event(
+            actor=user,
+            event_type="account.two_factor_enrolled",
+            record=user,
+            details={"totp": "enrolled"},
+        )
     return device
 
 
@@ -91,4 +98,9 @@ def reset_two_factor(account: User, *, by: User) -> None:
     """Remove a lost authenticator so the person enrols again at next sign-in."""
     with transaction.atomic():
         TOTPDevice.objects.filter(user=account).delete()
-        record_event(actor=by, action=Action.SECURITY, record=account, details={"totp": "reset"})
+        record_event(
+            actor=by,
+            event_type="account.two_factor_reset",
+            record=account,
+            details={"totp": "reset"},
+        )

@@ -218,11 +218,10 @@ def record_administration(
         administration.save()
         record_event(
             actor=by,
-            action=Action.CREATE,
+            event_type="assessment.recorded",
             participant=participant,
             record=administration,
-            role=decision.role,
-            break_glass=decision.break_glass,
+            decision=decision,
             reason=reason,
             details={
                 "instrument": instrument.code,
@@ -275,11 +274,10 @@ def mark_entered_in_error(
             raise InvalidInput("This administration is already marked entered in error.")
         record_event(
             actor=by,
-            action=Action.CHANGE,
+            event_type="assessment.entered_in_error",
             participant=participant,
             record=administration,
-            role=decision.role,
-            break_glass=decision.break_glass,
+            decision=decision,
             reason=reason,
             details={"changes": {"entered_in_error": {"before": False, "after": True}}},
         )

@@ -78,7 +78,7 @@ def _session_for(request: HttpRequest, session_id) -> tuple[Session | None, Roll
 def _refuse_view(request: HttpRequest, session: Session, access: RollCallAccess) -> HttpResponse:
     record_event(
         actor=request.user,
-        action=Action.VIEW,
+        event_type="roll_call.viewed",
         record=session,
         outcome=Outcome.REFUSED,
         role=access.role,
@@ -155,7 +155,7 @@ def roll_call(request: HttpRequest, session_id) -> HttpResponse:
     context = _roll_context(request, session, access)
     record_event(
         actor=request.user,
-        action=Action.VIEW,
+        event_type="roll_call.viewed",
         record=session,
         role=access.role,
         details={
@@ -289,7 +289,7 @@ def drop_in_search(request: HttpRequest, session_id) -> HttpResponse:
         results = selectors.drop_in_candidates(request.user, session, text)
         record_event(
             actor=request.user,
-            action=Action.SEARCH,
+            event_type="attendance.drop_in_searched",
             record_type="participants.Participant",
             role=access.role,
             details={
@@ -358,7 +358,7 @@ def cancellation(request: HttpRequest, session_id) -> HttpResponse:
     sent = selectors.cancellation_notice(session)
     record_event(
         actor=request.user,
-        action=Action.VIEW,
+        event_type="attendance.cancellation_viewed",
         record=session,
         role=access.role,
         details={
@@ -402,7 +402,7 @@ def dose_this_week(request: HttpRequest) -> HttpResponse:
     participants = [str(e.participant.public_id) for s in sections for e, _ in s["rows"]]
     record_event(
         actor=request.user,
-        action=Action.VIEW,
+        event_type="dose.week_viewed",
         record_type="attendance.DoseWeek",
         details={"scope": str(Scope.SCHEDULE), "participants": participants},
     )

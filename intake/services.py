@@ -28,6 +28,7 @@ from intake.models import (
     IntakeStatus,
 )
 from participants.access import Decision, Scope, require, roles_in
+from participants.audit_events import access_event_type
 from participants.models import Episode, Participant
 from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput
 from tandem.lifecycle import check_transition, lock_current
@@ -57,11 +58,10 @@ def require_clinician(by: Any, participant: Participant, what: str) -> Decision:
     if not roles_in(by, participant.organization_id) & CLINICIAN_ROLES:
         record_event(
             actor=by,
-            action=Action.CHANGE,
+            event_type=access_event_type(Action.CHANGE, Scope.CLINICAL),
             participant=participant,
             outcome=Outcome.REFUSED,
-            role=decision.role,
-            break_glass=decision.break_glass,
+            decision=decision,
             details={"scope": str(Scope.CLINICAL), "why": f"role may not {what}"},
         )
         raise AccessDenied(f"Only a licensed clinician can {what}.")
@@ -89,11 +89,10 @@ def start_intake(episode: Episode, *, by: Any) -> Intake:
             )
             record_event(
                 actor=by,
-                action=Action.CREATE,
+                event_type="intake.started",
                 participant=episode.participant,
                 record=intake,
-                role=decision.role,
-                break_glass=decision.break_glass,
+                decision=decision,
                 details={"episode": str(episode.public_id), "intake_version": 1},
             )
     except IntegrityError:
@@ -130,13 +129,13 @@ def save_section(
             row = IntakeSection.objects.filter(intake=current, key=key).first()
         if row is None:
             row = IntakeSection.objects.create(intake=current, key=key, data=data, saved_by=by)
-            action = Action.CREATE
+            event_type = "intake.section_added"
         else:
             IntakeSection.objects.filter(pk=row.pk).update(
                 data=data, saved_by=by, version=F("version") + 1, modified_at=timezone.now()
             )
             row.refresh_from_db()
-            action = Action.CHANGE
+            event_type = "intake.section_saved"
         Intake.objects.filter(pk=current.pk).update(
             version=F("version") + 1, modified_at=timezone.now()
         )
@@ -147,11 +146,10 @@ def save_section(
         )
         record_event(
             actor=by,
-            action=action,
+            event_type=event_type,
             participant=current.participant,
             record=row,
-            role=decision.role,
-            break_glass=decision.break_glass,
+            decision=decision,
             details={
                 "intake": str(current.public_id),
                 "intake_version": current.number,
@@ -186,11 +184,10 @@ def _start_addendum(signed: Intake, *, by: Any, reason: str, decision: Decision)
     )
     record_event(
         actor=by,
-        action=Action.CREATE,
+        event_type="intake.addendum_started",
         participant=signed.participant,
         record=addendum,
-        role=decision.role,
-        break_glass=decision.break_glass,
+        decision=decision,
         details={"amends": str(signed.public_id), "intake_version": addendum.number},
     )
     return addendum
@@ -218,11 +215,10 @@ def sign_intake(intake: Intake, *, by: Any, expected_version: int) -> Intake:
         current.refresh_from_db()
         record_event(
             actor=by,
-            action=Action.CHANGE,
+            event_type="intake.signed",
             participant=current.participant,
             record=current,
-            role=decision.role,
-            break_glass=decision.break_glass,
+            decision=decision,
             details={
                 "changes": {"status": {"before": "draft", "after": "signed"}},
                 "intake_version": current.number,
@@ -277,11 +273,10 @@ def add_diagnosis(
         )
         record_event(
             actor=by,
-            action=Action.CREATE,
+            event_type="diagnosis.recorded",
             participant=participant,
             record=diagnosis,
-            role=decision.role,
-            break_glass=decision.break_glass,
+            decision=decision,
             details={"episode": str(episode.public_id), "status": status},
         )
     return diagnosis
@@ -314,11 +309,10 @@ def change_diagnosis_status(
         current.refresh_from_db()
         record_event(
             actor=by,
-            action=Action.CHANGE,
+            event_type="diagnosis.status_changed",
             participant=current.participant,
             record=current,
-            role=decision.role,
-            break_glass=decision.break_glass,
+            decision=decision,
             details={"changes": {"status": {"before": before, "after": to_status}}},
         )
     return current

@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.models import Membership, Role
 from audit.models import Action, Outcome
 from audit.services import record_event
+from participants.audit_events import access_event_type
 from participants.models import (
     OPEN_STATUSES,
     PRE_ADMISSION_STATUSES,
@@ -154,21 +155,23 @@ def authorize(
     *,
     record=None,
     details: dict | None = None,
+    event_type: str = "",
 ) -> Decision:
-    """Decide and audit; raise AccessDenied (after auditing the refusal) when refused."""
+    """Decide and audit; raise AccessDenied (after auditing the refusal) when refused.
+
+    The event's type is the access itself (`chart.viewed`…) unless the caller names a
+    more precise one.
+    """
     decision = decide(user, participant, action, scope)
-    event_details = {"scope": str(scope), "why": decision.why, **(details or {})}
     record_event(
         actor=user,
-        action=action,
+        event_type=event_type or access_event_type(action, scope),
+        decision=decision,
         participant=participant,
         record=record,
         record_type="" if record is not None else "participants.Participant",
         record_id="" if record is not None else str(participant.public_id),
-        outcome=Outcome.ALLOWED if decision.allowed else Outcome.REFUSED,
-        role=decision.role,
-        break_glass=decision.break_glass,
-        details=event_details,
+        details={"scope": str(scope), **(details or {})},
     )
     if not decision.allowed:
         raise AccessDenied(
@@ -205,12 +208,10 @@ def break_the_glass(user, participant: Participant, reason: str) -> BreakGlassGr
     if not decision.allowed and not decision.can_break_glass:
         record_event(
             actor=user,
-            action=Action.BREAK_GLASS,
+            event_type="break_glass.opened",
+            decision=decision,
             participant=participant,
-            outcome=Outcome.REFUSED,
-            role=decision.role,
             reason=reason,
-            details={"why": decision.why},
         )
         raise AccessDenied("Your role cannot use emergency access to clinical records.")
     with transaction.atomic():
@@ -222,10 +223,11 @@ def break_the_glass(user, participant: Participant, reason: str) -> BreakGlassGr
         )
         record_event(
             actor=user,
-            action=Action.BREAK_GLASS,
+            event_type="break_glass.opened",
+            decision=decision,
+            outcome=Outcome.ALLOWED,
             participant=participant,
             record=grant,
-            role=decision.role,
             break_glass=grant,
             details={"expires_at": grant.expires_at.isoformat()},
         )

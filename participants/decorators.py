@@ -11,6 +11,7 @@ from accounts.models import User
 from audit.models import Action, Outcome
 from audit.services import record_event
 from participants.access import Scope, authorize, decide, require
+from participants.audit_events import access_event_type
 from participants.models import Participant
 from tandem.errors import AccessDenied
 
@@ -60,7 +61,7 @@ def participant_page(scope: Scope, *, action: str = Action.VIEW) -> Callable:
             if request.user.kind != User.Kind.STAFF:
                 record_event(
                     actor=request.user,
-                    action=Action.VIEW,
+                    event_type=access_event_type(Action.VIEW, scope),
                     participant=participant,
                     outcome=Outcome.REFUSED,
                     details={"why": "staff page", "page": request.resolver_match.url_name},

@@ -96,7 +96,7 @@ def create_referral(
             CareTeamMember.objects.create(episode=episode, user=by, role=CareTeamRole.INTAKE)
         record_event(
             actor=by,
-            action=Action.CREATE,
+            event_type="participant.referred",
             participant=participant,
             record=participant,
             role=",".join(sorted(roles_in(by, program.organization_id))),
@@ -129,11 +129,10 @@ def update_demographics(
         current.refresh_from_db()
         record_event(
             actor=by,
-            action=Action.CHANGE,
+            event_type="participant.demographics_changed",
             participant=current,
             record=current,
-            role=decision.role,
-            break_glass=decision.break_glass,
+            decision=decision,
             details={"changes": diff},
         )
     return current
@@ -188,11 +187,10 @@ def transition_episode(
         }
         record_event(
             actor=by,
-            action=Action.CHANGE,
+            event_type="episode.status_changed",
             participant=current.participant,
             record=current,
-            role=decision.role,
-            break_glass=decision.break_glass,
+            decision=decision,
             details={"changes": field_changes(before, after), "reason": reason},
         )
     return current
@@ -219,11 +217,10 @@ def add_care_team_member(episode: Episode, *, user: Any, role: str, by: Any) -> 
         if created:
             record_event(
                 actor=by,
-                action=Action.CREATE,
+                event_type="care_team.member_added",
                 participant=episode.participant,
                 record=member,
-                role=decision.role,
-                break_glass=decision.break_glass,
+                decision=decision,
                 details={"role": role, "user": user.pk},
             )
     return member

@@ -49,7 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if episodes:
         record_event(
             actor=request.user,
-            action=Action.VIEW,
+            event_type="caseload.viewed",
             record_type="participants.Caseload",
             details={"participants": [str(e.participant.public_id) for e in episodes]},
         )
@@ -74,7 +74,7 @@ def search(request: HttpRequest) -> HttpResponse:
         )
         record_event(
             actor=request.user,
-            action=Action.SEARCH,
+            event_type="participant.searched",
             record_type="participants.Participant",
             details={"results": [str(p.public_id) for p in results]},
         )
@@ -272,7 +272,7 @@ def history(request: HttpRequest, participant) -> HttpResponse:
     context["events"] = list(
         AuditEvent.objects.filter(
             participant=participant, action__in=[Action.CREATE, Action.CHANGE]
-        ).order_by("-seq")[:200]
+        ).order_by("-id")[:200]
     )
     return render(request, "participants/history.html", context)
 
