@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+from ortools.sat.python import cp_model
+
 from .problem import (
     DAY_NAMES,
     GRID_MINUTES,
@@ -22,6 +24,8 @@ from .problem import (
     covered,
 )
 
+PINNED_FILL_SECONDS = 30.0
+"""Ample for the small model that fills pinned groups: it holds only those groups' candidates."""
 MODE_WORDS = {"in_person": "in person", "virtual": "virtually"}
 SESSION_MODE_WORDS = {"in_person": "in-person", "virtual": "virtual"}
 
@@ -316,7 +320,116 @@ class Analysis:
                     f'sessions "{a.id}" and "{b.id}" both hold pins and overlap, '
                     f'but both need staff "{t}"'
                 )
+        if not errors:
+            errors.extend(self._pinned_minimum_errors())
         return errors
+
+    @cached_property
+    def pinned_fill(self) -> tuple[tuple[int, int], ...]:
+        """(participant, session) places that bring every pinned group up to its minimum size.
+
+        A pinned group must run, and a running group holds at least ``min_size`` people, so some
+        participants who are not pinned there have to join it. Found once, before any search, by
+        a small exact model over the pinned groups alone: nothing else has to run, so a schedule
+        exists exactly when this model has a solution. Empty when pins alone reach the minimums
+        (or when the pins are impossible; see :attr:`pin_errors`).
+        """
+        return self._pinned_fill_model[0]
+
+    def _short_pinned_groups(self) -> list[int]:
+        sessions = self.problem.sessions
+        return [
+            si
+            for si, s in enumerate(sessions)
+            if 0 < self.pin_count[si] < s.min_size and si not in self.unstaffed
+        ]
+
+    def _pinned_minimum_errors(self) -> list[str]:
+        sessions = self.problem.sessions
+        errors = []
+        for si in self._short_pinned_groups():
+            s = sessions[si]
+            if len(self.attendable[si]) < s.min_size:
+                errors.append(
+                    f'session "{s.id}" ({s.describe()}) holds pins, so it must run with at least '
+                    f"{s.min_size} participants, but only {len(self.attendable[si])} can attend it"
+                )
+        if errors:
+            return errors
+        _, status = self._pinned_fill_model
+        if status == "filled":
+            return []
+        names = ", ".join(f'"{sessions[si].id}"' for si in self._short_pinned_groups())
+        if status == "impossible":
+            return [
+                f"the pinned sessions {names} cannot all reach their minimum group size: too few "
+                "of the participants who could join them are free at those times and within "
+                "their day limits"
+            ]
+        return [
+            f"no way was found within {PINNED_FILL_SECONDS:g} s to bring the pinned sessions "
+            f"{names} up to their minimum group size; remove or move some of those pins"
+        ]
+
+    @cached_property
+    def _pinned_fill_model(self) -> tuple[tuple[tuple[int, int], ...], str]:
+        """The fill of short pinned groups (see :attr:`pinned_fill`) and "filled", "impossible"
+        (proven) or "unknown" (the small model ran out of time)."""
+        sessions = self.problem.sessions
+        short = self._short_pinned_groups()
+        if not short:
+            return (), "filled"
+        pinned_sessions = [si for si, count in enumerate(self.pin_count) if count]
+        m = cp_model.CpModel()
+        join: dict[tuple[int, int], cp_model.IntVar] = {}
+        for si in short:
+            for pi in self.attendable[si]:
+                if si not in self.pinned[pi]:
+                    join[pi, si] = m.new_bool_var(f"join_{pi}_{si}")
+        for si in short:
+            s = sessions[si]
+            joined = sum(join[pi, s2] for (pi, s2) in join if s2 == si)
+            m.add(joined + self.pin_count[si] >= s.min_size)
+            m.add(joined + self.pin_count[si] <= s.capacity)
+        for pi, p in enumerate(self.problem.participants):
+            mine = [si for si in short if (pi, si) in join]
+            if not mine:
+                continue
+            fixed = [si for si in self.pinned[pi] if si in pinned_sessions]
+            chosen = [(si, join[pi, si]) for si in mine] + [(si, 1) for si in fixed]
+            for k, (a, lit_a) in enumerate(chosen):
+                for b, lit_b in chosen[k + 1 :]:
+                    sa, sb = sessions[a], sessions[b]
+                    if overlaps(sa.week_start, sa.week_end, sb.week_start, sb.week_end):
+                        m.add(lit_a + lit_b <= 1)
+            pinned_days = {sessions[si].day for si in fixed}
+            extra_days: dict[int, list[cp_model.IntVar]] = {}
+            for si in mine:
+                if sessions[si].day not in pinned_days:
+                    extra_days.setdefault(sessions[si].day, []).append(join[pi, si])
+            if len(pinned_days) + len(extra_days) > p.max_days:
+                used = []
+                for day, lits in sorted(extra_days.items()):
+                    on = m.new_bool_var(f"day_{pi}_{day}")
+                    for lit in lits:
+                        m.add_implication(lit, on)
+                    used.append(on)
+                m.add(sum(used) + len(pinned_days) <= p.max_days)
+        # Prefer the people with the most options: they lose least by giving up a slot.
+        m.minimize(
+            sum((1 + 1000 // (1 + len(self.options[pi]))) * v for (pi, _), v in join.items())
+        )
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = 0
+        solver.parameters.max_time_in_seconds = PINNED_FILL_SECONDS
+        status = solver.solve(m)
+        if status == cp_model.INFEASIBLE:
+            return (), "impossible"
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return (), "unknown"
+        fill = tuple(sorted(key for key, v in join.items() if solver.boolean_value(v)))
+        return fill, "filled"
 
     def participant_spans(
         self,

@@ -56,7 +56,6 @@ def check(problem: Problem, result: Result | Mapping[str, Any]) -> list[str]:
         return out
 
     sessions: dict[str, Session] = {s.id: s for s in problem.sessions}
-    pinned_sessions = {sid for p in problem.participants for sid in p.pinned}
     rows = data.get("participants", {})
     for extra in sorted(set(rows) - {p.id for p in problem.participants}):
         out.append(f'participant "{extra}" is not in the problem')
@@ -119,7 +118,7 @@ def check(problem: Problem, result: Result | Mapping[str, Any]) -> list[str]:
         s = sessions[sid]
         if len(members) > s.capacity:
             out.append(f'session "{sid}" has {len(members)} participants but capacity {s.capacity}')
-        if 0 < len(members) < s.min_size and sid not in pinned_sessions:
+        if 0 < len(members) < s.min_size:
             out.append(
                 f'session "{sid}" runs with {len(members)} participants, below min_size {s.min_size}'
             )

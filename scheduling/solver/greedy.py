@@ -1,6 +1,7 @@
 """A simple, honest greedy baseline: the yardstick for the CP-SAT solver and its first hint.
 
-Pins first; then participants with the fewest options pick sessions (current ones first, then
+Pins first, with the participants that bring pinned groups up to their minimum size
+(``Analysis.pinned_fill``); then participants with the fewest options pick sessions (current ones first, then
 groups that already run) until their required minutes are met, then their individual session goes
 in the earliest free slot. Groups left under their minimum size are dissolved and their members
 re-seated in running groups, repeatedly, until every running group is large enough.
@@ -122,6 +123,8 @@ class _Greedy:
         for pi, pins in enumerate(analysis.pinned):
             for si in pins:
                 self.join(pi, si)
+        for pi, si in analysis.pinned_fill:
+            self.join(pi, si)
         order = sorted(
             range(len(problem.participants)),
             key=lambda pi: (analysis.availability_minutes[pi], len(analysis.options[pi]), pi),

@@ -201,7 +201,7 @@ class _Model:
             m.add(size >= run)
             if analysis.pin_count[si]:
                 m.add(run == 1)
-            elif s.min_size > 1:
+            if s.min_size > 1:
                 m.add(size >= s.min_size * run)
             for pi in self.members.get(si, []):
                 m.add_implication(self.x[pi, si], run)
@@ -384,7 +384,7 @@ class _Model:
             var = self.balance[si] = m.new_int_var(0, cost[-1], f"balance_{si}")
             # Lower convex envelope of the feasible sizes {0} ∪ [lowest, capacity]: the chord
             # from empty to the smallest running size, then one tangent per unit step.
-            lowest = 1 if self.analysis.pin_count[si] else max(1, s.min_size)
+            lowest = max(1, s.min_size)
             m.add(lowest * var >= cost[lowest] * size)
             for k in range(lowest, s.capacity):
                 slope = cost[k + 1] - cost[k]

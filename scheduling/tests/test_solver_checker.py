@@ -211,7 +211,7 @@ def test_capacity_is_checked(valid):
     assert 'session "mon" has 3 participants but capacity 2' in tampered(valid, everyone_in_mon)
 
 
-def test_min_size_is_waived_for_pinned_sessions_only(valid):
+def test_min_size_holds_for_pinned_sessions_too(valid):
     def mon_with_its_pin_alone(result):
         for pid in ("a", "b", "c"):
             with_individual(result, pid, None)
@@ -219,23 +219,9 @@ def test_min_size_is_waived_for_pinned_sessions_only(valid):
         set_sessions(result, "b", ["tue"])
         set_sessions(result, "c", [])
 
-    assert tampered(valid, mon_with_its_pin_alone) == []
-    strict = parse_problem(
-        {
-            "sessions": [
-                {"id": "x", "day": 0, "start": "09:00", "minutes": 60, "capacity": 3, "min_size": 2}
-            ],
-            "staff": [],
-            "participants": [{"id": "p", "availability": ALL_WEEK, "required_minutes": 60}],
-        }
-    )
-    result = {
-        "status": "feasible",
-        "participants": {
-            "p": {"sessions": ["x"], "individual": None, "scheduled_minutes": 60, "full_dose": True}
-        },
-    }
-    assert check(strict, result) == ['session "x" runs with 1 participants, below min_size 2']
+    assert tampered(valid, mon_with_its_pin_alone) == [
+        'session "mon" runs with 1 participants, below min_size 2'
+    ]
 
 
 def individual(day: int, start: str, minutes: int = 50, staff: str = "s1") -> dict:

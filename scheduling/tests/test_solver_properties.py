@@ -171,7 +171,6 @@ def participant_options(problem: Problem, p) -> list[tuple[frozenset[str], int |
 def brute_force(problem: Problem):
     """The lexicographically best objective tuple over all valid schedules, or None."""
     sessions = {s.id: s for s in problem.sessions}
-    pinned = {sid for p in problem.participants for sid in p.pinned}
     options = [participant_options(problem, p) for p in problem.participants]
     combos = 1
     for opts in options:
@@ -184,8 +183,7 @@ def brute_force(problem: Problem):
             for sid in ids:
                 sizes[sid] += 1
         if any(
-            sizes[sid] > s.capacity or (0 < sizes[sid] < s.min_size and sid not in pinned)
-            for sid, s in sessions.items()
+            sizes[sid] > s.capacity or 0 < sizes[sid] < s.min_size for sid, s in sessions.items()
         ):
             continue
         busy: dict[str, list[tuple[int, int]]] = {}

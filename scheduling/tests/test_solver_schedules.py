@@ -100,19 +100,68 @@ def test_a_group_nobody_can_fill_is_explained():
     ]
 
 
-def test_a_pin_keeps_its_group_running_below_min_size():
+def test_a_pinned_group_is_filled_to_its_minimum_size():
+    # Only "a" and "b" can bring the pinned online group to its minimum of 3; the morning group
+    # pulls everyone else away, and "b" would reach full dose there too.
     problem = build(
-        [session("a", 0, "09:00", min_size=3)],
-        [person("p", [w(0, "08:00", "13:00")], required=180, pinned=["a"])],
+        [
+            session("online", 1, "18:00", min_size=3, mode="virtual"),
+            session("morning", 0, "09:00", min_size=1),
+        ],
+        [
+            person("p", [w(1, "17:00", "22:00")], required=180, pinned=["online"]),
+            person("a", [w(1, "17:00", "22:00")], required=180),
+            person("b", [w(0, "08:00", "13:00"), w(1, "17:00", "22:00")], required=180),
+            person("c", [w(0, "08:00", "13:00")], required=180),
+        ],
     )
-    out = solved(problem)
-    assert out["participants"]["p"]["sessions"] == ["a"]
-    assert out["sessions"]["a"] == {
-        "size": 1,
-        "runs": True,
-        "participants": ["p"],
-        "min_size_waived": True,
-    }
+    for result in (solve(problem, time_limit=TIME_LIMIT, workers=1), solve_greedy(problem)):
+        assert check(problem, result) == []
+        out = to_json(result)
+        assert out["sessions"]["online"]["participants"] == ["p", "a", "b"]
+        assert out["sessions"]["online"]["min_size_waived"] is False
+        assert out["full_dose"] == 4
+
+
+def test_a_pinned_group_that_cannot_reach_its_minimum_is_reported():
+    problem = build(
+        [session("online", 1, "18:00", min_size=3, mode="virtual")],
+        [
+            person("p", [w(1, "17:00", "22:00")], required=180, pinned=["online"]),
+            person("a", [w(1, "17:00", "22:00")], required=180),
+            person("far", [w(0, "08:00", "13:00")], required=180),
+        ],
+    )
+    result = solve(problem, time_limit=TIME_LIMIT, workers=1)
+    assert result.status == "infeasible"
+    assert list(result.infeasible_reasons) == [
+        'session "online" (Tue 18:00–21:00) holds pins, so it must run with at least 3 '
+        "participants, but only 2 can attend it"
+    ]
+    assert check(problem, result) == []
+
+
+def test_pinned_groups_that_compete_for_the_same_people_are_reported():
+    # Two pinned groups at the same hour each need one more member; only "a" could join either.
+    problem = build(
+        [
+            session("left", 1, "18:00", min_size=2, mode="virtual", staff=[]),
+            session("right", 1, "18:00", min_size=2, mode="virtual", staff=[]),
+        ],
+        [
+            person("p", [w(1, "17:00", "22:00")], required=180, pinned=["left"]),
+            person("q", [w(1, "17:00", "22:00")], required=180, pinned=["right"]),
+            person("a", [w(1, "17:00", "22:00")], required=180),
+        ],
+    )
+    result = solve(problem, time_limit=TIME_LIMIT, workers=1)
+    assert result.status == "infeasible"
+    assert list(result.infeasible_reasons) == [
+        'the pinned sessions "left", "right" cannot all reach their minimum group size: too '
+        "few of the participants who could join them are free at those times and within their "
+        "day limits"
+    ]
+    assert check(problem, result) == []
 
 
 def test_impossible_pins_make_the_problem_infeasible_with_reasons():
