@@ -4,6 +4,7 @@ import zoneinfo
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -57,6 +58,27 @@ class Program(TimeStamped):
         max_length=64, default="America/Chicago", validators=[validate_time_zone]
     )
     plan_review_interval_days = models.PositiveIntegerField(default=30)
+    critical_alert_escalation_hours = models.PositiveIntegerField(
+        default=4,
+        validators=[MinValueValidator(1)],
+        help_text="A critical alert still unacknowledged after this many hours is escalated "
+        "to the program's directors and supervisors.",
+    )
+    after_hours_phone = models.CharField(
+        max_length=30,
+        blank=True,
+        help_text="The program's own after-hours number, shown to participants in a crisis.",
+    )
+    home_questionnaires = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Instrument codes participants are asked to answer at home (e.g. phq-9).",
+    )
+    home_questionnaire_interval_days = models.PositiveIntegerField(
+        default=14,
+        validators=[MinValueValidator(1)],
+        help_text="A home questionnaire is due again this many days after the last answer.",
+    )
 
     def __str__(self) -> str:
         return self.name

@@ -217,11 +217,11 @@ def _administration_out(row: Administration, *, superseded: bool) -> dict[str, A
         "id": row.public_id,
         "mode": row.mode,
         "completed_at": row.completed_at,
-        "administered_by": str(row.administered_by) if row.administered_by else "",
+        "administered_by": str(row.recorded_by) if row.recorded_by else "",
         "critical": bool(row.critical_flags),
         "thresholds": row.thresholds,
         "supersedes": row.supersedes.public_id if row.supersedes_id else None,
-        "correction_reason": row.correction_reason,
+        "correction_reason": row.supersede_reason,
         "superseded": superseded,
         "entered_in_error": row.entered_in_error,
     }

@@ -170,8 +170,8 @@ class _Writer:
             "modified_at": now,
             "overrides": {},
             "supersedes_id": None,
-            "correction_reason": "",
-            "entered_in_error": False,
+            "supersede_reason": "",
+            "entered_in_error_by_id": None,
             "entered_in_error_reason": "",
             "entered_in_error_at": None,
         }
@@ -193,8 +193,9 @@ class _Writer:
             "participant_id": episode["participant_id"],
             "episode_id": episode["pk"],
             "mode": self.modes[mode],
-            "administered_by_id": by,
+            "recorded_by_id": by,
             "completed_at": connection.ops.adapt_datetimefield_value(when),
+            "recorded_at": connection.ops.adapt_datetimefield_value(when),
         }
         self.rows.append([row[f.attname] for f in self.fields])
 

@@ -5,19 +5,11 @@ administration that supersedes the old one (with a reason); a record made for th
 participant is marked entered-in-error. Either way the original row stays readable.
 """
 
-from django.conf import settings
 from django.db import models
 
-from tandem.models import TimeStamped
+from tandem.records import ClinicalRecord, Immutable, ImmutableRecordError, Supersedable
 
-# The only columns a submitted administration may still change: marking it entered-in-error.
-ENTERED_IN_ERROR_FIELDS = frozenset(
-    {"entered_in_error", "entered_in_error_reason", "entered_in_error_at", "modified_at"}
-)
-
-
-class ImmutableRecordError(TypeError):
-    """Raised on any attempt to edit or delete a submitted administration."""
+__all__ = ["Administration", "ImmutableRecordError", "Mode"]
 
 
 class Mode(models.TextChoices):
@@ -25,22 +17,7 @@ class Mode(models.TextChoices):
     SELF_REPORT = "self-report", "Self-report"
 
 
-class AdministrationQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        changed = set(kwargs) - ENTERED_IN_ERROR_FIELDS
-        if changed:
-            raise ImmutableRecordError(
-                "A submitted administration cannot be changed ("
-                + ", ".join(sorted(changed))
-                + "); record a correction that supersedes it."
-            )
-        return super().update(**kwargs)
-
-    def delete(self):
-        raise ImmutableRecordError("Administrations are clinical records and are never deleted.")
-
-
-class Administration(TimeStamped):
+class Administration(ClinicalRecord, Supersedable, Immutable):
     """One completed (or knowingly incomplete) instrument, with the scorer's result."""
 
     participant = models.ForeignKey(
@@ -58,13 +35,6 @@ class Administration(TimeStamped):
     context = models.JSONField(default=dict, blank=True, help_text="Scoring context, e.g. sex.")
     overrides = models.JSONField(default=dict, blank=True, help_text="Program cut-off overrides.")
     mode = models.CharField(max_length=16, choices=Mode.choices, default=Mode.STAFF_ENTERED)
-    administered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text="Who submitted it: a staff member, or the participant's own account.",
-    )
     completed_at = models.DateTimeField()
     # The scorer's result, stored as it was when submitted.
     complete = models.BooleanField()
@@ -74,27 +44,13 @@ class Administration(TimeStamped):
     positive = models.BooleanField(null=True, blank=True)
     flags = models.JSONField(default=list, blank=True)
     thresholds = models.JSONField(default=dict, blank=True)
-    # Corrections.
-    supersedes = models.OneToOneField(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="superseded_by",
-        help_text="The administration this one corrects.",
-    )
-    correction_reason = models.TextField(blank=True)
-    entered_in_error = models.BooleanField(default=False)
-    entered_in_error_reason = models.TextField(blank=True)
-    entered_in_error_at = models.DateTimeField(null=True, blank=True)
 
-    objects = AdministrationQuerySet.as_manager()
-
-    class Meta:
+    class Meta(ClinicalRecord.Meta):
         indexes = [models.Index(fields=["participant", "instrument", "completed_at"])]
         constraints = [
+            *ClinicalRecord.Meta.constraints,
             models.CheckConstraint(
-                condition=models.Q(supersedes__isnull=True) | ~models.Q(correction_reason=""),
+                condition=models.Q(supersedes__isnull=True) | ~models.Q(supersede_reason=""),
                 name="administration_correction_has_reason",
             ),
             models.CheckConstraint(
@@ -105,17 +61,6 @@ class Administration(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.instrument} administration {self.public_id}"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise ImmutableRecordError(
-                "A submitted administration cannot be changed; record a correction that "
-                "supersedes it."
-            )
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableRecordError("Administrations are clinical records and are never deleted.")
 
     def result_dict(self) -> dict:
         """The scorer's result in the API shape (`ScoreResult.to_dict()`)."""

@@ -64,7 +64,7 @@ def administrations_for(
     if instrument:
         qs = qs.filter(instrument=instrument)
     return _annotate(
-        list(qs.select_related("administered_by", "supersedes").order_by("-completed_at", "-pk"))
+        list(qs.select_related("recorded_by", "supersedes").order_by("-completed_at", "-pk"))
     )
 
 
@@ -83,7 +83,7 @@ def administration_for(participant: Participant, administration_id: UUID) -> Adm
     """One administration of this participant, with what corrected it (if anything)."""
     row = (
         Administration.objects.filter(participant=participant, public_id=administration_id)
-        .select_related("administered_by", "supersedes", "episode__program")
+        .select_related("recorded_by", "supersedes", "episode__program")
         .first()
     )
     if row is None:

@@ -23,6 +23,7 @@ from monitoring.services import raise_alert
 from participants.access import Scope, require
 from participants.models import Participant
 from participants.selectors import current_episode
+from tandem import lifecycle
 from tandem.errors import InvalidInput
 
 CSSRS = "cssrs-screener"
@@ -184,13 +185,7 @@ def record_administration(
 
     with transaction.atomic():
         if supersedes is not None:
-            locked = Administration.objects.select_for_update().get(pk=supersedes.pk)
-            if Administration.objects.filter(supersedes=locked).exists():
-                raise InvalidInput(
-                    "That administration was already corrected; correct the newest version.",
-                    field="supersedes",
-                )
-            episode_id = locked.episode_id
+            episode_id = supersedes.episode_id
         else:
             episode = current_episode(participant)
             episode_id = episode.pk if episode is not None else None
@@ -203,7 +198,7 @@ def record_administration(
             context=effective_context,
             overrides=dict(overrides or {}),
             mode=mode,
-            administered_by=by,
+            recorded_by=by,
             completed_at=completed_at,
             complete=result.complete,
             total=result.total,
@@ -212,24 +207,28 @@ def record_administration(
             positive=result.positive,
             flags=extended["flags"],
             thresholds=extended["thresholds"],
-            supersedes=supersedes,
-            correction_reason=reason,
         )
-        administration.save()
-        record_event(
-            actor=by,
-            event_type="assessment.recorded",
-            participant=participant,
-            record=administration,
-            decision=decision,
-            reason=reason,
-            details={
-                "instrument": instrument.code,
-                "mode": mode,
-                "complete": result.complete,
-                "supersedes": str(supersedes.public_id) if supersedes is not None else None,
-            },
-        )
+        details = {"instrument": instrument.code, "mode": mode, "complete": result.complete}
+        if supersedes is not None:
+            lifecycle.supersede(
+                supersedes,
+                administration,
+                by=by,
+                reason=reason,
+                decision=decision,
+                what="administration",
+                details=details,
+            )
+        else:
+            administration.save()
+            record_event(
+                actor=by,
+                event_type="assessment.recorded",
+                participant=participant,
+                record=administration,
+                decision=decision,
+                details={**details, "supersedes": None},
+            )
         if result.critical_flags:
             root = _chain_root(administration)
             for flag in result.critical_flags:
@@ -252,33 +251,9 @@ def mark_entered_in_error(
     administration: Administration, *, by: Any, reason: str
 ) -> Administration:
     """Strike out an administration recorded for the wrong participant or never given."""
-    reason = (reason or "").strip()
-    if len(reason) < MIN_REASON_LENGTH:
-        raise InvalidInput(
-            "Say why this administration is entered in error (at least 5 characters).",
-            field="reason",
-        )
-    participant = administration.participant
-    decision = require(by, participant, Action.CHANGE, Scope.CLINICAL)
-    now = timezone.now()
+    lifecycle.clean_reason(reason, ask="Say why this administration is entered in error.")
+    decision = require(by, administration.participant, Action.CHANGE, Scope.CLINICAL)
     with transaction.atomic():
-        updated = Administration.objects.filter(
-            pk=administration.pk, entered_in_error=False
-        ).update(
-            entered_in_error=True,
-            entered_in_error_reason=reason,
-            entered_in_error_at=now,
-            modified_at=now,
+        return lifecycle.mark_entered_in_error(
+            administration, by=by, reason=reason, decision=decision, what="administration"
         )
-        if not updated:
-            raise InvalidInput("This administration is already marked entered in error.")
-        record_event(
-            actor=by,
-            event_type="assessment.entered_in_error",
-            participant=participant,
-            record=administration,
-            decision=decision,
-            reason=reason,
-            details={"changes": {"entered_in_error": {"before": False, "after": True}}},
-        )
-    return Administration.objects.get(pk=administration.pk)

@@ -297,7 +297,7 @@ def entered_in_error(
 
 
 def _own_record(request: HttpRequest) -> Participant | None:
-    return Participant.objects.filter(user=request.user, entered_in_error=False).first()
+    return Participant.objects.filter(user=request.user, entered_in_error_at__isnull=True).first()
 
 
 @login_required

@@ -112,7 +112,7 @@ def record_roll_call(request: HttpRequest, session_id: UUID, body: RollCallIn):
         for p in Participant.objects.filter(
             public_id__in=wanted,
             organization_id=session.program.organization_id,
-            entered_in_error=False,
+            entered_in_error_at__isnull=True,
         )
     }
     entries = []

@@ -66,6 +66,15 @@ register(
     "reviewed an emergency access",
     "review an emergency access",
 )
+# The clinical record lifecycle (tandem/lifecycle.py); `record_type` says which record.
+register("record.signed", Action.CHANGE, "signed a record", "sign a record")
+register("record.corrected", Action.CREATE, "corrected a record", "correct a record")
+register(
+    "record.entered_in_error",
+    Action.CHANGE,
+    "marked a record entered in error",
+    "mark a record entered in error",
+)
 register(
     "demo.imported",
     Action.CREATE,

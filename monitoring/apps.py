@@ -7,10 +7,11 @@ class MonitoringConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import reverse
 
-        from monitoring import selectors, views
+        from monitoring import selectors, services, views
         from participants import views as participant_views
         from participants.access import Scope, decide
         from participants.chart import ChartTab, HeaderFlag, register_flags, register_tab
+        from participants.services import register_primary_change_hook
 
         register_tab(
             ChartTab("alerts", "Alerts", "monitoring:participant_alerts", Scope.CLINICAL, 90)
@@ -27,5 +28,6 @@ class MonitoringConfig(AppConfig):
             return [HeaderFlag(f"{count} open alert{'s' if count > 1 else ''}", tone, url)]
 
         register_flags(alert_flags)
+        register_primary_change_hook(services.follow_primary_change)
         if views.home_panel not in participant_views.home_panels:
             participant_views.home_panels.append(views.home_panel)

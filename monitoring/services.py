@@ -10,7 +10,7 @@ from audit.models import Action
 from audit.services import record_event
 from monitoring.models import Alert, AlertStatus
 from participants.access import Scope, require
-from participants.models import CareTeamRole, Episode, Participant
+from participants.models import CareTeamMember, CareTeamRole, Episode, Participant
 from participants.selectors import current_episode
 from tandem.errors import InvalidInput
 
@@ -78,6 +78,45 @@ def raise_alert(
             details={"kind": kind, "severity": severity, "assigned_to": [u.pk for u in assignees]},
         )
     return alert
+
+
+def follow_primary_change(episode: Episode, previous: Any, new: Any, *, by: Any) -> list[Alert]:
+    """Move the case's open alerts to its new primary clinician (a primary-change hook).
+
+    The previous primary clinician and the intake clinicians hand their open alerts over;
+    anyone else an alert was also sent to keeps it. Runs in the care-team write's
+    transaction; each moved alert gets its own audit event.
+    """
+    handing_over = set(
+        CareTeamMember.objects.filter(episode=episode, role=CareTeamRole.INTAKE).values_list(
+            "user_id", flat=True
+        )
+    )
+    if previous is not None:
+        handing_over.add(previous.pk)
+    handing_over.discard(new.pk)
+    moved = []
+    alerts = Alert.objects.filter(
+        participant_id=episode.participant_id, status=AlertStatus.OPEN
+    ).prefetch_related("assigned_to")
+    for alert in alerts:
+        before = sorted(u.pk for u in alert.assigned_to.all())
+        after = sorted({pk for pk in before if pk not in handing_over} | {new.pk})
+        if after == before:
+            continue
+        alert.assigned_to.set(after)
+        record_event(
+            actor=by,
+            event_type="alert.reassigned",
+            participant=alert.participant,
+            record=alert,
+            details={
+                "changes": {"assigned_to": {"before": before, "after": after}},
+                "reason": "The primary clinician changed.",
+            },
+        )
+        moved.append(alert)
+    return moved
 
 
 def acknowledge(alert: Alert, *, by: Any, note: str) -> Alert:

@@ -241,7 +241,7 @@ def visible_participants(user) -> QuerySet[Participant]:
     part of the chart still goes through `authorize`.
     """
     orgs = [org for org in organizations_of(user) if roles_in(user, org) - {Role.AUDITOR}]
-    return Participant.objects.filter(organization_id__in=orgs, entered_in_error=False)
+    return Participant.objects.filter(organization_id__in=orgs, entered_in_error_at__isnull=True)
 
 
 def caseload(user) -> QuerySet[Episode]:

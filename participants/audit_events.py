@@ -38,6 +38,12 @@ register(
 )
 register("episode.status_changed", Action.CHANGE, "changed the episode status", "change an episode")
 register(
+    "episode.primary_clinician_changed",
+    Action.CHANGE,
+    "changed the primary clinician",
+    "change the primary clinician",
+)
+register(
     "care_team.member_added",
     Action.CREATE,
     "added a care-team member",

@@ -19,7 +19,7 @@ from tandem.errors import AccessDenied
 def load_participant(participant_id) -> Participant | None:
     return (
         Participant.objects.select_related("organization")
-        .filter(public_id=participant_id, entered_in_error=False)
+        .filter(public_id=participant_id, entered_in_error_at__isnull=True)
         .first()
     )
 

@@ -2,8 +2,8 @@
 
 from django import forms
 
-from accounts.models import Program, Site
-from participants.models import EpisodeStatus, Participant, SexAtBirth
+from accounts.models import Program, Site, User
+from participants.models import CareTeamRole, EpisodeStatus, Participant, SexAtBirth
 
 DEMOGRAPHIC_WIDGETS = {
     "date_of_birth": forms.DateInput(attrs={"type": "date"}),
@@ -77,3 +77,25 @@ class SearchForm(forms.Form):
     dob = forms.DateField(
         required=False, label="Date of birth", widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class CareTeamAddForm(forms.Form):
+    """No staff member and no role are preselected: each addition is a deliberate choice.
+
+    `replaces` is offered only when there is a primary clinician and carries who they are
+    (the template renders it as one unticked box naming them), so a stale page cannot
+    replace someone other than the person it named.
+    """
+
+    user = forms.ModelChoiceField(
+        queryset=User.objects.none(), label="Staff member", empty_label="Choose a staff member"
+    )
+    role = forms.ChoiceField(choices=[("", "Choose a role"), *CareTeamRole.choices])
+    replaces = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
+
+    def __init__(self, *args, staff, primary=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = staff
+        self.primary = primary
+        if primary is not None:
+            self.fields["replaces"].queryset = User.objects.filter(pk=primary.pk)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import LevelOfCare, Organization, Program, Site
 from tandem.models import TimeStamped, Versioned
+from tandem.records import ClinicalRecord
 
 
 class SexAtBirth(models.TextChoices):
@@ -17,7 +18,11 @@ class SexAtBirth(models.TextChoices):
     UNKNOWN = "unknown", "Unknown / not disclosed"
 
 
-class Participant(TimeStamped, Versioned):
+class Participant(ClinicalRecord, Versioned):
+    """The participant's record. Demographics are edited in place (versioned); a record
+    opened by mistake (a duplicate, the wrong person) is marked entered in error and then
+    leaves every list and page."""
+
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="participants"
     )
@@ -46,16 +51,13 @@ class Participant(TimeStamped, Versioned):
         related_name="participant_record",
         help_text="The participant's own portal login, if they have one.",
     )
-    entered_in_error = models.BooleanField(default=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
 
-    class Meta:
+    class Meta(ClinicalRecord.Meta):
         constraints = [
+            *ClinicalRecord.Meta.constraints,
             models.UniqueConstraint(
                 fields=["organization", "record_number"], name="participant_record_number_unique"
-            )
+            ),
         ]
         indexes = [
             models.Index(fields=["organization", "legal_last_name", "legal_first_name"]),

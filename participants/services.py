@@ -5,7 +5,6 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 
 from accounts.models import Membership, Program, Role, Site
 from audit.models import Action
@@ -19,8 +18,9 @@ from participants.models import (
     EpisodeStatus,
     Participant,
 )
-from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput
-from tandem.lifecycle import check_transition, lock_current
+from tandem import lifecycle
+from tandem.errors import AccessDenied, InvalidInput
+from tandem.lifecycle import check_transition, lock_current, save_new_version
 
 DEMOGRAPHIC_FIELDS = (
     "legal_first_name",
@@ -48,6 +48,23 @@ _transition_guards: dict[str, list[TransitionGuard]] = {}
 def register_transition_guard(to_status: str, guard: TransitionGuard) -> None:
     if guard not in _transition_guards.setdefault(to_status, []):
         _transition_guards[to_status].append(guard)
+
+
+# Called inside the care-team write's transaction as hook(episode, previous, new, by=...) when
+# an episode's primary clinician changes (admission or a care-team change); monitoring
+# registers one so open alerts follow the case to the new primary clinician.
+PrimaryChangeHook = Callable[..., None]
+_primary_change_hooks: list[PrimaryChangeHook] = []
+
+
+def register_primary_change_hook(hook: PrimaryChangeHook) -> None:
+    if hook not in _primary_change_hooks:
+        _primary_change_hooks.append(hook)
+
+
+def _primary_changed(episode: Episode, previous: Any, new: Any, *, by: Any) -> None:
+    for hook in _primary_change_hooks:
+        hook(episode, previous, new, by=by)
 
 
 def next_record_number(organization_id: int) -> str:
@@ -80,10 +97,10 @@ def create_referral(
         participant = Participant(
             organization=program.organization,
             record_number=next_record_number(program.organization_id),
-            created_by=by,
+            recorded_by=by,
             **{k: v for k, v in demographics.items() if k in DEMOGRAPHIC_FIELDS},
         )
-        participant.full_clean(exclude=["organization", "user", "created_by"])
+        participant.full_clean(exclude=["organization", "user", "recorded_by"])
         participant.save()
         episode = Episode.objects.create(
             participant=participant,
@@ -114,19 +131,20 @@ def update_demographics(
         raise InvalidInput(f"Unknown field(s): {', '.join(sorted(unknown))}.")
     decision = require(by, participant, Action.CHANGE, Scope.DEMOGRAPHICS)
     with transaction.atomic():
-        current = Participant.objects.select_for_update().get(pk=participant.pk)
-        if current.version != expected_version:
-            raise ConcurrentEdit("participant record")
+        current = lock_current(
+            Participant,
+            participant.pk,
+            expected_version=expected_version,
+            what="participant record",
+        )
         before = {name: getattr(current, name) for name in changes}
         for name, value in changes.items():
             setattr(current, name, value)
-        current.full_clean(exclude=["organization", "user", "created_by"])
+        current.full_clean(exclude=["organization", "user", "recorded_by"])
         diff = field_changes(before, changes)
         if not diff:
             return current
-        current.version = F("version") + 1
-        current.save()
-        current.refresh_from_db()
+        save_new_version(current, changes)
         record_event(
             actor=by,
             event_type="participant.demographics_changed",
@@ -136,6 +154,17 @@ def update_demographics(
             details={"changes": diff},
         )
     return current
+
+
+def mark_entered_in_error(participant: Participant, *, by: Any, reason: str) -> Participant:
+    """Withdraw a record opened by mistake (a duplicate, the wrong person). It stays in the
+    database with who withdrew it, when and why, and leaves every list and chart page."""
+    lifecycle.clean_reason(reason, ask="Say why this record was entered in error.")
+    decision = require(by, participant, Action.CHANGE, Scope.DEMOGRAPHICS)
+    with transaction.atomic():
+        return lifecycle.mark_entered_in_error(
+            participant, by=by, reason=reason, decision=decision, what="participant record"
+        )
 
 
 def transition_episode(
@@ -171,15 +200,15 @@ def transition_episode(
         }
         current.status = to_status
         current.status_reason = reason
+        ended: list[str] = []
         if to_status == EpisodeStatus.ADMITTED:
             current.admitted_on = on
+            ended = _end_care_team(current, on=on, roles=[CareTeamRole.INTAKE])
         if to_status in (EpisodeStatus.DISCHARGED, EpisodeStatus.TRANSFERRED_OUT):
             if current.admitted_on and on < current.admitted_on:
                 raise InvalidInput("Discharge cannot be before admission.", field="on")
             current.discharged_on = on
-        current.version = F("version") + 1
-        current.save()
-        current.refresh_from_db()
+        save_new_version(current, ["status", "status_reason", "admitted_on", "discharged_on"])
         after = {
             "status": current.status,
             "admitted_on": current.admitted_on,
@@ -191,36 +220,106 @@ def transition_episode(
             participant=current.participant,
             record=current,
             decision=decision,
-            details={"changes": field_changes(before, after), "reason": reason},
+            details={
+                "changes": field_changes(before, after),
+                "reason": reason,
+                **({"care_team_ended": ended} if ended else {}),
+            },
         )
+        if to_status == EpisodeStatus.ADMITTED and current.primary_clinician_id:
+            # Anything the intake coordinator still holds moves to the primary clinician.
+            _primary_changed(current, None, current.primary_clinician, by=by)
     return current
 
 
-def add_care_team_member(episode: Episode, *, user: Any, role: str, by: Any) -> CareTeamMember:
-    """Put a staff member on the care team; the primary clinician is also set on the episode."""
+def _end_care_team(episode: Episode, *, on: date, roles: list[str] | None = None) -> list[str]:
+    """End active care-team rows on a date (the rows stay as history); returns their ids."""
+    rows = CareTeamMember.objects.filter(episode=episode, ended_on__isnull=True)
+    if roles is not None:
+        rows = rows.filter(role__in=roles)
+    return _end_care_team_rows(rows, on=on)
+
+
+def _end_care_team_rows(rows, *, on: date) -> list[str]:
+    ids = [str(pid) for pid in rows.values_list("public_id", flat=True)]
+    rows.update(ended_on=on)
+    return ids
+
+
+def add_care_team_member(
+    episode: Episode, *, user: Any, role: str, by: Any, replaces: Any = None
+) -> CareTeamMember:
+    """Put a staff member on the care team.
+
+    A new primary clinician replaces the current one only when the caller names who is
+    replaced (`replaces`): a care-team change must never silently take a clinician off their
+    participant.
+    """
     if role not in CareTeamRole.values:
         raise InvalidInput(f"{role!r} is not a care-team role.", field="role")
     if not Membership.objects.filter(
         user=user, organization_id=episode.program.organization_id, is_active=True
     ).exists():
         raise InvalidInput("That person is not staff of this organization.", field="user")
+    if replaces is not None and role != CareTeamRole.PRIMARY_CLINICIAN:
+        raise InvalidInput("Only a primary clinician replaces someone.", field="replaces")
     decision = require(by, episode.participant, Action.CHANGE, Scope.CLINICAL)
     with transaction.atomic():
+        current = Episode.objects.select_for_update().get(pk=episode.pk)
+        previous = None
+        if role == CareTeamRole.PRIMARY_CLINICIAN:
+            primaries = CareTeamMember.objects.filter(
+                episode=current, role=role, ended_on__isnull=True
+            ).exclude(user=user)
+            previous = next(iter(m.user for m in primaries.select_related("user")), None)
+            if previous is None and current.primary_clinician_id not in (None, user.pk):
+                previous = current.primary_clinician
+            replaces_pk = getattr(replaces, "pk", replaces)
+            if previous is not None and replaces_pk != previous.pk:
+                raise InvalidInput(
+                    f"{previous} is the primary clinician. To make {user} primary instead, "
+                    f"choose to replace {previous} explicitly.",
+                    field="replaces",
+                )
+            if previous is None and replaces is not None:
+                raise InvalidInput(
+                    "There is no other primary clinician to replace.", field="replaces"
+                )
+        changed = role == CareTeamRole.PRIMARY_CLINICIAN and (
+            previous is not None or current.primary_clinician_id != user.pk
+        )
         member, created = CareTeamMember.objects.get_or_create(
-            episode=episode, user=user, role=role, ended_on__isnull=True
+            episode=current, user=user, role=role, ended_on__isnull=True
         )
         if role == CareTeamRole.PRIMARY_CLINICIAN:
-            CareTeamMember.objects.filter(
-                episode=episode, role=role, ended_on__isnull=True
-            ).exclude(pk=member.pk).update(ended_on=episode.program.today())
-            Episode.objects.filter(pk=episode.pk).update(primary_clinician=user)
+            ended = _end_care_team_rows(
+                CareTeamMember.objects.filter(
+                    episode=current, role=role, ended_on__isnull=True
+                ).exclude(pk=member.pk),
+                on=current.program.today(),
+            )
+            Episode.objects.filter(pk=current.pk).update(primary_clinician=user)
+            if previous is not None:
+                record_event(
+                    actor=by,
+                    event_type="episode.primary_clinician_changed",
+                    participant=current.participant,
+                    record=current,
+                    decision=decision,
+                    details={
+                        "changes": {"primary_clinician": {"before": previous.pk, "after": user.pk}},
+                        "care_team_ended": ended,
+                    },
+                )
         if created:
             record_event(
                 actor=by,
                 event_type="care_team.member_added",
-                participant=episode.participant,
+                participant=current.participant,
                 record=member,
                 decision=decision,
                 details={"role": role, "user": user.pk},
             )
+        if changed:
+            _primary_changed(current, previous, user, by=by)
     return member

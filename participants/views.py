@@ -25,6 +25,7 @@ from participants.decorators import load_participant, not_found, participant_pag
 from participants.export import export_record
 from participants.forms import (
     BreakGlassForm,
+    CareTeamAddForm,
     DemographicsForm,
     ReferralForm,
     SearchForm,
@@ -149,16 +150,32 @@ def chart_overview(request: HttpRequest, participant) -> HttpResponse:
         else None,
         next_statuses=sorted(EPISODE_TRANSITIONS[episode.status]) if episode else [],
         can_edit_clinical=decide(request.user, participant, Action.CHANGE, Scope.CLINICAL).allowed,
-        staff_choices=User.objects.filter(
+        care_team_form=_care_team_form(participant, episode) if episode else None,
+    )
+    return render(request, "participants/chart_overview.html", context)
+
+
+def _care_team_form(participant, episode, data=None) -> CareTeamAddForm:
+    """The care-team form: clinical staff of the organization, nothing preselected."""
+    staff = (
+        User.objects.filter(
             memberships__organization_id=participant.organization_id,
             memberships__is_active=True,
         )
         .exclude(memberships__role__in=[Role.FRONT_DESK, Role.BILLING, Role.AUDITOR])
         .distinct()
-        .order_by("last_name"),
-        care_team_roles=CareTeamRole.choices,
+        .order_by("last_name", "first_name")
     )
-    return render(request, "participants/chart_overview.html", context)
+    primary = next(
+        (
+            m.user
+            for m in episode.care_team.filter(
+                role=CareTeamRole.PRIMARY_CLINICIAN, ended_on__isnull=True
+            ).select_related("user")
+        ),
+        episode.primary_clinician,
+    )
+    return CareTeamAddForm(data, staff=staff, primary=primary)
 
 
 @participant_page(Scope.DEMOGRAPHICS)
@@ -218,18 +235,34 @@ def transition(request: HttpRequest, participant, episode_id) -> HttpResponse:
 @participant_page(Scope.CLINICAL)
 def add_to_care_team(request: HttpRequest, participant) -> HttpResponse:
     episode = selectors.current_episode(participant)
-    staff = User.objects.filter(pk=request.POST.get("user") or 0).first()
-    if episode is None or staff is None:
-        messages.error(request, "Choose a staff member and a role.")
+    if episode is None:
+        messages.error(request, "There is no episode of care to add a care team to.")
+        return redirect("participants:chart", participant_id=participant.public_id)
+    form = _care_team_form(participant, episode, request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect("participants:chart", participant_id=participant.public_id)
+    data = form.cleaned_data
+    try:
+        services.add_care_team_member(
+            episode,
+            user=data["user"],
+            role=data["role"],
+            by=request.user,
+            replaces=data["replaces"],
+        )
+    except TandemError as exc:
+        messages.error(request, exc.message)
     else:
-        try:
-            services.add_care_team_member(
-                episode, user=staff, role=request.POST.get("role", ""), by=request.user
+        role = CareTeamRole(data["role"]).label.lower()
+        if data["replaces"] is not None:
+            messages.success(
+                request,
+                f"{data['user']} is now the {role}, replacing {data['replaces']} "
+                f"(who is no longer on the care team as {role}).",
             )
-        except TandemError as exc:
-            messages.error(request, exc.message)
         else:
-            messages.success(request, f"{staff} added to the care team.")
+            messages.success(request, f"{data['user']} added to the care team as {role}.")
     return redirect("participants:chart", participant_id=participant.public_id)
 
 

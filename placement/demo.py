@@ -102,7 +102,7 @@ def seed(context: DemoContext) -> None:
             recommended_level=recommendation.level,
             fired_rules=[r.as_dict() for r in recommendation.fired],
             chosen_level=level,
-            decided_by_id=episode.primary_clinician_id or fallback,
+            recorded_by_id=episode.primary_clinician_id or fallback,
             decided_on=decided_on,
         )
         reason = " ".join(r.reason for r in recommendation.deciding)
@@ -132,7 +132,7 @@ def seed(context: DemoContext) -> None:
                 to_level=decision.chosen_level,
                 to_provider=provider,
                 reason=reason,
-                made_by_id=decision.decided_by_id,
+                recorded_by_id=decision.recorded_by_id,
                 made_on=decision.decided_on,
             )
             for decision, _, provider, reason in decisions

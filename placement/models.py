@@ -1,35 +1,15 @@
 """Level-of-care decisions (immutable; a new one supersedes) and referrals out."""
 
-from django.conf import settings
 from django.db import models
 
 from accounts.models import LevelOfCare
 from placement.asam import DIMENSIONS
-from tandem.models import TimeStamped
+from tandem.records import ClinicalRecord, Immutable, Supersedable
 
 DIMENSION_NAMES = {d.id: d.name for d in DIMENSIONS}
 
 
-class ImmutableDecisionError(TypeError):
-    """A recorded decision is never edited or deleted; record a new one that supersedes it."""
-
-
-class _Immutable(models.Model):
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise ImmutableDecisionError(
-                "Level-of-care records cannot be changed; record a new decision instead."
-            )
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableDecisionError("Level-of-care records are never deleted.")
-
-
-class LevelOfCareDecision(TimeStamped, _Immutable):
+class LevelOfCareDecision(ClinicalRecord, Supersedable, Immutable):
     """The clinician's decision, with the six ratings (see DimensionRating), what the rule set
     recommended and why, and the instrument results it read, all as they were at the time."""
 
@@ -49,19 +29,9 @@ class LevelOfCareDecision(TimeStamped, _Immutable):
     reason = models.TextField(
         blank=True, help_text="Required when the level differs from the recommendation."
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
     decided_on = models.DateField()
-    supersedes = models.OneToOneField(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="superseded_by",
-    )
 
-    class Meta:
+    class Meta(ClinicalRecord.Meta):
         indexes = [models.Index(fields=["episode", "created_at"])]
 
     def __str__(self) -> str:
@@ -72,7 +42,9 @@ class LevelOfCareDecision(TimeStamped, _Immutable):
         return self.chosen_level == self.recommended_level
 
 
-class DimensionRating(_Immutable):
+class DimensionRating(Immutable):
+    """One of the six ratings of a decision: part of it, and as immutable as it is."""
+
     decision = models.ForeignKey(
         LevelOfCareDecision, on_delete=models.PROTECT, related_name="ratings"
     )
@@ -95,7 +67,7 @@ class DimensionRating(_Immutable):
         return DIMENSION_NAMES.get(self.dimension, "")
 
 
-class ReferralOut(TimeStamped, _Immutable):
+class ReferralOut(ClinicalRecord, Immutable):
     """A decision for a level this program does not provide sends the participant elsewhere."""
 
     participant = models.ForeignKey(
@@ -110,10 +82,10 @@ class ReferralOut(TimeStamped, _Immutable):
     to_level = models.CharField(max_length=8, choices=LevelOfCare.choices)
     to_provider = models.CharField(max_length=200)
     reason = models.TextField()
-    made_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
     made_on = models.DateField()
+
+    class Meta(ClinicalRecord.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"Referral out to {self.to_provider} ({self.get_to_level_display()})"

@@ -19,12 +19,8 @@ def recent_results(participant: Participant) -> list[InstrumentResult]:
     RESULTS_WINDOW_DAYS days, newest first."""
     since = timezone.now() - timedelta(days=RESULTS_WINDOW_DAYS)
     rows = (
-        Administration.objects.filter(
-            participant=participant,
-            completed_at__gte=since,
-            entered_in_error=False,
-            superseded_by__isnull=True,
-        )
+        Administration.objects.current()
+        .filter(participant=participant, completed_at__gte=since)
         .order_by("-completed_at", "-pk")
         .values_list("instrument", "band", "flags", "completed_at")
     )
@@ -37,8 +33,9 @@ def recent_results(participant: Participant) -> list[InstrumentResult]:
 def current_decision(episode: Episode) -> LevelOfCareDecision | None:
     """The episode's decision that no later one supersedes."""
     return (
-        LevelOfCareDecision.objects.filter(episode=episode, superseded_by__isnull=True)
-        .select_related("decided_by")
+        LevelOfCareDecision.objects.current()
+        .filter(episode=episode)
+        .select_related("recorded_by")
         .order_by("-created_at", "-pk")
         .first()
     )
@@ -48,7 +45,7 @@ def decisions_for(episode: Episode) -> list[LevelOfCareDecision]:
     """Every decision on the episode, newest first, with ratings and referral (three queries)."""
     return list(
         LevelOfCareDecision.objects.filter(episode=episode)
-        .select_related("decided_by", "referral_out", "superseded_by")
+        .select_related("recorded_by", "referral_out", "superseded_by")
         .prefetch_related(Prefetch("ratings", queryset=DimensionRating.objects.all()))
         .order_by("-created_at", "-pk")
     )

@@ -130,7 +130,7 @@ def record_decision(
             instrument_results=[r.as_dict() for r in recommendation.inputs.results.values()],
             chosen_level=chosen_level,
             reason=reason,
-            decided_by=by,
+            recorded_by=by,
             decided_on=today,
             supersedes=current,
         )
@@ -151,7 +151,7 @@ def record_decision(
                 to_level=chosen_level,
                 to_provider=refer_to[:200],
                 reason=reason or " ".join(r.reason for r in recommendation.deciding),
-                made_by=by,
+                recorded_by=by,
                 made_on=today,
             )
         record_event(
@@ -223,8 +223,15 @@ def admit(
         raise InvalidInput("Choose the primary clinician.", field="primary_clinician")
     with transaction.atomic():
         # The care team first: an intake coordinator reaches the case only until admission.
+        # The admission form names the primary clinician (it opens on the current one), so
+        # choosing someone else there is the explicit replacement.
+        current_primary = episode.primary_clinician
         add_care_team_member(
-            episode, user=primary_clinician, role=CareTeamRole.PRIMARY_CLINICIAN, by=by
+            episode,
+            user=primary_clinician,
+            role=CareTeamRole.PRIMARY_CLINICIAN,
+            by=by,
+            replaces=current_primary if current_primary not in (None, primary_clinician) else None,
         )
         return _move(
             episode,

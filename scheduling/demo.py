@@ -279,7 +279,7 @@ def _pattern(rng: random.Random):
 
 def _in_care(program: Program) -> QuerySet[Episode]:
     return Episode.objects.filter(
-        program=program, status__in=IN_CARE_STATUSES, participant__entered_in_error=False
+        program=program, status__in=IN_CARE_STATUSES, participant__entered_in_error_at__isnull=True
     )
 
 

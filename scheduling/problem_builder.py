@@ -64,7 +64,9 @@ def in_care_episodes(program, *, limit: int | None = None) -> list[Episode]:
     """Admitted and active episodes with their profiles, windows and group preferences."""
     qs = (
         Episode.objects.filter(
-            program=program, status__in=IN_CARE_STATUSES, participant__entered_in_error=False
+            program=program,
+            status__in=IN_CARE_STATUSES,
+            participant__entered_in_error_at__isnull=True,
         )
         .select_related("participant", "scheduling_profile")
         .prefetch_related(

@@ -40,7 +40,9 @@ def _sessions(program: Program) -> QuerySet[Session]:
         .select_related("group__track", "room__site")
         .prefetch_related("staff")
         .annotate(
-            enrolled=Count("enrolments", filter=Q(enrolments__participant__entered_in_error=False))
+            enrolled=Count(
+                "enrolments", filter=Q(enrolments__participant__entered_in_error_at__isnull=True)
+            )
         )
         .order_by("starts_at", "title", "pk")
     )
@@ -95,7 +97,7 @@ def week_days(
 def session_enrolments(session: Session) -> list[Enrolment]:
     """Who is expected at a session (the roll-call list), by name."""
     return list(
-        session.enrolments.filter(participant__entered_in_error=False)
+        session.enrolments.filter(participant__entered_in_error_at__isnull=True)
         .select_related("participant", "episode")
         .order_by("participant__legal_last_name", "participant__legal_first_name", "pk")
     )

@@ -1,21 +1,41 @@
-"""Shared steps of every status change: lock the row, check the version, check the table."""
+"""Shared steps of every clinical write: lock the row and check its version, check the
+transition table, sign, supersede, mark entered in error.
 
-from collections.abc import Mapping
-from typing import TypeVar
+These are the inner steps of a module's service: the service checks the access policy
+first (outside the transaction, so a refusal's audit event stays) and passes the decision
+in; these helpers run inside its transaction and write the audit event of the step.
+"""
 
-from django.db import models
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any, TypeVar
 
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from audit.services import record_event
 from tandem.errors import ConcurrentEdit, InvalidInput
+from tandem.records import ClinicalRecord, Signable, Supersedable
 
 M = TypeVar("M", bound=models.Model)
+MIN_REASON_LENGTH = 5
 
 
 def lock_current(model: type[M], pk: int, *, expected_version: int, what: str) -> M:
     """The row as it is now, locked until commit; refused if someone saved since the form opened."""
-    current = model.objects.select_for_update().get(pk=pk)
+    current = model._base_manager.select_for_update().get(pk=pk)
     if current.version != expected_version:
         raise ConcurrentEdit(what)
     return current
+
+
+def save_new_version(row: M, fields: Iterable[str]) -> M:
+    """Save `fields` of a locked row with its version bumped, and read the new version back."""
+    row.version = F("version") + 1
+    row.save(update_fields=[*fields, "version", "modified_at"])
+    row.refresh_from_db(fields=["version"])
+    return row
 
 
 def check_transition(
@@ -35,3 +55,157 @@ def check_transition(
             f"{choices(to_status).label.lower()}. Allowed next: {options}.",
             field="to_status",
         )
+
+
+def clean_reason(reason: str, *, ask: str, field: str = "reason") -> str:
+    """The reason stripped, or a refusal asking for one of at least a few characters."""
+    reason = (reason or "").strip()
+    if len(reason) < MIN_REASON_LENGTH:
+        raise InvalidInput(
+            f"{ask.rstrip('.')} (at least {MIN_REASON_LENGTH} characters).", field=field
+        )
+    return reason
+
+
+def _participant_of(record: models.Model) -> Any:
+    return record if record._meta.label == "participants.Participant" else record.participant
+
+
+def mark_entered_in_error(
+    record: ClinicalRecord,
+    *,
+    by: Any,
+    reason: str,
+    decision: Any,
+    now: datetime | None = None,
+    what: str = "record",
+) -> ClinicalRecord:
+    """Withdraw a record: it stays readable, with who withdrew it, when and why, and leaves
+    every `current()` list. Marking it twice is refused."""
+    reason = clean_reason(reason, ask=f"Say why this {what} was entered in error.")
+    model = type(record)
+    with transaction.atomic(savepoint=False):
+        current = model._base_manager.select_for_update().get(pk=record.pk)
+        if current.entered_in_error:
+            raise InvalidInput(f"This {what} is already marked entered in error.")
+        current.entered_in_error_at = now or timezone.now()
+        current.entered_in_error_by = by
+        current.entered_in_error_reason = reason
+        current.save(
+            update_fields=[
+                "entered_in_error_at",
+                "entered_in_error_by",
+                "entered_in_error_reason",
+                "modified_at",
+            ]
+        )
+        record_event(
+            actor=by,
+            event_type="record.entered_in_error",
+            participant=_participant_of(current),
+            record=current,
+            decision=decision,
+            details={"changes": {"entered_in_error": {"before": False, "after": True}}},
+        )
+    return current
+
+
+def supersede(
+    old: Supersedable,
+    new: Supersedable,
+    *,
+    by: Any,
+    reason: str,
+    decision: Any,
+    what: str = "record",
+    require_reason: bool = True,
+    details: Mapping[str, Any] | None = None,
+) -> Supersedable:
+    """Save `new` as the correction of `old`. `old` is never changed; it is superseded.
+
+    Refused when `old` is already superseded (correct the newest one) or entered in error.
+    """
+    reason = (reason or "").strip()
+    if require_reason:
+        reason = clean_reason(reason, ask=f"Say why you are correcting this {what}.")
+    model = type(old)
+    with transaction.atomic(savepoint=False):
+        locked = model._base_manager.select_for_update().get(pk=old.pk)
+        if model._base_manager.filter(supersedes=locked).exists():
+            raise InvalidInput(
+                f"That {what} was already corrected; correct the newest version.",
+                field="supersedes",
+            )
+        if isinstance(locked, ClinicalRecord) and locked.entered_in_error:
+            raise InvalidInput(
+                f"That {what} is entered in error; record a new one instead of correcting it.",
+                field="supersedes",
+            )
+        new.supersedes = locked
+        new.supersede_reason = reason
+        new.save()
+        record_event(
+            actor=by,
+            event_type="record.corrected",
+            participant=_participant_of(new),
+            record=new,
+            decision=decision,
+            reason=reason,
+            details={"supersedes": str(getattr(locked, "public_id", locked.pk)), **(details or {})},
+        )
+    return new
+
+
+def sign(
+    record: Signable,
+    *,
+    by: Any,
+    expected_version: int,
+    decision: Any,
+    now: datetime | None = None,
+    what: str = "record",
+    also: Mapping[str, Any] | None = None,
+    details: Mapping[str, Any] | None = None,
+) -> Signable:
+    """Sign a draft: from now on it never changes. `also` sets further columns in the same
+    write (a content hash, a status); `details` go into the audit event."""
+    model = type(record)
+    with transaction.atomic(savepoint=False):
+        current = lock_current(model, record.pk, expected_version=expected_version, what=what)
+        if current.is_signed:
+            raise InvalidInput(f"This {what} is already signed.")
+        current.signed_by = by
+        current.signed_at = now or timezone.now()
+        for name, value in (also or {}).items():
+            setattr(current, name, value)
+        save_new_version(current, ["signed_by", "signed_at", *(also or {})])
+        record_event(
+            actor=by,
+            event_type="record.signed",
+            participant=_participant_of(current),
+            record=current,
+            decision=decision,
+            details={"changes": {"signed": {"before": False, "after": True}}, **(details or {})},
+        )
+    return current
+
+
+def add_addendum(
+    signed: Supersedable,
+    addendum: Supersedable,
+    *,
+    by: Any,
+    reason: str,
+    decision: Any,
+    what: str = "record",
+) -> Supersedable:
+    """Start the next version of a signed record: `addendum` supersedes it with a reason.
+    An unsigned record is changed in place instead, so asking for an addendum to it is refused."""
+    if not signed.is_signed:
+        raise InvalidInput(f"This {what} is not signed yet; change it in place.")
+    reason = clean_reason(
+        reason,
+        ask=f"This {what} is signed. Say why you are changing it (the reason for the addendum).",
+        field="addendum_reason",
+    )
+    return supersede(signed, addendum, by=by, reason=reason, decision=decision, what=what)

@@ -24,7 +24,7 @@ def test_record_scores_with_the_shared_scorer_and_audits_the_write(world, record
         True,
     )
     assert row.episode == world.episode
-    assert row.administered_by == world.therapist
+    assert row.recorded_by == world.therapist
     assert row.thresholds == {"positive_threshold": {"value": 10, "basis": "default"}}
     event = AuditEvent.objects.get(record_id=str(row.public_id), action=Action.CREATE)
     assert event.actor == world.therapist
@@ -209,7 +209,7 @@ def test_entered_in_error_strikes_out_without_changing_the_answers(world, record
 def test_the_participants_own_account_may_add_a_self_report(world, record):
     row = record("phq-9", answers("phq-9", 1, q9=2), mode="self-report", by=world.participant_user)
 
-    assert (row.mode, row.administered_by) == ("self-report", world.participant_user)
+    assert (row.mode, row.recorded_by) == ("self-report", world.participant_user)
     assert AuditEvent.objects.get(record_id=str(row.public_id)).role == "participant"
     assert Alert.objects.get().status == AlertStatus.OPEN
 

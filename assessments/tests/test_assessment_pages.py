@@ -189,7 +189,7 @@ def test_self_report_tablet_has_no_chart_chrome_and_ends_with_hand_back(world, l
     )
     done = response.content.decode()
     row = Administration.objects.get()
-    assert row.mode == "self-report" and row.administered_by == world.therapist
+    assert row.mode == "self-report" and row.recorded_by == world.therapist
     assert "Please hand the device back" in done
     assert str(row.total) not in re.sub(r"<[^>]+>", " ", done).split()
     assert "Chart sections" not in done and "Mild" not in done
@@ -275,7 +275,7 @@ def test_the_participant_answers_on_their_own_account(world, login):
     response = client.post(url, posted(answers("phq-9", 1, q9=1)), follow=True)
 
     row = Administration.objects.get()
-    assert (row.participant, row.mode, row.administered_by) == (
+    assert (row.participant, row.mode, row.recorded_by) == (
         world.participant,
         "self-report",
         world.participant_user,

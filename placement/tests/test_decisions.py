@@ -11,14 +11,10 @@ from audit.models import AuditEvent, Outcome
 from participants.models import CareTeamMember, Episode, EpisodeStatus
 from participants.services import transition_episode
 from placement import selectors, services
-from placement.models import (
-    DimensionRating,
-    ImmutableDecisionError,
-    LevelOfCareDecision,
-    ReferralOut,
-)
+from placement.models import DimensionRating, LevelOfCareDecision, ReferralOut
 from placement.tests.builders import IOP_RATINGS, NOTES, record
 from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput
+from tandem.records import ImmutableRecordError
 
 RESIDENTIAL_RATINGS = {**IOP_RATINGS, "6": 4}
 
@@ -73,11 +69,11 @@ def test_each_rating_above_zero_needs_a_note(world):
 def test_a_decision_is_immutable_and_a_new_one_supersedes_it(world, decide):
     first = decide(world.episode, by=world.therapist)
     first.reason = "edited"
-    with pytest.raises(ImmutableDecisionError):
+    with pytest.raises(ImmutableRecordError):
         first.save()
-    with pytest.raises(ImmutableDecisionError):
+    with pytest.raises(ImmutableRecordError):
         first.delete()
-    with pytest.raises(ImmutableDecisionError):
+    with pytest.raises(ImmutableRecordError):
         first.ratings.first().save()
     second = decide(world.episode, by=world.counsellor)
     assert second.supersedes == first
@@ -269,7 +265,9 @@ def test_a_recent_high_cssrs_asks_for_a_safety_evaluation_before_an_outpatient_l
 def test_old_corrected_or_struck_out_results_are_not_read(world):
     _administration(world, "cssrs-screener", "high", ["suicide-risk"], days_ago=45)
     wrong = _administration(world, "phq-9", "severe", ["suicide-risk"])
-    Administration.objects.filter(pk=wrong.pk).update(entered_in_error=True)
+    Administration.objects.filter(pk=wrong.pk).update(
+        entered_in_error_at=timezone.now(), entered_in_error_reason="Wrong chart"
+    )
     original = _administration(world, "dast-10", "severe", [])
     Administration.objects.create(
         participant=world.participant,
@@ -278,7 +276,7 @@ def test_old_corrected_or_struck_out_results_are_not_read(world):
         band="low",
         completed_at=timezone.now(),
         supersedes=original,
-        correction_reason="Typo in item 3",
+        supersede_reason="Typo in item 3",
     )
     results = selectors.recent_results(world.participant)
     assert [(r.instrument, r.band) for r in results] == [("dast-10", "low")]

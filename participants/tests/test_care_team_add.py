@@ -1,0 +1,91 @@
+"""Adding to the care team: nothing preselected, and a primary is replaced only by name."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from participants.models import CareTeamMember, CareTeamRole, Episode
+from participants.services import add_care_team_member
+from tandem.errors import InvalidInput
+
+
+def _chart(world):
+    return reverse("participants:chart", args=[world.participant.public_id])
+
+
+def _add(world):
+    return reverse("participants:care_team_add", args=[world.participant.public_id])
+
+
+def _active_primaries(world) -> list:
+    return list(
+        CareTeamMember.objects.filter(
+            episode=world.episode, role=CareTeamRole.PRIMARY_CLINICIAN, ended_on__isnull=True
+        ).values_list("user__username", flat=True)
+    )
+
+
+def test_the_form_preselects_no_staff_member_and_no_role(world, login):
+    page = login(world.director).get(_chart(world)).content.decode()
+    form = page[page.index("Add to care team") :]
+    form = form[: form.index("</form>")]
+    assert 'name="user"' in form and 'name="role"' in form
+    assert re.findall(r'<option value="([^"]*)" selected', form) == ["", ""]
+    assert 'type="checkbox" name="replaces"' in form
+    assert "checked" not in form
+
+
+def test_an_empty_post_adds_no_one(world, login):
+    client = login(world.director)
+    before = CareTeamMember.objects.count()
+    response = client.post(_add(world), {})
+    assert response.status_code == 302
+    assert CareTeamMember.objects.count() == before
+    assert _active_primaries(world) == ["therapist"]
+
+
+def test_adding_a_primary_without_naming_who_is_replaced_keeps_the_therapist(world, login):
+    client = login(world.director)
+    response = client.post(
+        _add(world), {"user": world.outsider.pk, "role": "primary_clinician"}, follow=True
+    )
+    assert "is the primary clinician" in response.content.decode()
+    assert _active_primaries(world) == ["therapist"]
+    assert Episode.objects.get(pk=world.episode.pk).primary_clinician == world.therapist
+
+
+def test_replacing_the_primary_is_explicit_and_the_result_page_says_so(world, login):
+    client = login(world.director)
+    response = client.post(
+        _add(world),
+        {"user": world.outsider.pk, "role": "primary_clinician", "replaces": world.therapist.pk},
+        follow=True,
+    )
+    text = response.content.decode()
+    assert "replacing Therapist Tester" in text
+    assert _active_primaries(world) == ["outsider"]
+    ended = CareTeamMember.objects.get(
+        episode=world.episode, user=world.therapist, role=CareTeamRole.PRIMARY_CLINICIAN
+    )
+    assert ended.ended_on is not None  # history kept, membership ended
+
+
+def test_a_stale_page_cannot_replace_someone_it_did_not_name(world):
+    with pytest.raises(InvalidInput, match="replace"):
+        add_care_team_member(
+            world.episode,
+            user=world.outsider,
+            role=CareTeamRole.PRIMARY_CLINICIAN,
+            by=world.director,
+            replaces=world.counsellor,
+        )
+    assert _active_primaries(world) == ["therapist"]
+
+
+def test_a_non_primary_role_is_added_beside_the_primary(world, login):
+    response = login(world.director).post(
+        _add(world), {"user": world.outsider.pk, "role": "therapist"}, follow=True
+    )
+    assert "added to the care team as therapist" in response.content.decode()
+    assert _active_primaries(world) == ["therapist"]

@@ -1,0 +1,143 @@
+"""Existing clinical rows survive the move onto the clinical-record base.
+
+Rows are written with the models as they were before the move, then the migrations run
+forward and the rows are read with today's models.
+"""
+
+from datetime import UTC, date, datetime
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from assessments.models import Administration
+from participants.models import Participant
+from placement.models import LevelOfCareDecision, ReferralOut
+
+# The last migration of each app before the move.
+BEFORE = [
+    ("participants", "0001_initial"),
+    ("assessments", "0001_initial"),
+    ("placement", "0001_initial"),
+]
+STORED_AT = datetime(2026, 10, 2, 9, 0, tzinfo=UTC)
+STRUCK_AT = datetime(2026, 10, 3, 9, 0, tzinfo=UTC)
+
+
+def _migrate(targets) -> MigrationExecutor:
+    executor = MigrationExecutor(connection)
+    executor.migrate(targets)
+    executor.loader.build_graph()
+    return executor
+
+
+def _old_rows(apps) -> dict[str, int]:
+    """Rows as the pre-base models wrote them: one name per app for "who did it", a flag."""
+    get = apps.get_model
+    org = get("accounts", "Organization").objects.create(name="Old Org", slug="old-org")
+    program = get("accounts", "Program").objects.create(organization=org, name="Old IOP")
+    clinician = get("accounts", "User").objects.create(username="old-clinician")
+    person = get("participants", "Participant").objects.create(
+        organization=org,
+        record_number="T-000900",
+        legal_first_name="Old",
+        legal_last_name="Record",
+        date_of_birth=date(1980, 1, 1),
+        created_by=clinician,
+    )
+    duplicate = get("participants", "Participant").objects.create(
+        organization=org,
+        record_number="T-000901",
+        legal_first_name="Old",
+        legal_last_name="Duplicate",
+        date_of_birth=date(1980, 1, 1),
+        entered_in_error=True,
+    )
+    episode = get("participants", "Episode").objects.create(
+        participant=person, program=program, referred_on=date(2026, 10, 1)
+    )
+    Administration = get("assessments", "Administration")
+    common = {
+        "participant": person,
+        "episode": episode,
+        "instrument": "phq-9",
+        "administered_by": clinician,
+        "completed_at": STORED_AT,
+        "complete": True,
+    }
+    original = Administration.objects.create(**common, total=12)
+    correction = Administration.objects.create(
+        **common, total=13, supersedes=original, correction_reason="Item 3 was misread"
+    )
+    struck = Administration.objects.create(
+        **common,
+        total=20,
+        entered_in_error=True,
+        entered_in_error_reason="Wrong chart",
+        entered_in_error_at=STRUCK_AT,
+    )
+    Administration.objects.filter(pk__in=[original.pk, correction.pk, struck.pk]).update(
+        created_at=STORED_AT
+    )
+    decision = get("placement", "LevelOfCareDecision").objects.create(
+        participant=person,
+        episode=episode,
+        rule_set="old rules",
+        chosen_level="2.5",
+        decided_by=clinician,
+        decided_on=date(2026, 10, 2),
+    )
+    referral = get("placement", "ReferralOut").objects.create(
+        participant=person,
+        episode=episode,
+        decision=decision,
+        to_level="2.5",
+        to_provider="Day program",
+        reason="Needs more hours",
+        made_by=clinician,
+        made_on=date(2026, 10, 2),
+    )
+    return {
+        "clinician": clinician.pk,
+        "person": person.pk,
+        "duplicate": duplicate.pk,
+        "original": original.pk,
+        "correction": correction.pk,
+        "struck": struck.pk,
+        "decision": decision.pk,
+        "referral": referral.pk,
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_records_keep_their_data_on_the_clinical_record_base():
+    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    try:
+        executor = _migrate(BEFORE)
+        ids = _old_rows(executor.loader.project_state(BEFORE).apps)
+    finally:
+        _migrate(leaves)
+
+    person = Participant.objects.get(pk=ids["person"])
+    assert person.recorded_by_id == ids["clinician"] and not person.entered_in_error
+    duplicate = Participant.objects.get(pk=ids["duplicate"])
+    assert duplicate.entered_in_error and duplicate.entered_in_error_reason
+    assert set(Participant.objects.current().values_list("pk", flat=True)) == {ids["person"]}
+
+    original = Administration.objects.get(pk=ids["original"])
+    correction = Administration.objects.get(pk=ids["correction"])
+    struck = Administration.objects.get(pk=ids["struck"])
+    assert (original.recorded_by_id, original.recorded_at) == (ids["clinician"], STORED_AT)
+    assert (correction.supersedes_id, correction.supersede_reason) == (
+        original.pk,
+        "Item 3 was misread",
+    )
+    assert (struck.entered_in_error_at, struck.entered_in_error_reason) == (
+        STRUCK_AT,
+        "Wrong chart",
+    )
+    assert list(Administration.objects.current()) == [correction]
+
+    decision = LevelOfCareDecision.objects.get(pk=ids["decision"])
+    assert (decision.recorded_by_id, decision.chosen_level) == (ids["clinician"], "2.5")
+    assert ReferralOut.objects.get(pk=ids["referral"]).recorded_by_id == ids["clinician"]
