@@ -1,9 +1,11 @@
 """Named personas for the whole suite: a small program with one person in every role."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from accounts.models import Membership, Organization, Program, Role, Site, User
 from participants.models import (
@@ -15,6 +17,8 @@ from participants.models import (
 )
 
 PASSWORD = "correct horse battery staple"
+# A Wednesday noon in the world's program zone: some of the week's sessions are over, some to come.
+MIDWEEK = datetime(2026, 11, 18, 12, 0, tzinfo=ZoneInfo("America/Chicago"))
 
 
 @dataclass
@@ -133,6 +137,20 @@ def world(db) -> World:
         referral_episode,
         other_participant,
     )
+
+
+@pytest.fixture
+def midweek():
+    """The clock set to `MIDWEEK` (and ticking), so tests about "this week" never depend on the
+    day they run. Request it before `world` so every row is written at that time."""
+    with time_machine.travel(MIDWEEK, tick=True):
+        yield MIDWEEK
+
+
+@pytest.fixture
+def demo_mode(settings):
+    """Demo mode, as `run.py demo` runs: `seed_demo` refuses to run without it."""
+    settings.TANDEM_DEMO = True
 
 
 @pytest.fixture

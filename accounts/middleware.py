@@ -10,6 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from accounts import services
+
 # Pages a signed-in staff member without verified two-factor may still reach.
 TWO_FACTOR_EXEMPT = ("accounts:two_factor", "accounts:enrol", "accounts:logout")
 
@@ -33,7 +35,8 @@ class IdleTimeoutMiddleware:
 
 
 class TwoFactorRequiredMiddleware:
-    """Staff must pass a TOTP check before any page when the deployment requires it."""
+    """Staff must pass a TOTP check before any page when the deployment requires it, and
+    always once they have enrolled an authenticator (a password alone never skips it)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -42,10 +45,10 @@ class TwoFactorRequiredMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if (
-            settings.TANDEM_REQUIRE_2FA
-            and user.is_authenticated
+            user.is_authenticated
             and user.is_staff_member
             and not user.is_verified()
+            and (settings.TANDEM_REQUIRE_2FA or services.confirmed_device(user) is not None)
         ):
             if self.exempt is None:
                 self.exempt = {reverse(name) for name in TWO_FACTOR_EXEMPT}

@@ -127,8 +127,6 @@ class User(AbstractUser):
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.STAFF)
     display_name = models.CharField(max_length=150, blank=True)
     credentials = models.CharField(max_length=60, blank=True, help_text="For example LCSW, CADC.")
-    failed_logins = models.PositiveIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
@@ -136,9 +134,6 @@ class User(AbstractUser):
     @property
     def is_staff_member(self) -> bool:
         return self.kind == self.Kind.STAFF
-
-    def is_locked(self) -> bool:
-        return self.locked_until is not None and self.locked_until > timezone.now()
 
 
 class Membership(TimeStamped):

@@ -1,11 +1,17 @@
-"""Sign-in rules: lockout after repeated failures, and TOTP enrolment."""
+"""Sign-in rules: throttling of failed sign-ins, and TOTP enrolment.
 
-from datetime import timedelta
+Failed sign-ins are counted by django-axes per username *and* client address, so a stranger
+guessing passwords locks out only their own attempts at that account, never the member of staff
+at the clinic. Unknown usernames are counted, answered and timed like real ones.
+"""
 
+from axes.handlers.proxy import AxesProxyHandler
+from axes.models import AccessAttempt
+from axes.utils import reset as reset_failed_sign_ins
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -18,50 +24,63 @@ from tandem.errors import InvalidInput
 LOGIN_FAILED = "Username or password is wrong."
 
 
+def locked_out_message() -> str:
+    minutes = max(1, round(settings.AXES_COOLOFF_TIME.total_seconds() / 60))
+    return (
+        "Too many failed sign-ins for this account from this device. Try again in "
+        f"{minutes} minutes, or ask a program director to unlock it."
+    )
+
+
 def sign_in(request: HttpRequest, username: str, password: str) -> User:
-    """Check the password, counting failures and locking the account after too many."""
+    """Check the password; refuse while this username is locked out for this client address.
+
+    Every refusal writes one audit event. The answer (message, status, queries, one password
+    hash) is the same whether or not the username exists.
+    """
     account = User.objects.filter(username=username).first()
-    if account is not None and account.is_locked():
-        minutes = max(1, int((account.locked_until - timezone.now()).total_seconds() // 60) + 1)
-        record_event(
-            actor=None,
-            event_type="account.sign_in_failed",
-            outcome=Outcome.REFUSED,
-            record=account,
-            details={"why": "account locked"},
-        )
-        raise InvalidInput(
-            f"This account is locked after repeated failed sign-ins. Try again in {minutes} "
-            "minute(s), or ask a program director to unlock it."
-        )
+    refusal = {
+        "actor": None,
+        "event_type": "account.sign_in_failed",
+        "outcome": Outcome.REFUSED,
+        "record": account,
+        "record_type": "" if account else User._meta.label,
+    }
+    if AxesProxyHandler.is_locked(request, {"username": username}):
+        record_event(**refusal, details={"why": "locked out"})
+        raise InvalidInput(locked_out_message())
     user = authenticate(request, username=username, password=password)
-    if user is None:
-        with transaction.atomic():
-            if account is not None:
-                User.objects.filter(pk=account.pk).update(failed_logins=F("failed_logins") + 1)
-                account.refresh_from_db(fields=["failed_logins"])
-                if account.failed_logins >= settings.TANDEM_LOGIN_MAX_FAILURES:
-                    account.locked_until = timezone.now() + timedelta(
-                        seconds=settings.TANDEM_LOGIN_LOCKOUT_SECONDS
-                    )
-                    account.save(update_fields=["locked_until"])
-            record_event(
-                actor=None,
-                event_type="account.sign_in_failed",
-                outcome=Outcome.REFUSED,
-                record=account,
-                record_type="" if account else "accounts.User",
-                details={"why": "wrong password" if account else "unknown username"},
+    if user is not None:
+        return user
+    locked_now = bool(getattr(request, "axes_locked_out", False))
+    record_event(
+        **refusal,
+        details={
+            "why": "wrong password" if account else "unknown username",
+            "locked_out": locked_now,
+        },
+    )
+    raise InvalidInput(locked_out_message() if locked_now else LOGIN_FAILED)
+
+
+def with_lockout(users: QuerySet[User]) -> QuerySet[User]:
+    """Annotate ``is_locked``: the username is locked out from at least one address now."""
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    return users.annotate(
+        is_locked=Exists(
+            AccessAttempt.objects.filter(
+                username=OuterRef("username"),
+                failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+                attempt_time__gte=since,
             )
-        raise InvalidInput(LOGIN_FAILED)
-    if user.failed_logins or user.locked_until:
-        User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
-    return user
+        )
+    )
 
 
 def unlock(account: User, *, by: User) -> None:
+    """Forget the account's failed sign-ins from every address."""
     with transaction.atomic():
-        User.objects.filter(pk=account.pk).update(failed_logins=0, locked_until=None)
+        reset_failed_sign_ins(username=account.get_username())
         record_event(
             actor=by, event_type="account.unlocked", record=account, details={"unlocked": True}
         )

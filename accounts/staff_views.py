@@ -19,7 +19,8 @@ def _director_orgs(user) -> list[int]:
 
 def _staff_of(orgs: list[int]):
     return (
-        User.objects.filter(memberships__organization_id__in=orgs, memberships__is_active=True)
+        services.with_lockout(User.objects.all())
+        .filter(memberships__organization_id__in=orgs, memberships__is_active=True)
         .distinct()
         .annotate(has_totp=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)))
         .prefetch_related(

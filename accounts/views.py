@@ -74,6 +74,10 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def enrol(request: HttpRequest) -> HttpResponse:
+    """Set up an authenticator. Replacing an enrolled one needs that one's code first, so a
+    password alone can never swap in a device of someone else's choosing."""
+    if services.confirmed_device(request.user) is not None and not request.user.is_verified():
+        return redirect("accounts:two_factor")
     error = None
     if request.method == "POST":
         try:

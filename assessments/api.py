@@ -17,6 +17,7 @@ from assessments.scoring import ScoringError, score
 from audit.models import Action
 from participants.access import Scope, authorize, require
 from participants.api import participant_or_404
+from tandem.api_errors import FieldErrors, field_errors
 from tandem.errors import InvalidInput
 
 router = Router(tags=["assessments"])
@@ -146,15 +147,6 @@ class ScoreOut(Schema):
     flags: list[FlagOut]
 
 
-class ItemError(Schema):
-    item: str | None = Field(description="The offending item id; null for the whole request.")
-    message: str
-
-
-class ItemErrors(Schema):
-    detail: list[ItemError] = Field(description="One entry per offending item.")
-
-
 class Message(Schema):
     detail: str
 
@@ -206,9 +198,19 @@ def _summary(instrument) -> InstrumentSummary:
     )
 
 
-def _invalid(message: str) -> Status:
+def _invalid(message: str, field: str | None = None) -> Status:
     """A refusal about the request rather than one item (instrument, mode, supersedes, reason)."""
-    return Status(422, {"detail": [{"item": None, "message": message}]})
+    return Status(422, field_errors((field, message)))
+
+
+def _item_errors(errors: list[dict[str, Any]]) -> Status:
+    """The scorer's per-item errors as the API's field errors: item 9 is `answers.9`."""
+    return Status(
+        422,
+        field_errors(
+            *((f"answers.{e['item']}" if e["item"] else None, e["message"]) for e in errors)
+        ),
+    )
 
 
 def _administration_out(row: Administration, *, superseded: bool) -> dict[str, Any]:
@@ -260,7 +262,7 @@ def get_instrument(request: HttpRequest, code: str):
 @router.post(
     "/instruments/{code}/score",
     auth=None,
-    response={200: ScoreOut, 404: Message, 422: ItemErrors},
+    response={200: ScoreOut, 404: Message, 422: FieldErrors},
     summary="Score answers (stores nothing)",
     description=(
         "Stateless: scores the answers with the shared scorer and returns the result; "
@@ -274,7 +276,7 @@ def score_instrument(request: HttpRequest, code: str, body: ScoreIn):
     except instruments.UnknownInstrumentError:
         return Status(404, {"detail": f"No instrument has the code {code!r}."})
     except ScoringError as exc:
-        return Status(422, {"detail": exc.errors})
+        return _item_errors(exc.errors)
     return Status(200, result.to_dict())
 
 
@@ -298,7 +300,7 @@ def list_assessments(request: HttpRequest, participant_id: UUID, instrument: str
 
 @router.post(
     "/participants/{participant_id}/assessments",
-    response={201: AdministrationOut, 403: Message, 404: Message, 422: ItemErrors},
+    response={201: AdministrationOut, 403: Message, 404: Message, 422: FieldErrors},
     summary="Record an administration",
     description=(
         "Scores the answers with the shared scorer and stores them as an administration of "
@@ -316,7 +318,7 @@ def record_assessment(request: HttpRequest, participant_id: UUID, body: Administ
             participant=participant, public_id=body.supersedes
         ).first()
         if supersedes is None:
-            return _invalid("No administration of this participant has that id.")
+            return _invalid("No administration of this participant has that id.", "supersedes")
     try:
         row = services.record_administration(
             participant,
@@ -332,7 +334,7 @@ def record_assessment(request: HttpRequest, participant_id: UUID, body: Administ
             completed_at=body.completed_at,
         )
     except services.InvalidAnswers as exc:
-        return Status(422, {"detail": exc.errors})
+        return _item_errors(exc.errors)
     except InvalidInput as exc:
-        return _invalid(exc.message)
+        return _invalid(exc.message, exc.field)
     return Status(201, _administration_out(row, superseded=False))

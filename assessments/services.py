@@ -23,7 +23,7 @@ from monitoring.services import raise_alert
 from participants.access import Scope, require
 from participants.models import Participant
 from participants.selectors import current_episode
-from tandem import lifecycle
+from tandem import dates, lifecycle
 from tandem.errors import InvalidInput
 
 CSSRS = "cssrs-screener"
@@ -89,6 +89,7 @@ def alert_for(instrument: Instrument, result: ScoreResult, flag: Flag) -> tuple[
 def _check_completed_at(completed_at: datetime) -> None:
     if timezone.is_naive(completed_at):
         raise InvalidInput("The completion time needs a time zone.", field="completed_at")
+    dates.check(completed_at.date(), field="completed_at", label="The completion time")
     if completed_at > timezone.now() + FUTURE_TOLERANCE:
         raise InvalidInput("The completion time cannot be in the future.", field="completed_at")
 

@@ -13,6 +13,7 @@ from participants.access import Scope, authorize
 from participants.api import participant_or_404
 from participants.models import Participant
 from participants.selectors import current_episode
+from tandem.dates import ProgramDate
 from tandem.errors import InvalidInput
 
 router = Router(tags=["attendance"])
@@ -61,7 +62,9 @@ class AttendanceOut(Schema):
     url_name="attendance_dose",
     summary="A participant's weekly dose",
 )
-def participant_dose(request: HttpRequest, participant_id: UUID, week_start: date | None = None):
+def participant_dose(
+    request: HttpRequest, participant_id: UUID, week_start: ProgramDate | None = None
+):
     """Minutes scheduled, attended and required for one week (this week by default)."""
     participant = participant_or_404(request, participant_id)
     authorize(

@@ -4,7 +4,7 @@ Thin: parse, authorize, call a service, render. Roll call rows post with htmx an
 own row back (saved, refused with a reason, or overtaken by someone else's entry).
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 from uuid import UUID
 
 from django.contrib import messages
@@ -34,6 +34,7 @@ from participants.decorators import not_found, participant_page
 from participants.models import IN_CARE_STATUSES
 from participants.views import chart_context
 from scheduling.models import Session
+from tandem.dates import query_date
 from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput, TandemError
 
 # The roll call's buttons, in the order a facilitator reads them.
@@ -115,7 +116,7 @@ def today(request: HttpRequest) -> HttpResponse:
     """Sessions of a day: all of them for schedule roles, one's own for facilitators."""
     if request.user.kind != User.Kind.STAFF:
         return redirect("home")
-    day = _parse_day(request.GET.get("day"))
+    day = query_date(request, "day")
     programs = list(selectors.programs_of(request.user))
     readers = ROLL_CALL_ROLES | READ_ONLY_ROLES
     wide = [p for p in programs if roles_in(request.user, p.organization_id) & readers]
@@ -136,13 +137,6 @@ def today(request: HttpRequest) -> HttpResponse:
             "is_today": day is None,
         },
     )
-
-
-def _parse_day(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 @login_required

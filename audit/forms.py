@@ -2,6 +2,7 @@ from django import forms
 
 from audit import event_types
 from audit.models import Action
+from tandem import dates
 
 
 def _event_type_choices() -> list[tuple[str, str]]:
@@ -20,8 +21,8 @@ class AuditFilterForm(forms.Form):
         choices=[("", "Allowed or refused"), ("allowed", "Allowed"), ("refused", "Refused")],
     )
     break_glass_only = forms.BooleanField(required=False, label="Break-the-glass only")
-    start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = dates.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = dates.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):
         data = super().clean()

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from audit.context import client_address
+from tandem.client import client_address as address_of
 
 
 class RequestContextMiddleware:
@@ -12,7 +13,7 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = client_address.set(request.META.get("REMOTE_ADDR"))
+        token = client_address.set(address_of(request))
         try:
             return self.get_response(request)
         finally:

@@ -3,6 +3,7 @@
 from django import forms
 
 from intake.models import NEW_DIAGNOSIS_STATUSES, DiagnosisStatus
+from tandem import dates
 
 
 class SignForm(forms.Form):
@@ -23,7 +24,7 @@ class DiagnosisForm(forms.Form):
         choices=[(s.value, s.label) for s in NEW_DIAGNOSIS_STATUSES],
         initial=DiagnosisStatus.PROVISIONAL,
     )
-    made_on = forms.DateField(
+    made_on = dates.DateField(
         label="Date of diagnosis", widget=forms.DateInput(attrs={"type": "date"})
     )
     note = forms.CharField(

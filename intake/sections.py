@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 
 from intake import teds
+from tandem import dates
 from tandem.errors import InvalidInput
 
 TEXT_MAX = 300
@@ -328,7 +329,7 @@ def _form_field(field: Field) -> forms.Field:
         )
     if field.kind == "integer":
         return forms.IntegerField(min_value=field.min_value, max_value=field.max_value, **common)
-    return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    return dates.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
 
 
 class SectionForm(forms.Form):

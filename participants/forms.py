@@ -3,7 +3,8 @@
 from django import forms
 
 from accounts.models import Program, Site, User
-from participants.models import CareTeamRole, EpisodeStatus, Participant, SexAtBirth
+from participants.models import CareTeamRole, Episode, EpisodeStatus, Participant, SexAtBirth
+from tandem import dates
 
 DEMOGRAPHIC_WIDGETS = {
     "date_of_birth": forms.DateInput(attrs={"type": "date"}),
@@ -40,13 +41,13 @@ class ReferralForm(forms.Form):
     legal_last_name = forms.CharField(max_length=100)
     preferred_name = forms.CharField(max_length=100, required=False)
     pronouns = forms.CharField(max_length=40, required=False)
-    date_of_birth = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date_of_birth = dates.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     sex_at_birth = forms.ChoiceField(choices=SexAtBirth.choices, initial=SexAtBirth.UNKNOWN)
     phone = forms.CharField(max_length=30, required=False)
     email = forms.EmailField(required=False)
     program = forms.ModelChoiceField(queryset=Program.objects.none())
     site = forms.ModelChoiceField(queryset=Site.objects.none(), required=False)
-    referred_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    referred_on = dates.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     referral_source = forms.CharField(max_length=120, required=False)
 
     def __init__(self, *args, programs, **kwargs) -> None:
@@ -59,8 +60,10 @@ class ReferralForm(forms.Form):
 
 class TransitionForm(forms.Form):
     to_status = forms.ChoiceField(choices=EpisodeStatus.choices)
-    on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    reason = forms.CharField(max_length=300, required=False)
+    on = dates.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(
+        max_length=Episode._meta.get_field("status_reason").max_length, required=False
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
@@ -72,9 +75,19 @@ class BreakGlassForm(forms.Form):
     )
 
 
+# A name or record number is short; a longer text is a paste accident, and an unbounded one
+# overflows SQLite's limit on LIKE patterns.
+SEARCH_TEXT_LIMIT = 200
+
+
 class SearchForm(forms.Form):
-    text = forms.CharField(required=False, label="Name or record number")
-    dob = forms.DateField(
+    text = forms.CharField(
+        required=False,
+        max_length=SEARCH_TEXT_LIMIT,
+        label="Name or record number",
+        error_messages={"max_length": "Search for at most %(limit_value)d characters."},
+    )
+    dob = dates.DateField(
         required=False, label="Date of birth", widget=forms.DateInput(attrs={"type": "date"})
     )
 

@@ -1,14 +1,67 @@
 """The participant record, episodes of care, care teams and break-the-glass grants."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
 from accounts.models import LevelOfCare, Organization, Program, Site
+from tandem.dates import FIRST_DAY, RANGE_MESSAGE, in_range
 from tandem.models import TimeStamped, Versioned
 from tandem.records import ClinicalRecord
+from tandem.validation import NAMES_ITS_FIELD
+
+# Episode dates are recorded as things happen; one further ahead than this is a typing slip
+# (2062 for 2026), not a plan.
+EPISODE_DATES_AHEAD = timedelta(days=366)
+
+
+def birth_date_problem(date_of_birth: date | None, today: date) -> str | None:
+    """Why a date of birth cannot be right, or None."""
+    if date_of_birth is None:
+        return None
+    if date_of_birth > today:
+        return "The date of birth cannot be in the future."
+    if date_of_birth < FIRST_DAY:
+        return f"The date of birth cannot be before {FIRST_DAY.isoformat()}."
+    return None
+
+
+def episode_date_problems(
+    date_of_birth: date | None,
+    *,
+    referred_on: date | None,
+    admitted_on: date | None,
+    discharged_on: date | None,
+    today: date,
+) -> dict[str, str]:
+    """Why an episode's dates cannot be right, by field: referral, admission and discharge in
+    that order, none before the participant was born or outside the program range, none more
+    than a year past today."""
+    checks = [
+        ("referred_on", "referral", referred_on, date_of_birth, "the date of birth"),
+        ("admitted_on", "admission", admitted_on, referred_on, "the referral date"),
+        (
+            "discharged_on",
+            "discharge",
+            discharged_on,
+            admitted_on or referred_on,
+            "the admission date" if admitted_on else "the referral date",
+        ),
+    ]
+    problems: dict[str, str] = {}
+    for field, label, day, earliest, earliest_label in checks:
+        if day is None:
+            continue
+        if not in_range(day):
+            problems[field] = f"The {label} date {RANGE_MESSAGE}."
+        elif earliest is not None and day < earliest:
+            problems[field] = f"The {label} date cannot be before {earliest_label}."
+        elif day > today + EPISODE_DATES_AHEAD:
+            problems[field] = f"The {label} date cannot be more than a year from today."
+    return problems
 
 
 class SexAtBirth(models.TextChoices):
@@ -66,6 +119,13 @@ class Participant(ClinicalRecord, Versioned):
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.record_number})"
+
+    def clean(self) -> None:
+        """A birth date is in the past and after 1900: anything else is a typing slip."""
+        super().clean()
+        problem = birth_date_problem(self.date_of_birth, timezone.localdate())
+        if problem:
+            raise ValidationError({"date_of_birth": ValidationError(problem, code=NAMES_ITS_FIELD)})
 
     @property
     def display_name(self) -> str:
@@ -148,6 +208,21 @@ class Episode(TimeStamped, Versioned):
 
     def __str__(self) -> str:
         return f"Episode {self.public_id} ({self.get_status_display()})"
+
+    def clean(self) -> None:
+        """The episode's dates in order, after the participant's birth, none far ahead."""
+        super().clean()
+        problems = episode_date_problems(
+            self.participant.date_of_birth if self.participant_id else None,
+            referred_on=self.referred_on,
+            admitted_on=self.admitted_on,
+            discharged_on=self.discharged_on,
+            today=self.program.today() if self.program_id else timezone.localdate(),
+        )
+        if problems:
+            raise ValidationError(
+                {f: ValidationError(m, code=NAMES_ITS_FIELD) for f, m in problems.items()}
+            )
 
     @property
     def is_open(self) -> bool:

@@ -18,9 +18,10 @@ from participants.models import (
     EpisodeStatus,
     Participant,
 )
-from tandem import lifecycle
+from tandem import dates, lifecycle
 from tandem.errors import AccessDenied, InvalidInput
 from tandem.lifecycle import check_transition, lock_current, save_new_version
+from tandem.validation import validate
 
 DEMOGRAPHIC_FIELDS = (
     "legal_first_name",
@@ -38,6 +39,11 @@ DEMOGRAPHIC_FIELDS = (
     "emergency_contact_relationship",
     "emergency_contact_phone",
 )
+
+# Links a service sets itself; `validate` checks the rest of the record.
+PARTICIPANT_LINKS = ("organization", "user", "recorded_by")
+EPISODE_LINKS = ("participant", "program", "site", "primary_clinician")
+TRANSITION_INPUTS = {"status_reason": "reason", "admitted_on": "on", "discharged_on": "on"}
 
 # Checks other modules add before an episode may move to a status (for example: admission
 # needs a recorded level-of-care decision). Each returns an error message or None.
@@ -100,15 +106,17 @@ def create_referral(
             recorded_by=by,
             **{k: v for k, v in demographics.items() if k in DEMOGRAPHIC_FIELDS},
         )
-        participant.full_clean(exclude=["organization", "user", "recorded_by"])
+        validate(participant, exclude=PARTICIPANT_LINKS)
         participant.save()
-        episode = Episode.objects.create(
+        episode = Episode(
             participant=participant,
             program=program,
             site=site,
             referred_on=referred_on,
             referral_source=referral_source,
         )
+        validate(episode, exclude=EPISODE_LINKS)
+        episode.save()
         if Role.INTAKE in roles_in(by, program.organization_id):
             CareTeamMember.objects.create(episode=episode, user=by, role=CareTeamRole.INTAKE)
         record_event(
@@ -140,7 +148,7 @@ def update_demographics(
         before = {name: getattr(current, name) for name in changes}
         for name, value in changes.items():
             setattr(current, name, value)
-        current.full_clean(exclude=["organization", "user", "recorded_by"])
+        validate(current, exclude=PARTICIPANT_LINKS)
         diff = field_changes(before, changes)
         if not diff:
             return current
@@ -179,6 +187,7 @@ def transition_episode(
     """Move an episode along its lifecycle; invalid moves are refused with the allowed ones."""
     if to_status not in EpisodeStatus.values:
         raise InvalidInput(f"{to_status!r} is not an episode status.", field="to_status")
+    dates.check(on, field="on", label="The date")
     decision = require(by, episode.participant, Action.CHANGE, Scope.CLINICAL)
     with transaction.atomic():
         current = lock_current(
@@ -208,6 +217,7 @@ def transition_episode(
             if current.admitted_on and on < current.admitted_on:
                 raise InvalidInput("Discharge cannot be before admission.", field="on")
             current.discharged_on = on
+        validate(current, exclude=EPISODE_LINKS, names=TRANSITION_INPUTS)
         save_new_version(current, ["status", "status_reason", "admitted_on", "discharged_on"])
         after = {
             "status": current.status,

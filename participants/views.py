@@ -84,7 +84,9 @@ def search(request: HttpRequest) -> HttpResponse:
         if request.headers.get("HX-Request")
         else "participants/search.html"
     )
-    return render(request, template, {"form": form, "results": results})
+    return render(
+        request, template, {"form": form, "results": results}, status=400 if form.errors else 200
+    )
 
 
 @login_required

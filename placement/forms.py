@@ -5,6 +5,7 @@ from django import forms
 from accounts.models import LevelOfCare, User
 from placement import asam, self_check
 from placement.services import PRIMARY_CLINICIAN_ROLES
+from tandem import dates
 
 
 class DecisionForm(forms.Form):
@@ -70,7 +71,7 @@ class DecisionForm(forms.Form):
 
 
 class AdmitForm(forms.Form):
-    admitted_on = forms.DateField(
+    admitted_on = dates.DateField(
         label="Admission date", widget=forms.DateInput(attrs={"type": "date"})
     )
     primary_clinician = forms.ModelChoiceField(
@@ -95,7 +96,7 @@ class CloseForm(forms.Form):
     to_status = forms.ChoiceField(
         choices=[("transferred_out", "Transferred out"), ("declined", "Declined")]
     )
-    on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    on = dates.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 

@@ -14,6 +14,7 @@ from participants.selectors import current_episode, with_chart_relations
 from scheduling import roles, selectors
 from scheduling.models import ScheduleRun
 from scheduling.weeks import week_start as monday_of
+from tandem.dates import ProgramDate
 
 router = Router(tags=["scheduling"])
 
@@ -103,7 +104,9 @@ def schedule_run(request: HttpRequest, run_id: UUID):
     url_name="schedule_participant_week",
     summary="A participant's published sessions in one week (program time zone)",
 )
-def participant_week(request: HttpRequest, participant_id: UUID, week_start: date | None = None):
+def participant_week(
+    request: HttpRequest, participant_id: UUID, week_start: ProgramDate | None = None
+):
     participant = participant_or_404(request, participant_id)
     authorize(request.auth, participant, Action.VIEW, Scope.SCHEDULE, details={"api": True})
     participant = with_chart_relations(type(participant).objects.filter(pk=participant.pk)).get()

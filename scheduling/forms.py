@@ -14,6 +14,7 @@ from scheduling.models import (
     Weekday,
 )
 from scheduling.selectors import program_staff
+from tandem import dates
 
 DATE = forms.DateInput(attrs={"type": "date"})
 TIME = forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M")
@@ -94,7 +95,7 @@ class RoomForm(forms.Form):
 
 
 class ClosureForm(forms.Form):
-    date = forms.DateField(widget=DATE)
+    date = dates.DateField(widget=DATE)
     reason = forms.CharField(max_length=150, help_text="For example: Thanksgiving.")
 
 
@@ -190,7 +191,7 @@ class PreferencesForm(forms.Form):
 
 
 class BuildForm(forms.Form):
-    week_of = forms.DateField(widget=DATE, label="Week of")
+    week_of = dates.DateField(widget=DATE, label="Week of")
     time_limit = forms.IntegerField(
         min_value=5, max_value=600, initial=30, label="Time limit (seconds)"
     )
@@ -203,7 +204,7 @@ class EditForm(forms.Form):
 
 
 class PublishForm(forms.Form):
-    starts_on = forms.DateField(widget=DATE, label="From")
+    starts_on = dates.DateField(widget=DATE, label="From")
     weeks = forms.IntegerField(
         min_value=1, max_value=12, initial=1, label="Weeks (the same weekly pattern repeats)"
     )

@@ -22,7 +22,8 @@ from scheduling.forms import (
 )
 from scheduling.models import GroupPreference, ScheduleRun
 from scheduling.views_common import render_local
-from scheduling.weeks import parse_week
+from scheduling.weeks import week_start
+from tandem.dates import query_date
 from tandem.errors import AccessDenied, TandemError
 
 TAB = "schedule"
@@ -48,7 +49,7 @@ def _tab(request: HttpRequest, participant, *, status: int = 200, **bound) -> Ht
     program = episode.program if episode else None
     if program is None:
         return render(request, "scheduling/participant_tab.html", context, status=status)
-    monday = parse_week(request.GET.get("week"), program.today())
+    monday = week_start(query_date(request, "week") or program.today())
     profile = selectors.profile_for(episode)
     preferences = list(profile.preferences.all()) if profile.pk else []
     can_edit = episode.is_open and roles.can_write_schedule(request.user, participant)

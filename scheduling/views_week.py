@@ -1,6 +1,6 @@
 """The schedule's home and the week, day, room and facilitator views of dated sessions."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -19,7 +19,8 @@ from scheduling.views_common import (
     render_local,
     staff_only,
 )
-from scheduling.weeks import parse_week, week_start
+from scheduling.weeks import week_start
+from tandem.dates import query_date
 from tandem.errors import TandemError
 
 
@@ -35,7 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _week_page(request: HttpRequest, program, *, room=None, staff=None) -> HttpResponse:
     today = program.today()
-    monday = parse_week(request.GET.get("start"), today)
+    monday = week_start(query_date(request, "start") or today)
     sessions = selectors.sessions_between(
         program, monday, monday + timedelta(days=6), room=room, staff=staff
     )
@@ -83,10 +84,7 @@ def staff_week(request: HttpRequest, program, user_id: int) -> HttpResponse:
 
 @program_page
 def day(request: HttpRequest, program) -> HttpResponse:
-    try:
-        on = date.fromisoformat(request.GET.get("on") or "")
-    except ValueError:
-        on = program.today()
+    on = query_date(request, "on") or program.today()
     sessions = selectors.sessions_between(program, on, on)
     closure = selectors.week_days(program, week_start(on), [])[on.weekday()]["closed"]
     return render_local(

@@ -48,14 +48,6 @@ def week_bounds(program, monday: date) -> tuple[datetime, datetime]:
     )
 
 
-def parse_week(value: str | None, default: date) -> date:
-    """A `YYYY-MM-DD` query value turned into its week's Monday; bad or empty gives default."""
-    try:
-        return week_start(date.fromisoformat(value or ""))
-    except ValueError:
-        return week_start(default)
-
-
 def in_care_days(monday: date, admitted_on: date | None, discharged_on: date | None) -> set[int]:
     """Weekdays of the week starting `monday` on which the episode was in care."""
     first = max(monday, admitted_on) if admitted_on else monday

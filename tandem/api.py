@@ -2,9 +2,10 @@
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import django_auth
 
+from tandem.api_errors import field_errors, from_ninja
 from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput
 
 api = NinjaAPI(
@@ -26,9 +27,13 @@ def _access_denied(request: HttpRequest, exc: AccessDenied) -> HttpResponse:
 
 @api.exception_handler(InvalidInput)
 def _invalid(request: HttpRequest, exc: InvalidInput) -> HttpResponse:
-    return api.create_response(
-        request, {"detail": [{"field": exc.field, "message": exc.message}]}, status=422
-    )
+    return api.create_response(request, field_errors((exc.field, exc.message)), status=422)
+
+
+@api.exception_handler(ValidationError)
+def _unreadable(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """Parameters and bodies that do not fit their schema: the same shape as our refusals."""
+    return api.create_response(request, from_ninja(exc.errors), status=422)
 
 
 @api.exception_handler(ConcurrentEdit)

@@ -7,24 +7,48 @@ TANDEM_DEMO on explicitly.
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off"}
+
+
 def env_bool(name: str, default: bool = False) -> bool:
-    """Read a yes/no environment variable; anything but a clear yes is no."""
+    """Read a yes/no environment variable strictly.
+
+    A typo such as ``TANDEM_REQUIRE_2FA=ture`` must stop start-up rather than quietly turn a
+    protection off.
+    """
     value = os.environ.get(name)
-    if value is None:
+    if value is None or not value.strip():
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={value!r} is not a yes/no value. Use one of "
+        f"{', '.join(sorted(TRUE_WORDS))} or {', '.join(sorted(FALSE_WORDS))}."
+    )
 
 
 def env_int(name: str, default: int) -> int:
+    """Read a whole-number environment variable; a non-number stops start-up with its name."""
     value = os.environ.get(name)
-    return default if value in (None, "") else int(value)
+    if value is None or not value.strip():
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
 
 
 def env_secret(name: str, default: str | None = None) -> str | None:
@@ -72,6 +96,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "axes",
     "ninja",
     "accounts",
     "audit",
@@ -187,7 +212,9 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY") else None
 )
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+# Browsers keep to HTTPS for a year unless the deployment says otherwise (HSTS is only sent
+# over HTTPS, so it never binds the plain-HTTP demo).
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if (DEBUG or TANDEM_DEMO) else 365 * 86400)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -202,6 +229,33 @@ CONTENT_SECURITY_POLICY = (
 TANDEM_REQUIRE_2FA = env_bool("TANDEM_REQUIRE_2FA", default=not (DEBUG or TANDEM_DEMO or TESTING))
 TANDEM_LOGIN_MAX_FAILURES = env_int("TANDEM_LOGIN_MAX_FAILURES", 5)
 TANDEM_LOGIN_LOCKOUT_SECONDS = env_int("TANDEM_LOGIN_LOCKOUT_SECONDS", 15 * 60)
+
+# How many reverse proxies (TLS terminator, load balancer) stand in front of the app. Each
+# appends the address it received the request from to X-Forwarded-For, so the client is the
+# entry that many places from the end; with 0 the header is ignored (anyone can forge it).
+TANDEM_TRUSTED_PROXIES = env_int("TANDEM_TRUSTED_PROXIES", 0)
+
+# Failed sign-ins are counted per username and client address (django-axes): a wrong password
+# from one address never locks the same account out for everyone else, and unknown usernames
+# are counted (and answered) exactly like real ones.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = TANDEM_LOGIN_MAX_FAILURES
+AXES_COOLOFF_TIME = timedelta(seconds=TANDEM_LOGIN_LOCKOUT_SECONDS)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "tandem.client.client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCK_OUT_AT_FAILURE = True
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# The audit trail records every sign-in; axes keeps only the failure counters.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken", "next"]
+# The sign-in service answers a lockout itself, on the sign-in page and in the audit trail,
+# so axes' middleware (which would replace the page with its own) is not installed.
+SILENCED_SYSTEM_CHECKS = ["axes.W002"]
 TANDEM_BREAK_GLASS_MINUTES = env_int("TANDEM_BREAK_GLASS_MINUTES", 60)
 
 EMAIL_BACKEND = os.environ.get(

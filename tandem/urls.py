@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
 ]
 
+handler400 = "tandem.views.bad_request"
 handler403 = "tandem.views.forbidden"
 handler404 = "tandem.views.not_found"
 handler500 = "tandem.views.server_error"

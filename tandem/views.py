@@ -3,6 +3,21 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from tandem.dates import BadDateParameter
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Our own refusals carry a message that is safe to show; anything else stays generic."""
+    message = (
+        getattr(exception, "message", None) if isinstance(exception, BadDateParameter) else None
+    )
+    return render(
+        request,
+        "error.html",
+        {"title": "Bad request", "message": message or "This address or form could not be read."},
+        status=400,
+    )
+
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(

@@ -1,9 +1,20 @@
 """The demo seeds a realistic, synthetic program and is safe to run twice."""
 
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
 
 from accounts.models import Membership, Role, User
 from participants.models import Episode, EpisodeStatus, Participant
+
+pytestmark = pytest.mark.usefixtures("demo_mode")
+
+
+def test_seed_demo_refuses_outside_demo_mode(db, settings):
+    """It creates accounts with a published password: never on a real installation."""
+    settings.TANDEM_DEMO = False
+    with pytest.raises(CommandError, match="demo mode"):
+        call_command("seed_demo", "--participants", "5", "--quiet-logins")
+    assert not User.objects.exists()
 
 
 def test_seed_demo_is_idempotent_and_spreads_statuses(db, capsys):

@@ -53,3 +53,32 @@ def test_production_defaults_are_safe():
     )
     result = _python(code, SECRET_KEY="x" * 50)
     assert result.stdout.split() == ["False", "True", "True", "True", "True"], result.stderr
+
+
+def _setting(name: str, **env: str) -> subprocess.CompletedProcess:
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='tandem.settings'; django.setup();"
+        f"from django.conf import settings as s; print(s.{name})"
+    )
+    return _python(code, SECRET_KEY="x" * 50, **env)
+
+
+def test_hsts_defaults_to_a_year_outside_debug_and_the_demo():
+    assert _setting("SECURE_HSTS_SECONDS").stdout.split() == ["31536000"]
+    assert _setting("SECURE_HSTS_SECONDS", TANDEM_DEMO="1").stdout.split() == ["0"]
+    assert _setting("SECURE_HSTS_SECONDS", SECURE_HSTS_SECONDS="60").stdout.split() == ["60"]
+
+
+def test_a_mistyped_yes_no_setting_stops_start_up_with_its_name():
+    result = _setting("TANDEM_REQUIRE_2FA", TANDEM_REQUIRE_2FA="ture")
+    assert result.returncode != 0
+    assert "TANDEM_REQUIRE_2FA='ture' is not a yes/no value" in result.stderr
+    for word, expected in [("off", "False"), ("Yes", "True"), ("0", "False")]:
+        result = _setting("TANDEM_REQUIRE_2FA", TANDEM_REQUIRE_2FA=word)
+        assert result.stdout.split() == [expected], result.stderr
+
+
+def test_a_non_number_stops_start_up_with_its_name():
+    result = _setting("TANDEM_TRUSTED_PROXIES", TANDEM_TRUSTED_PROXIES="one")
+    assert result.returncode != 0
+    assert "TANDEM_TRUSTED_PROXIES='one' is not a whole number" in result.stderr

@@ -1,14 +1,21 @@
-"""Sign-in: lockout after repeated failures, TOTP two-factor, idle sign-out."""
+"""Sign-in: throttling of failed sign-ins, TOTP two-factor, idle sign-out, client address."""
 
 import time
 
 import pytest
+from django.contrib.auth.hashers import MD5PasswordHasher
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import Action, AuditEvent
 from conftest import PASSWORD
+
+LOGIN = "/accounts/login/"
+HERE = "192.0.2.10"
+ELSEWHERE = "198.51.100.20"
 
 
 def _code(device: TOTPDevice) -> str:
@@ -24,15 +31,135 @@ def test_wrong_password_is_refused_and_audited(client, world):
     ).exists()
 
 
-@override_settings(TANDEM_LOGIN_MAX_FAILURES=3)
-def test_account_locks_after_repeated_failures_even_for_the_right_password(client, world):
+def _fail(client, username: str, address: str = HERE):
+    return client.post(
+        LOGIN, {"username": username, "password": "not-the-password"}, REMOTE_ADDR=address
+    )
+
+
+@override_settings(AXES_FAILURE_LIMIT=3)
+def test_failures_lock_out_that_username_from_that_address_only(client, world):
+    """Five POSTs from one address must not lock a member of staff out everywhere."""
     for _ in range(3):
-        client.post("/accounts/login/", {"username": "therapist", "password": "nope"})
-    response = client.post("/accounts/login/", {"username": "therapist", "password": PASSWORD})
+        _fail(client, "therapist")
+    right = {"username": "therapist", "password": PASSWORD}
+    response = client.post(LOGIN, right, REMOTE_ADDR=HERE)
     assert response.status_code == 400
-    assert b"locked" in response.content
-    world.therapist.refresh_from_db()
-    assert world.therapist.is_locked()
+    assert b"Too many failed sign-ins" in response.content
+    assert client.post(LOGIN, right, REMOTE_ADDR=ELSEWHERE).status_code == 302
+    refusal = AuditEvent.objects.filter(
+        action=Action.LOGIN_FAILED, record_id=str(world.therapist.pk)
+    ).latest("id")
+    assert refusal.details == {"why": "locked out"}
+    assert refusal.client_address == HERE
+
+
+@override_settings(AXES_FAILURE_LIMIT=3)
+def test_one_address_cannot_lock_out_accounts_en_masse(client, world):
+    for username in ["therapist", "nurse", "director"]:
+        for _ in range(3):
+            _fail(client, username, address=HERE)
+    for user in [world.therapist, world.nurse, world.director]:
+        response = client.post(
+            LOGIN, {"username": user.username, "password": PASSWORD}, REMOTE_ADDR=ELSEWHERE
+        )
+        assert response.status_code == 302
+        client.post("/accounts/logout/")
+
+
+class CountingHasher(MD5PasswordHasher):
+    """The test suite's hasher, counting how many passwords it hashed."""
+
+    hashed = 0
+
+    def encode(self, password: str, salt: str) -> str:
+        CountingHasher.hashed += 1
+        return super().encode(password, salt)
+
+
+@override_settings(PASSWORD_HASHERS=[f"{__name__}.CountingHasher"])
+def test_unknown_usernames_get_the_same_answer_and_the_same_work(client, world):
+    """Message, status, queries and password hashing do not tell real usernames apart."""
+    _fail(client, "someone-else")  # the audit trail's first event sets up its chain
+    answers = []
+    for username in ["therapist", "no-such-person"]:
+        CountingHasher.hashed = 0
+        with CaptureQueriesContext(connection) as queries:
+            response = _fail(client, username)
+        answers.append(
+            (response.status_code, response.content, len(queries), CountingHasher.hashed)
+        )
+    known_status, _, known_queries, known_hashes = answers[0]
+    assert answers[1][0] == known_status == 400
+    assert b"Username or password is wrong" in answers[1][1]
+    assert answers[1][2] == known_queries
+    assert answers[1][3] == known_hashes == 1
+
+
+@override_settings(AXES_FAILURE_LIMIT=3)
+def test_unknown_usernames_are_locked_out_like_real_ones(client, world):
+    answers = {}
+    for username in ["therapist", "no-such-person"]:
+        for _ in range(3):
+            _fail(client, username)
+        response = _fail(client, username)
+        answers[username] = (response.status_code, b"Too many failed sign-ins" in response.content)
+    assert answers["therapist"] == answers["no-such-person"] == (400, True)
+    assert AuditEvent.objects.filter(
+        action=Action.LOGIN_FAILED, details__why="locked out", record_id=""
+    ).exists()
+
+
+@override_settings(TANDEM_TRUSTED_PROXIES=1)
+def test_behind_one_trusted_proxy_the_client_address_is_the_one_the_proxy_saw(client, world):
+    """The proxy appends the client's address; anything the client wrote before it is ignored."""
+    _fail(client, "therapist", address="10.0.0.1")
+    client.post(
+        LOGIN,
+        {"username": "therapist", "password": "wrong"},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9",
+    )
+    events = AuditEvent.objects.filter(action=Action.LOGIN_FAILED).order_by("id")
+    assert [e.client_address for e in events] == ["10.0.0.1", "203.0.113.9"]
+
+
+def test_without_trusted_proxies_a_forwarded_header_is_ignored(client, world):
+    client.post(
+        LOGIN,
+        {"username": "therapist", "password": "wrong"},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+    )
+    event = AuditEvent.objects.get(action=Action.LOGIN_FAILED)
+    assert event.client_address == "10.0.0.1"
+
+
+def _enrolled(user) -> TOTPDevice:
+    return TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+
+
+@override_settings(TANDEM_REQUIRE_2FA=False)
+def test_an_enrolled_authenticator_is_required_even_when_two_factor_is_optional(client, world):
+    _enrolled(world.therapist)
+    client.post(LOGIN, {"username": "therapist", "password": PASSWORD})
+    response = client.get(f"/participants/{world.participant.public_id}/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/two-factor/")
+
+
+@override_settings(TANDEM_REQUIRE_2FA=True, OTP_TOTP_THROTTLE_FACTOR=0)
+def test_a_password_alone_cannot_replace_an_enrolled_authenticator(client, world):
+    """Enrolling a new device with its own code would swap out the owner's phone."""
+    own = _enrolled(world.therapist)
+    client.post(LOGIN, {"username": "therapist", "password": PASSWORD})
+    response = client.get("/accounts/two-factor/enrol/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/two-factor/")
+    intruder = TOTPDevice.objects.create(user=world.therapist, name="other", confirmed=False)
+    client.post("/accounts/two-factor/enrol/", {"token": _code(intruder)})
+    assert list(TOTPDevice.objects.filter(user=world.therapist, confirmed=True)) == [own]
+    assert client.get("/").status_code == 302
 
 
 @override_settings(TANDEM_REQUIRE_2FA=True, OTP_TOTP_THROTTLE_FACTOR=0)

@@ -95,11 +95,11 @@ def test_score_gives_422_with_one_message_per_offending_item(db):
 
     assert response.status_code == 422
     detail = response.json()["detail"]
-    assert {e["item"] for e in detail} == {"2", "9", "42"}
-    messages = {e["item"]: e["message"] for e in detail}
-    assert "required" in messages["2"]
-    assert "not allowed" in messages["9"]
-    assert "unknown item" in messages["42"]
+    assert {e["field"] for e in detail} == {"answers.2", "answers.9", "answers.42"}
+    messages = {e["field"]: e["message"] for e in detail}
+    assert "required" in messages["answers.2"]
+    assert "not allowed" in messages["answers.9"]
+    assert "unknown item" in messages["answers.42"]
 
 
 def test_score_422_for_values_that_are_not_integers_and_skip_rule_breaches(db):
@@ -109,7 +109,7 @@ def test_score_422_for_values_that_are_not_integers_and_skip_rule_breaches(db):
         {"answers": {"1": True, "2": 0, "3": 1, "6": 0}},
     )
     assert response.status_code == 422
-    assert {e["item"] for e in response.json()["detail"]} == {"1", "3"}
+    assert {e["field"] for e in response.json()["detail"]} == {"answers.1", "answers.3"}
 
 
 def test_openapi_documents_the_assessment_endpoints(db):
@@ -155,7 +155,9 @@ def test_recording_with_bad_answers_gives_422_per_item_and_writes_nothing(world,
     response = _post(client, url, {"instrument": "gad-7", "answers": {"1": 5}})
 
     assert response.status_code == 422
-    assert {e["item"] for e in response.json()["detail"]} == {"1", "2", "3", "4", "5", "6", "7"}
+    assert {e["field"] for e in response.json()["detail"]} == {
+        f"answers.{item}" for item in "1234567"
+    }
     assert not Administration.objects.exists()
 
 
@@ -165,7 +167,7 @@ def test_unknown_instrument_when_recording_is_422(world, login):
     response = _post(client, url, {"instrument": "nope", "answers": {}})
     assert response.status_code == 422
     assert response.json() == {
-        "detail": [{"item": None, "message": "No instrument has the code 'nope'."}]
+        "detail": [{"field": "instrument", "message": "No instrument has the code 'nope'."}]
     }
 
 

@@ -10,6 +10,8 @@ from audit.models import AuditEvent
 from monitoring.models import Alert, AlertStatus
 from participants.models import Episode, EpisodeStatus
 
+pytestmark = pytest.mark.usefixtures("demo_mode")
+
 INTAKE = {"phq-9", "gad-7", "dast-10", "cssrs-screener"}
 
 

@@ -9,7 +9,11 @@ from assessments.models import Administration
 from participants.models import Participant
 from tests.browser.conftest import sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("demo_mode"),
+]
 
 
 def _on_therapists_caseload() -> Participant:

@@ -5,7 +5,11 @@ from django.core.management import call_command
 
 from tests.browser.conftest import sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("demo_mode"),
+]
 
 
 def test_clinician_finds_caseload_chart_search_and_outsider_breaks_the_glass(page):

@@ -11,7 +11,11 @@ from django.core.management import call_command
 
 from tests.browser.conftest import sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("demo_mode"),
+]
 
 
 def test_director_builds_reviews_and_publishes_next_week(page, settings):

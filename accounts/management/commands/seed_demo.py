@@ -2,6 +2,7 @@
 
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from participants.demo import DEMO_PASSWORD, STAFF, seed_foundation
@@ -17,6 +18,11 @@ class Command(BaseCommand):
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print the logins.")
 
     def handle(self, *args, participants: int, seed: int, quiet_logins: bool, **options) -> None:
+        if not settings.TANDEM_DEMO:
+            raise CommandError(
+                "seed_demo only runs in demo mode (TANDEM_DEMO=1, as `run.py demo` sets): it "
+                "creates accounts whose password is published."
+            )
         if participants < 1:
             raise CommandError("--participants must be at least 1.")
         started = time.monotonic()
