@@ -6,6 +6,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection, transaction
+from django_tasks import TaskResultStatus
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from accounts.models import Membership, Organization, Program, Role, Site, User
 from participants.models import (
@@ -137,6 +141,46 @@ def world(db) -> World:
         referral_episode,
         other_participant,
     )
+
+
+def run_queued_tasks() -> int:
+    """Run every task that is due, one after another, as `manage.py db_worker --batch` does.
+
+    A test's own transaction never commits, so first the work waiting for that commit is queued
+    (`tandem.tasks.enqueue_after_commit`); then django-tasks-db's own worker claims and runs each
+    due row. A task that fails fails the test. Returns how many tasks ran.
+    """
+    if connection.in_atomic_block:
+        waiting = [callback for _, callback, _ in connection.run_on_commit]
+        connection.run_on_commit.clear()
+        for callback in waiting:
+            callback()
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    ran = 0
+    while True:
+        with transaction.atomic():
+            due = DBTaskResult.objects.ready().get_locked()
+            if due is None:
+                return ran
+            due.claim(worker.worker_id)
+        worker.run_task(due)
+        ran += 1
+        assert due.status == TaskResultStatus.SUCCESSFUL, due.traceback
+
+
+@pytest.fixture
+def run_tasks():
+    """`run_queued_tasks`, for tests that start background work."""
+    return run_queued_tasks
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ pinned requirements into it once, and then run Django or pytest from it.
 import contextlib
 import hashlib
 import os
+import signal
 import subprocess
 import sys
 import venv
@@ -51,6 +52,32 @@ def manage(*args: str, env: dict) -> None:
     subprocess.run([str(PY), str(ROOT / "manage.py"), *args], check=True, env=env)
 
 
+@contextlib.contextmanager
+def background_worker(env: dict):
+    """A `db_worker` beside the demo server (it solves schedules), stopped with the server."""
+    worker = None
+    if env.get("TANDEM_TASK_QUEUE", "database") == "database":
+        worker = subprocess.Popen(
+            [str(PY), str(ROOT / "manage.py"), "db_worker", "--no-reload", "--interval", "1"],
+            env=env,
+        )
+    try:
+        yield worker
+    finally:
+        if worker is not None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
+
+
+def _stop_like_ctrl_c(signum: int, frame: object) -> None:
+    """`kill` stops the demo as Ctrl+C does: the server and its worker both end."""
+    raise KeyboardInterrupt
+
+
 def demo(args: list[str]) -> int:
     ensure_venv("requirements.txt")
     env = {**os.environ, "TANDEM_DEMO": "1"}
@@ -64,7 +91,8 @@ def demo(args: list[str]) -> int:
     manage("migrate", "--noinput", "-v", "0", env=env)
     manage("seed_demo", *args, env=env)
     print("\nTandem is running at http://127.0.0.1:8000  (Ctrl+C to stop)\n", flush=True)
-    with contextlib.suppress(KeyboardInterrupt):
+    signal.signal(signal.SIGTERM, _stop_like_ctrl_c)
+    with background_worker(env), contextlib.suppress(KeyboardInterrupt):
         manage("runserver", "127.0.0.1:8000", "--noreload", "--skip-checks", env=env)
     return 0
 

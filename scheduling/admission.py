@@ -21,7 +21,7 @@ from scheduling.services import sessions_with_attendance
 from scheduling.solver import ProgressCallback, check, parse_problem, solve, to_json
 from scheduling.weeks import week_bounds, week_start
 from tandem.errors import InvalidInput
-from tandem.tasks import enqueue
+from tandem.tasks import enqueue_after_commit
 
 ADMISSION_TIME_LIMIT = 10
 
@@ -83,7 +83,7 @@ def request_admission_placement(episode: Episode, *, by) -> ScheduleRun:
             decision=decision,
             details={"mid_week_admission": True, "week_start": run.week_start},
         )
-        enqueue("scheduling.tasks.run_admission", run.pk)
+        enqueue_after_commit("scheduling.tasks.run_admission", run.pk)
     return run
 
 

@@ -33,7 +33,7 @@ from scheduling.roles import SCHEDULE_BUILDERS, require_role
 from scheduling.services import sessions_with_attendance
 from scheduling.weeks import dates_between, session_span, week_start
 from tandem.errors import InvalidInput
-from tandem.tasks import enqueue
+from tandem.tasks import enqueue_after_commit
 
 MIN_TIME_LIMIT, MAX_TIME_LIMIT = 5, 600
 MAX_PUBLISH_WEEKS = 12
@@ -83,7 +83,7 @@ def start_week_run(
             role=role,
             details={"week_start": run.week_start, "based_on": based_on.pk if based_on else None},
         )
-        enqueue("scheduling.tasks.run_week", run.pk)
+        enqueue_after_commit("scheduling.tasks.run_week", run.pk)
     return run
 
 
@@ -101,20 +101,6 @@ def give_up_abandoned(program: Program) -> None:
                     "up). Nothing was changed."
                 ),
             )
-
-
-def claim_next_run() -> tuple[str, tuple] | None:
-    """For `manage.py run_tasks`: the oldest queued run, as the task that handles it."""
-    run = (
-        ScheduleRun.objects.filter(status=ScheduleRun.Status.QUEUED)
-        .order_by("created_at", "pk")
-        .values_list("pk", "kind")
-        .first()
-    )
-    if run is None:
-        return None
-    task = "run_admission" if run[1] == ScheduleRun.Kind.ADMISSION else "run_week"
-    return f"scheduling.tasks.{task}", (run[0],)
 
 
 def current_proposal(run: ScheduleRun) -> dict:

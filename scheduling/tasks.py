@@ -1,9 +1,11 @@
 """Background tasks of the schedule: solving a week and placing a mid-week admission.
 
-They run through `tandem.tasks` (a thread after the request commits, or `manage.py
-run_tasks`). The solver itself runs in a helper thread that never touches the database;
-this task's own thread writes its progress to the run at most every PROGRESS_INTERVAL
-seconds, so no extra database connections are opened.
+Both are django-tasks tasks, queued when the request that created their run commits
+(`tandem.tasks.enqueue_after_commit`) and run by a worker (`manage.py db_worker`). The run is
+their record: they mark it running, write the solver's progress on it and finish it with a
+result or a plain message. The solver itself runs in a helper thread that never touches the
+database; the task's own thread copies its progress onto the run at most every
+PROGRESS_INTERVAL seconds, so no extra database connections are opened.
 """
 
 import logging
@@ -12,6 +14,7 @@ import time
 
 from django.db import OperationalError
 from django.utils import timezone
+from django_tasks import task
 
 from scheduling import proposal as proposals
 from scheduling.admission import schedule_new_admission
@@ -107,6 +110,7 @@ def solve_reporting(run_id: int, problem, **options):
     return outcome["result"]
 
 
+@task()
 def run_week(run_id: int) -> None:
     """Build the week's problem from the database, solve it and store the proposal."""
     if not _claim(run_id):
@@ -148,6 +152,7 @@ def run_week(run_id: int) -> None:
         _finish(run_id, ScheduleRun.Status.FAILED, CRASHED)
 
 
+@task()
 def run_admission(run_id: int) -> None:
     """Place a mid-week admission and publish their enrolments."""
     if not _claim(run_id):

@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "ninja",
     "accounts",
     "audit",
@@ -275,9 +277,22 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 
-# Background work goes through Django's task interface when a queue is configured;
-# the default runs the task in a worker thread of the web process.
-TANDEM_TASK_RUNNER = os.environ.get("TANDEM_TASK_RUNNER", "thread")
+# Background work (tandem/tasks.py) goes through Django's task interface (django-tasks). The
+# default queue lives in the database (`manage.py db_worker`; several workers on several
+# machines share it); `rq` puts it on Redis (install django-tasks-rq, run `manage.py rqworker
+# --job-class django_tasks_rq.Job`).
+TANDEM_TASK_QUEUE = os.environ.get("TANDEM_TASK_QUEUE", "database").strip().lower()
+if TANDEM_TASK_QUEUE == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+elif TANDEM_TASK_QUEUE == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+else:
+    raise ImproperlyConfigured(
+        f"TANDEM_TASK_QUEUE={TANDEM_TASK_QUEUE!r} is not a task queue Tandem knows: use "
+        "database (the default) or rq."
+    )
 
 # Logs carry no participant data: only ids of records and users, never names or content.
 LOGGING = {

@@ -1,81 +1,29 @@
-"""Background work that must never run inside a web request (for example the weekly solver).
+"""Background work through Django's task interface (django-tasks, DEP 14; Django 6 ships it).
 
-Two runners, chosen by ``settings.TANDEM_TASK_RUNNER``:
-
-- ``"thread"`` (default): ``enqueue`` starts a daemon thread once the caller's transaction
-  commits, so the task sees the rows the request just wrote.
-- ``"worker"``: nothing starts in the web process. A task's own record (for example a queued
-  ``ScheduleRun``) is its queue entry; modules register a *claimer* that turns one queued
-  record into a call, and ``manage.py run_tasks`` keeps claiming and running them.
-
-Task functions take plain ids (never model instances) and record their own success or
-failure on their record; the runner only logs ids.
+A task is a module-level function decorated with ``django_tasks.task``; it takes plain ids
+(never model instances) and records its own progress, success or failure on its own record
+(for example a ``ScheduleRun``). The queue behind it is set by ``TANDEM_TASK_QUEUE``:
+``database`` (django-tasks-db, worked by ``manage.py db_worker``) or ``rq`` (Redis).
 """
 
-import importlib
-import logging
-import threading
-from collections.abc import Callable
+from datetime import datetime
+from typing import Any
 
-from django.conf import settings
-from django.db import close_old_connections, connection, transaction
-
-logger = logging.getLogger(__name__)
-
-Job = tuple[str, tuple]
-# A claimer marks one queued record as taken and returns the call to make, or None.
-Claimer = Callable[[], Job | None]
-_claimers: list[Claimer] = []
+from django.db import transaction
+from django.utils.module_loading import import_string
+from django_tasks.base import Task
 
 
-def register_claimer(claimer: Claimer) -> None:
-    """Let `run_tasks` find this module's queued work."""
-    if claimer not in _claimers:
-        _claimers.append(claimer)
+def enqueue_after_commit(task: Task | str, *args: Any, run_after: datetime | None = None) -> None:
+    """Queue ``task(*args)`` once the caller's transaction commits.
 
-
-def resolve(callable_path: str) -> Callable:
-    """Import "package.module.function" and return the function."""
-    module_path, _, name = callable_path.rpartition(".")
-    return getattr(importlib.import_module(module_path), name)
-
-
-def run_now(callable_path: str, *args) -> None:
-    """Run one task in this thread, with its own database connection, logging any crash."""
-    close_old_connections()
-    try:
-        resolve(callable_path)(*args)
-    except Exception:
-        logger.exception("background task %s%r failed", callable_path, args)
-    finally:
-        connection.close()
-
-
-def enqueue(callable_path: str, *args) -> None:
-    """Run `callable_path(*args)` in the background after the current transaction commits."""
-    resolve(callable_path)  # fail now, in the caller, on a typo
-    if settings.TANDEM_TASK_RUNNER != "thread":
-        return
-
-    def start() -> None:
-        threading.Thread(
-            target=run_now, args=(callable_path, *args), name="tandem-task", daemon=True
-        ).start()
-
-    transaction.on_commit(start)
-
-
-def run_pending(limit: int | None = None) -> int:
-    """Claim and run queued tasks until none is left (or `limit` ran); returns how many ran."""
-    ran = 0
-    while limit is None or ran < limit:
-        job = next((job for claim in _claimers if (job := claim()) is not None), None)
-        if job is None:
-            break
-        callable_path, args = job
-        try:
-            resolve(callable_path)(*args)
-        except Exception:
-            logger.exception("background task %s%r failed", callable_path, args)
-        ran += 1
-    return ran
+    A worker must see the rows the caller just wrote, and a change that rolls back must leave no
+    work behind. ``run_after`` holds the work until then (a follow-up weeks after discharge).
+    ``task`` may be given by its dotted path, for modules the task itself imports; the path is
+    resolved now, so a typo fails in the caller rather than in the worker.
+    """
+    resolved = import_string(task) if isinstance(task, str) else task
+    if not isinstance(resolved, Task):
+        raise TypeError(f"{task!r} is not a task: decorate it with django_tasks.task.")
+    queued = resolved.using(run_after=run_after) if run_after is not None else resolved
+    transaction.on_commit(lambda: queued.enqueue(*args))

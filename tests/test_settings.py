@@ -82,3 +82,14 @@ def test_a_non_number_stops_start_up_with_its_name():
     result = _setting("TANDEM_TRUSTED_PROXIES", TANDEM_TRUSTED_PROXIES="one")
     assert result.returncode != 0
     assert "TANDEM_TRUSTED_PROXIES='one' is not a whole number" in result.stderr
+
+
+def test_background_work_queues_in_the_database_by_default():
+    result = _setting("TASKS['default']['BACKEND']")
+    assert result.stdout.split() == ["django_tasks_db.DatabaseBackend"], result.stderr
+
+
+def test_an_unknown_task_queue_stops_start_up():
+    result = _setting("TASKS", TANDEM_TASK_QUEUE="celery")
+    assert result.returncode != 0
+    assert "TANDEM_TASK_QUEUE='celery' is not a task queue Tandem knows" in result.stderr

@@ -477,6 +477,9 @@ class Analysis:
         out = []
         for pi, p in enumerate(self.problem.participants):
             usable = [i for i in self.options[pi] if i not in self.never_runs]
+            if len(usable) == len(self.options[pi]):
+                out.append(self.availability_minutes[pi])
+                continue
             possible = set(self.pinned[pi]) <= set(usable)
             spans = self.participant_spans(pi, sessions=usable)
             out.append((possible and max_minutes(*spans, p.max_days)) or 0)

@@ -20,6 +20,7 @@ from time import perf_counter
 from ortools.sat.python import cp_model
 
 from .analysis import Analysis, overlaps
+from .construct import CONSTRUCTIONS, constructed_schedule
 from .greedy import greedy_schedule
 from .problem import GRID_MINUTES, MINUTES_PER_DAY, Problem
 from .result import LevelResult, Result, build_result, infeasible_result
@@ -48,11 +49,31 @@ STAGES: tuple[tuple[str, ...], ...] = (
 keep the order (travel can never outweigh one unit of balance): proving both at once took a
 third of the effort of proving them one after the other."""
 STAGE_WEIGHTS = (3, 2, 1, 1, 3)
-"""How the time limit is shared among the stages that need a solve; unused time flows onward."""
+"""How the time limit is shared among the stages after the first; unused time flows onward."""
+FIRST_STAGE_SHARE = 0.85
+"""Full dose, the level that matters most, may use this part of the time left; when it is
+proven sooner the rest flows to the later stages. A fixed small share left it unconverged on
+crowded programs while the later stages, which barely move, kept theirs."""
+STAGE_LINEARIZATION = (2, 2, 1, 1, 1)
+"""CP-SAT's linearization level per stage. At level 2 the LP keeps the half-reified links
+between minutes, full dose and seats, so the full-dose bound reflects scarce seats: on crowded
+programs it closes the gap in seconds where level 1 stays at the availability bound."""
 STAGE_PRESOLVE = (True, True, True, True, False)
 """CP-SAT's presolve turns the clique links of travel days into clauses that its default LP
 relaxation no longer sees; without presolve the last stage's bound closes several times faster,
 while the earlier stages profit from presolve on small models."""
+PORTFOLIO_WITH_MAX_LP = (
+    "max_lp",
+    "quick_restart",
+    "default_lp",
+    "reduced_costs",
+    "pseudo_costs",
+    "core",
+    "no_lp",
+    "fixed",
+)
+"""Full-problem subsolvers for several workers on a level-2 stage: CP-SAT's own portfolio for two
+workers has no worker with the full relaxation, and on crowded programs did worse than one."""
 PRESOLVE_MAX_VARIABLES = 20_000
 """Above this model size presolve is skipped everywhere: at 1,000 participants it alone takes
 longer than a stage's share of the time limit, before the hint is even tried."""
@@ -539,6 +560,17 @@ def _stage_objective(model: _Model, names: tuple[str, ...]) -> tuple[cp_model.Li
     return weight * model.objectives["balance"] + model.objectives["travel_days"], weight
 
 
+def _best_start(analysis: Analysis) -> tuple[str, Schedule]:
+    """The best of the simple greedy and the constructions, by the whole priority list.
+
+    Every one of them is a valid schedule, and every later step only replaces the incumbent
+    with something at least as good, so the result is never below any of them.
+    """
+    starts = [("greedy", greedy_schedule(analysis))]
+    starts += [(name, constructed_schedule(analysis, name)) for name in CONSTRUCTIONS]
+    return min(starts, key=lambda start: _rank(analysis.problem, start[1]))
+
+
 def _rank(problem: Problem, schedule: Schedule) -> tuple[int, ...]:
     """All levels as one tuple where smaller is better (maximised levels negated)."""
     values = level_values(problem, schedule)
@@ -548,7 +580,7 @@ def _rank(problem: Problem, schedule: Schedule) -> tuple[int, ...]:
 def _solve_stage(
     model: _Model,
     names: tuple[str, ...],
-    presolve: bool,
+    stage: int,
     incumbent: Schedule,
     budget: float,
     workers: int,
@@ -557,7 +589,8 @@ def _solve_stage(
 ) -> tuple[list[LevelResult], Schedule, bool]:
     """Optimise one stage from the incumbent, then freeze its levels at the values reached.
 
-    Returns the level reports, the new incumbent and whether CP-SAT produced a solution.
+    Returns the level reports, the new incumbent, whether CP-SAT produced a solution and whether
+    the incumbent is now CP-SAT's.
     Values are recomputed from the schedule itself, so the frozen constraints are always met by
     the hint of the next stage.
     """
@@ -572,7 +605,11 @@ def _solve_stage(
         solver.parameters.max_time_in_seconds = budget
         solver.parameters.num_workers = workers
         solver.parameters.random_seed = seed
-        solver.parameters.cp_model_presolve = presolve and (
+        solver.parameters.linearization_level = STAGE_LINEARIZATION[stage]
+        if workers > 1 and STAGE_LINEARIZATION[stage] > 1:
+            for name in PORTFOLIO_WITH_MAX_LP[:workers]:
+                solver.parameters.subsolvers.append(name)
+        solver.parameters.cp_model_presolve = STAGE_PRESOLVE[stage] and (
             len(m.proto.variables) <= PRESOLVE_MAX_VARIABLES
         )
         status = solver.solve(m, _Listener(report))
@@ -582,12 +619,13 @@ def _solve_stage(
             "although the hinted schedule is valid"
         )
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    taken = False
     if found:
         candidate = model.read(solver)
         # Both meet every frozen level; keep the new one only if it is better on the whole
         # priority list, so a stage that merely ties never hands worse lower levels onward.
         if _rank(model.problem, candidate) <= _rank(model.problem, incumbent):
-            incumbent = candidate
+            incumbent, taken = candidate, True
     values = level_values(model.problem, incumbent)
     optimal = status == cp_model.OPTIMAL
     seconds = perf_counter() - started
@@ -612,7 +650,7 @@ def _solve_stage(
         levels.append(
             LevelResult(name, sense, value, bound, level_optimal, seconds, model.units[name])
         )
-    return levels, incumbent, found
+    return levels, incumbent, found, taken
 
 
 def solve(
@@ -642,8 +680,9 @@ def solve(
     if analysis.pin_errors:
         tell(1.0, "done", "infeasible: some pins cannot be honoured")
         return infeasible_result(analysis, analysis.pin_errors, perf_counter() - started, settings)
-    incumbent = greedy_schedule(analysis)
-    tell(0.02, "model", "greedy schedule ready; building the model")
+    start_method, start_schedule = _best_start(analysis)
+    incumbent = start_schedule
+    tell(0.02, "model", f"{start_method} schedule ready; building the model")
     model = _Model(analysis)
     deadline = started + time_limit * (1 - SETUP_SHARE)
     to_solve = [
@@ -654,7 +693,7 @@ def solve(
     total_weight = sum(STAGE_WEIGHTS[k] for k in to_solve) or 1
     weight_done = 0
     first_feasible: list[float] = []
-    any_found = False
+    method = start_method
     levels: list[LevelResult] = []
     for k, names in enumerate(STAGES):
         if k not in to_solve:
@@ -674,7 +713,11 @@ def solve(
             continue
         phase = names[0]
         weight = STAGE_WEIGHTS[k]
-        budget = max(0.0, deadline - perf_counter()) * weight / (total_weight - weight_done)
+        left = max(0.0, deadline - perf_counter())
+        if k == to_solve[0] and len(to_solve) > 1:
+            budget = left * FIRST_STAGE_SHARE
+        else:
+            budget = left * weight / (total_weight - weight_done)
         base = 0.05 + 0.9 * weight_done / total_weight
         share = 0.9 * weight / total_weight
         weight_done += weight
@@ -694,10 +737,11 @@ def solve(
             done = min(1.0, (perf_counter() - stage_started) / budget) if budget else 1.0
             tell(base + share * done, phase, f"{phase}: best {value:g}, bound {bound:g}")
 
-        stage_levels, incumbent, found = _solve_stage(
-            model, names, STAGE_PRESOLVE[k], incumbent, budget, workers, seed, report
+        stage_levels, incumbent, _, taken = _solve_stage(
+            model, names, k, incumbent, budget, workers, seed, report
         )
-        any_found = any_found or found
+        if taken:
+            method = "cp-sat"
         levels.extend(stage_levels)
         proven = " (optimal)" if stage_levels[0].optimal else ""
         summary = ", ".join(f"{lv.name} {lv.natural(lv.value):g}" for lv in stage_levels)
@@ -711,7 +755,8 @@ def solve(
         levels=tuple(levels),
         solve_seconds=perf_counter() - started,
         first_feasible_seconds=first_feasible[0] if first_feasible else None,
-        method="cp-sat" if any_found else "greedy",
+        method=method,
+        started_from=(start_method, level_values(problem, start_schedule)["full_dose"]),
         settings=settings,
     )
     tell(1.0, "done", f"{status}: {result.full_dose} participants at full dose")

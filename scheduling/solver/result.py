@@ -79,6 +79,8 @@ class Result:
     infeasible_reasons: tuple[str, ...] = ()
     availability_full_dose: int = 0
     settings: dict[str, Any] = field(default_factory=dict)
+    start: tuple[str, int] | None = None
+    """The constructive schedule the search started from: its method and full-dose count."""
 
     @property
     def full_dose(self) -> int:
@@ -96,6 +98,7 @@ def build_result(
     first_feasible_seconds: float | None,
     method: str,
     settings: dict[str, Any],
+    started_from: tuple[str, int] | None = None,
 ) -> Result:
     """Derive rosters, minutes, flags and reasons for a schedule and package them."""
     minutes = scheduled_minutes(problem, schedule)
@@ -143,6 +146,7 @@ def build_result(
             analysis.availability_allows_full_dose(pi) for pi in range(len(problem.participants))
         ),
         settings=settings,
+        start=started_from,
     )
 
 
@@ -179,6 +183,11 @@ def to_json(result: Result) -> dict[str, Any]:
             else round(result.first_feasible_seconds, 3)
         ),
         "method": result.method,
+        "start": (
+            None
+            if result.start is None
+            else {"method": result.start[0], "full_dose": result.start[1]}
+        ),
         "full_dose": result.full_dose,
         "availability_full_dose": result.availability_full_dose,
         "objective": {

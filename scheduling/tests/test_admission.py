@@ -3,7 +3,6 @@
 from datetime import time, timedelta
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from audit.models import AuditEvent
@@ -18,10 +17,9 @@ WEEKDAY_MORNINGS = [(d, "08:30", "13:00") for d in range(5)]
 
 
 @pytest.fixture
-def published(world, calendar, settings):
-    settings.TANDEM_TASK_RUNNER = "worker"
+def published(world, calendar, run_tasks):
     run = publishing.start_week_run(world.program, by=world.director, week_of=MONDAY, time_limit=5)
-    call_command("run_tasks", "--once")
+    assert run_tasks() == 1
     run.refresh_from_db()
     publishing.publish_run(
         run, by=world.director, not_before=local_instant(world.program, MONDAY, time(0))
@@ -149,8 +147,7 @@ def test_nothing_left_this_week_is_said_plainly(world, calendar, newcomer):
         )
 
 
-def test_the_button_queues_a_background_placement(world, calendar, newcomer, login, settings):
-    settings.TANDEM_TASK_RUNNER = "worker"
+def test_the_button_queues_a_background_placement(world, calendar, newcomer, login, run_tasks):
     client = login(world.therapist)
     url = reverse("scheduling:participant", args=[newcomer.participant.public_id])
     page = client.get(url).content.decode()
@@ -167,7 +164,7 @@ def test_the_button_queues_a_background_placement(world, calendar, newcomer, log
         reverse("scheduling:participant_placement", args=[newcomer.participant.public_id])
     )
     assert 'hx-trigger="every 1s"' in fragment.content.decode()
-    call_command("run_tasks", "--once")
+    assert run_tasks() == 1
     run.refresh_from_db()
     # Nothing is published for the real current week here, so it fails with a plain reason.
     assert run.status == ScheduleRun.Status.FAILED

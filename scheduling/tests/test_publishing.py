@@ -3,7 +3,6 @@
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from audit.models import AuditEvent
@@ -16,10 +15,9 @@ from tandem.errors import AccessDenied
 
 
 @pytest.fixture
-def run(world, calendar, settings) -> ScheduleRun:
-    settings.TANDEM_TASK_RUNNER = "worker"
+def run(world, calendar, run_tasks) -> ScheduleRun:
     run = publishing.start_week_run(world.program, by=world.director, week_of=MONDAY, time_limit=5)
-    call_command("run_tasks", "--once")
+    assert run_tasks() == 1
     run.refresh_from_db()
     assert run.status == ScheduleRun.Status.DONE
     return run

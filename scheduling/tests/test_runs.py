@@ -4,13 +4,13 @@ import json
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from conftest import run_queued_tasks
 from scheduling import publishing
 from scheduling.models import AvailabilityWindow, ScheduleRun
 from scheduling.proposal import violations
@@ -18,21 +18,16 @@ from scheduling.solver import parse_problem
 from scheduling.tests.conftest import EVENINGS, MONDAY, MORNINGS, admit, set_windows
 
 
-@pytest.fixture
-def worker(settings):
-    settings.TANDEM_TASK_RUNNER = "worker"
-
-
 def solved(world, **options) -> ScheduleRun:
     run = publishing.start_week_run(
         world.program, by=world.director, week_of=MONDAY, time_limit=5, **options
     )
-    call_command("run_tasks", "--once")
+    assert run_queued_tasks() == 1
     run.refresh_from_db()
     return run
 
 
-def test_director_builds_next_week_in_the_background(world, calendar, login, worker):
+def test_director_builds_next_week_in_the_background(world, calendar, login):
     client = login(world.director)
     response = client.post(
         reverse("scheduling:build", args=[world.program.public_id]),
@@ -45,7 +40,7 @@ def test_director_builds_next_week_in_the_background(world, calendar, login, wor
     assert 'hx-trigger="every 1s"' in page and "<progress" in page
 
     with CaptureQueriesContext(connection) as queries:
-        call_command("run_tasks", "--once")
+        assert run_queued_tasks() == 1
 
     run.refresh_from_db()
     assert run.status == ScheduleRun.Status.DONE and run.progress == 1.0
@@ -71,7 +66,7 @@ def test_director_builds_next_week_in_the_background(world, calendar, login, wor
     assert str(world.participant.public_id) in viewed.details["participants"]
 
 
-def test_only_the_director_builds(world, calendar, login, worker):
+def test_only_the_director_builds(world, calendar, login):
     for persona in ("supervisor", "therapist", "frontdesk"):
         client = login(world.users[persona])
         response = client.post(
@@ -82,13 +77,13 @@ def test_only_the_director_builds(world, calendar, login, worker):
     assert not ScheduleRun.objects.exists()
 
 
-def test_one_run_at_a_time(world, calendar, worker):
+def test_one_run_at_a_time(world, calendar):
     publishing.start_week_run(world.program, by=world.director, week_of=MONDAY)
     with pytest.raises(publishing.InvalidInput, match="already being built"):
         publishing.start_week_run(world.program, by=world.director, week_of=MONDAY)
 
 
-def test_bad_data_fails_the_run_with_a_plain_message(world, calendar, worker):
+def test_bad_data_fails_the_run_with_a_plain_message(world, calendar):
     profile = world.episode.scheduling_profile
     AvailabilityWindow.objects.create(
         profile=profile, weekday=0, start_time="09:00", end_time="10:00"
@@ -99,7 +94,7 @@ def test_bad_data_fails_the_run_with_a_plain_message(world, calendar, worker):
     assert any("overlap" in e for e in run.result["errors"])
 
 
-def test_hand_edit_warns_but_is_kept_and_publish_needs_confirmation(world, calendar, login, worker):
+def test_hand_edit_warns_but_is_kept_and_publish_needs_confirmation(world, calendar, login):
     run = solved(world)
     me = str(world.participant.public_id)
     online = str(calendar.online.public_id)  # virtual, evening: outside a morning in-person person
@@ -129,7 +124,7 @@ def test_hand_edit_warns_but_is_kept_and_publish_needs_confirmation(world, calen
     assert response.status_code == 302 and run.status == ScheduleRun.Status.PUBLISHED
 
 
-def test_removing_someone_through_the_page_recomputes_their_minutes(world, calendar, login, worker):
+def test_removing_someone_through_the_page_recomputes_their_minutes(world, calendar, login):
     run = solved(world)
     me = str(world.participant.public_id)
     first = run.result["participants"][me]["sessions"][0]
@@ -146,7 +141,7 @@ def test_removing_someone_through_the_page_recomputes_their_minutes(world, calen
     assert row["full_dose"] is False
 
 
-def test_resolve_starts_from_the_edited_proposal(world, calendar, worker):
+def test_resolve_starts_from_the_edited_proposal(world, calendar):
     run = solved(world)
     me = str(world.participant.public_id)
     dropped = run.result["participants"][me]["sessions"][0]
@@ -159,7 +154,7 @@ def test_resolve_starts_from_the_edited_proposal(world, calendar, worker):
     assert fresh.result["violations"] == []
 
 
-def test_run_api_reports_progress_and_summary(world, calendar, login, worker):
+def test_run_api_reports_progress_and_summary(world, calendar, login):
     run = solved(world)
     client = login(world.director)
     body = client.get(reverse("api:schedule_run", args=[run.public_id])).json()
@@ -171,7 +166,7 @@ def test_run_api_reports_progress_and_summary(world, calendar, login, worker):
     assert client.get(reverse("api:schedule_run", args=[run.public_id])).status_code == 404
 
 
-def test_problem_stored_on_the_run_is_valid_and_nameless(world, calendar, worker):
+def test_problem_stored_on_the_run_is_valid_and_nameless(world, calendar):
     run = solved(world)
     parse_problem(run.problem)
     assert world.participant.legal_last_name not in json.dumps(run.problem)
@@ -184,7 +179,7 @@ def _page_queries(client, run) -> int:
     return len(queries)
 
 
-def test_proposal_page_query_count_does_not_grow_with_participants(world, calendar, login, worker):
+def test_proposal_page_query_count_does_not_grow_with_participants(world, calendar, login):
     client = login(world.director)
     small = _page_queries(client, solved(world))
     for k in range(6):
@@ -195,7 +190,7 @@ def test_proposal_page_query_count_does_not_grow_with_participants(world, calend
     assert _page_queries(client, bigger) == small
 
 
-def test_an_abandoned_run_does_not_block_the_next_one(world, calendar, worker):
+def test_an_abandoned_run_does_not_block_the_next_one(world, calendar):
     stuck = publishing.start_week_run(world.program, by=world.director, week_of=MONDAY)
     ScheduleRun.objects.filter(pk=stuck.pk).update(
         status=ScheduleRun.Status.RUNNING, started_at=timezone.now() - timedelta(hours=1)

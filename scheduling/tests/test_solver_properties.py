@@ -13,7 +13,10 @@ from hypothesis import strategies as st
 
 from scheduling.solver import check, parse_problem, solve, solve_greedy, to_json
 from scheduling.solver.analysis import Analysis
+from scheduling.solver.construct import CONSTRUCTIONS, constructed_schedule
+from scheduling.solver.greedy import greedy_schedule
 from scheduling.solver.problem import GRID_MINUTES, MINUTES_PER_DAY, Problem, covered
+from scheduling.solver.schedule import LEVELS, level_units, level_values
 
 DAYS = (0, 1)
 STARTS = ("09:00", "10:00", "13:00")
@@ -274,3 +277,45 @@ def test_greedy_always_passes_the_checker(data):
     result = solve_greedy(problem)
     assert check(problem, result) == []
     assert (result.status == "infeasible") == bool(Analysis(problem).pin_errors)
+
+
+@FAST
+@given(small_problems(), st.sampled_from((0.001, 0.01, 0.05, 0.2)))
+def test_solver_is_never_below_any_constructive_schedule(data, time_limit):
+    problem = parse_problem(data)
+    analysis = Analysis(problem)
+    result = solve(problem, time_limit=time_limit, workers=1)
+    assert check(problem, result) == []
+    if analysis.pin_errors:
+        assert result.status == "infeasible"
+        return
+    got = to_json(result)
+    values = [got["objective"][name]["value"] for name, _ in LEVELS]
+    starts = {"greedy": greedy_schedule(analysis)}
+    starts |= {name: constructed_schedule(analysis, name) for name in CONSTRUCTIONS}
+    for name, schedule in starts.items():
+        start = level_values(problem, schedule)
+        assert got["full_dose"] >= start["full_dose"], name
+        assert _ranked(values) <= _ranked([start[n] / units for n, units in _units(problem)])
+    assert got["start"]["method"] in starts
+    assert got["start"]["full_dose"] == max(
+        level_values(problem, s)["full_dose"] for s in starts.values()
+    )
+    if got["method"] != "cp-sat":
+        assert got["method"] == got["start"]["method"]
+        chosen = starts[got["method"]]
+        assert {pid: list(plan.sessions) for pid, plan in chosen.items()} == {
+            pid: row["sessions"] for pid, row in got["participants"].items()
+        }
+
+
+def _units(problem: Problem) -> list[tuple[str, int]]:
+    units = level_units(problem)
+    return [(name, units[name]) for name, _ in LEVELS]
+
+
+def _ranked(values: list[float]) -> tuple[float, ...]:
+    """Level values as one tuple where smaller is better (maximised levels negated)."""
+    return tuple(
+        round(-v if sense == "max" else v, 4) for v, (_, sense) in zip(values, LEVELS, strict=True)
+    )

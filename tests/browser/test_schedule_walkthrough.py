@@ -19,7 +19,9 @@ pytestmark = [
 
 
 def test_director_builds_reviews_and_publishes_next_week(page, settings):
-    settings.TANDEM_TASK_RUNNER = "thread"
+    # The live server has no worker beside it: the solve runs as the request that queues it
+    # commits, with django-tasks' immediate backend.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     call_command("seed_demo", "--participants", "40", "--quiet-logins")
 
     sign_in(page, "director", "tandem-demo")
