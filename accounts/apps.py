@@ -6,10 +6,11 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.models import Role
-        from participants.access import organizations_of, roles_in
+        from participants.access import register_page, staff_roles
         from tandem.navigation import NavItem, register
 
         def is_director(user) -> bool:
-            return any(Role.DIRECTOR in roles_in(user, org) for org in organizations_of(user))
+            return Role.DIRECTOR in staff_roles(user)
 
-        register(NavItem("Staff", "accounts:staff", is_director, order=90))
+        register_page("accounts:staff", is_director)
+        register(NavItem("Staff", "accounts:staff", order=90))

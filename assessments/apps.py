@@ -5,12 +5,26 @@ class AssessmentsConfig(AppConfig):
     name = "assessments"
 
     def ready(self) -> None:
+        from assessments import home
         from assessments.demo import seed_instrument_history
+        from assessments.export import assessments_section
         from monitoring.kinds import register_kind
+        from participants import home as home_page
         from participants.access import Scope
         from participants.chart import ChartTab, register_tab
+        from participants.export import register_section
         from tandem.demo import register_seeder
 
         register_tab(ChartTab("assessments", "Assessments", "assessments:tab", Scope.CLINICAL, 25))
         register_kind("suicide-risk", "Suicide risk")
         register_seeder(30, "instrument history", seed_instrument_history)
+        home_page.register_column(
+            home_page.Column(
+                "scores",
+                "Latest scores",
+                30,
+                home.latest_scores_column,
+                "assessments/_scores_cell.html",
+            )
+        )
+        register_section("assessments", "Assessments", assessments_section)

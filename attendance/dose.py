@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import Program
 from attendance.models import Attendance
+from participants.access import caseload
 from participants.models import IN_CARE_STATUSES, Episode
 from scheduling.models import Enrolment, Session
 from scheduling.selectors import program_weekdays
@@ -202,3 +203,16 @@ def at_risk(
         rows,
         key=lambda r: (-r[1].shortfall, r[0].participant.legal_last_name, r[0].participant_id),
     )
+
+
+def caseload_week(user, *, now: datetime | None = None) -> list[tuple[Episode, WeekDose]]:
+    """A clinician's own in-care participants with this week's dose, in three queries."""
+    episodes = list(
+        caseload(user)
+        .filter(status__in=IN_CARE_STATUSES)
+        .select_related("participant", "program", "primary_clinician", "scheduling_profile")
+        .order_by("participant__legal_last_name", "participant__legal_first_name", "pk")
+    )
+    weeks = {e.program_id: current_week(e.program, now) for e in episodes}
+    doses = weekly_doses(episodes, set(weeks.values()), now=now)
+    return [(e, doses[(e.participant_id, weeks[e.program_id])]) for e in episodes]

@@ -7,7 +7,7 @@ from accounts.models import Role, User
 from attendance.access import ROLL_CALL_ROLES
 from attendance.models import Attendance
 from attendance.services import check_cancellable, notify_cancellation
-from participants.access import organizations_of, roles_in
+from participants.access import CLINICAL_ROLES, organizations_of, roles_in
 from scheduling.models import Session
 
 
@@ -39,4 +39,5 @@ def shows_sessions(user) -> bool:
 
 
 def shows_dose(user) -> bool:
-    return bool(_roles(user) & ROLL_CALL_ROLES)
+    """Schedule oversight sees the program's under-dosed; clinicians see their own caseload."""
+    return bool(_roles(user) & (ROLL_CALL_ROLES | CLINICAL_ROLES))

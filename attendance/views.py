@@ -29,7 +29,7 @@ from attendance.access import (
 from attendance.models import PARTIAL_STATUSES, AttendanceStatus
 from audit.models import Action, Outcome
 from audit.services import record_event
-from participants.access import Scope, roles_in, visible_participants
+from participants.access import Scope, may_open, roles_in, visible_participants
 from participants.decorators import not_found, participant_page
 from participants.models import IN_CARE_STATUSES
 from participants.views import chart_context
@@ -381,26 +381,31 @@ def cancellation(request: HttpRequest, session_id) -> HttpResponse:
 
 @login_required
 def dose_this_week(request: HttpRequest) -> HttpResponse:
-    """The director's list of participants who cannot reach this week's requirement."""
+    """Who cannot reach this week's requirement across the program (schedule oversight), and
+    a clinician's own caseload with each participant's dose this week."""
+    if not may_open(request.user, "attendance:dose_this_week"):
+        return _forbidden(
+            request, "The dose page is for clinicians, directors, supervisors and front desk."
+        )
     programs = [
         p
         for p in selectors.programs_of(request.user)
         if roles_in(request.user, p.organization_id) & ROLL_CALL_ROLES
     ]
-    if request.user.kind != User.Kind.STAFF or not programs:
-        return _forbidden(request, "The dose page is for directors, supervisors and front desk.")
     sections = []
     for program in programs:
         week = dose.current_week(program)
         sections.append({"program": program, "week": week, "rows": dose.at_risk(program, week)})
-    participants = [str(e.participant.public_id) for s in sections for e, _ in s["rows"]]
+    mine = dose.caseload_week(request.user)
+    shown = [e for s in sections for e, _ in s["rows"]] + [e for e, _ in mine]
+    participants = list(dict.fromkeys(str(e.participant.public_id) for e in shown))
     record_event(
         actor=request.user,
         event_type="dose.week_viewed",
         record_type="attendance.DoseWeek",
         details={"scope": str(Scope.SCHEDULE), "participants": participants},
     )
-    return render(request, "attendance/dose_this_week.html", {"sections": sections})
+    return render(request, "attendance/dose_this_week.html", {"sections": sections, "mine": mine})
 
 
 @participant_page(Scope.SCHEDULE)

@@ -22,6 +22,10 @@ def _audit_orgs(user) -> list[int]:
     return [org for org in organizations_of(user) if roles_in(user, org) & AUDIT_ROLES]
 
 
+def reads_audit_trail(user) -> bool:
+    return bool(_audit_orgs(user))
+
+
 def _refuse(request: HttpRequest) -> HttpResponse:
     return render(
         request,

@@ -9,8 +9,10 @@ class IntakeConfig(AppConfig):
 
         from audit.models import Action
         from intake import demo, selectors
+        from intake.export import diagnoses_section, intake_section
         from participants.access import Scope, decide
         from participants.chart import ChartTab, HeaderFlag, register_flags, register_tab
+        from participants.export import register_section
         from participants.selectors import current_episode
         from tandem.demo import register_seeder
 
@@ -28,3 +30,5 @@ class IntakeConfig(AppConfig):
 
         register_flags(co_occurring_flag)
         register_seeder(20, "intakes and diagnoses", demo.seed)
+        register_section("intake", "Intake", intake_section)
+        register_section("diagnoses", "Diagnoses", diagnoses_section)

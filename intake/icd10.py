@@ -16,6 +16,7 @@ those rows is how Tandem tells substance-induced from independent disorders.
 import re
 from dataclasses import dataclass
 
+from intake.dsm_names import NAMES, DsmName
 from tandem.errors import InvalidInput
 
 # What a code says about the co-occurring question.
@@ -504,8 +505,21 @@ def validate(text: str) -> Code:
     )
 
 
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def dsm_matches(text: str) -> list[DsmName]:
+    """DSM-5-TR names holding every word given (“alcohol use disorder, moderate”)."""
+    words = _words(text or "")
+    if not words:
+        return []
+    return [n for n in NAMES if all(w in n.name.lower() for w in words)]
+
+
 def search(text: str, *, limit: int = SEARCH_LIMIT) -> list[Code]:
-    """Codes matching a code prefix (F33, f10.2) or every word given (“opioid remission”)."""
+    """Codes matching a code prefix (F33, f10.2), a DSM-5-TR name in the clinician's words
+    (“alcohol use disorder, moderate” → F10.20, listed first), or every word given."""
     query = (text or "").strip()
     if not query:
         return []
@@ -513,9 +527,11 @@ def search(text: str, *, limit: int = SEARCH_LIMIT) -> list[Code]:
         prefix = normalize(query)
         bare = prefix.replace(".", "")
         return [c for c in CODES.values() if c.code.replace(".", "").startswith(bare)][:limit]
-    words = query.lower().split()
-    return [
+    named = [CODES[n.code] for n in dsm_matches(query)]
+    words = _words(query)
+    worded = [
         c
         for c in CODES.values()
         if all(w in f"{c.code} {c.description} {c.terms}".lower() for w in words)
-    ][:limit]
+    ]
+    return list(dict.fromkeys(named + worded))[:limit]

@@ -306,6 +306,11 @@ def code_search(request: HttpRequest) -> HttpResponse:
         )
     form = CodeSearchForm(request.POST)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    context = {"search_form": form, "query": query, "results": icd10.search(query)}
+    context = {
+        "search_form": form,
+        "query": query,
+        "results": icd10.search(query),
+        "dsm_names": icd10.dsm_matches(query) if query else [],
+    }
     template = "intake/_code_results.html" if _is_htmx(request) else "intake/code_search.html"
     return render(request, template, context)

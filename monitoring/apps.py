@@ -7,7 +7,8 @@ class MonitoringConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import reverse
 
-        from monitoring import selectors, services, views
+        from monitoring import home, selectors, services, views
+        from participants import home as home_page
         from participants import views as participant_views
         from participants.access import Scope, decide
         from participants.chart import ChartTab, HeaderFlag, register_flags, register_tab
@@ -28,6 +29,13 @@ class MonitoringConfig(AppConfig):
             return [HeaderFlag(f"{count} open alert{'s' if count > 1 else ''}", tone, url)]
 
         register_flags(alert_flags)
+        # The critical-alerts slot of the director's and supervisor's home.
+        home_page.register_panel(home_page.CRITICAL_ALERTS, 10, home.critical_alerts_panel)
+        home_page.register_column(
+            home_page.Column(
+                "alerts", "Open alerts", 20, home.alerts_column, "monitoring/_alerts_cell.html"
+            )
+        )
         register_primary_change_hook(services.follow_primary_change)
         if views.home_panel not in participant_views.home_panels:
             participant_views.home_panels.append(views.home_panel)

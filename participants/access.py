@@ -5,6 +5,7 @@ organization membership × role × care-team membership × break-the-glass, and 
 audit event for the access (or for the refusal) in the same transaction.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
@@ -88,6 +89,65 @@ def roles_in(user, organization_id: int) -> set[str]:
 def organizations_of(user) -> list[int]:
     roles_in(user, 0)
     return sorted(user._tandem_roles)
+
+
+def staff_roles(user) -> set[str]:
+    """Every active role a staff member holds, in any organization (none for participants)."""
+    if user is None or not user.is_authenticated or user.kind != user.Kind.STAFF:
+        return set()
+    return {role for org in organizations_of(user) for role in roles_in(user, org)}
+
+
+# Pages that are not one participant's chart (lists, queues, program pages), by URL name,
+# with the rule that says who may open them. The view refuses with the same rule and the
+# navigation offers the link with it, so no one is shown a link that answers 403.
+PageRule = Callable[[object], bool]
+_pages: dict[str, PageRule] = {}
+
+
+def register_page(url_name: str, rule: PageRule) -> None:
+    _pages[url_name] = rule
+
+
+def may_open(user, url_name: str) -> bool:
+    """Whether this user may open the program page named `url_name`."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return _pages[url_name](user)
+
+
+def _signed_in(user) -> bool:
+    return True
+
+
+def _finds_participants(user) -> bool:
+    return bool(staff_roles(user) - {Role.AUDITOR})
+
+
+def _opens_referrals(user) -> bool:
+    return bool(staff_roles(user) & REFERRAL_ROLES)
+
+
+def home_sections(user) -> set[str]:
+    """What a staff member's home page shows: program oversight (census, critical alerts,
+    referrals waiting, under-dosed participants), the referral queue for intake, today's
+    sessions and arrivals for the front desk, and a caseload for clinical staff."""
+    roles = staff_roles(user)
+    sections: set[str] = set()
+    if roles & OVERSIGHT_ROLES:
+        sections |= {"census", "critical_alerts", "referrals", "under_dosed"}
+    if Role.INTAKE in roles:
+        sections.add("referrals")
+    if Role.FRONT_DESK in roles:
+        sections.add("today")
+    if roles & CLINICAL_ROLES:
+        sections.add("caseload")
+    return sections
+
+
+register_page("home", _signed_in)
+register_page("participants:search", _finds_participants)
+register_page("participants:new", _opens_referrals)
 
 
 def on_care_team(user, participant: Participant) -> bool:

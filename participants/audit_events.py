@@ -49,6 +49,7 @@ register(
     "added a care-team member",
     "add a care-team member",
 )
+register("referral_queue.viewed", Action.VIEW, "viewed the referral queue", "view referrals")
 register("caseload.viewed", Action.VIEW, "viewed their caseload", "view a caseload")
 register("participant.searched", Action.SEARCH, "searched for participants", "search")
 register(

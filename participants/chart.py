@@ -7,7 +7,8 @@ shell never imports them and a module can be added without touching this one.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from participants.access import Scope
+from audit.models import Action
+from participants.access import Scope, decide
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,16 @@ def register_flags(provider: FlagProvider) -> None:
 
 def tabs() -> list[ChartTab]:
     return sorted(_tabs.values(), key=lambda t: (t.order, t.label))
+
+
+def tabs_for(user, participant) -> list[ChartTab]:
+    """The tabs this user may open on this chart: the policy decides each tab's scope."""
+    shown = tabs()
+    allowed = {
+        scope: decide(user, participant, Action.VIEW, scope).allowed
+        for scope in {t.scope for t in shown}
+    }
+    return [t for t in shown if allowed[t.scope]]
 
 
 def header_flags(participant, user) -> list[HeaderFlag]:

@@ -93,6 +93,22 @@ FIRST_M = [
     "Yusuf",
     "Zachary",
 ]
+# Everyday short forms some participants go by; names without one keep none.
+NICKNAMES = {
+    "Brianna": "Bri",
+    "Elena": "Lena",
+    "Jasmine": "Jas",
+    "Olivia": "Liv",
+    "Rachel": "Rae",
+    "Valeria": "Val",
+    "Elijah": "Eli",
+    "Nathan": "Nate",
+    "Patrick": "Pat",
+    "Samuel": "Sam",
+    "Zachary": "Zach",
+    "Rafael": "Rafa",
+    "Kevin": "Kev",
+}
 LAST = [
     "Abernathy",
     "Baptiste",
@@ -228,7 +244,7 @@ def _seed_participants(rng, org, program, sites, staff, total: int) -> int:
             record_number=number,
             legal_first_name=first,
             legal_last_name=last,
-            preferred_name=rng.choice(["", "", "", first[:3]]),
+            preferred_name=rng.choice(["", "", "", NICKNAMES.get(first, "")]),
             pronouns=pronouns,
             date_of_birth=date(
                 today.year - rng.randint(19, 66), rng.randint(1, 12), rng.randint(1, 28)

@@ -1,20 +1,32 @@
-"""The participant's record as one JSON document, for a transfer of care or a records request.
+"""The participant's clinical record as one document, for a transfer of care or a records
+request: as JSON (export) and as a printable page (print).
 
-Modules add their part with `register_section(name, build)`; `build(participant)` returns
-JSON-ready data. The export itself is audited by the page that serves it.
+Each module adds its part with `register_section(name, title, build)`; `build(participant)`
+returns JSON-ready data: a list of flat dicts (one per record, printed as a table) or one
+flat dict. The export and the print are audited by the pages that serve them.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from participants.models import Participant
 from participants.services import DEMOGRAPHIC_FIELDS
 
-Section = Callable[[Participant], object]
+Build = Callable[[Participant], object]
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    title: str
+    build: Build
+
+
 _sections: dict[str, Section] = {}
 
 
-def register_section(name: str, build: Section) -> None:
-    _sections[name] = build
+def register_section(name: str, title: str, build: Build) -> None:
+    _sections[name] = Section(name, title, build)
 
 
 def _demographics(p: Participant) -> dict:
@@ -44,9 +56,28 @@ def _episodes(p: Participant) -> list[dict]:
     ]
 
 
-register_section("participant", _demographics)
-register_section("episodes", _episodes)
+register_section("participant", "Participant", _demographics)
+register_section("episodes", "Episodes of care", _episodes)
 
 
 def export_record(participant: Participant) -> dict:
-    return {name: build(participant) for name, build in _sections.items()}
+    return {name: section.build(participant) for name, section in _sections.items()}
+
+
+def printable_record(participant: Participant) -> list[dict]:
+    """Each module's section after the face sheet, as headed tables for the print page."""
+    printed = []
+    for name, section in _sections.items():
+        if name in ("participant", "episodes"):
+            continue
+        data = section.build(participant)
+        rows = data if isinstance(data, list) else [data]
+        columns = list(rows[0]) if rows else []
+        printed.append(
+            {
+                "title": section.title,
+                "columns": [c.replace("_", " ").capitalize() for c in columns],
+                "rows": [[row.get(c) for c in columns] for row in rows],
+            }
+        )
+    return printed

@@ -44,7 +44,7 @@ def caseload_for(user) -> list[Episode]:
     )
     return list(
         caseload(user)
-        .select_related("participant", "program", "primary_clinician")
+        .select_related("participant", "program", "primary_clinician", "scheduling_profile")
         .annotate(next_session_at=Subquery(next_session))
         .order_by("participant__legal_last_name", "participant__legal_first_name")
     )

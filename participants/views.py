@@ -10,19 +10,23 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.models import Program, Role, User
-from audit.models import Action, AuditEvent
+from audit.models import Action
 from audit.services import record_event
 from participants import chart, selectors, services
+from participants import history as record_history
+from participants import home as home_page
 from participants.access import (
     REFERRAL_ROLES,
     Scope,
     break_the_glass,
     decide,
+    home_sections,
+    may_open,
     organizations_of,
     roles_in,
 )
 from participants.decorators import load_participant, not_found, participant_page
-from participants.export import export_record
+from participants.export import export_record, printable_record
 from participants.forms import (
     BreakGlassForm,
     CareTeamAddForm,
@@ -31,7 +35,7 @@ from participants.forms import (
     SearchForm,
     TransitionForm,
 )
-from participants.models import EPISODE_TRANSITIONS, CareTeamRole, Episode
+from participants.models import EPISODE_TRANSITIONS, CareTeamRole, Episode, EpisodeStatus
 from tandem.errors import AccessDenied, TandemError
 
 # Home-page panels other modules add (alerts, today's sessions): callables(request) -> dict|None
@@ -44,9 +48,16 @@ def _all_roles(user) -> set[str]:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """Each role's home: the sections the access policy gives it, the caseload paged."""
     if request.user.kind == User.Kind.PARTICIPANT:
         return redirect("portal:home")
-    episodes = selectors.caseload_for(request.user)
+    sections = home_sections(request.user)
+    page, rows, episodes = None, [], []
+    if "caseload" in sections:
+        page, rows = home_page.caseload_page(
+            selectors.caseload_for(request.user), request.GET.get("page")
+        )
+        episodes = [row["episode"] for row in rows]
     if episodes:
         record_event(
             actor=request.user,
@@ -54,11 +65,20 @@ def home(request: HttpRequest) -> HttpResponse:
             record_type="participants.Caseload",
             details={"participants": [str(e.participant.public_id) for e in episodes]},
         )
-    panels = [panel for make in home_panels if (panel := make(request))]
+    panels = home_page.panels_for(request, sections)
+    panels += [panel for make in home_panels if (panel := make(request))]
     return render(
         request,
         "participants/home.html",
-        {"episodes": episodes, "panels": panels, "roles": _all_roles(request.user)},
+        {
+            "sections": sections,
+            "page": page,
+            "rows": rows,
+            "columns": home_page.columns(),
+            "panels": panels,
+            "roles": _all_roles(request.user),
+            "can_search": may_open(request.user, "participants:search"),
+        },
     )
 
 
@@ -67,6 +87,13 @@ def search(request: HttpRequest) -> HttpResponse:
     """Search posts its terms so names and birth dates never appear in a URL."""
     if request.user.kind != User.Kind.STAFF:
         return redirect("home")
+    if not may_open(request.user, "participants:search"):
+        return render(
+            request,
+            "error.html",
+            {"title": "Not allowed", "message": "Your role does not search participants."},
+            status=403,
+        )
     results = None
     form = SearchForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -132,7 +159,7 @@ def chart_context(request: HttpRequest, participant, active_tab: str) -> dict:
         "participant": participant,
         "episode": episode,
         "care_team": list(episode.care_team.all()) if episode else [],
-        "tabs": chart.tabs(),
+        "tabs": chart.tabs_for(request.user, participant),
         "active_tab": active_tab,
         "flags": chart.header_flags(participant, request.user),
         "access": request.access,
@@ -150,8 +177,14 @@ def chart_overview(request: HttpRequest, participant) -> HttpResponse:
         )
         if episode
         else None,
-        next_statuses=sorted(EPISODE_TRANSITIONS[episode.status]) if episode else [],
+        next_statuses=[
+            (status, EpisodeStatus(status).label)
+            for status in sorted(EPISODE_TRANSITIONS[episode.status])
+        ]
+        if episode
+        else [],
         can_edit_clinical=decide(request.user, participant, Action.CHANGE, Scope.CLINICAL).allowed,
+        can_read_clinical=decide(request.user, participant, Action.VIEW, Scope.CLINICAL).allowed,
         care_team_form=_care_team_form(participant, episode) if episode else None,
     )
     return render(request, "participants/chart_overview.html", context)
@@ -302,19 +335,32 @@ def break_glass(request: HttpRequest, participant_id) -> HttpResponse:
 
 @participant_page(Scope.CLINICAL)
 def history(request: HttpRequest, participant) -> HttpResponse:
-    """Who created and changed what in this record, field by field."""
+    """Who did what with this record, as sentences, newest first, paged."""
     context = chart_context(request, participant, "history")
-    context["events"] = list(
-        AuditEvent.objects.filter(
-            participant=participant, action__in=[Action.CREATE, Action.CHANGE]
-        ).order_by("-id")[:200]
-    )
+    context["page"] = record_history.history_page(participant, request.GET.get("page"))
     return render(request, "participants/history.html", context)
+
+
+@participant_page(Scope.CLINICAL, action=Action.EXPORT)
+def history_csv(request: HttpRequest, participant) -> HttpResponse:
+    """The whole history as CSV; the download is audited as an export like the record's."""
+    response = HttpResponse(record_history.history_csv(participant), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="history-{participant.public_id}.csv"'
+    return response
 
 
 @participant_page(Scope.DEMOGRAPHICS, action=Action.PRINT)
 def print_summary(request: HttpRequest, participant) -> HttpResponse:
+    """The face sheet: who the participant is, their program, care team and contacts."""
     context = chart_context(request, participant, "overview")
+    return render(request, "participants/print.html", context)
+
+
+@participant_page(Scope.CLINICAL, action=Action.PRINT)
+def print_record(request: HttpRequest, participant) -> HttpResponse:
+    """The clinical record on paper: the face sheet, then every module's section."""
+    context = chart_context(request, participant, "overview")
+    context["sections"] = printable_record(participant)
     return render(request, "participants/print.html", context)
 
 

@@ -5,14 +5,13 @@ class SchedulingConfig(AppConfig):
     name = "scheduling"
 
     def ready(self) -> None:
-        from participants.access import Scope
+        from participants.access import Scope, register_page
         from participants.chart import ChartTab, register_tab
         from scheduling import demo, roles
         from tandem import navigation
         from tandem.demo import register_seeder
 
         register_tab(ChartTab("schedule", "Schedule", "scheduling:participant", Scope.SCHEDULE, 40))
-        navigation.register(
-            navigation.NavItem("Schedule", "scheduling:home", roles.reads_any_calendar, 30)
-        )
+        register_page("scheduling:home", roles.reads_any_calendar)
+        navigation.register(navigation.NavItem("Schedule", "scheduling:home", 30))
         register_seeder(50, "program schedule", demo.seed_schedule)

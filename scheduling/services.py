@@ -7,12 +7,13 @@ Schedule runs and publishing live in `scheduling.publishing`.
 """
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, time
+from datetime import date, datetime, time
 from itertools import pairwise
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from accounts.models import Membership, Program, Site
 from audit.models import Action
@@ -345,7 +346,7 @@ def add_closure(program: Program, *, by, on: date, reason: str) -> Closure:
             ) from None
         _audit_calendar(by, role, Action.CREATE, closure, {"date": on, "reason": reason})
         for session in Session.objects.filter(
-            program=program, date=on, status=Session.Status.SCHEDULED
+            program=program, date=on, status=Session.Status.SCHEDULED, ends_at__gt=timezone.now()
         ):
             cancel_session(session, by=by, reason=f"Program closed: {reason}")
     return closure
@@ -361,16 +362,22 @@ def remove_closure(closure: Closure, *, by) -> None:
         closure.delete()
 
 
-def cancel_session(session: Session, *, by, reason: str) -> Session:
-    """Cancel one dated session (a one-off), audit it and tell the modules that care."""
+def cancel_session(session: Session, *, by, reason: str, now: datetime | None = None) -> Session:
+    """Cancel one dated session (a one-off), audit it and tell the modules that care.
+
+    A session that has ended is history: it is held or missed, never cancelled afterwards.
+    """
     role = require_role(by, session.program, CALENDAR_EDITORS, "cancel sessions")
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("Say why the session is cancelled.", field="reason")
+    now = now or timezone.now()
     with transaction.atomic():
         current = Session.objects.select_for_update().get(pk=session.pk)
         if current.status == Session.Status.CANCELLED:
             raise InvalidInput("This session is already cancelled.")
+        if current.ends_at <= now:
+            raise InvalidInput("This session has ended; a past session cannot be cancelled.")
         current.status = Session.Status.CANCELLED
         current.cancel_reason = reason[:200]
         current.version = F("version") + 1

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from audit.services import record_event
@@ -138,8 +139,10 @@ def session_detail(request: HttpRequest, session_id) -> HttpResponse:
             "session": session,
             "enrolments": shown,
             "hidden": len(enrolments) - len(shown),
+            "ended": session.ends_at <= timezone.now(),
             "can_cancel": roles.can_edit_calendar(request.user, session.program)
-            and session.status == Session.Status.SCHEDULED,
+            and session.status == Session.Status.SCHEDULED
+            and session.ends_at > timezone.now(),
             "cancel_form": CancelForm(),
         },
     )

@@ -11,5 +11,5 @@ def tandem(request: HttpRequest) -> dict:
     return {
         "TANDEM_DEMO": settings.TANDEM_DEMO,
         "IDLE_TIMEOUT_SECONDS": settings.TANDEM_IDLE_TIMEOUT_SECONDS,
-        "nav_extra": items_for(user) if user is not None and user.is_authenticated else [],
+        "nav_items": items_for(user) if user is not None and user.is_authenticated else [],
     }

@@ -1,9 +1,11 @@
 from django.urls import include, path
 
 from participants import views as participant_views
+from tandem import views
 from tandem.api import api
 
 urlpatterns = [
+    path("favicon.ico", views.favicon, name="favicon"),
     path("", participant_views.home, name="home"),
     path("self-check/", include("placement.public_urls")),
     path("accounts/", include("accounts.urls")),

@@ -1,7 +1,10 @@
 """Plain error pages: they never echo the request or any participant data."""
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
 
 from tandem.dates import BadDateParameter
 
@@ -47,3 +50,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
         },
         status=500,
     )
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on every site; answer with the app's icon, not a 404."""
+    icon = (settings.BASE_DIR / "static" / "favicon.svg").read_bytes()
+    return HttpResponse(icon, content_type="image/svg+xml")

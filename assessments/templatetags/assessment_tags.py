@@ -10,7 +10,9 @@ from assessments.instruments.types import Instrument
 
 register = template.Library()
 
-WIDTH, HEIGHT, PAD = 240, 56, 5
+WIDTH, HEIGHT = 480, 200
+LEFT, RIGHT, TOP, BOTTOM = 40, 16, 18, 34
+MOST_VALUE_LABELS = 12
 
 
 def _threshold(instrument: Instrument) -> int | None:
@@ -20,56 +22,120 @@ def _threshold(instrument: Instrument) -> int | None:
     return rule.threshold
 
 
-@register.simple_tag
-def sparkline(instrument: Instrument, points: list[tuple[datetime, int]]) -> str:
-    """An inline SVG of totals over time on the instrument's full range, cut-off dashed.
+def _day(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%-d %b %Y")
 
-    Built on the server so no script is needed (the CSP forbids inline scripts); the
-    values are also in the label for screen readers.
-    """
+
+def trend_summary(instrument: Instrument, points: list[tuple[datetime, int]]) -> str:
+    """The chart as a sentence, for screen readers and for anyone who prefers the words."""
+    values = "; ".join(f"{_day(m)}: {t}" for m, t in points)
+    cut = _threshold(instrument)
+    cut_text = f" Cut-off {cut}." if cut is not None else ""
+    return f"{instrument.short_name} totals, oldest first. {values}.{cut_text}"
+
+
+@register.simple_tag
+def trend_chart(instrument: Instrument, points: list[tuple[datetime, int]]) -> str:
+    """A server-rendered SVG trend: the instrument's full range on a labelled score axis,
+    dates on the time axis, each total written by its point, the cut-off dashed and named,
+    and the same facts as text in a caption (no script: the CSP forbids inline scripts)."""
     if len(points) < 2:
         return ""
     low, high = instrument.scoring.total_range or (0, max(total for _, total in points))
     span = max(high - low, 1)
     start, end = points[0][0], points[-1][0]
     seconds = max((end - start).total_seconds(), 1)
+    inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
     def x(moment: datetime) -> float:
-        return round(PAD + (moment - start).total_seconds() / seconds * (WIDTH - 2 * PAD), 1)
+        return round(LEFT + (moment - start).total_seconds() / seconds * inner_w, 1)
 
-    def y(value: int) -> float:
-        return round(HEIGHT - PAD - (value - low) / span * (HEIGHT - 2 * PAD), 1)
+    def y(value: float) -> float:
+        return round(TOP + inner_h - (value - low) / span * inner_h, 1)
 
-    line = " ".join(f"{x(m)},{y(t)}" for m, t in points)
     cut = _threshold(instrument)
+    y_ticks = sorted({low, high, *([cut] if cut is not None else [])})
+    axis = format_html(
+        '<line class="axis" x1="{l}" y1="{t}" x2="{l}" y2="{b}"></line>'
+        '<line class="axis" x1="{l}" y1="{b}" x2="{r}" y2="{b}"></line>',
+        l=LEFT,
+        t=TOP,
+        b=TOP + inner_h,
+        r=WIDTH - RIGHT,
+    )
+    y_labels = format_html_join(
+        "",
+        '<text class="tick" x="{}" y="{}" text-anchor="end">{}</text>',
+        ((LEFT - 6, y(v) + 4, v) for v in y_ticks),
+    )
+    shown_dates = [points[0][0], points[-1][0]]
+    if len(points) > 2:
+        shown_dates.insert(1, points[len(points) // 2][0])
+    x_labels = format_html_join(
+        "",
+        '<text class="tick" x="{}" y="{}" text-anchor="{}">{}</text>',
+        (
+            (x(m), HEIGHT - 10, anchor, _day(m))
+            for m, anchor in zip(
+                shown_dates,
+                ["start", "middle", "end"] if len(shown_dates) == 3 else ["start", "end"],
+                strict=True,
+            )
+        ),
+    )
     cut_line = (
         format_html(
-            '<line class="cutoff" x1="{}" x2="{}" y1="{}" y2="{}"></line>',
-            PAD,
-            WIDTH - PAD,
+            '<line class="cutoff" x1="{}" x2="{}" y1="{}" y2="{}"></line>'
+            '<text class="tick cutoff-label" x="{}" y="{}" text-anchor="end">cut-off {}</text>',
+            LEFT,
+            WIDTH - RIGHT,
             y(cut),
             y(cut),
+            WIDTH - RIGHT,
+            y(cut) - 4,
+            cut,
         )
         if cut is not None
         else ""
     )
+    line = " ".join(f"{x(m)},{y(t)}" for m, t in points)
+    labelled = len(points) <= MOST_VALUE_LABELS
     dots = format_html_join(
         "",
-        '<circle cx="{}" cy="{}" r="2.5"><title>{}: {}</title></circle>',
-        ((x(m), y(t), timezone.localtime(m).strftime("%Y-%m-%d"), t) for m, t in points),
+        '<circle cx="{}" cy="{}" r="3"><title>{}: {}</title></circle>{}',
+        (
+            (
+                x(m),
+                y(t),
+                _day(m),
+                t,
+                format_html(
+                    '<text class="value" x="{}" y="{}" text-anchor="middle">{}</text>',
+                    x(m),
+                    y(t) - 7,
+                    t,
+                )
+                if labelled
+                else "",
+            )
+            for m, t in points
+        ),
     )
-    label = f"{instrument.short_name} totals, oldest first: " + ", ".join(str(t) for _, t in points)
-    if cut is not None:
-        label += f" (cut-off {cut})"
+    summary = trend_summary(instrument, points)
     return format_html(
-        '<svg class="sparkline" viewBox="0 0 {} {}" width="{}" height="{}" role="img" '
-        'aria-label="{}">{}<polyline points="{}"></polyline>{}</svg>',
+        '<figure class="trend-chart"><svg viewBox="0 0 {} {}" role="img" aria-labelledby="{}">'
+        '<title>{} trend</title>{}{}{}{}<polyline points="{}"></polyline>{}</svg>'
+        '<figcaption id="{}" class="muted small">{}</figcaption></figure>',
         WIDTH,
         HEIGHT,
-        WIDTH,
-        HEIGHT,
-        label,
+        f"trend-{instrument.code}",
+        instrument.short_name,
+        axis,
+        y_labels,
+        x_labels,
         cut_line,
         line,
         dots,
+        f"trend-{instrument.code}",
+        summary,
     )

@@ -1,6 +1,7 @@
 """The assessments tab, administering (staff and clinic tablet), results and corrections."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from django.db import connection
@@ -38,12 +39,34 @@ def test_tab_lists_history_per_instrument_with_a_trend(world, login, record):
     assert response.status_code == 200
     assert 'id="hist-phq-9"' in html and 'id="hist-gad-7"' in html
     assert html.index('id="hist-phq-9"') < html.index('id="hist-gad-7"')
-    assert 'class="sparkline"' in html
-    assert "PHQ-9 totals, oldest first: 16, 16, 8, 8 (cut-off 10)" in html
+    assert 'class="trend-chart"' in html
+    assert "PHQ-9 totals, oldest first." in html and "Cut-off 10." in html
     assert "Moderately severe" in html and "Staff-entered" in html
     assert str(world.therapist) in html
     assert "Start an assessment" in html
     _no_inline_script(html)
+
+
+def test_trend_chart_has_axes_dates_values_and_a_text_equivalent(world, login, record):
+    for day, value in ((2, 2), (9, 1), (16, 0)):
+        record(
+            "phq-9",
+            answers("phq-9", value, q9=0),
+            completed_at=datetime(2026, 11, day, 16, 0, tzinfo=UTC),
+        )
+
+    html = login(world.therapist).get(_url("tab", world)).content.decode()
+
+    chart = html[html.index('<figure class="trend-chart">') : html.index("</figure>")]
+    assert chart.count('class="axis"') == 2
+    for tick in (">0<", ">27<", "cut-off 10"):  # the score axis: full range and cut-off
+        assert tick in chart
+    for date in (">2 Nov 2026<", ">9 Nov 2026<", ">16 Nov 2026<"):  # the time axis
+        assert date in chart
+    for value in (">16<", ">8<", ">0<"):  # each total by its point
+        assert 'class="value"' in chart and value in chart
+    assert "2 Nov 2026: 16; 9 Nov 2026: 8; 16 Nov 2026: 0. Cut-off 10." in chart  # as text
+    assert "<figcaption" in chart and chart.count('class="value"') == 3
 
 
 def test_tab_query_count_does_not_grow_with_the_history(world, login, record):

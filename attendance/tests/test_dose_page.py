@@ -52,9 +52,40 @@ def test_director_sees_who_is_short_sorted_by_shortfall(midweek, world, login, r
     assert str(roster[1].participant.public_id) not in event.details["participants"]
 
 
-@pytest.mark.parametrize("persona", ["therapist", "billing", "auditor", "participant_user"])
-def test_dose_page_is_for_schedule_oversight(world, login, persona):
+@pytest.mark.parametrize("persona", ["billing", "auditor", "participant_user"])
+def test_dose_page_is_for_clinicians_and_schedule_oversight(world, login, persona):
     assert login(world.users[persona]).get(reverse("attendance:dose_this_week")).status_code == 403
+
+
+@pytest.mark.parametrize("persona", ["therapist", "casemanager"])
+def test_clinicians_see_this_weeks_dose_for_their_own_caseload(world, login, roster, persona):
+    outside = active_participant(world, "T-000099", "Pat", "Elsewhere")
+    outside.care_team.all().delete()
+
+    response = login(world.users[persona]).get(reverse("attendance:dose_this_week"))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "My caseload this week" in page
+    assert "Blair Booker" in page and "Casey Cho" in page
+    assert "Elsewhere" not in page
+    event = AuditEvent.objects.filter(record_type="attendance.DoseWeek").get()
+    assert str(roster[2].participant.public_id) in event.details["participants"]
+    assert str(outside.participant.public_id) not in event.details["participants"]
+
+
+def test_clinicians_dose_page_queries_do_not_grow_with_caseload(world, login, roster):
+    client = login(world.casemanager)
+    url = reverse("attendance:dose_this_week")
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(10):
+        active_participant(world, f"T-0008{n:02d}", "Added", f"Person{n}")
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert b"Person9" in response.content
+    assert len(many) == len(few)
 
 
 def test_dose_page_queries_do_not_grow_with_participants(midweek, world, login, roster, this_week):

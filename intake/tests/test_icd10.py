@@ -3,8 +3,10 @@
 import re
 
 import pytest
+from django.urls import reverse
 
 from intake import icd10
+from intake.dsm_names import NAMES
 from tandem.errors import InvalidInput
 
 ICD10CM_SHAPE = re.compile(r"^[A-TV-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
@@ -77,3 +79,34 @@ def test_search_by_words_and_everyday_terms():
     assert [c.code for c in icd10.search("meth induced mood")] == ["F15.24", "F15.94"]
     assert icd10.search("") == []
     assert icd10.search("zebra") == []
+
+
+@pytest.mark.parametrize(
+    ("words", "code"),
+    [
+        ("alcohol use disorder, moderate", "F10.20"),
+        ("Alcohol use disorder, mild", "F10.10"),
+        ("opioid use disorder severe", "F11.20"),
+        ("cannabis use disorder, mild, in remission", "F12.11"),
+        ("stimulant use disorder moderate", "F15.20"),
+    ],
+)
+def test_search_finds_the_code_for_a_dsm_name_first(words, code):
+    assert icd10.search(words)[0].code == code
+
+
+def test_every_dsm_name_maps_to_a_listed_code_with_its_source():
+    assert len(NAMES) == 54
+    for name in NAMES:
+        assert icd10.lookup(name.code) is not None, name
+        assert "clinical reference" in name.source
+
+
+def test_code_search_page_names_the_dsm_match_and_its_source(world, login):
+    page = login(world.therapist).post(
+        reverse("intake:code_search"), {"q": "alcohol use disorder, moderate"}
+    )
+    text = page.content.decode()
+    assert "Alcohol use disorder, moderate → F10.20" in text
+    assert "clinical reference" in text
+    assert "Use F10.20" in text

@@ -1,6 +1,6 @@
 """The program calendar: who edits, clear refusals that write nothing, closures, cancellations."""
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from django.urls import reverse
@@ -208,3 +208,23 @@ def test_session_page_shows_only_the_participants_the_viewer_may_see(world, cale
     page = login(world.outsider).get(url).content.decode()  # on none of their care teams
     assert world.participant.display_name not in page
     assert "3 other participants not on your caseload" in page
+
+
+def test_a_past_session_reads_ended_and_offers_no_cancel(world, calendar, login):
+    past = _dated(world, calendar.morning[0], date(2020, 1, 6))
+    page = login(world.director).get(reverse("scheduling:session", args=[past.public_id]))
+    text = page.content.decode()
+    assert "Ended" in text and ">Scheduled<" not in text
+    assert "Cancel session" not in text
+    coming = _dated(world, calendar.morning[0], MONDAY)
+    text = login(world.director).get(reverse("scheduling:session", args=[coming.public_id]))
+    assert "Cancel session" in text.content.decode()
+
+
+def test_an_ended_session_cannot_be_cancelled(world, calendar):
+    session = _dated(world, calendar.morning[0], MONDAY)
+    after = session.ends_at + timedelta(minutes=1)
+    with pytest.raises(InvalidInput, match="has ended"):
+        services.cancel_session(session, by=world.director, reason="Too late", now=after)
+    session.refresh_from_db()
+    assert session.status == Session.Status.SCHEDULED

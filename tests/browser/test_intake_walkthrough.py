@@ -68,7 +68,7 @@ def test_referral_intake_phq9_alert_diagnoses_level_of_care_admission(page):
 
     # 4. The alert is on the header and the home page until acknowledged with a note.
     assert page.get_by_role("link", name="1 open alert").is_visible()
-    page.get_by_role("link", name="My caseload").click()
+    page.get_by_role("link", name="Home").click()
     panel = page.get_by_role("region", name=re.compile("Alerts for you"))
     panel.get_by_label("What did you do?").first.fill(
         "Same-day risk assessment; safety plan written."

@@ -1,0 +1,46 @@
+"""What attendance adds to the home pages: this week's dose per caseload row, today's
+sessions and arrivals for the front desk, and the program's under-dosed count."""
+
+from typing import Any
+
+from django.db.models import Count, Q
+from django.http import HttpRequest
+
+from attendance import dose, selectors
+from attendance.models import ABSENT_STATUSES
+from participants.models import IN_CARE_STATUSES, Episode
+from scheduling.models import Session
+
+
+def dose_column(episodes: list[Episode]) -> dict[int, Any]:
+    """This week's dose for the caseload rows in care (two or three queries for any number)."""
+    in_care = [e for e in episodes if e.status in IN_CARE_STATUSES]
+    if not in_care:
+        return {}
+    weeks = {e.program_id: dose.current_week(e.program) for e in in_care}
+    doses = dose.weekly_doses(in_care, set(weeks.values()))
+    return {e.pk: doses[(e.participant_id, weeks[e.program_id])] for e in in_care}
+
+
+def today_panel(request: HttpRequest) -> dict | None:
+    """Today's sessions across the user's programs with how many have arrived."""
+    sessions = selectors.sessions_on(selectors.programs_of(request.user))
+    arrived = dict(
+        Session.objects.filter(pk__in=[s.pk for s in sessions])
+        .annotate(
+            n=Count("attendance", filter=~Q(attendance__status__in=ABSENT_STATUSES), distinct=True)
+        )
+        .values_list("pk", "n")
+    )
+    for session in sessions:
+        session.arrived = arrived.get(session.pk, 0)
+    return {"template": "attendance/_today_panel.html", "sessions": sessions}
+
+
+def under_dosed_panel(request: HttpRequest) -> dict | None:
+    """How many participants cannot reach this week's requirement, per program."""
+    rows = []
+    for program in selectors.programs_of(request.user):
+        week = dose.current_week(program)
+        rows.append({"program": program, "week": week, "count": len(dose.at_risk(program, week))})
+    return {"template": "attendance/_under_dosed_panel.html", "programs": rows}

@@ -1,0 +1,53 @@
+"""What monitoring adds to the home pages: open alerts per caseload row, and the slot for the
+program's open critical alerts (directors and supervisors)."""
+
+from typing import Any
+
+from django.db.models import Count
+from django.http import HttpRequest
+
+from audit.services import record_event
+from monitoring.models import SEVERITY_RANK, Alert, AlertStatus, Severity
+from participants.access import organizations_of
+from participants.models import Episode
+
+
+def alerts_column(episodes: list[Episode]) -> dict[int, Any]:
+    """Open alerts per caseload row and the worst severity among them (one query)."""
+    rows = (
+        Alert.objects.filter(
+            participant_id__in=[e.participant_id for e in episodes], status=AlertStatus.OPEN
+        )
+        .values("participant_id", "severity")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    summary: dict[int, dict] = {}
+    for row in rows:
+        entry = summary.setdefault(row["participant_id"], {"count": 0, "worst": None})
+        entry["count"] += row["n"]
+        if entry["worst"] is None or SEVERITY_RANK[row["severity"]] > SEVERITY_RANK[entry["worst"]]:
+            entry["worst"] = row["severity"]
+    return {e.pk: summary[e.participant_id] for e in episodes if e.participant_id in summary}
+
+
+def critical_alerts_panel(request: HttpRequest) -> dict | None:
+    """Every open critical alert of the user's organizations, oldest first."""
+    alerts = list(
+        Alert.objects.filter(
+            participant__organization_id__in=organizations_of(request.user),
+            status=AlertStatus.OPEN,
+            severity=Severity.CRITICAL,
+        )
+        .select_related("participant")
+        .prefetch_related("assigned_to")
+        .order_by("created_at")
+    )
+    if alerts:
+        record_event(
+            actor=request.user,
+            event_type="alert.list_viewed",
+            record_type="monitoring.AlertList",
+            details={"alerts": [str(a.public_id) for a in alerts]},
+        )
+    return {"template": "monitoring/_critical_alerts_panel.html", "alerts": alerts}

@@ -1,0 +1,143 @@
+"""Each role's home page: sections chosen by the access policy, panels added by modules.
+
+The home shows the sections `participants.access.home_sections(user)` names. A module adds
+a panel to a section with `register_panel(section, order, make)`; `make(request)` returns the
+panel's dict (with its `template`) or None. The caseload table takes extra columns from
+modules with `register_column(key, label, order, values)`, where `values(episodes)` returns a
+value per episode id in a fixed number of queries, so the page stays flat as the caseload grows.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count
+from django.http import HttpRequest
+
+from audit.services import record_event
+from participants.access import organizations_of
+from participants.models import OPEN_STATUSES, PRE_ADMISSION_STATUSES, Episode, EpisodeStatus
+
+CASELOAD_PAGE_SIZE = 25
+# Sections a module may fill; the critical-alerts slot is the program's open critical alerts.
+CENSUS = "census"
+CRITICAL_ALERTS = "critical_alerts"
+REFERRALS = "referrals"
+UNDER_DOSED = "under_dosed"
+TODAY = "today"
+CASELOAD = "caseload"
+
+PanelMaker = Callable[[HttpRequest], dict | None]
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    order: int
+    values: Callable[[list[Episode]], dict[int, Any]]
+    template: str  # renders one cell from `value`
+
+
+_panels: dict[str, list[tuple[int, PanelMaker]]] = {}
+_columns: dict[str, Column] = {}
+
+
+def register_panel(section: str, order: int, make: PanelMaker) -> None:
+    entries = _panels.setdefault(section, [])
+    if all(existing is not make for _, existing in entries):
+        entries.append((order, make))
+        entries.sort(key=lambda e: e[0])
+
+
+def panels_for(request: HttpRequest, sections: set[str]) -> list[dict]:
+    shown = []
+    for section in (CENSUS, CRITICAL_ALERTS, REFERRALS, UNDER_DOSED, TODAY):
+        if section not in sections:
+            continue
+        for _, make in _panels.get(section, []):
+            panel = make(request)
+            if panel:
+                shown.append(panel)
+    return shown
+
+
+def register_column(column: Column) -> None:
+    _columns[column.key] = column
+
+
+def columns() -> list[Column]:
+    return sorted(_columns.values(), key=lambda c: c.order)
+
+
+def caseload_page(episodes: list[Episode], number: str | None) -> tuple[Page, list[dict]]:
+    """One page of the caseload with every registered column filled for it."""
+    page = Paginator(episodes, CASELOAD_PAGE_SIZE).get_page(number)
+    shown = list(page.object_list)
+    values = {c.key: c.values(shown) for c in columns()}
+    rows = [
+        {
+            "episode": e,
+            "cells": [{"column": c, "value": values[c.key].get(e.pk)} for c in columns()],
+        }
+        for e in shown
+    ]
+    return page, rows
+
+
+def census(user) -> list[dict]:
+    """Open episodes per program and status for the user's organizations (one query)."""
+    rows = (
+        Episode.objects.filter(program__organization_id__in=organizations_of(user))
+        .filter(status__in=OPEN_STATUSES)
+        .values("program__name", "status")
+        .annotate(n=Count("pk"))
+        .order_by("program__name")
+    )
+    programs: dict[str, dict[str, int]] = {}
+    for row in rows:
+        programs.setdefault(row["program__name"], {})[row["status"]] = row["n"]
+    return [
+        {
+            "program": name,
+            "counts": [(s.label, counts[s.value]) for s in EpisodeStatus if s.value in counts],
+            "total": sum(counts.values()),
+        }
+        for name, counts in programs.items()
+    ]
+
+
+def referral_queue(user, *, limit: int = 50) -> list[Episode]:
+    """Referrals not yet admitted, oldest first, with their dates (one query)."""
+    return list(
+        Episode.objects.filter(
+            program__organization_id__in=organizations_of(user),
+            status__in=PRE_ADMISSION_STATUSES,
+            participant__entered_in_error_at__isnull=True,
+        )
+        .select_related("participant", "program")
+        .order_by("referred_on", "pk")[:limit]
+    )
+
+
+def census_panel(request: HttpRequest) -> dict | None:
+    programs = census(request.user)
+    return {"template": "participants/_census_panel.html", "programs": programs}
+
+
+def referrals_panel(request: HttpRequest) -> dict | None:
+    """The referral queue, oldest first, with the date each was referred and days waiting."""
+    queue = referral_queue(request.user)
+    if queue:
+        record_event(
+            actor=request.user,
+            event_type="referral_queue.viewed",
+            record_type="participants.ReferralQueue",
+            details={"participants": [str(e.participant.public_id) for e in queue]},
+        )
+    return {"template": "participants/_referrals_panel.html", "queue": queue}
+
+
+register_panel(CENSUS, 10, census_panel)
+register_panel(REFERRALS, 10, referrals_panel)

@@ -1,0 +1,56 @@
+"""The history reads as sentences, pages beyond its first rows, and downloads as CSV (audited)."""
+
+import csv
+import io
+
+from django.urls import reverse
+
+from audit.models import Action, AuditEvent
+from audit.services import record_event
+
+
+def _url(name, world):
+    return reverse(name, args=[world.participant.public_id])
+
+
+def test_history_reads_as_sentences(world, login):
+    world.therapist.first_name, world.therapist.last_name = "Dana", "Reyes"
+    world.therapist.save()
+    client = login(world.therapist)
+    client.get(_url("intake:intake", world))
+    login(world.frontdesk).get(_url("intake:intake", world))  # refused: not clinical
+
+    page = login(world.director).get(_url("participants:history", world)).content.decode()
+
+    assert "Dana Reyes viewed the intake" in page
+    assert "Frontdesk Tester was not allowed to view the intake" in page
+    assert "participants.Participant" not in page
+
+
+def test_history_pages_beyond_two_hundred_events(world, login):
+    for _ in range(230):
+        record_event(actor=world.therapist, action=Action.VIEW, participant=world.participant)
+    client = login(world.director)
+    first = client.get(_url("participants:history", world)).content.decode()
+    assert "Page 1 of 5" in first
+    last = client.get(_url("participants:history", world) + "?page=5").content.decode()
+    assert "Page 5 of 5" in last and "viewed the record" in last
+
+
+def test_history_downloads_as_csv_and_the_download_is_audited(world, login):
+    for _ in range(210):
+        record_event(actor=world.therapist, action=Action.VIEW, participant=world.participant)
+    client = login(world.director)
+
+    response = client.get(_url("participants:history_csv", world))
+
+    assert response["Content-Type"] == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:3] == ["When", "Time zone", "Who"]
+    assert len(rows) > 211
+    assert rows[1][1] == "America/Chicago"
+    export = AuditEvent.objects.filter(
+        participant=world.participant, action=Action.EXPORT, actor=world.director
+    )
+    assert export.count() == 1
+    assert login(world.frontdesk).get(_url("participants:history_csv", world)).status_code == 403

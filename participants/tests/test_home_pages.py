@@ -1,0 +1,97 @@
+"""Each role lands on a home page made for it, and each stays flat in queries as data grows."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from assessments.services import record_administration
+from assessments.tests.administration_helpers import answers
+from attendance.tests.builders import active_participant
+from conftest import make_participant
+from participants.models import Episode, EpisodeStatus
+
+
+def _referral(world, n: int) -> Episode:
+    person = make_participant(world.org, f"T-0090{n:02d}", legal_last_name=f"Referred{n}")
+    return Episode.objects.create(
+        participant=person,
+        program=world.program,
+        status=EpisodeStatus.REFERRED,
+        referred_on=f"2026-10-{n + 1:02d}",
+    )
+
+
+def _phq9(world, episode, q9: int = 0):
+    return record_administration(
+        episode.participant,
+        code="phq-9",
+        answers=answers("phq-9", 1, q9=q9),
+        mode="staff-entered",
+        by=world.therapist,
+    )
+
+
+def test_director_sees_census_critical_alerts_referrals_and_under_dosed(world, login):
+    _phq9(world, world.episode, q9=2)  # a critical answer raises a critical alert
+    page = login(world.director).get("/").content.decode()
+    for heading in (
+        "Program census",
+        "Open critical alerts (1)",
+        "Referrals waiting (1)",
+        "Under-dosed this week",
+    ):
+        assert heading in page
+    assert "Robin Testperson" in page  # the critical alert's participant
+    assert "My caseload" not in page
+
+
+def test_intake_sees_the_referral_queue_with_dates(world, login):
+    page = login(world.intake).get("/").content.decode()
+    assert "Referrals waiting (1)" in page
+    assert "Casey Newcomer" in page and "Sun 1 Nov 2026" in page
+    assert "Program census" not in page
+
+
+def test_front_desk_sees_todays_sessions_and_arrivals(world, login):
+    page = login(world.frontdesk).get("/").content.decode()
+    assert "Today&#x27;s sessions and arrivals" in page or "Today's sessions and arrivals" in page
+    assert "Referrals waiting" not in page and "My caseload" not in page
+
+
+def test_clinician_caseload_has_status_next_session_dose_alerts_and_scores(world, login):
+    _phq9(world, world.episode, q9=1)
+    page = login(world.therapist).get("/").content.decode()
+    for column in ("Status", "Next session", "This week", "Open alerts", "Latest scores"):
+        assert f">{column}<" in page
+    assert "PHQ-9 9" in page
+    assert "1 open" in page
+
+
+def test_caseload_pages_beyond_twenty_five(world, login):
+    for n in range(30):
+        active_participant(world, f"T-0080{n:02d}", "Paged", f"Person{n:02d}")
+    client = login(world.therapist)
+    first = client.get("/").content.decode()
+    assert "Page 1 of 2 (31 participants)" in first
+    second = client.get("/?page=2").content.decode()
+    assert "Page 2 of 2" in second
+    assert "Person29" in second and "Person29" not in first
+
+
+def _count(client) -> int:
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("persona", ["therapist", "director", "intake", "frontdesk"])
+def test_home_queries_do_not_grow_with_the_program(world, login, persona):
+    client = login(world.users[persona])
+    _phq9(world, world.episode, q9=1)
+    few = _count(client)
+    for n in range(6):
+        episode = active_participant(world, f"T-0070{n:02d}", "More", f"Person{n}")
+        _phq9(world, episode, q9=1)
+        _referral(world, n)
+    assert _count(client) == few

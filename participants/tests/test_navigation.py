@@ -1,0 +1,56 @@
+"""The top bar and the chart's tabs offer each role only the pages the access policy opens."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from conftest import PERSONAS
+
+NAV = re.compile(r'<nav aria-label="Main">(.*?)</nav>', re.S)
+TABS = re.compile(r'<nav class="tabs" aria-label="Chart sections">(.*?)</nav>', re.S)
+HREF = re.compile(r'href="([^"]+)"')
+
+
+@pytest.mark.parametrize("persona", list(PERSONAS))
+def test_every_top_bar_link_opens_for_the_role(world, login, persona):
+    client = login(world.users[persona])
+    nav = NAV.search(client.get("/").content.decode()).group(1)
+    links = HREF.findall(nav)
+    assert links
+    for url in links:
+        assert client.get(url).status_code != 403, url
+
+
+@pytest.mark.parametrize(
+    ("persona", "absent"),
+    [
+        ("therapist", "/audit/"),
+        ("nurse", "/audit/"),
+        ("frontdesk", "/participants/new/"),
+        ("billing", "/participants/new/"),
+        ("auditor", "/participants/new/"),
+    ],
+)
+def test_top_bar_hides_pages_the_role_cannot_open(world, login, persona, absent):
+    nav = NAV.search(login(world.users[persona]).get("/").content.decode()).group(1)
+    assert absent not in nav
+
+
+@pytest.mark.parametrize("persona", ["frontdesk", "billing", "therapist", "director"])
+def test_chart_tabs_are_the_ones_the_role_can_open(world, login, persona):
+    client = login(world.users[persona])
+    page = client.get(reverse("participants:chart", args=[world.participant.public_id]))
+    tabs = HREF.findall(TABS.search(page.content.decode()).group(1))
+    assert tabs
+    for url in tabs:
+        assert client.get(url).status_code == 200, url
+
+
+def test_front_desk_sees_no_clinical_tab(world, login):
+    client = login(world.frontdesk)
+    page = client.get(reverse("participants:chart", args=[world.participant.public_id]))
+    tabs = TABS.search(page.content.decode()).group(1)
+    for clinical in ("Assessments", "Intake", "Diagnoses", "History", "Alerts"):
+        assert f">{clinical}<" not in tabs
+    assert ">Schedule<" in tabs and ">Attendance<" in tabs

@@ -1,0 +1,70 @@
+"""Print and export carry the clinical record: every module's section, checked by content."""
+
+import json
+
+from django.core.management import call_command
+from django.urls import reverse
+
+from assessments.models import Administration
+from attendance.models import Attendance
+from intake.models import Diagnosis, IntakeSection
+from participants.models import Participant
+from placement.models import LevelOfCareDecision
+
+
+def _fullest_record() -> Participant:
+    """A demo participant with something recorded in every module."""
+    for person in Participant.objects.order_by("pk"):
+        if (
+            Administration.objects.filter(participant=person).exists()
+            and Diagnosis.objects.filter(participant=person).exists()
+            and IntakeSection.objects.filter(intake__participant=person).exists()
+            and LevelOfCareDecision.objects.filter(participant=person).exists()
+            and Attendance.objects.filter(participant=person).exists()
+        ):
+            return person
+    raise AssertionError("the demo has no participant with every part of the record")
+
+
+def test_export_and_print_carry_every_modules_section(db, demo_mode, client):
+    call_command("seed_demo", "--participants", "24", "--quiet-logins")
+    person = _fullest_record()
+    client.post("/accounts/login/", {"username": "director", "password": "tandem-demo"})
+    diagnosis = Diagnosis.objects.filter(participant=person).first()
+    administration = Administration.objects.current().filter(participant=person).last()
+    attendance = Attendance.objects.filter(participant=person).select_related("session").first()
+    decision = LevelOfCareDecision.objects.current().filter(participant=person).first()
+
+    exported = json.loads(
+        client.get(reverse("participants:export", args=[person.public_id])).content
+    )
+    printed = client.get(
+        reverse("participants:print_record", args=[person.public_id])
+    ).content.decode()
+
+    for name in (
+        "participant",
+        "episodes",
+        "assessments",
+        "intake",
+        "diagnoses",
+        "level_of_care",
+        "attendance",
+    ):
+        assert exported[name], name
+    assert diagnosis.code in {d["code"] for d in exported["diagnoses"]}
+    assert administration.total in {a["total"] for a in exported["assessments"]}
+    assert attendance.session.title in {a["session"] for a in exported["attendance"]}
+    assert decision.get_chosen_level_display() in {d["chosen"] for d in exported["level_of_care"]}
+    assert any(row["answers"] for row in exported["intake"])
+    for heading in ("Assessments", "Intake", "Diagnoses", "Level of care", "Attendance"):
+        assert f"<h2>{heading}</h2>" in printed
+    assert diagnosis.code in printed and attendance.session.title in printed
+
+
+def test_front_desk_is_offered_the_face_sheet_not_the_clinical_print(world, login):
+    client = login(world.frontdesk)
+    page = client.get(reverse("participants:chart", args=[world.participant.public_id]))
+    record = reverse("participants:print_record", args=[world.participant.public_id])
+    assert record not in page.content.decode()
+    assert client.get(record).status_code == 403

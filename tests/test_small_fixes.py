@@ -1,0 +1,60 @@
+"""Small things people saw: the icon, status labels, table headers, acknowledged alerts, names."""
+
+import re
+from datetime import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.urls import reverse
+
+from participants.demo import NICKNAMES
+from participants.models import Participant
+from scheduling.models import Group
+
+
+def test_favicon_is_served(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+
+
+def test_status_choices_read_as_words(world, login):
+    world.episode.status = "active"
+    world.episode.save()
+    page = login(world.director).get(
+        reverse("participants:chart", args=[world.participant.public_id])
+    )
+    text = page.content.decode()
+    assert "Transferredout" not in text
+    assert ">Transferred out</option>" in text
+
+
+def test_acknowledged_alerts_keep_full_contrast():
+    css = (settings.BASE_DIR / "static" / "css" / "tandem.css").read_text()
+    rule = re.search(r"\.alert\.done\s*\{([^}]*)\}", css).group(1)
+    assert "opacity" not in rule
+
+
+def test_schedule_tables_have_no_empty_header(world, login):
+    Group.objects.create(
+        program=world.program,
+        title="Relapse prevention",
+        weekday=0,
+        start_time=time(9, 0),
+        minutes=180,
+        mode="in_person",
+        capacity=12,
+    )
+    page = login(world.director).get(reverse("scheduling:calendar", args=[world.program.public_id]))
+    text = page.content.decode()
+    assert "Relapse prevention" in text
+    assert not re.search(r"<th[^>]*>\s*</th>", text)
+
+
+def test_demo_preferred_names_are_real_short_forms(db, demo_mode):
+    call_command("seed_demo", "--participants", "40", "--quiet-logins")
+    preferred = set(
+        Participant.objects.exclude(preferred_name="").values_list("preferred_name", flat=True)
+    )
+    assert preferred
+    assert preferred <= set(NICKNAMES.values())
