@@ -219,6 +219,7 @@ def record_administration(
                 decision=decision,
                 what="administration",
                 details=details,
+                event_type="assessment.corrected",
             )
         else:
             administration.save()
@@ -256,5 +257,10 @@ def mark_entered_in_error(
     decision = require(by, administration.participant, Action.CHANGE, Scope.CLINICAL)
     with transaction.atomic():
         return lifecycle.mark_entered_in_error(
-            administration, by=by, reason=reason, decision=decision, what="administration"
+            administration,
+            by=by,
+            reason=reason,
+            decision=decision,
+            what="administration",
+            event_type="assessment.entered_in_error",
         )

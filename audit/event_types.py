@@ -66,9 +66,13 @@ register(
     "reviewed an emergency access",
     "review an emergency access",
 )
-# The clinical record lifecycle (tandem/lifecycle.py); `record_type` says which record.
+# The clinical record lifecycle (tandem/lifecycle.py) when a module names no type of its
+# own; `record_type` says which record.
 register("record.signed", Action.CHANGE, "signed a record", "sign a record")
 register("record.corrected", Action.CREATE, "corrected a record", "correct a record")
+register(
+    "record.addendum_started", Action.CREATE, "opened an addendum to a record", "amend a record"
+)
 register(
     "record.entered_in_error",
     Action.CHANGE,

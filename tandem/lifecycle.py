@@ -79,6 +79,7 @@ def mark_entered_in_error(
     decision: Any,
     now: datetime | None = None,
     what: str = "record",
+    event_type: str = "record.entered_in_error",
 ) -> ClinicalRecord:
     """Withdraw a record: it stays readable, with who withdrew it, when and why, and leaves
     every `current()` list. Marking it twice is refused."""
@@ -101,7 +102,7 @@ def mark_entered_in_error(
         )
         record_event(
             actor=by,
-            event_type="record.entered_in_error",
+            event_type=event_type,
             participant=_participant_of(current),
             record=current,
             decision=decision,
@@ -120,6 +121,7 @@ def supersede(
     what: str = "record",
     require_reason: bool = True,
     details: Mapping[str, Any] | None = None,
+    event_type: str = "record.corrected",
 ) -> Supersedable:
     """Save `new` as the correction of `old`. `old` is never changed; it is superseded.
 
@@ -146,7 +148,7 @@ def supersede(
         new.save()
         record_event(
             actor=by,
-            event_type="record.corrected",
+            event_type=event_type,
             participant=_participant_of(new),
             record=new,
             decision=decision,
@@ -166,6 +168,7 @@ def sign(
     what: str = "record",
     also: Mapping[str, Any] | None = None,
     details: Mapping[str, Any] | None = None,
+    event_type: str = "record.signed",
 ) -> Signable:
     """Sign a draft: from now on it never changes. `also` sets further columns in the same
     write (a content hash, a status); `details` go into the audit event."""
@@ -181,7 +184,7 @@ def sign(
         save_new_version(current, ["signed_by", "signed_at", *(also or {})])
         record_event(
             actor=by,
-            event_type="record.signed",
+            event_type=event_type,
             participant=_participant_of(current),
             record=current,
             decision=decision,
@@ -198,6 +201,8 @@ def add_addendum(
     reason: str,
     decision: Any,
     what: str = "record",
+    details: Mapping[str, Any] | None = None,
+    event_type: str = "record.addendum_started",
 ) -> Supersedable:
     """Start the next version of a signed record: `addendum` supersedes it with a reason.
     An unsigned record is changed in place instead, so asking for an addendum to it is refused."""
@@ -208,4 +213,13 @@ def add_addendum(
         ask=f"This {what} is signed. Say why you are changing it (the reason for the addendum).",
         field="addendum_reason",
     )
-    return supersede(signed, addendum, by=by, reason=reason, decision=decision, what=what)
+    return supersede(
+        signed,
+        addendum,
+        by=by,
+        reason=reason,
+        decision=decision,
+        what=what,
+        details=details,
+        event_type=event_type,
+    )
