@@ -3,6 +3,7 @@
 from audit.event_types import register
 from audit.models import Action
 
+register("session.page_viewed", Action.VIEW, "viewed a session's page", "view a session")
 register("roll_call.viewed", Action.VIEW, "viewed the roll call of a session", "view a roll call")
 register("roll_call.taken", Action.CHANGE, "took the roll call of a session", "take a roll call")
 register("attendance.recorded", Action.CREATE, "recorded the attendance", "record attendance")

@@ -217,12 +217,43 @@ def authorize(
     details: dict | None = None,
     event_type: str = "",
 ) -> Decision:
-    """Decide and audit; raise AccessDenied (after auditing the refusal) when refused.
-
-    The event's type is the access itself (`chart.viewed`…) unless the caller names a
-    more precise one.
-    """
+    """Decide and audit; raise AccessDenied (after auditing the refusal) when refused."""
     decision = decide(user, participant, action, scope)
+    audit_access(
+        user,
+        participant,
+        action,
+        scope,
+        decision,
+        record=record,
+        details=details,
+        event_type=event_type,
+    )
+    if not decision.allowed:
+        raise AccessDenied(refusal_message(decision))
+    return decision
+
+
+def refusal_message(decision: Decision) -> str:
+    """What a refused person is told: the reason's kind, never who is on the care team."""
+    if decision.can_break_glass:
+        return "You are not on this participant's care team."
+    return "Your role does not give access to this part of the record."
+
+
+def audit_access(
+    user,
+    participant: Participant,
+    action: str,
+    scope: Scope,
+    decision: Decision,
+    *,
+    record=None,
+    details: dict | None = None,
+    event_type: str = "",
+) -> None:
+    """Write the one event for an access already decided (allowed or refused); its type is
+    the access itself (`chart.viewed`…) unless the caller names a more precise one."""
     record_event(
         actor=user,
         event_type=event_type or access_event_type(action, scope),
@@ -233,13 +264,6 @@ def authorize(
         record_id="" if record is not None else str(participant.public_id),
         details={"scope": str(scope), **(details or {})},
     )
-    if not decision.allowed:
-        raise AccessDenied(
-            "You are not on this participant's care team."
-            if decision.can_break_glass
-            else "Your role does not give access to this part of the record."
-        )
-    return decision
 
 
 def require(user, participant: Participant, action: str, scope: Scope) -> Decision:

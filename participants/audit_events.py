@@ -59,8 +59,8 @@ register(
     "use emergency access to the chart",
 )
 register(
-    "participant.history_viewed",
+    "break_glass.form_viewed",
     Action.VIEW,
-    "viewed the change history",
-    "view the change history",
+    "opened the emergency access form",
+    "open the emergency access form",
 )
