@@ -7,7 +7,6 @@ from django.db.models import Count
 from django.http import HttpRequest
 from django.utils import timezone
 
-from audit.models import Action
 from audit.services import record_event
 from monitoring.models import SEVERITY_RANK, Alert, AlertStatus
 from monitoring.selectors import critical_board
@@ -40,7 +39,7 @@ def critical_alerts_panel(request: HttpRequest) -> dict | None:
     if board.alerts:
         record_event(
             actor=request.user,
-            action=Action.VIEW,
+            event_type="alert.list_viewed",
             record_type="monitoring.AlertList",
             details={"alerts": [str(a.public_id) for a in board.alerts]},
         )

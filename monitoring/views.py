@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from audit.models import Action
 from audit.services import record_event
 from monitoring import kinds, selectors, services
 from monitoring.models import Alert
@@ -53,7 +52,7 @@ def home_panel(request: HttpRequest) -> dict | None:
         alert.kind_label = kinds.label(alert.kind)
     record_event(
         actor=request.user,
-        action=Action.VIEW,
+        event_type="alert.list_viewed",
         record_type="monitoring.AlertList",
         details={"alerts": [str(a.public_id) for a in alerts]},
     )
