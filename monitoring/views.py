@@ -62,7 +62,7 @@ def home_panel(request: HttpRequest) -> dict | None:
 def _audit_board(request: HttpRequest, board: selectors.CriticalBoard, page: str) -> None:
     record_event(
         actor=request.user,
-        action=Action.VIEW,
+        event_type="alert.critical_board_viewed",
         record_type="monitoring.CriticalAlertBoard",
         details={
             "page": page,
