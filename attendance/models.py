@@ -5,10 +5,10 @@ billing reads it for claims); a correction is an edit with a new version and an 
 event, never a deletion.
 """
 
-from django.conf import settings
 from django.db import models
 
-from tandem.models import TimeStamped, Versioned
+from tandem.models import Versioned
+from tandem.records import ClinicalRecord
 
 
 class AttendanceStatus(models.TextChoices):
@@ -27,7 +27,7 @@ PARTIAL_STATUSES = frozenset({AttendanceStatus.LATE, AttendanceStatus.LEFT_EARLY
 ABSENT_STATUSES = frozenset({AttendanceStatus.EXCUSED, AttendanceStatus.UNEXCUSED})
 
 
-class Attendance(TimeStamped, Versioned):
+class Attendance(ClinicalRecord, Versioned):
     """What the roll call recorded for one participant at one session."""
 
     session = models.ForeignKey(
@@ -42,16 +42,13 @@ class Attendance(TimeStamped, Versioned):
     status = models.CharField(max_length=12, choices=AttendanceStatus.choices)
     minutes = models.PositiveIntegerField(help_text="Minutes attended.")
     note = models.CharField(max_length=300, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField()
 
-    class Meta:
+    class Meta(ClinicalRecord.Meta):
         constraints = [
+            *ClinicalRecord.Meta.constraints,
             models.UniqueConstraint(
                 fields=["session", "participant"], name="attendance_once_per_session"
-            )
+            ),
         ]
         indexes = [models.Index(fields=["participant", "session"])]
 

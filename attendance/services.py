@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from attendance.access import (
@@ -37,6 +37,7 @@ from participants.access import Decision, Scope
 from participants.models import Participant
 from scheduling.models import Enrolment, Session, SessionMode
 from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput
+from tandem.lifecycle import save_new_version
 
 MISSED_KIND = "missed-sessions"
 NOTE_MAX = Attendance._meta.get_field("note").max_length
@@ -213,9 +214,7 @@ def record_roll_call(
                 for name, value in after.items():
                     setattr(row, name, value)
                 row.recorded_by, row.recorded_at = by, now
-                row.version = F("version") + 1
-                row.save()
-                row.refresh_from_db()
+                save_new_version(row, [*after, "recorded_by", "recorded_at"])
                 action = Action.CHANGE
             row.session = session
             row.participant = entry.participant

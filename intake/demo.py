@@ -130,7 +130,9 @@ def seed(context: DemoContext) -> None:
         Intake.objects.bulk_create([intake for intake, _, _ in plans], batch_size=2000)
         IntakeSection.objects.bulk_create(
             (
-                IntakeSection(intake_id=intake.pk, key=key, data=values, saved_by_id=intake_user.pk)
+                IntakeSection(
+                    intake_id=intake.pk, key=key, data=values, recorded_by_id=intake_user.pk
+                )
                 for intake, data, _ in plans
                 for key, values in data.items()
             ),
@@ -166,7 +168,7 @@ def _plan(rng: random.Random, episode: Episode, intake_user_id: int, today) -> t
         participant_id=episode.participant_id,
         episode_id=episode.pk,
         number=1,
-        created_by_id=intake_user_id,
+        recorded_by_id=intake_user_id,
     )
     if signed:
         intake.status = IntakeStatus.SIGNED
@@ -185,7 +187,7 @@ def _plan(rng: random.Random, episode: Episode, intake_user_id: int, today) -> t
             substance_induced=found.induced,
             counts_for_co_occurring=found.co_occurring,
             status=status,
-            made_by_id=clinician_id,
+            recorded_by_id=clinician_id,
             made_on=made_on,
         )
         for found in (icd10.CODES[code] for code in codes)

@@ -43,9 +43,9 @@ def diagnoses_section(participant: Participant) -> list[dict]:
             "substance_induced": d.substance_induced,
             "status": d.get_status_display(),
             "made_on": d.made_on.isoformat(),
-            "made_by": str(d.made_by) if d.made_by_id else "",
+            "made_by": str(d.recorded_by) if d.recorded_by_id else "",
         }
         for d in Diagnosis.objects.filter(participant=participant)
-        .select_related("made_by")
+        .select_related("recorded_by")
         .order_by("made_on", "pk")
     ]

@@ -5,6 +5,7 @@ from django.db import models
 
 from intake.icd10 import KIND_LABELS
 from tandem.models import TimeStamped, Versioned
+from tandem.records import ClinicalRecord, Immutable, Signable, Supersedable
 
 
 class IntakeStatus(models.TextChoices):
@@ -12,10 +13,12 @@ class IntakeStatus(models.TextChoices):
     SIGNED = "signed", "Signed"
 
 
-class Intake(TimeStamped, Versioned):
+class Intake(ClinicalRecord, Signable, Supersedable, Immutable, Versioned):
     """One version of an episode's intake. Version 1 is the original; each later version is
-    an addendum that copies the signed one it amends and points back to it. Signing locks a
-    version: its sections never change again, and `content_sha256` proves it."""
+    an addendum that copies the signed one it supersedes and points back to it. Signing locks
+    a version: its sections never change again, and `content_sha256` proves it."""
+
+    locked_when = Signable.SIGNED
 
     participant = models.ForeignKey(
         "participants.Participant", on_delete=models.PROTECT, related_name="intakes"
@@ -24,34 +27,19 @@ class Intake(TimeStamped, Versioned):
         "participants.Episode", on_delete=models.PROTECT, related_name="intakes"
     )
     number = models.PositiveIntegerField(default=1, help_text="1 is the original intake.")
-    amends = models.OneToOneField(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="addendum",
-        help_text="The signed version this addendum changes.",
-    )
-    addendum_reason = models.TextField(blank=True)
     status = models.CharField(
         max_length=10, choices=IntakeStatus.choices, default=IntakeStatus.DRAFT
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    signed_at = models.DateTimeField(null=True, blank=True)
     content_sha256 = models.CharField(
         max_length=64, blank=True, help_text="Hash of the sections as signed."
     )
 
-    class Meta:
+    class Meta(ClinicalRecord.Meta):
         constraints = [
+            *ClinicalRecord.Meta.constraints,
             models.UniqueConstraint(fields=["episode", "number"], name="intake_version_unique"),
             models.CheckConstraint(
-                condition=models.Q(amends__isnull=True) | ~models.Q(addendum_reason=""),
+                condition=models.Q(supersedes__isnull=True) | ~models.Q(supersede_reason=""),
                 name="intake_addendum_has_reason",
             ),
         ]
@@ -60,20 +48,23 @@ class Intake(TimeStamped, Versioned):
     def __str__(self) -> str:
         return f"Intake version {self.number} ({self.get_status_display()})"
 
-    @property
-    def is_signed(self) -> bool:
-        return self.status == IntakeStatus.SIGNED
 
-
-class IntakeSection(TimeStamped, Versioned):
+class IntakeSection(TimeStamped, Immutable, Versioned):
     """One section of one intake version; saved on its own, so two clinicians can fill
-    different sections at once and only a clash on the same section is refused."""
+    different sections at once and only a clash on the same section is refused. It is
+    locked when its intake version is signed."""
+
+    locked_when = models.Q(intake__signed_at__isnull=False)
 
     intake = models.ForeignKey(Intake, on_delete=models.PROTECT, related_name="sections")
     key = models.CharField(max_length=40)
     data = models.JSONField(default=dict, blank=True)
-    saved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who saved this section last.",
     )
 
     class Meta:
@@ -123,7 +114,7 @@ class DiagnosisKind(models.TextChoices):
     RISK = "risk", KIND_LABELS["risk"]
 
 
-class Diagnosis(TimeStamped, Versioned):
+class Diagnosis(ClinicalRecord, Versioned):
     """An ICD-10-CM diagnosis on an episode, with who made it and when. The code and its
     description are copied from the curated list at the time, so a later list change never
     rewrites a past diagnosis."""
@@ -143,9 +134,6 @@ class Diagnosis(TimeStamped, Versioned):
     counts_for_co_occurring = models.BooleanField(default=True)
     status = models.CharField(max_length=20, choices=DiagnosisStatus.choices)
     note = models.TextField(blank=True)
-    made_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
     made_on = models.DateField()
     status_changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -153,7 +141,7 @@ class Diagnosis(TimeStamped, Versioned):
     status_changed_at = models.DateTimeField(null=True, blank=True)
     status_note = models.TextField(blank=True)
 
-    class Meta:
+    class Meta(ClinicalRecord.Meta):
         verbose_name_plural = "diagnoses"
         indexes = [models.Index(fields=["episode", "status"])]
 
@@ -162,4 +150,4 @@ class Diagnosis(TimeStamped, Versioned):
 
     @property
     def is_active(self) -> bool:
-        return self.status in ACTIVE_DIAGNOSIS_STATUSES
+        return not self.entered_in_error and self.status in ACTIVE_DIAGNOSIS_STATUSES

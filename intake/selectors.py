@@ -29,7 +29,7 @@ def intake_versions(episode: Episode) -> list[Intake]:
     """Every version of the episode's intake, newest first (one query)."""
     return list(
         Intake.objects.filter(episode=episode)
-        .select_related("signed_by", "created_by", "amends")
+        .select_related("signed_by", "recorded_by", "supersedes")
         .order_by("-number")
     )
 
@@ -37,7 +37,7 @@ def intake_versions(episode: Episode) -> list[Intake]:
 def intake_version(participant: Participant, intake_id: UUID) -> Intake | None:
     return (
         Intake.objects.filter(participant=participant, public_id=intake_id)
-        .select_related("signed_by", "created_by", "amends", "episode")
+        .select_related("signed_by", "recorded_by", "supersedes", "episode")
         .first()
     )
 
@@ -46,7 +46,7 @@ def section_views(intake: Intake | None) -> list[SectionView]:
     """Every declared section of an intake version, saved or not (one query)."""
     rows = {}
     if intake is not None:
-        rows = {row.key: row for row in intake.sections.select_related("saved_by")}
+        rows = {row.key: row for row in intake.sections.select_related("recorded_by")}
     views = []
     for section in sections.SECTIONS:
         row = rows.get(section.key)
@@ -55,7 +55,7 @@ def section_views(intake: Intake | None) -> list[SectionView]:
                 section,
                 row.data if row else {},
                 row.version if row else 0,
-                row.saved_by if row else None,
+                row.recorded_by if row else None,
                 row.modified_at if row else None,
             )
         )
@@ -72,7 +72,7 @@ def diagnoses_for(episode: Episode) -> list[Diagnosis]:
     """The episode's diagnoses: active first, then by date made (one query)."""
     rows = list(
         Diagnosis.objects.filter(episode=episode)
-        .select_related("made_by", "status_changed_by")
+        .select_related("recorded_by", "status_changed_by")
         .order_by("-made_on", "-pk")
     )
     return sorted(rows, key=lambda d: not d.is_active)

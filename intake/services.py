@@ -11,7 +11,6 @@ from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Role
@@ -30,7 +29,13 @@ from intake.models import (
 from participants.access import Decision, Scope, require, roles_in
 from participants.models import Episode, Participant
 from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput
-from tandem.lifecycle import check_transition, lock_current
+from tandem.lifecycle import (
+    add_addendum,
+    check_transition,
+    lock_current,
+    save_new_version,
+    sign,
+)
 
 # Roles that may sign an intake, make or change a diagnosis, or record a level-of-care
 # decision: the licensed clinicians. Nurses, case managers and peer specialists fill in
@@ -85,7 +90,7 @@ def start_intake(episode: Episode, *, by: Any) -> Intake:
             if Intake.objects.filter(episode=episode).exists():
                 raise InvalidInput("This episode already has an intake.")
             intake = Intake.objects.create(
-                participant=episode.participant, episode=episode, number=1, created_by=by
+                participant=episode.participant, episode=episode, number=1, recorded_by=by
             )
             record_event(
                 actor=by,
@@ -129,18 +134,13 @@ def save_section(
             current = _start_addendum(current, by=by, reason=addendum_reason, decision=decision)
             row = IntakeSection.objects.filter(intake=current, key=key).first()
         if row is None:
-            row = IntakeSection.objects.create(intake=current, key=key, data=data, saved_by=by)
+            row = IntakeSection.objects.create(intake=current, key=key, data=data, recorded_by=by)
             action = Action.CREATE
         else:
-            IntakeSection.objects.filter(pk=row.pk).update(
-                data=data, saved_by=by, version=F("version") + 1, modified_at=timezone.now()
-            )
-            row.refresh_from_db()
+            row.data, row.recorded_by = data, by
+            save_new_version(row, ["data", "recorded_by"])
             action = Action.CHANGE
-        Intake.objects.filter(pk=current.pk).update(
-            version=F("version") + 1, modified_at=timezone.now()
-        )
-        current.refresh_from_db()
+        save_new_version(current, [])
         row.intake = current
         changed = sorted(
             name for name in set(before) | set(data) if before.get(name) != data.get(name)
@@ -163,35 +163,26 @@ def save_section(
 
 
 def _start_addendum(signed: Intake, *, by: Any, reason: str, decision: Decision) -> Intake:
-    """The next version of a signed intake: a draft copy that points back to it."""
-    reason = (reason or "").strip()
-    if len(reason) < MIN_REASON_LENGTH:
-        raise InvalidInput(
-            "This intake is signed. Say why you are changing it (the reason for the addendum).",
-            field="addendum_reason",
-        )
-    if Intake.objects.filter(amends=signed).exists():
+    """The next version of a signed intake: a draft copy that supersedes it."""
+    if Intake.objects.filter(supersedes=signed).exists():
         raise ConcurrentEdit("intake")
-    addendum = Intake.objects.create(
-        participant=signed.participant,
-        episode=signed.episode,
-        number=signed.number + 1,
-        amends=signed,
-        addendum_reason=reason,
-        created_by=by,
+    addendum = add_addendum(
+        signed,
+        Intake(
+            participant=signed.participant,
+            episode=signed.episode,
+            number=signed.number + 1,
+            recorded_by=by,
+        ),
+        by=by,
+        reason=reason,
+        decision=decision,
+        what="intake",
+        details={"intake_version": signed.number + 1},
     )
     IntakeSection.objects.bulk_create(
-        IntakeSection(intake=addendum, key=s.key, data=s.data, saved_by=s.saved_by)
+        IntakeSection(intake=addendum, key=s.key, data=s.data, recorded_by=s.recorded_by)
         for s in signed.sections.all()
-    )
-    record_event(
-        actor=by,
-        action=Action.CREATE,
-        participant=signed.participant,
-        record=addendum,
-        role=decision.role,
-        break_glass=decision.break_glass,
-        details={"amends": str(signed.public_id), "intake_version": addendum.number},
     )
     return addendum
 
@@ -209,27 +200,20 @@ def sign_intake(intake: Intake, *, by: Any, expected_version: int) -> Intake:
         missing = sections.missing_for_signing(data)
         if missing:
             raise InvalidInput("Before signing, fill in: " + "; ".join(missing) + ".")
-        current.status = IntakeStatus.SIGNED
-        current.signed_by = by
-        current.signed_at = timezone.now()
-        current.content_sha256 = content_hash(data)
-        current.version = F("version") + 1
-        current.save()
-        current.refresh_from_db()
-        record_event(
-            actor=by,
-            action=Action.CHANGE,
-            participant=current.participant,
-            record=current,
-            role=decision.role,
-            break_glass=decision.break_glass,
+        digest = content_hash(data)
+        return sign(
+            current,
+            by=by,
+            expected_version=expected_version,
+            decision=decision,
+            what="intake",
+            also={"status": IntakeStatus.SIGNED, "content_sha256": digest},
             details={
                 "changes": {"status": {"before": "draft", "after": "signed"}},
                 "intake_version": current.number,
-                "content_sha256": current.content_sha256,
+                "content_sha256": digest,
             },
         )
-    return current
 
 
 def add_diagnosis(
@@ -272,7 +256,7 @@ def add_diagnosis(
             counts_for_co_occurring=found.co_occurring,
             status=status,
             note=(note or "").strip(),
-            made_by=by,
+            recorded_by=by,
             made_on=made_on,
         )
         record_event(
@@ -309,9 +293,14 @@ def change_diagnosis_status(
         current.status_changed_by = by
         current.status_changed_at = timezone.now()
         current.status_note = note
-        current.version = F("version") + 1
-        current.save()
-        current.refresh_from_db()
+        changed = ["status", "status_changed_by", "status_changed_at", "status_note"]
+        if to_status == DiagnosisStatus.ENTERED_IN_ERROR:
+            # The lifecycle's last step is the record's withdrawal: current() leaves it out.
+            current.entered_in_error_at = current.status_changed_at
+            current.entered_in_error_by = by
+            current.entered_in_error_reason = note
+            changed += ["entered_in_error_at", "entered_in_error_by", "entered_in_error_reason"]
+        save_new_version(current, changed)
         record_event(
             actor=by,
             action=Action.CHANGE,

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from tandem.models import TimeStamped
+from tandem.records import ClinicalRecord
 
 
 class Severity(models.TextChoices):
@@ -21,7 +21,7 @@ class AlertStatus(models.TextChoices):
     ACKNOWLEDGED = "acknowledged", "Acknowledged"
 
 
-class Alert(TimeStamped):
+class Alert(ClinicalRecord):
     """One alert. `kind` is a code a module registers (see monitoring.kinds), not a choice
     list, so a new module adds alert kinds without a migration here."""
 
@@ -40,23 +40,21 @@ class Alert(TimeStamped):
     dedupe_key = models.CharField(max_length=120, blank=True)
     status = models.CharField(max_length=14, choices=AlertStatus.choices, default=AlertStatus.OPEN)
     assigned_to = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="alerts")
-    raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledgement_note = models.TextField(blank=True)
 
-    class Meta:
+    class Meta(ClinicalRecord.Meta):
         indexes = [models.Index(fields=["participant", "status"])]
         constraints = [
+            *ClinicalRecord.Meta.constraints,
             models.UniqueConstraint(
                 fields=["participant", "dedupe_key"],
                 condition=models.Q(status="open") & ~models.Q(dedupe_key=""),
                 name="alert_one_open_per_dedupe_key",
-            )
+            ),
         ]
 
     def __str__(self) -> str:

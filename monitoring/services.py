@@ -62,7 +62,7 @@ def raise_alert(
             source_type=source._meta.label if source is not None else "",
             source_id=str(getattr(source, "public_id", None) or getattr(source, "pk", "") or ""),
             dedupe_key=dedupe_key,
-            raised_by=by if by is not None and by.is_authenticated else None,
+            recorded_by=by if by is not None and by.is_authenticated else None,
         )
         assignees = (
             list(assign_to)

@@ -12,7 +12,6 @@ from itertools import pairwise
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Membership, Program, Site
@@ -36,6 +35,7 @@ from scheduling.models import (
 )
 from scheduling.roles import CALENDAR_EDITORS, require_role, require_schedule_write
 from tandem.errors import ConcurrentEdit, InvalidInput
+from tandem.lifecycle import lock_current, save_new_version
 
 Window = tuple[int, time, time]  # weekday (Monday = 0), local start, local end
 
@@ -267,18 +267,19 @@ def save_group(
         if group is None:
             current = Group(program=program)
         else:
-            current = Group.objects.select_for_update().get(pk=group.pk)
-            if current.version != expected_version:
-                raise ConcurrentEdit("group")
+            current = lock_current(
+                Group, group.pk, expected_version=expected_version or 0, what="group"
+            )
         _check_group(program, data, facilitators, current.pk)
         before = {name: getattr(current, name) for name in GROUP_FIELDS}
         before["facilitators"] = sorted(u.pk for u in current.facilitators.all()) if group else []
         for name in GROUP_FIELDS:
             setattr(current, name, data.get(name, getattr(current, name)))
         current.title = current.title.strip()
-        if group is not None:
-            current.version = F("version") + 1
-        current.save()
+        if group is None:
+            current.save()
+        else:
+            save_new_version(current, GROUP_FIELDS)
         current.refresh_from_db()
         current.facilitators.set(facilitators)
         after = {name: getattr(current, name) for name in GROUP_FIELDS}
@@ -370,9 +371,7 @@ def cancel_session(session: Session, *, by, reason: str, now: datetime | None = 
             raise InvalidInput("This session has ended; a past session cannot be cancelled.")
         current.status = Session.Status.CANCELLED
         current.cancel_reason = reason[:200]
-        current.version = F("version") + 1
-        current.save(update_fields=["status", "cancel_reason", "version", "modified_at"])
-        current.refresh_from_db()
+        save_new_version(current, ["status", "cancel_reason"])
         enrolled = [
             str(pid) for pid in current.enrolments.values_list("participant__public_id", flat=True)
         ]
@@ -420,8 +419,7 @@ def _locked_profile(episode: Episode, expected_version: int) -> SchedulingProfil
 
 
 def _bump(profile: SchedulingProfile) -> SchedulingProfile:
-    profile.version = F("version") + 1
-    profile.save()
+    save_new_version(profile, PROFILE_FIELDS)
     profile.refresh_from_db()
     return profile
 

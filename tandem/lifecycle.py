@@ -202,6 +202,7 @@ def add_addendum(
     reason: str,
     decision: Any,
     what: str = "record",
+    details: Mapping[str, Any] | None = None,
 ) -> Supersedable:
     """Start the next version of a signed record: `addendum` supersedes it with a reason.
     An unsigned record is changed in place instead, so asking for an addendum to it is refused."""
@@ -212,4 +213,6 @@ def add_addendum(
         ask=f"This {what} is signed. Say why you are changing it (the reason for the addendum).",
         field="addendum_reason",
     )
-    return supersede(signed, addendum, by=by, reason=reason, decision=decision, what=what)
+    return supersede(
+        signed, addendum, by=by, reason=reason, decision=decision, what=what, details=details
+    )

@@ -42,7 +42,7 @@ def test_phq9_item_9_above_zero_alerts_the_primary_clinician(world, record):
     assert alert.title == "PHQ-9 item 9 answered above 0 — same-day suicide risk assessment"
     assert list(alert.assigned_to.all()) == [world.therapist]
     assert alert.source_id == str(row.public_id)
-    assert alert.raised_by == world.counsellor
+    assert alert.recorded_by == world.counsellor
     assert row.critical_flags[0]["code"] == "suicide-risk"
 
 

@@ -28,7 +28,7 @@ def test_a_diagnosis_keeps_the_code_its_description_and_who_made_it_when(world):
         "Alcohol dependence with alcohol-induced mood disorder",
     )
     assert (d.kind, d.substance_induced, d.status) == ("sud", True, "provisional")
-    assert (d.made_by, d.made_on) == (world.therapist, world.program.today())
+    assert (d.recorded_by, d.made_on) == (world.therapist, world.program.today())
 
 
 def test_an_unknown_code_is_refused_and_nothing_is_written(world):

@@ -87,7 +87,7 @@ def test_saving_a_signed_intake_redirects_htmx_to_the_new_version(world, login, 
         **HTMX,
     )
     assert response["HX-Redirect"] == reverse("intake:intake", args=[world.participant.public_id])
-    addendum = Intake.objects.get(amends=signed_intake)
+    addendum = Intake.objects.get(supersedes=signed_intake)
     page = login(world.therapist).get(response["HX-Redirect"]).content.decode()
     assert f"version {addendum.number}" in page and "Participant corrected the dates." in page
 

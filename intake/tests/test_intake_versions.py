@@ -16,7 +16,7 @@ def _section(intake, key):
 
 
 def test_starting_an_intake_opens_draft_version_one_once(world, intake):
-    assert (intake.number, intake.status, intake.amends) == (1, IntakeStatus.DRAFT, None)
+    assert (intake.number, intake.status, intake.supersedes) == (1, IntakeStatus.DRAFT, None)
     with pytest.raises(InvalidInput, match="already has an intake"):
         services.start_intake(world.episode, by=world.counsellor)
 
@@ -173,8 +173,12 @@ def test_a_save_to_a_signed_intake_starts_an_addendum_and_the_signed_content_nev
     )
 
     addendum = row.intake
-    assert (addendum.number, addendum.status, addendum.amends_id) == (2, "draft", signed_intake.pk)
-    assert addendum.addendum_reason == "Disclosed cocaine use in the second session."
+    assert (addendum.number, addendum.status, addendum.supersedes_id) == (
+        2,
+        "draft",
+        signed_intake.pk,
+    )
+    assert addendum.supersede_reason == "Disclosed cocaine use in the second session."
     assert row.data["presenting_problem"] == "Also using cocaine at weekends."
     assert _section(addendum, "substance_use").data == _section(signed_intake, "substance_use").data
     signed_intake.refresh_from_db()
@@ -220,5 +224,5 @@ def test_an_addendum_is_signed_in_turn_and_the_history_keeps_every_version(world
     versions = selectors.intake_versions(world.episode)
 
     assert [(v.number, v.status) for v in versions] == [(2, "signed"), (1, "signed")]
-    assert versions[0].amends == versions[1]
+    assert versions[0].supersedes == versions[1]
     assert all(selectors.signed_content_intact(v) for v in versions)

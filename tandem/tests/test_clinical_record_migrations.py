@@ -11,6 +11,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from assessments.models import Administration
+from intake.models import Diagnosis, Intake, IntakeSection
+from monitoring.models import Alert
 from participants.models import Participant
 from placement.models import LevelOfCareDecision, ReferralOut
 
@@ -19,6 +21,8 @@ BEFORE = [
     ("participants", "0001_initial"),
     ("assessments", "0001_initial"),
     ("placement", "0001_initial"),
+    ("intake", "0001_initial"),
+    ("monitoring", "0001_initial"),
 ]
 STORED_AT = datetime(2026, 10, 2, 9, 0, tzinfo=UTC)
 STRUCK_AT = datetime(2026, 10, 3, 9, 0, tzinfo=UTC)
@@ -97,7 +101,52 @@ def _old_rows(apps) -> dict[str, int]:
         made_by=clinician,
         made_on=date(2026, 10, 2),
     )
+    Intake = get("intake", "Intake")
+    signed = Intake.objects.create(
+        participant=person,
+        episode=episode,
+        number=1,
+        status="signed",
+        created_by=clinician,
+        signed_by=clinician,
+        signed_at=STORED_AT,
+    )
+    get("intake", "IntakeSection").objects.create(
+        intake=signed, key="legal", data={"arrests": "0"}, saved_by=clinician
+    )
+    addendum = Intake.objects.create(
+        participant=person,
+        episode=episode,
+        number=2,
+        amends=signed,
+        addendum_reason="Disclosed an arrest",
+        created_by=clinician,
+    )
+    withdrawn = get("intake", "Diagnosis").objects.create(
+        participant=person,
+        episode=episode,
+        code="F12.20",
+        description="Cannabis dependence, uncomplicated",
+        kind="sud",
+        status="entered_in_error",
+        made_by=clinician,
+        made_on=date(2026, 10, 2),
+        status_changed_by=clinician,
+        status_changed_at=STRUCK_AT,
+        status_note="Wrong chart",
+    )
+    alert = get("monitoring", "Alert").objects.create(
+        participant=person,
+        kind="suicide-risk",
+        severity="critical",
+        title="PHQ-9 item 9",
+        raised_by=clinician,
+    )
     return {
+        "signed": signed.pk,
+        "addendum": addendum.pk,
+        "withdrawn": withdrawn.pk,
+        "alert": alert.pk,
         "clinician": clinician.pk,
         "person": person.pk,
         "duplicate": duplicate.pk,
@@ -144,3 +193,22 @@ def test_existing_records_keep_their_data_on_the_clinical_record_base():
     decision = LevelOfCareDecision.objects.get(pk=ids["decision"])
     assert (decision.recorded_by_id, decision.chosen_level) == (ids["clinician"], "2.5")
     assert ReferralOut.objects.get(pk=ids["referral"]).recorded_by_id == ids["clinician"]
+
+    signed = Intake.objects.get(pk=ids["signed"])
+    addendum = Intake.objects.get(pk=ids["addendum"])
+    assert (signed.recorded_by_id, signed.is_signed) == (ids["clinician"], True)
+    assert (addendum.supersedes_id, addendum.supersede_reason) == (
+        signed.pk,
+        "Disclosed an arrest",
+    )
+    assert list(Intake.objects.current()) == [addendum]
+    assert IntakeSection.objects.get(intake=signed).recorded_by_id == ids["clinician"]
+    withdrawn = Diagnosis.objects.get(pk=ids["withdrawn"])
+    assert (
+        withdrawn.recorded_by_id,
+        withdrawn.entered_in_error_by_id,
+        withdrawn.entered_in_error_at,
+        withdrawn.entered_in_error_reason,
+    ) == (ids["clinician"], ids["clinician"], STRUCK_AT, "Wrong chart")
+    assert not Diagnosis.objects.current().exists()
+    assert Alert.objects.get(pk=ids["alert"]).recorded_by_id == ids["clinician"]
