@@ -165,12 +165,6 @@ WEB_WRITES = [
     WebWrite("scheduling:participant_availability", "director", _chart("scheduling:participant")),
     WebWrite("scheduling:participant_groups", "director", _chart("scheduling:participant")),
     WebWrite("scheduling:participant_place", "director", _chart("scheduling:participant")),
-    WebWrite(
-        "scheduling:participant_placement",
-        "director",
-        _chart("scheduling:participant"),
-        action=_chart("scheduling:participant_placement"),
-    ),
     WebWrite("attendance:record", "therapist", _session("attendance:roll_call")),
     WebWrite("attendance:mark_all_present", "therapist", _session("attendance:roll_call")),
     WebWrite("attendance:drop_in_search", "therapist", _session("attendance:roll_call")),
@@ -180,13 +174,6 @@ WEB_WRITES = [
         _session("attendance:roll_call"),
         action=_session("attendance:drop_in"),
         fields=("participant",),
-    ),
-    WebWrite(
-        "attendance:cancellation",
-        "therapist",
-        _session("attendance:roll_call"),
-        action=_session("attendance:cancellation"),
-        fields=("participant", "action"),
     ),
     WebWrite(
         "attendance:make_up_enrol",
@@ -200,6 +187,8 @@ WEB_WRITES = [
 
 READ_ONLY = {
     "home",
+    "scheduling:participant_placement",  # the placement's progress, polled with GET
+    "attendance:cancellation",  # who was told; its make-up form posts to make_up_enrol
     "favicon",
     "accounts:staff",
     "participants:chart",
