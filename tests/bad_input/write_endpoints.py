@@ -187,8 +187,6 @@ WEB_WRITES = [
 
 READ_ONLY = {
     "home",
-    "scheduling:participant_placement",  # the placement's progress, polled with GET
-    "attendance:cancellation",  # who was told; its make-up form posts to make_up_enrol
     "favicon",
     "accounts:staff",
     "participants:chart",
