@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from assessments import forms, selectors, services
@@ -43,7 +42,7 @@ def _unavailable(request: HttpRequest, message: str, status: int = 404) -> HttpR
     )
 
 
-@participant_page(Scope.CLINICAL)
+@participant_page(Scope.CLINICAL, methods=("GET",))
 def tab(request: HttpRequest, participant: Participant) -> HttpResponse:
     context = _chart(request, participant)
     context.update(
@@ -54,7 +53,7 @@ def tab(request: HttpRequest, participant: Participant) -> HttpResponse:
     return render(request, "assessments/tab.html", context)
 
 
-@participant_page(Scope.CLINICAL)
+@participant_page(Scope.CLINICAL, methods=("GET",))
 def start(request: HttpRequest, participant: Participant) -> HttpResponse:
     """Choose instrument and mode; the choice (no participant data) travels in the query."""
     form = forms.StartForm(request.GET or None)
@@ -126,7 +125,7 @@ def _form_context(instrument: Instrument, answers: dict | None = None) -> dict:
     }
 
 
-@participant_page(Scope.CLINICAL)
+@participant_page(Scope.CLINICAL, methods=("GET", "POST"))
 def administer(request: HttpRequest, participant: Participant, code: str) -> HttpResponse:
     """Staff enter the answers: asked aloud, or copied from a (licensed) paper form."""
     instrument = selectors.definition(code)
@@ -148,7 +147,7 @@ def administer(request: HttpRequest, participant: Participant, code: str) -> Htt
     return render(request, "assessments/administer.html", context)
 
 
-@participant_page(Scope.CLINICAL)
+@participant_page(Scope.CLINICAL, methods=("GET", "POST"))
 def self_report(request: HttpRequest, participant: Participant, code: str) -> HttpResponse:
     """The clinic-tablet view: only the questions, no chart, no other participant's data."""
     instrument = selectors.definition(code)
@@ -182,7 +181,7 @@ def _follow_up(administration: Administration) -> Instrument | None:
     return selectors.definition(instrument.prescreen_for)
 
 
-@participant_page(Scope.CLINICAL)
+@participant_page(Scope.CLINICAL, methods=("GET",))
 def self_report_done(
     request: HttpRequest, participant: Participant, administration_id
 ) -> HttpResponse:
@@ -201,7 +200,7 @@ def self_report_done(
     )
 
 
-@participant_page(Scope.CLINICAL)
+@participant_page(Scope.CLINICAL, methods=("GET",))
 def result(request: HttpRequest, participant: Participant, administration_id) -> HttpResponse:
     administration = selectors.administration_for(participant, administration_id)
     if administration is None:
@@ -229,7 +228,7 @@ def result(request: HttpRequest, participant: Participant, administration_id) ->
     return render(request, "assessments/result.html", context)
 
 
-@participant_page(Scope.CLINICAL)
+@participant_page(Scope.CLINICAL, methods=("GET", "POST"))
 def correct(request: HttpRequest, participant: Participant, administration_id) -> HttpResponse:
     """Re-enter an administration's answers; the new one supersedes it, with a reason."""
     original = selectors.administration_for(participant, administration_id)
@@ -269,8 +268,7 @@ def correct(request: HttpRequest, participant: Participant, administration_id) -
     return render(request, "assessments/administer.html", context)
 
 
-@require_POST
-@participant_page(Scope.CLINICAL)
+@participant_page(Scope.CLINICAL, methods=("POST",))
 def entered_in_error(
     request: HttpRequest, participant: Participant, administration_id
 ) -> HttpResponse:

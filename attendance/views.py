@@ -4,7 +4,9 @@ Thin: parse, authorize, call a service, render. Roll call rows post with htmx an
 own row back (saved, refused with a reason, or overtaken by someone else's entry).
 """
 
+from collections.abc import Callable
 from datetime import timedelta
+from functools import wraps
 from uuid import UUID
 
 from django.contrib import messages
@@ -14,7 +16,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from attendance import dose, selectors, services
@@ -27,15 +28,17 @@ from attendance.access import (
     schedule_decision,
 )
 from attendance.models import PARTIAL_STATUSES, AttendanceStatus
+from audit.context import counting_events
 from audit.models import Action, Outcome
 from audit.services import record_event
 from participants.access import Scope, may_open, roles_in, visible_participants
-from participants.decorators import not_found, participant_page
+from participants.decorators import carries_participant_data, not_found, participant_page
 from participants.models import IN_CARE_STATUSES
 from participants.views import chart_context
 from scheduling.models import Session
 from tandem.dates import query_date
 from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput, TandemError
+from tandem.methods import serves
 
 # The roll call's buttons, in the order a facilitator reads them.
 STATUS_BUTTONS = [
@@ -94,12 +97,56 @@ def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+def session_page(*methods: str) -> Callable:
+    """Serve `methods` only, and leave one event for a response that lists participants.
+
+    A view marks who its response shows with `_showing`; when it (or the service it called)
+    wrote no audit event, the page writes a view event naming them. A roll call row sent
+    back with a bad minutes count, or the roll after "mark all present" found nothing to
+    mark, shows participants without writing anything, and must still leave a trace.
+    """
+
+    def decorator(view: Callable) -> Callable:
+        @serves(*methods)
+        @login_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, session_id, **kwargs) -> HttpResponse:
+            request.showing = None
+            with counting_events() as events:
+                response = view(request, session_id, **kwargs)
+            shown = request.showing
+            if shown is not None and events.written == 0 and carries_participant_data(response):
+                session, access, participants = shown
+                record_event(
+                    actor=request.user,
+                    action=Action.VIEW,
+                    record=session,
+                    role=access.role,
+                    details={
+                        "scope": str(Scope.SCHEDULE),
+                        "why": access.why,
+                        "page": request.resolver_match.url_name,
+                        "participants": [str(p.public_id) for p in participants],
+                    },
+                )
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+def _showing(request: HttpRequest, session: Session, access: RollCallAccess, participants) -> None:
+    request.showing = (session, access, list(participants))
+
+
 def _roll_context(request: HttpRequest, session: Session, access: RollCallAccess) -> dict:
     rows = [
         row
         for row in selectors.roll_call_rows(session)
         if row_decision(request.user, session, row.participant, Action.VIEW, access=access).allowed
     ]
+    _showing(request, session, access, [row.participant for row in rows])
     return {
         "session": session,
         "rows": rows,
@@ -139,7 +186,7 @@ def today(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@session_page("GET")
 def roll_call(request: HttpRequest, session_id) -> HttpResponse:
     session, access = _session_for(request, session_id)
     if session is None:
@@ -180,13 +227,16 @@ def _version(request: HttpRequest) -> int:
         raise InvalidInput("Reload the roll call and try again.", field="version") from None
 
 
-@require_POST
-@login_required
+@session_page("POST")
 def record(request: HttpRequest, session_id, enrolment_id) -> HttpResponse:
     """One tap on a status button: save the row and send the row back."""
     session, access = _session_for(request, session_id)
     if session is None:
         return _session_not_found(request)
+    try:
+        services.require_roll_call(request.user, session)
+    except AccessDenied as exc:
+        return _forbidden_fragment(request, exc)
     row = selectors.roll_call_row(session, enrolment_id)
     if row is None:
         return not_found(request)
@@ -220,6 +270,7 @@ def record(request: HttpRequest, session_id, enrolment_id) -> HttpResponse:
             messages.success(request, f"Saved: {row.participant.display_name}.")
         return redirect(reverse("attendance:roll_call", args=[session.public_id]))
     fresh = selectors.roll_call_row(session, enrolment_id)
+    _showing(request, session, access, [fresh.participant])
     recorded = session.attendance.count()
     context.update(
         session=session,
@@ -233,8 +284,7 @@ def record(request: HttpRequest, session_id, enrolment_id) -> HttpResponse:
     return render(request, "attendance/_row.html", context, status=code)
 
 
-@require_POST
-@login_required
+@session_page("POST")
 def mark_all_present(request: HttpRequest, session_id) -> HttpResponse:
     """Record everyone not yet recorded as present; rows already recorded are left alone."""
     session, access = _session_for(request, session_id)
@@ -263,8 +313,7 @@ def _after_roll_change(
     return render(request, "attendance/_roll.html", context)
 
 
-@require_POST
-@login_required
+@session_page("POST")
 def drop_in_search(request: HttpRequest, session_id) -> HttpResponse:
     """Find someone to add as a drop-in; the terms are posted, never put in the address."""
     session, access = _session_for(request, session_id)
@@ -299,8 +348,7 @@ def drop_in_search(request: HttpRequest, session_id) -> HttpResponse:
     return render(request, "attendance/roll_call.html", context, status=400 if error else 200)
 
 
-@require_POST
-@login_required
+@session_page("POST")
 def drop_in(request: HttpRequest, session_id) -> HttpResponse:
     session, access = _session_for(request, session_id)
     if session is None:
@@ -340,7 +388,7 @@ def _uuid_or_none(value: str | None) -> UUID | None:
         return None
 
 
-@login_required
+@session_page("GET")
 def cancellation(request: HttpRequest, session_id) -> HttpResponse:
     """After a cancellation: who was told, and make-up sessions to enrol each person in."""
     session, access = _session_for(request, session_id)
@@ -379,6 +427,7 @@ def cancellation(request: HttpRequest, session_id) -> HttpResponse:
     )
 
 
+@serves("GET")
 @login_required
 def dose_this_week(request: HttpRequest) -> HttpResponse:
     """Who cannot reach this week's requirement across the program (schedule oversight), and
@@ -408,7 +457,7 @@ def dose_this_week(request: HttpRequest) -> HttpResponse:
     return render(request, "attendance/dose_this_week.html", {"sections": sections, "mine": mine})
 
 
-@participant_page(Scope.SCHEDULE)
+@participant_page(Scope.SCHEDULE, methods=("GET",))
 def participant_attendance(request: HttpRequest, participant) -> HttpResponse:
     """The chart's attendance tab: the last eight weeks against the weekly requirement."""
     context = chart_context(request, participant, "attendance")
@@ -420,7 +469,7 @@ def participant_attendance(request: HttpRequest, participant) -> HttpResponse:
     return render(request, "attendance/chart_tab.html", context)
 
 
-@participant_page(Scope.SCHEDULE)
+@participant_page(Scope.SCHEDULE, methods=("GET",))
 def make_up(request: HttpRequest, participant) -> HttpResponse:
     """Sessions left this week that the participant could join to make up missed time."""
     context = chart_context(request, participant, "attendance")
@@ -438,8 +487,7 @@ def make_up(request: HttpRequest, participant) -> HttpResponse:
     return render(request, "attendance/make_up.html", context)
 
 
-@require_POST
-@participant_page(Scope.SCHEDULE)
+@participant_page(Scope.SCHEDULE, methods=("POST",))
 def make_up_enrol(request: HttpRequest, participant) -> HttpResponse:
     session = selectors.session_by_public_id(_uuid_or_none(request.POST.get("session")))
     if session is None:
@@ -460,8 +508,13 @@ def make_up_enrol(request: HttpRequest, participant) -> HttpResponse:
 
 
 def _safe_next(request: HttpRequest, target: str | None) -> str:
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    """A path on this site to go back to, or "" (a bare word would be read as a view name)."""
+    if (
+        target
+        and target.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return target
     return ""

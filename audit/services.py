@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from audit.context import client_address
+from audit.context import client_address, note_event
 from audit.models import Action, AuditEvent, ChainHead, Outcome
 
 GENESIS = "0" * 64
@@ -84,6 +84,7 @@ def record_event(
         event.save()
         head.seq, head.hash = event.seq, event.hash
         head.save(update_fields=["seq", "hash"])
+    note_event()
     return event
 
 

@@ -74,13 +74,12 @@ def _intake_context(request: HttpRequest, participant, bound: dict | None = None
     return context
 
 
-@participant_page(Scope.CLINICAL)
+@participant_page(Scope.CLINICAL, methods=("GET",))
 def intake_tab(request: HttpRequest, participant) -> HttpResponse:
     return render(request, "intake/intake_tab.html", _intake_context(request, participant))
 
 
-@require_POST
-@participant_page(Scope.CLINICAL)
+@participant_page(Scope.CLINICAL, methods=("POST",))
 def start(request: HttpRequest, participant) -> HttpResponse:
     episode = current_episode(participant)
     if episode is None:
@@ -97,8 +96,7 @@ def start(request: HttpRequest, participant) -> HttpResponse:
     return redirect("intake:intake", participant_id=participant.public_id)
 
 
-@require_POST
-@participant_page(Scope.CLINICAL)
+@participant_page(Scope.CLINICAL, methods=("POST",))
 def save_section(request: HttpRequest, participant, intake_id, key) -> HttpResponse:
     """Each section saves on its own; with htmx only that section is swapped."""
     intake = Intake.objects.filter(participant=participant, public_id=intake_id).first()
@@ -169,8 +167,7 @@ def save_section(request: HttpRequest, participant, intake_id, key) -> HttpRespo
     return render(request, "intake/intake_tab.html", context, status=400)
 
 
-@require_POST
-@participant_page(Scope.CLINICAL)
+@participant_page(Scope.CLINICAL, methods=("POST",))
 def sign(request: HttpRequest, participant, intake_id) -> HttpResponse:
     intake = Intake.objects.filter(participant=participant, public_id=intake_id).first()
     if intake is None:
@@ -192,7 +189,7 @@ def sign(request: HttpRequest, participant, intake_id) -> HttpResponse:
     return redirect("intake:intake", participant_id=participant.public_id)
 
 
-@participant_page(Scope.CLINICAL)
+@participant_page(Scope.CLINICAL, methods=("GET",))
 def version(request: HttpRequest, participant, intake_id) -> HttpResponse:
     """One version as it was saved or signed, read-only."""
     intake = selectors.intake_version(participant, intake_id)
@@ -227,15 +224,14 @@ def _diagnoses_context(request: HttpRequest, participant, form: DiagnosisForm | 
     return context
 
 
-@participant_page(Scope.CLINICAL)
+@participant_page(Scope.CLINICAL, methods=("GET",))
 def diagnoses_tab(request: HttpRequest, participant) -> HttpResponse:
     return render(
         request, "intake/diagnoses_tab.html", _diagnoses_context(request, participant, None)
     )
 
 
-@require_POST
-@participant_page(Scope.CLINICAL)
+@participant_page(Scope.CLINICAL, methods=("POST",))
 def add_diagnosis(request: HttpRequest, participant) -> HttpResponse:
     episode = current_episode(participant)
     if episode is None:
@@ -263,8 +259,7 @@ def add_diagnosis(request: HttpRequest, participant) -> HttpResponse:
     return render(request, "intake/diagnoses_tab.html", context, status=400)
 
 
-@require_POST
-@participant_page(Scope.CLINICAL)
+@participant_page(Scope.CLINICAL, methods=("POST",))
 def diagnosis_status(request: HttpRequest, participant, diagnosis_id) -> HttpResponse:
     diagnosis = Diagnosis.objects.filter(participant=participant, public_id=diagnosis_id).first()
     if diagnosis is None:

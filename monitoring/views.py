@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from audit.models import Action
 from audit.services import record_event
@@ -15,7 +14,7 @@ from participants.views import chart_context
 from tandem.errors import TandemError
 
 
-@participant_page(Scope.CLINICAL)
+@participant_page(Scope.CLINICAL, methods=("GET",))
 def participant_alerts(request: HttpRequest, participant) -> HttpResponse:
     context = chart_context(request, participant, "alerts")
     alerts = selectors.alerts_for(participant)
@@ -25,8 +24,7 @@ def participant_alerts(request: HttpRequest, participant) -> HttpResponse:
     return render(request, "monitoring/alerts_tab.html", context)
 
 
-@require_POST
-@participant_page(Scope.CLINICAL)
+@participant_page(Scope.CLINICAL, methods=("POST",))
 def acknowledge(request: HttpRequest, participant, alert_id) -> HttpResponse:
     alert = Alert.objects.filter(public_id=alert_id, participant=participant).first()
     if alert is None:

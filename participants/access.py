@@ -217,7 +217,30 @@ def authorize(
 ) -> Decision:
     """Decide and audit; raise AccessDenied (after auditing the refusal) when refused."""
     decision = decide(user, participant, action, scope)
-    event_details = {"scope": str(scope), "why": decision.why, **(details or {})}
+    audit_access(user, participant, action, scope, decision, record=record, details=details)
+    if not decision.allowed:
+        raise AccessDenied(refusal_message(decision))
+    return decision
+
+
+def refusal_message(decision: Decision) -> str:
+    """What a refused person is told: the reason's kind, never who is on the care team."""
+    if decision.can_break_glass:
+        return "You are not on this participant's care team."
+    return "Your role does not give access to this part of the record."
+
+
+def audit_access(
+    user,
+    participant: Participant,
+    action: str,
+    scope: Scope,
+    decision: Decision,
+    *,
+    record=None,
+    details: dict | None = None,
+) -> None:
+    """Write the one event for an access already decided (allowed or refused)."""
     record_event(
         actor=user,
         action=action,
@@ -228,15 +251,8 @@ def authorize(
         outcome=Outcome.ALLOWED if decision.allowed else Outcome.REFUSED,
         role=decision.role,
         break_glass=decision.break_glass,
-        details=event_details,
+        details={"scope": str(scope), "why": decision.why, **(details or {})},
     )
-    if not decision.allowed:
-        raise AccessDenied(
-            "You are not on this participant's care team."
-            if decision.can_break_glass
-            else "Your role does not give access to this part of the record."
-        )
-    return decision
 
 
 def require(user, participant: Participant, action: str, scope: Scope) -> Decision:

@@ -82,7 +82,25 @@ def _episode_out(e: Episode) -> EpisodeOut:
 
 @router.get("/caseload", response=list[EpisodeOut], summary="My caseload")
 def caseload(request: HttpRequest):
-    return [_episode_out(e) for e in selectors.caseload_for(request.auth)]
+    """A staff member's open episodes; a participant account is refused (and audited)."""
+    if request.auth.kind != User.Kind.STAFF:
+        record_event(
+            actor=request.auth,
+            action=Action.VIEW,
+            record_type="participants.Caseload",
+            outcome=Outcome.REFUSED,
+            details={"why": "staff API", "api": True},
+        )
+        raise AccessDenied("The staff API is for staff accounts.")
+    episodes = selectors.caseload_for(request.auth)
+    if episodes:
+        record_event(
+            actor=request.auth,
+            action=Action.VIEW,
+            record_type="participants.Caseload",
+            details={"participants": [str(e.participant.public_id) for e in episodes], "api": True},
+        )
+    return [_episode_out(e) for e in episodes]
 
 
 @router.get("/{participant_id}", response=ParticipantOut, summary="A participant's record")

@@ -1,6 +1,6 @@
-"""The gate every participant page passes: load the record, ask the policy, audit."""
+"""The gate every participant page passes: method, sign-in, record, policy, audit."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
@@ -8,11 +8,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts.models import User
+from audit.context import counting_events
 from audit.models import Action, Outcome
 from audit.services import record_event
-from participants.access import Scope, authorize, decide, require
+from participants.access import Scope, audit_access, decide, refusal_message
 from participants.models import Participant
 from tandem.errors import AccessDenied
+from tandem.methods import READS, serves
 
 
 def load_participant(participant_id) -> Participant | None:
@@ -46,24 +48,41 @@ def refused(request: HttpRequest, participant: Participant, exc: AccessDenied) -
     )
 
 
-def participant_page(scope: Scope, *, action: str = Action.VIEW) -> Callable:
-    """Authorize the page for `scope`: GETs are audited as `action` (a view, print or
-    export); writes are checked here and audited by their service."""
+def carries_participant_data(response: HttpResponse) -> bool:
+    """Every answer of an authorized participant page except a redirect shows the record
+    (a page, a fragment, a re-rendered form with its errors, an export)."""
+    return not 300 <= response.status_code < 400
+
+
+def participant_page(
+    scope: Scope, *, methods: Iterable[str], action: str = Action.VIEW
+) -> Callable:
+    """Serve `methods` only (405 for the rest), authorize for `scope`, and leave exactly one
+    audit event for every response that shows the record.
+
+    Reads (GET, HEAD) are decided and audited as `action` (a view, print or export) before
+    the view runs. Other methods are decided as a change and the view runs with its audit
+    events counted: a write's service audits the write; when nothing was audited and the
+    response shows the record (a preview, a form sent back with its errors), the page writes
+    the access event itself.
+    """
 
     def decorator(view: Callable) -> Callable:
+        @serves(*methods)
         @login_required
         @wraps(view)
         def wrapper(request: HttpRequest, participant_id, **kwargs) -> HttpResponse:
             participant = load_participant(participant_id)
             if participant is None:
                 return not_found(request)
+            page = request.resolver_match.url_name
             if request.user.kind != User.Kind.STAFF:
                 record_event(
                     actor=request.user,
                     action=Action.VIEW,
                     participant=participant,
                     outcome=Outcome.REFUSED,
-                    details={"why": "staff page", "page": request.resolver_match.url_name},
+                    details={"why": "staff page", "page": page},
                 )
                 return render(
                     request,
@@ -71,20 +90,26 @@ def participant_page(scope: Scope, *, action: str = Action.VIEW) -> Callable:
                     {"title": "Not allowed", "message": "This page is for staff."},
                     status=403,
                 )
+            details = {"page": page, "method": request.method}
+            read = request.method in READS
+            asked = action if read else Action.CHANGE
+            decision = decide(request.user, participant, asked, scope)
+            if not decision.allowed:
+                audit_access(
+                    request.user, participant, asked, scope, decision, details={"page": page}
+                )
+                return refused(request, participant, AccessDenied(refusal_message(decision)))
+            request.access = decision
+            if read:
+                audit_access(request.user, participant, action, scope, decision, details=details)
             try:
-                if request.method in ("GET", "HEAD"):
-                    request.access = authorize(
-                        request.user,
-                        participant,
-                        action,
-                        scope,
-                        details={"page": request.resolver_match.url_name},
-                    )
-                else:
-                    request.access = require(request.user, participant, Action.CHANGE, scope)
-                return view(request, participant, **kwargs)
+                with counting_events() as events:
+                    response = view(request, participant, **kwargs)
             except AccessDenied as exc:
                 return refused(request, participant, exc)
+            if not read and events.written == 0 and carries_participant_data(response):
+                audit_access(request.user, participant, action, scope, decision, details=details)
+            return response
 
         wrapper.participant_scope = scope
         return wrapper

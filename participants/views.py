@@ -7,10 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from accounts.models import Program, Role, User
-from audit.models import Action
+from audit.context import counting_events
+from audit.models import Action, Outcome
 from audit.services import record_event
 from participants import chart, selectors, services
 from participants import history as record_history
@@ -37,6 +37,7 @@ from participants.forms import (
 )
 from participants.models import EPISODE_TRANSITIONS, CareTeamRole, Episode, EpisodeStatus
 from tandem.errors import AccessDenied, TandemError
+from tandem.methods import serves
 
 # Home-page panels other modules add (alerts, today's sessions): callables(request) -> dict|None
 home_panels: list = []
@@ -166,7 +167,7 @@ def chart_context(request: HttpRequest, participant, active_tab: str) -> dict:
     }
 
 
-@participant_page(Scope.DEMOGRAPHICS)
+@participant_page(Scope.DEMOGRAPHICS, methods=("GET",))
 def chart_overview(request: HttpRequest, participant) -> HttpResponse:
     context = chart_context(request, participant, "overview")
     episode = context["episode"]
@@ -213,7 +214,7 @@ def _care_team_form(participant, episode, data=None) -> CareTeamAddForm:
     return CareTeamAddForm(data, staff=staff, primary=primary)
 
 
-@participant_page(Scope.DEMOGRAPHICS)
+@participant_page(Scope.DEMOGRAPHICS, methods=("GET", "POST"))
 def edit_demographics(request: HttpRequest, participant) -> HttpResponse:
     form = DemographicsForm(
         request.POST or None, instance=participant, initial={"version": participant.version}
@@ -239,8 +240,7 @@ def edit_demographics(request: HttpRequest, participant) -> HttpResponse:
     )
 
 
-@require_POST
-@participant_page(Scope.CLINICAL)
+@participant_page(Scope.CLINICAL, methods=("POST",))
 def transition(request: HttpRequest, participant, episode_id) -> HttpResponse:
     episode = Episode.objects.filter(public_id=episode_id, participant=participant).first()
     if episode is None:
@@ -266,8 +266,7 @@ def transition(request: HttpRequest, participant, episode_id) -> HttpResponse:
     return redirect("participants:chart", participant_id=participant.public_id)
 
 
-@require_POST
-@participant_page(Scope.CLINICAL)
+@participant_page(Scope.CLINICAL, methods=("POST",))
 def add_to_care_team(request: HttpRequest, participant) -> HttpResponse:
     episode = selectors.current_episode(participant)
     if episode is None:
@@ -308,23 +307,57 @@ def _form_errors(form) -> str:
     )
 
 
+@serves("GET", "POST")
 @login_required
 def break_glass(request: HttpRequest, participant_id) -> HttpResponse:
-    """Emergency access: the form itself shows no clinical data, only who the record is."""
+    """Emergency access: the form shows who the record is (its number), so only staff who
+    may break the glass (or already reach the record) see it, and seeing it is audited."""
     participant = load_participant(participant_id)
     if participant is None:
         return not_found(request)
+    decision = decide(request.user, participant, Action.VIEW, Scope.CLINICAL)
+    staff = request.user.kind == User.Kind.STAFF
+    if not staff or not (decision.allowed or decision.can_break_glass):
+        record_event(
+            actor=request.user,
+            action=Action.BREAK_GLASS,
+            participant=participant,
+            outcome=Outcome.REFUSED,
+            role=decision.role if staff else "",
+            details={"why": decision.why if staff else "not a staff account"},
+        )
+        return render(
+            request,
+            "error.html",
+            {
+                "title": "Not allowed",
+                "message": "Your account cannot use emergency access to clinical records.",
+            },
+            status=403,
+        )
     form = BreakGlassForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            break_the_glass(request.user, participant, form.cleaned_data["reason"])
-        except TandemError as exc:
-            form.add_error("reason" if not isinstance(exc, AccessDenied) else None, exc.message)
-        else:
-            messages.warning(
-                request, "Emergency access granted for a limited time. It will be reviewed."
-            )
-            return redirect("participants:chart", participant_id=participant.public_id)
+    with counting_events() as events:
+        if request.method == "POST" and form.is_valid():
+            try:
+                break_the_glass(request.user, participant, form.cleaned_data["reason"])
+            except TandemError as exc:
+                form.add_error("reason" if not isinstance(exc, AccessDenied) else None, exc.message)
+            else:
+                messages.warning(
+                    request, "Emergency access granted for a limited time. It will be reviewed."
+                )
+                return redirect("participants:chart", participant_id=participant.public_id)
+    if not events.written:
+        record_event(
+            actor=request.user,
+            action=Action.VIEW,
+            participant=participant,
+            record_type="participants.Participant",
+            record_id=str(participant.public_id),
+            role=decision.role,
+            break_glass=decision.break_glass,
+            details={"page": "participants:break_glass", "shows": "record number"},
+        )
     return render(
         request,
         "participants/break_glass.html",
@@ -333,7 +366,7 @@ def break_glass(request: HttpRequest, participant_id) -> HttpResponse:
     )
 
 
-@participant_page(Scope.CLINICAL)
+@participant_page(Scope.CLINICAL, methods=("GET",))
 def history(request: HttpRequest, participant) -> HttpResponse:
     """Who did what with this record, as sentences, newest first, paged."""
     context = chart_context(request, participant, "history")
@@ -341,7 +374,7 @@ def history(request: HttpRequest, participant) -> HttpResponse:
     return render(request, "participants/history.html", context)
 
 
-@participant_page(Scope.CLINICAL, action=Action.EXPORT)
+@participant_page(Scope.CLINICAL, methods=("GET",), action=Action.EXPORT)
 def history_csv(request: HttpRequest, participant) -> HttpResponse:
     """The whole history as CSV; the download is audited as an export like the record's."""
     response = HttpResponse(record_history.history_csv(participant), content_type="text/csv")
@@ -349,14 +382,14 @@ def history_csv(request: HttpRequest, participant) -> HttpResponse:
     return response
 
 
-@participant_page(Scope.DEMOGRAPHICS, action=Action.PRINT)
+@participant_page(Scope.DEMOGRAPHICS, methods=("GET",), action=Action.PRINT)
 def print_summary(request: HttpRequest, participant) -> HttpResponse:
     """The face sheet: who the participant is, their program, care team and contacts."""
     context = chart_context(request, participant, "overview")
     return render(request, "participants/print.html", context)
 
 
-@participant_page(Scope.CLINICAL, action=Action.PRINT)
+@participant_page(Scope.CLINICAL, methods=("GET",), action=Action.PRINT)
 def print_record(request: HttpRequest, participant) -> HttpResponse:
     """The clinical record on paper: the face sheet, then every module's section."""
     context = chart_context(request, participant, "overview")
@@ -364,7 +397,7 @@ def print_record(request: HttpRequest, participant) -> HttpResponse:
     return render(request, "participants/print.html", context)
 
 
-@participant_page(Scope.CLINICAL, action=Action.EXPORT)
+@participant_page(Scope.CLINICAL, methods=("GET",), action=Action.EXPORT)
 def export(request: HttpRequest, participant) -> HttpResponse:
     body = json.dumps(export_record(participant), cls=DjangoJSONEncoder, indent=2)
     response = HttpResponse(body, content_type="application/json")

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts.models import LevelOfCare
 from audit.models import Action
@@ -126,13 +126,12 @@ def _tab_context(
     return context
 
 
-@participant_page(Scope.CLINICAL)
+@participant_page(Scope.CLINICAL, methods=("GET",))
 def level_of_care(request: HttpRequest, participant) -> HttpResponse:
     return render(request, "placement/level_of_care_tab.html", _tab_context(request, participant))
 
 
-@require_POST
-@participant_page(Scope.CLINICAL)
+@participant_page(Scope.CLINICAL, methods=("POST",))
 def decide_level(request: HttpRequest, participant) -> HttpResponse:
     """action=preview shows the recommendation and writes nothing; action=record records."""
     episode = current_episode(participant)
@@ -191,8 +190,7 @@ def decide_level(request: HttpRequest, participant) -> HttpResponse:
     return render(request, "placement/level_of_care_tab.html", context, status=400)
 
 
-@require_POST
-@participant_page(Scope.CLINICAL)
+@participant_page(Scope.CLINICAL, methods=("POST",))
 def admit(request: HttpRequest, participant) -> HttpResponse:
     episode = current_episode(participant)
     if episode is None:
@@ -228,8 +226,7 @@ def admit(request: HttpRequest, participant) -> HttpResponse:
     return redirect("placement:level_of_care", participant_id=participant.public_id)
 
 
-@require_POST
-@participant_page(Scope.CLINICAL)
+@participant_page(Scope.CLINICAL, methods=("POST",))
 def close_episode(request: HttpRequest, participant) -> HttpResponse:
     episode = current_episode(participant)
     if episode is None:

@@ -8,6 +8,7 @@ for the previous weeks (attendance history), this week and next week. Rerunning 
 nothing; the same seed gives the same schedule.
 """
 
+import math
 import random
 from datetime import date, time, timedelta
 
@@ -15,7 +16,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import Program
+from accounts.models import Membership, Program, Role, User
 from participants.models import IN_CARE_STATUSES, Episode
 from scheduling.models import (
     AttendanceMode,
@@ -200,6 +201,25 @@ PATTERNS = [
 ]
 
 
+COHORT_SIZE = 30
+"""Participants one set of the program's groups serves: every 30 in care add a parallel set."""
+COHORT_FACILITATORS = [  # (first name, last name, credentials) per extra set: day, then evening
+    ("Hana", "Kowalczyk", "LPC"),
+    ("Omar", "Sadeghi", "CADC"),
+    ("Lucia", "Ferreira", "LMFT"),
+    ("Dev", "Raman", "CADC"),
+    ("Greta", "Lindholm", "LCSW"),
+    ("Kofi", "Asante", "LCDC"),
+    ("Mei", "Tanaka", "LPC"),
+    ("Ruth", "Abernathy", "CADC"),
+    ("Ivan", "Petrov", "LMFT"),
+    ("Amara", "Nwosu", "LCSW"),
+    ("Sofia", "Brandt", "LPC"),
+    ("Tariq", "Mansour", "CADC"),
+]
+EXTRA_ROOM_SEATS = 10
+
+
 def _t(text: str) -> time:
     return time.fromisoformat(text)
 
@@ -241,6 +261,7 @@ def _calendar(ctx: DemoContext) -> int:
         if made:
             group.facilitators.set([staff[login] for login in leads])
             created += 1
+    created += _parallel_groups(ctx, tracks)
     for login, windows in STAFF_HOURS.items():
         user = staff[login]
         if not StaffHours.objects.filter(program=program, user=user).exists():
@@ -250,6 +271,79 @@ def _calendar(ctx: DemoContext) -> int:
             )
     for day, reason in _holidays(program.today().year):
         Closure.objects.get_or_create(program=program, date=day, defaults={"reason": reason})
+    return created
+
+
+def _cohort_facilitator(ctx: DemoContext, cohort: int, shift: int) -> User:
+    """A group facilitator for a parallel set (no sign-in: they only run groups in the demo)."""
+    first, last, cred = COHORT_FACILITATORS[(2 * (cohort - 2) + shift) % len(COHORT_FACILITATORS)]
+    login = f"groups-{chr(ord('a') + cohort - 1)}-{'evening' if shift else 'day'}"
+    user = User.objects.filter(username=login).first()
+    if user is None:
+        user = User(
+            username=login,
+            first_name=first,
+            last_name=last,
+            credentials=cred,
+            display_name=f"{first} {last}, {cred}",
+            email=f"{login}@riverbend.example",
+        )
+        user.set_unusable_password()
+        user.save()
+    Membership.objects.get_or_create(user=user, organization=ctx.organization, role=Role.COUNSELLOR)
+    if not StaffHours.objects.filter(program=ctx.program, user=user).exists():
+        StaffHours.objects.bulk_create(
+            StaffHours(program=ctx.program, user=user, weekday=d, start_time=_t(a), end_time=_t(b))
+            for d, a, b in (EVENING_SHIFT if shift else DAY_SHIFT)
+        )
+    return user
+
+
+def _parallel_groups(ctx: DemoContext, tracks: dict[str, Track]) -> int:
+    """Parallel sets of the track groups, one per ``COHORT_SIZE`` participants in care.
+
+    A program with 200 people in care does not run one room per time slot: each extra set has
+    its own rooms and a day and an evening facilitator, so the census can reach full dose.
+    """
+    census = min(_in_care(ctx.program).count(), SOLVE_LIMIT)
+    cohorts = max(1, math.ceil(census / COHORT_SIZE))
+    sites = {room: site for site in ctx.sites for room, _ in ROOMS.get(site.name, [])}
+    created = 0
+    for cohort in range(2, cohorts + 1):
+        letter = chr(ord("A") + cohort - 1)
+        leads = [_cohort_facilitator(ctx, cohort, 0), _cohort_facilitator(ctx, cohort, 1)]
+        for track, weekday, start, minutes, title, module, room, _ in GROUPS:
+            if track is None:
+                continue
+            place = None
+            if room:
+                place = Room.objects.get_or_create(
+                    site=sites[room],
+                    name=f"{room} {letter}",
+                    defaults={"capacity": EXTRA_ROOM_SEATS},
+                )[0]
+            evening = _t(start) >= time(13) or weekday == 5
+            group, made = Group.objects.get_or_create(
+                program=ctx.program,
+                title=f"{title} – group {letter}",
+                weekday=weekday,
+                start_time=_t(start),
+                defaults={
+                    "track": tracks[track],
+                    "curriculum_module": module,
+                    "minutes": minutes,
+                    "mode": SessionMode.IN_PERSON if room else SessionMode.VIRTUAL,
+                    "room": place,
+                    "video_link": ""
+                    if room
+                    else f"{VIDEO}{title.split(' (')[0].lower().replace(' ', '-')}-{letter.lower()}",
+                    "capacity": place.capacity if place else 12,
+                    "min_size": 3,
+                },
+            )
+            if made:
+                group.facilitators.set([leads[1 if evening else 0]])
+                created += 1
     return created
 
 
@@ -345,7 +439,10 @@ def _publish(ctx: DemoContext, program: Program, in_care: int) -> str:
         week_start=monday,
         status=ScheduleRun.Status.DONE,
         progress=1.0,
-        message=f"Proposal ready: {result.full_dose} of {len(parsed.participants)} participants at full dose.",
+        message=(
+            f"Proposal ready: {result.full_dose} of {len(parsed.participants)} participants at "
+            f"full dose; availability allows {result.availability_full_dose}."
+        ),
         time_limit=TIME_LIMIT,
         workers=1,
         problem=problem,
@@ -369,7 +466,9 @@ def _publish(ctx: DemoContext, program: Program, in_care: int) -> str:
     )
     return (
         f"published {first:%b %-d}–{last:%b %-d}: {result.full_dose} of "
-        f"{len(parsed.participants)} participants at full dose ({result.status}){note}"
+        f"{len(parsed.participants)} participants at full dose, of "
+        f"{result.availability_full_dose} whose availability allows it ({result.status}; "
+        f"everyone below full dose has reasons on the run page){note}"
     )
 
 

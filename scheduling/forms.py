@@ -15,6 +15,7 @@ from scheduling.models import (
 )
 from scheduling.selectors import program_staff
 from tandem import dates
+from tandem.fields import RecordsField
 
 DATE = forms.DateInput(attrs={"type": "date"})
 TIME = forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M")
@@ -36,9 +37,7 @@ class GroupForm(forms.Form):
     )
     capacity = forms.IntegerField(min_value=1, initial=12)
     min_size = forms.IntegerField(min_value=0, initial=3, label="Minimum size")
-    facilitators = forms.ModelMultipleChoiceField(
-        queryset=None, widget=forms.CheckboxSelectMultiple
-    )
+    facilitators = RecordsField(queryset=None, widget=forms.CheckboxSelectMultiple)
     is_active = forms.BooleanField(
         required=False, initial=True, label="Running (untick to retire the group)"
     )
@@ -173,10 +172,10 @@ class ProfileForm(forms.Form):
 
 
 class PreferencesForm(forms.Form):
-    pinned = forms.ModelMultipleChoiceField(
+    pinned = RecordsField(
         queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label="Keep in"
     )
-    excluded = forms.ModelMultipleChoiceField(
+    excluded = RecordsField(
         queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label="Never in"
     )
     version = forms.IntegerField(widget=forms.HiddenInput)

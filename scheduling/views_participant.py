@@ -5,7 +5,6 @@ from datetime import timedelta
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from participants.access import Scope
 from participants.decorators import participant_page, refused
@@ -89,13 +88,12 @@ def _tab(request: HttpRequest, participant, *, status: int = 200, **bound) -> Ht
     return render_local(request, program, "scheduling/participant_tab.html", context, status)
 
 
-@participant_page(Scope.SCHEDULE)
+@participant_page(Scope.SCHEDULE, methods=("GET",))
 def participant_schedule(request: HttpRequest, participant) -> HttpResponse:
     return _tab(request, participant)
 
 
-@require_POST
-@participant_page(Scope.SCHEDULE)
+@participant_page(Scope.SCHEDULE, methods=("POST",))
 def participant_profile(request: HttpRequest, participant) -> HttpResponse:
     episode = selectors.open_episode(participant)
     if episode is None:
@@ -117,8 +115,7 @@ def participant_profile(request: HttpRequest, participant) -> HttpResponse:
     return _tab(request, participant, status=400, profile_form=form)
 
 
-@require_POST
-@participant_page(Scope.SCHEDULE)
+@participant_page(Scope.SCHEDULE, methods=("POST",))
 def participant_availability(request: HttpRequest, participant) -> HttpResponse:
     episode = selectors.open_episode(participant)
     if episode is None:
@@ -152,8 +149,7 @@ def participant_availability(request: HttpRequest, participant) -> HttpResponse:
     )
 
 
-@require_POST
-@participant_page(Scope.SCHEDULE)
+@participant_page(Scope.SCHEDULE, methods=("POST",))
 def participant_preferences(request: HttpRequest, participant) -> HttpResponse:
     episode = selectors.open_episode(participant)
     if episode is None:
@@ -179,8 +175,7 @@ def participant_preferences(request: HttpRequest, participant) -> HttpResponse:
     return _tab(request, participant, status=400, preferences_form=form)
 
 
-@require_POST
-@participant_page(Scope.SCHEDULE)
+@participant_page(Scope.SCHEDULE, methods=("POST",))
 def participant_place(request: HttpRequest, participant) -> HttpResponse:
     """Mid-week admission: place them in this week's remaining sessions (in the background)."""
     episode = selectors.open_episode(participant)
@@ -197,7 +192,7 @@ def participant_place(request: HttpRequest, participant) -> HttpResponse:
     return redirect("scheduling:participant", participant_id=participant.public_id)
 
 
-@participant_page(Scope.SCHEDULE)
+@participant_page(Scope.SCHEDULE, methods=("GET",))
 def participant_placement(request: HttpRequest, participant) -> HttpResponse:
     """The placement status line, polled by htmx while the placement runs."""
     episode = selectors.open_episode(participant)

@@ -24,6 +24,7 @@ from scheduling.views_common import (
 )
 from scheduling.weeks import week_start
 from tandem.errors import TandemError
+from tandem.methods import serves
 
 BUILD = "build the schedule"
 FINISHED = (ScheduleRun.Status.DONE, ScheduleRun.Status.PUBLISHED, ScheduleRun.Status.FAILED)
@@ -62,6 +63,7 @@ def _load_run(request: HttpRequest, run_id) -> ScheduleRun | None:
     return run
 
 
+@serves("GET")
 @staff_only
 def run_page(request: HttpRequest, run_id) -> HttpResponse:
     """Progress while the run works; then the proposal, its checks and the publish form."""
@@ -90,6 +92,7 @@ def run_page(request: HttpRequest, run_id) -> HttpResponse:
     return render_local(request, run.program, "scheduling/run.html", context)
 
 
+@serves("GET")
 @staff_only
 def run_progress(request: HttpRequest, run_id) -> HttpResponse:
     """The progress bar fragment htmx polls every second; reloads the page when done."""

@@ -24,6 +24,7 @@ from scheduling.views_common import (
 from scheduling.weeks import week_start
 from tandem.dates import query_date
 from tandem.errors import TandemError
+from tandem.methods import serves
 
 
 @staff_only
@@ -116,6 +117,7 @@ def _load_session(request: HttpRequest, session_id) -> Session | None:
     return session
 
 
+@serves("GET")
 @staff_only
 def session_detail(request: HttpRequest, session_id) -> HttpResponse:
     """One dated session and who is expected; names only of people the viewer may see."""

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from participants.forms import DemographicsForm
+from participants.models import Participant
+
 # Who may do what, written out by hand (not computed from the policy under test).
 CARE_TEAM = {"therapist", "counsellor", "prescriber", "nurse", "casemanager", "peer"}
 OVERSIGHT = {"director", "supervisor"}
@@ -36,6 +39,10 @@ class Endpoint:
     kwargs: Callable = lambda world: {"participant_id": world.participant.public_id}
     data: Callable = lambda world: {}
     break_glass: frozenset[str] = field(default=frozenset(BREAK_GLASS))
+    # What an allowed persona gets: a page, a redirect after a write, or (for a form sent
+    # back with its errors) 400.
+    status: frozenset[int] = frozenset({200, 201, 302})
+    case: str = ""  # names a further case of the same route and method (e.g. "invalid")
 
 
 ENDPOINTS: dict[str, Endpoint] = {
@@ -73,8 +80,12 @@ ENDPOINTS: dict[str, Endpoint] = {
     ),
 }
 # Each module lists its own rows in tests/authz_<module>.py as ENDPOINTS (and, if any,
-# NOT_PARTICIPANT_DATA); they are merged here so modules never edit one shared table.
+# NOT_PARTICIPANT_DATA and MORE_CASES); they are merged here so modules never edit one
+# shared table.
 NOT_PARTICIPANT_DATA: dict[str, str] = {}
+# Further rows for a route: the other methods it serves (a form page's GET and POST) and a
+# form posted with errors, which is sent back with the record on it and so is a read.
+MORE_CASES: dict[str, list[Endpoint]] = {}
 
 
 def _merge_module_rows() -> None:
@@ -85,13 +96,79 @@ def _merge_module_rows() -> None:
             module = importlib.import_module(f"tests.{info.name}")
             ENDPOINTS.update(module.ENDPOINTS)
             NOT_PARTICIPANT_DATA.update(getattr(module, "NOT_PARTICIPANT_DATA", {}))
+            for name, cases in getattr(module, "MORE_CASES", {}).items():
+                MORE_CASES.setdefault(name, []).extend(cases)
 
 
-# URLs that take a participant id but show no participant data to the caller, and why.
-NOT_PARTICIPANT_DATA["participants:break_glass"] = (
-    "shows only the record number and a reason form; tested on its own"
+# The emergency-access form shows the record number: to clinicians who may break the glass
+# (and those who already reach the record), audited; everyone else is refused.
+ENDPOINTS["participants:break_glass"] = Endpoint(
+    "GET", frozenset(CLINICAL_READ | BREAK_GLASS), break_glass=frozenset()
 )
+MORE_CASES["participants:break_glass"] = [
+    Endpoint(
+        "POST",
+        frozenset(CLINICAL_READ | BREAK_GLASS),
+        data=lambda w: {"reason": "Urgent"},
+        status=frozenset({400}),
+        break_glass=frozenset(),
+        case="invalid",
+    ),
+]
+MORE_CASES["participants:edit"] = [
+    Endpoint(
+        "POST",
+        frozenset(DEMOGRAPHICS_WRITE),
+        data=lambda w: {**_demographics(w), "preferred_name": "Rob"},
+    ),
+    Endpoint(
+        "POST",
+        frozenset(DEMOGRAPHICS_WRITE),
+        data=lambda w: {**_demographics(w), "legal_last_name": ""},
+        status=frozenset({400}),
+        case="invalid",
+    ),
+]
+
+
+def _demographics(world) -> dict:
+    """The demographics form as the edit page fills it for the world's participant."""
+    p = Participant.objects.get(pk=world.participant.pk)
+    data = {f: getattr(p, f) or "" for f in DemographicsForm.Meta.fields}
+    return {**data, "date_of_birth": p.date_of_birth.isoformat(), "version": p.version}
+
+
 _merge_module_rows()
+# Every (route, method, case) the matrix checks, as pytest ids and rows.
+CASES: list[tuple[str, str, Endpoint]] = [
+    (name, f"{name}:{endpoint.method}{'-' + endpoint.case if endpoint.case else ''}", endpoint)
+    for name, endpoints in sorted(
+        (name, [ENDPOINTS[name], *MORE_CASES.get(name, [])]) for name in ENDPOINTS
+    )
+    for endpoint in endpoints
+]
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def route_of(name: str) -> str:
+    """The URL pattern behind a name, so names that share one address share its methods."""
+    namespace, short = name.split(":")
+    prefix, resolver = get_resolver().namespace_dict[namespace]
+    return prefix + resolver.reverse_dict.getlist(short)[0][1]
+
+
+def methods_served(name: str) -> set[str]:
+    """The HTTP methods the matrix says an address serves (a page's GET brings HEAD along)."""
+    served = set()
+    for other in ENDPOINTS:
+        if route_of(other) != route_of(name):
+            continue
+        for endpoint in [ENDPOINTS[other], *MORE_CASES.get(other, [])]:
+            if endpoint.method == "GET":
+                served |= {"GET", "HEAD"}
+            else:
+                served.add(endpoint.method.removeprefix("API_"))
+    return served
 
 
 def participant_url_names() -> set[str]:

@@ -59,3 +59,41 @@ ENDPOINTS = {
         data=lambda w: {"instrument": "phq-9", "answers": PHQ9_ZEROES, "mode": "staff-entered"},
     ),
 }
+
+# Missing answer to item 9: the form comes back with its errors (and the record) as a 400.
+POSTED_INCOMPLETE = {k: v for k, v in POSTED_ZEROES.items() if k != "item-9"}
+MORE_CASES = {
+    "assessments:administer": [
+        Endpoint("GET", frozenset(CLINICAL_READ), kwargs=_instrument),
+        Endpoint(
+            "POST",
+            frozenset(CLINICAL_WRITE),
+            kwargs=_instrument,
+            data=lambda w: POSTED_INCOMPLETE,
+            status=frozenset({400}),
+            case="invalid",
+        ),
+    ],
+    "assessments:self_report": [
+        Endpoint("GET", frozenset(CLINICAL_READ), kwargs=_instrument),
+        Endpoint(
+            "POST",
+            frozenset(CLINICAL_WRITE),
+            kwargs=_instrument,
+            data=lambda w: POSTED_INCOMPLETE,
+            status=frozenset({400}),
+            case="invalid",
+        ),
+    ],
+    "assessments:correct": [
+        Endpoint("GET", frozenset(CLINICAL_READ), kwargs=_administration),
+        Endpoint(
+            "POST",
+            frozenset(CLINICAL_WRITE),
+            kwargs=_administration,
+            data=lambda w: {**POSTED_INCOMPLETE, "reason": "Item 1 was misread."},
+            status=frozenset({400}),
+            case="invalid",
+        ),
+    ],
+}

@@ -79,3 +79,24 @@ ENDPOINTS = {
         break_glass=frozenset({"outsider"}),
     ),
 }
+
+
+MORE_CASES = {
+    "placement:decide": [
+        # A preview writes nothing but shows the recommendation: one view event.
+        Endpoint(
+            "POST",
+            frozenset(CLINICAL_WRITE),
+            data=lambda w: _decision_form("preview"),
+            case="preview",
+        ),
+        # No ratings: the tab comes back with the form's errors.
+        Endpoint(
+            "POST",
+            frozenset(CLINICAL_WRITE),
+            data=lambda w: {"action": "record", "chosen_level": LevelOfCare.IOP},
+            status=frozenset({400}),
+            case="invalid",
+        ),
+    ],
+}

@@ -103,3 +103,15 @@ def test_dose_page_queries_do_not_grow_with_participants(midweek, world, login, 
         response = client.get(url)
     assert b"Person9" in response.content
     assert len(many) == len(few)
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+def test_the_dose_page_answers_reads_only(world, login, roster, method):
+    client = login(world.director)
+    before = AuditEvent.objects.count()
+
+    response = client.generic(method, reverse("attendance:dose_this_week"))
+
+    assert response.status_code == 405
+    assert response.content == b""
+    assert AuditEvent.objects.count() == before

@@ -1,5 +1,6 @@
 """Opening a chart: the care team may, an outsider may not unless they break the glass."""
 
+import pytest
 from django.urls import reverse
 
 from audit.models import Action, AuditEvent, Outcome
@@ -67,15 +68,32 @@ def test_break_glass_shows_on_the_auditors_review_list_until_reviewed(world, log
     assert b"Break-the-glass to review" not in client.get(reverse("audit:trail")).content
 
 
-def test_front_desk_and_billing_cannot_break_the_glass(world, login):
-    for persona in ("frontdesk", "billing", "auditor"):
-        client = login(world.users[persona])
-        response = client.post(
-            reverse("participants:break_glass", args=[world.participant.public_id]),
-            {"reason": "I would like to read the clinical notes please"},
-        )
-        assert response.status_code == 400
-        assert not BreakGlassGrant.objects.exists()
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("persona", ["frontdesk", "billing", "auditor", "participant_user"])
+def test_accounts_that_cannot_break_the_glass_never_see_the_form(world, login, persona, method):
+    """Not even the record number: the refusal is audited and the page names no one."""
+    user = world.users[persona]
+    client = login(user)
+    url = reverse("participants:break_glass", args=[world.participant.public_id])
+
+    response = getattr(client, method)(
+        url, {"reason": "I would like to read the clinical notes please"}
+    )
+
+    assert response.status_code == 403
+    assert world.participant.record_number.encode() not in response.content
+    assert not BreakGlassGrant.objects.exists()
+    events = AuditEvent.objects.filter(actor=user, participant=world.participant)
+    assert [(e.action, e.outcome) for e in events] == [(Action.BREAK_GLASS, Outcome.REFUSED)]
+
+
+def test_the_form_a_clinician_outside_the_team_sees_is_audited(world, login):
+    client = login(world.outsider)
+    response = client.get(reverse("participants:break_glass", args=[world.participant.public_id]))
+    assert response.status_code == 200
+    assert world.participant.record_number.encode() in response.content
+    events = AuditEvent.objects.filter(actor=world.outsider, participant=world.participant)
+    assert [(e.action, e.outcome) for e in events] == [(Action.VIEW, Outcome.ALLOWED)]
 
 
 def test_auditor_reads_the_trail_but_not_the_chart(world, login):

@@ -86,7 +86,6 @@ class _Builder:
                 [_Slot(a, b, tuple(rooms)) for (a, b), rooms in sorted(by_key.items())]
             )
         self.slot_demand: dict[tuple[int, int], float] = {}
-        self.weight = [0.0] * n
 
     # --- state queries -------------------------------------------------------------------
 

@@ -1,0 +1,278 @@
+"""Every address that accepts a write, with who submits it and where its form is shown.
+
+The fuzz in `test_every_write_refuses_bad_input.py` opens each form's page as the persona,
+reads the form's fields from the HTML (so new fields are fuzzed without touching this file,
+and a one-time form token on the page is fresh for each submission) and submits random values.
+
+Every URL name of the project is either here (`WEB_WRITES`), in `READ_ONLY`, or in
+`NOT_FUZZED` with the reason; every API operation other than GET is in `API_WRITES`. The
+completeness test fails when a new address is added without being listed.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+Page = Callable[[object], str]
+
+
+@dataclass(frozen=True)
+class WebWrite:
+    name: str  # the URL name the form posts to
+    persona: str | None  # None: submitted without signing in
+    page: Page  # where the form is shown
+    # Where to post, and which fields, when the bench's records do not bring the form up
+    # (an intake already started, a run not finished, a session not cancelled).
+    action: Page | None = None
+    fields: tuple[str, ...] = ()
+
+
+def _chart(name: str, *extra: Callable[[object], object]) -> Page:
+    return lambda b: reverse(name, args=[b.participant.public_id, *(f(b) for f in extra)])
+
+
+def _program(name: str, *extra: Callable[[object], object]) -> Page:
+    return lambda b: reverse(name, args=[b.program.public_id, *(f(b) for f in extra)])
+
+
+def _url(name: str, *args: Callable[[object], object]) -> Page:
+    return lambda b: reverse(name, args=[f(b) for f in args])
+
+
+def _referral(name: str) -> Page:
+    return lambda b: reverse(name, args=[b.referral.public_id])
+
+
+def _run(name: str) -> Page:
+    return lambda b: reverse(name, args=[b.run.public_id])
+
+
+def _session(name: str) -> Page:
+    return lambda b: reverse(name, args=[b.session.public_id])
+
+
+def _phq9(b) -> str:
+    return "phq-9"
+
+
+def _group(b) -> object:
+    return b.group.public_id
+
+
+def _track(b) -> object:
+    return b.track.public_id
+
+
+def _room(b) -> object:
+    return b.room.public_id
+
+
+def _intake(b) -> object:
+    return b.intake_record.public_id
+
+
+def _administration(b) -> object:
+    return b.administration.public_id
+
+
+WEB_WRITES = [
+    WebWrite(
+        "accounts:staff_action",
+        "director",
+        _url("accounts:staff"),
+        action=_url("accounts:staff_action", lambda b: b.peer.pk, lambda b: "unlock"),
+    ),
+    WebWrite("participants:search", "therapist", _url("participants:search")),
+    WebWrite("participants:new", "intake", _url("participants:new")),
+    WebWrite("participants:edit", "therapist", _chart("participants:edit")),
+    WebWrite("participants:break_glass", "outsider", _chart("participants:break_glass")),
+    WebWrite("participants:care_team_add", "therapist", _chart("participants:chart")),
+    WebWrite("participants:transition", "therapist", _chart("participants:chart")),
+    WebWrite("audit:trail", "auditor", _url("audit:trail")),
+    WebWrite("audit:review", "auditor", _url("audit:trail")),
+    WebWrite("assessments:administer", "therapist", _chart("assessments:administer", _phq9)),
+    WebWrite("assessments:self_report", "therapist", _chart("assessments:self_report", _phq9)),
+    WebWrite("assessments:mine", "participant_user", _url("assessments:mine", _phq9)),
+    WebWrite("assessments:correct", "therapist", _chart("assessments:correct", _administration)),
+    WebWrite(
+        "assessments:entered_in_error", "therapist", _chart("assessments:result", _administration)
+    ),
+    WebWrite("intake:start", "therapist", _chart("intake:intake"), action=_chart("intake:start")),
+    WebWrite("intake:save_section", "therapist", _chart("intake:intake")),
+    WebWrite("intake:sign", "therapist", _chart("intake:intake")),
+    WebWrite("intake:code_search", "therapist", _chart("intake:diagnoses")),
+    WebWrite("intake:diagnosis_add", "therapist", _chart("intake:diagnoses")),
+    WebWrite("intake:diagnosis_status", "therapist", _chart("intake:diagnoses")),
+    WebWrite("placement:decide", "therapist", _chart("placement:level_of_care")),
+    WebWrite(
+        "placement:admit",
+        "director",
+        _referral("placement:level_of_care"),
+        action=_referral("placement:admit"),
+        fields=("on", "primary_clinician", "version"),
+    ),
+    WebWrite(
+        "placement:close_episode",
+        "director",
+        _referral("placement:level_of_care"),
+        action=_referral("placement:close_episode"),
+        fields=("to_status", "on", "version"),
+    ),
+    WebWrite("self_check", None, _url("self_check")),
+    WebWrite("scheduling:session_cancel", "director", _session("scheduling:session")),
+    WebWrite("scheduling:group_new", "director", _program("scheduling:group_new")),
+    WebWrite("scheduling:group_edit", "director", _url("scheduling:group_edit", _group)),
+    WebWrite("scheduling:track_new", "director", _program("scheduling:track_new")),
+    WebWrite("scheduling:track_edit", "director", _url("scheduling:track_edit", _track)),
+    WebWrite("scheduling:room_new", "director", _program("scheduling:room_new")),
+    WebWrite("scheduling:room_edit", "director", _url("scheduling:room_edit", _room)),
+    WebWrite("scheduling:closure_add", "director", _program("scheduling:calendar")),
+    WebWrite(
+        "scheduling:closure_remove",
+        "director",
+        _program("scheduling:calendar"),
+        action=_url("scheduling:closure_remove", lambda b: b.closure.public_id),
+    ),
+    WebWrite(
+        "scheduling:staff_hours",
+        "director",
+        _program("scheduling:staff_hours", lambda b: b.therapist.pk),
+    ),
+    WebWrite("scheduling:build", "director", _program("scheduling:week")),
+    WebWrite(
+        "scheduling:run_edit",
+        "director",
+        _run("scheduling:run"),
+        action=_run("scheduling:run_edit"),
+        fields=("action", "participant", "session", "version"),
+    ),
+    WebWrite(
+        "scheduling:run_resolve",
+        "director",
+        _run("scheduling:run"),
+        action=_run("scheduling:run_resolve"),
+        fields=("version",),
+    ),
+    WebWrite(
+        "scheduling:run_publish",
+        "director",
+        _run("scheduling:run"),
+        action=_run("scheduling:run_publish"),
+        fields=("starts_on", "weeks", "version"),
+    ),
+    WebWrite("scheduling:participant_profile", "director", _chart("scheduling:participant")),
+    WebWrite("scheduling:participant_availability", "director", _chart("scheduling:participant")),
+    WebWrite("scheduling:participant_groups", "director", _chart("scheduling:participant")),
+    WebWrite("scheduling:participant_place", "director", _chart("scheduling:participant")),
+    WebWrite(
+        "scheduling:participant_placement",
+        "director",
+        _chart("scheduling:participant"),
+        action=_chart("scheduling:participant_placement"),
+    ),
+    WebWrite("attendance:record", "therapist", _session("attendance:roll_call")),
+    WebWrite("attendance:mark_all_present", "therapist", _session("attendance:roll_call")),
+    WebWrite("attendance:drop_in_search", "therapist", _session("attendance:roll_call")),
+    WebWrite(
+        "attendance:drop_in",
+        "therapist",
+        _session("attendance:roll_call"),
+        action=_session("attendance:drop_in"),
+        fields=("participant",),
+    ),
+    WebWrite(
+        "attendance:cancellation",
+        "therapist",
+        _session("attendance:roll_call"),
+        action=_session("attendance:cancellation"),
+        fields=("participant", "action"),
+    ),
+    WebWrite(
+        "attendance:make_up_enrol",
+        "therapist",
+        _chart("attendance:make_up"),
+        action=_chart("attendance:make_up_enrol"),
+        fields=("session", "next"),
+    ),
+    WebWrite("monitoring:acknowledge", "therapist", _chart("monitoring:participant_alerts")),
+]
+
+READ_ONLY = {
+    "home",
+    "favicon",
+    "accounts:staff",
+    "participants:chart",
+    "participants:history",
+    "participants:history_csv",
+    "participants:print_record",
+    "participants:print",
+    "participants:export",
+    "assessments:mine_done",
+    "assessments:tab",
+    "assessments:start",
+    "assessments:result",
+    "assessments:self_report_done",
+    "intake:intake",
+    "intake:version",
+    "intake:diagnoses",
+    "placement:level_of_care",
+    "scheduling:home",
+    "scheduling:week",
+    "scheduling:day",
+    "scheduling:room_week",
+    "scheduling:staff_week",
+    "scheduling:session",
+    "scheduling:calendar",
+    "scheduling:run",
+    "scheduling:run_progress",
+    "scheduling:participant",
+    "attendance:today",
+    "attendance:dose_this_week",
+    "attendance:roll_call",
+    "attendance:participant_attendance",
+    "attendance:make_up",
+    "monitoring:participant_alerts",
+    "portal:home",
+}
+
+# Sign-in writes on a refusal by design (failed-attempt counters, lockout); its input is
+# tested in accounts/tests.
+NOT_FUZZED = {
+    "accounts:login": "sign-in counts failed attempts",
+    "accounts:two_factor": "sign-in counts failed attempts",
+    "accounts:enrol": "sign-in flow, tested in accounts/tests",
+    "accounts:logout": "ends the session the fuzz signs in with",
+}
+
+
+@dataclass(frozen=True)
+class ApiWrite:
+    method: str
+    path: str  # as in the OpenAPI document
+    persona: str | None
+    params: Callable[[object], dict[str, object]]  # path parameters
+
+
+def _participant(b) -> dict[str, object]:
+    return {"participant_id": b.participant.public_id}
+
+
+API_WRITES = [
+    ApiWrite(
+        "post",
+        "/api/v1/participants/{participant_id}/episodes/{episode_id}/transition",
+        "therapist",
+        lambda b: _participant(b) | {"episode_id": b.episode.public_id},
+    ),
+    ApiWrite("post", "/api/v1/instruments/{code}/score", None, lambda b: {"code": "phq-9"}),
+    ApiWrite(
+        "post", "/api/v1/participants/{participant_id}/assessments", "therapist", _participant
+    ),
+    ApiWrite(
+        "post",
+        "/api/v1/attendance/sessions/{session_id}/roll-call",
+        "therapist",
+        lambda b: {"session_id": b.session.public_id},
+    ),
+]
