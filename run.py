@@ -82,6 +82,12 @@ def demo(args: list[str]) -> int:
     ensure_venv("requirements.txt")
     env = {**os.environ, "TANDEM_DEMO": "1"}
     env.setdefault("SECRET_KEY", "demo-only-" + hashlib.sha256(str(ROOT).encode()).hexdigest())
+    keys = ROOT / ".tandem"  # the demo's audit keys, outside the database and outside git
+    if not (keys / "audit.key").exists():
+        manage("audit_keys", "--create", str(keys), env=env)
+    env.setdefault("AUDIT_KEY_FILE", str(keys / "audit.key"))
+    env.setdefault("AUDIT_SIGNING_KEY_FILE", str(keys / "audit-signing.pem"))
+    env.setdefault("AUDIT_VERIFY_KEY_FILE", str(keys / "audit-verify.pem"))
     manage("migrate", "--noinput", "-v", "0", env=env)
     manage("seed_demo", *args, env=env)
     print("\nTandem is running at http://127.0.0.1:8000  (Ctrl+C to stop)\n", flush=True)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
-from audit.models import Action, Outcome
+from audit.models import Outcome
 from audit.services import record_event
 from tandem.errors import InvalidInput
 
@@ -41,7 +41,7 @@ def sign_in(request: HttpRequest, username: str, password: str) -> User:
     account = User.objects.filter(username=username).first()
     refusal = {
         "actor": None,
-        "action": Action.LOGIN_FAILED,
+        "event_type": "account.sign_in_failed",
         "outcome": Outcome.REFUSED,
         "record": account,
         "record_type": "" if account else User._meta.label,
@@ -81,7 +81,9 @@ def unlock(account: User, *, by: User) -> None:
     """Forget the account's failed sign-ins from every address."""
     with transaction.atomic():
         reset_failed_sign_ins(username=account.get_username())
-        record_event(actor=by, action=Action.SECURITY, record=account, details={"unlocked": True})
+        record_event(
+            actor=by, event_type="account.unlocked", record=account, details={"unlocked": True}
+        )
 
 
 def confirmed_device(user: User) -> TOTPDevice | None:
@@ -102,7 +104,12 @@ def confirm_device(user: User, token: str) -> TOTPDevice:
         TOTPDevice.objects.filter(user=user, confirmed=True).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        record_event(actor=user, action=Action.SECURITY, record=user, details={"totp": "enrolled"})
+        record_event(
+            actor=user,
+            event_type="account.two_factor_enrolled",
+            record=user,
+            details={"totp": "enrolled"},
+        )
     return device
 
 
@@ -110,4 +117,9 @@ def reset_two_factor(account: User, *, by: User) -> None:
     """Remove a lost authenticator so the person enrols again at next sign-in."""
     with transaction.atomic():
         TOTPDevice.objects.filter(user=account).delete()
-        record_event(actor=by, action=Action.SECURITY, record=account, details={"totp": "reset"})
+        record_event(
+            actor=by,
+            event_type="account.two_factor_reset",
+            record=account,
+            details={"totp": "reset"},
+        )

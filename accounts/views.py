@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from accounts import services
-from audit.models import Action
 from audit.services import record_event
 from tandem.errors import InvalidInput
 
@@ -38,7 +37,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             error = exc.message
         else:
             login(request, user)
-            record_event(actor=user, action=Action.LOGIN, record=user)
+            record_event(actor=user, event_type="account.signed_in", record=user)
             if user.is_staff_member and (
                 services.confirmed_device(user) or settings.TANDEM_REQUIRE_2FA
             ):
@@ -106,7 +105,7 @@ def _base32(key: bytes) -> str:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        record_event(actor=request.user, action=Action.LOGOUT, record=request.user)
+        record_event(actor=request.user, event_type="account.signed_out", record=request.user)
     logout(request)
     messages.info(request, "You are signed out.")
     return redirect("accounts:login")

@@ -26,7 +26,6 @@ from django.utils import timezone
 from assessments.models import Administration, Mode
 from assessments.scoring import score
 from assessments.services import record_administration
-from audit.models import Action
 from audit.services import record_event
 from participants.models import Episode, EpisodeStatus, Participant
 from tandem.demo import DemoContext
@@ -335,7 +334,7 @@ def seed_instrument_history(context: DemoContext) -> None:
         writer.write()
         record_event(
             actor=None,
-            action=Action.CREATE,
+            event_type="demo.imported",
             record_type="assessments.Administration",
             details={"synthetic_demo_import": len(writer.rows), "participants": len(episodes)},
         )

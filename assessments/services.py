@@ -219,16 +219,16 @@ def record_administration(
                 decision=decision,
                 what="administration",
                 details=details,
+                event_type="assessment.corrected",
             )
         else:
             administration.save()
             record_event(
                 actor=by,
-                action=Action.CREATE,
+                event_type="assessment.recorded",
                 participant=participant,
                 record=administration,
-                role=decision.role,
-                break_glass=decision.break_glass,
+                decision=decision,
                 details={**details, "supersedes": None},
             )
         if result.critical_flags:
@@ -257,5 +257,10 @@ def mark_entered_in_error(
     decision = require(by, administration.participant, Action.CHANGE, Scope.CLINICAL)
     with transaction.atomic():
         return lifecycle.mark_entered_in_error(
-            administration, by=by, reason=reason, decision=decision, what="administration"
+            administration,
+            by=by,
+            reason=reason,
+            decision=decision,
+            what="administration",
+            event_type="assessment.entered_in_error",
         )

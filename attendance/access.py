@@ -13,6 +13,7 @@ from accounts.models import Role
 from audit.models import Action, Outcome
 from audit.services import record_event
 from participants.access import ORGANIZATION_WIDE, Decision, Scope, decide, roles_in
+from participants.audit_events import access_event_type
 from participants.models import Participant
 from scheduling.models import Session
 from tandem.errors import AccessDenied
@@ -85,13 +86,13 @@ def refuse(user, participant: Participant, action: str, decision: Decision) -> N
     """Audit a refused row (outside any write transaction) and raise AccessDenied."""
     record_event(
         actor=user,
-        action=action,
+        event_type=access_event_type(action, Scope.SCHEDULE),
         participant=participant,
         outcome=Outcome.REFUSED,
-        role=decision.role,
+        decision=decision,
         record_type="participants.Participant",
         record_id=str(participant.public_id),
-        details={"scope": str(Scope.SCHEDULE), "why": decision.why},
+        details={"scope": str(Scope.SCHEDULE)},
     )
     if decision.can_break_glass:
         raise AccessDenied("You are not on this participant's care team.")

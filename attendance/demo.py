@@ -16,7 +16,6 @@ from django.utils import timezone
 from attendance.dose import current_week
 from attendance.models import Attendance, AttendanceStatus
 from attendance.services import check_missed_sessions
-from audit.models import Action
 from audit.services import record_event
 from scheduling.models import Enrolment, Session, SessionMode
 from tandem.demo import DemoContext
@@ -109,7 +108,7 @@ def seed_attendance(context: DemoContext) -> None:
         if rows:
             record_event(
                 actor=None,
-                action=Action.CREATE,
+                event_type="demo.imported",
                 record_type="attendance.Attendance",
                 details={"synthetic_demo_import": len(rows)},
             )

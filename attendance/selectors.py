@@ -170,7 +170,7 @@ def cancellation_notice(session: Session) -> dict | None:
     audit event; None when no notice went out (the session was already due)."""
     event = (
         AuditEvent.objects.filter(record_type=NOTICE_RECORD_TYPE, record_id=str(session.public_id))
-        .order_by("-seq")
+        .order_by("-id")
         .first()
     )
     return event.details if event is not None else None

@@ -92,7 +92,7 @@ def require_roll_call(user: Any, session: Session) -> RollCallAccess:
     if not access.can_record:
         record_event(
             actor=user,
-            action=Action.CHANGE,
+            event_type="roll_call.taken",
             record=session,
             outcome=Outcome.REFUSED,
             role=access.role,
@@ -131,14 +131,12 @@ def _snapshot(row: Attendance | None) -> dict:
 def _audit_row(row: Attendance, *, by: Any, decision: Decision, before: dict, action: str) -> None:
     record_event(
         actor=by,
-        action=action,
+        event_type="attendance.recorded" if action == Action.CREATE else "attendance.corrected",
         participant=row.participant,
         record=row,
-        role=decision.role,
-        break_glass=decision.break_glass,
+        decision=decision,
         details={
             "scope": str(Scope.SCHEDULE),
-            "why": decision.why,
             "session": str(row.session.public_id),
             "changes": field_changes(before, _snapshot(row)),
         },
@@ -319,14 +317,12 @@ def add_drop_in(session: Session, participant: Participant, *, by: Any) -> Atten
         )
         record_event(
             actor=by,
-            action=Action.CREATE,
+            event_type="enrolment.drop_in_added",
             participant=participant,
             record=enrolment,
-            role=decision.role,
-            break_glass=decision.break_glass,
+            decision=decision,
             details={
                 "scope": str(Scope.SCHEDULE),
-                "why": decision.why,
                 "session": str(session.public_id),
                 "source": Enrolment.Source.DROP_IN,
             },
@@ -371,14 +367,12 @@ def enrol_make_up(session: Session, participant: Participant, *, by: Any) -> Enr
         )
         record_event(
             actor=by,
-            action=Action.CREATE,
+            event_type="enrolment.make_up_added",
             participant=participant,
             record=enrolment,
-            role=decision.role,
-            break_glass=decision.break_glass,
+            decision=decision,
             details={
                 "scope": str(Scope.SCHEDULE),
-                "why": decision.why,
                 "session": str(session.public_id),
                 "source": Enrolment.Source.MAKE_UP,
             },
@@ -470,7 +464,7 @@ def notify_cancellation(session: Session, *, by: Any, now: datetime | None = Non
     with transaction.atomic():
         record_event(
             actor=by,
-            action=Action.CREATE,
+            event_type="attendance.cancellation_notified",
             record_type=NOTICE_RECORD_TYPE,
             record_id=str(session.public_id),
             details={"emailed": emailed, "without_email": without_email},

@@ -82,7 +82,7 @@ def _session_for(request: HttpRequest, session_id) -> tuple[Session | None, Roll
 def _refuse_view(request: HttpRequest, session: Session, access: RollCallAccess) -> HttpResponse:
     record_event(
         actor=request.user,
-        action=Action.VIEW,
+        event_type="roll_call.viewed",
         record=session,
         outcome=Outcome.REFUSED,
         role=access.role,
@@ -119,7 +119,7 @@ def session_page(*methods: str) -> Callable:
                 session, access, participants = shown
                 record_event(
                     actor=request.user,
-                    action=Action.VIEW,
+                    event_type="session.page_viewed",
                     record=session,
                     role=access.role,
                     details={
@@ -196,7 +196,7 @@ def roll_call(request: HttpRequest, session_id) -> HttpResponse:
     context = _roll_context(request, session, access)
     record_event(
         actor=request.user,
-        action=Action.VIEW,
+        event_type="roll_call.viewed",
         record=session,
         role=access.role,
         details={
@@ -332,7 +332,7 @@ def drop_in_search(request: HttpRequest, session_id) -> HttpResponse:
         results = selectors.drop_in_candidates(request.user, session, text)
         record_event(
             actor=request.user,
-            action=Action.SEARCH,
+            event_type="attendance.drop_in_searched",
             record_type="participants.Participant",
             role=access.role,
             details={
@@ -400,7 +400,7 @@ def cancellation(request: HttpRequest, session_id) -> HttpResponse:
     sent = selectors.cancellation_notice(session)
     record_event(
         actor=request.user,
-        action=Action.VIEW,
+        event_type="attendance.cancellation_viewed",
         record=session,
         role=access.role,
         details={
@@ -450,7 +450,7 @@ def dose_this_week(request: HttpRequest) -> HttpResponse:
     participants = list(dict.fromkeys(str(e.participant.public_id) for e in shown))
     record_event(
         actor=request.user,
-        action=Action.VIEW,
+        event_type="dose.week_viewed",
         record_type="attendance.DoseWeek",
         details={"scope": str(Scope.SCHEDULE), "participants": participants},
     )

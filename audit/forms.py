@@ -1,7 +1,12 @@
 from django import forms
 
+from audit import event_types
 from audit.models import Action
 from tandem import dates
+
+
+def _event_type_choices() -> list[tuple[str, str]]:
+    return [("", "Any event")] + [(t.name, t.label) for t in event_types.all_types()]
 
 
 class AuditFilterForm(forms.Form):
@@ -10,6 +15,7 @@ class AuditFilterForm(forms.Form):
     record_number = forms.CharField(required=False, label="Participant record number")
     username = forms.CharField(required=False, label="User")
     action = forms.ChoiceField(required=False, choices=[("", "Any action"), *Action.choices])
+    event_type = forms.ChoiceField(required=False, label="Event", choices=_event_type_choices)
     outcome = forms.ChoiceField(
         required=False,
         choices=[("", "Allowed or refused"), ("allowed", "Allowed"), ("refused", "Refused")],

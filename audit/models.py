@@ -1,4 +1,4 @@
-"""Append-only, hash-chained audit events."""
+"""Append-only audit events, chained per organization by a keyed MAC (audit/chain.py)."""
 
 from django.conf import settings
 from django.db import models
@@ -33,10 +33,20 @@ class AuditEventQuerySet(models.QuerySet):
 
 
 class AuditEvent(models.Model):
-    """Who did what to whose record, when, from where and why; never edited afterwards."""
+    """Who did what to whose record, when, from where and why; never edited afterwards.
 
-    seq = models.PositiveBigIntegerField(unique=True)
+    Each organization has its own chain (`organization`, `seq` 1, 2, 3 …), so audited work
+    of different organizations never waits on one lock; events that belong to no single
+    organization (a failed sign-in under an unknown name) form the installation's chain
+    (`organization` empty). The order across chains is `id`.
+    """
+
+    organization = models.ForeignKey(
+        "accounts.Organization", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    seq = models.PositiveBigIntegerField()
     occurred_at = models.DateTimeField(db_index=True)
+    event_type = models.CharField(max_length=60)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -56,20 +66,33 @@ class AuditEvent(models.Model):
     reason = models.TextField(blank=True)
     details = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)  # HMAC-SHA256 of prev_hash + content
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-seq"]
+        ordering = ["-id"]
+        get_latest_by = "id"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "seq"], name="audit_event_one_seq_per_chain"
+            ),
+            models.UniqueConstraint(
+                fields=["seq"],
+                condition=models.Q(organization__isnull=True),
+                name="audit_event_one_seq_installation_chain",
+            ),
+        ]
         indexes = [
-            models.Index(fields=["participant", "-seq"]),
-            models.Index(fields=["actor", "-seq"]),
-            models.Index(fields=["action", "-seq"]),
+            models.Index(fields=["participant", "-id"]),
+            models.Index(fields=["actor", "-id"]),
+            models.Index(fields=["action", "-id"]),
+            models.Index(fields=["organization", "-id"]),
+            models.Index(fields=["event_type", "-id"]),
         ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.actor_label} {self.action} {self.record_type}"
+        return f"#{self.seq} {self.actor_label} {self.event_type} {self.record_type}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -81,10 +104,16 @@ class AuditEvent(models.Model):
 
 
 class ChainHead(models.Model):
-    """The last link of the chain; locking this row serialises appends."""
+    """The last link of one chain; locking this row serialises appends to that chain only.
 
+    The installation's chain has no organization; its row is made by migration.
+    """
+
+    organization = models.OneToOneField(
+        "accounts.Organization", null=True, on_delete=models.PROTECT, related_name="+"
+    )
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
 
     def __str__(self) -> str:
-        return f"chain head at #{self.seq}"
+        return f"chain head of {self.organization_id or 'the installation'} at #{self.seq}"

@@ -2,15 +2,39 @@
 
 from datetime import datetime, time, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from audit.models import AuditEvent
+from audit import event_types
+from audit.models import AuditEvent, Outcome
 from participants.models import BreakGlassGrant
 
 
+def sentence(event: AuditEvent) -> str:
+    """The event as the auditor reads it: who did what (or was not allowed to), to whom."""
+    who = f"{event.actor_label} ({event.role})" if event.role else event.actor_label
+    try:
+        kind = event_types.get(event.event_type)
+        words = (
+            kind.label if event.outcome != Outcome.REFUSED else f"was not allowed to {kind.attempt}"
+        )
+    except ValueError:
+        words = event.event_type
+    parts = [f"{who} {words}"]
+    if event.participant_id is not None:
+        parts.append(f"participant {event.participant.record_number}")
+    why = event.details.get("why") if isinstance(event.details, dict) else None
+    if event.outcome == Outcome.REFUSED and why:
+        parts.append(str(why))
+    if event.break_glass_id is not None:
+        parts.append("emergency access")
+    return " · ".join(parts)
+
+
 def filter_events(organization_ids: list[int], data: dict, *, limit: int = 200) -> list[AuditEvent]:
+    """The newest events of the auditor's organizations (and of the installation's chain)."""
     qs: QuerySet[AuditEvent] = AuditEvent.objects.select_related("participant", "break_glass")
+    qs = qs.filter(Q(organization_id__in=organization_ids) | Q(organization__isnull=True))
     if data.get("record_number"):
         qs = qs.filter(
             participant__record_number__iexact=data["record_number"].strip(),
@@ -20,6 +44,8 @@ def filter_events(organization_ids: list[int], data: dict, *, limit: int = 200) 
         qs = qs.filter(actor_label__iexact=data["username"].strip())
     if data.get("action"):
         qs = qs.filter(action=data["action"])
+    if data.get("event_type"):
+        qs = qs.filter(event_type=data["event_type"])
     if data.get("outcome"):
         qs = qs.filter(outcome=data["outcome"])
     if data.get("break_glass_only"):
@@ -30,7 +56,10 @@ def filter_events(organization_ids: list[int], data: dict, *, limit: int = 200) 
     if data.get("end"):
         end = datetime.combine(data["end"] + timedelta(days=1), time.min, tzinfo=tz)
         qs = qs.filter(occurred_at__lt=end)
-    return list(qs.order_by("-seq")[:limit])
+    events = list(qs.order_by("-id")[:limit])
+    for event in events:
+        event.sentence = sentence(event)
+    return events
 
 
 def break_glass_to_review(organization_ids: list[int]) -> list[BreakGlassGrant]:

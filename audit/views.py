@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from audit.forms import AuditFilterForm, ReviewForm
-from audit.models import Action
 from audit.selectors import break_glass_to_review, filter_events
 from audit.services import record_event
 from participants.access import organizations_of, roles_in
@@ -52,7 +51,7 @@ def trail(request: HttpRequest) -> HttpResponse:
         events = filter_events(orgs, {})
     record_event(
         actor=request.user,
-        action=Action.VIEW,
+        event_type="audit.trail_viewed",
         record_type="audit.AuditTrail",
         details={
             "filters": {
@@ -91,7 +90,7 @@ def review_break_glass(request: HttpRequest, grant_id) -> HttpResponse:
         )
         record_event(
             actor=request.user,
-            action=Action.CHANGE,
+            event_type="audit.break_glass_reviewed",
             record=grant,
             details={"reviewed": True, "note": form.cleaned_data["note"]},
         )

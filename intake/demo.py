@@ -12,7 +12,6 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from audit.models import Action
 from audit.services import record_event
 from intake import icd10
 from intake.models import Diagnosis, DiagnosisStatus, Intake, IntakeSection, IntakeStatus
@@ -143,7 +142,7 @@ def seed(context: DemoContext) -> None:
         )
         record_event(
             actor=None,
-            action=Action.CREATE,
+            event_type="demo.imported",
             record_type="intake.Intake",
             details={"synthetic_demo_import": len(plans)},
         )

@@ -27,6 +27,7 @@ from intake.models import (
     IntakeStatus,
 )
 from participants.access import Decision, Scope, require, roles_in
+from participants.audit_events import access_event_type
 from participants.models import Episode, Participant
 from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput
 from tandem.lifecycle import (
@@ -62,11 +63,10 @@ def require_clinician(by: Any, participant: Participant, what: str) -> Decision:
     if not roles_in(by, participant.organization_id) & CLINICIAN_ROLES:
         record_event(
             actor=by,
-            action=Action.CHANGE,
+            event_type=access_event_type(Action.CHANGE, Scope.CLINICAL),
             participant=participant,
             outcome=Outcome.REFUSED,
-            role=decision.role,
-            break_glass=decision.break_glass,
+            decision=decision,
             details={"scope": str(Scope.CLINICAL), "why": f"role may not {what}"},
         )
         raise AccessDenied(f"Only a licensed clinician can {what}.")
@@ -94,11 +94,10 @@ def start_intake(episode: Episode, *, by: Any) -> Intake:
             )
             record_event(
                 actor=by,
-                action=Action.CREATE,
+                event_type="intake.started",
                 participant=episode.participant,
                 record=intake,
-                role=decision.role,
-                break_glass=decision.break_glass,
+                decision=decision,
                 details={"episode": str(episode.public_id), "intake_version": 1},
             )
     except IntegrityError:
@@ -135,11 +134,11 @@ def save_section(
             row = IntakeSection.objects.filter(intake=current, key=key).first()
         if row is None:
             row = IntakeSection.objects.create(intake=current, key=key, data=data, recorded_by=by)
-            action = Action.CREATE
+            event_type = "intake.section_added"
         else:
             row.data, row.recorded_by = data, by
             save_new_version(row, ["data", "recorded_by"])
-            action = Action.CHANGE
+            event_type = "intake.section_saved"
         save_new_version(current, [])
         row.intake = current
         changed = sorted(
@@ -147,11 +146,10 @@ def save_section(
         )
         record_event(
             actor=by,
-            action=action,
+            event_type=event_type,
             participant=current.participant,
             record=row,
-            role=decision.role,
-            break_glass=decision.break_glass,
+            decision=decision,
             details={
                 "intake": str(current.public_id),
                 "intake_version": current.number,
@@ -179,6 +177,7 @@ def _start_addendum(signed: Intake, *, by: Any, reason: str, decision: Decision)
         decision=decision,
         what="intake",
         details={"intake_version": signed.number + 1},
+        event_type="intake.addendum_started",
     )
     IntakeSection.objects.bulk_create(
         IntakeSection(intake=addendum, key=s.key, data=s.data, recorded_by=s.recorded_by)
@@ -208,6 +207,7 @@ def sign_intake(intake: Intake, *, by: Any, expected_version: int) -> Intake:
             decision=decision,
             what="intake",
             also={"status": IntakeStatus.SIGNED, "content_sha256": digest},
+            event_type="intake.signed",
             details={
                 "changes": {"status": {"before": "draft", "after": "signed"}},
                 "intake_version": current.number,
@@ -261,11 +261,10 @@ def add_diagnosis(
         )
         record_event(
             actor=by,
-            action=Action.CREATE,
+            event_type="diagnosis.recorded",
             participant=participant,
             record=diagnosis,
-            role=decision.role,
-            break_glass=decision.break_glass,
+            decision=decision,
             details={"episode": str(episode.public_id), "status": status},
         )
     return diagnosis
@@ -303,11 +302,10 @@ def change_diagnosis_status(
         save_new_version(current, changed)
         record_event(
             actor=by,
-            action=Action.CHANGE,
+            event_type="diagnosis.status_changed",
             participant=current.participant,
             record=current,
-            role=decision.role,
-            break_glass=decision.break_glass,
+            decision=decision,
             details={"changes": {"status": {"before": before, "after": to_status}}},
         )
     return current

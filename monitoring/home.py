@@ -6,7 +6,6 @@ from typing import Any
 from django.db.models import Count
 from django.http import HttpRequest
 
-from audit.models import Action
 from audit.services import record_event
 from monitoring.models import SEVERITY_RANK, Alert, AlertStatus, Severity
 from participants.access import organizations_of
@@ -47,7 +46,7 @@ def critical_alerts_panel(request: HttpRequest) -> dict | None:
     if alerts:
         record_event(
             actor=request.user,
-            action=Action.VIEW,
+            event_type="alert.list_viewed",
             record_type="monitoring.AlertList",
             details={"alerts": [str(a.public_id) for a in alerts]},
         )

@@ -72,7 +72,7 @@ def raise_alert(
         alert.assigned_to.set(assignees)
         record_event(
             actor=by,
-            action=Action.CREATE,
+            event_type="alert.raised",
             participant=participant,
             record=alert,
             details={"kind": kind, "severity": severity, "assigned_to": [u.pk for u in assignees]},
@@ -107,7 +107,7 @@ def follow_primary_change(episode: Episode, previous: Any, new: Any, *, by: Any)
         alert.assigned_to.set(after)
         record_event(
             actor=by,
-            action=Action.CHANGE,
+            event_type="alert.reassigned",
             participant=alert.participant,
             record=alert,
             details={
@@ -137,11 +137,10 @@ def acknowledge(alert: Alert, *, by: Any, note: str) -> Alert:
             raise InvalidInput("This alert was already acknowledged.")
         record_event(
             actor=by,
-            action=Action.CHANGE,
+            event_type="alert.acknowledged",
             participant=alert.participant,
             record=alert,
-            role=decision.role,
-            break_glass=decision.break_glass,
+            decision=decision,
             details={"changes": {"status": {"before": "open", "after": "acknowledged"}}},
         )
     alert.refresh_from_db()

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from audit.models import Action
 from audit.services import record_event
 from monitoring import kinds, selectors, services
 from monitoring.models import Alert
@@ -50,7 +49,7 @@ def home_panel(request: HttpRequest) -> dict | None:
         alert.kind_label = kinds.label(alert.kind)
     record_event(
         actor=request.user,
-        action=Action.VIEW,
+        event_type="alert.list_viewed",
         record_type="monitoring.AlertList",
         details={"alerts": [str(a.public_id) for a in alerts]},
     )

@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.models import Membership, Role
 from audit.models import Action, Outcome
 from audit.services import record_event
+from participants.audit_events import access_event_type
 from participants.models import (
     OPEN_STATUSES,
     PRE_ADMISSION_STATUSES,
@@ -214,10 +215,20 @@ def authorize(
     *,
     record=None,
     details: dict | None = None,
+    event_type: str = "",
 ) -> Decision:
     """Decide and audit; raise AccessDenied (after auditing the refusal) when refused."""
     decision = decide(user, participant, action, scope)
-    audit_access(user, participant, action, scope, decision, record=record, details=details)
+    audit_access(
+        user,
+        participant,
+        action,
+        scope,
+        decision,
+        record=record,
+        details=details,
+        event_type=event_type,
+    )
     if not decision.allowed:
         raise AccessDenied(refusal_message(decision))
     return decision
@@ -239,19 +250,19 @@ def audit_access(
     *,
     record=None,
     details: dict | None = None,
+    event_type: str = "",
 ) -> None:
-    """Write the one event for an access already decided (allowed or refused)."""
+    """Write the one event for an access already decided (allowed or refused); its type is
+    the access itself (`chart.viewed`…) unless the caller names a more precise one."""
     record_event(
         actor=user,
-        action=action,
+        event_type=event_type or access_event_type(action, scope),
+        decision=decision,
         participant=participant,
         record=record,
         record_type="" if record is not None else "participants.Participant",
         record_id="" if record is not None else str(participant.public_id),
-        outcome=Outcome.ALLOWED if decision.allowed else Outcome.REFUSED,
-        role=decision.role,
-        break_glass=decision.break_glass,
-        details={"scope": str(scope), "why": decision.why, **(details or {})},
+        details={"scope": str(scope), **(details or {})},
     )
 
 
@@ -281,12 +292,10 @@ def break_the_glass(user, participant: Participant, reason: str) -> BreakGlassGr
     if not decision.allowed and not decision.can_break_glass:
         record_event(
             actor=user,
-            action=Action.BREAK_GLASS,
+            event_type="break_glass.opened",
+            decision=decision,
             participant=participant,
-            outcome=Outcome.REFUSED,
-            role=decision.role,
             reason=reason,
-            details={"why": decision.why},
         )
         raise AccessDenied("Your role cannot use emergency access to clinical records.")
     with transaction.atomic():
@@ -298,10 +307,11 @@ def break_the_glass(user, participant: Participant, reason: str) -> BreakGlassGr
         )
         record_event(
             actor=user,
-            action=Action.BREAK_GLASS,
+            event_type="break_glass.opened",
+            decision=decision,
+            outcome=Outcome.ALLOWED,
             participant=participant,
             record=grant,
-            role=decision.role,
             break_glass=grant,
             details={"expires_at": grant.expires_at.isoformat()},
         )

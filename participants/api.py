@@ -11,6 +11,7 @@ from audit.models import Action, Outcome
 from audit.services import record_event
 from participants import selectors, services
 from participants.access import Scope, authorize
+from participants.audit_events import access_event_type
 from participants.decorators import load_participant
 from participants.models import Episode, Participant
 from tandem.errors import AccessDenied
@@ -58,7 +59,7 @@ def participant_or_404(request: HttpRequest, participant_id: UUID) -> Participan
     if request.auth.kind != User.Kind.STAFF:
         record_event(
             actor=request.auth,
-            action=Action.VIEW,
+            event_type=access_event_type(Action.VIEW, Scope.DEMOGRAPHICS),
             participant=participant,
             outcome=Outcome.REFUSED,
             details={"why": "staff API", "api": True},
@@ -86,7 +87,7 @@ def caseload(request: HttpRequest):
     if request.auth.kind != User.Kind.STAFF:
         record_event(
             actor=request.auth,
-            action=Action.VIEW,
+            event_type="caseload.viewed",
             record_type="participants.Caseload",
             outcome=Outcome.REFUSED,
             details={"why": "staff API", "api": True},
@@ -96,7 +97,7 @@ def caseload(request: HttpRequest):
     if episodes:
         record_event(
             actor=request.auth,
-            action=Action.VIEW,
+            event_type="caseload.viewed",
             record_type="participants.Caseload",
             details={"participants": [str(e.participant.public_id) for e in episodes], "api": True},
         )

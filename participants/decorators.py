@@ -12,6 +12,7 @@ from audit.context import counting_events
 from audit.models import Action, Outcome
 from audit.services import record_event
 from participants.access import Scope, audit_access, decide, refusal_message
+from participants.audit_events import access_event_type
 from participants.models import Participant
 from tandem.errors import AccessDenied
 from tandem.methods import READS, serves
@@ -79,7 +80,7 @@ def participant_page(
             if request.user.kind != User.Kind.STAFF:
                 record_event(
                     actor=request.user,
-                    action=Action.VIEW,
+                    event_type=access_event_type(Action.VIEW, scope),
                     participant=participant,
                     outcome=Outcome.REFUSED,
                     details={"why": "staff page", "page": page},

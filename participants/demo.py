@@ -9,7 +9,6 @@ from datetime import date, timedelta
 from django.db import transaction
 
 from accounts.models import Membership, Organization, Program, Role, Site, User
-from audit.models import Action
 from audit.services import record_event
 from participants.models import (
     CareTeamMember,
@@ -180,7 +179,7 @@ def seed_foundation(participants: int, *, seed: int = 2026, stdout=print) -> Dem
         if created:
             record_event(
                 actor=None,
-                action=Action.CREATE,
+                event_type="demo.imported",
                 record_type="participants.Participant",
                 details={"synthetic_demo_import": created},
             )

@@ -15,7 +15,6 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count
 from django.http import HttpRequest
 
-from audit.models import Action
 from audit.services import record_event
 from participants.access import organizations_of
 from participants.models import OPEN_STATUSES, PRE_ADMISSION_STATUSES, Episode, EpisodeStatus
@@ -133,7 +132,7 @@ def referrals_panel(request: HttpRequest) -> dict | None:
     if queue:
         record_event(
             actor=request.user,
-            action=Action.VIEW,
+            event_type="referral_queue.viewed",
             record_type="participants.ReferralQueue",
             details={"participants": [str(e.participant.public_id) for e in queue]},
         )

@@ -121,7 +121,7 @@ def create_referral(
             CareTeamMember.objects.create(episode=episode, user=by, role=CareTeamRole.INTAKE)
         record_event(
             actor=by,
-            action=Action.CREATE,
+            event_type="participant.referred",
             participant=participant,
             record=participant,
             role=",".join(sorted(roles_in(by, program.organization_id))),
@@ -155,11 +155,10 @@ def update_demographics(
         save_new_version(current, changes)
         record_event(
             actor=by,
-            action=Action.CHANGE,
+            event_type="participant.demographics_changed",
             participant=current,
             record=current,
-            role=decision.role,
-            break_glass=decision.break_glass,
+            decision=decision,
             details={"changes": diff},
         )
     return current
@@ -227,11 +226,10 @@ def transition_episode(
         }
         record_event(
             actor=by,
-            action=Action.CHANGE,
+            event_type="episode.status_changed",
             participant=current.participant,
             record=current,
-            role=decision.role,
-            break_glass=decision.break_glass,
+            decision=decision,
             details={
                 "changes": field_changes(before, after),
                 "reason": reason,
@@ -314,11 +312,10 @@ def add_care_team_member(
             if previous is not None:
                 record_event(
                     actor=by,
-                    action=Action.CHANGE,
+                    event_type="episode.primary_clinician_changed",
                     participant=current.participant,
                     record=current,
-                    role=decision.role,
-                    break_glass=decision.break_glass,
+                    decision=decision,
                     details={
                         "changes": {"primary_clinician": {"before": previous.pk, "after": user.pk}},
                         "care_team_ended": ended,
@@ -327,11 +324,10 @@ def add_care_team_member(
         if created:
             record_event(
                 actor=by,
-                action=Action.CREATE,
+                event_type="care_team.member_added",
                 participant=current.participant,
                 record=member,
-                role=decision.role,
-                break_glass=decision.break_glass,
+                decision=decision,
                 details={"role": role, "user": user.pk},
             )
         if changed:

@@ -62,7 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if episodes:
         record_event(
             actor=request.user,
-            action=Action.VIEW,
+            event_type="caseload.viewed",
             record_type="participants.Caseload",
             details={"participants": [str(e.participant.public_id) for e in episodes]},
         )
@@ -103,7 +103,7 @@ def search(request: HttpRequest) -> HttpResponse:
         )
         record_event(
             actor=request.user,
-            action=Action.SEARCH,
+            event_type="participant.searched",
             record_type="participants.Participant",
             details={"results": [str(p.public_id) for p in results]},
         )
@@ -320,11 +320,11 @@ def break_glass(request: HttpRequest, participant_id) -> HttpResponse:
     if not staff or not (decision.allowed or decision.can_break_glass):
         record_event(
             actor=request.user,
-            action=Action.BREAK_GLASS,
+            event_type="break_glass.opened",
+            decision=decision if staff else None,
             participant=participant,
             outcome=Outcome.REFUSED,
-            role=decision.role if staff else "",
-            details={"why": decision.why if staff else "not a staff account"},
+            details={} if staff else {"why": "not a staff account"},
         )
         return render(
             request,
@@ -350,12 +350,12 @@ def break_glass(request: HttpRequest, participant_id) -> HttpResponse:
     if not events.written:
         record_event(
             actor=request.user,
-            action=Action.VIEW,
+            event_type="break_glass.form_viewed",
+            decision=decision,
+            outcome=Outcome.ALLOWED,
             participant=participant,
             record_type="participants.Participant",
             record_id=str(participant.public_id),
-            role=decision.role,
-            break_glass=decision.break_glass,
             details={"page": "participants:break_glass", "shows": "record number"},
         )
     return render(

@@ -12,7 +12,6 @@ from datetime import timedelta
 from django.db import transaction
 
 from accounts.models import LevelOfCare
-from audit.models import Action
 from audit.services import record_event
 from participants.models import Episode, EpisodeStatus
 from placement import asam, rules
@@ -142,7 +141,7 @@ def seed(context: DemoContext) -> None:
         ReferralOut.objects.bulk_create(referrals, batch_size=2000)
         record_event(
             actor=None,
-            action=Action.CREATE,
+            event_type="demo.imported",
             record_type="placement.LevelOfCareDecision",
             details={"synthetic_demo_import": len(decisions)},
         )

@@ -156,11 +156,10 @@ def record_decision(
             )
         record_event(
             actor=by,
-            action=Action.CREATE,
+            event_type="level_of_care.decided",
             participant=participant,
             record=made,
-            role=decision.role,
-            break_glass=decision.break_glass,
+            decision=decision,
             details={
                 "episode": str(locked.public_id),
                 "rule_set": made.rule_set,

@@ -145,10 +145,9 @@ def decide_level(request: HttpRequest, participant) -> HttpResponse:
         # A preview reads the instrument results: audited as a view, like a page.
         record_event(
             actor=request.user,
-            action=Action.VIEW,
+            event_type="level_of_care.recommendation_viewed",
             participant=participant,
-            role=request.access.role,
-            break_glass=request.access.break_glass,
+            decision=request.access,
             record_type="placement.Recommendation",
             details={"scope": str(Scope.CLINICAL), "page": "placement:decide"},
         )

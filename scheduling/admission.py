@@ -11,7 +11,6 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from audit.models import Action
 from audit.services import record_event
 from participants.models import IN_CARE_STATUSES, Episode
 from scheduling.models import Enrolment, ScheduleRun, Session
@@ -78,11 +77,10 @@ def request_admission_placement(episode: Episode, *, by) -> ScheduleRun:
         )
         record_event(
             actor=by,
-            action=Action.CREATE,
+            event_type="schedule_run.mid_week_started",
             participant=episode.participant,
             record=run,
-            role=decision.role,
-            break_glass=decision.break_glass,
+            decision=decision,
             details={"mid_week_admission": True, "week_start": run.week_start},
         )
         enqueue_after_commit("scheduling.tasks.run_admission", run.pk)
@@ -174,12 +172,11 @@ def schedule_new_admission(
         )
         record_event(
             actor=by,
-            action=Action.CHANGE,
+            event_type="enrolment.mid_week_added",
             participant=episode.participant,
             record_type="scheduling.Enrolment",
             record_id=str(episode.public_id),
-            role=decision.role,
-            break_glass=decision.break_glass,
+            decision=decision,
             details={
                 "mid_week_admission": True,
                 "sessions": [str(s.public_id) for s in targets],

@@ -15,7 +15,6 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from accounts.models import Program
-from audit.models import Action
 from audit.services import record_event
 from participants.models import IN_CARE_STATUSES, Episode
 from scheduling import proposal as proposals
@@ -79,7 +78,7 @@ def start_week_run(
         )
         record_event(
             actor=by,
-            action=Action.CREATE,
+            event_type="schedule_run.started",
             record=run,
             role=role,
             details={"week_start": run.week_start, "based_on": based_on.pk if based_on else None},
@@ -151,7 +150,7 @@ def edit_proposal(
         )
         record_event(
             actor=by,
-            action=Action.CHANGE,
+            event_type="schedule_run.edited",
             participant=participant.participant if participant else None,
             record=current,
             role=role,
@@ -281,7 +280,7 @@ def publish_run(
         for _, change in sorted(touched.items()):
             record_event(
                 actor=by,
-                action=Action.CHANGE,
+                event_type="enrolment.published",
                 participant=change["participant"],
                 record_type="scheduling.Enrolment",
                 record_id=str(publication.public_id),
@@ -295,7 +294,7 @@ def publish_run(
         ScheduleRun.objects.filter(pk=run.pk).update(status=ScheduleRun.Status.PUBLISHED)
         record_event(
             actor=by,
-            action=Action.CREATE,
+            event_type="schedule.published",
             record=publication,
             role=role,
             details={

@@ -17,6 +17,7 @@ from participants.access import (
     require,
     roles_in,
 )
+from participants.audit_events import access_event_type
 from tandem.errors import AccessDenied
 
 CALENDAR_EDITORS = frozenset({Role.DIRECTOR, Role.SUPERVISOR})
@@ -77,10 +78,10 @@ def require_schedule_write(user, participant) -> Decision:
     if _read_only(user, participant):
         record_event(
             actor=user,
-            action=Action.CHANGE,
+            event_type=access_event_type(Action.CHANGE, Scope.SCHEDULE),
             participant=participant,
             outcome=Outcome.REFUSED,
-            role=decision.role,
+            decision=decision,
             details={"scope": str(Scope.SCHEDULE), "why": READ_ONLY_WHY},
         )
         raise AccessDenied("Your role reads schedules but does not change them.")

@@ -115,8 +115,17 @@ def validate_windows(windows: Sequence[Window]) -> list[Window]:
 # --- the calendar -------------------------------------------------------------------------
 
 
+CALENDAR_EVENTS = {
+    Action.CREATE: "calendar.item_added",
+    Action.CHANGE: "calendar.item_changed",
+    Action.DELETE: "calendar.item_removed",
+}
+
+
 def _audit_calendar(by, role: str, action: str, record, details: dict) -> None:
-    record_event(actor=by, action=action, record=record, role=role, details=details)
+    record_event(
+        actor=by, event_type=CALENDAR_EVENTS[action], record=record, role=role, details=details
+    )
 
 
 def save_track(
@@ -310,7 +319,8 @@ def set_staff_hours(program: Program, user, *, by, windows: Sequence[Window]) ->
         )
         record_event(
             actor=by,
-            action=Action.CHANGE,
+            event_type="calendar.staff_hours_set",
+            organization=program.organization,
             record_type="scheduling.StaffHours",
             record_id=str(user.pk),
             role=role,
@@ -377,7 +387,7 @@ def cancel_session(session: Session, *, by, reason: str, now: datetime | None = 
         ]
         record_event(
             actor=by,
-            action=Action.CHANGE,
+            event_type="session.cancelled",
             record=current,
             role=role,
             reason=current.cancel_reason,
@@ -477,11 +487,10 @@ def save_profile(
             row["individual_staff"] = staff.pk if staff is not None else None
         record_event(
             actor=by,
-            action=Action.CHANGE,
+            event_type="schedule.profile_changed",
             participant=episode.participant,
             record=profile,
-            role=decision.role,
-            break_glass=decision.break_glass,
+            decision=decision,
             details={"changes": field_changes(before, after)},
         )
     return profile
@@ -506,11 +515,10 @@ def set_availability(
         profile = _bump(profile)
         record_event(
             actor=by,
-            action=Action.CHANGE,
+            event_type="schedule.availability_changed",
             participant=episode.participant,
             record=profile,
-            role=decision.role,
-            break_glass=decision.break_glass,
+            decision=decision,
             details={
                 "availability": {"before": before, "after": [describe_window(w) for w in ordered]}
             },
@@ -551,11 +559,10 @@ def set_preferences(
         profile = _bump(profile)
         record_event(
             actor=by,
-            action=Action.CHANGE,
+            event_type="schedule.groups_pinned",
             participant=episode.participant,
             record=profile,
-            role=decision.role,
-            break_glass=decision.break_glass,
+            decision=decision,
             details={
                 "pinned": [str(g.public_id) for g in pinned],
                 "excluded": [str(g.public_id) for g in excluded],

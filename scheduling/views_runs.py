@@ -8,7 +8,6 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from audit.models import Action
 from audit.services import record_event
 from scheduling import publishing, roles
 from scheduling.forms import BuildForm, EditForm, PublishForm
@@ -76,7 +75,7 @@ def run_page(request: HttpRequest, run_id) -> HttpResponse:
         if review.rows:
             record_event(
                 actor=request.user,
-                action=Action.VIEW,
+                event_type="schedule_run.viewed",
                 record=run,
                 details={"participants": [row.id for row in review.rows]},
             )

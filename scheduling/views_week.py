@@ -8,7 +8,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from audit.models import Action
 from audit.services import record_event
 from scheduling import roles, selectors, services
 from scheduling.forms import BuildForm, CancelForm
@@ -130,7 +129,7 @@ def session_detail(request: HttpRequest, session_id) -> HttpResponse:
     if shown:
         record_event(
             actor=request.user,
-            action=Action.VIEW,
+            event_type="session.roster_viewed",
             record=session,
             details={"participants": [str(e.participant.public_id) for e in shown]},
         )

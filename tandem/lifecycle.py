@@ -14,7 +14,6 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from audit.models import Action
 from audit.services import record_event
 from tandem.errors import ConcurrentEdit, InvalidInput
 from tandem.records import ClinicalRecord, Signable, Supersedable
@@ -80,6 +79,7 @@ def mark_entered_in_error(
     decision: Any,
     now: datetime | None = None,
     what: str = "record",
+    event_type: str = "record.entered_in_error",
 ) -> ClinicalRecord:
     """Withdraw a record: it stays readable, with who withdrew it, when and why, and leaves
     every `current()` list. Marking it twice is refused."""
@@ -102,11 +102,10 @@ def mark_entered_in_error(
         )
         record_event(
             actor=by,
-            action=Action.CHANGE,
+            event_type=event_type,
             participant=_participant_of(current),
             record=current,
-            role=decision.role,
-            break_glass=decision.break_glass,
+            decision=decision,
             details={"changes": {"entered_in_error": {"before": False, "after": True}}},
         )
     return current
@@ -122,6 +121,7 @@ def supersede(
     what: str = "record",
     require_reason: bool = True,
     details: Mapping[str, Any] | None = None,
+    event_type: str = "record.corrected",
 ) -> Supersedable:
     """Save `new` as the correction of `old`. `old` is never changed; it is superseded.
 
@@ -148,11 +148,10 @@ def supersede(
         new.save()
         record_event(
             actor=by,
-            action=Action.CREATE,
+            event_type=event_type,
             participant=_participant_of(new),
             record=new,
-            role=decision.role,
-            break_glass=decision.break_glass,
+            decision=decision,
             reason=reason,
             details={"supersedes": str(getattr(locked, "public_id", locked.pk)), **(details or {})},
         )
@@ -169,6 +168,7 @@ def sign(
     what: str = "record",
     also: Mapping[str, Any] | None = None,
     details: Mapping[str, Any] | None = None,
+    event_type: str = "record.signed",
 ) -> Signable:
     """Sign a draft: from now on it never changes. `also` sets further columns in the same
     write (a content hash, a status); `details` go into the audit event."""
@@ -184,11 +184,10 @@ def sign(
         save_new_version(current, ["signed_by", "signed_at", *(also or {})])
         record_event(
             actor=by,
-            action=Action.CHANGE,
+            event_type=event_type,
             participant=_participant_of(current),
             record=current,
-            role=decision.role,
-            break_glass=decision.break_glass,
+            decision=decision,
             details={"changes": {"signed": {"before": False, "after": True}}, **(details or {})},
         )
     return current
@@ -203,6 +202,7 @@ def add_addendum(
     decision: Any,
     what: str = "record",
     details: Mapping[str, Any] | None = None,
+    event_type: str = "record.addendum_started",
 ) -> Supersedable:
     """Start the next version of a signed record: `addendum` supersedes it with a reason.
     An unsigned record is changed in place instead, so asking for an addendum to it is refused."""
@@ -214,5 +214,12 @@ def add_addendum(
         field="addendum_reason",
     )
     return supersede(
-        signed, addendum, by=by, reason=reason, decision=decision, what=what, details=details
+        signed,
+        addendum,
+        by=by,
+        reason=reason,
+        decision=decision,
+        what=what,
+        details=details,
+        event_type=event_type,
     )

@@ -68,6 +68,18 @@ TESTING = env_bool("TANDEM_TESTING") or "pytest" in sys.modules
 SECRET_KEY_CONFIGURED = bool(env_secret("SECRET_KEY"))
 SECRET_KEY = env_secret("SECRET_KEY") or "insecure-development-key-never-use-in-production"
 
+# The audit chain's MAC key lives outside the database (audit/chain.py): AUDIT_KEY_FILE names
+# the file, or AUDIT_KEY holds the key. Tests use a fixed key; the demo makes one under
+# .tandem/ (run.py); DEBUG and demo databases made otherwise (benchmarks) use a fixed
+# development key; without a key, writing an audit event stops with a clear message and
+# the web server refuses to start (tandem/wsgi.py).
+AUDIT_KEY = env_secret("AUDIT_KEY") or (
+    "insecure-development-and-test-audit-key" if (DEBUG or TESTING or TANDEM_DEMO) else ""
+)
+# Signed checkpoints (audit/checkpoints.py): the private key signs, the public key verifies.
+AUDIT_SIGNING_KEY_FILE = os.environ.get("AUDIT_SIGNING_KEY_FILE", "")
+AUDIT_VERIFY_KEY_FILE = os.environ.get("AUDIT_VERIFY_KEY_FILE", "")
+
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
 if DEBUG or TANDEM_DEMO or TESTING:
     ALLOWED_HOSTS += ["127.0.0.1", "localhost", "testserver"]

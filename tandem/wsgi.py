@@ -10,3 +10,5 @@ from django.conf import settings  # noqa: E402  (settings are ready only after t
 
 if not (settings.SECRET_KEY_CONFIGURED or settings.DEBUG or settings.TANDEM_DEMO):
     raise ImproperlyConfigured("Set SECRET_KEY (or SECRET_KEY_FILE) before serving Tandem.")
+if not settings.AUDIT_KEY:
+    raise ImproperlyConfigured("Set AUDIT_KEY_FILE (or AUDIT_KEY) before serving Tandem.")

@@ -12,7 +12,15 @@ def _python(code: str, **env: str) -> subprocess.CompletedProcess:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "TANDEM_DEMO", "SECRET_KEY", "TANDEM_TESTING"}
+        if k
+        not in {
+            "DEBUG",
+            "TANDEM_DEMO",
+            "SECRET_KEY",
+            "TANDEM_TESTING",
+            "AUDIT_KEY",
+            "AUDIT_KEY_FILE",
+        }
     }
     return subprocess.run(
         [sys.executable, "-c", code],
@@ -28,6 +36,12 @@ def test_the_web_server_refuses_to_start_without_a_secret_key():
     result = _python("import tandem.wsgi")
     assert result.returncode != 0
     assert "Set SECRET_KEY" in result.stderr
+
+
+def test_the_web_server_refuses_to_start_without_an_audit_key():
+    result = _python("import tandem.wsgi", SECRET_KEY="x" * 50)
+    assert result.returncode != 0
+    assert "Set AUDIT_KEY_FILE" in result.stderr
 
 
 def test_production_defaults_are_safe():

@@ -45,7 +45,7 @@ def test_facilitator_outside_the_care_teams_opens_the_roll_call_and_it_is_audite
     for person in group_today.participants:
         assert person.display_name in page
     assert "Mark all present" in page
-    events = list(AuditEvent.objects.order_by("seq")[before:])
+    events = list(AuditEvent.objects.order_by("id")[before:])
     assert len(events) == 1
     assert events[0].action == Action.VIEW
     assert events[0].details["why"] == FACILITATOR_REASON

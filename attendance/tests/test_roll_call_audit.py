@@ -16,7 +16,7 @@ def _row_url(session, episode) -> str:
 
 
 def _events(user, before: int) -> list[AuditEvent]:
-    return list(AuditEvent.objects.filter(actor=user).order_by("seq")[before:])
+    return list(AuditEvent.objects.filter(actor=user).order_by("id")[before:])
 
 
 def _count(user) -> int:

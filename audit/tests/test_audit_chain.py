@@ -1,34 +1,60 @@
-"""The audit trail is append-only, hash-chained, and tampering is caught at the right row."""
+"""The audit trail is append-only, chained per organization by a keyed MAC, and tampering is
+caught at the right row."""
+
+import hashlib
+import hmac
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
-from audit.models import Action, AuditEvent
+from audit.chain import GENESIS, payload
+from audit.models import Action, AuditEvent, ChainHead
 from audit.services import record_event, verify_chain
 
 
-def _write_events(world, n=5):
+def _write_events(world, n=5, participant=None):
     for i in range(n):
         record_event(
             actor=world.users["therapist"],
-            action=Action.VIEW,
-            participant=world.participant,
+            event_type="chart.viewed",
+            participant=participant or world.participant,
             details={"i": i},
         )
 
 
 def _tamper(sql: str, params: list) -> None:
-    """Edit a row behind the application's back, as an attacker with database access would."""
+    """Change rows behind the application's back, as someone with database access would."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET session_replication_role = replica")  # triggers off (superuser)
             cursor.execute(sql, params)
             cursor.execute("SET session_replication_role = DEFAULT")
         else:
-            cursor.execute("DROP TRIGGER audit_event_no_update")
+            cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
             cursor.execute(sql, params)
+
+
+def _relink_without_the_key(world, from_seq: int, guessed_key: bytes | None) -> None:
+    """Recompute every link from `from_seq` to the head the way an attacker can: with the old
+    unkeyed SHA-256, or with a guessed key."""
+    events = AuditEvent.objects.filter(organization=world.org).order_by("seq")
+    prev = events.get(seq=from_seq - 1).hash if from_seq > 1 else GENESIS
+    for event in events.filter(seq__gte=from_seq):
+        content = prev.encode() + payload(event)
+        digest = (
+            hashlib.sha256(content).hexdigest()
+            if guessed_key is None
+            else hmac.new(guessed_key, content, hashlib.sha256).hexdigest()
+        )
+        _tamper(
+            "UPDATE audit_auditevent SET prev_hash = %s, hash = %s WHERE id = %s",
+            [prev, digest, event.pk],
+        )
+        prev = digest
+    ChainHead.objects.filter(organization=world.org).update(hash=prev)
 
 
 def test_an_intact_chain_verifies(world, capsys):
@@ -41,7 +67,7 @@ def test_an_intact_chain_verifies(world, capsys):
 
 def test_an_edited_event_is_reported_by_audit_verify(world):
     _write_events(world)
-    target = AuditEvent.objects.order_by("seq")[2]
+    target = AuditEvent.objects.filter(organization=world.org).order_by("seq")[2]
     _tamper(
         "UPDATE audit_auditevent SET actor_label = %s WHERE id = %s", ["someone-else", target.pk]
     )
@@ -54,11 +80,48 @@ def test_an_edited_event_is_reported_by_audit_verify(world):
         call_command("audit_verify")
 
 
+@pytest.mark.parametrize("guessed_key", [None, b"a-guessed-key-of-the-right-length-00000"])
+def test_an_edit_with_every_later_link_and_the_head_recomputed_is_still_reported(
+    world, guessed_key
+):
+    _write_events(world, 6)
+    target = AuditEvent.objects.get(organization=world.org, seq=3)
+    _tamper("UPDATE audit_auditevent SET actor_label = %s WHERE id = %s", ["nobody", target.pk])
+
+    _relink_without_the_key(world, target.seq, guessed_key)
+
+    report = verify_chain()
+    assert report.first_broken_seq == target.seq
+    assert "altered" in report.problem
+    with pytest.raises(CommandError, match="broken at event #3"):
+        call_command("audit_verify")
+
+
 def test_a_deleted_event_is_reported(world):
     _write_events(world)
-    target = AuditEvent.objects.order_by("seq")[1]
+    target = AuditEvent.objects.filter(organization=world.org).order_by("seq")[1]
     _tamper("DELETE FROM audit_auditevent WHERE id = %s", [target.pk])
     assert verify_chain().first_broken_seq == target.seq
+
+
+def test_each_organization_has_its_own_chain(world):
+    _write_events(world, 3)
+    _write_events(world, 2, participant=world.other_org_participant)
+
+    ours = AuditEvent.objects.filter(organization=world.org).order_by("seq")
+    theirs = AuditEvent.objects.filter(organization=world.other_org_participant.organization)
+    assert list(ours.values_list("seq", flat=True)) == [1, 2, 3]
+    assert sorted(theirs.values_list("seq", flat=True)) == [1, 2]
+    assert ours.first().prev_hash == GENESIS
+    assert ChainHead.objects.get(organization=world.org).seq == 3
+    assert verify_chain().ok
+
+
+def test_an_event_without_one_organization_joins_the_installation_chain(world):
+    event = record_event(actor=None, event_type="account.sign_in_failed", outcome="refused")
+    assert event.organization_id is None and event.seq == 1
+    assert ChainHead.objects.get(organization__isnull=True).seq == 1
+    assert verify_chain().ok
 
 
 def test_the_application_refuses_to_edit_or_delete_events(world):
@@ -85,7 +148,9 @@ def test_an_event_rolls_back_with_the_change_it_describes(world):
     def failing_change():
         with transaction.atomic():
             record_event(
-                actor=world.users["therapist"], action=Action.CHANGE, participant=world.participant
+                actor=world.users["therapist"],
+                event_type="participant.demographics_changed",
+                participant=world.participant,
             )
             raise RuntimeError("the change failed")
 
@@ -93,3 +158,21 @@ def test_an_event_rolls_back_with_the_change_it_describes(world):
         failing_change()
     assert AuditEvent.objects.count() == before
     assert verify_chain().ok
+
+
+def test_without_a_key_nothing_is_written(world, settings):
+    settings.AUDIT_KEY = ""
+    with pytest.raises(ImproperlyConfigured, match="AUDIT_KEY_FILE"):
+        _write_events(world, 1)
+    assert not AuditEvent.objects.exists()
+
+
+def test_events_name_a_registered_type(world):
+    with pytest.raises(ValueError, match="not a registered audit event type"):
+        record_event(
+            actor=world.therapist, event_type="chart.peeked", participant=world.participant
+        )
+    event = record_event(
+        actor=world.therapist, event_type="chart.viewed", participant=world.participant
+    )
+    assert event.action == Action.VIEW

@@ -61,7 +61,7 @@ def test_the_same_code_twice_on_an_episode_is_refused(world):
 def test_only_licensed_clinicians_diagnose(world, persona):
     with pytest.raises(AccessDenied):
         _add(world, "F33.1", by=world.users[persona])
-    assert AuditEvent.objects.filter(actor=world.users[persona]).latest("seq").outcome == (
+    assert AuditEvent.objects.filter(actor=world.users[persona]).latest("id").outcome == (
         Outcome.REFUSED
     )
 

@@ -17,7 +17,7 @@ def test_care_team_member_sees_the_chart_and_the_view_is_audited(world, login):
     assert response.status_code == 200
     assert b"Robin Testperson" in response.content
     event = AuditEvent.objects.filter(actor=world.therapist, participant=world.participant).latest(
-        "seq"
+        "id"
     )
     assert (event.action, event.outcome, event.role) == (Action.VIEW, Outcome.ALLOWED, "therapist")
     assert event.client_address == "127.0.0.1"
@@ -30,7 +30,7 @@ def test_outsider_is_refused_without_seeing_any_data_and_the_refusal_is_audited(
     assert b"Robin" not in response.content and b"1990" not in response.content
     assert b"Break the glass" in response.content
     event = AuditEvent.objects.filter(actor=world.outsider, participant=world.participant).latest(
-        "seq"
+        "id"
     )
     assert (event.action, event.outcome) == (Action.VIEW, Outcome.REFUSED)
 
@@ -48,7 +48,7 @@ def test_break_the_glass_needs_a_reason_then_grants_flagged_access(world, login)
     response = client.get(chart_url(world))
     assert response.status_code == 200
     assert b"Emergency access until" in response.content
-    view = AuditEvent.objects.filter(actor=world.outsider, action=Action.VIEW).latest("seq")
+    view = AuditEvent.objects.filter(actor=world.outsider, action=Action.VIEW).latest("id")
     assert view.break_glass == grant
     assert view.reason == "On call; participant in crisis at the front desk"
 
@@ -136,7 +136,7 @@ def test_print_and_export_are_audited_as_such(world, login):
     assert export.json()["participant"]["record_number"] == "T-000001"
     actions = list(
         AuditEvent.objects.filter(actor=world.therapist, participant=world.participant)
-        .order_by("seq")
+        .order_by("id")
         .values_list("action", flat=True)
     )
     assert actions[-2:] == [Action.PRINT, Action.EXPORT]

@@ -29,7 +29,7 @@ def test_referral_moves_to_screening_then_admission_with_dates(world):
         e, to_status="admitted", by=world.director, on=date(2026, 11, 9), expected_version=e.version
     )
     assert (e.status, e.admitted_on) == ("admitted", date(2026, 11, 9))
-    change = AuditEvent.objects.filter(record_id=str(e.public_id)).latest("seq")
+    change = AuditEvent.objects.filter(record_id=str(e.public_id)).latest("id")
     assert change.details["changes"]["status"] == {"before": "screening", "after": "admitted"}
 
 

@@ -87,7 +87,7 @@ def test_editing_details_keeps_before_and_after_in_the_history(world, login):
     )
     assert response.status_code == 302
     change = AuditEvent.objects.filter(participant=world.participant, action=Action.CHANGE).latest(
-        "seq"
+        "id"
     )
     assert change.details["changes"] == {"phone": {"before": "", "after": "555-0199"}}
 

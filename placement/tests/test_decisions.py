@@ -99,7 +99,7 @@ def test_deciding_on_a_stale_page_is_a_concurrent_edit(world, decide):
 def test_only_licensed_clinicians_decide(world, decide, persona):
     with pytest.raises(AccessDenied):
         decide(world.episode, by=world.users[persona])
-    assert AuditEvent.objects.filter(actor=world.users[persona]).latest("seq").outcome == (
+    assert AuditEvent.objects.filter(actor=world.users[persona]).latest("id").outcome == (
         Outcome.REFUSED
     )
     assert not LevelOfCareDecision.objects.exists()
@@ -138,7 +138,7 @@ def test_after_a_referral_out_the_episode_can_be_closed_as_transferred_out(world
     )
     assert (closed.status, closed.discharged_on) == ("transferred_out", date(2026, 11, 12))
     assert closed.status_reason == "Referred to Cedar House Residential (Level 3 — Residential)"
-    statuses = AuditEvent.objects.filter(record_id=str(closed.public_id)).order_by("seq")
+    statuses = AuditEvent.objects.filter(record_id=str(closed.public_id)).order_by("id")
     assert [e.details["changes"]["status"]["after"] for e in statuses] == [
         "screening",
         "transferred_out",

@@ -49,7 +49,7 @@ def test_an_htmx_preview_shows_the_recommendation_with_reasons_and_writes_only_a
     assert LABEL in body and "Recommended: <strong>Withdrawal management</strong>" in body
     assert "manage withdrawal first" in body
     assert not LevelOfCareDecision.objects.exists()
-    assert list(AuditEvent.objects.order_by("seq")[before:].values_list("action", flat=True)) == [
+    assert list(AuditEvent.objects.order_by("id")[before:].values_list("action", flat=True)) == [
         "view"
     ]
 

@@ -105,7 +105,7 @@ def test_a_locked_record_can_still_be_marked_entered_in_error(world):
         "Recorded on the wrong chart",
     )
     assert marked.entered_in_error and marked.entered_in_error_at is not None
-    event = AuditEvent.objects.filter(record_id=str(row.public_id)).order_by("-seq").first()
+    event = AuditEvent.objects.filter(record_id=str(row.public_id)).order_by("-id").first()
     assert event.details["changes"] == {"entered_in_error": {"before": False, "after": True}}
 
 

@@ -1,0 +1,21 @@
+"""Audit event types of sign-in and account security."""
+
+from audit.event_types import register
+from audit.models import Action
+
+register("account.signed_in", Action.LOGIN, "signed in", "sign in")
+register("account.sign_in_failed", Action.LOGIN_FAILED, "failed to sign in", "sign in")
+register("account.signed_out", Action.LOGOUT, "signed out", "sign out")
+register("account.unlocked", Action.SECURITY, "unlocked an account", "unlock an account")
+register(
+    "account.two_factor_enrolled",
+    Action.SECURITY,
+    "enrolled an authenticator app",
+    "enrol an authenticator app",
+)
+register(
+    "account.two_factor_reset",
+    Action.SECURITY,
+    "reset an account's two-factor sign-in",
+    "reset two-factor sign-in",
+)

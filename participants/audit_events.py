@@ -1,0 +1,66 @@
+"""Audit event types of participant records: the policy's accesses and the record's writes."""
+
+from audit.event_types import register
+from audit.models import Action
+
+# An access decided by the policy is named by the part of the record and what was done.
+_SCOPE_NOUNS = {
+    "clinical": ("chart", "the chart"),
+    "demographics": ("demographics", "the demographics"),
+    "schedule": ("schedule", "the schedule"),
+    "billing": ("billing", "the billing details"),
+}
+_ACCESS_VERBS = {
+    Action.VIEW: ("viewed", "viewed", "view"),
+    Action.PRINT: ("printed", "printed", "print"),
+    Action.EXPORT: ("exported", "exported", "export"),
+    Action.CREATE: ("added_to", "added to", "add to"),
+    Action.CHANGE: ("changed", "changed", "change"),
+}
+for _scope, (_noun, _words) in _SCOPE_NOUNS.items():
+    for _action, (_suffix, _past, _verb) in _ACCESS_VERBS.items():
+        register(f"{_noun}.{_suffix}", _action, f"{_past} {_words}", f"{_verb} {_words}")
+
+
+def access_event_type(action: str, scope: str) -> str:
+    """The event type of a policy decision: `chart.viewed` for a clinical read, and so on."""
+    noun = _SCOPE_NOUNS[str(scope)][0]
+    suffix = _ACCESS_VERBS[Action(action)][0]
+    return f"{noun}.{suffix}"
+
+
+register("participant.referred", Action.CREATE, "opened a referral", "open a referral")
+register(
+    "participant.demographics_changed",
+    Action.CHANGE,
+    "changed the demographics",
+    "change the demographics",
+)
+register("episode.status_changed", Action.CHANGE, "changed the episode status", "change an episode")
+register(
+    "episode.primary_clinician_changed",
+    Action.CHANGE,
+    "changed the primary clinician",
+    "change the primary clinician",
+)
+register(
+    "care_team.member_added",
+    Action.CREATE,
+    "added a care-team member",
+    "add a care-team member",
+)
+register("referral_queue.viewed", Action.VIEW, "viewed the referral queue", "view referrals")
+register("caseload.viewed", Action.VIEW, "viewed their caseload", "view a caseload")
+register("participant.searched", Action.SEARCH, "searched for participants", "search")
+register(
+    "break_glass.opened",
+    Action.BREAK_GLASS,
+    "used emergency access to the chart",
+    "use emergency access to the chart",
+)
+register(
+    "break_glass.form_viewed",
+    Action.VIEW,
+    "opened the emergency access form",
+    "open the emergency access form",
+)
