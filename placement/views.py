@@ -213,6 +213,15 @@ def admit(request: HttpRequest, participant) -> HttpResponse:
             messages.error(request, exc.message)
         else:
             messages.success(request, f"Admitted on {admitted.admitted_on:%Y-%m-%d}.")
+            if not decide(request.user, participant, Action.VIEW, Scope.CLINICAL).allowed:
+                # The intake coordinator's access ends at admission: show where the case went
+                # instead of a refusal page.
+                messages.info(
+                    request,
+                    f"{data['primary_clinician']} is now the primary clinician; "
+                    "the chart has left your intake queue.",
+                )
+                return redirect("home")
     return redirect("placement:level_of_care", participant_id=participant.public_id)
 
 

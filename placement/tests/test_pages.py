@@ -100,6 +100,22 @@ def test_admit_to_iop_appears_after_the_decision_and_admits(world, login, referr
     assert episode.primary_clinician == world.therapist
 
 
+def test_the_intake_coordinator_lands_home_after_admitting_not_on_a_refusal(
+    world, login, referral_decided_for_iop
+):
+    client = login(world.intake)
+    response = client.post(
+        reverse("placement:admit", args=[world.referral.public_id]),
+        {"admitted_on": "2026-11-09", "primary_clinician": world.therapist.pk, "version": 1},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("home")
+    assert "Admitted on 2026-11-09." in page
+    assert f"{world.therapist} is now the primary clinician" in page
+    assert "You do not have access to this record" not in page
+
+
 def test_no_admit_button_without_a_decision(world, login):
     page = (
         login(world.intake)
