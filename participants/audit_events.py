@@ -51,6 +51,12 @@ register(
 )
 register("referral_queue.viewed", Action.VIEW, "viewed the referral queue", "view referrals")
 register("caseload.viewed", Action.VIEW, "viewed their caseload", "view a caseload")
+register(
+    "participant.likely_matches_shown",
+    Action.VIEW,
+    "was shown likely existing records at referral",
+    "see likely existing records",
+)
 register("participant.searched", Action.SEARCH, "searched for participants", "search")
 register(
     "break_glass.opened",

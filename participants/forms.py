@@ -49,6 +49,13 @@ class ReferralForm(forms.Form):
     site = forms.ModelChoiceField(queryset=Site.objects.none(), required=False)
     referred_on = dates.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     referral_source = forms.CharField(max_length=120, required=False)
+    duplicate_reason = forms.CharField(
+        label="Why a new record is needed",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
+        required=False,
+        help_text="Only when the person may already have a record; shown to the auditor.",
+    )
 
     def __init__(self, *args, programs, **kwargs) -> None:
         super().__init__(*args, **kwargs)

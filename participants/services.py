@@ -11,6 +11,7 @@ from accounts.models import Membership, Program, Role, Site
 from audit.models import Action
 from audit.services import field_changes, record_event
 from participants.access import REFERRAL_ROLES, Scope, require, roles_in
+from participants.duplicates import likely_matches
 from participants.models import (
     EPISODE_TRANSITIONS,
     LEAVING_CARE_STATUSES,
@@ -43,6 +44,10 @@ DEMOGRAPHIC_FIELDS = (
 )
 
 MIN_LEAVING_REASON = 3
+DUPLICATE_MESSAGE = (
+    "This person may already have a record. Open the existing record, "
+    "or write why a new record is needed."
+)
 
 # Links a service sets itself; `validate` checks the rest of the record.
 PARTICIPANT_LINKS = ("organization", "user", "recorded_by")
@@ -109,12 +114,31 @@ def create_referral(
     referred_on: date,
     referral_source: str = "",
     site: Site | None = None,
+    duplicate_reason: str = "",
 ) -> Episode:
-    """Open a new participant record with a referred episode."""
+    """Open a new participant record with a referred episode.
+
+    When the person likely has a record already, a new one needs a written reason
+    (`duplicate_reason`), kept on the referral's audit event with the matches it overrode.
+    """
     if not roles_in(by, program.organization_id) & REFERRAL_ROLES:
         raise AccessDenied("Your role cannot open referrals.")
     if site is not None and site.program_id != program.pk:
         raise InvalidInput("That site belongs to another program.", field="site")
+    duplicate_reason = (duplicate_reason or "").strip()
+    matches = [
+        str(person.public_id)
+        for person, _why in likely_matches(
+            by,
+            first_name=demographics.get("legal_first_name", ""),
+            last_name=demographics.get("legal_last_name", ""),
+            date_of_birth=demographics.get("date_of_birth"),
+            phone=demographics.get("phone", ""),
+            email=demographics.get("email", ""),
+        )
+    ]
+    if matches and not duplicate_reason:
+        raise InvalidInput(DUPLICATE_MESSAGE, field="duplicate_reason")
     with transaction.atomic():
         participant = Participant(
             organization=program.organization,
@@ -141,7 +165,12 @@ def create_referral(
             participant=participant,
             record=participant,
             role=",".join(sorted(roles_in(by, program.organization_id))),
-            details={"episode": str(episode.public_id), "program": program.pk},
+            reason=duplicate_reason if matches else "",
+            details={
+                "episode": str(episode.public_id),
+                "program": program.pk,
+                **({"likely_matches": matches} if matches else {}),
+            },
         )
     return episode
 

@@ -26,6 +26,7 @@ from participants.access import (
     roles_in,
 )
 from participants.decorators import load_participant, not_found, participant_page
+from participants.duplicates import likely_matches
 from participants.export import export_record, printable_record
 from participants.forms import (
     BreakGlassForm,
@@ -129,8 +130,10 @@ def new_referral(request: HttpRequest) -> HttpResponse:
             status=403,
         )
     form = ReferralForm(request.POST or None, programs=programs)
+    matches = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        matches = _likely_matches(request, data)
         try:
             episode = services.create_referral(
                 program=data["program"],
@@ -139,6 +142,7 @@ def new_referral(request: HttpRequest) -> HttpResponse:
                 referred_on=data["referred_on"],
                 referral_source=data["referral_source"],
                 demographics={k: v for k, v in data.items() if k in services.DEMOGRAPHIC_FIELDS},
+                duplicate_reason=data["duplicate_reason"],
             )
         except TandemError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
@@ -146,8 +150,32 @@ def new_referral(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Referral opened.")
             return redirect("participants:chart", participant_id=episode.participant.public_id)
     return render(
-        request, "participants/referral.html", {"form": form}, status=400 if form.errors else 200
+        request,
+        "participants/referral.html",
+        {"form": form, "matches": matches},
+        status=400 if form.errors else 200,
     )
+
+
+def _likely_matches(request: HttpRequest, data: dict) -> list:
+    """Likely existing records of the person being referred; showing them is a read of
+    those participants, audited as one event."""
+    matches = likely_matches(
+        request.user,
+        first_name=data["legal_first_name"],
+        last_name=data["legal_last_name"],
+        date_of_birth=data["date_of_birth"],
+        phone=data["phone"],
+        email=data["email"],
+    )
+    if matches:
+        record_event(
+            actor=request.user,
+            event_type="participant.likely_matches_shown",
+            record_type="participants.Participant",
+            details={"participants": [str(person.public_id) for person, _why in matches]},
+        )
+    return matches
 
 
 def chart_context(request: HttpRequest, participant, active_tab: str) -> dict:
