@@ -61,6 +61,12 @@ def all_types() -> list[EventType]:
 # Types of the audit module itself and of the installation as a whole.
 register("audit.trail_viewed", Action.VIEW, "read the audit trail", "read the audit trail")
 register(
+    "audit.trail_exported",
+    Action.EXPORT,
+    "downloaded the audit trail as CSV",
+    "download the audit trail",
+)
+register(
     "audit.break_glass_reviewed",
     Action.CHANGE,
     "reviewed an emergency access",

@@ -23,6 +23,7 @@ class AuditFilterForm(forms.Form):
     break_glass_only = forms.BooleanField(required=False, label="Break-the-glass only")
     start = dates.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = dates.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def clean(self):
         data = super().clean()

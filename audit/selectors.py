@@ -1,13 +1,18 @@
 """The auditor's queries over the trail."""
 
+import csv
+import io
 from datetime import datetime, time, timedelta
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from audit import event_types
 from audit.models import AuditEvent, Outcome
 from participants.models import BreakGlassGrant
+
+TRAIL_PAGE_SIZE = 100
 
 
 def sentence(event: AuditEvent) -> str:
@@ -31,8 +36,40 @@ def sentence(event: AuditEvent) -> str:
     return " · ".join(parts)
 
 
-def filter_events(organization_ids: list[int], data: dict, *, limit: int = 200) -> list[AuditEvent]:
-    """The newest events of the auditor's organizations (and of the installation's chain)."""
+def trail_page(organization_ids: list[int], data: dict, number) -> Page:
+    """One page of the matching events, newest first, each with its sentence."""
+    page = Paginator(matching_events(organization_ids, data), TRAIL_PAGE_SIZE).get_page(number)
+    for event in page.object_list:
+        event.sentence = sentence(event)
+    return page
+
+
+def trail_csv(organization_ids: list[int], data: dict) -> str:
+    """Every matching event as CSV rows, newest first, times in the active time zone."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["Sequence", "When", "Time zone", "What happened", "Outcome", "Record", "Address", "Reason"]
+    )
+    zone = timezone.get_current_timezone_name()
+    for event in matching_events(organization_ids, data).iterator(chunk_size=500):
+        writer.writerow(
+            [
+                event.seq,
+                timezone.localtime(event.occurred_at).strftime("%Y-%m-%d %H:%M:%S"),
+                zone,
+                sentence(event),
+                event.get_outcome_display(),
+                event.record_type,
+                event.client_address or "",
+                event.reason,
+            ]
+        )
+    return out.getvalue()
+
+
+def matching_events(organization_ids: list[int], data: dict) -> QuerySet[AuditEvent]:
+    """The events of the auditor's organizations (and the installation's) the filters keep."""
     qs: QuerySet[AuditEvent] = AuditEvent.objects.select_related("participant", "break_glass")
     qs = qs.filter(Q(organization_id__in=organization_ids) | Q(organization__isnull=True))
     if data.get("record_number"):
@@ -56,10 +93,7 @@ def filter_events(organization_ids: list[int], data: dict, *, limit: int = 200) 
     if data.get("end"):
         end = datetime.combine(data["end"] + timedelta(days=1), time.min, tzinfo=tz)
         qs = qs.filter(occurred_at__lt=end)
-    events = list(qs.order_by("-id")[:limit])
-    for event in events:
-        event.sentence = sentence(event)
-    return events
+    return qs.order_by("-id")
 
 
 def break_glass_to_review(organization_ids: list[int]) -> list[BreakGlassGrant]:

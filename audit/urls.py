@@ -5,5 +5,6 @@ from audit import views
 app_name = "audit"
 urlpatterns = [
     path("", views.trail, name="trail"),
+    path("export.csv", views.trail_csv, name="trail_csv"),
     path("break-glass/<uuid:grant_id>/review/", views.review_break_glass, name="review"),
 ]

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from audit.forms import AuditFilterForm, ReviewForm
-from audit.selectors import break_glass_to_review, filter_events
+from audit.selectors import break_glass_to_review, trail_page
+from audit.selectors import trail_csv as trail_csv_rows
 from audit.services import record_event
 from participants.access import organizations_of, roles_in
 from participants.models import BreakGlassGrant
@@ -44,11 +45,11 @@ def trail(request: HttpRequest) -> HttpResponse:
     if not orgs:
         return _refuse(request)
     form = AuditFilterForm(request.POST or None)
-    events = []
+    page = None
     if form.is_valid():
-        events = filter_events(orgs, form.cleaned_data)
+        page = trail_page(orgs, form.cleaned_data, form.cleaned_data.get("page"))
     elif request.method == "GET":
-        events = filter_events(orgs, {})
+        page = trail_page(orgs, {}, 1)
     record_event(
         actor=request.user,
         event_type="audit.trail_viewed",
@@ -64,9 +65,38 @@ def trail(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "audit/trail.html",
-        {"form": form, "events": events, "to_review": break_glass_to_review(orgs)},
+        {
+            "form": form,
+            "page": page,
+            "events": page.object_list if page is not None else [],
+            "to_review": break_glass_to_review(orgs),
+        },
         status=400 if form.errors else 200,
     )
+
+
+@require_POST
+@login_required
+def trail_csv(request: HttpRequest) -> HttpResponse:
+    """Every event the filters keep, as CSV; the download itself is an audited export."""
+    orgs = _audit_orgs(request.user)
+    if not orgs:
+        return _refuse(request)
+    form = AuditFilterForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Correct the filters before downloading.")
+        return redirect("audit:trail")
+    filters = {k: str(v) for k, v in form.cleaned_data.items() if v and k != "page"}
+    body = trail_csv_rows(orgs, form.cleaned_data)
+    record_event(
+        actor=request.user,
+        event_type="audit.trail_exported",
+        record_type="audit.AuditTrail",
+        details={"filters": filters},
+    )
+    response = HttpResponse(body, content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="audit-trail.csv"'
+    return response
 
 
 @require_POST

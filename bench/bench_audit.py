@@ -55,7 +55,7 @@ class Result:
 def _setup_django() -> None:
     os.environ["TANDEM_DEMO"] = "1"  # two-factor optional, local hosts allowed
     os.environ.setdefault("SECRET_KEY", "bench-" + uuid.uuid4().hex)
-    os.environ.setdefault("AUDIT_KEY", "bench-audit-key-" + uuid.uuid4().hex)
+    os.environ.setdefault("AUDIT_KEY", "bench-audit-key-fixed-so-repeated-runs-verify")
     os.environ["DJANGO_SETTINGS_MODULE"] = "tandem.settings"
     sys.path.insert(0, str(ROOT))
     import django
@@ -130,10 +130,11 @@ def _free_port() -> int:
 
 
 def _start_gunicorn(port: int, threads: int) -> subprocess.Popen:
-    gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(
         [
-            str(gunicorn),
+            sys.executable,
+            "-m",
+            "gunicorn",
             "tandem.wsgi",
             "--bind",
             f"127.0.0.1:{port}",
@@ -263,6 +264,9 @@ def main() -> None:
     server = _start_gunicorn(port, args.threads)
     try:
         worker = _worker_pids(server.pid)
+        warm = Client(port)
+        for _ in range(20):  # the worker loads the application on its first requests
+            warm.request("GET", "/accounts/login/")
         print(
             f"gunicorn: 1 worker, gthread x{args.threads}, keep-alive; {args.seconds:.0f} s per row; "
             f"{os.cpu_count()} cores on this machine"

@@ -48,7 +48,9 @@ def _who(event: AuditEvent) -> str:
     actor = event.actor
     if actor is not None:
         return actor.get_full_name() or actor.get_username()
-    return event.actor_label or "Someone"
+    if event.actor_label and event.actor_label != "anonymous":
+        return event.actor_label
+    return "Tandem"  # the system itself, e.g. an alert raised by a scoring rule
 
 
 def _page_names() -> dict[str, str]:

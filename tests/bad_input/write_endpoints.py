@@ -91,6 +91,7 @@ WEB_WRITES = [
     WebWrite("participants:transition", "therapist", _chart("participants:chart")),
     WebWrite("audit:trail", "auditor", _url("audit:trail")),
     WebWrite("audit:review", "auditor", _url("audit:trail")),
+    WebWrite("audit:trail_csv", "auditor", _url("audit:trail"), action=_url("audit:trail_csv")),
     WebWrite("assessments:administer", "therapist", _chart("assessments:administer", _phq9)),
     WebWrite("assessments:self_report", "therapist", _chart("assessments:self_report", _phq9)),
     WebWrite("assessments:mine", "participant_user", _url("assessments:mine", _phq9)),
