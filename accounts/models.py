@@ -58,8 +58,10 @@ class Program(TimeStamped):
         max_length=64, default="America/Chicago", validators=[validate_time_zone]
     )
     plan_review_interval_days = models.PositiveIntegerField(default=30)
+    # Database defaults too, so rows written by code that predates a column still insert.
     critical_alert_escalation_hours = models.PositiveIntegerField(
         default=4,
+        db_default=4,
         validators=[MinValueValidator(1)],
         help_text="A critical alert still unacknowledged after this many hours is escalated "
         "to the program's directors and supervisors.",
@@ -67,15 +69,18 @@ class Program(TimeStamped):
     after_hours_phone = models.CharField(
         max_length=30,
         blank=True,
+        db_default="",
         help_text="The program's own after-hours number, shown to participants in a crisis.",
     )
     home_questionnaires = models.JSONField(
         default=list,
+        db_default=[],
         blank=True,
         help_text="Instrument codes participants are asked to answer at home (e.g. phq-9).",
     )
     home_questionnaire_interval_days = models.PositiveIntegerField(
         default=14,
+        db_default=14,
         validators=[MinValueValidator(1)],
         help_text="A home questionnaire is due again this many days after the last answer.",
     )

@@ -5,7 +5,7 @@ from the rows already loaded, not by following the reverse relation row by row.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from assessments import instruments
@@ -94,3 +94,33 @@ def administration_for(participant: Participant, administration_id: UUID) -> Adm
     row.is_superseded = newer is not None
     row.is_current = not row.is_superseded and not row.entered_in_error
     return row
+
+
+def due_home_questionnaires(
+    participant: Participant, program, *, now: datetime
+) -> list[Instrument]:
+    """The program's home questionnaires this participant has not answered within its interval.
+
+    Only instruments with a self-report mode count (see `services.can_self_report`); an
+    unknown code in the program settings is skipped rather than shown as a broken link.
+    """
+    from assessments.services import can_self_report
+
+    wanted = [
+        instrument
+        for code in program.home_questionnaires or []
+        if (instrument := definition(code)) is not None and can_self_report(instrument)
+    ]
+    if not wanted:
+        return []
+    since = now - timedelta(days=program.home_questionnaire_interval_days)
+    answered = set(
+        Administration.objects.current()
+        .filter(
+            participant=participant,
+            instrument__in=[i.code for i in wanted],
+            completed_at__gte=since,
+        )
+        .values_list("instrument", flat=True)
+    )
+    return [i for i in wanted if i.code not in answered]

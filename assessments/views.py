@@ -15,6 +15,7 @@ from assessments import forms, selectors, services
 from assessments.instruments.types import Instrument
 from assessments.models import Administration, Mode
 from audit.models import Action
+from monitoring.crisis import CRISIS_LINES
 from monitoring.models import Alert
 from participants.access import Scope, authorize, decide
 from participants.decorators import not_found, participant_page
@@ -314,6 +315,8 @@ def mine(request: HttpRequest, code: str) -> HttpResponse:
         except AccessDenied as exc:
             return _unavailable(request, exc.message, status=403)
         if administration is not None:
+            if administration.critical_flags:
+                return _crisis(request, administration)
             return redirect("assessments:mine_done")
         context.update(again)
         return render(request, "assessments/mine.html", context, status=400)
@@ -328,6 +331,22 @@ def mine(request: HttpRequest, code: str) -> HttpResponse:
     except AccessDenied as exc:
         return _unavailable(request, exc.message, status=403)
     return render(request, "assessments/mine.html", context)
+
+
+def _crisis(request: HttpRequest, administration: Administration) -> HttpResponse:
+    """Shown at once after a critical answer: crisis lines, the program's after-hours number,
+    and that the care team was alerted (the service raised the alert in the same write)."""
+    program = administration.episode.program if administration.episode_id else None
+    return render(
+        request,
+        "assessments/mine_crisis.html",
+        {
+            "crisis_lines": CRISIS_LINES,
+            "after_hours_phone": program.after_hours_phone if program else "",
+            "program_name": program.name if program else "",
+            "portal_url": reverse("portal:home"),
+        },
+    )
 
 
 @login_required

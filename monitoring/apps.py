@@ -10,9 +10,10 @@ class MonitoringConfig(AppConfig):
         from monitoring import home, selectors, services, views
         from participants import home as home_page
         from participants import views as participant_views
-        from participants.access import Scope, decide
+        from participants.access import Scope, decide, register_page
         from participants.chart import ChartTab, HeaderFlag, register_flags, register_tab
         from participants.services import register_primary_change_hook
+        from tandem import navigation
 
         register_tab(
             ChartTab("alerts", "Alerts", "monitoring:participant_alerts", Scope.CLINICAL, 90)
@@ -37,5 +38,9 @@ class MonitoringConfig(AppConfig):
             )
         )
         register_primary_change_hook(services.follow_primary_change)
+        register_page(
+            "monitoring:critical_board", lambda user: bool(selectors.overseen_organizations(user))
+        )
+        navigation.register(navigation.NavItem("Critical alerts", "monitoring:critical_board", 25))
         if views.home_panel not in participant_views.home_panels:
             participant_views.home_panels.append(views.home_panel)

@@ -5,10 +5,11 @@ from typing import Any
 
 from django.db.models import Count
 from django.http import HttpRequest
+from django.utils import timezone
 
 from audit.services import record_event
-from monitoring.models import SEVERITY_RANK, Alert, AlertStatus, Severity
-from participants.access import organizations_of
+from monitoring.models import SEVERITY_RANK, Alert, AlertStatus
+from monitoring.selectors import critical_board
 from participants.models import Episode
 
 
@@ -32,22 +33,18 @@ def alerts_column(episodes: list[Episode]) -> dict[int, Any]:
 
 
 def critical_alerts_panel(request: HttpRequest) -> dict | None:
-    """Every open critical alert of the user's organizations, oldest first."""
-    alerts = list(
-        Alert.objects.filter(
-            participant__organization_id__in=organizations_of(request.user),
-            status=AlertStatus.OPEN,
-            severity=Severity.CRITICAL,
-        )
-        .select_related("participant")
-        .prefetch_related("assigned_to")
-        .order_by("created_at")
-    )
-    if alerts:
+    """Every open critical alert the director or supervisor oversees, oldest first; those
+    unacknowledged past the program's escalation time are marked escalated to them."""
+    board = critical_board(request.user, now=timezone.now())
+    if board.alerts:
         record_event(
             actor=request.user,
             event_type="alert.list_viewed",
             record_type="monitoring.AlertList",
-            details={"alerts": [str(a.public_id) for a in alerts]},
+            details={"alerts": [str(a.public_id) for a in board.alerts]},
         )
-    return {"template": "monitoring/_critical_alerts_panel.html", "alerts": alerts}
+    return {
+        "template": "monitoring/_critical_alerts_panel.html",
+        "alerts": board.alerts,
+        "escalated": board.escalated,
+    }

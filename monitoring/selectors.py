@@ -1,6 +1,11 @@
 """Reads of alerts shared by the home page, the chart header and the alerts tab."""
 
-from monitoring.models import SEVERITY_RANK, Alert, AlertStatus
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from accounts.models import Program
+from monitoring.models import SEVERITY_RANK, Alert, AlertStatus, Severity
+from participants.access import OVERSIGHT_ROLES, organizations_of, roles_in
 
 
 def open_alerts_assigned_to(user) -> list[Alert]:
@@ -31,3 +36,45 @@ def open_summary(participant) -> tuple[int, str | None]:
     if not severities:
         return 0, None
     return len(severities), max(severities, key=lambda s: SEVERITY_RANK.get(s, 0))
+
+
+def overseen_organizations(user) -> list[int]:
+    """The organizations where the user is a director or supervisor."""
+    return [org for org in organizations_of(user) if roles_in(user, org) & OVERSIGHT_ROLES]
+
+
+@dataclass
+class CriticalBoard:
+    alerts: list[Alert]
+    """Open critical alerts, oldest first; each carries `escalated` and `hours_open`."""
+
+    @property
+    def escalated(self) -> list[Alert]:
+        return [a for a in self.alerts if a.escalated]
+
+
+def critical_board(user, *, now: datetime) -> CriticalBoard:
+    """Open critical alerts across the programs a director or supervisor oversees.
+
+    An alert still unacknowledged after its program's `critical_alert_escalation_hours` is
+    escalated to them; computed here at read time, so no scheduled job is needed.
+    """
+    alerts = list(
+        Alert.objects.filter(
+            participant__organization_id__in=overseen_organizations(user),
+            participant__entered_in_error_at__isnull=True,
+            status=AlertStatus.OPEN,
+            severity=Severity.CRITICAL,
+        )
+        .select_related("participant", "episode__program")
+        .prefetch_related("assigned_to")
+        .order_by("created_at", "pk")
+    )
+    default_hours = Program._meta.get_field("critical_alert_escalation_hours").default
+    for alert in alerts:
+        program = alert.episode.program if alert.episode_id else None
+        hours = program.critical_alert_escalation_hours if program else default_hours
+        alert.program = program
+        alert.hours_open = int((now - alert.created_at) / timedelta(hours=1))
+        alert.escalated = now - alert.created_at >= timedelta(hours=hours)
+    return CriticalBoard(alerts)

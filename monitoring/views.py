@@ -1,8 +1,11 @@
 """The alerts tab of the chart, acknowledgement, and the home-page panel."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from audit.services import record_event
 from monitoring import kinds, selectors, services
@@ -54,3 +57,37 @@ def home_panel(request: HttpRequest) -> dict | None:
         details={"alerts": [str(a.public_id) for a in alerts]},
     )
     return {"template": "monitoring/_home_panel.html", "alerts": alerts}
+
+
+def _audit_board(request: HttpRequest, board: selectors.CriticalBoard, page: str) -> None:
+    record_event(
+        actor=request.user,
+        event_type="alert.critical_board_viewed",
+        record_type="monitoring.CriticalAlertBoard",
+        details={
+            "page": page,
+            "alerts": [str(a.public_id) for a in board.alerts],
+            "participants": sorted({str(a.participant.public_id) for a in board.alerts}),
+        },
+    )
+
+
+@require_GET
+@login_required
+def critical_board(request: HttpRequest) -> HttpResponse:
+    """Every open critical alert across the program, for its directors and supervisors."""
+    if not selectors.overseen_organizations(request.user):
+        return render(
+            request,
+            "error.html",
+            {
+                "title": "Not allowed",
+                "message": "The critical-alerts board is for directors and supervisors.",
+            },
+            status=403,
+        )
+    board = selectors.critical_board(request.user, now=timezone.now())
+    for alert in board.alerts:
+        alert.kind_label = kinds.label(alert.kind)
+    _audit_board(request, board, "critical board")
+    return render(request, "monitoring/critical_board.html", {"board": board})

@@ -4,7 +4,7 @@ from datetime import date
 from uuid import UUID
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from accounts.models import User
 from audit.models import Action, Outcome
@@ -49,6 +49,9 @@ class TransitionIn(Schema):
     on: date
     reason: str = ""
     version: int
+    confirm: bool = Field(
+        False, description="Required (true) to leave care: discharged, declined, transferred out."
+    )
 
 
 def participant_or_404(request: HttpRequest, participant_id: UUID) -> Participant:
@@ -138,5 +141,6 @@ def transition(request: HttpRequest, participant_id: UUID, episode_id: UUID, bod
         on=body.on,
         reason=body.reason,
         expected_version=body.version,
+        confirmed=body.confirm,
     )
     return _episode_out(episode)

@@ -59,10 +59,19 @@ class ReferralForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
-    to_status = forms.ChoiceField(choices=EpisodeStatus.choices)
-    on = dates.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    """No status is preselected; leaving care also needs a reason and the confirmation box
+    (the service checks both, so the API is held to the same rule)."""
+
+    to_status = forms.ChoiceField(
+        label="New status", choices=[("", "Choose a new status"), *EpisodeStatus.choices]
+    )
+    on = dates.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(
         max_length=Episode._meta.get_field("status_reason").max_length, required=False
+    )
+    confirm = forms.BooleanField(
+        required=False,
+        label="I confirm: leaving care ends their future sessions and closes their care team",
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 

@@ -176,6 +176,10 @@ OPEN_STATUSES = frozenset(
 )
 PRE_ADMISSION_STATUSES = frozenset({EpisodeStatus.REFERRED, EpisodeStatus.SCREENING})
 IN_CARE_STATUSES = frozenset({EpisodeStatus.ADMITTED, EpisodeStatus.ACTIVE})
+# Moves that end the participant's care here: each needs a reason and a confirmation.
+LEAVING_CARE_STATUSES = frozenset(
+    {EpisodeStatus.DISCHARGED, EpisodeStatus.DECLINED, EpisodeStatus.TRANSFERRED_OUT}
+)
 
 
 class Episode(TimeStamped, Versioned):

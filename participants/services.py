@@ -1,10 +1,11 @@
 """Writes to participant records and episodes: each one transaction with its audit event."""
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Membership, Program, Role, Site
 from audit.models import Action
@@ -12,6 +13,7 @@ from audit.services import field_changes, record_event
 from participants.access import REFERRAL_ROLES, Scope, forget_decisions, require, roles_in
 from participants.models import (
     EPISODE_TRANSITIONS,
+    LEAVING_CARE_STATUSES,
     CareTeamMember,
     CareTeamRole,
     Episode,
@@ -40,6 +42,8 @@ DEMOGRAPHIC_FIELDS = (
     "emergency_contact_phone",
 )
 
+MIN_LEAVING_REASON = 3
+
 # Links a service sets itself; `validate` checks the rest of the record.
 PARTICIPANT_LINKS = ("organization", "user", "recorded_by")
 EPISODE_LINKS = ("participant", "program", "site", "primary_clinician")
@@ -66,6 +70,18 @@ _primary_change_hooks: list[PrimaryChangeHook] = []
 def register_primary_change_hook(hook: PrimaryChangeHook) -> None:
     if hook not in _primary_change_hooks:
         _primary_change_hooks.append(hook)
+
+
+# Called inside the status change's transaction as hook(episode, on=..., by=..., now=...) when
+# an episode leaves care; scheduling registers one that ends future enrolments and releases
+# the individual slot, so this module needs no knowledge of the calendar.
+LeavingCareHook = Callable[..., dict | None]
+_leaving_care_hooks: list[LeavingCareHook] = []
+
+
+def register_leaving_care_hook(hook: LeavingCareHook) -> None:
+    if hook not in _leaving_care_hooks:
+        _leaving_care_hooks.append(hook)
 
 
 def _primary_changed(episode: Episode, previous: Any, new: Any, *, by: Any) -> None:
@@ -183,11 +199,18 @@ def transition_episode(
     on: date,
     reason: str = "",
     expected_version: int,
+    confirmed: bool = False,
+    now: datetime | None = None,
 ) -> Episode:
-    """Move an episode along its lifecycle; invalid moves are refused with the allowed ones."""
+    """Move an episode along its lifecycle; invalid moves are refused with the allowed ones.
+
+    Leaving care (discharged, declined, transferred out) needs a reason and `confirmed`; it
+    ends the care team's memberships on that date and runs the leaving-care hooks.
+    """
     if to_status not in EpisodeStatus.values:
         raise InvalidInput(f"{to_status!r} is not an episode status.", field="to_status")
     dates.check(on, field="on", label="The date")
+    reason = (reason or "").strip()
     decision = require(by, episode.participant, Action.CHANGE, Scope.CLINICAL)
     with transaction.atomic():
         current = lock_current(
@@ -218,6 +241,12 @@ def transition_episode(
                 raise InvalidInput("Discharge cannot be before admission.", field="on")
             current.discharged_on = on
         validate(current, exclude=EPISODE_LINKS, names=TRANSITION_INPUTS)
+        left_care: dict[str, Any] = {}
+        if to_status in LEAVING_CARE_STATUSES:
+            _check_leaving_care(to_status, reason, confirmed)
+            left_care["care_team_ended"] = _end_care_team(current, on=on)
+            for hook in _leaving_care_hooks:
+                left_care.update(hook(current, on=on, by=by, now=now or timezone.now()) or {})
         save_new_version(current, ["status", "status_reason", "admitted_on", "discharged_on"])
         after = {
             "status": current.status,
@@ -234,12 +263,25 @@ def transition_episode(
                 "changes": field_changes(before, after),
                 "reason": reason,
                 **({"care_team_ended": ended} if ended else {}),
+                **left_care,
             },
         )
         if to_status == EpisodeStatus.ADMITTED and current.primary_clinician_id:
             # Anything the intake coordinator still holds moves to the primary clinician.
             _primary_changed(current, None, current.primary_clinician, by=by)
     return current
+
+
+def _check_leaving_care(to_status: str, reason: str, confirmed: bool) -> None:
+    label = EpisodeStatus(to_status).label.lower()
+    if len(reason) < MIN_LEAVING_REASON:
+        raise InvalidInput(f"Say why the participant is {label}.", field="reason")
+    if not confirmed:
+        raise InvalidInput(
+            f"Confirm that the participant is {label}: their future sessions end and "
+            "their care team is closed.",
+            field="confirm",
+        )
 
 
 def _end_care_team(episode: Episode, *, on: date, roles: list[str] | None = None) -> list[str]:

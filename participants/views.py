@@ -258,6 +258,7 @@ def transition(request: HttpRequest, participant, episode_id) -> HttpResponse:
                 on=data["on"],
                 reason=data["reason"],
                 expected_version=data["version"],
+                confirmed=data["confirm"],
             )
         except TandemError as exc:
             messages.error(request, exc.message)

@@ -97,6 +97,9 @@ class CloseForm(forms.Form):
         choices=[("transferred_out", "Transferred out"), ("declined", "Declined")]
     )
     on = dates.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    confirm = forms.BooleanField(
+        required=False, label="I confirm the participant leaves care here (their care team closes)"
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 

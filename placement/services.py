@@ -184,7 +184,9 @@ def admission_guard(episode: Episode, to_status: str) -> str | None:
     return None
 
 
-def _move(episode: Episode, to_status: str, *, by: Any, on: date, reason: str) -> Episode:
+def _move(
+    episode: Episode, to_status: str, *, by: Any, on: date, reason: str, confirmed: bool = False
+) -> Episode:
     """Move along the lifecycle, passing through screening when the episode is still referred
     and the move is not allowed straight from there."""
     if to_status not in EPISODE_TRANSITIONS[episode.status] and episode.status == (
@@ -199,7 +201,13 @@ def _move(episode: Episode, to_status: str, *, by: Any, on: date, reason: str) -
             expected_version=episode.version,
         )
     return transition_episode(
-        episode, to_status=to_status, by=by, on=on, reason=reason, expected_version=episode.version
+        episode,
+        to_status=to_status,
+        by=by,
+        on=on,
+        reason=reason,
+        expected_version=episode.version,
+        confirmed=confirmed,
     )
 
 
@@ -243,7 +251,13 @@ def admit(
 
 
 def close_after_referral(
-    episode: Episode, *, to_status: str, by: Any, on: date, expected_version: int
+    episode: Episode,
+    *,
+    to_status: str,
+    by: Any,
+    on: date,
+    expected_version: int,
+    confirmed: bool = False,
 ) -> Episode:
     """After a decision that refers the participant elsewhere: transferred out or declined."""
     require(by, episode.participant, Action.CHANGE, Scope.CLINICAL)
@@ -257,4 +271,4 @@ def close_after_referral(
         raise InvalidInput("The current level-of-care decision does not refer elsewhere.")
     reason = f"Referred to {referral.to_provider} ({referral.get_to_level_display()})"[:300]
     with transaction.atomic():
-        return _move(episode, to_status, by=by, on=on, reason=reason)
+        return _move(episode, to_status, by=by, on=on, reason=reason, confirmed=confirmed)

@@ -242,6 +242,7 @@ def close_episode(request: HttpRequest, participant) -> HttpResponse:
                 by=request.user,
                 on=data["on"],
                 expected_version=data["version"],
+                confirmed=data["confirm"],
             )
         except AccessDenied:
             raise

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.models import User
+from assessments.selectors import due_home_questionnaires
 from attendance.selectors import attendance_history
 from audit.models import Action
 from participants.access import Scope, authorize
@@ -41,6 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "now": timezone.now(),
     }
     if episode is not None and episode.is_open:
+        context["due"] = due_home_questionnaires(participant, episode.program, now=context["now"])
         authorize(
             request.user,
             participant,

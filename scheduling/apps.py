@@ -7,7 +7,8 @@ class SchedulingConfig(AppConfig):
     def ready(self) -> None:
         from participants.access import Scope, register_page
         from participants.chart import ChartTab, register_tab
-        from scheduling import demo, roles
+        from participants.services import register_leaving_care_hook
+        from scheduling import demo, roles, services
         from tandem import navigation
         from tandem.demo import register_seeder
 
@@ -15,3 +16,4 @@ class SchedulingConfig(AppConfig):
         register_page("scheduling:home", roles.reads_any_calendar)
         navigation.register(navigation.NavItem("Schedule", "scheduling:home", 30))
         register_seeder(50, "program schedule", demo.seed_schedule)
+        register_leaving_care_hook(services.end_future_sessions)

@@ -12,6 +12,7 @@ from itertools import pairwise
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Membership, Program, Site
@@ -23,6 +24,7 @@ from scheduling.models import (
     AvailabilityWindow,
     Closure,
     Constraint,
+    Enrolment,
     Group,
     GroupPreference,
     Room,
@@ -396,6 +398,39 @@ def cancel_session(session: Session, *, by, reason: str, now: datetime | None = 
         for hook in _cancellation_hooks:
             hook(current, by)
     return current
+
+
+def end_future_sessions(episode: Episode, *, on: date, by, now: datetime) -> dict[str, list[str]]:
+    """When a participant leaves care: their future group enrolments end and their
+    individual sessions are cancelled, releasing the clinician's slot.
+
+    A leaving-care hook (registered in `SchedulingConfig.ready`), run inside the status
+    change's transaction, which writes the audit event with what this returns. Sessions
+    before the leaving date, already started, or with attendance recorded are kept.
+    """
+    future = Enrolment.objects.filter(
+        episode=episode,
+        session__date__gte=on,
+        session__starts_at__gte=now,
+        session__status=Session.Status.SCHEDULED,
+    ).select_related("session")
+    enrolments = list(future)
+    kept = sessions_with_attendance(e.session_id for e in enrolments)
+    enrolments = [e for e in enrolments if e.session_id not in kept]
+    individual = [e.session for e in enrolments if e.session.kind == Session.Kind.INDIVIDUAL]
+    Enrolment.objects.filter(pk__in=[e.pk for e in enrolments]).delete()
+    Session.objects.filter(pk__in=[s.pk for s in individual]).update(
+        status=Session.Status.CANCELLED,
+        cancel_reason="The participant left care.",
+        version=F("version") + 1,
+        modified_at=now,
+    )
+    return {
+        "enrolments_ended": [
+            str(e.session.public_id) for e in enrolments if e.session.kind == Session.Kind.GROUP
+        ],
+        "individual_sessions_released": [str(s.public_id) for s in individual],
+    }
 
 
 # --- a participant's scheduling profile ---------------------------------------------------

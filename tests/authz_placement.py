@@ -75,6 +75,7 @@ ENDPOINTS = {
             "to_status": "transferred_out",
             "on": w.program.today().isoformat(),
             "version": _episode_version(w),
+            "confirm": "on",
         },
         break_glass=frozenset({"outsider"}),
     ),

@@ -28,10 +28,12 @@ def test_a_closed_episode_gets_no_new_intake(world):
         by=world.therapist,
         on=date(2026, 11, 20),
         expected_version=1,
+        reason="Completed the program.",
+        confirmed=True,
     )
     world.episode.refresh_from_db()
     with pytest.raises(InvalidInput, match="closed"):
-        services.start_intake(world.episode, by=world.therapist)
+        services.start_intake(world.episode, by=world.supervisor)
 
 
 def test_each_section_saves_on_its_own_and_counts_its_versions(world, intake):

@@ -42,6 +42,8 @@ def test_an_invalid_transition_is_refused_with_the_allowed_moves_and_nothing_is_
             by=world.director,
             on=date(2026, 11, 5),
             expected_version=1,
+            reason="Completed the program.",
+            confirmed=True,
         )
     assert "referred cannot become discharged" in error.value.message
     assert "Allowed next: declined, screening" in error.value.message
@@ -57,12 +59,14 @@ def test_a_closed_episode_cannot_be_reopened(world):
         by=world.therapist,
         on=date(2026, 11, 20),
         expected_version=1,
+        reason="Completed the program.",
+        confirmed=True,
     )
     with pytest.raises(InvalidInput, match="Allowed next: none"):
         transition_episode(
             e,
             to_status="active",
-            by=world.therapist,
+            by=world.director,
             on=date(2026, 11, 21),
             expected_version=e.version,
         )
@@ -76,6 +80,8 @@ def test_discharge_before_admission_is_refused(world):
             by=world.therapist,
             on=date(2026, 9, 2),
             expected_version=1,
+            reason="Completed the program.",
+            confirmed=True,
         )
 
 
@@ -86,14 +92,18 @@ def test_two_people_moving_the_same_episode_the_second_is_told(world):
         by=world.therapist,
         on=date(2026, 11, 20),
         expected_version=1,
+        reason="Completed the program.",
+        confirmed=True,
     )
     with pytest.raises(ConcurrentEdit):
         transition_episode(
             world.episode,
             to_status="transferred_out",
-            by=world.counsellor,
+            by=world.supervisor,
             on=date(2026, 11, 20),
             expected_version=1,
+            reason="Completed the program.",
+            confirmed=True,
         )
     assert Episode.objects.get(pk=world.episode.pk).status == "discharged"
 

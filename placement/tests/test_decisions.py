@@ -135,6 +135,7 @@ def test_after_a_referral_out_the_episode_can_be_closed_as_transferred_out(world
         by=world.intake,
         on=date(2026, 11, 12),
         expected_version=1,
+        confirmed=True,
     )
     assert (closed.status, closed.discharged_on) == ("transferred_out", date(2026, 11, 12))
     assert closed.status_reason == "Referred to Cedar House Residential (Level 3 — Residential)"
@@ -153,6 +154,7 @@ def test_closing_needs_a_decision_that_refers_elsewhere(world, referral_decided_
             by=world.intake,
             on=date(2026, 11, 12),
             expected_version=1,
+            confirmed=True,
         )
 
 
@@ -300,7 +302,10 @@ def test_a_closed_episode_gets_no_new_decision(world, decide):
         by=world.therapist,
         on=date(2026, 11, 20),
         expected_version=1,
+        reason="Completed the program.",
+        confirmed=True,
     )
     world.episode.refresh_from_db()
+    # The care team ended at discharge; a supervisor still reaches the closed record.
     with pytest.raises(InvalidInput, match="episode is closed"):
-        decide(world.episode, by=world.therapist)
+        decide(world.episode, by=world.supervisor)

@@ -139,7 +139,7 @@ def test_a_referral_out_offers_transferred_out_and_declined(world, login):
     assert "Mark transferred out" in page and "Mark declined" in page
     client.post(
         reverse("placement:close_episode", args=[world.referral.public_id]),
-        {"to_status": "declined", "on": "2026-11-10", "version": 1},
+        {"to_status": "declined", "on": "2026-11-10", "version": 1, "confirm": "on"},
     )
     assert Episode.objects.get(pk=world.referral_episode.pk).status == "declined"
 

@@ -188,6 +188,7 @@ WEB_WRITES = [
 
 READ_ONLY = {
     "home",
+    "monitoring:critical_board",
     "favicon",
     "accounts:staff",
     "participants:chart",

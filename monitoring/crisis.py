@@ -1,0 +1,23 @@
+"""Crisis resources shown to a participant at once after a critical self-report answer.
+
+Source: /work/shared/domain/clinical-reference.md, section 7 "Crisis safety" (Hotlines):
+988 Suicide & Crisis Lifeline (call or text 988), Crisis Text Line (text HOME to 741741).
+911 is the emergency number for immediate danger. The program's own after-hours number
+comes from its settings (`Program.after_hours_phone`).
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CrisisLine:
+    name: str
+    how: str
+    href: str
+
+
+CRISIS_LINES = (
+    CrisisLine("988 Suicide & Crisis Lifeline", "Call or text 988, any time", "tel:988"),
+    CrisisLine("Crisis Text Line", "Text HOME to 741741", "sms:741741?body=HOME"),
+    CrisisLine("Emergency", "Call 911 if you are in immediate danger", "tel:911"),
+)

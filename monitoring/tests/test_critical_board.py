@@ -1,0 +1,85 @@
+"""Directors and supervisors see every open critical alert; late ones are escalated to them."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from monitoring.models import Alert
+from monitoring.selectors import critical_board
+
+NOW = timezone.now().replace(microsecond=0)
+
+
+def _alert(world, *, hours_ago: float, severity="critical", status="open", title="Risk") -> Alert:
+    alert = Alert.objects.create(
+        participant=world.participant,
+        episode=world.episode,
+        kind="suicide-risk",
+        severity=severity,
+        title=title,
+        status=status,
+    )
+    Alert.objects.filter(pk=alert.pk).update(created_at=NOW - timedelta(hours=hours_ago))
+    alert.assigned_to.set([world.therapist])
+    return alert
+
+
+def test_an_unacknowledged_critical_alert_escalates_after_the_program_setting(world):
+    fresh = _alert(world, hours_ago=1)
+    late = _alert(world, hours_ago=4)
+    _alert(world, hours_ago=9, severity="high")
+    _alert(world, hours_ago=9, status="acknowledged")
+
+    board = critical_board(world.director, now=NOW)
+    assert [a.pk for a in board.alerts] == [late.pk, fresh.pk]
+    assert [a.pk for a in board.escalated] == [late.pk]
+
+    world.program.critical_alert_escalation_hours = 8
+    world.program.save()
+    assert critical_board(world.supervisor, now=NOW).escalated == []
+    later = critical_board(world.supervisor, now=NOW + timedelta(hours=7))
+    assert [a.pk for a in later.escalated] == [late.pk, fresh.pk]
+
+
+def test_the_board_reaches_only_the_directors_and_supervisors_of_the_organization(world):
+    _alert(world, hours_ago=5)
+    assert critical_board(world.therapist, now=NOW).alerts == []
+    assert critical_board(world.stranger, now=NOW).alerts == []
+
+
+@pytest.mark.parametrize("persona", ["director", "supervisor"])
+def test_the_board_page_counts_open_and_escalated_and_is_audited(world, login, persona):
+    _alert(world, hours_ago=1, title="Fresh one")
+    _alert(world, hours_ago=30, title="Late one")
+    client = login(world.users[persona])
+    page = client.get(reverse("monitoring:critical_board"))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "<strong>2</strong> open" in text and "<strong>1</strong> escalated" in text
+    assert "Late one" in text and "Fresh one" in text
+    event = AuditEvent.objects.filter(record_type="monitoring.CriticalAlertBoard").get()
+    assert event.details["participants"] == [str(world.participant.public_id)]
+
+
+@pytest.mark.parametrize("persona", ["therapist", "frontdesk", "auditor", "participant_user"])
+def test_others_cannot_open_the_board(world, login, persona):
+    _alert(world, hours_ago=30, title="Late one")
+    page = login(world.users[persona]).get(reverse("monitoring:critical_board"), follow=True)
+    assert b"Late one" not in page.content
+    assert page.status_code in (403, 200)
+    if persona != "participant_user":
+        assert page.status_code == 403
+
+
+def test_the_director_home_shows_what_is_escalated_to_them(world, login):
+    _alert(world, hours_ago=30, title="Late one")
+    _alert(world, hours_ago=1, title="Fresh one")
+    home = login(world.director).get("/").content.decode()
+    assert "Open critical alerts (2) · escalated to you: 1" in home
+    late = home[home.index("Late one") :]
+    assert "<strong>Escalated</strong>" in late[: late.index("</tr>")]
+    fresh = home[home.index("Fresh one") :]
+    assert "Escalated" not in fresh[: fresh.index("</tr>")]
