@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import User
 from audit.models import Outcome
 from audit.services import record_event
+from participants.access import require_capability
 from tandem.errors import InvalidInput
 
 LOGIN_FAILED = "Username or password is wrong."
@@ -77,8 +78,17 @@ def with_lockout(users: QuerySet[User]) -> QuerySet[User]:
     )
 
 
+def _require_staff_manager(by: User, account: User, event_type: str) -> None:
+    """Only someone who manages staff in one of the account's organizations may act on it."""
+    organizations = list(
+        account.memberships.filter(is_active=True).values_list("organization_id", flat=True)
+    )
+    require_capability(by, "staff.manage", organizations, event_type=event_type, record=account)
+
+
 def unlock(account: User, *, by: User) -> None:
     """Forget the account's failed sign-ins from every address."""
+    _require_staff_manager(by, account, "account.unlocked")
     with transaction.atomic():
         reset_failed_sign_ins(username=account.get_username())
         record_event(
@@ -115,6 +125,7 @@ def confirm_device(user: User, token: str) -> TOTPDevice:
 
 def reset_two_factor(account: User, *, by: User) -> None:
     """Remove a lost authenticator so the person enrols again at next sign-in."""
+    _require_staff_manager(by, account, "account.two_factor_reset")
     with transaction.atomic():
         TOTPDevice.objects.filter(user=account).delete()
         record_event(

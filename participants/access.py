@@ -5,7 +5,9 @@ organization membership × role × care-team membership × break-the-glass, and 
 audit event for the access (or for the refusal) in the same transaction.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
@@ -13,6 +15,8 @@ from enum import StrEnum
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from accounts.models import Membership, Role
@@ -62,6 +66,11 @@ ORGANIZATION_WIDE: dict[str, frozenset[Scope]] = {
 # Roles that may open a new referral (create a participant record).
 REFERRAL_ROLES = frozenset({Role.DIRECTOR, Role.SUPERVISOR, Role.INTAKE, *CLINICAL_ROLES})
 READ_ACTIONS = frozenset({Action.VIEW, Action.SEARCH, Action.PRINT, Action.EXPORT})
+# Program capabilities: what a role may do for its organization as a whole, not for one
+# participant's record. One row per capability; a service asks `require_capability`.
+CAPABILITIES: dict[str, frozenset[str]] = {
+    "staff.manage": frozenset({Role.DIRECTOR}),
+}
 
 
 @dataclass(frozen=True)
@@ -150,30 +159,133 @@ register_page("participants:search", _finds_participants)
 register_page("participants:new", _opens_referrals)
 
 
+def may(user, capability: str, organization_id: int) -> bool:
+    """Whether this user holds a program capability in an organization."""
+    return capability_decision(user, capability, organization_id).allowed
+
+
+def capability_decision(user, capability: str, organization_id: int) -> Decision:
+    """Pure decision (no audit) on a program capability, from the CAPABILITIES rows."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Decision(False, "", "not signed in")
+    if user.kind != user.Kind.STAFF:
+        return Decision(False, "", "not staff")
+    roles = roles_in(user, organization_id)
+    granting = roles & CAPABILITIES[capability]
+    if granting:
+        role = sorted(granting)[0]
+        return Decision(True, role, f"{role} holds {capability}")
+    role_label = ",".join(sorted(roles))
+    if not roles:
+        return Decision(False, "", "not a member of this organization")
+    return Decision(False, role_label, f"the {role_label} role does not hold {capability}")
+
+
+def require_capability(
+    user, capability: str, organization_ids: list[int], *, event_type: str, record=None
+) -> Decision:
+    """Allow when the user holds the capability in one of these organizations; otherwise
+    audit the refusal (as `event_type`, refused) and raise AccessDenied.
+
+    Call this outside the service's transaction, so the refusal's event is kept.
+    """
+    decisions = [capability_decision(user, capability, org) for org in organization_ids]
+    for decision in decisions:
+        if decision.allowed:
+            return decision
+    refusal = next(
+        (d for d in decisions if d.role),
+        decisions[0] if decisions else Decision(False, "", "no organization in common"),
+    )
+    record_event(
+        actor=user,
+        event_type=event_type,
+        decision=refusal,
+        record=record,
+        details={"capability": capability},
+    )
+    raise AccessDenied("Your role does not allow this.")
+
+
+# Facts and decisions remembered for the length of one request (see RequestDecisions), so a
+# page that asks about one participant several times reads the care team once. Outside a
+# request nothing is remembered; any care-team, episode or break-the-glass write forgets all.
+_request_memo: ContextVar[dict | None] = ContextVar("tandem_access_request_memo", default=None)
+
+
+@contextmanager
+def decisions_for_one_request() -> Iterator[None]:
+    """Remember access facts until the block ends; nothing outlives it."""
+    token = _request_memo.set({})
+    try:
+        yield
+    finally:
+        _request_memo.reset(token)
+
+
+def forget_decisions() -> None:
+    """Drop what this request remembered, after a write that can change a decision."""
+    memo = _request_memo.get()
+    if memo is not None:
+        memo.clear()
+
+
+@receiver(post_save, sender=CareTeamMember)
+@receiver(post_delete, sender=CareTeamMember)
+@receiver(post_save, sender=BreakGlassGrant)
+@receiver(post_delete, sender=BreakGlassGrant)
+@receiver(post_save, sender=Episode)
+@receiver(post_delete, sender=Episode)
+def _forget_on_write(**kwargs) -> None:
+    forget_decisions()
+
+
+def _remembered(key: tuple, compute: Callable[[], object]):
+    memo = _request_memo.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
 def on_care_team(user, participant: Participant) -> bool:
-    return CareTeamMember.objects.filter(
-        user=user, ended_on__isnull=True, episode__participant=participant
-    ).exists()
+    return _remembered(
+        ("care_team", user.pk, participant.pk),
+        CareTeamMember.objects.filter(
+            user=user, ended_on__isnull=True, episode__participant=participant
+        ).exists,
+    )
 
 
 def _intake_case(participant: Participant) -> bool:
-    return Episode.objects.filter(
-        participant=participant, status__in=PRE_ADMISSION_STATUSES
-    ).exists()
+    return _remembered(
+        ("intake_case", participant.pk),
+        Episode.objects.filter(participant=participant, status__in=PRE_ADMISSION_STATUSES).exists,
+    )
 
 
 def active_grant(user, participant: Participant) -> BreakGlassGrant | None:
-    return (
+    return _remembered(
+        ("grant", user.pk, participant.pk),
         BreakGlassGrant.objects.filter(
             user=user, participant=participant, expires_at__gt=timezone.now()
         )
         .order_by("-expires_at")
-        .first()
+        .first,
     )
 
 
 def decide(user, participant: Participant, action: str, scope: Scope) -> Decision:
-    """Pure decision (no audit): may this user do this action on this part of the record?"""
+    """Pure decision (no audit): may this user do this action on this part of the record?
+
+    Within a request the answer is remembered per (user, participant, action, scope).
+    """
+    key = ("decide", getattr(user, "pk", None), participant.pk, str(action), str(scope))
+    return _remembered(key, lambda: _decide(user, participant, action, scope))
+
+
+def _decide(user, participant: Participant, action: str, scope: Scope) -> Decision:
     if user is None or not user.is_authenticated or not user.is_active:
         return Decision(False, "", "not signed in")
     if user.kind == user.Kind.PARTICIPANT:

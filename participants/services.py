@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import Membership, Program, Role, Site
 from audit.models import Action
 from audit.services import field_changes, record_event
-from participants.access import REFERRAL_ROLES, Scope, require, roles_in
+from participants.access import REFERRAL_ROLES, Scope, forget_decisions, require, roles_in
 from participants.duplicates import likely_matches
 from participants.models import (
     EPISODE_TRANSITIONS,
@@ -324,6 +324,7 @@ def _end_care_team(episode: Episode, *, on: date, roles: list[str] | None = None
 def _end_care_team_rows(rows, *, on: date) -> list[str]:
     ids = [str(pid) for pid in rows.values_list("public_id", flat=True)]
     rows.update(ended_on=on)
+    forget_decisions()
     return ids
 
 

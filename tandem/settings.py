@@ -127,6 +127,7 @@ MIDDLEWARE = [
     "tandem.middleware.ContentSecurityPolicyMiddleware",
     "tandem.middleware.ProgramTimeZoneMiddleware",
     "audit.middleware.RequestContextMiddleware",
+    "participants.middleware.RequestDecisionsMiddleware",
 ]
 
 ROOT_URLCONF = "tandem.urls"
