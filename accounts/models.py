@@ -160,3 +160,14 @@ class Membership(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()}"
+
+
+class UsedFormToken(models.Model):
+    """A form page that was sent: its one-time token stops a double click saving twice."""
+
+    token = models.UUIDField(unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"form sent {self.sent_at:%Y-%m-%d %H:%M}"

@@ -123,6 +123,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",
+    "tandem.once.OneSubmissionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tandem.middleware.ContentSecurityPolicyMiddleware",
     "tandem.middleware.ProgramTimeZoneMiddleware",
@@ -145,7 +146,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tandem.context_processors.tandem",
             ],
-            "builtins": ["tandem.templatetags.clock"],
+            "builtins": ["tandem.templatetags.clock", "tandem.templatetags.form_token"],
         },
     }
 ]
