@@ -11,7 +11,7 @@ from accounts.models import User
 from assessments.selectors import due_home_questionnaires
 from attendance.selectors import attendance_history
 from audit.models import Action
-from participants.access import Scope, authorize
+from participants.access import Scope, authorize, decide
 from participants.models import Participant
 from participants.selectors import current_episode, with_chart_relations
 from scheduling.selectors import participant_sessions
@@ -33,23 +33,26 @@ def home(request: HttpRequest) -> HttpResponse:
             },
             status=404,
         )
-    authorize(request.user, participant, Action.VIEW, Scope.DEMOGRAPHICS, details={"portal": True})
     episode = current_episode(participant)
+    in_care = episode is not None and episode.is_open
+    # One page, one event: it carries the widest part shown (the week over name and care team).
+    shows_week = in_care and decide(request.user, participant, Action.VIEW, Scope.SCHEDULE).allowed
+    authorize(
+        request.user,
+        participant,
+        Action.VIEW,
+        Scope.SCHEDULE if shows_week else Scope.DEMOGRAPHICS,
+        details={"portal": True, "page": "home", "shows_my_week": shows_week},
+    )
     context = {
         "participant": participant,
         "episode": episode,
         "care_team": list(episode.care_team.all()) if episode else [],
         "now": timezone.now(),
     }
-    if episode is not None and episode.is_open:
+    if in_care:
         context["due"] = due_home_questionnaires(participant, episode.program, now=context["now"])
-        authorize(
-            request.user,
-            participant,
-            Action.VIEW,
-            Scope.SCHEDULE,
-            details={"portal": True, "page": "my week"},
-        )
+    if shows_week:
         this_week = attendance_history(participant, episode, weeks=1)
         week = this_week[0] if this_week else None
         if week is not None:

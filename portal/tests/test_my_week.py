@@ -72,3 +72,15 @@ def test_a_discharged_participant_sees_no_week(world, login):
     page = login(world.users["participant_user"]).get(reverse("portal:home")).content.decode()
 
     assert "This week" not in page and "Relapse prevention" not in page
+
+
+def test_the_portal_home_leaves_one_event_naming_the_week_it_shows(world, login):
+    _week(world)
+    client = login(world.users["participant_user"])
+    before = AuditEvent.objects.filter(participant=world.participant).count()
+
+    client.get(reverse("portal:home"))
+
+    events = AuditEvent.objects.filter(participant=world.participant).order_by("id")[before:]
+    assert len(events) == 1
+    assert events[0].details["scope"] == "schedule" and events[0].details["shows_my_week"] is True
