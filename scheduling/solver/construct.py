@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from .analysis import Analysis, overlaps
 from .problem import MINUTES_PER_DAY
-from .schedule import Plan, Schedule
+from .schedule import Schedule, schedule_of
 
 MAX_COMBINATIONS_COUNTED = 200
 """Counting a participant's full-dose combinations stops here: past it they are not scarce."""
@@ -482,19 +482,7 @@ class _Builder:
         return self.schedule()
 
     def schedule(self) -> Schedule:
-        sessions = self.sessions
-        return {
-            p.id: Plan(
-                tuple(
-                    sessions[si].id
-                    for si in sorted(
-                        self.chosen[pi], key=lambda si: (sessions[si].week_start, sessions[si].id)
-                    )
-                ),
-                self.individual[pi],
-            )
-            for pi, p in enumerate(self.problem.participants)
-        }
+        return schedule_of(self.problem, self.chosen, self.individual)
 
 
 CONSTRUCTIONS = ("fewest-ways", "least-slack")

@@ -15,7 +15,7 @@ from time import perf_counter
 from .analysis import Analysis, overlaps
 from .problem import MINUTES_PER_DAY, Problem
 from .result import LevelResult, Result, build_result, infeasible_result
-from .schedule import LEVELS, Plan, Schedule, level_units, level_values
+from .schedule import LEVELS, Schedule, level_units, level_values, schedule_of
 
 
 class _Greedy:
@@ -149,19 +149,7 @@ class _Greedy:
                 self.fill(pi, problem.participants[pi].required_minutes, running_only=True)
         for pi in order:
             self.place_individual(pi)
-        sessions = problem.sessions
-        return {
-            p.id: Plan(
-                tuple(
-                    sessions[si].id
-                    for si in sorted(
-                        self.chosen[pi], key=lambda si: (sessions[si].week_start, sessions[si].id)
-                    )
-                ),
-                self.individual[pi],
-            )
-            for pi, p in enumerate(problem.participants)
-        }
+        return schedule_of(problem, self.chosen, self.individual)
 
 
 def greedy_schedule(analysis: Analysis) -> Schedule:

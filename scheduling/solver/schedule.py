@@ -34,6 +34,25 @@ class Plan:
 Schedule = dict[str, Plan]
 
 
+def schedule_of(
+    problem: Problem, chosen: list[list[int]], individual: list[int | None]
+) -> Schedule:
+    """The plans the constructive methods built, by participant, sessions in week order."""
+    sessions = problem.sessions
+    return {
+        p.id: Plan(
+            tuple(
+                sessions[si].id
+                for si in sorted(
+                    chosen[pi], key=lambda si: (sessions[si].week_start, sessions[si].id)
+                )
+            ),
+            individual[pi],
+        )
+        for pi, p in enumerate(problem.participants)
+    }
+
+
 def balance_scale(problem: Problem) -> int:
     """Integer scale for the balance level, exact when capacities share a small common multiple.
 
