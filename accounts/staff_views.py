@@ -9,12 +9,12 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
-from accounts.models import Membership, Role, User
-from participants.access import organizations_of, roles_in
+from accounts.models import Membership, User
+from participants.access import organizations_with
 
 
 def _director_orgs(user) -> list[int]:
-    return [org for org in organizations_of(user) if Role.DIRECTOR in roles_in(user, org)]
+    return organizations_with(user, "staff.manage")
 
 
 def _staff_of(orgs: list[int]):

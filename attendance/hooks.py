@@ -3,11 +3,9 @@ keeps publishing away from sessions with a roll call, and who sees its top-bar l
 
 from typing import Any
 
-from accounts.models import Role, User
-from attendance.access import ROLL_CALL_ROLES
 from attendance.models import Attendance
 from attendance.services import check_cancellable, notify_cancellation
-from participants.access import CLINICAL_ROLES, organizations_of, roles_in
+from participants.access import holds_anywhere
 from scheduling.models import Session
 
 
@@ -27,17 +25,11 @@ def sessions_with_attendance(session_ids: list[int]) -> set[int]:
     )
 
 
-def _roles(user) -> set[str]:
-    if getattr(user, "kind", None) != User.Kind.STAFF:
-        return set()
-    return {role for org in organizations_of(user) for role in roles_in(user, org)}
-
-
 def shows_sessions(user) -> bool:
     """Staff who take or read roll calls; the auditor sees no schedule."""
-    return bool(_roles(user) - {Role.AUDITOR})
+    return holds_anywhere(user, "sessions.list")
 
 
 def shows_dose(user) -> bool:
     """Schedule oversight sees the program's under-dosed; clinicians see their own caseload."""
-    return bool(_roles(user) & (ROLL_CALL_ROLES | CLINICAL_ROLES))
+    return holds_anywhere(user, "dose.read")

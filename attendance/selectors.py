@@ -7,10 +7,11 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Program
+from accounts.roles import organizations_of
 from attendance.dose import WeekDose, current_week, weekly_doses
 from attendance.models import Attendance
 from audit.models import AuditEvent
-from participants.access import organizations_of, visible_participants
+from participants.access import visible_participants
 from participants.models import IN_CARE_STATUSES, Episode, Participant
 from scheduling.models import AttendanceMode, Enrolment, SchedulingProfile, Session
 

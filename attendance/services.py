@@ -16,12 +16,6 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from attendance.access import (
-    RollCallAccess,
-    require_row,
-    require_schedule_write,
-    roll_call_access,
-)
 from attendance.models import (
     ABSENT_STATUSES,
     FULL_STATUSES,
@@ -33,7 +27,14 @@ from audit.models import Action, Outcome
 from audit.services import field_changes, record_event
 from monitoring.models import Alert, Severity
 from monitoring.services import raise_alert
-from participants.access import Decision, Scope
+from participants.access import (
+    Decision,
+    RollCallAccess,
+    Scope,
+    require,
+    require_roll_call_row,
+    roll_call_access,
+)
 from participants.models import Participant
 from scheduling.models import Enrolment, Session, SessionMode
 from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput
@@ -175,7 +176,7 @@ def record_roll_call(
                 field=f"entries.{index}.participant_id",
             )
     decisions = [
-        require_row(by, session, entry.participant, Action.CHANGE, access=access)
+        require_roll_call_row(by, session, entry.participant, Action.CHANGE, access=access)
         for entry in entries
     ]
     saved = []
@@ -258,7 +259,9 @@ def mark_all_present(session: Session, *, by: Any) -> list[Attendance]:
         .order_by("pk")
     )
     decisions = {
-        e.participant_id: require_row(by, session, e.participant, Action.CHANGE, access=access)
+        e.participant_id: require_roll_call_row(
+            by, session, e.participant, Action.CHANGE, access=access
+        )
         for e in open_rows
     }
     created = []
@@ -298,7 +301,7 @@ def add_drop_in(session: Session, participant: Participant, *, by: Any) -> Atten
     episode = in_care_episode(participant, session.program)
     if episode is None:
         raise InvalidInput("Only participants admitted to this program can join its sessions.")
-    decision = require_row(by, session, participant, Action.CHANGE, access=access)
+    decision = require_roll_call_row(by, session, participant, Action.CHANGE, access=access)
     status = (
         AttendanceStatus.VIRTUAL
         if session.mode == SessionMode.VIRTUAL
@@ -342,7 +345,7 @@ def add_drop_in(session: Session, participant: Participant, *, by: Any) -> Atten
 
 def enrol_make_up(session: Session, participant: Participant, *, by: Any) -> Enrolment:
     """Enrol a participant in a group session with room, to make up missed time."""
-    decision = require_schedule_write(by, participant)
+    decision = require(by, participant, Action.CHANGE, Scope.SCHEDULE)
     if participant.organization_id != session.program.organization_id:
         raise InvalidInput("That session belongs to another organization.", field="session")
     if session.kind != Session.Kind.GROUP or session.status != Session.Status.SCHEDULED:

@@ -19,19 +19,20 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.models import User
 from attendance import dose, selectors, services
-from attendance.access import (
-    READ_ONLY_ROLES,
-    ROLL_CALL_ROLES,
-    RollCallAccess,
-    roll_call_access,
-    row_decision,
-    schedule_decision,
-)
 from attendance.models import PARTIAL_STATUSES, AttendanceStatus
 from audit.context import counting_events
 from audit.models import Action, Outcome
 from audit.services import record_event
-from participants.access import Scope, may_open, roles_in, visible_participants
+from participants.access import (
+    RollCallAccess,
+    Scope,
+    decide,
+    may,
+    may_open,
+    roll_call_access,
+    roll_call_row,
+    visible_participants,
+)
 from participants.decorators import carries_participant_data, not_found, participant_page
 from participants.models import IN_CARE_STATUSES
 from participants.views import chart_context
@@ -144,7 +145,7 @@ def _roll_context(request: HttpRequest, session: Session, access: RollCallAccess
     rows = [
         row
         for row in selectors.roll_call_rows(session)
-        if row_decision(request.user, session, row.participant, Action.VIEW, access=access).allowed
+        if roll_call_row(request.user, session, row.participant, Action.VIEW, access=access).allowed
     ]
     _showing(request, session, access, [row.participant for row in rows])
     return {
@@ -165,8 +166,7 @@ def today(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     day = query_date(request, "day")
     programs = list(selectors.programs_of(request.user))
-    readers = ROLL_CALL_ROLES | READ_ONLY_ROLES
-    wide = [p for p in programs if roles_in(request.user, p.organization_id) & readers]
+    wide = [p for p in programs if may(request.user, "roll_call.read", p.organization_id)]
     own = [p for p in programs if p not in wide]
     sessions = selectors.sessions_on(wide, day=day) + selectors.sessions_on(
         own, staff=request.user, day=day
@@ -419,9 +419,7 @@ def cancellation(request: HttpRequest, session_id) -> HttpResponse:
             "cancelled": session.status == Session.Status.CANCELLED,
             "emailed": set(sent["emailed"]) if sent else set(),
             "notice_sent": sent is not None,
-            "can_enrol": bool(
-                roles_in(request.user, session.program.organization_id) & ROLL_CALL_ROLES
-            ),
+            "can_enrol": may(request.user, "roll_call.record", session.program.organization_id),
             "here": request.path,
         },
     )
@@ -439,7 +437,7 @@ def dose_this_week(request: HttpRequest) -> HttpResponse:
     programs = [
         p
         for p in selectors.programs_of(request.user)
-        if roles_in(request.user, p.organization_id) & ROLL_CALL_ROLES
+        if may(request.user, "roll_call.record", p.organization_id)
     ]
     sections = []
     for program in programs:
@@ -481,7 +479,7 @@ def make_up(request: HttpRequest, participant) -> HttpResponse:
     context.update(
         options=options,
         week=week,
-        can_enrol=schedule_decision(request.user, participant, Action.CHANGE).allowed,
+        can_enrol=decide(request.user, participant, Action.CHANGE, Scope.SCHEDULE).allowed,
         back=_safe_next(request, request.GET.get("next")),
     )
     return render(request, "attendance/make_up.html", context)

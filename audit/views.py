@@ -8,19 +8,16 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
 from audit.forms import AuditFilterForm, ReviewForm
 from audit.selectors import break_glass_to_review, trail_page
 from audit.selectors import trail_csv as trail_csv_rows
 from audit.services import record_event
-from participants.access import organizations_of, roles_in
+from participants.access import organizations_with
 from participants.models import BreakGlassGrant
-
-AUDIT_ROLES = frozenset({Role.AUDITOR, Role.DIRECTOR})
 
 
 def _audit_orgs(user) -> list[int]:
-    return [org for org in organizations_of(user) if roles_in(user, org) & AUDIT_ROLES]
+    return organizations_with(user, "audit.read")
 
 
 def reads_audit_trail(user) -> bool:

@@ -13,8 +13,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import Role
-from audit.models import Action, Outcome
+from audit.models import Action
 from audit.services import record_event
 from intake import icd10, sections
 from intake.models import (
@@ -26,10 +25,9 @@ from intake.models import (
     IntakeSection,
     IntakeStatus,
 )
-from participants.access import Decision, Scope, require, roles_in
-from participants.audit_events import access_event_type
-from participants.models import Episode, Participant
-from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput
+from participants.access import Decision, Scope, require, require_with_capability
+from participants.models import Episode
+from tandem.errors import ConcurrentEdit, InvalidInput
 from tandem.lifecycle import (
     add_addendum,
     check_transition,
@@ -38,39 +36,7 @@ from tandem.lifecycle import (
     sign,
 )
 
-# Roles that may sign an intake, make or change a diagnosis, or record a level-of-care
-# decision: the licensed clinicians. Nurses, case managers and peer specialists fill in
-# intake sections but do not sign or diagnose.
-CLINICIAN_ROLES = frozenset(
-    {
-        Role.DIRECTOR,
-        Role.SUPERVISOR,
-        Role.THERAPIST,
-        Role.COUNSELLOR,
-        Role.PRESCRIBER,
-        Role.INTAKE,
-    }
-)
 MIN_REASON_LENGTH = 5
-
-
-def require_clinician(by: Any, participant: Participant, what: str) -> Decision:
-    """The access policy's write check, then the clinician-role check; a refusal is audited.
-
-    Call it before `transaction.atomic()`, like `participants.access.require`.
-    """
-    decision = require(by, participant, Action.CHANGE, Scope.CLINICAL)
-    if not roles_in(by, participant.organization_id) & CLINICIAN_ROLES:
-        record_event(
-            actor=by,
-            event_type=access_event_type(Action.CHANGE, Scope.CLINICAL),
-            participant=participant,
-            outcome=Outcome.REFUSED,
-            decision=decision,
-            details={"scope": str(Scope.CLINICAL), "why": f"role may not {what}"},
-        )
-        raise AccessDenied(f"Only a licensed clinician can {what}.")
-    return decision
 
 
 def content_hash(data_by_section: Mapping[str, Mapping[str, Any]]) -> str:
@@ -188,7 +154,14 @@ def _start_addendum(signed: Intake, *, by: Any, reason: str, decision: Decision)
 
 def sign_intake(intake: Intake, *, by: Any, expected_version: int) -> Intake:
     """Sign a draft: it is locked from now on, with a hash of what was signed."""
-    decision = require_clinician(by, intake.participant, "sign an intake")
+    decision = require_with_capability(
+        by,
+        intake.participant,
+        "clinical.sign",
+        Action.CHANGE,
+        Scope.CLINICAL,
+        refusal="Only a licensed clinician can sign an intake.",
+    )
     with transaction.atomic():
         current = Intake.objects.select_for_update().get(pk=intake.pk)
         if current.is_signed:
@@ -227,7 +200,14 @@ def add_diagnosis(
 ) -> Diagnosis:
     """Record an ICD-10-CM diagnosis from the curated list on the episode."""
     participant = episode.participant
-    decision = require_clinician(by, participant, "make a diagnosis")
+    decision = require_with_capability(
+        by,
+        participant,
+        "diagnosis.record",
+        Action.CHANGE,
+        Scope.CLINICAL,
+        refusal="Only a licensed clinician can make a diagnosis.",
+    )
     found = icd10.validate(code)
     if status not in NEW_DIAGNOSIS_STATUSES:
         raise InvalidInput(
@@ -274,7 +254,14 @@ def change_diagnosis_status(
     diagnosis: Diagnosis, *, to_status: str, by: Any, expected_version: int, note: str = ""
 ) -> Diagnosis:
     """Move a diagnosis along its lifecycle (confirm, remission, resolve, entered in error)."""
-    decision = require_clinician(by, diagnosis.participant, "change a diagnosis")
+    decision = require_with_capability(
+        by,
+        diagnosis.participant,
+        "diagnosis.record",
+        Action.CHANGE,
+        Scope.CLINICAL,
+        refusal="Only a licensed clinician can change a diagnosis.",
+    )
     if to_status not in DiagnosisStatus.values:
         raise InvalidInput(f"{to_status!r} is not a diagnosis status.", field="to_status")
     note = (note or "").strip()

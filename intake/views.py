@@ -16,7 +16,7 @@ from audit.models import Action
 from intake import icd10, sections, selectors, services
 from intake.forms import CodeSearchForm, DiagnosisForm, DiagnosisStatusForm, SignForm
 from intake.models import DIAGNOSIS_TRANSITIONS, Diagnosis, DiagnosisStatus, Intake
-from participants.access import Scope, decide, roles_in
+from participants.access import Scope, decide, decide_with_capability, may
 from participants.decorators import not_found, participant_page
 from participants.selectors import current_episode
 from participants.views import chart_context
@@ -31,8 +31,8 @@ def _can_edit(request: HttpRequest, participant) -> bool:
     return decide(request.user, participant, Action.CHANGE, Scope.CLINICAL).allowed
 
 
-def _is_clinician(request: HttpRequest, participant) -> bool:
-    return bool(roles_in(request.user, participant.organization_id) & services.CLINICIAN_ROLES)
+def _may_sign(request: HttpRequest, participant) -> bool:
+    return may(request.user, "clinical.sign", participant.organization_id)
 
 
 def _section_form(view: selectors.SectionView, intake: Intake) -> sections.SectionForm:
@@ -58,7 +58,7 @@ def _intake_context(request: HttpRequest, participant, bound: dict | None = None
         can_sign=can_edit
         and intake is not None
         and not intake.is_signed
-        and _is_clinician(request, participant),
+        and _may_sign(request, participant),
         sections=[
             {
                 "view": view,
@@ -147,7 +147,7 @@ def save_section(request: HttpRequest, participant, intake_id, key) -> HttpRespo
                     # Out-of-band updates of the draft's status card, where the page has them.
                     "update_missing": not row.intake.is_signed,
                     "update_sign_version": not row.intake.is_signed
-                    and _is_clinician(request, participant),
+                    and _may_sign(request, participant),
                     "missing": sections.missing_for_signing({v.section.key: v.data for v in views}),
                 },
             )
@@ -212,7 +212,9 @@ def _diagnoses_context(request: HttpRequest, participant, form: DiagnosisForm | 
         row.next_statuses = [
             (s, DiagnosisStatus(s).label) for s in sorted(DIAGNOSIS_TRANSITIONS[row.status])
         ]
-    can_diagnose = _can_edit(request, participant) and _is_clinician(request, participant)
+    can_diagnose = decide_with_capability(
+        request.user, participant, "diagnosis.record", Action.CHANGE, Scope.CLINICAL
+    ).allowed
     today = episode.program.today() if episode else None
     context.update(
         diagnoses=rows,

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from accounts.models import Program
 from monitoring.models import SEVERITY_RANK, Alert, AlertStatus, Severity
-from participants.access import OVERSIGHT_ROLES, organizations_of, roles_in
+from participants.access import organizations_with
 
 
 def open_alerts_assigned_to(user) -> list[Alert]:
@@ -40,7 +40,7 @@ def open_summary(participant) -> tuple[int, str | None]:
 
 def overseen_organizations(user) -> list[int]:
     """The organizations where the user is a director or supervisor."""
-    return [org for org in organizations_of(user) if roles_in(user, org) & OVERSIGHT_ROLES]
+    return organizations_with(user, "program.oversee")
 
 
 @dataclass

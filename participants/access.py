@@ -5,7 +5,7 @@ organization membership × role × care-team membership × break-the-glass, and 
 audit event for the access (or for the refusal) in the same transaction.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -19,7 +19,8 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from accounts.models import Membership, Role
+from accounts.models import Role
+from accounts.roles import organizations_of, roles_in, staff_roles
 from audit.models import Action, Outcome
 from audit.services import record_event
 from participants.audit_events import access_event_type
@@ -55,21 +56,71 @@ CLINICAL_ROLES = frozenset(
     }
 )
 OVERSIGHT_ROLES = frozenset({Role.DIRECTOR, Role.SUPERVISOR})
-# Scopes a role reaches for every participant of its organization, care team or not.
-ORGANIZATION_WIDE: dict[str, frozenset[Scope]] = {
-    Role.DIRECTOR: frozenset(Scope),
-    Role.SUPERVISOR: frozenset({Scope.DEMOGRAPHICS, Scope.SCHEDULE, Scope.CLINICAL}),
-    Role.FRONT_DESK: frozenset({Scope.DEMOGRAPHICS, Scope.SCHEDULE}),
-    Role.BILLING: frozenset({Scope.DEMOGRAPHICS, Scope.SCHEDULE, Scope.BILLING}),
-    Role.AUDITOR: frozenset(),
+# The licensed clinicians: they sign, diagnose and decide the level of care. Nurses, case
+# managers and peer specialists fill in intake sections but do not sign or diagnose.
+LICENSED_ROLES = frozenset(
+    {Role.DIRECTOR, Role.SUPERVISOR, Role.THERAPIST, Role.COUNSELLOR, Role.PRESCRIBER, Role.INTAKE}
+)
+# Staff who give care (care teams, groups, individual sessions): not the front desk,
+# billing or the auditor.
+CARE_ROLES = frozenset(Role.values) - {Role.FRONT_DESK, Role.BILLING, Role.AUDITOR}
+READ_ACTIONS = frozenset({Action.VIEW, Action.SEARCH, Action.PRINT, Action.EXPORT})
+ANY_ACTION = frozenset({*READ_ACTIONS, Action.CREATE, Action.CHANGE, Action.DELETE})
+# Participant decisions: the scopes (and actions on them) a role reaches for every
+# participant of its organization, care team or not. Billing reads the schedule for claims
+# and never changes it.
+ORGANIZATION_WIDE: dict[str, dict[Scope, frozenset[str]]] = {
+    Role.DIRECTOR: dict.fromkeys(Scope, ANY_ACTION),
+    Role.SUPERVISOR: {
+        Scope.DEMOGRAPHICS: ANY_ACTION,
+        Scope.SCHEDULE: ANY_ACTION,
+        Scope.CLINICAL: ANY_ACTION,
+    },
+    Role.FRONT_DESK: {Scope.DEMOGRAPHICS: ANY_ACTION, Scope.SCHEDULE: ANY_ACTION},
+    Role.BILLING: {
+        Scope.DEMOGRAPHICS: ANY_ACTION,
+        Scope.SCHEDULE: READ_ACTIONS,
+        Scope.BILLING: ANY_ACTION,
+    },
+    Role.AUDITOR: {},
 }
 # Roles that may open a new referral (create a participant record).
 REFERRAL_ROLES = frozenset({Role.DIRECTOR, Role.SUPERVISOR, Role.INTAKE, *CLINICAL_ROLES})
-READ_ACTIONS = frozenset({Action.VIEW, Action.SEARCH, Action.PRINT, Action.EXPORT})
-# Program capabilities: what a role may do for its organization as a whole, not for one
-# participant's record. One row per capability; a service asks `require_capability`.
+# Program capabilities: what a role may do for its organization as a whole, or beyond one
+# participant's care team. One row per capability; code asks `may`, `require_capability`,
+# `holds_anywhere` or `decide_with_capability`, never a role name.
 CAPABILITIES: dict[str, frozenset[str]] = {
+    # Staff and the audit trail.
     "staff.manage": frozenset({Role.DIRECTOR}),
+    "audit.read": frozenset({Role.AUDITOR, Role.DIRECTOR}),
+    # Finding people and opening records.
+    "participants.find": frozenset(Role.values) - {Role.AUDITOR},
+    "referral.open": REFERRAL_ROLES,
+    "intake.coordinate": frozenset({Role.INTAKE}),
+    "record.export": CLINICAL_ROLES | OVERSIGHT_ROLES,
+    # Care: who joins care teams, runs sessions, is a primary clinician, signs and decides.
+    "care_team.join": CARE_ROLES,
+    "sessions.facilitate": CARE_ROLES,
+    "primary_clinician.serve": frozenset(
+        {Role.THERAPIST, Role.COUNSELLOR, Role.PRESCRIBER, Role.SUPERVISOR, Role.DIRECTOR}
+    ),
+    "caseload.hold": CLINICAL_ROLES,
+    "clinical.sign": LICENSED_ROLES,
+    "diagnosis.record": LICENSED_ROLES,
+    "level_of_care.decide": LICENSED_ROLES,
+    # The program calendar and the weekly schedule (groups, rooms, counts; no participants).
+    "calendar.read": OVERSIGHT_ROLES | CLINICAL_ROLES | {Role.FRONT_DESK},
+    "calendar.edit": OVERSIGHT_ROLES,
+    "schedule.build": frozenset({Role.DIRECTOR}),
+    "schedule.publish": frozenset({Role.DIRECTOR}),
+    # Sessions and roll calls of the whole organization (a facilitator reaches their own).
+    "sessions.list": frozenset(Role.values) - {Role.AUDITOR},
+    "roll_call.read": frozenset({Role.DIRECTOR, Role.SUPERVISOR, Role.FRONT_DESK, Role.BILLING}),
+    "roll_call.record": frozenset({Role.DIRECTOR, Role.SUPERVISOR, Role.FRONT_DESK}),
+    "dose.read": OVERSIGHT_ROLES | CLINICAL_ROLES | {Role.FRONT_DESK},
+    # Oversight: census, open critical alerts, the program's arrivals.
+    "program.oversee": OVERSIGHT_ROLES,
+    "arrivals.today": frozenset({Role.FRONT_DESK}),
 }
 
 
@@ -80,31 +131,6 @@ class Decision:
     why: str
     break_glass: BreakGlassGrant | None = None
     can_break_glass: bool = False
-
-
-def roles_in(user, organization_id: int) -> set[str]:
-    """The active roles a user holds in an organization (cached on the user object)."""
-    cache = getattr(user, "_tandem_roles", None)
-    if cache is None:
-        cache = {}
-        for org_id, role in Membership.objects.filter(user=user, is_active=True).values_list(
-            "organization_id", "role"
-        ):
-            cache.setdefault(org_id, set()).add(role)
-        user._tandem_roles = cache
-    return cache.get(organization_id, set())
-
-
-def organizations_of(user) -> list[int]:
-    roles_in(user, 0)
-    return sorted(user._tandem_roles)
-
-
-def staff_roles(user) -> set[str]:
-    """Every active role a staff member holds, in any organization (none for participants)."""
-    if user is None or not user.is_authenticated or user.kind != user.Kind.STAFF:
-        return set()
-    return {role for org in organizations_of(user) for role in roles_in(user, org)}
 
 
 # Pages that are not one participant's chart (lists, queues, program pages), by URL name,
@@ -129,34 +155,55 @@ def _signed_in(user) -> bool:
     return True
 
 
-def _finds_participants(user) -> bool:
-    return bool(staff_roles(user) - {Role.AUDITOR})
+def holds_anywhere(user, capability: str) -> bool:
+    """Whether a staff member holds a capability in any of their organizations (links and
+    program pages; a write still asks `require_capability` for its own organization)."""
+    return bool(staff_roles(user) & CAPABILITIES[capability])
 
 
-def _opens_referrals(user) -> bool:
-    return bool(staff_roles(user) & REFERRAL_ROLES)
+def organizations_with(user, capability: str) -> list[int]:
+    """The organizations where a staff member holds a capability."""
+    if user is None or not user.is_authenticated or user.kind != user.Kind.STAFF:
+        return []
+    granting = CAPABILITIES[capability]
+    return [org for org in organizations_of(user) if roles_in(user, org) & granting]
+
+
+def roles_holding(capability: str) -> frozenset[str]:
+    """The roles that hold a capability, for a query over memberships (pickers of staff)."""
+    return CAPABILITIES[capability]
+
+
+def page_rule(capability: str) -> PageRule:
+    """A `register_page` rule: the page opens for staff holding this capability anywhere."""
+    return lambda user: holds_anywhere(user, capability)
+
+
+# What a staff member's home page shows, each section with the capability that brings it.
+HOME_SECTIONS: dict[str, tuple[str, ...]] = {
+    "census": ("program.oversee",),
+    "critical_alerts": ("program.oversee",),
+    "referrals": ("program.oversee", "intake.coordinate"),
+    "under_dosed": ("program.oversee",),
+    "today": ("arrivals.today",),
+    "caseload": ("caseload.hold",),
+}
 
 
 def home_sections(user) -> set[str]:
     """What a staff member's home page shows: program oversight (census, critical alerts,
     referrals waiting, under-dosed participants), the referral queue for intake, today's
     sessions and arrivals for the front desk, and a caseload for clinical staff."""
-    roles = staff_roles(user)
-    sections: set[str] = set()
-    if roles & OVERSIGHT_ROLES:
-        sections |= {"census", "critical_alerts", "referrals", "under_dosed"}
-    if Role.INTAKE in roles:
-        sections.add("referrals")
-    if Role.FRONT_DESK in roles:
-        sections.add("today")
-    if roles & CLINICAL_ROLES:
-        sections.add("caseload")
-    return sections
+    return {
+        section
+        for section, capabilities in HOME_SECTIONS.items()
+        if any(holds_anywhere(user, c) for c in capabilities)
+    }
 
 
 register_page("home", _signed_in)
-register_page("participants:search", _finds_participants)
-register_page("participants:new", _opens_referrals)
+register_page("participants:search", page_rule("participants.find"))
+register_page("participants:new", page_rule("referral.open"))
 
 
 def may(user, capability: str, organization_id: int) -> bool:
@@ -182,10 +229,17 @@ def capability_decision(user, capability: str, organization_id: int) -> Decision
 
 
 def require_capability(
-    user, capability: str, organization_ids: list[int], *, event_type: str, record=None
+    user,
+    capability: str,
+    organization_ids: list[int],
+    *,
+    event_type: str = "",
+    record=None,
+    refusal: str = "Your role does not allow this.",
 ) -> Decision:
     """Allow when the user holds the capability in one of these organizations; otherwise
-    audit the refusal (as `event_type`, refused) and raise AccessDenied.
+    audit the refusal (as `event_type`, refused, when one is named) and raise AccessDenied
+    with `refusal`.
 
     Call this outside the service's transaction, so the refusal's event is kept.
     """
@@ -193,18 +247,19 @@ def require_capability(
     for decision in decisions:
         if decision.allowed:
             return decision
-    refusal = next(
+    refused = next(
         (d for d in decisions if d.role),
         decisions[0] if decisions else Decision(False, "", "no organization in common"),
     )
-    record_event(
-        actor=user,
-        event_type=event_type,
-        decision=refusal,
-        record=record,
-        details={"capability": capability},
-    )
-    raise AccessDenied("Your role does not allow this.")
+    if event_type:
+        record_event(
+            actor=user,
+            event_type=event_type,
+            decision=refused,
+            record=record,
+            details={"capability": capability},
+        )
+    raise AccessDenied(refusal)
 
 
 # Facts and decisions remembered for the length of one request (see RequestDecisions), so a
@@ -282,10 +337,86 @@ def decide(user, participant: Participant, action: str, scope: Scope) -> Decisio
     Within a request the answer is remembered per (user, participant, action, scope).
     """
     key = ("decide", getattr(user, "pk", None), participant.pk, str(action), str(scope))
-    return _remembered(key, lambda: _decide(user, participant, action, scope))
+    return _remembered(
+        key,
+        lambda: _rule(
+            user,
+            participant,
+            action,
+            scope,
+            on_team=lambda: on_care_team(user, participant),
+            intake_case=lambda: _intake_case(participant),
+            grant=lambda: active_grant(user, participant),
+        ),
+    )
 
 
-def _decide(user, participant: Participant, action: str, scope: Scope) -> Decision:
+def decide_many(
+    user, participants: Iterable[Participant], action: str, scope: Scope
+) -> dict[int, Decision]:
+    """`decide` for a list (a week's roster, a session's enrolments), by participant pk.
+
+    The same rule as `decide` (care team, intake case, break-the-glass), with the facts read
+    in at most three queries for the whole list instead of three per participant.
+    """
+    people = {p.pk: p for p in participants}
+    if user is None or not user.is_authenticated or not user.is_active:
+        return {pk: Decision(False, "", "not signed in") for pk in people}
+    asking = [
+        p
+        for p in people.values()
+        if user.kind == user.Kind.STAFF and roles_in(user, p.organization_id) & CLINICAL_ROLES
+    ]
+    ids = [p.pk for p in asking]
+    team: set[int] = set()
+    intake: set[int] = set()
+    grants: dict[int, BreakGlassGrant] = {}
+    if ids:
+        team = set(
+            CareTeamMember.objects.filter(
+                user=user, ended_on__isnull=True, episode__participant_id__in=ids
+            ).values_list("episode__participant_id", flat=True)
+        )
+        if any(Role.INTAKE in roles_in(user, p.organization_id) for p in asking):
+            intake = set(
+                Episode.objects.filter(
+                    participant_id__in=ids, status__in=PRE_ADMISSION_STATUSES
+                ).values_list("participant_id", flat=True)
+            )
+        for grant in BreakGlassGrant.objects.filter(
+            user=user, participant_id__in=ids, expires_at__gt=timezone.now()
+        ).order_by("expires_at"):
+            grants[grant.participant_id] = grant
+    decisions = {
+        pk: _rule(
+            user,
+            p,
+            action,
+            scope,
+            on_team=lambda pk=pk: pk in team,
+            intake_case=lambda pk=pk: pk in intake,
+            grant=lambda pk=pk: grants.get(pk),
+        )
+        for pk, p in people.items()
+    }
+    memo = _request_memo.get()
+    if memo is not None:
+        for pk, decision in decisions.items():
+            memo.setdefault(("decide", user.pk, pk, str(action), str(scope)), decision)
+    return decisions
+
+
+def _rule(
+    user,
+    participant: Participant,
+    action: str,
+    scope: Scope,
+    *,
+    on_team: Callable[[], bool],
+    intake_case: Callable[[], bool],
+    grant: Callable[[], BreakGlassGrant | None],
+) -> Decision:
+    """The participant rule, given the facts it may need (read lazily, in the order asked)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return Decision(False, "", "not signed in")
     if user.kind == user.Kind.PARTICIPANT:
@@ -299,24 +430,126 @@ def _decide(user, participant: Participant, action: str, scope: Scope) -> Decisi
     if not roles:
         return Decision(False, "", "not a member of this participant's organization")
     role_label = ",".join(sorted(roles))
-    if action == Action.EXPORT and not roles & (CLINICAL_ROLES | OVERSIGHT_ROLES):
+    if action == Action.EXPORT and not roles & CAPABILITIES["record.export"]:
         return Decision(False, role_label, "only clinical staff may export a record")
+    read_only = ""
     for role in sorted(roles):
-        if scope in ORGANIZATION_WIDE.get(role, frozenset()):
+        reach = ORGANIZATION_WIDE.get(role, {}).get(scope, frozenset())
+        if action in reach:
             return Decision(True, role, f"{role} reaches {scope} for the whole organization")
+        if reach:
+            read_only = role
     clinical_roles = roles & CLINICAL_ROLES
     if clinical_roles and scope != Scope.BILLING:
-        if on_care_team(user, participant):
+        if on_team():
             return Decision(True, role_label, "on the care team")
-        if Role.INTAKE in roles and _intake_case(participant):
+        if Role.INTAKE in roles and intake_case():
             return Decision(True, Role.INTAKE, "intake coordinator on a case not yet admitted")
-        grant = active_grant(user, participant)
-        if grant is not None:
-            return Decision(True, role_label, "break-the-glass", break_glass=grant)
+        found = grant()
+        if found is not None:
+            return Decision(True, role_label, "break-the-glass", break_glass=found)
         return Decision(
             False, role_label, "not on this participant's care team", can_break_glass=True
         )
+    if read_only:
+        return Decision(False, read_only, f"{read_only} reads {scope} data; it does not change it")
     return Decision(False, role_label, f"the {role_label} role does not reach {scope} data")
+
+
+def decide_with_capability(
+    user, participant: Participant, capability: str, action: str, scope: Scope
+) -> Decision:
+    """A participant decision that also needs a program capability (signing an intake,
+    recording a diagnosis or a level-of-care decision): both must allow."""
+    decision = decide(user, participant, action, scope)
+    if decision.allowed and not may(user, capability, participant.organization_id):
+        return Decision(
+            False, decision.role, f"the {decision.role} role does not hold {capability}"
+        )
+    return decision
+
+
+def require_with_capability(
+    user,
+    participant: Participant,
+    capability: str,
+    action: str,
+    scope: Scope,
+    *,
+    refusal: str = "",
+) -> Decision:
+    """`require` for a write that also needs a program capability; a refusal is audited
+    and told with `refusal` when the capability (not the record) is what is missing."""
+    decision = decide(user, participant, action, scope)
+    if not decision.allowed:
+        authorize(user, participant, action, scope)
+    if not may(user, capability, participant.organization_id):
+        missing = Decision(
+            False, decision.role, f"the {decision.role} role does not hold {capability}"
+        )
+        audit_access(user, participant, action, scope, missing, details={"why": missing.why})
+        raise AccessDenied(refusal or refusal_message(missing))
+    return decision
+
+
+FACILITATOR_REASON = "facilitator of this session"
+
+
+@dataclass(frozen=True)
+class RollCallAccess:
+    """What a user may do on one session's roll call, and why (for the audit trail)."""
+
+    can_view: bool
+    can_record: bool
+    facilitator: bool
+    role: str
+    why: str
+
+
+def roll_call_access(user, session) -> RollCallAccess:
+    """A session's facilitators take its roll call and reach every participant on it (a
+    group's facilitator is often on few of its members' care teams); roles holding
+    `roll_call.record` take any roll call of their organization; `roll_call.read` reads it."""
+    if user is None or not user.is_authenticated or user.kind != user.Kind.STAFF:
+        return RollCallAccess(False, False, False, "", "not a staff member")
+    organization_id = session.program.organization_id
+    roles = roles_in(user, organization_id)
+    if not roles:
+        return RollCallAccess(False, False, False, "", "not a member of this organization")
+    label = ",".join(sorted(roles))
+    if session.staff.filter(pk=user.pk).exists():
+        return RollCallAccess(True, True, True, label, FACILITATOR_REASON)
+    recording = capability_decision(user, "roll_call.record", organization_id)
+    if recording.allowed:
+        return RollCallAccess(
+            True, True, False, recording.role, f"{recording.role} reaches the whole schedule"
+        )
+    if may(user, "roll_call.read", organization_id):
+        return RollCallAccess(True, False, False, label, "reads attendance for the organization")
+    return RollCallAccess(False, False, False, label, "neither a facilitator nor a schedule role")
+
+
+def roll_call_row(
+    user, session, participant: Participant, action: str, *, access: RollCallAccess
+) -> Decision:
+    """Decide one participant row of a session: its facilitators reach every row; anyone
+    else needs the participant's SCHEDULE decision."""
+    if participant.organization_id != session.program.organization_id:
+        return Decision(False, access.role, "participant of another organization")
+    if access.facilitator:
+        return Decision(True, access.role, FACILITATOR_REASON)
+    return decide(user, participant, action, Scope.SCHEDULE)
+
+
+def require_roll_call_row(
+    user, session, participant: Participant, action: str, *, access: RollCallAccess
+) -> Decision:
+    """Check a row write before its transaction opens; only a refusal is audited here."""
+    decision = roll_call_row(user, session, participant, action, access=access)
+    if not decision.allowed:
+        audit_access(user, participant, action, Scope.SCHEDULE, decision)
+        raise AccessDenied(refusal_message(decision))
+    return decision
 
 
 def authorize(
@@ -436,7 +669,7 @@ def visible_participants(user) -> QuerySet[Participant]:
     Search shows identity only (name, record number, date of birth, status); opening any
     part of the chart still goes through `authorize`.
     """
-    orgs = [org for org in organizations_of(user) if roles_in(user, org) - {Role.AUDITOR}]
+    orgs = organizations_with(user, "participants.find")
     return Participant.objects.filter(organization_id__in=orgs, entered_in_error_at__isnull=True)
 
 

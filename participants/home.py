@@ -15,8 +15,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count
 from django.http import HttpRequest
 
+from accounts.roles import organizations_of
 from audit.services import record_event
-from participants.access import organizations_of
 from participants.models import OPEN_STATUSES, PRE_ADMISSION_STATUSES, Episode, EpisodeStatus
 
 CASELOAD_PAGE_SIZE = 25

@@ -7,10 +7,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Membership, Program, Role, Site
+from accounts.models import Membership, Program, Site
+from accounts.roles import roles_in
 from audit.models import Action
 from audit.services import field_changes, record_event
-from participants.access import REFERRAL_ROLES, Scope, forget_decisions, require, roles_in
+from participants.access import Scope, forget_decisions, may, require, require_capability
 from participants.duplicates import likely_matches
 from participants.models import (
     EPISODE_TRANSITIONS,
@@ -22,7 +23,7 @@ from participants.models import (
     Participant,
 )
 from tandem import dates, lifecycle
-from tandem.errors import AccessDenied, InvalidInput
+from tandem.errors import InvalidInput
 from tandem.lifecycle import check_transition, lock_current, save_new_version
 from tandem.validation import validate
 
@@ -121,8 +122,9 @@ def create_referral(
     When the person likely has a record already, a new one needs a written reason
     (`duplicate_reason`), kept on the referral's audit event with the matches it overrode.
     """
-    if not roles_in(by, program.organization_id) & REFERRAL_ROLES:
-        raise AccessDenied("Your role cannot open referrals.")
+    require_capability(
+        by, "referral.open", [program.organization_id], refusal="Your role cannot open referrals."
+    )
     if site is not None and site.program_id != program.pk:
         raise InvalidInput("That site belongs to another program.", field="site")
     duplicate_reason = (duplicate_reason or "").strip()
@@ -157,7 +159,7 @@ def create_referral(
         )
         validate(episode, exclude=EPISODE_LINKS)
         episode.save()
-        if Role.INTAKE in roles_in(by, program.organization_id):
+        if may(by, "intake.coordinate", program.organization_id):
             CareTeamMember.objects.create(episode=episode, user=by, role=CareTeamRole.INTAKE)
         record_event(
             actor=by,

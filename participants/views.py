@@ -8,7 +8,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from accounts.models import Program, Role, User
+from accounts.models import Program, User
 from audit.context import counting_events
 from audit.models import Action, Outcome
 from audit.services import record_event
@@ -16,14 +16,13 @@ from participants import chart, selectors, services
 from participants import history as record_history
 from participants import home as home_page
 from participants.access import (
-    REFERRAL_ROLES,
     Scope,
     break_the_glass,
     decide,
     home_sections,
     may_open,
-    organizations_of,
-    roles_in,
+    organizations_with,
+    roles_holding,
 )
 from participants.decorators import load_participant, not_found, participant_page
 from participants.duplicates import likely_matches
@@ -42,10 +41,6 @@ from tandem.methods import serves
 
 # Home-page panels other modules add (alerts, today's sessions): callables(request) -> dict|None
 home_panels: list = []
-
-
-def _all_roles(user) -> set[str]:
-    return {role for org in organizations_of(user) for role in roles_in(user, org)}
 
 
 @login_required
@@ -78,7 +73,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "columns": home_page.columns(),
             "panels": panels,
-            "roles": _all_roles(request.user),
             "can_search": may_open(request.user, "participants:search"),
         },
     )
@@ -120,7 +114,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def new_referral(request: HttpRequest) -> HttpResponse:
-    orgs = [o for o in organizations_of(request.user) if roles_in(request.user, o) & REFERRAL_ROLES]
+    orgs = organizations_with(request.user, "referral.open")
     programs = Program.objects.filter(organization_id__in=orgs)
     if not orgs:
         return render(
@@ -225,8 +219,8 @@ def _care_team_form(participant, episode, data=None) -> CareTeamAddForm:
         User.objects.filter(
             memberships__organization_id=participant.organization_id,
             memberships__is_active=True,
+            memberships__role__in=roles_holding("care_team.join"),
         )
-        .exclude(memberships__role__in=[Role.FRONT_DESK, Role.BILLING, Role.AUDITOR])
         .distinct()
         .order_by("last_name", "first_name")
     )

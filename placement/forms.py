@@ -3,8 +3,8 @@
 from django import forms
 
 from accounts.models import LevelOfCare, User
+from participants.access import roles_holding
 from placement import asam, self_check
-from placement.services import PRIMARY_CLINICIAN_ROLES
 from tandem import dates
 
 
@@ -85,7 +85,7 @@ class AdmitForm(forms.Form):
             User.objects.filter(
                 memberships__organization_id=organization_id,
                 memberships__is_active=True,
-                memberships__role__in=PRIMARY_CLINICIAN_ROLES,
+                memberships__role__in=roles_holding("primary_clinician.serve"),
             )
             .distinct()
             .order_by("last_name", "first_name")

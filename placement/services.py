@@ -11,11 +11,11 @@ from uuid import UUID
 
 from django.db import transaction
 
-from accounts.models import LevelOfCare, Role
+from accounts.models import LevelOfCare
 from audit.models import Action
 from audit.services import record_event
-from intake.services import MIN_REASON_LENGTH, require_clinician
-from participants.access import Scope, require, roles_in
+from intake.services import MIN_REASON_LENGTH
+from participants.access import Scope, may, require, require_with_capability
 from participants.models import (
     EPISODE_TRANSITIONS,
     PRE_ADMISSION_STATUSES,
@@ -29,10 +29,6 @@ from placement.models import DimensionRating, LevelOfCareDecision, ReferralOut
 from tandem.errors import ConcurrentEdit, InvalidInput
 
 CLOSING_STATUSES = (EpisodeStatus.TRANSFERRED_OUT, EpisodeStatus.DECLINED)
-# Who may be a participant's primary clinician.
-PRIMARY_CLINICIAN_ROLES = frozenset(
-    {Role.THERAPIST, Role.COUNSELLOR, Role.PRESCRIBER, Role.SUPERVISOR, Role.DIRECTOR}
-)
 
 
 def recommend(episode: Episode, ratings: Mapping[str, int]) -> rules.Recommendation:
@@ -78,7 +74,14 @@ def record_decision(
     own records a referral out to `refer_to`.
     """
     participant = episode.participant
-    decision = require_clinician(by, participant, "record a level-of-care decision")
+    decision = require_with_capability(
+        by,
+        participant,
+        "level_of_care.decide",
+        Action.CHANGE,
+        Scope.CLINICAL,
+        refusal="Only a licensed clinician can record a level-of-care decision.",
+    )
     if not episode.is_open:
         raise InvalidInput(
             "This episode is closed: no new level-of-care decision can be made on it."
@@ -225,8 +228,8 @@ def admit(
     if problem:
         raise InvalidInput(problem)
     organization = episode.participant.organization_id
-    if primary_clinician is None or not (
-        roles_in(primary_clinician, organization) & PRIMARY_CLINICIAN_ROLES
+    if primary_clinician is None or not may(
+        primary_clinician, "primary_clinician.serve", organization
     ):
         raise InvalidInput("Choose the primary clinician.", field="primary_clinician")
     with transaction.atomic():

@@ -13,8 +13,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import LevelOfCare
 from audit.models import Action
 from audit.services import record_event
-from intake.services import CLINICIAN_ROLES
-from participants.access import Scope, decide, roles_in
+from participants.access import Scope, decide, decide_with_capability
 from participants.decorators import not_found, participant_page
 from participants.models import EPISODE_TRANSITIONS, PRE_ADMISSION_STATUSES, EpisodeStatus
 from participants.selectors import current_episode
@@ -75,10 +74,11 @@ def _tab_context(
     current = next((d for d in decisions if not hasattr(d, "superseded_by")), None)
     can_edit = decide(request.user, participant, Action.CHANGE, Scope.CLINICAL).allowed
     can_decide = (
-        can_edit
-        and episode is not None
+        episode is not None
         and episode.is_open
-        and bool(roles_in(request.user, participant.organization_id) & CLINICIAN_ROLES)
+        and decide_with_capability(
+            request.user, participant, "level_of_care.decide", Action.CHANGE, Scope.CLINICAL
+        ).allowed
     )
     today = episode.program.today() if episode else None
     admit_form = None

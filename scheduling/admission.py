@@ -11,12 +11,13 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from audit.models import Action
 from audit.services import record_event
+from participants.access import Scope, require
 from participants.models import IN_CARE_STATUSES, Episode
 from scheduling.models import Enrolment, ScheduleRun, Session
 from scheduling.problem_builder import build_admission_problem, staff_pk
 from scheduling.publishing import give_up_abandoned, individual_session
-from scheduling.roles import require_schedule_write
 from scheduling.services import sessions_with_attendance
 from scheduling.solver import ProgressCallback, check, parse_problem, solve, to_json
 from scheduling.weeks import week_bounds, week_start
@@ -57,7 +58,7 @@ def _check_in_care(episode: Episode) -> None:
 def request_admission_placement(episode: Episode, *, by) -> ScheduleRun:
     """Queue the mid-week placement of a newly admitted participant (runs in the background)."""
     _check_in_care(episode)
-    decision = require_schedule_write(by, episode.participant)
+    decision = require(by, episode.participant, Action.CHANGE, Scope.SCHEDULE)
     program = episode.program
     with transaction.atomic():
         give_up_abandoned(program)
@@ -100,7 +101,7 @@ def schedule_new_admission(
     twice gives the same week.
     """
     _check_in_care(episode)
-    decision = require_schedule_write(by, episode.participant)
+    decision = require(by, episode.participant, Action.CHANGE, Scope.SCHEDULE)
     now = now or timezone.now()
     problem, sessions, notes = build_admission_problem(episode, now)
     if not problem["sessions"]:

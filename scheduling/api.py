@@ -8,10 +8,10 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from audit.models import Action
-from participants.access import Scope, authorize
+from participants.access import Scope, authorize, may
 from participants.api import participant_or_404
 from participants.selectors import current_episode, with_chart_relations
-from scheduling import roles, selectors
+from scheduling import selectors
 from scheduling.models import ScheduleRun
 from scheduling.weeks import week_start as monday_of
 from tandem.dates import ProgramDate
@@ -84,7 +84,7 @@ def schedule_run(request: HttpRequest, run_id: UUID):
         .select_related("program")
         .first()
     )
-    if run is None or not roles.can_build(request.auth, run.program):
+    if run is None or not may(request.auth, "schedule.build", run.program.organization_id):
         raise Http404("No schedule run has that id.")
     return RunOut(
         id=run.public_id,

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import Program
 from audit.services import record_event
+from participants.access import require_capability
 from participants.models import IN_CARE_STATUSES, Episode
 from scheduling import proposal as proposals
 from scheduling.models import (
@@ -29,7 +30,6 @@ from scheduling.models import (
     SessionMode,
 )
 from scheduling.problem_builder import staff_pk
-from scheduling.roles import SCHEDULE_BUILDERS, require_role
 from scheduling.services import sessions_with_attendance
 from scheduling.weeks import dates_between, session_span, week_start
 from tandem.errors import InvalidInput
@@ -53,7 +53,12 @@ def start_week_run(
     based_on: ScheduleRun | None = None,
 ) -> ScheduleRun:
     """Queue a solver run for the week containing `week_of`; it runs in the background."""
-    role = require_role(by, program, SCHEDULE_BUILDERS, "build the schedule")
+    role = require_capability(
+        by,
+        "schedule.build",
+        [program.organization_id],
+        refusal="Your role cannot build the schedule.",
+    ).role
     if not MIN_TIME_LIMIT <= time_limit <= MAX_TIME_LIMIT:
         raise InvalidInput(
             f"The time limit must be {MIN_TIME_LIMIT} to {MAX_TIME_LIMIT} seconds.",
@@ -116,7 +121,12 @@ def edit_proposal(
     Returns the checker's findings for the edited proposal: the edit is kept even when it
     breaks a rule, so the director can decide, but the warnings are shown until fixed.
     """
-    role = require_role(by, run.program, SCHEDULE_BUILDERS, "change the proposal")
+    role = require_capability(
+        by,
+        "schedule.build",
+        [run.program.organization_id],
+        refusal="Your role cannot change the proposal.",
+    ).role
     if action not in ("add", "remove"):
         raise InvalidInput("Choose to add or remove.")
     with transaction.atomic():
@@ -229,7 +239,12 @@ def publish_run(
     Publishing the same run for the same range again changes nothing.
     """
     program = run.program
-    role = require_role(by, program, SCHEDULE_BUILDERS, "publish the schedule")
+    role = require_capability(
+        by,
+        "schedule.publish",
+        [program.organization_id],
+        refusal="Your role cannot publish the schedule.",
+    ).role
     if run.kind != ScheduleRun.Kind.WEEK or run.status not in EDITABLE:
         raise InvalidInput("Only a finished proposal can be published.")
     chosen = current_proposal(run)

@@ -5,9 +5,9 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from accounts.models import Program, Role, User
-from participants.access import ORGANIZATION_WIDE, Scope, organizations_of, roles_in
-from participants.models import OPEN_STATUSES, CareTeamMember, Episode, Participant
+from accounts.models import Program, User
+from participants.access import organizations_with, roles_holding
+from participants.models import OPEN_STATUSES, Episode, Participant
 from scheduling.models import (
     Closure,
     Enrolment,
@@ -20,13 +20,12 @@ from scheduling.models import (
     StaffHours,
     Track,
 )
-from scheduling.roles import CALENDAR_READERS
 from scheduling.weeks import week_dates
 
 
 def programs_for(user) -> list[Program]:
     """Programs whose calendar this staff member may read."""
-    orgs = [org for org in organizations_of(user) if roles_in(user, org) & CALENDAR_READERS]
+    orgs = organizations_with(user, "calendar.read")
     return list(Program.objects.filter(organization_id__in=orgs).order_by("name"))
 
 
@@ -103,29 +102,6 @@ def session_enrolments(session: Session) -> list[Enrolment]:
     )
 
 
-def schedule_visible(user, participants: list[Participant]) -> set[int]:
-    """Which of these participants' schedules the user may see (SCHEDULE scope), in 2 queries.
-
-    The same rules as the access policy: roles that reach the schedule organization-wide,
-    otherwise the care team (break-the-glass grants open one record at a time, on its chart).
-    """
-    org_ids = {p.organization_id for p in participants}
-    wide = {
-        org
-        for org in org_ids
-        if any(Scope.SCHEDULE in ORGANIZATION_WIDE.get(r, ()) for r in roles_in(user, org))
-    }
-    visible = {p.pk for p in participants if p.organization_id in wide}
-    rest = [p.pk for p in participants if p.pk not in visible]
-    if rest:
-        visible |= set(
-            CareTeamMember.objects.filter(
-                user=user, ended_on__isnull=True, episode__participant_id__in=rest
-            ).values_list("episode__participant_id", flat=True)
-        )
-    return visible
-
-
 def participant_sessions(participant: Participant, first: date, last: date) -> list[Session]:
     """A participant's published sessions between two local dates, in time order."""
     return list(
@@ -164,9 +140,10 @@ def program_staff(program: Program) -> QuerySet[User]:
     """Staff who can facilitate or hold individual sessions (not front desk, billing, audit)."""
     return (
         User.objects.filter(
-            memberships__organization_id=program.organization_id, memberships__is_active=True
+            memberships__organization_id=program.organization_id,
+            memberships__is_active=True,
+            memberships__role__in=roles_holding("sessions.facilitate"),
         )
-        .exclude(memberships__role__in=[Role.FRONT_DESK, Role.BILLING, Role.AUDITOR])
         .distinct()
         .order_by("last_name", "first_name")
     )

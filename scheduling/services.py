@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.models import Membership, Program, Site
 from audit.models import Action
 from audit.services import field_changes, record_event
+from participants.access import Scope, require, require_capability
 from participants.models import Episode
 from scheduling.models import (
     AttendanceMode,
@@ -35,7 +36,6 @@ from scheduling.models import (
     Track,
     Weekday,
 )
-from scheduling.roles import CALENDAR_EDITORS, require_role, require_schedule_write
 from tandem.errors import ConcurrentEdit, InvalidInput
 from tandem.lifecycle import lock_current, save_new_version
 
@@ -124,6 +124,13 @@ CALENDAR_EVENTS = {
 }
 
 
+def _require_calendar_edit(by, program: Program, what: str) -> str:
+    """The role that lets `by` change this program's calendar, or AccessDenied."""
+    return require_capability(
+        by, "calendar.edit", [program.organization_id], refusal=f"Your role cannot {what}."
+    ).role
+
+
 def _audit_calendar(by, role: str, action: str, record, details: dict) -> None:
     record_event(
         actor=by, event_type=CALENDAR_EVENTS[action], record=record, role=role, details=details
@@ -134,7 +141,7 @@ def save_track(
     program: Program, *, by, name: str, description: str = "", track: Track | None = None
 ) -> Track:
     """Create or rename a track (a bundle of groups such as "Morning track")."""
-    role = require_role(by, program, CALENDAR_EDITORS, "change the program calendar")
+    role = _require_calendar_edit(by, program, "change the program calendar")
     name = (name or "").strip()
     if not name:
         raise InvalidInput("Give the track a name.", field="name")
@@ -156,7 +163,7 @@ def save_track(
 
 def save_room(site: Site, *, by, name: str, capacity: int, room: Room | None = None) -> Room:
     """Create or change a room; its capacity caps the groups held in it."""
-    role = require_role(by, site.program, CALENDAR_EDITORS, "change the program calendar")
+    role = _require_calendar_edit(by, site.program, "change the program calendar")
     name = (name or "").strip()
     if not name:
         raise InvalidInput("Give the room a name.", field="name")
@@ -267,7 +274,7 @@ def save_group(
     expected_version: int | None = None,
 ) -> Group:
     """Create or change a recurring group; groups are retired (is_active off), never deleted."""
-    role = require_role(by, program, CALENDAR_EDITORS, "change the program calendar")
+    role = _require_calendar_edit(by, program, "change the program calendar")
     facilitators = list(facilitators)
     data = {**data, "is_active": data.get("is_active", True)}
     if data.get("mode") not in SessionMode.values:
@@ -307,7 +314,7 @@ def save_group(
 
 def set_staff_hours(program: Program, user, *, by, windows: Sequence[Window]) -> list[StaffHours]:
     """Replace a staff member's weekly working hours for the program."""
-    role = require_role(by, program, CALENDAR_EDITORS, "change staff working hours")
+    role = _require_calendar_edit(by, program, "change staff working hours")
     if not Membership.objects.filter(
         user=user, organization_id=program.organization_id, is_active=True
     ).exists():
@@ -333,7 +340,7 @@ def set_staff_hours(program: Program, user, *, by, windows: Sequence[Window]) ->
 
 def add_closure(program: Program, *, by, on: date, reason: str) -> Closure:
     """Close the program for a day; sessions already published that day are cancelled."""
-    role = require_role(by, program, CALENDAR_EDITORS, "close the program")
+    role = _require_calendar_edit(by, program, "close the program")
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(
@@ -357,7 +364,7 @@ def add_closure(program: Program, *, by, on: date, reason: str) -> Closure:
 
 def remove_closure(closure: Closure, *, by) -> None:
     """Reopen a day; publish the week again to put its sessions back."""
-    role = require_role(by, closure.program, CALENDAR_EDITORS, "reopen the program")
+    role = _require_calendar_edit(by, closure.program, "reopen the program")
     with transaction.atomic():
         _audit_calendar(
             by, role, Action.DELETE, closure, {"date": closure.date, "reason": closure.reason}
@@ -370,7 +377,7 @@ def cancel_session(session: Session, *, by, reason: str, now: datetime | None = 
 
     A session that has ended is history: it is held or missed, never cancelled afterwards.
     """
-    role = require_role(by, session.program, CALENDAR_EDITORS, "cancel sessions")
+    role = _require_calendar_edit(by, session.program, "cancel sessions")
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("Say why the session is cancelled.", field="reason")
@@ -509,7 +516,7 @@ def save_profile(
     changes["note"] = (changes["note"] or "").strip()
     changes["individual_minutes"] = changes["individual_minutes"] or 0
     _check_profile(episode, changes)
-    decision = require_schedule_write(by, episode.participant)
+    decision = require(by, episode.participant, Action.CHANGE, Scope.SCHEDULE)
     with transaction.atomic():
         profile = _locked_profile(episode, expected_version)
         before = {name: getattr(profile, name) for name in PROFILE_FIELDS}
@@ -536,7 +543,7 @@ def set_availability(
 ) -> SchedulingProfile:
     """Replace the participant's weekly availability windows (local time)."""
     ordered = validate_windows(windows)
-    decision = require_schedule_write(by, episode.participant)
+    decision = require(by, episode.participant, Action.CHANGE, Scope.SCHEDULE)
     with transaction.atomic():
         profile = _locked_profile(episode, expected_version)
         before = [
@@ -577,7 +584,7 @@ def set_preferences(
         raise InvalidInput(f"{name} cannot be both kept and excluded.", field="pinned")
     if any(g.program_id != episode.program_id for g in pinned + excluded):
         raise InvalidInput("Those groups belong to another program.")
-    decision = require_schedule_write(by, episode.participant)
+    decision = require(by, episode.participant, Action.CHANGE, Scope.SCHEDULE)
     with transaction.atomic():
         profile = _locked_profile(episode, expected_version)
         profile.preferences.all().delete()

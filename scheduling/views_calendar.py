@@ -5,7 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from scheduling import roles, selectors, services
+from participants.access import may
+from scheduling import selectors, services
 from scheduling.forms import (
     ClosureForm,
     GroupForm,
@@ -37,7 +38,8 @@ def _apply_error(form, exc: TandemError) -> None:
 def calendar(request: HttpRequest, program) -> HttpResponse:
     context = selectors.calendar(program)
     context.update(
-        can_edit=roles.can_edit_calendar(request.user, program), closure_form=ClosureForm()
+        can_edit=may(request.user, "calendar.edit", program.organization_id),
+        closure_form=ClosureForm(),
     )
     return render_local(request, program, "scheduling/calendar.html", context)
 
@@ -53,7 +55,7 @@ def _form_page(request, program, form, title: str, status: int = 200) -> HttpRes
 
 
 def _group_page(request: HttpRequest, program, group: Group | None) -> HttpResponse:
-    if not roles.can_edit_calendar(request.user, program):
+    if not may(request.user, "calendar.edit", program.organization_id):
         return refused(request, EDIT)
     initial = GroupForm.initial_for(group) if group else {"is_active": True}
     form = GroupForm(request.POST or None, program=program, initial=initial)
@@ -86,13 +88,13 @@ def group_new(request: HttpRequest, program) -> HttpResponse:
 @staff_only
 def group_edit(request: HttpRequest, group_id) -> HttpResponse:
     group = Group.objects.filter(public_id=group_id).select_related("program").first()
-    if group is None or not roles.can_read_calendar(request.user, group.program):
+    if group is None or not may(request.user, "calendar.read", group.program.organization_id):
         return missing(request, "group")
     return _group_page(request, group.program, group)
 
 
 def _track_page(request: HttpRequest, program, track: Track | None) -> HttpResponse:
-    if not roles.can_edit_calendar(request.user, program):
+    if not may(request.user, "calendar.edit", program.organization_id):
         return refused(request, EDIT)
     initial = {"name": track.name, "description": track.description} if track else {}
     form = TrackForm(request.POST or None, initial=initial)
@@ -115,13 +117,13 @@ def track_new(request: HttpRequest, program) -> HttpResponse:
 @staff_only
 def track_edit(request: HttpRequest, track_id) -> HttpResponse:
     track = Track.objects.filter(public_id=track_id).select_related("program").first()
-    if track is None or not roles.can_read_calendar(request.user, track.program):
+    if track is None or not may(request.user, "calendar.read", track.program.organization_id):
         return missing(request, "track")
     return _track_page(request, track.program, track)
 
 
 def _room_page(request: HttpRequest, program, room: Room | None) -> HttpResponse:
-    if not roles.can_edit_calendar(request.user, program):
+    if not may(request.user, "calendar.edit", program.organization_id):
         return refused(request, EDIT)
     initial = {"site": room.site, "name": room.name, "capacity": room.capacity} if room else {}
     form = RoomForm(request.POST or None, program=program, initial=initial)
@@ -151,7 +153,7 @@ def room_new(request: HttpRequest, program) -> HttpResponse:
 @staff_only
 def room_edit(request: HttpRequest, room_id) -> HttpResponse:
     room = Room.objects.filter(public_id=room_id).select_related("site__program").first()
-    if room is None or not roles.can_read_calendar(request.user, room.site.program):
+    if room is None or not may(request.user, "calendar.read", room.site.program.organization_id):
         return missing(request, "room")
     return _room_page(request, room.site.program, room)
 
@@ -183,7 +185,7 @@ def closure_add(request: HttpRequest, program) -> HttpResponse:
 @staff_only
 def closure_remove(request: HttpRequest, closure_id) -> HttpResponse:
     closure = Closure.objects.filter(public_id=closure_id).select_related("program").first()
-    if closure is None or not roles.can_read_calendar(request.user, closure.program):
+    if closure is None or not may(request.user, "calendar.read", closure.program.organization_id):
         return missing(request, "closure")
     try:
         services.remove_closure(closure, by=request.user)
@@ -202,7 +204,7 @@ def staff_hours(request: HttpRequest, program, user_id: int) -> HttpResponse:
     person = selectors.program_staff(program).filter(pk=user_id).first()
     if person is None:
         return missing(request, "staff member")
-    if not roles.can_edit_calendar(request.user, program):
+    if not may(request.user, "calendar.edit", program.organization_id):
         return refused(request, "change staff working hours")
     rows = StaffHours.objects.filter(program=program, user=person).order_by("weekday", "start_time")
     formset = WindowFormSet(request.POST or None, initial=window_initial(rows), prefix="w")

@@ -9,7 +9,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.models import User
-from scheduling import roles, selectors
+from participants.access import may
+from scheduling import selectors
 
 
 def page_error(request: HttpRequest, title: str, message: str, status: int) -> HttpResponse:
@@ -58,7 +59,7 @@ def program_page(view: Callable) -> Callable:
 
 
 def allowed_to_read(request: HttpRequest, program) -> bool:
-    return roles.can_read_calendar(request.user, program)
+    return may(request.user, "calendar.read", program.organization_id)
 
 
 def form_errors(form) -> str:

@@ -6,11 +6,12 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from participants.access import Scope
+from audit.models import Action
+from participants.access import Scope, decide
 from participants.decorators import participant_page, refused
 from participants.models import IN_CARE_STATUSES
 from participants.views import chart_context
-from scheduling import admission, roles, selectors, services
+from scheduling import admission, selectors, services
 from scheduling.forms import (
     PreferencesForm,
     ProfileForm,
@@ -51,7 +52,9 @@ def _tab(request: HttpRequest, participant, *, status: int = 200, **bound) -> Ht
     monday = week_start(query_date(request, "week") or program.today())
     profile = selectors.profile_for(episode)
     preferences = list(profile.preferences.all()) if profile.pk else []
-    can_edit = episode.is_open and roles.can_write_schedule(request.user, participant)
+    can_edit = (
+        episode.is_open and decide(request.user, participant, Action.CHANGE, Scope.SCHEDULE).allowed
+    )
     context.update(
         monday=monday,
         previous=monday - timedelta(days=7),

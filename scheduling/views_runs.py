@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from audit.services import record_event
-from scheduling import publishing, roles
+from participants.access import may
+from scheduling import publishing
 from scheduling.forms import BuildForm, EditForm, PublishForm
 from scheduling.models import ScheduleRun
 from scheduling.review import build_review
@@ -32,7 +33,7 @@ FINISHED = (ScheduleRun.Status.DONE, ScheduleRun.Status.PUBLISHED, ScheduleRun.S
 @require_POST
 @program_page
 def build(request: HttpRequest, program) -> HttpResponse:
-    if not roles.can_build(request.user, program):
+    if not may(request.user, "schedule.build", program.organization_id):
         return refused(request, BUILD)
     form = BuildForm(request.POST)
     if not form.is_valid():
@@ -57,7 +58,7 @@ def _load_run(request: HttpRequest, run_id) -> ScheduleRun | None:
         .select_related("program", "created_by", "based_on")
         .first()
     )
-    if run is None or not roles.can_build(request.user, run.program):
+    if run is None or not may(request.user, "schedule.build", run.program.organization_id):
         return None
     return run
 

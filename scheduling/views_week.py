@@ -8,8 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from audit.models import Action
 from audit.services import record_event
-from scheduling import roles, selectors, services
+from participants.access import Scope, decide_many, may
+from scheduling import selectors, services
 from scheduling.forms import BuildForm, CancelForm
 from scheduling.models import Room, Session
 from scheduling.views_common import (
@@ -50,10 +52,14 @@ def _week_page(request: HttpRequest, program, *, room=None, staff=None) -> HttpR
         "this_week": week_start(today),
         "room": room,
         "person": staff,
-        "can_edit": roles.can_edit_calendar(request.user, program),
+        "can_edit": may(request.user, "calendar.edit", program.organization_id),
         "can_build": False,
     }
-    if room is None and staff is None and roles.can_build(request.user, program):
+    if (
+        room is None
+        and staff is None
+        and may(request.user, "schedule.build", program.organization_id)
+    ):
         next_monday = week_start(today) + timedelta(days=7)
         context.update(
             can_build=True,
@@ -124,8 +130,10 @@ def session_detail(request: HttpRequest, session_id) -> HttpResponse:
     if session is None:
         return missing(request, "session")
     enrolments = selectors.session_enrolments(session)
-    visible = selectors.schedule_visible(request.user, [e.participant for e in enrolments])
-    shown = [e for e in enrolments if e.participant_id in visible]
+    decisions = decide_many(
+        request.user, [e.participant for e in enrolments], Action.VIEW, Scope.SCHEDULE
+    )
+    shown = [e for e in enrolments if decisions[e.participant_id].allowed]
     if shown:
         record_event(
             actor=request.user,
@@ -142,7 +150,7 @@ def session_detail(request: HttpRequest, session_id) -> HttpResponse:
             "enrolments": shown,
             "hidden": len(enrolments) - len(shown),
             "ended": session.ends_at <= timezone.now(),
-            "can_cancel": roles.can_edit_calendar(request.user, session.program)
+            "can_cancel": may(request.user, "calendar.edit", session.program.organization_id)
             and session.status == Session.Status.SCHEDULED
             and session.ends_at > timezone.now(),
             "cancel_form": CancelForm(),

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from accounts.models import Program
-from participants.access import organizations_of
+from accounts.roles import organizations_of
 
 
 class ContentSecurityPolicyMiddleware:

@@ -10,11 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from attendance import services
-from attendance.access import FACILITATOR_REASON
 from attendance.models import Attendance, AttendanceStatus
 from attendance.tests.builders import active_participant, enrol, make_session
 from audit.models import Action, AuditEvent, Outcome
 from conftest import PASSWORD
+from participants.access import FACILITATOR_REASON
 from participants.models import EpisodeStatus
 from scheduling.models import Enrolment, Session, SessionMode
 from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput
