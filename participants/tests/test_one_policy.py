@@ -1,0 +1,99 @@
+"""The one access policy: the batch decision answers exactly as `decide`, billing reads the
+schedule and never changes it, and program capabilities are rows of one table."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.models import Role
+from audit.models import Action
+from participants.access import (
+    CAPABILITIES,
+    Scope,
+    decide,
+    decide_many,
+    may,
+    require,
+)
+from participants.models import BreakGlassGrant
+from tandem.errors import AccessDenied
+
+
+def _everyone(world):
+    return [*world.users.values()]
+
+
+def _people(world):
+    return [world.participant, world.referral, world.other_org_participant]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("scope", list(Scope))
+def test_the_batch_decision_is_decide_for_every_user_and_participant(world, scope):
+    # Break-the-glass for one clinician outside the care team: the batch must see it too.
+    BreakGlassGrant.objects.create(
+        user=world.outsider,
+        participant=world.participant,
+        reason="Crisis call after hours",
+        expires_at=timezone.now() + timedelta(minutes=30),
+    )
+    for action in (Action.VIEW, Action.CHANGE, Action.EXPORT):
+        for user in _everyone(world):
+            batch = decide_many(user, _people(world), action, scope)
+            for person in _people(world):
+                single = decide(user, person, action, scope)
+                assert batch[person.pk] == single, (user.username, action, person.record_number)
+
+
+@pytest.mark.django_db
+def test_the_batch_decision_reaches_intake_and_break_the_glass(world):
+    BreakGlassGrant.objects.create(
+        user=world.outsider,
+        participant=world.participant,
+        reason="Crisis call after hours",
+        expires_at=timezone.now() + timedelta(minutes=30),
+    )
+    intake = decide_many(world.intake, [world.referral], Action.VIEW, Scope.SCHEDULE)
+    assert intake[world.referral.pk].allowed
+    outsider = decide_many(world.outsider, [world.participant], Action.VIEW, Scope.SCHEDULE)
+    assert outsider[world.participant.pk].break_glass is not None
+
+
+@pytest.mark.django_db
+def test_the_batch_decision_reads_its_facts_in_a_fixed_number_of_queries(world):
+    people = _people(world)
+    decide_many(world.intake, people[:1], Action.VIEW, Scope.CLINICAL)  # roles cached
+    with CaptureQueriesContext(connection) as few:
+        decide_many(world.intake, people[:1], Action.VIEW, Scope.CLINICAL)
+    with CaptureQueriesContext(connection) as many:
+        decide_many(world.intake, people, Action.VIEW, Scope.CLINICAL)
+    assert len(many) == len(few) <= 3
+
+
+@pytest.mark.django_db
+def test_billing_reads_the_schedule_and_never_changes_it(world):
+    assert decide(world.billing, world.participant, Action.VIEW, Scope.SCHEDULE).allowed
+    refused = decide(world.billing, world.participant, Action.CHANGE, Scope.SCHEDULE)
+    assert not refused.allowed
+    assert "does not change" in refused.why
+    with pytest.raises(AccessDenied):
+        require(world.billing, world.participant, Action.CHANGE, Scope.SCHEDULE)
+    assert decide(world.frontdesk, world.participant, Action.CHANGE, Scope.SCHEDULE).allowed
+
+
+@pytest.mark.django_db
+def test_capabilities_are_rows_of_one_table(world):
+    assert may(world.director, "schedule.publish", world.org.pk)
+    assert not may(world.supervisor, "schedule.publish", world.org.pk)
+    assert may(world.supervisor, "calendar.edit", world.org.pk)
+    assert not may(world.nurse, "clinical.sign", world.org.pk)
+    assert may(world.intake, "diagnosis.record", world.org.pk)
+    assert may(world.auditor, "audit.read", world.org.pk)
+    assert not may(world.auditor, "participants.find", world.org.pk)
+    assert not may(world.stranger, "staff.manage", world.org.pk)
+    assert not may(world.participant_user, "audit.read", world.org.pk)
+    for capability, roles in CAPABILITIES.items():
+        assert roles <= set(Role.values), capability
