@@ -166,6 +166,13 @@ EPISODE_TRANSITIONS: dict[str, frozenset[str]] = {
     EpisodeStatus.DECLINED: frozenset(),
     EpisodeStatus.TRANSFERRED_OUT: frozenset(),
 }
+# Moves that pass through another status on the way, each step kept in the episode's
+# versions: a referred episode's level-of-care decision is its screening, so admitting it
+# or referring it out passes through screening.
+EPISODE_PASSES_THROUGH: dict[tuple[str, str], str] = {
+    (EpisodeStatus.REFERRED, EpisodeStatus.ADMITTED): EpisodeStatus.SCREENING,
+    (EpisodeStatus.REFERRED, EpisodeStatus.TRANSFERRED_OUT): EpisodeStatus.SCREENING,
+}
 OPEN_STATUSES = frozenset(
     {
         EpisodeStatus.REFERRED,

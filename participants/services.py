@@ -14,8 +14,10 @@ from audit.services import field_changes, record_event
 from participants.access import Scope, forget_decisions, may, require, require_capability
 from participants.duplicates import likely_matches
 from participants.models import (
+    EPISODE_PASSES_THROUGH,
     EPISODE_TRANSITIONS,
     LEAVING_CARE_STATUSES,
+    PRE_ADMISSION_STATUSES,
     CareTeamMember,
     CareTeamRole,
     Episode,
@@ -232,74 +234,168 @@ def transition_episode(
     expected_version: int,
     confirmed: bool = False,
     now: datetime | None = None,
+    pass_through: bool = False,
 ) -> Episode:
     """Move an episode along its lifecycle; invalid moves are refused with the allowed ones.
 
     Leaving care (discharged, declined, transferred out) needs a reason and `confirmed`; it
-    ends the care team's memberships on that date and runs the leaving-care hooks.
+    ends the care team's memberships on that date and runs the leaving-care hooks. With
+    `pass_through`, a move listed in EPISODE_PASSES_THROUGH takes its intermediate step.
     """
-    if to_status not in EpisodeStatus.values:
-        raise InvalidInput(f"{to_status!r} is not an episode status.", field="to_status")
-    dates.check(on, field="on", label="The date")
-    reason = (reason or "").strip()
+    _check_transition_input(to_status, on)
     decision = require(by, episode.participant, Action.CHANGE, Scope.CLINICAL)
     with transaction.atomic():
         current = lock_current(
             Episode, episode.pk, expected_version=expected_version, what="episode"
         )
-        check_transition(
-            EPISODE_TRANSITIONS, EpisodeStatus, current.status, to_status, subject="An episode"
-        )
-        if on < current.referred_on:
-            raise InvalidInput("The date cannot be before the referral date.", field="on")
-        for guard in _transition_guards.get(to_status, []):
-            problem = guard(current, to_status)
-            if problem:
-                raise InvalidInput(problem, field="to_status")
-        before = {
-            "status": current.status,
-            "admitted_on": current.admitted_on,
-            "discharged_on": current.discharged_on,
-        }
-        current.status = to_status
-        current.status_reason = reason
-        ended: list[str] = []
-        if to_status == EpisodeStatus.ADMITTED:
-            current.admitted_on = on
-            ended = _end_care_team(current, on=on, roles=[CareTeamRole.INTAKE])
-        if to_status in (EpisodeStatus.DISCHARGED, EpisodeStatus.TRANSFERRED_OUT):
-            if current.admitted_on and on < current.admitted_on:
-                raise InvalidInput("Discharge cannot be before admission.", field="on")
-            current.discharged_on = on
-        validate(current, exclude=EPISODE_LINKS, names=TRANSITION_INPUTS)
-        left_care: dict[str, Any] = {}
-        if to_status in LEAVING_CARE_STATUSES:
-            _check_leaving_care(to_status, reason, confirmed)
-            left_care["care_team_ended"] = _end_care_team(current, on=on)
-            for hook in _leaving_care_hooks:
-                left_care.update(hook(current, on=on, by=by, now=now or timezone.now()) or {})
-        save_new_version(current, ["status", "status_reason", "admitted_on", "discharged_on"])
-        after = {
-            "status": current.status,
-            "admitted_on": current.admitted_on,
-            "discharged_on": current.discharged_on,
-        }
-        record_event(
-            actor=by,
-            event_type="episode.status_changed",
-            participant=current.participant,
-            record=current,
+        return _transition(
+            current,
+            to_status=to_status,
+            by=by,
+            on=on,
+            reason=(reason or "").strip(),
+            confirmed=confirmed,
+            now=now,
             decision=decision,
-            details={
-                "changes": field_changes(before, after),
-                "reason": reason,
-                **({"care_team_ended": ended} if ended else {}),
-                **left_care,
-            },
+            pass_through=pass_through,
         )
-        if to_status == EpisodeStatus.ADMITTED and current.primary_clinician_id:
-            # Anything the intake coordinator still holds moves to the primary clinician.
-            _primary_changed(current, None, current.primary_clinician, by=by)
+
+
+SCREENING_PASSED = "Screening completed with the level-of-care decision."
+
+
+def admit_episode(
+    episode: Episode,
+    *,
+    by: Any,
+    on: date,
+    primary_clinician: Any,
+    expected_version: int,
+    reason: str = "Admitted after the level-of-care decision.",
+) -> Episode:
+    """Admit a referred or screening episode: one access decision, the admission guards run
+    once, the named primary clinician put on the care team (replacing the current one, which
+    the admission form shows), and a referred episode passed through screening."""
+    _check_transition_input(EpisodeStatus.ADMITTED, on)
+    decision = require(by, episode.participant, Action.CHANGE, Scope.CLINICAL)
+    if primary_clinician is None or not may(
+        primary_clinician, "primary_clinician.serve", episode.participant.organization_id
+    ):
+        raise InvalidInput("Choose the primary clinician.", field="primary_clinician")
+    with transaction.atomic():
+        current = lock_current(
+            Episode, episode.pk, expected_version=expected_version, what="episode"
+        )
+        if current.status not in PRE_ADMISSION_STATUSES:
+            raise InvalidInput("Only a referred or screening episode can be admitted.")
+        # The care team first: an intake coordinator reaches the case only until admission.
+        previous = current.primary_clinician
+        _put_on_care_team(
+            current,
+            user=primary_clinician,
+            role=CareTeamRole.PRIMARY_CLINICIAN,
+            by=by,
+            replaces=previous if previous not in (None, primary_clinician) else None,
+            decision=decision,
+        )
+        return _transition(
+            current,
+            to_status=EpisodeStatus.ADMITTED,
+            by=by,
+            on=on,
+            reason=reason,
+            confirmed=False,
+            now=None,
+            decision=decision,
+            pass_through=True,
+        )
+
+
+def _check_transition_input(to_status: str, on: date) -> None:
+    if to_status not in EpisodeStatus.values:
+        raise InvalidInput(f"{to_status!r} is not an episode status.", field="to_status")
+    dates.check(on, field="on", label="The date")
+
+
+def _transition(
+    current: Episode,
+    *,
+    to_status: str,
+    by: Any,
+    on: date,
+    reason: str,
+    confirmed: bool,
+    now: datetime | None,
+    decision: Any,
+    pass_through: bool,
+) -> Episode:
+    """One move of a locked episode, inside the caller's transaction and decision."""
+    via = EPISODE_PASSES_THROUGH.get((current.status, to_status)) if pass_through else None
+    if via is not None:
+        current = _transition(
+            current,
+            to_status=via,
+            by=by,
+            on=on,
+            reason=SCREENING_PASSED,
+            confirmed=False,
+            now=now,
+            decision=decision,
+            pass_through=False,
+        )
+    check_transition(
+        EPISODE_TRANSITIONS, EpisodeStatus, current.status, to_status, subject="An episode"
+    )
+    if on < current.referred_on:
+        raise InvalidInput("The date cannot be before the referral date.", field="on")
+    for guard in _transition_guards.get(to_status, []):
+        problem = guard(current, to_status)
+        if problem:
+            raise InvalidInput(problem, field="to_status")
+    before = {
+        "status": current.status,
+        "admitted_on": current.admitted_on,
+        "discharged_on": current.discharged_on,
+    }
+    current.status = to_status
+    current.status_reason = reason
+    ended: list[str] = []
+    if to_status == EpisodeStatus.ADMITTED:
+        current.admitted_on = on
+        ended = _end_care_team(current, on=on, roles=[CareTeamRole.INTAKE])
+    if to_status in (EpisodeStatus.DISCHARGED, EpisodeStatus.TRANSFERRED_OUT):
+        if current.admitted_on and on < current.admitted_on:
+            raise InvalidInput("Discharge cannot be before admission.", field="on")
+        current.discharged_on = on
+    validate(current, exclude=EPISODE_LINKS, names=TRANSITION_INPUTS)
+    left_care: dict[str, Any] = {}
+    if to_status in LEAVING_CARE_STATUSES:
+        _check_leaving_care(to_status, reason, confirmed)
+        left_care["care_team_ended"] = _end_care_team(current, on=on)
+        for hook in _leaving_care_hooks:
+            left_care.update(hook(current, on=on, by=by, now=now or timezone.now()) or {})
+    save_new_version(current, ["status", "status_reason", "admitted_on", "discharged_on"])
+    after = {
+        "status": current.status,
+        "admitted_on": current.admitted_on,
+        "discharged_on": current.discharged_on,
+    }
+    record_event(
+        actor=by,
+        event_type="episode.status_changed",
+        participant=current.participant,
+        record=current,
+        decision=decision,
+        details={
+            "changes": field_changes(before, after),
+            "reason": reason,
+            **({"care_team_ended": ended} if ended else {}),
+            **left_care,
+        },
+    )
+    if to_status == EpisodeStatus.ADMITTED and current.primary_clinician_id:
+        # Anything the intake coordinator still holds moves to the primary clinician.
+        _primary_changed(current, None, current.primary_clinician, by=by)
     return current
 
 
@@ -350,60 +446,68 @@ def add_care_team_member(
     decision = require(by, episode.participant, Action.CHANGE, Scope.CLINICAL)
     with transaction.atomic():
         current = Episode.objects.select_for_update().get(pk=episode.pk)
-        previous = None
-        if role == CareTeamRole.PRIMARY_CLINICIAN:
-            primaries = CareTeamMember.objects.filter(
-                episode=current, role=role, ended_on__isnull=True
-            ).exclude(user=user)
-            previous = next(iter(m.user for m in primaries.select_related("user")), None)
-            if previous is None and current.primary_clinician_id not in (None, user.pk):
-                previous = current.primary_clinician
-            replaces_pk = getattr(replaces, "pk", replaces)
-            if previous is not None and replaces_pk != previous.pk:
-                raise InvalidInput(
-                    f"{previous} is the primary clinician. To make {user} primary instead, "
-                    f"choose to replace {previous} explicitly.",
-                    field="replaces",
-                )
-            if previous is None and replaces is not None:
-                raise InvalidInput(
-                    "There is no other primary clinician to replace.", field="replaces"
-                )
-        changed = role == CareTeamRole.PRIMARY_CLINICIAN and (
-            previous is not None or current.primary_clinician_id != user.pk
+        return _put_on_care_team(
+            current, user=user, role=role, by=by, replaces=replaces, decision=decision
         )
-        member, created = CareTeamMember.objects.get_or_create(
-            episode=current, user=user, role=role, ended_on__isnull=True
-        )
-        if role == CareTeamRole.PRIMARY_CLINICIAN:
-            ended = _end_care_team_rows(
-                CareTeamMember.objects.filter(
-                    episode=current, role=role, ended_on__isnull=True
-                ).exclude(pk=member.pk),
-                on=current.program.today(),
+
+
+def _put_on_care_team(
+    current: Episode, *, user: Any, role: str, by: Any, replaces: Any, decision: Any
+) -> CareTeamMember:
+    """The care-team write on a locked episode, inside the caller's transaction."""
+    previous = None
+    if role == CareTeamRole.PRIMARY_CLINICIAN:
+        primaries = CareTeamMember.objects.filter(
+            episode=current, role=role, ended_on__isnull=True
+        ).exclude(user=user)
+        previous = next(iter(m.user for m in primaries.select_related("user")), None)
+        if previous is None and current.primary_clinician_id not in (None, user.pk):
+            previous = current.primary_clinician
+        replaces_pk = getattr(replaces, "pk", replaces)
+        if previous is not None and replaces_pk != previous.pk:
+            raise InvalidInput(
+                f"{previous} is the primary clinician. To make {user} primary instead, "
+                f"choose to replace {previous} explicitly.",
+                field="replaces",
             )
-            Episode.objects.filter(pk=current.pk).update(primary_clinician=user)
-            if previous is not None:
-                record_event(
-                    actor=by,
-                    event_type="episode.primary_clinician_changed",
-                    participant=current.participant,
-                    record=current,
-                    decision=decision,
-                    details={
-                        "changes": {"primary_clinician": {"before": previous.pk, "after": user.pk}},
-                        "care_team_ended": ended,
-                    },
-                )
-        if created:
+        if previous is None and replaces is not None:
+            raise InvalidInput("There is no other primary clinician to replace.", field="replaces")
+    changed = role == CareTeamRole.PRIMARY_CLINICIAN and (
+        previous is not None or current.primary_clinician_id != user.pk
+    )
+    member, created = CareTeamMember.objects.get_or_create(
+        episode=current, user=user, role=role, ended_on__isnull=True
+    )
+    if role == CareTeamRole.PRIMARY_CLINICIAN:
+        ended = _end_care_team_rows(
+            CareTeamMember.objects.filter(
+                episode=current, role=role, ended_on__isnull=True
+            ).exclude(pk=member.pk),
+            on=current.program.today(),
+        )
+        Episode.objects.filter(pk=current.pk).update(primary_clinician=user)
+        current.primary_clinician = user
+        if previous is not None:
             record_event(
                 actor=by,
-                event_type="care_team.member_added",
+                event_type="episode.primary_clinician_changed",
                 participant=current.participant,
-                record=member,
+                record=current,
                 decision=decision,
-                details={"role": role, "user": user.pk},
+                details={
+                    "changes": {"primary_clinician": {"before": previous.pk, "after": user.pk}},
+                    "care_team_ended": ended,
+                },
             )
-        if changed:
-            _primary_changed(current, previous, user, by=by)
+    if created:
+        record_event(
+            actor=by,
+            event_type="care_team.member_added",
+            participant=current.participant,
+            record=member,
+            decision=decision,
+            details={"role": role, "user": user.pk},
+        )
+    if changed:
+        _primary_changed(current, previous, user, by=by)
     return member

@@ -15,15 +15,12 @@ from accounts.models import LevelOfCare
 from audit.models import Action
 from audit.services import record_event
 from intake.services import MIN_REASON_LENGTH
-from participants.access import Scope, may, require, require_with_capability
+from participants.access import Scope, require, require_with_capability
 from participants.models import (
-    EPISODE_TRANSITIONS,
-    PRE_ADMISSION_STATUSES,
-    CareTeamRole,
     Episode,
     EpisodeStatus,
 )
-from participants.services import add_care_team_member, transition_episode
+from participants.services import admit_episode, transition_episode
 from placement import asam, rules, selectors
 from placement.models import DimensionRating, LevelOfCareDecision, ReferralOut
 from tandem.errors import ConcurrentEdit, InvalidInput
@@ -187,70 +184,18 @@ def admission_guard(episode: Episode, to_status: str) -> str | None:
     return None
 
 
-def _move(
-    episode: Episode, to_status: str, *, by: Any, on: date, reason: str, confirmed: bool = False
-) -> Episode:
-    """Move along the lifecycle, passing through screening when the episode is still referred
-    and the move is not allowed straight from there."""
-    if to_status not in EPISODE_TRANSITIONS[episode.status] and episode.status == (
-        EpisodeStatus.REFERRED
-    ):
-        episode = transition_episode(
-            episode,
-            to_status=EpisodeStatus.SCREENING,
-            by=by,
-            on=on,
-            reason="Screening completed with the level-of-care decision.",
-            expected_version=episode.version,
-        )
-    return transition_episode(
-        episode,
-        to_status=to_status,
-        by=by,
-        on=on,
-        reason=reason,
-        expected_version=episode.version,
-        confirmed=confirmed,
-    )
-
-
 def admit(
     episode: Episode, *, by: Any, on: date, primary_clinician: Any, expected_version: int
 ) -> Episode:
-    """Admit to the program once the decision for its level is recorded: moves a referred
-    episode through screening, sets the admission date and the primary clinician."""
-    require(by, episode.participant, Action.CHANGE, Scope.CLINICAL)
-    if episode.status not in PRE_ADMISSION_STATUSES:
-        raise InvalidInput("Only a referred or screening episode can be admitted.")
-    if episode.version != expected_version:
-        raise ConcurrentEdit("episode")
-    problem = admission_guard(episode, EpisodeStatus.ADMITTED)
-    if problem:
-        raise InvalidInput(problem)
-    organization = episode.participant.organization_id
-    if primary_clinician is None or not may(
-        primary_clinician, "primary_clinician.serve", organization
-    ):
-        raise InvalidInput("Choose the primary clinician.", field="primary_clinician")
-    with transaction.atomic():
-        # The care team first: an intake coordinator reaches the case only until admission.
-        # The admission form names the primary clinician (it opens on the current one), so
-        # choosing someone else there is the explicit replacement.
-        current_primary = episode.primary_clinician
-        add_care_team_member(
-            episode,
-            user=primary_clinician,
-            role=CareTeamRole.PRIMARY_CLINICIAN,
-            by=by,
-            replaces=current_primary if current_primary not in (None, primary_clinician) else None,
-        )
-        return _move(
-            episode,
-            EpisodeStatus.ADMITTED,
-            by=by,
-            on=on,
-            reason="Admitted after the level-of-care decision.",
-        )
+    """Admit to the program once the decision for its level is recorded (the admission guard,
+    registered for "admitted", refuses otherwise); the episode's lifecycle does the rest."""
+    return admit_episode(
+        episode,
+        by=by,
+        on=on,
+        primary_clinician=primary_clinician,
+        expected_version=expected_version,
+    )
 
 
 def close_after_referral(
@@ -273,5 +218,13 @@ def close_after_referral(
     if referral is None:
         raise InvalidInput("The current level-of-care decision does not refer elsewhere.")
     reason = f"Referred to {referral.to_provider} ({referral.get_to_level_display()})"[:300]
-    with transaction.atomic():
-        return _move(episode, to_status, by=by, on=on, reason=reason, confirmed=confirmed)
+    return transition_episode(
+        episode,
+        to_status=to_status,
+        by=by,
+        on=on,
+        reason=reason,
+        expected_version=expected_version,
+        confirmed=confirmed,
+        pass_through=True,
+    )

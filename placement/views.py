@@ -15,7 +15,12 @@ from audit.models import Action
 from audit.services import record_event
 from participants.access import Scope, decide, decide_with_capability
 from participants.decorators import not_found, participant_page
-from participants.models import EPISODE_TRANSITIONS, PRE_ADMISSION_STATUSES, EpisodeStatus
+from participants.models import (
+    EPISODE_PASSES_THROUGH,
+    EPISODE_TRANSITIONS,
+    PRE_ADMISSION_STATUSES,
+    EpisodeStatus,
+)
 from participants.selectors import current_episode
 from participants.views import chart_context
 from placement import asam, rules, selectors, self_check, services
@@ -55,9 +60,9 @@ def _recommendation_context(recommendation: rules.Recommendation | None) -> dict
 def _closing_options(episode) -> list[tuple[str, str]]:
     """Transferred out / declined, where the lifecycle allows them (a referred episode is
     moved through screening on the way)."""
-    reachable = set(EPISODE_TRANSITIONS[episode.status])
-    if episode.status == EpisodeStatus.REFERRED:
-        reachable |= EPISODE_TRANSITIONS[EpisodeStatus.SCREENING]
+    reachable = set(EPISODE_TRANSITIONS[episode.status]) | {
+        to for (start, to) in EPISODE_PASSES_THROUGH if start == episode.status
+    }
     return [(s, EpisodeStatus(s).label) for s in services.CLOSING_STATUSES if s in reachable]
 
 
