@@ -17,3 +17,4 @@ class SchedulingConfig(AppConfig):
         navigation.register(navigation.NavItem("Schedule", "scheduling:home", 30))
         register_seeder(50, "program schedule", demo.seed_schedule)
         register_leaving_care_hook(services.end_future_sessions)
+        register_leaving_care_hook(services.clear_scheduling_profile)

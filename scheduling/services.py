@@ -440,6 +440,29 @@ def end_future_sessions(episode: Episode, *, on: date, by, now: datetime) -> dic
     }
 
 
+def clear_scheduling_profile(episode: Episode, *, on: date, by, now: datetime) -> dict:
+    """When a participant leaves care: their scheduling profile (availability, pinned and
+    excluded groups, individual clinician) goes, so no later solve or mid-week placement
+    plans around someone who is no longer here.
+
+    A leaving-care hook run inside the status change's transaction; the status change's
+    audit event keeps what was cleared. A readmission starts a new episode and profile.
+    """
+    profile = SchedulingProfile.objects.filter(episode=episode).first()
+    if profile is None:
+        return {}
+    cleared = {
+        "availability_windows": profile.windows.count(),
+        "group_preferences": sorted(
+            str(group_id)
+            for group_id in profile.preferences.values_list("group__public_id", flat=True)
+        ),
+        "individual_staff": profile.individual_staff_id,
+    }
+    profile.delete()
+    return {"scheduling_profile_cleared": cleared}
+
+
 # --- a participant's scheduling profile ---------------------------------------------------
 
 PROFILE_FIELDS = (

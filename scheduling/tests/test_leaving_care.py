@@ -6,7 +6,8 @@ from attendance.tests.builders import active_participant, enrol, make_session
 from audit.models import AuditEvent
 from participants.models import CareTeamMember
 from participants.services import transition_episode
-from scheduling.models import Enrolment, Session
+from scheduling.models import Enrolment, GroupPreference, SchedulingProfile, Session
+from scheduling.tests.conftest import set_windows
 
 DISCHARGE_DAY = date(2026, 11, 20)
 
@@ -69,3 +70,22 @@ def test_leaving_care_ends_every_care_team_membership_on_that_date_and_keeps_the
     rows = CareTeamMember.objects.filter(episode=world.episode)
     assert rows.count() == before
     assert set(rows.values_list("ended_on", flat=True)) == {DISCHARGE_DAY}
+
+
+def test_leaving_care_clears_the_scheduling_profile_that_would_plan_their_week(world, calendar):
+    profile = set_windows(
+        world.episode, [(0, "09:00", "12:00"), (2, "09:00", "12:00")], individual_staff=world.nurse
+    )
+    pinned = calendar.morning[0]
+    GroupPreference.objects.create(profile=profile, group=pinned, kind=GroupPreference.Kind.PIN)
+
+    episode = _discharge(world)
+
+    assert not SchedulingProfile.objects.filter(episode=world.episode).exists()
+    assert not GroupPreference.objects.filter(group=pinned).exists()
+    event = AuditEvent.objects.filter(record_id=str(episode.public_id)).latest("seq")
+    assert event.details["scheduling_profile_cleared"] == {
+        "availability_windows": 2,
+        "group_preferences": [str(pinned.public_id)],
+        "individual_staff": world.nurse.pk,
+    }
