@@ -17,6 +17,7 @@ from assessments.models import Administration, Mode
 from audit.models import Action
 from monitoring.crisis import CRISIS_LINES
 from monitoring.models import Alert
+from monitoring.selectors import who_was_alerted
 from participants.access import Scope, authorize, decide
 from participants.decorators import not_found, participant_page
 from participants.models import Participant
@@ -335,7 +336,7 @@ def mine(request: HttpRequest, code: str) -> HttpResponse:
 
 def _crisis(request: HttpRequest, administration: Administration) -> HttpResponse:
     """Shown at once after a critical answer: crisis lines, the program's after-hours number,
-    and that the care team was alerted (the service raised the alert in the same write)."""
+    and who was alerted (the service raised the alert in the same write), said only when true."""
     program = administration.episode.program if administration.episode_id else None
     return render(
         request,
@@ -345,6 +346,7 @@ def _crisis(request: HttpRequest, administration: Administration) -> HttpRespons
             "after_hours_phone": program.after_hours_phone if program else "",
             "program_name": program.name if program else "",
             "portal_url": reverse("portal:home"),
+            "alerted": who_was_alerted(administration.participant, administration),
         },
     )
 

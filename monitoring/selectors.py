@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from accounts.models import Program
 from monitoring.models import SEVERITY_RANK, Alert, AlertStatus, Severity
 from participants.access import organizations_with
+from participants.models import CareTeamMember
 
 
 def open_alerts_assigned_to(user) -> list[Alert]:
@@ -78,3 +79,20 @@ def critical_board(user, *, now: datetime) -> CriticalBoard:
         alert.hours_open = int((now - alert.created_at) / timedelta(hours=1))
         alert.escalated = now - alert.created_at >= timedelta(hours=hours)
     return CriticalBoard(alerts)
+
+
+def who_was_alerted(participant, source) -> str:
+    """Whom the alerts raised from `source` reached, in the participant's words: "care_team"
+    when someone on their active care team holds one, "program" when only the program's
+    oversight does, "" when no one was alerted (the page must not claim otherwise)."""
+    assigned = set(
+        Alert.objects.filter(
+            participant=participant, source_id=str(source.public_id), status=AlertStatus.OPEN
+        ).values_list("assigned_to", flat=True)
+    ) - {None}
+    if not assigned:
+        return ""
+    on_team = CareTeamMember.objects.filter(
+        episode__participant=participant, ended_on__isnull=True, user_id__in=assigned
+    ).exists()
+    return "care_team" if on_team else "program"

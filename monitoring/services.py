@@ -6,28 +6,47 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from audit.models import Action
 from audit.services import record_event
 from monitoring.models import Alert, AlertStatus
-from participants.access import Scope, require
+from participants.access import Scope, require, roles_holding
 from participants.models import CareTeamMember, CareTeamRole, Episode, Participant
 from participants.selectors import current_episode
 from tandem.errors import InvalidInput
 
 
 def default_assignees(participant: Participant, *, roles: Iterable[str] = ()) -> list:
-    """Who owns an alert: the primary clinician, else the intake clinician, plus any roles asked."""
+    """Who owns an alert: the primary clinician, else the intake clinician, plus any roles
+    asked; with no one on the case, the program's oversight (directors and supervisors, who
+    also see it on the open-critical-alerts board), so an alert always reaches someone."""
     episode = current_episode(participant)
-    if episode is None:
-        return []
-    team = list(episode.care_team.filter(ended_on__isnull=True).select_related("user"))
-    owners = [m.user for m in team if m.role == CareTeamRole.PRIMARY_CLINICIAN]
-    if not owners and episode.primary_clinician_id:
-        owners = [episode.primary_clinician]
+    owners: list = []
+    if episode is not None:
+        team = list(episode.care_team.filter(ended_on__isnull=True).select_related("user"))
+        owners = [m.user for m in team if m.role == CareTeamRole.PRIMARY_CLINICIAN]
+        if not owners and episode.primary_clinician_id:
+            owners = [episode.primary_clinician]
+        if not owners:
+            owners = [m.user for m in team if m.role == CareTeamRole.INTAKE]
+        owners += [m.user for m in team if m.role in set(roles)]
     if not owners:
-        owners = [m.user for m in team if m.role == CareTeamRole.INTAKE]
-    owners += [m.user for m in team if m.role in set(roles)]
+        owners = list(program_oversight(participant.organization_id))
     return list(dict.fromkeys(owners))
+
+
+def program_oversight(organization_id: int):
+    """Active staff holding `program.oversee` in an organization: the alerts' fallback."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__organization_id=organization_id,
+            memberships__is_active=True,
+            memberships__role__in=roles_holding("program.oversee"),
+        )
+        .distinct()
+        .order_by("pk")
+    )
 
 
 def raise_alert(

@@ -6,10 +6,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Membership
 from assessments.models import Administration
 from assessments.selectors import due_home_questionnaires
 from assessments.services import record_administration
 from monitoring.models import Alert
+from participants.models import CareTeamMember, Episode
 
 PHQ9_ITEM_9 = {f"item-{i}": "0" for i in range(1, 9)} | {"item-9": "1"}
 PHQ9_CALM = {f"item-{i}": "0" for i in range(1, 10)}
@@ -74,3 +76,27 @@ def test_a_calm_answer_ends_on_the_thank_you_page(world, login, program):
     assert response["Location"] == reverse("assessments:mine_done")
     assert Administration.objects.filter(participant=world.participant).count() == 1
     assert not Alert.objects.exists()
+
+
+def test_with_no_one_on_the_case_the_alert_reaches_the_program_leads_and_says_so(
+    world, login, program
+):
+    CareTeamMember.objects.filter(episode=world.episode).delete()
+    Episode.objects.filter(pk=world.episode.pk).update(primary_clinician=None)
+    client = login(world.participant_user)
+    text = client.post(reverse("assessments:mine", args=["phq-9"]), PHQ9_ITEM_9).content.decode()
+    alert = Alert.objects.get(participant=world.participant, kind="suicide-risk")
+    assert set(alert.assigned_to.all()) == {world.director, world.supervisor}
+    assert "Your care team has been alerted" not in text
+    assert "clinical leads have been alerted" in text
+
+
+def test_when_no_one_at_all_can_be_alerted_the_page_does_not_claim_it(world, login, program):
+    CareTeamMember.objects.filter(episode=world.episode).delete()
+    Episode.objects.filter(pk=world.episode.pk).update(primary_clinician=None)
+    Membership.objects.filter(user__in=[world.director, world.supervisor]).update(is_active=False)
+    client = login(world.participant_user)
+    text = client.post(reverse("assessments:mine", args=["phq-9"]), PHQ9_ITEM_9).content.decode()
+    assert "has been alerted" not in text
+    assert "please reach someone now" in text
+    assert "988" in text
