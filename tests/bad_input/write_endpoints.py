@@ -184,6 +184,13 @@ WEB_WRITES = [
         fields=("session", "next"),
     ),
     WebWrite("monitoring:acknowledge", "therapist", _chart("monitoring:participant_alerts")),
+    WebWrite("outcomes:board", "director", _url("outcomes:board")),
+    WebWrite(
+        "outcomes:board_csv",
+        "director",
+        _url("outcomes:board"),
+        action=_url("outcomes:board_csv"),
+    ),
 ]
 
 READ_ONLY = {
