@@ -67,6 +67,11 @@ def test_other_methods_are_refused(world, login, method):
 def test_the_director_of_another_organization_sees_only_their_own(world, login, add):
     from datetime import date
 
-    add(15, referred_on=date(2026, 2, 1), admitted_on=date(2026, 2, 2), discharged_on=date(2026, 6, 10))
+    add(
+        15,
+        referred_on=date(2026, 2, 1),
+        admitted_on=date(2026, 2, 2),
+        discharged_on=date(2026, 6, 10),
+    )
     body = login(world.stranger).get("/api/v1/outcomes?from=2026-01-01&to=2026-11-18").json()
     assert body["left_care"] == 0
