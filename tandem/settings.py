@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "scheduling",
     "attendance",
     "portal",
+    "plans",
     "worklist",
 ]
 
