@@ -72,6 +72,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "staff.manage": frozenset({Role.DIRECTOR}),
     # The program outcomes board: aggregates only, for those who run the program.
     "outcomes.read": frozenset({Role.DIRECTOR}),
+    # Sees every task of the organization (the overdue board) and acts on any of them.
+    "worklist.oversee": frozenset({Role.DIRECTOR, Role.SUPERVISOR}),
 }
 
 
