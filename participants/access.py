@@ -121,6 +121,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Oversight: census, open critical alerts, the program's arrivals.
     "program.oversee": OVERSIGHT_ROLES,
     "arrivals.today": frozenset({Role.FRONT_DESK}),
+    # The program outcomes board: aggregates only, for those who run the program.
+    "outcomes.read": frozenset({Role.DIRECTOR}),
+    # Sees every task of the organization (the overdue board) and acts on any of them.
+    "worklist.oversee": frozenset({Role.DIRECTOR, Role.SUPERVISOR}),
 }
 
 

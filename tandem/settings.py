@@ -111,6 +111,8 @@ INSTALLED_APPS = [
     "attendance",
     "portal",
     "plans",
+    "outcomes",
+    "worklist",
     "links",
 ]
 
