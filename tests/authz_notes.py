@@ -86,7 +86,10 @@ ENDPOINTS = {
         "POST",
         frozenset(CLINICAL_WRITE),
         kwargs=_with_signed,
-        data=lambda w: {"text": "Also said the new job starts Monday.", "reason": "Remembered late"},
+        data=lambda w: {
+            "text": "Also said the new job starts Monday.",
+            "reason": "Remembered late",
+        },
         break_glass=WRITE_GLASS,
     ),
     "notes:cosign": Endpoint(
