@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "attendance",
     "notes",
     "portal",
+    "plans",
 ]
 
 MIDDLEWARE = [
