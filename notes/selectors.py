@@ -283,7 +283,15 @@ def notes_due(user, *, now: datetime) -> list[DueRow]:
         .annotate(done=Exists(any_note))
         .filter(done=False)
         .prefetch_related(
-            Prefetch("enrolments", queryset=Enrolment.objects.select_related("participant"))
+            Prefetch(
+                "enrolments",
+                # Only those whose chart the author reaches: on their active care team.
+                queryset=Enrolment.objects.filter(
+                    episode__care_team__user=user, episode__care_team__ended_on__isnull=True
+                )
+                .select_related("participant")
+                .distinct(),
+            )
         )
     )
     hours = _hours_by_program({s.program_id for s in groups + individual})
