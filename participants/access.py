@@ -457,3 +457,9 @@ def holds_listed_role(user, organization_id: int, listed: frozenset[str] | set[s
     """Whether the user holds one of the roles a program's own data lists (for example the
     roles whose notes need a co-signature); the one place such a list meets a user's roles."""
     return bool(roles_in(user, organization_id) & set(listed))
+
+
+def link_holder_decision(participant: Participant, target: str) -> Decision:
+    """Whoever holds a valid single-use link (sent to the participant) may see and answer
+    the one target it opens, and nothing else of the record; `links` checks the link first."""
+    return Decision(True, "participant", f"single-use link to one {target}")

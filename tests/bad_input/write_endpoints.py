@@ -72,6 +72,13 @@ def _intake(b) -> object:
     return b.intake_record.public_id
 
 
+def _link(b) -> str:
+    """A fresh single-use link to the PHQ-9 for each submission (a used link answers 410)."""
+    from links.services import issue_link
+
+    return issue_link(b.participant, "questionnaire", ref="phq-9").path
+
+
 def _administration(b) -> object:
     return b.administration.public_id
 
@@ -216,6 +223,7 @@ WEB_WRITES = [
     WebWrite("notes:cosign", "supervisor", _chart("notes:note", _note("cosign"))),
     WebWrite("notes:entered_in_error", "therapist", _chart("notes:note", _note("draft"))),
     WebWrite("notes:group", "therapist", _session("notes:group")),
+    WebWrite("links:open", None, _link),
 ]
 
 READ_ONLY = {
