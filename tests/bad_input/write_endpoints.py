@@ -108,6 +108,27 @@ def _note(kind: str) -> Callable[[object], object]:
     return make
 
 
+def _task(b) -> object:
+    """An open worklist task about the bench's participant, owned by its therapist."""
+    from worklist.models import Task, TaskStatus
+    from worklist.services import create_task
+
+    task = Task.objects.filter(
+        participant=b.participant, kind="fuzz", status=TaskStatus.OPEN
+    ).first()
+    if task is None:
+        task = create_task(
+            title="Call back",
+            due_on=b.participant.created_at.date(),
+            participant=b.participant,
+            owner=b.therapist,
+            source=b.participant,
+            kind="fuzz",
+            by=b.therapist,
+        )
+    return task.public_id
+
+
 WEB_WRITES = [
     WebWrite(
         "accounts:staff_action",
@@ -223,6 +244,9 @@ WEB_WRITES = [
     WebWrite("notes:cosign", "supervisor", _chart("notes:note", _note("cosign"))),
     WebWrite("notes:entered_in_error", "therapist", _chart("notes:note", _note("draft"))),
     WebWrite("notes:group", "therapist", _session("notes:group")),
+    WebWrite("worklist:complete", "therapist", _url("worklist:task", _task)),
+    WebWrite("worklist:cancel", "therapist", _url("worklist:task", _task)),
+    WebWrite("worklist:hand_over", "therapist", _url("worklist:task", _task)),
     WebWrite("links:open", None, _link),
 ]
 
@@ -269,6 +293,9 @@ READ_ONLY = {
     "notes:note",
     "notes:due",
     "notes:board",
+    "worklist:mine",
+    "worklist:overdue",
+    "worklist:task",
 }
 
 # Sign-in writes on a refusal by design (failed-attempt counters, lockout); its input is
