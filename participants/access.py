@@ -76,6 +76,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "note.cosign": OVERSIGHT_ROLES,
     # The program's note settings: due time, co-signature list, formats.
     "note.settings": frozenset({Role.DIRECTOR}),
+    # The program outcomes board: aggregates only, for those who run the program.
+    "outcomes.read": frozenset({Role.DIRECTOR}),
     # Sees every task of the organization (the overdue board) and acts on any of them.
     "worklist.oversee": frozenset({Role.DIRECTOR, Role.SUPERVISOR}),
 }

@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "notes",
     "portal",
     "plans",
+    "outcomes",
     "worklist",
     "links",
 ]

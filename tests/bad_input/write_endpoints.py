@@ -244,6 +244,13 @@ WEB_WRITES = [
     WebWrite("notes:cosign", "supervisor", _chart("notes:note", _note("cosign"))),
     WebWrite("notes:entered_in_error", "therapist", _chart("notes:note", _note("draft"))),
     WebWrite("notes:group", "therapist", _session("notes:group")),
+    WebWrite("outcomes:board", "director", _url("outcomes:board")),
+    WebWrite(
+        "outcomes:board_csv",
+        "director",
+        _url("outcomes:board"),
+        action=_url("outcomes:board_csv"),
+    ),
     WebWrite("worklist:complete", "therapist", _url("worklist:task", _task)),
     WebWrite("worklist:cancel", "therapist", _url("worklist:task", _task)),
     WebWrite("worklist:hand_over", "therapist", _url("worklist:task", _task)),
