@@ -59,7 +59,7 @@ def group_session(world):
         )
         episodes = []
         for i, (first, last) in enumerate(MEMBERS[:count]):
-            episode = active_participant(world, f"G-{i:05d}", first, last)
+            episode = active_participant(world, f"G{session.pk:04d}-{i:02d}", first, last)
             enrol(session, episode)
             episodes.append(episode)
         return session, episodes
