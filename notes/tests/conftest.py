@@ -65,3 +65,35 @@ def group_session(world):
         return session, episodes
 
     return build
+
+
+def plan_for(episode, *, signed: bool = True, number: int = 1, revises=None, lineage=None):
+    """A plan with one problem → goal → objective for an episode's participant."""
+    from django.utils import timezone
+
+    from plans.models import Goal, Objective, Problem, TreatmentPlan
+
+    plan = TreatmentPlan.objects.create(
+        participant=episode.participant,
+        episode=episode,
+        number=number,
+        revises=revises,
+        change_summary="Revised" if revises else "",
+        recorded_by=episode.primary_clinician,
+    )
+    problem = Problem.objects.create(plan=plan, domain="substance_use", statement="Daily use")
+    goal = Goal.objects.create(plan=plan, problem=problem, text="I want to stay sober")
+    extra = {"lineage": lineage} if lineage else {}
+    Objective.objects.create(
+        plan=plan,
+        goal=goal,
+        text="Uses a coping skill at each craving",
+        target_date=date(2026, 12, 31),
+        **extra,
+    )
+    if signed:
+        TreatmentPlan.objects.filter(pk=plan.pk).update(
+            signed_at=timezone.now(), signed_by=episode.primary_clinician
+        )
+        plan.refresh_from_db()
+    return plan
