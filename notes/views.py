@@ -385,7 +385,9 @@ def _group_context(request, session, access, posted=None, error=None) -> dict:
             row.f_text = posted.get(f"text-{key}") or ""
             row.f_reason = posted.get(f"reason-{key}") or ""
         else:
-            row.f_status = row.attendance.status if row.attendance else ""
+            # A roster row the roll call has not recorded starts as present: the facilitator
+            # changes the exceptions, as with "mark all present" at roll call.
+            row.f_status = row.attendance.status if row.attendance else AttendanceStatus.PRESENT
             row.f_minutes = (
                 row.attendance.minutes if row.attendance and row.attendance.is_partial else ""
             )
