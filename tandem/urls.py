@@ -17,6 +17,7 @@ urlpatterns = [
     path("schedule/", include("scheduling.urls")),
     path("attendance/", include("attendance.urls")),
     path("alerts/", include("monitoring.urls")),
+    path("discharge/", include("discharge.urls")),
     path("me/", include("portal.urls")),
     path("api/v1/", api.urls),
 ]

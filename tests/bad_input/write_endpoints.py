@@ -184,6 +184,7 @@ WEB_WRITES = [
         fields=("session", "next"),
     ),
     WebWrite("monitoring:acknowledge", "therapist", _chart("monitoring:participant_alerts")),
+    WebWrite("discharge:discharge", "therapist", _chart("discharge:discharge")),
 ]
 
 READ_ONLY = {
@@ -225,6 +226,7 @@ READ_ONLY = {
     "attendance:make_up",
     "monitoring:participant_alerts",
     "portal:home",
+    "discharge:tab",
 }
 
 # Sign-in writes on a refusal by design (failed-attempt counters, lockout); its input is
@@ -234,6 +236,8 @@ NOT_FUZZED = {
     "accounts:two_factor": "sign-in counts failed attempts",
     "accounts:enrol": "sign-in flow, tested in accounts/tests",
     "accounts:logout": "ends the session the fuzz signs in with",
+    "discharge:summary_save": "needs a discharged participant; input tested in discharge/tests",
+    "discharge:opt_out": "needs a discharged participant; input tested in discharge/tests",
 }
 
 
@@ -257,6 +261,12 @@ API_WRITES = [
         lambda b: _participant(b) | {"episode_id": b.episode.public_id},
     ),
     ApiWrite("post", "/api/v1/instruments/{code}/score", None, lambda b: {"code": "phq-9"}),
+    ApiWrite(
+        "post",
+        "/api/v1/participants/{participant_id}/episodes/{episode_id}/discharge",
+        "therapist",
+        lambda b: _participant(b) | {"episode_id": b.episode.public_id},
+    ),
     ApiWrite(
         "post", "/api/v1/participants/{participant_id}/assessments", "therapist", _participant
     ),

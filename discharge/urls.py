@@ -1,0 +1,15 @@
+from django.urls import path
+
+from discharge import views
+
+app_name = "discharge"
+urlpatterns = [
+    path("<uuid:participant_id>/", views.tab, name="tab"),
+    path("<uuid:participant_id>/discharge/", views.discharge, name="discharge"),
+    path(
+        "<uuid:participant_id>/summaries/<uuid:summary_id>/",
+        views.summary_save,
+        name="summary_save",
+    ),
+    path("<uuid:participant_id>/<uuid:discharge_id>/opt-out/", views.opt_out, name="opt_out"),
+]
