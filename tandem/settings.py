@@ -111,6 +111,9 @@ INSTALLED_APPS = [
     "attendance",
     "discharge",
     "portal",
+    "plans",
+    "worklist",
+    "links",
 ]
 
 MIDDLEWARE = [

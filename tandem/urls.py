@@ -19,6 +19,8 @@ urlpatterns = [
     path("alerts/", include("monitoring.urls")),
     path("discharge/", include("discharge.urls")),
     path("me/", include("portal.urls")),
+    path("tasks/", include("worklist.urls")),
+    path("l/", include("links.urls")),
     path("api/v1/", api.urls),
 ]
 

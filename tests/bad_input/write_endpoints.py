@@ -72,8 +72,36 @@ def _intake(b) -> object:
     return b.intake_record.public_id
 
 
+def _link(b) -> str:
+    """A fresh single-use link to the PHQ-9 for each submission (a used link answers 410)."""
+    from links.services import issue_link
+
+    return issue_link(b.participant, "questionnaire", ref="phq-9").path
+
+
 def _administration(b) -> object:
     return b.administration.public_id
+
+
+def _task(b) -> object:
+    """An open worklist task about the bench's participant, owned by its therapist."""
+    from worklist.models import Task, TaskStatus
+    from worklist.services import create_task
+
+    task = Task.objects.filter(
+        participant=b.participant, kind="fuzz", status=TaskStatus.OPEN
+    ).first()
+    if task is None:
+        task = create_task(
+            title="Call back",
+            due_on=b.participant.created_at.date(),
+            participant=b.participant,
+            owner=b.therapist,
+            source=b.participant,
+            kind="fuzz",
+            by=b.therapist,
+        )
+    return task.public_id
 
 
 WEB_WRITES = [
@@ -185,6 +213,10 @@ WEB_WRITES = [
     ),
     WebWrite("monitoring:acknowledge", "therapist", _chart("monitoring:participant_alerts")),
     WebWrite("discharge:discharge", "therapist", _chart("discharge:discharge")),
+    WebWrite("worklist:complete", "therapist", _url("worklist:task", _task)),
+    WebWrite("worklist:cancel", "therapist", _url("worklist:task", _task)),
+    WebWrite("worklist:hand_over", "therapist", _url("worklist:task", _task)),
+    WebWrite("links:open", None, _link),
 ]
 
 READ_ONLY = {
@@ -227,6 +259,9 @@ READ_ONLY = {
     "monitoring:participant_alerts",
     "portal:home",
     "discharge:tab",
+    "worklist:mine",
+    "worklist:overdue",
+    "worklist:task",
 }
 
 # Sign-in writes on a refusal by design (failed-attempt counters, lockout); its input is
