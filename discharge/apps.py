@@ -5,14 +5,19 @@ class DischargeConfig(AppConfig):
     name = "discharge"
 
     def ready(self) -> None:
-        from discharge import services
-        from monitoring.kinds import register_kind
-        from participants.access import Scope
+        from discharge import questionnaire, services
+        from participants.access import Scope, may, organizations_of, register_page
         from participants.chart import ChartTab, register_tab
         from participants.models import EpisodeStatus
         from participants.services import register_transition_guard
+        from tandem import navigation
 
         register_transition_guard(EpisodeStatus.DISCHARGED, services.guard_discharge)
         register_transition_guard(EpisodeStatus.TRANSFERRED_OUT, services.guard_discharge)
-        register_kind("aftercare_first_appointment", "First aftercare appointment")
         register_tab(ChartTab("discharge", "Discharge", "discharge:tab", Scope.AFTERCARE, 95))
+        questionnaire.register()
+        register_page(
+            "discharge:call_list",
+            lambda user: any(may(user, "follow_up.call", org) for org in organizations_of(user)),
+        )
+        navigation.register(navigation.NavItem("Follow-up calls", "discharge:call_list", 60))

@@ -8,8 +8,11 @@ where they expect it, so an opt-out (or an answer) makes every pending task a no
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.models import Action
 from audit.services import record_event
@@ -22,16 +25,21 @@ from discharge.models import (
     Discharge,
     FollowUp,
     FollowUpAnswers,
+    FollowUpChannel,
     FollowUpSettings,
     FollowUpStatus,
     ReadmissionSignal,
 )
+from links.models import SingleUseLink
+from links.services import issue_link, revoke
 from participants.access import Scope, require
 from tandem import lifecycle
 from tandem.errors import InvalidInput
 from tandem.tasks import enqueue_after_commit
 from tandem.validation import validate
 
+# The single-use link target the follow-up questionnaire registers (discharge.questionnaire).
+KIND = "follow_up"
 # Contacts go out in the program's morning, never at midnight.
 SEND_AT = time(10, 0)
 ANSWER_LINKS = ("follow_up", "participant", "recorded_by")
@@ -98,23 +106,51 @@ def send(follow_up_id: int, *, now: datetime) -> FollowUp:
             row.status = FollowUpStatus.STOPPED
             lifecycle.save_new_version(row, ["status"])
             return row
+        channel = row.discharge.consent.channel
+        if channel == FollowUpChannel.PHONE:
+            # Asked to be phoned: the follow-up goes straight to the call list.
+            row.status = FollowUpStatus.TO_CALL
+            lifecycle.save_new_version(row, ["status"])
+            record_event(
+                actor=None,
+                event_type="follow_up.call_listed",
+                participant=row.participant,
+                record=row,
+                role="system",
+                details={"day": row.day},
+            )
+            return row
         row.status = FollowUpStatus.SENT
         row.sent_at = now
         lifecycle.save_new_version(row, ["status", "sent_at"])
+        issued = issue_link(row.participant, KIND, ref=str(row.public_id), now=now)
         _, call_after = program_days(row.discharge.episode.program)
         record_event(
             actor=None,
             event_type="follow_up.sent",
             participant=row.participant,
             record=row,
-            details={"day": row.day, "channel": row.discharge.consent.channel},
+            role="system",
+            details={"day": row.day, "channel": channel, "link": str(issued.link.public_id)},
         )
         enqueue_after_commit(
             "discharge.tasks.check_unanswered",
             row.pk,
             run_after=now + timedelta(days=call_after),
         )
+    if channel == FollowUpChannel.EMAIL and row.participant.email:
+        _email(row.participant.email, issued.path)
     return row
+
+
+def _email(address: str, path: str) -> None:
+    """The link by email, after the follow-up is saved; the message names no answer or record."""
+    base = getattr(settings, "TANDEM_BASE_URL", "http://localhost:8000").rstrip("/")
+    body = _(
+        "The program you attended asks how you are doing. A few short questions, once, in the "
+        "next 24 hours: %(url)s\nIn a crisis call or text 988, any time."
+    ) % {"url": base + path}
+    send_mail(_("How are you doing?"), str(body), None, [address])
 
 
 def check_unanswered(follow_up_id: int) -> FollowUp:
@@ -137,6 +173,7 @@ def check_unanswered(follow_up_id: int) -> FollowUp:
                 event_type="follow_up.call_listed",
                 participant=row.participant,
                 record=row,
+                role="system",
                 details={"day": row.day},
             )
     return row
@@ -159,9 +196,15 @@ def opt_out(consent: ContactConsent, *, by: Any, expected_version: int) -> Conta
                 discharge_id=current.discharge_id, status__in=PENDING_STATUSES
             ).values_list("day", flat=True)
         )
-        FollowUp.objects.filter(
+        pending = FollowUp.objects.filter(
             discharge_id=current.discharge_id, status__in=PENDING_STATUSES
-        ).update(status=FollowUpStatus.STOPPED, modified_at=timezone.now())
+        )
+        refs = [str(ref) for ref in pending.values_list("public_id", flat=True)]
+        pending.update(status=FollowUpStatus.STOPPED, modified_at=timezone.now())
+        for link in SingleUseLink.objects.filter(
+            target=KIND, target_ref__in=refs, used_at__isnull=True, revoked_at__isnull=True
+        ):
+            revoke(link, by=by)
         record_event(
             actor=by,
             event_type="follow_up.opted_out",
@@ -210,6 +253,7 @@ def record_answers(
     by: Any = None,
     decision: Any = None,
     now: datetime | None = None,
+    link_visit: Any = None,
 ) -> FollowUpAnswers:
     """Keep the outcomes questionnaire's answers (the WHO-5 scored by the instrument's own
     scorer); an emergency visit or hospital stay is a readmission signal."""
@@ -239,6 +283,8 @@ def record_answers(
         )
         validate(record, exclude=ANSWER_LINKS)
         record.save()
+        if link_visit is not None:
+            link_visit.spend(details={"follow_up": str(row.public_id)})
         row.status = FollowUpStatus.ANSWERED
         row.answered_at = now
         lifecycle.save_new_version(row, ["status", "answered_at"])

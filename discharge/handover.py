@@ -1,7 +1,6 @@
 """Items still open on a participant at discharge, which the clinician closes or hands over.
 
-Each kind of item (alerts here; staff tasks when the worklist registers its own) is a
-provider: it lists the open items of a participant and closes or hands over one of them
+Each kind of item (alerts, worklist tasks) is a provider: it lists the open items of a participant and closes or hands over one of them
 inside the discharge's transaction. The discharge refuses until every listed item has a
 choice, so nothing is left open on a closed chart by oversight.
 """
@@ -117,3 +116,34 @@ def _hand_over_alert(participant, item_id, *, to, by, note, decision, now) -> No
 register_provider(
     ItemProvider("alert", "Open alerts", _open_alerts, _close_alert, _hand_over_alert)
 )
+
+
+def _open_tasks(participant: Any) -> list[OpenItem]:
+    from worklist.selectors import open_tasks_for_participant
+
+    return [
+        OpenItem("task", str(t.public_id), t.title, str(t.owner))
+        for t in open_tasks_for_participant(participant)
+    ]
+
+
+def _close_task(participant, item_id, *, by, note, decision, now) -> None:
+    from worklist.models import Task
+    from worklist.services import cancel_task
+
+    cancel_task(Task.objects.get(public_id=item_id, participant=participant), by=by, reason=note)
+
+
+def _hand_over_task(participant, item_id, *, to, by, note, decision, now) -> None:
+    from worklist.models import Task
+    from worklist.services import hand_over
+
+    hand_over(
+        Task.objects.get(public_id=item_id, participant=participant),
+        by=by,
+        to=to,
+        note=note or "Handed over at discharge.",
+    )
+
+
+register_provider(ItemProvider("task", "Open tasks", _open_tasks, _close_task, _hand_over_task))

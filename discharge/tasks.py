@@ -1,15 +1,17 @@
 """Delayed work after discharge: each task takes plain ids and does nothing when the row has
 moved on (answered, called, opted out) since it was queued."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.utils import timezone
 from django_tasks import task
 
 from discharge import followups
 from discharge.models import Aftercare, AppointmentKept
-from monitoring.models import Severity
-from monitoring.services import raise_alert
+from worklist.services import create_task
+
+# The worklist task kind asking whether the first aftercare appointment happened.
+FIRST_APPOINTMENT = "aftercare_first_appointment"
 
 
 @task()
@@ -26,20 +28,20 @@ def check_unanswered(follow_up_id: int) -> None:
 
 @task()
 def check_first_appointment(aftercare_id: int, appointment_on: str) -> None:
-    """The day after the first aftercare appointment: ask whether it happened, unless the
-    answer is already in or the appointment moved (its own check was queued then)."""
+    """The day after the first aftercare appointment: a task for the discharging clinician
+    asking whether it happened, unless the answer is in or the appointment moved (its own
+    check was queued then)."""
     plan = Aftercare.objects.select_related("discharge", "participant").get(pk=aftercare_id)
     if plan.first_appointment_kept != AppointmentKept.UNKNOWN:
         return
     if plan.first_appointment_on != date.fromisoformat(appointment_on):
         return
-    raise_alert(
-        plan.participant,
-        kind="aftercare_first_appointment",
-        severity=Severity.WARNING,
+    create_task(
         title="Did the first aftercare appointment happen? Record it on the aftercare plan.",
+        due_on=plan.first_appointment_on + timedelta(days=1),
+        by=None,
+        participant=plan.participant,
+        owner=plan.discharge.decided_by,
         source=plan,
-        dedupe_key=f"first-appointment:{plan.pk}:{appointment_on}",
-        assign_to=[plan.discharge.decided_by],
-        episode=plan.discharge.episode,
+        kind=FIRST_APPOINTMENT,
     )

@@ -2,19 +2,22 @@
 summary, the aftercare plan and the follow-ups. Thin: parse, authorize, call, render."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from audit.models import Action
+from audit.services import record_event
 from discharge import followups, handover, selectors, services, summary
-from discharge.forms import DischargeForm, SummaryForm, VersionForm
-from discharge.models import Discharge
-from participants.access import Scope, decide
+from discharge.forms import CallForm, DischargeForm, SummaryForm, VersionForm
+from discharge.models import Discharge, FollowUp
+from participants.access import Scope, decide, may_open
 from participants.decorators import not_found, participant_page
 from participants.models import IN_CARE_STATUSES
 from participants.selectors import current_episode
 from participants.views import chart_context
 from tandem.errors import TandemError
+from tandem.methods import serves
 
 
 def _tab(request: HttpRequest, participant) -> HttpResponse:
@@ -162,3 +165,53 @@ def opt_out(request: HttpRequest, participant, discharge_id) -> HttpResponse:
     else:
         messages.success(request, "Follow-ups stopped.")
     return _tab(request, participant)
+
+
+@serves("GET")
+@login_required
+def call_list(request: HttpRequest) -> HttpResponse:
+    """Follow-ups nobody answered within the program's days: who to phone, and a form each."""
+    if not may_open(request.user, "discharge:call_list"):
+        return render(
+            request,
+            "error.html",
+            {"title": "Not allowed", "message": "The follow-up call list is for clinical staff."},
+            status=403,
+        )
+    rows = selectors.call_list(request.user)
+    if rows:
+        record_event(
+            actor=request.user,
+            event_type="follow_up.call_list_viewed",
+            record_type="discharge.CallList",
+            details={
+                "follow_ups": [str(r.public_id) for r in rows],
+                "participants": sorted({str(r.participant.public_id) for r in rows}),
+            },
+        )
+    return render(request, "discharge/call_list.html", {"rows": rows})
+
+
+@participant_page(Scope.AFTERCARE, methods=("POST",))
+def call(request: HttpRequest, participant, follow_up_id) -> HttpResponse:
+    """Record a follow-up call: reached or not, with a note."""
+    row = FollowUp.objects.filter(public_id=follow_up_id, participant=participant).first()
+    if row is None:
+        return not_found(request)
+    form = CallForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say what happened on the call (a short note).")
+    else:
+        try:
+            followups.record_call(
+                row,
+                by=request.user,
+                reached=form.cleaned_data["reached"],
+                note=form.cleaned_data["note"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except TandemError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Call recorded.")
+    return redirect("discharge:call_list")

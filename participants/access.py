@@ -85,6 +85,20 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "staff.manage": frozenset({Role.DIRECTOR}),
     # Sees every task of the organization (the overdue board) and acts on any of them.
     "worklist.oversee": frozenset({Role.DIRECTOR, Role.SUPERVISOR}),
+    # Works the follow-up call list: every discharged participant of the organization (oversight)
+    # or those whose care team at discharge they were on.
+    "follow_up.call_all": frozenset({Role.DIRECTOR, Role.SUPERVISOR}),
+    "follow_up.call": frozenset(
+        {
+            Role.DIRECTOR,
+            Role.SUPERVISOR,
+            Role.THERAPIST,
+            Role.COUNSELLOR,
+            Role.NURSE,
+            Role.CASE_MANAGER,
+            Role.PEER,
+        }
+    ),
 }
 
 

@@ -5,6 +5,7 @@ the follow-ups are the aftercare part of the record: the care team at discharge 
 program's oversight reach it; everyone else is refused or breaks the glass.
 """
 
+from discharge.models import FollowUp, FollowUpStatus
 from discharge.tests.builders import discharge_world
 from tests.authz import CLINICAL_READ, CLINICAL_WRITE, Endpoint
 
@@ -31,6 +32,14 @@ def _consent(world) -> dict:
     return {"participant_id": world.participant.public_id, "discharge_id": record.public_id}
 
 
+def _to_call(world) -> dict:
+    """A follow-up on the call list (test set-up: the tasks that put it there run elsewhere)."""
+    record = discharge_world(world, channel="phone")
+    row = record.follow_ups.order_by("day").first()
+    FollowUp.objects.filter(pk=row.pk).update(status=FollowUpStatus.TO_CALL)
+    return {"participant_id": world.participant.public_id, "follow_up_id": row.public_id}
+
+
 def _episode(world) -> dict:
     return {"participant_id": world.participant.public_id, "episode_id": world.episode.public_id}
 
@@ -49,6 +58,12 @@ ENDPOINTS = {
         },
     ),
     "api:follow_ups": Endpoint("API_GET", frozenset(CLINICAL_READ)),
+    "discharge:call": Endpoint(
+        "POST",
+        frozenset(CLINICAL_WRITE),
+        kwargs=_to_call,
+        data=lambda w: {"reached": "on", "note": "Doing well.", "version": 1},
+    ),
     "discharge:tab": Endpoint("GET", frozenset(CLINICAL_READ)),
     "discharge:discharge": Endpoint("POST", frozenset(CLINICAL_WRITE), data=_discharge_form),
     "discharge:summary_save": Endpoint(

@@ -259,6 +259,7 @@ READ_ONLY = {
     "monitoring:participant_alerts",
     "portal:home",
     "discharge:tab",
+    "discharge:call_list",
     "worklist:mine",
     "worklist:overdue",
     "worklist:task",
@@ -273,6 +274,7 @@ NOT_FUZZED = {
     "accounts:logout": "ends the session the fuzz signs in with",
     "discharge:summary_save": "needs a discharged participant; input tested in discharge/tests",
     "discharge:opt_out": "needs a discharged participant; input tested in discharge/tests",
+    "discharge:call": "needs a follow-up on the call list; input tested in discharge/tests",
 }
 
 
