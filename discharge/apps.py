@@ -21,3 +21,15 @@ class DischargeConfig(AppConfig):
             lambda user: any(may(user, "follow_up.call", org) for org in organizations_of(user)),
         )
         navigation.register(navigation.NavItem("Follow-up calls", "discharge:call_list", 60))
+        from discharge import demo
+        from tandem.demo import register_seeder
+
+        register_seeder(90, "discharges and follow-ups", demo.seed_discharges)
+        from django.db.models.signals import post_save
+
+        from discharge import signals
+        from participants.chart import register_flags
+        from participants.models import Episode
+
+        register_flags(signals.header_flags)
+        post_save.connect(signals.re_referral, sender=Episode, dispatch_uid="discharge.re_referral")

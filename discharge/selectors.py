@@ -1,8 +1,8 @@
 """Reads the discharge pages and the API share, each in a fixed number of queries."""
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
-from discharge.models import Discharge, FollowUp, FollowUpStatus
+from discharge.models import REACHED_STATUSES, Discharge, FollowUp, FollowUpStatus
 from participants.access import may, organizations_of
 
 
@@ -43,3 +43,24 @@ def call_list(user) -> list[FollowUp]:
         .distinct()
         .order_by("due_on", "pk")
     )
+
+
+def reach_rates(organization_ids: list[int], *, today) -> list[dict]:
+    """Per follow-up day: how many were due (opted-out ones left out), how many reached
+    (answered, or reached by phone), and the share reached; one query."""
+    rows = (
+        FollowUp.objects.filter(
+            participant__organization_id__in=organization_ids, due_on__lte=today
+        )
+        .exclude(status=FollowUpStatus.STOPPED)
+        .values("day")
+        .annotate(
+            due=Count("pk"),
+            reached=Count("pk", filter=Q(status__in=REACHED_STATUSES)),
+        )
+        .order_by("day")
+    )
+    return [
+        {**row, "rate": round(row["reached"] / row["due"], 3) if row["due"] else None}
+        for row in rows
+    ]

@@ -5,6 +5,7 @@ from discharge import views
 app_name = "discharge"
 urlpatterns = [
     path("calls/", views.call_list, name="call_list"),
+    path("me/", views.my_discharge, name="mine"),
     path("<uuid:participant_id>/follow-ups/<uuid:follow_up_id>/call/", views.call, name="call"),
     path("<uuid:participant_id>/", views.tab, name="tab"),
     path("<uuid:participant_id>/discharge/", views.discharge, name="discharge"),

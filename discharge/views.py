@@ -5,15 +5,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
+from accounts.models import User
 from audit.models import Action
 from audit.services import record_event
 from discharge import followups, handover, selectors, services, summary
 from discharge.forms import CallForm, DischargeForm, SummaryForm, VersionForm
 from discharge.models import Discharge, FollowUp
-from participants.access import Scope, decide, may_open
+from participants.access import Scope, authorize, decide, may, may_open, organizations_of
 from participants.decorators import not_found, participant_page
-from participants.models import IN_CARE_STATUSES
+from participants.models import IN_CARE_STATUSES, Participant
 from participants.selectors import current_episode
 from participants.views import chart_context
 from tandem.errors import TandemError
@@ -189,7 +191,13 @@ def call_list(request: HttpRequest) -> HttpResponse:
                 "participants": sorted({str(r.participant.public_id) for r in rows}),
             },
         )
-    return render(request, "discharge/call_list.html", {"rows": rows})
+    overseen = [
+        org
+        for org in organizations_of(request.user)
+        if may(request.user, "follow_up.call_all", org)
+    ]
+    rates = selectors.reach_rates(overseen, today=timezone.localdate()) if overseen else []
+    return render(request, "discharge/call_list.html", {"rows": rows, "rates": rates})
 
 
 @participant_page(Scope.AFTERCARE, methods=("POST",))
@@ -215,3 +223,36 @@ def call(request: HttpRequest, participant, follow_up_id) -> HttpResponse:
         else:
             messages.success(request, "Call recorded.")
     return redirect("discharge:call_list")
+
+
+@serves("GET")
+@login_required
+def my_discharge(request: HttpRequest) -> HttpResponse:
+    """The participant's own signed discharge summary and aftercare plan, on the portal."""
+    participant = Participant.objects.filter(
+        user=request.user, entered_in_error_at__isnull=True
+    ).first()
+    if request.user.kind != User.Kind.PARTICIPANT or participant is None:
+        return redirect("home")
+    record = selectors.latest_discharge(participant)
+    signed = None
+    if record is not None:
+        signed = (
+            summary.DischargeSummary.objects.current()
+            .filter(discharge=record, signed_at__isnull=False)
+            .order_by("-pk")
+            .first()
+        )
+    authorize(
+        request.user,
+        participant,
+        Action.VIEW,
+        Scope.AFTERCARE,
+        record=signed or record,
+        details={"page": "discharge:mine"},
+    )
+    return render(
+        request,
+        "discharge/mine.html",
+        {"record": record, "summary": signed, "titles": summary.titles()},
+    )

@@ -260,6 +260,7 @@ READ_ONLY = {
     "portal:home",
     "discharge:tab",
     "discharge:call_list",
+    "discharge:mine",
     "worklist:mine",
     "worklist:overdue",
     "worklist:task",
