@@ -96,7 +96,7 @@ def send(follow_up_id: int, *, now: datetime) -> FollowUp:
     (or anything already moved the follow-up on)."""
     with transaction.atomic():
         row = (
-            FollowUp.objects.select_for_update()
+            FollowUp.objects.select_for_update(of=("self",))
             .select_related("discharge__consent", "discharge__episode__program")
             .get(pk=follow_up_id)
         )
@@ -157,7 +157,7 @@ def check_unanswered(follow_up_id: int) -> FollowUp:
     """No answer a few days after sending: the follow-up goes on the staff call list."""
     with transaction.atomic():
         row = (
-            FollowUp.objects.select_for_update()
+            FollowUp.objects.select_for_update(of=("self",))
             .select_related("discharge__consent")
             .get(pk=follow_up_id)
         )
