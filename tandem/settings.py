@@ -110,8 +110,10 @@ INSTALLED_APPS = [
     "scheduling",
     "attendance",
     "discharge",
+    "notes",
     "portal",
     "plans",
+    "outcomes",
     "worklist",
     "links",
 ]
