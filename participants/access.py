@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -25,6 +25,7 @@ from audit.models import Action, Outcome
 from audit.services import record_event
 from participants.audit_events import access_event_type
 from participants.models import (
+    LEFT_AFTER_ADMISSION_STATUSES,
     OPEN_STATUSES,
     PRE_ADMISSION_STATUSES,
     BreakGlassGrant,
@@ -42,6 +43,9 @@ class Scope(StrEnum):
     SCHEDULE = "schedule"  # sessions, enrolments, attendance
     CLINICAL = "clinical"  # assessments, diagnoses, plans, notes, alerts
     BILLING = "billing"  # claims and payers
+    # The discharge, its summary (and addenda), the aftercare plan and the follow-ups: the
+    # part of the chart that stays open once the participant has left care.
+    AFTERCARE = "aftercare"
 
 
 CLINICAL_ROLES = frozenset(
@@ -75,6 +79,7 @@ ORGANIZATION_WIDE: dict[str, dict[Scope, frozenset[str]]] = {
         Scope.DEMOGRAPHICS: ANY_ACTION,
         Scope.SCHEDULE: ANY_ACTION,
         Scope.CLINICAL: ANY_ACTION,
+        Scope.AFTERCARE: ANY_ACTION,
     },
     Role.FRONT_DESK: {Scope.DEMOGRAPHICS: ANY_ACTION, Scope.SCHEDULE: ANY_ACTION},
     Role.BILLING: {
@@ -86,6 +91,13 @@ ORGANIZATION_WIDE: dict[str, dict[Scope, frozenset[str]]] = {
 }
 # Roles that may open a new referral (create a participant record).
 REFERRAL_ROLES = frozenset({Role.DIRECTOR, Role.SUPERVISOR, Role.INTAKE, *CLINICAL_ROLES})
+# After discharge the chart is read-only: these parts refuse every write (the aftercare part,
+# with the summary's addenda and the follow-ups, stays open) until a new episode opens.
+CLOSED_AFTER_DISCHARGE = frozenset({Scope.CLINICAL, Scope.SCHEDULE})
+CLOSED_CHART_MESSAGE = (
+    "This chart is closed: the participant was discharged. Only addenda to the discharge "
+    "summary, the aftercare plan and follow-ups can be added."
+)
 # Program capabilities: what a role may do for its organization as a whole, or beyond one
 # participant's care team. One row per capability; code asks `may`, `require_capability`,
 # `holds_anywhere` or `decide_with_capability`, never a role name.
@@ -131,6 +143,20 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "outcomes.read": frozenset({Role.DIRECTOR}),
     # Sees every task of the organization (the overdue board) and acts on any of them.
     "worklist.oversee": frozenset({Role.DIRECTOR, Role.SUPERVISOR}),
+    # Works the follow-up call list: every discharged participant of the organization (oversight)
+    # or those whose care team at discharge they were on.
+    "follow_up.call_all": frozenset({Role.DIRECTOR, Role.SUPERVISOR}),
+    "follow_up.call": frozenset(
+        {
+            Role.DIRECTOR,
+            Role.SUPERVISOR,
+            Role.THERAPIST,
+            Role.COUNSELLOR,
+            Role.NURSE,
+            Role.CASE_MANAGER,
+            Role.PEER,
+        }
+    ),
 }
 
 
@@ -141,6 +167,7 @@ class Decision:
     why: str
     break_glass: BreakGlassGrant | None = None
     can_break_glass: bool = False
+    closed_chart: bool = False
 
 
 # Pages that are not one participant's chart (lists, queues, program pages), by URL name,
@@ -341,6 +368,44 @@ def active_grant(user, participant: Participant) -> BreakGlassGrant | None:
     )
 
 
+def care_ended(participant: Participant) -> bool:
+    """Whether the participant left care after admission and has no open episode since."""
+    return _remembered(("care_ended", participant.pk), lambda: _care_ended(participant))
+
+
+def _care_ended(participant: Participant) -> bool:
+    return participant.pk in _care_ended_among([participant.pk])
+
+
+def _care_ended_among(participant_ids: list[int]) -> set[int]:
+    """Of these participants, those who left care after admission with no open episode since."""
+    statuses: dict[int, set[str]] = {pk: set() for pk in participant_ids}
+    for pk, status in (
+        Episode.objects.filter(participant_id__in=participant_ids)
+        .exclude(status__in=LEFT_AFTER_ADMISSION_STATUSES, admitted_on__isnull=True)
+        .values_list("participant_id", "status")
+    ):
+        statuses[pk].add(status)
+    return {
+        pk
+        for pk, seen in statuses.items()
+        if seen & LEFT_AFTER_ADMISSION_STATUSES and not seen & OPEN_STATUSES
+    }
+
+
+def _on_team_at_discharge(user, participant: Participant) -> bool:
+    """On the care team the day the participant left care (their membership ended then)."""
+    return _remembered(
+        ("team_at_discharge", user.pk, participant.pk),
+        CareTeamMember.objects.filter(
+            user=user,
+            episode__participant=participant,
+            episode__status__in=LEFT_AFTER_ADMISSION_STATUSES,
+            ended_on=F("episode__discharged_on"),
+        ).exists,
+    )
+
+
 def decide(user, participant: Participant, action: str, scope: Scope) -> Decision:
     """Pure decision (no audit): may this user do this action on this part of the record?
 
@@ -349,16 +414,39 @@ def decide(user, participant: Participant, action: str, scope: Scope) -> Decisio
     key = ("decide", getattr(user, "pk", None), participant.pk, str(action), str(scope))
     return _remembered(
         key,
-        lambda: _rule(
-            user,
-            participant,
+        lambda: _closed_chart(
+            _rule(
+                user,
+                participant,
+                action,
+                scope,
+                on_team=lambda: on_care_team(user, participant),
+                intake_case=lambda: _intake_case(participant),
+                team_at_discharge=lambda: _on_team_at_discharge(user, participant),
+                grant=lambda: active_grant(user, participant),
+            ),
             action,
             scope,
-            on_team=lambda: on_care_team(user, participant),
-            intake_case=lambda: _intake_case(participant),
-            grant=lambda: active_grant(user, participant),
+            ended=lambda: care_ended(participant),
         ),
     )
+
+
+def _closed_chart(
+    decision: Decision, action: str, scope: Scope, *, ended: Callable[[], bool]
+) -> Decision:
+    """After discharge the chart is read-only except the aftercare part: one rule for
+    every page, service and API call."""
+    if (
+        decision.allowed
+        and action not in READ_ACTIONS
+        and scope in CLOSED_AFTER_DISCHARGE
+        and ended()
+    ):
+        return Decision(
+            False, decision.role, "the chart is closed after discharge", closed_chart=True
+        )
+    return decision
 
 
 def decide_many(
@@ -366,8 +454,9 @@ def decide_many(
 ) -> dict[int, Decision]:
     """`decide` for a list (a week's roster, a session's enrolments), by participant pk.
 
-    The same rule as `decide` (care team, intake case, break-the-glass), with the facts read
-    in at most three queries for the whole list instead of three per participant.
+    The same rule as `decide` (care team, intake case, care team at discharge,
+    break-the-glass, the closed chart), with each fact read in one query for the whole list
+    instead of one per participant.
     """
     people = {p.pk: p for p in participants}
     if user is None or not user.is_authenticated or not user.is_active:
@@ -380,6 +469,7 @@ def decide_many(
     ids = [p.pk for p in asking]
     team: set[int] = set()
     intake: set[int] = set()
+    at_discharge: set[int] = set()
     grants: dict[int, BreakGlassGrant] = {}
     if ids:
         team = set(
@@ -393,19 +483,37 @@ def decide_many(
                     participant_id__in=ids, status__in=PRE_ADMISSION_STATUSES
                 ).values_list("participant_id", flat=True)
             )
+        if action in READ_ACTIONS or scope == Scope.AFTERCARE:
+            at_discharge = set(
+                CareTeamMember.objects.filter(
+                    user=user,
+                    episode__participant_id__in=ids,
+                    episode__status__in=LEFT_AFTER_ADMISSION_STATUSES,
+                    ended_on=F("episode__discharged_on"),
+                ).values_list("episode__participant_id", flat=True)
+            )
         for grant in BreakGlassGrant.objects.filter(
             user=user, participant_id__in=ids, expires_at__gt=timezone.now()
         ).order_by("expires_at"):
             grants[grant.participant_id] = grant
+    ended: set[int] = set()
+    if action not in READ_ACTIONS and scope in CLOSED_AFTER_DISCHARGE:
+        ended = _care_ended_among(list(people))
     decisions = {
-        pk: _rule(
-            user,
-            p,
+        pk: _closed_chart(
+            _rule(
+                user,
+                p,
+                action,
+                scope,
+                on_team=lambda pk=pk: pk in team,
+                intake_case=lambda pk=pk: pk in intake,
+                team_at_discharge=lambda pk=pk: pk in at_discharge,
+                grant=lambda pk=pk: grants.get(pk),
+            ),
             action,
             scope,
-            on_team=lambda pk=pk: pk in team,
-            intake_case=lambda pk=pk: pk in intake,
-            grant=lambda pk=pk: grants.get(pk),
+            ended=lambda pk=pk: pk in ended,
         )
         for pk, p in people.items()
     }
@@ -424,6 +532,7 @@ def _rule(
     *,
     on_team: Callable[[], bool],
     intake_case: Callable[[], bool],
+    team_at_discharge: Callable[[], bool],
     grant: Callable[[], BreakGlassGrant | None],
 ) -> Decision:
     """The participant rule, given the facts it may need (read lazily, in the order asked)."""
@@ -455,6 +564,8 @@ def _rule(
             return Decision(True, role_label, "on the care team")
         if Role.INTAKE in roles and intake_case():
             return Decision(True, Role.INTAKE, "intake coordinator on a case not yet admitted")
+        if (action in READ_ACTIONS or scope == Scope.AFTERCARE) and team_at_discharge():
+            return Decision(True, role_label, "on the care team at discharge")
         found = grant()
         if found is not None:
             return Decision(True, role_label, "break-the-glass", break_glass=found)
@@ -591,6 +702,8 @@ def authorize(
 
 def refusal_message(decision: Decision) -> str:
     """What a refused person is told: the reason's kind, never who is on the care team."""
+    if decision.closed_chart:
+        return CLOSED_CHART_MESSAGE
     if decision.can_break_glass:
         return "You are not on this participant's care team."
     return "Your role does not give access to this part of the record."
