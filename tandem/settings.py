@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "portal",
     "plans",
     "worklist",
+    "casemanagement",
     "links",
 ]
 

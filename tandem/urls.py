@@ -19,6 +19,7 @@ urlpatterns = [
     path("alerts/", include("monitoring.urls")),
     path("me/", include("portal.urls")),
     path("tasks/", include("worklist.urls")),
+    path("casemanagement/", include("casemanagement.urls")),
     path("l/", include("links.urls")),
     path("api/v1/", api.urls),
 ]

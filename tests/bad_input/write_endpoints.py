@@ -83,6 +83,40 @@ def _administration(b) -> object:
     return b.administration.public_id
 
 
+def _cm(kind: str):
+    """A barrier, referral or change request of the bench's participant, made once."""
+
+    def make(b) -> object:
+        from casemanagement import services
+        from casemanagement.models import Barrier, Resource
+
+        barrier = Barrier.objects.filter(participant=b.participant).first()
+        if barrier is None:
+            barrier = services.add_barrier(
+                b.participant, by=b.casemanager, kind="transport", owner=b.casemanager
+            )
+        if kind == "barrier":
+            return barrier.public_id
+        if kind == "request":
+            request = barrier.change_requests.first() or services.request_schedule_change(
+                barrier, by=b.casemanager, change="virtual"
+            )
+            return request.public_id
+        referral = b.participant.resource_referrals.first() or services.refer(
+            b.participant,
+            by=b.casemanager,
+            resource=Resource.objects.get(organization=None, name="SMART Recovery"),
+            made_on=b.participant.created_at.date(),
+        )
+        if kind == "booked" and referral.status == "made":
+            referral = services.set_appointment(
+                referral, by=b.casemanager, appointment_on=referral.made_on
+            )
+        return referral.public_id
+
+    return make
+
+
 def _task(b) -> object:
     """An open worklist task about the bench's participant, owned by its therapist."""
     from worklist.models import Task, TaskStatus
@@ -212,6 +246,44 @@ WEB_WRITES = [
         fields=("session", "next"),
     ),
     WebWrite("monitoring:acknowledge", "therapist", _chart("monitoring:participant_alerts")),
+    WebWrite("casemanagement:barrier_add", "casemanager", _chart("casemanagement:tab")),
+    WebWrite(
+        "casemanagement:barrier_status",
+        "casemanager",
+        _chart("casemanagement:tab"),
+        action=_chart("casemanagement:barrier_status", _cm("barrier")),
+        fields=("status", "version"),
+    ),
+    WebWrite(
+        "casemanagement:change_request",
+        "casemanager",
+        _chart("casemanagement:tab"),
+        action=_chart("casemanagement:change_request", _cm("barrier")),
+        fields=("change", "detail"),
+    ),
+    WebWrite(
+        "casemanagement:change_answer",
+        "director",
+        _chart("scheduling:participant"),
+        action=_chart("casemanagement:change_answer", _cm("request")),
+        fields=("made", "answer", "version"),
+    ),
+    WebWrite("casemanagement:referral_add", "casemanager", _chart("casemanagement:tab")),
+    WebWrite(
+        "casemanagement:referral_appointment",
+        "casemanager",
+        _chart("casemanagement:tab"),
+        action=_chart("casemanagement:referral_appointment", _cm("referral")),
+        fields=("appointment_on", "appointment_detail", "verify_on", "version"),
+    ),
+    WebWrite(
+        "casemanagement:referral_outcome",
+        "casemanager",
+        _chart("casemanagement:tab"),
+        action=_chart("casemanagement:referral_outcome", _cm("booked")),
+        fields=("status", "note", "version"),
+    ),
+    WebWrite("casemanagement:directory", "casemanager", _url("casemanagement:directory")),
     WebWrite("worklist:complete", "therapist", _url("worklist:task", _task)),
     WebWrite("worklist:cancel", "therapist", _url("worklist:task", _task)),
     WebWrite("worklist:hand_over", "therapist", _url("worklist:task", _task)),
@@ -257,6 +329,7 @@ READ_ONLY = {
     "attendance:make_up",
     "monitoring:participant_alerts",
     "portal:home",
+    "casemanagement:tab",
     "worklist:mine",
     "worklist:overdue",
     "worklist:task",
