@@ -6,7 +6,8 @@ participant who already has a barrier is left as it is."""
 from datetime import timedelta
 
 from casemanagement import services
-from casemanagement.models import Barrier, BarrierKind, Resource, ScheduleChange
+from casemanagement.models import Barrier, BarrierKind, ScheduleChange
+from casemanagement.national import national_resource
 from participants.models import CareTeamRole, Episode, EpisodeStatus
 from tandem.demo import DemoContext
 
@@ -55,7 +56,7 @@ def seed(context: DemoContext) -> None:
                 change=ScheduleChange.VIRTUAL,
                 detail="Virtual on the days with two transfers (synthetic)",
             )
-        resource = Resource.objects.get(organization=None, name=resource_name)
+        resource = national_resource(resource_name)
         referral = services.refer(
             participant,
             by=casemanager,

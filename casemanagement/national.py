@@ -84,3 +84,15 @@ def seed_national(resource_model) -> int:
             organization=None, name=entry["name"], defaults=fields
         )
     return len(NATIONAL_RESOURCES)
+
+
+def national_resource(name: str):
+    """One national entry by name, seeding the entries first when they are missing (a test
+    database flushed after its migrations ran has none)."""
+    from casemanagement.models import Resource
+
+    found = Resource.objects.filter(organization=None, name=name).first()
+    if found is None:
+        seed_national(Resource)
+        found = Resource.objects.get(organization=None, name=name)
+    return found

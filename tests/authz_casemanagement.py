@@ -5,7 +5,7 @@ directory carries no participant id; its rule is tested in casemanagement/tests/
 from datetime import date
 
 from casemanagement import services
-from casemanagement.models import Resource
+from casemanagement.national import national_resource
 from tests.authz import CLINICAL_READ, CLINICAL_WRITE, SCHEDULE_WRITE, Endpoint
 
 
@@ -19,7 +19,7 @@ def _referral(world):
     return services.refer(
         world.participant,
         by=world.casemanager,
-        resource=Resource.objects.get(organization=None, name="SMART Recovery"),
+        resource=national_resource("SMART Recovery"),
         made_on=date(2026, 11, 2),
     )
 
@@ -59,7 +59,7 @@ ENDPOINTS = {
         "POST",
         frozenset(CLINICAL_WRITE),
         data=lambda w: {
-            "resource": Resource.objects.get(organization=None, name="NAMI HelpLine").pk,
+            "resource": national_resource("NAMI HelpLine").pk,
             "made_on": "2026-11-10",
         },
     ),

@@ -17,7 +17,7 @@ from casemanagement.models import (
     Resource,
     ResourceReferral,
 )
-from casemanagement.national import NATIONAL_RESOURCES
+from casemanagement.national import NATIONAL_RESOURCES, national_resource
 from participants.models import CareTeamMember
 from scheduling.models import AttendanceMode, SchedulingProfile
 from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput
@@ -28,10 +28,11 @@ CHICAGO = ZoneInfo("America/Chicago")
 
 
 def _resource(name: str = "SMART Recovery") -> Resource:
-    return Resource.objects.get(organization=None, name=name)
+    return national_resource(name)
 
 
 def test_the_directory_starts_with_the_national_lines_each_with_a_source(db):
+    national_resource("SMART Recovery")
     national = Resource.objects.filter(organization=None)
     assert national.count() == len(NATIONAL_RESOURCES)
     assert all(r.source for r in national)

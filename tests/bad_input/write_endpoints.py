@@ -88,7 +88,8 @@ def _cm(kind: str):
 
     def make(b) -> object:
         from casemanagement import services
-        from casemanagement.models import Barrier, Resource
+        from casemanagement.models import Barrier
+        from casemanagement.national import national_resource
 
         barrier = Barrier.objects.filter(participant=b.participant).first()
         if barrier is None:
@@ -105,7 +106,7 @@ def _cm(kind: str):
         referral = b.participant.resource_referrals.first() or services.refer(
             b.participant,
             by=b.casemanager,
-            resource=Resource.objects.get(organization=None, name="SMART Recovery"),
+            resource=national_resource("SMART Recovery"),
             made_on=b.participant.created_at.date(),
         )
         if kind == "booked" and referral.status == "made":
