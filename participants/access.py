@@ -70,6 +70,14 @@ READ_ACTIONS = frozenset({Action.VIEW, Action.SEARCH, Action.PRINT, Action.EXPOR
 # participant's record. One row per capability; a service asks `require_capability`.
 CAPABILITIES: dict[str, frozenset[str]] = {
     "staff.manage": frozenset({Role.DIRECTOR}),
+    # Treatment plans: licensed clinicians sign them and record reviews; supervisors co-sign;
+    # the director sets the program's plan rules and modality list.
+    "plan.sign": frozenset(
+        {Role.DIRECTOR, Role.SUPERVISOR, Role.THERAPIST, Role.COUNSELLOR, Role.PRESCRIBER}
+    ),
+    "plan.cosign": frozenset({Role.DIRECTOR, Role.SUPERVISOR}),
+    "plan.settings": frozenset({Role.DIRECTOR}),
+    "plan.board": frozenset({Role.DIRECTOR, Role.SUPERVISOR}),
 }
 
 
