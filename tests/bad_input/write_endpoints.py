@@ -72,6 +72,13 @@ def _intake(b) -> object:
     return b.intake_record.public_id
 
 
+def _link(b) -> str:
+    """A fresh single-use link to the PHQ-9 for each submission (a used link answers 410)."""
+    from links.services import issue_link
+
+    return issue_link(b.participant, "questionnaire", ref="phq-9").path
+
+
 def _administration(b) -> object:
     return b.administration.public_id
 
@@ -215,6 +222,7 @@ WEB_WRITES = [
         fields=("session", "next"),
     ),
     WebWrite("monitoring:acknowledge", "therapist", _chart("monitoring:participant_alerts")),
+    WebWrite("links:open", None, _link),
 ]
 
 READ_ONLY = {
