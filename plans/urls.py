@@ -6,6 +6,7 @@ app_name = "plans"
 urlpatterns = [
     path("reviews-due/", views.reviews_due, name="reviews_due"),
     path("settings/", views.program_settings, name="settings"),
+    path("mine/", views.mine, name="mine"),
     path("<uuid:participant_id>/", views.plan_tab, name="plan"),
     path("<uuid:participant_id>/start/", views.start, name="start"),
     path("<uuid:participant_id>/versions/<uuid:plan_id>/", views.version, name="version"),

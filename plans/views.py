@@ -564,3 +564,59 @@ def home_panel(request: HttpRequest) -> dict | None:
         "rows": rows,
         "board_url": reverse("plans:reviews_due") if oversees(request.user) else "",
     }
+
+
+# ---------------------------------------------------------------------------------------
+# The participant's own page on the portal
+
+
+def _own_participant(request: HttpRequest):
+    from accounts.models import User
+    from participants.models import Participant
+
+    if request.user.kind != User.Kind.PARTICIPANT:
+        return None
+    return Participant.objects.filter(user=request.user).first()
+
+
+@serves("GET", "POST")
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """The participant's plan in force, in their words, and their acknowledgement of it."""
+    participant = _own_participant(request)
+    if participant is None:
+        return redirect("home")
+    plan = selectors.plan_in_force(participant)
+    if request.method == "POST":
+        form = forms.AcknowledgeForm({**request.POST.dict(), "via": "portal"})
+        try:
+            if plan is None:
+                raise TandemError("You have no signed plan to acknowledge yet.")
+            if not form.is_valid():
+                raise _form_error(form)
+            services.acknowledge(
+                plan, by=request.user, via="portal", comment=form.cleaned_data["comment"]
+            )
+        except AccessDenied:
+            raise
+        except TandemError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Thank you: your acknowledgement is recorded.")
+        return redirect("plans:mine")
+    from participants.access import authorize
+
+    authorize(
+        request.user,
+        participant,
+        Action.VIEW,
+        Scope.CLINICAL,
+        record=plan,
+        details={"portal": True, "page": "plan"},
+    )
+    view = selectors.plan_view(plan) if plan else None
+    return render(
+        request,
+        "plans/mine.html",
+        {"participant": participant, "view": view, "form": forms.AcknowledgeForm()},
+    )

@@ -201,3 +201,20 @@ def test_settings_page_changes_the_programs_rules(world, login):
     )
     assert "Art therapy" in client.get(reverse("plans:settings")).content.decode()
     assert login(world.supervisor).get(reverse("plans:settings")).status_code == 403
+
+
+def test_the_participant_reads_and_acknowledges_their_plan_on_the_portal(world, login):
+    plan = signed(world)
+    client = login(world.participant_user)
+    page = client.get(reverse("plans:mine"))
+    assert page.status_code == 200 and "Feel like myself" in page.content.decode()
+    client.post(reverse("plans:mine"), {"comment": "Sounds right"})
+    plan = TreatmentPlan.objects.select_related("acknowledgement").get(pk=plan.pk)
+    assert plan.acknowledgement.via == "portal"
+    assert plan.acknowledgement.recorded_by == world.participant_user
+    assert "You acknowledged this plan" in client.get(reverse("plans:mine")).content.decode()
+
+
+def test_staff_are_sent_home_from_the_portal_plan(world, login):
+    client = login(world.therapist)
+    assert client.get(reverse("plans:mine")).status_code == 302

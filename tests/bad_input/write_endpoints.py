@@ -145,6 +145,13 @@ WEB_WRITES = [
     WebWrite("plans:cosign", "supervisor", _plan_tab_signed),
     WebWrite("plans:settings", "director", _url("plans:settings")),
     WebWrite(
+        "plans:mine",
+        "participant_user",
+        _url("plans:mine"),
+        action=_url("plans:mine"),
+        fields=("comment",),
+    ),
+    WebWrite(
         "placement:admit",
         "director",
         _referral("placement:level_of_care"),
