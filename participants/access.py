@@ -78,6 +78,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "plan.cosign": frozenset({Role.DIRECTOR, Role.SUPERVISOR}),
     "plan.settings": frozenset({Role.DIRECTOR}),
     "plan.board": frozenset({Role.DIRECTOR, Role.SUPERVISOR}),
+    # Sees every task of the organization (the overdue board) and acts on any of them.
+    "worklist.oversee": frozenset({Role.DIRECTOR, Role.SUPERVISOR}),
 }
 
 

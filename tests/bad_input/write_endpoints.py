@@ -106,6 +106,27 @@ def _plan_tab_signed(b) -> str:
     return reverse("plans:plan", args=[b.participant.public_id])
 
 
+def _task(b) -> object:
+    """An open worklist task about the bench's participant, owned by its therapist."""
+    from worklist.models import Task, TaskStatus
+    from worklist.services import create_task
+
+    task = Task.objects.filter(
+        participant=b.participant, kind="fuzz", status=TaskStatus.OPEN
+    ).first()
+    if task is None:
+        task = create_task(
+            title="Call back",
+            due_on=b.participant.created_at.date(),
+            participant=b.participant,
+            owner=b.therapist,
+            source=b.participant,
+            kind="fuzz",
+            by=b.therapist,
+        )
+    return task.public_id
+
+
 WEB_WRITES = [
     WebWrite(
         "accounts:staff_action",
@@ -229,6 +250,9 @@ WEB_WRITES = [
         fields=("session", "next"),
     ),
     WebWrite("monitoring:acknowledge", "therapist", _chart("monitoring:participant_alerts")),
+    WebWrite("worklist:complete", "therapist", _url("worklist:task", _task)),
+    WebWrite("worklist:cancel", "therapist", _url("worklist:task", _task)),
+    WebWrite("worklist:hand_over", "therapist", _url("worklist:task", _task)),
     WebWrite("links:open", None, _link),
 ]
 
@@ -275,6 +299,9 @@ READ_ONLY = {
     "plans:version",
     "plans:objective",
     "plans:reviews_due",
+    "worklist:mine",
+    "worklist:overdue",
+    "worklist:task",
 }
 
 # Sign-in writes on a refusal by design (failed-attempt counters, lockout); its input is
