@@ -539,10 +539,11 @@ def _int(value) -> int | None:
 
 
 def home_panel(request: HttpRequest) -> dict | None:
-    """Plan reviews due or overdue for the signed-in clinician's participants."""
+    """Plan reviews due or overdue for the signed-in clinician's participants (one query when
+    none of them has a signed plan yet; four otherwise)."""
     if not any(may(request.user, "plan.sign", o) for o in organizations_of(request.user)):
         return None
-    episodes = selectors.episodes_of_clinician(request.user)
+    episodes = selectors.episodes_with_signed_plans_of(request.user)
     if not episodes:
         return None
     rows = []
@@ -550,7 +551,11 @@ def home_panel(request: HttpRequest) -> dict | None:
     for e in episodes:
         by_program.setdefault(e.program_id, []).append(e)
     for group in by_program.values():
-        rows += selectors.reviews_due(group, today=group[0].program.today())
+        rows += [
+            r
+            for r in selectors.reviews_due(group, today=group[0].program.today())
+            if r.plan is not None
+        ]
     if not rows:
         return None
     record_event(
