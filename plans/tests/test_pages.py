@@ -163,14 +163,27 @@ def test_the_reviews_board_keeps_a_flat_query_count(world, login):
 
 
 def test_the_home_panel_keeps_a_flat_query_count(world, login):
-    signed(world)
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from plans.services import sign_plan
+
+    plan = drafted(world)
+    sign_plan(
+        plan,
+        by=world.therapist,
+        expected_version=plan.version,
+        now=timezone.now() - timedelta(days=world.program.plan_review_interval_days + 5),
+    )
     client = login(world.therapist)
     _more_participants(world, 2, 0)
     few = _count(client, reverse("home"))
     _more_participants(world, 20, 10)
     many = _count(client, reverse("home"))
     assert many == few
-    assert "Plan reviews due" in client.get(reverse("home")).content.decode()
+    page = client.get(reverse("home")).content.decode()
+    assert "Plan reviews due (1)" in page and "Overdue" in page
 
 
 def test_the_board_is_for_directors_and_supervisors(world, login):
