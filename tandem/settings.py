@@ -109,8 +109,10 @@ INSTALLED_APPS = [
     "placement",
     "scheduling",
     "attendance",
+    "notes",
     "portal",
     "plans",
+    "outcomes",
     "worklist",
     "links",
 ]
