@@ -8,7 +8,6 @@ class PlansConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from accounts.models import Program
-        from participants import views as participant_views
         from participants.access import Scope, may, organizations_of, register_page
         from participants.chart import ChartTab, register_tab
         from participants.export import register_section
@@ -33,6 +32,4 @@ class PlansConfig(AppConfig):
         )
         navigation.register(navigation.NavItem("Plan reviews", "plans:reviews_due", 35))
         navigation.register(navigation.NavItem("Plan settings", "plans:settings", 90))
-        if views.home_panel not in participant_views.home_panels:
-            participant_views.home_panels.append(views.home_panel)
         register_seeder(55, "treatment plans", demo.seed)

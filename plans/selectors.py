@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 
 from intake.models import Diagnosis, Intake
 from participants.models import IN_CARE_STATUSES, Episode, Participant
@@ -340,22 +340,6 @@ def episodes_for_board(organization_ids: list[int]) -> list[Episode]:
             status__in=IN_CARE_STATUSES,
             participant__entered_in_error_at__isnull=True,
         )
-        .select_related("participant", "program", "primary_clinician")
-        .order_by("pk")
-    )
-
-
-def episodes_with_signed_plans_of(user) -> list[Episode]:
-    """The in-care episodes of a clinician's caseload that have a signed plan (one query)."""
-    return list(
-        Episode.objects.filter(
-            Q(primary_clinician=user) | Q(care_team__user=user, care_team__ended_on__isnull=True),
-            status__in=IN_CARE_STATUSES,
-            participant__entered_in_error_at__isnull=True,
-            treatment_plans__signed_at__isnull=False,
-            treatment_plans__entered_in_error_at__isnull=True,
-        )
-        .distinct()
         .select_related("participant", "program", "primary_clinician")
         .order_by("pk")
     )

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 
 from accounts.models import Program
 from audit.models import Action
@@ -536,39 +535,6 @@ def _int(value) -> int | None:
     except (TypeError, ValueError):
         return None
     return number if 0 < number < 2**31 else None
-
-
-def home_panel(request: HttpRequest) -> dict | None:
-    """Plan reviews due or overdue for the signed-in clinician's participants (one query when
-    none of them has a signed plan yet; four otherwise)."""
-    if not any(may(request.user, "plan.sign", o) for o in organizations_of(request.user)):
-        return None
-    episodes = selectors.episodes_with_signed_plans_of(request.user)
-    if not episodes:
-        return None
-    rows = []
-    by_program: dict[int, list] = {}
-    for e in episodes:
-        by_program.setdefault(e.program_id, []).append(e)
-    for group in by_program.values():
-        rows += [
-            r
-            for r in selectors.reviews_due(group, today=group[0].program.today())
-            if r.plan is not None
-        ]
-    if not rows:
-        return None
-    record_event(
-        actor=request.user,
-        event_type="plan.reviews_due_viewed",
-        record_type="plans.ReviewsDue",
-        details={"participants": [str(r.episode.participant.public_id) for r in rows]},
-    )
-    return {
-        "template": "plans/_home_panel.html",
-        "rows": rows,
-        "board_url": reverse("plans:reviews_due") if oversees(request.user) else "",
-    }
 
 
 # ---------------------------------------------------------------------------------------

@@ -162,30 +162,6 @@ def test_the_reviews_board_keeps_a_flat_query_count(world, login):
     assert "No signed plan yet" in client.get(url).content.decode()
 
 
-def test_the_home_panel_keeps_a_flat_query_count(world, login):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from plans.services import sign_plan
-
-    plan = drafted(world)
-    sign_plan(
-        plan,
-        by=world.therapist,
-        expected_version=plan.version,
-        now=timezone.now() - timedelta(days=world.program.plan_review_interval_days + 5),
-    )
-    client = login(world.therapist)
-    _more_participants(world, 2, 0)
-    few = _count(client, reverse("home"))
-    _more_participants(world, 20, 10)
-    many = _count(client, reverse("home"))
-    assert many == few
-    page = client.get(reverse("home")).content.decode()
-    assert "Plan reviews due (1)" in page and "Overdue" in page
-
-
 def test_the_board_is_for_directors_and_supervisors(world, login):
     client = login(world.therapist)
     assert client.get(reverse("plans:reviews_due")).status_code == 403
