@@ -133,6 +133,14 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Oversight: census, open critical alerts, the program's arrivals.
     "program.oversee": OVERSIGHT_ROLES,
     "arrivals.today": frozenset({Role.FRONT_DESK}),
+    # Treatment plans: licensed clinicians sign them and record reviews; supervisors co-sign;
+    # the director sets the program's plan rules and modality list.
+    "plan.sign": frozenset(
+        {Role.DIRECTOR, Role.SUPERVISOR, Role.THERAPIST, Role.COUNSELLOR, Role.PRESCRIBER}
+    ),
+    "plan.cosign": frozenset({Role.DIRECTOR, Role.SUPERVISOR}),
+    "plan.settings": frozenset({Role.DIRECTOR}),
+    "plan.board": frozenset({Role.DIRECTOR, Role.SUPERVISOR}),
     # Writing and signing progress and group notes: clinical staff and oversight.
     "note.sign": (CLINICAL_ROLES - {Role.INTAKE}) | OVERSIGHT_ROLES,
     # Co-signing the notes the program marks as needing it; the notes-due board.
@@ -143,6 +151,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "outcomes.read": frozenset({Role.DIRECTOR}),
     # Sees every task of the organization (the overdue board) and acts on any of them.
     "worklist.oversee": frozenset({Role.DIRECTOR, Role.SUPERVISOR}),
+    # Keeps the program's resource directory (adds local services).
+    "casemanagement.resources": frozenset({Role.DIRECTOR, Role.SUPERVISOR, Role.CASE_MANAGER}),
     # Works the follow-up call list: every discharged participant of the organization (oversight)
     # or those whose care team at discharge they were on.
     "follow_up.call_all": frozenset({Role.DIRECTOR, Role.SUPERVISOR}),

@@ -11,7 +11,7 @@ from participants.access import Scope, decide
 from participants.decorators import participant_page, refused
 from participants.models import IN_CARE_STATUSES
 from participants.views import chart_context
-from scheduling import admission, selectors, services
+from scheduling import admission, notices, selectors, services
 from scheduling.forms import (
     PreferencesForm,
     ProfileForm,
@@ -45,6 +45,7 @@ def _profile_initial(profile) -> dict:
 def _tab(request: HttpRequest, participant, *, status: int = 200, **bound) -> HttpResponse:
     """Render the tab; `bound` replaces an unbound form with the one that failed."""
     context = chart_context(request, participant, TAB)
+    context["notices"] = notices.for_participant(request, participant)
     episode = context["episode"]
     program = episode.program if episode else None
     if program is None:

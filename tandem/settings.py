@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "plans",
     "outcomes",
     "worklist",
+    "casemanagement",
     "links",
 ]
 

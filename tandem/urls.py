@@ -14,6 +14,7 @@ urlpatterns = [
     path("assessments/", include("assessments.urls")),
     path("intake/", include("intake.urls")),
     path("placement/", include("placement.urls")),
+    path("plans/", include("plans.urls")),
     path("schedule/", include("scheduling.urls")),
     path("attendance/", include("attendance.urls")),
     path("notes/", include("notes.urls")),
@@ -22,6 +23,7 @@ urlpatterns = [
     path("me/", include("portal.urls")),
     path("outcomes/", include("outcomes.urls")),
     path("tasks/", include("worklist.urls")),
+    path("casemanagement/", include("casemanagement.urls")),
     path("l/", include("links.urls")),
     path("api/v1/", api.urls),
 ]

@@ -83,6 +83,64 @@ def _administration(b) -> object:
     return b.administration.public_id
 
 
+def _cm(kind: str):
+    """A barrier, referral or change request of the bench's participant, made once."""
+
+    def make(b) -> object:
+        from casemanagement import services
+        from casemanagement.models import Barrier
+        from casemanagement.national import national_resource
+
+        barrier = Barrier.objects.filter(participant=b.participant).first()
+        if barrier is None:
+            barrier = services.add_barrier(
+                b.participant, by=b.casemanager, kind="transport", owner=b.casemanager
+            )
+        if kind == "barrier":
+            return barrier.public_id
+        if kind == "request":
+            request = barrier.change_requests.first() or services.request_schedule_change(
+                barrier, by=b.casemanager, change="virtual"
+            )
+            return request.public_id
+        referral = b.participant.resource_referrals.first() or services.refer(
+            b.participant,
+            by=b.casemanager,
+            resource=national_resource("SMART Recovery"),
+            made_on=b.participant.created_at.date(),
+        )
+        if kind == "booked" and referral.status == "made":
+            referral = services.set_appointment(
+                referral, by=b.casemanager, appointment_on=referral.made_on
+            )
+        return referral.public_id
+
+    return make
+
+
+def _plan_draft(b) -> object:
+    """The bench participant's draft plan, made complete on first use."""
+    from plans.models import TreatmentPlan
+    from plans.tests.builders import drafted
+
+    found = TreatmentPlan.objects.filter(participant=b.participant).first()
+    return (found or drafted(b.world)).public_id
+
+
+def _plan_signed(b) -> object:
+    """The bench participant's signed plan, signed by the therapist on first use."""
+    from plans.models import TreatmentPlan
+    from plans.tests.builders import signed
+
+    found = TreatmentPlan.objects.filter(participant=b.participant, signed_at__isnull=False)
+    return (found.first() or signed(b.world)).public_id
+
+
+def _plan_tab_signed(b) -> str:
+    _plan_signed(b)
+    return reverse("plans:plan", args=[b.participant.public_id])
+
+
 def _note(kind: str) -> Callable[[object], object]:
     """A note of the bench's participant, made the first time a row asks for it: a draft by
     the therapist, the same signed, or a peer's signed note waiting for a co-signature."""
@@ -159,6 +217,21 @@ WEB_WRITES = [
     WebWrite("intake:diagnosis_add", "therapist", _chart("intake:diagnoses")),
     WebWrite("intake:diagnosis_status", "therapist", _chart("intake:diagnoses")),
     WebWrite("placement:decide", "therapist", _chart("placement:level_of_care")),
+    WebWrite("plans:start", "therapist", _chart("plans:plan")),
+    WebWrite("plans:edit", "therapist", _chart("plans:edit", _plan_draft)),
+    WebWrite("plans:sign", "therapist", _chart("plans:edit", _plan_draft)),
+    WebWrite("plans:revise", "therapist", _plan_tab_signed),
+    WebWrite("plans:acknowledge", "therapist", _plan_tab_signed),
+    WebWrite("plans:review", "therapist", _plan_tab_signed),
+    WebWrite("plans:cosign", "supervisor", _plan_tab_signed),
+    WebWrite("plans:settings", "director", _url("plans:settings")),
+    WebWrite(
+        "plans:mine",
+        "participant_user",
+        _url("plans:mine"),
+        action=_url("plans:mine"),
+        fields=("comment",),
+    ),
     WebWrite(
         "placement:admit",
         "director",
@@ -237,6 +310,44 @@ WEB_WRITES = [
         fields=("session", "next"),
     ),
     WebWrite("monitoring:acknowledge", "therapist", _chart("monitoring:participant_alerts")),
+    WebWrite("casemanagement:barrier_add", "casemanager", _chart("casemanagement:tab")),
+    WebWrite(
+        "casemanagement:barrier_status",
+        "casemanager",
+        _chart("casemanagement:tab"),
+        action=_chart("casemanagement:barrier_status", _cm("barrier")),
+        fields=("status", "version"),
+    ),
+    WebWrite(
+        "casemanagement:change_request",
+        "casemanager",
+        _chart("casemanagement:tab"),
+        action=_chart("casemanagement:change_request", _cm("barrier")),
+        fields=("change", "detail"),
+    ),
+    WebWrite(
+        "casemanagement:change_answer",
+        "director",
+        _chart("scheduling:participant"),
+        action=_chart("casemanagement:change_answer", _cm("request")),
+        fields=("made", "answer", "version"),
+    ),
+    WebWrite("casemanagement:referral_add", "casemanager", _chart("casemanagement:tab")),
+    WebWrite(
+        "casemanagement:referral_appointment",
+        "casemanager",
+        _chart("casemanagement:tab"),
+        action=_chart("casemanagement:referral_appointment", _cm("referral")),
+        fields=("appointment_on", "appointment_detail", "verify_on", "version"),
+    ),
+    WebWrite(
+        "casemanagement:referral_outcome",
+        "casemanager",
+        _chart("casemanagement:tab"),
+        action=_chart("casemanagement:referral_outcome", _cm("booked")),
+        fields=("status", "note", "version"),
+    ),
+    WebWrite("casemanagement:directory", "casemanager", _url("casemanagement:directory")),
     WebWrite("discharge:discharge", "therapist", _chart("discharge:discharge")),
     WebWrite("notes:new", "therapist", _chart("notes:new")),
     WebWrite("notes:edit", "therapist", _chart("notes:edit", _note("draft"))),
@@ -297,6 +408,11 @@ READ_ONLY = {
     "attendance:make_up",
     "monitoring:participant_alerts",
     "portal:home",
+    "casemanagement:tab",
+    "plans:plan",
+    "plans:version",
+    "plans:objective",
+    "plans:reviews_due",
     "discharge:tab",
     "discharge:call_list",
     "discharge:mine",
@@ -335,6 +451,15 @@ def _participant(b) -> dict[str, object]:
 
 
 API_WRITES = [
+    ApiWrite(
+        "post", "/api/v1/participants/{participant_id}/treatment-plans", "therapist", _participant
+    ),
+    ApiWrite(
+        "post",
+        "/api/v1/treatment-plans/{plan_id}/sign",
+        "therapist",
+        lambda b: {"plan_id": _plan_draft(b)},
+    ),
     ApiWrite(
         "post",
         "/api/v1/participants/{participant_id}/episodes/{episode_id}/transition",

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+
+
+class CasemanagementConfig(AppConfig):
+    name = "casemanagement"
+
+    def ready(self) -> None:
+        from casemanagement import demo, views
+        from participants.access import Scope, register_page, staff_roles
+        from participants.chart import ChartTab, register_tab
+        from scheduling import notices
+        from tandem import navigation
+        from tandem.demo import register_seeder
+
+        register_tab(
+            ChartTab("casemanagement", "Case management", "casemanagement:tab", Scope.CLINICAL, 85)
+        )
+        register_page("casemanagement:directory", lambda user: bool(staff_roles(user)))
+        navigation.register(navigation.NavItem("Resources", "casemanagement:directory", 40))
+        notices.register(views.schedule_notice)
+        register_seeder(75, "case management", demo.seed)

@@ -1,0 +1,99 @@
+"""Forms of the Case management tab: they parse input; the rules live in the services."""
+
+from django import forms
+
+from accounts.models import User
+from casemanagement.models import (
+    Barrier,
+    BarrierKind,
+    BarrierStatus,
+    Delivery,
+    Resource,
+    ResourceKind,
+    ScheduleChange,
+)
+from tandem import dates
+
+DATE = forms.DateInput(attrs={"type": "date"})
+OUTCOMES = [
+    ("attended", "Attended"),
+    ("not_attended", "Did not attend"),
+    ("cancelled", "Cancelled"),
+]
+
+
+def _team(participant, episode):
+    ids = [m.user_id for m in episode.care_team.all() if m.ended_on is None] if episode else []
+    return User.objects.filter(pk__in=ids).order_by("last_name", "first_name")
+
+
+class BarrierForm(forms.Form):
+    kind = forms.ChoiceField(choices=BarrierKind.choices, label="Barrier")
+    detail = forms.CharField(max_length=500, required=False)
+    owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
+
+    def __init__(self, *args, participant=None, episode=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _team(participant, episode)
+
+
+class BarrierStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=BarrierStatus.choices)
+    version = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+
+
+class ChangeRequestForm(forms.Form):
+    change = forms.ChoiceField(choices=ScheduleChange.choices)
+    detail = forms.CharField(max_length=500, required=False)
+
+
+class AnswerForm(forms.Form):
+    made = forms.TypedChoiceField(
+        choices=[("yes", "Change made"), ("no", "Not possible")], coerce=lambda v: v == "yes"
+    )
+    answer = forms.CharField(max_length=500, required=False)
+    version = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+
+
+class ReferralForm(forms.Form):
+    resource = forms.ModelChoiceField(queryset=Resource.objects.none())
+    made_on = dates.DateField(widget=DATE, label="Referred on")
+    barrier = forms.ModelChoiceField(queryset=Barrier.objects.none(), required=False)
+    owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
+    note = forms.CharField(max_length=500, required=False)
+
+    def __init__(self, *args, participant=None, episode=None, resources=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["resource"].queryset = resources
+        self.fields["barrier"].queryset = Barrier.objects.filter(participant=participant)
+        self.fields["owner"].queryset = _team(participant, episode)
+
+
+class AppointmentForm(forms.Form):
+    appointment_on = dates.DateField(widget=DATE, label="Appointment date")
+    appointment_detail = forms.CharField(max_length=300, required=False, label="Time and place")
+    verify_on = dates.DateField(
+        widget=DATE, required=False, label="Check on", help_text="Empty: the appointment date."
+    )
+    version = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+
+
+class OutcomeForm(forms.Form):
+    status = forms.ChoiceField(choices=OUTCOMES, label="What happened")
+    note = forms.CharField(max_length=500, required=False)
+    version = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+
+
+class ResourceForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    kind = forms.ChoiceField(choices=ResourceKind.choices)
+    address = forms.CharField(max_length=300, required=False)
+    phone = forms.CharField(max_length=100, required=False)
+    website = forms.URLField(required=False, assume_scheme="https")
+    hours = forms.CharField(max_length=200, required=False)
+    languages = forms.CharField(max_length=200, required=False)
+    cost = forms.CharField(max_length=200, required=False, label="Cost or insurance")
+    delivery = forms.ChoiceField(choices=Delivery.choices)
+    source = forms.CharField(
+        max_length=300, required=False, help_text="Where the details come from."
+    )

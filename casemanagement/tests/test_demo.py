@@ -1,0 +1,31 @@
+import pytest
+from django.core.management import call_command
+
+from casemanagement.models import Barrier, ResourceReferral, ScheduleChangeRequest
+from worklist.models import Task
+
+pytestmark = pytest.mark.usefixtures("demo_mode")
+
+
+def test_the_demo_has_barriers_referrals_and_tasks_and_runs_twice(db):
+    call_command("seed_demo", "--participants", "30", "--quiet-logins")
+    counts = (
+        Barrier.objects.count(),
+        ResourceReferral.objects.count(),
+        ScheduleChangeRequest.objects.count(),
+        Task.objects.count(),
+    )
+    assert counts[0] >= 3 and counts[1] >= 3 and counts[2] >= 1 and counts[3] >= 3
+    assert {r.status for r in ResourceReferral.objects.all()} >= {
+        "made",
+        "appointment_set",
+        "attended",
+        "not_attended",
+    }
+    call_command("seed_demo", "--participants", "30", "--quiet-logins")
+    assert (
+        Barrier.objects.count(),
+        ResourceReferral.objects.count(),
+        ScheduleChangeRequest.objects.count(),
+        Task.objects.count(),
+    ) == counts
