@@ -29,7 +29,6 @@ from participants.selectors import current_episode
 from scheduling import selectors as scheduling_selectors
 from scheduling import services as scheduling_services
 from scheduling.models import AttendanceMode, Constraint
-from scheduling.roles import require_schedule_write
 from tandem import dates
 from tandem.errors import ConcurrentEdit, InvalidInput
 from tandem.tasks import enqueue_after_commit
@@ -203,7 +202,7 @@ def answer_schedule_change(
     if not made and len(answer) < 3:
         raise InvalidInput("Say why the change is not possible.", field="answer")
     participant = request.participant
-    decision = require_schedule_write(by, participant)
+    decision = require(by, participant, Action.CHANGE, Scope.SCHEDULE)
     with transaction.atomic():
         row = _locked(ScheduleChangeRequest, request.pk, expected_version, "change request")
         if row.status != ChangeRequestStatus.OPEN:

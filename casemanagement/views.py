@@ -8,13 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.models import Organization
+from audit.models import Action
 from audit.services import record_event
 from casemanagement import forms, selectors, services
 from casemanagement.models import Barrier, ResourceReferral, ScheduleChangeRequest
-from participants.access import Scope, may, may_open, organizations_of
+from participants.access import Scope, decide, may, may_open, organizations_of
 from participants.decorators import not_found, participant_page, refused
 from participants.views import chart_context
-from scheduling.roles import can_write_schedule
 from tandem.errors import AccessDenied, TandemError
 from tandem.methods import serves
 from worklist.selectors import tasks_for_participant
@@ -285,5 +285,5 @@ def schedule_notice(request: HttpRequest, participant) -> dict | None:
     return {
         "template": "casemanagement/_schedule_requests.html",
         "requests": requests,
-        "can_answer": can_write_schedule(request.user, participant),
+        "can_answer": decide(request.user, participant, Action.CHANGE, Scope.SCHEDULE).allowed,
     }
