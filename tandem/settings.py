@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "portal",
     "plans",
     "links",
+    "checkins",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("alerts/", include("monitoring.urls")),
     path("me/", include("portal.urls")),
     path("l/", include("links.urls")),
+    path("checkins/", include("checkins.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -192,6 +192,7 @@ WEB_WRITES = [
     ),
     WebWrite("monitoring:acknowledge", "therapist", _chart("monitoring:participant_alerts")),
     WebWrite("links:open", None, _link),
+    WebWrite("checkins:mine", "participant_user", _url("checkins:mine")),
 ]
 
 READ_ONLY = {
@@ -233,6 +234,7 @@ READ_ONLY = {
     "attendance:make_up",
     "monitoring:participant_alerts",
     "portal:home",
+    "checkins:done",
 }
 
 # Sign-in writes on a refusal by design (failed-attempt counters, lockout); its input is
@@ -265,6 +267,7 @@ API_WRITES = [
         lambda b: _participant(b) | {"episode_id": b.episode.public_id},
     ),
     ApiWrite("post", "/api/v1/instruments/{code}/score", None, lambda b: {"code": "phq-9"}),
+    ApiWrite("post", "/api/v1/me/checkins", "participant_user", lambda b: {}),
     ApiWrite(
         "post", "/api/v1/participants/{participant_id}/assessments", "therapist", _participant
     ),
