@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "attendance",
     "portal",
     "plans",
+    "worklist",
     "links",
     "checkins",
 ]

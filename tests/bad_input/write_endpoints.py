@@ -83,6 +83,27 @@ def _administration(b) -> object:
     return b.administration.public_id
 
 
+def _task(b) -> object:
+    """An open worklist task about the bench's participant, owned by its therapist."""
+    from worklist.models import Task, TaskStatus
+    from worklist.services import create_task
+
+    task = Task.objects.filter(
+        participant=b.participant, kind="fuzz", status=TaskStatus.OPEN
+    ).first()
+    if task is None:
+        task = create_task(
+            title="Call back",
+            due_on=b.participant.created_at.date(),
+            participant=b.participant,
+            owner=b.therapist,
+            source=b.participant,
+            kind="fuzz",
+            by=b.therapist,
+        )
+    return task.public_id
+
+
 WEB_WRITES = [
     WebWrite(
         "accounts:staff_action",
@@ -191,6 +212,9 @@ WEB_WRITES = [
         fields=("session", "next"),
     ),
     WebWrite("monitoring:acknowledge", "therapist", _chart("monitoring:participant_alerts")),
+    WebWrite("worklist:complete", "therapist", _url("worklist:task", _task)),
+    WebWrite("worklist:cancel", "therapist", _url("worklist:task", _task)),
+    WebWrite("worklist:hand_over", "therapist", _url("worklist:task", _task)),
     WebWrite("links:open", None, _link),
     WebWrite("checkins:mine", "participant_user", _url("checkins:mine")),
 ]
@@ -235,6 +259,9 @@ READ_ONLY = {
     "monitoring:participant_alerts",
     "portal:home",
     "checkins:done",
+    "worklist:mine",
+    "worklist:overdue",
+    "worklist:task",
 }
 
 # Sign-in writes on a refusal by design (failed-attempt counters, lockout); its input is
