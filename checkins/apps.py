@@ -13,3 +13,7 @@ class CheckinsConfig(AppConfig):
             register_kind(rule.alert_kind, rule.label)
         views.register_link_target()
         measures.register()
+        from checkins import demo
+        from tandem.demo import register_seeder
+
+        register_seeder(70, "daily check-ins", demo.seed)

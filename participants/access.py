@@ -72,6 +72,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "staff.manage": frozenset({Role.DIRECTOR}),
     # Sees every task of the organization (the overdue board) and acts on any of them.
     "worklist.oversee": frozenset({Role.DIRECTOR, Role.SUPERVISOR}),
+    "measurement.configure": frozenset({Role.DIRECTOR}),
+    "measurement.completion": frozenset({Role.DIRECTOR, Role.SUPERVISOR}),
 }
 
 

@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "worklist",
     "links",
     "checkins",
+    "measurement",
 ]
 
 MIDDLEWARE = [
@@ -128,6 +129,7 @@ MIDDLEWARE = [
     "accounts.middleware.IdleTimeoutMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",
     "tandem.once.OneSubmissionMiddleware",
+    "measurement.kiosk.KioskMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tandem.middleware.ContentSecurityPolicyMiddleware",
     "tandem.middleware.ProgramTimeZoneMiddleware",

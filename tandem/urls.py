@@ -21,6 +21,7 @@ urlpatterns = [
     path("tasks/", include("worklist.urls")),
     path("l/", include("links.urls")),
     path("checkins/", include("checkins.urls")),
+    path("measurement/", include("measurement.urls")),
     path("api/v1/", api.urls),
 ]
 

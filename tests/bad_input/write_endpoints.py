@@ -217,6 +217,7 @@ WEB_WRITES = [
     WebWrite("worklist:hand_over", "therapist", _url("worklist:task", _task)),
     WebWrite("links:open", None, _link),
     WebWrite("checkins:mine", "participant_user", _url("checkins:mine")),
+    WebWrite("measurement:reminders", "therapist", _chart("measurement:tab")),
 ]
 
 READ_ONLY = {
@@ -262,6 +263,8 @@ READ_ONLY = {
     "worklist:mine",
     "worklist:overdue",
     "worklist:task",
+    "measurement:tab",
+    "measurement:kiosk",
 }
 
 # Sign-in writes on a refusal by design (failed-attempt counters, lockout); its input is
@@ -271,6 +274,8 @@ NOT_FUZZED = {
     "accounts:two_factor": "sign-in counts failed attempts",
     "accounts:enrol": "sign-in flow, tested in accounts/tests",
     "accounts:logout": "ends the session the fuzz signs in with",
+    "measurement:kiosk_start": "takes the device into kiosk mode (no input; measurement/tests)",
+    "measurement:kiosk_end": "a password check like sign-in; tested in measurement/tests",
 }
 
 
