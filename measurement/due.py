@@ -85,6 +85,17 @@ def _histories(episodes: list[Episode]) -> dict[int, _History]:
     return histories
 
 
+def _meta(code: str) -> tuple[str, bool] | None:
+    """An instrument's short name and whether participants answer it themselves (memoized)."""
+    if code not in _META:
+        instrument = definition(code)
+        _META[code] = (instrument.short_name, can_self_report(instrument)) if instrument else None
+    return _META[code]
+
+
+_META: dict[str, tuple[str, bool] | None] = {}
+
+
 def _due_one(episode: Episode, rows: list[Row], h: _History, now: datetime) -> list[Due]:
     admitted = _admitted_at(episode)
     found: dict[str, Due] = {}
@@ -92,12 +103,10 @@ def _due_one(episode: Episode, rows: list[Row], h: _History, now: datetime) -> l
     def add(row: Row, since: datetime | None) -> None:
         if row.instrument in found or (since is not None and since > now):
             return
-        instrument = definition(row.instrument)
-        if instrument is None:
+        meta = _meta(row.instrument)
+        if meta is None:
             return
-        found[row.instrument] = Due(
-            row.instrument, instrument.short_name, row, can_self_report(instrument), since
-        )
+        found[row.instrument] = Due(row.instrument, meta[0], row, meta[1], since)
 
     for row in rows:
         if row.when not in IN_CARE_MOMENTS:
