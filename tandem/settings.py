@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "attendance",
     "portal",
     "plans",
+    "outcomes",
     "worklist",
     "links",
     "checkins",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("attendance/", include("attendance.urls")),
     path("alerts/", include("monitoring.urls")),
     path("me/", include("portal.urls")),
+    path("outcomes/", include("outcomes.urls")),
     path("tasks/", include("worklist.urls")),
     path("l/", include("links.urls")),
     path("checkins/", include("checkins.urls")),

@@ -212,6 +212,13 @@ WEB_WRITES = [
         fields=("session", "next"),
     ),
     WebWrite("monitoring:acknowledge", "therapist", _chart("monitoring:participant_alerts")),
+    WebWrite("outcomes:board", "director", _url("outcomes:board")),
+    WebWrite(
+        "outcomes:board_csv",
+        "director",
+        _url("outcomes:board"),
+        action=_url("outcomes:board_csv"),
+    ),
     WebWrite("worklist:complete", "therapist", _url("worklist:task", _task)),
     WebWrite("worklist:cancel", "therapist", _url("worklist:task", _task)),
     WebWrite("worklist:hand_over", "therapist", _url("worklist:task", _task)),
