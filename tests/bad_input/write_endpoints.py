@@ -237,6 +237,7 @@ WEB_WRITES = [
         fields=("session", "next"),
     ),
     WebWrite("monitoring:acknowledge", "therapist", _chart("monitoring:participant_alerts")),
+    WebWrite("discharge:discharge", "therapist", _chart("discharge:discharge")),
     WebWrite("notes:new", "therapist", _chart("notes:new")),
     WebWrite("notes:edit", "therapist", _chart("notes:edit", _note("draft"))),
     WebWrite("notes:sign", "therapist", _chart("notes:note", _note("draft"))),
@@ -299,6 +300,9 @@ READ_ONLY = {
     "monitoring:participant_alerts",
     "portal:home",
     "checkins:done",
+    "discharge:tab",
+    "discharge:call_list",
+    "discharge:mine",
     "notes:tab",
     "notes:note",
     "notes:due",
@@ -319,6 +323,9 @@ NOT_FUZZED = {
     "accounts:logout": "ends the session the fuzz signs in with",
     "measurement:kiosk_start": "takes the device into kiosk mode (no input; measurement/tests)",
     "measurement:kiosk_end": "a password check like sign-in; tested in measurement/tests",
+    "discharge:summary_save": "needs a discharged participant; input tested in discharge/tests",
+    "discharge:opt_out": "needs a discharged participant; input tested in discharge/tests",
+    "discharge:call": "needs a follow-up on the call list; input tested in discharge/tests",
 }
 
 
@@ -343,6 +350,12 @@ API_WRITES = [
     ),
     ApiWrite("post", "/api/v1/instruments/{code}/score", None, lambda b: {"code": "phq-9"}),
     ApiWrite("post", "/api/v1/me/checkins", "participant_user", lambda b: {}),
+    ApiWrite(
+        "post",
+        "/api/v1/participants/{participant_id}/episodes/{episode_id}/discharge",
+        "therapist",
+        lambda b: _participant(b) | {"episode_id": b.episode.public_id},
+    ),
     ApiWrite(
         "post", "/api/v1/participants/{participant_id}/assessments", "therapist", _participant
     ),
