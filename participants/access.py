@@ -153,6 +153,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "worklist.oversee": frozenset({Role.DIRECTOR, Role.SUPERVISOR}),
     # Keeps the program's resource directory (adds local services).
     "casemanagement.resources": frozenset({Role.DIRECTOR, Role.SUPERVISOR, Role.CASE_MANAGER}),
+    "measurement.configure": frozenset({Role.DIRECTOR}),
+    "measurement.completion": frozenset({Role.DIRECTOR, Role.SUPERVISOR}),
     # Works the follow-up call list: every discharged participant of the organization (oversight)
     # or those whose care team at discharge they were on.
     "follow_up.call_all": frozenset({Role.DIRECTOR, Role.SUPERVISOR}),

@@ -8,9 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.models import User
-from assessments.selectors import due_home_questionnaires
+from assessments.selectors import definition, due_home_questionnaires
 from attendance.selectors import attendance_history
 from audit.models import Action
+from measurement.due import due_for
 from participants.access import Scope, authorize, decide
 from participants.models import Participant
 from participants.selectors import current_episode, with_chart_relations
@@ -51,7 +52,13 @@ def home(request: HttpRequest) -> HttpResponse:
         "now": timezone.now(),
     }
     if in_care:
-        context["due"] = due_home_questionnaires(participant, episode.program, now=context["now"])
+        scheduled = [
+            instrument
+            for item in due_for(episode, now=context["now"])
+            if item.self_report and (instrument := definition(item.instrument)) is not None
+        ]
+        legacy = due_home_questionnaires(participant, episode.program, now=context["now"])
+        context["due"] = list({i.code: i for i in [*legacy, *scheduled]}.values())
     if shows_week:
         this_week = attendance_history(participant, episode, weeks=1)
         week = this_week[0] if this_week else None

@@ -117,6 +117,8 @@ INSTALLED_APPS = [
     "worklist",
     "casemanagement",
     "links",
+    "checkins",
+    "measurement",
 ]
 
 MIDDLEWARE = [
@@ -132,6 +134,7 @@ MIDDLEWARE = [
     "accounts.middleware.TwoFactorRequiredMiddleware",
     "tandem.once.OneSubmissionMiddleware",
     "tandem.idempotency.IdempotencyKeyMiddleware",
+    "measurement.kiosk.KioskMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tandem.middleware.ContentSecurityPolicyMiddleware",
     "tandem.middleware.ProgramTimeZoneMiddleware",

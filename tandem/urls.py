@@ -25,6 +25,8 @@ urlpatterns = [
     path("tasks/", include("worklist.urls")),
     path("casemanagement/", include("casemanagement.urls")),
     path("l/", include("links.urls")),
+    path("checkins/", include("checkins.urls")),
+    path("measurement/", include("measurement.urls")),
     path("api/v1/", api.urls),
 ]
 

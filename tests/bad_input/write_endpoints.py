@@ -367,6 +367,8 @@ WEB_WRITES = [
     WebWrite("worklist:cancel", "therapist", _url("worklist:task", _task)),
     WebWrite("worklist:hand_over", "therapist", _url("worklist:task", _task)),
     WebWrite("links:open", None, _link),
+    WebWrite("checkins:mine", "participant_user", _url("checkins:mine")),
+    WebWrite("measurement:reminders", "therapist", _chart("measurement:tab")),
 ]
 
 READ_ONLY = {
@@ -413,6 +415,7 @@ READ_ONLY = {
     "plans:version",
     "plans:objective",
     "plans:reviews_due",
+    "checkins:done",
     "discharge:tab",
     "discharge:call_list",
     "discharge:mine",
@@ -423,6 +426,8 @@ READ_ONLY = {
     "worklist:mine",
     "worklist:overdue",
     "worklist:task",
+    "measurement:tab",
+    "measurement:kiosk",
 }
 
 # Sign-in writes on a refusal by design (failed-attempt counters, lockout); its input is
@@ -432,6 +437,8 @@ NOT_FUZZED = {
     "accounts:two_factor": "sign-in counts failed attempts",
     "accounts:enrol": "sign-in flow, tested in accounts/tests",
     "accounts:logout": "ends the session the fuzz signs in with",
+    "measurement:kiosk_start": "takes the device into kiosk mode (no input; measurement/tests)",
+    "measurement:kiosk_end": "a password check like sign-in; tested in measurement/tests",
     "discharge:summary_save": "needs a discharged participant; input tested in discharge/tests",
     "discharge:opt_out": "needs a discharged participant; input tested in discharge/tests",
     "discharge:call": "needs a follow-up on the call list; input tested in discharge/tests",
@@ -467,6 +474,7 @@ API_WRITES = [
         lambda b: _participant(b) | {"episode_id": b.episode.public_id},
     ),
     ApiWrite("post", "/api/v1/instruments/{code}/score", None, lambda b: {"code": "phq-9"}),
+    ApiWrite("post", "/api/v1/me/checkins", "participant_user", lambda b: {}),
     ApiWrite(
         "post",
         "/api/v1/participants/{participant_id}/episodes/{episode_id}/discharge",

@@ -1,0 +1,90 @@
+"""Escalation rules of the daily check-in, as data: what raises which alert, for whom, and why.
+
+`evaluate(checkin, recent)` applies the rules that look at a new check-in and the ones
+before it; `engagement.missed_checkins` applies the rule about check-ins that did not come.
+The thresholds are the issue's program defaults (issue #11), not published cut-offs.
+"""
+
+from dataclasses import dataclass, field
+
+from monitoring.models import Severity
+
+
+@dataclass(frozen=True)
+class Rule:
+    key: str
+    alert_kind: str
+    severity: str
+    label: str
+    reason: str
+    params: dict = field(default_factory=dict)
+    also_roles: tuple[str, ...] = ()  # care-team roles told besides the primary clinician
+    route_to_roles: tuple[str, ...] = ()  # when set, these roles own the alert instead
+
+
+SAFETY = Rule(
+    "safety-yes",
+    "checkin-safety",
+    Severity.CRITICAL,
+    "Safety answer yes in a check-in",
+    "A yes to the safety question is a possible suicide risk: the care team acts the same "
+    "day, the participant sees the safety plan and crisis lines at once, and the C-SSRS "
+    "screener becomes due.",
+)
+USE = Rule(
+    "use-reported",
+    "checkin-use",
+    Severity.HIGH,
+    "Use reported in a check-in",
+    "Reported use goes to the primary clinician so it is talked about at the next contact.",
+)
+REPEATED_USE = Rule(
+    "repeated-use",
+    "continued-stay-review",
+    Severity.HIGH,
+    "Repeated use: review continued stay and level of care",
+    "Use reported again and again while in care asks whether the current level of care "
+    "still fits (a continued-stay review and a new level-of-care rating).",
+    params={"times": 2, "within_days": 14},
+)
+CRAVING = Rule(
+    "craving-high",
+    "checkin-craving",
+    Severity.WARNING,
+    "High craving on consecutive check-ins",
+    "Craving at 8 or more on three check-ins in a row is an early sign of return to use.",
+    params={"at_least": 8, "consecutive": 3},
+)
+NO_CHECKIN = Rule(
+    "no-checkin",
+    "checkin-engagement",
+    Severity.WARNING,
+    "No check-in for 3 days",
+    "Three days without a check-in while in care is a sign of disengagement; the peer "
+    "specialist on the care team reaches out.",
+    params={"days": 3},
+    route_to_roles=("peer",),
+)
+
+RULES = (SAFETY, USE, REPEATED_USE, CRAVING, NO_CHECKIN)
+
+
+def fired(checkin, recent: list) -> list[Rule]:
+    """The rules a new check-in sets off; `recent` is the participant's earlier current
+    check-ins, newest first (at least as many as the longest rule looks back)."""
+    hits: list[Rule] = []
+    if checkin.safety:
+        hits.append(SAFETY)
+    if checkin.used:
+        hits.append(USE)
+        window = REPEATED_USE.params["within_days"]
+        earlier_use = [
+            c for c in recent if c.used and (checkin.recorded_at - c.recorded_at).days < window
+        ]
+        if 1 + len(earlier_use) >= REPEATED_USE.params["times"]:
+            hits.append(REPEATED_USE)
+    needed = CRAVING.params["consecutive"]
+    run = [checkin, *recent[: needed - 1]]
+    if len(run) == needed and all(c.craving >= CRAVING.params["at_least"] for c in run):
+        hits.append(CRAVING)
+    return hits

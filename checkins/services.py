@@ -1,0 +1,238 @@
+"""Recording a daily check-in and acting on it (the escalation rules in `rules.py`)."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from audit.models import Action
+from audit.services import record_event
+from checkins import rules, selectors
+from checkins.models import CheckIn, Via
+from monitoring.models import Alert
+from monitoring.services import raise_alert
+from participants.access import Scope, require
+from participants.models import IN_CARE_STATUSES, CareTeamRole, Participant
+from participants.selectors import current_episode
+from tandem.errors import InvalidInput
+from tandem.validation import validate
+
+LOOK_BACK = 10  # earlier check-ins read for the rules (more than any rule needs)
+
+
+@dataclass(frozen=True)
+class Sent:
+    checkin: CheckIn
+    alerts: list[Alert]
+    rules: list[rules.Rule]
+
+    @property
+    def critical(self) -> bool:
+        return rules.SAFETY in self.rules
+
+
+def _whole(value: Any, field: str) -> int:
+    if isinstance(value, bool) or value in (None, ""):
+        raise InvalidInput("Choose a number from 0 to 10.", field=field)
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise InvalidInput("Choose a number from 0 to 10.", field=field) from None
+    if str(number) != str(value).strip() or not 0 <= number <= 10:
+        raise InvalidInput("Choose a number from 0 to 10.", field=field)
+    return number
+
+
+def _hours(value: Any) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool):
+        raise InvalidInput("Hours slept is a number from 0 to 24.", field="hours_slept")
+    try:
+        hours = Decimal(str(value)).quantize(Decimal("0.1"))
+    except (InvalidOperation, ValueError):
+        raise InvalidInput("Hours slept is a number from 0 to 24.", field="hours_slept") from None
+    if not hours.is_finite() or not Decimal(0) <= hours <= Decimal(24):
+        raise InvalidInput("Hours slept is a number from 0 to 24.", field="hours_slept")
+    return hours
+
+
+def _codes(value: Any, field: str) -> list[str]:
+    if value in (None, ""):
+        return []
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise InvalidInput("Choose from the list.", field=field)
+    return sorted(set(value))
+
+
+def _note(value: Any) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InvalidInput("Write the trigger in words.", field="trigger_note")
+    return value.strip()
+
+
+def _yes_no(value: Any, field: str, message: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise InvalidInput(message, field=field)
+
+
+def record_checkin(
+    participant: Participant,
+    *,
+    by: Any,
+    mood: Any,
+    craving: Any,
+    used: Any,
+    safety: Any,
+    substances: Any = (),
+    triggers: Any = (),
+    trigger_note: str = "",
+    coping: Any = (),
+    hours_slept: Any = None,
+    via: str = Via.PORTAL,
+    now: datetime | None = None,
+    link_visit: Any = None,
+) -> Sent:
+    """Store one check-in and raise what its answers call for, in one transaction.
+
+    `by` is the participant's own account; an answer through a single-use link passes the
+    `LinkVisit` instead (its decision stands in, and the link is spent in the same write).
+    """
+    if link_visit is not None:
+        if link_visit.participant.pk != participant.pk:
+            raise InvalidInput("This link is for someone else's check-in.", field="link")
+        decision = link_visit.decision
+        by = None
+    else:
+        if getattr(by, "kind", None) != User.Kind.PARTICIPANT:
+            raise InvalidInput(
+                "A check-in is the participant's own report, sent from their account or link."
+            )
+        decision = require(by, participant, Action.CREATE, Scope.CLINICAL)
+    now = now or timezone.now()
+    checkin = CheckIn(
+        participant=participant,
+        recorded_by=by if getattr(by, "is_authenticated", False) else None,
+        recorded_at=now,
+        mood=_whole(mood, "mood"),
+        craving=_whole(craving, "craving"),
+        used=_yes_no(used, "used", "Say whether you used since your last check-in."),
+        safety=_yes_no(safety, "safety", "Answer the safety question."),
+        substances=_codes(substances, "substances"),
+        triggers=_codes(triggers, "triggers"),
+        trigger_note=_note(trigger_note),
+        coping=_codes(coping, "coping"),
+        hours_slept=_hours(hours_slept),
+        via=via if via in Via.values else Via.PORTAL,
+    )
+    offered = {code for code, _label in selectors.coping_choices(participant)}
+    if not set(checkin.coping) <= offered:
+        raise InvalidInput("Choose coping skills from the list.", field="coping")
+    if checkin.used and not checkin.substances:
+        raise InvalidInput("Choose what you used.", field="substances")
+    validate(checkin)
+    with transaction.atomic():
+        if link_visit is not None:
+            link_visit.spend()
+        episode = current_episode(participant)
+        checkin.episode = episode if episode is not None and episode.is_open else None
+        recent = list(
+            CheckIn.objects.current()
+            .filter(participant=participant, recorded_at__lt=now)
+            .order_by("-recorded_at")[:LOOK_BACK]
+        )
+        checkin.save()
+        record_event(
+            actor=by,
+            event_type="checkin.recorded",
+            decision=decision,
+            participant=participant,
+            record=checkin,
+            details={"via": checkin.via},
+        )
+        hits = rules.fired(checkin, recent)
+        alerts = [_raise(rule, checkin, by) for rule in hits]
+    return Sent(checkin, alerts, hits)
+
+
+def _raise(rule: rules.Rule, checkin: CheckIn, by: Any) -> Alert:
+    if rule is rules.SAFETY or rule is rules.USE:
+        dedupe = f"checkin:{checkin.public_id}:{rule.key}"
+    else:
+        # One open alert per episode for the running conditions, until someone acts on it.
+        dedupe = f"checkin:{checkin.episode.public_id if checkin.episode else 'none'}:{rule.key}"
+    return raise_alert(
+        checkin.participant,
+        kind=rule.alert_kind,
+        severity=rule.severity,
+        title=rule.label,
+        detail=rule.reason,
+        source=checkin,
+        dedupe_key=dedupe,
+        also_roles=rule.also_roles,
+        by=by,
+        episode=checkin.episode,
+    )
+
+
+def missed_checkins(*, now: datetime) -> list[Alert]:
+    """Raise the engagement alert for everyone in care with no check-in for `days` days.
+
+    Counted from the last current check-in, or from admission when there is none. The alert
+    goes to the peer specialist on the care team (the primary clinician when there is none).
+    Run daily by `checkins.tasks.sweep_engagement`; `now` keeps it off the wall clock.
+    """
+    from django.db.models import Max, Q
+
+    from participants.models import Episode
+
+    days = rules.NO_CHECKIN.params["days"]
+    cutoff = now - timedelta(days=days)
+    episodes = (
+        Episode.objects.filter(status__in=IN_CARE_STATUSES, admitted_on__isnull=False)
+        .annotate(
+            last_checkin=Max(
+                "participant__checkins__recorded_at",
+                filter=Q(participant__checkins__entered_in_error_at__isnull=True),
+            )
+        )
+        .filter(Q(last_checkin__lt=cutoff) | Q(last_checkin__isnull=True))
+        .select_related("participant", "program")
+        .prefetch_related("care_team__user")
+    )
+    raised = []
+    with transaction.atomic():
+        for episode in episodes:
+            if episode.last_checkin is None:
+                admitted = datetime.combine(
+                    episode.admitted_on, datetime.min.time(), tzinfo=episode.program.tz
+                )
+                if admitted >= cutoff:
+                    continue
+            peers = [
+                m.user
+                for m in episode.care_team.all()
+                if m.role == CareTeamRole.PEER and m.ended_on is None
+            ]
+            since = episode.last_checkin.date().isoformat() if episode.last_checkin else "never"
+            raised.append(
+                raise_alert(
+                    episode.participant,
+                    kind=rules.NO_CHECKIN.alert_kind,
+                    severity=rules.NO_CHECKIN.severity,
+                    title=rules.NO_CHECKIN.label,
+                    detail=rules.NO_CHECKIN.reason,
+                    source=episode,
+                    dedupe_key=f"engagement:{episode.public_id}:{since}",
+                    assign_to=peers or None,
+                    episode=episode,
+                )
+            )
+    return raised

@@ -1,0 +1,136 @@
+"""The check-in from the portal, a reminder link and the API."""
+
+import re
+
+import pytest
+
+from audit.models import AuditEvent
+from checkins.models import CheckIn
+from links.services import issue_link
+from monitoring.models import Alert
+
+FORM_CALM = {"mood": "6", "craving": "2", "used": "no", "safety": "no", "hours_slept": "7"}
+
+
+@pytest.fixture
+def participant_client(world, login):
+    return login(world.participant_user)
+
+
+def test_the_portal_check_in_is_stored_and_thanked(world, participant_client):
+    page = participant_client.get("/checkins/me/")
+    assert page.status_code == 200
+    assert AuditEvent.objects.filter(details__page="checkins:mine").count() == 1
+    response = participant_client.post("/checkins/me/", FORM_CALM)
+    assert response.status_code == 302
+    assert CheckIn.objects.get().via == "portal"
+
+
+def test_the_form_starts_from_the_last_check_in_but_never_answers_use_or_safety(
+    world, participant_client
+):
+    participant_client.post("/checkins/me/", {**FORM_CALM, "mood": "4", "craving": "3"})
+    body = participant_client.get("/checkins/me/").content.decode()
+    checked = re.findall(r'<input type="radio" name="(\w+)" value="(\w+)"[^>]*checked', body)
+    assert sorted(checked) == [("craving", "3"), ("mood", "4")]
+
+
+def test_a_safety_yes_shows_crisis_lines_at_once(world, participant_client):
+    response = participant_client.post("/checkins/me/", {**FORM_CALM, "safety": "yes"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "988" in body and "741741" in body
+    assert Alert.objects.filter(kind="checkin-safety", severity="critical").exists()
+
+
+def test_a_form_with_a_missing_answer_comes_back(world, participant_client):
+    response = participant_client.post("/checkins/me/", {**FORM_CALM, "safety": ""})
+    assert response.status_code == 400
+    assert CheckIn.objects.count() == 0
+
+
+def test_staff_are_sent_home_from_the_participant_page(world, login):
+    client = login(world.therapist)
+    assert client.get("/checkins/me/").status_code == 302
+
+
+def test_a_reminder_link_opens_only_the_check_in_and_works_once(world, client):
+    issued = issue_link(world.participant, "checkin")
+    page = client.get(issued.path)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Daily check-in" in body
+    assert world.participant.legal_last_name not in body
+    assert client.post(issued.path, FORM_CALM).status_code == 200
+    assert CheckIn.objects.get().via == "link"
+    assert client.post(issued.path, FORM_CALM).status_code == 410
+    assert CheckIn.objects.count() == 1
+
+
+def test_the_api_answers_201_with_the_alerts_raised(world, participant_client):
+    response = participant_client.post(
+        "/api/v1/me/checkins",
+        {"mood": 3, "craving": 9, "used": True, "substances": ["opioids"], "safety": True},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert set(data) == {"id", "alerts"}
+    assert sorted((a["kind"], a["severity"]) for a in data["alerts"]) == [
+        ("checkin-safety", "critical"),
+        ("checkin-use", "high"),
+    ]
+    assert CheckIn.objects.get().public_id.hex == data["id"].replace("-", "")
+
+
+def test_the_api_refuses_bad_input_with_field_errors(world, participant_client):
+    response = participant_client.post(
+        "/api/v1/me/checkins",
+        {"mood": 12, "craving": 1, "used": False, "safety": False},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["field"]
+    assert CheckIn.objects.count() == 0
+
+
+def test_the_api_is_for_participants_only(world, login):
+    client = login(world.therapist)
+    response = client.post(
+        "/api/v1/me/checkins",
+        {"mood": 5, "craving": 1, "used": False, "safety": False},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert CheckIn.objects.count() == 0
+
+
+def test_the_api_needs_a_sign_in(world, client):
+    response = client.post(
+        "/api/v1/me/checkins",
+        {"mood": 5, "craving": 1, "used": False, "safety": False},
+        content_type="application/json",
+    )
+    assert response.status_code == 401
+
+
+def test_craving_and_mood_are_measures_a_plan_objective_can_use(world):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from checkins.services import record_checkin
+    from plans.measures import get
+
+    at = datetime(2026, 11, 16, 9, 0, tzinfo=ZoneInfo("UTC"))
+    for day, craving in ((0, 7), (1, 4)):
+        record_checkin(
+            world.participant,
+            by=world.participant_user,
+            now=at.replace(day=16 + day),
+            mood=5 + day,
+            craving=craving,
+            used=False,
+            safety=False,
+        )
+    assert get("checkin-craving").latest(world.participant.pk).value == 4
+    assert get("checkin-mood").latest_for([world.participant.pk])[world.participant.pk].value == 6

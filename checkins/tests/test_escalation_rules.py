@@ -1,0 +1,163 @@
+"""Every escalation rule of the check-in, with the times passed in (never the wall clock)."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from checkins.models import CheckIn
+from checkins.services import missed_checkins, record_checkin
+from monitoring.models import Alert
+from participants.models import CareTeamMember, CareTeamRole
+
+T0 = datetime(2026, 11, 16, 9, 0, tzinfo=ZoneInfo("America/Chicago"))
+CALM = {"mood": 6, "craving": 2, "used": False, "safety": False, "hours_slept": 7}
+
+
+def send(world, *, at=T0, **answers):
+    return record_checkin(
+        world.participant, by=world.participant_user, now=at, **{**CALM, **answers}
+    )
+
+
+def kinds(sent):
+    return sorted((a.kind, a.severity) for a in sent.alerts)
+
+
+def test_a_calm_check_in_raises_nothing(world):
+    sent = send(world)
+    assert sent.alerts == []
+    assert CheckIn.objects.get().episode == world.episode
+
+
+def test_safety_yes_raises_a_critical_alert_for_the_primary_clinician(world):
+    sent = send(world, safety=True)
+    assert kinds(sent) == [("checkin-safety", "critical")]
+    assert sent.critical
+    assert list(sent.alerts[0].assigned_to.all()) == [world.therapist]
+
+
+def test_use_reported_alerts_the_primary_clinician(world):
+    sent = send(world, used=True, substances=["alcohol"])
+    assert kinds(sent) == [("checkin-use", "high")]
+    assert list(sent.alerts[0].assigned_to.all()) == [world.therapist]
+
+
+def test_use_reported_again_within_14_days_prompts_a_continued_stay_review(world):
+    send(world, used=True, substances=["alcohol"])
+    second = send(world, at=T0 + timedelta(days=5), used=True, substances=["cannabis"])
+    assert ("continued-stay-review", "high") in kinds(second)
+
+
+def test_use_reported_weeks_apart_is_not_repeated_use(world):
+    send(world, used=True, substances=["alcohol"])
+    later = send(world, at=T0 + timedelta(days=20), used=True, substances=["alcohol"])
+    assert kinds(later) == [("checkin-use", "high")]
+
+
+def test_craving_of_8_on_three_check_ins_in_a_row_warns(world):
+    first = send(world, craving=8)
+    second = send(world, at=T0 + timedelta(days=1), craving=9)
+    third = send(world, at=T0 + timedelta(days=2), craving=8)
+    assert first.alerts == [] and second.alerts == []
+    assert kinds(third) == [("checkin-craving", "warning")]
+
+
+def test_a_lower_craving_in_between_breaks_the_run(world):
+    send(world, craving=8)
+    send(world, at=T0 + timedelta(days=1), craving=7)
+    send(world, at=T0 + timedelta(days=2), craving=9)
+    fourth = send(world, at=T0 + timedelta(days=3), craving=10)
+    assert fourth.alerts == []
+
+
+def test_a_check_in_entered_in_error_does_not_count_toward_a_run(world):
+    send(world, craving=9)
+    wrong = send(world, at=T0 + timedelta(days=1), craving=9).checkin
+    CheckIn.objects.filter(pk=wrong.pk).update(
+        entered_in_error_at=T0, entered_in_error_reason="Sent by mistake"
+    )
+    third = send(world, at=T0 + timedelta(days=2), craving=9)
+    assert third.alerts == []
+
+
+def test_three_days_without_a_check_in_goes_to_the_peer_specialist(world):
+    send(world)
+    assert missed_checkins(now=T0 + timedelta(days=2, hours=23)) == []
+    raised = missed_checkins(now=T0 + timedelta(days=3, hours=1))
+    assert [(a.participant, a.kind, a.severity) for a in raised] == [
+        (world.participant, "checkin-engagement", "warning")
+    ]
+    assert list(raised[0].assigned_to.all()) == [world.peer]
+    again = missed_checkins(now=T0 + timedelta(days=4))
+    assert again[0].pk == raised[0].pk  # the open alert, not a second one
+    assert Alert.objects.filter(kind="checkin-engagement").count() == 1
+
+
+def test_without_a_peer_specialist_the_primary_clinician_is_told(world):
+    CareTeamMember.objects.filter(role=CareTeamRole.PEER).delete()
+    send(world)
+    raised = missed_checkins(now=T0 + timedelta(days=4))
+    assert list(raised[0].assigned_to.all()) == [world.therapist]
+
+
+def test_no_check_in_since_admission_counts_from_admission(world):
+    raised = missed_checkins(now=T0)
+    assert [a.participant for a in raised] == [world.participant]  # admitted 8 Sep
+
+
+def test_people_not_in_care_are_not_chased(world):
+    raised = missed_checkins(now=T0 + timedelta(days=30))
+    assert world.referral not in [a.participant for a in raised]
+    assert world.other_org_participant not in [a.participant for a in raised]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"mood": 11},
+        {"craving": -1},
+        {"mood": "7.5"},
+        {"used": "yes"},
+        {"used": True},  # but no substance named
+        {"substances": ["alcohol"]},  # without use
+        {"substances": ["glue"], "used": True},
+        {"triggers": ["nonsense"]},
+        {"coping": ["not-a-skill"]},
+        {"hours_slept": 25},
+        {"hours_slept": "lots"},
+        {"safety": None},
+    ],
+)
+def test_bad_answers_are_refused_and_nothing_is_written(world, bad):
+    from tandem.errors import InvalidInput
+
+    with pytest.raises(InvalidInput):
+        send(world, **bad)
+    assert CheckIn.objects.count() == 0
+    assert Alert.objects.count() == 0
+
+
+def test_staff_cannot_send_a_participants_check_in(world):
+    from tandem.errors import InvalidInput
+
+    with pytest.raises(InvalidInput):
+        record_checkin(world.participant, by=world.therapist, **CALM)
+    assert CheckIn.objects.count() == 0
+
+
+def test_the_worker_runs_the_sweep_and_queues_the_next_day(world, run_tasks):
+    from django_tasks_db.models import DBTaskResult
+
+    from checkins.tasks import sweep_engagement
+    from tandem.tasks import enqueue_after_commit
+
+    then = T0 + timedelta(days=1)
+    with time_machine.travel(then, tick=False):
+        enqueue_after_commit(sweep_engagement, then.isoformat())
+        assert run_tasks() == 1
+        assert Alert.objects.filter(kind="checkin-engagement", participant=world.participant)
+        assert run_tasks() == 0  # the next day's sweep is queued, not yet due
+    waiting = DBTaskResult.objects.filter(status="READY").get()
+    assert waiting.args_kwargs["args"] == [(then + timedelta(days=1)).isoformat()]

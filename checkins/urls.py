@@ -1,0 +1,9 @@
+from django.urls import path
+
+from checkins import views
+
+app_name = "checkins"
+urlpatterns = [
+    path("me/", views.mine, name="mine"),
+    path("me/done/", views.done, name="done"),
+]

@@ -1,0 +1,110 @@
+"""The daily check-in pages: the participant's own (portal) and the single-use link's.
+
+Thin: parse the form, call `services.record_checkin`, show what came of it.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from accounts.models import User
+from audit.models import Action
+from checkins import selectors, services
+from checkins.crisis import crisis_page
+from checkins.forms import CheckInForm
+from checkins.models import Via
+from links.registry import LinkTarget, register_target
+from links.services import LinkUnavailable, LinkVisit
+from participants.access import Scope, authorize
+from participants.models import Participant
+from tandem.errors import AccessDenied, TandemError
+from tandem.methods import serves
+
+
+def _form(participant: Participant, data=None) -> CheckInForm:
+    return CheckInForm(
+        data,
+        last=selectors.last_checkin(participant),
+        coping_choices=selectors.coping_choices(participant),
+    )
+
+
+def _send(request: HttpRequest, participant: Participant, form: CheckInForm, **kwargs):
+    """Record a valid form; a refusal goes back onto the form, naming its field."""
+    try:
+        return services.record_checkin(participant, **form.service_kwargs(), **kwargs)
+    except LinkUnavailable:
+        raise
+    except AccessDenied:
+        raise
+    except TandemError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return None
+
+
+def _own_record(request: HttpRequest) -> Participant | None:
+    return Participant.objects.filter(user=request.user, entered_in_error_at__isnull=True).first()
+
+
+@serves("GET", "POST")
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """Today's check-in on the participant's own account."""
+    if request.user.kind != User.Kind.PARTICIPANT:
+        return redirect("home")
+    participant = _own_record(request)
+    if participant is None:
+        return render(
+            request,
+            "error.html",
+            {"title": "Not available", "message": "Your account is not linked to a record."},
+            status=404,
+        )
+    form = _form(participant, request.POST if request.method == "POST" else None)
+    try:
+        if request.method == "POST":
+            if form.is_valid():
+                sent = _send(request, participant, form, by=request.user, via=Via.PORTAL)
+                if sent is not None:
+                    if sent.critical:
+                        return crisis_page(request, participant, back_url=reverse("portal:home"))
+                    return redirect("checkins:done")
+            return render(request, "checkins/mine.html", {"form": form, "portal": True}, status=400)
+        authorize(
+            request.user,
+            participant,
+            Action.VIEW,
+            Scope.CLINICAL,
+            details={"page": "checkins:mine"},
+        )
+    except AccessDenied as exc:
+        return render(
+            request, "error.html", {"title": "Not available", "message": exc.message}, status=403
+        )
+    return render(request, "checkins/mine.html", {"form": form, "portal": True})
+
+
+@serves("GET")
+@login_required
+def done(request: HttpRequest) -> HttpResponse:
+    return render(request, "checkins/done.html", {"portal_url": reverse("portal:home")})
+
+
+def handle_link(request: HttpRequest, visit: LinkVisit) -> HttpResponse:
+    """A reminder link's check-in: the form and nothing else of the record."""
+    participant = visit.participant
+    form = _form(participant, request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if form.is_valid():
+            sent = _send(request, participant, form, by=None, via=Via.LINK, link_visit=visit)
+            if sent is not None:
+                if sent.critical:
+                    return crisis_page(request, participant)
+                return render(request, "checkins/done.html", {"portal_url": ""})
+        return render(request, "checkins/mine.html", {"form": form}, status=400)
+    return render(request, "checkins/mine.html", {"form": form})
+
+
+def register_link_target() -> None:
+    register_target(LinkTarget("checkin", "daily check-in", handle_link))

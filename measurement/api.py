@@ -1,0 +1,63 @@
+"""JSON API of measurement-based care: a participant's measures with reliable change."""
+
+from datetime import datetime
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from audit.models import Action
+from measurement import selectors
+from participants.access import Scope, authorize
+from participants.api import participant_or_404
+
+router = Router(tags=["measurement"])
+
+
+class Point(Schema):
+    at: datetime
+    value: float
+
+
+class MeasureOut(Schema):
+    instrument: str = Field(
+        description="Instrument code, a BAM subscale (bam-use…) or a check-in item."
+    )
+    label: str
+    series: list[Point]
+    baseline: float | None
+    latest: float | None
+    sd: float | None = Field(description="SD used for reliable change, from `source`.")
+    reliability: float | None = Field(description="Reliability r used, from `source`.")
+    rci: float | None = Field(description="(latest − baseline) / (√2 · sd · √(1 − r)).")
+    classification: str = Field(
+        description="reliable-improvement | no-reliable-change | reliable-deterioration | "
+        "not-computed (see `note`)."
+    )
+    clinically_significant: str | None = Field(
+        description="recovered | improved | unchanged | deteriorated, where the instrument has "
+        "a published cut-off."
+    )
+    source: str | None = Field(description="The published source of sd and reliability.")
+    note: str
+
+
+class Message(Schema):
+    detail: str
+
+
+@router.get(
+    "/participants/{participant_id}/measures",
+    response={200: list[MeasureOut], 403: Message, 404: Message},
+    summary="A participant's measures and reliable change",
+    description=(
+        "PHQ-9, GAD-7, PCL-5, the BAM subscales, and craving and mood from check-ins: each "
+        "series (oldest first), baseline, latest, and the Jacobson-Truax reliable change "
+        "index where a published SD and reliability exist (else `not-computed` with the "
+        "reason in `note`). Audited as a view."
+    ),
+)
+def list_measures(request: HttpRequest, participant_id: UUID):
+    participant = participant_or_404(request, participant_id)
+    authorize(request.auth, participant, Action.VIEW, Scope.CLINICAL, details={"api": True})
+    return [m.to_dict() for m in selectors.measures_for(participant)]

@@ -1,0 +1,162 @@
+"""Which questionnaires are due, for one participant or a whole list, in a fixed number of
+queries (three, however many participants and administrations there are).
+
+A due item names the instrument and the schedule row that made it due (with its reason).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from assessments.models import Administration
+from assessments.selectors import definition
+from assessments.services import can_self_report
+from checkins.models import CheckIn
+from measurement.schedule import DEFAULT, Row
+from participants.models import IN_CARE_STATUSES, Episode
+
+# Moments that other modules act on (step-down, discharge, follow-up): not due while in care.
+IN_CARE_MOMENTS = ("admission", "every", "if-positive", "triggered")
+
+
+@dataclass(frozen=True)
+class Due:
+    instrument: str
+    name: str
+    row: Row
+    self_report: bool
+    since: datetime | None  # when it became due
+
+    @property
+    def reason(self) -> str:
+        return self.row.reason
+
+
+@dataclass
+class _History:
+    last: dict[str, datetime] = field(default_factory=dict)
+    last_positive: dict[str, bool] = field(default_factory=dict)
+    item9_at: datetime | None = None
+    safety_at: datetime | None = None
+
+
+def rows_for(program) -> list[Row]:
+    """The program's schedule rows, or Tandem's default."""
+    settings = getattr(program, "_measurement_rows", None)
+    if settings is not None:
+        return settings
+    from measurement.models import ProgramMeasurement
+
+    found = ProgramMeasurement.objects.filter(program=program).values_list("rows", flat=True)
+    rows = next(iter(found), None)
+    return [Row.from_dict(r) for r in rows] if rows else list(DEFAULT)
+
+
+def _admitted_at(episode: Episode) -> datetime:
+    return datetime.combine(episode.admitted_on, datetime.min.time(), tzinfo=episode.program.tz)
+
+
+def _histories(episodes: list[Episode]) -> dict[int, _History]:
+    participant_ids = [e.participant_id for e in episodes]
+    since = min((_admitted_at(e) for e in episodes), default=None)
+    histories: dict[int, _History] = defaultdict(_History)
+    if since is None:
+        return histories
+    rows = (
+        Administration.objects.current()
+        .filter(participant_id__in=participant_ids, completed_at__gte=since)
+        .order_by("completed_at")
+        .values_list("participant_id", "instrument", "completed_at", "positive", "flags")
+    )
+    for pid, code, at, positive, flags in rows:
+        h = histories[pid]
+        h.last[code] = at
+        h.last_positive[code] = bool(positive)
+        if code == "phq-9" and any(f.get("code") == "suicide-risk" for f in flags or []):
+            h.item9_at = at
+    safety = (
+        CheckIn.objects.current()
+        .filter(participant_id__in=participant_ids, safety=True, recorded_at__gte=since)
+        .values_list("participant_id", "recorded_at")
+    )
+    for pid, at in safety:
+        h = histories[pid]
+        h.safety_at = max(at, h.safety_at) if h.safety_at else at
+    return histories
+
+
+def _meta(code: str) -> tuple[str, bool] | None:
+    """An instrument's short name and whether participants answer it themselves (memoized)."""
+    if code not in _META:
+        instrument = definition(code)
+        _META[code] = (instrument.short_name, can_self_report(instrument)) if instrument else None
+    return _META[code]
+
+
+_META: dict[str, tuple[str, bool] | None] = {}
+
+
+def _due_one(episode: Episode, rows: list[Row], h: _History, now: datetime) -> list[Due]:
+    admitted = _admitted_at(episode)
+    found: dict[str, Due] = {}
+
+    def add(row: Row, since: datetime | None) -> None:
+        if row.instrument in found or (since is not None and since > now):
+            return
+        meta = _meta(row.instrument)
+        if meta is None:
+            return
+        found[row.instrument] = Due(row.instrument, meta[0], row, meta[1], since)
+
+    for row in rows:
+        if row.when not in IN_CARE_MOMENTS:
+            continue
+        last = h.last.get(row.instrument)
+        if row.when == "admission" and last is None:
+            add(row, admitted)
+        elif row.when == "every":
+            add(row, last + timedelta(days=row.days) if last else admitted)
+        elif row.when == "if-positive" and last is not None and h.last_positive.get(row.instrument):
+            add(row, last + timedelta(days=row.days))
+        elif row.when == "triggered":
+            fired = [
+                at
+                for trigger, at in (("phq-9-item-9", h.item9_at), ("checkin-safety", h.safety_at))
+                if trigger in row.triggers and at is not None
+            ]
+            if fired and (last is None or max(fired) > last):
+                add(row, max(fired))
+    return list(found.values())
+
+
+def due_for_episodes(episodes: list[Episode], *, now: datetime) -> dict[int, list[Due]]:
+    """Due items per episode id, for episodes in care (others get nothing)."""
+    in_care = [e for e in episodes if e.status in IN_CARE_STATUSES and e.admitted_on]
+    _attach_rows([e.program for e in in_care])
+    histories = _histories(in_care)
+    return {
+        e.pk: _due_one(e, e.program._measurement_rows, histories[e.participant_id], now)
+        for e in in_care
+    }
+
+
+def _attach_rows(programs) -> None:
+    from measurement.models import ProgramMeasurement
+
+    programs = [p for p in programs if getattr(p, "_measurement_rows", None) is None]
+    if not programs:
+        return
+    stored = dict(
+        ProgramMeasurement.objects.filter(program_id__in={p.pk for p in programs}).values_list(
+            "program_id", "rows"
+        )
+    )
+    for program in programs:
+        rows = stored.get(program.pk)
+        program._measurement_rows = [Row.from_dict(r) for r in rows] if rows else list(DEFAULT)
+
+
+def due_for(episode: Episode | None, *, now: datetime) -> list[Due]:
+    if episode is None:
+        return []
+    return due_for_episodes([episode], now=now).get(episode.pk, [])

@@ -1,0 +1,113 @@
+"""Reads for the measures API and the trajectory page: series, baseline, latest and RCI."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from assessments.models import Administration
+from assessments.selectors import definition
+from checkins.models import CheckIn
+from measurement import reliable_change
+from participants.models import Participant
+
+INSTRUMENTS = ("phq-9", "gad-7", "pcl-5", "bam")
+BAM_SUBSCALES = ("use", "risk", "protective")
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str
+    label: str
+    series: list[tuple[datetime, float]]
+    change: reliable_change.Change
+
+    def to_dict(self) -> dict:
+        c = self.change
+        return {
+            "instrument": self.key,
+            "label": self.label,
+            "series": [{"at": at, "value": value} for at, value in self.series],
+            "baseline": c.baseline,
+            "latest": c.latest,
+            "sd": c.sd,
+            "reliability": c.reliability,
+            "rci": c.rci,
+            "classification": c.classification,
+            "clinically_significant": c.clinically_significant or None,
+            "source": c.source or None,
+            "note": c.note,
+        }
+
+
+def _sex(participant: Participant) -> str | None:
+    sex = (participant.sex_at_birth or "").lower()
+    return sex if sex in ("female", "male") else None
+
+
+def measures_for(participant: Participant) -> list[Measure]:
+    """Every measured series of a participant (two queries), oldest point first."""
+    rows = (
+        Administration.objects.current()
+        .filter(participant=participant, instrument__in=INSTRUMENTS, complete=True)
+        .order_by("completed_at", "pk")
+        .values_list("instrument", "completed_at", "total", "subscales")
+    )
+    totals: dict[str, list[tuple[datetime, float]]] = {code: [] for code in INSTRUMENTS}
+    bam: dict[str, list[tuple[datetime, float]]] = {s: [] for s in BAM_SUBSCALES}
+    for code, at, total, subscales in rows:
+        if code == "bam":
+            for name in BAM_SUBSCALES:
+                if (subscales or {}).get(name) is not None:
+                    bam[name].append((at, subscales[name]))
+        elif total is not None:
+            totals[code].append((at, total))
+    sex = _sex(participant)
+    measures = []
+    for code in ("phq-9", "gad-7", "pcl-5"):
+        instrument = definition(code)
+        series = totals[code]
+        measures.append(
+            Measure(
+                code,
+                instrument.short_name,
+                series,
+                reliable_change.change(code, [int(v) for _, v in series], sex=sex),
+            )
+        )
+    for name in BAM_SUBSCALES:
+        series = bam[name]
+        measures.append(
+            Measure(
+                f"bam-{name}",
+                f"BAM {name}",
+                series,
+                reliable_change.change("bam", [int(v) for _, v in series]),
+            )
+        )
+    checkins = list(
+        CheckIn.objects.current()
+        .filter(participant=participant)
+        .order_by("recorded_at")
+        .values_list("recorded_at", "craving", "mood")
+    )
+    for key, label, index in (("checkin-craving", "Craving", 1), ("checkin-mood", "Mood", 2)):
+        series = [(row[0], row[index]) for row in checkins]
+        values = [v for _, v in series]
+        measures.append(
+            Measure(
+                key,
+                f"{label} (check-in)",
+                series,
+                reliable_change.Change(
+                    values[0] if values else None,
+                    values[-1] if values else None,
+                    None,
+                    None,
+                    None,
+                    "not-computed",
+                    "",
+                    "",
+                    "A single self-rated 0-10 item with no published SD or reliability.",
+                ),
+            )
+        )
+    return measures

@@ -1,0 +1,253 @@
+"""Writes of measurement-based care: settings, reminder choices, reminders, not-on-track."""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from audit.models import Action
+from audit.services import record_event
+from links.services import issue_link
+from measurement import due, selectors
+from measurement.models import ProgramMeasurement, ReminderChoice, ReminderSent
+from measurement.reliable_change import NORMS
+from measurement.schedule import check_rows
+from measurement.sms import sender
+from monitoring.models import Alert, AlertStatus, Severity
+from monitoring.services import raise_alert
+from participants.access import Scope, require, require_capability
+from participants.models import IN_CARE_STATUSES, CareTeamRole, Episode, Participant
+from tandem import lifecycle
+from tandem.errors import InvalidInput
+from worklist.services import create_task
+
+NOT_ON_TRACK = "not-on-track"
+TRACKED = ("phq-9", "gad-7")
+REVIEW_WITHIN_DAYS = 3  # the review task is due within three days
+
+
+def set_program_schedule(
+    program, *, by: Any, rows: list[dict], weeks_to_improve: int, version: int | None
+) -> ProgramMeasurement:
+    """Replace the program's schedule rows (empty = Tandem's default) and review period."""
+    decision = require_capability(
+        by,
+        "measurement.configure",
+        [program.organization_id],
+        event_type="measurement.settings_changed",
+    )
+    problems = check_rows(rows)
+    if problems:
+        raise InvalidInput(" ".join(problems), field="rows")
+    if not isinstance(weeks_to_improve, int) or not 2 <= weeks_to_improve <= 52:
+        raise InvalidInput("Give the review period in weeks (2-52).", field="weeks_to_improve")
+    with transaction.atomic():
+        row, created = ProgramMeasurement.objects.get_or_create(
+            program=program, defaults={"rows": rows, "weeks_to_improve": weeks_to_improve}
+        )
+        if not created:
+            row = lifecycle.lock_current(
+                ProgramMeasurement, row.pk, expected_version=version or 0, what="schedule"
+            )
+            row.rows, row.weeks_to_improve = rows, weeks_to_improve
+            lifecycle.save_new_version(row, ["rows", "weeks_to_improve"])
+        record_event(
+            actor=by,
+            event_type="measurement.settings_changed",
+            decision=decision,
+            record=row,
+            organization=program.organization,
+            details={"rows": len(rows), "weeks_to_improve": weeks_to_improve},
+        )
+    return row
+
+
+def set_reminder_choice(
+    participant: Participant, *, by: Any, email: bool, sms: bool
+) -> ReminderChoice:
+    """Record that the participant opted in (or out) of e-mail and text reminders."""
+    if not isinstance(email, bool) or not isinstance(sms, bool):
+        raise InvalidInput("Say yes or no to each kind of reminder.", field="email")
+    if email and not participant.email:
+        raise InvalidInput("Add an e-mail address to the record first.", field="email")
+    if sms and not participant.phone:
+        raise InvalidInput("Add a phone number to the record first.", field="sms")
+    decision = require(by, participant, Action.CHANGE, Scope.CLINICAL)
+    with transaction.atomic():
+        choice, _created = ReminderChoice.objects.select_for_update().get_or_create(
+            participant=participant
+        )
+        choice.email, choice.sms = email, sms
+        choice.version += 1
+        choice.save()
+        record_event(
+            actor=by,
+            event_type="measurement.reminder_choice_changed",
+            decision=decision,
+            participant=participant,
+            record=choice,
+            details={"email": email, "sms": sms},
+        )
+    return choice
+
+
+def _in_care():
+    qs = Episode.objects.filter(status__in=IN_CARE_STATUSES, admitted_on__isnull=False)
+    return qs.select_related("participant", "program")
+
+
+def _reminder_text(url: str) -> str:
+    return _(
+        "Your care team asks you to answer a short questionnaire. This link works once, "
+        "for 24 hours: %(url)s"
+    ) % {"url": url}
+
+
+def send_reminders(*, now: datetime) -> int:
+    """One reminder per due self-report questionnaire per day, to those who opted in.
+
+    Each carries its own single-use link. The message names no instrument and no answer.
+    """
+    base = getattr(settings, "TANDEM_BASE_URL", "http://localhost:8000").rstrip("/")
+    episodes = list(
+        _in_care()
+        .filter(participant__reminder_choice__isnull=False)
+        .select_related("participant__reminder_choice")
+    )
+    episodes = [
+        e
+        for e in episodes
+        if e.participant.reminder_choice.email or e.participant.reminder_choice.sms
+    ]
+    due_by_episode = due.due_for_episodes(episodes, now=now)
+    today = now.date()
+    already = set(
+        ReminderSent.objects.filter(
+            sent_on=today, participant_id__in=[e.participant_id for e in episodes]
+        ).values_list("participant_id", "link__target_ref")
+    )
+    sent = 0
+    for episode in episodes:
+        participant, choice = episode.participant, episode.participant.reminder_choice
+        for item in due_by_episode.get(episode.pk, []):
+            if not item.self_report or (participant.pk, item.instrument) in already:
+                continue
+            with transaction.atomic():
+                issued = issue_link(participant, "questionnaire", ref=item.instrument, now=now)
+                body = _reminder_text(base + issued.path)
+                channels = []
+                if choice.email:
+                    channels.append("email")
+                    send_mail(
+                        _("A questionnaire from your care team"), body, None, [participant.email]
+                    )
+                if choice.sms:
+                    channels.append("sms")
+                    sender().send(participant.phone, body)
+                ReminderSent.objects.create(
+                    participant=participant,
+                    link=issued.link,
+                    channel="+".join(channels),
+                    sent_on=today,
+                )
+                record_event(
+                    actor=None,
+                    event_type="measurement.reminder_sent",
+                    participant=participant,
+                    record=issued.link,
+                    role="system",
+                    details={"channels": channels, "instrument": item.instrument},
+                )
+            sent += 1
+    return sent
+
+
+def not_on_track_reasons(
+    episode: Episode, measures, *, weeks_to_improve: int, now: datetime
+) -> list[str]:
+    """Why this participant is not on track (empty when on track)."""
+    reasons = []
+    tracked = [m for m in measures if m.key in TRACKED]
+    for m in tracked:
+        if m.change.classification == "reliable-deterioration":
+            reasons.append(f"{m.label}: reliable deterioration (RCI {m.change.rci}).")
+    weeks = (now.date() - episode.admitted_on).days // 7
+    computed = [m for m in tracked if m.change.rci is not None]
+    if (
+        weeks >= weeks_to_improve
+        and computed
+        and not any(m.change.classification == "reliable-improvement" for m in computed)
+    ):
+        reasons.append(f"No reliable improvement after {weeks} weeks in care.")
+    for m in tracked + [x for x in measures if x.key == "pcl-5"]:
+        cutoff = NORMS[m.key].cutoff if m.key in NORMS else None
+        if cutoff is not None and len(m.series) >= 2 and all(v >= cutoff for _, v in m.series[-2:]):
+            reasons.append(f"{m.label}: the last two screens were positive.")
+    return reasons
+
+
+def check_not_on_track(*, now: datetime) -> list[Alert]:
+    """Ask for a continued-stay / level-of-care review of everyone not on track."""
+    from attendance.services import MISSED_KIND
+
+    episodes = list(_in_care().select_related("program__measurement"))
+    missed = set(
+        Alert.objects.filter(
+            kind=MISSED_KIND,
+            status=AlertStatus.OPEN,
+            participant_id__in=[e.participant_id for e in episodes],
+        ).values_list("participant_id", flat=True)
+    )
+    raised = []
+    for episode in episodes:
+        settings_row = getattr(episode.program, "measurement", None)
+        weeks = settings_row.weeks_to_improve if settings_row else 6
+        reasons = not_on_track_reasons(
+            episode, selectors.measures_for(episode.participant), weeks_to_improve=weeks, now=now
+        )
+        if not reasons:
+            continue
+        if episode.participant_id in missed:
+            reasons.append("Missed sessions (an open missed-sessions alert).")
+        review = reverse("placement:level_of_care", args=[episode.participant.public_id])
+        dedupe = f"not-on-track:{episode.public_id}"
+        if Alert.objects.filter(
+            participant_id=episode.participant_id, dedupe_key=dedupe, status=AlertStatus.OPEN
+        ).exists():
+            continue
+        with transaction.atomic():
+            alert = raise_alert(
+                episode.participant,
+                kind=NOT_ON_TRACK,
+                severity=Severity.HIGH,
+                title="Not on track: review continued stay and level of care",
+                detail=" ".join(reasons) + f" Rate the level of care again: {review}",
+                source=episode,
+                dedupe_key=dedupe,
+                episode=episode,
+            )
+            create_task(
+                title="Continued-stay / level-of-care review",
+                due_on=now.astimezone(episode.program.tz).date()
+                + timedelta(days=REVIEW_WITHIN_DAYS),
+                by=None,
+                participant=episode.participant,
+                owner_role=CareTeamRole.PRIMARY_CLINICIAN,
+                source=alert,
+                kind="measurement.not_on_track",
+                detail=" ".join(reasons) + f" Rate the level of care again: {review}",
+            )
+            record_event(
+                actor=None,
+                event_type="measurement.not_on_track",
+                participant=episode.participant,
+                record=alert,
+                role="system",
+                details={"reasons": len(reasons)},
+            )
+        raised.append(alert)
+    return raised

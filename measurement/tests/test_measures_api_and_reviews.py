@@ -1,0 +1,117 @@
+"""GET /measures, the not-on-track review, reminders with single-use links, kiosk mode."""
+
+from datetime import timedelta
+
+from django.core import mail
+
+from links.models import SingleUseLink
+from measurement.models import ReminderChoice, ReminderSent
+from measurement.services import NOT_ON_TRACK, check_not_on_track, send_reminders
+from measurement.tests.conftest import T0, phq9_answers
+
+
+def test_the_measures_api_gives_series_rci_and_source(world, give, login):
+    give("phq-9", phq9_answers(20), T0)
+    give("phq-9", phq9_answers(14), T0 + timedelta(days=14))
+    client = login(world.therapist)
+    response = client.get(f"/api/v1/participants/{world.participant.public_id}/measures")
+    assert response.status_code == 200
+    data = {m["instrument"]: m for m in response.json()}
+    phq = data["phq-9"]
+    assert [p["value"] for p in phq["series"]] == [20, 14]
+    assert (phq["baseline"], phq["latest"], phq["sd"], phq["reliability"]) == (20, 14, 3.5, 0.892)
+    assert phq["rci"] == -3.69 and phq["classification"] == "reliable-improvement"
+    assert "Kocalevent" in phq["source"]
+    assert data["pcl-5"]["classification"] == "not-computed" and data["pcl-5"]["rci"] is None
+    assert data["pcl-5"]["note"]
+    assert {"bam-use", "bam-risk", "bam-protective", "checkin-craving", "checkin-mood"} <= set(data)
+
+
+def test_the_measures_api_refuses_staff_outside_the_care_team(world, login):
+    client = login(world.outsider)
+    response = client.get(f"/api/v1/participants/{world.participant.public_id}/measures")
+    assert response.status_code == 403
+
+
+def test_reliable_deterioration_asks_for_a_level_of_care_review(world, give):
+    give("phq-9", phq9_answers(8), T0)
+    give("phq-9", phq9_answers(16), T0 + timedelta(days=14))
+    raised = check_not_on_track(now=T0 + timedelta(days=15))
+    assert [a.kind for a in raised] == [NOT_ON_TRACK]
+    alert = raised[0]
+    assert "reliable deterioration" in alert.detail
+    assert f"/placement/{world.participant.public_id}/" in alert.detail
+    assert list(alert.assigned_to.all()) == [world.therapist]
+    from worklist.models import Task
+
+    task = Task.objects.get(kind="measurement.not_on_track")
+    assert (task.participant, task.owner) == (world.participant, world.therapist)
+    assert "level-of-care" in task.title
+    assert check_not_on_track(now=T0 + timedelta(days=16)) == []  # one open review at a time
+
+
+def test_no_reliable_improvement_after_the_program_s_weeks(world, give):
+    give("phq-9", phq9_answers(9), T0)
+    give("phq-9", phq9_answers(8), T0 + timedelta(days=14))
+    assert check_not_on_track(now=T0 + timedelta(weeks=5)) == []
+    raised = check_not_on_track(now=T0 + timedelta(weeks=7))
+    assert raised and "No reliable improvement after 7 weeks" in raised[0].detail
+
+
+def test_repeated_positive_screens_ask_for_a_review(world, give):
+    give("phq-9", phq9_answers(12), T0)
+    give("phq-9", phq9_answers(13), T0 + timedelta(days=14))
+    raised = check_not_on_track(now=T0 + timedelta(days=15))
+    assert raised and "the last two screens were positive" in raised[0].detail
+
+
+def test_improving_participants_are_on_track(world, give):
+    give("phq-9", phq9_answers(18), T0)
+    give("phq-9", phq9_answers(8), T0 + timedelta(days=28))
+    assert check_not_on_track(now=T0 + timedelta(weeks=8)) == []
+
+
+def test_reminders_go_to_those_who_opted_in_with_a_single_use_link(world, give):
+    world.participant.email = "robin@example.invalid"
+    world.participant.save(update_fields=["email"])
+    ReminderChoice.objects.create(participant=world.participant, email=True)
+    now = T0 + timedelta(hours=1)
+    sent = send_reminders(now=now)
+    assert sent == 3  # PHQ-9, GAD-7, PCL-5 (the BAM is a staff paper form)
+    assert len(mail.outbox) == 3
+    body = mail.outbox[0].body
+    assert "/l/" in body and "?" not in body.split("/l/")[1]
+    assert world.participant.legal_last_name not in body
+    assert SingleUseLink.objects.filter(participant=world.participant).count() == 3
+    assert send_reminders(now=now + timedelta(hours=2)) == 0  # once a day
+    assert ReminderSent.objects.count() == 3
+
+
+def test_no_reminders_without_an_opt_in(world):
+    assert send_reminders(now=T0) == 0
+    assert mail.outbox == []
+
+
+def test_text_reminders_use_the_console_sender(world, capsys):
+    world.participant.phone = "555-0100"
+    world.participant.save(update_fields=["phone"])
+    ReminderChoice.objects.create(participant=world.participant, sms=True)
+    send_reminders(now=T0)
+    assert "SMS to 555-0100" in capsys.readouterr().out
+
+
+def test_kiosk_mode_reaches_only_the_due_questionnaires(world, login):
+    client = login(world.therapist)
+    response = client.post(f"/measurement/{world.participant.public_id}/kiosk/")
+    assert response.status_code == 302 and response["Location"] == "/measurement/kiosk/"
+    page = client.get("/measurement/kiosk/").content.decode()
+    assert "/l/" in page
+    assert client.get(f"/participants/{world.participant.public_id}/").status_code == 302
+    assert client.get("/").url == "/measurement/kiosk/"
+    wrong = client.post("/measurement/kiosk/end/", {"password": "not it"})
+    assert wrong.status_code == 400
+    from conftest import PASSWORD
+
+    back = client.post("/measurement/kiosk/end/", {"password": PASSWORD})
+    assert back.status_code == 302
+    assert client.get(f"/participants/{world.participant.public_id}/").status_code == 200

@@ -1,0 +1,173 @@
+"""One picture of a participant: every measure per week on one time axis.
+
+Weekly values: an instrument's last score in the week, the mean of the week's check-ins,
+and the hours attended. Drawn server-side as small panels stacked over the same week axis
+(each with its own labelled score axis and every value written by its point), with the same
+numbers as a table. Drug-screen results join when the drug-screen module registers a
+series provider (`SERIES_PROVIDERS`).
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Sum
+from django.utils.html import format_html, format_html_join
+
+from attendance.models import Attendance
+from participants.models import Participant
+
+WIDTH, PANEL_H, LEFT, RIGHT, TOP, GAP = 640, 70, 120, 16, 10, 26
+
+
+@dataclass(frozen=True)
+class Series:
+    key: str
+    label: str
+    low: float
+    high: float
+    weekly: dict[date, float]  # Monday -> value
+
+
+# `provider(participant, first_monday) -> list[Series]` for other modules (drug screens).
+SERIES_PROVIDERS: list[Callable[[Participant, date], list[Series]]] = []
+
+RANGES = {
+    "phq-9": (0, 27),
+    "gad-7": (0, 21),
+    "pcl-5": (0, 80),
+    "bam-use": (0, 12),
+    "bam-risk": (0, 24),
+    "bam-protective": (0, 24),
+    "checkin-craving": (0, 10),
+    "checkin-mood": (0, 10),
+}
+
+
+def monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def weekly(points, *, tz, mean: bool) -> dict[date, float]:
+    buckets: dict[date, list[float]] = defaultdict(list)
+    for at, value in points:
+        buckets[monday(at.astimezone(tz).date())].append(float(value))
+    return {week: round(sum(vs) / len(vs), 1) if mean else vs[-1] for week, vs in buckets.items()}
+
+
+def build(
+    participant: Participant, measures, *, tz, today: date
+) -> tuple[list[date], list[Series]]:
+    series = [
+        Series(
+            m.key,
+            m.label,
+            *RANGES.get(m.key, (0, 10)),
+            weekly(m.series, tz=tz, mean=m.key.startswith("checkin-")),
+        )
+        for m in measures
+        if m.series
+    ]
+    hours = (
+        Attendance.objects.current()
+        .filter(episode__participant=participant)
+        .values_list("session__date")
+        .annotate(minutes=Sum("minutes"))
+    )
+    attended: dict[date, float] = defaultdict(float)
+    for day, minutes in hours:
+        attended[monday(day)] += minutes / 60
+    if attended:
+        top = max(12.0, max(attended.values()))
+        series.append(
+            Series(
+                "attendance",
+                "Hours attended",
+                0,
+                top,
+                {w: round(h, 1) for w, h in attended.items()},
+            )
+        )
+    firsts = [min(s.weekly) for s in series if s.weekly]
+    for provider in SERIES_PROVIDERS:
+        series.extend(provider(participant, min(firsts) if firsts else monday(today)))
+    if not firsts:
+        return [], series
+    weeks, week = [], min(firsts)
+    last = monday(today)
+    while week <= last:
+        weeks.append(week)
+        week += timedelta(days=7)
+    return weeks, series
+
+
+def svg(weeks: list[date], series: list[Series]) -> str:
+    """Panels over one shared week axis; values written by each point."""
+    if not weeks or not series:
+        return ""
+    inner_w = WIDTH - LEFT - RIGHT
+    step = inner_w / max(len(weeks) - 1, 1)
+    index = {w: i for i, w in enumerate(weeks)}
+    height = TOP + len(series) * (PANEL_H + GAP) + 30
+    parts = []
+    for n, s in enumerate(series):
+        top = TOP + n * (PANEL_H + GAP)
+        bottom = top + PANEL_H
+        span = max(s.high - s.low, 1)
+
+        def y(v: float, top=top, span=span, s=s) -> float:
+            return round(top + PANEL_H - (v - s.low) / span * PANEL_H, 1)
+
+        points = [
+            (round(LEFT + index[w] * step, 1), y(v), v)
+            for w, v in sorted(s.weekly.items())
+            if w in index
+        ]
+        parts.append(
+            format_html(
+                '<g class="panel"><text class="series-label" x="4" y="{}">{}</text>'
+                '<line class="axis" x1="{l}" y1="{t}" x2="{l}" y2="{b}"></line>'
+                '<line class="axis" x1="{l}" y1="{b}" x2="{r}" y2="{b}"></line>'
+                '<text class="tick" x="{tx}" y="{ty1}" text-anchor="end">{hi}</text>'
+                '<text class="tick" x="{tx}" y="{ty2}" text-anchor="end">{lo}</text>'
+                '<polyline class="trend" points="{line}"></polyline>{dots}</g>',
+                top + PANEL_H // 2,
+                s.label,
+                l=LEFT,
+                t=top,
+                b=bottom,
+                r=WIDTH - RIGHT,
+                tx=LEFT - 4,
+                ty1=top + 8,
+                ty2=bottom,
+                hi=_num(s.high),
+                lo=_num(s.low),
+                line=" ".join(f"{x},{yy}" for x, yy, _ in points),
+                dots=format_html_join(
+                    "",
+                    '<circle cx="{}" cy="{}" r="3"></circle>'
+                    '<text class="value" x="{}" y="{}" text-anchor="middle">{}</text>',
+                    ((x, yy, x, yy - 5, _num(v)) for x, yy, v in points),
+                ),
+            )
+        )
+    shown = [weeks[0], weeks[len(weeks) // 2], weeks[-1]] if len(weeks) > 2 else weeks
+    axis_y = TOP + len(series) * (PANEL_H + GAP) + 12
+    labels = format_html_join(
+        "",
+        '<text class="tick" x="{}" y="{}" text-anchor="middle">week of {}</text>',
+        ((round(LEFT + index[w] * step, 1), axis_y, w.strftime("%-d %b %Y")) for w in shown),
+    )
+    return format_html(
+        '<svg class="trajectory" viewBox="0 0 {} {}" role="img" aria-label="{}">{}{}</svg>',
+        WIDTH,
+        height,
+        "Weekly measures on one time axis; the same values are in the table below.",
+        format_html_join("", "{}", ((p,) for p in parts)),
+        labels,
+    )
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"

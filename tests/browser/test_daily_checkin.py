@@ -1,0 +1,52 @@
+"""A no-change day's check-in on a phone takes at most 7 taps (counted, from the portal home)."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from checkins.models import CheckIn
+from checkins.services import record_checkin
+from conftest import PASSWORD
+from tests.browser.conftest import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+MAX_TAPS = 7
+
+
+def test_a_no_change_day_takes_at_most_seven_taps(page, world):
+    record_checkin(
+        world.participant,
+        by=world.participant_user,
+        now=timezone.now() - timedelta(days=1),
+        mood=6,
+        craving=3,
+        used=False,
+        safety=False,
+        hours_slept=7,
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, "participant_user", PASSWORD)
+    page.get_by_role("heading", name="Daily check-in").wait_for()
+
+    taps = []
+
+    def tap(locator) -> None:
+        locator.click()
+        taps.append(locator)
+
+    tap(page.get_by_role("link", name="Check in now"))
+    page.get_by_role("heading", name="Daily check-in").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    tap(page.locator("#used-field").get_by_text("No", exact=True))
+    tap(page.locator("#safety-field").get_by_text("No", exact=True))
+    tap(page.get_by_role("button", name="Send"))
+    page.get_by_role("heading", name="Thank you").wait_for()
+
+    assert len(taps) <= MAX_TAPS
+    print(f"taps for a no-change day: {len(taps)}")
+    today = CheckIn.objects.order_by("-recorded_at").first()
+    assert (today.mood, today.craving, today.used, today.safety) == (6, 3, False, False)
+    assert today.hours_slept == 7
+    assert CheckIn.objects.count() == 2
