@@ -109,6 +109,8 @@ INSTALLED_APPS = [
     "placement",
     "scheduling",
     "attendance",
+    "medications",
+    "screens",
     "portal",
 ]
 

@@ -17,6 +17,8 @@ urlpatterns = [
     path("schedule/", include("scheduling.urls")),
     path("attendance/", include("attendance.urls")),
     path("alerts/", include("monitoring.urls")),
+    path("medications/", include("medications.urls")),
+    path("drug-screens/", include("screens.urls")),
     path("me/", include("portal.urls")),
     path("api/v1/", api.urls),
 ]

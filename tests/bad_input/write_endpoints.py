@@ -11,6 +11,7 @@ completeness test fails when a new address is added without being listed.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 from django.urls import reverse
 
@@ -74,6 +75,37 @@ def _intake(b) -> object:
 
 def _administration(b) -> object:
     return b.administration.public_id
+
+
+def _med(b) -> object:
+    from medications.services import add_medication
+
+    return add_medication(
+        b.participant, by=b.world.therapist, code="methadone", started_on=date(2026, 9, 8)
+    ).public_id
+
+
+def _cup(b) -> object:
+    from screens.models import Panel
+
+    return Panel.objects.get(code="urine-cup-hhs").public_id
+
+
+def _screen_result(b) -> object:
+    from screens.models import Panel
+    from screens.services import record_screen
+
+    panel = Panel.objects.get(code="urine-cup-hhs")
+    screen = record_screen(
+        b.participant,
+        by=b.world.therapist,
+        panel=panel,
+        results={a.code: "positive" for a in panel.analytes.all()},
+        collected_at=datetime(2026, 11, 16, 15, 30, tzinfo=UTC),
+        observed=False,
+        now=datetime(2026, 11, 16, 16, 0, tzinfo=UTC),
+    )
+    return screen.results.first().public_id
 
 
 WEB_WRITES = [
@@ -184,6 +216,25 @@ WEB_WRITES = [
         fields=("session", "next"),
     ),
     WebWrite("monitoring:acknowledge", "therapist", _chart("monitoring:participant_alerts")),
+    WebWrite("medications:tab", "therapist", _chart("medications:tab")),
+    WebWrite(
+        "medications:stop",
+        "therapist",
+        _chart("medications:tab"),
+        action=lambda b: reverse("medications:stop", args=[b.participant.public_id, _med(b)]),
+        fields=("stopped_on", "reason", "version"),
+    ),
+    WebWrite("screens:tab", "therapist", _chart("screens:tab")),
+    WebWrite("screens:record", "therapist", _chart("screens:record", _cup)),
+    WebWrite(
+        "screens:confirmation",
+        "therapist",
+        _chart("screens:tab"),
+        action=lambda b: reverse(
+            "screens:confirmation", args=[b.participant.public_id, _screen_result(b)]
+        ),
+        fields=("confirmation",),
+    ),
 ]
 
 READ_ONLY = {
@@ -265,5 +316,11 @@ API_WRITES = [
         "/api/v1/attendance/sessions/{session_id}/roll-call",
         "therapist",
         lambda b: {"session_id": b.session.public_id},
+    ),
+    ApiWrite(
+        "post", "/api/v1/participants/{participant_id}/medications", "therapist", _participant
+    ),
+    ApiWrite(
+        "post", "/api/v1/participants/{participant_id}/drug-screens", "therapist", _participant
     ),
 ]
