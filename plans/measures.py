@@ -1,0 +1,128 @@
+"""Measures an objective can be bound to, as a registry other modules add to.
+
+A measure is a key, a label and a way to read a participant's latest value from the record
+(`latest(participant_id) -> Reading | None`, and optionally `latest_many(ids)` for lists).
+`assessments` instruments are registered here; check-in and drug-screen measures are
+registered by their own modules with `register_measure(...)` from their `AppConfig.ready()`.
+An objective's progress is then computed from the reading and the objective's target, never
+typed by anyone.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A measure's value on a date, and where it came from (e.g. "PHQ-9 administration")."""
+
+    value: Decimal
+    at: datetime
+    source: str = ""
+
+    @property
+    def on(self) -> date:
+        return timezone.localdate(self.at) if timezone.is_aware(self.at) else self.at.date()
+
+
+Latest = Callable[[int], Reading | None]
+LatestMany = Callable[[list[int]], dict[int, Reading]]
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str
+    label: str
+    latest: Latest
+    latest_many: LatestMany | None = None
+
+    def latest_for(self, participant_ids: Iterable[int]) -> dict[int, Reading]:
+        """Latest readings for many participants: the batch reader when there is one."""
+        ids = list(participant_ids)
+        if self.latest_many is not None:
+            return self.latest_many(ids)
+        found = {pid: self.latest(pid) for pid in ids}
+        return {pid: r for pid, r in found.items() if r is not None}
+
+
+_measures: dict[str, Measure] = {}
+
+
+def register_measure(
+    key: str, label: str, *, latest: Latest, latest_many: LatestMany | None = None
+) -> None:
+    """Add a measure objectives can be bound to. Registering a key twice with another reader
+    is a programming error."""
+    existing = _measures.get(key)
+    if existing is not None and (existing.latest, existing.label) != (latest, label):
+        raise ValueError(f"measure {key!r} is already registered")
+    _measures[key] = Measure(key, label, latest, latest_many)
+
+
+def get(key: str) -> Measure | None:
+    return _measures.get(key)
+
+
+def all_measures() -> list[Measure]:
+    return sorted(_measures.values(), key=lambda m: m.label.lower())
+
+
+def choices() -> list[tuple[str, str]]:
+    return [(m.key, m.label) for m in all_measures()]
+
+
+COMPARE: dict[str, Callable[[Decimal, Decimal], bool]] = {
+    "lt": lambda v, t: v < t,
+    "le": lambda v, t: v <= t,
+    "gt": lambda v, t: v > t,
+    "ge": lambda v, t: v >= t,
+    "eq": lambda v, t: v == t,
+}
+
+
+def meets(comparator: str, value: Decimal, target: Decimal) -> bool:
+    """Whether `value` meets the target `comparator target` (PHQ-9 value 8 meets `lt 10`)."""
+    return COMPARE[comparator](Decimal(value), Decimal(target))
+
+
+@dataclass(frozen=True)
+class Progress:
+    """An objective's progress as read from the record: no reading yet means not known."""
+
+    measure_label: str
+    reading: Reading | None
+    met: bool | None
+
+    def to_dict(self) -> dict:
+        return {
+            "measure": self.measure_label,
+            "latest_value": str(self.reading.value) if self.reading else None,
+            "latest_date": self.reading.on.isoformat() if self.reading else None,
+            "met": self.met,
+        }
+
+
+def progress_of(objectives: Iterable, participant_id: int) -> dict[int, Progress]:
+    """Progress of each measure-bound objective (by objective pk), reading each measure once."""
+    bound = [o for o in objectives if o.measure_key]
+    readings: dict[str, Reading | None] = {}
+    result: dict[int, Progress] = {}
+    for objective in bound:
+        measure = get(objective.measure_key)
+        if measure is None:
+            result[objective.pk] = Progress(objective.measure_key, None, None)
+            continue
+        if measure.key not in readings:
+            readings[measure.key] = measure.latest(participant_id)
+        reading = readings[measure.key]
+        met = (
+            meets(objective.comparator, reading.value, objective.target_value)
+            if reading is not None
+            else None
+        )
+        result[objective.pk] = Progress(measure.label, reading, met)
+    return result

@@ -1,0 +1,20 @@
+"""Each program's editable list of intervention modalities, seeded with the ones IOPs use."""
+
+from accounts.models import Program
+from plans.models import DEFAULT_MODALITIES, Modality
+
+
+def seed(program: Program) -> None:
+    """Give a program the default modalities it does not have yet (idempotent)."""
+    have = set(Modality.objects.filter(program=program).values_list("name", flat=True))
+    Modality.objects.bulk_create(
+        Modality(program=program, name=name, order=i)
+        for i, name in enumerate(DEFAULT_MODALITIES)
+        if name not in have
+    )
+
+
+def seed_new_program(sender, instance: Program, created: bool, raw: bool = False, **kw) -> None:
+    """A new program starts with the default list (a `post_save` receiver)."""
+    if created and not raw:
+        seed(instance)

@@ -1,0 +1,49 @@
+"""Plans built directly, for tests that need one in a given state."""
+
+from datetime import date
+
+from django.utils import timezone
+
+from plans.models import Goal, Intervention, Modality, Objective, Problem, TreatmentPlan
+
+
+def draft_plan(world, *, number: int = 1, revises=None, change_summary: str = "") -> TreatmentPlan:
+    """A draft with one problem → goal → objective (bound to PHQ-9 < 10) → intervention."""
+    plan = TreatmentPlan.objects.create(
+        participant=world.participant,
+        episode=world.episode,
+        number=number,
+        revises=revises,
+        change_summary=change_summary,
+        recorded_by=world.therapist,
+    )
+    problem = Problem.objects.create(
+        plan=plan, domain="mental_health", statement="Low mood most days", dimensions=["3"]
+    )
+    goal = Goal.objects.create(plan=plan, problem=problem, text="I want to feel like myself again")
+    objective = Objective.objects.create(
+        plan=plan,
+        goal=goal,
+        text="PHQ-9 below 10",
+        target_date=date(2026, 12, 31),
+        measure_key="phq-9",
+        comparator="lt",
+        target_value=10,
+    )
+    Intervention.objects.create(
+        plan=plan,
+        objective=objective,
+        modality=Modality.objects.get(program=world.program, name="Group CBT"),
+        frequency="3 times a week",
+        responsible_role="therapist",
+    )
+    return plan
+
+
+def signed_plan(world, **kw) -> TreatmentPlan:
+    plan = draft_plan(world, **kw)
+    TreatmentPlan.objects.filter(pk=plan.pk).update(
+        signed_at=timezone.now(), signed_by=world.therapist
+    )
+    plan.refresh_from_db()
+    return plan

@@ -1,0 +1,98 @@
+"""A signed plan version and every row in it never change, by instance or by queryset."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+from hypothesis import given
+from hypothesis import strategies as st
+
+from plans import measures
+from plans.models import DEFAULT_MODALITIES, Modality, Objective, Problem, TreatmentPlan
+from plans.tests.builders import draft_plan, signed_plan
+from tandem.records import ImmutableRecordError
+
+
+def test_a_new_program_gets_the_default_modalities(world):
+    names = list(Modality.objects.filter(program=world.program).values_list("name", flat=True))
+    assert sorted(names) == sorted(DEFAULT_MODALITIES)
+
+
+def test_a_draft_changes_in_place(world):
+    plan = draft_plan(world)
+    Problem.objects.filter(plan=plan).update(statement="Changed")
+    assert Problem.objects.get(plan=plan).statement == "Changed"
+
+
+def test_a_signed_plan_refuses_save_and_queryset_update(world):
+    plan = signed_plan(world)
+    plan.change_summary = "sneaky"
+    with pytest.raises(ImmutableRecordError):
+        plan.save()
+    with pytest.raises(ImmutableRecordError):
+        TreatmentPlan.objects.filter(pk=plan.pk).update(change_summary="sneaky")
+    with pytest.raises(ImmutableRecordError):
+        plan.delete()
+
+
+@pytest.mark.parametrize("model", [Problem, Objective])
+def test_rows_of_a_signed_plan_refuse_changes(world, model):
+    plan = signed_plan(world)
+    row = model.objects.get(plan=plan)
+    with pytest.raises(ImmutableRecordError):
+        row.save()
+    with pytest.raises(ImmutableRecordError):
+        model.objects.filter(plan=plan).update(order=9)
+    with pytest.raises(ImmutableRecordError):
+        model.objects.filter(plan=plan).delete()
+
+
+def test_a_signed_problem_keeps_its_diagnoses(world):
+    from intake.models import Diagnosis
+
+    plan = signed_plan(world)
+    problem = Problem.objects.get(plan=plan)
+    diagnosis = Diagnosis.objects.create(
+        participant=world.participant,
+        episode=world.episode,
+        code="F32.1",
+        description="Major depressive disorder, single episode, moderate",
+        kind="mh",
+        status="confirmed",
+        made_on="2026-09-08",
+    )
+    with pytest.raises(ImmutableRecordError), transaction.atomic():
+        problem.diagnoses.add(diagnosis)
+    assert problem.diagnoses.count() == 0
+
+
+def test_the_assessment_instruments_are_measures():
+    assert measures.get("phq-9").label == "PHQ-9 total"
+    assert measures.get("gad-7") is not None
+    assert measures.get("pcl-5") is not None
+    assert measures.get("bam.use") is not None
+    assert measures.get("nonsense") is None
+
+
+values = st.decimals(min_value=-1000, max_value=1000, places=2, allow_nan=False)
+
+
+@given(value=values, target=values)
+def test_comparators_agree_with_arithmetic(value, target):
+    assert measures.meets("lt", value, target) == (value < target)
+    assert measures.meets("le", value, target) == (value <= target)
+    assert measures.meets("gt", value, target) == (value > target)
+    assert measures.meets("ge", value, target) == (value >= target)
+    assert measures.meets("eq", value, target) == (value == target)
+    # exactly one of below, equal, above holds
+    below, equal, above = (measures.meets(c, value, target) for c in ("lt", "eq", "gt"))
+    assert below + equal + above == 1
+    assert measures.meets("le", value, target) == (below or equal)
+
+
+def test_a_value_on_the_target_meets_only_the_inclusive_comparators():
+    ten = Decimal(10)
+    assert not measures.meets("lt", ten, ten)
+    assert measures.meets("le", ten, ten)
+    assert measures.meets("ge", ten, ten)
+    assert not measures.meets("gt", ten, ten)
