@@ -19,6 +19,7 @@ urlpatterns = [
     path("alerts/", include("monitoring.urls")),
     path("medications/", include("medications.urls")),
     path("drug-screens/", include("screens.urls")),
+    path("safety-plan/", include("safety.urls")),
     path("me/", include("portal.urls")),
     path("api/v1/", api.urls),
 ]

@@ -108,6 +108,15 @@ def _screen_result(b) -> object:
     return screen.results.first().public_id
 
 
+def _safety_draft(b) -> str:
+    from safety.services import save_draft
+
+    save_draft(
+        b.participant, by=b.world.therapist, steps={"warning_signs": "x"}, expected_version=None
+    )
+    return reverse("safety:confirm", args=[b.participant.public_id])
+
+
 WEB_WRITES = [
     WebWrite(
         "accounts:staff_action",
@@ -235,6 +244,14 @@ WEB_WRITES = [
         ),
         fields=("confirmation",),
     ),
+    WebWrite("safety:tab", "therapist", _chart("safety:tab")),
+    WebWrite(
+        "safety:confirm",
+        "therapist",
+        _chart("safety:tab"),
+        action=lambda b: _safety_draft(b),
+        fields=("version", "written_with_participant"),
+    ),
 ]
 
 READ_ONLY = {
@@ -276,6 +293,7 @@ READ_ONLY = {
     "attendance:make_up",
     "monitoring:participant_alerts",
     "portal:home",
+    "safety:mine",
 }
 
 # Sign-in writes on a refusal by design (failed-attempt counters, lockout); its input is
