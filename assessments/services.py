@@ -137,20 +137,30 @@ def record_administration(
     overrides: Mapping[str, Any] | None = None,
     allow_incomplete: bool = False,
     completed_at: datetime | None = None,
+    link_visit: Any = None,
 ) -> Administration:
     """Score and store one administration; critical answers raise alerts in the same write.
 
     A correction passes `supersedes` and a `reason`; it keeps the original's completion time
     unless one is given. Participants' own accounts may add self-reports only. Raises
     `InvalidAnswers` (per item) when the scorer refuses the answers; nothing is written then.
+    An answer sent through a single-use link passes its `links.services.LinkVisit`: the
+    link's decision stands in for an account's, and the link is spent in the same write.
     """
-    decision = require(by, participant, Action.CREATE, Scope.CLINICAL)
+    if link_visit is not None:
+        if link_visit.participant.pk != participant.pk:
+            raise InvalidInput("This link is for someone else's questionnaire.", field="link")
+        decision = link_visit.decision
+    else:
+        decision = require(by, participant, Action.CREATE, Scope.CLINICAL)
     if mode not in Mode.values:
         raise InvalidInput(
             f"Mode must be {' or '.join(repr(m) for m in Mode.values)}.", field="mode"
         )
     instrument = instrument_or_invalid(code)
-    own_account = getattr(by, "kind", User.Kind.STAFF) == User.Kind.PARTICIPANT
+    own_account = (
+        link_visit is not None or getattr(by, "kind", User.Kind.STAFF) == User.Kind.PARTICIPANT
+    )
     if own_account and (mode != Mode.SELF_REPORT or supersedes is not None):
         raise InvalidInput(
             "A participant's own account can add self-reports only; staff make corrections.",
@@ -185,6 +195,8 @@ def record_administration(
         raise InvalidAnswers(exc.errors) from None
 
     with transaction.atomic():
+        if link_visit is not None:
+            link_visit.spend(details={"instrument": instrument.code})
         if supersedes is not None:
             episode_id = supersedes.episode_id
         else:

@@ -445,3 +445,9 @@ def caseload(user) -> QuerySet[Episode]:
     return Episode.objects.filter(
         care_team__user=user, care_team__ended_on__isnull=True, status__in=OPEN_STATUSES
     ).distinct()
+
+
+def link_holder_decision(participant: Participant, target: str) -> Decision:
+    """Whoever holds a valid single-use link (sent to the participant) may see and answer
+    the one target it opens, and nothing else of the record; `links` checks the link first."""
+    return Decision(True, "participant", f"single-use link to one {target}")

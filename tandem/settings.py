@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "safety",
     "portal",
     "plans",
+    "links",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ urlpatterns = [
     path("drug-screens/", include("screens.urls")),
     path("safety-plan/", include("safety.urls")),
     path("me/", include("portal.urls")),
+    path("l/", include("links.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -73,6 +73,13 @@ def _intake(b) -> object:
     return b.intake_record.public_id
 
 
+def _link(b) -> str:
+    """A fresh single-use link to the PHQ-9 for each submission (a used link answers 410)."""
+    from links.services import issue_link
+
+    return issue_link(b.participant, "questionnaire", ref="phq-9").path
+
+
 def _administration(b) -> object:
     return b.administration.public_id
 
@@ -252,6 +259,7 @@ WEB_WRITES = [
         action=lambda b: _safety_draft(b),
         fields=("version", "written_with_participant"),
     ),
+    WebWrite("links:open", None, _link),
 ]
 
 READ_ONLY = {

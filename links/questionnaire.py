@@ -1,0 +1,79 @@
+"""The questionnaire target: a reminder link that opens one self-report questionnaire."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from assessments import forms, selectors, services
+from assessments.models import Mode
+from links.registry import LinkTarget, register_target
+from links.services import LinkUnavailable, LinkVisit
+from monitoring.crisis import CRISIS_LINES
+from participants.selectors import current_episode
+from tandem.errors import TandemError
+
+KIND = "questionnaire"
+
+
+def check_ref(code: str) -> str | None:
+    instrument = selectors.definition(code)
+    if instrument is None or not services.can_self_report(instrument):
+        return f"{code!r} is not a questionnaire a participant answers on their own."
+    return None
+
+
+def crisis_page(request: HttpRequest, participant) -> HttpResponse:
+    """Crisis lines at once after a critical answer given through a link (no other data)."""
+    episode = current_episode(participant)
+    program = episode.program if episode is not None else None
+    return render(
+        request,
+        "links/crisis.html",
+        {
+            "crisis_lines": CRISIS_LINES,
+            "after_hours_phone": program.after_hours_phone if program else "",
+            "program_name": program.name if program else "",
+        },
+    )
+
+
+def handle(request: HttpRequest, visit: LinkVisit) -> HttpResponse:
+    instrument = selectors.definition(visit.link.target_ref)
+    context = {
+        "instrument": instrument,
+        "questions": forms.questions(instrument),
+        "problems": [],
+    }
+    if request.method == "POST":
+        answers, errors = forms.answers_from(instrument, request.POST)
+        if not errors:
+            try:
+                administration = services.record_administration(
+                    visit.participant,
+                    code=instrument.code,
+                    answers=answers,
+                    mode=Mode.SELF_REPORT,
+                    by=None,
+                    completed_at=visit.now,
+                    link_visit=visit,
+                )
+            except services.InvalidAnswers as exc:
+                for error in exc.errors:
+                    if error["item"] in instrument.item_ids:
+                        errors.setdefault(error["item"], error["message"])
+                    else:
+                        context["problems"].append(error["message"])
+            except LinkUnavailable:
+                raise
+            except TandemError as exc:
+                context["problems"].append(exc.message)
+            else:
+                if administration.critical_flags:
+                    return crisis_page(request, visit.participant)
+                return render(request, "links/done.html")
+        context["questions"] = forms.questions(instrument, answers, errors)
+        return render(request, "links/questionnaire.html", context, status=400)
+    return render(request, "links/questionnaire.html", context)
+
+
+def register() -> None:
+    register_target(LinkTarget(KIND, "questionnaire", handle, check_ref))

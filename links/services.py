@@ -1,0 +1,177 @@
+"""Issue, open and spend single-use links.
+
+`issue_link(participant, target, ref=..., by=..., now=...)` returns the new link and its
+token; the token is shown once (put it in the reminder) and only its SHA-256 is stored.
+A link opens one target for one participant, answers once, and expires 24 hours after
+issue (or sooner when the caller says so).
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.services import record_event
+from links.models import SingleUseLink
+from links.registry import get_target
+from participants.access import Decision, link_holder_decision
+from participants.models import Participant
+from tandem.errors import InvalidInput, TandemError
+
+LIFETIME = timedelta(hours=24)
+
+
+class LinkUnavailable(TandemError):
+    """The link is unknown, expired, already used or revoked; the holder learns nothing more."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This link no longer works. It may have been used already or be more than a day "
+            "old. Ask your care team for a new one, or sign in to your portal."
+        )
+
+
+@dataclass(frozen=True)
+class IssuedLink:
+    link: SingleUseLink
+    token: str
+
+    @property
+    def path(self) -> str:
+        return reverse("links:open", args=[self.token])
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_link(
+    participant: Participant,
+    target: str,
+    *,
+    ref: str = "",
+    by=None,
+    now: datetime | None = None,
+    lifetime: timedelta = LIFETIME,
+) -> IssuedLink:
+    """Make a link to one target; `by` is the staff member, or None when a job sends it."""
+    kind = get_target(target)
+    if kind is None:
+        raise InvalidInput(f"No link target {target!r} is registered.", field="target")
+    problem = kind.check_ref(ref)
+    if problem:
+        raise InvalidInput(problem, field="ref")
+    if not timedelta(0) < lifetime <= LIFETIME:
+        raise InvalidInput("A link lasts at most 24 hours.", field="lifetime")
+    now = now or timezone.now()
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        link = SingleUseLink.objects.create(
+            participant=participant,
+            target=target,
+            target_ref=ref,
+            token_hash=token_hash(token),
+            issued_by=by if getattr(by, "is_authenticated", False) else None,
+            issued_at=now,
+            expires_at=now + lifetime,
+        )
+        record_event(
+            actor=by,
+            event_type="link.issued",
+            participant=participant,
+            record=link,
+            role="" if by is not None else "system",
+            details={"target": target, "ref": ref, "expires_at": link.expires_at.isoformat()},
+        )
+    return IssuedLink(link, token)
+
+
+def _usable(now: datetime):
+    return {"used_at__isnull": True, "revoked_at__isnull": True, "expires_at__gt": now}
+
+
+def find_usable(token: str, *, now: datetime) -> SingleUseLink:
+    """The link this token opens, if it is still usable; LinkUnavailable otherwise."""
+    if not token or len(token) > 100:
+        raise LinkUnavailable()
+    link = (
+        SingleUseLink.objects.filter(token_hash=token_hash(token), **_usable(now))
+        .select_related("participant")
+        .first()
+    )
+    if link is None or get_target(link.target) is None:
+        raise LinkUnavailable()
+    return link
+
+
+@dataclass
+class LinkVisit:
+    """What a target's handler gets: the link, its participant, the access decision, the time."""
+
+    link: SingleUseLink
+    decision: Decision
+    now: datetime
+
+    @property
+    def participant(self) -> Participant:
+        return self.link.participant
+
+    def spend(self, *, details: dict | None = None) -> None:
+        """Use the link up; call inside the transaction that stores the answer.
+
+        The update is conditional, so two answers sent at once store one: the second
+        raises LinkUnavailable and its transaction rolls back.
+        """
+        spent = SingleUseLink.objects.filter(pk=self.link.pk, **_usable(self.now)).update(
+            used_at=self.now
+        )
+        if spent != 1:
+            raise LinkUnavailable()
+        self.link.used_at = self.now
+        record_event(
+            actor=None,
+            event_type="link.used",
+            decision=self.decision,
+            participant=self.participant,
+            record=self.link,
+            details={"target": self.link.target, **(details or {})},
+        )
+
+
+def open_link(token: str, *, method: str, now: datetime | None = None) -> LinkVisit:
+    """Resolve a token for a visit; a GET is audited here as the link's opening."""
+    now = now or timezone.now()
+    link = find_usable(token, now=now)
+    decision = link_holder_decision(link.participant, link.target)
+    if method in ("GET", "HEAD"):
+        with transaction.atomic():
+            if link.opened_at is None:
+                SingleUseLink.objects.filter(pk=link.pk).update(opened_at=now)
+            record_event(
+                actor=None,
+                event_type="link.opened",
+                decision=decision,
+                participant=link.participant,
+                record=link,
+                details={"target": link.target, "ref": link.target_ref},
+            )
+    return LinkVisit(link, decision, now)
+
+
+def revoke(link: SingleUseLink, *, by, now: datetime | None = None) -> None:
+    """Stop a link that is no longer wanted (the participant left care, a resend)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        SingleUseLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(revoked_at=now)
+        record_event(
+            actor=by,
+            event_type="link.revoked",
+            participant=link.participant,
+            record=link,
+            role="" if by is not None else "system",
+            details={"target": link.target},
+        )

@@ -1,0 +1,126 @@
+"""Single-use links: one target, answered once, within 24 hours, token never stored or queried."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from assessments.models import Administration
+from audit.models import AuditEvent
+from links.models import SingleUseLink
+from links.services import LinkUnavailable, find_usable, issue_link, revoke, token_hash
+from monitoring.models import Alert
+from tandem.errors import InvalidInput
+
+PHQ9_CALM = {f"item-{i}": "0" for i in range(1, 10)}
+
+
+@pytest.fixture
+def issued(world):
+    return issue_link(world.participant, "questionnaire", ref="phq-9", by=world.therapist)
+
+
+def test_only_the_hash_of_the_token_is_stored(world, issued):
+    row = SingleUseLink.objects.get()
+    assert row.token_hash == token_hash(issued.token)
+    assert issued.token not in row.token_hash
+    assert issued.path == f"/l/{issued.token}/"
+    assert "?" not in issued.path
+
+
+def test_issuing_is_audited(world, issued):
+    event = AuditEvent.objects.filter(event_type="link.issued").get()
+    assert event.participant == world.participant
+    assert issued.token not in str(event.details)
+
+
+def test_a_link_opens_its_questionnaire_and_nothing_else(client, world, issued):
+    response = client.get(issued.path)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Patient Health Questionnaire" in body
+    assert world.participant.legal_last_name not in body
+    assert world.participant.record_number not in body
+    assert response["Cache-Control"] == "no-store"
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert AuditEvent.objects.filter(event_type="link.opened").count() == 1
+
+
+def test_answering_stores_the_questionnaire_once(client, world, issued):
+    response = client.post(issued.path, PHQ9_CALM)
+    assert response.status_code == 200
+    assert "Thank you" in response.content.decode()
+    administration = Administration.objects.get()
+    assert administration.participant == world.participant
+    assert administration.mode == "self-report"
+    assert SingleUseLink.objects.get().used_at is not None
+    assert AuditEvent.objects.filter(event_type="link.used").count() == 1
+    again = client.post(issued.path, PHQ9_CALM)
+    assert again.status_code == 410
+    assert Administration.objects.count() == 1
+    assert client.get(issued.path).status_code == 410
+
+
+def test_opening_does_not_use_the_link_up(client, world, issued):
+    client.get(issued.path)
+    client.get(issued.path)
+    assert SingleUseLink.objects.get().used_at is None
+    assert client.post(issued.path, PHQ9_CALM).status_code == 200
+
+
+def test_bad_answers_leave_the_link_usable(client, world, issued):
+    response = client.post(issued.path, {"item-1": "0"})
+    assert response.status_code == 400
+    assert Administration.objects.count() == 0
+    assert SingleUseLink.objects.get().used_at is None
+
+
+def test_a_link_expires_after_24_hours(client, world):
+    issued_at = timezone.now() - timedelta(hours=24, seconds=1)
+    old = issue_link(world.participant, "questionnaire", ref="phq-9", now=issued_at)
+    assert client.get(old.path).status_code == 410
+    assert client.post(old.path, PHQ9_CALM).status_code == 410
+    assert Administration.objects.count() == 0
+    fresh = issue_link(
+        world.participant, "questionnaire", ref="phq-9", now=timezone.now() - timedelta(hours=23)
+    )
+    assert client.get(fresh.path).status_code == 200
+
+
+def test_expiry_is_decided_by_the_time_given(world, issued):
+    link = issued.link
+    assert find_usable(issued.token, now=link.expires_at - timedelta(seconds=1)) == link
+    with pytest.raises(LinkUnavailable):
+        find_usable(issued.token, now=link.expires_at)
+
+
+def test_a_link_lasts_at_most_a_day(world):
+    with pytest.raises(InvalidInput):
+        issue_link(world.participant, "questionnaire", ref="phq-9", lifetime=timedelta(days=2))
+
+
+def test_an_unknown_or_revoked_token_shows_nothing(client, world, issued):
+    assert client.get("/l/not-a-real-token/").status_code == 410
+    revoke(issued.link, by=world.therapist)
+    assert client.get(issued.path).status_code == 410
+
+
+def test_only_registered_targets_and_self_report_questionnaires(world):
+    with pytest.raises(InvalidInput):
+        issue_link(world.participant, "chart", ref="")
+    with pytest.raises(InvalidInput):
+        issue_link(world.participant, "questionnaire", ref="cssrs-screener")  # paper form only
+    assert SingleUseLink.objects.count() == 0
+
+
+def test_a_critical_answer_shows_crisis_lines_and_alerts_the_team(client, world, issued):
+    answers = {**PHQ9_CALM, "item-9": "2"}
+    response = client.post(issued.path, answers)
+    body = response.content.decode()
+    assert "988" in body
+    assert "has been alerted" in body
+    assert Alert.objects.filter(participant=world.participant, kind="suicide-risk").exists()
+
+
+def test_other_methods_are_refused(client, world, issued):
+    assert client.put(issued.path).status_code == 405

@@ -1,0 +1,39 @@
+"""The one address a single-use link opens: resolve the token, hand off to the target's handler.
+
+The token is a path segment. Responses are never cached and send no Referer, and the page
+shows only the one target (no navigation, no other part of the record).
+"""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_protect
+
+from links import services
+from links.registry import get_target
+from tandem.methods import serves
+
+
+def unavailable(request: HttpRequest, message: str, status: int = 410) -> HttpResponse:
+    return render(request, "links/unavailable.html", {"message": message}, status=status)
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@serves("GET", "POST")
+@csrf_protect
+def open_link(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        visit = services.open_link(token, method=request.method)
+    except services.LinkUnavailable as exc:
+        return _private(unavailable(request, exc.message))
+    target = get_target(visit.link.target)
+    try:
+        response = target.handle(request, visit)
+    except services.LinkUnavailable as exc:
+        response = unavailable(request, exc.message)
+    return _private(response)
