@@ -7,9 +7,10 @@ class ScreensConfig(AppConfig):
     def ready(self) -> None:
         from participants.access import Scope
         from participants.chart import ChartTab, register_flags, register_tab
-        from screens import demo, views
+        from screens import demo, measures, views
         from tandem.demo import register_seeder
 
         register_tab(ChartTab("screens", "Drug screens", "screens:tab", Scope.CLINICAL, 75))
         register_flags(views.last_use_flag)
         register_seeder(75, "drug screens", demo.seed)
+        measures.register()

@@ -107,3 +107,14 @@ def test_every_string_of_the_catalogue_is_translated_and_compiled():
         for english, spanish in catalog.items():
             assert spanish, f"no Spanish for {english!r}"
             assert translation.gettext(english) == spanish, english
+
+
+def test_a_single_use_link_opens_in_the_participant_s_language(client, world, spanish):
+    from links.services import issue_link
+
+    issued = issue_link(world.participant, "questionnaire", ref="phq-9", by=world.therapist)
+    response = client.get(issued.path)
+    text = response.content.decode()
+    assert response["Content-Language"] == "es"
+    assert "Este cuestionario se muestra en inglés" in text
+    assert "Enviar mis respuestas" in text

@@ -137,3 +137,17 @@ def test_the_self_report_lookup_asks_since_the_previous_screen(world, screen_wit
     finally:
         self_report.unregister(provider)
     assert asked == [(None, COLLECTED), (COLLECTED, later)]
+
+
+def test_the_plan_measures_read_unexplained_positives_and_the_clear_run(world, screen_with):
+    from plans.measures import get
+
+    screen_with(when=COLLECTED - timedelta(days=14), COC="positive")
+    screen_with(when=COLLECTED - timedelta(days=7))
+    screen_with()
+    pid = world.participant.pk
+    assert get("drug-screen-unexplained").latest(pid).value == 0
+    assert get("drug-screen-clear-run").latest(pid).value == 2
+    screen_with(when=COLLECTED + timedelta(days=7), COC="positive", THC="positive")
+    assert get("drug-screen-unexplained").latest_for([pid])[pid].value == 2
+    assert get("drug-screen-clear-run").latest(pid).value == 0
