@@ -70,6 +70,10 @@ READ_ACTIONS = frozenset({Action.VIEW, Action.SEARCH, Action.PRINT, Action.EXPOR
 # participant's record. One row per capability; a service asks `require_capability`.
 CAPABILITIES: dict[str, frozenset[str]] = {
     "staff.manage": frozenset({Role.DIRECTOR}),
+    # The program outcomes board: aggregates only, for those who run the program.
+    "outcomes.read": frozenset({Role.DIRECTOR}),
+    # Sees every task of the organization (the overdue board) and acts on any of them.
+    "worklist.oversee": frozenset({Role.DIRECTOR, Role.SUPERVISOR}),
 }
 
 

@@ -114,6 +114,8 @@ INSTALLED_APPS = [
     "safety",
     "portal",
     "plans",
+    "outcomes",
+    "worklist",
     "links",
 ]
 

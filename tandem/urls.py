@@ -21,6 +21,8 @@ urlpatterns = [
     path("drug-screens/", include("screens.urls")),
     path("safety-plan/", include("safety.urls")),
     path("me/", include("portal.urls")),
+    path("outcomes/", include("outcomes.urls")),
+    path("tasks/", include("worklist.urls")),
     path("l/", include("links.urls")),
     path("api/v1/", api.urls),
 ]

@@ -124,6 +124,27 @@ def _safety_draft(b) -> str:
     return reverse("safety:confirm", args=[b.participant.public_id])
 
 
+def _task(b) -> object:
+    """An open worklist task about the bench's participant, owned by its therapist."""
+    from worklist.models import Task, TaskStatus
+    from worklist.services import create_task
+
+    task = Task.objects.filter(
+        participant=b.participant, kind="fuzz", status=TaskStatus.OPEN
+    ).first()
+    if task is None:
+        task = create_task(
+            title="Call back",
+            due_on=b.participant.created_at.date(),
+            participant=b.participant,
+            owner=b.therapist,
+            source=b.participant,
+            kind="fuzz",
+            by=b.therapist,
+        )
+    return task.public_id
+
+
 WEB_WRITES = [
     WebWrite(
         "accounts:staff_action",
@@ -259,6 +280,16 @@ WEB_WRITES = [
         action=lambda b: _safety_draft(b),
         fields=("version", "written_with_participant"),
     ),
+    WebWrite("outcomes:board", "director", _url("outcomes:board")),
+    WebWrite(
+        "outcomes:board_csv",
+        "director",
+        _url("outcomes:board"),
+        action=_url("outcomes:board_csv"),
+    ),
+    WebWrite("worklist:complete", "therapist", _url("worklist:task", _task)),
+    WebWrite("worklist:cancel", "therapist", _url("worklist:task", _task)),
+    WebWrite("worklist:hand_over", "therapist", _url("worklist:task", _task)),
     WebWrite("links:open", None, _link),
 ]
 
@@ -302,6 +333,9 @@ READ_ONLY = {
     "monitoring:participant_alerts",
     "portal:home",
     "safety:mine",
+    "worklist:mine",
+    "worklist:overdue",
+    "worklist:task",
 }
 
 # Sign-in writes on a refusal by design (failed-attempt counters, lockout); its input is

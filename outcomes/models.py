@@ -1,0 +1,113 @@
+"""The outcomes app's own tables: the program's public profile (the front door), race and
+ethnicity for equity reporting, and the self-referral form's rate-limit ledger."""
+
+from django.conf import settings
+from django.db import models
+
+from tandem.models import TimeStamped, Versioned
+
+
+class Race(models.TextChoices):
+    """The OMB minimum race categories (Statistical Policy Directive No. 15, 1997 revision,
+    62 FR 58782), plus the two answers a form needs besides them."""
+
+    AMERICAN_INDIAN = "american_indian", "American Indian or Alaska Native"
+    ASIAN = "asian", "Asian"
+    BLACK = "black", "Black or African American"
+    PACIFIC_ISLANDER = "pacific_islander", "Native Hawaiian or Other Pacific Islander"
+    WHITE = "white", "White"
+    MORE_THAN_ONE = "more_than_one", "More than one race"
+    NOT_REPORTED = "not_reported", "Not reported"
+
+
+class Ethnicity(models.TextChoices):
+    """The OMB ethnicity question (same source as `Race`)."""
+
+    HISPANIC = "hispanic", "Hispanic or Latino"
+    NOT_HISPANIC = "not_hispanic", "Not Hispanic or Latino"
+    NOT_REPORTED = "not_reported", "Not reported"
+
+
+class ReportingDemographics(TimeStamped, Versioned):
+    """Race and ethnicity as the participant reported them, kept for equity reporting only:
+    the board counts them and never shows whose they are."""
+
+    participant = models.OneToOneField(
+        "participants.Participant",
+        on_delete=models.PROTECT,
+        related_name="reporting_demographics",
+    )
+    race = models.CharField(max_length=20, choices=Race.choices, default=Race.NOT_REPORTED)
+    ethnicity = models.CharField(
+        max_length=20, choices=Ethnicity.choices, default=Ethnicity.NOT_REPORTED
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["race", "ethnicity"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_race_display()} / {self.get_ethnicity_display()}"
+
+
+class ProgramProfile(TimeStamped, Versioned):
+    """What the public program page says about one program, in English and Spanish.
+
+    Program data, written by the program; `slug` is the page's address. Self-referrals from
+    the page are opened in the name of `self_referral_recipient` (an intake coordinator), so
+    the referral has an owner from the first minute.
+    """
+
+    program = models.OneToOneField(
+        "accounts.Program", on_delete=models.PROTECT, related_name="public_profile"
+    )
+    slug = models.SlugField(unique=True)
+    is_published = models.BooleanField(default=True)
+    summary = models.TextField(help_text="Who the program is for, in a few sentences.")
+    summary_es = models.TextField(blank=True)
+    treats = models.TextField(help_text="What the program treats, one item a line.")
+    treats_es = models.TextField(blank=True)
+    hours = models.TextField(help_text="Tracks and hours, one a line.")
+    hours_es = models.TextField(blank=True)
+    in_person = models.BooleanField(default=True)
+    virtual = models.BooleanField(default=False)
+    languages = models.CharField(max_length=200, help_text="Languages sessions are held in.")
+    languages_es = models.CharField(max_length=200, blank=True)
+    insurance = models.TextField(help_text="Insurance and payment accepted, one a line.")
+    insurance_es = models.TextField(blank=True)
+    staff_qualifications = models.TextField(help_text="Who treats, one a line.")
+    staff_qualifications_es = models.TextField(blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    self_referral_recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The intake coordinator self-referrals are opened for.",
+    )
+
+    def __str__(self) -> str:
+        return f"Public page of {self.program}"
+
+    def text(self, field: str, language: str) -> str:
+        """The field in the page's language, the English when no translation is written."""
+        if language.startswith("es"):
+            return getattr(self, f"{field}_es") or getattr(self, field)
+        return getattr(self, field)
+
+    def lines(self, field: str, language: str) -> list[str]:
+        return [line.strip() for line in self.text(field, language).splitlines() if line.strip()]
+
+
+class SelfReferralAttempt(models.Model):
+    """One submission of the public form, kept to rate-limit by sender. `sender` is a keyed
+    hash of the address: the raw address is never stored."""
+
+    sender = models.CharField(max_length=64)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["sender", "at"])]
+
+    def __str__(self) -> str:
+        return f"self-referral attempt at {self.at:%Y-%m-%d %H:%M}"

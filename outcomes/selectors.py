@@ -1,0 +1,586 @@
+"""The director's board, read live from the records: every figure is an aggregate query over
+the episodes the filters keep, so a discharge recorded a moment ago is on the next load.
+
+The board costs a fixed number of queries however many participants the program has: one
+grouped query per figure, each returning counts, never one row per person per loop.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, TruncMonth, TruncWeek
+
+from accounts.models import LevelOfCare, Program, Site
+from attendance.models import Attendance
+from monitoring.models import Alert, Severity
+from outcomes import figures
+from outcomes.models import Ethnicity, Race
+from outcomes.suppression import SMALLEST_SHOWN, Relations, suppress
+from participants.models import Episode, EpisodeStatus, SexAtBirth
+from scheduling.models import Enrolment, Session, Track
+
+LEFT_CARE = (EpisodeStatus.DISCHARGED, EpisodeStatus.TRANSFERRED_OUT)
+# Age on the last day of the range, in the bands the board groups by.
+AGE_GROUPS: tuple[tuple[str, str, int, int | None], ...] = (
+    ("under_18", "Under 18", 0, 17),
+    ("18_25", "18–25", 18, 25),
+    ("26_34", "26–34", 26, 34),
+    ("35_44", "35–44", 35, 44),
+    ("45_54", "45–54", 45, 54),
+    ("55_64", "55–64", 55, 64),
+    ("65_plus", "65 and over", 65, None),
+)
+BREAKDOWNS = {
+    "sex": "Sex at birth",
+    "age_group": "Age group",
+    "race": "Race",
+    "ethnicity": "Ethnicity",
+    "site": "Site",
+    "level_of_care": "Level of care",
+}
+SURVIVAL_DAYS = (30, 60, 90, 180)
+ALERT_WITHIN_HOURS = (1, 4, 24)
+NOT_RECORDED = "not_recorded"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the director chose. Every value is a code or an id of program data, never
+    anything about a participant."""
+
+    organization_ids: tuple[int, ...]
+    start: date
+    end: date
+    today: date
+    program_id: int | None = None
+    site_id: int | None = None
+    track_id: int | None = None
+    level_of_care: str = ""
+    sex: str = ""
+    age_group: str = ""
+    race: str = ""
+    ethnicity: str = ""
+    breakdown: str = "sex"
+
+    def described(self) -> dict:
+        """The filters as the audit event and the CSV header keep them."""
+        return {
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            **{
+                name: value
+                for name in (
+                    "program_id",
+                    "site_id",
+                    "track_id",
+                    "level_of_care",
+                    "sex",
+                    "age_group",
+                    "race",
+                    "ethnicity",
+                    "breakdown",
+                )
+                if (value := getattr(self, name))
+            },
+        }
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _born_between(reference: date, low: int, high: int | None) -> Q:
+    """Aged low..high (inclusive) on `reference`."""
+    q = Q(participant__date_of_birth__lte=_years_before(reference, low))
+    if high is not None:
+        q &= Q(participant__date_of_birth__gt=_years_before(reference, high + 1))
+    return q
+
+
+def episodes(filters: Filters) -> QuerySet[Episode]:
+    """The episodes the filters keep (every status; each figure narrows them further)."""
+    qs = Episode.objects.filter(
+        program__organization_id__in=filters.organization_ids,
+        participant__entered_in_error_at__isnull=True,
+    )
+    if filters.program_id:
+        qs = qs.filter(program_id=filters.program_id)
+    if filters.site_id:
+        qs = qs.filter(site_id=filters.site_id)
+    if filters.level_of_care:
+        qs = qs.filter(level_of_care=filters.level_of_care)
+    if filters.sex:
+        qs = qs.filter(participant__sex_at_birth=filters.sex)
+    if filters.age_group:
+        band = next(b for b in AGE_GROUPS if b[0] == filters.age_group)
+        qs = qs.filter(_born_between(filters.end, band[2], band[3]))
+    if filters.race:
+        qs = qs.filter(_reported("race", filters.race))
+    if filters.ethnicity:
+        qs = qs.filter(_reported("ethnicity", filters.ethnicity))
+    if filters.track_id:
+        qs = qs.filter(
+            Exists(
+                Enrolment.objects.filter(
+                    episode_id=OuterRef("pk"), session__group__track_id=filters.track_id
+                )
+            )
+        )
+    return qs
+
+
+def _reported(column: str, value: str) -> Q:
+    if value == NOT_RECORDED:
+        return Q(participant__reporting_demographics__isnull=True) | Q(
+            **{f"participant__reporting_demographics__{column}": "not_reported"}
+        )
+    return Q(**{f"participant__reporting_demographics__{column}": value})
+
+
+# ---------------------------------------------------------------- completion
+
+
+@dataclass
+class CompletionRow:
+    key: str
+    label: str
+    left_care: int | None
+    completed: int | None
+    not_completed: int | None
+
+    @property
+    def rate(self) -> float | None:
+        if self.left_care is None or self.completed is None or not self.left_care:
+            return None
+        return self.completed / self.left_care
+
+
+@dataclass
+class Completion:
+    total: CompletionRow
+    months: list[CompletionRow]
+    groups: list[CompletionRow]
+    breakdown: str
+    suppressed: list[str]
+
+
+def completed_condition() -> Q:
+    """Who completed: the discharge record's type, when the discharge workflow recorded one."""
+    return Q(pk__in=[])
+
+
+def left_care(filters: Filters) -> QuerySet[Episode]:
+    """Episodes that were in care and ended, discharged in the range."""
+    return episodes(filters).filter(
+        status__in=LEFT_CARE,
+        admitted_on__isnull=False,
+        discharged_on__range=(filters.start, filters.end),
+    )
+
+
+def _group_expression(breakdown: str, reference: date):
+    if breakdown == "sex":
+        return F("participant__sex_at_birth")
+    if breakdown == "race":
+        return _coalesced("race")
+    if breakdown == "ethnicity":
+        return _coalesced("ethnicity")
+    if breakdown == "site":
+        return Cast(F("site_id"), CharField())
+    if breakdown == "level_of_care":
+        return F("level_of_care")
+    return Case(
+        *[
+            When(_born_between(reference, low, high), then=Value(key))
+            for key, _, low, high in AGE_GROUPS
+        ],
+        default=Value(NOT_RECORDED),
+        output_field=CharField(),
+    )
+
+
+def _coalesced(column: str):
+    return Case(
+        When(
+            **{f"participant__reporting_demographics__{column}__isnull": False},
+            then=F(f"participant__reporting_demographics__{column}"),
+        ),
+        default=Value("not_reported"),
+        output_field=CharField(),
+    )
+
+
+def group_labels(breakdown: str, sites: list[Site]) -> dict[str, str]:
+    """Each group's code and its label, in the order the board lists them."""
+    if breakdown == "sex":
+        return dict(SexAtBirth.choices)
+    if breakdown == "race":
+        return dict(Race.choices)
+    if breakdown == "ethnicity":
+        return dict(Ethnicity.choices)
+    if breakdown == "site":
+        return {**{str(s.pk): s.name for s in sites}, "None": "No site recorded"}
+    if breakdown == "level_of_care":
+        return dict(LevelOfCare.choices)
+    return {key: label for key, label, _, _ in AGE_GROUPS}
+
+
+def completion(filters: Filters, sites: list[Site]) -> Completion:
+    """Completed ÷ all who left care, by month of discharge and by the chosen group, with
+    small cells and their complements hidden across both tables at once (they share totals)."""
+    done = completed_condition()
+    base = left_care(filters)
+    by_month = (
+        base.annotate(month=TruncMonth("discharged_on", output_field=DateField()))
+        .values("month")
+        .annotate(left=Count("pk"), completed=Count("pk", filter=done))
+        .order_by("month")
+    )
+    by_group = (
+        base.annotate(group=_group_expression(filters.breakdown, filters.end))
+        .values("group")
+        .annotate(left=Count("pk"), completed=Count("pk", filter=done))
+        .order_by()
+    )
+    months = {row["month"].strftime("%Y-%m"): (row["left"], row["completed"]) for row in by_month}
+    groups = {str(row["group"]): (row["left"], row["completed"]) for row in by_group}
+    labels = group_labels(filters.breakdown, sites)
+    for key in groups:
+        labels.setdefault(key, key)
+    relations = completion_relations(months, groups)
+    hidden = suppress(relations)
+
+    def row(prefix: tuple, label: str) -> CompletionRow:
+        def shown(column: str) -> int | None:
+            name = (*prefix, column)
+            return None if name in hidden else relations.values[name]
+
+        return CompletionRow(prefix[-1], label, shown("left"), shown("completed"), shown("other"))
+
+    return Completion(
+        total=row(("total",), "All who left care"),
+        months=[row(("month", key), key) for key in sorted(months)],
+        groups=[
+            row(("group", key), labels[key])
+            for key in sorted(groups, key=lambda k: list(labels).index(k))
+        ],
+        breakdown=filters.breakdown,
+        suppressed=sorted(_describe(name) for name in hidden),
+    )
+
+
+def completion_relations(
+    months: dict[str, tuple[int, int]], groups: dict[str, tuple[int, int]]
+) -> Relations:
+    """The completion counts, (left care, completed) per month and per group, and the sums
+    that tie them: each line adds up, and both tables add up to the same totals."""
+    relations = Relations()
+    total_left = sum(left for left, _ in months.values())
+    total_done = sum(done for _, done in months.values())
+    _line(relations, ("total",), total_left, total_done)
+    for table, rows in (("month", months), ("group", groups)):
+        for key, (left, completed) in rows.items():
+            _line(relations, (table, key), left, completed)
+        for column in ("left", "completed", "other"):
+            relations.adds_up(("total", column), [(table, key, column) for key in rows])
+    return relations
+
+
+def _line(relations: Relations, prefix: tuple, left: int, completed: int) -> None:
+    relations.count((*prefix, "left"), left)
+    relations.count((*prefix, "completed"), completed)
+    relations.count((*prefix, "other"), left - completed)
+    relations.adds_up((*prefix, "left"), [(*prefix, "completed"), (*prefix, "other")])
+
+
+def _describe(name: tuple) -> str:
+    words = {"left": "left_care", "completed": "completed", "other": "not_completed"}
+    return ".".join([*[str(p) for p in name[:-1]], words[name[-1]]])
+
+
+# ---------------------------------------------------------------- retention
+
+
+@dataclass
+class Retention:
+    people: int
+    shown: bool
+    steps: list[figures.SurvivalStep] = field(default_factory=list)
+    median_days: int | None = None
+    at_days: dict[int, float | None] = field(default_factory=dict)
+
+
+def retention(filters: Filters) -> Retention:
+    """Days in care of everyone admitted in the range: a Kaplan–Meier curve of staying in
+    care, censoring those still in care today. The curve stops where fewer than 11 people
+    are still at risk, so its tail never speaks for a handful."""
+    rows = (
+        episodes(filters)
+        .filter(admitted_on__range=(filters.start, filters.end))
+        .exclude(status=EpisodeStatus.DECLINED)
+        .values("admitted_on", "discharged_on")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    durations = []
+    for row in rows:
+        end = row["discharged_on"]
+        left = end is not None and end <= filters.today
+        durations.append(
+            ((min(end or filters.today, filters.today) - row["admitted_on"]).days, left, row["n"])
+        )
+    people = sum(n for _, _, n in durations)
+    if people < SMALLEST_SHOWN:
+        return Retention(people=people, shown=False)
+    steps = figures.kaplan_meier(durations)
+    at_risk_from = [(days, n) for days, _, n in durations]
+
+    def at_risk(day: int) -> int:
+        return sum(n for days, n in at_risk_from if days >= day)
+
+    visible = [s for s in steps if s.at_risk >= SMALLEST_SHOWN]
+    median = figures.median_survival(visible)
+    return Retention(
+        people=people,
+        shown=True,
+        steps=visible,
+        median_days=median,
+        at_days={
+            day: figures.survival_at(visible, day) if at_risk(day) >= SMALLEST_SHOWN else None
+            for day in SURVIVAL_DAYS
+        },
+    )
+
+
+# ---------------------------------------------------------------- weekly dose
+
+
+@dataclass
+class Dose:
+    people: int
+    shown: bool
+    weeks: int | None = None
+    under: int | None = None
+
+    @property
+    def share_under(self) -> float | None:
+        if not self.shown or not self.weeks:
+            return None
+        return self.under / self.weeks
+
+
+def dose(filters: Filters) -> Dose:
+    """Share of participant-weeks under the program's weekly minimum (9 hours for adults),
+    from attended minutes (attendance roll calls) over whole weeks in care in the range."""
+    base = (
+        episodes(filters).filter(admitted_on__isnull=False).exclude(status=EpisodeStatus.DECLINED)
+    )
+    spans = base.values("admitted_on", "discharged_on").annotate(n=Count("pk")).order_by()
+    weeks = 0
+    people = 0
+    for row in spans:
+        count = figures.full_weeks_in_care(
+            row["admitted_on"],
+            row["discharged_on"],
+            today=filters.today,
+            start=filters.start,
+            end=filters.end,
+        )
+        if count:
+            weeks += count * row["n"]
+            people += row["n"]
+    if people < SMALLEST_SHOWN:
+        return Dose(people=people, shown=False)
+    first = figures.first_full_week(filters.start)
+    stop = figures.last_countable_week(filters.end, filters.today)
+    met = _met_weeks(base, first, stop)
+    return Dose(people=people, shown=True, weeks=weeks, under=weeks - met)
+
+
+def _met_weeks(base: QuerySet[Episode], first: date, stop: date) -> int:
+    """Whole weeks in care, in the range, with attended minutes at or above the minimum."""
+    weekly = (
+        Attendance.objects.filter(
+            episode__in=base.values("pk"),
+            entered_in_error_at__isnull=True,
+            session__status=Session.Status.SCHEDULED,
+            session__date__gte=first,
+            session__date__lt=stop,
+        )
+        .annotate(
+            week=TruncWeek("session__date", output_field=DateField()),
+            discharge_week=TruncWeek("episode__discharged_on", output_field=DateField()),
+        )
+        .filter(week__gte=F("episode__admitted_on"))
+        .filter(Q(episode__discharged_on__isnull=True) | Q(week__lt=F("discharge_week")))
+        .values("episode_id", "week")
+        .annotate(
+            minutes=Sum("minutes"),
+            required=Max("episode__program__min_weekly_minutes"),
+        )
+        .filter(minutes__gte=F("required"))
+        .order_by()
+    )
+    return weekly.count()
+
+
+# ---------------------------------------------------------------- referral to admission
+
+
+@dataclass
+class Waiting:
+    people: int
+    shown: bool
+    median_days: int | None = None
+    p75_days: int | None = None
+    p90_days: int | None = None
+
+
+def referral_to_admission(filters: Filters) -> Waiting:
+    """Days from referral to admission for everyone admitted in the range."""
+    rows = (
+        episodes(filters)
+        .filter(admitted_on__range=(filters.start, filters.end))
+        .values("referred_on", "admitted_on")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    days = [((r["admitted_on"] - r["referred_on"]).days, r["n"]) for r in rows]
+    people = sum(n for _, n in days)
+    if people < SMALLEST_SHOWN:
+        return Waiting(people=people, shown=False)
+    return Waiting(
+        people=people,
+        shown=True,
+        median_days=figures.weighted_quantile(days, 0.5),
+        p75_days=figures.weighted_quantile(days, 0.75),
+        p90_days=figures.weighted_quantile(days, 0.9),
+    )
+
+
+# ---------------------------------------------------------------- alert response
+
+
+@dataclass
+class AlertResponse:
+    severity: str
+    label: str
+    people: int
+    shown: bool
+    raised: int | None = None
+    open: int | None = None
+    within: dict[int, float | None] = field(default_factory=dict)
+
+
+def alert_response(filters: Filters) -> list[AlertResponse]:
+    """How fast alerts raised in the range were acknowledged, by severity; a severity whose
+    alerts concern fewer than 11 people is hidden (no total row, so nothing to subtract)."""
+    start = filters.start
+    rows = (
+        Alert.objects.filter(
+            participant__in=episodes(filters).values("participant_id"),
+            entered_in_error_at__isnull=True,
+            recorded_at__date__range=(start, filters.end),
+        )
+        .values("severity")
+        .annotate(
+            raised=Count("pk"),
+            people=Count("participant", distinct=True),
+            open=Count("pk", filter=Q(acknowledged_at__isnull=True)),
+            **{
+                f"within_{h}": Count(
+                    "pk", filter=Q(acknowledged_at__lte=F("recorded_at") + timedelta(hours=h))
+                )
+                for h in ALERT_WITHIN_HOURS
+            },
+        )
+        .order_by()
+    )
+    found = {row["severity"]: row for row in rows}
+    result = []
+    for severity, label in reversed(Severity.choices):
+        row = found.get(severity)
+        if row is None:
+            continue
+        if row["people"] < SMALLEST_SHOWN:
+            result.append(AlertResponse(severity, label, row["people"], False))
+            continue
+        result.append(
+            AlertResponse(
+                severity,
+                label,
+                row["people"],
+                True,
+                raised=row["raised"],
+                open=row["open"],
+                within={h: row[f"within_{h}"] / row["raised"] for h in ALERT_WITHIN_HOURS},
+            )
+        )
+    return result
+
+
+# ---------------------------------------------------------------- the board
+
+
+@dataclass
+class Board:
+    filters: Filters
+    completion: Completion
+    retention: Retention
+    dose: Dose
+    waiting: Waiting
+    alerts: list[AlertResponse]
+
+    @property
+    def suppressed(self) -> list[str]:
+        hidden = list(self.completion.suppressed)
+        if not self.retention.shown:
+            hidden.append("retention")
+        if not self.dose.shown:
+            hidden.append("weekly_dose")
+        if not self.waiting.shown:
+            hidden.append("referral_to_admission")
+        hidden += [f"alerts.{a.severity}" for a in self.alerts if not a.shown]
+        return hidden
+
+
+def choices(organization_ids: list[int]) -> dict:
+    """Programs, sites and tracks the filters offer: three queries."""
+    programs = list(
+        Program.objects.filter(organization_id__in=organization_ids).order_by("name", "pk")
+    )
+    ids = [p.pk for p in programs]
+    return {
+        "programs": programs,
+        "sites": list(Site.objects.filter(program_id__in=ids).order_by("name", "pk")),
+        "tracks": list(Track.objects.filter(program_id__in=ids).order_by("name", "pk")),
+    }
+
+
+def board(filters: Filters, sites: list[Site]) -> Board:
+    return Board(
+        filters=filters,
+        completion=completion(filters, sites),
+        retention=retention(filters),
+        dose=dose(filters),
+        waiting=referral_to_admission(filters),
+        alerts=alert_response(filters),
+    )

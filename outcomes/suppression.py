@@ -1,0 +1,142 @@
+"""Small-cell suppression: no figure from fewer than 11 people, and no hidden figure that a
+reader could work out again from the figures shown.
+
+Figures are named counts tied together by additive relations (a month's completed plus not
+completed is the month's total; the months add up to the whole). Primary suppression hides
+every count from 1 to 10 (a zero is shown: it is a statement about the whole line, not about
+a few people). Complementary suppression then hides more counts until no hidden count is
+determined by the shown ones through the relations: a hidden count is determined exactly
+when every solution of the relations that keeps the shown counts gives it the same value,
+which is a question about the null space of the relations restricted to the hidden counts,
+answered here in exact rational arithmetic.
+"""
+
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+SMALLEST_SHOWN = 11
+
+Name = Hashable
+
+
+@dataclass
+class Relations:
+    """Counts by name and the sums that tie them: each relation says `parts` add up to `total`."""
+
+    values: dict[Name, int] = field(default_factory=dict)
+    sums: list[tuple[Name, tuple[Name, ...]]] = field(default_factory=list)
+    totals: set[Name] = field(default_factory=set)
+
+    def count(self, name: Name, value: int) -> None:
+        self.values[name] = int(value)
+
+    def adds_up(self, total: Name, parts: Iterable[Name]) -> None:
+        self.sums.append((total, tuple(parts)))
+        self.totals.add(total)
+
+    def rows(self) -> list[dict[Name, int]]:
+        """Each relation as coefficients: parts +1, total −1, summing to zero."""
+        rows = []
+        for total, parts in self.sums:
+            row: dict[Name, int] = {}
+            for part in parts:
+                row[part] = row.get(part, 0) + 1
+            row[total] = row.get(total, 0) - 1
+            rows.append(row)
+        return rows
+
+
+def primary(values: Mapping[Name, int], smallest: int = SMALLEST_SHOWN) -> set[Name]:
+    """Counts from fewer than `smallest` people (zero excepted)."""
+    return {name for name, value in values.items() if 0 < value < smallest}
+
+
+def determined(rows: Sequence[Mapping[Name, int]], hidden: set[Name]) -> set[Name]:
+    """The hidden counts that the relations fix once every other count is known.
+
+    Restricted to the hidden counts, the relations are a homogeneous system M·x = b. A hidden
+    count is fixed exactly when it is zero in every vector of M's null space: in the reduced
+    row echelon form, a pivot count whose row has no free count in it.
+    """
+    order = sorted(hidden, key=repr)
+    if not order:
+        return set()
+    column = {name: i for i, name in enumerate(order)}
+    matrix = []
+    for row in rows:
+        coefficients = [Fraction(0)] * len(order)
+        touched = False
+        for name, coefficient in row.items():
+            if name in column and coefficient:
+                coefficients[column[name]] += coefficient
+                touched = True
+        if touched:
+            matrix.append(coefficients)
+    pivots = _reduce(matrix, len(order))
+    pivot_columns = {col for col, _ in pivots}
+    fixed = set()
+    for col, row in pivots:
+        if all(row[c] == 0 for c in range(len(order)) if c not in pivot_columns):
+            fixed.add(order[col])
+    return fixed
+
+
+def _reduce(matrix: list[list[Fraction]], width: int) -> list[tuple[int, list[Fraction]]]:
+    """Reduced row echelon form; the pivot column and row of each non-zero row."""
+    rows = [r[:] for r in matrix]
+    pivots: list[tuple[int, list[Fraction]]] = []
+    top = 0
+    for col in range(width):
+        pivot = next((i for i in range(top, len(rows)) if rows[i][col] != 0), None)
+        if pivot is None:
+            continue
+        rows[top], rows[pivot] = rows[pivot], rows[top]
+        lead = rows[top][col]
+        rows[top] = [v / lead for v in rows[top]]
+        for i in range(len(rows)):
+            if i != top and rows[i][col] != 0:
+                factor = rows[i][col]
+                rows[i] = [a - factor * b for a, b in zip(rows[i], rows[top], strict=True)]
+        top += 1
+        if top == len(rows):
+            break
+    for i in range(top):
+        col = next(c for c in range(width) if rows[i][c] != 0)
+        pivots.append((col, rows[i]))
+    return pivots
+
+
+def suppress(relations: Relations, smallest: int = SMALLEST_SHOWN) -> set[Name]:
+    """Every count to hide: the small ones, then complements until none can be worked out.
+
+    Each round protects the first count still exposed by hiding one more: the count that
+    frees it, else the one that leaves the fewest exposed, nearest first (in one of its
+    relations), parts before totals and smallest first, so the board loses little.
+    """
+    rows = relations.rows()
+    values = relations.values
+    hidden = primary(values, smallest)
+    neighbours: dict[Name, set[Name]] = {}
+    for row in rows:
+        for name in row:
+            neighbours.setdefault(name, set()).update(row)
+
+    def rank(name: Name) -> tuple:
+        return (name in relations.totals, values.get(name, 0), repr(name))
+
+    while True:
+        exposed = determined(rows, hidden)
+        if not exposed:
+            return hidden
+        target = min(exposed, key=rank)
+        near = neighbours.get(target, set())
+        best = None
+        for candidate in sorted(set(values) - hidden, key=rank):
+            still = determined(rows, hidden | {candidate})
+            score = (target in still, len(still), candidate not in near, rank(candidate))
+            if best is None or score < best[0]:
+                best = (score, candidate)
+        if best is None:
+            return hidden
+        hidden.add(best[1])

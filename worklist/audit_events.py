@@ -1,0 +1,17 @@
+"""Audit event types of the staff worklist."""
+
+from audit.event_types import register
+from audit.models import Action
+
+register("worklist.task_created", Action.CREATE, "created a task", "create a task")
+register("worklist.task_completed", Action.CHANGE, "completed a task", "complete a task")
+register("worklist.task_cancelled", Action.CHANGE, "cancelled a task", "cancel a task")
+register("worklist.task_handed_over", Action.CHANGE, "handed over a task", "hand over a task")
+register("worklist.task_viewed", Action.VIEW, "viewed a task", "view a task")
+register("worklist.list_viewed", Action.VIEW, "viewed their task list", "view a task list")
+register(
+    "worklist.overdue_viewed",
+    Action.VIEW,
+    "viewed the program's overdue tasks",
+    "view the program's overdue tasks",
+)

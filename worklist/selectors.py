@@ -1,0 +1,89 @@
+"""Reads of the worklist shared by the home page, the task pages and other modules."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import QuerySet
+
+from participants.access import may, organizations_of, staff_roles
+from participants.models import Participant
+from worklist.models import Task, TaskStatus
+
+OVERSEE = "worklist.oversee"
+
+
+def is_staff_member(user) -> bool:
+    return bool(staff_roles(user))
+
+
+def overseen_organizations(user) -> list[int]:
+    """Organizations where the user sees everyone's tasks (directors and supervisors)."""
+    return [org for org in organizations_of(user) if may(user, OVERSEE, org)]
+
+
+def _listed(qs: QuerySet[Task]) -> QuerySet[Task]:
+    return qs.select_related("participant", "owner").order_by("due_on", "pk")
+
+
+def _mark_overdue(tasks: list[Task], today: date) -> list[Task]:
+    for task in tasks:
+        task.overdue = task.is_open and task.due_on < today
+    return tasks
+
+
+def open_tasks_for_participant(participant: Participant) -> list[Task]:
+    """Open tasks about a participant (discharge closes or hands each of them over)."""
+    return list(_listed(Task.objects.filter(participant=participant, status=TaskStatus.OPEN)))
+
+
+def tasks_for_participant(participant: Participant, *, today: date) -> list[Task]:
+    """Every task about a participant: open ones first, soonest due first."""
+    tasks = list(
+        Task.objects.filter(participant=participant)
+        .select_related("owner", "closed_by")
+        .order_by("-status", "due_on", "pk")
+    )
+    tasks.sort(key=lambda t: (not t.is_open, t.due_on if t.is_open else date.min, t.pk))
+    return _mark_overdue(tasks, today)
+
+
+def tasks_for_source(record) -> list[Task]:
+    """Tasks a record made (a referral's verification tasks), oldest first."""
+    from worklist.services import source_of
+
+    source_type, source_id = source_of(record)
+    return list(
+        Task.objects.filter(source_type=source_type, source_id=source_id)
+        .select_related("owner", "closed_by")
+        .order_by("created_at", "pk")
+    )
+
+
+def open_tasks_of(user, *, today: date, limit: int | None = None) -> list[Task]:
+    """A staff member's open tasks, overdue first (soonest due first), in one query."""
+    qs = _listed(Task.objects.filter(owner=user, status=TaskStatus.OPEN))
+    return _mark_overdue(list(qs[:limit] if limit else qs), today)
+
+
+@dataclass
+class OverdueBoard:
+    tasks: list[Task]
+
+    @property
+    def by_owner(self) -> list[tuple[object, int]]:
+        counts: dict[int, list] = {}
+        for task in self.tasks:
+            counts.setdefault(task.owner_id, [task.owner, 0])[1] += 1
+        return sorted(((o, n) for o, n in counts.values()), key=lambda e: (-e[1], str(e[0])))
+
+
+def overdue_board(user, *, today: date, limit: int = 200) -> OverdueBoard:
+    """Open tasks past their due date across the organizations the user oversees."""
+    qs = _listed(
+        Task.objects.filter(
+            organization_id__in=overseen_organizations(user),
+            status=TaskStatus.OPEN,
+            due_on__lt=today,
+        )
+    )
+    return OverdueBoard(_mark_overdue(list(qs[:limit]), today))

@@ -1,0 +1,365 @@
+"""Writes to the worklist: every other module makes, closes and hands over tasks here.
+
+    create_task(title=..., due_on=..., participant=p, owner_role=CareTeamRole.CASE_MANAGER,
+                source=referral, kind="referral.verify", by=user)
+    complete_task(task, by=user) / cancel_task(task, by=user, reason=...) /
+    hand_over(task, by=user, to=other_user)
+
+`by=None` is the program itself (a background job); a person's writes go through the access
+policy first. Each write is one transaction with its audit event.
+"""
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Organization, User
+from audit.models import Action
+from audit.services import record_event
+from participants.access import (
+    Scope,
+    decide,
+    require,
+    require_capability,
+    roles_in,
+)
+from participants.models import CareTeamRole, Participant
+from participants.selectors import current_episode
+from tandem import dates
+from tandem.errors import ConcurrentEdit, InvalidInput
+from tandem.validation import validate
+from worklist.models import Task, TaskStatus
+
+OVERSEE = "worklist.oversee"
+
+
+def source_of(record: Any) -> tuple[str, str]:
+    """How a task names the record that made it: its model label and public id."""
+    if record is None:
+        return "", ""
+    return record._meta.label, str(getattr(record, "public_id", None) or record.pk)
+
+
+def resolve_owner(participant: Participant, role: str) -> User:
+    """The person who holds a care-team role on the participant's current episode.
+
+    The primary clinician falls back to the episode's named primary clinician; a role no one
+    holds is refused, so a task never lands on nobody.
+    """
+    if role not in CareTeamRole.values:
+        raise InvalidInput("Choose a care-team role.", field="owner_role")
+    episode = current_episode(participant)
+    if episode is not None:
+        member = (
+            episode.care_team.filter(role=role, ended_on__isnull=True)
+            .select_related("user")
+            .order_by("started_on", "pk")
+            .first()
+        )
+        if member is not None:
+            return member.user
+        if role == CareTeamRole.PRIMARY_CLINICIAN and episode.primary_clinician_id:
+            return episode.primary_clinician
+    label = CareTeamRole(role).label.lower()
+    raise InvalidInput(
+        f"No one on this participant's care team is the {label}; choose a person.",
+        field="owner",
+    )
+
+
+def _check_owner(owner: Any, organization_id: int, participant: Participant | None) -> None:
+    if (
+        not isinstance(owner, User)
+        or owner.kind != User.Kind.STAFF
+        or not owner.is_active
+        or not roles_in(owner, organization_id)
+    ):
+        raise InvalidInput("Choose a staff member of this program as the owner.", field="owner")
+    if participant is not None:
+        reach = decide(owner, participant, Action.VIEW, Scope.CLINICAL)
+        if not reach.allowed or reach.break_glass is not None:
+            raise InvalidInput(
+                "The owner cannot open this participant's record; choose someone on the care team.",
+                field="owner",
+            )
+
+
+def _organization_decision(by: User, organization_id: int, *, event_type: str, task=None):
+    """A person acting on a task about no participant: a member of its organization (its
+    owner) or someone who oversees the worklist there."""
+    if task is not None and task.owner_id == by.pk and roles_in(by, organization_id):
+        return None
+    if task is None and roles_in(by, organization_id) and by.kind == User.Kind.STAFF:
+        return None
+    return require_capability(by, OVERSEE, [organization_id], event_type=event_type, record=task)
+
+
+def _role_of(by: User | None, organization_id: int, decision) -> str:
+    if by is None or decision is not None:
+        return ""
+    return ",".join(sorted(roles_in(by, organization_id)))
+
+
+def create_task(
+    *,
+    title: str,
+    due_on: date,
+    by: User | None,
+    participant: Participant | None = None,
+    organization: Organization | None = None,
+    owner: User | None = None,
+    owner_role: str = "",
+    source: Any = None,
+    kind: str = "",
+    detail: str = "",
+) -> Task:
+    """Open a task for a person (or for whoever holds `owner_role` on the care team).
+
+    With a `source` and a `kind`, an open task of that kind for that source is returned as it
+    is, so a job that runs twice makes one task.
+    """
+    if participant is None and organization is None:
+        raise InvalidInput("A task belongs to a participant or to a program's organization.")
+    organization_id = participant.organization_id if participant else organization.pk
+    dates.check(due_on, field="due_on", label="Due date")
+    decision = None
+    if by is not None:
+        if participant is not None:
+            decision = require(by, participant, Action.CREATE, Scope.CLINICAL)
+        else:
+            decision = _organization_decision(
+                by, organization_id, event_type="worklist.task_created"
+            )
+    if owner is None:
+        if not owner_role:
+            raise InvalidInput("Choose who owns the task.", field="owner")
+        if participant is None:
+            raise InvalidInput("A care-team role needs a participant.", field="owner_role")
+        owner = resolve_owner(participant, owner_role)
+    _check_owner(owner, organization_id, participant)
+    source_type, source_id = source_of(source)
+    task = Task(
+        organization_id=organization_id,
+        participant=participant,
+        title=(title or "").strip(),
+        detail=(detail or "").strip(),
+        kind=kind,
+        owner=owner,
+        owner_role=owner_role,
+        due_on=due_on,
+        source_type=source_type,
+        source_id=source_id,
+        created_by=by,
+    )
+    validate(task, exclude=["organization", "owner", "participant", "created_by"])
+    with transaction.atomic():
+        if kind and source_id:
+            existing = (
+                Task.objects.select_for_update()
+                .filter(
+                    source_type=source_type,
+                    source_id=source_id,
+                    kind=kind,
+                    status=TaskStatus.OPEN,
+                )
+                .first()
+            )
+            if existing is not None:
+                return existing
+        task.save()
+        record_event(
+            actor=by,
+            event_type="worklist.task_created",
+            decision=decision,
+            role=_role_of(by, organization_id, decision),
+            participant=participant,
+            organization=organization_id,
+            record=task,
+            details={
+                "owner": owner.pk,
+                "owner_role": owner_role,
+                "due_on": due_on.isoformat(),
+                "kind": kind,
+                "source": f"{source_type}:{source_id}" if source_id else "",
+            },
+        )
+    return task
+
+
+def _decision_to_act(task: Task, by: User | None, event_type: str):
+    if by is None:
+        return None
+    if task.participant_id is not None:
+        return require(by, task.participant, Action.CHANGE, Scope.CLINICAL)
+    return _organization_decision(by, task.organization_id, event_type=event_type, task=task)
+
+
+def _close(
+    task: Task,
+    *,
+    by: User,
+    status: str,
+    note: str,
+    event_type: str,
+    expected_version: int | None,
+    decision,
+) -> Task:
+    """Lock the open task, end it with who and when, and audit; run inside a transaction."""
+    row = Task.objects.select_for_update().get(pk=task.pk)
+    if row.status != TaskStatus.OPEN:
+        raise InvalidInput(f"This task is already {row.get_status_display().lower()}.")
+    if expected_version is not None and row.version != expected_version:
+        raise ConcurrentEdit("task")
+    row.status = status
+    row.closed_by = by
+    row.closed_at = timezone.now()
+    row.close_note = note
+    row.version += 1
+    row.save(
+        update_fields=[
+            "status",
+            "closed_by",
+            "closed_at",
+            "close_note",
+            "version",
+            "modified_at",
+        ]
+    )
+    record_event(
+        actor=by,
+        event_type=event_type,
+        decision=decision,
+        role=_role_of(by, row.organization_id, decision),
+        participant=row.participant,
+        organization=row.organization_id,
+        record=row,
+        reason=note,
+        details={"changes": {"status": {"before": "open", "after": status}}},
+    )
+    return row
+
+
+def complete_task(
+    task: Task, *, by: User, note: str = "", expected_version: int | None = None
+) -> Task:
+    """Mark a task done; the note says what was done, when there is something to say."""
+    decision = _decision_to_act(task, by, "worklist.task_completed")
+    with transaction.atomic():
+        return _close(
+            task,
+            by=by,
+            status=TaskStatus.DONE,
+            note=(note or "").strip(),
+            event_type="worklist.task_completed",
+            expected_version=expected_version,
+            decision=decision,
+        )
+
+
+def cancel_task(task: Task, *, by: User, reason: str, expected_version: int | None = None) -> Task:
+    """End a task that no longer needs doing; the reason is required and kept."""
+    reason = (reason or "").strip()
+    if len(reason) < 3:
+        raise InvalidInput("Say why the task is no longer needed.", field="reason")
+    decision = _decision_to_act(task, by, "worklist.task_cancelled")
+    with transaction.atomic():
+        return _close(
+            task,
+            by=by,
+            status=TaskStatus.CANCELLED,
+            note=reason,
+            event_type="worklist.task_cancelled",
+            expected_version=expected_version,
+            decision=decision,
+        )
+
+
+def hand_over(
+    task: Task,
+    *,
+    by: User,
+    to: User | None = None,
+    to_role: str = "",
+    note: str = "",
+    due_on: date | None = None,
+    expected_version: int | None = None,
+) -> Task:
+    """Give an open task to someone else: the old task ends "handed over", a new open task
+    (same title, source and kind) starts with the new owner. Returns the new task."""
+    decision = _decision_to_act(task, by, "worklist.task_handed_over")
+    participant = task.participant
+    if to is None:
+        if not to_role or participant is None:
+            raise InvalidInput("Choose who takes the task over.", field="to")
+        to = resolve_owner(participant, to_role)
+    _check_owner(to, task.organization_id, participant)
+    if to.pk == task.owner_id:
+        raise InvalidInput("The task already belongs to this person.", field="to")
+    due_on = due_on or task.due_on
+    dates.check(due_on, field="due_on", label="Due date")
+    with transaction.atomic():
+        successor = Task(
+            organization_id=task.organization_id,
+            participant=participant,
+            title=task.title,
+            detail=task.detail,
+            kind=task.kind,
+            owner=to,
+            owner_role=to_role,
+            due_on=due_on,
+            source_type=task.source_type,
+            source_id=task.source_id,
+            created_by=by,
+        )
+        closing = Task.objects.select_for_update().get(pk=task.pk)
+        if closing.status != TaskStatus.OPEN:
+            raise InvalidInput(f"This task is already {closing.get_status_display().lower()}.")
+        if expected_version is not None and closing.version != expected_version:
+            raise ConcurrentEdit("task")
+        # One open task per source and kind: the old one ends before the new one starts.
+        Task.objects.filter(pk=task.pk).update(
+            status=TaskStatus.HANDED_OVER,
+            closed_by=by,
+            closed_at=timezone.now(),
+            close_note=(note or "").strip(),
+            version=closing.version + 1,
+            modified_at=timezone.now(),
+        )
+        successor.save()
+        Task.objects.filter(pk=task.pk).update(handed_over_to=successor)
+        record_event(
+            actor=by,
+            event_type="worklist.task_handed_over",
+            decision=decision,
+            role=_role_of(by, task.organization_id, decision),
+            participant=participant,
+            organization=task.organization_id,
+            record=closing,
+            reason=(note or "").strip(),
+            details={
+                "changes": {
+                    "status": {"before": "open", "after": TaskStatus.HANDED_OVER},
+                    "owner": {"before": closing.owner_id, "after": to.pk},
+                },
+                "successor": str(successor.public_id),
+            },
+        )
+    return successor
+
+
+def hand_over_or_cancel_for_participant(
+    participant: Participant, *, by: User, reason: str, to: User | None = None
+) -> list[Task]:
+    """Close every open task about a participant at once (the discharge workflow): hand each
+    to `to` when given, else cancel it with `reason`. Returns the tasks as they end up."""
+    from worklist.selectors import open_tasks_for_participant
+
+    ended = []
+    for task in open_tasks_for_participant(participant):
+        if to is not None and to.pk != task.owner_id:
+            ended.append(hand_over(task, by=by, to=to, note=reason))
+        else:
+            ended.append(cancel_task(task, by=by, reason=reason))
+    return ended

@@ -1,0 +1,189 @@
+from datetime import date
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from conftest import MIDWEEK
+from worklist.models import Task, TaskStatus
+from worklist.services import create_task
+
+pytestmark = pytest.mark.django_db
+
+# Who may open a task about the world's participant (its care team and oversight).
+MAY_OPEN = {
+    "director",
+    "supervisor",
+    "therapist",
+    "counsellor",
+    "prescriber",
+    "nurse",
+    "casemanager",
+    "peer",
+}
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(MIDWEEK, tick=False):
+        yield
+
+
+def _make(world, n: int, *, due: date = date(2026, 11, 10), owner=None) -> list[Task]:
+    return [
+        create_task(
+            title=f"Task {i}",
+            due_on=due,
+            participant=world.participant,
+            owner=owner or world.casemanager,
+            by=world.therapist,
+        )
+        for i in range(n)
+    ]
+
+
+@pytest.mark.parametrize(
+    "persona",
+    [
+        "director",
+        "supervisor",
+        "therapist",
+        "outsider",
+        "counsellor",
+        "prescriber",
+        "nurse",
+        "casemanager",
+        "peer",
+        "intake",
+        "frontdesk",
+        "billing",
+        "auditor",
+        "stranger",
+        "participant_user",
+    ],
+)
+def test_who_may_open_a_task_page(world, task, login, persona):
+    client = login(world.users[persona])
+    response = client.get(reverse("worklist:task", args=[task.public_id]))
+    if persona in MAY_OPEN:
+        assert response.status_code == 200
+        assert b"Call about the bus pass" in response.content
+        assert AuditEvent.objects.filter(
+            event_type="worklist.task_viewed", actor=world.users[persona]
+        ).exists()
+    else:
+        assert response.status_code in (403, 404, 302)
+        assert b"Call about the bus pass" not in response.content
+
+
+@pytest.mark.parametrize("name", ["complete", "cancel", "hand_over"])
+def test_writes_answer_only_post(world, task, login, name):
+    client = login(world.casemanager)
+    url = reverse(f"worklist:{name}", args=[task.public_id])
+    assert client.get(url).status_code == 405
+    assert client.put(url).status_code == 405
+
+
+def test_task_pages_answer_only_get(world, task, login):
+    client = login(world.casemanager)
+    for url in (
+        reverse("worklist:task", args=[task.public_id]),
+        reverse("worklist:mine"),
+        reverse("worklist:overdue"),
+    ):
+        assert client.post(url).status_code == 405
+
+
+def test_complete_from_the_page(world, task, login):
+    client = login(world.casemanager)
+    page = client.get(reverse("worklist:task", args=[task.public_id]))
+    assert b'name="form_token"' in page.content
+    response = client.post(
+        reverse("worklist:complete", args=[task.public_id]), {"note": "Done", "version": 1}
+    )
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.status == TaskStatus.DONE
+
+
+def test_an_outsider_cannot_complete_it(world, task, login):
+    client = login(world.outsider)
+    response = client.post(reverse("worklist:complete", args=[task.public_id]), {"version": 1})
+    assert response.status_code == 403
+    task.refresh_from_db()
+    assert task.status == TaskStatus.OPEN
+
+
+def test_hand_over_from_the_page(world, task, login):
+    client = login(world.supervisor)
+    response = client.post(
+        reverse("worklist:hand_over", args=[task.public_id]),
+        {"to": world.peer.pk, "version": 1, "note": "Covering"},
+    )
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.status == TaskStatus.HANDED_OVER
+    assert task.handed_over_to.owner == world.peer
+
+
+def test_bad_hand_over_writes_nothing(world, task, login):
+    client = login(world.supervisor)
+    client.post(reverse("worklist:hand_over", args=[task.public_id]), {"to": "x", "version": 1})
+    client.post(
+        reverse("worklist:hand_over", args=[task.public_id]),
+        {"to": world.stranger.pk, "version": 1},
+    )
+    task.refresh_from_db()
+    assert task.status == TaskStatus.OPEN
+    assert Task.objects.count() == 1
+
+
+def test_home_shows_my_tasks_overdue_first(clock, world, login):
+    _make(world, 1, due=date(2026, 11, 25), owner=world.casemanager)
+    late = _make(world, 1, due=date(2026, 11, 2), owner=world.casemanager)[0]
+    late.title = "The late one"
+    late.save()
+    client = login(world.casemanager)
+    html = client.get(reverse("home")).content.decode()
+    assert "Your tasks (2)" in html
+    assert html.index("The late one") < html.index("Task 0")
+    assert "overdue" in html
+
+
+def test_supervisor_board_shows_overdue_tasks(clock, world, login):
+    _make(world, 2, due=date(2026, 11, 2))
+    _make(world, 1, due=date(2026, 11, 30))
+    client = login(world.supervisor)
+    home = client.get(reverse("home")).content.decode()
+    assert "Overdue tasks (2)" in home
+    board = client.get(reverse("worklist:overdue"))
+    assert board.status_code == 200
+    assert board.content.decode().count("<strong>overdue</strong>") == 2
+    assert login(world.therapist).get(reverse("worklist:overdue")).status_code == 403
+
+
+def _count(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    ("persona", "url_name"),
+    [
+        ("casemanager", "worklist:mine"),
+        ("supervisor", "worklist:overdue"),
+        ("casemanager", "home"),
+        ("supervisor", "home"),
+    ],
+)
+def test_lists_stay_flat_as_tasks_grow(clock, world, login, persona, url_name):
+    _make(world, 2)
+    client = login(world.users[persona])
+    url = reverse(url_name)
+    few = _count(client, url)
+    _make(world, 12)
+    assert _count(client, url) == few

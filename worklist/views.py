@@ -1,0 +1,227 @@
+"""Task pages, the staff home panel and the overdue board. Thin: parse, authorize, call, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from accounts.models import User
+from audit.models import Action
+from audit.services import record_event
+from participants.access import Scope, authorize, may_open, organizations_of, roles_in
+from tandem.errors import AccessDenied, InvalidInput, TandemError
+from tandem.methods import serves
+from worklist import selectors, services
+from worklist.models import Task
+
+HOME_PANEL_SIZE = 15
+
+
+def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "error.html", {"title": "Not allowed", "message": message}, status=403)
+
+
+def _missing(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "error.html",
+        {"title": "Task not found", "message": "No task has that id."},
+        status=404,
+    )
+
+
+def _load(request: HttpRequest, task_id) -> Task | None:
+    """The task, if it belongs to one of the user's organizations (others look missing)."""
+    return (
+        Task.objects.filter(public_id=task_id, organization_id__in=organizations_of(request.user))
+        .select_related("participant", "owner", "closed_by", "created_by", "handed_over_to")
+        .first()
+    )
+
+
+def _may_see(user, task: Task) -> bool:
+    return task.owner_id == user.pk or task.organization_id in selectors.overseen_organizations(
+        user
+    )
+
+
+def _people(task: Task) -> list[User]:
+    """Who a task can be handed to: active staff of its organization."""
+    return list(
+        User.objects.filter(
+            kind=User.Kind.STAFF,
+            is_active=True,
+            memberships__organization_id=task.organization_id,
+            memberships__is_active=True,
+        )
+        .exclude(pk=task.owner_id)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+@serves("GET")
+@login_required
+def task_page(request: HttpRequest, task_id) -> HttpResponse:
+    """One task: what, for whom, by when, what made it and how it ended."""
+    task = _load(request, task_id)
+    if task is None:
+        return _missing(request)
+    if task.participant_id is not None:
+        try:
+            authorize(
+                request.user,
+                task.participant,
+                Action.VIEW,
+                Scope.CLINICAL,
+                record=task,
+                event_type="worklist.task_viewed",
+            )
+        except AccessDenied as exc:
+            return _forbidden(request, exc.message)
+    elif _may_see(request.user, task):
+        record_event(actor=request.user, event_type="worklist.task_viewed", record=task)
+    else:
+        return _forbidden(request, "This task belongs to someone else.")
+    task.overdue = task.is_open and task.due_on < timezone.localdate()
+    return render(
+        request,
+        "worklist/task.html",
+        {"task": task, "people": _people(task) if task.is_open else []},
+    )
+
+
+def _write(request: HttpRequest, task_id, action) -> HttpResponse:
+    task = _load(request, task_id)
+    if task is None:
+        return _missing(request)
+    try:
+        action(task)
+    except AccessDenied as exc:
+        return _forbidden(request, exc.message)
+    except TandemError as exc:
+        messages.error(request, exc.message)
+        return redirect("worklist:task", task_id=task.public_id)
+    if request.POST.get("return_to") == "home":
+        return redirect("home")
+    return redirect("worklist:task", task_id=task.public_id)
+
+
+def _version(request: HttpRequest) -> int | None:
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
+@serves("POST")
+@login_required
+def complete(request: HttpRequest, task_id) -> HttpResponse:
+    def act(task: Task) -> None:
+        services.complete_task(
+            task,
+            by=request.user,
+            note=request.POST.get("note", "")[:2000],
+            expected_version=_version(request),
+        )
+        messages.success(request, "Task done.")
+
+    return _write(request, task_id, act)
+
+
+@serves("POST")
+@login_required
+def cancel(request: HttpRequest, task_id) -> HttpResponse:
+    def act(task: Task) -> None:
+        services.cancel_task(
+            task,
+            by=request.user,
+            reason=request.POST.get("reason", "")[:2000],
+            expected_version=_version(request),
+        )
+        messages.success(request, "Task cancelled.")
+
+    return _write(request, task_id, act)
+
+
+@serves("POST")
+@login_required
+def hand_over(request: HttpRequest, task_id) -> HttpResponse:
+    def act(task: Task) -> None:
+        raw = request.POST.get("to", "")
+        to = User.objects.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 10 else None
+        if to is None:
+            raise InvalidInput("Choose who takes the task over.", field="to")
+        services.hand_over(
+            task,
+            by=request.user,
+            to=to,
+            note=request.POST.get("note", "")[:2000],
+            expected_version=_version(request),
+        )
+        messages.success(request, "Task handed over.")
+
+    return _write(request, task_id, act)
+
+
+def _audit_list(request: HttpRequest, tasks: list[Task], event_type: str, page: str) -> None:
+    record_event(
+        actor=request.user,
+        event_type=event_type,
+        record_type="worklist.TaskList",
+        details={
+            "page": page,
+            "tasks": [str(t.public_id) for t in tasks],
+            "participants": sorted({str(t.participant.public_id) for t in tasks if t.participant}),
+        },
+    )
+
+
+@serves("GET")
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """Every open task of the signed-in staff member, overdue first."""
+    if not may_open(request.user, "worklist:mine"):
+        return _forbidden(request, "The task list is for staff.")
+    tasks = selectors.open_tasks_of(request.user, today=timezone.localdate())
+    if tasks:
+        _audit_list(request, tasks, "worklist.list_viewed", "my tasks")
+    return render(request, "worklist/mine.html", {"tasks": tasks})
+
+
+@serves("GET")
+@login_required
+def overdue(request: HttpRequest) -> HttpResponse:
+    """Every overdue task across the program, for its directors and supervisors."""
+    if not may_open(request.user, "worklist:overdue"):
+        return _forbidden(request, "The overdue-task board is for directors and supervisors.")
+    board = selectors.overdue_board(request.user, today=timezone.localdate())
+    if board.tasks:
+        _audit_list(request, board.tasks, "worklist.overdue_viewed", "overdue board")
+    return render(request, "worklist/overdue.html", {"board": board})
+
+
+def home_panel(request: HttpRequest) -> dict | None:
+    """The signed-in staff member's open tasks on their home page, overdue first."""
+    if not any(roles_in(request.user, org) for org in organizations_of(request.user)):
+        return None
+    tasks = selectors.open_tasks_of(
+        request.user, today=timezone.localdate(), limit=HOME_PANEL_SIZE + 1
+    )
+    if not tasks:
+        return None
+    shown = tasks[:HOME_PANEL_SIZE]
+    _audit_list(request, shown, "worklist.list_viewed", "home")
+    return {
+        "template": "worklist/_home_panel.html",
+        "tasks": shown,
+        "more": len(tasks) > HOME_PANEL_SIZE,
+    }
+
+
+def overdue_panel(request: HttpRequest) -> dict | None:
+    """The overdue tasks of everyone the director or supervisor oversees, by owner."""
+    board = selectors.overdue_board(request.user, today=timezone.localdate())
+    if not board.tasks:
+        return None
+    _audit_list(request, board.tasks, "worklist.overdue_viewed", "home")
+    return {"template": "worklist/_overdue_panel.html", "board": board}
