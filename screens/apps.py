@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 
 
 class ScreensConfig(AppConfig):
@@ -14,3 +14,7 @@ class ScreensConfig(AppConfig):
         register_flags(views.last_use_flag)
         register_seeder(75, "drug screens", demo.seed)
         measures.register()
+        if apps.is_installed("checkins"):
+            from screens import checkin_sources
+
+            checkin_sources.register()
