@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "medications",
     "screens",
     "safety",
+    "notes",
     "portal",
     "plans",
     "outcomes",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("placement/", include("placement.urls")),
     path("schedule/", include("scheduling.urls")),
     path("attendance/", include("attendance.urls")),
+    path("notes/", include("notes.urls")),
     path("alerts/", include("monitoring.urls")),
     path("medications/", include("medications.urls")),
     path("drug-screens/", include("screens.urls")),
