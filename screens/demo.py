@@ -11,7 +11,7 @@ import random
 from datetime import datetime, time, timedelta
 
 from participants.models import IN_CARE_STATUSES, Episode
-from screens import detection, services
+from screens import detection, panels, services
 from screens.models import Panel, Validity
 from screens.selectors import medication_codes_on
 from tandem.demo import DemoContext
@@ -21,6 +21,7 @@ CUP = "urine-cup-hhs"
 
 
 def seed(context: DemoContext) -> None:
+    panels.seed()
     panel = Panel.objects.filter(code=CUP).prefetch_related("analytes").first()
     if panel is None:
         return

@@ -3,6 +3,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from screens import panels
 from screens.models import Panel
 from screens.services import record_screen
 from tests.authz import CLINICAL_READ, CLINICAL_WRITE, Endpoint
@@ -11,17 +12,22 @@ CUP = "urine-cup-hhs"
 COLLECTED = datetime(2026, 11, 16, 9, 30, tzinfo=ZoneInfo("America/Chicago"))
 
 
+def _cup() -> Panel:
+    panels.seed()
+    return Panel.objects.get(code=CUP)
+
+
 def _participant(world):
     return {"participant_id": world.participant.public_id}
 
 
 def _panel(world):
-    panel = Panel.objects.get(code=CUP)
+    panel = _cup()
     return {"participant_id": world.participant.public_id, "panel_id": panel.public_id}
 
 
 def _all_negative() -> dict[str, str]:
-    return {a.code: "negative" for a in Panel.objects.get(code=CUP).analytes.all()}
+    return {a.code: "negative" for a in _cup().analytes.all()}
 
 
 def _posted(world) -> dict[str, str]:
@@ -37,7 +43,7 @@ def _result(world):
     screen = record_screen(
         world.participant,
         by=world.therapist,
-        panel=Panel.objects.get(code=CUP),
+        panel=_cup(),
         results={**_all_negative(), "THC": "positive"},
         collected_at=COLLECTED,
         observed=True,

@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from medications.services import add_medication
+from screens import panels
 from screens.models import Panel
 from screens.services import record_screen
 
@@ -13,6 +14,7 @@ COLLECTED = datetime(2026, 11, 16, 9, 30, tzinfo=CHICAGO)
 
 @pytest.fixture
 def cup(db) -> Panel:
+    panels.seed()
     return Panel.objects.prefetch_related("analytes").get(code="urine-cup-hhs")
 
 

@@ -93,15 +93,19 @@ def _med(b) -> object:
 
 
 def _cup(b) -> object:
+    from screens import panels
     from screens.models import Panel
 
+    panels.seed()
     return Panel.objects.get(code="urine-cup-hhs").public_id
 
 
 def _screen_result(b) -> object:
+    from screens import panels
     from screens.models import Panel
     from screens.services import record_screen
 
+    panels.seed()
     panel = Panel.objects.get(code="urine-cup-hhs")
     screen = record_screen(
         b.participant,
