@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "medications",
     "screens",
     "safety",
+    "discharge",
     "notes",
     "portal",
     "plans",

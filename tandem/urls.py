@@ -21,6 +21,7 @@ urlpatterns = [
     path("medications/", include("medications.urls")),
     path("drug-screens/", include("screens.urls")),
     path("safety-plan/", include("safety.urls")),
+    path("discharge/", include("discharge.urls")),
     path("me/", include("portal.urls")),
     path("outcomes/", include("outcomes.urls")),
     path("tasks/", include("worklist.urls")),
