@@ -171,3 +171,25 @@ class UsedFormToken(models.Model):
 
     def __str__(self) -> str:
         return f"form sent {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class IdempotentRequest(models.Model):
+    """A JSON API write sent with an `Idempotency-Key`: a resend with the same key by the same
+    person gets this first response back and writes nothing. Kept until `expires_at`."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of method, path and body.")
+    status = models.PositiveSmallIntegerField(null=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.BinaryField(default=b"")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="one_request_per_user_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"API request {self.created_at:%Y-%m-%d %H:%M}"

@@ -133,6 +133,7 @@ MIDDLEWARE = [
     "accounts.middleware.IdleTimeoutMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",
     "tandem.once.OneSubmissionMiddleware",
+    "tandem.idempotency.IdempotencyKeyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tandem.middleware.ContentSecurityPolicyMiddleware",
     "tandem.middleware.ProgramTimeZoneMiddleware",
@@ -281,6 +282,8 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken", "n
 # so axes' middleware (which would replace the page with its own) is not installed.
 SILENCED_SYSTEM_CHECKS = ["axes.W002"]
 TANDEM_BREAK_GLASS_MINUTES = env_int("TANDEM_BREAK_GLASS_MINUTES", 60)
+# How long an API write's Idempotency-Key is remembered (tandem/idempotency.py).
+TANDEM_IDEMPOTENCY_HOURS = env_int("TANDEM_IDEMPOTENCY_HOURS", 24)
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

@@ -1,0 +1,79 @@
+"""An Idempotency-Key makes an API write safe to resend: the first response comes back and
+nothing is written twice; the same key for another request is refused."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import IdempotentRequest
+from audit.models import AuditEvent
+from participants.models import Episode
+from tandem.idempotency import API_PREFIX, HEADER
+
+
+def _url(world) -> str:
+    return (
+        f"/api/v1/participants/{world.referral.public_id}"
+        f"/episodes/{world.referral_episode.public_id}/transition"
+    )
+
+
+def _screen(client, world, key: str, on: str = "2026-11-05"):
+    return client.post(
+        _url(world),
+        {"to_status": "screening", "on": on, "version": 1},
+        content_type="application/json",
+        headers={HEADER: key},
+    )
+
+
+def test_a_resend_with_the_same_key_gets_the_first_response_and_writes_nothing(world, login):
+    client = login(world.director)
+    first = _screen(client, world, "7c1e0a52-transition")
+    assert first.status_code == 200
+    events = AuditEvent.objects.count()
+    again = _screen(client, world, "7c1e0a52-transition")
+    assert again.status_code == first.status_code
+    assert again.json() == first.json()
+    assert again["Idempotent-Replayed"] == "true"
+    assert AuditEvent.objects.count() == events
+    assert Episode.objects.get(pk=world.referral_episode.pk).version == 2
+
+
+def test_the_same_key_for_a_different_request_is_refused_with_a_message(world, login):
+    client = login(world.director)
+    _screen(client, world, "one-key")
+    other = _screen(client, world, "one-key", on="2026-11-06")
+    assert other.status_code == 422
+    assert other.json()["detail"][0]["field"] == HEADER
+    assert "different request" in other.json()["detail"][0]["message"]
+    assert Episode.objects.get(pk=world.referral_episode.pk).version == 2
+
+
+def test_keys_belong_to_one_person(world, login):
+    _screen(login(world.director), world, "shared-key")
+    second = _screen(login(world.supervisor), world, "shared-key")
+    # The supervisor's request runs on its own: the version it names is gone, so 409.
+    assert second.status_code == 409
+    assert "Idempotent-Replayed" not in second
+
+
+def test_an_expired_key_is_forgotten(world, login):
+    client = login(world.director)
+    _screen(client, world, "old-key")
+    IdempotentRequest.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    again = _screen(client, world, "old-key")
+    assert again.status_code == 409
+    assert IdempotentRequest.objects.get(key="old-key").status == 409
+
+
+def test_a_key_that_is_not_visible_text_is_refused(world, login):
+    response = _screen(login(world.director), world, "x" * 256)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["field"] == HEADER
+    assert Episode.objects.get(pk=world.referral_episode.pk).version == 1
+
+
+def test_every_api_route_is_behind_the_key(db):
+    assert reverse("api:openapi-json").startswith(API_PREFIX)
