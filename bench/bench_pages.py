@@ -50,12 +50,16 @@ def main() -> None:
         client.post("/accounts/login/", {"username": username, "password": "tandem-demo"})
         return client
 
-    therapist, frontdesk, auditor = (
+    therapist, frontdesk, auditor, director = (
         client_for("therapist"),
         client_for("frontdesk"),
         client_for("auditor"),
+        client_for("director"),
     )
     someone = Participant.objects.filter(episodes__care_team__user__username="therapist").first()
+    planned = Participant.objects.filter(
+        treatment_plans__signed_at__isnull=False, episodes__care_team__user__username="therapist"
+    ).first()
     pages = [
         ("caseload (home)", therapist, "get", "/", None),
         ("search by surname", frontdesk, "post", "/participants/search/", {"text": "Nakagawa"}),
@@ -68,6 +72,15 @@ def main() -> None:
         ),
         ("chart overview", therapist, "get", f"/participants/{someone.public_id}/", None),
         ("audit trail", auditor, "get", "/audit/", None),
+        ("plan tab", therapist, "get", f"/plans/{planned.public_id}/", None),
+        (
+            "plan in force (API)",
+            therapist,
+            "get",
+            f"/api/v1/participants/{planned.public_id}/treatment-plans/current",
+            None,
+        ),
+        ("plan reviews due", director, "get", "/plans/reviews-due/", None),
     ]
     print(f"{'page':<24}{'median ms':>10}{'p95 ms':>10}{'queries':>9}")
     for label, client, method, url, data in pages:

@@ -83,6 +83,14 @@ CLOSED_CHART_MESSAGE = (
 # participant's record. One row per capability; a service asks `require_capability`.
 CAPABILITIES: dict[str, frozenset[str]] = {
     "staff.manage": frozenset({Role.DIRECTOR}),
+    # Treatment plans: licensed clinicians sign them and record reviews; supervisors co-sign;
+    # the director sets the program's plan rules and modality list.
+    "plan.sign": frozenset(
+        {Role.DIRECTOR, Role.SUPERVISOR, Role.THERAPIST, Role.COUNSELLOR, Role.PRESCRIBER}
+    ),
+    "plan.cosign": frozenset({Role.DIRECTOR, Role.SUPERVISOR}),
+    "plan.settings": frozenset({Role.DIRECTOR}),
+    "plan.board": frozenset({Role.DIRECTOR, Role.SUPERVISOR}),
     # Writing and signing progress and group notes: clinical staff and oversight.
     "note.sign": (CLINICAL_ROLES - {Role.INTAKE}) | OVERSIGHT_ROLES,
     # Co-signing the notes the program marks as needing it; the notes-due board.

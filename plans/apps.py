@@ -8,7 +8,28 @@ class PlansConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from accounts.models import Program
-        from plans import assessment_measures, modalities
+        from participants.access import Scope, may, organizations_of, register_page
+        from participants.chart import ChartTab, register_tab
+        from participants.export import register_section
+        from participants.models import EpisodeStatus
+        from participants.services import register_transition_guard
+        from plans import assessment_measures, demo, export, modalities, services, views
+        from tandem import navigation
+        from tandem.demo import register_seeder
 
         assessment_measures.register_all()
         post_save.connect(modalities.seed_new_program, sender=Program, dispatch_uid="plans.seed")
+        register_tab(ChartTab("plan", "Plan", "plans:plan", Scope.CLINICAL, 45))
+        register_section("treatment_plan", "Treatment plan in force", export.plan_section)
+        register_section(
+            "treatment_plan_versions", "Treatment plan versions", export.versions_section
+        )
+        register_transition_guard(EpisodeStatus.ACTIVE, services.scheduling_guard)
+        register_page("plans:reviews_due", views.oversees)
+        register_page(
+            "plans:settings",
+            lambda user: any(may(user, "plan.settings", o) for o in organizations_of(user)),
+        )
+        navigation.register(navigation.NavItem("Plan reviews", "plans:reviews_due", 35))
+        navigation.register(navigation.NavItem("Plan settings", "plans:settings", 90))
+        register_seeder(55, "treatment plans", demo.seed)

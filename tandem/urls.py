@@ -14,6 +14,7 @@ urlpatterns = [
     path("assessments/", include("assessments.urls")),
     path("intake/", include("intake.urls")),
     path("placement/", include("placement.urls")),
+    path("plans/", include("plans.urls")),
     path("schedule/", include("scheduling.urls")),
     path("attendance/", include("attendance.urls")),
     path("notes/", include("notes.urls")),

@@ -47,3 +47,51 @@ def signed_plan(world, **kw) -> TreatmentPlan:
     )
     plan.refresh_from_db()
     return plan
+
+
+def drafted(world, *, by=None, measure: str = "phq-9") -> TreatmentPlan:
+    """A complete draft made through the services: one row of each kind."""
+    from plans import services
+
+    by = by or world.therapist
+    plan = services.start_plan(world.episode, by=by)
+    problem = services.save_problem(
+        plan,
+        by=by,
+        expected_version=plan.version,
+        domain="mental_health",
+        statement="Low mood most days",
+        dimensions=["3"],
+    )
+    goal = services.save_goal(
+        plan, by=by, expected_version=plan.version, problem=problem, text="Feel like myself"
+    )
+    objective = services.save_objective(
+        plan,
+        by=by,
+        expected_version=plan.version,
+        goal=goal,
+        text="PHQ-9 below 10",
+        target_date=date(2026, 12, 31),
+        measure_key=measure,
+        comparator="lt" if measure else "",
+        target_value=10 if measure else None,
+    )
+    services.save_intervention(
+        plan,
+        by=by,
+        expected_version=plan.version,
+        objective=objective,
+        modality=Modality.objects.get(program=world.program, name="DBT skills"),
+        frequency="Weekly",
+        responsible_role="therapist",
+    )
+    plan.refresh_from_db()
+    return plan
+
+
+def signed(world, *, by=None, **kw) -> TreatmentPlan:
+    from plans import services
+
+    plan = drafted(world, by=by, **kw)
+    return services.sign_plan(plan, by=by or world.therapist, expected_version=plan.version)

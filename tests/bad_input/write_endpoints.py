@@ -128,6 +128,29 @@ def _safety_draft(b) -> str:
     return reverse("safety:confirm", args=[b.participant.public_id])
 
 
+def _plan_draft(b) -> object:
+    """The bench participant's draft plan, made complete on first use."""
+    from plans.models import TreatmentPlan
+    from plans.tests.builders import drafted
+
+    found = TreatmentPlan.objects.filter(participant=b.participant).first()
+    return (found or drafted(b.world)).public_id
+
+
+def _plan_signed(b) -> object:
+    """The bench participant's signed plan, signed by the therapist on first use."""
+    from plans.models import TreatmentPlan
+    from plans.tests.builders import signed
+
+    found = TreatmentPlan.objects.filter(participant=b.participant, signed_at__isnull=False)
+    return (found.first() or signed(b.world)).public_id
+
+
+def _plan_tab_signed(b) -> str:
+    _plan_signed(b)
+    return reverse("plans:plan", args=[b.participant.public_id])
+
+
 def _note(kind: str) -> Callable[[object], object]:
     """A note of the bench's participant, made the first time a row asks for it: a draft by
     the therapist, the same signed, or a peer's signed note waiting for a co-signature."""
@@ -204,6 +227,21 @@ WEB_WRITES = [
     WebWrite("intake:diagnosis_add", "therapist", _chart("intake:diagnoses")),
     WebWrite("intake:diagnosis_status", "therapist", _chart("intake:diagnoses")),
     WebWrite("placement:decide", "therapist", _chart("placement:level_of_care")),
+    WebWrite("plans:start", "therapist", _chart("plans:plan")),
+    WebWrite("plans:edit", "therapist", _chart("plans:edit", _plan_draft)),
+    WebWrite("plans:sign", "therapist", _chart("plans:edit", _plan_draft)),
+    WebWrite("plans:revise", "therapist", _plan_tab_signed),
+    WebWrite("plans:acknowledge", "therapist", _plan_tab_signed),
+    WebWrite("plans:review", "therapist", _plan_tab_signed),
+    WebWrite("plans:cosign", "supervisor", _plan_tab_signed),
+    WebWrite("plans:settings", "director", _url("plans:settings")),
+    WebWrite(
+        "plans:mine",
+        "participant_user",
+        _url("plans:mine"),
+        action=_url("plans:mine"),
+        fields=("comment",),
+    ),
     WebWrite(
         "placement:admit",
         "director",
@@ -370,6 +408,10 @@ READ_ONLY = {
     "monitoring:participant_alerts",
     "portal:home",
     "safety:mine",
+    "plans:plan",
+    "plans:version",
+    "plans:objective",
+    "plans:reviews_due",
     "discharge:tab",
     "discharge:call_list",
     "discharge:mine",
@@ -408,6 +450,15 @@ def _participant(b) -> dict[str, object]:
 
 
 API_WRITES = [
+    ApiWrite(
+        "post", "/api/v1/participants/{participant_id}/treatment-plans", "therapist", _participant
+    ),
+    ApiWrite(
+        "post",
+        "/api/v1/treatment-plans/{plan_id}/sign",
+        "therapist",
+        lambda b: {"plan_id": _plan_draft(b)},
+    ),
     ApiWrite(
         "post",
         "/api/v1/participants/{participant_id}/episodes/{episode_id}/transition",

@@ -1,0 +1,238 @@
+"""Treatment-plan endpoints: the versions, the plan in force with computed progress, drafting
+a version (the first plan or a revision) with its content, and signing. A signed version
+refuses any change with 409."""
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from django.http import Http404, HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from audit.models import Action
+from participants.access import Scope, authorize, require
+from participants.api import participant_or_404
+from plans import selectors, services
+from plans.models import TreatmentPlan
+from tandem.api_errors import FieldErrors, field_errors
+from tandem.dates import ProgramDate
+from tandem.errors import InvalidInput
+
+router = Router(tags=["treatment plans"])
+
+
+class Message(Schema):
+    detail: str
+
+
+class InterventionIn(Schema):
+    modality: str = Field(description="A modality name from the program's list.")
+    frequency: str
+    responsible_role: str = Field(description="A staff role, e.g. therapist, peer.")
+    detail: str = ""
+
+
+class ObjectiveIn(Schema):
+    text: str
+    target_date: ProgramDate
+    measure: str = Field("", description="A measure key (GET the plan to see the keys in use).")
+    comparator: str = Field("", description="lt, le, gt, ge or eq; with a measure.")
+    target_value: float | None = None
+    interventions: list[InterventionIn] = []
+
+
+class GoalIn(Schema):
+    text: str = Field(description="The participant's own words.")
+    objectives: list[ObjectiveIn] = []
+
+
+class ProblemIn(Schema):
+    domain: str
+    statement: str
+    diagnoses: list[UUID] = []
+    dimensions: list[str] = []
+    goals: list[GoalIn] = []
+
+
+class PlanIn(Schema):
+    revises: UUID | None = Field(
+        None, description="The signed version this revises; none for the episode's first plan."
+    )
+    change_summary: str = Field("", description="What the revision changes (for a revision).")
+    problems: list[ProblemIn] = []
+
+
+class SignIn(Schema):
+    version: int
+
+
+def _progress(objective) -> dict[str, Any] | None:
+    progress = getattr(objective, "progress", None)
+    return progress.to_dict() if progress is not None else None
+
+
+def plan_out(view: selectors.PlanView) -> dict[str, Any]:
+    plan = view.plan
+    ack = plan.acknowledgement_row
+    cosign = plan.cosignature_row
+    return {
+        "id": plan.public_id,
+        "episode": plan.episode.public_id,
+        "number": plan.number,
+        "status": "signed" if plan.is_signed else "draft",
+        "entered_in_error": plan.entered_in_error,
+        "version": plan.version,
+        "revises": plan.revises.public_id if plan.revises else None,
+        "change_summary": plan.change_summary,
+        "changes": plan.changes,
+        "signed_at": plan.signed_at,
+        "signed_by": plan.signed_by.get_full_name() if plan.signed_by else None,
+        "acknowledged": {"via": ack.via, "at": ack.recorded_at} if ack else None,
+        "cosigned": {"at": cosign.recorded_at} if cosign else None,
+        "problems": [
+            {
+                "id": p.public_id,
+                "domain": p.domain,
+                "statement": p.statement,
+                "diagnoses": [{"id": d.public_id, "code": d.code} for d in p.diagnoses.all()],
+                "dimensions": p.dimensions,
+                "source": p.source,
+                "goals": [
+                    {
+                        "id": g.public_id,
+                        "text": g.text,
+                        "objectives": [
+                            {
+                                "id": o.public_id,
+                                "lineage": o.lineage,
+                                "text": o.text,
+                                "target_date": o.target_date,
+                                "measure": o.measure_key or None,
+                                "comparator": o.comparator or None,
+                                "target_value": o.target_value,
+                                "progress": _progress(o),
+                                "interventions": [
+                                    {
+                                        "id": i.public_id,
+                                        "modality": i.modality.name,
+                                        "frequency": i.frequency,
+                                        "responsible_role": i.responsible_role,
+                                        "detail": i.detail,
+                                    }
+                                    for i in o.intervention_rows
+                                ],
+                            }
+                            for o in g.objective_rows
+                        ],
+                    }
+                    for g in p.goal_rows
+                ],
+            }
+            for p in view.problems
+        ],
+    }
+
+
+class PlanOut(Schema):
+    id: UUID
+    episode: UUID
+    number: int
+    status: str
+    entered_in_error: bool
+    version: int
+    revises: UUID | None
+    change_summary: str
+    changes: list[dict[str, Any]]
+    signed_at: datetime | None
+    signed_by: str | None
+    acknowledged: dict[str, Any] | None
+    cosigned: dict[str, Any] | None
+    problems: list[dict[str, Any]]
+
+
+@router.get(
+    "/participants/{participant_id}/treatment-plans",
+    response={200: list[PlanOut], 403: Message, 404: Message},
+    summary="Every version of a participant's treatment plans",
+    description="Newest first, drafts and entered-in-error versions included. Audited as a view.",
+)
+def list_plans(request: HttpRequest, participant_id: UUID):
+    participant = participant_or_404(request, participant_id)
+    authorize(request.auth, participant, Action.VIEW, Scope.CLINICAL, details={"api": True})
+    return [
+        plan_out(selectors.plan_view(p, with_progress=False))
+        for p in selectors.plans_of(participant)
+    ]
+
+
+@router.get(
+    "/participants/{participant_id}/treatment-plans/current",
+    response={200: PlanOut, 403: Message, 404: Message},
+    summary="The plan in force",
+    description=(
+        "The newest signed version. Each objective bound to a measure carries `progress`: "
+        "the latest value and its date, read from the record, and whether it meets the target."
+    ),
+)
+def current_plan(request: HttpRequest, participant_id: UUID):
+    participant = participant_or_404(request, participant_id)
+    authorize(request.auth, participant, Action.VIEW, Scope.CLINICAL, details={"api": True})
+    plan = selectors.plan_in_force(participant)
+    if plan is None:
+        return Status(404, {"detail": "This participant has no signed plan."})
+    return Status(200, plan_out(selectors.plan_view(plan)))
+
+
+@router.post(
+    "/participants/{participant_id}/treatment-plans",
+    response={201: PlanOut, 403: Message, 404: Message, 409: Message, 422: FieldErrors},
+    summary="Draft a plan version",
+    description=(
+        "The episode's first plan, or (with `revises` and `change_summary`) a revision of a "
+        "signed version, as a draft holding the given problems → goals → objectives → "
+        "interventions (a revision starts from a copy of the version it revises). Refused "
+        "whole: nothing is written when any part is refused (422 names the part)."
+    ),
+)
+def draft_plan(request: HttpRequest, participant_id: UUID, body: PlanIn):
+    participant = participant_or_404(request, participant_id)
+    require(request.auth, participant, Action.CHANGE, Scope.CLINICAL)
+    try:
+        revises = None
+        if body.revises is not None:
+            revises = TreatmentPlan.objects.filter(
+                participant=participant, public_id=body.revises
+            ).first()
+            if revises is None:
+                raise InvalidInput("No plan of this participant has that id.", field="revises")
+        plan = services.draft_with_content(
+            participant,
+            by=request.auth,
+            problems=[p.model_dump() for p in body.problems],
+            revises=revises,
+            change_summary=body.change_summary,
+        )
+    except InvalidInput as exc:
+        return Status(422, field_errors((exc.field, exc.message)))
+    return Status(201, plan_out(selectors.plan_view(plan, with_progress=False)))
+
+
+@router.post(
+    "/treatment-plans/{plan_id}/sign",
+    response={200: PlanOut, 403: Message, 404: Message, 409: Message, 422: FieldErrors},
+    summary="Sign a draft version",
+    description=(
+        "Signs the draft at `version`; it never changes afterwards. 409 when it is already "
+        "signed or changed since; 422 when it is incomplete (the message lists what is missing)."
+    ),
+)
+def sign_plan(request: HttpRequest, plan_id: UUID, body: SignIn):
+    plan = TreatmentPlan.objects.filter(public_id=plan_id).select_related("participant").first()
+    if plan is None:
+        raise Http404("No plan has that id.")
+    participant_or_404(request, plan.participant.public_id)
+    try:
+        signed = services.sign_plan(plan, by=request.auth, expected_version=body.version)
+    except InvalidInput as exc:
+        return Status(422, field_errors((exc.field, exc.message)))
+    return Status(200, plan_out(selectors.plan_view(signed)))

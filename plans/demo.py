@@ -1,0 +1,186 @@
+"""Synthetic treatment plans for the demo program. Every detail is made up.
+
+Every demo participant in care (admitted or active) gets a signed plan a few days after
+admission, built from what their record says (the problems suggested from their diagnoses and
+level-of-care ratings), with goals in plain first-person words, objectives bound to the PHQ-9
+or GAD-7 where the problem is a mental-health one, and interventions from the program's list.
+Most plans are acknowledged in person. Idempotent (episodes with a plan are skipped),
+deterministic (one seeded generator per record number).
+"""
+
+import random
+from datetime import datetime, time, timedelta
+
+from django.db import transaction
+
+from audit.services import record_event
+from participants.models import IN_CARE_STATUSES, Episode
+from plans import selectors, services
+from plans.models import (
+    AcknowledgedVia,
+    Acknowledgement,
+    Goal,
+    Intervention,
+    Modality,
+    Objective,
+    Problem,
+    ProblemDomain,
+    TreatmentPlan,
+)
+from tandem.demo import DemoContext
+
+# Synthetic goal wording, by domain; the participant's "own words".
+GOALS = {
+    ProblemDomain.SUBSTANCE_USE: (
+        "I want to stop drinking and get my mornings back.",
+        "I want to be clean for my kids.",
+        "I don't want to use when things get hard.",
+    ),
+    ProblemDomain.MENTAL_HEALTH: (
+        "I want to stop feeling so low all the time.",
+        "I want to sleep through the night and not panic.",
+        "I want to feel like myself again.",
+    ),
+    ProblemDomain.MEDICAL: ("I want to keep my health appointments.",),
+    ProblemDomain.SOCIAL: ("I want people around me who don't use.",),
+    ProblemDomain.HOUSING: ("I want a safe place to live.",),
+    ProblemDomain.WORK: ("I want to get back to work.",),
+    ProblemDomain.LEGAL: ("I want to finish what the court asked of me.",),
+    ProblemDomain.OTHER: ("I want things to get steadier.",),
+}
+# (objective text, measure, comparator, target, modalities, frequency, role) per domain.
+OBJECTIVES = {
+    ProblemDomain.SUBSTANCE_USE: (
+        "Name three personal triggers and a plan for each",
+        "",
+        "",
+        None,
+        ("Relapse prevention", "Group CBT"),
+        "3 times a week",
+        "counsellor",
+    ),
+    ProblemDomain.MENTAL_HEALTH: (
+        "Depressive symptoms below the moderate range (PHQ-9 below 10)",
+        "phq-9",
+        "lt",
+        10,
+        ("DBT skills", "Medication management"),
+        "Weekly",
+        "therapist",
+    ),
+    ProblemDomain.MEDICAL: (
+        "Attend every primary-care appointment this month",
+        "",
+        "",
+        None,
+        ("Case management",),
+        "Every 2 weeks",
+        "case_manager",
+    ),
+}
+DEFAULT_OBJECTIVE = (
+    "Take one concrete step each week and report it in group",
+    "",
+    "",
+    None,
+    ("Peer support", "Case management"),
+    "Weekly",
+    "peer",
+)
+
+
+def seed(context: DemoContext) -> None:
+    """A signed plan for each demo episode in care that has none yet."""
+    episodes = list(
+        Episode.objects.filter(
+            program=context.program,
+            status__in=IN_CARE_STATUSES,
+            participant__record_number__startswith="DEMO-",
+            admitted_on__isnull=False,
+        )
+        .exclude(treatment_plans__isnull=False)
+        .select_related("participant", "program")
+        .order_by("participant__record_number")
+    )
+    if not episodes:
+        return
+    modalities = {m.name: m for m in Modality.objects.filter(program=context.program)}
+    fallback = context.staff["intake"]
+    today = context.program.today()
+    tz = context.program.tz
+    made = 0
+    with transaction.atomic():
+        for episode in episodes:
+            rng = random.Random(f"{context.rng_seed}:plans:{episode.participant.record_number}")
+            signer_id = episode.primary_clinician_id or fallback.pk
+            signed_on = min(today, episode.admitted_on + timedelta(days=rng.randint(2, 6)))
+            signed_at = datetime.combine(signed_on, time(15, rng.randint(0, 59)), tzinfo=tz)
+            plan = TreatmentPlan.objects.create(
+                participant=episode.participant,
+                episode=episode,
+                number=1,
+                recorded_by_id=signer_id,
+                recorded_at=signed_at - timedelta(hours=1),
+            )
+            found = selectors.suggestions(episode, None)[:3] or [None]
+            for order, suggestion in enumerate(found):
+                domain = suggestion.domain if suggestion else ProblemDomain.SUBSTANCE_USE
+                problem = Problem.objects.create(
+                    plan=plan,
+                    order=order,
+                    domain=domain,
+                    statement=suggestion.statement if suggestion else "Substance use",
+                    dimensions=list(suggestion.dimensions) if suggestion else ["5"],
+                    source=suggestion.source if suggestion else "",
+                    source_record=suggestion.source_record if suggestion else "",
+                )
+                if suggestion and suggestion.diagnoses:
+                    problem.diagnoses.set(
+                        episode.diagnoses.filter(public_id__in=suggestion.diagnoses)
+                    )
+                goal = Goal.objects.create(
+                    plan=plan, problem=problem, text=rng.choice(GOALS.get(domain, GOALS["other"]))
+                )
+                text, key, comparator, target, names, frequency, role = OBJECTIVES.get(
+                    domain, DEFAULT_OBJECTIVE
+                )
+                objective = Objective.objects.create(
+                    plan=plan,
+                    goal=goal,
+                    text=text,
+                    target_date=signed_on + timedelta(days=rng.choice((30, 45, 60))),
+                    measure_key=key,
+                    comparator=comparator,
+                    target_value=target,
+                )
+                Intervention.objects.bulk_create(
+                    Intervention(
+                        plan=plan,
+                        objective=objective,
+                        order=i,
+                        modality=modalities[name],
+                        frequency=frequency,
+                        responsible_role=role,
+                    )
+                    for i, name in enumerate(names)
+                    if name in modalities
+                )
+            digest = services.content_hash(services.plan_content(plan))
+            TreatmentPlan.objects.filter(pk=plan.pk).update(
+                signed_at=signed_at, signed_by_id=signer_id, content_sha256=digest
+            )
+            if rng.random() < 0.85:
+                Acknowledgement.objects.create(
+                    plan=plan,
+                    via=AcknowledgedVia.IN_PERSON,
+                    recorded_by_id=signer_id,
+                    recorded_at=signed_at + timedelta(minutes=5),
+                )
+            made += 1
+        record_event(
+            actor=None,
+            event_type="demo.imported",
+            record_type="plans.TreatmentPlan",
+            details={"synthetic_demo_import": made},
+        )
+    context.stdout(f"    {made} signed treatment plans")

@@ -1,0 +1,66 @@
+"""The treatment plan's sections of the exported and printed record."""
+
+from participants.models import Participant
+from plans import selectors
+
+
+def versions_section(participant: Participant) -> list[dict]:
+    """Every plan version: when signed and by whom, acknowledged, co-signed, what changed."""
+    rows = []
+    for plan in reversed(selectors.plans_of(participant)):
+        ack = getattr(plan, "acknowledgement", None) if _has(plan, "acknowledgement") else None
+        cosign = getattr(plan, "cosignature", None) if _has(plan, "cosignature") else None
+        rows.append(
+            {
+                "version": plan.number,
+                "status": "signed" if plan.is_signed else "draft",
+                "signed_at": plan.signed_at.isoformat() if plan.signed_at else "",
+                "signed_by": plan.signed_by.get_full_name() if plan.signed_by else "",
+                "acknowledged": ack.get_via_display() if ack else "",
+                "cosigned_at": cosign.recorded_at.isoformat() if cosign else "",
+                "change_summary": plan.change_summary,
+                "entered_in_error": plan.entered_in_error,
+            }
+        )
+    return rows
+
+
+def plan_section(participant: Participant) -> list[dict]:
+    """The plan in force, one row per objective, with its problem, goal and interventions."""
+    plan = selectors.plan_in_force(participant)
+    if plan is None:
+        return []
+    view = selectors.plan_view(plan)
+    rows = []
+    for p in view.problems:
+        for g in p.goal_rows:
+            for o in g.objective_rows:
+                progress = o.progress.to_dict() if o.progress else {}
+                rows.append(
+                    {
+                        "version": plan.number,
+                        "problem": f"{p.get_domain_display()}: {p.statement}",
+                        "diagnoses": ", ".join(d.code for d in p.diagnoses.all()),
+                        "dimensions": ", ".join(p.dimensions),
+                        "goal": g.text,
+                        "objective": o.text,
+                        "target_date": o.target_date.isoformat(),
+                        "target": f"{o.measure_key} {o.target_label}" if o.measure_key else "",
+                        "latest": progress.get("latest_value") or "",
+                        "latest_date": progress.get("latest_date") or "",
+                        "met": "" if not progress or progress["met"] is None else progress["met"],
+                        "interventions": "; ".join(
+                            f"{i.modality.name}, {i.frequency}, {i.get_responsible_role_display()}"
+                            for i in o.intervention_rows
+                        ),
+                    }
+                )
+    return rows
+
+
+def _has(plan, name: str) -> bool:
+    try:
+        getattr(plan, name)
+    except Exception:  # the reverse one-to-one is absent
+        return False
+    return True

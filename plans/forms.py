@@ -1,0 +1,127 @@
+"""Forms of the plan pages; the services hold the rules, these only read the fields."""
+
+from django import forms
+
+from accounts.models import Role
+from placement.asam import DIMENSIONS
+from plans import measures
+from plans.models import AcknowledgedVia, Comparator, ProblemDomain, ReviewReason
+from tandem import dates
+
+ROLE_CHOICES = [
+    (r.value, r.label) for r in Role if r not in (Role.FRONT_DESK, Role.BILLING, Role.AUDITOR)
+]
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
+
+
+class ProblemForm(VersionForm):
+    row = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    domain = forms.ChoiceField(choices=ProblemDomain.choices)
+    statement = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    dimensions = forms.MultipleChoiceField(
+        choices=[(d.id, f"{d.id} — {d.name}") for d in DIMENSIONS],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="ASAM dimensions it addresses",
+    )
+
+    def __init__(self, *args, diagnoses=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["diagnoses"] = forms.MultipleChoiceField(
+            choices=[(str(d.public_id), f"{d.code} {d.description}") for d in diagnoses],
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            label="Diagnoses it addresses",
+        )
+
+
+class GoalForm(VersionForm):
+    row = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    problem = forms.UUIDField(widget=forms.HiddenInput)
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        label="Goal, in the participant's own words",
+    )
+
+
+class ObjectiveForm(VersionForm):
+    row = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    goal = forms.UUIDField(widget=forms.HiddenInput)
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label="Objective"
+    )
+    target_date = dates.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    measure_key = forms.ChoiceField(required=False, label="Measured by")
+    comparator = forms.ChoiceField(choices=[("", "—"), *Comparator.choices], required=False)
+    target_value = forms.DecimalField(required=False, max_digits=9, decimal_places=2)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["measure_key"].choices = [("", "Not bound to a measure"), *measures.choices()]
+
+
+class InterventionForm(VersionForm):
+    row = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    objective = forms.UUIDField(widget=forms.HiddenInput)
+    modality = forms.IntegerField(widget=forms.Select, min_value=1, max_value=2**31 - 1)
+    frequency = forms.CharField(max_length=80, help_text="For example: 3 times a week.")
+    responsible_role = forms.ChoiceField(choices=ROLE_CHOICES, label="Who")
+    detail = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 1}), required=False, max_length=2000
+    )
+
+    def __init__(self, *args, modalities=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["modality"].widget.choices = [(m.pk, m.name) for m in modalities]
+
+
+class RemoveForm(VersionForm):
+    part = forms.ChoiceField(
+        choices=[(k, k) for k in ("problem", "goal", "objective", "intervention")]
+    )
+    row = forms.UUIDField()
+
+
+class SuggestionForm(VersionForm):
+    key = forms.CharField(max_length=200)
+    statement = forms.CharField(max_length=2000, required=False)
+
+
+class RevisionForm(forms.Form):
+    change_summary = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        label="What this revision changes",
+    )
+
+
+class AcknowledgeForm(forms.Form):
+    via = forms.ChoiceField(
+        choices=AcknowledgedVia.choices, initial=AcknowledgedVia.IN_PERSON, widget=forms.HiddenInput
+    )
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
+
+
+class ReviewForm(forms.Form):
+    reason = forms.ChoiceField(choices=ReviewReason.choices)
+    reviewed_on = dates.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=4000, label="What the review found"
+    )
+
+
+class SettingsForm(VersionForm):
+    cosign_required = forms.BooleanField(required=False, label="A supervisor co-signs every plan")
+    block_scheduling_until_signed = forms.BooleanField(
+        required=False, label="A participant becomes active only once their first plan is signed"
+    )
+
+
+class ModalityForm(forms.Form):
+    name = forms.CharField(max_length=80)

@@ -1,0 +1,345 @@
+"""Reads of the treatment plan that pages and the API share, each in a fixed number of queries."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Prefetch
+
+from intake.models import Diagnosis, Intake
+from participants.models import IN_CARE_STATUSES, Episode, Participant
+from placement.models import DIMENSION_NAMES as _DIMENSION_NAMES
+from placement.models import DimensionRating, LevelOfCareDecision
+from plans import measures
+from plans.models import (
+    Intervention,
+    Objective,
+    PlanReview,
+    ProblemDomain,
+    TreatmentPlan,
+)
+
+# A review this many days ahead shows as due; past its date it is overdue. A display window,
+# not a clinical rule.
+DUE_SOON_DAYS = 7
+DIMENSION_NAMES = _DIMENSION_NAMES
+
+
+def plans_of(participant: Participant) -> list[TreatmentPlan]:
+    """Every version of every plan of the participant, newest first (history included)."""
+    return list(
+        TreatmentPlan.objects.filter(participant=participant)
+        .select_related(
+            "episode__program", "signed_by", "recorded_by", "acknowledgement", "cosignature"
+        )
+        .order_by("-episode__referred_on", "-number")
+    )
+
+
+def plan_in_force(participant: Participant) -> TreatmentPlan | None:
+    """The newest signed version not entered in error, of the participant's latest episode with one."""
+    return (
+        TreatmentPlan.objects.current()
+        .filter(participant=participant, signed_at__isnull=False)
+        .select_related("episode__program", "signed_by")
+        .order_by("-episode__referred_on", "-episode_id", "-number")
+        .first()
+    )
+
+
+def open_draft(participant: Participant) -> TreatmentPlan | None:
+    return (
+        TreatmentPlan.objects.current()
+        .filter(participant=participant, signed_at__isnull=True)
+        .select_related("episode__program")
+        .order_by("-number")
+        .first()
+    )
+
+
+def active_objectives(participant: Participant) -> list[Objective]:
+    """The objectives of the plan in force: what a progress note can address."""
+    plan = plan_in_force(participant)
+    if plan is None:
+        return []
+    return list(
+        plan.objectives.select_related("goal__problem").order_by(
+            "goal__problem__order", "goal__order", "order", "pk"
+        )
+    )
+
+
+@dataclass
+class PlanView:
+    """A plan version with its rows arranged problem → goal → objective → intervention and
+    each measure-bound objective's progress."""
+
+    plan: TreatmentPlan
+    problems: list = field(default_factory=list)
+    progress: dict = field(default_factory=dict)
+
+
+def plan_view(plan: TreatmentPlan, *, with_progress: bool = True) -> PlanView:
+    """Six queries for a plan of any size (plus one per bound measure for progress)."""
+    plan = (
+        TreatmentPlan.objects.select_related(
+            "episode__program", "signed_by", "recorded_by", "revises"
+        )
+        .prefetch_related(
+            "problems__diagnoses",
+            "goals",
+            "objectives",
+            Prefetch("interventions", queryset=Intervention.objects.select_related("modality")),
+        )
+        .get(pk=plan.pk)
+    )
+    goals_by_problem: dict[int, list] = {}
+    for g in plan.goals.all():
+        g.objective_rows = []
+        goals_by_problem.setdefault(g.problem_id, []).append(g)
+    objectives = {o.pk: o for o in plan.objectives.all()}
+    goals = {g.pk: g for gs in goals_by_problem.values() for g in gs}
+    for o in objectives.values():
+        o.intervention_rows = []
+        goals[o.goal_id].objective_rows.append(o)
+    for i in plan.interventions.all():
+        objectives[i.objective_id].intervention_rows.append(i)
+    problems = []
+    for p in plan.problems.all():
+        p.goal_rows = goals_by_problem.get(p.pk, [])
+        p.dimension_names = [f"{d} — {DIMENSION_NAMES.get(d, '')}" for d in p.dimensions]
+        problems.append(p)
+    progress = (
+        measures.progress_of(objectives.values(), plan.participant_id) if with_progress else {}
+    )
+    for o in objectives.values():
+        o.progress = progress.get(o.pk)
+    plan.acknowledgement_row = (
+        getattr(plan, "acknowledgement", None) if _has(plan, "acknowledgement") else None
+    )
+    plan.cosignature_row = getattr(plan, "cosignature", None) if _has(plan, "cosignature") else None
+    return PlanView(plan, problems, progress)
+
+
+def _has(plan: TreatmentPlan, name: str) -> bool:
+    try:
+        getattr(plan, name)
+    except Exception:  # the reverse one-to-one is absent
+        return False
+    return True
+
+
+# ---------------------------------------------------------------------------------------
+# Suggestions
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A problem the record points to, with the record it came from."""
+
+    key: str
+    domain: str
+    statement: str
+    source: str
+    source_record: str
+    diagnoses: tuple[str, ...] = ()
+    dimensions: tuple[str, ...] = ()
+
+
+DIAGNOSIS_DOMAIN = {
+    "sud": ProblemDomain.SUBSTANCE_USE,
+    "use": ProblemDomain.SUBSTANCE_USE,
+    "mh": ProblemDomain.MENTAL_HEALTH,
+    "risk": ProblemDomain.MENTAL_HEALTH,
+}
+# ASAM dimension → the plan domain a rated problem in it belongs to.
+DIMENSION_DOMAIN = {
+    "1": ProblemDomain.SUBSTANCE_USE,
+    "2": ProblemDomain.MEDICAL,
+    "3": ProblemDomain.MENTAL_HEALTH,
+    "4": ProblemDomain.SUBSTANCE_USE,
+    "5": ProblemDomain.SUBSTANCE_USE,
+    "6": ProblemDomain.SOCIAL,
+}
+# Answers of the signed intake (TEDS codes, intake/teds.py) that name a problem by themselves.
+INTAKE_FACTS: tuple[tuple[str, str, frozenset[str], str, str], ...] = (
+    ("living", "housing", frozenset({"1"}), ProblemDomain.HOUSING, "Homeless at intake"),
+    ("living", "employment", frozenset({"3"}), ProblemDomain.WORK, "Unemployed at intake"),
+    (
+        "legal",
+        "arrests",
+        frozenset({"1", "2"}),
+        ProblemDomain.LEGAL,
+        "Arrested in the 30 days before intake",
+    ),
+)
+# Ratings at or above this (2 — moderate, on the 0–4 scale) are suggested as problems.
+RATING_SUGGESTED_FROM = 2
+
+
+def suggestions(episode: Episode, plan: TreatmentPlan | None = None) -> list[Suggestion]:
+    """Problems suggested from the episode's record: each active diagnosis, each ASAM
+    dimension rated moderate or higher in the level-of-care decision in force, and the
+    answers of the newest signed intake that name a problem (homeless, unemployed, arrested).
+    Nothing is suggested that the record does not say; rows already on the plan are left out."""
+    taken = set()
+    if plan is not None:
+        taken = set(plan.problems.values_list("source_record", flat=True))
+    signed_intake = (
+        Intake.objects.filter(
+            episode=episode, signed_at__isnull=False, entered_in_error_at__isnull=True
+        )
+        .order_by("-number")
+        .first()
+    )
+    found: list[Suggestion] = []
+    diagnoses = (
+        Diagnosis.objects.current()
+        .filter(episode=episode, status__in=("provisional", "confirmed"))
+        .order_by("made_on", "pk")
+    )
+    for d in diagnoses:
+        key = f"intake.Diagnosis:{d.public_id}"
+        if key in taken:
+            continue
+        found.append(
+            Suggestion(
+                key=key,
+                domain=DIAGNOSIS_DOMAIN.get(d.kind, ProblemDomain.OTHER),
+                statement=f"{d.description} ({d.code})",
+                source=f"Diagnosis {d.code}, {d.get_status_display().lower()}, made {d.made_on.isoformat()}",
+                source_record=key,
+                diagnoses=(str(d.public_id),),
+            )
+        )
+    decision = (
+        LevelOfCareDecision.objects.current()
+        .filter(episode=episode)
+        .order_by("-decided_on", "-pk")
+        .first()
+    )
+    if decision is not None:
+        for r in DimensionRating.objects.filter(
+            decision=decision, rating__gte=RATING_SUGGESTED_FROM
+        ):
+            key = f"placement.DimensionRating:{decision.public_id}:{r.dimension}"
+            if key in taken:
+                continue
+            found.append(
+                Suggestion(
+                    key=key,
+                    domain=DIMENSION_DOMAIN.get(r.dimension, ProblemDomain.OTHER),
+                    statement=f"Dimension {r.dimension} ({r.dimension_name}) rated {r.rating}"
+                    + (f": {r.note}" if r.note else ""),
+                    source=f"Level-of-care decision of {decision.decided_on.isoformat()}, "
+                    f"dimension {r.dimension} rated {r.rating}",
+                    source_record=key,
+                    dimensions=(r.dimension,),
+                )
+            )
+    if signed_intake is not None:
+        data = {row.key: row.data for row in signed_intake.sections.all()}
+        for section, name, value, domain, statement in INTAKE_FACTS:
+            answer = str((data.get(section) or {}).get(name, ""))
+            if answer not in value:
+                continue
+            key = f"intake.Intake:{signed_intake.public_id}:{section}.{name}"
+            if key in taken:
+                continue
+            found.append(
+                Suggestion(
+                    key=key,
+                    domain=domain,
+                    statement=statement,
+                    source=f"Signed intake (version {signed_intake.number}), {section} section",
+                    source_record=key,
+                )
+            )
+    return found
+
+
+# ---------------------------------------------------------------------------------------
+# Reviews due
+
+
+@dataclass(frozen=True)
+class ReviewDue:
+    episode: Episode
+    plan: TreatmentPlan | None
+    due_on: date | None
+    reason: str  # "no_plan", "scheduled", "level_of_care"
+    overdue: bool
+
+    @property
+    def reason_label(self) -> str:
+        return {
+            "no_plan": "No signed plan yet",
+            "scheduled": "Review interval reached",
+            "level_of_care": "Level of care changed",
+        }[self.reason]
+
+
+def reviews_due(
+    episodes: list[Episode], *, today: date, window_days: int = DUE_SOON_DAYS
+) -> list[ReviewDue]:
+    """Episodes in care whose plan needs a review by `today + window_days`: the program's
+    interval since the last signing or review, or a level-of-care decision that changed the
+    level since then. Four queries for any number of episodes."""
+    in_care = [e for e in episodes if e.status in IN_CARE_STATUSES]
+    if not in_care:
+        return []
+    ids = [e.pk for e in in_care]
+    latest: dict[int, TreatmentPlan] = {}
+    for plan in (
+        TreatmentPlan.objects.current()
+        .filter(episode_id__in=ids, signed_at__isnull=False)
+        .order_by("episode_id", "-number")
+    ):
+        latest.setdefault(plan.episode_id, plan)
+    reviewed: dict[int, date] = {}
+    for plan_id, on in (
+        PlanReview.objects.current()
+        .filter(plan_id__in=[p.pk for p in latest.values()])
+        .values_list("plan_id", "reviewed_on")
+    ):
+        reviewed[plan_id] = max(on, reviewed.get(plan_id, on))
+    decisions: dict[int, list] = {}
+    for d in (
+        LevelOfCareDecision.objects.current()
+        .filter(episode_id__in=ids)
+        .order_by("episode_id", "decided_on", "pk")
+        .values("episode_id", "decided_on", "chosen_level")
+    ):
+        decisions.setdefault(d["episode_id"], []).append(d)
+    horizon = today + timedelta(days=window_days)
+    rows = []
+    for e in in_care:
+        plan = latest.get(e.pk)
+        if plan is None:
+            rows.append(ReviewDue(e, None, None, "no_plan", False))
+            continue
+        tz = e.program.tz
+        anchor = plan.signed_at.astimezone(tz).date()
+        anchor = max(anchor, reviewed.get(plan.pk, anchor))
+        due_on, reason = anchor + timedelta(days=e.program.plan_review_interval_days), "scheduled"
+        previous = None
+        for d in decisions.get(e.pk, []):
+            if previous is not None and d["chosen_level"] != previous and d["decided_on"] > anchor:
+                if d["decided_on"] < due_on:
+                    due_on, reason = d["decided_on"], "level_of_care"
+                break
+            previous = d["chosen_level"]
+        if due_on <= horizon:
+            rows.append(ReviewDue(e, plan, due_on, reason, due_on < today))
+    return sorted(rows, key=lambda r: (r.due_on is not None, r.due_on or today, r.episode.pk))
+
+
+def episodes_for_board(organization_ids: list[int]) -> list[Episode]:
+    return list(
+        Episode.objects.filter(
+            program__organization_id__in=organization_ids,
+            status__in=IN_CARE_STATUSES,
+            participant__entered_in_error_at__isnull=True,
+        )
+        .select_related("participant", "program", "primary_clinician")
+        .order_by("pk")
+    )

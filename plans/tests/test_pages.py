@@ -1,0 +1,209 @@
+"""The Plan tab, the editor (plain and htmx), a version, an objective, and the reviews board."""
+
+from datetime import date
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from conftest import make_participant
+from participants.models import Episode, EpisodeStatus
+from plans import views
+from plans.models import Objective, Problem, TreatmentPlan
+from plans.tests.builders import drafted, signed
+
+
+def test_start_then_build_a_plan_in_the_editor(world, login):
+    client = login(world.therapist)
+    tab = reverse("plans:plan", args=[world.participant.public_id])
+    assert "Start the plan" in client.get(tab).content.decode()
+    response = client.post(reverse("plans:start", args=[world.participant.public_id]))
+    plan = TreatmentPlan.objects.get()
+    edit = reverse("plans:edit", args=[world.participant.public_id, plan.public_id])
+    assert response.url == edit
+    response = client.post(
+        edit,
+        {
+            "kind": "problem",
+            "version": plan.version,
+            "domain": "housing",
+            "statement": "Couch surfing",
+            "dimensions": ["6"],
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200 and "Couch surfing" in response.content.decode()
+    problem = Problem.objects.get()
+    plan.refresh_from_db()
+    client.post(
+        edit,
+        {
+            "kind": "goal",
+            "version": plan.version,
+            "problem": problem.public_id,
+            "text": "A room of my own",
+        },
+    )
+    plan.refresh_from_db()
+    page = client.get(edit).content.decode()
+    assert "A room of my own" in page and "Before signing, add" in page
+
+
+def test_a_stale_editor_form_is_refused_with_a_message(world, login):
+    plan = drafted(world)
+    client = login(world.therapist)
+    edit = reverse("plans:edit", args=[world.participant.public_id, plan.public_id])
+    response = client.post(
+        edit,
+        {
+            "kind": "problem",
+            "version": plan.version - 1,
+            "domain": "legal",
+            "statement": "Court date",
+        },
+    )
+    assert response.status_code == 409
+    assert "changed by someone else" in response.content.decode()
+    assert not Problem.objects.filter(domain="legal").exists()
+
+
+def test_a_signed_version_is_refused_in_the_editor(world, login):
+    plan = signed(world)
+    client = login(world.therapist)
+    edit = reverse("plans:edit", args=[world.participant.public_id, plan.public_id])
+    response = client.post(
+        edit, {"kind": "problem", "version": plan.version, "domain": "legal", "statement": "Court"}
+    )
+    assert response.status_code == 409
+    assert "signed and never changes" in response.content.decode()
+
+
+def test_the_tab_shows_the_plan_in_force_and_the_objective_page_its_sections(world, login):
+    plan = signed(world)
+    objective = Objective.objects.get(plan=plan)
+
+    def section(request, row):
+        return (
+            {
+                "template": "plans/_objective_section.html",
+                "title": "Notes that addressed this objective",
+                "items": [],
+            }
+            if row.pk == objective.pk
+            else None
+        )
+
+    client = login(world.therapist)
+    page = client.get(reverse("plans:plan", args=[world.participant.public_id])).content.decode()
+    assert "Treatment plan in force" in page and "PHQ-9 below 10" in page
+    url = reverse(
+        "plans:objective", args=[world.participant.public_id, plan.public_id, objective.public_id]
+    )
+    views.register_objective_section(section)
+    try:
+        response = client.get(url)
+    finally:
+        views.objective_sections.remove(section)
+    assert response.status_code == 200
+    assert "Notes that addressed this objective" in response.content.decode()
+
+
+def test_sign_acknowledge_and_cosign_from_the_pages(world, login):
+    plan = drafted(world)
+    client = login(world.therapist)
+    client.post(
+        reverse("plans:sign", args=[world.participant.public_id, plan.public_id]),
+        {"version": plan.version},
+    )
+    plan.refresh_from_db()
+    assert plan.is_signed
+    client.post(
+        reverse("plans:acknowledge", args=[world.participant.public_id, plan.public_id]),
+        {"comment": ""},
+    )
+    client = login(world.supervisor)
+    client.post(reverse("plans:cosign", args=[world.participant.public_id, plan.public_id]))
+    plan = TreatmentPlan.objects.select_related("acknowledgement", "cosignature").get(pk=plan.pk)
+    assert (
+        plan.acknowledgement.via == "in_person" and plan.cosignature.recorded_by == world.supervisor
+    )
+
+
+def _more_participants(world, n: int, start: int) -> None:
+    for i in range(start, start + n):
+        p = make_participant(world.org, f"T-1{i:05d}")
+        Episode.objects.create(
+            participant=p,
+            program=world.program,
+            site=world.site,
+            status=EpisodeStatus.ACTIVE,
+            referred_on=date(2026, 9, 1),
+            admitted_on=date(2026, 9, 8),
+            primary_clinician=world.therapist,
+        )
+
+
+def _count(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_reviews_board_keeps_a_flat_query_count(world, login):
+    signed(world)
+    client = login(world.director)
+    url = reverse("plans:reviews_due")
+    _more_participants(world, 2, 0)
+    few = _count(client, url)
+    _more_participants(world, 20, 10)
+    many = _count(client, url)
+    assert many == few
+    assert "No signed plan yet" in client.get(url).content.decode()
+
+
+def test_the_board_is_for_directors_and_supervisors(world, login):
+    client = login(world.therapist)
+    assert client.get(reverse("plans:reviews_due")).status_code == 403
+    client = login(world.supervisor)
+    assert client.get(reverse("plans:reviews_due")).status_code == 200
+
+
+def test_settings_page_changes_the_programs_rules(world, login):
+    client = login(world.director)
+    response = client.post(
+        reverse("plans:settings"),
+        {
+            "action": "settings",
+            "program": world.program.public_id,
+            "version": 0,
+            "cosign_required": "on",
+        },
+    )
+    assert response.status_code == 302
+    from plans.services import settings_of
+
+    assert settings_of(world.program).cosign_required
+    client.post(
+        reverse("plans:settings"),
+        {"action": "add_modality", "program": world.program.public_id, "name": "Art therapy"},
+    )
+    assert "Art therapy" in client.get(reverse("plans:settings")).content.decode()
+    assert login(world.supervisor).get(reverse("plans:settings")).status_code == 403
+
+
+def test_the_participant_reads_and_acknowledges_their_plan_on_the_portal(world, login):
+    plan = signed(world)
+    client = login(world.participant_user)
+    page = client.get(reverse("plans:mine"))
+    assert page.status_code == 200 and "Feel like myself" in page.content.decode()
+    client.post(reverse("plans:mine"), {"comment": "Sounds right"})
+    plan = TreatmentPlan.objects.select_related("acknowledgement").get(pk=plan.pk)
+    assert plan.acknowledgement.via == "portal"
+    assert plan.acknowledgement.recorded_by == world.participant_user
+    assert "You acknowledged this plan" in client.get(reverse("plans:mine")).content.decode()
+
+
+def test_staff_are_sent_home_from_the_portal_plan(world, login):
+    client = login(world.therapist)
+    assert client.get(reverse("plans:mine")).status_code == 302

@@ -1,0 +1,593 @@
+"""The Plan tab, the draft editor, a version, an objective, and the program's plan pages.
+
+Thin: parse, authorize (the page decorator), call a service, render. Services raise
+AccessDenied for a role without the capability; the page decorator answers with its audited 403.
+"""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from accounts.models import Program
+from audit.models import Action
+from audit.services import record_event
+from intake.models import Diagnosis
+from participants.access import Scope, decide, may, may_open, organizations_of
+from participants.decorators import not_found, participant_page
+from participants.views import chart_context
+from plans import forms, selectors, services
+from plans.models import Goal, Intervention, Modality, Objective, Problem, TreatmentPlan
+from tandem.errors import AccessDenied, TandemError
+from tandem.methods import serves
+
+# Sections other modules add to an objective's page (e.g. the notes that addressed it):
+# callables(request, objective) -> dict with `template` (and its data), or None.
+objective_sections: list[Callable] = []
+
+
+def register_objective_section(make: Callable) -> None:
+    if make not in objective_sections:
+        objective_sections.append(make)
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(request.headers.get("HX-Request"))
+
+
+def _plan_of(participant, plan_id) -> TreatmentPlan | None:
+    return (
+        TreatmentPlan.objects.filter(participant=participant, public_id=plan_id)
+        .select_related("episode__program", "participant")
+        .first()
+    )
+
+
+def _capabilities(request: HttpRequest, participant) -> dict:
+    org = participant.organization_id
+    can_edit = decide(request.user, participant, Action.CHANGE, Scope.CLINICAL).allowed
+    return {
+        "can_edit": can_edit,
+        "can_sign": can_edit and may(request.user, "plan.sign", org),
+        "can_cosign": can_edit and may(request.user, "plan.cosign", org),
+    }
+
+
+@participant_page(Scope.CLINICAL, methods=("GET",))
+def plan_tab(request: HttpRequest, participant) -> HttpResponse:
+    """The plan in force with computed progress, the open draft, and every version."""
+    context = chart_context(request, participant, "plan")
+    in_force = selectors.plan_in_force(participant)
+    draft = selectors.open_draft(participant)
+    episode = context["episode"]
+    settings = services.settings_of(episode.program) if episode else None
+    due = selectors.reviews_due([episode], today=episode.program.today()) if episode else []
+    context.update(
+        _capabilities(request, participant),
+        view=selectors.plan_view(in_force) if in_force else None,
+        draft=draft,
+        versions=selectors.plans_of(participant),
+        plan_settings=settings,
+        review_due=next((r for r in due if r.plan is not None), None),
+        revision_form=forms.RevisionForm(),
+        acknowledge_form=forms.AcknowledgeForm(),
+        review_form=forms.ReviewForm(initial={"reviewed_on": episode.program.today()})
+        if episode
+        else None,
+    )
+    return render(request, "plans/plan_tab.html", context)
+
+
+@participant_page(Scope.CLINICAL, methods=("POST",))
+def start(request: HttpRequest, participant) -> HttpResponse:
+    from participants.selectors import current_episode
+
+    episode = current_episode(participant)
+    if episode is None:
+        messages.error(request, "This participant has no episode.")
+        return redirect("plans:plan", participant_id=participant.public_id)
+    try:
+        plan = services.start_plan(episode, by=request.user)
+    except AccessDenied:
+        raise
+    except TandemError as exc:
+        messages.error(request, exc.message)
+        return redirect("plans:plan", participant_id=participant.public_id)
+    return redirect("plans:edit", participant_id=participant.public_id, plan_id=plan.public_id)
+
+
+@participant_page(Scope.CLINICAL, methods=("POST",))
+def revise(request: HttpRequest, participant, plan_id) -> HttpResponse:
+    plan = _plan_of(participant, plan_id)
+    if plan is None:
+        return not_found(request)
+    form = forms.RevisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say what this revision changes.")
+        return redirect("plans:plan", participant_id=participant.public_id)
+    try:
+        draft = services.start_revision(
+            plan, by=request.user, change_summary=form.cleaned_data["change_summary"]
+        )
+    except AccessDenied:
+        raise
+    except TandemError as exc:
+        messages.error(request, exc.message)
+        return redirect("plans:plan", participant_id=participant.public_id)
+    return redirect("plans:edit", participant_id=participant.public_id, plan_id=draft.public_id)
+
+
+def _editor_context(request: HttpRequest, participant, plan: TreatmentPlan, errors=None) -> dict:
+    context = chart_context(request, participant, "plan")
+    modalities = list(Modality.objects.filter(program=plan.episode.program, active=True))
+    diagnoses = list(
+        Diagnosis.objects.current().filter(episode=plan.episode).order_by("made_on", "pk")
+    )
+    context.update(
+        _capabilities(request, participant),
+        plan=plan,
+        view=selectors.plan_view(plan, with_progress=False),
+        suggestions=selectors.suggestions(plan.episode, plan) if not plan.is_signed else [],
+        problem_form=forms.ProblemForm(initial={"version": plan.version}, diagnoses=diagnoses),
+        goal_form=forms.GoalForm(initial={"version": plan.version}),
+        objective_form=forms.ObjectiveForm(initial={"version": plan.version}),
+        intervention_form=forms.InterventionForm(
+            initial={"version": plan.version}, modalities=modalities
+        ),
+        missing=services.missing_for_signing(plan) if not plan.is_signed else [],
+        errors=errors or [],
+    )
+    return context
+
+
+def _row(model, plan: TreatmentPlan, public_id):
+    if public_id is None:
+        return None
+    return model._base_manager.filter(plan=plan, public_id=public_id).first()
+
+
+def _apply(request: HttpRequest, plan: TreatmentPlan, participant) -> None:
+    """Run the one change the editor's form asks for; TandemError for a refusal."""
+    data = request.POST
+    kind = data.get("kind", "")
+    by = request.user
+    if kind == "problem":
+        diagnoses = Diagnosis.objects.current().filter(episode=plan.episode)
+        form = forms.ProblemForm(data, diagnoses=diagnoses)
+        if not form.is_valid():
+            raise _form_error(form)
+        c = form.cleaned_data
+        services.save_problem(
+            plan,
+            by=by,
+            expected_version=c["version"],
+            domain=c["domain"],
+            statement=c["statement"],
+            diagnoses=c["diagnoses"],
+            dimensions=c["dimensions"],
+            problem=_found(Problem, plan, c["row"], "problem"),
+        )
+    elif kind == "goal":
+        form = forms.GoalForm(data)
+        if not form.is_valid():
+            raise _form_error(form)
+        c = form.cleaned_data
+        services.save_goal(
+            plan,
+            by=by,
+            expected_version=c["version"],
+            problem=_found(Problem, plan, c["problem"], "problem"),
+            text=c["text"],
+            goal=_found(Goal, plan, c["row"], "goal"),
+        )
+    elif kind == "objective":
+        form = forms.ObjectiveForm(data)
+        if not form.is_valid():
+            raise _form_error(form)
+        c = form.cleaned_data
+        services.save_objective(
+            plan,
+            by=by,
+            expected_version=c["version"],
+            goal=_found(Goal, plan, c["goal"], "goal"),
+            text=c["text"],
+            target_date=c["target_date"],
+            measure_key=c["measure_key"],
+            comparator=c["comparator"],
+            target_value=c["target_value"],
+            objective=_found(Objective, plan, c["row"], "objective"),
+        )
+    elif kind == "intervention":
+        modalities = Modality.objects.filter(program=plan.episode.program)
+        form = forms.InterventionForm(data, modalities=modalities)
+        if not form.is_valid():
+            raise _form_error(form)
+        c = form.cleaned_data
+        services.save_intervention(
+            plan,
+            by=by,
+            expected_version=c["version"],
+            objective=_found(Objective, plan, c["objective"], "objective"),
+            modality=modalities.filter(pk=c["modality"]).first(),
+            frequency=c["frequency"],
+            responsible_role=c["responsible_role"],
+            detail=c["detail"],
+            intervention=_found(Intervention, plan, c["row"], "intervention"),
+        )
+    elif kind == "remove":
+        form = forms.RemoveForm(data)
+        if not form.is_valid():
+            raise _form_error(form)
+        c = form.cleaned_data
+        model = services.PART_MODELS[c["part"]]
+        services.remove_part(
+            plan,
+            by=by,
+            expected_version=c["version"],
+            kind=c["part"],
+            row=_found(model, plan, c["row"], c["part"]),
+        )
+    elif kind == "suggestion":
+        form = forms.SuggestionForm(data)
+        if not form.is_valid():
+            raise _form_error(form)
+        c = form.cleaned_data
+        services.add_suggested_problem(
+            plan,
+            by=by,
+            expected_version=c["version"],
+            key=c["key"],
+            statement=c["statement"],
+        )
+    else:
+        raise TandemError("Choose what to add or change.")
+
+
+def _found(model, plan, public_id, what: str):
+    if public_id is None:
+        return None
+    row = _row(model, plan, public_id)
+    if row is None:
+        raise TandemError(f"That {what} is not on this plan version.", field=what)
+    return row
+
+
+def _form_error(form) -> TandemError:
+    field, errors = next(iter(form.errors.items()))
+    label = (
+        form.fields[field].label or field.replace("_", " ").capitalize()
+        if field in form.fields
+        else ""
+    )
+    return TandemError(f"{label}: {errors[0]}" if label else errors[0], field=field)
+
+
+@participant_page(Scope.CLINICAL, methods=("GET", "POST"))
+def edit(request: HttpRequest, participant, plan_id) -> HttpResponse:
+    """The draft editor: one form per kind of row, each saved on its own (htmx swaps the plan)."""
+    plan = _plan_of(participant, plan_id)
+    if plan is None:
+        return not_found(request)
+    template = "plans/_editor.html" if _is_htmx(request) else "plans/editor.html"
+    if request.method != "POST":
+        return render(request, "plans/editor.html", _editor_context(request, participant, plan))
+    try:
+        _apply(request, plan, participant)
+    except AccessDenied:
+        raise
+    except TandemError as exc:
+        plan.refresh_from_db()
+        context = _editor_context(request, participant, plan, errors=[exc.message])
+        return render(
+            request,
+            template,
+            context,
+            status=409 if exc.__class__.__name__ in ("ConcurrentEdit", "SignedPlan") else 400,
+        )
+    if _is_htmx(request):
+        plan.refresh_from_db()
+        return render(request, template, _editor_context(request, participant, plan))
+    return redirect("plans:edit", participant_id=participant.public_id, plan_id=plan.public_id)
+
+
+def _after(request: HttpRequest, participant, call, success: str) -> HttpResponse:
+    try:
+        call()
+    except AccessDenied:
+        raise
+    except TandemError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return redirect("plans:plan", participant_id=participant.public_id)
+
+
+@participant_page(Scope.CLINICAL, methods=("POST",))
+def sign(request: HttpRequest, participant, plan_id) -> HttpResponse:
+    plan = _plan_of(participant, plan_id)
+    if plan is None:
+        return not_found(request)
+    form = forms.VersionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The form was incomplete; reload the page and sign again.")
+        return redirect("plans:plan", participant_id=participant.public_id)
+    return _after(
+        request,
+        participant,
+        lambda: services.sign_plan(
+            plan, by=request.user, expected_version=form.cleaned_data["version"]
+        ),
+        f"Plan version {plan.number} signed.",
+    )
+
+
+@participant_page(Scope.CLINICAL, methods=("POST",))
+def acknowledge(request: HttpRequest, participant, plan_id) -> HttpResponse:
+    """The participant acknowledges the plan in person, on the staff device."""
+    plan = _plan_of(participant, plan_id)
+    if plan is None:
+        return not_found(request)
+    form = forms.AcknowledgeForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    return _after(
+        request,
+        participant,
+        lambda: services.acknowledge(plan, by=request.user, via="in_person", comment=comment),
+        "The participant's acknowledgement is recorded.",
+    )
+
+
+@participant_page(Scope.CLINICAL, methods=("POST",))
+def cosign(request: HttpRequest, participant, plan_id) -> HttpResponse:
+    plan = _plan_of(participant, plan_id)
+    if plan is None:
+        return not_found(request)
+    return _after(
+        request,
+        participant,
+        lambda: services.cosign(plan, by=request.user),
+        f"Plan version {plan.number} co-signed.",
+    )
+
+
+@participant_page(Scope.CLINICAL, methods=("POST",))
+def review(request: HttpRequest, participant, plan_id) -> HttpResponse:
+    plan = _plan_of(participant, plan_id)
+    if plan is None:
+        return not_found(request)
+    form = forms.ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, str(_form_error(form).message))
+        return redirect("plans:plan", participant_id=participant.public_id)
+    c = form.cleaned_data
+    return _after(
+        request,
+        participant,
+        lambda: services.record_review(
+            plan, by=request.user, reason=c["reason"], note=c["note"], reviewed_on=c["reviewed_on"]
+        ),
+        "Review recorded; the plan stays in force.",
+    )
+
+
+@participant_page(Scope.CLINICAL, methods=("GET",))
+def version(request: HttpRequest, participant, plan_id) -> HttpResponse:
+    """One version as it was drafted or signed, read-only, with what changed."""
+    plan = _plan_of(participant, plan_id)
+    if plan is None:
+        return not_found(request)
+    context = chart_context(request, participant, "plan")
+    view = selectors.plan_view(plan, with_progress=plan.is_signed)
+    context.update(
+        view=view,
+        intact=services.content_hash(services.plan_content(plan)) == plan.content_sha256
+        if plan.is_signed
+        else None,
+    )
+    return render(request, "plans/version.html", context)
+
+
+@participant_page(Scope.CLINICAL, methods=("GET",))
+def objective(request: HttpRequest, participant, plan_id, objective_id) -> HttpResponse:
+    """One objective: its goal and problem, its target and progress, its interventions, and
+    what other modules register (the notes that addressed it)."""
+    plan = _plan_of(participant, plan_id)
+    row = (
+        Objective.objects.filter(plan=plan, public_id=objective_id)
+        .select_related("goal__problem", "plan")
+        .first()
+        if plan
+        else None
+    )
+    if row is None:
+        return not_found(request)
+    from plans import measures
+
+    context = chart_context(request, participant, "plan")
+    context.update(
+        plan=plan,
+        objective=row,
+        progress=measures.progress_of([row], participant.pk).get(row.pk),
+        interventions=list(row.interventions.select_related("modality")),
+        versions=list(
+            Objective.objects.filter(lineage=row.lineage, plan__participant=participant)
+            .select_related("plan")
+            .order_by("plan__number")
+        ),
+        sections=[s for make in objective_sections if (s := make(request, row))],
+    )
+    return render(request, "plans/objective.html", context)
+
+
+# ---------------------------------------------------------------------------------------
+# Program pages
+
+
+def oversees(user) -> bool:
+    return any(may(user, "plan.board", org) for org in organizations_of(user))
+
+
+@serves("GET")
+@login_required
+def reviews_due(request: HttpRequest) -> HttpResponse:
+    """Every in-care participant whose plan review is due or overdue, across the user's
+    organizations: the director's and supervisor's board."""
+    if not may_open(request.user, "plans:reviews_due"):
+        return render(
+            request,
+            "error.html",
+            {
+                "title": "Not allowed",
+                "message": "The plan reviews board is for directors and supervisors.",
+            },
+            status=403,
+        )
+    orgs = [o for o in organizations_of(request.user) if may(request.user, "plan.board", o)]
+    episodes = selectors.episodes_for_board(orgs)
+    today_by_program: dict[int, object] = {}
+    rows = []
+    for e in episodes:
+        today_by_program.setdefault(e.program_id, e.program.today())
+    for program_id, today in today_by_program.items():
+        rows += selectors.reviews_due(
+            [e for e in episodes if e.program_id == program_id], today=today
+        )
+    record_event(
+        actor=request.user,
+        event_type="plan.reviews_due_viewed",
+        record_type="plans.ReviewsDue",
+        details={"participants": [str(r.episode.participant.public_id) for r in rows]},
+    )
+    return render(request, "plans/reviews_due.html", {"rows": rows})
+
+
+@serves("GET", "POST")
+@login_required
+def program_settings(request: HttpRequest) -> HttpResponse:
+    """The program's plan rules (co-signature, scheduling block) and its modality list."""
+    if not may_open(request.user, "plans:settings"):
+        return render(
+            request,
+            "error.html",
+            {"title": "Not allowed", "message": "Plan settings are for the program director."},
+            status=403,
+        )
+    orgs = [o for o in organizations_of(request.user) if may(request.user, "plan.settings", o)]
+    programs = list(Program.objects.filter(organization_id__in=orgs).order_by("name"))
+    error = ""
+    if request.method == "POST":
+        program = next(
+            (p for p in programs if str(p.public_id) == request.POST.get("program")), None
+        )
+        try:
+            if program is None:
+                raise TandemError("Choose one of your programs.", field="program")
+            action = request.POST.get("action")
+            if action == "settings":
+                form = forms.SettingsForm(request.POST)
+                if not form.is_valid():
+                    raise _form_error(form)
+                services.update_settings(
+                    program,
+                    by=request.user,
+                    cosign_required=form.cleaned_data["cosign_required"],
+                    block_scheduling_until_signed=form.cleaned_data[
+                        "block_scheduling_until_signed"
+                    ],
+                    expected_version=form.cleaned_data["version"],
+                )
+            elif action == "add_modality":
+                services.add_modality(program, by=request.user, name=request.POST.get("name", ""))
+            elif action == "retire_modality":
+                row = Modality.objects.filter(
+                    program=program, pk=_int(request.POST.get("modality"))
+                ).first()
+                if row is None:
+                    raise TandemError("Choose a modality of the program.", field="modality")
+                services.retire_modality(row, by=request.user)
+            else:
+                raise TandemError("Choose what to change.")
+        except AccessDenied:
+            raise
+        except TandemError as exc:
+            error = exc.message
+        else:
+            messages.success(request, "Saved.")
+            return redirect("plans:settings")
+    rows = [
+        {
+            "program": p,
+            "settings": services.settings_of(p),
+            "modalities": list(Modality.objects.filter(program=p)),
+        }
+        for p in programs
+    ]
+    return render(
+        request, "plans/settings.html", {"rows": rows, "error": error}, status=400 if error else 200
+    )
+
+
+def _int(value) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**31 else None
+
+
+# ---------------------------------------------------------------------------------------
+# The participant's own page on the portal
+
+
+def _own_participant(request: HttpRequest):
+    from accounts.models import User
+    from participants.models import Participant
+
+    if request.user.kind != User.Kind.PARTICIPANT:
+        return None
+    return Participant.objects.filter(user=request.user).first()
+
+
+@serves("GET", "POST")
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """The participant's plan in force, in their words, and their acknowledgement of it."""
+    participant = _own_participant(request)
+    if participant is None:
+        return redirect("home")
+    plan = selectors.plan_in_force(participant)
+    if request.method == "POST":
+        form = forms.AcknowledgeForm({**request.POST.dict(), "via": "portal"})
+        try:
+            if plan is None:
+                raise TandemError("You have no signed plan to acknowledge yet.")
+            if not form.is_valid():
+                raise _form_error(form)
+            services.acknowledge(
+                plan, by=request.user, via="portal", comment=form.cleaned_data["comment"]
+            )
+        except AccessDenied:
+            raise
+        except TandemError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Thank you: your acknowledgement is recorded.")
+        return redirect("plans:mine")
+    from participants.access import authorize
+
+    authorize(
+        request.user,
+        participant,
+        Action.VIEW,
+        Scope.CLINICAL,
+        record=plan,
+        details={"portal": True, "page": "plan"},
+    )
+    view = selectors.plan_view(plan) if plan else None
+    return render(
+        request,
+        "plans/mine.html",
+        {"participant": participant, "view": view, "form": forms.AcknowledgeForm()},
+    )
