@@ -15,13 +15,13 @@ from assessments import forms, selectors, services
 from assessments.instruments.types import Instrument
 from assessments.models import Administration, Mode
 from audit.models import Action
-from monitoring.crisis import CRISIS_LINES
 from monitoring.models import Alert
 from monitoring.selectors import who_was_alerted
 from participants.access import Scope, authorize, decide
 from participants.decorators import not_found, participant_page
 from participants.models import Participant
 from participants.views import chart_context
+from safety.display import crisis_response
 from tandem.errors import AccessDenied, TandemError
 
 TAB = "assessments"
@@ -336,18 +336,14 @@ def mine(request: HttpRequest, code: str) -> HttpResponse:
 
 def _crisis(request: HttpRequest, administration: Administration) -> HttpResponse:
     """Shown at once after a critical answer: crisis lines, the program's after-hours number,
-    and who was alerted (the service raised the alert in the same write), said only when true."""
+    and who was alerted (the service raised the alert in the same write), said only when true,
+    and the participant's safety plan."""
     program = administration.episode.program if administration.episode_id else None
-    return render(
+    return crisis_response(
         request,
-        "assessments/mine_crisis.html",
-        {
-            "crisis_lines": CRISIS_LINES,
-            "after_hours_phone": program.after_hours_phone if program else "",
-            "program_name": program.name if program else "",
-            "portal_url": reverse("portal:home"),
-            "alerted": who_was_alerted(administration.participant, administration),
-        },
+        administration.participant,
+        program,
+        alerted=who_was_alerted(administration.participant, administration),
     )
 
 

@@ -6,10 +6,12 @@ shows only the one target (no navigation, no other part of the record).
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.views.decorators.csrf import csrf_protect
 
 from links import services
 from links.registry import get_target
+from portal.language import code_for
 from tandem.methods import serves
 
 
@@ -32,8 +34,11 @@ def open_link(request: HttpRequest, token: str) -> HttpResponse:
     except services.LinkUnavailable as exc:
         return _private(unavailable(request, exc.message))
     target = get_target(visit.link.target)
-    try:
-        response = target.handle(request, visit)
-    except services.LinkUnavailable as exc:
-        response = unavailable(request, exc.message)
+    # The page speaks the language the participant's record names (portal.language).
+    with translation.override(code_for(visit.link.participant.preferred_language)):
+        try:
+            response = target.handle(request, visit)
+        except services.LinkUnavailable as exc:
+            response = unavailable(request, exc.message)
+        response.headers.setdefault("Content-Language", translation.get_language())
     return _private(response)

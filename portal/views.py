@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from assessments.selectors import definition, due_home_questionnaires
@@ -29,8 +30,8 @@ def home(request: HttpRequest) -> HttpResponse:
             request,
             "error.html",
             {
-                "title": "No record yet",
-                "message": "Your account is not linked to a record yet. Ask your care team.",
+                "title": _("No record yet"),
+                "message": _("Your account is not linked to a record yet. Ask your care team."),
             },
             status=404,
         )

@@ -109,6 +109,9 @@ INSTALLED_APPS = [
     "placement",
     "scheduling",
     "attendance",
+    "medications",
+    "screens",
+    "safety",
     "discharge",
     "notes",
     "portal",
@@ -138,6 +141,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tandem.middleware.ContentSecurityPolicyMiddleware",
     "tandem.middleware.ProgramTimeZoneMiddleware",
+    "portal.language.ParticipantLanguageMiddleware",
     "audit.middleware.RequestContextMiddleware",
     "participants.middleware.RequestDecisionsMiddleware",
 ]
@@ -153,11 +157,16 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tandem.context_processors.tandem",
             ],
-            "builtins": ["tandem.templatetags.clock", "tandem.templatetags.form_token"],
+            "builtins": [
+                "django.templatetags.i18n",
+                "tandem.templatetags.clock",
+                "tandem.templatetags.form_token",
+            ],
         },
     }
 ]
@@ -197,6 +206,9 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 LANGUAGE_CODE = "en-us"
+# The portal's languages; a participant's record says which one they read (portal.language).
+LANGUAGES = [("en-us", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

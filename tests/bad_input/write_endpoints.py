@@ -11,6 +11,7 @@ completeness test fails when a new address is added without being listed.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 from django.urls import reverse
 
@@ -116,6 +117,50 @@ def _cm(kind: str):
         return referral.public_id
 
     return make
+
+
+def _med(b) -> object:
+    from medications.services import add_medication
+
+    return add_medication(
+        b.participant, by=b.world.therapist, code="methadone", started_on=date(2026, 9, 8)
+    ).public_id
+
+
+def _cup(b) -> object:
+    from screens import panels
+    from screens.models import Panel
+
+    panels.seed()
+    return Panel.objects.get(code="urine-cup-hhs").public_id
+
+
+def _screen_result(b) -> object:
+    from screens import panels
+    from screens.models import Panel
+    from screens.services import record_screen
+
+    panels.seed()
+    panel = Panel.objects.get(code="urine-cup-hhs")
+    screen = record_screen(
+        b.participant,
+        by=b.world.therapist,
+        panel=panel,
+        results={a.code: "positive" for a in panel.analytes.all()},
+        collected_at=datetime(2026, 11, 16, 15, 30, tzinfo=UTC),
+        observed=False,
+        now=datetime(2026, 11, 16, 16, 0, tzinfo=UTC),
+    )
+    return screen.results.first().public_id
+
+
+def _safety_draft(b) -> str:
+    from safety.services import save_draft
+
+    save_draft(
+        b.participant, by=b.world.therapist, steps={"warning_signs": "x"}, expected_version=None
+    )
+    return reverse("safety:confirm", args=[b.participant.public_id])
 
 
 def _plan_draft(b) -> object:
@@ -348,6 +393,33 @@ WEB_WRITES = [
         fields=("status", "note", "version"),
     ),
     WebWrite("casemanagement:directory", "casemanager", _url("casemanagement:directory")),
+    WebWrite("medications:tab", "therapist", _chart("medications:tab")),
+    WebWrite(
+        "medications:stop",
+        "therapist",
+        _chart("medications:tab"),
+        action=lambda b: reverse("medications:stop", args=[b.participant.public_id, _med(b)]),
+        fields=("stopped_on", "reason", "version"),
+    ),
+    WebWrite("screens:tab", "therapist", _chart("screens:tab")),
+    WebWrite("screens:record", "therapist", _chart("screens:record", _cup)),
+    WebWrite(
+        "screens:confirmation",
+        "therapist",
+        _chart("screens:tab"),
+        action=lambda b: reverse(
+            "screens:confirmation", args=[b.participant.public_id, _screen_result(b)]
+        ),
+        fields=("confirmation",),
+    ),
+    WebWrite("safety:tab", "therapist", _chart("safety:tab")),
+    WebWrite(
+        "safety:confirm",
+        "therapist",
+        _chart("safety:tab"),
+        action=lambda b: _safety_draft(b),
+        fields=("version", "written_with_participant"),
+    ),
     WebWrite("discharge:discharge", "therapist", _chart("discharge:discharge")),
     WebWrite("notes:new", "therapist", _chart("notes:new")),
     WebWrite("notes:edit", "therapist", _chart("notes:edit", _note("draft"))),
@@ -411,6 +483,7 @@ READ_ONLY = {
     "monitoring:participant_alerts",
     "portal:home",
     "casemanagement:tab",
+    "safety:mine",
     "plans:plan",
     "plans:version",
     "plans:objective",
@@ -489,6 +562,12 @@ API_WRITES = [
         "/api/v1/attendance/sessions/{session_id}/roll-call",
         "therapist",
         lambda b: {"session_id": b.session.public_id},
+    ),
+    ApiWrite(
+        "post", "/api/v1/participants/{participant_id}/medications", "therapist", _participant
+    ),
+    ApiWrite(
+        "post", "/api/v1/participants/{participant_id}/drug-screens", "therapist", _participant
     ),
     ApiWrite("post", "/api/v1/participants/{participant_id}/notes", "therapist", _participant),
     ApiWrite(

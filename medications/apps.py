@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class MedicationsConfig(AppConfig):
+    name = "medications"
+
+    def ready(self) -> None:
+        from medications import demo
+        from participants.access import Scope
+        from participants.chart import ChartTab, register_tab
+        from tandem.demo import register_seeder
+
+        register_tab(ChartTab("medications", "Medications", "medications:tab", Scope.CLINICAL, 70))
+        register_seeder(70, "medications", demo.seed)

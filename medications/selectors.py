@@ -1,0 +1,33 @@
+"""Reads of the medication list shared by the tab and the API, in fixed queries."""
+
+from collections.abc import Callable, Sequence
+
+from medications.models import Medication
+
+# Adherence as reported in check-ins: a module that records it (the daily check-in) adds
+# `provider(participant, medications) -> {medication pk: "taken as prescribed", ...}`.
+AdherenceProvider = Callable[[object, Sequence[Medication]], dict[int, str]]
+_adherence_providers: list[AdherenceProvider] = []
+
+
+def register_adherence(provider: AdherenceProvider) -> None:
+    if provider not in _adherence_providers:
+        _adherence_providers.append(provider)
+
+
+def medications_for(participant) -> list[Medication]:
+    """Current list entries: the ones taken now first, then stopped ones, newest first."""
+    rows = list(
+        Medication.objects.current()
+        .filter(participant=participant)
+        .select_related("prescribed_by")
+        .order_by("-started_on", "-id")
+    )
+    return sorted(rows, key=lambda m: m.stopped_on is not None)
+
+
+def adherence(participant, medications: Sequence[Medication]) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for provider in _adherence_providers:
+        found.update(provider(participant, medications))
+    return found

@@ -1,0 +1,169 @@
+"""The medication list: adding here or elsewhere, stopping, refusals, the API, query count."""
+
+import json
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from medications import selectors
+from medications.models import Medication
+from medications.services import add_medication, stop_medication
+from tandem.errors import ConcurrentEdit, InvalidInput
+
+
+def api_url(world) -> str:
+    return f"/api/v1/participants/{world.participant.public_id}/medications"
+
+
+def test_a_known_medication_fills_in_its_name_and_is_a_part2_record(world):
+    row = add_medication(
+        world.participant,
+        by=world.therapist,
+        code="methadone",
+        dose="80 mg daily",
+        prescribed_elsewhere="Opioid treatment program",
+        started_on=date(2026, 9, 1),
+    )
+    assert (row.name, row.group, row.is_part2) == ("Methadone", "oud", True)
+    event = AuditEvent.objects.get(event_type="medication.added")
+    assert event.details["part2"] is True
+
+
+def test_a_medication_without_a_code_or_name_is_refused(world):
+    with pytest.raises(InvalidInput) as refused:
+        add_medication(world.participant, by=world.therapist, started_on=date(2026, 9, 1))
+    assert refused.value.field == "name"
+    assert not Medication.objects.exists()
+
+
+def test_a_stop_before_the_start_is_refused(world):
+    with pytest.raises(InvalidInput) as refused:
+        add_medication(
+            world.participant,
+            by=world.therapist,
+            code="sertraline",
+            started_on=date(2026, 9, 1),
+            stopped_on=date(2026, 8, 1),
+        )
+    assert refused.value.field == "stopped_on"
+
+
+def test_a_prescriber_here_and_elsewhere_at_once_is_refused(world):
+    with pytest.raises(InvalidInput):
+        add_medication(
+            world.participant,
+            by=world.therapist,
+            code="sertraline",
+            prescribed_by=world.prescriber,
+            prescribed_elsewhere="Dr Elsewhere",
+            started_on=date(2026, 9, 1),
+        )
+
+
+def test_a_prescriber_of_another_organization_is_refused(world):
+    with pytest.raises(InvalidInput) as refused:
+        add_medication(
+            world.participant,
+            by=world.therapist,
+            code="sertraline",
+            prescribed_by=world.stranger,
+            started_on=date(2026, 9, 1),
+        )
+    assert refused.value.field == "prescribed_by"
+
+
+def test_stopping_twice_or_from_a_stale_form_is_refused(world):
+    row = add_medication(
+        world.participant, by=world.therapist, code="acamprosate", started_on=date(2026, 9, 1)
+    )
+    stopped = stop_medication(
+        row, by=world.therapist, stopped_on=date(2026, 10, 1), reason="Finished", expected_version=1
+    )
+    assert stopped.version == 2
+    with pytest.raises(ConcurrentEdit):
+        stop_medication(
+            row, by=world.therapist, stopped_on=date(2026, 10, 2), reason="", expected_version=1
+        )
+    with pytest.raises(InvalidInput):
+        stop_medication(
+            row, by=world.therapist, stopped_on=date(2026, 10, 2), reason="", expected_version=2
+        )
+
+
+def test_the_api_adds_and_lists(world, login):
+    client = login(world.therapist)
+    response = client.post(
+        api_url(world),
+        json.dumps(
+            {
+                "code": "buprenorphine-naloxone",
+                "dose": "16 mg/4 mg daily",
+                "prescribed_by": world.prescriber.pk,
+                "started_on": "2026-09-08",
+            }
+        ),
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["name"], body["prescribed_here"], body["part2"]) == (
+        "Buprenorphine/naloxone",
+        True,
+        True,
+    )
+    listed = client.get(api_url(world)).json()
+    assert [m["code"] for m in listed] == ["buprenorphine-naloxone"]
+
+
+def test_the_api_refuses_a_date_outside_the_program_range(world, login):
+    response = login(world.therapist).post(
+        api_url(world),
+        json.dumps({"name": "Lithium", "started_on": "1850-01-01"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["field"] == "started_on"
+
+
+def test_adherence_comes_from_a_registered_provider(world):
+    row = add_medication(
+        world.participant, by=world.therapist, code="naltrexone-oral", started_on=date(2026, 9, 1)
+    )
+
+    def provider(participant, medications):
+        return {m.pk: "taken as prescribed on 6 of 7 days" for m in medications}
+
+    selectors.register_adherence(provider)
+    try:
+        said = selectors.adherence(world.participant, [row])
+    finally:
+        selectors._adherence_providers.remove(provider)
+    assert said == {row.pk: "taken as prescribed on 6 of 7 days"}
+
+
+def test_the_medications_tab_keeps_a_flat_query_count(world, login):
+    client = login(world.therapist)
+    url = reverse("medications:tab", args=[world.participant.public_id])
+    add_medication(
+        world.participant, by=world.therapist, code="lithium", started_on=date(2026, 9, 1)
+    )
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for code in ("sertraline", "quetiapine", "methadone", "disulfiram"):
+        add_medication(
+            world.participant,
+            by=world.therapist,
+            code=code,
+            prescribed_by=world.prescriber,
+            started_on=date(2026, 9, 1),
+        )
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url)
+    assert page.status_code == 200
+    assert "Disulfiram" in page.content.decode()
+    assert len(many) == len(few)

@@ -1,0 +1,54 @@
+"""The portal speaks the participant's preferred language, read from their record.
+
+`Participant.preferred_language` is free text written at referral ("Spanish", "Español");
+the languages the portal is translated into are `settings.LANGUAGES`. Staff pages stay in
+the program's language (settings.LANGUAGE_CODE).
+"""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+
+from participants.models import Participant
+
+# Words a record may use for a language the portal has, lower-case, without accents.
+NAMES = {
+    "en-us": {"en", "english", "ingles"},
+    "es": {"es", "spanish", "espanol", "castellano"},
+}
+_UNACCENT = str.maketrans("áéíóúñ", "aeioun")
+
+
+def code_for(preferred_language: str) -> str:
+    """The portal language for what the record says; the default when it has none of ours."""
+    word = (preferred_language or "").strip().lower().translate(_UNACCENT)
+    word = word.split("-")[0].split("(")[0].strip()
+    for code, names in NAMES.items():
+        if word in names:
+            return code
+    return settings.LANGUAGE_CODE
+
+
+class ParticipantLanguageMiddleware:
+    """Activate the signed-in participant's language for the request (after authentication)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        language = settings.LANGUAGE_CODE
+        if user is not None and user.is_authenticated and user.kind == user.Kind.PARTICIPANT:
+            preferred = (
+                Participant.objects.filter(user=user)
+                .values_list("preferred_language", flat=True)
+                .first()
+            )
+            language = code_for(preferred or "")
+        with translation.override(language):
+            request.LANGUAGE_CODE = translation.get_language()
+            response = self.get_response(request)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        return response

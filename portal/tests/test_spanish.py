@@ -1,0 +1,120 @@
+"""The portal in Spanish for a participant whose record says so; staff pages stay English."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from portal.language import code_for
+from safety import services
+
+PO = Path(settings.BASE_DIR) / "locale" / "es" / "LC_MESSAGES" / "django.po"
+PHQ9_ITEM_9 = {f"item-{i}": "0" for i in range(1, 9)} | {"item-9": "1"}
+
+
+@pytest.fixture
+def spanish(world):
+    world.participant.preferred_language = "Spanish"
+    world.participant.save(update_fields=["preferred_language"])
+    world.program.home_questionnaires = ["phq-9"]
+    world.program.after_hours_phone = "555-0100"
+    world.program.save()
+    return world.participant
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [
+        ("Spanish", "es"),
+        ("Español", "es"),
+        ("espanol", "es"),
+        ("es-MX", "es"),
+        ("English", "en-us"),
+        ("Vietnamese", "en-us"),
+        ("", "en-us"),
+    ],
+)
+def test_the_record_s_language_names_a_portal_language(written, code):
+    assert code_for(written) == code
+
+
+def test_the_portal_home_is_in_spanish(world, login, spanish):
+    response = login(world.participant_user).get(reverse("portal:home"))
+    page = response.content.decode()
+    assert response["Content-Language"] == "es"
+    assert '<html lang="es">' in page
+    assert "Hola, Robin" in page
+    assert "Mi plan de seguridad" in page
+    assert "Cuestionarios para usted" in page
+    assert "Questionnaires for you" not in page
+
+
+def test_the_questionnaire_says_it_is_shown_in_english(world, login, spanish):
+    page = login(world.participant_user).get(reverse("assessments:mine", args=["phq-9"]))
+    text = page.content.decode()
+    assert "Este cuestionario se muestra en inglés" in text
+    assert "Enviar mis respuestas" in text
+
+
+def test_the_crisis_page_and_safety_plan_are_in_spanish(world, login, spanish):
+    draft = services.save_draft(
+        world.participant,
+        by=world.therapist,
+        steps={"warning_signs": "No contesto el teléfono"},
+        expected_version=None,
+    )
+    services.confirm(
+        draft, by=world.therapist, expected_version=draft.version, written_with_participant=True
+    )
+    text = (
+        login(world.participant_user)
+        .post(reverse("assessments:mine", args=["phq-9"]), PHQ9_ITEM_9)
+        .content.decode()
+    )
+    assert "No tiene que enfrentar esto a solas" in text
+    assert "Su equipo de atención ya recibió un aviso" in text
+    assert "marque 2 para español" in text
+    assert "Señales de alerta" in text and "No contesto el teléfono" in text
+    assert "Envíe la palabra HOME por mensaje de texto al 741741" in text
+
+
+def test_staff_pages_stay_in_english(world, login, spanish):
+    page = login(world.therapist).get(reverse("safety:tab", args=[world.participant.public_id]))
+    assert "Warning signs" in page.content.decode()
+    assert page["Content-Language"] == "en-us"
+
+
+def _catalog() -> dict[str, str]:
+    text = PO.read_text(encoding="utf-8")
+    pairs = re.findall(r'^msgid ((?:".*"\n)+)msgstr ((?:".*"\n?)+)', text, flags=re.M)
+
+    def joined(block: str) -> str:
+        return "".join(
+            bytes(line[1:-1], "utf-8").decode("unicode_escape").encode("latin-1").decode("utf-8")
+            for line in block.strip().split("\n")
+        )
+
+    return {joined(i): joined(s) for i, s in pairs if joined(i)}
+
+
+def test_every_string_of_the_catalogue_is_translated_and_compiled():
+    catalog = _catalog()
+    assert len(catalog) > 50
+    with translation.override("es"):
+        for english, spanish in catalog.items():
+            assert spanish, f"no Spanish for {english!r}"
+            assert translation.gettext(english) == spanish, english
+
+
+def test_a_single_use_link_opens_in_the_participant_s_language(client, world, spanish):
+    from links.services import issue_link
+
+    issued = issue_link(world.participant, "questionnaire", ref="phq-9", by=world.therapist)
+    response = client.get(issued.path)
+    text = response.content.decode()
+    assert response["Content-Language"] == "es"
+    assert "Este cuestionario se muestra en inglés" in text
+    assert "Enviar mis respuestas" in text

@@ -1,0 +1,29 @@
+"""Reads of safety plans: the confirmed one in force, the open draft, the history."""
+
+from safety.models import SafetyPlan
+
+
+def confirmed_plan(participant) -> SafetyPlan | None:
+    """The newest confirmed version: what the participant sees and what a crisis shows."""
+    return (
+        SafetyPlan.objects.current()
+        .filter(participant=participant, signed_at__isnull=False)
+        .select_related("signed_by")
+        .order_by("-number")
+        .first()
+    )
+
+
+def draft_of(participant, *, for_update: bool = False) -> SafetyPlan | None:
+    rows = SafetyPlan.objects.current().filter(participant=participant, signed_at__isnull=True)
+    if for_update:
+        rows = rows.select_for_update()
+    return rows.first()
+
+
+def history(participant) -> list[SafetyPlan]:
+    return list(
+        SafetyPlan.objects.filter(participant=participant, signed_at__isnull=False)
+        .select_related("signed_by")
+        .order_by("-number")
+    )

@@ -1,0 +1,116 @@
+"""Writing and confirming safety plans: a draft changes in place, a confirmed one never."""
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from audit.models import Action
+from audit.services import record_event
+from participants.access import Scope, require
+from participants.models import Participant
+from safety.models import STEP_FIELDS, SafetyPlan
+from safety.selectors import confirmed_plan, draft_of
+from tandem import lifecycle
+from tandem.errors import ConcurrentEdit, InvalidInput
+from tandem.validation import validate
+
+MAX_STEP_LENGTH = 4000
+
+
+def save_draft(
+    participant: Participant,
+    *,
+    by: Any,
+    steps: Mapping[str, str],
+    expected_version: int | None,
+    now: datetime | None = None,
+) -> SafetyPlan:
+    """Write the draft: a new one starts from the latest confirmed plan (`expected_version`
+    None), an open one is changed in place (its version must match)."""
+    decision = require(by, participant, Action.CHANGE, Scope.CLINICAL)
+    unknown = set(steps) - set(STEP_FIELDS)
+    if unknown:
+        raise InvalidInput(f"A safety plan has no step {', '.join(sorted(unknown))}.")
+    cleaned = {
+        f: "\n".join(line.strip() for line in (steps.get(f) or "").splitlines() if line.strip())
+        for f in steps
+    }
+    for field, text in cleaned.items():
+        if len(text) > MAX_STEP_LENGTH:
+            raise InvalidInput(f"Keep each step under {MAX_STEP_LENGTH} characters.", field=field)
+    with transaction.atomic():
+        draft = draft_of(participant, for_update=True)
+        if draft is None:
+            if expected_version is not None:
+                raise ConcurrentEdit("safety plan")
+            base = confirmed_plan(participant)
+            number = (
+                SafetyPlan.objects.filter(participant=participant).aggregate(n=Max("number"))["n"]
+                or 0
+            ) + 1
+            draft = SafetyPlan(
+                participant=participant,
+                number=number,
+                recorded_by=by,
+                recorded_at=now or timezone.now(),
+                **{f: getattr(base, f) if base else "" for f in STEP_FIELDS},
+            )
+            for field, text in cleaned.items():
+                setattr(draft, field, text)
+            validate(draft, exclude=["participant", "recorded_by"])
+            draft.save()
+        else:
+            draft = lifecycle.lock_current(
+                SafetyPlan,
+                draft.pk,
+                expected_version=expected_version if expected_version is not None else -1,
+                what="safety plan",
+            )
+            for field, text in cleaned.items():
+                setattr(draft, field, text)
+            validate(draft, exclude=["participant", "recorded_by"])
+            lifecycle.save_new_version(draft, list(cleaned))
+        record_event(
+            actor=by,
+            event_type="safety_plan.drafted",
+            decision=decision,
+            participant=participant,
+            record=draft,
+            details={"number": draft.number, "steps": sorted(cleaned)},
+        )
+    return draft
+
+
+def confirm(
+    plan: SafetyPlan,
+    *,
+    by: Any,
+    expected_version: int,
+    written_with_participant: bool,
+    now: datetime | None = None,
+) -> SafetyPlan:
+    """Confirm the draft with the participant: from now on this version never changes."""
+    decision = require(by, plan.participant, Action.CHANGE, Scope.CLINICAL)
+    if not written_with_participant:
+        raise InvalidInput(
+            "A safety plan is written with the participant: confirm that it was.",
+            field="written_with_participant",
+        )
+    if plan.is_empty:
+        raise InvalidInput("Write at least one step before confirming the plan.")
+    with transaction.atomic():
+        return lifecycle.sign(
+            plan,
+            by=by,
+            expected_version=expected_version,
+            decision=decision,
+            now=now,
+            what="safety plan",
+            also={"written_with_participant": True},
+            details={"number": plan.number},
+            event_type="safety_plan.confirmed",
+        )

@@ -1,0 +1,136 @@
+"""The Stanley–Brown safety plan: drafted with the participant, confirmed versions never
+change, one tap from the portal home, and shown at once on a critical answer."""
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from safety import selectors, services
+from safety.models import SafetyPlan
+from tandem.errors import ConcurrentEdit, InvalidInput
+from tandem.records import ImmutableRecordError
+
+STEPS = {
+    "warning_signs": "Not answering my phone\nStaying in bed all day",
+    "internal_coping": "Walk around the block",
+    "people_to_ask": "My sister — 555-0142",
+    "reasons_for_living": "My daughter",
+}
+PHQ9_ITEM_9 = {f"item-{i}": "0" for i in range(1, 9)} | {"item-9": "1"}
+
+
+@pytest.fixture
+def program(world):
+    world.program.home_questionnaires = ["phq-9"]
+    world.program.after_hours_phone = "555-0100"
+    world.program.save()
+    return world.program
+
+
+@pytest.fixture
+def confirmed(world):
+    draft = services.save_draft(
+        world.participant, by=world.therapist, steps=STEPS, expected_version=None
+    )
+    return services.confirm(
+        draft, by=world.therapist, expected_version=draft.version, written_with_participant=True
+    )
+
+
+def test_a_confirmed_plan_never_changes_and_the_next_change_is_a_new_version(world, confirmed):
+    assert (confirmed.number, confirmed.is_signed) == (1, True)
+    confirmed.warning_signs = "changed"
+    with pytest.raises(ImmutableRecordError):
+        confirmed.save()
+    draft = services.save_draft(
+        world.participant,
+        by=world.therapist,
+        steps={"internal_coping": "Walk around the block\nCall my sponsor"},
+        expected_version=None,
+    )
+    assert draft.number == 2
+    assert draft.items("warning_signs") == ["Not answering my phone", "Staying in bed all day"]
+    assert draft.items("internal_coping") == ["Walk around the block", "Call my sponsor"]
+    assert SafetyPlan.objects.get(number=1).internal_coping == "Walk around the block"
+    assert selectors.confirmed_plan(world.participant).number == 1
+
+
+def test_a_plan_is_confirmed_only_when_written_with_the_participant(world):
+    draft = services.save_draft(
+        world.participant, by=world.therapist, steps=STEPS, expected_version=None
+    )
+    with pytest.raises(InvalidInput) as refused:
+        services.confirm(
+            draft,
+            by=world.therapist,
+            expected_version=draft.version,
+            written_with_participant=False,
+        )
+    assert refused.value.field == "written_with_participant"
+    assert selectors.confirmed_plan(world.participant) is None
+
+
+def test_a_draft_saved_from_a_stale_form_is_refused(world):
+    draft = services.save_draft(
+        world.participant, by=world.therapist, steps=STEPS, expected_version=None
+    )
+    services.save_draft(
+        world.participant, by=world.therapist, steps={"making_safe": "x"}, expected_version=1
+    )
+    with pytest.raises(ConcurrentEdit):
+        services.save_draft(
+            world.participant,
+            by=world.therapist,
+            steps={"making_safe": "y"},
+            expected_version=draft.version,
+        )
+
+
+def test_the_portal_home_links_the_plan_and_the_page_shows_the_confirmed_version(
+    world, login, program, confirmed
+):
+    services.save_draft(
+        world.participant,
+        by=world.therapist,
+        steps={"reasons_for_living": "A draft line"},
+        expected_version=None,
+    )
+    client = login(world.participant_user)
+    home = client.get(reverse("portal:home")).content.decode()
+    assert reverse("safety:mine") in home
+    page = client.get(reverse("safety:mine")).content.decode()
+    assert "Staying in bed all day" in page and "My daughter" in page
+    assert "A draft line" not in page
+    assert 'href="tel:988"' in page and "555-0100" in page
+    assert AuditEvent.objects.filter(actor=world.participant_user, details__page="safety plan")
+
+
+def test_a_critical_answer_shows_the_safety_plan_with_the_crisis_lines(
+    world, login, program, confirmed
+):
+    response = login(world.participant_user).post(
+        reverse("assessments:mine", args=["phq-9"]), PHQ9_ITEM_9
+    )
+    text = response.content.decode()
+    assert "Your care team has been alerted" in text
+    assert "Text HOME to 741741" in text
+    assert "My safety plan" in text and "Walk around the block" in text
+
+
+def test_the_staff_tab_drafts_and_confirms(world, login):
+    client = login(world.therapist)
+    url = reverse("safety:tab", args=[world.participant.public_id])
+    assert client.post(url, STEPS).status_code == 302
+    draft = selectors.draft_of(world.participant)
+    response = client.post(
+        reverse("safety:confirm", args=[world.participant.public_id]),
+        {"version": draft.version, "written_with_participant": "on"},
+    )
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+    assert "In force: version 1" in page
+
+
+def test_staff_cannot_open_the_participants_own_page(world, login):
+    response = login(world.therapist).get(reverse("safety:mine"))
+    assert response.status_code == 302

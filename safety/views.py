@@ -1,0 +1,125 @@
+"""The Safety plan tab (staff write and confirm it with the participant) and the
+participant's own page, one tap from the portal home."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from accounts.models import User
+from audit.models import Action
+from participants.access import Scope, authorize
+from participants.decorators import participant_page
+from participants.models import Participant
+from participants.selectors import current_episode
+from participants.views import chart_context
+from safety import display, selectors, services
+from safety.forms import ConfirmForm, DraftForm
+from safety.models import STEP_FIELDS
+from tandem.errors import AccessDenied, TandemError
+
+
+def _tab(request, participant, form=None, status=200) -> HttpResponse:
+    context = chart_context(request, participant, "safety")
+    draft = selectors.draft_of(participant)
+    confirmed = selectors.confirmed_plan(participant)
+    if form is None:
+        base = draft or confirmed
+        initial = {f: getattr(base, f) for f in STEP_FIELDS} if base else {}
+        form = DraftForm(initial={**initial, "version": draft.version if draft else None})
+    context.update(
+        draft=draft,
+        history=selectors.history(participant),
+        form=form,
+        confirm_form=ConfirmForm(initial={"version": draft.version}) if draft else None,
+        **display.plan_context(
+            participant, context["episode"].program if context["episode"] else None
+        ),
+    )
+    context["safety_plan"] = confirmed
+    return render(request, "safety/tab.html", context, status=status)
+
+
+@participant_page(Scope.CLINICAL, methods=("GET", "POST"))
+def tab(request: HttpRequest, participant) -> HttpResponse:
+    if request.method != "POST":
+        return _tab(request, participant)
+    form = DraftForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.save_draft(
+                participant,
+                by=request.user,
+                steps={f: data[f] for f in STEP_FIELDS},
+                expected_version=data["version"],
+            )
+        except TandemError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Draft saved. Confirm it with the participant when ready.")
+            return redirect("safety:tab", participant_id=participant.public_id)
+    return _tab(request, participant, form=form, status=400)
+
+
+@participant_page(Scope.CLINICAL, methods=("POST",))
+def confirm(request: HttpRequest, participant) -> HttpResponse:
+    form = ConfirmForm(request.POST)
+    draft = selectors.draft_of(participant)
+    if draft is None or not form.is_valid():
+        messages.error(request, "There is no draft to confirm.")
+    else:
+        try:
+            services.confirm(
+                draft,
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+                written_with_participant=form.cleaned_data["written_with_participant"],
+            )
+        except TandemError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request, "Safety plan confirmed. The participant sees it on their portal."
+            )
+    return redirect("safety:tab", participant_id=participant.public_id)
+
+
+@require_GET
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """The participant's own confirmed safety plan, with the crisis lines."""
+    if request.user.kind != User.Kind.PARTICIPANT:
+        return redirect("home")
+    participant = Participant.objects.filter(
+        user=request.user, entered_in_error_at__isnull=True
+    ).first()
+    if participant is None:
+        return render(
+            request,
+            "error.html",
+            {
+                "title": _("No record yet"),
+                "message": _("Your account is not linked to a record yet. Ask your care team."),
+            },
+            status=404,
+        )
+    try:
+        authorize(
+            request.user,
+            participant,
+            Action.VIEW,
+            Scope.CLINICAL,
+            details={"portal": True, "page": "safety plan"},
+        )
+    except AccessDenied as exc:
+        return render(
+            request, "error.html", {"title": _("Not allowed"), "message": exc.message}, status=403
+        )
+    episode = current_episode(participant)
+    context = display.plan_context(participant, episode.program if episode else None)
+    context["portal_url"] = reverse("portal:home")
+    return render(request, "safety/mine.html", context)

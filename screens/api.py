@@ -1,0 +1,127 @@
+"""Drug screens over the JSON API: `GET|POST /participants/{id}/drug-screens`.
+
+Each screen carries `interpretation: [{"analyte", "result", "flag"}]`, read against the
+medication list and the self-reports since the previous screen (see screens.interpret).
+"""
+
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from audit.models import Action
+from participants.access import Scope, authorize, require
+from participants.api import participant_or_404
+from screens import selectors, services
+from screens.models import DrugScreen, Panel
+from tandem.api_errors import FieldErrors
+
+router = Router(tags=["drug screens"])
+
+FlagName = Literal[
+    "expected-positive",
+    "unexpected-positive",
+    "unexpected-negative",
+    "self-report-discordant",
+    "invalid",
+]
+
+
+class Message(Schema):
+    detail: str
+
+
+class ScreenIn(Schema):
+    panel: str = Field(description="Panel code, e.g. urine-cup-hhs.")
+    collected_at: datetime = Field(description="With its time zone.")
+    observed: bool
+    method: str = Field("", description="Defaults to the panel's method.")
+    specimen: str = Field("", description="Defaults to the panel's specimen.")
+    validity: Literal["valid", "dilute", "adulterated", "substituted", "not-checked"] = (
+        "not-checked"
+    )
+    results: dict[str, Literal["positive", "negative", "invalid"]] = Field(
+        description='Analyte code → result, one for every analyte of the panel: {"BUP": "positive"}.'
+    )
+    note: str = ""
+
+
+class Reading(Schema):
+    analyte: str
+    result: str = Field(description="As it stands: a confirmation replaces the immunoassay's.")
+    flag: FlagName | None
+    presumptive: bool = Field(description="A positive immunoassay not yet confirmed.")
+    why: str
+
+
+class ScreenOut(Schema):
+    id: UUID
+    panel: str
+    specimen: str
+    method: str
+    observed: bool
+    collected_at: datetime
+    collected_by: str
+    validity: str
+    interpretation: list[Reading]
+    part2: bool = Field(True, description="Drug screens are 42 CFR Part 2 records.")
+
+
+def _out(screen: DrugScreen) -> ScreenOut:
+    return ScreenOut(
+        id=screen.public_id,
+        panel=screen.panel.code,
+        specimen=screen.specimen,
+        method=screen.method,
+        observed=screen.observed,
+        collected_at=screen.collected_at,
+        collected_by=str(screen.collected_by or ""),
+        validity=screen.validity,
+        interpretation=selectors.readings(screen),
+    )
+
+
+@router.get(
+    "/{participant_id}/drug-screens",
+    response={200: list[ScreenOut], 403: Message, 404: Message},
+    summary="A participant's drug screens",
+    description="Newest first, each analyte with its result and reading. Audited as a view.",
+)
+def list_screens(request: HttpRequest, participant_id: UUID):
+    participant = participant_or_404(request, participant_id)
+    authorize(request.auth, participant, Action.VIEW, Scope.CLINICAL, details={"api": True})
+    return [_out(s) for s in selectors.screens_for(participant)]
+
+
+@router.post(
+    "/{participant_id}/drug-screens",
+    response={201: ScreenOut, 403: Message, 404: Message, 422: FieldErrors},
+    summary="Record a drug screen",
+    description=(
+        "A result for every analyte of the panel. Positive immunoassay results are "
+        "presumptive until confirmed. Audited."
+    ),
+)
+def record_screen(request: HttpRequest, participant_id: UUID, body: ScreenIn):
+    participant = participant_or_404(request, participant_id)
+    require(request.auth, participant, Action.CREATE, Scope.CLINICAL)
+    panel = Panel.objects.filter(code=body.panel, is_active=True).first()
+    if panel is None:
+        return Status(
+            422, {"detail": [{"field": "panel", "message": "No active panel has that code."}]}
+        )
+    screen = services.record_screen(
+        participant,
+        by=request.auth,
+        panel=panel,
+        results=body.results,
+        collected_at=body.collected_at,
+        observed=body.observed,
+        method=body.method,
+        specimen=body.specimen,
+        validity=body.validity,
+        note=body.note,
+    )
+    return Status(201, _out(selectors.one_screen(screen.pk)))

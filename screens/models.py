@@ -1,0 +1,187 @@
+"""Drug screens: the panel as data, the specimen, each analyte's result and its reading.
+
+Drug screens are 42 CFR Part 2 records: read and written only through the CLINICAL scope
+of the access policy, every access audited.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from screens import interpret
+from tandem.dates import validate_in_range
+from tandem.models import TimeStamped
+from tandem.records import ENTERED_IN_ERROR_FIELDS, ClinicalRecord, Immutable
+
+
+class Specimen(models.TextChoices):
+    URINE = "urine", "Urine"
+    ORAL_FLUID = "oral-fluid", "Oral fluid"
+    BREATH = "breath", "Breath"
+
+
+class Method(models.TextChoices):
+    POINT_OF_CARE = "point-of-care", "Point-of-care immunoassay"
+    LAB_IMMUNOASSAY = "lab-immunoassay", "Laboratory immunoassay"
+    LAB_DEFINITIVE = "lab-definitive", "Laboratory GC-MS or LC-MS/MS (definitive)"
+
+
+class Validity(models.TextChoices):
+    VALID = interpret.VALID, "Within limits"
+    DILUTE = interpret.DILUTE, "Dilute"
+    ADULTERATED = interpret.ADULTERATED, "Adulterated"
+    SUBSTITUTED = interpret.SUBSTITUTED, "Substituted"
+    NOT_CHECKED = interpret.NOT_CHECKED, "Not checked"
+
+
+class Result(models.TextChoices):
+    POSITIVE = interpret.POSITIVE, "Positive"
+    NEGATIVE = interpret.NEGATIVE, "Negative"
+    INVALID = interpret.NOT_READABLE, "Invalid (could not be read)"
+
+
+class Confirmation(models.TextChoices):
+    NOT_SENT = "not-sent", "Not sent"
+    SENT = "sent", "Sent for confirmation"
+    POSITIVE = "positive", "Confirmed positive"
+    NEGATIVE = "negative", "Not confirmed (negative)"
+
+
+class Flag(models.TextChoices):
+    EXPECTED_POSITIVE = interpret.EXPECTED_POSITIVE, "Expected positive"
+    UNEXPECTED_POSITIVE = interpret.UNEXPECTED_POSITIVE, "Unexpected positive"
+    UNEXPECTED_NEGATIVE = interpret.UNEXPECTED_NEGATIVE, "Unexpected negative"
+    SELF_REPORT_DISCORDANT = interpret.SELF_REPORT_DISCORDANT, "Differs from self-report"
+    INVALID = interpret.INVALID, "Invalid"
+
+
+class Panel(TimeStamped):
+    """A device or lab order: which analytes, at which cut-offs, as printed on it."""
+
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=120)
+    specimen = models.CharField(max_length=12, choices=Specimen.choices)
+    method = models.CharField(max_length=20, choices=Method.choices)
+    source = models.TextField(help_text="Where the cut-offs come from.")
+    is_active = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PanelAnalyte(TimeStamped):
+    panel = models.ForeignKey(Panel, on_delete=models.PROTECT, related_name="analytes")
+    code = models.CharField(max_length=10)
+    name = models.CharField(max_length=120)
+    cutoff = models.DecimalField(max_digits=10, decimal_places=3, null=True, blank=True)
+    unit = models.CharField(max_length=20, blank=True)
+    cutoff_source = models.CharField(max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["panel", "code"], name="panel_analyte_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def cutoff_label(self) -> str:
+        if self.cutoff is None:
+            return "as printed on the device"
+        return f"{self.cutoff.normalize():f} {self.unit}".strip()
+
+
+class DrugScreen(ClinicalRecord, Immutable):
+    """One specimen, collected and read once; a mistaken one is marked entered in error."""
+
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="drug_screens"
+    )
+    episode = models.ForeignKey(
+        "participants.Episode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    panel = models.ForeignKey(Panel, on_delete=models.PROTECT, related_name="+")
+    specimen = models.CharField(max_length=12, choices=Specimen.choices)
+    method = models.CharField(max_length=20, choices=Method.choices)
+    observed = models.BooleanField(help_text="Collection was directly observed.")
+    collected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    collected_at = models.DateTimeField()
+    validity = models.CharField(
+        max_length=12, choices=Validity.choices, default=Validity.NOT_CHECKED
+    )
+    note = models.TextField(blank=True)
+
+    class Meta(ClinicalRecord.Meta):
+        indexes = [models.Index(fields=["participant", "collected_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_specimen_display()} screen"
+
+    @property
+    def collected_on(self):
+        return self.collected_at.date()
+
+
+CONFIRMATION_FIELDS = frozenset(
+    {"confirmation", "confirmation_sent_at", "confirmed_at", "flag", "flag_reason"}
+)
+
+
+class ScreenResult(TimeStamped, Immutable):
+    """One analyte's result. Only the confirmation (and the reading it changes) arrives later."""
+
+    mutable_fields = ENTERED_IN_ERROR_FIELDS | CONFIRMATION_FIELDS
+
+    screen = models.ForeignKey(DrugScreen, on_delete=models.PROTECT, related_name="results")
+    analyte = models.ForeignKey(PanelAnalyte, on_delete=models.PROTECT, related_name="+")
+    result = models.CharField(max_length=10, choices=Result.choices)
+    flag = models.CharField(max_length=24, choices=Flag.choices, blank=True)
+    flag_reason = models.TextField(blank=True)
+    confirmation = models.CharField(
+        max_length=10, choices=Confirmation.choices, default=Confirmation.NOT_SENT
+    )
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["analyte__order", "analyte__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["screen", "analyte"], name="screen_result_unique")
+        ]
+
+    @property
+    def standing_result(self) -> str:
+        """The result as it stands: a confirmation replaces the immunoassay's."""
+        if self.confirmation == Confirmation.POSITIVE:
+            return Result.POSITIVE
+        if self.confirmation == Confirmation.NEGATIVE:
+            return Result.NEGATIVE
+        return self.result
+
+    @property
+    def presumptive(self) -> bool:
+        """A positive immunoassay not yet confirmed (ASAM: no consequence on it alone)."""
+        return (
+            self.result == Result.POSITIVE
+            and self.screen.method != Method.LAB_DEFINITIVE
+            and self.confirmation not in (Confirmation.POSITIVE, Confirmation.NEGATIVE)
+        )
+
+
+class UseReport(ClinicalRecord, Immutable):
+    """A clinician's entry of the last known use (what the participant told them, a
+    collateral report): one of the sources of 'days since last known use'."""
+
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="use_reports"
+    )
+    last_used_on = models.DateField(validators=[validate_in_range])
+    substance = models.CharField(max_length=120, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta(ClinicalRecord.Meta):
+        indexes = [models.Index(fields=["participant", "last_used_on"])]

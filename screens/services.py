@@ -1,0 +1,240 @@
+"""Recording drug screens, their confirmations and clinicians' last-use entries."""
+
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit.models import Action
+from audit.services import record_event
+from participants.access import Scope, require
+from participants.models import Participant
+from participants.selectors import current_episode
+from screens import interpret, self_report
+from screens.models import (
+    Confirmation,
+    DrugScreen,
+    Method,
+    Panel,
+    Result,
+    ScreenResult,
+    Specimen,
+    UseReport,
+    Validity,
+)
+from screens.selectors import medication_codes_on, previous_collection
+from tandem import dates, lifecycle
+from tandem.errors import InvalidInput
+from tandem.validation import validate
+
+
+def _choice(value: str, choices: type, field: str, what: str) -> str:
+    if value not in choices.values:
+        options = ", ".join(choices.values)
+        raise InvalidInput(f"Choose the {what}: one of {options}.", field=field)
+    return value
+
+
+def record_screen(
+    participant: Participant,
+    *,
+    by: Any,
+    panel: Panel,
+    results: Mapping[str, str],
+    collected_at: datetime,
+    observed: bool,
+    method: str = "",
+    specimen: str = "",
+    validity: str = Validity.NOT_CHECKED,
+    collected_by: Any = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> DrugScreen:
+    """Record a screen with a result for every analyte of its panel, each read against the
+    medication list on the collection day and the self-reports since the previous screen."""
+    decision = require(by, participant, Action.CREATE, Scope.CLINICAL)
+    now = now or timezone.now()
+    method = _choice(method or panel.method, Method, "method", "method")
+    specimen = _choice(specimen or panel.specimen, Specimen, "specimen", "specimen")
+    validity = _choice(validity, Validity, "validity", "specimen validity")
+    if timezone.is_naive(collected_at):
+        raise InvalidInput("Give the collection time with its time zone.", field="collected_at")
+    dates.check(collected_at.date(), field="collected_at", label="The collection date")
+    if collected_at > now + timedelta(minutes=5):
+        raise InvalidInput("The collection time cannot be in the future.", field="collected_at")
+    analytes = list(panel.analytes.all())
+    codes = {a.code for a in analytes}
+    unknown = sorted(set(results) - codes)
+    if unknown:
+        raise InvalidInput(
+            f"This panel has no analyte {', '.join(unknown)}; it has {', '.join(sorted(codes))}.",
+            field="results",
+        )
+    missing = [a.code for a in analytes if a.code not in results]
+    if missing:
+        raise InvalidInput(f"Give a result for {', '.join(missing)}.", field="results")
+    for code, value in results.items():
+        _choice(value, Result, "results", f"result for {code}")
+    collected_by = collected_by or by
+    if collected_by.kind != collected_by.Kind.STAFF:
+        raise InvalidInput("The collector is a staff member.", field="collected_by")
+    episode = current_episode(participant)
+    meds = medication_codes_on(participant, collected_at.date())
+    reported = self_report.between(
+        participant, previous_collection(participant, collected_at), collected_at
+    )
+    readings = interpret.read_screen(
+        [(a.code, results[a.code]) for a in analytes],
+        validity=validity,
+        medication_codes=meds,
+        self_report=reported,
+    )
+    screen = DrugScreen(
+        participant=participant,
+        episode=episode,
+        panel=panel,
+        specimen=specimen,
+        method=method,
+        observed=bool(observed),
+        collected_by=collected_by,
+        collected_at=collected_at,
+        validity=validity,
+        note=(note or "").strip(),
+        recorded_by=by,
+        recorded_at=now,
+    )
+    validate(screen, exclude=["participant", "episode", "panel", "collected_by", "recorded_by"])
+    with transaction.atomic():
+        screen.save()
+        ScreenResult.objects.bulk_create(
+            ScreenResult(
+                screen=screen,
+                analyte=analyte,
+                result=reading.result,
+                flag=reading.flag or "",
+                flag_reason=reading.why,
+            )
+            for analyte, reading in zip(analytes, readings, strict=True)
+        )
+        record_event(
+            actor=by,
+            event_type="drug_screen.recorded",
+            decision=decision,
+            participant=participant,
+            record=screen,
+            details={
+                "part2": True,
+                "flags": sorted({r.flag for r in readings if r.flag}),
+            },
+        )
+    return screen
+
+
+def record_confirmation(
+    result: ScreenResult, *, by: Any, confirmation: str, now: datetime | None = None
+) -> ScreenResult:
+    """Sent for confirmation, or its outcome: a confirmed result re-reads the analyte."""
+    screen = result.screen
+    participant = screen.participant
+    decision = require(by, participant, Action.CHANGE, Scope.CLINICAL)
+    confirmation = _choice(confirmation, Confirmation, "confirmation", "confirmation")
+    now = now or timezone.now()
+    with transaction.atomic():
+        row = (
+            ScreenResult.objects.select_for_update()
+            .select_related("screen", "analyte")
+            .get(pk=result.pk)
+        )
+        if row.screen.entered_in_error:
+            raise InvalidInput("This drug screen is entered in error.")
+        before = row.confirmation
+        if before in (Confirmation.POSITIVE, Confirmation.NEGATIVE):
+            raise InvalidInput("This result already has its confirmation.", field="confirmation")
+        if confirmation == before:
+            raise InvalidInput("That is already recorded.", field="confirmation")
+        row.confirmation = confirmation
+        fields = ["confirmation", "modified_at"]
+        if confirmation == Confirmation.SENT:
+            row.confirmation_sent_at = now
+            fields.append("confirmation_sent_at")
+        elif confirmation in (Confirmation.POSITIVE, Confirmation.NEGATIVE):
+            row.confirmed_at = now
+            reading = interpret.read_analyte(
+                row.analyte.code,
+                row.standing_result,
+                validity=Validity.VALID,
+                medication_codes=medication_codes_on(participant, row.screen.collected_on),
+                self_report=self_report.between(
+                    participant,
+                    previous_collection(participant, row.screen.collected_at),
+                    row.screen.collected_at,
+                ),
+            )
+            row.flag, row.flag_reason = reading.flag or "", reading.why
+            fields += ["confirmed_at", "flag", "flag_reason"]
+        row.save(update_fields=fields)
+        record_event(
+            actor=by,
+            event_type="drug_screen.confirmation",
+            decision=decision,
+            participant=participant,
+            record=row.screen,
+            details={
+                "part2": True,
+                "analyte": row.analyte.code,
+                "changes": {"confirmation": {"before": before, "after": confirmation}},
+            },
+        )
+    return row
+
+
+def mark_entered_in_error(screen: DrugScreen, *, by: Any, reason: str) -> DrugScreen:
+    decision = require(by, screen.participant, Action.CHANGE, Scope.CLINICAL)
+    with transaction.atomic():
+        return lifecycle.mark_entered_in_error(
+            screen,
+            by=by,
+            reason=reason,
+            decision=decision,
+            what="drug screen",
+            event_type="drug_screen.entered_in_error",
+        )
+
+
+def record_last_use(
+    participant: Participant,
+    *,
+    by: Any,
+    last_used_on: date,
+    substance: str = "",
+    note: str = "",
+    now: datetime | None = None,
+) -> UseReport:
+    """A clinician's entry of the last known use."""
+    decision = require(by, participant, Action.CREATE, Scope.CLINICAL)
+    now = now or timezone.now()
+    dates.check(last_used_on, field="last_used_on", label="The day of last use")
+    if last_used_on > now.date() + timedelta(days=1):
+        raise InvalidInput("The day of last use cannot be in the future.", field="last_used_on")
+    report = UseReport(
+        participant=participant,
+        last_used_on=last_used_on,
+        substance=(substance or "").strip(),
+        note=(note or "").strip(),
+        recorded_by=by,
+        recorded_at=now,
+    )
+    validate(report, exclude=["participant", "recorded_by"])
+    with transaction.atomic():
+        report.save()
+        record_event(
+            actor=by,
+            event_type="use_report.recorded",
+            decision=decision,
+            participant=participant,
+            record=report,
+            details={"part2": True},
+        )
+    return report

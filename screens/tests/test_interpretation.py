@@ -1,0 +1,153 @@
+"""Each analyte is read against the medication list and the self-report, and the reading is
+stored: one test per flag, and the rules of §10 that decide between them."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from screens import self_report
+from screens.self_report import SelfReport
+from screens.tests.conftest import COLLECTED
+
+
+def flags(screen) -> dict[str, str]:
+    return {r.analyte.code: r.flag for r in screen.results.all()}
+
+
+def test_a_listed_buprenorphine_explains_a_buprenorphine_positive(on_list, screen_with):
+    on_list("buprenorphine-naloxone")
+    screen = screen_with(BUP="positive")
+    assert flags(screen)["BUP"] == "expected-positive"
+    assert "CCJM" in screen.results.get(analyte__code="BUP").flag_reason
+
+
+def test_a_listed_buprenorphine_that_does_not_show_is_an_unexpected_negative(on_list, screen_with):
+    on_list("buprenorphine")
+    assert flags(screen_with())["BUP"] == "unexpected-negative"
+
+
+def test_methadone_missing_from_its_own_assay_is_an_unexpected_negative(on_list, screen_with):
+    on_list("methadone")
+    assert flags(screen_with())["MTD"] == "unexpected-negative"
+
+
+def test_a_positive_no_listed_medication_explains_is_unexpected(screen_with):
+    screen = screen_with(COC="positive")
+    assert flags(screen)["COC"] == "unexpected-positive"
+    assert not flags(screen)["THC"]
+
+
+def test_methylphenidate_never_explains_amphetamine(on_list, screen_with):
+    on_list("methylphenidate")
+    assert flags(screen_with(AMP="positive"))["AMP"] == "unexpected-positive"
+
+
+def test_prescribed_amphetamine_explains_amphetamine(on_list, screen_with):
+    on_list("amphetamine-salts")
+    assert flags(screen_with(AMP="positive"))["AMP"] == "expected-positive"
+
+
+def test_a_benzodiazepine_the_assay_may_miss_is_not_an_unexpected_negative(on_list, screen_with):
+    on_list("clonazepam")
+    assert not flags(screen_with())["BZO"]
+    assert flags(screen_with(when=COLLECTED + timedelta(days=1), BZO="positive"))["BZO"] == (
+        "expected-positive"
+    )
+
+
+def test_a_cross_reacting_medication_is_named_but_does_not_explain(on_list, screen_with):
+    on_list("bupropion")
+    result = screen_with(AMP="positive").results.get(analyte__code="AMP")
+    assert result.flag == "unexpected-positive"
+    assert "bupropion" in result.flag_reason
+    assert result.presumptive
+
+
+def test_a_stopped_medication_no_longer_explains(on_list, screen_with):
+    on_list("buprenorphine", stopped_on=date(2026, 10, 1))
+    assert flags(screen_with(BUP="positive"))["BUP"] == "unexpected-positive"
+
+
+def test_a_medication_started_after_collection_does_not_explain(on_list, screen_with):
+    on_list("buprenorphine", started_on=date(2026, 11, 17))
+    assert flags(screen_with(BUP="positive"))["BUP"] == "unexpected-positive"
+
+
+def test_an_unreadable_analyte_is_invalid(screen_with):
+    assert flags(screen_with(THC="invalid"))["THC"] == "invalid"
+
+
+@pytest.mark.parametrize("validity", ["adulterated", "substituted"])
+def test_every_analyte_of_a_tampered_specimen_is_invalid(screen_with, validity):
+    assert set(flags(screen_with(validity=validity, COC="positive")).values()) == {"invalid"}
+
+
+def test_a_negative_on_a_dilute_specimen_is_invalid_but_a_positive_still_counts(screen_with):
+    read = flags(screen_with(validity="dilute", COC="positive"))
+    assert read["COC"] == "unexpected-positive"
+    assert read["THC"] == "invalid"
+
+
+@pytest.fixture
+def said_no_use():
+    def provider(participant, since, until):
+        return SelfReport(reports=3, any_use=False, source="daily check-ins")
+
+    self_report.register(provider)
+    yield provider
+    self_report.unregister(provider)
+
+
+@pytest.fixture
+def said_use():
+    def provider(participant, since, until):
+        return SelfReport(reports=2, any_use=True, source="daily check-ins")
+
+    self_report.register(provider)
+    yield provider
+    self_report.unregister(provider)
+
+
+def test_a_positive_after_check_ins_said_no_use_is_discordant(said_no_use, screen_with):
+    result = screen_with(COC="positive").results.get(analyte__code="COC")
+    assert result.flag == "self-report-discordant"
+    assert "3 daily check-ins" in result.flag_reason
+
+
+def test_an_explained_positive_is_not_discordant(said_no_use, on_list, screen_with):
+    on_list("methadone")
+    assert flags(screen_with(MTD="positive"))["MTD"] == "expected-positive"
+
+
+def test_a_positive_after_reported_use_is_unexpected_not_discordant(said_use, screen_with):
+    assert flags(screen_with(COC="positive"))["COC"] == "unexpected-positive"
+
+
+def test_the_self_report_lookup_asks_since_the_previous_screen(world, screen_with):
+    asked = []
+
+    def provider(participant, since, until):
+        asked.append((since, until))
+
+    self_report.register(provider)
+    try:
+        screen_with()
+        later = COLLECTED + timedelta(days=7)
+        screen_with(when=later)
+    finally:
+        self_report.unregister(provider)
+    assert asked == [(None, COLLECTED), (COLLECTED, later)]
+
+
+def test_the_plan_measures_read_unexplained_positives_and_the_clear_run(world, screen_with):
+    from plans.measures import get
+
+    screen_with(when=COLLECTED - timedelta(days=14), COC="positive")
+    screen_with(when=COLLECTED - timedelta(days=7))
+    screen_with()
+    pid = world.participant.pk
+    assert get("drug-screen-unexplained").latest(pid).value == 0
+    assert get("drug-screen-clear-run").latest(pid).value == 2
+    screen_with(when=COLLECTED + timedelta(days=7), COC="positive", THC="positive")
+    assert get("drug-screen-unexplained").latest_for([pid])[pid].value == 2
+    assert get("drug-screen-clear-run").latest(pid).value == 0

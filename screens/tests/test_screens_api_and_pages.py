@@ -1,0 +1,128 @@
+"""The drug-screens API and tab: the interpretation list, presumptive positives,
+confirmations, days since last known use on the chart header, and a flat query count."""
+
+import json
+from datetime import date, timedelta
+
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from screens.models import ScreenResult
+from screens.services import record_confirmation
+from screens.tests.conftest import COLLECTED
+
+
+def api_url(world) -> str:
+    return f"/api/v1/participants/{world.participant.public_id}/drug-screens"
+
+
+def test_posting_a_screen_returns_its_interpretation(world, login, cup, on_list):
+    on_list("buprenorphine-naloxone")
+    client = login(world.therapist)
+    results = {a.code: "negative" for a in cup.analytes.all()} | {
+        "BUP": "positive",
+        "THC": "positive",
+    }
+    response = client.post(
+        api_url(world),
+        json.dumps(
+            {
+                "panel": "urine-cup-hhs",
+                "collected_at": COLLECTED.isoformat(),
+                "observed": True,
+                "validity": "valid",
+                "results": results,
+            }
+        ),
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    reading = {r["analyte"]: r for r in response.json()["interpretation"]}
+    assert reading["BUP"]["flag"] == "expected-positive"
+    assert reading["THC"] == reading["THC"] | {
+        "result": "positive",
+        "flag": "unexpected-positive",
+        "presumptive": True,
+    }
+    assert reading["COC"]["flag"] is None
+    listed = client.get(api_url(world)).json()
+    assert [r["analyte"] for r in listed[0]["interpretation"]][:2] == ["THC", "COC"]
+    event = AuditEvent.objects.filter(event_type="drug_screen.recorded").get()
+    assert event.details["part2"] is True
+
+
+def test_a_screen_missing_an_analyte_is_refused_and_nothing_is_written(world, login):
+    client = login(world.therapist)
+    response = client.post(
+        api_url(world),
+        json.dumps(
+            {
+                "panel": "urine-cup-hhs",
+                "collected_at": COLLECTED.isoformat(),
+                "observed": False,
+                "results": {"THC": "negative"},
+            }
+        ),
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["field"] == "results"
+    assert not ScreenResult.objects.exists()
+
+
+def test_a_confirmed_negative_clears_the_unexpected_positive(world, screen_with):
+    result = screen_with(COC="positive").results.get(analyte__code="COC")
+    assert result.presumptive
+    record_confirmation(result, by=world.therapist, confirmation="sent", now=COLLECTED)
+    row = record_confirmation(result, by=world.therapist, confirmation="negative", now=COLLECTED)
+    assert (row.flag, row.standing_result, row.presumptive) == ("", "negative", False)
+
+
+def test_a_confirmed_positive_is_no_longer_presumptive(world, screen_with):
+    result = screen_with(COC="positive").results.get(analyte__code="COC")
+    row = record_confirmation(result, by=world.therapist, confirmation="positive", now=COLLECTED)
+    assert (row.flag, row.presumptive) == ("unexpected-positive", False)
+
+
+def test_days_since_last_known_use_is_on_the_chart_header(world, login, screen_with):
+    screen_with(COC="positive")
+    client = login(world.therapist)
+    with time_machine.travel(COLLECTED + timedelta(days=3), tick=False):
+        page = client.get(reverse("participants:chart", args=[world.participant.public_id]))
+    assert "3 days since last known use (presumptive drug screen)" in page.content.decode()
+
+
+def test_a_clinician_entry_of_later_use_wins(world, login, screen_with):
+    screen_with(COC="positive")
+    client = login(world.therapist)
+    url = reverse("screens:tab", args=[world.participant.public_id])
+    response = client.post(url, {"last_used_on": "2026-11-17", "substance": "alcohol"})
+    assert response.status_code == 302
+    with time_machine.travel(date(2026, 11, 20).isoformat() + "T18:00:00Z", tick=False):
+        page = client.get(url)
+    assert "3 days since last known use (clinician entry)" in page.content.decode()
+
+
+def test_the_front_desk_sees_no_days_since_use(world, login, screen_with):
+    screen_with(COC="positive")
+    page = login(world.frontdesk).get(
+        reverse("participants:chart", args=[world.participant.public_id])
+    )
+    assert "since last known use" not in page.content.decode()
+
+
+def test_the_screens_tab_keeps_a_flat_query_count(world, login, screen_with):
+    client = login(world.therapist)
+    url = reverse("screens:tab", args=[world.participant.public_id])
+    screen_with(COC="positive")
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for day in range(1, 6):
+        screen_with(when=COLLECTED - timedelta(days=day), THC="positive")
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few)

@@ -1,0 +1,117 @@
+"""The Drug screens tab: screens with their readings, recording one, confirmations, and the
+clinician's last-use entry; the chart header's days since last known use."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import Action
+from participants.access import Scope, decide
+from participants.chart import HeaderFlag
+from participants.decorators import not_found, participant_page
+from participants.views import chart_context
+from screens import selectors, services
+from screens.forms import ConfirmationForm, ScreenForm, UseReportForm
+from screens.models import Panel, ScreenResult
+from tandem.errors import TandemError
+
+
+def _tab(request, participant, use_form=None, status=200) -> HttpResponse:
+    context = chart_context(request, participant, "screens")
+    context.update(
+        screens=selectors.screens_for(participant),
+        panels=selectors.active_panels(),
+        last_use=selectors.last_known_use(participant),
+        use_form=use_form or UseReportForm(),
+    )
+    return render(request, "screens/tab.html", context, status=status)
+
+
+@participant_page(Scope.CLINICAL, methods=("GET", "POST"))
+def tab(request: HttpRequest, participant) -> HttpResponse:
+    """The list; a POST is the clinician's entry of the last known use."""
+    if request.method != "POST":
+        return _tab(request, participant)
+    form = UseReportForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_last_use(participant, by=request.user, **form.cleaned_data)
+        except TandemError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Last known use recorded.")
+            return redirect("screens:tab", participant_id=participant.public_id)
+    return _tab(request, participant, use_form=form, status=400)
+
+
+@participant_page(Scope.CLINICAL, methods=("GET", "POST"))
+def record(request: HttpRequest, participant, panel_id) -> HttpResponse:
+    panel = Panel.objects.filter(public_id=panel_id, is_active=True).first()
+    if panel is None:
+        return not_found(request)
+    status = 200
+    if request.method != "POST":
+        form = ScreenForm(panel=panel, initial={"collected_at": timezone.localtime()})
+    else:
+        form = ScreenForm(request.POST, panel=panel)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.record_screen(
+                    participant,
+                    by=request.user,
+                    panel=panel,
+                    results=form.results(),
+                    collected_at=data["collected_at"],
+                    observed=data["observed"],
+                    method=data["method"],
+                    validity=data["validity"],
+                    note=data["note"],
+                )
+            except TandemError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, "Drug screen recorded.")
+                return redirect("screens:tab", participant_id=participant.public_id)
+        status = 400
+    context = chart_context(request, participant, "screens")
+    context.update(form=form, panel=panel)
+    return render(request, "screens/record.html", context, status=status)
+
+
+@participant_page(Scope.CLINICAL, methods=("POST",))
+def confirmation(request: HttpRequest, participant, result_id) -> HttpResponse:
+    result = (
+        ScreenResult.objects.select_related("screen__participant", "analyte")
+        .filter(public_id=result_id, screen__participant=participant)
+        .first()
+    )
+    if result is None:
+        return not_found(request)
+    form = ConfirmationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose what happened to the confirmation.")
+    else:
+        try:
+            services.record_confirmation(
+                result, by=request.user, confirmation=form.cleaned_data["confirmation"]
+            )
+        except TandemError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Confirmation recorded.")
+    return redirect("screens:tab", participant_id=participant.public_id)
+
+
+def last_use_flag(participant, user) -> list[HeaderFlag]:
+    """Days since last known use, on the chart header of those who may see clinical data."""
+    if not decide(user, participant, Action.VIEW, Scope.CLINICAL).allowed:
+        return []
+    use = selectors.last_known_use(participant)
+    if use is None:
+        return []
+    days = (timezone.localdate() - use.on).days
+    label = f"{days} day{'s' if days != 1 else ''} since last known use ({use.source})"
+    return [HeaderFlag(label, "info", reverse("screens:tab", args=[participant.public_id]))]

@@ -1,0 +1,103 @@
+"""Authorization rows for the drug-screen pages and API."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from screens import panels
+from screens.models import Panel
+from screens.services import record_screen
+from tests.authz import CLINICAL_READ, CLINICAL_WRITE, Endpoint
+
+CUP = "urine-cup-hhs"
+COLLECTED = datetime(2026, 11, 16, 9, 30, tzinfo=ZoneInfo("America/Chicago"))
+
+
+def _cup() -> Panel:
+    panels.seed()
+    return Panel.objects.get(code=CUP)
+
+
+def _participant(world):
+    return {"participant_id": world.participant.public_id}
+
+
+def _panel(world):
+    panel = _cup()
+    return {"participant_id": world.participant.public_id, "panel_id": panel.public_id}
+
+
+def _all_negative() -> dict[str, str]:
+    return {a.code: "negative" for a in _cup().analytes.all()}
+
+
+def _posted(world) -> dict[str, str]:
+    return {
+        "collected_at": "2026-11-16T09:30",
+        "method": "point-of-care",
+        "validity": "valid",
+        **{f"result_{code}": value for code, value in _all_negative().items()},
+    }
+
+
+def _result(world):
+    screen = record_screen(
+        world.participant,
+        by=world.therapist,
+        panel=_cup(),
+        results={**_all_negative(), "THC": "positive"},
+        collected_at=COLLECTED,
+        observed=True,
+        now=COLLECTED,
+    )
+    result = screen.results.get(analyte__code="THC")
+    return {"participant_id": world.participant.public_id, "result_id": result.public_id}
+
+
+ENDPOINTS = {
+    "screens:tab": Endpoint("GET", frozenset(CLINICAL_READ), kwargs=_participant),
+    "screens:record": Endpoint("GET", frozenset(CLINICAL_READ), kwargs=_panel),
+    "screens:confirmation": Endpoint(
+        "POST", frozenset(CLINICAL_WRITE), kwargs=_result, data=lambda w: {"confirmation": "sent"}
+    ),
+    "api:list_screens": Endpoint("API_GET", frozenset(CLINICAL_READ), kwargs=_participant),
+    "api:record_screen": Endpoint(
+        "API_POST",
+        frozenset(CLINICAL_WRITE),
+        kwargs=_participant,
+        data=lambda w: {
+            "panel": CUP,
+            "collected_at": COLLECTED.isoformat(),
+            "observed": True,
+            "results": _all_negative(),
+        },
+    ),
+}
+MORE_CASES = {
+    "screens:tab": [
+        Endpoint(
+            "POST",
+            frozenset(CLINICAL_WRITE),
+            kwargs=_participant,
+            data=lambda w: {"last_used_on": "2026-11-01", "substance": "alcohol"},
+        ),
+        Endpoint(
+            "POST",
+            frozenset(CLINICAL_WRITE),
+            kwargs=_participant,
+            data=lambda w: {"last_used_on": ""},
+            status=frozenset({400}),
+            case="invalid",
+        ),
+    ],
+    "screens:record": [
+        Endpoint("POST", frozenset(CLINICAL_WRITE), kwargs=_panel, data=_posted),
+        Endpoint(
+            "POST",
+            frozenset(CLINICAL_WRITE),
+            kwargs=_panel,
+            data=lambda w: {"collected_at": ""},
+            status=frozenset({400}),
+            case="invalid",
+        ),
+    ],
+}
