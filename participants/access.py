@@ -70,6 +70,12 @@ READ_ACTIONS = frozenset({Action.VIEW, Action.SEARCH, Action.PRINT, Action.EXPOR
 # participant's record. One row per capability; a service asks `require_capability`.
 CAPABILITIES: dict[str, frozenset[str]] = {
     "staff.manage": frozenset({Role.DIRECTOR}),
+    # Writing and signing progress and group notes: clinical staff and oversight.
+    "note.sign": (CLINICAL_ROLES - {Role.INTAKE}) | OVERSIGHT_ROLES,
+    # Co-signing the notes the program marks as needing it; the notes-due board.
+    "note.cosign": OVERSIGHT_ROLES,
+    # The program's note settings: due time, co-signature list, formats.
+    "note.settings": frozenset({Role.DIRECTOR}),
     # The program outcomes board: aggregates only, for those who run the program.
     "outcomes.read": frozenset({Role.DIRECTOR}),
     # Sees every task of the organization (the overdue board) and acts on any of them.
@@ -449,6 +455,12 @@ def caseload(user) -> QuerySet[Episode]:
     return Episode.objects.filter(
         care_team__user=user, care_team__ended_on__isnull=True, status__in=OPEN_STATUSES
     ).distinct()
+
+
+def holds_listed_role(user, organization_id: int, listed: frozenset[str] | set[str] | list) -> bool:
+    """Whether the user holds one of the roles a program's own data lists (for example the
+    roles whose notes need a co-signature); the one place such a list meets a user's roles."""
+    return bool(roles_in(user, organization_id) & set(listed))
 
 
 def link_holder_decision(participant: Participant, target: str) -> Decision:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("placement/", include("placement.urls")),
     path("schedule/", include("scheduling.urls")),
     path("attendance/", include("attendance.urls")),
+    path("notes/", include("notes.urls")),
     path("alerts/", include("monitoring.urls")),
     path("me/", include("portal.urls")),
     path("outcomes/", include("outcomes.urls")),

@@ -107,6 +107,31 @@ def _administration(b) -> object:
     return b.administration.public_id
 
 
+def _note(kind: str) -> Callable[[object], object]:
+    """A note of the bench's participant, made the first time a row asks for it: a draft by
+    the therapist, the same signed, or a peer's signed note waiting for a co-signature."""
+
+    def make(b) -> object:
+        from notes import services
+        from notes.models import NoteSettings
+        from notes.tests.conftest import dap
+
+        made = b.__dict__.setdefault("notes", {})
+        if kind not in made:
+            author = b.peer if kind == "cosign" else b.therapist
+            if kind == "cosign":
+                NoteSettings.objects.get_or_create(
+                    program=b.program, defaults={"cosign_roles": ["peer"]}
+                )
+            note = services.draft_note(b.participant, dap(f"Bench {kind}"), by=author)
+            if kind != "draft":
+                note = services.sign_note(note, by=author, expected_version=1)
+            made[kind] = note
+        return made[kind].public_id
+
+    return make
+
+
 def _task(b) -> object:
     """An open worklist task about the bench's participant, owned by its therapist."""
     from worklist.models import Task, TaskStatus
@@ -236,6 +261,13 @@ WEB_WRITES = [
         fields=("session", "next"),
     ),
     WebWrite("monitoring:acknowledge", "therapist", _chart("monitoring:participant_alerts")),
+    WebWrite("notes:new", "therapist", _chart("notes:new")),
+    WebWrite("notes:edit", "therapist", _chart("notes:edit", _note("draft"))),
+    WebWrite("notes:sign", "therapist", _chart("notes:note", _note("draft"))),
+    WebWrite("notes:late_entry", "therapist", _chart("notes:note", _note("signed"))),
+    WebWrite("notes:cosign", "supervisor", _chart("notes:note", _note("cosign"))),
+    WebWrite("notes:entered_in_error", "therapist", _chart("notes:note", _note("draft"))),
+    WebWrite("notes:group", "therapist", _session("notes:group")),
     WebWrite("outcomes:board", "director", _url("outcomes:board")),
     WebWrite(
         "outcomes:board_csv",
@@ -294,6 +326,10 @@ READ_ONLY = {
     "attendance:make_up",
     "monitoring:participant_alerts",
     "portal:home",
+    "notes:tab",
+    "notes:note",
+    "notes:due",
+    "notes:board",
     "worklist:mine",
     "worklist:overdue",
     "worklist:task",
@@ -335,6 +371,28 @@ API_WRITES = [
     ApiWrite(
         "post",
         "/api/v1/attendance/sessions/{session_id}/roll-call",
+        "therapist",
+        lambda b: {"session_id": b.session.public_id},
+    ),
+    ApiWrite("post", "/api/v1/participants/{participant_id}/notes", "therapist", _participant),
+    ApiWrite(
+        "put", "/api/v1/notes/{note_id}", "therapist", lambda b: {"note_id": _note("draft")(b)}
+    ),
+    ApiWrite(
+        "post",
+        "/api/v1/notes/{note_id}/sign",
+        "therapist",
+        lambda b: {"note_id": _note("draft")(b)},
+    ),
+    ApiWrite(
+        "post",
+        "/api/v1/notes/{note_id}/addenda",
+        "therapist",
+        lambda b: {"note_id": _note("signed")(b)},
+    ),
+    ApiWrite(
+        "post",
+        "/api/v1/sessions/{session_id}/group-note",
         "therapist",
         lambda b: {"session_id": b.session.public_id},
     ),

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+
+
+class NotesConfig(AppConfig):
+    name = "notes"
+
+    def ready(self) -> None:
+        from notes import views
+        from notes.demo import seed_notes
+        from notes.export import notes_section
+        from participants import views as participant_views
+        from participants.access import Scope, register_page
+        from participants.chart import ChartTab, register_tab
+        from participants.export import register_section
+        from tandem.demo import register_seeder
+
+        register_tab(ChartTab("notes", "Notes", "notes:tab", Scope.CLINICAL, 35))
+        register_section("notes", "Progress notes", notes_section)
+        register_page("notes:due", views.opens_notes_due)
+        register_page("notes:board", views.opens_board)
+        for panel in (views.home_panel,):
+            if panel not in participant_views.home_panels:
+                participant_views.home_panels.append(panel)
+        register_seeder(60, "progress and group notes", seed_notes)

@@ -1,0 +1,352 @@
+"""Reads shared by the chart tab, the note page, the group-note screen, the notes-due lists
+and the API, each with a fixed number of queries."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from accounts.models import Program
+from attendance.models import ABSENT_STATUSES, Attendance
+from notes.models import (
+    AbsenceEntry,
+    CoSignature,
+    Curriculum,
+    CurriculumModule,
+    GroupCurriculum,
+    GroupNote,
+    ProgressNote,
+)
+from participants.access import capability_decision, organizations_of
+from participants.models import Participant
+from scheduling.models import Enrolment, Session
+
+# How far back the author's list looks for sessions still without a note.
+LOOKBACK_DAYS = 14
+
+
+def _note_rows(qs: QuerySet[ProgressNote]) -> QuerySet[ProgressNote]:
+    return qs.select_related(
+        "format",
+        "recorded_by",
+        "signed_by",
+        "session",
+        "group_note",
+        "group_note__module",
+        "group_note__module__curriculum",
+        "cosignature",
+        "cosignature__recorded_by",
+        "supersedes",
+    )
+
+
+def chart_notes(participant: Participant) -> list[ProgressNote]:
+    """The notes in force in a participant's chart, newest first (group notes carry their
+    shared narrative through `group_note`; never another member's section)."""
+    return list(
+        _note_rows(ProgressNote.objects.current().filter(participant=participant)).order_by(
+            "-service_date", "-start_time", "-pk"
+        )
+    )
+
+
+def note_by_public_id(participant: Participant, note_id) -> ProgressNote | None:
+    return _note_rows(
+        ProgressNote.objects.filter(participant=participant, public_id=note_id)
+    ).first()
+
+
+def note_history(note: ProgressNote) -> list[ProgressNote]:
+    """The versions before this one (the note a late entry was added to, and so on)."""
+    older, node = [], note
+    while node.supersedes_id is not None:
+        node = _note_rows(ProgressNote.objects.filter(pk=node.supersedes_id)).get()
+        older.append(node)
+    return older
+
+
+def session_by_public_id(session_id) -> Session | None:
+    return (
+        Session.objects.select_related("program", "program__organization", "group")
+        .filter(public_id=session_id)
+        .first()
+    )
+
+
+@dataclass
+class RosterRow:
+    """One member on the group-note screen: enrolment, roll call, and their section."""
+
+    enrolment: Enrolment
+    attendance: Attendance | None
+    note: ProgressNote | None
+    absence: AbsenceEntry | None
+
+    @property
+    def participant(self) -> Participant:
+        return self.enrolment.participant
+
+    @property
+    def absent(self) -> bool:
+        return self.attendance is not None and self.attendance.status in ABSENT_STATUSES
+
+    @property
+    def text(self) -> str:
+        if self.note is not None:
+            return self.note.text
+        return self.absence.text if self.absence is not None else ""
+
+
+def group_roster(session: Session, group_note: GroupNote | None) -> list[RosterRow]:
+    """Everyone on the session, by last name, with roll call and section (four queries)."""
+    enrolments = list(
+        session.enrolments.select_related("participant", "episode").order_by(
+            "participant__legal_last_name", "participant__legal_first_name", "pk"
+        )
+    )
+    recorded = {a.participant_id: a for a in Attendance.objects.filter(session=session)}
+    notes: dict[int, ProgressNote] = {}
+    absences: dict[int, AbsenceEntry] = {}
+    if group_note is not None:
+        notes = {
+            n.participant_id: n
+            for n in ProgressNote.objects.filter(
+                group_note=group_note, entered_in_error_at__isnull=True
+            )
+        }
+        absences = {a.participant_id: a for a in AbsenceEntry.objects.filter(group_note=group_note)}
+    return [
+        RosterRow(
+            e,
+            recorded.get(e.participant_id),
+            notes.get(e.participant_id),
+            absences.get(e.participant_id),
+        )
+        for e in enrolments
+    ]
+
+
+def modules_for(session: Session) -> list[CurriculumModule]:
+    """The modules of the curriculum the session's group runs (all curricula if none)."""
+    link = (
+        GroupCurriculum.objects.filter(group_id=session.group_id).first()
+        if session.group_id
+        else None
+    )
+    modules = CurriculumModule.objects.select_related("curriculum")
+    if link is not None:
+        return list(modules.filter(curriculum_id=link.curriculum_id))
+    return list(
+        modules.filter(Q(curriculum__program__isnull=True) | Q(curriculum__program=session.program))
+    )
+
+
+def next_module(session: Session, modules: list[CurriculumModule]) -> CurriculumModule | None:
+    """The module after the one this group ran last (the cycle starts again after the end)."""
+    if not modules or not session.group_id:
+        return modules[0] if modules else None
+    last = (
+        GroupNote.objects.filter(
+            session__group_id=session.group_id,
+            session__date__lt=session.date,
+            module__isnull=False,
+            entered_in_error_at__isnull=True,
+        )
+        .order_by("-session__date")
+        .values_list("module_id", flat=True)
+        .first()
+    )
+    ids = [m.pk for m in modules]
+    if last not in ids:
+        return modules[0]
+    return modules[(ids.index(last) + 1) % len(modules)]
+
+
+@dataclass
+class ModuleLine:
+    module: CurriculumModule
+    completed_on: object = None
+    missed_on: object = None
+
+
+@dataclass
+class CurriculumProgress:
+    curriculum: Curriculum
+    lines: list[ModuleLine] = field(default_factory=list)
+
+    @property
+    def completed(self) -> int:
+        return sum(1 for line in self.lines if line.completed_on)
+
+    @property
+    def missed(self) -> list[ModuleLine]:
+        return [line for line in self.lines if line.missed_on and not line.completed_on]
+
+
+def curriculum_progress(participant: Participant) -> list[CurriculumProgress]:
+    """Per curriculum: the modules the participant completed (attended with a signed note)
+    and those run while they were absent and not made up since (three queries)."""
+    done = (
+        ProgressNote.objects.current()
+        .filter(participant=participant, group_note__module__isnull=False, signed_at__isnull=False)
+        .values_list("group_note__module_id", "service_date")
+    )
+    completed: dict[int, object] = {}
+    for module_id, day in done:
+        completed.setdefault(module_id, day)
+    missed_rows = AbsenceEntry.objects.filter(
+        participant=participant,
+        group_note__module__isnull=False,
+        group_note__signed_at__isnull=False,
+        group_note__entered_in_error_at__isnull=True,
+    ).values_list("group_note__module_id", "group_note__session__date")
+    missed: dict[int, object] = {}
+    for module_id, day in missed_rows:
+        missed.setdefault(module_id, day)
+    touched = set(completed) | set(missed)
+    if not touched:
+        return []
+    modules = (
+        CurriculumModule.objects.select_related("curriculum")
+        .filter(curriculum__modules__pk__in=touched)
+        .distinct()
+        .order_by("curriculum__name", "curriculum_id", "number")
+    )
+    progress: dict[int, CurriculumProgress] = {}
+    for module in modules:
+        entry = progress.setdefault(module.curriculum_id, CurriculumProgress(module.curriculum))
+        entry.lines.append(ModuleLine(module, completed.get(module.pk), missed.get(module.pk)))
+    return list(progress.values())
+
+
+@dataclass
+class DueRow:
+    """A note still to write or sign: a draft, or a session with no note yet."""
+
+    participant: Participant | None
+    session: Session | None
+    note: ProgressNote | None
+    group_note: GroupNote | None
+    due_at: datetime | None
+    overdue: bool
+    what: str
+
+
+def _due(program: Program, session: Session, hours: dict[int, int]) -> datetime:
+    return session.ends_at + timedelta(hours=hours.get(program.pk, 24))
+
+
+def _hours_by_program(program_ids) -> dict[int, int]:
+    from notes.models import NoteSettings
+
+    return dict(
+        NoteSettings.objects.filter(program_id__in=program_ids).values_list(
+            "program_id", "due_hours"
+        )
+    )
+
+
+def notes_due(user, *, now: datetime) -> list[DueRow]:
+    """The signed-in author's unsigned notes and the sessions they led with no note yet,
+    oldest due first (five queries whatever the number of rows)."""
+    drafts = list(
+        ProgressNote.objects.current()
+        .filter(recorded_by=user, signed_at__isnull=True, group_note__isnull=True)
+        .select_related("participant", "session")
+        .order_by("due_at", "pk")
+    )
+    rows = [
+        DueRow(
+            d.participant, d.session, d, None, d.due_at, bool(d.due_at and d.due_at < now), "draft"
+        )
+        for d in drafts
+    ]
+    since = now - timedelta(days=LOOKBACK_DAYS)
+    led = (
+        Session.objects.filter(
+            staff=user, status=Session.Status.SCHEDULED, ends_at__lte=now, ends_at__gte=since
+        )
+        .select_related("program")
+        .order_by("ends_at")
+    )
+    signed_group = GroupNote.objects.filter(
+        session=OuterRef("pk"), signed_at__isnull=False, entered_in_error_at__isnull=True
+    )
+    any_note = ProgressNote.objects.filter(
+        session=OuterRef("pk"), entered_in_error_at__isnull=True, group_note__isnull=True
+    )
+    groups = list(
+        led.filter(kind=Session.Kind.GROUP).annotate(done=Exists(signed_group)).filter(done=False)
+    )
+    individual = list(
+        led.filter(kind=Session.Kind.INDIVIDUAL)
+        .annotate(done=Exists(any_note))
+        .filter(done=False)
+        .prefetch_related(
+            Prefetch(
+                "enrolments",
+                # Only those whose chart the author reaches: on their active care team.
+                queryset=Enrolment.objects.filter(
+                    episode__care_team__user=user, episode__care_team__ended_on__isnull=True
+                )
+                .select_related("participant")
+                .distinct(),
+            )
+        )
+    )
+    hours = _hours_by_program({s.program_id for s in groups + individual})
+    for s in groups:
+        due = _due(s.program, s, hours)
+        rows.append(DueRow(None, s, None, None, due, due < now, "group"))
+    for s in individual:
+        due = _due(s.program, s, hours)
+        for e in s.enrolments.all():
+            rows.append(DueRow(e.participant, s, None, None, due, due < now, "session"))
+    rows.sort(key=lambda r: (r.due_at is None, r.due_at or now))
+    return rows
+
+
+def board_programs(user) -> list[int]:
+    """Organizations whose notes board this user may open (holders of `note.cosign`)."""
+    return [
+        org
+        for org in organizations_of(user)
+        if capability_decision(user, "note.cosign", org).allowed
+    ]
+
+
+def cosign_queue(user, *, limit: int = 200) -> list[ProgressNote]:
+    """Signed notes waiting for a co-signature in the user's organizations, oldest first;
+    never the user's own."""
+    orgs = board_programs(user)
+    return list(
+        _note_rows(
+            ProgressNote.objects.current().filter(
+                participant__organization_id__in=orgs,
+                signed_at__isnull=False,
+                cosign_required=True,
+                cosignature__isnull=True,
+            )
+        )
+        .exclude(signed_by=user)
+        .select_related("participant")
+        .order_by("signed_at", "pk")[:limit]
+    )
+
+
+def overdue_notes(user, *, now: datetime, limit: int = 200) -> list[ProgressNote]:
+    """Unsigned notes past their due time in the user's organizations, oldest first."""
+    orgs = board_programs(user)
+    return list(
+        ProgressNote.objects.current()
+        .filter(participant__organization_id__in=orgs, signed_at__isnull=True, due_at__lt=now)
+        .select_related("participant", "recorded_by", "session")
+        .order_by("due_at", "pk")[:limit]
+    )
+
+
+def cosigned(note: ProgressNote) -> CoSignature | None:
+    try:
+        return note.cosignature
+    except CoSignature.DoesNotExist:
+        return None

@@ -1,0 +1,67 @@
+"""Builders for note tests: a DAP note's content, a group session with a roster."""
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from attendance.tests.builders import active_participant, enrol, make_session
+from notes.models import NoteFormat, NoteKind
+from notes.services import NoteContent
+
+NOW = datetime(2026, 11, 18, 12, 0, tzinfo=ZoneInfo("America/Chicago"))
+
+
+def dap(text: str = "Talked through the week.", **extra) -> NoteContent:
+    fmt = NoteFormat.objects.get(program__isnull=True, code="dap")
+    fields = {
+        "kind": NoteKind.INDIVIDUAL,
+        "format": fmt,
+        "sections": {"Data": text, "Assessment": "Engaged.", "Plan": "Continue weekly."},
+        "service_date": date(2026, 11, 17),
+        "start_time": time(10, 0),
+        "end_time": time(10, 50),
+        "minutes": 50,
+        "no_objective_reason": "Plan not yet signed.",
+    }
+    fields.update(extra)
+    return NoteContent(**fields)
+
+
+MEMBERS = [
+    ("Jordan", "Alvarez"),
+    ("Priya", "Nair"),
+    ("Marcus", "Bell"),
+    ("Hope", "Okafor"),
+    ("Dana", "Kowalski"),
+    ("Luis", "Ferreira"),
+    ("Tess", "Whitaker"),
+    ("Omar", "Haddad"),
+    ("Grace", "Lindqvist"),
+    ("Ben", "Osei"),
+    ("Nina", "Petrov"),
+    ("Sam", "Delacroix"),
+]
+
+
+@pytest.fixture
+def group_session(world):
+    """Yesterday's group, facilitated by `counsellor`, with `count` members enrolled."""
+
+    def build(count: int = 3, *, day: date | None = None, staff=None):
+        day = day or world.program.today() - timedelta(days=1)
+        session = make_session(
+            world.program,
+            day,
+            minutes=90,
+            title="Relapse prevention group",
+            staff=staff if staff is not None else [world.counsellor],
+        )
+        episodes = []
+        for i, (first, last) in enumerate(MEMBERS[:count]):
+            episode = active_participant(world, f"G-{i:05d}", first, last)
+            enrol(session, episode)
+            episodes.append(episode)
+        return session, episodes
+
+    return build

@@ -1,0 +1,144 @@
+"""Group notes: each member's chart gets the shared narrative and their own section only;
+signing is refused, saying where, when a text names another member of the session."""
+
+import pytest
+
+from attendance.models import Attendance
+from attendance.services import RollCallEntry
+from notes import services
+from notes.models import AbsenceEntry, GroupNote, ProgressNote
+from notes.selectors import chart_notes
+from notes.services import MemberSection
+from tandem.errors import AccessDenied, InvalidInput
+
+SHARED = "The group practised urge surfing and wrote a list of high-risk situations."
+
+
+def _sections(episodes, texts=None):
+    return [
+        MemberSection(
+            e.participant,
+            text=(texts or {}).get(i, f"Shared two examples ({i})."),
+            no_objective_reason="Plan not signed yet",
+        )
+        for i, e in enumerate(episodes)
+    ]
+
+
+def test_each_member_chart_gets_the_narrative_and_only_their_own_section(world, group_session):
+    session, episodes = group_session(3)
+    note = services.document_group(
+        session, by=world.counsellor, narrative=SHARED, members=_sections(episodes), sign=True
+    )
+    assert note.is_signed
+    for i, episode in enumerate(episodes):
+        [mine] = chart_notes(episode.participant)
+        assert mine.is_signed and mine.group_note.narrative == SHARED
+        assert mine.text == f"Shared two examples ({i})."
+        others = [e.participant for e in episodes if e != episode]
+        assert not any(o.legal_first_name in mine.text for o in others)
+
+
+@pytest.mark.parametrize("where", ["shared", "section"])
+@pytest.mark.parametrize("name_of", ["legal_first_name", "legal_last_name", "preferred_name"])
+def test_signing_is_refused_when_a_text_names_another_member(world, group_session, where, name_of):
+    session, episodes = group_session(3)
+    other = episodes[1].participant
+    other.preferred_name = "Jojo"
+    other.save()
+    name = getattr(other, name_of)
+    narrative = SHARED + (f" {name} led the role-play." if where == "shared" else "")
+    texts = {0: f"Paired with {name} for the exercise."} if where == "section" else {}
+    with pytest.raises(InvalidInput) as refused:
+        services.document_group(
+            session,
+            by=world.counsellor,
+            narrative=narrative,
+            members=_sections(episodes, texts),
+            sign=True,
+        )
+    assert name in refused.value.message
+    if where == "shared":
+        assert refused.value.field == "shared"
+    else:
+        assert refused.value.field == f"members.{episodes[0].participant.public_id}.text"
+        assert episodes[0].participant.display_name in refused.value.message
+    assert not GroupNote.objects.exists() and not ProgressNote.objects.exists()
+
+
+def test_a_member_may_be_named_in_their_own_section_and_a_lowercase_word_is_not_a_name(
+    world, group_session
+):
+    session, episodes = group_session(4)  # the fourth member is called Hope
+    texts = {0: "Jordan said there is hope.", 3: "Hope spoke first."}
+    note = services.document_group(
+        session,
+        by=world.counsellor,
+        narrative=SHARED,
+        members=_sections(episodes, texts),
+        sign=True,
+    )
+    assert note.is_signed
+
+
+def test_absent_members_get_an_absence_entry_not_a_note(world, group_session):
+    session, episodes = group_session(3)
+    entries = [
+        RollCallEntry(episodes[0].participant, "present"),
+        RollCallEntry(episodes[1].participant, "late", 60),
+        RollCallEntry(episodes[2].participant, "excused"),
+    ]
+    texts = {2: "Called in sick."}
+    services.document_group(
+        session,
+        by=world.counsellor,
+        narrative=SHARED,
+        members=_sections(episodes, texts),
+        roll_call=entries,
+        sign=True,
+    )
+    assert Attendance.objects.get(participant=episodes[1].participant).minutes == 60
+    assert chart_notes(episodes[2].participant) == []
+    assert AbsenceEntry.objects.get(participant=episodes[2].participant).text == "Called in sick."
+    assert len(chart_notes(episodes[0].participant)) == 1
+
+
+def test_a_refused_signature_writes_nothing_not_even_the_roll_call(world, group_session):
+    session, episodes = group_session(2)
+    with pytest.raises(InvalidInput):
+        services.document_group(
+            session,
+            by=world.counsellor,
+            narrative=f"{episodes[0].participant.legal_first_name} arrived late.",
+            members=_sections(episodes),
+            roll_call=[RollCallEntry(episodes[0].participant, "present")],
+            sign=True,
+        )
+    assert not Attendance.objects.exists()
+
+
+def test_only_facilitators_and_oversight_document_a_group(world, group_session):
+    session, episodes = group_session(2)
+    with pytest.raises(AccessDenied):
+        services.document_group(
+            session, by=world.therapist, narrative=SHARED, members=_sections(episodes)
+        )
+    note = services.document_group(
+        session, by=world.supervisor, narrative=SHARED, members=_sections(episodes)
+    )
+    assert not note.is_signed
+
+
+def test_a_signed_group_note_refuses_any_change(world, group_session):
+    session, episodes = group_session(2)
+    note = services.document_group(
+        session, by=world.counsellor, narrative=SHARED, members=_sections(episodes), sign=True
+    )
+    with pytest.raises(services.SignedNote):
+        services.document_group(
+            session,
+            by=world.counsellor,
+            narrative="Changed",
+            members=_sections(episodes),
+            expected_version=note.version,
+        )

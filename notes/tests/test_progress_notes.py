@@ -1,0 +1,118 @@
+"""Individual notes: draft, sign and lock, late entries, entered-in-error, co-signature."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from audit.models import AuditEvent
+from notes import services
+from notes.models import NoteSettings, ProgressNote
+from notes.tests.conftest import NOW, dap
+from tandem.errors import AccessDenied, InvalidInput
+from tandem.records import ImmutableRecordError
+
+
+def test_a_draft_changes_in_place_and_a_signed_note_never_does(world):
+    note = services.draft_note(world.participant, dap(), by=world.therapist, now=NOW)
+    changed = services.change_note(
+        note, dap("Talked about the weekend."), by=world.therapist, expected_version=1
+    )
+    assert changed.version == 2
+    signed = services.sign_note(changed, by=world.therapist, expected_version=2, now=NOW)
+    assert signed.is_signed
+    with pytest.raises(services.SignedNote):
+        services.change_note(signed, dap("Rewritten."), by=world.therapist, expected_version=3)
+    row = ProgressNote.objects.get(pk=note.pk)
+    row.sections = {"Data": "tampered"}
+    with pytest.raises(ImmutableRecordError):
+        row.save()
+    with pytest.raises(ImmutableRecordError):
+        ProgressNote.objects.filter(pk=note.pk).update(sections={})
+    assert ProgressNote.objects.get(pk=note.pk).sections["Data"] == "Talked about the weekend."
+
+
+def test_signing_needs_an_objective_or_a_reason(world):
+    note = services.draft_note(
+        world.participant, dap(no_objective_reason=""), by=world.therapist, now=NOW
+    )
+    with pytest.raises(InvalidInput) as refused:
+        services.sign_note(note, by=world.therapist, expected_version=1)
+    assert refused.value.field == "objectives"
+
+
+def test_only_the_author_signs(world):
+    note = services.draft_note(world.participant, dap(), by=world.therapist, now=NOW)
+    with pytest.raises(InvalidInput):
+        services.sign_note(note, by=world.counsellor, expected_version=1)
+
+
+def test_telehealth_records_where_the_participant_was(world):
+    with pytest.raises(InvalidInput) as refused:
+        services.draft_note(world.participant, dap(mode="telehealth"), by=world.therapist)
+    assert refused.value.field == "participant_location"
+    note = services.draft_note(
+        world.participant,
+        dap(mode="telehealth", participant_location="Home"),
+        by=world.therapist,
+    )
+    assert note.participant_location == "Home"
+
+
+@pytest.mark.parametrize("persona", ["frontdesk", "billing", "outsider", "intake", "auditor"])
+def test_those_without_clinical_write_access_cannot_draft(world, persona):
+    with pytest.raises(AccessDenied):
+        services.draft_note(world.participant, dap(), by=world.users[persona])
+    assert not ProgressNote.objects.exists()
+
+
+def test_a_late_entry_is_a_new_signed_note_with_both_times(world):
+    note = services.draft_note(world.participant, dap(), by=world.therapist, now=NOW)
+    signed = services.sign_note(note, by=world.therapist, expected_version=1, now=NOW)
+    event = datetime(2026, 11, 17, 10, 30, tzinfo=ZoneInfo("America/Chicago"))
+    later = NOW + timedelta(days=1)
+    late = services.add_late_entry(
+        signed,
+        by=world.therapist,
+        text="Participant also mentioned a new job.",
+        reason="Remembered after signing",
+        event_at=event,
+        now=later,
+    )
+    assert late.supersedes_id == signed.pk and late.is_signed
+    assert late.event_at == event and late.recorded_at == later
+    assert list(ProgressNote.objects.current()) == [late]
+    assert ProgressNote.objects.get(pk=signed.pk).sections == signed.sections
+
+
+def test_entered_in_error_needs_a_reason_and_leaves_the_chart(world):
+    note = services.draft_note(world.participant, dap(), by=world.therapist, now=NOW)
+    with pytest.raises(InvalidInput):
+        services.mark_entered_in_error(note, by=world.therapist, reason="")
+    services.mark_entered_in_error(note, by=world.therapist, reason="Wrong participant")
+    assert not ProgressNote.objects.current().exists()
+    assert AuditEvent.objects.filter(event_type="note.entered_in_error").count() == 1
+
+
+def test_the_co_sign_queue_holds_notes_of_listed_roles_and_staff(world):
+    from notes.selectors import cosign_queue
+
+    settings = NoteSettings.objects.create(program=world.program, cosign_roles=["peer"])
+    settings.cosign_staff.add(world.counsellor)
+    notes = {}
+    for persona in ("peer", "counsellor", "therapist"):
+        note = services.draft_note(world.participant, dap(f"By {persona}"), by=world.users[persona])
+        notes[persona] = services.sign_note(note, by=world.users[persona], expected_version=1)
+    assert {n.pk for n in cosign_queue(world.supervisor)} == {
+        notes["peer"].pk,
+        notes["counsellor"].pk,
+    }
+    assert cosign_queue(world.therapist) == []
+    with pytest.raises(AccessDenied):
+        services.cosign_note(notes["peer"], by=world.therapist)
+    with pytest.raises(InvalidInput):
+        services.cosign_note(notes["therapist"], by=world.supervisor)
+    services.cosign_note(notes["peer"], by=world.supervisor)
+    assert [n.pk for n in cosign_queue(world.supervisor)] == [notes["counsellor"].pk]
+    with pytest.raises(InvalidInput):
+        services.cosign_note(notes["peer"], by=world.director)

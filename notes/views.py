@@ -1,0 +1,620 @@
+"""The Notes tab, the note pages, the group-note screen, notes due and the notes board.
+
+Thin: parse, authorize, call a service, render.
+"""
+
+from datetime import datetime
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from attendance import services as attendance_services
+from attendance.models import PARTIAL_STATUSES, AttendanceStatus
+from audit.context import counting_events
+from audit.models import Action, Outcome
+from audit.services import record_event
+from notes import selectors, services, similarity, thread
+from notes.access import group_note_access, member_decision
+from notes.forms import LateEntryForm, NoteForm, ReasonForm, SignForm
+from notes.models import CurriculumModule, NoteFormat, NoteKind, ProgressNote
+from participants.access import Scope, capability_decision, organizations_of
+from participants.decorators import carries_participant_data, participant_page
+from participants.views import chart_context
+from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput, TandemError
+from tandem.methods import READS, serves
+
+
+def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "error.html", {"title": "Not allowed", "message": message}, status=403)
+
+
+def _uuid(value) -> UUID | None:
+    try:
+        return UUID(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def _note_or_404(request: HttpRequest, participant, note_id) -> ProgressNote | None:
+    return selectors.note_by_public_id(participant, note_id)
+
+
+def _missing(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "error.html",
+        {"title": "Note not found", "message": "No note in this chart has that id."},
+        status=404,
+    )
+
+
+def _can_write(request: HttpRequest, participant) -> bool:
+    return capability_decision(request.user, "note.sign", participant.organization_id).allowed
+
+
+@participant_page(Scope.CLINICAL, methods=("GET",))
+def tab(request: HttpRequest, participant) -> HttpResponse:
+    """The chart's Notes tab: every note in force, and the group modules done and missed."""
+    context = chart_context(request, participant, "notes")
+    context.update(
+        notes=selectors.chart_notes(participant),
+        progress=selectors.curriculum_progress(participant),
+        can_write=_can_write(request, participant),
+        formats=services.formats_for(context["episode"].program if context["episode"] else None),
+    )
+    return render(request, "notes/tab.html", context)
+
+
+def _format_from(request: HttpRequest, program, code: str | None) -> NoteFormat | None:
+    formats = services.formats_for(program)
+    chosen = [f for f in formats if f.code == code]
+    if chosen:
+        return chosen[0]
+    return formats[0] if formats else None
+
+
+def _sessions_of(participant) -> list:
+    """The participant's individual and group sessions of the last weeks, to tie a note to."""
+    from scheduling.models import Session
+
+    return list(
+        Session.objects.filter(enrolments__participant=participant, status="scheduled")
+        .select_related("program")
+        .order_by("-starts_at")[:30]
+    )
+
+
+def _content(form: NoteForm, fmt: NoteFormat, participant, sessions) -> services.NoteContent:
+    data = form.cleaned_data
+    session = None
+    if data.get("session"):
+        session = next((s for s in sessions if str(s.public_id) == data["session"]), None)
+        if session is None:
+            raise InvalidInput("Choose one of the participant's sessions.", field="session")
+    return services.NoteContent(
+        kind=data["kind"],
+        format=fmt,
+        sections=form.sections(),
+        service_date=data["service_date"],
+        start_time=data.get("start_time"),
+        end_time=data.get("end_time"),
+        minutes=data.get("minutes") or 0,
+        mode=data["mode"],
+        participant_location=data.get("participant_location") or "",
+        session=session,
+        objectives=request_objectives(form),
+        no_objective_reason=data.get("no_objective_reason") or "",
+    )
+
+
+def request_objectives(form: NoteForm) -> list[str]:
+    return [v for v in form.data.getlist("objectives") if _uuid(v)] if form.is_bound else []
+
+
+def _form_page(request, participant, form, fmt, sessions, note=None, status=200):
+    context = chart_context(request, participant, "notes")
+    program = context["episode"].program if context["episode"] else None
+    context.update(
+        form=form,
+        format=fmt,
+        formats=services.formats_for(program),
+        sessions=sessions,
+        note=note,
+        objectives=thread.active_objectives(participant),
+        chosen=set(request_objectives(form)),
+    )
+    return render(request, "notes/edit.html", context, status=status)
+
+
+@participant_page(Scope.CLINICAL, methods=("GET", "POST"))
+def new(request: HttpRequest, participant) -> HttpResponse:
+    """Write a note: its kind, session, date and times, and the chosen format's sections."""
+    episode = chart_context(request, participant, "notes")["episode"]
+    program = episode.program if episode else None
+    code = request.GET.get("format") if request.method in READS else request.POST.get("format")
+    fmt = _format_from(request, program, code)
+    if fmt is None:
+        return _forbidden(request, "No note format is set up for this program.")
+    sessions = _sessions_of(participant)
+    if request.method in READS:
+        today = program.today() if program else timezone.localdate()
+        form = NoteForm(
+            headings=fmt.sections,
+            initial={"format": fmt.code, "service_date": today, "kind": NoteKind.INDIVIDUAL},
+        )
+        return _form_page(request, participant, form, fmt, sessions)
+    form = NoteForm(request.POST, headings=fmt.sections)
+    if form.is_valid():
+        try:
+            note = services.draft_note(
+                participant, _content(form, fmt, participant, sessions), by=request.user
+            )
+        except (InvalidInput, ConcurrentEdit) as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Draft saved. Sign it when it is complete.")
+            return redirect("notes:note", participant.public_id, note.public_id)
+    return _form_page(request, participant, form, fmt, sessions, status=400)
+
+
+@participant_page(Scope.CLINICAL, methods=("GET", "POST"))
+def edit(request: HttpRequest, participant, note_id) -> HttpResponse:
+    note = _note_or_404(request, participant, note_id)
+    if note is None:
+        return _missing(request)
+    if note.is_signed or note.group_note_id:
+        messages.error(request, "A signed note is not changed; add a late entry instead.")
+        return redirect("notes:note", participant.public_id, note.public_id)
+    fmt = note.format
+    sessions = _sessions_of(participant)
+    if request.method in READS:
+        initial = {
+            "kind": note.kind,
+            "format": fmt.code,
+            "session": str(note.session.public_id) if note.session else "",
+            "service_date": note.service_date,
+            "start_time": note.start_time,
+            "end_time": note.end_time,
+            "minutes": note.minutes,
+            "mode": note.mode,
+            "participant_location": note.participant_location,
+            "no_objective_reason": note.no_objective_reason,
+            "version": note.version,
+        }
+        for i, heading in enumerate(fmt.sections):
+            initial[f"section_{i}"] = note.sections.get(heading, "")
+        form = NoteForm(headings=fmt.sections, initial=initial)
+        return _form_page(request, participant, form, fmt, sessions, note=note)
+    form = NoteForm(request.POST, headings=fmt.sections)
+    if form.is_valid():
+        try:
+            services.change_note(
+                note,
+                _content(form, fmt, participant, sessions),
+                by=request.user,
+                expected_version=form.cleaned_data.get("version") or 0,
+            )
+        except (InvalidInput, ConcurrentEdit) as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Draft saved.")
+            return redirect("notes:note", participant.public_id, note.public_id)
+    return _form_page(request, participant, form, fmt, sessions, note=note, status=400)
+
+
+def _note_page(
+    request: HttpRequest, participant, found: ProgressNote, *, error: str = "", status: int = 200
+) -> HttpResponse:
+    context = chart_context(request, participant, "notes")
+    flag = None
+    if not found.is_signed and not found.entered_in_error and found.group_note_id is None:
+        ratio, match = services.copy_forward_check(found)
+        if similarity.is_copied_forward(ratio):
+            flag = {"ratio": ratio, "match": match}
+    context.update(
+        note=found,
+        history=selectors.note_history(found),
+        superseded=ProgressNote.objects.filter(supersedes=found).first(),
+        cosignature=selectors.cosigned(found),
+        flag=flag,
+        error=error,
+        objectives=thread.of(found),
+        can_write=_can_write(request, participant),
+        can_cosign=capability_decision(
+            request.user, "note.cosign", participant.organization_id
+        ).allowed,
+        is_author=found.recorded_by_id == request.user.pk,
+        late_form=LateEntryForm(),
+    )
+    return render(request, "notes/note.html", context, status=status)
+
+
+@participant_page(Scope.CLINICAL, methods=("GET",))
+def note(request: HttpRequest, participant, note_id) -> HttpResponse:
+    """One note with its history; a draft shows the copy-forward check before signing."""
+    found = _note_or_404(request, participant, note_id)
+    if found is None:
+        return _missing(request)
+    return _note_page(request, participant, found)
+
+
+def _refused(request: HttpRequest, participant, found: ProgressNote, message: str) -> HttpResponse:
+    """The note again with why the action was refused; nothing was written."""
+    return _note_page(request, participant, found, error=message, status=400)
+
+
+@participant_page(Scope.CLINICAL, methods=("POST",))
+def sign(request: HttpRequest, participant, note_id) -> HttpResponse:
+    found = _note_or_404(request, participant, note_id)
+    if found is None:
+        return _missing(request)
+    form = SignForm(request.POST)
+    if not form.is_valid():
+        return _refused(
+            request,
+            participant,
+            found,
+            "Keep the justification to one line (under 200 characters).",
+        )
+    try:
+        services.sign_note(
+            found,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            justification=form.cleaned_data.get("justification") or "",
+        )
+    except (InvalidInput, ConcurrentEdit) as exc:
+        return _refused(request, participant, found, exc.message)
+    messages.success(request, "Note signed.")
+    return redirect("notes:note", participant.public_id, found.public_id)
+
+
+@participant_page(Scope.CLINICAL, methods=("POST",))
+def late_entry(request: HttpRequest, participant, note_id) -> HttpResponse:
+    found = _note_or_404(request, participant, note_id)
+    if found is None:
+        return _missing(request)
+    form = LateEntryForm(request.POST)
+    if not form.is_valid():
+        return _refused(
+            request, participant, found, "Write the late entry and why it is added late."
+        )
+    data = form.cleaned_data
+    event_at = None
+    if data.get("event_date"):
+        program = found.episode.program if found.episode_id else None
+        tz = program.tz if program else timezone.get_current_timezone()
+        event_at = datetime.combine(
+            data["event_date"], data.get("event_time") or datetime.min.time(), tzinfo=tz
+        )
+    try:
+        added = services.add_late_entry(
+            found, by=request.user, text=data["text"], reason=data["reason"], event_at=event_at
+        )
+    except (InvalidInput, ConcurrentEdit) as exc:
+        return _refused(request, participant, found, exc.message)
+    messages.success(request, "Late entry added and signed.")
+    return redirect("notes:note", participant.public_id, added.public_id)
+
+
+@participant_page(Scope.CLINICAL, methods=("POST",))
+def cosign(request: HttpRequest, participant, note_id) -> HttpResponse:
+    found = _note_or_404(request, participant, note_id)
+    if found is None:
+        return _missing(request)
+    try:
+        services.cosign_note(found, by=request.user)
+    except (InvalidInput, ConcurrentEdit) as exc:
+        return _refused(request, participant, found, exc.message)
+    messages.success(request, "Note co-signed.")
+    if request.POST.get("next") == "board":
+        return redirect("notes:board")
+    return redirect("notes:note", participant.public_id, found.public_id)
+
+
+@participant_page(Scope.CLINICAL, methods=("POST",))
+def entered_in_error(request: HttpRequest, participant, note_id) -> HttpResponse:
+    found = _note_or_404(request, participant, note_id)
+    if found is None:
+        return _missing(request)
+    form = ReasonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise InvalidInput("Say why this note was entered in error.")
+        services.mark_entered_in_error(found, by=request.user, reason=form.cleaned_data["reason"])
+    except (InvalidInput, ConcurrentEdit) as exc:
+        return _refused(request, participant, found, exc.message)
+    messages.success(request, "Note marked entered in error.")
+    return redirect("notes:tab", participant.public_id)
+
+
+# ---- The group-note screen -------------------------------------------------------------
+
+STATUSES = [
+    (AttendanceStatus.PRESENT, "Present"),
+    (AttendanceStatus.LATE, "Late"),
+    (AttendanceStatus.LEFT_EARLY, "Left early"),
+    (AttendanceStatus.VIRTUAL, "Virtual"),
+    (AttendanceStatus.EXCUSED, "Excused"),
+    (AttendanceStatus.UNEXCUSED, "Unexcused"),
+]
+
+
+def _session_missing(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "error.html",
+        {"title": "Session not found", "message": "No group session has that id."},
+        status=404,
+    )
+
+
+def _group_context(request, session, access, posted=None, error=None) -> dict:
+    group_note = services.current_group_note(session)
+    rows = [
+        row
+        for row in selectors.group_roster(session, group_note)
+        if member_decision(
+            request.user, session, row.participant, Action.VIEW, access=access
+        ).allowed
+    ]
+    modules = selectors.modules_for(session)
+    chosen = group_note.module if group_note and group_note.module_id else None
+    if chosen is None and group_note is None:
+        chosen = selectors.next_module(session, modules)
+    for row in rows:
+        key = str(row.participant.public_id)
+        if posted is not None:
+            row.f_status = posted.get(f"status-{key}") or ""
+            row.f_minutes = posted.get(f"minutes-{key}") or ""
+            row.f_text = posted.get(f"text-{key}") or ""
+            row.f_reason = posted.get(f"reason-{key}") or ""
+        else:
+            row.f_status = row.attendance.status if row.attendance else ""
+            row.f_minutes = (
+                row.attendance.minutes if row.attendance and row.attendance.is_partial else ""
+            )
+            row.f_text = row.text
+            row.f_reason = row.note.no_objective_reason if row.note else ""
+    request.showing = [row.participant for row in rows]
+    shared = (
+        posted.get("shared", "")
+        if posted is not None
+        else (group_note.narrative if group_note else "")
+    )
+    topic = (
+        posted.get("topic", "") if posted is not None else (group_note.topic if group_note else "")
+    )
+    if posted is not None:
+        chosen_id = posted.get("module") or ""
+        chosen = next((m for m in modules if str(m.public_id) == chosen_id), None)
+    return {
+        "shared": shared,
+        "topic": topic,
+        "session": session,
+        "group_note": group_note,
+        "rows": rows,
+        "modules": modules,
+        "chosen_module": chosen,
+        "statuses": STATUSES,
+        "partial": [str(s) for s in PARTIAL_STATUSES],
+        "can_write": access.can_write
+        and not (group_note and group_note.is_signed)
+        and attendance_services.roll_call_open(session),
+        "posted": posted,
+        "error": error,
+    }
+
+
+def _audit_group_view(request, session, access, participants) -> None:
+    record_event(
+        actor=request.user,
+        event_type="group_note.viewed",
+        record=session,
+        organization=session.program.organization_id,
+        role=access.role,
+        details={
+            "scope": str(Scope.CLINICAL),
+            "why": access.why,
+            "participants": [str(p.public_id) for p in participants],
+        },
+    )
+
+
+def _roll_entries(request, session, rows) -> list[attendance_services.RollCallEntry]:
+    """The roll call rows whose status or minutes changed on the screen."""
+    entries = []
+    for row in rows:
+        key = str(row.participant.public_id)
+        status = request.POST.get(f"status-{key}") or ""
+        if not status:
+            continue
+        raw = (request.POST.get(f"minutes-{key}") or "").strip()
+        minutes = int(raw) if raw.isdigit() and len(raw) < 6 else None
+        if raw and minutes is None:
+            raise InvalidInput("Minutes attended are a whole number.", field=f"minutes-{key}")
+        if status not in PARTIAL_STATUSES:
+            minutes = None
+        current = row.attendance
+        if (
+            current is not None
+            and current.status == status
+            and (minutes is None or minutes == current.minutes)
+        ):
+            continue
+        entries.append(
+            attendance_services.RollCallEntry(
+                row.participant, status, minutes, "", current.version if current else 0
+            )
+        )
+    return entries
+
+
+def _module_from(request, modules) -> CurriculumModule | None:
+    chosen = request.POST.get("module") or ""
+    if not chosen:
+        return None
+    found = next((m for m in modules if str(m.public_id) == chosen), None)
+    if found is None:
+        raise InvalidInput("Choose one of the curriculum's modules.", field="module")
+    return found
+
+
+@serves("GET", "POST")
+@login_required
+def group(request: HttpRequest, session_id) -> HttpResponse:
+    """One screen per group session: roll call, shared narrative, each member's section, sign."""
+    session = selectors.session_by_public_id(session_id)
+    if session is None or session.kind != "group":
+        return _session_missing(request)
+    access = group_note_access(request.user, session)
+    if not access.can_view:
+        record_event(
+            actor=request.user,
+            event_type="group_note.viewed",
+            record=session,
+            organization=session.program.organization_id,
+            outcome=Outcome.REFUSED,
+            role=access.role,
+            details={"scope": str(Scope.CLINICAL), "why": access.why},
+        )
+        return _forbidden(
+            request, "Only the session's facilitators, supervisors and directors open its notes."
+        )
+    if request.method in READS:
+        context = _group_context(request, session, access)
+        _audit_group_view(request, session, access, request.showing)
+        return render(request, "notes/group.html", context)
+    with counting_events() as events:
+        response = _group_post(request, session, access)
+    if events.written == 0 and carries_participant_data(response):
+        _audit_group_view(request, session, access, getattr(request, "showing", []) or [])
+    return response
+
+
+def _group_post(request: HttpRequest, session, access) -> HttpResponse:
+    rows = selectors.group_roster(session, services.current_group_note(session))
+    modules = selectors.modules_for(session)
+    wants_sign = request.POST.get("action") == "sign"
+    try:
+        raw_version = (request.POST.get("version") or "0").strip()
+        if not raw_version.isdigit() or len(raw_version) > 9:
+            raise InvalidInput("Reload the page and try again.", field="version")
+        module = _module_from(request, modules)
+        entries = _roll_entries(request, session, rows)
+        members = []
+        for row in rows:
+            key = str(row.participant.public_id)
+            members.append(
+                services.MemberSection(
+                    row.participant,
+                    text=request.POST.get(f"text-{key}") or "",
+                    objectives=[v for v in request.POST.getlist(f"objectives-{key}") if _uuid(v)],
+                    no_objective_reason=request.POST.get(f"reason-{key}") or "",
+                )
+            )
+        services.document_group(
+            session,
+            by=request.user,
+            narrative=request.POST.get("shared") or "",
+            topic=request.POST.get("topic") or "",
+            module=module,
+            members=members,
+            expected_version=int(raw_version),
+            roll_call=entries,
+            sign=wants_sign,
+        )
+    except AccessDenied as exc:
+        return _forbidden(request, exc.message)
+    except TandemError as exc:
+        context = _group_context(request, session, access, posted=request.POST, error=exc)
+        return render(request, "notes/group.html", context, status=400)
+    messages.success(
+        request, "Group note signed: each member's chart has its note." if wants_sign else "Saved."
+    )
+    return redirect("notes:group", session.public_id)
+
+
+# ---- Notes due and the board -----------------------------------------------------------
+
+
+def opens_notes_due(user) -> bool:
+    return any(
+        capability_decision(user, "note.sign", org).allowed for org in organizations_of(user)
+    )
+
+
+def opens_board(user) -> bool:
+    return bool(selectors.board_programs(user))
+
+
+@serves("GET")
+@login_required
+def due(request: HttpRequest) -> HttpResponse:
+    """My notes still to write or sign, overdue first."""
+    if request.user.kind != User.Kind.STAFF or not opens_notes_due(request.user):
+        return _forbidden(request, "Notes due are for staff who write notes.")
+    rows = selectors.notes_due(request.user, now=timezone.now())
+    _audit_list(request, [r.participant for r in rows if r.participant], "notes due")
+    return render(request, "notes/due.html", {"rows": rows})
+
+
+@serves("GET")
+@login_required
+def board(request: HttpRequest) -> HttpResponse:
+    """The supervisor's board: overdue notes across the program and the co-sign queue."""
+    if request.user.kind != User.Kind.STAFF or not opens_board(request.user):
+        return _forbidden(request, "The notes board is for supervisors and directors.")
+    now = timezone.now()
+    overdue = selectors.overdue_notes(request.user, now=now)
+    queue = selectors.cosign_queue(request.user)
+    _audit_list(request, [n.participant for n in overdue + queue], "notes board")
+    return render(request, "notes/board.html", {"overdue": overdue, "queue": queue, "now": now})
+
+
+def _audit_list(request: HttpRequest, participants, page: str) -> None:
+    if not participants:
+        return
+    record_event(
+        actor=request.user,
+        event_type="notes.due_viewed",
+        record_type="notes.NotesDue",
+        details={
+            "scope": str(Scope.CLINICAL),
+            "page": page,
+            "participants": sorted({str(p.public_id) for p in participants}),
+        },
+    )
+
+
+def home_panel(request: HttpRequest) -> dict | None:
+    """Unsigned and overdue notes on the author's home; the board's counts for supervisors."""
+    user = request.user
+    if user.kind != User.Kind.STAFF:
+        return None
+    now = timezone.now()
+    rows = selectors.notes_due(user, now=now) if opens_notes_due(user) else []
+    board_counts = None
+    if opens_board(user):
+        board_counts = {
+            "overdue": len(selectors.overdue_notes(user, now=now)),
+            "queue": len(selectors.cosign_queue(user)),
+        }
+    if not rows and not board_counts:
+        return None
+    shown = [r for r in rows if r.participant][:10]
+    _audit_list(request, [r.participant for r in shown], "home")
+    return {
+        "template": "notes/_home_panel.html",
+        "rows": rows[:10],
+        "more": max(0, len(rows) - 10),
+        "overdue": sum(1 for r in rows if r.overdue),
+        "board": board_counts,
+        "board_url": reverse("notes:board"),
+    }
