@@ -21,4 +21,4 @@ class NotesConfig(AppConfig):
         for panel in (views.home_panel,):
             if panel not in participant_views.home_panels:
                 participant_views.home_panels.append(panel)
-        register_seeder(60, "progress and group notes", seed_notes)
+        register_seeder(80, "progress and group notes", seed_notes)

@@ -1,8 +1,203 @@
-"""The synthetic demo's notes: for every active participant a history of individual and
-group notes, written through the services like a clinician would. Synthetic text only."""
+"""The synthetic demo's notes: for the program's past group sessions a signed group note (a
+relapse-prevention module, the shared narrative, each attending member's own section, absence
+entries), and for every active participant a few signed individual notes and, for some, a
+draft still due. The text is synthetic and says so. Idempotent: a session with a group note,
+or a participant with individual notes, is left as it is."""
 
+import random
+from datetime import datetime, time, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from attendance.models import ABSENT_STATUSES, Attendance
+from audit.services import record_event
+from notes import services, thread
+from notes.models import (
+    AbsenceEntry,
+    Curriculum,
+    GroupNote,
+    NoteFormat,
+    NoteKind,
+    NoteObjective,
+    ProgressNote,
+)
+from participants.models import IN_CARE_STATUSES, Episode
+from scheduling.models import Session
 from tandem.demo import DemoContext
+
+SYNTHETIC = "(Synthetic demo text.)"
+NARRATIVES = [
+    "The group mapped high-risk situations for the weekend and practised urge surfing.",
+    "Members reviewed their coping plans and role-played refusing an offer.",
+    "The group discussed sleep and routine in early recovery and set one small goal each.",
+    "Members practised a breathing exercise and named early warning signs of relapse.",
+]
+SECTIONS = [
+    "Took an active part; named two personal triggers and one coping skill.",
+    "Quiet at first, then shared a recent craving and how it passed.",
+    "Offered support to peers; described a plan for the weekend.",
+    "Engaged in the exercise; reported better sleep this week.",
+]
+DAP = [
+    (
+        "Reported {n} cravings since the last session, used a coping skill each time.",
+        "Engaged and reflective; mood brighter than last week.",
+        "Continue weekly sessions; practise the plan before the weekend.",
+    ),
+    (
+        "Discussed family stress and a missed group; no use reported.",
+        "Motivated; ambivalence about the job search remains.",
+        "Review the safety plan next session; call the case manager about housing.",
+    ),
+]
 
 
 def seed_notes(ctx: DemoContext) -> None:
-    """Idempotent: a participant who already has notes is left as they are."""
+    program = ctx.program
+    now = timezone.now()
+    rng = random.Random(ctx.rng_seed + 10)
+    cycle = Curriculum.objects.filter(program__isnull=True).order_by("pk").first()
+    modules = list(cycle.modules.all()) if cycle else []
+    sessions = list(
+        Session.objects.filter(
+            program=program,
+            kind=Session.Kind.GROUP,
+            status=Session.Status.SCHEDULED,
+            ends_at__lte=now,
+            ends_at__gte=now - timedelta(days=21),
+        )
+        .exclude(group_notes__isnull=False)
+        .prefetch_related("staff")
+        .order_by("starts_at")
+    )
+    attendance: dict[int, list[Attendance]] = {}
+    for row in Attendance.objects.filter(session__in=sessions).select_related("episode"):
+        attendance.setdefault(row.session_id, []).append(row)
+    people = {a.participant_id for rows in attendance.values() for a in rows}
+    offered = thread.active_objectives_of(people)
+    counter: dict[int, int] = {}
+    made_groups = made_notes = 0
+    with transaction.atomic():
+        for session in sessions:
+            rows = attendance.get(session.pk)
+            staff = list(session.staff.all())
+            if not rows or not staff:
+                continue
+            author = staff[0]
+            index = counter.get(session.group_id or 0, 0)
+            counter[session.group_id or 0] = index + 1
+            signed_at = session.ends_at + timedelta(hours=rng.randint(1, 20))
+            group = GroupNote.objects.create(
+                session=session,
+                module=modules[index % len(modules)] if modules else None,
+                topic="Relapse prevention",
+                narrative=f"{rng.choice(NARRATIVES)} {SYNTHETIC}",
+                recorded_by=author,
+                recorded_at=session.ends_at,
+                signed_by=author,
+                signed_at=signed_at,
+            )
+            made_groups += 1
+            tz = program.tz
+            for a in rows:
+                if a.status in ABSENT_STATUSES:
+                    AbsenceEntry.objects.create(
+                        group_note=group,
+                        participant_id=a.participant_id,
+                        text=f"Absent ({a.get_status_display().lower()}). {SYNTHETIC}",
+                        recorded_by=author,
+                        recorded_at=session.ends_at,
+                    )
+                    continue
+                objectives = offered.get(a.participant_id, [])[:1]
+                note = ProgressNote.objects.create(
+                    participant_id=a.participant_id,
+                    episode_id=a.episode_id,
+                    session=session,
+                    group_note=group,
+                    kind=NoteKind.GROUP,
+                    sections={"Participation and response": f"{rng.choice(SECTIONS)} {SYNTHETIC}"},
+                    service_date=session.date,
+                    start_time=session.starts_at.astimezone(tz).time(),
+                    end_time=session.ends_at.astimezone(tz).time(),
+                    minutes=a.minutes,
+                    mode="telehealth" if session.mode == "virtual" else "in_person",
+                    participant_location="Home" if session.mode == "virtual" else "",
+                    no_objective_reason="" if objectives else "No signed plan yet",
+                    due_at=services.due_at(program, session, session.date, None),
+                    recorded_by=author,
+                    recorded_at=session.ends_at,
+                    signed_by=author,
+                    signed_at=signed_at,
+                )
+                NoteObjective.objects.bulk_create(
+                    NoteObjective(note=note, objective=o, lineage=o.lineage) for o in objectives
+                )
+                made_notes += 1
+        made_individual = _individual_notes(ctx, rng, now)
+        if made_groups or made_individual:
+            record_event(
+                actor=None,
+                event_type="demo.imported",
+                record_type="notes.ProgressNote",
+                details={
+                    "synthetic_demo_import": made_notes + made_individual,
+                    "group_notes": made_groups,
+                },
+            )
+    ctx.stdout(
+        f"    {made_groups} group notes ({made_notes} member notes), "
+        f"{made_individual} individual notes"
+    )
+
+
+def _individual_notes(ctx: DemoContext, rng: random.Random, now: datetime) -> int:
+    """Two signed DAP notes a week apart per active participant; every fourth has a draft."""
+    fmt = NoteFormat.objects.filter(program__isnull=True, code="dap").first()
+    episodes = list(
+        Episode.objects.filter(program=ctx.program, status__in=IN_CARE_STATUSES)
+        .exclude(primary_clinician__isnull=True)
+        .exclude(participant__progress_notes__kind=NoteKind.INDIVIDUAL)
+        .select_related("participant", "primary_clinician")
+        .order_by("participant__record_number")
+    )
+    offered = thread.active_objectives_of([e.participant_id for e in episodes])
+    today = ctx.program.today()
+    made = 0
+    for i, episode in enumerate(episodes):
+        author = episode.primary_clinician
+        objectives = offered.get(episode.participant_id, [])[:1]
+        for weeks_ago in (2, 1, 0):
+            draft = weeks_ago == 0
+            if draft and i % 4:
+                continue
+            day = today - timedelta(days=7 * weeks_ago + 1)
+            start = datetime.combine(day, time(10 + i % 6, 0), tzinfo=ctx.program.tz)
+            data, assessment, plan = rng.choice(DAP)
+            note = ProgressNote.objects.create(
+                participant=episode.participant,
+                episode=episode,
+                kind=NoteKind.INDIVIDUAL,
+                format=fmt,
+                sections={
+                    "Data": f"{data.format(n=rng.randint(0, 4))} {SYNTHETIC}",
+                    "Assessment": assessment,
+                    "Plan": plan,
+                },
+                service_date=day,
+                start_time=start.time(),
+                end_time=(start + timedelta(minutes=50)).time(),
+                minutes=50,
+                no_objective_reason="" if objectives else "No signed plan yet",
+                due_at=start + timedelta(minutes=50, hours=24),
+                recorded_by=author,
+                recorded_at=start + timedelta(hours=2),
+                signed_by=None if draft else author,
+                signed_at=None if draft else start + timedelta(hours=3),
+            )
+            NoteObjective.objects.bulk_create(
+                NoteObjective(note=note, objective=o, lineage=o.lineage) for o in objectives
+            )
+            made += 1
+    return made

@@ -267,3 +267,18 @@ class AbsenceEntry(ClinicalRecord, Immutable):
                 fields=["group_note", "participant"], name="one_absence_entry_per_member"
             ),
         ]
+
+
+class NoteObjective(TimeStamped):
+    """A plan objective a note addresses (the golden thread). `lineage` is the objective's
+    own across plan versions, so a revised plan still lists the notes of the earlier one.
+    Chosen while the note is a draft; the services never touch it once the note is signed."""
+
+    note = models.ForeignKey(ProgressNote, on_delete=models.CASCADE, related_name="addressed")
+    objective = models.ForeignKey("plans.Objective", on_delete=models.PROTECT, related_name="+")
+    lineage = models.UUIDField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["note", "objective"], name="note_objective_once")
+        ]

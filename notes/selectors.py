@@ -37,7 +37,7 @@ def _note_rows(qs: QuerySet[ProgressNote]) -> QuerySet[ProgressNote]:
         "cosignature",
         "cosignature__recorded_by",
         "supersedes",
-    )
+    ).prefetch_related("addressed__objective")
 
 
 def chart_notes(participant: Participant) -> list[ProgressNote]:
@@ -112,7 +112,7 @@ def group_roster(session: Session, group_note: GroupNote | None) -> list[RosterR
             n.participant_id: n
             for n in ProgressNote.objects.filter(
                 group_note=group_note, entered_in_error_at__isnull=True
-            )
+            ).prefetch_related("addressed")
         }
         absences = {a.participant_id: a for a in AbsenceEntry.objects.filter(group_note=group_note)}
     return [

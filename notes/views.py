@@ -368,15 +368,26 @@ def _group_context(request, session, access, posted=None, error=None) -> dict:
     chosen = group_note.module if group_note and group_note.module_id else None
     if chosen is None and group_note is None:
         chosen = selectors.next_module(session, modules)
+    offered = thread.active_objectives_of([row.participant.pk for row in rows])
     for row in rows:
         key = str(row.participant.public_id)
+        if posted is not None:
+            picked = set(posted.getlist(f"objectives-{key}"))
+        else:
+            picked = {str(a.objective_id) for a in row.note.addressed.all()} if row.note else set()
+        row.f_objectives = [
+            (o, str(o.public_id) in picked or str(o.pk) in picked)
+            for o in offered.get(row.participant.pk, [])
+        ]
         if posted is not None:
             row.f_status = posted.get(f"status-{key}") or ""
             row.f_minutes = posted.get(f"minutes-{key}") or ""
             row.f_text = posted.get(f"text-{key}") or ""
             row.f_reason = posted.get(f"reason-{key}") or ""
         else:
-            row.f_status = row.attendance.status if row.attendance else ""
+            # A roster row the roll call has not recorded starts as present: the facilitator
+            # changes the exceptions, as with "mark all present" at roll call.
+            row.f_status = row.attendance.status if row.attendance else AttendanceStatus.PRESENT
             row.f_minutes = (
                 row.attendance.minutes if row.attendance and row.attendance.is_partial else ""
             )

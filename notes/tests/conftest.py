@@ -59,9 +59,41 @@ def group_session(world):
         )
         episodes = []
         for i, (first, last) in enumerate(MEMBERS[:count]):
-            episode = active_participant(world, f"G-{i:05d}", first, last)
+            episode = active_participant(world, f"G{session.pk:04d}-{i:02d}", first, last)
             enrol(session, episode)
             episodes.append(episode)
         return session, episodes
 
     return build
+
+
+def plan_for(episode, *, signed: bool = True, number: int = 1, revises=None, lineage=None):
+    """A plan with one problem → goal → objective for an episode's participant."""
+    from django.utils import timezone
+
+    from plans.models import Goal, Objective, Problem, TreatmentPlan
+
+    plan = TreatmentPlan.objects.create(
+        participant=episode.participant,
+        episode=episode,
+        number=number,
+        revises=revises,
+        change_summary="Revised" if revises else "",
+        recorded_by=episode.primary_clinician,
+    )
+    problem = Problem.objects.create(plan=plan, domain="substance_use", statement="Daily use")
+    goal = Goal.objects.create(plan=plan, problem=problem, text="I want to stay sober")
+    extra = {"lineage": lineage} if lineage else {}
+    Objective.objects.create(
+        plan=plan,
+        goal=goal,
+        text="Uses a coping skill at each craving",
+        target_date=date(2026, 12, 31),
+        **extra,
+    )
+    if signed:
+        TreatmentPlan.objects.filter(pk=plan.pk).update(
+            signed_at=timezone.now(), signed_by=episode.primary_clinician
+        )
+        plan.refresh_from_db()
+    return plan

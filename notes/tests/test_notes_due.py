@@ -1,0 +1,92 @@
+"""Notes due: within the program's hours after the session; overdue on the author's home and
+the supervisor's board. The clock is passed in, never read."""
+
+from datetime import timedelta
+
+from attendance.tests.builders import enrol, make_session
+from notes import services
+from notes.models import NoteKind, NoteSettings
+from notes.selectors import notes_due, overdue_notes
+from notes.tests.conftest import dap
+from scheduling.models import Session
+
+
+def _individual(world, day):
+    session = make_session(
+        world.program,
+        day,
+        minutes=50,
+        title="Individual",
+        kind=Session.Kind.INDIVIDUAL,
+        staff=[world.therapist],
+    )
+    enrol(session, world.episode)
+    return session
+
+
+def test_a_note_is_due_the_programs_hours_after_its_session(world):
+    day = world.program.today() - timedelta(days=3)
+    session = _individual(world, day)
+    note = services.draft_note(
+        world.participant, dap(session=session, service_date=day), by=world.therapist
+    )
+    assert note.due_at == session.ends_at + timedelta(hours=24)
+    NoteSettings.objects.create(program=world.program, due_hours=48)
+    later = services.draft_note(
+        world.participant, dap(session=session, service_date=day), by=world.therapist
+    )
+    assert later.due_at == session.ends_at + timedelta(hours=48)
+
+
+def test_unsigned_notes_and_sessions_without_a_note_are_listed_and_overdue_after_the_due_time(
+    world,
+):
+    day = world.program.today() - timedelta(days=2)
+    empty = _individual(world, day)
+    written = _individual(world, day - timedelta(days=1))
+    note = services.draft_note(
+        world.participant,
+        dap(session=written, service_date=written.date),
+        by=world.therapist,
+    )
+    just_after = empty.ends_at + timedelta(hours=1)
+    rows = notes_due(world.therapist, now=just_after)
+    by_what = {(r.what, r.session.pk): r for r in rows}
+    assert by_what[("session", empty.pk)].overdue is False
+    assert by_what[("draft", written.pk)].note == note
+    late = empty.ends_at + timedelta(hours=25)
+    assert by_what[("draft", written.pk)].overdue is True
+    assert {r.what for r in notes_due(world.therapist, now=late) if r.overdue} == {
+        "session",
+        "draft",
+    }
+    assert [n.pk for n in overdue_notes(world.supervisor, now=late)] == [note.pk]
+    assert overdue_notes(world.therapist, now=late) == []
+    services.sign_note(note, by=world.therapist, expected_version=1)
+    assert overdue_notes(world.supervisor, now=late) == []
+    assert ("draft", written.pk) not in {
+        (r.what, r.session.pk) for r in notes_due(world.therapist, now=late)
+    }
+    assert ("session", written.pk) not in {
+        (r.what, r.session.pk) for r in notes_due(world.therapist, now=late)
+    }
+
+
+def test_a_group_session_is_due_until_its_group_note_is_signed(world, group_session):
+    session, episodes = group_session(2, staff=[world.counsellor])
+    after = session.ends_at + timedelta(hours=30)
+    assert [(r.what, r.overdue) for r in notes_due(world.counsellor, now=after)] == [
+        ("group", True)
+    ]
+    services.document_group(
+        session,
+        by=world.counsellor,
+        narrative="Practised refusal skills.",
+        members=[
+            services.MemberSection(e.participant, text="Took part.", no_objective_reason="None yet")
+            for e in episodes
+        ],
+        sign=True,
+    )
+    assert notes_due(world.counsellor, now=after) == []
+    assert NoteKind.GROUP in {n.kind for n in episodes[0].participant.progress_notes.all()}

@@ -1,0 +1,92 @@
+"""The list pages keep a flat query count as their data grows: a participant's notes, notes
+due, the notes board with its co-sign queue, and the group-note screen."""
+
+from datetime import timedelta
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from attendance.tests.builders import active_participant, enrol
+from notes import services
+from notes.models import NoteSettings
+from notes.tests.conftest import dap
+
+
+def _count(client, url) -> int:
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def _group(world, group_session, size):
+    session, episodes = group_session(size)
+    services.document_group(
+        session,
+        by=world.counsellor,
+        narrative="Practised refusal skills.",
+        members=[
+            services.MemberSection(e.participant, text="Took part.", no_objective_reason="None")
+            for e in episodes
+        ],
+        sign=True,
+    )
+    return session, episodes
+
+
+def test_a_participants_notes_tab(world, login, group_session):
+    NoteSettings.objects.create(program=world.program, cosign_roles=["peer"])
+    client = login(world.therapist)
+    url = reverse("notes:tab", args=[world.participant.public_id])
+
+    def add(n):
+        for i in range(n):
+            note = services.draft_note(world.participant, dap(f"Visit {i} {n}"), by=world.peer)
+            services.sign_note(note, by=world.peer, expected_version=1, justification="Weekly")
+
+    add(2)
+    few = _count(client, url)
+    add(6)
+    session, _ = group_session(1)
+    enrol(session, world.episode)
+    assert _count(client, url) == few
+
+
+def test_notes_due_and_the_board(world, login):
+    NoteSettings.objects.create(program=world.program, cosign_roles=["case_manager"])
+
+    def add(n, tag):
+        for i in range(n):
+            person = active_participant(world, f"Q-{tag}{i:03d}", "Pat", f"Row{tag}{i}")
+            services.draft_note(person.participant, dap(), by=world.therapist)
+            note = services.draft_note(person.participant, dap(), by=world.casemanager)
+            services.sign_note(note, by=world.casemanager, expected_version=1)
+
+    add(2, "a")
+    therapist, supervisor = login(world.therapist), None
+    due = _count(therapist, reverse("notes:due"))
+    supervisor = login(world.supervisor)
+    board = _count(supervisor, reverse("notes:board"))
+    add(6, "b")
+    assert _count(login(world.therapist), reverse("notes:due")) == due
+    assert _count(login(world.supervisor), reverse("notes:board")) == board
+
+
+def test_the_group_note_screen(world, login, group_session):
+    small, _ = _group(world, group_session, 2)
+    client = login(world.counsellor)
+    few = _count(client, reverse("notes:group", args=[small.public_id]))
+    session, episodes = group_session(8, day=world.program.today() - timedelta(days=2))
+    services.document_group(
+        session,
+        by=world.counsellor,
+        narrative="Practised refusal skills.",
+        members=[
+            services.MemberSection(e.participant, text="Took part.", no_objective_reason="None")
+            for e in episodes
+        ],
+        sign=True,
+    )
+    assert _count(client, reverse("notes:group", args=[session.public_id])) == few
