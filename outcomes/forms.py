@@ -100,16 +100,12 @@ class SelfReferralForm(forms.Form):
         label=_("Language you prefer"),
         choices=[("English", _("English")), ("Spanish", _("Spanish"))],
     )
-    message = forms.CharField(
-        label=_("Anything you want us to know (optional)"),
-        max_length=1000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
     website = forms.CharField(
         label=_("Leave this empty"),
         required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "tabindex": "-1", "class": "hp-input"}
+        ),
     )
 
     def clean(self) -> dict:

@@ -8,12 +8,12 @@ a few people). Complementary suppression then hides more counts until no hidden 
 determined by the shown ones through the relations: a hidden count is determined exactly
 when every solution of the relations that keeps the shown counts gives it the same value,
 which is a question about the null space of the relations restricted to the hidden counts,
-answered here in exact rational arithmetic.
+answered here in exact integer arithmetic.
 """
 
+import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 SMALLEST_SHOWN = 11
 
@@ -57,7 +57,8 @@ def determined(rows: Sequence[Mapping[Name, int]], hidden: set[Name]) -> set[Nam
 
     Restricted to the hidden counts, the relations are a homogeneous system M·x = b. A hidden
     count is fixed exactly when it is zero in every vector of M's null space: in the reduced
-    row echelon form, a pivot count whose row has no free count in it.
+    row echelon form, a pivot count whose row has no free count in it. The elimination is
+    exact, in integers (fraction-free, each row divided by its gcd).
     """
     order = sorted(hidden, key=repr)
     if not order:
@@ -65,46 +66,45 @@ def determined(rows: Sequence[Mapping[Name, int]], hidden: set[Name]) -> set[Nam
     column = {name: i for i, name in enumerate(order)}
     matrix = []
     for row in rows:
-        coefficients = [Fraction(0)] * len(order)
-        touched = False
+        coefficients = [0] * len(order)
         for name, coefficient in row.items():
-            if name in column and coefficient:
+            if name in column:
                 coefficients[column[name]] += coefficient
-                touched = True
-        if touched:
+        if any(coefficients):
             matrix.append(coefficients)
     pivots = _reduce(matrix, len(order))
     pivot_columns = {col for col, _ in pivots}
-    fixed = set()
-    for col, row in pivots:
-        if all(row[c] == 0 for c in range(len(order)) if c not in pivot_columns):
-            fixed.add(order[col])
-    return fixed
+    return {
+        order[col]
+        for col, row in pivots
+        if all(row[c] == 0 for c in range(len(order)) if c not in pivot_columns)
+    }
 
 
-def _reduce(matrix: list[list[Fraction]], width: int) -> list[tuple[int, list[Fraction]]]:
-    """Reduced row echelon form; the pivot column and row of each non-zero row."""
+def _reduce(matrix: list[list[int]], width: int) -> list[tuple[int, list[int]]]:
+    """Gauss–Jordan elimination in integers; the pivot column and row of each non-zero row
+    (rows are scaled, which changes no entry from zero to non-zero or back)."""
     rows = [r[:] for r in matrix]
-    pivots: list[tuple[int, list[Fraction]]] = []
     top = 0
+    pivot_of: list[int] = []
     for col in range(width):
         pivot = next((i for i in range(top, len(rows)) if rows[i][col] != 0), None)
         if pivot is None:
             continue
         rows[top], rows[pivot] = rows[pivot], rows[top]
-        lead = rows[top][col]
-        rows[top] = [v / lead for v in rows[top]]
+        lead_row = rows[top]
+        lead = lead_row[col]
         for i in range(len(rows)):
-            if i != top and rows[i][col] != 0:
-                factor = rows[i][col]
-                rows[i] = [a - factor * b for a, b in zip(rows[i], rows[top], strict=True)]
+            factor = rows[i][col]
+            if i != top and factor != 0:
+                merged = [lead * a - factor * b for a, b in zip(rows[i], lead_row, strict=True)]
+                divisor = math.gcd(*merged)
+                rows[i] = [v // divisor for v in merged] if divisor > 1 else merged
+        pivot_of.append(col)
         top += 1
         if top == len(rows):
             break
-    for i in range(top):
-        col = next(c for c in range(width) if rows[i][c] != 0)
-        pivots.append((col, rows[i]))
-    return pivots
+    return [(col, rows[i]) for i, col in enumerate(pivot_of)]
 
 
 def suppress(relations: Relations, smallest: int = SMALLEST_SHOWN) -> set[Name]:
@@ -131,6 +131,17 @@ def suppress(relations: Relations, smallest: int = SMALLEST_SHOWN) -> set[Name]:
             return hidden
         target = min(exposed, key=rank)
         near = neighbours.get(target, set())
+        freeing = next(
+            (
+                c
+                for c in sorted((near & set(values)) - hidden, key=rank)
+                if target not in determined(rows, hidden | {c})
+            ),
+            None,
+        )
+        if freeing is not None:
+            hidden.add(freeing)
+            continue
         best = None
         for candidate in sorted(set(values) - hidden, key=rank):
             still = determined(rows, hidden | {candidate})

@@ -8,6 +8,7 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("", participant_views.home, name="home"),
     path("self-check/", include("placement.public_urls")),
+    path("programs/", include("outcomes.public_urls")),
     path("accounts/", include("accounts.urls")),
     path("participants/", include("participants.urls")),
     path("audit/", include("audit.urls")),

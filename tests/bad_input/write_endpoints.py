@@ -80,6 +80,30 @@ def _link(b) -> str:
     return issue_link(b.participant, "questionnaire", ref="phq-9").path
 
 
+def _front_door(lang: str) -> Page:
+    """The program's public page, published for the bench's program."""
+
+    def page(b) -> str:
+        from outcomes.models import ProgramProfile
+
+        profile, _ = ProgramProfile.objects.get_or_create(
+            program=b.world.program,
+            defaults={
+                "slug": "bench-program",
+                "summary": "A synthetic program.",
+                "treats": "Alcohol use",
+                "hours": "Mornings",
+                "languages": "English",
+                "insurance": "Medicaid",
+                "staff_qualifications": "LCSW",
+                "self_referral_recipient": b.world.intake,
+            },
+        )
+        return reverse("front_door_es" if lang == "es" else "front_door", args=[profile.slug])
+
+    return page
+
+
 def _administration(b) -> object:
     return b.administration.public_id
 
@@ -441,10 +465,16 @@ WEB_WRITES = [
     WebWrite("links:open", None, _link),
     WebWrite("checkins:mine", "participant_user", _url("checkins:mine")),
     WebWrite("measurement:reminders", "therapist", _chart("measurement:tab")),
+    WebWrite("front_door", None, _front_door("en")),
+    WebWrite("front_door_es", None, _front_door("es")),
 ]
 
 READ_ONLY = {
     "home",
+    "front_door_list",
+    "front_door_list_es",
+    "front_door_thanks",
+    "front_door_thanks_es",
     "monitoring:critical_board",
     "favicon",
     "accounts:staff",
