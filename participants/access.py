@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -24,6 +24,7 @@ from audit.models import Action, Outcome
 from audit.services import record_event
 from participants.audit_events import access_event_type
 from participants.models import (
+    LEFT_AFTER_ADMISSION_STATUSES,
     OPEN_STATUSES,
     PRE_ADMISSION_STATUSES,
     BreakGlassGrant,
@@ -41,6 +42,9 @@ class Scope(StrEnum):
     SCHEDULE = "schedule"  # sessions, enrolments, attendance
     CLINICAL = "clinical"  # assessments, diagnoses, plans, notes, alerts
     BILLING = "billing"  # claims and payers
+    # The discharge, its summary (and addenda), the aftercare plan and the follow-ups: the
+    # part of the chart that stays open once the participant has left care.
+    AFTERCARE = "aftercare"
 
 
 CLINICAL_ROLES = frozenset(
@@ -58,7 +62,9 @@ OVERSIGHT_ROLES = frozenset({Role.DIRECTOR, Role.SUPERVISOR})
 # Scopes a role reaches for every participant of its organization, care team or not.
 ORGANIZATION_WIDE: dict[str, frozenset[Scope]] = {
     Role.DIRECTOR: frozenset(Scope),
-    Role.SUPERVISOR: frozenset({Scope.DEMOGRAPHICS, Scope.SCHEDULE, Scope.CLINICAL}),
+    Role.SUPERVISOR: frozenset(
+        {Scope.DEMOGRAPHICS, Scope.SCHEDULE, Scope.CLINICAL, Scope.AFTERCARE}
+    ),
     Role.FRONT_DESK: frozenset({Scope.DEMOGRAPHICS, Scope.SCHEDULE}),
     Role.BILLING: frozenset({Scope.DEMOGRAPHICS, Scope.SCHEDULE, Scope.BILLING}),
     Role.AUDITOR: frozenset(),
@@ -66,6 +72,13 @@ ORGANIZATION_WIDE: dict[str, frozenset[Scope]] = {
 # Roles that may open a new referral (create a participant record).
 REFERRAL_ROLES = frozenset({Role.DIRECTOR, Role.SUPERVISOR, Role.INTAKE, *CLINICAL_ROLES})
 READ_ACTIONS = frozenset({Action.VIEW, Action.SEARCH, Action.PRINT, Action.EXPORT})
+# After discharge the chart is read-only: these parts refuse every write (the aftercare part,
+# with the summary's addenda and the follow-ups, stays open) until a new episode opens.
+CLOSED_AFTER_DISCHARGE = frozenset({Scope.CLINICAL, Scope.SCHEDULE})
+CLOSED_CHART_MESSAGE = (
+    "This chart is closed: the participant was discharged. Only addenda to the discharge "
+    "summary, the aftercare plan and follow-ups can be added."
+)
 # Program capabilities: what a role may do for its organization as a whole, not for one
 # participant's record. One row per capability; a service asks `require_capability`.
 CAPABILITIES: dict[str, frozenset[str]] = {
@@ -80,6 +93,20 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "outcomes.read": frozenset({Role.DIRECTOR}),
     # Sees every task of the organization (the overdue board) and acts on any of them.
     "worklist.oversee": frozenset({Role.DIRECTOR, Role.SUPERVISOR}),
+    # Works the follow-up call list: every discharged participant of the organization (oversight)
+    # or those whose care team at discharge they were on.
+    "follow_up.call_all": frozenset({Role.DIRECTOR, Role.SUPERVISOR}),
+    "follow_up.call": frozenset(
+        {
+            Role.DIRECTOR,
+            Role.SUPERVISOR,
+            Role.THERAPIST,
+            Role.COUNSELLOR,
+            Role.NURSE,
+            Role.CASE_MANAGER,
+            Role.PEER,
+        }
+    ),
 }
 
 
@@ -90,6 +117,7 @@ class Decision:
     why: str
     break_glass: BreakGlassGrant | None = None
     can_break_glass: bool = False
+    closed_chart: bool = False
 
 
 def roles_in(user, organization_id: int) -> set[str]:
@@ -286,13 +314,62 @@ def active_grant(user, participant: Participant) -> BreakGlassGrant | None:
     )
 
 
+def care_ended(participant: Participant) -> bool:
+    """Whether the participant left care after admission and has no open episode since."""
+    return _remembered(("care_ended", participant.pk), lambda: _care_ended(participant))
+
+
+def _care_ended(participant: Participant) -> bool:
+    statuses = set(
+        Episode.objects.filter(participant=participant)
+        .exclude(status__in=LEFT_AFTER_ADMISSION_STATUSES, admitted_on__isnull=True)
+        .values_list("status", flat=True)
+    )
+    return bool(statuses & LEFT_AFTER_ADMISSION_STATUSES) and not statuses & OPEN_STATUSES
+
+
+def _on_team_at_discharge(user, participant: Participant) -> bool:
+    """On the care team the day the participant left care (their membership ended then)."""
+    return _remembered(
+        ("team_at_discharge", user.pk, participant.pk),
+        CareTeamMember.objects.filter(
+            user=user,
+            episode__participant=participant,
+            episode__status__in=LEFT_AFTER_ADMISSION_STATUSES,
+            ended_on=F("episode__discharged_on"),
+        ).exists,
+    )
+
+
 def decide(user, participant: Participant, action: str, scope: Scope) -> Decision:
     """Pure decision (no audit): may this user do this action on this part of the record?
 
     Within a request the answer is remembered per (user, participant, action, scope).
     """
     key = ("decide", getattr(user, "pk", None), participant.pk, str(action), str(scope))
-    return _remembered(key, lambda: _decide(user, participant, action, scope))
+    return _remembered(
+        key,
+        lambda: _closed_chart(
+            _decide(user, participant, action, scope), participant, action, scope
+        ),
+    )
+
+
+def _closed_chart(
+    decision: Decision, participant: Participant, action: str, scope: Scope
+) -> Decision:
+    """After discharge the chart is read-only except the aftercare part: one rule for
+    every page, service and API call."""
+    if (
+        decision.allowed
+        and action not in READ_ACTIONS
+        and scope in CLOSED_AFTER_DISCHARGE
+        and care_ended(participant)
+    ):
+        return Decision(
+            False, decision.role, "the chart is closed after discharge", closed_chart=True
+        )
+    return decision
 
 
 def _decide(user, participant: Participant, action: str, scope: Scope) -> Decision:
@@ -320,6 +397,10 @@ def _decide(user, participant: Participant, action: str, scope: Scope) -> Decisi
             return Decision(True, role_label, "on the care team")
         if Role.INTAKE in roles and _intake_case(participant):
             return Decision(True, Role.INTAKE, "intake coordinator on a case not yet admitted")
+        if (action in READ_ACTIONS or scope == Scope.AFTERCARE) and _on_team_at_discharge(
+            user, participant
+        ):
+            return Decision(True, role_label, "on the care team at discharge")
         grant = active_grant(user, participant)
         if grant is not None:
             return Decision(True, role_label, "break-the-glass", break_glass=grant)
@@ -358,6 +439,8 @@ def authorize(
 
 def refusal_message(decision: Decision) -> str:
     """What a refused person is told: the reason's kind, never who is on the care team."""
+    if decision.closed_chart:
+        return CLOSED_CHART_MESSAGE
     if decision.can_break_glass:
         return "You are not on this participant's care team."
     return "Your role does not give access to this part of the record."

@@ -9,6 +9,7 @@ _SCOPE_NOUNS = {
     "demographics": ("demographics", "the demographics"),
     "schedule": ("schedule", "the schedule"),
     "billing": ("billing", "the billing details"),
+    "aftercare": ("aftercare", "the discharge and aftercare record"),
 }
 _ACCESS_VERBS = {
     Action.VIEW: ("viewed", "viewed", "view"),

@@ -176,6 +176,8 @@ OPEN_STATUSES = frozenset(
 )
 PRE_ADMISSION_STATUSES = frozenset({EpisodeStatus.REFERRED, EpisodeStatus.SCREENING})
 IN_CARE_STATUSES = frozenset({EpisodeStatus.ADMITTED, EpisodeStatus.ACTIVE})
+# Ways an episode ends once the participant was admitted: the discharge workflow's outcomes.
+LEFT_AFTER_ADMISSION_STATUSES = frozenset({EpisodeStatus.DISCHARGED, EpisodeStatus.TRANSFERRED_OUT})
 # Moves that end the participant's care here: each needs a reason and a confirmation.
 LEAVING_CARE_STATUSES = frozenset(
     {EpisodeStatus.DISCHARGED, EpisodeStatus.DECLINED, EpisodeStatus.TRANSFERRED_OUT}

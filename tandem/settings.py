@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "placement",
     "scheduling",
     "attendance",
+    "discharge",
     "notes",
     "portal",
     "plans",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("attendance/", include("attendance.urls")),
     path("notes/", include("notes.urls")),
     path("alerts/", include("monitoring.urls")),
+    path("discharge/", include("discharge.urls")),
     path("me/", include("portal.urls")),
     path("outcomes/", include("outcomes.urls")),
     path("tasks/", include("worklist.urls")),

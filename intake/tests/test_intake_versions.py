@@ -1,13 +1,11 @@
 """Saving in parts, concurrent edits, signing, and addenda that never touch signed content."""
 
-from datetime import date
-
 import pytest
 
 from audit.models import AuditEvent, Outcome
+from discharge.tests.builders import discharge_world
 from intake import selectors, services
 from intake.models import Intake, IntakeSection, IntakeStatus
-from participants.services import transition_episode
 from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput
 
 
@@ -22,17 +20,9 @@ def test_starting_an_intake_opens_draft_version_one_once(world, intake):
 
 
 def test_a_closed_episode_gets_no_new_intake(world):
-    transition_episode(
-        world.episode,
-        to_status="discharged",
-        by=world.therapist,
-        on=date(2026, 11, 20),
-        expected_version=1,
-        reason="Completed the program.",
-        confirmed=True,
-    )
+    discharge_world(world)
     world.episode.refresh_from_db()
-    with pytest.raises(InvalidInput, match="closed"):
+    with pytest.raises(AccessDenied, match="chart is closed"):
         services.start_intake(world.episode, by=world.supervisor)
 
 

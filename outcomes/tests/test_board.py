@@ -7,12 +7,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditEvent
+from discharge.tests.builders import discharge_world
 from outcomes import selectors
 from outcomes.tests.conftest import TODAY
-from participants.models import EpisodeStatus
-from participants.services import transition_episode
 
 RANGE = {"start": "2026-01-01", "end": "2026-11-18", "breakdown": "sex"}
 
@@ -118,16 +118,7 @@ def test_the_board_changes_as_soon_as_a_discharge_is_recorded(midweek, world, ad
     client = login(world.director)
     before = client.post(reverse("outcomes:board"), RANGE)
     assert before.context["board"].completion.total.left_care is None  # 10: hidden
-    episode = world.episode
-    transition_episode(
-        episode,
-        to_status=EpisodeStatus.DISCHARGED,
-        by=world.director,
-        on=date(2026, 11, 16),
-        reason="Completed the program.",
-        expected_version=episode.version,
-        confirmed=True,
-    )
+    discharge_world(world, by=world.director, on=date(2026, 11, 16), now=timezone.now())
     after = client.post(reverse("outcomes:board"), RANGE)
     assert after.context["board"].completion.total.left_care == 11
 

@@ -1,4 +1,5 @@
-"""Leaving care is never one unguarded click: no status preselected, a reason, a confirmation."""
+"""Leaving care is never one unguarded click: no status preselected, a reason, a confirmation;
+a participant in care leaves only through the discharge workflow."""
 
 import re
 from datetime import date
@@ -33,27 +34,34 @@ def test_the_status_form_preselects_nothing(world, login):
     assert 'name="confirm"' in form and "checked" not in form
 
 
+def _referral_url(world) -> str:
+    return reverse(
+        "participants:transition",
+        args=[world.referral.public_id, world.referral_episode.public_id],
+    )
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"to_status": "discharged"}, "Say why the participant is discharged"),
-        ({"to_status": "discharged", "reason": "Completed the program."}, "Confirm that"),
-        ({"to_status": "transferred_out", "confirm": "on"}, "Say why"),
+        ({"to_status": "declined"}, "Say why the participant is declined"),
+        ({"to_status": "declined", "reason": "Chose another program."}, "Confirm that"),
+        ({"to_status": "declined", "confirm": "on"}, "Say why"),
         ({}, "New status"),
     ],
 )
 def test_the_form_refuses_leaving_care_without_reason_and_confirmation(world, login, data, message):
-    client = login(world.therapist)
+    client = login(world.director)
     response = client.post(
-        _status_url(world), {"on": "2026-11-20", "version": 1, **data}, follow=True
+        _referral_url(world), {"on": "2026-11-20", "version": 1, **data}, follow=True
     )
     assert message in response.content.decode()
-    assert _status(world) == "active"
+    assert Episode.objects.get(pk=world.referral_episode.pk).status == "referred"
 
 
-def test_the_form_discharges_with_a_reason_and_the_confirmation(world, login):
+def test_the_form_sends_a_discharge_to_the_discharge_page(world, login):
     client = login(world.therapist)
-    client.post(
+    response = client.post(
         _status_url(world),
         {
             "to_status": "discharged",
@@ -62,27 +70,27 @@ def test_the_form_discharges_with_a_reason_and_the_confirmation(world, login):
             "reason": "Completed the program.",
             "confirm": "on",
         },
+        follow=True,
     )
-    episode = Episode.objects.get(pk=world.episode.pk)
-    assert (episode.status, episode.status_reason) == ("discharged", "Completed the program.")
+    assert "Use the discharge page" in response.content.decode()
+    assert _status(world) == "active"
 
 
 def test_the_api_needs_the_same_reason_and_confirmation(world, login):
-    client = login(world.therapist)
+    client = login(world.director)
     url = reverse(
         "api:transition",
         kwargs={
-            "participant_id": world.participant.public_id,
-            "episode_id": world.episode.public_id,
+            "participant_id": world.referral.public_id,
+            "episode_id": world.referral_episode.public_id,
         },
     )
-    body = {"to_status": "discharged", "on": "2026-11-20", "version": 1}
+    body = {"to_status": "declined", "on": "2026-11-20", "version": 1}
     refused = client.post(url, body, content_type="application/json")
     assert refused.status_code in (400, 422)
-    assert _status(world) == "active"
-    body |= {"reason": "Completed the program.", "confirm": True}
+    body |= {"reason": "Chose another program.", "confirm": True}
     assert client.post(url, body, content_type="application/json").status_code == 200
-    assert _status(world) == "discharged"
+    assert Episode.objects.get(pk=world.referral_episode.pk).status == "declined"
 
 
 def test_the_service_refuses_declining_without_confirmation(world):

@@ -6,10 +6,11 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from discharge.tests.builders import discharge_world
 from participants.models import EPISODE_TRANSITIONS, Episode, EpisodeStatus
 from participants.services import transition_episode
 from placement.tests.builders import record as record_iop_decision
-from tandem.errors import ConcurrentEdit, InvalidInput
+from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput
 
 
 def test_every_status_has_a_row_in_the_transition_table():
@@ -53,16 +54,11 @@ def test_an_invalid_transition_is_refused_with_the_allowed_moves_and_nothing_is_
 
 
 def test_a_closed_episode_cannot_be_reopened(world):
-    e = transition_episode(
-        world.episode,
-        to_status="discharged",
-        by=world.therapist,
-        on=date(2026, 11, 20),
-        expected_version=1,
-        reason="Completed the program.",
-        confirmed=True,
-    )
-    with pytest.raises(InvalidInput, match="Allowed next: none"):
+    discharge_world(world)
+    e = Episode.objects.get(pk=world.episode.pk)
+    assert EPISODE_TRANSITIONS[e.status] == frozenset()
+    # After discharge the access policy closes the chart to every change first.
+    with pytest.raises(AccessDenied, match="chart is closed"):
         transition_episode(
             e,
             to_status="active",
@@ -74,38 +70,28 @@ def test_a_closed_episode_cannot_be_reopened(world):
 
 def test_discharge_before_admission_is_refused(world):
     with pytest.raises(InvalidInput, match="before admission"):
-        transition_episode(
-            world.episode,
-            to_status="discharged",
-            by=world.therapist,
-            on=date(2026, 9, 2),
-            expected_version=1,
-            reason="Completed the program.",
-            confirmed=True,
-        )
+        discharge_world(world, on=date(2026, 9, 2))
 
 
 def test_two_people_moving_the_same_episode_the_second_is_told(world):
     transition_episode(
-        world.episode,
-        to_status="discharged",
-        by=world.therapist,
-        on=date(2026, 11, 20),
+        world.referral_episode,
+        to_status="screening",
+        by=world.intake,
+        on=date(2026, 11, 2),
         expected_version=1,
-        reason="Completed the program.",
-        confirmed=True,
     )
     with pytest.raises(ConcurrentEdit):
         transition_episode(
-            world.episode,
-            to_status="transferred_out",
-            by=world.supervisor,
-            on=date(2026, 11, 20),
+            world.referral_episode,
+            to_status="declined",
+            by=world.director,
+            on=date(2026, 11, 2),
             expected_version=1,
-            reason="Completed the program.",
+            reason="Chose another program.",
             confirmed=True,
         )
-    assert Episode.objects.get(pk=world.episode.pk).status == "discharged"
+    assert Episode.objects.get(pk=world.referral_episode.pk).status == "screening"
 
 
 def test_web_form_with_a_malformed_date_gets_a_message_and_writes_nothing(world, login):

@@ -111,17 +111,16 @@ def test_a_birth_date_of_tomorrow_is_refused_when_editing_details(world, login):
 @pytest.mark.parametrize(
     ("on", "message"),
     [
-        ("2150-01-01", "The discharge date cannot be more than a year from today."),
+        ("2150-01-01", "The discharge date cannot be in the future."),
         ("0001-01-01", "must be between 1900-01-01 and 2199-12-31"),
     ],
 )
 def test_a_discharge_far_outside_the_episode_is_refused_on_the_page(world, login, on, message):
     client = login(world.therapist)
-    url = reverse(
-        "participants:transition", args=[world.participant.public_id, world.episode.public_id]
-    )
+    url = reverse("discharge:discharge", args=[world.participant.public_id])
     response = client.post(
-        url, {"to_status": "discharged", "on": on, "version": 1, "reason": "Done"}, follow=True
+        url,
+        {"type": "completed", "date": on, "version": 1, "reason": "Done here", "confirm": "on"},
     )
     assert message in response.content.decode()
     episode = Episode.objects.get(pk=world.episode.pk)
@@ -132,20 +131,15 @@ def test_the_api_refuses_the_same_discharge_with_the_field_named(world, login):
     client = login(world.therapist)
     url = (
         f"/api/v1/participants/{world.participant.public_id}"
-        f"/episodes/{world.episode.public_id}/transition"
+        f"/episodes/{world.episode.public_id}/discharge"
     )
     response = client.post(
         url,
-        {"to_status": "discharged", "on": "2150-01-01", "version": 1},
+        {"type": "completed", "date": "2150-01-01", "reason": "Done here", "version": 1},
         content_type="application/json",
     )
     assert response.status_code == 422
     assert response.json() == {
-        "detail": [
-            {
-                "field": "on",
-                "message": "The discharge date cannot be more than a year from today.",
-            }
-        ]
+        "detail": [{"field": "date", "message": "The discharge date cannot be in the future."}]
     }
     assert Episode.objects.get(pk=world.episode.pk).status == "active"

@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.models import LevelOfCare
 from assessments.models import Administration
 from audit.models import AuditEvent, Outcome
+from discharge.tests.builders import discharge_world
 from participants.models import CareTeamMember, Episode, EpisodeStatus
 from participants.services import transition_episode
 from placement import selectors, services
@@ -296,16 +297,8 @@ def test_record_helper_supersedes_the_current_decision(world):
 
 
 def test_a_closed_episode_gets_no_new_decision(world, decide):
-    transition_episode(
-        world.episode,
-        to_status="discharged",
-        by=world.therapist,
-        on=date(2026, 11, 20),
-        expected_version=1,
-        reason="Completed the program.",
-        confirmed=True,
-    )
+    discharge_world(world)
     world.episode.refresh_from_db()
-    # The care team ended at discharge; a supervisor still reaches the closed record.
-    with pytest.raises(InvalidInput, match="episode is closed"):
+    # After discharge the chart is closed to new clinical records, by the access policy.
+    with pytest.raises(AccessDenied, match="chart is closed"):
         decide(world.episode, by=world.supervisor)

@@ -4,25 +4,18 @@ from datetime import date, datetime, time
 
 from attendance.tests.builders import active_participant, enrol, make_session
 from audit.models import AuditEvent
-from participants.models import CareTeamMember
-from participants.services import transition_episode
+from discharge.tests.builders import discharge_world
+from participants.models import CareTeamMember, Episode
 from scheduling.models import Enrolment, Session
 
 DISCHARGE_DAY = date(2026, 11, 20)
 
 
-def _discharge(world, to_status="discharged"):
+def _discharge(world, type="completed"):
+    """Discharge through the discharge workflow, which runs the leaving-care hooks."""
     now = datetime.combine(DISCHARGE_DAY, time(15, 0), tzinfo=world.program.tz)
-    return transition_episode(
-        world.episode,
-        to_status=to_status,
-        by=world.therapist,
-        on=DISCHARGE_DAY,
-        reason="Completed the program.",
-        expected_version=world.episode.version,
-        confirmed=True,
-        now=now,
-    )
+    discharge_world(world, type=type, on=DISCHARGE_DAY, now=now)
+    return Episode.objects.get(pk=world.episode.pk)
 
 
 def test_discharge_ends_future_enrolments_and_cancels_the_individual_session(world):
@@ -56,7 +49,9 @@ def test_discharge_ends_future_enrolments_and_cancels_the_individual_session(wor
     next_week.refresh_from_db()
     assert next_week.status == Session.Status.SCHEDULED
 
-    event = AuditEvent.objects.filter(record_id=str(episode.public_id)).latest("seq")
+    event = AuditEvent.objects.filter(
+        record_id=str(episode.public_id), event_type="episode.status_changed"
+    ).latest("seq")
     assert sorted(event.details["enrolments_ended"]) == sorted(
         [str(this_evening.public_id), str(next_week.public_id)]
     )
@@ -65,7 +60,7 @@ def test_discharge_ends_future_enrolments_and_cancels_the_individual_session(wor
 
 def test_leaving_care_ends_every_care_team_membership_on_that_date_and_keeps_the_rows(world):
     before = CareTeamMember.objects.filter(episode=world.episode).count()
-    _discharge(world, to_status="transferred_out")
+    _discharge(world, type="stepped_down")
     rows = CareTeamMember.objects.filter(episode=world.episode)
     assert rows.count() == before
     assert set(rows.values_list("ended_on", flat=True)) == {DISCHARGE_DAY}

@@ -53,14 +53,15 @@ def test_instrument_item_errors_use_the_same_shape_with_the_answer_path(db, clie
 
 
 def test_the_transition_api_refuses_a_reason_longer_than_the_form_allows(world, login):
-    client = login(world.therapist)
+    client = login(world.director)
     response = client.post(
-        _transition_url(world),
-        {"to_status": "discharged", "on": "2026-11-20", "reason": "x" * 10_000, "version": 1},
+        f"/api/v1/participants/{world.referral.public_id}"
+        f"/episodes/{world.referral_episode.public_id}/transition",
+        {"to_status": "declined", "on": "2026-11-20", "reason": "x" * 10_000, "version": 1},
         content_type="application/json",
     )
     assert response.status_code == 422
     assert response.json()["detail"][0]["field"] == "reason"
     assert "at most 300 characters" in response.json()["detail"][0]["message"]
-    episode = Episode.objects.get(pk=world.episode.pk)
-    assert (episode.status, episode.status_reason, episode.version) == ("active", "", 1)
+    episode = Episode.objects.get(pk=world.referral_episode.pk)
+    assert (episode.status, episode.status_reason, episode.version) == ("referred", "", 1)

@@ -237,6 +237,7 @@ WEB_WRITES = [
         fields=("session", "next"),
     ),
     WebWrite("monitoring:acknowledge", "therapist", _chart("monitoring:participant_alerts")),
+    WebWrite("discharge:discharge", "therapist", _chart("discharge:discharge")),
     WebWrite("notes:new", "therapist", _chart("notes:new")),
     WebWrite("notes:edit", "therapist", _chart("notes:edit", _note("draft"))),
     WebWrite("notes:sign", "therapist", _chart("notes:note", _note("draft"))),
@@ -296,6 +297,9 @@ READ_ONLY = {
     "attendance:make_up",
     "monitoring:participant_alerts",
     "portal:home",
+    "discharge:tab",
+    "discharge:call_list",
+    "discharge:mine",
     "notes:tab",
     "notes:note",
     "notes:due",
@@ -312,6 +316,9 @@ NOT_FUZZED = {
     "accounts:two_factor": "sign-in counts failed attempts",
     "accounts:enrol": "sign-in flow, tested in accounts/tests",
     "accounts:logout": "ends the session the fuzz signs in with",
+    "discharge:summary_save": "needs a discharged participant; input tested in discharge/tests",
+    "discharge:opt_out": "needs a discharged participant; input tested in discharge/tests",
+    "discharge:call": "needs a follow-up on the call list; input tested in discharge/tests",
 }
 
 
@@ -335,6 +342,12 @@ API_WRITES = [
         lambda b: _participant(b) | {"episode_id": b.episode.public_id},
     ),
     ApiWrite("post", "/api/v1/instruments/{code}/score", None, lambda b: {"code": "phq-9"}),
+    ApiWrite(
+        "post",
+        "/api/v1/participants/{participant_id}/episodes/{episode_id}/discharge",
+        "therapist",
+        lambda b: _participant(b) | {"episode_id": b.episode.public_id},
+    ),
     ApiWrite(
         "post", "/api/v1/participants/{participant_id}/assessments", "therapist", _participant
     ),

@@ -1,0 +1,35 @@
+from django.apps import AppConfig
+
+
+class DischargeConfig(AppConfig):
+    name = "discharge"
+
+    def ready(self) -> None:
+        from discharge import questionnaire, services
+        from participants.access import Scope, may, organizations_of, register_page
+        from participants.chart import ChartTab, register_tab
+        from participants.models import EpisodeStatus
+        from participants.services import register_transition_guard
+        from tandem import navigation
+
+        register_transition_guard(EpisodeStatus.DISCHARGED, services.guard_discharge)
+        register_transition_guard(EpisodeStatus.TRANSFERRED_OUT, services.guard_discharge)
+        register_tab(ChartTab("discharge", "Discharge", "discharge:tab", Scope.AFTERCARE, 95))
+        questionnaire.register()
+        register_page(
+            "discharge:call_list",
+            lambda user: any(may(user, "follow_up.call", org) for org in organizations_of(user)),
+        )
+        navigation.register(navigation.NavItem("Follow-up calls", "discharge:call_list", 60))
+        from discharge import demo
+        from tandem.demo import register_seeder
+
+        register_seeder(90, "discharges and follow-ups", demo.seed_discharges)
+        from django.db.models.signals import post_save
+
+        from discharge import signals
+        from participants.chart import register_flags
+        from participants.models import Episode
+
+        register_flags(signals.header_flags)
+        post_save.connect(signals.re_referral, sender=Episode, dispatch_uid="discharge.re_referral")

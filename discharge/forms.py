@@ -1,0 +1,123 @@
+"""The discharge form: the decision, the aftercare plan, the follow-up consent, and one
+choice per item still open on the participant."""
+
+from django import forms
+
+from accounts.models import Membership, User
+from discharge.handover import OpenItem
+from discharge.models import Aftercare, Discharge, FollowUpChannel, Handover
+from discharge.services import AFTERCARE_FIELDS
+from discharge.types import DischargeType
+from tandem import dates
+
+
+class DischargeForm(forms.ModelForm):
+    type = forms.ChoiceField(
+        label="Discharge type", choices=[("", "Choose the discharge type"), *DischargeType.choices]
+    )
+    date = dates.DateField(label="Discharge date", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(
+        label="Why the participant is leaving care",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=Discharge._meta.get_field("reason").max_length,
+    )
+    first_appointment_on = dates.DateField(
+        label="First appointment date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    follow_up_consent = forms.BooleanField(
+        required=False, label="The participant agrees to be contacted for alumni follow-up"
+    )
+    channel = forms.ChoiceField(
+        label="How to contact them",
+        required=False,
+        choices=[("", "—"), *FollowUpChannel.choices],
+    )
+    confirm = forms.BooleanField(
+        label="I confirm: discharge ends their future sessions and closes their care team and chart"
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Aftercare
+        fields = [f for f in AFTERCARE_FIELDS if f != "first_appointment_on"]
+        widgets = {
+            "first_appointment_at": forms.TimeInput(attrs={"type": "time"}),
+            **{
+                name: forms.Textarea(attrs={"rows": 2})
+                for name in (
+                    "medications",
+                    "mutual_help",
+                    "recovery_housing",
+                    "peer_contact",
+                    "safety_plan",
+                    "crisis_resources",
+                )
+            },
+        }
+
+    def __init__(self, *args, items: list[OpenItem], organization_id: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = items
+        staff = User.objects.filter(
+            pk__in=Membership.objects.filter(
+                organization_id=organization_id, is_active=True
+            ).values("user_id")
+        ).order_by("last_name", "first_name")
+        for item in items:
+            self.fields[f"choice:{item.key}"] = forms.ChoiceField(
+                label=item.title, choices=Handover.Choice.choices, widget=forms.RadioSelect
+            )
+            self.fields[f"to:{item.key}"] = forms.ModelChoiceField(
+                label="Hand over to", queryset=staff, required=False
+            )
+            self.fields[f"note:{item.key}"] = forms.CharField(
+                label="Note", max_length=300, required=False
+            )
+
+    def item_rows(self) -> list[dict]:
+        return [
+            {
+                "item": item,
+                "choice": self[f"choice:{item.key}"],
+                "to": self[f"to:{item.key}"],
+                "note": self[f"note:{item.key}"],
+            }
+            for item in self.items
+        ]
+
+    def aftercare_fields(self) -> list:
+        return [self[name] for name in AFTERCARE_FIELDS]
+
+
+class SummaryForm(forms.Form):
+    course = forms.CharField(
+        label="Course of treatment",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        max_length=8000,
+    )
+    condition_at_discharge = forms.CharField(
+        label="Condition at discharge",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=4000,
+    )
+    recommendations = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=4000
+    )
+    addendum_reason = forms.CharField(
+        label="Reason for the addendum (a signed summary only)", required=False, max_length=500
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class CallForm(forms.Form):
+    reached = forms.BooleanField(required=False, label="Reached the participant")
+    note = forms.CharField(max_length=500)
+    version = forms.IntegerField(widget=forms.HiddenInput)

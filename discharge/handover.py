@@ -1,0 +1,149 @@
+"""Items still open on a participant at discharge, which the clinician closes or hands over.
+
+Each kind of item (alerts, worklist tasks) is a provider: it lists the open items of a participant and closes or hands over one of them
+inside the discharge's transaction. The discharge refuses until every listed item has a
+choice, so nothing is left open on a closed chart by oversight.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from audit.services import record_event
+from monitoring.models import Alert, AlertStatus
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    kind: str  # the provider's key
+    item_id: str  # public id
+    title: str
+    owner: str = ""
+
+    @property
+    def key(self) -> str:
+        """The form field carrying the choice for this item."""
+        return f"{self.kind}:{self.item_id}"
+
+
+@dataclass(frozen=True)
+class ItemProvider:
+    kind: str
+    label: str
+    open_items: Callable[[Any], list[OpenItem]]  # participant -> items
+    close: Callable[..., None]  # (participant, item_id, *, by, note, decision, now)
+    hand_over: Callable[..., None]  # (participant, item_id, *, to, by, note, decision, now)
+
+
+_providers: dict[str, ItemProvider] = {}
+
+
+def register_provider(provider: ItemProvider) -> None:
+    _providers[provider.kind] = provider
+
+
+def providers() -> list[ItemProvider]:
+    return list(_providers.values())
+
+
+def provider(kind: str) -> ItemProvider:
+    return _providers[kind]
+
+
+def open_items(participant: Any) -> list[OpenItem]:
+    """Every open item of every registered kind, in a fixed order."""
+    return [item for p in providers() for item in p.open_items(participant)]
+
+
+def _open_alerts(participant: Any) -> list[OpenItem]:
+    alerts = (
+        Alert.objects.filter(participant=participant, status=AlertStatus.OPEN)
+        .prefetch_related("assigned_to")
+        .order_by("created_at", "pk")
+    )
+    return [
+        OpenItem(
+            "alert",
+            str(a.public_id),
+            a.title,
+            ", ".join(str(u) for u in a.assigned_to.all()),
+        )
+        for a in alerts
+    ]
+
+
+def _close_alert(participant, item_id, *, by, note, decision, now) -> None:
+    alert = Alert.objects.get(public_id=item_id, participant=participant)
+    Alert.objects.filter(pk=alert.pk, status=AlertStatus.OPEN).update(
+        status=AlertStatus.ACKNOWLEDGED,
+        acknowledged_by=by,
+        acknowledged_at=now or timezone.now(),
+        acknowledgement_note=note,
+        modified_at=now or timezone.now(),
+    )
+    record_event(
+        actor=by,
+        event_type="alert.acknowledged",
+        participant=participant,
+        record=alert,
+        decision=decision,
+        details={
+            "changes": {"status": {"before": "open", "after": "acknowledged"}},
+            "at_discharge": True,
+        },
+    )
+
+
+def _hand_over_alert(participant, item_id, *, to, by, note, decision, now) -> None:
+    alert = Alert.objects.get(public_id=item_id, participant=participant)
+    before = sorted(u.pk for u in alert.assigned_to.all())
+    alert.assigned_to.set([to])
+    record_event(
+        actor=by,
+        event_type="alert.reassigned",
+        participant=participant,
+        record=alert,
+        decision=decision,
+        details={
+            "changes": {"assigned_to": {"before": before, "after": [to.pk]}},
+            "reason": note or "Handed over at discharge.",
+        },
+    )
+
+
+register_provider(
+    ItemProvider("alert", "Open alerts", _open_alerts, _close_alert, _hand_over_alert)
+)
+
+
+def _open_tasks(participant: Any) -> list[OpenItem]:
+    from worklist.selectors import open_tasks_for_participant
+
+    return [
+        OpenItem("task", str(t.public_id), t.title, str(t.owner))
+        for t in open_tasks_for_participant(participant)
+    ]
+
+
+def _close_task(participant, item_id, *, by, note, decision, now) -> None:
+    from worklist.models import Task
+    from worklist.services import cancel_task
+
+    cancel_task(Task.objects.get(public_id=item_id, participant=participant), by=by, reason=note)
+
+
+def _hand_over_task(participant, item_id, *, to, by, note, decision, now) -> None:
+    from worklist.models import Task
+    from worklist.services import hand_over
+
+    hand_over(
+        Task.objects.get(public_id=item_id, participant=participant),
+        by=by,
+        to=to,
+        note=note or "Handed over at discharge.",
+    )
+
+
+register_provider(ItemProvider("task", "Open tasks", _open_tasks, _close_task, _hand_over_task))

@@ -1,0 +1,122 @@
+"""The follow-up questionnaire, opened by a single-use link (the shared `links` mechanism):
+substance use since discharge and days of use, still in treatment, medication, work or
+school, housing, arrests, emergency visits or hospital stays, and the WHO-5."""
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from assessments import forms as instrument_forms
+from assessments import selectors as instruments
+from discharge import followups
+from discharge.followups import KIND
+from discharge.models import FollowUp, FollowUpAnswers, FollowUpStatus
+from links.registry import LinkTarget, register_target
+from links.services import LinkUnavailable, LinkVisit
+from tandem.errors import TandemError
+
+OPEN_STATUSES = frozenset({FollowUpStatus.SENT, FollowUpStatus.TO_CALL})
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+class OutcomesForm(forms.Form):
+    used = forms.ChoiceField(
+        label=_("Have you used alcohol or drugs since you left the program?"),
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+    )
+    days_used = forms.IntegerField(
+        label=_("On how many of the past 30 days did you use?"),
+        min_value=0,
+        max_value=30,
+        required=False,
+    )
+    in_treatment = forms.ChoiceField(
+        label=_("Are you still in treatment or going to your aftercare appointments?"),
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+    )
+    medication = forms.ChoiceField(
+        label=_("Are you still taking the medication you left with?"),
+        choices=FollowUpAnswers.Medication.choices,
+        widget=forms.RadioSelect,
+    )
+    employment = forms.ChoiceField(
+        label=_("Work or school"), choices=FollowUpAnswers.Employment.choices
+    )
+    housing = forms.ChoiceField(label=_("Where you live"), choices=FollowUpAnswers.Housing.choices)
+    arrests = forms.IntegerField(
+        label=_("How many times have you been arrested since you left?"),
+        min_value=0,
+        max_value=99,
+    )
+    emergency_visits = forms.IntegerField(
+        label=_("How many emergency visits or hospital stays since you left?"),
+        min_value=0,
+        max_value=99,
+    )
+
+    def answers(self) -> dict:
+        data = self.cleaned_data
+        used = data["used"] == "yes"
+        return {
+            "used_since_discharge": used,
+            "days_used": (data["days_used"] or 0) if used else 0,
+            "in_treatment": data["in_treatment"] == "yes",
+            "medication": data["medication"],
+            "employment": data["employment"],
+            "housing": data["housing"],
+            "arrests": data["arrests"],
+            "emergency_visits": data["emergency_visits"],
+        }
+
+
+def open_follow_up(ref: str, participant) -> FollowUp:
+    """The follow-up a link opens, while it still waits for an answer and consent stands."""
+    row = (
+        FollowUp.objects.filter(public_id=ref, participant=participant)
+        .select_related("discharge__consent")
+        .first()
+    )
+    if row is None or row.status not in OPEN_STATUSES or not row.discharge.consent.active:
+        raise LinkUnavailable()
+    return row
+
+
+def check_ref(ref: str) -> str | None:
+    if not FollowUp.objects.filter(public_id=ref).exists():
+        return "No follow-up has that id."
+    return None
+
+
+def handle(request: HttpRequest, visit: LinkVisit) -> HttpResponse:
+    row = open_follow_up(visit.link.target_ref, visit.participant)
+    who5 = instruments.definition("who-5")
+    form = OutcomesForm(request.POST or None)
+    context = {"form": form, "instrument": who5, "problems": [], "follow_up": row}
+    if request.method == "POST":
+        who5_answers, errors = instrument_forms.answers_from(who5, request.POST)
+        if form.is_valid() and not errors:
+            try:
+                followups.record_answers(
+                    row,
+                    answers={**form.answers(), "who5": who5_answers},
+                    decision=visit.decision,
+                    now=visit.now,
+                    link_visit=visit,
+                )
+            except LinkUnavailable:
+                raise
+            except TandemError as exc:
+                context["problems"].append(exc.message)
+            else:
+                return render(request, "links/done.html")
+        context["questions"] = instrument_forms.questions(who5, who5_answers, errors)
+        return render(request, "discharge/follow_up_questionnaire.html", context, status=400)
+    context["questions"] = instrument_forms.questions(who5)
+    return render(request, "discharge/follow_up_questionnaire.html", context)
+
+
+def register() -> None:
+    register_target(LinkTarget(KIND, "follow-up questionnaire", handle, check_ref))

@@ -1,0 +1,66 @@
+"""Reads the discharge pages and the API share, each in a fixed number of queries."""
+
+from django.db.models import Count, F, Q, QuerySet
+
+from discharge.models import REACHED_STATUSES, Discharge, FollowUp, FollowUpStatus
+from participants.access import may, organizations_of
+
+
+def latest_discharge(participant) -> Discharge | None:
+    return (
+        Discharge.objects.current()
+        .filter(participant=participant)
+        .select_related("episode__program", "decided_by", "aftercare", "consent")
+        .order_by("-discharged_on", "-pk")
+        .first()
+    )
+
+
+def follow_ups_of(participant) -> QuerySet[FollowUp]:
+    return (
+        FollowUp.objects.filter(participant=participant)
+        .select_related("answers", "called_by")
+        .order_by("due_on", "pk")
+    )
+
+
+def call_list(user) -> list[FollowUp]:
+    """Follow-ups waiting for a call that this staff member works: the whole organization
+    for oversight, else the participants whose care team at discharge they were on."""
+    orgs = [org for org in organizations_of(user) if may(user, "follow_up.call", org)]
+    everyone = [org for org in orgs if may(user, "follow_up.call_all", org)]
+    mine = Q(
+        discharge__episode__care_team__user=user,
+        discharge__episode__care_team__ended_on=F("discharge__discharged_on"),
+    )
+    return list(
+        FollowUp.objects.filter(
+            Q(participant__organization_id__in=everyone)
+            | (Q(participant__organization_id__in=orgs) & mine),
+            status=FollowUpStatus.TO_CALL,
+        )
+        .select_related("participant", "discharge__consent")
+        .distinct()
+        .order_by("due_on", "pk")
+    )
+
+
+def reach_rates(organization_ids: list[int], *, today) -> list[dict]:
+    """Per follow-up day: how many were due (opted-out ones left out), how many reached
+    (answered, or reached by phone), and the share reached; one query."""
+    rows = (
+        FollowUp.objects.filter(
+            participant__organization_id__in=organization_ids, due_on__lte=today
+        )
+        .exclude(status=FollowUpStatus.STOPPED)
+        .values("day")
+        .annotate(
+            due=Count("pk"),
+            reached=Count("pk", filter=Q(status__in=REACHED_STATUSES)),
+        )
+        .order_by("day")
+    )
+    return [
+        {**row, "rate": round(row["reached"] / row["due"], 3) if row["due"] else None}
+        for row in rows
+    ]

@@ -1,0 +1,78 @@
+"""The discharge page: the form, its refusals, and the tab afterwards."""
+
+from django.urls import reverse
+
+from discharge.models import Discharge
+from monitoring.services import raise_alert
+from participants.models import Episode
+
+
+def _form(world, **changes):
+    data = {
+        "type": "completed",
+        "date": "2026-11-20",
+        "reason": "Met the goals of the plan.",
+        "next_level_of_care": "Level 1 outpatient",
+        "next_provider": "Eastside Counseling",
+        "first_appointment_on": "2026-11-25",
+        "first_appointment_at": "10:30",
+        "first_appointment_place": "Eastside Counseling, room 2",
+        "crisis_resources": "988",
+        "follow_up_consent": "on",
+        "channel": "text",
+        "confirm": "on",
+        "version": world.episode.version,
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_the_form_discharges_and_the_tab_shows_the_summary_draft(world, login):
+    client = login(world.therapist)
+    url = reverse("discharge:discharge", args=[world.participant.public_id])
+    assert client.get(url).status_code == 200
+    response = client.post(url, _form(world))
+    assert response.status_code == 302
+    record = Discharge.objects.get(participant=world.participant)
+    assert (record.type, record.teds_reason) == ("completed", "1")
+    assert record.aftercare.next_provider == "Eastside Counseling"
+    page = client.get(reverse("discharge:tab", args=[world.participant.public_id]))
+    text = page.content.decode()
+    assert "TEDS reason 1" in text and "Dates and levels of care" in text
+
+
+def test_the_form_needs_the_confirmation_and_a_type(world, login):
+    client = login(world.therapist)
+    url = reverse("discharge:discharge", args=[world.participant.public_id])
+    assert client.post(url, _form(world, confirm=None)).status_code == 400
+    assert client.post(url, _form(world, type="")).status_code == 400
+    assert Episode.objects.get(pk=world.episode.pk).status == "active"
+
+
+def test_an_open_alert_left_without_a_choice_sends_the_form_back(world, login):
+    raise_alert(world.participant, kind="test", severity="high", title="Open one", dedupe_key="x")
+    client = login(world.therapist)
+    url = reverse("discharge:discharge", args=[world.participant.public_id])
+    response = client.post(url, _form(world))
+    assert response.status_code == 400
+    assert "Open one" in response.content.decode()
+    assert not Discharge.objects.exists()
+
+
+def test_the_summary_is_edited_signed_and_then_immutable(world, login):
+    client = login(world.therapist)
+    client.post(reverse("discharge:discharge", args=[world.participant.public_id]), _form(world))
+    summary = Discharge.objects.get().summaries.get()
+    url = reverse("discharge:summary_save", args=[world.participant.public_id, summary.public_id])
+    words = {"course": "Attended well.", "condition_at_discharge": "Stable.", "version": 1}
+    client.post(url, {**words, "action": "sign"})
+    summary.refresh_from_db()
+    assert summary.is_signed and summary.course == "Attended well."
+    client.post(url, {**words, "course": "Changed.", "version": summary.version, "action": "save"})
+    summary.refresh_from_db()
+    assert summary.course == "Attended well."
+    client.post(
+        url,
+        {**words, "version": summary.version, "action": "addendum", "addendum_reason": "Typo fix"},
+    )
+    assert Discharge.objects.get().summaries.count() == 2

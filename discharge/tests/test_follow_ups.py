@@ -1,0 +1,167 @@
+"""Follow-ups after discharge: delayed tasks at the program's days, a single-use link to the
+outcomes questionnaire, the call list after three unanswered days, and opt-out."""
+
+import re
+from datetime import date, datetime, time, timedelta
+
+import time_machine
+from django.core import mail
+from django.urls import reverse
+
+from discharge import followups
+from discharge.models import (
+    FollowUp,
+    FollowUpAnswers,
+    FollowUpSettings,
+    FollowUpStatus,
+    ReadmissionSignal,
+)
+from discharge.tests.builders import DISCHARGE_DAY, discharge_world
+from participants.models import Participant
+
+WHO5_FINE = {f"item-{i}": "3" for i in range(1, 6)}
+ANSWERS = {
+    "used": "yes",
+    "days_used": "2",
+    "in_treatment": "yes",
+    "medication": "yes",
+    "employment": "2",
+    "housing": "3",
+    "arrests": "0",
+    "emergency_visits": "0",
+}
+
+
+def _morning(day: date, world) -> datetime:
+    return datetime.combine(day, time(11, 0), tzinfo=world.program.tz)
+
+
+def _statuses(world) -> dict[int, str]:
+    return dict(FollowUp.objects.filter(participant=world.participant).values_list("day", "status"))
+
+
+def _discharge_by_email(world):
+    Participant.objects.filter(pk=world.participant.pk).update(email="robin@example.org")
+    world.participant.refresh_from_db()
+    return discharge_world(world, channel="email")
+
+
+def _link_from_mail() -> str:
+    return re.search(r"https?://[^/\s]+(/l/[^\s]+/)", mail.outbox[-1].body).group(1)
+
+
+def test_follow_ups_are_scheduled_at_the_program_days(world):
+    discharge_world(world)
+    due = dict(FollowUp.objects.filter(participant=world.participant).values_list("day", "due_on"))
+    assert due == {d: DISCHARGE_DAY + timedelta(days=d) for d in (7, 30, 90, 180, 365)}
+
+
+def test_a_program_sets_its_own_days(world):
+    FollowUpSettings.objects.create(program=world.program, days=[14, 60])
+    discharge_world(world)
+    assert sorted(_statuses(world)) == [14, 60]
+
+
+def test_no_consent_no_follow_ups(world, run_tasks):
+    discharge_world(world, consent=False)
+    assert not FollowUp.objects.exists()
+
+
+def test_nothing_is_sent_before_the_day(world, run_tasks):
+    discharge_world(world)
+    with time_machine.travel(_morning(date(2026, 11, 26), world)):
+        run_tasks()
+    assert set(_statuses(world).values()) == {"scheduled"}
+
+
+def test_on_the_day_the_link_goes_out_and_answering_closes_the_follow_up(world, run_tasks, client):
+    _discharge_by_email(world)
+    with time_machine.travel(_morning(date(2026, 11, 27), world)):
+        run_tasks()
+        assert _statuses(world)[7] == "sent"
+        path = _link_from_mail()
+        assert client.get(path).status_code == 200
+        response = client.post(path, {**ANSWERS, **WHO5_FINE})
+        assert response.status_code == 200
+        assert client.post(path, {**ANSWERS, **WHO5_FINE}).status_code == 410
+    answers = FollowUpAnswers.objects.get()
+    assert (answers.days_used, answers.who5_total, answers.who5_band) == (2, 15, "adequate")
+    assert _statuses(world)[7] == "answered"
+    with time_machine.travel(_morning(date(2026, 12, 1), world)):
+        run_tasks()
+    assert _statuses(world)[7] == "answered"
+
+
+def test_bad_answers_keep_the_link(world, run_tasks, client):
+    _discharge_by_email(world)
+    with time_machine.travel(_morning(date(2026, 11, 27), world)):
+        run_tasks()
+        path = _link_from_mail()
+        assert client.post(path, {**ANSWERS, "item-1": "3"}).status_code == 400
+        assert not FollowUpAnswers.objects.exists()
+        assert client.post(path, {**ANSWERS, **WHO5_FINE}).status_code == 200
+
+
+def test_the_link_expires_after_a_day(world, run_tasks, client):
+    _discharge_by_email(world)
+    with time_machine.travel(_morning(date(2026, 11, 27), world)):
+        run_tasks()
+        path = _link_from_mail()
+    with time_machine.travel(_morning(date(2026, 11, 28), world) + timedelta(hours=1)):
+        assert client.get(path).status_code == 410
+
+
+def test_unanswered_for_three_days_goes_on_the_call_list(world, run_tasks, login):
+    discharge_world(world)
+    with time_machine.travel(_morning(date(2026, 11, 27), world)):
+        run_tasks()
+    with time_machine.travel(_morning(date(2026, 11, 29), world)):
+        run_tasks()
+    assert _statuses(world)[7] == "sent"
+    with time_machine.travel(_morning(date(2026, 11, 30), world) + timedelta(hours=1)):
+        run_tasks()
+        assert _statuses(world)[7] == "to_call"
+        page = login(world.casemanager).get(reverse("discharge:call_list"))
+    assert world.participant.record_number in page.content.decode()
+
+
+def test_a_phone_follow_up_goes_straight_to_the_call_list(world, run_tasks):
+    discharge_world(world, channel="phone")
+    with time_machine.travel(_morning(date(2026, 11, 27), world)):
+        run_tasks()
+    assert _statuses(world)[7] == "to_call"
+
+
+def test_opting_out_stops_everything_at_once(world, run_tasks, client):
+    record = _discharge_by_email(world)
+    with time_machine.travel(_morning(date(2026, 11, 27), world)):
+        run_tasks()
+        path = _link_from_mail()
+        followups.opt_out(record.consent, by=world.therapist, expected_version=1)
+        assert set(_statuses(world).values()) == {"stopped"}
+        assert client.get(path).status_code == 410
+    sent = len(mail.outbox)
+    with time_machine.travel(_morning(date(2027, 12, 1), world)):
+        run_tasks()
+    assert set(_statuses(world).values()) == {"stopped"}
+    assert len(mail.outbox) == sent
+
+
+def test_a_reported_emergency_visit_is_a_readmission_signal(world, run_tasks, client):
+    _discharge_by_email(world)
+    with time_machine.travel(_morning(date(2026, 11, 27), world)):
+        run_tasks()
+        client.post(_link_from_mail(), {**ANSWERS, "emergency_visits": "1", **WHO5_FINE})
+    assert ReadmissionSignal.objects.get().kind == "step_up"
+
+
+def test_a_call_is_recorded_from_the_call_list(world, run_tasks):
+    discharge_world(world, channel="phone")
+    with time_machine.travel(_morning(date(2026, 11, 27), world)):
+        run_tasks()
+    row = FollowUp.objects.get(day=7)
+    followups.record_call(
+        row, by=world.casemanager, reached=True, note="Doing well.", expected_version=row.version
+    )
+    row.refresh_from_db()
+    assert (row.status, row.called_by) == (FollowUpStatus.REACHED, world.casemanager)

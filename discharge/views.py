@@ -1,0 +1,258 @@
+"""The discharge tab of the chart: discharge a participant in care; after discharge, the
+summary, the aftercare plan and the follow-ups. Thin: parse, authorize, call, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from accounts.models import User
+from audit.models import Action
+from audit.services import record_event
+from discharge import followups, handover, selectors, services, summary
+from discharge.forms import CallForm, DischargeForm, SummaryForm, VersionForm
+from discharge.models import Discharge, FollowUp
+from participants.access import Scope, authorize, decide, may, may_open, organizations_of
+from participants.decorators import not_found, participant_page
+from participants.models import IN_CARE_STATUSES, Participant
+from participants.selectors import current_episode
+from participants.views import chart_context
+from tandem.errors import TandemError
+from tandem.methods import serves
+
+
+def _tab(request: HttpRequest, participant) -> HttpResponse:
+    return redirect("discharge:tab", participant_id=participant.public_id)
+
+
+@participant_page(Scope.AFTERCARE, methods=("GET",))
+def tab(request: HttpRequest, participant) -> HttpResponse:
+    """The latest discharge with its summary, aftercare plan and follow-ups."""
+    context = chart_context(request, participant, "discharge")
+    record = selectors.latest_discharge(participant)
+    episode = current_episode(participant)
+    context.update(
+        record=record,
+        can_discharge=episode is not None
+        and episode.status in IN_CARE_STATUSES
+        and decide(request.user, participant, Action.CHANGE, Scope.CLINICAL).allowed,
+        can_write=decide(request.user, participant, Action.CHANGE, Scope.AFTERCARE).allowed,
+    )
+    if record is not None:
+        current = summary.current_summary(record)
+        context.update(
+            summary=current,
+            titles=summary.titles(),
+            summary_form=SummaryForm(
+                initial={
+                    "version": current.version,
+                    **{n: getattr(current, n) for n in summary.SUMMARY_TEXT},
+                }
+            )
+            if current
+            else None,
+            follow_ups=selectors.follow_ups_of(participant),
+        )
+    return render(request, "discharge/tab.html", context)
+
+
+@participant_page(Scope.CLINICAL, methods=("GET", "POST"))
+def discharge(request: HttpRequest, participant) -> HttpResponse:
+    """The discharge form; a form with errors comes back with them."""
+    episode = current_episode(participant)
+    if episode is None or episode.status not in IN_CARE_STATUSES:
+        messages.error(request, "Only a participant in care can be discharged.")
+        return _tab(request, participant)
+    items = handover.open_items(participant)
+    form = DischargeForm(
+        request.POST or None,
+        items=items,
+        organization_id=participant.organization_id,
+        initial={
+            "version": episode.version,
+            "date": episode.program.today(),
+            "crisis_resources": services.DEFAULT_CRISIS_RESOURCES,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.discharge(
+                episode,
+                by=request.user,
+                type=data["type"],
+                on=data["date"],
+                reason=data["reason"],
+                expected_version=data["version"],
+                aftercare={name: data[name] for name in services.AFTERCARE_FIELDS},
+                follow_up_consent=data["follow_up_consent"],
+                channel=data["channel"],
+                choices={
+                    item.key: services.ItemChoice(
+                        data[f"choice:{item.key}"],
+                        data[f"to:{item.key}"],
+                        data[f"note:{item.key}"],
+                    )
+                    for item in items
+                },
+            )
+        except TandemError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Discharged. Review and sign the discharge summary.")
+            return _tab(request, participant)
+    context = chart_context(request, participant, "discharge")
+    context.update(form=form, episode=episode)
+    return render(
+        request, "discharge/discharge_form.html", context, status=400 if form.errors else 200
+    )
+
+
+def _summary_of(participant, summary_id):
+    return (
+        summary.DischargeSummary.objects.filter(public_id=summary_id, participant=participant)
+        .select_related("discharge")
+        .first()
+    )
+
+
+@participant_page(Scope.AFTERCARE, methods=("POST",))
+def summary_save(request: HttpRequest, participant, summary_id) -> HttpResponse:
+    """Save the summary's words, sign it, or start an addendum to a signed one."""
+    row = _summary_of(participant, summary_id)
+    if row is None:
+        return not_found(request)
+    form = SummaryForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Check the summary: " + form.errors.as_text())
+        return _tab(request, participant)
+    data = form.cleaned_data
+    action = request.POST.get("action", "save")
+    try:
+        if action == "addendum":
+            summary.start_addendum(row, by=request.user, reason=data["addendum_reason"])
+            messages.success(request, "Addendum started: edit it and sign it.")
+        else:
+            row = summary.save_text(
+                row, by=request.user, text=data, expected_version=data["version"]
+            )
+            if action == "sign":
+                summary.sign(row, by=request.user, expected_version=row.version)
+                messages.success(request, "Summary signed.")
+            else:
+                messages.success(request, "Summary saved.")
+    except TandemError as exc:
+        messages.error(request, exc.message)
+    return _tab(request, participant)
+
+
+@participant_page(Scope.AFTERCARE, methods=("POST",))
+def opt_out(request: HttpRequest, participant, discharge_id) -> HttpResponse:
+    """The participant asked not to be contacted: every pending follow-up stops now."""
+    record = Discharge.objects.filter(public_id=discharge_id, participant=participant).first()
+    if record is None:
+        return not_found(request)
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Reload the page and try again.")
+        return _tab(request, participant)
+
+    try:
+        followups.opt_out(
+            record.consent, by=request.user, expected_version=form.cleaned_data["version"]
+        )
+    except TandemError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Follow-ups stopped.")
+    return _tab(request, participant)
+
+
+@serves("GET")
+@login_required
+def call_list(request: HttpRequest) -> HttpResponse:
+    """Follow-ups nobody answered within the program's days: who to phone, and a form each."""
+    if not may_open(request.user, "discharge:call_list"):
+        return render(
+            request,
+            "error.html",
+            {"title": "Not allowed", "message": "The follow-up call list is for clinical staff."},
+            status=403,
+        )
+    rows = selectors.call_list(request.user)
+    if rows:
+        record_event(
+            actor=request.user,
+            event_type="follow_up.call_list_viewed",
+            record_type="discharge.CallList",
+            details={
+                "follow_ups": [str(r.public_id) for r in rows],
+                "participants": sorted({str(r.participant.public_id) for r in rows}),
+            },
+        )
+    overseen = [
+        org
+        for org in organizations_of(request.user)
+        if may(request.user, "follow_up.call_all", org)
+    ]
+    rates = selectors.reach_rates(overseen, today=timezone.localdate()) if overseen else []
+    return render(request, "discharge/call_list.html", {"rows": rows, "rates": rates})
+
+
+@participant_page(Scope.AFTERCARE, methods=("POST",))
+def call(request: HttpRequest, participant, follow_up_id) -> HttpResponse:
+    """Record a follow-up call: reached or not, with a note."""
+    row = FollowUp.objects.filter(public_id=follow_up_id, participant=participant).first()
+    if row is None:
+        return not_found(request)
+    form = CallForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say what happened on the call (a short note).")
+    else:
+        try:
+            followups.record_call(
+                row,
+                by=request.user,
+                reached=form.cleaned_data["reached"],
+                note=form.cleaned_data["note"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except TandemError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Call recorded.")
+    return redirect("discharge:call_list")
+
+
+@serves("GET")
+@login_required
+def my_discharge(request: HttpRequest) -> HttpResponse:
+    """The participant's own signed discharge summary and aftercare plan, on the portal."""
+    participant = Participant.objects.filter(
+        user=request.user, entered_in_error_at__isnull=True
+    ).first()
+    if request.user.kind != User.Kind.PARTICIPANT or participant is None:
+        return redirect("home")
+    record = selectors.latest_discharge(participant)
+    signed = None
+    if record is not None:
+        signed = (
+            summary.DischargeSummary.objects.current()
+            .filter(discharge=record, signed_at__isnull=False)
+            .order_by("-pk")
+            .first()
+        )
+    authorize(
+        request.user,
+        participant,
+        Action.VIEW,
+        Scope.AFTERCARE,
+        record=signed or record,
+        details={"page": "discharge:mine"},
+    )
+    return render(
+        request,
+        "discharge/mine.html",
+        {"record": record, "summary": signed, "titles": summary.titles()},
+    )
