@@ -20,6 +20,7 @@ from notes.models import (
     NoteFormat,
     NoteKind,
     NoteObjective,
+    NoteSettings,
     ProgressNote,
 )
 from participants.models import IN_CARE_STATUSES, Episode
@@ -56,6 +57,18 @@ DAP = [
 def seed_notes(ctx: DemoContext) -> None:
     program = ctx.program
     now = timezone.now()
+    # The demo program asks a supervisor to co-sign the notes of its peer specialists and
+    # addiction counsellors, so the co-sign queue has something in it.
+    NoteSettings.objects.get_or_create(
+        program=program, defaults={"cosign_roles": ["peer", "counsellor"]}
+    )
+    needs: dict[int, bool] = {}
+
+    def cosign(author) -> bool:
+        if author.pk not in needs:
+            needs[author.pk] = services.needs_cosignature(author, program)
+        return needs[author.pk]
+
     rng = random.Random(ctx.rng_seed + 10)
     cycle = Curriculum.objects.filter(program__isnull=True).order_by("pk").first()
     modules = list(cycle.modules.all()) if cycle else []
@@ -130,6 +143,7 @@ def seed_notes(ctx: DemoContext) -> None:
                     recorded_at=session.ends_at,
                     signed_by=author,
                     signed_at=signed_at,
+                    cosign_required=cosign(author),
                 )
                 NoteObjective.objects.bulk_create(
                     NoteObjective(note=note, objective=o, lineage=o.lineage) for o in objectives
