@@ -290,7 +290,8 @@ def attendance_history(
     by_week: dict[date, list] = {start: [] for start in starts}
     for e in enrolments:
         monday = e.session.date - timedelta(days=e.session.date.weekday())
-        by_week[monday].append((e, recorded.get(e.session_id)))
+        if monday in by_week:  # not the weeks after discharge (or before admission)
+            by_week[monday].append((e, recorded.get(e.session_id)))
     return [
         HistoryWeek(doses[(participant.pk, start)], by_week[start], start == this_week)
         for start in starts

@@ -23,6 +23,7 @@ from notes.models import (
     NoteSettings,
     ProgressNote,
 )
+from notes.seeds import seed
 from participants.models import IN_CARE_STATUSES, Episode
 from scheduling.models import Session
 from tandem.demo import DemoContext
@@ -168,7 +169,8 @@ def seed_notes(ctx: DemoContext) -> None:
 
 def _individual_notes(ctx: DemoContext, rng: random.Random, now: datetime) -> int:
     """Two signed DAP notes a week apart per active participant; every fourth has a draft."""
-    fmt = NoteFormat.objects.filter(program__isnull=True, code="dap").first()
+    seed()  # the formats come with the migration; a flushed database gets them back here
+    fmt = NoteFormat.objects.get(program__isnull=True, code="dap")
     episodes = list(
         Episode.objects.filter(program=ctx.program, status__in=IN_CARE_STATUSES)
         .exclude(primary_clinician__isnull=True)

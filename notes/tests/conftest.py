@@ -7,12 +7,20 @@ import pytest
 
 from attendance.tests.builders import active_participant, enrol, make_session
 from notes.models import NoteFormat, NoteKind
+from notes.seeds import seed
 from notes.services import NoteContent
 
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=ZoneInfo("America/Chicago"))
 
 
+@pytest.fixture
+def formats(db) -> None:
+    """The shared formats, back if a test that emptied the database took them."""
+    seed()
+
+
 def dap(text: str = "Talked through the week.", **extra) -> NoteContent:
+    seed()  # a test that emptied the database took the migration's rows with it
     fmt = NoteFormat.objects.get(program__isnull=True, code="dap")
     fields = {
         "kind": NoteKind.INDIVIDUAL,

@@ -1,8 +1,12 @@
 """The notes API: a participant's notes as their chart shows them, a group note, sign (422
 naming the field on a refusal), late entries, and 409 for any change to a signed note."""
 
+import pytest
+
 from notes import services
 from notes.tests.conftest import dap
+
+pytestmark = pytest.mark.usefixtures("formats")
 
 SHARED = "The group practised urge surfing."
 

@@ -54,7 +54,7 @@ def test_posting_a_screen_returns_its_interpretation(world, login, cup, on_list)
     assert event.details["part2"] is True
 
 
-def test_a_screen_missing_an_analyte_is_refused_and_nothing_is_written(world, login):
+def test_a_screen_missing_an_analyte_is_refused_and_nothing_is_written(world, login, cup):
     client = login(world.therapist)
     response = client.post(
         api_url(world),
