@@ -19,3 +19,9 @@ register(
     "reset an account's two-factor sign-in",
     "reset two-factor sign-in",
 )
+register(
+    "api.response_resent",
+    Action.VIEW,
+    "was sent again the answer to an API write (same Idempotency-Key)",
+    "receive the answer to an API write again",
+)

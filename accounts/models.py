@@ -183,6 +183,9 @@ class IdempotentRequest(models.Model):
     status = models.PositiveSmallIntegerField(null=True)
     content_type = models.CharField(max_length=100, blank=True)
     body = models.BinaryField(default=b"")
+    participant_ids = models.JSONField(
+        default=list, help_text="Whose data the first response carried: a resend audits each."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(db_index=True)
 

@@ -8,7 +8,7 @@ whether the view (or a service it called) already audited the access.
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 client_address: ContextVar[str | None] = ContextVar("client_address", default=None)
 
@@ -16,6 +16,7 @@ client_address: ContextVar[str | None] = ContextVar("client_address", default=No
 @dataclass
 class EventCount:
     written: int = 0
+    participant_ids: set[int] = field(default_factory=set)
 
 
 _counters: ContextVar[tuple[EventCount, ...]] = ContextVar("audit_event_counters", default=())
@@ -32,7 +33,9 @@ def counting_events() -> Iterator[EventCount]:
         _counters.reset(token)
 
 
-def note_event() -> None:
-    """Called by the audit writer once for every event it appends."""
+def note_event(participant_id: int | None = None) -> None:
+    """Called by the audit writer once for every event it appends, with its participant."""
     for count in _counters.get():
         count.written += 1
+        if participant_id is not None:
+            count.participant_ids.add(participant_id)

@@ -119,7 +119,7 @@ def record_event(
         event.save()
         head.seq, head.hash = event.seq, event.hash
         head.save(update_fields=["seq", "hash"])
-    note_event()
+    note_event(event.participant_id)
     return event
 
 

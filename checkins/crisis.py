@@ -11,12 +11,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from monitoring.crisis import CRISIS_LINES
+from monitoring.selectors import who_was_alerted
 from participants.selectors import current_episode
 
 SAFETY_PLAN_PROVIDERS: list[Callable[[object], dict | None]] = []
 
 
-def crisis_page(request: HttpRequest, participant, *, back_url: str = "") -> HttpResponse:
+def crisis_page(request: HttpRequest, participant, checkin, *, back_url: str = "") -> HttpResponse:
+    """Crisis lines, the safety plan and who was alerted by this check-in (said only when true)."""
     episode = current_episode(participant)
     program = episode.program if episode is not None else None
     plans = [p for provider in SAFETY_PLAN_PROVIDERS if (p := provider(participant))]
@@ -28,6 +30,7 @@ def crisis_page(request: HttpRequest, participant, *, back_url: str = "") -> Htt
             "after_hours_phone": program.after_hours_phone if program else "",
             "program_name": program.name if program else "",
             "safety_plans": plans,
+            "alerted": who_was_alerted(participant, checkin),
             "back_url": back_url,
         },
     )

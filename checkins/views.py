@@ -68,7 +68,9 @@ def mine(request: HttpRequest) -> HttpResponse:
                 sent = _send(request, participant, form, by=request.user, via=Via.PORTAL)
                 if sent is not None:
                     if sent.critical:
-                        return crisis_page(request, participant, back_url=reverse("portal:home"))
+                        return crisis_page(
+                            request, participant, sent.checkin, back_url=reverse("portal:home")
+                        )
                     return redirect("checkins:done")
             return render(request, "checkins/mine.html", {"form": form, "portal": True}, status=400)
         authorize(
@@ -100,7 +102,7 @@ def handle_link(request: HttpRequest, visit: LinkVisit) -> HttpResponse:
             sent = _send(request, participant, form, by=None, via=Via.LINK, link_visit=visit)
             if sent is not None:
                 if sent.critical:
-                    return crisis_page(request, participant)
+                    return crisis_page(request, participant, sent.checkin)
                 return render(request, "checkins/done.html", {"portal_url": ""})
         return render(request, "checkins/mine.html", {"form": form}, status=400)
     return render(request, "checkins/mine.html", {"form": form})

@@ -8,6 +8,7 @@ from assessments.models import Mode
 from links.registry import LinkTarget, register_target
 from links.services import LinkUnavailable, LinkVisit
 from monitoring.crisis import CRISIS_LINES
+from monitoring.selectors import who_was_alerted
 from participants.selectors import current_episode
 from tandem.errors import TandemError
 
@@ -21,8 +22,9 @@ def check_ref(code: str) -> str | None:
     return None
 
 
-def crisis_page(request: HttpRequest, participant) -> HttpResponse:
-    """Crisis lines at once after a critical answer given through a link (no other data)."""
+def crisis_page(request: HttpRequest, participant, administration) -> HttpResponse:
+    """Crisis lines at once after a critical answer given through a link (no other data),
+    and who was alerted, said only when true."""
     episode = current_episode(participant)
     program = episode.program if episode is not None else None
     return render(
@@ -32,6 +34,7 @@ def crisis_page(request: HttpRequest, participant) -> HttpResponse:
             "crisis_lines": CRISIS_LINES,
             "after_hours_phone": program.after_hours_phone if program else "",
             "program_name": program.name if program else "",
+            "alerted": who_was_alerted(participant, administration),
         },
     )
 
@@ -68,7 +71,7 @@ def handle(request: HttpRequest, visit: LinkVisit) -> HttpResponse:
                 context["problems"].append(exc.message)
             else:
                 if administration.critical_flags:
-                    return crisis_page(request, visit.participant)
+                    return crisis_page(request, visit.participant, administration)
                 return render(request, "links/done.html")
         context["questions"] = forms.questions(instrument, answers, errors)
         return render(request, "links/questionnaire.html", context, status=400)

@@ -21,6 +21,8 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 
+from audit.context import counting_events
+from audit.services import record_event
 from tandem.api_errors import field_errors
 
 HEADER = "Idempotency-Key"
@@ -59,15 +61,17 @@ class IdempotencyKeyMiddleware:
                     )
             except IntegrityError:
                 first = IdempotentRequest.objects.get(user=request.user, key=key)
-                return _replay(first, fingerprint)
-            response = self.get_response(request)
+                return _replay(request, first, fingerprint)
+            with counting_events() as events:
+                response = self.get_response(request)
             if response.status_code >= 500 or getattr(response, "streaming", False):
                 claim.delete()
                 return response
             claim.status = response.status_code
             claim.content_type = response.get("Content-Type", "")
             claim.body = response.content
-            claim.save(update_fields=["status", "content_type", "body"])
+            claim.participant_ids = sorted(events.participant_ids)
+            claim.save(update_fields=["status", "content_type", "body", "participant_ids"])
             return response
 
 
@@ -79,10 +83,21 @@ def _fingerprint(request: HttpRequest) -> str:
     return digest.hexdigest()
 
 
-def _replay(first, fingerprint: str) -> HttpResponse:
+def _replay(request: HttpRequest, first, fingerprint: str) -> HttpResponse:
     if first.fingerprint != fingerprint:
         return _refuse(
             "This key was already used for a different request. Send a new key for a new write."
+        )
+    from participants.models import Participant
+
+    # The resent answer carries the same participants' data as the first: audit each again.
+    for participant in Participant.objects.filter(pk__in=first.participant_ids):
+        record_event(
+            actor=request.user,
+            event_type="api.response_resent",
+            participant=participant,
+            role="",
+            details={"status": first.status},
         )
     response = HttpResponse(bytes(first.body), status=first.status, content_type=first.content_type)
     response["Idempotent-Replayed"] = "true"

@@ -5,11 +5,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from accounts.models import Membership
 from assessments.models import Administration
 from audit.models import AuditEvent
 from links.models import SingleUseLink
 from links.services import LinkUnavailable, find_usable, issue_link, revoke, token_hash
 from monitoring.models import Alert
+from participants.models import CareTeamMember, Episode
 from tandem.errors import InvalidInput
 
 PHQ9_CALM = {f"item-{i}": "0" for i in range(1, 10)}
@@ -124,3 +126,13 @@ def test_a_critical_answer_shows_crisis_lines_and_alerts_the_team(client, world,
 
 def test_other_methods_are_refused(client, world, issued):
     assert client.put(issued.path).status_code == 405
+
+
+def test_a_link_s_crisis_page_claims_an_alert_only_when_someone_was_alerted(client, world, issued):
+    CareTeamMember.objects.filter(episode=world.episode).delete()
+    Episode.objects.filter(pk=world.episode.pk).update(primary_clinician=None)
+    Membership.objects.filter(user__in=[world.director, world.supervisor]).update(is_active=False)
+    body = client.post(issued.path, {**PHQ9_CALM, "item-9": "2"}).content.decode()
+    assert "988" in body
+    assert "has been alerted" not in body
+    assert "please reach someone now" in body

@@ -32,13 +32,17 @@ def test_a_resend_with_the_same_key_gets_the_first_response_and_writes_nothing(w
     client = login(world.director)
     first = _screen(client, world, "7c1e0a52-transition")
     assert first.status_code == 200
-    events = AuditEvent.objects.count()
+    last_event = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
     again = _screen(client, world, "7c1e0a52-transition")
     assert again.status_code == first.status_code
     assert again.json() == first.json()
     assert again["Idempotent-Replayed"] == "true"
-    assert AuditEvent.objects.count() == events
     assert Episode.objects.get(pk=world.referral_episode.pk).version == 2
+    # Nothing is written again, but the resent answer shows the participant: one audit event.
+    resent = AuditEvent.objects.filter(pk__gt=last_event)
+    assert list(resent.values_list("event_type", "participant_id", "actor_id")) == [
+        ("api.response_resent", world.referral.pk, world.director.pk)
+    ]
 
 
 def test_the_same_key_for_a_different_request_is_refused_with_a_message(world, login):
