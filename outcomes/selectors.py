@@ -27,6 +27,7 @@ from django.db.models.functions import Cast, TruncMonth, TruncWeek
 
 from accounts.models import LevelOfCare, Program, Site
 from attendance.models import Attendance
+from discharge.types import DischargeType
 from monitoring.models import Alert, Severity
 from outcomes import figures
 from outcomes.models import Ethnicity, Race
@@ -183,8 +184,10 @@ class Completion:
 
 
 def completed_condition() -> Q:
-    """Who completed: the discharge record's type, when the discharge workflow recorded one."""
-    return Q(pk__in=[])
+    """Who completed: the discharge workflow recorded "completed" (and no one has marked that
+    record entered in error). An episode that left care without a discharge record (declined,
+    transferred out before the workflow existed) did not complete."""
+    return Q(discharge__type=DischargeType.COMPLETED, discharge__entered_in_error_at__isnull=True)
 
 
 def left_care(filters: Filters) -> QuerySet[Episode]:

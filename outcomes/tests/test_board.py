@@ -10,7 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from discharge.models import Discharge
 from discharge.tests.builders import discharge_world
+from discharge.types import DischargeType
 from outcomes import selectors
 from outcomes.tests.conftest import TODAY
 
@@ -186,6 +188,29 @@ def test_the_api_gives_completion_with_hidden_cells_null(midweek, world, add, lo
     # June's 12 alone would give July's 3 back from the total: June is hidden too.
     june = next(m for m in body["months"] if m["month"] == "2026-06")
     assert june["left_care"] is None
+
+
+def test_completion_counts_the_discharges_recorded_as_completed(midweek, world, add, login):
+    """22 left care in June: 11 completed, 11 left early (every count 11 or more: all shown)."""
+    episodes = add(
+        22,
+        referred_on=date(2026, 2, 1),
+        admitted_on=date(2026, 2, 2),
+        discharged_on=date(2026, 6, 10),
+    )
+    for number, episode in enumerate(episodes):
+        Discharge.objects.create(
+            participant=episode.participant,
+            episode=episode,
+            type=DischargeType.COMPLETED if number % 2 else DischargeType.LEFT_EARLY,
+            discharged_on=episode.discharged_on,
+            decided_by=world.director,
+            reason="Synthetic test discharge.",
+            recorded_by=world.director,
+            recorded_at=timezone.now(),
+        )
+    body = login(world.director).get("/api/v1/outcomes?from=2026-01-01&to=2026-11-18").json()
+    assert (body["left_care"], body["completed"], body["completion_rate"]) == (22, 11, 0.5)
 
 
 def test_the_api_refuses_a_range_that_ends_before_it_starts(world, login):
