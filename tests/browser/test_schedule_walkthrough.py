@@ -19,10 +19,11 @@ pytestmark = [
 
 
 def test_director_builds_reviews_and_publishes_next_week(page, settings):
-    # The live server has no worker beside it: the solve runs as the request that queues it
-    # commits, with django-tasks' immediate backend.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # The demo queues delayed work (referral checks, follow-ups) on the database backend, which
+    # holds a job until its time. The live server has no worker beside it: from here on the
+    # solve runs as the request that queues it commits, with django-tasks' immediate backend.
     call_command("seed_demo", "--participants", "40", "--quiet-logins")
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
     sign_in(page, "director", "tandem-demo")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Schedule").click()
