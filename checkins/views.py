@@ -62,6 +62,7 @@ def mine(request: HttpRequest) -> HttpResponse:
             status=404,
         )
     form = _form(participant, request.POST if request.method == "POST" else None)
+    status = 200
     try:
         if request.method == "POST":
             if form.is_valid():
@@ -72,7 +73,7 @@ def mine(request: HttpRequest) -> HttpResponse:
                             request, participant, sent.checkin, back_url=reverse("portal:home")
                         )
                     return redirect("checkins:done")
-            return render(request, "checkins/mine.html", {"form": form, "portal": True}, status=400)
+            status = 400  # the form comes back with its errors: audited as a view below
         authorize(
             request.user,
             participant,
@@ -84,7 +85,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         return render(
             request, "error.html", {"title": "Not available", "message": exc.message}, status=403
         )
-    return render(request, "checkins/mine.html", {"form": form, "portal": True})
+    return render(request, "checkins/mine.html", {"form": form, "portal": True}, status=status)
 
 
 @serves("GET")

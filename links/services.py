@@ -162,6 +162,18 @@ def open_link(token: str, *, method: str, now: datetime | None = None) -> LinkVi
     return LinkVisit(link, decision, now)
 
 
+def audit_shown_again(visit: LinkVisit) -> None:
+    """The link's target shown again without being answered (its form came back with errors)."""
+    record_event(
+        actor=None,
+        event_type="link.opened",
+        decision=visit.decision,
+        participant=visit.participant,
+        record=visit.link,
+        details={"target": visit.link.target, "ref": visit.link.target_ref, "again": True},
+    )
+
+
 def revoke(link: SingleUseLink, *, by, now: datetime | None = None) -> None:
     """Stop a link that is no longer wanted (the participant left care, a resend)."""
     now = now or timezone.now()

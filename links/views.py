@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.csrf import csrf_protect
 
+from audit.context import counting_events
 from links import services
 from links.registry import get_target
 from portal.language import code_for
@@ -37,7 +38,11 @@ def open_link(request: HttpRequest, token: str) -> HttpResponse:
     # The page speaks the language the participant's record names (portal.language).
     with translation.override(code_for(visit.link.participant.preferred_language)):
         try:
-            response = target.handle(request, visit)
+            with counting_events() as events:
+                response = target.handle(request, visit)
+            if request.method not in ("GET", "HEAD") and not events.written:
+                # A form sent back with its errors shows the target again: audit that too.
+                services.audit_shown_again(visit)
         except services.LinkUnavailable as exc:
             response = unavailable(request, exc.message)
         response.headers.setdefault("Content-Language", translation.get_language())

@@ -134,3 +134,13 @@ def test_craving_and_mood_are_measures_a_plan_objective_can_use(world):
         )
     assert get("checkin-craving").latest(world.participant.pk).value == 4
     assert get("checkin-mood").latest_for([world.participant.pk])[world.participant.pk].value == 6
+
+
+def test_a_form_sent_back_with_its_errors_is_audited_once(world, participant_client):
+    before = AuditEvent.objects.count()
+    response = participant_client.post("/checkins/me/", {**FORM_CALM, "mood": ""})
+    assert response.status_code == 400
+    shown = AuditEvent.objects.order_by("id")[before:]
+    assert [(e.participant_id, e.details.get("page")) for e in shown] == [
+        (world.participant.pk, "checkins:mine")
+    ]

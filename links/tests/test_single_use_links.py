@@ -136,3 +136,12 @@ def test_a_link_s_crisis_page_claims_an_alert_only_when_someone_was_alerted(clie
     assert "988" in body
     assert "has been alerted" not in body
     assert "please reach someone now" in body
+
+
+def test_a_questionnaire_sent_back_with_its_errors_is_audited(client, world, issued):
+    before = AuditEvent.objects.count()
+    assert client.post(issued.path, {"item-1": "0"}).status_code == 400
+    shown = AuditEvent.objects.order_by("id")[before:]
+    assert [(e.event_type, e.participant_id) for e in shown] == [
+        ("link.opened", world.participant.pk)
+    ]
