@@ -80,6 +80,86 @@ def record_event(
     not about one participant (a program capability). `action` alone (no event type)
     records the action's generic type.
     """
+    organization_id, event = _unlinked(
+        actor=actor,
+        event_type=event_type,
+        decision=decision,
+        participant=participant,
+        record=record,
+        record_type=record_type,
+        record_id=record_id,
+        organization=organization,
+        outcome=outcome,
+        role=role,
+        break_glass=break_glass,
+        reason=reason,
+        details=details,
+        action=action,
+    )
+    key = chain_key()
+    with transaction.atomic():
+        head = _head(organization_id)
+        event.seq, event.prev_hash = head.seq + 1, head.hash
+        event.hash = link(event, head.hash, key)
+        event.save()
+        head.seq, head.hash = event.seq, event.hash
+        head.save(update_fields=["seq", "hash"])
+    note_event(event.participant_id)
+    return event
+
+
+def record_events(events: list[dict[str, Any]]) -> list[AuditEvent]:
+    """Append many events (each a dict of `record_event`'s arguments) in a fixed number of
+    queries: one lock of the chain heads, one insert, one head update.
+
+    For background sweeps that write hundreds of events at once; the chain is the same as
+    if each had been appended by `record_event`, in list order.
+    """
+    if not events:
+        return []
+    built = [_unlinked(**e) for e in events]
+    key = chain_key()
+    organization_ids = {org for org, _ in built}
+    with transaction.atomic():
+        heads = {
+            h.organization_id: h
+            for h in ChainHead.objects.select_for_update().filter(
+                organization_id__in=[o for o in organization_ids if o is not None]
+            )
+        }
+        for org in organization_ids:
+            if org is None or org not in heads:
+                heads[org] = _head(org)
+        for org, event in built:
+            head = heads[org]
+            event.seq, event.prev_hash = head.seq + 1, head.hash
+            event.hash = link(event, head.hash, key)
+            head.seq, head.hash = event.seq, event.hash
+        saved = AuditEvent.objects.bulk_create([event for _, event in built])
+        ChainHead.objects.bulk_update(list(heads.values()), ["seq", "hash"])
+    for event in saved:
+        note_event(event.participant_id)
+    return saved
+
+
+def _unlinked(
+    *,
+    actor: Any,
+    event_type: str = "",
+    decision: Any = None,
+    participant: Any = None,
+    record: Any = None,
+    record_type: str = "",
+    record_id: str = "",
+    organization: Any = None,
+    outcome: str | None = None,
+    role: str = "",
+    break_glass: Any = None,
+    reason: str = "",
+    details: dict | None = None,
+    action: str = "",
+) -> tuple[int | None, AuditEvent]:
+    """One event with everything but its place in the chain (seq, prev_hash, hash)."""
     kind = event_types.get(event_type or event_types.generic(action))
     details = dict(details or {})
     if decision is not None:
@@ -93,34 +173,23 @@ def record_event(
         record_id = record_id or str(getattr(record, "public_id", None) or record.pk)
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     organization_id = _organization_of(actor, participant, record, organization)
-    key = chain_key()
-    with transaction.atomic():
-        head = _head(organization_id)
-        event = AuditEvent(
-            organization_id=organization_id,
-            seq=head.seq + 1,
-            occurred_at=timezone.now(),
-            event_type=kind.name,
-            actor=actor if authenticated else None,
-            actor_label=actor.get_username() if authenticated else "anonymous",
-            role=role,
-            action=kind.action,
-            outcome=outcome or Outcome.ALLOWED,
-            participant=participant,
-            record_type=record_type,
-            record_id=record_id,
-            client_address=client_address.get(),
-            break_glass=break_glass,
-            reason=reason or (break_glass.reason if break_glass is not None else ""),
-            details=json.loads(json.dumps(details, default=str)),
-            prev_hash=head.hash,
-        )
-        event.hash = link(event, head.hash, key)
-        event.save()
-        head.seq, head.hash = event.seq, event.hash
-        head.save(update_fields=["seq", "hash"])
-    note_event(event.participant_id)
-    return event
+    return organization_id, AuditEvent(
+        organization_id=organization_id,
+        occurred_at=timezone.now(),
+        event_type=kind.name,
+        actor=actor if authenticated else None,
+        actor_label=actor.get_username() if authenticated else "anonymous",
+        role=role,
+        action=kind.action,
+        outcome=outcome or Outcome.ALLOWED,
+        participant=participant,
+        record_type=record_type,
+        record_id=record_id,
+        client_address=client_address.get(),
+        break_glass=break_glass,
+        reason=reason or (break_glass.reason if break_glass is not None else ""),
+        details=json.loads(json.dumps(details, default=str)),
+    )
 
 
 def field_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -13,7 +13,7 @@ from audit.models import Action
 from audit.services import record_event
 from checkins import rules, selectors
 from checkins.models import CheckIn, Via
-from monitoring.models import Alert
+from monitoring.models import Alert, AlertStatus
 from monitoring.services import raise_alert
 from participants.access import Scope, require
 from participants.models import IN_CARE_STATUSES, CareTeamRole, Participant
@@ -186,11 +186,18 @@ def missed_checkins(*, now: datetime) -> list[Alert]:
     """Raise the engagement alert for everyone in care with no check-in for `days` days.
 
     Counted from the last current check-in, or from admission when there is none. The alert
-    goes to the peer specialist on the care team (the primary clinician when there is none).
+    goes to the peer specialist on the care team (else whoever `raise_alert` would tell).
     Run daily by `checkins.tasks.sweep_engagement`; `now` keeps it off the wall clock.
+
+    Written in bulk, in the same few queries however many people are swept: the open
+    alerts already raised for the same stretch are returned as they are (a second run the
+    same day adds nothing), the new ones are inserted together with their assignees and
+    their audit events.
     """
     from django.db.models import Max, Q
 
+    from audit.services import record_events
+    from monitoring.services import program_oversight_by_organization
     from participants.models import Episode
 
     days = rules.NO_CHECKIN.params["days"]
@@ -204,35 +211,89 @@ def missed_checkins(*, now: datetime) -> list[Alert]:
             )
         )
         .filter(Q(last_checkin__lt=cutoff) | Q(last_checkin__isnull=True))
-        .select_related("participant", "program")
+        .select_related("participant", "program", "primary_clinician")
         .prefetch_related("care_team__user")
+        .order_by("pk")
     )
-    raised = []
+    missing: dict[str, Episode] = {}
+    for episode in episodes:
+        if episode.last_checkin is None:
+            admitted = datetime.combine(
+                episode.admitted_on, datetime.min.time(), tzinfo=episode.program.tz
+            )
+            if admitted >= cutoff:
+                continue
+        since = episode.last_checkin.date().isoformat() if episode.last_checkin else "never"
+        missing[f"engagement:{episode.public_id}:{since}"] = episode
+    if not missing:
+        return []
     with transaction.atomic():
-        for episode in episodes:
-            if episode.last_checkin is None:
-                admitted = datetime.combine(
-                    episode.admitted_on, datetime.min.time(), tzinfo=episode.program.tz
-                )
-                if admitted >= cutoff:
-                    continue
-            peers = [
-                m.user
-                for m in episode.care_team.all()
-                if m.role == CareTeamRole.PEER and m.ended_on is None
-            ]
-            since = episode.last_checkin.date().isoformat() if episode.last_checkin else "never"
-            raised.append(
-                raise_alert(
-                    episode.participant,
+        open_already = {
+            a.dedupe_key: a
+            for a in Alert.objects.filter(
+                dedupe_key__in=list(missing), status=AlertStatus.OPEN
+            ).select_related("participant")
+        }
+        fresh = {k: e for k, e in missing.items() if k not in open_already}
+        owners = {k: _engagement_owners(e) for k, e in fresh.items()}
+        nobody = {e.participant.organization_id for k, e in fresh.items() if not owners[k]}
+        oversight = program_oversight_by_organization(nobody) if nobody else {}
+        for key, episode in fresh.items():
+            owners[key] = owners[key] or oversight.get(episode.participant.organization_id, [])
+        created = Alert.objects.bulk_create(
+            [
+                Alert(
+                    participant=episode.participant,
+                    episode=episode,
                     kind=rules.NO_CHECKIN.alert_kind,
                     severity=rules.NO_CHECKIN.severity,
                     title=rules.NO_CHECKIN.label,
                     detail=rules.NO_CHECKIN.reason,
-                    source=episode,
-                    dedupe_key=f"engagement:{episode.public_id}:{since}",
-                    assign_to=peers or None,
-                    episode=episode,
+                    source_type=episode._meta.label,
+                    source_id=str(episode.public_id),
+                    dedupe_key=key,
+                    recorded_at=now,
                 )
-            )
-    return raised
+                for key, episode in fresh.items()
+            ]
+        )
+        Alert.assigned_to.through.objects.bulk_create(
+            [
+                Alert.assigned_to.through(alert_id=alert.pk, user_id=user.pk)
+                for alert in created
+                for user in owners[alert.dedupe_key]
+            ]
+        )
+        record_events(
+            [
+                {
+                    "actor": None,
+                    "event_type": "alert.raised",
+                    "participant": alert.participant,
+                    "record": alert,
+                    "details": {
+                        "kind": alert.kind,
+                        "severity": alert.severity,
+                        "assigned_to": [u.pk for u in owners[alert.dedupe_key]],
+                    },
+                }
+                for alert in created
+            ]
+        )
+    by_key = {**open_already, **{a.dedupe_key: a for a in created}}
+    return [by_key[k] for k in missing]
+
+
+def _engagement_owners(episode: Any) -> list:
+    """The peer specialists on the care team; else the primary clinician, else the intake
+    clinician (as `monitoring.services.default_assignees`), from the prefetched team."""
+    team = [m for m in episode.care_team.all() if m.ended_on is None]
+    for owners in (
+        [m.user for m in team if m.role == CareTeamRole.PEER],
+        [m.user for m in team if m.role == CareTeamRole.PRIMARY_CLINICIAN],
+        [episode.primary_clinician] if episode.primary_clinician_id else [],
+        [m.user for m in team if m.role == CareTeamRole.INTAKE],
+    ):
+        if owners:
+            return list(dict.fromkeys(owners))
+    return []

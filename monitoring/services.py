@@ -6,7 +6,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Membership, User
 from audit.models import Action
 from audit.services import record_event
 from monitoring.models import Alert, AlertStatus
@@ -47,6 +47,26 @@ def program_oversight(organization_id: int):
         .distinct()
         .order_by("pk")
     )
+
+
+def program_oversight_by_organization(organization_ids: Iterable[int]) -> dict[int, list]:
+    """`program_oversight` for several organizations at once (one query)."""
+    found: dict[int, list] = {}
+    rows = (
+        Membership.objects.filter(
+            organization_id__in=list(organization_ids),
+            is_active=True,
+            user__is_active=True,
+            role__in=roles_holding("program.oversee"),
+        )
+        .select_related("user")
+        .order_by("user_id")
+    )
+    for m in rows:
+        mine = found.setdefault(m.organization_id, [])
+        if m.user not in mine:
+            mine.append(m.user)
+    return found
 
 
 def raise_alert(

@@ -161,3 +161,66 @@ def test_the_worker_runs_the_sweep_and_queues_the_next_day(world, run_tasks):
         assert run_tasks() == 0  # the next day's sweep is queued, not yet due
     waiting = DBTaskResult.objects.filter(status="READY").get()
     assert waiting.args_kwargs["args"] == [(then + timedelta(days=1)).isoformat()]
+
+
+def _more_in_care(world, count, start):
+    from conftest import make_participant
+    from participants.models import Episode, EpisodeStatus
+
+    for n in range(start, start + count):
+        person = make_participant(world.org, f"S-{n:06d}")
+        episode = Episode.objects.create(
+            participant=person,
+            program=world.program,
+            status=EpisodeStatus.ACTIVE,
+            referred_on=world.episode.referred_on,
+            admitted_on=world.episode.admitted_on,
+            primary_clinician=world.therapist,
+        )
+        role = CareTeamRole.PEER if n % 2 else CareTeamRole.PRIMARY_CLINICIAN
+        who = world.peer if n % 2 else world.therapist
+        CareTeamMember.objects.create(episode=episode, user=who, role=role)
+
+
+def test_the_sweep_writes_in_the_same_number_of_queries_however_many_are_missed(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from audit.models import AuditEvent
+    from audit.services import verify_chain
+
+    assert len(missed_checkins(now=T0)) == 1  # the chain's head exists from here on
+    _more_in_care(world, 3, 1)
+    with CaptureQueriesContext(connection) as few:
+        assert len(missed_checkins(now=T0)) == 4
+    _more_in_care(world, 12, 10)
+    with CaptureQueriesContext(connection) as many:
+        raised = missed_checkins(now=T0 + timedelta(hours=1))
+    assert len(raised) == 16
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert Alert.objects.filter(kind="checkin-engagement").count() == 16
+    assert AuditEvent.objects.filter(event_type="alert.raised").count() == 16
+    assert verify_chain().ok
+    peer_owned = Alert.objects.filter(kind="checkin-engagement", assigned_to=world.peer)
+    assert peer_owned.count() == 1 + 2 + 6  # the world's participant and the odd-numbered
+
+
+def test_a_second_sweep_the_same_day_adds_no_alert_and_no_event(world):
+    from audit.models import AuditEvent
+
+    _more_in_care(world, 2, 1)
+    first = missed_checkins(now=T0)
+    events = AuditEvent.objects.count()
+    again = missed_checkins(now=T0 + timedelta(hours=6))
+    assert sorted(a.pk for a in again) == sorted(a.pk for a in first)
+    assert AuditEvent.objects.count() == events
+    assert Alert.objects.filter(kind="checkin-engagement").count() == 3
+
+
+def test_with_no_one_on_the_case_the_program_oversight_is_told(world):
+    CareTeamMember.objects.all().delete()
+    world.episode.primary_clinician = None
+    world.episode.save()
+    raised = missed_checkins(now=T0)
+    owners = set(raised[0].assigned_to.all())
+    assert world.director in owners and world.peer not in owners
