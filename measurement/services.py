@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from audit.models import Action
@@ -21,6 +22,7 @@ from monitoring.models import Alert, AlertStatus, Severity
 from monitoring.services import raise_alert
 from participants.access import Scope, require, require_capability
 from participants.models import IN_CARE_STATUSES, CareTeamRole, Episode, Participant
+from portal.language import code_for
 from tandem import lifecycle
 from tandem.errors import InvalidInput
 from worklist.services import create_task
@@ -138,13 +140,13 @@ def send_reminders(*, now: datetime) -> int:
                 continue
             with transaction.atomic():
                 issued = issue_link(participant, "questionnaire", ref=item.instrument, now=now)
-                body = _reminder_text(base + issued.path)
+                with translation.override(code_for(participant.preferred_language)):
+                    body = _reminder_text(base + issued.path)
+                    subject = str(_("A questionnaire from your care team"))
                 channels = []
                 if choice.email:
                     channels.append("email")
-                    send_mail(
-                        _("A questionnaire from your care team"), body, None, [participant.email]
-                    )
+                    send_mail(subject, body, None, [participant.email])
                 if choice.sms:
                     channels.append("sms")
                     sender().send(participant.phone, body)

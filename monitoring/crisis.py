@@ -8,16 +8,19 @@ comes from its settings (`Program.after_hours_phone`).
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 
 @dataclass(frozen=True)
 class CrisisLine:
-    name: str
-    how: str
+    name: str | Promise
+    how: str | Promise
     href: str
 
 
 CRISIS_LINES = (
-    CrisisLine("988 Suicide & Crisis Lifeline", "Call or text 988, any time", "tel:988"),
-    CrisisLine("Crisis Text Line", "Text HOME to 741741", "sms:741741?body=HOME"),
-    CrisisLine("Emergency", "Call 911 if you are in immediate danger", "tel:911"),
+    CrisisLine(_("988 Suicide & Crisis Lifeline"), _("Call or text 988, any time"), "tel:988"),
+    CrisisLine(_("Crisis Text Line"), _("Text HOME to 741741"), "sms:741741?body=HOME"),
+    CrisisLine(_("Emergency"), _("Call 911 if you are in immediate danger"), "tel:911"),
 )
