@@ -1,0 +1,104 @@
+"""The three modules together, through their real services: a prescription on the medication
+list, the participant's own check-ins and a drug screen read against both, and the days
+since last known use on the chart header drawn from check-ins and screens."""
+
+from datetime import date, timedelta
+
+import time_machine
+from django.urls import reverse
+
+from checkins.services import record_checkin
+from medications.services import add_medication
+from screens.tests.conftest import COLLECTED
+
+CALM = {"mood": 6, "craving": 2, "used": False, "safety": False}
+
+
+def checkin(world, at, **answers):
+    return record_checkin(world.participant, by=world.participant_user, now=at, **CALM | answers)
+
+
+def flag_of(screen, code):
+    return screen.results.get(analyte__code=code)
+
+
+def test_a_buprenorphine_prescription_with_a_negative_screen_is_an_unexpected_negative(
+    world, screen_with, login
+):
+    add_medication(
+        world.participant,
+        by=world.prescriber,
+        code="buprenorphine",
+        dose="8 mg daily",
+        prescribed_by=world.prescriber,
+        started_on=date(2026, 10, 1),
+    )
+    screen = screen_with()  # every analyte negative
+    bup = flag_of(screen, "BUP")
+    assert bup.flag == "unexpected-negative"
+    api = login(world.therapist).get(
+        f"/api/v1/participants/{world.participant.public_id}/drug-screens"
+    )
+    reading = [
+        (r["result"], r["flag"]) for r in api.json()[0]["interpretation"] if r["analyte"] == "BUP"
+    ]
+    assert reading == [("negative", "unexpected-negative")]
+
+
+def test_check_ins_saying_no_use_then_a_positive_screen_differ_from_self_report(world, screen_with):
+    checkin(world, COLLECTED - timedelta(days=2))
+    checkin(world, COLLECTED - timedelta(days=1))
+    result = flag_of(screen_with(COC="positive"), "COC")
+    assert result.flag == "self-report-discordant"
+    assert "2 daily check-ins" in result.flag_reason
+
+
+def test_a_check_in_that_reported_use_makes_the_positive_unexpected_not_discordant(
+    world, screen_with
+):
+    checkin(world, COLLECTED - timedelta(days=2))
+    checkin(world, COLLECTED - timedelta(days=1), used=True, substances=["stimulants"])
+    assert flag_of(screen_with(COC="positive"), "COC").flag == "unexpected-positive"
+
+
+def test_only_check_ins_since_the_previous_screen_count(world, screen_with):
+    checkin(world, COLLECTED - timedelta(days=9), used=True, substances=["stimulants"])
+    screen_with(when=COLLECTED - timedelta(days=7))
+    checkin(world, COLLECTED - timedelta(days=3))
+    assert flag_of(screen_with(COC="positive"), "COC").flag == "self-report-discordant"
+
+
+def header(world, login, on) -> str:
+    with time_machine.travel(on, tick=False):
+        page = login(world.therapist).get(
+            reverse("screens:tab", args=[world.participant.public_id])
+        )
+    return page.content.decode()
+
+
+def test_days_since_last_use_comes_from_the_latest_of_check_ins_and_screens(
+    world, screen_with, login
+):
+    checkin(world, COLLECTED - timedelta(days=10), used=True, substances=["alcohol"])
+    assert "6 days since last known use (check-in)" in header(
+        world, login, COLLECTED - timedelta(days=4)
+    )
+    screen_with(COC="positive")  # unexplained positive, after the check-in
+    assert "3 days since last known use (presumptive drug screen)" in header(
+        world, login, COLLECTED + timedelta(days=3)
+    )
+    checkin(world, COLLECTED + timedelta(days=5), used=True, substances=["alcohol"])
+    assert "2 days since last known use (check-in)" in header(
+        world, login, COLLECTED + timedelta(days=7)
+    )
+
+
+def test_an_explained_positive_is_not_a_known_use(world, screen_with, login):
+    add_medication(
+        world.participant,
+        by=world.prescriber,
+        code="buprenorphine-naloxone",
+        started_on=date(2026, 10, 1),
+    )
+    screen_with(BUP="positive")
+    assert "since last known use" not in header(world, login, COLLECTED + timedelta(days=3))
