@@ -1,7 +1,7 @@
 """One picture of a participant: every measure per week on one time axis.
 
 Weekly values: an instrument's last score in the week, the mean of the week's check-ins,
-and the hours attended. Drawn server-side as small panels stacked over the same week axis
+the hours attended and the drug screens' flags. Drawn server-side as small panels stacked over the same week axis
 (each with its own labelled score axis and every value written by its point), with the same
 numbers as a table. Drug-screen results join when the drug-screen module registers a
 series provider (`SERIES_PROVIDERS`).
@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db.models import Sum
 from django.utils.html import format_html, format_html_join
@@ -30,8 +31,8 @@ class Series:
     weekly: dict[date, float]  # Monday -> value
 
 
-# `provider(participant, first_monday) -> list[Series]` for other modules (drug screens).
-SERIES_PROVIDERS: list[Callable[[Participant, date], list[Series]]] = []
+# `provider(participant, first_monday, tz) -> list[Series]` for other modules (drug screens).
+SERIES_PROVIDERS: list[Callable[[Participant, date, ZoneInfo], list[Series]]] = []
 
 RANGES = {
     "phq-9": (0, 27),
@@ -91,7 +92,8 @@ def build(
         )
     firsts = [min(s.weekly) for s in series if s.weekly]
     for provider in SERIES_PROVIDERS:
-        series.extend(provider(participant, min(firsts) if firsts else monday(today)))
+        series.extend(provider(participant, min(firsts) if firsts else monday(today), tz))
+    firsts = [min(s.weekly) for s in series if s.weekly]
     if not firsts:
         return [], series
     weeks, week = [], min(firsts)

@@ -18,3 +18,9 @@ class ScreensConfig(AppConfig):
             from screens import checkin_sources
 
             checkin_sources.register()
+        if apps.is_installed("measurement"):
+            from measurement.trajectory import SERIES_PROVIDERS
+            from screens.trajectory import weekly_series
+
+            if weekly_series not in SERIES_PROVIDERS:
+                SERIES_PROVIDERS.append(weekly_series)

@@ -102,3 +102,33 @@ def test_an_explained_positive_is_not_a_known_use(world, screen_with, login):
     )
     screen_with(BUP="positive")
     assert "since last known use" not in header(world, login, COLLECTED + timedelta(days=3))
+
+
+def test_the_trajectory_shows_the_screens_per_week_with_their_values(world, screen_with, login):
+    import re
+
+    add_medication(
+        world.participant, by=world.prescriber, code="buprenorphine", started_on=date(2026, 10, 1)
+    )
+    checkin(world, COLLECTED - timedelta(days=8))
+    screen_with(when=COLLECTED - timedelta(days=7), BUP="positive")
+    screen_with(COC="positive", THC="positive")  # and BUP missing: an unexpected negative
+    with time_machine.travel(COLLECTED + timedelta(days=2), tick=False):
+        page = login(world.therapist).get(
+            reverse("measurement:tab", args=[world.participant.public_id])
+        )
+    text = page.content.decode()
+    svg = text[text.index("<svg") : text.index("</svg>")]
+    assert "Screens: unexplained positives" in svg and "Screens: unexpected negatives" in svg
+    table = text[text.index('<table class="list compact trajectory-table">') :]
+    rows = dict(re.findall(r'<th scope="row">([^<]+)</th>(.*?)</tr>', table))
+    header = re.findall(r'<th scope="col">([^<]+)</th>', table.split("</thead>")[0])
+    col = header.index("Screens: unexplained positives") - 1
+    neg = header.index("Screens: unexpected negatives") - 1
+
+    def cells(week):
+        return re.findall(r"<td>([^<]*)</td>", rows[week])
+
+    assert cells("9 Nov 2026")[col] == "0" and cells("9 Nov 2026")[neg] == "0"
+    assert cells("16 Nov 2026")[col] == "2" and cells("16 Nov 2026")[neg] == "1"
+    assert "Mood" in header[1:] or any("mood" in h.lower() for h in header)  # the same axis
