@@ -18,20 +18,25 @@ from audit.models import Action
 @dataclass(frozen=True)
 class EventType:
     """`label` finishes "<who> ..." for what was done; `attempt` finishes "<who> was not
-    allowed to ..." for a refusal."""
+    allowed to ..." for a refusal. `subject` is the words of both that name what was touched
+    ("the chart", "a record"): a sentence puts the page or the record's kind in their place
+    when the event says which ("viewed the intake")."""
 
     name: str
     action: str
     label: str
     attempt: str
+    subject: str = ""
 
 
 _types: dict[str, EventType] = {}
 
 
-def register(name: str, action: Action | str, label: str, attempt: str) -> EventType:
+def register(
+    name: str, action: Action | str, label: str, attempt: str, *, subject: str = ""
+) -> EventType:
     """Declare an event type; declaring the same name twice with other words is an error."""
-    event_type = EventType(name, str(action), label, attempt)
+    event_type = EventType(name, str(action), label, attempt, subject)
     known = _types.setdefault(name, event_type)
     if known != event_type:
         raise ValueError(f"The audit event type {name!r} is already registered differently.")
@@ -48,10 +53,26 @@ def get(name: str) -> EventType:
         ) from None
 
 
-def label_of(name: str) -> str:
-    """The label, or the raw name for a type no longer registered (old rows stay readable)."""
-    known = _types.get(name)
-    return known.label if known is not None else name
+def known(name: str) -> EventType | None:
+    """The registered type, or None for a type no longer registered (old rows stay readable)."""
+    return _types.get(name)
+
+
+_page_names: dict[str, str] = {}
+
+
+def name_page(view_name: str, words: str) -> None:
+    """How a sentence names a page an event was written on: "intake:intake" → "the intake"."""
+    _page_names[view_name] = words
+
+
+def page_name(page: str) -> str | None:
+    """The words for a page, by its view name or, for events written before view names were
+    recorded, by a bare URL name that only one page has."""
+    if page in _page_names:
+        return _page_names[page]
+    bare = {words for name, words in _page_names.items() if name.split(":")[-1] == page}
+    return bare.pop() if len(bare) == 1 else None
 
 
 def all_types() -> list[EventType]:
@@ -108,7 +129,13 @@ GENERIC = {
     Action.SECURITY: ("changed a security setting", "change a security setting"),
 }
 for _action, (_label, _attempt) in GENERIC.items():
-    register(f"record.{_action.value}", _action, _label, _attempt)
+    register(
+        f"record.{_action.value}",
+        _action,
+        _label,
+        _attempt,
+        subject="a record" if _label.endswith("a record") else "",
+    )
 
 
 def generic(action: str) -> str:

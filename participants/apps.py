@@ -1,12 +1,25 @@
 from django.apps import AppConfig
 
+# Chart pages that are not tabs, as a sentence names them ("Dana Reyes printed the face sheet").
+PAGE_NAMES = {
+    "participants:chart": "the chart",
+    "participants:print": "the face sheet",
+    "participants:print_record": "the record",
+    "participants:export": "the record",
+    "participants:history_csv": "the history",
+    "participants:edit": "the demographics",
+}
+
 
 class ParticipantsConfig(AppConfig):
     name = "participants"
 
     def ready(self) -> None:
+        from audit.event_types import name_page
         from participants.access import Scope
         from participants.chart import ChartTab, register_tab
 
         register_tab(ChartTab("overview", "Overview", "participants:chart", Scope.DEMOGRAPHICS, 0))
         register_tab(ChartTab("history", "History", "participants:history", Scope.CLINICAL, 99))
+        for view_name, words in PAGE_NAMES.items():
+            name_page(view_name, words)

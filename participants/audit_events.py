@@ -20,7 +20,13 @@ _ACCESS_VERBS = {
 }
 for _scope, (_noun, _words) in _SCOPE_NOUNS.items():
     for _action, (_suffix, _past, _verb) in _ACCESS_VERBS.items():
-        register(f"{_noun}.{_suffix}", _action, f"{_past} {_words}", f"{_verb} {_words}")
+        register(
+            f"{_noun}.{_suffix}",
+            _action,
+            f"{_past} {_words}",
+            f"{_verb} {_words}",
+            subject=_words,
+        )
 
 
 def access_event_type(action: str, scope: str) -> str:

@@ -7,6 +7,7 @@ shell never imports them and a module can be added without touching this one.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from audit.event_types import name_page
 from audit.models import Action
 from participants.access import Scope, decide
 
@@ -34,7 +35,9 @@ _flag_providers: list[FlagProvider] = []
 
 
 def register_tab(tab: ChartTab) -> None:
+    """Add a tab; the history and the trail name a visit to it by its label."""
     _tabs[tab.key] = tab
+    name_page(tab.url_name, f"the {tab.label.lower()}")
 
 
 def register_flags(provider: FlagProvider) -> None:

@@ -76,7 +76,7 @@ def participant_page(
             participant = load_participant(participant_id)
             if participant is None:
                 return not_found(request)
-            page = request.resolver_match.url_name
+            page = request.resolver_match.view_name
             if request.user.kind != User.Kind.STAFF:
                 record_event(
                     actor=request.user,

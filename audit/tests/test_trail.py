@@ -20,9 +20,9 @@ def test_the_auditor_reads_who_did_what_to_whom(world, login):
 
     rows = _rows(login(world.auditor).get(reverse("audit:trail")))
 
-    assert "therapist (therapist) viewed the chart · participant T-000001" in rows
+    assert "Therapist Tester viewed the history (therapist) · participant T-000001" in rows
     assert (
-        "outsider (therapist) was not allowed to view the chart · participant T-000001 · "
+        "Outsider Tester was not allowed to view the history (therapist) · participant T-000001 · "
         "not on this participant&#x27;s care team" in rows
     )
 
@@ -31,8 +31,8 @@ def test_the_auditor_filters_by_event_type(world, login):
     login(world.therapist).get(reverse("participants:history", args=[world.participant.public_id]))
     client = login(world.auditor)
     rows = _rows(client.post(reverse("audit:trail"), {"event_type": "account.signed_in"}))
-    assert "therapist (therapist) signed in" not in rows  # no role on a sign-in
-    assert "therapist signed in" in rows and "viewed the chart" not in rows
+    assert "Therapist Tester signed in (" not in rows  # no role on a sign-in
+    assert "Therapist Tester signed in" in rows and "viewed the history" not in rows
 
 
 def test_the_auditor_sees_only_their_organizations_events(world, login):
@@ -42,7 +42,7 @@ def test_the_auditor_sees_only_their_organizations_events(world, login):
         participant=world.other_org_participant,
     )
     rows = _rows(login(world.auditor).get(reverse("audit:trail")))
-    assert "stranger" not in rows
+    assert "Stranger" not in rows
 
 
 def test_record_event_takes_role_grant_outcome_and_reason_from_the_decision(world):
