@@ -248,17 +248,18 @@ class _Check:
         value = answers.get(item.id)
         self.values[item.id] = None
         self.points[item.id] = None
-        applies = _evaluate(item.skip.when, self._env()) if item.skip else False
+        skip = item.skip
+        applies = _evaluate(skip.when, self._env()) if skip else False
 
         if present:
             if type(value) is not int or value not in item.allowed_values:
                 self._error(item.id, _bad_value_message(item, value))
                 return
-            if applies is True and item.skip.effect == "must-omit":
-                self._error(item.id, f"item {item.id} must be absent: {item.skip.reason}")
+            if applies is True and skip and skip.effect == "must-omit":
+                self._error(item.id, f"item {item.id} must be absent: {skip.reason}")
                 return
-            if applies is True and item.skip.effect == "absent-or-zero" and value != 0:
-                self._error(item.id, f"item {item.id} must be absent or 0: {item.skip.reason}")
+            if applies is True and skip and skip.effect == "absent-or-zero" and value != 0:
+                self._error(item.id, f"item {item.id} must be absent or 0: {skip.reason}")
                 return
             self.values[item.id] = value
             self.points[item.id] = item.points(value) if item.scored else 0
@@ -352,6 +353,7 @@ def _positive(
         return None, ()
     if rule.condition is not None:
         return _evaluate(rule.condition, env), ()
+    value: int | None
     if check.threshold_override is not None:
         value, basis = check.threshold_override, "program-override"
     elif rule.by_sex:
@@ -366,7 +368,11 @@ def _positive(
 
 def _band(instrument: Instrument, env: _Env) -> str | None:
     for band in instrument.bands:
-        if band.low is not None and (env.total is None or not band.low <= env.total <= band.high):
+        outside = env.total is None or not (
+            (band.low is None or band.low <= env.total)
+            and (band.high is None or env.total <= band.high)
+        )
+        if band.low is not None and outside:
             continue
         if band.when is not None and _evaluate(band.when, env) is not True:
             continue
@@ -397,10 +403,10 @@ def _evaluate(condition: Condition, env: _Env) -> bool | None:
                 below is None or env.total < below
             )
         case SubscaleRange(subscale=key, at_least=at_least, at_most=at_most):
-            value = (env.subscales or {}).get(key)
-            if value is None:
+            score = (env.subscales or {}).get(key)
+            if score is None:
                 return None
-            return (at_least is None or value >= at_least) and (at_most is None or value <= at_most)
+            return (at_least is None or score >= at_least) and (at_most is None or score <= at_most)
         case PositiveIs(value=expected):
             return None if env.positive is None else env.positive is expected
         case SexIs(values=values):

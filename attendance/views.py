@@ -39,6 +39,7 @@ from participants.views import chart_context
 from scheduling.models import Session
 from tandem.dates import query_date
 from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput, TandemError
+from tandem.http import is_htmx
 from tandem.methods import serves
 
 # The roll call's buttons, in the order a facilitator reads them.
@@ -58,7 +59,7 @@ def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
 
 def _forbidden_fragment(request: HttpRequest, exc: AccessDenied) -> HttpResponse:
     """A refused roll call write: the reason only, never the roll call's rows."""
-    if not _is_htmx(request):
+    if not is_htmx(request):
         return _forbidden(request, exc.message)
     return render(request, "attendance/_refused.html", {"message": exc.message}, status=403)
 
@@ -92,10 +93,6 @@ def _refuse_view(request: HttpRequest, session: Session, access: RollCallAccess)
     return _forbidden(
         request, "Only the session's facilitators and the program's schedule staff see it."
     )
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def session_page(*methods: str) -> Callable:
@@ -263,7 +260,7 @@ def record(request: HttpRequest, session_id, enrolment_id) -> HttpResponse:
         return _forbidden_fragment(request, exc)
     else:
         context["saved"] = True
-    if not _is_htmx(request):
+    if not is_htmx(request):
         if context["error"]:
             messages.error(request, context["error"])
         else:
@@ -306,7 +303,7 @@ def mark_all_present(request: HttpRequest, session_id) -> HttpResponse:
 def _after_roll_change(
     request: HttpRequest, session: Session, access: RollCallAccess
 ) -> HttpResponse:
-    if not _is_htmx(request):
+    if not is_htmx(request):
         return redirect(reverse("attendance:roll_call", args=[session.public_id]))
     context = _roll_context(request, session, access)
     context["roll_oob"] = True
@@ -342,7 +339,7 @@ def drop_in_search(request: HttpRequest, session_id) -> HttpResponse:
             },
         )
     context = {"session": session, "results": results, "error": error, "text": text}
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "attendance/_drop_in_results.html", context)
     context.update(_roll_context(request, session, access))
     return render(request, "attendance/roll_call.html", context, status=400 if error else 200)

@@ -21,10 +21,7 @@ from participants.decorators import not_found, participant_page
 from participants.selectors import current_episode
 from participants.views import chart_context
 from tandem.errors import AccessDenied, TandemError
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(request.headers.get("HX-Request"))
+from tandem.http import is_htmx
 
 
 def _can_edit(request: HttpRequest, participant) -> bool:
@@ -126,12 +123,12 @@ def save_section(request: HttpRequest, participant, intake_id, key) -> HttpRespo
                     f"Addendum started: intake version {row.intake.number}. The signed "
                     f"version {intake.number} stays as it was.",
                 )
-                if _is_htmx(request):
+                if is_htmx(request):
                     response = HttpResponse()
                     response["HX-Redirect"] = tab_url
                     return response
                 return redirect(tab_url)
-            if not _is_htmx(request):
+            if not is_htmx(request):
                 messages.success(request, f"{section.title}: saved.")
                 return redirect(f"{tab_url}#section-{key}")
             views = selectors.section_views(row.intake)
@@ -151,7 +148,7 @@ def save_section(request: HttpRequest, participant, intake_id, key) -> HttpRespo
                     "missing": sections.missing_for_signing({v.section.key: v.data for v in views}),
                 },
             )
-    if _is_htmx(request):
+    if is_htmx(request):
         # htmx swaps only 2xx answers, so the form with its errors comes back as 200.
         view = next(v for v in selectors.section_views(intake) if v.section.key == key)
         return render(
@@ -309,5 +306,5 @@ def code_search(request: HttpRequest) -> HttpResponse:
         "results": icd10.search(query),
         "dsm_names": icd10.dsm_matches(query) if query else [],
     }
-    template = "intake/_code_results.html" if _is_htmx(request) else "intake/code_search.html"
+    template = "intake/_code_results.html" if is_htmx(request) else "intake/code_search.html"
     return render(request, template, context)

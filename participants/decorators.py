@@ -2,6 +2,7 @@
 
 from collections.abc import Callable, Iterable
 from functools import wraps
+from typing import cast
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +16,7 @@ from participants.access import Scope, audit_access, decide, refusal_message
 from participants.audit_events import access_event_type
 from participants.models import Participant
 from tandem.errors import AccessDenied
+from tandem.http import StaffRequest
 from tandem.methods import READS, serves
 
 
@@ -100,7 +102,7 @@ def participant_page(
                     request.user, participant, asked, scope, decision, details={"page": page}
                 )
                 return refused(request, participant, AccessDenied(refusal_message(decision)))
-            request.access = decision
+            cast(StaffRequest, request).access = decision
             if read:
                 audit_access(request.user, participant, action, scope, decision, details=details)
             try:

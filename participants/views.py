@@ -37,6 +37,7 @@ from participants.forms import (
 )
 from participants.models import EPISODE_TRANSITIONS, CareTeamRole, Episode, EpisodeStatus
 from tandem.errors import AccessDenied, TandemError
+from tandem.http import StaffRequest, is_htmx
 from tandem.methods import serves
 
 # Home-page panels other modules add (alerts, today's sessions): callables(request) -> dict|None
@@ -103,9 +104,7 @@ def search(request: HttpRequest) -> HttpResponse:
             details={"results": [str(p.public_id) for p in results]},
         )
     template = (
-        "participants/_search_results.html"
-        if request.headers.get("HX-Request")
-        else "participants/search.html"
+        "participants/_search_results.html" if is_htmx(request) else "participants/search.html"
     )
     return render(
         request, template, {"form": form, "results": results}, status=400 if form.errors else 200
@@ -172,7 +171,7 @@ def _likely_matches(request: HttpRequest, data: dict) -> list:
     return matches
 
 
-def chart_context(request: HttpRequest, participant, active_tab: str) -> dict:
+def chart_context(request: StaffRequest, participant, active_tab: str) -> dict:
     """What the chart header and tab bar need; shared by every module's tab view."""
     participant = selectors.with_chart_relations(
         type(participant).objects.filter(pk=participant.pk)
@@ -190,7 +189,7 @@ def chart_context(request: HttpRequest, participant, active_tab: str) -> dict:
 
 
 @participant_page(Scope.DEMOGRAPHICS, methods=("GET",))
-def chart_overview(request: HttpRequest, participant) -> HttpResponse:
+def chart_overview(request: StaffRequest, participant) -> HttpResponse:
     context = chart_context(request, participant, "overview")
     episode = context["episode"]
     context.update(
@@ -237,7 +236,7 @@ def _care_team_form(participant, episode, data=None) -> CareTeamAddForm:
 
 
 @participant_page(Scope.DEMOGRAPHICS, methods=("GET", "POST"))
-def edit_demographics(request: HttpRequest, participant) -> HttpResponse:
+def edit_demographics(request: StaffRequest, participant) -> HttpResponse:
     form = DemographicsForm(
         request.POST or None, instance=participant, initial={"version": participant.version}
     )
@@ -263,7 +262,7 @@ def edit_demographics(request: HttpRequest, participant) -> HttpResponse:
 
 
 @participant_page(Scope.CLINICAL, methods=("POST",))
-def transition(request: HttpRequest, participant, episode_id) -> HttpResponse:
+def transition(request: StaffRequest, participant, episode_id) -> HttpResponse:
     episode = Episode.objects.filter(public_id=episode_id, participant=participant).first()
     if episode is None:
         return not_found(request)
@@ -290,7 +289,7 @@ def transition(request: HttpRequest, participant, episode_id) -> HttpResponse:
 
 
 @participant_page(Scope.CLINICAL, methods=("POST",))
-def add_to_care_team(request: HttpRequest, participant) -> HttpResponse:
+def add_to_care_team(request: StaffRequest, participant) -> HttpResponse:
     episode = selectors.current_episode(participant)
     if episode is None:
         messages.error(request, "There is no episode of care to add a care team to.")
@@ -390,7 +389,7 @@ def break_glass(request: HttpRequest, participant_id) -> HttpResponse:
 
 
 @participant_page(Scope.CLINICAL, methods=("GET",))
-def history(request: HttpRequest, participant) -> HttpResponse:
+def history(request: StaffRequest, participant) -> HttpResponse:
     """Who did what with this record, as sentences, newest first, paged."""
     context = chart_context(request, participant, "history")
     context["page"] = record_history.history_page(participant, request.GET.get("page"))
@@ -398,7 +397,7 @@ def history(request: HttpRequest, participant) -> HttpResponse:
 
 
 @participant_page(Scope.CLINICAL, methods=("GET",), action=Action.EXPORT)
-def history_csv(request: HttpRequest, participant) -> HttpResponse:
+def history_csv(request: StaffRequest, participant) -> HttpResponse:
     """The whole history as CSV; the download is audited as an export like the record's."""
     response = HttpResponse(record_history.history_csv(participant), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="history-{participant.public_id}.csv"'
@@ -406,14 +405,14 @@ def history_csv(request: HttpRequest, participant) -> HttpResponse:
 
 
 @participant_page(Scope.DEMOGRAPHICS, methods=("GET",), action=Action.PRINT)
-def print_summary(request: HttpRequest, participant) -> HttpResponse:
+def print_summary(request: StaffRequest, participant) -> HttpResponse:
     """The face sheet: who the participant is, their program, care team and contacts."""
     context = chart_context(request, participant, "overview")
     return render(request, "participants/print.html", context)
 
 
 @participant_page(Scope.CLINICAL, methods=("GET",), action=Action.PRINT)
-def print_record(request: HttpRequest, participant) -> HttpResponse:
+def print_record(request: StaffRequest, participant) -> HttpResponse:
     """The clinical record on paper: the face sheet, then every module's section."""
     context = chart_context(request, participant, "overview")
     context["sections"] = printable_record(participant)
@@ -421,7 +420,7 @@ def print_record(request: HttpRequest, participant) -> HttpResponse:
 
 
 @participant_page(Scope.CLINICAL, methods=("GET",), action=Action.EXPORT)
-def export(request: HttpRequest, participant) -> HttpResponse:
+def export(request: StaffRequest, participant) -> HttpResponse:
     body = json.dumps(export_record(participant), cls=DjangoJSONEncoder, indent=2)
     response = HttpResponse(body, content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="record-{participant.public_id}.json"'

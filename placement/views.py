@@ -26,10 +26,7 @@ from participants.views import chart_context
 from placement import asam, rules, selectors, self_check, services
 from placement.forms import AdmitForm, CloseForm, DecisionForm, SelfCheckForm
 from tandem.errors import AccessDenied, TandemError
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(request.headers.get("HX-Request"))
+from tandem.http import StaffRequest, is_htmx
 
 
 def _recommendation_context(recommendation: rules.Recommendation | None) -> dict:
@@ -132,12 +129,12 @@ def _tab_context(
 
 
 @participant_page(Scope.CLINICAL, methods=("GET",))
-def level_of_care(request: HttpRequest, participant) -> HttpResponse:
+def level_of_care(request: StaffRequest, participant) -> HttpResponse:
     return render(request, "placement/level_of_care_tab.html", _tab_context(request, participant))
 
 
 @participant_page(Scope.CLINICAL, methods=("POST",))
-def decide_level(request: HttpRequest, participant) -> HttpResponse:
+def decide_level(request: StaffRequest, participant) -> HttpResponse:
     """action=preview shows the recommendation and writes nothing; action=record records."""
     episode = current_episode(participant)
     if episode is None:
@@ -156,7 +153,7 @@ def decide_level(request: HttpRequest, participant) -> HttpResponse:
             record_type="placement.Recommendation",
             details={"scope": str(Scope.CLINICAL), "page": "placement:decide"},
         )
-        if _is_htmx(request):
+        if is_htmx(request):
             return render(
                 request,
                 "placement/_recommendation.html",
@@ -195,7 +192,7 @@ def decide_level(request: HttpRequest, participant) -> HttpResponse:
 
 
 @participant_page(Scope.CLINICAL, methods=("POST",))
-def admit(request: HttpRequest, participant) -> HttpResponse:
+def admit(request: StaffRequest, participant) -> HttpResponse:
     episode = current_episode(participant)
     if episode is None:
         return not_found(request)
@@ -231,7 +228,7 @@ def admit(request: HttpRequest, participant) -> HttpResponse:
 
 
 @participant_page(Scope.CLINICAL, methods=("POST",))
-def close_episode(request: HttpRequest, participant) -> HttpResponse:
+def close_episode(request: StaffRequest, participant) -> HttpResponse:
     episode = current_episode(participant)
     if episode is None:
         return not_found(request)

@@ -130,7 +130,7 @@ def supersede(
     reason = (reason or "").strip()
     if require_reason:
         reason = clean_reason(reason, ask=f"Say why you are correcting this {what}.")
-    model = type(old)
+    model: type[models.Model] = type(old)
     with transaction.atomic(savepoint=False):
         locked = model._base_manager.select_for_update().get(pk=old.pk)
         if model._base_manager.filter(supersedes=locked).exists():

@@ -14,6 +14,8 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from tandem.http import is_htmx
+
 FIELD = "form_token"
 SAVED = (301, 302, 303)
 
@@ -41,7 +43,7 @@ class OneSubmissionMiddleware:
 
 
 def _token_of(request: HttpRequest) -> uuid.UUID | None:
-    if request.method != "POST" or request.headers.get("HX-Request"):
+    if request.method != "POST" or is_htmx(request):
         return None
     if not request.user.is_authenticated:
         return None

@@ -385,7 +385,7 @@ class Instrument:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready definition for ``GET /api/v1/instruments/{code}``."""
-        data = _jsonable(self)
+        data: dict[str, Any] = _jsonable(self)
         data["critical_items"] = list(self.critical_items)
         data["critical_flag_codes"] = list(self.critical_flag_codes)
         data["paper_form_only"] = self.licence.paper_form_only

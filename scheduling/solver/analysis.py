@@ -67,10 +67,10 @@ def individual_starts(problem: Problem, p: Participant) -> tuple[int, ...]:
     """Week minutes on the 15-minute grid where the individual fits both calendars."""
     if p.individual is None:
         return ()
-    length = p.individual.minutes
+    length = p.one_to_one.minutes
     starts: list[int] = []
     for w in p.availability:
-        for v in problem.staff_by_id[p.individual.staff].availability:
+        for v in problem.staff_by_id[p.one_to_one.staff].availability:
             if v.day != w.day:
                 continue
             lo, hi = max(w.week_start, v.week_start), min(w.week_end, v.week_end)
@@ -106,7 +106,7 @@ def left_justified_starts(
     for pi, p in enumerate(problem.participants):
         if p.individual is None:
             continue
-        t = p.individual.staff
+        t = p.one_to_one.staff
         valid[pi] = set(individual_starts(problem, p))
         anchors = {_grid_up(sessions[si].week_end) for si in options[pi]} | staff_ends.get(t, set())
         for w in p.availability:
@@ -119,7 +119,7 @@ def left_justified_starts(
         frontier = {pi: set(chosen[pi]) for pi in people}
         while any(frontier.values()):
             ends = {
-                _grid_up(c + problem.participants[q].individual.minutes)
+                _grid_up(c + problem.participants[q].one_to_one.minutes)
                 for q in people
                 for c in frontier[q]
             }
@@ -211,16 +211,17 @@ def max_minutes(
         nxt: list[list[int | None]] = [[None, None] for _ in range(limit + 1)]
         for d in range(limit + 1):
             for used in (0, 1):
-                value = best[d][used]
-                if value is None:
+                reached = best[d][used]
+                if reached is None:
                     continue
-                options = [] if must else [(d, used, value)]
+                options = [] if must else [(d, used, reached)]
                 if d < limit:
-                    options.append((d + 1, used, value + without))
+                    options.append((d + 1, used, reached + without))
                     if with_ind is not None and not used:
-                        options.append((d + 1, 1, value + with_ind))
+                        options.append((d + 1, 1, reached + with_ind))
                 for nd, nu, nv in options:
-                    if nxt[nd][nu] is None or nv > nxt[nd][nu]:
+                    current = nxt[nd][nu]
+                    if current is None or nv > current:
                         nxt[nd][nu] = nv
         best = nxt
     values = [v for row in best for v in row if v is not None]

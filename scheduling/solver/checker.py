@@ -97,7 +97,7 @@ def check(problem: Problem, result: Result | Mapping[str, Any]) -> list[str]:
         if slot is not None:
             out.extend(_check_individual(problem, p, slot, spans, days, individuals))
             if p.individual is not None and isinstance(slot, Mapping):
-                minutes += p.individual.minutes
+                minutes += p.one_to_one.minutes
         for k, a in enumerate(spans):
             for b in spans[k + 1 :]:
                 if _clash(a[:2], b[:2]):
@@ -158,26 +158,26 @@ def _check_individual(
     day, start = slot.get("day"), _minute(slot.get("start"))
     if not isinstance(day, int) or isinstance(day, bool) or not 0 <= day <= 6 or start is None:
         return [f"{who} has an individual session with a bad day or start: {dict(slot)!r}"]
-    if slot.get("staff") != p.individual.staff:
+    if slot.get("staff") != p.one_to_one.staff:
         out.append(
-            f'{who} has their individual with "{slot.get("staff")}" instead of "{p.individual.staff}"'
+            f'{who} has their individual with "{slot.get("staff")}" instead of "{p.one_to_one.staff}"'
         )
-    if slot.get("minutes") != p.individual.minutes:
+    if slot.get("minutes") != p.one_to_one.minutes:
         out.append(
-            f"{who} has a {slot.get('minutes')}-minute individual instead of {p.individual.minutes}"
+            f"{who} has a {slot.get('minutes')}-minute individual instead of {p.one_to_one.minutes}"
         )
     if start % GRID_MINUTES:
         out.append(
             f"{who} has an individual starting at {slot.get('start')}, off the 15-minute grid"
         )
     week_start = day * MINUTES_PER_DAY + start
-    week_end = week_start + p.individual.minutes
-    where = format_span(day, start, start + p.individual.minutes)
-    if start + p.individual.minutes > MINUTES_PER_DAY:
+    week_end = week_start + p.one_to_one.minutes
+    where = format_span(day, start, start + p.one_to_one.minutes)
+    if start + p.one_to_one.minutes > MINUTES_PER_DAY:
         out.append(f"{who} has an individual running past midnight")
     if not covered(p.availability, week_start, week_end):
         out.append(f"{who} has an individual ({where}) outside their availability")
-    staff = p.individual.staff
+    staff = p.one_to_one.staff
     if not _staff_free(problem, staff, week_start, week_end):
         out.append(f'{who} has an individual ({where}) when staff "{staff}" is not available')
     spans.append((week_start, week_end, "their individual session"))

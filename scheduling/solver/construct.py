@@ -22,8 +22,9 @@ complete hint for CP-SAT and a fallback on its own.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .analysis import Analysis, overlaps
 from .problem import MINUTES_PER_DAY
@@ -94,16 +95,18 @@ class _Builder:
 
     def minutes(self, pi: int) -> int:
         total = sum(self.sessions[si].minutes for si in self.chosen[pi])
-        ind = self.problem.participants[pi].individual
-        return total + (ind.minutes if self.individual[pi] is not None else 0)
+        if self.individual[pi] is None:
+            return total
+        return total + self.problem.participants[pi].one_to_one.minutes
 
     def full(self, pi: int) -> bool:
         return self.minutes(pi) >= self.required(pi)
 
     def days(self, pi: int) -> set[int]:
         days = {self.sessions[si].day for si in self.chosen[pi]}
-        if self.individual[pi] is not None:
-            days.add(self.individual[pi] // MINUTES_PER_DAY)
+        start = self.individual[pi]
+        if start is not None:
+            days.add(start // MINUTES_PER_DAY)
         return days
 
     def busy(self, pi: int) -> list[tuple[int, int]]:
@@ -112,7 +115,7 @@ class _Builder:
         ]
         start = self.individual[pi]
         if start is not None:
-            spans.append((start, start + self.problem.participants[pi].individual.minutes))
+            spans.append((start, start + self.problem.participants[pi].one_to_one.minutes))
         return spans
 
     def staff_free(self, staff: str, start: int, end: int, ignore: int | None = None) -> bool:
@@ -163,6 +166,9 @@ class _Builder:
 
     def set_individual(self, pi: int, start: int | None) -> None:
         ind = self.problem.participants[pi].individual
+        if ind is None:
+            self.individual[pi] = start
+            return
         if self.individual[pi] is not None:
             self.staff_individuals[ind.staff].pop(pi, None)
         self.individual[pi] = start
@@ -186,7 +192,7 @@ class _Builder:
             (self.sessions[si].week_start, self.sessions[si].week_end) for si in rooms
         ]
         days = self.days(pi) | {self.sessions[si].day for si in rooms}
-        length = p.individual.minutes
+        length = p.one_to_one.minutes
         for start in self.analysis.individual_starts[pi]:
             end = start + length
             day = start // MINUTES_PER_DAY
@@ -194,10 +200,10 @@ class _Builder:
                 continue
             if any(overlaps(start, end, a, b) for a, b in spans):
                 continue
-            if not self.staff_free(p.individual.staff, start, end):
+            if not self.staff_free(p.one_to_one.staff, start, end):
                 continue
             if any(
-                t == p.individual.staff and overlaps(start, end, s.week_start, s.week_end)
+                t == p.one_to_one.staff and overlaps(start, end, s.week_start, s.week_end)
                 for si in rooms
                 for s in (self.sessions[si],)
                 for t in s.staff
@@ -209,7 +215,11 @@ class _Builder:
     # --- choosing a week ---------------------------------------------------------------------
 
     def combinations(
-        self, pi: int, cost_of, limit: int, count_only: bool = False
+        self,
+        pi: int,
+        cost_of: Callable[[_Slot], float | None],
+        limit: int,
+        count_only: bool = False,
     ) -> tuple[int, list[_Slot] | None, bool]:
         """Search slot sets that reach the participant's required minutes.
 
@@ -223,7 +233,7 @@ class _Builder:
             and self.individual[pi] is None
             and bool(self.analysis.individual_starts[pi])
         )
-        bonus = p.individual.minutes if has_ind else 0
+        bonus = p.one_to_one.minutes if has_ind else 0
         busy = self.busy(pi)
         base_days = self.days(pi)
         usable: list[tuple[_Slot, float]] = []
@@ -238,7 +248,7 @@ class _Builder:
         suffix = [0] * (len(usable) + 1)
         for k in range(len(usable) - 1, -1, -1):
             suffix[k] = suffix[k + 1] + usable[k][0].minutes
-        best: list = [None, None, False]
+        best: list[Any] = [None, None, False]
         seen = 0
         nodes = 0
         picked: list[_Slot] = []
@@ -289,9 +299,10 @@ class _Builder:
 
     def individual_fits(self, pi: int, slots: Sequence[_Slot]) -> bool:
         rooms = [self.best_room(slot) for slot in slots]
-        if any(si is None for si in rooms):
+        chosen = [si for si in rooms if si is not None]
+        if len(chosen) < len(rooms):
             return False
-        return self.individual_start(pi, rooms) is not None
+        return self.individual_start(pi, chosen) is not None
 
     def cost(self, slot: _Slot) -> float | None:
         free = self.slot_free(slot)
@@ -397,10 +408,12 @@ class _Builder:
         for slot in self.slots[pi]:
             if self.slot_free(slot) > 0 or not any(self.members[si] for si in slot.rooms):
                 continue
+
             # Only worth a move if one seat here would complete a full-dose week.
-            _, week, _ = self.combinations(
-                pi, lambda other, slot=slot: 0.0 if other is slot else self.cost(other), 1
-            )
+            def cost_with_seat(other: _Slot, slot: _Slot = slot) -> float | None:
+                return 0.0 if other is slot else self.cost(other)
+
+            _, week, _ = self.combinations(pi, cost_with_seat, 1)
             if week is None or slot not in week:
                 continue
             for si in slot.rooms:

@@ -47,12 +47,13 @@ class _Greedy:
     def minutes(self, pi: int) -> int:
         p = self.problem.participants[pi]
         total = sum(self.problem.sessions[si].minutes for si in self.chosen[pi])
-        return total + (p.individual.minutes if self.individual[pi] is not None else 0)
+        return total + (p.one_to_one.minutes if self.individual[pi] is not None else 0)
 
     def days(self, pi: int) -> set[int]:
         days = {self.problem.sessions[si].day for si in self.chosen[pi]}
-        if self.individual[pi] is not None:
-            days.add(self.individual[pi] // MINUTES_PER_DAY)
+        start = self.individual[pi]
+        if start is not None:
+            days.add(start // MINUTES_PER_DAY)
         return days
 
     def busy(self, pi: int) -> list[tuple[int, int]]:
@@ -60,9 +61,9 @@ class _Greedy:
             (self.problem.sessions[si].week_start, self.problem.sessions[si].week_end)
             for si in self.chosen[pi]
         ]
-        if self.individual[pi] is not None:
-            start = self.individual[pi]
-            spans.append((start, start + self.problem.participants[pi].individual.minutes))
+        start = self.individual[pi]
+        if start is not None:
+            spans.append((start, start + self.problem.participants[pi].one_to_one.minutes))
         return spans
 
     def fits(self, pi: int, day: int, start: int, end: int) -> bool:
@@ -110,12 +111,12 @@ class _Greedy:
         if p.individual is None or self.individual[pi] is not None:
             return
         for start in self.analysis.individual_starts[pi]:
-            end = start + p.individual.minutes
+            end = start + p.one_to_one.minutes
             if self.fits(pi, start // MINUTES_PER_DAY, start, end) and self.staff_free(
-                p.individual.staff, start, end
+                p.one_to_one.staff, start, end
             ):
                 self.individual[pi] = start
-                self.staff_individuals.setdefault(p.individual.staff, []).append((start, end))
+                self.staff_individuals.setdefault(p.one_to_one.staff, []).append((start, end))
                 return
 
     def run(self) -> Schedule:
@@ -131,7 +132,7 @@ class _Greedy:
         )
         for pi in order:
             p = problem.participants[pi]
-            reserve = p.individual.minutes if p.individual and analysis.individual_starts[pi] else 0
+            reserve = p.one_to_one.minutes if p.individual and analysis.individual_starts[pi] else 0
             self.fill(pi, p.required_minutes - reserve, running_only=False)
             self.place_individual(pi)
             self.fill(pi, p.required_minutes, running_only=False)

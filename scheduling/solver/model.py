@@ -16,6 +16,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from time import perf_counter
+from typing import TypeVar
 
 from ortools.sat.python import cp_model
 
@@ -88,9 +89,12 @@ class Progress:
 ProgressCallback = Callable[[Progress], None]
 
 
+_Member = TypeVar("_Member")
+
+
 def _maximal_groups(
-    spans: Sequence[tuple[int, int, object]], smallest: int = 2
-) -> list[list[object]]:
+    spans: Sequence[tuple[int, int, _Member]], smallest: int = 2
+) -> list[list[_Member]]:
     """Maximal sets of pairwise-overlapping spans with at least ``smallest`` members.
 
     Spans on a line form an interval graph: sweeping start and end points, the set of open spans
@@ -101,7 +105,7 @@ def _maximal_groups(
         [(a, 1, k) for k, (a, _, _) in enumerate(spans)]
         + [(b, 0, k) for k, (_, b, _) in enumerate(spans)]
     )
-    groups: list[list[object]] = []
+    groups: list[list[_Member]] = []
     open_spans: dict[int, None] = {}
     grew = False
     for _, is_start, k in events:
@@ -206,7 +210,7 @@ class _Model:
         self.run: dict[int, cp_model.IntVar] = {}
         for si in sorted(set(self.members) | set(self.count)):
             s = sessions[si]
-            size = sum(self.x[pi, si] for pi in self.members.get(si, []))
+            size = cp_model.LinearExpr.sum([self.x[pi, si] for pi in self.members.get(si, [])])
             if si in self.count:
                 size += self.count[si]
             self.size[si] = size
@@ -250,7 +254,7 @@ class _Model:
             starts = self.analysis.individual_starts[pi]
             if p.individual is None or not starts:
                 continue
-            length = p.individual.minutes
+            length = p.one_to_one.minutes
             placed = self.placed[pi] = m.new_bool_var(f"placed_{pi}")
             slot = self.slot[pi] = m.new_int_var_from_domain(
                 cp_model.Domain.from_values([c // GRID_MINUTES for c in starts]), f"slot_{pi}"
@@ -298,7 +302,7 @@ class _Model:
                 by_staff.setdefault(t, []).append(si)
         individuals: dict[str, list[int]] = {}
         for pi in self.placed:
-            individuals.setdefault(problem.participants[pi].individual.staff, []).append(pi)
+            individuals.setdefault(problem.participants[pi].one_to_one.staff, []).append(pi)
         for t in sorted(set(by_staff) | set(individuals)):
             own = by_staff.get(t, [])
             spans = [(sessions[si].week_start, sessions[si].week_end, self.run[si]) for si in own]
@@ -309,7 +313,7 @@ class _Model:
                 continue
             reach = sorted(
                 {
-                    (c, c + problem.participants[pi].individual.minutes)
+                    (c, c + problem.participants[pi].one_to_one.minutes)
                     for pi in people
                     for c in self.analysis.individual_starts[pi]
                 }
@@ -346,7 +350,7 @@ class _Model:
                     m.add_implication(individual_days[day], att)
             m.add(sum(self.attend[pi, d] for d in days) <= p.max_days)
 
-    def _objectives(self) -> dict[str, cp_model.LinearExprT]:
+    def _objectives(self) -> dict[str, cp_model.LinearExpr]:
         m, problem, sessions = self.m, self.problem, self.problem.sessions
         self.full: dict[int, cp_model.IntVar] = {}
         self.short: dict[int, cp_model.IntVar] = {}
@@ -359,7 +363,7 @@ class _Model:
             attended = [self.y[pi, g] for g in self.options[pi]]
             minutes = sum((s.end - s.start) * y for s, y in zip(slots, attended, strict=True))
             if pi in self.placed:
-                minutes += p.individual.minutes * self.placed[pi]
+                minutes += p.one_to_one.minutes * self.placed[pi]
             reach = self.analysis.runnable_minutes[pi]
             if need == 0:
                 full_terms.append(1)
@@ -375,7 +379,7 @@ class _Model:
                     # the LP relaxation would otherwise meet with fractions of sessions.
                     longest = max((s.end - s.start for s in slots), default=0)
                     if longest:
-                        bonus = p.individual.minutes if pi in self.placed else 0
+                        bonus = p.one_to_one.minutes if pi in self.placed else 0
                         m.add(sum(attended) >= -(-(need - bonus) // longest) * full)
                     full_terms.append(full)
             if p.id in problem.current:
@@ -432,19 +436,20 @@ class _Model:
             for pi, p in enumerate(problem.participants)
         )
         self.static_bounds["individuals"] = len(self.placed)
+        total = cp_model.LinearExpr.sum
         return {
-            "full_dose": sum(full_terms),
-            "shortfall": sum(short_terms),
-            "individuals": sum(self.placed.values()),
-            "changes": sum(changes),
-            "balance": sum(self.balance.values()),
-            "travel_days": sum(travel_terms),
+            "full_dose": total(full_terms),
+            "shortfall": total(short_terms),
+            "individuals": total(list(self.placed.values())),
+            "changes": total(changes),
+            "balance": total(list(self.balance.values())),
+            "travel_days": total(travel_terms),
         }
 
     def hint(self, schedule: Schedule) -> None:
         """Give the solver a complete assignment derived from a valid schedule."""
         m, problem, sessions = self.m, self.problem, self.problem.sessions
-        m.clear_hints()
+        m.clear_hints()  # type: ignore[no-untyped-call]  # unannotated in ortools
         values: dict[cp_model.IntVar, int] = {}
         rooms = [
             {problem.session_index[sid] for sid in schedule[p.id].sessions}
@@ -579,7 +584,7 @@ def _solve_stage(
     workers: int,
     seed: int,
     report: Callable[[float, float], None],
-) -> tuple[list[LevelResult], Schedule, bool]:
+) -> tuple[list[LevelResult], Schedule, bool, bool]:
     """Optimise one stage from the incumbent, then freeze its levels at the values reached.
 
     Returns the level reports, the new incumbent, whether CP-SAT produced a solution and whether

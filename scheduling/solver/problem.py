@@ -125,6 +125,13 @@ class Participant:
     def accepts_mode(self, mode: str) -> bool:
         return self.mode in ("either", mode)
 
+    @property
+    def one_to_one(self) -> Individual:
+        """Their individual session, where the caller already knows they have one."""
+        if self.individual is None:
+            raise ValueError(f'participant "{self.id}" has no individual session')
+        return self.individual
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -160,7 +167,7 @@ class _Collector:
             if default is None:
                 self.error(where, f'missing "{key}"')
             return default
-        value = raw[key]
+        value: Any = raw[key]
         if isinstance(value, bool) or not isinstance(value, int):
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
@@ -170,9 +177,11 @@ class _Collector:
         if value < 0:
             self.error(where, f'"{key}" must not be negative ({value})')
             return None
-        return value
+        return int(value)
 
-    def text(self, where: str, raw: Mapping[str, Any], key: str, default: str | None = None):
+    def text(
+        self, where: str, raw: Mapping[str, Any], key: str, default: str | None = None
+    ) -> str | None:
         value = raw.get(key, default)
         if value is None:
             self.error(where, f'missing "{key}"')
@@ -182,13 +191,16 @@ class _Collector:
             return None
         return value
 
-    def choice(self, where: str, raw: Mapping[str, Any], key: str, options, default: str):
+    def choice(
+        self, where: str, raw: Mapping[str, Any], key: str, options: Iterable[str], default: str
+    ) -> str | None:
+        options = tuple(options)
         value = raw.get(key, default)
         if value not in options:
             allowed = ", ".join(f'"{o}"' for o in options)
             self.error(where, f'"{key}" must be one of {allowed}, not {json.dumps(value)}')
             return None
-        return value
+        return str(value)
 
     def day(self, where: str, raw: Mapping[str, Any]) -> int | None:
         value = raw.get("day")
@@ -240,7 +252,7 @@ class _Collector:
             day = self.day(f"{where}: {label}", item)
             start = self.time(f"{where}: {label}", item, "start", allow_end_of_day=False)
             end = self.time(f"{where}: {label}", item, "end", allow_end_of_day=True)
-            if len(self.errors) > errors_before:
+            if len(self.errors) > errors_before or day is None or start is None or end is None:
                 continue
             if end <= start:
                 self.error(
@@ -271,13 +283,15 @@ class _Collector:
         return tuple(merged)
 
 
-def _entries(c: _Collector, data: Mapping[str, Any], key: str) -> list[tuple[str, Mapping]]:
+def _entries(
+    c: _Collector, data: Mapping[str, Any], key: str
+) -> list[tuple[str, Mapping[str, Any]]]:
     """The list under ``key`` as (location label, entry) pairs; the label names index and id."""
     value = data.get(key, [])
     if not isinstance(value, list):
         c.error("problem", f'"{key}" must be a list')
         return []
-    out = []
+    out: list[tuple[str, Mapping[str, Any]]] = []
     for i, item in enumerate(value):
         if not isinstance(item, Mapping):
             c.error(f"{key}[{i}]", "must be an object")
@@ -288,7 +302,7 @@ def _entries(c: _Collector, data: Mapping[str, Any], key: str) -> list[tuple[str
     return out
 
 
-def _unique_ids(c: _Collector, kind: str, entries: list[tuple[str, Mapping]]) -> None:
+def _unique_ids(c: _Collector, kind: str, entries: list[tuple[str, Mapping[str, Any]]]) -> None:
     seen: dict[str, str] = {}
     for label, raw in entries:
         ident = raw.get("id")
@@ -298,7 +312,9 @@ def _unique_ids(c: _Collector, kind: str, entries: list[tuple[str, Mapping]]) ->
             seen[ident] = label
 
 
-def _parse_session(c: _Collector, where: str, raw: Mapping, staff_ids: set[str]) -> Session | None:
+def _parse_session(
+    c: _Collector, where: str, raw: Mapping[str, Any], staff_ids: set[str]
+) -> Session | None:
     errors_before = len(c.errors)
     ident = c.text(where, raw, "id")
     day = c.day(where, raw)
@@ -322,7 +338,16 @@ def _parse_session(c: _Collector, where: str, raw: Mapping, staff_ids: set[str])
         c.error(where, f"runs past midnight ({format_time(start)} + {minutes} minutes)")
     if capacity is not None and min_size is not None and min_size > capacity:
         c.error(where, f'"min_size" ({min_size}) is larger than "capacity" ({capacity})')
-    if len(c.errors) > errors_before:
+    if (
+        len(c.errors) > errors_before
+        or ident is None
+        or day is None
+        or start is None
+        or minutes is None
+        or capacity is None
+        or min_size is None
+        or mode is None
+    ):
         return None
     return Session(
         id=ident,
@@ -337,7 +362,7 @@ def _parse_session(c: _Collector, where: str, raw: Mapping, staff_ids: set[str])
 
 
 def _parse_participant(
-    c: _Collector, where: str, raw: Mapping, staff_ids: set[str], session_ids: set[str]
+    c: _Collector, where: str, raw: Mapping[str, Any], staff_ids: set[str], session_ids: set[str]
 ) -> Participant | None:
     errors_before = len(c.errors)
     ident = c.text(where, raw, "id")
@@ -368,7 +393,13 @@ def _parse_participant(
     for s in pinned:
         if s in excluded:
             c.error(where, f'session "{s}" is both pinned and excluded')
-    if len(c.errors) > errors_before:
+    if (
+        len(c.errors) > errors_before
+        or ident is None
+        or required is None
+        or mode is None
+        or max_days is None
+    ):
         return None
     return Participant(
         id=ident,
@@ -399,15 +430,17 @@ def parse_problem(data: Any) -> Problem:
         errors_before = len(c.errors)
         ident = c.text(where, raw, "id")
         windows = c.windows(where, raw)
-        if len(c.errors) == errors_before:
+        if len(c.errors) == errors_before and ident is not None:
             staff.append(Staff(ident, windows))
-    staff_ids = {r.get("id") for _, r in staff_entries if isinstance(r.get("id"), str)}
-    session_ids = {r.get("id") for _, r in session_entries if isinstance(r.get("id"), str)}
-    sessions = [_parse_session(c, where, raw, staff_ids) for where, raw in session_entries]
-    participants = [
+    staff_ids = {r["id"] for _, r in staff_entries if isinstance(r.get("id"), str)}
+    session_ids = {r["id"] for _, r in session_entries if isinstance(r.get("id"), str)}
+    parsed_sessions = [_parse_session(c, where, raw, staff_ids) for where, raw in session_entries]
+    parsed_participants = [
         _parse_participant(c, where, raw, staff_ids, session_ids)
         for where, raw in participant_entries
     ]
+    sessions = [s for s in parsed_sessions if s is not None]
+    participants = [p for p in parsed_participants if p is not None]
 
     current: dict[str, tuple[str, ...]] = {}
     raw_current = data.get("current") or {}
@@ -480,7 +513,7 @@ def problem_to_json(problem: Problem) -> dict[str, Any]:
                 "max_days": p.max_days,
                 "availability": [_window_json(w) for w in p.availability],
                 "individual": (
-                    {"staff": p.individual.staff, "minutes": p.individual.minutes}
+                    {"staff": p.one_to_one.staff, "minutes": p.one_to_one.minutes}
                     if p.individual
                     else None
                 ),

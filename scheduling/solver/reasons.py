@@ -70,8 +70,8 @@ class _Explainer:
         for q in self.problem.participants:
             start = schedule[q.id].individual_start
             if start is not None and q.individual:
-                self.staff_busy.setdefault(q.individual.staff, []).append(
-                    (start, start + q.individual.minutes, "an individual session")
+                self.staff_busy.setdefault(q.one_to_one.staff, []).append(
+                    (start, start + q.one_to_one.minutes, "an individual session")
                 )
 
     def sessions_allowing(self, pi: int, allowed: frozenset[str]) -> list[int]:
@@ -126,7 +126,7 @@ class _Explainer:
                     pi, allowed=OUTSIDE_OWN_CONTROL, pins=False, max_days=7, individual=False
                 )
                 note = (
-                    f" (including their {p.individual.minutes}-minute individual session)"
+                    f" (including their {p.one_to_one.minutes}-minute individual session)"
                     if p.individual and groups_only < offered
                     else ""
                 )
@@ -212,7 +212,7 @@ class _Explainer:
         ]
         spans, pins, _ = analysis.participant_spans(pi, sessions=open_seats, individual=False)
         if plan.individual_start is not None and p.individual:
-            pins.append(Span(plan.individual_start, plan.individual_start + p.individual.minutes))
+            pins.append(Span(plan.individual_start, plan.individual_start + p.one_to_one.minutes))
         residual = max_minutes(spans, pins, [], p.max_days) or 0
         reasons = [
             f"their availability allows {analysis.availability_minutes[pi]} of the "
@@ -269,7 +269,7 @@ class _Explainer:
 
     def individual_missing(self, pi: int) -> str:
         p = self.problem.participants[pi]
-        ind = p.individual
+        ind = p.one_to_one
         what = f'their {ind.minutes}-minute individual session with "{ind.staff}"'
         if not self.analysis.individual_starts[pi]:
             return (
@@ -305,7 +305,7 @@ class _Explainer:
         p = problem.participants[pi]
         own = [problem.sessions[problem.session_index[s]] for s in self.schedule[p.id].sessions]
         days = {s.day for s in own}
-        busy = [(a, b) for a, b, _ in self.staff_busy.get(p.individual.staff, ())]
+        busy = [(a, b) for a, b, _ in self.staff_busy.get(p.one_to_one.staff, ())]
         busy.extend((s.week_start, s.week_end) for s in own)
         for c in candidates:
             if (c.day in days or len(days) < p.max_days) and not any(

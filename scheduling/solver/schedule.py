@@ -87,7 +87,7 @@ def scheduled_minutes(problem: Problem, schedule: Schedule) -> dict[str, int]:
         plan = schedule[p.id]
         minutes = sum(sessions[sid].minutes for sid in plan.sessions)
         if plan.individual_start is not None and p.individual is not None:
-            minutes += p.individual.minutes
+            minutes += p.one_to_one.minutes
         out[p.id] = minutes
     return out
 
