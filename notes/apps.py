@@ -12,6 +12,7 @@ class NotesConfig(AppConfig):
         from participants.access import Scope, register_page
         from participants.chart import ChartTab, register_tab
         from participants.export import register_section
+        from plans.views import register_objective_section
         from tandem.demo import register_seeder
 
         register_tab(ChartTab("notes", "Notes", "notes:tab", Scope.CLINICAL, 35))
@@ -21,4 +22,5 @@ class NotesConfig(AppConfig):
         for panel in (views.home_panel,):
             if panel not in participant_views.home_panels:
                 participant_views.home_panels.append(panel)
+        register_objective_section(views.objective_section)
         register_seeder(80, "progress and group notes", seed_notes)

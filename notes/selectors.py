@@ -4,7 +4,7 @@ and the API, each with a fixed number of queries."""
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from accounts.models import Program
 from attendance.models import ABSENT_STATUSES, Attendance
@@ -248,7 +248,7 @@ def _hours_by_program(program_ids) -> dict[int, int]:
 
 def notes_due(user, *, now: datetime) -> list[DueRow]:
     """The signed-in author's unsigned notes and the sessions they led with no note yet,
-    oldest due first (five queries whatever the number of rows)."""
+    oldest due first (four queries whatever the number of rows)."""
     drafts = list(
         ProgressNote.objects.current()
         .filter(recorded_by=user, signed_at__isnull=True, group_note__isnull=True)
@@ -275,24 +275,25 @@ def notes_due(user, *, now: datetime) -> list[DueRow]:
     any_note = ProgressNote.objects.filter(
         session=OuterRef("pk"), entered_in_error_at__isnull=True, group_note__isnull=True
     )
-    groups = list(
-        led.filter(kind=Session.Kind.GROUP).annotate(done=Exists(signed_group)).filter(done=False)
-    )
-    individual = list(
-        led.filter(kind=Session.Kind.INDIVIDUAL)
-        .annotate(done=Exists(any_note))
-        .filter(done=False)
-        .prefetch_related(
-            Prefetch(
-                "enrolments",
-                # Only those whose chart the author reaches: on their active care team.
-                queryset=Enrolment.objects.filter(
-                    episode__care_team__user=user, episode__care_team__ended_on__isnull=True
-                )
-                .select_related("participant")
-                .distinct(),
-            )
+    pending = list(
+        led.annotate(group_done=Exists(signed_group), note_done=Exists(any_note)).filter(
+            Q(kind=Session.Kind.GROUP, group_done=False)
+            | Q(kind=Session.Kind.INDIVIDUAL, note_done=False)
         )
+    )
+    groups = [s for s in pending if s.kind == Session.Kind.GROUP]
+    individual = [s for s in pending if s.kind == Session.Kind.INDIVIDUAL]
+    prefetch_related_objects(
+        individual,
+        Prefetch(
+            "enrolments",
+            # Only those whose chart the author reaches: on their active care team.
+            queryset=Enrolment.objects.filter(
+                episode__care_team__user=user, episode__care_team__ended_on__isnull=True
+            )
+            .select_related("participant")
+            .distinct(),
+        ),
     )
     hours = _hours_by_program({s.program_id for s in groups + individual})
     for s in groups:

@@ -629,3 +629,12 @@ def home_panel(request: HttpRequest) -> dict | None:
         "board": board_counts,
         "board_url": reverse("notes:board"),
     }
+
+
+def objective_section(request: HttpRequest, objective) -> dict:
+    """The golden thread on an objective's page: the notes in force that addressed it, in any
+    version of the plan (the page's own access decision covers the participant)."""
+    return {
+        "template": "notes/_objective_notes.html",
+        "notes": thread.notes_for_objective(objective),
+    }

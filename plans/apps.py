@@ -8,12 +8,14 @@ class PlansConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from accounts.models import Program
+        from participants import views as participant_views
         from participants.access import Scope, may, organizations_of, register_page
         from participants.chart import ChartTab, register_tab
         from participants.export import register_section
         from participants.models import EpisodeStatus
         from participants.services import register_transition_guard
         from plans import assessment_measures, demo, export, modalities, services, views
+        from scheduling import eligibility
         from tandem import navigation
         from tandem.demo import register_seeder
 
@@ -25,6 +27,7 @@ class PlansConfig(AppConfig):
             "treatment_plan_versions", "Treatment plan versions", export.versions_section
         )
         register_transition_guard(EpisodeStatus.ACTIVE, services.scheduling_guard)
+        eligibility.register(services.held_back_from_scheduling)
         register_page("plans:reviews_due", views.oversees)
         register_page(
             "plans:settings",
@@ -32,4 +35,6 @@ class PlansConfig(AppConfig):
         )
         navigation.register(navigation.NavItem("Plan reviews", "plans:reviews_due", 35))
         navigation.register(navigation.NavItem("Plan settings", "plans:settings", 90))
+        if views.home_panel not in participant_views.home_panels:
+            participant_views.home_panels.append(views.home_panel)
         register_seeder(55, "treatment plans", demo.seed)

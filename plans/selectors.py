@@ -3,9 +3,10 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Subquery
 
 from intake.models import Diagnosis, Intake
+from participants.access import caseload
 from participants.models import IN_CARE_STATUSES, Episode, Participant
 from placement.models import DIMENSION_NAMES as _DIMENSION_NAMES
 from placement.models import DimensionRating, LevelOfCareDecision
@@ -302,14 +303,7 @@ def reviews_due(
         .values_list("plan_id", "reviewed_on")
     ):
         reviewed[plan_id] = max(on, reviewed.get(plan_id, on))
-    decisions: dict[int, list] = {}
-    for d in (
-        LevelOfCareDecision.objects.current()
-        .filter(episode_id__in=ids)
-        .order_by("episode_id", "decided_on", "pk")
-        .values("episode_id", "decided_on", "chosen_level")
-    ):
-        decisions.setdefault(d["episode_id"], []).append(d)
+    decisions = _decisions_of(ids)
     horizon = today + timedelta(days=window_days)
     rows = []
     for e in in_care:
@@ -317,20 +311,79 @@ def reviews_due(
         if plan is None:
             rows.append(ReviewDue(e, None, None, "no_plan", False))
             continue
-        tz = e.program.tz
-        anchor = plan.signed_at.astimezone(tz).date()
-        anchor = max(anchor, reviewed.get(plan.pk, anchor))
-        due_on, reason = anchor + timedelta(days=e.program.plan_review_interval_days), "scheduled"
-        previous = None
-        for d in decisions.get(e.pk, []):
-            if previous is not None and d["chosen_level"] != previous and d["decided_on"] > anchor:
-                if d["decided_on"] < due_on:
-                    due_on, reason = d["decided_on"], "level_of_care"
-                break
-            previous = d["chosen_level"]
-        if due_on <= horizon:
-            rows.append(ReviewDue(e, plan, due_on, reason, due_on < today))
+        row = _review_row(e, plan, reviewed.get(plan.pk), decisions.get(e.pk, []), today)
+        if row.due_on <= horizon:
+            rows.append(row)
     return sorted(rows, key=lambda r: (r.due_on is not None, r.due_on or today, r.episode.pk))
+
+
+def _decisions_of(episode_ids: list[int]) -> dict[int, list[dict]]:
+    """Each episode's level-of-care decisions in force, oldest first (one query)."""
+    decisions: dict[int, list] = {}
+    for d in (
+        LevelOfCareDecision.objects.current()
+        .filter(episode_id__in=episode_ids)
+        .order_by("episode_id", "decided_on", "pk")
+        .values("episode_id", "decided_on", "chosen_level")
+    ):
+        decisions.setdefault(d["episode_id"], []).append(d)
+    return decisions
+
+
+def _review_row(
+    episode: Episode, plan: TreatmentPlan, reviewed_on: date | None, decisions: list, today: date
+) -> ReviewDue:
+    """When the signed plan's next review falls: the interval after the signing or the last
+    review, or sooner, the first change of level of care since then."""
+    anchor = plan.signed_at.astimezone(episode.program.tz).date()
+    anchor = max(anchor, reviewed_on or anchor)
+    due_on = anchor + timedelta(days=episode.program.plan_review_interval_days)
+    reason = "scheduled"
+    previous = None
+    for d in decisions:
+        if previous is not None and d["chosen_level"] != previous and d["decided_on"] > anchor:
+            if d["decided_on"] < due_on:
+                due_on, reason = d["decided_on"], "level_of_care"
+            break
+        previous = d["chosen_level"]
+    return ReviewDue(episode, plan, due_on, reason, due_on < today)
+
+
+def caseload_reviews_due(user, *, window_days: int = DUE_SOON_DAYS) -> list[ReviewDue]:
+    """Reviews due or overdue for the signed plans in force of the user's in-care caseload:
+    one query when none of them has a signed plan, two otherwise, whatever the caseload."""
+    newer = TreatmentPlan.objects.current().filter(
+        episode=OuterRef("episode"), signed_at__isnull=False, number__gt=OuterRef("number")
+    )
+    last_review = (
+        PlanReview.objects.current()
+        .filter(plan=OuterRef("pk"))
+        .order_by("-reviewed_on")
+        .values("reviewed_on")[:1]
+    )
+    plans = list(
+        TreatmentPlan.objects.current()
+        .filter(
+            episode__in=caseload(user).filter(status__in=IN_CARE_STATUSES).values("pk"),
+            participant__entered_in_error_at__isnull=True,
+            signed_at__isnull=False,
+        )
+        .exclude(Exists(newer))
+        .annotate(last_review=Subquery(last_review))
+        .select_related("episode__participant", "episode__program")
+        .order_by("episode_id")
+    )
+    if not plans:
+        return []
+    decisions = _decisions_of([p.episode_id for p in plans])
+    rows = []
+    for plan in plans:
+        episode = plan.episode
+        today = episode.program.today()
+        row = _review_row(episode, plan, plan.last_review, decisions.get(episode.pk, []), today)
+        if row.due_on <= today + timedelta(days=window_days):
+            rows.append(row)
+    return sorted(rows, key=lambda r: (r.due_on, r.episode.pk))
 
 
 def episodes_for_board(organization_ids: list[int]) -> list[Episode]:

@@ -8,7 +8,7 @@ its content.
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -877,6 +877,24 @@ def scheduling_guard(episode: Episode, to_status: str) -> str | None:
     if signed.exists():
         return None
     return "This program requires a signed treatment plan before the participant becomes active."
+
+
+SCHEDULING_HELD_BACK = (
+    "Waiting for a signed treatment plan (the program schedules no one before it)."
+)
+
+
+def held_back_from_scheduling(program: Program, episodes: Sequence[Episode]) -> dict[int, str]:
+    """With the program's setting on, the scheduler places no one whose first plan is unsigned
+    (two queries for any number of episodes)."""
+    if not settings_of(program).block_scheduling_until_signed:
+        return {}
+    signed = set(
+        TreatmentPlan.objects.current()
+        .filter(episode_id__in=[e.pk for e in episodes], signed_at__isnull=False)
+        .values_list("episode_id", flat=True)
+    )
+    return {e.pk: SCHEDULING_HELD_BACK for e in episodes if e.pk not in signed}
 
 
 def add_suggested_problem(

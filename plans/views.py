@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from accounts.models import Program
 from audit.models import Action
@@ -535,6 +536,34 @@ def _int(value) -> int | None:
     except (TypeError, ValueError):
         return None
     return number if 0 < number < 2**31 else None
+
+
+HOME_PANEL_ROWS = 10
+
+
+def home_panel(request: HttpRequest) -> dict | None:
+    """Plan reviews due or overdue for the signed-in clinician's caseload, overdue first (one
+    query when none of their participants has a signed plan, two otherwise)."""
+    if not any(may(request.user, "plan.sign", o) for o in organizations_of(request.user)):
+        return None
+    rows = selectors.caseload_reviews_due(request.user)
+    if not rows:
+        return None
+    shown = rows[:HOME_PANEL_ROWS]
+    record_event(
+        actor=request.user,
+        event_type="plan.reviews_due_viewed",
+        record_type="plans.ReviewsDue",
+        details={"participants": [str(r.episode.participant.public_id) for r in shown]},
+    )
+    return {
+        "template": "plans/_home_panel.html",
+        "rows": shown,
+        "total": len(rows),
+        "more": len(rows) - len(shown),
+        "overdue": sum(1 for r in rows if r.overdue),
+        "board_url": reverse("plans:reviews_due") if oversees(request.user) else "",
+    }
 
 
 # ---------------------------------------------------------------------------------------

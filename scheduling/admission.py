@@ -15,6 +15,7 @@ from audit.models import Action
 from audit.services import record_event
 from participants.access import Scope, require
 from participants.models import IN_CARE_STATUSES, Episode
+from scheduling import eligibility
 from scheduling.models import Enrolment, ScheduleRun, Session
 from scheduling.problem_builder import build_admission_problem, staff_pk
 from scheduling.publishing import give_up_abandoned, individual_session
@@ -53,6 +54,9 @@ class Placement:
 def _check_in_care(episode: Episode) -> None:
     if episode.status not in IN_CARE_STATUSES:
         raise InvalidInput("Only an admitted or active participant can be placed in groups.")
+    held = eligibility.held_back(episode.program, [episode])
+    if held:
+        raise InvalidInput(held[episode.pk])
 
 
 def request_admission_placement(episode: Episode, *, by) -> ScheduleRun:

@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, Prefetch, Q
 
 from participants.models import IN_CARE_STATUSES, Episode
+from scheduling import eligibility
 from scheduling.models import (
     Closure,
     Enrolment,
@@ -177,6 +178,11 @@ def build_week_problem(
     ]
     group_ids = {g.pk: str(g.public_id) for g in groups}
     episodes = in_care_episodes(program, limit=limit)
+    held = eligibility.held_back(program, episodes)
+    left_out = [
+        {"id": str(e.participant.public_id), "reason": held[e.pk]} for e in episodes if e.pk in held
+    ]
+    episodes = [e for e in episodes if e.pk not in held]
     staff_ids = {u.pk for g in groups for u in g.facilitators.all()}
     staff_ids |= {pk for e in episodes if (pk := individual_staff_id(profile_of(e), e)) is not None}
     hours = _staff_windows(program, staff_ids, closed_days)
@@ -185,7 +191,7 @@ def build_week_problem(
     people = [p["id"] for p in participants]
     if current is None:
         current = previous_week_groups(program, monday, people)
-    return {
+    problem = {
         "sessions": [
             {
                 "id": group_ids[g.pk],
@@ -213,6 +219,10 @@ def build_week_problem(
             if current.get(pid)
         },
     }
+    if left_out:
+        # Not read by the solver: the run page says who was left out and why.
+        problem["left_out"] = left_out
+    return problem
 
 
 # --- a mid-week admission -------------------------------------------------------------------

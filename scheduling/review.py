@@ -50,6 +50,8 @@ class Review:
     choices: list[SessionChoice]
     warnings: list[str]
     errors: list[str]
+    left_out: list[dict] = field(default_factory=list)
+    """Participants in care a program rule kept out of the run, with why."""
 
 
 def group_label(group: Group) -> str:
@@ -65,7 +67,9 @@ def labels_for(problem: dict) -> tuple[Labels, dict[str, Participant]]:
     people = {
         str(p.public_id): p
         for p in Participant.objects.filter(
-            public_id__in=[p["id"] for p in problem.get("participants", [])]
+            public_id__in=[
+                p["id"] for p in problem.get("participants", []) + problem.get("left_out", [])
+            ]
         )
     }
     names.update({pid: p.display_name for pid, p in people.items()})
@@ -138,4 +142,13 @@ def build_review(run: ScheduleRun) -> Review:
         "changed": len(diff),
         "edits": len(run.edits),
     }
-    return Review(run, summary, rows, groups, choices, warnings, errors)
+    left_out = [
+        {
+            "id": row["id"],
+            "participant": people.get(row["id"]),
+            "name": labels(row["id"]),
+            "reason": row["reason"],
+        }
+        for row in problem.get("left_out", [])
+    ]
+    return Review(run, summary, rows, groups, choices, warnings, errors, left_out)

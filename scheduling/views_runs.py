@@ -73,12 +73,15 @@ def run_page(request: HttpRequest, run_id) -> HttpResponse:
     context = {"run": run, "finished": run.status in FINISHED}
     if context["finished"]:
         review = build_review(run)
-        if review.rows:
+        if review.rows or review.left_out:
             record_event(
                 actor=request.user,
                 event_type="schedule_run.viewed",
                 record=run,
-                details={"participants": [row.id for row in review.rows]},
+                details={
+                    "participants": [row.id for row in review.rows]
+                    + [row["id"] for row in review.left_out]
+                },
             )
         published = run.publications.order_by("-created_at").first()
         context.update(

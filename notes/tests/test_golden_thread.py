@@ -1,6 +1,8 @@
 """The golden thread: a note addresses objectives of the participant's current signed plan
 (picked, never typed) or says why none; each objective lists the notes that addressed it."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
@@ -103,3 +105,38 @@ def test_a_group_members_section_addresses_their_own_objectives(world, group_ses
             ],
             expected_version=2,
         )
+
+
+def test_the_objective_page_lists_the_notes_that_addressed_it_across_versions(world, login):
+    from attendance.tests.builders import active_participant
+
+    first = plan_for(world.episode)
+    earlier = _objective(first)
+    note = services.draft_note(
+        world.participant,
+        dap(objectives=[str(earlier.public_id)], service_date=date(2026, 11, 16)),
+        by=world.therapist,
+    )
+    services.sign_note(note, by=world.therapist, expected_version=1)
+    second = plan_for(world.episode, number=2, revises=first, lineage=earlier.lineage)
+    # Another participant's objective sharing the lineage must never bring their note here.
+    other = active_participant(world, "T-000556", "Kim", "Other")
+    theirs = services.draft_note(
+        other.participant,
+        dap(
+            objectives=[str(_objective(plan_for(other, lineage=earlier.lineage)).public_id)],
+            service_date=date(2026, 11, 12),
+        ),
+        by=other.primary_clinician,
+    )
+    page = login(world.therapist).get(
+        reverse(
+            "plans:objective",
+            args=[world.participant.public_id, second.public_id, _objective(second).public_id],
+        )
+    )
+    content = page.content.decode()
+    assert page.status_code == 200
+    assert "Notes that addressed this objective (1)" in content
+    assert reverse("notes:note", args=[world.participant.public_id, note.public_id]) in content
+    assert str(theirs.public_id) not in content

@@ -90,3 +90,21 @@ def test_a_group_session_is_due_until_its_group_note_is_signed(world, group_sess
     )
     assert notes_due(world.counsellor, now=after) == []
     assert NoteKind.GROUP in {n.kind for n in episodes[0].participant.progress_notes.all()}
+
+
+def test_the_authors_home_shows_unsigned_and_overdue_notes(world, login):
+    from django.urls import reverse
+
+    day = world.program.today() - timedelta(days=3)
+    draft = services.draft_note(
+        world.participant,
+        dap(session=_individual(world, day - timedelta(days=1)), service_date=day),
+        by=world.therapist,
+    )
+    _individual(world, day)  # led, no note yet
+    page = login(world.therapist).get(reverse("home")).content.decode()
+    panel = page[page.index('id="notes-due-heading"') :].split("</section>")[0]
+    assert "2 overdue" in panel
+    assert reverse("notes:note", args=[world.participant.public_id, draft.public_id]) in panel
+    assert "draft not signed" in panel and "no note yet" in panel
+    assert 'id="notes-due-heading"' not in login(world.counsellor).get("/").content.decode()

@@ -207,3 +207,52 @@ def test_the_participant_reads_and_acknowledges_their_plan_on_the_portal(world, 
 def test_staff_are_sent_home_from_the_portal_plan(world, login):
     client = login(world.therapist)
     assert client.get(reverse("plans:mine")).status_code == 302
+
+
+def _overdue_caseload(world, n: int, start: int) -> None:
+    """Participants on the therapist's caseload whose signed plan is past its review date."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from participants.models import CareTeamMember
+
+    long_ago = timezone.now() - timedelta(days=world.program.plan_review_interval_days + 5)
+    for i in range(start, start + n):
+        episode = Episode.objects.create(
+            participant=make_participant(world.org, f"T-2{i:05d}", legal_last_name=f"Due{i}"),
+            program=world.program,
+            site=world.site,
+            status=EpisodeStatus.ACTIVE,
+            referred_on=date(2026, 9, 1),
+            admitted_on=date(2026, 9, 8),
+            primary_clinician=world.therapist,
+        )
+        CareTeamMember.objects.create(episode=episode, user=world.therapist, role="therapist")
+        TreatmentPlan.objects.create(
+            participant=episode.participant,
+            episode=episode,
+            number=1,
+            recorded_by=world.therapist,
+            signed_at=long_ago,
+            signed_by=world.therapist,
+        )
+
+
+def test_the_clinicians_home_lists_overdue_reviews_with_a_flat_query_count(world, login):
+    client = login(world.therapist)
+    _overdue_caseload(world, 2, 0)
+    few = _count(client, reverse("home"))
+    _overdue_caseload(world, 20, 10)
+    many = _count(client, reverse("home"))
+    assert many == few
+    page = client.get(reverse("home")).content.decode()
+    assert "Plan reviews due (22)" in page and "22 overdue" in page
+    assert "12 more" in page
+    panel = page[page.index('id="plan-reviews-heading"') :].split("</section>")[0]
+    assert panel.count("Overdue") == 10  # the first ten, then a count
+
+
+def test_the_home_panel_leaves_out_other_clinicians_participants(world, login):
+    _overdue_caseload(world, 1, 0)
+    assert "Plan reviews due" not in login(world.counsellor).get(reverse("home")).content.decode()

@@ -1,0 +1,27 @@
+"""Rules other modules add for who the scheduler may place (a program that waits for a signed
+treatment plan, for one).
+
+A rule is `callable(program, episodes) -> {episode pk: why it is left out}`, answering for the
+whole list in a fixed number of queries. Registered from the module's AppConfig.ready().
+"""
+
+from collections.abc import Callable, Sequence
+
+Rule = Callable[[object, Sequence], dict[int, str]]
+_rules: list[Rule] = []
+
+
+def register(rule: Rule) -> None:
+    if rule not in _rules:
+        _rules.append(rule)
+
+
+def held_back(program, episodes: Sequence) -> dict[int, str]:
+    """The episodes no rule lets the scheduler place, each with the first rule's reason."""
+    held: dict[int, str] = {}
+    if not episodes:
+        return held
+    for rule in _rules:
+        for pk, why in rule(program, episodes).items():
+            held.setdefault(pk, why)
+    return held
