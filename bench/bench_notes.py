@@ -6,7 +6,9 @@ Uses a throwaway SQLite file (or DATABASE_URL when set, which must point at an e
 disposable database), seeds the demo at the given size (its notes included), then requests
 each list page as the person who uses it and prints median and p95 time and query count:
 notes due (a clinician's), the notes board with the co-sign queue (a supervisor's), one
-participant's Notes tab, and a group session's group-note screen (as the supervisor).
+participant's Notes tab, and a group session's group-note screen (as the supervisor); then
+the plan pages: a participant's Plan tab, the plan in force through the API, the clinician's
+home (with its plan-review panel) and the director's plan-reviews board, first page and last.
 """
 
 import argparse
@@ -58,6 +60,15 @@ def main() -> None:
         return client
 
     therapist, supervisor = client_for("therapist"), client_for("supervisor")
+    director = client_for("director")
+    planned = (
+        Participant.objects.filter(
+            treatment_plans__signed_at__isnull=False,
+            episodes__care_team__user__username="therapist",
+        )
+        .distinct()
+        .first()
+    )
     someone = (
         Participant.objects.filter(
             episodes__care_team__user__username="therapist", progress_notes__isnull=False
@@ -70,6 +81,16 @@ def main() -> None:
         ("notes board + co-sign", supervisor, "/notes/board/"),
         ("participant's notes", therapist, f"/notes/{someone.public_id}/"),
         ("group-note screen", supervisor, f"/notes/sessions/{group.session.public_id}/"),
+        ("notes board, page 2", supervisor, "/notes/board/?overdue=2&queue=2"),
+        ("plan tab", therapist, f"/plans/{planned.public_id}/"),
+        (
+            "plan in force (API)",
+            therapist,
+            f"/api/v1/participants/{planned.public_id}/treatment-plans/current",
+        ),
+        ("clinician's home", therapist, "/"),
+        ("plan reviews board", director, "/plans/reviews-due/"),
+        ("plan reviews, last page", director, "/plans/reviews-due/?page=last"),
     ]
     print(f"{'page':<24}{'median ms':>10}{'p95 ms':>10}{'queries':>9}")
     for label, client, url in pages:

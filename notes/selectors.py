@@ -316,11 +316,11 @@ def board_programs(user) -> list[int]:
     ]
 
 
-def cosign_queue(user, *, limit: int = 200) -> list[ProgressNote]:
+def cosign_queue(user) -> QuerySet[ProgressNote]:
     """Signed notes waiting for a co-signature in the user's organizations, oldest first;
-    never the user's own."""
+    never the user's own (a query set: pages slice it, the home panel counts it)."""
     orgs = board_programs(user)
-    return list(
+    return (
         _note_rows(
             ProgressNote.objects.current().filter(
                 participant__organization_id__in=orgs,
@@ -331,18 +331,18 @@ def cosign_queue(user, *, limit: int = 200) -> list[ProgressNote]:
         )
         .exclude(signed_by=user)
         .select_related("participant")
-        .order_by("signed_at", "pk")[:limit]
+        .order_by("signed_at", "pk")
     )
 
 
-def overdue_notes(user, *, now: datetime, limit: int = 200) -> list[ProgressNote]:
+def overdue_notes(user, *, now: datetime) -> QuerySet[ProgressNote]:
     """Unsigned notes past their due time in the user's organizations, oldest first."""
     orgs = board_programs(user)
-    return list(
+    return (
         ProgressNote.objects.current()
         .filter(participant__organization_id__in=orgs, signed_at__isnull=True, due_at__lt=now)
         .select_related("participant", "recorded_by", "session")
-        .order_by("due_at", "pk")[:limit]
+        .order_by("due_at", "pk")
     )
 
 

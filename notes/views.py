@@ -8,6 +8,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -555,6 +556,10 @@ def _group_post(request: HttpRequest, session, access) -> HttpResponse:
 # ---- Notes due and the board -----------------------------------------------------------
 
 
+# Rows per page on the notes-due list and on each list of the board.
+PAGE_SIZE = 50
+
+
 def opens_notes_due(user) -> bool:
     return any(
         capability_decision(user, "note.sign", org).allowed for org in organizations_of(user)
@@ -571,22 +576,39 @@ def due(request: HttpRequest) -> HttpResponse:
     """My notes still to write or sign, overdue first."""
     if request.user.kind != User.Kind.STAFF or not opens_notes_due(request.user):
         return _forbidden(request, "Notes due are for staff who write notes.")
-    rows = selectors.notes_due(request.user, now=timezone.now())
-    _audit_list(request, [r.participant for r in rows if r.participant], "notes due")
-    return render(request, "notes/due.html", {"rows": rows})
+    page = Paginator(selectors.notes_due(request.user, now=timezone.now()), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    _audit_list(request, [r.participant for r in page if r.participant], "notes due")
+    return render(request, "notes/due.html", {"rows": list(page), "page": page})
 
 
 @serves("GET")
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
-    """The supervisor's board: overdue notes across the program and the co-sign queue."""
+    """The supervisor's board: overdue notes across the program and the co-sign queue, each
+    paged (a count and a page of rows: the same queries however many there are)."""
     if request.user.kind != User.Kind.STAFF or not opens_board(request.user):
         return _forbidden(request, "The notes board is for supervisors and directors.")
     now = timezone.now()
-    overdue = selectors.overdue_notes(request.user, now=now)
-    queue = selectors.cosign_queue(request.user)
-    _audit_list(request, [n.participant for n in overdue + queue], "notes board")
-    return render(request, "notes/board.html", {"overdue": overdue, "queue": queue, "now": now})
+    overdue = Paginator(selectors.overdue_notes(request.user, now=now), PAGE_SIZE).get_page(
+        request.GET.get("overdue")
+    )
+    queue = Paginator(selectors.cosign_queue(request.user), PAGE_SIZE).get_page(
+        request.GET.get("queue")
+    )
+    _audit_list(request, [n.participant for n in list(overdue) + list(queue)], "notes board")
+    return render(
+        request,
+        "notes/board.html",
+        {
+            "overdue": list(overdue),
+            "queue": list(queue),
+            "overdue_page": overdue,
+            "queue_page": queue,
+            "now": now,
+        },
+    )
 
 
 def _audit_list(request: HttpRequest, participants, page: str) -> None:
@@ -614,8 +636,8 @@ def home_panel(request: HttpRequest) -> dict | None:
     board_counts = None
     if opens_board(user):
         board_counts = {
-            "overdue": len(selectors.overdue_notes(user, now=now)),
-            "queue": len(selectors.cosign_queue(user)),
+            "overdue": selectors.overdue_notes(user, now=now).count(),
+            "queue": selectors.cosign_queue(user).count(),
         }
     if not rows and not board_counts:
         return None

@@ -5,9 +5,11 @@ AccessDenied for a role without the capability; the page decorator answers with 
 """
 
 from collections.abc import Callable
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -430,6 +432,9 @@ def oversees(user) -> bool:
     return any(may(user, "plan.board", org) for org in organizations_of(user))
 
 
+BOARD_PAGE_SIZE = 50
+
+
 @serves("GET")
 @login_required
 def reviews_due(request: HttpRequest) -> HttpResponse:
@@ -455,13 +460,15 @@ def reviews_due(request: HttpRequest) -> HttpResponse:
         rows += selectors.reviews_due(
             [e for e in episodes if e.program_id == program_id], today=today
         )
+    rows.sort(key=lambda r: (r.due_on is None, r.due_on or date.max, r.episode.pk))
+    page = Paginator(rows, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
     record_event(
         actor=request.user,
         event_type="plan.reviews_due_viewed",
         record_type="plans.ReviewsDue",
-        details={"participants": [str(r.episode.participant.public_id) for r in rows]},
+        details={"participants": [str(r.episode.participant.public_id) for r in page]},
     )
-    return render(request, "plans/reviews_due.html", {"rows": rows})
+    return render(request, "plans/reviews_due.html", {"rows": list(page), "page": page})
 
 
 @serves("GET", "POST")

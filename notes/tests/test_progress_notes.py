@@ -107,7 +107,7 @@ def test_the_co_sign_queue_holds_notes_of_listed_roles_and_staff(world):
         notes["peer"].pk,
         notes["counsellor"].pk,
     }
-    assert cosign_queue(world.therapist) == []
+    assert list(cosign_queue(world.therapist)) == []
     with pytest.raises(AccessDenied):
         services.cosign_note(notes["peer"], by=world.therapist)
     with pytest.raises(InvalidInput):

@@ -90,3 +90,22 @@ def test_the_group_note_screen(world, login, group_session):
         sign=True,
     )
     assert _count(client, reverse("notes:group", args=[session.public_id])) == few
+
+
+def test_the_notes_due_list_and_the_board_are_paged(world, login):
+    NoteSettings.objects.create(program=world.program, cosign_roles=["case_manager"])
+    for i in range(52):
+        note = services.draft_note(world.participant, dap(f"Visit {i}"), by=world.casemanager)
+        services.sign_note(note, by=world.casemanager, expected_version=1, justification="Weekly")
+        services.draft_note(world.participant, dap(f"Draft {i}"), by=world.therapist)
+    due = login(world.therapist).get(reverse("notes:due")).content.decode()
+    assert "Page 1 of 2 (52)" in due and due.count("Draft: ") == 50
+    assert (
+        login(world.therapist)
+        .get(reverse("notes:due") + "?page=2")
+        .content.decode()
+        .count("Draft: ")
+        == 2
+    )
+    board = login(world.supervisor).get(reverse("notes:board") + "?queue=2").content.decode()
+    assert "Waiting for co-signature (52)" in board and "Page 2 of 2 (52)" in board

@@ -156,10 +156,13 @@ def test_the_reviews_board_keeps_a_flat_query_count(world, login):
     url = reverse("plans:reviews_due")
     _more_participants(world, 2, 0)
     few = _count(client, url)
-    _more_participants(world, 20, 10)
+    _more_participants(world, 60, 10)
     many = _count(client, url)
     assert many == few
-    assert "No signed plan yet" in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+    assert "No signed plan yet" in page and "Page 1 of 2 (62 participants)" in page
+    assert _count(client, url + "?page=2") == few
+    assert page.count("No signed plan yet") == 50
 
 
 def test_the_board_is_for_directors_and_supervisors(world, login):
