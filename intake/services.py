@@ -86,7 +86,9 @@ def save_section(
     from (0 for a section never saved); anything else means someone saved in between."""
     section = sections.get(key)
     data = sections.clean(section, values)
-    decision = require(by, intake.participant, Action.CHANGE, Scope.CLINICAL)
+    decision = require(
+        by, intake.participant, Action.CHANGE, Scope.CLINICAL, addendum=is_addendum(intake)
+    )
     with transaction.atomic():
         current = Intake.objects.select_for_update().get(pk=intake.pk)
         row = IntakeSection.objects.filter(intake=current, key=key).first()
@@ -152,6 +154,12 @@ def _start_addendum(signed: Intake, *, by: Any, reason: str, decision: Decision)
     return addendum
 
 
+def is_addendum(intake: Intake) -> bool:
+    """A signed intake takes addenda, and an addendum's draft is finished and signed as one:
+    both stay open after discharge, when the chart is otherwise closed."""
+    return intake.is_signed or intake.supersedes_id is not None
+
+
 def sign_intake(intake: Intake, *, by: Any, expected_version: int) -> Intake:
     """Sign a draft: it is locked from now on, with a hash of what was signed."""
     decision = require_with_capability(
@@ -161,6 +169,7 @@ def sign_intake(intake: Intake, *, by: Any, expected_version: int) -> Intake:
         Action.CHANGE,
         Scope.CLINICAL,
         refusal="Only a licensed clinician can sign an intake.",
+        addendum=is_addendum(intake),
     )
     with transaction.atomic():
         current = Intake.objects.select_for_update().get(pk=intake.pk)

@@ -24,8 +24,12 @@ from tandem.errors import AccessDenied, TandemError
 from tandem.http import is_htmx
 
 
-def _can_edit(request: HttpRequest, participant) -> bool:
-    return decide(request.user, participant, Action.CHANGE, Scope.CLINICAL).allowed
+def _can_edit(request: HttpRequest, participant, intake: Intake | None) -> bool:
+    """A draft is changed in place; a signed intake takes addenda, after discharge too."""
+    addendum = intake is not None and services.is_addendum(intake)
+    return decide(
+        request.user, participant, Action.CHANGE, Scope.CLINICAL, addendum=addendum
+    ).allowed
 
 
 def _may_sign(request: HttpRequest, participant) -> bool:
@@ -45,7 +49,7 @@ def _intake_context(request: HttpRequest, participant, bound: dict | None = None
     episode = context["episode"]
     versions = selectors.intake_versions(episode) if episode else []
     intake = versions[0] if versions else None
-    can_edit = _can_edit(request, participant)
+    can_edit = _can_edit(request, participant, intake)
     views = selectors.section_views(intake)
     bound = bound or {}
     context.update(
@@ -93,7 +97,7 @@ def start(request: HttpRequest, participant) -> HttpResponse:
     return redirect("intake:intake", participant_id=participant.public_id)
 
 
-@participant_page(Scope.CLINICAL, methods=("POST",))
+@participant_page(Scope.CLINICAL, methods=("POST",), addenda=True)
 def save_section(request: HttpRequest, participant, intake_id, key) -> HttpResponse:
     """Each section saves on its own; with htmx only that section is swapped."""
     intake = Intake.objects.filter(participant=participant, public_id=intake_id).first()
@@ -164,7 +168,7 @@ def save_section(request: HttpRequest, participant, intake_id, key) -> HttpRespo
     return render(request, "intake/intake_tab.html", context, status=400)
 
 
-@participant_page(Scope.CLINICAL, methods=("POST",))
+@participant_page(Scope.CLINICAL, methods=("POST",), addenda=True)
 def sign(request: HttpRequest, participant, intake_id) -> HttpResponse:
     intake = Intake.objects.filter(participant=participant, public_id=intake_id).first()
     if intake is None:

@@ -418,12 +418,16 @@ def _on_team_at_discharge(user, participant: Participant) -> bool:
     )
 
 
-def decide(user, participant: Participant, action: str, scope: Scope) -> Decision:
+def decide(
+    user, participant: Participant, action: str, scope: Scope, *, addendum: bool = False
+) -> Decision:
     """Pure decision (no audit): may this user do this action on this part of the record?
 
+    `addendum` marks a change that adds an addendum to a signed record (never changing it):
+    allowed after discharge, to the care team at discharge too.
     Within a request the answer is remembered per (user, participant, action, scope).
     """
-    key = ("decide", getattr(user, "pk", None), participant.pk, str(action), str(scope))
+    key = ("decide", getattr(user, "pk", None), participant.pk, str(action), str(scope), addendum)
     return _remembered(
         key,
         lambda: _closed_chart(
@@ -436,21 +440,29 @@ def decide(user, participant: Participant, action: str, scope: Scope) -> Decisio
                 intake_case=lambda: _intake_case(participant),
                 team_at_discharge=lambda: _on_team_at_discharge(user, participant),
                 grant=lambda: active_grant(user, participant),
+                addendum=addendum,
             ),
             action,
             scope,
             ended=lambda: care_ended(participant),
+            addendum=addendum,
         ),
     )
 
 
 def _closed_chart(
-    decision: Decision, action: str, scope: Scope, *, ended: Callable[[], bool]
+    decision: Decision,
+    action: str,
+    scope: Scope,
+    *,
+    ended: Callable[[], bool],
+    addendum: bool = False,
 ) -> Decision:
-    """After discharge the chart is read-only except the aftercare part: one rule for
-    every page, service and API call."""
+    """After discharge the chart is read-only except the aftercare part and addenda to
+    signed records: one rule for every page, service and API call."""
     if (
         decision.allowed
+        and not addendum
         and action not in READ_ACTIONS
         and scope in CLOSED_AFTER_DISCHARGE
         and ended()
@@ -546,8 +558,11 @@ def _rule(
     intake_case: Callable[[], bool],
     team_at_discharge: Callable[[], bool],
     grant: Callable[[], BreakGlassGrant | None],
+    addendum: bool = False,
 ) -> Decision:
-    """The participant rule, given the facts it may need (read lazily, in the order asked)."""
+    """The participant rule, given the facts it may need (read lazily, in the order asked).
+    The care team at discharge keeps reading the chart, the aftercare part and adding
+    addenda to signed records."""
     if user is None or not user.is_authenticated or not user.is_active:
         return Decision(False, "", "not signed in")
     if user.kind == user.Kind.PARTICIPANT:
@@ -576,7 +591,7 @@ def _rule(
             return Decision(True, role_label, "on the care team")
         if Role.INTAKE in roles and intake_case():
             return Decision(True, Role.INTAKE, "intake coordinator on a case not yet admitted")
-        if (action in READ_ACTIONS or scope == Scope.AFTERCARE) and team_at_discharge():
+        if (action in READ_ACTIONS or scope == Scope.AFTERCARE or addendum) and team_at_discharge():
             return Decision(True, role_label, "on the care team at discharge")
         found = grant()
         if found is not None:
@@ -610,12 +625,11 @@ def require_with_capability(
     scope: Scope,
     *,
     refusal: str = "",
+    addendum: bool = False,
 ) -> Decision:
     """`require` for a write that also needs a program capability; a refusal is audited
     and told with `refusal` when the capability (not the record) is what is missing."""
-    decision = decide(user, participant, action, scope)
-    if not decision.allowed:
-        authorize(user, participant, action, scope)
+    decision = require(user, participant, action, scope, addendum=addendum)
     if not may(user, capability, participant.organization_id):
         missing = Decision(
             False, decision.role, f"the {decision.role} role does not hold {capability}"
@@ -746,16 +760,20 @@ def audit_access(
     )
 
 
-def require(user, participant: Participant, action: str, scope: Scope) -> Decision:
+def require(
+    user, participant: Participant, action: str, scope: Scope, *, addendum: bool = False
+) -> Decision:
     """Check a write before its transaction opens; only a refusal is audited here.
 
     The write itself is audited by the service, inside its transaction, with the
     decision's role and break-glass grant. Call this outside `transaction.atomic()`, or a
-    refusal's audit event would roll back with the refused write.
+    refusal's audit event would roll back with the refused write. `addendum`: the write
+    adds an addendum to a signed record (see `decide`).
     """
-    decision = decide(user, participant, action, scope)
+    decision = decide(user, participant, action, scope, addendum=addendum)
     if not decision.allowed:
-        authorize(user, participant, action, scope)
+        audit_access(user, participant, action, scope, decision)
+        raise AccessDenied(refusal_message(decision))
     return decision
 
 

@@ -58,7 +58,7 @@ def carries_participant_data(response: HttpResponse) -> bool:
 
 
 def participant_page(
-    scope: Scope, *, methods: Iterable[str], action: str = Action.VIEW
+    scope: Scope, *, methods: Iterable[str], action: str = Action.VIEW, addenda: bool = False
 ) -> Callable:
     """Serve `methods` only (405 for the rest), authorize for `scope`, and leave exactly one
     audit event for every response that shows the record.
@@ -67,7 +67,8 @@ def participant_page(
     the view runs. Other methods are decided as a change and the view runs with its audit
     events counted: a write's service audits the write; when nothing was audited and the
     response shows the record (a preview, a form sent back with its errors), the page writes
-    the access event itself.
+    the access event itself. `addenda`: the page's writes may add an addendum to a signed
+    record, which a closed chart still allows (the service decides which it is).
     """
 
     def decorator(view: Callable) -> Callable:
@@ -96,7 +97,9 @@ def participant_page(
             details = {"page": page, "method": request.method}
             read = request.method in READS
             asked = action if read else Action.CHANGE
-            decision = decide(request.user, participant, asked, scope)
+            decision = decide(
+                request.user, participant, asked, scope, addendum=addenda and not read
+            )
             if not decision.allowed:
                 audit_access(
                     request.user, participant, asked, scope, decision, details={"page": page}

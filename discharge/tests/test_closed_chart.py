@@ -1,4 +1,5 @@
-"""After discharge the chart is read-only, by the policy, except the aftercare part."""
+"""After discharge the chart is read-only, by the policy, except the aftercare part and
+addenda to signed records."""
 
 from django.urls import reverse
 
@@ -55,3 +56,30 @@ def test_a_new_referral_opens_the_chart_again(world):
         participant=world.participant, program=world.program, referred_on=world.episode.referred_on
     )
     assert decide(world.director, world.participant, Action.CHANGE, Scope.CLINICAL).allowed
+
+
+def test_a_signed_intake_takes_an_addendum_after_discharge_signed_like_any_other(world, login):
+    from intake import services as intake
+    from intake.models import Intake, IntakeSection
+    from intake.tests.builders import fill_required
+
+    signed = intake.start_intake(world.episode, by=world.therapist)
+    signed = fill_required(signed, world.therapist)
+    signed = intake.sign_intake(signed, by=world.therapist, expected_version=signed.version)
+    discharge_world(world)
+    section = IntakeSection.objects.get(intake=signed, key="presenting")
+    response = login(world.therapist).post(
+        reverse(
+            "intake:save_section", args=[world.participant.public_id, signed.public_id, "legal"]
+        ),
+        {"version": 0, "arrests": "1", "addendum_reason": "Disclosed an arrest at the last visit."},
+    )
+    assert response.status_code == 302
+    addendum = Intake.objects.get(supersedes=signed)
+    assert IntakeSection.objects.get(intake=addendum, key="legal").data["arrests"] == "1"
+    assert section.data == IntakeSection.objects.get(pk=section.pk).data
+    signed_addendum = intake.sign_intake(
+        addendum, by=world.therapist, expected_version=addendum.version
+    )
+    assert signed_addendum.is_signed
+    assert not decide(world.therapist, world.participant, Action.CHANGE, Scope.CLINICAL).allowed
