@@ -32,6 +32,7 @@ from discharge.models import (
 )
 from links.models import SingleUseLink
 from links.services import issue_link, revoke
+from measurement import sms
 from participants.access import Scope, require
 from tandem import lifecycle
 from tandem.errors import InvalidInput
@@ -124,7 +125,7 @@ def send(follow_up_id: int, *, now: datetime) -> FollowUp:
         row.sent_at = now
         lifecycle.save_new_version(row, ["status", "sent_at"])
         issued = issue_link(row.participant, KIND, ref=str(row.public_id), now=now)
-        _, call_after = program_days(row.discharge.episode.program)
+        call_after = program_days(row.discharge.episode.program)[1]
         record_event(
             actor=None,
             event_type="follow_up.sent",
@@ -139,18 +140,20 @@ def send(follow_up_id: int, *, now: datetime) -> FollowUp:
             run_after=now + timedelta(days=call_after),
         )
     if channel == FollowUpChannel.EMAIL and row.participant.email:
-        _email(row.participant.email, issued.path)
+        send_mail(_("How are you doing?"), _message(issued.path), None, [row.participant.email])
+    if channel == FollowUpChannel.TEXT and row.participant.phone:
+        sms.sender().send(row.participant.phone, _message(issued.path))
     return row
 
 
-def _email(address: str, path: str) -> None:
-    """The link by email, after the follow-up is saved; the message names no answer or record."""
+def _message(path: str) -> str:
+    """The link, by email or text after the follow-up is saved; it names no answer or record."""
     base = getattr(settings, "TANDEM_BASE_URL", "http://localhost:8000").rstrip("/")
     body = _(
         "The program you attended asks how you are doing. A few short questions, once, in the "
         "next 24 hours: %(url)s\nIn a crisis call or text 988, any time."
     ) % {"url": base + path}
-    send_mail(_("How are you doing?"), str(body), None, [address])
+    return str(body)
 
 
 def check_unanswered(follow_up_id: int) -> FollowUp:

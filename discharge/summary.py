@@ -1,18 +1,19 @@
 """The discharge summary drafted from the record, section by section.
 
-Each section is a function of the discharge returning lines of fact. Modules that hold more
-of the record (medications and drug screens, treatment-plan goals, reliable change of the
-measures) add their own section with `register_section` from their AppConfig.ready(), so the
-draft grows with the record without this module importing them.
+Each section is a function of the discharge returning lines of fact, read here from the
+modules that hold the record (measures and their reliable change, drug screens, medications,
+plan goals). Discharge comes last in a stay and depends on those modules, never they on it:
+they know nothing of discharge, and a new section is one `register_section` call.
 """
 
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import LevelOfCare
@@ -23,8 +24,14 @@ from audit.models import Action
 from audit.services import record_event
 from discharge.models import Discharge, DischargeSummary
 from intake.models import Diagnosis
+from measurement import reliable_change
+from medications.models import Medication
 from participants.access import Scope, require
 from placement.models import LevelOfCareDecision
+from plans.measures import Progress
+from plans.models import TreatmentPlan
+from plans.selectors import plan_view
+from screens.models import DrugScreen, Flag, Result
 from tandem import lifecycle
 from tandem.errors import InvalidInput
 from tandem.validation import validate
@@ -124,8 +131,27 @@ def _attendance(record: Discharge) -> list[str]:
     return lines
 
 
+CHANGE_WORDS = {
+    "reliable-improvement": "reliable improvement",
+    "no-reliable-change": "no reliable change",
+    "reliable-deterioration": "reliable deterioration",
+}
+
+
+def _change_words(code: str, totals: list[int], sex: str) -> str:
+    """The reliable-change class of baseline → latest (measurement's Jacobson–Truax code)."""
+    found = reliable_change.change(code, totals, sex=sex if sex in ("female", "male") else None)
+    if found.classification == "not-computed":
+        return f"reliable change not computed: {found.note}"
+    words = f"{CHANGE_WORDS[found.classification]} (RCI {found.rci})"
+    if found.clinically_significant == "recovered":
+        words += ", recovered"
+    return words
+
+
 def _measures(record: Discharge) -> list[str]:
-    """Each instrument's first and latest score in the episode (baseline → latest)."""
+    """Each instrument's first and latest score in the episode (baseline → latest) and the
+    reliable-change class between them."""
     rows = (
         Administration.objects.current()
         .filter(episode=record.episode, complete=True, total__isnull=False)
@@ -135,23 +161,127 @@ def _measures(record: Discharge) -> list[str]:
     for row in rows:
         by_instrument[row.instrument].append(row)
     lines = []
+    sex = record.participant.sex_at_birth or ""
     for code, done in sorted(by_instrument.items()):
         first, last = done[0], done[-1]
         if first.pk == last.pk:
             lines.append(f"{code.upper()}: {first.total} ({first.band}), once only.")
         else:
+            change = _change_words(code, [int(first.total), int(last.total)], sex)
             lines.append(
                 f"{code.upper()}: {first.total} ({first.band}) on "
                 f"{first.completed_at.date().isoformat()} → {last.total} ({last.band}) on "
-                f"{last.completed_at.date().isoformat()}."
+                f"{last.completed_at.date().isoformat()}; {change}."
             )
     return lines or ["No measure recorded."]
+
+
+def _screens(record: Discharge) -> list[str]:
+    """The drug screens collected in the stay: how many, and each substance found positive
+    (as the result stands after any confirmation), with the unexpected ones."""
+    episode = record.episode
+    first_day = episode.admitted_on or episode.referred_on
+    screens = list(
+        DrugScreen.objects.current()
+        .filter(participant=record.participant)
+        .filter(
+            Q(episode=episode)
+            | Q(
+                episode__isnull=True,
+                collected_at__date__range=(first_day, record.discharged_on),
+            )
+        )
+        .prefetch_related("results__analyte")
+        .order_by("collected_at", "pk")
+    )
+    if not screens:
+        return ["No drug screen recorded."]
+    positives: dict[str, list[tuple[date, bool]]] = defaultdict(list)
+    clean = 0
+    for screen in screens:
+        found = [r for r in screen.results.all() if r.standing_result == Result.POSITIVE]
+        clean += not found
+        for result in found:
+            positives[result.analyte.name].append(
+                (screen.collected_on, result.flag == Flag.UNEXPECTED_POSITIVE)
+            )
+    lines = [
+        f"{len(screens)} drug screens from {screens[0].collected_on.isoformat()} to "
+        f"{screens[-1].collected_on.isoformat()}; {clean} with no positive result."
+    ]
+    for name, days in sorted(positives.items()):
+        unexpected = sum(1 for _, flagged in days if flagged)
+        lines.append(
+            f"{name}: positive {len(days)} times, last on {days[-1][0].isoformat()}"
+            + (f" ({unexpected} unexpected)." if unexpected else ".")
+        )
+    return lines
+
+
+def _medications(record: Discharge) -> list[str]:
+    """The medication list on the day of discharge, with who prescribes each."""
+    rows = (
+        Medication.objects.current()
+        .filter(participant=record.participant, started_on__lte=record.discharged_on)
+        .filter(Q(stopped_on__isnull=True) | Q(stopped_on__gte=record.discharged_on))
+        .select_related("prescribed_by")
+        .order_by("name", "pk")
+    )
+    lines = [
+        f"{m.name}{f' {m.dose}' if m.dose else ''}, prescribed by {m.prescriber}." for m in rows
+    ]
+    return lines or ["No medication on the list at discharge."]
+
+
+def _goals(record: Discharge) -> list[str]:
+    """The goals of the last signed plan of the stay, each with its objectives' progress
+    as the record reads it (met, not met, or not measurable from the record)."""
+    plan = (
+        TreatmentPlan.objects.current()
+        .filter(episode=record.episode, signed_at__isnull=False)
+        .order_by("-number", "-pk")
+        .first()
+    )
+    if plan is None:
+        return ["No signed treatment plan."]
+    view = plan_view(plan)
+    lines = [f"Treatment plan version {plan.number}."]
+    for problem in view.problems:
+        for goal in problem.goal_rows:
+            objectives = goal.objective_rows
+            met = sum(1 for o in objectives if o.progress is not None and o.progress.met)
+            measured = sum(
+                1 for o in objectives if o.progress is not None and o.progress.met is not None
+            )
+            lines.append(
+                f"Goal: {goal.text} — {met} of {measured} measured objectives met"
+                f" ({len(objectives) - measured} not measured)."
+            )
+            lines += [f"  {o.text}: {_objective_status(o.progress)}." for o in objectives]
+    return lines
+
+
+def _objective_status(progress: Progress | None) -> str:
+    if progress is None:
+        return "no measure bound; judged by the clinician"
+    if progress.reading is None:
+        return f"no {progress.measure_label} reading yet"
+    state = "met" if progress.met else "not met"
+    return (
+        f"{state} ({progress.measure_label} {progress.reading.value} on "
+        f"{progress.reading.on.isoformat()})"
+    )
 
 
 register_section(Section("stay", _("Dates and levels of care"), 10, _stay))
 register_section(Section("diagnoses", _("Diagnoses"), 20, _diagnoses))
 register_section(Section("attendance", _("Attendance and weekly dose"), 30, _attendance))
-register_section(Section("measures", _("Measures, baseline to latest"), 40, _measures))
+register_section(
+    Section("measures", _("Measures, baseline to latest, with reliable change"), 40, _measures)
+)
+register_section(Section("screens", _("Drug screens"), 50, _screens))
+register_section(Section("medications", _("Medications at discharge"), 60, _medications))
+register_section(Section("goals", _("Plan goals and their status"), 70, _goals))
 
 
 SUMMARY_TEXT = ("course", "condition_at_discharge", "recommendations")

@@ -139,3 +139,40 @@ def survival_curve(
         for d, s in sorted(marks.items())
     )
     return _figure(chart_id, title, body, f"{title}. {caption}.")
+
+
+def after_care(board) -> dict[str, SafeString]:
+    """The charts of the board's later sections, each beside its table on the page."""
+    points = [board.abstinence, *[s.abstinence for s in board.stages]]
+    return {
+        "reach_chart": rate_bars(
+            "follow-up-reach",
+            "Follow-up reach by stage",
+            [(f"Day {s.day}", s.reach_rate) for s in board.stages],
+        ),
+        "abstinence_chart": rate_bars(
+            "abstinence-self-report",
+            "Abstinent by self-report",
+            [(p.label, p.self_rate) for p in points],
+        ),
+        "verified_chart": rate_bars(
+            "abstinence-screens",
+            "Abstinent, screen-verified",
+            [(p.label, p.screen_rate) for p in points],
+        ),
+        "measures_chart": rate_bars(
+            "measures-improved",
+            "Reliably improved, by instrument",
+            [(m.label, m.improved_rate) for m in board.measures],
+        ),
+        "notes_chart": rate_bars(
+            "notes-on-time",
+            "Progress notes signed on time",
+            [("Signed on time", board.notes.on_time_rate)],
+        ),
+        "alerts_chart": rate_bars(
+            "alerts-within-a-day",
+            "Alerts acknowledged within 24 hours, by severity",
+            [(a.label, a.within.get(24) if a.shown else None) for a in board.alerts],
+        ),
+    }

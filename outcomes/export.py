@@ -3,6 +3,7 @@
 import csv
 import io
 
+from outcomes.care_figures import EFFECT_SIZE_NOTE
 from outcomes.selectors import Board
 
 HIDDEN = "hidden (fewer than 11 people)"
@@ -93,4 +94,51 @@ def board_csv(board: Board) -> str:
                     "",
                 ]
             )
+    _after_care(writer, board)
     return out.getvalue()
+
+
+def _row(writer, figure: str, group: str, value) -> None:
+    writer.writerow([figure, group, _cell(value), HIDDEN if value is None else ""])
+
+
+def _after_care(writer, board: Board) -> None:
+    """Follow-up reach, abstinence, measures and notes signed on time."""
+    for stage in board.stages:
+        group = f"day {stage.day}"
+        _row(writer, "follow-ups due", group, stage.due)
+        _row(writer, "follow-ups reached", group, stage.reached)
+        _row(writer, "follow-up reach rate", group, stage.reach_rate)
+    for point in [board.abstinence, *[s.abstinence for s in board.stages]]:
+        for name, value in (
+            ("people", point.people),
+            ("self-reported", point.reported),
+            ("abstinent by self-report", point.self_abstinent),
+            ("share abstinent by self-report", point.self_rate),
+            ("screened", point.screened),
+            ("abstinent, screen-verified", point.screen_abstinent),
+            ("share abstinent, screen-verified", point.screen_rate),
+        ):
+            _row(writer, f"abstinence: {name}", point.label, value)
+    for m in board.measures:
+        for name, value in (
+            ("people with baseline and later score", m.people),
+            ("reliable change computed", m.computed),
+            ("reliably improved", m.improved),
+            ("share reliably improved", m.improved_rate),
+            ("recovered", m.recovered),
+            ("share recovered", m.recovered_rate),
+            ("mean change", m.mean_change),
+            ("SD of change", m.sd_change),
+        ):
+            _row(writer, f"measures: {name}", m.label, value)
+    writer.writerow(["measures: effect size", "all", "", EFFECT_SIZE_NOTE])
+    notes = board.notes
+    for name, value in (
+        ("due", notes.due),
+        ("signed on time", notes.on_time),
+        ("signed late", notes.late),
+        ("not signed", notes.unsigned),
+        ("share signed on time", notes.on_time_rate),
+    ):
+        _row(writer, f"progress notes {name}", "all", value)

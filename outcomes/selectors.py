@@ -29,7 +29,7 @@ from accounts.models import LevelOfCare, Program, Site
 from attendance.models import Attendance
 from discharge.types import DischargeType
 from monitoring.models import Alert, Severity
-from outcomes import figures
+from outcomes import care_figures, figures
 from outcomes.models import Ethnicity, Race
 from outcomes.suppression import SMALLEST_SHOWN, Relations, suppress
 from participants.models import Episode, EpisodeStatus, SexAtBirth
@@ -551,10 +551,15 @@ class Board:
     dose: Dose
     waiting: Waiting
     alerts: list[AlertResponse]
+    abstinence: care_figures.Abstinence
+    stages: list[care_figures.Stage]
+    measures: list[care_figures.MeasureChange]
+    notes: care_figures.NotesOnTime
+    hidden_after_care: list[str] = field(default_factory=list)
 
     @property
     def suppressed(self) -> list[str]:
-        hidden = list(self.completion.suppressed)
+        hidden = list(self.completion.suppressed) + self.hidden_after_care
         if not self.retention.shown:
             hidden.append("retention")
         if not self.dose.shown:
@@ -562,6 +567,8 @@ class Board:
         if not self.waiting.shown:
             hidden.append("referral_to_admission")
         hidden += [f"alerts.{a.severity}" for a in self.alerts if not a.shown]
+        if not self.notes.shown:
+            hidden.append("notes_on_time")
         return hidden
 
 
@@ -579,6 +586,10 @@ def choices(organization_ids: list[int]) -> dict:
 
 
 def board(filters: Filters, sites: list[Site]) -> Board:
+    left = left_care(filters)
+    abstinence, hidden_abstinence = care_figures.abstinence_at_discharge(left)
+    stages, hidden_stages = care_figures.follow_up_stages(left, filters.today)
+    measures, hidden_measures = care_figures.measure_changes(left)
     return Board(
         filters=filters,
         completion=completion(filters, sites),
@@ -586,4 +597,11 @@ def board(filters: Filters, sites: list[Site]) -> Board:
         dose=dose(filters),
         waiting=referral_to_admission(filters),
         alerts=alert_response(filters),
+        abstinence=abstinence,
+        stages=stages,
+        measures=measures,
+        notes=care_figures.notes_on_time(
+            episodes(filters).values("participant_id"), filters.start, filters.end
+        ),
+        hidden_after_care=hidden_abstinence + hidden_stages + hidden_measures,
     )

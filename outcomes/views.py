@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from audit.services import record_event
-from outcomes import access, charts, export, selectors
+from outcomes import access, care_figures, charts, export, selectors
 from outcomes.forms import FilterForm
 from participants.access import capability_decision, organizations_of, require_capability
 from tandem.errors import AccessDenied
@@ -105,6 +105,9 @@ def board(request: HttpRequest) -> HttpResponse:
             result.retention.at_days,
         ),
         "breakdown_label": selectors.BREAKDOWNS[completion.breakdown],
+        **charts.after_care(result),
+        "abstinence_points": [result.abstinence, *[s.abstinence for s in result.stages]],
+        "effect_size_note": care_figures.EFFECT_SIZE_NOTE,
     }
     return render(request, "outcomes/board.html", context, status=200)
 

@@ -92,6 +92,20 @@ def test_on_the_day_the_link_goes_out_and_answering_closes_the_follow_up(world, 
     assert _statuses(world)[7] == "answered"
 
 
+def test_a_participant_who_chose_text_gets_the_link_by_text(world, run_tasks, client, capsys):
+    Participant.objects.filter(pk=world.participant.pk).update(phone="555-0100")
+    world.participant.refresh_from_db()
+    discharge_world(world, channel="text")
+    with time_machine.travel(_morning(date(2026, 11, 27), world)):
+        run_tasks()
+        text = capsys.readouterr().out
+        assert "SMS to 555-0100: The program you attended asks how you are doing." in text
+        path = re.search(r"https?://[^/\s]+(/l/[^\s]+/)", text).group(1)
+        assert client.post(path, {**ANSWERS, **WHO5_FINE}).status_code == 200
+    assert mail.outbox == []
+    assert _statuses(world)[7] == "answered"
+
+
 def test_bad_answers_keep_the_link(world, run_tasks, client):
     _discharge_by_email(world)
     with time_machine.travel(_morning(date(2026, 11, 27), world)):

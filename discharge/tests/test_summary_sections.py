@@ -1,0 +1,116 @@
+"""The summary's draft reads the record: reliable change per measure, drug screens,
+medications at discharge and the plan's goals with their status."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from assessments.services import record_administration
+from discharge.models import Discharge
+from discharge.summary import current_summary
+from discharge.tests.builders import discharge_world
+from measurement.tests.conftest import phq9_answers
+from medications.services import add_medication, stop_medication
+from plans.tests.builders import signed
+from screens import panels
+from screens.models import Panel
+from screens.services import record_screen
+
+CHICAGO = ZoneInfo("America/Chicago")
+
+
+def _phq9(world, total: int, at: datetime) -> None:
+    record_administration(
+        world.participant,
+        code="phq-9",
+        answers=phq9_answers(total),
+        mode="staff-entered",
+        by=world.director,
+        completed_at=at,
+    )
+
+
+def _screen(world, cup: Panel, at: datetime, **positive: str) -> None:
+    values = {a.code: positive.get(a.code, "negative") for a in cup.analytes.all()}
+    record_screen(
+        world.participant,
+        by=world.therapist,
+        panel=cup,
+        results=values,
+        collected_at=at,
+        observed=True,
+        validity="valid",
+        now=at,
+    )
+
+
+def _facts(world) -> dict[str, list[str]]:
+    discharge_world(world)
+    return current_summary(Discharge.objects.get()).facts
+
+
+def test_the_draft_gives_each_measure_its_reliable_change_class(world):
+    _phq9(world, 20, datetime(2026, 9, 8, 10, tzinfo=CHICAGO))
+    _phq9(world, 6, datetime(2026, 11, 16, 10, tzinfo=CHICAGO))
+    measures = _facts(world)["measures"]
+    assert any(
+        line.startswith("PHQ-9: 20") and "reliable improvement (RCI -8.61), recovered" in line
+        for line in measures
+    ), measures
+
+
+def test_the_draft_summarises_the_drug_screens_of_the_stay(world):
+    panels.seed()
+    cup = Panel.objects.prefetch_related("analytes").get(code="urine-cup-hhs")
+    cocaine = next(a for a in cup.analytes.all() if a.code.upper().startswith("COC"))
+    _screen(world, cup, datetime(2026, 9, 15, 9, tzinfo=CHICAGO))
+    _screen(world, cup, datetime(2026, 10, 6, 9, tzinfo=CHICAGO), **{cocaine.code: "positive"})
+    _screen(world, cup, datetime(2026, 11, 3, 9, tzinfo=CHICAGO))
+    screens = _facts(world)["screens"]
+    assert screens[0] == "3 drug screens from 2026-09-15 to 2026-11-03; 2 with no positive result."
+    assert screens[1] == f"{cocaine.name}: positive 1 times, last on 2026-10-06 (1 unexpected)."
+
+
+def test_the_draft_lists_the_medications_taken_on_the_day_of_discharge(world):
+    add_medication(
+        world.participant,
+        by=world.therapist,
+        code="buprenorphine-naloxone",
+        dose="16 mg daily",
+        prescribed_elsewhere="Dr Lee, community clinic",
+        started_on=date(2026, 9, 10),
+    )
+    stopped = add_medication(
+        world.participant,
+        by=world.therapist,
+        name="Trazodone",
+        dose="50 mg at night",
+        prescribed_elsewhere="Dr Lee, community clinic",
+        started_on=date(2026, 9, 10),
+    )
+    stop_medication(
+        stopped,
+        by=world.therapist,
+        stopped_on=date(2026, 10, 1),
+        reason="Sleeping well",
+        expected_version=stopped.version,
+    )
+    medications = _facts(world)["medications"]
+    assert len(medications) == 1
+    assert "16 mg daily, prescribed by Dr Lee, community clinic." in medications[0]
+    assert "Trazodone" not in medications[0]
+
+
+def test_the_draft_gives_the_plan_goals_and_whether_their_objectives_were_met(world):
+    signed(world)
+    _phq9(world, 18, datetime(2026, 9, 8, 10, tzinfo=CHICAGO))
+    _phq9(world, 7, datetime(2026, 11, 16, 10, tzinfo=CHICAGO))
+    goals = _facts(world)["goals"]
+    assert goals[1] == "Goal: Feel like myself — 1 of 1 measured objectives met (0 not measured)."
+    assert goals[2] == "  PHQ-9 below 10: met (PHQ-9 total 7 on 2026-11-16)."
+
+
+def test_an_empty_record_says_so_in_each_section(world):
+    facts = _facts(world)
+    assert facts["screens"] == ["No drug screen recorded."]
+    assert facts["medications"] == ["No medication on the list at discharge."]
+    assert facts["goals"] == ["No signed treatment plan."]

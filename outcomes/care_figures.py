@@ -1,0 +1,484 @@
+"""The board's figures from the end of care on: follow-up reach, abstinence at discharge and
+at each follow-up, change on the measures, and notes signed on time.
+
+Each figure is one or two grouped queries returning counts (never a row per person), and
+every count goes through the same small-cell suppression as completion: a figure's counts
+are tied by the sums that hold between them (those reached plus those not reached are all
+who were due), so a hidden count cannot be worked out from the shown ones.
+
+Definitions, stated on the board too:
+- Abstinence at discharge is "no use in the past month", TEDS's discharge frequency of use
+  (clinical reference §3, FREQ 1 "No use in past month"), over the 30 days before the
+  discharge date. Self-report: at least one check-in or clinician-recorded last use in those
+  days and none reporting use. Screen-verified: at least one drug screen in those days and no
+  result positive for a substance not prescribed (an expected positive is not use).
+- At a follow-up, self-report is the questionnaire's "used alcohol or drugs since discharge"
+  answered no; screen-verified is a drug screen since discharge, in the 30 days before the
+  answer, with no unexpected positive.
+- Effect size: the clinical reference names no definition (no Cohen's d, no pre–post SD
+  convention), so none is computed; the mean change and its standard deviation are shown.
+"""
+
+import math
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
+
+from assessments.models import Administration
+from checkins.models import CheckIn
+from discharge.models import REACHED_STATUSES, FollowUp, FollowUpAnswers, FollowUpStatus
+from measurement import reliable_change
+from notes.models import ProgressNote
+from outcomes.suppression import SMALLEST_SHOWN, Relations, suppress
+from participants.models import Episode
+from screens.models import (
+    Confirmation,
+    DrugScreen,
+    Flag,
+    Result,
+    ScreenResult,
+    UseReport,
+    Validity,
+)
+
+# TEDS "no use in past month" (FREQ 1): the window before discharge, and before an answer.
+PAST_MONTH = timedelta(days=30)
+# Instruments with a total whose reliable change measurement computes (the BAM is scored by
+# subscale and has no published SD and reliability on record).
+MEASURED = (("phq-9", "PHQ-9"), ("gad-7", "GAD-7"), ("pcl-5", "PCL-5"))
+EFFECT_SIZE_NOTE = (
+    "No effect size is computed: the clinical reference names no definition of one. "
+    "The mean change (latest minus baseline; lower is better) and its standard deviation "
+    "are shown instead."
+)
+# A screen whose sample was tampered with says nothing about use.
+UNUSABLE = (Validity.ADULTERATED, Validity.SUBSTITUTED)
+
+
+def _hidden(relations: Relations) -> set:
+    return suppress(relations)
+
+
+def _shown(relations: Relations, hidden: set, name: str) -> int | None:
+    return None if name in hidden else relations.values[name]
+
+
+def _rate(part: int | None, whole: int | None) -> float | None:
+    if part is None or whole is None or not whole:
+        return None
+    return part / whole
+
+
+# ---------------------------------------------------------------- abstinence
+
+
+@dataclass
+class Abstinence:
+    """One point (discharge, or a follow-up day): self-report and screens, kept apart."""
+
+    key: str
+    label: str
+    people: int | None  # who left care (at discharge) or who answered (at a follow-up)
+    reported: int | None
+    self_abstinent: int | None
+    screened: int | None
+    screen_abstinent: int | None
+
+    @property
+    def self_rate(self) -> float | None:
+        return _rate(self.self_abstinent, self.reported)
+
+    @property
+    def screen_rate(self) -> float | None:
+        return _rate(self.screen_abstinent, self.screened)
+
+
+def _screened(prefix: str, conditions: dict) -> Q:
+    """Usable screens (not entered in error, not tampered with) of the outer row's
+    participant meeting `conditions`, on the screen reached through `prefix`."""
+    return Q(
+        **{f"{prefix}participant": OuterRef("participant_id")},
+        **{f"{prefix}entered_in_error_at__isnull": True},
+        **{f"{prefix}{name}": value for name, value in conditions.items()},
+    ) & ~Q(**{f"{prefix}validity__in": UNUSABLE})
+
+
+def _unexpected_positive() -> Q:
+    """A result positive as it stands (after any confirmation) for a substance not expected
+    from the medication list."""
+    standing = Q(confirmation=Confirmation.POSITIVE) | (
+        Q(result=Result.POSITIVE) & ~Q(confirmation=Confirmation.NEGATIVE)
+    )
+    return standing & ~Q(flag=Flag.EXPECTED_POSITIVE)
+
+
+def _screen_flags(conditions: dict) -> dict:
+    """`screened` and `positive` subqueries for the screens meeting `conditions`."""
+    return {
+        "a_screened": Exists(DrugScreen.objects.filter(_screened("", conditions))),
+        "a_positive": Exists(
+            ScreenResult.objects.filter(_unexpected_positive(), _screened("screen__", conditions))
+        ),
+    }
+
+
+def _abstinence_relations(prefix: str, people: int, counts: dict[str, int]) -> Relations:
+    r = Relations()
+    r.count((prefix, "people"), people)
+    for name, value in counts.items():
+        r.count((prefix, name), value)
+    r.count((prefix, "unreported"), people - counts["reported"])
+    r.count((prefix, "used"), counts["reported"] - counts["self_abstinent"])
+    r.count((prefix, "unscreened"), people - counts["screened"])
+    r.count((prefix, "positive"), counts["screened"] - counts["screen_abstinent"])
+    r.adds_up((prefix, "people"), [(prefix, "reported"), (prefix, "unreported")])
+    r.adds_up((prefix, "reported"), [(prefix, "self_abstinent"), (prefix, "used")])
+    r.adds_up((prefix, "people"), [(prefix, "screened"), (prefix, "unscreened")])
+    r.adds_up((prefix, "screened"), [(prefix, "screen_abstinent"), (prefix, "positive")])
+    return r
+
+
+ABSTINENCE_COUNTS = ("reported", "self_abstinent", "screened", "screen_abstinent")
+
+
+def _abstinence(key: str, label: str, relations: Relations, hidden: set) -> Abstinence:
+    return Abstinence(
+        key,
+        label,
+        _shown(relations, hidden, (key, "people")),
+        *[_shown(relations, hidden, (key, name)) for name in ABSTINENCE_COUNTS],
+    )
+
+
+def abstinence_at_discharge(left: QuerySet[Episode]) -> tuple[Abstinence, list[str]]:
+    """One query: each person who left care, grouped by what the last month of care shows."""
+    start = Cast(OuterRef("discharged_on") - PAST_MONTH, DateField())
+    end = OuterRef("discharged_on")
+    used = Exists(
+        CheckIn.objects.filter(
+            participant=OuterRef("participant_id"),
+            entered_in_error_at__isnull=True,
+            used=True,
+            recorded_at__date__gte=start,
+            recorded_at__date__lte=end,
+        )
+    ) | Exists(
+        UseReport.objects.filter(
+            participant=OuterRef("participant_id"),
+            entered_in_error_at__isnull=True,
+            last_used_on__gte=start,
+            last_used_on__lte=end,
+        )
+    )
+    reported = Exists(
+        CheckIn.objects.filter(
+            participant=OuterRef("participant_id"),
+            entered_in_error_at__isnull=True,
+            recorded_at__date__gte=start,
+            recorded_at__date__lte=end,
+        )
+    ) | Exists(
+        UseReport.objects.filter(
+            participant=OuterRef("participant_id"),
+            entered_in_error_at__isnull=True,
+            recorded_at__date__gte=start,
+            recorded_at__date__lte=end,
+        )
+    )
+    rows = (
+        left.annotate(
+            a_reported=reported,
+            a_used=used,
+            **_screen_flags({"collected_at__date__gte": start, "collected_at__date__lte": end}),
+        )
+        .values("a_reported", "a_used", "a_screened", "a_positive")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts = dict.fromkeys(ABSTINENCE_COUNTS, 0)
+    people = 0
+    for row in rows:
+        n = row["n"]
+        people += n
+        counts["reported"] += n if row["a_reported"] else 0
+        counts["self_abstinent"] += n if row["a_reported"] and not row["a_used"] else 0
+        counts["screened"] += n if row["a_screened"] else 0
+        counts["screen_abstinent"] += n if row["a_screened"] and not row["a_positive"] else 0
+    relations = _abstinence_relations("discharge", people, counts)
+    hidden = _hidden(relations)
+    return (
+        _abstinence("discharge", "At discharge", relations, hidden),
+        sorted(f"abstinence.{k}.{name}" for k, name in hidden),
+    )
+
+
+# ---------------------------------------------------------------- follow-ups
+
+
+@dataclass
+class Stage:
+    """One follow-up day: reach, and abstinence among those who answered."""
+
+    day: int
+    due: int | None
+    reached: int | None
+    abstinence: Abstinence
+
+    @property
+    def reach_rate(self) -> float | None:
+        return _rate(self.reached, self.due)
+
+
+def follow_up_stages(left: QuerySet[Episode], today) -> tuple[list[Stage], list[str]]:
+    """Two queries: follow-ups due by today per day (opted-out ones left out), and the
+    answers per day grouped by what they say and what screens show."""
+    due = (
+        FollowUp.objects.filter(
+            discharge__episode__in=left.values("pk"),
+            discharge__entered_in_error_at__isnull=True,
+            due_on__lte=today,
+        )
+        .exclude(status=FollowUpStatus.STOPPED)
+        .values("day")
+        .annotate(
+            due=Count("pk"),
+            reached=Count("pk", filter=Q(status__in=REACHED_STATUSES)),
+            answered=Count("answers"),
+        )
+        .order_by("day")
+    )
+    screens = _screen_flags(
+        {
+            "collected_at__date__gt": OuterRef("follow_up__discharge__discharged_on"),
+            "collected_at__lte": OuterRef("recorded_at"),
+            "collected_at__gte": OuterRef("recorded_at") - PAST_MONTH,
+        }
+    )
+    answers = (
+        FollowUpAnswers.objects.filter(
+            follow_up__discharge__episode__in=left.values("pk"),
+            follow_up__discharge__entered_in_error_at__isnull=True,
+            follow_up__due_on__lte=today,
+            entered_in_error_at__isnull=True,
+        )
+        .exclude(follow_up__status=FollowUpStatus.STOPPED)
+        .annotate(**screens)
+        .values("follow_up__day", "used_since_discharge", "a_screened", "a_positive")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by_day: dict[int, dict[str, int]] = {}
+    for row in answers:
+        counts = by_day.setdefault(row["follow_up__day"], dict.fromkeys(ABSTINENCE_COUNTS, 0))
+        n = row["n"]
+        counts["reported"] += n
+        counts["self_abstinent"] += 0 if row["used_since_discharge"] else n
+        counts["screened"] += n if row["a_screened"] else 0
+        counts["screen_abstinent"] += n if row["a_screened"] and not row["a_positive"] else 0
+    stages, hidden_names = [], []
+    for row in due:
+        day = row["day"]
+        key = f"day_{day}"
+        counts = by_day.get(day, dict.fromkeys(ABSTINENCE_COUNTS, 0))
+        answered = counts["reported"]
+        relations = _abstinence_relations(key, answered, counts)
+        relations.count((key, "due"), row["due"])
+        relations.count((key, "reached"), row["reached"])
+        relations.count((key, "not_reached"), row["due"] - row["reached"])
+        relations.count((key, "reached_unanswered"), row["reached"] - answered)
+        relations.adds_up((key, "due"), [(key, "reached"), (key, "not_reached")])
+        relations.adds_up((key, "reached"), [(key, "people"), (key, "reached_unanswered")])
+        hidden = _hidden(relations)
+        stages.append(
+            Stage(
+                day,
+                _shown(relations, hidden, (key, "due")),
+                _shown(relations, hidden, (key, "reached")),
+                _abstinence(key, f"Day {day} follow-up", relations, hidden),
+            )
+        )
+        hidden_names += [f"follow_up.{k}.{name}" for k, name in hidden]
+    return stages, sorted(hidden_names)
+
+
+# ---------------------------------------------------------------- measures
+
+
+@dataclass
+class MeasureChange:
+    code: str
+    label: str
+    people: int | None  # left care with a baseline and a later score
+    computed: int | None  # of whom reliable change could be computed
+    improved: int | None  # reliable improvement (recovered included)
+    recovered: int | None
+    mean_change: float | None
+    sd_change: float | None
+    note: str
+
+    @property
+    def improved_rate(self) -> float | None:
+        return _rate(self.improved, self.computed)
+
+    @property
+    def recovered_rate(self) -> float | None:
+        return _rate(self.recovered, self.computed)
+
+
+def _first_and_last(code: str) -> dict:
+    done = Administration.objects.filter(
+        episode=OuterRef("pk"),
+        instrument=code,
+        complete=True,
+        total__isnull=False,
+        entered_in_error_at__isnull=True,
+    )
+    first = done.order_by("completed_at", "pk")
+    last = done.order_by("-completed_at", "-pk")
+    return {
+        "m_first": Subquery(first.values("total")[:1]),
+        "m_last": Subquery(last.values("total")[:1]),
+        "m_first_pk": Subquery(first.values("pk")[:1]),
+        "m_last_pk": Subquery(last.values("pk")[:1]),
+    }
+
+
+def measure_changes(left: QuerySet[Episode]) -> tuple[list[MeasureChange], list[str]]:
+    """One query per instrument: who left care grouped by baseline, latest score and sex,
+    then measurement's reliable-change code classifies each group."""
+    result, hidden_names = [], []
+    for code, label in MEASURED:
+        rows = (
+            left.annotate(**_first_and_last(code))
+            .filter(m_first__isnull=False)
+            .annotate(
+                m_twice=Case(
+                    When(m_first_pk=F("m_last_pk"), then=Value(False)),
+                    default=Value(True),
+                    output_field=BooleanField(),
+                )
+            )
+            .filter(m_twice=True)
+            .values("m_first", "m_last", "participant__sex_at_birth")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        people = computed = improved = recovered = 0
+        changes: list[tuple[int, int]] = []
+        notes: set[str] = set()
+        for row in rows:
+            n = row["n"]
+            people += n
+            changes.append((int(row["m_last"]) - int(row["m_first"]), n))
+            sex = (row["participant__sex_at_birth"] or "").lower()
+            found = reliable_change.change(
+                code,
+                [int(row["m_first"]), int(row["m_last"])],
+                sex=sex if sex in ("female", "male") else None,
+            )
+            if found.classification == "not-computed":
+                notes.add(found.note)
+                continue
+            computed += n
+            if found.classification == "reliable-improvement":
+                improved += n
+                recovered += n if found.clinically_significant == "recovered" else 0
+        key = code
+        r = Relations()
+        for name, value in (
+            ("people", people),
+            ("computed", computed),
+            ("not_computed", people - computed),
+            ("improved", improved),
+            ("not_improved", computed - improved),
+            ("recovered", recovered),
+            ("improved_only", improved - recovered),
+        ):
+            r.count((key, name), value)
+        r.adds_up((key, "people"), [(key, "computed"), (key, "not_computed")])
+        r.adds_up((key, "computed"), [(key, "improved"), (key, "not_improved")])
+        r.adds_up((key, "improved"), [(key, "recovered"), (key, "improved_only")])
+        hidden = _hidden(r)
+        shown_people = _shown(r, hidden, (key, "people"))
+        mean = sd = None
+        if shown_people is not None and people >= SMALLEST_SHOWN:
+            mean = sum(d * n for d, n in changes) / people
+            sd = math.sqrt(sum(n * (d - mean) ** 2 for d, n in changes) / (people - 1))
+        result.append(
+            MeasureChange(
+                code,
+                label,
+                shown_people,
+                _shown(r, hidden, (key, "computed")),
+                _shown(r, hidden, (key, "improved")),
+                _shown(r, hidden, (key, "recovered")),
+                round(mean, 2) if mean is not None else None,
+                round(sd, 2) if sd is not None else None,
+                " ".join(sorted(notes)),
+            )
+        )
+        hidden_names += [f"measures.{k}.{name}" for k, name in hidden]
+    return result, sorted(hidden_names)
+
+
+# ---------------------------------------------------------------- notes
+
+
+@dataclass
+class NotesOnTime:
+    people: int
+    shown: bool
+    due: int | None = None
+    on_time: int | None = None
+    late: int | None = None
+    unsigned: int | None = None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return _rate(self.on_time, self.due)
+
+
+def notes_on_time(participants: QuerySet, start, end) -> NotesOnTime:
+    """Progress notes due in the range (first versions: an addendum is not a late note),
+    signed by their due time, late, or not yet. All hidden when they concern fewer than 11
+    people; otherwise each count under 11 (it is about fewer people still) and its
+    complements are hidden."""
+    row = ProgressNote.objects.filter(
+        participant__in=participants,
+        entered_in_error_at__isnull=True,
+        supersedes__isnull=True,
+        due_at__date__range=(start, end),
+    ).aggregate(
+        people=Count("participant", distinct=True),
+        due=Count("pk"),
+        on_time=Count("pk", filter=Q(signed_at__lte=F("due_at"))),
+        late=Count("pk", filter=Q(signed_at__gt=F("due_at"))),
+        unsigned=Count("pk", filter=Q(signed_at__isnull=True)),
+    )
+    if row["people"] < SMALLEST_SHOWN:
+        return NotesOnTime(row["people"], False)
+    r = Relations()
+    for name in ("due", "on_time", "late", "unsigned"):
+        r.count(name, row[name])
+    r.adds_up("due", ["on_time", "late", "unsigned"])
+    hidden = _hidden(r)
+    return NotesOnTime(
+        row["people"],
+        True,
+        *[_shown(r, hidden, name) for name in ("due", "on_time", "late", "unsigned")],
+    )
