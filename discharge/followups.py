@@ -249,6 +249,31 @@ def record_call(
     return row
 
 
+def record_answers_on_call(
+    follow_up: FollowUp, *, by: Any, answers: dict[str, Any], now: datetime
+) -> FollowUpAnswers:
+    """Staff read the questionnaire to the participant on a call and enter the answers: the
+    follow-up is answered (and reached) as if through the link, which can no longer be used."""
+    decision = require(by, follow_up.participant, Action.CHANGE, Scope.AFTERCARE)
+    if follow_up.status not in (FollowUpStatus.SENT, FollowUpStatus.TO_CALL):
+        raise InvalidInput("This follow-up is not waiting for an answer.")
+    if not follow_up.discharge.consent.active:
+        raise InvalidInput("The participant opted out of follow-up contact.")
+    with transaction.atomic():
+        record = record_answers(follow_up, answers=answers, by=by, decision=decision, now=now)
+        row = FollowUp.objects.get(pk=follow_up.pk)
+        row.called_at, row.called_by, row.call_note = now, by, "Answered on a call."
+        lifecycle.save_new_version(row, ["called_at", "called_by", "call_note"])
+        for link in SingleUseLink.objects.filter(
+            target=KIND,
+            target_ref=str(row.public_id),
+            used_at__isnull=True,
+            revoked_at__isnull=True,
+        ):
+            revoke(link, by=by, now=now)
+    return record
+
+
 def record_answers(
     follow_up: FollowUp,
     *,

@@ -121,3 +121,21 @@ class CallForm(forms.Form):
     reached = forms.BooleanField(required=False, label="Reached the participant")
     note = forms.CharField(max_length=500)
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class AftercareForm(forms.ModelForm):
+    """The aftercare plan after discharge: every part of it, and whether the first
+    appointment was kept."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Aftercare
+        fields = [*AFTERCARE_FIELDS, "first_appointment_kept"]
+        widgets = {
+            **DischargeForm.Meta.widgets,
+            "first_appointment_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -8,11 +8,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.models import User
+from assessments import forms as instrument_forms
+from assessments import selectors as instruments
 from audit.models import Action
 from audit.services import record_event
 from discharge import followups, handover, selectors, services, summary
-from discharge.forms import CallForm, DischargeForm, SummaryForm, VersionForm
+from discharge.forms import AftercareForm, CallForm, DischargeForm, SummaryForm, VersionForm
 from discharge.models import Discharge, FollowUp
+from discharge.questionnaire import OutcomesForm
 from participants.access import Scope, authorize, decide, may, may_open, organizations_of
 from participants.decorators import not_found, participant_page
 from participants.models import IN_CARE_STATUSES, Participant
@@ -256,3 +259,73 @@ def my_discharge(request: HttpRequest) -> HttpResponse:
         "discharge/mine.html",
         {"record": record, "summary": signed, "titles": summary.titles()},
     )
+
+
+@participant_page(Scope.AFTERCARE, methods=("GET", "POST"))
+def aftercare(request: HttpRequest, participant) -> HttpResponse:
+    """Edit the aftercare plan after discharge (the chart is closed; this part is not):
+    each save is a new version, refused when someone saved in between."""
+    record = selectors.latest_discharge(participant)
+    plan = getattr(record, "aftercare", None) if record is not None else None
+    if plan is None:
+        return not_found(request)
+    form = AftercareForm(request.POST or None, instance=plan, initial={"version": plan.version})
+    if request.method == "POST" and form.is_valid():
+        changes = form.changes()
+        plan.refresh_from_db()
+        try:
+            services.update_aftercare(
+                plan,
+                by=request.user,
+                changes=changes,
+                expected_version=form.cleaned_data["version"],
+            )
+        except TandemError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Aftercare plan saved.")
+            return _tab(request, participant)
+    context = chart_context(request, participant, "discharge")
+    context.update(form=form, plan=plan)
+    return render(
+        request,
+        "discharge/aftercare_edit.html",
+        context,
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@participant_page(Scope.AFTERCARE, methods=("GET", "POST"))
+def call_answers(request: HttpRequest, participant, follow_up_id) -> HttpResponse:
+    """The outcomes questionnaire read to the participant on a call, the same questions as
+    the link, entered by staff."""
+    row = (
+        FollowUp.objects.filter(public_id=follow_up_id, participant=participant)
+        .select_related("discharge__consent")
+        .first()
+    )
+    if row is None:
+        return not_found(request)
+    who5 = instruments.definition("who-5")
+    form = OutcomesForm(request.POST or None)
+    context = {"participant": participant, "follow_up": row, "form": form, "instrument": who5}
+    context["problems"] = []
+    if request.method == "POST":
+        who5_answers, errors = instrument_forms.answers_from(who5, request.POST)
+        if form.is_valid() and not errors:
+            try:
+                followups.record_answers_on_call(
+                    row,
+                    by=request.user,
+                    answers={**form.answers(), "who5": who5_answers},
+                    now=timezone.now(),
+                )
+            except TandemError as exc:
+                context["problems"].append(exc.message)
+            else:
+                messages.success(request, f"Day {row.day} follow-up answered on the call.")
+                return redirect("discharge:call_list")
+        context["questions"] = instrument_forms.questions(who5, who5_answers, errors)
+        return render(request, "discharge/call_answers.html", context, status=400)
+    context["questions"] = instrument_forms.questions(who5)
+    return render(request, "discharge/call_answers.html", context)

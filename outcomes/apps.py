@@ -6,8 +6,18 @@ class OutcomesConfig(AppConfig):
 
     def ready(self) -> None:
         from outcomes import access
-        from participants.access import register_page
+        from participants.access import Scope, register_page
+        from participants.chart import ChartTab, register_tab
         from tandem import navigation
 
         register_page("outcomes:board", access.reads_outcomes)
         navigation.register(navigation.NavItem("Outcomes", "outcomes:board", 30))
+        register_tab(
+            ChartTab(
+                "race_ethnicity",
+                "Race and ethnicity",
+                "outcomes:race_ethnicity",
+                Scope.DEMOGRAPHICS,
+                97,
+            )
+        )

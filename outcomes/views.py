@@ -5,16 +5,26 @@ or in its CSV), so each load is audited as one program-level event with the filt
 used, not as a list of participants; the download is a separate audited export.
 """
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from audit.services import record_event
-from outcomes import access, care_figures, charts, export, selectors
+from outcomes import access, care_figures, charts, demographics, export, selectors
 from outcomes.forms import FilterForm
-from participants.access import capability_decision, organizations_of, require_capability
-from tandem.errors import AccessDenied
+from outcomes.models import Ethnicity, Race
+from participants.access import (
+    Scope,
+    capability_decision,
+    organizations_of,
+    require_capability,
+)
+from participants.decorators import participant_page
+from participants.views import chart_context
+from tandem.errors import AccessDenied, TandemError
 from tandem.methods import serves
 
 
@@ -140,3 +150,40 @@ def board_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(body, content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="program-outcomes.csv"'
     return response
+
+
+class RaceEthnicityForm(forms.Form):
+    race = forms.ChoiceField(choices=Race.choices, widget=forms.RadioSelect)
+    ethnicity = forms.ChoiceField(choices=Ethnicity.choices, widget=forms.RadioSelect)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+@participant_page(Scope.DEMOGRAPHICS, methods=("GET", "POST"))
+def race_ethnicity(request: HttpRequest, participant) -> HttpResponse:
+    """Race and ethnicity as the participant reports them, for the board's equity filters."""
+    row = demographics.current(participant)
+    initial = (
+        {"race": row.race, "ethnicity": row.ethnicity, "version": row.version}
+        if row
+        else {"race": Race.NOT_REPORTED, "ethnicity": Ethnicity.NOT_REPORTED, "version": 0}
+    )
+    form = RaceEthnicityForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            demographics.record(
+                participant,
+                by=request.user,
+                race=form.cleaned_data["race"],
+                ethnicity=form.cleaned_data["ethnicity"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except TandemError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Race and ethnicity saved.")
+            return redirect("outcomes:race_ethnicity", participant_id=participant.public_id)
+    context = chart_context(request, participant, "race_ethnicity")
+    context.update(form=form, row=row, source_note=demographics.SOURCE_NOTE)
+    return render(
+        request, "outcomes/race_ethnicity.html", context, status=400 if form.errors else 200
+    )

@@ -40,6 +40,33 @@ def _to_call(world) -> dict:
     return {"participant_id": world.participant.public_id, "follow_up_id": row.public_id}
 
 
+def _discharged(world) -> dict:
+    discharge_world(world)
+    return {"participant_id": world.participant.public_id}
+
+
+AFTERCARE_FORM = {
+    "next_level_of_care": "Standard outpatient",
+    "next_provider": "Community clinic",
+    "first_appointment_on": "2026-11-24",
+    "first_appointment_at": "10:00",
+    "first_appointment_place": "Main Street clinic",
+    "next_prescriber": "Dr Lee",
+    "crisis_resources": "988",
+    "version": 1,
+}
+CALL_ANSWERS = {
+    "used": "no",
+    "in_treatment": "yes",
+    "medication": "none",
+    "employment": "1",
+    "housing": "3",
+    "arrests": "0",
+    "emergency_visits": "0",
+    **{f"item-{i}": "3" for i in range(1, 6)},
+}
+
+
 def _episode(world) -> dict:
     return {"participant_id": world.participant.public_id, "episode_id": world.episode.public_id}
 
@@ -65,6 +92,8 @@ ENDPOINTS = {
         data=lambda w: {"reached": "on", "note": "Doing well.", "version": 1},
     ),
     "discharge:tab": Endpoint("GET", frozenset(CLINICAL_READ)),
+    "discharge:aftercare": Endpoint("GET", frozenset(CLINICAL_READ), kwargs=_discharged),
+    "discharge:call_answers": Endpoint("GET", frozenset(CLINICAL_READ), kwargs=_to_call),
     "discharge:discharge": Endpoint("POST", frozenset(CLINICAL_WRITE), data=_discharge_form),
     "discharge:summary_save": Endpoint(
         "POST",
@@ -77,6 +106,30 @@ ENDPOINTS = {
     ),
 }
 MORE_CASES = {
+    "discharge:aftercare": [
+        Endpoint(
+            "POST", frozenset(CLINICAL_WRITE), kwargs=_discharged, data=lambda w: AFTERCARE_FORM
+        ),
+        Endpoint(
+            "POST",
+            frozenset(CLINICAL_WRITE),
+            kwargs=_discharged,
+            data=lambda w: {**AFTERCARE_FORM, "first_appointment_on": "not a date"},
+            status=frozenset({400}),
+            case="invalid",
+        ),
+    ],
+    "discharge:call_answers": [
+        Endpoint("POST", frozenset(CLINICAL_WRITE), kwargs=_to_call, data=lambda w: CALL_ANSWERS),
+        Endpoint(
+            "POST",
+            frozenset(CLINICAL_WRITE),
+            kwargs=_to_call,
+            data=lambda w: {**CALL_ANSWERS, "item-1": ""},
+            status=frozenset({400}),
+            case="invalid",
+        ),
+    ],
     "discharge:discharge": [
         Endpoint("GET", frozenset(CLINICAL_READ)),
         Endpoint(

@@ -53,3 +53,85 @@ def test_the_participant_sees_the_signed_summary_on_the_portal(world, login):
     summary.sign(draft, by=world.therapist, expected_version=draft.version)
     page = client.get(reverse("discharge:mine")).content.decode()
     assert "Steady progress." in page and "988" in page
+
+
+def test_a_participant_whose_record_says_spanish_reads_the_page_in_spanish(world, login):
+    from discharge import summary
+    from participants.models import Participant
+
+    Participant.objects.filter(pk=world.participant.pk).update(preferred_language="Español")
+    record = discharge_world(world)
+    client = login(world.participant_user)
+    assert (
+        "Su resumen de alta todavía no está listo"
+        in client.get(reverse("discharge:mine")).content.decode()
+    )
+    draft = summary.current_summary(record)
+    draft = summary.save_text(
+        draft, by=world.therapist, text={"course": "Buen progreso."}, expected_version=1
+    )
+    summary.sign(draft, by=world.therapist, expected_version=draft.version)
+    page = client.get(reverse("discharge:mine")).content.decode()
+    for words in (
+        "Usted dejó el programa el 2026-11-20.",
+        "Metas del plan y su estado",
+        "Primera cita",
+    ):
+        assert words in page
+    assert "Your aftercare plan" not in page
+
+
+def test_the_aftercare_plan_is_edited_after_discharge_as_a_new_version(world, login):
+    from audit.models import AuditEvent
+    from discharge.models import Aftercare
+    from tests.authz_discharge import AFTERCARE_FORM
+
+    discharge_world(world)
+    plan = Aftercare.objects.get()
+    client = login(world.therapist)
+    url = reverse("discharge:aftercare", args=[world.participant.public_id])
+    assert "Save the aftercare plan" in client.get(url).content.decode()
+    form = {**AFTERCARE_FORM, "version": plan.version, "first_appointment_kept": "kept"}
+    assert client.post(url, form).status_code == 302
+    plan.refresh_from_db()
+    assert (plan.next_provider, plan.first_appointment_kept) == ("Community clinic", "kept")
+    assert plan.version == 2
+    assert AuditEvent.objects.filter(event_type="discharge.aftercare_changed").count() == 1
+    stale = client.post(url, {**form, "next_provider": "Another clinic", "version": 1})
+    assert stale.status_code == 400 and "changed by someone else" in stale.content.decode()
+    plan.refresh_from_db()
+    assert plan.next_provider == "Community clinic"
+
+
+def test_a_follow_up_answered_on_a_call_closes_it_and_its_link(world, login, run_tasks, client):
+    import re
+    from datetime import datetime, time
+
+    import time_machine
+    from django.core import mail
+
+    from discharge.models import FollowUpAnswers
+    from participants.models import Participant
+    from tests.authz_discharge import CALL_ANSWERS
+
+    Participant.objects.filter(pk=world.participant.pk).update(email="robin@example.org")
+    world.participant.refresh_from_db()
+    discharge_world(world, channel="email")
+    with time_machine.travel(datetime.combine(date(2026, 11, 27), time(11), world.program.tz)):
+        run_tasks()
+        link = re.search(r"https?://[^/\s]+(/l/[^\s]+/)", mail.outbox[-1].body).group(1)
+        row = FollowUp.objects.get(day=7)
+        staff = login(world.therapist)
+        url = reverse("discharge:call_answers", args=[world.participant.public_id, row.public_id])
+        page = staff.get(url).content.decode()
+        assert "Have you used alcohol or drugs since you left the program?" in page
+        bad = staff.post(url, {**CALL_ANSWERS, "item-1": ""})
+        assert bad.status_code == 400 and not FollowUpAnswers.objects.exists()
+        assert staff.post(url, CALL_ANSWERS).status_code == 302
+        answers = FollowUpAnswers.objects.get()
+        assert (answers.used_since_discharge, answers.recorded_by) == (False, world.therapist)
+        row.refresh_from_db()
+        assert (row.status, row.called_by) == (FollowUpStatus.ANSWERED, world.therapist)
+        again = staff.post(url, CALL_ANSWERS)
+        assert again.status_code == 400 and "not waiting for an answer" in again.content.decode()
+        assert client.get(link).status_code == 410
