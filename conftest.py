@@ -107,7 +107,7 @@ def world(db) -> World:
         admitted_on=date(2026, 9, 8),
         primary_clinician=users["therapist"],
     )
-    for name, role in [
+    for name, team_role in [
         ("therapist", CareTeamRole.PRIMARY_CLINICIAN),
         ("counsellor", CareTeamRole.COUNSELLOR),
         ("prescriber", CareTeamRole.PRESCRIBER),
@@ -115,7 +115,7 @@ def world(db) -> World:
         ("casemanager", CareTeamRole.CASE_MANAGER),
         ("peer", CareTeamRole.PEER),
     ]:
-        CareTeamMember.objects.create(episode=episode, user=users[name], role=role)
+        CareTeamMember.objects.create(episode=episode, user=users[name], role=team_role)
     referral = make_participant(
         org, "T-000002", legal_first_name="Casey", legal_last_name="Newcomer"
     )
@@ -151,7 +151,7 @@ def run_queued_tasks() -> int:
     due row. A task that fails fails the test. Returns how many tasks ran.
     """
     if connection.in_atomic_block:
-        waiting = [callback for _, callback, _ in connection.run_on_commit]
+        waiting = [entry[1] for entry in connection.run_on_commit]
         connection.run_on_commit.clear()
         for callback in waiting:
             callback()

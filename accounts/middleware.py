@@ -40,14 +40,14 @@ class TwoFactorRequiredMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.exempt = None
+        self.exempt: set[str] | None = None
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if (
             user.is_authenticated
             and user.is_staff_member
-            and not user.is_verified()
+            and not services.two_factor_passed(user)
             and (settings.TANDEM_REQUIRE_2FA or services.confirmed_device(user) is not None)
         ):
             if self.exempt is None:

@@ -5,6 +5,8 @@ guessing passwords locks out only their own attempts at that account, never the 
 at the clinic. Unknown usernames are counted, answered and timed like real ones.
 """
 
+from typing import Any
+
 from axes.handlers.proxy import AxesProxyHandler
 from axes.models import AccessAttempt
 from axes.utils import reset as reset_failed_sign_ins
@@ -40,7 +42,7 @@ def sign_in(request: HttpRequest, username: str, password: str) -> User:
     hash) is the same whether or not the username exists.
     """
     account = User.objects.filter(username=username).first()
-    refusal = {
+    refusal: dict[str, Any] = {
         "actor": None,
         "event_type": "account.sign_in_failed",
         "outcome": Outcome.REFUSED,
@@ -94,6 +96,11 @@ def unlock(account: User, *, by: User) -> None:
         record_event(
             actor=by, event_type="account.unlocked", record=account, details={"unlocked": True}
         )
+
+
+def two_factor_passed(user: User) -> bool:
+    """Whether this sign-in has passed its TOTP check (django-otp's middleware marks it)."""
+    return bool(getattr(user, "is_verified", lambda: False)())
 
 
 def confirmed_device(user: User) -> TOTPDevice | None:

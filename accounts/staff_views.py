@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import services
 from accounts.models import Membership, User
 from participants.access import organizations_with
+from tandem.http import SignedInRequest
 
 
 def _director_orgs(user) -> list[int]:
@@ -49,7 +50,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def staff_action(request: HttpRequest, user_id: int, action: str) -> HttpResponse:
+def staff_action(request: SignedInRequest, user_id: int, action: str) -> HttpResponse:
     orgs = _director_orgs(request.user)
     account = _staff_of(orgs).filter(pk=user_id).first() if orgs else None
     if account is None:

@@ -17,6 +17,7 @@ from django_otp import login as otp_login
 from accounts import services
 from audit.services import record_event
 from tandem.errors import InvalidInput
+from tandem.http import SignedInRequest
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -54,7 +55,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def two_factor(request: HttpRequest) -> HttpResponse:
+def two_factor(request: SignedInRequest) -> HttpResponse:
     device = services.confirmed_device(request.user)
     if device is None:
         return redirect("accounts:enrol")
@@ -73,10 +74,12 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def enrol(request: HttpRequest) -> HttpResponse:
+def enrol(request: SignedInRequest) -> HttpResponse:
     """Set up an authenticator. Replacing an enrolled one needs that one's code first, so a
     password alone can never swap in a device of someone else's choosing."""
-    if services.confirmed_device(request.user) is not None and not request.user.is_verified():
+    if services.confirmed_device(request.user) is not None and not services.two_factor_passed(
+        request.user
+    ):
         return redirect("accounts:two_factor")
     error = None
     if request.method == "POST":

@@ -39,7 +39,7 @@ from participants.views import chart_context
 from scheduling.models import Session
 from tandem.dates import query_date
 from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput, TandemError
-from tandem.http import is_htmx
+from tandem.http import StaffRequest, is_htmx
 from tandem.methods import serves
 
 # The roll call's buttons, in the order a facilitator reads them.
@@ -453,7 +453,7 @@ def dose_this_week(request: HttpRequest) -> HttpResponse:
 
 
 @participant_page(Scope.SCHEDULE, methods=("GET",))
-def participant_attendance(request: HttpRequest, participant) -> HttpResponse:
+def participant_attendance(request: StaffRequest, participant) -> HttpResponse:
     """The chart's attendance tab: the last eight weeks against the weekly requirement."""
     context = chart_context(request, participant, "attendance")
     episode = context["episode"]
@@ -465,7 +465,7 @@ def participant_attendance(request: HttpRequest, participant) -> HttpResponse:
 
 
 @participant_page(Scope.SCHEDULE, methods=("GET",))
-def make_up(request: HttpRequest, participant) -> HttpResponse:
+def make_up(request: StaffRequest, participant) -> HttpResponse:
     """Sessions left this week that the participant could join to make up missed time."""
     context = chart_context(request, participant, "attendance")
     episode = context["episode"]
@@ -483,7 +483,7 @@ def make_up(request: HttpRequest, participant) -> HttpResponse:
 
 
 @participant_page(Scope.SCHEDULE, methods=("POST",))
-def make_up_enrol(request: HttpRequest, participant) -> HttpResponse:
+def make_up_enrol(request: StaffRequest, participant) -> HttpResponse:
     session = selectors.session_by_public_id(_uuid_or_none(request.POST.get("session")))
     if session is None:
         messages.error(request, "Choose a session.")

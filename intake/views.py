@@ -21,10 +21,10 @@ from participants.decorators import not_found, participant_page
 from participants.selectors import current_episode
 from participants.views import chart_context
 from tandem.errors import AccessDenied, TandemError
-from tandem.http import is_htmx
+from tandem.http import StaffRequest, is_htmx
 
 
-def _can_edit(request: HttpRequest, participant, intake: Intake | None) -> bool:
+def _can_edit(request: StaffRequest, participant, intake: Intake | None) -> bool:
     """A draft is changed in place; a signed intake takes addenda, after discharge too."""
     addendum = intake is not None and services.is_addendum(intake)
     return decide(
@@ -32,7 +32,7 @@ def _can_edit(request: HttpRequest, participant, intake: Intake | None) -> bool:
     ).allowed
 
 
-def _may_sign(request: HttpRequest, participant) -> bool:
+def _may_sign(request: StaffRequest, participant) -> bool:
     return may(request.user, "clinical.sign", participant.organization_id)
 
 
@@ -44,7 +44,7 @@ def _section_form(view: selectors.SectionView, intake: Intake) -> sections.Secti
     )
 
 
-def _intake_context(request: HttpRequest, participant, bound: dict | None = None) -> dict:
+def _intake_context(request: StaffRequest, participant, bound: dict | None = None) -> dict:
     context = chart_context(request, participant, "intake")
     episode = context["episode"]
     versions = selectors.intake_versions(episode) if episode else []
@@ -76,12 +76,12 @@ def _intake_context(request: HttpRequest, participant, bound: dict | None = None
 
 
 @participant_page(Scope.CLINICAL, methods=("GET",))
-def intake_tab(request: HttpRequest, participant) -> HttpResponse:
+def intake_tab(request: StaffRequest, participant) -> HttpResponse:
     return render(request, "intake/intake_tab.html", _intake_context(request, participant))
 
 
 @participant_page(Scope.CLINICAL, methods=("POST",))
-def start(request: HttpRequest, participant) -> HttpResponse:
+def start(request: StaffRequest, participant) -> HttpResponse:
     episode = current_episode(participant)
     if episode is None:
         messages.error(request, "This participant has no episode of care.")
@@ -98,7 +98,7 @@ def start(request: HttpRequest, participant) -> HttpResponse:
 
 
 @participant_page(Scope.CLINICAL, methods=("POST",), addenda=True)
-def save_section(request: HttpRequest, participant, intake_id, key) -> HttpResponse:
+def save_section(request: StaffRequest, participant, intake_id, key) -> HttpResponse:
     """Each section saves on its own; with htmx only that section is swapped."""
     intake = Intake.objects.filter(participant=participant, public_id=intake_id).first()
     section = sections.SECTIONS_BY_KEY.get(key)
@@ -169,7 +169,7 @@ def save_section(request: HttpRequest, participant, intake_id, key) -> HttpRespo
 
 
 @participant_page(Scope.CLINICAL, methods=("POST",), addenda=True)
-def sign(request: HttpRequest, participant, intake_id) -> HttpResponse:
+def sign(request: StaffRequest, participant, intake_id) -> HttpResponse:
     intake = Intake.objects.filter(participant=participant, public_id=intake_id).first()
     if intake is None:
         return not_found(request)
@@ -191,7 +191,7 @@ def sign(request: HttpRequest, participant, intake_id) -> HttpResponse:
 
 
 @participant_page(Scope.CLINICAL, methods=("GET",))
-def version(request: HttpRequest, participant, intake_id) -> HttpResponse:
+def version(request: StaffRequest, participant, intake_id) -> HttpResponse:
     """One version as it was saved or signed, read-only."""
     intake = selectors.intake_version(participant, intake_id)
     if intake is None:
@@ -205,7 +205,7 @@ def version(request: HttpRequest, participant, intake_id) -> HttpResponse:
     return render(request, "intake/version.html", context)
 
 
-def _diagnoses_context(request: HttpRequest, participant, form: DiagnosisForm | None) -> dict:
+def _diagnoses_context(request: StaffRequest, participant, form: DiagnosisForm | None) -> dict:
     context = chart_context(request, participant, "diagnoses")
     episode = context["episode"]
     rows = selectors.diagnoses_for(episode) if episode else []
@@ -228,14 +228,14 @@ def _diagnoses_context(request: HttpRequest, participant, form: DiagnosisForm | 
 
 
 @participant_page(Scope.CLINICAL, methods=("GET",))
-def diagnoses_tab(request: HttpRequest, participant) -> HttpResponse:
+def diagnoses_tab(request: StaffRequest, participant) -> HttpResponse:
     return render(
         request, "intake/diagnoses_tab.html", _diagnoses_context(request, participant, None)
     )
 
 
 @participant_page(Scope.CLINICAL, methods=("POST",))
-def add_diagnosis(request: HttpRequest, participant) -> HttpResponse:
+def add_diagnosis(request: StaffRequest, participant) -> HttpResponse:
     episode = current_episode(participant)
     if episode is None:
         return not_found(request)
@@ -263,7 +263,7 @@ def add_diagnosis(request: HttpRequest, participant) -> HttpResponse:
 
 
 @participant_page(Scope.CLINICAL, methods=("POST",))
-def diagnosis_status(request: HttpRequest, participant, diagnosis_id) -> HttpResponse:
+def diagnosis_status(request: StaffRequest, participant, diagnosis_id) -> HttpResponse:
     diagnosis = Diagnosis.objects.filter(participant=participant, public_id=diagnosis_id).first()
     if diagnosis is None:
         return not_found(request)

@@ -25,6 +25,12 @@ class Alert(ClinicalRecord):
     """One alert. `kind` is a code a module registers (see monitoring.kinds), not a choice
     list, so a new module adds alert kinds without a migration here."""
 
+    # Set by the pages that show an alert, not stored: its kind in words, and on the
+    # critical board whether it waited past the program's escalation time and for how long.
+    kind_label: str
+    escalated: bool
+    hours_open: float
+
     participant = models.ForeignKey(
         "participants.Participant", on_delete=models.PROTECT, related_name="alerts"
     )

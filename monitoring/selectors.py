@@ -15,7 +15,7 @@ def open_alerts_assigned_to(user) -> list[Alert]:
         .select_related("participant")
         .order_by("-created_at")
     )
-    return sorted(alerts, key=lambda a: SEVERITY_RANK.get(a.severity, 0), reverse=True)
+    return sorted(alerts, key=lambda a: SEVERITY_RANK.get(Severity(a.severity), 0), reverse=True)
 
 
 def alerts_for(participant) -> list[Alert]:

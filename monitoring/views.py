@@ -14,10 +14,11 @@ from participants.access import Scope
 from participants.decorators import not_found, participant_page
 from participants.views import chart_context
 from tandem.errors import TandemError
+from tandem.http import StaffRequest
 
 
 @participant_page(Scope.CLINICAL, methods=("GET",))
-def participant_alerts(request: HttpRequest, participant) -> HttpResponse:
+def participant_alerts(request: StaffRequest, participant) -> HttpResponse:
     context = chart_context(request, participant, "alerts")
     alerts = selectors.alerts_for(participant)
     for alert in alerts:
@@ -27,7 +28,7 @@ def participant_alerts(request: HttpRequest, participant) -> HttpResponse:
 
 
 @participant_page(Scope.CLINICAL, methods=("POST",))
-def acknowledge(request: HttpRequest, participant, alert_id) -> HttpResponse:
+def acknowledge(request: StaffRequest, participant, alert_id) -> HttpResponse:
     alert = Alert.objects.filter(public_id=alert_id, participant=participant).first()
     if alert is None:
         return not_found(request)

@@ -71,7 +71,7 @@ def register_transition_guard(to_status: str, guard: TransitionGuard) -> None:
 # Called inside the care-team write's transaction as hook(episode, previous, new, by=...) when
 # an episode's primary clinician changes (admission or a care-team change); monitoring
 # registers one so open alerts follow the case to the new primary clinician.
-PrimaryChangeHook = Callable[..., None]
+PrimaryChangeHook = Callable[..., object]
 _primary_change_hooks: list[PrimaryChangeHook] = []
 
 

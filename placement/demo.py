@@ -92,14 +92,15 @@ def seed(context: DemoContext) -> None:
             level, provider = LevelOfCare.IOP, ""
             scores = _iop_ratings(rng)
             decided_on = max(
-                episode.referred_on, episode.admitted_on - timedelta(days=rng.randint(0, 2))
+                episode.referred_on,
+                (episode.admitted_on or episode.referred_on) - timedelta(days=rng.randint(0, 2)),
             )
         recommendation = rules.evaluate(rule_set, rules.rule_inputs(scores))
         decision = LevelOfCareDecision(
             participant_id=episode.participant_id,
             episode_id=episode.pk,
             rule_set=rule_set.name,
-            recommended_level=recommendation.level,
+            recommended_level=recommendation.level or "",
             fired_rules=[r.as_dict() for r in recommendation.fired],
             chosen_level=level,
             recorded_by_id=episode.primary_clinician_id or fallback,

@@ -1,5 +1,7 @@
 """Forms for the level-of-care tab and the self-check; the rules stay in services."""
 
+from typing import cast
+
 from django import forms
 
 from accounts.models import LevelOfCare, User
@@ -81,7 +83,7 @@ class AdmitForm(forms.Form):
 
     def __init__(self, *args, organization_id: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["primary_clinician"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["primary_clinician"]).queryset = (
             User.objects.filter(
                 memberships__organization_id=organization_id,
                 memberships__is_active=True,

@@ -76,7 +76,8 @@ class Guidance:
 def guidance(answers: Mapping[str, str]) -> Guidance:
     """Plain-words guidance from the answers; a missing or unknown answer counts as "not sure"."""
     given = {
-        q.key: answers.get(q.key) if answers.get(q.key) in (YES, NO) else UNSURE for q in QUESTIONS
+        q.key: answers.get(q.key, UNSURE) if answers.get(q.key) in (YES, NO) else UNSURE
+        for q in QUESTIONS
     }
     self_harm = given["self_harm"]
     crisis = self_harm != NO

@@ -64,7 +64,7 @@ def _closing_options(episode) -> list[tuple[str, str]]:
 
 
 def _tab_context(
-    request: HttpRequest,
+    request: StaffRequest,
     participant,
     form: DecisionForm | None = None,
     recommendation: rules.Recommendation | None = None,

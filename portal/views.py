@@ -1,9 +1,10 @@
 """The participant's own pages (a phone-first portal)."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,10 +18,11 @@ from participants.access import Scope, authorize, decide
 from participants.models import Participant
 from participants.selectors import current_episode, with_chart_relations
 from scheduling.selectors import participant_sessions
+from tandem.http import SignedInRequest
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: SignedInRequest) -> HttpResponse:
     """Their program, care team and week: what is next, and hours attended against required."""
     if request.user.kind != User.Kind.PARTICIPANT:
         return redirect("home")
@@ -46,13 +48,13 @@ def home(request: HttpRequest) -> HttpResponse:
         Scope.SCHEDULE if shows_week else Scope.DEMOGRAPHICS,
         details={"portal": True, "page": "home", "shows_my_week": shows_week},
     )
-    context = {
+    context: dict[str, Any] = {
         "participant": participant,
         "episode": episode,
         "care_team": list(episode.care_team.all()) if episode else [],
         "now": timezone.now(),
     }
-    if in_care:
+    if in_care and episode is not None:
         scheduled = [
             instrument
             for item in due_for(episode, now=context["now"])
@@ -60,7 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
         ]
         legacy = due_home_questionnaires(participant, episode.program, now=context["now"])
         context["due"] = list({i.code: i for i in [*legacy, *scheduled]}.values())
-    if shows_week:
+    if shows_week and episode is not None:
         this_week = attendance_history(participant, episode, weeks=1)
         week = this_week[0] if this_week else None
         if week is not None:

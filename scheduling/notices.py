@@ -8,6 +8,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest
 
+from tandem.http import StaffRequest
+
 Provider = Callable[[HttpRequest, object], dict | None]
 _providers: list[Provider] = []
 
@@ -17,5 +19,5 @@ def register(provider: Provider) -> None:
         _providers.append(provider)
 
 
-def for_participant(request: HttpRequest, participant) -> list[dict]:
+def for_participant(request: StaffRequest, participant) -> list[dict]:
     return [notice for provide in _providers if (notice := provide(request, participant))]

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from audit.models import Action
@@ -25,6 +25,7 @@ from scheduling.views_common import render_local
 from scheduling.weeks import week_start
 from tandem.dates import query_date
 from tandem.errors import AccessDenied, TandemError
+from tandem.http import StaffRequest
 
 TAB = "schedule"
 
@@ -42,7 +43,7 @@ def _profile_initial(profile) -> dict:
     }
 
 
-def _tab(request: HttpRequest, participant, *, status: int = 200, **bound) -> HttpResponse:
+def _tab(request: StaffRequest, participant, *, status: int = 200, **bound) -> HttpResponse:
     """Render the tab; `bound` replaces an unbound form with the one that failed."""
     context = chart_context(request, participant, TAB)
     context["notices"] = notices.for_participant(request, participant)
@@ -93,12 +94,12 @@ def _tab(request: HttpRequest, participant, *, status: int = 200, **bound) -> Ht
 
 
 @participant_page(Scope.SCHEDULE, methods=("GET",))
-def participant_schedule(request: HttpRequest, participant) -> HttpResponse:
+def participant_schedule(request: StaffRequest, participant) -> HttpResponse:
     return _tab(request, participant)
 
 
 @participant_page(Scope.SCHEDULE, methods=("POST",))
-def participant_profile(request: HttpRequest, participant) -> HttpResponse:
+def participant_profile(request: StaffRequest, participant) -> HttpResponse:
     episode = selectors.open_episode(participant)
     if episode is None:
         messages.error(request, "They have no open episode to schedule.")
@@ -120,7 +121,7 @@ def participant_profile(request: HttpRequest, participant) -> HttpResponse:
 
 
 @participant_page(Scope.SCHEDULE, methods=("POST",))
-def participant_availability(request: HttpRequest, participant) -> HttpResponse:
+def participant_availability(request: StaffRequest, participant) -> HttpResponse:
     episode = selectors.open_episode(participant)
     if episode is None:
         messages.error(request, "They have no open episode to schedule.")
@@ -154,7 +155,7 @@ def participant_availability(request: HttpRequest, participant) -> HttpResponse:
 
 
 @participant_page(Scope.SCHEDULE, methods=("POST",))
-def participant_preferences(request: HttpRequest, participant) -> HttpResponse:
+def participant_preferences(request: StaffRequest, participant) -> HttpResponse:
     episode = selectors.open_episode(participant)
     if episode is None:
         messages.error(request, "They have no open episode to schedule.")
@@ -180,7 +181,7 @@ def participant_preferences(request: HttpRequest, participant) -> HttpResponse:
 
 
 @participant_page(Scope.SCHEDULE, methods=("POST",))
-def participant_place(request: HttpRequest, participant) -> HttpResponse:
+def participant_place(request: StaffRequest, participant) -> HttpResponse:
     """Mid-week admission: place them in this week's remaining sessions (in the background)."""
     episode = selectors.open_episode(participant)
     try:
@@ -197,7 +198,7 @@ def participant_place(request: HttpRequest, participant) -> HttpResponse:
 
 
 @participant_page(Scope.SCHEDULE, methods=("GET",))
-def participant_placement(request: HttpRequest, participant) -> HttpResponse:
+def participant_placement(request: StaffRequest, participant) -> HttpResponse:
     """The placement status line, polled by htmx while the placement runs."""
     episode = selectors.open_episode(participant)
     run = selectors.latest_placement(episode) if episode else None

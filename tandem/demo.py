@@ -1,20 +1,26 @@
 """Hooks for the synthetic demo: each module adds its own part of the demo program."""
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from accounts.models import Organization, Program, Site, User
 
 
 @dataclass
 class DemoContext:
     """What the foundation seeder made, for later seeders to build on."""
 
-    organization: object
-    program: object
-    sites: list
-    staff: dict  # login name -> User
+    organization: Organization
+    program: Program
+    sites: list[Site]
+    staff: dict[str, User]  # login name -> User
     rng_seed: int
     stdout: Callable[[str], None] = print
-    extras: dict = field(default_factory=dict)
+    extras: dict[str, Any] = field(default_factory=dict)
 
 
 Seeder = Callable[[DemoContext], None]

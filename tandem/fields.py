@@ -26,4 +26,4 @@ class RecordsField(forms.ModelMultipleChoiceField):
                     code="invalid_pk_value",
                     params={"pk": pk},
                 )
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]  # private, not in the stubs

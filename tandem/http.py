@@ -11,14 +11,19 @@ if TYPE_CHECKING:
     from participants.access import Decision
 
 
-class StaffRequest(HttpRequest):
+class SignedInRequest(HttpRequest):
+    """A request behind `login_required`: `user` is a `User`, never the anonymous one."""
+
+    user: User
+
+
+class StaffRequest(SignedInRequest):
     """A signed-in staff member's request; on a participant page, with the page's decision.
 
     `participants.decorators.participant_page` sets `access` before the view runs, so a view
     passes the decision on (to a service's audit event) instead of deciding again.
     """
 
-    user: User
     access: Decision
 
 

@@ -77,7 +77,7 @@ class IdempotencyKeyMiddleware:
 
 def _fingerprint(request: HttpRequest) -> str:
     digest = hashlib.sha256()
-    for part in (request.method.encode(), request.get_full_path().encode(), request.body):
+    for part in (str(request.method).encode(), request.get_full_path().encode(), request.body):
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return digest.hexdigest()

@@ -8,7 +8,7 @@ in; these helpers run inside its transaction and write the audit event of the st
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db import models, transaction
 from django.db.models import F
@@ -16,9 +16,10 @@ from django.utils import timezone
 
 from audit.services import record_event
 from tandem.errors import ConcurrentEdit, InvalidInput
+from tandem.models import Versioned
 from tandem.records import ClinicalRecord, Signable, Supersedable
 
-M = TypeVar("M", bound=models.Model)
+M = TypeVar("M", bound=Versioned)
 MIN_REASON_LENGTH = 5
 
 
@@ -68,7 +69,9 @@ def clean_reason(reason: str, *, ask: str, field: str = "reason") -> str:
 
 
 def _participant_of(record: models.Model) -> Any:
-    return record if record._meta.label == "participants.Participant" else record.participant
+    if record._meta.label == "participants.Participant":
+        return record
+    return cast(Any, record).participant
 
 
 def mark_entered_in_error(
@@ -143,7 +146,7 @@ def supersede(
                 f"That {what} is entered in error; record a new one instead of correcting it.",
                 field="supersedes",
             )
-        new.supersedes = locked
+        new.supersedes = cast(Supersedable, locked)
         new.supersede_reason = reason
         new.save()
         record_event(
@@ -172,7 +175,7 @@ def sign(
 ) -> Signable:
     """Sign a draft: from now on it never changes. `also` sets further columns in the same
     write (a content hash, a status); `details` go into the audit event."""
-    model = type(record)
+    model: type[Any] = type(record)
     with transaction.atomic(savepoint=False):
         current = lock_current(model, record.pk, expected_version=expected_version, what=what)
         if current.is_signed:
@@ -206,7 +209,7 @@ def add_addendum(
 ) -> Supersedable:
     """Start the next version of a signed record: `addendum` supersedes it with a reason.
     An unsigned record is changed in place instead, so asking for an addendum to it is refused."""
-    if not signed.is_signed:
+    if not getattr(signed, "is_signed", False):
         raise InvalidInput(f"This {what} is not signed yet; change it in place.")
     reason = clean_reason(
         reason,

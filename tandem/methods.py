@@ -7,6 +7,7 @@ the methods closes that door before the page loads anything.
 
 from collections.abc import Callable, Iterable
 from functools import wraps
+from typing import Any, cast
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 
@@ -32,7 +33,7 @@ def serves(*methods: str) -> Callable:
                 return HttpResponseNotAllowed(sorted(served))
             return view(request, *args, **kwargs)
 
-        wrapper.served_methods = served
+        cast(Any, wrapper).served_methods = served
         return wrapper
 
     return decorator

@@ -9,12 +9,13 @@ Requests sent by htmx update a part of a page in place and are left out.
 
 import uuid
 from collections.abc import Callable
+from typing import cast
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from tandem.http import is_htmx
+from tandem.http import SignedInRequest, is_htmx
 
 FIELD = "form_token"
 SAVED = (301, 302, 303)
@@ -33,7 +34,9 @@ class OneSubmissionMiddleware:
         with transaction.atomic():
             try:
                 with transaction.atomic():
-                    UsedFormToken.objects.create(token=token, user=request.user)
+                    UsedFormToken.objects.create(
+                        token=token, user=cast(SignedInRequest, request).user
+                    )
             except IntegrityError:
                 return _already_sent(request)
             response = self.get_response(request)

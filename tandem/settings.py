@@ -311,6 +311,7 @@ CACHES = {
 # machines share it); `rq` puts it on Redis (install django-tasks-rq, run `manage.py rqworker
 # --job-class django_tasks_rq.Job`).
 TANDEM_TASK_QUEUE = os.environ.get("TANDEM_TASK_QUEUE", "database").strip().lower()
+TASKS: dict[str, dict[str, object]]
 if TANDEM_TASK_QUEUE == "database":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 elif TANDEM_TASK_QUEUE == "rq":

@@ -33,6 +33,6 @@ def validate(
         if field == NON_FIELD_ERRORS:
             raise InvalidInput(message) from None
         if not all(error.code == NAMES_ITS_FIELD for error in errors):
-            label = str(record._meta.get_field(field).verbose_name)
+            label = str(getattr(record._meta.get_field(field), "verbose_name", field))
             message = f"{label[:1].upper()}{label[1:]}: {message}"
         raise InvalidInput(message, field=(names or {}).get(field, field)) from None

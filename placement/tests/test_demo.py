@@ -16,6 +16,7 @@ def test_demo_decisions_match_the_episodes_and_rerunning_adds_nothing(db):
 
     for episode in Episode.objects.filter(status__in=demo.IN_CARE):
         current = selectors.current_decision(episode)
+        assert current is not None
         assert current.chosen_level == current.recommended_level == "2.1"
         assert services.admission_guard(episode, "admitted") is None
     elsewhere = LevelOfCareDecision.objects.exclude(chosen_level="2.1")

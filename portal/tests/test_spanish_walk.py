@@ -141,7 +141,7 @@ def test_the_reminder_email_is_in_spanish(world, spanish):
     message = mail.outbox[0]
     assert message.subject == "Un cuestionario de su equipo de atención"
     assert "Este enlace funciona una sola vez, durante 24 horas" in message.body
-    assert english_left(message.subject + message.body) == []
+    assert english_left(f"{message.subject} {message.body}") == []
 
 
 def test_an_english_speaker_still_gets_the_english_reminder(world):

@@ -60,6 +60,7 @@ def test_the_ratings_of_a_decision_are_as_locked_as_the_decision(world):
     with pytest.raises(ImmutableRecordError):
         DimensionRating.objects.filter(decision=decision).delete()
     rating = decision.ratings.first()
+    assert rating is not None
     rating.rating = 4
     with pytest.raises(ImmutableRecordError):
         rating.save()
@@ -106,6 +107,7 @@ def test_a_locked_record_can_still_be_marked_entered_in_error(world):
     )
     assert marked.entered_in_error and marked.entered_in_error_at is not None
     event = AuditEvent.objects.filter(record_id=str(row.public_id)).order_by("-id").first()
+    assert event is not None
     assert event.details["changes"] == {"entered_in_error": {"before": False, "after": True}}
 
 
