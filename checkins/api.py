@@ -27,6 +27,11 @@ class CheckInIn(Schema):
     coping: list[str] = Field(default_factory=list)
     hours_slept: Decimal | None = Field(None, ge=0, le=24)
     safety: bool = Field(description="The safety question: yes raises a critical alert.")
+    medications_taken: str = Field(
+        "",
+        description="When medications are on the list: `all`, `some` or `none` taken since "
+        "the last check-in; empty when not asked.",
+    )
 
 
 class AlertOut(Schema):

@@ -6,13 +6,22 @@ class CheckinsConfig(AppConfig):
     verbose_name = "Daily check-in"
 
     def ready(self) -> None:
-        from checkins import measures, rules, views
+        from django.apps import apps
+
+        from checkins import measures, rules, selectors, views
         from monitoring.kinds import register_kind
 
         for rule in rules.RULES:
             register_kind(rule.alert_kind, rule.label)
         views.register_link_target()
         measures.register()
+        if apps.is_installed("medications"):
+            from checkins import adherence
+            from medications.selectors import register_adherence
+
+            register_adherence(adherence.reported)
+        if apps.is_installed("plans") and selectors.plan_coping not in selectors.COPING_PROVIDERS:
+            selectors.COPING_PROVIDERS.append(selectors.plan_coping)
         from checkins import demo
         from tandem.demo import register_seeder
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from audit.services import record_event
 from checkins.lists import SUBSTANCES, TRIGGERS
 from checkins.models import CheckIn, Via
+from medications.models import Medication
 from participants.models import IN_CARE_STATUSES, Episode
 from tandem.demo import DemoContext
 
@@ -27,6 +28,11 @@ def seed(context: DemoContext) -> None:
         .exclude(participant__checkins__isnull=False)
         .select_related("participant", "program")
         .order_by("participant__record_number")
+    )
+    on_medication = set(
+        Medication.objects.current()
+        .filter(participant__in=[e.participant for e in episodes], stopped_on__isnull=True)
+        .values_list("participant_id", flat=True)
     )
     rows = []
     tz = context.program.tz
@@ -52,6 +58,11 @@ def seed(context: DemoContext) -> None:
                         triggers=[rng.choice(TRIGGERS)[0]] if rng.random() < 0.3 else [],
                         hours_slept=rng.choice((5, 6, 6.5, 7, 7.5, 8)),
                         safety=False,
+                        medications_taken=(
+                            rng.choices(("all", "some", "none"), (85, 12, 3))[0]
+                            if episode.participant_id in on_medication
+                            else ""
+                        ),
                         via=Via.PORTAL,
                     )
                 )

@@ -1,7 +1,8 @@
-"""The check-in form: a no-change day is two answers (use, safety) and Send.
+"""The check-in form: a no-change day is two answers (use, safety) and Send, and one more
+(medications taken) when the participant has medications on the list.
 
 Mood, craving and sleep start at the last check-in's values; the use and safety questions
-never start answered, so each is a deliberate tap.
+never start answered, so each is a deliberate tap; so does the medications question.
 """
 
 from django import forms
@@ -62,8 +63,19 @@ class CheckInForm(forms.Form):
         widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
     )
     safety = forms.ChoiceField(label=SAFETY_QUESTION, choices=YES_NO, widget=forms.RadioSelect)
+    medications_taken = forms.ChoiceField(
+        label=_("Your medications since your last check-in"),
+        choices=[
+            ("all", _("Took all")),
+            ("some", _("Missed some")),
+            ("none", _("Took none")),
+        ],
+        widget=forms.RadioSelect,
+    )
 
-    def __init__(self, *args, coping_choices=None, last=None, **kwargs) -> None:
+    def __init__(
+        self, *args, coping_choices=None, last=None, ask_medications=False, **kwargs
+    ) -> None:
         if last is not None and "initial" not in kwargs:
             kwargs["initial"] = {
                 "mood": last.mood,
@@ -73,6 +85,8 @@ class CheckInForm(forms.Form):
         super().__init__(*args, **kwargs)
         if coping_choices:
             self.fields["coping"].choices = coping_choices
+        if not ask_medications:
+            del self.fields["medications_taken"]
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -86,4 +100,5 @@ class CheckInForm(forms.Form):
             "trigger_note": data["trigger_note"],
             "coping": data["coping"],
             "hours_slept": data["hours_slept"],
+            "medications_taken": data.get("medications_taken", ""),
         }

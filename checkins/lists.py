@@ -1,8 +1,9 @@
 """The choice lists of the daily check-in: substances, triggers, coping skills.
 
 These are the program's working lists (plain words a participant picks from), not clinical
-codes. Coping skills come from the participant's treatment plan when the `plans` app offers
-them; until then this default list is used. Labels are marked for translation.
+codes. Coping skills start with the skills of the participant's treatment plan when there is
+a signed one (`selectors.plan_coping`); this list follows them, or stands alone without a
+plan. Labels are marked for translation.
 """
 
 from django.utils.translation import gettext_lazy as _

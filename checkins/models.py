@@ -18,6 +18,15 @@ class Via(models.TextChoices):
     KIOSK = "kiosk", "Clinic device"
 
 
+class MedicationsTaken(models.TextChoices):
+    ALL = "all", "Took all"
+    SOME = "some", "Missed some"
+    NONE = "none", "Took none"
+
+
+MISSED_DOSES = frozenset({MedicationsTaken.SOME, MedicationsTaken.NONE})
+
+
 class CheckIn(ClinicalRecord, Immutable):
     participant = models.ForeignKey(
         "participants.Participant", on_delete=models.PROTECT, related_name="checkins"
@@ -46,6 +55,12 @@ class CheckIn(ClinicalRecord, Immutable):
         validators=[MinValueValidator(0), MaxValueValidator(24)],
     )
     safety = models.BooleanField(help_text="The safety question answered yes.")
+    medications_taken = models.CharField(
+        max_length=4,
+        choices=MedicationsTaken.choices,
+        blank=True,
+        help_text="Medications taken since the last check-in; blank when not asked (none listed).",
+    )
     via = models.CharField(max_length=10, choices=Via.choices, default=Via.PORTAL)
 
     class Meta(ClinicalRecord.Meta):

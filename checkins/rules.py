@@ -66,12 +66,27 @@ NO_CHECKIN = Rule(
     route_to_roles=("peer",),
 )
 
-RULES = (SAFETY, USE, REPEATED_USE, CRAVING, NO_CHECKIN)
+MOUD_MISSED = Rule(
+    "moud-missed",
+    "checkin-moud-missed",
+    Severity.HIGH,
+    "Missed MOUD doses reported in check-ins",
+    "Missed doses of a medication for opioid use disorder reported on two check-ins within "
+    "seven days: the prescriber reviews adherence, withdrawal and overdose risk (a program "
+    "default, not a published cut-off).",
+    params={"times": 2, "within_days": 7},
+    also_roles=("prescriber",),
+)
+
+RULES = (SAFETY, USE, REPEATED_USE, CRAVING, NO_CHECKIN, MOUD_MISSED)
 
 
-def fired(checkin, recent: list) -> list[Rule]:
+def fired(checkin, recent: list, *, on_moud: bool = False) -> list[Rule]:
     """The rules a new check-in sets off; `recent` is the participant's earlier current
-    check-ins, newest first (at least as many as the longest rule looks back)."""
+    check-ins, newest first (at least as many as the longest rule looks back); `on_moud`
+    says a medication for opioid use disorder is on the list that day."""
+    from checkins.models import MISSED_DOSES
+
     hits: list[Rule] = []
     if checkin.safety:
         hits.append(SAFETY)
@@ -87,4 +102,14 @@ def fired(checkin, recent: list) -> list[Rule]:
     run = [checkin, *recent[: needed - 1]]
     if len(run) == needed and all(c.craving >= CRAVING.params["at_least"] for c in run):
         hits.append(CRAVING)
+    if on_moud and checkin.medications_taken in MISSED_DOSES:
+        window = MOUD_MISSED.params["within_days"]
+        earlier = [
+            c
+            for c in recent
+            if c.medications_taken in MISSED_DOSES
+            and (checkin.recorded_at - c.recorded_at).days < window
+        ]
+        if 1 + len(earlier) >= MOUD_MISSED.params["times"]:
+            hits.append(MOUD_MISSED)
     return hits

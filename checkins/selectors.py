@@ -20,5 +20,37 @@ def coping_choices(participant: Participant) -> list[tuple[str, str]]:
     return list(lists.COPING)
 
 
-# `plans` (or another module) appends `provider(participant) -> [(code, label)] | None`.
+# A module appends `provider(participant) -> [(code, label)] | None`; the plan's is below.
 COPING_PROVIDERS: list = []
+
+PLAN_PREFIX = "plan:"
+
+
+def plan_coping(participant: Participant) -> list[tuple[str, str]] | None:
+    """The skills of the participant's signed plan in force, then the program's list.
+
+    A plan has no coping-skills list of its own, so the skills offered are the modalities of
+    its interventions (what the participant practises in care: "DBT skills", "Relapse
+    prevention"), coded by the modality's public id so a renamed or retired modality still
+    reads back; the program's list follows, as a plan rarely names every skill. None when
+    there is no signed plan (the program's list alone is offered).
+    """
+    from django.utils.translation import gettext as _
+
+    from plans.models import Intervention
+    from plans.selectors import plan_in_force
+
+    plan = plan_in_force(participant)
+    if plan is None:
+        return None
+    modalities = {
+        i.modality.public_id: i.modality.name
+        for i in Intervention.objects.filter(plan=plan)
+        .select_related("modality")
+        .order_by("order", "pk")
+    }
+    from_plan = [
+        (f"{PLAN_PREFIX}{pk}", _("%(skill)s (from my plan)") % {"skill": name})
+        for pk, name in modalities.items()
+    ]
+    return [*from_plan, *lists.COPING] if from_plan else None

@@ -12,7 +12,7 @@ from accounts.models import User
 from audit.models import Action
 from audit.services import record_event
 from checkins import rules, selectors
-from checkins.models import CheckIn, Via
+from checkins.models import CheckIn, MedicationsTaken, Via
 from monitoring.models import Alert, AlertStatus
 from monitoring.services import raise_alert
 from participants.access import Scope, require
@@ -77,6 +77,26 @@ def _note(value: Any) -> str:
     return value.strip()
 
 
+def _taken(value: Any) -> str:
+    if value in (None, ""):
+        return ""
+    if value not in MedicationsTaken.values:
+        raise InvalidInput(
+            "Say whether you took all, some or none of your medications.",
+            field="medications_taken",
+        )
+    return value
+
+
+def _on_moud(participant: Participant, now: datetime) -> bool:
+    """A medication for opioid use disorder is on the list on the check-in's day."""
+    from medications import catalog
+    from medications.selectors import taken_on
+
+    day = timezone.localdate(now)
+    return any(m.group == catalog.OUD for m in taken_on(participant, day))
+
+
 def _yes_no(value: Any, field: str, message: str) -> bool:
     if isinstance(value, bool):
         return value
@@ -96,6 +116,7 @@ def record_checkin(
     trigger_note: str = "",
     coping: Any = (),
     hours_slept: Any = None,
+    medications_taken: Any = "",
     via: str = Via.PORTAL,
     now: datetime | None = None,
     link_visit: Any = None,
@@ -130,6 +151,7 @@ def record_checkin(
         trigger_note=_note(trigger_note),
         coping=_codes(coping, "coping"),
         hours_slept=_hours(hours_slept),
+        medications_taken=_taken(medications_taken),
         via=via if via in Via.values else Via.PORTAL,
     )
     offered = {code for code, _label in selectors.coping_choices(participant)}
@@ -157,7 +179,7 @@ def record_checkin(
             record=checkin,
             details={"via": checkin.via},
         )
-        hits = rules.fired(checkin, recent)
+        hits = rules.fired(checkin, recent, on_moud=_on_moud(participant, now))
         alerts = [_raise(rule, checkin, by) for rule in hits]
     return Sent(checkin, alerts, hits)
 

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from audit.models import Action
@@ -16,6 +17,7 @@ from checkins.forms import CheckInForm
 from checkins.models import Via
 from links.registry import LinkTarget, register_target
 from links.services import LinkUnavailable, LinkVisit
+from medications.selectors import taken_on
 from participants.access import Scope, authorize
 from participants.models import Participant
 from tandem.errors import AccessDenied, TandemError
@@ -27,6 +29,7 @@ def _form(participant: Participant, data=None) -> CheckInForm:
         data,
         last=selectors.last_checkin(participant),
         coping_choices=selectors.coping_choices(participant),
+        ask_medications=bool(taken_on(participant, timezone.localdate())),
     )
 
 

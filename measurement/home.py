@@ -48,4 +48,7 @@ def completion_panel(request: HttpRequest) -> dict | None:
     return {
         "template": "measurement/_completion_panel.html",
         "completion": completion(programs, now=timezone.now()),
+        "configurable": [
+            p.pk for p in programs if may(request.user, "measurement.configure", p.organization_id)
+        ],
     }

@@ -111,6 +111,8 @@ def check_rows(rows: list[dict]) -> list[str]:
             isinstance(row.days, int) and 1 <= row.days <= 365
         ):
             problems.append(f"Row {index}: give the interval in days (1-365).")
-        if row.when == "triggered" and not set(row.triggers) <= set(TRIGGERS):
-            problems.append(f"Row {index}: triggers are {', '.join(TRIGGERS)}.")
+        if row.when == "triggered" and not (row.triggers and set(row.triggers) <= set(TRIGGERS)):
+            problems.append(f"Row {index}: name what triggers it ({', '.join(TRIGGERS)}).")
+        if not row.reason.strip():
+            problems.append(f"Row {index}: say why (the reason shows with what is due).")
     return problems

@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from audit.models import Action
-from audit.services import record_event
+from audit.services import field_changes, record_event
 from links.services import issue_link
 from measurement import due, selectors
 from measurement.models import ProgramMeasurement, ReminderChoice, ReminderSent
@@ -51,10 +51,12 @@ def set_program_schedule(
         row, created = ProgramMeasurement.objects.get_or_create(
             program=program, defaults={"rows": rows, "weeks_to_improve": weeks_to_improve}
         )
+        before = {"rows": [], "weeks_to_improve": None}
         if not created:
             row = lifecycle.lock_current(
                 ProgramMeasurement, row.pk, expected_version=version or 0, what="schedule"
             )
+            before = {"rows": row.rows, "weeks_to_improve": row.weeks_to_improve}
             row.rows, row.weeks_to_improve = rows, weeks_to_improve
             lifecycle.save_new_version(row, ["rows", "weeks_to_improve"])
         record_event(
@@ -63,7 +65,14 @@ def set_program_schedule(
             decision=decision,
             record=row,
             organization=program.organization,
-            details={"rows": len(rows), "weeks_to_improve": weeks_to_improve},
+            details={
+                "rows": len(rows),
+                "weeks_to_improve": weeks_to_improve,
+                "version": row.version,
+                "changes": field_changes(
+                    before, {"rows": rows, "weeks_to_improve": weeks_to_improve}
+                ),
+            },
         )
     return row
 

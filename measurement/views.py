@@ -1,21 +1,25 @@
 """Measurement pages: the chart's Measures tab (due list, trajectory, reliable change),
-the reminder choice, kiosk mode on a clinic device, and the completion figure."""
+the reminder choice, kiosk mode on a clinic device, and the program's schedule."""
 
 from django.contrib import messages
 from django.contrib.auth import authenticate
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Program, User
 from links.services import issue_link
 from measurement import due, kiosk, selectors, services, trajectory
-from participants.access import Action, Scope, decide
+from measurement.forms import RowFormSet, SettingsForm, initial_rows
+from measurement.models import ProgramMeasurement
+from participants.access import Action, Scope, decide, may
 from participants.decorators import participant_page
 from participants.models import Participant
 from participants.selectors import current_episode
 from participants.views import chart_context
-from tandem.errors import TandemError
+from tandem.errors import AccessDenied, TandemError
 from tandem.methods import serves
 
 TAB = "measures"
@@ -102,3 +106,82 @@ def kiosk_end(request: HttpRequest) -> HttpResponse:
             status=400,
         )
     return render(request, "measurement/kiosk_end.html", {})
+
+
+@serves("GET", "POST")
+@login_required
+def schedule(request: HttpRequest, program_id) -> HttpResponse:
+    """The program's measurement schedule, rows as data with their reasons (directors).
+
+    Shows no participant data, so it leaves no access event; each saved version is audited
+    with its before and after, and a stale form is refused (ConcurrentEdit)."""
+    program = Program.objects.filter(public_id=program_id).first()
+    if program is None or request.user.kind != User.Kind.STAFF:
+        return render(
+            request,
+            "error.html",
+            {"title": "Not found", "message": "There is no such program."},
+            status=404,
+        )
+    if request.method != "POST" and not may(
+        request.user, "measurement.configure", program.organization_id
+    ):
+        return render(
+            request,
+            "error.html",
+            {"title": "Not allowed", "message": "Your role cannot change the schedule."},
+            status=403,
+        )
+    saved = ProgramMeasurement.objects.filter(program=program).first()
+    rows = due.rows_for(program)
+    status = 200
+    if request.method == "POST":
+        formset = RowFormSet(request.POST, prefix="row")
+        settings_form = SettingsForm(request.POST)
+        if formset.is_valid() and settings_form.is_valid():
+            kept = [f.row() for f in formset.forms if f.has_changed() and not _removed(f)]
+            try:
+                services.set_program_schedule(
+                    program,
+                    by=request.user,
+                    rows=kept,
+                    weeks_to_improve=settings_form.cleaned_data["weeks_to_improve"],
+                    version=settings_form.cleaned_data["version"],
+                )
+            except AccessDenied as exc:
+                return render(
+                    request,
+                    "error.html",
+                    {"title": "Not allowed", "message": exc.message},
+                    status=403,
+                )
+            except TandemError as exc:
+                settings_form.add_error(None, exc.message)
+            else:
+                messages.success(request, "Measurement schedule saved.")
+                return redirect("measurement:schedule", program_id=program.public_id)
+        status = 400
+    else:
+        formset = RowFormSet(prefix="row", initial=initial_rows(rows))
+        settings_form = SettingsForm(
+            initial={
+                "weeks_to_improve": saved.weeks_to_improve if saved else 6,
+                "version": saved.version if saved else None,
+            }
+        )
+    return render(
+        request,
+        "measurement/schedule.html",
+        {
+            "program": program,
+            "formset": formset,
+            "settings_form": settings_form,
+            "saved": saved,
+            "using_default": not (saved and saved.rows),
+        },
+        status=status,
+    )
+
+
+def _removed(form) -> bool:
+    return bool(form.cleaned_data.get("DELETE"))

@@ -26,6 +26,12 @@ def medications_for(participant) -> list[Medication]:
     return sorted(rows, key=lambda m: m.stopped_on is not None)
 
 
+def taken_on(participant, day) -> list[Medication]:
+    """The current list entries taken that day (one query)."""
+    rows = Medication.objects.current().filter(participant=participant, started_on__lte=day)
+    return [m for m in rows if m.taken_on(day)]
+
+
 def adherence(participant, medications: Sequence[Medication]) -> dict[int, str]:
     found: dict[int, str] = {}
     for provider in _adherence_providers:

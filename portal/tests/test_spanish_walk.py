@@ -152,3 +152,20 @@ def test_an_english_speaker_still_gets_the_english_reminder(world):
     set_reminder_choice(world.participant, by=world.therapist, email=True, sms=False)
     send_reminders(now=NOW + timedelta(days=1))
     assert mail.outbox[0].subject == "A questionnaire from your care team"
+
+
+def test_the_medications_question_is_in_spanish(world, login, spanish):
+    from datetime import date
+
+    from medications.services import add_medication
+
+    add_medication(
+        world.participant, by=world.prescriber, code="methadone", started_on=date(2026, 10, 1)
+    )
+    assert_spanish(
+        login(world.participant_user).get(reverse("checkins:mine")),
+        "Sus medicamentos desde su último registro",
+        "Los tomé todos",
+        "Me salté algunos",
+        "No tomé ninguno",
+    )

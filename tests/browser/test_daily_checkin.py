@@ -1,6 +1,7 @@
-"""A no-change day's check-in on a phone takes at most 7 taps (counted, from the portal home)."""
+"""A no-change day's check-in on a phone takes at most 7 taps (counted, from the portal home),
+for a participant with a medication on the list (so the medications question is asked too)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -8,6 +9,7 @@ from django.utils import timezone
 from checkins.models import CheckIn
 from checkins.services import record_checkin
 from conftest import PASSWORD
+from medications.services import add_medication
 from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -16,6 +18,13 @@ MAX_TAPS = 7
 
 
 def test_a_no_change_day_takes_at_most_seven_taps(page, world):
+    add_medication(
+        world.participant,
+        by=world.prescriber,
+        code="buprenorphine-naloxone",
+        prescribed_by=world.prescriber,
+        started_on=date(2026, 1, 5),
+    )
     record_checkin(
         world.participant,
         by=world.participant_user,
@@ -25,6 +34,7 @@ def test_a_no_change_day_takes_at_most_seven_taps(page, world):
         used=False,
         safety=False,
         hours_slept=7,
+        medications_taken="all",
     )
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, "participant_user", PASSWORD)
@@ -40,6 +50,7 @@ def test_a_no_change_day_takes_at_most_seven_taps(page, world):
     page.get_by_role("heading", name="Daily check-in").wait_for()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     tap(page.locator("#used-field").get_by_text("No", exact=True))
+    tap(page.locator("#medications_taken-field").get_by_text("Took all", exact=True))
     tap(page.locator("#safety-field").get_by_text("No", exact=True))
     tap(page.get_by_role("button", name="Send"))
     page.get_by_role("heading", name="Thank you").wait_for()
@@ -48,5 +59,6 @@ def test_a_no_change_day_takes_at_most_seven_taps(page, world):
     print(f"taps for a no-change day: {len(taps)}")
     today = CheckIn.objects.order_by("-recorded_at").first()
     assert (today.mood, today.craving, today.used, today.safety) == (6, 3, False, False)
+    assert today.medications_taken == "all"
     assert today.hours_slept == 7
     assert CheckIn.objects.count() == 2

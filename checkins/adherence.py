@@ -1,0 +1,51 @@
+"""Medication adherence as the participant reports it in check-ins, for the medication tab
+and the API (registered with `medications.selectors.register_adherence`).
+
+A check-in asks once about all listed medications (took all, missed some, took none), so
+each medication's line counts the check-ins of the last two weeks on days it was on the
+list. For a medication for opioid use disorder the line leads with the missed-dose pattern
+that also alerts the prescriber (`rules.MOUD_MISSED`).
+"""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from checkins import rules
+from checkins.models import MISSED_DOSES, CheckIn, MedicationsTaken
+from medications import catalog
+
+WINDOW_DAYS = 14
+
+
+def reported(participant, medications) -> dict[int, str]:
+    """`{medication pk: "took all on 5 of 6 check-ins …"}` in one query."""
+    if not medications:
+        return {}
+    now = timezone.now()
+    answers = [
+        (timezone.localdate(at), taken)
+        for at, taken in CheckIn.objects.current()
+        .filter(participant=participant, recorded_at__gte=now - timedelta(days=WINDOW_DAYS))
+        .exclude(medications_taken="")
+        .values_list("recorded_at", "medications_taken")
+    ]
+    moud_window = now.date() - timedelta(days=rules.MOUD_MISSED.params["within_days"])
+    found = {}
+    for m in medications:
+        mine = [(day, taken) for day, taken in answers if m.taken_on(day)]
+        if not mine:
+            continue
+        took = sum(1 for _day, taken in mine if taken == MedicationsTaken.ALL)
+        missed = sum(1 for _day, taken in mine if taken in MISSED_DOSES)
+        line = f"Took all on {took} of {len(mine)} check-ins in the last {WINDOW_DAYS} days"
+        if missed:
+            line += f"; missed doses on {missed}"
+        recent = sum(1 for day, taken in mine if taken in MISSED_DOSES and day > moud_window)
+        if m.group == catalog.OUD and recent >= rules.MOUD_MISSED.params["times"]:
+            line = (
+                f"Missed MOUD doses on {recent} check-ins in the last "
+                f"{rules.MOUD_MISSED.params['within_days']} days. {line}"
+            )
+        found[m.pk] = line + "."
+    return found

@@ -1,0 +1,64 @@
+"""The program's measurement schedule as an editable table: one form per row, each with its
+reason, plus the review period; rows ticked "remove" are dropped when saved."""
+
+from django import forms
+
+from measurement.schedule import TRIGGERS, WHEN, Row
+
+TRIGGER_LABELS = {
+    "phq-9-item-9": "PHQ-9 item 9 above 0",
+    "checkin-safety": "Yes to the check-in's safety question",
+}
+
+
+def instrument_choices() -> list[tuple[str, str]]:
+    from assessments.instruments import all_instruments
+
+    return [("", "—"), *((i.code, f"{i.name} ({i.code})") for i in all_instruments())]
+
+
+class RowForm(forms.Form):
+    instrument = forms.ChoiceField(choices=instrument_choices)
+    when = forms.ChoiceField(label="Moment", choices=[("", "—"), *((w, w) for w in WHEN)])
+    days = forms.IntegerField(label="Every (days)", min_value=1, max_value=365, required=False)
+    triggers = forms.MultipleChoiceField(
+        choices=[(t, TRIGGER_LABELS[t]) for t in TRIGGERS],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    reason = forms.CharField(max_length=400, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def row(self) -> dict:
+        data = self.cleaned_data
+        return Row(
+            instrument=data["instrument"],
+            when=data["when"],
+            days=data["days"],
+            triggers=tuple(data["triggers"]),
+            reason=data["reason"].strip(),
+        ).to_dict()
+
+
+RowFormSet = forms.formset_factory(RowForm, extra=1, can_delete=True)
+
+
+class SettingsForm(forms.Form):
+    weeks_to_improve = forms.IntegerField(
+        label="Weeks without reliable improvement before a review",
+        min_value=2,
+        max_value=52,
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+def initial_rows(rows: list[Row]) -> list[dict]:
+    return [
+        {
+            "instrument": r.instrument,
+            "when": r.when,
+            "days": r.days,
+            "triggers": list(r.triggers),
+            "reason": r.reason,
+        }
+        for r in rows
+    ]
