@@ -55,7 +55,7 @@ def _check_owner(owner: User | None, participant: Participant) -> None:
         )
 
 
-def _owner_or_default(owner: User | None, by: User, participant: Participant) -> User:
+def owner_or_default(owner: User | None, by: User, participant: Participant) -> User:
     """The owner named, else the person recording (when they are on the care team), else the
     participant's case manager, else their primary clinician."""
     if owner is not None:
@@ -88,7 +88,7 @@ def add_barrier(
 ) -> Barrier:
     """Name a barrier to care and who works on it (the recorder when no one else is named)."""
     decision = require(by, participant, Action.CREATE, Scope.CLINICAL)
-    owner = _owner_or_default(owner, by, participant)
+    owner = owner_or_default(owner, by, participant)
     barrier = Barrier(
         participant=participant,
         episode=current_episode(participant),
@@ -284,7 +284,7 @@ def refer(
     if barrier is not None and barrier.participant_id != participant.pk:
         raise InvalidInput("Choose one of this participant's barriers.", field="barrier")
     dates.check(made_on, field="made_on", label="Referral date")
-    owner = _owner_or_default(owner, by, participant)
+    owner = owner_or_default(owner, by, participant)
     referral = ResourceReferral(
         participant=participant,
         episode=current_episode(participant),

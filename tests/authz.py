@@ -35,7 +35,7 @@ ALL_PERSONAS = sorted(
 
 @dataclass(frozen=True)
 class Endpoint:
-    method: str  # GET | POST | API_GET | API_POST
+    method: str  # GET | POST | API_GET | API_POST | API_PATCH
     allowed: frozenset[str]
     kwargs: Callable = lambda world: {"participant_id": world.participant.public_id}
     data: Callable = lambda world: {}
@@ -205,4 +205,6 @@ def call(client, endpoint: Endpoint, url: str, world):
         return client.post(url, data)
     if endpoint.method == "API_GET":
         return client.get(url)
+    if endpoint.method == "API_PATCH":
+        return client.patch(url, json.dumps(data, default=str), content_type="application/json")
     return client.post(url, json.dumps(data, default=str), content_type="application/json")

@@ -32,7 +32,56 @@ def _change_request(world):
     return services.request_schedule_change(_barrier(world), by=world.casemanager, change="virtual")
 
 
+def _task(world):
+    from worklist.services import create_task
+
+    return create_task(
+        title="Call the clinic",
+        due_on=date(2026, 11, 20),
+        by=world.casemanager,
+        participant=world.participant,
+        owner=world.casemanager,
+    )
+
+
 ENDPOINTS = {
+    "api:list_barriers": Endpoint("API_GET", frozenset(CLINICAL_READ)),
+    "api:add_barrier": Endpoint(
+        "API_POST", frozenset(CLINICAL_WRITE), data=lambda w: {"kind": "childcare"}
+    ),
+    "api:change_barrier": Endpoint(
+        "API_PATCH",
+        frozenset(CLINICAL_WRITE),
+        kwargs=_with("barrier_id", _barrier),
+        data=lambda w: {"status": "working", "version": 1},
+    ),
+    "api:list_referrals": Endpoint("API_GET", frozenset(CLINICAL_READ)),
+    "api:add_referral": Endpoint(
+        "API_POST",
+        frozenset(CLINICAL_WRITE),
+        data=lambda w: {
+            "resource": national_resource("SMART Recovery").public_id,
+            "made_on": "2026-11-02",
+        },
+    ),
+    "api:change_referral": Endpoint(
+        "API_PATCH",
+        frozenset(CLINICAL_WRITE),
+        kwargs=_with("referral_id", _referral),
+        data=lambda w: {"appointment_on": "2026-11-24", "version": 1},
+    ),
+    "api:list_tasks": Endpoint("API_GET", frozenset(CLINICAL_READ)),
+    "api:add_task": Endpoint(
+        "API_POST",
+        frozenset(CLINICAL_WRITE),
+        data=lambda w: {"title": "Book the interpreter", "due_on": "2026-11-25"},
+    ),
+    "api:change_task": Endpoint(
+        "API_PATCH",
+        frozenset(CLINICAL_WRITE),
+        kwargs=_with("task_id", _task),
+        data=lambda w: {"action": "complete", "note": "Done.", "version": 1},
+    ),
     "casemanagement:tab": Endpoint("GET", frozenset(CLINICAL_READ)),
     "casemanagement:barrier_add": Endpoint(
         "POST", frozenset(CLINICAL_WRITE), data=lambda w: {"kind": "housing", "detail": "Shelter"}
