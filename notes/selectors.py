@@ -167,6 +167,7 @@ class ModuleLine:
     module: CurriculumModule
     completed_on: object = None
     missed_on: object = None
+    make_up: Session | None = None
 
 
 @dataclass
@@ -217,6 +218,75 @@ def curriculum_progress(participant: Participant) -> list[CurriculumProgress]:
         entry = progress.setdefault(module.curriculum_id, CurriculumProgress(module.curriculum))
         entry.lines.append(ModuleLine(module, completed.get(module.pk), missed.get(module.pk)))
     return list(progress.values())
+
+
+# How far ahead the make-up offer looks for a session running a missed module.
+MAKE_UP_HORIZON_DAYS = 60
+
+
+def attach_make_ups(
+    participant: Participant, progress: list[CurriculumProgress], *, now: datetime
+) -> None:
+    """For each missed module, the first upcoming session expected to run it: the groups of
+    the participant's organization that run its curriculum take its modules in turn from the
+    last one they documented, one per scheduled session (three queries, none when nothing
+    was missed). A line with no such session keeps `make_up` None: the make-up page offers
+    what is left this week instead."""
+    missed = [line for c in progress for line in c.missed]
+    if not missed:
+        return
+    curricula = {line.module.curriculum_id for line in missed}
+    links = list(
+        GroupCurriculum.objects.filter(
+            curriculum_id__in=curricula,
+            group__program__organization_id=participant.organization_id,
+            group__is_active=True,
+        ).values_list("group_id", "curriculum_id")
+    )
+    if not links:
+        return
+    order: dict[int, list[int]] = {}
+    for module_id, curriculum_id in (
+        CurriculumModule.objects.filter(curriculum_id__in=curricula)
+        .order_by("curriculum_id", "number", "pk")
+        .values_list("pk", "curriculum_id")
+    ):
+        order.setdefault(curriculum_id, []).append(module_id)
+    last: dict[int, int] = {}
+    for group_id, module_id in (
+        GroupNote.objects.filter(
+            session__group_id__in=[g for g, _ in links],
+            module__isnull=False,
+            entered_in_error_at__isnull=True,
+            session__starts_at__lt=now,
+        )
+        .order_by("session__group_id", "-session__starts_at")
+        .values_list("session__group_id", "module_id")
+    ):
+        last.setdefault(group_id, module_id)
+    upcoming = Session.objects.filter(
+        group_id__in=[g for g, _ in links],
+        status=Session.Status.SCHEDULED,
+        starts_at__gt=now,
+        starts_at__lte=now + timedelta(days=MAKE_UP_HORIZON_DAYS),
+    ).order_by("starts_at", "pk")
+    curriculum_of = dict(links)
+    runs: dict[int, Session] = {}
+    step: dict[int, int] = {}
+    for session in upcoming:
+        modules = order.get(curriculum_of[session.group_id], [])
+        if not modules:
+            continue
+        start = (
+            modules.index(last[session.group_id]) + 1
+            if last.get(session.group_id) in modules
+            else 0
+        )
+        k = step.get(session.group_id, 0)
+        step[session.group_id] = k + 1
+        runs.setdefault(modules[(start + k) % len(modules)], session)
+    for line in missed:
+        line.make_up = runs.get(line.module.pk)
 
 
 @dataclass

@@ -63,9 +63,11 @@ def _can_write(request: HttpRequest, participant) -> bool:
 def tab(request: HttpRequest, participant) -> HttpResponse:
     """The chart's Notes tab: every note in force, and the group modules done and missed."""
     context = chart_context(request, participant, "notes")
+    progress = selectors.curriculum_progress(participant)
+    selectors.attach_make_ups(participant, progress, now=timezone.now())
     context.update(
         notes=selectors.chart_notes(participant),
-        progress=selectors.curriculum_progress(participant),
+        progress=progress,
         can_write=_can_write(request, participant),
         formats=services.formats_for(context["episode"].program if context["episode"] else None),
     )

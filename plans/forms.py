@@ -125,3 +125,11 @@ class SettingsForm(VersionForm):
 
 class ModalityForm(forms.Form):
     name = forms.CharField(max_length=80)
+
+
+class EnteredInErrorForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=300,
+        label="Why this version was entered in error",
+    )

@@ -21,6 +21,11 @@ urlpatterns = [
     path("<uuid:participant_id>/versions/<uuid:plan_id>/cosign/", views.cosign, name="cosign"),
     path("<uuid:participant_id>/versions/<uuid:plan_id>/review/", views.review, name="review"),
     path(
+        "<uuid:participant_id>/versions/<uuid:plan_id>/entered-in-error/",
+        views.entered_in_error,
+        name="entered_in_error",
+    ),
+    path(
         "<uuid:participant_id>/versions/<uuid:plan_id>/objectives/<uuid:objective_id>/",
         views.objective,
         name="objective",

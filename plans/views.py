@@ -142,7 +142,65 @@ def _editor_context(request: HttpRequest, participant, plan: TreatmentPlan, erro
         missing=services.missing_for_signing(plan) if not plan.is_signed else [],
         errors=errors or [],
     )
+    if not plan.is_signed:
+        _attach_edit_forms(context["view"], plan, diagnoses, modalities)
     return context
+
+
+def _attach_edit_forms(view, plan: TreatmentPlan, diagnoses: list, modalities: list) -> None:
+    """Each row of a draft gets its own form, filled with what it says, to change it in place
+    (the plan's version rides along, so a change made meanwhile is caught)."""
+    v = plan.version
+
+    def ids(row) -> str:
+        return f"id_{row.public_id}_%s"
+
+    for p in view.problems:
+        p.edit_form = forms.ProblemForm(
+            initial={
+                "version": v,
+                "row": p.public_id,
+                "domain": p.domain,
+                "statement": p.statement,
+                "dimensions": p.dimensions,
+                "diagnoses": [str(d.public_id) for d in p.diagnoses.all()],
+            },
+            diagnoses=diagnoses,
+            auto_id=ids(p),
+        )
+        for g in p.goal_rows:
+            g.edit_form = forms.GoalForm(
+                initial={"version": v, "row": g.public_id, "problem": p.public_id, "text": g.text},
+                auto_id=ids(g),
+            )
+            for o in g.objective_rows:
+                o.edit_form = forms.ObjectiveForm(
+                    initial={
+                        "version": v,
+                        "row": o.public_id,
+                        "goal": g.public_id,
+                        "text": o.text,
+                        "target_date": o.target_date,
+                        "measure_key": o.measure_key,
+                        "comparator": o.comparator,
+                        "target_value": o.target_value,
+                    },
+                    auto_id=ids(o),
+                )
+                for i in o.intervention_rows:
+                    i.edit_form = forms.InterventionForm(
+                        initial={
+                            "version": v,
+                            "row": i.public_id,
+                            "objective": o.public_id,
+                            "modality": i.modality_id,
+                            "frequency": i.frequency,
+                            "responsible_role": i.responsible_role,
+                            "detail": i.detail,
+                        },
+                        modalities=modalities,
+                        auto_id=ids(i),
+                    )
 
 
 def _row(model, plan: TreatmentPlan, public_id):
@@ -390,6 +448,32 @@ def version(request: HttpRequest, participant, plan_id) -> HttpResponse:
         else None,
     )
     return render(request, "plans/version.html", context)
+
+
+@participant_page(Scope.CLINICAL, methods=("GET", "POST"))
+def entered_in_error(request: HttpRequest, participant, plan_id) -> HttpResponse:
+    """Withdraw a version written on the wrong record or by mistake, with the reason: it stays
+    in the history, marked, and leaves the plan in force."""
+    plan = _plan_of(participant, plan_id)
+    if plan is None:
+        return not_found(request)
+    form = forms.EnteredInErrorForm(request.POST or None)
+    error = ""
+    if request.method == "POST":
+        try:
+            if not form.is_valid():
+                raise _form_error(form)
+            services.mark_plan_in_error(plan, by=request.user, reason=form.cleaned_data["reason"])
+        except AccessDenied:
+            raise
+        except TandemError as exc:
+            error = exc.message
+        else:
+            messages.success(request, f"Plan version {plan.number} marked entered in error.")
+            return redirect("plans:plan", participant_id=participant.public_id)
+    context = chart_context(request, participant, "plan")
+    context.update(plan=plan, form=form, error=error)
+    return render(request, "plans/entered_in_error.html", context, status=400 if error else 200)
 
 
 @participant_page(Scope.CLINICAL, methods=("GET",))

@@ -82,6 +82,12 @@ ENDPOINTS = {
         break_glass=frozenset({"outsider"}),
     ),
     "plans:objective": Endpoint("GET", frozenset(CLINICAL_READ), kwargs=_objective),
+    "plans:entered_in_error": Endpoint(
+        "POST",
+        frozenset(CLINICAL_WRITE),
+        kwargs=_signed,
+        data=lambda w: {"reason": "Written on the wrong chart"},
+    ),
     "api:list_plans": Endpoint("API_GET", frozenset(CLINICAL_READ)),
     "api:current_plan": Endpoint(
         "API_GET",
@@ -119,6 +125,17 @@ MORE_CASES = {
             frozenset(CLINICAL_WRITE),
             kwargs=_draft,
             data=lambda w: {**_new_problem(w), "statement": ""},
+            status=frozenset({400}),
+            case="invalid",
+        ),
+    ],
+    "plans:entered_in_error": [
+        Endpoint("GET", frozenset(CLINICAL_READ), kwargs=_signed),
+        Endpoint(
+            "POST",
+            frozenset(CLINICAL_WRITE),
+            kwargs=_signed,
+            data=lambda w: {"reason": ""},
             status=frozenset({400}),
             case="invalid",
         ),

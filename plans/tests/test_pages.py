@@ -259,3 +259,49 @@ def test_the_clinicians_home_lists_overdue_reviews_with_a_flat_query_count(world
 def test_the_home_panel_leaves_out_other_clinicians_participants(world, login):
     _overdue_caseload(world, 1, 0)
     assert "Plan reviews due" not in login(world.counsellor).get(reverse("home")).content.decode()
+
+
+def test_a_draft_row_is_changed_in_place_and_a_stale_change_is_refused(world, login):
+    plan = drafted(world)
+    objective = plan.objectives.get()
+    client = login(world.therapist)
+    edit = reverse("plans:edit", args=[world.participant.public_id, plan.public_id])
+    page = client.get(edit).content.decode()
+    assert "Edit this objective" in page and "Edit this intervention" in page
+    assert f'value="{objective.public_id}"' in page  # the row's own form
+    stale = plan.version
+    changed = {
+        "kind": "objective",
+        "version": stale,
+        "row": objective.public_id,
+        "goal": objective.goal.public_id,
+        "text": "PHQ-9 below 5",
+        "target_date": "2027-01-31",
+        "measure_key": "phq-9",
+        "comparator": "lt",
+        "target_value": "5",
+    }
+    assert client.post(edit, changed).status_code == 302
+    objective.refresh_from_db()
+    assert (objective.text, str(objective.target_date)) == ("PHQ-9 below 5", "2027-01-31")
+    assert Objective.objects.filter(plan=plan).count() == 1  # changed, not added
+    response = client.post(edit, {**changed, "text": "Meanwhile, elsewhere"})
+    assert response.status_code == 409
+    objective.refresh_from_db()
+    assert objective.text == "PHQ-9 below 5"
+
+
+def test_a_version_is_marked_entered_in_error_with_a_reason(world, login):
+    plan = signed(world)
+    client = login(world.therapist)
+    url = reverse("plans:entered_in_error", args=[world.participant.public_id, plan.public_id])
+    assert "Mark plan version 1 entered in error" in client.get(url).content.decode()
+    refused = client.post(url, {"reason": "  "})
+    assert refused.status_code == 400
+    plan.refresh_from_db()
+    assert plan.entered_in_error_at is None
+    assert client.post(url, {"reason": "Written on the wrong chart"}).status_code == 302
+    plan.refresh_from_db()
+    assert plan.entered_in_error_reason == "Written on the wrong chart"
+    tab = client.get(reverse("plans:plan", args=[world.participant.public_id])).content.decode()
+    assert "Entered in error" in tab
