@@ -1,11 +1,12 @@
-"""Time the due list, the completion figure and the check-in engagement sweep at scale.
+"""Time the risk and due lists, the completion figure and the engagement sweep at scale.
 
     .venv/bin/python bench/bench_measurement.py --participants 20000 [--repeat 5]
 
 Uses a throwaway SQLite file (or DATABASE_URL when set, which must point at an empty,
 disposable database). Writes synthetic participants in care, each with three PHQ-9 and two
-GAD-7 administrations and two check-ins (bulk inserts, no scoring), then prints median time
-and query count of each read.
+GAD-7 administrations and two check-ins, and an open check-in alert for one in twenty (bulk
+inserts, no scoring), then prints median and 95th-percentile time and the query count of
+each (the same count at every size: the reads and the sweep run in fixed queries).
 """
 
 import argparse
@@ -39,12 +40,14 @@ def main() -> None:
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
-    from accounts.models import Organization, Program
+    from accounts.models import Membership, Organization, Program, Role, User
     from assessments.models import Administration
     from checkins.models import CheckIn
     from checkins.services import missed_checkins
     from measurement.due import due_for_episodes
     from measurement.home import completion
+    from measurement.lists import program_lists
+    from monitoring.models import Alert
     from participants.models import Episode, Participant
 
     call_command("migrate", verbosity=0)
@@ -117,6 +120,23 @@ def main() -> None:
             ],
             batch_size=5000,
         )
+        Alert.objects.bulk_create(
+            [
+                Alert(
+                    participant=p,
+                    episode=e,
+                    kind="checkin-craving",
+                    severity="warning",
+                    title="High craving on consecutive check-ins",
+                    dedupe_key=f"bench:{n}",
+                )
+                for n, (p, e) in enumerate(zip(people, episodes, strict=True))
+                if n % 20 == 0
+            ],
+            batch_size=5000,
+        )
+        director = User.objects.create(username="bench-director", first_name="Bench")
+        Membership.objects.create(user=director, organization=org, role=Role.DIRECTOR)
     print(f"database: {connection.vendor}; participants in care: {args.participants}")
 
     def measure(label: str, fn) -> None:
@@ -127,12 +147,20 @@ def main() -> None:
                 result = fn()
                 times.append(time.perf_counter() - start)
             queries = len(ctx.captured_queries)
-        print(f"{label}: median {statistics.median(times):.2f} s, {queries} queries ({result})")
+        p95 = statistics.quantiles(times, n=20, method="inclusive")[18] if len(times) > 1 else 0
+        print(
+            f"{label}: median {statistics.median(times):.2f} s, p95 {p95:.2f} s "
+            f"({len(times)} runs), {queries} queries ({result})"
+        )
 
     def due_list():
         rows = list(Episode.objects.filter(program=program).select_related("program"))
         due = due_for_episodes(rows, now=now)
         return f"{sum(1 for d in due.values() if d)} with something due"
+
+    def lists_page():
+        found = program_lists(director, [program], now=now)
+        return f"risk {found.risk_total}, due {found.due_total}; first 100 of each shown"
 
     def board():
         return completion([program], now=now)[0].rate
@@ -143,6 +171,7 @@ def main() -> None:
             transaction.set_rollback(True)
         return f"{len(raised)} engagement alerts (rolled back)"
 
+    measure("risk and due lists (program page selector)", lists_page)
     measure("due list (all participants in care)", due_list)
     measure("completion figure (director's board)", board)
     measure("engagement sweep (no check-in for 3 days)", sweep)

@@ -40,3 +40,9 @@ register(
     "took a clinic device back from a participant",
     "take a clinic device back from a participant",
 )
+register(
+    "measurement.lists_viewed",
+    Action.VIEW,
+    "viewed the program's risk and due lists",
+    "view the program's risk and due lists",
+)

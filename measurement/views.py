@@ -10,9 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Program, User
+from audit.services import record_event
 from links.services import issue_link
 from measurement import due, kiosk, selectors, services, trajectory
 from measurement.forms import RowFormSet, SettingsForm, initial_rows
+from measurement.lists import program_lists
 from measurement.models import ProgramMeasurement
 from participants.access import Action, Scope, decide, may
 from participants.decorators import participant_page
@@ -185,3 +187,37 @@ def schedule(request: HttpRequest, program_id) -> HttpResponse:
 
 def _removed(form) -> bool:
     return bool(form.cleaned_data.get("DELETE"))
+
+
+@serves("GET")
+@login_required
+def lists(request: HttpRequest, program_id) -> HttpResponse:
+    """The program's risk list and due list (directors and supervisors), one audit event
+    naming every participant shown."""
+    program = Program.objects.filter(public_id=program_id).first()
+    if program is None or request.user.kind != User.Kind.STAFF:
+        return render(
+            request,
+            "error.html",
+            {"title": "Not found", "message": "There is no such program."},
+            status=404,
+        )
+    if not may(request.user, "measurement.completion", program.organization_id):
+        return render(
+            request,
+            "error.html",
+            {"title": "Not allowed", "message": "These lists are for directors and supervisors."},
+            status=403,
+        )
+    found = program_lists(request.user, [program], now=timezone.now())
+    record_event(
+        actor=request.user,
+        event_type="measurement.lists_viewed",
+        record=program,
+        organization=program.organization,
+        details={
+            "page": "measurement:lists",
+            "participants": sorted({str(p.public_id) for p in found.participants}),
+        },
+    )
+    return render(request, "measurement/lists.html", {"program": program, "lists": found})

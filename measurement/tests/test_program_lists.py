@@ -1,0 +1,113 @@
+"""The program's risk list and due list: what they show, one audit event naming everyone
+shown, who may open them, and the same number of queries however many are in care."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from checkins.services import record_checkin
+from conftest import make_participant
+from participants.models import CareTeamMember, CareTeamRole, Episode, EpisodeStatus
+from tests.authz import ALL_PERSONAS, HTTP_METHODS
+
+NOW = datetime(2026, 11, 18, 12, 0, tzinfo=ZoneInfo("America/Chicago"))
+
+
+def url(world) -> str:
+    return reverse("measurement:lists", args=[world.program.public_id])
+
+
+def in_care(world, count, start):
+    """More participants in care, each with a safety answer (a critical alert) and nothing
+    answered since admission (questionnaires due)."""
+    from accounts.models import User
+    from conftest import make_user
+
+    for n in range(start, start + count):
+        account = make_user(f"p{n}", kind=User.Kind.PARTICIPANT)
+        person = make_participant(world.org, f"L-{n:06d}", user=account)
+        episode = Episode.objects.create(
+            participant=person,
+            program=world.program,
+            status=EpisodeStatus.ACTIVE,
+            referred_on=date(2026, 9, 1),
+            admitted_on=date(2026, 9, 8),
+            primary_clinician=world.therapist,
+        )
+        CareTeamMember.objects.create(
+            episode=episode, user=world.therapist, role=CareTeamRole.PRIMARY_CLINICIAN
+        )
+        record_checkin(
+            person,
+            by=account,
+            now=NOW - timedelta(days=1),
+            mood=3,
+            craving=2,
+            used=False,
+            safety=True,
+        )
+
+
+def get(client, world):
+    with time_machine.travel(NOW, tick=False):
+        return client.get(url(world))
+
+
+def test_the_lists_show_who_is_at_risk_and_who_has_something_due(world, login):
+    record_checkin(
+        world.participant,
+        by=world.participant_user,
+        now=NOW - timedelta(days=2),
+        mood=4,
+        craving=3,
+        used=True,
+        substances=["alcohol"],
+        safety=False,
+    )
+    page = get(login(world.director), world)
+    text = page.content.decode()
+    assert page.status_code == 200
+    risk, due = text.split('id="due-heading"')
+    assert world.participant.display_name in risk
+    assert "Use reported in a check-in" in risk
+    assert "PHQ-9" in due or "Patient Health Questionnaire" in due
+    event = AuditEvent.objects.get(event_type="measurement.lists_viewed")
+    assert event.details["participants"] == [str(world.participant.public_id)]
+
+
+def test_the_lists_keep_the_same_number_of_queries_as_the_program_grows(world, login):
+    client = login(world.director)
+    in_care(world, 2, 1)
+    get(client, world)
+    with CaptureQueriesContext(connection) as few:
+        assert get(client, world).status_code == 200
+    in_care(world, 8, 10)
+    with CaptureQueriesContext(connection) as many:
+        page = get(client, world)
+    assert page.status_code == 200
+    assert page.content.decode().count("Safety answer yes in a check-in") == 10
+    assert len(many) == len(few)
+
+
+@pytest.mark.parametrize("persona", ALL_PERSONAS)
+def test_only_directors_and_supervisors_open_the_lists(world, login, persona):
+    response = get(login(world.users[persona]), world)
+    if persona in {"director", "supervisor"}:
+        assert response.status_code == 200
+    else:
+        assert response.status_code in (403, 404)
+        assert world.participant.display_name not in response.content.decode()
+        assert not AuditEvent.objects.filter(event_type="measurement.lists_viewed").exists()
+
+
+@pytest.mark.parametrize("method", sorted(set(HTTP_METHODS) - {"GET", "HEAD"}))
+def test_every_other_method_is_refused_with_nothing_shown(world, login, method):
+    response = login(world.director).generic(method, url(world))
+    assert response.status_code == 405
+    assert response.content == b""
