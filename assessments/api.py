@@ -5,7 +5,7 @@ participant endpoints use the staff session, the access policy and the audit tra
 """
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, cast
 from uuid import UUID
 
 from django.http import HttpRequest
@@ -13,12 +13,13 @@ from ninja import Field, Router, Schema, Status
 
 from assessments import instruments, selectors, services
 from assessments.models import Administration
-from assessments.scoring import ScoringError, score
+from assessments.scoring import AnswerError, ScoringError, score
 from audit.models import Action
 from participants.access import Scope, authorize, require
 from participants.api import participant_or_404
 from tandem.api_errors import FieldErrors, field_errors
 from tandem.errors import InvalidInput
+from tandem.http import ApiRequest
 
 router = Router(tags=["assessments"])
 
@@ -203,7 +204,7 @@ def _invalid(message: str, field: str | None = None) -> Status:
     return Status(422, field_errors((field, message)))
 
 
-def _item_errors(errors: list[dict[str, Any]]) -> Status:
+def _item_errors(errors: list[AnswerError]) -> Status:
     """The scorer's per-item errors as the API's field errors: item 9 is `answers.9`."""
     return Status(
         422,
@@ -222,7 +223,7 @@ def _administration_out(row: Administration, *, superseded: bool) -> dict[str, A
         "administered_by": str(row.recorded_by) if row.recorded_by else "",
         "critical": bool(row.critical_flags),
         "thresholds": row.thresholds,
-        "supersedes": row.supersedes.public_id if row.supersedes_id else None,
+        "supersedes": cast(Administration, row.supersedes).public_id if row.supersedes_id else None,
         "correction_reason": row.supersede_reason,
         "superseded": superseded,
         "entered_in_error": row.entered_in_error,
@@ -289,7 +290,7 @@ def score_instrument(request: HttpRequest, code: str, body: ScoreIn):
         "ones (flagged). Optional `instrument` filters by code. Audited as a view."
     ),
 )
-def list_assessments(request: HttpRequest, participant_id: UUID, instrument: str | None = None):
+def list_assessments(request: ApiRequest, participant_id: UUID, instrument: str | None = None):
     participant = participant_or_404(request, participant_id)
     authorize(request.auth, participant, Action.VIEW, Scope.CLINICAL, details={"api": True})
     return [
@@ -309,7 +310,7 @@ def list_assessments(request: HttpRequest, participant_id: UUID, instrument: str
         "`supersedes` and a `reason`. Audited."
     ),
 )
-def record_assessment(request: HttpRequest, participant_id: UUID, body: AdministrationIn):
+def record_assessment(request: ApiRequest, participant_id: UUID, body: AdministrationIn):
     participant = participant_or_404(request, participant_id)
     require(request.auth, participant, Action.CREATE, Scope.CLINICAL)
     supersedes = None

@@ -15,7 +15,7 @@ the database once instead of once per row.
 
 import random
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -185,7 +185,9 @@ class _Writer:
         self.uuid = (lambda u: u) if native_uuid else (lambda u: u.hex)
         self.rows: list[list] = []
 
-    def add(self, rng, episode: dict, scored: _Scored, when: datetime, mode: str, by: int) -> None:
+    def add(
+        self, rng, episode: Mapping[str, Any], scored: _Scored, when: datetime, mode: str, by: int
+    ) -> None:
         row = {
             **self.constant,
             **scored.columns,
@@ -235,10 +237,12 @@ def _at(program, day: date, rng: random.Random) -> datetime:
     return datetime.combine(day, moment, tzinfo=program.tz)
 
 
-Planned = tuple[str, float, datetime, str, int]  # code, severity, completed at, mode, by
+Planned = tuple[str, float, datetime, Mode, int]  # code, severity, completed at, mode, by
 
 
-def _plan(rng: random.Random, program, today: date, episode: dict, intake_by: int) -> list[Planned]:
+def _plan(
+    rng: random.Random, program, today: date, episode: Mapping[str, Any], intake_by: int
+) -> list[Planned]:
     """What one episode was given and when, oldest first."""
     person = _Person(rng)
     when = _at(program, min(today, episode["referred_on"] + timedelta(days=rng.randint(0, 2))), rng)
@@ -305,7 +309,7 @@ def seed_instrument_history(context: DemoContext) -> None:
         return
     pool = _Pool(random.Random(context.rng_seed))
     writer = _Writer()
-    critical: list[tuple[dict, str, dict, int]] = []
+    critical: list[tuple[Mapping[str, Any], str, dict[str, int], int]] = []
     therapist, intake = context.staff["therapist"].pk, context.staff["intake"].pk
     for episode in episodes:
         rng = random.Random(f"{context.rng_seed}:{episode['participant__record_number']}")
@@ -342,7 +346,9 @@ def seed_instrument_history(context: DemoContext) -> None:
     context.stdout(f"    {len(writer.rows)} administrations for {len(episodes)} participants")
 
 
-def _record_critical(context: DemoContext, critical: list[tuple[dict, str, dict, int]]) -> None:
+def _record_critical(
+    context: DemoContext, critical: list[tuple[Mapping[str, Any], str, dict[str, int], int]]
+) -> None:
     """Two critical answers today, recorded through the service so their alerts are real."""
     users = {user.pk: user for user in context.staff.values()}
     this_morning = timezone.now() - timedelta(hours=2)

@@ -8,6 +8,7 @@ integers; whether an answer is allowed, required or skipped is the scorer's deci
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django import forms
 
@@ -117,13 +118,13 @@ class StartForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["instrument"].choices = [
+        cast(forms.ChoiceField, self.fields["instrument"]).choices = [
             (i.code, f"{i.short_name} — {i.description.rstrip('.')}")
             for i in instruments.all_instruments()
         ]
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         code, mode = data.get("instrument"), data.get("mode")
         if code and mode == Mode.SELF_REPORT:
             instrument = instruments.get(code)

@@ -5,9 +5,16 @@ administration that supersedes the old one (with a reason); a record made for th
 participant is marked entered-in-error. Either way the original row stays readable.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import models
 
 from tandem.records import ClinicalRecord, Immutable, ImmutableRecordError, Supersedable
+
+if TYPE_CHECKING:
+    from assessments.instruments.types import Instrument
 
 __all__ = ["Administration", "ImmutableRecordError", "Mode"]
 
@@ -19,6 +26,14 @@ class Mode(models.TextChoices):
 
 class Administration(ClinicalRecord, Supersedable, Immutable):
     """One completed (or knowingly incomplete) instrument, with the scorer's result."""
+
+    # Set by assessments.selectors for the pages that list administrations, not stored: the
+    # instrument's definition, the band in words, and the correction that replaced it if any.
+    definition: Instrument | None
+    band_label: str
+    newer: Administration | None
+    is_superseded: bool
+    is_current: bool
 
     participant = models.ForeignKey(
         "participants.Participant", on_delete=models.PROTECT, related_name="administrations"

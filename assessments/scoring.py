@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from assessments.instruments import get
 from assessments.instruments.types import (
@@ -42,6 +42,14 @@ from assessments.instruments.types import (
     Total,
 )
 
+
+class AnswerError(TypedDict):
+    """One refused answer: the item it concerns (None for the form as a whole) and why."""
+
+    item: str | None
+    message: str
+
+
 __all__ = ["Flag", "ScoreResult", "ScoringError", "Threshold", "score", "validate"]
 
 SEX_VALUES = ("male", "female", "unknown")
@@ -51,7 +59,7 @@ CONTEXT_KEYS = ("sex",)
 class ScoringError(ValueError):
     """Invalid input; ``errors`` holds one ``{"item": id_or_None, "message": str}`` per problem."""
 
-    def __init__(self, errors: list[dict[str, str | None]]) -> None:
+    def __init__(self, errors: list[AnswerError]) -> None:
         super().__init__("; ".join(error["message"] or "" for error in errors))
         self.errors = errors
 
@@ -133,13 +141,16 @@ class ScoreResult:
 
 def validate(
     code: str,
-    answers: Mapping[str, int],
-    context: Mapping[str, Any] | None = None,
+    answers: Mapping[Any, Any],
+    context: Any = None,
     *,
-    overrides: Mapping[str, Any] | None = None,
+    overrides: Any = None,
     allow_incomplete: bool = False,
-) -> list[dict[str, str | None]]:
-    """Return the validation errors ``score()`` would raise (an empty list when valid)."""
+) -> list[AnswerError]:
+    """Return the validation errors ``score()`` would raise (an empty list when valid).
+
+    The arguments are typed loosely on purpose: they come straight from JSON, and saying
+    what is wrong with them is this function's job."""
     return _Check(get(code), answers, context, overrides, allow_incomplete).errors
 
 
@@ -182,7 +193,7 @@ class _Check:
         allow_incomplete: bool,
     ) -> None:
         self.instrument = instrument
-        self.errors: list[dict[str, str | None]] = []
+        self.errors: list[AnswerError] = []
         self.sex = "unknown"
         self.threshold_override: int | None = None
         self.values: dict[str, int | None] = {}  # None: not known (missing or invalid)

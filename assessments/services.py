@@ -15,7 +15,7 @@ from accounts.models import User
 from assessments import instruments
 from assessments.instruments.types import Instrument
 from assessments.models import Administration, Mode
-from assessments.scoring import Flag, ScoreResult, ScoringError, score
+from assessments.scoring import AnswerError, Flag, ScoreResult, ScoringError, score
 from audit.models import Action
 from audit.services import record_event
 from monitoring.models import Severity
@@ -37,7 +37,7 @@ FUTURE_TOLERANCE = timedelta(minutes=5)
 class InvalidAnswers(InvalidInput):
     """The scorer refused the answers; `errors` holds one {"item", "message"} per problem."""
 
-    def __init__(self, errors: list[dict[str, str | None]]) -> None:
+    def __init__(self, errors: list[AnswerError]) -> None:
         super().__init__(
             "Some answers need attention: " + "; ".join(e["message"] or "" for e in errors),
             field="answers",

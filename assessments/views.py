@@ -23,6 +23,7 @@ from participants.models import Participant
 from participants.views import chart_context
 from safety.display import crisis_response
 from tandem.errors import AccessDenied, TandemError
+from tandem.http import SignedInRequest, StaffRequest
 
 TAB = "assessments"
 
@@ -32,7 +33,7 @@ def _program_tz(context: dict) -> str:
     return episode.program.time_zone if episode is not None else "UTC"
 
 
-def _chart(request: HttpRequest, participant: Participant) -> dict:
+def _chart(request: StaffRequest, participant: Participant) -> dict:
     context = chart_context(request, participant, TAB)
     context["program_tz"] = _program_tz(context)
     return context
@@ -45,7 +46,7 @@ def _unavailable(request: HttpRequest, message: str, status: int = 404) -> HttpR
 
 
 @participant_page(Scope.CLINICAL, methods=("GET",))
-def tab(request: HttpRequest, participant: Participant) -> HttpResponse:
+def tab(request: StaffRequest, participant: Participant) -> HttpResponse:
     context = _chart(request, participant)
     context.update(
         histories=selectors.history_by_instrument(participant),
@@ -56,7 +57,7 @@ def tab(request: HttpRequest, participant: Participant) -> HttpResponse:
 
 
 @participant_page(Scope.CLINICAL, methods=("GET",))
-def start(request: HttpRequest, participant: Participant) -> HttpResponse:
+def start(request: StaffRequest, participant: Participant) -> HttpResponse:
     """Choose instrument and mode; the choice (no participant data) travels in the query."""
     form = forms.StartForm(request.GET or None)
     if form.is_valid():
@@ -101,7 +102,7 @@ def _submit(
                 if error["item"] in instrument.item_ids:
                     errors.setdefault(error["item"], error["message"])
                 else:
-                    problems.append(error["message"])
+                    problems.append(error["message"] or "")
         except AccessDenied:
             raise
         except TandemError as exc:
@@ -128,7 +129,7 @@ def _form_context(instrument: Instrument, answers: dict | None = None) -> dict:
 
 
 @participant_page(Scope.CLINICAL, methods=("GET", "POST"))
-def administer(request: HttpRequest, participant: Participant, code: str) -> HttpResponse:
+def administer(request: StaffRequest, participant: Participant, code: str) -> HttpResponse:
     """Staff enter the answers: asked aloud, or copied from a (licensed) paper form."""
     instrument = selectors.definition(code)
     if instrument is None:
@@ -150,7 +151,7 @@ def administer(request: HttpRequest, participant: Participant, code: str) -> Htt
 
 
 @participant_page(Scope.CLINICAL, methods=("GET", "POST"))
-def self_report(request: HttpRequest, participant: Participant, code: str) -> HttpResponse:
+def self_report(request: StaffRequest, participant: Participant, code: str) -> HttpResponse:
     """The clinic-tablet view: only the questions, no chart, no other participant's data."""
     instrument = selectors.definition(code)
     if instrument is None:
@@ -203,7 +204,7 @@ def self_report_done(
 
 
 @participant_page(Scope.CLINICAL, methods=("GET",))
-def result(request: HttpRequest, participant: Participant, administration_id) -> HttpResponse:
+def result(request: StaffRequest, participant: Participant, administration_id) -> HttpResponse:
     administration = selectors.administration_for(participant, administration_id)
     if administration is None:
         return not_found(request)
@@ -231,7 +232,7 @@ def result(request: HttpRequest, participant: Participant, administration_id) ->
 
 
 @participant_page(Scope.CLINICAL, methods=("GET", "POST"))
-def correct(request: HttpRequest, participant: Participant, administration_id) -> HttpResponse:
+def correct(request: StaffRequest, participant: Participant, administration_id) -> HttpResponse:
     """Re-enter an administration's answers; the new one supersedes it, with a reason."""
     original = selectors.administration_for(participant, administration_id)
     if original is None or original.definition is None:
@@ -279,7 +280,7 @@ def entered_in_error(
         return not_found(request)
     form = forms.EnteredInErrorForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("reason", [])))
+        messages.error(request, " ".join(str(e) for e in form.errors.get("reason", [])))
     else:
         try:
             services.mark_entered_in_error(
@@ -296,12 +297,12 @@ def entered_in_error(
     )
 
 
-def _own_record(request: HttpRequest) -> Participant | None:
+def _own_record(request: SignedInRequest) -> Participant | None:
     return Participant.objects.filter(user=request.user, entered_in_error_at__isnull=True).first()
 
 
 @login_required
-def mine(request: HttpRequest, code: str) -> HttpResponse:
+def mine(request: SignedInRequest, code: str) -> HttpResponse:
     """A participant answers a questionnaire on their own account (their portal)."""
     if request.user.kind != User.Kind.PARTICIPANT:
         return redirect("home")
@@ -338,7 +339,8 @@ def _crisis(request: HttpRequest, administration: Administration) -> HttpRespons
     """Shown at once after a critical answer: crisis lines, the program's after-hours number,
     and who was alerted (the service raised the alert in the same write), said only when true,
     and the participant's safety plan."""
-    program = administration.episode.program if administration.episode_id else None
+    episode = administration.episode
+    program = episode.program if episode is not None else None
     return crisis_response(
         request,
         administration.participant,
@@ -348,7 +350,7 @@ def _crisis(request: HttpRequest, administration: Administration) -> HttpRespons
 
 
 @login_required
-def mine_done(request: HttpRequest) -> HttpResponse:
+def mine_done(request: SignedInRequest) -> HttpResponse:
     if request.user.kind != User.Kind.PARTICIPANT:
         return redirect("home")
     return render(request, "assessments/mine_done.html", {"portal_url": reverse("portal:home")})

@@ -20,6 +20,9 @@ from tandem.models import Versioned
 from tandem.records import ClinicalRecord, Signable, Supersedable
 
 M = TypeVar("M", bound=Versioned)
+R = TypeVar("R", bound=ClinicalRecord)
+S = TypeVar("S", bound=Supersedable)
+G = TypeVar("G", bound=Signable)
 MIN_REASON_LENGTH = 5
 
 
@@ -75,7 +78,7 @@ def _participant_of(record: models.Model) -> Any:
 
 
 def mark_entered_in_error(
-    record: ClinicalRecord,
+    record: R,
     *,
     by: Any,
     reason: str,
@@ -83,7 +86,7 @@ def mark_entered_in_error(
     now: datetime | None = None,
     what: str = "record",
     event_type: str = "record.entered_in_error",
-) -> ClinicalRecord:
+) -> R:
     """Withdraw a record: it stays readable, with who withdrew it, when and why, and leaves
     every `current()` list. Marking it twice is refused."""
     reason = clean_reason(reason, ask=f"Say why this {what} was entered in error.")
@@ -116,7 +119,7 @@ def mark_entered_in_error(
 
 def supersede(
     old: Supersedable,
-    new: Supersedable,
+    new: S,
     *,
     by: Any,
     reason: str,
@@ -125,7 +128,7 @@ def supersede(
     require_reason: bool = True,
     details: Mapping[str, Any] | None = None,
     event_type: str = "record.corrected",
-) -> Supersedable:
+) -> S:
     """Save `new` as the correction of `old`. `old` is never changed; it is superseded.
 
     Refused when `old` is already superseded (correct the newest one) or entered in error.
@@ -162,7 +165,7 @@ def supersede(
 
 
 def sign(
-    record: Signable,
+    record: G,
     *,
     by: Any,
     expected_version: int,
@@ -172,7 +175,7 @@ def sign(
     also: Mapping[str, Any] | None = None,
     details: Mapping[str, Any] | None = None,
     event_type: str = "record.signed",
-) -> Signable:
+) -> G:
     """Sign a draft: from now on it never changes. `also` sets further columns in the same
     write (a content hash, a status); `details` go into the audit event."""
     model: type[Any] = type(record)
@@ -198,7 +201,7 @@ def sign(
 
 def add_addendum(
     signed: Supersedable,
-    addendum: Supersedable,
+    addendum: S,
     *,
     by: Any,
     reason: str,
@@ -206,7 +209,7 @@ def add_addendum(
     what: str = "record",
     details: Mapping[str, Any] | None = None,
     event_type: str = "record.addendum_started",
-) -> Supersedable:
+) -> S:
     """Start the next version of a signed record: `addendum` supersedes it with a reason.
     An unsigned record is changed in place instead, so asking for an addendum to it is refused."""
     if not getattr(signed, "is_signed", False):

@@ -72,10 +72,11 @@ def valid_answers(draw: st.DrawFn, instrument: Instrument) -> dict[str, int]:
     """A complete, valid answer set, honouring the instrument's skip rules."""
     answers: dict[str, int] = {}
     for item in instrument.items:
-        skipped = item.skip is not None and holds(item.skip.when, answers)
-        if skipped and item.skip.effect == "must-omit":
+        skip = item.skip
+        skipped = skip is not None and holds(skip.when, answers)
+        if skip and skipped and skip.effect == "must-omit":
             continue
-        if skipped and item.skip.effect == "absent-or-zero":
+        if skip and skipped and skip.effect == "absent-or-zero":
             if draw(st.booleans()):
                 answers[item.id] = 0
             continue

@@ -61,10 +61,10 @@ def test_trend_chart_has_axes_dates_values_and_a_text_equivalent(world, login, r
     assert chart.count('class="axis"') == 2
     for tick in (">0<", ">27<", "cut-off 10"):  # the score axis: full range and cut-off
         assert tick in chart
-    for date in (">2 Nov 2026<", ">9 Nov 2026<", ">16 Nov 2026<"):  # the time axis
-        assert date in chart
-    for value in (">16<", ">8<", ">0<"):  # each total by its point
-        assert 'class="value"' in chart and value in chart
+    for label in (">2 Nov 2026<", ">9 Nov 2026<", ">16 Nov 2026<"):  # the time axis
+        assert label in chart
+    for shown in (">16<", ">8<", ">0<"):  # each total by its point
+        assert 'class="value"' in chart and shown in chart
     assert "2 Nov 2026: 16; 9 Nov 2026: 8; 16 Nov 2026: 0. Cut-off 10." in chart  # as text
     assert "<figcaption" in chart and chart.count('class="value"') == 3
 

@@ -7,12 +7,14 @@ rules against hand-written oracles taken from the clinical reference.
 """
 
 import itertools
+from collections.abc import Iterable
 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from assessments.instruments import all_instruments, get
+from assessments.instruments.types import Band
 from assessments.scoring import ScoringError, score, validate
 from assessments.tests.scoring_helpers import valid_answers
 
@@ -47,6 +49,7 @@ def test_valid_answers_score_completely(code, data):
     assert result.complete is True
     if instrument.scoring.total_range is not None:
         low, high = instrument.scoring.total_range
+        assert result.total is not None
         assert low <= result.total <= high
     else:
         assert result.total is None
@@ -74,6 +77,7 @@ def test_raising_an_item_never_lowers_the_total(code, data):
     raised = answers | {item.id: data.draw(st.sampled_from(higher))}
     assume(validate(code, raised) == [])
     before, after = score(code, answers).total, score(code, raised).total
+    assert before is not None and after is not None
     if item.reverse:
         assert after < before
     else:
@@ -91,14 +95,22 @@ def test_dast10_item_3_is_the_only_reversed_item(data):
 @pytest.mark.parametrize("code", RANGE_BANDED)
 def test_range_bands_partition_the_total_range(code):
     instrument = get(code)
+    assert instrument.scoring.total_range is not None
     low, high = instrument.scoring.total_range
-    ranged = sorted((b for b in instrument.bands if b.low is not None), key=lambda b: b.low)
-    assert ranged[0].low == low
-    assert ranged[-1].high == high
+    ranged = sorted(_ranges(instrument.bands))
+    assert ranged[0][0] == low
+    assert ranged[-1][1] == high
     for previous, following in itertools.pairwise(ranged):
-        assert following.low == previous.high + 1
+        assert following[0] == previous[1] + 1
     for total in range(low, high + 1):
-        assert sum(1 for b in ranged if b.low <= total <= b.high) == 1
+        assert sum(1 for b_low, b_high in ranged if b_low <= total <= b_high) == 1
+
+
+def _ranges(bands: Iterable[Band]) -> list[tuple[int, int]]:
+    """The (low, high) of each range band; a range band has both ends."""
+    ranged = [b for b in bands if b.low is not None]
+    assert all(b.high is not None for b in ranged)
+    return [(b.low, b.high) for b in ranged if b.low is not None and b.high is not None]
 
 
 @pytest.mark.parametrize("code", RANGE_BANDED)
@@ -109,6 +121,7 @@ def test_band_matches_its_range(code, data):
     result = score(code, data.draw(valid_answers(instrument)))
     band = next(b for b in instrument.bands if b.key == result.band)
     if band.low is not None:
+        assert band.high is not None and result.total is not None
         assert band.low <= result.total <= band.high
 
 
