@@ -32,3 +32,10 @@ register(
     "changed the program's note settings",
     "change the program's note settings",
 )
+register("notes.format_added", Action.CREATE, "added a note format", "add a note format")
+register(
+    "notes.group_curriculum_set",
+    Action.CHANGE,
+    "set which curriculum a group runs",
+    "set a group's curriculum",
+)

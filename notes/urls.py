@@ -6,6 +6,7 @@ app_name = "notes"
 urlpatterns = [
     path("due/", views.due, name="due"),
     path("board/", views.board, name="board"),
+    path("settings/", views.program_settings, name="settings"),
     path("sessions/<uuid:session_id>/", views.group, name="group"),
     path("<uuid:participant_id>/", views.tab, name="tab"),
     path("<uuid:participant_id>/new/", views.new, name="new"),

@@ -9,6 +9,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -662,3 +663,165 @@ def objective_section(request: HttpRequest, objective) -> dict:
         "template": "notes/_objective_notes.html",
         "notes": thread.notes_for_objective(objective),
     }
+
+
+# ---- The program's note settings ----------------------------------------------------------
+
+
+def opens_settings(user) -> bool:
+    return any(
+        capability_decision(user, "note.settings", org).allowed for org in organizations_of(user)
+    )
+
+
+def _settings_rows(programs) -> list[dict]:
+    from accounts.models import Role
+    from notes.models import Curriculum, GroupCurriculum, NoteSettings
+    from scheduling.models import Group
+
+    ids = [p.pk for p in programs]
+    saved = {
+        s.program_id: s
+        for s in NoteSettings.objects.filter(program_id__in=ids).prefetch_related("cosign_staff")
+    }
+    staff = list(
+        User.objects.filter(
+            kind=User.Kind.STAFF,
+            memberships__organization_id__in={p.organization_id for p in programs},
+            memberships__is_active=True,
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+        .values("pk", "first_name", "last_name", "username", "memberships__organization_id")
+    )
+    formats = list(NoteFormat.objects.filter(program_id__in=ids).order_by("name"))
+    curricula = list(Curriculum.objects.filter(Q(program__isnull=True) | Q(program_id__in=ids)))
+    groups = list(Group.objects.filter(program_id__in=ids, is_active=True).order_by("title"))
+    links = dict(
+        GroupCurriculum.objects.filter(group__in=groups).values_list("group_id", "curriculum_id")
+    )
+    rows = []
+    for p in programs:
+        row = saved.get(p.pk)
+        chosen = {u.pk for u in row.cosign_staff.all()} if row else set()
+        rows.append(
+            {
+                "program": p,
+                "version": row.version if row else 0,
+                "due_hours": row.due_hours if row else services.settings_for(p).due_hours,
+                "roles": [
+                    (v, label, v in (row.cosign_roles if row else [])) for v, label in Role.choices
+                ],
+                "staff": [
+                    (
+                        u["pk"],
+                        f"{u['first_name']} {u['last_name']}".strip() or u["username"],
+                        u["pk"] in chosen,
+                    )
+                    for u in staff
+                    if u["memberships__organization_id"] == p.organization_id
+                ],
+                "formats": [f for f in formats if f.program_id == p.pk],
+                "curricula": [c for c in curricula if c.program_id in (None, p.pk)],
+                "groups": [(g, links.get(g.pk)) for g in groups if g.program_id == p.pk],
+            }
+        )
+    return rows
+
+
+@serves("GET", "POST")
+@login_required
+def program_settings(request: HttpRequest) -> HttpResponse:
+    """The director's page for the program's note rules, its own formats and which curriculum
+    each group runs."""
+    from accounts.models import Program
+    from notes import program_settings as changes
+    from notes.models import Curriculum
+    from scheduling.models import Group
+
+    if request.user.kind != User.Kind.STAFF or not opens_settings(request.user):
+        return _forbidden(request, "Note settings are for the program director.")
+    orgs = [
+        o
+        for o in organizations_of(request.user)
+        if capability_decision(request.user, "note.settings", o).allowed
+    ]
+    programs = list(Program.objects.filter(organization_id__in=orgs).order_by("name"))
+    error = ""
+    if request.method == "POST":
+        data = request.POST
+        program = next((p for p in programs if str(p.public_id) == data.get("program")), None)
+        try:
+            if program is None:
+                raise InvalidInput("Choose one of your programs.", field="program")
+            action = data.get("action")
+            if action == "rules":
+                changes.update_rules(
+                    program,
+                    by=request.user,
+                    due_hours=_number(data.get("due_hours"), "due_hours"),
+                    cosign_roles=data.getlist("cosign_roles"),
+                    cosign_staff=list(
+                        User.objects.filter(
+                            pk__in=[
+                                _number(v, "cosign_staff") for v in data.getlist("cosign_staff")
+                            ]
+                        )
+                    ),
+                    expected_version=_number(data.get("version"), "version", low=0),
+                )
+            elif action == "format":
+                changes.add_format(
+                    program,
+                    by=request.user,
+                    name=data.get("name", ""),
+                    sections=data.get("sections", "").splitlines(),
+                )
+            elif action == "curriculum":
+                group = Group.objects.filter(
+                    program=program, public_id=_uuid(data.get("group"))
+                ).first()
+                if group is None:
+                    raise InvalidInput("Choose one of the program's groups.", field="group")
+
+                def curriculum(value):
+                    if not value:
+                        return None
+                    found = Curriculum.objects.filter(public_id=_uuid(value)).first()
+                    if found is None:
+                        raise InvalidInput(
+                            "Choose one of the program's curricula.", field="curriculum"
+                        )
+                    return found
+
+                changes.set_curriculum(
+                    group,
+                    by=request.user,
+                    curriculum=curriculum(data.get("curriculum")),
+                    expected=curriculum(data.get("was")),
+                )
+            else:
+                raise InvalidInput("Choose what to change.")
+        except AccessDenied:
+            raise
+        except TandemError as exc:
+            error = exc.message
+        else:
+            messages.success(request, "Saved.")
+            return redirect("notes:settings")
+    return render(
+        request,
+        "notes/settings.html",
+        {"rows": _settings_rows(programs), "error": error},
+        status=400 if error else 200,
+    )
+
+
+def _number(value, field: str, *, low: int = 1) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = -1
+    if not low <= number < 2**31:
+        raise InvalidInput("Enter a whole number.", field=field)
+    return number
