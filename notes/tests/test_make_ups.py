@@ -1,4 +1,4 @@
-"""A missed curriculum module offers a make-up: the next session expected to run that module
+"""The modules a member completed and missed; a missed module offers a make-up: the next session expected to run that module
 when the schedule has one, otherwise the make-up page."""
 
 from datetime import time, timedelta
@@ -10,6 +10,7 @@ from attendance.tests.builders import make_session
 from notes import services
 from notes.models import Curriculum, CurriculumModule, GroupCurriculum
 from notes.seeds import CYCLE, seed
+from notes.selectors import curriculum_progress
 from scheduling.models import Group, Session
 
 
@@ -73,6 +74,10 @@ def test_a_missed_module_links_to_the_next_session_running_it(world, login, grou
         module=module[2],
         sign=True,
     )
+    done = curriculum_progress(present.participant)
+    assert [(c.completed, c.missed) for c in done] == [(1, [])]
+    [missed] = curriculum_progress(absent.participant)[0].missed
+    assert missed.module == module[3] and missed.missed_on == ran.date
     _session(world, morning, 2)  # runs module 4, the morning group's next
     evening_next = _session(world, evening, 3)  # runs module 3, the one missed
     client = login(world.therapist)
