@@ -6,7 +6,7 @@ program's oversight reach it; everyone else is refused or breaks the glass.
 """
 
 from discharge.models import FollowUp, FollowUpStatus
-from discharge.tests.builders import discharge_world
+from discharge.tests.builders import AFTERCARE_FORM, CALL_ANSWERS, discharge_world
 from tests.authz import CLINICAL_READ, CLINICAL_WRITE, Endpoint
 
 
@@ -43,28 +43,6 @@ def _to_call(world) -> dict:
 def _discharged(world) -> dict:
     discharge_world(world)
     return {"participant_id": world.participant.public_id}
-
-
-AFTERCARE_FORM = {
-    "next_level_of_care": "Standard outpatient",
-    "next_provider": "Community clinic",
-    "first_appointment_on": "2026-11-24",
-    "first_appointment_at": "10:00",
-    "first_appointment_place": "Main Street clinic",
-    "next_prescriber": "Dr Lee",
-    "crisis_resources": "988",
-    "version": 1,
-}
-CALL_ANSWERS = {
-    "used": "no",
-    "in_treatment": "yes",
-    "medication": "none",
-    "employment": "1",
-    "housing": "3",
-    "arrests": "0",
-    "emergency_visits": "0",
-    **{f"item-{i}": "3" for i in range(1, 6)},
-}
 
 
 def _episode(world) -> dict:

@@ -5,6 +5,27 @@ from datetime import date, datetime, time
 from discharge import services
 
 DISCHARGE_DAY = date(2026, 11, 20)
+# The aftercare page's form and the follow-up questionnaire read on a call, as posted.
+AFTERCARE_FORM = {
+    "next_level_of_care": "Standard outpatient",
+    "next_provider": "Community clinic",
+    "first_appointment_on": "2026-11-24",
+    "first_appointment_at": "10:00",
+    "first_appointment_place": "Main Street clinic",
+    "next_prescriber": "Dr Lee",
+    "crisis_resources": "988",
+    "version": 1,
+}
+CALL_ANSWERS = {
+    "used": "no",
+    "in_treatment": "yes",
+    "medication": "none",
+    "employment": "1",
+    "housing": "3",
+    "arrests": "0",
+    "emergency_visits": "0",
+    **{f"item-{i}": "3" for i in range(1, 6)},
+}
 
 
 def at(day: date, hour: int, program) -> datetime:

@@ -84,7 +84,7 @@ def test_a_participant_whose_record_says_spanish_reads_the_page_in_spanish(world
 def test_the_aftercare_plan_is_edited_after_discharge_as_a_new_version(world, login):
     from audit.models import AuditEvent
     from discharge.models import Aftercare
-    from tests.authz_discharge import AFTERCARE_FORM
+    from discharge.tests.builders import AFTERCARE_FORM
 
     discharge_world(world)
     plan = Aftercare.objects.get()
@@ -111,8 +111,8 @@ def test_a_follow_up_answered_on_a_call_closes_it_and_its_link(world, login, run
     from django.core import mail
 
     from discharge.models import FollowUpAnswers
+    from discharge.tests.builders import CALL_ANSWERS
     from participants.models import Participant
-    from tests.authz_discharge import CALL_ANSWERS
 
     Participant.objects.filter(pk=world.participant.pk).update(email="robin@example.org")
     world.participant.refresh_from_db()
