@@ -25,28 +25,70 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
-def program_time_zone(user) -> str | None:
-    """The zone a signed-in person's pages are shown in: their program's."""
+def program_time_zones(user) -> list[str]:
+    """The zones of a signed-in person's programs, first program first (none signed out)."""
     if user is None or not user.is_authenticated:
-        return None
+        return []
     if user.kind == user.Kind.PARTICIPANT:
         programs = Program.objects.filter(episodes__participant__user=user).order_by(
             "-episodes__referred_on"
         )
     else:
         programs = Program.objects.filter(organization_id__in=organizations_of(user)).order_by("pk")
-    return programs.values_list("time_zone", flat=True).first()
+    zones: list[str] = []
+    for zone in programs.values_list("time_zone", flat=True):
+        if zone not in zones:
+            zones.append(zone)
+    return zones
+
+
+def _zone_of_page(kwargs: dict) -> str | None:
+    """The zone of the one program a page belongs to, found from its address: a chart
+    (the participant's latest episode), a session, a schedule run, a program."""
+    from participants.models import Episode
+    from scheduling.models import ScheduleRun, Session
+
+    if "participant_id" in kwargs:
+        episodes = Episode.objects.filter(participant__public_id=kwargs["participant_id"])
+        found = episodes.order_by("-referred_on", "-pk").values_list("program__time_zone")
+    elif "session_id" in kwargs:
+        found = Session.objects.filter(public_id=kwargs["session_id"]).values_list(
+            "program__time_zone"
+        )
+    elif "run_id" in kwargs:
+        found = ScheduleRun.objects.filter(public_id=kwargs["run_id"]).values_list(
+            "program__time_zone"
+        )
+    elif "program_id" in kwargs:
+        found = Program.objects.filter(public_id=kwargs["program_id"]).values_list("time_zone")
+    else:
+        return None
+    row = found.first()
+    return row[0] if row else None
 
 
 class ProgramTimeZoneMiddleware:
-    """Show every time in the program's zone (stored times stay UTC)."""
+    """Show every time in the program's zone (stored times stay UTC).
+
+    Someone in one zone sees every page in it. Someone whose programs lie in several zones
+    sees a page that belongs to one program (a chart, a session, a run, a program's pages) in
+    that program's zone; pages across programs show each row in its own program's zone
+    (the `when` filter's argument) and name the zone.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        zone = program_time_zone(getattr(request, "user", None))
-        if zone is None:
+        zones = program_time_zones(getattr(request, "user", None))
+        request.program_zones = zones
+        if not zones:
             return self.get_response(request)
-        with timezone.override(zone):
+        with timezone.override(zones[0]):
             return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view, args, kwargs) -> None:
+        if len(getattr(request, "program_zones", ())) > 1:
+            zone = _zone_of_page(kwargs)
+            if zone:
+                timezone.activate(zone)

@@ -1,12 +1,16 @@
 """Every time on a page is in the program's time zone, in one format, with the zone named."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from django.urls import reverse
 
+from accounts.models import Program
 from assessments.services import record_administration
 from assessments.tests.administration_helpers import answers
+from conftest import make_participant
 from monitoring.models import Alert
+from monitoring.services import raise_alert
+from participants.models import Episode, EpisodeStatus
 
 # 18:45 UTC is 12:45 in Chicago (CST) on this date.
 COMPLETED = datetime(2026, 11, 20, 18, 45, tzinfo=UTC)
@@ -34,3 +38,39 @@ def test_a_phq9_and_its_alert_show_the_same_local_time(world, login):
     assert "Fri 20 Nov 2026, 12:45 CST" in result
     assert "Fri 20 Nov 2026, 12:45 CST" in alerts
     assert "18:45" not in result and "18:45" not in alerts
+
+
+def _coast_participant(world):
+    """A participant of a second program of the organization, on the Pacific coast."""
+    coast = Program.objects.create(
+        organization=world.org, name="Coast IOP", time_zone="America/Los_Angeles"
+    )
+    person = make_participant(world.org, "T-000009", legal_first_name="Coast")
+    episode = Episode.objects.create(
+        participant=person,
+        program=coast,
+        status=EpisodeStatus.ACTIVE,
+        referred_on=date(2026, 9, 1),
+        admitted_on=date(2026, 9, 8),
+    )
+    return person, episode
+
+
+def test_staff_in_two_programs_see_each_time_in_its_own_programs_zone(world, login):
+    coast_person, coast_episode = _coast_participant(world)
+    for person, episode in [(world.participant, world.episode), (coast_person, coast_episode)]:
+        raise_alert(person, kind="assessment", severity="critical", title="Safety", episode=episode)
+    Alert.objects.update(created_at=COMPLETED)
+    client = login(world.director)
+
+    board = client.get(reverse("monitoring:critical_board")).content.decode()
+    chart = client.get(
+        reverse("monitoring:participant_alerts", args=[coast_person.public_id])
+    ).content.decode()
+
+    # One page across programs: each alert in its own program's zone, the zone named.
+    assert "Fri 20 Nov 2026, 12:45 CST" in board
+    assert "Fri 20 Nov 2026, 10:45 PST" in board
+    # A page of one program (the coast participant's chart) is in that program's zone,
+    # though the director's first program is in Chicago.
+    assert "Fri 20 Nov 2026, 10:45 PST" in chart and "CST" not in chart

@@ -5,6 +5,7 @@ so these filters read the active zone. Loaded as template builtins: no `{% load 
 """
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from django import template
 from django.utils import timezone
@@ -16,16 +17,21 @@ DATE_FORMAT = "D j M Y"
 CLOCK_FORMAT = "H:i"
 
 
-def _local(value: datetime) -> datetime:
-    return timezone.localtime(value) if timezone.is_aware(value) else value
+def _local(value: datetime, zone: str = "") -> datetime:
+    if not timezone.is_aware(value):
+        return value
+    return timezone.localtime(value, ZoneInfo(zone) if zone else None)
 
 
 @register.filter
-def when(value: datetime | None) -> str:
-    """A moment: "Thu 3 Dec 2026, 14:05 CST" — the zone is named so no one has to guess."""
+def when(value: datetime | None, zone: str = "") -> str:
+    """A moment: "Thu 3 Dec 2026, 14:05 CST" — the zone is named so no one has to guess.
+
+    On a page across programs, `zone` is the zone of the program the row belongs to
+    (`{{ alert.created_at|when:alert.episode.program.time_zone }}`)."""
     if not value:
         return ""
-    return date_format(_local(value), f"{DATE_FORMAT}, {CLOCK_FORMAT} T")
+    return date_format(_local(value, zone or ""), f"{DATE_FORMAT}, {CLOCK_FORMAT} T")
 
 
 @register.filter

@@ -11,7 +11,7 @@ from attendance.tests.builders import enrol, session_now
 from intake import services as intake_services
 from monitoring.services import raise_alert
 from participants.access import break_the_glass
-from scheduling.models import Closure, Group, Room, ScheduleRun, SessionMode, Track
+from scheduling.models import Closure, Group, Room, SessionMode, Track
 
 
 @dataclass
@@ -23,7 +23,6 @@ class Bench:
     closure: Closure
     session: object
     enrolment: object
-    run: ScheduleRun
     intake_record: object
     diagnosis: object
     administration: object
@@ -85,9 +84,6 @@ def bench(world) -> Bench:
         closure=Closure.objects.create(program=program, date=date(2026, 12, 25), reason="Holiday"),
         session=session,
         enrolment=enrolment,
-        run=ScheduleRun.objects.create(
-            program=program, week_start=date(2026, 12, 7), created_by=world.director
-        ),
         intake_record=intake,
         diagnosis=diagnosis,
         administration=administration,

@@ -13,7 +13,7 @@ import json
 import os
 import re
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
 from django.apps import apps
@@ -79,12 +79,14 @@ def test_every_api_write_is_listed():
 
 
 class _Forms(HTMLParser):
-    """Each <form method=post>: where it posts, and its fields with the values on offer."""
+    """Each <form method=post>: where it posts, and its fields with the values on offer. A
+    button with its own `formaction` posts the same fields elsewhere: a form of its own."""
 
     def __init__(self) -> None:
         super().__init__()
         self.forms: list[dict] = []
         self._select: str | None = None
+        self._elsewhere: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         a = {k: v or "" for k, v in attrs}
@@ -94,6 +96,8 @@ class _Forms(HTMLParser):
         if not self.forms:
             return
         fields = self.forms[-1]["fields"]
+        if tag == "button" and a.get("formaction"):
+            self._elsewhere.append(a["formaction"])
         if tag in ("input", "textarea", "button") and a.get("name"):
             offered = fields.setdefault(
                 a["name"], {"hidden": a.get("type") == "hidden", "values": []}
@@ -108,6 +112,10 @@ class _Forms(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "select":
             self._select = None
+        if tag == "form" and self._elsewhere:
+            form = self.forms[-1]
+            self.forms += [form | {"action": action} for action in self._elsewhere]
+            self._elsewhere = []
 
 
 def _forms_for(html: str, page: str, name: str) -> list[dict]:
@@ -200,9 +208,15 @@ def _refused_page(response) -> bool:
 # --- Web forms ----------------------------------------------------------------------------
 
 
-def _submit_once(data, write: WebWrite, page: str, fallback: dict, client) -> None:
+def _open(write: WebWrite, bench, page: str, client):
+    """The page with the form: a GET, or what the row says brings the form up."""
+    return write.show(bench, client) if write.show else client.get(page)
+
+
+def _submit_once(data, write: WebWrite, bench, page: str, fallback: dict, client) -> None:
     # A fresh page for each submission: a one-time token on it is unused.
-    forms = _forms_for(client.get(page).content.decode(), page, write.name) or [fallback]
+    html = _open(write, bench, page, client).content.decode()
+    forms = _forms_for(html, page, write.name) or [fallback]
     form = data.draw(st.sampled_from(forms), label="form")
     before = _rows()
     htmx = data.draw(st.booleans(), label="htmx")
@@ -220,7 +234,7 @@ def test_random_input_to_a_form_is_refused_cleanly(write: WebWrite, bench, clien
     if write.persona:
         login(getattr(bench, write.persona))
     page = write.page(bench)
-    opened = client.get(page)
+    opened = _open(write, bench, page, client)
     assert opened.status_code == 200, f"{page} answered {opened.status_code}"
     shown = bool(_forms_for(opened.content.decode(), page, write.name))
     assert shown or write.action, f"no form for {write.name} on {page}"
@@ -234,7 +248,7 @@ def test_random_input_to_a_form_is_refused_cleanly(write: WebWrite, bench, clien
     def submit(data):
         # Each example starts from the bench as built: what one submission changed is undone.
         with transaction.atomic():
-            _submit_once(data, write, page, fallback, client)
+            _submit_once(data, write, bench, page, fallback, client)
             transaction.set_rollback(True)
 
     submit()
@@ -308,3 +322,78 @@ def test_the_nasty_values_include_the_ones_that_used_to_crash():
     assert {"abc", "1e5", "9999-12-31", "0001-01-01"} <= set(NASTY)
     assert any(len(v) > 50_000 for v in NASTY)
     assert not re.search(r"[A-Z]{2,}_", "".join(NASTY))
+
+
+# --- The API's addresses: path and query parameters ---------------------------------------
+
+
+def _real_path_values(bench) -> dict[str, object]:
+    """A value of each path parameter that names a record of the bench."""
+    from tests.bad_input.write_endpoints import _note, _plan_draft
+
+    return {
+        "participant_id": bench.participant.public_id,
+        "episode_id": bench.episode.public_id,
+        "session_id": bench.session.public_id,
+        "code": "phq-9",
+        "run_id": bench.group.public_id,  # no such run: the answer is a 404 in one shape
+        "plan_id": _plan_draft(bench),
+        "note_id": _note("draft")(bench),
+    }
+
+
+# A sensible value of each query parameter, beside the random ones.
+QUERY_VALUES = {
+    "week_start": "2026-11-16",
+    "from": "2026-01-01",
+    "to": "2026-12-31",
+    "instrument": "phq-9",
+}
+OPERATIONS = [
+    (method, path) for path, item in api.get_openapi_schema()["paths"].items() for method in item
+]
+WRITERS = {(w.method, w.path): w.persona for w in API_WRITES}
+READERS = {"/api/v1/outcomes": "director"}
+
+
+@pytest.mark.parametrize("operation", OPERATIONS, ids=lambda o: f"{o[0]} {o[1]}")
+def test_random_path_and_query_parameters_to_the_api_never_crash(operation, bench, client, login):
+    method, path = operation
+    persona = WRITERS.get(operation, READERS.get(path, "therapist"))
+    if persona:
+        login(getattr(bench, persona))
+    spec = api.get_openapi_schema()
+    parameters = spec["paths"][path][method].get("parameters", [])
+    real = _real_path_values(bench)
+    strange = st.one_of(st.sampled_from(NASTY), values, st.text(min_size=1, max_size=30))
+
+    @FUZZ
+    @given(data=st.data())
+    def submit(data):
+        url, query = path, {}
+        for p in parameters:
+            name = p["name"]
+            if p["in"] == "path":
+                value = data.draw(st.just(str(real[name])) | strange, label=name)
+                url = url.replace("{" + name + "}", quote(value, safe=""))
+            elif data.draw(st.integers(0, 3), label=f"send {name}"):
+                query[name] = data.draw(st.just(QUERY_VALUES[name]) | strange, label=name)
+        body = data.draw(st.dictionaries(st.text(max_size=8), json_values, max_size=3))
+        with transaction.atomic():
+            before = _rows()
+            response = client.generic(
+                method.upper(),
+                f"{url}?{urlencode(query)}" if query else url,
+                json.dumps(body) if method != "get" else "",
+                content_type="application/json",
+            )
+            assert response.status_code < 500
+            if response.status_code >= 400:
+                if response["Content-Type"].startswith("application/json"):
+                    assert response.json()["detail"]
+                else:
+                    assert response.status_code in (404, 405)
+                assert _rows() == before, "a refused request changed rows"
+            transaction.set_rollback(True)
+
+    submit()
