@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from accounts.models import Program
@@ -42,29 +43,32 @@ def program_time_zones(user) -> list[str]:
     return zones
 
 
-def _zone_of_page(kwargs: dict) -> str | None:
+def _zone_of_page(path: str) -> str | None:
     """The zone of the one program a page belongs to, found from its address: a chart
     (the participant's latest episode), a session, a schedule run, a program."""
     from participants.models import Episode
     from scheduling.models import ScheduleRun, Session
 
+    try:
+        kwargs = resolve(path).kwargs
+    except Resolver404:
+        return None
+    found: tuple[str] | None
     if "participant_id" in kwargs:
         episodes = Episode.objects.filter(participant__public_id=kwargs["participant_id"])
-        found = episodes.order_by("-referred_on", "-pk").values_list("program__time_zone")
+        found = episodes.order_by("-referred_on", "-pk").values_list("program__time_zone").first()
     elif "session_id" in kwargs:
-        found = Session.objects.filter(public_id=kwargs["session_id"]).values_list(
-            "program__time_zone"
-        )
+        sessions = Session.objects.filter(public_id=kwargs["session_id"])
+        found = sessions.values_list("program__time_zone").first()
     elif "run_id" in kwargs:
-        found = ScheduleRun.objects.filter(public_id=kwargs["run_id"]).values_list(
-            "program__time_zone"
-        )
+        runs = ScheduleRun.objects.filter(public_id=kwargs["run_id"])
+        found = runs.values_list("program__time_zone").first()
     elif "program_id" in kwargs:
-        found = Program.objects.filter(public_id=kwargs["program_id"]).values_list("time_zone")
+        programs = Program.objects.filter(public_id=kwargs["program_id"])
+        found = programs.values_list("time_zone").first()
     else:
         return None
-    row = found.first()
-    return row[0] if row else None
+    return found[0] if found else None
 
 
 class ProgramTimeZoneMiddleware:
@@ -81,14 +85,10 @@ class ProgramTimeZoneMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         zones = program_time_zones(getattr(request, "user", None))
-        request.program_zones = zones
         if not zones:
             return self.get_response(request)
-        with timezone.override(zones[0]):
+        zone = zones[0]
+        if len(zones) > 1:
+            zone = _zone_of_page(request.path_info) or zone
+        with timezone.override(zone):
             return self.get_response(request)
-
-    def process_view(self, request: HttpRequest, view, args, kwargs) -> None:
-        if len(getattr(request, "program_zones", ())) > 1:
-            zone = _zone_of_page(kwargs)
-            if zone:
-                timezone.activate(zone)

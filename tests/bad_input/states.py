@@ -165,6 +165,22 @@ def discharged_tab(b) -> str:
     return reverse("discharge:tab", args=[discharged(b).participant.public_id])
 
 
+def discharged_page(name: str):
+    """A chart page of the discharged participant (the aftercare plan, for one)."""
+    return lambda b: reverse(name, args=[discharged(b).participant.public_id])
+
+
+def call_answers_page(b) -> str:
+    """Where the answers given on a follow-up call are entered."""
+    from discharge.models import FollowUp
+
+    episode = discharged(b)
+    follow_up = FollowUp.objects.filter(participant=episode.participant).order_by("day").first()
+    return reverse(
+        "discharge:call_answers", args=[episode.participant.public_id, follow_up.public_id]
+    )
+
+
 def call_list(b) -> str:
     discharged(b)
     return reverse("discharge:call_list")

@@ -329,7 +329,7 @@ def test_the_nasty_values_include_the_ones_that_used_to_crash():
 
 def _real_path_values(bench) -> dict[str, object]:
     """A value of each path parameter that names a record of the bench."""
-    from tests.bad_input.write_endpoints import _note, _plan_draft
+    from tests.bad_input.write_endpoints import _cm, _note, _plan_draft, _task
 
     return {
         "participant_id": bench.participant.public_id,
@@ -339,6 +339,9 @@ def _real_path_values(bench) -> dict[str, object]:
         "run_id": bench.group.public_id,  # no such run: the answer is a 404 in one shape
         "plan_id": _plan_draft(bench),
         "note_id": _note("draft")(bench),
+        "barrier_id": _cm("barrier")(bench),
+        "referral_id": _cm("referral")(bench),
+        "task_id": _task(bench),
     }
 
 

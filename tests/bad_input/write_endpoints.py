@@ -376,6 +376,11 @@ WEB_WRITES = [
     WebWrite("discharge:summary_save", "therapist", states.discharged_tab),
     WebWrite("discharge:opt_out", "therapist", states.discharged_tab),
     WebWrite("discharge:call", "casemanager", states.call_list),
+    WebWrite("discharge:aftercare", "therapist", states.discharged_page("discharge:aftercare")),
+    WebWrite("discharge:call_answers", "casemanager", states.call_answers_page),
+    WebWrite("outcomes:race_ethnicity", "therapist", _chart("outcomes:race_ethnicity")),
+    WebWrite("plans:entered_in_error", "therapist", _chart("plans:entered_in_error", _plan_signed)),
+    WebWrite("measurement:schedule", "director", _program("measurement:schedule")),
     WebWrite("notes:new", "therapist", _chart("notes:new")),
     WebWrite("notes:edit", "therapist", _chart("notes:edit", _note("draft"))),
     WebWrite("notes:sign", "therapist", _chart("notes:note", _note("draft"))),
@@ -457,6 +462,7 @@ READ_ONLY = {
     "worklist:task",
     "measurement:tab",
     "measurement:kiosk",
+    "measurement:lists",
 }
 
 # Sign-in writes on a refusal by design (failed-attempt counters, lockout); its input is
@@ -537,6 +543,29 @@ API_WRITES = [
         "/api/v1/notes/{note_id}/addenda",
         "therapist",
         lambda b: {"note_id": _note("signed")(b)},
+    ),
+    ApiWrite("post", "/api/v1/participants/{participant_id}/barriers", "casemanager", _participant),
+    ApiWrite(
+        "patch",
+        "/api/v1/participants/{participant_id}/barriers/{barrier_id}",
+        "casemanager",
+        lambda b: _participant(b) | {"barrier_id": _cm("barrier")(b)},
+    ),
+    ApiWrite(
+        "post", "/api/v1/participants/{participant_id}/referrals", "casemanager", _participant
+    ),
+    ApiWrite(
+        "patch",
+        "/api/v1/participants/{participant_id}/referrals/{referral_id}",
+        "casemanager",
+        lambda b: _participant(b) | {"referral_id": _cm("referral")(b)},
+    ),
+    ApiWrite("post", "/api/v1/participants/{participant_id}/tasks", "therapist", _participant),
+    ApiWrite(
+        "patch",
+        "/api/v1/participants/{participant_id}/tasks/{task_id}",
+        "therapist",
+        lambda b: _participant(b) | {"task_id": _task(b)},
     ),
     ApiWrite(
         "post",
