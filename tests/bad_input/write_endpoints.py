@@ -381,6 +381,7 @@ WEB_WRITES = [
     WebWrite("outcomes:race_ethnicity", "therapist", _chart("outcomes:race_ethnicity")),
     WebWrite("plans:entered_in_error", "therapist", _chart("plans:entered_in_error", _plan_signed)),
     WebWrite("measurement:schedule", "director", _program("measurement:schedule")),
+    WebWrite("notes:settings", "director", _url("notes:settings")),
     WebWrite("notes:new", "therapist", _chart("notes:new")),
     WebWrite("notes:edit", "therapist", _chart("notes:edit", _note("draft"))),
     WebWrite("notes:sign", "therapist", _chart("notes:note", _note("draft"))),
