@@ -80,9 +80,14 @@ def test_a_program_keeps_its_own_rows(world):
 
 def test_bad_rows_are_named():
     problems = check_rows(
-        [{"instrument": "nope", "when": "every", "days": 0}, {"instrument": "phq-9", "when": "x"}]
+        [
+            {"instrument": "nope", "when": "every", "days": 0, "reason": "Why not."},
+            {"instrument": "phq-9", "when": "x", "reason": "Why not."},
+            {"instrument": "gad-7", "when": "admission"},
+        ]
     )
-    assert len(problems) == 3
+    assert len(problems) == 4
+    assert problems[-1] == "Row 3: say why (the reason shows with what is due)."
 
 
 def test_the_due_list_reads_a_fixed_number_of_queries(world, give):
