@@ -119,6 +119,9 @@ class Diagnosis(ClinicalRecord, Versioned):
     description are copied from the curated list at the time, so a later list change never
     rewrites a past diagnosis."""
 
+    # Set by the diagnoses page, not stored: the statuses it may move to, with their labels.
+    next_statuses: list[tuple[str, str]]
+
     participant = models.ForeignKey(
         "participants.Participant", on_delete=models.PROTECT, related_name="diagnoses"
     )

@@ -314,7 +314,7 @@ def missing_for_signing(data_by_section: Mapping[str, Mapping[str, Any]]) -> lis
 
 
 def _form_field(field: Field) -> forms.Field:
-    common = {"label": field.label, "required": False, "help_text": field.help}
+    common: dict[str, Any] = {"label": field.label, "required": False, "help_text": field.help}
     if field.kind == "text":
         return forms.CharField(max_length=TEXT_MAX, **common)
     if field.kind == "long_text":

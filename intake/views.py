@@ -6,7 +6,7 @@ so the page gate answers with its audited 403 page instead of a message.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -21,7 +21,7 @@ from participants.decorators import not_found, participant_page
 from participants.selectors import current_episode
 from participants.views import chart_context
 from tandem.errors import AccessDenied, TandemError
-from tandem.http import StaffRequest, is_htmx
+from tandem.http import SignedInRequest, StaffRequest, is_htmx
 
 
 def _can_edit(request: StaffRequest, participant, intake: Intake | None) -> bool:
@@ -292,7 +292,7 @@ def diagnosis_status(request: StaffRequest, participant, diagnosis_id) -> HttpRe
 
 @require_POST
 @login_required
-def code_search(request: HttpRequest) -> HttpResponse:
+def code_search(request: SignedInRequest) -> HttpResponse:
     """Search the curated ICD-10-CM list by code or words. It POSTs, like every search, and
     reads no participant data."""
     if request.user.kind != User.Kind.STAFF:

@@ -1,10 +1,12 @@
 """Building intakes through the real services, for this module's tests and the matrix rows."""
 
+from typing import Any
+
 from intake import services
 from intake.models import Intake
 
 # The answers signing needs (see intake.sections: presenting problem, goals, primary substance).
-REQUIRED = {
+REQUIRED: dict[str, dict[str, Any]] = {
     "presenting": {
         "presenting_problem": "Drinking daily since a job loss; low mood.",
         "participant_goals": "Keep my job and sleep without drinking.",

@@ -39,6 +39,7 @@ def test_demo_intakes_follow_the_episode_status_and_rerunning_adds_nothing(db):
 def test_a_demo_plan_is_the_same_every_time(db):
     context = seed_foundation(5, stdout=lambda line: None)
     episode = Episode.objects.select_related("participant").filter(status="active").first()
+    assert episode is not None
     first = demo._plan(
         random.Random("seed"), episode, context.staff["intake"].pk, context.program.today()
     )

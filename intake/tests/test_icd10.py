@@ -64,6 +64,7 @@ def test_an_unknown_code_gets_a_clear_message():
 )
 def test_each_code_says_what_it_means_for_co_occurring(code, kind, induced, co_occurring):
     found = icd10.lookup(code)
+    assert found is not None
     assert (found.kind, found.induced, found.co_occurring) == (kind, induced, co_occurring)
 
 

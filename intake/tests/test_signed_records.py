@@ -35,6 +35,7 @@ def test_the_sections_of_a_signed_intake_refuse_every_write_path(world, signed_i
     with pytest.raises(ImmutableRecordError):
         sections.delete()
     row = sections.first()
+    assert row is not None
     row.data = {"rewritten": True}
     with pytest.raises(ImmutableRecordError):
         row.save()
