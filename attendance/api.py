@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from uuid import UUID
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Router, Schema
 
 from attendance import selectors, services
@@ -15,6 +15,7 @@ from participants.models import Participant
 from participants.selectors import current_episode
 from tandem.dates import ProgramDate
 from tandem.errors import InvalidInput
+from tandem.http import ApiRequest
 
 router = Router(tags=["attendance"])
 
@@ -63,7 +64,7 @@ class AttendanceOut(Schema):
     summary="A participant's weekly dose",
 )
 def participant_dose(
-    request: HttpRequest, participant_id: UUID, week_start: ProgramDate | None = None
+    request: ApiRequest, participant_id: UUID, week_start: ProgramDate | None = None
 ):
     """Minutes scheduled, attended and required for one week (this week by default)."""
     participant = participant_or_404(request, participant_id)
@@ -102,7 +103,7 @@ def participant_dose(
     url_name="attendance_roll_call",
     summary="Record a session's roll call",
 )
-def record_roll_call(request: HttpRequest, session_id: UUID, body: RollCallIn):
+def record_roll_call(request: ApiRequest, session_id: UUID, body: RollCallIn):
     """Status per participant; all entries are saved, or none. `version` is 0 for a row not
     yet recorded, else the version you last read (a stale one answers 409)."""
     session = selectors.session_by_public_id(session_id)

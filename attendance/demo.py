@@ -75,7 +75,8 @@ def seed_attendance(context: DemoContext) -> None:
         }
     )
     fallback = context.staff.get("frontdesk")
-    rows, previous = [], {}
+    rows: list[Attendance] = []
+    previous: dict[int, str] = {}
     for e in enrolments:
         session = e.session
         most = max(1, session.minutes - 5)
@@ -85,12 +86,13 @@ def seed_attendance(context: DemoContext) -> None:
         previous[e.participant_id] = status
         if key in existing:
             continue
-        minutes = {
+        minutes_by_status: dict[str, int] = {
             AttendanceStatus.PRESENT: session.minutes,
             AttendanceStatus.VIRTUAL: session.minutes,
             AttendanceStatus.LATE: part,
             AttendanceStatus.LEFT_EARLY: part,
-        }.get(status, 0)
+        }
+        minutes = minutes_by_status.get(status, 0)
         staff = list(session.staff.all())
         rows.append(
             Attendance(

@@ -41,7 +41,7 @@ from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput
 from tandem.lifecycle import save_new_version
 
 MISSED_KIND = "missed-sessions"
-NOTE_MAX = Attendance._meta.get_field("note").max_length
+NOTE_MAX = int(Attendance._meta.get_field("note").max_length or 0)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ own row back (saved, refused with a reason, or overtaken by someone else's entry
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -34,13 +35,20 @@ from participants.access import (
     visible_participants,
 )
 from participants.decorators import carries_participant_data, not_found, participant_page
-from participants.models import IN_CARE_STATUSES
+from participants.models import IN_CARE_STATUSES, Participant
 from participants.views import chart_context
 from scheduling.models import Session
 from tandem.dates import query_date
 from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput, TandemError
-from tandem.http import StaffRequest, is_htmx
+from tandem.http import SignedInRequest, StaffRequest, is_htmx
 from tandem.methods import serves
+
+
+class SessionPageRequest(SignedInRequest):
+    """A session page's request: `showing` names who the response shows, for its audit event."""
+
+    showing: tuple[Session, RollCallAccess, list[Participant]] | None
+
 
 # The roll call's buttons, in the order a facilitator reads them.
 STATUS_BUTTONS = [
@@ -73,11 +81,11 @@ def _session_not_found(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _session_for(request: HttpRequest, session_id) -> tuple[Session | None, RollCallAccess | None]:
-    """Load a session and what the user may do on its roll call."""
+def _session_for(request: SignedInRequest, session_id) -> tuple[Session, RollCallAccess] | None:
+    """Load a session and what the user may do on its roll call (None: no such session)."""
     session = selectors.session_by_public_id(session_id)
     if session is None:
-        return None, None
+        return None
     return session, roll_call_access(request.user, session)
 
 
@@ -108,7 +116,7 @@ def session_page(*methods: str) -> Callable:
         @serves(*methods)
         @login_required
         @wraps(view)
-        def wrapper(request: HttpRequest, session_id, **kwargs) -> HttpResponse:
+        def wrapper(request: SessionPageRequest, session_id, **kwargs) -> HttpResponse:
             request.showing = None
             with counting_events() as events:
                 response = view(request, session_id, **kwargs)
@@ -123,7 +131,7 @@ def session_page(*methods: str) -> Callable:
                     details={
                         "scope": str(Scope.SCHEDULE),
                         "why": access.why,
-                        "page": request.resolver_match.url_name,
+                        "page": request.resolver_match.url_name if request.resolver_match else "",
                         "participants": [str(p.public_id) for p in participants],
                     },
                 )
@@ -134,11 +142,13 @@ def session_page(*methods: str) -> Callable:
     return decorator
 
 
-def _showing(request: HttpRequest, session: Session, access: RollCallAccess, participants) -> None:
+def _showing(
+    request: SessionPageRequest, session: Session, access: RollCallAccess, participants
+) -> None:
     request.showing = (session, access, list(participants))
 
 
-def _roll_context(request: HttpRequest, session: Session, access: RollCallAccess) -> dict:
+def _roll_context(request: SessionPageRequest, session: Session, access: RollCallAccess) -> dict:
     rows = [
         row
         for row in selectors.roll_call_rows(session)
@@ -157,7 +167,7 @@ def _roll_context(request: HttpRequest, session: Session, access: RollCallAccess
 
 
 @login_required
-def today(request: HttpRequest) -> HttpResponse:
+def today(request: SignedInRequest) -> HttpResponse:
     """Sessions of a day: all of them for schedule roles, one's own for facilitators."""
     if request.user.kind != User.Kind.STAFF:
         return redirect("home")
@@ -184,10 +194,11 @@ def today(request: HttpRequest) -> HttpResponse:
 
 
 @session_page("GET")
-def roll_call(request: HttpRequest, session_id) -> HttpResponse:
-    session, access = _session_for(request, session_id)
-    if session is None:
+def roll_call(request: SessionPageRequest, session_id) -> HttpResponse:
+    found = _session_for(request, session_id)
+    if found is None:
         return _session_not_found(request)
+    session, access = found
     if not access.can_view:
         return _refuse_view(request, session, access)
     context = _roll_context(request, session, access)
@@ -225,11 +236,12 @@ def _version(request: HttpRequest) -> int:
 
 
 @session_page("POST")
-def record(request: HttpRequest, session_id, enrolment_id) -> HttpResponse:
+def record(request: SessionPageRequest, session_id, enrolment_id) -> HttpResponse:
     """One tap on a status button: save the row and send the row back."""
-    session, access = _session_for(request, session_id)
-    if session is None:
+    found = _session_for(request, session_id)
+    if found is None:
         return _session_not_found(request)
+    session, access = found
     try:
         services.require_roll_call(request.user, session)
     except AccessDenied as exc:
@@ -238,7 +250,7 @@ def record(request: HttpRequest, session_id, enrolment_id) -> HttpResponse:
     if row is None:
         return not_found(request)
     status = request.POST.get("status", "")
-    context = {"error": "", "conflict": False, "saved": False, "typed": ""}
+    context: dict[str, Any] = {"error": "", "conflict": False, "saved": False, "typed": ""}
     code = 200
     try:
         services.record_attendance(
@@ -266,7 +278,7 @@ def record(request: HttpRequest, session_id, enrolment_id) -> HttpResponse:
         else:
             messages.success(request, f"Saved: {row.participant.display_name}.")
         return redirect(reverse("attendance:roll_call", args=[session.public_id]))
-    fresh = selectors.roll_call_row(session, enrolment_id)
+    fresh = selectors.roll_call_row(session, enrolment_id) or row
     _showing(request, session, access, [fresh.participant])
     recorded = session.attendance.count()
     context.update(
@@ -282,11 +294,12 @@ def record(request: HttpRequest, session_id, enrolment_id) -> HttpResponse:
 
 
 @session_page("POST")
-def mark_all_present(request: HttpRequest, session_id) -> HttpResponse:
+def mark_all_present(request: SessionPageRequest, session_id) -> HttpResponse:
     """Record everyone not yet recorded as present; rows already recorded are left alone."""
-    session, access = _session_for(request, session_id)
-    if session is None:
+    found = _session_for(request, session_id)
+    if found is None:
         return _session_not_found(request)
+    session, access = found
     try:
         created = services.mark_all_present(session, by=request.user)
     except AccessDenied as exc:
@@ -301,7 +314,7 @@ def mark_all_present(request: HttpRequest, session_id) -> HttpResponse:
 
 
 def _after_roll_change(
-    request: HttpRequest, session: Session, access: RollCallAccess
+    request: SessionPageRequest, session: Session, access: RollCallAccess
 ) -> HttpResponse:
     if not is_htmx(request):
         return redirect(reverse("attendance:roll_call", args=[session.public_id]))
@@ -311,11 +324,12 @@ def _after_roll_change(
 
 
 @session_page("POST")
-def drop_in_search(request: HttpRequest, session_id) -> HttpResponse:
+def drop_in_search(request: SessionPageRequest, session_id) -> HttpResponse:
     """Find someone to add as a drop-in; the terms are posted, never put in the address."""
-    session, access = _session_for(request, session_id)
-    if session is None:
+    found = _session_for(request, session_id)
+    if found is None:
         return _session_not_found(request)
+    session, access = found
     try:
         services.require_roll_call(request.user, session)
     except AccessDenied as exc:
@@ -346,18 +360,18 @@ def drop_in_search(request: HttpRequest, session_id) -> HttpResponse:
 
 
 @session_page("POST")
-def drop_in(request: HttpRequest, session_id) -> HttpResponse:
-    session, access = _session_for(request, session_id)
-    if session is None:
+def drop_in(request: SessionPageRequest, session_id) -> HttpResponse:
+    found = _session_for(request, session_id)
+    if found is None:
         return _session_not_found(request)
+    session, access = found
     try:
         services.require_roll_call(request.user, session)
     except AccessDenied as exc:
         return _forbidden_fragment(request, exc)
+    chosen = _uuid_or_none(request.POST.get("participant"))
     participant = (
-        visible_participants(request.user)
-        .filter(public_id=_uuid_or_none(request.POST.get("participant")))
-        .first()
+        visible_participants(request.user).filter(public_id=chosen).first() if chosen else None
     )
     if participant is None:
         messages.error(request, "Choose someone from the search results.")
@@ -386,11 +400,12 @@ def _uuid_or_none(value: str | None) -> UUID | None:
 
 
 @session_page("GET")
-def cancellation(request: HttpRequest, session_id) -> HttpResponse:
+def cancellation(request: SessionPageRequest, session_id) -> HttpResponse:
     """After a cancellation: who was told, and make-up sessions to enrol each person in."""
-    session, access = _session_for(request, session_id)
-    if session is None:
+    found = _session_for(request, session_id)
+    if found is None:
         return _session_not_found(request)
+    session, access = found
     if not access.can_view:
         return _refuse_view(request, session, access)
     notices = selectors.cancellation_notices(session)
@@ -424,7 +439,7 @@ def cancellation(request: HttpRequest, session_id) -> HttpResponse:
 
 @serves("GET")
 @login_required
-def dose_this_week(request: HttpRequest) -> HttpResponse:
+def dose_this_week(request: SignedInRequest) -> HttpResponse:
     """Who cannot reach this week's requirement across the program (schedule oversight), and
     a clinician's own caseload with each participant's dose this week."""
     if not may_open(request.user, "attendance:dose_this_week"):
@@ -436,7 +451,7 @@ def dose_this_week(request: HttpRequest) -> HttpResponse:
         for p in selectors.programs_of(request.user)
         if may(request.user, "roll_call.record", p.organization_id)
     ]
-    sections = []
+    sections: list[dict[str, Any]] = []
     for program in programs:
         week = dose.current_week(program)
         sections.append({"program": program, "week": week, "rows": dose.at_risk(program, week)})

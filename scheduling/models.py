@@ -284,6 +284,9 @@ class Publication(TimeStamped):
 class Session(TimeStamped, Versioned):
     """One dated session: an occurrence of a group, or a participant's individual session."""
 
+    # Set by the front desk's home panel, not stored: how many have arrived so far.
+    arrived: int
+
     class Kind(models.TextChoices):
         GROUP = "group", "Group"
         INDIVIDUAL = "individual", "Individual"

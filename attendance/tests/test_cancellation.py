@@ -105,6 +105,7 @@ def test_cancellation_page_lists_options_and_enrols_a_make_up(world, login, rost
     assert "no email: call them" in page  # Casey
     assert "Full group" not in page
     viewed = AuditEvent.objects.filter(record_id=str(week["cancelled"].public_id)).last()
+    assert viewed is not None
     assert len(viewed.details["participants"]) == 4
 
     response = client.post(

@@ -155,6 +155,7 @@ def test_dose_api_reports_a_week_and_is_audited(world, login, three_groups):
         540,
     )
     event = AuditEvent.objects.filter(actor=world.frontdesk, participant=world.participant).last()
+    assert event is not None
     assert event.details["scope"] == "schedule" and event.details["api"] is True
     assert client.get(url, {"week_start": "2026-11-17"}).status_code == 422
     assert login(world.outsider).get(url).status_code == 403
