@@ -11,6 +11,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
+from functools import partial
+from operator import contains
 
 from django.conf import settings
 from django.db import transaction
@@ -530,14 +532,14 @@ def decide_many(
                 p,
                 action,
                 scope,
-                on_team=lambda pk=pk: pk in team,
-                intake_case=lambda pk=pk: pk in intake,
-                team_at_discharge=lambda pk=pk: pk in at_discharge,
-                grant=lambda pk=pk: grants.get(pk),
+                on_team=partial(contains, team, pk),
+                intake_case=partial(contains, intake, pk),
+                team_at_discharge=partial(contains, at_discharge, pk),
+                grant=partial(grants.get, pk),
             ),
             action,
             scope,
-            ended=lambda pk=pk: pk in ended,
+            ended=partial(contains, ended, pk),
         )
         for pk, p in people.items()
     }

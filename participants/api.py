@@ -3,7 +3,7 @@
 from datetime import date
 from uuid import UUID
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Field, Router, Schema
 
 from accounts.models import User
@@ -15,6 +15,7 @@ from participants.audit_events import access_event_type
 from participants.decorators import load_participant
 from participants.models import Episode, Participant
 from tandem.errors import AccessDenied
+from tandem.http import ApiRequest
 
 router = Router(tags=["participants"])
 
@@ -54,7 +55,7 @@ class TransitionIn(Schema):
     )
 
 
-def participant_or_404(request: HttpRequest, participant_id: UUID) -> Participant:
+def participant_or_404(request: ApiRequest, participant_id: UUID) -> Participant:
     """Load the participant for a staff API call; participants use their portal instead."""
     participant = load_participant(participant_id)
     if participant is None:
@@ -85,7 +86,7 @@ def _episode_out(e: Episode) -> EpisodeOut:
 
 
 @router.get("/caseload", response=list[EpisodeOut], summary="My caseload")
-def caseload(request: HttpRequest):
+def caseload(request: ApiRequest):
     """A staff member's open episodes; a participant account is refused (and audited)."""
     if request.auth.kind != User.Kind.STAFF:
         record_event(
@@ -108,7 +109,7 @@ def caseload(request: HttpRequest):
 
 
 @router.get("/{participant_id}", response=ParticipantOut, summary="A participant's record")
-def get_participant(request: HttpRequest, participant_id: UUID):
+def get_participant(request: ApiRequest, participant_id: UUID):
     participant = participant_or_404(request, participant_id)
     authorize(request.auth, participant, Action.VIEW, Scope.DEMOGRAPHICS, details={"api": True})
     return ParticipantOut(
@@ -118,7 +119,7 @@ def get_participant(request: HttpRequest, participant_id: UUID):
 
 
 @router.get("/{participant_id}/episodes", response=list[EpisodeOut], summary="Episodes of care")
-def list_episodes(request: HttpRequest, participant_id: UUID):
+def list_episodes(request: ApiRequest, participant_id: UUID):
     participant = participant_or_404(request, participant_id)
     authorize(request.auth, participant, Action.VIEW, Scope.DEMOGRAPHICS, details={"api": True})
     return [_episode_out(e) for e in participant.episodes.select_related("program")]
@@ -129,7 +130,7 @@ def list_episodes(request: HttpRequest, participant_id: UUID):
     response=EpisodeOut,
     summary="Move an episode along its lifecycle",
 )
-def transition(request: HttpRequest, participant_id: UUID, episode_id: UUID, body: TransitionIn):
+def transition(request: ApiRequest, participant_id: UUID, episode_id: UUID, body: TransitionIn):
     participant = participant_or_404(request, participant_id)
     episode = Episode.objects.filter(public_id=episode_id, participant=participant).first()
     if episode is None:

@@ -16,7 +16,7 @@ from participants.access import Scope, audit_access, decide, refusal_message
 from participants.audit_events import access_event_type
 from participants.models import Participant
 from tandem.errors import AccessDenied
-from tandem.http import StaffRequest
+from tandem.http import SignedInRequest, StaffRequest
 from tandem.methods import READS, serves
 
 
@@ -75,11 +75,11 @@ def participant_page(
         @serves(*methods)
         @login_required
         @wraps(view)
-        def wrapper(request: HttpRequest, participant_id, **kwargs) -> HttpResponse:
+        def wrapper(request: SignedInRequest, participant_id, **kwargs) -> HttpResponse:
             participant = load_participant(participant_id)
             if participant is None:
                 return not_found(request)
-            page = request.resolver_match.view_name
+            page = request.resolver_match.view_name if request.resolver_match else ""
             if request.user.kind != User.Kind.STAFF:
                 record_event(
                     actor=request.user,

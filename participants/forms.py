@@ -1,5 +1,7 @@
 """Forms for referrals, demographics and episode moves; rules stay in services."""
 
+from typing import cast
+
 from django import forms
 
 from accounts.models import Program, Site, User
@@ -59,8 +61,10 @@ class ReferralForm(forms.Form):
 
     def __init__(self, *args, programs, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["program"].queryset = programs
-        self.fields["site"].queryset = Site.objects.filter(program__in=programs)
+        cast(forms.ModelChoiceField, self.fields["program"]).queryset = programs
+        cast(forms.ModelChoiceField, self.fields["site"]).queryset = Site.objects.filter(
+            program__in=programs
+        )
         if programs.count() == 1:
             self.fields["program"].initial = programs.first()
 
@@ -124,7 +128,9 @@ class CareTeamAddForm(forms.Form):
 
     def __init__(self, *args, staff, primary=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = staff
+        cast(forms.ModelChoiceField, self.fields["user"]).queryset = staff
         self.primary = primary
         if primary is not None:
-            self.fields["replaces"].queryset = User.objects.filter(pk=primary.pk)
+            cast(forms.ModelChoiceField, self.fields["replaces"]).queryset = User.objects.filter(
+                pk=primary.pk
+            )

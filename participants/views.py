@@ -1,6 +1,7 @@
 """Caseload, search, referral, chart and episode pages. Thin: parse, authorize, call, render."""
 
 import json
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -37,7 +38,7 @@ from participants.forms import (
 )
 from participants.models import EPISODE_TRANSITIONS, CareTeamRole, Episode, EpisodeStatus
 from tandem.errors import AccessDenied, TandemError
-from tandem.http import StaffRequest, is_htmx
+from tandem.http import SignedInRequest, StaffRequest, is_htmx
 from tandem.methods import serves
 
 # Home-page panels other modules add (alerts, today's sessions): callables(request) -> dict|None
@@ -45,12 +46,14 @@ home_panels: list = []
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: SignedInRequest) -> HttpResponse:
     """Each role's home: the sections the access policy gives it, the caseload paged."""
     if request.user.kind == User.Kind.PARTICIPANT:
         return redirect("portal:home")
     sections = home_sections(request.user)
-    page, rows, episodes = None, [], []
+    page = None
+    rows: list[Any] = []
+    episodes: list[Any] = []
     if "caseload" in sections:
         page, rows = home_page.caseload_page(
             selectors.caseload_for(request.user), request.GET.get("page")
@@ -80,7 +83,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: SignedInRequest) -> HttpResponse:
     """Search posts its terms so names and birth dates never appear in a URL."""
     if request.user.kind != User.Kind.STAFF:
         return redirect("home")
@@ -331,7 +334,7 @@ def _form_errors(form) -> str:
 
 @serves("GET", "POST")
 @login_required
-def break_glass(request: HttpRequest, participant_id) -> HttpResponse:
+def break_glass(request: SignedInRequest, participant_id) -> HttpResponse:
     """Emergency access: the form shows who the record is (its number), so only staff who
     may break the glass (or already reach the record) see it, and seeing it is audited."""
     participant = load_participant(participant_id)

@@ -38,8 +38,8 @@ def _rows() -> tuple[int, int]:
 def test_a_birth_date_must_be_in_the_past_and_after_1900():
     assert birth_date_problem(TODAY, TODAY) is None
     assert birth_date_problem(date(1900, 1, 1), TODAY) is None
-    assert "future" in birth_date_problem(TODAY + timedelta(days=1), TODAY)
-    assert "before 1900-01-01" in birth_date_problem(date(1899, 12, 31), TODAY)
+    assert "future" in (birth_date_problem(TODAY + timedelta(days=1), TODAY) or "")
+    assert "before 1900-01-01" in (birth_date_problem(date(1899, 12, 31), TODAY) or "")
 
 
 def test_episode_dates_run_in_order_after_the_birth_and_not_far_ahead():

@@ -15,7 +15,7 @@ HREF = re.compile(r'href="([^"]+)"')
 @pytest.mark.parametrize("persona", list(PERSONAS))
 def test_every_top_bar_link_opens_for_the_role(world, login, persona):
     client = login(world.users[persona])
-    nav = NAV.search(client.get("/").content.decode()).group(1)
+    nav = _found(NAV.search(client.get("/").content.decode()))
     links = HREF.findall(nav)
     assert links
     for url in links:
@@ -33,7 +33,7 @@ def test_every_top_bar_link_opens_for_the_role(world, login, persona):
     ],
 )
 def test_top_bar_hides_pages_the_role_cannot_open(world, login, persona, absent):
-    nav = NAV.search(login(world.users[persona]).get("/").content.decode()).group(1)
+    nav = _found(NAV.search(login(world.users[persona]).get("/").content.decode()))
     assert absent not in nav
 
 
@@ -41,7 +41,7 @@ def test_top_bar_hides_pages_the_role_cannot_open(world, login, persona, absent)
 def test_chart_tabs_are_the_ones_the_role_can_open(world, login, persona):
     client = login(world.users[persona])
     page = client.get(reverse("participants:chart", args=[world.participant.public_id]))
-    tabs = HREF.findall(TABS.search(page.content.decode()).group(1))
+    tabs = HREF.findall(_found(TABS.search(page.content.decode())))
     assert tabs
     for url in tabs:
         assert client.get(url).status_code == 200, url
@@ -50,7 +50,12 @@ def test_chart_tabs_are_the_ones_the_role_can_open(world, login, persona):
 def test_front_desk_sees_no_clinical_tab(world, login):
     client = login(world.frontdesk)
     page = client.get(reverse("participants:chart", args=[world.participant.public_id]))
-    tabs = TABS.search(page.content.decode()).group(1)
+    tabs = _found(TABS.search(page.content.decode()))
     for clinical in ("Assessments", "Intake", "Diagnoses", "History", "Alerts"):
         assert f">{clinical}<" not in tabs
     assert ">Schedule<" in tabs and ">Attendance<" in tabs
+
+
+def _found(match: re.Match[str] | None) -> str:
+    assert match is not None, "the page has no navigation bar"
+    return match.group(1)
