@@ -2,11 +2,13 @@
 
 from datetime import UTC, date, datetime
 
+import time_machine
 from django.urls import reverse
 
 from accounts.models import Program
 from assessments.services import record_administration
 from assessments.tests.administration_helpers import answers
+from attendance.tests.builders import make_session
 from conftest import make_participant
 from monitoring.models import Alert
 from monitoring.services import raise_alert
@@ -74,3 +76,23 @@ def test_staff_in_two_programs_see_each_time_in_its_own_programs_zone(world, log
     # A page of one program (the coast participant's chart) is in that program's zone,
     # though the director's first program is in Chicago.
     assert "Fri 20 Nov 2026, 10:45 PST" in chart and "CST" not in chart
+
+
+def test_the_days_sessions_of_two_programs_each_name_their_own_zone(world, login):
+    _, coast_episode = _coast_participant(world)
+    day = date(2026, 11, 20)
+    make_session(world.program, day, title="Relapse prevention")
+    make_session(coast_episode.program, day, title="Coast skills group")
+
+    roll_calls = (
+        login(world.director)
+        .get(reverse("attendance:today"), {"day": day.isoformat()})
+        .content.decode()
+    )
+    with time_machine.travel(datetime(2026, 11, 20, 20, 0, tzinfo=UTC)):
+        home = login(world.frontdesk).get(reverse("home")).content.decode()
+
+    # Both groups start at 09:00 local time; each row says which 09:00 it means.
+    for page in (roll_calls, home):
+        assert "09:00–12:00 CST" in page
+        assert "09:00–12:00 PST" in page
