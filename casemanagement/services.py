@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Organization, User
 from audit.models import Action
-from audit.services import record_event
+from audit.services import field_changes, record_event
 from casemanagement.models import (
     CLOSED_BARRIER_STATUSES,
     REFERRAL_TRANSITIONS,
@@ -140,11 +140,7 @@ def update_barrier(
             participant=row.participant,
             record=row,
             details={
-                "changes": {
-                    k: {"before": before[k], "after": v}
-                    for k, v in {"status": row.status, "owner": row.owner_id}.items()
-                    if before[k] != v
-                }
+                "changes": field_changes(before, {"status": row.status, "owner": row.owner_id})
             },
         )
     return row

@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from accounts.models import Program, Role, User
-from audit.services import record_event
+from audit.services import field_changes, record_event
 from notes.models import Curriculum, GroupCurriculum, NoteFormat, NoteSettings
 from participants.access import require_capability
 from scheduling.models import Group
@@ -89,13 +89,7 @@ def update_rules(
             decision=decision,
             organization=program.organization,
             record=row,
-            details={
-                "changes": {
-                    k: {"before": before[k], "after": after[k]}
-                    for k in after
-                    if before[k] != after[k]
-                }
-            },
+            details={"changes": field_changes(before, after)},
         )
     return row
 

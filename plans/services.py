@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.models import Program
 from audit.models import Action, Outcome
-from audit.services import record_event
+from audit.services import field_changes, record_event
 from intake.models import Diagnosis
 from participants.access import Decision, Scope, may, require, require_capability
 from participants.models import Episode, Participant
@@ -93,13 +93,7 @@ def update_settings(
             decision=decision,
             organization=program.organization,
             record=row,
-            details={
-                "changes": {
-                    k: {"before": before[k], "after": after[k]}
-                    for k in after
-                    if before[k] != after[k]
-                }
-            },
+            details={"changes": field_changes(before, after)},
         )
     return row
 
