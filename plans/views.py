@@ -24,6 +24,7 @@ from participants.views import chart_context
 from plans import forms, selectors, services
 from plans.models import Goal, Intervention, Modality, Objective, Problem, TreatmentPlan
 from tandem.errors import AccessDenied, TandemError
+from tandem.http import is_htmx
 from tandem.methods import serves
 
 # Sections other modules add to an objective's page (e.g. the notes that addressed it):
@@ -34,10 +35,6 @@ objective_sections: list[Callable] = []
 def register_objective_section(make: Callable) -> None:
     if make not in objective_sections:
         objective_sections.append(make)
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(request.headers.get("HX-Request"))
 
 
 def _plan_of(participant, plan_id) -> TreatmentPlan | None:
@@ -331,7 +328,7 @@ def edit(request: HttpRequest, participant, plan_id) -> HttpResponse:
     plan = _plan_of(participant, plan_id)
     if plan is None:
         return not_found(request)
-    template = "plans/_editor.html" if _is_htmx(request) else "plans/editor.html"
+    template = "plans/_editor.html" if is_htmx(request) else "plans/editor.html"
     if request.method != "POST":
         return render(request, "plans/editor.html", _editor_context(request, participant, plan))
     try:
@@ -347,7 +344,7 @@ def edit(request: HttpRequest, participant, plan_id) -> HttpResponse:
             context,
             status=409 if exc.__class__.__name__ in ("ConcurrentEdit", "SignedPlan") else 400,
         )
-    if _is_htmx(request):
+    if is_htmx(request):
         plan.refresh_from_db()
         return render(request, template, _editor_context(request, participant, plan))
     return redirect("plans:edit", participant_id=participant.public_id, plan_id=plan.public_id)
