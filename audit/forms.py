@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 
 from audit import event_types
@@ -25,9 +27,10 @@ class AuditFilterForm(forms.Form):
     end = dates.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
-    def clean(self):
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
             raise forms.ValidationError("The end date is before the start date.")
         return data
 

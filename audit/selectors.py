@@ -71,7 +71,7 @@ def trail_line(event: AuditEvent) -> str:
     """The sentence as the auditor reads it, with the role, whose record, why a refusal and
     whether emergency access was in force."""
     parts = [f"{sentence(event)} ({event.role})" if event.role else sentence(event)]
-    if event.participant_id is not None:
+    if event.participant is not None:
         parts.append(f"participant {event.participant.record_number}")
     why = event.details.get("why") if isinstance(event.details, dict) else None
     if event.outcome == Outcome.REFUSED and why:

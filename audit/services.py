@@ -220,9 +220,10 @@ def chain_name(organization_id: int | None) -> str:
 
 
 def _verify_one(organization_id: int | None, key: bytes, batch: int) -> ChainReport:
-    events = AuditEvent.objects.filter(organization_id=organization_id).order_by("seq")
     if organization_id is None:
         events = AuditEvent.objects.filter(organization__isnull=True).order_by("seq")
+    else:
+        events = AuditEvent.objects.filter(organization_id=organization_id).order_by("seq")
     name = chain_name(organization_id)
 
     def broken(seq: int, problem: str) -> ChainReport:

@@ -112,7 +112,7 @@ def test_each_organization_has_its_own_chain(world):
     theirs = AuditEvent.objects.filter(organization=world.other_org_participant.organization)
     assert list(ours.values_list("seq", flat=True)) == [1, 2, 3]
     assert sorted(theirs.values_list("seq", flat=True)) == [1, 2]
-    assert ours.first().prev_hash == GENESIS
+    assert ours[0].prev_hash == GENESIS
     assert ChainHead.objects.get(organization=world.org).seq == 3
     assert verify_chain().ok
 
@@ -127,6 +127,7 @@ def test_an_event_without_one_organization_joins_the_installation_chain(world):
 def test_the_application_refuses_to_edit_or_delete_events(world):
     _write_events(world, 1)
     event = AuditEvent.objects.first()
+    assert event is not None
     event.actor_label = "x"
     with pytest.raises(TypeError):
         event.save()
