@@ -41,10 +41,14 @@ def crisis_page(request: HttpRequest, participant, administration) -> HttpRespon
 
 def handle(request: HttpRequest, visit: LinkVisit) -> HttpResponse:
     instrument = selectors.definition(visit.link.target_ref)
+    if instrument is None:
+        # The library no longer carries the instrument the link was sent for.
+        raise LinkUnavailable()
+    problems: list[str] = []
     context = {
         "instrument": instrument,
         "questions": forms.questions(instrument),
-        "problems": [],
+        "problems": problems,
     }
     if request.method == "POST":
         answers, errors = forms.answers_from(instrument, request.POST)
@@ -64,11 +68,11 @@ def handle(request: HttpRequest, visit: LinkVisit) -> HttpResponse:
                     if error["item"] in instrument.item_ids:
                         errors.setdefault(error["item"], error["message"])
                     else:
-                        context["problems"].append(error["message"])
+                        problems.append(error["message"])
             except LinkUnavailable:
                 raise
             except TandemError as exc:
-                context["problems"].append(exc.message)
+                problems.append(exc.message)
             else:
                 if administration.critical_flags:
                     return crisis_page(request, visit.participant, administration)

@@ -6,17 +6,23 @@ only that target; when the answer is saved it calls `LinkVisit.spend()` inside i
 transaction, so the link is used up exactly when (and only if) the answer is stored.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.http import HttpRequest, HttpResponse
+
+if TYPE_CHECKING:
+    from links.services import LinkVisit
 
 
 @dataclass(frozen=True)
 class LinkTarget:
     kind: str
     label: str  # what the link opens, in the clinic's words ("questionnaire")
-    handle: Callable[[HttpRequest, "object"], HttpResponse]
+    handle: Callable[[HttpRequest, LinkVisit], HttpResponse]
     # Refuses a `ref` the target cannot open (an unknown instrument): a message, or None.
     check_ref: Callable[[str], str | None] = lambda ref: None
 
@@ -30,6 +36,11 @@ def register_target(target: LinkTarget) -> None:
 
 def get_target(kind: str) -> LinkTarget | None:
     return _targets.get(kind)
+
+
+def target_for(kind: str) -> LinkTarget:
+    """The target of a link `find_usable` returned (it refuses kinds no app registers)."""
+    return _targets[kind]
 
 
 def kinds() -> list[str]:

@@ -142,7 +142,7 @@ class LinkVisit:
         )
 
 
-def open_link(token: str, *, method: str, now: datetime | None = None) -> LinkVisit:
+def open_link(token: str, *, method: str | None, now: datetime | None = None) -> LinkVisit:
     """Resolve a token for a visit; a GET is audited here as the link's opening."""
     now = now or timezone.now()
     link = find_usable(token, now=now)

@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_protect
 
 from audit.context import counting_events
 from links import services
-from links.registry import get_target
+from links.registry import target_for
 from portal.language import code_for
 from tandem.methods import serves
 
@@ -34,7 +34,7 @@ def open_link(request: HttpRequest, token: str) -> HttpResponse:
         visit = services.open_link(token, method=request.method)
     except services.LinkUnavailable as exc:
         return _private(unavailable(request, exc.message))
-    target = get_target(visit.link.target)
+    target = target_for(visit.link.target)
     # The page speaks the language the participant's record names (portal.language).
     with translation.override(code_for(visit.link.participant.preferred_language)):
         try:

@@ -145,3 +145,12 @@ def test_a_questionnaire_sent_back_with_its_errors_is_audited(client, world, iss
     assert [(e.event_type, e.participant_id) for e in shown] == [
         ("link.opened", world.participant.pk)
     ]
+
+
+def test_a_link_to_a_questionnaire_the_library_no_longer_carries_is_unavailable(
+    client, world, issued
+):
+    SingleUseLink.objects.update(target_ref="retired-instrument")
+    assert client.get(issued.path).status_code == 410
+    assert client.post(issued.path, PHQ9_CALM).status_code == 410
+    assert Administration.objects.count() == 0
