@@ -6,7 +6,6 @@ Tandem records prescriptions; it does not send them (no e-prescribing).
 from datetime import date
 from uuid import UUID
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from accounts.models import User
@@ -17,6 +16,7 @@ from participants.access import Scope, authorize, require
 from participants.api import participant_or_404
 from tandem.api_errors import FieldErrors
 from tandem.dates import ProgramDate
+from tandem.http import ApiRequest
 
 router = Router(tags=["medications"])
 
@@ -76,7 +76,7 @@ def _out(m: Medication, adherence: dict) -> MedicationOut:
     summary="A participant's medication list",
     description="Current and stopped medications, newest first. Audited as a view.",
 )
-def list_medications(request: HttpRequest, participant_id: UUID):
+def list_medications(request: ApiRequest, participant_id: UUID):
     participant = participant_or_404(request, participant_id)
     authorize(request.auth, participant, Action.VIEW, Scope.CLINICAL, details={"api": True})
     rows = selectors.medications_for(participant)
@@ -90,7 +90,7 @@ def list_medications(request: HttpRequest, participant_id: UUID):
     summary="Add a medication to the list",
     description="Records a prescription made here or elsewhere; nothing is sent anywhere.",
 )
-def add_medication(request: HttpRequest, participant_id: UUID, body: MedicationIn):
+def add_medication(request: ApiRequest, participant_id: UUID, body: MedicationIn):
     participant = participant_or_404(request, participant_id)
     require(request.auth, participant, Action.CREATE, Scope.CLINICAL)
     prescriber = None

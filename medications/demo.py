@@ -20,14 +20,14 @@ TREATMENT = (
     ("methadone", "Methadone", "80 mg daily at the opioid treatment program (synthetic)"),
     ("naltrexone-xr", "Naltrexone extended-release injection", "monthly (synthetic)"),
     ("acamprosate", "Acamprosate", "three times daily (synthetic)"),
-    (None, None, None),
+    None,
 )
 PSYCHIATRIC = (
     ("sertraline", "Sertraline", "daily (synthetic)"),
     ("quetiapine", "Quetiapine", "at night (synthetic)"),
     ("bupropion", "Bupropion", "daily (synthetic)"),
-    (None, None, None),
-    (None, None, None),
+    None,
+    None,
 )
 ELSEWHERE = "Community health center prescriber (synthetic)"
 
@@ -49,9 +49,10 @@ def seed(context: DemoContext) -> None:
         rng = random.Random(f"{context.rng_seed}:medications:{episode.participant.record_number}")
         start = episode.admitted_on or episode.referred_on
         for options, here in ((TREATMENT, True), (PSYCHIATRIC, False)):
-            code, name, dose = rng.choice(options)
-            if code is None:
+            choice = rng.choice(options)
+            if choice is None:
                 continue
+            code, name, dose = choice
             rows.append(
                 Medication(
                     participant=episode.participant,

@@ -1,5 +1,7 @@
 """Forms of the medication list; the rules stay in the service."""
 
+from typing import cast
+
 from django import forms
 
 from accounts.models import Membership, User
@@ -34,7 +36,7 @@ class MedicationForm(forms.Form):
         staff = Membership.objects.filter(organization=organization, is_active=True).values(
             "user_id"
         )
-        self.fields["prescribed_by"].queryset = User.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["prescribed_by"]).queryset = User.objects.filter(
             pk__in=staff, kind=User.Kind.STAFF
         ).order_by("last_name", "first_name")
 

@@ -20,6 +20,9 @@ class Medication(ClinicalRecord, Versioned):
     """One medication on the list. Stopping it sets `stopped_on` (a versioned edit); a
     mistaken entry is marked entered in error, never deleted."""
 
+    # Set by the Medications tab, not stored: adherence from the participant's check-ins.
+    adherence: str
+
     participant = models.ForeignKey(
         "participants.Participant", on_delete=models.PROTECT, related_name="medications"
     )

@@ -1,7 +1,7 @@
 """The Medications tab: the list, adding one, recording a stop."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from medications import selectors, services
@@ -11,6 +11,7 @@ from participants.access import Scope
 from participants.decorators import not_found, participant_page
 from participants.views import chart_context
 from tandem.errors import TandemError
+from tandem.http import StaffRequest
 
 
 def _render(request, participant, form, status=200) -> HttpResponse:
@@ -24,7 +25,7 @@ def _render(request, participant, form, status=200) -> HttpResponse:
 
 
 @participant_page(Scope.CLINICAL, methods=("GET", "POST"))
-def tab(request: HttpRequest, participant) -> HttpResponse:
+def tab(request: StaffRequest, participant) -> HttpResponse:
     organization = participant.organization
     if request.method != "POST":
         return _render(request, participant, MedicationForm(organization=organization))
@@ -41,7 +42,7 @@ def tab(request: HttpRequest, participant) -> HttpResponse:
 
 
 @participant_page(Scope.CLINICAL, methods=("POST",))
-def stop(request: HttpRequest, participant, medication_id) -> HttpResponse:
+def stop(request: StaffRequest, participant, medication_id) -> HttpResponse:
     medication = (
         Medication.objects.current()
         .filter(public_id=medication_id, participant=participant)
