@@ -3,7 +3,7 @@ participant's own page, one tap from the portal home."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from safety import display, selectors, services
 from safety.forms import ConfirmForm, DraftForm
 from safety.models import STEP_FIELDS
 from tandem.errors import AccessDenied, TandemError
+from tandem.http import SignedInRequest, StaffRequest
 
 
 def _tab(request, participant, form=None, status=200) -> HttpResponse:
@@ -44,7 +45,7 @@ def _tab(request, participant, form=None, status=200) -> HttpResponse:
 
 
 @participant_page(Scope.CLINICAL, methods=("GET", "POST"))
-def tab(request: HttpRequest, participant) -> HttpResponse:
+def tab(request: StaffRequest, participant) -> HttpResponse:
     if request.method != "POST":
         return _tab(request, participant)
     form = DraftForm(request.POST)
@@ -66,7 +67,7 @@ def tab(request: HttpRequest, participant) -> HttpResponse:
 
 
 @participant_page(Scope.CLINICAL, methods=("POST",))
-def confirm(request: HttpRequest, participant) -> HttpResponse:
+def confirm(request: StaffRequest, participant) -> HttpResponse:
     form = ConfirmForm(request.POST)
     draft = selectors.draft_of(participant)
     if draft is None or not form.is_valid():
@@ -90,7 +91,7 @@ def confirm(request: HttpRequest, participant) -> HttpResponse:
 
 @require_GET
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: SignedInRequest) -> HttpResponse:
     """The participant's own confirmed safety plan, with the crisis lines."""
     if request.user.kind != User.Kind.PARTICIPANT:
         return redirect("home")

@@ -52,7 +52,8 @@ def test_a_confirmed_plan_never_changes_and_the_next_change_is_a_new_version(wor
     assert draft.items("warning_signs") == ["Not answering my phone", "Staying in bed all day"]
     assert draft.items("internal_coping") == ["Walk around the block", "Call my sponsor"]
     assert SafetyPlan.objects.get(number=1).internal_coping == "Walk around the block"
-    assert selectors.confirmed_plan(world.participant).number == 1
+    confirmed = selectors.confirmed_plan(world.participant)
+    assert confirmed is not None and confirmed.number == 1
 
 
 def test_a_plan_is_confirmed_only_when_written_with_the_participant(world):
@@ -122,6 +123,7 @@ def test_the_staff_tab_drafts_and_confirms(world, login):
     url = reverse("safety:tab", args=[world.participant.public_id])
     assert client.post(url, STEPS).status_code == 302
     draft = selectors.draft_of(world.participant)
+    assert draft is not None
     response = client.post(
         reverse("safety:confirm", args=[world.participant.public_id]),
         {"version": draft.version, "written_with_participant": "on"},
