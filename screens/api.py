@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from audit.models import Action
@@ -17,6 +16,7 @@ from participants.api import participant_or_404
 from screens import selectors, services
 from screens.models import DrugScreen, Panel
 from tandem.api_errors import FieldErrors
+from tandem.http import ApiRequest
 
 router = Router(tags=["drug screens"])
 
@@ -66,7 +66,7 @@ class ScreenOut(Schema):
     collected_by: str
     validity: str
     interpretation: list[Reading]
-    part2: bool = Field(True, description="Drug screens are 42 CFR Part 2 records.")
+    part2: bool = Field(default=True, description="Drug screens are 42 CFR Part 2 records.")
 
 
 def _out(screen: DrugScreen) -> ScreenOut:
@@ -79,7 +79,7 @@ def _out(screen: DrugScreen) -> ScreenOut:
         collected_at=screen.collected_at,
         collected_by=str(screen.collected_by or ""),
         validity=screen.validity,
-        interpretation=selectors.readings(screen),
+        interpretation=[Reading.model_validate(r) for r in selectors.readings(screen)],
     )
 
 
@@ -89,7 +89,7 @@ def _out(screen: DrugScreen) -> ScreenOut:
     summary="A participant's drug screens",
     description="Newest first, each analyte with its result and reading. Audited as a view.",
 )
-def list_screens(request: HttpRequest, participant_id: UUID):
+def list_screens(request: ApiRequest, participant_id: UUID):
     participant = participant_or_404(request, participant_id)
     authorize(request.auth, participant, Action.VIEW, Scope.CLINICAL, details={"api": True})
     return [_out(s) for s in selectors.screens_for(participant)]
@@ -104,7 +104,7 @@ def list_screens(request: HttpRequest, participant_id: UUID):
         "presumptive until confirmed. Audited."
     ),
 )
-def record_screen(request: HttpRequest, participant_id: UUID, body: ScreenIn):
+def record_screen(request: ApiRequest, participant_id: UUID, body: ScreenIn):
     participant = participant_or_404(request, participant_id)
     require(request.auth, participant, Action.CREATE, Scope.CLINICAL)
     panel = Panel.objects.filter(code=body.panel, is_active=True).first()

@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from audit.models import Action
@@ -30,7 +30,7 @@ from tandem.errors import InvalidInput
 from tandem.validation import validate
 
 
-def _choice(value: str, choices: type, field: str, what: str) -> str:
+def _choice(value: str, choices: type[models.TextChoices], field: str, what: str) -> str:
     if value not in choices.values:
         options = ", ".join(choices.values)
         raise InvalidInput(f"Choose the {what}: one of {options}.", field=field)

@@ -2,7 +2,7 @@
 clinician's last-use entry; the chart header's days since last known use."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from screens import selectors, services
 from screens.forms import ConfirmationForm, ScreenForm, UseReportForm
 from screens.models import Panel, ScreenResult
 from tandem.errors import TandemError
+from tandem.http import StaffRequest
 
 
 def _tab(request, participant, use_form=None, status=200) -> HttpResponse:
@@ -30,7 +31,7 @@ def _tab(request, participant, use_form=None, status=200) -> HttpResponse:
 
 
 @participant_page(Scope.CLINICAL, methods=("GET", "POST"))
-def tab(request: HttpRequest, participant) -> HttpResponse:
+def tab(request: StaffRequest, participant) -> HttpResponse:
     """The list; a POST is the clinician's entry of the last known use."""
     if request.method != "POST":
         return _tab(request, participant)
@@ -47,7 +48,7 @@ def tab(request: HttpRequest, participant) -> HttpResponse:
 
 
 @participant_page(Scope.CLINICAL, methods=("GET", "POST"))
-def record(request: HttpRequest, participant, panel_id) -> HttpResponse:
+def record(request: StaffRequest, participant, panel_id) -> HttpResponse:
     panel = Panel.objects.filter(public_id=panel_id, is_active=True).first()
     if panel is None:
         return not_found(request)
@@ -82,7 +83,7 @@ def record(request: HttpRequest, participant, panel_id) -> HttpResponse:
 
 
 @participant_page(Scope.CLINICAL, methods=("POST",))
-def confirmation(request: HttpRequest, participant, result_id) -> HttpResponse:
+def confirmation(request: StaffRequest, participant, result_id) -> HttpResponse:
     result = (
         ScreenResult.objects.select_related("screen__participant", "analyte")
         .filter(public_id=result_id, screen__participant=participant)

@@ -2,6 +2,7 @@
 stored: one test per flag, and the rules of §10 that decide between them."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -140,14 +141,22 @@ def test_the_self_report_lookup_asks_since_the_previous_screen(world, screen_wit
 
 
 def test_the_plan_measures_read_unexplained_positives_and_the_clear_run(world, screen_with):
-    from plans.measures import get
+    from plans.measures import Measure, get
 
     screen_with(when=COLLECTED - timedelta(days=14), COC="positive")
     screen_with(when=COLLECTED - timedelta(days=7))
     screen_with()
     pid = world.participant.pk
-    assert get("drug-screen-unexplained").latest(pid).value == 0
-    assert get("drug-screen-clear-run").latest(pid).value == 2
+    unexplained, clear_run = get("drug-screen-unexplained"), get("drug-screen-clear-run")
+    assert unexplained is not None and clear_run is not None
+
+    def latest(measure: Measure) -> Decimal:
+        reading = measure.latest(pid)
+        assert reading is not None
+        return reading.value
+
+    assert latest(unexplained) == 0
+    assert latest(clear_run) == 2
     screen_with(when=COLLECTED + timedelta(days=7), COC="positive", THC="positive")
-    assert get("drug-screen-unexplained").latest_for([pid])[pid].value == 2
-    assert get("drug-screen-clear-run").latest(pid).value == 0
+    assert unexplained.latest_for([pid])[pid].value == 2
+    assert latest(clear_run) == 0
