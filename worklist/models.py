@@ -24,6 +24,9 @@ class Task(TimeStamped, Versioned):
     done, cancelled (with a reason) or handed over to a new task with a new owner.
     """
 
+    # Set by the pages that list or show tasks, not stored: past its due date and still open.
+    overdue: bool
+
     organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.PROTECT, related_name="+"
     )

@@ -60,7 +60,7 @@ def resolve_owner(participant: Participant, role: str) -> User:
         )
         if member is not None:
             return member.user
-        if role == CareTeamRole.PRIMARY_CLINICIAN and episode.primary_clinician_id:
+        if role == CareTeamRole.PRIMARY_CLINICIAN and episode.primary_clinician is not None:
             return episode.primary_clinician
     label = CareTeamRole(role).label.lower()
     raise InvalidInput(
@@ -120,9 +120,12 @@ def create_task(
     With a `source` and a `kind`, an open task of that kind for that source is returned as it
     is, so a job that runs twice makes one task.
     """
-    if participant is None and organization is None:
+    if participant is not None:
+        organization_id = participant.organization_id
+    elif organization is not None:
+        organization_id = organization.pk
+    else:
         raise InvalidInput("A task belongs to a participant or to a program's organization.")
-    organization_id = participant.organization_id if participant else organization.pk
     dates.check(due_on, field="due_on", label="Due date")
     decision = None
     if by is not None:
@@ -191,7 +194,7 @@ def create_task(
 def _decision_to_act(task: Task, by: User | None, event_type: str):
     if by is None:
         return None
-    if task.participant_id is not None:
+    if task.participant is not None:
         return require(by, task.participant, Action.CHANGE, Scope.CLINICAL)
     return _organization_decision(by, task.organization_id, event_type=event_type, task=task)
 

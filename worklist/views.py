@@ -11,6 +11,7 @@ from audit.models import Action
 from audit.services import record_event
 from participants.access import Scope, authorize, may_open, organizations_of, roles_in
 from tandem.errors import AccessDenied, InvalidInput, TandemError
+from tandem.http import SignedInRequest
 from tandem.methods import serves
 from worklist import selectors, services
 from worklist.models import Task
@@ -63,12 +64,12 @@ def _people(task: Task) -> list[User]:
 
 @serves("GET")
 @login_required
-def task_page(request: HttpRequest, task_id) -> HttpResponse:
+def task_page(request: SignedInRequest, task_id) -> HttpResponse:
     """One task: what, for whom, by when, what made it and how it ended."""
     task = _load(request, task_id)
     if task is None:
         return _missing(request)
-    if task.participant_id is not None:
+    if task.participant is not None:
         try:
             authorize(
                 request.user,
@@ -115,7 +116,7 @@ def _version(request: HttpRequest) -> int | None:
 
 @serves("POST")
 @login_required
-def complete(request: HttpRequest, task_id) -> HttpResponse:
+def complete(request: SignedInRequest, task_id) -> HttpResponse:
     def act(task: Task) -> None:
         services.complete_task(
             task,
@@ -130,7 +131,7 @@ def complete(request: HttpRequest, task_id) -> HttpResponse:
 
 @serves("POST")
 @login_required
-def cancel(request: HttpRequest, task_id) -> HttpResponse:
+def cancel(request: SignedInRequest, task_id) -> HttpResponse:
     def act(task: Task) -> None:
         services.cancel_task(
             task,
@@ -145,7 +146,7 @@ def cancel(request: HttpRequest, task_id) -> HttpResponse:
 
 @serves("POST")
 @login_required
-def hand_over(request: HttpRequest, task_id) -> HttpResponse:
+def hand_over(request: SignedInRequest, task_id) -> HttpResponse:
     def act(task: Task) -> None:
         raw = request.POST.get("to", "")
         to = User.objects.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 10 else None
@@ -178,7 +179,7 @@ def _audit_list(request: HttpRequest, tasks: list[Task], event_type: str, page: 
 
 @serves("GET")
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: SignedInRequest) -> HttpResponse:
     """Every open task of the signed-in staff member, overdue first."""
     if not may_open(request.user, "worklist:mine"):
         return _forbidden(request, "The task list is for staff.")
@@ -190,7 +191,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @serves("GET")
 @login_required
-def overdue(request: HttpRequest) -> HttpResponse:
+def overdue(request: SignedInRequest) -> HttpResponse:
     """Every overdue task across the program, for its directors and supervisors."""
     if not may_open(request.user, "worklist:overdue"):
         return _forbidden(request, "The overdue-task board is for directors and supervisors.")
