@@ -3,7 +3,6 @@
 from decimal import Decimal
 from uuid import UUID
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from accounts.models import User
@@ -11,6 +10,7 @@ from checkins import services
 from checkins.models import Via
 from participants.models import Participant
 from tandem.api_errors import FieldErrors
+from tandem.http import ApiRequest
 
 router = Router(tags=["check-ins"])
 
@@ -58,7 +58,7 @@ class Message(Schema):
         "critical: show the safety plan and crisis lines at once). Audited."
     ),
 )
-def send_checkin(request: HttpRequest, body: CheckInIn):
+def send_checkin(request: ApiRequest, body: CheckInIn):
     if request.auth.kind != User.Kind.PARTICIPANT:
         return Status(403, {"detail": "Check-ins are sent from a participant's own account."})
     participant = Participant.objects.filter(

@@ -37,6 +37,8 @@ def seed(context: DemoContext) -> None:
     rows = []
     tz = context.program.tz
     for episode in episodes:
+        if episode.admitted_on is None:
+            continue
         start = max(episode.admitted_on, (now - timedelta(days=DAYS)).astimezone(tz).date())
         mood, craving = rng.randint(3, 7), rng.randint(1, 7)
         day = start

@@ -5,6 +5,8 @@ Mood, craving and sleep start at the last check-in's values; the use and safety 
 never start answered, so each is a deliberate tap; so does the medications question.
 """
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -84,7 +86,7 @@ class CheckInForm(forms.Form):
             }
         super().__init__(*args, **kwargs)
         if coping_choices:
-            self.fields["coping"].choices = coping_choices
+            cast(forms.MultipleChoiceField, self.fields["coping"]).choices = coping_choices
         if not ask_medications:
             del self.fields["medications_taken"]
 

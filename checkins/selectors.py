@@ -1,8 +1,15 @@
 """Reads of check-ins shared by the pages, the API and the trajectory."""
 
+from collections.abc import Callable
+
+from django_stubs_ext import StrOrPromise
+
 from checkins import lists
 from checkins.models import CheckIn
 from participants.models import Participant
+
+# A choice offered on the form: its code and its (possibly lazily translated) label.
+Choice = tuple[str, StrOrPromise]
 
 
 def last_checkin(participant: Participant) -> CheckIn | None:
@@ -11,7 +18,7 @@ def last_checkin(participant: Participant) -> CheckIn | None:
     )
 
 
-def coping_choices(participant: Participant) -> list[tuple[str, str]]:
+def coping_choices(participant: Participant) -> list[Choice]:
     """The coping skills offered: the participant's plan's, when a provider gives them."""
     for provider in COPING_PROVIDERS:
         choices = provider(participant)
@@ -21,12 +28,12 @@ def coping_choices(participant: Participant) -> list[tuple[str, str]]:
 
 
 # A module appends `provider(participant) -> [(code, label)] | None`; the plan's is below.
-COPING_PROVIDERS: list = []
+COPING_PROVIDERS: list[Callable[[Participant], list[Choice] | None]] = []
 
 PLAN_PREFIX = "plan:"
 
 
-def plan_coping(participant: Participant) -> list[tuple[str, str]] | None:
+def plan_coping(participant: Participant) -> list[Choice] | None:
     """The skills of the participant's signed plan in force, then the program's list.
 
     A plan has no coping-skills list of its own, so the skills offered are the modalities of

@@ -239,7 +239,7 @@ def missed_checkins(*, now: datetime) -> list[Alert]:
     )
     missing: dict[str, Episode] = {}
     for episode in episodes:
-        if episode.last_checkin is None:
+        if episode.last_checkin is None and episode.admitted_on is not None:
             admitted = datetime.combine(
                 episode.admitted_on, datetime.min.time(), tzinfo=episode.program.tz
             )
@@ -260,8 +260,8 @@ def missed_checkins(*, now: datetime) -> list[Alert]:
         owners = {k: _engagement_owners(e) for k, e in fresh.items()}
         nobody = {e.participant.organization_id for k, e in fresh.items() if not owners[k]}
         oversight = program_oversight_by_organization(nobody) if nobody else {}
-        for key, episode in fresh.items():
-            owners[key] = owners[key] or oversight.get(episode.participant.organization_id, [])
+        for key, e in fresh.items():
+            owners[key] = owners[key] or oversight.get(e.participant.organization_id, [])
         created = Alert.objects.bulk_create(
             [
                 Alert(

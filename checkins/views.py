@@ -21,6 +21,7 @@ from medications.selectors import taken_on
 from participants.access import Scope, authorize
 from participants.models import Participant
 from tandem.errors import AccessDenied, TandemError
+from tandem.http import SignedInRequest
 from tandem.methods import serves
 
 
@@ -46,13 +47,13 @@ def _send(request: HttpRequest, participant: Participant, form: CheckInForm, **k
         return None
 
 
-def _own_record(request: HttpRequest) -> Participant | None:
+def _own_record(request: SignedInRequest) -> Participant | None:
     return Participant.objects.filter(user=request.user, entered_in_error_at__isnull=True).first()
 
 
 @serves("GET", "POST")
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: SignedInRequest) -> HttpResponse:
     """Today's check-in on the participant's own account."""
     if request.user.kind != User.Kind.PARTICIPANT:
         return redirect("home")
@@ -93,7 +94,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @serves("GET")
 @login_required
-def done(request: HttpRequest) -> HttpResponse:
+def done(request: SignedInRequest) -> HttpResponse:
     return render(request, "checkins/done.html", {"portal_url": reverse("portal:home")})
 
 

@@ -132,8 +132,11 @@ def test_craving_and_mood_are_measures_a_plan_objective_can_use(world):
             used=False,
             safety=False,
         )
-    assert get("checkin-craving").latest(world.participant.pk).value == 4
-    assert get("checkin-mood").latest_for([world.participant.pk])[world.participant.pk].value == 6
+    craving_measure, mood_measure = get("checkin-craving"), get("checkin-mood")
+    assert craving_measure is not None and mood_measure is not None
+    latest = craving_measure.latest(world.participant.pk)
+    assert latest is not None and latest.value == 4
+    assert mood_measure.latest_for([world.participant.pk])[world.participant.pk].value == 6
 
 
 def test_a_form_sent_back_with_its_errors_is_audited_once(world, participant_client):

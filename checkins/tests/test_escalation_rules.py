@@ -1,6 +1,7 @@
 """Every escalation rule of the check-in, with the times passed in (never the wall clock)."""
 
 from datetime import datetime, timedelta
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,7 +13,17 @@ from monitoring.models import Alert
 from participants.models import CareTeamMember, CareTeamRole
 
 T0 = datetime(2026, 11, 16, 9, 0, tzinfo=ZoneInfo("America/Chicago"))
-CALM = {"mood": 6, "craving": 2, "used": False, "safety": False, "hours_slept": 7}
+
+
+class Answers(TypedDict):
+    mood: int
+    craving: int
+    used: bool
+    safety: bool
+    hours_slept: int
+
+
+CALM: Answers = {"mood": 6, "craving": 2, "used": False, "safety": False, "hours_slept": 7}
 
 
 def send(world, *, at=T0, **answers):
