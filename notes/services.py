@@ -181,8 +181,12 @@ def _fill(note: ProgressNote, participant: Participant, content: NoteContent) ->
     return note
 
 
-def _require_writer(by: Any, participant: Participant, event_type: str) -> Decision:
-    decision = require(by, participant, Action.CHANGE, Scope.CLINICAL)
+def _require_writer(
+    by: Any, participant: Participant, event_type: str, *, addendum: bool = False
+) -> Decision:
+    """The policy's write check, then the note capability. `addendum`: a late entry to a
+    signed note, which stays open after discharge when the chart is otherwise closed."""
+    decision = require(by, participant, Action.CHANGE, Scope.CLINICAL, addendum=addendum)
     require_note_capability(by, participant, "note.sign", event_type=event_type)
     return decision
 
@@ -360,7 +364,7 @@ def add_late_entry(
 ) -> ProgressNote:
     """A late entry to a signed note: a new signed note that supersedes it, marked with the
     time of the event and the time of the writing."""
-    decision = _require_writer(by, note.participant, "note.addendum")
+    decision = _require_writer(by, note.participant, "note.addendum", addendum=note.is_signed)
     if not note.is_signed:
         raise InvalidInput("This note is not signed yet; change it in place.")
     text = (text or "").strip()

@@ -279,7 +279,7 @@ def sign(request: HttpRequest, participant, note_id) -> HttpResponse:
     return redirect("notes:note", participant.public_id, found.public_id)
 
 
-@participant_page(Scope.CLINICAL, methods=("POST",))
+@participant_page(Scope.CLINICAL, methods=("POST",), addenda=True)
 def late_entry(request: HttpRequest, participant, note_id) -> HttpResponse:
     found = _note_or_404(request, participant, note_id)
     if found is None:

@@ -196,7 +196,9 @@ def current_plan(request: HttpRequest, participant_id: UUID):
 )
 def draft_plan(request: HttpRequest, participant_id: UUID, body: PlanIn):
     participant = participant_or_404(request, participant_id)
-    require(request.auth, participant, Action.CHANGE, Scope.CLINICAL)
+    require(
+        request.auth, participant, Action.CHANGE, Scope.CLINICAL, addendum=body.revises is not None
+    )
     try:
         revises = None
         if body.revises is not None:

@@ -158,16 +158,28 @@ def retire_modality(modality: Modality, *, by: Any) -> Modality:
 # Drafting
 
 
-def _require_change(by: Any, participant: Participant) -> Decision:
-    return require(by, participant, Action.CHANGE, Scope.CLINICAL)
+def _require_change(by: Any, participant: Participant, *, addendum: bool = False) -> Decision:
+    return require(by, participant, Action.CHANGE, Scope.CLINICAL, addendum=addendum)
+
+
+def is_addendum(plan: TreatmentPlan) -> bool:
+    """A signed plan takes revisions, and a revision's draft is finished and signed as one:
+    both stay open after discharge, when the chart is otherwise closed; a first draft does not."""
+    return plan.is_signed or plan.revises_id is not None
 
 
 def _require_capability(
-    by: Any, participant: Participant, capability: str, *, event_type: str, what: str
+    by: Any,
+    participant: Participant,
+    capability: str,
+    *,
+    event_type: str,
+    what: str,
+    addendum: bool = False,
 ) -> Decision:
     """The access policy's write check, then the program capability (`plan.sign`,
     `plan.cosign`); a refusal is audited on the participant. Call before the transaction."""
-    decision = _require_change(by, participant)
+    decision = _require_change(by, participant, addendum=addendum)
     if not may(by, capability, participant.organization_id):
         record_event(
             actor=by,
@@ -220,7 +232,7 @@ def start_revision(
 ) -> TreatmentPlan:
     """The next version of a signed plan: a draft copy of every row, saying what will change."""
     participant = plan.participant
-    decision = _require_change(by, participant)
+    decision = _require_change(by, participant, addendum=True)
     summary = clean_reason(
         change_summary, ask="Say what this revision changes", field="change_summary"
     )
@@ -384,7 +396,7 @@ def save_problem(
     audit: bool = True,
 ) -> Problem:
     """Add a problem to a draft (or change one of its problems)."""
-    decision = _require_change(by, plan.participant)
+    decision = _require_change(by, plan.participant, addendum=is_addendum(plan))
     with transaction.atomic():
         current = _lock_draft(plan, expected_version)
         found = _diagnoses_of(current, diagnoses)
@@ -417,7 +429,7 @@ def save_goal(
     audit: bool = True,
 ) -> Goal:
     """Add a goal, in the participant's own words, under a problem of the draft."""
-    decision = _require_change(by, plan.participant)
+    decision = _require_change(by, plan.participant, addendum=is_addendum(plan))
     with transaction.atomic():
         current = _lock_draft(plan, expected_version)
         problem = _own(current, Problem, problem, required=True, field="problem")
@@ -459,7 +471,7 @@ def save_objective(
     audit: bool = True,
 ) -> Objective:
     """Add a measurable objective with a target date (optionally bound to a measure)."""
-    decision = _require_change(by, plan.participant)
+    decision = _require_change(by, plan.participant, addendum=is_addendum(plan))
     if not isinstance(target_date, date):
         raise InvalidInput("Give the target date.", field="target_date")
     dates.check(target_date, field="target_date")
@@ -500,7 +512,7 @@ def save_intervention(
     audit: bool = True,
 ) -> Intervention:
     """Add an intervention (modality, how often, who) for an objective of the draft."""
-    decision = _require_change(by, plan.participant)
+    decision = _require_change(by, plan.participant, addendum=is_addendum(plan))
     if modality is None or modality.program_id != plan.episode.program_id:
         raise InvalidInput("Choose a modality from the program's list.", field="modality")
     with transaction.atomic():
@@ -549,7 +561,7 @@ def _own(plan: TreatmentPlan, model, row, *, required: bool = False, field: str 
 
 def remove_part(plan: TreatmentPlan, *, by: Any, expected_version: int, kind: str, row) -> None:
     """Take a row (and what hangs under it) out of a draft; a signed version keeps all its rows."""
-    decision = _require_change(by, plan.participant)
+    decision = _require_change(by, plan.participant, addendum=is_addendum(plan))
     model = PART_MODELS.get(kind)
     if model is None:
         raise InvalidInput("Nothing of that kind is on a plan.", field="kind")
@@ -679,7 +691,12 @@ def sign_plan(
     revision, what changed from the version it revises."""
     participant = plan.participant
     decision = _require_capability(
-        by, participant, "plan.sign", event_type="plan.signed", what="sign treatment plans"
+        by,
+        participant,
+        "plan.sign",
+        event_type="plan.signed",
+        what="sign treatment plans",
+        addendum=is_addendum(plan),
     )
     with transaction.atomic():
         current = TreatmentPlan.objects.select_for_update().get(pk=plan.pk)
@@ -940,7 +957,7 @@ def draft_with_content(
     (the draft's own): any refused part refuses the whole, naming the part (`problems.0.goals.1.text`)."""
     from participants.selectors import current_episode
 
-    _require_change(by, participant)
+    _require_change(by, participant, addendum=revises is not None)
     with transaction.atomic():
         if revises is not None:
             plan = start_revision(revises, by=by, change_summary=change_summary)

@@ -45,11 +45,22 @@ def _plan_of(participant, plan_id) -> TreatmentPlan | None:
     )
 
 
-def _capabilities(request: HttpRequest, participant) -> dict:
+def _capabilities(request: HttpRequest, participant, plan: TreatmentPlan | None = None) -> dict:
+    """What the user may do here; a revision (of a signed plan) stays open after discharge."""
     org = participant.organization_id
-    can_edit = decide(request.user, participant, Action.CHANGE, Scope.CLINICAL).allowed
+    can_edit = decide(
+        request.user,
+        participant,
+        Action.CHANGE,
+        Scope.CLINICAL,
+        addendum=plan is not None and services.is_addendum(plan),
+    ).allowed
+    can_revise = decide(
+        request.user, participant, Action.CHANGE, Scope.CLINICAL, addendum=True
+    ).allowed
     return {
         "can_edit": can_edit,
+        "can_revise": can_revise,
         "can_sign": can_edit and may(request.user, "plan.sign", org),
         "can_cosign": can_edit and may(request.user, "plan.cosign", org),
     }
@@ -98,7 +109,7 @@ def start(request: HttpRequest, participant) -> HttpResponse:
     return redirect("plans:edit", participant_id=participant.public_id, plan_id=plan.public_id)
 
 
-@participant_page(Scope.CLINICAL, methods=("POST",))
+@participant_page(Scope.CLINICAL, methods=("POST",), addenda=True)
 def revise(request: HttpRequest, participant, plan_id) -> HttpResponse:
     plan = _plan_of(participant, plan_id)
     if plan is None:
@@ -126,7 +137,7 @@ def _editor_context(request: HttpRequest, participant, plan: TreatmentPlan, erro
         Diagnosis.objects.current().filter(episode=plan.episode).order_by("made_on", "pk")
     )
     context.update(
-        _capabilities(request, participant),
+        _capabilities(request, participant, plan),
         plan=plan,
         view=selectors.plan_view(plan, with_progress=False),
         suggestions=selectors.suggestions(plan.episode, plan) if not plan.is_signed else [],
@@ -322,7 +333,7 @@ def _form_error(form) -> TandemError:
     return TandemError(f"{label}: {errors[0]}" if label else errors[0], field=field)
 
 
-@participant_page(Scope.CLINICAL, methods=("GET", "POST"))
+@participant_page(Scope.CLINICAL, methods=("GET", "POST"), addenda=True)
 def edit(request: HttpRequest, participant, plan_id) -> HttpResponse:
     """The draft editor: one form per kind of row, each saved on its own (htmx swaps the plan)."""
     plan = _plan_of(participant, plan_id)
@@ -362,7 +373,7 @@ def _after(request: HttpRequest, participant, call, success: str) -> HttpRespons
     return redirect("plans:plan", participant_id=participant.public_id)
 
 
-@participant_page(Scope.CLINICAL, methods=("POST",))
+@participant_page(Scope.CLINICAL, methods=("POST",), addenda=True)
 def sign(request: HttpRequest, participant, plan_id) -> HttpResponse:
     plan = _plan_of(participant, plan_id)
     if plan is None:

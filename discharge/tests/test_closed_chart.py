@@ -1,11 +1,13 @@
 """After discharge the chart is read-only, by the policy, except the aftercare part and
 addenda to signed records."""
 
+import pytest
 from django.urls import reverse
 
 from audit.models import Action
 from discharge.tests.builders import discharge_world
 from participants.access import CLOSED_CHART_MESSAGE, Scope, decide
+from tandem.errors import AccessDenied
 
 
 def test_clinical_and_schedule_writes_are_refused_after_discharge(world):
@@ -83,3 +85,81 @@ def test_a_signed_intake_takes_an_addendum_after_discharge_signed_like_any_other
     )
     assert signed_addendum.is_signed
     assert not decide(world.therapist, world.participant, Action.CHANGE, Scope.CLINICAL).allowed
+
+
+def test_a_signed_note_takes_a_late_entry_after_discharge_but_no_new_draft(world, login):
+    from notes import services as notes
+    from notes.models import ProgressNote
+    from notes.tests.conftest import NOW, dap
+
+    draft = notes.draft_note(world.participant, dap(), by=world.therapist, now=NOW)
+    signed = notes.sign_note(draft, by=world.therapist, expected_version=1, now=NOW)
+    discharge_world(world)
+    response = login(world.therapist).post(
+        reverse("notes:late_entry", args=[world.participant.public_id, signed.public_id]),
+        {"text": "Also named a sponsor.", "reason": "Remembered after discharge"},
+    )
+    assert response.status_code == 302
+    late = ProgressNote.objects.get(supersedes=signed)
+    assert late.is_signed and "sponsor" in late.addendum
+    with pytest.raises(AccessDenied):
+        notes.draft_note(world.participant, dap(), by=world.therapist, now=NOW)
+
+
+def test_a_signed_plan_takes_a_revision_after_discharge_signed_like_any_other(world, login):
+    from plans import services as plans
+    from plans.models import TreatmentPlan
+    from plans.tests.builders import signed_plan
+
+    signed = signed_plan(world)
+    discharge_world(world)
+    client = login(world.therapist)
+    response = client.post(
+        reverse("plans:revise", args=[world.participant.public_id, signed.public_id]),
+        {"change_summary": "Aftercare goal agreed at discharge."},
+    )
+    assert response.status_code == 302
+    revision = TreatmentPlan.objects.get(revises=signed)
+    goal = revision.goals.get()
+    args = [world.participant.public_id, revision.public_id]
+    response = client.post(
+        reverse("plans:edit", args=args),
+        {
+            "kind": "goal",
+            "version": revision.version,
+            "row": goal.public_id,
+            "problem": goal.problem.public_id,
+            "text": "Keep feeling like myself after the program",
+        },
+    )
+    assert response.status_code == 302
+    revision.refresh_from_db()
+    response = client.post(reverse("plans:sign", args=args), {"version": revision.version})
+    assert response.status_code == 302
+    revision.refresh_from_db()
+    assert revision.is_signed and revision.goals.get().text.startswith("Keep feeling")
+    with pytest.raises(AccessDenied):
+        plans.start_plan(world.episode, by=world.therapist)
+
+
+def test_the_signed_summary_takes_an_addendum_after_discharge_signed_like_any_other(world, login):
+    from discharge import summary
+
+    record = discharge_world(world)
+    first = summary.current_summary(record)
+    first = summary.save_text(
+        first, by=world.therapist, text={"course": "Attended well."}, expected_version=1
+    )
+    summary.sign(first, by=world.therapist, expected_version=first.version)
+    url = reverse("discharge:summary_save", args=[world.participant.public_id, first.public_id])
+    client = login(world.therapist)
+    words = {"course": "Attended well.", "condition_at_discharge": "Stable."}
+    client.post(
+        url, {**words, "version": 2, "action": "addendum", "addendum_reason": "Add condition"}
+    )
+    addendum = summary.current_summary(record)
+    assert addendum.supersedes_id == first.pk and not addendum.is_signed
+    url = reverse("discharge:summary_save", args=[world.participant.public_id, addendum.public_id])
+    client.post(url, {**words, "version": addendum.version, "action": "sign"})
+    addendum.refresh_from_db()
+    assert addendum.is_signed and addendum.condition_at_discharge == "Stable."
