@@ -179,3 +179,43 @@ def test_a_call_is_recorded_from_the_call_list(world, run_tasks):
     )
     row.refresh_from_db()
     assert (row.status, row.called_by) == (FollowUpStatus.REACHED, world.casemanager)
+
+
+def test_the_morning_after_the_first_aftercare_appointment_a_task_asks_if_it_happened(
+    world, run_tasks
+):
+    from discharge.tasks import FIRST_APPOINTMENT
+    from worklist.models import Task
+
+    appointment = DISCHARGE_DAY + timedelta(days=4)
+    discharge_world(world, aftercare={"first_appointment_on": appointment})
+    with time_machine.travel(_morning(appointment, world)):
+        run_tasks()
+    assert not Task.objects.filter(kind=FIRST_APPOINTMENT).exists()
+    with time_machine.travel(_morning(appointment + timedelta(days=1), world)):
+        run_tasks()
+    task = Task.objects.get(kind=FIRST_APPOINTMENT)
+    assert (task.participant, task.owner, task.due_on, task.is_open) == (
+        world.participant,
+        world.therapist,
+        appointment + timedelta(days=1),
+        True,
+    )
+
+
+def test_no_task_when_the_first_appointment_is_already_recorded(world, run_tasks):
+    from discharge import services
+    from discharge.tasks import FIRST_APPOINTMENT
+    from worklist.models import Task
+
+    appointment = DISCHARGE_DAY + timedelta(days=4)
+    record = discharge_world(world, aftercare={"first_appointment_on": appointment})
+    services.update_aftercare(
+        record.aftercare,
+        by=world.therapist,
+        changes={"first_appointment_kept": "kept"},
+        expected_version=record.aftercare.version,
+    )
+    with time_machine.travel(_morning(appointment + timedelta(days=1), world)):
+        run_tasks()
+    assert not Task.objects.filter(kind=FIRST_APPOINTMENT).exists()
