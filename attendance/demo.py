@@ -13,10 +13,12 @@ from collections import defaultdict
 from django.db import transaction
 from django.utils import timezone
 
+from attendance import weekly
 from attendance.dose import current_week
 from attendance.models import Attendance, AttendanceStatus
 from attendance.services import check_missed_sessions
 from audit.services import record_event
+from participants.models import Episode
 from scheduling.models import Enrolment, Session, SessionMode
 from tandem.demo import DemoContext
 
@@ -107,6 +109,7 @@ def seed_attendance(context: DemoContext) -> None:
         )
     with transaction.atomic():
         Attendance.objects.bulk_create(rows, batch_size=2000)
+        weekly.rebuild(Episode.objects.filter(program=program))
         if rows:
             record_event(
                 actor=None,

@@ -62,3 +62,22 @@ class Attendance(ClinicalRecord, Versioned):
     @property
     def is_partial(self) -> bool:
         return self.status in PARTIAL_STATUSES
+
+
+class WeeklyMinutes(models.Model):
+    """Attended minutes of one episode in one week (Monday to Sunday), summed from its roll
+    calls in force at scheduled sessions. Derived, never edited: `attendance.weekly` keeps it
+    current in each roll call's transaction, so the outcomes board's weekly dose reads one row
+    per participant-week instead of every roll call."""
+
+    episode = models.ForeignKey("participants.Episode", on_delete=models.CASCADE, related_name="+")
+    week = models.DateField(help_text="The Monday the week starts.")
+    minutes = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "week"], name="weekly_minutes_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.episode_id} week of {self.week}: {self.minutes} min"

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from attendance import weekly
 from attendance.models import (
     ABSENT_STATUSES,
     FULL_STATUSES,
@@ -180,6 +181,7 @@ def record_roll_call(
         for entry in entries
     ]
     saved = []
+    changed: list[int] = []
     with transaction.atomic():
         _lock(session)
         current = {
@@ -221,6 +223,8 @@ def record_roll_call(
             if row.status == AttendanceStatus.UNEXCUSED:
                 check_missed_sessions(row, by=by)
             saved.append(row)
+            changed.append(row.episode_id)
+        weekly.refresh(changed, session.date)
     return saved
 
 
@@ -291,6 +295,7 @@ def mark_all_present(session: Session, *, by: Any) -> list[Attendance]:
                 action=Action.CREATE,
             )
             created.append(row)
+        weekly.refresh((row.episode_id for row in created), session.date)
     return created
 
 
@@ -340,6 +345,7 @@ def add_drop_in(session: Session, participant: Participant, *, by: Any) -> Atten
             recorded_at=timezone.now(),
         )
         _audit_row(row, by=by, decision=decision, before={}, action=Action.CREATE)
+        weekly.refresh([episode.pk], session.date)
     return row
 
 

@@ -15,25 +15,23 @@ from django.db.models import (
     DateField,
     Exists,
     F,
-    Max,
     OuterRef,
     Q,
     QuerySet,
-    Sum,
     Value,
     When,
 )
 from django.db.models.functions import Cast, TruncMonth, TruncWeek
 
 from accounts.models import LevelOfCare, Program, Site
-from attendance.models import Attendance
+from attendance.models import WeeklyMinutes
 from discharge.types import DischargeType
 from monitoring.models import Alert, Severity
 from outcomes import care_figures, figures
 from outcomes.models import Ethnicity, Race
 from outcomes.suppression import SMALLEST_SHOWN, Relations, suppress
 from participants.models import Episode, EpisodeStatus, SexAtBirth
-from scheduling.models import Enrolment, Session, Track
+from scheduling.models import Enrolment, Track
 
 LEFT_CARE = (EpisodeStatus.DISCHARGED, EpisodeStatus.TRANSFERRED_OUT)
 # Age on the last day of the range, in the bands the board groups by.
@@ -419,30 +417,20 @@ def dose(filters: Filters) -> Dose:
 
 
 def _met_weeks(base: QuerySet[Episode], first: date, stop: date) -> int:
-    """Whole weeks in care, in the range, with attended minutes at or above the minimum."""
-    weekly = (
-        Attendance.objects.filter(
+    """Whole weeks in care, in the range, with attended minutes at or above the minimum
+    (read from the weekly summary the roll calls keep current, not from every roll call)."""
+    return (
+        WeeklyMinutes.objects.filter(
             episode__in=base.values("pk"),
-            entered_in_error_at__isnull=True,
-            session__status=Session.Status.SCHEDULED,
-            session__date__gte=first,
-            session__date__lt=stop,
+            week__gte=first,
+            week__lt=stop,
+            minutes__gte=F("episode__program__min_weekly_minutes"),
         )
-        .annotate(
-            week=TruncWeek("session__date", output_field=DateField()),
-            discharge_week=TruncWeek("episode__discharged_on", output_field=DateField()),
-        )
+        .annotate(discharge_week=TruncWeek("episode__discharged_on", output_field=DateField()))
         .filter(week__gte=F("episode__admitted_on"))
         .filter(Q(episode__discharged_on__isnull=True) | Q(week__lt=F("discharge_week")))
-        .values("episode_id", "week")
-        .annotate(
-            minutes=Sum("minutes"),
-            required=Max("episode__program__min_weekly_minutes"),
-        )
-        .filter(minutes__gte=F("required"))
-        .order_by()
+        .count()
     )
-    return weekly.count()
 
 
 # ---------------------------------------------------------------- referral to admission

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from accounts.models import LevelOfCare, Organization, Program, Site, User
+from attendance import weekly
 from attendance.models import Attendance, AttendanceStatus
 from monitoring.models import Alert, AlertStatus, Severity
 from outcomes.models import Ethnicity, Race, ReportingDemographics
@@ -321,6 +322,7 @@ def generate(
         Enrolment.objects.bulk_create(enrolments, batch_size=BATCH)
         Attendance.objects.bulk_create(roll_calls, batch_size=BATCH)
         written += len(roll_calls)
+        weekly.rebuild(Episode.objects.filter(program__organization=organization))
         Alert.objects.bulk_create(alerts, batch_size=BATCH)
     return Generated(
         participants=len(people),
