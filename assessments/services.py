@@ -4,7 +4,7 @@ Views and the API never score: they hand the raw answers to `record_administrati
 which asks `assessments.scoring.score()` and stores its result unchanged.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -32,6 +32,22 @@ CSSRS_SEVERITY = {"high": Severity.CRITICAL, "moderate": Severity.HIGH, "low": S
 MIN_REASON_LENGTH = 5
 # Clock skew tolerated between a device and the server for "completed at".
 FUTURE_TOLERANCE = timedelta(minutes=5)
+
+# Called inside the write's transaction as hook(participant_id) whenever a participant's
+# administrations change (recorded, corrected, entered in error); measurement registers one
+# that keeps its stored due moments current.
+ChangedHook = Callable[[int], object]
+_changed_hooks: list[ChangedHook] = []
+
+
+def register_changed_hook(hook: ChangedHook) -> None:
+    if hook not in _changed_hooks:
+        _changed_hooks.append(hook)
+
+
+def _changed(participant_id: int) -> None:
+    for hook in _changed_hooks:
+        hook(participant_id)
 
 
 class InvalidAnswers(InvalidInput):
@@ -243,6 +259,7 @@ def record_administration(
                 decision=decision,
                 details={**details, "supersedes": None},
             )
+        _changed(participant.pk)
         if result.critical_flags:
             root = _chain_root(administration)
             for flag in result.critical_flags:
@@ -268,7 +285,7 @@ def mark_entered_in_error(
     lifecycle.clean_reason(reason, ask="Say why this administration is entered in error.")
     decision = require(by, administration.participant, Action.CHANGE, Scope.CLINICAL)
     with transaction.atomic():
-        return lifecycle.mark_entered_in_error(
+        struck = lifecycle.mark_entered_in_error(
             administration,
             by=by,
             reason=reason,
@@ -276,3 +293,5 @@ def mark_entered_in_error(
             what="administration",
             event_type="assessment.entered_in_error",
         )
+        _changed(struck.participant_id)
+        return struck

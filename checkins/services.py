@@ -1,5 +1,6 @@
 """Recording a daily check-in and acting on it (the escalation rules in `rules.py`)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -33,6 +34,18 @@ class Sent:
     @property
     def critical(self) -> bool:
         return rules.SAFETY in self.rules
+
+
+# Called inside the write's transaction as hook(participant_id) after a check-in with a yes to
+# the safety question (the one answer the measurement schedule reads); measurement registers
+# one that keeps its stored due moments current.
+SafetyYesHook = Callable[[int], object]
+_safety_yes_hooks: list[SafetyYesHook] = []
+
+
+def register_safety_yes_hook(hook: SafetyYesHook) -> None:
+    if hook not in _safety_yes_hooks:
+        _safety_yes_hooks.append(hook)
 
 
 def _whole(value: Any, field: str) -> int:
@@ -179,6 +192,9 @@ def record_checkin(
             record=checkin,
             details={"via": checkin.via},
         )
+        if checkin.safety:
+            for hook in _safety_yes_hooks:
+                hook(participant.pk)
         hits = rules.fired(checkin, recent, on_moud=_on_moud(participant, now))
         alerts = [_raise(rule, checkin, by) for rule in hits]
     return Sent(checkin, alerts, hits)

@@ -6,12 +6,18 @@ class MeasurementConfig(AppConfig):
     verbose_name = "Measurement-based care"
 
     def ready(self) -> None:
-        from measurement import home, services
+        from assessments.services import register_changed_hook
+        from checkins.services import register_safety_yes_hook
+        from measurement import home, next_due, services
         from monitoring.kinds import register_kind
         from participants import home as home_page
         from participants.access import Scope
         from participants.chart import ChartTab, register_tab
+        from participants.services import register_status_change_hook
 
+        register_changed_hook(next_due.refresh_participant)
+        register_safety_yes_hook(next_due.refresh_participant)
+        register_status_change_hook(next_due.refresh_episode)
         register_tab(ChartTab("measures", "Measures", "measurement:tab", Scope.CLINICAL, 35))
         register_kind(services.NOT_ON_TRACK, "Not on track: continued-stay review")
         home_page.register_panel(home_page.CENSUS, 40, home.completion_panel)
@@ -19,3 +25,4 @@ class MeasurementConfig(AppConfig):
         from tandem.demo import register_seeder
 
         register_seeder(75, "measurement schedule and reminder choices", demo.seed)
+        register_seeder(99, "stored due moments", demo.seed_next_due)

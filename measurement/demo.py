@@ -6,6 +6,7 @@ import random
 from django.db import transaction
 
 from audit.services import record_event
+from measurement import next_due
 from measurement.models import ProgramMeasurement, ReminderChoice
 from measurement.schedule import DEFAULT
 from participants.models import IN_CARE_STATUSES, Participant
@@ -40,3 +41,11 @@ def seed(context: DemoContext) -> None:
             details={"demo": True, "schedule written": created, "reminder opt-ins": len(chosen)},
         )
     context.stdout(f"    measurement schedule; {len(chosen)} synthetic e-mail reminder opt-ins")
+
+
+def seed_next_due(context: DemoContext) -> None:
+    """After every other seeder: their bulk writes bypass the services that keep the stored
+    due moments current, so all of them are worked out once here."""
+    with transaction.atomic():
+        count = next_due.refresh_program(context.program.pk)
+    context.stdout(f"    {count} stored due moments")

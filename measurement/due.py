@@ -56,32 +56,42 @@ def _admitted_at(episode: Episode) -> datetime:
     return datetime.combine(episode.admitted_on, datetime.min.time(), tzinfo=episode.program.tz)
 
 
-def _histories(episodes: list[Episode]) -> dict[int, _History]:
-    participant_ids = [e.participant_id for e in episodes]
-    since = min((_admitted_at(e) for e in episodes), default=None)
+def histories_of(episodes: list[Episode]) -> dict[int, _History]:
+    """Each episode's history since its own admission, by episode id (two queries)."""
+    admitted = {e.pk: _admitted_at(e) for e in episodes}
+    by_participant: dict[int, list[int]] = defaultdict(list)
+    for e in episodes:
+        by_participant[e.participant_id].append(e.pk)
     histories: dict[int, _History] = defaultdict(_History)
+    since = min(admitted.values(), default=None)
     if since is None:
         return histories
     rows = (
         Administration.objects.current()
-        .filter(participant_id__in=participant_ids, completed_at__gte=since)
+        .filter(participant_id__in=list(by_participant), completed_at__gte=since)
         .order_by("completed_at")
         .values_list("participant_id", "instrument", "completed_at", "positive", "flags")
     )
     for pid, code, at, positive, flags in rows:
-        h = histories[pid]
-        h.last[code] = at
-        h.last_positive[code] = bool(positive)
-        if code == "phq-9" and any(f.get("code") == "suicide-risk" for f in flags or []):
-            h.item9_at = at
+        for episode_id in by_participant[pid]:
+            if at < admitted[episode_id]:
+                continue
+            h = histories[episode_id]
+            h.last[code] = at
+            h.last_positive[code] = bool(positive)
+            if code == "phq-9" and any(f.get("code") == "suicide-risk" for f in flags or []):
+                h.item9_at = at
     safety = (
         CheckIn.objects.current()
-        .filter(participant_id__in=participant_ids, safety=True, recorded_at__gte=since)
+        .filter(participant_id__in=list(by_participant), safety=True, recorded_at__gte=since)
         .values_list("participant_id", "recorded_at")
     )
     for pid, at in safety:
-        h = histories[pid]
-        h.safety_at = max(at, h.safety_at) if h.safety_at else at
+        for episode_id in by_participant[pid]:
+            if at < admitted[episode_id]:
+                continue
+            h = histories[episode_id]
+            h.safety_at = max(at, h.safety_at) if h.safety_at else at
     return histories
 
 
@@ -96,28 +106,22 @@ def _meta(code: str) -> tuple[str, bool] | None:
 _META: dict[str, tuple[str, bool] | None] = {}
 
 
-def _due_one(episode: Episode, rows: list[Row], h: _History, now: datetime) -> list[Due]:
+def moments(episode: Episode, rows: list[Row], h: _History) -> list[tuple[int, Row, datetime]]:
+    """When each in-care row makes its instrument due, whatever the time now: (row index,
+    row, moment) for the rows that apply to this history (`NextDue` stores these)."""
     admitted = _admitted_at(episode)
-    found: dict[str, Due] = {}
-
-    def add(row: Row, since: datetime | None) -> None:
-        if row.instrument in found or (since is not None and since > now):
-            return
-        meta = _meta(row.instrument)
-        if meta is None:
-            return
-        found[row.instrument] = Due(row.instrument, meta[0], row, meta[1], since)
-
-    for row in rows:
-        if row.when not in IN_CARE_MOMENTS:
+    found = []
+    for index, row in enumerate(rows):
+        if row.when not in IN_CARE_MOMENTS or _meta(row.instrument) is None:
             continue
         last = h.last.get(row.instrument)
+        since: datetime | None = None
         if row.when == "admission" and last is None:
-            add(row, admitted)
+            since = admitted
         elif row.when == "every":
-            add(row, last + timedelta(days=row.days) if last else admitted)
+            since = last + timedelta(days=row.days or 0) if last else admitted
         elif row.when == "if-positive" and last is not None and h.last_positive.get(row.instrument):
-            add(row, last + timedelta(days=row.days))
+            since = last + timedelta(days=row.days or 0)
         elif row.when == "triggered":
             fired = [
                 at
@@ -125,22 +129,35 @@ def _due_one(episode: Episode, rows: list[Row], h: _History, now: datetime) -> l
                 if trigger in row.triggers and at is not None
             ]
             if fired and (last is None or max(fired) > last):
-                add(row, max(fired))
-    return list(found.values())
+                since = max(fired)
+        if since is not None:
+            found.append((index, row, since))
+    return found
+
+
+def due_at(found: list[tuple[int, Row, datetime]], now: datetime) -> list[Due]:
+    """What is due at `now`: per instrument, the first row (in the schedule's order) whose
+    moment has come."""
+    due: dict[str, Due] = {}
+    for _index, row, since in sorted(found, key=lambda f: f[0]):
+        meta = _meta(row.instrument)
+        if row.instrument in due or since > now or meta is None:
+            continue
+        due[row.instrument] = Due(row.instrument, meta[0], row, meta[1], since)
+    return list(due.values())
 
 
 def due_for_episodes(episodes: list[Episode], *, now: datetime) -> dict[int, list[Due]]:
     """Due items per episode id, for episodes in care (others get nothing)."""
     in_care = [e for e in episodes if e.status in IN_CARE_STATUSES and e.admitted_on]
-    _attach_rows([e.program for e in in_care])
-    histories = _histories(in_care)
+    attach_rows([e.program for e in in_care])
+    histories = histories_of(in_care)
     return {
-        e.pk: _due_one(e, e.program._measurement_rows, histories[e.participant_id], now)
-        for e in in_care
+        e.pk: due_at(moments(e, e.program._measurement_rows, histories[e.pk]), now) for e in in_care
     }
 
 
-def _attach_rows(programs) -> None:
+def attach_rows(programs) -> None:
     from measurement.models import ProgramMeasurement
 
     programs = [p for p in programs if getattr(p, "_measurement_rows", None) is None]

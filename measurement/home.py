@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Count
 from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import Program
-from measurement import due
+from measurement.models import FirstDue
 from participants.access import may, organizations_of
 from participants.models import IN_CARE_STATUSES, Episode
 
@@ -23,19 +24,24 @@ class Completion:
 
 
 def completion(programs: list[Program], *, now) -> list[Completion]:
-    """Per program: in-care participants with nothing due, out of all in care (4 queries)."""
-    episodes = list(
-        Episode.objects.filter(
-            program__in=programs, status__in=IN_CARE_STATUSES, admitted_on__isnull=False
-        ).select_related("program")
+    """Per program: in-care participants with nothing due, out of all in care (two counting
+    queries over the stored due moments, however many are in care)."""
+    episodes = Episode.objects.filter(
+        program__in=programs, status__in=IN_CARE_STATUSES, admitted_on__isnull=False
     )
-    due_by_episode = due.due_for_episodes(episodes, now=now)
-    result = []
-    for program in programs:
-        mine = [e for e in episodes if e.program_id == program.pk]
-        done = sum(1 for e in mine if not due_by_episode.get(e.pk))
-        result.append(Completion(program, len(mine), done))
-    return result
+    in_care = dict(
+        episodes.values("program_id").annotate(n=Count("pk")).values_list("program_id", "n")
+    )
+    waiting = dict(
+        FirstDue.objects.filter(program__in=programs, episode__in=episodes, due_at__lte=now)
+        .values("program_id")
+        .annotate(n=Count("pk"))
+        .values_list("program_id", "n")
+    )
+    return [
+        Completion(p, in_care.get(p.pk, 0), in_care.get(p.pk, 0) - waiting.get(p.pk, 0))
+        for p in programs
+    ]
 
 
 def completion_panel(request: HttpRequest) -> dict | None:

@@ -1,21 +1,27 @@
-"""The program's two working lists, in a fixed number of queries however many are in care:
+"""The program's two working lists, in a fixed number of queries however many are in care,
+ordered, counted and cut in SQL:
 
 - the risk list: participants in care with an open alert from measurement-based care (the
   check-in's escalation rules, not on track, missed MOUD doses), most severe first;
 - the due list: participants in care with a questionnaire due, longest waiting first.
 
 Both are cut to `limit` rows (the totals are kept) and to the participants the viewer may
-see (`decide_many`, the access policy's batch form).
+see: everyone in care when the viewer's role reaches the whole organization, otherwise those
+`decide_many` (the access policy's batch form) allows. The due list reads the stored due
+moments (`next_due`), which agree with the rule in `due.py`.
 """
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db.models import Case, Count, IntegerField, Max, Min, QuerySet, Value, When
+
 from checkins.rules import RULES
-from measurement import due
+from measurement import due, next_due
+from measurement.models import FirstDue
 from measurement.services import NOT_ON_TRACK
 from monitoring.models import SEVERITY_RANK, Alert, AlertStatus
-from participants.access import Action, Scope, decide_many
+from participants.access import Action, Scope, decide_many, reaches_whole_organization
 from participants.models import IN_CARE_STATUSES, Episode
 
 RISK_KINDS = frozenset({*(r.alert_kind for r in RULES), NOT_ON_TRACK})
@@ -59,27 +65,75 @@ class Lists:
         return [r.episode.participant for r in (*self.risk, *self.due)]
 
 
-def _in_care(programs) -> list[Episode]:
-    return list(
-        Episode.objects.filter(
-            program__in=programs, status__in=IN_CARE_STATUSES, admitted_on__isnull=False
-        ).select_related("participant", "program")
+def in_care(user, programs) -> QuerySet[Episode]:
+    """The episodes in care in these programs whose clinical part the user may view."""
+    episodes = Episode.objects.filter(
+        program__in=programs, status__in=IN_CARE_STATUSES, admitted_on__isnull=False
+    )
+    wide = {
+        p.organization_id
+        for p in programs
+        if reaches_whole_organization(user, p.organization_id, Action.VIEW, Scope.CLINICAL)
+    }
+    if len(wide) == len({p.organization_id for p in programs}):
+        return episodes.filter(participant__organization_id__in=wide)
+    rest = list(
+        episodes.exclude(participant__organization_id__in=wide).select_related("participant")
+    )
+    allowed = decide_many(user, [e.participant for e in rest], Action.VIEW, Scope.CLINICAL)
+    return episodes.filter(participant__organization_id__in=wide) | episodes.filter(
+        pk__in=[e.pk for e in rest if allowed[e.participant_id].allowed]
     )
 
 
+_RANK = Case(
+    *(When(severity=severity, then=Value(rank)) for severity, rank in SEVERITY_RANK.items()),
+    default=Value(0),
+    output_field=IntegerField(),
+)
+
+
+def _risk(episodes: QuerySet[Episode], limit: int) -> tuple[list[RiskRow], int]:
+    alerts = Alert.objects.filter(
+        participant_id__in=episodes.values("participant_id"),
+        status=AlertStatus.OPEN,
+        kind__in=RISK_KINDS,
+    )
+    ranked = (
+        alerts.values("participant_id")
+        .annotate(rank=Max(_RANK), since=Min("created_at"))
+        .order_by("-rank", "since", "participant_id")
+    )
+    total = alerts.aggregate(n=Count("participant_id", distinct=True))["n"]
+    page = [r["participant_id"] for r in ranked[:limit]]
+    shown = {
+        e.participant_id: e
+        for e in episodes.filter(participant_id__in=page).select_related("participant", "program")
+    }
+    rows = {pid: RiskRow(shown[pid]) for pid in page}
+    for alert in alerts.filter(participant_id__in=page).order_by("created_at"):
+        rows[alert.participant_id].alerts.append(alert)
+    return list(rows.values()), total
+
+
+def _due(
+    programs, episodes: QuerySet[Episode], now: datetime, limit: int
+) -> tuple[list[DueRow], int]:
+    waiting = FirstDue.objects.filter(program__in=programs, episode__in=episodes, due_at__lte=now)
+    total = waiting.count()
+    page = list(
+        waiting.order_by("due_at", "episode_id").values_list("episode_id", flat=True)[:limit]
+    )
+    shown = {
+        e.pk: e
+        for e in Episode.objects.filter(pk__in=page).select_related("participant", "program")
+    }
+    items = next_due.stored_due(list(shown.values()), now=now)
+    return [DueRow(shown[pk], items[pk]) for pk in page], total
+
+
 def program_lists(user, programs, *, now: datetime, limit: int = LIMIT) -> Lists:
-    episodes = _in_care(programs)
-    allowed = decide_many(user, [e.participant for e in episodes], Action.VIEW, Scope.CLINICAL)
-    episodes = [e for e in episodes if allowed[e.participant_id].allowed]
-    by_participant = {e.participant_id: e for e in episodes}
-    risk: dict[int, RiskRow] = {}
-    for alert in Alert.objects.filter(
-        participant_id__in=list(by_participant), status=AlertStatus.OPEN, kind__in=RISK_KINDS
-    ).order_by("created_at"):
-        row = risk.setdefault(alert.participant_id, RiskRow(by_participant[alert.participant_id]))
-        row.alerts.append(alert)
-    risk_rows = sorted(risk.values(), key=lambda r: (-SEVERITY_RANK[r.severity], r.since))
-    due_by_episode = due.due_for_episodes(episodes, now=now)
-    due_rows = [DueRow(e, due_by_episode[e.pk]) for e in episodes if due_by_episode.get(e.pk)]
-    due_rows.sort(key=lambda r: (r.since is None, r.since or now, r.episode.participant_id))
-    return Lists(risk_rows[:limit], len(risk_rows), due_rows[:limit], len(due_rows))
+    episodes = in_care(user, programs)
+    risk, risk_total = _risk(episodes, limit)
+    due_rows, due_total = _due(programs, episodes, now, limit)
+    return Lists(risk, risk_total, due_rows, due_total)

@@ -51,3 +51,47 @@ class ReminderSent(TimeStamped):
         constraints = [
             models.UniqueConstraint(fields=["participant", "link"], name="one_reminder_per_link")
         ]
+
+
+class NextDue(models.Model):
+    """When one schedule row next makes its instrument due for one episode in care.
+
+    Derived, never edited by hand: `measurement.next_due` rewrites an episode's rows whenever
+    an administration, a check-in, the episode's status or the program's schedule changes, so
+    the program's lists and the completion figure are indexed queries instead of the rule run
+    for everyone in care. `row` is the row's place in the program's schedule.
+    """
+
+    episode = models.ForeignKey(
+        "participants.Episode", on_delete=models.CASCADE, related_name="next_due"
+    )
+    row = models.PositiveSmallIntegerField()
+    instrument = models.CharField(max_length=40)
+    due_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "row"], name="one_next_due_per_row")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} due {self.due_at:%Y-%m-%d}"
+
+
+class FirstDue(models.Model):
+    """The earliest of an episode's `NextDue` moments: the episode has something due once it
+    has passed, and the due list waits longest-first on it (the same for every time now)."""
+
+    episode = models.OneToOneField(
+        "participants.Episode", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    program = models.ForeignKey("accounts.Program", on_delete=models.CASCADE, related_name="+")
+    due_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["program", "due_at", "episode"], name="first_due_by_program")
+        ]
+
+    def __str__(self) -> str:
+        return f"first due {self.due_at:%Y-%m-%d}"

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from audit.models import Action
 from audit.services import field_changes, record_event
 from links.services import issue_link
-from measurement import due, selectors
+from measurement import due, next_due, selectors
 from measurement.models import ProgramMeasurement, ReminderChoice, ReminderSent
 from measurement.reliable_change import NORMS
 from measurement.schedule import check_rows
@@ -59,6 +59,8 @@ def set_program_schedule(
             before = {"rows": row.rows, "weeks_to_improve": row.weeks_to_improve}
             row.rows, row.weeks_to_improve = rows, weeks_to_improve
             lifecycle.save_new_version(row, ["rows", "weeks_to_improve"])
+        if before["rows"] != rows:
+            next_due.refresh_program(program.pk)
         record_event(
             actor=by,
             event_type="measurement.settings_changed",

@@ -475,6 +475,19 @@ def _closed_chart(
     return decision
 
 
+def reaches_whole_organization(user, organization_id: int, action: str, scope: Scope) -> bool:
+    """Whether `decide` allows this action on this part of every record of the organization
+    by the user's role alone (directors, supervisors), so a list can be paged in SQL."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.kind != user.Kind.STAFF or action not in READ_ACTIONS - {Action.EXPORT}:
+        return False
+    return any(
+        action in ORGANIZATION_WIDE.get(role, {}).get(scope, frozenset())
+        for role in roles_in(user, organization_id)
+    )
+
+
 def decide_many(
     user, participants: Iterable[Participant], action: str, scope: Scope
 ) -> dict[int, Decision]:

@@ -92,6 +92,17 @@ def register_leaving_care_hook(hook: LeavingCareHook) -> None:
         _leaving_care_hooks.append(hook)
 
 
+# Called inside the status change's transaction as hook(episode) after every status change
+# (admission included); measurement registers one that keeps its stored due moments current.
+StatusChangeHook = Callable[[Episode], object]
+_status_change_hooks: list[StatusChangeHook] = []
+
+
+def register_status_change_hook(hook: StatusChangeHook) -> None:
+    if hook not in _status_change_hooks:
+        _status_change_hooks.append(hook)
+
+
 def _primary_changed(episode: Episode, previous: Any, new: Any, *, by: Any) -> None:
     for hook in _primary_change_hooks:
         hook(episode, previous, new, by=by)
@@ -375,6 +386,8 @@ def _transition(
         for hook in _leaving_care_hooks:
             left_care.update(hook(current, on=on, by=by, now=now or timezone.now()) or {})
     save_new_version(current, ["status", "status_reason", "admitted_on", "discharged_on"])
+    for status_hook in _status_change_hooks:
+        status_hook(current)
     after = {
         "status": current.status,
         "admitted_on": current.admitted_on,

@@ -13,10 +13,17 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from checkins.services import record_checkin
 from conftest import make_participant
+from measurement import next_due
 from participants.models import CareTeamMember, CareTeamRole, Episode, EpisodeStatus
 from tests.authz import ALL_PERSONAS, HTTP_METHODS
 
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=ZoneInfo("America/Chicago"))
+
+
+@pytest.fixture(autouse=True)
+def stored_due(world):
+    """The world's episode is written directly, not admitted through the services."""
+    next_due.refresh_episodes([world.episode])
 
 
 def url(world) -> str:
@@ -43,6 +50,7 @@ def in_care(world, count, start):
         CareTeamMember.objects.create(
             episode=episode, user=world.therapist, role=CareTeamRole.PRIMARY_CLINICIAN
         )
+        next_due.refresh_episodes([episode])
         record_checkin(
             person,
             by=account,
