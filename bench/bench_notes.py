@@ -1,9 +1,11 @@
 """Time the notes list pages against a large synthetic program and print the figures.
 
-    .venv/bin/python bench/bench_notes.py --participants 20000 [--repeat 20]
+    .venv/bin/python bench/bench_notes.py --participants 20000 [--repeat 20] [--seeded FILE]
 
 Uses a throwaway SQLite file (or DATABASE_URL when set, which must point at an empty,
-disposable database), seeds the demo at the given size (its notes included), then requests
+disposable database) and seeds the demo at the given size (its notes included); with
+`--seeded` it starts instead from a copy of an SQLite file an earlier run seeded, brought up
+to the current migrations, so a change is timed on the same data. Then it requests
 each list page as the person who uses it and prints median and p95 time and query count:
 notes due (a clinician's), the notes board with the co-sign queue (a supervisor's), one
 participant's Notes tab, and a group session's group-note screen (as the supervisor); then
@@ -13,6 +15,7 @@ home (with its plan-review panel) and the director's plan-reviews board, first p
 
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -27,9 +30,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--participants", type=int, default=20000)
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--seeded", type=Path, help="an SQLite file an earlier run seeded")
     args = parser.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="tandem-bench-")
+    if args.seeded:
+        shutil.copyfile(args.seeded, f"{tmp}/bench.sqlite3")
+        os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
     os.environ["TANDEM_DEMO"] = "1"
     os.environ["DJANGO_SETTINGS_MODULE"] = "tandem.settings"
@@ -44,10 +51,16 @@ def main() -> None:
     from notes.models import GroupNote, ProgressNote
     from participants.models import Participant
 
-    call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    call_command("seed_demo", participants=args.participants, quiet_logins=True, verbosity=0)
-    print(f"seed_demo --participants {args.participants}: {time.perf_counter() - started:.1f} s")
+    call_command("migrate", verbosity=0)
+    if args.seeded:
+        print(f"migrate on a copy of {args.seeded}: {time.perf_counter() - started:.1f} s")
+    else:
+        started = time.perf_counter()
+        call_command("seed_demo", participants=args.participants, quiet_logins=True, verbosity=0)
+        print(
+            f"seed_demo --participants {args.participants}: {time.perf_counter() - started:.1f} s"
+        )
     print(
         f"database: {connection.vendor}; participants: {Participant.objects.count()}; "
         f"notes: {ProgressNote.objects.count()}; group notes: {GroupNote.objects.count()}"

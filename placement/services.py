@@ -4,7 +4,7 @@ Each write is one transaction with its audit event. Decisions are never edited: 
 decision supersedes the current one.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -50,6 +50,16 @@ def _check_ratings(ratings: Mapping[str, int], notes: Mapping[str, str]) -> None
     unknown = set(ratings) - set(asam.DIMENSION_IDS)
     if unknown:
         raise InvalidInput(f"Unknown dimension(s): {', '.join(sorted(unknown))}.")
+
+
+# Called with the episode inside the transaction that records a level-of-care decision, so
+# the apps that derive something from the level (the plan's next review) keep it current.
+_after_decision: list[Callable[[Episode], None]] = []
+
+
+def register_after_decision(listener: Callable[[Episode], None]) -> None:
+    if listener not in _after_decision:
+        _after_decision.append(listener)
 
 
 def record_decision(
@@ -154,6 +164,8 @@ def record_decision(
                 recorded_by=by,
                 made_on=today,
             )
+        for listener in _after_decision:
+            listener(locked)
         record_event(
             actor=by,
             event_type="level_of_care.decided",

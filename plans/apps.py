@@ -14,6 +14,7 @@ class PlansConfig(AppConfig):
         from participants.export import register_section
         from participants.models import EpisodeStatus
         from participants.services import register_transition_guard
+        from placement.services import register_after_decision
         from plans import assessment_measures, demo, export, modalities, services, views
         from scheduling import eligibility
         from tandem import navigation
@@ -28,6 +29,7 @@ class PlansConfig(AppConfig):
         )
         register_transition_guard(EpisodeStatus.ACTIVE, services.scheduling_guard)
         eligibility.register(services.held_back_from_scheduling)
+        register_after_decision(services.review_schedule_after_decision)
         register_page("plans:reviews_due", views.oversees)
         register_page(
             "plans:settings",

@@ -183,4 +183,7 @@ def seed(context: DemoContext) -> None:
             record_type="plans.TreatmentPlan",
             details={"synthetic_demo_import": made},
         )
+        services.keep_review_schedule(
+            Episode.objects.filter(program=context.program).values_list("pk", flat=True)
+        )
     context.stdout(f"    {made} signed treatment plans")

@@ -341,6 +341,31 @@ class PlanReview(ClinicalRecord, Immutable):
         return f"Plan review on {self.reviewed_on}"
 
 
+class ReviewSchedule(models.Model):
+    """When an episode's plan is next due for review, stored so the lists of reviews due are
+    one indexed query paged in the database. Derived from the record (`plans.review_rule`)
+    and rewritten by the services that sign a plan, record a review, withdraw a version or
+    record a level-of-care decision; no signed plan yet is a row without a date."""
+
+    episode = models.OneToOneField(
+        "participants.Episode",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="plan_review",
+    )
+    plan = models.ForeignKey(
+        TreatmentPlan, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    due_on = models.DateField(null=True, blank=True)
+    reason = models.CharField(max_length=20, default="no_plan")
+
+    class Meta:
+        indexes = [models.Index(fields=["due_on", "episode"], name="plan_review_due_idx")]
+
+    def __str__(self) -> str:
+        return f"Plan review due {self.due_on or '—'}"
+
+
 @receiver(m2m_changed, sender=Problem.diagnoses.through)
 def _diagnoses_follow_the_plan(sender, instance, action: str, **kwargs) -> None:
     """A signed version's problems keep the diagnoses they were signed with."""

@@ -3,8 +3,10 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, Subquery
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.utils import timezone
 
+from accounts.models import Program
 from intake.models import Diagnosis, Intake
 from participants.access import caseload
 from participants.models import IN_CARE_STATUSES, Episode, Participant
@@ -16,8 +18,10 @@ from plans.models import (
     Objective,
     PlanReview,
     ProblemDomain,
+    ReviewSchedule,
     TreatmentPlan,
 )
+from plans.review_rule import next_review
 
 # A review this many days ahead shows as due; past its date it is overdue. A display window,
 # not a clinical rule.
@@ -318,11 +322,14 @@ def reviews_due(
 
 
 def _decisions_of(episode_ids: list[int]) -> dict[int, list[dict]]:
-    """Each episode's level-of-care decisions in force, oldest first (one query)."""
+    """Each episode's level-of-care decisions, oldest first (one query). A new decision
+    supersedes the one before it, so the superseded ones are the history of levels and count;
+    only those entered in error are left out."""
     decisions: dict[int, list] = {}
     for d in (
-        LevelOfCareDecision.objects.current()
-        .filter(episode_id__in=episode_ids)
+        LevelOfCareDecision.objects.filter(
+            episode_id__in=episode_ids, entered_in_error_at__isnull=True
+        )
         .order_by("episode_id", "decided_on", "pk")
         .values("episode_id", "decided_on", "chosen_level")
     ):
@@ -333,66 +340,100 @@ def _decisions_of(episode_ids: list[int]) -> dict[int, list[dict]]:
 def _review_row(
     episode: Episode, plan: TreatmentPlan, reviewed_on: date | None, decisions: list, today: date
 ) -> ReviewDue:
-    """When the signed plan's next review falls: the interval after the signing or the last
-    review, or sooner, the first change of level of care since then."""
-    anchor = plan.signed_at.astimezone(episode.program.tz).date()
-    anchor = max(anchor, reviewed_on or anchor)
-    due_on = anchor + timedelta(days=episode.program.plan_review_interval_days)
-    reason = "scheduled"
-    previous = None
-    for d in decisions:
-        if previous is not None and d["chosen_level"] != previous and d["decided_on"] > anchor:
-            if d["decided_on"] < due_on:
-                due_on, reason = d["decided_on"], "level_of_care"
-            break
-        previous = d["chosen_level"]
+    """When the signed plan's next review falls (`plans.review_rule`)."""
+    signed_on = plan.signed_at.astimezone(episode.program.tz).date()
+    due_on, reason = next_review(
+        signed_on, reviewed_on, decisions, episode.program.plan_review_interval_days
+    )
     return ReviewDue(episode, plan, due_on, reason, due_on < today)
 
 
-def caseload_reviews_due(user, *, window_days: int = DUE_SOON_DAYS) -> list[ReviewDue]:
-    """Reviews due or overdue for the signed plans in force of the user's in-care caseload:
-    one query when none of them has a signed plan, two otherwise, whatever the caseload."""
-    newer = TreatmentPlan.objects.current().filter(
-        episode=OuterRef("episode"), signed_at__isnull=False, number__gt=OuterRef("number")
-    )
-    last_review = (
-        PlanReview.objects.current()
-        .filter(plan=OuterRef("pk"))
-        .order_by("-reviewed_on")
-        .values("reviewed_on")[:1]
-    )
-    plans = list(
+def review_schedules(episode_ids: list[int]) -> list[ReviewSchedule]:
+    """The stored next-review row of each episode, computed from the record by the rule the
+    computed lists use (unsaved; four queries for any number of episodes)."""
+    episodes = {
+        e.pk: e for e in Episode.objects.filter(pk__in=episode_ids).select_related("program")
+    }
+    latest: dict[int, TreatmentPlan] = {}
+    for plan in (
         TreatmentPlan.objects.current()
-        .filter(
-            episode__in=caseload(user).filter(status__in=IN_CARE_STATUSES).values("pk"),
-            participant__entered_in_error_at__isnull=True,
-            signed_at__isnull=False,
-        )
-        .exclude(Exists(newer))
-        .annotate(last_review=Subquery(last_review))
-        .select_related("episode__participant", "episode__program")
-        .order_by("episode_id")
-    )
-    if not plans:
-        return []
-    decisions = _decisions_of([p.episode_id for p in plans])
+        .filter(episode_id__in=episode_ids, signed_at__isnull=False)
+        .order_by("episode_id", "-number")
+    ):
+        latest.setdefault(plan.episode_id, plan)
+    reviewed: dict[int, date] = {}
+    for plan_id, on in (
+        PlanReview.objects.current()
+        .filter(plan_id__in=[p.pk for p in latest.values()])
+        .values_list("plan_id", "reviewed_on")
+    ):
+        reviewed[plan_id] = max(on, reviewed.get(plan_id, on))
+    decisions = _decisions_of(list(latest))
     rows = []
-    for plan in plans:
-        episode = plan.episode
-        today = episode.program.today()
-        row = _review_row(episode, plan, plan.last_review, decisions.get(episode.pk, []), today)
-        if row.due_on <= today + timedelta(days=window_days):
-            rows.append(row)
-    return sorted(rows, key=lambda r: (r.due_on, r.episode.pk))
+    for pk, episode in episodes.items():
+        plan = latest.get(pk)
+        if plan is None:
+            rows.append(ReviewSchedule(episode=episode, plan=None, due_on=None, reason="no_plan"))
+            continue
+        row = _review_row(episode, plan, reviewed.get(plan.pk), decisions.get(pk, []), date.min)
+        rows.append(
+            ReviewSchedule(episode=episode, plan=plan, due_on=row.due_on, reason=row.reason)
+        )
+    return rows
 
 
-def episodes_for_board(organization_ids: list[int]) -> list[Episode]:
-    return list(
+def caseload_reviews_due(user, *, window_days: int = DUE_SOON_DAYS) -> list[ReviewDue]:
+    """Reviews due or overdue for the signed plans in force of the user's in-care caseload,
+    from the stored next-review dates: one query whatever the caseload."""
+    # No program's date is more than a day ahead of UTC's: read a day wide, then cut each row
+    # at its own program's date.
+    widest = timezone.now().date() + timedelta(days=window_days + 1)
+    rows = []
+    for stored in (
+        ReviewSchedule.objects.filter(
+            episode__in=caseload(user).filter(status__in=IN_CARE_STATUSES).values("pk"),
+            episode__participant__entered_in_error_at__isnull=True,
+            due_on__lte=widest,
+        )
+        .select_related("episode__participant", "episode__program", "plan")
+        .order_by("due_on", "episode_id")
+    ):
+        today = stored.episode.program.today()
+        if stored.due_on <= today + timedelta(days=window_days):
+            rows.append(_stored_row(stored, stored.episode, today))
+    return rows
+
+
+def _stored_row(stored: ReviewSchedule | None, episode: Episode, today: date) -> ReviewDue:
+    if stored is None or stored.due_on is None:
+        return ReviewDue(episode, None, None, "no_plan", False)
+    return ReviewDue(episode, stored.plan, stored.due_on, stored.reason, stored.due_on < today)
+
+
+def board_reviews_due(
+    organization_ids: list[int], *, window_days: int = DUE_SOON_DAYS
+) -> QuerySet[Episode]:
+    """Episodes in care across the organizations whose review is due by their program's
+    `today + window_days`, overdue first, then those without a signed plan: one query on the
+    stored next-review dates, for the caller to page (one query for the programs' dates)."""
+    due_by = Q(plan_review__due_on__isnull=True)
+    for program in Program.objects.filter(organization_id__in=organization_ids):
+        due_by |= Q(
+            program=program, plan_review__due_on__lte=program.today() + timedelta(days=window_days)
+        )
+    return (
         Episode.objects.filter(
+            due_by,
             program__organization_id__in=organization_ids,
             status__in=IN_CARE_STATUSES,
             participant__entered_in_error_at__isnull=True,
         )
-        .select_related("participant", "program", "primary_clinician")
-        .order_by("pk")
+        .select_related("participant", "program", "primary_clinician", "plan_review__plan")
+        .order_by(F("plan_review__due_on").asc(nulls_last=True), "pk")
     )
+
+
+def board_row(episode: Episode) -> ReviewDue:
+    """One board row from an episode of `board_reviews_due`."""
+    stored = getattr(episode, "plan_review", None)
+    return _stored_row(stored, episode, episode.program.today())

@@ -34,6 +34,7 @@ from plans.models import (
     PlanSettings,
     Problem,
     ReviewReason,
+    ReviewSchedule,
     TreatmentPlan,
 )
 from tandem import dates
@@ -712,7 +713,7 @@ def sign_plan(
         content = plan_content(current)
         changes = changes_between(plan_content(current.revises), content) if current.revises else []
         digest = content_hash(content)
-        return sign_record(
+        signed = sign_record(
             current,
             by=by,
             expected_version=expected_version,
@@ -727,6 +728,8 @@ def sign_plan(
                 "changed_rows": len(changes),
             },
         )
+        keep_review_schedule([current.episode_id])
+    return signed
 
 
 def acknowledge(
@@ -853,6 +856,7 @@ def record_review(
             recorded_by=by,
             recorded_at=now or timezone.now(),
         )
+        keep_review_schedule([current.episode_id])
         record_event(
             actor=by,
             event_type="plan.reviewed",
@@ -869,15 +873,38 @@ def mark_plan_in_error(
 ) -> TreatmentPlan:
     """Withdraw a version written on the wrong record or by mistake."""
     decision = require(by, plan.participant, Action.CHANGE, Scope.CLINICAL)
-    return mark_entered_in_error(
-        plan,
-        by=by,
-        reason=reason,
-        decision=decision,
-        now=now,
-        what="plan",
-        event_type="plan.entered_in_error",
-    )
+    with transaction.atomic():
+        marked = mark_entered_in_error(
+            plan,
+            by=by,
+            reason=reason,
+            decision=decision,
+            now=now,
+            what="plan",
+            event_type="plan.entered_in_error",
+        )
+        keep_review_schedule([plan.episode_id])
+    return marked
+
+
+def keep_review_schedule(episode_ids: Iterable[int]) -> None:
+    """Rewrite the stored next-review date of these episodes from the record: after a plan is
+    signed or withdrawn, a review recorded, or a level-of-care decision made."""
+    from plans.selectors import review_schedules
+
+    ids = sorted(set(episode_ids))
+    for start in range(0, len(ids), 2000):
+        ReviewSchedule.objects.bulk_create(
+            review_schedules(ids[start : start + 2000]),
+            update_conflicts=True,
+            unique_fields=["episode"],
+            update_fields=["plan", "due_on", "reason"],
+        )
+
+
+def review_schedule_after_decision(episode: Episode) -> None:
+    """A level-of-care decision can make a review due (registered with placement)."""
+    keep_review_schedule([episode.pk])
 
 
 def scheduling_guard(episode: Episode, to_status: str) -> str | None:

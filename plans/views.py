@@ -5,7 +5,6 @@ AccessDenied for a role without the capability; the page decorator answers with 
 """
 
 from collections.abc import Callable
-from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -543,24 +542,17 @@ def reviews_due(request: HttpRequest) -> HttpResponse:
             status=403,
         )
     orgs = [o for o in organizations_of(request.user) if may(request.user, "plan.board", o)]
-    episodes = selectors.episodes_for_board(orgs)
-    today_by_program: dict[int, object] = {}
-    rows = []
-    for e in episodes:
-        today_by_program.setdefault(e.program_id, e.program.today())
-    for program_id, today in today_by_program.items():
-        rows += selectors.reviews_due(
-            [e for e in episodes if e.program_id == program_id], today=today
-        )
-    rows.sort(key=lambda r: (r.due_on is None, r.due_on or date.max, r.episode.pk))
-    page = Paginator(rows, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(selectors.board_reviews_due(orgs), BOARD_PAGE_SIZE)
+    number = request.GET.get("page")
+    page = paginator.get_page(paginator.num_pages if number == "last" else number)
+    rows = [selectors.board_row(e) for e in page]
     record_event(
         actor=request.user,
         event_type="plan.reviews_due_viewed",
         record_type="plans.ReviewsDue",
-        details={"participants": [str(r.episode.participant.public_id) for r in page]},
+        details={"participants": [str(r.episode.participant.public_id) for r in rows]},
     )
-    return render(request, "plans/reviews_due.html", {"rows": list(page), "page": page})
+    return render(request, "plans/reviews_due.html", {"rows": rows, "page": page})
 
 
 @serves("GET", "POST")

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from conftest import make_participant
 from participants.models import Episode, EpisodeStatus
-from plans import views
+from plans import services, views
 from plans.models import Objective, Problem, TreatmentPlan
 from plans.tests.builders import drafted, signed
 
@@ -221,6 +221,7 @@ def _overdue_caseload(world, n: int, start: int) -> None:
     from participants.models import CareTeamMember
 
     long_ago = timezone.now() - timedelta(days=world.program.plan_review_interval_days + 5)
+    made = []
     for i in range(start, start + n):
         episode = Episode.objects.create(
             participant=make_participant(world.org, f"T-2{i:05d}", legal_last_name=f"Due{i}"),
@@ -240,6 +241,8 @@ def _overdue_caseload(world, n: int, start: int) -> None:
             signed_at=long_ago,
             signed_by=world.therapist,
         )
+        made.append(episode.pk)
+    services.keep_review_schedule(made)
 
 
 def test_the_clinicians_home_lists_overdue_reviews_with_a_flat_query_count(world, login):
@@ -305,3 +308,13 @@ def test_a_version_is_marked_entered_in_error_with_a_reason(world, login):
     assert plan.entered_in_error_reason == "Written on the wrong chart"
     tab = client.get(reverse("plans:plan", args=[world.participant.public_id])).content.decode()
     assert "Entered in error" in tab
+
+
+def test_the_board_lists_overdue_reviews_first_and_leaves_out_those_not_yet_due(world, login):
+    signed(world)
+    _overdue_caseload(world, 1, 0)
+    _more_participants(world, 1, 0)
+    page = login(world.director).get(reverse("plans:reviews_due")).content.decode()
+    rows = page[page.index("<tbody>") : page.index("</tbody>")]
+    assert "Overdue" in rows and rows.index("Due0") < rows.index("No signed plan yet")
+    assert str(world.participant.public_id) not in rows

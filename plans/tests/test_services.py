@@ -337,3 +337,52 @@ def test_settings_are_the_directors(world):
         expected_version=0,
     )
     assert row.cosign_required and row.version == 1
+
+
+def _stored_agrees_with_the_rule(world) -> tuple:
+    """The stored next review of the world's episode, after checking it is what the rule says."""
+    from plans.models import ReviewSchedule
+
+    stored = ReviewSchedule.objects.get(episode=world.episode)
+    computed = selectors.reviews_due([world.episode], today=date.min, window_days=10**6)
+    expected = (computed[0].due_on, computed[0].reason) if computed else (None, "no_plan")
+    assert (stored.due_on, stored.reason) == expected
+    return expected
+
+
+def test_the_stored_review_date_follows_signing_and_review(world):
+    plan = signed(world)
+    signed_on = timezone.localdate(plan.signed_at, world.program.tz)
+    interval = timedelta(days=world.program.plan_review_interval_days)
+    assert _stored_agrees_with_the_rule(world) == (signed_on + interval, "scheduled")
+    reviewed_on = world.program.today()
+    services.record_review(
+        plan, by=world.therapist, reason="scheduled", note="Still fits.", reviewed_on=reviewed_on
+    )
+    assert _stored_agrees_with_the_rule(world) == (reviewed_on + interval, "scheduled")
+
+
+def test_the_stored_review_date_follows_a_change_of_level_of_care(world):
+    import time_machine
+
+    record_decision(world.episode, by=world.therapist)
+    plan = signed(world)
+    later = plan.signed_at + timedelta(days=5)
+    with time_machine.travel(later, tick=False):
+        record_decision(
+            world.episode,
+            by=world.therapist,
+            level=LevelOfCare.PHP,
+            ratings={"1": 1, "2": 0, "3": 3, "4": 2, "5": 3, "6": 2},
+            reason="More support is needed for now.",
+            refer_to="Partial hospitalization program nearby",
+            prerequisites_done=True,
+        )
+    changed_on = timezone.localdate(later, world.program.tz)
+    assert _stored_agrees_with_the_rule(world) == (changed_on, "level_of_care")
+
+
+def test_the_stored_review_date_clears_when_the_only_signed_plan_is_withdrawn(world):
+    plan = signed(world)
+    services.mark_plan_in_error(plan, by=world.therapist, reason="Written on the wrong record.")
+    assert _stored_agrees_with_the_rule(world) == (None, "no_plan")
