@@ -114,6 +114,8 @@ def test_a_signed_plan_takes_a_revision_after_discharge_signed_like_any_other(wo
     signed = signed_plan(world)
     discharge_world(world)
     client = login(world.therapist)
+    tab = client.get(reverse("plans:plan", args=[world.participant.public_id]))
+    assert "Start the revision" in tab.content.decode()
     response = client.post(
         reverse("plans:revise", args=[world.participant.public_id, signed.public_id]),
         {"change_summary": "Aftercare goal agreed at discharge."},
