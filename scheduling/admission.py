@@ -40,8 +40,8 @@ class Placement:
 
     @property
     def summary(self) -> dict:
-        row = self.result.get("participants", {})
-        row = next(iter(row.values()), {})
+        rows = self.result.get("participants", {})
+        row: dict[str, object] = next(iter(rows.values()), {})
         return {
             "sessions": len(self.enrolments),
             "minutes": row.get("scheduled_minutes", 0),
@@ -156,7 +156,7 @@ def schedule_new_admission(
             .annotate(taken=Count("enrolments"))
             .values_list("pk", "taken")
         )
-        targets = [s for s in chosen if taken.get(s.pk, 0) < s.capacity]
+        targets: list[Session] = [s for s in chosen if taken.get(s.pk, 0) < s.capacity]
         if row and row["individual"]:
             day = monday + timedelta(days=row["individual"]["day"])
             individual = individual_session(

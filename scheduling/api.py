@@ -3,7 +3,7 @@
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils import timezone
 from ninja import Router, Schema
 
@@ -15,6 +15,7 @@ from scheduling import selectors
 from scheduling.models import ScheduleRun
 from scheduling.weeks import week_start as monday_of
 from tandem.dates import ProgramDate
+from tandem.http import ApiRequest
 
 router = Router(tags=["scheduling"])
 
@@ -78,7 +79,7 @@ def _summary(result: dict) -> RunSummary | None:
 @router.get(
     "/runs/{run_id}", response=RunOut, url_name="schedule_run", summary="A schedule run's progress"
 )
-def schedule_run(request: HttpRequest, run_id: UUID):
+def schedule_run(request: ApiRequest, run_id: UUID):
     run = (
         ScheduleRun.objects.filter(public_id=run_id, kind=ScheduleRun.Kind.WEEK)
         .select_related("program")
@@ -105,7 +106,7 @@ def schedule_run(request: HttpRequest, run_id: UUID):
     summary="A participant's published sessions in one week (program time zone)",
 )
 def participant_week(
-    request: HttpRequest, participant_id: UUID, week_start: ProgramDate | None = None
+    request: ApiRequest, participant_id: UUID, week_start: ProgramDate | None = None
 ):
     participant = participant_or_404(request, participant_id)
     authorize(request.auth, participant, Action.VIEW, Scope.SCHEDULE, details={"api": True})

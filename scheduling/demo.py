@@ -246,11 +246,11 @@ def _calendar(ctx: DemoContext) -> int:
             weekday=weekday,
             start_time=_t(start),
             defaults={
-                "track": tracks.get(track),
+                "track": tracks.get(track) if track else None,
                 "curriculum_module": module,
                 "minutes": minutes,
                 "mode": SessionMode.IN_PERSON if room else SessionMode.VIRTUAL,
-                "room": rooms.get(room),
+                "room": rooms.get(room) if room else None,
                 "video_link": ""
                 if room
                 else f"{VIDEO}{title.split(' (')[0].lower().replace(' ', '-')}",

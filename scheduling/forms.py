@@ -1,9 +1,11 @@
 """Forms of the schedule pages: they parse input; the rules live in the services."""
 
 from datetime import timedelta
+from typing import cast
 
 from django import forms
 
+from accounts.models import Site, User
 from scheduling.models import (
     AttendanceMode,
     Constraint,
@@ -31,13 +33,15 @@ class GroupForm(forms.Form):
     start_time = forms.TimeField(widget=TIME, label="Starts at")
     minutes = forms.IntegerField(min_value=1, initial=180, label="Length (minutes)")
     mode = forms.ChoiceField(choices=SessionMode.choices, initial=SessionMode.IN_PERSON)
-    room = forms.ModelChoiceField(queryset=None, required=False, help_text="For in-person groups.")
+    room = forms.ModelChoiceField(
+        queryset=Room.objects.none(), required=False, help_text="For in-person groups."
+    )
     video_link = forms.URLField(
         required=False, assume_scheme="https", help_text="For virtual groups."
     )
     capacity = forms.IntegerField(min_value=1, initial=12)
     min_size = forms.IntegerField(min_value=0, initial=3, label="Minimum size")
-    facilitators = RecordsField(queryset=None, widget=forms.CheckboxSelectMultiple)
+    facilitators = RecordsField(queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple)
     is_active = forms.BooleanField(
         required=False, initial=True, label="Running (untick to retire the group)"
     )
@@ -45,13 +49,15 @@ class GroupForm(forms.Form):
 
     def __init__(self, *args, program, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["track"].queryset = Track.objects.filter(program=program).order_by("name")
-        self.fields["room"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["track"]).queryset = Track.objects.filter(
+            program=program
+        ).order_by("name")
+        cast(forms.ModelChoiceField, self.fields["room"]).queryset = (
             Room.objects.filter(site__program=program)
             .select_related("site")
             .order_by("site__name", "name")
         )
-        self.fields["facilitators"].queryset = program_staff(program)
+        cast(RecordsField, self.fields["facilitators"]).queryset = program_staff(program)
 
     @staticmethod
     def initial_for(group: Group) -> dict:
@@ -84,13 +90,13 @@ class TrackForm(forms.Form):
 
 
 class RoomForm(forms.Form):
-    site = forms.ModelChoiceField(queryset=None)
+    site = forms.ModelChoiceField(queryset=Site.objects.none())
     name = forms.CharField(max_length=100)
     capacity = forms.IntegerField(min_value=1)
 
     def __init__(self, *args, program, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = program.sites.order_by("name")
+        cast(forms.ModelChoiceField, self.fields["site"]).queryset = program.sites.order_by("name")
 
 
 class ClosureForm(forms.Form):
@@ -109,8 +115,9 @@ class WindowForm(forms.Form):
     start = forms.TimeField(widget=TIME, required=False)
     end = forms.TimeField(widget=TIME, required=False)
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, object]:
+        super().clean()
+        data = self.cleaned_data
         filled = [data.get(k) is not None for k in ("weekday", "start", "end")]
         if any(filled) and not all(filled):
             raise forms.ValidationError(
@@ -152,7 +159,7 @@ class ProfileForm(forms.Form):
         min_value=0, label="Weekly individual session (minutes, 0 for none)"
     )
     individual_staff = forms.ModelChoiceField(
-        queryset=None,
+        queryset=User.objects.none(),
         required=False,
         label="Individual session with",
         empty_label="Primary clinician",
@@ -168,15 +175,23 @@ class ProfileForm(forms.Form):
 
     def __init__(self, *args, program, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["individual_staff"].queryset = program_staff(program)
+        cast(forms.ModelChoiceField, self.fields["individual_staff"]).queryset = program_staff(
+            program
+        )
 
 
 class PreferencesForm(forms.Form):
     pinned = RecordsField(
-        queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label="Keep in"
+        queryset=Group.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Keep in",
     )
     excluded = RecordsField(
-        queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label="Never in"
+        queryset=Group.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Never in",
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -185,8 +200,8 @@ class PreferencesForm(forms.Form):
         groups = Group.objects.filter(program=program, is_active=True).order_by(
             "weekday", "start_time", "title"
         )
-        self.fields["pinned"].queryset = groups
-        self.fields["excluded"].queryset = groups
+        cast(RecordsField, self.fields["pinned"]).queryset = groups
+        cast(RecordsField, self.fields["excluded"]).queryset = groups
 
 
 class BuildForm(forms.Form):

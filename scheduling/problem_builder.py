@@ -6,6 +6,7 @@ and "staff-<user pk>" for staff, so the problem (stored on the run) holds no nam
 
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, Prefetch, Q
 
@@ -28,6 +29,17 @@ from scheduling.weeks import prorated_minutes, week_bounds
 Window = tuple[int, time, time]
 GRID = 15
 CURRENT_SOURCES = (Enrolment.Source.SCHEDULE, Enrolment.Source.HAND)
+
+
+class _Taken(TypedDict):
+    taken: int
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # A session counted with the seats other participants already hold in it.
+    SessionWithTaken = WithAnnotations[Session, _Taken]
 
 
 def staff_key(user_id: int) -> str:
@@ -273,7 +285,7 @@ def subtract(windows: list[Window], busy: list[tuple[int, int, int]]) -> list[Wi
 
 def build_admission_problem(
     episode: Episode, now: datetime
-) -> tuple[dict, dict[str, Session], list[str]]:
+) -> tuple[dict, dict[str, "SessionWithTaken"], list[str]]:
     """One participant against the rest of this week's published groups; nobody else moves.
 
     Sessions are the week's remaining group sessions that still have seats (capacity = seats
@@ -351,6 +363,7 @@ def build_admission_problem(
         program_weekdays([program.pk])[program.pk],
     )
 
+    pinned: list[str] = []
     problem = {
         "sessions": [
             {
@@ -378,7 +391,7 @@ def build_admission_problem(
                     if staff
                     else None
                 ),
-                "pinned": [],
+                "pinned": pinned,
                 "excluded": excluded_sessions,
             }
         ],
@@ -393,7 +406,7 @@ def build_admission_problem(
         if preference.kind != GroupPreference.Kind.PIN:
             continue
         kept = [sid for sid in attendable if by_id[sid].group_id == preference.group_id]
-        problem["participants"][0]["pinned"].extend(sorted(kept))
+        pinned.extend(sorted(kept))
         if not kept:
             unkept.append(
                 f'Pinned group "{preference.group.title}" has no session left this week '

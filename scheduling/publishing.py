@@ -383,14 +383,15 @@ def _write_sessions(
         if s.kind == Session.Kind.INDIVIDUAL
         for e in s.enrolments.all()
     }
-    new: list[tuple[Session, list[int], str | None]] = []
+    # Each new session with its staff and the participants it enrols.
+    new: list[tuple[Session, list[int], set[str]]] = []
     wanted: set[tuple[int, str]] = set()
     for (group_pk, day), group in sorted(plan.groups.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         fresh = _group_session(program, group, day, publication)
         staff = [u.pk for u in group.facilitators.all()]
         session = by_group.get((group_pk, day))
         if session is None and fresh.starts_at >= not_before:
-            new.append((fresh, staff, None))
+            new.append((fresh, staff, plan.enrol[group_pk, day]))
         elif session is not None and session.pk not in frozen:
             _refresh(session, fresh, staff, publication)
             wanted |= {(session.pk, pid) for pid in plan.enrol[group_pk, day]}
@@ -399,7 +400,7 @@ def _write_sessions(
         staff = [staff_pk(individual["staff"])]
         session = by_individual.get((pid, day))
         if session is None and fresh.starts_at >= not_before:
-            new.append((fresh, staff, pid))
+            new.append((fresh, staff, {pid}))
         elif session is not None and session.pk not in frozen:
             _refresh(session, fresh, staff, publication)
             wanted.add((session.pk, pid))
@@ -409,11 +410,8 @@ def _write_sessions(
         for session, staff, _ in new
         for pk in staff
     )
-    for session, _, pid in new:
-        if pid is not None:
-            wanted.add((session.pk, pid))
-        else:
-            wanted |= {(session.pk, p) for p in plan.enrol[session.group_id, session.date]}
+    for session, _, enrolled in new:
+        wanted |= {(session.pk, pid) for pid in enrolled}
     stale = {
         key: e
         for key, e in have.items()

@@ -1,6 +1,7 @@
 """Reads shared by the schedule pages and the API, each with a fixed number of queries."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -149,14 +150,20 @@ def program_staff(program: Program) -> QuerySet[User]:
     )
 
 
+@dataclass(frozen=True)
+class StaffWithHours:
+    """A staff member of the program and their weekly working hours there."""
+
+    person: User
+    hours: list[StaffHours]
+
+
 def calendar(program: Program) -> dict:
     """Everything the calendar page lists: tracks, groups, rooms, closures, staff hours."""
     hours: dict[int, list[StaffHours]] = defaultdict(list)
     for row in StaffHours.objects.filter(program=program):
         hours[row.user_id].append(row)
-    staff = list(program_staff(program))
-    for person in staff:
-        person.hours = hours.get(person.pk, [])
+    staff = [StaffWithHours(person, hours.get(person.pk, [])) for person in program_staff(program)]
     return {
         "tracks": list(Track.objects.filter(program=program).order_by("name")),
         "groups": list(

@@ -131,7 +131,7 @@ def _require_calendar_edit(by, program: Program, what: str) -> str:
     ).role
 
 
-def _audit_calendar(by, role: str, action: str, record, details: dict) -> None:
+def _audit_calendar(by, role: str, action: Action, record, details: dict) -> None:
     record_event(
         actor=by, event_type=CALENDAR_EVENTS[action], record=record, role=role, details=details
     )

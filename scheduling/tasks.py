@@ -160,6 +160,10 @@ def run_admission(run_id: int) -> None:
     run = ScheduleRun.objects.select_related("episode__program", "episode__participant").get(
         pk=run_id
     )
+    if run.episode is None:
+        logger.error("mid-week placement run %s names no episode", run_id)
+        _finish(run_id, ScheduleRun.Status.FAILED, CRASHED)
+        return
     try:
         placement = schedule_new_admission(run.episode, by=run.created_by)
     except TandemError as exc:

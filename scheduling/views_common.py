@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from participants.access import may
 from scheduling import selectors
+from tandem.http import SignedInRequest
 
 
 def page_error(request: HttpRequest, title: str, message: str, status: int) -> HttpResponse:
@@ -36,7 +37,7 @@ def render_local(
 def staff_only(view: Callable) -> Callable:
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: SignedInRequest, *args, **kwargs) -> HttpResponse:
         if request.user.kind != User.Kind.STAFF:
             return refused(request)
         return view(request, *args, **kwargs)

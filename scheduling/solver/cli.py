@@ -12,12 +12,15 @@ import os
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 from .checker import check
 from .model import DEFAULT_SEED, DEFAULT_TIME_LIMIT, DEFAULT_WORKERS, Progress, solve
 from .problem import ProblemError, load_problem
 from .result import to_json
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 EXIT_INVALID_INPUT = 2
 EXIT_INTERNAL_ERROR = 3
@@ -55,7 +58,12 @@ def write_json(path: str | Path, data: Mapping[str, Any]) -> None:
         raise
 
 
-def run(options: Mapping[str, Any], out: TextIO, err: TextIO, verbose: bool = False) -> int:
+def run(
+    options: Mapping[str, Any],
+    out: SupportsWrite[str],
+    err: SupportsWrite[str],
+    verbose: bool = False,
+) -> int:
     """Solve ``options["input"]`` into ``options["output"]``; returns the process exit code."""
     if options["time_limit"] <= 0 or options["workers"] < 1:
         err.write("--time-limit must be positive and --workers at least 1; no output written\n")

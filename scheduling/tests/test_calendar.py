@@ -64,6 +64,17 @@ def test_clinicians_and_front_desk_read_but_do_not_edit(world, calendar, login):
     assert not Group.objects.filter(title="Anger management").exists()
 
 
+def test_the_calendar_lists_each_staff_members_hours_with_links(world, calendar, login):
+    page = login(world.director).get(reverse("scheduling:calendar", args=[world.program.public_id]))
+    text = page.content.decode()
+    for name in ("staff_week", "staff_hours"):
+        url = reverse(f"scheduling:{name}", args=[world.program.public_id, world.therapist.pk])
+        assert f'href="{url}"' in text
+    assert "Mon 08:00–17:00; Tue 08:00–17:00" in text
+    assert "Sat 08:00–16:00" in text  # the counsellor's Saturday
+    assert "No hours entered" in text  # the director has none
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [

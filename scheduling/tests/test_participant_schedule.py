@@ -86,6 +86,7 @@ def test_case_manager_saves_availability(world, calendar, login):
         "Thursday 17:30–21:30",
     ]
     event = AuditEvent.objects.filter(participant=world.participant, action="change").last()
+    assert event is not None
     assert event.details["availability"]["after"] == [
         "Tuesday 17:30–21:30",
         "Thursday 17:30–21:30",

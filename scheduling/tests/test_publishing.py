@@ -40,8 +40,9 @@ def test_publish_creates_the_weeks_sessions_and_enrolments(world, calendar, run)
     me = run.result["participants"][str(world.participant.public_id)]
     mine = _sessions_of(world.participant)
     groups = [s for s in mine if s.kind == Session.Kind.GROUP]
-    assert {str(s.group.public_id) for s in groups} == set(me["sessions"])
+    assert {str(s.group.public_id) if s.group else None for s in groups} == set(me["sessions"])
     for session in groups:
+        assert session.group is not None
         local = session.starts_at.astimezone(world.program.tz)
         assert local.time() == time(9) and session.minutes == 180
         assert session.date == MONDAY + timedelta(days=session.group.weekday)
@@ -184,6 +185,7 @@ def test_republishing_drops_the_discharged_and_keeps_people_outside_the_run(worl
     gone.save()
     newcomer = admit(world, "T-40000", "Zed")  # admitted after the run was built
     session = Session.objects.filter(kind=Session.Kind.GROUP).first()
+    assert session is not None
     Enrolment.objects.create(session=session, participant=newcomer.participant, episode=newcomer)
 
     publishing.publish_run(run, by=world.director)

@@ -63,6 +63,7 @@ def test_director_builds_next_week_in_the_background(world, calendar, login):
     viewed = AuditEvent.objects.filter(
         actor=world.director, record_id=str(run.public_id), action="view"
     ).first()
+    assert viewed is not None
     assert str(world.participant.public_id) in viewed.details["participants"]
 
 

@@ -2,13 +2,15 @@
 
 import copy
 import json
+from typing import Any
 
 import pytest
 
 from scheduling.solver import ProblemError, load_problem, parse_problem, problem_to_json
 from scheduling.solver.problem import Window
 
-VALID = {
+# The decoded JSON of the documented example problem.
+VALID: dict[str, Any] = {
     "sessions": [
         {
             "id": "am-mon",
@@ -51,7 +53,8 @@ def test_valid_problem_parses_with_minutes_and_round_trips():
     session = problem.sessions[0]
     assert (session.week_start, session.week_end) == (9 * 60, 12 * 60)
     assert problem.participants[0].availability == (Window(0, 8 * 60, 13 * 60),)
-    assert problem.participants[0].individual.minutes == 50
+    individual = problem.participants[0].individual
+    assert individual is not None and individual.minutes == 50
     assert parse_problem(problem_to_json(problem)) == problem
 
 

@@ -15,7 +15,13 @@ from scheduling.solver import check, parse_problem, solve, solve_greedy, to_json
 from scheduling.solver.analysis import Analysis
 from scheduling.solver.construct import CONSTRUCTIONS, constructed_schedule
 from scheduling.solver.greedy import greedy_schedule
-from scheduling.solver.problem import GRID_MINUTES, MINUTES_PER_DAY, Problem, covered
+from scheduling.solver.problem import (
+    GRID_MINUTES,
+    MINUTES_PER_DAY,
+    Participant,
+    Problem,
+    covered,
+)
 from scheduling.solver.schedule import LEVELS, level_units, level_values
 
 DAYS = (0, 1)
@@ -171,6 +177,14 @@ def participant_options(problem: Problem, p) -> list[tuple[frozenset[str], int |
     return options
 
 
+def individual_minutes(p: Participant, start: int | None) -> int:
+    """The individual session's minutes when the option places it (it has a start)."""
+    if start is None:
+        return 0
+    assert p.individual is not None
+    return p.individual.minutes
+
+
 def brute_force(problem: Problem):
     """The lexicographically best objective tuple over all valid schedules, or None."""
     sessions = {s.id: s for s in problem.sessions}
@@ -196,6 +210,7 @@ def brute_force(problem: Problem):
                     busy.setdefault(t, []).append((s.week_start, s.week_end))
         for p, (_, c) in zip(problem.participants, choice, strict=True):
             if c is not None:
+                assert p.individual is not None
                 busy.setdefault(p.individual.staff, []).append((c, c + p.individual.minutes))
         if any(
             _clash(a, b) for spans in busy.values() for a, b in itertools.combinations(spans, 2)
@@ -204,7 +219,7 @@ def brute_force(problem: Problem):
         full = short = placed = changes = travel = 0
         for p, (ids, c) in zip(problem.participants, choice, strict=True):
             minutes = sum(sessions[sid].minutes for sid in ids)
-            minutes += p.individual.minutes if c is not None else 0
+            minutes += individual_minutes(p, c)
             full += minutes >= p.required_minutes
             short += max(0, p.required_minutes - minutes)
             placed += c is not None
@@ -261,10 +276,7 @@ def test_availability_bound_is_each_participants_exact_maximum(data):
         options = participant_options(problem, p)
         sessions = {s.id: s.minutes for s in problem.sessions}
         best = max(
-            (
-                sum(sessions[sid] for sid in ids) + (p.individual.minutes if c is not None else 0)
-                for ids, c in options
-            ),
+            (sum(sessions[sid] for sid in ids) + individual_minutes(p, c) for ids, c in options),
             default=0,
         )
         assert analysis.availability_minutes[pi] == best

@@ -5,6 +5,7 @@ import json
 import pytest
 
 from scheduling.solver import check, parse_problem, solve, solve_greedy, to_json
+from scheduling.solver.model import Progress
 from scheduling.solver.problem import Problem
 
 TIME_LIMIT = 10
@@ -431,7 +432,7 @@ def test_same_input_seed_and_one_worker_give_identical_results():
 
 
 def test_progress_reports_phases_in_order_and_ends_done():
-    seen = []
+    seen: list[Progress] = []
     result = solve(random_problem(2), time_limit=TIME_LIMIT, workers=1, progress=seen.append)
     fractions = [p.fraction for p in seen]
     assert fractions == sorted(fractions)
@@ -456,5 +457,5 @@ def test_greedy_is_valid_and_never_beats_the_solver(seed):
     greedy = solve_greedy(problem)
     assert check(problem, greedy) == []
     best = solve(problem, time_limit=TIME_LIMIT, workers=1)
-    assert best.levels[0].optimal
+    assert best.levels[0].optimal and best.bound is not None
     assert greedy.full_dose <= best.full_dose <= best.bound

@@ -44,6 +44,7 @@ def test_db_worker_solves_the_run_queued_by_a_committed_request(world, calendar)
 
     run.refresh_from_db()
     assert run.status == ScheduleRun.Status.DONE, run.message
+    assert run.started_at is not None and run.finished_at is not None
     assert run.progress == 1.0 and run.finished_at >= run.started_at
     assert run.result["violations"] == []
     assert DBTaskResult.objects.get().status == TaskResultStatus.SUCCESSFUL
