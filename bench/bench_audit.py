@@ -200,7 +200,10 @@ class Client:
         from urllib.parse import urlencode
 
         _, page = self.request("GET", "/accounts/login/")
-        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+        found = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        if found is None:
+            raise SystemExit("the login page carries no CSRF token; sign-in cannot proceed")
+        token = found.group(1).decode()
         form = {"csrfmiddlewaretoken": token, "username": username, "password": PASSWORD}
         status, _ = self.request("POST", "/accounts/login/", urlencode(form))
         if status != 302:
