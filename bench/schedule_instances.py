@@ -19,6 +19,7 @@ import math
 import random
 import sys
 from pathlib import Path
+from typing import NotRequired, TypedDict
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -40,6 +41,54 @@ STAFF_SHIFTS = {
 MAX_SESSIONS_PER_STAFF = 5
 MAX_CASELOAD = 14
 
+
+class WindowJson(TypedDict):
+    day: int
+    start: str
+    end: str
+
+
+class SessionJson(TypedDict):
+    id: str
+    day: int
+    start: str
+    minutes: int
+    capacity: int
+    min_size: int
+    mode: str
+    staff: list[str]
+
+
+class StaffJson(TypedDict):
+    id: str
+    availability: list[WindowJson]
+
+
+class IndividualJson(TypedDict):
+    staff: str
+    minutes: int
+
+
+class ParticipantJson(TypedDict):
+    id: str
+    required_minutes: int
+    mode: str
+    max_days: int
+    availability: list[WindowJson]
+    individual: NotRequired[IndividualJson]
+    pinned: NotRequired[list[str]]
+    excluded: NotRequired[list[str]]
+
+
+class ProblemJson(TypedDict):
+    """The solver's JSON input, as `scheduling.solver.parse_problem` reads it."""
+
+    sessions: list[SessionJson]
+    staff: list[StaffJson]
+    participants: list[ParticipantJson]
+    current: dict[str, list[str]]
+
+
 # Archetype: (share, primary tracks, availability builder name)
 ARCHETYPES = [
     ("day_worker", 0.26, ["evening", "virtual"]),
@@ -51,11 +100,11 @@ ARCHETYPES = [
 ]
 
 
-def _w(day: int, start: str, end: str) -> dict:
+def _w(day: int, start: str, end: str) -> WindowJson:
     return {"day": day, "start": start, "end": end}
 
 
-def _availability(kind: str, rng: random.Random) -> tuple[list[dict], str, int]:
+def _availability(kind: str, rng: random.Random) -> tuple[list[WindowJson], str, int]:
     """Windows, mode and max_days for one participant of the given archetype."""
     mode = rng.choices(["either", "in_person", "virtual"], [0.55, 0.33, 0.12])[0]
     max_days = rng.choices([5, 4, 3, 6], [0.6, 0.2, 0.12, 0.08])[0]
@@ -102,14 +151,14 @@ def _minute(text: str) -> int:
     return int(text[:2]) * 60 + int(text[3:])
 
 
-def _covers(windows: list[dict], day: int, start: int, end: int) -> bool:
+def _covers(windows: list[WindowJson], day: int, start: int, end: int) -> bool:
     return any(
         w["day"] == day and _minute(w["start"]) <= start and end <= _minute(w["end"])
         for w in windows
     )
 
 
-def _shared_slot(a: list[dict], b: list[dict], minutes: int) -> bool:
+def _shared_slot(a: list[WindowJson], b: list[WindowJson], minutes: int) -> bool:
     for w in a:
         for v in b:
             if w["day"] == v["day"]:
@@ -120,14 +169,14 @@ def _shared_slot(a: list[dict], b: list[dict], minutes: int) -> bool:
     return False
 
 
-def generate(participants: int, seed: int = 0, seat_supply: float = SEAT_SUPPLY) -> dict:
+def generate(participants: int, seed: int = 0, seat_supply: float = SEAT_SUPPLY) -> ProblemJson:
     """A problem in the JSON input format with the given number of participants.
 
     ``seat_supply`` sizes the rooms per track against its demand; near 1.0 seats run short and
     who gets which seat decides how many reach full dose.
     """
     rng = random.Random(seed)
-    people = []
+    people: list[ParticipantJson] = []
     demand = dict.fromkeys(TRACKS, 0.0)
     kinds = rng.choices([a[0] for a in ARCHETYPES], [a[1] for a in ARCHETYPES], k=participants)
     for k, kind in enumerate(kinds):
@@ -146,16 +195,16 @@ def generate(participants: int, seed: int = 0, seat_supply: float = SEAT_SUPPLY)
             }
         )
 
-    sessions = []
+    sessions: list[SessionJson] = []
     for track, (mode, slots) in TRACKS.items():
         rooms = max(1, math.ceil(seat_supply * demand[track] / 10))
-        for day, start in slots:
+        for day, hhmm in slots:
             for r in range(rooms):
                 sessions.append(
                     {
                         "id": f"{track[:3]}-{['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'][day]}-{r + 1}",
                         "day": day,
-                        "start": start,
+                        "start": hhmm,
                         "minutes": SESSION_MINUTES,
                         "capacity": rng.randint(8, 12),
                         "min_size": 3,
@@ -164,13 +213,12 @@ def generate(participants: int, seed: int = 0, seat_supply: float = SEAT_SUPPLY)
                     }
                 )
 
-    staff: list[dict] = []
+    staff: list[StaffJson] = []
     load: dict[str, list[tuple[int, int, int]]] = {}
 
-    def new_staff(shift: str) -> dict:
-        member = {
+    def new_staff(shift: str) -> StaffJson:
+        member: StaffJson = {
             "id": f"s{len(staff) + 1:03d}",
-            "shift": shift,
             "availability": [_w(d, a, b) for d, a, b in STAFF_SHIFTS[shift]],
         }
         staff.append(member)
@@ -217,10 +265,13 @@ def generate(participants: int, seed: int = 0, seat_supply: float = SEAT_SUPPLY)
         days = sorted({w["day"] for w in m["availability"]})
         off = rng.choice(days)
         m["availability"] = [w for w in m["availability"] if w["day"] != off]
-    for m in staff:
-        del m["shift"]
 
-    data = {"sessions": sessions, "staff": staff, "participants": people, "current": {}}
+    data: ProblemJson = {
+        "sessions": sessions,
+        "staff": staff,
+        "participants": people,
+        "current": {},
+    }
     analysis = Analysis(parse_problem(data))
     problem = analysis.problem
     for pi, p in enumerate(people):
@@ -228,11 +279,11 @@ def generate(participants: int, seed: int = 0, seat_supply: float = SEAT_SUPPLY)
         roll = rng.random()
         if roll < 0.6 and options:
             by_slot: dict[tuple[int, int], list[str]] = {}
-            for s in options:
-                by_slot.setdefault((s.day, s.start), []).append(s.id)
-            slots = sorted(by_slot)
-            rng.shuffle(slots)
-            current = [rng.choice(by_slot[slot]) for slot in slots[:3]]
+            for option in options:
+                by_slot.setdefault((option.day, option.start), []).append(option.id)
+            slot_keys = sorted(by_slot)
+            rng.shuffle(slot_keys)
+            current = [rng.choice(by_slot[slot]) for slot in slot_keys[:3]]
             if rng.random() < 0.15:
                 current[-1] = rng.choice(sessions)["id"]
             data["current"][p["id"]] = sorted(set(current))
@@ -245,7 +296,7 @@ def generate(participants: int, seed: int = 0, seat_supply: float = SEAT_SUPPLY)
     return data
 
 
-def new_staff_template(shift: str) -> list[dict]:
+def new_staff_template(shift: str) -> list[WindowJson]:
     return [_w(d, a, b) for d, a, b in STAFF_SHIFTS[shift]]
 
 
