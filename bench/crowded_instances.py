@@ -19,6 +19,16 @@ import json
 import math
 import random
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from schedule_instances import (
+        ParticipantJson,
+        ProblemJson,
+        SessionJson,
+        StaffJson,
+        WindowJson,
+    )
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 TRACKS: dict[str, tuple[str, list[tuple[int, str]]]] = {
@@ -49,7 +59,7 @@ ARCHETYPES = {
 }
 
 
-def _w(day: int, start: str, end: str) -> dict:
+def _w(day: int, start: str, end: str) -> WindowJson:
     return {"day": day, "start": start, "end": end}
 
 
@@ -57,7 +67,7 @@ def _minute(text: str) -> int:
     return int(text[:2]) * 60 + int(text[3:])
 
 
-def _availability(kind: str, rng: random.Random) -> tuple[list[dict], str, int]:
+def _availability(kind: str, rng: random.Random) -> tuple[list[WindowJson], str, int]:
     """Windows, mode and max_days for one participant of the given kind."""
     mode = rng.choices(["either", "in_person", "virtual"], [0.6, 0.22, 0.18])[0]
     max_days = rng.choices([7, 5, 4, 3], [0.4, 0.3, 0.2, 0.1])[0]
@@ -91,42 +101,42 @@ def _availability(kind: str, rng: random.Random) -> tuple[list[dict], str, int]:
         windows += [_w(d, "09:30", "19:30") for d in (5, 6) if rng.random() < 0.6]
         max_days = min(max_days, 4)
     windows.sort(key=lambda w: (w["day"], w["start"]))
-    merged: list[dict] = []
+    merged: list[WindowJson] = []
     for w in windows:
         if merged and merged[-1]["day"] == w["day"] and w["start"] <= merged[-1]["end"]:
             merged[-1]["end"] = max(merged[-1]["end"], w["end"])
         else:
-            merged.append(dict(w))
+            merged.append(w.copy())
     return merged, mode, max_days
 
 
-def _covers(windows: list[dict], day: int, start: int, end: int) -> bool:
+def _covers(windows: list[WindowJson], day: int, start: int, end: int) -> bool:
     return any(
         w["day"] == day and _minute(w["start"]) <= start and end <= _minute(w["end"])
         for w in windows
     )
 
 
-def generate(participants: int, seed: int = 0, seat_supply: float = 0.6) -> dict:
+def generate(participants: int, seed: int = 0, seat_supply: float = 0.6) -> ProblemJson:
     """A crowded problem in the JSON input format.
 
     ``seat_supply`` is group seats per participant-week of three groups, per track (0.6 by default); below 1
     some people cannot reach full dose whatever the schedule.
     """
     rng = random.Random(seed)
-    people = []
+    people: list[ParticipantJson] = []
     kinds = rng.choices(list(ARCHETYPES), list(ARCHETYPES.values()), k=participants)
     demand = dict.fromkeys(TRACKS, 0.0)
     for k, kind in enumerate(kinds):
         windows, mode, max_days = _availability(kind, rng)
-        fitting = [
+        reachable = [
             t
             for t, (t_mode, slots) in TRACKS.items()
             if mode in ("either", t_mode)
             and any(_covers(windows, d, _minute(s), _minute(s) + SESSION_MINUTES) for d, s in slots)
         ]
-        for t in fitting:
-            demand[t] += 1 / len(fitting)
+        for t in reachable:
+            demand[t] += 1 / len(reachable)
         people.append(
             {
                 "id": f"p{k + 1:04d}",
@@ -137,10 +147,10 @@ def generate(participants: int, seed: int = 0, seat_supply: float = 0.6) -> dict
             }
         )
 
-    sessions = []
+    sessions: list[SessionJson] = []
     for track, (mode, slots) in TRACKS.items():
         seats_needed = seat_supply * demand[track] * 3 / len(slots)
-        for day, start in slots:
+        for day, hhmm in slots:
             seats, room = 0, 0
             while seats < seats_needed or room == 0:
                 capacity = rng.choice(ROOM_SIZES)
@@ -150,7 +160,7 @@ def generate(participants: int, seed: int = 0, seat_supply: float = 0.6) -> dict
                     {
                         "id": f"{track}-{DAYS[day]}-{room}",
                         "day": day,
-                        "start": start,
+                        "start": hhmm,
                         "minutes": SESSION_MINUTES,
                         "capacity": capacity,
                         "min_size": rng.choice([3, 3, 4]),
@@ -159,11 +169,11 @@ def generate(participants: int, seed: int = 0, seat_supply: float = 0.6) -> dict
                     }
                 )
 
-    staff: list[dict] = []
+    staff: list[StaffJson] = []
     load: dict[str, list[tuple[int, int, int]]] = {}
 
-    def hire(shift: str) -> dict:
-        member = {
+    def hire(shift: str) -> StaffJson:
+        member: StaffJson = {
             "id": f"s{len(staff) + 1:03d}",
             "availability": [_w(d, a, b) for d, a, b in SHIFTS[shift]],
         }
