@@ -1,5 +1,8 @@
 """Named personas for the whole suite: a small program with one person in every role."""
 
+import contextlib
+import copy
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -81,8 +84,8 @@ def make_participant(org: Organization, number: str, **extra) -> Participant:
     return Participant.objects.create(organization=org, record_number=number, **fields)
 
 
-@pytest.fixture
-def world(db) -> World:
+def build_world() -> World:
+    """The program, its personas and its participants, written to the database."""
     org = Organization.objects.create(name="Test Program Org", slug="test-org")
     program = Program.objects.create(
         organization=org, name="Adult IOP", time_zone="America/Chicago"
@@ -141,6 +144,39 @@ def world(db) -> World:
         referral_episode,
         other_participant,
     )
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
+
+
+@contextlib.contextmanager
+def shared_transaction(django_db_blocker) -> Iterator[None]:
+    """A transaction that stays open for a module (or class) of tests, rolled back at its end.
+
+    Rows written inside it are seen by every test of the module; each test still runs in its
+    own savepoint inside it (pytest-django nests its per-test transaction), so what a test
+    writes is undone before the next. For data that costs seconds to build and that tests only
+    read (or write and roll back).
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker):
+    """One world for a whole module (see `shared_transaction`); ask for `shared_world`."""
+    with shared_transaction(django_db_blocker):
+        yield build_world()
+
+
+@pytest.fixture
+def shared_world(module_world, db) -> World:
+    """`module_world` as a fresh copy, so a test that refreshes or edits one of its rows in
+    memory never hands the next test a stale object (the database side is rolled back)."""
+    return copy.deepcopy(module_world)
 
 
 def run_queued_tasks() -> int:
@@ -210,3 +246,15 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def signed_in(client):
+    """A persona's session without the sign-in page, for tests of what a signed-in person may
+    reach (the authorization matrix); the sign-in page's own checks are tested through `login`."""
+
+    def _signed_in(user: User):
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return _signed_in

@@ -4,6 +4,7 @@ Each module that adds a URL carrying a participant id adds a row to ENDPOINTS; t
 test fails for any such URL without a row, so no page can skip the access policy unnoticed.
 """
 
+import functools
 import importlib
 import json
 import pkgutil
@@ -158,6 +159,7 @@ CASES: list[tuple[str, str, Endpoint]] = [
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
+@functools.cache
 def route_of(name: str) -> str:
     """The URL pattern behind a name, so names that share one address share its methods."""
     namespace, short = name.split(":")
@@ -165,7 +167,8 @@ def route_of(name: str) -> str:
     return prefix + resolver.reverse_dict.getlist(short)[0][1]
 
 
-def methods_served(name: str) -> set[str]:
+@functools.cache
+def methods_served(name: str) -> frozenset[str]:
     """The HTTP methods the matrix says an address serves (a page's GET brings HEAD along)."""
     served = set()
     for other in ENDPOINTS:
@@ -176,7 +179,7 @@ def methods_served(name: str) -> set[str]:
                 served |= {"GET", "HEAD"}
             else:
                 served.add(endpoint.method.removeprefix("API_"))
-    return served
+    return frozenset(served)
 
 
 def participant_url_names() -> set[str]:

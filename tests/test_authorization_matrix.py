@@ -18,6 +18,18 @@ from tests.authz import (
 )
 
 
+@pytest.fixture
+def world(shared_world):
+    """The matrix only reads the world or writes and rolls back: one world per module."""
+    return shared_world
+
+
+@pytest.fixture
+def login(signed_in):
+    """Sign-in itself is tested in accounts; here only who is signed in matters."""
+    return signed_in
+
+
 def test_every_participant_url_is_in_the_matrix():
     missing = participant_url_names() - set(ENDPOINTS) - set(NOT_PARTICIPANT_DATA)
     assert not missing, f"add these URLs to tests/authz.py ENDPOINTS: {sorted(missing)}"

@@ -59,5 +59,5 @@ def test_demo_therapist_has_a_caseload_and_some_charts_are_outside_it(db, client
 
 
 def test_seed_demo_scales_with_participants_option(db):
-    call_command("seed_demo", "--participants", "300", "--quiet-logins")
-    assert Participant.objects.count() == 300
+    call_command("seed_demo", "--participants", "75", "--quiet-logins")
+    assert Participant.objects.count() == 75

@@ -3,10 +3,12 @@
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.test import override_settings
 
 from assessments.models import Administration
 from assessments.scoring import score
 from audit.models import AuditEvent
+from conftest import shared_transaction
 from monitoring.models import Alert, AlertStatus
 from participants.models import Episode, EpisodeStatus
 
@@ -39,51 +41,55 @@ def _snapshot() -> list[tuple]:
     return [(*row[:5], None if any(f["critical"] for f in row[6]) else row[5]) for row in rows]
 
 
-def test_every_screened_participant_has_an_intake_battery_and_the_active_a_trend(db):
-    _seed()
+@pytest.fixture(scope="class")
+def seeded(django_db_setup, django_db_blocker):
+    """The demo seeded once for the tests of `TestTheSeededDemo`, which only read it (its
+    transaction ends with the class, before the tests that seed for themselves)."""
+    with shared_transaction(django_db_blocker), override_settings(TANDEM_DEMO=True):
+        _seed()
+        yield
 
-    for episode in Episode.objects.select_related("participant"):
-        codes = set(
-            Administration.objects.filter(participant=episode.participant).values_list(
-                "instrument", flat=True
+
+@pytest.mark.usefixtures("seeded")
+class TestTheSeededDemo:
+    def test_every_screened_participant_has_an_intake_battery_and_the_active_a_trend(self, db):
+        for episode in Episode.objects.select_related("participant"):
+            codes = set(
+                Administration.objects.filter(participant=episode.participant).values_list(
+                    "instrument", flat=True
+                )
             )
-        )
-        if episode.status in (EpisodeStatus.REFERRED, EpisodeStatus.DECLINED):
-            assert not codes
-            continue
-        assert codes >= INTAKE
-        assert codes & {"audit", "audit-c"}
-    improving = flat = 0
-    for episode in Episode.objects.filter(status=EpisodeStatus.ACTIVE):
-        totals = list(
-            Administration.objects.filter(participant=episode.participant, instrument="phq-9")
-            .order_by("completed_at")
-            .values_list("total", flat=True)
-        )
-        if len(totals) >= 3:
-            improving += totals[-1] < totals[0]
-            flat += totals[-1] >= totals[0]
-    assert improving > flat
-    assert Administration.objects.filter(instrument="bam").exists()
-    assert Administration.objects.filter(instrument="pcl-5").exists()
+            if episode.status in (EpisodeStatus.REFERRED, EpisodeStatus.DECLINED):
+                assert not codes
+                continue
+            assert codes >= INTAKE
+            assert codes & {"audit", "audit-c"}
+        improving = flat = 0
+        for episode in Episode.objects.filter(status=EpisodeStatus.ACTIVE):
+            totals = list(
+                Administration.objects.filter(participant=episode.participant, instrument="phq-9")
+                .order_by("completed_at")
+                .values_list("total", flat=True)
+            )
+            if len(totals) >= 3:
+                improving += totals[-1] < totals[0]
+                flat += totals[-1] >= totals[0]
+        assert improving > flat
+        assert Administration.objects.filter(instrument="bam").exists()
+        assert Administration.objects.filter(instrument="pcl-5").exists()
 
+    def test_stored_results_are_the_real_scorers(self, db):
+        for row in Administration.objects.order_by("pk")[:200]:
+            expected = score(row.instrument, row.answers, row.context).to_dict()
+            assert row.result_dict() == expected
 
-def test_stored_results_are_the_real_scorers(db):
-    _seed()
-    for row in Administration.objects.order_by("pk")[:200]:
-        expected = score(row.instrument, row.answers, row.context).to_dict()
-        assert row.result_dict() == expected
+    def test_two_participants_have_an_open_suicide_risk_alert(self, db):
+        alerts = list(Alert.objects.filter(kind="suicide-risk", status=AlertStatus.OPEN))
 
-
-def test_two_participants_have_an_open_suicide_risk_alert(db):
-    _seed()
-
-    alerts = list(Alert.objects.filter(kind="suicide-risk", status=AlertStatus.OPEN))
-
-    assert len(alerts) == 2
-    owners = {user.username for alert in alerts for user in alert.assigned_to.all()}
-    assert owners == {"therapist", "intake"}
-    assert all(alert.source_type == "assessments.Administration" for alert in alerts)
+        assert len(alerts) == 2
+        owners = {user.username for alert in alerts for user in alert.assigned_to.all()}
+        assert owners == {"therapist", "intake"}
+        assert all(alert.source_type == "assessments.Administration" for alert in alerts)
 
 
 def test_rerunning_changes_nothing_and_writes_one_summary_audit_event(db):
