@@ -9,8 +9,11 @@ from tandem import dates
 class ScreenForm(forms.Form):
     """The panel's analytes become one result field each (`result_<code>`)."""
 
+    # Minutes only: a value with seconds becomes the browser's step base, and then every time
+    # typed in whole minutes is refused as "not a valid value" before the form is sent.
     collected_at = forms.DateTimeField(
-        label="Collected at", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label="Collected at",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     observed = forms.BooleanField(label="Collection observed", required=False)
     method = forms.ChoiceField(choices=Method.choices)

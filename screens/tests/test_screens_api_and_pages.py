@@ -54,6 +54,16 @@ def test_posting_a_screen_returns_its_interpretation(world, login, cup, on_list)
     assert event.details["part2"] is True
 
 
+def test_the_record_page_offers_the_collection_time_in_whole_minutes(world, login, cup):
+    """A time with seconds would make the browser refuse every time typed in whole minutes."""
+    client = login(world.prescriber)
+    url = reverse("screens:record", args=[world.participant.public_id, cup.public_id])
+    with time_machine.travel(COLLECTED.replace(second=24), tick=False):
+        page = client.get(url).content.decode()
+
+    assert 'value="2026-11-16T09:30"' in page
+
+
 def test_a_screen_missing_an_analyte_is_refused_and_nothing_is_written(world, login, cup):
     client = login(world.therapist)
     response = client.post(
