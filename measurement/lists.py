@@ -111,7 +111,10 @@ def _risk(episodes: QuerySet[Episode], limit: int) -> tuple[list[RiskRow], int]:
         for e in episodes.filter(participant_id__in=page).select_related("participant", "program")
     }
     rows = {pid: RiskRow(shown[pid]) for pid in page}
-    for alert in alerts.filter(participant_id__in=page).order_by("created_at"):
+    shown_alerts = Alert.objects.filter(
+        participant_id__in=page, status=AlertStatus.OPEN, kind__in=RISK_KINDS
+    )
+    for alert in shown_alerts.order_by("created_at"):
         rows[alert.participant_id].alerts.append(alert)
     return list(rows.values()), total
 
