@@ -97,7 +97,7 @@ def caseload(request: ApiRequest):
             details={"why": "staff API", "api": True},
         )
         raise AccessDenied("The staff API is for staff accounts.")
-    episodes = selectors.caseload_for(request.auth)
+    episodes = list(selectors.caseload_for(request.auth))
     if episodes:
         record_event(
             actor=request.auth,

@@ -31,8 +31,9 @@ def with_chart_relations(qs: QuerySet[Participant]) -> QuerySet[Participant]:
     )
 
 
-def caseload_for(user) -> list[Episode]:
-    """My open episodes with each participant's next scheduled session (one query)."""
+def caseload_for(user) -> QuerySet[Episode]:
+    """My open episodes with each participant's next scheduled session (one query, read
+    when used: the home pages it in the database)."""
     next_session = (
         Enrolment.objects.filter(
             participant=OuterRef("participant"),
@@ -42,11 +43,11 @@ def caseload_for(user) -> list[Episode]:
         .order_by("session__starts_at")
         .values("session__starts_at")[:1]
     )
-    return list(
-        caseload(user)
+    return (
+        Episode.objects.filter(pk__in=caseload(user).values("pk"))
         .select_related("participant", "program", "primary_clinician", "scheduling_profile")
         .annotate(next_session_at=Subquery(next_session))
-        .order_by("participant__legal_last_name", "participant__legal_first_name")
+        .order_by("participant__legal_last_name", "participant__legal_first_name", "pk")
     )
 
 

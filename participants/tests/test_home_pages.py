@@ -76,6 +76,7 @@ def test_caseload_pages_beyond_twenty_five(world, login):
     second = client.get("/?page=2").content.decode()
     assert "Page 2 of 2" in second
     assert "Person29" in second and "Person29" not in first
+    assert "Page 2 of 2" in client.get("/?page=9").content.decode()  # past the end: the last
 
 
 def _count(client) -> int:
