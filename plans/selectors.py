@@ -293,20 +293,7 @@ def reviews_due(
     if not in_care:
         return []
     ids = [e.pk for e in in_care]
-    latest: dict[int, TreatmentPlan] = {}
-    for plan in (
-        TreatmentPlan.objects.current()
-        .filter(episode_id__in=ids, signed_at__isnull=False)
-        .order_by("episode_id", "-number")
-    ):
-        latest.setdefault(plan.episode_id, plan)
-    reviewed: dict[int, date] = {}
-    for plan_id, on in (
-        PlanReview.objects.current()
-        .filter(plan_id__in=[p.pk for p in latest.values()])
-        .values_list("plan_id", "reviewed_on")
-    ):
-        reviewed[plan_id] = max(on, reviewed.get(plan_id, on))
+    latest, reviewed = _signed_plans_and_reviews(ids)
     decisions = _decisions_of(ids)
     horizon = today + timedelta(days=window_days)
     rows = []
@@ -319,6 +306,28 @@ def reviews_due(
         if row.due_on <= horizon:
             rows.append(row)
     return sorted(rows, key=lambda r: (r.due_on is not None, r.due_on or today, r.episode.pk))
+
+
+def _signed_plans_and_reviews(
+    episode_ids: list[int],
+) -> tuple[dict[int, TreatmentPlan], dict[int, date]]:
+    """Each episode's latest signed plan, and each of those plans' last review (two queries):
+    what the review rule starts from, for the computed lists and the stored dates alike."""
+    latest: dict[int, TreatmentPlan] = {}
+    for plan in (
+        TreatmentPlan.objects.current()
+        .filter(episode_id__in=episode_ids, signed_at__isnull=False)
+        .order_by("episode_id", "-number")
+    ):
+        latest.setdefault(plan.episode_id, plan)
+    reviewed: dict[int, date] = {}
+    for plan_id, on in (
+        PlanReview.objects.current()
+        .filter(plan_id__in=[p.pk for p in latest.values()])
+        .values_list("plan_id", "reviewed_on")
+    ):
+        reviewed[plan_id] = max(on, reviewed.get(plan_id, on))
+    return latest, reviewed
 
 
 def _decisions_of(episode_ids: list[int]) -> dict[int, list[dict]]:
@@ -354,20 +363,7 @@ def review_schedules(episode_ids: list[int]) -> list[ReviewSchedule]:
     episodes = {
         e.pk: e for e in Episode.objects.filter(pk__in=episode_ids).select_related("program")
     }
-    latest: dict[int, TreatmentPlan] = {}
-    for plan in (
-        TreatmentPlan.objects.current()
-        .filter(episode_id__in=episode_ids, signed_at__isnull=False)
-        .order_by("episode_id", "-number")
-    ):
-        latest.setdefault(plan.episode_id, plan)
-    reviewed: dict[int, date] = {}
-    for plan_id, on in (
-        PlanReview.objects.current()
-        .filter(plan_id__in=[p.pk for p in latest.values()])
-        .values_list("plan_id", "reviewed_on")
-    ):
-        reviewed[plan_id] = max(on, reviewed.get(plan_id, on))
+    latest, reviewed = _signed_plans_and_reviews(episode_ids)
     decisions = _decisions_of(list(latest))
     rows = []
     for pk, episode in episodes.items():
