@@ -12,7 +12,7 @@ from django.views.decorators.csrf import csrf_protect
 from audit.context import counting_events
 from links import services
 from links.registry import target_for
-from portal.language import code_for
+from participants.language import code_for
 from tandem.methods import serves
 
 
@@ -35,7 +35,7 @@ def open_link(request: HttpRequest, token: str) -> HttpResponse:
     except services.LinkUnavailable as exc:
         return _private(unavailable(request, exc.message))
     target = target_for(visit.link.target)
-    # The page speaks the language the participant's record names (portal.language).
+    # The page speaks the language the participant's record names (participants.language).
     with translation.override(code_for(visit.link.participant.preferred_language)):
         try:
             with counting_events() as events:

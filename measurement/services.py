@@ -21,8 +21,8 @@ from measurement.sms import sender
 from monitoring.models import Alert, AlertStatus, Severity
 from monitoring.services import raise_alert
 from participants.access import Scope, require, require_capability
+from participants.language import code_for
 from participants.models import IN_CARE_STATUSES, CareTeamRole, Episode, Participant
-from portal.language import code_for
 from tandem import lifecycle
 from tandem.errors import InvalidInput
 from worklist.services import create_task

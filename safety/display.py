@@ -33,11 +33,3 @@ def crisis_response(request: HttpRequest, participant, program, *, alerted: str)
     context["portal_url"] = reverse("portal:home")
     context["alerted"] = alerted
     return render(request, "safety/crisis.html", context)
-
-
-def checkin_provider(participant) -> dict:
-    """For the check-in's crisis page (`checkins.crisis.SAFETY_PLAN_PROVIDERS`)."""
-    return {
-        "template": "safety/_plan_in_checkin.html",
-        "safety_plan": confirmed_plan(participant),
-    }

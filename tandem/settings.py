@@ -141,7 +141,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tandem.middleware.ContentSecurityPolicyMiddleware",
     "tandem.middleware.ProgramTimeZoneMiddleware",
-    "portal.language.ParticipantLanguageMiddleware",
+    "participants.language.ParticipantLanguageMiddleware",
     "audit.middleware.RequestContextMiddleware",
     "participants.middleware.RequestDecisionsMiddleware",
 ]
@@ -206,7 +206,7 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 LANGUAGE_CODE = "en-us"
-# The portal's languages; a participant's record says which one they read (portal.language).
+# The portal's languages; a participant's record says which one they read (participants.language).
 LANGUAGES = [("en-us", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
