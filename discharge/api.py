@@ -3,7 +3,7 @@
 from datetime import date, time
 from uuid import UUID
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
 from audit.models import Action
@@ -14,24 +14,25 @@ from participants.access import Scope, authorize
 from participants.api import participant_or_404
 from participants.models import Episode
 from tandem.dates import ProgramDate
+from tandem.http import ApiRequest
 
 router = Router(tags=["discharge"])
 
 
 class AftercareIn(Schema):
-    next_level_of_care: str = Field("", max_length=120)
-    next_provider: str = Field("", max_length=200)
+    next_level_of_care: str = Field(default="", max_length=120)
+    next_provider: str = Field(default="", max_length=200)
     first_appointment_on: ProgramDate | None = None
     first_appointment_at: time | None = None
-    first_appointment_place: str = Field("", max_length=200)
+    first_appointment_place: str = Field(default="", max_length=200)
     on_moud: bool = False
-    medications: str = Field("", max_length=2000)
-    next_prescriber: str = Field("", max_length=200)
-    mutual_help: str = Field("", max_length=1000)
-    recovery_housing: str = Field("", max_length=1000)
-    peer_contact: str = Field("", max_length=500)
-    safety_plan: str = Field("", max_length=4000)
-    crisis_resources: str = Field(services.DEFAULT_CRISIS_RESOURCES, max_length=1000)
+    medications: str = Field(default="", max_length=2000)
+    next_prescriber: str = Field(default="", max_length=200)
+    mutual_help: str = Field(default="", max_length=1000)
+    recovery_housing: str = Field(default="", max_length=1000)
+    peer_contact: str = Field(default="", max_length=500)
+    safety_plan: str = Field(default="", max_length=4000)
+    crisis_resources: str = Field(default=services.DEFAULT_CRISIS_RESOURCES, max_length=1000)
 
 
 class DischargeIn(Schema):
@@ -72,7 +73,7 @@ def _follow_up_out(row) -> FollowUpOut:
     response={201: DischargeOut},
     summary="Discharge a participant in care",
 )
-def discharge(request: HttpRequest, participant_id: UUID, episode_id: UUID, body: DischargeIn):
+def discharge(request: ApiRequest, participant_id: UUID, episode_id: UUID, body: DischargeIn):
     participant = participant_or_404(request, participant_id)
     episode = Episode.objects.filter(public_id=episode_id, participant=participant).first()
     if episode is None:
@@ -107,7 +108,7 @@ def discharge(request: HttpRequest, participant_id: UUID, episode_id: UUID, body
     response=list[FollowUpOut],
     summary="Follow-ups after discharge, each with its due date and status",
 )
-def follow_ups(request: HttpRequest, participant_id: UUID):
+def follow_ups(request: ApiRequest, participant_id: UUID):
     participant = participant_or_404(request, participant_id)
     authorize(request.auth, participant, Action.VIEW, Scope.AFTERCARE, details={"api": True})
     return [_follow_up_out(f) for f in selectors.follow_ups_of(participant)]

@@ -42,8 +42,8 @@ ANSWERS = {
     "housing": "3",
     "arrests": 0,
     "emergency_visits": 0,
-    "who5": {"1": 3, "2": 3, "3": 2, "4": 3, "5": 3},
 }
+WHO5_ANSWERS = {"1": 3, "2": 3, "3": 2, "4": 3, "5": 3}
 
 
 def seed_discharges(context: DemoContext) -> None:
@@ -75,9 +75,11 @@ def _backfill(context: DemoContext) -> int:
     )
     made = 0
     for index, episode in enumerate(episodes):
+        on = episode.discharged_on or episode.admitted_on
+        if on is None:
+            continue
         transfer = episode.status == EpisodeStatus.TRANSFERRED_OUT
         kind = DischargeType.STEPPED_DOWN if transfer else TYPES[index % len(TYPES)]
-        on = episode.discharged_on or episode.admitted_on
         by = episode.primary_clinician or context.staff["director"]
         now = datetime.combine(on, time(16), tzinfo=context.program.tz)
         record = Discharge.objects.create(
@@ -189,7 +191,7 @@ def _advance_follow_ups(context: DemoContext, director) -> int:
         if row.status == FollowUpStatus.SENT and stage in (0, 1):
             followups.record_answers(
                 row,
-                answers=dict(ANSWERS, who5=dict(ANSWERS["who5"])),
+                answers={**ANSWERS, "who5": dict(WHO5_ANSWERS)},
                 now=sent_at + timedelta(hours=5),
             )
             continue

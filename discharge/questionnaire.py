@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from assessments import forms as instrument_forms
-from assessments import selectors as instruments
+from assessments.instruments.definitions.who5 import WHO5
 from discharge import followups
 from discharge.followups import KIND
 from discharge.models import FollowUp, FollowUpAnswers, FollowUpStatus
@@ -92,11 +92,16 @@ def check_ref(ref: str) -> str | None:
 
 def handle(request: HttpRequest, visit: LinkVisit) -> HttpResponse:
     row = open_follow_up(visit.link.target_ref, visit.participant)
-    who5 = instruments.definition("who-5")
     form = OutcomesForm(request.POST or None)
-    context = {"form": form, "instrument": who5, "problems": [], "follow_up": row}
+    problems: list[str] = []
+    context: dict[str, object] = {
+        "form": form,
+        "instrument": WHO5,
+        "problems": problems,
+        "follow_up": row,
+    }
     if request.method == "POST":
-        who5_answers, errors = instrument_forms.answers_from(who5, request.POST)
+        who5_answers, errors = instrument_forms.answers_from(WHO5, request.POST)
         if form.is_valid() and not errors:
             try:
                 followups.record_answers(
@@ -109,12 +114,12 @@ def handle(request: HttpRequest, visit: LinkVisit) -> HttpResponse:
             except LinkUnavailable:
                 raise
             except TandemError as exc:
-                context["problems"].append(exc.message)
+                problems.append(exc.message)
             else:
                 return render(request, "links/done.html")
-        context["questions"] = instrument_forms.questions(who5, who5_answers, errors)
+        context["questions"] = instrument_forms.questions(WHO5, who5_answers, errors)
         return render(request, "discharge/follow_up_questionnaire.html", context, status=400)
-    context["questions"] = instrument_forms.questions(who5)
+    context["questions"] = instrument_forms.questions(WHO5)
     return render(request, "discharge/follow_up_questionnaire.html", context)
 
 

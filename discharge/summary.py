@@ -154,23 +154,25 @@ def _measures(record: Discharge) -> list[str]:
     reliable-change class between them."""
     rows = (
         Administration.objects.current()
-        .filter(episode=record.episode, complete=True, total__isnull=False)
+        .filter(episode=record.episode, complete=True)
         .order_by("instrument", "completed_at", "pk")
     )
-    by_instrument: dict[str, list[Administration]] = defaultdict(list)
+    # Each scored administration with its total (an unsummed instrument has none).
+    by_instrument: dict[str, list[tuple[Administration, int]]] = defaultdict(list)
     for row in rows:
-        by_instrument[row.instrument].append(row)
+        if row.total is not None:
+            by_instrument[row.instrument].append((row, row.total))
     lines = []
     sex = record.participant.sex_at_birth or ""
     for code, done in sorted(by_instrument.items()):
-        first, last = done[0], done[-1]
+        (first, first_total), (last, last_total) = done[0], done[-1]
         if first.pk == last.pk:
-            lines.append(f"{code.upper()}: {first.total} ({first.band}), once only.")
+            lines.append(f"{code.upper()}: {first_total} ({first.band}), once only.")
         else:
-            change = _change_words(code, [int(first.total), int(last.total)], sex)
+            change = _change_words(code, [first_total, last_total], sex)
             lines.append(
-                f"{code.upper()}: {first.total} ({first.band}) on "
-                f"{first.completed_at.date().isoformat()} → {last.total} ({last.band}) on "
+                f"{code.upper()}: {first_total} ({first.band}) on "
+                f"{first.completed_at.date().isoformat()} → {last_total} ({last.band}) on "
                 f"{last.completed_at.date().isoformat()}; {change}."
             )
     return lines or ["No measure recorded."]

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from assessments import forms as instrument_forms
-from assessments import selectors as instruments
+from assessments.instruments.definitions.who5 import WHO5
 from audit.models import Action
 from audit.services import record_event
 from discharge import followups, handover, selectors, services, summary
@@ -22,6 +22,7 @@ from participants.models import IN_CARE_STATUSES, Participant
 from participants.selectors import current_episode
 from participants.views import chart_context
 from tandem.errors import TandemError
+from tandem.http import SignedInRequest, StaffRequest
 from tandem.methods import serves
 
 
@@ -30,7 +31,7 @@ def _tab(request: HttpRequest, participant) -> HttpResponse:
 
 
 @participant_page(Scope.AFTERCARE, methods=("GET",))
-def tab(request: HttpRequest, participant) -> HttpResponse:
+def tab(request: StaffRequest, participant) -> HttpResponse:
     """The latest discharge with its summary, aftercare plan and follow-ups."""
     context = chart_context(request, participant, "discharge")
     record = selectors.latest_discharge(participant)
@@ -61,7 +62,7 @@ def tab(request: HttpRequest, participant) -> HttpResponse:
 
 
 @participant_page(Scope.CLINICAL, methods=("GET", "POST"))
-def discharge(request: HttpRequest, participant) -> HttpResponse:
+def discharge(request: StaffRequest, participant) -> HttpResponse:
     """The discharge form; a form with errors comes back with them."""
     episode = current_episode(participant)
     if episode is None or episode.status not in IN_CARE_STATUSES:
@@ -121,7 +122,7 @@ def _summary_of(participant, summary_id):
 
 
 @participant_page(Scope.AFTERCARE, methods=("POST",))
-def summary_save(request: HttpRequest, participant, summary_id) -> HttpResponse:
+def summary_save(request: StaffRequest, participant, summary_id) -> HttpResponse:
     """Save the summary's words, sign it, or start an addendum to a signed one."""
     row = _summary_of(participant, summary_id)
     if row is None:
@@ -151,7 +152,7 @@ def summary_save(request: HttpRequest, participant, summary_id) -> HttpResponse:
 
 
 @participant_page(Scope.AFTERCARE, methods=("POST",))
-def opt_out(request: HttpRequest, participant, discharge_id) -> HttpResponse:
+def opt_out(request: StaffRequest, participant, discharge_id) -> HttpResponse:
     """The participant asked not to be contacted: every pending follow-up stops now."""
     record = Discharge.objects.filter(public_id=discharge_id, participant=participant).first()
     if record is None:
@@ -174,7 +175,7 @@ def opt_out(request: HttpRequest, participant, discharge_id) -> HttpResponse:
 
 @serves("GET")
 @login_required
-def call_list(request: HttpRequest) -> HttpResponse:
+def call_list(request: SignedInRequest) -> HttpResponse:
     """Follow-ups nobody answered within the program's days: who to phone, and a form each."""
     if not may_open(request.user, "discharge:call_list"):
         return render(
@@ -204,7 +205,7 @@ def call_list(request: HttpRequest) -> HttpResponse:
 
 
 @participant_page(Scope.AFTERCARE, methods=("POST",))
-def call(request: HttpRequest, participant, follow_up_id) -> HttpResponse:
+def call(request: StaffRequest, participant, follow_up_id) -> HttpResponse:
     """Record a follow-up call: reached or not, with a note."""
     row = FollowUp.objects.filter(public_id=follow_up_id, participant=participant).first()
     if row is None:
@@ -230,7 +231,7 @@ def call(request: HttpRequest, participant, follow_up_id) -> HttpResponse:
 
 @serves("GET")
 @login_required
-def my_discharge(request: HttpRequest) -> HttpResponse:
+def my_discharge(request: SignedInRequest) -> HttpResponse:
     """The participant's own signed discharge summary and aftercare plan, on the portal."""
     participant = Participant.objects.filter(
         user=request.user, entered_in_error_at__isnull=True
@@ -262,7 +263,7 @@ def my_discharge(request: HttpRequest) -> HttpResponse:
 
 
 @participant_page(Scope.AFTERCARE, methods=("GET", "POST"))
-def aftercare(request: HttpRequest, participant) -> HttpResponse:
+def aftercare(request: StaffRequest, participant) -> HttpResponse:
     """Edit the aftercare plan after discharge (the chart is closed; this part is not):
     each save is a new version, refused when someone saved in between."""
     record = selectors.latest_discharge(participant)
@@ -296,7 +297,7 @@ def aftercare(request: HttpRequest, participant) -> HttpResponse:
 
 
 @participant_page(Scope.AFTERCARE, methods=("GET", "POST"))
-def call_answers(request: HttpRequest, participant, follow_up_id) -> HttpResponse:
+def call_answers(request: StaffRequest, participant, follow_up_id) -> HttpResponse:
     """The outcomes questionnaire read to the participant on a call, the same questions as
     the link, entered by staff."""
     row = (
@@ -306,12 +307,17 @@ def call_answers(request: HttpRequest, participant, follow_up_id) -> HttpRespons
     )
     if row is None:
         return not_found(request)
-    who5 = instruments.definition("who-5")
     form = OutcomesForm(request.POST or None)
-    context = {"participant": participant, "follow_up": row, "form": form, "instrument": who5}
-    context["problems"] = []
+    problems: list[str] = []
+    context: dict[str, object] = {
+        "participant": participant,
+        "follow_up": row,
+        "form": form,
+        "instrument": WHO5,
+        "problems": problems,
+    }
     if request.method == "POST":
-        who5_answers, errors = instrument_forms.answers_from(who5, request.POST)
+        who5_answers, errors = instrument_forms.answers_from(WHO5, request.POST)
         if form.is_valid() and not errors:
             try:
                 followups.record_answers_on_call(
@@ -321,11 +327,11 @@ def call_answers(request: HttpRequest, participant, follow_up_id) -> HttpRespons
                     now=timezone.now(),
                 )
             except TandemError as exc:
-                context["problems"].append(exc.message)
+                problems.append(exc.message)
             else:
                 messages.success(request, f"Day {row.day} follow-up answered on the call.")
                 return redirect("discharge:call_list")
-        context["questions"] = instrument_forms.questions(who5, who5_answers, errors)
+        context["questions"] = instrument_forms.questions(WHO5, who5_answers, errors)
         return render(request, "discharge/call_answers.html", context, status=400)
-    context["questions"] = instrument_forms.questions(who5)
+    context["questions"] = instrument_forms.questions(WHO5)
     return render(request, "discharge/call_answers.html", context)

@@ -1,8 +1,11 @@
 """Discharging the world's participant, the way every discharge test starts."""
 
+import re
 from datetime import date, datetime, time
 
 from discharge import services
+from discharge.models import Discharge, DischargeSummary
+from discharge.summary import current_summary
 
 DISCHARGE_DAY = date(2026, 11, 20)
 # The aftercare page's form and the follow-up questionnaire read on a call, as posted.
@@ -45,3 +48,17 @@ def discharge_world(world, *, by=None, type="completed", consent=True, **extra):
     }
     values.update(extra)
     return services.discharge(world.episode, by=by or world.therapist, **values)
+
+
+def summary_of(record: Discharge) -> DischargeSummary:
+    """The discharge's current summary (discharging drafts one)."""
+    row = current_summary(record)
+    assert row is not None
+    return row
+
+
+def link_in(message: str) -> str:
+    """The path of the single-use link a follow-up message carries."""
+    found = re.search(r"https?://[^/\s]+(/l/[^\s]+/)", message)
+    assert found is not None, message
+    return found.group(1)

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from discharge.models import FollowUp, FollowUpStatus, ReadmissionSignal
 from discharge.selectors import reach_rates
-from discharge.tests.builders import discharge_world
+from discharge.tests.builders import discharge_world, link_in, summary_of
 from discharge.types import DischargeType
 from participants.chart import header_flags
 from participants.models import Episode
@@ -46,7 +46,7 @@ def test_the_participant_sees_the_signed_summary_on_the_portal(world, login):
     client = login(world.participant_user)
     page = client.get(reverse("discharge:mine")).content.decode()
     assert "not ready yet" in page
-    draft = summary.current_summary(record)
+    draft = summary_of(record)
     draft = summary.save_text(
         draft, by=world.therapist, text={"course": "Steady progress."}, expected_version=1
     )
@@ -66,7 +66,7 @@ def test_a_participant_whose_record_says_spanish_reads_the_page_in_spanish(world
         "Su resumen de alta todavía no está listo"
         in client.get(reverse("discharge:mine")).content.decode()
     )
-    draft = summary.current_summary(record)
+    draft = summary_of(record)
     draft = summary.save_text(
         draft, by=world.therapist, text={"course": "Buen progreso."}, expected_version=1
     )
@@ -104,7 +104,6 @@ def test_the_aftercare_plan_is_edited_after_discharge_as_a_new_version(world, lo
 
 
 def test_a_follow_up_answered_on_a_call_closes_it_and_its_link(world, login, run_tasks, client):
-    import re
     from datetime import datetime, time
 
     import time_machine
@@ -119,7 +118,7 @@ def test_a_follow_up_answered_on_a_call_closes_it_and_its_link(world, login, run
     discharge_world(world, channel="email")
     with time_machine.travel(datetime.combine(date(2026, 11, 27), time(11), world.program.tz)):
         run_tasks()
-        link = re.search(r"https?://[^/\s]+(/l/[^\s]+/)", mail.outbox[-1].body).group(1)
+        link = link_in(str(mail.outbox[-1].body))
         row = FollowUp.objects.get(day=7)
         staff = login(world.therapist)
         url = reverse("discharge:call_answers", args=[world.participant.public_id, row.public_id])

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import Action
-from discharge.tests.builders import discharge_world
+from discharge.tests.builders import discharge_world, summary_of
 from participants.access import CLOSED_CHART_MESSAGE, Scope, decide
 from tandem.errors import AccessDenied
 
@@ -148,7 +148,7 @@ def test_the_signed_summary_takes_an_addendum_after_discharge_signed_like_any_ot
     from discharge import summary
 
     record = discharge_world(world)
-    first = summary.current_summary(record)
+    first = summary_of(record)
     first = summary.save_text(
         first, by=world.therapist, text={"course": "Attended well."}, expected_version=1
     )
@@ -159,7 +159,7 @@ def test_the_signed_summary_takes_an_addendum_after_discharge_signed_like_any_ot
     client.post(
         url, {**words, "version": 2, "action": "addendum", "addendum_reason": "Add condition"}
     )
-    addendum = summary.current_summary(record)
+    addendum = summary_of(record)
     assert addendum.supersedes_id == first.pk and not addendum.is_signed
     url = reverse("discharge:summary_save", args=[world.participant.public_id, addendum.public_id])
     client.post(url, {**words, "version": addendum.version, "action": "sign"})

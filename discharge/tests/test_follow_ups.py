@@ -1,7 +1,6 @@
 """Follow-ups after discharge: delayed tasks at the program's days, a single-use link to the
 outcomes questionnaire, the call list after three unanswered days, and opt-out."""
 
-import re
 from datetime import date, datetime, time, timedelta
 
 import time_machine
@@ -16,7 +15,7 @@ from discharge.models import (
     FollowUpStatus,
     ReadmissionSignal,
 )
-from discharge.tests.builders import DISCHARGE_DAY, discharge_world
+from discharge.tests.builders import DISCHARGE_DAY, discharge_world, link_in
 from participants.models import Participant
 
 WHO5_FINE = {f"item-{i}": "3" for i in range(1, 6)}
@@ -47,7 +46,7 @@ def _discharge_by_email(world):
 
 
 def _link_from_mail() -> str:
-    return re.search(r"https?://[^/\s]+(/l/[^\s]+/)", mail.outbox[-1].body).group(1)
+    return link_in(str(mail.outbox[-1].body))
 
 
 def test_follow_ups_are_scheduled_at_the_program_days(world):
@@ -100,7 +99,7 @@ def test_a_participant_who_chose_text_gets_the_link_by_text(world, run_tasks, cl
         run_tasks()
         text = capsys.readouterr().out
         assert "SMS to 555-0100: The program you attended asks how you are doing." in text
-        path = re.search(r"https?://[^/\s]+(/l/[^\s]+/)", text).group(1)
+        path = link_in(text)
         assert client.post(path, {**ANSWERS, **WHO5_FINE}).status_code == 200
     assert mail.outbox == []
     assert _statuses(world)[7] == "answered"

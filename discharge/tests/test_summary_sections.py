@@ -6,8 +6,7 @@ from zoneinfo import ZoneInfo
 
 from assessments.services import record_administration
 from discharge.models import Discharge
-from discharge.summary import current_summary
-from discharge.tests.builders import discharge_world
+from discharge.tests.builders import discharge_world, summary_of
 from measurement.tests.conftest import phq9_answers
 from medications.services import add_medication, stop_medication
 from plans.tests.builders import signed
@@ -45,7 +44,7 @@ def _screen(world, cup: Panel, at: datetime, **positive: str) -> None:
 
 def _facts(world) -> dict[str, list[str]]:
     discharge_world(world)
-    return current_summary(Discharge.objects.get()).facts
+    return summary_of(Discharge.objects.get()).facts
 
 
 def test_the_draft_gives_each_measure_its_reliable_change_class(world):
