@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
 from audit.models import Action
@@ -17,6 +17,7 @@ from plans.models import TreatmentPlan
 from tandem.api_errors import FieldErrors, field_errors
 from tandem.dates import ProgramDate
 from tandem.errors import InvalidInput
+from tandem.http import ApiRequest
 
 router = Router(tags=["treatment plans"])
 
@@ -73,8 +74,8 @@ def _progress(objective) -> dict[str, Any] | None:
 
 def plan_out(view: selectors.PlanView) -> dict[str, Any]:
     plan = view.plan
-    ack = plan.acknowledgement_row
-    cosign = plan.cosignature_row
+    ack = view.acknowledgement
+    cosign = view.cosignature
     return {
         "id": plan.public_id,
         "episode": plan.episode.public_id,
@@ -156,7 +157,7 @@ class PlanOut(Schema):
     summary="Every version of a participant's treatment plans",
     description="Newest first, drafts and entered-in-error versions included. Audited as a view.",
 )
-def list_plans(request: HttpRequest, participant_id: UUID):
+def list_plans(request: ApiRequest, participant_id: UUID):
     participant = participant_or_404(request, participant_id)
     authorize(request.auth, participant, Action.VIEW, Scope.CLINICAL, details={"api": True})
     return [
@@ -174,7 +175,7 @@ def list_plans(request: HttpRequest, participant_id: UUID):
         "the latest value and its date, read from the record, and whether it meets the target."
     ),
 )
-def current_plan(request: HttpRequest, participant_id: UUID):
+def current_plan(request: ApiRequest, participant_id: UUID):
     participant = participant_or_404(request, participant_id)
     authorize(request.auth, participant, Action.VIEW, Scope.CLINICAL, details={"api": True})
     plan = selectors.plan_in_force(participant)
@@ -194,7 +195,7 @@ def current_plan(request: HttpRequest, participant_id: UUID):
         "whole: nothing is written when any part is refused (422 names the part)."
     ),
 )
-def draft_plan(request: HttpRequest, participant_id: UUID, body: PlanIn):
+def draft_plan(request: ApiRequest, participant_id: UUID, body: PlanIn):
     participant = participant_or_404(request, participant_id)
     require(
         request.auth, participant, Action.CHANGE, Scope.CLINICAL, addendum=body.revises is not None
@@ -228,7 +229,7 @@ def draft_plan(request: HttpRequest, participant_id: UUID, body: PlanIn):
         "signed or changed since; 422 when it is incomplete (the message lists what is missing)."
     ),
 )
-def sign_plan(request: HttpRequest, plan_id: UUID, body: SignIn):
+def sign_plan(request: ApiRequest, plan_id: UUID, body: SignIn):
     plan = TreatmentPlan.objects.filter(public_id=plan_id).select_related("participant").first()
     if plan is None:
         raise Http404("No plan has that id.")

@@ -49,7 +49,8 @@ GOALS = {
     ProblemDomain.OTHER: ("I want things to get steadier.",),
 }
 # (objective text, measure, comparator, target, modalities, frequency, role) per domain.
-OBJECTIVES = {
+ObjectiveSeed = tuple[str, str, str, int | None, tuple[str, ...], str, str]
+OBJECTIVES: dict[ProblemDomain, ObjectiveSeed] = {
     ProblemDomain.SUBSTANCE_USE: (
         "Name three personal triggers and a plan for each",
         "",
@@ -78,7 +79,7 @@ OBJECTIVES = {
         "case_manager",
     ),
 }
-DEFAULT_OBJECTIVE = (
+DEFAULT_OBJECTIVE: ObjectiveSeed = (
     "Take one concrete step each week and report it in group",
     "",
     "",
@@ -86,6 +87,16 @@ DEFAULT_OBJECTIVE = (
     ("Peer support", "Case management"),
     "Weekly",
     "peer",
+)
+
+# The problem a plan starts from when the record suggests none.
+NO_SUGGESTION = selectors.Suggestion(
+    key="",
+    domain=ProblemDomain.SUBSTANCE_USE,
+    statement="Substance use",
+    source="",
+    source_record="",
+    dimensions=("5",),
 )
 
 
@@ -113,6 +124,8 @@ def seed(context: DemoContext) -> None:
         for episode in episodes:
             rng = random.Random(f"{context.rng_seed}:plans:{episode.participant.record_number}")
             signer_id = episode.primary_clinician_id or fallback.pk
+            if episode.admitted_on is None:
+                continue
             signed_on = min(today, episode.admitted_on + timedelta(days=rng.randint(2, 6)))
             signed_at = datetime.combine(signed_on, time(15, rng.randint(0, 59)), tzinfo=tz)
             plan = TreatmentPlan.objects.create(
@@ -122,24 +135,26 @@ def seed(context: DemoContext) -> None:
                 recorded_by_id=signer_id,
                 recorded_at=signed_at - timedelta(hours=1),
             )
-            found = selectors.suggestions(episode, None)[:3] or [None]
+            found = selectors.suggestions(episode, None)[:3] or [NO_SUGGESTION]
             for order, suggestion in enumerate(found):
-                domain = suggestion.domain if suggestion else ProblemDomain.SUBSTANCE_USE
+                domain = suggestion.domain
                 problem = Problem.objects.create(
                     plan=plan,
                     order=order,
                     domain=domain,
-                    statement=suggestion.statement if suggestion else "Substance use",
-                    dimensions=list(suggestion.dimensions) if suggestion else ["5"],
-                    source=suggestion.source if suggestion else "",
-                    source_record=suggestion.source_record if suggestion else "",
+                    statement=suggestion.statement,
+                    dimensions=list(suggestion.dimensions),
+                    source=suggestion.source,
+                    source_record=suggestion.source_record,
                 )
-                if suggestion and suggestion.diagnoses:
+                if suggestion.diagnoses:
                     problem.diagnoses.set(
                         episode.diagnoses.filter(public_id__in=suggestion.diagnoses)
                     )
                 goal = Goal.objects.create(
-                    plan=plan, problem=problem, text=rng.choice(GOALS.get(domain, GOALS["other"]))
+                    plan=plan,
+                    problem=problem,
+                    text=rng.choice(GOALS.get(domain, GOALS[ProblemDomain.OTHER])),
                 )
                 text, key, comparator, target, names, frequency, role = OBJECTIVES.get(
                     domain, DEFAULT_OBJECTIVE

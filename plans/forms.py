@@ -55,13 +55,13 @@ class ObjectiveForm(VersionForm):
         widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label="Objective"
     )
     target_date = dates.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    measure_key = forms.ChoiceField(required=False, label="Measured by")
+    measure_key = forms.ChoiceField(
+        choices=lambda: [("", "Not bound to a measure"), *measures.choices()],
+        required=False,
+        label="Measured by",
+    )
     comparator = forms.ChoiceField(choices=[("", "—"), *Comparator.choices], required=False)
     target_value = forms.DecimalField(required=False, max_digits=9, decimal_places=2)
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["measure_key"].choices = [("", "Not bound to a measure"), *measures.choices()]
 
 
 class InterventionForm(VersionForm):

@@ -14,6 +14,8 @@ from placement.models import DIMENSION_NAMES as _DIMENSION_NAMES
 from placement.models import DimensionRating, LevelOfCareDecision
 from plans import measures
 from plans.models import (
+    Acknowledgement,
+    Cosignature,
     Intervention,
     Objective,
     PlanReview,
@@ -81,13 +83,20 @@ class PlanView:
     plan: TreatmentPlan
     problems: list = field(default_factory=list)
     progress: dict = field(default_factory=dict)
+    acknowledgement: Acknowledgement | None = None
+    cosignature: Cosignature | None = None
 
 
 def plan_view(plan: TreatmentPlan, *, with_progress: bool = True) -> PlanView:
     """Six queries for a plan of any size (plus one per bound measure for progress)."""
     plan = (
         TreatmentPlan.objects.select_related(
-            "episode__program", "signed_by", "recorded_by", "revises"
+            "episode__program",
+            "signed_by",
+            "recorded_by",
+            "revises",
+            "acknowledgement",
+            "cosignature__recorded_by",
         )
         .prefetch_related(
             "problems__diagnoses",
@@ -118,19 +127,21 @@ def plan_view(plan: TreatmentPlan, *, with_progress: bool = True) -> PlanView:
     )
     for o in objectives.values():
         o.progress = progress.get(o.pk)
-    plan.acknowledgement_row = (
-        getattr(plan, "acknowledgement", None) if _has(plan, "acknowledgement") else None
-    )
-    plan.cosignature_row = getattr(plan, "cosignature", None) if _has(plan, "cosignature") else None
-    return PlanView(plan, problems, progress)
+    return PlanView(plan, problems, progress, _acknowledgement(plan), _cosignature(plan))
 
 
-def _has(plan: TreatmentPlan, name: str) -> bool:
+def _acknowledgement(plan: TreatmentPlan) -> Acknowledgement | None:
     try:
-        getattr(plan, name)
-    except Exception:  # the reverse one-to-one is absent
-        return False
-    return True
+        return plan.acknowledgement
+    except Acknowledgement.DoesNotExist:
+        return None
+
+
+def _cosignature(plan: TreatmentPlan) -> Cosignature | None:
+    try:
+        return plan.cosignature
+    except Cosignature.DoesNotExist:
+        return None
 
 
 # ---------------------------------------------------------------------------------------
@@ -142,7 +153,7 @@ class Suggestion:
     """A problem the record points to, with the record it came from."""
 
     key: str
-    domain: str
+    domain: ProblemDomain
     statement: str
     source: str
     source_record: str
@@ -166,7 +177,7 @@ DIMENSION_DOMAIN = {
     "6": ProblemDomain.SOCIAL,
 }
 # Answers of the signed intake (TEDS codes, intake/teds.py) that name a problem by themselves.
-INTAKE_FACTS: tuple[tuple[str, str, frozenset[str], str, str], ...] = (
+INTAKE_FACTS: tuple[tuple[str, str, frozenset[str], ProblemDomain, str], ...] = (
     ("living", "housing", frozenset({"1"}), ProblemDomain.HOUSING, "Homeless at intake"),
     ("living", "employment", frozenset({"3"}), ProblemDomain.WORK, "Unemployed at intake"),
     (
@@ -302,9 +313,9 @@ def reviews_due(
         if plan is None:
             rows.append(ReviewDue(e, None, None, "no_plan", False))
             continue
-        row = _review_row(e, plan, reviewed.get(plan.pk), decisions.get(e.pk, []), today)
-        if row.due_on <= horizon:
-            rows.append(row)
+        due_on, reason = _next_review(e, plan, reviewed.get(plan.pk), decisions.get(e.pk, []))
+        if due_on <= horizon:
+            rows.append(ReviewDue(e, plan, due_on, reason, due_on < today))
     return sorted(rows, key=lambda r: (r.due_on is not None, r.due_on or today, r.episode.pk))
 
 
@@ -346,15 +357,14 @@ def _decisions_of(episode_ids: list[int]) -> dict[int, list[dict]]:
     return decisions
 
 
-def _review_row(
-    episode: Episode, plan: TreatmentPlan, reviewed_on: date | None, decisions: list, today: date
-) -> ReviewDue:
-    """When the signed plan's next review falls (`plans.review_rule`)."""
+def _next_review(
+    episode: Episode, plan: TreatmentPlan, reviewed_on: date | None, decisions: list
+) -> tuple[date, str]:
+    """When the signed plan's next review falls and why (`plans.review_rule`)."""
+    if plan.signed_at is None:
+        raise ValueError("Only a signed plan is reviewed.")
     signed_on = plan.signed_at.astimezone(episode.program.tz).date()
-    due_on, reason = next_review(
-        signed_on, reviewed_on, decisions, episode.program.plan_review_interval_days
-    )
-    return ReviewDue(episode, plan, due_on, reason, due_on < today)
+    return next_review(signed_on, reviewed_on, decisions, episode.program.plan_review_interval_days)
 
 
 def review_schedules(episode_ids: list[int]) -> list[ReviewSchedule]:
@@ -371,10 +381,8 @@ def review_schedules(episode_ids: list[int]) -> list[ReviewSchedule]:
         if plan is None:
             rows.append(ReviewSchedule(episode=episode, plan=None, due_on=None, reason="no_plan"))
             continue
-        row = _review_row(episode, plan, reviewed.get(plan.pk), decisions.get(pk, []), date.min)
-        rows.append(
-            ReviewSchedule(episode=episode, plan=plan, due_on=row.due_on, reason=row.reason)
-        )
+        due_on, reason = _next_review(episode, plan, reviewed.get(plan.pk), decisions.get(pk, []))
+        rows.append(ReviewSchedule(episode=episode, plan=plan, due_on=due_on, reason=reason))
     return rows
 
 

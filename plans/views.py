@@ -13,17 +13,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from accounts.models import Program
+from accounts.models import Program, User
 from audit.models import Action
 from audit.services import record_event
 from intake.models import Diagnosis
 from participants.access import Scope, decide, may, may_open, organizations_of
 from participants.decorators import not_found, participant_page
+from participants.models import Participant
 from participants.views import chart_context
 from plans import forms, selectors, services
 from plans.models import Goal, Intervention, Modality, Objective, Problem, TreatmentPlan
 from tandem.errors import AccessDenied, TandemError
-from tandem.http import is_htmx
+from tandem.http import SignedInRequest, StaffRequest, is_htmx
 from tandem.methods import serves
 
 # Sections other modules add to an objective's page (e.g. the notes that addressed it):
@@ -44,7 +45,7 @@ def _plan_of(participant, plan_id) -> TreatmentPlan | None:
     )
 
 
-def _capabilities(request: HttpRequest, participant, plan: TreatmentPlan | None = None) -> dict:
+def _capabilities(request: StaffRequest, participant, plan: TreatmentPlan | None = None) -> dict:
     """What the user may do here; a revision (of a signed plan) stays open after discharge."""
     org = participant.organization_id
     can_edit = decide(
@@ -66,7 +67,7 @@ def _capabilities(request: HttpRequest, participant, plan: TreatmentPlan | None 
 
 
 @participant_page(Scope.CLINICAL, methods=("GET",))
-def plan_tab(request: HttpRequest, participant) -> HttpResponse:
+def plan_tab(request: StaffRequest, participant) -> HttpResponse:
     """The plan in force with computed progress, the open draft, and every version."""
     context = chart_context(request, participant, "plan")
     in_force = selectors.plan_in_force(participant)
@@ -91,7 +92,7 @@ def plan_tab(request: HttpRequest, participant) -> HttpResponse:
 
 
 @participant_page(Scope.CLINICAL, methods=("POST",))
-def start(request: HttpRequest, participant) -> HttpResponse:
+def start(request: StaffRequest, participant) -> HttpResponse:
     from participants.selectors import current_episode
 
     episode = current_episode(participant)
@@ -109,7 +110,7 @@ def start(request: HttpRequest, participant) -> HttpResponse:
 
 
 @participant_page(Scope.CLINICAL, methods=("POST",), addenda=True)
-def revise(request: HttpRequest, participant, plan_id) -> HttpResponse:
+def revise(request: StaffRequest, participant, plan_id) -> HttpResponse:
     plan = _plan_of(participant, plan_id)
     if plan is None:
         return not_found(request)
@@ -129,7 +130,7 @@ def revise(request: HttpRequest, participant, plan_id) -> HttpResponse:
     return redirect("plans:edit", participant_id=participant.public_id, plan_id=draft.public_id)
 
 
-def _editor_context(request: HttpRequest, participant, plan: TreatmentPlan, errors=None) -> dict:
+def _editor_context(request: StaffRequest, participant, plan: TreatmentPlan, errors=None) -> dict:
     context = chart_context(request, participant, "plan")
     modalities = list(Modality.objects.filter(program=plan.episode.program, active=True))
     diagnoses = list(
@@ -216,17 +217,17 @@ def _row(model, plan: TreatmentPlan, public_id):
     return model._base_manager.filter(plan=plan, public_id=public_id).first()
 
 
-def _apply(request: HttpRequest, plan: TreatmentPlan, participant) -> None:
+def _apply(request: StaffRequest, plan: TreatmentPlan, participant) -> None:
     """Run the one change the editor's form asks for; TandemError for a refusal."""
     data = request.POST
     kind = data.get("kind", "")
     by = request.user
     if kind == "problem":
         diagnoses = Diagnosis.objects.current().filter(episode=plan.episode)
-        form = forms.ProblemForm(data, diagnoses=diagnoses)
-        if not form.is_valid():
-            raise _form_error(form)
-        c = form.cleaned_data
+        problem_form = forms.ProblemForm(data, diagnoses=diagnoses)
+        if not problem_form.is_valid():
+            raise _form_error(problem_form)
+        c = problem_form.cleaned_data
         services.save_problem(
             plan,
             by=by,
@@ -238,10 +239,10 @@ def _apply(request: HttpRequest, plan: TreatmentPlan, participant) -> None:
             problem=_found(Problem, plan, c["row"], "problem"),
         )
     elif kind == "goal":
-        form = forms.GoalForm(data)
-        if not form.is_valid():
-            raise _form_error(form)
-        c = form.cleaned_data
+        goal_form = forms.GoalForm(data)
+        if not goal_form.is_valid():
+            raise _form_error(goal_form)
+        c = goal_form.cleaned_data
         services.save_goal(
             plan,
             by=by,
@@ -251,10 +252,10 @@ def _apply(request: HttpRequest, plan: TreatmentPlan, participant) -> None:
             goal=_found(Goal, plan, c["row"], "goal"),
         )
     elif kind == "objective":
-        form = forms.ObjectiveForm(data)
-        if not form.is_valid():
-            raise _form_error(form)
-        c = form.cleaned_data
+        objective_form = forms.ObjectiveForm(data)
+        if not objective_form.is_valid():
+            raise _form_error(objective_form)
+        c = objective_form.cleaned_data
         services.save_objective(
             plan,
             by=by,
@@ -269,10 +270,10 @@ def _apply(request: HttpRequest, plan: TreatmentPlan, participant) -> None:
         )
     elif kind == "intervention":
         modalities = Modality.objects.filter(program=plan.episode.program)
-        form = forms.InterventionForm(data, modalities=modalities)
-        if not form.is_valid():
-            raise _form_error(form)
-        c = form.cleaned_data
+        intervention_form = forms.InterventionForm(data, modalities=modalities)
+        if not intervention_form.is_valid():
+            raise _form_error(intervention_form)
+        c = intervention_form.cleaned_data
         services.save_intervention(
             plan,
             by=by,
@@ -285,10 +286,10 @@ def _apply(request: HttpRequest, plan: TreatmentPlan, participant) -> None:
             intervention=_found(Intervention, plan, c["row"], "intervention"),
         )
     elif kind == "remove":
-        form = forms.RemoveForm(data)
-        if not form.is_valid():
-            raise _form_error(form)
-        c = form.cleaned_data
+        remove_form = forms.RemoveForm(data)
+        if not remove_form.is_valid():
+            raise _form_error(remove_form)
+        c = remove_form.cleaned_data
         model = services.PART_MODELS[c["part"]]
         services.remove_part(
             plan,
@@ -298,10 +299,10 @@ def _apply(request: HttpRequest, plan: TreatmentPlan, participant) -> None:
             row=_found(model, plan, c["row"], c["part"]),
         )
     elif kind == "suggestion":
-        form = forms.SuggestionForm(data)
-        if not form.is_valid():
-            raise _form_error(form)
-        c = form.cleaned_data
+        suggestion_form = forms.SuggestionForm(data)
+        if not suggestion_form.is_valid():
+            raise _form_error(suggestion_form)
+        c = suggestion_form.cleaned_data
         services.add_suggested_problem(
             plan,
             by=by,
@@ -333,7 +334,7 @@ def _form_error(form) -> TandemError:
 
 
 @participant_page(Scope.CLINICAL, methods=("GET", "POST"), addenda=True)
-def edit(request: HttpRequest, participant, plan_id) -> HttpResponse:
+def edit(request: StaffRequest, participant, plan_id) -> HttpResponse:
     """The draft editor: one form per kind of row, each saved on its own (htmx swaps the plan)."""
     plan = _plan_of(participant, plan_id)
     if plan is None:
@@ -360,7 +361,7 @@ def edit(request: HttpRequest, participant, plan_id) -> HttpResponse:
     return redirect("plans:edit", participant_id=participant.public_id, plan_id=plan.public_id)
 
 
-def _after(request: HttpRequest, participant, call, success: str) -> HttpResponse:
+def _after(request: StaffRequest, participant, call, success: str) -> HttpResponse:
     try:
         call()
     except AccessDenied:
@@ -373,7 +374,7 @@ def _after(request: HttpRequest, participant, call, success: str) -> HttpRespons
 
 
 @participant_page(Scope.CLINICAL, methods=("POST",), addenda=True)
-def sign(request: HttpRequest, participant, plan_id) -> HttpResponse:
+def sign(request: StaffRequest, participant, plan_id) -> HttpResponse:
     plan = _plan_of(participant, plan_id)
     if plan is None:
         return not_found(request)
@@ -392,7 +393,7 @@ def sign(request: HttpRequest, participant, plan_id) -> HttpResponse:
 
 
 @participant_page(Scope.CLINICAL, methods=("POST",))
-def acknowledge(request: HttpRequest, participant, plan_id) -> HttpResponse:
+def acknowledge(request: StaffRequest, participant, plan_id) -> HttpResponse:
     """The participant acknowledges the plan in person, on the staff device."""
     plan = _plan_of(participant, plan_id)
     if plan is None:
@@ -408,7 +409,7 @@ def acknowledge(request: HttpRequest, participant, plan_id) -> HttpResponse:
 
 
 @participant_page(Scope.CLINICAL, methods=("POST",))
-def cosign(request: HttpRequest, participant, plan_id) -> HttpResponse:
+def cosign(request: StaffRequest, participant, plan_id) -> HttpResponse:
     plan = _plan_of(participant, plan_id)
     if plan is None:
         return not_found(request)
@@ -421,7 +422,7 @@ def cosign(request: HttpRequest, participant, plan_id) -> HttpResponse:
 
 
 @participant_page(Scope.CLINICAL, methods=("POST",))
-def review(request: HttpRequest, participant, plan_id) -> HttpResponse:
+def review(request: StaffRequest, participant, plan_id) -> HttpResponse:
     plan = _plan_of(participant, plan_id)
     if plan is None:
         return not_found(request)
@@ -441,7 +442,7 @@ def review(request: HttpRequest, participant, plan_id) -> HttpResponse:
 
 
 @participant_page(Scope.CLINICAL, methods=("GET",))
-def version(request: HttpRequest, participant, plan_id) -> HttpResponse:
+def version(request: StaffRequest, participant, plan_id) -> HttpResponse:
     """One version as it was drafted or signed, read-only, with what changed."""
     plan = _plan_of(participant, plan_id)
     if plan is None:
@@ -458,7 +459,7 @@ def version(request: HttpRequest, participant, plan_id) -> HttpResponse:
 
 
 @participant_page(Scope.CLINICAL, methods=("GET", "POST"))
-def entered_in_error(request: HttpRequest, participant, plan_id) -> HttpResponse:
+def entered_in_error(request: StaffRequest, participant, plan_id) -> HttpResponse:
     """Withdraw a version written on the wrong record or by mistake, with the reason: it stays
     in the history, marked, and leaves the plan in force."""
     plan = _plan_of(participant, plan_id)
@@ -484,7 +485,7 @@ def entered_in_error(request: HttpRequest, participant, plan_id) -> HttpResponse
 
 
 @participant_page(Scope.CLINICAL, methods=("GET",))
-def objective(request: HttpRequest, participant, plan_id, objective_id) -> HttpResponse:
+def objective(request: StaffRequest, participant, plan_id, objective_id) -> HttpResponse:
     """One objective: its goal and problem, its target and progress, its interventions, and
     what other modules register (the notes that addressed it)."""
     plan = _plan_of(participant, plan_id)
@@ -528,7 +529,7 @@ BOARD_PAGE_SIZE = 50
 
 @serves("GET")
 @login_required
-def reviews_due(request: HttpRequest) -> HttpResponse:
+def reviews_due(request: SignedInRequest) -> HttpResponse:
     """Every in-care participant whose plan review is due or overdue, across the user's
     organizations: the director's and supervisor's board."""
     if not may_open(request.user, "plans:reviews_due"):
@@ -557,7 +558,7 @@ def reviews_due(request: HttpRequest) -> HttpResponse:
 
 @serves("GET", "POST")
 @login_required
-def program_settings(request: HttpRequest) -> HttpResponse:
+def program_settings(request: SignedInRequest) -> HttpResponse:
     """The program's plan rules (co-signature, scheduling block) and its modality list."""
     if not may_open(request.user, "plans:settings"):
         return render(
@@ -593,9 +594,12 @@ def program_settings(request: HttpRequest) -> HttpResponse:
             elif action == "add_modality":
                 services.add_modality(program, by=request.user, name=request.POST.get("name", ""))
             elif action == "retire_modality":
-                row = Modality.objects.filter(
-                    program=program, pk=_int(request.POST.get("modality"))
-                ).first()
+                modality_pk = _int(request.POST.get("modality"))
+                row = (
+                    Modality.objects.filter(program=program, pk=modality_pk).first()
+                    if modality_pk is not None
+                    else None
+                )
                 if row is None:
                     raise TandemError("Choose a modality of the program.", field="modality")
                 services.retire_modality(row, by=request.user)
@@ -661,10 +665,7 @@ def home_panel(request: HttpRequest) -> dict | None:
 # The participant's own page on the portal
 
 
-def _own_participant(request: HttpRequest):
-    from accounts.models import User
-    from participants.models import Participant
-
+def _own_participant(request: SignedInRequest) -> Participant | None:
     if request.user.kind != User.Kind.PARTICIPANT:
         return None
     return Participant.objects.filter(user=request.user).first()
@@ -672,7 +673,7 @@ def _own_participant(request: HttpRequest):
 
 @serves("GET", "POST")
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: SignedInRequest) -> HttpResponse:
     """The participant's plan in force, in their words, and their acknowledgement of it."""
     participant = _own_participant(request)
     if participant is None:

@@ -7,7 +7,10 @@ whole list in a fixed number of queries. Registered from the module's AppConfig.
 
 from collections.abc import Callable, Sequence
 
-Rule = Callable[[object, Sequence], dict[int, str]]
+from accounts.models import Program
+from participants.models import Episode
+
+Rule = Callable[[Program, Sequence[Episode]], dict[int, str]]
 _rules: list[Rule] = []
 
 
@@ -16,7 +19,7 @@ def register(rule: Rule) -> None:
         _rules.append(rule)
 
 
-def held_back(program, episodes: Sequence) -> dict[int, str]:
+def held_back(program: Program, episodes: Sequence[Episode]) -> dict[int, str]:
     """The episodes no rule lets the scheduler place, each with the first rule's reason."""
     held: dict[int, str] = {}
     if not episodes:

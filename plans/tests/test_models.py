@@ -67,7 +67,8 @@ def test_a_signed_problem_keeps_its_diagnoses(world):
 
 
 def test_the_assessment_instruments_are_measures():
-    assert measures.get("phq-9").label == "PHQ-9 total"
+    phq9 = measures.get("phq-9")
+    assert phq9 is not None and phq9.label == "PHQ-9 total"
     assert measures.get("gad-7") is not None
     assert measures.get("pcl-5") is not None
     assert measures.get("bam.use") is not None

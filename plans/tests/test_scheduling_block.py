@@ -32,7 +32,9 @@ def _build(client, world, run_tasks) -> ScheduleRun:
     )
     assert response.status_code == 302
     assert run_tasks() == 1
-    return ScheduleRun.objects.order_by("-pk").first()
+    run = ScheduleRun.objects.order_by("-pk").first()
+    assert run is not None
+    return run
 
 
 def test_the_weekly_run_leaves_out_anyone_whose_first_plan_is_unsigned(

@@ -367,6 +367,7 @@ def test_the_stored_review_date_follows_a_change_of_level_of_care(world):
 
     record_decision(world.episode, by=world.therapist)
     plan = signed(world)
+    assert plan.signed_at is not None
     later = plan.signed_at + timedelta(days=5)
     with time_machine.travel(later, tick=False):
         record_decision(
