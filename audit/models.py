@@ -102,6 +102,10 @@ class AuditEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise TypeError("Audit events are append-only; they cannot be deleted.")
 
+    @property
+    def was_refused(self) -> bool:
+        return self.outcome == Outcome.REFUSED
+
 
 class ChainHead(models.Model):
     """The last link of one chain; locking this row serialises appends to that chain only.

@@ -228,6 +228,15 @@ class ResourceReferral(TimeStamped, Versioned):
     def __str__(self) -> str:
         return f"Referral to {self.resource}"
 
+    @property
+    def can_set_appointment(self) -> bool:
+        """Read from the closed loop's transition table, so the page offers what the service takes."""
+        return ReferralStatus.APPOINTMENT_SET in REFERRAL_TRANSITIONS[self.status]
+
+    @property
+    def can_record_attendance(self) -> bool:
+        return ReferralStatus.ATTENDED in REFERRAL_TRANSITIONS[self.status]
+
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 

@@ -152,5 +152,9 @@ class Diagnosis(ClinicalRecord, Versioned):
         return f"{self.code} {self.description} ({self.get_status_display()})"
 
     @property
+    def is_mental_health(self) -> bool:
+        return self.kind == DiagnosisKind.MH
+
+    @property
     def is_active(self) -> bool:
         return not self.entered_in_error and self.status in ACTIVE_DIAGNOSIS_STATUSES

@@ -65,3 +65,11 @@ class Alert(ClinicalRecord):
 
     def __str__(self) -> str:
         return f"{self.get_severity_display()}: {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == AlertStatus.OPEN
+
+    @property
+    def is_acknowledged(self) -> bool:
+        return self.status == AlertStatus.ACKNOWLEDGED

@@ -84,6 +84,10 @@ class Group(TimeStamped, Versioned):
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.start_time:%H:%M} {self.title}"
 
+    @property
+    def is_virtual(self) -> bool:
+        return self.mode == SessionMode.VIRTUAL
+
 
 class StaffHours(TimeStamped):
     """When a staff member works for the program, per weekday (several windows allowed)."""
@@ -261,6 +265,15 @@ class ScheduleRun(TimeStamped):
     def __str__(self) -> str:
         return f"Schedule run for week of {self.week_start} ({self.status})"
 
+    @property
+    def is_in_progress(self) -> bool:
+        """Queued or running: the status line keeps polling until this turns false."""
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def has_failed(self) -> bool:
+        return self.status == self.Status.FAILED
+
 
 class Publication(TimeStamped):
     """A proposal published for a date range; it created the enrolments in that range."""
@@ -331,6 +344,18 @@ class Session(TimeStamped, Versioned):
 
     def __str__(self) -> str:
         return f"{self.date} {self.title}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def is_virtual(self) -> bool:
+        return self.mode == SessionMode.VIRTUAL
+
+    @property
+    def is_group(self) -> bool:
+        return self.kind == self.Kind.GROUP
 
 
 class Enrolment(TimeStamped):

@@ -133,6 +133,7 @@ def build_review(run: ScheduleRun) -> Review:
     warnings = [labels.sentence(v) for v in proposals.violations(problem, proposal)]
     summary = {
         "status": result.get("status", ""),
+        "proven_optimal": result.get("status") == "optimal",
         "full_dose": proposal.get("full_dose", 0),
         "participants": len(rows),
         "bound": result.get("bound"),

@@ -163,12 +163,30 @@ class ScreenResult(TimeStamped, Immutable):
         return self.result
 
     @property
+    def has_confirmation(self) -> bool:
+        """Confirmed either way: the result is final and takes no further confirmation."""
+        return self.confirmation in (Confirmation.POSITIVE, Confirmation.NEGATIVE)
+
+    @property
+    def awaits_confirmation(self) -> bool:
+        """A positive or flagged result not yet confirmed: the tab offers the confirmation."""
+        return not self.has_confirmation and (self.result == Result.POSITIVE or bool(self.flag))
+
+    @property
+    def sent_for_confirmation(self) -> bool:
+        return self.confirmation == Confirmation.SENT
+
+    @property
+    def flag_is_expected(self) -> bool:
+        return self.flag == Flag.EXPECTED_POSITIVE
+
+    @property
     def presumptive(self) -> bool:
         """A positive immunoassay not yet confirmed (ASAM: no consequence on it alone)."""
         return (
             self.result == Result.POSITIVE
             and self.screen.method != Method.LAB_DEFINITIVE
-            and self.confirmation not in (Confirmation.POSITIVE, Confirmation.NEGATIVE)
+            and not self.has_confirmation
         )
 
 

@@ -150,7 +150,7 @@ def record_confirmation(
         if row.screen.entered_in_error:
             raise InvalidInput("This drug screen is entered in error.")
         before = row.confirmation
-        if before in (Confirmation.POSITIVE, Confirmation.NEGATIVE):
+        if row.has_confirmation:
             raise InvalidInput("This result already has its confirmation.", field="confirmation")
         if confirmation == before:
             raise InvalidInput("That is already recorded.", field="confirmation")
