@@ -9,7 +9,7 @@ refused with 422 in the API's one shape, `{"detail": [{"field", "message"}]}`.
 from datetime import date
 from uuid import UUID
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
@@ -24,6 +24,7 @@ from participants.selectors import current_episode
 from tandem.api_errors import FieldErrors
 from tandem.dates import ProgramDate
 from tandem.errors import InvalidInput
+from tandem.http import ApiRequest
 from worklist import selectors as worklist_selectors
 from worklist import services as worklist
 from worklist.models import Task, TaskStatus
@@ -63,7 +64,7 @@ def _addressed(model, participant: Participant, public_id: UUID, what: str):
     return row
 
 
-def _read(request: HttpRequest, participant_id: UUID, what: str) -> Participant:
+def _read(request: ApiRequest, participant_id: UUID, what: str) -> Participant:
     participant = participant_or_404(request, participant_id)
     authorize(
         request.auth, participant, Action.VIEW, Scope.CLINICAL, details={"api": True, "list": what}
@@ -109,14 +110,14 @@ def _barrier(b: Barrier) -> BarrierOut:
 
 
 @router.get("/{participant_id}/barriers", response={200: list[BarrierOut], **ERRORS})
-def list_barriers(request: HttpRequest, participant_id: UUID):
+def list_barriers(request: ApiRequest, participant_id: UUID):
     """A participant's barriers to care, open ones first. Audited as a view."""
     participant = _read(request, participant_id, "barriers")
     return [_barrier(b) for b in selectors.barriers_for(participant)]
 
 
 @router.post("/{participant_id}/barriers", response={201: BarrierOut, **ERRORS})
-def add_barrier(request: HttpRequest, participant_id: UUID, body: BarrierIn):
+def add_barrier(request: ApiRequest, participant_id: UUID, body: BarrierIn):
     """Name a barrier and who works on it."""
     participant = participant_or_404(request, participant_id)
     row = services.add_barrier(
@@ -131,7 +132,7 @@ def add_barrier(request: HttpRequest, participant_id: UUID, body: BarrierIn):
 
 @router.patch("/{participant_id}/barriers/{barrier_id}", response={200: BarrierOut, **ERRORS})
 def change_barrier(
-    request: HttpRequest, participant_id: UUID, barrier_id: UUID, body: BarrierChange
+    request: ApiRequest, participant_id: UUID, barrier_id: UUID, body: BarrierChange
 ):
     """Move a barrier on or change its owner."""
     participant = participant_or_404(request, participant_id)
@@ -187,7 +188,7 @@ def _referral(r: ResourceReferral) -> ReferralOut:
         id=r.public_id,
         resource=r.resource.public_id,
         resource_name=r.resource.name,
-        barrier=r.barrier.public_id if r.barrier_id else None,
+        barrier=r.barrier.public_id if r.barrier is not None else None,
         owner=r.owner_id,
         status=r.status,
         made_on=r.made_on,
@@ -200,14 +201,14 @@ def _referral(r: ResourceReferral) -> ReferralOut:
 
 
 @router.get("/{participant_id}/referrals", response={200: list[ReferralOut], **ERRORS})
-def list_referrals(request: HttpRequest, participant_id: UUID):
+def list_referrals(request: ApiRequest, participant_id: UUID):
     """A participant's referrals to resources, newest first, each where its loop stands."""
     participant = _read(request, participant_id, "referrals")
     return [_referral(r) for r in selectors.referrals_for(participant)]
 
 
 @router.post("/{participant_id}/referrals", response={201: ReferralOut, **ERRORS})
-def add_referral(request: HttpRequest, participant_id: UUID, body: ReferralIn):
+def add_referral(request: ApiRequest, participant_id: UUID, body: ReferralIn):
     """Refer to a resource of the directory; the loop starts as made."""
     participant = participant_or_404(request, participant_id)
     resource = (
@@ -230,7 +231,7 @@ def add_referral(request: HttpRequest, participant_id: UUID, body: ReferralIn):
 
 @router.patch("/{participant_id}/referrals/{referral_id}", response={200: ReferralOut, **ERRORS})
 def change_referral(
-    request: HttpRequest, participant_id: UUID, referral_id: UUID, body: ReferralChange
+    request: ApiRequest, participant_id: UUID, referral_id: UUID, body: ReferralChange
 ):
     """Set the appointment, or close the loop with what happened."""
     participant = participant_or_404(request, participant_id)
@@ -304,7 +305,7 @@ def _today(participant: Participant) -> date:
 
 
 @router.get("/{participant_id}/tasks", response={200: list[TaskOut], **ERRORS})
-def list_tasks(request: HttpRequest, participant_id: UUID):
+def list_tasks(request: ApiRequest, participant_id: UUID):
     """A participant's tasks, open ones first, with who owns each and whether it is overdue."""
     participant = _read(request, participant_id, "tasks")
     today = _today(participant)
@@ -313,7 +314,7 @@ def list_tasks(request: HttpRequest, participant_id: UUID):
 
 
 @router.post("/{participant_id}/tasks", response={201: TaskOut, **ERRORS})
-def add_task(request: HttpRequest, participant_id: UUID, body: TaskIn):
+def add_task(request: ApiRequest, participant_id: UUID, body: TaskIn):
     """Give a staff member something to do for this participant by a date."""
     participant = participant_or_404(request, participant_id)
     row = worklist.create_task(
@@ -328,7 +329,7 @@ def add_task(request: HttpRequest, participant_id: UUID, body: TaskIn):
 
 
 @router.patch("/{participant_id}/tasks/{task_id}", response={200: TaskOut, **ERRORS})
-def change_task(request: HttpRequest, participant_id: UUID, task_id: UUID, body: TaskChange):
+def change_task(request: ApiRequest, participant_id: UUID, task_id: UUID, body: TaskChange):
     """Complete a task, or cancel it with the reason."""
     participant = participant_or_404(request, participant_id)
     task = _addressed(Task, participant, task_id, "task")

@@ -1,6 +1,9 @@
 """Forms of the Case management tab: they parse input; the rules live in the services."""
 
+from typing import cast
+
 from django import forms
+from django.db.models import QuerySet
 
 from accounts.models import User
 from casemanagement.models import (
@@ -12,6 +15,7 @@ from casemanagement.models import (
     ResourceKind,
     ScheduleChange,
 )
+from participants.models import Episode, Participant
 from tandem import dates
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -22,7 +26,7 @@ OUTCOMES = [
 ]
 
 
-def _team(participant, episode):
+def _team(episode: Episode | None) -> QuerySet[User]:
     ids = [m.user_id for m in episode.care_team.all() if m.ended_on is None] if episode else []
     return User.objects.filter(pk__in=ids).order_by("last_name", "first_name")
 
@@ -32,9 +36,9 @@ class BarrierForm(forms.Form):
     detail = forms.CharField(max_length=500, required=False)
     owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
 
-    def __init__(self, *args, participant=None, episode=None, **kwargs) -> None:
+    def __init__(self, *args, episode: Episode | None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _team(participant, episode)
+        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = _team(episode)
 
 
 class BarrierStatusForm(forms.Form):
@@ -62,11 +66,20 @@ class ReferralForm(forms.Form):
     owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
     note = forms.CharField(max_length=500, required=False)
 
-    def __init__(self, *args, participant=None, episode=None, resources=None, **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        participant: Participant,
+        episode: Episode | None,
+        resources: QuerySet[Resource],
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["resource"].queryset = resources
-        self.fields["barrier"].queryset = Barrier.objects.filter(participant=participant)
-        self.fields["owner"].queryset = _team(participant, episode)
+        cast(forms.ModelChoiceField, self.fields["resource"]).queryset = resources
+        cast(forms.ModelChoiceField, self.fields["barrier"]).queryset = Barrier.objects.filter(
+            participant=participant
+        )
+        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = _team(episode)
 
 
 class AppointmentForm(forms.Form):

@@ -2,12 +2,14 @@
 referrals to resources. Each is one transaction with its audit event; participant writes go
 through the access policy first."""
 
+from collections.abc import Callable
 from datetime import date, datetime, time
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Organization, User
+from accounts.models import Organization, Program, User
 from audit.models import Action
 from audit.services import field_changes, record_event
 from casemanagement.models import (
@@ -37,7 +39,7 @@ from worklist.selectors import tasks_for_source
 from worklist.services import complete_task, resolve_owner
 
 # The scheduling profile's constraint code a barrier adds when its change is made.
-BARRIER_CONSTRAINTS = {
+BARRIER_CONSTRAINTS: dict[str, Constraint] = {
     BarrierKind.TRANSPORT: Constraint.TRANSPORT,
     BarrierKind.CHILDCARE: Constraint.CHILDCARE,
     BarrierKind.WORK_SHIFTS: Constraint.WORK,
@@ -61,9 +63,9 @@ def owner_or_default(owner: User | None, by: User, participant: Participant) -> 
     if owner is not None:
         _check_owner(owner, participant)
         return owner
-    candidates = [lambda: by]
+    candidates: list[Callable[[], User]] = [lambda: by]
     candidates += [
-        lambda role=role: resolve_owner(participant, role)
+        partial(resolve_owner, participant, role)
         for role in (CareTeamRole.CASE_MANAGER, CareTeamRole.PRIMARY_CLINICIAN)
     ]
     for candidate in candidates:
@@ -305,16 +307,16 @@ def refer(
     return referral
 
 
-def program_of(referral: ResourceReferral):
+def program_of(referral: ResourceReferral) -> Program | None:
     episode = referral.episode or current_episode(referral.participant)
     return episode.program if episode else None
 
 
-def verify_at(referral: ResourceReferral) -> datetime:
+def verify_at(referral: ResourceReferral, verify_on: date) -> datetime:
     """When the check task appears: the start of the check day in the program's zone."""
     program = program_of(referral)
     zone = program.tz if program else timezone.get_default_timezone()
-    return datetime.combine(referral.verify_on, VERIFY_HOUR, tzinfo=zone)
+    return datetime.combine(verify_on, VERIFY_HOUR, tzinfo=zone)
 
 
 def set_appointment(
@@ -355,7 +357,7 @@ def set_appointment(
             },
         )
         enqueue_after_commit(
-            "casemanagement.tasks.verify_referral", row.pk, run_after=verify_at(row)
+            "casemanagement.tasks.verify_referral", row.pk, run_after=verify_at(row, verify_on)
         )
     return row
 

@@ -1,5 +1,7 @@
 """Delayed work of case management: the check that a referral's appointment happened."""
 
+from functools import partial
+
 from django_tasks import task
 
 from casemanagement.models import ReferralStatus, ResourceReferral
@@ -25,20 +27,24 @@ def verify_referral(referral_id: int) -> None:
     program = program_of(referral)
     if program is not None and program.today() < referral.verify_on:
         return
-    fields = {
-        "title": f"Check whether the appointment at {referral.resource.name} happened",
-        "due_on": referral.verify_on,
-        "participant": referral.participant,
-        "source": referral,
-        "kind": VERIFY_KIND,
-        "by": None,
-        "detail": f"Appointment on {referral.appointment_on:%Y-%m-%d}. "
+    open_task = partial(
+        create_task,
+        title=f"Check whether the appointment at {referral.resource.name} happened",
+        due_on=referral.verify_on,
+        participant=referral.participant,
+        source=referral,
+        kind=VERIFY_KIND,
+        by=None,
+        detail=f"Appointment on {referral.appointment_on:%Y-%m-%d}. "
         "Record attended or not on the Case management tab.",
-    }
-    for owner in ({"owner": referral.owner}, {"owner_role": CareTeamRole.CASE_MANAGER}):
+    )
+    for attempt in (
+        partial(open_task, owner=referral.owner),
+        partial(open_task, owner_role=CareTeamRole.CASE_MANAGER),
+    ):
         try:
-            create_task(**fields, **owner)
+            attempt()
             return
         except InvalidInput:
             continue
-    create_task(**fields, owner_role=CareTeamRole.PRIMARY_CLINICIAN)
+    open_task(owner_role=CareTeamRole.PRIMARY_CLINICIAN)

@@ -1,8 +1,12 @@
 """The chart's Case management tab, its writes, and the resource directory. Thin: parse,
 authorize, call a service, render."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,15 +18,17 @@ from casemanagement import forms, selectors, services
 from casemanagement.models import Barrier, ResourceReferral, ScheduleChangeRequest
 from participants.access import Scope, decide, may, may_open, organizations_of
 from participants.decorators import not_found, participant_page, refused
+from participants.models import Participant
 from participants.views import chart_context
 from tandem.errors import AccessDenied, TandemError
+from tandem.http import SignedInRequest, StaffRequest
 from tandem.methods import serves
 from worklist.selectors import tasks_for_participant
 
 TAB = "casemanagement"
 
 
-def _tab(request: HttpRequest, participant, *, status: int = 200, error: str = "") -> HttpResponse:
+def _tab(request: StaffRequest, participant, *, status: int = 200, error: str = "") -> HttpResponse:
     context = chart_context(request, participant, TAB)
     episode = context["episode"]
     resources = selectors.directory(participant.organization_id)
@@ -30,7 +36,7 @@ def _tab(request: HttpRequest, participant, *, status: int = 200, error: str = "
         barriers=selectors.barriers_for(participant),
         referrals=selectors.referrals_for(participant),
         tasks=tasks_for_participant(participant, today=timezone.localdate()),
-        barrier_form=forms.BarrierForm(participant=participant, episode=episode),
+        barrier_form=forms.BarrierForm(episode=episode),
         change_form=forms.ChangeRequestForm(),
         referral_form=forms.ReferralForm(
             participant=participant, episode=episode, resources=resources
@@ -54,7 +60,13 @@ def _first_error(form) -> str:
     return "Check the form."
 
 
-def _run(request, participant, form, act, done: str) -> HttpResponse:
+def _run(
+    request: StaffRequest,
+    participant: Participant,
+    form: Form,
+    act: Callable[[dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
     """Validate the form, call the service, and answer: back to the tab, or the tab with
     the error (400), or the refusal page."""
     if not form.is_valid():
@@ -70,17 +82,15 @@ def _run(request, participant, form, act, done: str) -> HttpResponse:
 
 
 @participant_page(Scope.CLINICAL, methods=("GET",))
-def tab(request: HttpRequest, participant) -> HttpResponse:
+def tab(request: StaffRequest, participant) -> HttpResponse:
     return _tab(request, participant)
 
 
 @participant_page(Scope.CLINICAL, methods=("POST",))
-def barrier_add(request: HttpRequest, participant) -> HttpResponse:
+def barrier_add(request: StaffRequest, participant) -> HttpResponse:
     from participants.selectors import current_episode
 
-    form = forms.BarrierForm(
-        request.POST, participant=participant, episode=current_episode(participant)
-    )
+    form = forms.BarrierForm(request.POST, episode=current_episode(participant))
     return _run(
         request,
         participant,
@@ -93,7 +103,7 @@ def barrier_add(request: HttpRequest, participant) -> HttpResponse:
 
 
 @participant_page(Scope.CLINICAL, methods=("POST",))
-def barrier_status(request: HttpRequest, participant, barrier_id) -> HttpResponse:
+def barrier_status(request: StaffRequest, participant, barrier_id) -> HttpResponse:
     barrier = Barrier.objects.filter(public_id=barrier_id, participant=participant).first()
     if barrier is None:
         return not_found(request)
@@ -109,7 +119,7 @@ def barrier_status(request: HttpRequest, participant, barrier_id) -> HttpRespons
 
 
 @participant_page(Scope.CLINICAL, methods=("POST",))
-def change_request(request: HttpRequest, participant, barrier_id) -> HttpResponse:
+def change_request(request: StaffRequest, participant, barrier_id) -> HttpResponse:
     barrier = Barrier.objects.filter(public_id=barrier_id, participant=participant).first()
     if barrier is None:
         return not_found(request)
@@ -125,7 +135,7 @@ def change_request(request: HttpRequest, participant, barrier_id) -> HttpRespons
 
 
 @participant_page(Scope.SCHEDULE, methods=("POST",))
-def change_answer(request: HttpRequest, participant, request_id) -> HttpResponse:
+def change_answer(request: StaffRequest, participant, request_id) -> HttpResponse:
     change = ScheduleChangeRequest.objects.filter(
         public_id=request_id, participant=participant
     ).first()
@@ -154,7 +164,7 @@ def change_answer(request: HttpRequest, participant, request_id) -> HttpResponse
 
 
 @participant_page(Scope.CLINICAL, methods=("POST",))
-def referral_add(request: HttpRequest, participant) -> HttpResponse:
+def referral_add(request: StaffRequest, participant) -> HttpResponse:
     from participants.selectors import current_episode
 
     form = forms.ReferralForm(
@@ -185,7 +195,7 @@ def _referral(participant, referral_id) -> ResourceReferral | None:
 
 
 @participant_page(Scope.CLINICAL, methods=("POST",))
-def referral_appointment(request: HttpRequest, participant, referral_id) -> HttpResponse:
+def referral_appointment(request: StaffRequest, participant, referral_id) -> HttpResponse:
     referral = _referral(participant, referral_id)
     if referral is None:
         return not_found(request)
@@ -206,7 +216,7 @@ def referral_appointment(request: HttpRequest, participant, referral_id) -> Http
 
 
 @participant_page(Scope.CLINICAL, methods=("POST",))
-def referral_outcome(request: HttpRequest, participant, referral_id) -> HttpResponse:
+def referral_outcome(request: StaffRequest, participant, referral_id) -> HttpResponse:
     referral = _referral(participant, referral_id)
     if referral is None:
         return not_found(request)
@@ -225,23 +235,23 @@ def referral_outcome(request: HttpRequest, participant, referral_id) -> HttpResp
     )
 
 
-def _own_organization(request: HttpRequest) -> Organization | None:
+def _own_organization(request: SignedInRequest) -> Organization | None:
     orgs = organizations_of(request.user)
     return Organization.objects.filter(pk__in=orgs).order_by("pk").first() if orgs else None
 
 
 @serves("GET", "POST")
 @login_required
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: SignedInRequest) -> HttpResponse:
     """The program's resource directory; those who keep it add local services here."""
-    if not may_open(request.user, "casemanagement:directory"):
+    organization = _own_organization(request)
+    if organization is None or not may_open(request.user, "casemanagement:directory"):
         return render(
             request,
             "error.html",
             {"title": "Not allowed", "message": "The resource directory is for staff."},
             status=403,
         )
-    organization = _own_organization(request)
     keeps = may(request.user, "casemanagement.resources", organization.pk)
     form = forms.ResourceForm(request.POST or None) if keeps else None
     status = 200
