@@ -29,8 +29,8 @@ ADMISSION_TIME_LIMIT = 10
 
 
 @dataclass
-class Placement:
-    """What a mid-week placement did: the solver's input and output, and the new enrolments."""
+class MidweekAdmission:
+    """What a mid-week admission run did: the solver's input and output, and the new enrolments."""
 
     problem: dict
     result: dict
@@ -59,8 +59,8 @@ def _check_in_care(episode: Episode) -> None:
         raise InvalidInput(held[episode.pk])
 
 
-def request_admission_placement(episode: Episode, *, by) -> ScheduleRun:
-    """Queue the mid-week placement of a newly admitted participant (runs in the background)."""
+def request_midweek_admission(episode: Episode, *, by) -> ScheduleRun:
+    """Queue the mid-week admission run of a newly admitted participant (runs in the background)."""
     _check_in_care(episode)
     decision = require(by, episode.participant, Action.CHANGE, Scope.SCHEDULE)
     program = episode.program
@@ -69,7 +69,7 @@ def request_admission_placement(episode: Episode, *, by) -> ScheduleRun:
         if ScheduleRun.objects.filter(
             episode=episode, status__in=(ScheduleRun.Status.QUEUED, ScheduleRun.Status.RUNNING)
         ).exists():
-            raise InvalidInput("Their placement is already being worked out.")
+            raise InvalidInput("Their place in this week's groups is already being worked out.")
         run = ScheduleRun.objects.create(
             program=program,
             kind=ScheduleRun.Kind.ADMISSION,
@@ -98,7 +98,7 @@ def schedule_new_admission(
     by,
     now: datetime | None = None,
     progress: ProgressCallback | None = None,
-) -> Placement:
+) -> MidweekAdmission:
     """Place a newly admitted participant in this week's remaining sessions; nobody else moves.
 
     Their own future, unattended schedule enrolments of this week are replaced, so running it
@@ -188,4 +188,4 @@ def schedule_new_admission(
                 "minutes": row["scheduled_minutes"] if row else 0,
             },
         )
-    return Placement(problem, payload, enrolments, notes)
+    return MidweekAdmission(problem, payload, enrolments, notes)

@@ -338,7 +338,7 @@ def build_admission_problem(
             status=Session.Status.SCHEDULED,
             starts_at__lt=week_end,
             ends_at__gt=now,
-        ).exclude(pk__in=own_individuals):  # a re-placement may move their own individual
+        ).exclude(pk__in=own_individuals):  # a second admission run may move their own individual
             local = s.starts_at.astimezone(tz)
             start = _minutes(local.time())
             busy.append(((local.date() - monday).days, start, start + s.minutes))

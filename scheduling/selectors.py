@@ -193,8 +193,8 @@ def recent_runs(program: Program, limit: int = 8) -> list[ScheduleRun]:
     )
 
 
-def latest_placement(episode) -> ScheduleRun | None:
-    """The newest mid-week placement run of an episode, for its status line."""
+def latest_admission_run(episode) -> ScheduleRun | None:
+    """The newest mid-week admission run of an episode, for its status line."""
     return (
         ScheduleRun.objects.filter(episode=episode, kind=ScheduleRun.Kind.ADMISSION)
         .defer("problem", "result")

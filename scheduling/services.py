@@ -442,7 +442,7 @@ def end_future_sessions(episode: Episode, *, on: date, by, now: datetime) -> dic
 
 def clear_scheduling_profile(episode: Episode, *, on: date, by, now: datetime) -> dict:
     """When a participant leaves care: their scheduling profile (availability, pinned and
-    excluded groups, individual clinician) goes, so no later solve or mid-week placement
+    excluded groups, individual clinician) goes, so no later solve or mid-week admission run
     plans around someone who is no longer here.
 
     A leaving-care hook run inside the status change's transaction; the status change's

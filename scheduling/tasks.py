@@ -161,19 +161,19 @@ def run_admission(run_id: int) -> None:
         pk=run_id
     )
     if run.episode is None:
-        logger.error("mid-week placement run %s names no episode", run_id)
+        logger.error("mid-week admission run %s names no episode", run_id)
         _finish(run_id, ScheduleRun.Status.FAILED, CRASHED)
         return
     try:
-        placement = schedule_new_admission(run.episode, by=run.created_by)
+        admission = schedule_new_admission(run.episode, by=run.created_by)
     except TandemError as exc:
         _finish(run_id, ScheduleRun.Status.FAILED, exc.message)
         return
     except Exception:
-        logger.exception("mid-week placement run %s failed", run_id)
+        logger.exception("mid-week admission run %s failed", run_id)
         _finish(run_id, ScheduleRun.Status.FAILED, CRASHED)
         return
-    summary = placement.summary
+    summary = admission.summary
     _finish(
         run_id,
         ScheduleRun.Status.PUBLISHED,
@@ -184,7 +184,7 @@ def run_admission(run_id: int) -> None:
                 *summary["notes"],
             ]
         ),
-        problem=placement.problem,
-        result=placement.result,
+        problem=admission.problem,
+        result=admission.result,
         progress=1.0,
     )

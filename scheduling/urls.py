@@ -62,8 +62,8 @@ urlpatterns = [
         name="participant_place",
     ),
     path(
-        "participants/<uuid:participant_id>/placement/",
-        views_participant.participant_placement,
-        name="participant_placement",
+        "participants/<uuid:participant_id>/admission-run/",
+        views_participant.participant_admission_run,
+        name="participant_admission_run",
     ),
 ]

@@ -69,7 +69,7 @@ def _tab(request: StaffRequest, participant, *, status: int = 200, **bound) -> H
         required=profile.required_minutes or program.min_weekly_minutes,
         can_edit=can_edit,
         in_care=episode.status in IN_CARE_STATUSES,
-        placement=selectors.latest_placement(episode),
+        admission_run=selectors.latest_admission_run(episode),
     )
     if can_edit:
         context["profile_form"] = bound.get("profile_form") or ProfileForm(
@@ -187,7 +187,7 @@ def participant_place(request: StaffRequest, participant) -> HttpResponse:
     try:
         if episode is None:
             raise TandemError("They have no open episode to schedule.")
-        admission.request_admission_placement(episode, by=request.user)
+        admission.request_midweek_admission(episode, by=request.user)
     except AccessDenied as exc:
         return refused(request, participant, exc)
     except TandemError as exc:
@@ -198,12 +198,14 @@ def participant_place(request: StaffRequest, participant) -> HttpResponse:
 
 
 @participant_page(Scope.SCHEDULE, methods=("GET",))
-def participant_placement(request: StaffRequest, participant) -> HttpResponse:
-    """The placement status line, polled by htmx while the placement runs."""
+def participant_admission_run(request: StaffRequest, participant) -> HttpResponse:
+    """The admission run's status line, polled by htmx while the run works."""
     episode = selectors.open_episode(participant)
-    run = selectors.latest_placement(episode) if episode else None
+    run = selectors.latest_admission_run(episode) if episode else None
     response = render(
-        request, "scheduling/_placement.html", {"placement": run, "participant": participant}
+        request,
+        "scheduling/_admission_run.html",
+        {"admission_run": run, "participant": participant},
     )
     if run is not None and run.status not in (
         ScheduleRun.Status.QUEUED,

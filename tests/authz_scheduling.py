@@ -1,5 +1,5 @@
 """Authorization rows for a participant's schedule (SCHEDULE scope): the chart tab, its forms,
-the mid-week placement and the week API. Billing reads schedules but changes none of them.
+the mid-week admission run and the week API. Billing reads schedules but changes none of them.
 
 Program-wide pages (calendar, week views, schedule runs) carry no participant id; their role
 rules are tested in scheduling/tests/.
@@ -33,7 +33,7 @@ def _profile(world) -> dict:
 
 ENDPOINTS = {
     "scheduling:participant": Endpoint("GET", frozenset(SCHEDULE_READ)),
-    "scheduling:participant_placement": Endpoint("GET", frozenset(SCHEDULE_READ)),
+    "scheduling:participant_admission_run": Endpoint("GET", frozenset(SCHEDULE_READ)),
     "scheduling:participant_profile": Endpoint("POST", frozenset(SCHEDULE_WRITE), data=_profile),
     "scheduling:participant_availability": Endpoint(
         "POST", frozenset(SCHEDULE_WRITE), data=_availability

@@ -8,7 +8,7 @@ from django.utils import timezone
 from participants.models import EpisodeStatus
 from plans.models import PlanSettings, TreatmentPlan
 from plans.services import SCHEDULING_HELD_BACK
-from scheduling.admission import request_admission_placement
+from scheduling.admission import request_midweek_admission
 from scheduling.models import ScheduleRun
 from scheduling.tests.conftest import MONDAY, MORNINGS, admit, calendar, set_windows  # noqa: F401
 from tandem.errors import InvalidInput
@@ -62,4 +62,4 @@ def test_the_weekly_run_leaves_out_anyone_whose_first_plan_is_unsigned(
     assert "Left out of this run (1)" in page
     assert waiting.participant.display_name in page and SCHEDULING_HELD_BACK in page
     with pytest.raises(InvalidInput, match="Waiting for a signed treatment plan"):
-        request_admission_placement(waiting, by=world.director)
+        request_midweek_admission(waiting, by=world.director)

@@ -165,7 +165,7 @@ def max_minutes(
     """Exact maximum of minutes one participant can collect, ignoring everyone else.
 
     Chooses non-overlapping ``spans`` (all of ``forced`` included) plus at most one of the
-    ``individual`` placements, on at most ``max_days`` distinct days. Returns None when the forced
+    ``individual`` assignments, on at most ``max_days`` distinct days. Returns None when the forced
     spans alone are impossible. Exact because days are independent apart from the day count and the
     single individual: solve each day with and without the individual, then combine days by DP.
     """

@@ -49,7 +49,7 @@ def test_new_admission_joins_remaining_sessions_and_nobody_else_moves(
     sessions_before = set(Session.objects.values_list("pk", "starts_at", "capacity"))
     tuesday = local_instant(world.program, MONDAY + timedelta(days=1), time(0))
 
-    placement = schedule_new_admission(newcomer, by=world.therapist, now=tuesday)
+    admission = schedule_new_admission(newcomer, by=world.therapist, now=tuesday)
 
     assert _others(newcomer) == before
     assert sessions_before <= set(Session.objects.values_list("pk", "starts_at", "capacity"))
@@ -57,9 +57,9 @@ def test_new_admission_joins_remaining_sessions_and_nobody_else_moves(
     groups = mine.filter(kind=Session.Kind.GROUP)
     assert {s.group for s in groups} == {calendar.morning[1], calendar.morning[2]}  # Wed, Fri
     assert all(s.starts_at > tuesday for s in mine)
-    assert placement.result["violations"] == []
-    assert placement.summary["minutes"] == 360 + (50 if mine.filter(kind="individual") else 0)
-    assert placement.summary["reasons"]  # short of 540 this week, and it says why
+    assert admission.result["violations"] == []
+    assert admission.summary["minutes"] == 360 + (50 if mine.filter(kind="individual") else 0)
+    assert admission.summary["reasons"]  # short of 540 this week, and it says why
     for session in groups:
         assert session.enrolments.count() <= session.capacity
     assert AuditEvent.objects.filter(
@@ -75,11 +75,11 @@ def test_a_pinned_group_is_kept_mid_week(world, calendar, published, pinned_day)
     GroupPreference.objects.create(profile=profile, group=pinned, kind=GroupPreference.Kind.PIN)
     tuesday = local_instant(world.program, MONDAY + timedelta(days=1), time(0))
 
-    placement = schedule_new_admission(episode, by=world.therapist, now=tuesday)
+    admission = schedule_new_admission(episode, by=world.therapist, now=tuesday)
 
     groups = Session.objects.filter(enrolments__participant=episode.participant)
     assert [s.group for s in groups] == [pinned]
-    assert placement.notes == []
+    assert admission.notes == []
 
 
 def test_a_pin_on_a_group_already_past_is_reported_not_fatal(world, calendar, published):
@@ -91,9 +91,9 @@ def test_a_pin_on_a_group_already_past_is_reported_not_fatal(world, calendar, pu
     )
     tuesday = local_instant(world.program, MONDAY + timedelta(days=1), time(0))
 
-    placement = schedule_new_admission(episode, by=world.therapist, now=tuesday)
+    admission = schedule_new_admission(episode, by=world.therapist, now=tuesday)
 
-    assert placement.notes == [
+    assert admission.notes == [
         f'Pinned group "{monday_group.title}" has no session left this week that still has '
         "a seat and fits their availability."
     ]
@@ -105,11 +105,11 @@ def test_a_pin_on_a_group_already_past_is_reported_not_fatal(world, calendar, pu
 def test_the_admission_week_requirement_is_prorated(world, calendar, published, newcomer):
     tuesday = local_instant(world.program, MONDAY + timedelta(days=1), time(0))
 
-    placement = schedule_new_admission(newcomer, by=world.therapist, now=tuesday)
+    admission = schedule_new_admission(newcomer, by=world.therapist, now=tuesday)
 
     # Groups run Monday to Saturday; admitted Tuesday leaves 5 of those 6 days: 540 x 5/6.
-    assert placement.summary["required"] == 450
-    assert placement.problem["participants"][0]["required_minutes"] == 450
+    assert admission.summary["required"] == 450
+    assert admission.problem["participants"][0]["required_minutes"] == 450
 
 
 def test_placing_twice_gives_the_same_week(world, calendar, published, newcomer):
@@ -147,7 +147,7 @@ def test_nothing_left_this_week_is_said_plainly(world, calendar, newcomer):
         )
 
 
-def test_the_button_queues_a_background_placement(world, calendar, newcomer, login, run_tasks):
+def test_the_button_queues_a_background_admission_run(world, calendar, newcomer, login, run_tasks):
     client = login(world.therapist)
     url = reverse("scheduling:participant", args=[newcomer.participant.public_id])
     page = client.get(url).content.decode()
@@ -161,7 +161,7 @@ def test_the_button_queues_a_background_placement(world, calendar, newcomer, log
     run = ScheduleRun.objects.get(kind=ScheduleRun.Kind.ADMISSION)
     assert run.status == ScheduleRun.Status.QUEUED and run.episode == newcomer
     fragment = client.get(
-        reverse("scheduling:participant_placement", args=[newcomer.participant.public_id])
+        reverse("scheduling:participant_admission_run", args=[newcomer.participant.public_id])
     )
     assert 'hx-trigger="every 1s"' in fragment.content.decode()
     assert run_tasks() == 1
@@ -178,7 +178,7 @@ def test_someone_admitted_before_this_week_keeps_the_whole_requirement(world, ca
     set_windows(episode, WEEKDAY_MORNINGS)
     tuesday = local_instant(world.program, MONDAY + timedelta(days=1), time(0))
 
-    placement = schedule_new_admission(episode, by=world.therapist, now=tuesday)
+    admission = schedule_new_admission(episode, by=world.therapist, now=tuesday)
 
-    # The same requirement the dose pages show for this week: not pro-rated by the placement day.
-    assert placement.summary["required"] == 540
+    # The same requirement the dose pages show for this week: not pro-rated by the admission day.
+    assert admission.summary["required"] == 540

@@ -435,7 +435,7 @@ READ_ONLY = {
     "scheduling:run",
     "scheduling:run_progress",
     "scheduling:participant",
-    "scheduling:participant_placement",
+    "scheduling:participant_admission_run",
     "attendance:today",
     "attendance:dose_this_week",
     "attendance:roll_call",
