@@ -3,13 +3,13 @@
 from datetime import datetime
 from uuid import UUID
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from audit.models import Action
 from measurement import selectors
 from participants.access import Scope, authorize
 from participants.api import participant_or_404
+from tandem.http import ApiRequest
 
 router = Router(tags=["measurement"])
 
@@ -57,7 +57,7 @@ class Message(Schema):
         "reason in `note`). Audited as a view."
     ),
 )
-def list_measures(request: HttpRequest, participant_id: UUID):
+def list_measures(request: ApiRequest, participant_id: UUID):
     participant = participant_or_404(request, participant_id)
     authorize(request.auth, participant, Action.VIEW, Scope.CLINICAL, details={"api": True})
     return [m.to_dict() for m in selectors.measures_for(participant)]

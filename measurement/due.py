@@ -5,9 +5,11 @@ A due item names the instrument and the schedule row that made it due (with its 
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from accounts.models import Program
 from assessments.models import Administration
 from assessments.selectors import definition
 from assessments.services import can_self_report
@@ -40,19 +42,29 @@ class _History:
     safety_at: datetime | None = None
 
 
-def rows_for(program) -> list[Row]:
+def rows_for(program: Program) -> list[Row]:
     """The program's schedule rows, or Tandem's default."""
-    settings = getattr(program, "_measurement_rows", None)
-    if settings is not None:
-        return settings
+    return rows_by_program([program.pk])[program.pk]
+
+
+def rows_by_program(program_ids: Iterable[int]) -> dict[int, list[Row]]:
+    """Each program's schedule rows, or Tandem's default, by program id (one query)."""
     from measurement.models import ProgramMeasurement
 
-    found = ProgramMeasurement.objects.filter(program=program).values_list("rows", flat=True)
-    rows = next(iter(found), None)
-    return [Row.from_dict(r) for r in rows] if rows else list(DEFAULT)
+    ids = set(program_ids)
+    stored = dict(
+        ProgramMeasurement.objects.filter(program_id__in=ids).values_list("program_id", "rows")
+    )
+    return {
+        pk: [Row.from_dict(r) for r in stored[pk]] if stored.get(pk) else list(DEFAULT)
+        for pk in ids
+    }
 
 
 def _admitted_at(episode: Episode) -> datetime:
+    """Midnight of the admission day, which every episode in care has."""
+    if episode.admitted_on is None:
+        raise ValueError("An episode that was never admitted has no questionnaires due.")
     return datetime.combine(episode.admitted_on, datetime.min.time(), tzinfo=episode.program.tz)
 
 
@@ -150,27 +162,9 @@ def due_at(found: list[tuple[int, Row, datetime]], now: datetime) -> list[Due]:
 def due_for_episodes(episodes: list[Episode], *, now: datetime) -> dict[int, list[Due]]:
     """Due items per episode id, for episodes in care (others get nothing)."""
     in_care = [e for e in episodes if e.status in IN_CARE_STATUSES and e.admitted_on]
-    attach_rows([e.program for e in in_care])
+    rows = rows_by_program(e.program_id for e in in_care)
     histories = histories_of(in_care)
-    return {
-        e.pk: due_at(moments(e, e.program._measurement_rows, histories[e.pk]), now) for e in in_care
-    }
-
-
-def attach_rows(programs) -> None:
-    from measurement.models import ProgramMeasurement
-
-    programs = [p for p in programs if getattr(p, "_measurement_rows", None) is None]
-    if not programs:
-        return
-    stored = dict(
-        ProgramMeasurement.objects.filter(program_id__in={p.pk for p in programs}).values_list(
-            "program_id", "rows"
-        )
-    )
-    for program in programs:
-        rows = stored.get(program.pk)
-        program._measurement_rows = [Row.from_dict(r) for r in rows] if rows else list(DEFAULT)
+    return {e.pk: due_at(moments(e, rows[e.program_id], histories[e.pk]), now) for e in in_care}
 
 
 def due_for(episode: Episode | None, *, now: datetime) -> list[Due]:

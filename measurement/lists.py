@@ -20,9 +20,9 @@ from checkins.rules import RULES
 from measurement import due, next_due
 from measurement.models import FirstDue
 from measurement.services import NOT_ON_TRACK
-from monitoring.models import SEVERITY_RANK, Alert, AlertStatus
+from monitoring.models import SEVERITY_RANK, Alert, AlertStatus, Severity
 from participants.access import Action, Scope, decide_many, reaches_whole_organization
-from participants.models import IN_CARE_STATUSES, Episode
+from participants.models import IN_CARE_STATUSES, Episode, Participant
 
 RISK_KINDS = frozenset({*(r.alert_kind for r in RULES), NOT_ON_TRACK})
 LIMIT = 100
@@ -35,7 +35,7 @@ class RiskRow:
 
     @property
     def severity(self) -> str:
-        return max((a.severity for a in self.alerts), key=lambda s: SEVERITY_RANK[s])
+        return max((a.severity for a in self.alerts), key=lambda s: SEVERITY_RANK[Severity(s)])
 
     @property
     def since(self) -> datetime:
@@ -61,8 +61,10 @@ class Lists:
     due_total: int
 
     @property
-    def participants(self) -> list:
-        return [r.episode.participant for r in (*self.risk, *self.due)]
+    def participants(self) -> list[Participant]:
+        return [r.episode.participant for r in self.risk] + [
+            r.episode.participant for r in self.due
+        ]
 
 
 def in_care(user, programs) -> QuerySet[Episode]:

@@ -25,12 +25,12 @@ def refresh_episodes(episodes: Iterable[Episode]) -> int:
     in_care = [e for e in episodes if e.status in IN_CARE_STATUSES and e.admitted_on]
     if not in_care:
         return 0
-    due.attach_rows([e.program for e in in_care])
+    schedules = due.rows_by_program(e.program_id for e in in_care)
     histories = due.histories_of(in_care)
     rows = [
         NextDue(episode=e, row=index, instrument=row.instrument, due_at=since)
         for e in in_care
-        for index, row, since in due.moments(e, e.program._measurement_rows, histories[e.pk])
+        for index, row, since in due.moments(e, schedules[e.program_id], histories[e.pk])
     ]
     NextDue.objects.bulk_create(rows, batch_size=BATCH)
     first: dict[int, NextDue] = {}
@@ -77,9 +77,9 @@ def refresh_all() -> int:
 
 def stored_due(episodes: list[Episode], *, now: datetime) -> dict[int, list[due.Due]]:
     """What is due at `now` for these episodes, from the stored moments (one query)."""
-    due.attach_rows([e.program for e in episodes])
+    schedules = due.rows_by_program(e.program_id for e in episodes)
     found: dict[int, list] = {e.pk: [] for e in episodes}
-    rows_of = {e.pk: e.program._measurement_rows for e in episodes}
+    rows_of = {e.pk: schedules[e.program_id] for e in episodes}
     for episode_id, index, at in NextDue.objects.filter(
         episode_id__in=list(found), due_at__lte=now
     ).values_list("episode_id", "row", "due_at"):

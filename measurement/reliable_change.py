@@ -192,6 +192,7 @@ def change(code: str, totals: list[int], *, sex: str | None = None) -> Change:
             norm.source,
             "Reliable change needs a baseline and a later score.",
         )
+    baseline, latest = totals[0], totals[-1]
     value = rci(baseline, latest, norm.sd, norm.reliability)
     kind = classify(value)
     significance = (

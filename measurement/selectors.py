@@ -1,10 +1,11 @@
 """Reads for the measures API and the trajectory page: series, baseline, latest and RCI."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from assessments import instruments
 from assessments.models import Administration
-from assessments.selectors import definition
 from checkins.models import CheckIn
 from measurement import reliable_change
 from participants.models import Participant
@@ -17,7 +18,7 @@ BAM_SUBSCALES = ("use", "risk", "protective")
 class Measure:
     key: str
     label: str
-    series: list[tuple[datetime, float]]
+    series: Sequence[tuple[datetime, float]]
     change: reliable_change.Change
 
     def to_dict(self) -> dict:
@@ -63,12 +64,11 @@ def measures_for(participant: Participant) -> list[Measure]:
     sex = _sex(participant)
     measures = []
     for code in ("phq-9", "gad-7", "pcl-5"):
-        instrument = definition(code)
         series = totals[code]
         measures.append(
             Measure(
                 code,
-                instrument.short_name,
+                instruments.get(code).short_name,
                 series,
                 reliable_change.change(code, [int(v) for _, v in series], sex=sex),
             )
@@ -89,17 +89,18 @@ def measures_for(participant: Participant) -> list[Measure]:
         .order_by("recorded_at")
         .values_list("recorded_at", "craving", "mood")
     )
-    for key, label, index in (("checkin-craving", "Craving", 1), ("checkin-mood", "Mood", 2)):
-        series = [(row[0], row[index]) for row in checkins]
-        values = [v for _, v in series]
+    for key, label, ratings in (
+        ("checkin-craving", "Craving", [(at, craving) for at, craving, _ in checkins]),
+        ("checkin-mood", "Mood", [(at, mood) for at, _, mood in checkins]),
+    ):
         measures.append(
             Measure(
                 key,
                 f"{label} (check-in)",
-                series,
+                ratings,
                 reliable_change.Change(
-                    values[0] if values else None,
-                    values[-1] if values else None,
+                    ratings[0][1] if ratings else None,
+                    ratings[-1][1] if ratings else None,
                     None,
                     None,
                     None,

@@ -51,7 +51,7 @@ def set_program_schedule(
         row, created = ProgramMeasurement.objects.get_or_create(
             program=program, defaults={"rows": rows, "weeks_to_improve": weeks_to_improve}
         )
-        before = {"rows": [], "weeks_to_improve": None}
+        before: dict[str, object] = {"rows": [], "weeks_to_improve": None}
         if not created:
             row = lifecycle.lock_current(
                 ProgramMeasurement, row.pk, expected_version=version or 0, what="schedule"
@@ -188,7 +188,11 @@ def not_on_track_reasons(
     for m in tracked:
         if m.change.classification == "reliable-deterioration":
             reasons.append(f"{m.label}: reliable deterioration (RCI {m.change.rci}).")
-    weeks = (now.date() - episode.admitted_on).days // 7
+    # Whole weeks since admission, counted in the program's days (an episode never admitted
+    # has none).
+    today = now.astimezone(episode.program.tz).date()
+    admitted = episode.admitted_on
+    weeks = (today - admitted).days // 7 if admitted is not None else 0
     computed = [m for m in tracked if m.change.rci is not None]
     if (
         weeks >= weeks_to_improve

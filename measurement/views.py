@@ -22,13 +22,14 @@ from participants.models import Participant
 from participants.selectors import current_episode
 from participants.views import chart_context
 from tandem.errors import AccessDenied, TandemError
+from tandem.http import SignedInRequest, StaffRequest
 from tandem.methods import serves
 
 TAB = "measures"
 
 
 @participant_page(Scope.CLINICAL, methods=("GET",))
-def tab(request: HttpRequest, participant: Participant) -> HttpResponse:
+def tab(request: StaffRequest, participant: Participant) -> HttpResponse:
     context = chart_context(request, participant, TAB)
     episode = current_episode(participant)
     now = timezone.now()
@@ -49,7 +50,7 @@ def tab(request: HttpRequest, participant: Participant) -> HttpResponse:
 
 
 @participant_page(Scope.CLINICAL, methods=("POST",))
-def reminders(request: HttpRequest, participant: Participant) -> HttpResponse:
+def reminders(request: StaffRequest, participant: Participant) -> HttpResponse:
     try:
         services.set_reminder_choice(
             participant,
@@ -65,7 +66,7 @@ def reminders(request: HttpRequest, participant: Participant) -> HttpResponse:
 
 
 @participant_page(Scope.CLINICAL, methods=("POST",))
-def kiosk_start(request: HttpRequest, participant: Participant) -> HttpResponse:
+def kiosk_start(request: StaffRequest, participant: Participant) -> HttpResponse:
     """Hand this device to the participant: only their due questionnaires are reachable."""
     episode = current_episode(participant)
     items = [d for d in due.due_for(episode, now=timezone.now()) if d.self_report]
@@ -112,7 +113,7 @@ def kiosk_end(request: HttpRequest) -> HttpResponse:
 
 @serves("GET", "POST")
 @login_required
-def schedule(request: HttpRequest, program_id) -> HttpResponse:
+def schedule(request: SignedInRequest, program_id) -> HttpResponse:
     """The program's measurement schedule, rows as data with their reasons (directors).
 
     Shows no participant data, so it leaves no access event; each saved version is audited
@@ -191,7 +192,7 @@ def _removed(form) -> bool:
 
 @serves("GET")
 @login_required
-def lists(request: HttpRequest, program_id) -> HttpResponse:
+def lists(request: SignedInRequest, program_id) -> HttpResponse:
     """The program's risk list and due list (directors and supervisors), one audit event
     naming every participant shown."""
     program = Program.objects.filter(public_id=program_id).first()

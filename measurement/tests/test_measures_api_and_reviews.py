@@ -1,6 +1,6 @@
 """GET /measures, the not-on-track review, reminders with single-use links, kiosk mode."""
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.core import mail
 
@@ -56,6 +56,17 @@ def test_no_reliable_improvement_after_the_program_s_weeks(world, give):
     assert check_not_on_track(now=T0 + timedelta(weeks=5)) == []
     raised = check_not_on_track(now=T0 + timedelta(weeks=7))
     assert raised and "No reliable improvement after 7 weeks" in raised[0].detail
+
+
+def test_the_weeks_in_care_are_counted_in_the_program_s_days(world, give):
+    give("phq-9", phq9_answers(9), T0)
+    give("phq-9", phq9_answers(8), T0 + timedelta(days=14))
+    # 20:00 in Chicago on day 41 is already day 42 in UTC: still five whole weeks in care.
+    evening = datetime(2026, 10, 19, 20, 0, tzinfo=T0.tzinfo).astimezone(UTC)
+    assert evening.date() == date(2026, 10, 20)
+    assert check_not_on_track(now=evening) == []
+    raised = check_not_on_track(now=evening + timedelta(hours=12))
+    assert raised and "No reliable improvement after 6 weeks" in raised[0].detail
 
 
 def test_repeated_positive_screens_ask_for_a_review(world, give):

@@ -78,6 +78,15 @@ def test_a_program_keeps_its_own_rows(world):
     assert codes(due_for(world.episode, now=T0)) == ["who-5"]
 
 
+def test_a_changed_schedule_is_read_again_for_the_same_episode(world):
+    assert "who-5" not in codes(due_for(world.episode, now=T0))
+    ProgramMeasurement.objects.create(
+        program=world.episode.program,
+        rows=[{"instrument": "who-5", "when": "every", "days": 7, "reason": "Well-being weekly."}],
+    )
+    assert codes(due_for(world.episode, now=T0)) == ["who-5"]
+
+
 def test_bad_rows_are_named():
     problems = check_rows(
         [

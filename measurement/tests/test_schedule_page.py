@@ -16,7 +16,7 @@ def url(world) -> str:
 
 
 def form_data(rows, *, weeks=6, version=None, extra_blank=True) -> dict:
-    data = {
+    data: dict[str, str | list[str]] = {
         "row-TOTAL_FORMS": str(len(rows) + (1 if extra_blank else 0)),
         "row-INITIAL_FORMS": "0",
         "row-MIN_NUM_FORMS": "0",
@@ -72,6 +72,7 @@ def test_a_director_saves_a_new_version_and_it_is_audited_with_before_and_after(
     saved.refresh_from_db()
     assert saved.version == 2
     latest = AuditEvent.objects.filter(event_type="measurement.settings_changed").first()
+    assert latest is not None
     before = {
         (r["instrument"], r["when"]): r["days"] for r in latest.details["changes"]["rows"]["before"]
     }
