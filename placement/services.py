@@ -1,7 +1,7 @@
 """Level-of-care decisions, the admission guard, admission and closing after a referral out.
 
 Each write is one transaction with its audit event. Decisions are never edited: a new
-decision supersedes the current one.
+decision supersedes the current one through the record base's one supersede mechanism.
 """
 
 from collections.abc import Callable, Mapping
@@ -23,6 +23,7 @@ from participants.models import (
 from participants.services import admit_episode, transition_episode
 from placement import asam, rules, selectors
 from placement.models import DimensionRating, LevelOfCareDecision, ReferralOut
+from tandem import lifecycle
 from tandem.errors import ConcurrentEdit, InvalidInput
 
 CLOSING_STATUSES = (EpisodeStatus.TRANSFERRED_OUT, EpisodeStatus.DECLINED)
@@ -129,7 +130,7 @@ def record_decision(
         if (current.public_id if current else None) != current_id:
             raise ConcurrentEdit("level-of-care decision")
         today = locked.program.today()
-        made = LevelOfCareDecision.objects.create(
+        made = LevelOfCareDecision(
             participant=participant,
             episode=locked,
             rule_set=recommendation.rule_set.name,
@@ -142,8 +143,34 @@ def record_decision(
             reason=reason,
             recorded_by=by,
             decided_on=today,
-            supersedes=current,
         )
+        details = {
+            "episode": str(locked.public_id),
+            "rule_set": made.rule_set,
+            "referral_out": refers_out,
+        }
+        if current is None:
+            made.save()
+            record_event(
+                actor=by,
+                event_type="level_of_care.decided",
+                participant=participant,
+                record=made,
+                decision=decision,
+                details={"supersedes": None, **details},
+            )
+        else:
+            lifecycle.supersede(
+                current,
+                made,
+                by=by,
+                reason=reason,
+                decision=decision,
+                what="level-of-care decision",
+                require_reason=False,
+                details=details,
+                event_type="level_of_care.decided",
+            )
         DimensionRating.objects.bulk_create(
             DimensionRating(
                 decision=made,
@@ -166,19 +193,6 @@ def record_decision(
             )
         for listener in _after_decision:
             listener(locked)
-        record_event(
-            actor=by,
-            event_type="level_of_care.decided",
-            participant=participant,
-            record=made,
-            decision=decision,
-            details={
-                "episode": str(locked.public_id),
-                "rule_set": made.rule_set,
-                "supersedes": str(current.public_id) if current else None,
-                "referral_out": refers_out,
-            },
-        )
     return made
 
 

@@ -82,6 +82,23 @@ def test_a_decision_is_immutable_and_a_new_one_supersedes_it(world, decide):
     assert LevelOfCareDecision.objects.get(pk=first.pk).reason == ""
 
 
+def test_a_new_decision_supersedes_through_the_record_base_keeping_its_reason(world, decide):
+    first = decide(world.episode, by=world.therapist)
+    why = "Two ED visits this month; needs daily structure."
+    second = decide(
+        world.episode,
+        by=world.therapist,
+        level=LevelOfCare.PHP,
+        refer_to="Riverside Day Program",
+        reason=why,
+    )
+    assert second.supersede_reason == why
+    assert list(LevelOfCareDecision.objects.current().filter(episode=world.episode)) == [second]
+    event = AuditEvent.objects.filter(event_type="level_of_care.decided").latest("id")
+    assert (event.reason, event.details["supersedes"]) == (why, str(first.public_id))
+    assert event.details["referral_out"] is True
+
+
 def test_deciding_on_a_stale_page_is_a_concurrent_edit(world, decide):
     decide(world.episode, by=world.therapist)
     with pytest.raises(ConcurrentEdit):
