@@ -7,7 +7,7 @@ copy-forward justification, a name of another group member) answers 422 naming t
 from datetime import date, datetime, time
 from uuid import UUID
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Router, Schema
 
 from audit.models import Action
@@ -19,6 +19,7 @@ from participants.api import participant_or_404
 from participants.models import Participant
 from tandem.dates import ProgramDate
 from tandem.errors import InvalidInput
+from tandem.http import ApiRequest
 
 router = Router(tags=["notes"])
 
@@ -120,6 +121,7 @@ class AddendumIn(Schema):
 
 def note_out(note: ProgressNote) -> NoteOut:
     group = note.group_note
+    supersedes = note.supersedes
     cosignature = selectors.cosigned(note)
     return NoteOut(
         id=note.public_id,
@@ -133,7 +135,7 @@ def note_out(note: ProgressNote) -> NoteOut:
         minutes=note.minutes,
         mode=note.mode,
         participant_location=note.participant_location,
-        format=note.format.code if note.format_id else None,
+        format=note.format.code if note.format is not None else None,
         sections={str(k): str(v) for k, v in (note.sections or {}).items()},
         shared=SharedOut(
             topic=group.topic,
@@ -142,7 +144,7 @@ def note_out(note: ProgressNote) -> NoteOut:
         )
         if group is not None
         else None,
-        session_id=note.session.public_id if note.session_id else None,
+        session_id=note.session.public_id if note.session is not None else None,
         objectives=[o.public_id for o in thread.of(note)],
         no_objective_reason=note.no_objective_reason,
         author=str(note.recorded_by or ""),
@@ -153,7 +155,7 @@ def note_out(note: ProgressNote) -> NoteOut:
         late_entry=note.supersedes_id is not None,
         addendum=note.addendum,
         event_at=note.event_at,
-        supersedes=note.supersedes.public_id if note.supersedes_id else None,
+        supersedes=supersedes.public_id if isinstance(supersedes, ProgressNote) else None,
         similarity=note.similarity,
         copy_forward_justification=note.copy_forward_justification,
         text=note_text(note),
@@ -166,7 +168,7 @@ def note_out(note: ProgressNote) -> NoteOut:
     url_name="participant_notes",
     summary="A participant's notes, as their chart shows them",
 )
-def list_notes(request: HttpRequest, participant_id: UUID):
+def list_notes(request: ApiRequest, participant_id: UUID):
     """Every note in force, newest first; a group note carries the shared narrative and this
     participant's own section only."""
     participant = participant_or_404(request, participant_id)
@@ -214,7 +216,7 @@ def _content(participant: Participant, body: NoteIn) -> services.NoteContent:
     url_name="create_note",
     summary="Draft a note in a participant's chart",
 )
-def create_note(request: HttpRequest, participant_id: UUID, body: NoteIn):
+def create_note(request: ApiRequest, participant_id: UUID, body: NoteIn):
     participant = participant_or_404(request, participant_id)
     if body.minutes < 0 or body.minutes > 24 * 60:
         raise InvalidInput("Minutes are between 0 and 1440.", field="minutes")
@@ -247,7 +249,7 @@ def _note(note_id: UUID) -> ProgressNote:
     url_name="change_note",
     summary="Change a draft note (a signed note answers 409)",
 )
-def change_note(request: HttpRequest, note_id: UUID, body: NoteChangeIn):
+def change_note(request: ApiRequest, note_id: UUID, body: NoteChangeIn):
     note = _note(note_id)
     if body.minutes < 0 or body.minutes > 24 * 60:
         raise InvalidInput("Minutes are between 0 and 1440.", field="minutes")
@@ -281,7 +283,7 @@ def _group_out(group: GroupNote) -> GroupNoteOut:
     url_name="sign_note",
     summary="Sign a note (422 with the reason when the signature is refused)",
 )
-def sign_note(request: HttpRequest, note_id: UUID, body: SignIn):
+def sign_note(request: ApiRequest, note_id: UUID, body: SignIn):
     """A progress note's id signs that note; a group note's id signs it with every member's
     note."""
     group = (
@@ -290,8 +292,10 @@ def sign_note(request: HttpRequest, note_id: UUID, body: SignIn):
         .first()
     )
     if group is not None:
-        signed = services.sign_group_note(group, by=request.auth, expected_version=body.version)
-        return 200, _group_out(signed)
+        signed_group = services.sign_group_note(
+            group, by=request.auth, expected_version=body.version
+        )
+        return 200, _group_out(signed_group)
     note = _note(note_id)
     signed = services.sign_note(
         note, by=request.auth, expected_version=body.version, justification=body.justification
@@ -305,7 +309,7 @@ def sign_note(request: HttpRequest, note_id: UUID, body: SignIn):
     url_name="note_addenda",
     summary="Add a late entry to a signed note",
 )
-def add_addendum(request: HttpRequest, note_id: UUID, body: AddendumIn):
+def add_addendum(request: ApiRequest, note_id: UUID, body: AddendumIn):
     note = _note(note_id)
     added = services.add_late_entry(
         note, by=request.auth, text=body.text, reason=body.reason, event_at=body.event_at
@@ -319,7 +323,7 @@ def add_addendum(request: HttpRequest, note_id: UUID, body: AddendumIn):
     url_name="group_note",
     summary="Write (and optionally sign) a group session's note",
 )
-def group_note(request: HttpRequest, session_id: UUID, body: GroupNoteIn):
+def group_note(request: ApiRequest, session_id: UUID, body: GroupNoteIn):
     """The shared narrative and each attending member's own section; members the roll call
     marks absent get a short absence entry instead of a note."""
     session = selectors.session_by_public_id(session_id)

@@ -9,8 +9,8 @@ def note_text(note: ProgressNote) -> str:
     """The note's own words: a group note's shared narrative, then the member's own section
     (never another member's); an individual note's sections under their headings."""
     parts = []
-    if note.group_note_id:
-        group = note.group_note
+    group = note.group_note
+    if group is not None:
         if group.module_id:
             parts.append(f"Module: {group.module}")
         if group.topic:
@@ -32,7 +32,7 @@ def notes_section(participant: Participant) -> list[dict]:
             "date": n.service_date.isoformat(),
             "minutes": n.minutes,
             "mode": n.get_mode_display(),
-            "format": n.format.name if n.format_id else "",
+            "format": n.format.name if n.format is not None else "",
             "text": note_text(n),
             "author": str(n.recorded_by or ""),
             "signed_at": n.signed_at.isoformat() if n.signed_at else "",

@@ -1,5 +1,7 @@
 """Forms of the note pages. Rules live in the services; these only read the posted text."""
 
+from collections.abc import Sequence
+
 from django import forms
 
 from notes.models import LOCATION_MAX, NoteKind, NoteMode
@@ -28,7 +30,7 @@ class NoteForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
-    def __init__(self, *args, headings: list[str] = (), **kwargs) -> None:
+    def __init__(self, *args, headings: Sequence[str] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.headings = list(headings)
         for index, heading in enumerate(self.headings):

@@ -18,6 +18,8 @@ from tandem.validation import NAMES_ITS_FIELD
 
 DEFAULT_DUE_HOURS = 24
 LOCATION_MAX = 200
+TOPIC_MAX = 200
+JUSTIFICATION_MAX = 200
 
 
 class NoteFormat(TimeStamped):
@@ -131,7 +133,7 @@ class GroupNote(ClinicalRecord, Versioned, Signable, Immutable):
     module = models.ForeignKey(
         CurriculumModule, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    topic = models.CharField(max_length=200, blank=True)
+    topic = models.CharField(max_length=TOPIC_MAX, blank=True)
     narrative = models.TextField(
         blank=True, help_text="What the group did: the part every member's note shares."
     )
@@ -195,7 +197,7 @@ class ProgressNote(ClinicalRecord, Versioned, Signable, Supersedable, Immutable)
     similar_to = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    copy_forward_justification = models.CharField(max_length=200, blank=True)
+    copy_forward_justification = models.CharField(max_length=JUSTIFICATION_MAX, blank=True)
     cosign_required = models.BooleanField(default=False)
 
     class Meta(ClinicalRecord.Meta):

@@ -145,13 +145,13 @@ def set_curriculum(
             raise ConcurrentEdit("group's curriculum")
         if now == (curriculum.pk if curriculum else None):
             return
-        if curriculum is None:
-            link.delete()
-        elif link is None:
-            GroupCurriculum.objects.create(group=group, curriculum=curriculum)
-        else:
+        if link is not None and curriculum is not None:
             link.curriculum = curriculum
             link.save(update_fields=["curriculum", "modified_at"])
+        elif link is not None:
+            link.delete()
+        elif curriculum is not None:
+            GroupCurriculum.objects.create(group=group, curriculum=curriculum)
         record_event(
             actor=by,
             event_type="notes.group_curriculum_set",

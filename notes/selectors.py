@@ -19,6 +19,7 @@ from notes.models import (
 )
 from participants.access import capability_decision, organizations_of
 from participants.models import Participant
+from plans.models import Objective
 from scheduling.models import Enrolment, Session
 
 # How far back the author's list looks for sessions still without a note.
@@ -81,6 +82,12 @@ class RosterRow:
     attendance: Attendance | None
     note: ProgressNote | None
     absence: AbsenceEntry | None
+    # What the screen's form shows for the member: saved, or as posted back with an error.
+    f_objectives: list[tuple[Objective, bool]] = field(default_factory=list)
+    f_status: str = ""
+    f_minutes: str = ""
+    f_text: str = ""
+    f_reason: str = ""
 
     @property
     def participant(self) -> Participant:
@@ -274,16 +281,15 @@ def attach_make_ups(
     runs: dict[int, Session] = {}
     step: dict[int, int] = {}
     for session in upcoming:
-        modules = order.get(curriculum_of[session.group_id], [])
+        group_id = session.group_id
+        if group_id is None:
+            continue
+        modules = order.get(curriculum_of[group_id], [])
         if not modules:
             continue
-        start = (
-            modules.index(last[session.group_id]) + 1
-            if last.get(session.group_id) in modules
-            else 0
-        )
-        k = step.get(session.group_id, 0)
-        step[session.group_id] = k + 1
+        start = modules.index(last[group_id]) + 1 if last.get(group_id) in modules else 0
+        k = step.get(group_id, 0)
+        step[group_id] = k + 1
         runs.setdefault(modules[(start + k) % len(modules)], session)
     for line in missed:
         line.make_up = runs.get(line.module.pk)

@@ -20,6 +20,8 @@ from audit.services import record_event
 from notes import privacy, similarity, thread
 from notes.access import require_group_write, require_member, require_note_capability
 from notes.models import (
+    JUSTIFICATION_MAX,
+    TOPIC_MAX,
     AbsenceEntry,
     CoSignature,
     CurriculumModule,
@@ -45,7 +47,6 @@ from tandem.errors import ConcurrentEdit, InvalidInput, TandemError
 from tandem.validation import validate
 
 SECTION_MAX = 20_000
-JUSTIFICATION_MAX = ProgressNote._meta.get_field("copy_forward_justification").max_length
 WRITABLE_KINDS = (NoteKind.INDIVIDUAL, NoteKind.FAMILY, NoteKind.MEDICATION)
 
 
@@ -101,7 +102,7 @@ class NoteContent:
     """What a person writes on an individual, family or medication-management note."""
 
     kind: str
-    format: NoteFormat | None
+    format: NoteFormat
     sections: Mapping[str, str]
     service_date: date
     start_time: time | None = None
@@ -119,8 +120,6 @@ def _check_content(participant: Participant, content: NoteContent) -> dict[str, 
         raise InvalidInput(
             "Choose the kind of note: individual, family or medication management.", field="kind"
         )
-    if content.format is None:
-        raise InvalidInput("Choose the note's format.", field="format")
     dates.check(content.service_date, field="service_date", label="The date of service")
     if not isinstance(content.sections, Mapping):
         raise InvalidInput("Write the note's sections.", field="sections")
@@ -160,7 +159,7 @@ def _fill(note: ProgressNote, participant: Participant, content: NoteContent) ->
     note.session = content.session
     note.no_objective_reason = (content.no_objective_reason or "").strip()
     episode = current_episode(participant)
-    program = content.session.program if content.session else (episode and episode.program)
+    program = content.session.program if content.session else episode.program if episode else None
     note.episode = episode
     note.due_at = due_at(program, content.session, content.service_date, content.end_time)
     validate(
@@ -209,7 +208,7 @@ def draft_note(
             participant=participant,
             record=note,
             decision=decision,
-            details={"kind": note.kind, "format": note.format.code},
+            details={"kind": note.kind, "format": content.format.code},
         )
     return note
 
@@ -315,15 +314,15 @@ def sign_note(
             raise InvalidInput("Write the note before signing it.", field="sections")
         thread.check_thread(thread.of(current), current.no_objective_reason)
         ratio, match = copy_forward_check(current)
-        flagged = similarity.is_copied_forward(ratio)
-        if flagged and not justification:
+        copied = match if similarity.is_copied_forward(ratio) else None
+        if copied is not None and not justification:
             raise InvalidInput(
                 f"This note is {ratio:.0%} the same as your note of "
-                f"{match.service_date:%d %b %Y} for this participant. Write a one-line "
+                f"{copied.service_date:%d %b %Y} for this participant. Write a one-line "
                 "justification to sign it as it is, or rewrite it.",
                 field="justification",
             )
-        program = current.episode.program if current.episode_id else None
+        program = current.episode.program if current.episode is not None else None
         signed = lifecycle.sign(
             current,
             by=by,
@@ -333,14 +332,14 @@ def sign_note(
             what="note",
             also={
                 "similarity": round(ratio, 4),
-                "similar_to": match if flagged else None,
-                "copy_forward_justification": justification if flagged else "",
+                "similar_to": copied,
+                "copy_forward_justification": justification if copied is not None else "",
                 "cosign_required": needs_cosignature(by, program),
             },
             event_type="note.signed",
-            details={"copy_forward": flagged, "similarity": round(ratio, 4)},
+            details={"copy_forward": copied is not None, "similarity": round(ratio, 4)},
         )
-        if flagged:
+        if copied is not None:
             record_event(
                 actor=by,
                 event_type="note.copy_forward_justified",
@@ -348,7 +347,7 @@ def sign_note(
                 record=signed,
                 decision=decision,
                 reason=justification,
-                details={"similarity": round(ratio, 4), "similar_to": str(match.public_id)},
+                details={"similarity": round(ratio, 4), "similar_to": str(copied.public_id)},
             )
     return signed
 
@@ -508,8 +507,8 @@ def check_group_input(
         raise InvalidInput("A group is documented from the day of the session.")
     if len(narrative or "") > SECTION_MAX:
         raise InvalidInput(f"Keep the narrative under {SECTION_MAX} characters.", field="shared")
-    if len(topic or "") > GroupNote._meta.get_field("topic").max_length:
-        raise InvalidInput("Keep the topic under 200 characters.", field="topic")
+    if len(topic or "") > TOPIC_MAX:
+        raise InvalidInput(f"Keep the topic under {TOPIC_MAX} characters.", field="topic")
     roster = {e.participant_id: e for e in session.enrolments.select_related("participant")}
     seen: set[int] = set()
     for index, member in enumerate(members):

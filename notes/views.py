@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,14 +22,24 @@ from audit.context import counting_events
 from audit.models import Action, Outcome
 from audit.services import record_event
 from notes import selectors, services, similarity, thread
-from notes.access import group_note_access, member_decision
+from notes.access import GroupNoteAccess, group_note_access, member_decision
 from notes.forms import LateEntryForm, NoteForm, ReasonForm, SignForm
 from notes.models import CurriculumModule, NoteFormat, NoteKind, ProgressNote
 from participants.access import Scope, capability_decision, organizations_of
 from participants.decorators import carries_participant_data, participant_page
+from participants.models import Participant
 from participants.views import chart_context
+from scheduling.models import Session
 from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput, TandemError
+from tandem.http import SignedInRequest, StaffRequest
 from tandem.methods import READS, serves
+
+
+class GroupPageRequest(SignedInRequest):
+    """The group-note screen's request: `showing` names the members its response shows, for
+    its audit event."""
+
+    showing: list[Participant]
 
 
 def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
@@ -43,7 +53,7 @@ def _uuid(value) -> UUID | None:
         return None
 
 
-def _note_or_404(request: HttpRequest, participant, note_id) -> ProgressNote | None:
+def _note_or_404(request: StaffRequest, participant, note_id) -> ProgressNote | None:
     return selectors.note_by_public_id(participant, note_id)
 
 
@@ -56,12 +66,12 @@ def _missing(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _can_write(request: HttpRequest, participant) -> bool:
+def _can_write(request: StaffRequest, participant) -> bool:
     return capability_decision(request.user, "note.sign", participant.organization_id).allowed
 
 
 @participant_page(Scope.CLINICAL, methods=("GET",))
-def tab(request: HttpRequest, participant) -> HttpResponse:
+def tab(request: StaffRequest, participant) -> HttpResponse:
     """The chart's Notes tab: every note in force, and the group modules done and missed."""
     context = chart_context(request, participant, "notes")
     progress = selectors.curriculum_progress(participant)
@@ -75,7 +85,7 @@ def tab(request: HttpRequest, participant) -> HttpResponse:
     return render(request, "notes/tab.html", context)
 
 
-def _format_from(request: HttpRequest, program, code: str | None) -> NoteFormat | None:
+def _format_from(request: StaffRequest, program, code: str | None) -> NoteFormat | None:
     formats = services.formats_for(program)
     chosen = [f for f in formats if f.code == code]
     if chosen:
@@ -83,10 +93,8 @@ def _format_from(request: HttpRequest, program, code: str | None) -> NoteFormat 
     return formats[0] if formats else None
 
 
-def _sessions_of(participant) -> list:
+def _sessions_of(participant: Participant) -> list[Session]:
     """The participant's individual and group sessions of the last weeks, to tie a note to."""
-    from scheduling.models import Session
-
     return list(
         Session.objects.filter(enrolments__participant=participant, status="scheduled")
         .select_related("program")
@@ -118,10 +126,21 @@ def _content(form: NoteForm, fmt: NoteFormat, participant, sessions) -> services
 
 
 def request_objectives(form: NoteForm) -> list[str]:
-    return [v for v in form.data.getlist("objectives") if _uuid(v)] if form.is_bound else []
+    data = form.data
+    return (
+        [v for v in data.getlist("objectives") if _uuid(v)] if isinstance(data, QueryDict) else []
+    )
 
 
-def _form_page(request, participant, form, fmt, sessions, note=None, status=200):
+def _form_page(
+    request: StaffRequest,
+    participant: Participant,
+    form: NoteForm,
+    fmt: NoteFormat,
+    sessions: list[Session],
+    note: ProgressNote | None = None,
+    status: int = 200,
+) -> HttpResponse:
     context = chart_context(request, participant, "notes")
     program = context["episode"].program if context["episode"] else None
     context.update(
@@ -137,7 +156,7 @@ def _form_page(request, participant, form, fmt, sessions, note=None, status=200)
 
 
 @participant_page(Scope.CLINICAL, methods=("GET", "POST"))
-def new(request: HttpRequest, participant) -> HttpResponse:
+def new(request: StaffRequest, participant) -> HttpResponse:
     """Write a note: its kind, session, date and times, and the chosen format's sections."""
     episode = chart_context(request, participant, "notes")["episode"]
     program = episode.program if episode else None
@@ -168,14 +187,14 @@ def new(request: HttpRequest, participant) -> HttpResponse:
 
 
 @participant_page(Scope.CLINICAL, methods=("GET", "POST"))
-def edit(request: HttpRequest, participant, note_id) -> HttpResponse:
+def edit(request: StaffRequest, participant, note_id) -> HttpResponse:
     note = _note_or_404(request, participant, note_id)
     if note is None:
         return _missing(request)
-    if note.is_signed or note.group_note_id:
+    fmt = note.format
+    if note.is_signed or note.group_note_id or fmt is None:
         messages.error(request, "A signed note is not changed; add a late entry instead.")
         return redirect("notes:note", participant.public_id, note.public_id)
-    fmt = note.format
     sessions = _sessions_of(participant)
     if request.method in READS:
         initial = {
@@ -213,7 +232,7 @@ def edit(request: HttpRequest, participant, note_id) -> HttpResponse:
 
 
 def _note_page(
-    request: HttpRequest, participant, found: ProgressNote, *, error: str = "", status: int = 200
+    request: StaffRequest, participant, found: ProgressNote, *, error: str = "", status: int = 200
 ) -> HttpResponse:
     context = chart_context(request, participant, "notes")
     flag = None
@@ -240,7 +259,7 @@ def _note_page(
 
 
 @participant_page(Scope.CLINICAL, methods=("GET",))
-def note(request: HttpRequest, participant, note_id) -> HttpResponse:
+def note(request: StaffRequest, participant, note_id) -> HttpResponse:
     """One note with its history; a draft shows the copy-forward check before signing."""
     found = _note_or_404(request, participant, note_id)
     if found is None:
@@ -248,13 +267,13 @@ def note(request: HttpRequest, participant, note_id) -> HttpResponse:
     return _note_page(request, participant, found)
 
 
-def _refused(request: HttpRequest, participant, found: ProgressNote, message: str) -> HttpResponse:
+def _refused(request: StaffRequest, participant, found: ProgressNote, message: str) -> HttpResponse:
     """The note again with why the action was refused; nothing was written."""
     return _note_page(request, participant, found, error=message, status=400)
 
 
 @participant_page(Scope.CLINICAL, methods=("POST",))
-def sign(request: HttpRequest, participant, note_id) -> HttpResponse:
+def sign(request: StaffRequest, participant, note_id) -> HttpResponse:
     found = _note_or_404(request, participant, note_id)
     if found is None:
         return _missing(request)
@@ -280,7 +299,7 @@ def sign(request: HttpRequest, participant, note_id) -> HttpResponse:
 
 
 @participant_page(Scope.CLINICAL, methods=("POST",), addenda=True)
-def late_entry(request: HttpRequest, participant, note_id) -> HttpResponse:
+def late_entry(request: StaffRequest, participant, note_id) -> HttpResponse:
     found = _note_or_404(request, participant, note_id)
     if found is None:
         return _missing(request)
@@ -292,7 +311,7 @@ def late_entry(request: HttpRequest, participant, note_id) -> HttpResponse:
     data = form.cleaned_data
     event_at = None
     if data.get("event_date"):
-        program = found.episode.program if found.episode_id else None
+        program = found.episode.program if found.episode is not None else None
         tz = program.tz if program else timezone.get_current_timezone()
         event_at = datetime.combine(
             data["event_date"], data.get("event_time") or datetime.min.time(), tzinfo=tz
@@ -308,7 +327,7 @@ def late_entry(request: HttpRequest, participant, note_id) -> HttpResponse:
 
 
 @participant_page(Scope.CLINICAL, methods=("POST",))
-def cosign(request: HttpRequest, participant, note_id) -> HttpResponse:
+def cosign(request: StaffRequest, participant, note_id) -> HttpResponse:
     found = _note_or_404(request, participant, note_id)
     if found is None:
         return _missing(request)
@@ -323,7 +342,7 @@ def cosign(request: HttpRequest, participant, note_id) -> HttpResponse:
 
 
 @participant_page(Scope.CLINICAL, methods=("POST",))
-def entered_in_error(request: HttpRequest, participant, note_id) -> HttpResponse:
+def entered_in_error(request: StaffRequest, participant, note_id) -> HttpResponse:
     found = _note_or_404(request, participant, note_id)
     if found is None:
         return _missing(request)
@@ -359,7 +378,13 @@ def _session_missing(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _group_context(request, session, access, posted=None, error=None) -> dict:
+def _group_context(
+    request: GroupPageRequest,
+    session: Session,
+    access: GroupNoteAccess,
+    posted: QueryDict | None = None,
+    error: TandemError | None = None,
+) -> dict:
     group_note = services.current_group_note(session)
     rows = [
         row
@@ -393,7 +418,7 @@ def _group_context(request, session, access, posted=None, error=None) -> dict:
             # changes the exceptions, as with "mark all present" at roll call.
             row.f_status = row.attendance.status if row.attendance else AttendanceStatus.PRESENT
             row.f_minutes = (
-                row.attendance.minutes if row.attendance and row.attendance.is_partial else ""
+                str(row.attendance.minutes) if row.attendance and row.attendance.is_partial else ""
             )
             row.f_text = row.text
             row.f_reason = row.note.no_objective_reason if row.note else ""
@@ -483,8 +508,9 @@ def _module_from(request, modules) -> CurriculumModule | None:
 
 @serves("GET", "POST")
 @login_required
-def group(request: HttpRequest, session_id) -> HttpResponse:
+def group(request: GroupPageRequest, session_id) -> HttpResponse:
     """One screen per group session: roll call, shared narrative, each member's section, sign."""
+    request.showing = []
     session = selectors.session_by_public_id(session_id)
     if session is None or session.kind != "group":
         return _session_missing(request)
@@ -509,11 +535,13 @@ def group(request: HttpRequest, session_id) -> HttpResponse:
     with counting_events() as events:
         response = _group_post(request, session, access)
     if events.written == 0 and carries_participant_data(response):
-        _audit_group_view(request, session, access, getattr(request, "showing", []) or [])
+        _audit_group_view(request, session, access, request.showing)
     return response
 
 
-def _group_post(request: HttpRequest, session, access) -> HttpResponse:
+def _group_post(
+    request: GroupPageRequest, session: Session, access: GroupNoteAccess
+) -> HttpResponse:
     rows = selectors.group_roster(session, services.current_group_note(session))
     modules = selectors.modules_for(session)
     wants_sign = request.POST.get("action") == "sign"
@@ -575,7 +603,7 @@ def opens_board(user) -> bool:
 
 @serves("GET")
 @login_required
-def due(request: HttpRequest) -> HttpResponse:
+def due(request: SignedInRequest) -> HttpResponse:
     """My notes still to write or sign, overdue first."""
     if request.user.kind != User.Kind.STAFF or not opens_notes_due(request.user):
         return _forbidden(request, "Notes due are for staff who write notes.")
@@ -588,7 +616,7 @@ def due(request: HttpRequest) -> HttpResponse:
 
 @serves("GET")
 @login_required
-def board(request: HttpRequest) -> HttpResponse:
+def board(request: SignedInRequest) -> HttpResponse:
     """The supervisor's board: overdue notes across the program and the co-sign queue, each
     paged (a count and a page of rows: the same queries however many there are)."""
     if request.user.kind != User.Kind.STAFF or not opens_board(request.user):
@@ -614,7 +642,7 @@ def board(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _audit_list(request: HttpRequest, participants, page: str) -> None:
+def _audit_list(request: SignedInRequest, participants, page: str) -> None:
     if not participants:
         return
     record_event(
@@ -629,7 +657,7 @@ def _audit_list(request: HttpRequest, participants, page: str) -> None:
     )
 
 
-def home_panel(request: HttpRequest) -> dict | None:
+def home_panel(request: SignedInRequest) -> dict | None:
     """Unsigned and overdue notes on the author's home; the board's counts for supervisors."""
     user = request.user
     if user.kind != User.Kind.STAFF:
@@ -731,7 +759,7 @@ def _settings_rows(programs) -> list[dict]:
 
 @serves("GET", "POST")
 @login_required
-def program_settings(request: HttpRequest) -> HttpResponse:
+def program_settings(request: SignedInRequest) -> HttpResponse:
     """The director's page for the program's note rules, its own formats and which curriculum
     each group runs."""
     from accounts.models import Program
@@ -778,16 +806,24 @@ def program_settings(request: HttpRequest) -> HttpResponse:
                     sections=data.get("sections", "").splitlines(),
                 )
             elif action == "curriculum":
-                group = Group.objects.filter(
-                    program=program, public_id=_uuid(data.get("group"))
-                ).first()
+                group_id = _uuid(data.get("group"))
+                group = (
+                    Group.objects.filter(program=program, public_id=group_id).first()
+                    if group_id is not None
+                    else None
+                )
                 if group is None:
                     raise InvalidInput("Choose one of the program's groups.", field="group")
 
-                def curriculum(value):
+                def curriculum(value: str | None) -> Curriculum | None:
                     if not value:
                         return None
-                    found = Curriculum.objects.filter(public_id=_uuid(value)).first()
+                    curriculum_id = _uuid(value)
+                    found = (
+                        Curriculum.objects.filter(public_id=curriculum_id).first()
+                        if curriculum_id is not None
+                        else None
+                    )
                     if found is None:
                         raise InvalidInput(
                             "Choose one of the program's curricula.", field="curriculum"

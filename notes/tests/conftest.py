@@ -1,5 +1,6 @@
 """Builders for note tests: a DAP note's content, a group session with a roster."""
 
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,18 +23,17 @@ def formats(db) -> None:
 def dap(text: str = "Talked through the week.", **extra) -> NoteContent:
     seed()  # a test that emptied the database took the migration's rows with it
     fmt = NoteFormat.objects.get(program__isnull=True, code="dap")
-    fields = {
-        "kind": NoteKind.INDIVIDUAL,
-        "format": fmt,
-        "sections": {"Data": text, "Assessment": "Engaged.", "Plan": "Continue weekly."},
-        "service_date": date(2026, 11, 17),
-        "start_time": time(10, 0),
-        "end_time": time(10, 50),
-        "minutes": 50,
-        "no_objective_reason": "Plan not yet signed.",
-    }
-    fields.update(extra)
-    return NoteContent(**fields)
+    content = NoteContent(
+        kind=NoteKind.INDIVIDUAL,
+        format=fmt,
+        sections={"Data": text, "Assessment": "Engaged.", "Plan": "Continue weekly."},
+        service_date=date(2026, 11, 17),
+        start_time=time(10, 0),
+        end_time=time(10, 50),
+        minutes=50,
+        no_objective_reason="Plan not yet signed.",
+    )
+    return replace(content, **extra)
 
 
 MEMBERS = [

@@ -33,7 +33,8 @@ def test_each_member_chart_gets_the_narrative_and_only_their_own_section(world, 
     assert note.is_signed
     for i, episode in enumerate(episodes):
         [mine] = chart_notes(episode.participant)
-        assert mine.is_signed and mine.group_note.narrative == SHARED
+        assert mine.is_signed and mine.group_note is not None
+        assert mine.group_note.narrative == SHARED
         assert mine.text == f"Shared two examples ({i})."
         others = [e.participant for e in episodes if e != episode]
         assert not any(o.legal_first_name in mine.text for o in others)
