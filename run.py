@@ -17,6 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PY = VENV / "bin" / "python"
+# Past participants the demo writes for the outcomes board (see outcomes/demo.py).
+DEMO_HISTORY = 700
 
 
 def ensure_venv(requirements: str) -> None:
@@ -78,6 +80,14 @@ def _stop_like_ctrl_c(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def demo_seed_args(args: list[str]) -> list[str]:
+    """`seed_demo`'s arguments: the demo program, and a past of discharged participants so
+    the outcomes board shows figures (unless `--history N` is given, N=0 to leave it out)."""
+    if any(a == "--history" or a.startswith("--history=") for a in args):
+        return args
+    return [*args, "--history", str(DEMO_HISTORY)]
+
+
 def demo(args: list[str]) -> int:
     ensure_venv("requirements.txt")
     env = {**os.environ, "TANDEM_DEMO": "1"}
@@ -89,7 +99,7 @@ def demo(args: list[str]) -> int:
     env.setdefault("AUDIT_SIGNING_KEY_FILE", str(keys / "audit-signing.pem"))
     env.setdefault("AUDIT_VERIFY_KEY_FILE", str(keys / "audit-verify.pem"))
     manage("migrate", "--noinput", "-v", "0", env=env)
-    manage("seed_demo", *args, env=env)
+    manage("seed_demo", *demo_seed_args(args), env=env)
     print("\nTandem is running at http://127.0.0.1:8000  (Ctrl+C to stop)\n", flush=True)
     signal.signal(signal.SIGTERM, _stop_like_ctrl_c)
     with background_worker(env), contextlib.suppress(KeyboardInterrupt):
@@ -111,6 +121,6 @@ if __name__ == "__main__":
     commands = {"demo": demo, "test": test}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         sys.exit(
-            "usage: python3.11 run.py demo [--participants N] | test [--browser] [pytest args]"
+            "usage: python3.11 run.py demo [--participants N] [--history N] | test [--browser] [pytest args]"
         )
     sys.exit(commands[sys.argv[1]](sys.argv[2:]))

@@ -18,6 +18,7 @@ from accounts.models import LevelOfCare, Organization, Program, Site, User
 from attendance import weekly
 from attendance.models import Attendance, AttendanceStatus
 from monitoring.models import Alert, AlertStatus, Severity
+from outcomes import synthetic_care
 from outcomes.models import Ethnicity, Race, ReportingDemographics
 from participants.models import Episode, EpisodeStatus, Participant, SexAtBirth
 from scheduling.models import Enrolment, Group, Session, SessionMode, Track
@@ -91,11 +92,19 @@ def generate(
     seed: int = 7,
     attendance: bool = True,
     numbering: str = "S",
+    in_care: bool = True,
+    after_care: bool = False,
 ) -> Generated:
-    """Write a history of `participants` people over `years` years up to `today`."""
+    """Write a history of `participants` people over `years` years up to `today`.
+
+    With `in_care` off it is a past only: everyone admitted left care before this week and
+    no session falls in it, so nothing joins a caseload, a day's sessions or a worklist.
+    `after_care` adds the end-of-care records (outcomes.synthetic_care) the board counts.
+    """
     rng = random.Random(seed)
     tz = ZoneInfo("America/Chicago")
     start = today - timedelta(days=365 * years)
+    until = today if in_care else today - timedelta(days=today.weekday() + 1)
     with transaction.atomic():
         programs = [
             Program.objects.create(
@@ -136,7 +145,7 @@ def generate(
                     for monday in _weeks(start, today):
                         for group in made:
                             day = monday + timedelta(days=group.weekday)
-                            if day < start or day > today:
+                            if day < start or day > until:
                                 continue
                             begins = datetime.combine(day, group.start_time, tz)
                             rows.append(
@@ -192,8 +201,12 @@ def generate(
             roll = rng.random()
             wait = int(rng.expovariate(1 / 9))
             admitted = referred + timedelta(days=wait)
-            if roll < 0.12 or admitted > today:
-                status = EpisodeStatus.DECLINED if admitted <= today else EpisodeStatus.REFERRED
+            if roll < 0.12 or admitted > until:
+                status = (
+                    EpisodeStatus.DECLINED
+                    if admitted <= until or not in_care
+                    else EpisodeStatus.REFERRED
+                )
                 episodes.append(
                     Episode(
                         participant=person,
@@ -211,6 +224,10 @@ def generate(
                 continue
             stay = max(1, min(int(rng.lognormvariate(3.8, 0.6)), 360))
             discharged = admitted + timedelta(days=stay)
+            if discharged > until and not in_care:
+                referred = start + timedelta(days=rng.randrange(max(1, span - wait - stay - 7)))
+                admitted = referred + timedelta(days=wait)
+                discharged = min(admitted + timedelta(days=stay), until)
             if discharged > today:
                 status, discharged = EpisodeStatus.ACTIVE, None
             else:
@@ -324,6 +341,8 @@ def generate(
         written += len(roll_calls)
         weekly.rebuild(Episode.objects.filter(program__organization=organization))
         Alert.objects.bulk_create(alerts, batch_size=BATCH)
+        if after_care:
+            synthetic_care.write(episodes, today=today, recorded_by=recorded_by, rng=rng, tz=tz)
     return Generated(
         participants=len(people),
         episodes=len(episodes),

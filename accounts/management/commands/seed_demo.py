@@ -15,9 +15,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--participants", type=int, default=40)
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--history",
+            type=int,
+            default=0,
+            help="Also write a past of this many discharged participants, for the outcomes board.",
+        )
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print the logins.")
 
-    def handle(self, *args, participants: int, seed: int, quiet_logins: bool, **options) -> None:
+    def handle(
+        self, *args, participants: int, seed: int, history: int, quiet_logins: bool, **options
+    ) -> None:
         if not settings.TANDEM_DEMO:
             raise CommandError(
                 "seed_demo only runs in demo mode (TANDEM_DEMO=1, as `run.py demo` sets): it "
@@ -25,11 +33,14 @@ class Command(BaseCommand):
             )
         if participants < 1:
             raise CommandError("--participants must be at least 1.")
+        if history < 0:
+            raise CommandError("--history cannot be negative.")
         started = time.monotonic()
         self.stdout.write(
             "Seeding the demo program. ALL DATA IS SYNTHETIC: no real person is in it."
         )
         context = seed_foundation(participants, seed=seed, stdout=self.stdout.write)
+        context.extras["history"] = history
         for name, seeder in seeders():
             self.stdout.write(f"  adding {name} …")
             seeder(context)

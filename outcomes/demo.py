@@ -1,0 +1,51 @@
+"""The demo's program history, so the director's outcomes board has figures to show: two
+years of invented participants who were referred, admitted, attended and left care (with
+their discharges, follow-ups, measures, check-ins, screens and signed notes), written by
+`outcomes.synthetic` in two programs of their own beside the demo program.
+
+Only `seed_demo --history N` asks for it (`run.py demo` does); it is all in the past, so the
+daily pages (caseloads, today's sessions, alert lists, worklists) stay as the demo program
+makes them. Idempotent: an organization that already has the history is left alone.
+"""
+
+from audit.services import record_event
+from outcomes import synthetic
+from participants.models import Participant
+from tandem.demo import DemoContext
+
+NUMBERING = "HIST"
+YEARS = 2  # the board's default range is the past year; a second one fills its first months
+
+
+def seed_history(context: DemoContext) -> None:
+    size = context.extras.get("history", 0)
+    organization = context.organization
+    if (
+        not size
+        or Participant.objects.filter(
+            organization=organization, record_number__startswith=f"{NUMBERING}-"
+        ).exists()
+    ):
+        return
+    made = synthetic.generate(
+        organization,
+        participants=size,
+        today=context.program.today(),
+        years=YEARS,
+        recorded_by=context.staff["director"],
+        seed=context.rng_seed,
+        numbering=NUMBERING,
+        in_care=False,
+        after_care=True,
+    )
+    record_event(
+        actor=None,
+        event_type="demo.imported",
+        organization=organization,
+        record_type="participants.Participant",
+        details={"synthetic_demo_import": made.participants, "history": True},
+    )
+    context.stdout(
+        f"    {made.participants} past participants, {made.episodes} episodes, "
+        f"{made.attendance} roll calls, {made.alerts} alerts"
+    )

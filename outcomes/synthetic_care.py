@@ -1,0 +1,308 @@
+"""The end-of-care part of the synthetic history: for each invented episode that left care,
+a discharge record, follow-ups with answers, a baseline and a latest PHQ-9 and GAD-7 (a
+PCL-5 for some), check-ins and a drug screen in the last month of care, and signed progress
+notes, written with bulk_create so the board's after-care figures have something to count.
+Every person and every answer is invented; answers are scored by the real scorer.
+
+Nothing here is left waiting for anyone: follow-ups are written only once due and already
+answered through the link, read back on a call, or not reached; every note is signed; so no
+worklist or call list picks them up.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from accounts.models import User
+from assessments.demo import MAKERS
+from assessments.models import Administration
+from assessments.scoring import score
+from checkins.models import CheckIn, Via
+from discharge.models import (
+    DEFAULT_FOLLOW_UP_DAYS,
+    ContactConsent,
+    Discharge,
+    FollowUp,
+    FollowUpAnswers,
+    FollowUpChannel,
+    FollowUpStatus,
+)
+from discharge.types import TEDS_REASON_OF, DischargeType
+from notes.models import DEFAULT_DUE_HOURS, NoteKind, ProgressNote
+from participants.models import Episode, EpisodeStatus
+from screens.detection import THC
+from screens.models import DrugScreen, Flag, Panel, Result, ScreenResult, Validity
+
+BATCH = 5000
+CUP = "urine-cup-hhs"
+NOT_COMPLETED = [
+    (DischargeType.LEFT_EARLY, 60),
+    (DischargeType.ADMINISTRATIVE, 20),
+    (DischargeType.INCARCERATED, 4),
+    (DischargeType.OTHER, 8),
+]
+CHANNELS = (FollowUpChannel.TEXT, FollowUpChannel.PHONE, FollowUpChannel.PORTAL)
+STEPS = 10  # severity 0..1 in tenths, as the demo's instrument history draws it
+
+
+@dataclass
+class Written:
+    discharges: int
+    follow_ups: int
+    administrations: int
+    notes: int
+
+
+class _Scores:
+    """A few answer sets per instrument and severity step, each scored once."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.sets: dict[tuple[str, int], list[tuple[dict, object]]] = {}
+        for code in ("phq-9", "gad-7", "pcl-5"):
+            for step in range(STEPS + 1):
+                self.sets[(code, step)] = [
+                    (answers, score(code, answers))
+                    for answers in (MAKERS[code](rng, step / STEPS) for _ in range(3))
+                ]
+        self.who5 = [
+            (answers, score("who-5", answers))
+            for answers in ({str(n): rng.randint(1, 5) for n in range(1, 6)} for _ in range(12))
+        ]
+
+    def administration(
+        self, rng: random.Random, code: str, level: float, episode: Episode, when: datetime, by
+    ) -> Administration:
+        step = max(0, min(STEPS, round(level * STEPS)))
+        answers, result = rng.choice(self.sets[(code, step)])
+        extended = result.to_dict(extended=True)
+        return Administration(
+            participant_id=episode.participant_id,
+            episode=episode,
+            instrument=code,
+            answers=answers,
+            completed_at=when,
+            complete=result.complete,
+            total=result.total,
+            subscales=dict(result.subscales),
+            band=result.band or "",
+            positive=result.positive,
+            flags=extended["flags"],
+            thresholds=extended["thresholds"],
+            recorded_by=by,
+            recorded_at=when,
+        )
+
+
+def _at(day: date, hour: int, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(hour, 0), tz)
+
+
+def write(
+    episodes: list[Episode], *, today: date, recorded_by: User, rng: random.Random, tz: ZoneInfo
+) -> Written:
+    """The end-of-care records of every episode in `episodes` that left care by `today`."""
+    scores = _Scores(rng)
+    panel = Panel.objects.filter(code=CUP).prefetch_related("analytes").first()
+    analytes = list(panel.analytes.all()) if panel else []
+    left = [
+        e
+        for e in episodes
+        if e.status in (EpisodeStatus.DISCHARGED, EpisodeStatus.TRANSFERRED_OUT)
+        and e.discharged_on is not None
+        and e.discharged_on <= today
+    ]
+    discharges, consents, administrations, checkins, screens, notes = [], [], [], [], [], []
+    for episode in left:
+        on, admitted = episode.discharged_on, episode.admitted_on
+        stay = (on - admitted).days
+        if episode.status == EpisodeStatus.TRANSFERRED_OUT:
+            kind = DischargeType.STEPPED_DOWN
+        elif rng.random() < (0.8 if stay >= 30 else 0.25):
+            kind = DischargeType.COMPLETED
+        else:
+            values, weights = zip(*NOT_COMPLETED, strict=True)
+            kind = rng.choices(values, weights)[0]
+        discharges.append(
+            Discharge(
+                participant_id=episode.participant_id,
+                episode=episode,
+                type=kind,
+                teds_reason=TEDS_REASON_OF[kind],
+                discharged_on=on,
+                decided_by=recorded_by,
+                reason="Synthetic history discharge.",
+                level_of_care=episode.level_of_care,
+                recorded_by=recorded_by,
+                recorded_at=_at(on, 16, tz),
+            )
+        )
+        depression = rng.betavariate(2.4, 2.0)
+        gain = rng.uniform(0.3, 0.75) if rng.random() < 0.72 else rng.uniform(-0.25, 0.1)
+        progress = min(1.0, stay / 70)
+        last_day = max(admitted, on - timedelta(days=rng.randint(1, 6)))
+        measured = [
+            ("phq-9", depression),
+            ("gad-7", min(1.0, depression * 0.6 + rng.random() * 0.45)),
+        ]
+        if rng.random() < 0.3:
+            measured.append(("pcl-5", rng.uniform(0.45, 0.85)))
+        for code, base in measured:
+            administrations.append(
+                scores.administration(rng, code, base, episode, _at(admitted, 10, tz), recorded_by)
+            )
+            if stay >= 14:
+                latest = max(0.0, min(1.0, base * (1 - gain * progress) + rng.gauss(0, 0.05)))
+                administrations.append(
+                    scores.administration(
+                        rng, code, latest, episode, _at(last_day, 11, tz), recorded_by
+                    )
+                )
+        if rng.random() < 0.75:
+            for _ in range(rng.randint(1, 3)):
+                day = on - timedelta(days=rng.randrange(min(30, stay + 1)))
+                used = rng.random() < 0.2
+                checkins.append(
+                    CheckIn(
+                        participant_id=episode.participant_id,
+                        episode=episode,
+                        mood=rng.randint(3, 8),
+                        craving=rng.randint(0, 7),
+                        used=used,
+                        safety=False,
+                        via=Via.KIOSK,
+                        recorded_by=recorded_by,
+                        recorded_at=_at(day, 19, tz),
+                    )
+                )
+        if analytes and rng.random() < 0.6:
+            day = on - timedelta(days=rng.randrange(min(30, stay + 1)))
+            screens.append(
+                (
+                    DrugScreen(
+                        participant_id=episode.participant_id,
+                        episode=episode,
+                        panel=panel,
+                        specimen=panel.specimen,
+                        method=panel.method,
+                        observed=rng.random() < 0.3,
+                        collected_by=recorded_by,
+                        collected_at=_at(day, 9, tz),
+                        validity=Validity.VALID,
+                        note="Synthetic history screen.",
+                        recorded_by=recorded_by,
+                        recorded_at=_at(day, 9, tz),
+                    ),
+                    rng.random() < 0.15,
+                )
+            )
+        day = admitted + timedelta(days=rng.randint(1, 6))
+        while day <= on:
+            ends = _at(day, 14, tz)
+            due = ends + timedelta(hours=DEFAULT_DUE_HOURS)
+            signed = due - timedelta(hours=rng.uniform(1, 20))
+            if rng.random() < 0.2:
+                signed = due + timedelta(hours=rng.lognormvariate(2.5, 1.0))
+            notes.append(
+                ProgressNote(
+                    participant_id=episode.participant_id,
+                    episode=episode,
+                    kind=NoteKind.INDIVIDUAL,
+                    sections={"Note": "Synthetic history note."},
+                    service_date=day,
+                    start_time=time(13, 0),
+                    end_time=time(14, 0),
+                    minutes=60,
+                    due_at=due,
+                    signed_by=recorded_by,
+                    signed_at=signed,
+                    recorded_by=recorded_by,
+                    recorded_at=ends,
+                )
+            )
+            day += timedelta(days=rng.randint(10, 18))
+    discharges = Discharge.objects.bulk_create(discharges, batch_size=BATCH)
+    follow_ups, answered = [], []
+    for record in discharges:
+        consented = rng.random() < 0.8
+        consents.append(
+            ContactConsent(
+                discharge=record,
+                participant_id=record.participant_id,
+                consented=consented,
+                channel=rng.choice(CHANNELS) if consented else "",
+            )
+        )
+        if not consented:
+            continue
+        for day in DEFAULT_FOLLOW_UP_DAYS:
+            due_on = record.discharged_on + timedelta(days=day)
+            if due_on >= today:
+                break
+            roll = rng.random()
+            reach = 0.75 - day / 1000
+            status = (
+                FollowUpStatus.ANSWERED
+                if roll < reach * 0.8
+                else FollowUpStatus.REACHED
+                if roll < reach
+                else FollowUpStatus.NOT_REACHED
+            )
+            row = FollowUp(
+                discharge=record,
+                participant_id=record.participant_id,
+                day=day,
+                due_on=due_on,
+                status=status,
+                sent_at=_at(due_on, 9, tz),
+            )
+            follow_ups.append(row)
+            if status == FollowUpStatus.ANSWERED:
+                row.answered_at = _at(due_on + timedelta(days=rng.randint(0, 3)), 18, tz)
+            else:
+                row.called_at = _at(due_on + timedelta(days=4), 11, tz)
+                row.called_by = recorded_by
+            if status != FollowUpStatus.NOT_REACHED:
+                answered.append(row)
+    ContactConsent.objects.bulk_create(consents, batch_size=BATCH)
+    FollowUp.objects.bulk_create(follow_ups, batch_size=BATCH)
+    answers = []
+    for row in answered:
+        used = rng.random() < 0.2 + row.day / 1000
+        who5, result = rng.choice(scores.who5)
+        answers.append(
+            FollowUpAnswers(
+                follow_up=row,
+                participant_id=row.participant_id,
+                used_since_discharge=used,
+                days_used=rng.randint(1, 10) if used else 0,
+                in_treatment=rng.random() < 0.6,
+                medication=rng.choice(FollowUpAnswers.Medication.values),
+                employment=rng.choice(FollowUpAnswers.Employment.values),
+                housing=rng.choice(FollowUpAnswers.Housing.values),
+                who5_answers=who5,
+                who5_total=result.total,
+                who5_band=result.band or "",
+                recorded_by=recorded_by,
+                recorded_at=row.answered_at or row.called_at,
+            )
+        )
+    FollowUpAnswers.objects.bulk_create(answers, batch_size=BATCH)
+    Administration.objects.bulk_create(administrations, batch_size=BATCH)
+    CheckIn.objects.bulk_create(checkins, batch_size=BATCH)
+    made = DrugScreen.objects.bulk_create([s for s, _ in screens], batch_size=BATCH)
+    ScreenResult.objects.bulk_create(
+        [
+            ScreenResult(
+                screen=screen,
+                analyte=analyte,
+                result=Result.POSITIVE if thc and analyte.code == THC else Result.NEGATIVE,
+                flag=Flag.UNEXPECTED_POSITIVE if thc and analyte.code == THC else "",
+            )
+            for screen, (_, thc) in zip(made, screens, strict=True)
+            for analyte in analytes
+        ],
+        batch_size=BATCH,
+    )
+    ProgressNote.objects.bulk_create(notes, batch_size=BATCH)
+    return Written(len(discharges), len(follow_ups), len(administrations), len(notes))

@@ -1,0 +1,82 @@
+"""The demo's program history: with it the director's board shows figures, the daily pages
+stay as the demo program makes them, and `run.py demo` is what asks for it."""
+
+import importlib.util
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from discharge.models import PENDING_STATUSES, FollowUp
+from monitoring.models import Alert, AlertStatus
+from notes.models import ProgressNote
+from outcomes.demo import NUMBERING, seed_history
+from participants.demo import seed_foundation
+from participants.models import Episode, EpisodeStatus, Participant
+from scheduling.models import Session
+
+pytestmark = pytest.mark.usefixtures("demo_mode")
+
+
+def _run_py():
+    spec = importlib.util.spec_from_file_location("run", settings.BASE_DIR / "run.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_demo_command_asks_for_the_history_and_seed_demo_alone_does_not():
+    run = _run_py()
+    assert run.demo_seed_args(["--participants", "60"]) == [
+        "--participants",
+        "60",
+        "--history",
+        str(run.DEMO_HISTORY),
+    ]
+    assert run.demo_seed_args(["--history", "0"]) == ["--history", "0"]
+    assert run.demo_seed_args(["--history=5"]) == ["--history=5"]
+
+
+def test_without_the_option_no_history_is_written(db):
+    context = seed_foundation(3, stdout=lambda line: None)
+    seed_history(context)
+    assert not Participant.objects.filter(record_number__startswith=f"{NUMBERING}-").exists()
+
+
+def test_with_the_history_the_board_shows_figures_and_nothing_is_left_in_care(
+    midweek, db, signed_in
+):
+    context = seed_foundation(3, stdout=lambda line: None)
+    context.extras["history"] = 150
+    seed_history(context)
+
+    board = signed_in(context.staff["director"]).get(reverse("outcomes:board")).context["board"]
+    assert board.completion.total.rate is not None
+    assert board.retention.shown and board.retention.median_days is not None
+    assert board.dose.shown and board.dose.share_under is not None
+    assert board.waiting.shown and board.waiting.median_days is not None
+    assert board.abstinence.self_rate is not None
+    assert board.stages and board.stages[0].reach_rate is not None
+    phq9 = next(m for m in board.measures if m.code == "phq-9")
+    assert phq9.people is not None and phq9.mean_change is not None
+    assert board.notes.shown and board.notes.on_time_rate is not None
+
+    history = Episode.objects.filter(participant__record_number__startswith=f"{NUMBERING}-")
+    assert set(history.values_list("status", flat=True)) <= {
+        EpisodeStatus.DISCHARGED,
+        EpisodeStatus.TRANSFERRED_OUT,
+        EpisodeStatus.DECLINED,
+    }
+    people = history.values("participant_id")
+    monday = midweek.date() - timedelta(days=midweek.weekday())
+    assert not Session.objects.filter(
+        program__in=history.values("program_id"), date__gte=monday
+    ).exists()
+    assert not Alert.objects.filter(participant__in=people, status=AlertStatus.OPEN).exists()
+    assert not ProgressNote.objects.filter(participant__in=people, signed_at__isnull=True).exists()
+    assert not FollowUp.objects.filter(participant__in=people, status__in=PENDING_STATUSES).exists()
+
+    seed_history(context)
+    assert history.count() == 150
