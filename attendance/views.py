@@ -7,7 +7,7 @@ own row back (saved, refused with a reason, or overtaken by someone else's entry
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from django.contrib import messages
@@ -81,14 +81,6 @@ def _session_not_found(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _session_for(request: SignedInRequest, session_id) -> tuple[Session, RollCallAccess] | None:
-    """Load a session and what the user may do on its roll call (None: no such session)."""
-    session = selectors.session_by_public_id(session_id)
-    if session is None:
-        return None
-    return session, roll_call_access(request.user, session)
-
-
 def _refuse_view(request: HttpRequest, session: Session, access: RollCallAccess) -> HttpResponse:
     record_event(
         actor=request.user,
@@ -103,8 +95,14 @@ def _refuse_view(request: HttpRequest, session: Session, access: RollCallAccess)
     )
 
 
-def session_page(*methods: str) -> Callable:
-    """Serve `methods` only, and leave one event for a response that lists participants.
+def session_page(*methods: str, needs: Literal["view", "record", "session"] = "view") -> Callable:
+    """Serve `methods` only on one session's page, and leave one event for a response that
+    lists participants.
+
+    The session is loaded and the roll-call access answered once, here: `needs="view"` refuses
+    someone who may not see the roll call, `needs="record"` someone who may not record it
+    (both leave their refusal event); `needs="session"` leaves the check to the service.
+    The view is called with the session and the access answer.
 
     A view marks who its response shows with `_showing`; when it (or the service it called)
     wrote no audit event, the page writes a view event naming them. A roll call row sent
@@ -118,8 +116,19 @@ def session_page(*methods: str) -> Callable:
         @wraps(view)
         def wrapper(request: SessionPageRequest, session_id, **kwargs) -> HttpResponse:
             request.showing = None
+            session = selectors.session_by_public_id(session_id)
+            if session is None:
+                return _session_not_found(request)
+            access = roll_call_access(request.user, session)
+            if needs == "view" and not access.can_view:
+                return _refuse_view(request, session, access)
+            if needs == "record":
+                try:
+                    services.require_roll_call(request.user, session)
+                except AccessDenied as exc:
+                    return _forbidden_fragment(request, exc)
             with counting_events() as events:
-                response = view(request, session_id, **kwargs)
+                response = view(request, session, access, **kwargs)
             shown = request.showing
             if shown is not None and events.written == 0 and carries_participant_data(response):
                 session, access, participants = shown
@@ -194,13 +203,9 @@ def today(request: SignedInRequest) -> HttpResponse:
 
 
 @session_page("GET")
-def roll_call(request: SessionPageRequest, session_id) -> HttpResponse:
-    found = _session_for(request, session_id)
-    if found is None:
-        return _session_not_found(request)
-    session, access = found
-    if not access.can_view:
-        return _refuse_view(request, session, access)
+def roll_call(
+    request: SessionPageRequest, session: Session, access: RollCallAccess
+) -> HttpResponse:
     context = _roll_context(request, session, access)
     record_event(
         actor=request.user,
@@ -235,17 +240,11 @@ def _version(request: HttpRequest) -> int:
         raise InvalidInput("Reload the roll call and try again.", field="version") from None
 
 
-@session_page("POST")
-def record(request: SessionPageRequest, session_id, enrolment_id) -> HttpResponse:
+@session_page("POST", needs="record")
+def record(
+    request: SessionPageRequest, session: Session, access: RollCallAccess, enrolment_id
+) -> HttpResponse:
     """One tap on a status button: save the row and send the row back."""
-    found = _session_for(request, session_id)
-    if found is None:
-        return _session_not_found(request)
-    session, access = found
-    try:
-        services.require_roll_call(request.user, session)
-    except AccessDenied as exc:
-        return _forbidden_fragment(request, exc)
     row = selectors.roll_call_row(session, enrolment_id)
     if row is None:
         return not_found(request)
@@ -293,13 +292,11 @@ def record(request: SessionPageRequest, session_id, enrolment_id) -> HttpRespons
     return render(request, "attendance/_row.html", context, status=code)
 
 
-@session_page("POST")
-def mark_all_present(request: SessionPageRequest, session_id) -> HttpResponse:
+@session_page("POST", needs="session")
+def mark_all_present(
+    request: SessionPageRequest, session: Session, access: RollCallAccess
+) -> HttpResponse:
     """Record everyone not yet recorded as present; rows already recorded are left alone."""
-    found = _session_for(request, session_id)
-    if found is None:
-        return _session_not_found(request)
-    session, access = found
     try:
         created = services.mark_all_present(session, by=request.user)
     except AccessDenied as exc:
@@ -323,17 +320,11 @@ def _after_roll_change(
     return render(request, "attendance/_roll.html", context)
 
 
-@session_page("POST")
-def drop_in_search(request: SessionPageRequest, session_id) -> HttpResponse:
+@session_page("POST", needs="record")
+def drop_in_search(
+    request: SessionPageRequest, session: Session, access: RollCallAccess
+) -> HttpResponse:
     """Find someone to add as a drop-in; the terms are posted, never put in the address."""
-    found = _session_for(request, session_id)
-    if found is None:
-        return _session_not_found(request)
-    session, access = found
-    try:
-        services.require_roll_call(request.user, session)
-    except AccessDenied as exc:
-        return _forbidden_fragment(request, exc)
     text = (request.POST.get("text") or "").strip()
     results = None
     error = ""
@@ -359,16 +350,8 @@ def drop_in_search(request: SessionPageRequest, session_id) -> HttpResponse:
     return render(request, "attendance/roll_call.html", context, status=400 if error else 200)
 
 
-@session_page("POST")
-def drop_in(request: SessionPageRequest, session_id) -> HttpResponse:
-    found = _session_for(request, session_id)
-    if found is None:
-        return _session_not_found(request)
-    session, access = found
-    try:
-        services.require_roll_call(request.user, session)
-    except AccessDenied as exc:
-        return _forbidden_fragment(request, exc)
+@session_page("POST", needs="record")
+def drop_in(request: SessionPageRequest, session: Session, access: RollCallAccess) -> HttpResponse:
     chosen = _uuid_or_none(request.POST.get("participant"))
     participant = (
         visible_participants(request.user).filter(public_id=chosen).first() if chosen else None
@@ -400,14 +383,10 @@ def _uuid_or_none(value: str | None) -> UUID | None:
 
 
 @session_page("GET")
-def cancellation(request: SessionPageRequest, session_id) -> HttpResponse:
+def cancellation(
+    request: SessionPageRequest, session: Session, access: RollCallAccess
+) -> HttpResponse:
     """After a cancellation: who was told, and make-up sessions to enrol each person in."""
-    found = _session_for(request, session_id)
-    if found is None:
-        return _session_not_found(request)
-    session, access = found
-    if not access.can_view:
-        return _refuse_view(request, session, access)
     notices = selectors.cancellation_notices(session)
     sent = selectors.cancellation_notice(session)
     record_event(
