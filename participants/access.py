@@ -388,7 +388,22 @@ def care_ended(participant: Participant) -> bool:
 
 
 def _care_ended(participant: Participant) -> bool:
+    read = getattr(participant, "_prefetched_objects_cache", {}).get("episodes")
+    if read is not None:  # the page has read the episodes already (the chart header)
+        return _left_care(
+            {
+                e.status
+                for e in read
+                if not (e.status in LEFT_AFTER_ADMISSION_STATUSES and e.admitted_on is None)
+            }
+        )
     return participant.pk in _care_ended_among([participant.pk])
+
+
+def _left_care(statuses: set[str]) -> bool:
+    """Given the statuses of a participant's episodes, leaving aside those who left before
+    admission: whether they left care after admission with no open episode since."""
+    return bool(statuses & LEFT_AFTER_ADMISSION_STATUSES and not statuses & OPEN_STATUSES)
 
 
 def _care_ended_among(participant_ids: list[int]) -> set[int]:
@@ -400,11 +415,7 @@ def _care_ended_among(participant_ids: list[int]) -> set[int]:
         .values_list("participant_id", "status")
     ):
         statuses[pk].add(status)
-    return {
-        pk
-        for pk, seen in statuses.items()
-        if seen & LEFT_AFTER_ADMISSION_STATUSES and not seen & OPEN_STATUSES
-    }
+    return {pk for pk, seen in statuses.items() if _left_care(seen)}
 
 
 def _on_team_at_discharge(user, participant: Participant) -> bool:

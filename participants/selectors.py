@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 from django.utils import timezone
 
 from participants.access import caseload, visible_participants
@@ -18,8 +18,9 @@ def current_episode(participant: Participant) -> Episode | None:
     return episodes[0] if episodes else None
 
 
-def with_chart_relations(qs: QuerySet[Participant]) -> QuerySet[Participant]:
-    return qs.prefetch_related(
+def _chart_relations() -> tuple[Prefetch, Prefetch]:
+    """The episodes with their programs and sites, and each one's current care team."""
+    return (
         Prefetch(
             "episodes",
             queryset=Episode.objects.select_related("program", "site", "primary_clinician"),
@@ -29,6 +30,16 @@ def with_chart_relations(qs: QuerySet[Participant]) -> QuerySet[Participant]:
             queryset=CareTeamMember.objects.filter(ended_on__isnull=True).select_related("user"),
         ),
     )
+
+
+def with_chart_relations(qs: QuerySet[Participant]) -> QuerySet[Participant]:
+    return qs.prefetch_related(*_chart_relations())
+
+
+def prefetch_chart_relations(participant: Participant) -> None:
+    """Read what the chart header needs onto a participant already loaded (two queries),
+    rather than loading the participant again."""
+    prefetch_related_objects([participant], *_chart_relations())
 
 
 def caseload_for(user) -> QuerySet[Episode]:

@@ -39,7 +39,7 @@ from participants.forms import (
 from participants.models import EPISODE_TRANSITIONS, CareTeamRole, Episode, EpisodeStatus
 from tandem.errors import AccessDenied, TandemError
 from tandem.http import SignedInRequest, StaffRequest, is_htmx
-from tandem.methods import serves
+from tandem.methods import READS, serves
 
 # Home-page panels other modules add (alerts, today's sessions): callables(request) -> dict|None
 home_panels: list = []
@@ -175,10 +175,16 @@ def _likely_matches(request: HttpRequest, data: dict) -> list:
 
 
 def chart_context(request: StaffRequest, participant, active_tab: str) -> dict:
-    """What the chart header and tab bar need; shared by every module's tab view."""
-    participant = selectors.with_chart_relations(
-        type(participant).objects.filter(pk=participant.pk)
-    ).get()
+    """What the chart header and tab bar need; shared by every module's tab view.
+
+    A read shows the participant its gate loaded; after a write (or a form that set fields
+    on it) the record is read again, so the header shows what is stored."""
+    if request.method in READS:
+        selectors.prefetch_chart_relations(participant)
+    else:
+        participant = selectors.with_chart_relations(
+            type(participant).objects.filter(pk=participant.pk)
+        ).get()
     episode = selectors.current_episode(participant)
     return {
         "participant": participant,
@@ -196,7 +202,9 @@ def chart_overview(request: StaffRequest, participant) -> HttpResponse:
     context = chart_context(request, participant, "overview")
     episode = context["episode"]
     context.update(
-        episodes=sorted(participant.episodes.all(), key=lambda e: e.referred_on, reverse=True),
+        episodes=sorted(
+            context["participant"].episodes.all(), key=lambda e: e.referred_on, reverse=True
+        ),
         transition_form=TransitionForm(
             initial={"version": episode.version, "on": episode.program.today()}
         )
@@ -210,13 +218,16 @@ def chart_overview(request: StaffRequest, participant) -> HttpResponse:
         else [],
         can_edit_clinical=decide(request.user, participant, Action.CHANGE, Scope.CLINICAL).allowed,
         can_read_clinical=decide(request.user, participant, Action.VIEW, Scope.CLINICAL).allowed,
-        care_team_form=_care_team_form(participant, episode) if episode else None,
+        care_team_form=_care_team_form(participant, episode, team=context["care_team"])
+        if episode
+        else None,
     )
     return render(request, "participants/chart_overview.html", context)
 
 
-def _care_team_form(participant, episode, data=None) -> CareTeamAddForm:
-    """The care-team form: clinical staff of the organization, nothing preselected."""
+def _care_team_form(participant, episode, data=None, *, team=None) -> CareTeamAddForm:
+    """The care-team form: clinical staff of the organization, nothing preselected. `team`:
+    the episode's current care team with its users, when the page has read it already."""
     staff = (
         User.objects.filter(
             memberships__organization_id=participant.organization_id,
@@ -226,13 +237,10 @@ def _care_team_form(participant, episode, data=None) -> CareTeamAddForm:
         .distinct()
         .order_by("last_name", "first_name")
     )
+    if team is None:
+        team = episode.care_team.filter(ended_on__isnull=True).select_related("user")
     primary = next(
-        (
-            m.user
-            for m in episode.care_team.filter(
-                role=CareTeamRole.PRIMARY_CLINICIAN, ended_on__isnull=True
-            ).select_related("user")
-        ),
+        (m.user for m in team if m.role == CareTeamRole.PRIMARY_CLINICIAN),
         episode.primary_clinician,
     )
     return CareTeamAddForm(data, staff=staff, primary=primary)
