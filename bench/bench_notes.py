@@ -89,6 +89,7 @@ def main() -> None:
         .distinct()
         .first()
     )
+    assert someone is not None and group is not None and planned is not None, "seed first"
     pages = [
         ("notes due", therapist, "/notes/due/"),
         ("notes board + co-sign", supervisor, "/notes/board/"),

@@ -1,8 +1,8 @@
 """How long the director's outcomes board takes to render at 50,000 participants, on PostgreSQL.
 
-Generates a synthetic program history once (`outcomes.synthetic.generate`: participants,
-referrals, admissions, discharges, weekly attendance and alerts, in bulk) in the database named
-by DATABASE_URL, then renders the board as its director through the whole Django stack
+Writes the synthetic installation once (`manage.py synthesize`: several organizations, years
+of history, in bulk) in the database named by DATABASE_URL, then renders the board as the
+director of its largest organization (half the participants) through the whole Django stack
 (middleware, view, template, audit event) and prints the median and 95th percentile render
 time and the number of queries, for the default view, a filtered view and the API.
 
@@ -33,37 +33,15 @@ def _setup_django() -> None:
     django.setup()
 
 
-def _world(participants: int, attendance: bool):
+def _director(participants: int):
+    """The director of the largest organization of the synthetic installation."""
     from django.core.management import call_command
-    from django.utils import timezone
 
-    from accounts.models import Membership, Organization, Role, User
-    from outcomes import synthetic
+    from accounts.models import User
 
     call_command("migrate", verbosity=0)
-    slug = f"bench-outcomes-{participants}{'' if attendance else '-noatt'}"
-    organization = Organization.objects.filter(slug=slug).first()
-    if organization is None:
-        organization = Organization.objects.create(
-            name=f"Outcomes bench ({participants})", slug=slug, is_synthetic=True
-        )
-        director = User.objects.create(username=f"{slug}-director")
-        Membership.objects.create(user=director, organization=organization, role=Role.DIRECTOR)
-        began = time.perf_counter()
-        made = synthetic.generate(
-            organization,
-            participants=participants,
-            today=timezone.localdate(),
-            recorded_by=director,
-            attendance=attendance,
-        )
-        print(
-            f"generated in {time.perf_counter() - began:.1f} s: {made.participants} participants, "
-            f"{made.episodes} episodes, {made.sessions} sessions, {made.attendance} roll calls, "
-            f"{made.alerts} alerts"
-        )
-    director = User.objects.get(username=f"{slug}-director")
-    return organization, director
+    call_command("synthesize", participants=participants)
+    return User.objects.get(username="synthetic-7-1-director")
 
 
 def _time(call, runs: int) -> tuple[list[float], int]:
@@ -92,7 +70,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--participants", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--no-attendance", action="store_true")
     args = parser.parse_args()
     _setup_django()
     from django.db import connection
@@ -101,7 +78,7 @@ def main() -> None:
     if connection.vendor != "postgresql":
         print("Set DATABASE_URL to a PostgreSQL database.", file=sys.stderr)
         raise SystemExit(2)
-    _, director = _world(args.participants, not args.no_attendance)
+    director = _director(args.participants)
     client = Client(HTTP_HOST="localhost")
     client.force_login(director)
 

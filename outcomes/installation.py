@@ -1,0 +1,861 @@
+"""A synthetic installation in bulk, for benchmarks at the scale of a real one: several
+organizations, each with two programs, staff, clinicians whose caseloads (15 to 40 in care,
+through the care team) cover everyone in care, and years of history: referrals, admissions,
+discharges with their TEDS reasons, roll calls, weekly individual notes, questionnaires scored
+by the real scorer, signed plans with their reviews, alerts and the audit trail. Every person
+and organization is invented and marked synthetic. (`outcomes.synthetic` writes the demo's
+past-only history into an existing organization; this builds whole organizations and shares
+its invented names and spreads.)
+
+Speed (`manage.py synthesize --participants 50000` writes over five million rows): the large
+tables are kept as tuples and written with COPY on PostgreSQL (bulk_create elsewhere), the
+questionnaires with the demo's pooled, pre-scored answer sets; nothing goes through a per-row
+service. The derived stores are rebuilt once at the end with their own rebuild functions
+(weekly minutes, the measurement due moments, the plan review dates). The audit trail is
+written in time order per organization, each event linked into that organization's keyed MAC
+chain exactly as `record_events` links it, and the chain head set to the last link, so
+`audit_verify` accepts it.
+
+The spreads are plausible, not fitted to anything: waits from referral to admission from
+same-day to several weeks, lengths of stay long-tailed (a few days to most of a year), a
+share never admitted, a fixed share still in care, attendance that varies by person and week.
+"""
+
+import json
+import random
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from time import perf_counter
+from types import SimpleNamespace
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
+from django.db.models import Max, Model
+from django.utils import timezone
+
+from accounts.models import LevelOfCare, Membership, Organization, Program, Role, Site, User
+from assessments import demo as assessment_history
+from assessments.models import Administration
+from attendance import weekly
+from attendance.models import Attendance, AttendanceStatus, WeeklyMinutes
+from audit import event_types
+from audit.chain import GENESIS, chain_key, link
+from audit.models import AuditEvent, ChainHead, Outcome
+from discharge.models import Discharge
+from discharge.types import TEDS_REASON_OF, TRANSFER_TYPES, DischargeType
+from measurement import next_due
+from measurement.models import FirstDue, NextDue
+from monitoring.models import Alert, AlertStatus, Severity
+from notes.models import NoteFormat, NoteKind, ProgressNote
+from outcomes.models import ReportingDemographics
+from outcomes.synthetic import (
+    ETHNICITIES,
+    FIRST_NAMES,
+    LAST_NAMES,
+    RACES,
+    SEXES,
+    _pick,
+    _weeks,
+)
+from participants.models import (
+    CareTeamMember,
+    CareTeamRole,
+    Episode,
+    EpisodeStatus,
+    Participant,
+)
+from plans.models import PlanReview, ReviewReason, ReviewSchedule, TreatmentPlan
+from plans.services import keep_review_schedule
+from scheduling.models import Enrolment, Group, Session, SessionMode, Track
+
+DISCHARGES = [
+    (DischargeType.COMPLETED, 45),
+    (DischargeType.STEPPED_DOWN, 12),
+    (DischargeType.TRANSFERRED_UP, 5),
+    (DischargeType.LEFT_EARLY, 25),
+    (DischargeType.ADMINISTRATIVE, 6),
+    (DischargeType.INCARCERATED, 2),
+    (DischargeType.OTHER, 5),
+]
+SEVERITIES = [
+    (Severity.INFO, 30),
+    (Severity.WARNING, 40),
+    (Severity.HIGH, 20),
+    (Severity.CRITICAL, 10),
+]
+# Track: (name, weekdays, start time, minutes per session, mode), per level of care.
+TRACKS = {
+    LevelOfCare.IOP: [
+        ("Morning", (0, 2, 3), time(9, 0), 180, SessionMode.IN_PERSON),
+        ("Evening", (0, 1, 3), time(18, 0), 180, SessionMode.IN_PERSON),
+        ("Virtual", (1, 2, 4), time(12, 0), 180, SessionMode.VIRTUAL),
+    ],
+    LevelOfCare.PHP: [
+        ("Day", (0, 1, 2, 3, 4), time(9, 0), 300, SessionMode.IN_PERSON),
+        ("Day (virtual)", (0, 1, 2, 3, 4), time(9, 30), 300, SessionMode.VIRTUAL),
+    ],
+}
+ORGANIZATION_WEIGHTS = (5, 3, 2, 2, 1)
+CASELOAD = (15, 40)
+SYNTHETIC = "(synthetic history)"
+BATCH = 5000
+FLUSH = 50_000
+
+
+@dataclass
+class Made:
+    """What was written: rows per table, and the organizations made."""
+
+    rows: Counter = field(default_factory=Counter)
+    organizations: list[Organization] = field(default_factory=list)
+
+    def add(self, model: type[Model], count: int) -> None:
+        self.rows[model._meta.db_table] += count
+
+    @property
+    def total(self) -> int:
+        return sum(self.rows.values())
+
+
+@dataclass
+class _Staff:
+    director: User
+    intake: User
+    clinicians: list[User]
+    roles: dict[int, str]
+
+
+def caseloads(in_care: int, rng: random.Random) -> list[int]:
+    """Caseload sizes between 15 and 40 that add up to `in_care` (one smaller caseload when
+    fewer than 15 are in care)."""
+    low, high = CASELOAD
+    sizes, left = [], in_care
+    while left > high:
+        size = rng.randint(low, high)
+        if left - size < low:
+            size = left - low
+        sizes.append(size)
+        left -= size
+    if left:
+        sizes.append(left)
+    return sizes
+
+
+def installation(
+    *,
+    participants: int,
+    today: date,
+    organizations: int = 3,
+    years: int = 3,
+    in_care: float = 0.4,
+    seed: int = 7,
+    say: Callable[[str], None] = lambda _: None,
+) -> Made:
+    """Write `participants` people spread over `organizations` synthetic organizations, with
+    `years` years of history up to `today` and the share `in_care` still in care."""
+    weights = [ORGANIZATION_WEIGHTS[i % len(ORGANIZATION_WEIGHTS)] for i in range(organizations)]
+    shares = [participants * w // sum(weights) for w in weights]
+    shares[0] += participants - sum(shares)
+    made = Made()
+    for index, share in enumerate(shares, start=1):
+        organization = Organization.objects.create(
+            name=f"Synthetic Recovery Network {index} (synthetic)",
+            slug=f"synthetic-{seed}-{index}",
+            is_synthetic=True,
+        )
+        made.add(Organization, 1)
+        made.organizations.append(organization)
+        generate(
+            organization,
+            participants=share,
+            today=today,
+            years=years,
+            in_care=in_care,
+            seed=seed * 1000 + index,
+            numbering=f"S{index}",
+            made=made,
+            say=say,
+        )
+    return made
+
+
+def generate(
+    organization: Organization,
+    *,
+    participants: int,
+    today: date,
+    years: int = 3,
+    in_care: float = 0.4,
+    seed: int = 7,
+    numbering: str = "S",
+    made: Made | None = None,
+    say: Callable[[str], None] = lambda _: None,
+) -> Made:
+    """Write one organization's staff, programs and `participants` people's history."""
+    made = made if made is not None else Made()
+    rng = random.Random(seed)
+    with transaction.atomic():
+        writer = _History(organization, rng, today, years, made)
+        writer.people(participants, in_care, numbering)
+        say(f"  {organization.slug}: {participants} participants, writing their history …")
+        began = perf_counter()
+        for step, name in (
+            (writer.history, "history"),
+            (writer.derived, "derived stores"),
+            (writer.audit_trail, "audit trail"),
+        ):
+            step()
+            say(f"    {name}: {perf_counter() - began:.1f} s")
+    return made
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _text(value: Any) -> str:
+    """One value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    return str(value).translate(_ESCAPES)
+
+
+class _Table:
+    """Rows of one model, kept as tuples and written with COPY on PostgreSQL (bulk_create
+    elsewhere): no model instance per row. Columns not given take the field's default,
+    worked out once (a fresh public id per row)."""
+
+    def __init__(self, model: type[Model], made: Made, *, with_ids: bool = False) -> None:
+        self.model, self.made, self.rows = model, made, []
+        now = timezone.now()
+        self.fields = [f for f in model._meta.concrete_fields if with_ids or not f.primary_key]
+        self.names = [f.attname for f in self.fields]
+        self.defaults: dict[str, Any] = {}
+        for f in self.fields:
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                self.defaults[f.attname] = now
+            elif (f.has_default() and f.default is not uuid.uuid4) or (
+                not f.has_default() and not f.primary_key
+            ):
+                self.defaults[f.attname] = f.get_default()
+        self.json = {f.attname for f in self.fields if f.get_internal_type() == "JSONField"}
+
+    def reserve(self, count: int) -> list[int]:
+        """Ids for rows that others point to, taken from the table's own sequence."""
+        table = self.model._meta.db_table
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                    [table, count],
+                )
+                return [row[0] for row in cursor.fetchall()]
+        last = self.model._base_manager.aggregate(last=Max("pk"))["last"] or 0
+        taken = max([last, *(getattr(self, "_taken", []) or [0])])
+        self._taken = list(range(taken + 1, taken + 1 + count))
+        return self._taken
+
+    def add(self, **values: Any) -> None:
+        row = {**self.defaults, **values}
+        if "public_id" in self.names and "public_id" not in values:
+            row["public_id"] = uuid.uuid4()
+        self.rows.append(tuple(row[name] for name in self.names))
+        if len(self.rows) >= FLUSH:
+            self.write()
+
+    def write(self) -> None:
+        if not self.rows:
+            return
+        if connection.vendor == "postgresql":
+            json_at = {i for i, name in enumerate(self.names) if name in self.json}
+            lines = []
+            for row in self.rows:
+                lines.append(
+                    "\t".join(
+                        _text(json.dumps(v)) if i in json_at else _text(v)
+                        for i, v in enumerate(row)
+                    )
+                )
+            quote = connection.ops.quote_name
+            columns = ", ".join(quote(f.column) for f in self.fields)
+            # The table and column names come from the model and are quoted.
+            sql = f"COPY {quote(self.model._meta.db_table)} ({columns}) FROM STDIN"
+            with connection.cursor() as cursor, cursor.copy(sql) as copy:
+                copy.write("\n".join(lines) + "\n")
+        else:
+            self.model._base_manager.bulk_create(
+                [self.model(**dict(zip(self.names, row, strict=True))) for row in self.rows],
+                batch_size=BATCH,
+            )
+        self.made.add(self.model, len(self.rows))
+        self.rows = []
+
+
+class _History:
+    """One organization's synthetic history, written in batches."""
+
+    def __init__(
+        self, organization: Organization, rng: random.Random, today: date, years: int, made: Made
+    ) -> None:
+        self.organization, self.rng, self.today, self.made = organization, rng, today, made
+        self.start = today - timedelta(days=365 * years)
+        self.span = (today - self.start).days
+        self.events: list[tuple] = []
+        self.tables = {
+            model: _Table(model, made)
+            for model in (Enrolment, Attendance, ProgressNote, Alert, Discharge, PlanReview)
+        }
+        self.plans = _Table(TreatmentPlan, made, with_ids=True)
+        self.programs = [
+            Program.objects.create(
+                organization=organization, name="Adult IOP", level_of_care=LevelOfCare.IOP
+            ),
+            Program.objects.create(
+                organization=organization, name="Adult PHP", level_of_care=LevelOfCare.PHP
+            ),
+        ]
+        self.made.add(Program, 2)
+        self.sites = {
+            p.pk: Site.objects.bulk_create(
+                [Site(program=p, name=f"{p.name} {n} (synthetic)") for n in ("North", "South")]
+            )
+            for p in self.programs
+        }
+        self.made.add(Site, 4)
+        self.format_id = NoteFormat.objects.get(program__isnull=True, code="dap").pk
+
+    def _event(
+        self,
+        when: datetime,
+        event_type: str,
+        actor: User,
+        participant_id: int | None,
+        record_type: str = "",
+        record_id: Any = "",
+    ) -> None:
+        self.events.append((when, event_type, actor, participant_id, record_type, str(record_id)))
+
+    # The organization's staff and people -----------------------------------------------
+
+    def _staff(self, caseload_count: int) -> _Staff:
+        slug = self.organization.slug
+        unusable = make_password(None)
+        named = [
+            (Role.DIRECTOR, "director"),
+            (Role.SUPERVISOR, "supervisor"),
+            (Role.AUDITOR, "auditor"),
+            (Role.FRONT_DESK, "frontdesk"),
+            (Role.INTAKE, "intake"),
+        ]
+        users = [
+            User(username=f"{slug}-{name}", display_name=f"{name.title()} (synthetic)")
+            for _, name in named
+        ]
+        roles = [role for role, _ in named]
+        for n in range(max(1, caseload_count)):
+            role = Role.THERAPIST if n % 2 == 0 else Role.COUNSELLOR
+            users.append(
+                User(
+                    username=f"{slug}-clinician-{n + 1:04d}",
+                    display_name=f"Clinician {n + 1} (synthetic)",
+                )
+            )
+            roles.append(role)
+        for user in users:
+            user.password = unusable
+        users = User.objects.bulk_create(users, batch_size=BATCH)
+        Membership.objects.bulk_create(
+            [
+                Membership(user=u, organization=self.organization, role=r)
+                for u, r in zip(users, roles, strict=True)
+            ],
+            batch_size=BATCH,
+        )
+        self.made.add(User, len(users))
+        self.made.add(Membership, len(users))
+        return _Staff(
+            director=users[0],
+            intake=users[4],
+            clinicians=users[5:],
+            roles={u.pk: str(r) for u, r in zip(users, roles, strict=True)},
+        )
+
+    def people(self, participants: int, in_care: float, numbering: str) -> None:
+        rng, today = self.rng, self.today
+        staying = round(participants * in_care)
+        sizes = caseloads(staying, rng)
+        self.staff = self._staff(len(sizes))
+        primary = [
+            c for c, size in zip(self.staff.clinicians, sizes, strict=False) for _ in range(size)
+        ]
+        people = []
+        for i in range(participants):
+            age = int(min(max(rng.gauss(36, 12), 18), 80))
+            people.append(
+                Participant(
+                    organization=self.organization,
+                    record_number=f"{numbering}-{i + 1:07d}",
+                    legal_first_name=rng.choice(FIRST_NAMES),
+                    legal_last_name=rng.choice(LAST_NAMES),
+                    date_of_birth=today - timedelta(days=age * 365 + rng.randrange(365)),
+                    sex_at_birth=_pick(rng, SEXES),
+                    recorded_by=self.staff.intake,
+                )
+            )
+        people = Participant.objects.bulk_create(people, batch_size=BATCH)
+        self.made.add(Participant, len(people))
+        demographics = ReportingDemographics.objects.bulk_create(
+            [
+                ReportingDemographics(
+                    participant=p, race=_pick(rng, RACES), ethnicity=_pick(rng, ETHNICITIES)
+                )
+                for p in people
+            ],
+            batch_size=BATCH,
+        )
+        self.made.add(ReportingDemographics, len(demographics))
+        episodes = []
+        for i, person in enumerate(people):
+            program = self.programs[0] if rng.random() < 0.7 else self.programs[1]
+            episodes.append(self._episode(person, program, primary[i] if i < staying else None))
+        self.episodes = Episode.objects.bulk_create(episodes, batch_size=BATCH)
+        self.made.add(Episode, len(self.episodes))
+        self.people_by_id = {p.pk: p for p in people}
+        team = [
+            CareTeamMember(
+                episode=e,
+                user=e.primary_clinician,
+                role=CareTeamRole.PRIMARY_CLINICIAN,
+                started_on=e.admitted_on,
+                ended_on=e.discharged_on,
+            )
+            for e in self.episodes
+            if e.admitted_on is not None
+        ]
+        CareTeamMember.objects.bulk_create(team, batch_size=BATCH)
+        self.made.add(CareTeamMember, len(team))
+
+    def _episode(self, person: Participant, program: Program, clinician: User | None) -> Episode:
+        """Someone in care with `clinician` as primary; else a past stay or a referral."""
+        rng, today = self.rng, self.today
+        site = rng.choice(self.sites[program.pk])
+        stay = max(3, min(int(rng.lognormvariate(4.0, 0.6)), 360))
+        wait = int(rng.expovariate(1 / 9))
+        if clinician is not None:
+            admitted = today - timedelta(days=rng.randrange(max(1, min(stay, self.span - wait))))
+            status, discharged = EpisodeStatus.ACTIVE, None
+        elif rng.random() < 0.2:
+            referred = self.start + timedelta(days=rng.randrange(self.span))
+            status = EpisodeStatus.DECLINED if referred < today - timedelta(days=30) else None
+            return Episode(
+                participant=person,
+                program=program,
+                site=site,
+                status=status or EpisodeStatus.REFERRED,
+                referred_on=referred,
+                level_of_care=program.level_of_care,
+                status_reason=SYNTHETIC if status else "",
+            )
+        else:
+            clinician = rng.choice(self.staff.clinicians)
+            latest = max(1, self.span - stay - wait - 1)
+            admitted = self.start + timedelta(days=wait + rng.randrange(latest))
+            discharged = min(admitted + timedelta(days=stay), today - timedelta(days=1))
+            kind = _pick(rng, DISCHARGES)
+            status = (
+                EpisodeStatus.TRANSFERRED_OUT
+                if kind in TRANSFER_TYPES
+                else EpisodeStatus.DISCHARGED
+            )
+        episode = Episode(
+            participant=person,
+            program=program,
+            site=site,
+            status=status,
+            referred_on=admitted - timedelta(days=wait),
+            admitted_on=admitted,
+            discharged_on=discharged,
+            level_of_care=program.level_of_care,
+            primary_clinician=clinician,
+            status_reason=SYNTHETIC if discharged else "",
+        )
+        episode._discharge_type = None if discharged is None else kind  # type: ignore[attr-defined]
+        return episode
+
+    # History ---------------------------------------------------------------------------
+
+    def _sessions(self) -> None:
+        first = min(
+            (e.admitted_on for e in self.episodes if e.admitted_on is not None), default=self.today
+        )
+        self.groups: dict[int, list[list[Group]]] = {}
+        rows = []
+        for program in self.programs:
+            tz = program.tz
+            self.groups[program.pk] = []
+            for name, days, starts, minutes, mode in TRACKS[program.level_of_care]:
+                track = Track.objects.create(program=program, name=name)
+                made = Group.objects.bulk_create(
+                    [
+                        Group(
+                            program=program,
+                            track=track,
+                            title=f"{name} group",
+                            weekday=day,
+                            start_time=starts,
+                            minutes=minutes,
+                            mode=mode,
+                            capacity=12,
+                        )
+                        for day in days
+                    ]
+                )
+                self.made.add(Track, 1)
+                self.made.add(Group, len(made))
+                self.groups[program.pk].append(made)
+                for monday in _weeks(first, self.today):
+                    for group in made:
+                        day = monday + timedelta(days=group.weekday)
+                        if first <= day <= self.today:
+                            begins = datetime.combine(day, group.start_time, tz)
+                            rows.append(
+                                Session(
+                                    program=program,
+                                    group=group,
+                                    kind=Session.Kind.GROUP,
+                                    title=group.title,
+                                    date=day,
+                                    starts_at=begins,
+                                    ends_at=begins + timedelta(minutes=group.minutes),
+                                    minutes=group.minutes,
+                                    mode=group.mode,
+                                    capacity=group.capacity,
+                                )
+                            )
+        self.sessions: dict[tuple[int, date], Session] = {
+            (s.group_id, s.date): s for s in Session.objects.bulk_create(rows, batch_size=BATCH)
+        }
+        self.made.add(Session, len(rows))
+        for session in self.sessions.values():
+            taker = self.rng.choice(self.staff.clinicians)
+            self._event(
+                session.ends_at,
+                "roll_call.taken",
+                taker,
+                None,
+                "scheduling.Session",
+                session.public_id,
+            )
+
+    def history(self) -> None:
+        self._sessions()
+        pool = assessment_history._Pool(random.Random(self.rng.random()))
+        self.answers = assessment_history._Writer()
+        self.signed: list[tuple[int, Episode, datetime]] = []
+        for episode in self.episodes:
+            self._one(episode, pool)
+            if len(self.answers.rows) >= FLUSH:
+                self._write_answers()
+        self._write_answers()
+        self._reviews()
+        self.plans.write()
+        for table in self.tables.values():
+            table.write()
+
+    def _reviews(self) -> None:
+        """A scheduled review of each signed plan at every interval while in care."""
+        ids = self.plans.reserve(len(self.signed))
+        reviews = self.tables[PlanReview]
+        for plan_id, (episode_id, episode, signed) in zip(ids, self.signed, strict=True):
+            clinician = episode.primary_clinician
+            public_id = uuid.uuid4()
+            self.plans.add(
+                id=plan_id,
+                public_id=public_id,
+                participant_id=episode.participant_id,
+                episode_id=episode_id,
+                recorded_by_id=clinician.pk,
+                recorded_at=signed - timedelta(hours=2),
+                signed_by_id=clinician.pk,
+                signed_at=signed,
+            )
+            self._event(
+                signed,
+                "record.create",
+                clinician,
+                episode.participant_id,
+                "plans.TreatmentPlan",
+                public_id,
+            )
+            every = timedelta(days=episode.program.plan_review_interval_days)
+            day = signed.date() + every
+            end = episode.discharged_on or self.today
+            while day <= end:
+                at = datetime.combine(day, time(15, 0), episode.program.tz)
+                public_id = uuid.uuid4()
+                reviews.add(
+                    public_id=public_id,
+                    plan_id=plan_id,
+                    reason=ReviewReason.SCHEDULED,
+                    reviewed_on=day,
+                    note=f"Reviewed with the participant; plan unchanged. {SYNTHETIC}",
+                    recorded_by_id=clinician.pk,
+                    recorded_at=at,
+                )
+                self._event(
+                    at,
+                    "record.create",
+                    clinician,
+                    episode.participant_id,
+                    "plans.PlanReview",
+                    public_id,
+                )
+                day += every
+
+    def _write_answers(self) -> None:
+        self.answers.write()
+        self.made.add(Administration, len(self.answers.rows))
+        self.answers.rows = []
+
+    def _one(self, episode: Episode, pool: Any) -> None:
+        rng, today = self.rng, self.today
+        program = episode.program
+        tz = program.tz
+        intake = self.staff.intake
+        at = datetime.combine(episode.referred_on, time(9, rng.randrange(60)), tz)
+        self._event(
+            at,
+            "participant.referred",
+            intake,
+            episode.participant_id,
+            "participants.Episode",
+            episode.public_id,
+        )
+        if episode.status == EpisodeStatus.REFERRED:
+            return
+        person = self.people_by_id[episode.participant_id]
+        plan = assessment_history._plan(
+            rng,
+            program,
+            today,
+            {
+                "referred_on": episode.referred_on,
+                "admitted_on": episode.admitted_on,
+                "discharged_on": episode.discharged_on,
+                "primary_clinician_id": episode.primary_clinician_id,
+            },
+            intake.pk,
+        )
+        sex = assessment_history._sex(person.sex_at_birth)
+        row = {"pk": episode.pk, "participant_id": episode.participant_id}
+        for code, level, when, mode, by in plan:
+            scored = pool.pick(rng, code, level, sex)
+            self.answers.add(rng, row, scored, when, mode, by)
+            actor = intake if by == intake.pk else episode.primary_clinician
+            self._event(when, "assessment.recorded", actor, episode.participant_id)
+        if episode.admitted_on is None:
+            return
+        clinician = episode.primary_clinician
+        last = episode.discharged_on or today
+        admitted_at = datetime.combine(episode.admitted_on, time(10, 0), tz)
+        self._event(
+            admitted_at,
+            "episode.status_changed",
+            intake,
+            episode.participant_id,
+            "participants.Episode",
+            episode.public_id,
+        )
+        self._attendance(episode, last)
+        self._notes(episode, last)
+        signed = admitted_at + timedelta(days=rng.randint(3, 7))
+        if signed.date() <= last:
+            self.signed.append((episode.pk, episode, signed))
+        self._alerts(episode, last)
+        kind = getattr(episode, "_discharge_type", None)
+        if kind is not None:
+            at = datetime.combine(episode.discharged_on, time(16, 0), tz)
+            public_id = uuid.uuid4()
+            self.tables[Discharge].add(
+                public_id=public_id,
+                participant_id=episode.participant_id,
+                episode_id=episode.pk,
+                type=kind,
+                teds_reason=TEDS_REASON_OF[kind],
+                discharged_on=episode.discharged_on,
+                decided_by_id=clinician.pk,
+                reason=f"Discharge recorded for the synthetic history. {SYNTHETIC}",
+                level_of_care=episode.level_of_care,
+                recorded_by_id=clinician.pk,
+                recorded_at=at,
+            )
+            self._event(
+                at,
+                "discharge.recorded",
+                clinician,
+                episode.participant_id,
+                "discharge.Discharge",
+                public_id,
+            )
+
+    def _attendance(self, episode: Episode, last: date) -> None:
+        rng = self.rng
+        enrolments, roll_calls = self.tables[Enrolment], self.tables[Attendance]
+        track = rng.choice(self.groups[episode.program_id])
+        adherence = rng.betavariate(5, 2)
+        by = episode.primary_clinician_id
+        for monday in _weeks(episode.admitted_on, last):
+            week = min(1.0, max(0.0, rng.gauss(adherence, 0.15)))
+            for group in track:
+                session = self.sessions.get((group.pk, monday + timedelta(days=group.weekday)))
+                if session is None or not episode.admitted_on <= session.date <= last:
+                    continue
+                enrolments.add(
+                    session_id=session.pk,
+                    participant_id=episode.participant_id,
+                    episode_id=episode.pk,
+                )
+                if session.date >= self.today:
+                    continue
+                came = rng.random() < week
+                partial = came and rng.random() < 0.1
+                roll_calls.add(
+                    session_id=session.pk,
+                    participant_id=episode.participant_id,
+                    episode_id=episode.pk,
+                    status=(
+                        AttendanceStatus.LATE
+                        if partial
+                        else AttendanceStatus.PRESENT
+                        if came
+                        else AttendanceStatus.UNEXCUSED
+                    ),
+                    minutes=(session.minutes - 45 if partial else session.minutes if came else 0),
+                    recorded_by_id=by,
+                    recorded_at=session.ends_at,
+                )
+
+    def _notes(self, episode: Episode, last: date) -> None:
+        """A weekly individual note by the primary clinician; this week's may be a draft."""
+        rng, tz = self.rng, episode.program.tz
+        notes = self.tables[ProgressNote]
+        clinician = episode.primary_clinician
+        day = episode.admitted_on + timedelta(days=rng.randint(1, 5))
+        while day < last:
+            start = datetime.combine(day, time(rng.randint(9, 16), 0), tz)
+            draft = episode.discharged_on is None and (self.today - day).days < 3
+            public_id = uuid.uuid4()
+            notes.add(
+                public_id=public_id,
+                participant_id=episode.participant_id,
+                episode_id=episode.pk,
+                kind=NoteKind.INDIVIDUAL,
+                format_id=self.format_id,
+                sections={
+                    "Data": f"Attended the individual session. {SYNTHETIC}",
+                    "Assessment": "Engaged; working on the plan's goals.",
+                    "Plan": "Continue the current plan; next session in a week.",
+                },
+                service_date=day,
+                start_time=start.time(),
+                end_time=(start + timedelta(minutes=50)).time(),
+                minutes=50,
+                no_objective_reason="Synthetic history",
+                due_at=start + timedelta(hours=25),
+                recorded_by_id=clinician.pk,
+                recorded_at=start + timedelta(hours=2),
+                signed_by_id=None if draft else clinician.pk,
+                signed_at=None if draft else start + timedelta(hours=3),
+            )
+            self._event(
+                start - timedelta(minutes=10), "chart.viewed", clinician, episode.participant_id
+            )
+            if not draft:
+                self._event(
+                    start + timedelta(hours=3),
+                    "note.signed",
+                    clinician,
+                    episode.participant_id,
+                    "notes.ProgressNote",
+                    public_id,
+                )
+            day += timedelta(days=7)
+
+    def _alerts(self, episode: Episode, last: date) -> None:
+        rng, tz = self.rng, episode.program.tz
+        for _ in range(rng.choices((0, 1, 2, 3), (70, 18, 8, 4))[0]):
+            day = episode.admitted_on + timedelta(
+                days=rng.randrange(max(1, (last - episode.admitted_on).days))
+            )
+            raised = datetime.combine(day, time(rng.randrange(8, 18), rng.randrange(60)), tz)
+            open_ = rng.random() < 0.05 and episode.discharged_on is None
+            self.tables[Alert].add(
+                participant_id=episode.participant_id,
+                episode_id=episode.pk,
+                kind="synthetic",
+                severity=_pick(rng, SEVERITIES),
+                title="Synthetic alert",
+                status=AlertStatus.OPEN if open_ else AlertStatus.ACKNOWLEDGED,
+                acknowledged_at=None
+                if open_
+                else raised + timedelta(hours=rng.lognormvariate(1.0, 1.2)),
+                recorded_by_id=episode.primary_clinician_id,
+                recorded_at=raised,
+            )
+
+    # Derived stores and the audit trail -------------------------------------------------
+
+    def derived(self) -> None:
+        """Rebuild the stores the services keep current, once, with their own functions."""
+        mine = Episode.objects.filter(program__in=self.programs)
+        self.made.add(WeeklyMinutes, weekly.rebuild(mine))
+        self.made.add(NextDue, sum(next_due.refresh_program(p.pk) for p in self.programs))
+        self.made.add(FirstDue, FirstDue.objects.filter(program__in=self.programs).count())
+        admitted = [e.pk for e in self.episodes if e.admitted_on is not None]
+        keep_review_schedule(admitted)
+        self.made.add(ReviewSchedule, len(admitted))
+
+    def audit_trail(self) -> None:
+        """The organization's chain, in time order, linked as `record_events` links it."""
+        key = chain_key()
+        roles = self.staff.roles
+        table = _Table(AuditEvent, self.made)
+        actions: dict[str, str] = {}
+        seq, prev = 0, GENESIS
+        self.events.sort(key=lambda e: e[0])
+        for when, event_type, actor, participant_id, record_type, record_id in self.events:
+            if event_type not in actions:
+                actions[event_type] = str(event_types.get(event_type).action)
+            seq += 1
+            event = SimpleNamespace(
+                organization_id=self.organization.pk,
+                seq=seq,
+                occurred_at=when.astimezone(UTC),
+                event_type=event_type,
+                actor_id=actor.pk,
+                actor_label=actor.username,
+                role=roles[actor.pk],
+                action=actions[event_type],
+                outcome=str(Outcome.ALLOWED),
+                participant_id=participant_id,
+                record_type=record_type,
+                record_id=record_id,
+                client_address=None,
+                break_glass_id=None,
+                reason="",
+                details={"synthetic": True},
+                prev_hash=prev,
+            )
+            event.hash = prev = link(event, prev, key)
+            table.add(**vars(event))
+        table.write()
+        ChainHead.objects.update_or_create(
+            organization=self.organization, defaults={"seq": seq, "hash": prev}
+        )
+        self.made.add(ChainHead, 1)
+        self.events = []
