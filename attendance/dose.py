@@ -2,8 +2,9 @@
 
 A week runs Monday to Sunday in the program's time zone. Sessions carry their local date,
 so a week is a range of local dates and a daylight-saving change moves nothing. The totals
-for any number of participants come from two aggregate queries, so the director's page
-costs the same for ten participants or a thousand.
+for any number of participants come from two aggregate queries (the enrolments, and the
+attended minutes the roll calls keep in `WeeklyMinutes`), so the director's page costs the
+same for ten participants or a thousand.
 """
 
 from collections.abc import Iterable, Sequence
@@ -15,7 +16,7 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from accounts.models import Program
-from attendance.models import Attendance
+from attendance.models import Attendance, WeeklyMinutes
 from participants.access import caseload
 from participants.models import IN_CARE_STATUSES, Episode
 from scheduling.models import Enrolment, Session
@@ -122,14 +123,11 @@ def weekly_doses(
         )
         .order_by()
     )
+    # The weekly summary the roll calls keep current (attendance.weekly), per episode: a
+    # participant discharged and readmitted within one week has two rows to add up.
     attended = (
-        Attendance.objects.filter(
-            participant_id__in=chosen,
-            session__date__range=(first, last),
-            session__status=Session.Status.SCHEDULED,
-        )
-        .annotate(week=TruncWeek("session__date"))
-        .values("participant_id", "week")
+        WeeklyMinutes.objects.filter(episode__participant_id__in=chosen, week__in=weeks)
+        .values("episode__participant_id", "week")
         .annotate(minutes=Sum("minutes"))
         .order_by()
     )
@@ -142,7 +140,7 @@ def weekly_doses(
             unrecorded=row["unrecorded"] or 0,
         )
     for row in attended:
-        key = (row["participant_id"], _as_date(row["week"]))
+        key = (row["episode__participant_id"], row["week"])
         totals.setdefault(key, {})["attended"] = row["minutes"] or 0
     partial = {
         e.program_id

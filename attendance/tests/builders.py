@@ -5,6 +5,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from accounts.models import Program
+from attendance import weekly
 from attendance.models import Attendance
 from conftest import make_participant
 from participants.models import CareTeamMember, CareTeamRole, Episode, EpisodeStatus
@@ -80,8 +81,9 @@ def active_participant(world, number: str, first: str, last: str, *, email: str 
 
 
 def record(session: Session, episode: Episode, status: str, minutes: int) -> Attendance:
-    """A roll-call entry as a facilitator would leave it when the session ends."""
-    return Attendance.objects.create(
+    """A roll-call entry as a facilitator would leave it when the session ends (with the
+    weekly summary refreshed, as the roll call services do)."""
+    row = Attendance.objects.create(
         session=session,
         participant=episode.participant,
         episode=episode,
@@ -89,3 +91,5 @@ def record(session: Session, episode: Episode, status: str, minutes: int) -> Att
         minutes=minutes,
         recorded_at=session.ends_at,
     )
+    weekly.refresh([episode.pk], session.date)
+    return row

@@ -7,8 +7,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from attendance import services
+from attendance import services, weekly
 from attendance.dose import current_week
+from attendance.models import WeeklyMinutes
 from attendance.selectors import cancellation_notices
 from attendance.tests.builders import active_participant, enrol, make_session
 from audit.models import AuditEvent, Outcome
@@ -202,11 +203,17 @@ def test_make_up_options_use_the_cancelled_sessions_week_and_mode(world, roster,
 
 
 def test_a_session_with_a_roll_call_cannot_be_cancelled(world, group_today):
+    """It took place: the roll call, and the weekly minutes it counted, stay as they are."""
     services.mark_all_present(group_today.session, by=world.director)
+    session = group_today.session
+    week = weekly.week_of(session.date)
+    counted = {e.pk: session.minutes for e in group_today.episodes}
     with pytest.raises(InvalidInput, match="roll call recorded"):
-        cancel_session(group_today.session, by=world.director, reason="Entered by mistake")
-    assert Session.objects.get(pk=group_today.session.pk).status == Session.Status.SCHEDULED
+        cancel_session(session, by=world.director, reason="Entered by mistake")
+    assert Session.objects.get(pk=session.pk).status == Session.Status.SCHEDULED
     assert mail.outbox == []
+    summary = WeeklyMinutes.objects.filter(episode_id__in=counted, week=week)
+    assert dict(summary.values_list("episode_id", "minutes")) == counted
 
 
 def test_no_notice_for_a_session_that_already_began(

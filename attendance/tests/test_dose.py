@@ -3,11 +3,15 @@
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.db import connection
+from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from attendance import services
 from attendance.dose import WeekDose, current_week, program_week, week_start_of, weekly_doses
+from attendance.models import Attendance
 from attendance.tests.builders import active_participant, enrol, make_session, record
 from audit.models import AuditEvent
 from participants.models import Episode
@@ -256,3 +260,33 @@ def test_attendance_tab_says_the_requirement_was_prorated(world, login):
 
     assert "0 min</strong> attended of 3 h required" in page
     assert "pro-rated for a partial week; a whole week is 9 h" in page
+
+
+def test_attended_minutes_from_the_weekly_summary_match_the_roll_calls(world, three_groups):
+    """The page reads the summary the roll calls keep; a partial attendance and a later
+    correction give the same minutes as summing the roll calls themselves."""
+    monday, wednesday, friday = three_groups
+    person = world.episode.participant
+    with time_machine.travel(_at(world.program, MONDAY + timedelta(days=5), 12), tick=False):
+        for session, status, minutes in (
+            (monday, "present", None),
+            (wednesday, "late", 120),
+            (friday, "present", None),
+        ):
+            services.record_roll_call(
+                session, [services.RollCallEntry(person, status, minutes)], by=world.director
+            )
+        # Friday corrected: the participant in fact left after 100 minutes.
+        services.record_roll_call(
+            friday,
+            [services.RollCallEntry(person, "left_early", 100, expected_version=1)],
+            by=world.director,
+        )
+
+    dose = _dose(world.episode, now=_at(world.program, MONDAY + timedelta(days=7), 9))
+
+    summed = Attendance.objects.filter(
+        participant=person, session__in=three_groups, session__status=Session.Status.SCHEDULED
+    ).aggregate(total=Sum("minutes"))["total"]
+    assert dose.attended == summed == 180 + 120 + 100
+    assert (dose.scheduled, dose.shortfall) == (540, 140)
