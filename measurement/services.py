@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from audit.models import Action
 from audit.services import field_changes, record_event
 from links.services import issue_link
-from measurement import due, next_due, selectors
+from measurement import due, selectors
 from measurement.models import ProgramMeasurement, ReminderChoice, ReminderSent
 from measurement.reliable_change import NORMS
 from measurement.schedule import check_rows
@@ -25,6 +25,7 @@ from participants.language import code_for
 from participants.models import IN_CARE_STATUSES, CareTeamRole, Episode, Participant
 from tandem import lifecycle
 from tandem.errors import InvalidInput
+from tandem.tasks import enqueue_after_commit
 from worklist.services import create_task
 
 NOT_ON_TRACK = "not-on-track"
@@ -60,7 +61,8 @@ def set_program_schedule(
             row.rows, row.weeks_to_improve = rows, weeks_to_improve
             lifecycle.save_new_version(row, ["rows", "weeks_to_improve"])
         if before["rows"] != rows:
-            next_due.refresh_program(program.pk)
+            # Every episode in care of the program: a job once this commits, not the request.
+            enqueue_after_commit("measurement.tasks.refresh_program_due", program.pk)
         record_event(
             actor=by,
             event_type="measurement.settings_changed",

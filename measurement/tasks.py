@@ -1,9 +1,13 @@
-"""The daily measurement run: reminders for what is due, and the not-on-track review."""
+"""Measurement's background work: the daily run (reminders for what is due, and the
+not-on-track review), and rewriting a program's stored due moments after its schedule changed."""
 
 from datetime import datetime, timedelta
 
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
+
+from measurement import next_due
 
 EVERY = timedelta(days=1)
 
@@ -20,3 +24,12 @@ def daily(then: str = "") -> dict:
     next_at = now + EVERY
     enqueue_after_commit(daily, next_at.isoformat(), run_after=next_at)
     return result
+
+
+@task()
+def refresh_program_due(program_id: int) -> int:
+    """Rewrite the stored due moments of every episode in care in the program, after its
+    schedule changed: a job, so saving the schedule answers at once however many are in
+    care (each participant's own changes still refresh their rows in the request)."""
+    with transaction.atomic():
+        return next_due.refresh_program(program_id)

@@ -97,7 +97,10 @@ def test_leaving_care_clears_them(stored):
     assert not NextDue.objects.filter(episode=stored.episode).exists()
 
 
-def test_a_new_schedule_agrees_with_the_rule(stored):
+def test_a_new_schedule_is_stored_by_a_job_queued_at_commit_and_agrees_with_the_rule(
+    stored, run_tasks
+):
+    before = set(NextDue.objects.values_list("instrument", flat=True))
     set_program_schedule(
         stored.program,
         by=stored.director,
@@ -105,11 +108,14 @@ def test_a_new_schedule_agrees_with_the_rule(stored):
         weeks_to_improve=6,
         version=None,
     )
+    # The save answers without rewriting the whole program; the job does it once committed.
+    assert set(NextDue.objects.values_list("instrument", flat=True)) == before != {"who-5"}
+    assert run_tasks() == 1
     agree(stored)
     assert set(NextDue.objects.values_list("instrument", flat=True)) == {"who-5"}
 
 
-def test_the_board_counts_from_the_stored_moments(stored, give):
+def test_the_board_counts_from_the_stored_moments(stored, give, run_tasks):
     assert completion([stored.program], now=T0)[0].up_to_date == 0
     set_program_schedule(
         stored.program,
@@ -118,6 +124,7 @@ def test_the_board_counts_from_the_stored_moments(stored, give):
         weeks_to_improve=6,
         version=None,
     )
+    run_tasks()
     give("phq-9", phq9_answers(3), T0 + timedelta(hours=1))
     board = completion([stored.program], now=T0 + timedelta(days=13))[0]
     assert (board.in_care, board.up_to_date, board.rate) == (1, 1, 100)
