@@ -23,7 +23,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from assessments.models import Administration, Mode
+from assessments.models import Administration, Mode, scored_columns
 from assessments.scoring import score
 from assessments.services import record_administration
 from audit.services import record_event
@@ -139,18 +139,11 @@ class _Pool:
     def _scored(self, code: str, answers: dict, sex: str) -> _Scored:
         context = {"sex": sex} if sex else {}
         result = score(code, answers, context)
-        extended = result.to_dict(extended=True)
         values = {
             "instrument": code,
             "answers": answers,
             "context": context,
-            "complete": result.complete,
-            "total": result.total,
-            "subscales": dict(result.subscales),
-            "band": result.band or "",
-            "positive": result.positive,
-            "flags": extended["flags"],
-            "thresholds": extended["thresholds"],
+            **scored_columns(result),
         }
         return _Scored(answers, {name: self._db(name, v) for name, v in values.items()})
 

@@ -7,7 +7,7 @@ participant is marked entered-in-error. Either way the original row stays readab
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
@@ -15,8 +15,24 @@ from tandem.records import ClinicalRecord, Immutable, ImmutableRecordError, Supe
 
 if TYPE_CHECKING:
     from assessments.instruments.types import Instrument
+    from assessments.scoring import ScoreResult
 
-__all__ = ["Administration", "ImmutableRecordError", "Mode"]
+__all__ = ["Administration", "ImmutableRecordError", "Mode", "scored_columns"]
+
+
+def scored_columns(result: ScoreResult) -> dict[str, Any]:
+    """The scorer's result as an administration's columns, so every writer (the service, the
+    demo, the synthetic history) stores a result the same way."""
+    extended = result.to_dict(extended=True)
+    return {
+        "complete": result.complete,
+        "total": result.total,
+        "subscales": dict(result.subscales),
+        "band": result.band or "",
+        "positive": result.positive,
+        "flags": extended["flags"],
+        "thresholds": extended["thresholds"],
+    }
 
 
 class Mode(models.TextChoices):

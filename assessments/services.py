@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from assessments import instruments
 from assessments.instruments.types import Instrument
-from assessments.models import Administration, Mode
+from assessments.models import Administration, Mode, scored_columns
 from assessments.scoring import AnswerError, Flag, ScoreResult, ScoringError, score
 from audit.models import Action
 from audit.services import record_event
@@ -218,7 +218,6 @@ def record_administration(
         else:
             episode = current_episode(participant)
             episode_id = episode.pk if episode is not None else None
-        extended = result.to_dict(extended=True)
         administration = Administration(
             participant=participant,
             episode_id=episode_id,
@@ -229,13 +228,7 @@ def record_administration(
             mode=mode,
             recorded_by=by,
             completed_at=completed_at,
-            complete=result.complete,
-            total=result.total,
-            subscales=dict(result.subscales),
-            band=result.band or "",
-            positive=result.positive,
-            flags=extended["flags"],
-            thresholds=extended["thresholds"],
+            **scored_columns(result),
         )
         details = {"instrument": instrument.code, "mode": mode, "complete": result.complete}
         if supersedes is not None:

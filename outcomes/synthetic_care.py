@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from accounts.models import User
 from assessments.demo import MAKERS
-from assessments.models import Administration
+from assessments.models import Administration, scored_columns
 from assessments.scoring import score
 from checkins.models import CheckIn, Via
 from discharge.models import (
@@ -75,22 +75,15 @@ class _Scores:
     ) -> Administration:
         step = max(0, min(STEPS, round(level * STEPS)))
         answers, result = rng.choice(self.sets[(code, step)])
-        extended = result.to_dict(extended=True)
         return Administration(
             participant_id=episode.participant_id,
             episode=episode,
             instrument=code,
             answers=answers,
             completed_at=when,
-            complete=result.complete,
-            total=result.total,
-            subscales=dict(result.subscales),
-            band=result.band or "",
-            positive=result.positive,
-            flags=extended["flags"],
-            thresholds=extended["thresholds"],
             recorded_by=by,
             recorded_at=when,
+            **scored_columns(result),
         )
 
 
