@@ -14,6 +14,8 @@ from participants.models import Participant
 from tandem.demo import DemoContext
 
 NUMBERING = "HIST"
+# The past's programs are named so, and listed after the demo program wherever programs are.
+NAMING = "Past cohort: "
 YEARS = 2  # the board's default range is the past year; a second one fills its first months
 
 
@@ -35,6 +37,7 @@ def seed_history(context: DemoContext) -> None:
         recorded_by=context.staff["director"],
         seed=context.rng_seed,
         numbering=NUMBERING,
+        naming=NAMING,
         in_care=False,
         after_care=True,
     )

@@ -92,6 +92,7 @@ def generate(
     seed: int = 7,
     attendance: bool = True,
     numbering: str = "S",
+    naming: str = "",
     in_care: bool = True,
     after_care: bool = False,
 ) -> Generated:
@@ -99,7 +100,8 @@ def generate(
 
     With `in_care` off it is a past only: everyone admitted left care before this week and
     no session falls in it, so nothing joins a caseload, a day's sessions or a worklist.
-    `after_care` adds the end-of-care records (outcomes.synthetic_care) the board counts.
+    `naming` goes before each program's name. `after_care` adds the end-of-care records
+    (outcomes.synthetic_care) the board counts.
     """
     rng = random.Random(seed)
     tz = ZoneInfo("America/Chicago")
@@ -108,10 +110,10 @@ def generate(
     with transaction.atomic():
         programs = [
             Program.objects.create(
-                organization=organization, name="Adult IOP", level_of_care=LevelOfCare.IOP
+                organization=organization, name=f"{naming}Adult IOP", level_of_care=LevelOfCare.IOP
             ),
             Program.objects.create(
-                organization=organization, name="Adult PHP", level_of_care=LevelOfCare.PHP
+                organization=organization, name=f"{naming}Adult PHP", level_of_care=LevelOfCare.PHP
             ),
         ]
         sites = {

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from accounts.models import Program
 from discharge.models import PENDING_STATUSES, FollowUp
 from monitoring.models import Alert, AlertStatus
 from notes.models import ProgressNote
@@ -77,6 +78,9 @@ def test_with_the_history_the_board_shows_figures_and_nothing_is_left_in_care(
     assert not Alert.objects.filter(participant__in=people, status=AlertStatus.OPEN).exists()
     assert not ProgressNote.objects.filter(participant__in=people, signed_at__isnull=True).exists()
     assert not FollowUp.objects.filter(participant__in=people, status__in=PENDING_STATUSES).exists()
+
+    programs = Program.objects.filter(organization=context.organization).order_by("name")
+    assert programs.first() == context.program
 
     seed_history(context)
     assert history.count() == 150
