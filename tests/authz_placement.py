@@ -16,7 +16,7 @@ PRE_ADMISSION_WRITE = frozenset(CLINICAL_WRITE | {"intake"})
 
 
 def _decision_form(action: str) -> dict:
-    data = {"chosen_level": LevelOfCare.IOP, "action": action}
+    data: dict[str, str | int] = {"chosen_level": LevelOfCare.IOP, "action": action}
     for dimension, rating in IOP_RATINGS.items():
         data[f"rating_{dimension}"] = rating
         data[f"note_{dimension}"] = NOTES[dimension]

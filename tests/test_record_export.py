@@ -34,6 +34,7 @@ def test_export_and_print_carry_every_modules_section(db, demo_mode, client):
     administration = Administration.objects.current().filter(participant=person).last()
     attendance = Attendance.objects.filter(participant=person).select_related("session").first()
     decision = LevelOfCareDecision.objects.current().filter(participant=person).first()
+    assert diagnosis and administration and attendance and decision
 
     exported = json.loads(
         client.get(reverse("participants:export", args=[person.public_id])).content

@@ -55,6 +55,7 @@ def test_demo_therapist_has_a_caseload_and_some_charts_are_outside_it(db, client
         .exclude(episodes__status__in=["referred", "screening"])
         .first()
     )
+    assert outside is not None
     assert client.get(f"/participants/{outside.public_id}/").status_code == 403
 
 

@@ -31,8 +31,9 @@ def test_status_choices_read_as_words(world, login):
 
 def test_acknowledged_alerts_keep_full_contrast():
     css = (settings.BASE_DIR / "static" / "css" / "tandem.css").read_text()
-    rule = re.search(r"\.alert\.done\s*\{([^}]*)\}", css).group(1)
-    assert "opacity" not in rule
+    rule = re.search(r"\.alert\.done\s*\{([^}]*)\}", css)
+    assert rule is not None
+    assert "opacity" not in rule.group(1)
 
 
 def test_schedule_tables_have_no_empty_header(world, login):

@@ -5,29 +5,34 @@ from datetime import date, time
 
 import pytest
 
+from assessments.models import Administration
 from assessments.services import record_administration
 from assessments.tests.administration_helpers import answers
 from attendance.tests.builders import enrol, session_now
+from conftest import World
 from intake import services as intake_services
+from intake.models import Diagnosis, Intake
+from monitoring.models import Alert
 from monitoring.services import raise_alert
 from participants.access import break_the_glass
-from scheduling.models import Closure, Group, Room, SessionMode, Track
+from participants.models import BreakGlassGrant
+from scheduling.models import Closure, Enrolment, Group, Room, Session, SessionMode, Track
 
 
 @dataclass
 class Bench:
-    world: object
+    world: World
     room: Room
     track: Track
     group: Group
     closure: Closure
-    session: object
-    enrolment: object
-    intake_record: object
-    diagnosis: object
-    administration: object
-    alert: object
-    grant: object
+    session: Session
+    enrolment: Enrolment
+    intake_record: Intake
+    diagnosis: Diagnosis
+    administration: Administration
+    alert: Alert
+    grant: BreakGlassGrant
 
     def __getattr__(self, name: str):
         return getattr(self.__dict__["world"], name)

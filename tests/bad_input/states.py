@@ -176,6 +176,7 @@ def call_answers_page(b) -> str:
 
     episode = discharged(b)
     follow_up = FollowUp.objects.filter(participant=episode.participant).order_by("day").first()
+    assert follow_up is not None
     return reverse(
         "discharge:call_answers", args=[episode.participant.public_id, follow_up.public_id]
     )

@@ -16,8 +16,9 @@ from datetime import UTC, date, datetime
 from django.urls import reverse
 
 from tests.bad_input import states
+from tests.bad_input.conftest import Bench
 
-Page = Callable[[object], str]
+Page = Callable[[Bench], str]
 
 
 @dataclass(frozen=True)
@@ -30,18 +31,18 @@ class WebWrite:
     action: Page | None = None
     fields: tuple[str, ...] = ()
     # How the page is brought up when a GET does not show the form (a search's results).
-    show: Callable[[object, object], object] | None = None
+    show: Callable[[Bench, object], object] | None = None
 
 
-def _chart(name: str, *extra: Callable[[object], object]) -> Page:
+def _chart(name: str, *extra: Callable[[Bench], object]) -> Page:
     return lambda b: reverse(name, args=[b.participant.public_id, *(f(b) for f in extra)])
 
 
-def _program(name: str, *extra: Callable[[object], object]) -> Page:
+def _program(name: str, *extra: Callable[[Bench], object]) -> Page:
     return lambda b: reverse(name, args=[b.program.public_id, *(f(b) for f in extra)])
 
 
-def _url(name: str, *args: Callable[[object], object]) -> Page:
+def _url(name: str, *args: Callable[[Bench], object]) -> Page:
     return lambda b: reverse(name, args=[f(b) for f in args])
 
 
@@ -171,7 +172,9 @@ def _screen_result(b) -> object:
         observed=False,
         now=datetime(2026, 11, 16, 16, 0, tzinfo=UTC),
     )
-    return screen.results.first().public_id
+    result = screen.results.first()
+    assert result is not None
+    return result.public_id
 
 
 def _safety_draft(b) -> str:
@@ -206,7 +209,7 @@ def _plan_tab_signed(b) -> str:
     return reverse("plans:plan", args=[b.participant.public_id])
 
 
-def _note(kind: str) -> Callable[[object], object]:
+def _note(kind: str) -> Callable[[Bench], object]:
     """A note of the bench's participant, made the first time a row asks for it: a draft by
     the therapist, the same signed, or a peer's signed note waiting for a co-signature."""
 
@@ -483,7 +486,7 @@ class ApiWrite:
     method: str
     path: str  # as in the OpenAPI document
     persona: str | None
-    params: Callable[[object], dict[str, object]]  # path parameters
+    params: Callable[[Bench], dict[str, object]]  # path parameters
 
 
 def _participant(b) -> dict[str, object]:

@@ -70,6 +70,7 @@ def test_main_pages_have_no_serious_or_critical_axe_findings(page):
         .filter(pk__in=Administration.objects.values("participant"))
         .first()
     )
+    assert person is not None
     alert = Alert.objects.filter(participant=person).first() or Alert.objects.create(
         participant=person, kind="suicide-risk", severity="critical", title="Test alert"
     )

@@ -17,13 +17,15 @@ pytestmark = [
 
 
 def _on_therapists_caseload() -> Participant:
-    return (
+    person = (
         Participant.objects.filter(
             episodes__status="active", episodes__primary_clinician__username="therapist"
         )
         .order_by("record_number")
         .first()
     )
+    assert person is not None
+    return person
 
 
 def _question(on, number: str):

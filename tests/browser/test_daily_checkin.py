@@ -58,6 +58,7 @@ def test_a_no_change_day_takes_at_most_seven_taps(page, world):
     assert len(taps) <= MAX_TAPS
     print(f"taps for a no-change day: {len(taps)}")
     today = CheckIn.objects.order_by("-recorded_at").first()
+    assert today is not None
     assert (today.mood, today.craving, today.used, today.safety) == (6, 3, False, False)
     assert today.medications_taken == "all"
     assert today.hours_slept == 7

@@ -55,4 +55,5 @@ def _someone_not_on_team(username: str) -> str:
         .filter(episodes__status="active")
         .first()
     )
+    assert person is not None
     return str(person.public_id)
