@@ -162,24 +162,25 @@ def installation(
     shares[0] += participants - sum(shares)
     made = Made()
     for index, share in enumerate(shares, start=1):
-        organization = Organization.objects.create(
-            name=f"Synthetic Recovery Network {index} (synthetic)",
-            slug=f"synthetic-{seed}-{index}",
-            is_synthetic=True,
-        )
-        made.add(Organization, 1)
-        made.organizations.append(organization)
-        generate(
-            organization,
-            participants=share,
-            today=today,
-            years=years,
-            in_care=in_care,
-            seed=seed * 1000 + index,
-            numbering=f"S{index}",
-            made=made,
-            say=say,
-        )
+        with transaction.atomic():  # an organization is written whole or not at all
+            organization = Organization.objects.create(
+                name=f"Synthetic Recovery Network {index} (synthetic)",
+                slug=f"synthetic-{seed}-{index}",
+                is_synthetic=True,
+            )
+            made.add(Organization, 1)
+            made.organizations.append(organization)
+            generate(
+                organization,
+                participants=share,
+                today=today,
+                years=years,
+                in_care=in_care,
+                seed=seed * 1000 + index,
+                numbering=f"S{index}",
+                made=made,
+                say=say,
+            )
     return made
 
 
@@ -811,7 +812,13 @@ class _History:
     # Derived stores and the audit trail -------------------------------------------------
 
     def derived(self) -> None:
-        """Rebuild the stores the services keep current, once, with their own functions."""
+        """Rebuild the stores the services keep current, once, with their own functions.
+
+        On PostgreSQL the tables are analysed first: the planner otherwise plans the rebuilds
+        for the empty tables it last saw and takes hours over what needs seconds."""
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         mine = Episode.objects.filter(program__in=self.programs)
         self.made.add(WeeklyMinutes, weekly.rebuild(mine))
         self.made.add(NextDue, sum(next_due.refresh_program(p.pk) for p in self.programs))
