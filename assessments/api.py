@@ -11,6 +11,7 @@ from uuid import UUID
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from accounts.http import ApiRequest
 from assessments import instruments, selectors, services
 from assessments.models import Administration
 from assessments.scoring import AnswerError, ScoringError, score
@@ -19,7 +20,6 @@ from participants.access import Scope, authorize, require
 from participants.api import participant_or_404
 from tandem.api_errors import FieldErrors, field_errors
 from tandem.errors import InvalidInput
-from tandem.http import ApiRequest
 
 router = Router(tags=["assessments"])
 

@@ -12,12 +12,12 @@ class AssessmentsConfig(AppConfig):
         from participants import home as home_page
         from participants.access import Scope
         from participants.chart import ChartTab, register_tab
+        from participants.demo import SEEDERS, Seeder
         from participants.export import register_section
-        from tandem.demo import register_seeder
 
         register_tab(ChartTab("assessments", "Assessments", "assessments:tab", Scope.CLINICAL, 25))
         register_kind("suicide-risk", "Suicide risk")
-        register_seeder(30, "instrument history", seed_instrument_history)
+        SEEDERS.register(Seeder(30, "instrument history", seed_instrument_history))
         home_page.register_column(
             home_page.Column(
                 "scores",

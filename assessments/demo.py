@@ -27,8 +27,8 @@ from assessments.models import Administration, Mode, scored_columns
 from assessments.scoring import score
 from assessments.services import record_administration
 from audit.services import record_event
+from participants.demo import DemoContext
 from participants.models import Episode, EpisodeStatus, Participant
-from tandem.demo import DemoContext
 
 SCREENED = (
     EpisodeStatus.SCREENING,

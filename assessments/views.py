@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from accounts.http import SignedInRequest
 from accounts.models import User
 from assessments import forms, selectors, services
 from assessments.instruments.types import Instrument
@@ -19,11 +20,11 @@ from monitoring.models import Alert
 from monitoring.selectors import who_was_alerted
 from participants.access import Scope, authorize, decide
 from participants.decorators import not_found, participant_page
+from participants.http import StaffRequest
 from participants.models import Participant
 from participants.views import chart_context
 from safety.display import crisis_response
 from tandem.errors import AccessDenied, TandemError
-from tandem.http import SignedInRequest, StaffRequest
 
 TAB = "assessments"
 

@@ -6,6 +6,7 @@ from uuid import UUID
 from django.http import Http404
 from ninja import Router, Schema
 
+from accounts.http import ApiRequest
 from attendance import selectors, services
 from attendance.dose import week_start_of
 from audit.models import Action
@@ -15,7 +16,6 @@ from participants.models import Participant
 from participants.selectors import current_episode
 from tandem.dates import ProgramDate
 from tandem.errors import InvalidInput
-from tandem.http import ApiRequest
 
 router = Router(tags=["attendance"])
 

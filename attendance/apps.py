@@ -13,10 +13,10 @@ class AttendanceConfig(AppConfig):
         from participants import views as participant_views
         from participants.access import Scope, register_page
         from participants.chart import ChartTab, register_tab
+        from participants.demo import SEEDERS, Seeder
         from participants.export import register_section
         from scheduling.services import register_attendance_probe, register_cancellation_hook
-        from tandem.demo import register_seeder
-        from tandem.navigation import NavItem, register
+        from tandem.navigation import ITEMS, NavItem
 
         register_tab(
             ChartTab(
@@ -32,8 +32,8 @@ class AttendanceConfig(AppConfig):
             participant_views.home_panels.append(views.home_panel)
         register_page("attendance:today", hooks.shows_sessions)
         register_page("attendance:dose_this_week", hooks.shows_dose)
-        register(NavItem("Sessions today", "attendance:today", 40))
-        register(NavItem("Dose this week", "attendance:dose_this_week", 41))
+        ITEMS.register(NavItem("Sessions today", "attendance:today", 40))
+        ITEMS.register(NavItem("Dose this week", "attendance:dose_this_week", 41))
         home_page.register_panel(home_page.TODAY, 10, home.today_panel)
         home_page.register_panel(home_page.UNDER_DOSED, 10, home.under_dosed_panel)
         home_page.register_column(
@@ -43,5 +43,5 @@ class AttendanceConfig(AppConfig):
         )
         register_cancellation_hook(hooks.on_cancellation)
         register_attendance_probe(hooks.sessions_with_attendance)
-        register_seeder(60, "attendance history", demo.seed_attendance)
+        SEEDERS.register(Seeder(60, "attendance history", demo.seed_attendance))
         register_section("attendance", "Attendance", attendance_section)

@@ -18,9 +18,9 @@ from attendance.dose import current_week
 from attendance.models import Attendance, AttendanceStatus
 from attendance.services import check_missed_sessions
 from audit.services import record_event
+from participants.demo import DemoContext
 from participants.models import Episode
 from scheduling.models import Enrolment, Session, SessionMode
-from tandem.demo import DemoContext
 
 STREAKS = 2  # participants with two unexcused absences in a row
 SHORT_THIS_WEEK = 3  # participants who miss this week's sessions so far

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from accounts.http import SignedInRequest, is_htmx
 from accounts.models import User
 from attendance import dose, selectors, services
 from attendance.models import PARTIAL_STATUSES, AttendanceStatus
@@ -35,12 +36,12 @@ from participants.access import (
     visible_participants,
 )
 from participants.decorators import carries_participant_data, not_found, participant_page
+from participants.http import StaffRequest
 from participants.models import IN_CARE_STATUSES, Participant
 from participants.views import chart_context
 from scheduling.models import Session
 from tandem.dates import query_date
 from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput, TandemError
-from tandem.http import SignedInRequest, StaffRequest, is_htmx
 from tandem.methods import serves
 
 

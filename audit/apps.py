@@ -8,9 +8,7 @@ class AuditConfig(AppConfig):
     def ready(self) -> None:
         # Each module declares its event types in audit_events.py (audit/event_types.py).
         autodiscover_modules("audit_events")
-        from audit.views import reads_audit_trail
-        from participants.access import register_page
-        from tandem.navigation import NavItem, register
+        from audit.services import record_event
+        from tandem import lifecycle
 
-        register_page("audit:trail", reads_audit_trail)
-        register(NavItem("Audit", "audit:trail", order=95))
+        lifecycle.TRAIL.register(record_event)

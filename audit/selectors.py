@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from audit import event_types
 from audit.models import Action, AuditEvent, Outcome
-from participants.models import BreakGlassGrant
 
 TRAIL_PAGE_SIZE = 100
 
@@ -142,13 +141,3 @@ def matching_events(organization_ids: list[int], data: dict) -> QuerySet[AuditEv
         end = datetime.combine(data["end"] + timedelta(days=1), time.min, tzinfo=tz)
         qs = qs.filter(occurred_at__lt=end)
     return qs.order_by("-id")
-
-
-def break_glass_to_review(organization_ids: list[int]) -> list[BreakGlassGrant]:
-    return list(
-        BreakGlassGrant.objects.filter(
-            participant__organization_id__in=organization_ids, reviewed_at__isnull=True
-        )
-        .select_related("user", "participant")
-        .order_by("-created_at")
-    )

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
+from accounts.http import ApiRequest
 from accounts.models import User
 from audit.models import Action
 from casemanagement import selectors, services
@@ -24,7 +25,6 @@ from participants.selectors import current_episode
 from tandem.api_errors import FieldErrors
 from tandem.dates import ProgramDate
 from tandem.errors import InvalidInput
-from tandem.http import ApiRequest
 from worklist import selectors as worklist_selectors
 from worklist import services as worklist
 from worklist.models import Task, TaskStatus

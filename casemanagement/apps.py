@@ -8,14 +8,14 @@ class CasemanagementConfig(AppConfig):
         from casemanagement import demo, views
         from participants.access import Scope, register_page, staff_roles
         from participants.chart import ChartTab, register_tab
+        from participants.demo import SEEDERS, Seeder
         from scheduling import notices
         from tandem import navigation
-        from tandem.demo import register_seeder
 
         register_tab(
             ChartTab("casemanagement", "Case management", "casemanagement:tab", Scope.CLINICAL, 85)
         )
         register_page("casemanagement:directory", lambda user: bool(staff_roles(user)))
-        navigation.register(navigation.NavItem("Resources", "casemanagement:directory", 40))
+        navigation.ITEMS.register(navigation.NavItem("Resources", "casemanagement:directory", 40))
         notices.register(views.schedule_notice)
-        register_seeder(75, "case management", demo.seed)
+        SEEDERS.register(Seeder(75, "case management", demo.seed))

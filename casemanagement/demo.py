@@ -8,8 +8,8 @@ from datetime import timedelta
 from casemanagement import services
 from casemanagement.models import Barrier, BarrierKind, ScheduleChange
 from casemanagement.national import national_resource
+from participants.demo import DemoContext
 from participants.models import CareTeamRole, Episode, EpisodeStatus
-from tandem.demo import DemoContext
 
 PLAN = [
     (BarrierKind.TRANSPORT, "Bus route changed; two transfers now (synthetic)", "SMART Recovery"),

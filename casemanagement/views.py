@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from accounts.http import SignedInRequest
 from accounts.models import Organization
 from audit.models import Action
 from audit.services import record_event
@@ -18,10 +19,10 @@ from casemanagement import forms, selectors, services
 from casemanagement.models import Barrier, ResourceReferral, ScheduleChangeRequest
 from participants.access import Scope, decide, may, may_open, organizations_of
 from participants.decorators import not_found, participant_page, refused
+from participants.http import StaffRequest
 from participants.models import Participant
 from participants.views import chart_context
 from tandem.errors import AccessDenied, TandemError
-from tandem.http import SignedInRequest, StaffRequest
 from tandem.methods import serves
 from worklist.selectors import tasks_for_participant
 

@@ -5,12 +5,12 @@ from uuid import UUID
 
 from ninja import Field, Router, Schema, Status
 
+from accounts.http import ApiRequest
 from accounts.models import User
 from checkins import services
 from checkins.models import Via
 from participants.models import Participant
 from tandem.api_errors import FieldErrors
-from tandem.http import ApiRequest
 
 router = Router(tags=["check-ins"])
 

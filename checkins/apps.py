@@ -23,6 +23,6 @@ class CheckinsConfig(AppConfig):
         if apps.is_installed("plans") and selectors.plan_coping not in selectors.COPING_PROVIDERS:
             selectors.COPING_PROVIDERS.append(selectors.plan_coping)
         from checkins import demo
-        from tandem.demo import register_seeder
+        from participants.demo import SEEDERS, Seeder
 
-        register_seeder(70, "daily check-ins", demo.seed)
+        SEEDERS.register(Seeder(70, "daily check-ins", demo.seed))

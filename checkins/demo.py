@@ -12,8 +12,8 @@ from audit.services import record_event
 from checkins.lists import SUBSTANCES, TRIGGERS
 from checkins.models import CheckIn, Via
 from medications.models import Medication
+from participants.demo import DemoContext
 from participants.models import IN_CARE_STATUSES, Episode
-from tandem.demo import DemoContext
 
 DAYS = 21
 

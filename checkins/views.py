@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.http import SignedInRequest
 from accounts.models import User
 from audit.models import Action
 from checkins import selectors, services
@@ -21,7 +22,6 @@ from medications.selectors import taken_on
 from participants.access import Scope, authorize
 from participants.models import Participant
 from tandem.errors import AccessDenied, TandemError
-from tandem.http import SignedInRequest
 from tandem.methods import serves
 
 

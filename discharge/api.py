@@ -6,6 +6,7 @@ from uuid import UUID
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
+from accounts.http import ApiRequest
 from audit.models import Action
 from discharge import selectors, services
 from discharge.models import FollowUpChannel
@@ -14,7 +15,6 @@ from participants.access import Scope, authorize
 from participants.api import participant_or_404
 from participants.models import Episode
 from tandem.dates import ProgramDate
-from tandem.http import ApiRequest
 
 router = Router(tags=["discharge"])
 

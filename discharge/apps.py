@@ -20,11 +20,11 @@ class DischargeConfig(AppConfig):
             "discharge:call_list",
             lambda user: any(may(user, "follow_up.call", org) for org in organizations_of(user)),
         )
-        navigation.register(navigation.NavItem("Follow-up calls", "discharge:call_list", 60))
+        navigation.ITEMS.register(navigation.NavItem("Follow-up calls", "discharge:call_list", 60))
         from discharge import demo
-        from tandem.demo import register_seeder
+        from participants.demo import SEEDERS, Seeder
 
-        register_seeder(90, "discharges and follow-ups", demo.seed_discharges)
+        SEEDERS.register(Seeder(90, "discharges and follow-ups", demo.seed_discharges))
         from django.db.models.signals import post_save
 
         from discharge import signals

@@ -17,8 +17,8 @@ from discharge.models import (
     FollowUpStatus,
 )
 from discharge.types import TEDS_REASON_OF, TRANSFER_TYPES, DischargeType
+from participants.demo import DemoContext
 from participants.models import LEFT_AFTER_ADMISSION_STATUSES, Episode, EpisodeStatus
-from tandem.demo import DemoContext
 
 REASON = "Synthetic demo discharge."
 TYPES = [

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from accounts.http import SignedInRequest
 from accounts.models import User
 from assessments import forms as instrument_forms
 from assessments.instruments.definitions.who5 import WHO5
@@ -18,11 +19,11 @@ from discharge.models import Discharge, FollowUp
 from discharge.questionnaire import OutcomesForm
 from participants.access import Scope, authorize, decide, may, may_open, organizations_of
 from participants.decorators import not_found, participant_page
+from participants.http import StaffRequest
 from participants.models import IN_CARE_STATUSES, Participant
 from participants.selectors import current_episode
 from participants.views import chart_context
 from tandem.errors import TandemError
-from tandem.http import SignedInRequest, StaffRequest
 from tandem.methods import serves
 
 

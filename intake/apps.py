@@ -12,9 +12,9 @@ class IntakeConfig(AppConfig):
         from intake.export import diagnoses_section, intake_section
         from participants.access import Scope, decide
         from participants.chart import ChartTab, HeaderFlag, register_flags, register_tab
+        from participants.demo import SEEDERS, Seeder
         from participants.export import register_section
         from participants.selectors import current_episode
-        from tandem.demo import register_seeder
 
         register_tab(ChartTab("intake", "Intake", "intake:intake", Scope.CLINICAL, 20))
         register_tab(ChartTab("diagnoses", "Diagnoses", "intake:diagnoses", Scope.CLINICAL, 30))
@@ -29,6 +29,6 @@ class IntakeConfig(AppConfig):
             return [HeaderFlag("Co-occurring", "info", url)]
 
         register_flags(co_occurring_flag)
-        register_seeder(20, "intakes and diagnoses", demo.seed)
+        SEEDERS.register(Seeder(20, "intakes and diagnoses", demo.seed))
         register_section("intake", "Intake", intake_section)
         register_section("diagnoses", "Diagnoses", diagnoses_section)

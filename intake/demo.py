@@ -16,8 +16,8 @@ from audit.services import record_event
 from intake import icd10
 from intake.models import Diagnosis, DiagnosisStatus, Intake, IntakeSection, IntakeStatus
 from intake.services import content_hash
+from participants.demo import DemoContext
 from participants.models import Episode, EpisodeStatus
-from tandem.demo import DemoContext
 
 AT_OR_PAST_SCREENING = (
     EpisodeStatus.SCREENING,

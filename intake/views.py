@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from accounts.http import SignedInRequest, is_htmx
 from accounts.models import User
 from audit.models import Action
 from intake import icd10, sections, selectors, services
@@ -18,10 +19,10 @@ from intake.forms import CodeSearchForm, DiagnosisForm, DiagnosisStatusForm, Sig
 from intake.models import DIAGNOSIS_TRANSITIONS, Diagnosis, DiagnosisStatus, Intake
 from participants.access import Scope, decide, decide_with_capability, may
 from participants.decorators import not_found, participant_page
+from participants.http import StaffRequest
 from participants.selectors import current_episode
 from participants.views import chart_context
 from tandem.errors import AccessDenied, TandemError
-from tandem.http import SignedInRequest, StaffRequest, is_htmx
 
 
 def _can_edit(request: StaffRequest, participant, intake: Intake | None) -> bool:

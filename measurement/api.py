@@ -5,11 +5,11 @@ from uuid import UUID
 
 from ninja import Field, Router, Schema
 
+from accounts.http import ApiRequest
 from audit.models import Action
 from measurement import selectors
 from participants.access import Scope, authorize
 from participants.api import participant_or_404
-from tandem.http import ApiRequest
 
 router = Router(tags=["measurement"])
 

@@ -22,7 +22,7 @@ class MeasurementConfig(AppConfig):
         register_kind(services.NOT_ON_TRACK, "Not on track: continued-stay review")
         home_page.register_panel(home_page.CENSUS, 40, home.completion_panel)
         from measurement import demo
-        from tandem.demo import register_seeder
+        from participants.demo import SEEDERS, Seeder
 
-        register_seeder(75, "measurement schedule and reminder choices", demo.seed)
-        register_seeder(99, "stored due moments", demo.seed_next_due)
+        SEEDERS.register(Seeder(75, "measurement schedule and reminder choices", demo.seed))
+        SEEDERS.register(Seeder(99, "stored due moments", demo.seed_next_due))

@@ -9,8 +9,8 @@ from audit.services import record_event
 from measurement import next_due
 from measurement.models import ProgramMeasurement, ReminderChoice
 from measurement.schedule import DEFAULT
+from participants.demo import DemoContext
 from participants.models import IN_CARE_STATUSES, Participant
-from tandem.demo import DemoContext
 
 
 def seed(context: DemoContext) -> None:

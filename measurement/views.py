@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.http import SignedInRequest
 from accounts.models import Program, User
 from audit.services import record_event
 from links.services import issue_link
@@ -18,11 +19,11 @@ from measurement.lists import program_lists
 from measurement.models import ProgramMeasurement
 from participants.access import Action, Scope, decide, may
 from participants.decorators import participant_page
+from participants.http import StaffRequest
 from participants.models import Participant
 from participants.selectors import current_episode
 from participants.views import chart_context
 from tandem.errors import AccessDenied, TandemError
-from tandem.http import SignedInRequest, StaffRequest
 from tandem.methods import serves
 
 TAB = "measures"

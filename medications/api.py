@@ -8,6 +8,7 @@ from uuid import UUID
 
 from ninja import Field, Router, Schema, Status
 
+from accounts.http import ApiRequest
 from accounts.models import User
 from audit.models import Action
 from medications import selectors, services
@@ -16,7 +17,6 @@ from participants.access import Scope, authorize, require
 from participants.api import participant_or_404
 from tandem.api_errors import FieldErrors
 from tandem.dates import ProgramDate
-from tandem.http import ApiRequest
 
 router = Router(tags=["medications"])
 

@@ -8,7 +8,7 @@ class MedicationsConfig(AppConfig):
         from medications import demo
         from participants.access import Scope
         from participants.chart import ChartTab, register_tab
-        from tandem.demo import register_seeder
+        from participants.demo import SEEDERS, Seeder
 
         register_tab(ChartTab("medications", "Medications", "medications:tab", Scope.CLINICAL, 70))
-        register_seeder(70, "medications", demo.seed)
+        SEEDERS.register(Seeder(70, "medications", demo.seed))

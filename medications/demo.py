@@ -11,8 +11,8 @@ from datetime import timedelta
 from django.db import transaction
 
 from medications.models import Medication
+from participants.demo import DemoContext
 from participants.models import IN_CARE_STATUSES, Episode
-from tandem.demo import DemoContext
 
 DEMO_LIMIT = 60
 TREATMENT = (

@@ -9,9 +9,9 @@ from medications.forms import MedicationForm, StopForm
 from medications.models import Medication
 from participants.access import Scope
 from participants.decorators import not_found, participant_page
+from participants.http import StaffRequest
 from participants.views import chart_context
 from tandem.errors import TandemError
-from tandem.http import StaffRequest
 
 
 def _render(request, participant, form, status=200) -> HttpResponse:

@@ -41,6 +41,8 @@ class MonitoringConfig(AppConfig):
         register_page(
             "monitoring:critical_board", lambda user: bool(selectors.overseen_organizations(user))
         )
-        navigation.register(navigation.NavItem("Critical alerts", "monitoring:critical_board", 25))
+        navigation.ITEMS.register(
+            navigation.NavItem("Critical alerts", "monitoring:critical_board", 25)
+        )
         if views.home_panel not in participant_views.home_panels:
             participant_views.home_panels.append(views.home_panel)

@@ -12,9 +12,9 @@ from monitoring import kinds, selectors, services
 from monitoring.models import Alert
 from participants.access import Scope
 from participants.decorators import not_found, participant_page
+from participants.http import StaffRequest
 from participants.views import chart_context
 from tandem.errors import TandemError
-from tandem.http import StaffRequest
 
 
 @participant_page(Scope.CLINICAL, methods=("GET",))

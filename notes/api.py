@@ -10,6 +10,7 @@ from uuid import UUID
 from django.http import Http404
 from ninja import Router, Schema
 
+from accounts.http import ApiRequest
 from audit.models import Action
 from notes import selectors, services, thread
 from notes.export import note_text
@@ -19,7 +20,6 @@ from participants.api import participant_or_404
 from participants.models import Participant
 from tandem.dates import ProgramDate
 from tandem.errors import InvalidInput
-from tandem.http import ApiRequest
 
 router = Router(tags=["notes"])
 

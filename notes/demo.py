@@ -24,9 +24,9 @@ from notes.models import (
     ProgressNote,
 )
 from notes.seeds import seed
+from participants.demo import DemoContext
 from participants.models import IN_CARE_STATUSES, Episode
 from scheduling.models import Session
-from tandem.demo import DemoContext
 
 SYNTHETIC = "(Synthetic demo text.)"
 NARRATIVES = [

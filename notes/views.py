@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.http import SignedInRequest
 from accounts.models import User
 from attendance import services as attendance_services
 from attendance.models import PARTIAL_STATUSES, AttendanceStatus
@@ -27,11 +28,11 @@ from notes.forms import LateEntryForm, NoteForm, ReasonForm, SignForm
 from notes.models import CurriculumModule, NoteFormat, NoteKind, ProgressNote
 from participants.access import Scope, capability_decision, organizations_of
 from participants.decorators import carries_participant_data, participant_page
+from participants.http import StaffRequest
 from participants.models import Participant
 from participants.views import chart_context
 from scheduling.models import Session
 from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput, TandemError
-from tandem.http import SignedInRequest, StaffRequest
 from tandem.methods import READS, serves
 
 

@@ -8,11 +8,11 @@ class OutcomesConfig(AppConfig):
         from outcomes import access, demo
         from participants.access import Scope, register_page
         from participants.chart import ChartTab, register_tab
+        from participants.demo import SEEDERS, Seeder
         from tandem import navigation
-        from tandem.demo import register_seeder
 
         register_page("outcomes:board", access.reads_outcomes)
-        navigation.register(navigation.NavItem("Outcomes", "outcomes:board", 30))
+        navigation.ITEMS.register(navigation.NavItem("Outcomes", "outcomes:board", 30))
         register_tab(
             ChartTab(
                 "race_ethnicity",
@@ -22,4 +22,4 @@ class OutcomesConfig(AppConfig):
                 97,
             )
         )
-        register_seeder(95, "program history", demo.seed_history)
+        SEEDERS.register(Seeder(95, "program history", demo.seed_history))

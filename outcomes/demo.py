@@ -10,8 +10,8 @@ makes them. Idempotent: an organization that already has the history is left alo
 
 from audit.services import record_event
 from outcomes import synthetic
+from participants.demo import DemoContext
 from participants.models import Participant
-from tandem.demo import DemoContext
 
 NUMBERING = "HIST"
 # The past's programs are named so, and listed after the demo program wherever programs are.

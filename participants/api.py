@@ -6,6 +6,7 @@ from uuid import UUID
 from django.http import Http404
 from ninja import Field, Router, Schema
 
+from accounts.http import ApiRequest
 from accounts.models import User
 from audit.models import Action, Outcome
 from audit.services import record_event
@@ -15,7 +16,6 @@ from participants.audit_events import access_event_type
 from participants.decorators import load_participant
 from participants.models import Episode, Participant
 from tandem.errors import AccessDenied
-from tandem.http import ApiRequest
 
 router = Router(tags=["participants"])
 

@@ -8,15 +8,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from accounts.http import SignedInRequest
 from accounts.models import User
 from audit.context import counting_events
 from audit.models import Action, Outcome
 from audit.services import record_event
 from participants.access import Scope, audit_access, decide, refusal_message
 from participants.audit_events import access_event_type
+from participants.http import StaffRequest
 from participants.models import Participant
 from tandem.errors import AccessDenied
-from tandem.http import SignedInRequest, StaffRequest
 from tandem.methods import READS, serves
 
 

@@ -4,7 +4,10 @@ Every name, date and detail is generated; none belongs to a real person.
 """
 
 import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import transaction
 
@@ -18,7 +21,35 @@ from participants.models import (
     Participant,
     SexAtBirth,
 )
-from tandem.demo import DemoContext
+from tandem.hooks import Hook
+
+
+@dataclass
+class DemoContext:
+    """What the foundation seeder made, for later seeders to build on."""
+
+    organization: Organization
+    program: Program
+    sites: list[Site]
+    staff: dict[str, User]  # login name -> User
+    rng_seed: int
+    stdout: Callable[[str], None] = print
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Seeder:
+    """A module's part of the demo, run after the foundation in `order`; idempotent."""
+
+    order: int
+    name: str
+    seed: Callable[[DemoContext], None]
+
+
+# Each module registers its part from its AppConfig.ready(): SEEDERS.register(Seeder(...)).
+SEEDERS: Hook[Seeder] = Hook(
+    "participants.demo_seeders", key=lambda s: s.name, sort=lambda s: (s.order, s.name)
+)
 
 DEMO_PASSWORD = "tandem-demo"  # noqa: S105 (synthetic demo only, printed on start)
 ORG_SLUG = "riverbend-demo"

@@ -1,13 +1,30 @@
 """Reads that several pages share, each with a fixed number of queries."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
-from django.utils import timezone
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
 from participants.access import caseload, visible_participants
 from participants.models import CareTeamMember, Episode, Participant
-from scheduling.models import Enrolment, Session
+from tandem.hooks import Hook
+
+
+@dataclass(frozen=True)
+class CaseloadValue:
+    """A value another module adds to every caseload row, in the caseload's own query:
+    `expression()` (built for each read, so it may ask the clock) is annotated as `name`."""
+
+    name: str
+    expression: Callable[[], Any]
+
+
+# scheduling adds `next_session_at`, the participant's next scheduled session.
+CASELOAD_VALUES: Hook[CaseloadValue] = Hook(
+    "participants.caseload_values", key=lambda value: value.name
+)
 
 
 def current_episode(participant: Participant) -> Episode | None:
@@ -43,21 +60,13 @@ def prefetch_chart_relations(participant: Participant) -> None:
 
 
 def caseload_for(user) -> QuerySet[Episode]:
-    """My open episodes with each participant's next scheduled session (one query, read
-    when used: the home pages it in the database)."""
-    next_session = (
-        Enrolment.objects.filter(
-            participant=OuterRef("participant"),
-            session__status=Session.Status.SCHEDULED,
-            session__starts_at__gt=timezone.now(),
-        )
-        .order_by("session__starts_at")
-        .values("session__starts_at")[:1]
-    )
+    """My open episodes with the values other modules add to each row (`CASELOAD_VALUES`;
+    one query, read when used: the home pages it in the database)."""
+    values = {value.name: value.expression() for value in CASELOAD_VALUES.implementations()}
     return (
         Episode.objects.filter(pk__in=caseload(user).values("pk"))
         .select_related("participant", "program", "primary_clinician", "scheduling_profile")
-        .annotate(next_session_at=Subquery(next_session))
+        .annotate(**values)
         .order_by("participant__legal_last_name", "participant__legal_first_name", "pk")
     )
 

@@ -9,6 +9,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from accounts.http import SignedInRequest, is_htmx
 from accounts.models import Program, User
 from audit.context import counting_events
 from audit.models import Action, Outcome
@@ -36,9 +37,9 @@ from participants.forms import (
     SearchForm,
     TransitionForm,
 )
+from participants.http import StaffRequest
 from participants.models import EPISODE_TRANSITIONS, CareTeamRole, Episode, EpisodeStatus
 from tandem.errors import AccessDenied, TandemError
-from tandem.http import SignedInRequest, StaffRequest, is_htmx
 from tandem.methods import READS, serves
 
 # Home-page panels other modules add (alerts, today's sessions): callables(request) -> dict|None

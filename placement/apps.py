@@ -7,12 +7,12 @@ class PlacementConfig(AppConfig):
     def ready(self) -> None:
         from participants.access import Scope
         from participants.chart import ChartTab, register_tab
+        from participants.demo import SEEDERS, Seeder
         from participants.export import register_section
         from participants.models import EpisodeStatus
         from participants.services import register_transition_guard
         from placement import demo, services
         from placement.export import level_of_care_section
-        from tandem.demo import register_seeder
 
         register_tab(
             ChartTab(
@@ -20,5 +20,5 @@ class PlacementConfig(AppConfig):
             )
         )
         register_transition_guard(EpisodeStatus.ADMITTED, services.admission_guard)
-        register_seeder(40, "level-of-care decisions", demo.seed)
+        SEEDERS.register(Seeder(40, "level-of-care decisions", demo.seed))
         register_section("level_of_care", "Level of care", level_of_care_section)

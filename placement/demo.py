@@ -13,10 +13,10 @@ from django.db import transaction
 
 from accounts.models import LevelOfCare
 from audit.services import record_event
+from participants.demo import DemoContext
 from participants.models import Episode, EpisodeStatus
 from placement import asam, rules
 from placement.models import DimensionRating, LevelOfCareDecision, ReferralOut
-from tandem.demo import DemoContext
 
 IN_CARE = (
     EpisodeStatus.ADMITTED,

@@ -10,11 +10,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from accounts.http import is_htmx
 from accounts.models import LevelOfCare
 from audit.models import Action
 from audit.services import record_event
 from participants.access import Scope, decide, decide_with_capability
 from participants.decorators import not_found, participant_page
+from participants.http import StaffRequest
 from participants.models import (
     EPISODE_PASSES_THROUGH,
     EPISODE_TRANSITIONS,
@@ -26,7 +28,6 @@ from participants.views import chart_context
 from placement import asam, rules, selectors, self_check, services
 from placement.forms import AdmitForm, CloseForm, DecisionForm, SelfCheckForm
 from tandem.errors import AccessDenied, TandemError
-from tandem.http import StaffRequest, is_htmx
 
 
 def _recommendation_context(recommendation: rules.Recommendation | None) -> dict:

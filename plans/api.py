@@ -9,6 +9,7 @@ from uuid import UUID
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
+from accounts.http import ApiRequest
 from audit.models import Action
 from participants.access import Scope, authorize, require
 from participants.api import participant_or_404
@@ -17,7 +18,6 @@ from plans.models import TreatmentPlan
 from tandem.api_errors import FieldErrors, field_errors
 from tandem.dates import ProgramDate
 from tandem.errors import InvalidInput
-from tandem.http import ApiRequest
 
 router = Router(tags=["treatment plans"])
 

@@ -11,6 +11,7 @@ class PlansConfig(AppConfig):
         from participants import views as participant_views
         from participants.access import Scope, may, organizations_of, register_page
         from participants.chart import ChartTab, register_tab
+        from participants.demo import SEEDERS, Seeder
         from participants.export import register_section
         from participants.models import EpisodeStatus
         from participants.services import register_transition_guard
@@ -18,7 +19,6 @@ class PlansConfig(AppConfig):
         from plans import assessment_measures, demo, export, modalities, services, views
         from scheduling import eligibility
         from tandem import navigation
-        from tandem.demo import register_seeder
 
         assessment_measures.register_all()
         post_save.connect(modalities.seed_new_program, sender=Program, dispatch_uid="plans.seed")
@@ -35,8 +35,8 @@ class PlansConfig(AppConfig):
             "plans:settings",
             lambda user: any(may(user, "plan.settings", o) for o in organizations_of(user)),
         )
-        navigation.register(navigation.NavItem("Plan reviews", "plans:reviews_due", 35))
-        navigation.register(navigation.NavItem("Plan settings", "plans:settings", 90))
+        navigation.ITEMS.register(navigation.NavItem("Plan reviews", "plans:reviews_due", 35))
+        navigation.ITEMS.register(navigation.NavItem("Plan settings", "plans:settings", 90))
         if views.home_panel not in participant_views.home_panels:
             participant_views.home_panels.append(views.home_panel)
-        register_seeder(55, "treatment plans", demo.seed)
+        SEEDERS.register(Seeder(55, "treatment plans", demo.seed))

@@ -14,6 +14,7 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 
 from audit.services import record_event
+from participants.demo import DemoContext
 from participants.models import IN_CARE_STATUSES, Episode
 from plans import selectors, services
 from plans.models import (
@@ -27,7 +28,6 @@ from plans.models import (
     ProblemDomain,
     TreatmentPlan,
 )
-from tandem.demo import DemoContext
 
 # Synthetic goal wording, by domain; the participant's "own words".
 GOALS = {

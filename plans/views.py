@@ -13,18 +13,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from accounts.http import SignedInRequest, is_htmx
 from accounts.models import Program, User
 from audit.models import Action
 from audit.services import record_event
 from intake.models import Diagnosis
 from participants.access import Scope, decide, may, may_open, organizations_of
 from participants.decorators import not_found, participant_page
+from participants.http import StaffRequest
 from participants.models import Participant
 from participants.views import chart_context
 from plans import forms, selectors, services
 from plans.models import Goal, Intervention, Modality, Objective, Problem, TreatmentPlan
 from tandem.errors import AccessDenied, TandemError
-from tandem.http import SignedInRequest, StaffRequest, is_htmx
 from tandem.methods import serves
 
 # Sections other modules add to an objective's page (e.g. the notes that addressed it):

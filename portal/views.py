@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.http import SignedInRequest
 from accounts.models import User
 from assessments.selectors import definition, due_home_questionnaires
 from attendance.selectors import attendance_history
@@ -18,7 +19,6 @@ from participants.access import Scope, authorize, decide
 from participants.models import Participant
 from participants.selectors import current_episode, with_chart_relations
 from scheduling.selectors import participant_sessions
-from tandem.http import SignedInRequest
 
 
 @login_required

@@ -7,8 +7,8 @@ class SafetyConfig(AppConfig):
     def ready(self) -> None:
         from participants.access import Scope
         from participants.chart import ChartTab, register_tab
+        from participants.demo import SEEDERS, Seeder
         from safety import demo
-        from tandem.demo import register_seeder
 
         register_tab(ChartTab("safety", "Safety plan", "safety:tab", Scope.CLINICAL, 85))
-        register_seeder(80, "safety plans", demo.seed)
+        SEEDERS.register(Seeder(80, "safety plans", demo.seed))

@@ -7,9 +7,9 @@ with a plan are skipped.
 
 import random
 
+from participants.demo import DemoContext
 from participants.models import IN_CARE_STATUSES, Episode
 from safety import services
-from tandem.demo import DemoContext
 
 DEMO_LIMIT = 60
 CHOICES = {

@@ -9,10 +9,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from accounts.http import SignedInRequest
 from accounts.models import User
 from audit.models import Action
 from participants.access import Scope, authorize
 from participants.decorators import participant_page
+from participants.http import StaffRequest
 from participants.models import Participant
 from participants.selectors import current_episode
 from participants.views import chart_context
@@ -20,7 +22,6 @@ from safety import display, selectors, services
 from safety.forms import ConfirmForm, DraftForm
 from safety.models import STEP_FIELDS
 from tandem.errors import AccessDenied, TandemError
-from tandem.http import SignedInRequest, StaffRequest
 
 
 def _tab(request, participant, form=None, status=200) -> HttpResponse:

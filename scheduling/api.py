@@ -7,6 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 from ninja import Router, Schema
 
+from accounts.http import ApiRequest
 from audit.models import Action
 from participants.access import Scope, authorize, may
 from participants.api import participant_or_404
@@ -15,7 +16,6 @@ from scheduling import selectors
 from scheduling.models import ScheduleRun
 from scheduling.weeks import week_start as monday_of
 from tandem.dates import ProgramDate
-from tandem.http import ApiRequest
 
 router = Router(tags=["scheduling"])
 

@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Membership, Program, Role, User
+from participants.demo import DemoContext
 from participants.models import IN_CARE_STATUSES, Episode
 from scheduling.models import (
     AttendanceMode,
@@ -36,7 +37,6 @@ from scheduling.problem_builder import build_week_problem
 from scheduling.publishing import publish_run
 from scheduling.solver import check, parse_problem, solve, to_json
 from scheduling.weeks import local_instant, week_start
-from tandem.demo import DemoContext
 
 SOLVE_LIMIT = 200  # participants scheduled by the demo; the rest keep profiles only
 TIME_LIMIT = 5

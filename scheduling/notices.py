@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest
 
-from tandem.http import StaffRequest
+from participants.http import StaffRequest
 
 Provider = Callable[[HttpRequest, object], dict | None]
 _providers: list[Provider] = []

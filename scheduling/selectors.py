@@ -4,7 +4,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from accounts.models import Program, User
 from participants.access import organizations_with, roles_holding
@@ -214,3 +215,17 @@ def program_weekdays(program_ids) -> dict[int, frozenset[int]]:
     for program_id, weekday in rows:
         days[program_id].add(weekday)
     return {pk: frozenset(found) for pk, found in days.items()}
+
+
+def next_session_start() -> Subquery:
+    """The start of the participant's next scheduled session, for a query over episodes
+    (the caseload's `next_session_at`)."""
+    return Subquery(
+        Enrolment.objects.filter(
+            participant=OuterRef("participant"),
+            session__status=Session.Status.SCHEDULED,
+            session__starts_at__gt=timezone.now(),
+        )
+        .order_by("session__starts_at")
+        .values("session__starts_at")[:1]
+    )

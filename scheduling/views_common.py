@@ -8,10 +8,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from accounts.http import SignedInRequest
 from accounts.models import User
 from participants.access import may
 from scheduling import selectors
-from tandem.http import SignedInRequest
 
 
 def page_error(request: HttpRequest, title: str, message: str, status: int) -> HttpResponse:

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from audit.models import Action
 from participants.access import Scope, decide
 from participants.decorators import participant_page, refused
+from participants.http import StaffRequest
 from participants.models import IN_CARE_STATUSES
 from participants.views import chart_context
 from scheduling import admission, notices, selectors, services
@@ -25,7 +26,6 @@ from scheduling.views_common import render_local
 from scheduling.weeks import week_start
 from tandem.dates import query_date
 from tandem.errors import AccessDenied, TandemError
-from tandem.http import StaffRequest
 
 TAB = "schedule"
 

@@ -10,13 +10,13 @@ from uuid import UUID
 
 from ninja import Field, Router, Schema, Status
 
+from accounts.http import ApiRequest
 from audit.models import Action
 from participants.access import Scope, authorize, require
 from participants.api import participant_or_404
 from screens import selectors, services
 from screens.models import DrugScreen, Panel
 from tandem.api_errors import FieldErrors
-from tandem.http import ApiRequest
 
 router = Router(tags=["drug screens"])
 

@@ -7,12 +7,12 @@ class ScreensConfig(AppConfig):
     def ready(self) -> None:
         from participants.access import Scope
         from participants.chart import ChartTab, register_flags, register_tab
+        from participants.demo import SEEDERS, Seeder
         from screens import demo, measures, views
-        from tandem.demo import register_seeder
 
         register_tab(ChartTab("screens", "Drug screens", "screens:tab", Scope.CLINICAL, 75))
         register_flags(views.last_use_flag)
-        register_seeder(75, "drug screens", demo.seed)
+        SEEDERS.register(Seeder(75, "drug screens", demo.seed))
         measures.register()
         if apps.is_installed("checkins"):
             from screens import checkin_sources

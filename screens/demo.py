@@ -10,11 +10,11 @@ shows (an unexpected positive). Idempotent: participants with a screen are skipp
 import random
 from datetime import datetime, time, timedelta
 
+from participants.demo import DemoContext
 from participants.models import IN_CARE_STATUSES, Episode
 from screens import detection, panels, services
 from screens.models import Panel, Validity
 from screens.selectors import medication_codes_on
-from tandem.demo import DemoContext
 
 DEMO_LIMIT = 60
 CUP = "urine-cup-hhs"

@@ -11,12 +11,12 @@ from audit.models import Action
 from participants.access import Scope, decide
 from participants.chart import HeaderFlag
 from participants.decorators import not_found, participant_page
+from participants.http import StaffRequest
 from participants.views import chart_context
 from screens import selectors, services
 from screens.forms import ConfirmationForm, ScreenForm, UseReportForm
 from screens.models import Panel, ScreenResult
 from tandem.errors import TandemError
-from tandem.http import StaffRequest
 
 
 def _tab(request, participant, use_form=None, status=200) -> HttpResponse:

@@ -6,16 +6,17 @@ first (outside the transaction, so a refusal's audit event stays) and passes the
 in; these helpers run inside its transaction and write the audit event of the step.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, TypeVar, cast
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from audit.services import record_event
 from tandem.errors import ConcurrentEdit, InvalidInput
+from tandem.hooks import Hook
 from tandem.models import Versioned
 from tandem.records import ClinicalRecord, Signable, Supersedable
 
@@ -24,6 +25,20 @@ R = TypeVar("R", bound=ClinicalRecord)
 S = TypeVar("S", bound=Supersedable)
 G = TypeVar("G", bound=Signable)
 MIN_REASON_LENGTH = 5
+
+# Each step's audit event goes to the trail the audit app registers from its
+# AppConfig.ready() (`audit.services.record_event`); this module, below every app, never
+# imports it.
+EventWriter = Callable[..., object]
+TRAIL: Hook[EventWriter] = Hook("tandem.lifecycle_trail")
+
+
+def _record(**event: Any) -> None:
+    writers = TRAIL.implementations()
+    if not writers:
+        raise ImproperlyConfigured("Clinical writes need the audit app installed for their trail.")
+    for write in writers:
+        write(**event)
 
 
 def lock_current(model: type[M], pk: int, *, expected_version: int, what: str) -> M:
@@ -106,7 +121,7 @@ def mark_entered_in_error(
                 "modified_at",
             ]
         )
-        record_event(
+        _record(
             actor=by,
             event_type=event_type,
             participant=_participant_of(current),
@@ -152,7 +167,7 @@ def supersede(
         new.supersedes = cast(Supersedable, locked)
         new.supersede_reason = reason
         new.save()
-        record_event(
+        _record(
             actor=by,
             event_type=event_type,
             participant=_participant_of(new),
@@ -188,7 +203,7 @@ def sign(
         for name, value in (also or {}).items():
             setattr(current, name, value)
         save_new_version(current, ["signed_by", "signed_at", *(also or {})])
-        record_event(
+        _record(
             actor=by,
             event_type=event_type,
             participant=_participant_of(current),

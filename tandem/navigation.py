@@ -1,10 +1,12 @@
-"""Top-bar links that modules add; each is shown only to those the access policy lets open it."""
+"""Top-bar links that modules add (`ITEMS.register(NavItem(...))` from `AppConfig.ready()`).
+
+Each is shown only to those the access policy lets open it; the context processor
+(`composition.context_processors`) asks it.
+"""
 
 from dataclasses import dataclass
 
-from django.urls import reverse
-
-from participants.access import may_open
+from tandem.hooks import Hook
 
 
 @dataclass(frozen=True)
@@ -14,22 +16,8 @@ class NavItem:
     order: int = 50
 
 
-_items: list[NavItem] = []
+ITEMS: Hook[NavItem] = Hook("tandem.navigation", sort=lambda item: item.order)
 
-
-def register(item: NavItem) -> None:
-    if item not in _items:
-        _items.append(item)
-
-
-def items_for(user) -> list[dict]:
-    return [
-        {"label": item.label, "url": reverse(item.url_name), "url_name": item.url_name}
-        for item in sorted(_items, key=lambda i: i.order)
-        if may_open(user, item.url_name)
-    ]
-
-
-register(NavItem("Home", "home", 0))
-register(NavItem("Find a participant", "participants:search", 10))
-register(NavItem("New referral", "participants:new", 20))
+ITEMS.register(NavItem("Home", "home", 0))
+ITEMS.register(NavItem("Find a participant", "participants:search", 10))
+ITEMS.register(NavItem("New referral", "participants:new", 20))

@@ -103,6 +103,8 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "participants",
+    "signin",
+    "audittrail",
     "monitoring",
     "assessments",
     "intake",
@@ -122,6 +124,7 @@ INSTALLED_APPS = [
     "links",
     "checkins",
     "measurement",
+    "composition",  # the composition root: the URL map, the middleware, the demo command
 ]
 
 MIDDLEWARE = [
@@ -133,20 +136,20 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "accounts.middleware.IdleTimeoutMiddleware",
-    "accounts.middleware.TwoFactorRequiredMiddleware",
-    "tandem.once.OneSubmissionMiddleware",
-    "tandem.idempotency.IdempotencyKeyMiddleware",
+    "signin.middleware.IdleTimeoutMiddleware",
+    "signin.middleware.TwoFactorRequiredMiddleware",
+    "composition.once.OneSubmissionMiddleware",
+    "composition.idempotency.IdempotencyKeyMiddleware",
     "measurement.kiosk.KioskMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "tandem.middleware.ContentSecurityPolicyMiddleware",
-    "tandem.middleware.ProgramTimeZoneMiddleware",
+    "composition.middleware.ContentSecurityPolicyMiddleware",
+    "composition.middleware.ProgramTimeZoneMiddleware",
     "participants.language.ParticipantLanguageMiddleware",
     "audit.middleware.RequestContextMiddleware",
     "participants.middleware.RequestDecisionsMiddleware",
 ]
 
-ROOT_URLCONF = "tandem.urls"
+ROOT_URLCONF = "composition.urls"
 WSGI_APPLICATION = "tandem.wsgi.application"
 
 TEMPLATES = [
@@ -160,12 +163,12 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "tandem.context_processors.tandem",
+                "composition.context_processors.tandem",
             ],
             "builtins": [
                 "django.templatetags.i18n",
                 "tandem.templatetags.clock",
-                "tandem.templatetags.form_token",
+                "composition.templatetags.form_token",
             ],
         },
     }

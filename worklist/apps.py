@@ -8,16 +8,16 @@ class WorklistConfig(AppConfig):
         from participants import home as home_page
         from participants import views as participant_views
         from participants.access import register_page
+        from participants.demo import SEEDERS, Seeder
         from tandem import navigation
-        from tandem.demo import register_seeder
         from worklist import demo, selectors, views
 
-        register_seeder(70, "worklist tasks", demo.seed_tasks)
+        SEEDERS.register(Seeder(70, "worklist tasks", demo.seed_tasks))
 
         register_page("worklist:mine", selectors.is_staff_member)
         register_page("worklist:overdue", lambda user: bool(selectors.overseen_organizations(user)))
-        navigation.register(navigation.NavItem("My tasks", "worklist:mine", 30))
-        navigation.register(navigation.NavItem("Overdue tasks", "worklist:overdue", 26))
+        navigation.ITEMS.register(navigation.NavItem("My tasks", "worklist:mine", 30))
+        navigation.ITEMS.register(navigation.NavItem("Overdue tasks", "worklist:overdue", 26))
         # The supervisor's and director's board: overdue tasks of everyone they oversee.
         home_page.register_panel(home_page.CRITICAL_ALERTS, 30, views.overdue_panel)
         if views.home_panel not in participant_views.home_panels:

@@ -4,8 +4,8 @@ has a kind per participant, and a second run finds the open one."""
 
 from datetime import timedelta
 
+from participants.demo import DemoContext
 from participants.models import CareTeamRole, Episode, EpisodeStatus
-from tandem.demo import DemoContext
 from worklist.services import create_task
 
 # (kind, title, days from today: negative is overdue)

@@ -6,12 +6,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from accounts.http import SignedInRequest
 from accounts.models import User
 from audit.models import Action
 from audit.services import record_event
 from participants.access import Scope, authorize, may_open, organizations_of, roles_in
 from tandem.errors import AccessDenied, InvalidInput, TandemError
-from tandem.http import SignedInRequest
 from tandem.methods import serves
 from worklist import selectors, services
 from worklist.models import Task

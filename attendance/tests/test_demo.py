@@ -9,8 +9,8 @@ from attendance.dose import current_week, program_week
 from attendance.models import Attendance
 from attendance.tests.builders import active_participant, enrol, make_session
 from monitoring.models import Alert
+from participants.demo import DemoContext
 from scheduling.models import Session
-from tandem.demo import DemoContext
 
 
 def _program_with_history(world) -> list:

@@ -1,6 +1,6 @@
 """One clock for every page: times in the program's time zone, one format, zone named.
 
-The program's zone is activated for each request (`tandem.middleware.ProgramTimeZoneMiddleware`),
+The program's zone is activated for each request (`composition.middleware.ProgramTimeZoneMiddleware`),
 so these filters read the active zone. Loaded as template builtins: no `{% load %}` needed.
 """
 

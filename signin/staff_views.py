@@ -8,10 +8,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import services
+from accounts.http import SignedInRequest
 from accounts.models import Membership, User
 from participants.access import organizations_with
-from tandem.http import SignedInRequest
+from signin import services
 
 
 def _director_orgs(user) -> list[int]:

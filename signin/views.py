@@ -14,10 +14,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from accounts import services
+from accounts.http import SignedInRequest
 from audit.services import record_event
+from signin import services
 from tandem.errors import InvalidInput
-from tandem.http import SignedInRequest
 
 
 def _next_url(request: HttpRequest) -> str:

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from accounts import services
+from signin import services
 
 # Pages a signed-in staff member without verified two-factor may still reach.
 TWO_FACTOR_EXEMPT = ("accounts:two_factor", "accounts:enrol", "accounts:logout")

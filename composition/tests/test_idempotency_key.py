@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from accounts.models import IdempotentRequest
 from audit.models import AuditEvent
+from composition.idempotency import API_PREFIX, HEADER
 from participants.models import Episode
-from tandem.idempotency import API_PREFIX, HEADER
 
 
 def _url(world) -> str:

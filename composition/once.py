@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from tandem.http import SignedInRequest, is_htmx
+from accounts.http import SignedInRequest, is_htmx
 
 FIELD = "form_token"
 SAVED = (301, 302, 303)

@@ -8,10 +8,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from audit.forms import AuditFilterForm, ReviewForm
-from audit.selectors import break_glass_to_review, trail_page
 from audit.selectors import trail_csv as trail_csv_rows
+from audit.selectors import trail_page
 from audit.services import record_event
+from audittrail.forms import AuditFilterForm, ReviewForm
+from audittrail.selectors import break_glass_to_review
 from participants.access import organizations_with
 from participants.models import BreakGlassGrant
 

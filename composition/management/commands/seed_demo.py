@@ -5,8 +5,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from participants.demo import DEMO_PASSWORD, STAFF, seed_foundation
-from tandem.demo import seeders
+from participants.demo import DEMO_PASSWORD, SEEDERS, STAFF, seed_foundation
 
 
 class Command(BaseCommand):
@@ -41,9 +40,9 @@ class Command(BaseCommand):
         )
         context = seed_foundation(participants, seed=seed, stdout=self.stdout.write)
         context.extras["history"] = history
-        for name, seeder in seeders():
-            self.stdout.write(f"  adding {name} …")
-            seeder(context)
+        for seeder in SEEDERS.implementations():
+            self.stdout.write(f"  adding {seeder.name} …")
+            seeder.seed(context)
         self.stdout.write(f"Demo ready in {time.monotonic() - started:.1f} s.")
         if not quiet_logins:
             self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")

@@ -5,8 +5,8 @@ from axes.models import AccessAttempt
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import services
 from audit.models import AuditEvent, Outcome
+from signin import services
 from tandem.errors import AccessDenied
 
 

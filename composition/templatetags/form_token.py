@@ -5,7 +5,7 @@ import uuid
 from django import template
 from django.utils.html import format_html
 
-from tandem.once import FIELD
+from composition.once import FIELD
 
 register = template.Library()
 

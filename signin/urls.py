@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import staff_views, views
+from signin import staff_views, views
 
 app_name = "accounts"
 urlpatterns = [

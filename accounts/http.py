@@ -1,4 +1,8 @@
-"""Typed requests and the one htmx test, so views say what a request carries."""
+"""Typed requests and the one htmx test, so views say what a request carries.
+
+A participant page's request, which also carries the page's decision, is
+`participants.http.StaffRequest`.
+"""
 
 from __future__ import annotations
 
@@ -8,23 +12,12 @@ from django.http import HttpRequest
 
 if TYPE_CHECKING:
     from accounts.models import User
-    from participants.access import Decision
 
 
 class SignedInRequest(HttpRequest):
     """A request behind `login_required`: `user` is a `User`, never the anonymous one."""
 
     user: User
-
-
-class StaffRequest(SignedInRequest):
-    """A signed-in staff member's request; on a participant page, with the page's decision.
-
-    `participants.decorators.participant_page` sets `access` before the view runs, so a view
-    passes the decision on (to a service's audit event) instead of deciding again.
-    """
-
-    access: Decision
 
 
 class ApiRequest(HttpRequest):
