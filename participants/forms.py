@@ -3,6 +3,7 @@
 from typing import cast
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 
 from accounts.models import Program, Site, User
 from participants.models import CareTeamRole, Episode, EpisodeStatus, Participant, SexAtBirth
@@ -138,4 +139,5 @@ class CareTeamAddForm(forms.Form):
     def staff_choices(self) -> list[tuple]:
         """The staff select's options, read in one query: the chart writes its selects out
         itself, as rendering an option per staff member through widget templates is slow."""
-        return list(iter(self.fields["user"].choices))  # iter: list() would count them first
+        options = ModelChoiceIterator(cast(forms.ModelChoiceField, self.fields["user"]))
+        return list(iter(options))  # iter: list() would count them first
