@@ -1,7 +1,7 @@
 """The demo's program history, so the director's outcomes board has figures to show: two
 years of invented participants who were referred, admitted, attended and left care (with
 their discharges, follow-ups, measures, check-ins, screens and signed notes), written by
-`outcomes.synthetic` in two programs of their own beside the demo program.
+`outcomes.synthetic` into the demo program, in its past weeks and its retired past groups.
 
 Only `seed_demo --history N` asks for it (`run.py demo` does); it is all in the past, so the
 daily pages (caseloads, today's sessions, alert lists, worklists) stay as the demo program
@@ -14,8 +14,6 @@ from participants.demo import DemoContext
 from participants.models import Participant
 
 NUMBERING = "HIST"
-# The past's programs are named so, and listed after the demo program wherever programs are.
-NAMING = "Past cohort: "
 YEARS = 2  # the board's default range is the past year; a second one fills its first months
 
 
@@ -30,14 +28,13 @@ def seed_history(context: DemoContext) -> None:
     ):
         return
     made = synthetic.generate(
-        organization,
+        context.program,
         participants=size,
         today=context.program.today(),
         years=YEARS,
         recorded_by=context.staff["director"],
         seed=context.rng_seed,
         numbering=NUMBERING,
-        naming=NAMING,
         in_care=False,
         after_care=True,
     )

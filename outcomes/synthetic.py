@@ -1,6 +1,7 @@
-"""A synthetic program history in bulk, for the benchmark and the demo: participants with
-varied demographics, referrals, admissions, lengths of stay, discharges, weekly attendance
-and alerts, written with bulk_create. Every person is invented.
+"""A synthetic past for one program, in bulk, for the demo: participants with varied
+demographics, referrals, admissions, lengths of stay, discharges, weekly attendance and
+alerts, written with bulk_create. Every person is invented. (`outcomes.installation`
+writes whole installations at scale for the benchmarks and shares the names and spreads.)
 
 The spreads are plausible, not fitted to anything: waits from referral to admission from
 same-day to several weeks, lengths of stay long-tailed (a few days to most of a year), a
@@ -14,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
-from accounts.models import LevelOfCare, Organization, Program, Site, User
+from accounts.models import Program, Site, User
 from attendance import weekly
 from attendance.models import Attendance, AttendanceStatus
 from monitoring.models import Alert, AlertStatus, Severity
@@ -83,7 +84,7 @@ def _weeks(first: date, last: date):
 
 
 def generate(
-    organization: Organization,
+    program: Program,
     *,
     participants: int,
     today: date,
@@ -92,78 +93,69 @@ def generate(
     seed: int = 7,
     attendance: bool = True,
     numbering: str = "S",
-    naming: str = "",
     in_care: bool = True,
     after_care: bool = False,
 ) -> Generated:
-    """Write a history of `participants` people over `years` years up to `today`.
+    """Write a history of `participants` people of `program` over `years` years up to `today`.
 
+    The groups they attended are written retired (a program's past groups), in the program's
+    tracks of the same names, so the calendar and the weekly solve leave them alone.
     With `in_care` off it is a past only: everyone admitted left care before this week and
     no session falls in it, so nothing joins a caseload, a day's sessions or a worklist.
-    `naming` goes before each program's name. `after_care` adds the end-of-care records
-    (outcomes.synthetic_care) the board counts.
+    `after_care` adds the end-of-care records (outcomes.synthetic_care) the board counts.
     """
+    organization = program.organization
     rng = random.Random(seed)
-    tz = ZoneInfo("America/Chicago")
+    tz = ZoneInfo(program.time_zone)
     start = today - timedelta(days=365 * years)
     until = today if in_care else today - timedelta(days=today.weekday() + 1)
     with transaction.atomic():
-        programs = [
-            Program.objects.create(
-                organization=organization, name=f"{naming}Adult IOP", level_of_care=LevelOfCare.IOP
-            ),
-            Program.objects.create(
-                organization=organization, name=f"{naming}Adult PHP", level_of_care=LevelOfCare.PHP
-            ),
+        sites = list(Site.objects.filter(program=program)) or [
+            Site.objects.create(program=program, name=f"{program.name} site")
         ]
-        sites = {
-            p.pk: [Site.objects.create(program=p, name=f"{p.name} {n}") for n in ("North", "South")]
-            for p in programs
-        }
-        groups: dict[int, list[tuple[Track, list[Group]]]] = {}
-        for program in programs:
-            groups[program.pk] = []
-            for name, days, starts, minutes, mode in TRACKS:
-                track = Track.objects.create(program=program, name=name)
-                made = [
+        tracks: list[list[Group]] = []
+        for name, days, starts, minutes, mode in TRACKS:
+            track = Track.objects.get_or_create(program=program, name=f"{name} track")[0]
+            tracks.append(
+                [
                     Group.objects.create(
                         program=program,
                         track=track,
-                        title=f"{name} group",
+                        title=f"{name} group (past)",
                         weekday=day,
                         start_time=starts,
                         minutes=minutes,
                         mode=mode,
                         capacity=12,
+                        is_active=False,
                     )
                     for day in days
                 ]
-                groups[program.pk].append((track, made))
+            )
         sessions: dict[tuple[int, date], list[Session]] = {}
         if attendance:
             rows = []
-            for program in programs:
-                for _track, made in groups[program.pk]:
-                    for monday in _weeks(start, today):
-                        for group in made:
-                            day = monday + timedelta(days=group.weekday)
-                            if day < start or day > until:
-                                continue
-                            begins = datetime.combine(day, group.start_time, tz)
-                            rows.append(
-                                Session(
-                                    program=program,
-                                    group=group,
-                                    kind=Session.Kind.GROUP,
-                                    title=group.title,
-                                    date=day,
-                                    starts_at=begins,
-                                    ends_at=begins + timedelta(minutes=group.minutes),
-                                    minutes=group.minutes,
-                                    mode=group.mode,
-                                    capacity=group.capacity,
-                                )
+            for made in tracks:
+                for monday in _weeks(start, today):
+                    for group in made:
+                        day = monday + timedelta(days=group.weekday)
+                        if day < start or day > until:
+                            continue
+                        begins = datetime.combine(day, group.start_time, tz)
+                        rows.append(
+                            Session(
+                                program=program,
+                                group=group,
+                                kind=Session.Kind.GROUP,
+                                title=group.title,
+                                date=day,
+                                starts_at=begins,
+                                ends_at=begins + timedelta(minutes=group.minutes),
+                                minutes=group.minutes,
+                                mode=group.mode,
+                                capacity=group.capacity,
                             )
+                        )
             made_sessions = Session.objects.bulk_create(rows, batch_size=BATCH)
             for session in made_sessions:
                 key = (session.group_id, session.date - timedelta(days=session.date.weekday()))
@@ -196,9 +188,8 @@ def generate(
         plans = []
         span = (today - start).days
         for person in people:
-            program = programs[0] if rng.random() < 0.7 else programs[1]
             referred = start + timedelta(days=rng.randrange(span))
-            site = rng.choice(sites[program.pk])
+            site = rng.choice(sites)
             track_index = rng.randrange(len(TRACKS))
             roll = rng.random()
             wait = int(rng.expovariate(1 / 9))
@@ -260,7 +251,7 @@ def generate(
                 continue
             track_index, adherence = plan
             if attendance:
-                _, made = groups[episode.program_id][track_index]
+                made = tracks[track_index]
                 last = episode.discharged_on or today
                 for monday in _weeks(episode.admitted_on, last):
                     week_adherence = min(1.0, max(0.0, rng.gauss(adherence, 0.15)))

@@ -1,5 +1,6 @@
-"""The demo's program history: with it the director's board shows figures, the daily pages
-stay as the demo program makes them, and `run.py demo` is what asks for it."""
+"""The demo's program history: with it the director's board shows figures, the history is
+the demo program's own past (no second program), the daily pages stay as the demo program
+makes them, and `run.py demo` is what asks for it."""
 
 import importlib.util
 from datetime import timedelta
@@ -15,7 +16,7 @@ from notes.models import ProgressNote
 from outcomes.demo import NUMBERING, seed_history
 from participants.demo import seed_foundation
 from participants.models import Episode, EpisodeStatus, Participant
-from scheduling.models import Session
+from scheduling.models import Enrolment, Group, Session
 
 pytestmark = pytest.mark.usefixtures("demo_mode")
 
@@ -70,17 +71,17 @@ def test_with_the_history_the_board_shows_figures_and_nothing_is_left_in_care(
         EpisodeStatus.TRANSFERRED_OUT,
         EpisodeStatus.DECLINED,
     }
+    assert set(history.values_list("program_id", flat=True)) == {context.program.pk}
+    assert Program.objects.filter(organization=context.organization).count() == 1
+    past_groups = Group.objects.filter(program=context.program, sessions__isnull=False)
+    assert past_groups.exists() and not past_groups.filter(is_active=True).exists()
     people = history.values("participant_id")
     monday = midweek.date() - timedelta(days=midweek.weekday())
-    assert not Session.objects.filter(
-        program__in=history.values("program_id"), date__gte=monday
-    ).exists()
+    assert not Session.objects.filter(group__in=past_groups, date__gte=monday).exists()
+    assert not Enrolment.objects.filter(participant__in=people, session__date__gte=monday).exists()
     assert not Alert.objects.filter(participant__in=people, status=AlertStatus.OPEN).exists()
     assert not ProgressNote.objects.filter(participant__in=people, signed_at__isnull=True).exists()
     assert not FollowUp.objects.filter(participant__in=people, status__in=PENDING_STATUSES).exists()
-
-    programs = Program.objects.filter(organization=context.organization).order_by("name")
-    assert programs.first() == context.program
 
     seed_history(context)
     assert history.count() == 150
