@@ -11,14 +11,14 @@ class AssessmentsConfig(AppConfig):
         from monitoring.kinds import register_kind
         from participants import home as home_page
         from participants.access import Scope
-        from participants.chart import ChartTab, register_tab
+        from participants.chart import TABS, ChartTab
         from participants.demo import SEEDERS, Seeder
-        from participants.export import register_section
+        from participants.export import SECTIONS, Section
 
-        register_tab(ChartTab("assessments", "Assessments", "assessments:tab", Scope.CLINICAL, 25))
+        TABS.register(ChartTab("assessments", "Assessments", "assessments:tab", Scope.CLINICAL, 25))
         register_kind("suicide-risk", "Suicide risk")
         SEEDERS.register(Seeder(30, "instrument history", seed_instrument_history))
-        home_page.register_column(
+        home_page.COLUMNS.register(
             home_page.Column(
                 "scores",
                 "Latest scores",
@@ -27,4 +27,4 @@ class AssessmentsConfig(AppConfig):
                 "assessments/_scores_cell.html",
             )
         )
-        register_section("assessments", "Assessments", assessments_section)
+        SECTIONS.register(Section("assessments", "Assessments", assessments_section))

@@ -25,6 +25,7 @@ from participants.models import Participant
 from participants.selectors import current_episode
 from tandem import dates, lifecycle
 from tandem.errors import InvalidInput
+from tandem.hooks import Hook
 
 CSSRS = "cssrs-screener"
 # C-SSRS screener risk level -> alert severity; an undetermined level is treated as the worst.
@@ -37,16 +38,11 @@ FUTURE_TOLERANCE = timedelta(minutes=5)
 # administrations change (recorded, corrected, entered in error); measurement registers one
 # that keeps its stored due moments current.
 ChangedHook = Callable[[int], object]
-_changed_hooks: list[ChangedHook] = []
-
-
-def register_changed_hook(hook: ChangedHook) -> None:
-    if hook not in _changed_hooks:
-        _changed_hooks.append(hook)
+CHANGED: Hook[ChangedHook] = Hook("assessments.changed")
 
 
 def _changed(participant_id: int) -> None:
-    for hook in _changed_hooks:
+    for hook in CHANGED.implementations():
         hook(participant_id)
 
 

@@ -1,5 +1,5 @@
 """Medication adherence as the participant reports it in check-ins, for the medication tab
-and the API (registered with `medications.selectors.register_adherence`).
+and the API (registered with `medications.selectors.ADHERENCE`).
 
 A check-in asks once about all listed medications (took all, missed some, took none), so
 each medication's line counts the check-ins of the last two weeks on days it was on the

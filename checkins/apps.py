@@ -17,9 +17,9 @@ class CheckinsConfig(AppConfig):
         measures.register()
         if apps.is_installed("medications"):
             from checkins import adherence
-            from medications.selectors import register_adherence
+            from medications.selectors import ADHERENCE
 
-            register_adherence(adherence.reported)
+            ADHERENCE.register(adherence.reported)
         if apps.is_installed("plans") and selectors.plan_coping not in selectors.COPING_PROVIDERS:
             selectors.COPING_PROVIDERS.append(selectors.plan_coping)
         from checkins import demo

@@ -20,6 +20,7 @@ from participants.access import Scope, require
 from participants.models import IN_CARE_STATUSES, CareTeamRole, Participant
 from participants.selectors import current_episode
 from tandem.errors import InvalidInput
+from tandem.hooks import Hook
 from tandem.validation import validate
 
 LOOK_BACK = 10  # earlier check-ins read for the rules (more than any rule needs)
@@ -40,12 +41,7 @@ class Sent:
 # the safety question (the one answer the measurement schedule reads); measurement registers
 # one that keeps its stored due moments current.
 SafetyYesHook = Callable[[int], object]
-_safety_yes_hooks: list[SafetyYesHook] = []
-
-
-def register_safety_yes_hook(hook: SafetyYesHook) -> None:
-    if hook not in _safety_yes_hooks:
-        _safety_yes_hooks.append(hook)
+SAFETY_YES: Hook[SafetyYesHook] = Hook("checkins.safety_yes")
 
 
 def _whole(value: Any, field: str) -> int:
@@ -193,7 +189,7 @@ def record_checkin(
             details={"via": checkin.via},
         )
         if checkin.safety:
-            for hook in _safety_yes_hooks:
+            for hook in SAFETY_YES.implementations():
                 hook(participant.pk)
         hits = rules.fired(checkin, recent, on_moud=_on_moud(participant, now))
         alerts = [_raise(rule, checkin, by) for rule in hits]

@@ -16,7 +16,7 @@ from checkins import selectors, services
 from checkins.crisis import crisis_page
 from checkins.forms import CheckInForm
 from checkins.models import Via
-from links.registry import LinkTarget, register_target
+from links.registry import TARGETS, LinkTarget
 from links.services import LinkUnavailable, LinkVisit
 from medications.selectors import taken_on
 from participants.access import Scope, authorize
@@ -114,4 +114,4 @@ def handle_link(request: HttpRequest, visit: LinkVisit) -> HttpResponse:
 
 
 def register_link_target() -> None:
-    register_target(LinkTarget("checkin", "daily check-in", handle_link))
+    TARGETS.register(LinkTarget("checkin", "daily check-in", handle_link))

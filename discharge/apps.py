@@ -7,14 +7,18 @@ class DischargeConfig(AppConfig):
     def ready(self) -> None:
         from discharge import questionnaire, services
         from participants.access import Scope, may, organizations_of, register_page
-        from participants.chart import ChartTab, register_tab
+        from participants.chart import TABS, ChartTab
         from participants.models import EpisodeStatus
-        from participants.services import register_transition_guard
+        from participants.services import TRANSITION_GUARDS, TransitionGuard
         from tandem import navigation
 
-        register_transition_guard(EpisodeStatus.DISCHARGED, services.guard_discharge)
-        register_transition_guard(EpisodeStatus.TRANSFERRED_OUT, services.guard_discharge)
-        register_tab(ChartTab("discharge", "Discharge", "discharge:tab", Scope.AFTERCARE, 95))
+        TRANSITION_GUARDS.register(
+            TransitionGuard(EpisodeStatus.DISCHARGED, services.guard_discharge)
+        )
+        TRANSITION_GUARDS.register(
+            TransitionGuard(EpisodeStatus.TRANSFERRED_OUT, services.guard_discharge)
+        )
+        TABS.register(ChartTab("discharge", "Discharge", "discharge:tab", Scope.AFTERCARE, 95))
         questionnaire.register()
         register_page(
             "discharge:call_list",
@@ -28,8 +32,8 @@ class DischargeConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from discharge import signals
-        from participants.chart import register_flags
+        from participants.chart import FLAGS
         from participants.models import Episode
 
-        register_flags(signals.header_flags)
+        FLAGS.register(signals.header_flags)
         post_save.connect(signals.re_referral, sender=Episode, dispatch_uid="discharge.re_referral")

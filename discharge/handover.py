@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from audit.services import record_event
 from monitoring.models import Alert, AlertStatus
+from tandem.hooks import Hook
 
 
 @dataclass(frozen=True)
@@ -37,19 +38,19 @@ class ItemProvider:
     hand_over: Callable[..., None]  # (participant, item_id, *, to, by, note, decision, now)
 
 
-_providers: dict[str, ItemProvider] = {}
-
-
-def register_provider(provider: ItemProvider) -> None:
-    _providers[provider.kind] = provider
+# More kinds: PROVIDERS.register(ItemProvider(...)) from the module's AppConfig.ready().
+PROVIDERS: Hook[ItemProvider] = Hook("discharge.handover", key=lambda provider: provider.kind)
 
 
 def providers() -> list[ItemProvider]:
-    return list(_providers.values())
+    return PROVIDERS.implementations()
 
 
 def provider(kind: str) -> ItemProvider:
-    return _providers[kind]
+    found = next((p for p in PROVIDERS.implementations() if p.kind == kind), None)
+    if found is None:
+        raise KeyError(kind)
+    return found
 
 
 def open_items(participant: Any) -> list[OpenItem]:
@@ -113,7 +114,7 @@ def _hand_over_alert(participant, item_id, *, to, by, note, decision, now) -> No
     )
 
 
-register_provider(
+PROVIDERS.register(
     ItemProvider("alert", "Open alerts", _open_alerts, _close_alert, _hand_over_alert)
 )
 
@@ -146,4 +147,4 @@ def _hand_over_task(participant, item_id, *, to, by, note, decision, now) -> Non
     )
 
 
-register_provider(ItemProvider("task", "Open tasks", _open_tasks, _close_task, _hand_over_task))
+PROVIDERS.register(ItemProvider("task", "Open tasks", _open_tasks, _close_task, _hand_over_task))

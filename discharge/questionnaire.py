@@ -12,7 +12,7 @@ from assessments.instruments.definitions.who5 import WHO5
 from discharge import followups
 from discharge.followups import KIND
 from discharge.models import FollowUp, FollowUpAnswers, FollowUpStatus
-from links.registry import LinkTarget, register_target
+from links.registry import TARGETS, LinkTarget
 from links.services import LinkUnavailable, LinkVisit
 from tandem.errors import TandemError
 
@@ -124,4 +124,4 @@ def handle(request: HttpRequest, visit: LinkVisit) -> HttpResponse:
 
 
 def register() -> None:
-    register_target(LinkTarget(KIND, "follow-up questionnaire", handle, check_ref))
+    TARGETS.register(LinkTarget(KIND, "follow-up questionnaire", handle, check_ref))

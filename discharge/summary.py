@@ -3,7 +3,7 @@
 Each section is a function of the discharge returning lines of fact, read here from the
 modules that hold the record (measures and their reliable change, drug screens, medications,
 plan goals). Discharge comes last in a stay and depends on those modules, never they on it:
-they know nothing of discharge, and a new section is one `register_section` call.
+they know nothing of discharge, and a new section is one `SECTIONS.register(Section(...))` call.
 """
 
 from collections import defaultdict
@@ -34,6 +34,7 @@ from plans.selectors import plan_view
 from screens.models import DrugScreen, Flag, Result
 from tandem import lifecycle
 from tandem.errors import InvalidInput
+from tandem.hooks import Hook
 from tandem.validation import validate
 
 
@@ -45,15 +46,14 @@ class Section:
     lines: Callable[[Discharge], list[str]]
 
 
-_sections: dict[str, Section] = {}
-
-
-def register_section(section: Section) -> None:
-    _sections[section.key] = section
+# More sections: SECTIONS.register(Section(...)) from the module's AppConfig.ready().
+SECTIONS: Hook[Section] = Hook(
+    "discharge.summary_sections", key=lambda section: section.key, sort=lambda s: s.order
+)
 
 
 def sections() -> list[Section]:
-    return sorted(_sections.values(), key=lambda s: s.order)
+    return SECTIONS.implementations()
 
 
 def titles() -> dict[str, str]:
@@ -275,15 +275,15 @@ def _objective_status(progress: Progress | None) -> str:
     )
 
 
-register_section(Section("stay", _("Dates and levels of care"), 10, _stay))
-register_section(Section("diagnoses", _("Diagnoses"), 20, _diagnoses))
-register_section(Section("attendance", _("Attendance and weekly dose"), 30, _attendance))
-register_section(
+SECTIONS.register(Section("stay", _("Dates and levels of care"), 10, _stay))
+SECTIONS.register(Section("diagnoses", _("Diagnoses"), 20, _diagnoses))
+SECTIONS.register(Section("attendance", _("Attendance and weekly dose"), 30, _attendance))
+SECTIONS.register(
     Section("measures", _("Measures, baseline to latest, with reliable change"), 40, _measures)
 )
-register_section(Section("screens", _("Drug screens"), 50, _screens))
-register_section(Section("medications", _("Medications at discharge"), 60, _medications))
-register_section(Section("goals", _("Plan goals and their status"), 70, _goals))
+SECTIONS.register(Section("screens", _("Drug screens"), 50, _screens))
+SECTIONS.register(Section("medications", _("Medications at discharge"), 60, _medications))
+SECTIONS.register(Section("goals", _("Plan goals and their status"), 70, _goals))
 
 
 SUMMARY_TEXT = ("course", "condition_at_discharge", "recommendations")

@@ -11,13 +11,13 @@ class IntakeConfig(AppConfig):
         from intake import demo, selectors
         from intake.export import diagnoses_section, intake_section
         from participants.access import Scope, decide
-        from participants.chart import ChartTab, HeaderFlag, register_flags, register_tab
+        from participants.chart import FLAGS, TABS, ChartTab, HeaderFlag
         from participants.demo import SEEDERS, Seeder
-        from participants.export import register_section
+        from participants.export import SECTIONS, Section
         from participants.selectors import current_episode
 
-        register_tab(ChartTab("intake", "Intake", "intake:intake", Scope.CLINICAL, 20))
-        register_tab(ChartTab("diagnoses", "Diagnoses", "intake:diagnoses", Scope.CLINICAL, 30))
+        TABS.register(ChartTab("intake", "Intake", "intake:intake", Scope.CLINICAL, 20))
+        TABS.register(ChartTab("diagnoses", "Diagnoses", "intake:diagnoses", Scope.CLINICAL, 30))
 
         def co_occurring_flag(participant, user) -> list[HeaderFlag]:
             if not decide(user, participant, Action.VIEW, Scope.CLINICAL).allowed:
@@ -28,7 +28,7 @@ class IntakeConfig(AppConfig):
             url = reverse("intake:diagnoses", args=[participant.public_id])
             return [HeaderFlag("Co-occurring", "info", url)]
 
-        register_flags(co_occurring_flag)
+        FLAGS.register(co_occurring_flag)
         SEEDERS.register(Seeder(20, "intakes and diagnoses", demo.seed))
-        register_section("intake", "Intake", intake_section)
-        register_section("diagnoses", "Diagnoses", diagnoses_section)
+        SECTIONS.register(Section("intake", "Intake", intake_section))
+        SECTIONS.register(Section("diagnoses", "Diagnoses", diagnoses_section))

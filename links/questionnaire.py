@@ -5,7 +5,7 @@ from django.shortcuts import render
 
 from assessments import forms, selectors, services
 from assessments.models import Mode
-from links.registry import LinkTarget, register_target
+from links.registry import TARGETS, LinkTarget
 from links.services import LinkUnavailable, LinkVisit
 from monitoring.crisis import CRISIS_LINES
 from monitoring.selectors import who_was_alerted
@@ -83,4 +83,4 @@ def handle(request: HttpRequest, visit: LinkVisit) -> HttpResponse:
 
 
 def register() -> None:
-    register_target(LinkTarget(KIND, "questionnaire", handle, check_ref))
+    TARGETS.register(LinkTarget(KIND, "questionnaire", handle, check_ref))

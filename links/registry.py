@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 from django.http import HttpRequest, HttpResponse
 
+from tandem.hooks import Hook
+
 if TYPE_CHECKING:
     from links.services import LinkVisit
 
@@ -27,21 +29,21 @@ class LinkTarget:
     check_ref: Callable[[str], str | None] = lambda ref: None
 
 
-_targets: dict[str, LinkTarget] = {}
-
-
-def register_target(target: LinkTarget) -> None:
-    _targets[target.kind] = target
+# A module adds a target from its AppConfig.ready(): TARGETS.register(LinkTarget(...)).
+TARGETS: Hook[LinkTarget] = Hook("links.targets", key=lambda target: target.kind)
 
 
 def get_target(kind: str) -> LinkTarget | None:
-    return _targets.get(kind)
+    return next((t for t in TARGETS.implementations() if t.kind == kind), None)
 
 
 def target_for(kind: str) -> LinkTarget:
     """The target of a link `find_usable` returned (it refuses kinds no app registers)."""
-    return _targets[kind]
+    target = get_target(kind)
+    if target is None:
+        raise KeyError(kind)
+    return target
 
 
 def kinds() -> list[str]:
-    return sorted(_targets)
+    return sorted(t.kind for t in TARGETS.implementations())

@@ -6,21 +6,21 @@ class MeasurementConfig(AppConfig):
     verbose_name = "Measurement-based care"
 
     def ready(self) -> None:
-        from assessments.services import register_changed_hook
-        from checkins.services import register_safety_yes_hook
+        from assessments.services import CHANGED
+        from checkins.services import SAFETY_YES
         from measurement import home, next_due, services
         from monitoring.kinds import register_kind
         from participants import home as home_page
         from participants.access import Scope
-        from participants.chart import ChartTab, register_tab
-        from participants.services import register_status_change_hook
+        from participants.chart import TABS, ChartTab
+        from participants.services import STATUS_CHANGE
 
-        register_changed_hook(next_due.refresh_participant)
-        register_safety_yes_hook(next_due.refresh_participant)
-        register_status_change_hook(next_due.refresh_episode)
-        register_tab(ChartTab("measures", "Measures", "measurement:tab", Scope.CLINICAL, 35))
+        CHANGED.register(next_due.refresh_participant)
+        SAFETY_YES.register(next_due.refresh_participant)
+        STATUS_CHANGE.register(next_due.refresh_episode)
+        TABS.register(ChartTab("measures", "Measures", "measurement:tab", Scope.CLINICAL, 35))
         register_kind(services.NOT_ON_TRACK, "Not on track: continued-stay review")
-        home_page.register_panel(home_page.CENSUS, 40, home.completion_panel)
+        home_page.PANELS.register(home_page.Panel(home_page.CENSUS, 40, home.completion_panel))
         from measurement import demo
         from participants.demo import SEEDERS, Seeder
 

@@ -7,8 +7,8 @@ class MedicationsConfig(AppConfig):
     def ready(self) -> None:
         from medications import demo
         from participants.access import Scope
-        from participants.chart import ChartTab, register_tab
+        from participants.chart import TABS, ChartTab
         from participants.demo import SEEDERS, Seeder
 
-        register_tab(ChartTab("medications", "Medications", "medications:tab", Scope.CLINICAL, 70))
+        TABS.register(ChartTab("medications", "Medications", "medications:tab", Scope.CLINICAL, 70))
         SEEDERS.register(Seeder(70, "medications", demo.seed))

@@ -3,16 +3,12 @@
 from collections.abc import Callable, Sequence
 
 from medications.models import Medication
+from tandem.hooks import Hook
 
 # Adherence as reported in check-ins: a module that records it (the daily check-in) adds
 # `provider(participant, medications) -> {medication pk: "taken as prescribed", ...}`.
 AdherenceProvider = Callable[[object, Sequence[Medication]], dict[int, str]]
-_adherence_providers: list[AdherenceProvider] = []
-
-
-def register_adherence(provider: AdherenceProvider) -> None:
-    if provider not in _adherence_providers:
-        _adherence_providers.append(provider)
+ADHERENCE: Hook[AdherenceProvider] = Hook("medications.adherence")
 
 
 def medications_for(participant) -> list[Medication]:
@@ -34,6 +30,6 @@ def taken_on(participant, day) -> list[Medication]:
 
 def adherence(participant, medications: Sequence[Medication]) -> dict[int, str]:
     found: dict[int, str] = {}
-    for provider in _adherence_providers:
+    for provider in ADHERENCE.implementations():
         found.update(provider(participant, medications))
     return found

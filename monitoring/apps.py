@@ -9,13 +9,12 @@ class MonitoringConfig(AppConfig):
 
         from monitoring import home, selectors, services, views
         from participants import home as home_page
-        from participants import views as participant_views
         from participants.access import Scope, decide, register_page
-        from participants.chart import ChartTab, HeaderFlag, register_flags, register_tab
-        from participants.services import register_primary_change_hook
+        from participants.chart import FLAGS, TABS, ChartTab, HeaderFlag
+        from participants.services import PRIMARY_CHANGE
         from tandem import navigation
 
-        register_tab(
+        TABS.register(
             ChartTab("alerts", "Alerts", "monitoring:participant_alerts", Scope.CLINICAL, 90)
         )
 
@@ -29,20 +28,21 @@ class MonitoringConfig(AppConfig):
             url = reverse("monitoring:participant_alerts", args=[participant.public_id])
             return [HeaderFlag(f"{count} open alert{'s' if count > 1 else ''}", tone, url)]
 
-        register_flags(alert_flags)
+        FLAGS.register(alert_flags)
         # The critical-alerts slot of the director's and supervisor's home.
-        home_page.register_panel(home_page.CRITICAL_ALERTS, 10, home.critical_alerts_panel)
-        home_page.register_column(
+        home_page.PANELS.register(
+            home_page.Panel(home_page.CRITICAL_ALERTS, 10, home.critical_alerts_panel)
+        )
+        home_page.COLUMNS.register(
             home_page.Column(
                 "alerts", "Open alerts", 20, home.alerts_column, "monitoring/_alerts_cell.html"
             )
         )
-        register_primary_change_hook(services.follow_primary_change)
+        PRIMARY_CHANGE.register(services.follow_primary_change)
         register_page(
             "monitoring:critical_board", lambda user: bool(selectors.overseen_organizations(user))
         )
         navigation.ITEMS.register(
             navigation.NavItem("Critical alerts", "monitoring:critical_board", 25)
         )
-        if views.home_panel not in participant_views.home_panels:
-            participant_views.home_panels.append(views.home_panel)
+        home_page.PANELS.register(home_page.Panel(home_page.EVERY_HOME, 50, views.home_panel))

@@ -7,13 +7,13 @@ class OutcomesConfig(AppConfig):
     def ready(self) -> None:
         from outcomes import access, demo
         from participants.access import Scope, register_page
-        from participants.chart import ChartTab, register_tab
+        from participants.chart import TABS, ChartTab
         from participants.demo import SEEDERS, Seeder
         from tandem import navigation
 
         register_page("outcomes:board", access.reads_outcomes)
         navigation.ITEMS.register(navigation.NavItem("Outcomes", "outcomes:board", 30))
-        register_tab(
+        TABS.register(
             ChartTab(
                 "race_ethnicity",
                 "Race and ethnicity",

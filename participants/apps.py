@@ -17,9 +17,9 @@ class ParticipantsConfig(AppConfig):
     def ready(self) -> None:
         from audit.event_types import name_page
         from participants.access import Scope
-        from participants.chart import ChartTab, register_tab
+        from participants.chart import TABS, ChartTab
 
-        register_tab(ChartTab("overview", "Overview", "participants:chart", Scope.DEMOGRAPHICS, 0))
-        register_tab(ChartTab("history", "History", "participants:history", Scope.CLINICAL, 99))
+        TABS.register(ChartTab("overview", "Overview", "participants:chart", Scope.DEMOGRAPHICS, 0))
+        TABS.register(ChartTab("history", "History", "participants:history", Scope.CLINICAL, 99))
         for view_name, words in PAGE_NAMES.items():
             name_page(view_name, words)

@@ -1,7 +1,8 @@
 """The chart's tabs and header flags, which each clinical module registers for itself.
 
-Modules call `register_tab` / `register_flags` from their AppConfig.ready(), so the chart
-shell never imports them and a module can be added without touching this one.
+Modules call `TABS.register(ChartTab(...))` / `FLAGS.register(provider)` from their
+AppConfig.ready(), so the chart shell never imports them and a module can be added without
+touching this one.
 """
 
 from collections.abc import Callable
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from audit.event_types import name_page
 from audit.models import Action
 from participants.access import Scope, decide
+from tandem.hooks import Hook
 
 
 @dataclass(frozen=True)
@@ -30,23 +32,23 @@ class HeaderFlag:
 
 FlagProvider = Callable[[object, object], list[HeaderFlag]]
 
-_tabs: dict[str, ChartTab] = {}
-_flag_providers: list[FlagProvider] = []
 
-
-def register_tab(tab: ChartTab) -> None:
-    """Add a tab; the history and the trail name a visit to it by its label."""
-    _tabs[tab.key] = tab
+def _name_page(tab: ChartTab) -> None:
+    """The history and the trail name a visit to a tab by its label."""
     name_page(tab.url_name, f"the {tab.label.lower()}")
 
 
-def register_flags(provider: FlagProvider) -> None:
-    if provider not in _flag_providers:
-        _flag_providers.append(provider)
+TABS: Hook[ChartTab] = Hook(
+    "participants.chart_tabs",
+    key=lambda tab: tab.key,
+    sort=lambda tab: (tab.order, tab.label),
+    on_register=_name_page,
+)
+FLAGS: Hook[FlagProvider] = Hook("participants.chart_flags")
 
 
 def tabs() -> list[ChartTab]:
-    return sorted(_tabs.values(), key=lambda t: (t.order, t.label))
+    return TABS.implementations()
 
 
 def tabs_for(user, participant) -> list[ChartTab]:
@@ -61,6 +63,6 @@ def tabs_for(user, participant) -> list[ChartTab]:
 
 def header_flags(participant, user) -> list[HeaderFlag]:
     flags: list[HeaderFlag] = []
-    for provider in _flag_providers:
+    for provider in FLAGS.implementations():
         flags.extend(provider(participant, user))
     return flags

@@ -1,9 +1,9 @@
 """The participant's clinical record as one document, for a transfer of care or a records
 request: as JSON (export) and as a printable page (print).
 
-Each module adds its part with `register_section(name, title, build)`; `build(participant)`
-returns JSON-ready data: a list of flat dicts (one per record, printed as a table) or one
-flat dict. The export and the print are audited by the pages that serve them.
+Each module adds its part with `SECTIONS.register(Section(name, title, build))`;
+`build(participant)` returns JSON-ready data: a list of flat dicts (one per record, printed as
+a table) or one flat dict. The export and the print are audited by the pages that serve them.
 """
 
 from collections.abc import Callable
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from participants.models import Participant
 from participants.services import DEMOGRAPHIC_FIELDS
+from tandem.hooks import Hook
 
 Build = Callable[[Participant], object]
 
@@ -22,11 +23,8 @@ class Section:
     build: Build
 
 
-_sections: dict[str, Section] = {}
-
-
-def register_section(name: str, title: str, build: Build) -> None:
-    _sections[name] = Section(name, title, build)
+# Each module adds its part of the record: SECTIONS.register(Section(name, title, build)).
+SECTIONS: Hook[Section] = Hook("participants.export_sections", key=lambda section: section.name)
 
 
 def _demographics(p: Participant) -> dict:
@@ -56,19 +54,19 @@ def _episodes(p: Participant) -> list[dict]:
     ]
 
 
-register_section("participant", "Participant", _demographics)
-register_section("episodes", "Episodes of care", _episodes)
+SECTIONS.register(Section("participant", "Participant", _demographics))
+SECTIONS.register(Section("episodes", "Episodes of care", _episodes))
 
 
 def export_record(participant: Participant) -> dict:
-    return {name: section.build(participant) for name, section in _sections.items()}
+    return {section.name: section.build(participant) for section in SECTIONS.implementations()}
 
 
 def printable_record(participant: Participant) -> list[dict]:
     """Each module's section after the face sheet, as headed tables for the print page."""
     printed = []
-    for name, section in _sections.items():
-        if name in ("participant", "episodes"):
+    for section in SECTIONS.implementations():
+        if section.name in ("participant", "episodes"):
             continue
         data = section.build(participant)
         rows = data if isinstance(data, list) else [data]

@@ -1,9 +1,10 @@
 """Each role's home page: sections chosen by the access policy, panels added by modules.
 
 The home shows the sections `participants.access.home_sections(user)` names. A module adds
-a panel to a section with `register_panel(section, order, make)`; `make(request)` returns the
-panel's dict (with its `template`) or None. The caseload table takes extra columns from
-modules with `register_column(key, label, order, values)`, where `values(episodes)` returns a
+a panel to a section with `PANELS.register(Panel(section, order, make))` (`EVERY_HOME`: after
+the sections, on every staff home); `make(request)` returns the panel's dict (with its
+`template`) or None. The caseload table takes extra columns from modules with
+`COLUMNS.register(Column(key, label, order, values, template))`, where `values(episodes)` returns a
 value per episode id in a fixed number of queries, so the page stays flat as the caseload grows.
 """
 
@@ -15,9 +16,11 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 from django.http import HttpRequest
 
+from accounts.http import SignedInRequest
 from accounts.roles import organizations_of
 from audit.services import record_event
 from participants.models import OPEN_STATUSES, PRE_ADMISSION_STATUSES, Episode, EpisodeStatus
+from tandem.hooks import Hook
 
 CASELOAD_PAGE_SIZE = 25
 # Sections a module may fill; the critical-alerts slot is the program's open critical alerts.
@@ -27,8 +30,10 @@ REFERRALS = "referrals"
 UNDER_DOSED = "under_dosed"
 TODAY = "today"
 CASELOAD = "caseload"
+# Panels every staff home shows after its sections (each decides for itself what to show).
+EVERY_HOME = "every_home"
 
-PanelMaker = Callable[[HttpRequest], dict | None]
+PanelMaker = Callable[[SignedInRequest], dict | None]  # the home is for signed-in staff
 
 
 @dataclass(frozen=True)
@@ -40,35 +45,36 @@ class Column:
     template: str  # renders one cell from `value`
 
 
-_panels: dict[str, list[tuple[int, PanelMaker]]] = {}
-_columns: dict[str, Column] = {}
+@dataclass(frozen=True)
+class Panel:
+    section: str  # one of the sections above, or EVERY_HOME
+    order: int
+    make: PanelMaker
 
 
-def register_panel(section: str, order: int, make: PanelMaker) -> None:
-    entries = _panels.setdefault(section, [])
-    if all(existing is not make for _, existing in entries):
-        entries.append((order, make))
-        entries.sort(key=lambda e: e[0])
+PANELS: Hook[Panel] = Hook(
+    "participants.home_panels",
+    key=lambda panel: (panel.section, panel.make),
+    sort=lambda panel: panel.order,
+)
+COLUMNS: Hook[Column] = Hook(
+    "participants.caseload_columns", key=lambda column: column.key, sort=lambda c: c.order
+)
 
 
-def panels_for(request: HttpRequest, sections: set[str]) -> list[dict]:
+def panels_for(request: SignedInRequest, sections: set[str]) -> list[dict]:
     shown = []
-    for section in (CENSUS, CRITICAL_ALERTS, REFERRALS, UNDER_DOSED, TODAY):
-        if section not in sections:
+    for section in (CENSUS, CRITICAL_ALERTS, REFERRALS, UNDER_DOSED, TODAY, EVERY_HOME):
+        if section not in sections and section != EVERY_HOME:
             continue
-        for _, make in _panels.get(section, []):
-            panel = make(request)
-            if panel:
+        for entry in PANELS.implementations():
+            if entry.section == section and (panel := entry.make(request)):
                 shown.append(panel)
     return shown
 
 
-def register_column(column: Column) -> None:
-    _columns[column.key] = column
-
-
 def columns() -> list[Column]:
-    return sorted(_columns.values(), key=lambda c: c.order)
+    return COLUMNS.implementations()
 
 
 def caseload_page(episodes: QuerySet[Episode], number: str | None) -> tuple[Page, list[dict]]:
@@ -157,5 +163,5 @@ def referrals_panel(request: HttpRequest) -> dict | None:
     return {"template": "participants/_referrals_panel.html", "queue": queue}
 
 
-register_panel(CENSUS, 10, census_panel)
-register_panel(REFERRALS, 10, referrals_panel)
+PANELS.register(Panel(CENSUS, 10, census_panel))
+PANELS.register(Panel(REFERRALS, 10, referrals_panel))

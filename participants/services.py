@@ -1,6 +1,7 @@
 """Writes to participant records and episodes: each one transaction with its audit event."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -26,6 +27,7 @@ from participants.models import (
 )
 from tandem import dates, lifecycle
 from tandem.errors import InvalidInput
+from tandem.hooks import Hook
 from tandem.lifecycle import check_transition, lock_current, save_new_version
 from tandem.validation import validate
 
@@ -57,54 +59,40 @@ PARTICIPANT_LINKS = ("organization", "user", "recorded_by")
 EPISODE_LINKS = ("participant", "program", "site", "primary_clinician")
 TRANSITION_INPUTS = {"status_reason": "reason", "admitted_on": "on", "discharged_on": "on"}
 
+
 # Checks other modules add before an episode may move to a status (for example: admission
 # needs a recorded level-of-care decision). Each returns an error message or None.
-TransitionGuard = Callable[[Episode, str], str | None]
-_transition_guards: dict[str, list[TransitionGuard]] = {}
+@dataclass(frozen=True)
+class TransitionGuard:
+    to_status: str
+    check: Callable[[Episode, str], str | None]
 
 
-def register_transition_guard(to_status: str, guard: TransitionGuard) -> None:
-    if guard not in _transition_guards.setdefault(to_status, []):
-        _transition_guards[to_status].append(guard)
+TRANSITION_GUARDS: Hook[TransitionGuard] = Hook("participants.transition_guards")
 
 
 # Called inside the care-team write's transaction as hook(episode, previous, new, by=...) when
 # an episode's primary clinician changes (admission or a care-team change); monitoring
 # registers one so open alerts follow the case to the new primary clinician.
 PrimaryChangeHook = Callable[..., object]
-_primary_change_hooks: list[PrimaryChangeHook] = []
-
-
-def register_primary_change_hook(hook: PrimaryChangeHook) -> None:
-    if hook not in _primary_change_hooks:
-        _primary_change_hooks.append(hook)
+PRIMARY_CHANGE: Hook[PrimaryChangeHook] = Hook("participants.primary_change")
 
 
 # Called inside the status change's transaction as hook(episode, on=..., by=..., now=...) when
 # an episode leaves care; scheduling registers one that ends future enrolments and releases
 # the individual slot, so this module needs no knowledge of the calendar.
 LeavingCareHook = Callable[..., dict | None]
-_leaving_care_hooks: list[LeavingCareHook] = []
-
-
-def register_leaving_care_hook(hook: LeavingCareHook) -> None:
-    if hook not in _leaving_care_hooks:
-        _leaving_care_hooks.append(hook)
+LEAVING_CARE: Hook[LeavingCareHook] = Hook("participants.leaving_care")
 
 
 # Called inside the status change's transaction as hook(episode) after every status change
 # (admission included); measurement registers one that keeps its stored due moments current.
 StatusChangeHook = Callable[[Episode], object]
-_status_change_hooks: list[StatusChangeHook] = []
-
-
-def register_status_change_hook(hook: StatusChangeHook) -> None:
-    if hook not in _status_change_hooks:
-        _status_change_hooks.append(hook)
+STATUS_CHANGE: Hook[StatusChangeHook] = Hook("participants.status_change")
 
 
 def _primary_changed(episode: Episode, previous: Any, new: Any, *, by: Any) -> None:
-    for hook in _primary_change_hooks:
+    for hook in PRIMARY_CHANGE.implementations():
         hook(episode, previous, new, by=by)
 
 
@@ -359,8 +347,8 @@ def _transition(
     )
     if on < current.referred_on:
         raise InvalidInput("The date cannot be before the referral date.", field="on")
-    for guard in _transition_guards.get(to_status, []):
-        problem = guard(current, to_status)
+    for guard in TRANSITION_GUARDS.implementations():
+        problem = guard.check(current, to_status) if guard.to_status == to_status else None
         if problem:
             raise InvalidInput(problem, field="to_status")
     before = {
@@ -383,10 +371,10 @@ def _transition(
     if to_status in LEAVING_CARE_STATUSES:
         _check_leaving_care(to_status, reason, confirmed)
         left_care["care_team_ended"] = _end_care_team(current, on=on)
-        for hook in _leaving_care_hooks:
+        for hook in LEAVING_CARE.implementations():
             left_care.update(hook(current, on=on, by=by, now=now or timezone.now()) or {})
     save_new_version(current, ["status", "status_reason", "admitted_on", "discharged_on"])
-    for status_hook in _status_change_hooks:
+    for status_hook in STATUS_CHANGE.implementations():
         status_hook(current)
     after = {
         "status": current.status,

@@ -42,9 +42,6 @@ from participants.models import EPISODE_TRANSITIONS, CareTeamRole, Episode, Epis
 from tandem.errors import AccessDenied, TandemError
 from tandem.methods import READS, serves
 
-# Home-page panels other modules add (alerts, today's sessions): callables(request) -> dict|None
-home_panels: list = []
-
 
 @login_required
 def home(request: SignedInRequest) -> HttpResponse:
@@ -68,7 +65,6 @@ def home(request: SignedInRequest) -> HttpResponse:
             details={"participants": [str(e.participant.public_id) for e in episodes]},
         )
     panels = home_page.panels_for(request, sections)
-    panels += [panel for make in home_panels if (panel := make(request))]
     return render(
         request,
         "participants/home.html",

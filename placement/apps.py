@@ -6,19 +6,21 @@ class PlacementConfig(AppConfig):
 
     def ready(self) -> None:
         from participants.access import Scope
-        from participants.chart import ChartTab, register_tab
+        from participants.chart import TABS, ChartTab
         from participants.demo import SEEDERS, Seeder
-        from participants.export import register_section
+        from participants.export import SECTIONS, Section
         from participants.models import EpisodeStatus
-        from participants.services import register_transition_guard
+        from participants.services import TRANSITION_GUARDS, TransitionGuard
         from placement import demo, services
         from placement.export import level_of_care_section
 
-        register_tab(
+        TABS.register(
             ChartTab(
                 "level_of_care", "Level of care", "placement:level_of_care", Scope.CLINICAL, 40
             )
         )
-        register_transition_guard(EpisodeStatus.ADMITTED, services.admission_guard)
+        TRANSITION_GUARDS.register(
+            TransitionGuard(EpisodeStatus.ADMITTED, services.admission_guard)
+        )
         SEEDERS.register(Seeder(40, "level-of-care decisions", demo.seed))
-        register_section("level_of_care", "Level of care", level_of_care_section)
+        SECTIONS.register(Section("level_of_care", "Level of care", level_of_care_section))

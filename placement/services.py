@@ -25,6 +25,7 @@ from placement import asam, rules, selectors
 from placement.models import DimensionRating, LevelOfCareDecision, ReferralOut
 from tandem import lifecycle
 from tandem.errors import ConcurrentEdit, InvalidInput
+from tandem.hooks import Hook
 
 CLOSING_STATUSES = (EpisodeStatus.TRANSFERRED_OUT, EpisodeStatus.DECLINED)
 
@@ -55,12 +56,7 @@ def _check_ratings(ratings: Mapping[str, int], notes: Mapping[str, str]) -> None
 
 # Called with the episode inside the transaction that records a level-of-care decision, so
 # the apps that derive something from the level (the plan's next review) keep it current.
-_after_decision: list[Callable[[Episode], None]] = []
-
-
-def register_after_decision(listener: Callable[[Episode], None]) -> None:
-    if listener not in _after_decision:
-        _after_decision.append(listener)
+AFTER_DECISION: Hook[Callable[[Episode], None]] = Hook("placement.after_decision")
 
 
 def record_decision(
@@ -191,7 +187,7 @@ def record_decision(
                 recorded_by=by,
                 made_on=today,
             )
-        for listener in _after_decision:
+        for listener in AFTER_DECISION.implementations():
             listener(locked)
     return made
 

@@ -26,16 +26,12 @@ from participants.views import chart_context
 from plans import forms, selectors, services
 from plans.models import Goal, Intervention, Modality, Objective, Problem, TreatmentPlan
 from tandem.errors import AccessDenied, TandemError
+from tandem.hooks import Hook
 from tandem.methods import serves
 
 # Sections other modules add to an objective's page (e.g. the notes that addressed it):
 # callables(request, objective) -> dict with `template` (and its data), or None.
-objective_sections: list[Callable] = []
-
-
-def register_objective_section(make: Callable) -> None:
-    if make not in objective_sections:
-        objective_sections.append(make)
+OBJECTIVE_SECTIONS: Hook[Callable] = Hook("plans.objective_sections")
 
 
 def _plan_of(participant, plan_id) -> TreatmentPlan | None:
@@ -512,7 +508,7 @@ def objective(request: StaffRequest, participant, plan_id, objective_id) -> Http
             .select_related("plan")
             .order_by("plan__number")
         ),
-        sections=[s for make in objective_sections if (s := make(request, row))],
+        sections=[s for make in OBJECTIVE_SECTIONS.implementations() if (s := make(request, row))],
     )
     return render(request, "plans/objective.html", context)
 

@@ -6,9 +6,9 @@ class SafetyConfig(AppConfig):
 
     def ready(self) -> None:
         from participants.access import Scope
-        from participants.chart import ChartTab, register_tab
+        from participants.chart import TABS, ChartTab
         from participants.demo import SEEDERS, Seeder
         from safety import demo
 
-        register_tab(ChartTab("safety", "Safety plan", "safety:tab", Scope.CLINICAL, 85))
+        TABS.register(ChartTab("safety", "Safety plan", "safety:tab", Scope.CLINICAL, 85))
         SEEDERS.register(Seeder(80, "safety plans", demo.seed))

@@ -9,14 +9,10 @@ from collections.abc import Callable, Sequence
 
 from accounts.models import Program
 from participants.models import Episode
+from tandem.hooks import Hook
 
 Rule = Callable[[Program, Sequence[Episode]], dict[int, str]]
-_rules: list[Rule] = []
-
-
-def register(rule: Rule) -> None:
-    if rule not in _rules:
-        _rules.append(rule)
+RULES: Hook[Rule] = Hook("scheduling.eligibility")
 
 
 def held_back(program: Program, episodes: Sequence[Episode]) -> dict[int, str]:
@@ -24,7 +20,7 @@ def held_back(program: Program, episodes: Sequence[Episode]) -> dict[int, str]:
     held: dict[int, str] = {}
     if not episodes:
         return held
-    for rule in _rules:
+    for rule in RULES.implementations():
         for pk, why in rule(program, episodes).items():
             held.setdefault(pk, why)
     return held

@@ -9,15 +9,13 @@ from collections.abc import Callable
 from django.http import HttpRequest
 
 from participants.http import StaffRequest
+from tandem.hooks import Hook
 
 Provider = Callable[[HttpRequest, object], dict | None]
-_providers: list[Provider] = []
-
-
-def register(provider: Provider) -> None:
-    if provider not in _providers:
-        _providers.append(provider)
+NOTICES: Hook[Provider] = Hook("scheduling.notices")
 
 
 def for_participant(request: StaffRequest, participant) -> list[dict]:
-    return [notice for provide in _providers if (notice := provide(request, participant))]
+    return [
+        notice for provide in NOTICES.implementations() if (notice := provide(request, participant))
+    ]

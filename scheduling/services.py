@@ -37,6 +37,7 @@ from scheduling.models import (
     Weekday,
 )
 from tandem.errors import ConcurrentEdit, InvalidInput
+from tandem.hooks import Hook
 from tandem.lifecycle import lock_current, save_new_version
 
 Window = tuple[int, time, time]  # weekday (Monday = 0), local start, local end
@@ -44,30 +45,20 @@ Window = tuple[int, time, time]  # weekday (Monday = 0), local start, local end
 # Called inside the cancellation's transaction as hook(session, by); attendance registers
 # one to tell enrolled participants and list make-up options. Raise InvalidInput to refuse.
 CancellationHook = Callable[[Session, Any], None]
-_cancellation_hooks: list[CancellationHook] = []
+CANCELLATION: Hook[CancellationHook] = Hook("scheduling.cancellation")
 
 
 # Returns which of the given session pks have attendance recorded; publishing never
 # replaces or deletes those. The attendance module registers one.
 AttendanceProbe = Callable[[list[int]], set[int]]
-_attendance_probes: list[AttendanceProbe] = []
-
-
-def register_cancellation_hook(hook: CancellationHook) -> None:
-    if hook not in _cancellation_hooks:
-        _cancellation_hooks.append(hook)
-
-
-def register_attendance_probe(probe: AttendanceProbe) -> None:
-    if probe not in _attendance_probes:
-        _attendance_probes.append(probe)
+ATTENDANCE_PROBES: Hook[AttendanceProbe] = Hook("scheduling.attendance_probes")
 
 
 def sessions_with_attendance(session_ids: Iterable[int]) -> set[int]:
     """The sessions among `session_ids` that have attendance recorded (per the probes)."""
     ids = list(session_ids)
     found: set[int] = set()
-    for probe in _attendance_probes:
+    for probe in ATTENDANCE_PROBES.implementations():
         found |= probe(ids) if ids else set()
     return found
 
@@ -402,7 +393,7 @@ def cancel_session(session: Session, *, by, reason: str, now: datetime | None = 
             reason=current.cancel_reason,
             details={"status": "cancelled", "date": current.date, "participants": enrolled},
         )
-        for hook in _cancellation_hooks:
+        for hook in CANCELLATION.implementations():
             hook(current, by)
     return current
 

@@ -6,12 +6,12 @@ class ScreensConfig(AppConfig):
 
     def ready(self) -> None:
         from participants.access import Scope
-        from participants.chart import ChartTab, register_flags, register_tab
+        from participants.chart import FLAGS, TABS, ChartTab
         from participants.demo import SEEDERS, Seeder
         from screens import demo, measures, views
 
-        register_tab(ChartTab("screens", "Drug screens", "screens:tab", Scope.CLINICAL, 75))
-        register_flags(views.last_use_flag)
+        TABS.register(ChartTab("screens", "Drug screens", "screens:tab", Scope.CLINICAL, 75))
+        FLAGS.register(views.last_use_flag)
         SEEDERS.register(Seeder(75, "drug screens", demo.seed))
         measures.register()
         if apps.is_installed("checkins"):

@@ -7,7 +7,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from screens import self_report
-from screens.selectors import KnownUse, register_use_source
+from screens.selectors import USE_SOURCES, KnownUse
 
 
 def reported_between(participant, since: datetime | None, until: datetime):
@@ -36,5 +36,5 @@ def last_reported_use(participant) -> KnownUse | None:
 
 
 def register() -> None:
-    self_report.register(reported_between)
-    register_use_source(last_reported_use)
+    self_report.PROVIDERS.register(reported_between)
+    USE_SOURCES.register(last_reported_use)

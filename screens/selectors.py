@@ -1,12 +1,15 @@
 """Reads shared by the drug-screens tab, the API and the chart header, in fixed queries."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.db.models import Prefetch
 
 from medications.models import Medication
 from screens.models import DrugScreen, Flag, Panel, ScreenResult, UseReport
+from tandem.hooks import Hook
 
 
 def _with_results(rows):
@@ -56,12 +59,7 @@ class KnownUse:
 
 
 # Other modules (the daily check-in) add `provider(participant) -> KnownUse | None`.
-_use_sources: list = []
-
-
-def register_use_source(provider) -> None:
-    if provider not in _use_sources:
-        _use_sources.append(provider)
+USE_SOURCES: Hook[Callable[[Any], KnownUse | None]] = Hook("screens.use_sources")
 
 
 def _from_screens(participant) -> KnownUse | None:
@@ -94,7 +92,11 @@ def _from_clinician(participant) -> KnownUse | None:
 
 def last_known_use(participant) -> KnownUse | None:
     """The latest known use from every source: screens, clinician entries, self-reports."""
-    found = [u for f in (_from_screens, _from_clinician, *_use_sources) if (u := f(participant))]
+    found = [
+        u
+        for f in (_from_screens, _from_clinician, *USE_SOURCES.implementations())
+        if (u := f(participant))
+    ]
     return max(found, key=lambda u: u.on) if found else None
 
 

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from tandem.hooks import Hook
+
 
 @dataclass(frozen=True)
 class SelfReport:
@@ -19,22 +21,15 @@ class SelfReport:
 
 
 Provider = Callable[[object, datetime | None, datetime], SelfReport | None]
-_providers: list[Provider] = []
-
-
-def register(provider: Provider) -> None:
-    if provider not in _providers:
-        _providers.append(provider)
-
-
-def unregister(provider: Provider) -> None:
-    if provider in _providers:
-        _providers.remove(provider)
+# The daily check-in adds one; screens never imports it.
+PROVIDERS: Hook[Provider] = Hook("screens.self_report")
 
 
 def between(participant, since: datetime | None, until: datetime) -> SelfReport | None:
     """Every provider's reports in the interval, merged; None when there are none."""
-    found = [r for p in _providers if (r := p(participant, since, until)) and r.reports]
+    found = [
+        r for p in PROVIDERS.implementations() if (r := p(participant, since, until)) and r.reports
+    ]
     if not found:
         return None
     return SelfReport(

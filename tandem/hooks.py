@@ -15,7 +15,8 @@ one, so adding a module never edits the ones below it and the import graph keeps
 One implementation per key (a later registration of the same key replaces the earlier one,
 so a second `ready()` adds nothing twice); the key is the implementation itself unless the
 hook names one. Implementations come back sorted by `sort` when the hook has one, otherwise
-in the order they were registered.
+in the order they were registered. `on_register` runs for each registration (the chart
+names each tab's page for the audit trail).
 """
 
 from collections.abc import Callable, Hashable
@@ -35,6 +36,7 @@ class Hook(Generic[T]):
         *,
         key: Callable[[T], Hashable] | None = None,
         sort: Callable[[T], Any] | None = None,
+        on_register: Callable[[T], object] | None = None,
     ) -> None:
         if name in _declared:
             raise ValueError(f"The extension point {name!r} is declared twice.")
@@ -42,13 +44,21 @@ class Hook(Generic[T]):
         self.name = name
         self._key = key
         self._sort = sort
+        self._on_register = on_register
         self._registered: dict[Hashable, T] = {}
 
     def register(self, implementation: T) -> T:
         """Add an implementation (returned, so this works as a decorator)."""
         key = self._key(implementation) if self._key else cast(Hashable, implementation)
         self._registered[key] = implementation
+        if self._on_register is not None:
+            self._on_register(implementation)
         return implementation
+
+    def unregister(self, implementation: T) -> None:
+        """Take an implementation out again (a test that registered one of its own)."""
+        key = self._key(implementation) if self._key else cast(Hashable, implementation)
+        self._registered.pop(key, None)
 
     def implementations(self) -> list[T]:
         found = list(self._registered.values())

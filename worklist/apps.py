@@ -6,7 +6,6 @@ class WorklistConfig(AppConfig):
 
     def ready(self) -> None:
         from participants import home as home_page
-        from participants import views as participant_views
         from participants.access import register_page
         from participants.demo import SEEDERS, Seeder
         from tandem import navigation
@@ -19,6 +18,7 @@ class WorklistConfig(AppConfig):
         navigation.ITEMS.register(navigation.NavItem("My tasks", "worklist:mine", 30))
         navigation.ITEMS.register(navigation.NavItem("Overdue tasks", "worklist:overdue", 26))
         # The supervisor's and director's board: overdue tasks of everyone they oversee.
-        home_page.register_panel(home_page.CRITICAL_ALERTS, 30, views.overdue_panel)
-        if views.home_panel not in participant_views.home_panels:
-            participant_views.home_panels.append(views.home_panel)
+        home_page.PANELS.register(
+            home_page.Panel(home_page.CRITICAL_ALERTS, 30, views.overdue_panel)
+        )
+        home_page.PANELS.register(home_page.Panel(home_page.EVERY_HOME, 50, views.home_panel))

@@ -137,11 +137,11 @@ def test_adherence_comes_from_a_registered_provider(world):
     def provider(participant, medications):
         return {m.pk: "taken as prescribed on 6 of 7 days" for m in medications}
 
-    selectors.register_adherence(provider)
+    selectors.ADHERENCE.register(provider)
     try:
         said = selectors.adherence(world.participant, [row])
     finally:
-        selectors._adherence_providers.remove(provider)
+        selectors.ADHERENCE.unregister(provider)
     assert said == {row.pk: "taken as prescribed on 6 of 7 days"}
 
 

@@ -99,11 +99,11 @@ def test_the_tab_shows_the_plan_in_force_and_the_objective_page_its_sections(wor
     url = reverse(
         "plans:objective", args=[world.participant.public_id, plan.public_id, objective.public_id]
     )
-    views.register_objective_section(section)
+    views.OBJECTIVE_SECTIONS.register(section)
     try:
         response = client.get(url)
     finally:
-        views.objective_sections.remove(section)
+        views.OBJECTIVE_SECTIONS.unregister(section)
     assert response.status_code == 200
     assert "Notes that addressed this objective" in response.content.decode()
 

@@ -167,8 +167,8 @@ def _dated(world, group, day) -> Session:
 def test_cancel_session_audits_and_calls_the_hooks(world, calendar, monkeypatch):
     session = _dated(world, calendar.morning[0], MONDAY)
     told = []
-    monkeypatch.setattr(services, "_cancellation_hooks", [])
-    services.register_cancellation_hook(lambda s, by: told.append((s.status, by)))
+    monkeypatch.setattr(services.CANCELLATION, "_registered", {})  # only this test's hook
+    services.CANCELLATION.register(lambda s, by: told.append((s.status, by)))
 
     services.cancel_session(session, by=world.supervisor, reason="Facilitator ill")
 

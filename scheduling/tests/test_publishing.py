@@ -80,8 +80,8 @@ def test_republishing_replaces_future_enrolments_but_not_attended_sessions(
     me = str(world.participant.public_id)
     first, second = run.result["participants"][me]["sessions"][:2]
     attended = Session.objects.get(group__public_id=first, date__gte=MONDAY)
-    monkeypatch.setattr(services, "_attendance_probes", [])
-    services.register_attendance_probe(lambda ids: {attended.pk} & set(ids))
+    monkeypatch.setattr(services.ATTENDANCE_PROBES, "_registered", {})  # only this probe
+    services.ATTENDANCE_PROBES.register(lambda ids: {attended.pk} & set(ids))
     for sid in (first, second):
         publishing.edit_proposal(
             run, by=world.director, participant_id=me, session_id=sid, action="remove"

@@ -94,9 +94,9 @@ def said_no_use():
     def provider(participant, since, until):
         return SelfReport(reports=3, any_use=False, source="daily check-ins")
 
-    self_report.register(provider)
+    self_report.PROVIDERS.register(provider)
     yield provider
-    self_report.unregister(provider)
+    self_report.PROVIDERS.unregister(provider)
 
 
 @pytest.fixture
@@ -104,9 +104,9 @@ def said_use():
     def provider(participant, since, until):
         return SelfReport(reports=2, any_use=True, source="daily check-ins")
 
-    self_report.register(provider)
+    self_report.PROVIDERS.register(provider)
     yield provider
-    self_report.unregister(provider)
+    self_report.PROVIDERS.unregister(provider)
 
 
 def test_a_positive_after_check_ins_said_no_use_is_discordant(said_no_use, screen_with):
@@ -130,13 +130,13 @@ def test_the_self_report_lookup_asks_since_the_previous_screen(world, screen_wit
     def provider(participant, since, until):
         asked.append((since, until))
 
-    self_report.register(provider)
+    self_report.PROVIDERS.register(provider)
     try:
         screen_with()
         later = COLLECTED + timedelta(days=7)
         screen_with(when=later)
     finally:
-        self_report.unregister(provider)
+        self_report.PROVIDERS.unregister(provider)
     assert asked == [(None, COLLECTED), (COLLECTED, later)]
 
 
