@@ -2,11 +2,11 @@
 
 from datetime import date
 
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from accounts.http import ApiRequest
 from audit.services import record_event
 from outcomes import access, care_figures, selectors
 from participants.access import capability_decision, organizations_of, require_capability
@@ -93,7 +93,7 @@ class OutcomesOut(Schema):
 
 
 @router.get("/outcomes", response=OutcomesOut, url_name="outcomes")
-def outcomes(request: HttpRequest, query: Query[OutcomesQuery]) -> dict:
+def outcomes(request: ApiRequest, query: Query[OutcomesQuery]) -> dict:
     """The board's figures for the caller's organizations: completion by month of discharge,
     follow-up reach, abstinence, measures, alert response and notes signed on time. Any
     count from fewer than 11 people, and any count that would give one away by subtraction,

@@ -44,7 +44,7 @@ from checkins.models import CheckIn
 from discharge.models import REACHED_STATUSES, FollowUp, FollowUpAnswers, FollowUpStatus
 from measurement import reliable_change
 from notes.models import ProgressNote
-from outcomes.suppression import SMALLEST_SHOWN, Relations, suppress
+from outcomes.suppression import SMALLEST_SHOWN, Name, Relations, suppress
 from participants.models import Episode
 from screens.models import (
     Confirmation,
@@ -66,15 +66,17 @@ EFFECT_SIZE_NOTE = (
     "The mean change (latest minus baseline; lower is better) and its standard deviation "
     "are shown instead."
 )
+# A figure's count is named (figure, count), as ("day_30", "reached").
+Cell = tuple[str, str]
 # A screen whose sample was tampered with says nothing about use.
 UNUSABLE = (Validity.ADULTERATED, Validity.SUBSTITUTED)
 
 
-def _hidden(relations: Relations) -> set:
+def _hidden(relations: Relations[Name]) -> set[Name]:
     return suppress(relations)
 
 
-def _shown(relations: Relations, hidden: set, name: str) -> int | None:
+def _shown(relations: Relations[Name], hidden: set[Name], name: Name) -> int | None:
     return None if name in hidden else relations.values[name]
 
 
@@ -137,8 +139,8 @@ def _screen_flags(conditions: dict) -> dict:
     }
 
 
-def _abstinence_relations(prefix: str, people: int, counts: dict[str, int]) -> Relations:
-    r = Relations()
+def _abstinence_relations(prefix: str, people: int, counts: dict[str, int]) -> Relations[Cell]:
+    r: Relations[Cell] = Relations()
     r.count((prefix, "people"), people)
     for name, value in counts.items():
         r.count((prefix, name), value)
@@ -156,7 +158,7 @@ def _abstinence_relations(prefix: str, people: int, counts: dict[str, int]) -> R
 ABSTINENCE_COUNTS = ("reported", "self_abstinent", "screened", "screen_abstinent")
 
 
-def _abstinence(key: str, label: str, relations: Relations, hidden: set) -> Abstinence:
+def _abstinence(key: str, label: str, relations: Relations[Cell], hidden: set[Cell]) -> Abstinence:
     return Abstinence(
         key,
         label,
@@ -201,10 +203,9 @@ def abstinence_at_discharge(left: QuerySet[Episode]) -> tuple[Abstinence, list[s
         )
     )
     rows = (
-        left.annotate(
-            a_reported=reported,
-            a_used=used,
-            **_screen_flags({"collected_at__date__gte": start, "collected_at__date__lte": end}),
+        left.annotate(a_reported=reported, a_used=used)
+        .annotate(
+            **_screen_flags({"collected_at__date__gte": start, "collected_at__date__lte": end})
         )
         .values("a_reported", "a_used", "a_screened", "a_positive")
         .annotate(n=Count("pk"))
@@ -340,7 +341,8 @@ class MeasureChange:
         return _rate(self.recovered, self.computed)
 
 
-def _first_and_last(code: str) -> dict:
+def _first_and_last(code: str) -> tuple[QuerySet[Administration], QuerySet[Administration]]:
+    """The episode's scored administrations of `code`, first first and latest first."""
     done = Administration.objects.filter(
         episode=OuterRef("pk"),
         instrument=code,
@@ -348,14 +350,7 @@ def _first_and_last(code: str) -> dict:
         total__isnull=False,
         entered_in_error_at__isnull=True,
     )
-    first = done.order_by("completed_at", "pk")
-    last = done.order_by("-completed_at", "-pk")
-    return {
-        "m_first": Subquery(first.values("total")[:1]),
-        "m_last": Subquery(last.values("total")[:1]),
-        "m_first_pk": Subquery(first.values("pk")[:1]),
-        "m_last_pk": Subquery(last.values("pk")[:1]),
-    }
+    return done.order_by("completed_at", "pk"), done.order_by("-completed_at", "-pk")
 
 
 def measure_changes(left: QuerySet[Episode]) -> tuple[list[MeasureChange], list[str]]:
@@ -363,8 +358,14 @@ def measure_changes(left: QuerySet[Episode]) -> tuple[list[MeasureChange], list[
     then measurement's reliable-change code classifies each group."""
     result, hidden_names = [], []
     for code, label in MEASURED:
+        first, last = _first_and_last(code)
         rows = (
-            left.annotate(**_first_and_last(code))
+            left.annotate(
+                m_first=Subquery(first.values("total")[:1]),
+                m_last=Subquery(last.values("total")[:1]),
+                m_first_pk=Subquery(first.values("pk")[:1]),
+                m_last_pk=Subquery(last.values("pk")[:1]),
+            )
             .filter(m_first__isnull=False)
             .annotate(
                 m_twice=Case(
@@ -399,7 +400,7 @@ def measure_changes(left: QuerySet[Episode]) -> tuple[list[MeasureChange], list[
                 improved += n
                 recovered += n if found.clinically_significant == "recovered" else 0
         key = code
-        r = Relations()
+        r: Relations[Cell] = Relations()
         for name, value in (
             ("people", people),
             ("computed", computed),
@@ -472,7 +473,7 @@ def notes_on_time(participants: QuerySet, start, end) -> NotesOnTime:
     )
     if row["people"] < SMALLEST_SHOWN:
         return NotesOnTime(row["people"], False)
-    r = Relations()
+    r: Relations[str] = Relations()
     for name in ("due", "on_time", "late", "unsigned"):
         r.count(name, row[name])
     r.adds_up("due", ["on_time", "late", "unsigned"])

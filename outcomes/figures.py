@@ -36,11 +36,11 @@ def kaplan_meier(durations: Iterable[tuple[int, bool, int]]) -> list[SurvivalSte
     at_risk = total
     survival = 1.0
     for day in sorted(by_day):
-        left, censored = by_day[day]
-        if left:
-            survival *= 1 - left / at_risk
-            steps.append(SurvivalStep(day, survival, at_risk, left))
-        at_risk -= left + censored
+        ended, censored = by_day[day]
+        if ended:
+            survival *= 1 - ended / at_risk
+            steps.append(SurvivalStep(day, survival, at_risk, ended))
+        at_risk -= ended + censored
     return steps
 
 

@@ -1,6 +1,7 @@
 """The board's filters and the public self-referral form."""
 
 from datetime import date
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,9 @@ def _first_of_month_a_year_before(today: date) -> date:
 
 class FilterForm(forms.Form):
     """Every filter is program data (an id) or a code; the form is sent by POST."""
+
+    # Set by the board when the sent filters were refused and the defaults were used instead.
+    filters_failed = False
 
     start = dates.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
     end = dates.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
@@ -52,14 +56,14 @@ class FilterForm(forms.Form):
     def __init__(self, *args, options: dict, today: date, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
-        self.fields["program"].choices = ANY + [(p.pk, p.name) for p in options["programs"]]
-        self.fields["site"].choices = ANY + [(s.pk, s.name) for s in options["sites"]]
-        self.fields["track"].choices = ANY + [(t.pk, t.name) for t in options["tracks"]]
+        for name, key in (("program", "programs"), ("site", "sites"), ("track", "tracks")):
+            field = cast(forms.TypedChoiceField, self.fields[name])
+            field.choices = ANY + [(row.pk, row.name) for row in options[key]]
         self.initial.setdefault("start", _first_of_month_a_year_before(today))
         self.initial.setdefault("end", today)
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
         if start and end and start > end:
             self.add_error("end", "The end of the range cannot be before its start.")
@@ -109,7 +113,7 @@ class SelfReferralForm(forms.Form):
     )
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("phone") and not data.get("email"):
             raise forms.ValidationError(_("Give a phone number or an email so we can reach you."))
         return data

@@ -290,10 +290,10 @@ def completion(filters: Filters, sites: list[Site]) -> Completion:
 
 def completion_relations(
     months: dict[str, tuple[int, int]], groups: dict[str, tuple[int, int]]
-) -> Relations:
+) -> Relations[tuple[str, ...]]:
     """The completion counts, (left care, completed) per month and per group, and the sums
     that tie them: each line adds up, and both tables add up to the same totals."""
-    relations = Relations()
+    relations: Relations[tuple[str, ...]] = Relations()
     total_left = sum(left for left, _ in months.values())
     total_done = sum(done for _, done in months.values())
     _line(relations, ("total",), total_left, total_done)
@@ -305,14 +305,16 @@ def completion_relations(
     return relations
 
 
-def _line(relations: Relations, prefix: tuple, left: int, completed: int) -> None:
+def _line(
+    relations: Relations[tuple[str, ...]], prefix: tuple[str, ...], left: int, completed: int
+) -> None:
     relations.count((*prefix, "left"), left)
     relations.count((*prefix, "completed"), completed)
     relations.count((*prefix, "other"), left - completed)
     relations.adds_up((*prefix, "left"), [(*prefix, "completed"), (*prefix, "other")])
 
 
-def _describe(name: tuple) -> str:
+def _describe(name: tuple[str, ...]) -> str:
     words = {"left": "left_care", "completed": "completed", "other": "not_completed"}
     return ".".join([*[str(p) for p in name[:-1]], words[name[-1]]])
 
@@ -383,7 +385,7 @@ class Dose:
 
     @property
     def share_under(self) -> float | None:
-        if not self.shown or not self.weeks:
+        if self.under is None or not self.weeks:
             return None
         return self.under / self.weeks
 

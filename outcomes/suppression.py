@@ -14,14 +14,16 @@ answered here in exact integer arithmetic.
 import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 SMALLEST_SHOWN = 11
 
-Name = Hashable
+# A count's name: any hashable value; each caller names its counts one way.
+Name = TypeVar("Name", bound=Hashable)
 
 
 @dataclass
-class Relations:
+class Relations(Generic[Name]):
     """Counts by name and the sums that tie them: each relation says `parts` add up to `total`."""
 
     values: dict[Name, int] = field(default_factory=dict)
@@ -107,7 +109,7 @@ def _reduce(matrix: list[list[int]], width: int) -> list[tuple[int, list[int]]]:
     return [(col, rows[i]) for i, col in enumerate(pivot_of)]
 
 
-def suppress(relations: Relations, smallest: int = SMALLEST_SHOWN) -> set[Name]:
+def suppress(relations: Relations[Name], smallest: int = SMALLEST_SHOWN) -> set[Name]:
     """Every count to hide: the small ones, then complements until none can be worked out.
 
     Each round protects the first count still exposed by hiding one more: the count that

@@ -132,7 +132,7 @@ def generate(
                     for day in days
                 ]
             )
-        sessions: dict[tuple[int, date], list[Session]] = {}
+        sessions: dict[tuple[int | None, date], list[Session]] = {}
         if attendance:
             rows = []
             for made in tracks:
@@ -185,7 +185,8 @@ def generate(
             batch_size=BATCH,
         )
         episodes = []
-        plans = []
+        # Each admitted episode's track, adherence and admission day (None: never admitted).
+        plans: list[tuple[int, float, date] | None] = []
         span = (today - start).days
         for person in people:
             referred = start + timedelta(days=rng.randrange(span))
@@ -216,13 +217,14 @@ def generate(
                 plans.append(None)
                 continue
             stay = max(1, min(int(rng.lognormvariate(3.8, 0.6)), 360))
-            discharged = admitted + timedelta(days=stay)
-            if discharged > until and not in_care:
+            ends = admitted + timedelta(days=stay)
+            if ends > until and not in_care:
                 referred = start + timedelta(days=rng.randrange(max(1, span - wait - stay - 7)))
                 admitted = referred + timedelta(days=wait)
-                discharged = min(admitted + timedelta(days=stay), until)
-            if discharged > today:
-                status, discharged = EpisodeStatus.ACTIVE, None
+                ends = min(admitted + timedelta(days=stay), until)
+            discharged = None if ends > today else ends
+            if discharged is None:
+                status = EpisodeStatus.ACTIVE
             else:
                 status = (
                     EpisodeStatus.TRANSFERRED_OUT
@@ -242,22 +244,22 @@ def generate(
                     status_reason="Synthetic history" if discharged else "",
                 )
             )
-            plans.append((track_index, rng.betavariate(5, 2)))
+            plans.append((track_index, rng.betavariate(5, 2), admitted))
         episodes = Episode.objects.bulk_create(episodes, batch_size=BATCH)
         enrolments, roll_calls, alerts = [], [], []
         written = 0
         for episode, plan in zip(episodes, plans, strict=True):
             if plan is None:
                 continue
-            track_index, adherence = plan
+            track_index, adherence, admitted = plan
             if attendance:
                 made = tracks[track_index]
                 last = episode.discharged_on or today
-                for monday in _weeks(episode.admitted_on, last):
+                for monday in _weeks(admitted, last):
                     week_adherence = min(1.0, max(0.0, rng.gauss(adherence, 0.15)))
                     for group in made:
                         for session in sessions.get((group.pk, monday), []):
-                            if not episode.admitted_on <= session.date <= last:
+                            if not admitted <= session.date <= last:
                                 continue
                             enrolments.append(
                                 Enrolment(
@@ -299,10 +301,8 @@ def generate(
                     written += len(roll_calls)
                     enrolments, roll_calls = [], []
             for _ in range(rng.choices((0, 1, 2, 3), (70, 18, 8, 4))[0]):
-                day = episode.admitted_on + timedelta(
-                    days=rng.randrange(
-                        max(1, ((episode.discharged_on or today) - episode.admitted_on).days)
-                    )
+                day = admitted + timedelta(
+                    days=rng.randrange(max(1, ((episode.discharged_on or today) - admitted).days))
                 )
                 raised = datetime.combine(day, time(rng.randrange(8, 18), rng.randrange(60)), tz)
                 open_ = rng.random() < 0.05 and episode.discharged_on is None

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from accounts.models import User
 from assessments.demo import MAKERS
 from assessments.models import Administration, scored_columns
-from assessments.scoring import score
+from assessments.scoring import ScoreResult, score
 from checkins.models import CheckIn, Via
 from discharge.models import (
     DEFAULT_FOLLOW_UP_DAYS,
@@ -58,7 +58,7 @@ class _Scores:
     """A few answer sets per instrument and severity step, each scored once."""
 
     def __init__(self, rng: random.Random) -> None:
-        self.sets: dict[tuple[str, int], list[tuple[dict, object]]] = {}
+        self.sets: dict[tuple[str, int], list[tuple[dict, ScoreResult]]] = {}
         for code in ("phq-9", "gad-7", "pcl-5"):
             for step in range(STEPS + 1):
                 self.sets[(code, step)] = [
@@ -99,15 +99,15 @@ def write(
     panel = Panel.objects.filter(code=CUP).prefetch_related("analytes").first()
     analytes = list(panel.analytes.all()) if panel else []
     left = [
-        e
+        (e, e.discharged_on, e.admitted_on)
         for e in episodes
         if e.status in (EpisodeStatus.DISCHARGED, EpisodeStatus.TRANSFERRED_OUT)
         and e.discharged_on is not None
+        and e.admitted_on is not None
         and e.discharged_on <= today
     ]
     discharges, consents, administrations, checkins, screens, notes = [], [], [], [], [], []
-    for episode in left:
-        on, admitted = episode.discharged_on, episode.admitted_on
+    for episode, on, admitted in left:
         stay = (on - admitted).days
         if episode.status == EpisodeStatus.TRANSFERRED_OUT:
             kind = DischargeType.STEPPED_DOWN
@@ -168,7 +168,7 @@ def write(
                         recorded_at=_at(day, 19, tz),
                     )
                 )
-        if analytes and rng.random() < 0.6:
+        if panel is not None and analytes and rng.random() < 0.6:
             day = on - timedelta(days=rng.randrange(min(30, stay + 1)))
             screens.append(
                 (
@@ -228,12 +228,12 @@ def write(
         )
         if not consented:
             continue
-        for day in DEFAULT_FOLLOW_UP_DAYS:
-            due_on = record.discharged_on + timedelta(days=day)
+        for after in DEFAULT_FOLLOW_UP_DAYS:
+            due_on = record.discharged_on + timedelta(days=after)
             if due_on >= today:
                 break
             roll = rng.random()
-            reach = 0.75 - day / 1000
+            reach = 0.75 - after / 1000
             status = (
                 FollowUpStatus.ANSWERED
                 if roll < reach * 0.8
@@ -244,23 +244,23 @@ def write(
             row = FollowUp(
                 discharge=record,
                 participant_id=record.participant_id,
-                day=day,
+                day=after,
                 due_on=due_on,
                 status=status,
                 sent_at=_at(due_on, 9, tz),
             )
             follow_ups.append(row)
             if status == FollowUpStatus.ANSWERED:
-                row.answered_at = _at(due_on + timedelta(days=rng.randint(0, 3)), 18, tz)
+                row.answered_at = at = _at(due_on + timedelta(days=rng.randint(0, 3)), 18, tz)
             else:
-                row.called_at = _at(due_on + timedelta(days=4), 11, tz)
+                row.called_at = at = _at(due_on + timedelta(days=4), 11, tz)
                 row.called_by = recorded_by
             if status != FollowUpStatus.NOT_REACHED:
-                answered.append(row)
+                answered.append((row, at))
     ContactConsent.objects.bulk_create(consents, batch_size=BATCH)
     FollowUp.objects.bulk_create(follow_ups, batch_size=BATCH)
     answers = []
-    for row in answered:
+    for row, at in answered:
         used = rng.random() < 0.2 + row.day / 1000
         who5, result = rng.choice(scores.who5)
         answers.append(
@@ -277,7 +277,7 @@ def write(
                 who5_total=result.total,
                 who5_band=result.band or "",
                 recorded_by=recorded_by,
-                recorded_at=row.answered_at or row.called_at,
+                recorded_at=at,
             )
         )
     FollowUpAnswers.objects.bulk_create(answers, batch_size=BATCH)

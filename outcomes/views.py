@@ -23,6 +23,7 @@ from participants.access import (
     require_capability,
 )
 from participants.decorators import participant_page
+from participants.http import StaffRequest
 from participants.views import chart_context
 from tandem.errors import AccessDenied, TandemError
 from tandem.methods import serves
@@ -130,7 +131,7 @@ def board_csv(request: HttpRequest) -> HttpResponse:
     if orgs is None:
         return _refuse(request)
     form, filters, options = _read(request, orgs)
-    if getattr(form, "filters_failed", False):
+    if form.filters_failed:
         return render(
             request,
             "error.html",
@@ -159,7 +160,7 @@ class RaceEthnicityForm(forms.Form):
 
 
 @participant_page(Scope.DEMOGRAPHICS, methods=("GET", "POST"))
-def race_ethnicity(request: HttpRequest, participant) -> HttpResponse:
+def race_ethnicity(request: StaffRequest, participant) -> HttpResponse:
     """Race and ethnicity as the participant reports them, for the board's equity filters."""
     row = demographics.current(participant)
     initial = (

@@ -213,7 +213,9 @@ def test_notes_signed_on_time_hide_few_people_and_small_counts(midweek, world, a
             kind="individual",
             service_date=date(2026, 3, 2),
             due_at=due,
-            signed_at=due + timedelta(hours=signed_after_hours) if signed else None,
+            signed_at=due + timedelta(hours=signed_after_hours)
+            if signed_after_hours is not None
+            else None,
             signed_by=world.therapist if signed else None,
             recorded_by=world.therapist,
         )

@@ -1,6 +1,8 @@
 """Small-cell suppression: every count from 1 to 10 hidden, and no hidden count that the
 shown counts and the totals give back (checked here by an independent rank test)."""
 
+from collections.abc import Hashable
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -76,7 +78,7 @@ def test_no_hidden_count_can_be_worked_out_from_the_shown_ones(people):
 )
 def test_any_table_with_row_and_column_totals(table):
     """A plain two-way table with every margin and the grand total shown or hidden."""
-    relations = Relations()
+    relations: Relations[Hashable] = Relations()
     for i, row in enumerate(table):
         for j, value in enumerate(row):
             relations.count(("cell", i, j), value)
@@ -107,7 +109,7 @@ def test_a_lone_small_cell_takes_a_complement_with_it():
 def test_two_separate_cycles_joined_by_one_cell_still_protect_it():
     """Every line has two hidden cells, yet the cell joining two blocks is fixed by the
     totals of one block: the degree rule alone would miss it; the rank test does not."""
-    relations = Relations()
+    relations: Relations[Hashable] = Relations()
     big = 50
     table = [[3, 4, big, big], [5, 6, 7, big], [big, big, 8, 9], [big, big, big, big]]
     for i, row in enumerate(table):
