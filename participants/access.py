@@ -570,7 +570,7 @@ def decide_many(
     memo = _request_memo.get()
     if memo is not None:
         for pk, decision in decisions.items():
-            memo.setdefault(("decide", user.pk, pk, str(action), str(scope)), decision)
+            memo.setdefault(("decide", user.pk, pk, str(action), str(scope), False), decision)
     return decisions
 
 

@@ -65,3 +65,13 @@ def test_staff_management_is_a_director_capability(world):
     assert may(world.director, "staff.manage", world.org.pk)
     assert not may(world.supervisor, "staff.manage", world.org.pk)
     assert not may(world.stranger, "staff.manage", world.org.pk)
+
+
+def test_a_list_decision_answers_the_same_requests_later_questions(world):
+    from participants.access import decide_many
+
+    with decisions_for_one_request():
+        decide_many(world.therapist, [world.participant], Action.VIEW, Scope.CLINICAL)
+        with CaptureQueriesContext(connection) as queries:
+            assert decide(world.therapist, world.participant, Action.VIEW, Scope.CLINICAL).allowed
+    assert len(queries) == 0
