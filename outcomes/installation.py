@@ -88,7 +88,7 @@ SEVERITIES = [
     (Severity.CRITICAL, 10),
 ]
 # Track: (name, weekdays, start time, minutes per session, mode), per level of care.
-TRACKS = {
+TRACKS: dict[str, list[tuple[str, tuple[int, ...], time, int, str]]] = {
     LevelOfCare.IOP: [
         ("Morning", (0, 2, 3), time(9, 0), 180, SessionMode.IN_PERSON),
         ("Evening", (0, 1, 3), time(18, 0), 180, SessionMode.IN_PERSON),
@@ -232,7 +232,8 @@ class _Table:
     worked out once (a fresh public id per row)."""
 
     def __init__(self, model: type[Model], made: Made, *, with_ids: bool = False) -> None:
-        self.model, self.made, self.rows = model, made, []
+        self.model, self.made = model, made
+        self.rows: list[tuple[object, ...]] = []
         now = timezone.now()
         self.fields = [f for f in model._meta.concrete_fields if with_ids or not f.primary_key]
         self.names = [f.attname for f in self.fields]
@@ -420,11 +421,19 @@ class _History:
             batch_size=BATCH,
         )
         self.made.add(ReportingDemographics, len(demographics))
-        episodes = []
+        episodes, endings = [], []
         for i, person in enumerate(people):
             program = self.programs[0] if rng.random() < 0.7 else self.programs[1]
-            episodes.append(self._episode(person, program, primary[i] if i < staying else None))
+            episode, ending = self._episode(person, program, primary[i] if i < staying else None)
+            episodes.append(episode)
+            endings.append(ending)
         self.episodes = Episode.objects.bulk_create(episodes, batch_size=BATCH)
+        # How and when each past stay ended, by episode id.
+        self.endings = {
+            e.pk: ending
+            for e, ending in zip(self.episodes, endings, strict=True)
+            if ending is not None
+        }
         self.made.add(Episode, len(self.episodes))
         self.people_by_id = {p.pk: p for p in people}
         team = [
@@ -441,8 +450,11 @@ class _History:
         CareTeamMember.objects.bulk_create(team, batch_size=BATCH)
         self.made.add(CareTeamMember, len(team))
 
-    def _episode(self, person: Participant, program: Program, clinician: User | None) -> Episode:
-        """Someone in care with `clinician` as primary; else a past stay or a referral."""
+    def _episode(
+        self, person: Participant, program: Program, clinician: User | None
+    ) -> tuple[Episode, tuple[DischargeType, date] | None]:
+        """Someone in care with `clinician` as primary; else a past stay (with how and when
+        it ended) or a referral."""
         rng, today = self.rng, self.today
         site = rng.choice(self.sites[program.pk])
         stay = max(3, min(int(rng.lognormvariate(4.0, 0.6)), 360))
@@ -452,16 +464,17 @@ class _History:
             status, discharged = EpisodeStatus.ACTIVE, None
         elif rng.random() < 0.2:
             referred = self.start + timedelta(days=rng.randrange(self.span))
-            status = EpisodeStatus.DECLINED if referred < today - timedelta(days=30) else None
-            return Episode(
+            declined = referred < today - timedelta(days=30)
+            episode = Episode(
                 participant=person,
                 program=program,
                 site=site,
-                status=status or EpisodeStatus.REFERRED,
+                status=EpisodeStatus.DECLINED if declined else EpisodeStatus.REFERRED,
                 referred_on=referred,
                 level_of_care=program.level_of_care,
-                status_reason=SYNTHETIC if status else "",
+                status_reason=SYNTHETIC if declined else "",
             )
+            return episode, None
         else:
             clinician = rng.choice(self.staff.clinicians)
             latest = max(1, self.span - stay - wait - 1)
@@ -485,8 +498,7 @@ class _History:
             primary_clinician=clinician,
             status_reason=SYNTHETIC if discharged else "",
         )
-        episode._discharge_type = None if discharged is None else kind  # type: ignore[attr-defined]
-        return episode
+        return episode, None if discharged is None else (kind, discharged)
 
     # History ---------------------------------------------------------------------------
 
@@ -538,7 +550,7 @@ class _History:
                                     capacity=group.capacity,
                                 )
                             )
-        self.sessions: dict[tuple[int, date], Session] = {
+        self.sessions: dict[tuple[int | None, date], Session] = {
             (s.group_id, s.date): s for s in Session.objects.bulk_create(rows, batch_size=BATCH)
         }
         self.made.add(Session, len(rows))
@@ -557,7 +569,7 @@ class _History:
         self._sessions()
         pool = assessment_history._Pool(random.Random(self.rng.random()))
         self.answers = assessment_history._Writer()
-        self.signed: list[tuple[int, Episode, datetime]] = []
+        self.signed: list[tuple[int, Episode, User, datetime]] = []
         for episode in self.episodes:
             self._one(episode, pool)
             if len(self.answers.rows) >= FLUSH:
@@ -572,8 +584,7 @@ class _History:
         """A scheduled review of each signed plan at every interval while in care."""
         ids = self.plans.reserve(len(self.signed))
         reviews = self.tables[PlanReview]
-        for plan_id, (episode_id, episode, signed) in zip(ids, self.signed, strict=True):
-            clinician = episode.primary_clinician
+        for plan_id, (episode_id, episode, clinician, signed) in zip(ids, self.signed, strict=True):
             public_id = uuid.uuid4()
             self.plans.add(
                 id=plan_id,
@@ -654,16 +665,18 @@ class _History:
         )
         sex = assessment_history._sex(person.sex_at_birth)
         row = {"pk": episode.pk, "participant_id": episode.participant_id}
+        clinician = episode.primary_clinician
         for code, level, when, mode, by in plan:
             scored = pool.pick(rng, code, level, sex)
             self.answers.add(rng, row, scored, when, mode, by)
-            actor = intake if by == intake.pk else episode.primary_clinician
+            actor = intake if by == intake.pk or clinician is None else clinician
             self._event(when, "assessment.recorded", actor, episode.participant_id)
-        if episode.admitted_on is None:
+        # Every admitted episode has its primary clinician (`_episode`); a referral stops here.
+        admitted = episode.admitted_on
+        if admitted is None or clinician is None:
             return
-        clinician = episode.primary_clinician
         last = episode.discharged_on or today
-        admitted_at = datetime.combine(episode.admitted_on, time(10, 0), tz)
+        admitted_at = datetime.combine(admitted, time(10, 0), tz)
         self._event(
             admitted_at,
             "episode.status_changed",
@@ -672,15 +685,16 @@ class _History:
             "participants.Episode",
             episode.public_id,
         )
-        self._attendance(episode, last)
-        self._notes(episode, last)
+        self._attendance(episode, admitted, last)
+        self._notes(episode, clinician, admitted, last)
         signed = admitted_at + timedelta(days=rng.randint(3, 7))
         if signed.date() <= last:
-            self.signed.append((episode.pk, episode, signed))
-        self._alerts(episode, last)
-        kind = getattr(episode, "_discharge_type", None)
-        if kind is not None:
-            at = datetime.combine(episode.discharged_on, time(16, 0), tz)
+            self.signed.append((episode.pk, episode, clinician, signed))
+        self._alerts(episode, admitted, last)
+        ending = self.endings.get(episode.pk)
+        if ending is not None:
+            kind, discharged_on = ending
+            at = datetime.combine(discharged_on, time(16, 0), tz)
             public_id = uuid.uuid4()
             self.tables[Discharge].add(
                 public_id=public_id,
@@ -688,7 +702,7 @@ class _History:
                 episode_id=episode.pk,
                 type=kind,
                 teds_reason=TEDS_REASON_OF[kind],
-                discharged_on=episode.discharged_on,
+                discharged_on=discharged_on,
                 decided_by_id=clinician.pk,
                 reason=f"Discharge recorded for the synthetic history. {SYNTHETIC}",
                 level_of_care=episode.level_of_care,
@@ -704,17 +718,17 @@ class _History:
                 public_id,
             )
 
-    def _attendance(self, episode: Episode, last: date) -> None:
+    def _attendance(self, episode: Episode, admitted: date, last: date) -> None:
         rng = self.rng
         enrolments, roll_calls = self.tables[Enrolment], self.tables[Attendance]
         track = rng.choice(self.groups[episode.program_id])
         adherence = rng.betavariate(5, 2)
         by = episode.primary_clinician_id
-        for monday in _weeks(episode.admitted_on, last):
+        for monday in _weeks(admitted, last):
             week = min(1.0, max(0.0, rng.gauss(adherence, 0.15)))
             for group in track:
                 session = self.sessions.get((group.pk, monday + timedelta(days=group.weekday)))
-                if session is None or not episode.admitted_on <= session.date <= last:
+                if session is None or not admitted <= session.date <= last:
                     continue
                 enrolments.add(
                     session_id=session.pk,
@@ -741,12 +755,11 @@ class _History:
                     recorded_at=session.ends_at,
                 )
 
-    def _notes(self, episode: Episode, last: date) -> None:
+    def _notes(self, episode: Episode, clinician: User, admitted: date, last: date) -> None:
         """A weekly individual note by the primary clinician; this week's may be a draft."""
         rng, tz = self.rng, episode.program.tz
         notes = self.tables[ProgressNote]
-        clinician = episode.primary_clinician
-        day = episode.admitted_on + timedelta(days=rng.randint(1, 5))
+        day = admitted + timedelta(days=rng.randint(1, 5))
         while day < last:
             start = datetime.combine(day, time(rng.randint(9, 16), 0), tz)
             draft = episode.discharged_on is None and (self.today - day).days < 3
@@ -787,12 +800,10 @@ class _History:
                 )
             day += timedelta(days=7)
 
-    def _alerts(self, episode: Episode, last: date) -> None:
+    def _alerts(self, episode: Episode, admitted: date, last: date) -> None:
         rng, tz = self.rng, episode.program.tz
         for _ in range(rng.choices((0, 1, 2, 3), (70, 18, 8, 4))[0]):
-            day = episode.admitted_on + timedelta(
-                days=rng.randrange(max(1, (last - episode.admitted_on).days))
-            )
+            day = admitted + timedelta(days=rng.randrange(max(1, (last - admitted).days)))
             raised = datetime.combine(day, time(rng.randrange(8, 18), rng.randrange(60)), tz)
             open_ = rng.random() < 0.05 and episode.discharged_on is None
             self.tables[Alert].add(
