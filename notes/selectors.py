@@ -4,22 +4,7 @@ and the API, each with a fixed number of queries."""
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import (
-    Case,
-    Count,
-    DateTimeField,
-    DurationField,
-    Exists,
-    ExpressionWrapper,
-    F,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    Value,
-    When,
-    prefetch_related_objects,
-)
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from accounts.models import Program
 from attendance.models import ABSENT_STATUSES, Attendance
@@ -33,7 +18,7 @@ from notes.models import (
     ProgressNote,
 )
 from participants.access import capability_decision, organizations_of
-from participants.models import Episode, Participant
+from participants.models import Participant
 from plans.models import Objective
 from scheduling.models import Enrolment, Session
 
@@ -337,45 +322,14 @@ def _hours_by_program(program_ids) -> dict[int, int]:
     )
 
 
-def _drafts_due(user) -> QuerySet[ProgressNote]:
-    """The author's unsigned notes of their own (a group note's parts are signed with it)."""
-    return ProgressNote.objects.current().filter(
-        recorded_by=user, signed_at__isnull=True, group_note__isnull=True
-    )
-
-
-def _sessions_without_note(user, now: datetime) -> QuerySet[Session]:
-    """Sessions the user led in the last LOOKBACK_DAYS with no note yet: a group without its
-    signed group note, an individual session without a note."""
-    since = now - timedelta(days=LOOKBACK_DAYS)
-    signed_group = GroupNote.objects.filter(
-        session=OuterRef("pk"), signed_at__isnull=False, entered_in_error_at__isnull=True
-    )
-    any_note = ProgressNote.objects.filter(
-        session=OuterRef("pk"), entered_in_error_at__isnull=True, group_note__isnull=True
-    )
-    return (
-        Session.objects.filter(
-            staff=user, status=Session.Status.SCHEDULED, ends_at__lte=now, ends_at__gte=since
-        )
-        .annotate(group_done=Exists(signed_group), note_done=Exists(any_note))
-        .filter(
-            Q(kind=Session.Kind.GROUP, group_done=False)
-            | Q(kind=Session.Kind.INDIVIDUAL, note_done=False)
-        )
-    )
-
-
-def _on_care_team(user) -> QuerySet[Episode]:
-    """Episodes whose chart the author reaches: on their active care team."""
-    return Episode.objects.filter(care_team__user=user, care_team__ended_on__isnull=True)
-
-
 def notes_due(user, *, now: datetime) -> list[DueRow]:
     """The signed-in author's unsigned notes and the sessions they led with no note yet,
     oldest due first (four queries whatever the number of rows)."""
     drafts = list(
-        _drafts_due(user).select_related("participant", "session").order_by("due_at", "pk")
+        ProgressNote.objects.current()
+        .filter(recorded_by=user, signed_at__isnull=True, group_note__isnull=True)
+        .select_related("participant", "session")
+        .order_by("due_at", "pk")
     )
     rows = [
         DueRow(
@@ -383,16 +337,38 @@ def notes_due(user, *, now: datetime) -> list[DueRow]:
         )
         for d in drafts
     ]
-    pending = list(_sessions_without_note(user, now).select_related("program").order_by("ends_at"))
+    since = now - timedelta(days=LOOKBACK_DAYS)
+    led = (
+        Session.objects.filter(
+            staff=user, status=Session.Status.SCHEDULED, ends_at__lte=now, ends_at__gte=since
+        )
+        .select_related("program")
+        .order_by("ends_at")
+    )
+    signed_group = GroupNote.objects.filter(
+        session=OuterRef("pk"), signed_at__isnull=False, entered_in_error_at__isnull=True
+    )
+    any_note = ProgressNote.objects.filter(
+        session=OuterRef("pk"), entered_in_error_at__isnull=True, group_note__isnull=True
+    )
+    pending = list(
+        led.annotate(group_done=Exists(signed_group), note_done=Exists(any_note)).filter(
+            Q(kind=Session.Kind.GROUP, group_done=False)
+            | Q(kind=Session.Kind.INDIVIDUAL, note_done=False)
+        )
+    )
     groups = [s for s in pending if s.kind == Session.Kind.GROUP]
     individual = [s for s in pending if s.kind == Session.Kind.INDIVIDUAL]
     prefetch_related_objects(
         individual,
         Prefetch(
             "enrolments",
-            queryset=Enrolment.objects.filter(episode__in=_on_care_team(user)).select_related(
-                "participant"
-            ),
+            # Only those whose chart the author reaches: on their active care team.
+            queryset=Enrolment.objects.filter(
+                episode__care_team__user=user, episode__care_team__ended_on__isnull=True
+            )
+            .select_related("participant")
+            .distinct(),
         ),
     )
     hours = _hours_by_program({s.program_id for s in groups + individual})
@@ -405,75 +381,6 @@ def notes_due(user, *, now: datetime) -> list[DueRow]:
             rows.append(DueRow(e.participant, s, None, None, due, due < now, "session"))
     rows.sort(key=lambda r: (r.due_at is None, r.due_at or now))
     return rows
-
-
-@dataclass(frozen=True)
-class NotesDue:
-    """The first notes due of an author, with how many are due and overdue in all."""
-
-    rows: list[DueRow]
-    total: int
-    overdue: int
-
-
-def notes_due_first(user, *, now: datetime, limit: int) -> NotesDue:
-    """`notes_due` counted in the database, reading only the first `limit` rows of each kind
-    (drafts, groups, individual sessions' participants): at most seven queries whatever the
-    number of rows."""
-    drafts = _drafts_due(user)
-    counted = drafts.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)))
-    total, overdue = counted["total"], counted["overdue"]
-    rows = [
-        DueRow(
-            d.participant, d.session, d, None, d.due_at, bool(d.due_at and d.due_at < now), "draft"
-        )
-        for d in (
-            drafts.select_related("participant", "session").order_by(
-                F("due_at").asc(nulls_last=True), "pk"
-            )[:limit]
-            if total
-            else []
-        )
-    ]
-    pending = _sessions_without_note(user, now)
-    hours = _hours_by_program(pending.values("program_id"))
-    due = _due_expression(hours, "")
-    groups = pending.filter(kind=Session.Kind.GROUP).annotate(due=due)
-    counted = groups.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due__lt=now)))
-    if counted["total"]:
-        total, overdue = total + counted["total"], overdue + counted["overdue"]
-        for s in groups.select_related("program").order_by("due", "ends_at", "pk")[:limit]:
-            rows.append(DueRow(None, s, None, None, s.due, s.due < now, "group"))
-    enrolments = Enrolment.objects.filter(
-        session__in=pending.filter(kind=Session.Kind.INDIVIDUAL).values("pk"),
-        episode__in=_on_care_team(user),
-    ).annotate(due=_due_expression(hours, "session__"))
-    counted = enrolments.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due__lt=now)))
-    if counted["total"]:
-        total, overdue = total + counted["total"], overdue + counted["overdue"]
-        for e in enrolments.select_related("participant", "session").order_by(
-            "due", "session__ends_at", "session_id", "pk"
-        )[:limit]:
-            rows.append(DueRow(e.participant, e.session, None, None, e.due, e.due < now, "session"))
-    rows.sort(key=lambda r: (r.due_at is None, r.due_at or now))
-    return NotesDue(rows[:limit], total, overdue)
-
-
-def _due_expression(hours: dict[int, int], prefix: str) -> ExpressionWrapper:
-    """When a session's note is due, in SQL: its end plus its program's due hours (24 when
-    the program has no note settings), as `_due` computes it."""
-    return ExpressionWrapper(
-        F(f"{prefix}ends_at")
-        + Case(
-            *[
-                When(**{f"{prefix}program_id": program}, then=Value(timedelta(hours=h)))
-                for program, h in hours.items()
-            ],
-            default=Value(timedelta(hours=24)),
-            output_field=DurationField(),
-        ),
-        output_field=DateTimeField(),
-    )
 
 
 def board_programs(user) -> list[int]:

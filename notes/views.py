@@ -658,35 +658,28 @@ def _audit_list(request: SignedInRequest, participants, page: str) -> None:
     )
 
 
-HOME_PANEL_ROWS = 10
-
-
 def home_panel(request: SignedInRequest) -> dict | None:
-    """Unsigned and overdue notes on the author's home, counted in the database with only the
-    rows shown read; the board's counts for supervisors."""
+    """Unsigned and overdue notes on the author's home; the board's counts for supervisors."""
     user = request.user
     if user.kind != User.Kind.STAFF:
         return None
     now = timezone.now()
-    due = (
-        selectors.notes_due_first(user, now=now, limit=HOME_PANEL_ROWS)
-        if opens_notes_due(user)
-        else selectors.NotesDue([], 0, 0)
-    )
+    rows = selectors.notes_due(user, now=now) if opens_notes_due(user) else []
     board_counts = None
     if opens_board(user):
         board_counts = {
             "overdue": selectors.overdue_notes(user, now=now).count(),
             "queue": selectors.cosign_queue(user).count(),
         }
-    if not due.total and not board_counts:
+    if not rows and not board_counts:
         return None
-    _audit_list(request, [r.participant for r in due.rows if r.participant], "home")
+    shown = [r for r in rows if r.participant][:10]
+    _audit_list(request, [r.participant for r in shown], "home")
     return {
         "template": "notes/_home_panel.html",
-        "rows": due.rows,
-        "more": due.total - len(due.rows),
-        "overdue": due.overdue,
+        "rows": rows[:10],
+        "more": max(0, len(rows) - 10),
+        "overdue": sum(1 for r in rows if r.overdue),
         "board": board_counts,
         "board_url": reverse("notes:board"),
     }

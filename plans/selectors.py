@@ -3,10 +3,10 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import Program
-from accounts.roles import organizations_of
 from intake.models import Diagnosis, Intake
 from participants.access import caseload
 from participants.models import IN_CARE_STATUSES, Episode, Participant
@@ -386,39 +386,26 @@ def review_schedules(episode_ids: list[int]) -> list[ReviewSchedule]:
     return rows
 
 
-@dataclass(frozen=True)
-class CaseloadReviews:
-    """The first reviews due on a caseload, with how many are due and overdue in all."""
-
-    rows: list[ReviewDue]
-    total: int
-    overdue: int
-
-
-def caseload_reviews_due(user, *, limit: int, window_days: int = DUE_SOON_DAYS) -> CaseloadReviews:
+def caseload_reviews_due(user, *, window_days: int = DUE_SOON_DAYS) -> list[ReviewDue]:
     """Reviews due or overdue for the signed plans in force of the user's in-care caseload,
-    soonest first, each cut at its own program's date: counted in the database and only the
-    first `limit` read (three queries whatever the caseload: the programs, the counts, the
-    rows)."""
-    due = Q(pk__in=[])
-    overdue = Q(pk__in=[])
-    for program in Program.objects.filter(organization_id__in=organizations_of(user)):
-        today = program.today()
-        due |= Q(episode__program=program, due_on__lte=today + timedelta(days=window_days))
-        overdue |= Q(episode__program=program, due_on__lt=today)
-    stored = ReviewSchedule.objects.filter(
-        due,
-        episode__in=caseload(user).filter(status__in=IN_CARE_STATUSES).values("pk"),
-        episode__participant__entered_in_error_at__isnull=True,
-    )
-    counts = stored.aggregate(total=Count("pk"), overdue=Count("pk", filter=overdue))
-    if not counts["total"]:
-        return CaseloadReviews([], 0, 0)
-    shown = stored.select_related("episode__participant", "episode__program", "plan").order_by(
-        "due_on", "episode_id"
-    )[:limit]
-    rows = [_stored_row(s, s.episode, s.episode.program.today()) for s in shown]
-    return CaseloadReviews(rows, counts["total"], counts["overdue"])
+    from the stored next-review dates: one query whatever the caseload."""
+    # No program's date is more than a day ahead of UTC's: read a day wide, then cut each row
+    # at its own program's date.
+    widest = timezone.now().date() + timedelta(days=window_days + 1)
+    rows = []
+    for stored in (
+        ReviewSchedule.objects.filter(
+            episode__in=caseload(user).filter(status__in=IN_CARE_STATUSES).values("pk"),
+            episode__participant__entered_in_error_at__isnull=True,
+            due_on__lte=widest,
+        )
+        .select_related("episode__participant", "episode__program", "plan")
+        .order_by("due_on", "episode_id")
+    ):
+        today = stored.episode.program.today()
+        if stored.due_on <= today + timedelta(days=window_days):
+            rows.append(_stored_row(stored, stored.episode, today))
+    return rows
 
 
 def _stored_row(stored: ReviewSchedule | None, episode: Episode, today: date) -> ReviewDue:

@@ -112,33 +112,3 @@ def test_the_authors_home_shows_unsigned_and_overdue_notes(world, login):
     assert reverse("notes:note", args=[world.participant.public_id, draft.public_id]) in panel
     assert "draft not signed" in panel and "no note yet" in panel
     assert 'id="notes-due-heading"' not in login(world.counsellor).get("/").content.decode()
-
-
-def test_the_home_panel_counts_in_the_database_and_reads_only_the_first_rows(world, group_session):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from notes.selectors import notes_due_first
-
-    NoteSettings.objects.create(program=world.program, due_hours=48)
-    today = world.program.today()
-    for days_ago in (2, 4, 6, 8):
-        _individual(world, today - timedelta(days=days_ago))
-    for days_ago in (3, 5):
-        written = _individual(world, today - timedelta(days=days_ago + 7))
-        services.draft_note(
-            world.participant, dap(session=written, service_date=written.date), by=world.therapist
-        )
-    group_session(2, day=today - timedelta(days=1), staff=[world.therapist])
-    now = _individual(world, today).ends_at
-    full = notes_due(world.therapist, now=now)
-
-    def rows(found):
-        return [(r.what, _session_pk(r), r.note and r.note.pk, r.due_at, r.overdue) for r in found]
-
-    with CaptureQueriesContext(connection) as queries:
-        first = notes_due_first(world.therapist, now=now, limit=4)
-    assert first.total == len(full) == 8
-    assert first.overdue == sum(r.overdue for r in full) > 0
-    assert rows(first.rows) == rows(full[:4])
-    assert len(queries) <= 7

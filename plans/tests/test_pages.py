@@ -259,29 +259,6 @@ def test_the_clinicians_home_lists_overdue_reviews_with_a_flat_query_count(world
     assert panel.count("Overdue") == 10  # the first ten, then a count
 
 
-def test_the_caseload_reviews_are_counted_in_the_database_and_only_the_shown_read(world):
-    from datetime import timedelta
-
-    from participants.access import organizations_of
-    from plans.models import ReviewSchedule
-    from plans.selectors import DUE_SOON_DAYS, caseload_reviews_due
-
-    _overdue_caseload(world, 4, 0)
-    stored = ReviewSchedule.objects.filter(episode__care_team__user=world.therapist)
-    first, soon, later, _ = stored.order_by("episode_id")
-    today = world.program.today()
-    ReviewSchedule.objects.filter(pk=soon.pk).update(due_on=today + timedelta(days=2))
-    ReviewSchedule.objects.filter(pk=later.pk).update(
-        due_on=today + timedelta(days=DUE_SOON_DAYS + 1)
-    )
-    organizations_of(world.therapist)  # a request has read the roles before any panel
-    with CaptureQueriesContext(connection) as queries:
-        due = caseload_reviews_due(world.therapist, limit=1)
-    assert (due.total, due.overdue) == (3, 2)
-    assert [r.episode.pk for r in due.rows] == [first.pk]
-    assert len(queries) == 3
-
-
 def test_the_home_panel_leaves_out_other_clinicians_participants(world, login):
     _overdue_caseload(world, 1, 0)
     assert "Plan reviews due" not in login(world.counsellor).get(reverse("home")).content.decode()
