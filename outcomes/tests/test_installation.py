@@ -17,6 +17,7 @@ from discharge.models import Discharge
 from discharge.types import TEDS_REASON_OF
 from measurement.models import FirstDue, NextDue
 from monitoring.models import Alert
+from notes import seeds as notes_seeds
 from notes.models import ProgressNote
 from outcomes import installation
 from participants.models import IN_CARE_STATUSES, CareTeamMember, Episode, EpisodeStatus
@@ -29,6 +30,7 @@ TODAY = date(2026, 3, 4)
 @pytest.fixture(scope="module")
 def made(django_db_setup, django_db_blocker):
     with shared_transaction(django_db_blocker):
+        notes_seeds.seed()  # data-migration rows vanish after a transactional test
         yield installation.installation(
             participants=56, today=TODAY, organizations=2, years=1, in_care=0.75
         )
