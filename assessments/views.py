@@ -25,6 +25,7 @@ from participants.models import Participant
 from participants.views import chart_context
 from safety.display import crisis_response
 from tandem.errors import AccessDenied, TandemError
+from tandem.views import error_page
 
 TAB = "assessments"
 
@@ -41,9 +42,7 @@ def _chart(request: StaffRequest, participant: Participant) -> dict:
 
 
 def _unavailable(request: HttpRequest, message: str, status: int = 404) -> HttpResponse:
-    return render(
-        request, "error.html", {"title": "Not available", "message": message}, status=status
-    )
+    return error_page(request, "Not available", message, status=status)
 
 
 @participant_page(Scope.CLINICAL, methods=("GET",))

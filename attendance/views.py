@@ -43,6 +43,7 @@ from scheduling.models import Session
 from tandem.dates import query_date
 from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput, TandemError
 from tandem.methods import serves
+from tandem.views import error_page
 
 
 class SessionPageRequest(SignedInRequest):
@@ -63,7 +64,7 @@ STATUS_BUTTONS = [
 
 
 def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "error.html", {"title": "Not allowed", "message": message}, status=403)
+    return error_page(request, "Not allowed", message, status=403)
 
 
 def _forbidden_fragment(request: HttpRequest, exc: AccessDenied) -> HttpResponse:
@@ -74,12 +75,7 @@ def _forbidden_fragment(request: HttpRequest, exc: AccessDenied) -> HttpResponse
 
 
 def _session_not_found(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "error.html",
-        {"title": "Session not found", "message": "No session has that id."},
-        status=404,
-    )
+    return error_page(request, "Session not found", "No session has that id.", status=404)
 
 
 def _refuse_view(request: HttpRequest, session: Session, access: RollCallAccess) -> HttpResponse:

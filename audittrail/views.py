@@ -15,6 +15,7 @@ from audittrail.forms import AuditFilterForm, ReviewForm
 from audittrail.selectors import break_glass_to_review
 from participants.access import organizations_with
 from participants.models import BreakGlassGrant
+from tandem.views import error_page
 
 
 def _audit_orgs(user) -> list[int]:
@@ -26,13 +27,10 @@ def reads_audit_trail(user) -> bool:
 
 
 def _refuse(request: HttpRequest) -> HttpResponse:
-    return render(
+    return error_page(
         request,
-        "error.html",
-        {
-            "title": "Not allowed",
-            "message": "Only auditors and program directors read the audit trail.",
-        },
+        "Not allowed",
+        "Only auditors and program directors read the audit trail.",
         status=403,
     )
 

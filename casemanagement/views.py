@@ -24,6 +24,7 @@ from participants.models import Participant
 from participants.views import chart_context
 from tandem.errors import AccessDenied, TandemError
 from tandem.methods import serves
+from tandem.views import error_page
 from worklist.selectors import tasks_for_participant
 
 TAB = "casemanagement"
@@ -247,22 +248,16 @@ def directory(request: SignedInRequest) -> HttpResponse:
     """The program's resource directory; those who keep it add local services here."""
     organization = _own_organization(request)
     if organization is None or not may_open(request.user, "casemanagement:directory"):
-        return render(
-            request,
-            "error.html",
-            {"title": "Not allowed", "message": "The resource directory is for staff."},
-            status=403,
+        return error_page(
+            request, "Not allowed", "The resource directory is for staff.", status=403
         )
     keeps = may(request.user, "casemanagement.resources", organization.pk)
     form = forms.ResourceForm(request.POST or None) if keeps else None
     status = 200
     if request.method == "POST":
         if form is None:
-            return render(
-                request,
-                "error.html",
-                {"title": "Not allowed", "message": "Your role does not keep the directory."},
-                status=403,
+            return error_page(
+                request, "Not allowed", "Your role does not keep the directory.", status=403
             )
         if form.is_valid():
             try:

@@ -23,6 +23,7 @@ from participants.access import Scope, authorize
 from participants.models import Participant
 from tandem.errors import AccessDenied, TandemError
 from tandem.methods import serves
+from tandem.views import error_page
 
 
 def _form(participant: Participant, data=None) -> CheckInForm:
@@ -59,11 +60,8 @@ def mine(request: SignedInRequest) -> HttpResponse:
         return redirect("home")
     participant = _own_record(request)
     if participant is None:
-        return render(
-            request,
-            "error.html",
-            {"title": "Not available", "message": "Your account is not linked to a record."},
-            status=404,
+        return error_page(
+            request, "Not available", "Your account is not linked to a record.", status=404
         )
     form = _form(participant, request.POST if request.method == "POST" else None)
     status = 200
@@ -86,9 +84,7 @@ def mine(request: SignedInRequest) -> HttpResponse:
             details={"page": "checkins:mine"},
         )
     except AccessDenied as exc:
-        return render(
-            request, "error.html", {"title": "Not available", "message": exc.message}, status=403
-        )
+        return error_page(request, "Not available", exc.message, status=403)
     return render(request, "checkins/mine.html", {"form": form, "portal": True}, status=status)
 
 

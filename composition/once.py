@@ -13,9 +13,9 @@ from typing import cast
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 
 from accounts.http import SignedInRequest, is_htmx
+from tandem.views import error_page
 
 FIELD = "form_token"
 SAVED = (301, 302, 303)
@@ -60,12 +60,9 @@ def _token_of(request: HttpRequest) -> uuid.UUID | None:
 
 
 def _already_sent(request: HttpRequest) -> HttpResponse:
-    return render(
+    return error_page(
         request,
-        "error.html",
-        {
-            "title": "Already sent",
-            "message": "This form was already sent and saved once; nothing was saved twice.",
-        },
+        "Already sent",
+        "This form was already sent and saved once; nothing was saved twice.",
         status=409,
     )

@@ -25,6 +25,7 @@ from participants.selectors import current_episode
 from participants.views import chart_context
 from tandem.errors import TandemError
 from tandem.methods import serves
+from tandem.views import error_page
 
 
 def _tab(request: HttpRequest, participant) -> HttpResponse:
@@ -179,11 +180,8 @@ def opt_out(request: StaffRequest, participant, discharge_id) -> HttpResponse:
 def call_list(request: SignedInRequest) -> HttpResponse:
     """Follow-ups nobody answered within the program's days: who to phone, and a form each."""
     if not may_open(request.user, "discharge:call_list"):
-        return render(
-            request,
-            "error.html",
-            {"title": "Not allowed", "message": "The follow-up call list is for clinical staff."},
-            status=403,
+        return error_page(
+            request, "Not allowed", "The follow-up call list is for clinical staff.", status=403
         )
     rows = selectors.call_list(request.user)
     if rows:

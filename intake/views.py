@@ -23,6 +23,7 @@ from participants.http import StaffRequest
 from participants.selectors import current_episode
 from participants.views import chart_context
 from tandem.errors import AccessDenied, TandemError
+from tandem.views import error_page
 
 
 def _can_edit(request: StaffRequest, participant, intake: Intake | None) -> bool:
@@ -297,12 +298,7 @@ def code_search(request: SignedInRequest) -> HttpResponse:
     """Search the curated ICD-10-CM list by code or words. It POSTs, like every search, and
     reads no participant data."""
     if request.user.kind != User.Kind.STAFF:
-        return render(
-            request,
-            "error.html",
-            {"title": "Not allowed", "message": "This page is for staff."},
-            status=403,
-        )
+        return error_page(request, "Not allowed", "This page is for staff.", status=403)
     form = CodeSearchForm(request.POST)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     context = {

@@ -25,6 +25,7 @@ from participants.selectors import current_episode
 from participants.views import chart_context
 from tandem.errors import AccessDenied, TandemError
 from tandem.methods import serves
+from tandem.views import error_page
 
 TAB = "measures"
 
@@ -121,20 +122,12 @@ def schedule(request: SignedInRequest, program_id) -> HttpResponse:
     with its before and after, and a stale form is refused (ConcurrentEdit)."""
     program = Program.objects.filter(public_id=program_id).first()
     if program is None or request.user.kind != User.Kind.STAFF:
-        return render(
-            request,
-            "error.html",
-            {"title": "Not found", "message": "There is no such program."},
-            status=404,
-        )
+        return error_page(request, "Not found", "There is no such program.", status=404)
     if request.method != "POST" and not may(
         request.user, "measurement.configure", program.organization_id
     ):
-        return render(
-            request,
-            "error.html",
-            {"title": "Not allowed", "message": "Your role cannot change the schedule."},
-            status=403,
+        return error_page(
+            request, "Not allowed", "Your role cannot change the schedule.", status=403
         )
     saved = ProgramMeasurement.objects.filter(program=program).first()
     rows = due.rows_for(program)
@@ -153,12 +146,7 @@ def schedule(request: SignedInRequest, program_id) -> HttpResponse:
                     version=settings_form.cleaned_data["version"],
                 )
             except AccessDenied as exc:
-                return render(
-                    request,
-                    "error.html",
-                    {"title": "Not allowed", "message": exc.message},
-                    status=403,
-                )
+                return error_page(request, "Not allowed", exc.message, status=403)
             except TandemError as exc:
                 settings_form.add_error(None, exc.message)
             else:
@@ -198,18 +186,10 @@ def lists(request: SignedInRequest, program_id) -> HttpResponse:
     naming every participant shown."""
     program = Program.objects.filter(public_id=program_id).first()
     if program is None or request.user.kind != User.Kind.STAFF:
-        return render(
-            request,
-            "error.html",
-            {"title": "Not found", "message": "There is no such program."},
-            status=404,
-        )
+        return error_page(request, "Not found", "There is no such program.", status=404)
     if not may(request.user, "measurement.completion", program.organization_id):
-        return render(
-            request,
-            "error.html",
-            {"title": "Not allowed", "message": "These lists are for directors and supervisors."},
-            status=403,
+        return error_page(
+            request, "Not allowed", "These lists are for directors and supervisors.", status=403
         )
     found = program_lists(request.user, [program], now=timezone.now())
     record_event(

@@ -15,6 +15,7 @@ from participants.decorators import not_found, participant_page
 from participants.http import StaffRequest
 from participants.views import chart_context
 from tandem.errors import TandemError
+from tandem.views import error_page
 
 
 @participant_page(Scope.CLINICAL, methods=("GET",))
@@ -78,13 +79,10 @@ def _audit_board(request: HttpRequest, board: selectors.CriticalBoard, page: str
 def critical_board(request: HttpRequest) -> HttpResponse:
     """Every open critical alert across the program, for its directors and supervisors."""
     if not selectors.overseen_organizations(request.user):
-        return render(
+        return error_page(
             request,
-            "error.html",
-            {
-                "title": "Not allowed",
-                "message": "The critical-alerts board is for directors and supervisors.",
-            },
+            "Not allowed",
+            "The critical-alerts board is for directors and supervisors.",
             status=403,
         )
     board = selectors.critical_board(request.user, now=timezone.now())

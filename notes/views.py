@@ -34,6 +34,7 @@ from participants.views import chart_context
 from scheduling.models import Session
 from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput, TandemError
 from tandem.methods import READS, serves
+from tandem.views import error_page
 
 
 class GroupPageRequest(SignedInRequest):
@@ -44,7 +45,7 @@ class GroupPageRequest(SignedInRequest):
 
 
 def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "error.html", {"title": "Not allowed", "message": message}, status=403)
+    return error_page(request, "Not allowed", message, status=403)
 
 
 def _uuid(value) -> UUID | None:
@@ -59,12 +60,7 @@ def _note_or_404(request: StaffRequest, participant, note_id) -> ProgressNote | 
 
 
 def _missing(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "error.html",
-        {"title": "Note not found", "message": "No note in this chart has that id."},
-        status=404,
-    )
+    return error_page(request, "Note not found", "No note in this chart has that id.", status=404)
 
 
 def _can_write(request: StaffRequest, participant) -> bool:
@@ -371,12 +367,7 @@ STATUSES = [
 
 
 def _session_missing(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "error.html",
-        {"title": "Session not found", "message": "No group session has that id."},
-        status=404,
-    )
+    return error_page(request, "Session not found", "No group session has that id.", status=404)
 
 
 def _group_context(

@@ -27,6 +27,7 @@ from participants.http import StaffRequest
 from participants.views import chart_context
 from tandem.errors import AccessDenied, TandemError
 from tandem.methods import serves
+from tandem.views import error_page
 
 
 def _program_today(options: dict):
@@ -53,11 +54,8 @@ def _allowed(request: HttpRequest, event_type: str) -> list[int] | None:
 
 
 def _refuse(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "error.html",
-        {"title": "Not allowed", "message": "The outcomes board is for program directors."},
-        status=403,
+    return error_page(
+        request, "Not allowed", "The outcomes board is for program directors.", status=403
     )
 
 
@@ -132,11 +130,8 @@ def board_csv(request: HttpRequest) -> HttpResponse:
         return _refuse(request)
     form, filters, options = _read(request, orgs)
     if form.filters_failed:
-        return render(
-            request,
-            "error.html",
-            {"title": "Check the filters", "message": "Correct the filters before downloading."},
-            status=400,
+        return error_page(
+            request, "Check the filters", "Correct the filters before downloading.", status=400
         )
     result = selectors.board(filters, options["sites"])
     body = export.board_csv(result)

@@ -19,6 +19,7 @@ from participants.http import StaffRequest
 from participants.models import Participant
 from tandem.errors import AccessDenied
 from tandem.methods import READS, serves
+from tandem.views import error_page
 
 
 def load_participant(participant_id) -> Participant | None:
@@ -30,12 +31,7 @@ def load_participant(participant_id) -> Participant | None:
 
 
 def not_found(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "error.html",
-        {"title": "Participant not found", "message": "No participant has that id."},
-        status=404,
-    )
+    return error_page(request, "Participant not found", "No participant has that id.", status=404)
 
 
 def refused(request: HttpRequest, participant: Participant, exc: AccessDenied) -> HttpResponse:
@@ -89,12 +85,7 @@ def participant_page(
                     outcome=Outcome.REFUSED,
                     details={"why": "staff page", "page": page},
                 )
-                return render(
-                    request,
-                    "error.html",
-                    {"title": "Not allowed", "message": "This page is for staff."},
-                    status=403,
-                )
+                return error_page(request, "Not allowed", "This page is for staff.", status=403)
             details = {"page": page, "method": request.method}
             read = request.method in READS
             asked = action if read else Action.CHANGE

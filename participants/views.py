@@ -41,6 +41,7 @@ from participants.http import StaffRequest
 from participants.models import EPISODE_TRANSITIONS, CareTeamRole, Episode, EpisodeStatus
 from tandem.errors import AccessDenied, TandemError
 from tandem.methods import READS, serves
+from tandem.views import error_page
 
 
 @login_required
@@ -85,11 +86,8 @@ def search(request: SignedInRequest) -> HttpResponse:
     if request.user.kind != User.Kind.STAFF:
         return redirect("home")
     if not may_open(request.user, "participants:search"):
-        return render(
-            request,
-            "error.html",
-            {"title": "Not allowed", "message": "Your role does not search participants."},
-            status=403,
+        return error_page(
+            request, "Not allowed", "Your role does not search participants.", status=403
         )
     results = None
     form = SearchForm(request.POST or None)
@@ -116,12 +114,7 @@ def new_referral(request: HttpRequest) -> HttpResponse:
     orgs = organizations_with(request.user, "referral.open")
     programs = Program.objects.filter(organization_id__in=orgs)
     if not orgs:
-        return render(
-            request,
-            "error.html",
-            {"title": "Not allowed", "message": "Your role cannot open referrals."},
-            status=403,
-        )
+        return error_page(request, "Not allowed", "Your role cannot open referrals.", status=403)
     form = ReferralForm(request.POST or None, programs=programs)
     matches = []
     if request.method == "POST" and form.is_valid():
@@ -356,13 +349,10 @@ def break_glass(request: SignedInRequest, participant_id) -> HttpResponse:
             outcome=Outcome.REFUSED,
             details={} if staff else {"why": "not a staff account"},
         )
-        return render(
+        return error_page(
             request,
-            "error.html",
-            {
-                "title": "Not allowed",
-                "message": "Your account cannot use emergency access to clinical records.",
-            },
+            "Not allowed",
+            "Your account cannot use emergency access to clinical records.",
             status=403,
         )
     form = BreakGlassForm(request.POST or None)

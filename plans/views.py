@@ -28,6 +28,7 @@ from plans.models import Goal, Intervention, Modality, Objective, Problem, Treat
 from tandem.errors import AccessDenied, TandemError
 from tandem.hooks import Hook
 from tandem.methods import serves
+from tandem.views import error_page
 
 # Sections other modules add to an objective's page (e.g. the notes that addressed it):
 # callables(request, objective) -> dict with `template` (and its data), or None.
@@ -530,13 +531,10 @@ def reviews_due(request: SignedInRequest) -> HttpResponse:
     """Every in-care participant whose plan review is due or overdue, across the user's
     organizations: the director's and supervisor's board."""
     if not may_open(request.user, "plans:reviews_due"):
-        return render(
+        return error_page(
             request,
-            "error.html",
-            {
-                "title": "Not allowed",
-                "message": "The plan reviews board is for directors and supervisors.",
-            },
+            "Not allowed",
+            "The plan reviews board is for directors and supervisors.",
             status=403,
         )
     orgs = [o for o in organizations_of(request.user) if may(request.user, "plan.board", o)]
@@ -558,11 +556,8 @@ def reviews_due(request: SignedInRequest) -> HttpResponse:
 def program_settings(request: SignedInRequest) -> HttpResponse:
     """The program's plan rules (co-signature, scheduling block) and its modality list."""
     if not may_open(request.user, "plans:settings"):
-        return render(
-            request,
-            "error.html",
-            {"title": "Not allowed", "message": "Plan settings are for the program director."},
-            status=403,
+        return error_page(
+            request, "Not allowed", "Plan settings are for the program director.", status=403
         )
     orgs = [o for o in organizations_of(request.user) if may(request.user, "plan.settings", o)]
     programs = list(Program.objects.filter(organization_id__in=orgs).order_by("name"))

@@ -19,6 +19,7 @@ from participants.access import Scope, authorize, decide
 from participants.models import Participant
 from participants.selectors import current_episode, with_chart_relations
 from scheduling.selectors import participant_sessions
+from tandem.views import error_page
 
 
 @login_required
@@ -28,13 +29,10 @@ def home(request: SignedInRequest) -> HttpResponse:
         return redirect("home")
     participant = with_chart_relations(Participant.objects.filter(user=request.user)).first()
     if participant is None:
-        return render(
+        return error_page(
             request,
-            "error.html",
-            {
-                "title": _("No record yet"),
-                "message": _("Your account is not linked to a record yet. Ask your care team."),
-            },
+            _("No record yet"),
+            _("Your account is not linked to a record yet. Ask your care team."),
             status=404,
         )
     episode = current_episode(participant)

@@ -22,6 +22,7 @@ from safety import display, selectors, services
 from safety.forms import ConfirmForm, DraftForm
 from safety.models import STEP_FIELDS
 from tandem.errors import AccessDenied, TandemError
+from tandem.views import error_page
 
 
 def _tab(request, participant, form=None, status=200) -> HttpResponse:
@@ -100,13 +101,10 @@ def mine(request: SignedInRequest) -> HttpResponse:
         user=request.user, entered_in_error_at__isnull=True
     ).first()
     if participant is None:
-        return render(
+        return error_page(
             request,
-            "error.html",
-            {
-                "title": _("No record yet"),
-                "message": _("Your account is not linked to a record yet. Ask your care team."),
-            },
+            _("No record yet"),
+            _("Your account is not linked to a record yet. Ask your care team."),
             status=404,
         )
     try:
@@ -118,9 +116,7 @@ def mine(request: SignedInRequest) -> HttpResponse:
             details={"portal": True, "page": "safety plan"},
         )
     except AccessDenied as exc:
-        return render(
-            request, "error.html", {"title": _("Not allowed"), "message": exc.message}, status=403
-        )
+        return error_page(request, _("Not allowed"), exc.message, status=403)
     episode = current_episode(participant)
     context = display.plan_context(participant, episode.program if episode else None)
     context["portal_url"] = reverse("portal:home")

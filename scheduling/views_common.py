@@ -12,18 +12,15 @@ from accounts.http import SignedInRequest
 from accounts.models import User
 from participants.access import may
 from scheduling import selectors
-
-
-def page_error(request: HttpRequest, title: str, message: str, status: int) -> HttpResponse:
-    return render(request, "error.html", {"title": title, "message": message}, status=status)
+from tandem.views import error_page
 
 
 def refused(request: HttpRequest, what: str = "see this page") -> HttpResponse:
-    return page_error(request, "Not allowed", f"Your role cannot {what}.", 403)
+    return error_page(request, "Not allowed", f"Your role cannot {what}.", status=403)
 
 
 def missing(request: HttpRequest, what: str = "page") -> HttpResponse:
-    return page_error(request, "Not found", f"There is no such {what}.", 404)
+    return error_page(request, "Not found", f"There is no such {what}.", status=404)
 
 
 def render_local(

@@ -12,6 +12,7 @@ from accounts.http import SignedInRequest
 from accounts.models import Membership, User
 from participants.access import organizations_with
 from signin import services
+from tandem.views import error_page
 
 
 def _director_orgs(user) -> list[int]:
@@ -32,11 +33,8 @@ def _staff_of(orgs: list[int]):
 
 
 def _refuse(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "error.html",
-        {"title": "Not allowed", "message": "Only program directors manage staff accounts."},
-        status=403,
+    return error_page(
+        request, "Not allowed", "Only program directors manage staff accounts.", status=403
     )
 
 

@@ -9,45 +9,35 @@ from django.views.decorators.http import require_GET
 from tandem.dates import BadDateParameter
 
 
+def error_page(request: HttpRequest, title: str, message: str, *, status: int) -> HttpResponse:
+    """The one error page: a title and a sentence that is safe to show, never the request's
+    own values or a participant's data."""
+    return render(request, "error.html", {"title": title, "message": message}, status=status)
+
+
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """Our own refusals carry a message that is safe to show; anything else stays generic."""
     message = (
         getattr(exception, "message", None) if isinstance(exception, BadDateParameter) else None
     )
-    return render(
-        request,
-        "error.html",
-        {"title": "Bad request", "message": message or "This address or form could not be read."},
-        status=400,
+    return error_page(
+        request, "Bad request", message or "This address or form could not be read.", status=400
     )
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(
-        request,
-        "error.html",
-        {"title": "Not allowed", "message": "You do not have access to this page."},
-        status=403,
-    )
+    return error_page(request, "Not allowed", "You do not have access to this page.", status=403)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(
-        request,
-        "error.html",
-        {"title": "Not found", "message": "There is no page at this address."},
-        status=404,
-    )
+    return error_page(request, "Not found", "There is no page at this address.", status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(
+    return error_page(
         request,
-        "error.html",
-        {
-            "title": "Something went wrong",
-            "message": "The error was logged without any participant data. Try again, or tell your administrator.",
-        },
+        "Something went wrong",
+        "The error was logged without any participant data. Try again, or tell your administrator.",
         status=500,
     )
 

@@ -13,6 +13,7 @@ from audit.services import record_event
 from participants.access import Scope, authorize, may_open, organizations_of, roles_in
 from tandem.errors import AccessDenied, InvalidInput, TandemError
 from tandem.methods import serves
+from tandem.views import error_page
 from worklist import selectors, services
 from worklist.models import Task
 
@@ -20,16 +21,11 @@ HOME_PANEL_SIZE = 15
 
 
 def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "error.html", {"title": "Not allowed", "message": message}, status=403)
+    return error_page(request, "Not allowed", message, status=403)
 
 
 def _missing(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "error.html",
-        {"title": "Task not found", "message": "No task has that id."},
-        status=404,
-    )
+    return error_page(request, "Task not found", "No task has that id.", status=404)
 
 
 def _load(request: HttpRequest, task_id) -> Task | None:
