@@ -13,6 +13,7 @@ class MonitoringConfig(AppConfig):
         from participants.chart import FLAGS, TABS, ChartTab, HeaderFlag
         from participants.services import PRIMARY_CHANGE
         from tandem import navigation
+        from tandem.lifecycle import WITHDRAWN
 
         TABS.register(
             ChartTab("alerts", "Alerts", "monitoring:participant_alerts", Scope.CLINICAL, 90)
@@ -39,6 +40,7 @@ class MonitoringConfig(AppConfig):
             )
         )
         PRIMARY_CHANGE.register(services.follow_primary_change)
+        WITHDRAWN.register(services.close_alerts_of_withdrawn_source)
         register_page(
             "monitoring:critical_board", lambda user: bool(selectors.overseen_organizations(user))
         )

@@ -1,6 +1,7 @@
 """Raising and acknowledging alerts, each with its audit event."""
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -184,3 +185,48 @@ def acknowledge(alert: Alert, *, by: Any, note: str) -> Alert:
         )
     alert.refresh_from_db()
     return alert
+
+
+def close_alerts_of_withdrawn_source(
+    record: Any, *, by: Any, reason: str, decision: Any, now: datetime
+) -> list[Alert]:
+    """Close the open alerts raised from a record that was just entered in error (a
+    lifecycle withdrawal hook): a PHQ-9 recorded for the wrong person must not leave a
+    suicide-risk alert open on their chart. The alert stays in the history with why it closed.
+    """
+    participant_id = getattr(record, "participant_id", None)
+    if participant_id is None:
+        return []
+    ids = {str(getattr(record, "public_id", "") or ""), str(record.pk)} - {""}
+    alerts = list(
+        Alert.objects.filter(
+            participant_id=participant_id,
+            source_type=record._meta.label,
+            source_id__in=ids,
+            status=AlertStatus.OPEN,
+        ).select_related("participant")
+    )
+    note = (
+        f"Closed because the {record._meta.verbose_name} it was raised from was entered in "
+        f"error: {reason}"
+    )
+    for alert in alerts:
+        Alert.objects.filter(pk=alert.pk, status=AlertStatus.OPEN).update(
+            status=AlertStatus.ACKNOWLEDGED,
+            acknowledged_by=by,
+            acknowledged_at=now,
+            acknowledgement_note=note,
+            modified_at=now,
+        )
+        record_event(
+            actor=by,
+            event_type="alert.acknowledged",
+            participant=alert.participant,
+            record=alert,
+            decision=decision,
+            details={
+                "changes": {"status": {"before": "open", "after": "acknowledged"}},
+                "source_entered_in_error": True,
+            },
+        )
+    return alerts

@@ -32,6 +32,11 @@ MIN_REASON_LENGTH = 5
 EventWriter = Callable[..., object]
 TRAIL: Hook[EventWriter] = Hook("tandem.lifecycle_trail")
 
+# What follows from a record's withdrawal elsewhere (an alert raised from it closes), run in
+# the withdrawal's transaction: (record, by=, reason=, decision=, now=).
+WithdrawalFollower = Callable[..., object]
+WITHDRAWN: Hook[WithdrawalFollower] = Hook("tandem.record_withdrawn")
+
 
 def _record(**event: Any) -> None:
     writers = TRAIL.implementations()
@@ -129,6 +134,10 @@ def mark_entered_in_error(
             decision=decision,
             details={"changes": {"entered_in_error": {"before": False, "after": True}}},
         )
+        for follow in WITHDRAWN.implementations():
+            follow(
+                current, by=by, reason=reason, decision=decision, now=current.entered_in_error_at
+            )
     return current
 
 

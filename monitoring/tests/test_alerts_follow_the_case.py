@@ -99,3 +99,26 @@ def test_open_alerts_move_when_the_primary_clinician_is_replaced(world):
 
     assert set(alert.assigned_to.all()) == {world.outsider, world.casemanager}
     assert list(done.assigned_to.all()) == [world.therapist]
+
+
+def test_an_alert_closes_when_the_record_it_was_raised_from_is_entered_in_error(world, screened):
+    from assessments.models import Administration
+    from assessments.services import mark_entered_in_error
+    from monitoring.models import AlertStatus
+
+    alert = _suicide_risk_alert(world)
+    other = Alert.objects.create(
+        participant=world.referral, kind="k", severity="high", title="Raised from something else"
+    )
+    administration = Administration.objects.get(participant=world.referral, instrument="phq-9")
+
+    mark_entered_in_error(administration, by=world.intake, reason="Recorded for the wrong person")
+
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.ACKNOWLEDGED
+    assert alert.acknowledged_by == world.intake
+    assert "entered in error: Recorded for the wrong person" in alert.acknowledgement_note
+    assert open_alerts_assigned_to(world.intake) == []
+    assert Alert.objects.get(pk=other.pk).status == AlertStatus.OPEN
+    closing = AuditEvent.objects.get(record_id=str(alert.public_id), action=Action.CHANGE)
+    assert closing.details["source_entered_in_error"] is True
