@@ -12,7 +12,12 @@ class SigninConfig(AppConfig):
     name = "signin"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from participants.access import page_rule, register_page
+        from signin.middleware import start_idle_clock
+
+        user_logged_in.connect(start_idle_clock, dispatch_uid="signin.idle_clock")
         from tandem.navigation import ITEMS, NavItem
 
         register_page("accounts:staff", page_rule("staff.manage"))

@@ -14,10 +14,29 @@ from signin import services
 
 # Pages a signed-in staff member without verified two-factor may still reach.
 TWO_FACTOR_EXEMPT = ("accounts:two_factor", "accounts:enrol", "accounts:logout")
+LAST_ACTIVITY = "last_activity"
+
+
+def write_step() -> int:
+    """Seconds the idle clock may lag: the setting, but never more than a tenth of the quiet
+    period, so a short quiet period is not cut short by a long step."""
+    return min(settings.TANDEM_IDLE_WRITE_STEP_SECONDS, settings.TANDEM_IDLE_TIMEOUT_SECONDS // 10)
+
+
+def start_idle_clock(sender: object, request: HttpRequest, **kwargs: object) -> None:
+    """Signing in is activity: the idle clock starts with the new session, so the first page
+    after it has nothing to write."""
+    request.session[LAST_ACTIVITY] = int(time.time())
 
 
 class IdleTimeoutMiddleware:
-    """Sign out after a quiet period (HIPAA automatic logoff; ONC (d)(5))."""
+    """Sign out after a quiet period (HIPAA automatic logoff; ONC (d)(5)).
+
+    The time of the last request is written into the session only when it has moved by
+    `TANDEM_IDLE_WRITE_STEP_SECONDS`, so most requests write nothing. The stored time is then
+    up to one step behind, which can only bring the sign-out forward, never put it off: the
+    quiet period is never longer than `TANDEM_IDLE_TIMEOUT_SECONDS`.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -25,12 +44,13 @@ class IdleTimeoutMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             now = int(time.time())
-            last = request.session.get("last_activity", now)
+            last = request.session.get(LAST_ACTIVITY, now)
             if now - last > settings.TANDEM_IDLE_TIMEOUT_SECONDS:
                 logout(request)
                 messages.info(request, "You were signed out after a period of inactivity.")
                 return redirect(settings.LOGIN_URL)
-            request.session["last_activity"] = now
+            if LAST_ACTIVITY not in request.session or now - last >= write_step():
+                request.session[LAST_ACTIVITY] = now
         return self.get_response(request)
 
 

@@ -236,6 +236,10 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 TANDEM_IDLE_TIMEOUT_SECONDS = env_int("TANDEM_IDLE_TIMEOUT_SECONDS", 15 * 60)
+# The idle clock is written into the session at most once per step, not on every request, so
+# most requests write no session row; the sign-out can come up to one step (at most a tenth of the
+# quiet period) early, never late.
+TANDEM_IDLE_WRITE_STEP_SECONDS = env_int("TANDEM_IDLE_WRITE_STEP_SECONDS", 60)
 
 SECURE_COOKIES = env_bool("SECURE_COOKIES", default=not (DEBUG or TANDEM_DEMO or TESTING))
 SESSION_COOKIE_SECURE = SECURE_COOKIES

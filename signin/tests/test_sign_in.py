@@ -194,6 +194,55 @@ def test_idle_session_is_signed_out(client, world, monkeypatch):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
+def _session_writes(queries) -> list[str]:
+    return [q["sql"] for q in queries if "django_session" in q["sql"] and "SELECT" not in q["sql"]]
+
+
+@override_settings(TANDEM_IDLE_TIMEOUT_SECONDS=900, TANDEM_IDLE_WRITE_STEP_SECONDS=60)
+def test_requests_within_the_idle_step_of_the_sign_in_write_no_session(client, world, monkeypatch):
+    start = time.time()
+    monkeypatch.setattr(time, "time", lambda: start)
+    client.post("/accounts/login/", {"username": "therapist", "password": PASSWORD})
+    for moment in (start, start + 59):  # signing in started the idle clock
+        monkeypatch.setattr(time, "time", lambda moment=moment: moment)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/").status_code == 200
+        assert _session_writes(queries.captured_queries) == []
+    monkeypatch.setattr(time, "time", lambda: start + 60)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    assert len(_session_writes(queries.captured_queries)) == 1
+
+
+@override_settings(TANDEM_IDLE_TIMEOUT_SECONDS=900, TANDEM_IDLE_WRITE_STEP_SECONDS=60)
+def test_steady_use_keeps_the_session_and_a_quiet_period_still_signs_out(
+    client, world, monkeypatch
+):
+    start = time.time()
+    now = [start]
+    monkeypatch.setattr(time, "time", lambda: now[0])
+    client.post("/accounts/login/", {"username": "therapist", "password": PASSWORD})
+    for _ in range(40):  # a request every 50 seconds for more than half an hour
+        now[0] += 50
+        assert client.get("/").status_code == 200
+    now[0] += 901
+    response = client.get("/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+@override_settings(TANDEM_IDLE_TIMEOUT_SECONDS=900, TANDEM_IDLE_WRITE_STEP_SECONDS=60)
+def test_the_sign_out_never_comes_later_than_the_quiet_period(client, world, monkeypatch):
+    start = time.time()
+    monkeypatch.setattr(time, "time", lambda: start)
+    client.post("/accounts/login/", {"username": "therapist", "password": PASSWORD})
+    assert client.get("/").status_code == 200
+    monkeypatch.setattr(time, "time", lambda: start + 59)
+    assert client.get("/").status_code == 200
+    monkeypatch.setattr(time, "time", lambda: start + 59 + 900)
+    response = client.get("/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
 def test_logout_needs_post(client, world):
     client.post("/accounts/login/", {"username": "therapist", "password": PASSWORD})
     assert client.get("/accounts/logout/").status_code == 405
