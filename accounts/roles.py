@@ -7,23 +7,43 @@ policy (`participants.access`): read it there, never compare role names elsewher
 from accounts.models import Membership
 
 
-def roles_in(user, organization_id: int) -> set[str]:
-    """The active roles a user holds in an organization (cached on the user object)."""
+def _load(user) -> dict[int, set[str]]:
+    """Read a user's active roles, and the time zones of their organizations' programs (first
+    program first), in one query, and keep both on the user object, which lives as long as
+    the request (`request.user`), so nothing is reused across requests or people."""
     cache = getattr(user, "_tandem_roles", None)
     if cache is None:
         cache = {}
-        for org_id, role in Membership.objects.filter(user=user, is_active=True).values_list(
-            "organization_id", "role"
-        ):
+        zones: list[str] = []
+        rows = (
+            Membership.objects.filter(user=user, is_active=True)
+            .order_by("organization__programs__pk")
+            .values_list("organization_id", "role", "organization__programs__time_zone")
+        )
+        for org_id, role, zone in rows:
             cache.setdefault(org_id, set()).add(role)
+            if zone is not None and zone not in zones:
+                zones.append(zone)
         user._tandem_roles = cache
-    return cache.get(organization_id, set())
+        user._tandem_zones = zones
+    return cache
+
+
+def roles_in(user, organization_id: int) -> set[str]:
+    """The active roles a user holds in an organization (cached on the user object)."""
+    return _load(user).get(organization_id, set())
 
 
 def organizations_of(user) -> list[int]:
     """The organizations where a user holds at least one active role."""
-    roles_in(user, 0)
-    return sorted(user._tandem_roles)
+    return sorted(_load(user))
+
+
+def program_zones(user) -> list[str]:
+    """The time zones of the programs in a staff member's organizations, first program first,
+    read with their roles."""
+    _load(user)
+    return list(user._tandem_zones)
 
 
 def staff_roles(user) -> set[str]:

@@ -8,7 +8,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from accounts.models import Program
-from accounts.roles import organizations_of
+from accounts.roles import program_zones
 
 
 class ContentSecurityPolicyMiddleware:
@@ -30,12 +30,11 @@ def program_time_zones(user) -> list[str]:
     """The zones of a signed-in person's programs, first program first (none signed out)."""
     if user is None or not user.is_authenticated:
         return []
-    if user.kind == user.Kind.PARTICIPANT:
-        programs = Program.objects.filter(episodes__participant__user=user).order_by(
-            "-episodes__referred_on"
-        )
-    else:
-        programs = Program.objects.filter(organization_id__in=organizations_of(user)).order_by("pk")
+    if user.kind != user.Kind.PARTICIPANT:
+        return program_zones(user)
+    programs = Program.objects.filter(episodes__participant__user=user).order_by(
+        "-episodes__referred_on"
+    )
     zones: list[str] = []
     for zone in programs.values_list("time_zone", flat=True):
         if zone not in zones:
