@@ -2,10 +2,10 @@
 
 import csv
 import io
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.apps import apps
-from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -80,13 +80,72 @@ def trail_line(event: AuditEvent) -> str:
     return " · ".join(parts)
 
 
-def trail_page(organization_ids: list[int], data: dict, number) -> Page:
-    """One page of the matching events, newest first, each with its sentence."""
-    page = Paginator(matching_events(organization_ids, data), TRAIL_PAGE_SIZE).get_page(number)
-    for event in page.object_list:
-        event.sentence = trail_line(event)
-        event.record_name = record_name(event)
-    return page
+@dataclass
+class TrailRow:
+    """An event as the auditor's table shows it."""
+
+    event: AuditEvent
+    sentence: str
+    record_name: str
+
+
+@dataclass
+class TrailPage:
+    """One page of the trail and where its neighbours start. A position is an event's id,
+    which says nothing about a participant, so it may travel in the pager's buttons."""
+
+    rows: list[TrailRow]
+    newer: int | None = None  # read the page before this one with after=newer
+    older: int | None = None  # read the page after this one with before=older
+
+
+def trail_page(
+    organization_ids: list[int],
+    data: dict,
+    *,
+    before: int | None = None,
+    after: int | None = None,
+) -> TrailPage:
+    """One page of the matching events, newest first, each with its sentence.
+
+    Paged by position (the events older than `before`, or newer than `after`) instead of by
+    page number: nothing counts the trail or skips over its rows, so a page costs the same few
+    queries at ten events or ten million. Each chain is read on its own and the reads merged
+    by id. The newest page reads each chain by its sequence number, in id order within a
+    chain, along the chain's (organization, seq) index: ordered by id, the planner walks the
+    whole table's newest ids filtering out every other organization's events."""
+    kept = _kept(organization_ids, data)
+    chains = [kept.filter(organization_id=org) for org in organization_ids]
+    chains.append(kept.filter(organization__isnull=True))
+
+    def nearest(position: Q, order: str) -> list[AuditEvent]:
+        """A page's worth of events of each chain on one side of a position, merged by id."""
+        rows = [
+            e
+            for chain in chains
+            for e in chain.filter(position).order_by(order)[: TRAIL_PAGE_SIZE + 1]
+        ]
+        newest_first = order.startswith("-")
+        return sorted(rows, key=lambda e: e.pk, reverse=newest_first)[: TRAIL_PAGE_SIZE + 1]
+
+    matching = matching_events(organization_ids, data)
+    if after is not None:
+        rows = nearest(Q(id__gt=after), "id")
+        if len(rows) <= TRAIL_PAGE_SIZE:  # back at the newest: show the first page whole
+            return trail_page(organization_ids, data)
+        events = rows[:TRAIL_PAGE_SIZE][::-1]
+        has_newer = True
+        has_older = matching.filter(id__lte=after).exists()
+    else:
+        rows = nearest(Q(id__lt=before), "-id") if before is not None else nearest(Q(), "-seq")
+        events = rows[:TRAIL_PAGE_SIZE]
+        has_newer = before is not None and matching.filter(id__gte=before).exists()
+        has_older = len(rows) > TRAIL_PAGE_SIZE
+    return TrailPage(
+        rows=[TrailRow(e, trail_line(e), record_name(e)) for e in events],
+        newer=events[0].pk if events and has_newer else None,
+        older=events[-1].pk if events and has_older else None,
+    )
 
 
 def trail_csv(organization_ids: list[int], data: dict) -> str:
@@ -115,10 +174,18 @@ def trail_csv(organization_ids: list[int], data: dict) -> str:
 
 def matching_events(organization_ids: list[int], data: dict) -> QuerySet[AuditEvent]:
     """The events of the auditor's organizations (and the installation's) the filters keep."""
+    return (
+        _kept(organization_ids, data)
+        .filter(Q(organization_id__in=organization_ids) | Q(organization__isnull=True))
+        .order_by("-id")
+    )
+
+
+def _kept(organization_ids: list[int], data: dict) -> QuerySet[AuditEvent]:
+    """The events the filters keep, of any chain: the callers choose the chains."""
     qs: QuerySet[AuditEvent] = AuditEvent.objects.select_related(
         "participant", "break_glass", "actor"
     )
-    qs = qs.filter(Q(organization_id__in=organization_ids) | Q(organization__isnull=True))
     if data.get("record_number"):
         qs = qs.filter(
             participant__record_number__iexact=data["record_number"].strip(),
@@ -140,4 +207,4 @@ def matching_events(organization_ids: list[int], data: dict) -> QuerySet[AuditEv
     if data.get("end"):
         end = datetime.combine(data["end"] + timedelta(days=1), time.min, tzinfo=tz)
         qs = qs.filter(occurred_at__lt=end)
-    return qs.order_by("-id")
+    return qs

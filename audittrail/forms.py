@@ -25,7 +25,9 @@ class AuditFilterForm(forms.Form):
     break_glass_only = forms.BooleanField(required=False, label="Break-the-glass only")
     start = dates.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = dates.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # The pager's position: an event's id, never a participant's detail.
+    before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    after = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

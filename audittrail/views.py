@@ -43,9 +43,14 @@ def trail(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.POST or None)
     page = None
     if form.is_valid():
-        page = trail_page(orgs, form.cleaned_data, form.cleaned_data.get("page"))
+        page = trail_page(
+            orgs,
+            form.cleaned_data,
+            before=form.cleaned_data.get("before"),
+            after=form.cleaned_data.get("after"),
+        )
     elif request.method == "GET":
-        page = trail_page(orgs, {}, 1)
+        page = trail_page(orgs, {})
     record_event(
         actor=request.user,
         event_type="audit.trail_viewed",
@@ -64,7 +69,7 @@ def trail(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "events": page.object_list if page is not None else [],
+            "rows": page.rows if page is not None else [],
             "to_review": break_glass_to_review(orgs),
         },
         status=400 if form.errors else 200,
@@ -82,7 +87,9 @@ def trail_csv(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Correct the filters before downloading.")
         return redirect("audit:trail")
-    filters = {k: str(v) for k, v in form.cleaned_data.items() if v and k != "page"}
+    filters = {
+        k: str(v) for k, v in form.cleaned_data.items() if v and k not in ("before", "after")
+    }
     body = trail_csv_rows(orgs, form.cleaned_data)
     record_event(
         actor=request.user,

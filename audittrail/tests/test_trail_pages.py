@@ -2,11 +2,16 @@
 
 import csv
 import io
+import re
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import Action, AuditEvent
+from audit.selectors import TRAIL_PAGE_SIZE, matching_events
 from audit.services import record_event
+from participants.access import organizations_with
 
 
 def _events(world, n: int) -> None:
@@ -14,15 +19,69 @@ def _events(world, n: int) -> None:
         record_event(actor=world.therapist, action=Action.VIEW, participant=world.participant)
 
 
-def test_the_trail_pages_beyond_two_hundred_events(world, login):
+def _page(client, **position) -> tuple[list[str], dict[str, str], list[str]]:
+    """The chain links of the events on one page, the pager's positions, and the queries
+    that read the trail."""
+    with CaptureQueriesContext(connection) as queries:
+        if position:
+            response = client.post(reverse("audit:trail"), position)
+        else:
+            response = client.get(reverse("audit:trail"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    links = re.findall(r"<td>((?:organization \d+|installation) #\d+)</td>", html)
+    pager = dict(re.findall(r'name="(after|before)" value="(\d+)"', html))
+    trail = [q["sql"] for q in queries if 'FROM "audit_auditevent"' in q["sql"]]
+    return links, pager, trail
+
+
+def _visible(world) -> list[str]:
+    """What the auditor may read, newest first, as the page names each event's chain link."""
+    orgs = organizations_with(world.auditor, "audit.read")
+    return [
+        f"organization {e.organization_id} #{e.seq}"
+        if e.organization_id
+        else f"installation #{e.seq}"
+        for e in matching_events(orgs, {})
+    ]
+
+
+def test_the_trail_pages_older_and_newer_by_position(world, login):
     _events(world, 250)
     client = login(world.auditor)
+    newest = _visible(world)
+    assert 250 < len(newest) <= 300
 
-    first = client.get(reverse("audit:trail")).content.decode()
-    last = client.post(reverse("audit:trail"), {"page": "3"}).content.decode()
+    first, pager, _ = _page(client)
+    second, pager2, _ = _page(client, before=pager["before"])
+    third, pager3, _ = _page(client, before=pager2["before"])
+    back, pager4, _ = _page(client, after=pager3["after"])
+    newer, pager5, _ = _page(client, after=pager4["after"])
+    top, pager6, _ = _page(client, after=pager5["after"])
 
-    assert "Page 1 of 3" in first
-    assert "Page 3 of 3" in last
+    assert first == newest[:TRAIL_PAGE_SIZE] and "after" not in pager
+    assert second == newest[100:200] and set(pager2) == {"after", "before"}
+    assert third == newest[200:] and "before" not in pager3
+    assert back == second
+    # The auditor's own visits since the first page are newer still, so there is a page above.
+    assert newer == first and "after" in pager5
+    assert top == _visible(world)[1:101] and "after" not in pager6
+
+
+def test_a_trail_page_costs_the_same_queries_at_ten_and_two_hundred_events(world, login):
+    client = login(world.auditor)
+    _events(world, 10)
+    _, _, few = _page(client)
+    _events(world, 200)
+    _, pager, many = _page(client)
+    _, _, older = _page(client, before=pager["before"])
+
+    # One read per chain (the auditor's organization and the installation's), and one look
+    # for a newer page once there is a position.
+    assert len(few) == len(many) == 2
+    assert len(older) == 3
+    for sql in few + many + older:
+        assert "COUNT(" not in sql.upper() and "OFFSET" not in sql.upper()
 
 
 def test_the_trail_downloads_as_csv_with_its_filters_and_the_download_is_audited(world, login):
