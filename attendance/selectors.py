@@ -3,7 +3,9 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Program
@@ -16,6 +18,8 @@ from participants.models import IN_CARE_STATUSES, Episode, Participant
 from scheduling.models import AttendanceMode, Enrolment, SchedulingProfile, Session
 
 NOTICE_RECORD_TYPE = "attendance.CancellationNotice"
+# Rows per page of a roll call: a group's whole roll call fits on one.
+ROLL_CALL_PAGE_SIZE = 50
 
 
 @dataclass
@@ -42,18 +46,42 @@ def session_by_public_id(session_id) -> Session | None:
     )
 
 
-def roll_call_rows(session: Session) -> list[RollCallRow]:
-    """Everyone enrolled, by last name, with their attendance (two queries)."""
-    enrolments = list(
-        session.enrolments.select_related("participant", "episode").order_by(
+def roll_call_page(
+    session: Session, number: str | int | None = 1, *, size: int = ROLL_CALL_PAGE_SIZE
+) -> tuple[Page, list[RollCallRow], int]:
+    """One page of the people enrolled from the session's organization, by last name, with
+    their attendance, the pager, and how many of them are recorded (three queries)."""
+    enrolments = session.enrolments.filter(
+        participant__organization_id=session.program.organization_id
+    )
+    tally = enrolments.aggregate(
+        total=Count("pk"),
+        recorded=Count(
+            "pk",
+            filter=Q(
+                Exists(
+                    Attendance.objects.filter(
+                        session=session, participant_id=OuterRef("participant_id")
+                    )
+                )
+            ),
+        ),
+    )
+    page = Paginator(range(tally["total"]), size).get_page(number)
+    start = (page.number - 1) * size
+    shown = list(
+        enrolments.select_related("participant", "episode").order_by(
             "participant__legal_last_name", "participant__legal_first_name", "pk"
-        )
+        )[start : start + size]
     )
     recorded = {
         a.participant_id: a
-        for a in Attendance.objects.filter(session=session).select_related("recorded_by")
+        for a in Attendance.objects.filter(
+            session=session, participant_id__in=[e.participant_id for e in shown]
+        ).select_related("recorded_by")
     }
-    return [RollCallRow(e, recorded.get(e.participant_id)) for e in enrolments]
+    rows = [RollCallRow(e, recorded.get(e.participant_id)) for e in shown]
+    return page, rows, tally["recorded"]
 
 
 def roll_call_row(session: Session, enrolment_id) -> RollCallRow | None:
@@ -89,9 +117,19 @@ def sessions_on(
         sessions = sessions.filter(staff=staff)
     return list(
         sessions.annotate(
-            enrolled=Count("enrolments", distinct=True),
-            recorded=Count("attendance", distinct=True),
+            enrolled=_count(Enrolment.objects.filter(session=OuterRef("pk"))),
+            recorded=_count(Attendance.objects.filter(session=OuterRef("pk"))),
         ).order_by("starts_at", "title")
+    )
+
+
+def _count(rows: QuerySet) -> Coalesce:
+    """How many rows a correlated queryset has, as a subquery: counting through joins of
+    both enrolments and roll calls would multiply them (a session of a hundred reads ten
+    thousand rows)."""
+    return Coalesce(
+        Subquery(rows.order_by().values("session_id").annotate(n=Count("pk")).values("n")),
+        0,
     )
 
 

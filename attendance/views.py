@@ -32,7 +32,7 @@ from participants.access import (
     may,
     may_open,
     roll_call_access,
-    roll_call_row,
+    roll_call_rows,
     visible_participants,
 )
 from participants.decorators import carries_participant_data, not_found, participant_page
@@ -155,17 +155,18 @@ def _showing(
 
 
 def _roll_context(request: SessionPageRequest, session: Session, access: RollCallAccess) -> dict:
-    rows = [
-        row
-        for row in selectors.roll_call_rows(session)
-        if roll_call_row(request.user, session, row.participant, Action.VIEW, access=access).allowed
-    ]
+    page, shown, recorded = selectors.roll_call_page(session, request.GET.get("page"))
+    decisions = roll_call_rows(
+        request.user, session, [row.participant for row in shown], Action.VIEW, access=access
+    )
+    rows = [row for row in shown if decisions[row.participant.pk].allowed]
     _showing(request, session, access, [row.participant for row in rows])
     return {
         "session": session,
         "rows": rows,
-        "recorded": sum(1 for r in rows if r.attendance),
-        "total": len(rows),
+        "page": page,
+        "recorded": recorded,
+        "total": page.paginator.count,
         "can_record": access.can_record and services.roll_call_open(session),
         "buttons": STATUS_BUTTONS,
         "access": access,

@@ -714,6 +714,30 @@ def roll_call_row(
     return decide(user, participant, action, Scope.SCHEDULE)
 
 
+def roll_call_rows(
+    user, session, participants: Iterable[Participant], action: str, *, access: RollCallAccess
+) -> dict[int, Decision]:
+    """`roll_call_row` for a page of a roll call, by participant pk: the SCHEDULE decisions
+    anyone but a facilitator needs are read once for the page (`decide_many`)."""
+    people = list(participants)
+    decisions = (
+        {}
+        if access.facilitator
+        else decide_many(
+            user,
+            [p for p in people if p.organization_id == session.program.organization_id],
+            action,
+            Scope.SCHEDULE,
+        )
+    )
+    return {
+        p.pk: decisions[p.pk]
+        if p.pk in decisions
+        else roll_call_row(user, session, p, action, access=access)
+        for p in people
+    }
+
+
 def require_roll_call_row(
     user, session, participant: Participant, action: str, *, access: RollCallAccess
 ) -> Decision:

@@ -386,19 +386,47 @@ def test_sessions_today_lists_all_for_the_front_desk_and_own_for_facilitators(
     assert other.title not in login(world.auditor).get(reverse("attendance:today")).content.decode()
 
 
-def test_roll_call_page_queries_do_not_grow_with_participants(world, login, group_today):
-    client = login(world.outsider)
+@pytest.mark.parametrize("persona", ["outsider", "director", "frontdesk"])
+def test_roll_call_page_queries_do_not_grow_with_participants(world, login, group_today, persona):
+    """A facilitator and the schedule roles cost the same few queries for any roll call."""
+    client = login(world.users[persona])
     url = reverse("attendance:roll_call", args=[group_today.session.public_id])
     services.mark_all_present(group_today.session, by=world.outsider)
     client.get(url)
     with CaptureQueriesContext(connection) as few:
         client.get(url)
-    for n in range(6):
+    for n in range(60):
         enrol(group_today.session, active_participant(world, f"T-0009{n:02d}", "Extra", f"P{n}"))
     services.mark_all_present(group_today.session, by=world.outsider)
     with CaptureQueriesContext(connection) as many:
-        client.get(url)
+        response = client.get(url)
+    assert "64 of 64 recorded" in response.content.decode()
     assert len(many) == len(few)
+
+
+def test_a_long_roll_call_is_paged_by_last_name_and_counts_everyone(world, login, group_today):
+    for n in range(48):
+        enrol(
+            group_today.session, active_participant(world, f"T-0009{n:02d}", "Extra", f"Zz{n:02d}")
+        )
+    services.record_attendance(
+        group_today.session,
+        group_today.participants[1],
+        status="present",
+        by=world.outsider,
+        expected_version=0,
+    )
+    client = login(world.director)
+    url = reverse("attendance:roll_call", args=[group_today.session.public_id])
+
+    first = client.get(url).content.decode()
+    second = client.get(url, {"page": 2}).content.decode()
+
+    assert "1 of 52 recorded" in first and "1 of 52 recorded" in second
+    assert "Page 1 of 2 (52)" in first and "Zz45" in first and "Zz46" not in first
+    assert "Zz46" in second and "Zz47" in second and "Abbott" not in second
+    shown = AuditEvent.objects.filter(event_type="roll_call.viewed").order_by("id")
+    assert [len(e.details["participants"]) for e in shown] == [50, 2]
 
 
 def test_api_records_a_roll_call_all_or_nothing(world, login, group_today):
