@@ -9,10 +9,25 @@ same for ten participants or a thousand.
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import TruncWeek
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import (
+    Case,
+    Exists,
+    Expression,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
 from accounts.models import Program
@@ -22,6 +37,9 @@ from participants.models import IN_CARE_STATUSES, Episode
 from scheduling.models import Enrolment, Session
 from scheduling.selectors import program_weekdays
 from scheduling.weeks import is_partial_week, prorated_minutes
+
+# Rows per page of the dose lists (a program's at-risk list, a clinician's caseload).
+PAGE_SIZE = 25
 
 
 @dataclass(frozen=True)
@@ -101,26 +119,11 @@ def weekly_doses(
     now = now or timezone.now()
     chosen = participants if participants is not None else [e.participant_id for e in episodes]
     first, last = weeks[0], weeks[-1] + timedelta(days=6)
-    recorded = Attendance.objects.filter(
-        session_id=OuterRef("session_id"), participant_id=OuterRef("participant_id")
-    )
     planned = (
-        Enrolment.objects.filter(
-            participant_id__in=chosen,
-            session__date__range=(first, last),
-            session__status=Session.Status.SCHEDULED,
-        )
+        _planned(chosen, first, last, now)
         .annotate(week=TruncWeek("session__date"))
         .values("participant_id", "week")
-        .annotate(
-            scheduled=Sum("session__minutes"),
-            remaining=Sum(
-                "session__minutes", filter=Q(session__ends_at__gt=now) & ~Exists(recorded)
-            ),
-            unrecorded=Sum(
-                "session__minutes", filter=Q(session__ends_at__lte=now) & ~Exists(recorded)
-            ),
-        )
+        .annotate(**_planned_sums(now))
         .order_by()
     )
     # The weekly summary the roll calls keep current (attendance.weekly), per episode: a
@@ -165,6 +168,37 @@ def weekly_doses(
     return doses
 
 
+def _planned(participants, first: date, last: date, now: datetime) -> QuerySet[Enrolment]:
+    """The enrolments of these participants at sessions held from `first` to `last`.
+
+    Sessions carry their local date; bounding their UTC start as well (a day either side
+    covers every time zone) lets the database read only those days' sessions through the
+    start-time index instead of every program's history."""
+    return Enrolment.objects.filter(
+        participant_id__in=participants,
+        session__date__range=(first, last),
+        session__starts_at__gte=datetime.combine(first - timedelta(days=1), time(0), UTC),
+        session__starts_at__lt=datetime.combine(last + timedelta(days=2), time(0), UTC),
+        session__status=Session.Status.SCHEDULED,
+    )
+
+
+def _planned_sums(now: datetime) -> dict[str, Sum]:
+    """Minutes scheduled, still to come without a roll call, and over without one."""
+    recorded = Attendance.objects.filter(
+        session_id=OuterRef("session_id"), participant_id=OuterRef("participant_id")
+    )
+    return {
+        "scheduled": Sum("session__minutes"),
+        "remaining": Sum(
+            "session__minutes", filter=Q(session__ends_at__gt=now) & ~Exists(recorded)
+        ),
+        "unrecorded": Sum(
+            "session__minutes", filter=Q(session__ends_at__lte=now) & ~Exists(recorded)
+        ),
+    }
+
+
 def _as_date(value) -> date:
     return value.date() if isinstance(value, datetime) else value
 
@@ -174,15 +208,22 @@ def in_care_episodes(program: Program) -> QuerySet[Episode]:
     return Episode.objects.filter(program=program, status__in=IN_CARE_STATUSES)
 
 
+def _latest_in_care(program: Program) -> QuerySet[Episode]:
+    """One episode per in-care participant of the program: their latest."""
+    later = in_care_episodes(program).filter(
+        participant_id=OuterRef("participant_id"), pk__gt=OuterRef("pk")
+    )
+    return in_care_episodes(program).filter(~Exists(later))
+
+
 def program_week(
     program: Program, week_start: date, *, now: datetime | None = None
 ) -> list[tuple[Episode, WeekDose]]:
     """Every in-care participant's dose for one week, in three queries."""
-    episodes = in_care_episodes(program).select_related(
+    episodes = _latest_in_care(program).select_related(
         "participant", "program", "primary_clinician", "scheduling_profile"
     )
-    # One row per participant: their latest in-care episode.
-    unique = list({e.participant_id: e for e in episodes.order_by("participant_id", "pk")}.values())
+    unique = list(episodes.order_by("participant_id"))
     doses = weekly_doses(
         unique,
         [week_start],
@@ -190,6 +231,138 @@ def program_week(
         participants=in_care_episodes(program).values("participant_id"),
     )
     return [(e, doses[(e.participant_id, week_start)]) for e in unique]
+
+
+def _weekly(program: Program) -> Coalesce:
+    """`required_minutes` as an expression over the program's episodes."""
+    return Coalesce(
+        "scheduling_profile__required_minutes",
+        Value(program.min_weekly_minutes),
+        output_field=IntegerField(),
+    )
+
+
+def _required(program: Program, week_start: date, weekdays: frozenset[int]) -> Expression:
+    """`required_minutes` pro-rated like `prorated_minutes`, as an expression over episodes:
+    the share of the program's group days in the week on which the episode was in care,
+    rounded up (a whole week keeps the whole requirement)."""
+    weekly = _weekly(program)
+    if not weekdays:
+        return weekly
+    days = [week_start + timedelta(days=d) for d in sorted(weekdays)]
+    in_care = sum(
+        (
+            Case(
+                When(
+                    (Q(admitted_on__isnull=True) | Q(admitted_on__lte=day))
+                    & (Q(discharged_on__isnull=True) | Q(discharged_on__gte=day)),
+                    then=Value(1),
+                ),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+            for day in days
+        ),
+        start=Value(0, output_field=IntegerField()),
+    )
+    return ExpressionWrapper(
+        (weekly * in_care + Value(len(days) - 1)) / Value(len(days)), output_field=IntegerField()
+    )
+
+
+def _at_risk_query(program: Program, week_start: date, now: datetime) -> tuple[str, list]:
+    """One statement for the program's under-dosed participants this week, largest gap
+    first, each row carrying the total: the enrolments and stored weekly minutes of this week
+    only are summed per participant in the database and joined to the episodes."""
+    chosen = in_care_episodes(program).values("participant_id")
+    episodes = (
+        _latest_in_care(program)
+        .values(
+            ep=F("pk"),
+            pid=F("participant_id"),
+            required=_required(program, week_start, program_weekdays([program.pk])[program.pk]),
+            weekly=_weekly(program),
+            last_name=F("participant__legal_last_name"),
+        )
+        .order_by()
+    )
+    planned = (
+        _planned(chosen, week_start, week_start + timedelta(days=6), now)
+        .values(pid=F("participant_id"))
+        .annotate(**_planned_sums(now))
+        .order_by()
+    )
+    attended = (
+        WeeklyMinutes.objects.filter(episode__participant_id__in=chosen, week=week_start)
+        .values(pid=F("episode__participant_id"))
+        .annotate(minutes=Sum("minutes"))
+        .order_by()
+    )
+    parts = [q.query.sql_with_params() for q in (episodes, planned, attended)]
+    reach = "COALESCE(a.minutes, 0) + COALESCE(p.remaining, 0)"
+    # Only the compiled queries above and fixed text: every value is a parameter.
+    sql = (
+        "SELECT e.ep, e.required, e.weekly, COALESCE(p.scheduled, 0), COALESCE(p.remaining, 0),"  # noqa: S608
+        " COALESCE(p.unrecorded, 0), COALESCE(a.minutes, 0), COUNT(*) OVER ()"
+        f" FROM ({parts[0][0]}) e"
+        f" LEFT JOIN ({parts[1][0]}) p ON p.pid = e.pid"
+        f" LEFT JOIN ({parts[2][0]}) a ON a.pid = e.pid"
+        f" WHERE {reach} < e.required"
+        f" ORDER BY e.required - ({reach}) DESC, e.last_name, e.pid"
+        " LIMIT %s OFFSET %s"
+    )
+    return sql, [*parts[0][1], *parts[1][1], *parts[2][1]]
+
+
+def at_risk_page(
+    program: Program,
+    week_start: date,
+    number: str | int | None = 1,
+    *,
+    size: int = PAGE_SIZE,
+    now: datetime | None = None,
+) -> tuple[Page, list[tuple[Episode, WeekDose]]]:
+    """One page of the participants who cannot reach their requirement with what remains,
+    largest gap first, and the pager over all of them: two queries however many are in care
+    (three past the last page), so a director's program of thousands costs what ten do."""
+    now = now or timezone.now()
+    try:
+        wanted = max(1, int(number or 1))
+    except (TypeError, ValueError):
+        wanted = 1
+    sql, params = _at_risk_query(program, week_start, now)
+
+    def fetch(page: int) -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, size, (page - 1) * size])
+            return cursor.fetchall()
+
+    rows = fetch(wanted)
+    if not rows and wanted > 1:  # past the end: the last page instead
+        first = fetch(1)
+        wanted = max(1, -(-first[0][-1] // size)) if first else 1
+        rows = fetch(wanted) if wanted > 1 else first
+    total = rows[0][-1] if rows else 0
+    page = Paginator(range(total), size).get_page(wanted)
+    loaded = Episode.objects.select_related(
+        "participant", "program", "primary_clinician", "scheduling_profile"
+    ).in_bulk([r[0] for r in rows])
+    return page, [
+        (
+            loaded[ep],
+            WeekDose(
+                loaded[ep].participant_id,
+                week_start,
+                required,
+                weekly,
+                scheduled=scheduled,
+                attended=attended,
+                remaining=remaining,
+                unrecorded=unrecorded,
+            ),
+        )
+        for ep, required, weekly, scheduled, remaining, unrecorded, attended, _ in rows
+    ]
 
 
 def at_risk(
@@ -203,14 +376,19 @@ def at_risk(
     )
 
 
-def caseload_week(user, *, now: datetime | None = None) -> list[tuple[Episode, WeekDose]]:
-    """A clinician's own in-care participants with this week's dose, in three queries."""
-    episodes = list(
+def caseload_week(
+    user, number: str | int | None = 1, *, size: int = PAGE_SIZE, now: datetime | None = None
+) -> tuple[Page, list[tuple[Episode, WeekDose]]]:
+    """One page of a clinician's own in-care participants with this week's dose (three
+    queries for any caseload)."""
+    episodes = (
         caseload(user)
         .filter(status__in=IN_CARE_STATUSES)
         .select_related("participant", "program", "primary_clinician", "scheduling_profile")
         .order_by("participant__legal_last_name", "participant__legal_first_name", "pk")
     )
-    weeks = {e.program_id: current_week(e.program, now) for e in episodes}
-    doses = weekly_doses(episodes, set(weeks.values()), now=now)
-    return [(e, doses[(e.participant_id, weeks[e.program_id])]) for e in episodes]
+    page = Paginator(episodes, size).get_page(number)
+    shown = list(page)
+    weeks = {e.program_id: current_week(e.program, now) for e in shown}
+    doses = weekly_doses(shown, set(weeks.values()), now=now)
+    return page, [(e, doses[(e.participant_id, weeks[e.program_id])]) for e in shown]

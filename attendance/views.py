@@ -431,8 +431,12 @@ def dose_this_week(request: SignedInRequest) -> HttpResponse:
     sections: list[dict[str, Any]] = []
     for program in programs:
         week = dose.current_week(program)
-        sections.append({"program": program, "week": week, "rows": dose.at_risk(program, week)})
-    mine = dose.caseload_week(request.user)
+        param = f"page-{program.public_id}"
+        page, rows = dose.at_risk_page(program, week, request.GET.get(param))
+        sections.append(
+            {"program": program, "week": week, "rows": rows, "page": page, "param": param}
+        )
+    mine_page, mine = dose.caseload_week(request.user, request.GET.get("mine"))
     shown = [e for s in sections for e, _ in s["rows"]] + [e for e, _ in mine]
     participants = list(dict.fromkeys(str(e.participant.public_id) for e in shown))
     record_event(
@@ -441,7 +445,11 @@ def dose_this_week(request: SignedInRequest) -> HttpResponse:
         record_type="attendance.DoseWeek",
         details={"scope": str(Scope.SCHEDULE), "participants": participants},
     )
-    return render(request, "attendance/dose_this_week.html", {"sections": sections, "mine": mine})
+    return render(
+        request,
+        "attendance/dose_this_week.html",
+        {"sections": sections, "mine": mine, "mine_page": mine_page},
+    )
 
 
 @participant_page(Scope.SCHEDULE, methods=("GET",))

@@ -10,11 +10,19 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from attendance import services
-from attendance.dose import WeekDose, current_week, program_week, week_start_of, weekly_doses
+from attendance.dose import (
+    WeekDose,
+    at_risk,
+    at_risk_page,
+    current_week,
+    program_week,
+    week_start_of,
+    weekly_doses,
+)
 from attendance.models import Attendance
 from attendance.tests.builders import active_participant, enrol, make_session, record
 from audit.models import AuditEvent
-from participants.models import Episode
+from participants.models import Episode, EpisodeStatus
 from scheduling.models import Group, SchedulingProfile, Session
 
 MONDAY = date(2026, 11, 16)
@@ -290,3 +298,61 @@ def test_attended_minutes_from_the_weekly_summary_match_the_roll_calls(world, th
     ).aggregate(total=Sum("minutes"))["total"]
     assert dose.attended == summed == 180 + 120 + 100
     assert (dose.scheduled, dose.shortfall) == (540, 140)
+
+
+def test_at_risk_pages_hold_the_whole_list_in_order(world, three_groups):
+    """The database's at-risk list, page by page, is the list worked out participant by
+    participant: profiles, a pro-rated admission week, partial and met weeks, a second
+    in-care episode, and past the last page the last page."""
+    _program_days(world, (0, 2, 4))
+    now = _at(world.program, MONDAY + timedelta(days=2), 13)  # Wednesday afternoon
+    people = [active_participant(world, f"T-0006{n:02d}", "Paged", f"Person{n}") for n in range(6)]
+    for n, episode in enumerate(people):
+        for s in three_groups:
+            enrol(s, episode)
+        if n % 2:
+            record(three_groups[0], episode, "late", 60 + 30 * n)
+    SchedulingProfile.objects.create(episode=people[0], required_minutes=60)  # met on Monday
+    record(three_groups[0], people[0], "present", 180)
+    SchedulingProfile.objects.create(episode=people[1], required_minutes=600)
+    people[2].admitted_on = MONDAY + timedelta(days=2)  # Wednesday: 2 of 3 program days
+    people[2].save(update_fields=["admitted_on"])
+    again = Episode.objects.create(
+        participant=people[3].participant,
+        program=world.program,
+        site=world.site,
+        status=EpisodeStatus.ACTIVE,
+        referred_on=date(2026, 9, 1),
+        admitted_on=date(2026, 9, 8),
+    )
+    SchedulingProfile.objects.create(episode=again, required_minutes=900)  # the latest counts
+    expected = [(e.pk, d) for e, d in at_risk(world.program, MONDAY, now=now)]
+
+    shown = []
+    for number in (1, 2, 3):
+        page, rows = at_risk_page(world.program, MONDAY, number, size=2, now=now)
+        shown += [(e.pk, d) for e, d in rows]
+    last, rows = at_risk_page(world.program, MONDAY, 9, size=2, now=now)
+
+    assert len(expected) == 6 and people[0].pk not in [pk for pk, _ in expected]
+    assert again.pk in [pk for pk, _ in expected]
+    assert any(d.prorated for _, d in expected)
+    assert shown == expected
+    assert (page.paginator.count, page.paginator.num_pages, page.has_next()) == (6, 3, False)
+    assert last.number == 3 and [(e.pk, d) for e, d in rows] == expected[4:]
+
+
+def test_at_risk_page_costs_the_same_queries_for_more_participants(world, three_groups):
+    now = _at(world.program, MONDAY + timedelta(days=2), 13)
+    with CaptureQueriesContext(connection) as few:
+        _, rows = at_risk_page(world.program, MONDAY, 1, size=5, now=now)
+    assert len(rows) == 1
+    for n in range(12):
+        episode = active_participant(world, f"T-0008{n:02d}", "More", f"Person{n}")
+        for s in three_groups:
+            enrol(s, episode)
+        record(three_groups[0], episode, "present", 180)
+    with CaptureQueriesContext(connection) as many:
+        page, rows = at_risk_page(world.program, MONDAY, 1, size=5, now=now)
+    assert (len(rows), page.paginator.count) == (5, 13)
+    assert len(many) == len(few) <= 3

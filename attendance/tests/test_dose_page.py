@@ -10,6 +10,7 @@ from django.urls import reverse
 from attendance.dose import current_week
 from attendance.tests.builders import active_participant, enrol, make_session, record
 from audit.models import AuditEvent
+from participants.models import Episode
 from scheduling.models import SchedulingProfile
 
 
@@ -115,3 +116,27 @@ def test_the_dose_page_answers_reads_only(world, login, roster, method):
     assert response.status_code == 405
     assert response.content == b""
     assert AuditEvent.objects.count() == before
+
+
+def test_the_dose_lists_are_paged_and_only_the_shown_page_is_audited(world, login, roster):
+    for n in range(22):
+        active_participant(world, f"T-0005{n:02d}", "Paged", f"Zz{n:02d}")
+    param = f"page-{world.program.public_id}"
+    url = reverse("attendance:dose_this_week")
+
+    first = login(world.director).get(url).content.decode()
+    second = login(world.director).get(url, {param: 2}).content.decode()
+    mine = login(world.therapist).get(url, {"mine": 2}).content.decode()
+
+    # Nothing is scheduled: all 26 are short by the whole week, by last name.
+    assert "Page 1 of 2 (26)" in first and f"?{param}=2" in first
+    assert "Zz20" in first and "Zz21" not in first
+    assert "Zz21" in second and "Abbott" not in second and "Page 2 of 2 (26)" in second
+    assert "Zz21" in mine and "Abbott" not in mine and "Page 2 of 2 (26)" in mine
+    director_event, _, therapist_event = AuditEvent.objects.filter(
+        record_type="attendance.DoseWeek"
+    ).order_by("id")
+    assert len(director_event.details["participants"]) == 25
+    assert therapist_event.details["participants"] == [
+        str(Episode.objects.get(participant__legal_last_name="Zz21").participant.public_id)
+    ]
