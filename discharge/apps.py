@@ -32,8 +32,10 @@ class DischargeConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from discharge import signals
-        from participants.chart import FLAGS
+        from participants.chart import FLAGS, FlagSource
         from participants.models import Episode
 
-        FLAGS.register(signals.header_flags)
+        FLAGS.register(
+            FlagSource("discharge", Scope.AFTERCARE, signals.header_values, signals.header_flags)
+        )
         post_save.connect(signals.re_referral, sender=Episode, dispatch_uid="discharge.re_referral")

@@ -4,10 +4,13 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from django.db.models import Exists, OuterRef, QuerySet
+
 from intake import sections
 from intake.models import ACTIVE_DIAGNOSIS_STATUSES, Diagnosis, DiagnosisKind, Intake
 from intake.services import content_hash
 from participants.models import Episode, Participant
+from participants.selectors import current_episode_id
 
 
 @dataclass
@@ -78,14 +81,27 @@ def diagnoses_for(episode: Episode) -> list[Diagnosis]:
     return sorted(rows, key=lambda d: not d.is_active)
 
 
+def _counting_toward_co_occurring(episode: Any) -> QuerySet[Diagnosis]:
+    return Diagnosis.objects.filter(
+        episode=episode, status__in=ACTIVE_DIAGNOSIS_STATUSES, counts_for_co_occurring=True
+    )
+
+
 def is_co_occurring(episode: Episode) -> bool:
     """Both an active substance use disorder and an active independent mental disorder."""
     kinds = set(
-        Diagnosis.objects.filter(
-            episode=episode,
-            status__in=ACTIVE_DIAGNOSIS_STATUSES,
-            counts_for_co_occurring=True,
-            kind__in=[DiagnosisKind.SUD, DiagnosisKind.MH],
-        ).values_list("kind", flat=True)
+        _counting_toward_co_occurring(episode)
+        .filter(kind__in=[DiagnosisKind.SUD, DiagnosisKind.MH])
+        .values_list("kind", flat=True)
     )
     return kinds == {DiagnosisKind.SUD, DiagnosisKind.MH}
+
+
+def co_occurring_values() -> dict[str, Any]:
+    """`is_co_occurring` of the participant's current episode as expressions on the
+    participant's row (`sud`, `mh`: each kind is there), for the chart header's one query."""
+    counting = _counting_toward_co_occurring(current_episode_id(OuterRef(OuterRef("pk"))))
+    return {
+        "sud": Exists(counting.filter(kind=DiagnosisKind.SUD)),
+        "mh": Exists(counting.filter(kind=DiagnosisKind.MH)),
+    }

@@ -9,8 +9,8 @@ class MonitoringConfig(AppConfig):
 
         from monitoring import home, selectors, services, views
         from participants import home as home_page
-        from participants.access import Scope, decide, register_page
-        from participants.chart import FLAGS, TABS, ChartTab, HeaderFlag
+        from participants.access import Scope, register_page
+        from participants.chart import FLAGS, TABS, ChartTab, FlagSource, HeaderFlag
         from participants.services import PRIMARY_CHANGE
         from tandem import navigation
         from tandem.lifecycle import WITHDRAWN
@@ -19,17 +19,17 @@ class MonitoringConfig(AppConfig):
             ChartTab("alerts", "Alerts", "monitoring:participant_alerts", Scope.CLINICAL, 90)
         )
 
-        def alert_flags(participant, user) -> list[HeaderFlag]:
-            if not decide(user, participant, "view", Scope.CLINICAL).allowed:
-                return []
-            count, worst = selectors.open_summary(participant)
+        def alert_flags(participant, values) -> list[HeaderFlag]:
+            count = values["count"]
             if not count:
                 return []
-            tone = "danger" if worst in ("critical", "high") else "warning"
+            tone = "danger" if values["worst"] in ("critical", "high") else "warning"
             url = reverse("monitoring:participant_alerts", args=[participant.public_id])
             return [HeaderFlag(f"{count} open alert{'s' if count > 1 else ''}", tone, url)]
 
-        FLAGS.register(alert_flags)
+        FLAGS.register(
+            FlagSource("monitoring", Scope.CLINICAL, selectors.open_alert_values, alert_flags)
+        )
         # The critical-alerts slot of the director's and supervisor's home.
         home_page.PANELS.register(
             home_page.Panel(home_page.CRITICAL_ALERTS, 10, home.critical_alerts_panel)

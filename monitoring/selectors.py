@@ -2,6 +2,9 @@
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Case, Count, OuterRef, Subquery, Value, When
 
 from accounts.models import Program
 from monitoring.models import SEVERITY_RANK, Alert, AlertStatus, Severity
@@ -27,16 +30,22 @@ def alerts_for(participant) -> list[Alert]:
     )
 
 
-def open_summary(participant) -> tuple[int, str | None]:
-    """How many alerts are open and the worst severity among them."""
-    severities = list(
-        Alert.objects.filter(participant=participant, status=AlertStatus.OPEN).values_list(
-            "severity", flat=True
-        )
+def open_alert_values() -> dict[str, Any]:
+    """How many alerts are open (`count`, None for none) and the worst severity among them
+    (`worst`), as expressions on the participant's row for the chart header's one query."""
+    open_alerts = Alert.objects.filter(participant=OuterRef("pk"), status=AlertStatus.OPEN)
+    rank = Case(
+        *(When(severity=severity, then=Value(r)) for severity, r in SEVERITY_RANK.items()),
+        default=Value(0),
     )
-    if not severities:
-        return 0, None
-    return len(severities), max(severities, key=lambda s: SEVERITY_RANK.get(s, 0))
+    return {
+        "count": Subquery(
+            open_alerts.order_by().values("participant").annotate(n=Count("pk")).values("n")
+        ),
+        "worst": Subquery(
+            open_alerts.annotate(rank=rank).order_by("-rank", "pk").values("severity")[:1]
+        ),
+    }
 
 
 def overseen_organizations(user) -> list[int]:

@@ -1,16 +1,18 @@
 """The chart's tabs and header flags, which each clinical module registers for itself.
 
-Modules call `TABS.register(ChartTab(...))` / `FLAGS.register(provider)` from their
+Modules call `TABS.register(ChartTab(...))` / `FLAGS.register(FlagSource(...))` from their
 AppConfig.ready(), so the chart shell never imports them and a module can be added without
 touching this one.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from audit.event_types import name_page
 from audit.models import Action
 from participants.access import Scope, decide
+from participants.selectors import RowValues, read_on_participant
 from tandem.hooks import Hook
 
 
@@ -30,7 +32,20 @@ class HeaderFlag:
     url: str = ""
 
 
-FlagProvider = Callable[[object, object], list[HeaderFlag]]
+@dataclass(frozen=True)
+class FlagSource:
+    """A module's header flags, shown to those who may read `scope`.
+
+    `values()` gives expressions on the participant's row (`OuterRef("pk")` is the
+    participant) that depend on the row alone; every module's are read in one query,
+    compiled once per process (`read_on_participant`). `flags(participant, values)` turns
+    what they read into the flags to show.
+    """
+
+    key: str
+    scope: Scope
+    values: RowValues
+    flags: Callable[[Any, Mapping[str, Any]], list[HeaderFlag]]
 
 
 def _name_page(tab: ChartTab) -> None:
@@ -44,7 +59,7 @@ TABS: Hook[ChartTab] = Hook(
     sort=lambda tab: (tab.order, tab.label),
     on_register=_name_page,
 )
-FLAGS: Hook[FlagProvider] = Hook("participants.chart_flags")
+FLAGS: Hook[FlagSource] = Hook("participants.chart_flags", key=lambda source: source.key)
 
 
 def tabs() -> list[ChartTab]:
@@ -62,7 +77,15 @@ def tabs_for(user, participant) -> list[ChartTab]:
 
 
 def header_flags(participant, user) -> list[HeaderFlag]:
-    flags: list[HeaderFlag] = []
-    for provider in FLAGS.implementations():
-        flags.extend(provider(participant, user))
-    return flags
+    """The flags of every module whose scope this user may read, in one query for all."""
+    shown = [
+        source
+        for source in FLAGS.implementations()
+        if decide(user, participant, Action.VIEW, source.scope).allowed
+    ]
+    read = read_on_participant(participant, [source.values for source in shown])
+    return [
+        flag
+        for source, values in zip(shown, read, strict=True)
+        for flag in source.flags(participant, values)
+    ]

@@ -1,14 +1,24 @@
 """Reads that several pages share, each with a fixed number of queries."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db import connection
+from django.db.models import (
+    Case,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 
 from participants.access import caseload, visible_participants
-from participants.models import CareTeamMember, Episode, Participant
+from participants.models import OPEN_STATUSES, CareTeamMember, Episode, Participant
 from tandem.hooks import Hook
 
 
@@ -35,6 +45,16 @@ def current_episode(participant: Participant) -> Episode | None:
     return episodes[0] if episodes else None
 
 
+def current_episode_id(participant: Any) -> Subquery:
+    """`current_episode`'s id as an expression, `participant` a reference to its row."""
+    open_first = Case(When(status__in=OPEN_STATUSES, then=Value(1)), default=Value(0))
+    return Subquery(
+        Episode.objects.filter(participant=participant)
+        .order_by(open_first.desc(), "-referred_on", "-pk")
+        .values("pk")[:1]
+    )
+
+
 def _chart_relations() -> tuple[Prefetch, Prefetch]:
     """The episodes with their programs and sites, and each one's current care team."""
     return (
@@ -57,6 +77,73 @@ def prefetch_chart_relations(participant: Participant) -> None:
     """Read what the chart header needs onto a participant already loaded (two queries),
     rather than loading the participant again."""
     prefetch_related_objects([participant], *_chart_relations())
+
+
+RowValues = Callable[[], Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class _Statement:
+    sql: str
+    params: tuple
+    names: tuple[str, ...]
+    compiler: Any
+    converters: dict
+
+
+_statements: dict[tuple, _Statement] = {}
+_ANY_PARTICIPANT = -1  # compiled with this id, run with the participant's
+
+
+def _compile(groups: Sequence[RowValues], using: str) -> _Statement:
+    expressions = {
+        f"v{i}_{name}": expression
+        for i, values in enumerate(groups)
+        for name, expression in values().items()
+    }
+    if not expressions:
+        return _Statement("", (), (), None, {})
+    query = Participant.objects.filter(pk=_ANY_PARTICIPANT).values(**expressions).query
+    compiler = query.get_compiler(using)
+    sql, params = compiler.as_sql()
+    if not params or params[-1] != _ANY_PARTICIPANT:
+        raise ValueError("The participant's id is not the statement's last parameter.")
+    return _Statement(
+        sql,
+        tuple(params[:-1]),
+        tuple(alias for _, _, alias in compiler.select),
+        compiler,
+        compiler.get_converters([column for column, _, _ in compiler.select]),
+    )
+
+
+def read_on_participant(participant: Participant, groups: Sequence[RowValues]) -> list[dict]:
+    """Read several modules' values on the participant's row in one query (none when there
+    is nothing to read), each group's under its own names, so modules never clash.
+
+    Each group's `values()` gives expressions on the row (`OuterRef("pk")` is the
+    participant) that depend on the row alone: no clock, no user, no value of the request.
+    They are built and compiled to SQL once per process for each set of groups, because
+    building and compiling them costs far more than running the query.
+    """
+    values: list[dict[str, Any]] = [{} for _ in groups]
+    if not groups:
+        return values
+    key = (connection.alias, tuple(groups))
+    statement = _statements.get(key)
+    if statement is None:
+        statement = _statements[key] = _compile(groups, connection.alias)
+    if not statement.names:
+        return values
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, (*statement.params, participant.pk))
+        row = cursor.fetchone()
+    if statement.converters:
+        [row] = statement.compiler.apply_converters([row], statement.converters)
+    for alias, value in zip(statement.names, row, strict=True):
+        i, name = alias[1:].split("_", 1)
+        values[int(i)][name] = value
+    return values
 
 
 def caseload_for(user) -> QuerySet[Episode]:

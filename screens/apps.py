@@ -6,12 +6,14 @@ class ScreensConfig(AppConfig):
 
     def ready(self) -> None:
         from participants.access import Scope
-        from participants.chart import FLAGS, TABS, ChartTab
+        from participants.chart import FLAGS, TABS, ChartTab, FlagSource
         from participants.demo import SEEDERS, Seeder
-        from screens import demo, measures, views
+        from screens import demo, measures, selectors, views
 
         TABS.register(ChartTab("screens", "Drug screens", "screens:tab", Scope.CLINICAL, 75))
-        FLAGS.register(views.last_use_flag)
+        FLAGS.register(
+            FlagSource("screens", Scope.CLINICAL, selectors.last_use_values, views.last_use_flag)
+        )
         SEEDERS.register(Seeder(75, "drug screens", demo.seed))
         measures.register()
         if apps.is_installed("checkins"):

@@ -2,12 +2,15 @@
 (for `self-report-discordant`) and the last use reported (for days since last known use).
 Registered from ScreensConfig.ready() when the `checkins` app is installed."""
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from screens import self_report
-from screens.selectors import USE_SOURCES, KnownUse
+from screens.selectors import USE_SOURCES, KnownUse, UseSource
 
 
 def reported_between(participant, since: datetime | None, until: datetime):
@@ -22,19 +25,18 @@ def reported_between(participant, since: datetime | None, until: datetime):
     return self_report.SelfReport(reports=len(used), any_use=any(used), source="daily check-ins")
 
 
-def last_reported_use(participant) -> KnownUse | None:
+def last_reported_values() -> dict[str, Any]:
     from checkins.models import CheckIn
 
-    at = (
-        CheckIn.objects.current()
-        .filter(participant=participant, used=True)
-        .order_by("-recorded_at")
-        .values_list("recorded_at", flat=True)
-        .first()
-    )
+    used = CheckIn.objects.current().filter(participant=OuterRef("pk"), used=True)
+    return {"at": Subquery(used.order_by("-recorded_at").values("recorded_at")[:1])}
+
+
+def last_reported_use(values: Mapping[str, Any]) -> KnownUse | None:
+    at = values["at"]
     return KnownUse(timezone.localdate(at), "check-in") if at else None
 
 
 def register() -> None:
     self_report.PROVIDERS.register(reported_between)
-    USE_SOURCES.register(last_reported_use)
+    USE_SOURCES.register(UseSource("checkins", last_reported_values, last_reported_use))

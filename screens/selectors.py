@@ -1,13 +1,14 @@
 """Reads shared by the drug-screens tab, the API and the chart header, in fixed queries."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 
 from medications.models import Medication
+from participants.selectors import read_on_participant
 from screens.models import DrugScreen, Flag, Panel, ScreenResult, UseReport
 from tandem.hooks import Hook
 
@@ -58,46 +59,94 @@ class KnownUse:
     source: str
 
 
-# Other modules (the daily check-in) add `provider(participant) -> KnownUse | None`.
-USE_SOURCES: Hook[Callable[[Any], KnownUse | None]] = Hook("screens.use_sources")
+@dataclass(frozen=True)
+class UseSource:
+    """Where a last known use comes from: `values()` are expressions on the participant's
+    row (`OuterRef("pk")` is the participant), `read(values)` the use they show, if any."""
+
+    key: str
+    values: Callable[[], Mapping[str, Any]]
+    read: Callable[[Mapping[str, Any]], KnownUse | None]
 
 
-def _from_screens(participant) -> KnownUse | None:
-    row = (
+# Other modules (the daily check-in) add their `UseSource`.
+USE_SOURCES: Hook[UseSource] = Hook("screens.use_sources", key=lambda source: source.key)
+
+
+def _screen_values() -> dict[str, Any]:
+    latest = (
         ScreenResult.objects.filter(
-            screen__participant=participant,
+            screen__participant=OuterRef("pk"),
             screen__entered_in_error_at__isnull=True,
             flag__in=[Flag.UNEXPECTED_POSITIVE, Flag.SELF_REPORT_DISCORDANT],
         )
         .exclude(confirmation="negative")
-        .select_related("screen")
-        .order_by("-screen__collected_at")
-        .first()
+        .order_by("-screen__collected_at", "-pk")
     )
-    if row is None:
+    return {
+        name: Subquery(latest.values(field)[:1])
+        for name, field in (
+            ("at", "screen__collected_at"),
+            ("method", "screen__method"),
+            ("result", "result"),
+            ("confirmation", "confirmation"),
+        )
+    }
+
+
+def _screen_use(values: Mapping[str, Any]) -> KnownUse | None:
+    if values["at"] is None:
         return None
-    kind = "presumptive drug screen" if row.presumptive else "drug screen"
-    return KnownUse(row.screen.collected_at.date(), kind)
-
-
-def _from_clinician(participant) -> KnownUse | None:
-    row = (
-        UseReport.objects.current()
-        .filter(participant=participant)
-        .order_by("-last_used_on", "-id")
-        .first()
+    row = ScreenResult(
+        screen=DrugScreen(method=values["method"]),
+        result=values["result"],
+        confirmation=values["confirmation"],
     )
-    return KnownUse(row.last_used_on, "clinician entry") if row else None
+    kind = "presumptive drug screen" if row.presumptive else "drug screen"
+    return KnownUse(values["at"].date(), kind)
+
+
+def _clinician_values() -> dict[str, Any]:
+    latest = UseReport.objects.current().filter(participant=OuterRef("pk"))
+    return {"on": Subquery(latest.order_by("-last_used_on", "-id").values("last_used_on")[:1])}
+
+
+def _clinician_use(values: Mapping[str, Any]) -> KnownUse | None:
+    return KnownUse(values["on"], "clinician entry") if values["on"] else None
+
+
+def _use_sources() -> list[UseSource]:
+    return [
+        UseSource("screens", _screen_values, _screen_use),
+        UseSource("clinician", _clinician_values, _clinician_use),
+        *USE_SOURCES.implementations(),
+    ]
+
+
+def last_use_values() -> dict[str, Any]:
+    """Every source's expressions, for the chart header's one query (`last_use_from`)."""
+    return {
+        f"{i}_{name}": expression
+        for i, source in enumerate(_use_sources())
+        for name, expression in source.values().items()
+    }
+
+
+def last_use_from(values: Mapping[str, Any]) -> KnownUse | None:
+    """The latest known use from every source: screens, clinician entries, self-reports."""
+    found = []
+    for i, source in enumerate(_use_sources()):
+        prefix = f"{i}_"
+        own = {k.removeprefix(prefix): v for k, v in values.items() if k.startswith(prefix)}
+        if use := source.read(own):
+            found.append(use)
+    return max(found, key=lambda u: u.on) if found else None
 
 
 def last_known_use(participant) -> KnownUse | None:
-    """The latest known use from every source: screens, clinician entries, self-reports."""
-    found = [
-        u
-        for f in (_from_screens, _from_clinician, *USE_SOURCES.implementations())
-        if (u := f(participant))
-    ]
-    return max(found, key=lambda u: u.on) if found else None
+    """`last_use_from` every source, in one query."""
+    [values] = read_on_participant(participant, [last_use_values])
+    return last_use_from(values)
 
 
 def readings(screen: DrugScreen) -> list[dict]:

@@ -7,8 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from audit.models import Action
-from participants.access import Scope, decide
+from participants.access import Scope
 from participants.chart import HeaderFlag
 from participants.decorators import not_found, participant_page
 from participants.http import StaffRequest
@@ -106,11 +105,9 @@ def confirmation(request: StaffRequest, participant, result_id) -> HttpResponse:
     return redirect("screens:tab", participant_id=participant.public_id)
 
 
-def last_use_flag(participant, user) -> list[HeaderFlag]:
+def last_use_flag(participant, values) -> list[HeaderFlag]:
     """Days since last known use, on the chart header of those who may see clinical data."""
-    if not decide(user, participant, Action.VIEW, Scope.CLINICAL).allowed:
-        return []
-    use = selectors.last_known_use(participant)
+    use = selectors.last_use_from(values)
     if use is None:
         return []
     days = (timezone.localdate() - use.on).days

@@ -5,13 +5,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from participants.access import decisions_for_one_request
+from participants.chart import header_flags
+from participants.selectors import prefetch_chart_relations
 
 # Sign-in, session, roles and time zones (4), the participant and the care-team check (2), the
-# audit event (5 with its transaction), the chart header (episodes, care team and the
-# modules' flags: 8), the closed-chart check (0: read from the header's episodes) and the
+# audit event (5 with its transaction), the chart header (episodes and care team: 2, every
+# module's flags: 1), the closed-chart check (0: read from the header's episodes) and the
 # care-team form's staff list (1); the session is not written on a read (the idle clock
 # moves once a minute).
-CHART_QUERY_BUDGET = 20
+CHART_QUERY_BUDGET = 15
 
 
 def test_the_chart_page_stays_within_its_query_budget(world, signed_in):
@@ -23,3 +26,12 @@ def test_the_chart_page_stays_within_its_query_budget(world, signed_in):
         assert client.get(url).status_code == 200
     assert len(queries) <= CHART_QUERY_BUDGET, "\n".join(q["sql"] for q in queries)
     assert AuditEvent.objects.count() == before + 1
+
+
+def test_every_modules_header_flags_are_read_in_one_query(world):
+    prefetch_chart_relations(world.participant)
+    with decisions_for_one_request():
+        header_flags(world.participant, world.therapist)  # the access decisions, once
+        with CaptureQueriesContext(connection) as queries:
+            header_flags(world.participant, world.therapist)
+    assert len(queries) == 1, "\n".join(q["sql"] for q in queries)
