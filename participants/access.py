@@ -357,11 +357,22 @@ def _remembered(key: tuple, compute: Callable[[], object]):
 
 def on_care_team(user, participant: Participant) -> bool:
     return _remembered(
-        ("care_team", user.pk, participant.pk),
-        CareTeamMember.objects.filter(
-            user=user, ended_on__isnull=True, episode__participant=participant
-        ).exists,
+        ("care_team", user.pk, participant.pk), lambda: _on_care_team(user, participant)
     )
+
+
+def _on_care_team(user, participant: Participant) -> bool:
+    read = getattr(participant, "_prefetched_objects_cache", {}).get("episodes")
+    if read is not None:
+        teams = [getattr(e, "_prefetched_objects_cache", {}).get("care_team") for e in read]
+        if all(team is not None for team in teams):
+            # The page read the chart header's episodes and care teams already: no query.
+            return any(
+                m.user_id == user.pk and m.ended_on is None for team in teams for m in team or []
+            )
+    return CareTeamMember.objects.filter(
+        user=user, ended_on__isnull=True, episode__participant=participant
+    ).exists()
 
 
 def _intake_case(participant: Participant) -> bool:

@@ -17,6 +17,7 @@ from participants.access import Scope, audit_access, decide, refusal_message
 from participants.audit_events import access_event_type
 from participants.http import StaffRequest
 from participants.models import Participant
+from participants.selectors import prefetch_chart_relations
 from tandem.errors import AccessDenied
 from tandem.methods import READS, serves
 from tandem.views import error_page
@@ -88,6 +89,9 @@ def participant_page(
                 return error_page(request, "Not allowed", "This page is for staff.", status=403)
             details = {"page": page, "method": request.method}
             read = request.method in READS
+            if read:
+                # The chart header's episodes and care teams, which the decision reads too.
+                prefetch_chart_relations(participant)
             asked = action if read else Action.CHANGE
             decision = decide(
                 request.user, participant, asked, scope, addendum=addenda and not read

@@ -23,12 +23,20 @@ def _care_team_checks(queries) -> int:
     return sum(CARE_TEAM_CHECK in q["sql"] for q in queries.captured_queries)
 
 
-def test_one_chart_page_checks_the_care_team_once(world, login):
+def test_a_chart_read_decides_from_the_care_team_its_header_reads(world, login):
     client = login(world.therapist)
     url = reverse("participants:chart", args=[world.participant.public_id])
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
-    assert _care_team_checks(queries) == 1
+    assert _care_team_checks(queries) == 0
+
+
+def test_a_chart_read_refuses_one_whose_care_team_membership_ended(world, login):
+    membership = world.episode.care_team.get(user=world.therapist, ended_on__isnull=True)
+    membership.ended_on = world.episode.referred_on
+    membership.save()
+    url = reverse("participants:chart", args=[world.participant.public_id])
+    assert login(world.therapist).get(url).status_code == 403
 
 
 def test_nothing_is_remembered_outside_a_request(world):
