@@ -204,7 +204,22 @@ class ProgressNote(ClinicalRecord, Versioned, Signable, Supersedable, Immutable)
         indexes = [
             models.Index(fields=["participant", "service_date"]),
             models.Index(fields=["recorded_by", "participant", "recorded_at"]),
-            models.Index(fields=["due_at"], condition=Q(signed_at__isnull=True), name="note_due"),
+            # Notes overdue: the board counts them from the index alone.
+            models.Index(
+                fields=["due_at", "id"],
+                include=["participant"],
+                condition=Q(signed_at__isnull=True, entered_in_error_at__isnull=True),
+                name="note_unsigned_due",
+            ),
+            # The notes board's co-signature queue: only notes that need one, never the rest
+            # of the history.
+            models.Index(
+                fields=["signed_at", "id"],
+                condition=Q(
+                    cosign_required=True, signed_at__isnull=False, entered_in_error_at__isnull=True
+                ),
+                name="note_cosign_queue",
+            ),
         ]
 
     def __str__(self) -> str:

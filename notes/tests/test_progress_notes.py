@@ -116,3 +116,25 @@ def test_the_co_sign_queue_holds_notes_of_listed_roles_and_staff(world):
     assert [n.pk for n in cosign_queue(world.supervisor)] == [notes["counsellor"].pk]
     with pytest.raises(InvalidInput):
         services.cosign_note(notes["peer"], by=world.director)
+
+
+def test_the_co_sign_queue_holds_notes_in_force_only(world):
+    """A note a late entry supersedes, or one entered in error, leaves the queue."""
+    from notes.selectors import cosign_queue
+
+    NoteSettings.objects.create(program=world.program, cosign_roles=["peer"])
+    signed = [
+        services.sign_note(
+            services.draft_note(world.participant, dap(text), by=world.peer),
+            by=world.peer,
+            expected_version=1,
+        )
+        for text in ("First", "Second")
+    ]
+    assert {n.pk for n in cosign_queue(world.supervisor)} == {n.pk for n in signed}
+    services.add_late_entry(
+        signed[0], by=world.peer, text="Also discussed housing.", reason="Remembered later"
+    )
+    assert [n.pk for n in cosign_queue(world.supervisor)] == [signed[1].pk]
+    services.mark_entered_in_error(signed[1], by=world.peer, reason="Wrong participant")
+    assert list(cosign_queue(world.supervisor)) == []
