@@ -93,3 +93,10 @@ def test_an_unknown_task_queue_stops_start_up():
     result = _setting("TASKS", TANDEM_TASK_QUEUE="celery")
     assert result.returncode != 0
     assert "TANDEM_TASK_QUEUE='celery' is not a task queue Tandem knows" in result.stderr
+
+
+def test_sessions_are_cached_only_in_a_cache_every_worker_shares():
+    alone = _setting("SESSION_ENGINE", REDIS_URL="")
+    shared = _setting("SESSION_ENGINE", REDIS_URL="redis://127.0.0.1:6379/0")
+    assert alone.stdout.split() == ["django.contrib.sessions.backends.db"], alone.stderr
+    assert shared.stdout.split() == ["django.contrib.sessions.backends.cached_db"], shared.stderr
