@@ -120,10 +120,10 @@ def weekly_doses(
     chosen = participants if participants is not None else [e.participant_id for e in episodes]
     first, last = weeks[0], weeks[-1] + timedelta(days=6)
     planned = (
-        _planned(chosen, first, last, now)
+        _planned(chosen, first, last)
         .annotate(week=TruncWeek("session__date"))
         .values("participant_id", "week")
-        .annotate(**_planned_sums(now))
+        .annotate(**_planned_sums(first, last, now))
         .order_by()
     )
     # The weekly summary the roll calls keep current (attendance.weekly), per episode: a
@@ -168,35 +168,45 @@ def weekly_doses(
     return doses
 
 
-def _planned(participants, first: date, last: date, now: datetime) -> QuerySet[Enrolment]:
-    """The enrolments of these participants at sessions held from `first` to `last`.
-
-    Sessions carry their local date; bounding their UTC start as well (a day either side
-    covers every time zone) lets the database read only those days' sessions through the
-    start-time index instead of every program's history."""
+def _planned(participants, first: date, last: date) -> QuerySet[Enrolment]:
+    """The enrolments of these participants at sessions starting within a day of the local
+    dates `first` to `last` (a day either side covers every time zone): the start-time index
+    finds those days' sessions instead of reading every program's history. The sums keep
+    only the sessions dated in the range (`_planned_sums`); asking for the date here as well
+    would make the database expect a handful of rows and read each enrolment one by one."""
     return Enrolment.objects.filter(
         participant_id__in=participants,
-        session__date__range=(first, last),
         session__starts_at__gte=datetime.combine(first - timedelta(days=1), time(0), UTC),
         session__starts_at__lt=datetime.combine(last + timedelta(days=2), time(0), UTC),
         session__status=Session.Status.SCHEDULED,
     )
 
 
-def _planned_sums(now: datetime) -> dict[str, Sum]:
-    """Minutes scheduled, still to come without a roll call, and over without one."""
+def _planned_sums(first: date, last: date, now: datetime) -> dict[str, Sum]:
+    """Minutes scheduled, still to come without a roll call, and over without one, at
+    sessions dated from `first` to `last`."""
+    dated = Q(session__date__range=(first, last))
     recorded = Attendance.objects.filter(
         session_id=OuterRef("session_id"), participant_id=OuterRef("participant_id")
     )
     return {
-        "scheduled": Sum("session__minutes"),
-        "remaining": Sum(
-            "session__minutes", filter=Q(session__ends_at__gt=now) & ~Exists(recorded)
-        ),
+        "scheduled": Sum("session__minutes", filter=dated),
+        "remaining": _remaining(first, last, now),
         "unrecorded": Sum(
-            "session__minutes", filter=Q(session__ends_at__lte=now) & ~Exists(recorded)
+            "session__minutes", filter=dated & Q(session__ends_at__lte=now) & ~Exists(recorded)
         ),
     }
+
+
+def _remaining(first: date, last: date, now: datetime) -> Sum:
+    """Minutes of sessions dated from `first` to `last` not over yet and without a roll call."""
+    recorded = Attendance.objects.filter(
+        session_id=OuterRef("session_id"), participant_id=OuterRef("participant_id")
+    )
+    return Sum(
+        "session__minutes",
+        filter=Q(session__date__range=(first, last), session__ends_at__gt=now) & ~Exists(recorded),
+    )
 
 
 def _as_date(value) -> date:
@@ -271,9 +281,11 @@ def _required(program: Program, week_start: date, weekdays: frozenset[int]) -> E
 
 
 def _at_risk_query(program: Program, week_start: date, now: datetime) -> tuple[str, list]:
-    """One statement for the program's under-dosed participants this week, largest gap
-    first, each row carrying the total: the enrolments and stored weekly minutes of this week
-    only are summed per participant in the database and joined to the episodes."""
+    """One statement for the episodes of the program's under-dosed participants this week,
+    largest gap first, each row carrying the total: only what decides the order (the stored
+    weekly minutes and the minutes of sessions not over yet) is summed per participant in the
+    database and joined to the episodes."""
+    sunday = week_start + timedelta(days=6)
     chosen = in_care_episodes(program).values("participant_id")
     episodes = (
         _latest_in_care(program)
@@ -281,15 +293,15 @@ def _at_risk_query(program: Program, week_start: date, now: datetime) -> tuple[s
             ep=F("pk"),
             pid=F("participant_id"),
             required=_required(program, week_start, program_weekdays([program.pk])[program.pk]),
-            weekly=_weekly(program),
             last_name=F("participant__legal_last_name"),
         )
         .order_by()
     )
-    planned = (
-        _planned(chosen, week_start, week_start + timedelta(days=6), now)
+    remaining = (
+        _planned(chosen, week_start, sunday)
+        .filter(session__ends_at__gt=now)
         .values(pid=F("participant_id"))
-        .annotate(**_planned_sums(now))
+        .annotate(minutes=_remaining(week_start, sunday, now))
         .order_by()
     )
     attended = (
@@ -298,17 +310,16 @@ def _at_risk_query(program: Program, week_start: date, now: datetime) -> tuple[s
         .annotate(minutes=Sum("minutes"))
         .order_by()
     )
-    parts = [q.query.sql_with_params() for q in (episodes, planned, attended)]
-    reach = "COALESCE(a.minutes, 0) + COALESCE(p.remaining, 0)"
+    parts = [q.query.sql_with_params() for q in (episodes, remaining, attended)]
+    gap = "e.required - COALESCE(a.minutes, 0) - COALESCE(r.minutes, 0)"
     # Only the compiled queries above and fixed text: every value is a parameter.
     sql = (
-        "SELECT e.ep, e.required, e.weekly, COALESCE(p.scheduled, 0), COALESCE(p.remaining, 0),"  # noqa: S608
-        " COALESCE(p.unrecorded, 0), COALESCE(a.minutes, 0), COUNT(*) OVER ()"
+        "SELECT e.ep, COUNT(*) OVER ()"  # noqa: S608
         f" FROM ({parts[0][0]}) e"
-        f" LEFT JOIN ({parts[1][0]}) p ON p.pid = e.pid"
+        f" LEFT JOIN ({parts[1][0]}) r ON r.pid = e.pid"
         f" LEFT JOIN ({parts[2][0]}) a ON a.pid = e.pid"
-        f" WHERE {reach} < e.required"
-        f" ORDER BY e.required - ({reach}) DESC, e.last_name, e.pid"
+        f" WHERE {gap} > 0"
+        f" ORDER BY {gap} DESC, e.last_name, e.pid"
         " LIMIT %s OFFSET %s"
     )
     return sql, [*parts[0][1], *parts[1][1], *parts[2][1]]
@@ -323,8 +334,8 @@ def at_risk_page(
     now: datetime | None = None,
 ) -> tuple[Page, list[tuple[Episode, WeekDose]]]:
     """One page of the participants who cannot reach their requirement with what remains,
-    largest gap first, and the pager over all of them: two queries however many are in care
-    (three past the last page), so a director's program of thousands costs what ten do."""
+    largest gap first, and the pager over all of them: the same few queries however many
+    are in care, so a director's program of thousands costs what ten do."""
     now = now or timezone.now()
     try:
         wanted = max(1, int(number or 1))
@@ -342,27 +353,13 @@ def at_risk_page(
         first = fetch(1)
         wanted = max(1, -(-first[0][-1] // size)) if first else 1
         rows = fetch(wanted) if wanted > 1 else first
-    total = rows[0][-1] if rows else 0
-    page = Paginator(range(total), size).get_page(wanted)
+    page = Paginator(range(rows[0][-1] if rows else 0), size).get_page(wanted)
     loaded = Episode.objects.select_related(
         "participant", "program", "primary_clinician", "scheduling_profile"
-    ).in_bulk([r[0] for r in rows])
-    return page, [
-        (
-            loaded[ep],
-            WeekDose(
-                loaded[ep].participant_id,
-                week_start,
-                required,
-                weekly,
-                scheduled=scheduled,
-                attended=attended,
-                remaining=remaining,
-                unrecorded=unrecorded,
-            ),
-        )
-        for ep, required, weekly, scheduled, remaining, unrecorded, attended, _ in rows
-    ]
+    ).in_bulk([ep for ep, _ in rows])
+    shown = [loaded[ep] for ep, _ in rows]
+    doses = weekly_doses(shown, [week_start], now=now)
+    return page, [(e, doses[(e.participant_id, week_start)]) for e in shown]
 
 
 def at_risk(

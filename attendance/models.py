@@ -78,6 +78,13 @@ class WeeklyMinutes(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["episode", "week"], name="weekly_minutes_once"),
         ]
+        # The dose page reads one week of every participant in care: one range of this
+        # index instead of a lookup per episode.
+        indexes = [
+            models.Index(
+                fields=["week", "episode"], include=["minutes"], name="weekly_minutes_by_week"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.episode_id} week of {self.week}: {self.minutes} min"
