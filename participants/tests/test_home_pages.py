@@ -1,11 +1,15 @@
 """Each role lands on a home page made for it, and each stays flat in queries as data grows."""
 
+import re
+
 import pytest
 from django.db import connection
+from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 
 from assessments.services import record_administration
 from assessments.tests.administration_helpers import answers
+from attendance import dose
 from attendance.tests.builders import active_participant
 from conftest import make_participant
 from participants.models import Episode, EpisodeStatus
@@ -43,6 +47,50 @@ def test_director_sees_census_critical_alerts_referrals_and_under_dosed(world, l
         assert heading in page
     assert "Robin Testperson" in page  # the critical alert's participant
     assert "My caseload" not in page
+
+
+def _under_dosed_shown(client) -> int:
+    page = client.get("/").content.decode()
+    match = re.search(r"Adult IOP: <strong>(\d+)</strong> participants? cannot reach", page)
+    assert match, page
+    return int(match.group(1))
+
+
+def test_the_directors_under_dosed_count_is_the_dose_pages(midweek, world, login):
+    """The count on the home is the number of participants the dose page lists as unable to
+    reach this week's requirement, and follows it as more are admitted."""
+    client = login(world.director)
+    week = dose.current_week(world.program)
+    before = _under_dosed_shown(client)
+    assert before == len(dose.at_risk(world.program, week)) > 0
+    for n in range(3):
+        active_participant(world, f"T-0060{n:02d}", "Short", f"Dose{n}")
+    assert _under_dosed_shown(client) == before + 3 == len(dose.at_risk(world.program, week))
+
+
+def _episodes_loaded(client) -> int:
+    loaded = []
+
+    def count(sender, **kwargs) -> None:
+        loaded.append(1)
+
+    post_init.connect(count, sender=Episode)
+    try:
+        assert client.get("/").status_code == 200
+    finally:
+        post_init.disconnect(count, sender=Episode)
+    return len(loaded)
+
+
+def test_the_directors_home_loads_no_row_per_participant_in_care(midweek, world, login):
+    """The director's panels count in the database: admitting more participants loads no
+    more episodes into the page."""
+    client = login(world.director)
+    client.get("/")
+    few = _episodes_loaded(client)
+    for n in range(8):
+        active_participant(world, f"T-0050{n:02d}", "Many", f"Person{n}")
+    assert _episodes_loaded(client) == few
 
 
 def test_intake_sees_the_referral_queue_with_dates(world, login):
