@@ -16,6 +16,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 GENESIS = "0" * 64
 MIN_KEY_LENGTH = 32
+# One encoder for every payload: json.dumps with these options would build a new one per call.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
 
 
 def chain_key() -> bytes:
@@ -54,9 +56,9 @@ def payload(event: Any) -> bytes:
         "reason": event.reason,
         "details": event.details,
     }
-    return json.dumps(content, sort_keys=True, separators=(",", ":"), default=str).encode()
+    return _CANONICAL.encode(content).encode()
 
 
 def link(event: Any, prev_hash: str, key: bytes) -> str:
     """The event's MAC, chained to its predecessor's."""
-    return hmac.new(key, prev_hash.encode() + payload(event), hashlib.sha256).hexdigest()
+    return hmac.digest(key, prev_hash.encode() + payload(event), hashlib.sha256).hex()

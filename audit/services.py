@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Organization
@@ -55,6 +55,60 @@ def _head(organization_id: int | None) -> ChainHead:
     return head
 
 
+# The columns an append writes, in the model's order (the id comes from the database). The
+# SQL below is made from the model's own column names only; values are always parameters.
+_FIELDS = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+_ATTNAMES = [f.attname for f in _FIELDS]
+_COLUMNS = ", ".join(f.column for f in _FIELDS)
+_CASTS = {"occurred_at": "::timestamptz", "client_address": "::inet", "details": "::jsonb"}
+_VALUES = ", ".join(f"%s{_CASTS.get(f.column, '')}" for f in _FIELDS)
+# PostgreSQL: move the head only if it is still where it was read, and insert the event in
+# the same statement; no row comes back when another append moved the head first.
+_MOVE_HEAD_IF_AT = (
+    "UPDATE audit_chainhead SET seq = %s, hash = %s WHERE id = %s AND seq = %s AND hash = %s"
+)
+_APPEND_IF_HEAD_IS = (
+    f"WITH head AS ({_MOVE_HEAD_IF_AT} RETURNING id) "  # noqa: S608
+    f"INSERT INTO audit_auditevent ({_COLUMNS}) SELECT {_VALUES} FROM head RETURNING id"
+)
+_MARKS = ", ".join(["%s"] * len(_FIELDS))
+_INSERT = f"INSERT INTO audit_auditevent ({_COLUMNS}) VALUES ({_MARKS})"  # noqa: S608
+_MOVE_HEAD = "UPDATE audit_chainhead SET seq = %s, hash = %s WHERE id = %s"
+
+# Where this process last left each chain's head: (database, chain) -> (head id, seq, hash).
+# Only a guess to try first: an append on a head that has moved since (another process, a
+# rolled-back transaction) writes nothing and falls back to locking the head, so a stale
+# guess costs one statement and never a wrong link.
+_last_heads: dict[tuple[str, int | None], tuple[int, int, str]] = {}
+
+
+def _write_after(head: tuple[int, int, str], event: AuditEvent, key: bytes, db: Any) -> bool:
+    """Link the event after `head` and write it with the head's move; False, and nothing
+    written, if on PostgreSQL the head is no longer there (on SQLite the head is locked)."""
+    head_id, seq, prev_hash = head
+    event.seq, event.prev_hash = seq + 1, prev_hash
+    event.hash = link(event, prev_hash, key)
+    values = {name: getattr(event, name) for name in _ATTNAMES}
+    values["details"] = json.dumps(event.details)
+    with db.cursor() as cursor:
+        if db.vendor == "postgresql":
+            cursor.execute(
+                _APPEND_IF_HEAD_IS,
+                [event.seq, event.hash, head_id, seq, prev_hash, *values.values()],
+            )
+            row = cursor.fetchone()
+            if row is None:
+                return False
+            event.pk = row[0]
+        else:
+            values["occurred_at"] = db.ops.adapt_datetimefield_value(event.occurred_at)
+            cursor.execute(_INSERT, list(values.values()))
+            event.pk = cursor.lastrowid
+            cursor.execute(_MOVE_HEAD, [event.seq, event.hash, head_id])
+    event._state.adding, event._state.db = False, db.alias
+    return True
+
+
 def record_event(
     *,
     actor: Any,
@@ -79,6 +133,10 @@ def record_event(
     outcome and the reason unless the caller names them. `role` serves decisions that are
     not about one participant (a program capability). `action` alone (no event type)
     records the action's generic type.
+
+    On PostgreSQL the usual append is one statement (see `_APPEND_IF_HEAD_IS`), atomic on
+    its own outside a transaction; it holds the head's row lock until the caller commits,
+    as the locking path does.
     """
     organization_id, event = _unlinked(
         actor=actor,
@@ -97,13 +155,16 @@ def record_event(
         action=action,
     )
     key = chain_key()
-    with transaction.atomic():
-        head = _head(organization_id)
-        event.seq, event.prev_hash = head.seq + 1, head.hash
-        event.hash = link(event, head.hash, key)
-        event.save()
-        head.seq, head.hash = event.seq, event.hash
-        head.save(update_fields=["seq", "hash"])
+    db = transaction.get_connection()
+    known = (db.alias, organization_id)
+    head = _last_heads.get(known) if db.vendor == "postgresql" else None
+    if head is None or not _write_after(head, event, key, db):
+        with transaction.atomic(savepoint=False):
+            locked = _head(organization_id)
+            head = (locked.pk, locked.seq, locked.hash)
+            if not _write_after(head, event, key, db):
+                raise DatabaseError("the locked audit chain head moved")
+    _last_heads[known] = (head[0], event.seq, event.hash)
     note_event(event.participant_id)
     return event
 
@@ -161,35 +222,43 @@ def _unlinked(
 ) -> tuple[int | None, AuditEvent]:
     """One event with everything but its place in the chain (seq, prev_hash, hash)."""
     kind = event_types.get(event_type or event_types.generic(action))
-    details = dict(details or {})
     if decision is not None:
         role = role or decision.role
-        break_glass = break_glass if break_glass is not None else decision.break_glass
+        if break_glass is None:
+            break_glass = decision.break_glass
         if outcome is None:
             outcome = Outcome.ALLOWED if decision.allowed else Outcome.REFUSED
-        details.setdefault("why", decision.why)
+        if details is None or "why" not in details:
+            details = {**(details or {}), "why": decision.why}
     if record is not None:
         record_type = record_type or record._meta.label
         record_id = record_id or str(getattr(record, "public_id", None) or record.pk)
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     organization_id = _organization_of(actor, participant, record, organization)
-    return organization_id, AuditEvent(
-        organization_id=organization_id,
-        occurred_at=timezone.now(),
-        event_type=kind.name,
-        actor=actor if authenticated else None,
-        actor_label=actor.get_username() if authenticated else "anonymous",
-        role=role,
-        action=kind.action,
-        outcome=outcome or Outcome.ALLOWED,
-        participant=participant,
-        record_type=record_type,
-        record_id=record_id,
-        client_address=client_address.get(),
-        break_glass=break_glass,
-        reason=reason or (break_glass.reason if break_glass is not None else ""),
-        details=json.loads(json.dumps(details, default=str)),
-    )
+    columns: dict[str, Any] = {
+        "organization_id": organization_id,
+        "seq": None,
+        "occurred_at": timezone.now(),
+        "event_type": kind.name,
+        "actor_id": actor.pk if authenticated else None,
+        "actor_label": actor.get_username() if authenticated else "anonymous",
+        "role": str(role),
+        "action": kind.action,
+        "outcome": str(outcome or Outcome.ALLOWED),
+        "participant_id": participant.pk if participant is not None else None,
+        "record_type": record_type,
+        "record_id": record_id,
+        "client_address": client_address.get(),
+        "break_glass_id": break_glass.pk if break_glass is not None else None,
+        "reason": reason or (break_glass.reason if break_glass is not None else ""),
+        # What the database will give back, so the MAC is over what verification reads.
+        "details": json.loads(json.dumps(details, default=str)) if details else {},
+        "prev_hash": "",
+        "hash": "",
+    }
+    # Positional arguments take the model's quick path (no keyword or relation handling).
+    values: list[Any] = [columns[name] for name in _ATTNAMES]
+    return organization_id, AuditEvent(None, *values)  # type: ignore[misc]  # stubs: no *args
 
 
 def field_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -1,11 +1,14 @@
-"""One chain per organization: audited work of one organization never waits on another's."""
+"""One chain per organization: audited work of one organization never waits on another's, and
+appends racing on one chain still number it without gaps and link every event."""
 
 import threading
 
 import pytest
 from django.db import OperationalError, connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
 
-from audit.services import record_event
+from audit.models import AuditEvent, ChainHead
+from audit.services import record_event, record_events, verify_chain
 
 
 def _in_another_connection(world, participant) -> str:
@@ -42,3 +45,101 @@ def test_an_open_write_in_one_organization_does_not_hold_up_another(world):
         # Our transaction holds this organization's chain head until it commits.
         assert _in_another_connection(world, world.other_org_participant) == "written"
         assert _in_another_connection(world, world.participant) == "waited"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_threads_appending_to_one_chain_at_once_keep_it_gapless_and_intact(world):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's in-memory test database cannot take writers from several threads")
+    threads, rounds = 8, 12
+    start = threading.Barrier(threads)
+    committed: list[int] = []
+    failures: list[BaseException] = []
+
+    def append(i: int) -> None:
+        try:
+            start.wait()
+            for n in range(rounds):
+                if n % 3 == 0:  # an audited read: the append is a statement of its own
+                    record_event(
+                        actor=world.therapist,
+                        event_type="chart.viewed",
+                        participant=world.participant,
+                    )
+                    committed.append(1)
+                elif n % 3 == 1:  # a write: two events in the caller's transaction
+                    with transaction.atomic():
+                        for _ in range(2):
+                            record_event(
+                                actor=world.therapist,
+                                event_type="participant.demographics_changed",
+                                participant=world.participant,
+                            )
+                    committed.append(2)
+                else:  # a write that fails: its event rolls back with it
+                    try:
+                        with transaction.atomic():
+                            record_event(
+                                actor=world.therapist,
+                                event_type="participant.demographics_changed",
+                                participant=world.participant,
+                            )
+                            raise RuntimeError("the change failed")
+                    except RuntimeError:
+                        pass
+        except BaseException as failure:
+            failures.append(failure)
+        finally:
+            connections.close_all()
+
+    workers = [threading.Thread(target=append, args=(i,)) for i in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+
+    assert failures == []
+    seqs = AuditEvent.objects.filter(organization=world.org).values_list("seq", flat=True)
+    assert sorted(seqs) == list(range(1, sum(committed) + 1))
+    assert ChainHead.objects.get(organization=world.org).seq == sum(committed)
+    assert verify_chain().ok
+
+
+def test_an_append_after_the_head_moved_behind_this_process_still_links(world):
+    """A rolled-back append leaves this process's guess of the head at a seq that another
+    writer (here a batch append, elsewhere another process) then fills with another event."""
+    read = {
+        "actor": world.therapist,
+        "event_type": "chart.viewed",
+        "participant": world.participant,
+    }
+    record_event(**read)
+    try:
+        with transaction.atomic():
+            record_event(**read)
+            raise RuntimeError("the change failed")
+    except RuntimeError:
+        pass
+    record_events([read])
+
+    event = record_event(**read)
+
+    assert event.seq == 3
+    assert event.prev_hash == AuditEvent.objects.get(organization=world.org, seq=2).hash
+    assert verify_chain().ok
+
+
+def test_an_append_is_one_statement_on_postgresql(world):
+    """No lock of the head, no savepoint: the head moves and the event is written at once
+    (and outside a transaction that statement is atomic on its own)."""
+    read = {
+        "actor": world.therapist,
+        "event_type": "chart.viewed",
+        "participant": world.participant,
+    }
+    record_event(**read)  # this process learns where the chain's head is
+    with CaptureQueriesContext(connection) as queries:
+        record_event(**read)
+    # SQLite, which has one writer at a time, reads the head, inserts and moves the head.
+    assert len(queries) == (1 if connection.vendor == "postgresql" else 3), queries.captured_queries
+    assert verify_chain().ok
