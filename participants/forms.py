@@ -138,6 +138,10 @@ class CareTeamAddForm(forms.Form):
 
     def staff_choices(self) -> list[tuple]:
         """The staff select's options, read in one query: the chart writes its selects out
-        itself, as rendering an option per staff member through widget templates is slow."""
-        options = ModelChoiceIterator(cast(forms.ModelChoiceField, self.fields["user"]))
-        return list(iter(options))  # iter: list() would count them first
+        itself, as rendering an option per staff member through widget templates is slow.
+        The rows are fetched at once rather than through the iterator a select uses, which
+        on PostgreSQL opens, reads and closes a server-side cursor: three round trips."""
+        field = cast(forms.ModelChoiceField, self.fields["user"])
+        options = ModelChoiceIterator(field)
+        empty = [] if field.empty_label is None else [("", field.empty_label)]
+        return [*empty, *(options.choice(user) for user in field.queryset.all())]
