@@ -144,4 +144,4 @@ class CareTeamAddForm(forms.Form):
         field = cast(forms.ModelChoiceField, self.fields["user"])
         options = ModelChoiceIterator(field)
         empty = [] if field.empty_label is None else [("", field.empty_label)]
-        return [*empty, *(options.choice(user) for user in field.queryset.all())]
+        return [*empty, *(options.choice(user) for user in options.queryset.all())]
