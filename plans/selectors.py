@@ -416,28 +416,37 @@ def _stored_row(stored: ReviewSchedule | None, episode: Episode, today: date) ->
 
 def board_reviews_due(
     organization_ids: list[int], *, window_days: int = DUE_SOON_DAYS
-) -> QuerySet[Episode]:
-    """Episodes in care across the organizations whose review is due by their program's
-    `today + window_days`, overdue first, then those without a signed plan: one query on the
-    stored next-review dates, for the caller to page (one query for the programs' dates)."""
+) -> QuerySet[Episode, int]:
+    """Ids of the episodes in care across the organizations whose review is due by their
+    program's `today + window_days`, overdue first, then those without a signed plan: one
+    query on the stored next-review dates, for the caller to page, with the programs named
+    by id so the database reads their in-care episodes from the (program, status) index (one
+    query for the programs' dates). `board_rows` loads the page's rows."""
+    programs = list(Program.objects.filter(organization_id__in=organization_ids))
     due_by = Q(plan_review__due_on__isnull=True)
-    for program in Program.objects.filter(organization_id__in=organization_ids):
+    for program in programs:
         due_by |= Q(
             program=program, plan_review__due_on__lte=program.today() + timedelta(days=window_days)
         )
     return (
         Episode.objects.filter(
             due_by,
-            program__organization_id__in=organization_ids,
+            program_id__in=[p.pk for p in programs],
             status__in=IN_CARE_STATUSES,
             participant__entered_in_error_at__isnull=True,
         )
-        .select_related("participant", "program", "primary_clinician", "plan_review__plan")
         .order_by(F("plan_review__due_on").asc(nulls_last=True), "pk")
+        .values_list("pk", flat=True)
     )
 
 
-def board_row(episode: Episode) -> ReviewDue:
-    """One board row from an episode of `board_reviews_due`."""
-    stored = getattr(episode, "plan_review", None)
-    return _stored_row(stored, episode, episode.program.today())
+def board_rows(episode_ids: list[int]) -> list[ReviewDue]:
+    """The board's rows for one page of `board_reviews_due`, in its order (one query: the
+    joins run for the page's rows only, not for every episode before the cut)."""
+    loaded = Episode.objects.select_related(
+        "participant", "program", "primary_clinician", "plan_review__plan"
+    ).in_bulk(episode_ids)
+    return [
+        _stored_row(getattr(e, "plan_review", None), e, e.program.today())
+        for e in (loaded[pk] for pk in episode_ids)
+    ]

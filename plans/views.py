@@ -541,7 +541,7 @@ def reviews_due(request: SignedInRequest) -> HttpResponse:
     paginator = Paginator(selectors.board_reviews_due(orgs), BOARD_PAGE_SIZE)
     number = request.GET.get("page")
     page = paginator.get_page(paginator.num_pages if number == "last" else number)
-    rows = [selectors.board_row(e) for e in page]
+    rows = selectors.board_rows(list(page))
     record_event(
         actor=request.user,
         event_type="plan.reviews_due_viewed",
