@@ -495,3 +495,20 @@ def test_discharged_participants_cannot_drop_in(world, group_today):
     walk_in.save(update_fields=["status"])
     with pytest.raises(InvalidInput, match="admitted to this program"):
         services.add_drop_in(group_today.session, walk_in.participant, by=world.director)
+
+
+def test_sessions_today_counts_cost_the_same_queries_for_more_participants(
+    world, login, group_today
+):
+    client = login(world.frontdesk)
+    url = reverse("attendance:today")
+    services.mark_all_present(group_today.session, by=world.outsider)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(5):
+        enrol(group_today.session, active_participant(world, f"T-0004{n:02d}", "Extra", f"T{n}"))
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url).content.decode()
+    assert "4 of 9 recorded" in page  # each count on its own, not multiplied by the other
+    assert len(many) == len(few)
