@@ -5,8 +5,8 @@ ordered, counted and cut in SQL:
   check-in's escalation rules, not on track, missed MOUD doses), most severe first;
 - the due list: participants in care with a questionnaire due, longest waiting first.
 
-Both are cut to `limit` rows (the totals are kept) and to the participants the viewer may
-see: everyone in care when the viewer's role reaches the whole organization, otherwise those
+Both are paged, `limit` rows a page (`?risk=` and `?due=` choose each list's page; the
+totals are kept), and cut to the participants the viewer may see: everyone in care when the viewer's role reaches the whole organization, otherwise those
 `decide_many` (the access policy's batch form) allows. The due list reads the stored due
 moments (`next_due`), which agree with the rule in `due.py`.
 """
@@ -14,6 +14,7 @@ moments (`next_due`), which agree with the rule in `due.py`.
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, IntegerField, Max, Min, QuerySet, Value, When
 
 from checkins.rules import RULES
@@ -59,6 +60,8 @@ class Lists:
     risk_total: int
     due: list[DueRow]
     due_total: int
+    risk_page: Page
+    due_page: Page
 
     @property
     def participants(self) -> list[Participant]:
@@ -95,7 +98,15 @@ _RANK = Case(
 )
 
 
-def _risk(episodes: QuerySet[Episode], limit: int) -> tuple[list[RiskRow], int]:
+def _page(total: int, number: str | int | None, limit: int) -> Page:
+    """The page asked for among `total` rows (the last one past the end, the first one for
+    anything that is not a page number)."""
+    return Paginator(range(total), limit).get_page(number)
+
+
+def _risk(
+    episodes: QuerySet[Episode], limit: int, number: str | int | None
+) -> tuple[list[RiskRow], Page]:
     alerts = Alert.objects.filter(
         participant_id__in=episodes.values("participant_id"),
         status=AlertStatus.OPEN,
@@ -106,8 +117,9 @@ def _risk(episodes: QuerySet[Episode], limit: int) -> tuple[list[RiskRow], int]:
         .annotate(rank=Max(_RANK), since=Min("created_at"))
         .order_by("-rank", "since", "participant_id")
     )
-    total = alerts.aggregate(n=Count("participant_id", distinct=True))["n"]
-    page = [r["participant_id"] for r in ranked[:limit]]
+    pager = _page(alerts.aggregate(n=Count("participant_id", distinct=True))["n"], number, limit)
+    start = (pager.number - 1) * limit
+    page = [r["participant_id"] for r in ranked[start : start + limit]]
     shown = {
         e.participant_id: e
         for e in episodes.filter(participant_id__in=page).select_related("participant", "program")
@@ -118,27 +130,40 @@ def _risk(episodes: QuerySet[Episode], limit: int) -> tuple[list[RiskRow], int]:
     )
     for alert in shown_alerts.order_by("created_at"):
         rows[alert.participant_id].alerts.append(alert)
-    return list(rows.values()), total
+    return list(rows.values()), pager
 
 
 def _due(
-    programs, episodes: QuerySet[Episode], now: datetime, limit: int
-) -> tuple[list[DueRow], int]:
+    programs, episodes: QuerySet[Episode], now: datetime, limit: int, number: str | int | None
+) -> tuple[list[DueRow], Page]:
     waiting = FirstDue.objects.filter(program__in=programs, episode__in=episodes, due_at__lte=now)
-    total = waiting.count()
+    pager = _page(waiting.count(), number, limit)
+    start = (pager.number - 1) * limit
     page = list(
-        waiting.order_by("due_at", "episode_id").values_list("episode_id", flat=True)[:limit]
+        waiting.order_by("due_at", "episode_id").values_list("episode_id", flat=True)[
+            start : start + limit
+        ]
     )
     shown = {
         e.pk: e
         for e in Episode.objects.filter(pk__in=page).select_related("participant", "program")
     }
     items = next_due.stored_due(list(shown.values()), now=now)
-    return [DueRow(shown[pk], items[pk]) for pk in page], total
+    return [DueRow(shown[pk], items[pk]) for pk in page], pager
 
 
-def program_lists(user, programs, *, now: datetime, limit: int = LIMIT) -> Lists:
+def program_lists(
+    user,
+    programs,
+    *,
+    now: datetime,
+    limit: int = LIMIT,
+    risk_page: str | int | None = 1,
+    due_page: str | int | None = 1,
+) -> Lists:
     episodes = in_care(user, programs)
-    risk, risk_total = _risk(episodes, limit)
-    due_rows, due_total = _due(programs, episodes, now, limit)
-    return Lists(risk, risk_total, due_rows, due_total)
+    risk, risk_pager = _risk(episodes, limit, risk_page)
+    due_rows, due_pager = _due(programs, episodes, now, limit, due_page)
+    return Lists(
+        risk, risk_pager.paginator.count, due_rows, due_pager.paginator.count, risk_pager, due_pager
+    )

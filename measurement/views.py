@@ -191,7 +191,13 @@ def lists(request: SignedInRequest, program_id) -> HttpResponse:
         return error_page(
             request, "Not allowed", "These lists are for directors and supervisors.", status=403
         )
-    found = program_lists(request.user, [program], now=timezone.now())
+    found = program_lists(
+        request.user,
+        [program],
+        now=timezone.now(),
+        risk_page=request.GET.get("risk"),
+        due_page=request.GET.get("due"),
+    )
     record_event(
         actor=request.user,
         event_type="measurement.lists_viewed",

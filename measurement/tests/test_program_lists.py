@@ -119,3 +119,28 @@ def test_every_other_method_is_refused_with_nothing_shown(world, login, method):
     response = login(world.director).generic(method, url(world))
     assert response.status_code == 405
     assert response.content == b""
+
+
+def test_both_lists_are_paged_in_their_order(world, login):
+    """Each list pages on its own: the pages follow one another without a gap or an overlap
+    in the order of the whole list, past the end is the last page, and the view takes
+    `?risk=` and `?due=`."""
+    from measurement.lists import program_lists
+
+    in_care(world, 5, 1)
+
+    def lists(**pages):
+        with time_machine.travel(NOW, tick=False):
+            return program_lists(world.director, [world.program], now=NOW, **pages)
+
+    whole = lists()
+    assert whole.risk_total == len(whole.risk) == 5 and whole.due_total == len(whole.due) >= 5
+    pages = [lists(limit=2, risk_page=n, due_page=n) for n in (1, 2, 3)]
+    assert [r.episode.pk for p in pages for r in p.risk] == [r.episode.pk for r in whole.risk]
+    assert [r.episode.pk for p in pages for r in p.due][:5] == [r.episode.pk for r in whole.due][:5]
+    assert pages[1].risk_page.number == 2 and pages[1].risk_total == 5
+    assert lists(limit=2, risk_page=9).risk_page.number == 3
+    assert lists(limit=2, risk_page="x").risk_page.number == 1
+    with time_machine.travel(NOW, tick=False):
+        page = login(world.director).get(url(world) + "?risk=2&due=1")
+    assert page.status_code == 200
