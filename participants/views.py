@@ -180,7 +180,7 @@ def chart_context(request: StaffRequest, participant, active_tab: str) -> dict:
         "participant": participant,
         "episode": episode,
         "care_team": list(episode.care_team.all()) if episode else [],
-        "tabs": chart.tabs_for(request.user, participant),
+        "tabs": chart.tab_links(request.user, participant),
         "active_tab": active_tab,
         "flags": chart.header_flags(participant, request.user),
         "access": request.access,
