@@ -239,3 +239,21 @@ def test_an_ended_session_cannot_be_cancelled(world, calendar):
         services.cancel_session(session, by=world.director, reason="Too late", now=after)
     session.refresh_from_db()
     assert session.status == Session.Status.SCHEDULED
+
+
+def test_a_sessions_places_leave_out_records_entered_in_error(world):
+    """The week's and the day's counts of who is enrolled leave out a participant record
+    withdrawn as entered in error, and count everyone else."""
+    from attendance.tests.builders import active_participant, enrol, make_session
+    from participants.services import mark_entered_in_error
+    from scheduling.selectors import sessions_between
+
+    session = make_session(world.program, MONDAY)
+    episodes = [active_participant(world, f"E-00{n}", "Placed", f"Person{n}") for n in range(3)]
+    for episode in episodes:
+        enrol(session, episode)
+    [counted] = sessions_between(world.program, MONDAY, MONDAY)
+    assert counted.enrolled == 3
+    mark_entered_in_error(episodes[0].participant, by=world.director, reason="Duplicate record")
+    [counted] = sessions_between(world.program, MONDAY, MONDAY)
+    assert counted.enrolled == 2
