@@ -77,7 +77,19 @@ class Administration(ClinicalRecord, Supersedable, Immutable):
     thresholds = models.JSONField(default=dict, blank=True)
 
     class Meta(ClinicalRecord.Meta):
-        indexes = [models.Index(fields=["participant", "instrument", "completed_at"])]
+        indexes = [
+            models.Index(fields=["participant", "instrument", "completed_at"]),
+            # The outcomes board's first and latest scored administration of each episode,
+            # read straight from the index instead of sorting the episode's administrations.
+            models.Index(
+                fields=["episode", "instrument", "completed_at", "id"],
+                include=["total"],
+                condition=models.Q(
+                    complete=True, total__isnull=False, entered_in_error_at__isnull=True
+                ),
+                name="administration_scored_in_order",
+            ),
+        ]
         constraints = [
             *ClinicalRecord.Meta.constraints,
             models.CheckConstraint(

@@ -21,7 +21,7 @@ Definitions, stated on the board too:
 
 import math
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.db.models import (
     BooleanField,
@@ -38,6 +38,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast
+from django.utils import timezone
 
 from assessments.models import Administration
 from checkins.models import CheckIn
@@ -459,11 +460,15 @@ def notes_on_time(participants: QuerySet, start, end) -> NotesOnTime:
     signed by their due time, late, or not yet. All hidden when they concern fewer than 11
     people; otherwise each count under 11 (it is about fewer people still) and its
     complements are hidden."""
+    zone = timezone.get_current_timezone()
     row = ProgressNote.objects.filter(
         participant__in=participants,
         entered_in_error_at__isnull=True,
         supersedes__isnull=True,
-        due_at__date__range=(start, end),
+        # The range's first and last days in the active zone, as a range of instants so
+        # the planner can estimate it (a cast to a date hides how many rows it keeps).
+        due_at__gte=datetime.combine(start, time.min, tzinfo=zone),
+        due_at__lt=datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone),
     ).aggregate(
         people=Count("participant", distinct=True),
         due=Count("pk"),

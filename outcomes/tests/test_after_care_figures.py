@@ -286,3 +286,30 @@ def test_the_later_figures_cost_the_same_queries_as_the_program_grows(midweek, w
     few = queries()
     grow(30)
     assert queries() == few
+
+
+def test_notes_count_by_the_day_they_are_due_in_the_programs_zone(midweek, world, add):
+    """A note due late on the range's last evening in Chicago counts (it is already the next
+    day in UTC); one due early on the first day after it does not, nor one due the evening
+    before the range's first day."""
+    episodes = add(13, referred_on=date(2025, 12, 1), admitted_on=date(2025, 12, 2))
+    inside = [datetime.combine(TODAY, time(23, 30), tzinfo=CHICAGO)] * 11
+    inside.append(datetime.combine(date(2026, 1, 1), time(0, 30), tzinfo=CHICAGO))
+    outside = [
+        datetime.combine(TODAY + timedelta(days=1), time(0, 30), tzinfo=CHICAGO),
+        datetime.combine(date(2025, 12, 31), time(23, 30), tzinfo=CHICAGO),
+    ]
+    for episode, due in zip(episodes + episodes[:1], inside + outside, strict=True):
+        ProgressNote.objects.create(
+            participant=episode.participant,
+            episode=episode,
+            kind="individual",
+            service_date=due.date(),
+            due_at=due,
+            recorded_by=world.therapist,
+        )
+
+    with timezone.override(CHICAGO):
+        notes = selectors.board(_filters(world), [world.site]).notes
+
+    assert (notes.people, notes.due) == (12, 12)
