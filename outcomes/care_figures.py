@@ -21,7 +21,7 @@ Definitions, stated on the board too:
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
     BooleanField,
@@ -455,20 +455,29 @@ class NotesOnTime:
         return _rate(self.on_time, self.due)
 
 
+def local_days(start: date, end: date) -> tuple[datetime, datetime]:
+    """The days start..end in the active time zone as instants [since, until): selecting by
+    them lets the planner estimate how many rows a range keeps and use an index, which a
+    cast of each row's instant to a local date hides from it."""
+    zone = timezone.get_current_timezone()
+    return (
+        datetime.combine(start, time.min, tzinfo=zone),
+        datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone),
+    )
+
+
 def notes_on_time(participants: QuerySet, start, end) -> NotesOnTime:
     """Progress notes due in the range (first versions: an addendum is not a late note),
     signed by their due time, late, or not yet. All hidden when they concern fewer than 11
     people; otherwise each count under 11 (it is about fewer people still) and its
     complements are hidden."""
-    zone = timezone.get_current_timezone()
+    since, until = local_days(start, end)
     row = ProgressNote.objects.filter(
         participant__in=participants,
         entered_in_error_at__isnull=True,
         supersedes__isnull=True,
-        # The range's first and last days in the active zone, as a range of instants so
-        # the planner can estimate it (a cast to a date hides how many rows it keeps).
-        due_at__gte=datetime.combine(start, time.min, tzinfo=zone),
-        due_at__lt=datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone),
+        due_at__gte=since,
+        due_at__lt=until,
     ).aggregate(
         people=Count("participant", distinct=True),
         due=Count("pk"),

@@ -486,12 +486,13 @@ class AlertResponse:
 def alert_response(filters: Filters) -> list[AlertResponse]:
     """How fast alerts raised in the range were acknowledged, by severity; a severity whose
     alerts concern fewer than 11 people is hidden (no total row, so nothing to subtract)."""
-    start = filters.start
+    since, until = care_figures.local_days(filters.start, filters.end)
     rows = (
         Alert.objects.filter(
             participant__in=episodes(filters).values("participant_id"),
             entered_in_error_at__isnull=True,
-            recorded_at__date__range=(start, filters.end),
+            recorded_at__gte=since,
+            recorded_at__lt=until,
         )
         .values("severity")
         .annotate(

@@ -15,6 +15,7 @@ from assessments.models import Administration
 from checkins.models import CheckIn
 from discharge.models import Discharge, FollowUp, FollowUpAnswers, FollowUpStatus
 from discharge.types import DischargeType
+from monitoring.models import Alert, Severity
 from notes.models import ProgressNote
 from outcomes import selectors
 from outcomes.tests.conftest import TODAY
@@ -313,3 +314,30 @@ def test_notes_count_by_the_day_they_are_due_in_the_programs_zone(midweek, world
         notes = selectors.board(_filters(world), [world.site]).notes
 
     assert (notes.people, notes.due) == (12, 12)
+
+
+def test_alerts_count_by_the_day_they_were_raised_in_the_programs_zone(midweek, world, add):
+    """As with notes: late on the range's last evening in Chicago is inside the range, early
+    on the day after it and the evening before its first day are not."""
+    episodes = add(13, referred_on=date(2025, 12, 1), admitted_on=date(2025, 12, 2))
+    inside = [datetime.combine(TODAY, time(23, 30), tzinfo=CHICAGO)] * 11
+    inside.append(datetime.combine(date(2026, 1, 1), time(0, 30), tzinfo=CHICAGO))
+    outside = [
+        datetime.combine(TODAY + timedelta(days=1), time(0, 30), tzinfo=CHICAGO),
+        datetime.combine(date(2025, 12, 31), time(23, 30), tzinfo=CHICAGO),
+    ]
+    for episode, raised in zip(episodes + episodes[:1], inside + outside, strict=True):
+        Alert.objects.create(
+            participant=episode.participant,
+            episode=episode,
+            kind="test",
+            severity=Severity.HIGH,
+            title="Test alert",
+            recorded_by=world.therapist,
+            recorded_at=raised,
+        )
+
+    with timezone.override(CHICAGO):
+        alerts = selectors.board(_filters(world), [world.site]).alerts
+
+    assert [(a.severity, a.people, a.raised) for a in alerts] == [(Severity.HIGH, 12, 12)]
