@@ -253,7 +253,7 @@ def test_a_sessions_places_leave_out_records_entered_in_error(world):
     for episode in episodes:
         enrol(session, episode)
     [counted] = sessions_between(world.program, MONDAY, MONDAY)
-    assert counted.enrolled == 3
+    assert vars(counted)["enrolled"] == 3
     mark_entered_in_error(episodes[0].participant, by=world.director, reason="Duplicate record")
     [counted] = sessions_between(world.program, MONDAY, MONDAY)
-    assert counted.enrolled == 2
+    assert vars(counted)["enrolled"] == 2
