@@ -62,29 +62,38 @@ _ATTNAMES = [f.attname for f in _FIELDS]
 _COLUMNS = ", ".join(f.column for f in _FIELDS)
 _CASTS = {"occurred_at": "::timestamptz", "client_address": "::inet", "details": "::jsonb"}
 _VALUES = ", ".join(f"%s{_CASTS.get(f.column, '')}" for f in _FIELDS)
-# PostgreSQL: move the head only if it is still where it was read, and insert the event in
-# the same statement; no row comes back when another append moved the head first.
+# PostgreSQL: move the head only if it is still where it was read and insert the event, in
+# one statement that also gives back the head as the statement found it, so an append whose
+# head had moved (no event id comes back) can link after that head at once.
 _MOVE_HEAD_IF_AT = (
     "UPDATE audit_chainhead SET seq = %s, hash = %s WHERE id = %s AND seq = %s AND hash = %s"
 )
 _APPEND_IF_HEAD_IS = (
-    f"WITH head AS ({_MOVE_HEAD_IF_AT} RETURNING id) "  # noqa: S608
-    f"INSERT INTO audit_auditevent ({_COLUMNS}) SELECT {_VALUES} FROM head RETURNING id"
+    f"WITH head AS ({_MOVE_HEAD_IF_AT} RETURNING id), "  # noqa: S608
+    f"event AS (INSERT INTO audit_auditevent ({_COLUMNS}) SELECT {_VALUES} FROM head RETURNING id) "
+    "SELECT (SELECT id FROM event), seq, hash FROM audit_chainhead WHERE id = %s"
 )
 _MARKS = ", ".join(["%s"] * len(_FIELDS))
 _INSERT = f"INSERT INTO audit_auditevent ({_COLUMNS}) VALUES ({_MARKS})"  # noqa: S608
 _MOVE_HEAD = "UPDATE audit_chainhead SET seq = %s, hash = %s WHERE id = %s"
+# Appends on a moved head before locking it: appends racing on one chain in one process or
+# several make each other's view of the head old, and locking then ends the race.
+_GUESSES = 3
 
-# Where this process last left each chain's head: (database, chain) -> (head id, seq, hash).
-# Only a guess to try first: an append on a head that has moved since (another process, a
-# rolled-back transaction) writes nothing and falls back to locking the head, so a stale
-# guess costs one statement and never a wrong link.
-_last_heads: dict[tuple[str, int | None], tuple[int, int, str]] = {}
+Head = tuple[int, int, str]  # the head row's id, seq and hash
+
+# Where this process last left each chain's head, by database and chain. Only a guess to try
+# first: an append on a head that has moved since (another process, a rolled-back
+# transaction) writes nothing, so a stale guess costs a statement and never a wrong link.
+_last_heads: dict[tuple[str, int | None], Head] = {}
 
 
-def _write_after(head: tuple[int, int, str], event: AuditEvent, key: bytes, db: Any) -> bool:
-    """Link the event after `head` and write it with the head's move; False, and nothing
-    written, if on PostgreSQL the head is no longer there (on SQLite the head is locked)."""
+def _write_after(
+    head: Head, event: AuditEvent, key: bytes, db: Any
+) -> tuple[Head | None, Head | None]:
+    """Link the event after `head` and write it with the head's move: (the new head, None).
+    On PostgreSQL, where the head is not necessarily locked, nothing is written if the head
+    has moved: (None, the head as the statement found it, if there is one)."""
     head_id, seq, prev_hash = head
     event.seq, event.prev_hash = seq + 1, prev_hash
     event.hash = link(event, prev_hash, key)
@@ -94,11 +103,13 @@ def _write_after(head: tuple[int, int, str], event: AuditEvent, key: bytes, db: 
         if db.vendor == "postgresql":
             cursor.execute(
                 _APPEND_IF_HEAD_IS,
-                [event.seq, event.hash, head_id, seq, prev_hash, *values.values()],
+                [event.seq, event.hash, head_id, seq, prev_hash, *values.values(), head_id],
             )
             row = cursor.fetchone()
             if row is None:
-                return False
+                return None, None
+            if row[0] is None:
+                return None, (head_id, row[1], row[2])
             event.pk = row[0]
         else:
             values["occurred_at"] = db.ops.adapt_datetimefield_value(event.occurred_at)
@@ -106,7 +117,26 @@ def _write_after(head: tuple[int, int, str], event: AuditEvent, key: bytes, db: 
             event.pk = cursor.lastrowid
             cursor.execute(_MOVE_HEAD, [event.seq, event.hash, head_id])
     event._state.adding, event._state.db = False, db.alias
-    return True
+    return (head_id, event.seq, event.hash), None
+
+
+def _append(
+    organization_id: int | None, event: AuditEvent, key: bytes, db: Any, guess: Head | None
+) -> Head:
+    """Write the event at the end of its chain and give back the chain's new head."""
+    if db.vendor == "postgresql":
+        for _ in range(_GUESSES):
+            if guess is None:
+                break
+            written, guess = _write_after(guess, event, key, db)
+            if written is not None:
+                return written
+    with transaction.atomic(savepoint=False):
+        locked = _head(organization_id)
+        written, _ = _write_after((locked.pk, locked.seq, locked.hash), event, key, db)
+    if written is None:
+        raise DatabaseError("the locked audit chain head moved")
+    return written
 
 
 def record_event(
@@ -135,8 +165,8 @@ def record_event(
     records the action's generic type.
 
     On PostgreSQL the usual append is one statement (see `_APPEND_IF_HEAD_IS`), atomic on
-    its own outside a transaction; it holds the head's row lock until the caller commits,
-    as the locking path does.
+    its own outside a transaction, and two when another process moved the head since; it
+    holds the head's row lock until the caller commits, as locking the head does.
     """
     organization_id, event = _unlinked(
         actor=actor,
@@ -157,14 +187,7 @@ def record_event(
     key = chain_key()
     db = transaction.get_connection()
     known = (db.alias, organization_id)
-    head = _last_heads.get(known) if db.vendor == "postgresql" else None
-    if head is None or not _write_after(head, event, key, db):
-        with transaction.atomic(savepoint=False):
-            locked = _head(organization_id)
-            head = (locked.pk, locked.seq, locked.hash)
-            if not _write_after(head, event, key, db):
-                raise DatabaseError("the locked audit chain head moved")
-    _last_heads[known] = (head[0], event.seq, event.hash)
+    _last_heads[known] = _append(organization_id, event, key, db, _last_heads.get(known))
     note_event(event.participant_id)
     return event
 

@@ -143,3 +143,22 @@ def test_an_append_is_one_statement_on_postgresql(world):
     # SQLite, which has one writer at a time, reads the head, inserts and moves the head.
     assert len(queries) == (1 if connection.vendor == "postgresql" else 3), queries.captured_queries
     assert verify_chain().ok
+
+
+def test_an_append_after_another_writer_moved_the_head_takes_two_statements_on_postgresql(world):
+    """The statement that finds the head moved gives it back, so the next one links after it
+    without locking the head."""
+    read = {
+        "actor": world.therapist,
+        "event_type": "chart.viewed",
+        "participant": world.participant,
+    }
+    record_event(**read)
+    record_events([read, read])  # a batch append, as another process would, moves the head
+
+    with CaptureQueriesContext(connection) as queries:
+        event = record_event(**read)
+
+    assert len(queries) == (2 if connection.vendor == "postgresql" else 3), queries.captured_queries
+    assert event.seq == 4
+    assert verify_chain().ok
