@@ -108,7 +108,8 @@ class AuditEvent(models.Model):
 
 
 class ChainHead(models.Model):
-    """The last link of one chain; locking this row serialises appends to that chain only.
+    """The last link of one chain; each append moves it under its row lock, which serialises
+    appends to that chain only.
 
     The installation's chain has no organization; its row is made by migration.
     """
