@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import figures
+
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench-password-not-a-secret"
 CASELOAD = 5
@@ -44,7 +46,7 @@ class Result:
 
     def row(self, label: str) -> str:
         lat = sorted(self.latencies_ms) or [0.0]
-        p95 = lat[min(len(lat) - 1, int(len(lat) * 0.95))]
+        p95 = figures.p95(lat)
         per_core = self.requests / self.cpu_seconds if self.cpu_seconds else 0.0
         return (
             f"{label:<34} {self.requests / self.seconds:>9.1f} {per_core:>12.1f} "

@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import figures
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -116,7 +118,7 @@ def main() -> None:
                 timings.append((time.perf_counter() - t0) * 1000)
             assert response.status_code == 200, (label, response.status_code)
         timings.sort()
-        p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
+        p95 = figures.p95(timings)
         print(f"{label:<24}{statistics.median(timings):>10.1f}{p95:>10.1f}{len(queries):>9}")
 
 

@@ -19,6 +19,8 @@ import time
 import uuid
 from pathlib import Path
 
+import figures
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -62,7 +64,7 @@ def _time(call, runs: int) -> tuple[list[float], int]:
 
 def _row(label: str, times: list[float], queries: int) -> str:
     ordered = sorted(times)
-    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+    p95 = figures.p95(ordered)
     return f"{label:<40} {statistics.median(ordered):>9.0f} {p95:>9.0f} {queries:>8}"
 
 

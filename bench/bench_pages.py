@@ -21,6 +21,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import figures
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -171,7 +173,7 @@ def main() -> None:
             print(f"{label:<24}{'status ' + str(response.status_code):>29}")
             continue
         timings.sort()
-        p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
+        p95 = figures.p95(timings)
         print(f"{label:<24}{statistics.median(timings):>10.1f}{p95:>10.1f}{len(queries):>9}")
 
 
