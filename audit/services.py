@@ -314,15 +314,22 @@ def chain_name(organization_id: int | None) -> str:
 def _verify_one(organization_id: int | None, key: bytes, batch: int) -> ChainReport:
     if organization_id is None:
         events = AuditEvent.objects.filter(organization__isnull=True).order_by("seq")
+        heads = ChainHead.objects.filter(organization__isnull=True)
     else:
         events = AuditEvent.objects.filter(organization_id=organization_id).order_by("seq")
+        heads = ChainHead.objects.filter(organization_id=organization_id)
     name = chain_name(organization_id)
+    # The head first: an event and its head commit together, so every event up to the head
+    # read here is there to be walked, and what live traffic appends meanwhile is left to
+    # the next run instead of being reported as a head that lags its chain.
+    head = heads.first()
+    walked = events if head is None else events.filter(seq__lte=head.seq)
 
     def broken(seq: int, problem: str) -> ChainReport:
         return ChainReport(checked, seq, f"{name}: {problem}", organization_id)
 
     prev, expected_seq, checked = GENESIS, 1, 0
-    for event in events.iterator(chunk_size=batch):
+    for event in walked.iterator(chunk_size=batch):
         if event.seq != expected_seq:
             return broken(
                 expected_seq, f"event #{expected_seq} is missing (next found #{event.seq})"
@@ -334,15 +341,19 @@ def _verify_one(organization_id: int | None, key: bytes, batch: int) -> ChainRep
         prev = event.hash
         expected_seq += 1
         checked += 1
-    head = (
-        ChainHead.objects.filter(organization__isnull=True)
-        if organization_id is None
-        else ChainHead.objects.filter(organization_id=organization_id)
-    ).first()
-    if head is not None and (head.seq, head.hash) != (checked, prev):
+    if head is None:
+        return ChainReport(checked, None, "", organization_id)
+    if (head.seq, head.hash) != (checked, prev):
         return broken(
             checked + 1, f"the chain head says #{head.seq} but the last event is #{checked}"
         )
+    # A row past the head read above is a new append only if the head, read after it was
+    # seen, has reached it (an event and its head commit together).
+    stray = events.filter(seq__gt=head.seq).values_list("seq", flat=True).first()
+    if stray is not None:
+        now = heads.values_list("seq", flat=True).first() or 0
+        if now < stray:
+            return broken(stray, f"event #{stray} lies beyond the chain head #{now}")
     return ChainReport(checked, None, "", organization_id)
 
 

@@ -177,3 +177,22 @@ def test_events_name_a_registered_type(world):
         actor=world.therapist, event_type="chart.viewed", participant=world.participant
     )
     assert event.action == Action.VIEW
+
+
+def test_an_event_written_beyond_the_head_behind_the_application_s_back_is_reported(world):
+    _write_events(world, 4)
+    last = AuditEvent.objects.filter(organization=world.org).order_by("-seq").first()
+    assert last is not None
+    _tamper(
+        "INSERT INTO audit_auditevent (organization_id, seq, occurred_at, event_type, "
+        "actor_label, role, action, outcome, record_type, record_id, reason, details, "
+        "prev_hash, hash) SELECT organization_id, seq + 1, occurred_at, event_type, "
+        "actor_label, role, action, outcome, record_type, record_id, reason, details, "
+        "hash, hash FROM audit_auditevent WHERE id = %s",
+        [last.pk],
+    )
+
+    report = verify_chain()
+
+    assert (report.first_broken_seq, report.ok) == (last.seq + 1, False)
+    assert f"beyond the chain head #{last.seq}" in report.problem

@@ -162,3 +162,37 @@ def test_an_append_after_another_writer_moved_the_head_takes_two_statements_on_p
     assert len(queries) == (2 if connection.vendor == "postgresql" else 3), queries.captured_queries
     assert event.seq == 4
     assert verify_chain().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_verifying_while_appends_go_on_finds_the_chain_intact(world):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's in-memory test database cannot take writers from several threads")
+    for _ in range(50):
+        record_event(
+            actor=world.therapist, event_type="chart.viewed", participant=world.participant
+        )
+    running = threading.Event()
+    stop = threading.Event()
+
+    def append() -> None:
+        try:
+            while not stop.is_set():
+                record_event(
+                    actor=world.therapist, event_type="chart.viewed", participant=world.participant
+                )
+                running.set()
+        finally:
+            connections.close_all()
+
+    appender = threading.Thread(target=append)
+    appender.start()
+    running.wait(timeout=30)
+    try:
+        reports = [verify_chain(batch=10) for _ in range(30)]
+    finally:
+        stop.set()
+        appender.join()
+
+    assert [r.problem for r in reports if not r.ok] == []
+    assert verify_chain().checked == AuditEvent.objects.count()
