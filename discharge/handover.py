@@ -9,10 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils import timezone
-
 from audit.services import record_event
 from monitoring.models import Alert, AlertStatus
+from monitoring.services import close
 from tandem.hooks import Hook
 
 
@@ -77,23 +76,14 @@ def _open_alerts(participant: Any) -> list[OpenItem]:
 
 def _close_alert(participant, item_id, *, by, note, decision, now) -> None:
     alert = Alert.objects.get(public_id=item_id, participant=participant)
-    Alert.objects.filter(pk=alert.pk, status=AlertStatus.OPEN).update(
-        status=AlertStatus.ACKNOWLEDGED,
-        acknowledged_by=by,
-        acknowledged_at=now or timezone.now(),
-        acknowledgement_note=note,
-        modified_at=now or timezone.now(),
-    )
-    record_event(
-        actor=by,
-        event_type="alert.acknowledged",
-        participant=participant,
-        record=alert,
+    close(
+        alert,
+        by=by,
+        note=note,
         decision=decision,
-        details={
-            "changes": {"status": {"before": "open", "after": "acknowledged"}},
-            "at_discharge": True,
-        },
+        now=now,
+        participant=participant,
+        at_discharge=True,
     )
 
 

@@ -159,6 +159,39 @@ def follow_primary_change(episode: Episode, previous: Any, new: Any, *, by: Any)
     return moved
 
 
+def close(
+    alert: Alert,
+    *,
+    by: Any,
+    note: str,
+    decision: Any,
+    now: datetime | None = None,
+    participant: Any = None,
+    **why: Any,
+) -> bool:
+    """Close an open alert with its note and its audit event, in the caller's transaction;
+    False, and nothing written, when it was already closed. `why` adds to the event's
+    details what closed it (at discharge, its source entered in error)."""
+    now = now or timezone.now()
+    updated = Alert.objects.filter(pk=alert.pk, status=AlertStatus.OPEN).update(
+        status=AlertStatus.ACKNOWLEDGED,
+        acknowledged_by=by,
+        acknowledged_at=now,
+        acknowledgement_note=note,
+        modified_at=now,
+    )
+    if updated:
+        record_event(
+            actor=by,
+            event_type="alert.acknowledged",
+            participant=participant or alert.participant,
+            record=alert,
+            decision=decision,
+            details={"changes": {"status": {"before": "open", "after": "acknowledged"}}, **why},
+        )
+    return bool(updated)
+
+
 def acknowledge(alert: Alert, *, by: Any, note: str) -> Alert:
     """Close an alert with a note saying what was done; acknowledging twice is refused."""
     note = (note or "").strip()
@@ -166,23 +199,8 @@ def acknowledge(alert: Alert, *, by: Any, note: str) -> Alert:
         raise InvalidInput("Say what you did about this alert (a short note).", field="note")
     decision = require(by, alert.participant, Action.CHANGE, Scope.CLINICAL)
     with transaction.atomic():
-        updated = Alert.objects.filter(pk=alert.pk, status=AlertStatus.OPEN).update(
-            status=AlertStatus.ACKNOWLEDGED,
-            acknowledged_by=by,
-            acknowledged_at=timezone.now(),
-            acknowledgement_note=note,
-            modified_at=timezone.now(),
-        )
-        if not updated:
+        if not close(alert, by=by, note=note, decision=decision):
             raise InvalidInput("This alert was already acknowledged.")
-        record_event(
-            actor=by,
-            event_type="alert.acknowledged",
-            participant=alert.participant,
-            record=alert,
-            decision=decision,
-            details={"changes": {"status": {"before": "open", "after": "acknowledged"}}},
-        )
     alert.refresh_from_db()
     return alert
 
@@ -210,23 +228,8 @@ def close_alerts_of_withdrawn_source(
         f"Closed because the {record._meta.verbose_name} it was raised from was entered in "
         f"error: {reason}"
     )
-    for alert in alerts:
-        Alert.objects.filter(pk=alert.pk, status=AlertStatus.OPEN).update(
-            status=AlertStatus.ACKNOWLEDGED,
-            acknowledged_by=by,
-            acknowledged_at=now,
-            acknowledgement_note=note,
-            modified_at=now,
-        )
-        record_event(
-            actor=by,
-            event_type="alert.acknowledged",
-            participant=alert.participant,
-            record=alert,
-            decision=decision,
-            details={
-                "changes": {"status": {"before": "open", "after": "acknowledged"}},
-                "source_entered_in_error": True,
-            },
-        )
-    return alerts
+    return [
+        alert
+        for alert in alerts
+        if close(alert, by=by, note=note, decision=decision, now=now, source_entered_in_error=True)
+    ]
