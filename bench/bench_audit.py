@@ -54,7 +54,7 @@ class Result:
         )
 
 
-def _setup_django() -> None:
+def setup_django() -> None:
     os.environ["TANDEM_DEMO"] = "1"  # two-factor optional, local hosts allowed
     os.environ.setdefault("SECRET_KEY", "bench-" + uuid.uuid4().hex)
     os.environ.setdefault("AUDIT_KEY", "bench-audit-key-fixed-so-repeated-runs-verify")
@@ -65,7 +65,7 @@ def _setup_django() -> None:
     django.setup()
 
 
-def _seed(organizations: int, therapists: int) -> dict[str, list[str]]:
+def seed_caseloads(organizations: int, therapists: int) -> dict[str, list[str]]:
     """Organizations with therapists, each with a small caseload; returns chart paths by user."""
     from django.contrib.auth.hashers import make_password
 
@@ -254,7 +254,7 @@ def main() -> None:
     client_counts = [int(c) for c in args.clients.split(",")]
     org_counts = [int(o) for o in args.organizations.split(",")]
 
-    _setup_django()
+    setup_django()
     from django.core.management import call_command
     from django.db import connection
 
@@ -262,7 +262,7 @@ def main() -> None:
     from audit.services import verify_chain
 
     call_command("migrate", verbosity=0)
-    charts = _seed(max(org_counts), max(client_counts))
+    charts = seed_caseloads(max(org_counts), max(client_counts))
     connection.close()
 
     port = _free_port()

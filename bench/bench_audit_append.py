@@ -11,69 +11,23 @@ organization seeded), then checks the chain. `--profile` prints where the CPU go
 
 import argparse
 import cProfile
-import os
 import pstats
 import statistics
-import sys
 import time
-import uuid
 from collections.abc import Callable
-from datetime import date
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _setup_django() -> None:
-    os.environ.setdefault("SECRET_KEY", "bench-" + uuid.uuid4().hex)
-    os.environ.setdefault("AUDIT_KEY", "bench-audit-key-fixed-so-repeated-runs-verify")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tandem.settings"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+from bench_audit import seed_caseloads, setup_django
 
 
 def _seed():
-    """One organization with a therapist and one participant on the therapist's care team."""
-    from accounts.models import Membership, Organization, Program, Role, Site, User
-    from participants.models import (
-        CareTeamMember,
-        CareTeamRole,
-        Episode,
-        EpisodeStatus,
-        Participant,
-    )
+    """A therapist of the chart benchmark's first organization and one of their caseload."""
+    from accounts.models import User
+    from participants.models import Participant
 
-    org, _ = Organization.objects.get_or_create(
-        slug="bench-append", defaults={"name": "Bench Append", "is_synthetic": True}
-    )
-    user = User.objects.filter(username="bench-append-t").first()
-    if user is None:
-        program = Program.objects.create(organization=org, name="Bench IOP")
-        site = Site.objects.create(program=program, name="Main")
-        user = User.objects.create(username="bench-append-t")
-        Membership.objects.create(user=user, organization=org, role=Role.THERAPIST)
-        person = Participant.objects.create(
-            organization=org,
-            record_number="BA-1",
-            legal_first_name="Bench",
-            legal_last_name="Person",
-            date_of_birth=date(1990, 1, 1),
-        )
-        episode = Episode.objects.create(
-            participant=person,
-            program=program,
-            site=site,
-            status=EpisodeStatus.ACTIVE,
-            referred_on=date(2026, 9, 1),
-            admitted_on=date(2026, 9, 8),
-            primary_clinician=user,
-        )
-        CareTeamMember.objects.create(
-            episode=episode, user=user, role=CareTeamRole.PRIMARY_CLINICIAN
-        )
-    participant = Participant.objects.get(organization=org, record_number="BA-1")
+    seed_caseloads(1, 1)
+    user = User.objects.get(username="bench-0-t0")
+    participant = Participant.objects.filter(episodes__care_team__user=user).first()
+    assert participant is not None
     return user, participant
 
 
@@ -105,7 +59,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the reads")
     args = parser.parse_args()
 
-    _setup_django()
+    setup_django()
     from django.core.management import call_command
     from django.db import connection, transaction
 
