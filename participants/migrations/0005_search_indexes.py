@@ -8,7 +8,6 @@ the four into a bitmap of the few records that match. SQLite has no trigram inde
 keeps scanning, which at its sizes costs little.
 """
 
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
 NAMES = ("legal_first_name", "legal_last_name", "preferred_name")
@@ -17,6 +16,9 @@ NAMES = ("legal_first_name", "legal_last_name", "preferred_name")
 def _create(apps, schema_editor) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
+    # Here rather than as TrigramExtension(), whose reversal queries pg_extension on any
+    # database; going back leaves the extension in place (other indexes may use it).
+    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     for column in NAMES:
         schema_editor.execute(
             f"CREATE INDEX IF NOT EXISTS participant_{column}_trgm "
@@ -42,7 +44,4 @@ def _drop(apps, schema_editor) -> None:
 class Migration(migrations.Migration):
     dependencies = [("participants", "0004_clinical_record_constraints")]
 
-    operations = [
-        TrigramExtension(),
-        migrations.RunPython(_create, _drop, elidable=False),
-    ]
+    operations = [migrations.RunPython(_create, _drop, elidable=False)]
