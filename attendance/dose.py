@@ -281,10 +281,10 @@ def _required(program: Program, week_start: date, weekdays: frozenset[int]) -> E
 
 
 def _at_risk_query(program: Program, week_start: date, now: datetime) -> tuple[str, list]:
-    """One statement for the episodes of the program's under-dosed participants this week,
-    largest gap first, each row carrying the total: only what decides the order (the stored
-    weekly minutes and the minutes of sessions not over yet) is summed per participant in the
-    database and joined to the episodes."""
+    """The FROM and WHERE of the program's under-dosed participants this week, for the page
+    and for the count: only what decides who is short (the stored weekly minutes and the
+    minutes of sessions not over yet) is summed per participant in the database and joined
+    to the episodes."""
     sunday = week_start + timedelta(days=6)
     chosen = in_care_episodes(program).values("participant_id")
     episodes = (
@@ -311,18 +311,26 @@ def _at_risk_query(program: Program, week_start: date, now: datetime) -> tuple[s
         .order_by()
     )
     parts = [q.query.sql_with_params() for q in (episodes, remaining, attended)]
-    gap = "e.required - COALESCE(a.minutes, 0) - COALESCE(r.minutes, 0)"
     # Only the compiled queries above and fixed text: every value is a parameter.
     sql = (
-        "SELECT e.ep, COUNT(*) OVER ()"  # noqa: S608
         f" FROM ({parts[0][0]}) e"
         f" LEFT JOIN ({parts[1][0]}) r ON r.pid = e.pid"
         f" LEFT JOIN ({parts[2][0]}) a ON a.pid = e.pid"
-        f" WHERE {gap} > 0"
-        f" ORDER BY {gap} DESC, e.last_name, e.pid"
-        " LIMIT %s OFFSET %s"
+        f" WHERE {_GAP} > 0"
     )
     return sql, [*parts[0][1], *parts[1][1], *parts[2][1]]
+
+
+_GAP = "e.required - COALESCE(a.minutes, 0) - COALESCE(r.minutes, 0)"
+
+
+def at_risk_count(program: Program, week_start: date, *, now: datetime | None = None) -> int:
+    """How many cannot reach their requirement this week: the dose page's total, counted
+    without ordering or loading anyone (the director's home)."""
+    body, params = _at_risk_query(program, week_start, now or timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*)" + body, params)
+        return cursor.fetchone()[0]
 
 
 def at_risk_page(
@@ -341,7 +349,11 @@ def at_risk_page(
         wanted = max(1, int(number or 1))
     except (TypeError, ValueError):
         wanted = 1
-    sql, params = _at_risk_query(program, week_start, now)
+    body, params = _at_risk_query(program, week_start, now)
+    sql = (
+        f"SELECT e.ep, COUNT(*) OVER (){body}"
+        f" ORDER BY {_GAP} DESC, e.last_name, e.pid LIMIT %s OFFSET %s"
+    )
 
     def fetch(page: int) -> list[tuple]:
         with connection.cursor() as cursor:

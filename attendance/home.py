@@ -38,12 +38,11 @@ def today_panel(request: HttpRequest) -> dict | None:
 
 
 def under_dosed_panel(request: HttpRequest) -> dict | None:
-    """How many participants cannot reach this week's requirement, per program: the total
-    the dose page's first page carries, counted in the database, so the director's home does
-    not load every participant in care to count them."""
+    """How many participants cannot reach this week's requirement, per program: the dose
+    page's total, counted in the database, so the director's home does not load every
+    participant in care to count them."""
     rows = []
     for program in selectors.programs_of(request.user):
         week = dose.current_week(program)
-        page, _ = dose.at_risk_page(program, week, 1, size=1)
-        rows.append({"program": program, "week": week, "count": page.paginator.count})
+        rows.append({"program": program, "week": week, "count": dose.at_risk_count(program, week)})
     return {"template": "attendance/_under_dosed_panel.html", "programs": rows}

@@ -13,6 +13,7 @@ from attendance import services
 from attendance.dose import (
     WeekDose,
     at_risk,
+    at_risk_count,
     at_risk_page,
     current_week,
     program_week,
@@ -339,6 +340,9 @@ def test_at_risk_pages_hold_the_whole_list_in_order(world, three_groups):
     assert any(d.prorated for _, d in expected)
     assert shown == expected
     assert (page.paginator.count, page.paginator.num_pages, page.has_next()) == (6, 3, False)
+    with CaptureQueriesContext(connection) as counting:
+        assert at_risk_count(world.program, MONDAY, now=now) == 6
+    assert len(counting) == 2  # the program's days, then the count itself
     assert last.number == 3 and [(e.pk, d) for e, d in rows] == expected[4:]
 
 
