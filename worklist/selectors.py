@@ -25,7 +25,8 @@ def _listed(qs: QuerySet[Task]) -> QuerySet[Task]:
     return qs.select_related("participant", "owner").order_by("due_on", "pk")
 
 
-def _mark_overdue(tasks: list[Task], today: date) -> list[Task]:
+def mark_overdue(tasks: list[Task], today: date) -> list[Task]:
+    """Flag each task past its due date, for the rows that show it."""
     for task in tasks:
         task.overdue = task.is_open and task.due_on < today
     return tasks
@@ -44,7 +45,7 @@ def tasks_for_participant(participant: Participant, *, today: date) -> list[Task
         .order_by("-status", "due_on", "pk")
     )
     tasks.sort(key=lambda t: (not t.is_open, t.due_on if t.is_open else date.min, t.pk))
-    return _mark_overdue(tasks, today)
+    return mark_overdue(tasks, today)
 
 
 def tasks_for_source(record) -> list[Task]:
@@ -59,10 +60,15 @@ def tasks_for_source(record) -> list[Task]:
     )
 
 
+def open_tasks(user) -> QuerySet[Task]:
+    """A staff member's open tasks, overdue first (soonest due first): pageable, so ordered fully."""
+    return _listed(Task.objects.filter(owner=user, status=TaskStatus.OPEN))
+
+
 def open_tasks_of(user, *, today: date, limit: int | None = None) -> list[Task]:
     """A staff member's open tasks, overdue first (soonest due first), in one query."""
-    qs = _listed(Task.objects.filter(owner=user, status=TaskStatus.OPEN))
-    return _mark_overdue(list(qs[:limit] if limit else qs), today)
+    qs = open_tasks(user)
+    return mark_overdue(list(qs[:limit] if limit else qs), today)
 
 
 @dataclass
@@ -77,13 +83,17 @@ class OverdueBoard:
         return sorted(((o, n) for o, n in counts.values()), key=lambda e: (-e[1], str(e[0])))
 
 
-def overdue_board(user, *, today: date, limit: int = 200) -> OverdueBoard:
-    """Open tasks past their due date across the organizations the user oversees."""
-    qs = _listed(
+def overdue_tasks(user, *, today: date) -> QuerySet[Task]:
+    """Open tasks past their due date across the organizations the user oversees, oldest first."""
+    return _listed(
         Task.objects.filter(
             organization_id__in=overseen_organizations(user),
             status=TaskStatus.OPEN,
             due_on__lt=today,
         )
     )
-    return OverdueBoard(_mark_overdue(list(qs[:limit]), today))
+
+
+def overdue_board(user, *, today: date, limit: int = 200) -> OverdueBoard:
+    """The first overdue tasks across the organizations the user oversees."""
+    return OverdueBoard(mark_overdue(list(overdue_tasks(user, today=today)[:limit]), today))

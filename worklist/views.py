@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,6 +19,8 @@ from worklist import selectors, services
 from worklist.models import Task
 
 HOME_PANEL_SIZE = 15
+# As many rows as the overdue board showed before it was paged, so its first page is unchanged.
+PAGE_SIZE = 200
 
 
 def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
@@ -179,10 +182,13 @@ def mine(request: SignedInRequest) -> HttpResponse:
     """Every open task of the signed-in staff member, overdue first."""
     if not may_open(request.user, "worklist:mine"):
         return _forbidden(request, "The task list is for staff.")
-    tasks = selectors.open_tasks_of(request.user, today=timezone.localdate())
+    page = Paginator(selectors.open_tasks(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    tasks = selectors.mark_overdue(list(page), timezone.localdate())
     if tasks:
         _audit_list(request, tasks, "worklist.list_viewed", "my tasks")
-    return render(request, "worklist/mine.html", {"tasks": tasks})
+    return render(request, "worklist/mine.html", {"tasks": tasks, "page": page})
 
 
 @serves("GET")
@@ -191,10 +197,14 @@ def overdue(request: SignedInRequest) -> HttpResponse:
     """Every overdue task across the program, for its directors and supervisors."""
     if not may_open(request.user, "worklist:overdue"):
         return _forbidden(request, "The overdue-task board is for directors and supervisors.")
-    board = selectors.overdue_board(request.user, today=timezone.localdate())
-    if board.tasks:
-        _audit_list(request, board.tasks, "worklist.overdue_viewed", "overdue board")
-    return render(request, "worklist/overdue.html", {"board": board})
+    today = timezone.localdate()
+    page = Paginator(selectors.overdue_tasks(request.user, today=today), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    tasks = selectors.mark_overdue(list(page), today)
+    if tasks:
+        _audit_list(request, tasks, "worklist.overdue_viewed", "overdue board")
+    return render(request, "worklist/overdue.html", {"tasks": tasks, "page": page})
 
 
 def home_panel(request: HttpRequest) -> dict | None:

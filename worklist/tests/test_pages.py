@@ -1,4 +1,5 @@
-from datetime import date
+import re
+from datetime import date, timedelta
 
 import pytest
 import time_machine
@@ -10,6 +11,7 @@ from audit.models import AuditEvent
 from conftest import MIDWEEK
 from worklist.models import Task, TaskStatus
 from worklist.services import create_task
+from worklist.views import PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
 
@@ -186,4 +188,67 @@ def test_lists_stay_flat_as_tasks_grow(clock, world, login, persona, url_name):
     url = reverse(url_name)
     few = _count(client, url)
     _make(world, 12)
+    assert _count(client, url) == few
+
+
+def _many(world, n: int) -> list[Task]:
+    """n overdue open tasks of the case manager, due on dates out of creation order."""
+    first = _make(world, 1)[0]
+    Task.objects.bulk_create(
+        Task(
+            organization_id=first.organization_id,
+            participant=world.participant,
+            title=f"Bulk {i}",
+            owner=world.casemanager,
+            due_on=date(2026, 11, 1) + timedelta(days=(i * 7) % 13),
+            created_by=world.therapist,
+        )
+        for i in range(n - 1)
+    )
+    return list(Task.objects.filter(status=TaskStatus.OPEN).order_by("due_on", "pk"))
+
+
+TASK_LINK = re.compile(r'href="/tasks/([0-9a-f-]{36})/"')
+
+
+def _listed(client, url: str) -> tuple[list[str], str]:
+    html = client.get(url).content.decode()
+    return TASK_LINK.findall(html), html
+
+
+@pytest.mark.parametrize(
+    ("persona", "url_name"),
+    [("casemanager", "worklist:mine"), ("supervisor", "worklist:overdue")],
+)
+def test_pages_hold_every_task_in_order(clock, world, login, persona, url_name):
+    expected = [str(t.public_id) for t in _many(world, PAGE_SIZE + 7)]
+    client = login(world.users[persona])
+    url = reverse(url_name)
+    first, html = _listed(client, url)
+    second, html2 = _listed(client, f"{url}?page=2")
+    assert first == expected[:PAGE_SIZE]
+    assert second == expected[PAGE_SIZE:]
+    assert f"Page 1 of 2 ({PAGE_SIZE + 7})" in html
+    assert f"Page 2 of 2 ({PAGE_SIZE + 7})" in html2
+    audited = AuditEvent.objects.filter(record_type="worklist.TaskList").order_by("pk")
+    assert [e.details["tasks"] for e in audited] == [first, second]
+
+
+def test_overdue_count_covers_every_page(clock, world, login):
+    _many(world, PAGE_SIZE + 7)
+    html = login(world.supervisor).get(reverse("worklist:overdue")).content.decode()
+    assert f"<strong>{PAGE_SIZE + 7}</strong> open past their due date" in html
+
+
+@pytest.mark.parametrize(
+    ("persona", "url_name"),
+    [("casemanager", "worklist:mine"), ("supervisor", "worklist:overdue")],
+)
+@pytest.mark.parametrize("page", ["1", "2"])
+def test_paged_lists_cost_the_same_for_few_and_many(clock, world, login, persona, url_name, page):
+    client = login(world.users[persona])
+    url = f"{reverse(url_name)}?page={page}"
+    _make(world, 2)
+    few = _count(client, url)
+    _many(world, PAGE_SIZE + 7)
     assert _count(client, url) == few
