@@ -24,16 +24,17 @@ def follow_ups_of(participant) -> QuerySet[FollowUp]:
     )
 
 
-def call_list(user) -> list[FollowUp]:
+def call_list(user) -> QuerySet[FollowUp]:
     """Follow-ups waiting for a call that this staff member works: the whole organization
-    for oversight, else the participants whose care team at discharge they were on."""
+    for oversight, else the participants whose care team at discharge they were on. Longest
+    waiting first, then by id, so the list pages the same way on every read."""
     orgs = [org for org in organizations_of(user) if may(user, "follow_up.call", org)]
     everyone = [org for org in orgs if may(user, "follow_up.call_all", org)]
     mine = Q(
         discharge__episode__care_team__user=user,
         discharge__episode__care_team__ended_on=F("discharge__discharged_on"),
     )
-    return list(
+    return (
         FollowUp.objects.filter(
             Q(participant__organization_id__in=everyone)
             | (Q(participant__organization_id__in=orgs) & mine),
