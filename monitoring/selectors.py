@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Case, Count, OuterRef, Subquery, Value, When
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from accounts.models import Program
 from monitoring.models import SEVERITY_RANK, Alert, AlertStatus, Severity
@@ -53,6 +54,9 @@ def overseen_organizations(user) -> list[int]:
     return organizations_with(user, "program.oversee")
 
 
+CRITICAL_BOARD_PAGE_SIZE = 50
+
+
 @dataclass
 class CriticalBoard:
     alerts: list[Alert]
@@ -63,13 +67,21 @@ class CriticalBoard:
         return [a for a in self.alerts if a.escalated]
 
 
-def critical_board(user, *, now: datetime) -> CriticalBoard:
-    """Open critical alerts across the programs a director or supervisor oversees.
+@dataclass
+class CriticalBoardPage:
+    """One page of the critical-alerts board, with the counts of the whole board so the
+    numbers a director acts on do not shrink to what one page shows."""
 
-    An alert still unacknowledged after its program's `critical_alert_escalation_hours` is
-    escalated to them; computed here at read time, so no scheduled job is needed.
-    """
-    alerts = list(
+    page: Page
+    """Open critical alerts of this page, oldest first, marked as `critical_board` marks them."""
+    open_count: int
+    escalated_count: int
+
+
+def open_critical_alerts(user) -> QuerySet[Alert]:
+    """Open critical alerts across the programs a director or supervisor oversees, oldest
+    first (then by id, so pages never overlap or skip)."""
+    return (
         Alert.objects.filter(
             participant__organization_id__in=overseen_organizations(user),
             participant__entered_in_error_at__isnull=True,
@@ -80,14 +92,66 @@ def critical_board(user, *, now: datetime) -> CriticalBoard:
         .prefetch_related("assigned_to")
         .order_by("created_at", "pk")
     )
-    default_hours = Program._meta.get_field("critical_alert_escalation_hours").default
+
+
+def _default_escalation_hours() -> int:
+    return Program._meta.get_field("critical_alert_escalation_hours").default
+
+
+def _mark_escalation(alerts: list[Alert], *, now: datetime) -> list[Alert]:
+    default_hours = _default_escalation_hours()
     for alert in alerts:
-        program = alert.episode.program if alert.episode_id else None
+        program = alert.episode.program if alert.episode is not None else None
         hours = program.critical_alert_escalation_hours if program else default_hours
-        alert.program = program
         alert.hours_open = int((now - alert.created_at) / timedelta(hours=1))
         alert.escalated = now - alert.created_at >= timedelta(hours=hours)
-    return CriticalBoard(alerts)
+    return alerts
+
+
+def _escalated_count(alerts: QuerySet[Alert], *, now: datetime) -> int:
+    """How many of `alerts` are escalated, counted in the database: one cut-off per
+    escalation time in use, since each program sets its own."""
+    alerts = alerts.order_by()
+    hours_in_use = set(
+        alerts.values_list(
+            "episode__program__critical_alert_escalation_hours", flat=True
+        ).distinct()
+    )
+    late = Q()
+    for hours in hours_in_use:
+        if hours is None:
+            late |= Q(episode__program__isnull=True) & Q(
+                created_at__lte=now - timedelta(hours=_default_escalation_hours())
+            )
+        else:
+            late |= Q(episode__program__critical_alert_escalation_hours=hours) & Q(
+                created_at__lte=now - timedelta(hours=hours)
+            )
+    return alerts.filter(late).count() if hours_in_use else 0
+
+
+def critical_board(user, *, now: datetime) -> CriticalBoard:
+    """Open critical alerts across the programs a director or supervisor oversees.
+
+    An alert still unacknowledged after its program's `critical_alert_escalation_hours` is
+    escalated to them; computed here at read time, so no scheduled job is needed.
+    """
+    return CriticalBoard(_mark_escalation(list(open_critical_alerts(user)), now=now))
+
+
+def critical_board_page(
+    user, number: str | int | None, *, now: datetime, size: int = CRITICAL_BOARD_PAGE_SIZE
+) -> CriticalBoardPage:
+    """One page of `critical_board` and its whole-board counts, in the same few queries
+    however many alerts are open."""
+    alerts = open_critical_alerts(user)
+    page = Paginator(alerts, size).get_page(number)
+    page.object_list = _mark_escalation(list(page.object_list), now=now)
+    return CriticalBoardPage(
+        page=page,
+        open_count=page.paginator.count,
+        escalated_count=_escalated_count(alerts, now=now),
+    )
 
 
 def who_was_alerted(participant, source) -> str:

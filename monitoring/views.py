@@ -61,15 +61,15 @@ def home_panel(request: HttpRequest) -> dict | None:
     return {"template": "monitoring/_home_panel.html", "alerts": alerts}
 
 
-def _audit_board(request: HttpRequest, board: selectors.CriticalBoard, page: str) -> None:
+def _audit_board(request: HttpRequest, alerts: list[Alert], page: str) -> None:
     record_event(
         actor=request.user,
         event_type="alert.critical_board_viewed",
         record_type="monitoring.CriticalAlertBoard",
         details={
             "page": page,
-            "alerts": [str(a.public_id) for a in board.alerts],
-            "participants": sorted({str(a.participant.public_id) for a in board.alerts}),
+            "alerts": [str(a.public_id) for a in alerts],
+            "participants": sorted({str(a.participant.public_id) for a in alerts}),
         },
     )
 
@@ -77,7 +77,8 @@ def _audit_board(request: HttpRequest, board: selectors.CriticalBoard, page: str
 @require_GET
 @login_required
 def critical_board(request: HttpRequest) -> HttpResponse:
-    """Every open critical alert across the program, for its directors and supervisors."""
+    """Every open critical alert across the program, for its directors and supervisors, a
+    page at a time."""
     if not selectors.overseen_organizations(request.user):
         return error_page(
             request,
@@ -85,8 +86,9 @@ def critical_board(request: HttpRequest) -> HttpResponse:
             "The critical-alerts board is for directors and supervisors.",
             status=403,
         )
-    board = selectors.critical_board(request.user, now=timezone.now())
-    for alert in board.alerts:
+    board = selectors.critical_board_page(request.user, request.GET.get("page"), now=timezone.now())
+    alerts = list(board.page)
+    for alert in alerts:
         alert.kind_label = kinds.label(alert.kind)
-    _audit_board(request, board, "critical board")
-    return render(request, "monitoring/critical_board.html", {"board": board})
+    _audit_board(request, alerts, "critical board")
+    return render(request, "monitoring/critical_board.html", {"board": board, "alerts": alerts})

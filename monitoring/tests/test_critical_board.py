@@ -1,22 +1,33 @@
 """Directors and supervisors see every open critical alert; late ones are escalated to them."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from monitoring.models import Alert
-from monitoring.selectors import critical_board
+from monitoring.selectors import CRITICAL_BOARD_PAGE_SIZE, critical_board, critical_board_page
 
 NOW = timezone.now().replace(microsecond=0)
 
 
-def _alert(world, *, hours_ago: float, severity="critical", status="open", title="Risk") -> Alert:
+def _alert(
+    world,
+    *,
+    hours_ago: float,
+    severity="critical",
+    status="open",
+    title="Risk",
+    in_episode: bool = True,
+) -> Alert:
     alert = Alert.objects.create(
         participant=world.participant,
-        episode=world.episode,
+        episode=world.episode if in_episode else None,
         kind="suicide-risk",
         severity=severity,
         title=title,
@@ -83,3 +94,59 @@ def test_the_director_home_shows_what_is_escalated_to_them(world, login):
     assert "<strong>Escalated</strong>" in late[: late.index("</tr>")]
     fresh = home[home.index("Fresh one") :]
     assert "Escalated" not in fresh[: fresh.index("</tr>")]
+
+
+def _titles(page) -> list[str]:
+    return re.findall(r": (Alert \d+)</td>", page.content.decode())
+
+
+def test_the_board_pages_oldest_first_and_counts_the_whole_board(world, login):
+    # One page and five more, oldest first; those raised 4 h ago or more are escalated.
+    total = CRITICAL_BOARD_PAGE_SIZE + 5
+    for i in range(total):
+        _alert(world, hours_ago=total - i, title=f"Alert {i:02d}")
+    escalated = sum(1 for i in range(total) if total - i >= 4)
+    client = login(world.director)
+    url = reverse("monitoring:critical_board")
+
+    first, second = client.get(url), client.get(url, {"page": 2})
+
+    assert _titles(first) == [f"Alert {i:02d}" for i in range(CRITICAL_BOARD_PAGE_SIZE)]
+    assert _titles(second) == [f"Alert {i:02d}" for i in range(CRITICAL_BOARD_PAGE_SIZE, total)]
+    for page in (first, second):
+        text = page.content.decode()
+        assert f"<strong>{total}</strong> open" in text
+        assert f"<strong>{escalated}</strong> escalated" in text
+    assert "Page 2 of 2" in second.content.decode()
+    events = AuditEvent.objects.filter(record_type="monitoring.CriticalAlertBoard").order_by("id")
+    assert [len(e.details["alerts"]) for e in events] == [CRITICAL_BOARD_PAGE_SIZE, 5]
+
+
+def test_the_escalated_count_follows_each_alerts_own_escalation_time(world):
+    world.program.critical_alert_escalation_hours = 8
+    world.program.save()
+    _alert(world, hours_ago=9)
+    _alert(world, hours_ago=6)
+    _alert(world, hours_ago=6, in_episode=False)
+    _alert(world, hours_ago=2, in_episode=False)
+
+    board = critical_board_page(world.director, 1, now=NOW, size=2)
+
+    assert (board.open_count, board.escalated_count) == (4, 2)
+    assert board.escalated_count == len(critical_board(world.director, now=NOW).escalated)
+    assert critical_board_page(world.therapist, 1, now=NOW).escalated_count == 0
+
+
+def test_the_board_reads_as_many_queries_for_many_alerts_as_for_a_few(world, login):
+    client = login(world.director)
+    url = reverse("monitoring:critical_board")
+    for i in range(2):
+        _alert(world, hours_ago=30 - i, title=f"Alert {i:02d}")
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for i in range(2, CRITICAL_BOARD_PAGE_SIZE + 10):
+        _alert(world, hours_ago=1, title=f"Alert {i:02d}")
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few)
