@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from participants.access import may, organizations_of, staff_roles
 from participants.models import Participant
@@ -73,14 +73,14 @@ def open_tasks_of(user, *, today: date, limit: int | None = None) -> list[Task]:
 
 @dataclass
 class OverdueBoard:
+    """The first overdue tasks, and every overdue task counted per owner (name, count)."""
+
     tasks: list[Task]
+    by_owner: list[tuple[str, int]]
 
     @property
-    def by_owner(self) -> list[tuple[object, int]]:
-        counts: dict[int, list] = {}
-        for task in self.tasks:
-            counts.setdefault(task.owner_id, [task.owner, 0])[1] += 1
-        return sorted(((o, n) for o, n in counts.values()), key=lambda e: (-e[1], str(e[0])))
+    def total(self) -> int:
+        return sum(n for _, n in self.by_owner)
 
 
 def overdue_tasks(user, *, today: date) -> QuerySet[Task]:
@@ -95,5 +95,22 @@ def overdue_tasks(user, *, today: date) -> QuerySet[Task]:
 
 
 def overdue_board(user, *, today: date, limit: int = 200) -> OverdueBoard:
-    """The first overdue tasks across the organizations the user oversees."""
-    return OverdueBoard(mark_overdue(list(overdue_tasks(user, today=today)[:limit]), today))
+    """The first overdue tasks across the organizations the user oversees, with counts that
+    cover all of them (one grouped count), not only the first."""
+    qs = overdue_tasks(user, today=today)
+    tasks = mark_overdue(list(qs[:limit]), today)
+    if not tasks:
+        return OverdueBoard([], [])
+    counts = (
+        qs.order_by()
+        .values("owner_id", "owner__first_name", "owner__last_name", "owner__username")
+        .annotate(n=Count("pk"))
+    )
+    by_owner = [
+        (
+            f"{c['owner__first_name']} {c['owner__last_name']}".strip() or c["owner__username"],
+            c["n"],
+        )
+        for c in counts
+    ]
+    return OverdueBoard(tasks, sorted(by_owner, key=lambda e: (-e[1], e[0])))

@@ -252,3 +252,13 @@ def test_paged_lists_cost_the_same_for_few_and_many(clock, world, login, persona
     few = _count(client, url)
     _many(world, PAGE_SIZE + 7)
     assert _count(client, url) == few
+
+
+def test_home_overdue_panel_counts_every_overdue_task(clock, world, login):
+    _many(world, PAGE_SIZE + 7)
+    _make(world, 3, owner=world.therapist)
+    html = login(world.supervisor).get(reverse("home")).content.decode()
+    casemanager = world.casemanager.get_full_name() or world.casemanager.username
+    therapist = world.therapist.get_full_name() or world.therapist.username
+    assert f"Overdue tasks ({PAGE_SIZE + 10})" in html
+    assert html.index(f"{casemanager}: {PAGE_SIZE + 7}") < html.index(f"{therapist}: 3")
