@@ -1,9 +1,10 @@
 """Reads the discharge pages and the API share, each in a fixed number of queries."""
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from discharge.models import REACHED_STATUSES, Discharge, FollowUp, FollowUpStatus
 from participants.access import may, organizations_of
+from participants.models import CareTeamMember
 
 
 def latest_discharge(participant) -> Discharge | None:
@@ -27,12 +28,16 @@ def follow_ups_of(participant) -> QuerySet[FollowUp]:
 def call_list(user) -> QuerySet[FollowUp]:
     """Follow-ups waiting for a call that this staff member works: the whole organization
     for oversight, else the participants whose care team at discharge they were on. Longest
-    waiting first, then by id, so the list pages the same way on every read."""
+    waiting first, then by id, so the list pages the same way on every read. The care-team
+    test is a subquery, not a join, so no row repeats and a page needs no DISTINCT sort."""
     orgs = [org for org in organizations_of(user) if may(user, "follow_up.call", org)]
     everyone = [org for org in orgs if may(user, "follow_up.call_all", org)]
-    mine = Q(
-        discharge__episode__care_team__user=user,
-        discharge__episode__care_team__ended_on=F("discharge__discharged_on"),
+    mine = Exists(
+        CareTeamMember.objects.filter(
+            episode_id=OuterRef("discharge__episode_id"),
+            user=user,
+            ended_on=OuterRef("discharge__discharged_on"),
+        )
     )
     return (
         FollowUp.objects.filter(
@@ -41,7 +46,6 @@ def call_list(user) -> QuerySet[FollowUp]:
             status=FollowUpStatus.TO_CALL,
         )
         .select_related("participant", "discharge__consent")
-        .distinct()
         .order_by("due_on", "pk")
     )
 
