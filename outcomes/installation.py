@@ -21,6 +21,7 @@ same-day to several weeks, lengths of stay long-tailed (a few days to most of a 
 share never admitted, a fixed share still in care, attendance that varies by person and week.
 """
 
+import heapq
 import json
 import random
 import uuid
@@ -45,12 +46,19 @@ from attendance.models import Attendance, AttendanceStatus, WeeklyMinutes
 from audit import event_types
 from audit.chain import GENESIS, chain_key, link
 from audit.models import AuditEvent, ChainHead, Outcome
-from discharge.models import Discharge
+from discharge.models import (
+    DEFAULT_FOLLOW_UP_DAYS,
+    ContactConsent,
+    Discharge,
+    FollowUp,
+    FollowUpAnswers,
+)
 from discharge.types import TEDS_REASON_OF, TRANSFER_TYPES, DischargeType
 from measurement import next_due
 from measurement.models import FirstDue, NextDue
 from monitoring.models import Alert, AlertStatus, Severity
 from notes.models import NoteFormat, NoteKind, ProgressNote
+from outcomes import synthetic_care
 from outcomes.models import ReportingDemographics
 from outcomes.synthetic import (
     ETHNICITIES,
@@ -71,6 +79,7 @@ from participants.models import (
 from plans.models import PlanReview, ReviewReason, ReviewSchedule, TreatmentPlan
 from plans.services import keep_review_schedule
 from scheduling.models import Enrolment, Group, Session, SessionMode, Track
+from worklist.models import Task, TaskStatus
 
 DISCHARGES = [
     (DischargeType.COMPLETED, 45),
@@ -101,6 +110,23 @@ TRACKS: dict[str, list[tuple[str, tuple[int, ...], time, int, str]]] = {
 }
 ORGANIZATION_WEIGHTS = (5, 3, 2, 2, 1)
 CASELOAD = (15, 40)
+# A group's places, and how full it gets before the track opens another (drawn per group):
+# a program runs as many groups of a track as the people on it need.
+CAPACITY = 12
+GROUP_SIZES = (8, CAPACITY)
+# Open tasks on a caseload, about one in four people in care (due from two weeks ago to two
+# weeks ahead, so some are overdue), and the done ones of the past: (title, share).
+TASK_TITLES = [
+    "Request records from the previous provider",
+    "Confirm the insurance authorization for continued stay",
+    "Call the probation officer back",
+    "Help with the housing application",
+    "Refer to the prescriber for a medication review",
+    "Check the bus pass arrived",
+]
+OPEN_TASKS, PAST_TASKS = 0.25, 0.5
+# Notes of the last two weeks left unsigned past their due time (drafts a real caseload has).
+LATE_DRAFTS = 0.06
 SYNTHETIC = "(synthetic history)"
 BATCH = 5000
 FLUSH = 50_000
@@ -143,6 +169,39 @@ def caseloads(in_care: int, rng: random.Random) -> list[int]:
     if left:
         sizes.append(left)
     return sizes
+
+
+def cohorts(
+    stays: list[tuple[date, date]], rng: random.Random, sizes: tuple[int, int] = GROUP_SIZES
+) -> tuple[list[int], list[tuple[date, date]]]:
+    """Put each stay on a track (first and last day) into one of the track's groups, the
+    way a program fills rolling groups: a newcomer joins the fullest group that still has
+    room, and a new group opens when none has. A group never holds more than its size
+    (drawn between `sizes`) on any day; a place is free again the day after someone leaves.
+
+    Returns the group of each stay (by index) and each group's first and last day."""
+    group_of = [0] * len(stays)
+    members: list[int] = []
+    size: list[int] = []
+    span: list[tuple[date, date]] = []
+    leaving: list[tuple[date, int]] = []  # (last day, group)
+    for i in sorted(range(len(stays)), key=lambda i: stays[i]):
+        first, last = stays[i]
+        while leaving and leaving[0][0] < first:
+            members[heapq.heappop(leaving)[1]] -= 1
+        room = [g for g in range(len(members)) if members[g] < size[g]]
+        if room:
+            g = max(room, key=lambda g: (members[g], -g))
+            span[g] = (span[g][0], max(span[g][1], last))
+        else:
+            g = len(members)
+            members.append(0)
+            size.append(rng.randint(*sizes))
+            span.append((first, last))
+        members[g] += 1
+        group_of[i] = g
+        heapq.heappush(leaving, (last, g))
+    return group_of, span
 
 
 def installation(
@@ -310,9 +369,25 @@ class _History:
         self.events: list[tuple] = []
         self.tables = {
             model: _Table(model, made)
-            for model in (Enrolment, Attendance, ProgressNote, Alert, Discharge, PlanReview)
+            for model in (
+                Enrolment,
+                Attendance,
+                ProgressNote,
+                Alert,
+                PlanReview,
+                ContactConsent,
+                FollowUpAnswers,
+                Task,
+            )
         }
         self.plans = _Table(TreatmentPlan, made, with_ids=True)
+        self.session_rows = _Table(Session, made, with_ids=True)
+        self.discharges = _Table(Discharge, made, with_ids=True)
+        self.follow_ups = _Table(FollowUp, made, with_ids=True)
+        self._ids: list[int] = []
+        self._discharge_ids: list[int] = []
+        # Who left care: (discharge id, episode, discharge date), for the follow-ups.
+        self.left: list[tuple[int, Episode, date]] = []
         self.programs = [
             Program.objects.create(
                 organization=organization, name="Adult IOP", level_of_care=LevelOfCare.IOP
@@ -502,71 +577,89 @@ class _History:
 
     # History ---------------------------------------------------------------------------
 
-    def _sessions(self) -> None:
-        first = min(
-            (e.admitted_on for e in self.episodes if e.admitted_on is not None), default=self.today
-        )
-        self.groups: dict[int, list[list[Group]]] = {}
-        rows = []
+    def _groups(self) -> None:
+        """Each program's tracks, and as many groups of each track as the people on it need
+        (`cohorts`): everyone admitted goes to one track and stays in one group of it, which
+        meets on each of the track's days. Groups whose people have all left are retired."""
+        rng = random.Random(self.rng.random())
+        on_track: dict[tuple[int, int], list[Episode]] = {}
+        for episode in self.episodes:
+            if episode.admitted_on is None or episode.primary_clinician_id is None:
+                continue
+            tracks = TRACKS[episode.program.level_of_care]
+            on_track.setdefault((episode.program_id, rng.randrange(len(tracks))), []).append(
+                episode
+            )
+        self.groups_of: dict[int, list[Group]] = {}
         for program in self.programs:
-            tz = program.tz
-            self.groups[program.pk] = []
-            for name, days, starts, minutes, mode in TRACKS[program.level_of_care]:
+            for index, (name, days, starts, minutes, mode) in enumerate(
+                TRACKS[program.level_of_care]
+            ):
                 track = Track.objects.create(program=program, name=name)
+                self.made.add(Track, 1)
+                episodes = on_track.get((program.pk, index), [])
+                group_of, spans = cohorts(
+                    [(e.admitted_on, e.discharged_on or self.today) for e in episodes],  # type: ignore[misc]
+                    rng,
+                )
                 made = Group.objects.bulk_create(
                     [
                         Group(
                             program=program,
                             track=track,
-                            title=f"{name} group",
+                            title=f"{name} group {n + 1}",
                             weekday=day,
                             start_time=starts,
                             minutes=minutes,
                             mode=mode,
-                            capacity=12,
+                            capacity=CAPACITY,
+                            is_active=last >= self.today,
                         )
+                        for n, (_, last) in enumerate(spans)
                         for day in days
-                    ]
+                    ],
+                    batch_size=BATCH,
                 )
-                self.made.add(Track, 1)
                 self.made.add(Group, len(made))
-                self.groups[program.pk].append(made)
-                for monday in _weeks(first, self.today):
-                    for group in made:
-                        day = monday + timedelta(days=group.weekday)
-                        if first <= day <= self.today:
-                            begins = datetime.combine(day, group.start_time, tz)
-                            rows.append(
-                                Session(
-                                    program=program,
-                                    group=group,
-                                    kind=Session.Kind.GROUP,
-                                    title=group.title,
-                                    date=day,
-                                    starts_at=begins,
-                                    ends_at=begins + timedelta(minutes=group.minutes),
-                                    minutes=group.minutes,
-                                    mode=group.mode,
-                                    capacity=group.capacity,
-                                )
-                            )
-        self.sessions: dict[tuple[int | None, date], Session] = {
-            (s.group_id, s.date): s for s in Session.objects.bulk_create(rows, batch_size=BATCH)
-        }
-        self.made.add(Session, len(rows))
-        for session in self.sessions.values():
+                for episode, n in zip(episodes, group_of, strict=True):
+                    self.groups_of[episode.pk] = made[n * len(days) : (n + 1) * len(days)]
+        self.sessions: dict[tuple[int, date], tuple[int, int, datetime]] = {}
+
+    def _session(self, group: Group, day: date) -> tuple[int, int, datetime]:
+        """The group's session on `day` (id, minutes, end), written the first time someone
+        is expected at it, with its roll call's audit event once the day has passed."""
+        key = (group.pk, day)
+        found = self.sessions.get(key)
+        if found is not None:
+            return found
+        if not self._ids:
+            self._ids = self.session_rows.reserve(BATCH)[::-1]
+        tz = group.program.tz
+        begins = datetime.combine(day, group.start_time, tz)
+        ends = begins + timedelta(minutes=group.minutes)
+        public_id = uuid.uuid4()
+        session = self.sessions[key] = (self._ids.pop(), group.minutes, ends)
+        self.session_rows.add(
+            id=session[0],
+            public_id=public_id,
+            program_id=group.program_id,
+            group_id=group.pk,
+            kind=Session.Kind.GROUP,
+            title=group.title,
+            date=day,
+            starts_at=begins,
+            ends_at=ends,
+            minutes=group.minutes,
+            mode=group.mode,
+            capacity=group.capacity,
+        )
+        if day < self.today:
             taker = self.rng.choice(self.staff.clinicians)
-            self._event(
-                session.ends_at,
-                "roll_call.taken",
-                taker,
-                None,
-                "scheduling.Session",
-                session.public_id,
-            )
+            self._event(ends, "roll_call.taken", taker, None, "scheduling.Session", public_id)
+        return session
 
     def history(self) -> None:
-        self._sessions()
+        self._groups()
         pool = assessment_history._Pool(random.Random(self.rng.random()))
         self.answers = assessment_history._Writer()
         self.signed: list[tuple[int, Episode, User, datetime]] = []
@@ -576,7 +669,9 @@ class _History:
                 self._write_answers()
         self._write_answers()
         self._reviews()
-        self.plans.write()
+        self._after_care()
+        for table in (self.session_rows, self.plans, self.discharges, self.follow_ups):
+            table.write()
         for table in self.tables.values():
             table.write()
 
@@ -691,12 +786,18 @@ class _History:
         if signed.date() <= last:
             self.signed.append((episode.pk, episode, clinician, signed))
         self._alerts(episode, admitted, last)
+        self._tasks(episode, clinician, admitted, last)
         ending = self.endings.get(episode.pk)
         if ending is not None:
             kind, discharged_on = ending
             at = datetime.combine(discharged_on, time(16, 0), tz)
             public_id = uuid.uuid4()
-            self.tables[Discharge].add(
+            if not self._discharge_ids:
+                self._discharge_ids = self.discharges.reserve(BATCH)[::-1]
+            discharge_id = self._discharge_ids.pop()
+            self.left.append((discharge_id, episode, discharged_on))
+            self.discharges.add(
+                id=discharge_id,
                 public_id=public_id,
                 participant_id=episode.participant_id,
                 episode_id=episode.pk,
@@ -719,28 +820,31 @@ class _History:
             )
 
     def _attendance(self, episode: Episode, admitted: date, last: date) -> None:
+        """Expected at each of the group's sessions while in care; attended or not, by a
+        weekly adherence around the person's own (today's sessions are not taken yet)."""
         rng = self.rng
         enrolments, roll_calls = self.tables[Enrolment], self.tables[Attendance]
-        track = rng.choice(self.groups[episode.program_id])
+        groups = self.groups_of[episode.pk]
         adherence = rng.betavariate(5, 2)
         by = episode.primary_clinician_id
         for monday in _weeks(admitted, last):
             week = min(1.0, max(0.0, rng.gauss(adherence, 0.15)))
-            for group in track:
-                session = self.sessions.get((group.pk, monday + timedelta(days=group.weekday)))
-                if session is None or not admitted <= session.date <= last:
+            for group in groups:
+                day = monday + timedelta(days=group.weekday)
+                if not admitted <= day <= last or day > self.today:
                     continue
+                session_id, minutes, ends_at = self._session(group, day)
                 enrolments.add(
-                    session_id=session.pk,
+                    session_id=session_id,
                     participant_id=episode.participant_id,
                     episode_id=episode.pk,
                 )
-                if session.date >= self.today:
+                if day >= self.today:
                     continue
                 came = rng.random() < week
                 partial = came and rng.random() < 0.1
                 roll_calls.add(
-                    session_id=session.pk,
+                    session_id=session_id,
                     participant_id=episode.participant_id,
                     episode_id=episode.pk,
                     status=(
@@ -750,9 +854,9 @@ class _History:
                         if came
                         else AttendanceStatus.UNEXCUSED
                     ),
-                    minutes=(session.minutes - 45 if partial else session.minutes if came else 0),
+                    minutes=(minutes - 45 if partial else minutes if came else 0),
                     recorded_by_id=by,
-                    recorded_at=session.ends_at,
+                    recorded_at=ends_at,
                 )
 
     def _notes(self, episode: Episode, clinician: User, admitted: date, last: date) -> None:
@@ -762,7 +866,10 @@ class _History:
         day = admitted + timedelta(days=rng.randint(1, 5))
         while day < last:
             start = datetime.combine(day, time(rng.randint(9, 16), 0), tz)
-            draft = episode.discharged_on is None and (self.today - day).days < 3
+            ago = (self.today - day).days
+            draft = episode.discharged_on is None and (
+                ago < 3 or (ago < 14 and rng.random() < LATE_DRAFTS)
+            )
             public_id = uuid.uuid4()
             notes.add(
                 public_id=public_id,
@@ -819,6 +926,117 @@ class _History:
                 recorded_by_id=episode.primary_clinician_id,
                 recorded_at=raised,
             )
+
+    def _tasks(self, episode: Episode, clinician: User, admitted: date, last: date) -> None:
+        """Tasks about the person for the primary clinician: done ones while they were in
+        care, and for about one in four of those in care today one still open (some past
+        due). Discharge closes a stay's open tasks, so a past stay has none."""
+        rng, tz = self.rng, episode.program.tz
+        tasks = self.tables[Task]
+        stay = (last - admitted).days
+        in_care = episode.discharged_on is None
+        if rng.random() < PAST_TASKS and stay > 7:
+            opened = admitted + timedelta(days=rng.randrange(stay - 7))
+            closed = datetime.combine(opened + timedelta(days=rng.randint(1, 7)), time(15), tz)
+            tasks.add(
+                organization_id=self.organization.pk,
+                participant_id=episode.participant_id,
+                title=rng.choice(TASK_TITLES),
+                owner_id=clinician.pk,
+                due_on=opened + timedelta(days=7),
+                status=TaskStatus.DONE,
+                created_by_id=clinician.pk,
+                closed_by_id=clinician.pk,
+                closed_at=closed,
+            )
+        if in_care and rng.random() < OPEN_TASKS:
+            tasks.add(
+                organization_id=self.organization.pk,
+                participant_id=episode.participant_id,
+                title=rng.choice(TASK_TITLES),
+                owner_id=clinician.pk,
+                due_on=self.today + timedelta(days=rng.randint(-14, 14)),
+                status=TaskStatus.OPEN,
+                created_by_id=clinician.pk,
+            )
+
+    def _after_care(self) -> None:
+        """Each discharge's contact consent and follow-ups at the default days, where the
+        program's jobs and staff would have them today (`synthetic_care.follow_up_state`):
+        recent discharges have questionnaires out, calls waiting (some overdue) and later
+        contacts scheduled; older ones are answered, reached or not reached."""
+        rng, today = self.rng, self.today
+        who5 = synthetic_care.who5_sets(rng)
+        consents, answers = self.tables[ContactConsent], self.tables[FollowUpAnswers]
+        channels = synthetic_care.CHANNELS
+        ids: list[int] = []
+        for discharge_id, episode, discharged_on in self.left:
+            tz = episode.program.tz
+            clinician = episode.primary_clinician
+            consented = rng.random() < 0.8
+            channel = rng.choice(channels) if consented else ""
+            consents.add(
+                discharge_id=discharge_id,
+                participant_id=episode.participant_id,
+                consented=consented,
+                channel=channel,
+            )
+            for day in DEFAULT_FOLLOW_UP_DAYS:
+                due_on = discharged_on + timedelta(days=day)
+                state = synthetic_care.follow_up_state(
+                    due_on, today=today, consented=consented, channel=channel, rng=rng, tz=tz
+                )
+                if not ids:
+                    ids = self.follow_ups.reserve(BATCH)[::-1]
+                follow_up_id, public_id = ids.pop(), uuid.uuid4()
+                called = state.called_at is not None
+                self.follow_ups.add(
+                    id=follow_up_id,
+                    public_id=public_id,
+                    discharge_id=discharge_id,
+                    participant_id=episode.participant_id,
+                    day=day,
+                    due_on=due_on,
+                    status=state.status,
+                    sent_at=state.sent_at,
+                    answered_at=state.answered_at,
+                    called_at=state.called_at,
+                    called_by_id=clinician.pk if called and clinician else None,
+                    call_note=(
+                        "Answered on a call."
+                        if state.on_call
+                        else f"Called from the call list. {SYNTHETIC}"
+                        if called
+                        else ""
+                    ),
+                )
+                if state.answered_at is not None:
+                    by = clinician if state.on_call else None
+                    answers.add(
+                        follow_up_id=follow_up_id,
+                        participant_id=episode.participant_id,
+                        recorded_by_id=by.pk if by else None,
+                        recorded_at=state.answered_at,
+                        **synthetic_care.follow_up_answers(rng, day, who5),
+                    )
+                    if by is not None:
+                        self._event(
+                            state.answered_at,
+                            "follow_up.answered",
+                            by,
+                            episode.participant_id,
+                            "discharge.FollowUp",
+                            public_id,
+                        )
+                elif called and clinician is not None:
+                    self._event(
+                        state.called_at,  # type: ignore[arg-type]
+                        "follow_up.called",
+                        clinician,
+                        episode.participant_id,
+                        "discharge.FollowUp",
+                        public_id,
+                    )
 
     # Derived stores and the audit trail -------------------------------------------------
 

@@ -6,11 +6,12 @@ Every person and every answer is invented; answers are scored by the real scorer
 
 Nothing here is left waiting for anyone: follow-ups are written only once due and already
 answered through the link, read back on a call, or not reached; every note is signed; so no
-worklist or call list picks them up.
+worklist or call list picks them up. (The installation at scale writes its follow-ups as a
+program would have them on the day, waiting ones included, with `follow_up_state`.)
 """
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,6 +21,7 @@ from assessments.models import Administration, scored_columns
 from assessments.scoring import ScoreResult, score
 from checkins.models import CheckIn, Via
 from discharge.models import (
+    DEFAULT_CALL_AFTER_DAYS,
     DEFAULT_FOLLOW_UP_DAYS,
     ContactConsent,
     Discharge,
@@ -44,6 +46,13 @@ NOT_COMPLETED = [
 ]
 CHANNELS = (FollowUpChannel.TEXT, FollowUpChannel.PHONE, FollowUpChannel.PORTAL)
 STEPS = 10  # severity 0..1 in tenths, as the demo's instrument history draws it
+# Where a follow-up stands (follow_up_state): the share answered through the link, on which
+# day after it was sent; how many days the call list keeps a call waiting (a lognormal: most
+# are made within days, a few wait weeks); how a call goes.
+ANSWERED_SHARE = 0.5
+ANSWER_DAYS = (0, 0, 0, 1, 1, 2)
+CALL_WAIT = (1.0, 1.0)
+ON_A_CALL = [("answered", 35), ("reached", 25), ("not_reached", 40)]
 
 
 @dataclass
@@ -65,10 +74,7 @@ class _Scores:
                     (answers, score(code, answers))
                     for answers in (MAKERS[code](rng, step / STEPS) for _ in range(3))
                 ]
-        self.who5 = [
-            (answers, score("who-5", answers))
-            for answers in ({str(n): rng.randint(1, 5) for n in range(1, 6)} for _ in range(12))
-        ]
+        self.who5 = who5_sets(rng)
 
     def administration(
         self, rng: random.Random, code: str, level: float, episode: Episode, when: datetime, by
@@ -89,6 +95,99 @@ class _Scores:
 
 def _at(day: date, hour: int, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time(hour, 0), tz)
+
+
+@dataclass
+class FollowUpState:
+    """Where one follow-up stands on a given day, and when each step happened."""
+
+    status: str
+    sent_at: datetime | None = None
+    answered_at: datetime | None = None
+    called_at: datetime | None = None
+    # Reached on a call and answered there (the answers are recorded on the call).
+    on_call: bool = field(default=False)
+
+
+def follow_up_state(
+    due_on: date,
+    *,
+    today: date,
+    consented: bool,
+    channel: str,
+    rng: random.Random,
+    tz: ZoneInfo,
+    call_after: int = DEFAULT_CALL_AFTER_DAYS,
+) -> FollowUpState:
+    """A follow-up as the program's jobs and staff would have left it by `today` (a past
+    day's work done, today's and later not yet):
+
+    - not due yet: scheduled; due without the participant's consent: stopped;
+    - due: the questionnaire went out that morning (a participant who asked to be phoned goes
+      straight on the call list); about half answer through the link within two days;
+    - unanswered `call_after` days after sending: on the call list, where staff call within
+      days (a few wait weeks); a call reads the answers back, reaches without them, or
+      reaches no one. A call or answer whose day has not passed is still waiting.
+    """
+    if due_on > today:
+        return FollowUpState(FollowUpStatus.SCHEDULED)
+    if not consented:
+        return FollowUpState(FollowUpStatus.STOPPED)
+    sent_at = None
+    if channel == FollowUpChannel.PHONE:
+        listed = due_on
+    else:
+        sent_at = _at(due_on, 10, tz)
+        if rng.random() < ANSWERED_SHARE:
+            day = due_on + timedelta(days=rng.choice(ANSWER_DAYS))
+            if day < today:
+                return FollowUpState(
+                    FollowUpStatus.ANSWERED, sent_at=sent_at, answered_at=_at(day, 18, tz)
+                )
+        listed = due_on + timedelta(days=call_after)
+        if listed > today:
+            return FollowUpState(FollowUpStatus.SENT, sent_at=sent_at)
+    called_on = listed + timedelta(days=int(rng.lognormvariate(*CALL_WAIT)))
+    if called_on >= today:
+        return FollowUpState(FollowUpStatus.TO_CALL, sent_at=sent_at)
+    called_at = _at(called_on, 11, tz)
+    values, weights = zip(*ON_A_CALL, strict=True)
+    outcome = rng.choices(values, weights)[0]
+    if outcome == "answered":
+        return FollowUpState(
+            FollowUpStatus.ANSWERED,
+            sent_at=sent_at,
+            answered_at=called_at,
+            called_at=called_at,
+            on_call=True,
+        )
+    status = FollowUpStatus.REACHED if outcome == "reached" else FollowUpStatus.NOT_REACHED
+    return FollowUpState(status, sent_at=sent_at, called_at=called_at)
+
+
+def follow_up_answers(rng: random.Random, day: int, who5: list) -> dict:
+    """Invented answers to the follow-up questionnaire (the WHO-5 pre-scored)."""
+    used = rng.random() < 0.2 + day / 1000
+    answers, result = rng.choice(who5)
+    return {
+        "used_since_discharge": used,
+        "days_used": rng.randint(1, 10) if used else 0,
+        "in_treatment": rng.random() < 0.6,
+        "medication": rng.choice(FollowUpAnswers.Medication.values),
+        "employment": rng.choice(FollowUpAnswers.Employment.values),
+        "housing": rng.choice(FollowUpAnswers.Housing.values),
+        "who5_answers": answers,
+        "who5_total": result.total,
+        "who5_band": result.band or "",
+    }
+
+
+def who5_sets(rng: random.Random) -> list[tuple[dict, ScoreResult]]:
+    """A dozen invented WHO-5 answer sets, each scored once by the real scorer."""
+    return [
+        (answers, score("who-5", answers))
+        for answers in ({str(n): rng.randint(1, 5) for n in range(1, 6)} for _ in range(12))
+    ]
 
 
 def write(

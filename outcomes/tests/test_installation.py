@@ -2,7 +2,10 @@
 clinician's caseload within 15 to 40, every kind of history present, the derived stores
 rebuilt, the row counts it reports true, and an audit trail that verifies."""
 
-from datetime import date
+import random
+from collections import Counter
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db.models import Count
@@ -13,16 +16,25 @@ from attendance.models import Attendance, WeeklyMinutes
 from audit.models import AuditEvent, ChainHead
 from audit.services import verify_chain
 from conftest import shared_transaction
-from discharge.models import Discharge
+from discharge.models import (
+    DEFAULT_FOLLOW_UP_DAYS,
+    PENDING_STATUSES,
+    ContactConsent,
+    Discharge,
+    FollowUp,
+    FollowUpAnswers,
+    FollowUpStatus,
+)
 from discharge.types import TEDS_REASON_OF
 from measurement.models import FirstDue, NextDue
 from monitoring.models import Alert
 from notes import seeds as notes_seeds
 from notes.models import ProgressNote
-from outcomes import installation
+from outcomes import installation, synthetic_care
 from participants.models import IN_CARE_STATUSES, CareTeamMember, Episode, EpisodeStatus
 from plans.models import PlanReview, ReviewSchedule, TreatmentPlan
-from scheduling.models import Enrolment
+from scheduling.models import Enrolment, Group, Session
+from worklist.models import Task, TaskStatus
 
 TODAY = date(2026, 3, 4)
 
@@ -104,3 +116,117 @@ def test_the_audit_trail_verifies_one_chain_per_organization(made):
     assert heads.count() == 2
     kinds = set(AuditEvent.objects.values_list("event_type", flat=True))
     assert {"chart.viewed", "note.signed", "assessment.recorded", "discharge.recorded"} <= kinds
+
+
+# Real-shaped lists: groups within their capacity, follow-ups and tasks still waiting --------
+
+
+def test_rolling_groups_never_hold_more_than_their_size_and_run_mostly_full():
+    rng = random.Random(3)
+    start = date(2024, 1, 1)
+    stays = []
+    for _ in range(3000):
+        first = start + timedelta(days=rng.randrange(700))
+        stays.append((first, first + timedelta(days=rng.randint(3, 120))))
+    group_of, spans = installation.cohorts(stays, random.Random(4))
+    assert len(spans) > 20
+    on_day: Counter = Counter()
+    for (first, last), group in zip(stays, group_of, strict=True):
+        assert spans[group][0] <= first and last <= spans[group][1]
+        for n in range((last - first).days + 1):
+            on_day[(group, first + timedelta(days=n))] += 1
+    assert max(on_day.values()) <= installation.CAPACITY
+    # Away from the ramp-up and wind-down at the ends, a typical group has 6 to 12 people.
+    middle = sorted(
+        n
+        for (_, day), n in on_day.items()
+        if start + timedelta(days=120) <= day <= start + timedelta(days=600)
+    )
+    assert 6 <= middle[len(middle) // 2] <= 12
+
+
+def test_every_session_holds_no_more_than_its_capacity_and_people_keep_their_group(made):
+    sessions = Session.objects.annotate(n=Count("enrolments"))
+    assert sessions.exists()
+    assert all(0 < s.n <= s.capacity == installation.CAPACITY for s in sessions)
+    groups_per_weekday = (
+        Enrolment.objects.values("episode", "session__group__weekday")
+        .annotate(groups=Count("session__group", distinct=True))
+        .values_list("groups", flat=True)
+    )
+    assert set(groups_per_weekday) == {1}
+    # Retired groups are those whose people have all left.
+    today_groups = set(
+        Enrolment.objects.filter(session__date=TODAY).values_list("session__group", flat=True)
+    )
+    assert today_groups and all(g.is_active for g in Group.objects.filter(pk__in=today_groups))
+
+
+def test_follow_ups_stand_where_a_program_would_have_them_today(made):
+    discharges = Discharge.objects.count()
+    assert ContactConsent.objects.count() == discharges
+    assert FollowUp.objects.count() == discharges * len(DEFAULT_FOLLOW_UP_DAYS)
+    assert (
+        not FollowUp.objects.filter(due_on__gt=TODAY)
+        .exclude(status=FollowUpStatus.SCHEDULED)
+        .exists()
+    )
+    assert FollowUp.objects.filter(status=FollowUpStatus.SCHEDULED).exists()
+    assert not FollowUp.objects.filter(
+        status=FollowUpStatus.STOPPED, discharge__consent__consented=True
+    ).exists()
+    answered = FollowUp.objects.filter(status=FollowUpStatus.ANSWERED)
+    assert answered.count() == FollowUpAnswers.objects.count() > 0
+    for row in FollowUp.objects.all():
+        for moment in (row.sent_at, row.answered_at, row.called_at):
+            assert moment is None or moment.date() <= TODAY
+        assert row.answered_at is None or row.answered_at.date() < TODAY
+
+
+def test_a_follow_up_moves_through_its_steps_by_the_day():
+    tz = ZoneInfo("America/Chicago")
+    today = date(2026, 3, 4)
+
+    def state(due_on, **kw):
+        kw = {"consented": True, "channel": "text", "rng": random.Random(1), **kw}
+        return synthetic_care.follow_up_state(due_on, today=today, tz=tz, **kw)
+
+    assert state(today + timedelta(days=1)).status == FollowUpStatus.SCHEDULED
+    assert state(today - timedelta(days=9), consented=False).status == FollowUpStatus.STOPPED
+    assert state(today, channel="phone").status == FollowUpStatus.TO_CALL
+    assert state(today).status == FollowUpStatus.SENT
+    rng = random.Random(2)
+    by_age: dict[int, Counter] = {}
+    for ago in (0, 2, 5, 10, 60):
+        by_age[ago] = Counter(
+            state(
+                today - timedelta(days=ago), channel=rng.choice(["text", "phone"]), rng=rng
+            ).status
+            for _ in range(400)
+        )
+    waiting = {FollowUpStatus.SENT, FollowUpStatus.TO_CALL}
+    assert sum(by_age[0][s] for s in waiting) == 400
+    assert by_age[5][FollowUpStatus.TO_CALL] > 40
+    assert by_age[10][FollowUpStatus.TO_CALL] > 10  # calls overdue on the list
+    assert by_age[60][FollowUpStatus.TO_CALL] < 5
+    assert by_age[60][FollowUpStatus.ANSWERED] > 150
+    assert by_age[60][FollowUpStatus.NOT_REACHED] > 20
+
+
+def test_the_call_list_and_worklists_have_work_waiting(made):
+    assert FollowUp.objects.filter(status__in=PENDING_STATUSES).exists()
+    open_tasks = Task.objects.filter(status=TaskStatus.OPEN)
+    assert open_tasks.filter(due_on__lt=TODAY).exists()
+    assert open_tasks.filter(due_on__gte=TODAY).exists()
+    for task in open_tasks:
+        episode = Episode.objects.get(participant__tasks=task)
+        assert episode.status in IN_CARE_STATUSES
+        assert task.owner_id == episode.primary_clinician_id
+    assert Task.objects.filter(status=TaskStatus.DONE).exists()
+    late = ProgressNote.objects.filter(
+        signed_at__isnull=True, service_date__lt=TODAY - timedelta(days=3)
+    )
+    assert late.exists()
+    assert not ProgressNote.objects.filter(
+        signed_at__isnull=True, service_date__lt=TODAY - timedelta(days=14)
+    ).exists()
