@@ -75,7 +75,12 @@ def with_chart_relations(qs: QuerySet[Participant]) -> QuerySet[Participant]:
 
 def prefetch_chart_relations(participant: Participant) -> None:
     """Read what the chart header needs onto a participant already loaded (two queries),
-    rather than loading the participant again."""
+    rather than loading the participant again; nothing when the page's gate read them."""
+    episodes = getattr(participant, "_prefetched_objects_cache", {}).get("episodes")
+    if episodes is not None and all(
+        "care_team" in getattr(e, "_prefetched_objects_cache", {}) for e in episodes
+    ):
+        return
     prefetch_related_objects([participant], *_chart_relations())
 
 

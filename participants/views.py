@@ -1,8 +1,9 @@
 """Caseload, search, referral, chart and episode pages. Thin: parse, authorize, call, render."""
 
 import json
-from typing import Any
+from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
@@ -39,6 +40,7 @@ from participants.forms import (
 )
 from participants.http import StaffRequest
 from participants.models import EPISODE_TRANSITIONS, CareTeamRole, Episode, EpisodeStatus
+from tandem.dates import FIRST_DAY, LAST_DAY
 from tandem.errors import AccessDenied, TandemError
 from tandem.methods import READS, serves
 from tandem.views import error_page
@@ -180,45 +182,69 @@ def chart_context(request: StaffRequest, participant, active_tab: str) -> dict:
         "participant": participant,
         "episode": episode,
         "care_team": list(episode.care_team.all()) if episode else [],
-        "tabs": chart.tab_links(request.user, participant),
+        "tab_bar": chart.tab_bar(request.user, participant, active_tab),
         "active_tab": active_tab,
         "flags": chart.header_flags(participant, request.user),
         "access": request.access,
     }
 
 
+# What the overview's two forms show besides the episode: written out by the template from
+# the forms' own definitions, read once, rather than rendered widget by widget on every read.
+_TRANSITION_FIELDS = {
+    "reason_max_length": cast(forms.CharField, TransitionForm.base_fields["reason"]).max_length,
+    "confirm_label": TransitionForm.base_fields["confirm"].label,
+    "first_day": FIRST_DAY,
+    "last_day": LAST_DAY,
+}
+_CARE_TEAM_ROLES = cast(
+    list[tuple[str, str]], cast(forms.ChoiceField, CareTeamAddForm.base_fields["role"]).choices
+)
+_STAFF_EMPTY_LABEL = cast(forms.ModelChoiceField, CareTeamAddForm.base_fields["user"]).empty_label
+
+
 @participant_page(Scope.DEMOGRAPHICS, methods=("GET",))
 def chart_overview(request: StaffRequest, participant) -> HttpResponse:
     context = chart_context(request, participant, "overview")
     episode = context["episode"]
+    can_edit_clinical = decide(request.user, participant, Action.CHANGE, Scope.CLINICAL).allowed
     context.update(
         episodes=sorted(
             context["participant"].episodes.all(), key=lambda e: e.referred_on, reverse=True
         ),
-        transition_form=TransitionForm(
-            initial={"version": episode.version, "on": episode.program.today()}
-        )
-        if episode
-        else None,
+        transition={**_TRANSITION_FIELDS, "on": episode.program.today()} if episode else None,
         next_statuses=[
             (status, EpisodeStatus(status).label)
             for status in sorted(EPISODE_TRANSITIONS[episode.status])
         ]
         if episode
         else [],
-        can_edit_clinical=decide(request.user, participant, Action.CHANGE, Scope.CLINICAL).allowed,
+        can_edit_clinical=can_edit_clinical,
         can_read_clinical=decide(request.user, participant, Action.VIEW, Scope.CLINICAL).allowed,
-        care_team_form=_care_team_form(participant, episode, team=context["care_team"])
-        if episode
+        adding=_care_team_choices(participant, episode, context["care_team"])
+        if episode and can_edit_clinical
         else None,
     )
     return render(request, "participants/chart_overview.html", context)
 
 
-def _care_team_form(participant, episode, data=None, *, team=None) -> CareTeamAddForm:
-    """The care-team form: clinical staff of the organization, nothing preselected. `team`:
-    the episode's current care team with its users, when the page has read it already."""
-    staff = (
+def _care_team_choices(participant, episode, team) -> dict:
+    """The care-team form's options as the overview writes them out: the staff who may join
+    (the form's own list, with only the columns their names need), the roles, and the
+    primary clinician a new primary would replace."""
+    staff = _care_team_staff(participant).only(
+        "pk", "display_name", "first_name", "last_name", "username"
+    )
+    return {
+        "staff": [("", _STAFF_EMPTY_LABEL), *((user.pk, str(user)) for user in staff)],
+        "roles": _CARE_TEAM_ROLES,
+        "primary": _primary_clinician(episode, team),
+    }
+
+
+def _care_team_staff(participant):
+    """Clinical staff of the participant's organization, who may join a care team."""
+    return (
         User.objects.filter(
             memberships__organization_id=participant.organization_id,
             memberships__is_active=True,
@@ -227,13 +253,23 @@ def _care_team_form(participant, episode, data=None, *, team=None) -> CareTeamAd
         .distinct()
         .order_by("last_name", "first_name")
     )
-    if team is None:
-        team = episode.care_team.filter(ended_on__isnull=True).select_related("user")
-    primary = next(
+
+
+def _primary_clinician(episode, team):
+    return next(
         (m.user for m in team if m.role == CareTeamRole.PRIMARY_CLINICIAN),
         episode.primary_clinician,
     )
-    return CareTeamAddForm(data, staff=staff, primary=primary)
+
+
+def _care_team_form(participant, episode, data=None, *, team=None) -> CareTeamAddForm:
+    """The care-team form: clinical staff of the organization, nothing preselected. `team`:
+    the episode's current care team with its users, when the page has read it already."""
+    if team is None:
+        team = episode.care_team.filter(ended_on__isnull=True).select_related("user")
+    return CareTeamAddForm(
+        data, staff=_care_team_staff(participant), primary=_primary_clinician(episode, team)
+    )
 
 
 @participant_page(Scope.DEMOGRAPHICS, methods=("GET", "POST"))

@@ -1,0 +1,42 @@
+"""The overview writes its two forms out itself: what it writes is what the forms render."""
+
+import re
+
+from django.urls import reverse
+
+from participants.forms import CareTeamAddForm, TransitionForm
+from participants.views import _care_team_staff
+
+
+def _overview(client, world) -> str:
+    url = reverse("participants:chart", args=[world.participant.public_id])
+    return client.get(url).content.decode()
+
+
+def test_the_status_form_carries_the_transition_forms_own_inputs(world, login):
+    page = _overview(login(world.therapist), world)
+    episode = world.episode
+    episode.refresh_from_db()
+    form = TransitionForm(initial={"version": episode.version, "on": episode.program.today()})
+    for name in ("version", "on", "reason", "confirm"):
+        assert str(form[name]) in page, name
+    assert str(form["confirm"].label) in page
+
+
+def test_the_care_team_form_offers_the_forms_own_staff_and_roles(world, login):
+    page = _overview(login(world.therapist), world)
+    form = CareTeamAddForm(staff=_care_team_staff(world.participant))
+    section = page[page.index("Add to care team") :]
+    section = section[: section.index("</form>")]
+    staff = section[section.index('name="user"') : section.index('name="role"')]
+    offered = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', staff)
+    expected = [(str(value), str(label)) for value, label in form.fields["user"].choices]
+    assert offered == expected
+    assert len(offered) > 2
+    roles = re.findall(r'<option value="([^"]*)"', section[section.index('name="role"') :])
+    assert roles == [str(value) for value, _ in form.fields["role"].choices]
+
+
+def test_who_may_not_change_the_record_gets_neither_form(world, login):
+    page = _overview(login(world.frontdesk), world)
+    assert "Add to care team" not in page and "Change status" not in page
