@@ -280,23 +280,29 @@ def _required(program: Program, week_start: date, weekdays: frozenset[int]) -> E
     )
 
 
-def _at_risk_query(program: Program, week_start: date, now: datetime) -> tuple[str, list]:
+def _at_risk_query(
+    program: Program,
+    week_start: date,
+    now: datetime,
+    weekdays: frozenset[int],
+    *,
+    named: bool = True,
+) -> tuple[str, list]:
     """The FROM and WHERE of the program's under-dosed participants this week, for the page
     and for the count: only what decides who is short (the stored weekly minutes and the
     minutes of sessions not over yet) is summed per participant in the database and joined
-    to the episodes."""
+    to the episodes. `named` adds the surname the page orders by; the count leaves it out.
+    `weekdays` are the program's group days (`program_weekdays`)."""
     sunday = week_start + timedelta(days=6)
     chosen = in_care_episodes(program).values("participant_id")
-    episodes = (
-        _latest_in_care(program)
-        .values(
-            ep=F("pk"),
-            pid=F("participant_id"),
-            required=_required(program, week_start, program_weekdays([program.pk])[program.pk]),
-            last_name=F("participant__legal_last_name"),
-        )
-        .order_by()
-    )
+    columns = {
+        "ep": F("pk"),
+        "pid": F("participant_id"),
+        "required": _required(program, week_start, weekdays),
+    }
+    if named:
+        columns["last_name"] = F("participant__legal_last_name")
+    episodes = _latest_in_care(program).values(**columns).order_by()
     remaining = (
         _planned(chosen, week_start, sunday)
         .filter(session__ends_at__gt=now)
@@ -326,11 +332,37 @@ _GAP = "e.required - COALESCE(a.minutes, 0) - COALESCE(r.minutes, 0)"
 
 def at_risk_count(program: Program, week_start: date, *, now: datetime | None = None) -> int:
     """How many cannot reach their requirement this week: the dose page's total, counted
-    without ordering or loading anyone (the director's home)."""
-    body, params = _at_risk_query(program, week_start, now or timezone.now())
+    without ordering or loading anyone."""
+    return at_risk_counts([(program, week_start)], now=now)[program.pk]
+
+
+def at_risk_counts(
+    weeks: Sequence[tuple[Program, date]], *, now: datetime | None = None
+) -> dict[int, int]:
+    """The dose page's total for each (program, week): how many cannot reach their
+    requirement, per program id, in two queries however many programs (their group days,
+    then one statement counting every program's), so the director's home asks once."""
+    if not weeks:
+        return {}
+    now = now or timezone.now()
+    weekdays = program_weekdays([program.pk for program, _ in weeks])
+    counts, params = [], []
+    for program, week_start in weeks:
+        body, values = _at_risk_query(program, week_start, now, weekdays[program.pk], named=False)
+        counts.append(f"(SELECT COUNT(*){body})")
+        params += values
     with connection.cursor() as cursor:
-        cursor.execute("SELECT COUNT(*)" + body, params)
-        return cursor.fetchone()[0]
+        cursor.execute("SELECT " + ", ".join(counts), params)
+        row = cursor.fetchone()
+    return {program.pk: n for (program, _), n in zip(weeks, row, strict=True)}
+
+
+@dataclass(frozen=True)
+class AtRiskPage:
+    program: Program
+    week_start: date
+    page: Page
+    rows: list[tuple[Episode, WeekDose]]
 
 
 def at_risk_page(
@@ -344,34 +376,83 @@ def at_risk_page(
     """One page of the participants who cannot reach their requirement with what remains,
     largest gap first, and the pager over all of them: the same few queries however many
     are in care, so a director's program of thousands costs what ten do."""
-    now = now or timezone.now()
+    found = at_risk_pages([(program, week_start, number)], size=size, now=now)[0]
+    return found.page, found.rows
+
+
+def _page_number(number: str | int | None) -> int:
     try:
-        wanted = max(1, int(number or 1))
+        return max(1, int(number or 1))
     except (TypeError, ValueError):
-        wanted = 1
-    body, params = _at_risk_query(program, week_start, now)
-    sql = (
-        f"SELECT e.ep, COUNT(*) OVER (){body}"
-        f" ORDER BY {_GAP} DESC, e.last_name, e.pid LIMIT %s OFFSET %s"
-    )
+        return 1
 
-    def fetch(page: int) -> list[tuple]:
+
+def at_risk_pages(
+    wanted: Sequence[tuple[Program, date, str | int | None]],
+    *,
+    size: int = PAGE_SIZE,
+    now: datetime | None = None,
+) -> list[AtRiskPage]:
+    """`at_risk_page` for several programs at once, each with its own page number: one
+    statement pages every program's list, then one load of the episodes shown and their
+    doses, so the dose page costs the same for one program or several."""
+    if not wanted:
+        return []
+    now = now or timezone.now()
+    weekdays = program_weekdays([program.pk for program, _, _ in wanted])
+    bodies = [
+        _at_risk_query(program, week_start, now, weekdays[program.pk])
+        for program, week_start, _ in wanted
+    ]
+
+    def fetch(numbers: list[int]) -> list[list[tuple[int, int]]]:
+        """(episode id, list length) rows of each program's page `numbers[i]`, in one
+        statement."""
+        selects, params = [], []
+        for i, ((body, values), number) in enumerate(zip(bodies, numbers, strict=True)):
+            selects.append(
+                # Compiled queries, fixed text and the list's index; values are parameters.
+                f"SELECT * FROM (SELECT {i} AS n, e.ep, COUNT(*) OVER () AS total,"  # noqa: S608
+                f" ROW_NUMBER() OVER (ORDER BY {_GAP} DESC, e.last_name, e.pid) AS place{body}"
+                " ORDER BY place LIMIT %s OFFSET %s) p"
+            )
+            params += [*values, size, (number - 1) * size]
+        found: list[list[tuple[int, int]]] = [[] for _ in numbers]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, size, (page - 1) * size])
-            return cursor.fetchall()
+            cursor.execute(" UNION ALL ".join(selects) + " ORDER BY n, place", params)
+            for n, ep, total, _ in cursor.fetchall():
+                found[n].append((ep, total))
+        return found
 
-    rows = fetch(wanted)
-    if not rows and wanted > 1:  # past the end: the last page instead
-        first = fetch(1)
-        wanted = max(1, -(-first[0][-1] // size)) if first else 1
-        rows = fetch(wanted) if wanted > 1 else first
-    page = Paginator(range(rows[0][-1] if rows else 0), size).get_page(wanted)
+    numbers = [_page_number(number) for _, _, number in wanted]
+    pages = fetch(numbers)
+    if any(not rows and number > 1 for rows, number in zip(pages, numbers, strict=True)):
+        # Past the end of some list: that list's last page instead (the first page's rows
+        # carry the list's length).
+        firsts = fetch([1] * len(numbers))
+        for i, rows in enumerate(pages):
+            if not rows and numbers[i] > 1:
+                total = firsts[i][0][1] if firsts[i] else 0
+                numbers[i] = max(1, -(-total // size))
+        pages = fetch(numbers)
     loaded = Episode.objects.select_related(
         "participant", "program", "primary_clinician", "scheduling_profile"
-    ).in_bulk([ep for ep, _ in rows])
-    shown = [loaded[ep] for ep, _ in rows]
-    doses = weekly_doses(shown, [week_start], now=now)
-    return page, [(e, doses[(e.participant_id, week_start)]) for e in shown]
+    ).in_bulk([ep for rows in pages for ep, _ in rows])
+    shown = [[loaded[ep] for ep, _ in rows] for rows in pages]
+    doses = weekly_doses(
+        [e for episodes in shown for e in episodes], {week for _, week, _ in wanted}, now=now
+    )
+    return [
+        AtRiskPage(
+            program,
+            week_start,
+            Paginator(range(rows[0][1] if rows else 0), size).get_page(number),
+            [(e, doses[(e.participant_id, week_start)]) for e in episodes],
+        )
+        for (program, week_start, _), rows, number, episodes in zip(
+            wanted, pages, numbers, shown, strict=True
+        )
+    ]
 
 
 def at_risk(

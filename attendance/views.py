@@ -428,14 +428,19 @@ def dose_this_week(request: SignedInRequest) -> HttpResponse:
         for p in selectors.programs_of(request.user)
         if may(request.user, "roll_call.record", p.organization_id)
     ]
-    sections: list[dict[str, Any]] = []
-    for program in programs:
-        week = dose.current_week(program)
-        param = f"page-{program.public_id}"
-        page, rows = dose.at_risk_page(program, week, request.GET.get(param))
-        sections.append(
-            {"program": program, "week": week, "rows": rows, "page": page, "param": param}
-        )
+    found = dose.at_risk_pages(
+        [(p, dose.current_week(p), request.GET.get(f"page-{p.public_id}")) for p in programs]
+    )
+    sections: list[dict[str, Any]] = [
+        {
+            "program": f.program,
+            "week": f.week_start,
+            "rows": f.rows,
+            "page": f.page,
+            "param": f"page-{f.program.public_id}",
+        }
+        for f in found
+    ]
     mine_page, mine = dose.caseload_week(request.user, request.GET.get("mine"))
     shown = [e for s in sections for e, _ in s["rows"]] + [e for e, _ in mine]
     participants = list(dict.fromkeys(str(e.participant.public_id) for e in shown))
