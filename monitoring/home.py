@@ -7,9 +7,9 @@ from django.db.models import Count
 from django.http import HttpRequest
 from django.utils import timezone
 
-from audit.services import record_event
 from monitoring.models import SEVERITY_RANK, Alert, AlertStatus
 from monitoring.selectors import critical_board
+from participants.home import shows
 from participants.models import Episode
 
 
@@ -36,15 +36,9 @@ def critical_alerts_panel(request: HttpRequest) -> dict | None:
     """Every open critical alert the director or supervisor oversees, oldest first; those
     unacknowledged past the program's escalation time are marked escalated to them."""
     board = critical_board(request.user, now=timezone.now())
-    if board.alerts:
-        record_event(
-            actor=request.user,
-            event_type="alert.list_viewed",
-            record_type="monitoring.AlertList",
-            details={"alerts": [str(a.public_id) for a in board.alerts]},
-        )
-    return {
+    panel = {
         "template": "monitoring/_critical_alerts_panel.html",
         "alerts": board.alerts,
         "escalated": board.escalated,
     }
+    return shows(panel, "critical_alerts", [a.participant for a in board.alerts], board.alerts)

@@ -12,6 +12,7 @@ from monitoring import kinds, selectors, services
 from monitoring.models import Alert
 from participants.access import Scope
 from participants.decorators import not_found, participant_page
+from participants.home import shows
 from participants.http import StaffRequest
 from participants.views import chart_context
 from tandem.errors import TandemError
@@ -52,13 +53,8 @@ def home_panel(request: HttpRequest) -> dict | None:
         return None
     for alert in alerts:
         alert.kind_label = kinds.label(alert.kind)
-    record_event(
-        actor=request.user,
-        event_type="alert.list_viewed",
-        record_type="monitoring.AlertList",
-        details={"alerts": [str(a.public_id) for a in alerts]},
-    )
-    return {"template": "monitoring/_home_panel.html", "alerts": alerts}
+    panel = {"template": "monitoring/_home_panel.html", "alerts": alerts}
+    return shows(panel, "alerts", [a.participant for a in alerts], alerts)
 
 
 def _audit_board(request: HttpRequest, alerts: list[Alert], page: str) -> None:

@@ -28,6 +28,7 @@ from notes.forms import LateEntryForm, NoteForm, ReasonForm, SignForm
 from notes.models import CurriculumModule, NoteFormat, NoteKind, ProgressNote
 from participants.access import Scope, capability_decision, organizations_of
 from participants.decorators import carries_participant_data, participant_page
+from participants.home import shows
 from participants.http import StaffRequest
 from participants.models import Participant
 from participants.views import chart_context
@@ -664,9 +665,7 @@ def home_panel(request: SignedInRequest) -> dict | None:
         }
     if not rows and not board_counts:
         return None
-    shown = [r for r in rows if r.participant][:10]
-    _audit_list(request, [r.participant for r in shown], "home")
-    return {
+    panel = {
         "template": "notes/_home_panel.html",
         "rows": rows[:10],
         "more": max(0, len(rows) - 10),
@@ -674,6 +673,7 @@ def home_panel(request: SignedInRequest) -> dict | None:
         "board": board_counts,
         "board_url": reverse("notes:board"),
     }
+    return shows(panel, "notes_due", [r.participant for r in rows[:10] if r.participant])
 
 
 def objective_section(request: HttpRequest, objective) -> dict:

@@ -58,6 +58,7 @@ register(
 )
 register("referral_queue.viewed", Action.VIEW, "viewed the referral queue", "view referrals")
 register("caseload.viewed", Action.VIEW, "viewed their caseload", "view a caseload")
+register("home.viewed", Action.VIEW, "viewed their home page", "view a home page")
 register(
     "participant.likely_matches_shown",
     Action.VIEW,

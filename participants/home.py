@@ -6,9 +6,14 @@ the sections, on every staff home); `make(request)` returns the panel's dict (wi
 `template`) or None. The caseload table takes extra columns from modules with
 `COLUMNS.register(Column(key, label, order, values, template))`, where `values(episodes)` returns a
 value per episode id in a fixed number of queries, so the page stays flat as the caseload grows.
+
+A panel that lists participants (or records about them) does not write its own audit event:
+it marks what it shows with `shows(panel, name, participants, records)`, and the home writes
+one `home.viewed` event for the whole response naming every participant shown, list by list
+(`viewed_details`).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,6 +65,52 @@ PANELS: Hook[Panel] = Hook(
 COLUMNS: Hook[Column] = Hook(
     "participants.caseload_columns", key=lambda column: column.key, sort=lambda c: c.order
 )
+
+
+def shows(panel: dict, name: str, participants: Iterable[Any], records: Iterable[Any] = ()) -> dict:
+    """Mark what a panel shows for the home's audit event: the participants on it and, for a
+    list of records (alerts, tasks), those records, by public id. Returns the panel."""
+    listed: dict[str, list[str]] = {
+        "participants": sorted({str(p.public_id) for p in participants})
+    }
+    ids = [str(r.public_id) for r in records]
+    if ids:
+        listed["records"] = ids
+    panel.setdefault("shows", {})[name] = listed
+    return panel
+
+
+def viewed_details(caseload: list[Episode], panels: list[dict]) -> dict | None:
+    """The details of the home's one `home.viewed` event: every participant the response
+    shows, and each list (the caseload page, then each panel's) with its own participants and
+    records; None when the page shows no one."""
+    lists: dict[str, dict[str, list[str]]] = {}
+    if caseload:
+        lists["caseload"] = {"participants": [str(e.participant.public_id) for e in caseload]}
+    for panel in panels:
+        for name, listed in panel.get("shows", {}).items():
+            if listed["participants"] or listed.get("records"):
+                lists[name] = listed
+    if not lists:
+        return None
+    everyone = {pid for listed in lists.values() for pid in listed["participants"]}
+    return {"participants": sorted(everyone), "lists": lists}
+
+
+def record_viewed(request: SignedInRequest, caseload: list[Episode], panels: list[dict]) -> None:
+    """The home's one audit event, naming everyone the response shows (`viewed_details`),
+    when it shows anyone."""
+    details = viewed_details(caseload, panels)
+    if details is None:
+        return
+    orgs = organizations_of(request.user)  # read with the roles: no query of its own
+    record_event(
+        actor=request.user,
+        event_type="home.viewed",
+        record_type="participants.Home",
+        organization=orgs[0] if len(orgs) == 1 else None,
+        details=details,
+    )
 
 
 def panels_for(request: SignedInRequest, sections: set[str]) -> list[dict]:
@@ -153,14 +204,8 @@ def census_panel(request: HttpRequest) -> dict | None:
 def referrals_panel(request: HttpRequest) -> dict | None:
     """The referral queue, oldest first, with the date each was referred and days waiting."""
     queue = referral_queue(request.user)
-    if queue:
-        record_event(
-            actor=request.user,
-            event_type="referral_queue.viewed",
-            record_type="participants.ReferralQueue",
-            details={"participants": [str(e.participant.public_id) for e in queue]},
-        )
-    return {"template": "participants/_referrals_panel.html", "queue": queue}
+    panel = {"template": "participants/_referrals_panel.html", "queue": queue}
+    return shows(panel, "referrals", [e.participant for e in queue])
 
 
 PANELS.register(Panel(CENSUS, 10, census_panel))

@@ -60,14 +60,8 @@ def home(request: SignedInRequest) -> HttpResponse:
             selectors.caseload_for(request.user), request.GET.get("page")
         )
         episodes = [row["episode"] for row in rows]
-    if episodes:
-        record_event(
-            actor=request.user,
-            event_type="caseload.viewed",
-            record_type="participants.Caseload",
-            details={"participants": [str(e.participant.public_id) for e in episodes]},
-        )
     panels = home_page.panels_for(request, sections)
+    home_page.record_viewed(request, episodes, panels)
     return render(
         request,
         "participants/home.html",

@@ -20,6 +20,7 @@ from audit.services import record_event
 from intake.models import Diagnosis
 from participants.access import Scope, decide, may, may_open, organizations_of
 from participants.decorators import not_found, participant_page
+from participants.home import shows
 from participants.http import StaffRequest
 from participants.models import Participant
 from participants.views import chart_context
@@ -637,13 +638,7 @@ def home_panel(request: HttpRequest) -> dict | None:
     if not rows:
         return None
     shown = rows[:HOME_PANEL_ROWS]
-    record_event(
-        actor=request.user,
-        event_type="plan.reviews_due_viewed",
-        record_type="plans.ReviewsDue",
-        details={"participants": [str(r.episode.participant.public_id) for r in shown]},
-    )
-    return {
+    panel = {
         "template": "plans/_home_panel.html",
         "rows": shown,
         "total": len(rows),
@@ -651,6 +646,7 @@ def home_panel(request: HttpRequest) -> dict | None:
         "overdue": sum(1 for r in rows if r.overdue),
         "board_url": reverse("plans:reviews_due") if oversees(request.user) else "",
     }
+    return shows(panel, "plan_reviews_due", [r.episode.participant for r in shown])
 
 
 # ---------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from accounts.models import User
 from audit.models import Action
 from audit.services import record_event
 from participants.access import Scope, authorize, may_open, organizations_of, roles_in
+from participants.home import shows
 from tandem.errors import AccessDenied, InvalidInput, TandemError
 from tandem.methods import serves
 from tandem.views import error_page
@@ -217,12 +218,12 @@ def home_panel(request: HttpRequest) -> dict | None:
     if not tasks:
         return None
     shown = tasks[:HOME_PANEL_SIZE]
-    _audit_list(request, shown, "worklist.list_viewed", "home")
-    return {
+    panel = {
         "template": "worklist/_home_panel.html",
         "tasks": shown,
         "more": len(tasks) > HOME_PANEL_SIZE,
     }
+    return shows(panel, "tasks", [t.participant for t in shown if t.participant], shown)
 
 
 def overdue_panel(request: HttpRequest) -> dict | None:
@@ -230,5 +231,7 @@ def overdue_panel(request: HttpRequest) -> dict | None:
     board = selectors.overdue_board(request.user, today=timezone.localdate())
     if not board.tasks:
         return None
-    _audit_list(request, board.tasks, "worklist.overdue_viewed", "home")
-    return {"template": "worklist/_overdue_panel.html", "board": board}
+    panel = {"template": "worklist/_overdue_panel.html", "board": board}
+    return shows(
+        panel, "overdue_tasks", [t.participant for t in board.tasks if t.participant], board.tasks
+    )

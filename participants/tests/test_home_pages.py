@@ -1,6 +1,7 @@
 """Each role lands on a home page made for it, and each stays flat in queries as data grows."""
 
 import re
+from datetime import date
 
 import pytest
 from django.db import connection
@@ -11,8 +12,11 @@ from assessments.services import record_administration
 from assessments.tests.administration_helpers import answers
 from attendance import dose
 from attendance.tests.builders import active_participant
+from audit.models import AuditEvent
 from conftest import make_participant
+from monitoring.models import Alert
 from participants.models import Episode, EpisodeStatus
+from worklist.services import create_task
 
 
 def _referral(world, n: int) -> Episode:
@@ -144,3 +148,64 @@ def test_home_queries_do_not_grow_with_the_program(world, login, persona):
         _phq9(world, episode, q9=1)
         _referral(world, n)
     assert _count(client) == few
+
+
+def _home_events(client) -> list:
+    before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    assert client.get("/").status_code == 200
+    return list(AuditEvent.objects.filter(pk__gt=before).order_by("pk"))
+
+
+def test_the_clinicians_home_leaves_one_event_naming_everyone_it_shows(world, login):
+    """The caseload page, the alerts and the tasks on the home are one `home.viewed` event
+    that names each participant shown, list by list (with the alerts and tasks shown)."""
+    _phq9(world, world.episode, q9=1)  # an alert for the therapist
+    other = active_participant(world, "T-009500", "Tasked", "Person")
+    task = create_task(
+        title="Call back",
+        due_on=date(2026, 10, 1),
+        participant=other.participant,
+        owner=world.therapist,
+        by=world.therapist,
+    )
+    alert = Alert.objects.get(participant=world.participant)
+    robin, tasked = str(world.participant.public_id), str(other.participant.public_id)
+
+    events = _home_events(login(world.therapist))
+
+    assert [e.event_type for e in events] == ["home.viewed"]
+    details = events[0].details
+    assert details["participants"] == sorted({robin, tasked})
+    assert sorted(details["lists"]["caseload"]["participants"]) == sorted([robin, tasked])
+    assert details["lists"]["alerts"] == {
+        "participants": [robin],
+        "records": [str(alert.public_id)],
+    }
+    assert details["lists"]["tasks"] == {
+        "participants": [tasked],
+        "records": [str(task.public_id)],
+    }
+    assert events[0].organization_id == world.org.pk
+
+
+def test_the_directors_home_leaves_one_event_naming_everyone_it_shows(world, login):
+    _phq9(world, world.episode, q9=2)  # a critical alert
+    referred = _referral(world, 1)
+    alert = Alert.objects.get(participant=world.participant, severity="critical")
+
+    events = _home_events(login(world.director))
+
+    assert [e.event_type for e in events] == ["home.viewed"]
+    lists = events[0].details["lists"]
+    assert lists["critical_alerts"] == {
+        "participants": [str(world.participant.public_id)],
+        "records": [str(alert.public_id)],
+    }
+    assert str(referred.participant.public_id) in lists["referrals"]["participants"]
+    assert set(events[0].details["participants"]) == {
+        pid for listed in lists.values() for pid in listed["participants"]
+    }
+
+
+def test_a_home_that_shows_no_one_leaves_no_event(world, login):
+    assert _home_events(login(world.frontdesk)) == []
