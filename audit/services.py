@@ -221,6 +221,10 @@ def record_events(events: list[dict[str, Any]]) -> list[AuditEvent]:
             head.seq, head.hash = event.seq, event.hash
         saved = AuditEvent.objects.bulk_create([event for _, event in built])
         ChainHead.objects.bulk_update(list(heads.values()), ["seq", "hash"])
+    # Where this process left each head, so its next `record_event` appends in one statement.
+    alias = transaction.get_connection().alias
+    for org, head in heads.items():
+        _last_heads[(alias, org)] = (head.pk, head.seq, head.hash)
     for event in saved:
         note_event(event.participant_id)
     return saved
