@@ -17,18 +17,14 @@ from participants.access import Scope, audit_access, decide, refusal_message
 from participants.audit_events import access_event_type
 from participants.http import StaffRequest
 from participants.models import Participant
-from participants.selectors import prefetch_chart_relations
+from participants.selectors import chart_participant, prefetch_chart_relations
 from tandem.errors import AccessDenied
 from tandem.methods import READS, serves
 from tandem.views import error_page
 
 
 def load_participant(participant_id) -> Participant | None:
-    return (
-        Participant.objects.select_related("organization")
-        .filter(public_id=participant_id, entered_in_error_at__isnull=True)
-        .first()
-    )
+    return chart_participant(participant_id)
 
 
 def not_found(request: HttpRequest) -> HttpResponse:

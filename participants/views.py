@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts.http import SignedInRequest, is_htmx
-from accounts.models import Program, User
+from accounts.models import Membership, Program, User
 from audit.context import counting_events
 from audit.models import Action, Outcome
 from audit.services import record_event
@@ -226,8 +226,13 @@ def _care_team_choices(participant, episode, team) -> dict:
     """The care-team form's options as the overview writes them out: the staff who may join
     (the form's own list, with only the columns their names need), the roles, and the
     primary clinician a new primary would replace."""
-    staff = _care_team_staff(participant).only(
-        "pk", "display_name", "first_name", "last_name", "username"
+    staff = selectors.model_rows(
+        "care_team_staff",
+        lambda organization_id: _care_team_staff(organization_id).only(
+            "pk", "display_name", "first_name", "last_name", "username"
+        ),
+        Membership._meta.get_field("organization"),
+        participant.organization_id,
     )
     return {
         "staff": [("", _STAFF_EMPTY_LABEL), *((user.pk, str(user)) for user in staff)],
@@ -236,11 +241,11 @@ def _care_team_choices(participant, episode, team) -> dict:
     }
 
 
-def _care_team_staff(participant):
-    """Clinical staff of the participant's organization, who may join a care team."""
+def _care_team_staff(organization_id: int):
+    """Clinical staff of the organization, who may join a care team."""
     return (
         User.objects.filter(
-            memberships__organization_id=participant.organization_id,
+            memberships__organization_id=organization_id,
             memberships__is_active=True,
             memberships__role__in=roles_holding("care_team.join"),
         )
@@ -262,7 +267,9 @@ def _care_team_form(participant, episode, data=None, *, team=None) -> CareTeamAd
     if team is None:
         team = episode.care_team.filter(ended_on__isnull=True).select_related("user")
     return CareTeamAddForm(
-        data, staff=_care_team_staff(participant), primary=_primary_clinician(episode, team)
+        data,
+        staff=_care_team_staff(participant.organization_id),
+        primary=_primary_clinician(episode, team),
     )
 
 

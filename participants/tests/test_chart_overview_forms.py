@@ -1,11 +1,18 @@
 """The overview writes its two forms out itself: what it writes is what the forms render."""
 
 import re
+from collections.abc import Iterable
+from typing import Any, cast
 
+from django import forms
 from django.urls import reverse
 
 from participants.forms import CareTeamAddForm, TransitionForm
 from participants.views import _care_team_staff
+
+
+def _choices(field: forms.ChoiceField) -> list[tuple[Any, Any]]:
+    return list(cast(Iterable[tuple[Any, Any]], field.choices))
 
 
 def _overview(client, world) -> str:
@@ -25,16 +32,20 @@ def test_the_status_form_carries_the_transition_forms_own_inputs(world, login):
 
 def test_the_care_team_form_offers_the_forms_own_staff_and_roles(world, login):
     page = _overview(login(world.therapist), world)
-    form = CareTeamAddForm(staff=_care_team_staff(world.participant))
+    form = CareTeamAddForm(staff=_care_team_staff(world.participant.organization_id))
     section = page[page.index("Add to care team") :]
     section = section[: section.index("</form>")]
     staff = section[section.index('name="user"') : section.index('name="role"')]
     offered = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', staff)
-    expected = [(str(value), str(label)) for value, label in form.fields["user"].choices]
+    user_field = form.fields["user"]
+    assert isinstance(user_field, forms.ModelChoiceField)
+    expected = [(str(value), str(label)) for value, label in _choices(user_field)]
     assert offered == expected
     assert len(offered) > 2
     roles = re.findall(r'<option value="([^"]*)"', section[section.index('name="role"') :])
-    assert roles == [str(value) for value, _ in form.fields["role"].choices]
+    role_field = form.fields["role"]
+    assert isinstance(role_field, forms.ChoiceField)
+    assert roles == [str(value) for value, _ in _choices(role_field)]
 
 
 def test_who_may_not_change_the_record_gets_neither_form(world, login):

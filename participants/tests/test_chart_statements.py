@@ -1,0 +1,111 @@
+"""The chart's statements, compiled once per process, read what the ORM reads."""
+
+from datetime import date
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from participants.decorators import load_participant
+from participants.models import CareTeamMember, CareTeamRole, Episode, EpisodeStatus, Participant
+from participants.selectors import chart_participant, prefetch_chart_relations, with_chart_relations
+
+
+def _fields(obj) -> dict:
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def _as_read(participant: Participant) -> list:
+    """Everything the chart reads about a participant, related rows included."""
+    return [
+        (
+            _fields(e),
+            _fields(e.program),
+            _fields(e.site) if e.site else None,
+            _fields(e.primary_clinician) if e.primary_clinician else None,
+            sorted(
+                ((_fields(m), _fields(m.user), m.episode is e) for m in e.care_team.all()),
+                key=lambda row: row[0]["id"],
+            ),
+            e.participant is participant,
+        )
+        for e in sorted(participant.episodes.all(), key=lambda e: e.pk)
+    ]
+
+
+def _varied(world) -> None:
+    """A second, discharged episode with an ended and a current member, and an episode
+    without a site or a primary clinician."""
+    old = Episode.objects.create(
+        participant=world.participant,
+        program=world.program,
+        site=world.site,
+        status=EpisodeStatus.DISCHARGED,
+        referred_on=date(2025, 1, 6),
+        admitted_on=date(2025, 1, 13),
+        discharged_on=date(2025, 3, 1),
+        primary_clinician=world.counsellor,
+    )
+    CareTeamMember.objects.create(
+        episode=old,
+        user=world.counsellor,
+        role=CareTeamRole.PRIMARY_CLINICIAN,
+        ended_on=date(2025, 3, 1),
+    )
+    CareTeamMember.objects.create(episode=old, user=world.nurse, role=CareTeamRole.NURSE)
+    Episode.objects.create(
+        participant=world.participant,
+        program=world.program,
+        status=EpisodeStatus.DECLINED,
+        referred_on=date(2024, 5, 1),
+    )
+
+
+def test_the_chart_reads_the_same_rows_as_the_orm(world):
+    _varied(world)
+    for person in (world.participant, world.referral, world.other_org_participant):
+        compiled = chart_participant(person.public_id)
+        assert compiled is not None
+        assert _fields(compiled) == _fields(person)
+        assert _fields(compiled.organization) == _fields(person.organization)
+        prefetch_chart_relations(compiled)
+        orm = with_chart_relations(Participant.objects.filter(pk=person.pk)).get()
+        assert _as_read(compiled) == _as_read(orm)
+        assert _as_read(compiled), "every participant here has an episode"
+
+
+def test_a_participant_without_episodes_reads_none(world):
+    person = Participant.objects.create(
+        organization=world.org,
+        record_number="NO-EP-1",
+        legal_first_name="Una",
+        legal_last_name="Nobody",
+        date_of_birth=date(1980, 2, 2),
+    )
+    found = chart_participant(person.public_id)
+    assert found is not None
+    prefetch_chart_relations(found)
+    assert list(found.episodes.all()) == []
+
+
+def test_an_entered_in_error_or_unknown_participant_is_not_found(world):
+    Participant.objects.filter(pk=world.referral.pk).update(
+        entered_in_error_at=timezone.now(),
+        entered_in_error_by=world.director,
+        entered_in_error_reason="duplicate record",
+    )
+    assert load_participant(world.referral.public_id) is None
+    found = load_participant(str(world.participant.public_id))
+    assert found is not None and found.pk == world.participant.pk
+    assert load_participant("00000000-0000-0000-0000-000000000000") is None
+
+
+def test_the_chart_statements_are_one_query_each(world):
+    chart_participant(world.participant.public_id)  # compiled once
+    with CaptureQueriesContext(connection) as queries:
+        person = chart_participant(world.participant.public_id)
+        assert person is not None
+        prefetch_chart_relations(person)
+        prefetch_chart_relations(person)  # read already: nothing more
+        assert person.episodes.all()[0].care_team.all()[0].user.pk
+    assert len(queries) == 3, "\n".join(q["sql"] for q in queries)
