@@ -365,6 +365,8 @@ class _History:
     ) -> None:
         self.organization, self.rng, self.today, self.made = organization, rng, today, made
         self.start = today - timedelta(days=365 * years)
+        # The last day of this week: its schedule is published, later weeks' are not yet.
+        self.week_ends = today + timedelta(days=6 - today.weekday())
         self.span = (today - self.start).days
         self.events: list[tuple] = []
         self.tables = {
@@ -599,7 +601,7 @@ class _History:
                 self.made.add(Track, 1)
                 episodes = on_track.get((program.pk, index), [])
                 group_of, spans = cohorts(
-                    [(e.admitted_on, e.discharged_on or self.today) for e in episodes],  # type: ignore[misc]
+                    [(e.admitted_on, e.discharged_on or self.week_ends) for e in episodes],  # type: ignore[misc]
                     rng,
                 )
                 made = Group.objects.bulk_create(
@@ -820,18 +822,21 @@ class _History:
             )
 
     def _attendance(self, episode: Episode, admitted: date, last: date) -> None:
-        """Expected at each of the group's sessions while in care; attended or not, by a
-        weekly adherence around the person's own (today's sessions are not taken yet)."""
+        """Expected at each of the group's sessions while in care (for those in care, to the
+        end of this week); attended or not, by a weekly adherence around the person's own
+        (today's and later sessions are not taken yet)."""
         rng = self.rng
         enrolments, roll_calls = self.tables[Enrolment], self.tables[Attendance]
         groups = self.groups_of[episode.pk]
         adherence = rng.betavariate(5, 2)
         by = episode.primary_clinician_id
-        for monday in _weeks(admitted, last):
+        # Someone in care is expected at the rest of this week's sessions too.
+        until = self.week_ends if episode.discharged_on is None else last
+        for monday in _weeks(admitted, until):
             week = min(1.0, max(0.0, rng.gauss(adherence, 0.15)))
             for group in groups:
                 day = monday + timedelta(days=group.weekday)
-                if not admitted <= day <= last or day > self.today:
+                if not admitted <= day <= until:
                     continue
                 session_id, minutes, ends_at = self._session(group, day)
                 enrolments.add(

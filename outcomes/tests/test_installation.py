@@ -230,3 +230,12 @@ def test_the_call_list_and_worklists_have_work_waiting(made):
     assert not ProgressNote.objects.filter(
         signed_at__isnull=True, service_date__lt=TODAY - timedelta(days=14)
     ).exists()
+
+
+def test_this_week_s_schedule_is_published_for_those_in_care_and_not_yet_taken(made):
+    week_ends = TODAY + timedelta(days=6 - TODAY.weekday())
+    ahead = Enrolment.objects.filter(session__date__gt=TODAY)
+    assert ahead.exists()
+    assert not ahead.filter(session__date__gt=week_ends).exists()
+    assert not ahead.exclude(episode__status__in=IN_CARE_STATUSES).exists()
+    assert not Attendance.objects.filter(session__date__gte=TODAY).exists()
