@@ -9,6 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from accounts.http import SignedInRequest, is_htmx
 from accounts.models import Membership, Program, User
@@ -235,10 +237,23 @@ def _care_team_choices(participant, episode, team) -> dict:
         participant.organization_id,
     )
     return {
-        "staff": [("", _STAFF_EMPTY_LABEL), *((user.pk, str(user)) for user in staff)],
-        "roles": _CARE_TEAM_ROLES,
+        "staff_options": _options([("", _STAFF_EMPTY_LABEL), *((u.pk, str(u)) for u in staff)]),
+        "role_options": _ROLE_OPTIONS,
         "primary": _primary_clinician(episode, team),
     }
+
+
+def _options(choices) -> str:
+    """A select's options, the empty choice selected: written here, as one string, rather
+    than by the template option by option."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, "" if value else mark_safe(" selected"), label) for value, label in choices),
+    )
+
+
+_ROLE_OPTIONS = _options(_CARE_TEAM_ROLES)
 
 
 def _care_team_staff(organization_id: int):
