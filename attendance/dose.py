@@ -129,8 +129,8 @@ def weekly_doses(
     # The weekly summary the roll calls keep current (attendance.weekly), per episode: a
     # participant discharged and readmitted within one week has two rows to add up.
     attended = (
-        WeeklyMinutes.objects.filter(episode__participant_id__in=chosen, week__in=weeks)
-        .values("episode__participant_id", "week")
+        WeeklyMinutes.objects.filter(participant_id__in=chosen, week__in=weeks)
+        .values("participant_id", "week")
         .annotate(minutes=Sum("minutes"))
         .order_by()
     )
@@ -143,7 +143,7 @@ def weekly_doses(
             unrecorded=row["unrecorded"] or 0,
         )
     for row in attended:
-        key = (row["episode__participant_id"], row["week"])
+        key = (row["participant_id"], row["week"])
         totals.setdefault(key, {})["attended"] = row["minutes"] or 0
     partial = {
         e.program_id
@@ -311,8 +311,8 @@ def _at_risk_query(
         .order_by()
     )
     attended = (
-        WeeklyMinutes.objects.filter(episode__participant_id__in=chosen, week=week_start)
-        .values(pid=F("episode__participant_id"))
+        WeeklyMinutes.objects.filter(participant_id__in=chosen, week=week_start)
+        .values(pid=F("participant_id"))
         .annotate(minutes=Sum("minutes"))
         .order_by()
     )

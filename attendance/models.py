@@ -68,9 +68,14 @@ class WeeklyMinutes(models.Model):
     """Attended minutes of one episode in one week (Monday to Sunday), summed from its roll
     calls in force at scheduled sessions. Derived, never edited: `attendance.weekly` keeps it
     current in each roll call's transaction, so the outcomes board's weekly dose reads one row
-    per participant-week instead of every roll call."""
+    per participant-week instead of every roll call. It carries the episode's participant, so
+    the dose figures, which add up a participant's episodes, read a week of the program's
+    participants without joining every episode of the installation."""
 
     episode = models.ForeignKey("participants.Episode", on_delete=models.CASCADE, related_name="+")
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.CASCADE, related_name="+"
+    )
     week = models.DateField(help_text="The Monday the week starts.")
     minutes = models.PositiveIntegerField()
 
@@ -83,7 +88,13 @@ class WeeklyMinutes(models.Model):
         indexes = [
             models.Index(
                 fields=["week", "episode"], include=["minutes"], name="weekly_minutes_by_week"
-            )
+            ),
+            # The under-dosed count and list: a week's minutes per participant in care.
+            models.Index(
+                fields=["week", "participant"],
+                include=["minutes"],
+                name="weekly_minutes_by_person",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -38,13 +38,14 @@ def refresh(episode_ids: Iterable[int], day: date) -> None:
     sums = (
         counted(Attendance.objects.filter(episode_id__in=ids))
         .filter(session__date__gte=week, session__date__lt=week + timedelta(days=7))
-        .values_list("episode_id")
+        .values_list("episode_id", "episode__participant_id")
         .annotate(total=Sum("minutes"))
         .order_by()
     )
     WeeklyMinutes.objects.filter(episode_id__in=ids, week=week).delete()
     WeeklyMinutes.objects.bulk_create(
-        WeeklyMinutes(episode_id=episode_id, week=week, minutes=total) for episode_id, total in sums
+        WeeklyMinutes(episode_id=episode_id, participant_id=person, week=week, minutes=total)
+        for episode_id, person, total in sums
     )
 
 
@@ -54,14 +55,16 @@ def rebuild(episodes: QuerySet[Episode]) -> int:
     sums = (
         counted(Attendance.objects.filter(episode__in=episodes))
         .annotate(week=TruncWeek("session__date", output_field=DateField()))
-        .values_list("episode_id", "week")
+        .values_list("episode_id", "episode__participant_id", "week")
         .annotate(total=Sum("minutes"))
         .order_by()
     )
     written = 0
     batch: list[WeeklyMinutes] = []
-    for episode_id, week, total in sums.iterator(chunk_size=BATCH):
-        batch.append(WeeklyMinutes(episode_id=episode_id, week=week, minutes=total))
+    for episode_id, person, week, total in sums.iterator(chunk_size=BATCH):
+        batch.append(
+            WeeklyMinutes(episode_id=episode_id, participant_id=person, week=week, minutes=total)
+        )
         if len(batch) >= BATCH:
             written += len(WeeklyMinutes.objects.bulk_create(batch))
             batch = []

@@ -10,7 +10,13 @@ from participants.models import Episode
 
 
 def _summary(episode) -> dict:
-    return dict(WeeklyMinutes.objects.filter(episode=episode).values_list("week", "minutes"))
+    """The episode's weeks, each row carrying the episode's participant."""
+    rows = WeeklyMinutes.objects.filter(episode=episode)
+    assert {row.participant_id for row in rows} <= {episode.participant_id}
+    assert not WeeklyMinutes.objects.filter(participant=episode.participant).exclude(
+        episode=episode
+    )
+    return {row.week: row.minutes for row in rows}
 
 
 def test_the_summary_follows_each_roll_call_and_its_corrections(midweek, world):
