@@ -22,6 +22,7 @@ from django.db.models import Count, QuerySet, Window
 from django.http import HttpRequest
 
 from accounts.http import SignedInRequest
+from accounts.models import Program
 from accounts.roles import organizations_of
 from audit.services import record_event
 from participants.models import OPEN_STATUSES, PRE_ADMISSION_STATUSES, Episode, EpisodeStatus
@@ -162,12 +163,14 @@ def _caseload_rows(episodes: QuerySet[Episode], number: int) -> list[Episode]:
 
 
 def census(user) -> list[dict]:
-    """Open episodes per program and status for the user's organizations (one query)."""
+    """Open episodes per program and status for the user's organizations (one query). The
+    programs are chosen first and the episodes counted from the (program, status) index
+    alone, instead of reading every episode of the installation."""
+    chosen = Program.objects.filter(organization_id__in=organizations_of(user)).values("pk")
     rows = (
-        Episode.objects.filter(program__organization_id__in=organizations_of(user))
-        .filter(status__in=OPEN_STATUSES)
+        Episode.objects.filter(program_id__in=chosen, status__in=OPEN_STATUSES)
         .values("program__name", "status")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .order_by("program__name")
     )
     programs: dict[str, dict[str, int]] = {}

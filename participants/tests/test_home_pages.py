@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 
+from accounts.models import Program
 from assessments.services import record_administration
 from assessments.tests.administration_helpers import answers
 from attendance import dose
@@ -15,7 +16,8 @@ from attendance.tests.builders import active_participant
 from audit.models import AuditEvent
 from conftest import make_participant
 from monitoring.models import Alert
-from participants.models import Episode, EpisodeStatus
+from participants.home import census
+from participants.models import OPEN_STATUSES, Episode, EpisodeStatus
 from worklist.services import create_task
 
 
@@ -209,3 +211,32 @@ def test_the_directors_home_leaves_one_event_naming_everyone_it_shows(world, log
 
 def test_a_home_that_shows_no_one_leaves_no_event(world, login):
     assert _home_events(login(world.frontdesk)) == []
+
+
+def test_the_census_counts_every_open_episode_of_the_directors_programs(world):
+    """Per program and status, as counted one episode at a time; other organizations' and
+    closed episodes are left out."""
+    second = Program.objects.create(organization=world.org, name="Evening IOP")
+    for n in range(3):
+        _referral(world, n)
+        active_participant(world, f"T-0095{n:02d}", "Counted", f"Person{n}")
+    person = make_participant(world.org, "T-009600")
+    Episode.objects.create(
+        participant=person, program=second, status=EpisodeStatus.ADMITTED, referred_on="2026-10-01"
+    )
+    Episode.objects.create(
+        participant=person,
+        program=second,
+        status=EpisodeStatus.DISCHARGED,
+        referred_on="2026-09-01",
+    )
+    plain: dict[str, dict[str, int]] = {}
+    for e in Episode.objects.select_related("program"):
+        if e.program.organization_id == world.org.pk and e.status in OPEN_STATUSES:
+            counts = plain.setdefault(e.program.name, {})
+            counts[e.get_status_display()] = counts.get(e.get_status_display(), 0) + 1
+
+    shown = {row["program"]: dict(row["counts"]) for row in census(world.director)}
+
+    assert shown == plain
+    assert set(shown) == {"Adult IOP", "Evening IOP"}
