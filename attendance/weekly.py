@@ -4,7 +4,7 @@ The roll call services refresh the weeks they touch inside their own transaction
 writers (the synthetic history, the demo) rebuild their episodes once at the end.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
 from django.db.models import DateField, QuerySet, Sum
@@ -13,8 +13,12 @@ from django.db.models.functions import TruncWeek
 from attendance.models import Attendance, WeeklyMinutes
 from participants.models import Episode
 from scheduling.models import Session
+from tandem.hooks import Hook
 
 BATCH = 5000
+# Called as hook(episode_ids) inside the roll call's transaction once `refresh` rewrote these
+# episodes' week (the outcomes board's stored facts follow it).
+WEEKS_CHANGED: Hook[Callable[[list[int]], object]] = Hook("attendance.weeks_changed")
 
 
 def week_of(day: date) -> date:
@@ -47,6 +51,8 @@ def refresh(episode_ids: Iterable[int], day: date) -> None:
         WeeklyMinutes(episode_id=episode_id, participant_id=person, week=week, minutes=total)
         for episode_id, person, total in sums
     )
+    for hook in WEEKS_CHANGED.implementations():
+        hook(ids)
 
 
 def rebuild(episodes: QuerySet[Episode]) -> int:

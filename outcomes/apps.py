@@ -5,11 +5,14 @@ class OutcomesConfig(AppConfig):
     name = "outcomes"
 
     def ready(self) -> None:
-        from outcomes import access, demo
+        from assessments.services import CHANGED
+        from attendance.weekly import WEEKS_CHANGED
+        from outcomes import access, demo, freshness
         from participants.access import Scope, register_page
         from participants.chart import TABS, ChartTab
         from participants.demo import SEEDERS, Seeder
-        from tandem import navigation
+        from participants.services import STATUS_CHANGE
+        from tandem import lifecycle, navigation
 
         register_page("outcomes:board", access.reads_outcomes)
         navigation.ITEMS.register(navigation.NavItem("Outcomes", "outcomes:board", 30))
@@ -23,3 +26,9 @@ class OutcomesConfig(AppConfig):
             )
         )
         SEEDERS.register(Seeder(95, "program history", demo.seed_history))
+        SEEDERS.register(Seeder(99, "outcome facts", demo.seed_facts))
+        STATUS_CHANGE.register(freshness.on_status_change)
+        CHANGED.register(freshness.on_administrations_changed)
+        lifecycle.WITHDRAWN.register(freshness.on_withdrawn)
+        WEEKS_CHANGED.register(freshness.on_weeks_changed)
+        freshness.connect()

@@ -168,8 +168,9 @@ def _abstinence(key: str, label: str, relations: Relations[Cell], hidden: set[Ce
     )
 
 
-def abstinence_at_discharge(left: QuerySet[Episode]) -> tuple[Abstinence, list[str]]:
-    """One query: each person who left care, grouped by what the last month of care shows."""
+def discharge_flags() -> dict:
+    """What the month before an episode's discharge shows, as four yes/no annotations of the
+    episode (`a_reported`, `a_used`, `a_screened`, `a_positive`)."""
     start = Cast(OuterRef("discharged_on") - PAST_MONTH, DateField())
     end = OuterRef("discharged_on")
     used = Exists(
@@ -203,24 +204,45 @@ def abstinence_at_discharge(left: QuerySet[Episode]) -> tuple[Abstinence, list[s
             recorded_at__date__lte=end,
         )
     )
+    return {
+        "a_reported": reported,
+        "a_used": used,
+        **_screen_flags({"collected_at__date__gte": start, "collected_at__date__lte": end}),
+    }
+
+
+def abstinence_at_discharge(left: QuerySet[Episode]) -> tuple[Abstinence, list[str]]:
+    """One query: each person who left care, grouped by what the last month of care shows."""
+    flags = discharge_flags()
     rows = (
-        left.annotate(a_reported=reported, a_used=used)
-        .annotate(
-            **_screen_flags({"collected_at__date__gte": start, "collected_at__date__lte": end})
-        )
-        .values("a_reported", "a_used", "a_screened", "a_positive")
+        left.annotate(a_reported=flags["a_reported"], a_used=flags["a_used"])
+        .annotate(a_screened=flags["a_screened"], a_positive=flags["a_positive"])
+        .values_list("a_reported", "a_used", "a_screened", "a_positive")
         .annotate(n=Count("pk"))
         .order_by()
     )
+    return _at_discharge(rows)
+
+
+def stored_abstinence_at_discharge(left: QuerySet) -> tuple[Abstinence, list[str]]:
+    """`abstinence_at_discharge` from the stored facts, which keep the same four answers."""
+    rows = (
+        left.values_list("reported", "used", "screened", "positive")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return _at_discharge(rows)
+
+
+def _at_discharge(rows) -> tuple[Abstinence, list[str]]:
     counts = dict.fromkeys(ABSTINENCE_COUNTS, 0)
     people = 0
-    for row in rows:
-        n = row["n"]
+    for a_reported, a_used, a_screened, a_positive, n in rows:
         people += n
-        counts["reported"] += n if row["a_reported"] else 0
-        counts["self_abstinent"] += n if row["a_reported"] and not row["a_used"] else 0
-        counts["screened"] += n if row["a_screened"] else 0
-        counts["screen_abstinent"] += n if row["a_screened"] and not row["a_positive"] else 0
+        counts["reported"] += n if a_reported else 0
+        counts["self_abstinent"] += n if a_reported and not a_used else 0
+        counts["screened"] += n if a_screened else 0
+        counts["screen_abstinent"] += n if a_screened and not a_positive else 0
     relations = _abstinence_relations("discharge", people, counts)
     hidden = _hidden(relations)
     return (
@@ -342,7 +364,7 @@ class MeasureChange:
         return _rate(self.recovered, self.computed)
 
 
-def _first_and_last(code: str) -> tuple[QuerySet[Administration], QuerySet[Administration]]:
+def first_and_last(code: str) -> tuple[QuerySet[Administration], QuerySet[Administration]]:
     """The episode's scored administrations of `code`, first first and latest first."""
     done = Administration.objects.filter(
         episode=OuterRef("pk"),
@@ -357,9 +379,9 @@ def _first_and_last(code: str) -> tuple[QuerySet[Administration], QuerySet[Admin
 def measure_changes(left: QuerySet[Episode]) -> tuple[list[MeasureChange], list[str]]:
     """One query per instrument: who left care grouped by baseline, latest score and sex,
     then measurement's reliable-change code classifies each group."""
-    result, hidden_names = [], []
+    grouped = []
     for code, label in MEASURED:
-        first, last = _first_and_last(code)
+        first, last = first_and_last(code)
         rows = (
             left.annotate(
                 m_first=Subquery(first.values("total")[:1]),
@@ -376,21 +398,48 @@ def measure_changes(left: QuerySet[Episode]) -> tuple[list[MeasureChange], list[
                 )
             )
             .filter(m_twice=True)
-            .values("m_first", "m_last", "participant__sex_at_birth")
+            .values_list("m_first", "m_last", "participant__sex_at_birth")
             .annotate(n=Count("pk"))
             .order_by()
         )
+        grouped.append((code, label, list(rows)))
+    return _changes(grouped)
+
+
+# The stored facts' columns of each measured instrument's first and latest score.
+STORED_MEASURES = {"phq-9": "phq9", "gad-7": "gad7", "pcl-5": "pcl5"}
+
+
+def stored_measure_changes(left: QuerySet) -> tuple[list[MeasureChange], list[str]]:
+    """`measure_changes` from the stored facts, which keep each episode's first and latest
+    score when they are two administrations."""
+    grouped = []
+    for code, label in MEASURED:
+        column = STORED_MEASURES[code]
+        rows = (
+            left.filter(**{f"{column}_first__isnull": False})
+            .values_list(f"{column}_first", f"{column}_last", "sex_at_birth")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        grouped.append((code, label, list(rows)))
+    return _changes(grouped)
+
+
+def _changes(grouped) -> tuple[list[MeasureChange], list[str]]:
+    """Each instrument's groups of (baseline, latest, sex, how many), classified."""
+    result, hidden_names = [], []
+    for code, label, rows in grouped:
         people = computed = improved = recovered = 0
         changes: list[tuple[int, int]] = []
         notes: set[str] = set()
-        for row in rows:
-            n = row["n"]
+        for m_first, m_last, sex_at_birth, n in rows:
             people += n
-            changes.append((int(row["m_last"]) - int(row["m_first"]), n))
-            sex = (row["participant__sex_at_birth"] or "").lower()
+            changes.append((int(m_last) - int(m_first), n))
+            sex = (sex_at_birth or "").lower()
             found = reliable_change.change(
                 code,
-                [int(row["m_first"]), int(row["m_last"])],
+                [int(m_first), int(m_last)],
                 sex=sex if sex in ("female", "male") else None,
             )
             if found.classification == "not-computed":

@@ -58,8 +58,8 @@ from measurement import next_due
 from measurement.models import FirstDue, NextDue
 from monitoring.models import Alert, AlertStatus, Severity
 from notes.models import NoteFormat, NoteKind, ProgressNote
-from outcomes import synthetic_care
-from outcomes.models import ReportingDemographics
+from outcomes import facts, synthetic_care
+from outcomes.models import EpisodeFacts, ReportingDemographics
 from outcomes.synthetic import (
     ETHNICITIES,
     FIRST_NAMES,
@@ -240,6 +240,7 @@ def installation(
                 made=made,
                 say=say,
             )
+    made.add(EpisodeFacts, facts.rebuild([o.pk for o in made.organizations]))
     return made
 
 

@@ -111,3 +111,62 @@ class SelfReferralAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"self-referral attempt at {self.at:%Y-%m-%d %H:%M}"
+
+
+class EpisodeFacts(models.Model):
+    """What the director's board counts about one episode, stored so the board aggregates one
+    row per episode instead of working every figure out from the records on each load.
+
+    Written only by `outcomes.facts` with the board's own live definitions (the same
+    expressions, restricted to the episode), after every change to a record the figures read
+    (a task queued when the change commits) and in full by `manage.py outcome_facts`. An
+    episode of a participant entered in error has no row. Aggregates only ever leave it.
+    """
+
+    episode = models.OneToOneField(
+        "participants.Episode", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    organization_id = models.BigIntegerField()
+    program_id = models.BigIntegerField()
+    site_id = models.BigIntegerField(null=True)
+    participant_id = models.BigIntegerField()
+    level_of_care = models.CharField(max_length=40, blank=True)
+    status = models.CharField(max_length=30)
+    sex_at_birth = models.CharField(max_length=20, blank=True)
+    date_of_birth = models.DateField(null=True)
+    # As reported (ReportingDemographics); null when nothing was ever recorded, which the
+    # board tells apart from a recorded "not reported" exactly as the live query does.
+    race = models.CharField(max_length=20, null=True)  # noqa: DJ001
+    ethnicity = models.CharField(max_length=20, null=True)  # noqa: DJ001
+    referred_on = models.DateField(null=True)
+    admitted_on = models.DateField(null=True)
+    discharged_on = models.DateField(null=True)
+    completed = models.BooleanField(default=False)
+    # The month before discharge (care_figures.abstinence_at_discharge).
+    reported = models.BooleanField(default=False)
+    used = models.BooleanField(default=False)
+    screened = models.BooleanField(default=False)
+    positive = models.BooleanField(default=False)
+    # First and latest scored total, kept only when they are two different administrations.
+    phq9_first = models.IntegerField(null=True)
+    phq9_last = models.IntegerField(null=True)
+    gad7_first = models.IntegerField(null=True)
+    gad7_last = models.IntegerField(null=True)
+    pcl5_first = models.IntegerField(null=True)
+    pcl5_last = models.IntegerField(null=True)
+    # Whole weeks at or above the program's weekly minimum: character i is "1" when the week
+    # starting `met_from` + 7·i days met it ("0" otherwise); `met_from` is the week number
+    # (Monday ordinal // 7) of the first whole week in care.
+    met_from = models.IntegerField(null=True)
+    met_weeks = models.TextField(blank=True, default="")
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["organization_id", "discharged_on"]),
+            models.Index(fields=["organization_id", "admitted_on"]),
+            models.Index(fields=["organization_id", "refreshed_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"outcome facts of episode {self.episode_id}"

@@ -6,7 +6,7 @@ grouped query per figure, each returning counts, never one row per person per lo
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import (
     Case,
@@ -18,17 +18,27 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Cast, TruncMonth, TruncWeek
+from django.db.models.functions import (
+    Cast,
+    Greatest,
+    Length,
+    Replace,
+    Substr,
+    TruncMonth,
+    TruncWeek,
+)
 
 from accounts.models import LevelOfCare, Program, Site
 from attendance.models import WeeklyMinutes
 from discharge.types import DischargeType
 from monitoring.models import Alert, Severity
 from outcomes import care_figures, figures
-from outcomes.models import Ethnicity, Race
+from outcomes.facts import as_of, week_number
+from outcomes.models import EpisodeFacts, Ethnicity, Race
 from outcomes.suppression import SMALLEST_SHOWN, Relations, suppress
 from participants.models import Episode, EpisodeStatus, SexAtBirth
 from scheduling.models import Enrolment, Track
@@ -106,12 +116,34 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-def _born_between(reference: date, low: int, high: int | None) -> Q:
+def _born_between(reference: date, low: int, high: int | None, person: str = "participant__") -> Q:
     """Aged low..high (inclusive) on `reference`."""
-    q = Q(participant__date_of_birth__lte=_years_before(reference, low))
+    q = Q(**{f"{person}date_of_birth__lte": _years_before(reference, low)})
     if high is not None:
-        q &= Q(participant__date_of_birth__gt=_years_before(reference, high + 1))
+        q &= Q(**{f"{person}date_of_birth__gt": _years_before(reference, high + 1)})
     return q
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the board reads its episodes: live from the records, or from the stored facts
+    (`EpisodeFacts`), which hold the same values under shorter names."""
+
+    stored: bool
+    person: str  # the prefix of the participant's columns
+    reported: str  # the prefix of the reported race and ethnicity
+
+    def episodes(self, filters: "Filters") -> QuerySet:
+        return facts(filters) if self.stored else episodes(filters)
+
+    def completed(self) -> Q:
+        return Q(completed=True) if self.stored else completed_condition()
+
+
+LIVE = Source(
+    stored=False, person="participant__", reported="participant__reporting_demographics__"
+)
+STORED = Source(stored=True, person="", reported="")
 
 
 def episodes(filters: Filters) -> QuerySet[Episode]:
@@ -136,22 +168,49 @@ def episodes(filters: Filters) -> QuerySet[Episode]:
     if filters.ethnicity:
         qs = qs.filter(_reported("ethnicity", filters.ethnicity))
     if filters.track_id:
-        qs = qs.filter(
-            Exists(
-                Enrolment.objects.filter(
-                    episode_id=OuterRef("pk"), session__group__track_id=filters.track_id
-                )
-            )
-        )
+        qs = qs.filter(_in_track(filters.track_id))
     return qs
 
 
-def _reported(column: str, value: str) -> Q:
+def _in_track(track_id: int) -> Exists:
+    return Exists(
+        Enrolment.objects.filter(episode_id=OuterRef("pk"), session__group__track_id=track_id)
+    )
+
+
+def facts(filters: Filters) -> QuerySet[EpisodeFacts]:
+    """The stored facts of the episodes `episodes(filters)` keeps, filtered the same way."""
+    qs = EpisodeFacts.objects.filter(organization_id__in=filters.organization_ids)
+    if filters.program_id:
+        qs = qs.filter(program_id=filters.program_id)
+    if filters.site_id:
+        qs = qs.filter(site_id=filters.site_id)
+    if filters.level_of_care:
+        qs = qs.filter(level_of_care=filters.level_of_care)
+    if filters.sex:
+        qs = qs.filter(sex_at_birth=filters.sex)
+    if filters.age_group:
+        band = next(b for b in AGE_GROUPS if b[0] == filters.age_group)
+        qs = qs.filter(_born_between(filters.end, band[2], band[3], person=""))
+    if filters.race:
+        qs = qs.filter(_reported("race", filters.race, prefix=""))
+    if filters.ethnicity:
+        qs = qs.filter(_reported("ethnicity", filters.ethnicity, prefix=""))
+    if filters.track_id:
+        qs = qs.filter(_in_track(filters.track_id))
+    return qs
+
+
+def _reported(column: str, value: str, prefix: str = "participant__reporting_demographics__") -> Q:
+    """Reported `value`; "not recorded" is no record at all or an answer of not reported."""
     if value == NOT_RECORDED:
-        return Q(participant__reporting_demographics__isnull=True) | Q(
-            **{f"participant__reporting_demographics__{column}": "not_reported"}
+        missing = (
+            Q(**{f"{prefix}{column}__isnull": True})
+            if not prefix
+            else Q(**{f"{prefix.removesuffix('__')}__isnull": True})
         )
-    return Q(**{f"participant__reporting_demographics__{column}": value})
+        return missing | Q(**{f"{prefix}{column}": "not_reported"})
+    return Q(**{f"{prefix}{column}": value})
 
 
 # ---------------------------------------------------------------- completion
@@ -188,29 +247,29 @@ def completed_condition() -> Q:
     return Q(discharge__type=DischargeType.COMPLETED, discharge__entered_in_error_at__isnull=True)
 
 
-def left_care(filters: Filters) -> QuerySet[Episode]:
+def left_care(filters: Filters, source: Source = LIVE) -> QuerySet:
     """Episodes that were in care and ended, discharged in the range."""
-    return episodes(filters).filter(
+    return source.episodes(filters).filter(
         status__in=LEFT_CARE,
         admitted_on__isnull=False,
         discharged_on__range=(filters.start, filters.end),
     )
 
 
-def _group_expression(breakdown: str, reference: date):
+def _group_expression(breakdown: str, reference: date, source: Source = LIVE):
     if breakdown == "sex":
-        return F("participant__sex_at_birth")
+        return F(f"{source.person}sex_at_birth")
     if breakdown == "race":
-        return _coalesced("race")
+        return _coalesced("race", source.reported)
     if breakdown == "ethnicity":
-        return _coalesced("ethnicity")
+        return _coalesced("ethnicity", source.reported)
     if breakdown == "site":
         return Cast(F("site_id"), CharField())
     if breakdown == "level_of_care":
         return F("level_of_care")
     return Case(
         *[
-            When(_born_between(reference, low, high), then=Value(key))
+            When(_born_between(reference, low, high, source.person), then=Value(key))
             for key, _, low, high in AGE_GROUPS
         ],
         default=Value(NOT_RECORDED),
@@ -218,11 +277,11 @@ def _group_expression(breakdown: str, reference: date):
     )
 
 
-def _coalesced(column: str):
+def _coalesced(column: str, prefix: str = "participant__reporting_demographics__"):
     return Case(
         When(
-            **{f"participant__reporting_demographics__{column}__isnull": False},
-            then=F(f"participant__reporting_demographics__{column}"),
+            **{f"{prefix}{column}__isnull": False},
+            then=F(f"{prefix}{column}"),
         ),
         default=Value("not_reported"),
         output_field=CharField(),
@@ -244,11 +303,11 @@ def group_labels(breakdown: str, sites: list[Site]) -> dict[str, str]:
     return {key: label for key, label, _, _ in AGE_GROUPS}
 
 
-def completion(filters: Filters, sites: list[Site]) -> Completion:
+def completion(filters: Filters, sites: list[Site], source: Source = LIVE) -> Completion:
     """Completed ÷ all who left care, by month of discharge and by the chosen group, with
     small cells and their complements hidden across both tables at once (they share totals)."""
-    done = completed_condition()
-    base = left_care(filters)
+    done = source.completed()
+    base = left_care(filters, source)
     by_month = (
         base.annotate(month=TruncMonth("discharged_on", output_field=DateField()))
         .values("month")
@@ -256,7 +315,7 @@ def completion(filters: Filters, sites: list[Site]) -> Completion:
         .order_by("month")
     )
     by_group = (
-        base.annotate(group=_group_expression(filters.breakdown, filters.end))
+        base.annotate(group=_group_expression(filters.breakdown, filters.end, source))
         .values("group")
         .annotate(left=Count("pk"), completed=Count("pk", filter=done))
         .order_by()
@@ -331,12 +390,12 @@ class Retention:
     at_days: dict[int, float | None] = field(default_factory=dict)
 
 
-def retention(filters: Filters) -> Retention:
+def retention(filters: Filters, source: Source = LIVE) -> Retention:
     """Days in care of everyone admitted in the range: a Kaplan–Meier curve of staying in
     care, censoring those still in care today. The curve stops where fewer than 11 people
     are still at risk, so its tail never speaks for a handful."""
     rows = (
-        episodes(filters)
+        source.episodes(filters)
         .filter(admitted_on__range=(filters.start, filters.end))
         .exclude(status=EpisodeStatus.DECLINED)
         .values("admitted_on", "discharged_on")
@@ -390,12 +449,22 @@ class Dose:
         return self.under / self.weeks
 
 
-def dose(filters: Filters) -> Dose:
+def dose(filters: Filters, source: Source = LIVE) -> Dose:
     """Share of participant-weeks under the program's weekly minimum (9 hours for adults),
     from attended minutes (attendance roll calls) over whole weeks in care in the range."""
     base = (
-        episodes(filters).filter(admitted_on__isnull=False).exclude(status=EpisodeStatus.DECLINED)
+        source.episodes(filters)
+        .filter(admitted_on__isnull=False)
+        .exclude(status=EpisodeStatus.DECLINED)
     )
+    first = figures.first_full_week(filters.start)
+    stop = figures.last_countable_week(filters.end, filters.today)
+    if source.stored:
+        # Only episodes in care during some week of [first, stop) can have a whole week in
+        # the range (full_weeks_in_care is 0 for the others): the same count, fewer rows.
+        base = base.filter(admitted_on__lt=stop).filter(
+            Q(discharged_on__isnull=True) | Q(discharged_on__gte=first)
+        )
     spans = base.values("admitted_on", "discharged_on").annotate(n=Count("pk")).order_by()
     weeks = 0
     people = 0
@@ -412,10 +481,18 @@ def dose(filters: Filters) -> Dose:
             people += row["n"]
     if people < SMALLEST_SHOWN:
         return Dose(people=people, shown=False)
-    first = figures.first_full_week(filters.start)
-    stop = figures.last_countable_week(filters.end, filters.today)
-    met = _met_weeks(base, first, stop)
+    met = _stored_met_weeks(base, first, stop) if source.stored else _met_weeks(base, first, stop)
     return Dose(people=people, shown=True, weeks=weeks, under=weeks - met)
+
+
+def _stored_met_weeks(base: QuerySet[EpisodeFacts], first: date, stop: date) -> int:
+    """`_met_weeks` from the stored facts: the "1"s of each episode's weeks inside [first,
+    stop), one sum in the database."""
+    low, high = week_number(first), week_number(stop)
+    skip = Greatest(Value(low) - F("met_from"), Value(0))
+    span = Greatest(Value(high) - F("met_from") - skip, Value(0))
+    kept = Length(Replace(Substr("met_weeks", skip + 1, span), Value("0"), Value("")))
+    return base.exclude(met_weeks="").aggregate(met=Sum(kept))["met"] or 0
 
 
 def _met_weeks(base: QuerySet[Episode], first: date, stop: date) -> int:
@@ -447,10 +524,10 @@ class Waiting:
     p90_days: int | None = None
 
 
-def referral_to_admission(filters: Filters) -> Waiting:
+def referral_to_admission(filters: Filters, source: Source = LIVE) -> Waiting:
     """Days from referral to admission for everyone admitted in the range."""
     rows = (
-        episodes(filters)
+        source.episodes(filters)
         .filter(admitted_on__range=(filters.start, filters.end))
         .values("referred_on", "admitted_on")
         .annotate(n=Count("pk"))
@@ -483,13 +560,13 @@ class AlertResponse:
     within: dict[int, float | None] = field(default_factory=dict)
 
 
-def alert_response(filters: Filters) -> list[AlertResponse]:
+def alert_response(filters: Filters, source: Source = LIVE) -> list[AlertResponse]:
     """How fast alerts raised in the range were acknowledged, by severity; a severity whose
     alerts concern fewer than 11 people is hidden (no total row, so nothing to subtract)."""
     since, until = care_figures.local_days(filters.start, filters.end)
     rows = (
         Alert.objects.filter(
-            participant__in=episodes(filters).values("participant_id"),
+            participant__in=source.episodes(filters).values("participant_id"),
             entered_in_error_at__isnull=True,
             recorded_at__gte=since,
             recorded_at__lt=until,
@@ -547,6 +624,7 @@ class Board:
     measures: list[care_figures.MeasureChange]
     notes: care_figures.NotesOnTime
     hidden_after_care: list[str] = field(default_factory=list)
+    as_of: datetime | None = None  # when the stored facts were last written (None: live)
 
     @property
     def suppressed(self) -> list[str]:
@@ -577,22 +655,38 @@ def choices(organization_ids: list[int]) -> dict:
 
 
 def board(filters: Filters, sites: list[Site]) -> Board:
-    left = left_care(filters)
-    abstinence, hidden_abstinence = care_figures.abstinence_at_discharge(left)
+    """The board from the stored outcome facts (`outcomes.facts`), saying when they were
+    last written; the same figures as `live_board` while the facts are current."""
+    return _board(filters, sites, STORED)
+
+
+def live_board(filters: Filters, sites: list[Site]) -> Board:
+    """The board worked out from the records themselves: the definition of every figure."""
+    return _board(filters, sites, LIVE)
+
+
+def _board(filters: Filters, sites: list[Site], source: Source) -> Board:
+    left = left_care(filters, source)
+    if source.stored:
+        abstinence, hidden_abstinence = care_figures.stored_abstinence_at_discharge(left)
+        measures, hidden_measures = care_figures.stored_measure_changes(left)
+    else:
+        abstinence, hidden_abstinence = care_figures.abstinence_at_discharge(left)
+        measures, hidden_measures = care_figures.measure_changes(left)
     stages, hidden_stages = care_figures.follow_up_stages(left, filters.today)
-    measures, hidden_measures = care_figures.measure_changes(left)
     return Board(
         filters=filters,
-        completion=completion(filters, sites),
-        retention=retention(filters),
-        dose=dose(filters),
-        waiting=referral_to_admission(filters),
-        alerts=alert_response(filters),
+        completion=completion(filters, sites, source),
+        retention=retention(filters, source),
+        dose=dose(filters, source),
+        waiting=referral_to_admission(filters, source),
+        alerts=alert_response(filters, source),
         abstinence=abstinence,
         stages=stages,
         measures=measures,
         notes=care_figures.notes_on_time(
-            episodes(filters).values("participant_id"), filters.start, filters.end
+            source.episodes(filters).values("participant_id"), filters.start, filters.end
         ),
         hidden_after_care=hidden_abstinence + hidden_stages + hidden_measures,
+        as_of=as_of(filters.organization_ids) if source.stored else None,
     )

@@ -6,6 +6,7 @@ from itertools import count
 import pytest
 
 from conftest import make_participant
+from outcomes import facts, selectors
 from participants.models import Episode, EpisodeStatus
 
 TODAY = date(2026, 11, 18)  # the `midweek` fixture's day
@@ -40,3 +41,10 @@ def add(world):
         return [add_episode(world, **fields) for _ in range(n)]
 
     return _add
+
+
+def stored_board(filters: selectors.Filters, sites) -> selectors.Board:
+    """The board as a director sees it once the background refresh has caught up with rows
+    these tests write straight into the tables (past the services that queue it)."""
+    facts.rebuild()
+    return selectors.board(filters, sites)

@@ -17,8 +17,8 @@ from discharge.models import Discharge, FollowUp, FollowUpAnswers, FollowUpStatu
 from discharge.types import DischargeType
 from monitoring.models import Alert, Severity
 from notes.models import ProgressNote
-from outcomes import selectors
-from outcomes.tests.conftest import TODAY
+from outcomes import facts, selectors
+from outcomes.tests.conftest import TODAY, stored_board
 from screens import panels
 from screens.models import DrugScreen, Panel, ScreenResult
 
@@ -129,7 +129,7 @@ def test_follow_up_reach_per_stage_hides_a_small_stage(midweek, world, add):
             world, record, 30, FollowUpStatus.REACHED if number < 3 else FollowUpStatus.NOT_REACHED
         )
     _follow_up(world, records[0], 365, FollowUpStatus.SCHEDULED)  # not due yet
-    board = selectors.board(_filters(world), [world.site])
+    board = stored_board(_filters(world), [world.site])
     week, month = board.stages
     assert (week.day, week.due, week.reached, week.reach_rate) == (7, 22, 11, 0.5)
     assert (month.day, month.due, month.reached, month.reach_rate) == (30, 12, None, None)
@@ -166,7 +166,7 @@ def test_abstinence_at_discharge_keeps_self_report_and_screens_apart(midweek, wo
         recorded_by=world.director,
         recorded_at=_at(LEFT_ON - timedelta(days=60)),
     )
-    point = selectors.board(_filters(world), [world.site]).abstinence
+    point = stored_board(_filters(world), [world.site]).abstinence
     assert (point.people, point.reported, point.self_abstinent) == (24, 24, 12)
     assert point.self_rate == 0.5
     assert (point.screened, point.screen_abstinent) == (12, None)  # 1 positive: hidden
@@ -179,7 +179,7 @@ def test_measures_give_reliable_improvement_recovery_and_mean_change(midweek, wo
         _phq9(world, record, 20, 6)  # reliable improvement, below 10: recovered
     for record in records[12:23]:
         _phq9(world, record, 14, 13)  # no reliable change
-    phq9, gad7, pcl5 = selectors.board(_filters(world), [world.site]).measures
+    phq9, gad7, pcl5 = stored_board(_filters(world), [world.site]).measures
     assert (phq9.people, phq9.computed, phq9.improved, phq9.recovered) == (23, 23, 12, 12)
     assert phq9.improved_rate == 12 / 23
     changes = [-14] * 12 + [-1] * 11
@@ -196,7 +196,7 @@ def test_a_small_group_of_the_measures_takes_its_complement_with_it(midweek, wor
         _phq9(world, record, 20, 6)
     for record in records[12:]:
         _phq9(world, record, 14, 13)  # 10 unchanged: hidden, and so is the improved count
-    board = selectors.board(_filters(world), [world.site])
+    board = stored_board(_filters(world), [world.site])
     phq9 = board.measures[0]
     assert (phq9.people, phq9.improved, phq9.improved_rate) == (22, None, None)
     assert {"measures.phq-9.improved", "measures.phq-9.not_improved"} <= set(board.suppressed)
@@ -222,7 +222,7 @@ def test_notes_signed_on_time_hide_few_people_and_small_counts(midweek, world, a
         )
 
     def figure():
-        return selectors.board(_filters(world), [world.site]).notes
+        return stored_board(_filters(world), [world.site]).notes
 
     for episode in episodes[:10]:
         note(episode, -2)
@@ -244,6 +244,7 @@ def test_the_page_csv_and_api_carry_the_later_figures(midweek, world, add, login
     for record in records:
         _follow_up(world, record, 7, FollowUpStatus.ANSWERED, used=False)
         _phq9(world, record, 20, 6)
+    facts.rebuild()
     client = login(world.director)
     page = client.post(reverse("outcomes:board"), RANGE).content.decode()
     for words in (
@@ -273,6 +274,7 @@ def test_the_later_figures_cost_the_same_queries_as_the_program_grows(midweek, w
     client = login(world.director)
 
     def queries() -> int:
+        facts.rebuild()
         with CaptureQueriesContext(connection) as ctx:
             assert client.post(reverse("outcomes:board"), RANGE).status_code == 200
         return len(ctx.captured_queries)
@@ -311,7 +313,7 @@ def test_notes_count_by_the_day_they_are_due_in_the_programs_zone(midweek, world
         )
 
     with timezone.override(CHICAGO):
-        notes = selectors.board(_filters(world), [world.site]).notes
+        notes = stored_board(_filters(world), [world.site]).notes
 
     assert (notes.people, notes.due) == (12, 12)
 
@@ -338,6 +340,6 @@ def test_alerts_count_by_the_day_they_were_raised_in_the_programs_zone(midweek, 
         )
 
     with timezone.override(CHICAGO):
-        alerts = selectors.board(_filters(world), [world.site]).alerts
+        alerts = stored_board(_filters(world), [world.site]).alerts
 
     assert [(a.severity, a.people, a.raised) for a in alerts] == [(Severity.HIGH, 12, 12)]

@@ -13,8 +13,8 @@ from audit.models import AuditEvent
 from discharge.models import Discharge
 from discharge.tests.builders import discharge_world
 from discharge.types import DischargeType
-from outcomes import selectors
-from outcomes.tests.conftest import TODAY
+from outcomes import facts, selectors
+from outcomes.tests.conftest import TODAY, stored_board
 
 RANGE = {"start": "2026-01-01", "end": "2026-11-18", "breakdown": "sex"}
 
@@ -44,7 +44,7 @@ def test_few_people_hide_every_figure(midweek, world, add):
         admitted_on=date(2026, 3, 2),
         discharged_on=date(2026, 4, 1),
     )
-    board = selectors.board(_filters(world), [world.site])
+    board = stored_board(_filters(world), [world.site])
     assert board.completion.total.left_care is None
     assert not board.retention.shown and not board.waiting.shown and not board.dose.shown
     assert "total.left_care" in board.suppressed
@@ -110,19 +110,26 @@ def test_weekly_dose_counts_whole_weeks_under_the_minimum(midweek, world, add):
     assert len(episodes) == 11
 
 
-def test_the_board_changes_as_soon_as_a_discharge_is_recorded(midweek, world, add, login):
+def test_the_board_follows_a_discharge_once_its_queued_refresh_has_run(
+    midweek, world, add, login, django_capture_on_commit_callbacks, run_tasks
+):
     add(
         10,
         referred_on=date(2026, 2, 1),
         admitted_on=date(2026, 2, 2),
         discharged_on=date(2026, 6, 10),
     )
+    facts.rebuild()
     client = login(world.director)
     before = client.post(reverse("outcomes:board"), RANGE)
     assert before.context["board"].completion.total.left_care is None  # 10: hidden
-    discharge_world(world, by=world.director, on=date(2026, 11, 16), now=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        discharge_world(world, by=world.director, on=date(2026, 11, 16), now=timezone.now())
+    assert run_tasks() == 1  # the discharge's writes queued one refresh when they committed
     after = client.post(reverse("outcomes:board"), RANGE)
     assert after.context["board"].completion.total.left_care == 11
+    assert after.context["board"].as_of is not None
+    assert b'id="as-of"' in after.content
 
 
 def test_each_load_and_each_download_leave_one_event_without_participants(
@@ -134,6 +141,7 @@ def test_each_load_and_each_download_leave_one_event_without_participants(
         admitted_on=date(2026, 2, 2),
         discharged_on=date(2026, 6, 10),
     )
+    facts.rebuild()
     client = login(world.director)
     start = AuditEvent.objects.count()
     page = client.post(reverse("outcomes:board"), RANGE)
@@ -160,6 +168,7 @@ def test_the_page_names_no_one(midweek, world, add, login):
         admitted_on=date(2026, 2, 2),
         discharged_on=date(2026, 6, 10),
     )
+    facts.rebuild()
     page = login(world.director).post(reverse("outcomes:board"), RANGE).content.decode()
     assert "Testperson" not in page and "Robin" not in page and "T-000" not in page
     assert "<svg" in page and "Completion by month of discharge" in page
@@ -178,6 +187,7 @@ def test_the_api_gives_completion_with_hidden_cells_null(midweek, world, add, lo
         admitted_on=date(2026, 2, 2),
         discharged_on=date(2026, 7, 10),
     )
+    facts.rebuild()
     client = login(world.director)
     body = client.get("/api/v1/outcomes?from=2026-01-01&to=2026-11-18").json()
     assert body["left_care"] == 15
@@ -209,6 +219,7 @@ def test_completion_counts_the_discharges_recorded_as_completed(midweek, world, 
             recorded_by=world.director,
             recorded_at=timezone.now(),
         )
+    facts.rebuild()
     body = login(world.director).get("/api/v1/outcomes?from=2026-01-01&to=2026-11-18").json()
     assert (body["left_care"], body["completed"], body["completion_rate"]) == (22, 11, 0.5)
 
@@ -223,6 +234,7 @@ def test_the_board_costs_the_same_queries_for_ten_or_a_hundred(midweek, world, a
     client = login(world.director)
 
     def queries() -> int:
+        facts.rebuild()
         with CaptureQueriesContext(connection) as ctx:
             assert client.post(reverse("outcomes:board"), RANGE).status_code == 200
         return len(ctx.captured_queries)

@@ -1,0 +1,289 @@
+"""The stored outcome facts (`EpisodeFacts`): one row per episode with what the board counts,
+worked out with the board's own live definitions and kept current after each change.
+
+- `refresh(episode_ids)` recomputes the rows of these episodes from the records, with the
+  same expressions the live figures use (`selectors`, `care_figures`), restricted to them and
+  evaluated in each program's time zone; an episode of a participant entered in error loses
+  its row.
+- `mark(participant_ids)` is what a write calls (through the hooks and signals `apps.py`
+  connects): once the write commits, one task (`outcomes.tasks.refresh_facts`) refreshes every
+  episode of those participants. A write that rolls back queues nothing.
+- `rebuild()` recomputes every row (`manage.py outcome_facts`; the synthetic installation and
+  the demo's history call it once at the end of their bulk writes).
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from django.db import connection, transaction
+from django.db.models import Exists, F, Max, OuterRef, Subquery
+from django.utils import timezone
+
+from accounts.models import Program
+from attendance.models import WeeklyMinutes
+from discharge.models import Discharge
+from discharge.types import DischargeType
+from outcomes import care_figures, figures
+from outcomes.models import EpisodeFacts
+from participants.models import Episode
+
+BATCH = 2000
+MEASURE_COLUMNS = care_figures.STORED_MEASURES
+
+
+def week_number(monday: date) -> int:
+    """A Monday's week number (date.toordinal() of a Monday is 1 more than a multiple of 7)."""
+    return (monday.toordinal() - 1) // 7
+
+
+def met_weeks(
+    admitted_on: date | None, discharged_on: date | None, weeks: Iterable[date]
+) -> tuple[int | None, str]:
+    """(`met_from`, `met_weeks`) from the Mondays of the weeks whose attended minutes met the
+    program's minimum, kept as `selectors._met_weeks` keeps them: on or after admission, and
+    before the week of discharge."""
+    if admitted_on is None:
+        return None, ""
+    first = week_number(figures.first_full_week(admitted_on))
+    stop = week_number(figures.week_start_of(discharged_on)) if discharged_on else None
+    kept = sorted(
+        {
+            week_number(w) - first
+            for w in weeks
+            if w >= admitted_on and (stop is None or week_number(w) < stop)
+        }
+    )
+    if not kept:
+        return first, ""
+    bits = ["0"] * (kept[-1] + 1)
+    for index in kept:
+        bits[index] = "1"
+    return first, "".join(bits)
+
+
+def _rows(ids: list[int], zone: str) -> list[EpisodeFacts]:
+    """The facts of these episodes (all of one program's zone), in a fixed number of queries."""
+    now = timezone.now()
+    completed = Exists(
+        Discharge.objects.filter(
+            episode=OuterRef("pk"),
+            type=DischargeType.COMPLETED,
+            entered_in_error_at__isnull=True,
+        )
+    )
+    measures = {}
+    for code, column in MEASURE_COLUMNS.items():
+        first, last = care_figures.first_and_last(code)
+        measures.update(
+            {
+                f"{column}_f": first.values("total")[:1],
+                f"{column}_l": last.values("total")[:1],
+                f"{column}_fpk": first.values("pk")[:1],
+                f"{column}_lpk": last.values("pk")[:1],
+            }
+        )
+    with timezone.override(zone):
+        episodes = list(
+            Episode.objects.filter(pk__in=ids, participant__entered_in_error_at__isnull=True)
+            .annotate(
+                f_completed=completed,
+                **care_figures.discharge_flags(),
+                **{name: Subquery(query) for name, query in measures.items()},
+            )
+            .values(
+                "pk",
+                "program__organization_id",
+                "program_id",
+                "site_id",
+                "participant_id",
+                "level_of_care",
+                "status",
+                "participant__sex_at_birth",
+                "participant__date_of_birth",
+                "participant__reporting_demographics__race",
+                "participant__reporting_demographics__ethnicity",
+                "referred_on",
+                "admitted_on",
+                "discharged_on",
+                "f_completed",
+                "a_reported",
+                "a_used",
+                "a_screened",
+                "a_positive",
+                *measures,
+            )
+        )
+    weeks: dict[int, list[date]] = defaultdict(list)
+    for episode_id, week in (
+        WeeklyMinutes.objects.filter(
+            episode_id__in=[e["pk"] for e in episodes],
+            minutes__gte=F("episode__program__min_weekly_minutes"),
+        )
+        .values_list("episode_id", "week")
+        .order_by()
+    ):
+        weeks[episode_id].append(week)
+    rows = []
+    for e in episodes:
+        met_from, met = met_weeks(e["admitted_on"], e["discharged_on"], weeks.get(e["pk"], ()))
+        scores = {}
+        for column in MEASURE_COLUMNS.values():
+            twice = e[f"{column}_f"] is not None and e[f"{column}_fpk"] != e[f"{column}_lpk"]
+            scores[f"{column}_first"] = e[f"{column}_f"] if twice else None
+            scores[f"{column}_last"] = e[f"{column}_l"] if twice else None
+        rows.append(
+            EpisodeFacts(
+                episode_id=e["pk"],
+                organization_id=e["program__organization_id"],
+                program_id=e["program_id"],
+                site_id=e["site_id"],
+                participant_id=e["participant_id"],
+                level_of_care=e["level_of_care"],
+                status=e["status"],
+                sex_at_birth=e["participant__sex_at_birth"],
+                date_of_birth=e["participant__date_of_birth"],
+                race=e["participant__reporting_demographics__race"],
+                ethnicity=e["participant__reporting_demographics__ethnicity"],
+                referred_on=e["referred_on"],
+                admitted_on=e["admitted_on"],
+                discharged_on=e["discharged_on"],
+                completed=bool(e["f_completed"]),
+                reported=bool(e["a_reported"]),
+                used=bool(e["a_used"]),
+                screened=bool(e["a_screened"]),
+                positive=bool(e["a_positive"]),
+                met_from=met_from,
+                met_weeks=met,
+                refreshed_at=now,
+                **scores,
+            )
+        )
+    return rows
+
+
+FACT_COLUMNS = [
+    f.name
+    for f in EpisodeFacts._meta.concrete_fields
+    if not f.primary_key  # the episode
+]
+
+
+def refresh(episode_ids: Iterable[int], *, lock: bool = True) -> int:
+    """Recompute the facts of these episodes; returns how many rows were written.
+
+    With `lock` the episodes are locked first (as a roll call locks them), so two refreshes
+    of one episode take turns and the later one reads what the earlier one read or newer.
+    """
+    ids = sorted(set(episode_ids))
+    written = 0
+    zones = dict(Program.objects.values_list("pk", "time_zone"))
+    for at in range(0, len(ids), BATCH):
+        chunk = ids[at : at + BATCH]
+        with transaction.atomic():
+            found = Episode.objects.filter(pk__in=chunk).order_by("pk")
+            if lock:
+                found = found.select_for_update()
+            by_zone: dict[str, list[int]] = defaultdict(list)
+            for pk, program_id in found.values_list("pk", "program_id"):
+                by_zone[zones[program_id]].append(pk)
+            rows = [row for zone, some in sorted(by_zone.items()) for row in _rows(some, zone)]
+            EpisodeFacts.objects.filter(episode_id__in=chunk).exclude(
+                episode_id__in=[row.episode_id for row in rows]
+            ).delete()
+            written += len(
+                EpisodeFacts.objects.bulk_create(
+                    rows,
+                    update_conflicts=True,
+                    unique_fields=["episode"],
+                    update_fields=FACT_COLUMNS,
+                )
+            )
+    return written
+
+
+def rebuild(organization_ids: Iterable[int] | None = None) -> int:
+    """Recompute every episode's facts (of these organizations, or of all)."""
+    episodes = Episode.objects.all()
+    stale = EpisodeFacts.objects.all()
+    if organization_ids is not None:
+        orgs = list(organization_ids)
+        episodes = episodes.filter(program__organization_id__in=orgs)
+        stale = stale.filter(organization_id__in=orgs)
+    stale.delete()
+    return refresh(episodes.order_by("pk").values_list("pk", flat=True), lock=False)
+
+
+def as_of(organization_ids: Iterable[int]) -> datetime | None:
+    """When the newest of these organizations' facts was written."""
+    return EpisodeFacts.objects.filter(organization_id__in=list(organization_ids)).aggregate(
+        at=Max("refreshed_at")
+    )["at"]
+
+
+# ---------------------------------------------------------------- keeping them current
+
+_PENDING = "_outcome_facts_pending"
+
+
+def mark(
+    participant_ids: Iterable[int | None] = (),
+    *,
+    episodes: Iterable[int] = (),
+    programs: Iterable[int] = (),
+) -> None:
+    """Refresh the facts of these participants', episodes' and programs' episodes once the
+    current transaction commits (at once outside one). The marks of one transaction are
+    gathered into one task; a transaction that rolls back queues none of its own."""
+    pending: dict[str, set[int]] | None = getattr(connection, _PENDING, None)
+    if pending is None:
+        pending = {"participants": set(), "episodes": set(), "programs": set()}
+        setattr(connection, _PENDING, pending)
+    new = {
+        "participants": {pk for pk in participant_ids if pk is not None},
+        "episodes": set(episodes),
+        "programs": set(programs),
+    }
+    if not any(new.values()):
+        return
+    for kind, ids in new.items():
+        pending[kind] |= ids
+    # Each mark asks to be flushed at commit; the first flush takes everything pending and
+    # the others find nothing left. (Marks of a transaction that rolled back stay pending and
+    # go with the next commit: a refresh too many is harmless, one too few is not.)
+    transaction.on_commit(_flush)
+
+
+def _flush() -> None:
+    from outcomes.tasks import refresh_facts
+
+    pending: dict[str, set[int]] | None = getattr(connection, _PENDING, None)
+    setattr(connection, _PENDING, None)
+    if pending and any(pending.values()):
+        refresh_facts.enqueue(
+            sorted(pending["participants"]),
+            sorted(pending["episodes"]),
+            sorted(pending["programs"]),
+        )
+
+
+def refresh_marked(
+    participant_ids: Iterable[int], episode_ids: Iterable[int], program_ids: Iterable[int]
+) -> int:
+    """What the task does: refresh every episode of these participants and programs, and these
+    episodes."""
+    ids = set(episode_ids)
+    people, programs = list(participant_ids), list(program_ids)
+    if people:
+        ids |= set(Episode.objects.filter(participant_id__in=people).values_list("pk", flat=True))
+    if programs:
+        ids |= set(Episode.objects.filter(program_id__in=programs).values_list("pk", flat=True))
+    return refresh(ids)
+
+
+def week_range(start: date, end: date, today: date) -> tuple[int, int]:
+    """The board's dose weeks as week numbers [first, stop)."""
+    return (
+        week_number(figures.first_full_week(start)),
+        week_number(figures.last_countable_week(end, today)),
+    )

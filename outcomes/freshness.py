@@ -1,0 +1,78 @@
+"""What keeps the stored outcome facts current: every write to a record the board's figures
+read marks its participant (or episode), and `outcomes.facts.mark` queues one refresh when the
+write commits.
+
+Where the module that writes has an extension point, the facts follow it: an episode's status
+change (`participants.services.STATUS_CHANGE`), a participant's administrations
+(`assessments.services.CHANGED`), a record entered in error (`tandem.lifecycle.WITHDRAWN`) and
+a roll call's weekly minutes (`attendance.weekly.WEEKS_CHANGED`). The other records the facts
+read (the participant, the episode's site and level of care, the discharge, check-ins, use
+reports and drug screens, the program's weekly minimum) have no such point; a saved row of
+theirs is followed through Django's `post_save`.
+"""
+
+from typing import Any
+
+from django.db.models.signals import post_save
+
+from accounts.models import Program
+from checkins.models import CheckIn
+from discharge.models import Discharge
+from outcomes import facts
+from participants.models import Episode, Participant
+from screens.models import DrugScreen, ScreenResult, UseReport
+
+
+def on_status_change(episode: Episode) -> None:
+    facts.mark(episodes=[episode.pk])
+
+
+def on_administrations_changed(participant_id: int) -> None:
+    facts.mark([participant_id])
+
+
+def on_withdrawn(record: Any, **_: Any) -> None:
+    facts.mark([getattr(record, "participant_id", None)])
+
+
+def on_weeks_changed(episode_ids: list[int]) -> None:
+    facts.mark(episodes=episode_ids)
+
+
+def _participant_saved(sender: Any, instance: Participant, **_: Any) -> None:
+    facts.mark([instance.pk])
+
+
+def _episode_saved(sender: Any, instance: Episode, **_: Any) -> None:
+    facts.mark(episodes=[instance.pk])
+
+
+def _record_saved(sender: Any, instance: Any, **_: Any) -> None:
+    facts.mark([instance.participant_id])
+
+
+def _result_saved(sender: Any, instance: ScreenResult, **_: Any) -> None:
+    if ScreenResult._meta.get_field("screen").is_cached(instance):
+        facts.mark([instance.screen.participant_id])
+    else:
+        facts.mark(
+            DrugScreen.objects.filter(pk=instance.screen_id).values_list(
+                "participant_id", flat=True
+            )
+        )
+
+
+def _program_saved(sender: Any, instance: Program, created: bool, **_: Any) -> None:
+    if not created:  # its weekly minimum or time zone may have changed
+        facts.mark(programs=[instance.pk])
+
+
+def connect() -> None:
+    post_save.connect(_participant_saved, sender=Participant, dispatch_uid="outcomes.participant")
+    post_save.connect(_episode_saved, sender=Episode, dispatch_uid="outcomes.episode")
+    for model in (Discharge, CheckIn, UseReport, DrugScreen):
+        post_save.connect(
+            _record_saved, sender=model, dispatch_uid=f"outcomes.{model._meta.label_lower}"
+        )
+    post_save.connect(_result_saved, sender=ScreenResult, dispatch_uid="outcomes.screen_result")
+    post_save.connect(_program_saved, sender=Program, dispatch_uid="outcomes.program")

@@ -1,0 +1,385 @@
+"""The board from its stored facts against the live definition of every figure, on a varied
+program (every status, completed and not, records entered in error and superseded, screens
+tampered with or confirmed negative, weekly minutes on both sides of the minimum), and the
+facts kept current by the writes that change them."""
+
+import dataclasses
+import random
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from accounts.models import LevelOfCare, Site
+from assessments.models import Administration
+from attendance.models import WeeklyMinutes
+from checkins.models import CheckIn
+from discharge.models import Discharge, FollowUp, FollowUpAnswers, FollowUpStatus
+from discharge.types import DischargeType
+from monitoring.models import Alert, Severity
+from notes.models import ProgressNote
+from outcomes import facts, selectors
+from outcomes.models import EpisodeFacts, ReportingDemographics
+from outcomes.tests.conftest import TODAY, add_episode
+from participants.models import EpisodeStatus, Participant
+from screens import panels
+from screens.models import DrugScreen, Panel, ScreenResult, UseReport
+
+CHICAGO = ZoneInfo("America/Chicago")
+FIRST = date(2025, 9, 1)
+
+
+def _at(day: date, hour: int = 10) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=CHICAGO)
+
+
+def _day(rng: random.Random, low: date, high: date) -> date:
+    return low + timedelta(days=rng.randrange(max((high - low).days, 1)))
+
+
+def _in_error(row, world) -> None:
+    """Mark a row entered in error as the lifecycle does (only those columns change)."""
+    type(row).objects.filter(pk=row.pk).update(
+        entered_in_error_at=timezone.now(),
+        entered_in_error_by=world.director,
+        entered_in_error_reason="Recorded on the wrong person.",
+    )
+
+
+def varied_program(world, seed: int, people: int) -> None:
+    """`people` episodes with everything the board reads, chosen by a seeded generator."""
+    rng = random.Random(seed)
+    other_site = Site.objects.create(program=world.program, name="Annex")
+    cup = Panel.objects.filter(analytes__isnull=False).distinct().first()
+    assert cup is not None
+    analytes = list(cup.analytes.all())
+    for _ in range(people):
+        referred = _day(rng, FIRST, TODAY)
+        status = rng.choice(
+            [
+                EpisodeStatus.REFERRED,
+                EpisodeStatus.DECLINED,
+                EpisodeStatus.ACTIVE,
+                EpisodeStatus.DISCHARGED,
+                EpisodeStatus.DISCHARGED,
+                EpisodeStatus.TRANSFERRED_OUT,
+            ]
+        )
+        admitted = (
+            None
+            if status in (EpisodeStatus.REFERRED, EpisodeStatus.DECLINED) and rng.random() < 0.8
+            else _day(rng, referred, TODAY)
+        )
+        left = (
+            _day(rng, admitted, TODAY + timedelta(days=1))
+            if admitted and status in (EpisodeStatus.DISCHARGED, EpisodeStatus.TRANSFERRED_OUT)
+            else None
+        )
+        episode = add_episode(
+            world,
+            referred_on=referred,
+            admitted_on=admitted,
+            discharged_on=left,
+            status=status,
+            sex_at_birth=rng.choice(["female", "male", "intersex", "unknown"]),
+            date_of_birth=_day(rng, date(1950, 1, 1), date(2010, 1, 1)),
+        )
+        participant = episode.participant
+        episode.site = rng.choice([world.site, other_site, None])
+        episode.level_of_care = rng.choice(list(LevelOfCare.values))
+        episode.save(update_fields=["site", "level_of_care"])
+        if rng.random() < 0.6:
+            ReportingDemographics.objects.create(
+                participant=participant,
+                race=rng.choice(["white", "black", "asian", "not_reported"]),
+                ethnicity=rng.choice(["hispanic", "not_hispanic", "not_reported"]),
+            )
+        if rng.random() < 0.03:
+            _in_error(participant, world)
+        if admitted:
+            monday = admitted - timedelta(days=admitted.weekday())
+            while monday < (left or TODAY) + timedelta(days=7):
+                if rng.random() < 0.8:
+                    WeeklyMinutes.objects.create(
+                        episode=episode, week=monday, minutes=rng.choice([0, 300, 539, 540, 700])
+                    )
+                monday += timedelta(days=7)
+        around = left or TODAY
+        for _ in range(rng.randrange(4)):
+            checkin = CheckIn.objects.create(
+                participant=participant,
+                episode=episode,
+                mood=5,
+                craving=3,
+                used=rng.random() < 0.3,
+                safety=False,
+                recorded_by=world.director,
+                recorded_at=_at(_day(rng, around - timedelta(days=45), around + timedelta(days=3))),
+            )
+            if rng.random() < 0.15:
+                _in_error(checkin, world)
+        if rng.random() < 0.3:
+            UseReport.objects.create(
+                participant=participant,
+                last_used_on=_day(rng, around - timedelta(days=60), around),
+                recorded_by=world.director,
+                recorded_at=_at(_day(rng, around - timedelta(days=40), around + timedelta(days=2))),
+            )
+        for _ in range(rng.randrange(3)):
+            screen = DrugScreen.objects.create(
+                participant=participant,
+                panel=cup,
+                specimen="urine",
+                method="point-of-care",
+                observed=True,
+                collected_at=_at(
+                    _day(rng, around - timedelta(days=40), around + timedelta(days=40)), 23
+                ),
+                validity=rng.choice(["valid", "valid", "adulterated", "substituted"]),
+                recorded_by=world.director,
+            )
+            for analyte in analytes:
+                positive = rng.random() < 0.2
+                ScreenResult.objects.create(
+                    screen=screen,
+                    analyte=analyte,
+                    result="positive" if positive else "negative",
+                    flag=rng.choice(["unexpected-positive", "expected-positive", ""])
+                    if positive
+                    else "",
+                    confirmation=rng.choice(["", "", "negative", "positive"]),
+                )
+            if rng.random() < 0.1:
+                _in_error(screen, world)
+        for code in ("phq-9", "gad-7", "pcl-5"):
+            earlier = None
+            for _ in range(rng.randrange(4)):
+                row = Administration.objects.create(
+                    participant=participant,
+                    episode=episode,
+                    instrument=code,
+                    mode="staff-entered",
+                    completed_at=_at(_day(rng, referred, TODAY)),
+                    complete=rng.random() < 0.9,
+                    total=rng.randrange(0, 28) if rng.random() < 0.95 else None,
+                    recorded_by=world.director,
+                    supersedes=earlier if rng.random() < 0.2 else None,
+                    supersede_reason="Corrected." if earlier else "",
+                )
+                if rng.random() < 0.1:
+                    _in_error(row, world)
+                earlier = row
+        if left and status == EpisodeStatus.DISCHARGED and rng.random() < 0.85:
+            record = Discharge.objects.create(
+                participant=participant,
+                episode=episode,
+                type=rng.choice(
+                    [DischargeType.COMPLETED, DischargeType.COMPLETED, DischargeType.LEFT_EARLY]
+                ),
+                discharged_on=left,
+                decided_by=world.director,
+                reason="Synthetic test discharge.",
+                recorded_by=world.director,
+                recorded_at=timezone.now(),
+            )
+            if rng.random() < 0.1:
+                _in_error(record, world)
+            for day in (7, 30):
+                follow = FollowUp.objects.create(
+                    discharge=record,
+                    participant=participant,
+                    day=day,
+                    due_on=left + timedelta(days=day),
+                    status=rng.choice(list(FollowUpStatus.values)),
+                )
+                if rng.random() < 0.5:
+                    FollowUpAnswers.objects.create(
+                        follow_up=follow,
+                        participant=participant,
+                        used_since_discharge=rng.random() < 0.3,
+                        days_used=0,
+                        in_treatment=True,
+                        medication="none",
+                        employment="1",
+                        housing="3",
+                        recorded_by=world.director,
+                        recorded_at=_at(follow.due_on),
+                    )
+        if rng.random() < 0.5:
+            Alert.objects.create(
+                participant=participant,
+                episode=episode,
+                kind="test",
+                severity=rng.choice(list(Severity.values)),
+                title="Test alert",
+                recorded_by=world.therapist,
+                recorded_at=_at(_day(rng, FIRST, TODAY)),
+            )
+        for _ in range(rng.randrange(3)):
+            due = _at(_day(rng, FIRST, TODAY), rng.choice([1, 12, 23]))
+            note = ProgressNote.objects.create(
+                participant=participant,
+                episode=episode,
+                kind="individual",
+                service_date=due.date(),
+                due_at=due,
+                recorded_by=world.therapist,
+            )
+            signed = rng.random()
+            if signed < 0.7:
+                ProgressNote.objects.filter(pk=note.pk).update(
+                    signed_at=due + timedelta(hours=rng.choice([-5, 30])),
+                    signed_by=world.therapist,
+                )
+
+
+FILTERS: list[dict[str, object]] = [
+    {},
+    {"breakdown": "age_group"},
+    {"breakdown": "race"},
+    {"breakdown": "ethnicity"},
+    {"breakdown": "site"},
+    {"breakdown": "level_of_care"},
+    {"sex": "female"},
+    {"age_group": "26_34"},
+    {"race": "not_recorded"},
+    {"race": "white"},
+    {"ethnicity": "not_recorded", "breakdown": "race"},
+    {"level_of_care": "2.1"},
+    {"start": date(2026, 3, 1), "end": date(2026, 8, 31)},
+    {"start": date(2026, 6, 3), "end": date(2026, 6, 3)},
+]
+
+
+def _same(world, sites, **extra: Any) -> selectors.Board:
+    filters = dataclasses.replace(
+        selectors.Filters((world.org.pk,), start=FIRST, end=TODAY, today=TODAY), **extra
+    )
+    with timezone.override(CHICAGO):  # the program's zone, in which the facts were kept
+        stored = selectors.board(filters, sites)
+        live = selectors.live_board(filters, sites)
+    assert stored.as_of is not None
+    stored.as_of = None
+    assert stored == live, extra
+    return stored
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_every_figure_from_the_facts_is_the_live_figure(midweek, world, seed):
+    panels.seed()
+    varied_program(world, seed, people=150)
+    facts.rebuild()
+    sites = list(Site.objects.filter(program=world.program).order_by("name", "pk"))
+    for extra in FILTERS:
+        _same(world, sites, **extra)
+    board = _same(world, sites)
+    # The comparison speaks of shown figures, not only of hidden ones.
+    assert board.completion.total.left_care and board.completion.total.completed
+    assert board.retention.shown and board.dose.shown and board.dose.under
+    assert board.waiting.shown and board.abstinence.people
+
+
+def test_a_participant_entered_in_error_leaves_the_facts(midweek, world, add):
+    episode = add(referred_on=date(2026, 2, 1), admitted_on=date(2026, 2, 2))[0]
+    facts.rebuild()
+    assert EpisodeFacts.objects.filter(episode=episode).exists()
+    _in_error(episode.participant, world)
+    facts.refresh([episode.pk])
+    assert not EpisodeFacts.objects.filter(episode=episode).exists()
+
+
+def test_met_weeks_keep_the_weeks_in_care_only():
+    # Admitted Wednesday 7 January 2026: the first whole week is Monday 12 January.
+    first, bits = facts.met_weeks(
+        date(2026, 1, 7),
+        date(2026, 2, 4),  # discharged in the week of 2 February: that week is not whole
+        [date(2026, 1, 5), date(2026, 1, 12), date(2026, 1, 26), date(2026, 2, 2)],
+    )
+    assert first == facts.week_number(date(2026, 1, 12))
+    assert bits == "101"  # 12 Jan met, 19 Jan not, 26 Jan met; 5 Jan and 2 Feb not whole
+
+
+def test_writes_through_the_services_queue_one_refresh_that_brings_the_facts_current(
+    midweek, world, django_capture_on_commit_callbacks, run_tasks
+):
+    """The world's participant's last use is recorded and they are discharged, through the
+    services: each write queues a refresh when it commits, and once the queue has run the
+    stored facts are the ones a rebuild writes."""
+    from discharge.tests.builders import discharge_world
+    from screens.services import record_last_use
+
+    facts.rebuild()
+    episode = world.participant.episodes.get()
+    before = EpisodeFacts.objects.get(episode=episode)
+    assert before.status == EpisodeStatus.ACTIVE and before.reported is False
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        record_last_use(world.participant, by=world.therapist, last_used_on=date(2026, 11, 10))
+    assert len(callbacks) >= 1
+    with django_capture_on_commit_callbacks(execute=True):
+        discharge_world(world, by=world.director, on=TODAY, now=timezone.now())
+    assert run_tasks() >= 1
+    after = EpisodeFacts.objects.get(episode=episode)
+    assert after.status == EpisodeStatus.DISCHARGED and after.discharged_on == TODAY
+    assert after.reported and after.used
+    refreshed = {f.name: getattr(after, f.name) for f in EpisodeFacts._meta.concrete_fields}
+    facts.rebuild()
+    rebuilt = EpisodeFacts.objects.get(episode=episode)
+    assert refreshed == {
+        **{f.name: getattr(rebuilt, f.name) for f in EpisodeFacts._meta.concrete_fields},
+        "refreshed_at": refreshed["refreshed_at"],
+    }
+
+
+def test_a_rolled_back_write_queues_nothing(midweek, world, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        try:
+            with transaction.atomic():
+                facts.mark([world.participant.pk])
+                raise RuntimeError
+        except RuntimeError:
+            pass
+    assert callbacks == []
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(seed=st.integers(min_value=0, max_value=10_000), people=st.integers(20, 40))
+def test_property_facts_equal_live_for_any_program(midweek, world, seed, people):
+    from django.db import transaction
+
+    panels.seed()
+    try:
+        with transaction.atomic():  # each example starts from the same world
+            varied_program(world, seed, people)
+            facts.rebuild()
+            sites = list(Site.objects.filter(program=world.program).order_by("name", "pk"))
+            for extra in ({}, {"breakdown": "site"}, {"sex": "male"}):
+                _same(world, sites, **extra)
+            raise _Undo
+    except _Undo:
+        pass
+
+
+class _Undo(Exception):
+    pass
+
+
+def test_participants_outside_the_range_and_other_organizations_do_not_count(world):
+    """The facts of another organization's episodes never reach this one's board."""
+    facts.rebuild()
+    others = EpisodeFacts.objects.exclude(organization_id=world.org.pk)
+    ours = EpisodeFacts.objects.filter(organization_id=world.org.pk)
+    assert ours.exists()
+    filters = selectors.Filters((world.org.pk,), start=FIRST, end=TODAY, today=TODAY)
+    kept = set(selectors.facts(filters).values_list("participant_id", flat=True))
+    assert kept.isdisjoint(set(others.values_list("participant_id", flat=True)))
+    assert Participant.objects.filter(pk__in=kept, organization=world.org).count() == len(kept)
