@@ -1,10 +1,11 @@
-"""The stored outcome facts (`EpisodeFacts`): one row per episode with what the board counts,
-worked out with the board's own live definitions and kept current after each change.
+"""The stored outcome facts: one row per episode with what the board counts (`EpisodeFacts`)
+and one per counted progress note (`NoteFacts`), worked out with the board's own live
+definitions and kept current after each change.
 
 - `refresh(episode_ids)` recomputes the rows of these episodes from the records, with the
   same expressions the live figures use (`selectors`, `care_figures`), restricted to them and
-  evaluated in each program's time zone; an episode of a participant entered in error loses
-  its row.
+  evaluated in each program's time zone (with their participants' notes); an episode of a
+  participant entered in error loses its row.
 - `mark(participant_ids)` is what a write calls (through the hooks and signals `apps.py`
   connects): once the write commits, one task (`outcomes.tasks.refresh_facts`) refreshes every
   episode of those participants. A write that rolls back queues nothing.
@@ -24,8 +25,9 @@ from accounts.models import Program
 from attendance.models import WeeklyMinutes
 from discharge.models import Discharge
 from discharge.types import DischargeType
+from notes.models import ProgressNote
 from outcomes import care_figures, figures
-from outcomes.models import EpisodeFacts
+from outcomes.models import EpisodeFacts, NoteFacts
 from participants.models import Episode
 
 BATCH = 2000
@@ -188,6 +190,9 @@ def refresh(episode_ids: Iterable[int], *, lock: bool = True) -> int:
             for pk, program_id in found.values_list("pk", "program_id"):
                 by_zone[zones[program_id]].append(pk)
             rows = [row for zone, some in sorted(by_zone.items()) for row in _rows(some, zone)]
+            _refresh_notes(
+                Episode.objects.filter(pk__in=chunk).values_list("participant_id", flat=True)
+            )
             EpisodeFacts.objects.filter(episode_id__in=chunk).exclude(
                 episode_id__in=[row.episode_id for row in rows]
             ).delete()
@@ -202,15 +207,57 @@ def refresh(episode_ids: Iterable[int], *, lock: bool = True) -> int:
     return written
 
 
+def _refresh_notes(participant_ids: Iterable[int]) -> None:
+    """Rewrite the note facts of these participants: `care_figures.notes_on_time`'s notes
+    (first versions in force with a due time) and whether each was signed by then."""
+    people = sorted(set(participant_ids))
+    rows = [
+        NoteFacts(
+            note_id=pk,
+            organization_id=organization_id,
+            participant_id=participant_id,
+            due_at=due_at,
+            state=(
+                NoteFacts.UNSIGNED
+                if signed_at is None
+                else NoteFacts.ON_TIME
+                if signed_at <= due_at
+                else NoteFacts.LATE
+            ),
+        )
+        for pk, organization_id, participant_id, due_at, signed_at in ProgressNote.objects.filter(
+            participant_id__in=people,
+            entered_in_error_at__isnull=True,
+            supersedes__isnull=True,
+            due_at__isnull=False,
+        )
+        .values_list("pk", "participant__organization_id", "participant_id", "due_at", "signed_at")
+        .order_by()
+    ]
+    NoteFacts.objects.filter(participant_id__in=people).exclude(
+        note_id__in=[row.note_id for row in rows]
+    ).delete()
+    NoteFacts.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["note"],
+        update_fields=["organization_id", "participant_id", "due_at", "state"],
+        batch_size=BATCH,
+    )
+
+
 def rebuild(organization_ids: Iterable[int] | None = None) -> int:
     """Recompute every episode's facts (of these organizations, or of all)."""
     episodes = Episode.objects.all()
     stale = EpisodeFacts.objects.all()
+    notes = NoteFacts.objects.all()
     if organization_ids is not None:
         orgs = list(organization_ids)
         episodes = episodes.filter(program__organization_id__in=orgs)
         stale = stale.filter(organization_id__in=orgs)
+        notes = notes.filter(organization_id__in=orgs)
     stale.delete()
+    notes.delete()
     return refresh(episodes.order_by("pk").values_list("pk", flat=True), lock=False)
 
 

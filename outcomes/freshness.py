@@ -7,7 +7,7 @@ change (`participants.services.STATUS_CHANGE`), a participant's administrations
 (`assessments.services.CHANGED`), a record entered in error (`tandem.lifecycle.WITHDRAWN`) and
 a roll call's weekly minutes (`attendance.weekly.WEEKS_CHANGED`). The other records the facts
 read (the participant, the episode's site and level of care, the discharge, check-ins, use
-reports and drug screens, the program's weekly minimum) have no such point; a saved row of
+reports, drug screens and progress notes, the program's weekly minimum) have no such point; a saved row of
 theirs is followed through Django's `post_save`.
 """
 
@@ -18,6 +18,7 @@ from django.db.models.signals import post_save
 from accounts.models import Program
 from checkins.models import CheckIn
 from discharge.models import Discharge
+from notes.models import ProgressNote
 from outcomes import facts
 from participants.models import Episode, Participant
 from screens.models import DrugScreen, ScreenResult, UseReport
@@ -70,7 +71,7 @@ def _program_saved(sender: Any, instance: Program, created: bool, **_: Any) -> N
 def connect() -> None:
     post_save.connect(_participant_saved, sender=Participant, dispatch_uid="outcomes.participant")
     post_save.connect(_episode_saved, sender=Episode, dispatch_uid="outcomes.episode")
-    for model in (Discharge, CheckIn, UseReport, DrugScreen):
+    for model in (Discharge, CheckIn, UseReport, DrugScreen, ProgressNote):
         post_save.connect(
             _record_saved, sender=model, dispatch_uid=f"outcomes.{model._meta.label_lower}"
         )

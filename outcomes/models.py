@@ -170,3 +170,32 @@ class EpisodeFacts(models.Model):
 
     def __str__(self) -> str:
         return f"outcome facts of episode {self.episode_id}"
+
+
+class NoteFacts(models.Model):
+    """A progress note the board's notes-on-time figure counts (a first version in force
+    with a due time), narrowed to what it reads, so the figure scans a small index instead of
+    every note. Written by `outcomes.facts` with the participant's episode facts."""
+
+    ON_TIME, LATE, UNSIGNED = "on_time", "late", "unsigned"
+
+    note = models.OneToOneField(
+        "notes.ProgressNote", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    organization_id = models.BigIntegerField()
+    participant_id = models.BigIntegerField()
+    due_at = models.DateTimeField()
+    state = models.CharField(max_length=8)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["organization_id", "due_at"],
+                include=["participant_id", "state"],
+                name="outcomes_note_facts_due",
+            ),
+            models.Index(fields=["participant_id"], name="outcomes_note_facts_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"outcome facts of note {self.note_id}"

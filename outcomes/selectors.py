@@ -1,5 +1,7 @@
-"""The director's board, read live from the records: every figure is an aggregate query over
-the episodes the filters keep, so a discharge recorded a moment ago is on the next load.
+"""The director's board. `live_board` defines every figure as an aggregate query over the
+episodes the filters keep, read from the records; `board`, which the pages and the API show,
+counts the same figures from the stored outcome facts (`outcomes.facts`), which a background
+task keeps current after each change, and says as of when.
 
 The board costs a fixed number of queries however many participants the program has: one
 grouped query per figure, each returning counts, never one row per person per loop.
@@ -684,7 +686,14 @@ def _board(filters: Filters, sites: list[Site], source: Source) -> Board:
         abstinence=abstinence,
         stages=stages,
         measures=measures,
-        notes=care_figures.notes_on_time(
+        notes=care_figures.stored_notes_on_time(
+            source.episodes(filters).values("participant_id"),
+            filters.organization_ids,
+            filters.start,
+            filters.end,
+        )
+        if source.stored
+        else care_figures.notes_on_time(
             source.episodes(filters).values("participant_id"), filters.start, filters.end
         ),
         hidden_after_care=hidden_abstinence + hidden_stages + hidden_measures,

@@ -105,7 +105,10 @@ def varied_program(world, seed: int, people: int) -> None:
             while monday < (left or TODAY) + timedelta(days=7):
                 if rng.random() < 0.8:
                     WeeklyMinutes.objects.create(
-                        episode=episode, week=monday, minutes=rng.choice([0, 300, 539, 540, 700])
+                        episode=episode,
+                        participant=participant,
+                        week=monday,
+                        minutes=rng.choice([0, 300, 539, 540, 700]),
                     )
                 monday += timedelta(days=7)
         around = left or TODAY
@@ -234,6 +237,19 @@ def varied_program(world, seed: int, people: int) -> None:
                 ProgressNote.objects.filter(pk=note.pk).update(
                     signed_at=due + timedelta(hours=rng.choice([-5, 30])),
                     signed_by=world.therapist,
+                )
+            if rng.random() < 0.1:
+                _in_error(note, world)
+            elif rng.random() < 0.15:  # a correction: a new version, due as the first was
+                ProgressNote.objects.create(
+                    participant=participant,
+                    episode=episode,
+                    kind="individual",
+                    service_date=due.date(),
+                    due_at=due,
+                    recorded_by=world.therapist,
+                    supersedes=note,
+                    supersede_reason="Corrected.",
                 )
 
 
