@@ -68,7 +68,7 @@ class TwoFactorRequiredMiddleware:
             user.is_authenticated
             and user.is_staff_member
             and not services.two_factor_passed(user)
-            and (settings.TANDEM_REQUIRE_2FA or services.confirmed_device(user) is not None)
+            and (settings.TANDEM_REQUIRE_2FA or services.has_confirmed_device(user))
         ):
             if self.exempt is None:
                 self.exempt = {reverse(name) for name in TWO_FACTOR_EXEMPT}

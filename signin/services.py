@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.backends import CONFIRMED_DEVICE
 from accounts.models import User
 from audit.models import Outcome
 from audit.services import record_event
@@ -25,6 +26,7 @@ from participants.access import require_capability
 from tandem.errors import InvalidInput
 
 LOGIN_FAILED = "Username or password is wrong."
+_UNREAD = object()
 
 
 def locked_out_message() -> str:
@@ -105,6 +107,16 @@ def two_factor_passed(user: User) -> bool:
 
 def confirmed_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def has_confirmed_device(user: User) -> bool:
+    """Whether the user has enrolled an authenticator: read with the user when the request's
+    sign-in backend read them (accounts.backends), else asked of the database. Never kept
+    beyond the request."""
+    found = getattr(user, CONFIRMED_DEVICE, _UNREAD)
+    if found is _UNREAD:
+        return confirmed_device(user) is not None
+    return found is not None
 
 
 def pending_device(user: User) -> TOTPDevice:

@@ -282,8 +282,12 @@ TANDEM_TRUSTED_PROXIES = env_int("TANDEM_TRUSTED_PROXIES", 0)
 # Failed sign-ins are counted per username and client address (django-axes): a wrong password
 # from one address never locks the same account out for everyone else, and unknown usernames
 # are counted (and answered) exactly like real ones.
+# accounts.backends.UserBackend reads the signed-in user and whether they have a confirmed
+# authenticator in one statement; Django's model backend after it only reads the sessions
+# signed in before it was added (and tests' force_login), so nobody is signed out by it.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.UserBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = TANDEM_LOGIN_MAX_FAILURES

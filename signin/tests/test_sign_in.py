@@ -251,3 +251,28 @@ def test_logout_needs_post(client, world):
 @pytest.mark.parametrize("header", ["Content-Security-Policy", "X-Frame-Options"])
 def test_pages_send_security_headers(client, world, header):
     assert header in client.get("/accounts/login/")
+
+
+def test_the_user_and_their_authenticator_are_read_in_one_statement(client, world):
+    client.post(LOGIN, {"username": "therapist", "password": PASSWORD})
+    chart = f"/participants/{world.participant.public_id}/"
+    assert client.get(chart).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(chart).status_code == 200
+    sql = [q["sql"] for q in queries]
+    device_reads = [s for s in sql if "otp_totp_totpdevice" in s]
+    assert len(device_reads) == 1, "\n".join(sql)
+    assert 'FROM "accounts_user"' in device_reads[0]
+
+
+def test_an_authenticator_enrolled_after_sign_in_is_asked_for_on_the_next_page(client, world):
+    """Having no authenticator is read on every request, never remembered in the session."""
+    client.post(LOGIN, {"username": "therapist", "password": PASSWORD})
+    chart = f"/participants/{world.participant.public_id}/"
+    assert client.get(chart).status_code == 200
+    _enrolled(world.therapist)
+    response = client.get(chart)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/two-factor/")
+    TOTPDevice.objects.filter(user=world.therapist).delete()
+    assert client.get(chart).status_code == 200
