@@ -64,6 +64,10 @@ def met_weeks(
     return first, "".join(bits)
 
 
+def _ordinal(day: date | None) -> int | None:
+    return day.toordinal() if day else None
+
+
 def _rows(ids: list[int], zone: str) -> list[EpisodeFacts]:
     """The facts of these episodes (all of one program's zone), in a fixed number of queries."""
     now = timezone.now()
@@ -150,6 +154,14 @@ def _rows(ids: list[int], zone: str) -> list[EpisodeFacts]:
                 referred_on=e["referred_on"],
                 admitted_on=e["admitted_on"],
                 discharged_on=e["discharged_on"],
+                referred_day=_ordinal(e["referred_on"]),
+                admitted_day=_ordinal(e["admitted_on"]),
+                discharged_day=_ordinal(e["discharged_on"]),
+                stop_week=(
+                    week_number(figures.week_start_of(e["discharged_on"]))
+                    if e["discharged_on"]
+                    else None
+                ),
                 completed=bool(e["f_completed"]),
                 reported=bool(e["a_reported"]),
                 used=bool(e["a_used"]),
@@ -258,7 +270,13 @@ def rebuild(organization_ids: Iterable[int] | None = None) -> int:
         notes = notes.filter(organization_id__in=orgs)
     stale.delete()
     notes.delete()
-    return refresh(episodes.order_by("pk").values_list("pk", flat=True), lock=False)
+    written = refresh(episodes.order_by("pk").values_list("pk", flat=True), lock=False)
+    if connection.vendor == "postgresql":
+        # Fresh statistics for the planner: estimated from an empty table, a board's first
+        # loads after a rebuild would loop over every note instead of hashing.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {EpisodeFacts._meta.db_table}, {NoteFacts._meta.db_table}")
+    return written
 
 
 def as_of(organization_ids: Iterable[int]) -> datetime | None:

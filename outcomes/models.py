@@ -141,6 +141,12 @@ class EpisodeFacts(models.Model):
     referred_on = models.DateField(null=True)
     admitted_on = models.DateField(null=True)
     discharged_on = models.DateField(null=True)
+    # The same days as day numbers (date.toordinal()), and the week number of the discharge's
+    # Monday, so the board subtracts them in the database alike on SQLite and PostgreSQL.
+    referred_day = models.IntegerField(null=True)
+    admitted_day = models.IntegerField(null=True)
+    discharged_day = models.IntegerField(null=True)
+    stop_week = models.IntegerField(null=True)
     completed = models.BooleanField(default=False)
     # The month before discharge (care_figures.abstinence_at_discharge).
     reported = models.BooleanField(default=False)

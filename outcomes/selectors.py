@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
@@ -26,7 +27,9 @@ from django.db.models import (
 )
 from django.db.models.functions import (
     Cast,
+    Coalesce,
     Greatest,
+    Least,
     Length,
     Replace,
     Substr,
@@ -396,21 +399,36 @@ def retention(filters: Filters, source: Source = LIVE) -> Retention:
     """Days in care of everyone admitted in the range: a Kaplan–Meier curve of staying in
     care, censoring those still in care today. The curve stops where fewer than 11 people
     are still at risk, so its tail never speaks for a handful."""
-    rows = (
+    admitted = (
         source.episodes(filters)
         .filter(admitted_on__range=(filters.start, filters.end))
         .exclude(status=EpisodeStatus.DECLINED)
-        .values("admitted_on", "discharged_on")
-        .annotate(n=Count("pk"))
-        .order_by()
     )
-    durations = []
-    for row in rows:
-        end = row["discharged_on"]
-        left = end is not None and end <= filters.today
-        durations.append(
-            ((min(end or filters.today, filters.today) - row["admitted_on"]).days, left, row["n"])
+    durations: list[tuple[int, bool, int]] = []
+    if source.stored:
+        today = filters.today.toordinal()
+        durations = list(
+            admitted.annotate(
+                days=Least(Coalesce(F("discharged_day"), Value(today)), Value(today))
+                - F("admitted_day"),
+                left=Case(
+                    When(discharged_day__lte=today, then=Value(True)),
+                    default=Value(False),
+                    output_field=BooleanField(),
+                ),
+            )
+            .values_list("days", "left")
+            .annotate(n=Count("pk"))
+            .order_by()
         )
+    else:
+        for admitted_on, end, n in (
+            admitted.values_list("admitted_on", "discharged_on").annotate(n=Count("pk")).order_by()
+        ):
+            left = end is not None and end <= filters.today
+            durations.append(
+                ((min(end or filters.today, filters.today) - admitted_on).days, left, n)
+            )
     people = sum(n for _, _, n in durations)
     if people < SMALLEST_SHOWN:
         return Retention(people=people, shown=False)
@@ -462,11 +480,7 @@ def dose(filters: Filters, source: Source = LIVE) -> Dose:
     first = figures.first_full_week(filters.start)
     stop = figures.last_countable_week(filters.end, filters.today)
     if source.stored:
-        # Only episodes in care during some week of [first, stop) can have a whole week in
-        # the range (full_weeks_in_care is 0 for the others): the same count, fewer rows.
-        base = base.filter(admitted_on__lt=stop).filter(
-            Q(discharged_on__isnull=True) | Q(discharged_on__gte=first)
-        )
+        return _stored_dose(base, filters, first, stop)
     spans = base.values("admitted_on", "discharged_on").annotate(n=Count("pk")).order_by()
     weeks = 0
     people = 0
@@ -483,18 +497,36 @@ def dose(filters: Filters, source: Source = LIVE) -> Dose:
             people += row["n"]
     if people < SMALLEST_SHOWN:
         return Dose(people=people, shown=False)
-    met = _stored_met_weeks(base, first, stop) if source.stored else _met_weeks(base, first, stop)
+    met = _met_weeks(base, first, stop)
     return Dose(people=people, shown=True, weeks=weeks, under=weeks - met)
 
 
-def _stored_met_weeks(base: QuerySet[EpisodeFacts], first: date, stop: date) -> int:
-    """`_met_weeks` from the stored facts: the "1"s of each episode's weeks inside [first,
-    stop), one sum in the database."""
+def _stored_dose(base: QuerySet[EpisodeFacts], filters: Filters, first: date, stop: date) -> Dose:
+    """`dose` from the stored facts in one statement, in week numbers: each episode's whole
+    weeks in care inside the range (`figures.full_weeks_in_care`: from its first whole week,
+    or the range's, up to the week of discharge or this week, or the range's end), and the
+    "1"s of its met weeks inside [first, stop) (`_met_weeks`). Met weeks lie inside the whole
+    weeks, so an episode with none has no met week either."""
     low, high = week_number(first), week_number(stop)
+    end_week = week_number(figures.week_start_of(filters.end + timedelta(days=1)))
+    this_week = week_number(figures.week_start_of(filters.today))
+    whole = Greatest(
+        Least(Coalesce(F("stop_week"), Value(this_week)), Value(end_week))
+        - Greatest(F("met_from"), Value(low)),
+        Value(0),
+    )
     skip = Greatest(Value(low) - F("met_from"), Value(0))
     span = Greatest(Value(high) - F("met_from") - skip, Value(0))
     kept = Length(Replace(Substr("met_weeks", skip + 1, span), Value("0"), Value("")))
-    return base.exclude(met_weeks="").aggregate(met=Sum(kept))["met"] or 0
+    row = (
+        base.annotate(whole=whole)
+        .filter(whole__gt=0)
+        .aggregate(people=Count("pk"), weeks=Sum("whole"), met=Sum(kept))
+    )
+    people, weeks = row["people"], row["weeks"] or 0
+    if people < SMALLEST_SHOWN:
+        return Dose(people=people, shown=False)
+    return Dose(people=people, shown=True, weeks=weeks, under=weeks - (row["met"] or 0))
 
 
 def _met_weeks(base: QuerySet[Episode], first: date, stop: date) -> int:
@@ -528,14 +560,21 @@ class Waiting:
 
 def referral_to_admission(filters: Filters, source: Source = LIVE) -> Waiting:
     """Days from referral to admission for everyone admitted in the range."""
-    rows = (
-        source.episodes(filters)
-        .filter(admitted_on__range=(filters.start, filters.end))
-        .values("referred_on", "admitted_on")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    days = [((r["admitted_on"] - r["referred_on"]).days, r["n"]) for r in rows]
+    admitted = source.episodes(filters).filter(admitted_on__range=(filters.start, filters.end))
+    if source.stored:
+        days = list(
+            admitted.annotate(days=F("admitted_day") - F("referred_day"))
+            .values_list("days")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+    else:
+        days = [
+            ((admitted_on - referred_on).days, n)
+            for referred_on, admitted_on, n in admitted.values_list("referred_on", "admitted_on")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ]
     people = sum(n for _, n in days)
     if people < SMALLEST_SHOWN:
         return Waiting(people=people, shown=False)
