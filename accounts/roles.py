@@ -5,20 +5,27 @@ policy (`participants.access`): read it there, never compare role names elsewher
 """
 
 from accounts.models import Membership
+from tandem.statements import value_rows
 
 
 def _load(user) -> dict[int, set[str]]:
     """Read a user's active roles, and the time zones of their organizations' programs (first
-    program first), in one query, and keep both on the user object, which lives as long as
-    the request (`request.user`), so nothing is reused across requests or people."""
+    program first), in one query (compiled once per process), and keep both on the user
+    object, which lives as long as the request (`request.user`), so nothing is reused across
+    requests or people."""
     cache = getattr(user, "_tandem_roles", None)
     if cache is None:
         cache = {}
         zones: list[str] = []
-        rows = (
-            Membership.objects.filter(user=user, is_active=True)
-            .order_by("organization__programs__pk")
-            .values_list("organization_id", "role", "organization__programs__time_zone")
+        rows = value_rows(
+            "roles_and_zones",
+            lambda user_id: (
+                Membership.objects.filter(user_id=user_id, is_active=True)
+                .order_by("organization__programs__pk")
+                .values_list("organization_id", "role", "organization__programs__time_zone")
+            ),
+            Membership._meta.get_field("user"),
+            user.pk,
         )
         for org_id, role, zone in rows:
             cache.setdefault(org_id, set()).add(role)

@@ -26,7 +26,7 @@ class _ModelStatement:
     field: Field  # prepares that value for the database
     compiler: Any
     converters: dict
-    model: type[Model]
+    model: type[Model] | None
     init_list: list[str]
     start: int
     end: int
@@ -45,6 +45,8 @@ def _compile_model_query(queryset: QuerySet, field: Field, sentinel: Any) -> _Mo
     if len(slots) != 1:
         raise ValueError("The changing value must be exactly one of the statement's parameters.")
     klass_info, select = compiler.klass_info, compiler.select
+    if klass_info is None:  # a values() query: rows, not instances
+        klass_info = {"model": None, "select_fields": [-1]}
     start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
     return _ModelStatement(
         sql=sql,
@@ -57,7 +59,9 @@ def _compile_model_query(queryset: QuerySet, field: Field, sentinel: Any) -> _Mo
         init_list=[column[0].target.attname for column in select[start:end]],
         start=start,
         end=end,
-        populators=get_related_populators(klass_info, select, queryset.db),
+        populators=get_related_populators(klass_info, select, queryset.db)
+        if klass_info["model"] is not None
+        else [],
         annotations=dict(compiler.annotation_col_map or {}),
     )
 
@@ -70,6 +74,32 @@ def model_rows(name: str, build: Callable[[Any], QuerySet], field: Field, value:
     compiling the query once per process under `name`: building and compiling a query costs
     several times what running it does. `build` must give the same query for every value,
     and `field` (a field the value is compared with) prepares the value for the database."""
+    statement, rows = _run(name, build, field, value)
+    model = statement.model
+    if model is None:
+        raise ValueError("model_rows reads model instances; use value_rows for values().")
+    found = []
+    for row in rows:
+        obj = model.from_db(
+            connection.alias, statement.init_list, row[statement.start : statement.end]
+        )
+        for attname, position in statement.annotations.items():
+            setattr(obj, attname, row[position])
+        for populator in statement.populators:
+            populator.populate(row, obj)
+        found.append(obj)
+    return found
+
+
+def value_rows(name: str, build: Callable[[Any], QuerySet], field: Field, value: Any) -> list:
+    """The rows of a `values_list()` query `build(value)` as tuples, compiled once per
+    process under `name`, as `model_rows` does for instances."""
+    return [tuple(row) for row in _run(name, build, field, value)[1]]
+
+
+def _run(
+    name: str, build: Callable[[Any], QuerySet], field: Field, value: Any
+) -> tuple[_ModelStatement, list]:
     key = (name, connection.alias)
     statement = _model_statements.get(key)
     if statement is None:
@@ -82,14 +112,4 @@ def model_rows(name: str, build: Callable[[Any], QuerySet], field: Field, value:
         rows = cursor.fetchall()
     if statement.converters:
         rows = list(statement.compiler.apply_converters(rows, statement.converters))
-    found = []
-    for row in rows:
-        obj = statement.model.from_db(
-            connection.alias, statement.init_list, row[statement.start : statement.end]
-        )
-        for attname, position in statement.annotations.items():
-            setattr(obj, attname, row[position])
-        for populator in statement.populators:
-            populator.populate(row, obj)
-        found.append(obj)
-    return found
+    return statement, rows

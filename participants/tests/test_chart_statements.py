@@ -109,3 +109,19 @@ def test_the_chart_statements_are_one_query_each(world):
         prefetch_chart_relations(person)  # read already: nothing more
         assert person.episodes.all()[0].care_team.all()[0].user.pk
     assert len(queries) == 3, "\n".join(q["sql"] for q in queries)
+
+
+def test_roles_and_zones_read_by_the_compiled_statement_are_the_orms(world):
+    from accounts.models import Membership, Role
+    from accounts.roles import organizations_of, program_zones, roles_in
+
+    Membership.objects.create(user=world.therapist, organization=world.org, role=Role.NURSE)
+    for user in (world.therapist, world.director, world.outsider):
+        fresh = type(user).objects.get(pk=user.pk)
+        expected: dict[int, set[str]] = {}
+        for org, role in Membership.objects.filter(user=user, is_active=True).values_list(
+            "organization_id", "role"
+        ):
+            expected.setdefault(org, set()).add(role)
+        assert {org: roles_in(fresh, org) for org in organizations_of(fresh)} == expected
+        assert program_zones(fresh) == [world.program.time_zone]
