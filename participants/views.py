@@ -193,7 +193,7 @@ _TRANSITION_FIELDS = {
     "first_day": FIRST_DAY,
     "last_day": LAST_DAY,
 }
-_CARE_TEAM_ROLES = cast(
+_CARE_TEAM_ROLE_CHOICES = cast(
     list[tuple[str, str]], cast(forms.ChoiceField, CareTeamAddForm.base_fields["role"]).choices
 )
 _STAFF_EMPTY_LABEL = cast(forms.ModelChoiceField, CareTeamAddForm.base_fields["user"]).empty_label
@@ -253,7 +253,7 @@ def _options(choices) -> str:
     )
 
 
-_ROLE_OPTIONS = _options(_CARE_TEAM_ROLES)
+_ROLE_OPTIONS = _options(_CARE_TEAM_ROLE_CHOICES)
 
 
 def _care_team_staff(organization_id: int):

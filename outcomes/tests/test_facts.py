@@ -337,7 +337,7 @@ def test_writes_through_the_services_queue_one_refresh_that_brings_the_facts_cur
     assert len(callbacks) >= 1
     with django_capture_on_commit_callbacks(execute=True):
         discharge_world(world, by=world.director, on=TODAY, now=timezone.now())
-    assert run_tasks() >= 1
+    assert run_tasks(counting_facts_refreshes=True) >= 1
     after = EpisodeFacts.objects.get(episode=episode)
     assert after.status == EpisodeStatus.DISCHARGED and after.discharged_on == TODAY
     assert after.reported and after.used
