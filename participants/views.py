@@ -45,6 +45,7 @@ from participants.models import EPISODE_TRANSITIONS, CareTeamRole, Episode, Epis
 from tandem.dates import FIRST_DAY, LAST_DAY
 from tandem.errors import AccessDenied, TandemError
 from tandem.methods import READS, serves
+from tandem.statements import model_rows
 from tandem.views import error_page
 
 
@@ -228,7 +229,7 @@ def _care_team_choices(participant, episode, team) -> dict:
     """The care-team form's options as the overview writes them out: the staff who may join
     (the form's own list, with only the columns their names need), the roles, and the
     primary clinician a new primary would replace."""
-    staff = selectors.model_rows(
+    staff = model_rows(
         "care_team_staff",
         lambda organization_id: _care_team_staff(organization_id).only(
             "pk", "display_name", "first_name", "last_name", "username"
