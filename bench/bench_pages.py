@@ -2,7 +2,7 @@
 
     createdb -h 127.0.0.1 -U postgres tandem_pages_bench
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tandem_pages_bench \\
-        .venv/bin/python bench/bench_pages.py --participants 50000 [--repeat 20]
+        .venv/bin/python bench/bench_pages.py --participants 50000 [--repeat 20] [--only week]
 
 Writes the synthetic installation once (`manage.py synthesize`: several organizations,
 clinicians with caseloads of 15 to 40, years of history) in the database named by
@@ -127,6 +127,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--participants", type=int, default=20000)
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument(
+        "--only", default="", help="time only the pages whose label contains this text"
+    )
     args = parser.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="tandem-bench-")
@@ -159,6 +162,8 @@ def main() -> None:
 
     print(f"{'page':<24}{'median ms':>10}{'p95 ms':>10}{'queries':>9}")
     for label, login, method, url, data in _pages():
+        if args.only not in label:
+            continue
         client = client_for(login)
         timings = []
         response: Any = None
