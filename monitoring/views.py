@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
 
 from audit.services import record_event
 from monitoring import kinds, selectors, services
@@ -16,6 +15,7 @@ from participants.home import shows
 from participants.http import StaffRequest
 from participants.views import chart_context
 from tandem.errors import TandemError
+from tandem.methods import serves
 from tandem.views import error_page
 
 
@@ -70,7 +70,7 @@ def _audit_board(request: HttpRequest, alerts: list[Alert], page: str) -> None:
     )
 
 
-@require_GET
+@serves("GET")
 @login_required
 def critical_board(request: HttpRequest) -> HttpResponse:
     """Every open critical alert across the program, for its directors and supervisors, a

@@ -142,3 +142,20 @@ def test_signed_out_visitors_are_sent_to_sign_in(world, client, list_url):
     name, url = list_url
     response = client.get(url)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"], name
+
+
+@pytest.mark.parametrize("persona", ["director", "therapist"])
+@pytest.mark.parametrize("list_url", sorted(LISTS), indirect=True)
+def test_head_is_answered_as_get_is_with_no_body(world, login, list_url, persona):
+    name, url = list_url
+    user = world.users[persona]
+    client = login(user)
+    before = AuditEvent.objects.filter(actor=user).count()
+    got = client.get(url)
+    after_get = AuditEvent.objects.filter(actor=user).count()
+
+    response = client.head(url)
+
+    assert response.status_code == got.status_code, (name, persona, response.status_code)
+    assert response.content == b""
+    assert len(_events_since(user, after_get)) == after_get - before, (name, persona)
