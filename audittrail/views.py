@@ -12,6 +12,7 @@ from audit.selectors import trail_csv as trail_csv_rows
 from audit.selectors import trail_page
 from audit.services import record_event
 from audittrail.forms import AuditFilterForm, ReviewForm
+from audittrail.rows import trail_rows_html
 from audittrail.selectors import break_glass_to_review
 from participants.access import organizations_with
 from participants.models import BreakGlassGrant
@@ -63,13 +64,15 @@ def trail(request: HttpRequest) -> HttpResponse:
             }
         },
     )
+    rows = page.rows if page is not None else []
     return render(
         request,
         "audit/trail.html",
         {
             "form": form,
             "page": page,
-            "rows": page.rows if page is not None else [],
+            "rows": rows,
+            "rows_html": trail_rows_html(rows),
             "to_review": break_glass_to_review(orgs),
         },
         status=400 if form.errors else 200,

@@ -104,3 +104,25 @@ def test_the_trail_downloads_as_csv_with_its_filters_and_the_download_is_audited
 def test_only_auditors_and_directors_download_the_trail(world, login):
     assert login(world.therapist).post(reverse("audit:trail_csv")).status_code == 403
     assert login(world.auditor).get(reverse("audit:trail_csv")).status_code == 405
+
+
+def test_each_row_shows_its_event_marked_and_escaped(world, login):
+    """The rows are written outside the template: a refused event is marked, and what
+    people typed (a reason) is escaped as the template would escape it."""
+    record_event(
+        actor=world.therapist,
+        action=Action.VIEW,
+        participant=world.participant,
+        outcome="refused",
+        reason="<b>urgent</b> & late",
+    )
+    html = login(world.auditor).get(reverse("audit:trail")).content.decode()
+
+    assert '<tr class="refused">' in html
+    assert "<td>&lt;b&gt;urgent&lt;/b&gt; &amp; late</td>" in html
+    assert "<b>urgent</b>" not in html
+
+
+def test_an_empty_trail_says_no_events_match(world, login):
+    html = login(world.auditor).post(reverse("audit:trail"), {"username": "nobody"})
+    assert "No events match." in html.content.decode()
