@@ -15,7 +15,7 @@ from audit.services import record_event
 from checkins import rules, selectors
 from checkins.models import CheckIn, MedicationsTaken, Via
 from monitoring.models import Alert, AlertStatus
-from monitoring.services import raise_alert
+from monitoring.services import alerts_changed, raise_alert
 from participants.access import Scope, require
 from participants.models import IN_CARE_STATUSES, CareTeamRole, Participant
 from participants.selectors import current_episode
@@ -291,6 +291,7 @@ def missed_checkins(*, now: datetime) -> list[Alert]:
                 for key, episode in fresh.items()
             ]
         )
+        alerts_changed(created)
         Alert.assigned_to.through.objects.bulk_create(
             [
                 Alert.assigned_to.through(alert_id=alert.pk, user_id=user.pk)

@@ -1,6 +1,6 @@
 """Raising and acknowledging alerts, each with its audit event."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +15,22 @@ from participants.access import Scope, require, roles_holding
 from participants.models import CareTeamMember, CareTeamRole, Episode, Participant
 from participants.selectors import current_episode
 from tandem.errors import InvalidInput
+from tandem.hooks import Hook
+
+AlertsChanged = Callable[[list[Alert]], None]  # hook(alerts)
+# What follows alerts being raised or closed (outcomes keeps its response facts current).
+# A closing is a queryset update no `post_save` sees, so the writes here call it themselves.
+CHANGED: Hook[AlertsChanged] = Hook("monitoring.changed")
+
+
+def alerts_changed(alerts: Iterable[Alert]) -> None:
+    """Tell the `CHANGED` hooks that these alerts were raised or closed, in the write's
+    transaction; a write that raises alerts in bulk calls it too."""
+    changed = list(alerts)
+    if not changed:
+        return
+    for hook in CHANGED.implementations():
+        hook(changed)
 
 
 def default_assignees(participant: Participant, *, roles: Iterable[str] = ()) -> list:
@@ -117,6 +133,7 @@ def raise_alert(
             record=alert,
             details={"kind": kind, "severity": severity, "assigned_to": [u.pk for u in assignees]},
         )
+        alerts_changed([alert])
     return alert
 
 
@@ -189,6 +206,7 @@ def close(
             decision=decision,
             details={"changes": {"status": {"before": "open", "after": "acknowledged"}}, **why},
         )
+        alerts_changed([alert])
     return bool(updated)
 
 

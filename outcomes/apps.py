@@ -7,6 +7,7 @@ class OutcomesConfig(AppConfig):
     def ready(self) -> None:
         from assessments.services import CHANGED
         from attendance.weekly import WEEKS_CHANGED
+        from monitoring.services import CHANGED as ALERTS_CHANGED
         from outcomes import access, demo, freshness
         from participants.access import Scope, register_page
         from participants.chart import TABS, ChartTab
@@ -31,4 +32,5 @@ class OutcomesConfig(AppConfig):
         CHANGED.register(freshness.on_administrations_changed)
         lifecycle.WITHDRAWN.register(freshness.on_withdrawn)
         WEEKS_CHANGED.register(freshness.on_weeks_changed)
+        ALERTS_CHANGED.register(freshness.on_alerts_changed)
         freshness.connect()

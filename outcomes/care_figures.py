@@ -539,8 +539,8 @@ def notes_on_time(participants: QuerySet, start, end) -> NotesOnTime:
 
 
 def stored_notes_on_time(participants: QuerySet, organization_ids, start, end) -> NotesOnTime:
-    """`notes_on_time` from the stored note facts, which keep the same notes and whether each
-    was signed by its due time."""
+    """`notes_on_time` from the stored note facts, which keep the same notes, whether each
+    was signed by its due time and when the person's note before it was due."""
     since, until = local_days(start, end)
     row = NoteFacts.objects.filter(
         organization_id__in=organization_ids,
@@ -548,7 +548,9 @@ def stored_notes_on_time(participants: QuerySet, organization_ids, start, end) -
         due_at__gte=since,
         due_at__lt=until,
     ).aggregate(
-        people=Count("participant_id", distinct=True),
+        # Each person once: at their first note in the range, the one whose previous note
+        # is due before the range or is none.
+        people=Count("pk", filter=Q(previous_due_at__isnull=True) | Q(previous_due_at__lt=since)),
         due=Count("pk"),
         on_time=Count("pk", filter=Q(state=NoteFacts.ON_TIME)),
         late=Count("pk", filter=Q(state=NoteFacts.LATE)),

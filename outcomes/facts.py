@@ -1,11 +1,11 @@
-"""The stored outcome facts: one row per episode with what the board counts (`EpisodeFacts`)
-and one per counted progress note (`NoteFacts`), worked out with the board's own live
+"""The stored outcome facts: one row per episode with what the board counts (`EpisodeFacts`),
+one per counted progress note (`NoteFacts`) and one per counted alert (`AlertFacts`), worked out with the board's own live
 definitions and kept current after each change.
 
 - `refresh(episode_ids)` recomputes the rows of these episodes from the records, with the
   same expressions the live figures use (`selectors`, `care_figures`), restricted to them and
-  evaluated in each program's time zone (with their participants' notes); an episode of a
-  participant entered in error loses its row.
+  evaluated in each program's time zone (with their participants' notes and alerts); an
+  episode of a participant entered in error loses its row.
 - `mark(participant_ids)` is what a write calls (through the hooks and signals `apps.py`
   connects): once the write commits, one task (`outcomes.tasks.refresh_facts`) refreshes every
   episode of those participants. A write that rolls back queues nothing.
@@ -16,6 +16,7 @@ definitions and kept current after each change.
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
+from itertools import pairwise
 
 from django.db import connection, transaction
 from django.db.models import Exists, F, Max, OuterRef, Subquery
@@ -25,9 +26,10 @@ from accounts.models import Program
 from attendance.models import WeeklyMinutes
 from discharge.models import Discharge
 from discharge.types import DischargeType
+from monitoring.models import Alert
 from notes.models import ProgressNote
 from outcomes import care_figures, figures
-from outcomes.models import EpisodeFacts, NoteFacts
+from outcomes.models import AlertFacts, EpisodeFacts, NoteFacts
 from participants.models import Episode
 
 BATCH = 2000
@@ -202,9 +204,11 @@ def refresh(episode_ids: Iterable[int], *, lock: bool = True) -> int:
             for pk, program_id in found.values_list("pk", "program_id"):
                 by_zone[zones[program_id]].append(pk)
             rows = [row for zone, some in sorted(by_zone.items()) for row in _rows(some, zone)]
-            _refresh_notes(
+            people = list(
                 Episode.objects.filter(pk__in=chunk).values_list("participant_id", flat=True)
             )
+            _refresh_notes(people)
+            _refresh_alerts(people)
             EpisodeFacts.objects.filter(episode_id__in=chunk).exclude(
                 episode_id__in=[row.episode_id for row in rows]
             ).delete()
@@ -221,7 +225,8 @@ def refresh(episode_ids: Iterable[int], *, lock: bool = True) -> int:
 
 def _refresh_notes(participant_ids: Iterable[int]) -> None:
     """Rewrite the note facts of these participants: `care_figures.notes_on_time`'s notes
-    (first versions in force with a due time) and whether each was signed by then."""
+    (first versions in force with a due time), whether each was signed by then, and the due
+    time of the participant's note before it."""
     people = sorted(set(participant_ids))
     rows = [
         NoteFacts(
@@ -246,6 +251,10 @@ def _refresh_notes(participant_ids: Iterable[int]) -> None:
         .values_list("pk", "participant__organization_id", "participant_id", "due_at", "signed_at")
         .order_by()
     ]
+    rows.sort(key=lambda row: (row.participant_id, row.due_at, row.note_id))
+    for before, row in pairwise(rows):
+        if before.participant_id == row.participant_id:
+            row.previous_due_at = before.due_at
     NoteFacts.objects.filter(participant_id__in=people).exclude(
         note_id__in=[row.note_id for row in rows]
     ).delete()
@@ -253,7 +262,57 @@ def _refresh_notes(participant_ids: Iterable[int]) -> None:
         rows,
         update_conflicts=True,
         unique_fields=["note"],
-        update_fields=["organization_id", "participant_id", "due_at", "state"],
+        update_fields=["organization_id", "participant_id", "due_at", "state", "previous_due_at"],
+        batch_size=BATCH,
+    )
+
+
+def _refresh_alerts(participant_ids: Iterable[int]) -> None:
+    """Rewrite the alert facts of these participants: `selectors.alert_response`'s alerts
+    (those not entered in error), when each was raised and acknowledged, and when the
+    participant's alert of the same severity before it was raised."""
+    people = sorted(set(participant_ids))
+    rows = [
+        AlertFacts(
+            alert_id=pk,
+            organization_id=organization_id,
+            participant_id=participant_id,
+            severity=severity,
+            recorded_at=recorded_at,
+            acknowledged_at=acknowledged_at,
+        )
+        for pk, organization_id, participant_id, severity, recorded_at, acknowledged_at in (
+            Alert.objects.filter(participant_id__in=people, entered_in_error_at__isnull=True)
+            .values_list(
+                "pk",
+                "participant__organization_id",
+                "participant_id",
+                "severity",
+                "recorded_at",
+                "acknowledged_at",
+            )
+            .order_by()
+        )
+    ]
+    rows.sort(key=lambda row: (row.participant_id, row.severity, row.recorded_at, row.alert_id))
+    for before, row in pairwise(rows):
+        if (before.participant_id, before.severity) == (row.participant_id, row.severity):
+            row.previous_at = before.recorded_at
+    AlertFacts.objects.filter(participant_id__in=people).exclude(
+        alert_id__in=[row.alert_id for row in rows]
+    ).delete()
+    AlertFacts.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["alert"],
+        update_fields=[
+            "organization_id",
+            "participant_id",
+            "severity",
+            "recorded_at",
+            "acknowledged_at",
+            "previous_at",
+        ],
         batch_size=BATCH,
     )
 
@@ -263,19 +322,25 @@ def rebuild(organization_ids: Iterable[int] | None = None) -> int:
     episodes = Episode.objects.all()
     stale = EpisodeFacts.objects.all()
     notes = NoteFacts.objects.all()
+    alerts = AlertFacts.objects.all()
     if organization_ids is not None:
         orgs = list(organization_ids)
         episodes = episodes.filter(program__organization_id__in=orgs)
         stale = stale.filter(organization_id__in=orgs)
         notes = notes.filter(organization_id__in=orgs)
+        alerts = alerts.filter(organization_id__in=orgs)
     stale.delete()
     notes.delete()
+    alerts.delete()
     written = refresh(episodes.order_by("pk").values_list("pk", flat=True), lock=False)
     if connection.vendor == "postgresql":
         # Fresh statistics for the planner: estimated from an empty table, a board's first
         # loads after a rebuild would loop over every note instead of hashing.
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {EpisodeFacts._meta.db_table}, {NoteFacts._meta.db_table}")
+            cursor.execute(
+                "ANALYZE "
+                + ", ".join(m._meta.db_table for m in (EpisodeFacts, NoteFacts, AlertFacts))
+            )
     return written
 
 

@@ -4,8 +4,9 @@ write commits.
 
 Where the module that writes has an extension point, the facts follow it: an episode's status
 change (`participants.services.STATUS_CHANGE`), a participant's administrations
-(`assessments.services.CHANGED`), a record entered in error (`tandem.lifecycle.WITHDRAWN`) and
-a roll call's weekly minutes (`attendance.weekly.WEEKS_CHANGED`). The other records the facts
+(`assessments.services.CHANGED`), a record entered in error (`tandem.lifecycle.WITHDRAWN`),
+a roll call's weekly minutes (`attendance.weekly.WEEKS_CHANGED`) and alerts raised or closed
+(`monitoring.services.CHANGED`). The other records the facts
 read (the participant, the episode's site and level of care, the discharge, check-ins, use
 reports, drug screens and progress notes, the program's weekly minimum) have no such point; a saved row of
 theirs is followed through Django's `post_save`.
@@ -18,6 +19,7 @@ from django.db.models.signals import post_save
 from accounts.models import Program
 from checkins.models import CheckIn
 from discharge.models import Discharge
+from monitoring.models import Alert
 from notes.models import ProgressNote
 from outcomes import facts
 from participants.models import Episode, Participant
@@ -38,6 +40,10 @@ def on_withdrawn(record: Any, **_: Any) -> None:
 
 def on_weeks_changed(episode_ids: list[int]) -> None:
     facts.mark(episodes=episode_ids)
+
+
+def on_alerts_changed(alerts: list[Alert]) -> None:
+    facts.mark([alert.participant_id for alert in alerts])
 
 
 def _participant_saved(sender: Any, instance: Participant, **_: Any) -> None:

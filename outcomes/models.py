@@ -192,12 +192,16 @@ class NoteFacts(models.Model):
     participant_id = models.BigIntegerField()
     due_at = models.DateTimeField()
     state = models.CharField(max_length=8)
+    # The due time of the participant's counted note before this one (by due time, then id),
+    # so the figure counts the people with a note due in a range as the notes in it whose
+    # previous one is due before it (or is none), without a distinct count.
+    previous_due_at = models.DateTimeField(null=True)
 
     class Meta:
         indexes = [
             models.Index(
                 fields=["organization_id", "due_at"],
-                include=["participant_id", "state"],
+                include=["participant_id", "state", "previous_due_at"],
                 name="outcomes_note_facts_due",
             ),
             models.Index(fields=["participant_id"], name="outcomes_note_facts_person"),
@@ -205,3 +209,34 @@ class NoteFacts(models.Model):
 
     def __str__(self) -> str:
         return f"outcome facts of note {self.note_id}"
+
+
+class AlertFacts(models.Model):
+    """An alert the board's alert-response figure counts (one not entered in error), narrowed
+    to what it reads. Written by `outcomes.facts` with the participant's episode facts, after
+    every raising and closing (`monitoring.services.CHANGED`) and withdrawal."""
+
+    alert = models.OneToOneField(
+        "monitoring.Alert", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    organization_id = models.BigIntegerField()
+    participant_id = models.BigIntegerField()
+    severity = models.CharField(max_length=10)
+    recorded_at = models.DateTimeField()
+    acknowledged_at = models.DateTimeField(null=True)
+    # When the participant's alert of the same severity before this one was raised (by
+    # time, then id), so the figure counts people as `NoteFacts.previous_due_at` does.
+    previous_at = models.DateTimeField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["organization_id", "recorded_at"],
+                include=["participant_id", "severity", "acknowledged_at", "previous_at"],
+                name="outcomes_alert_facts_raised",
+            ),
+            models.Index(fields=["participant_id"], name="outcomes_alert_facts_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"outcome facts of alert {self.alert_id}"

@@ -43,7 +43,7 @@ from discharge.types import DischargeType
 from monitoring.models import Alert, Severity
 from outcomes import care_figures, figures
 from outcomes.facts import as_of, week_number
-from outcomes.models import EpisodeFacts, Ethnicity, Race
+from outcomes.models import AlertFacts, EpisodeFacts, Ethnicity, Race
 from outcomes.suppression import SMALLEST_SHOWN, Relations, suppress
 from participants.models import Episode, EpisodeStatus, SexAtBirth
 from scheduling.models import Enrolment, Track
@@ -605,17 +605,25 @@ def alert_response(filters: Filters, source: Source = LIVE) -> list[AlertRespons
     """How fast alerts raised in the range were acknowledged, by severity; a severity whose
     alerts concern fewer than 11 people is hidden (no total row, so nothing to subtract)."""
     since, until = care_figures.local_days(filters.start, filters.end)
-    rows = (
-        Alert.objects.filter(
-            participant__in=source.episodes(filters).values("participant_id"),
-            entered_in_error_at__isnull=True,
-            recorded_at__gte=since,
-            recorded_at__lt=until,
+    participants = source.episodes(filters).values("participant_id")
+    if source.stored:
+        # Each person once per severity: at their first alert of it in the range, the one
+        # whose previous alert of that severity was raised before the range or is none.
+        alerts = AlertFacts.objects.filter(
+            organization_id__in=filters.organization_ids, participant_id__in=participants
         )
+        people = Count("pk", filter=Q(previous_at__isnull=True) | Q(previous_at__lt=since))
+    else:
+        alerts = Alert.objects.filter(
+            participant__in=participants, entered_in_error_at__isnull=True
+        )
+        people = Count("participant", distinct=True)
+    rows = (
+        alerts.filter(recorded_at__gte=since, recorded_at__lt=until)
         .values("severity")
         .annotate(
             raised=Count("pk"),
-            people=Count("participant", distinct=True),
+            people=people,
             open=Count("pk", filter=Q(acknowledged_at__isnull=True)),
             **{
                 f"within_{h}": Count(

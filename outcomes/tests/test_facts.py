@@ -23,7 +23,7 @@ from discharge.types import DischargeType
 from monitoring.models import Alert, Severity
 from notes.models import ProgressNote
 from outcomes import facts, selectors
-from outcomes.models import EpisodeFacts, ReportingDemographics
+from outcomes.models import AlertFacts, EpisodeFacts, ReportingDemographics
 from outcomes.tests.conftest import TODAY, add_episode
 from participants.models import EpisodeStatus, Participant
 from screens import panels
@@ -399,3 +399,111 @@ def test_participants_outside_the_range_and_other_organizations_do_not_count(wor
     kept = set(selectors.facts(filters).values_list("participant_id", flat=True))
     assert kept.isdisjoint(set(others.values_list("participant_id", flat=True)))
     assert Participant.objects.filter(pk__in=kept, organization=world.org).count() == len(kept)
+
+
+def _alert_facts() -> dict[int, tuple]:
+    return {
+        row[0]: row[1:]
+        for row in AlertFacts.objects.values_list(
+            "alert_id", "severity", "recorded_at", "acknowledged_at", "previous_at"
+        )
+    }
+
+
+def test_alerts_raised_and_closed_through_the_services_bring_the_facts_current(
+    midweek, world, django_capture_on_commit_callbacks, run_tasks
+):
+    """An alert raised and then acknowledged (a queryset update no `post_save` sees) queues
+    a refresh each time, after which the alert facts are the ones a rebuild writes and the
+    board's alert response is the live one."""
+    from monitoring.services import acknowledge, raise_alert
+
+    facts.rebuild()
+    assert AlertFacts.objects.count() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        first = raise_alert(
+            world.participant, kind="test", severity=Severity.CRITICAL, title="First"
+        )
+        second = raise_alert(
+            world.participant, kind="test", severity=Severity.CRITICAL, title="Second"
+        )
+    run_tasks()
+    raised = _alert_facts()
+    assert set(raised) == {first.pk, second.pk}
+    assert raised[second.pk][3] == first.recorded_at and raised[first.pk][3] is None
+    assert raised[first.pk][2] is None
+    with django_capture_on_commit_callbacks(execute=True):
+        acknowledge(first, by=world.therapist, note="Called them; safe with family.")
+    run_tasks()
+    closed = _alert_facts()
+    assert closed[first.pk][2] is not None
+    facts.rebuild()
+    assert _alert_facts() == closed
+    filters = selectors.Filters((world.org.pk,), start=FIRST, end=TODAY, today=TODAY)
+    with timezone.override(CHICAGO):
+        assert selectors.alert_response(filters, selectors.STORED) == selectors.alert_response(
+            filters, selectors.LIVE
+        )
+
+
+def test_a_person_is_counted_once_per_severity_however_many_alerts_fall_in_the_range(
+    midweek, world
+):
+    """Twelve people with alerts before and inside the range, a few of them several times:
+    the stored people count is the live distinct count, so the severity is shown, and it
+    stays hidden with one person fewer."""
+    people = [world.participant] + [
+        add_episode(world, referred_on=date(2026, 1, 5), admitted_on=date(2026, 1, 6)).participant
+        for _ in range(11)
+    ]
+    for index, person in enumerate(people):
+        for day in [date(2026, 2, 1), date(2026, 6, 2)][: 1 + index % 2] + (
+            [date(2026, 6, 3)] if index % 3 == 0 else []
+        ):
+            Alert.objects.create(
+                participant=person,
+                kind="test",
+                severity=Severity.HIGH,
+                title="High",
+                recorded_at=_at(day),
+            )
+    facts.rebuild()
+    filters = selectors.Filters((world.org.pk,), start=date(2026, 3, 1), end=TODAY, today=TODAY)
+    with timezone.override(CHICAGO):
+        stored = selectors.alert_response(filters, selectors.STORED)
+        live = selectors.alert_response(filters, selectors.LIVE)
+    assert stored == live
+    high = next(row for row in stored if row.severity == Severity.HIGH)
+    assert high.people == 6 + 2 and not high.shown
+    wider = dataclasses.replace(filters, start=FIRST)
+    with timezone.override(CHICAGO):
+        stored = selectors.alert_response(wider, selectors.STORED)
+        assert stored == selectors.alert_response(wider, selectors.LIVE)
+    assert next(row for row in stored if row.severity == Severity.HIGH).people == 12
+
+
+def test_alerts_raised_in_bulk_for_missed_check_ins_reach_the_facts(
+    world, django_capture_on_commit_callbacks, run_tasks
+):
+    """The engagement alerts a missed check-in raises are written in bulk, with no
+    `post_save`; they still queue the refresh that stores them."""
+    from checkins.services import missed_checkins, record_checkin
+
+    sent_at = datetime(2026, 11, 16, 9, 0, tzinfo=CHICAGO)
+    record_checkin(
+        world.participant,
+        by=world.participant_user,
+        now=sent_at,
+        mood=6,
+        craving=2,
+        used=False,
+        safety=False,
+        hours_slept=7,
+    )
+    run_tasks()
+    facts.rebuild()
+    with django_capture_on_commit_callbacks(execute=True):
+        raised = missed_checkins(now=sent_at + timedelta(days=4))
+    assert raised
+    run_tasks()
+    assert set(_alert_facts()) >= {alert.pk for alert in raised}
