@@ -14,7 +14,7 @@ class PlansConfig(AppConfig):
         from participants.demo import SEEDERS, Seeder
         from participants.export import SECTIONS, Section
         from participants.models import EpisodeStatus
-        from participants.services import TRANSITION_GUARDS, TransitionGuard
+        from participants.services import STATUS_CHANGE, TRANSITION_GUARDS, TransitionGuard
         from placement.services import AFTER_DECISION
         from plans import assessment_measures, demo, export, modalities, services, views
         from scheduling import eligibility
@@ -30,6 +30,7 @@ class PlansConfig(AppConfig):
         TRANSITION_GUARDS.register(TransitionGuard(EpisodeStatus.ACTIVE, services.scheduling_guard))
         eligibility.RULES.register(services.held_back_from_scheduling)
         AFTER_DECISION.register(services.review_schedule_after_decision)
+        STATUS_CHANGE.register(services.review_schedule_after_status_change)
         register_page("plans:reviews_due", views.oversees)
         register_page(
             "plans:settings",

@@ -3,13 +3,14 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
 from django.utils import timezone
 
 from accounts.models import Program
 from intake.models import Diagnosis, Intake
 from participants.access import caseload
-from participants.models import IN_CARE_STATUSES, Episode, Participant
+from participants.models import IN_CARE_STATUSES, LEAVING_CARE_STATUSES, Episode, Participant
 from placement.models import DIMENSION_NAMES as _DIMENSION_NAMES
 from placement.models import DimensionRating, LevelOfCareDecision
 from plans import measures
@@ -368,10 +369,14 @@ def _next_review(
 
 
 def review_schedules(episode_ids: list[int]) -> list[ReviewSchedule]:
-    """The stored next-review row of each episode, computed from the record by the rule the
-    computed lists use (unsaved; four queries for any number of episodes)."""
+    """The stored next-review row of each of these episodes that has not left care, computed
+    from the record by the rule the computed lists use (unsaved; four queries for any number
+    of episodes)."""
     episodes = {
-        e.pk: e for e in Episode.objects.filter(pk__in=episode_ids).select_related("program")
+        e.pk: e
+        for e in Episode.objects.filter(pk__in=episode_ids)
+        .exclude(status__in=LEAVING_CARE_STATUSES)
+        .select_related("program")
     }
     latest, reviewed = _signed_plans_and_reviews(episode_ids)
     decisions = _decisions_of(list(latest))
@@ -416,8 +421,8 @@ def _stored_row(stored: ReviewSchedule | None, episode: Episode, today: date) ->
 
 def board_reviews_due(
     organization_ids: list[int], *, window_days: int = DUE_SOON_DAYS
-) -> QuerySet[Episode, int]:
-    """Ids of the episodes in care across the organizations whose review is due by their
+) -> QuerySet[Episode]:
+    """The episodes in care across the organizations whose review is due by their
     program's `today + window_days`, overdue first, then those without a signed plan: one
     query on the stored next-review dates, for the caller to page, with the programs named
     by id so the database reads their in-care episodes from the (program, status) index (one
@@ -428,16 +433,42 @@ def board_reviews_due(
         due_by |= Q(
             program=program, plan_review__due_on__lte=program.today() + timedelta(days=window_days)
         )
-    return (
-        Episode.objects.filter(
-            due_by,
-            program_id__in=[p.pk for p in programs],
-            status__in=IN_CARE_STATUSES,
-            participant__entered_in_error_at__isnull=True,
-        )
-        .order_by(F("plan_review__due_on").asc(nulls_last=True), "pk")
-        .values_list("pk", flat=True)
-    )
+    return Episode.objects.filter(
+        due_by,
+        program_id__in=[p.pk for p in programs],
+        status__in=IN_CARE_STATUSES,
+        participant__entered_in_error_at__isnull=True,
+    ).order_by(F("plan_review__due_on").asc(nulls_last=True), "pk")
+
+
+def board_page(
+    organization_ids: list[int], number: str | None, *, size: int
+) -> tuple[Page, list[int]]:
+    """One page of `board_reviews_due` (`number` as asked: a page number, "last", or anything
+    else for the first) and its episode ids. The total comes with the page's ids as a window
+    count, so the due set is worked out once, not once to count and again to cut; a second
+    query runs only when the page asked for is not the one shown (past the end, or "last")."""
+    due = board_reviews_due(organization_ids)
+    counted = due.annotate(total=Window(Count("pk"))).values_list("pk", "total")
+
+    def ids_of(page_number: int) -> list[tuple[int, int]]:
+        return list(counted[(page_number - 1) * size : page_number * size])
+
+    wanted = _page_number(number)
+    rows = ids_of(wanted) if wanted is not None and wanted >= 1 else []
+    total = rows[0][1] if rows else due.count()
+    paginator = Paginator(range(total), size)
+    page = paginator.get_page(paginator.num_pages if number == "last" else wanted)
+    if page.number != wanted:
+        rows = ids_of(page.number)
+    return page, [pk for pk, _ in rows]
+
+
+def _page_number(number: str | None) -> int | None:
+    try:
+        return int(number) if number is not None else 1
+    except ValueError:
+        return None
 
 
 def board_rows(episode_ids: list[int]) -> list[ReviewDue]:

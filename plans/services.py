@@ -21,7 +21,7 @@ from audit.models import Action, Outcome
 from audit.services import field_changes, record_event
 from intake.models import Diagnosis
 from participants.access import Decision, Scope, may, require, require_capability
-from participants.models import Episode, Participant
+from participants.models import LEAVING_CARE_STATUSES, Episode, Participant
 from plans.models import (
     AcknowledgedVia,
     Acknowledgement,
@@ -889,17 +889,30 @@ def mark_plan_in_error(
 
 def keep_review_schedule(episode_ids: Iterable[int]) -> None:
     """Rewrite the stored next-review date of these episodes from the record: after a plan is
-    signed or withdrawn, a review recorded, or a level-of-care decision made."""
+    signed or withdrawn, a review recorded, or a level-of-care decision made. An episode that
+    has left care keeps no row: no list reads it, and the lists stay as small as the care."""
     from plans.selectors import review_schedules
 
     ids = sorted(set(episode_ids))
     for start in range(0, len(ids), 2000):
+        chunk = ids[start : start + 2000]
+        rows = review_schedules(chunk)
         ReviewSchedule.objects.bulk_create(
-            review_schedules(ids[start : start + 2000]),
+            rows,
             update_conflicts=True,
             unique_fields=["episode"],
             update_fields=["plan", "due_on", "reason"],
         )
+        left = set(chunk) - {row.episode_id for row in rows}
+        if left:
+            ReviewSchedule.objects.filter(episode_id__in=left).delete()
+
+
+def review_schedule_after_status_change(episode: Episode) -> None:
+    """An episode that leaves care drops its stored review row (registered with participants;
+    a closed episode never comes back into care)."""
+    if episode.status in LEAVING_CARE_STATUSES:
+        ReviewSchedule.objects.filter(episode_id=episode.pk).delete()
 
 
 def review_schedule_after_decision(episode: Episode) -> None:

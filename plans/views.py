@@ -8,7 +8,6 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -539,10 +538,8 @@ def reviews_due(request: SignedInRequest) -> HttpResponse:
             status=403,
         )
     orgs = [o for o in organizations_of(request.user) if may(request.user, "plan.board", o)]
-    paginator = Paginator(selectors.board_reviews_due(orgs), BOARD_PAGE_SIZE)
-    number = request.GET.get("page")
-    page = paginator.get_page(paginator.num_pages if number == "last" else number)
-    rows = selectors.board_rows(list(page))
+    page, ids = selectors.board_page(orgs, request.GET.get("page"), size=BOARD_PAGE_SIZE)
+    rows = selectors.board_rows(ids)
     record_event(
         actor=request.user,
         event_type="plan.reviews_due_viewed",

@@ -387,3 +387,23 @@ def test_the_stored_review_date_clears_when_the_only_signed_plan_is_withdrawn(wo
     plan = signed(world)
     services.mark_plan_in_error(plan, by=world.therapist, reason="Written on the wrong record.")
     assert _stored_agrees_with_the_rule(world) == (None, "no_plan")
+
+
+def test_an_episode_that_leaves_care_keeps_no_stored_review_row(world):
+    from plans.models import ReviewSchedule
+
+    episode = world.referral_episode
+    services.keep_review_schedule([episode.pk, world.episode.pk])
+    assert ReviewSchedule.objects.filter(episode=episode).exists()
+    declined = transition_episode(
+        episode,
+        to_status=EpisodeStatus.DECLINED,
+        on=world.program.today(),
+        by=world.director,
+        reason="Chose another program.",
+        expected_version=episode.version,
+        confirmed=True,
+    )
+    assert not ReviewSchedule.objects.filter(episode=episode).exists()
+    services.keep_review_schedule([declined.pk, world.episode.pk])
+    assert list(ReviewSchedule.objects.values_list("episode_id", flat=True)) == [world.episode.pk]
