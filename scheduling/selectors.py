@@ -1,10 +1,12 @@
 """Reads shared by the schedule pages and the API, each with a fixed number of queries."""
 
+import uuid
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import ClassVar
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from accounts.models import Program, User
@@ -35,63 +37,280 @@ def program_for(user, program_id) -> Program | None:
     return next((p for p in programs_for(user) if p.public_id == program_id), None)
 
 
+def _withdrawn() -> QuerySet:
+    """Records entered in error, whose enrolments no count includes: those few are read
+    once, so a session of thousands is counted from its enrolments alone instead of looking
+    up every enrolled participant."""
+    return Participant.objects.filter(entered_in_error_at__isnull=False).values("pk")
+
+
+def _counted_enrolments() -> QuerySet[Enrolment]:
+    return Enrolment.objects.exclude(participant_id__in=_withdrawn())
+
+
+def _with_enrolled(sessions: list[Session]) -> list[Session]:
+    """Set each session's `enrolled` from one grouped count over the enrolment index, instead
+    of grouping the sessions' own rows (with their joins) by a join to every enrolment."""
+    counts = dict(
+        _counted_enrolments()
+        .filter(session_id__in=[s.pk for s in sessions])
+        .values_list("session_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for session in sessions:
+        session.enrolled = counts.get(session.pk, 0)  # type: ignore[attr-defined]
+    return sessions
+
+
+@dataclass(frozen=True)
+class Show:
+    """Which sessions a schedule page lists: everything, one track's groups, the groups
+    without a track, or the individual sessions. Its `param` is the query value (a track's
+    public id or a fixed word, never participant data)."""
+
+    ALL: ClassVar[str] = ""
+    UNTRACKED: ClassVar[str] = "untracked"
+    INDIVIDUAL: ClassVar[str] = "individual"
+
+    param: str = ""
+    track: Track | None = None
+
+    @property
+    def label(self) -> str:
+        if self.track is not None:
+            return self.track.name
+        return {
+            self.UNTRACKED: "Groups without a track",
+            self.INDIVIDUAL: "Individual sessions",
+        }.get(self.param, "All sessions")
+
+    def filter(self, sessions: QuerySet[Session]) -> QuerySet[Session]:
+        if self.track is not None:
+            return sessions.filter(kind=Session.Kind.GROUP, group__track=self.track)
+        if self.param == self.UNTRACKED:
+            return sessions.filter(kind=Session.Kind.GROUP, group__track__isnull=True)
+        if self.param == self.INDIVIDUAL:
+            return sessions.filter(kind=Session.Kind.INDIVIDUAL)
+        return sessions
+
+
+def show_for(program: Program, value: str) -> Show | None:
+    """The listing asked for by a query value, or None when it names no track of the program."""
+    value = value.strip()
+    if value in (Show.ALL, Show.UNTRACKED, Show.INDIVIDUAL):
+        return Show(value)
+    try:
+        public_id = uuid.UUID(value)
+    except ValueError:
+        return None
+    track = Track.objects.filter(program=program, public_id=public_id).first()
+    return Show(value, track) if track is not None else None
+
+
 def _sessions(program: Program) -> QuerySet[Session]:
-    """The program's sessions with how many are enrolled, leaving out records entered in
-    error: those few are read once, so a session of thousands is counted from its enrolments
-    alone instead of looking up every enrolled participant."""
-    withdrawn = Participant.objects.filter(entered_in_error_at__isnull=False).values("pk")
     return (
         Session.objects.filter(program=program)
         .select_related("group__track", "room__site")
         .prefetch_related("staff")
-        .annotate(enrolled=Count("enrolments", filter=~Q(enrolments__participant_id__in=withdrawn)))
         .order_by("starts_at", "title", "pk")
     )
 
 
 def sessions_between(
-    program: Program, first: date, last: date, *, room: Room | None = None, staff=None
+    program: Program,
+    first: date,
+    last: date,
+    *,
+    room: Room | None = None,
+    staff=None,
+    show: Show | None = None,
+    groups_only: bool = False,
 ) -> list[Session]:
-    """Dated sessions from `first` to `last` (local dates), optionally of one room or person."""
+    """Dated sessions from `first` to `last` (local dates) with how many are enrolled,
+    optionally of one room or person, or only what `show` lists, or only the groups."""
     qs = _sessions(program).filter(date__gte=first, date__lte=last)
     if room is not None:
         qs = qs.filter(room=room)
     if staff is not None:
         qs = qs.filter(staff=staff)
-    return list(qs)
+    if show is not None:
+        qs = show.filter(qs)
+    if groups_only:
+        qs = qs.filter(kind=Session.Kind.GROUP)
+    return _with_enrolled(list(qs))
+
+
+def sessions_page(program: Program, on: date, show: Show, start: int, size: int) -> list[Session]:
+    """One page of a day's sessions in time order (`size` from `start`), with enrolled counts."""
+    qs = show.filter(_sessions(program).filter(date=on))
+    return _with_enrolled(list(qs[start : start + size]))
+
+
+@dataclass
+class Load:
+    """Group sessions on one day (or in total): how many run, how many were cancelled, and
+    the places taken and offered in those that run."""
+
+    groups: int = 0
+    cancelled: int = 0
+    enrolled: int = 0
+    capacity: int = 0
+
+    def add(self, other: "Load") -> None:
+        self.groups += other.groups
+        self.cancelled += other.cancelled
+        self.enrolled += other.enrolled
+        self.capacity += other.capacity
+
+
+@dataclass
+class TrackRow:
+    """One track's groups over the dates of a summary (`show` lists them), and its total."""
+
+    show: Show
+    dates: list[date]
+    days: list[Load]
+    total: Load = field(default_factory=Load)
+
+    @property
+    def cells(self) -> list[tuple[date, Load]]:
+        return list(zip(self.dates, self.days, strict=True))
+
+
+@dataclass
+class Summary:
+    """A program's sessions between two dates counted by track and day, for a program too
+    large to list on one screen: each track's groups, enrolled and places, every group
+    together, and the individual sessions per day."""
+
+    dates: list[date]
+    rows: list[TrackRow]
+    all_groups: TrackRow
+    individuals: list[int]
+
+    @property
+    def group_sessions(self) -> int:
+        return self.all_groups.total.groups + self.all_groups.total.cancelled
+
+    @property
+    def sessions(self) -> int:
+        return self.group_sessions + sum(self.individuals)
+
+    @property
+    def individual_cells(self) -> list[tuple[date, int]]:
+        return list(zip(self.dates, self.individuals, strict=True))
+
+    @property
+    def individual_total(self) -> int:
+        return sum(self.individuals)
+
+    def count(self, show: Show) -> int:
+        """How many sessions `show` lists over the summary's dates."""
+        if show.param == Show.ALL:
+            return self.sessions
+        if show.param == Show.INDIVIDUAL:
+            return sum(self.individuals)
+        row = next((r for r in self.rows if r.show.param == show.param), None)
+        return 0 if row is None else row.total.groups + row.total.cancelled
+
+
+def summary(program: Program, first: date, last: date) -> Summary:
+    """Count the sessions from `first` to `last` by day and track (two queries however many
+    sessions there are). Each session's enrolled people are counted from the enrolment
+    index alone, without reading the enrolments or the people."""
+    dates = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    column = {d: n for n, d in enumerate(dates)}
+    loads: dict[int | None, list[Load]] = defaultdict(lambda: [Load() for _ in dates])
+    individuals = [0] * len(dates)
+    scheduled = Q(status=Session.Status.SCHEDULED)
+    enrolled = (
+        _counted_enrolments()
+        .filter(session=OuterRef("pk"))
+        .order_by()
+        .values("session")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    rows = (
+        Session.objects.filter(program=program, date__gte=first, date__lte=last)
+        .values_list("date", "kind", "group__track_id")
+        .annotate(
+            running=Count("pk", filter=scheduled),
+            cancelled=Count("pk", filter=~scheduled),
+            enrolled=Sum(Subquery(enrolled), filter=scheduled, default=0),
+            capacity=Sum("capacity", filter=scheduled, default=0),
+        )
+        .order_by()
+    )
+    for day, kind, track_id, running, cancelled, taken, capacity in rows:
+        if kind == Session.Kind.INDIVIDUAL:
+            individuals[column[day]] += running + cancelled
+        else:
+            loads[track_id][column[day]].add(Load(running, cancelled, taken, capacity))
+    track_rows = [
+        TrackRow(
+            Show(str(track.public_id), track),
+            dates,
+            loads.pop(track.pk) if track.pk in loads else [Load() for _ in dates],
+        )
+        for track in Track.objects.filter(program=program).order_by("name", "pk")
+    ]
+    untracked = loads.pop(None, None)
+    if untracked is not None:
+        track_rows.append(TrackRow(Show(Show.UNTRACKED), dates, untracked))
+    all_groups = TrackRow(Show(Show.ALL), dates, [Load() for _ in dates])
+    for row in track_rows:
+        for n, load in enumerate(row.days):
+            row.total.add(load)
+            all_groups.days[n].add(load)
+        all_groups.total.add(row.total)
+    return Summary(dates, track_rows, all_groups, individuals)
+
+
+def closures_between(program: Program, first: date, last: date) -> dict[date, str]:
+    """The program's closures from `first` to `last`, by date, with their reason."""
+    return dict(
+        Closure.objects.filter(program=program, date__gte=first, date__lte=last).values_list(
+            "date", "reason"
+        )
+    )
 
 
 def week_days(
-    program: Program, monday: date, sessions: list[Session], *, show_individuals: bool = False
+    program: Program,
+    monday: date,
+    sessions: list[Session],
+    *,
+    show_individuals: bool = False,
+    individuals: list[int] | None = None,
+    closures: dict[date, str] | None = None,
 ) -> list[dict]:
     """The week as seven days with their sessions and closure (for the calendar grid).
 
     Individual sessions are only counted unless asked for: on a program's week they would
-    crowd out the groups; a facilitator's own week lists them.
+    crowd out the groups (its summary has already counted them, passed as `individuals`);
+    a facilitator's own week lists them.
     """
-    closures = {
-        c.date: c.reason
-        for c in Closure.objects.filter(
-            program=program, date__gte=monday, date__lt=monday + timedelta(days=7)
-        )
-    }
-    groups: dict[date, list[Session]] = defaultdict(list)
-    individuals: dict[date, int] = defaultdict(int)
+    if closures is None:
+        closures = closures_between(program, monday, monday + timedelta(days=6))
+    counted = list(individuals or [0] * 7)
+    listed: dict[date, list[Session]] = defaultdict(list)
     for session in sessions:
         if session.kind == Session.Kind.INDIVIDUAL and not show_individuals:
-            individuals[session.date] += 1
+            counted[(session.date - monday).days] += 1
         else:
-            groups[session.date].append(session)
+            listed[session.date].append(session)
     today = program.today()
     return [
         {
             "date": d,
-            "sessions": groups[d],
-            "individuals": individuals[d],
+            "sessions": listed[d],
+            "individuals": counted[n],
             "closed": closures.get(d),
             "is_today": d == today,
         }
-        for d in week_dates(monday)
+        for n, d in enumerate(week_dates(monday))
     ]
 
 

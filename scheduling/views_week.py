@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,6 +15,7 @@ from participants.access import Scope, decide_many, may
 from scheduling import selectors, services
 from scheduling.forms import BuildForm, CancelForm
 from scheduling.models import Room, Session
+from scheduling.selectors import Show
 from scheduling.views_common import (
     allowed_to_read,
     missing,
@@ -38,15 +40,20 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "scheduling/programs.html", {"programs": programs})
 
 
+# A program week lists its sessions on one screen up to this many; beyond it the week is
+# shown counted by track and day, and a day (all of it or one track) lists them page by page.
+WEEK_GRID_LIMIT = 60
+# Sessions on one page of the day's list.
+DAY_PAGE_SIZE = 50
+
+
 def _week_page(request: HttpRequest, program, *, room=None, staff=None) -> HttpResponse:
     today = program.today()
     monday = week_start(query_date(request, "start") or today)
-    sessions = selectors.sessions_between(
-        program, monday, monday + timedelta(days=6), room=room, staff=staff
-    )
+    sunday = monday + timedelta(days=6)
+    closures = selectors.closures_between(program, monday, sunday)
     context = {
         "monday": monday,
-        "days": selectors.week_days(program, monday, sessions, show_individuals=staff is not None),
         "previous": monday - timedelta(days=7),
         "next": monday + timedelta(days=7),
         "this_week": week_start(today),
@@ -55,6 +62,34 @@ def _week_page(request: HttpRequest, program, *, room=None, staff=None) -> HttpR
         "can_edit": may(request.user, "calendar.edit", program.organization_id),
         "can_build": False,
     }
+    if room is None and staff is None:
+        show = selectors.show_for(program, request.GET.get("show", ""))
+        if show is None:
+            return missing(request, "track")
+        summary = selectors.summary(program, monday, sunday)
+        everything = show.param == Show.ALL
+        size = summary.group_sessions if everything else summary.count(show)
+        listed = size <= WEEK_GRID_LIMIT
+        sessions = (
+            selectors.sessions_between(program, monday, sunday, show=show, groups_only=everything)
+            if listed
+            else []
+        )
+        days = selectors.week_days(
+            program,
+            monday,
+            sessions,
+            show_individuals=show.param == Show.INDIVIDUAL,
+            individuals=summary.individuals if everything else None,
+            closures=closures,
+        )
+        context.update(summary=summary, show=show, listed=listed, size=size)
+    else:
+        sessions = selectors.sessions_between(program, monday, sunday, room=room, staff=staff)
+        days = selectors.week_days(
+            program, monday, sessions, show_individuals=staff is not None, closures=closures
+        )
+    context["days"] = days
     if (
         room is None
         and staff is None
@@ -71,6 +106,8 @@ def _week_page(request: HttpRequest, program, *, room=None, staff=None) -> HttpR
 
 @program_page
 def week(request: HttpRequest, program) -> HttpResponse:
+    """The program's week: counted by track and day, with the groups listed when they fit on
+    one screen or when one track is chosen."""
     return _week_page(request, program)
 
 
@@ -92,9 +129,17 @@ def staff_week(request: HttpRequest, program, user_id: int) -> HttpResponse:
 
 @program_page
 def day(request: HttpRequest, program) -> HttpResponse:
+    """One day counted by track, and its sessions in time order a page at a time, all of
+    them or one track's."""
     on = query_date(request, "on") or program.today()
-    sessions = selectors.sessions_between(program, on, on)
-    closure = selectors.week_days(program, week_start(on), [])[on.weekday()]["closed"]
+    show = selectors.show_for(program, request.GET.get("show", ""))
+    if show is None:
+        return missing(request, "track")
+    summary = selectors.summary(program, on, on)
+    page = Paginator(range(summary.count(show)), DAY_PAGE_SIZE).get_page(request.GET.get("page"))
+    sessions = selectors.sessions_page(
+        program, on, show, (page.number - 1) * DAY_PAGE_SIZE, DAY_PAGE_SIZE
+    )
     return render_local(
         request,
         program,
@@ -102,7 +147,10 @@ def day(request: HttpRequest, program) -> HttpResponse:
         {
             "on": on,
             "sessions": sessions,
-            "closed": closure,
+            "page": page,
+            "summary": summary,
+            "show": show,
+            "closed": selectors.closures_between(program, on, on).get(on),
             "previous": on - timedelta(days=1),
             "next": on + timedelta(days=1),
             "monday": week_start(on),

@@ -1,0 +1,181 @@
+"""A large program's week and day: counted by track and day, one track listed on request,
+the day's sessions a page at a time, and query counts that stay put as sessions grow."""
+
+from datetime import time, timedelta
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import Program
+from attendance.tests.builders import enrol, make_session
+from participants.services import mark_entered_in_error
+from scheduling import selectors
+from scheduling.models import Group, Session, Track
+from scheduling.tests.conftest import MONDAY
+from scheduling.views_week import DAY_PAGE_SIZE, WEEK_GRID_LIMIT
+from scheduling.weeks import session_span
+
+
+def _held(world, group: Group, day, *, status=Session.Status.SCHEDULED) -> Session:
+    """The group's session on `day`, led by its facilitators."""
+    starts, ends = session_span(world.program, day, group.start_time, group.minutes)
+    session = Session.objects.create(
+        program=world.program,
+        group=group,
+        kind=Session.Kind.GROUP,
+        title=group.title,
+        date=day,
+        starts_at=starts,
+        ends_at=ends,
+        minutes=group.minutes,
+        mode=group.mode,
+        room=group.room,
+        capacity=group.capacity,
+        status=status,
+    )
+    session.staff.set(group.facilitators.all())
+    return session
+
+
+def _untracked(world, count: int, *, days: int = 5, first: int = 0) -> None:
+    """`count` group sessions without a track spread over the first `days` days of the week."""
+    Session.objects.bulk_create(
+        Session(
+            program=world.program,
+            kind=Session.Kind.GROUP,
+            title=f"Drop-in group {n:03}",
+            date=MONDAY + timedelta(days=n % days),
+            starts_at=session_span(world.program, MONDAY + timedelta(days=n % days), time(8), 60)[0]
+            + timedelta(minutes=n),
+            ends_at=session_span(world.program, MONDAY + timedelta(days=n % days), time(9), 60)[0]
+            + timedelta(minutes=n),
+            minutes=60,
+            mode="virtual",
+            capacity=8,
+        )
+        for n in range(first, first + count)
+    )
+
+
+def _queries(client, url: str) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+def _week(world, **params: str) -> str:
+    query = "&".join(f"{k}={v}" for k, v in {"start": str(MONDAY), **params}.items())
+    return reverse("scheduling:week", args=[world.program.public_id]) + f"?{query}"
+
+
+def _day(world, **params: str) -> str:
+    query = "&".join(f"{k}={v}" for k, v in {"on": str(MONDAY), **params}.items())
+    return reverse("scheduling:day", args=[world.program.public_id]) + f"?{query}"
+
+
+def test_the_summary_counts_each_tracks_groups_places_and_the_individual_sessions(
+    world, calendar, login
+):
+    monday = _held(world, calendar.morning[0], MONDAY)
+    for episode in calendar.episodes[:3]:
+        enrol(monday, episode)
+    cancelled = _held(world, calendar.morning[1], MONDAY + timedelta(days=2), status="cancelled")
+    enrol(cancelled, calendar.episodes[0])
+    enrol(_held(world, calendar.evening[0], MONDAY + timedelta(days=1)), calendar.episodes[3])
+    _held(world, calendar.online, MONDAY)
+    make_session(world.program, MONDAY, kind=Session.Kind.INDIVIDUAL, title="Check-in")
+
+    summary = selectors.summary(world.program, MONDAY, MONDAY + timedelta(days=6))
+    assert [row.show.label for row in summary.rows] == [
+        "Evening track",
+        "Morning track",
+        "Groups without a track",
+    ]
+    evening, morning, untracked = summary.rows
+    assert morning.days[0] == selectors.Load(groups=1, cancelled=0, enrolled=3, capacity=10)
+    assert morning.days[2] == selectors.Load(groups=0, cancelled=1, enrolled=0, capacity=0)
+    assert evening.days[1] == selectors.Load(groups=1, cancelled=0, enrolled=1, capacity=10)
+    assert untracked.days[0] == selectors.Load(groups=1, cancelled=0, enrolled=0, capacity=10)
+    assert summary.all_groups.total == selectors.Load(
+        groups=3, cancelled=1, enrolled=4, capacity=30
+    )
+    assert summary.individuals == [1, 0, 0, 0, 0, 0, 0]
+    assert summary.sessions == 5
+
+    page = login(world.director).get(_week(world)).content.decode()
+    assert "3 / 10 places" in page and "1 cancelled" in page and "4 / 30 places" in page
+
+    mark_entered_in_error(calendar.episodes[1].participant, by=world.director, reason="Duplicate")
+    again = selectors.summary(world.program, MONDAY, MONDAY + timedelta(days=6))
+    assert again.rows[1].days[0].enrolled == 2
+
+
+def test_a_week_too_large_for_one_screen_is_counted_and_a_track_lists_its_groups(
+    world, calendar, login
+):
+    _held(world, calendar.morning[0], MONDAY)
+    _untracked(world, WEEK_GRID_LIMIT)
+    client = login(world.director)
+    track = Track.objects.get(program=world.program, name="Morning track")
+
+    page = client.get(_week(world)).content.decode()
+    assert "more than one screen can list" in page and "session-card" not in page
+    assert f"?on={MONDAY}&amp;show={track.public_id}" in page
+
+    queries, listed = _queries(client, _week(world, show=str(track.public_id)))
+    assert "Relapse prevention" in listed and "Drop-in group" not in listed
+    assert listed.count('class="session-card') == 1
+    untracked = client.get(_week(world, show="untracked")).content.decode()
+    assert untracked.count('class="session-card') == WEEK_GRID_LIMIT
+
+    summarised, _ = _queries(client, _week(world))
+    _untracked(world, 40, first=WEEK_GRID_LIMIT)
+    for group in calendar.morning[1:]:
+        _held(world, group, MONDAY + timedelta(days=group.weekday))
+    assert _queries(client, _week(world))[0] == summarised
+    more, listed = _queries(client, _week(world, show=str(track.public_id)))
+    assert more == queries and listed.count('class="session-card') == 3
+    crowded = client.get(_week(world, show="untracked")).content.decode()
+    assert f"Groups without a track has {WEEK_GRID_LIMIT + 40} sessions this week" in crowded
+    assert "session-card" not in crowded and f"?on={MONDAY}&amp;show=untracked" in crowded
+
+
+def test_a_week_that_fits_lists_its_groups_under_the_summary(world, calendar, login):
+    _held(world, calendar.morning[0], MONDAY)
+    _untracked(world, WEEK_GRID_LIMIT - 1)
+    page = login(world.director).get(_week(world)).content.decode()
+    assert "more than one screen can list" not in page
+    assert page.count('class="session-card') == WEEK_GRID_LIMIT
+
+
+def test_the_day_lists_its_sessions_a_page_at_a_time(world, calendar, login):
+    client = login(world.director)
+    _untracked(world, DAY_PAGE_SIZE, days=1)
+    first, page = _queries(client, _day(world))
+    assert page.count("Drop-in group") == DAY_PAGE_SIZE and "Page 1 of" not in page
+
+    _untracked(world, 5, days=1, first=DAY_PAGE_SIZE)
+    make_session(world.program, MONDAY, kind=Session.Kind.INDIVIDUAL, title="Check-in")
+    more, page = _queries(client, _day(world))
+    assert more == first
+    assert page.count("Drop-in group") == DAY_PAGE_SIZE
+    assert f"Page 1 of 2 ({DAY_PAGE_SIZE + 6})" in page and "page=2" in page
+    rest = client.get(_day(world, page="2")).content.decode()
+    assert rest.count("Drop-in group") == 5 and "Check-in" in rest
+
+    individual = client.get(_day(world, show="individual")).content.decode()
+    assert "Check-in" in individual and "Drop-in group" not in individual
+    untracked = client.get(_day(world, show="untracked", page="2")).content.decode()
+    assert untracked.count("Drop-in group") == 5 and "Check-in" not in untracked
+    assert "show=untracked" in untracked
+
+
+def test_a_track_of_another_program_or_no_track_is_not_found(world, calendar, login):
+    other = Program.objects.get(name="Other IOP")
+    theirs = Track.objects.create(program=other, name="Their track")
+    client = login(world.director)
+    for value in ("nonsense", str(theirs.public_id)):
+        assert client.get(_week(world, show=value)).status_code == 404
+        assert client.get(_day(world, show=value)).status_code == 404
