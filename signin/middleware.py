@@ -1,7 +1,8 @@
-"""Idle sign-out and the two-factor requirement for staff."""
+"""Idle sign-out, the two-factor requirement for staff, and the signed-in user unwrapped."""
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,6 +10,12 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import LazyObject, empty
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
 
 from signin import services
 
@@ -27,6 +34,33 @@ def start_idle_clock(sender: object, request: HttpRequest, **kwargs: object) -> 
     """Signing in is activity: the idle clock starts with the new session, so the first page
     after it has nothing to write."""
     request.session[LAST_ACTIVITY] = int(time.time())
+
+
+def _loaded(lazy: Any) -> object:
+    """What a lazy object stands for, loading it first if nothing has read it yet."""
+    if lazy._wrapped is empty:
+        lazy._setup()
+    return lazy._wrapped
+
+
+class ResolvedUserMiddleware:
+    """Replace the lazily loaded signed-in user with the user itself.
+
+    Authentication and two-factor each wrap `request.user` in a lazy object; every attribute
+    read through it (the access policy reads it dozens of times a page) then pays for the
+    wrapper. Once both have run, the user is loaded on every page anyway, so nothing is
+    saved by keeping it lazy.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user: object = request.user
+        while isinstance(user, LazyObject):  # two-factor's wrapper holds authentication's
+            user = _loaded(user)
+        request.user = cast("User | AnonymousUser", user)
+        return self.get_response(request)
 
 
 class IdleTimeoutMiddleware:

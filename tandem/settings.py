@@ -136,6 +136,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "signin.middleware.ResolvedUserMiddleware",
     "signin.middleware.IdleTimeoutMiddleware",
     "signin.middleware.TwoFactorRequiredMiddleware",
     "composition.once.OneSubmissionMiddleware",
