@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, IntegerField, Max, Min, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Max, Min, QuerySet, Value, When, Window
 
 from checkins.rules import RULES
 from measurement import due, next_due
@@ -70,23 +70,33 @@ class Lists:
         ]
 
 
-def in_care(user, programs) -> QuerySet[Episode]:
-    """The episodes in care in these programs whose clinical part the user may view."""
-    episodes = Episode.objects.filter(
-        program__in=programs, status__in=IN_CARE_STATUSES, admitted_on__isnull=False
-    )
+def whole_programs(user, programs) -> list:
+    """Those of these programs whose organization the user reaches whole (clinical view)."""
     wide = {
         p.organization_id
         for p in programs
         if reaches_whole_organization(user, p.organization_id, Action.VIEW, Scope.CLINICAL)
     }
-    if len(wide) == len({p.organization_id for p in programs}):
-        return episodes.filter(participant__organization_id__in=wide)
-    rest = list(
-        episodes.exclude(participant__organization_id__in=wide).select_related("participant")
+    return [p for p in programs if p.organization_id in wide]
+
+
+def in_care(user, programs, whole: list | None = None) -> QuerySet[Episode]:
+    """The episodes in care in these programs whose clinical part the user may view.
+
+    An episode's participant belongs to its program's organization (a referral opens both
+    together), so the programs of the organizations the user reaches whole (`whole`, worked
+    out when not given) name their episodes by program id alone, read from the (program,
+    status) index without joining every participant of the organization."""
+    whole = whole_programs(user, programs) if whole is None else whole
+    episodes = Episode.objects.filter(
+        program__in=programs, status__in=IN_CARE_STATUSES, admitted_on__isnull=False
     )
+    reached = episodes.filter(program__in=[p.pk for p in whole])
+    if len(whole) == len(programs):
+        return reached
+    rest = list(episodes.exclude(program__in=[p.pk for p in whole]).select_related("participant"))
     allowed = decide_many(user, [e.participant for e in rest], Action.VIEW, Scope.CLINICAL)
-    return episodes.filter(participant__organization_id__in=wide) | episodes.filter(
+    return reached | episodes.filter(
         pk__in=[e.pk for e in rest if allowed[e.participant_id].allowed]
     )
 
@@ -102,6 +112,15 @@ def _page(total: int, number: str | int | None, limit: int) -> Page:
     """The page asked for among `total` rows (the last one past the end, the first one for
     anything that is not a page number)."""
     return Paginator(range(total), limit).get_page(number)
+
+
+def _number(number: str | int | None) -> int | None:
+    """The page number asked for, when it is one."""
+    try:
+        found = int(number) if number is not None else 1
+    except ValueError:
+        return None
+    return found if found >= 1 else None
 
 
 def _risk(
@@ -134,16 +153,37 @@ def _risk(
 
 
 def _due(
-    programs, episodes: QuerySet[Episode], now: datetime, limit: int, number: str | int | None
+    programs,
+    episodes: QuerySet[Episode],
+    now: datetime,
+    limit: int,
+    number: str | int | None,
+    *,
+    everyone: bool,
 ) -> tuple[list[DueRow], Page]:
-    waiting = FirstDue.objects.filter(program__in=programs, episode__in=episodes, due_at__lte=now)
-    pager = _page(waiting.count(), number, limit)
-    start = (pager.number - 1) * limit
-    page = list(
-        waiting.order_by("due_at", "episode_id").values_list("episode_id", flat=True)[
-            start : start + limit
-        ]
+    # Only episodes in care have a first due moment, so when the user reaches every program
+    # whole the program's rows are the list, read from its index without the episodes.
+    waiting = FirstDue.objects.filter(program__in=programs, due_at__lte=now)
+    if not everyone:
+        waiting = waiting.filter(episode__in=episodes)
+    counted = (
+        waiting.annotate(total=Window(Count("pk")))
+        .order_by("due_at", "episode_id")
+        .values_list("episode_id", "total")
     )
+
+    def cut(page_number: int) -> list[tuple[int, int]]:
+        start = (page_number - 1) * limit
+        return list(counted[start : start + limit])
+
+    # The page asked for comes with the total (a window count); only a page that is not a
+    # page number, or past the end, reads the total on its own and then its rows.
+    asked = _number(number)
+    rows = cut(asked) if asked is not None else []
+    pager = _page(rows[0][1] if rows else waiting.count(), number, limit)
+    if pager.number != asked:
+        rows = cut(pager.number)
+    page = [pk for pk, _ in rows]
     shown = {
         e.pk: e
         for e in Episode.objects.filter(pk__in=page).select_related("participant", "program")
@@ -161,9 +201,12 @@ def program_lists(
     risk_page: str | int | None = 1,
     due_page: str | int | None = 1,
 ) -> Lists:
-    episodes = in_care(user, programs)
+    whole = whole_programs(user, programs)
+    episodes = in_care(user, programs, whole)
     risk, risk_pager = _risk(episodes, limit, risk_page)
-    due_rows, due_pager = _due(programs, episodes, now, limit, due_page)
+    due_rows, due_pager = _due(
+        programs, episodes, now, limit, due_page, everyone=len(whole) == len(programs)
+    )
     return Lists(
         risk, risk_pager.paginator.count, due_rows, due_pager.paginator.count, risk_pager, due_pager
     )

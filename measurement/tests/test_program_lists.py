@@ -144,3 +144,30 @@ def test_both_lists_are_paged_in_their_order(world, login):
     with time_machine.travel(NOW, tick=False):
         page = login(world.director).get(url(world) + "?risk=2&due=1")
     assert page.status_code == 200
+
+
+def test_the_due_list_reads_its_total_with_its_page(world):
+    """The due list's total comes with its page's rows; a page past the end reads the total
+    on its own and shows the last page, the same rows as asking for it."""
+    from measurement.lists import program_lists
+
+    in_care(world, 5, 1)
+
+    def lists(**pages):
+        with time_machine.travel(NOW, tick=False):
+            return program_lists(world.director, [world.program], now=NOW, limit=2, **pages)
+
+    def queries(**pages) -> int:
+        with CaptureQueriesContext(connection) as seen:
+            lists(**pages)
+        return len(seen)
+
+    first = lists()
+    last = (first.due_total + 1) // 2
+    assert first.due_total >= 5 and len(first.due) == 2
+    past = lists(due_page=9)
+    assert past.due_page.number == last and past.due_total == first.due_total
+    assert [r.episode.pk for r in past.due] == [r.episode.pk for r in lists(due_page=last).due]
+    assert lists(due_page="x").due_page.number == 1
+    assert queries(due_page=9) == queries(due_page=1) + 2
+    assert queries(due_page=last) == queries(due_page=1)
