@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 from uuid import UUID
 
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from accounts.http import ApiRequest
 from audit.models import Action
@@ -221,7 +221,7 @@ def create_note(request: ApiRequest, participant_id: UUID, body: NoteIn):
     if body.minutes < 0 or body.minutes > 24 * 60:
         raise InvalidInput("Minutes are between 0 and 1440.", field="minutes")
     note = services.draft_note(participant, _content(participant, body), by=request.auth)
-    return 201, note_out(_reload(note))
+    return Status(201, note_out(_reload(note)))
 
 
 def _reload(note: ProgressNote) -> ProgressNote:
@@ -295,12 +295,12 @@ def sign_note(request: ApiRequest, note_id: UUID, body: SignIn):
         signed_group = services.sign_group_note(
             group, by=request.auth, expected_version=body.version
         )
-        return 200, _group_out(signed_group)
+        return Status(200, _group_out(signed_group))
     note = _note(note_id)
     signed = services.sign_note(
         note, by=request.auth, expected_version=body.version, justification=body.justification
     )
-    return 200, note_out(_reload(signed))
+    return Status(200, note_out(_reload(signed)))
 
 
 @router.post(
@@ -314,7 +314,7 @@ def add_addendum(request: ApiRequest, note_id: UUID, body: AddendumIn):
     added = services.add_late_entry(
         note, by=request.auth, text=body.text, reason=body.reason, event_at=body.event_at
     )
-    return 201, note_out(_reload(added))
+    return Status(201, note_out(_reload(added)))
 
 
 @router.post(
@@ -376,4 +376,4 @@ def group_note(request: ApiRequest, session_id: UUID, body: GroupNoteIn):
         expected_version=body.version,
         sign=body.sign,
     )
-    return 200, _group_out(saved)
+    return Status(200, _group_out(saved))
