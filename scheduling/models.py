@@ -333,7 +333,14 @@ class Session(TimeStamped, Versioned):
 
     class Meta:
         ordering = ["starts_at", "title"]
-        indexes = [models.Index(fields=["program", "date"]), models.Index(fields=["starts_at"])]
+        indexes = [
+            # A program's day in the order its pages list it, so a page of a busy day is
+            # read from the index instead of sorting the whole day.
+            models.Index(
+                fields=["program", "date", "starts_at", "title"], name="session_day_order"
+            ),
+            models.Index(fields=["starts_at"]),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["group", "date"],

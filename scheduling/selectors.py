@@ -55,7 +55,7 @@ def _with_enrolled(sessions: list[Session]) -> list[Session]:
         _counted_enrolments()
         .filter(session_id__in=[s.pk for s in sessions])
         .values_list("session_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .order_by()
     )
     for session in sessions:
