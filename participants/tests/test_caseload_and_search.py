@@ -91,3 +91,50 @@ def test_caseload_shows_the_next_session_in_the_programs_time_zone(world, login)
     Enrolment.objects.create(session=session, participant=world.participant, episode=world.episode)
     page = login(world.therapist).get("/")
     assert start.strftime("%a %-d %b %Y, 09:00 %Z").encode() in page.content
+
+
+def test_search_shows_the_status_of_the_current_episode_not_an_earlier_one(world, login):
+    """A readmitted participant is listed by the open episode, as their chart shows them,
+    not by the discharged episode that happens to be stored first."""
+    person = make_participant(world.org, "T-RE0001", legal_last_name="Readmitted")
+    Episode.objects.create(
+        participant=person,
+        program=world.program,
+        status="discharged",
+        referred_on=date(2025, 1, 6),
+        admitted_on=date(2025, 1, 13),
+        discharged_on=date(2025, 3, 3),
+    )
+    Episode.objects.create(
+        participant=person, program=world.program, status="active", referred_on=date(2026, 9, 1)
+    )
+    Episode.objects.create(
+        participant=make_participant(world.org, "T-RE0002", legal_last_name="Readmittedtoo"),
+        program=world.program,
+        status="discharged",
+        referred_on=date(2025, 1, 6),
+    )
+    html = login(world.frontdesk).post(reverse("participants:search"), {"text": "readmitted"})
+    rows = html.content.decode().split("<tr>")[2:]
+
+    assert len(rows) == 2
+    assert "T-RE0001" in rows[0] and "<td>Active</td>" in rows[0]
+    assert "Discharged" not in rows[0]
+    assert "T-RE0002" in rows[1] and "<td>Discharged</td>" in rows[1]
+
+
+def test_search_reads_fifty_results_in_one_query(world, login):
+    """The results and each one's current status come from one statement: no episodes or
+    care teams are loaded for the list."""
+    _add_caseload(world, 30)
+    client = login(world.frontdesk)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.post(reverse("participants:search"), {"text": "load"})
+    assert page.content.count(b"<td>Active</td>") == 30
+    loads = [
+        q["sql"]
+        for q in queries
+        if '"participants_episode"."participant_id" IN (' in q["sql"]
+        or 'FROM "participants_careteammember"' in q["sql"]
+    ]
+    assert loads == []
