@@ -240,3 +240,29 @@ def test_the_census_counts_every_open_episode_of_the_directors_programs(world):
 
     assert shown == plain
     assert set(shown) == {"Adult IOP", "Evening IOP"}
+
+
+def test_a_long_referral_queue_says_how_many_wait_beyond_the_rows_shown(world, login):
+    """The home lists the referrals waiting longest and counts all of them, so a director
+    of a large program is not told fifty when more wait."""
+    from participants.home import REFERRAL_ROWS
+
+    for n in range(REFERRAL_ROWS + 1):
+        Episode.objects.create(
+            participant=make_participant(world.org, f"T-Q{n:05d}", legal_last_name=f"Queue{n}"),
+            program=world.program,
+            status="referred",
+            referred_on=date(2026, 11, 2),
+        )
+    page = login(world.intake).get("/").content.decode()
+    waiting = REFERRAL_ROWS + 2  # and the world's own referral, referred first
+
+    assert f"Referrals waiting ({waiting})" in page
+    assert f"The {REFERRAL_ROWS} waiting longest are listed" in page
+    assert page.index("Casey Newcomer") < page.index("Queue0")
+    assert page.count("<tr><td><a href=") == REFERRAL_ROWS
+
+
+def test_a_short_referral_queue_lists_every_referral_without_a_note(world, login):
+    page = login(world.intake).get("/").content.decode()
+    assert "Referrals waiting (1)" in page and "waiting longest" not in page
