@@ -424,11 +424,14 @@ def latest_admission_run(episode) -> ScheduleRun | None:
 
 
 def program_weekdays(program_ids) -> dict[int, frozenset[int]]:
-    """Weekdays (Monday = 0) on which each program runs an active group."""
+    """Weekdays (Monday = 0) on which each program runs an active group: a row per program
+    and weekday, unordered, since the groups' default ordering would make every group a
+    distinct row (thousands in a large program)."""
     days: dict[int, set[int]] = {pk: set() for pk in program_ids}
     rows = (
         Group.objects.filter(program_id__in=list(days), is_active=True)
         .values_list("program_id", "weekday")
+        .order_by()
         .distinct()
     )
     for program_id, weekday in rows:
