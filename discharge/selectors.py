@@ -41,8 +41,7 @@ def call_list(user) -> QuerySet[FollowUp]:
     )
     return (
         FollowUp.objects.filter(
-            Q(participant__organization_id__in=everyone)
-            | (Q(participant__organization_id__in=orgs) & mine),
+            Q(organization_id__in=everyone) | (Q(organization_id__in=orgs) & mine),
             status=FollowUpStatus.TO_CALL,
         )
         .select_related("participant", "discharge__consent")
@@ -54,14 +53,14 @@ def reach_rates(organization_ids: list[int], *, today) -> list[dict]:
     """Per follow-up day: how many were due (opted-out ones left out), how many reached
     (answered, or reached by phone), and the share reached; one query."""
     rows = (
-        FollowUp.objects.filter(
-            participant__organization_id__in=organization_ids, due_on__lte=today
-        )
+        FollowUp.objects.filter(organization_id__in=organization_ids, due_on__lte=today)
         .exclude(status=FollowUpStatus.STOPPED)
         .values("day")
         .annotate(
-            due=Count("pk"),
-            reached=Count("pk", filter=Q(status__in=REACHED_STATUSES)),
+            # Counting `day` (never empty), not the id: the reach index holds every column
+            # read, so no table row is visited.
+            due=Count("day"),
+            reached=Count("day", filter=Q(status__in=REACHED_STATUSES)),
         )
         .order_by("day")
     )
