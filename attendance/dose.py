@@ -27,6 +27,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
@@ -280,51 +281,79 @@ def _required(program: Program, week_start: date, weekdays: frozenset[int]) -> E
     )
 
 
-def _at_risk_query(
-    program: Program,
-    week_start: date,
+@dataclass(frozen=True)
+class _AtRisk:
+    """The statement prefix every program's under-dosed list shares: `WITH` the in-care
+    episodes of all the programs (`e`, numbered by program `n`) and, for each distinct week,
+    the minutes still to come (`r0`, `r1`…) and attended (`a0`, `a1`…) of their participants,
+    each summed once however many programs there are. `body(i)` is the FROM and WHERE of
+    program `i`'s under-dosed participants."""
+
+    sql: str
+    params: list
+    weeks: list[int]
+
+    def body(self, i: int) -> str:
+        j = self.weeks[i]
+        return (
+            f" FROM e LEFT JOIN r{j} r ON r.pid = e.pid LEFT JOIN a{j} a ON a.pid = e.pid"
+            f" WHERE e.n = {i} AND {_GAP} > 0"
+        )
+
+
+def _at_risk(
+    weeks: Sequence[tuple[Program, date]],
     now: datetime,
-    weekdays: frozenset[int],
+    weekdays: dict[int, frozenset[int]],
     *,
     named: bool = True,
-) -> tuple[str, list]:
-    """The FROM and WHERE of the program's under-dosed participants this week, for the page
-    and for the count: only what decides who is short (the stored weekly minutes and the
-    minutes of sessions not over yet) is summed per participant in the database and joined
-    to the episodes. `named` adds the surname the page orders by; the count leaves it out.
-    `weekdays` are the program's group days (`program_weekdays`)."""
-    sunday = week_start + timedelta(days=6)
-    chosen = in_care_episodes(program).values("participant_id")
-    columns = {
-        "ep": F("pk"),
-        "pid": F("participant_id"),
-        "required": _required(program, week_start, weekdays),
-    }
-    if named:
-        columns["last_name"] = F("participant__legal_last_name")
-    episodes = _latest_in_care(program).values(**columns).order_by()
-    remaining = (
-        _planned(chosen, week_start, sunday)
-        .filter(session__ends_at__gt=now)
-        .values(pid=F("participant_id"))
-        .annotate(minutes=_remaining(week_start, sunday, now))
-        .order_by()
-    )
-    attended = (
-        WeeklyMinutes.objects.filter(participant_id__in=chosen, week=week_start)
-        .values(pid=F("participant_id"))
-        .annotate(minutes=Sum("minutes"))
-        .order_by()
-    )
-    parts = [q.query.sql_with_params() for q in (episodes, remaining, attended)]
-    # Only the compiled queries above and fixed text: every value is a parameter.
-    sql = (
-        f" FROM ({parts[0][0]}) e"
-        f" LEFT JOIN ({parts[1][0]}) r ON r.pid = e.pid"
-        f" LEFT JOIN ({parts[2][0]}) a ON a.pid = e.pid"
-        f" WHERE {_GAP} > 0"
-    )
-    return sql, [*parts[0][1], *parts[1][1], *parts[2][1]]
+) -> _AtRisk:
+    """Who is short in each (program, week): only what decides it (the stored weekly minutes
+    and the minutes of sessions not over yet) is summed per participant in the database and
+    joined to the episodes. The sums are read once for all the programs, the week's
+    enrolments matched against the episodes already chosen instead of each looked up again.
+    `named` adds the surname the page orders by; the count leaves it out. `weekdays` are the
+    programs' group days (`program_weekdays`)."""
+    distinct = sorted({week_start for _, week_start in weeks})
+    chosen = RawSQL("SELECT pid FROM e", ())
+    parts = []
+    for i, (program, week_start) in enumerate(weeks):
+        columns = {
+            "n": Value(i, output_field=IntegerField()),
+            "ep": F("pk"),
+            "pid": F("participant_id"),
+            "required": _required(program, week_start, weekdays[program.pk]),
+        }
+        if named:
+            columns["last_name"] = F("participant__legal_last_name")
+        episodes = _latest_in_care(program).values(**columns).order_by()
+        parts.append(episodes.query.sql_with_params())
+    # Compiled queries and fixed text only; every value is a parameter.
+    selects = [f"SELECT * FROM ({sql}) e{i}" for i, (sql, _) in enumerate(parts)]  # noqa: S608
+    ctes = [f"e AS ({' UNION ALL '.join(selects)})"]
+    params: list = [value for _, values in parts for value in values]
+    for j, week_start in enumerate(distinct):
+        sunday = week_start + timedelta(days=6)
+        remaining = (
+            _planned(chosen, week_start, sunday)
+            .filter(session__ends_at__gt=now)
+            .values(pid=F("participant_id"))
+            .annotate(minutes=_remaining(week_start, sunday, now))
+            .order_by()
+        )
+        # The whole week's stored minutes, summed by participant: the week index reads them
+        # in one pass, where matching each chosen participant would probe it once per person.
+        attended = (
+            WeeklyMinutes.objects.filter(week=week_start)
+            .values(pid=F("participant_id"))
+            .annotate(minutes=Sum("minutes"))
+            .order_by()
+        )
+        for name, query in ((f"r{j}", remaining), (f"a{j}", attended)):
+            sql, values = query.query.sql_with_params()
+            ctes.append(f"{name} AS ({sql})")
+            params += values
+    return _AtRisk("WITH " + ", ".join(ctes), params, [distinct.index(week) for _, week in weeks])
 
 
 _GAP = "e.required - COALESCE(a.minutes, 0) - COALESCE(r.minutes, 0)"
@@ -346,13 +375,10 @@ def at_risk_counts(
         return {}
     now = now or timezone.now()
     weekdays = program_weekdays([program.pk for program, _ in weeks])
-    counts, params = [], []
-    for program, week_start in weeks:
-        body, values = _at_risk_query(program, week_start, now, weekdays[program.pk], named=False)
-        counts.append(f"(SELECT COUNT(*){body})")
-        params += values
+    found = _at_risk(weeks, now, weekdays, named=False)
+    counts = [f"(SELECT COUNT(*){found.body(i)})" for i in range(len(weeks))]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(counts), params)
+        cursor.execute(found.sql + " SELECT " + ", ".join(counts), found.params)
         row = cursor.fetchone()
     return {program.pk: n for (program, _), n in zip(weeks, row, strict=True)}
 
@@ -400,26 +426,25 @@ def at_risk_pages(
         return []
     now = now or timezone.now()
     weekdays = program_weekdays([program.pk for program, _, _ in wanted])
-    bodies = [
-        _at_risk_query(program, week_start, now, weekdays[program.pk])
-        for program, week_start, _ in wanted
-    ]
+    shared = _at_risk([(program, week) for program, week, _ in wanted], now, weekdays)
 
     def fetch(numbers: list[int]) -> list[list[tuple[int, int]]]:
         """(episode id, list length) rows of each program's page `numbers[i]`, in one
         statement."""
-        selects, params = [], []
-        for i, ((body, values), number) in enumerate(zip(bodies, numbers, strict=True)):
+        selects, params = [], list(shared.params)
+        for i, number in enumerate(numbers):
             selects.append(
                 # Compiled queries, fixed text and the list's index; values are parameters.
                 f"SELECT * FROM (SELECT {i} AS n, e.ep, COUNT(*) OVER () AS total,"  # noqa: S608
-                f" ROW_NUMBER() OVER (ORDER BY {_GAP} DESC, e.last_name, e.pid) AS place{body}"
-                " ORDER BY place LIMIT %s OFFSET %s) p"
+                f" ROW_NUMBER() OVER (ORDER BY {_GAP} DESC, e.last_name, e.pid) AS place"
+                f"{shared.body(i)} ORDER BY place LIMIT %s OFFSET %s) p"
             )
-            params += [*values, size, (number - 1) * size]
+            params += [size, (number - 1) * size]
         found: list[list[tuple[int, int]]] = [[] for _ in numbers]
         with connection.cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(selects) + " ORDER BY n, place", params)
+            cursor.execute(
+                shared.sql + " " + " UNION ALL ".join(selects) + " ORDER BY n, place", params
+            )
             for n, ep, total, _ in cursor.fetchall():
                 found[n].append((ep, total))
         return found
