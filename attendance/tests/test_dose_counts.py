@@ -215,3 +215,18 @@ def test_counts_and_pages_match_the_plain_definition(world, seed):
             if found.page.number == number:
                 shown[found.program.pk] += [e.pk for e, _ in found.rows]
     assert shown == expected
+
+
+def test_programs_asked_about_different_weeks_are_each_counted_in_their_own_week(world):
+    """Programs whose current weeks differ (a Monday reached in one time zone and not yet in
+    another) share the statement but each is worked out over its own week's minutes."""
+    programs = _varied_week(world, random.Random(3))
+    weeks = [(p, MONDAY + timedelta(days=7 * (i % 2))) for i, p in enumerate(programs)]
+    assert len({week for _, week in weeks}) == 2
+    plain = {p.pk: _plain_under_dosed(p, week, NOW) for p, week in weeks}
+    assert plain[programs[1].pk] != _plain_under_dosed(programs[1], MONDAY, NOW)
+
+    assert at_risk_counts(weeks, now=NOW) == {pk: len(short) for pk, short in plain.items()}
+    found = at_risk_pages([(p, week, 1) for p, week in weeks], size=1000, now=NOW)
+    assert {f.program.pk: sorted(e.pk for e, _ in f.rows) for f in found} == plain
+    assert [f.week_start for f in found] == [week for _, week in weeks]
