@@ -5,6 +5,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from django.conf import settings as django_settings
+from django.db import connection
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -100,3 +104,13 @@ def test_sessions_are_cached_only_in_a_cache_every_worker_shares():
     shared = _setting("SESSION_ENGINE", REDIS_URL="redis://127.0.0.1:6379/0")
     assert alone.stdout.split() == ["django.contrib.sessions.backends.db"], alone.stderr
     assert shared.stdout.split() == ["django.contrib.sessions.backends.cached_db"], shared.stderr
+
+
+@pytest.mark.skipif(
+    "postgresql" not in django_settings.DATABASES["default"]["ENGINE"],
+    reason="a PostgreSQL setting",
+)
+def test_postgresql_connections_run_without_the_query_compiler(db):
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
