@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window, prefetch_related_objects
 from django.utils import timezone
 
 from accounts.models import Program
@@ -33,14 +33,32 @@ DIMENSION_NAMES = _DIMENSION_NAMES
 
 
 def plans_of(participant: Participant) -> list[TreatmentPlan]:
-    """Every version of every plan of the participant, newest first (history included)."""
+    """Every version of every plan of the participant, newest first (history included), with
+    what `plan_view` reads alongside, so the plan tab shows the one in force without reading
+    it again."""
     return list(
         TreatmentPlan.objects.filter(participant=participant)
         .select_related(
-            "episode__program", "signed_by", "recorded_by", "acknowledgement", "cosignature"
+            "episode__program",
+            "signed_by",
+            "recorded_by",
+            "revises",
+            "acknowledgement",
+            "cosignature__recorded_by",
         )
-        .order_by("-episode__referred_on", "-number")
+        .order_by("-episode__referred_on", "-episode_id", "-number")
     )
+
+
+def in_force_among(versions: list[TreatmentPlan]) -> TreatmentPlan | None:
+    """`plan_in_force` picked from `plans_of`'s list, which is in the same order."""
+    return next((p for p in versions if p.is_signed and p.entered_in_error_at is None), None)
+
+
+def draft_among(versions: list[TreatmentPlan]) -> TreatmentPlan | None:
+    """`open_draft` picked from `plans_of`'s list: the highest-numbered draft in force."""
+    drafts = [p for p in versions if not p.is_signed and p.entered_in_error_at is None]
+    return max(drafts, key=lambda p: p.number, default=None)
 
 
 def plan_in_force(participant: Participant) -> TreatmentPlan | None:
@@ -88,25 +106,32 @@ class PlanView:
     cosignature: Cosignature | None = None
 
 
-def plan_view(plan: TreatmentPlan, *, with_progress: bool = True) -> PlanView:
-    """Six queries for a plan of any size (plus one per bound measure for progress)."""
-    plan = (
-        TreatmentPlan.objects.select_related(
-            "episode__program",
-            "signed_by",
-            "recorded_by",
-            "revises",
-            "acknowledgement",
-            "cosignature__recorded_by",
+PLAN_PARTS = (
+    "problems__diagnoses",
+    "goals",
+    "objectives",
+    Prefetch("interventions", queryset=Intervention.objects.select_related("modality")),
+)
+
+
+def plan_view(plan: TreatmentPlan, *, with_progress: bool = True, loaded: bool = False) -> PlanView:
+    """Six queries for a plan of any size (plus one per bound measure for progress); five
+    when the plan is `loaded` from `plans_of`, which already read what is shown with it."""
+    if loaded:
+        prefetch_related_objects([plan], *PLAN_PARTS)
+    else:
+        plan = (
+            TreatmentPlan.objects.select_related(
+                "episode__program",
+                "signed_by",
+                "recorded_by",
+                "revises",
+                "acknowledgement",
+                "cosignature__recorded_by",
+            )
+            .prefetch_related(*PLAN_PARTS)
+            .get(pk=plan.pk)
         )
-        .prefetch_related(
-            "problems__diagnoses",
-            "goals",
-            "objectives",
-            Prefetch("interventions", queryset=Intervention.objects.select_related("modality")),
-        )
-        .get(pk=plan.pk)
-    )
     goals_by_problem: dict[int, list] = {}
     for g in plan.goals.all():
         g.objective_rows = []
@@ -411,6 +436,23 @@ def caseload_reviews_due(user, *, window_days: int = DUE_SOON_DAYS) -> list[Revi
         if stored.due_on <= today + timedelta(days=window_days):
             rows.append(_stored_row(stored, stored.episode, today))
     return rows
+
+
+def stored_review_due(episode: Episode, *, window_days: int = DUE_SOON_DAYS) -> ReviewDue | None:
+    """The episode's review when its signed plan is due or overdue by `today + window_days`,
+    from the stored next-review date (one query; `reviews_due` works it out from the record
+    by the same rule in three)."""
+    if episode.status not in IN_CARE_STATUSES:
+        return None
+    stored = (
+        ReviewSchedule.objects.filter(episode=episode, due_on__isnull=False)
+        .select_related("plan")
+        .first()
+    )
+    today = episode.program.today()
+    if stored is None or stored.due_on > today + timedelta(days=window_days):
+        return None
+    return _stored_row(stored, episode, today)
 
 
 def _stored_row(stored: ReviewSchedule | None, episode: Episode, today: date) -> ReviewDue:

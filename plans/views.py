@@ -68,18 +68,17 @@ def _capabilities(request: StaffRequest, participant, plan: TreatmentPlan | None
 def plan_tab(request: StaffRequest, participant) -> HttpResponse:
     """The plan in force with computed progress, the open draft, and every version."""
     context = chart_context(request, participant, "plan")
-    in_force = selectors.plan_in_force(participant)
-    draft = selectors.open_draft(participant)
+    versions = selectors.plans_of(participant)
+    in_force = selectors.in_force_among(versions)
     episode = context["episode"]
     settings = services.settings_of(episode.program) if episode else None
-    due = selectors.reviews_due([episode], today=episode.program.today()) if episode else []
     context.update(
         _capabilities(request, participant),
-        view=selectors.plan_view(in_force) if in_force else None,
-        draft=draft,
-        versions=selectors.plans_of(participant),
+        view=selectors.plan_view(in_force, loaded=True) if in_force else None,
+        draft=selectors.draft_among(versions),
+        versions=versions,
         plan_settings=settings,
-        review_due=next((r for r in due if r.plan is not None), None),
+        review_due=selectors.stored_review_due(episode) if episode else None,
         revision_form=forms.RevisionForm(),
         acknowledge_form=forms.AcknowledgeForm(),
         review_form=forms.ReviewForm(initial={"reviewed_on": episode.program.today()})

@@ -333,3 +333,30 @@ def test_the_board_lists_overdue_reviews_first_and_leaves_out_those_not_yet_due(
     rows = page[page.index("<tbody>") : page.index("</tbody>")]
     assert "Overdue" in rows and rows.index("Due0") < rows.index("No signed plan yet")
     assert str(world.participant.public_id) not in rows
+
+
+def test_the_plan_tab_shows_the_stored_review_when_it_falls_due(world, login):
+    from datetime import timedelta
+
+    import time_machine
+
+    plan = signed(world)
+    assert plan.signed_at is not None
+    client = login(world.therapist)
+    tab = reverse("plans:plan", args=[world.participant.public_id])
+    interval = timedelta(days=world.program.plan_review_interval_days)
+    page = client.get(tab).content.decode()
+    assert "Treatment plan in force — version 1" in page and "Plan review" not in page
+    with time_machine.travel(plan.signed_at + interval - timedelta(days=3), tick=False):
+        assert "Plan review due</strong>" in login(world.therapist).get(tab).content.decode()
+    with time_machine.travel(plan.signed_at + interval + timedelta(days=2), tick=False):
+        page = login(world.therapist).get(tab).content.decode()
+        assert "Plan review overdue</strong>" in page
+        services.record_review(
+            plan,
+            by=world.therapist,
+            reason="scheduled",
+            note="Still fits.",
+            reviewed_on=world.program.today(),
+        )
+        assert "Plan review" not in login(world.therapist).get(tab).content.decode()
