@@ -1,9 +1,15 @@
 """Every time on a page is in the program's time zone, in one format, with the zone named."""
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import time_machine
+from django.conf import settings as django_settings
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.dateformat import format as date_format
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from accounts.models import Program
 from assessments.services import record_administration
@@ -13,6 +19,7 @@ from conftest import make_participant
 from monitoring.models import Alert
 from monitoring.services import raise_alert
 from participants.models import Episode, EpisodeStatus
+from tandem.templatetags.clock import CLOCK_FORMAT, DATE_FORMAT, clock, day, when
 
 # 18:45 UTC is 12:45 in Chicago (CST) on this date.
 COMPLETED = datetime(2026, 11, 20, 18, 45, tzinfo=UTC)
@@ -96,3 +103,51 @@ def test_the_days_sessions_of_two_programs_each_name_their_own_zone(world, login
     for page in (roll_calls, home):
         assert "09:00–12:00 CST" in page
         assert "09:00–12:00 PST" in page
+
+
+_ZONES = ["UTC", "America/Chicago", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe"]
+
+
+def _ambiguous(local: datetime) -> bool:
+    return local.utcoffset() != local.replace(fold=not local.fold).utcoffset()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    moment=st.datetimes(  # hypothesis takes naive bounds and adds the zone itself
+        min_value=datetime(1990, 1, 1),  # noqa: DTZ001
+        max_value=datetime(2100, 1, 1),  # noqa: DTZ001
+        timezones=st.just(UTC),
+    ),
+    zone=st.sampled_from(_ZONES),
+    language=st.sampled_from([code for code, _name in django_settings.LANGUAGES]),
+)
+def test_times_are_written_as_djangos_own_formatter_writes_them(moment, zone, language):
+    """The filters write the one format themselves, for speed; Django's formatter is the
+    reference, except in the repeated hour when clocks go back, where Django leaves the zone
+    out and the page names it (CDT or CST) so the two 01:30s can be told apart."""
+    local = moment.astimezone(ZoneInfo(zone))
+    with translation.override(language), timezone.override(ZoneInfo(zone)):
+        expected_day = date_format(local, DATE_FORMAT)
+        assert day(moment) == expected_day
+        assert day(local.date()) == expected_day
+        assert clock(moment) == date_format(local, CLOCK_FORMAT)
+        written = when(moment)
+    if _ambiguous(local):
+        assert written == f"{expected_day}, {date_format(local, CLOCK_FORMAT)} {local.tzname()}"
+    else:
+        with translation.override(language):
+            assert written == date_format(local, f"{DATE_FORMAT}, {CLOCK_FORMAT} T")
+
+
+def test_the_repeated_hour_names_its_zone():
+    first = datetime(2026, 11, 1, 6, 30, tzinfo=UTC)  # 01:30 CDT in Chicago
+    second = datetime(2026, 11, 1, 7, 30, tzinfo=UTC)  # 01:30 CST, an hour later
+    assert when(first, "America/Chicago") == "Sun 1 Nov 2026, 01:30 CDT"
+    assert when(second, "America/Chicago") == "Sun 1 Nov 2026, 01:30 CST"
+
+
+def test_a_spanish_page_writes_spanish_names():
+    with translation.override("es"):
+        assert day(date(2026, 12, 3)) == date_format(date(2026, 12, 3), DATE_FORMAT)
+        assert day(date(2026, 12, 3)) != "Thu 3 Dec 2026"

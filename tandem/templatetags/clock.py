@@ -5,16 +5,39 @@ so these filters read the active zone. Loaded as template builtins: no `{% load 
 """
 
 from datetime import date, datetime
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from django import template
-from django.utils import timezone
-from django.utils.dateformat import format as date_format
+from django.utils import timezone, translation
+from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 
 register = template.Library()
 
 DATE_FORMAT = "D j M Y"
 CLOCK_FORMAT = "H:i"
+
+
+@cache
+def _names(language: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The weekday and month abbreviations of a language, as Django's `D` and `M` write them.
+
+    The filters below write `DATE_FORMAT` and `CLOCK_FORMAT` themselves: a home page shows
+    dozens of times, and Django's general formatter parses the format and looks each name up
+    again for every one of them."""
+    with translation.override(language):
+        weekdays = tuple(str(WEEKDAYS_ABBR[d]) for d in range(7))
+        months = ("", *(str(MONTHS_3[m]).title() for m in range(1, 13)))
+    return weekdays, months
+
+
+def _date(value: date) -> str:
+    weekdays, months = _names(translation.get_language())
+    return f"{weekdays[value.weekday()]} {value.day} {months[value.month]} {value.year:04d}"
+
+
+def _clock(value: datetime) -> str:
+    return f"{value.hour:02d}:{value.minute:02d}"
 
 
 def _local(value: datetime, zone: str = "") -> datetime:
@@ -31,7 +54,8 @@ def when(value: datetime | None, zone: str = "") -> str:
     (`{{ alert.created_at|when:alert.episode.program.time_zone }}`)."""
     if not value:
         return ""
-    return date_format(_local(value, zone or ""), f"{DATE_FORMAT}, {CLOCK_FORMAT} T")
+    local = _local(value, zone or "")
+    return f"{_date(local)}, {_clock(local)} {local.tzname() or ''}".rstrip()
 
 
 @register.filter
@@ -39,7 +63,7 @@ def clock(value: datetime | None) -> str:
     """A time of day on a page that already says the date and zone: "14:05"."""
     if not value:
         return ""
-    return date_format(_local(value), CLOCK_FORMAT)
+    return _clock(_local(value))
 
 
 @register.filter
@@ -49,7 +73,7 @@ def day(value: date | datetime | None) -> str:
         return ""
     if isinstance(value, datetime):
         value = _local(value)
-    return date_format(value, DATE_FORMAT)
+    return _date(value)
 
 
 @register.simple_tag
