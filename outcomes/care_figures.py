@@ -19,6 +19,7 @@ Definitions, stated on the board too:
   convention), so none is computed; the mean change and its standard deviation are shown.
 """
 
+import functools
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -45,7 +46,7 @@ from checkins.models import CheckIn
 from discharge.models import REACHED_STATUSES, FollowUp, FollowUpAnswers, FollowUpStatus
 from measurement import reliable_change
 from notes.models import ProgressNote
-from outcomes.models import NoteFacts
+from outcomes.models import FollowUpFacts, NoteFacts
 from outcomes.suppression import SMALLEST_SHOWN, Name, Relations, suppress
 from participants.models import Episode
 from screens.models import (
@@ -269,6 +270,18 @@ class Stage:
         return _rate(self.reached, self.due)
 
 
+def answer_screen_flags() -> dict:
+    """`a_screened` and `a_positive` of a follow-up's answers: a usable screen collected
+    after discharge, in the month up to the answer, and one of them unexpectedly positive."""
+    return _screen_flags(
+        {
+            "collected_at__date__gt": OuterRef("follow_up__discharge__discharged_on"),
+            "collected_at__lte": OuterRef("recorded_at"),
+            "collected_at__gte": OuterRef("recorded_at") - PAST_MONTH,
+        }
+    )
+
+
 def follow_up_stages(left: QuerySet[Episode], today) -> tuple[list[Stage], list[str]]:
     """Two queries: follow-ups due by today per day (opted-out ones left out), and the
     answers per day grouped by what they say and what screens show."""
@@ -283,16 +296,8 @@ def follow_up_stages(left: QuerySet[Episode], today) -> tuple[list[Stage], list[
         .annotate(
             due=Count("pk"),
             reached=Count("pk", filter=Q(status__in=REACHED_STATUSES)),
-            answered=Count("answers"),
         )
         .order_by("day")
-    )
-    screens = _screen_flags(
-        {
-            "collected_at__date__gt": OuterRef("follow_up__discharge__discharged_on"),
-            "collected_at__lte": OuterRef("recorded_at"),
-            "collected_at__gte": OuterRef("recorded_at") - PAST_MONTH,
-        }
     )
     answers = (
         FollowUpAnswers.objects.filter(
@@ -302,30 +307,59 @@ def follow_up_stages(left: QuerySet[Episode], today) -> tuple[list[Stage], list[
             entered_in_error_at__isnull=True,
         )
         .exclude(follow_up__status=FollowUpStatus.STOPPED)
-        .annotate(**screens)
-        .values("follow_up__day", "used_since_discharge", "a_screened", "a_positive")
+        .annotate(**answer_screen_flags())
+        .values_list("follow_up__day", "used_since_discharge", "a_screened", "a_positive")
         .annotate(n=Count("pk"))
         .order_by()
     )
+    return _stages([(row["day"], row["due"], row["reached"]) for row in due], answers)
+
+
+def stored_follow_up_stages(
+    left: QuerySet, organization_ids, today
+) -> tuple[list[Stage], list[str]]:
+    """`follow_up_stages` from the stored follow-up facts, in one query: the follow-ups
+    grouped by day, reach and what their answers say."""
+    due: dict[int, list[int]] = {}
+    answers = []
+    for day, reached, answered, used, screened, positive, n in (
+        FollowUpFacts.objects.filter(
+            organization_id__in=organization_ids,
+            episode_id__in=left.values("pk"),
+            due_on__lte=today,
+        )
+        .values_list("day", "reached", "answered", "used", "screened", "positive")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        counts = due.setdefault(day, [0, 0])
+        counts[0] += n
+        counts[1] += n if reached else 0
+        if answered:
+            answers.append((day, used, screened, positive, n))
+    return _stages([(day, *due[day]) for day in sorted(due)], answers)
+
+
+def _stages(due, answers) -> tuple[list[Stage], list[str]]:
+    """Each day's stage from (day, due, reached), oldest day first, and the answers as
+    (day, used since discharge, screened, unexpected positive, how many)."""
     by_day: dict[int, dict[str, int]] = {}
-    for row in answers:
-        counts = by_day.setdefault(row["follow_up__day"], dict.fromkeys(ABSTINENCE_COUNTS, 0))
-        n = row["n"]
+    for day, used, screened, positive, n in answers:
+        counts = by_day.setdefault(day, dict.fromkeys(ABSTINENCE_COUNTS, 0))
         counts["reported"] += n
-        counts["self_abstinent"] += 0 if row["used_since_discharge"] else n
-        counts["screened"] += n if row["a_screened"] else 0
-        counts["screen_abstinent"] += n if row["a_screened"] and not row["a_positive"] else 0
+        counts["self_abstinent"] += 0 if used else n
+        counts["screened"] += n if screened else 0
+        counts["screen_abstinent"] += n if screened and not positive else 0
     stages, hidden_names = [], []
-    for row in due:
-        day = row["day"]
+    for day, due_count, reached in due:
         key = f"day_{day}"
         counts = by_day.get(day, dict.fromkeys(ABSTINENCE_COUNTS, 0))
         answered = counts["reported"]
         relations = _abstinence_relations(key, answered, counts)
-        relations.count((key, "due"), row["due"])
-        relations.count((key, "reached"), row["reached"])
-        relations.count((key, "not_reached"), row["due"] - row["reached"])
-        relations.count((key, "reached_unanswered"), row["reached"] - answered)
+        relations.count((key, "due"), due_count)
+        relations.count((key, "reached"), reached)
+        relations.count((key, "not_reached"), due_count - reached)
+        relations.count((key, "reached_unanswered"), reached - answered)
         relations.adds_up((key, "due"), [(key, "reached"), (key, "not_reached")])
         relations.adds_up((key, "reached"), [(key, "people"), (key, "reached_unanswered")])
         hidden = _hidden(relations)
@@ -427,6 +461,15 @@ def stored_measure_changes(left: QuerySet) -> tuple[list[MeasureChange], list[st
     return _changes(grouped)
 
 
+@functools.cache
+def _classified(code: str, first: int, last: int, sex: str | None) -> tuple[str, str, str]:
+    """`reliable_change.change` of one group (classification, clinical significance, note),
+    worked out once per process: it depends on these alone (the norms are published
+    constants), and a large program's board has thousands of groups on every load."""
+    found = reliable_change.change(code, [first, last], sex=sex)
+    return found.classification, found.clinically_significant, found.note
+
+
 def _changes(grouped) -> tuple[list[MeasureChange], list[str]]:
     """Each instrument's groups of (baseline, latest, sex, how many), classified."""
     result, hidden_names = [], []
@@ -438,18 +481,16 @@ def _changes(grouped) -> tuple[list[MeasureChange], list[str]]:
             people += n
             changes.append((int(m_last) - int(m_first), n))
             sex = (sex_at_birth or "").lower()
-            found = reliable_change.change(
-                code,
-                [int(m_first), int(m_last)],
-                sex=sex if sex in ("female", "male") else None,
+            classification, significance, note = _classified(
+                code, int(m_first), int(m_last), sex if sex in ("female", "male") else None
             )
-            if found.classification == "not-computed":
-                notes.add(found.note)
+            if classification == "not-computed":
+                notes.add(note)
                 continue
             computed += n
-            if found.classification == "reliable-improvement":
+            if classification == "reliable-improvement":
                 improved += n
-                recovered += n if found.clinically_significant == "recovered" else 0
+                recovered += n if significance == "recovered" else 0
         key = code
         r: Relations[Cell] = Relations()
         for name, value in (

@@ -24,12 +24,18 @@ from django.utils import timezone
 
 from accounts.models import Program
 from attendance.models import WeeklyMinutes
-from discharge.models import Discharge
+from discharge.models import (
+    REACHED_STATUSES,
+    Discharge,
+    FollowUp,
+    FollowUpAnswers,
+    FollowUpStatus,
+)
 from discharge.types import DischargeType
 from monitoring.models import Alert
 from notes.models import ProgressNote
 from outcomes import care_figures, figures
-from outcomes.models import AlertFacts, EpisodeFacts, NoteFacts
+from outcomes.models import AlertFacts, EpisodeFacts, FollowUpFacts, NoteFacts
 from participants.models import Episode
 
 BATCH = 2000
@@ -204,6 +210,7 @@ def refresh(episode_ids: Iterable[int], *, lock: bool = True) -> int:
             for pk, program_id in found.values_list("pk", "program_id"):
                 by_zone[zones[program_id]].append(pk)
             rows = [row for zone, some in sorted(by_zone.items()) for row in _rows(some, zone)]
+            _refresh_follow_ups(by_zone)
             people = list(
                 Episode.objects.filter(pk__in=chunk).values_list("participant_id", flat=True)
             )
@@ -221,6 +228,87 @@ def refresh(episode_ids: Iterable[int], *, lock: bool = True) -> int:
                 )
             )
     return written
+
+
+def _refresh_follow_ups(by_zone: dict[str, list[int]]) -> None:
+    """Rewrite the follow-up facts of these episodes (by their program's zone):
+    `care_figures.follow_up_stages`' follow-ups, with what their answers say."""
+    ids = [pk for some in by_zone.values() for pk in some]
+    rows = []
+    for zone, some in sorted(by_zone.items()):
+        with timezone.override(zone):
+            answers = {
+                follow_up_id: (used, screened, positive)
+                for follow_up_id, used, screened, positive in FollowUpAnswers.objects.filter(
+                    follow_up__discharge__episode_id__in=some, entered_in_error_at__isnull=True
+                )
+                .annotate(**care_figures.answer_screen_flags())
+                .values_list("follow_up_id", "used_since_discharge", "a_screened", "a_positive")
+                .order_by()
+            }
+        for pk, organization_id, episode_id, day, due_on, status in (
+            FollowUp.objects.filter(
+                discharge__episode_id__in=some, discharge__entered_in_error_at__isnull=True
+            )
+            .exclude(status=FollowUpStatus.STOPPED)
+            .values_list(
+                "pk",
+                "discharge__episode__program__organization_id",
+                "discharge__episode_id",
+                "day",
+                "due_on",
+                "status",
+            )
+            .order_by()
+        ):
+            answered = pk in answers
+            used, screened, positive = answers.get(pk, (False, False, False))
+            rows.append(
+                FollowUpFacts(
+                    follow_up_id=pk,
+                    organization_id=organization_id,
+                    episode_id=episode_id,
+                    day=day,
+                    due_on=due_on,
+                    reached=status in REACHED_STATUSES,
+                    answered=answered,
+                    used=bool(used),
+                    screened=bool(screened),
+                    positive=bool(positive),
+                )
+            )
+    FollowUpFacts.objects.filter(episode_id__in=ids).exclude(
+        follow_up_id__in=[row.follow_up_id for row in rows]
+    ).delete()
+    FollowUpFacts.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["follow_up"],
+        update_fields=[
+            "organization_id",
+            "episode_id",
+            "day",
+            "due_on",
+            "reached",
+            "answered",
+            "used",
+            "screened",
+            "positive",
+        ],
+        batch_size=BATCH,
+    )
+
+
+def fill_follow_ups() -> None:
+    """Write every episode's follow-up facts (the migration that adds them, over the
+    episodes already stored)."""
+    zones = dict(Program.objects.values_list("pk", "time_zone"))
+    ids = list(Episode.objects.order_by("pk").values_list("pk", "program_id"))
+    for at in range(0, len(ids), BATCH):
+        by_zone: dict[str, list[int]] = defaultdict(list)
+        for pk, program_id in ids[at : at + BATCH]:
+            by_zone[zones[program_id]].append(pk)
+        _refresh_follow_ups(by_zone)
 
 
 def _refresh_notes(participant_ids: Iterable[int]) -> None:
@@ -323,12 +411,15 @@ def rebuild(organization_ids: Iterable[int] | None = None) -> int:
     stale = EpisodeFacts.objects.all()
     notes = NoteFacts.objects.all()
     alerts = AlertFacts.objects.all()
+    follow_ups = FollowUpFacts.objects.all()
     if organization_ids is not None:
         orgs = list(organization_ids)
         episodes = episodes.filter(program__organization_id__in=orgs)
         stale = stale.filter(organization_id__in=orgs)
         notes = notes.filter(organization_id__in=orgs)
         alerts = alerts.filter(organization_id__in=orgs)
+        follow_ups = follow_ups.filter(organization_id__in=orgs)
+    follow_ups.delete()
     stale.delete()
     notes.delete()
     alerts.delete()
@@ -339,7 +430,9 @@ def rebuild(organization_ids: Iterable[int] | None = None) -> int:
         with connection.cursor() as cursor:
             cursor.execute(
                 "ANALYZE "
-                + ", ".join(m._meta.db_table for m in (EpisodeFacts, NoteFacts, AlertFacts))
+                + ", ".join(
+                    m._meta.db_table for m in (EpisodeFacts, NoteFacts, AlertFacts, FollowUpFacts)
+                )
             )
     return written
 

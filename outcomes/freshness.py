@@ -7,9 +7,12 @@ change (`participants.services.STATUS_CHANGE`), a participant's administrations
 (`assessments.services.CHANGED`), a record entered in error (`tandem.lifecycle.WITHDRAWN`),
 a roll call's weekly minutes (`attendance.weekly.WEEKS_CHANGED`) and alerts raised or closed
 (`monitoring.services.CHANGED`). The other records the facts
-read (the participant, the episode's site and level of care, the discharge, check-ins, use
-reports, drug screens and progress notes, the program's weekly minimum) have no such point; a saved row of
-theirs is followed through Django's `post_save`.
+read (the participant, the episode's site and level of care, the discharge, its follow-ups,
+their answers and the contact consent, check-ins, use reports, drug screens and progress
+notes, the program's weekly minimum) have no such point; a saved row of theirs is followed
+through Django's `post_save`. (An opt-out stops the pending follow-ups with a queryset
+update in the transaction that saves the consent, so the consent's refresh, run after the
+commit, sees them stopped.)
 """
 
 from typing import Any
@@ -18,7 +21,7 @@ from django.db.models.signals import post_save
 
 from accounts.models import Program
 from checkins.models import CheckIn
-from discharge.models import Discharge
+from discharge.models import ContactConsent, Discharge, FollowUp, FollowUpAnswers
 from monitoring.models import Alert
 from notes.models import ProgressNote
 from outcomes import facts
@@ -77,7 +80,16 @@ def _program_saved(sender: Any, instance: Program, created: bool, **_: Any) -> N
 def connect() -> None:
     post_save.connect(_participant_saved, sender=Participant, dispatch_uid="outcomes.participant")
     post_save.connect(_episode_saved, sender=Episode, dispatch_uid="outcomes.episode")
-    for model in (Discharge, CheckIn, UseReport, DrugScreen, ProgressNote):
+    for model in (
+        Discharge,
+        FollowUp,
+        FollowUpAnswers,
+        ContactConsent,
+        CheckIn,
+        UseReport,
+        DrugScreen,
+        ProgressNote,
+    ):
         post_save.connect(
             _record_saved, sender=model, dispatch_uid=f"outcomes.{model._meta.label_lower}"
         )

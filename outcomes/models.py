@@ -240,3 +240,45 @@ class AlertFacts(models.Model):
 
     def __str__(self) -> str:
         return f"outcome facts of alert {self.alert_id}"
+
+
+class FollowUpFacts(models.Model):
+    """A follow-up the board's follow-up figures count (not stopped, of a discharge not
+    entered in error), with what its answers say: written by `outcomes.facts` with its
+    episode's facts, with `care_figures.follow_up_stages`' own definitions."""
+
+    follow_up = models.OneToOneField(
+        "discharge.FollowUp", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    organization_id = models.BigIntegerField()
+    episode_id = models.BigIntegerField()
+    day = models.IntegerField()
+    due_on = models.DateField()
+    reached = models.BooleanField()
+    # Its answers (not entered in error): given at all, use since discharge, and whether a
+    # usable screen in the month before them was taken and showed an unexpected positive.
+    answered = models.BooleanField()
+    used = models.BooleanField()
+    screened = models.BooleanField()
+    positive = models.BooleanField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["organization_id", "due_on"],
+                include=[
+                    "episode_id",
+                    "day",
+                    "reached",
+                    "answered",
+                    "used",
+                    "screened",
+                    "positive",
+                ],
+                name="outcomes_follow_up_facts_due",
+            ),
+            models.Index(fields=["episode_id"], name="outcomes_follow_up_facts_ep"),
+        ]
+
+    def __str__(self) -> str:
+        return f"outcome facts of follow-up {self.follow_up_id}"

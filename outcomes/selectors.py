@@ -719,10 +719,13 @@ def _board(filters: Filters, sites: list[Site], source: Source) -> Board:
     if source.stored:
         abstinence, hidden_abstinence = care_figures.stored_abstinence_at_discharge(left)
         measures, hidden_measures = care_figures.stored_measure_changes(left)
+        stages, hidden_stages = care_figures.stored_follow_up_stages(
+            left, filters.organization_ids, filters.today
+        )
     else:
         abstinence, hidden_abstinence = care_figures.abstinence_at_discharge(left)
         measures, hidden_measures = care_figures.measure_changes(left)
-    stages, hidden_stages = care_figures.follow_up_stages(left, filters.today)
+        stages, hidden_stages = care_figures.follow_up_stages(left, filters.today)
     return Board(
         filters=filters,
         completion=completion(filters, sites, source),

@@ -23,7 +23,7 @@ from discharge.types import DischargeType
 from monitoring.models import Alert, Severity
 from notes.models import ProgressNote
 from outcomes import facts, selectors
-from outcomes.models import AlertFacts, EpisodeFacts, ReportingDemographics
+from outcomes.models import AlertFacts, EpisodeFacts, FollowUpFacts, ReportingDemographics
 from outcomes.tests.conftest import TODAY, add_episode
 from participants.models import EpisodeStatus, Participant
 from screens import panels
@@ -507,3 +507,35 @@ def test_alerts_raised_in_bulk_for_missed_check_ins_reach_the_facts(
     assert raised
     run_tasks()
     assert set(_alert_facts()) >= {alert.pk for alert in raised}
+
+
+def _follow_up_facts() -> dict[int, tuple]:
+    return {
+        row[0]: row[1:]
+        for row in FollowUpFacts.objects.values_list(
+            "follow_up_id", "episode_id", "day", "due_on", "reached", "answered"
+        )
+    }
+
+
+def test_an_opt_out_stops_the_follow_ups_in_the_facts_too(
+    midweek, world, django_capture_on_commit_callbacks, run_tasks
+):
+    """Discharging schedules follow-ups, which reach the facts; opting out stops the pending
+    ones with a queryset update, and the refresh the consent's change queues drops them."""
+    from discharge import followups
+    from discharge.tests.builders import discharge_world
+
+    with django_capture_on_commit_callbacks(execute=True):
+        record = discharge_world(world, by=world.director)
+    run_tasks()
+    scheduled = _follow_up_facts()
+    assert scheduled and set(scheduled) == set(
+        FollowUp.objects.filter(discharge=record).values_list("pk", flat=True)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        followups.opt_out(record.consent, by=world.therapist, expected_version=1)
+    run_tasks()
+    assert _follow_up_facts() == {}
+    facts.rebuild()
+    assert _follow_up_facts() == {}
