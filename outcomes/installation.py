@@ -1001,6 +1001,7 @@ class _History:
                     public_id=public_id,
                     discharge_id=discharge_id,
                     participant_id=episode.participant_id,
+                    organization_id=self.organization.pk,
                     day=day,
                     due_on=due_on,
                     status=state.status,
