@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
 
 from accounts.http import is_htmx
 from accounts.models import LevelOfCare
@@ -28,6 +27,7 @@ from participants.views import chart_context
 from placement import asam, rules, selectors, self_check, services
 from placement.forms import AdmitForm, CloseForm, DecisionForm, SelfCheckForm
 from tandem.errors import AccessDenied, TandemError
+from tandem.methods import serves
 
 
 def _recommendation_context(recommendation: rules.Recommendation | None) -> dict:
@@ -261,7 +261,7 @@ def close_episode(request: StaffRequest, participant) -> HttpResponse:
 # promises not to set. It POSTs so the answers never appear in a URL, a server log or the
 # browser history.
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@serves("GET", "POST")
 def self_check_page(request: HttpRequest) -> HttpResponse:
     """The anonymous self-check: no sign-in, no database, no session, no cookie."""
     form = SelfCheckForm(request.POST if request.method == "POST" else None)

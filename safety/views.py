@@ -7,7 +7,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
 
 from accounts.http import SignedInRequest
 from accounts.models import User
@@ -22,6 +21,7 @@ from safety import display, selectors, services
 from safety.forms import ConfirmForm, DraftForm
 from safety.models import STEP_FIELDS
 from tandem.errors import AccessDenied, TandemError
+from tandem.methods import serves
 from tandem.views import error_page
 
 
@@ -91,7 +91,7 @@ def confirm(request: StaffRequest, participant) -> HttpResponse:
     return redirect("safety:tab", participant_id=participant.public_id)
 
 
-@require_GET
+@serves("GET")
 @login_required
 def mine(request: SignedInRequest) -> HttpResponse:
     """The participant's own confirmed safety plan, with the crisis lines."""

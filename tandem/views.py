@@ -4,9 +4,9 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
 
 from tandem.dates import BadDateParameter
+from tandem.methods import serves
 
 
 def error_page(request: HttpRequest, title: str, message: str, *, status: int) -> HttpResponse:
@@ -42,7 +42,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@serves("GET")
 @cache_control(max_age=86400, public=True)
 def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers ask for /favicon.ico on every site; answer with the app's icon, not a 404."""

@@ -18,6 +18,13 @@ def test_favicon_is_served(client):
     assert response["Content-Type"] == "image/svg+xml"
 
 
+def test_pages_that_serve_get_answer_head_and_refuse_other_methods(client):
+    """A HEAD (link checkers, monitors) gets the GET's answer without the body, not a 405."""
+    for url in ("/favicon.ico", reverse("self_check")):
+        assert client.head(url).status_code == 200, url
+        assert client.put(url).status_code == 405, url
+
+
 def test_status_choices_read_as_words(world, login):
     world.episode.status = "active"
     world.episode.save()
