@@ -1060,8 +1060,11 @@ class _History:
         self.made.add(NextDue, sum(next_due.refresh_program(p.pk) for p in self.programs))
         self.made.add(FirstDue, FirstDue.objects.filter(program__in=self.programs).count())
         admitted = [e.pk for e in self.episodes if e.admitted_on is not None]
-        keep_review_schedule(admitted)
-        self.made.add(ReviewSchedule, len(admitted))
+        keep_review_schedule(admitted)  # keeps rows for the episodes still in care only
+        self.made.add(
+            ReviewSchedule,
+            ReviewSchedule.objects.filter(episode__program__in=self.programs).count(),
+        )
 
     def audit_trail(self) -> None:
         """The organization's chain, in time order, linked as `record_events` links it."""

@@ -103,7 +103,15 @@ def test_every_kind_of_history_is_there(made):
 
 
 def test_the_counts_it_reports_are_the_rows_written(made):
-    for model in (AuditEvent, Attendance, Enrolment, Administration, ProgressNote, Discharge):
+    for model in (
+        AuditEvent,
+        Attendance,
+        Enrolment,
+        Administration,
+        ProgressNote,
+        Discharge,
+        ReviewSchedule,
+    ):
         assert made.rows[model._meta.db_table] == model.objects.count(), model.__name__
     assert made.total == sum(made.rows.values()) > 5_000
 
