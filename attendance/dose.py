@@ -34,7 +34,7 @@ from django.utils import timezone
 from accounts.models import Program
 from attendance.models import Attendance, WeeklyMinutes
 from participants.access import caseload
-from participants.models import IN_CARE_STATUSES, Episode
+from participants.models import IN_CARE_STATUSES, Episode, Participant
 from scheduling.models import Enrolment, Session
 from scheduling.selectors import program_weekdays
 from scheduling.weeks import is_partial_week, prorated_minutes
@@ -316,6 +316,9 @@ def _at_risk(
     programs' group days (`program_weekdays`)."""
     distinct = sorted({week_start for _, week_start in weeks})
     chosen = RawSQL("SELECT pid FROM e", ())
+    # A participant is enrolled only in their own organization's sessions (the enrolment
+    # services refuse any other), so the week's sessions elsewhere need not be read at all.
+    organizations = sorted({program.organization_id for program, _ in weeks})
     parts = []
     for i, (program, week_start) in enumerate(weeks):
         columns = {
@@ -324,19 +327,18 @@ def _at_risk(
             "pid": F("participant_id"),
             "required": _required(program, week_start, weekdays[program.pk]),
         }
-        if named:
-            columns["last_name"] = F("participant__legal_last_name")
         episodes = _latest_in_care(program).values(**columns).order_by()
         parts.append(episodes.query.sql_with_params())
     # Compiled queries and fixed text only; every value is a parameter.
     selects = [f"SELECT * FROM ({sql}) e{i}" for i, (sql, _) in enumerate(parts)]  # noqa: S608
-    ctes = [f"e AS ({' UNION ALL '.join(selects)})"]
+    union = " UNION ALL ".join(selects)
+    ctes = [f"e AS ({_surnamed(union) if named else union})"]
     params: list = [value for _, values in parts for value in values]
     for j, week_start in enumerate(distinct):
         sunday = week_start + timedelta(days=6)
         remaining = (
             _planned(chosen, week_start, sunday)
-            .filter(session__ends_at__gt=now)
+            .filter(session__ends_at__gt=now, session__program__organization_id__in=organizations)
             .values(pid=F("participant_id"))
             .annotate(minutes=_remaining(week_start, sunday, now))
             .order_by()
@@ -354,6 +356,17 @@ def _at_risk(
             ctes.append(f"{name} AS ({sql})")
             params += values
     return _AtRisk("WITH " + ", ".join(ctes), params, [distinct.index(week) for _, week in weeks])
+
+
+def _surnamed(episodes: str) -> str:
+    """The episodes with their participant's surname, joined once for every program: joined
+    per program, each join read every participant again."""
+    quote = connection.ops.quote_name
+    surname = quote(Participant._meta.get_field("legal_last_name").column)
+    return (
+        f"SELECT u.*, p.{surname} AS last_name FROM ({episodes}) u"  # noqa: S608
+        f" JOIN {quote(Participant._meta.db_table)} p ON p.id = u.pid"
+    )
 
 
 _GAP = "e.required - COALESCE(a.minutes, 0) - COALESCE(r.minutes, 0)"
