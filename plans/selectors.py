@@ -38,14 +38,7 @@ def plans_of(participant: Participant) -> list[TreatmentPlan]:
     it again."""
     return list(
         TreatmentPlan.objects.filter(participant=participant)
-        .select_related(
-            "episode__program",
-            "signed_by",
-            "recorded_by",
-            "revises",
-            "acknowledgement",
-            "cosignature__recorded_by",
-        )
+        .select_related(*PLAN_SHOWN_WITH)
         .order_by("-episode__referred_on", "-episode_id", "-number")
     )
 
@@ -106,6 +99,15 @@ class PlanView:
     cosignature: Cosignature | None = None
 
 
+# What a plan page shows alongside a plan: read with the plan itself, in one join.
+PLAN_SHOWN_WITH = (
+    "episode__program",
+    "signed_by",
+    "recorded_by",
+    "revises",
+    "acknowledgement",
+    "cosignature__recorded_by",
+)
 PLAN_PARTS = (
     "problems__diagnoses",
     "goals",
@@ -121,14 +123,7 @@ def plan_view(plan: TreatmentPlan, *, with_progress: bool = True, loaded: bool =
         prefetch_related_objects([plan], *PLAN_PARTS)
     else:
         plan = (
-            TreatmentPlan.objects.select_related(
-                "episode__program",
-                "signed_by",
-                "recorded_by",
-                "revises",
-                "acknowledgement",
-                "cosignature__recorded_by",
-            )
+            TreatmentPlan.objects.select_related(*PLAN_SHOWN_WITH)
             .prefetch_related(*PLAN_PARTS)
             .get(pk=plan.pk)
         )
