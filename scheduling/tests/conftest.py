@@ -13,10 +13,12 @@ from scheduling.models import (
     Group,
     Room,
     SchedulingProfile,
+    Session,
     SessionMode,
     StaffHours,
     Track,
 )
+from scheduling.weeks import session_span
 
 # A Monday well in the future, so "now" is always before its sessions.
 MONDAY = date(2030, 1, 7)
@@ -52,6 +54,31 @@ def add_group(program, title, weekday, start, minutes, lead, *, room=None, track
     )
     group.facilitators.set([lead])
     return group
+
+
+def held_session(
+    world, group: Group, day: date, *, status: str = Session.Status.SCHEDULED, staffed: bool = True
+) -> Session:
+    """The group's session on `day` at its local start time, led by its facilitators unless
+    `staffed` is False (a session nobody is rostered on, for tests of who may change it)."""
+    starts, ends = session_span(world.program, day, group.start_time, group.minutes)
+    session = Session.objects.create(
+        program=world.program,
+        group=group,
+        kind=Session.Kind.GROUP,
+        title=group.title,
+        date=day,
+        starts_at=starts,
+        ends_at=ends,
+        minutes=group.minutes,
+        mode=group.mode,
+        room=group.room,
+        capacity=group.capacity,
+        status=status,
+    )
+    if staffed:
+        session.staff.set(group.facilitators.all())
+    return session
 
 
 def set_windows(episode, windows, **profile):

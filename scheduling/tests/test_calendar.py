@@ -8,8 +8,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from scheduling import services
 from scheduling.models import Closure, Enrolment, Group, Session, StaffHours
-from scheduling.tests.conftest import MONDAY
-from scheduling.weeks import session_span
+from scheduling.tests.conftest import MONDAY, held_session
 from tandem.errors import AccessDenied, InvalidInput
 
 
@@ -149,23 +148,8 @@ def test_a_half_filled_window_row_is_refused(world, calendar, login):
     assert "Give the day, the start and the end" in response.content.decode()
 
 
-def _dated(world, group, day) -> Session:
-    starts, ends = session_span(world.program, day, group.start_time, group.minutes)
-    return Session.objects.create(
-        program=world.program,
-        group=group,
-        kind=Session.Kind.GROUP,
-        title=group.title,
-        date=day,
-        starts_at=starts,
-        ends_at=ends,
-        minutes=group.minutes,
-        mode=group.mode,
-    )
-
-
 def test_cancel_session_audits_and_calls_the_hooks(world, calendar, monkeypatch):
-    session = _dated(world, calendar.morning[0], MONDAY)
+    session = held_session(world, calendar.morning[0], MONDAY)
     told = []
     monkeypatch.setattr(services.CANCELLATION, "_registered", {})  # only this test's hook
     services.CANCELLATION.register(lambda s, by: told.append((s.status, by)))
@@ -181,15 +165,15 @@ def test_cancel_session_audits_and_calls_the_hooks(world, calendar, monkeypatch)
         services.cancel_session(session, by=world.supervisor, reason="Again")
     with pytest.raises(AccessDenied):
         services.cancel_session(
-            _dated(world, calendar.morning[1], MONDAY + timedelta(days=2)),
+            held_session(world, calendar.morning[1], MONDAY + timedelta(days=2)),
             by=world.therapist,
             reason="Not mine to cancel",
         )
 
 
 def test_a_closure_cancels_that_days_published_sessions(world, calendar, login):
-    session = _dated(world, calendar.morning[0], MONDAY)
-    other_day = _dated(world, calendar.morning[1], MONDAY + timedelta(days=2))
+    session = held_session(world, calendar.morning[0], MONDAY)
+    other_day = held_session(world, calendar.morning[1], MONDAY + timedelta(days=2))
     client = login(world.director)
     response = client.post(
         reverse("scheduling:closure_add", args=[world.program.public_id]),
@@ -210,7 +194,7 @@ def test_a_closure_cancels_that_days_published_sessions(world, calendar, login):
 
 
 def test_session_page_shows_only_the_participants_the_viewer_may_see(world, calendar, login):
-    session = _dated(world, calendar.morning[0], MONDAY)
+    session = held_session(world, calendar.morning[0], MONDAY)
     for episode in calendar.episodes[:3]:
         Enrolment.objects.create(session=session, participant=episode.participant, episode=episode)
     url = reverse("scheduling:session", args=[session.public_id])
@@ -222,18 +206,18 @@ def test_session_page_shows_only_the_participants_the_viewer_may_see(world, cale
 
 
 def test_a_past_session_reads_ended_and_offers_no_cancel(world, calendar, login):
-    past = _dated(world, calendar.morning[0], date(2020, 1, 6))
+    past = held_session(world, calendar.morning[0], date(2020, 1, 6))
     page = login(world.director).get(reverse("scheduling:session", args=[past.public_id]))
     text = page.content.decode()
     assert "Ended" in text and ">Scheduled<" not in text
     assert "Cancel session" not in text
-    coming = _dated(world, calendar.morning[0], MONDAY)
+    coming = held_session(world, calendar.morning[0], MONDAY)
     text = login(world.director).get(reverse("scheduling:session", args=[coming.public_id]))
     assert "Cancel session" in text.content.decode()
 
 
 def test_an_ended_session_cannot_be_cancelled(world, calendar):
-    session = _dated(world, calendar.morning[0], MONDAY)
+    session = held_session(world, calendar.morning[0], MONDAY)
     after = session.ends_at + timedelta(minutes=1)
     with pytest.raises(InvalidInput, match="has ended"):
         services.cancel_session(session, by=world.director, reason="Too late", now=after)

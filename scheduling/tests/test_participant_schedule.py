@@ -8,9 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEvent, Outcome
-from scheduling.models import AvailabilityWindow, Enrolment, SchedulingProfile, Session
-from scheduling.tests.conftest import MONDAY
-from scheduling.weeks import session_span
+from scheduling.models import AvailabilityWindow, Enrolment, SchedulingProfile
+from scheduling.tests.conftest import MONDAY, held_session
 
 
 def _tab(world):
@@ -38,21 +37,7 @@ def _profile(version, **changes):
 
 
 def _enrol(world, group, day):
-    starts, ends = session_span(world.program, day, group.start_time, group.minutes)
-    session = Session.objects.create(
-        program=world.program,
-        group=group,
-        kind=Session.Kind.GROUP,
-        title=group.title,
-        date=day,
-        starts_at=starts,
-        ends_at=ends,
-        minutes=group.minutes,
-        mode=group.mode,
-        room=group.room,
-        capacity=group.capacity,
-    )
-    session.staff.set(group.facilitators.all())
+    session = held_session(world, group, day)
     Enrolment.objects.create(session=session, participant=world.participant, episode=world.episode)
     return session
 

@@ -11,31 +11,10 @@ from accounts.models import Program
 from attendance.tests.builders import enrol, make_session
 from participants.services import mark_entered_in_error
 from scheduling import selectors
-from scheduling.models import Group, Session, Track
-from scheduling.tests.conftest import MONDAY
+from scheduling.models import Session, Track
+from scheduling.tests.conftest import MONDAY, held_session
 from scheduling.views_week import DAY_PAGE_SIZE, WEEK_GRID_LIMIT
 from scheduling.weeks import session_span
-
-
-def _held(world, group: Group, day, *, status=Session.Status.SCHEDULED) -> Session:
-    """The group's session on `day`, led by its facilitators."""
-    starts, ends = session_span(world.program, day, group.start_time, group.minutes)
-    session = Session.objects.create(
-        program=world.program,
-        group=group,
-        kind=Session.Kind.GROUP,
-        title=group.title,
-        date=day,
-        starts_at=starts,
-        ends_at=ends,
-        minutes=group.minutes,
-        mode=group.mode,
-        room=group.room,
-        capacity=group.capacity,
-        status=status,
-    )
-    session.staff.set(group.facilitators.all())
-    return session
 
 
 def _untracked(world, count: int, *, days: int = 5, first: int = 0) -> None:
@@ -78,13 +57,17 @@ def _day(world, **params: str) -> str:
 def test_the_summary_counts_each_tracks_groups_places_and_the_individual_sessions(
     world, calendar, login
 ):
-    monday = _held(world, calendar.morning[0], MONDAY)
+    monday = held_session(world, calendar.morning[0], MONDAY)
     for episode in calendar.episodes[:3]:
         enrol(monday, episode)
-    cancelled = _held(world, calendar.morning[1], MONDAY + timedelta(days=2), status="cancelled")
+    cancelled = held_session(
+        world, calendar.morning[1], MONDAY + timedelta(days=2), status="cancelled"
+    )
     enrol(cancelled, calendar.episodes[0])
-    enrol(_held(world, calendar.evening[0], MONDAY + timedelta(days=1)), calendar.episodes[3])
-    _held(world, calendar.online, MONDAY)
+    enrol(
+        held_session(world, calendar.evening[0], MONDAY + timedelta(days=1)), calendar.episodes[3]
+    )
+    held_session(world, calendar.online, MONDAY)
     make_session(world.program, MONDAY, kind=Session.Kind.INDIVIDUAL, title="Check-in")
 
     summary = selectors.summary(world.program, MONDAY, MONDAY + timedelta(days=6))
@@ -115,7 +98,7 @@ def test_the_summary_counts_each_tracks_groups_places_and_the_individual_session
 def test_a_week_too_large_for_one_screen_is_counted_and_a_track_lists_its_groups(
     world, calendar, login
 ):
-    _held(world, calendar.morning[0], MONDAY)
+    held_session(world, calendar.morning[0], MONDAY)
     _untracked(world, WEEK_GRID_LIMIT)
     client = login(world.director)
     track = Track.objects.get(program=world.program, name="Morning track")
@@ -133,7 +116,7 @@ def test_a_week_too_large_for_one_screen_is_counted_and_a_track_lists_its_groups
     summarised, _ = _queries(client, _week(world))
     _untracked(world, 40, first=WEEK_GRID_LIMIT)
     for group in calendar.morning[1:]:
-        _held(world, group, MONDAY + timedelta(days=group.weekday))
+        held_session(world, group, MONDAY + timedelta(days=group.weekday))
     assert _queries(client, _week(world))[0] == summarised
     more, listed = _queries(client, _week(world, show=str(track.public_id)))
     assert more == queries and listed.count('class="session-card') == 3
@@ -143,7 +126,7 @@ def test_a_week_too_large_for_one_screen_is_counted_and_a_track_lists_its_groups
 
 
 def test_a_week_that_fits_lists_its_groups_under_the_summary(world, calendar, login):
-    _held(world, calendar.morning[0], MONDAY)
+    held_session(world, calendar.morning[0], MONDAY)
     _untracked(world, WEEK_GRID_LIMIT - 1)
     page = login(world.director).get(_week(world)).content.decode()
     assert "more than one screen can list" not in page
