@@ -299,18 +299,6 @@ def _refresh_follow_ups(by_zone: dict[str, list[int]]) -> None:
     )
 
 
-def fill_follow_ups() -> None:
-    """Write every episode's follow-up facts (the migration that adds them, over the
-    episodes already stored)."""
-    zones = dict(Program.objects.values_list("pk", "time_zone"))
-    ids = list(Episode.objects.order_by("pk").values_list("pk", "program_id"))
-    for at in range(0, len(ids), BATCH):
-        by_zone: dict[str, list[int]] = defaultdict(list)
-        for pk, program_id in ids[at : at + BATCH]:
-            by_zone[zones[program_id]].append(pk)
-        _refresh_follow_ups(by_zone)
-
-
 def _refresh_notes(participant_ids: Iterable[int]) -> None:
     """Rewrite the note facts of these participants: `care_figures.notes_on_time`'s notes
     (first versions in force with a due time), whether each was signed by then, and the due
