@@ -24,7 +24,7 @@ class AssessmentsConfig(AppConfig):
                 "Latest scores",
                 30,
                 home.latest_scores_column,
-                "assessments/_scores_cell.html",
+                home.latest_scores_cell,
             )
         )
         SECTIONS.register(Section("assessments", "Assessments", assessments_section))

@@ -2,9 +2,13 @@
 
 from typing import Any
 
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
 from assessments.instruments import UnknownInstrumentError, get
 from assessments.models import Administration
 from participants.models import Episode
+from tandem.templatetags.clock import when
 
 
 def latest_scores_column(episodes: list[Episode]) -> dict[int, Any]:
@@ -29,6 +33,25 @@ def latest_scores_column(episodes: list[Episode]) -> dict[int, Any]:
     return {
         pk: sorted(s.values(), key=lambda r: r["on"], reverse=True)[:3] for pk, s in latest.items()
     }
+
+
+def latest_scores_cell(value: Any, episode: Episode) -> SafeString | str:
+    """The latest scores, newest first, one a line, each with its band and when it was taken."""
+    if not value:
+        return "—"
+    return format_html_join(
+        mark_safe("<br>"),
+        '<span class="score" title="{}">{} {}{}</span>',
+        (
+            (
+                when(s["on"]),
+                s["name"],
+                s["total"],
+                format_html(' <span class="muted small">{}</span>', s["band"]) if s["band"] else "",
+            )
+            for s in value
+        ),
+    )
 
 
 def _short_name(code: str) -> str:

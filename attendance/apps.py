@@ -37,9 +37,7 @@ class AttendanceConfig(AppConfig):
             home_page.Panel(home_page.UNDER_DOSED, 10, home.under_dosed_panel)
         )
         home_page.COLUMNS.register(
-            home_page.Column(
-                "dose", "This week", 10, home.dose_column, "attendance/_dose_cell.html"
-            )
+            home_page.Column("dose", "This week", 10, home.dose_column, home.dose_cell)
         )
         CANCELLATION.register(hooks.on_cancellation)
         ATTENDANCE_PROBES.register(hooks.sessions_with_attendance)

@@ -5,9 +5,12 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from attendance import dose, selectors
 from attendance.models import ABSENT_STATUSES
+from attendance.templatetags.attendance_tags import hours
 from participants.models import IN_CARE_STATUSES, Episode
 from scheduling.models import Session
 
@@ -20,6 +23,18 @@ def dose_column(episodes: list[Episode]) -> dict[int, Any]:
     weeks = {e.program_id: dose.current_week(e.program) for e in in_care}
     doses = dose.weekly_doses(in_care, set(weeks.values()))
     return {e.pk: doses[(e.participant_id, weeks[e.program_id])] for e in in_care}
+
+
+def dose_cell(value: Any, episode: Episode) -> SafeString | str:
+    """The week's attended hours of those required, and how short they fall or that they met it."""
+    if not value:
+        return "—"
+    note: SafeString | str = ""
+    if value.under_dose:
+        note = format_html(" <strong>short {}</strong>", hours(value.shortfall))
+    elif value.met:
+        note = mark_safe(' <span class="muted small">met</span>')
+    return format_html("{} of {}{}", hours(value.attended), hours(value.required), note)
 
 
 def today_panel(request: HttpRequest) -> dict | None:

@@ -35,9 +35,7 @@ class MonitoringConfig(AppConfig):
             home_page.Panel(home_page.CRITICAL_ALERTS, 10, home.critical_alerts_panel)
         )
         home_page.COLUMNS.register(
-            home_page.Column(
-                "alerts", "Open alerts", 20, home.alerts_column, "monitoring/_alerts_cell.html"
-            )
+            home_page.Column("alerts", "Open alerts", 20, home.alerts_column, home.alerts_cell)
         )
         PRIMARY_CHANGE.register(services.follow_primary_change)
         WITHDRAWN.register(services.close_alerts_of_withdrawn_source)

@@ -5,7 +5,10 @@ from typing import Any
 
 from django.db.models import Count
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from monitoring.models import SEVERITY_RANK, Alert, AlertStatus
 from monitoring.selectors import critical_board
@@ -30,6 +33,16 @@ def alerts_column(episodes: list[Episode]) -> dict[int, Any]:
         if entry["worst"] is None or SEVERITY_RANK[row["severity"]] > SEVERITY_RANK[entry["worst"]]:
             entry["worst"] = row["severity"]
     return {e.pk: summary[e.participant_id] for e in episodes if e.participant_id in summary}
+
+
+def alerts_cell(value: Any, episode: Episode) -> SafeString | str:
+    """The open alerts linked to the participant's alerts page, the worst named when high."""
+    if not value:
+        return "—"
+    url = reverse("monitoring:participant_alerts", args=[episode.participant.public_id])
+    worst = value["worst"]
+    note = format_html(" <strong>({})</strong>", worst) if worst in ("critical", "high") else ""
+    return format_html('<a href="{}">{} open</a>{}', url, value["count"], note)
 
 
 def critical_alerts_panel(request: HttpRequest) -> dict | None:

@@ -16,6 +16,7 @@ from attendance.tests.builders import active_participant
 from audit.models import AuditEvent
 from conftest import make_participant
 from monitoring.models import Alert
+from monitoring.services import raise_alert
 from participants.home import census
 from participants.models import OPEN_STATUSES, Episode, EpisodeStatus
 from worklist.services import create_task
@@ -119,6 +120,19 @@ def test_clinician_caseload_has_status_next_session_dose_alerts_and_scores(world
         assert f">{column}<" in page
     assert "PHQ-9 9" in page
     assert "1 open" in page
+
+
+def test_the_caseload_row_escapes_what_was_typed_and_names_a_high_alert(world, login):
+    episode = active_participant(world, "T-009901", "<b>Ada</b>", "O'Hara & Co")
+    raise_alert(episode.participant, kind="manual", severity="high", title="Called in distress")
+    page = login(world.therapist).get("/").content.decode()
+    assert (
+        '&lt;b&gt;Ada&lt;/b&gt; O&#x27;Hara &amp; Co</a> <span class="muted">(she/her)</span>'
+        in page
+    )
+    assert "<b>Ada</b>" not in page
+    alerts_url = f"/alerts/{episode.participant.public_id}/"
+    assert f'<a href="{alerts_url}">1 open</a> <strong>(high)</strong>' in page
 
 
 def test_caseload_pages_beyond_twenty_five(world, login):
