@@ -73,9 +73,8 @@ def open_tasks_of(user, *, today: date, limit: int | None = None) -> list[Task]:
 
 @dataclass
 class OverdueBoard:
-    """The first overdue tasks, and every overdue task counted per owner (name, count)."""
+    """Every overdue task counted per owner (name, count), most first."""
 
-    tasks: list[Task]
     by_owner: list[tuple[str, int]]
 
     @property
@@ -94,15 +93,13 @@ def overdue_tasks(user, *, today: date) -> QuerySet[Task]:
     )
 
 
-def overdue_board(user, *, today: date, limit: int = 200) -> OverdueBoard:
-    """The first overdue tasks across the organizations the user oversees, with counts that
-    cover all of them (one grouped count), not only the first."""
-    qs = overdue_tasks(user, today=today)
-    tasks = mark_overdue(list(qs[:limit]), today)
-    if not tasks:
-        return OverdueBoard([], [])
+def overdue_board(user, *, today: date) -> OverdueBoard:
+    """The overdue tasks across the organizations the user oversees, counted per owner in one
+    grouped query: the home's panel names owners, not tasks or participants, so it reads no
+    task row."""
     counts = (
-        qs.order_by()
+        overdue_tasks(user, today=today)
+        .order_by()
         .values("owner_id", "owner__first_name", "owner__last_name", "owner__username")
         .annotate(n=Count("pk"))
     )
@@ -113,4 +110,4 @@ def overdue_board(user, *, today: date, limit: int = 200) -> OverdueBoard:
         )
         for c in counts
     ]
-    return OverdueBoard(tasks, sorted(by_owner, key=lambda e: (-e[1], e[0])))
+    return OverdueBoard(sorted(by_owner, key=lambda e: (-e[1], e[0])))

@@ -262,3 +262,13 @@ def test_home_overdue_panel_counts_every_overdue_task(clock, world, login):
     therapist = world.therapist.get_full_name() or world.therapist.username
     assert f"Overdue tasks ({PAGE_SIZE + 10})" in html
     assert html.index(f"{casemanager}: {PAGE_SIZE + 7}") < html.index(f"{therapist}: 3")
+
+
+def test_the_home_overdue_panel_names_owners_and_lists_no_participant(clock, world, login):
+    _make(world, 2)
+    before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    html = login(world.supervisor).get(reverse("home")).content.decode()
+    assert "Overdue tasks (2)" in html
+    assert world.participant.display_name not in html
+    for event in AuditEvent.objects.filter(pk__gt=before, event_type="home.viewed"):
+        assert "overdue_tasks" not in event.details["lists"]
