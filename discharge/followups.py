@@ -5,6 +5,7 @@ Each follow-up is a row with a status; the delayed tasks only move a row on when
 where they expect it, so an opt-out (or an answer) makes every pending task a no-op.
 """
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -36,6 +37,7 @@ from measurement import sms
 from participants.access import Scope, require
 from tandem import lifecycle
 from tandem.errors import InvalidInput
+from tandem.hooks import Hook
 from tandem.tasks import enqueue_after_commit
 from tandem.validation import validate
 
@@ -44,6 +46,18 @@ KIND = "follow_up"
 # Contacts go out in the program's morning, never at midnight.
 SEND_AT = time(10, 0)
 ANSWER_LINKS = ("follow_up", "participant", "recorded_by")
+
+# Called inside the write's transaction as hook(participant_id) whenever what follows a
+# participant's discharge changes: the discharge recorded with its contact consent and
+# follow-ups, a follow-up moved on (sent, listed for a call, called, answered, stopped) or an
+# opt-out. Outcomes registers one that keeps its follow-up facts current.
+ChangedHook = Callable[[int], object]
+CHANGED: Hook[ChangedHook] = Hook("discharge.changed")
+
+
+def changed(participant_id: int) -> None:
+    for hook in CHANGED.implementations():
+        hook(participant_id)
 
 
 def program_days(program: Any) -> tuple[list[int], int]:
@@ -103,6 +117,7 @@ def send(follow_up_id: int, *, now: datetime) -> FollowUp:
         )
         if row.status != FollowUpStatus.SCHEDULED:
             return row
+        changed(row.participant_id)  # every way on from here moves the follow-up on
         if not row.discharge.consent.active:
             row.status = FollowUpStatus.STOPPED
             lifecycle.save_new_version(row, ["status"])
@@ -170,6 +185,7 @@ def check_unanswered(follow_up_id: int) -> FollowUp:
             FollowUpStatus.TO_CALL if row.discharge.consent.active else FollowUpStatus.STOPPED
         )
         lifecycle.save_new_version(row, ["status"])
+        changed(row.participant_id)
         if row.status == FollowUpStatus.TO_CALL:
             record_event(
                 actor=None,
@@ -204,6 +220,7 @@ def opt_out(consent: ContactConsent, *, by: Any, expected_version: int) -> Conta
         )
         refs = [str(ref) for ref in pending.values_list("public_id", flat=True)]
         pending.update(status=FollowUpStatus.STOPPED, modified_at=timezone.now())
+        changed(current.participant_id)
         for link in SingleUseLink.objects.filter(
             target=KIND, target_ref__in=refs, used_at__isnull=True, revoked_at__isnull=True
         ):
@@ -238,6 +255,7 @@ def record_call(
         row.called_by = by
         row.call_note = note[:500]
         lifecycle.save_new_version(row, ["status", "called_at", "called_by", "call_note"])
+        changed(row.participant_id)
         record_event(
             actor=by,
             event_type="follow_up.called",
@@ -316,6 +334,7 @@ def record_answers(
         row.status = FollowUpStatus.ANSWERED
         row.answered_at = now
         lifecycle.save_new_version(row, ["status", "answered_at"])
+        changed(row.participant_id)
         if record.emergency_visits:
             ReadmissionSignal.objects.get_or_create(
                 discharge_id=row.discharge_id,

@@ -158,6 +158,7 @@ def discharge(
         summary.draft(record, by=by, now=now)
         scheduled = followups.schedule(record, now=now) if consent else []
         followups.schedule_appointment_check(plan)
+        followups.changed(participant.pk)
         record_event(
             actor=by,
             event_type="discharge.recorded",

@@ -7,6 +7,7 @@ class OutcomesConfig(AppConfig):
     def ready(self) -> None:
         from assessments.services import CHANGED
         from attendance.weekly import WEEKS_CHANGED
+        from discharge.followups import CHANGED as DISCHARGE_CHANGED
         from monitoring.services import CHANGED as ALERTS_CHANGED
         from outcomes import access, demo, freshness
         from participants.access import Scope, register_page
@@ -29,7 +30,8 @@ class OutcomesConfig(AppConfig):
         SEEDERS.register(Seeder(95, "program history", demo.seed_history))
         SEEDERS.register(Seeder(99, "outcome facts", demo.seed_facts))
         STATUS_CHANGE.register(freshness.on_status_change)
-        CHANGED.register(freshness.on_administrations_changed)
+        CHANGED.register(freshness.on_participant_changed)
+        DISCHARGE_CHANGED.register(freshness.on_participant_changed)
         lifecycle.WITHDRAWN.register(freshness.on_withdrawn)
         WEEKS_CHANGED.register(freshness.on_weeks_changed)
         ALERTS_CHANGED.register(freshness.on_alerts_changed)

@@ -5,14 +5,12 @@ write commits.
 Where the module that writes has an extension point, the facts follow it: an episode's status
 change (`participants.services.STATUS_CHANGE`), a participant's administrations
 (`assessments.services.CHANGED`), a record entered in error (`tandem.lifecycle.WITHDRAWN`),
-a roll call's weekly minutes (`attendance.weekly.WEEKS_CHANGED`) and alerts raised or closed
-(`monitoring.services.CHANGED`). The other records the facts
-read (the participant, the episode's site and level of care, the discharge, its follow-ups,
-their answers and the contact consent, check-ins, use reports, drug screens and progress
-notes, the program's weekly minimum) have no such point; a saved row of theirs is followed
-through Django's `post_save`. (An opt-out stops the pending follow-ups with a queryset
-update in the transaction that saves the consent, so the consent's refresh, run after the
-commit, sees them stopped.)
+a roll call's weekly minutes (`attendance.weekly.WEEKS_CHANGED`), alerts raised or closed
+(`monitoring.services.CHANGED`) and what follows a discharge: the discharge, its contact
+consent, its follow-ups and their answers (`discharge.followups.CHANGED`). The other records
+the facts read (the participant, the episode's site and level of care, check-ins, use
+reports, drug screens and progress notes, the program's weekly minimum) have no such point;
+a saved row of theirs is followed through Django's `post_save`.
 """
 
 from typing import Any
@@ -21,7 +19,6 @@ from django.db.models.signals import post_save
 
 from accounts.models import Program
 from checkins.models import CheckIn
-from discharge.models import ContactConsent, Discharge, FollowUp, FollowUpAnswers
 from monitoring.models import Alert
 from notes.models import ProgressNote
 from outcomes import facts
@@ -33,7 +30,7 @@ def on_status_change(episode: Episode) -> None:
     facts.mark(episodes=[episode.pk])
 
 
-def on_administrations_changed(participant_id: int) -> None:
+def on_participant_changed(participant_id: int) -> None:
     facts.mark([participant_id])
 
 
@@ -81,10 +78,6 @@ def connect() -> None:
     post_save.connect(_participant_saved, sender=Participant, dispatch_uid="outcomes.participant")
     post_save.connect(_episode_saved, sender=Episode, dispatch_uid="outcomes.episode")
     for model in (
-        Discharge,
-        FollowUp,
-        FollowUpAnswers,
-        ContactConsent,
         CheckIn,
         UseReport,
         DrugScreen,

@@ -539,3 +539,67 @@ def test_an_opt_out_stops_the_follow_ups_in_the_facts_too(
     assert _follow_up_facts() == {}
     facts.rebuild()
     assert _follow_up_facts() == {}
+
+
+def test_every_step_of_a_follow_up_through_the_services_reaches_the_facts(
+    world, django_capture_on_commit_callbacks, run_tasks
+):
+    """Discharged with follow-ups by phone: listed for a call, called and reached, answered
+    on a call, then an opt-out. After each step's refresh the follow-up facts are the ones a
+    rebuild writes, and the step changed them."""
+    import time_machine
+
+    from discharge import followups
+    from discharge.questionnaire import OutcomesForm
+    from discharge.tests.builders import CALL_ANSWERS, DISCHARGE_DAY, at, discharge_world
+
+    def step(write) -> dict[int, tuple]:
+        with django_capture_on_commit_callbacks(execute=True):
+            write()
+        run_tasks()
+        kept = _follow_up_facts()
+        facts.rebuild()
+        assert _follow_up_facts() == kept
+        return kept
+
+    def due(day: int) -> FollowUp:
+        return FollowUp.objects.get(discharge__participant=world.participant, day=day)
+
+    form = OutcomesForm(CALL_ANSWERS)
+    assert form.is_valid()
+    answers = {**form.answers(), "who5": {str(i): 3 for i in range(1, 6)}}
+    record = None
+
+    def discharge() -> None:
+        nonlocal record
+        record = discharge_world(world, channel="phone")
+
+    seen = [step(discharge)]
+    assert len(seen[-1]) == 5 and not any(row[3] for row in seen[-1].values())
+    with time_machine.travel(at(DISCHARGE_DAY + timedelta(days=31), 11, world.program)):
+        seen.append(step(lambda: run_tasks()))
+        seen.append(
+            step(
+                lambda: followups.record_call(
+                    due(7),
+                    by=world.casemanager,
+                    reached=True,
+                    note="Doing well.",
+                    expected_version=due(7).version,
+                )
+            )
+        )
+        assert seen[-1][due(7).pk][3] is True
+        seen.append(
+            step(
+                lambda: followups.record_answers_on_call(
+                    due(30), by=world.casemanager, answers=answers, now=timezone.now()
+                )
+            )
+        )
+    assert seen[-1][due(30).pk][3:] == (True, True)
+    assert record is not None
+    seen.append(
+        step(lambda: followups.opt_out(record.consent, by=world.therapist, expected_version=1))
+    )
+    assert set(seen[-1]) == {due(7).pk, due(30).pk}
