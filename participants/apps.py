@@ -8,6 +8,7 @@ PAGE_NAMES = {
     "participants:export": "the record",
     "participants:history_csv": "the history",
     "participants:edit": "the demographics",
+    "participants:care_team_add": "the care team form",
 }
 
 

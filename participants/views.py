@@ -27,6 +27,7 @@ from participants.access import (
     home_sections,
     may_open,
     organizations_with,
+    refusal_message,
     roles_holding,
 )
 from participants.decorators import load_participant, not_found, participant_page
@@ -218,9 +219,6 @@ def chart_overview(request: StaffRequest, participant) -> HttpResponse:
         else [],
         can_edit_clinical=can_edit_clinical,
         can_read_clinical=decide(request.user, participant, Action.VIEW, Scope.CLINICAL).allowed,
-        adding=_care_team_choices(participant, episode, context["care_team"])
-        if episode and can_edit_clinical
-        else None,
     )
     return render(request, "participants/chart_overview.html", context)
 
@@ -342,8 +340,12 @@ def transition(request: StaffRequest, participant, episode_id) -> HttpResponse:
     return redirect("participants:chart", participant_id=participant.public_id)
 
 
-@participant_page(Scope.CLINICAL, methods=("POST",))
+@participant_page(Scope.CLINICAL, methods=("GET", "POST"))
 def add_to_care_team(request: StaffRequest, participant) -> HttpResponse:
+    """The care-team form has a page of its own, which the overview links to: the staff it
+    offers are read only when someone is about to add one, not on every chart read."""
+    if request.method in READS:
+        return _care_team_page(request, participant)
     episode = selectors.current_episode(participant)
     if episode is None:
         messages.error(request, "There is no episode of care to add a care team to.")
@@ -374,6 +376,19 @@ def add_to_care_team(request: StaffRequest, participant) -> HttpResponse:
         else:
             messages.success(request, f"{data['user']} added to the care team as {role}.")
     return redirect("participants:chart", participant_id=participant.public_id)
+
+
+def _care_team_page(request: StaffRequest, participant) -> HttpResponse:
+    context = chart_context(request, participant, "overview")
+    episode = context["episode"]
+    change = decide(request.user, participant, Action.CHANGE, Scope.CLINICAL)
+    if episode is None:
+        context["refusal"] = "There is no episode of care to add a care team to."
+    elif not change.allowed:
+        context["refusal"] = refusal_message(change)
+    else:
+        context["adding"] = _care_team_choices(participant, episode, context["care_team"])
+    return render(request, "participants/care_team_add.html", context)
 
 
 def _form_errors(form) -> str:

@@ -124,6 +124,9 @@ MORE_CASES["participants:break_glass"] = [
         case="invalid",
     ),
 ]
+# The care-team form's own page: whoever reads the clinical record sees it (or why they
+# cannot add anyone); adding is decided as a change when the form is sent.
+MORE_CASES["participants:care_team_add"] = [Endpoint("GET", frozenset(CLINICAL_READ))]
 MORE_CASES["participants:edit"] = [
     Endpoint(
         "POST",

@@ -5,13 +5,12 @@ import re
 import pytest
 from django.urls import reverse
 
+from audit.models import AuditEvent
+from discharge.tests.builders import discharge_world
+from participants.access import CLOSED_CHART_MESSAGE
 from participants.models import CareTeamMember, CareTeamRole, Episode
 from participants.services import add_care_team_member
 from tandem.errors import InvalidInput
-
-
-def _chart(world):
-    return reverse("participants:chart", args=[world.participant.public_id])
 
 
 def _add(world):
@@ -27,7 +26,7 @@ def _active_primaries(world) -> list:
 
 
 def test_the_form_preselects_no_staff_member_and_no_role(world, login):
-    page = login(world.director).get(_chart(world)).content.decode()
+    page = login(world.director).get(_add(world)).content.decode()
     form = page[page.index("Add to care team") :]
     form = form[: form.index("</form>")]
     assert 'name="user"' in form and 'name="role"' in form
@@ -89,3 +88,20 @@ def test_a_non_primary_role_is_added_beside_the_primary(world, login):
     )
     assert "added to the care team as therapist" in response.content.decode()
     assert _active_primaries(world) == ["therapist"]
+
+
+def test_opening_the_form_is_audited_as_a_read_of_the_record(world, login):
+    client = login(world.therapist)
+    before = AuditEvent.objects.count()
+    assert client.get(_add(world)).status_code == 200
+    event = AuditEvent.objects.order_by("-id").first()
+    assert AuditEvent.objects.count() == before + 1
+    assert event is not None and event.participant_id == world.participant.pk
+    assert event.details["page"] == "participants:care_team_add"
+
+
+def test_a_closed_chart_shows_why_instead_of_the_form(world, login):
+    discharge_world(world)
+    page = login(world.director).get(_add(world)).content.decode()
+    assert CLOSED_CHART_MESSAGE in page
+    assert 'name="user"' not in page

@@ -1,4 +1,5 @@
-"""The overview writes its two forms out itself: what it writes is what the forms render."""
+"""The overview and the care-team page write their forms out themselves: what they write is
+what the forms render."""
 
 import re
 from collections.abc import Iterable
@@ -31,7 +32,8 @@ def test_the_status_form_carries_the_transition_forms_own_inputs(world, login):
 
 
 def test_the_care_team_form_offers_the_forms_own_staff_and_roles(world, login):
-    page = _overview(login(world.therapist), world)
+    url = reverse("participants:care_team_add", args=[world.participant.public_id])
+    page = login(world.therapist).get(url).content.decode()
     form = CareTeamAddForm(staff=_care_team_staff(world.participant.organization_id))
     section = page[page.index("Add to care team") :]
     section = section[: section.index("</form>")]
@@ -51,3 +53,10 @@ def test_the_care_team_form_offers_the_forms_own_staff_and_roles(world, login):
 def test_who_may_not_change_the_record_gets_neither_form(world, login):
     page = _overview(login(world.frontdesk), world)
     assert "Add to care team" not in page and "Change status" not in page
+
+
+def test_the_overview_links_to_the_care_team_form_instead_of_carrying_it(world, login):
+    page = _overview(login(world.therapist), world)
+    url = reverse("participants:care_team_add", args=[world.participant.public_id])
+    assert f'<a href="{url}">Add to care team</a>' in page
+    assert 'name="role"' not in page

@@ -261,7 +261,7 @@ WEB_WRITES = [
     WebWrite("participants:new", "intake", _url("participants:new")),
     WebWrite("participants:edit", "therapist", _chart("participants:edit")),
     WebWrite("participants:break_glass", "outsider", _chart("participants:break_glass")),
-    WebWrite("participants:care_team_add", "therapist", _chart("participants:chart")),
+    WebWrite("participants:care_team_add", "therapist", _chart("participants:care_team_add")),
     WebWrite("participants:transition", "therapist", _chart("participants:chart")),
     WebWrite("audit:trail", "auditor", _url("audit:trail")),
     WebWrite("audit:review", "auditor", _url("audit:trail")),
