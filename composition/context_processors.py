@@ -4,7 +4,10 @@ from functools import cache
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from participants.access import may_open
 from tandem.navigation import ITEMS
@@ -12,21 +15,53 @@ from tandem.navigation import ITEMS
 
 def tandem(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
+    prefix = get_script_prefix()
+    signed_in = user is not None and user.is_authenticated
     return {
         "TANDEM_DEMO": settings.TANDEM_DEMO,
         "IDLE_TIMEOUT_SECONDS": settings.TANDEM_IDLE_TIMEOUT_SECONDS,
-        "nav_items": items_for(user) if user is not None and user.is_authenticated else [],
+        "shell": _shell(prefix),
+        "nav": nav_links(user, request.path, prefix) if signed_in else "",
     }
 
 
-def items_for(user) -> list[dict]:
-    """The top-bar links this user may open, in their order."""
-    prefix = get_script_prefix()
-    return [
-        {"label": item.label, "url": _url(item.url_name, prefix), "url_name": item.url_name}
-        for item in ITEMS.implementations()
-        if may_open(user, item.url_name)
-    ]
+@cache
+def _shell(script_prefix: str) -> dict[str, str]:
+    """The addresses the frame of every page links to (its styles, scripts, home and
+    sign-out), found once per process and script prefix (which `reverse` and `static` use)
+    instead of by a tag each on every page."""
+    return {
+        "icon": static("favicon.svg"),
+        "css": static("css/tandem.css"),
+        "htmx": static("vendor/htmx.min.js"),
+        "js": static("js/tandem.js"),
+        "home": reverse("home"),
+        "logout": reverse("accounts:logout"),
+    }
+
+
+def nav_links(user, path: str, script_prefix: str) -> SafeString:
+    """The top bar's links as HTML, the page being shown marked current: each link is built
+    and escaped once per process, rather than by the template link by link on every page."""
+    return mark_safe(
+        "\n".join(
+            _nav_link(
+                item.label, item.url_name, script_prefix, _url(item.url_name, script_prefix) == path
+            )
+            for item in ITEMS.implementations()
+            if may_open(user, item.url_name)
+        )
+    )
+
+
+@cache
+def _nav_link(label: str, url_name: str, script_prefix: str, current: bool) -> str:
+    return format_html(
+        '<a href="{}"{}>{}</a>',
+        _url(url_name, script_prefix),
+        mark_safe(' aria-current="page"') if current else "",
+        label,
+    )
 
 
 @cache
