@@ -7,11 +7,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import User
 from audit.models import AuditEvent
 from conftest import MIDWEEK
 from worklist.models import Task, TaskStatus
 from worklist.services import create_task
-from worklist.views import PAGE_SIZE
+from worklist.views import HOME_OWNERS, PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
 
@@ -272,3 +273,27 @@ def test_the_home_overdue_panel_names_owners_and_lists_no_participant(clock, wor
     assert world.participant.display_name not in html
     for event in AuditEvent.objects.filter(pk__gt=before, event_type="home.viewed"):
         assert "overdue_tasks" not in event.details["lists"]
+
+
+def test_the_home_overdue_panel_names_the_owners_with_most_and_counts_the_rest(clock, world, login):
+    first = _make(world, 1)[0]
+    staff = [User.objects.create(username=f"owner-{n:02d}") for n in range(HOME_OWNERS + 2)]
+    Task.objects.bulk_create(
+        Task(
+            organization_id=first.organization_id,
+            participant=world.participant,
+            title=f"Overdue {n}",
+            owner=owner,
+            due_on=date(2026, 11, 1),
+            created_by=world.therapist,
+        )
+        for n, owner in enumerate(staff)
+        for _ in range(n + 2)  # owner-00 has fewest, the last most
+    )
+    html = login(world.supervisor).get(reverse("home")).content.decode()
+    total = 1 + sum(n + 2 for n in range(len(staff)))
+    assert f"Overdue tasks ({total})" in html
+    assert f"owner-{len(staff) - 1:02d}: {len(staff) + 1}" in html
+    assert "owner-02: 4" in html
+    assert "owner-01:" not in html and "owner-00:" not in html
+    assert "3 more staff have overdue tasks." in html  # owner-01, owner-00 and the case manager
