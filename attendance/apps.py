@@ -14,7 +14,7 @@ class AttendanceConfig(AppConfig):
         from participants.chart import TABS, ChartTab
         from participants.demo import SEEDERS, Seeder
         from participants.export import SECTIONS, Section
-        from scheduling.services import ATTENDANCE_PROBES, CANCELLATION
+        from scheduling.services import ATTENDANCE_PROBES, CANCELLATION, ENROLMENTS_CHANGED
         from tandem.navigation import ITEMS, NavItem
 
         TABS.register(
@@ -41,5 +41,6 @@ class AttendanceConfig(AppConfig):
         )
         CANCELLATION.register(hooks.on_cancellation)
         ATTENDANCE_PROBES.register(hooks.sessions_with_attendance)
+        ENROLMENTS_CHANGED.register(hooks.on_enrolments_changed)
         SEEDERS.register(Seeder(60, "attendance history", demo.seed_attendance))
         SECTIONS.register(Section("attendance", "Attendance", attendance_section))

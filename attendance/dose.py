@@ -2,14 +2,14 @@
 
 A week runs Monday to Sunday in the program's time zone. Sessions carry their local date,
 so a week is a range of local dates and a daylight-saving change moves nothing. The totals
-for any number of participants come from two aggregate queries (the enrolments, and the
-attended minutes the roll calls keep in `WeeklyMinutes`), so the director's page costs the
-same for ten participants or a thousand.
+for any number of participants are read from the weekly doses the enrolment and roll call
+writes keep (`WeeklyDose`), so the director's page costs the same for ten participants or
+a thousand.
 """
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
@@ -23,19 +23,17 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Sum,
     Value,
     When,
 )
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, TruncWeek
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Program
-from attendance.models import Attendance, WeeklyMinutes
+from attendance.models import WeeklyDose
+from attendance.weekly import remaining
 from participants.access import caseload
 from participants.models import IN_CARE_STATUSES, Episode, Participant
-from scheduling.models import Enrolment, Session
 from scheduling.selectors import program_weekdays
 from scheduling.weeks import is_partial_week, prorated_minutes
 
@@ -109,7 +107,7 @@ def weekly_doses(
     now: datetime | None = None,
     participants: QuerySet | None = None,
 ) -> dict[tuple[int, date], WeekDose]:
-    """Dose per (participant id, week start) in two queries.
+    """Dose per (participant id, week start) in one query.
 
     `episodes` must have `program` and `scheduling_profile` loaded; `participants` (a
     queryset of participant ids) replaces the id list when there are many of them.
@@ -119,33 +117,18 @@ def weekly_doses(
         return {}
     now = now or timezone.now()
     chosen = participants if participants is not None else [e.participant_id for e in episodes]
-    first, last = weeks[0], weeks[-1] + timedelta(days=6)
-    planned = (
-        _planned(chosen, first, last)
-        .annotate(week=TruncWeek("session__date"))
-        .values("participant_id", "week")
-        .annotate(**_planned_sums(first, last, now))
-        .order_by()
+    stored = WeeklyDose.objects.filter(participant_id__in=chosen, week__in=weeks).values_list(
+        "participant_id", "week", "scheduled", "attended", "open_minutes", remaining(now, weeks)
     )
-    # The weekly summary the roll calls keep current (attendance.weekly), per episode: a
-    # participant discharged and readmitted within one week has two rows to add up.
-    attended = (
-        WeeklyMinutes.objects.filter(participant_id__in=chosen, week__in=weeks)
-        .values("participant_id", "week")
-        .annotate(minutes=Sum("minutes"))
-        .order_by()
-    )
-    totals: dict[tuple[int, date], dict[str, int]] = {}
-    for row in planned:
-        key = (row["participant_id"], _as_date(row["week"]))
-        totals.setdefault(key, {}).update(
-            scheduled=row["scheduled"] or 0,
-            remaining=row["remaining"] or 0,
-            unrecorded=row["unrecorded"] or 0,
-        )
-    for row in attended:
-        key = (row["participant_id"], row["week"])
-        totals.setdefault(key, {})["attended"] = row["minutes"] or 0
+    totals: dict[tuple[int, date], dict[str, int]] = {
+        (person, week): {
+            "scheduled": scheduled,
+            "attended": attended,
+            "remaining": left,
+            "unrecorded": open_minutes - left,
+        }
+        for person, week, scheduled, attended, open_minutes, left in stored
+    }
     partial = {
         e.program_id
         for e in episodes
@@ -167,51 +150,6 @@ def weekly_doses(
                 episode.participant_id, week, required, weekly, **totals.get(key, {})
             )
     return doses
-
-
-def _planned(participants, first: date, last: date) -> QuerySet[Enrolment]:
-    """The enrolments of these participants at sessions starting within a day of the local
-    dates `first` to `last` (a day either side covers every time zone): the start-time index
-    finds those days' sessions instead of reading every program's history. The sums keep
-    only the sessions dated in the range (`_planned_sums`); asking for the date here as well
-    would make the database expect a handful of rows and read each enrolment one by one."""
-    return Enrolment.objects.filter(
-        participant_id__in=participants,
-        session__starts_at__gte=datetime.combine(first - timedelta(days=1), time(0), UTC),
-        session__starts_at__lt=datetime.combine(last + timedelta(days=2), time(0), UTC),
-        session__status=Session.Status.SCHEDULED,
-    )
-
-
-def _planned_sums(first: date, last: date, now: datetime) -> dict[str, Sum]:
-    """Minutes scheduled, still to come without a roll call, and over without one, at
-    sessions dated from `first` to `last`."""
-    dated = Q(session__date__range=(first, last))
-    recorded = Attendance.objects.filter(
-        session_id=OuterRef("session_id"), participant_id=OuterRef("participant_id")
-    )
-    return {
-        "scheduled": Sum("session__minutes", filter=dated),
-        "remaining": _remaining(first, last, now),
-        "unrecorded": Sum(
-            "session__minutes", filter=dated & Q(session__ends_at__lte=now) & ~Exists(recorded)
-        ),
-    }
-
-
-def _remaining(first: date, last: date, now: datetime) -> Sum:
-    """Minutes of sessions dated from `first` to `last` not over yet and without a roll call."""
-    recorded = Attendance.objects.filter(
-        session_id=OuterRef("session_id"), participant_id=OuterRef("participant_id")
-    )
-    return Sum(
-        "session__minutes",
-        filter=Q(session__date__range=(first, last), session__ends_at__gt=now) & ~Exists(recorded),
-    )
-
-
-def _as_date(value) -> date:
-    return value.date() if isinstance(value, datetime) else value
 
 
 def in_care_episodes(program: Program) -> QuerySet[Episode]:
@@ -285,9 +223,9 @@ def _required(program: Program, week_start: date, weekdays: frozenset[int]) -> E
 class _AtRisk:
     """The statement prefix every program's under-dosed list shares: `WITH` the in-care
     episodes of all the programs (`e`, numbered by program `n`) and, for each distinct week,
-    the minutes still to come (`r0`, `r1`…) and attended (`a0`, `a1`…) of their participants,
-    each summed once however many programs there are. `body(i)` is the FROM and WHERE of
-    program `i`'s under-dosed participants."""
+    the stored doses (`d0`, `d1`…) with the minutes attended and still to come, each read
+    once however many programs there are. `body(i)` is the FROM and WHERE of program `i`'s
+    under-dosed participants."""
 
     sql: str
     params: list
@@ -295,10 +233,7 @@ class _AtRisk:
 
     def body(self, i: int) -> str:
         j = self.weeks[i]
-        return (
-            f" FROM e LEFT JOIN r{j} r ON r.pid = e.pid LEFT JOIN a{j} a ON a.pid = e.pid"
-            f" WHERE e.n = {i} AND {_GAP} > 0"
-        )
+        return f" FROM e LEFT JOIN d{j} d ON d.pid = e.pid WHERE e.n = {i} AND {_GAP} > 0"
 
 
 def _at_risk(
@@ -308,17 +243,11 @@ def _at_risk(
     *,
     named: bool = True,
 ) -> _AtRisk:
-    """Who is short in each (program, week): only what decides it (the stored weekly minutes
-    and the minutes of sessions not over yet) is summed per participant in the database and
-    joined to the episodes. The sums are read once for all the programs, the week's
-    enrolments matched against the episodes already chosen instead of each looked up again.
-    `named` adds the surname the page orders by; the count leaves it out. `weekdays` are the
-    programs' group days (`program_weekdays`)."""
+    """Who is short in each (program, week): what decides it (the minutes attended and still
+    to come) is read from the stored weekly doses, once for all the programs, and joined to
+    the episodes. `named` adds the surname the page orders by; the count leaves it out.
+    `weekdays` are the programs' group days (`program_weekdays`)."""
     distinct = sorted({week_start for _, week_start in weeks})
-    chosen = RawSQL("SELECT pid FROM e", ())
-    # A participant is enrolled only in their own organization's sessions (the enrolment
-    # services refuse any other), so the week's sessions elsewhere need not be read at all.
-    organizations = sorted({program.organization_id for program, _ in weeks})
     parts = []
     for i, (program, week_start) in enumerate(weeks):
         columns = {
@@ -335,26 +264,16 @@ def _at_risk(
     ctes = [f"e AS ({_surnamed(union) if named else union})"]
     params: list = [value for _, values in parts for value in values]
     for j, week_start in enumerate(distinct):
-        sunday = week_start + timedelta(days=6)
-        remaining = (
-            _planned(chosen, week_start, sunday)
-            .filter(session__ends_at__gt=now, session__program__organization_id__in=organizations)
-            .values(pid=F("participant_id"))
-            .annotate(minutes=_remaining(week_start, sunday, now))
-            .order_by()
+        # The whole week's stored doses: the week index reads them in one pass, where
+        # matching each chosen participant would probe it once per person.
+        stored = WeeklyDose.objects.filter(week=week_start).values(
+            pid=F("participant_id"),
+            minutes_attended=F("attended"),
+            minutes_to_come=remaining(now, [week_start]),
         )
-        # The whole week's stored minutes, summed by participant: the week index reads them
-        # in one pass, where matching each chosen participant would probe it once per person.
-        attended = (
-            WeeklyMinutes.objects.filter(week=week_start)
-            .values(pid=F("participant_id"))
-            .annotate(minutes=Sum("minutes"))
-            .order_by()
-        )
-        for name, query in ((f"r{j}", remaining), (f"a{j}", attended)):
-            sql, values = query.query.sql_with_params()
-            ctes.append(f"{name} AS ({sql})")
-            params += values
+        sql, values = stored.query.sql_with_params()
+        ctes.append(f"d{j} AS ({sql})")
+        params += values
     return _AtRisk("WITH " + ", ".join(ctes), params, [distinct.index(week) for _, week in weeks])
 
 
@@ -369,7 +288,7 @@ def _surnamed(episodes: str) -> str:
     )
 
 
-_GAP = "e.required - COALESCE(a.minutes, 0) - COALESCE(r.minutes, 0)"
+_GAP = "e.required - COALESCE(d.minutes_attended, 0) - COALESCE(d.minutes_to_come, 0)"
 
 
 def at_risk_count(program: Program, week_start: date, *, now: datetime | None = None) -> int:

@@ -1,8 +1,10 @@
 """What attendance plugs into other modules: the session-cancellation hook, the probe that
 keeps publishing away from sessions with a roll call, and who sees its top-bar links."""
 
+from datetime import date
 from typing import Any
 
+from attendance import weekly
 from attendance.models import Attendance
 from attendance.services import check_cancellable, notify_cancellation
 from participants.access import holds_anywhere
@@ -11,9 +13,17 @@ from scheduling.models import Session
 
 def on_cancellation(session: Session, by: Any) -> None:
     """scheduling.services.cancel_session calls this inside its transaction: refuse if the
-    session already has a roll call, else tell its participants."""
+    session already has a roll call, else tell its participants and take the session out
+    of their week's dose."""
     check_cancellable(session)
     notify_cancellation(session, by=by)
+    weekly.refresh_doses(session.enrolments.values_list("participant_id", flat=True), session.date)
+
+
+def on_enrolments_changed(participant_ids: list[int], first: date, last: date) -> None:
+    """The scheduling services call this inside the transaction that changed these
+    participants' enrolments or sessions dated `first` to `last`."""
+    weekly.refresh_doses(participant_ids, first, last)
 
 
 def sessions_with_attendance(session_ids: list[int]) -> set[int]:

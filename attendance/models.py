@@ -99,3 +99,42 @@ class WeeklyMinutes(models.Model):
 
     def __str__(self) -> str:
         return f"{self.episode_id} week of {self.week}: {self.minutes} min"
+
+
+class WeeklyDose(models.Model):
+    """One participant's week (Monday to Sunday, in local dates) as the dose counts it: the
+    minutes of the sessions they are enrolled in, attended (roll calls in force), and still
+    open (enrolled, no roll call yet), with the first and last end of those open sessions.
+    Derived, never edited: `attendance.weekly` keeps it current in the transaction of every
+    write that changes it, so the dose page and the under-dosed panel read one row per
+    participant instead of summing every enrolment of the week. What remains to attend
+    depends on the clock, so it is not stored: before `first_open_end` every open minute is
+    still to come, from `last_open_end` on none is, and only in between (a roll call not yet
+    taken) are that participant's sessions read again."""
+
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.CASCADE, related_name="+"
+    )
+    week = models.DateField(help_text="The Monday the week starts.")
+    scheduled = models.PositiveIntegerField()
+    attended = models.PositiveIntegerField()
+    open_minutes = models.PositiveIntegerField()
+    first_open_end = models.DateTimeField(null=True)
+    last_open_end = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "week"], name="weekly_dose_once"),
+        ]
+        # The under-dosed count and list read a week of every participant in care: one
+        # range of this index, without visiting the table.
+        indexes = [
+            models.Index(
+                fields=["week", "participant"],
+                include=["attended", "open_minutes", "first_open_end", "last_open_end"],
+                name="weekly_dose_by_week",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} week of {self.week}: {self.attended}/{self.scheduled} min"

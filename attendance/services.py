@@ -181,7 +181,7 @@ def record_roll_call(
         for entry in entries
     ]
     saved = []
-    changed: list[int] = []
+    changed: list[Attendance] = []
     with transaction.atomic():
         _lock(session)
         current = {
@@ -223,8 +223,9 @@ def record_roll_call(
             if row.status == AttendanceStatus.UNEXCUSED:
                 check_missed_sessions(row, by=by)
             saved.append(row)
-            changed.append(row.episode_id)
-        weekly.refresh(changed, session.date)
+            changed.append(row)
+        weekly.refresh((row.episode_id for row in changed), session.date)
+        weekly.refresh_doses((row.participant_id for row in changed), session.date)
     return saved
 
 
@@ -296,6 +297,7 @@ def mark_all_present(session: Session, *, by: Any) -> list[Attendance]:
             )
             created.append(row)
         weekly.refresh((row.episode_id for row in created), session.date)
+        weekly.refresh_doses((row.participant_id for row in created), session.date)
     return created
 
 
@@ -346,6 +348,7 @@ def add_drop_in(session: Session, participant: Participant, *, by: Any) -> Atten
         )
         _audit_row(row, by=by, decision=decision, before={}, action=Action.CREATE)
         weekly.refresh([episode.pk], session.date)
+        weekly.refresh_doses([participant.pk], session.date)
     return row
 
 
@@ -386,6 +389,7 @@ def enrol_make_up(session: Session, participant: Participant, *, by: Any) -> Enr
                 "source": Enrolment.Source.MAKE_UP,
             },
         )
+        weekly.refresh_doses([participant.pk], session.date)
     return enrolment
 
 

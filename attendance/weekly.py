@@ -1,18 +1,35 @@
-"""The weekly attended-minutes summary (`WeeklyMinutes`), kept current from the roll calls.
+"""The weekly summaries: attended minutes per episode (`WeeklyMinutes`, kept current from
+the roll calls) and the dose per participant (`WeeklyDose`, kept current from the roll calls
+and the enrolments).
 
-The roll call services refresh the weeks they touch inside their own transaction; bulk
-writers (the synthetic history, the demo) rebuild their episodes once at the end.
+The services refresh the weeks they touch inside their own transaction; bulk writers (the
+synthetic history, the demo) rebuild their episodes once at the end.
 """
 
-from collections.abc import Callable, Iterable
-from datetime import date, timedelta
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date, datetime, timedelta
 
-from django.db.models import DateField, QuerySet, Sum
-from django.db.models.functions import TruncWeek
+from django.db.models import (
+    Case,
+    DateField,
+    Exists,
+    Expression,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncWeek
 
-from attendance.models import Attendance, WeeklyMinutes
-from participants.models import Episode
-from scheduling.models import Session
+from attendance.models import Attendance, WeeklyDose, WeeklyMinutes
+from participants.models import Episode, Participant
+from scheduling.models import Enrolment, Session
 from tandem.hooks import Hook
 
 BATCH = 5000
@@ -56,7 +73,9 @@ def refresh(episode_ids: Iterable[int], day: date) -> None:
 
 
 def rebuild(episodes: QuerySet[Episode]) -> int:
-    """Recompute every week of these episodes (after a bulk write); returns the rows written."""
+    """Recompute every week of these episodes and their participants' doses (after a bulk
+    write); returns the weekly minutes rows written."""
+    rebuild_doses(episodes.values("participant_id"))
     WeeklyMinutes.objects.filter(episode__in=episodes).delete()
     sums = (
         counted(Attendance.objects.filter(episode__in=episodes))
@@ -76,3 +95,118 @@ def rebuild(episodes: QuerySet[Episode]) -> int:
             batch = []
     written += len(WeeklyMinutes.objects.bulk_create(batch))
     return written
+
+
+def refresh_doses(participant_ids: Iterable[int], first: date, last: date | None = None) -> None:
+    """Recompute the doses of these participants in the weeks holding `first` to `last`. Call
+    inside the transaction that changed their enrolments, roll calls or sessions: locking the
+    participants keeps two writes of one week from each missing the other's minutes."""
+    ids = sorted(set(participant_ids))
+    if not ids:
+        return
+    start, end = week_of(first), week_of(last or first) + timedelta(days=7)
+    locked = Participant.objects.select_for_update(no_key=True).filter(pk__in=ids)
+    list(locked.order_by("pk").values("pk"))
+    WeeklyDose.objects.filter(participant_id__in=ids, week__gte=start, week__lt=end).delete()
+    WeeklyDose.objects.bulk_create(_doses(ids, start, end))
+
+
+def rebuild_doses(participants: QuerySet | None = None) -> int:
+    """Recompute every week of these participants' doses (a queryset of their ids; everyone
+    when None), a batch of participants at a time; returns the rows written."""
+    chosen = Participant.objects.all() if participants is None else participants
+    WeeklyDose.objects.filter(participant_id__in=chosen).delete()
+    ids = list(
+        Participant.objects.filter(pk__in=chosen).order_by("pk").values_list("pk", flat=True)
+    )
+    written = 0
+    for i in range(0, len(ids), BATCH):
+        written += len(WeeklyDose.objects.bulk_create(_doses(ids[i : i + BATCH])))
+    return written
+
+
+def _doses(
+    ids: list[int], start: date | None = None, end: date | None = None
+) -> Iterator[WeeklyDose]:
+    """The dose rows of these participants in the weeks from `start` to before `end` (every
+    week when not given), summed from the enrolments and the roll calls in two queries."""
+    dated = Q()
+    if start is not None and end is not None:
+        dated = Q(session__date__gte=start, session__date__lt=end)
+    open_ = ~Exists(_recorded())
+    planned = (
+        Enrolment.objects.filter(
+            dated, participant_id__in=ids, session__status=Session.Status.SCHEDULED
+        )
+        .annotate(week=TruncWeek("session__date", output_field=DateField()))
+        .values_list("participant_id", "week")
+        .annotate(
+            scheduled=Sum("session__minutes"),
+            open_minutes=Coalesce(Sum("session__minutes", filter=open_), 0),
+            first_open_end=Min("session__ends_at", filter=open_),
+            last_open_end=Max("session__ends_at", filter=open_),
+        )
+        .order_by()
+    )
+    rolls = (
+        counted(Attendance.objects.filter(dated, participant_id__in=ids))
+        .annotate(week=TruncWeek("session__date", output_field=DateField()))
+        .values_list("participant_id", "week")
+        .annotate(total=Sum("minutes"))
+        .order_by()
+    )
+    attended = {(person, week): total for person, week, total in rolls}
+    for person, week, scheduled, open_minutes, first_end, last_end in planned:
+        yield WeeklyDose(
+            participant_id=person,
+            week=week,
+            scheduled=scheduled,
+            attended=attended.pop((person, week), 0),
+            open_minutes=open_minutes,
+            first_open_end=first_end,
+            last_open_end=last_end,
+        )
+    for (person, week), total in attended.items():
+        yield WeeklyDose(
+            participant_id=person, week=week, scheduled=0, attended=total, open_minutes=0
+        )
+
+
+def _recorded() -> QuerySet[Attendance]:
+    """A roll call entry, in force or not, for the enrolment's session and participant."""
+    return Attendance.objects.filter(
+        session_id=OuterRef("session_id"), participant_id=OuterRef("participant_id")
+    )
+
+
+def remaining(now: datetime, weeks: Iterable[date]) -> Expression:
+    """The minutes still to attend at `now`, as an expression over `WeeklyDose` rows of these
+    weeks: the open minutes of sessions not over yet. Only a row whose open sessions straddle
+    `now` reads its participant's sessions of the week again."""
+    straddling = [
+        When(
+            week=week,
+            then=Coalesce(
+                Subquery(
+                    Enrolment.objects.filter(
+                        participant_id=OuterRef("participant_id"),
+                        session__status=Session.Status.SCHEDULED,
+                        session__date__range=(week, week + timedelta(days=6)),
+                        session__ends_at__gt=now,
+                    )
+                    .exclude(Exists(_recorded()))
+                    .values("participant_id")
+                    .annotate(minutes=Sum("session__minutes"))
+                    .values("minutes")
+                ),
+                0,
+            ),
+        )
+        for week in sorted(set(weeks))
+    ]
+    return Case(
+        When(Q(first_open_end__isnull=True) | Q(first_open_end__gt=now), then=F("open_minutes")),
+        When(last_open_end__lte=now, then=Value(0)),
+        *straddling,
+        default=Value(0),
+    )

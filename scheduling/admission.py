@@ -19,7 +19,7 @@ from scheduling import eligibility
 from scheduling.models import Enrolment, ScheduleRun, Session
 from scheduling.problem_builder import build_admission_problem, staff_pk
 from scheduling.publishing import give_up_abandoned, individual_session
-from scheduling.services import sessions_with_attendance
+from scheduling.services import enrolments_changed, sessions_with_attendance
 from scheduling.solver import ProgressCallback, check, parse_problem, solve, to_json
 from scheduling.weeks import week_bounds, week_start
 from tandem.errors import InvalidInput
@@ -188,4 +188,5 @@ def schedule_new_admission(
                 "minutes": row["scheduled_minutes"] if row else 0,
             },
         )
+        enrolments_changed([episode.participant_id], monday, monday + timedelta(days=6))
     return MidweekAdmission(problem, payload, enrolments, notes)

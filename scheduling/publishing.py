@@ -30,7 +30,7 @@ from scheduling.models import (
     SessionMode,
 )
 from scheduling.problem_builder import staff_pk
-from scheduling.services import sessions_with_attendance
+from scheduling.services import enrolments_changed, sessions_with_attendance
 from scheduling.weeks import dates_between, session_span, week_start
 from tandem.errors import InvalidInput
 from tandem.tasks import enqueue_after_commit
@@ -454,4 +454,10 @@ def _write_sessions(
             if s.pk not in frozen and s.publication_id is not None and s.pk not in kept
         ]
     ).delete()
+    enrolments_changed(
+        [e.participant_id for e in have.values()]
+        + [episodes[pid].participant_id for _, pid in added],
+        publication.starts_on,
+        publication.ends_on,
+    )
     return dict(changes)

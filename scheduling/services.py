@@ -54,6 +54,21 @@ AttendanceProbe = Callable[[list[int]], set[int]]
 ATTENDANCE_PROBES: Hook[AttendanceProbe] = Hook("scheduling.attendance_probes")
 
 
+# Called as hook(participant_ids, first_day, last_day) inside the transaction of a write that
+# changed these participants' enrolments, or their sessions' status, time or minutes, dated
+# first_day to last_day; attendance keeps its weekly dose totals current with it.
+EnrolmentsChanged = Callable[[list[int], date, date], object]
+ENROLMENTS_CHANGED: Hook[EnrolmentsChanged] = Hook("scheduling.enrolments_changed")
+
+
+def enrolments_changed(participant_ids: Iterable[int], first: date, last: date) -> None:
+    """Tell the modules that follow enrolments which participants' days changed."""
+    ids = sorted(set(participant_ids))
+    if ids:
+        for hook in ENROLMENTS_CHANGED.implementations():
+            hook(ids, first, last)
+
+
 def sessions_with_attendance(session_ids: Iterable[int]) -> set[int]:
     """The sessions among `session_ids` that have attendance recorded (per the probes)."""
     ids = list(session_ids)
@@ -423,6 +438,9 @@ def end_future_sessions(episode: Episode, *, on: date, by, now: datetime) -> dic
         version=F("version") + 1,
         modified_at=now,
     )
+    if enrolments:
+        days = [e.session.date for e in enrolments]
+        enrolments_changed([episode.participant_id], min(days), max(days))
     return {
         "enrolments_ended": [
             str(e.session.public_id) for e in enrolments if e.session.kind == Session.Kind.GROUP

@@ -52,9 +52,12 @@ def session_now(program: Program, *, minutes: int = 90, **extra) -> Session:
 
 
 def enrol(session: Session, episode: Episode, source: str = Enrolment.Source.SCHEDULE) -> Enrolment:
-    return Enrolment.objects.create(
+    """An enrolment with the participant's weekly dose refreshed, as the services do."""
+    enrolment = Enrolment.objects.create(
         session=session, participant=episode.participant, episode=episode, source=source
     )
+    weekly.refresh_doses([episode.participant_id], session.date)
+    return enrolment
 
 
 def active_participant(world, number: str, first: str, last: str, *, email: str = "") -> Episode:
@@ -82,7 +85,7 @@ def active_participant(world, number: str, first: str, last: str, *, email: str 
 
 def record(session: Session, episode: Episode, status: str, minutes: int) -> Attendance:
     """A roll-call entry as a facilitator would leave it when the session ends (with the
-    weekly summary refreshed, as the roll call services do)."""
+    weekly summaries refreshed, as the roll call services do)."""
     row = Attendance.objects.create(
         session=session,
         participant=episode.participant,
@@ -92,4 +95,5 @@ def record(session: Session, episode: Episode, status: str, minutes: int) -> Att
         recorded_at=session.ends_at,
     )
     weekly.refresh([episode.pk], session.date)
+    weekly.refresh_doses([episode.participant_id], session.date)
     return row
