@@ -24,7 +24,6 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 
@@ -219,7 +218,7 @@ def census(user) -> list[dict]:
 def referral_queue(user, *, limit: int = REFERRAL_ROWS) -> list[Episode]:
     """Referrals not yet admitted, oldest first, with their dates; each row carries
     `waiting`, how many are waiting in all, so a queue longer than the rows shown says so
-    (one query)."""
+    (one query, of the columns the rows show: a whole participant's row is thrice as long)."""
     return list(
         Episode.objects.filter(
             program__organization_id__in=organizations_of(user),
@@ -227,36 +226,37 @@ def referral_queue(user, *, limit: int = REFERRAL_ROWS) -> list[Episode]:
             participant__entered_in_error_at__isnull=True,
         )
         .select_related("participant", "program")
+        .only(
+            "status",
+            "referred_on",
+            "participant__public_id",
+            "participant__legal_first_name",
+            "participant__preferred_name",
+            "participant__legal_last_name",
+            "participant__record_number",
+            "program__name",
+        )
         .annotate(waiting=Window(Count("pk")))
         .order_by("referred_on", "pk")[:limit]
     )
 
 
-_REFERRAL_ROW = (
-    '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td>'
-    '<td><span class="status status-{}">{}</span></td><td>{}</td><td>{}</td></tr>'
-)
-
-
 def _referral_rows(queue: list[Episode]) -> SafeString:
-    """The queue's table rows, written with `format_html` rather than the template engine,
-    which costs several times as much for fifty rows on every director's home."""
-    return format_html_join(
-        "\n",
-        _REFERRAL_ROW,
-        (
-            (
-                reverse("participants:chart", args=[e.participant.public_id]),
-                e.participant.display_name,
-                e.participant.record_number,
-                e.program.name,
-                e.status,
-                e.get_status_display(),
-                day(e.referred_on),
-                timesince(e.referred_on),
-            )
+    """The queue's table rows, written in Python like the caseload's (every value escaped),
+    rather than the template engine, which costs several times as much for fifty rows on
+    every director's home; referrals of one day share their wait."""
+    chart_url = reverse("participants:chart", args=[_ANYONE])
+    waits = {d: timesince(d) for d in {e.referred_on for e in queue}}
+    return mark_safe(  # every value in it is escaped
+        "\n".join(
+            f'<tr><td><a href="{chart_url.replace(_ANYONE, str(e.participant.public_id))}">'
+            f"{escape(e.participant.display_name)}</a></td>"
+            f"<td>{escape(e.participant.record_number)}</td><td>{escape(e.program.name)}</td>"
+            f'<td><span class="status status-{escape(e.status)}">'
+            f"{escape(e.get_status_display())}</span></td>"
+            f"<td>{escape(day(e.referred_on))}</td><td>{escape(waits[e.referred_on])}</td></tr>"
             for e in queue
-        ),
+        )
     )
 
 
