@@ -91,9 +91,20 @@ def test_the_director_home_shows_what_is_escalated_to_them(world, login):
     home = login(world.director).get("/").content.decode()
     assert "Open critical alerts (2) · escalated to you: 1" in home
     late = home[home.index("Late one") :]
-    assert "<strong>Escalated</strong>" in late[: late.index("</tr>")]
+    assert "<strong>Escalated</strong> (30 h unacknowledged)" in late[: late.index("</tr>")]
+    assert f"<td>{world.therapist}</td>" in late[: late.index("</tr>")]
+    assert '<tr class="escalated">' in home[: home.index("Late one")]
     fresh = home[home.index("Fresh one") :]
     assert "Escalated" not in fresh[: fresh.index("</tr>")]
+
+
+def test_the_director_home_escapes_an_alert_title_and_names_no_one_unassigned(world, login):
+    alert = _alert(world, hours_ago=1, title="<script>x</script> & more")
+    alert.assigned_to.clear()
+    home = login(world.director).get("/").content.decode()
+    row = home[home.index("&lt;script&gt;x&lt;/script&gt; &amp; more") :]
+    assert "<script>x</script>" not in home
+    assert row.index("<td>—</td><td>—</td></tr>") == row.index("</td>") + len("</td>")
 
 
 def _titles(page) -> list[str]:
