@@ -239,11 +239,12 @@ WHITENOISE_USE_FINDERS = DEBUG or TANDEM_DEMO or TESTING
 # REDIS_URL (a cache every worker and server shares) a session is also kept in that cache and
 # read from there, one query less per request; a signing-out deletes both copies. A cache of
 # each process's own (no REDIS_URL) would let a signed-out session live on in another worker,
-# so then the database alone holds them.
+# so then the database alone holds them (signin.sessions: Django's store, reading a session
+# with a statement compiled once per process).
 SESSION_ENGINE = (
     "django.contrib.sessions.backends.cached_db"
     if os.environ.get("REDIS_URL")
-    else "django.contrib.sessions.backends.db"
+    else "signin.sessions"
 )
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_COOKIE_HTTPONLY = True

@@ -102,7 +102,7 @@ def test_an_unknown_task_queue_stops_start_up():
 def test_sessions_are_cached_only_in_a_cache_every_worker_shares():
     alone = _setting("SESSION_ENGINE", REDIS_URL="")
     shared = _setting("SESSION_ENGINE", REDIS_URL="redis://127.0.0.1:6379/0")
-    assert alone.stdout.split() == ["django.contrib.sessions.backends.db"], alone.stderr
+    assert alone.stdout.split() == ["signin.sessions"], alone.stderr
     assert shared.stdout.split() == ["django.contrib.sessions.backends.cached_db"], shared.stderr
 
 
