@@ -78,13 +78,30 @@ class TabLink:
     url: str
 
 
-_ANY_PARTICIPANT = str(UUID(int=0))
+# Stand-in ids a page's address is reversed with once, then replaced by the real ones.
+_STAND_INS = tuple(str(UUID(int=i)) for i in range(3))
+_ANY_PARTICIPANT = _STAND_INS[0]
 
 
 @cache
+def _url_with_stand_ins(url_name: str, arity: int, script_prefix: str) -> str:
+    """A page's address for any ids; remembered per script prefix, which `reverse` uses."""
+    return reverse(url_name, args=_STAND_INS[:arity])
+
+
 def _tab_url(url_name: str, script_prefix: str) -> str:
-    """A tab's URL for any participant; remembered per script prefix, which `reverse` uses."""
-    return reverse(url_name, args=[_ANY_PARTICIPANT])
+    return _url_with_stand_ins(url_name, 1, script_prefix)
+
+
+def page_url(url_name: str, *ids: UUID) -> str:
+    """The address of a page named by a participant's id (and its records' ids), as
+    `reverse(url_name, args=ids)` gives it: reversed once per process with stand-in ids that
+    are then replaced, since reversing one address costs more than rendering the links
+    around it."""
+    url = _url_with_stand_ins(url_name, len(ids), get_script_prefix())
+    for stand_in, value in zip(_STAND_INS, ids, strict=False):
+        url = url.replace(stand_in, str(value))
+    return url
 
 
 def tab_links(user, participant) -> list[TabLink]:

@@ -219,8 +219,21 @@ def chart_overview(request: StaffRequest, participant) -> HttpResponse:
         else [],
         can_edit_clinical=can_edit_clinical,
         can_read_clinical=decide(request.user, participant, Action.VIEW, Scope.CLINICAL).allowed,
+        links={
+            name: chart.page_url(f"participants:{name}", participant.public_id)
+            for name in _OVERVIEW_LINKS
+        },
+        transition_url=chart.page_url(
+            "participants:transition", participant.public_id, episode.public_id
+        )
+        if episode
+        else "",
     )
     return render(request, "participants/chart_overview.html", context)
+
+
+# The participant's pages the overview links to.
+_OVERVIEW_LINKS = ("edit", "print", "print_record", "export", "care_team_add")
 
 
 def _care_team_choices(participant, episode, team) -> dict:
