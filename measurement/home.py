@@ -25,15 +25,19 @@ class Completion:
 
 def completion(programs: list[Program], *, now) -> list[Completion]:
     """Per program: in-care participants with nothing due, out of all in care (two counting
-    queries over the stored due moments, however many are in care)."""
-    episodes = Episode.objects.filter(
-        program__in=programs, status__in=IN_CARE_STATUSES, admitted_on__isnull=False
-    )
+    queries over the stored due moments, however many are in care). Only an episode in care
+    has a first due moment (`next_due`), so those waiting are counted from their program's
+    index alone, without reading the episodes again."""
     in_care = dict(
-        episodes.values("program_id").annotate(n=Count("pk")).values_list("program_id", "n")
+        Episode.objects.filter(
+            program__in=programs, status__in=IN_CARE_STATUSES, admitted_on__isnull=False
+        )
+        .values("program_id")
+        .annotate(n=Count("pk"))
+        .values_list("program_id", "n")
     )
     waiting = dict(
-        FirstDue.objects.filter(program__in=programs, episode__in=episodes, due_at__lte=now)
+        FirstDue.objects.filter(program__in=programs, due_at__lte=now)
         .values("program_id")
         .annotate(n=Count("pk"))
         .values_list("program_id", "n")

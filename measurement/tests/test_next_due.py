@@ -97,6 +97,15 @@ def test_leaving_care_clears_them(stored):
     assert not NextDue.objects.filter(episode=stored.episode).exists()
 
 
+def test_the_board_leaves_out_a_discharged_episode_it_counted_as_waiting(stored):
+    later = T0 + timedelta(days=15)
+    board = completion([stored.program], now=later)[0]
+    assert (board.in_care, board.up_to_date) == (1, 0)
+    discharge_world(stored)
+    board = completion([stored.program], now=later)[0]
+    assert (board.in_care, board.up_to_date, board.rate) == (0, 0, None)
+
+
 def test_a_new_schedule_is_stored_by_a_job_queued_at_commit_and_agrees_with_the_rule(
     stored, run_tasks
 ):
