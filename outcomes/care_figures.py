@@ -579,16 +579,19 @@ def notes_on_time(participants: QuerySet, start, end) -> NotesOnTime:
     return _notes_figure(row)
 
 
-def stored_notes_on_time(participants: QuerySet, organization_ids, start, end) -> NotesOnTime:
+def stored_notes_on_time(
+    participants: QuerySet | None, organization_ids, start, end
+) -> NotesOnTime:
     """`notes_on_time` from the stored note facts, which keep the same notes, whether each
-    was signed by its due time and when the person's note before it was due."""
+    was signed by its due time and when the person's note before it was due (of these
+    participants, or of every one the facts hold in the organizations)."""
     since, until = local_days(start, end)
-    row = NoteFacts.objects.filter(
-        organization_id__in=organization_ids,
-        participant_id__in=participants,
-        due_at__gte=since,
-        due_at__lt=until,
-    ).aggregate(
+    notes = NoteFacts.objects.filter(
+        organization_id__in=organization_ids, due_at__gte=since, due_at__lt=until
+    )
+    if participants is not None:
+        notes = notes.filter(participant_id__in=participants)
+    row = notes.aggregate(
         # Each person once: at their first note in the range, the one whose previous note
         # is due before the range or is none.
         people=Count("pk", filter=Q(previous_due_at__isnull=True) | Q(previous_due_at__lt=since)),

@@ -301,8 +301,8 @@ def _refresh_follow_ups(by_zone: dict[str, list[int]]) -> None:
 
 def _refresh_notes(participant_ids: Iterable[int]) -> None:
     """Rewrite the note facts of these participants: `care_figures.notes_on_time`'s notes
-    (first versions in force with a due time), whether each was signed by then, and the due
-    time of the participant's note before it."""
+    (first versions in force with a due time) of those not entered in error, whether each was
+    signed by then, and the due time of the participant's note before it."""
     people = sorted(set(participant_ids))
     rows = [
         NoteFacts(
@@ -320,6 +320,7 @@ def _refresh_notes(participant_ids: Iterable[int]) -> None:
         )
         for pk, organization_id, participant_id, due_at, signed_at in ProgressNote.objects.filter(
             participant_id__in=people,
+            participant__entered_in_error_at__isnull=True,
             entered_in_error_at__isnull=True,
             supersedes__isnull=True,
             due_at__isnull=False,
@@ -345,8 +346,9 @@ def _refresh_notes(participant_ids: Iterable[int]) -> None:
 
 def _refresh_alerts(participant_ids: Iterable[int]) -> None:
     """Rewrite the alert facts of these participants: `selectors.alert_response`'s alerts
-    (those not entered in error), when each was raised and acknowledged, and when the
-    participant's alert of the same severity before it was raised."""
+    (those not entered in error) of those not entered in error, when each was raised and
+    acknowledged, and when the participant's alert of the same severity before it was
+    raised."""
     people = sorted(set(participant_ids))
     rows = [
         AlertFacts(
@@ -358,7 +360,11 @@ def _refresh_alerts(participant_ids: Iterable[int]) -> None:
             acknowledged_at=acknowledged_at,
         )
         for pk, organization_id, participant_id, severity, recorded_at, acknowledged_at in (
-            Alert.objects.filter(participant_id__in=people, entered_in_error_at__isnull=True)
+            Alert.objects.filter(
+                participant_id__in=people,
+                participant__entered_in_error_at__isnull=True,
+                entered_in_error_at__isnull=True,
+            )
             .values_list(
                 "pk",
                 "participant__organization_id",

@@ -181,7 +181,9 @@ class EpisodeFacts(models.Model):
 class NoteFacts(models.Model):
     """A progress note the board's notes-on-time figure counts (a first version in force
     with a due time), narrowed to what it reads, so the figure scans a small index instead of
-    every note. Written by `outcomes.facts` with the participant's episode facts."""
+    every note. Written by `outcomes.facts` with the participant's episode facts; like them,
+    never for a participant entered in error, so an unfiltered board reads an organization's
+    rows without matching them against its episodes."""
 
     ON_TIME, LATE, UNSIGNED = "on_time", "late", "unsigned"
 
@@ -213,8 +215,9 @@ class NoteFacts(models.Model):
 
 class AlertFacts(models.Model):
     """An alert the board's alert-response figure counts (one not entered in error), narrowed
-    to what it reads. Written by `outcomes.facts` with the participant's episode facts, after
-    every raising and closing (`monitoring.services.CHANGED`) and withdrawal."""
+    to what it reads. Written by `outcomes.facts` with the participant's episode facts (none
+    for a participant entered in error), after every raising and closing
+    (`monitoring.services.CHANGED`) and withdrawal."""
 
     alert = models.OneToOneField(
         "monitoring.Alert", on_delete=models.CASCADE, primary_key=True, related_name="+"

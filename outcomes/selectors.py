@@ -91,6 +91,23 @@ class Filters:
     ethnicity: str = ""
     breakdown: str = "sex"
 
+    @property
+    def whole_organizations(self) -> bool:
+        """Whether the filters keep every episode of the organizations (a range only)."""
+        return not any(
+            getattr(self, name)
+            for name in (
+                "program_id",
+                "site_id",
+                "track_id",
+                "level_of_care",
+                "sex",
+                "age_group",
+                "race",
+                "ethnicity",
+            )
+        )
+
     def described(self) -> dict:
         """The filters as the audit event and the CSV header keep them."""
         return {
@@ -250,6 +267,14 @@ def completed_condition() -> Q:
     record entered in error). An episode that left care without a discharge record (declined,
     transferred out before the workflow existed) did not complete."""
     return Q(discharge__type=DischargeType.COMPLETED, discharge__entered_in_error_at__isnull=True)
+
+
+def stored_people(filters: Filters) -> QuerySet | None:
+    """The participants whose stored notes and alerts the filters keep: None for all of
+    them when the filters keep whole organizations, since the note and alert facts hold only
+    participants with an episode there (and none entered in error), so the figures read
+    their range from the index without matching each row against every episode."""
+    return None if filters.whole_organizations else facts(filters).values("participant_id")
 
 
 def left_care(filters: Filters, source: Source = LIVE) -> QuerySet:
@@ -605,17 +630,18 @@ def alert_response(filters: Filters, source: Source = LIVE) -> list[AlertRespons
     """How fast alerts raised in the range were acknowledged, by severity; a severity whose
     alerts concern fewer than 11 people is hidden (no total row, so nothing to subtract)."""
     since, until = care_figures.local_days(filters.start, filters.end)
-    participants = source.episodes(filters).values("participant_id")
     if source.stored:
         # Each person once per severity: at their first alert of it in the range, the one
         # whose previous alert of that severity was raised before the range or is none.
-        alerts = AlertFacts.objects.filter(
-            organization_id__in=filters.organization_ids, participant_id__in=participants
-        )
+        alerts = AlertFacts.objects.filter(organization_id__in=filters.organization_ids)
+        people_kept = stored_people(filters)
+        if people_kept is not None:
+            alerts = alerts.filter(participant_id__in=people_kept)
         people = Count("pk", filter=Q(previous_at__isnull=True) | Q(previous_at__lt=since))
     else:
         alerts = Alert.objects.filter(
-            participant__in=participants, entered_in_error_at__isnull=True
+            participant__in=episodes(filters).values("participant_id"),
+            entered_in_error_at__isnull=True,
         )
         people = Count("participant", distinct=True)
     rows = (
@@ -737,7 +763,7 @@ def _board(filters: Filters, sites: list[Site], source: Source) -> Board:
         stages=stages,
         measures=measures,
         notes=care_figures.stored_notes_on_time(
-            source.episodes(filters).values("participant_id"),
+            stored_people(filters),
             filters.organization_ids,
             filters.start,
             filters.end,
