@@ -6,9 +6,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from participants.chart import FLAGS
 from participants.decorators import load_participant
 from participants.models import CareTeamMember, CareTeamRole, Episode, EpisodeStatus, Participant
-from participants.selectors import chart_participant, prefetch_chart_relations, with_chart_relations
+from participants.selectors import (
+    chart_participant,
+    prefetch_chart_relations,
+    read_on_participant,
+    with_chart_relations,
+)
 
 
 def _fields(obj) -> dict:
@@ -125,3 +131,17 @@ def test_roles_and_zones_read_by_the_compiled_statement_are_the_orms(world):
             expected.setdefault(org, set()).add(role)
         assert {org: roles_in(fresh, org) for org in organizations_of(fresh)} == expected
         assert program_zones(fresh) == [world.program.time_zone]
+
+
+def test_every_modules_flag_values_are_the_ones_the_orm_reads(world):
+    """The statement runs with its constant values written in on PostgreSQL; the values it
+    reads are those of the ORM's own query with the participant's id as a parameter."""
+    from monitoring.services import raise_alert
+
+    raise_alert(world.participant, kind="k", severity="high", title="t", dedupe_key="x")
+    groups = [source.values for source in FLAGS.implementations()]
+    read = read_on_participant(world.participant, groups)
+    for values, group in zip(read, groups, strict=True):
+        expected = Participant.objects.filter(pk=world.participant.pk).values(**group()).get()
+        assert values == expected
+    assert any(values for values in read)
