@@ -10,6 +10,7 @@ a thousand.
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
@@ -236,32 +237,42 @@ class _AtRisk:
         return f" FROM e LEFT JOIN d{j} d ON d.pid = e.pid WHERE e.n = {i} AND {_GAP} > 0"
 
 
+@lru_cache(maxsize=256)
+def _episodes(
+    i: int, program_id: int, minimum: int, week_start: date, weekdays: frozenset[int]
+) -> tuple[str, tuple]:
+    """The compiled statement of program `i`'s in-care episodes with their requirement for
+    the week, kept for the process: compiling its requirement took longer than running it,
+    and it depends on nothing but these arguments."""
+    program = Program(pk=program_id, min_weekly_minutes=minimum)
+    columns = {
+        "n": Value(i, output_field=IntegerField()),
+        "ep": F("pk"),
+        "pid": F("participant_id"),
+        "required": _required(program, week_start, weekdays),
+    }
+    episodes = _latest_in_care(program).values(**columns).order_by()
+    sql, params = episodes.query.sql_with_params()
+    return sql, tuple(params)
+
+
 def _at_risk(
     weeks: Sequence[tuple[Program, date]],
     now: datetime,
     weekdays: dict[int, frozenset[int]],
-    *,
-    named: bool = True,
 ) -> _AtRisk:
     """Who is short in each (program, week): what decides it (the minutes attended and still
     to come) is read from the stored weekly doses, once for all the programs, and joined to
-    the episodes. `named` adds the surname the page orders by; the count leaves it out.
-    `weekdays` are the programs' group days (`program_weekdays`)."""
+    the episodes. `weekdays` are the programs' group days (`program_weekdays`)."""
     distinct = sorted({week_start for _, week_start in weeks})
-    parts = []
-    for i, (program, week_start) in enumerate(weeks):
-        columns = {
-            "n": Value(i, output_field=IntegerField()),
-            "ep": F("pk"),
-            "pid": F("participant_id"),
-            "required": _required(program, week_start, weekdays[program.pk]),
-        }
-        episodes = _latest_in_care(program).values(**columns).order_by()
-        parts.append(episodes.query.sql_with_params())
+    parts = [
+        _episodes(i, program.pk, program.min_weekly_minutes, week_start, weekdays[program.pk])
+        for i, (program, week_start) in enumerate(weeks)
+    ]
     # Compiled queries and fixed text only; every value is a parameter.
     selects = [f"SELECT * FROM ({sql}) e{i}" for i, (sql, _) in enumerate(parts)]  # noqa: S608
     union = " UNION ALL ".join(selects)
-    ctes = [f"e AS ({_surnamed(union) if named else union})"]
+    ctes = [f"e AS ({union})"]
     params: list = [value for _, values in parts for value in values]
     for j, week_start in enumerate(distinct):
         # The whole week's stored doses: the week index reads them in one pass, where
@@ -277,15 +288,13 @@ def _at_risk(
     return _AtRisk("WITH " + ", ".join(ctes), params, [distinct.index(week) for _, week in weeks])
 
 
-def _surnamed(episodes: str) -> str:
-    """The episodes with their participant's surname, joined once for every program: joined
-    per program, each join read every participant again."""
+def _surname() -> str:
+    """The participant's surname the page orders by, looked up in the surname index for each
+    under-dosed row only: joined to every episode in care, it read every participant."""
     quote = connection.ops.quote_name
     surname = quote(Participant._meta.get_field("legal_last_name").column)
-    return (
-        f"SELECT u.*, p.{surname} AS last_name FROM ({episodes}) u"  # noqa: S608
-        f" JOIN {quote(Participant._meta.db_table)} p ON p.id = u.pid"
-    )
+    table = quote(Participant._meta.db_table)
+    return f"(SELECT p.{surname} FROM {table} p WHERE p.id = e.pid)"  # noqa: S608
 
 
 _GAP = "e.required - COALESCE(d.minutes_attended, 0) - COALESCE(d.minutes_to_come, 0)"
@@ -307,7 +316,7 @@ def at_risk_counts(
         return {}
     now = now or timezone.now()
     weekdays = program_weekdays([program.pk for program, _ in weeks])
-    found = _at_risk(weeks, now, weekdays, named=False)
+    found = _at_risk(weeks, now, weekdays)
     counts = [f"(SELECT COUNT(*){found.body(i)})" for i in range(len(weeks))]
     with connection.cursor() as cursor:
         cursor.execute(found.sql + " SELECT " + ", ".join(counts), found.params)
@@ -363,13 +372,14 @@ def at_risk_pages(
     def fetch(numbers: list[int]) -> list[list[tuple[int, int]]]:
         """(episode id, list length) rows of each program's page `numbers[i]`, in one
         statement."""
-        selects, params = [], list(shared.params)
+        selects, params, surname = [], list(shared.params), _surname()
         for i, number in enumerate(numbers):
             selects.append(
                 # Compiled queries, fixed text and the list's index; values are parameters.
-                f"SELECT * FROM (SELECT {i} AS n, e.ep, COUNT(*) OVER () AS total,"  # noqa: S608
-                f" ROW_NUMBER() OVER (ORDER BY {_GAP} DESC, e.last_name, e.pid) AS place"
-                f"{shared.body(i)} ORDER BY place LIMIT %s OFFSET %s) p"
+                f"SELECT * FROM (SELECT {i} AS n, s.ep, COUNT(*) OVER () AS total,"  # noqa: S608
+                " ROW_NUMBER() OVER (ORDER BY s.gap DESC, s.last_name, s.pid) AS place"
+                f" FROM (SELECT e.ep, e.pid, {_GAP} AS gap, {surname} AS last_name"
+                f"{shared.body(i)}) s ORDER BY place LIMIT %s OFFSET %s) p"
             )
             params += [size, (number - 1) * size]
         found: list[list[tuple[int, int]]] = [[] for _ in numbers]
