@@ -208,7 +208,8 @@ def _around_id(sql: str, params: Sequence[Any], using: str) -> tuple[str, str] |
     db = connections[using]
     if db.vendor != "postgresql":
         return None
-    written = db.ops.compose_sql(sql, [*params, _ID_MARK])
+    operations: Any = db.ops  # PostgreSQL's, which alone write values into a statement
+    written = operations.compose_sql(sql, [*params, _ID_MARK])
     before, mark, after = written.partition(str(_ID_MARK))
     return (before, after) if mark and str(_ID_MARK) not in after else None
 
