@@ -322,6 +322,22 @@ def _hours_by_program(program_ids) -> dict[int, int]:
     )
 
 
+# What the lists of notes due show of a draft: its note, participant and session rows are
+# long (the note's text, the participant's contacts), and were half the home's notes panel.
+_DRAFT_SHOWS = (
+    "public_id",
+    "service_date",
+    "due_at",
+    "participant__public_id",
+    "participant__legal_first_name",
+    "participant__preferred_name",
+    "participant__legal_last_name",
+    "session__public_id",
+    "session__title",
+    "session__date",
+)
+
+
 def notes_due(user, *, now: datetime) -> list[DueRow]:
     """The signed-in author's unsigned notes and the sessions they led with no note yet,
     oldest due first (four queries whatever the number of rows)."""
@@ -329,6 +345,7 @@ def notes_due(user, *, now: datetime) -> list[DueRow]:
         ProgressNote.objects.current()
         .filter(recorded_by=user, signed_at__isnull=True, group_note__isnull=True)
         .select_related("participant", "session")
+        .only(*_DRAFT_SHOWS)
         .order_by("due_at", "pk")
     )
     rows = [

@@ -112,3 +112,27 @@ def test_the_authors_home_shows_unsigned_and_overdue_notes(world, login):
     assert reverse("notes:note", args=[world.participant.public_id, draft.public_id]) in panel
     assert "draft not signed" in panel and "no note yet" in panel
     assert 'id="notes-due-heading"' not in login(world.counsellor).get("/").content.decode()
+
+
+def test_the_home_and_notes_due_read_drafts_in_the_same_queries_however_many(world, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    day = world.program.today() - timedelta(days=3)
+    client = login(world.therapist)
+
+    def draft_and_count(n: int) -> int:
+        for _ in range(n):
+            session = _individual(world, day)
+            services.draft_note(
+                world.participant, dap(session=session, service_date=day), by=world.therapist
+            )
+        counts = []
+        for url in ("/", "/notes/due/"):
+            client.get(url)
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            counts.append(len(queries))
+        return counts
+
+    assert draft_and_count(1) == draft_and_count(3)
