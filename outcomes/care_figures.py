@@ -48,7 +48,7 @@ from measurement import reliable_change
 from notes.models import ProgressNote
 from outcomes.models import FollowUpFacts, NoteFacts
 from outcomes.suppression import SMALLEST_SHOWN, Name, Relations, suppress
-from participants.models import Episode
+from participants.models import Episode, EpisodeStatus
 from screens.models import (
     Confirmation,
     DrugScreen,
@@ -60,6 +60,8 @@ from screens.models import (
 )
 
 # TEDS "no use in past month" (FREQ 1): the window before discharge, and before an answer.
+# The episodes that were in care and ended (with an admission; `selectors.left_care`).
+LEFT_CARE = (EpisodeStatus.DISCHARGED, EpisodeStatus.TRANSFERRED_OUT)
 PAST_MONTH = timedelta(days=30)
 # Instruments with a total whose reliable change measurement computes (the BAM is scored by
 # subscale and has no published SD and reliability on record).
@@ -316,19 +318,20 @@ def follow_up_stages(left: QuerySet[Episode], today) -> tuple[list[Stage], list[
 
 
 def stored_follow_up_stages(
-    left: QuerySet, organization_ids, today
+    left: QuerySet | None, organization_ids, start, end, today
 ) -> tuple[list[Stage], list[str]]:
-    """`follow_up_stages` from the stored follow-up facts, in one query: the follow-ups
+    """`follow_up_stages` from the stored follow-up facts, in one query: the follow-ups of
+    episodes that left care in the range (of `left`, or every one of the organizations),
     grouped by day, reach and what their answers say."""
     due: dict[int, list[int]] = {}
     answers = []
+    follow_ups = FollowUpFacts.objects.filter(
+        organization_id__in=organization_ids, left_on__range=(start, end), due_on__lte=today
+    )
+    if left is not None:
+        follow_ups = follow_ups.filter(episode_id__in=left.values("pk"))
     for day, reached, answered, used, screened, positive, n in (
-        FollowUpFacts.objects.filter(
-            organization_id__in=organization_ids,
-            episode_id__in=left.values("pk"),
-            due_on__lte=today,
-        )
-        .values_list("day", "reached", "answered", "used", "screened", "positive")
+        follow_ups.values_list("day", "reached", "answered", "used", "screened", "positive")
         .annotate(n=Count("pk"))
         .order_by()
     ):

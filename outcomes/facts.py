@@ -19,7 +19,17 @@ from datetime import date, datetime
 from itertools import pairwise
 
 from django.db import connection, transaction
-from django.db.models import Exists, F, Max, OuterRef, Subquery
+from django.db.models import (
+    Case,
+    DateField,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    When,
+)
 from django.utils import timezone
 
 from accounts.models import Program
@@ -230,9 +240,24 @@ def refresh(episode_ids: Iterable[int], *, lock: bool = True) -> int:
     return written
 
 
+def _left_on() -> Case:
+    """A follow-up's episode's discharge day if the episode left care, else null."""
+    episode = "discharge__episode__"
+    return Case(
+        When(
+            Q(**{f"{episode}status__in": care_figures.LEFT_CARE})
+            & Q(**{f"{episode}admitted_on__isnull": False}),
+            then=F(f"{episode}discharged_on"),
+        ),
+        default=None,
+        output_field=DateField(),
+    )
+
+
 def _refresh_follow_ups(by_zone: dict[str, list[int]]) -> None:
     """Rewrite the follow-up facts of these episodes (by their program's zone):
-    `care_figures.follow_up_stages`' follow-ups, with what their answers say."""
+    `care_figures.follow_up_stages`' follow-ups of participants not entered in error, with
+    what their answers say and when their episode left care."""
     ids = [pk for some in by_zone.values() for pk in some]
     rows = []
     for zone, some in sorted(by_zone.items()):
@@ -246,11 +271,14 @@ def _refresh_follow_ups(by_zone: dict[str, list[int]]) -> None:
                 .values_list("follow_up_id", "used_since_discharge", "a_screened", "a_positive")
                 .order_by()
             }
-        for pk, organization_id, episode_id, day, due_on, status in (
+        for pk, organization_id, episode_id, day, due_on, status, left in (
             FollowUp.objects.filter(
-                discharge__episode_id__in=some, discharge__entered_in_error_at__isnull=True
+                discharge__episode_id__in=some,
+                discharge__entered_in_error_at__isnull=True,
+                discharge__episode__participant__entered_in_error_at__isnull=True,
             )
             .exclude(status=FollowUpStatus.STOPPED)
+            .annotate(left=_left_on())
             .values_list(
                 "pk",
                 "discharge__episode__program__organization_id",
@@ -258,6 +286,7 @@ def _refresh_follow_ups(by_zone: dict[str, list[int]]) -> None:
                 "day",
                 "due_on",
                 "status",
+                "left",
             )
             .order_by()
         ):
@@ -268,6 +297,7 @@ def _refresh_follow_ups(by_zone: dict[str, list[int]]) -> None:
                     follow_up_id=pk,
                     organization_id=organization_id,
                     episode_id=episode_id,
+                    left_on=left,
                     day=day,
                     due_on=due_on,
                     reached=status in REACHED_STATUSES,
@@ -287,6 +317,7 @@ def _refresh_follow_ups(by_zone: dict[str, list[int]]) -> None:
         update_fields=[
             "organization_id",
             "episode_id",
+            "left_on",
             "day",
             "due_on",
             "reached",

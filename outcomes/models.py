@@ -247,7 +247,7 @@ class AlertFacts(models.Model):
 
 class FollowUpFacts(models.Model):
     """A follow-up the board's follow-up figures count (not stopped, of a discharge not
-    entered in error), with what its answers say: written by `outcomes.facts` with its
+    entered in error, of a participant not entered in error), with what its answers say: written by `outcomes.facts` with its
     episode's facts, with `care_figures.follow_up_stages`' own definitions."""
 
     follow_up = models.OneToOneField(
@@ -255,6 +255,10 @@ class FollowUpFacts(models.Model):
     )
     organization_id = models.BigIntegerField()
     episode_id = models.BigIntegerField()
+    # The episode's discharge day when it counts as having left care (`selectors.left_care`:
+    # admitted, then discharged or transferred out), so the board reads the follow-ups of
+    # the episodes that left care in its range from an index, without matching episodes.
+    left_on = models.DateField(null=True)
     day = models.IntegerField()
     due_on = models.DateField()
     reached = models.BooleanField()
@@ -279,6 +283,20 @@ class FollowUpFacts(models.Model):
                     "positive",
                 ],
                 name="outcomes_follow_up_facts_due",
+            ),
+            models.Index(
+                fields=["organization_id", "left_on"],
+                include=[
+                    "episode_id",
+                    "due_on",
+                    "day",
+                    "reached",
+                    "answered",
+                    "used",
+                    "screened",
+                    "positive",
+                ],
+                name="outcomes_follow_up_facts_left",
             ),
             models.Index(fields=["episode_id"], name="outcomes_follow_up_facts_ep"),
         ]

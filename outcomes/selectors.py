@@ -48,7 +48,7 @@ from outcomes.suppression import SMALLEST_SHOWN, Relations, suppress
 from participants.models import Episode, EpisodeStatus, SexAtBirth
 from scheduling.models import Enrolment, Track
 
-LEFT_CARE = (EpisodeStatus.DISCHARGED, EpisodeStatus.TRANSFERRED_OUT)
+LEFT_CARE = care_figures.LEFT_CARE
 # Age on the last day of the range, in the bands the board groups by.
 AGE_GROUPS: tuple[tuple[str, str, int, int | None], ...] = (
     ("under_18", "Under 18", 0, 17),
@@ -746,7 +746,11 @@ def _board(filters: Filters, sites: list[Site], source: Source) -> Board:
         abstinence, hidden_abstinence = care_figures.stored_abstinence_at_discharge(left)
         measures, hidden_measures = care_figures.stored_measure_changes(left)
         stages, hidden_stages = care_figures.stored_follow_up_stages(
-            left, filters.organization_ids, filters.today
+            None if filters.whole_organizations else left,
+            filters.organization_ids,
+            filters.start,
+            filters.end,
+            filters.today,
         )
     else:
         abstinence, hidden_abstinence = care_figures.abstinence_at_discharge(left)

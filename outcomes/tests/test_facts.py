@@ -513,7 +513,7 @@ def _follow_up_facts() -> dict[int, tuple]:
     return {
         row[0]: row[1:]
         for row in FollowUpFacts.objects.values_list(
-            "follow_up_id", "episode_id", "day", "due_on", "reached", "answered"
+            "follow_up_id", "episode_id", "day", "due_on", "reached", "answered", "left_on"
         )
     }
 
@@ -576,6 +576,7 @@ def test_every_step_of_a_follow_up_through_the_services_reaches_the_facts(
 
     seen = [step(discharge)]
     assert len(seen[-1]) == 5 and not any(row[3] for row in seen[-1].values())
+    assert {row[5] for row in seen[-1].values()} == {DISCHARGE_DAY}
     with time_machine.travel(at(DISCHARGE_DAY + timedelta(days=31), 11, world.program)):
         seen.append(step(lambda: run_tasks()))
         seen.append(
@@ -597,7 +598,7 @@ def test_every_step_of_a_follow_up_through_the_services_reaches_the_facts(
                 )
             )
         )
-    assert seen[-1][due(30).pk][3:] == (True, True)
+    assert seen[-1][due(30).pk][3:5] == (True, True)
     assert record is not None
     seen.append(
         step(lambda: followups.opt_out(record.consent, by=world.therapist, expected_version=1))
