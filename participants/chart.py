@@ -12,14 +12,16 @@ from typing import Any
 from uuid import UUID
 
 from django.urls import get_script_prefix, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from audit.event_types import name_page
 from audit.models import Action
 from participants.access import Scope, decide
+from participants.models import CareTeamRole, EpisodeStatus
 from participants.selectors import RowValues, read_on_participant
 from tandem.hooks import Hook
+from tandem.templatetags.clock import clock
 
 
 @dataclass(frozen=True)
@@ -163,3 +165,72 @@ def header_flags(participant, user) -> list[HeaderFlag]:
         for source, values in zip(shown, read, strict=True)
         for flag in source.flags(participant, values)
     ]
+
+
+class ChartHeader:
+    """The chart header and tab bar as HTML, written in Python with every value escaped:
+    every chart page shows it, and through the template engine it cost more than the rest
+    of most tabs. Written when the page renders, from the page's context as it is then."""
+
+    def __init__(self, context: Mapping[str, Any]) -> None:
+        self.context = context
+
+    def __html__(self) -> SafeString:
+        c = self.context
+        participant, episode = c["participant"], c["episode"]
+        grant = c["access"].break_glass if c["access"] is not None else None
+        return format_html(
+            '<header class="chart-header card">\n  <div class="who">\n    <h1>{}{}</h1>\n'
+            '    <p class="muted">{} · {} years · born {}{}</p>\n  </div>\n'
+            '  <dl class="facts">\n    {}<div><dt>Care team</dt><dd>{}</dd></div>\n  </dl>\n'
+            '  <ul class="flags">\n    {}{}\n  </ul>\n</header>\n'
+            '<nav class="tabs" aria-label="Chart sections">\n  {}\n</nav>',
+            participant.display_name,
+            format_html(' <span class="pronouns">({})</span>', participant.pronouns)
+            if participant.pronouns
+            else "",
+            participant.record_number,
+            participant.age,
+            participant.date_of_birth.isoformat(),
+            format_html(" · {}", participant.preferred_language)
+            if participant.preferred_language != "English"
+            else "",
+            _episode_facts(episode) if episode else "",
+            format_html_join(
+                ", ",
+                '{} <span class="muted">({})</span>',
+                ((m.user, CareTeamRole(m.role).label.lower()) for m in c["care_team"]),
+            )
+            or "—",
+            format_html(
+                '<li class="flag flag-danger">Emergency access until {} — reviewed by an '
+                "auditor</li>",
+                clock(grant.expires_at),
+            )
+            if grant
+            else "",
+            mark_safe("".join(_flag_html(flag) for flag in c["flags"])),
+            c["tab_bar"],
+        )
+
+    def __str__(self) -> str:
+        return self.__html__()
+
+
+def _episode_facts(episode) -> SafeString:
+    return format_html(
+        "<div><dt>Program</dt><dd>{}{}</dd></div>\n"
+        '    <div><dt>Status</dt><dd><span class="status status-{}">{}</span></dd></div>',
+        episode.program.name,
+        format_html(", {}", episode.site.name) if episode.site else "",
+        episode.status,
+        EpisodeStatus(episode.status).label,
+    )
+
+
+def _flag_html(flag: HeaderFlag) -> SafeString:
+    if flag.url:
+        return format_html(
+            '<li class="flag flag-{}"><a href="{}">{}</a></li>', flag.tone, flag.url, flag.label
+        )
+    return format_html('<li class="flag flag-{}">{}</li>', flag.tone, flag.label)

@@ -176,7 +176,7 @@ def chart_context(request: StaffRequest, participant, active_tab: str) -> dict:
             type(participant).objects.filter(pk=participant.pk)
         ).get()
     episode = selectors.current_episode(participant)
-    return {
+    context = {
         "participant": participant,
         "episode": episode,
         "care_team": list(episode.care_team.all()) if episode else [],
@@ -185,6 +185,8 @@ def chart_context(request: StaffRequest, participant, active_tab: str) -> dict:
         "flags": chart.header_flags(participant, request.user),
         "access": request.access,
     }
+    context["chart_header"] = chart.ChartHeader(context)
+    return context
 
 
 # What the overview's two forms show besides the episode: written out by the template from
