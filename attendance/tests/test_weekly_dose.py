@@ -4,8 +4,10 @@ moment of the week."""
 
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -188,3 +190,13 @@ def test_rebuilding_writes_what_the_writes_kept(midweek, world, roster, week_ses
     WeeklyDose.objects.all().delete()
     assert weekly.rebuild_doses() == len(kept)
     assert _stored() == kept
+
+
+def test_the_migration_fills_what_the_writes_kept(midweek, world, roster, week_sessions):
+    _write(("drop-in", 1, 2, ""), week_sessions, roster, world.director)
+    _write(("roll call", 1, 2, "left_early"), week_sessions, roster, world.director)
+    _write(("all present", 0, 0, ""), week_sessions, roster, world.director)
+    kept = _stored()
+    WeeklyDose.objects.all().delete()
+    import_module("attendance.migrations.0008_fill_weekly_dose").fill(apps, None)
+    assert _stored() == kept == _live()
