@@ -148,9 +148,10 @@ def test_the_escalated_count_follows_each_alerts_own_escalation_time(world):
     assert critical_board_page(world.therapist, 1, now=NOW).escalated_count == 0
 
 
-def test_the_board_reads_as_many_queries_for_many_alerts_as_for_a_few(world, login):
+@pytest.mark.parametrize("page", ["monitoring:critical_board", "home"])
+def test_the_board_reads_as_many_queries_for_many_alerts_as_for_a_few(world, login, page):
     client = login(world.director)
-    url = reverse("monitoring:critical_board")
+    url = reverse(page)
     for i in range(2):
         _alert(world, hours_ago=30 - i, title=f"Alert {i:02d}")
     client.get(url)
