@@ -1,6 +1,7 @@
 """Caseload, search, referral, chart and episode pages. Thin: parse, authorize, call, render."""
 
 import json
+from functools import cache
 from typing import Any, cast
 
 from django import forms
@@ -10,7 +11,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from accounts.http import SignedInRequest, is_htmx
 from accounts.models import Membership, Program, User
@@ -194,8 +195,8 @@ def chart_context(request: StaffRequest, participant, active_tab: str) -> dict:
 _TRANSITION_FIELDS = {
     "reason_max_length": cast(forms.CharField, TransitionForm.base_fields["reason"]).max_length,
     "confirm_label": TransitionForm.base_fields["confirm"].label,
-    "first_day": FIRST_DAY,
-    "last_day": LAST_DAY,
+    "first_day": FIRST_DAY.isoformat(),
+    "last_day": LAST_DAY.isoformat(),
 }
 _CARE_TEAM_ROLE_CHOICES = cast(
     list[tuple[str, str]], cast(forms.ChoiceField, CareTeamAddForm.base_fields["role"]).choices
@@ -209,16 +210,11 @@ def chart_overview(request: StaffRequest, participant) -> HttpResponse:
     episode = context["episode"]
     can_edit_clinical = decide(request.user, participant, Action.CHANGE, Scope.CLINICAL).allowed
     context.update(
-        episodes=sorted(
-            context["participant"].episodes.all(), key=lambda e: e.referred_on, reverse=True
-        ),
-        transition={**_TRANSITION_FIELDS, "on": episode.program.today()} if episode else None,
-        next_statuses=[
-            (status, EpisodeStatus(status).label)
-            for status in sorted(EPISODE_TRANSITIONS[episode.status])
-        ]
+        episode_rows=_episode_rows(context["participant"].episodes.all()),
+        transition={**_TRANSITION_FIELDS, "on": episode.program.today().isoformat()}
         if episode
-        else [],
+        else None,
+        status_options=_status_options(episode.status) if episode else "",
         can_edit_clinical=can_edit_clinical,
         can_read_clinical=decide(request.user, participant, Action.VIEW, Scope.CLINICAL).allowed,
         links={
@@ -236,6 +232,36 @@ def chart_overview(request: StaffRequest, participant) -> HttpResponse:
 
 # The participant's pages the overview links to.
 _OVERVIEW_LINKS = ("edit", "print", "print_record", "export", "care_team_add")
+
+
+def _episode_rows(episodes) -> SafeString:
+    """The episodes table's rows, latest referral first, written here with every value
+    escaped rather than cell by cell through the template."""
+    return format_html_join(
+        "",
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        (
+            (
+                e.program.name,
+                EpisodeStatus(e.status).label,
+                e.referred_on.isoformat(),
+                e.admitted_on.isoformat() if e.admitted_on else "—",
+                e.discharged_on.isoformat() if e.discharged_on else "—",
+            )
+            for e in sorted(episodes, key=lambda e: e.referred_on, reverse=True)
+        ),
+    )
+
+
+@cache
+def _status_options(status: str) -> SafeString:
+    """The statuses an episode may move to from `status`, as the status form's options,
+    written once per process for each status."""
+    return format_html_join(
+        "",
+        '<option value="{}">{}</option>',
+        ((to, EpisodeStatus(to).label) for to in sorted(EPISODE_TRANSITIONS[status])),
+    )
 
 
 def _care_team_choices(participant, episode, team) -> dict:

@@ -3,12 +3,14 @@ what the forms render."""
 
 import re
 from collections.abc import Iterable
+from datetime import date
 from typing import Any, cast
 
 from django import forms
 from django.urls import reverse
 
 from participants.forms import CareTeamAddForm, TransitionForm
+from participants.models import EPISODE_TRANSITIONS, Episode, EpisodeStatus
 from participants.views import _care_team_staff
 
 
@@ -60,3 +62,36 @@ def test_the_overview_links_to_the_care_team_form_instead_of_carrying_it(world, 
     url = reverse("participants:care_team_add", args=[world.participant.public_id])
     assert f'<a href="{url}">Add to care team</a>' in page
     assert 'name="role"' not in page
+
+
+def test_the_status_form_offers_the_statuses_the_episode_may_move_to(world, login):
+    page = _overview(login(world.therapist), world)
+    section = page[page.index('name="to_status"') :]
+    section = section[: section.index("</select>")]
+    offered = re.findall(r'<option value="([^"]+)">([^<]+)</option>', section)
+    expected = sorted(EPISODE_TRANSITIONS[world.episode.status])
+    assert offered == [(status, EpisodeStatus(status).label) for status in expected]
+
+
+def test_the_episodes_table_lists_the_latest_referral_first_with_its_dates(world, login):
+    Episode.objects.create(
+        participant=world.participant,
+        program=world.program,
+        status=EpisodeStatus.DISCHARGED,
+        referred_on=date(2020, 1, 6),
+        admitted_on=date(2020, 1, 13),
+        discharged_on=date(2020, 3, 2),
+    )
+    page = _overview(login(world.therapist), world)
+    body = page[page.index("<tbody>") : page.index("</tbody>")]
+    rows = re.findall(r"<tr>(.*?)</tr>", body)
+    current = world.episode
+    assert rows[0] == (
+        f"<td>{current.program.name}</td><td>{current.get_status_display()}</td>"
+        f"<td>{current.referred_on.isoformat()}</td>"
+        f"<td>{current.admitted_on.isoformat() if current.admitted_on else '—'}</td><td>—</td>"
+    )
+    assert rows[1] == (
+        f"<td>{world.program.name}</td><td>Discharged</td>"
+        "<td>2020-01-06</td><td>2020-01-13</td><td>2020-03-02</td>"
+    )
