@@ -14,6 +14,7 @@ class OutcomesConfig(AppConfig):
         from participants.chart import TABS, ChartTab
         from participants.demo import SEEDERS, Seeder
         from participants.services import STATUS_CHANGE
+        from screens.services import CHANGED as SCREENS_CHANGED
         from tandem import lifecycle, navigation
 
         register_page("outcomes:board", access.reads_outcomes)
@@ -32,6 +33,7 @@ class OutcomesConfig(AppConfig):
         STATUS_CHANGE.register(freshness.on_status_change)
         CHANGED.register(freshness.on_participant_changed)
         DISCHARGE_CHANGED.register(freshness.on_participant_changed)
+        SCREENS_CHANGED.register(freshness.on_participant_changed)
         lifecycle.WITHDRAWN.register(freshness.on_withdrawn)
         WEEKS_CHANGED.register(freshness.on_weeks_changed)
         ALERTS_CHANGED.register(freshness.on_alerts_changed)

@@ -6,11 +6,12 @@ Where the module that writes has an extension point, the facts follow it: an epi
 change (`participants.services.STATUS_CHANGE`), a participant's administrations
 (`assessments.services.CHANGED`), a record entered in error (`tandem.lifecycle.WITHDRAWN`),
 a roll call's weekly minutes (`attendance.weekly.WEEKS_CHANGED`), alerts raised or closed
-(`monitoring.services.CHANGED`) and what follows a discharge: the discharge, its contact
-consent, its follow-ups and their answers (`discharge.followups.CHANGED`). The other records
-the facts read (the participant, the episode's site and level of care, check-ins, use
-reports, drug screens and progress notes, the program's weekly minimum) have no such point;
-a saved row of theirs is followed through Django's `post_save`.
+(`monitoring.services.CHANGED`), what follows a discharge: the discharge, its contact
+consent, its follow-ups and their answers (`discharge.followups.CHANGED`), and drug screens,
+their confirmations and reported last use (`screens.services.CHANGED`). The other records
+the facts read (the participant, the episode's site and level of care, check-ins and
+progress notes, the program's weekly minimum) have no such point; a saved row of theirs is
+followed through Django's `post_save`.
 """
 
 from typing import Any
@@ -23,7 +24,6 @@ from monitoring.models import Alert
 from notes.models import ProgressNote
 from outcomes import facts
 from participants.models import Episode, Participant
-from screens.models import DrugScreen, ScreenResult, UseReport
 
 
 def on_status_change(episode: Episode) -> None:
@@ -58,17 +58,6 @@ def _record_saved(sender: Any, instance: Any, **_: Any) -> None:
     facts.mark([instance.participant_id])
 
 
-def _result_saved(sender: Any, instance: ScreenResult, **_: Any) -> None:
-    if ScreenResult._meta.get_field("screen").is_cached(instance):
-        facts.mark([instance.screen.participant_id])
-    else:
-        facts.mark(
-            DrugScreen.objects.filter(pk=instance.screen_id).values_list(
-                "participant_id", flat=True
-            )
-        )
-
-
 def _program_saved(sender: Any, instance: Program, created: bool, **_: Any) -> None:
     if not created:  # its weekly minimum or time zone may have changed
         facts.mark(programs=[instance.pk])
@@ -77,14 +66,8 @@ def _program_saved(sender: Any, instance: Program, created: bool, **_: Any) -> N
 def connect() -> None:
     post_save.connect(_participant_saved, sender=Participant, dispatch_uid="outcomes.participant")
     post_save.connect(_episode_saved, sender=Episode, dispatch_uid="outcomes.episode")
-    for model in (
-        CheckIn,
-        UseReport,
-        DrugScreen,
-        ProgressNote,
-    ):
+    for model in (CheckIn, ProgressNote):
         post_save.connect(
             _record_saved, sender=model, dispatch_uid=f"outcomes.{model._meta.label_lower}"
         )
-    post_save.connect(_result_saved, sender=ScreenResult, dispatch_uid="outcomes.screen_result")
     post_save.connect(_program_saved, sender=Program, dispatch_uid="outcomes.program")

@@ -1,6 +1,6 @@
 """Recording drug screens, their confirmations and clinicians' last-use entries."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -27,7 +27,20 @@ from screens.models import (
 from screens.selectors import medication_codes_on, previous_collection
 from tandem import dates, lifecycle
 from tandem.errors import InvalidInput
+from tandem.hooks import Hook
 from tandem.validation import validate
+
+# Called inside the write's transaction as hook(participant_id) whenever a participant's
+# screens or reported use change: a screen recorded, a result's confirmation, a last use
+# entered (a screen entered in error follows `tandem.lifecycle.WITHDRAWN`). Outcomes registers
+# one that keeps its abstinence facts current.
+ChangedHook = Callable[[int], object]
+CHANGED: Hook[ChangedHook] = Hook("screens.changed")
+
+
+def _changed(participant_id: int) -> None:
+    for hook in CHANGED.implementations():
+        hook(participant_id)
 
 
 def _choice(value: str, choices: type[models.TextChoices], field: str, what: str) -> str:
@@ -118,6 +131,7 @@ def record_screen(
             )
             for analyte, reading in zip(analytes, readings, strict=True)
         )
+        _changed(participant.pk)
         record_event(
             actor=by,
             event_type="drug_screen.recorded",
@@ -175,6 +189,7 @@ def record_confirmation(
             row.flag, row.flag_reason = reading.flag or "", reading.why
             fields += ["confirmed_at", "flag", "flag_reason"]
         row.save(update_fields=fields)
+        _changed(participant.pk)
         record_event(
             actor=by,
             event_type="drug_screen.confirmation",
@@ -229,6 +244,7 @@ def record_last_use(
     validate(report, exclude=["participant", "recorded_by"])
     with transaction.atomic():
         report.save()
+        _changed(participant.pk)
         record_event(
             actor=by,
             event_type="use_report.recorded",

@@ -604,3 +604,59 @@ def test_every_step_of_a_follow_up_through_the_services_reaches_the_facts(
         step(lambda: followups.opt_out(record.consent, by=world.therapist, expected_version=1))
     )
     assert set(seen[-1]) == {due(7).pk, due(30).pk}
+
+
+def test_screens_confirmations_and_reported_use_through_the_services_each_queue_a_refresh(
+    world, django_capture_on_commit_callbacks, run_tasks
+):
+    """A screen recorded (its results written in bulk, which no `post_save` sees), a
+    result's confirmation and a last use entered each queue one refresh of the participant's
+    facts when they commit."""
+    from django_tasks_db.models import DBTaskResult
+
+    from screens.services import record_confirmation, record_last_use, record_screen
+
+    panels.seed()
+    cup = Panel.objects.prefetch_related("analytes").get(code="urine-cup-hhs")
+    codes = [a.code for a in cup.analytes.all()]
+    collected = _at(date(2026, 11, 16))
+    run_tasks()
+
+    def refreshes(write) -> list[Any]:
+        with django_capture_on_commit_callbacks(execute=True):
+            write()
+        queued = [
+            row.args_kwargs["args"][0]
+            for row in DBTaskResult.objects.filter(task_path="outcomes.tasks.refresh_facts")
+            .ready()
+            .order_by("enqueued_at")
+        ]
+        run_tasks()
+        return queued
+
+    screen = None
+
+    def screen_it() -> None:
+        nonlocal screen
+        screen = record_screen(
+            world.participant,
+            by=world.therapist,
+            panel=cup,
+            results={code: "positive" if code == codes[0] else "negative" for code in codes},
+            collected_at=collected,
+            observed=True,
+            validity="valid",
+            now=collected,
+        )
+
+    assert refreshes(screen_it) == [[world.participant.pk]]
+    assert screen is not None
+    positive = ScreenResult.objects.get(screen=screen, analyte__code=codes[0])
+    assert refreshes(
+        lambda: record_confirmation(positive, by=world.therapist, confirmation="sent")
+    ) == [[world.participant.pk]]
+    assert refreshes(
+        lambda: record_last_use(
+            world.participant, by=world.therapist, last_used_on=date(2026, 11, 10), now=collected
+        )
+    ) == [[world.participant.pk]]
