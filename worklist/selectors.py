@@ -65,9 +65,28 @@ def open_tasks(user) -> QuerySet[Task]:
     return _listed(Task.objects.filter(owner=user, status=TaskStatus.OPEN))
 
 
+# What the home's list of one's own tasks shows: the task and whom it is about.
+_HOME_SHOWS = (
+    "public_id",
+    "title",
+    "due_on",
+    "status",
+    "participant__public_id",
+    "participant__legal_first_name",
+    "participant__preferred_name",
+    "participant__legal_last_name",
+)
+
+
 def open_tasks_of(user, *, today: date, limit: int | None = None) -> list[Task]:
-    """A staff member's open tasks, overdue first (soonest due first), in one query."""
-    qs = open_tasks(user)
+    """A staff member's open tasks, overdue first (soonest due first), in one query of the
+    columns the home shows: whole task and participant rows took longer to load than to read."""
+    qs = (
+        Task.objects.filter(owner=user, status=TaskStatus.OPEN)
+        .select_related("participant")
+        .only(*_HOME_SHOWS)
+        .order_by("due_on", "pk")
+    )
     return mark_overdue(list(qs[:limit] if limit else qs), today)
 
 

@@ -243,7 +243,7 @@ def test_overdue_count_covers_every_page(clock, world, login):
 
 @pytest.mark.parametrize(
     ("persona", "url_name"),
-    [("casemanager", "worklist:mine"), ("supervisor", "worklist:overdue")],
+    [("casemanager", "worklist:mine"), ("supervisor", "worklist:overdue"), ("casemanager", "home")],
 )
 @pytest.mark.parametrize("page", ["1", "2"])
 def test_paged_lists_cost_the_same_for_few_and_many(clock, world, login, persona, url_name, page):
