@@ -43,6 +43,12 @@ class Sent:
 SafetyYesHook = Callable[[int], object]
 SAFETY_YES: Hook[SafetyYesHook] = Hook("checkins.safety_yes")
 
+# Called inside the write's transaction as hook(participant_id) after every check-in recorded
+# (one entered in error follows `tandem.lifecycle.WITHDRAWN`); outcomes registers one that
+# keeps its abstinence facts current.
+RecordedHook = Callable[[int], object]
+RECORDED: Hook[RecordedHook] = Hook("checkins.recorded")
+
 
 def _whole(value: Any, field: str) -> int:
     if isinstance(value, bool) or value in (None, ""):
@@ -188,6 +194,8 @@ def record_checkin(
             record=checkin,
             details={"via": checkin.via},
         )
+        for hook in RECORDED.implementations():
+            hook(participant.pk)
         if checkin.safety:
             for hook in SAFETY_YES.implementations():
                 hook(participant.pk)

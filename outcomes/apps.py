@@ -7,6 +7,7 @@ class OutcomesConfig(AppConfig):
     def ready(self) -> None:
         from assessments.services import CHANGED
         from attendance.weekly import WEEKS_CHANGED
+        from checkins.services import RECORDED as CHECKIN_RECORDED
         from discharge.followups import CHANGED as DISCHARGE_CHANGED
         from monitoring.services import CHANGED as ALERTS_CHANGED
         from outcomes import access, demo, freshness
@@ -34,6 +35,7 @@ class OutcomesConfig(AppConfig):
         CHANGED.register(freshness.on_participant_changed)
         DISCHARGE_CHANGED.register(freshness.on_participant_changed)
         SCREENS_CHANGED.register(freshness.on_participant_changed)
+        CHECKIN_RECORDED.register(freshness.on_participant_changed)
         lifecycle.WITHDRAWN.register(freshness.on_withdrawn)
         WEEKS_CHANGED.register(freshness.on_weeks_changed)
         ALERTS_CHANGED.register(freshness.on_alerts_changed)

@@ -8,10 +8,10 @@ change (`participants.services.STATUS_CHANGE`), a participant's administrations
 a roll call's weekly minutes (`attendance.weekly.WEEKS_CHANGED`), alerts raised or closed
 (`monitoring.services.CHANGED`), what follows a discharge: the discharge, its contact
 consent, its follow-ups and their answers (`discharge.followups.CHANGED`), and drug screens,
-their confirmations and reported last use (`screens.services.CHANGED`). The other records
-the facts read (the participant, the episode's site and level of care, check-ins and
-progress notes, the program's weekly minimum) have no such point; a saved row of theirs is
-followed through Django's `post_save`.
+their confirmations and reported last use (`screens.services.CHANGED`), and check-ins
+(`checkins.services.RECORDED`). The other records the facts read (the participant, the
+episode's site and level of care, progress notes, the program's weekly minimum) have no such
+point; a saved row of theirs is followed through Django's `post_save`.
 """
 
 from typing import Any
@@ -19,7 +19,6 @@ from typing import Any
 from django.db.models.signals import post_save
 
 from accounts.models import Program
-from checkins.models import CheckIn
 from monitoring.models import Alert
 from notes.models import ProgressNote
 from outcomes import facts
@@ -66,8 +65,7 @@ def _program_saved(sender: Any, instance: Program, created: bool, **_: Any) -> N
 def connect() -> None:
     post_save.connect(_participant_saved, sender=Participant, dispatch_uid="outcomes.participant")
     post_save.connect(_episode_saved, sender=Episode, dispatch_uid="outcomes.episode")
-    for model in (CheckIn, ProgressNote):
-        post_save.connect(
-            _record_saved, sender=model, dispatch_uid=f"outcomes.{model._meta.label_lower}"
-        )
+    post_save.connect(
+        _record_saved, sender=ProgressNote, dispatch_uid="outcomes.notes.progressnote"
+    )
     post_save.connect(_program_saved, sender=Program, dispatch_uid="outcomes.program")

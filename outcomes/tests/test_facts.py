@@ -606,14 +606,15 @@ def test_every_step_of_a_follow_up_through_the_services_reaches_the_facts(
     assert set(seen[-1]) == {due(7).pk, due(30).pk}
 
 
-def test_screens_confirmations_and_reported_use_through_the_services_each_queue_a_refresh(
+def test_screens_reported_use_and_check_ins_through_the_services_each_queue_a_refresh(
     world, django_capture_on_commit_callbacks, run_tasks
 ):
     """A screen recorded (its results written in bulk, which no `post_save` sees), a
-    result's confirmation and a last use entered each queue one refresh of the participant's
-    facts when they commit."""
+    result's confirmation, a last use entered and a check-in each queue one refresh of the
+    participant's facts when they commit."""
     from django_tasks_db.models import DBTaskResult
 
+    from checkins.services import record_checkin
     from screens.services import record_confirmation, record_last_use, record_screen
 
     panels.seed()
@@ -658,5 +659,17 @@ def test_screens_confirmations_and_reported_use_through_the_services_each_queue_
     assert refreshes(
         lambda: record_last_use(
             world.participant, by=world.therapist, last_used_on=date(2026, 11, 10), now=collected
+        )
+    ) == [[world.participant.pk]]
+    assert refreshes(
+        lambda: record_checkin(
+            world.participant,
+            by=world.participant_user,
+            now=collected,
+            mood=6,
+            craving=2,
+            used=False,
+            safety=False,
+            hours_slept=7,
         )
     ) == [[world.participant.pk]]
