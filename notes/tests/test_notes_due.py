@@ -121,7 +121,7 @@ def test_the_home_and_notes_due_read_drafts_in_the_same_queries_however_many(wor
     day = world.program.today() - timedelta(days=3)
     client = login(world.therapist)
 
-    def draft_and_count(n: int) -> int:
+    def draft_and_count(n: int) -> list[int]:
         for _ in range(n):
             session = _individual(world, day)
             services.draft_note(
