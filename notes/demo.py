@@ -127,6 +127,7 @@ def seed_notes(ctx: DemoContext) -> None:
                 objectives = offered.get(a.participant_id, [])[:1]
                 note = ProgressNote.objects.create(
                     participant_id=a.participant_id,
+                    organization_id=program.organization_id,
                     episode_id=a.episode_id,
                     session=session,
                     group_note=group,
@@ -193,6 +194,7 @@ def _individual_notes(ctx: DemoContext, rng: random.Random, now: datetime) -> in
             data, assessment, plan = rng.choice(DAP)
             note = ProgressNote.objects.create(
                 participant=episode.participant,
+                organization_id=episode.participant.organization_id,
                 episode=episode,
                 kind=NoteKind.INDIVIDUAL,
                 format=fmt,

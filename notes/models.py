@@ -161,6 +161,15 @@ class ProgressNote(ClinicalRecord, Versioned, Signable, Supersedable, Immutable)
     participant = models.ForeignKey(
         "participants.Participant", on_delete=models.PROTECT, related_name="progress_notes"
     )
+    # The participant's organization, kept on the note so the notes board and the home count
+    # an organization's notes from their own index instead of joining every participant.
+    organization = models.ForeignKey(
+        "accounts.Organization",
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,  # the two indexes below lead with it
+    )
     episode = models.ForeignKey(
         "participants.Episode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -204,17 +213,17 @@ class ProgressNote(ClinicalRecord, Versioned, Signable, Supersedable, Immutable)
         indexes = [
             models.Index(fields=["participant", "service_date"]),
             models.Index(fields=["recorded_by", "participant", "recorded_at"]),
-            # Notes overdue: the board counts them from the index alone.
+            # Notes overdue: the board and the home count an organization's from the index alone.
             models.Index(
-                fields=["due_at", "id"],
+                fields=["organization", "due_at", "id"],
                 include=["participant"],
                 condition=Q(signed_at__isnull=True, entered_in_error_at__isnull=True),
                 name="note_unsigned_due",
             ),
-            # The notes board's co-signature queue: only notes that need one, never the rest
-            # of the history.
+            # The notes board's co-signature queue: only an organization's notes that need one,
+            # never the rest of the history.
             models.Index(
-                fields=["signed_at", "id"],
+                fields=["organization", "signed_at", "id"],
                 condition=Q(
                     cosign_required=True, signed_at__isnull=False, entered_in_error_at__isnull=True
                 ),

@@ -421,13 +421,14 @@ def _in_force() -> QuerySet[ProgressNote]:
 def cosign_queue(user) -> QuerySet[ProgressNote]:
     """Signed notes waiting for a co-signature in the user's organizations, oldest first;
     never the user's own (a query set: pages slice it, the home panel counts it). Read
-    through the partial index of notes that need a co-signature, not the whole history."""
+    through the partial index of each organization's notes that need a co-signature, not the
+    whole history, and without joining the participants."""
     orgs = board_programs(user)
     return (
         _note_rows(
             _in_force().filter(
                 ~Exists(CoSignature.objects.filter(note=OuterRef("pk"))),
-                participant__organization_id__in=orgs,
+                organization_id__in=orgs,
                 signed_at__isnull=False,
                 cosign_required=True,
             )
@@ -440,11 +441,12 @@ def cosign_queue(user) -> QuerySet[ProgressNote]:
 
 def overdue_notes(user, *, now: datetime) -> QuerySet[ProgressNote]:
     """Unsigned notes past their due time in the user's organizations, oldest first (read
-    through the partial index of unsigned notes)."""
+    through the partial index of each organization's unsigned notes, without joining the
+    participants)."""
     orgs = board_programs(user)
     return (
         _in_force()
-        .filter(participant__organization_id__in=orgs, signed_at__isnull=True, due_at__lt=now)
+        .filter(organization_id__in=orgs, signed_at__isnull=True, due_at__lt=now)
         .select_related("participant", "recorded_by", "session")
         .order_by("due_at", "pk")
     )

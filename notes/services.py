@@ -166,6 +166,7 @@ def _fill(note: ProgressNote, participant: Participant, content: NoteContent) ->
         note,
         exclude=[
             "participant",
+            "organization",
             "episode",
             "session",
             "group_note",
@@ -195,7 +196,11 @@ def draft_note(
 ) -> ProgressNote:
     """Start a note in a participant's chart: a draft, changed in place until signed."""
     decision = _require_writer(by, participant, "note.drafted")
-    note = _fill(ProgressNote(participant=participant), participant, content)
+    note = _fill(
+        ProgressNote(participant=participant, organization_id=participant.organization_id),
+        participant,
+        content,
+    )
     objectives = thread.pick(participant, content.objectives)
     with transaction.atomic():
         note.recorded_by = by
@@ -383,6 +388,7 @@ def add_late_entry(
             raise InvalidInput("Add the late entry to the newest version of this note.")
         addendum = ProgressNote(
             participant=note.participant,
+            organization_id=note.organization_id,
             episode=note.episode,
             session=note.session,
             group_note=note.group_note,
@@ -609,6 +615,7 @@ def save_group_note(
             if row is None:
                 row = ProgressNote(
                     participant=member.participant,
+                    organization_id=member.participant.organization_id,
                     episode=roster[pid].episode,
                     session=session,
                     group_note=note,

@@ -880,6 +880,7 @@ class _History:
             notes.add(
                 public_id=public_id,
                 participant_id=episode.participant_id,
+                organization_id=self.organization.pk,
                 episode_id=episode.pk,
                 kind=NoteKind.INDIVIDUAL,
                 format_id=self.format_id,

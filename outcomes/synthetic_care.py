@@ -298,6 +298,7 @@ def write(
             notes.append(
                 ProgressNote(
                     participant_id=episode.participant_id,
+                    organization_id=episode.program.organization_id,
                     episode=episode,
                     kind=NoteKind.INDIVIDUAL,
                     sections={"Note": "Synthetic history note."},

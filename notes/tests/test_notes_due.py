@@ -8,6 +8,7 @@ from notes import services
 from notes.models import NoteKind, NoteSettings
 from notes.selectors import DueRow, notes_due, overdue_notes
 from notes.tests.conftest import dap
+from participants.models import Participant
 from scheduling.models import Session
 
 
@@ -136,3 +137,63 @@ def test_the_home_and_notes_due_read_drafts_in_the_same_queries_however_many(wor
         return counts
 
     assert draft_and_count(1) == draft_and_count(3)
+
+
+def _board_line(page: str) -> str:
+    return page[page.index("Notes board</a>:") :].split("</p>")[0]
+
+
+def test_the_boards_counts_on_the_supervisors_home_are_every_note_of_the_organization(world, login):
+    """The home's counts match counts made here from every note and its participant's
+    organization: the overdue drafts and the notes waiting for a co-signature of this
+    organization, none withdrawn, corrected, co-signed or of another organization."""
+    from django.utils import timezone
+
+    from notes.models import CoSignature, ProgressNote
+
+    NoteSettings.objects.create(program=world.program, cosign_roles=["case_manager"])
+    for i in range(3):
+        services.draft_note(world.participant, dap(f"Draft {i}"), by=world.therapist)
+    withdrawn = services.draft_note(world.participant, dap("Wrong chart"), by=world.therapist)
+    services.mark_entered_in_error(withdrawn, by=world.therapist, reason="Wrong chart")
+    signed = []
+    for i in range(4):
+        note = services.draft_note(world.participant, dap(f"Visit {i}"), by=world.casemanager)
+        signed.append(
+            services.sign_note(
+                note, by=world.casemanager, expected_version=1, justification="Weekly"
+            )
+        )
+    services.cosign_note(signed[0], by=world.supervisor)
+    services.add_late_entry(
+        signed[1], by=world.casemanager, text="Also said.", reason="Remembered later"
+    )
+    elsewhere = services.draft_note(world.other_org_participant, dap(), by=world.stranger)
+    assert elsewhere.organization_id != world.org.pk
+
+    page = login(world.supervisor).get("/").content.decode()
+    now = timezone.now()
+    ours = {
+        n.pk: n
+        for n in ProgressNote.objects.all()
+        if Participant.objects.get(pk=n.participant_id).organization_id == world.org.pk
+    }
+    superseded = {n.supersedes_id for n in ours.values()}
+    in_force = [
+        n for n in ours.values() if n.entered_in_error_at is None and n.pk not in superseded
+    ]
+    cosigned = set(CoSignature.objects.values_list("note_id", flat=True))
+    overdue = [n for n in in_force if n.signed_at is None and n.due_at and n.due_at < now]
+    waiting = [
+        n
+        for n in in_force
+        if n.signed_at
+        and n.cosign_required
+        and n.pk not in cosigned
+        and n.signed_by_id != world.supervisor.pk
+    ]
+    assert (len(overdue), len(waiting)) == (3, 2)
+    assert (
+        f"{len(overdue)} overdue in the program · {len(waiting)} waiting for co-signature"
+        in _board_line(page)
+    )

@@ -210,6 +210,7 @@ def test_notes_signed_on_time_hide_few_people_and_small_counts(midweek, world, a
         signed = signed_after_hours is not None
         ProgressNote.objects.create(
             participant=episode.participant,
+            organization_id=episode.participant.organization_id,
             episode=episode,
             kind="individual",
             service_date=date(2026, 3, 2),
@@ -305,6 +306,7 @@ def test_notes_count_by_the_day_they_are_due_in_the_programs_zone(midweek, world
     for episode, due in zip(episodes + episodes[:1], inside + outside, strict=True):
         ProgressNote.objects.create(
             participant=episode.participant,
+            organization_id=episode.participant.organization_id,
             episode=episode,
             kind="individual",
             service_date=due.date(),

@@ -226,6 +226,7 @@ def varied_program(world, seed: int, people: int) -> None:
             due = _at(_day(rng, FIRST, TODAY), rng.choice([1, 12, 23]))
             note = ProgressNote.objects.create(
                 participant=participant,
+                organization_id=participant.organization_id,
                 episode=episode,
                 kind="individual",
                 service_date=due.date(),
@@ -243,6 +244,7 @@ def varied_program(world, seed: int, people: int) -> None:
             elif rng.random() < 0.15:  # a correction: a new version, due as the first was
                 ProgressNote.objects.create(
                     participant=participant,
+                    organization_id=participant.organization_id,
                     episode=episode,
                     kind="individual",
                     service_date=due.date(),
