@@ -6,7 +6,7 @@ kept) and writes its own audit event inside it. Audit events name the fields tha
 never their content.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -44,10 +44,23 @@ from participants.selectors import current_episode
 from scheduling.models import Session
 from tandem import dates, lifecycle
 from tandem.errors import ConcurrentEdit, InvalidInput, TandemError
+from tandem.hooks import Hook
 from tandem.validation import validate
 
 SECTION_MAX = 20_000
 WRITABLE_KINDS = (NoteKind.INDIVIDUAL, NoteKind.FAMILY, NoteKind.MEDICATION)
+
+# Called inside the write's transaction as hook(participant_id) whenever a participant's
+# progress notes are written: drafted, changed, signed, a late entry, a group member's note
+# (one entered in error follows `tandem.lifecycle.WITHDRAWN`). Outcomes registers one that
+# keeps its notes-on-time facts current.
+ChangedHook = Callable[[int], object]
+CHANGED: Hook[ChangedHook] = Hook("notes.changed")
+
+
+def _changed(participant_id: int) -> None:
+    for hook in CHANGED.implementations():
+        hook(participant_id)
 
 
 class SignedNote(ConcurrentEdit):
@@ -215,6 +228,7 @@ def draft_note(
             decision=decision,
             details={"kind": note.kind, "format": content.format.code},
         )
+        _changed(participant.pk)
     return note
 
 
@@ -270,6 +284,7 @@ def change_note(
             record=current,
             decision=decision,
         )
+        _changed(note.participant_id)
     return current
 
 
@@ -354,6 +369,7 @@ def sign_note(
                 reason=justification,
                 details={"similarity": round(ratio, 4), "similar_to": str(copied.public_id)},
             )
+        _changed(signed.participant_id)
     return signed
 
 
@@ -420,6 +436,7 @@ def add_late_entry(
             details={"event_at": event_at.isoformat() if event_at else None},
         )
         thread.attach(addendum, thread.of(note))
+        _changed(note.participant_id)
     return addendum
 
 
@@ -646,6 +663,7 @@ def save_group_note(
                 decision=decision,
                 details={"kind": NoteKind.GROUP, "session": str(session.public_id)},
             )
+            _changed(pid)
         record_event(
             actor=by,
             event_type="group_note.saved",
@@ -739,6 +757,7 @@ def sign_group_note(
                 event_type="note.signed",
                 details={"group_note": str(signed.public_id)},
             )
+            _changed(member.participant_id)
     return signed
 
 

@@ -10,10 +10,12 @@ class OutcomesConfig(AppConfig):
         from checkins.services import RECORDED as CHECKIN_RECORDED
         from discharge.followups import CHANGED as DISCHARGE_CHANGED
         from monitoring.services import CHANGED as ALERTS_CHANGED
+        from notes.services import CHANGED as NOTES_CHANGED
         from outcomes import access, demo, freshness
         from participants.access import Scope, register_page
         from participants.chart import TABS, ChartTab
         from participants.demo import SEEDERS, Seeder
+        from participants.services import CHANGED as PARTICIPANT_CHANGED
         from participants.services import STATUS_CHANGE
         from screens.services import CHANGED as SCREENS_CHANGED
         from tandem import lifecycle, navigation
@@ -32,6 +34,8 @@ class OutcomesConfig(AppConfig):
         SEEDERS.register(Seeder(95, "program history", demo.seed_history))
         SEEDERS.register(Seeder(99, "outcome facts", demo.seed_facts))
         STATUS_CHANGE.register(freshness.on_status_change)
+        PARTICIPANT_CHANGED.register(freshness.on_participant_changed)
+        NOTES_CHANGED.register(freshness.on_participant_changed)
         CHANGED.register(freshness.on_participant_changed)
         DISCHARGE_CHANGED.register(freshness.on_participant_changed)
         SCREENS_CHANGED.register(freshness.on_participant_changed)
@@ -39,4 +43,3 @@ class OutcomesConfig(AppConfig):
         lifecycle.WITHDRAWN.register(freshness.on_withdrawn)
         WEEKS_CHANGED.register(freshness.on_weeks_changed)
         ALERTS_CHANGED.register(freshness.on_alerts_changed)
-        freshness.connect()

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from audit.models import Action
 from audit.services import record_event
+from outcomes import facts
 from outcomes.models import Ethnicity, Race, ReportingDemographics
 from participants.access import Scope, require
 from participants.models import Participant
@@ -70,4 +71,5 @@ def record(
                 )
             },
         )
+        facts.mark([participant.pk])  # the board's race and ethnicity figures
     return row

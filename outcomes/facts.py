@@ -474,6 +474,33 @@ def as_of(organization_ids: Iterable[int]) -> datetime | None:
 _PENDING = "_outcome_facts_pending"
 
 
+class _Batch:
+    """The marks of one transaction, queued as one task when it commits."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, set[int]] = {
+            "participants": set(),
+            "episodes": set(),
+            "programs": set(),
+        }
+
+    def __call__(self) -> None:
+        from outcomes.tasks import refresh_facts
+
+        if getattr(connection, _PENDING, None) is not self:
+            return  # flushed already (a test runs a commit's callbacks more than once)
+        setattr(connection, _PENDING, None)
+        refresh_facts.enqueue(*(sorted(self.ids[kind]) for kind in self.ids))
+
+    def awaiting_commit(self) -> bool:
+        """Whether this batch still waits for its transaction: a rollback (of the transaction
+        or of the savepoint it was opened in) drops it from the commit hooks, and its marks
+        with it."""
+        return connection.in_atomic_block and any(
+            entry[1] is self for entry in connection.run_on_commit
+        )
+
+
 def mark(
     participant_ids: Iterable[int | None] = (),
     *,
@@ -482,11 +509,8 @@ def mark(
 ) -> None:
     """Refresh the facts of these participants', episodes' and programs' episodes once the
     current transaction commits (at once outside one). The marks of one transaction are
-    gathered into one task; a transaction that rolls back queues none of its own."""
-    pending: dict[str, set[int]] | None = getattr(connection, _PENDING, None)
-    if pending is None:
-        pending = {"participants": set(), "episodes": set(), "programs": set()}
-        setattr(connection, _PENDING, pending)
+    gathered into one task; a transaction that rolls back queues none of its marks, then or
+    with a later commit."""
     new = {
         "participants": {pk for pk in participant_ids if pk is not None},
         "episodes": set(episodes),
@@ -494,25 +518,15 @@ def mark(
     }
     if not any(new.values()):
         return
-    for kind, ids in new.items():
-        pending[kind] |= ids
-    # Each mark asks to be flushed at commit; the first flush takes everything pending and
-    # the others find nothing left. (Marks of a transaction that rolled back stay pending and
-    # go with the next commit: a refresh too many is harmless, one too few is not.)
-    transaction.on_commit(_flush)
-
-
-def _flush() -> None:
-    from outcomes.tasks import refresh_facts
-
-    pending: dict[str, set[int]] | None = getattr(connection, _PENDING, None)
-    setattr(connection, _PENDING, None)
-    if pending and any(pending.values()):
-        refresh_facts.enqueue(
-            sorted(pending["participants"]),
-            sorted(pending["episodes"]),
-            sorted(pending["programs"]),
-        )
+    batch: _Batch | None = getattr(connection, _PENDING, None)
+    if batch is not None and batch.awaiting_commit():
+        for kind, ids in new.items():
+            batch.ids[kind] |= ids
+        return
+    batch = _Batch()
+    batch.ids = new
+    setattr(connection, _PENDING, batch)
+    transaction.on_commit(batch)
 
 
 def refresh_marked(

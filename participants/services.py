@@ -91,6 +91,19 @@ StatusChangeHook = Callable[[Episode], object]
 STATUS_CHANGE: Hook[StatusChangeHook] = Hook("participants.status_change")
 
 
+# Called inside the write's transaction as hook(participant_id) when a participant's record
+# is written: a referral opened (the participant and their episode) or demographics changed
+# (a status change follows `STATUS_CHANGE`, a record entered in error
+# `tandem.lifecycle.WITHDRAWN`); outcomes registers one that keeps its facts current.
+ChangedHook = Callable[[int], object]
+CHANGED: Hook[ChangedHook] = Hook("participants.changed")
+
+
+def _changed(participant_id: int) -> None:
+    for hook in CHANGED.implementations():
+        hook(participant_id)
+
+
 def _primary_changed(episode: Episode, previous: Any, new: Any, *, by: Any) -> None:
     for hook in PRIMARY_CHANGE.implementations():
         hook(episode, previous, new, by=by)
@@ -175,6 +188,7 @@ def create_referral(
                 **({"likely_matches": matches} if matches else {}),
             },
         )
+        _changed(participant.pk)
     return episode
 
 
@@ -209,6 +223,7 @@ def update_demographics(
             decision=decision,
             details={"changes": diff},
         )
+        _changed(current.pk)
     return current
 
 

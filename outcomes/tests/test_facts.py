@@ -23,7 +23,13 @@ from discharge.types import DischargeType
 from monitoring.models import Alert, Severity
 from notes.models import ProgressNote
 from outcomes import facts, selectors
-from outcomes.models import AlertFacts, EpisodeFacts, FollowUpFacts, ReportingDemographics
+from outcomes.models import (
+    AlertFacts,
+    EpisodeFacts,
+    FollowUpFacts,
+    NoteFacts,
+    ReportingDemographics,
+)
 from outcomes.tests.conftest import TODAY, add_episode
 from participants.models import EpisodeStatus, Participant
 from screens import panels
@@ -675,3 +681,250 @@ def test_screens_reported_use_and_check_ins_through_the_services_each_queue_a_re
             hours_slept=7,
         )
     ) == [[world.participant.pk]]
+
+
+def _stored() -> tuple[dict, dict]:
+    """Every stored episode and note fact, without when it was written."""
+    episodes = {
+        row["episode_id"]: {k: v for k, v in row.items() if k != "refreshed_at"}
+        for row in EpisodeFacts.objects.values()
+    }
+    notes = {row["note_id"]: row for row in NoteFacts.objects.values()}
+    return episodes, notes
+
+
+@pytest.fixture
+def through_services(django_capture_on_commit_callbacks, run_tasks):
+    """Run one write through its service, commit it, and run the refresh it queued: returns
+    whose facts the queued refreshes asked for and the write's result, after checking that the
+    stored facts are then the ones a rebuild writes."""
+    from django_tasks_db.models import DBTaskResult
+
+    def step(write) -> tuple[set[int], Any]:
+        run_tasks()
+        with django_capture_on_commit_callbacks(execute=True):
+            result = write()
+        asked = {
+            pk
+            for row in DBTaskResult.objects.filter(task_path="outcomes.tasks.refresh_facts").ready()
+            for pk in row.args_kwargs["args"][0]
+        }
+        run_tasks()
+        kept = _stored()
+        facts.rebuild()
+        assert _stored() == kept
+        return asked, result
+
+    return step
+
+
+def test_referrals_demographics_and_withdrawals_through_the_services_reach_the_facts(
+    midweek, world, through_services
+):
+    """A referral opened, its participant's sex and date of birth changed, their race and
+    ethnicity recorded, their episode moved on, and the record withdrawn, each through its
+    service: each queues a refresh of that participant, after which the stored facts are the
+    ones a rebuild writes, and the write shows in them."""
+    from outcomes import demographics
+    from participants import services
+
+    facts.rebuild()
+    asked, episode = through_services(
+        lambda: services.create_referral(
+            program=world.program,
+            by=world.intake,
+            demographics={
+                "legal_first_name": "Avery",
+                "legal_last_name": "Quinlan",
+                "date_of_birth": date(1988, 3, 4),
+                "sex_at_birth": "female",
+            },
+            referred_on=TODAY,
+            site=world.site,
+        )
+    )
+    person = episode.participant
+    assert asked == {person.pk}
+    stored = EpisodeFacts.objects.get(episode=episode)
+    assert (stored.status, stored.referred_on, stored.sex_at_birth) == (
+        EpisodeStatus.REFERRED,
+        TODAY,
+        "female",
+    )
+
+    asked, _ = through_services(
+        lambda: services.update_demographics(
+            person,
+            by=world.director,
+            changes={"sex_at_birth": "male", "date_of_birth": date(1970, 1, 2)},
+            expected_version=Participant.objects.get(pk=person.pk).version,
+        )
+    )
+    assert asked == {person.pk}
+    stored = EpisodeFacts.objects.get(episode=episode)
+    assert (stored.sex_at_birth, stored.date_of_birth) == ("male", date(1970, 1, 2))
+
+    asked, _ = through_services(
+        lambda: demographics.record(
+            person, by=world.director, race="asian", ethnicity="hispanic", expected_version=0
+        )
+    )
+    assert asked == {person.pk}
+    assert EpisodeFacts.objects.get(episode=episode).race == "asian"
+
+    asked, _ = through_services(
+        lambda: services.transition_episode(
+            episode,
+            to_status=EpisodeStatus.SCREENING,
+            by=world.director,
+            on=TODAY,
+            expected_version=episode.version,
+        )
+    )
+    assert EpisodeFacts.objects.get(episode=episode).status == EpisodeStatus.SCREENING
+
+    asked, _ = through_services(
+        lambda: services.mark_entered_in_error(
+            Participant.objects.get(pk=person.pk), by=world.director, reason="Opened twice."
+        )
+    )
+    assert asked == {person.pk}
+    assert not EpisodeFacts.objects.filter(episode=episode).exists()
+
+
+def test_progress_notes_through_the_services_reach_the_facts(midweek, world, through_services):
+    """A note drafted, its day changed, signed, a late entry added, and a group note saved
+    and signed for its members, each through the notes services: each queues a refresh of
+    the participants whose notes changed, after which the note facts are the ones a rebuild
+    writes, and the write shows in them."""
+    from attendance.tests.builders import active_participant, enrol, make_session
+    from notes import services
+    from notes.tests.conftest import dap
+
+    facts.rebuild()
+    asked, note = through_services(
+        lambda: services.draft_note(world.participant, dap(), by=world.therapist)
+    )
+    assert asked == {world.participant.pk}
+    drafted = NoteFacts.objects.get(note=note)
+    assert drafted.state == NoteFacts.UNSIGNED and drafted.due_at == note.due_at
+
+    asked, note = through_services(
+        lambda: services.change_note(
+            note,
+            dap(service_date=date(2026, 11, 16)),
+            by=world.therapist,
+            expected_version=note.version,
+        )
+    )
+    assert asked == {world.participant.pk}
+    assert NoteFacts.objects.get(note=note).due_at == note.due_at != drafted.due_at
+
+    asked, note = through_services(
+        lambda: services.sign_note(note, by=world.therapist, expected_version=note.version)
+    )
+    assert asked == {world.participant.pk}
+    assert NoteFacts.objects.get(note=note).state != NoteFacts.UNSIGNED
+
+    asked, _ = through_services(
+        lambda: services.add_late_entry(
+            note, by=world.therapist, text="Called back later.", reason="Remembered later."
+        )
+    )
+    assert asked == {world.participant.pk}
+
+    session = make_session(
+        world.program, TODAY - timedelta(days=1), minutes=90, staff=[world.counsellor]
+    )
+    episodes = [active_participant(world, f"G-{i}", "Member", f"N{i}") for i in range(2)]
+    for episode in episodes:
+        enrol(session, episode)
+    members = [
+        services.MemberSection(
+            e.participant, text="Took part.", no_objective_reason="Plan not signed yet"
+        )
+        for e in episodes
+    ]
+    people = {e.participant_id for e in episodes}
+    asked, group = through_services(
+        lambda: services.save_group_note(
+            session, by=world.counsellor, narrative="Urge surfing.", members=members
+        )
+    )
+    assert asked == people
+    assert {row.state for row in NoteFacts.objects.filter(participant_id__in=people)} == {
+        NoteFacts.UNSIGNED
+    }
+    asked, _ = through_services(
+        lambda: services.sign_group_note(group, by=world.counsellor, expected_version=1)
+    )
+    assert asked == people
+    assert NoteFacts.UNSIGNED not in {
+        row.state for row in NoteFacts.objects.filter(participant_id__in=people)
+    }
+
+
+def test_a_rolled_back_service_write_queues_nothing(
+    midweek, world, django_capture_on_commit_callbacks
+):
+    """A referral and a note written through their services in a transaction that then
+    rolls back ask for no refresh, then or with the next write that commits."""
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    from notes.services import draft_note
+    from notes.tests.conftest import dap
+    from participants.services import create_referral
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        try:
+            with transaction.atomic():
+                create_referral(
+                    program=world.program,
+                    by=world.intake,
+                    demographics={
+                        "legal_first_name": "Avery",
+                        "legal_last_name": "Quinlan",
+                        "date_of_birth": date(1988, 3, 4),
+                    },
+                    referred_on=TODAY,
+                )
+                draft_note(world.participant, dap(), by=world.therapist)
+                raise _Undo
+        except _Undo:
+            pass
+    assert callbacks == []
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        try:
+            with transaction.atomic():  # a savepoint rolled back inside a commit
+                draft_note(world.participant, dap(), by=world.therapist)
+                raise _Undo
+        except _Undo:
+            pass
+        facts.mark([world.referral.pk])
+    queued = DBTaskResult.objects.filter(task_path="outcomes.tasks.refresh_facts")
+    assert [row.args_kwargs["args"] for row in queued] == [[[world.referral.pk], [], []]]
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "participants.Participant",
+        "participants.Episode",
+        "notes.ProgressNote",
+        "accounts.Program",
+        "outcomes.ReportingDemographics",
+    ],
+)
+def test_the_facts_follow_the_services_and_no_save_signal(model):
+    """The facts follow the services' extension points: a row saved past them (a fixture, a
+    bulk load) is brought in by a rebuild, so no signal receiver of outcomes listens to it."""
+    from django.apps import apps
+    from django.db.models import signals
+
+    sender = apps.get_model(model)
+    for signal in (signals.pre_save, signals.post_save, signals.post_delete):
+        sync, asynchronous = signal._live_receivers(sender)
+        assert not [
+            r for r in [*sync, *asynchronous] if r.__module__.split(".")[0] == "outcomes"
+        ], (model, signal)
