@@ -17,8 +17,6 @@ from operator import contains
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, QuerySet
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils import timezone
 
 from accounts.models import Role
@@ -315,7 +313,8 @@ def require_capability(
 
 # Facts and decisions remembered for the length of one request (see RequestDecisions), so a
 # page that asks about one participant several times reads the care team once. Outside a
-# request nothing is remembered; any care-team, episode or break-the-glass write forgets all.
+# request nothing is remembered; every service that writes a care team, an episode or a
+# break-the-glass grant (`participants.services`, `break_the_glass`) forgets all in its write.
 _request_memo: ContextVar[dict | None] = ContextVar("tandem_access_request_memo", default=None)
 
 
@@ -334,16 +333,6 @@ def forget_decisions() -> None:
     memo = _request_memo.get()
     if memo is not None:
         memo.clear()
-
-
-@receiver(post_save, sender=CareTeamMember)
-@receiver(post_delete, sender=CareTeamMember)
-@receiver(post_save, sender=BreakGlassGrant)
-@receiver(post_delete, sender=BreakGlassGrant)
-@receiver(post_save, sender=Episode)
-@receiver(post_delete, sender=Episode)
-def _forget_on_write(**kwargs) -> None:
-    forget_decisions()
 
 
 def _remembered(key: tuple, compute: Callable[[], object]):
@@ -874,6 +863,7 @@ def break_the_glass(user, participant: Participant, reason: str) -> BreakGlassGr
             break_glass=grant,
             details={"expires_at": grant.expires_at.isoformat()},
         )
+        forget_decisions()
     return grant
 
 

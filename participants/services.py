@@ -188,6 +188,7 @@ def create_referral(
                 **({"likely_matches": matches} if matches else {}),
             },
         )
+        forget_decisions()
         _changed(participant.pk)
     return episode
 
@@ -389,6 +390,7 @@ def _transition(
         for hook in LEAVING_CARE.implementations():
             left_care.update(hook(current, on=on, by=by, now=now or timezone.now()) or {})
     save_new_version(current, ["status", "status_reason", "admitted_on", "discharged_on"])
+    forget_decisions()
     for status_hook in STATUS_CHANGE.implementations():
         status_hook(current)
     after = {
@@ -524,6 +526,7 @@ def _put_on_care_team(
             decision=decision,
             details={"role": role, "user": user.pk},
         )
+    forget_decisions()
     if changed:
         _primary_changed(current, previous, user, by=by)
     return member

@@ -83,3 +83,23 @@ def test_a_list_decision_answers_the_same_requests_later_questions(world):
         with CaptureQueriesContext(connection) as queries:
             assert decide(world.therapist, world.participant, Action.VIEW, Scope.CLINICAL).allowed
     assert len(queries) == 0
+
+
+def test_an_episode_leaving_screening_in_the_same_request_is_seen(world):
+    """The intake clinician reaches a referral only while it waits for admission: declining
+    it in the same request ends that, as the care team's changes do."""
+    from participants.models import EpisodeStatus
+    from participants.services import transition_episode
+
+    with decisions_for_one_request():
+        assert decide(world.intake, world.referral, Action.VIEW, Scope.CLINICAL).allowed
+        transition_episode(
+            world.referral_episode,
+            to_status=EpisodeStatus.DECLINED,
+            by=world.director,
+            on=world.referral_episode.referred_on,
+            reason="Chose another program.",
+            confirmed=True,
+            expected_version=world.referral_episode.version,
+        )
+        assert not decide(world.intake, world.referral, Action.VIEW, Scope.CLINICAL).allowed
