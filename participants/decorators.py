@@ -17,13 +17,18 @@ from participants.access import Scope, audit_access, decide, refusal_message
 from participants.audit_events import access_event_type
 from participants.http import StaffRequest
 from participants.models import Participant
-from participants.selectors import chart_participant, prefetch_chart_relations
+from participants.selectors import chart_participant, chart_participant_with_relations
 from tandem.errors import AccessDenied
 from tandem.methods import READS, serves
 from tandem.views import error_page
 
 
-def load_participant(participant_id) -> Participant | None:
+def load_participant(participant_id, *, with_chart: bool = False) -> Participant | None:
+    """The participant a page's address names; `with_chart`: with the episodes and care
+    teams the chart header and the access decision read (`prefetch_chart_relations`), in
+    the same round trip."""
+    if with_chart:
+        return chart_participant_with_relations(participant_id)
     return chart_participant(participant_id)
 
 
@@ -70,11 +75,15 @@ def participant_page(
         @login_required
         @wraps(view)
         def wrapper(request: SignedInRequest, participant_id, **kwargs) -> HttpResponse:
-            participant = load_participant(participant_id)
+            read = request.method in READS
+            staff = request.user.kind == User.Kind.STAFF
+            # A read by staff shows the chart header, whose episodes and care teams the
+            # decision reads too.
+            participant = load_participant(participant_id, with_chart=read and staff)
             if participant is None:
                 return not_found(request)
             page = request.resolver_match.view_name if request.resolver_match else ""
-            if request.user.kind != User.Kind.STAFF:
+            if not staff:
                 record_event(
                     actor=request.user,
                     event_type=access_event_type(Action.VIEW, scope),
@@ -84,10 +93,6 @@ def participant_page(
                 )
                 return error_page(request, "Not allowed", "This page is for staff.", status=403)
             details = {"page": page, "method": request.method}
-            read = request.method in READS
-            if read:
-                # The chart header's episodes and care teams, which the decision reads too.
-                prefetch_chart_relations(participant)
             asked = action if read else Action.CHANGE
             decision = decide(
                 request.user, participant, asked, scope, addendum=addenda and not read

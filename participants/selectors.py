@@ -28,7 +28,7 @@ from participants.models import (
     Participant,
 )
 from tandem.hooks import Hook
-from tandem.statements import model_rows
+from tandem.statements import Read, model_rows, read_together
 
 
 @dataclass(frozen=True)
@@ -87,20 +87,70 @@ def with_chart_relations(qs: QuerySet[Participant]) -> QuerySet[Participant]:
     return qs.prefetch_related(*_chart_relations())
 
 
+def _chart_participant(public_id: Any) -> QuerySet[Participant]:
+    return (
+        Participant.objects.select_related("organization")
+        .filter(public_id=public_id, entered_in_error_at__isnull=True)
+        .order_by("pk")[:1]
+    )
+
+
+def _chart_episodes(**of_participant: Any) -> QuerySet[Episode]:
+    return (
+        Episode.objects.select_related("program", "site", "primary_clinician")
+        .filter(**of_participant)
+        .order_by("pk")
+    )
+
+
+def _chart_care_teams(**of_participant: Any) -> QuerySet[CareTeamMember]:
+    return (
+        CareTeamMember.objects.select_related("user")
+        .filter(ended_on__isnull=True, **of_participant)
+        .order_by("pk")
+    )
+
+
 def chart_participant(public_id) -> Participant | None:
     """The participant a chart address names (not entered in error), with its organization:
     the statement every participant page starts with, compiled once per process."""
     found = model_rows(
-        "chart_participant",
-        lambda value: (
-            Participant.objects.select_related("organization")
-            .filter(public_id=value, entered_in_error_at__isnull=True)
-            .order_by("pk")[:1]
-        ),
-        Participant._meta.get_field("public_id"),
-        public_id,
+        "chart_participant", _chart_participant, Participant._meta.get_field("public_id"), public_id
     )
     return found[0] if found else None
+
+
+def chart_participant_with_relations(public_id) -> Participant | None:
+    """`chart_participant` with what `prefetch_chart_relations` reads onto it (the episodes
+    and care teams the chart header and the access decision read), the three statements
+    sent in one round trip where the database allows it, since a chart read by staff needs
+    all three every time. The episodes and care teams are found by the same address and
+    are left unread (never shown) when no participant is found."""
+    public = Participant._meta.get_field("public_id")
+    people, episodes, members = read_together(
+        Read("chart_participant", _chart_participant, public, public_id),
+        Read(
+            "chart_episodes_by_address",
+            lambda value: _chart_episodes(
+                participant__public_id=value, participant__entered_in_error_at__isnull=True
+            ),
+            public,
+            public_id,
+        ),
+        Read(
+            "chart_care_teams_by_address",
+            lambda value: _chart_care_teams(
+                episode__participant__public_id=value,
+                episode__participant__entered_in_error_at__isnull=True,
+            ),
+            public,
+            public_id,
+        ),
+    )
+    if not people:
+        return None
+    _keep_chart_relations(people[0], episodes, members)
+    return people[0]
 
 
 def prefetch_chart_relations(participant: Participant) -> None:
@@ -117,38 +167,41 @@ def prefetch_chart_relations(participant: Participant) -> None:
             return
         prefetch_related_objects([participant], *_chart_relations())
         return
-    read = model_rows(
-        "chart_episodes",
-        lambda value: (
-            Episode.objects.select_related("program", "site", "primary_clinician")
-            .filter(participant_id=value)
-            .order_by("pk")
+    by_participant = Episode._meta.get_field("participant")
+    episodes, members = read_together(
+        Read(
+            "chart_episodes",
+            lambda value: _chart_episodes(participant_id=value),
+            by_participant,
+            participant.pk,
         ),
-        Episode._meta.get_field("participant"),
-        participant.pk,
-    )
-    members = model_rows(
-        "chart_care_teams",
-        lambda value: (
-            CareTeamMember.objects.select_related("user")
-            .filter(ended_on__isnull=True, episode__participant_id=value)
-            .order_by("pk")
+        Read(
+            "chart_care_teams",
+            lambda value: _chart_care_teams(episode__participant_id=value),
+            by_participant,
+            participant.pk,
         ),
-        Episode._meta.get_field("participant"),
-        participant.pk,
     )
-    teams: dict[int, list[CareTeamMember]] = {e.pk: [] for e in read}
+    _keep_chart_relations(participant, episodes, members)
+
+
+def _keep_chart_relations(
+    participant: Participant, episodes: list[Episode], members: list[CareTeamMember]
+) -> None:
+    """Keep the episodes and their current care teams on the participant, linked to each
+    other, where Django's prefetch keeps them."""
+    teams: dict[int, list[CareTeamMember]] = {e.pk: [] for e in episodes}
     for member in members:
         teams[member.episode_id].append(member)
     participant_field = Episode._meta.get_field("participant")
     episode_field = CareTeamMember._meta.get_field("episode")
-    for episode in read:
+    for episode in episodes:
         participant_field.set_cached_value(episode, participant)
         team = teams[episode.pk]
         for member in team:
             episode_field.set_cached_value(member, episode)
         _keep_prefetched(episode, "care_team", episode.care_team.get_queryset(), team)
-    _keep_prefetched(participant, "episodes", participant.episodes.get_queryset(), read)
+    _keep_prefetched(participant, "episodes", participant.episodes.get_queryset(), episodes)
 
 
 def _keep_prefetched(obj: Model, name: str, queryset: QuerySet, rows: list) -> None:

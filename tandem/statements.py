@@ -2,7 +2,8 @@
 
 Building a query with the ORM and compiling it to SQL costs several times what running a
 simple one costs; a page that runs the same few statements on every request (the signed-in
-user, a chart's participant and episodes) compiles each once here.
+user, a chart's participant and episodes) compiles each once here. Statements a page always
+runs together are sent together (`read_together`): one round trip instead of several.
 """
 
 from collections.abc import Callable
@@ -32,6 +33,7 @@ class _ModelStatement:
     end: int
     populators: list
     annotations: dict[str, int]
+    values: bool  # a values() query: its rows are tuples, not instances
 
 
 _model_statements: dict[tuple, _ModelStatement] = {}
@@ -63,6 +65,7 @@ def _compile_model_query(queryset: QuerySet, field: Field, sentinel: Any) -> _Mo
         if klass_info["model"] is not None
         else [],
         annotations=dict(compiler.annotation_col_map or {}),
+        values=not queryset.query.default_cols,
     )
 
 
@@ -74,10 +77,95 @@ def model_rows(name: str, build: Callable[[Any], QuerySet], field: Field, value:
     compiling the query once per process under `name`: building and compiling a query costs
     several times what running it does. `build` must give the same query for every value,
     and `field` (a field the value is compared with) prepares the value for the database."""
-    statement, rows = _run(name, build, field, value)
-    model = statement.model
-    if model is None:
+    statement = _statement(name, build, field)
+    if statement.values:
         raise ValueError("model_rows reads model instances; use value_rows for values().")
+    return _rows(statement, _execute([(statement, value)])[0])
+
+
+def value_rows(name: str, build: Callable[[Any], QuerySet], field: Field, value: Any) -> list:
+    """The rows of a `values_list()` query `build(value)` as tuples, compiled once per
+    process under `name`, as `model_rows` does for instances."""
+    statement = _statement(name, build, field)
+    if not statement.values:
+        raise ValueError("value_rows reads a values() query; use model_rows for instances.")
+    return _rows(statement, _execute([(statement, value)])[0])
+
+
+@dataclass(frozen=True)
+class Read:
+    """One compiled statement to run with `read_together`: `build(value)` compiled once per
+    process under `name`, as `model_rows` and `value_rows` take it."""
+
+    name: str
+    build: Callable[[Any], QuerySet]
+    field: Field
+    value: Any
+
+
+def read_together(*reads: Read) -> list[list]:
+    """The rows of several compiled statements, in order: model instances for a model query,
+    tuples for a `values_list()` one. On PostgreSQL they are sent as one statement list in a
+    single round trip, each one's rows read in turn; every round trip costs the web worker
+    more than the rows it brings back. Elsewhere each runs on its own."""
+    runs = [(_statement(read.name, read.build, read.field), read.value) for read in reads]
+    return [
+        _rows(statement, rows) for (statement, _), rows in zip(runs, _execute(runs), strict=True)
+    ]
+
+
+def _statement(name: str, build: Callable[[Any], QuerySet], field: Field) -> _ModelStatement:
+    key = (name, connection.alias)
+    statement = _model_statements.get(key)
+    if statement is None:
+        sentinel = _SENTINELS.get(field.get_internal_type(), -1)
+        statement = _model_statements[key] = _compile_model_query(build(sentinel), field, sentinel)
+    return statement
+
+
+def _params(statement: _ModelStatement, value: Any) -> list:
+    params = list(statement.params)
+    params[statement.slot] = statement.field.get_db_prep_value(value, connection, prepared=False)
+    return params
+
+
+def _execute(runs: list[tuple[_ModelStatement, Any]]) -> list[list]:
+    """Each statement's rows, converted as Django converts them; several statements go in
+    one round trip where the driver binds values on the client (PostgreSQL's default)."""
+    together = (
+        len(runs) > 1
+        and connection.vendor == "postgresql"
+        and not connection.settings_dict["OPTIONS"].get("server_side_binding")
+    )
+    found: list[list] = []
+    with connection.cursor() as cursor:
+        if together:
+            cursor.execute(
+                "; ".join(statement.sql for statement, _ in runs),
+                [param for statement, value in runs for param in _params(statement, value)],
+            )
+            found.append(cursor.fetchall())
+            while cursor.nextset():
+                found.append(cursor.fetchall())
+        else:
+            for statement, value in runs:
+                cursor.execute(statement.sql, _params(statement, value))
+                found.append(cursor.fetchall())
+    if len(found) != len(runs):
+        raise ValueError("Each statement must give back one set of rows.")
+    return [
+        list(statement.compiler.apply_converters(rows, statement.converters))
+        if statement.converters
+        else rows
+        for (statement, _), rows in zip(runs, found, strict=True)
+    ]
+
+
+def _rows(statement: _ModelStatement, rows: list) -> list:
+    """The rows as model instances, as Django builds them, or as tuples (a values() query)."""
+    model = statement.model
+    if statement.values or model is None:
+        return [tuple(row) for row in rows]
     found = []
     for row in rows:
         obj = model.from_db(
@@ -89,27 +177,3 @@ def model_rows(name: str, build: Callable[[Any], QuerySet], field: Field, value:
             populator.populate(row, obj)
         found.append(obj)
     return found
-
-
-def value_rows(name: str, build: Callable[[Any], QuerySet], field: Field, value: Any) -> list:
-    """The rows of a `values_list()` query `build(value)` as tuples, compiled once per
-    process under `name`, as `model_rows` does for instances."""
-    return [tuple(row) for row in _run(name, build, field, value)[1]]
-
-
-def _run(
-    name: str, build: Callable[[Any], QuerySet], field: Field, value: Any
-) -> tuple[_ModelStatement, list]:
-    key = (name, connection.alias)
-    statement = _model_statements.get(key)
-    if statement is None:
-        sentinel = _SENTINELS.get(field.get_internal_type(), -1)
-        statement = _model_statements[key] = _compile_model_query(build(sentinel), field, sentinel)
-    params = list(statement.params)
-    params[statement.slot] = field.get_db_prep_value(value, connection, prepared=False)
-    with connection.cursor() as cursor:
-        cursor.execute(statement.sql, params)
-        rows = cursor.fetchall()
-    if statement.converters:
-        rows = list(statement.compiler.apply_converters(rows, statement.converters))
-    return statement, rows
