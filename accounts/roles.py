@@ -4,36 +4,48 @@ These are facts, not decisions. What a role may do is decided in one place, the 
 policy (`participants.access`): read it there, never compare role names elsewhere.
 """
 
+from typing import Any
+
+from django.db.models import QuerySet
+
 from accounts.models import Membership
-from tandem.statements import value_rows
+from tandem.statements import Read, read_together
+
+
+def _roles_and_zones(user_id: Any) -> QuerySet:
+    return (
+        Membership.objects.filter(user_id=user_id, is_active=True)
+        .order_by("organization__programs__pk")
+        .values_list("organization_id", "role", "organization__programs__time_zone")
+    )
+
+
+def roles_read(user_id: Any) -> Read:
+    """The statement that reads a user's active roles and their programs' time zones, for
+    a caller that reads it together with others (the signed-in user, `keep_roles`)."""
+    return Read("roles_and_zones", _roles_and_zones, Membership._meta.get_field("user"), user_id)
+
+
+def keep_roles(user, rows: list[tuple]) -> None:
+    """Keep the roles and time zones `roles_read` found on the user object, which lives as
+    long as the request (`request.user`), so nothing is reused across requests or people."""
+    cache: dict[int, set[str]] = {}
+    zones: list[str] = []
+    for org_id, role, zone in rows:
+        cache.setdefault(org_id, set()).add(role)
+        if zone is not None and zone not in zones:
+            zones.append(zone)
+    user._tandem_roles = cache
+    user._tandem_zones = zones
 
 
 def _load(user) -> dict[int, set[str]]:
-    """Read a user's active roles, and the time zones of their organizations' programs (first
-    program first), in one query (compiled once per process), and keep both on the user
-    object, which lives as long as the request (`request.user`), so nothing is reused across
-    requests or people."""
-    cache = getattr(user, "_tandem_roles", None)
-    if cache is None:
-        cache = {}
-        zones: list[str] = []
-        rows = value_rows(
-            "roles_and_zones",
-            lambda user_id: (
-                Membership.objects.filter(user_id=user_id, is_active=True)
-                .order_by("organization__programs__pk")
-                .values_list("organization_id", "role", "organization__programs__time_zone")
-            ),
-            Membership._meta.get_field("user"),
-            user.pk,
-        )
-        for org_id, role, zone in rows:
-            cache.setdefault(org_id, set()).add(role)
-            if zone is not None and zone not in zones:
-                zones.append(zone)
-        user._tandem_roles = cache
-        user._tandem_zones = zones
-    return cache
+    """A user's active roles, and the time zones of their organizations' programs (first
+    program first), read in one query (compiled once per process) unless already kept."""
+    if getattr(user, "_tandem_roles", None) is None:
+        [rows] = read_together(roles_read(user.pk))
+        keep_roles(user, rows)
+    return user._tandem_roles
 
 
 def roles_in(user, organization_id: int) -> set[str]:
