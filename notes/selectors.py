@@ -4,6 +4,7 @@ and the API, each with a fixed number of queries."""
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from accounts.models import Program
@@ -450,6 +451,22 @@ def overdue_notes(user, *, now: datetime) -> QuerySet[ProgressNote]:
         .select_related("participant", "recorded_by", "session")
         .order_by("due_at", "pk")
     )
+
+
+def board_counts(user, *, now: datetime) -> dict[str, int]:
+    """How many notes are overdue and how many wait for a co-signature in the user's
+    organizations, as the board's two lists count them, in one statement: the home asks on
+    every load, and a second round trip cost more than either count."""
+    counted = [
+        qs.order_by().values("pk").query.sql_with_params()
+        for qs in (overdue_notes(user, now=now), cosign_queue(user))
+    ]
+    # Both statements are the ORM's own, their values passed as parameters.
+    sql = ", ".join(f"(SELECT COUNT(*) FROM ({inner}) AS listed)" for inner, _ in counted)  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {sql}", [p for _, params in counted for p in params])
+        overdue, queue = cursor.fetchone()
+    return {"overdue": overdue, "queue": queue}
 
 
 def cosigned(note: ProgressNote) -> CoSignature | None:

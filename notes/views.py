@@ -657,12 +657,7 @@ def home_panel(request: SignedInRequest) -> dict | None:
         return None
     now = timezone.now()
     rows = selectors.notes_due(user, now=now) if opens_notes_due(user) else []
-    board_counts = None
-    if opens_board(user):
-        board_counts = {
-            "overdue": selectors.overdue_notes(user, now=now).count(),
-            "queue": selectors.cosign_queue(user).count(),
-        }
+    board_counts = selectors.board_counts(user, now=now) if opens_board(user) else None
     if not rows and not board_counts:
         return None
     panel = {
