@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 from attendance import dose, selectors
 from attendance.models import ABSENT_STATUSES
 from attendance.templatetags.attendance_tags import hours
+from participants import home as home_page
 from participants.models import IN_CARE_STATUSES, Episode
 from scheduling.models import Session
 
@@ -39,7 +40,7 @@ def dose_cell(value: Any, episode: Episode) -> SafeString | str:
 
 def today_panel(request: HttpRequest) -> dict | None:
     """Today's sessions across the user's programs with how many have arrived."""
-    sessions = selectors.sessions_on(selectors.programs_of(request.user))
+    sessions = selectors.sessions_on(home_page.programs(request))
     arrived = dict(
         Session.objects.filter(pk__in=[s.pk for s in sessions])
         .annotate(
@@ -56,9 +57,7 @@ def under_dosed_panel(request: HttpRequest) -> dict | None:
     """How many participants cannot reach this week's requirement, per program: the dose
     page's total, counted in the database in one statement for every program, so the
     director's home does not load every participant in care to count them."""
-    weeks = [
-        (program, dose.current_week(program)) for program in selectors.programs_of(request.user)
-    ]
+    weeks = [(program, dose.current_week(program)) for program in home_page.programs(request)]
     counts = dose.at_risk_counts(weeks)
     rows = [{"program": p, "week": week, "count": counts[p.pk]} for p, week in weeks]
     return {"template": "attendance/_under_dosed_panel.html", "programs": rows}

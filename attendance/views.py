@@ -522,7 +522,7 @@ def _safe_next(request: HttpRequest, target: str | None) -> str:
 
 def home_panel(request: HttpRequest) -> dict | None:
     """My sessions today: the signed-in facilitator's sessions with their roll call state."""
-    sessions = selectors.sessions_on(selectors.programs_of(request.user), staff=request.user)
+    sessions = selectors.my_sessions_today(request.user)
     if not sessions:
         return None
     return {"template": "attendance/_home_panel.html", "sessions": sessions}

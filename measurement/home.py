@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Program
 from measurement.models import FirstDue
+from participants import home as home_page
 from participants.access import may, organizations_of
 from participants.models import IN_CARE_STATUSES, Episode
 
@@ -54,7 +55,7 @@ def completion_panel(request: HttpRequest) -> dict | None:
     ]
     if not orgs:
         return None
-    programs = list(Program.objects.filter(organization_id__in=orgs).order_by("name"))
+    programs = [p for p in home_page.programs(request) if p.organization_id in orgs]
     return {
         "template": "measurement/_completion_panel.html",
         "completion": completion(programs, now=timezone.now()),

@@ -123,6 +123,21 @@ def record_viewed(request: SignedInRequest, caseload: list[Episode], panels: lis
     )
 
 
+def programs(request: HttpRequest) -> list[Program]:
+    """The programs of the user's organizations, by name, read once for the whole home:
+    several panels show them (the questionnaires, the under-dosed, today's sessions), and
+    each read them again otherwise."""
+    found: list[Program] | None = getattr(request, "_home_programs", None)
+    if found is None:
+        found = list(
+            Program.objects.filter(organization_id__in=organizations_of(request.user)).order_by(
+                "name"
+            )
+        )
+        request._home_programs = found  # type: ignore[attr-defined]
+    return found
+
+
 def panels_for(request: SignedInRequest, sections: set[str]) -> list[dict]:
     shown = []
     for section in (CENSUS, CRITICAL_ALERTS, REFERRALS, UNDER_DOSED, TODAY, EVERY_HOME):

@@ -1,7 +1,8 @@
 """Each role lands on a home page made for it, and each stays flat in queries as data grows."""
 
 import re
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -280,3 +281,70 @@ def test_a_long_referral_queue_says_how_many_wait_beyond_the_rows_shown(world, l
 def test_a_short_referral_queue_lists_every_referral_without_a_note(world, login):
     page = login(world.intake).get("/").content.decode()
     assert "Referrals waiting (1)" in page and "waiting longest" not in page
+
+
+# The most queries each home may take on PostgreSQL with every panel showing something: the
+# session, the user and their roles, the caseload and its columns or the oversight panels,
+# each panel's own, and the one audit event (which takes two more on SQLite).
+HOME_QUERY_BUDGET = {"therapist": 15, "director": 22}
+
+
+def _busy(world) -> None:
+    """Something on every panel of both homes: a caseload with alerts and scores, a
+    session led today, a draft note, a task overdue, a critical alert and a referral."""
+    from attendance.tests.builders import enrol, make_session
+    from notes.services import draft_note
+    from notes.tests.conftest import dap
+
+    _phq9(world, world.episode, q9=2)
+    _referral(world, 1)
+    today = make_session(
+        world.program, world.program.today(), staff=[world.therapist, world.director]
+    )
+    enrol(today, world.episode)
+    draft_note(world.participant, dap(), by=world.therapist)
+    draft_note(world.participant, dap("Seen by the director."), by=world.director)
+    for owner in (world.therapist, world.director):
+        create_task(
+            title="Call back",
+            due_on=date(2026, 10, 1),
+            participant=world.participant,
+            owner=owner,
+            by=owner,
+        )
+
+
+@pytest.mark.parametrize("persona", sorted(HOME_QUERY_BUDGET))
+def test_each_home_keeps_to_its_query_budget(world, login, persona):
+    _busy(world)
+    client = login(world.users[persona])
+    page = client.get("/").content.decode()
+    assert "My sessions today" in page and "Notes to write or sign" in page
+    audit_chain = 0 if connection.vendor == "postgresql" else 2
+    assert _count(client) <= HOME_QUERY_BUDGET[persona] + audit_chain
+
+
+def test_my_sessions_today_are_those_of_the_programs_own_today(world, login):
+    """At 8 pm in Chicago it is already tomorrow in UTC: the panel lists the sessions the
+    facilitator runs on Chicago's date, not those of the day before or after, nor another
+    facilitator's."""
+    import time_machine
+    from django.urls import reverse
+
+    from attendance.tests.builders import make_session
+
+    evening = datetime(2026, 11, 18, 20, 0, tzinfo=ZoneInfo("America/Chicago"))
+    with time_machine.travel(evening, tick=False):
+        mine = make_session(
+            world.program, date(2026, 11, 18), title="Mine", staff=[world.therapist]
+        )
+        for day, staff in (
+            (date(2026, 11, 17), world.therapist),
+            (date(2026, 11, 19), world.therapist),
+            (date(2026, 11, 18), world.counsellor),
+        ):
+            make_session(world.program, day, title=f"Other {day}", staff=[staff])
+        page = login(world.therapist).get("/").content.decode()
+    panel = page[page.index('id="my-sessions-heading"') :].split("</section>")[0]
+    assert reverse("attendance:roll_call", args=[mine.public_id]) in panel
+    assert panel.count('<li class="session-item') == 1
