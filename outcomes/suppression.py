@@ -14,7 +14,8 @@ answered here in exact integer arithmetic.
 import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from functools import lru_cache
+from typing import Any, Generic, TypeVar
 
 SMALLEST_SHOWN = 11
 
@@ -112,9 +113,29 @@ def _reduce(matrix: list[list[int]], width: int) -> list[tuple[int, list[int]]]:
 def suppress(relations: Relations[Name], smallest: int = SMALLEST_SHOWN) -> set[Name]:
     """Every count to hide: the small ones, then complements until none can be worked out.
 
-    Each round protects the first count still exposed by hiding one more: the count that
-    frees it, else the one that leaves the fewest exposed, nearest first (in one of its
-    relations), parts before totals and smallest first, so the board loses little.
+    The answer depends on the counts and their relations alone, so it is remembered for the
+    process: a board loaded again with the same counts does not work it out again.
+    """
+    key = (
+        tuple(relations.values.items()),
+        tuple(relations.sums),
+        frozenset(relations.totals),
+        smallest,
+    )
+    return set(_suppressed(key))
+
+
+@lru_cache(maxsize=1024)
+def _suppressed(key: tuple[Any, ...]) -> frozenset:
+    values, sums, totals, smallest = key
+    return frozenset(_suppress(Relations(dict(values), list(sums), set(totals)), smallest))
+
+
+def _suppress(relations: Relations[Name], smallest: int) -> set[Name]:
+    """`suppress`, worked out. Each round protects the first count still exposed by hiding
+    one more: the count that frees it, else the one that leaves the fewest exposed, nearest
+    first (in one of its relations), parts before totals and smallest first, so the board
+    loses little.
     """
     rows = relations.rows()
     values = relations.values
