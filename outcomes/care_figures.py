@@ -35,10 +35,11 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from assessments.models import Administration
@@ -46,7 +47,7 @@ from checkins.models import CheckIn
 from discharge.models import REACHED_STATUSES, FollowUp, FollowUpAnswers, FollowUpStatus
 from measurement import reliable_change
 from notes.models import ProgressNote
-from outcomes.models import FollowUpFacts, NoteFacts
+from outcomes.models import FollowUpFacts, NoteDays, NoteFacts
 from outcomes.suppression import SMALLEST_SHOWN, Name, Relations, suppress
 from participants.models import Episode, EpisodeStatus
 from screens.models import (
@@ -588,6 +589,10 @@ def stored_notes_on_time(
     """`notes_on_time` from the stored note facts, which keep the same notes, whether each
     was signed by its due time and when the person's note before it was due (of these
     participants, or of every one the facts hold in the organizations)."""
+    if participants is None:
+        counted = _notes_by_day(organization_ids, start, end)
+        if counted is not None:
+            return _notes_figure(counted)
     since, until = local_days(start, end)
     notes = NoteFacts.objects.filter(
         organization_id__in=organization_ids, due_at__gte=since, due_at__lt=until
@@ -604,6 +609,27 @@ def stored_notes_on_time(
         unsigned=Count("pk", filter=Q(state=NoteFacts.UNSIGNED)),
     )
     return _notes_figure(row)
+
+
+def _notes_by_day(organization_ids, start: date, end: date) -> dict | None:
+    """`stored_notes_on_time`'s counts for whole organizations from their note days in the
+    active time zone (`NoteDays`), or None when those are not complete for every one of
+    them. A note is due in the range when its local day is, and its person is counted there
+    when the note before it was due on a local day before the range (or there is none)."""
+    first, last = start.toordinal(), end.toordinal()
+    organizations = set(organization_ids)
+    row = (
+        NoteDays.objects.filter(
+            organization_id__in=organizations, zone=timezone.get_current_timezone_name()
+        )
+        .filter(Q(day=0) | Q(day__gte=first, day__lte=last))
+        .aggregate(
+            complete=Count("pk", filter=Q(day=0)),
+            people=Coalesce(Sum("due", filter=Q(day__gt=0, previous_day__lt=first)), 0),
+            **{name: Coalesce(Sum(name), 0) for name in ("due", "on_time", "late", "unsigned")},
+        )
+    )
+    return row if row.pop("complete") == len(organizations) else None
 
 
 def _notes_figure(row: dict) -> NotesOnTime:

@@ -13,10 +13,11 @@ definitions and kept current after each change.
   the demo's history call it once at the end of their bulk writes).
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
 from itertools import pairwise
+from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 from django.db.models import (
@@ -45,8 +46,8 @@ from discharge.types import DischargeType
 from monitoring.models import Alert
 from notes.models import ProgressNote
 from outcomes import care_figures, figures
-from outcomes.models import AlertFacts, EpisodeFacts, FollowUpFacts, NoteFacts
-from participants.models import Episode
+from outcomes.models import AlertFacts, EpisodeFacts, FollowUpFacts, NoteDays, NoteFacts
+from participants.models import Episode, Participant
 
 BATCH = 2000
 MEASURE_COLUMNS = care_figures.STORED_MEASURES
@@ -335,6 +336,18 @@ def _refresh_notes(participant_ids: Iterable[int]) -> None:
     (first versions in force with a due time) of those not entered in error, whether each was
     signed by then, and the due time of the participant's note before it."""
     people = sorted(set(participant_ids))
+    # The organizations' complete note days, locked so refreshes that change the same days
+    # take turns, then the notes as they stood: the days change by the difference.
+    kept = _kept_zones(people)
+    stood = (
+        list(
+            NoteFacts.objects.filter(participant_id__in=people).values_list(
+                "organization_id", "due_at", "previous_due_at", "state"
+            )
+        )
+        if kept
+        else []
+    )
     rows = [
         NoteFacts(
             note_id=pk,
@@ -371,6 +384,120 @@ def _refresh_notes(participant_ids: Iterable[int]) -> None:
         update_conflicts=True,
         unique_fields=["note"],
         update_fields=["organization_id", "participant_id", "due_at", "state", "previous_due_at"],
+        batch_size=BATCH,
+    )
+    if kept:
+        after = [(row.organization_id, row.due_at, row.previous_due_at, row.state) for row in rows]
+        _add_note_days(note_days(after, kept), note_days(stood, kept))
+
+
+# ---------------------------------------------------------------- note days
+
+NoteDayKey = tuple[int, str, int, int]  # organization, zone, day, previous day
+NOTE_DAY_COUNTS = ("due", "on_time", "late", "unsigned")
+
+
+def _local_day(at: datetime | None, zone: ZoneInfo) -> int:
+    """The ordinal of the local day of `at` in `zone` (0 for none): the day whose local
+    midnights `care_figures.local_days` puts around it."""
+    return at.astimezone(zone).date().toordinal() if at is not None else 0
+
+
+def note_days(
+    notes: Iterable[tuple[int, datetime, datetime | None, str]], zones: dict[int, set[str]]
+) -> dict[NoteDayKey, Counter[str]]:
+    """What note facts (organization id, due time, previous due time, state) add to each
+    `NoteDays` row of the zones kept for their organization."""
+    counts: dict[NoteDayKey, Counter[str]] = defaultdict(Counter)
+    tz = {zone: ZoneInfo(zone) for kept in zones.values() for zone in kept}
+    for organization_id, due_at, previous_due_at, state in notes:
+        for zone in zones.get(organization_id, ()):
+            key = (
+                organization_id,
+                zone,
+                _local_day(due_at, tz[zone]),
+                _local_day(previous_due_at, tz[zone]),
+            )
+            counts[key]["due"] += 1
+            counts[key][state] += 1
+    return counts
+
+
+def _kept_zones(participant_ids: list[int]) -> dict[int, set[str]]:
+    """The zones whose note days are complete (`NoteDays` day 0) for these participants'
+    organizations, locked until the transaction ends."""
+    kept: dict[int, set[str]] = defaultdict(set)
+    for organization_id, zone in (
+        NoteDays.objects.select_for_update()
+        .filter(
+            day=0,
+            organization_id__in=Participant.objects.filter(pk__in=participant_ids).values(
+                "organization_id"
+            ),
+        )
+        .order_by("organization_id", "zone")
+        .values_list("organization_id", "zone")
+    ):
+        kept[organization_id].add(zone)
+    return kept
+
+
+def _add_note_days(
+    after: dict[NoteDayKey, Counter[str]], before: dict[NoteDayKey, Counter[str]]
+) -> None:
+    """Change the note days by what the notes add now less what they added before."""
+    changes = {}
+    for key in after.keys() | before.keys():
+        change = {name: after[key][name] - before[key][name] for name in NOTE_DAY_COUNTS}
+        if any(change.values()):
+            changes[key] = change
+    if not changes:
+        return
+    NoteDays.objects.bulk_create(
+        [
+            NoteDays(organization_id=org, zone=zone, day=day, previous_day=previous)
+            for org, zone, day, previous in changes
+        ],
+        ignore_conflicts=True,
+    )
+    for (org, zone, day, previous), change in changes.items():
+        NoteDays.objects.filter(
+            organization_id=org, zone=zone, day=day, previous_day=previous
+        ).update(**{name: F(name) + n for name, n in change.items() if n})
+
+
+def rebuild_note_days(organization_ids: Iterable[int] | None = None) -> None:
+    """Write the note days of these organizations (or of all) from their note facts, in
+    each time zone of their programs, each zone marked complete."""
+    programs = Program.objects.all()
+    if organization_ids is not None:
+        programs = programs.filter(organization_id__in=list(organization_ids))
+    zones: dict[int, set[str]] = defaultdict(set)
+    for organization_id, zone in programs.values_list("organization_id", "time_zone"):
+        zones[organization_id].add(zone)
+    counts = note_days(
+        NoteFacts.objects.filter(organization_id__in=list(zones))
+        .values_list("organization_id", "due_at", "previous_due_at", "state")
+        .order_by()
+        .iterator(chunk_size=BATCH),
+        zones,
+    )
+    NoteDays.objects.bulk_create(
+        [
+            NoteDays(organization_id=org, zone=zone, day=0, previous_day=0)
+            for org, kept in zones.items()
+            for zone in kept
+        ]
+        + [
+            NoteDays(
+                organization_id=org,
+                zone=zone,
+                day=day,
+                previous_day=previous,
+                **{name: count[name] for name in NOTE_DAY_COUNTS},
+            )
+            for (org, zone, day, previous), count in counts.items()
+        ],
         batch_size=BATCH,
     )
 
@@ -437,18 +564,23 @@ def rebuild(organization_ids: Iterable[int] | None = None) -> int:
     notes = NoteFacts.objects.all()
     alerts = AlertFacts.objects.all()
     follow_ups = FollowUpFacts.objects.all()
+    days = NoteDays.objects.all()
+    orgs = None
     if organization_ids is not None:
         orgs = list(organization_ids)
+        days = days.filter(organization_id__in=orgs)
         episodes = episodes.filter(program__organization_id__in=orgs)
         stale = stale.filter(organization_id__in=orgs)
         notes = notes.filter(organization_id__in=orgs)
         alerts = alerts.filter(organization_id__in=orgs)
         follow_ups = follow_ups.filter(organization_id__in=orgs)
+    days.delete()  # the refresh below leaves them alone; they are written from its notes
     follow_ups.delete()
     stale.delete()
     notes.delete()
     alerts.delete()
     written = refresh(episodes.order_by("pk").values_list("pk", flat=True), lock=False)
+    rebuild_note_days(orgs)
     if connection.vendor == "postgresql":
         # Fresh statistics for the planner: estimated from an empty table, a board's first
         # loads after a rebuild would loop over every note instead of hashing.
@@ -456,7 +588,8 @@ def rebuild(organization_ids: Iterable[int] | None = None) -> int:
             cursor.execute(
                 "ANALYZE "
                 + ", ".join(
-                    m._meta.db_table for m in (EpisodeFacts, NoteFacts, AlertFacts, FollowUpFacts)
+                    m._meta.db_table
+                    for m in (EpisodeFacts, NoteFacts, NoteDays, AlertFacts, FollowUpFacts)
                 )
             )
     return written

@@ -213,6 +213,38 @@ class NoteFacts(models.Model):
         return f"outcome facts of note {self.note_id}"
 
 
+class NoteDays(models.Model):
+    """The note facts of an organization counted by the day each note was due and the day
+    the participant's note before it was due, both as local days in one of the time zones of
+    the organization's programs, so an unfiltered board counts notes on time from a few
+    thousand rows instead of every note in its range. Written by `outcomes.facts` with the
+    note facts: in full by a rebuild, then by each refresh's difference.
+
+    Days are ordinals (`date.toordinal()`); `previous_day` 0 means no note before. The row
+    with `day` 0 says the zone's counts are complete (a rebuild wrote them); without it the
+    board counts from the note facts."""
+
+    organization_id = models.BigIntegerField()
+    zone = models.CharField(max_length=64)
+    day = models.IntegerField()
+    previous_day = models.IntegerField()
+    due = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)
+    late = models.IntegerField(default=0)
+    unsigned = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization_id", "zone", "day", "previous_day"],
+                name="outcomes_note_days_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"notes of organization {self.organization_id} due on day {self.day}"
+
+
 class AlertFacts(models.Model):
     """An alert the board's alert-response figure counts (one not entered in error), narrowed
     to what it reads. Written by `outcomes.facts` with the participant's episode facts (none

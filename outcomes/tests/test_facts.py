@@ -27,6 +27,7 @@ from outcomes.models import (
     AlertFacts,
     EpisodeFacts,
     FollowUpFacts,
+    NoteDays,
     NoteFacts,
     ReportingDemographics,
 )
@@ -305,6 +306,38 @@ def test_every_figure_from_the_facts_is_the_live_figure(midweek, world, seed):
     assert board.completion.total.left_care and board.completion.total.completed
     assert board.retention.shown and board.dose.shown and board.dose.under
     assert board.waiting.shown and board.abstinence.people
+
+
+@pytest.mark.parametrize("zone", [CHICAGO, ZoneInfo("Europe/Berlin")])
+def test_notes_on_time_from_the_note_days_is_the_live_figure_for_any_range(midweek, world, zone):
+    """Whole organizations count notes on time from their note days in the program's zone
+    (any range, single days and daylight-saving changes included), and from the note facts
+    in a zone none of their programs is in: both are the live figure."""
+    from outcomes import care_figures
+
+    panels.seed()
+    varied_program(world, 3, people=150)
+    facts.rebuild()
+    orgs = (world.org.pk,)
+    ranges = [
+        (FIRST, TODAY),
+        (date(2026, 3, 8), date(2026, 3, 8)),
+        (date(2026, 3, 29), date(2026, 3, 29)),
+        (date(2026, 11, 1), date(2026, 11, 1)),
+        (date(2026, 2, 10), date(2026, 7, 31)),
+        (date(2025, 10, 15), date(2026, 1, 14)),
+    ]
+    with timezone.override(zone):
+        for start, end in ranges:
+            filters = selectors.Filters(orgs, start=start, end=end, today=TODAY)
+            stored = care_figures.stored_notes_on_time(None, orgs, start, end)
+            live = care_figures.notes_on_time(
+                selectors.episodes(filters).values("participant_id"), start, end
+            )
+            assert stored == live, (start, end)
+            by_day = care_figures._notes_by_day(orgs, start, end)
+            assert (by_day is not None) == (zone == CHICAGO)
+        assert care_figures.stored_notes_on_time(None, orgs, FIRST, TODAY).shown
 
 
 def test_a_participant_entered_in_error_leaves_the_facts(midweek, world, add):
@@ -683,14 +716,22 @@ def test_screens_reported_use_and_check_ins_through_the_services_each_queue_a_re
     ) == [[world.participant.pk]]
 
 
-def _stored() -> tuple[dict, dict]:
-    """Every stored episode and note fact, without when it was written."""
+def _stored() -> tuple[dict, dict, dict]:
+    """Every stored episode and note fact, without when it was written, and the counts of
+    every note day that counts any."""
     episodes = {
         row["episode_id"]: {k: v for k, v in row.items() if k != "refreshed_at"}
         for row in EpisodeFacts.objects.values()
     }
     notes = {row["note_id"]: row for row in NoteFacts.objects.values()}
-    return episodes, notes
+    days = {
+        (org, zone, day, previous): counts
+        for org, zone, day, previous, *counts in NoteDays.objects.values_list(
+            "organization_id", "zone", "day", "previous_day", "due", "on_time", "late", "unsigned"
+        )
+        if day == 0 or any(counts)
+    }
+    return episodes, notes, days
 
 
 @pytest.fixture
