@@ -7,6 +7,9 @@ happened and nobody without the key can recompute it; signed checkpoints
 """
 
 import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -120,23 +123,46 @@ def _write_after(
     return (head_id, event.seq, event.hash), None
 
 
-def _append(
-    organization_id: int | None, event: AuditEvent, key: bytes, db: Any, guess: Head | None
-) -> Head:
-    """Write the event at the end of its chain and give back the chain's new head."""
+def _append(organization_id: int | None, event: AuditEvent, key: bytes, db: Any) -> Head:
+    """Write the event at the end of its chain and keep the chain's new head as this
+    process's next guess."""
+    known = (db.alias, organization_id)
     if db.vendor == "postgresql":
-        for _ in range(_GUESSES):
-            if guess is None:
-                break
-            written, guess = _write_after(guess, event, key, db)
-            if written is not None:
-                return written
+        with _one_at_a_time(db, known):
+            guess = _last_heads.get(known)
+            for _ in range(_GUESSES):
+                if guess is None:
+                    break
+                written, guess = _write_after(guess, event, key, db)
+                if written is not None:
+                    _last_heads[known] = written
+                    return written
     with transaction.atomic(savepoint=False):
         locked = _head(organization_id)
         written, _ = _write_after((locked.pk, locked.seq, locked.hash), event, key, db)
     if written is None:
         raise DatabaseError("the locked audit chain head moved")
+    _last_heads[known] = written
     return written
+
+
+# Appends of one process to one chain made outside a transaction (an audited read) take turns,
+# each starting from the head the one before it left: racing, they moved the head under each
+# other's guesses and each loser paid more statements, or the lock, to append. Such an
+# append holds no row lock once its statement returns, and an append inside a transaction
+# (which holds the head until it commits) never takes a turn, so a wait for a turn can
+# never close a circle with a wait for the database's locks.
+_chain_turns: dict[tuple[str, int | None], threading.Lock] = {}
+
+
+@contextmanager
+def _one_at_a_time(db: Any, known: tuple[str, int | None]) -> Iterator[None]:
+    if db.in_atomic_block or not db.get_autocommit():
+        yield
+        return
+    turn = _chain_turns.get(known) or _chain_turns.setdefault(known, threading.Lock())
+    with turn:
+        yield
 
 
 def record_event(
@@ -184,10 +210,7 @@ def record_event(
         details=details,
         action=action,
     )
-    key = chain_key()
-    db = transaction.get_connection()
-    known = (db.alias, organization_id)
-    _last_heads[known] = _append(organization_id, event, key, db, _last_heads.get(known))
+    _append(organization_id, event, chain_key(), transaction.get_connection())
     note_event(event.participant_id)
     return event
 

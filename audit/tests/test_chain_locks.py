@@ -220,3 +220,42 @@ def test_verifying_while_appends_go_on_finds_the_chain_intact(world):
 
     assert [r.problem for r in reports if not r.ok] == []
     assert verify_chain().checked == AuditEvent.objects.count()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_audited_reads_of_one_process_racing_on_one_chain_append_in_one_statement_each(world):
+    """Appends outside a transaction take turns within a process, each from the head the one
+    before it left, instead of moving the head under each other's guesses."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's in-memory test database cannot take writers from several threads")
+    record_event(actor=world.therapist, event_type="chart.viewed", participant=world.participant)
+    threads, rounds = 6, 15
+    start = threading.Barrier(threads)
+    statements: list[int] = []
+    failures: list[BaseException] = []
+
+    def read_charts() -> None:
+        try:
+            start.wait()
+            for _ in range(rounds):
+                with CaptureQueriesContext(connection) as queries:
+                    record_event(
+                        actor=world.therapist,
+                        event_type="chart.viewed",
+                        participant=world.participant,
+                    )
+                statements.append(len(queries))
+        except BaseException as exc:
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    workers = [threading.Thread(target=read_charts) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert not failures, failures
+    assert statements == [1] * (threads * rounds)
+    assert ChainHead.objects.get(organization=world.org).seq == 1 + threads * rounds
+    assert verify_chain().ok
