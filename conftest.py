@@ -9,12 +9,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.apps import apps
 from django.db import connection, transaction
+from django.db.models.signals import post_migrate
 from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from accounts.models import Membership, Organization, Program, Role, Site, User
+from casemanagement.models import Resource
+from casemanagement.national import seed_national
+from notes import seeds as note_seeds
 from participants.models import (
     CareTeamMember,
     CareTeamRole,
@@ -22,6 +27,7 @@ from participants.models import (
     EpisodeStatus,
     Participant,
 )
+from screens import panels
 
 PASSWORD = "correct horse battery staple"
 # A Wednesday noon in the world's program zone: some of the week's sessions are over, some to come.
@@ -144,6 +150,23 @@ def build_world() -> World:
         referral_episode,
         other_participant,
     )
+
+
+def restore_data_migration_rows(**kwargs) -> None:
+    """Write back the rows the data migrations write (national resources, note formats and
+    the curriculum, screen panels) after a flush emptied every table.
+
+    A transactional test, and a module that seeded the demo outside a transaction, end with
+    a flush, and the flush sends `post_migrate` as `migrate` does: so every test finds the
+    database as the migrations left it, whichever test its worker ran before it. The seeds
+    are the migrations' own and change nothing where the rows are there.
+    """
+    seed_national(Resource)
+    note_seeds.seed()
+    panels.seed()
+
+
+post_migrate.connect(restore_data_migration_rows, sender=apps.get_app_config("screens"))
 
 
 @pytest.fixture
