@@ -169,6 +169,16 @@ def restore_data_migration_rows(**kwargs) -> None:
 post_migrate.connect(restore_data_migration_rows, sender=apps.get_app_config("screens"))
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadfile` with the longest files first (tests/distribution.py)."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from tests.distribution import LongestFirst
+
+    return LongestFirst(config, log)
+
+
 @pytest.fixture
 def world(db) -> World:
     return build_world()
