@@ -22,6 +22,7 @@ from participants.access import capability_decision, organizations_of
 from participants.models import Participant
 from plans.models import Objective
 from scheduling.models import Enrolment, Session
+from tandem.statements import model_rows
 
 # How far back the author's list looks for sessions still without a note.
 LOOKBACK_DAYS = 14
@@ -339,15 +340,23 @@ _DRAFT_SHOWS = (
 )
 
 
-def notes_due(user, *, now: datetime) -> list[DueRow]:
-    """The signed-in author's unsigned notes and the sessions they led with no note yet,
-    oldest due first (four queries whatever the number of rows)."""
-    drafts = list(
+def _drafts_of(author_id: int) -> QuerySet[ProgressNote]:
+    return (
         ProgressNote.objects.current()
-        .filter(recorded_by=user, signed_at__isnull=True, group_note__isnull=True)
+        .filter(recorded_by_id=author_id, signed_at__isnull=True, group_note__isnull=True)
         .select_related("participant", "session")
         .only(*_DRAFT_SHOWS)
         .order_by("due_at", "pk")
+    )
+
+
+def notes_due(user, *, now: datetime) -> list[DueRow]:
+    """The signed-in author's unsigned notes and the sessions they led with no note yet,
+    oldest due first (four queries whatever the number of rows). The drafts' statement is
+    compiled once per process: every staff home reads it, and building it cost more than
+    running it."""
+    drafts = model_rows(
+        "notes.drafts", _drafts_of, ProgressNote._meta.get_field("recorded_by"), user.pk
     )
     rows = [
         DueRow(

@@ -19,7 +19,6 @@ from tandem.views import error_page
 from worklist import selectors, services
 from worklist.models import Task
 
-HOME_PANEL_SIZE = 15
 HOME_OWNERS = 10  # the owners with most overdue tasks named on the oversight home
 # Rows per page of my tasks and the overdue board: a page a director can read, and one that
 # renders quickly however many tasks are open (the pager and the count cover the rest).
@@ -214,16 +213,14 @@ def home_panel(request: HttpRequest) -> dict | None:
     """The signed-in staff member's open tasks on their home page, overdue first."""
     if not any(roles_in(request.user, org) for org in organizations_of(request.user)):
         return None
-    tasks = selectors.open_tasks_of(
-        request.user, today=timezone.localdate(), limit=HOME_PANEL_SIZE + 1
-    )
+    tasks = selectors.open_tasks_of(request.user, today=timezone.localdate())
     if not tasks:
         return None
-    shown = tasks[:HOME_PANEL_SIZE]
+    shown = tasks[: selectors.HOME_TASKS]
     panel = {
         "template": "worklist/_home_panel.html",
         "tasks": shown,
-        "more": len(tasks) > HOME_PANEL_SIZE,
+        "more": len(tasks) > selectors.HOME_TASKS,
     }
     return shows(panel, "tasks", [t.participant for t in shown if t.participant], shown)
 
