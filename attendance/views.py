@@ -20,7 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.http import SignedInRequest, is_htmx
 from accounts.models import User
-from attendance import dose, selectors, services
+from attendance import dose, dose_table, selectors, services
 from attendance.models import PARTIAL_STATUSES, AttendanceStatus
 from audit.context import counting_events
 from audit.models import Action, Outcome
@@ -438,6 +438,7 @@ def dose_this_week(request: SignedInRequest) -> HttpResponse:
             "rows": f.rows,
             "page": f.page,
             "param": f"page-{f.program.public_id}",
+            "rows_html": dose_table.short_rows(f.rows, request.path),
         }
         for f in found
     ]
@@ -453,7 +454,12 @@ def dose_this_week(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "attendance/dose_this_week.html",
-        {"sections": sections, "mine": mine, "mine_page": mine_page},
+        {
+            "sections": sections,
+            "mine": mine,
+            "mine_html": dose_table.caseload_rows(mine),
+            "mine_page": mine_page,
+        },
     )
 
 

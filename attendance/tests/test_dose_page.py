@@ -140,3 +140,21 @@ def test_the_dose_lists_are_paged_and_only_the_shown_page_is_audited(world, logi
     assert therapist_event.details["participants"] == [
         str(Episode.objects.get(participant__legal_last_name="Zz21").participant.public_id)
     ]
+
+
+def test_the_rows_escape_what_they_show_and_link_back_to_the_page(midweek, world, login, roster):
+    """The rows are written with every value escaped, on the director's list and on a
+    clinician's caseload, and each make-up link comes back to the dose page."""
+    person = roster[2].participant
+    person.legal_first_name = "<b>Blair</b>"
+    person.save(update_fields=["legal_first_name"])
+    page_url = reverse("attendance:dose_this_week")
+
+    director = login(world.director).get(page_url).content.decode()
+    assert "&lt;b&gt;Blair&lt;/b&gt;" in director and "<b>Blair</b>" not in director
+    make_up = reverse("attendance:make_up", args=[person.public_id])
+    assert f'href="{make_up}?next={page_url}"' in director
+
+    mine = login(world.therapist).get(page_url).content.decode()
+    assert "&lt;b&gt;Blair&lt;/b&gt;" in mine and "<b>Blair</b>" not in mine
+    assert "<td><strong>9 h</strong></td>" in mine  # nothing attended of the 9 hours
