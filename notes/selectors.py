@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 
-from accounts.models import Program
 from attendance.models import ABSENT_STATUSES, Attendance
 from notes.models import (
     AbsenceEntry,
@@ -310,8 +309,8 @@ class DueRow:
     what: str
 
 
-def _due(program: Program, session: Session, hours: dict[int, int]) -> datetime:
-    return session.ends_at + timedelta(hours=hours.get(program.pk, 24))
+def _due(session: Session, hours: dict[int, int]) -> datetime:
+    return session.ends_at + timedelta(hours=hours.get(session.program_id, 24))
 
 
 def _hours_by_program(program_ids) -> dict[int, int]:
@@ -350,6 +349,10 @@ def _drafts_of(author_id: int) -> QuerySet[ProgressNote]:
     )
 
 
+# What the lists show of a session led with no note yet, and what its due time needs.
+_SESSION_SHOWS = ("public_id", "title", "date", "kind", "ends_at", "program_id")
+
+
 def notes_due(user, *, now: datetime) -> list[DueRow]:
     """The signed-in author's unsigned notes and the sessions they led with no note yet,
     oldest due first (four queries whatever the number of rows). The drafts' statement is
@@ -369,7 +372,7 @@ def notes_due(user, *, now: datetime) -> list[DueRow]:
         Session.objects.filter(
             staff=user, status=Session.Status.SCHEDULED, ends_at__lte=now, ends_at__gte=since
         )
-        .select_related("program")
+        .only(*_SESSION_SHOWS)
         .order_by("ends_at")
     )
     signed_group = GroupNote.objects.filter(
@@ -400,10 +403,10 @@ def notes_due(user, *, now: datetime) -> list[DueRow]:
     )
     hours = _hours_by_program({s.program_id for s in groups + individual})
     for s in groups:
-        due = _due(s.program, s, hours)
+        due = _due(s, hours)
         rows.append(DueRow(None, s, None, None, due, due < now, "group"))
     for s in individual:
-        due = _due(s.program, s, hours)
+        due = _due(s, hours)
         for e in s.enrolments.all():
             rows.append(DueRow(e.participant, s, None, None, due, due < now, "session"))
     rows.sort(key=lambda r: (r.due_at is None, r.due_at or now))
