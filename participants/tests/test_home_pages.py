@@ -119,7 +119,11 @@ def test_clinician_caseload_has_status_next_session_dose_alerts_and_scores(world
     page = login(world.therapist).get("/").content.decode()
     for column in ("Status", "Next session", "This week", "Open alerts", "Latest scores"):
         assert f">{column}<" in page
-    assert "PHQ-9 9" in page
+    assert re.search(
+        r'<span class="score" title="[^"<>]+, \d\d:\d\d [A-Z]+">PHQ-9 9 '
+        r'<span class="muted small">[^<]+</span></span>',
+        page,
+    )
     assert "1 open" in page
 
 
