@@ -10,7 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.html import format_html_join
+from django.template import engines
+from django.template.backends.utils import csrf_input
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.http import SignedInRequest, is_htmx
@@ -209,29 +211,125 @@ def chart_overview(request: StaffRequest, participant) -> HttpResponse:
     context = chart_context(request, participant, "overview")
     episode = context["episode"]
     can_edit_clinical = decide(request.user, participant, Action.CHANGE, Scope.CLINICAL).allowed
-    context.update(
-        episode_rows=_episode_rows(context["participant"].episodes.all()),
-        transition={**_TRANSITION_FIELDS, "on": episode.program.today().isoformat()}
-        if episode
-        else None,
-        status_options=_status_options(episode.status) if episode else "",
+    links = {
+        name: chart.page_url(f"participants:{name}", participant.public_id)
+        for name in _OVERVIEW_LINKS
+    }
+    context["overview"] = _overview_html(
+        request,
+        context["participant"],
+        episode,
+        links=links,
         can_edit_clinical=can_edit_clinical,
         can_read_clinical=decide(request.user, participant, Action.VIEW, Scope.CLINICAL).allowed,
-        links={
-            name: chart.page_url(f"participants:{name}", participant.public_id)
-            for name in _OVERVIEW_LINKS
-        },
-        transition_url=chart.page_url(
-            "participants:transition", participant.public_id, episode.public_id
-        )
-        if episode
-        else "",
     )
     return render(request, "participants/chart_overview.html", context)
 
 
 # The participant's pages the overview links to.
 _OVERVIEW_LINKS = ("edit", "print", "print_record", "export", "care_team_add")
+
+
+def _overview_html(
+    request: HttpRequest,
+    participant,
+    episode,
+    *,
+    links: dict[str, str],
+    can_edit_clinical: bool,
+    can_read_clinical: bool,
+) -> SafeString:
+    """The overview's details and episodes, written here with every value escaped: through
+    the template engine, value by value, they cost more than the rest of the page's frame."""
+    p = participant
+    contact = (
+        format_html(
+            "{} ({}) {}",
+            p.emergency_contact_name,
+            p.emergency_contact_relationship,
+            p.emergency_contact_phone,
+        )
+        if p.emergency_contact_name
+        else "—"
+    )
+    return format_html(
+        '<div class="grid-2">\n<section class="card">\n'
+        '  <h2>Details <a class="small" href="{}">Edit</a>\n'
+        '    <a class="small" href="{}">Print face sheet</a>\n'
+        "    {}\n    {}</h2>\n"
+        '  <dl class="pairs">\n'
+        "    <dt>Legal name</dt><dd>{} {}</dd>\n"
+        "    <dt>Sex assigned at birth</dt><dd>{}</dd>\n"
+        "    <dt>Gender identity</dt><dd>{}</dd>\n"
+        "    <dt>Phone</dt><dd>{}</dd>\n"
+        "    <dt>Email</dt><dd>{}</dd>\n"
+        "    <dt>Address</dt><dd>{}</dd>\n"
+        "    <dt>Emergency contact</dt><dd>{}</dd>\n"
+        "  </dl>\n</section>\n"
+        '<section class="card">\n  <h2>Episodes of care</h2>\n  <table class="list">\n'
+        '    <thead><tr><th scope="col">Program</th><th scope="col">Status</th>'
+        '<th scope="col">Referred</th><th scope="col">Admitted</th>'
+        '<th scope="col">Discharged</th></tr></thead>\n'
+        "    <tbody>{}</tbody>\n  </table>\n  {}\n  {}\n</section>\n</div>",
+        links["edit"],
+        links["print"],
+        format_html('<a class="small" href="{}">Print record</a>', links["print_record"])
+        if can_read_clinical
+        else "",
+        format_html('<a class="small" href="{}">Export record</a>', links["export"])
+        if can_edit_clinical
+        else "",
+        p.legal_first_name,
+        p.legal_last_name,
+        p.get_sex_at_birth_display(),
+        p.gender_identity or "—",
+        p.phone or "—",
+        p.email or "—",
+        p.address or "—",
+        contact,
+        _episode_rows(p.episodes.all()),
+        _status_form(request, participant, episode)
+        if can_edit_clinical and episode and _status_options(episode.status)
+        else "",
+        format_html('\n  <p><a href="{}">Add to care team</a></p>\n  ', links["care_team_add"])
+        if can_edit_clinical and episode
+        else "",
+    )
+
+
+# The one-time token every form that writes carries: the project's own template tag, so
+# the overview's form carries what every other form does.
+_FORM_TOKEN = engines["django"].from_string("{% form_token %}")
+
+
+def _status_form(request: HttpRequest, participant, episode) -> SafeString:
+    """The overview's status form, as the transition form's own inputs would render."""
+    return format_html(
+        "\n"
+        '  <form method="post" action="{}" class="stack">{}{}\n'
+        "    <h3>Change status</h3>\n"
+        '    <input type="hidden" name="version" value="{}" id="id_version">\n'
+        '    <label>New status <select name="to_status" required><option value="" selected>'
+        "Choose a new status</option>{}</select></label>\n"
+        '    <label>Date <input type="date" name="on" value="{}" min="{}" max="{}" required '
+        'id="id_on"></label>\n'
+        '    <label>Reason (required when leaving care) <input type="text" name="reason" '
+        'maxlength="{}" id="id_reason"></label>\n'
+        '    <label><input type="checkbox" name="confirm" id="id_confirm"> {} (discharged, '
+        "declined or transferred out)</label>\n"
+        '    <button type="submit">Change status</button>\n'
+        "  </form>\n  ",
+        chart.page_url("participants:transition", participant.public_id, episode.public_id),
+        csrf_input(request),
+        mark_safe(_FORM_TOKEN.render()),
+        episode.version,
+        _status_options(episode.status),
+        episode.program.today().isoformat(),
+        _TRANSITION_FIELDS["first_day"],
+        _TRANSITION_FIELDS["last_day"],
+        _TRANSITION_FIELDS["reason_max_length"],
+        _TRANSITION_FIELDS["confirm_label"],
+    )
 
 
 def _episode_rows(episodes) -> SafeString:

@@ -95,3 +95,25 @@ def test_the_episodes_table_lists_the_latest_referral_first_with_its_dates(world
         f"<td>{world.program.name}</td><td>Discharged</td>"
         "<td>2020-01-06</td><td>2020-01-13</td><td>2020-03-02</td>"
     )
+
+
+def test_the_overview_writes_the_records_details_escaped_and_a_dash_for_what_is_missing(
+    world, login
+):
+    from participants.models import Participant
+
+    Participant.objects.filter(pk=world.participant.pk).update(
+        phone="",
+        email="a@example.org",
+        emergency_contact_name="Ana <b>",
+        emergency_contact_relationship="sister & friend",
+        emergency_contact_phone="555-0100",
+    )
+    page = _overview(login(world.therapist), world)
+    assert "<dt>Phone</dt><dd>—</dd>" in page
+    assert "<dt>Email</dt><dd>a@example.org</dd>" in page
+    assert "<dt>Emergency contact</dt><dd>Ana &lt;b&gt; (sister &amp; friend) 555-0100</dd>" in page
+    assert "<b>" not in page
+    Participant.objects.filter(pk=world.participant.pk).update(emergency_contact_name="")
+    page = _overview(login(world.therapist), world)
+    assert "<dt>Emergency contact</dt><dd>—</dd>" in page
