@@ -337,21 +337,27 @@ def completion(filters: Filters, sites: list[Site], source: Source = LIVE) -> Co
     """Completed ÷ all who left care, by month of discharge and by the chosen group, with
     small cells and their complements hidden across both tables at once (they share totals)."""
     done = source.completed()
-    base = left_care(filters, source)
-    by_month = (
-        base.annotate(month=TruncMonth("discharged_on", output_field=DateField()))
-        .values("month")
-        .annotate(left=Count("pk"), completed=Count("pk", filter=done))
-        .order_by("month")
-    )
-    by_group = (
-        base.annotate(group=_group_expression(filters.breakdown, filters.end, source))
-        .values("group")
+    # Counted by month and group at once, in one pass over those who left care; each table
+    # is the sum of the other's cells.
+    cells = (
+        left_care(filters, source)
+        .annotate(
+            month=TruncMonth("discharged_on", output_field=DateField()),
+            group=_group_expression(filters.breakdown, filters.end, source),
+        )
+        .values("month", "group")
         .annotate(left=Count("pk"), completed=Count("pk", filter=done))
         .order_by()
     )
-    months = {row["month"].strftime("%Y-%m"): (row["left"], row["completed"]) for row in by_month}
-    groups = {str(row["group"]): (row["left"], row["completed"]) for row in by_group}
+    months: dict[str, tuple[int, int]] = {}
+    groups: dict[str, tuple[int, int]] = {}
+    for cell in cells:
+        for table, key in (
+            (months, cell["month"].strftime("%Y-%m")),
+            (groups, str(cell["group"])),
+        ):
+            left, completed = table.get(key, (0, 0))
+            table[key] = (left + cell["left"], completed + cell["completed"])
     labels = group_labels(filters.breakdown, sites)
     for key in groups:
         labels.setdefault(key, key)

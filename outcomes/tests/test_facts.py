@@ -32,7 +32,7 @@ from outcomes.models import (
     ReportingDemographics,
 )
 from outcomes.tests.conftest import TODAY, add_episode
-from participants.models import EpisodeStatus, Participant
+from participants.models import Episode, EpisodeStatus, Participant
 from screens import panels
 from screens.models import DrugScreen, Panel, ScreenResult, UseReport
 
@@ -306,6 +306,57 @@ def test_every_figure_from_the_facts_is_the_live_figure(midweek, world, seed):
     assert board.completion.total.left_care and board.completion.total.completed
     assert board.retention.shown and board.dose.shown and board.dose.under
     assert board.waiting.shown and board.abstinence.people
+
+
+@pytest.mark.parametrize("breakdown", ["sex", "level_of_care", "site"])
+def test_completion_by_month_and_by_group_counts_each_episode_that_left_care(
+    midweek, world, breakdown
+):
+    """Each shown cell of both completion tables, stored and live, is the count of the
+    episodes that left care in the range in that month or group, and of those completed."""
+    from collections import Counter
+
+    panels.seed()
+    varied_program(world, 4, people=150)
+    facts.rebuild()
+    sites = list(Site.objects.filter(program=world.program).order_by("name", "pk"))
+    left: Counter[tuple[str, str]] = Counter()
+    done: Counter[tuple[str, str]] = Counter()
+    for episode in Episode.objects.filter(
+        program=world.program,
+        participant__entered_in_error_at__isnull=True,
+        status__in=selectors.LEFT_CARE,
+        admitted_on__isnull=False,
+        discharged_on__range=(FIRST, TODAY),
+    ).select_related("participant"):
+        group = {
+            "sex": episode.participant.sex_at_birth,
+            "level_of_care": episode.level_of_care,
+            "site": str(episode.site_id),
+        }[breakdown]
+        completed = Discharge.objects.filter(
+            episode=episode, type=DischargeType.COMPLETED, entered_in_error_at__isnull=True
+        ).exists()
+        for key in (("month", f"{episode.discharged_on:%Y-%m}"), ("group", group)):
+            left[key] += 1
+            done[key] += completed
+    filters = selectors.Filters(
+        (world.org.pk,), start=FIRST, end=TODAY, today=TODAY, breakdown=breakdown
+    )
+    for source in (selectors.STORED, selectors.LIVE):
+        with timezone.override(CHICAGO):
+            result = selectors.completion(filters, sites, source)
+        shown = 0
+        for table, rows in (("month", result.months), ("group", result.groups)):
+            assert {row.key for row in rows} == {key for kind, key in left if kind == table}
+            for row in rows:
+                if row.left_care is not None:
+                    assert row.left_care == left[table, row.key]
+                    shown += 1
+                if row.completed is not None:
+                    assert row.completed == done[table, row.key]
+        assert shown >= 3
+        assert result.total.left_care == sum(n for (kind, _), n in left.items() if kind == "month")
 
 
 @pytest.mark.parametrize("zone", [CHICAGO, ZoneInfo("Europe/Berlin")])
