@@ -1,13 +1,14 @@
 """The stored outcome facts: one row per episode with what the board counts (`EpisodeFacts`),
-one per counted progress note (`NoteFacts`) and one per counted alert (`AlertFacts`), worked out with the board's own live
-definitions and kept current after each change.
+one per counted progress note (`NoteFacts`), their counts by local day (`NoteDays`) and one per
+counted alert (`AlertFacts`), worked out with the board's own live definitions and kept
+current after each change.
 
 - `refresh(episode_ids)` recomputes the rows of these episodes from the records, with the
   same expressions the live figures use (`selectors`, `care_figures`), restricted to them and
   evaluated in each program's time zone (with their participants' notes and alerts); an
   episode of a participant entered in error loses its row.
-- `mark(participant_ids)` is what a write calls (through the hooks and signals `apps.py`
-  connects): once the write commits, one task (`outcomes.tasks.refresh_facts`) refreshes every
+- `mark(participant_ids)` is what a write calls (through the hooks `apps.py` registers in
+  the writing services): once the write commits, one task (`outcomes.tasks.refresh_facts`) refreshes every
   episode of those participants. A write that rolls back queues nothing.
 - `rebuild()` recomputes every row (`manage.py outcome_facts`; the synthetic installation and
   the demo's history call it once at the end of their bulk writes).
