@@ -48,6 +48,12 @@ def test_the_web_server_refuses_to_start_without_an_audit_key():
     assert "Set AUDIT_KEY_FILE" in result.stderr
 
 
+def test_the_web_server_loads_its_views_as_it_starts_not_on_the_first_request():
+    code = "import sys, tandem.wsgi; print('tandem.api' in sys.modules, 'participants.views' in sys.modules)"
+    result = _python(code, SECRET_KEY="x" * 50, AUDIT_KEY="y" * 50)
+    assert result.stdout.split() == ["True", "True"], result.stderr
+
+
 def test_production_defaults_are_safe():
     code = (
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='tandem.settings'; django.setup();"
