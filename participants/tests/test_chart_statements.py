@@ -106,19 +106,6 @@ def test_the_chart_read_with_its_relations_is_one_round_trip_on_postgresql(world
     assert len(queries) == (1 if connection.vendor == "postgresql" else 3)
 
 
-def test_the_chart_read_with_its_relations_finds_no_one_entered_in_error(world):
-    Participant.objects.filter(pk=world.referral.pk).update(
-        entered_in_error_at=timezone.now(),
-        entered_in_error_by=world.director,
-        entered_in_error_reason="duplicate record",
-    )
-    assert chart_participant_with_relations(world.referral.public_id) is None
-    assert chart_participant_with_relations("00000000-0000-0000-0000-000000000000") is None
-    assert load_participant(world.referral.public_id, with_chart=True) is None
-    found = load_participant(str(world.participant.public_id), with_chart=True)
-    assert found is not None and found.pk == world.participant.pk
-
-
 def test_a_participant_without_episodes_reads_none(world):
     person = Participant.objects.create(
         organization=world.org,
@@ -142,10 +129,14 @@ def test_an_entered_in_error_or_unknown_participant_is_not_found(world):
         entered_in_error_by=world.director,
         entered_in_error_reason="duplicate record",
     )
-    assert load_participant(world.referral.public_id) is None
-    found = load_participant(str(world.participant.public_id))
-    assert found is not None and found.pk == world.participant.pk
-    assert load_participant("00000000-0000-0000-0000-000000000000") is None
+    unknown = "00000000-0000-0000-0000-000000000000"
+    for with_chart in (False, True):
+        assert load_participant(world.referral.public_id, with_chart=with_chart) is None
+        found = load_participant(str(world.participant.public_id), with_chart=with_chart)
+        assert found is not None and found.pk == world.participant.pk
+        assert load_participant(unknown, with_chart=with_chart) is None
+    assert chart_participant_with_relations(world.referral.public_id) is None
+    assert chart_participant_with_relations(unknown) is None
 
 
 def test_the_chart_statements_are_one_query_each(world):
