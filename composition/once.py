@@ -15,9 +15,9 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 
 from accounts.http import SignedInRequest, is_htmx
+from tandem.form_token import FIELD
 from tandem.views import error_page
 
-FIELD = "form_token"
 SAVED = (301, 302, 303)
 
 

@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template import engines
 from django.template.backends.utils import csrf_input
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -48,6 +47,7 @@ from participants.http import StaffRequest
 from participants.models import EPISODE_TRANSITIONS, CareTeamRole, Episode, EpisodeStatus
 from tandem.dates import FIRST_DAY, LAST_DAY
 from tandem.errors import AccessDenied, TandemError
+from tandem.form_token import token_input
 from tandem.methods import READS, serves
 from tandem.statements import model_rows
 from tandem.views import error_page
@@ -297,11 +297,6 @@ def _overview_html(
     )
 
 
-# The one-time token every form that writes carries: the project's own template tag, so
-# the overview's form carries what every other form does.
-_FORM_TOKEN = engines["django"].from_string("{% form_token %}")
-
-
 def _status_form(request: HttpRequest, participant, episode) -> SafeString:
     """The overview's status form, as the transition form's own inputs would render."""
     return format_html(
@@ -321,7 +316,7 @@ def _status_form(request: HttpRequest, participant, episode) -> SafeString:
         "  </form>\n  ",
         chart.page_url("participants:transition", participant.public_id, episode.public_id),
         csrf_input(request),
-        mark_safe(_FORM_TOKEN.render()),
+        token_input(),
         episode.version,
         _status_options(episode.status),
         episode.program.today().isoformat(),

@@ -1,15 +1,13 @@
 """`{% form_token %}`: a fresh one-time token in every form that writes."""
 
-import uuid
-
 from django import template
-from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
-from composition.once import FIELD
+from tandem.form_token import token_input
 
 register = template.Library()
 
 
 @register.simple_tag
-def form_token() -> str:
-    return format_html('<input type="hidden" name="{}" value="{}">', FIELD, uuid.uuid4())
+def form_token() -> SafeString:
+    return token_input()

@@ -1,0 +1,14 @@
+"""The one-time token every form that writes carries (`composition.once` claims it)."""
+
+import uuid
+
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+FIELD = "form_token"
+
+
+def token_input() -> SafeString:
+    """A fresh token's hidden input, for a form written in a template (`{% form_token %}`)
+    or in Python."""
+    return format_html('<input type="hidden" name="{}" value="{}">', FIELD, uuid.uuid4())
