@@ -612,11 +612,7 @@ class _Batch:
     """The marks of one transaction, queued as one task when it commits."""
 
     def __init__(self) -> None:
-        self.ids: dict[str, set[int]] = {
-            "participants": set(),
-            "episodes": set(),
-            "programs": set(),
-        }
+        self.ids: dict[str, set[int]] = {"participants": set(), "episodes": set()}
 
     def __call__(self) -> None:
         from outcomes.tasks import refresh_facts
@@ -624,7 +620,7 @@ class _Batch:
         if getattr(connection, _PENDING, None) is not self:
             return  # flushed already (a test runs a commit's callbacks more than once)
         setattr(connection, _PENDING, None)
-        refresh_facts.enqueue(*(sorted(self.ids[kind]) for kind in self.ids))
+        refresh_facts.enqueue(sorted(self.ids["participants"]), sorted(self.ids["episodes"]))
 
     def awaiting_commit(self) -> bool:
         """Whether this batch still waits for its transaction: a rollback (of the transaction
@@ -639,16 +635,14 @@ def mark(
     participant_ids: Iterable[int | None] = (),
     *,
     episodes: Iterable[int] = (),
-    programs: Iterable[int] = (),
 ) -> None:
-    """Refresh the facts of these participants', episodes' and programs' episodes once the
+    """Refresh the facts of these participants' episodes and these episodes once the
     current transaction commits (at once outside one). The marks of one transaction are
     gathered into one task; a transaction that rolls back queues none of its marks, then or
     with a later commit."""
     new = {
         "participants": {pk for pk in participant_ids if pk is not None},
         "episodes": set(episodes),
-        "programs": set(programs),
     }
     if not any(new.values()):
         return
@@ -664,10 +658,10 @@ def mark(
 
 
 def refresh_marked(
-    participant_ids: Iterable[int], episode_ids: Iterable[int], program_ids: Iterable[int]
+    participant_ids: Iterable[int], episode_ids: Iterable[int], program_ids: Iterable[int] = ()
 ) -> int:
-    """What the task does: refresh every episode of these participants and programs, and these
-    episodes."""
+    """What the task does: refresh every episode of these participants, and these episodes
+    (and every episode of `program_ids`, which only tasks queued by an earlier version name)."""
     ids = set(episode_ids)
     people, programs = list(participant_ids), list(program_ids)
     if people:

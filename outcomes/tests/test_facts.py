@@ -995,7 +995,7 @@ def test_a_rolled_back_service_write_queues_nothing(
             pass
         facts.mark([world.referral.pk])
     queued = DBTaskResult.objects.filter(task_path="outcomes.tasks.refresh_facts")
-    assert [row.args_kwargs["args"] for row in queued] == [[[world.referral.pk], [], []]]
+    assert [row.args_kwargs["args"] for row in queued] == [[[world.referral.pk], []]]
 
 
 @pytest.mark.parametrize(
@@ -1020,3 +1020,17 @@ def test_the_facts_follow_the_services_and_no_save_signal(model):
         assert not [
             r for r in [*sync, *asynchronous] if r.__module__.split(".")[0] == "outcomes"
         ], (model, signal)
+
+
+def test_a_refresh_queued_by_an_earlier_version_with_programs_still_runs(world, run_tasks):
+    """Before saving a program stopped marking its episodes, the task also took program ids:
+    such a task, still queued at an upgrade, refreshes every episode of those programs."""
+    from outcomes.tasks import refresh_facts
+
+    facts.rebuild()
+    EpisodeFacts.objects.all().delete()
+    refresh_facts.enqueue([], [], [world.program.pk])
+    assert run_tasks(counting_facts_refreshes=True) == 1
+    in_program = Episode.objects.filter(program=world.program).count()
+    assert in_program > 0
+    assert EpisodeFacts.objects.filter(episode__program=world.program).count() == in_program
