@@ -17,6 +17,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from accounts.models import Membership, Organization, Program, Role, Site, User
+from accounts.services import create_program
 from casemanagement.models import Resource
 from casemanagement.national import seed_national
 from notes import seeds as note_seeds
@@ -93,9 +94,7 @@ def make_participant(org: Organization, number: str, **extra) -> Participant:
 def build_world() -> World:
     """The program, its personas and its participants, written to the database."""
     org = Organization.objects.create(name="Test Program Org", slug="test-org")
-    program = Program.objects.create(
-        organization=org, name="Adult IOP", time_zone="America/Chicago"
-    )
+    program = create_program(org, name="Adult IOP", time_zone="America/Chicago")
     site = Site.objects.create(program=program, name="Main")
     users = {}
     for name, role in PERSONAS.items():

@@ -39,6 +39,7 @@ from django.db.models import Max, Model
 from django.utils import timezone
 
 from accounts.models import LevelOfCare, Membership, Organization, Program, Role, Site, User
+from accounts.services import create_program
 from assessments import demo as assessment_history
 from assessments.models import Administration
 from attendance import weekly
@@ -392,12 +393,8 @@ class _History:
         # Who left care: (discharge id, episode, discharge date), for the follow-ups.
         self.left: list[tuple[int, Episode, date]] = []
         self.programs = [
-            Program.objects.create(
-                organization=organization, name="Adult IOP", level_of_care=LevelOfCare.IOP
-            ),
-            Program.objects.create(
-                organization=organization, name="Adult PHP", level_of_care=LevelOfCare.PHP
-            ),
+            create_program(organization, name="Adult IOP", level_of_care=LevelOfCare.IOP),
+            create_program(organization, name="Adult PHP", level_of_care=LevelOfCare.PHP),
         ]
         self.made.add(Program, 2)
         self.sites = {

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 
 from accounts.models import Membership, Organization, Program, Role, Site, User
+from accounts.services import create_program
 from audit.services import record_event
 from participants.models import (
     CareTeamMember,
@@ -53,6 +54,7 @@ SEEDERS: Hook[Seeder] = Hook(
 
 DEMO_PASSWORD = "tandem-demo"  # noqa: S105 (synthetic demo only, printed on start)
 ORG_SLUG = "riverbend-demo"
+PROGRAM_NAME = "Dual-Diagnosis Adult IOP"
 
 # login -> (role, first, last, credentials)
 STAFF = {
@@ -193,11 +195,11 @@ def seed_foundation(participants: int, *, seed: int = 2026, stdout=print) -> Dem
                 "is_synthetic": True,
             },
         )
-        program, _ = Program.objects.get_or_create(
-            organization=org,
-            name="Dual-Diagnosis Adult IOP",
-            defaults={"time_zone": "America/Chicago", "min_weekly_minutes": 540},
-        )
+        program = Program.objects.filter(organization=org, name=PROGRAM_NAME).first()
+        if program is None:
+            program = create_program(
+                org, name=PROGRAM_NAME, time_zone="America/Chicago", min_weekly_minutes=540
+            )
         sites = [
             Site.objects.get_or_create(program=program, name=name, defaults={"address": addr})[0]
             for name, addr in [

@@ -5,9 +5,7 @@ class PlansConfig(AppConfig):
     name = "plans"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_save
-
-        from accounts.models import Program
+        from accounts.services import PROGRAM_CREATED
         from participants import home as home_page
         from participants.access import Scope, may, organizations_of, register_page
         from participants.chart import TABS, ChartTab
@@ -21,7 +19,7 @@ class PlansConfig(AppConfig):
         from tandem import navigation
 
         assessment_measures.register_all()
-        post_save.connect(modalities.seed_new_program, sender=Program, dispatch_uid="plans.seed")
+        PROGRAM_CREATED.register(modalities.seed)
         TABS.register(ChartTab("plan", "Plan", "plans:plan", Scope.CLINICAL, 45))
         SECTIONS.register(Section("treatment_plan", "Treatment plan in force", export.plan_section))
         SECTIONS.register(

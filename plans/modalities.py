@@ -1,4 +1,6 @@
-"""Each program's editable list of intervention modalities, seeded with the ones IOPs use."""
+"""Each program's editable list of intervention modalities, seeded with the ones IOPs use:
+plans registers `seed` on `accounts.services.PROGRAM_CREATED`, so a program created through
+`create_program` starts with them in its creating transaction."""
 
 from accounts.models import Program
 from plans.models import DEFAULT_MODALITIES, Modality
@@ -12,9 +14,3 @@ def seed(program: Program) -> None:
         for i, name in enumerate(DEFAULT_MODALITIES)
         if name not in have
     )
-
-
-def seed_new_program(sender, instance: Program, created: bool, raw: bool = False, **kw) -> None:
-    """A new program starts with the default list (a `post_save` receiver)."""
-    if created and not raw:
-        seed(instance)

@@ -7,15 +7,27 @@ from django.db import transaction
 from hypothesis import given
 from hypothesis import strategies as st
 
+from accounts.models import Program
+from accounts.services import create_program
 from plans import measures
 from plans.models import DEFAULT_MODALITIES, Modality, Objective, Problem, TreatmentPlan
 from plans.tests.builders import draft_plan, signed_plan
 from tandem.records import ImmutableRecordError
 
 
-def test_a_new_program_gets_the_default_modalities(world):
-    names = list(Modality.objects.filter(program=world.program).values_list("name", flat=True))
-    assert sorted(names) == sorted(DEFAULT_MODALITIES)
+def _modalities(program: Program) -> list[str]:
+    return sorted(Modality.objects.filter(program=program).values_list("name", flat=True))
+
+
+def test_a_program_created_through_the_service_gets_the_default_modalities(world):
+    program = create_program(world.org, name="Evening IOP")
+    assert _modalities(program) == _modalities(world.program) == sorted(DEFAULT_MODALITIES)
+
+
+def test_a_program_row_saved_past_the_service_gets_no_modalities(world):
+    """Seeding follows `create_program`, not the row's save (a fixture, an import)."""
+    program = Program.objects.create(organization=world.org, name="Imported")
+    assert _modalities(program) == []
 
 
 def test_a_draft_changes_in_place(world):

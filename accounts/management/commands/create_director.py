@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from accounts.models import Membership, Organization, Program, Role, User, validate_time_zone
+from accounts.services import create_program
 
 
 class Command(BaseCommand):
@@ -49,9 +50,8 @@ class Command(BaseCommand):
             org, _ = Organization.objects.get_or_create(
                 slug=slugify(o["organization"])[:50], defaults={"name": o["organization"]}
             )
-            Program.objects.get_or_create(
-                organization=org, name=o["program"], defaults={"time_zone": o["time_zone"]}
-            )
+            if not Program.objects.filter(organization=org, name=o["program"]).exists():
+                create_program(org, name=o["program"], time_zone=o["time_zone"])
             user.set_password(password)
             user.save()
             Membership.objects.create(user=user, organization=org, role=Role.DIRECTOR)
