@@ -29,13 +29,11 @@ class DischargeConfig(AppConfig):
         from participants.demo import SEEDERS, Seeder
 
         SEEDERS.register(Seeder(90, "discharges and follow-ups", demo.seed_discharges))
-        from django.db.models.signals import post_save
-
-        from discharge import signals
+        from discharge import followups, header
         from participants.chart import FLAGS, FlagSource
-        from participants.models import Episode
+        from participants.services import EPISODE_OPENED
 
         FLAGS.register(
-            FlagSource("discharge", Scope.AFTERCARE, signals.header_values, signals.header_flags)
+            FlagSource("discharge", Scope.AFTERCARE, header.header_values, header.header_flags)
         )
-        post_save.connect(signals.re_referral, sender=Episode, dispatch_uid="discharge.re_referral")
+        EPISODE_OPENED.register(followups.re_referral)

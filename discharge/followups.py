@@ -35,6 +35,7 @@ from links.models import SingleUseLink
 from links.services import issue_link, revoke
 from measurement import sms
 from participants.access import Scope, require
+from participants.models import Episode
 from tandem import lifecycle
 from tandem.errors import InvalidInput
 from tandem.hooks import Hook
@@ -290,6 +291,27 @@ def record_answers_on_call(
         ):
             revoke(link, by=by, now=now)
     return record
+
+
+def re_referral(episode: Episode) -> None:
+    """A new episode for someone discharged before is a readmission signal on that discharge
+    (registered on `participants.services.EPISODE_OPENED`)."""
+    record = (
+        Discharge.objects.current()
+        .filter(participant_id=episode.participant_id)
+        .exclude(episode_id=episode.pk)
+        .order_by("-discharged_on", "-pk")
+        .first()
+    )
+    if record is None:
+        return
+    ReadmissionSignal.objects.get_or_create(
+        discharge=record,
+        participant_id=episode.participant_id,
+        kind=ReadmissionSignal.Kind.RE_REFERRAL,
+        source_id=str(episode.public_id),
+        defaults={"noticed_on": episode.referred_on},
+    )
 
 
 def record_answers(

@@ -99,6 +99,12 @@ ChangedHook = Callable[[int], object]
 CHANGED: Hook[ChangedHook] = Hook("participants.changed")
 
 
+# Called inside the write's transaction as hook(episode) when an episode opens (a referral);
+# discharge registers one that notes a readmission when the participant was discharged before.
+EpisodeOpenedHook = Callable[[Episode], object]
+EPISODE_OPENED: Hook[EpisodeOpenedHook] = Hook("participants.episode_opened")
+
+
 def _changed(participant_id: int) -> None:
     for hook in CHANGED.implementations():
         hook(participant_id)
@@ -190,6 +196,8 @@ def create_referral(
         )
         forget_decisions()
         _changed(participant.pk)
+        for hook in EPISODE_OPENED.implementations():
+            hook(episode)
     return episode
 
 

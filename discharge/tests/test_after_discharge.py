@@ -10,6 +10,7 @@ from discharge.tests.builders import discharge_world, link_in, summary_of
 from discharge.types import DischargeType
 from participants.chart import header_flags
 from participants.models import Episode
+from participants.services import EPISODE_OPENED
 
 
 def test_the_chart_header_shows_the_discharge_and_a_medication_gap(world):
@@ -19,13 +20,23 @@ def test_the_chart_header_shows_the_discharge_and_a_medication_gap(world):
     assert "Medication gap: no next prescriber for MOUD" in labels
 
 
-def test_a_new_referral_of_a_discharged_participant_is_a_readmission_signal(world):
+def test_an_episode_opened_for_a_discharged_participant_is_a_readmission_signal(world):
+    """Saving the row notes nothing; what the service that opens an episode runs after it
+    (`participants.services.EPISODE_OPENED`) notes the readmission on the last discharge."""
     record = discharge_world(world)
-    Episode.objects.create(
+    again = Episode.objects.create(
         participant=world.participant, program=world.program, referred_on=date(2027, 1, 5)
     )
+    assert not ReadmissionSignal.objects.exists()
+    for hook in EPISODE_OPENED.implementations():
+        hook(again)
     signal = ReadmissionSignal.objects.get()
-    assert (signal.discharge, signal.kind) == (record, "re_referral")
+    assert (signal.discharge, signal.kind, signal.source_id, signal.noticed_on) == (
+        record,
+        "re_referral",
+        str(again.public_id),
+        date(2027, 1, 5),
+    )
 
 
 def test_reach_rates_count_answered_and_reached_of_those_due(world):

@@ -1,9 +1,13 @@
 """Opening a referral and editing details, with concurrent edits detected."""
 
+from datetime import date
+
+import pytest
 from django.urls import reverse
 
 from audit.models import Action, AuditEvent
-from participants.models import Participant
+from participants.models import Episode, Participant
+from participants.services import EPISODE_OPENED, create_referral
 
 
 def test_intake_opens_a_referral_and_lands_on_the_chart(world, login):
@@ -28,6 +32,44 @@ def test_intake_opens_a_referral_and_lands_on_the_chart(world, login):
     assert episode.care_team.get().user == world.intake
     assert AuditEvent.objects.filter(participant=person, action=Action.CREATE).exists()
     assert login(world.intake).get(response["Location"]).status_code == 200
+
+
+def _refer(world, last_name: str) -> Episode:
+    return create_referral(
+        program=world.program,
+        by=world.intake,
+        demographics={
+            "legal_first_name": "Jordan",
+            "legal_last_name": last_name,
+            "date_of_birth": date(1988, 2, 29),
+        },
+        referred_on=date(2026, 11, 20),
+    )
+
+
+def test_what_follows_an_episode_opening_is_given_the_referral_s_episode(world):
+    opened: list[Episode] = []
+    EPISODE_OPENED.register(opened.append)
+    try:
+        episode = _refer(world, "Quill")
+    finally:
+        EPISODE_OPENED.unregister(opened.append)
+    assert opened == [episode]
+
+
+def test_a_follower_of_an_episode_opening_that_fails_leaves_no_referral(world):
+    """The followers run inside the referral's transaction, so a failing one undoes it."""
+
+    def refuse(episode: Episode) -> None:
+        raise RuntimeError("the follower failed")
+
+    EPISODE_OPENED.register(refuse)
+    try:
+        with pytest.raises(RuntimeError):
+            _refer(world, "Marsh")
+    finally:
+        EPISODE_OPENED.unregister(refuse)
+    assert not Participant.objects.filter(legal_last_name="Marsh").exists()
 
 
 def test_referral_with_bad_date_of_birth_writes_nothing(world, login):

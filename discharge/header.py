@@ -1,5 +1,4 @@
-"""What the rest of the record learns from a discharge: header flags on the chart, and a
-readmission signal when a discharged participant is referred again."""
+"""What the chart's header learns from a discharge: its date and type, and a medication gap."""
 
 from collections.abc import Mapping
 from typing import Any
@@ -7,7 +6,7 @@ from typing import Any
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
-from discharge.models import Aftercare, Discharge, ReadmissionSignal
+from discharge.models import Aftercare, Discharge
 from discharge.types import DischargeType
 from participants.chart import HeaderFlag
 
@@ -51,25 +50,3 @@ def header_flags(participant, values: Mapping[str, Any]) -> list[HeaderFlag]:
     if aftercare.moud_gap:
         flags.append(HeaderFlag("Medication gap: no next prescriber for MOUD", "danger", url))
     return flags
-
-
-def re_referral(sender, instance, created: bool, **kwargs) -> None:
-    """A new episode for someone discharged before is a readmission signal on that discharge."""
-    if not created:
-        return
-    record = (
-        Discharge.objects.current()
-        .filter(participant_id=instance.participant_id)
-        .exclude(episode_id=instance.pk)
-        .order_by("-discharged_on", "-pk")
-        .first()
-    )
-    if record is None:
-        return
-    ReadmissionSignal.objects.get_or_create(
-        discharge=record,
-        participant_id=instance.participant_id,
-        kind=ReadmissionSignal.Kind.RE_REFERRAL,
-        source_id=str(instance.public_id),
-        defaults={"noticed_on": instance.referred_on},
-    )
