@@ -32,7 +32,6 @@ class OutcomesConfig(AppConfig):
             )
         )
         SEEDERS.register(Seeder(95, "program history", demo.seed_history))
-        SEEDERS.register(Seeder(99, "outcome facts", demo.seed_facts))
         STATUS_CHANGE.register(freshness.on_status_change)
         PARTICIPANT_CHANGED.register(freshness.on_participant_changed)
         NOTES_CHANGED.register(freshness.on_participant_changed)

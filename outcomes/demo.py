@@ -50,9 +50,3 @@ def seed_history(context: DemoContext) -> None:
         f"    {made.participants} past participants, {made.episodes} episodes, "
         f"{made.attendance} roll calls, {made.alerts} alerts"
     )
-
-
-def seed_facts(context: DemoContext) -> None:
-    """The board's stored facts of the demo organization once every seeder has written its
-    records, so the board is complete from the first load without waiting for the worker."""
-    facts.rebuild([context.organization.pk])

@@ -12,10 +12,15 @@ current after each change.
   episode of those participants. A write that rolls back queues nothing.
 - `rebuild()` recomputes every row (`manage.py outcome_facts`; the synthetic installation and
   the demo's history call it once at the end of their bulk writes).
+- `rebuilt_after(organization_ids)` holds the marks of the writes inside it and rebuilds
+  instead when it ends (the demo's seeding), so no refresh is queued that the rebuild makes
+  redundant.
 """
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from itertools import pairwise
 from zoneinfo import ZoneInfo
@@ -631,6 +636,10 @@ class _Batch:
         )
 
 
+# The marks held by the innermost `rebuilt_after` block of this thread, if one is open.
+_HELD: ContextVar[dict[str, set[int]] | None] = ContextVar("outcome_facts_held", default=None)
+
+
 def mark(
     participant_ids: Iterable[int | None] = (),
     *,
@@ -639,12 +648,17 @@ def mark(
     """Refresh the facts of these participants' episodes and these episodes once the
     current transaction commits (at once outside one). The marks of one transaction are
     gathered into one task; a transaction that rolls back queues none of its marks, then or
-    with a later commit."""
+    with a later commit. Inside `rebuilt_after` the marks are held for its rebuild."""
     new = {
         "participants": {pk for pk in participant_ids if pk is not None},
         "episodes": set(episodes),
     }
     if not any(new.values()):
+        return
+    held = _HELD.get()
+    if held is not None:
+        for kind, ids in new.items():
+            held[kind] |= ids
         return
     batch: _Batch | None = getattr(connection, _PENDING, None)
     if batch is not None and batch.awaiting_commit():
@@ -655,6 +669,39 @@ def mark(
     batch.ids = new
     setattr(connection, _PENDING, batch)
     transaction.on_commit(batch)
+
+
+@contextmanager
+def rebuilt_after(organization_ids: Iterable[int]) -> Iterator[None]:
+    """Queue no refresh for the writes inside the block and rebuild, once it ends, the facts of
+    these organizations and of every organization those writes marked. For a bulk load through
+    the services (the demo's seeding) that rebuilds anyway: each refresh it queued would be
+    work for the worker that the rebuild already did. A block that raises rebuilds nothing and
+    marks what its writes marked, as they would have; marks in other threads, and before or
+    after the block, queue as always."""
+    held: dict[str, set[int]] = {"participants": set(), "episodes": set()}
+    token = _HELD.set(held)
+    try:
+        yield
+    except BaseException:
+        _HELD.reset(token)
+        mark(held["participants"], episodes=held["episodes"])
+        raise
+    _HELD.reset(token)
+    organizations = (
+        set(organization_ids)
+        | set(
+            Participant.objects.filter(pk__in=held["participants"]).values_list(
+                "organization_id", flat=True
+            )
+        )
+        | set(
+            Episode.objects.filter(pk__in=held["episodes"]).values_list(
+                "program__organization_id", flat=True
+            )
+        )
+    )
+    rebuild(sorted(organizations))
 
 
 def refresh_marked(

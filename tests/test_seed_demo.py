@@ -2,8 +2,13 @@
 
 import pytest
 from django.core.management import CommandError, call_command
+from django_tasks_db.models import DBTaskResult
 
 from accounts.models import Membership, Role, User
+from conftest import FACTS_REFRESH
+from outcomes import facts
+from outcomes.models import EpisodeFacts, NoteFacts
+from outcomes.tests.conftest import stored_facts
 from participants.models import Episode, EpisodeStatus, Participant
 
 pytestmark = pytest.mark.usefixtures("demo_mode")
@@ -62,3 +67,18 @@ def test_demo_therapist_has_a_caseload_and_some_charts_are_outside_it(db, client
 def test_seed_demo_scales_with_participants_option(db):
     call_command("seed_demo", "--participants", "75", "--quiet-logins")
     assert Participant.objects.count() == 75
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_seeding_queues_no_refresh_of_the_outcome_facts_and_ends_with_them_rebuilt():
+    """Each seeder's writes through the services commit one by one, as under `run.py demo`,
+    and each marks outcome facts; the seeding rebuilds them once at its end instead, so the
+    demo's worker starts with no refresh that rebuild made redundant, and the stored facts
+    are the ones a rebuild writes."""
+    call_command("seed_demo", "--participants", "20", "--history", "30", "--quiet-logins")
+    assert not DBTaskResult.objects.filter(task_path=FACTS_REFRESH).exists()
+    seeded = stored_facts()
+    assert EpisodeFacts.objects.count() == Episode.objects.count()
+    assert NoteFacts.objects.exists()
+    facts.rebuild()
+    assert stored_facts() == seeded

@@ -1,5 +1,6 @@
 """A small hand-built program for the board's figures."""
 
+from collections import Counter
 from datetime import date
 from itertools import count
 
@@ -7,6 +8,7 @@ import pytest
 
 from conftest import make_participant
 from outcomes import facts, selectors
+from outcomes.models import AlertFacts, EpisodeFacts, FollowUpFacts, NoteDays, NoteFacts
 from participants.models import Episode, EpisodeStatus
 
 TODAY = date(2026, 11, 18)  # the `midweek` fixture's day
@@ -48,3 +50,15 @@ def stored_board(filters: selectors.Filters, sites) -> selectors.Board:
     these tests write straight into the tables (past the services that queue it)."""
     facts.rebuild()
     return selectors.board(filters, sites)
+
+
+def stored_facts() -> dict[str, Counter]:
+    """Every stored fact row by its values, leaving out when it was written and the note days'
+    own ids, so what is stored compares with what a rebuild writes."""
+    rows = {}
+    for model in (EpisodeFacts, NoteFacts, NoteDays, AlertFacts, FollowUpFacts):
+        names = [
+            f.attname for f in model._meta.concrete_fields if f.name not in ("id", "refreshed_at")
+        ]
+        rows[model.__name__] = Counter(model.objects.values_list(*names))
+    return rows

@@ -31,7 +31,7 @@ from outcomes.models import (
     NoteFacts,
     ReportingDemographics,
 )
-from outcomes.tests.conftest import TODAY, add_episode
+from outcomes.tests.conftest import TODAY, add_episode, stored_facts
 from participants.models import Episode, EpisodeStatus, Participant
 from screens import panels
 from screens.models import DrugScreen, Panel, ScreenResult, UseReport
@@ -1034,3 +1034,60 @@ def test_a_refresh_queued_by_an_earlier_version_with_programs_still_runs(world, 
     in_program = Episode.objects.filter(program=world.program).count()
     assert in_program > 0
     assert EpisodeFacts.objects.filter(episode__program=world.program).count() == in_program
+
+
+def _queued_refreshes() -> list[Any]:
+    from django_tasks_db.models import DBTaskResult
+
+    return [
+        row.args_kwargs["args"]
+        for row in DBTaskResult.objects.filter(task_path="outcomes.tasks.refresh_facts").order_by(
+            "enqueued_at"
+        )
+    ]
+
+
+def test_writes_inside_rebuilt_after_queue_no_refresh_and_the_block_ends_with_a_rebuild(
+    midweek, world, django_capture_on_commit_callbacks
+):
+    """A last use entered through its service inside the block, and a mark for another
+    organization's participant, queue nothing; the facts of both organizations are rebuilt
+    when it ends. The same write after the block queues its refresh as always."""
+    from screens.services import record_last_use
+
+    EpisodeFacts.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True), facts.rebuilt_after([world.org.pk]):
+        record_last_use(world.participant, by=world.therapist, last_used_on=date(2026, 11, 10))
+        facts.mark([world.other_org_participant.pk])
+    assert _queued_refreshes() == []
+    stored = stored_facts()
+    assert EpisodeFacts.objects.filter(participant_id=world.other_org_participant.pk).exists()
+    facts.rebuild()
+    assert stored == stored_facts()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        record_last_use(world.participant, by=world.therapist, last_used_on=date(2026, 11, 12))
+    assert _queued_refreshes() == [[[world.participant.pk], []]]
+
+
+def test_a_rebuilt_after_block_that_raises_queues_what_its_writes_marked_and_holds_no_more(
+    midweek, world, django_capture_on_commit_callbacks
+):
+    """The block's writes that committed before it raised get their refresh queued, as
+    without the block, and nothing is rebuilt; marks after it queue again."""
+    from screens.services import record_last_use
+
+    def write_then_fail() -> None:
+        with facts.rebuilt_after([world.org.pk]):
+            record_last_use(world.participant, by=world.therapist, last_used_on=date(2026, 11, 10))
+            raise _Undo
+
+    EpisodeFacts.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(_Undo):
+        write_then_fail()
+    assert _queued_refreshes() == [[[world.participant.pk], []]]
+    assert not EpisodeFacts.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        facts.mark([world.referral.pk])
+    assert _queued_refreshes()[1:] == [[[world.referral.pk], []]]

@@ -5,6 +5,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from outcomes import facts
 from participants.demo import DEMO_PASSWORD, SEEDERS, STAFF, seed_foundation
 
 
@@ -40,9 +41,13 @@ class Command(BaseCommand):
         )
         context = seed_foundation(participants, seed=seed, stdout=self.stdout.write)
         context.extras["history"] = history
-        for seeder in SEEDERS.implementations():
-            self.stdout.write(f"  adding {seeder.name} …")
-            seeder.seed(context)
+        # The seeders write through the services, each write marking its outcome facts; the
+        # facts are rebuilt once at the end instead of a refresh queued for every write.
+        with facts.rebuilt_after([context.organization.pk]):
+            for seeder in SEEDERS.implementations():
+                self.stdout.write(f"  adding {seeder.name} …")
+                seeder.seed(context)
+            self.stdout.write("  adding outcome facts …")
         self.stdout.write(f"Demo ready in {time.monotonic() - started:.1f} s.")
         if not quiet_logins:
             self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
