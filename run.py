@@ -7,10 +7,13 @@ pinned requirements into it once, and then run Django or pytest from it.
 
 import contextlib
 import hashlib
+import http.client
 import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 import venv
 from pathlib import Path
 
@@ -19,6 +22,7 @@ VENV = ROOT / ".venv"
 PY = VENV / "bin" / "python"
 # Past participants the demo writes for the outcomes board (see outcomes/demo.py).
 DEMO_HISTORY = 700
+DEMO_ADDRESS = "127.0.0.1:8000"
 
 
 def ensure_venv(requirements: str) -> None:
@@ -50,29 +54,73 @@ def ensure_venv(requirements: str) -> None:
     stamp.write_text(digest)
 
 
+def command(*args: str) -> list[str]:
+    return [str(PY), str(ROOT / "manage.py"), *args]
+
+
 def manage(*args: str, env: dict) -> None:
-    subprocess.run([str(PY), str(ROOT / "manage.py"), *args], check=True, env=env)
+    subprocess.run(command(*args), check=True, env=env)
+
+
+def _pass_on(log, spoke: threading.Event) -> None:
+    """Copy a child's log to ours line by line; `spoke` is set after its first line."""
+    for line in log:
+        sys.stderr.write(line)
+        sys.stderr.flush()
+        spoke.set()
+    spoke.set()
 
 
 @contextlib.contextmanager
 def background_worker(env: dict):
-    """A `db_worker` beside the demo server (it solves schedules), stopped with the server."""
+    """A `db_worker` beside the demo server (it solves schedules), stopped with the server;
+    yields an event set once the worker has said it started."""
     worker = None
+    started = threading.Event()
     if env.get("TANDEM_TASK_QUEUE", "database") == "database":
         worker = subprocess.Popen(
-            [str(PY), str(ROOT / "manage.py"), "db_worker", "--no-reload", "--interval", "1"],
+            command("db_worker", "--no-reload", "--interval", "1"),
             env=env,
+            stderr=subprocess.PIPE,
+            text=True,
         )
+        threading.Thread(target=_pass_on, args=(worker.stderr, started), daemon=True).start()
+    else:
+        started.set()
     try:
-        yield worker
+        yield started
     finally:
         if worker is not None:
-            worker.terminate()
-            try:
-                worker.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-                worker.wait()
+            stop(worker)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """End a child as Ctrl+C would have, or for good if it does not within 15 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def serving(server: subprocess.Popen, seconds: float = 120) -> bool:
+    """Whether the demo server serves its login page before it ends or `seconds` pass (only
+    a 200 counts: another program may hold the port)."""
+    host, port = DEMO_ADDRESS.split(":")
+    deadline = time.monotonic() + seconds
+    while server.poll() is None and time.monotonic() < deadline:
+        connection = http.client.HTTPConnection(host, int(port), timeout=5)
+        try:
+            connection.request("GET", "/accounts/login/")
+            if connection.getresponse().status == 200:
+                return True
+        except OSError:
+            pass
+        finally:
+            connection.close()
+        time.sleep(0.2)
+    return False
 
 
 def _stop_like_ctrl_c(signum: int, frame: object) -> None:
@@ -90,7 +138,8 @@ def demo_seed_args(args: list[str]) -> list[str]:
 
 def demo(args: list[str]) -> int:
     ensure_venv("requirements.txt")
-    env = {**os.environ, "TANDEM_DEMO": "1"}
+    # Unbuffered, so what the server and the worker print comes in order when piped too.
+    env = {**os.environ, "TANDEM_DEMO": "1", "PYTHONUNBUFFERED": "1"}
     env.setdefault("SECRET_KEY", "demo-only-" + hashlib.sha256(str(ROOT).encode()).hexdigest())
     keys = ROOT / ".tandem"  # the demo's audit keys, outside the database and outside git
     if not (keys / "audit.key").exists():
@@ -99,12 +148,28 @@ def demo(args: list[str]) -> int:
     env.setdefault("AUDIT_SIGNING_KEY_FILE", str(keys / "audit-signing.pem"))
     env.setdefault("AUDIT_VERIFY_KEY_FILE", str(keys / "audit-verify.pem"))
     manage("migrate", "--noinput", "-v", "0", env=env)
-    manage("seed_demo", *demo_seed_args(args), env=env)
-    print("\nTandem is running at http://127.0.0.1:8000  (Ctrl+C to stop)\n", flush=True)
+    manage("seed_demo", "--quiet-logins", *demo_seed_args(args), env=env)
+    logins = subprocess.run(
+        command("demo_logins"), check=True, env=env, capture_output=True, text=True
+    ).stdout
+    if env.get("TANDEM_TASK_QUEUE", "database") == "database":
+        # What the seeding left due runs now, so its log comes before the logins.
+        manage("db_worker", "--batch", "--no-startup-delay", env=env)
     signal.signal(signal.SIGTERM, _stop_like_ctrl_c)
-    with background_worker(env), contextlib.suppress(KeyboardInterrupt):
-        manage("runserver", "127.0.0.1:8000", "--noreload", "--skip-checks", env=env)
-    return 0
+    code = 0
+    with background_worker(env) as worker_started, contextlib.suppress(KeyboardInterrupt):
+        server = subprocess.Popen(
+            command("runserver", DEMO_ADDRESS, "--noreload", "--skip-checks"), env=env
+        )
+        try:
+            if serving(server):
+                worker_started.wait(timeout=10)
+                print(f"\nTandem is running at http://{DEMO_ADDRESS}  (Ctrl+C to stop)\n")
+                print(logins, end="", flush=True)
+            code = server.wait()
+        finally:
+            stop(server)
+    return code
 
 
 def test(args: list[str]) -> int:

@@ -184,6 +184,18 @@ STATUS_MIX = [
 ]
 
 
+def login_lines() -> list[str]:
+    """The demo's logins and their password, as `seed_demo` and `demo_logins` print them."""
+    return [
+        f"Demo logins (password for all: {DEMO_PASSWORD})",
+        *(
+            f"  {login:<12} {role.label} ({first} {last})"
+            for login, (role, first, last, _) in STAFF.items()
+        ),
+        f"  {'participant':<12} A participant's own portal",
+    ]
+
+
 def seed_foundation(participants: int, *, seed: int = 2026, stdout=print) -> DemoContext:
     """Create (or top up) the demo organization, staff and participants; safe to rerun."""
     rng = random.Random(seed)

@@ -9,6 +9,7 @@ from conftest import FACTS_REFRESH
 from outcomes import facts
 from outcomes.models import EpisodeFacts, NoteFacts
 from outcomes.tests.conftest import stored_facts
+from participants.demo import STAFF
 from participants.models import Episode, EpisodeStatus, Participant
 
 pytestmark = pytest.mark.usefixtures("demo_mode")
@@ -49,6 +50,15 @@ def test_seed_demo_is_idempotent_and_spreads_statuses(db, capsys):
         "auditor",
     ]:
         assert User.objects.get(username=login).check_password("tandem-demo")
+
+
+def test_demo_logins_prints_every_login_and_the_password(capsys):
+    """What `run.py demo` prints last, once the server answers."""
+    call_command("demo_logins")
+    out = capsys.readouterr().out
+    assert out.startswith("Demo logins (password for all: tandem-demo)\n")
+    for login in [*STAFF, "participant"]:
+        assert f"\n  {login} " in out
 
 
 def test_demo_therapist_has_a_caseload_and_some_charts_are_outside_it(db, client):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from outcomes import facts
-from participants.demo import DEMO_PASSWORD, SEEDERS, STAFF, seed_foundation
+from participants.demo import SEEDERS, login_lines, seed_foundation
 
 
 class Command(BaseCommand):
@@ -50,7 +50,6 @@ class Command(BaseCommand):
             self.stdout.write("  adding outcome facts …")
         self.stdout.write(f"Demo ready in {time.monotonic() - started:.1f} s.")
         if not quiet_logins:
-            self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
-            for login, (role, first, last, _) in STAFF.items():
-                self.stdout.write(f"  {login:<12} {role.label} ({first} {last})")
-            self.stdout.write(f"  {'participant':<12} a participant's own portal")
+            self.stdout.write("")
+            for line in login_lines():
+                self.stdout.write(line)
