@@ -38,6 +38,12 @@ def access_event_type(action: str, scope: str) -> str:
 
 register("participant.referred", Action.CREATE, "opened a referral", "open a referral")
 register(
+    "participant.referred_again",
+    Action.CREATE,
+    "referred a person again on their existing record",
+    "refer a person again",
+)
+register(
     "participant.demographics_changed",
     Action.CHANGE,
     "changed the demographics",

@@ -18,6 +18,7 @@ from participants.models import (
     EPISODE_PASSES_THROUGH,
     EPISODE_TRANSITIONS,
     LEAVING_CARE_STATUSES,
+    OPEN_STATUSES,
     PRE_ADMISSION_STATUSES,
     CareTeamMember,
     CareTeamRole,
@@ -92,15 +93,17 @@ STATUS_CHANGE: Hook[StatusChangeHook] = Hook("participants.status_change")
 
 
 # Called inside the write's transaction as hook(participant_id) when a participant's record
-# is written: a referral opened (the participant and their episode) or demographics changed
-# (a status change follows `STATUS_CHANGE`, a record entered in error
-# `tandem.lifecycle.WITHDRAWN`); outcomes registers one that keeps its facts current.
+# is written: a referral opened (the participant and their episode, or a new episode on the
+# record of a person referred again) or demographics changed (a status change follows
+# `STATUS_CHANGE`, a record entered in error `tandem.lifecycle.WITHDRAWN`); outcomes registers
+# one that keeps its facts current.
 ChangedHook = Callable[[int], object]
 CHANGED: Hook[ChangedHook] = Hook("participants.changed")
 
 
-# Called inside the write's transaction as hook(episode) when an episode opens (a referral);
-# discharge registers one that notes a readmission when the participant was discharged before.
+# Called inside the write's transaction as hook(episode) when an episode opens (a referral, or
+# a person referred again); discharge registers one that notes a readmission when the
+# participant was discharged before.
 EpisodeOpenedHook = Callable[[Episode], object]
 EPISODE_OPENED: Hook[EpisodeOpenedHook] = Hook("participants.episode_opened")
 
@@ -145,8 +148,7 @@ def create_referral(
     require_capability(
         by, "referral.open", [program.organization_id], refusal="Your role cannot open referrals."
     )
-    if site is not None and site.program_id != program.pk:
-        raise InvalidInput("That site belongs to another program.", field="site")
+    _check_site(program, site)
     duplicate_reason = (duplicate_reason or "").strip()
     matches = [
         str(person.public_id)
@@ -170,34 +172,99 @@ def create_referral(
         )
         validate(participant, exclude=PARTICIPANT_LINKS)
         participant.save()
-        episode = Episode(
-            participant=participant,
+        return _open_referred_episode(
+            participant,
             program=program,
             site=site,
+            by=by,
             referred_on=referred_on,
             referral_source=referral_source,
-        )
-        validate(episode, exclude=EPISODE_LINKS)
-        episode.save()
-        if may(by, "intake.coordinate", program.organization_id):
-            CareTeamMember.objects.create(episode=episode, user=by, role=CareTeamRole.INTAKE)
-        record_event(
-            actor=by,
             event_type="participant.referred",
-            participant=participant,
-            record=participant,
-            role=",".join(sorted(roles_in(by, program.organization_id))),
             reason=duplicate_reason if matches else "",
-            details={
-                "episode": str(episode.public_id),
-                "program": program.pk,
-                **({"likely_matches": matches} if matches else {}),
-            },
+            details={"likely_matches": matches} if matches else {},
         )
-        forget_decisions()
-        _changed(participant.pk)
-        for hook in EPISODE_OPENED.implementations():
-            hook(episode)
+
+
+def refer_again(
+    participant: Participant,
+    *,
+    program: Program,
+    by: Any,
+    referred_on: date,
+    referral_source: str = "",
+    site: Site | None = None,
+) -> Episode:
+    """Open a new referred episode on the record of a person whose care here has ended
+    (discharged, declined, transferred out), so a return keeps one clinical history instead
+    of a second record; the discharge follower notes it as a readmission."""
+    require_capability(
+        by, "referral.open", [program.organization_id], refusal="Your role cannot open referrals."
+    )
+    if participant.organization_id != program.organization_id:
+        raise InvalidInput("That program belongs to another organization.", field="program")
+    _check_site(program, site)
+    with transaction.atomic():
+        # Locked, so two people referring the same person at once open one episode.
+        current = Participant.objects.select_for_update().get(pk=participant.pk)
+        if current.entered_in_error_at is not None:
+            raise InvalidInput("This record was entered in error; it cannot be referred again.")
+        if current.episodes.filter(status__in=OPEN_STATUSES).exists():
+            raise InvalidInput("This person already has an open referral or episode.")
+        return _open_referred_episode(
+            current,
+            program=program,
+            site=site,
+            by=by,
+            referred_on=referred_on,
+            referral_source=referral_source,
+            event_type="participant.referred_again",
+        )
+
+
+def _check_site(program: Program, site: Site | None) -> None:
+    if site is not None and site.program_id != program.pk:
+        raise InvalidInput("That site belongs to another program.", field="site")
+
+
+def _open_referred_episode(
+    participant: Participant,
+    *,
+    program: Program,
+    site: Site | None,
+    by: Any,
+    referred_on: date,
+    referral_source: str,
+    event_type: str,
+    reason: str = "",
+    details: dict[str, Any] | None = None,
+) -> Episode:
+    """A referred episode on a saved participant, inside the caller's transaction: the
+    referrer on the care team when they coordinate intake, the audit event, and what follows
+    a participant's change and an episode's opening."""
+    episode = Episode(
+        participant=participant,
+        program=program,
+        site=site,
+        referred_on=referred_on,
+        referral_source=referral_source,
+    )
+    validate(episode, exclude=EPISODE_LINKS)
+    episode.save()
+    if may(by, "intake.coordinate", program.organization_id):
+        CareTeamMember.objects.create(episode=episode, user=by, role=CareTeamRole.INTAKE)
+    record_event(
+        actor=by,
+        event_type=event_type,
+        participant=participant,
+        record=participant,
+        role=",".join(sorted(roles_in(by, program.organization_id))),
+        reason=reason,
+        details={"episode": str(episode.public_id), "program": program.pk, **(details or {})},
+    )
+    forget_decisions()
+    _changed(participant.pk)
+    for hook in EPISODE_OPENED.implementations():
+        hook(episode)
     return episode
 
 

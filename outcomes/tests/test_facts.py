@@ -884,6 +884,31 @@ def test_referrals_demographics_and_withdrawals_through_the_services_reach_the_f
     assert not EpisodeFacts.objects.filter(episode=episode).exists()
 
 
+def test_a_person_referred_again_through_the_service_reaches_the_facts(
+    midweek, world, through_services
+):
+    """A discharged participant referred again on their record: the referral queues a refresh
+    of that participant, after which the new episode is in the facts beside the discharged one."""
+    from discharge.tests.builders import discharge_world
+    from participants import services
+
+    facts.rebuild()
+    through_services(
+        lambda: discharge_world(world, by=world.director, on=TODAY, now=timezone.now())
+    )
+    asked, episode = through_services(
+        lambda: services.refer_again(
+            world.participant, program=world.program, by=world.intake, referred_on=TODAY
+        )
+    )
+    assert asked == {world.participant.pk}
+    assert dict(
+        EpisodeFacts.objects.filter(episode__participant=world.participant).values_list(
+            "episode_id", "status"
+        )
+    ) == {world.episode.pk: EpisodeStatus.DISCHARGED, episode.pk: EpisodeStatus.REFERRED}
+
+
 def test_progress_notes_through_the_services_reach_the_facts(midweek, world, through_services):
     """A note drafted, its day changed, signed, a late entry added, and a group note saved
     and signed for its members, each through the notes services: each queues a refresh of
