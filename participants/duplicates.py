@@ -9,10 +9,10 @@ import unicodedata
 from datetime import date
 from difflib import SequenceMatcher
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from participants.access import visible_participants
-from participants.models import Participant
+from participants.models import OPEN_STATUSES, Episode, Participant
 
 # Two full names this similar (0..1) with the same birth date are worth a second look.
 NAME_SIMILARITY = 0.8
@@ -56,7 +56,8 @@ def likely_matches(
     email: str = "",
 ) -> list[tuple[Participant, list[str]]]:
     """Participants the user may find who are likely the person being referred, each with
-    why it matched ("birth date and name", "phone", "email")."""
+    why it matched ("birth date and name", "phone", "email") and `has_open_episode`: whether
+    their care here is still open, or ended so they may be referred again."""
     digits = _digits(phone)
     query = Q()
     if date_of_birth is not None:
@@ -67,8 +68,12 @@ def likely_matches(
         query |= Q(email__iexact=email.strip())
     if not query:
         return []
-    found = []
-    for person in visible_participants(user).filter(query).order_by("legal_last_name", "pk"):
+    found: list[tuple[Participant, list[str]]] = []
+    open_episode = Episode.objects.filter(participant=OuterRef("pk"), status__in=OPEN_STATUSES)
+    people = (
+        visible_participants(user).filter(query).annotate(has_open_episode=Exists(open_episode))
+    )
+    for person in people.order_by("legal_last_name", "pk"):
         why = []
         if (
             date_of_birth is not None

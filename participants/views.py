@@ -46,7 +46,7 @@ from participants.forms import (
 from participants.http import StaffRequest
 from participants.models import EPISODE_TRANSITIONS, CareTeamRole, Episode, EpisodeStatus
 from tandem.dates import FIRST_DAY, LAST_DAY
-from tandem.errors import AccessDenied, TandemError
+from tandem.errors import AccessDenied, InvalidInput, TandemError
 from tandem.form_token import token_input
 from tandem.methods import READS, serves
 from tandem.statements import model_rows
@@ -112,8 +112,13 @@ def search(request: SignedInRequest) -> HttpResponse:
     )
 
 
+# The new-referral page's button that refers one of the likely matches again, by public id.
+REFER_AGAIN = "refer_again"
+
+
 @login_required
 def new_referral(request: HttpRequest) -> HttpResponse:
+    """A new record, or, for a likely match whose care has ended, a new episode on theirs."""
     orgs = organizations_with(request.user, "referral.open")
     programs = Program.objects.filter(organization_id__in=orgs)
     if not orgs:
@@ -123,27 +128,47 @@ def new_referral(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         matches = _likely_matches(request, data)
+        episode_fields = {
+            "program": data["program"],
+            "site": data["site"],
+            "by": request.user,
+            "referred_on": data["referred_on"],
+            "referral_source": data["referral_source"],
+        }
+        again = request.POST.get(REFER_AGAIN)
         try:
-            episode = services.create_referral(
-                program=data["program"],
-                site=data["site"],
-                by=request.user,
-                referred_on=data["referred_on"],
-                referral_source=data["referral_source"],
-                demographics={k: v for k, v in data.items() if k in services.DEMOGRAPHIC_FIELDS},
-                duplicate_reason=data["duplicate_reason"],
-            )
+            if again:
+                episode = services.refer_again(_shown_match(matches, again), **episode_fields)
+                done = "Referred again: a new episode is open on the existing record."
+            else:
+                episode = services.create_referral(
+                    **episode_fields,
+                    demographics={
+                        k: v for k, v in data.items() if k in services.DEMOGRAPHIC_FIELDS
+                    },
+                    duplicate_reason=data["duplicate_reason"],
+                )
+                done = "Referral opened."
         except TandemError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, "Referral opened.")
+            messages.success(request, done)
             return redirect("participants:chart", participant_id=episode.participant.public_id)
     return render(
         request,
         "participants/referral.html",
-        {"form": form, "matches": matches},
+        {"form": form, "matches": matches, "refer_again": REFER_AGAIN},
         status=400 if form.errors else 200,
     )
+
+
+def _shown_match(matches: list, public_id: str) -> Any:
+    """The likely match the person chose to refer again: only a record these details match
+    and the user may find, never whatever id was posted."""
+    for person, _why in matches:
+        if str(person.public_id) == public_id:
+            return person
+    raise InvalidInput("That record is not one of the likely matches of these details.")
 
 
 def _likely_matches(request: HttpRequest, data: dict) -> list:

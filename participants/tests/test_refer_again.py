@@ -5,12 +5,14 @@ from datetime import date
 
 import pytest
 from django.db import connection, connections
+from django.urls import reverse
 
 from audit.models import AuditEvent
 from discharge.models import ReadmissionSignal
 from discharge.tests.builders import discharge_world
-from participants.models import CareTeamMember, CareTeamRole, Episode, EpisodeStatus
+from participants.models import CareTeamMember, CareTeamRole, Episode, EpisodeStatus, Participant
 from participants.services import mark_entered_in_error, refer_again
+from participants.tests.test_duplicate_people import _referral
 from tandem.errors import AccessDenied, InvalidInput, TandemError
 
 AGAIN = date(2026, 12, 1)
@@ -128,3 +130,58 @@ def test_two_people_referring_the_same_person_at_once_open_one_episode(world):
         "opened",
     ]
     assert world.participant.episodes.filter(status=EpisodeStatus.REFERRED).count() == 1
+
+
+def test_the_referral_page_refers_a_match_whose_care_ended_again(world, login):
+    discharge_world(world)
+    client = login(world.intake)
+    data = _referral(world, referred_on=AGAIN.isoformat(), referral_source="Self")
+    page = client.post(reverse("participants:new"), data).content.decode()
+    button = f'name="refer_again" value="{world.participant.public_id}">Refer this person again'
+    assert button in page
+    before = Participant.objects.count()
+    response = client.post(
+        reverse("participants:new"), data | {"refer_again": str(world.participant.public_id)}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("participants:chart", args=[world.participant.public_id])
+    assert Participant.objects.count() == before
+    episode = world.participant.episodes.get(status=EpisodeStatus.REFERRED)
+    assert (episode.referred_on, episode.referral_source) == (AGAIN, "Self")
+    assert ReadmissionSignal.objects.filter(source_id=str(episode.public_id)).exists()
+    chart = client.get(response["Location"]).content.decode()
+    assert "Referred again: a new episode is open on the existing record." in chart
+
+
+def test_a_match_in_care_shows_it_is_open_and_cannot_be_referred_again(world, login):
+    client = login(world.intake)
+    data = _referral(world)
+    page = client.post(reverse("participants:new"), data).content.decode()
+    assert "Referral or episode already open" in page
+    assert "Refer this person again" not in page
+    before = _written()
+    refused = client.post(
+        reverse("participants:new"), data | {"refer_again": str(world.participant.public_id)}
+    )
+    assert refused.status_code == 400
+    assert "already has an open referral or episode" in refused.content.decode()
+    assert _written() == before
+
+
+def test_a_posted_id_of_another_organization_s_person_is_refused(world, login):
+    other = world.other_org_participant
+    Episode.objects.filter(participant=other).update(status=EpisodeStatus.DECLINED)
+    data = _referral(
+        world,
+        legal_first_name=other.legal_first_name,
+        legal_last_name=other.legal_last_name,
+        date_of_birth=other.date_of_birth.isoformat(),
+        phone="",
+    )
+    before = _written()
+    response = login(world.intake).post(
+        reverse("participants:new"), data | {"refer_again": str(other.public_id)}
+    )
+    assert response.status_code == 400
+    assert "not one of the likely matches" in response.content.decode()
+    assert _written() == before
