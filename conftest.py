@@ -91,6 +91,29 @@ def make_participant(org: Organization, number: str, **extra) -> Participant:
     return Participant.objects.create(organization=org, record_number=number, **fields)
 
 
+def plan_with_only(sql: str, indexes: dict[str, set[str]]) -> str:
+    """PostgreSQL's plan for `sql` with, of each table's indexes that back no constraint,
+    only those named (the others dropped inside the test's transaction), and neither a
+    sequential nor a bitmap scan: on tables of a few test rows the planner's choice among
+    several indexes follows their sizes, so only this tells whether the named ones serve
+    the statement (an index-only scan: every column read is in the index)."""
+    with connection.cursor() as cursor:
+        for table, keep in indexes.items():
+            cursor.execute(
+                "SELECT i.relname FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid"
+                " WHERE x.indrelid = %s::regclass AND NOT EXISTS"
+                " (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)",
+                [table],
+            )
+            for (name,) in cursor.fetchall():
+                if name not in keep:
+                    cursor.execute(f'DROP INDEX "{name}"')
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("EXPLAIN " + sql)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
 def build_world() -> World:
     """The program, its personas and its participants, written to the database."""
     org = Organization.objects.create(name="Test Program Org", slug="test-org")

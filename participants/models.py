@@ -228,7 +228,17 @@ class Episode(TimeStamped, Versioned):
     status_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["program", "status"])]
+        indexes = [
+            models.Index(fields=["program", "status"]),
+            # A program's participants in care, each one's latest episode first found by
+            # participant: the under-dosed count and list read them from this index alone.
+            models.Index(
+                fields=["program", "participant", "id"],
+                include=["admitted_on", "discharged_on"],
+                condition=models.Q(status__in=sorted(IN_CARE_STATUSES)),
+                name="episode_in_care",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Episode {self.public_id} ({self.get_status_display()})"
