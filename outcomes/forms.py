@@ -11,6 +11,7 @@ from outcomes.models import Ethnicity, Race
 from outcomes.selectors import AGE_GROUPS, BREAKDOWNS, NOT_RECORDED, Filters
 from participants.models import SexAtBirth
 from tandem import dates
+from tandem.widgets import PythonWidgets
 
 ANY = [("", "Any")]
 
@@ -24,6 +25,8 @@ class FilterForm(forms.Form):
 
     # Set by the board when the sent filters were refused and the defaults were used instead.
     filters_failed = False
+    # Ten selects on every load of the board: written in Python, the same markup.
+    default_renderer = PythonWidgets()
 
     start = dates.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
     end = dates.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
