@@ -53,7 +53,16 @@ class Alert(ClinicalRecord):
     acknowledgement_note = models.TextField(blank=True)
 
     class Meta(ClinicalRecord.Meta):
-        indexes = [models.Index(fields=["participant", "status"])]
+        indexes = [
+            models.Index(fields=["participant", "status"]),
+            # The open critical alerts a director's home and board list, oldest first: a
+            # few dozen read in order, where every alert ever raised was read to find them.
+            models.Index(
+                fields=["created_at", "id"],
+                condition=models.Q(severity="critical", status="open"),
+                name="alert_open_critical",
+            ),
+        ]
         constraints = [
             *ClinicalRecord.Meta.constraints,
             models.UniqueConstraint(
