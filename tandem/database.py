@@ -11,28 +11,26 @@ import datetime
 from typing import Any
 
 from psycopg import postgres
-from psycopg.adapt import Loader
 from psycopg.pq import Format
 
 _TIMESTAMPTZ = postgres.types["timestamptz"].oid
 _DRIVER_LOADER = postgres.adapters.get_loader(_TIMESTAMPTZ, Format.TEXT)
 
 
-class UtcTimestampLoader(Loader):
+class UtcTimestampLoader:
     """Django's loader for a UTC connection (it compares `timezone` with the connection's
-    before every cursor), reading each value with the driver's own."""
+    before every cursor), reading each value with the driver's own.
 
+    Not a subclass of psycopg's `Loader`, whose `load` is abstract: the driver only looks
+    up `format` on the class and `load` on the instance, once per result, and calls it for
+    each value, so the driver's own C method kept here costs each value the C call alone."""
+
+    format = Format.TEXT
     timezone = datetime.UTC
 
     def __init__(self, oid: int, context: Any = None) -> None:
-        super().__init__(oid, context)
         assert _DRIVER_LOADER is not None
-        # The driver looks up `load` once per result and calls it for each value: the
-        # driver's own C method, kept on the instance, costs each value the C call alone.
-        self.load = _DRIVER_LOADER(oid, context).load  # type: ignore[method-assign]
-
-    def load(self, data: Any) -> datetime.datetime:
-        raise NotImplementedError  # always replaced on the instance by the driver's
+        self.load = _DRIVER_LOADER(oid, context).load
 
 
 def read_timestamps_with_driver(connection: Any) -> None:
