@@ -226,14 +226,25 @@ class _AtRisk:
     episodes of all the programs (`e`, numbered by program `n`) and, for each distinct week,
     the stored doses (`d0`, `d1`…) with the minutes attended and still to come, each read
     once however many programs there are. `body(i)` is the FROM and WHERE of program `i`'s
-    under-dosed participants. `doses` and `episodes` are the same parts on their own: the
-    stored doses' `WITH` alone, and each program's in-care episodes."""
+    under-dosed participants. Made of `doses` (the stored doses' `WITH` parts and their
+    values) and `episodes` (each program's compiled in-care episodes)."""
 
-    sql: str
-    params: list
-    weeks: list[int]
-    doses: tuple[str, list]
+    doses: tuple[list[str], list]
     episodes: list[tuple[str, tuple]]
+    weeks: list[int]
+
+    @property
+    def sql(self) -> str:
+        # Compiled queries and fixed text only; every value is a parameter.
+        union = " UNION ALL ".join(
+            f"SELECT * FROM ({sql}) e{i}"  # noqa: S608
+            for i, (sql, _) in enumerate(self.episodes)
+        )
+        return "WITH " + ", ".join([f"e AS ({union})", *self.doses[0]])
+
+    @property
+    def params(self) -> list:
+        return [value for _, values in self.episodes for value in values] + self.doses[1]
 
     def body(self, i: int) -> str:
         j = self.weeks[i]
@@ -253,7 +264,7 @@ class _AtRisk:
                 f" WHERE {_GAP} > 0)"
             )
             params += values
-        return f"{self.doses[0]} SELECT {', '.join(counts)}", params
+        return f"WITH {', '.join(self.doses[0])} SELECT {', '.join(counts)}", params
 
 
 @lru_cache(maxsize=256)
@@ -288,11 +299,6 @@ def _at_risk(
         _episodes(i, program.pk, program.min_weekly_minutes, week_start, weekdays[program.pk])
         for i, (program, week_start) in enumerate(weeks)
     ]
-    # Compiled queries and fixed text only; every value is a parameter.
-    selects = [f"SELECT * FROM ({sql}) e{i}" for i, (sql, _) in enumerate(parts)]  # noqa: S608
-    union = " UNION ALL ".join(selects)
-    ctes = [f"e AS ({union})"]
-    params: list = [value for _, values in parts for value in values]
     doses: list[str] = []
     dose_params: list = []
     for j, week_start in enumerate(distinct):
@@ -306,13 +312,7 @@ def _at_risk(
         sql, values = stored.query.sql_with_params()
         doses.append(f"d{j} AS ({sql})")
         dose_params += values
-    return _AtRisk(
-        "WITH " + ", ".join(ctes + doses),
-        params + dose_params,
-        [distinct.index(week) for _, week in weeks],
-        ("WITH " + ", ".join(doses), dose_params),
-        parts,
-    )
+    return _AtRisk((doses, dose_params), parts, [distinct.index(week) for _, week in weeks])
 
 
 def _surname() -> str:
