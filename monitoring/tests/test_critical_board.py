@@ -7,13 +7,15 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from audit.models import AuditEvent
+from conftest import MIDWEEK
 from monitoring.models import Alert
 from monitoring.selectors import CRITICAL_BOARD_PAGE_SIZE, critical_board, critical_board_page
 
-NOW = timezone.now().replace(microsecond=0)
+# The pages read the clock, which `midweek` sets to this instant: an alert's age on the board
+# is then the age the test gave it, whenever the test runs.
+NOW = MIDWEEK
 
 
 def _alert(
@@ -38,7 +40,7 @@ def _alert(
     return alert
 
 
-def test_an_unacknowledged_critical_alert_escalates_after_the_program_setting(world):
+def test_an_unacknowledged_critical_alert_escalates_after_the_program_setting(midweek, world):
     fresh = _alert(world, hours_ago=1)
     late = _alert(world, hours_ago=4)
     _alert(world, hours_ago=9, severity="high")
@@ -55,14 +57,14 @@ def test_an_unacknowledged_critical_alert_escalates_after_the_program_setting(wo
     assert [a.pk for a in later.escalated] == [late.pk, fresh.pk]
 
 
-def test_the_board_reaches_only_the_directors_and_supervisors_of_the_organization(world):
+def test_the_board_reaches_only_the_directors_and_supervisors_of_the_organization(midweek, world):
     _alert(world, hours_ago=5)
     assert critical_board(world.therapist, now=NOW).alerts == []
     assert critical_board(world.stranger, now=NOW).alerts == []
 
 
 @pytest.mark.parametrize("persona", ["director", "supervisor"])
-def test_the_board_page_counts_open_and_escalated_and_is_audited(world, login, persona):
+def test_the_board_page_counts_open_and_escalated_and_is_audited(midweek, world, login, persona):
     _alert(world, hours_ago=1, title="Fresh one")
     _alert(world, hours_ago=30, title="Late one")
     client = login(world.users[persona])
@@ -76,7 +78,7 @@ def test_the_board_page_counts_open_and_escalated_and_is_audited(world, login, p
 
 
 @pytest.mark.parametrize("persona", ["therapist", "frontdesk", "auditor", "participant_user"])
-def test_others_cannot_open_the_board(world, login, persona):
+def test_others_cannot_open_the_board(midweek, world, login, persona):
     _alert(world, hours_ago=30, title="Late one")
     page = login(world.users[persona]).get(reverse("monitoring:critical_board"), follow=True)
     assert b"Late one" not in page.content
@@ -85,7 +87,7 @@ def test_others_cannot_open_the_board(world, login, persona):
         assert page.status_code == 403
 
 
-def test_the_director_home_shows_what_is_escalated_to_them(world, login):
+def test_the_director_home_shows_what_is_escalated_to_them(midweek, world, login):
     _alert(world, hours_ago=30, title="Late one")
     _alert(world, hours_ago=1, title="Fresh one")
     home = login(world.director).get("/").content.decode()
@@ -98,7 +100,9 @@ def test_the_director_home_shows_what_is_escalated_to_them(world, login):
     assert "Escalated" not in fresh[: fresh.index("</tr>")]
 
 
-def test_the_director_home_escapes_an_alert_title_and_names_no_one_unassigned(world, login):
+def test_the_director_home_escapes_an_alert_title_and_names_no_one_unassigned(
+    midweek, world, login
+):
     alert = _alert(world, hours_ago=1, title="<script>x</script> & more")
     alert.assigned_to.clear()
     home = login(world.director).get("/").content.decode()
@@ -111,7 +115,7 @@ def _titles(page) -> list[str]:
     return re.findall(r": (Alert \d+)</td>", page.content.decode())
 
 
-def test_the_board_pages_oldest_first_and_counts_the_whole_board(world, login):
+def test_the_board_pages_oldest_first_and_counts_the_whole_board(midweek, world, login):
     # One page and five more, oldest first; those raised 4 h ago or more are escalated.
     total = CRITICAL_BOARD_PAGE_SIZE + 5
     for i in range(total):
@@ -133,7 +137,7 @@ def test_the_board_pages_oldest_first_and_counts_the_whole_board(world, login):
     assert [len(e.details["alerts"]) for e in events] == [CRITICAL_BOARD_PAGE_SIZE, 5]
 
 
-def test_the_escalated_count_follows_each_alerts_own_escalation_time(world):
+def test_the_escalated_count_follows_each_alerts_own_escalation_time(midweek, world):
     world.program.critical_alert_escalation_hours = 8
     world.program.save()
     _alert(world, hours_ago=9)
@@ -149,7 +153,7 @@ def test_the_escalated_count_follows_each_alerts_own_escalation_time(world):
 
 
 @pytest.mark.parametrize("page", ["monitoring:critical_board", "home"])
-def test_the_board_reads_as_many_queries_for_many_alerts_as_for_a_few(world, login, page):
+def test_the_board_reads_as_many_queries_for_many_alerts_as_for_a_few(midweek, world, login, page):
     client = login(world.director)
     url = reverse(page)
     for i in range(2):
