@@ -284,11 +284,12 @@ def require_capability(
     *,
     event_type: str = "",
     record=None,
+    participant: Participant | None = None,
     refusal: str = "Your role does not allow this.",
 ) -> Decision:
     """Allow when the user holds the capability in one of these organizations; otherwise
-    audit the refusal (as `event_type`, refused, when one is named) and raise AccessDenied
-    with `refusal`.
+    audit the refusal (as `event_type`, refused, when one is named, on `participant` when the
+    capability is asked for one person's record) and raise AccessDenied with `refusal`.
 
     Call this outside the service's transaction, so the refusal's event is kept.
     """
@@ -306,6 +307,7 @@ def require_capability(
             event_type=event_type,
             decision=refused,
             record=record,
+            participant=participant,
             details={"capability": capability},
         )
     raise AccessDenied(refusal)

@@ -196,9 +196,17 @@ def refer_again(
 ) -> Episode:
     """Open a new referred episode on the record of a person whose care here has ended
     (discharged, declined, transferred out), so a return keeps one clinical history instead
-    of a second record; the discharge follower notes it as a readmission."""
+    of a second record; the discharge follower notes it as a readmission.
+
+    Whoever opens referrals in the person's organization may refer them again, care team or
+    not (their care has ended); anyone else is refused on that record, and audited there."""
     require_capability(
-        by, "referral.open", [program.organization_id], refusal="Your role cannot open referrals."
+        by,
+        "referral.open",
+        [participant.organization_id],
+        event_type="participant.referred_again",
+        participant=participant,
+        refusal="Your role cannot open referrals.",
     )
     if participant.organization_id != program.organization_id:
         raise InvalidInput("That program belongs to another organization.", field="program")

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection, connections
 from django.urls import reverse
 
-from audit.models import AuditEvent
+from audit.models import AuditEvent, Outcome
 from discharge.models import ReadmissionSignal
 from discharge.tests.builders import discharge_world
 from participants.models import CareTeamMember, CareTeamRole, Episode, EpisodeStatus, Participant
@@ -34,7 +34,9 @@ def _written() -> tuple[int, int, int, int]:
         Episode.objects.count(),
         CareTeamMember.objects.count(),
         ReadmissionSignal.objects.count(),
-        AuditEvent.objects.filter(event_type="participant.referred_again").count(),
+        AuditEvent.objects.filter(
+            event_type="participant.referred_again", outcome=Outcome.ALLOWED
+        ).count(),
     )
 
 
@@ -78,7 +80,8 @@ def _other_program(world):
     ("case", "refusal", "says"),
     [
         ("open episode", InvalidInput, "already has an open referral or episode"),
-        ("other organization", InvalidInput, "another organization"),
+        ("program of another organization", InvalidInput, "another organization"),
+        ("staff of another organization", AccessDenied, "cannot open referrals"),
         ("site of another program", InvalidInput, "another program"),
         ("role without referral.open", AccessDenied, "cannot open referrals"),
         ("entered in error", InvalidInput, "entered in error"),
@@ -88,7 +91,9 @@ def test_a_refused_referral_again_writes_nothing(world, case, refusal, says):
     if case != "open episode":
         discharge_world(world)
     changes: dict = {}
-    if case == "other organization":
+    if case == "program of another organization":
+        changes = {"program": _other_program(world), "site": None}
+    elif case == "staff of another organization":
         changes = {"program": _other_program(world), "by": world.stranger, "site": None}
     elif case == "site of another program":
         changes = {"site": _other_program(world).sites.create(name="Elsewhere")}
@@ -100,6 +105,11 @@ def test_a_refused_referral_again_writes_nothing(world, case, refusal, says):
     with pytest.raises(refusal, match=says):
         _again(world, **changes)
     assert _written() == before
+    refused = AuditEvent.objects.filter(
+        event_type="participant.referred_again", outcome=Outcome.REFUSED
+    )
+    audited = [world.participant.pk] if refusal is AccessDenied else []
+    assert list(refused.values_list("participant_id", flat=True)) == audited
 
 
 @pytest.mark.django_db(transaction=True)
