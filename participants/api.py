@@ -4,10 +4,10 @@ from datetime import date
 from uuid import UUID
 
 from django.http import Http404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from accounts.http import ApiRequest
-from accounts.models import User
+from accounts.models import Program, Site, User
 from audit.models import Action, Outcome
 from audit.services import record_event
 from participants import selectors, services
@@ -15,14 +15,21 @@ from participants.access import Scope, authorize
 from participants.audit_events import access_event_type
 from participants.decorators import load_participant
 from participants.models import Episode, Participant
-from tandem.errors import AccessDenied
+from tandem.api_errors import FieldErrors
+from tandem.dates import ProgramDate
+from tandem.errors import AccessDenied, InvalidInput
 
 router = Router(tags=["participants"])
+
+
+class Message(Schema):
+    detail: str
 
 
 class EpisodeOut(Schema):
     id: UUID
     program: str
+    program_id: UUID = Field(description="The program's id, to refer the person to it again.")
     status: str
     referred_on: date
     admitted_on: date | None
@@ -55,6 +62,15 @@ class TransitionIn(Schema):
     )
 
 
+class ReferAgainIn(Schema):
+    program: UUID = Field(
+        description="A program of the participant's organization (an episode's `program_id`)."
+    )
+    site: UUID | None = Field(None, description="A site of that program.")
+    referred_on: ProgramDate
+    referral_source: str = ""
+
+
 def participant_or_404(request: ApiRequest, participant_id: UUID) -> Participant:
     """Load the participant for a staff API call; participants use their portal instead."""
     participant = load_participant(participant_id)
@@ -76,6 +92,7 @@ def _episode_out(e: Episode) -> EpisodeOut:
     return EpisodeOut(
         id=e.public_id,
         program=e.program.name,
+        program_id=e.program.public_id,
         status=e.status,
         referred_on=e.referred_on,
         admitted_on=e.admitted_on,
@@ -145,3 +162,32 @@ def transition(request: ApiRequest, participant_id: UUID, episode_id: UUID, body
         confirmed=body.confirm,
     )
     return _episode_out(episode)
+
+
+@router.post(
+    "/{participant_id}/refer-again",
+    response={201: EpisodeOut, 403: Message, 404: Message, 422: FieldErrors},
+    summary="Refer a person whose care has ended again",
+)
+def refer_again(request: ApiRequest, participant_id: UUID, body: ReferAgainIn):
+    """Open a new referred episode on the record of a person whose care here has ended
+    (discharged, declined, transferred out), so a returning person keeps one clinical history
+    instead of a second record. Refused with 422, writing nothing, while an episode is open."""
+    participant = participant_or_404(request, participant_id)
+    program = Program.objects.filter(public_id=body.program).first()
+    if program is None:
+        raise InvalidInput("No program has that id.", field="program")
+    site = None
+    if body.site is not None:
+        site = Site.objects.filter(public_id=body.site).first()
+        if site is None:
+            raise InvalidInput("No site has that id.", field="site")
+    episode = services.refer_again(
+        participant,
+        program=program,
+        by=request.auth,
+        referred_on=body.referred_on,
+        referral_source=body.referral_source,
+        site=site,
+    )
+    return Status(201, _episode_out(episode))

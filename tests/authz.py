@@ -28,6 +28,8 @@ SCHEDULE_READ = DEMOGRAPHICS_READ
 SCHEDULE_WRITE = OVERSIGHT | CARE_TEAM | {"frontdesk"}
 # Clinicians outside the care team: refused, but allowed after breaking the glass.
 BREAK_GLASS = {"outsider", "intake"}
+# Referrals are opened by oversight and every clinical role, care team or not.
+REFERRAL_OPEN = OVERSIGHT | CARE_TEAM | {"outsider", "intake"}
 ALL_PERSONAS = sorted(
     CLINICAL_READ
     | {"outsider", "intake", "frontdesk", "billing", "auditor", "stranger", "participant_user"}
@@ -60,6 +62,14 @@ def _admitted_episode(world) -> dict:
     return {"participant_id": world.participant.public_id, "episode_id": episode.public_id}
 
 
+def _care_ended(world) -> dict:
+    """The world's participant discharged, so they may be referred again."""
+    Episode.objects.filter(pk=world.episode.pk).update(
+        status=EpisodeStatus.DISCHARGED, discharged_on=date(2026, 11, 20)
+    )
+    return {"participant_id": world.participant.public_id}
+
+
 ENDPOINTS: dict[str, Endpoint] = {
     "participants:chart": Endpoint("GET", frozenset(DEMOGRAPHICS_READ)),
     "participants:edit": Endpoint("GET", frozenset(DEMOGRAPHICS_READ)),
@@ -86,6 +96,14 @@ ENDPOINTS: dict[str, Endpoint] = {
         frozenset(CLINICAL_WRITE),
         kwargs=lambda w: _admitted_episode(w),
         data=lambda w: {"to_status": "active", "on": "2026-11-20", "version": 1},
+    ),
+    # Whoever opens referrals in the organization, care team or not: the person's care ended.
+    "api:refer_again": Endpoint(
+        "API_POST",
+        frozenset(REFERRAL_OPEN),
+        kwargs=_care_ended,
+        data=lambda w: {"program": w.program.public_id, "referred_on": "2026-12-01"},
+        break_glass=frozenset(),
     ),
 }
 # Each module lists its own rows in tests/authz_<module>.py as ENDPOINTS (and, if any,
