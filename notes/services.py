@@ -8,7 +8,7 @@ never their content.
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -90,12 +90,13 @@ def formats_for(program: Program | None) -> list[NoteFormat]:
 
 
 def due_at(program: Program | None, session: Session | None, day: date, end: time | None):
-    """When a note is due: the program's hours after its session (or its own end time)."""
+    """When a note is due: the program's hours after its session (or its own end time), in
+    elapsed time, so a clock change in between moves neither by an hour."""
     hours = timedelta(hours=settings_for(program).due_hours)
     if session is not None:
         return session.ends_at + hours
     tz = program.tz if program is not None else timezone.get_current_timezone()
-    return datetime.combine(day, end or time(23, 59), tzinfo=tz) + hours
+    return datetime.combine(day, end or time(23, 59), tzinfo=tz).astimezone(UTC) + hours
 
 
 def needs_cosignature(author: Any, program: Program | None) -> bool:

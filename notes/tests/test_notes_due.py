@@ -1,7 +1,7 @@
 """Notes due: within the program's hours after the session; overdue on the author's home and
 the supervisor's board. The clock is passed in, never read."""
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from attendance.tests.builders import enrol, make_session
 from notes import services
@@ -41,6 +41,22 @@ def test_a_note_is_due_the_programs_hours_after_its_session(world):
         world.participant, dap(session=session, service_date=day), by=world.therapist
     )
     assert later.due_at == session.ends_at + timedelta(hours=48)
+
+
+def test_a_note_without_a_session_is_due_the_programs_hours_after_its_end_across_a_clock_change(
+    midweek, world
+):
+    """The due time is that many hours of elapsed time, as after a session: a note of the
+    Saturday before the clocks go back in Chicago (1 November 2026) ends at 10:50 CDT and
+    is due 24 hours later, at 09:50 CST, not at 10:50 on the Sunday wall clock (25 hours)."""
+    note = services.draft_note(
+        world.participant,
+        dap(service_date=date(2026, 10, 31), end_time=time(10, 50)),
+        by=world.therapist,
+    )
+    note.refresh_from_db()
+    ended = datetime(2026, 10, 31, 15, 50, tzinfo=UTC)
+    assert note.due_at == ended + timedelta(hours=24)
 
 
 def test_unsigned_notes_and_sessions_without_a_note_are_listed_and_overdue_after_the_due_time(
