@@ -20,8 +20,16 @@ from scheduling.models import (
 )
 from scheduling.weeks import session_span
 
-# A Monday well in the future, so "now" is always before its sessions.
+# A Monday well after the `midweek` clock every test here runs at (`at_midweek`), so "now"
+# is before its sessions whatever the day the tests run.
 MONDAY = date(2030, 1, 7)
+
+
+@pytest.fixture(autouse=True)
+def at_midweek(midweek):
+    """The clock set before any other fixture writes a row: publishing and cancelling read
+    "now" against the sessions of `MONDAY`'s week, which the wall clock will one day pass."""
+    return midweek
 
 
 @dataclass
