@@ -302,9 +302,12 @@ def _at_risk(
     doses: list[str] = []
     dose_params: list = []
     for j, week_start in enumerate(distinct):
-        # The whole week's stored doses: the week index reads them in one pass, where
-        # matching each chosen participant would probe it once per person.
-        stored = WeeklyDose.objects.filter(week=week_start).values(
+        # The week's stored doses of the programs' organizations: their index reads them in
+        # one pass, where matching each chosen participant would probe it once per person.
+        organizations = sorted({p.organization_id for p, week in weeks if week == week_start})
+        stored = WeeklyDose.objects.filter(
+            organization_id__in=organizations, week=week_start
+        ).values(
             pid=F("participant_id"),
             minutes_attended=F("attended"),
             minutes_to_come=remaining(now, [week_start]),

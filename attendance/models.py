@@ -115,6 +115,15 @@ class WeeklyDose(models.Model):
     participant = models.ForeignKey(
         "participants.Participant", on_delete=models.CASCADE, related_name="+"
     )
+    # The participant's organization, kept on the row so the under-dosed count reads a week
+    # of one organization's doses from its index instead of the whole installation's.
+    organization = models.ForeignKey(
+        "accounts.Organization",
+        on_delete=models.CASCADE,
+        related_name="+",
+        editable=False,
+        db_index=False,  # the week index below leads with it
+    )
     week = models.DateField(help_text="The Monday the week starts.")
     scheduled = models.PositiveIntegerField()
     attended = models.PositiveIntegerField()
@@ -126,13 +135,13 @@ class WeeklyDose(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["participant", "week"], name="weekly_dose_once"),
         ]
-        # The under-dosed count and list read a week of every participant in care: one
-        # range of this index, without visiting the table.
+        # The under-dosed count and list read a week of an organization's participants in
+        # care: one range of this index, without visiting the table.
         indexes = [
             models.Index(
-                fields=["week", "participant"],
+                fields=["organization", "week", "participant"],
                 include=["attended", "open_minutes", "first_open_end", "last_open_end"],
-                name="weekly_dose_by_week",
+                name="weekly_dose_by_organization",
             ),
         ]
 

@@ -103,9 +103,9 @@ def refresh_doses(participant_ids: Iterable[int], first: date, last: date | None
         return
     start, end = week_of(first), week_of(last or first) + timedelta(days=7)
     locked = Participant.objects.select_for_update(no_key=True).filter(pk__in=ids)
-    list(locked.order_by("pk").values("pk"))
+    organizations = dict(locked.order_by("pk").values_list("pk", "organization_id"))
     WeeklyDose.objects.filter(participant_id__in=ids, week__gte=start, week__lt=end).delete()
-    WeeklyDose.objects.bulk_create(_doses(ids, start, end))
+    WeeklyDose.objects.bulk_create(_doses(organizations, start, end))
 
 
 def rebuild_doses(participants: QuerySet | None = None) -> int:
@@ -113,20 +113,24 @@ def rebuild_doses(participants: QuerySet | None = None) -> int:
     when None), a batch of participants at a time; returns the rows written."""
     chosen = Participant.objects.all() if participants is None else participants
     WeeklyDose.objects.filter(participant_id__in=chosen).delete()
-    ids = list(
-        Participant.objects.filter(pk__in=chosen).order_by("pk").values_list("pk", flat=True)
+    people = list(
+        Participant.objects.filter(pk__in=chosen)
+        .order_by("pk")
+        .values_list("pk", "organization_id")
     )
     written = 0
-    for i in range(0, len(ids), BATCH):
-        written += len(WeeklyDose.objects.bulk_create(_doses(ids[i : i + BATCH])))
+    for i in range(0, len(people), BATCH):
+        written += len(WeeklyDose.objects.bulk_create(_doses(dict(people[i : i + BATCH]))))
     return written
 
 
 def _doses(
-    ids: list[int], start: date | None = None, end: date | None = None
+    organizations: dict[int, int], start: date | None = None, end: date | None = None
 ) -> Iterator[WeeklyDose]:
-    """The dose rows of these participants in the weeks from `start` to before `end` (every
-    week when not given), summed from the enrolments and the roll calls in two queries."""
+    """The dose rows of these participants (their organization by id) in the weeks from
+    `start` to before `end` (every week when not given), summed from the enrolments and the
+    roll calls in two queries."""
+    ids = list(organizations)
     dated = Q()
     if start is not None and end is not None:
         dated = Q(session__date__gte=start, session__date__lt=end)
@@ -156,6 +160,7 @@ def _doses(
     for person, week, scheduled, open_minutes, first_end, last_end in planned:
         yield WeeklyDose(
             participant_id=person,
+            organization_id=organizations[person],
             week=week,
             scheduled=scheduled,
             attended=attended.pop((person, week), 0),
@@ -165,7 +170,12 @@ def _doses(
         )
     for (person, week), total in attended.items():
         yield WeeklyDose(
-            participant_id=person, week=week, scheduled=0, attended=total, open_minutes=0
+            participant_id=person,
+            organization_id=organizations[person],
+            week=week,
+            scheduled=0,
+            attended=total,
+            open_minutes=0,
         )
 
 

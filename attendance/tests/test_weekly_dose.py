@@ -18,7 +18,7 @@ from attendance.dose import at_risk, at_risk_count, weekly_doses
 from attendance.models import Attendance, AttendanceStatus, WeeklyDose
 from attendance.services import RollCallEntry
 from attendance.tests.builders import enrol, make_session
-from participants.models import Episode
+from participants.models import Episode, Participant
 from scheduling.models import Enrolment, Session
 from scheduling.services import cancel_session, end_future_sessions
 from tandem.errors import InvalidInput
@@ -47,6 +47,7 @@ def week_sessions(midweek, world, roster) -> list[Session]:
 def _stored() -> dict:
     return {
         (row.participant_id, row.week): (
+            row.organization_id,
             row.scheduled,
             row.attended,
             row.open_minutes,
@@ -58,7 +59,9 @@ def _stored() -> dict:
 
 
 def _live() -> dict:
-    """The stored form of every participant-week, summed in Python from the rows."""
+    """The stored form of every participant-week, summed in Python from the rows, with the
+    participant's organization."""
+    organizations = dict(Participant.objects.values_list("pk", "organization_id"))
     recorded = {
         (a.session_id, a.participant_id): a for a in Attendance.objects.select_related("session")
     }
@@ -75,7 +78,14 @@ def _live() -> dict:
         if a.entered_in_error_at is None and a.session.status == Session.Status.SCHEDULED:
             totals[a.participant_id, weekly.week_of(a.session.date)][1] += a.minutes
     return {
-        key: (scheduled, attended, open_, min(ends, default=None), max(ends, default=None))
+        key: (
+            organizations[key[0]],
+            scheduled,
+            attended,
+            open_,
+            min(ends, default=None),
+            max(ends, default=None),
+        )
         for key, (scheduled, attended, open_, ends, _) in totals.items()
     }
 
@@ -192,11 +202,15 @@ def test_rebuilding_writes_what_the_writes_kept(midweek, world, roster, week_ses
     assert _stored() == kept
 
 
-def test_the_migration_fills_what_the_writes_kept(midweek, world, roster, week_sessions):
+def test_the_migration_gives_each_dose_its_participants_organization(
+    midweek, world, roster, week_sessions
+):
     _write(("drop-in", 1, 2, ""), week_sessions, roster, world.director)
     _write(("roll call", 1, 2, "left_early"), week_sessions, roster, world.director)
     _write(("all present", 0, 0, ""), week_sessions, roster, world.director)
     kept = _stored()
-    WeeklyDose.objects.all().delete()
-    import_module("attendance.migrations.0008_fill_weekly_dose").fill(apps, None)
+    WeeklyDose.objects.update(organization=world.other_org_participant.organization)
+    import_module("attendance.migrations.0009_weekly_dose_organization").fill_organization(
+        apps, None
+    )
     assert _stored() == kept == _live()
