@@ -195,11 +195,16 @@ def _weekly(program: Program) -> Coalesce:
 def _required(program: Program, week_start: date, weekdays: frozenset[int]) -> Expression:
     """`required_minutes` pro-rated like `prorated_minutes`, as an expression over episodes:
     the share of the program's group days in the week on which the episode was in care,
-    rounded up (a whole week keeps the whole requirement)."""
+    rounded up (a whole week keeps the whole requirement). An episode in care on every group
+    day of the week, as nearly every one is, takes the whole requirement without its days
+    being counted."""
     weekly = _weekly(program)
     if not weekdays:
         return weekly
     days = [week_start + timedelta(days=d) for d in sorted(weekdays)]
+    whole_week = (Q(admitted_on__isnull=True) | Q(admitted_on__lte=days[0])) & (
+        Q(discharged_on__isnull=True) | Q(discharged_on__gte=days[-1])
+    )
     in_care = sum(
         (
             Case(
@@ -215,9 +220,10 @@ def _required(program: Program, week_start: date, weekdays: frozenset[int]) -> E
         ),
         start=Value(0, output_field=IntegerField()),
     )
-    return ExpressionWrapper(
+    prorated = ExpressionWrapper(
         (weekly * in_care + Value(len(days) - 1)) / Value(len(days)), output_field=IntegerField()
     )
+    return Case(When(whole_week, then=weekly), default=prorated, output_field=IntegerField())
 
 
 @dataclass(frozen=True)
