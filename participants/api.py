@@ -14,8 +14,10 @@ from participants import selectors, services
 from participants.access import Scope, authorize
 from participants.audit_events import access_event_type
 from participants.decorators import load_participant
-from participants.models import Episode, Participant
-from tandem.api_errors import FieldErrors
+from participants.duplicates import record_matches_shown
+from participants.forms import ReferralDetailsForm
+from participants.models import Episode, Participant, SexAtBirth
+from tandem.api_errors import FieldErrors, from_form
 from tandem.dates import ProgramDate
 from tandem.errors import AccessDenied, InvalidInput
 
@@ -71,6 +73,49 @@ class ReferAgainIn(Schema):
     referral_source: str = ""
 
 
+class NewReferralIn(Schema):
+    """The new-referral page's fields, held to its form's rules; the program and site by id."""
+
+    legal_first_name: str
+    legal_last_name: str
+    preferred_name: str = ""
+    pronouns: str = ""
+    date_of_birth: ProgramDate
+    sex_at_birth: str = Field(
+        SexAtBirth.UNKNOWN, description=f"One of {', '.join(SexAtBirth.values)}."
+    )
+    phone: str = ""
+    email: str = ""
+    program: UUID = Field(description="A program of your organization.")
+    site: UUID | None = Field(None, description="A site of that program.")
+    referred_on: ProgramDate
+    referral_source: str = ""
+    duplicate_reason: str = Field(
+        "",
+        description="Why a new record is needed, only when the person may already have one "
+        "(a 409 lists those records); shown to the auditor.",
+    )
+
+
+class NewReferralOut(Schema):
+    id: UUID = Field(description="The new participant's id.")
+    episode: EpisodeOut
+
+
+class LikelyMatchOut(Schema):
+    id: UUID
+    same: list[str] = Field(description="What matched: birth date and name, phone, email.")
+    open_episode: bool = Field(
+        description="A referral or episode is open on it; otherwise the person may be referred "
+        "again on that record."
+    )
+
+
+class LikelyMatchesOut(Schema):
+    detail: str
+    matches: list[LikelyMatchOut]
+
+
 def participant_or_404(request: ApiRequest, participant_id: UUID) -> Participant:
     """Load the participant for a staff API call; participants use their portal instead."""
     participant = load_participant(participant_id)
@@ -99,6 +144,75 @@ def _episode_out(e: Episode) -> EpisodeOut:
         discharged_on=e.discharged_on,
         level_of_care=e.level_of_care,
         version=e.version,
+    )
+
+
+def _program_and_site(program_id: UUID, site_id: UUID | None) -> tuple[Program, Site | None]:
+    """The program and site a referral names; the service checks that they go together."""
+    program = Program.objects.filter(public_id=program_id).first()
+    if program is None:
+        raise InvalidInput("No program has that id.", field="program")
+    if site_id is None:
+        return program, None
+    site = Site.objects.filter(public_id=site_id).first()
+    if site is None:
+        raise InvalidInput("No site has that id.", field="site")
+    return program, site
+
+
+@router.post(
+    "",
+    response={201: NewReferralOut, 403: Message, 409: LikelyMatchesOut, 422: FieldErrors},
+    summary="Refer a new person",
+)
+def create_referral(request: ApiRequest, body: NewReferralIn):
+    """Open a new participant record with a referred episode, as the new-referral page does.
+    When the person likely has a record already (one you may find), nothing is written and
+    409 lists those records by id: refer one of them again
+    (`POST /api/v1/participants/{id}/refer-again`), or send this again with `duplicate_reason`
+    saying why a new record is needed."""
+    program, site = _program_and_site(body.program, body.site)
+    form = ReferralDetailsForm(body.model_dump(exclude={"program", "site"}))
+    if not form.is_valid():
+        return Status(422, from_form(form))
+    details = form.cleaned_data
+    try:
+        episode = services.create_referral(
+            program=program,
+            site=site,
+            by=request.auth,
+            demographics={k: v for k, v in details.items() if k in services.DEMOGRAPHIC_FIELDS},
+            referred_on=details["referred_on"],
+            referral_source=details["referral_source"],
+            duplicate_reason=details["duplicate_reason"],
+        )
+    except services.LikelyDuplicate as exc:
+        record_matches_shown(request.auth, exc.matches)
+        return Status(409, _likely_matches_out(exc.matches))
+    return Status(
+        201, NewReferralOut(id=episode.participant.public_id, episode=_episode_out(episode))
+    )
+
+
+def _likely_matches_out(matches: list[tuple[Participant, list[str]]]) -> LikelyMatchesOut:
+    """The records only by id: whoever refers may find them, but a name in an answer is more
+    than the caller needs to choose between referring again and a new record."""
+    ids = ", ".join(str(person.public_id) for person, _why in matches)
+    return LikelyMatchesOut(
+        detail=(
+            f"This person may already have a record: {ids}. Refer the person again on their "
+            "record with POST /api/v1/participants/{id}/refer-again when their care there has "
+            "ended, or send this referral again with duplicate_reason saying why a new record "
+            "is needed."
+        ),
+        matches=[
+            LikelyMatchOut(
+                id=person.public_id,
+                same=why,
+                open_episode=person.has_open_episode,  # type: ignore[attr-defined]  # annotated
+            )
+            for person, why in matches
+        ],
     )
 
 
@@ -174,14 +288,7 @@ def refer_again(request: ApiRequest, participant_id: UUID, body: ReferAgainIn):
     (discharged, declined, transferred out), so a returning person keeps one clinical history
     instead of a second record. Refused with 422, writing nothing, while an episode is open."""
     participant = participant_or_404(request, participant_id)
-    program = Program.objects.filter(public_id=body.program).first()
-    if program is None:
-        raise InvalidInput("No program has that id.", field="program")
-    site = None
-    if body.site is not None:
-        site = Site.objects.filter(public_id=body.site).first()
-        if site is None:
-            raise InvalidInput("No site has that id.", field="site")
+    program, site = _program_and_site(body.program, body.site)
     episode = services.refer_again(
         participant,
         program=program,

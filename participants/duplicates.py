@@ -11,6 +11,7 @@ from difflib import SequenceMatcher
 
 from django.db.models import Exists, OuterRef, Q
 
+from audit.services import record_event
 from participants.access import visible_participants
 from participants.models import OPEN_STATUSES, Episode, Participant
 
@@ -92,3 +93,15 @@ def likely_matches(
         if len(found) >= MATCH_LIMIT:
             break
     return found
+
+
+def record_matches_shown(user, matches: list[tuple[Participant, list[str]]]) -> None:
+    """Showing the likely matches (on the page, or their ids in the API's answer) is a read
+    of those participants: one event lists them."""
+    if matches:
+        record_event(
+            actor=user,
+            event_type="participant.likely_matches_shown",
+            record_type="participants.Participant",
+            details={"participants": [str(person.public_id) for person, _why in matches]},
+        )

@@ -39,7 +39,11 @@ class DemographicsForm(forms.ModelForm):
         widgets = DEMOGRAPHIC_WIDGETS
 
 
-class ReferralForm(forms.Form):
+class ReferralDetailsForm(forms.Form):
+    """What a referral says about the person and how they came to the program: the page adds
+    the program and site as choices (`ReferralForm`), the API names them by id, and both are
+    held to these rules."""
+
     legal_first_name = forms.CharField(max_length=100)
     legal_last_name = forms.CharField(max_length=100)
     preferred_name = forms.CharField(max_length=100, required=False)
@@ -48,8 +52,6 @@ class ReferralForm(forms.Form):
     sex_at_birth = forms.ChoiceField(choices=SexAtBirth.choices, initial=SexAtBirth.UNKNOWN)
     phone = forms.CharField(max_length=30, required=False)
     email = forms.EmailField(required=False)
-    program = forms.ModelChoiceField(queryset=Program.objects.none())
-    site = forms.ModelChoiceField(queryset=Site.objects.none(), required=False)
     referred_on = dates.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     referral_source = forms.CharField(max_length=120, required=False)
     duplicate_reason = forms.CharField(
@@ -59,6 +61,24 @@ class ReferralForm(forms.Form):
         required=False,
         help_text="Only when the person may already have a record; shown to the auditor.",
     )
+
+
+class ReferralForm(ReferralDetailsForm):
+    program = forms.ModelChoiceField(queryset=Program.objects.none())
+    site = forms.ModelChoiceField(queryset=Site.objects.none(), required=False)
+    # The program and site follow the person's details, before the referral's date and source.
+    field_order = [
+        "legal_first_name",
+        "legal_last_name",
+        "preferred_name",
+        "pronouns",
+        "date_of_birth",
+        "sex_at_birth",
+        "phone",
+        "email",
+        "program",
+        "site",
+    ]
 
     def __init__(self, *args, programs, **kwargs) -> None:
         super().__init__(*args, **kwargs)

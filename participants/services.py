@@ -55,6 +55,17 @@ DUPLICATE_MESSAGE = (
     "or write why a new record is needed."
 )
 
+
+class LikelyDuplicate(InvalidInput):
+    """A new record asked for a person who likely has one already, without a reason for a
+    second: `matches` are those records, with why each matched, as `likely_matches` gives
+    them (the page shows them; the API answers 409 listing their ids)."""
+
+    def __init__(self, matches: list[tuple[Participant, list[str]]]) -> None:
+        super().__init__(DUPLICATE_MESSAGE, field="duplicate_reason")
+        self.matches = matches
+
+
 # Links a service sets itself; `validate` checks the rest of the record.
 PARTICIPANT_LINKS = ("organization", "user", "recorded_by")
 EPISODE_LINKS = ("participant", "program", "site", "primary_clinician")
@@ -146,23 +157,26 @@ def create_referral(
     (`duplicate_reason`), kept on the referral's audit event with the matches it overrode.
     """
     require_capability(
-        by, "referral.open", [program.organization_id], refusal="Your role cannot open referrals."
+        by,
+        "referral.open",
+        [program.organization_id],
+        event_type="participant.referred",
+        record=program,
+        refusal="Your role cannot open referrals.",
     )
     _check_site(program, site)
     duplicate_reason = (duplicate_reason or "").strip()
-    matches = [
-        str(person.public_id)
-        for person, _why in likely_matches(
-            by,
-            first_name=demographics.get("legal_first_name", ""),
-            last_name=demographics.get("legal_last_name", ""),
-            date_of_birth=demographics.get("date_of_birth"),
-            phone=demographics.get("phone", ""),
-            email=demographics.get("email", ""),
-        )
-    ]
-    if matches and not duplicate_reason:
-        raise InvalidInput(DUPLICATE_MESSAGE, field="duplicate_reason")
+    found = likely_matches(
+        by,
+        first_name=demographics.get("legal_first_name", ""),
+        last_name=demographics.get("legal_last_name", ""),
+        date_of_birth=demographics.get("date_of_birth"),
+        phone=demographics.get("phone", ""),
+        email=demographics.get("email", ""),
+    )
+    if found and not duplicate_reason:
+        raise LikelyDuplicate(found)
+    matches = [str(person.public_id) for person, _why in found]
     with transaction.atomic():
         participant = Participant(
             organization=program.organization,

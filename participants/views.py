@@ -33,7 +33,7 @@ from participants.access import (
     roles_holding,
 )
 from participants.decorators import load_participant, not_found, participant_page
-from participants.duplicates import likely_matches
+from participants.duplicates import likely_matches, record_matches_shown
 from participants.export import export_record, printable_record
 from participants.forms import (
     BreakGlassForm,
@@ -182,13 +182,7 @@ def _likely_matches(request: HttpRequest, data: dict) -> list:
         phone=data["phone"],
         email=data["email"],
     )
-    if matches:
-        record_event(
-            actor=request.user,
-            event_type="participant.likely_matches_shown",
-            record_type="participants.Participant",
-            details={"participants": [str(person.public_id) for person, _why in matches]},
-        )
+    record_matches_shown(request.user, matches)
     return matches
 
 

@@ -7,6 +7,8 @@ parameters and bodies all answer in it, so a client reads every refusal the same
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from ninja import Field, Schema
 
 
@@ -48,3 +50,15 @@ def _field(loc: Sequence[Any]) -> str | None:
 def _message(error: dict[str, Any]) -> str:
     message = str(error.get("msg", "Invalid value."))
     return message.removeprefix("Value error, ")
+
+
+def from_form(form: forms.BaseForm) -> dict[str, list[dict[str, Any]]]:
+    """A page's form errors in the API's shape, so a body checked by the page's form is
+    refused with the page's messages; an error about the whole form has no field."""
+    return field_errors(
+        *(
+            (None if name == NON_FIELD_ERRORS else name, str(message))
+            for name, messages in form.errors.items()
+            for message in messages
+        )
+    )

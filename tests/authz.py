@@ -106,6 +106,25 @@ ENDPOINTS: dict[str, Endpoint] = {
         break_glass=frozenset(),
     ),
 }
+# Addresses that open a new record carry no participant id, so the participant matrix cannot
+# reach them: who may open one, written out by hand like the rows above.
+NEW_RECORDS: dict[str, Endpoint] = {
+    # Whoever opens referrals in the program's organization; nobody else, break-the-glass or not.
+    "api:create_referral": Endpoint(
+        "API_POST",
+        frozenset(REFERRAL_OPEN),
+        kwargs=lambda w: {},
+        data=lambda w: {
+            "legal_first_name": "Jordan",
+            "legal_last_name": "Matrixcase",
+            "date_of_birth": "1984-02-29",
+            "program": w.program.public_id,
+            "referred_on": "2026-12-01",
+        },
+        status=frozenset({201}),
+        break_glass=frozenset(),
+    ),
+}
 # Each module lists its own rows in tests/authz_<module>.py as ENDPOINTS (and, if any,
 # NOT_PARTICIPANT_DATA and MORE_CASES); they are merged here so modules never edit one
 # shared table.

@@ -6,11 +6,13 @@ from django.urls import reverse
 
 from audit.models import AuditEvent, Outcome
 from participants.access import break_the_glass
+from participants.models import Participant
 from tests.authz import (
     ALL_PERSONAS,
     CASES,
     ENDPOINTS,
     HTTP_METHODS,
+    NEW_RECORDS,
     NOT_PARTICIPANT_DATA,
     call,
     methods_served,
@@ -84,6 +86,51 @@ def test_break_the_glass_opens_each_url_and_is_flagged(world, login, name, endpo
     assert response.status_code in endpoint.status, (name, persona, response.status_code)
     last = AuditEvent.objects.filter(actor=user, participant=world.participant).order_by("-id")
     assert last.filter(break_glass=grant, outcome=Outcome.ALLOWED).exists()
+
+
+@pytest.mark.parametrize("persona", ALL_PERSONAS)
+@pytest.mark.parametrize("name", sorted(NEW_RECORDS))
+def test_opening_a_new_record(world, login, name, persona):
+    """An allowed persona opens one record and its events are on it; anyone else gets 403,
+    one refused event and no record."""
+    endpoint = NEW_RECORDS[name]
+    user = world.users[persona]
+    client = login(user)
+    people = set(Participant.objects.values_list("pk", flat=True))
+    last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+    response = call(client, endpoint, reverse(name), world)
+
+    events = list(AuditEvent.objects.filter(actor=user, id__gt=last).order_by("id"))
+    opened = list(Participant.objects.exclude(pk__in=people))
+    if persona in endpoint.allowed:
+        assert response.status_code in endpoint.status, (name, persona, response.status_code)
+        [record] = opened
+        assert events and all(e.outcome == Outcome.ALLOWED for e in events)
+        assert {e.participant_id for e in events} == {record.pk}
+    else:
+        assert response.status_code == 403, (name, persona, response.status_code)
+        assert opened == []
+        assert [e.outcome for e in events] == [Outcome.REFUSED]
+
+
+@pytest.mark.parametrize(
+    ("name", "method"),
+    [
+        (name, method)
+        for name in sorted(NEW_RECORDS)
+        for method in HTTP_METHODS
+        if method != NEW_RECORDS[name].method.removeprefix("API_")
+    ],
+)
+def test_a_new_record_s_other_methods_are_refused_with_nothing_shown(world, login, name, method):
+    client = login(world.director)
+    before = AuditEvent.objects.count()
+
+    response = client.generic(method, reverse(name))
+
+    assert response.status_code == 405, (name, method, response.status_code)
+    assert AuditEvent.objects.count() == before
 
 
 def _other_methods():

@@ -509,6 +509,7 @@ API_WRITES = [
         "therapist",
         lambda b: _participant(b) | {"episode_id": b.episode.public_id},
     ),
+    ApiWrite("post", "/api/v1/participants", "intake", lambda b: {}),
     ApiWrite("post", "/api/v1/participants/{participant_id}/refer-again", "director", _participant),
     ApiWrite("post", "/api/v1/instruments/{code}/score", None, lambda b: {"code": "phq-9"}),
     ApiWrite("post", "/api/v1/me/checkins", "participant_user", lambda b: {}),
