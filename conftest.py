@@ -312,10 +312,12 @@ def login(client):
 @pytest.fixture
 def signed_in(client):
     """A persona's session without the sign-in page, for tests of what a signed-in person may
-    reach (the authorization matrix); the sign-in page's own checks are tested through `login`."""
+    reach (the authorization matrix); the sign-in page's own checks are tested through `login`.
+    The session names the backend a real sign-in names, so each request reads the person as
+    it would after one (with the session, `signin.sessions`)."""
 
     def _signed_in(user: User):
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="accounts.backends.UserBackend")
         return client
 
     return _signed_in

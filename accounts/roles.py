@@ -4,9 +4,10 @@ These are facts, not decisions. What a role may do is decided in one place, the 
 policy (`participants.access`): read it there, never compare role names elsewhere.
 """
 
+from collections.abc import Callable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Field, QuerySet
 
 from accounts.models import Membership
 from tandem.statements import Read, read_together
@@ -24,6 +25,12 @@ def roles_read(user_id: Any) -> Read:
     """The statement that reads a user's active roles and their programs' time zones, for
     a caller that reads it together with others (the signed-in user, `keep_roles`)."""
     return Read("roles_and_zones", _roles_and_zones, Membership._meta.get_field("user"), user_id)
+
+
+def roles_read_by(name: str, user_id: Callable[[Any], Any], field: Field, value: Any) -> Read:
+    """`roles_read` for the user whose id `user_id(value)` gives (an expression, such as the
+    user a session row names), so the roles come in the round trip that finds the user."""
+    return Read(name, lambda found: _roles_and_zones(user_id(found)), field, value)
 
 
 def keep_roles(user, rows: list[tuple]) -> None:

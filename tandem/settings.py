@@ -133,7 +133,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "signin.middleware.SignedInUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "signin.middleware.ResolvedUserMiddleware",
@@ -239,8 +239,8 @@ WHITENOISE_USE_FINDERS = DEBUG or TANDEM_DEMO or TESTING
 # REDIS_URL (a cache every worker and server shares) a session is also kept in that cache and
 # read from there, one query less per request; a signing-out deletes both copies. A cache of
 # each process's own (no REDIS_URL) would let a signed-out session live on in another worker,
-# so then the database alone holds them (signin.sessions: Django's store, reading a session
-# with a statement compiled once per process).
+# so then the database alone holds them (signin.sessions: Django's store in a table whose rows
+# name the signed-in user, read with that user and their roles in one round trip).
 SESSION_ENGINE = (
     "django.contrib.sessions.backends.cached_db"
     if os.environ.get("REDIS_URL")

@@ -19,5 +19,5 @@ def test_a_chart_read_asks_for_roles_and_time_zones_once(world, signed_in):
     assert len(_reading(queries, "accounts_membership")) == 1
     assert _reading(queries, "accounts_program") == []
     assert [
-        q["sql"] for q in queries if "UPDATE" in q["sql"] and "django_session" in q["sql"]
+        q["sql"] for q in queries if "UPDATE" in q["sql"] and "signin_session" in q["sql"]
     ] == []

@@ -9,13 +9,13 @@ from participants.access import decisions_for_one_request
 from participants.chart import header_flags
 from participants.selectors import prefetch_chart_relations
 
-# The session (1); the signed-in user with their roles and time zones (1 on PostgreSQL, 2
+# The session with the signed-in user, their roles and time zones (1 on PostgreSQL, 3
 # elsewhere); the participant with its episodes and care team, which the access decision
 # reads too (1 on PostgreSQL, 3 elsewhere); the audit event (1 on PostgreSQL, 3 elsewhere);
 # every module's header flags (1) and the closed-chart check (0: read from the header's
 # episodes). The care-team form's staff list is read on the form's own page, and the
 # session is not written on a read (the idle clock moves once a minute).
-CHART_QUERY_BUDGET = {"postgresql": 5, "sqlite": 10}
+CHART_QUERY_BUDGET = {"postgresql": 4, "sqlite": 10}
 
 
 def test_the_chart_page_stays_within_its_query_budget(world, client):

@@ -1,12 +1,12 @@
 """The anonymous self-check: guidance and crisis lines, and it stores and sets nothing."""
 
 import pytest
-from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
 from audit.models import AuditEvent
 from placement import self_check
+from signin.models import Session
 
 FITS = {
     "self_harm": "no",

@@ -195,7 +195,7 @@ def test_idle_session_is_signed_out(client, world, monkeypatch):
 
 
 def _session_writes(queries) -> list[str]:
-    return [q["sql"] for q in queries if "django_session" in q["sql"] and "SELECT" not in q["sql"]]
+    return [q["sql"] for q in queries if "signin_session" in q["sql"] and "SELECT" not in q["sql"]]
 
 
 @override_settings(TANDEM_IDLE_TIMEOUT_SECONDS=900, TANDEM_IDLE_WRITE_STEP_SECONDS=60)
