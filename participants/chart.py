@@ -5,7 +5,7 @@ AppConfig.ready(), so the chart shell never imports them and a module can be add
 touching this one.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -19,7 +19,7 @@ from audit.event_types import name_page
 from audit.models import Action
 from participants.access import Scope, decide
 from participants.models import CareTeamRole, EpisodeStatus
-from participants.selectors import RowValues, read_on_participant
+from participants.selectors import RowValues, kept_row_values, read_on_participant
 from tandem.hooks import Hook
 from tandem.templatetags.clock import clock
 
@@ -152,14 +152,24 @@ def tab_bar(user, participant, active_tab: str) -> SafeString:
     return mark_safe(links.replace(_ANY_PARTICIPANT, str(participant.public_id)))
 
 
+def flag_values() -> list[RowValues]:
+    """Every module's flag values, for the gate of a chart read to read with the participant
+    (`chart_participant_with_relations`) before deciding which of them are shown."""
+    return [source.values for source in FLAGS.implementations()]
+
+
 def header_flags(participant, user) -> list[HeaderFlag]:
-    """The flags of every module whose scope this user may read, in one query for all."""
+    """The flags of every module whose scope this user may read: their values as read with
+    the participant, or else in one query for all of them."""
     shown = [
         source
         for source in FLAGS.implementations()
         if decide(user, participant, Action.VIEW, source.scope).allowed
     ]
-    read = read_on_participant(participant, [source.values for source in shown])
+    kept = [kept_row_values(participant, source.values) for source in shown]
+    read: Sequence[Mapping[str, Any]] = [values for values in kept if values is not None]
+    if len(read) < len(shown):
+        read = read_on_participant(participant, [source.values for source in shown])
     return [
         flag
         for source, values in zip(shown, read, strict=True)

@@ -15,6 +15,7 @@ from audit.models import Action, Outcome
 from audit.services import record_event
 from participants.access import Scope, audit_access, decide, refusal_message
 from participants.audit_events import access_event_type
+from participants.chart import flag_values
 from participants.http import StaffRequest
 from participants.models import Participant
 from participants.selectors import chart_participant, chart_participant_with_relations
@@ -25,10 +26,10 @@ from tandem.views import error_page
 
 def load_participant(participant_id, *, with_chart: bool = False) -> Participant | None:
     """The participant a page's address names; `with_chart`: with the episodes and care
-    teams the chart header and the access decision read (`prefetch_chart_relations`), in
-    the same round trip."""
+    teams the chart header and the access decision read (`prefetch_chart_relations`) and
+    the values of the header's flags, in the same round trip."""
     if with_chart:
-        return chart_participant_with_relations(participant_id)
+        return chart_participant_with_relations(participant_id, flag_values())
     return chart_participant(participant_id)
 
 

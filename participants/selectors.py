@@ -30,6 +30,9 @@ from participants.models import (
 from tandem.hooks import Hook
 from tandem.statements import Read, model_rows, read_together
 
+# A module's values on the participant's row (`read_on_participant`).
+RowValues = Callable[[], Mapping[str, Any]]
+
 
 @dataclass(frozen=True)
 class CaseloadValue:
@@ -120,14 +123,21 @@ def chart_participant(public_id) -> Participant | None:
     return found[0] if found else None
 
 
-def chart_participant_with_relations(public_id) -> Participant | None:
+def chart_participant_with_relations(
+    public_id, row_values: Sequence[RowValues] = ()
+) -> Participant | None:
     """`chart_participant` with what `prefetch_chart_relations` reads onto it (the episodes
     and care teams the chart header and the access decision read), the three statements
     sent in one round trip where the database allows it, since a chart read by staff needs
     all three every time. The episodes and care teams are found by the same address and
-    are left unread (never shown) when no participant is found."""
+    are left unread (never shown) when no participant is found.
+
+    `row_values`: groups of values on the participant's row, as `read_on_participant` reads
+    them, read in the same round trip and kept on the participant for `kept_row_values`
+    (the chart header's flags, whose modules' own decisions say which are shown)."""
     public = Participant._meta.get_field("public_id")
-    people, episodes, members = read_together(
+    groups = tuple(row_values) if any(_row_value_names(tuple(row_values))) else ()
+    reads = [
         Read("chart_participant", _chart_participant, public, public_id),
         Read(
             "chart_episodes_by_address",
@@ -146,11 +156,35 @@ def chart_participant_with_relations(public_id) -> Participant | None:
             public,
             public_id,
         ),
-    )
+    ]
+    if groups:
+        reads.append(
+            Read(
+                ("chart_row_values_by_address", groups),
+                lambda value: _row_values_by_address(groups, value),
+                public,
+                public_id,
+            )
+        )
+    people, episodes, members, *values = read_together(*reads)
     if not people:
         return None
     _keep_chart_relations(people[0], episodes, members)
+    if values:
+        names = _row_value_names(groups)
+        people[0]._kept_row_values = {
+            group: dict(zip(group_names, row, strict=True))
+            for group, group_names, row in zip(
+                groups, names, _split(values[0][0], names), strict=True
+            )
+        }
     return people[0]
+
+
+def kept_row_values(participant: Participant, group: RowValues) -> Mapping[str, Any] | None:
+    """The values of `group` read with the participant by `chart_participant_with_relations`,
+    or None when they were not read with it."""
+    return getattr(participant, "_kept_row_values", {}).get(group)
 
 
 def prefetch_chart_relations(participant: Participant) -> None:
@@ -211,9 +245,6 @@ def _keep_prefetched(obj: Model, name: str, queryset: QuerySet, rows: list) -> N
     obj.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
-RowValues = Callable[[], Mapping[str, Any]]
-
-
 @dataclass(frozen=True)
 class _Statement:
     sql: str
@@ -233,11 +264,7 @@ _ID_MARK = 7340199457362017123  # where the id goes in the statement with its va
 
 
 def _compile(groups: Sequence[RowValues], using: str) -> _Statement:
-    expressions = {
-        f"v{i}_{name}": expression
-        for i, values in enumerate(groups)
-        for name, expression in values().items()
-    }
+    expressions = _row_value_expressions(groups)
     if not expressions:
         return _Statement("", (), (), None, {})
     query = Participant.objects.filter(pk=_ANY_PARTICIPANT).values(**expressions).query
@@ -298,6 +325,43 @@ def read_on_participant(participant: Participant, groups: Sequence[RowValues]) -
         i, name = alias[1:].split("_", 1)
         values[int(i)][name] = value
     return values
+
+
+_row_value_names_of: dict[tuple, list[list[str]]] = {}
+
+
+def _row_value_expressions(groups: Sequence[RowValues]) -> dict[str, Any]:
+    return {
+        f"v{i}_{name}": expression
+        for i, values in enumerate(groups)
+        for name, expression in values().items()
+    }
+
+
+def _row_value_names(groups: tuple[RowValues, ...]) -> list[list[str]]:
+    """Each group's names of its values, in the order the statement reads them."""
+    names = _row_value_names_of.get(groups)
+    if names is None:
+        names = _row_value_names_of[groups] = [list(values()) for values in groups]
+    return names
+
+
+def _row_values_by_address(groups: Sequence[RowValues], public_id) -> QuerySet:
+    expressions = _row_value_expressions(groups)
+    return (
+        Participant.objects.filter(public_id=public_id, entered_in_error_at__isnull=True)
+        .annotate(**expressions)
+        .values_list(*expressions)
+    )
+
+
+def _split(row: Sequence[Any], names: list[list[str]]) -> list[Sequence[Any]]:
+    """The row's values cut into each group's, in the groups' order."""
+    parts, start = [], 0
+    for group_names in names:
+        parts.append(row[start : start + len(group_names)])
+        start += len(group_names)
+    return parts
 
 
 def caseload_for(user) -> QuerySet[Episode]:

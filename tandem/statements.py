@@ -6,7 +6,7 @@ user, a chart's participant and episodes) compiles each once here. Statements a 
 runs together are sent together (`read_together`): one round trip instead of several.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -95,9 +95,10 @@ def value_rows(name: str, build: Callable[[Any], QuerySet], field: Field, value:
 @dataclass(frozen=True)
 class Read:
     """One compiled statement to run with `read_together`: `build(value)` compiled once per
-    process under `name`, as `model_rows` and `value_rows` take it."""
+    process under `name` (any hashable value naming it), as `model_rows` and `value_rows`
+    take it."""
 
-    name: str
+    name: Hashable
     build: Callable[[Any], QuerySet]
     field: Field
     value: Any
@@ -114,7 +115,7 @@ def read_together(*reads: Read) -> list[list]:
     ]
 
 
-def _statement(name: str, build: Callable[[Any], QuerySet], field: Field) -> _ModelStatement:
+def _statement(name: Hashable, build: Callable[[Any], QuerySet], field: Field) -> _ModelStatement:
     key = (name, connection.alias)
     statement = _model_statements.get(key)
     if statement is None:

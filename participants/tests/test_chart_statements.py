@@ -6,12 +6,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from participants.chart import FLAGS
+from participants.access import decisions_for_one_request
+from participants.chart import FLAGS, flag_values, header_flags
 from participants.decorators import load_participant
 from participants.models import CareTeamMember, CareTeamRole, Episode, EpisodeStatus, Participant
 from participants.selectors import (
     chart_participant,
     chart_participant_with_relations,
+    kept_row_values,
     prefetch_chart_relations,
     read_on_participant,
     with_chart_relations,
@@ -181,3 +183,30 @@ def test_every_modules_flag_values_are_the_ones_the_orm_reads(world):
         expected = Participant.objects.filter(pk=world.participant.pk).values(**group()).get()
         assert values == expected
     assert any(values for values in read)
+
+
+def test_the_flag_values_read_with_the_chart_are_the_ones_read_on_the_participant(world):
+    from monitoring.services import raise_alert
+
+    raise_alert(world.participant, kind="k", severity="high", title="t", dedupe_key="x")
+    groups = flag_values()
+    person = chart_participant_with_relations(world.participant.public_id, groups)
+    assert person is not None
+    kept = [kept_row_values(person, group) for group in groups]
+    assert kept == read_on_participant(world.participant, groups)
+    assert any(values for values in kept)
+    assert kept_row_values(world.participant, groups[0]) is None  # not read with it
+
+
+def test_the_chart_read_with_its_header_flags_is_one_round_trip_on_postgresql(world):
+    public_id = world.participant.public_id
+    with decisions_for_one_request():
+        # Compiled, and the therapist's roles and access decisions made, once.
+        header_flags(chart_participant_with_relations(public_id, flag_values()), world.therapist)
+        with CaptureQueriesContext(connection) as queries:
+            person = chart_participant_with_relations(public_id, flag_values())
+            assert person is not None
+            header_flags(person, world.therapist)
+    assert len(queries) == (1 if connection.vendor == "postgresql" else 4), "\n".join(
+        q["sql"] for q in queries
+    )
