@@ -12,7 +12,6 @@ from typing import Any
 from uuid import UUID
 
 from django.urls import get_script_prefix, reverse
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from audit.event_types import name_page
@@ -20,6 +19,7 @@ from audit.models import Action
 from participants.access import Scope, decide
 from participants.models import CareTeamRole, EpisodeStatus
 from participants.selectors import RowValues, kept_row_values, read_on_participant
+from tandem.escaping import format_html, format_html_join
 from tandem.hooks import Hook
 from tandem.templatetags.clock import clock
 

@@ -11,7 +11,6 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.backends.utils import csrf_input
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.http import SignedInRequest, is_htmx
@@ -47,6 +46,7 @@ from participants.http import StaffRequest
 from participants.models import EPISODE_TRANSITIONS, CareTeamRole, Episode, EpisodeStatus
 from tandem.dates import FIRST_DAY, LAST_DAY
 from tandem.errors import AccessDenied, InvalidInput, TandemError
+from tandem.escaping import format_html, format_html_join
 from tandem.form_token import token_input
 from tandem.methods import READS, serves
 from tandem.statements import model_rows

@@ -2,8 +2,9 @@
 
 import uuid
 
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
+
+from tandem.escaping import format_html
 
 FIELD = "form_token"
 
