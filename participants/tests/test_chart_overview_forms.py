@@ -7,8 +7,10 @@ from datetime import date
 from typing import Any, cast
 
 from django import forms
+from django.test import Client
 from django.urls import reverse
 
+from conftest import PASSWORD
 from participants.forms import CareTeamAddForm, TransitionForm
 from participants.models import EPISODE_TRANSITIONS, Episode, EpisodeStatus
 from participants.views import _care_team_staff
@@ -117,3 +119,27 @@ def test_the_overview_writes_the_records_details_escaped_and_a_dash_for_what_is_
     Participant.objects.filter(pk=world.participant.pk).update(emergency_contact_name="")
     page = _overview(login(world.therapist), world)
     assert "<dt>Emergency contact</dt><dd>—</dd>" in page
+
+
+def test_the_overview_carries_one_csrf_token_that_its_status_form_sends(world):
+    client = Client(enforce_csrf_checks=True)
+    login = client.get("/accounts/login/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login)
+    assert token is not None
+    client.post(
+        "/accounts/login/",
+        {"csrfmiddlewaretoken": token[1], "username": "therapist", "password": PASSWORD},
+    )
+    page = _overview(client, world)
+    tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page))
+    tokens |= set(re.findall(r'"X-CSRFToken": "([^"]+)"', page))
+    assert len(tokens) == 1
+    form = page[: page.index("<h3>Change status</h3>")]
+    form = form[form.rindex("<form ") :]
+    [sent] = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
+    [action] = re.findall(r'<form method="post" action="([^"]+)"', form)
+    world.episode.refresh_from_db()
+    sent_form = {"version": world.episode.version, "to_status": "", "on": ""}
+    refused = client.post(action, {**sent_form, "csrfmiddlewaretoken": "x" * 64})
+    assert refused.status_code == 403
+    assert client.post(action, {**sent_form, "csrfmiddlewaretoken": sent}).status_code != 403
