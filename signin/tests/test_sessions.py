@@ -95,3 +95,14 @@ def test_a_role_ended_elsewhere_is_gone_on_the_next_request(world, login):
     assert client.get(chart).status_code == 200
     Membership.objects.filter(user=world.therapist).update(is_active=False)
     assert client.get(chart).status_code == 403
+
+
+def test_a_session_key_that_is_not_one_reads_as_none_and_changes_nothing(world, login):
+    client = login(world.therapist)
+    rows = Session.objects.count()
+    for key in ("k' OR '1'='1", "'; DELETE FROM signin_session; --", "%s %% \\'"):
+        read = SessionStore(key)
+        assert read.load() == {}
+        assert read.signed_in_user(world.therapist.pk) is None
+    assert Session.objects.count() == rows
+    assert client.get(reverse("home")).status_code == 200
