@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Membership, Program, Site
+from accounts.models import Membership, Organization, Program, Site
 from accounts.roles import roles_in
 from audit.models import Action
 from audit.services import field_changes, record_event
@@ -166,18 +166,22 @@ def create_referral(
     )
     _check_site(program, site)
     duplicate_reason = (duplicate_reason or "").strip()
-    found = likely_matches(
-        by,
-        first_name=demographics.get("legal_first_name", ""),
-        last_name=demographics.get("legal_last_name", ""),
-        date_of_birth=demographics.get("date_of_birth"),
-        phone=demographics.get("phone", ""),
-        email=demographics.get("email", ""),
-    )
-    if found and not duplicate_reason:
-        raise LikelyDuplicate(found)
-    matches = [str(person.public_id) for person, _why in found]
     with transaction.atomic():
+        # One new record at a time in an organization: two desks referring at once would
+        # otherwise take the same record number, or both miss each other's new record in the
+        # duplicate check.
+        Organization.objects.select_for_update().filter(pk=program.organization_id).first()
+        found = likely_matches(
+            by,
+            first_name=demographics.get("legal_first_name", ""),
+            last_name=demographics.get("legal_last_name", ""),
+            date_of_birth=demographics.get("date_of_birth"),
+            phone=demographics.get("phone", ""),
+            email=demographics.get("email", ""),
+        )
+        if found and not duplicate_reason:
+            raise LikelyDuplicate(found)
+        matches = [str(person.public_id) for person, _why in found]
         participant = Participant(
             organization=program.organization,
             record_number=next_record_number(program.organization_id),
