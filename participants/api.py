@@ -99,6 +99,7 @@ class NewReferralIn(Schema):
 
 class NewReferralOut(Schema):
     id: UUID = Field(description="The new participant's id.")
+    record_number: str = Field(description="The record number the program's staff know it by.")
     episode: EpisodeOut
 
 
@@ -190,7 +191,12 @@ def create_referral(request: ApiRequest, body: NewReferralIn):
         record_matches_shown(request.auth, exc.matches)
         return Status(409, _likely_matches_out(exc.matches))
     return Status(
-        201, NewReferralOut(id=episode.participant.public_id, episode=_episode_out(episode))
+        201,
+        NewReferralOut(
+            id=episode.participant.public_id,
+            record_number=episode.participant.record_number,
+            episode=_episode_out(episode),
+        ),
     )
 
 

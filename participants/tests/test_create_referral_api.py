@@ -91,6 +91,7 @@ def test_a_new_person_is_referred_on_a_new_record(world, login):
     episode = person.episodes.get()
     assert response.json() == {
         "id": str(person.public_id),
+        "record_number": person.record_number,
         "episode": {
             "id": str(episode.public_id),
             "program": world.program.name,
