@@ -127,7 +127,6 @@ def new_referral(request: HttpRequest) -> HttpResponse:
     matches = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        matches = _likely_matches(request, data)
         episode_fields = {
             "program": data["program"],
             "site": data["site"],
@@ -138,6 +137,7 @@ def new_referral(request: HttpRequest) -> HttpResponse:
         again = request.POST.get(REFER_AGAIN)
         try:
             if again:
+                matches = _likely_matches(request, data)
                 episode = services.refer_again(_shown_match(matches, again), **episode_fields)
                 done = "Referred again: a new episode is open on the existing record."
             else:
@@ -149,6 +149,11 @@ def new_referral(request: HttpRequest) -> HttpResponse:
                     duplicate_reason=data["duplicate_reason"],
                 )
                 done = "Referral opened."
+        except services.LikelyDuplicate as exc:
+            # The matches the service found under its lock, shown so the person can choose.
+            matches = exc.matches
+            record_matches_shown(request.user, matches)
+            form.add_error("duplicate_reason", exc.message)
         except TandemError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:

@@ -55,6 +55,9 @@ def test_creating_anyway_with_a_reason_creates_and_keeps_the_reason(world, login
     event = AuditEvent.objects.get(event_type="participant.referred", participant=created)
     assert event.reason == reason
     assert event.details["likely_matches"] == [str(world.participant.public_id)]
+    # The page went on to the new chart without showing the matches: the referral's event
+    # names them, and no "shown" event claims a read that did not happen.
+    assert not AuditEvent.objects.filter(event_type="participant.likely_matches_shown").exists()
 
 
 def test_a_match_by_email_alone_is_shown(world, login):
