@@ -11,7 +11,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
-from functools import partial
+from functools import cache, partial
 from operator import contains
 
 from django.conf import settings
@@ -603,6 +603,31 @@ def _rule(
     roles = roles_in(user, participant.organization_id)
     if not roles:
         return Decision(False, "", "not a member of this participant's organization")
+    return _staff_rule(
+        frozenset(roles),
+        action,
+        scope,
+        on_team=on_team,
+        intake_case=intake_case,
+        team_at_discharge=team_at_discharge,
+        grant=grant,
+        addendum=addendum,
+    )
+
+
+def _staff_rule(
+    roles: frozenset[str],
+    action: str,
+    scope: Scope,
+    *,
+    on_team: Callable[[], bool],
+    intake_case: Callable[[], bool],
+    team_at_discharge: Callable[[], bool],
+    grant: Callable[[], BreakGlassGrant | None],
+    addendum: bool = False,
+) -> Decision:
+    """The participant rule for the roles a staff member holds in the participant's
+    organization."""
     role_label = ",".join(sorted(roles))
     if action == Action.EXPORT and not roles & CAPABILITIES["record.export"]:
         return Decision(False, role_label, "only clinical staff may export a record")
@@ -630,6 +655,38 @@ def _rule(
     if read_only:
         return Decision(False, read_only, f"{read_only} reads {scope} data; it does not change it")
     return Decision(False, role_label, f"the {role_label} role does not reach {scope} data")
+
+
+def scopes_within_reach(user) -> frozenset[Scope]:
+    """The parts of a record this staff member's roles, in any of their organizations, let
+    them read for at least one participant (on a care team, say). What a page reads before
+    the policy decides for one participant (the chart header's flags, read with the
+    participant in one round trip) is limited to these, so a part of the record no role of
+    theirs ever reaches (clinical data, for the front desk or billing) is never read for
+    them at all."""
+    reach: set[Scope] = set()
+    for organization_id in organizations_of(user):
+        reach |= _reach(frozenset(roles_in(user, organization_id)))
+    return frozenset(reach)
+
+
+@cache
+def _reach(roles: frozenset[str]) -> frozenset[Scope]:
+    """The scopes the participant rule lets these roles read when every fact a rule may
+    ask is in their favour."""
+    return frozenset(
+        scope
+        for scope in Scope
+        if _staff_rule(
+            roles,
+            Action.VIEW,
+            scope,
+            on_team=lambda: True,
+            intake_case=lambda: True,
+            team_at_discharge=lambda: True,
+            grant=lambda: None,
+        ).allowed
+    )
 
 
 def decide_with_capability(

@@ -5,7 +5,7 @@ AppConfig.ready(), so the chart shell never imports them and a module can be add
 touching this one.
 """
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -152,10 +152,12 @@ def tab_bar(user, participant, active_tab: str) -> SafeString:
     return mark_safe(links.replace(_ANY_PARTICIPANT, str(participant.public_id)))
 
 
-def flag_values() -> list[RowValues]:
-    """Every module's flag values, for the gate of a chart read to read with the participant
-    (`chart_participant_with_relations`) before deciding which of them are shown."""
-    return [source.values for source in FLAGS.implementations()]
+def flag_values(within: Collection[Scope] = frozenset(Scope)) -> list[RowValues]:
+    """The flag values of every module whose scope is `within` (by default, all), for the
+    gate of a chart read to read with the participant (`chart_participant_with_relations`)
+    before the policy decides which of them are shown: the gate passes the scopes within
+    the reader's reach (`scopes_within_reach`)."""
+    return [source.values for source in FLAGS.implementations() if source.scope in within]
 
 
 def header_flags(participant, user) -> list[HeaderFlag]:

@@ -13,7 +13,13 @@ from accounts.models import User
 from audit.context import counting_events
 from audit.models import Action, Outcome
 from audit.services import record_event
-from participants.access import Scope, audit_access, decide, refusal_message
+from participants.access import (
+    Scope,
+    audit_access,
+    decide,
+    refusal_message,
+    scopes_within_reach,
+)
 from participants.audit_events import access_event_type
 from participants.chart import flag_values
 from participants.http import StaffRequest
@@ -24,12 +30,15 @@ from tandem.methods import READS, serves
 from tandem.views import error_page
 
 
-def load_participant(participant_id, *, with_chart: bool = False) -> Participant | None:
-    """The participant a page's address names; `with_chart`: with the episodes and care
+def load_participant(participant_id, *, chart_for: User | None = None) -> Participant | None:
+    """The participant a page's address names; `chart_for`: with the episodes and care
     teams the chart header and the access decision read (`prefetch_chart_relations`) and
-    the values of the header's flags, in the same round trip."""
-    if with_chart:
-        return chart_participant_with_relations(participant_id, flag_values())
+    the values of the header's flags this staff member's roles could be shown, in the same
+    round trip."""
+    if chart_for is not None:
+        return chart_participant_with_relations(
+            participant_id, flag_values(scopes_within_reach(chart_for))
+        )
     return chart_participant(participant_id)
 
 
@@ -80,7 +89,9 @@ def participant_page(
             staff = request.user.kind == User.Kind.STAFF
             # A read by staff shows the chart header, whose episodes and care teams the
             # decision reads too.
-            participant = load_participant(participant_id, with_chart=read and staff)
+            participant = load_participant(
+                participant_id, chart_for=request.user if read and staff else None
+            )
             if participant is None:
                 return not_found(request)
             page = request.resolver_match.view_name if request.resolver_match else ""

@@ -2,11 +2,15 @@
 
 from datetime import date
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
-from participants.access import decisions_for_one_request
+from audit.models import Action
+from conftest import PERSONAS
+from participants.access import Scope, decide, decisions_for_one_request, scopes_within_reach
 from participants.chart import FLAGS, flag_values, header_flags
 from participants.decorators import load_participant
 from participants.models import CareTeamMember, CareTeamRole, Episode, EpisodeStatus, Participant
@@ -132,11 +136,11 @@ def test_an_entered_in_error_or_unknown_participant_is_not_found(world):
         entered_in_error_reason="duplicate record",
     )
     unknown = "00000000-0000-0000-0000-000000000000"
-    for with_chart in (False, True):
-        assert load_participant(world.referral.public_id, with_chart=with_chart) is None
-        found = load_participant(str(world.participant.public_id), with_chart=with_chart)
+    for chart_for in (None, world.therapist):
+        assert load_participant(world.referral.public_id, chart_for=chart_for) is None
+        found = load_participant(str(world.participant.public_id), chart_for=chart_for)
         assert found is not None and found.pk == world.participant.pk
-        assert load_participant(unknown, with_chart=with_chart) is None
+        assert load_participant(unknown, chart_for=chart_for) is None
     assert chart_participant_with_relations(world.referral.public_id) is None
     assert chart_participant_with_relations(unknown) is None
 
@@ -210,3 +214,66 @@ def test_the_chart_read_with_its_header_flags_is_one_round_trip_on_postgresql(wo
     assert len(queries) == (1 if connection.vendor == "postgresql" else 4), "\n".join(
         q["sql"] for q in queries
     )
+
+
+def _flag_tables() -> set[str]:
+    """The tables of other modules the clinical and aftercare flags read, as their values'
+    SQL names them (the chart reads the participant's own tables for every reader)."""
+    groups = flag_values()
+    sql = str(Participant.objects.values(**{k: v for g in groups for k, v in g().items()}).query)
+    return {
+        table
+        for table in connection.introspection.table_names()
+        if f'"{table}"' in sql and not table.startswith("participants_")
+    }
+
+
+@pytest.mark.parametrize("persona", ["frontdesk", "billing"])
+def test_a_chart_page_reads_no_clinical_flag_for_a_role_that_can_never_see_them(
+    world, client, persona
+):
+    from monitoring.services import raise_alert
+
+    raise_alert(world.participant, kind="k", severity="high", title="Overdose risk", dedupe_key="x")
+    tables = _flag_tables()
+    assert tables, "the flags read other tables"
+    client.force_login(getattr(world, persona))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("participants:chart", args=[world.participant.public_id]))
+    assert response.status_code == 200
+    read = [t for q in queries for t in tables if f'"{t}"' in q["sql"]]
+    assert read == [], "read for a role the flags' scopes never reach"
+    assert "open alert" not in response.content.decode()
+
+
+def test_a_clinician_s_chart_page_still_reads_and_shows_the_flags(world, client):
+    from monitoring.services import raise_alert
+
+    raise_alert(world.participant, kind="k", severity="high", title="Overdose risk", dedupe_key="x")
+    client.force_login(world.therapist)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("participants:chart", args=[world.participant.public_id]))
+    assert response.status_code == 200
+    assert any(f'"{t}"' in q["sql"] for q in queries for t in _flag_tables())
+    assert "1 open alert" in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", sorted(PERSONAS))
+def test_every_scope_a_role_may_read_on_some_chart_is_within_its_reach(world, persona):
+    """The reach is the rule itself with every fact in the role's favour: whatever the
+    policy allows one of these people on any of the world's charts is within it."""
+    user = getattr(world, persona)
+    reach = scopes_within_reach(user)
+    for participant in Participant.objects.all():
+        for scope in Scope:
+            if decide(user, participant, Action.VIEW, scope).allowed:
+                assert scope in reach, (persona, scope)
+    expected = {
+        "frontdesk": {Scope.DEMOGRAPHICS, Scope.SCHEDULE},
+        "billing": {Scope.DEMOGRAPHICS, Scope.SCHEDULE, Scope.BILLING},
+        "auditor": set(),
+        "therapist": set(Scope) - {Scope.BILLING},
+        "director": set(Scope),
+    }
+    if persona in expected:
+        assert reach == expected[persona]
