@@ -1,5 +1,7 @@
 """A statement run again with its value written in is the statement Django's driver writes."""
 
+from typing import Any
+
 import pytest
 from django.db import connection
 from hypothesis import HealthCheck, given, settings
@@ -24,7 +26,8 @@ def _by_address(value):
 
 
 def _as_django_writes(statement, value) -> str:
-    return connection.ops.compose_sql(statement.sql, _params(statement, value))
+    operations: Any = connection.ops  # PostgreSQL's
+    return operations.compose_sql(statement.sql, _params(statement, value))
 
 
 @settings(
