@@ -138,8 +138,8 @@ def session_page(*methods: str, needs: Literal["view", "record", "session"] = "v
                         "scope": str(Scope.SCHEDULE),
                         "why": access.why,
                         "page": request.resolver_match.url_name if request.resolver_match else "",
-                        "participants": [str(p.public_id) for p in participants],
                     },
+                    listed=participants,
                 )
             return response
 
@@ -214,8 +214,8 @@ def roll_call(
             "scope": str(Scope.SCHEDULE),
             "why": access.why,
             "page": "roll_call",
-            "participants": [str(r.participant.public_id) for r in context["rows"]],
         },
+        listed=[r.participant for r in context["rows"]],
     )
     return render(request, "attendance/roll_call.html", context)
 
@@ -396,8 +396,8 @@ def cancellation(
             "scope": str(Scope.SCHEDULE),
             "why": access.why,
             "page": "cancellation",
-            "participants": [str(n.participant.public_id) for n in notices],
         },
+        listed=[n.participant for n in notices],
     )
     return render(
         request,
@@ -444,12 +444,12 @@ def dose_this_week(request: SignedInRequest) -> HttpResponse:
     ]
     mine_page, mine = dose.caseload_week(request.user, request.GET.get("mine"))
     shown = [e for s in sections for e, _ in s["rows"]] + [e for e, _ in mine]
-    participants = list(dict.fromkeys(str(e.participant.public_id) for e in shown))
     record_event(
         actor=request.user,
         event_type="dose.week_viewed",
         record_type="attendance.DoseWeek",
-        details={"scope": str(Scope.SCHEDULE), "participants": participants},
+        details={"scope": str(Scope.SCHEDULE)},
+        listed=[e.participant for e in shown],
     )
     return render(
         request,

@@ -5,7 +5,7 @@ view; `record_event` calls `note_event()` for every event it appends, so the pag
 whether the view (or a service it called) already audited the access.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -33,9 +33,11 @@ def counting_events() -> Iterator[EventCount]:
         _counters.reset(token)
 
 
-def note_event(participant_id: int | None = None) -> None:
-    """Called by the audit writer once for every event it appends, with its participant."""
+def note_event(participant_id: int | None = None, listed: Iterable[int] = ()) -> None:
+    """Called by the audit writer once for every event it appends, with its participant and
+    those it lists: each of them was shown."""
     for count in _counters.get():
         count.written += 1
         if participant_id is not None:
             count.participant_ids.add(participant_id)
+        count.participant_ids.update(listed)

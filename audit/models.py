@@ -107,6 +107,53 @@ class AuditEvent(models.Model):
         return self.outcome == Outcome.REFUSED
 
 
+class ListedParticipantQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Listed participants are append-only; they cannot be updated.")
+
+    def delete(self):
+        raise TypeError("Listed participants are append-only; they cannot be deleted.")
+
+
+class ListedParticipant(models.Model):
+    """One participant an event lists among several (a roll call, a caseload, a worklist), so
+    "who has seen this person's record?" finds the event as it finds one naming them alone.
+
+    Written with its event, never changed; the event's `details["participants"]`, which its
+    MAC covers, says which rows it has, and `audit_verify` reports any that differ.
+    """
+
+    # No index of their own: the event's rows are read by the unique (event, participant) one,
+    # a participant's events by (participant, -event), and each index costs every append.
+    event = models.ForeignKey(
+        AuditEvent, on_delete=models.PROTECT, related_name="listed", db_index=False
+    )
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+
+    objects = ListedParticipantQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "participant"], name="audit_listed_once_per_event"
+            ),
+        ]
+        indexes = [models.Index(fields=["participant", "-event"])]
+
+    def __str__(self) -> str:
+        return f"participant {self.participant_id} listed by event {self.event_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Listed participants are append-only; they cannot be updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Listed participants are append-only; they cannot be deleted.")
+
+
 class ChainHead(models.Model):
     """The last link of one chain; each append moves it under its row lock, which serialises
     appends to that chain only.

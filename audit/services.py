@@ -8,19 +8,22 @@ happened and nobody without the key can recompute it; signed checkpoints
 
 import json
 import threading
-from collections.abc import Iterator
+import uuid
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from itertools import islice
+from typing import Any, cast
 
 from django.db import DatabaseError, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from accounts.models import Membership, Organization
 from audit import event_types
 from audit.chain import GENESIS, chain_key, link
 from audit.context import client_address, note_event
-from audit.models import Action, AuditEvent, ChainHead, Outcome
+from audit.models import Action, AuditEvent, ChainHead, ListedParticipant, Outcome
 
 
 def _organization_of(actor: Any, participant: Any, record: Any, organization: Any) -> int | None:
@@ -71,14 +74,26 @@ _VALUES = ", ".join(f"%s{_CASTS.get(f.column, '')}" for f in _FIELDS)
 _MOVE_HEAD_IF_AT = (
     "UPDATE audit_chainhead SET seq = %s, hash = %s WHERE id = %s AND seq = %s AND hash = %s"
 )
-_APPEND_IF_HEAD_IS = (
+_HEAD_AND_EVENT = (
     f"WITH head AS ({_MOVE_HEAD_IF_AT} RETURNING id), "  # noqa: S608
-    f"event AS (INSERT INTO audit_auditevent ({_COLUMNS}) SELECT {_VALUES} FROM head RETURNING id) "
-    "SELECT (SELECT id FROM event), seq, hash FROM audit_chainhead WHERE id = %s"
+    f"event AS (INSERT INTO audit_auditevent ({_COLUMNS}) SELECT {_VALUES} FROM head RETURNING id)"
 )
+_GIVE_BACK_HEAD = "SELECT (SELECT id FROM event), seq, hash FROM audit_chainhead WHERE id = %s"
+_APPEND_IF_HEAD_IS = f"{_HEAD_AND_EVENT} {_GIVE_BACK_HEAD}"
+# An event that lists participants writes their rows in the same statement, from the event it
+# inserted: an append whose head had moved inserts no event, so it lists no one either.
+_LIST_WITH_EVENT = (
+    "listed AS (INSERT INTO audit_listedparticipant (event_id, participant_id) "
+    "SELECT event.id, unnest(%s::bigint[]) FROM event)"
+)
+_APPEND_LISTED_IF_HEAD_IS = f"{_HEAD_AND_EVENT}, {_LIST_WITH_EVENT} {_GIVE_BACK_HEAD}"
 _MARKS = ", ".join(["%s"] * len(_FIELDS))
 _INSERT = f"INSERT INTO audit_auditevent ({_COLUMNS}) VALUES ({_MARKS})"  # noqa: S608
 _MOVE_HEAD = "UPDATE audit_chainhead SET seq = %s, hash = %s WHERE id = %s"
+_LIST = (
+    "INSERT INTO audit_listedparticipant (event_id, participant_id) "
+    "SELECT %s, value FROM json_each(%s)"
+)
 # Appends on a moved head before locking it: appends racing on one chain in one process or
 # several make each other's view of the head old, and locking then ends the race.
 _GUESSES = 3
@@ -92,11 +107,12 @@ _last_heads: dict[tuple[str, int | None], Head] = {}
 
 
 def _write_after(
-    head: Head, event: AuditEvent, key: bytes, db: Any
+    head: Head, event: AuditEvent, listed: list[int], key: bytes, db: Any
 ) -> tuple[Head | None, Head | None]:
-    """Link the event after `head` and write it with the head's move: (the new head, None).
-    On PostgreSQL, where the head is not necessarily locked, nothing is written if the head
-    has moved: (None, the head as the statement found it, if there is one)."""
+    """Link the event after `head` and write it, with the head's move and a row for each
+    participant it lists (`listed`, their pks): (the new head, None). On PostgreSQL, where
+    the head is not necessarily locked, nothing is written if the head has moved: (None, the
+    head as the statement found it, if there is one)."""
     head_id, seq, prev_hash = head
     event.seq, event.prev_hash = seq + 1, prev_hash
     event.hash = link(event, prev_hash, key)
@@ -104,10 +120,11 @@ def _write_after(
     values["details"] = json.dumps(event.details)
     with db.cursor() as cursor:
         if db.vendor == "postgresql":
-            cursor.execute(
-                _APPEND_IF_HEAD_IS,
-                [event.seq, event.hash, head_id, seq, prev_hash, *values.values(), head_id],
-            )
+            moved = [event.seq, event.hash, head_id, seq, prev_hash, *values.values()]
+            if listed:
+                cursor.execute(_APPEND_LISTED_IF_HEAD_IS, [*moved, listed, head_id])
+            else:
+                cursor.execute(_APPEND_IF_HEAD_IS, [*moved, head_id])
             row = cursor.fetchone()
             if row is None:
                 return None, None
@@ -119,13 +136,17 @@ def _write_after(
             cursor.execute(_INSERT, list(values.values()))
             event.pk = cursor.lastrowid
             cursor.execute(_MOVE_HEAD, [event.seq, event.hash, head_id])
+            if listed:
+                cursor.execute(_LIST, [event.pk, json.dumps(listed)])
     event._state.adding, event._state.db = False, db.alias
     return (head_id, event.seq, event.hash), None
 
 
-def _append(organization_id: int | None, event: AuditEvent, key: bytes, db: Any) -> Head:
-    """Write the event at the end of its chain and keep the chain's new head as this
-    process's next guess."""
+def _append(
+    organization_id: int | None, event: AuditEvent, listed: list[int], key: bytes, db: Any
+) -> Head:
+    """Write the event (and the participants it lists) at the end of its chain and keep the
+    chain's new head as this process's next guess."""
     known = (db.alias, organization_id)
     if db.vendor == "postgresql":
         with _one_at_a_time(db, known):
@@ -133,13 +154,13 @@ def _append(organization_id: int | None, event: AuditEvent, key: bytes, db: Any)
             for _ in range(_GUESSES):
                 if guess is None:
                     break
-                written, guess = _write_after(guess, event, key, db)
+                written, guess = _write_after(guess, event, listed, key, db)
                 if written is not None:
                     _last_heads[known] = written
                     return written
     with transaction.atomic(savepoint=False):
         locked = _head(organization_id)
-        written, _ = _write_after((locked.pk, locked.seq, locked.hash), event, key, db)
+        written, _ = _write_after((locked.pk, locked.seq, locked.hash), event, listed, key, db)
     if written is None:
         raise DatabaseError("the locked audit chain head moved")
     _last_heads[known] = written
@@ -181,6 +202,7 @@ def record_event(
     reason: str = "",
     details: dict | None = None,
     action: str = "",
+    listed: Iterable[Any] | None = None,
 ) -> AuditEvent:
     """Append one event in the caller's transaction, so it commits or rolls back with the change.
 
@@ -188,13 +210,15 @@ def record_event(
     decision the event rests on, which gives the role, the break-the-glass grant, the
     outcome and the reason unless the caller names them. `role` serves decisions that are
     not about one participant (a program capability). `action` alone (no event type)
-    records the action's generic type.
+    records the action's generic type. `listed` are the participants a page or an answer
+    shows together (a roll call, a caseload, likely matches): the event names them in
+    `details["participants"]` and links each, so each one's history finds it.
 
     On PostgreSQL the usual append is one statement (see `_APPEND_IF_HEAD_IS`), atomic on
     its own outside a transaction, and two when another process moved the head since; it
     holds the head's row lock until the caller commits, as locking the head does.
     """
-    organization_id, event = _unlinked(
+    organization_id, event, listed_pks = _unlinked(
         actor=actor,
         event_type=event_type,
         decision=decision,
@@ -209,9 +233,10 @@ def record_event(
         reason=reason,
         details=details,
         action=action,
+        listed=listed,
     )
-    _append(organization_id, event, chain_key(), transaction.get_connection())
-    note_event(event.participant_id)
+    _append(organization_id, event, listed_pks, chain_key(), transaction.get_connection())
+    note_event(event.participant_id, listed_pks)
     return event
 
 
@@ -226,7 +251,7 @@ def record_events(events: list[dict[str, Any]]) -> list[AuditEvent]:
         return []
     built = [_unlinked(**e) for e in events]
     key = chain_key()
-    organization_ids = {org for org, _ in built}
+    organization_ids = {org for org, _, _ in built}
     with transaction.atomic():
         heads = {
             h.organization_id: h
@@ -237,19 +262,26 @@ def record_events(events: list[dict[str, Any]]) -> list[AuditEvent]:
         for org in organization_ids:
             if org is None or org not in heads:
                 heads[org] = _head(org)
-        for org, event in built:
+        for org, event, _ in built:
             head = heads[org]
             event.seq, event.prev_hash = head.seq + 1, head.hash
             event.hash = link(event, head.hash, key)
             head.seq, head.hash = event.seq, event.hash
-        saved = AuditEvent.objects.bulk_create([event for _, event in built])
+        saved = AuditEvent.objects.bulk_create([event for _, event, _ in built])
+        ListedParticipant.objects.bulk_create(
+            [
+                ListedParticipant(event_id=event.pk, participant_id=pk)
+                for _, event, listed_pks in built
+                for pk in listed_pks
+            ]
+        )
         ChainHead.objects.bulk_update(list(heads.values()), ["seq", "hash"])
     # Where this process left each head, so its next `record_event` appends in one statement.
     alias = transaction.get_connection().alias
     for org, head in heads.items():
         _last_heads[(alias, org)] = (head.pk, head.seq, head.hash)
-    for event in saved:
-        note_event(event.participant_id)
+    for _, event, listed_pks in built:
+        note_event(event.participant_id, listed_pks)
     return saved
 
 
@@ -269,8 +301,10 @@ def _unlinked(
     reason: str = "",
     details: dict | None = None,
     action: str = "",
-) -> tuple[int | None, AuditEvent]:
-    """One event with everything but its place in the chain (seq, prev_hash, hash)."""
+    listed: Iterable[Any] | None = None,
+) -> tuple[int | None, AuditEvent, list[int]]:
+    """One event with everything but its place in the chain (seq, prev_hash, hash), and the
+    pks of the participants it lists, named by public id in its details."""
     kind = event_types.get(event_type or event_types.generic(action))
     if decision is not None:
         role = role or decision.role
@@ -280,6 +314,12 @@ def _unlinked(
             outcome = Outcome.ALLOWED if decision.allowed else Outcome.REFUSED
         if details is None or "why" not in details:
             details = {**(details or {}), "why": decision.why}
+    listed_pks: list[int] = []
+    if listed is not None:
+        people = {p.pk: p for p in listed}
+        listed_pks = sorted(people)
+        shown = sorted(str(p.public_id) for p in people.values())
+        details = {**(details or {}), "participants": shown}
     if record is not None:
         record_type = record_type or record._meta.label
         record_id = record_id or str(getattr(record, "public_id", None) or record.pk)
@@ -308,7 +348,8 @@ def _unlinked(
     }
     # Positional arguments take the model's quick path (no keyword or relation handling).
     values: list[Any] = [columns[name] for name in _ATTNAMES]
-    return organization_id, AuditEvent(None, *values)  # type: ignore[misc]  # stubs: no *args
+    event = AuditEvent(None, *values)  # type: ignore[misc]  # stubs: no *args
+    return organization_id, event, listed_pks
 
 
 def field_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -356,18 +397,27 @@ def _verify_one(organization_id: int | None, key: bytes, batch: int) -> ChainRep
         return ChainReport(checked, seq, f"{name}: {problem}", organization_id)
 
     prev, expected_seq, checked = GENESIS, 1, 0
-    for event in walked.iterator(chunk_size=batch):
-        if event.seq != expected_seq:
-            return broken(
-                expected_seq, f"event #{expected_seq} is missing (next found #{event.seq})"
-            )
-        if event.prev_hash != prev:
-            return broken(event.seq, f"event #{event.seq} does not link to its predecessor")
-        if link(event, prev, key) != event.hash:
-            return broken(event.seq, f"event #{event.seq} was altered after it was written")
-        prev = event.hash
-        expected_seq += 1
-        checked += 1
+    walk = walked.iterator(chunk_size=batch)
+    while chunk := list(islice(walk, batch)):
+        relisted = _listing_differs(chunk)
+        for event in chunk:
+            if event.seq != expected_seq:
+                return broken(
+                    expected_seq, f"event #{expected_seq} is missing (next found #{event.seq})"
+                )
+            if event.prev_hash != prev:
+                return broken(event.seq, f"event #{event.seq} does not link to its predecessor")
+            if link(event, prev, key) != event.hash:
+                return broken(event.seq, f"event #{event.seq} was altered after it was written")
+            if event.pk in relisted:
+                return broken(
+                    event.seq,
+                    f"event #{event.seq} has listed-participant rows that differ from the "
+                    "participants it lists",
+                )
+            prev = event.hash
+            expected_seq += 1
+            checked += 1
     if head is None:
         return ChainReport(checked, None, "", organization_id)
     if (head.seq, head.hash) != (checked, prev):
@@ -382,6 +432,48 @@ def _verify_one(organization_id: int | None, key: bytes, batch: int) -> ChainRep
         if now < stray:
             return broken(stray, f"event #{stray} lies beyond the chain head #{now}")
     return ChainReport(checked, None, "", organization_id)
+
+
+def _listing_differs(events: list[AuditEvent]) -> set[int]:
+    """The events (by id) whose listed-participant rows are not the participants their
+    MAC-covered `details["participants"]` name: a row deleted to hide that someone was shown,
+    or one added. A listed id that names no participant needs no row (so the rows filled
+    for older events, which skipped such ids, agree)."""
+    rows: dict[int, set[str]] = {}
+    for event_id, public_id in ListedParticipant.objects.filter(
+        event_id__in=[e.pk for e in events]
+    ).values_list("event_id", "participant__public_id"):
+        rows.setdefault(event_id, set()).add(str(public_id))
+    differ: set[int] = set()
+    unlinked: dict[int, set[str]] = {}
+    for event in events:
+        named = event.details.get("participants") if isinstance(event.details, dict) else None
+        listed = {str(pid).lower() for pid in named} if isinstance(named, list) else set()
+        linked = rows.get(event.pk, set())
+        if linked - listed:
+            differ.add(event.pk)
+        elif listed - linked:
+            unlinked[event.pk] = listed - linked
+    if unlinked:
+        # The participants' table, as the listed rows' own foreign key names it.
+        people = cast(type[Model], ListedParticipant._meta.get_field("participant").related_model)
+        wanted = {pid for ids in unlinked.values() for pid in ids if _is_uuid(pid)}
+        found = {
+            str(pid)
+            for pid in people._base_manager.filter(public_id__in=wanted).values_list(
+                "public_id", flat=True
+            )
+        }
+        differ |= {event_id for event_id, ids in unlinked.items() if ids & found}
+    return differ
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 def chains() -> list[int | None]:

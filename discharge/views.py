@@ -198,8 +198,8 @@ def call_list(request: SignedInRequest) -> HttpResponse:
             record_type="discharge.CallList",
             details={
                 "follow_ups": [str(r.public_id) for r in rows],
-                "participants": sorted({str(r.participant.public_id) for r in rows}),
             },
+            listed=[r.participant for r in rows],
         )
     overseen = [
         org

@@ -205,7 +205,7 @@ def lists(request: SignedInRequest, program_id) -> HttpResponse:
         organization=program.organization,
         details={
             "page": "measurement:lists",
-            "participants": sorted({str(p.public_id) for p in found.participants}),
         },
+        listed=found.participants,
     )
     return render(request, "measurement/lists.html", {"program": program, "lists": found})

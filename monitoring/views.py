@@ -65,8 +65,8 @@ def _audit_board(request: HttpRequest, alerts: list[Alert], page: str) -> None:
         details={
             "page": page,
             "alerts": [str(a.public_id) for a in alerts],
-            "participants": sorted({str(a.participant.public_id) for a in alerts}),
         },
+        listed=[a.participant for a in alerts],
     )
 
 

@@ -674,8 +674,8 @@ def save_group_note(
             details={
                 "scope": str(Scope.CLINICAL),
                 "why": access.why,
-                "participants": [str(m.participant.public_id) for m in members],
             },
+            listed=[m.participant for m in members],
         )
     return note
 
@@ -742,8 +742,8 @@ def sign_group_note(
                 "scope": str(Scope.CLINICAL),
                 "why": access.why,
                 "changes": {"signed": {"before": False, "after": True}},
-                "participants": [str(m.participant.public_id) for m in members],
             },
+            listed=[m.participant for m in members],
         )
         cosign = needs_cosignature(by, session.program)
         for member, decision in zip(members, decisions, strict=True):

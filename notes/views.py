@@ -455,8 +455,8 @@ def _audit_group_view(request, session, access, participants) -> None:
         details={
             "scope": str(Scope.CLINICAL),
             "why": access.why,
-            "participants": [str(p.public_id) for p in participants],
         },
+        listed=participants,
     )
 
 
@@ -645,8 +645,8 @@ def _audit_list(request: SignedInRequest, participants, page: str) -> None:
         details={
             "scope": str(Scope.CLINICAL),
             "page": page,
-            "participants": sorted({str(p.public_id) for p in participants}),
         },
+        listed=participants,
     )
 
 

@@ -240,7 +240,8 @@ def caseload(request: ApiRequest):
             actor=request.auth,
             event_type="caseload.viewed",
             record_type="participants.Caseload",
-            details={"participants": [str(e.participant.public_id) for e in episodes], "api": True},
+            details={"api": True},
+            listed=[e.participant for e in episodes],
         )
     return [_episode_out(e) for e in episodes]
 

@@ -103,5 +103,5 @@ def record_matches_shown(user, matches: list[tuple[Participant, list[str]]]) -> 
             actor=user,
             event_type="participant.likely_matches_shown",
             record_type="participants.Participant",
-            details={"participants": [str(person.public_id) for person, _why in matches]},
+            listed=[person for person, _why in matches],
         )

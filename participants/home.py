@@ -11,8 +11,8 @@ Python, since an include per cell cost more than the rest of the page.
 
 A panel that lists participants (or records about them) does not write its own audit event:
 it marks what it shows with `shows(panel, name, participants, records)`, and the home writes
-one `home.viewed` event for the whole response naming every participant shown, list by list
-(`viewed_details`).
+one `home.viewed` event for the whole response listing every participant shown, list by list
+(`viewed_lists`).
 """
 
 from collections.abc import Callable, Iterable
@@ -31,7 +31,13 @@ from accounts.http import SignedInRequest
 from accounts.models import Program
 from accounts.roles import organizations_of
 from audit.services import record_event
-from participants.models import OPEN_STATUSES, PRE_ADMISSION_STATUSES, Episode, EpisodeStatus
+from participants.models import (
+    OPEN_STATUSES,
+    PRE_ADMISSION_STATUSES,
+    Episode,
+    EpisodeStatus,
+    Participant,
+)
 from tandem.hooks import Hook
 from tandem.templatetags.clock import day, when
 
@@ -80,38 +86,38 @@ COLUMNS: Hook[Column] = Hook(
 def shows(panel: dict, name: str, participants: Iterable[Any], records: Iterable[Any] = ()) -> dict:
     """Mark what a panel shows for the home's audit event: the participants on it and, for a
     list of records (alerts, tasks), those records, by public id. Returns the panel."""
-    listed: dict[str, list[str]] = {
-        "participants": sorted({str(p.public_id) for p in participants})
-    }
+    people = list(participants)
+    listed: dict[str, list[str]] = {"participants": sorted({str(p.public_id) for p in people})}
     ids = [str(r.public_id) for r in records]
     if ids:
         listed["records"] = ids
     panel.setdefault("shows", {})[name] = listed
+    panel.setdefault("shown_people", []).extend(people)
     return panel
 
 
-def viewed_details(caseload: list[Episode], panels: list[dict]) -> dict | None:
-    """The details of the home's one `home.viewed` event: every participant the response
-    shows, and each list (the caseload page, then each panel's) with its own participants and
-    records; None when the page shows no one."""
+def viewed_lists(
+    caseload: list[Episode], panels: list[dict]
+) -> tuple[dict[str, dict[str, list[str]]], list[Participant]]:
+    """What the home's one `home.viewed` event names: each list (the caseload page, then each
+    panel's) with its own participants and records, and everyone the response shows."""
     lists: dict[str, dict[str, list[str]]] = {}
+    everyone = [e.participant for e in caseload]
     if caseload:
-        lists["caseload"] = {"participants": [str(e.participant.public_id) for e in caseload]}
+        lists["caseload"] = {"participants": [str(p.public_id) for p in everyone]}
     for panel in panels:
         for name, listed in panel.get("shows", {}).items():
             if listed["participants"] or listed.get("records"):
                 lists[name] = listed
-    if not lists:
-        return None
-    everyone = {pid for listed in lists.values() for pid in listed["participants"]}
-    return {"participants": sorted(everyone), "lists": lists}
+        everyone.extend(panel.get("shown_people", []))
+    return lists, everyone
 
 
 def record_viewed(request: SignedInRequest, caseload: list[Episode], panels: list[dict]) -> None:
-    """The home's one audit event, naming everyone the response shows (`viewed_details`),
-    when it shows anyone."""
-    details = viewed_details(caseload, panels)
-    if details is None:
+    """The home's one audit event, listing everyone the response shows, list by list
+    (`viewed_lists`), when it shows anyone."""
+    lists, everyone = viewed_lists(caseload, panels)
+    if not lists:
         return
     orgs = organizations_of(request.user)  # read with the roles: no query of its own
     record_event(
@@ -119,7 +125,8 @@ def record_viewed(request: SignedInRequest, caseload: list[Episode], panels: lis
         event_type="home.viewed",
         record_type="participants.Home",
         organization=orgs[0] if len(orgs) == 1 else None,
-        details=details,
+        details={"lists": lists},
+        listed=everyone,
     )
 
 

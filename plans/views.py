@@ -543,7 +543,7 @@ def reviews_due(request: SignedInRequest) -> HttpResponse:
         actor=request.user,
         event_type="plan.reviews_due_viewed",
         record_type="plans.ReviewsDue",
-        details={"participants": [str(r.episode.participant.public_id) for r in rows]},
+        listed=[r.episode.participant for r in rows],
     )
     return render(request, "plans/reviews_due.html", {"rows": rows, "page": page})
 

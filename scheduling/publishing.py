@@ -317,8 +317,8 @@ def publish_run(
                 "starts_on": starts_on,
                 "ends_on": ends_on,
                 "closed": sorted(closed),
-                "participants": sorted(touched),
             },
+            listed=[change["participant"] for change in touched.values()],
         )
     run.status = ScheduleRun.Status.PUBLISHED
     return publication

@@ -397,16 +397,14 @@ def cancel_session(session: Session, *, by, reason: str, now: datetime | None = 
         current.status = Session.Status.CANCELLED
         current.cancel_reason = reason[:200]
         save_new_version(current, ["status", "cancel_reason"])
-        enrolled = [
-            str(pid) for pid in current.enrolments.values_list("participant__public_id", flat=True)
-        ]
         record_event(
             actor=by,
             event_type="session.cancelled",
             record=current,
             role=role,
             reason=current.cancel_reason,
-            details={"status": "cancelled", "date": current.date, "participants": enrolled},
+            details={"status": "cancelled", "date": current.date},
+            listed=[e.participant for e in current.enrolments.select_related("participant")],
         )
         for hook in CANCELLATION.implementations():
             hook(current, by)

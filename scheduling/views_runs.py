@@ -78,10 +78,8 @@ def run_page(request: HttpRequest, run_id) -> HttpResponse:
                 actor=request.user,
                 event_type="schedule_run.viewed",
                 record=run,
-                details={
-                    "participants": [row.id for row in review.rows]
-                    + [row["id"] for row in review.left_out]
-                },
+                listed=[row.participant for row in review.rows if row.participant]
+                + [row["participant"] for row in review.left_out if row["participant"]],
             )
         published = run.publications.order_by("-created_at").first()
         context.update(

@@ -187,7 +187,7 @@ def session_detail(request: HttpRequest, session_id) -> HttpResponse:
             actor=request.user,
             event_type="session.roster_viewed",
             record=session,
-            details={"participants": [str(e.participant.public_id) for e in shown]},
+            listed=[e.participant for e in shown],
         )
     return render_local(
         request,

@@ -173,8 +173,8 @@ def _audit_list(request: HttpRequest, tasks: list[Task], event_type: str, page: 
         details={
             "page": page,
             "tasks": [str(t.public_id) for t in tasks],
-            "participants": sorted({str(t.participant.public_id) for t in tasks if t.participant}),
         },
+        listed=[t.participant for t in tasks if t.participant],
     )
 
 

@@ -13,6 +13,7 @@ from django.test import Client
 
 from audit.models import AuditEvent, Outcome
 from composition.idempotency import HEADER
+from conftest import make_participant
 from discharge.tests.builders import discharge_world
 from participants.models import CareTeamMember, CareTeamRole, Episode, EpisodeStatus, Participant
 
@@ -389,3 +390,30 @@ def test_the_openapi_document_describes_referring_a_new_person(db):
         "program",
         "referred_on",
     }
+
+
+def test_a_resent_409_audits_each_likely_match_it_shows_again(world, login):
+    """The answer resent for an Idempotency-Key lists the same records as the first: each is
+    audited again as shown, as the first answer's one event listed them all."""
+    twin = make_participant(world.org, "T-000088", legal_first_name="Robyn")
+    client = login(world.intake)
+    body = _world_participant_again(world)
+    first = _post(client, body, **{HEADER: "5d1f-likely-matches"})
+    assert first.status_code == 409
+    shown = AuditEvent.objects.get(event_type="participant.likely_matches_shown")
+    assert sorted(shown.details["participants"]) == sorted(
+        [str(world.participant.public_id), str(twin.public_id)]
+    )
+    before = _last_event()
+
+    again = _post(client, body, **{HEADER: "5d1f-likely-matches"})
+
+    assert (again.status_code, again["Idempotent-Replayed"]) == (409, "true")
+    assert again.json() == first.json()
+    resent = AuditEvent.objects.filter(pk__gt=before)
+    assert sorted(resent.values_list("event_type", "participant_id", "actor_id")) == sorted(
+        [
+            ("api.response_resent", world.participant.pk, world.intake.pk),
+            ("api.response_resent", twin.pk, world.intake.pk),
+        ]
+    )
