@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.apps import apps
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from audit import event_types
-from audit.models import Action, AuditEvent, Outcome
+from audit.models import Action, AuditEvent, ListedParticipant, Outcome
 
 TRAIL_PAGE_SIZE = 100
 
@@ -66,12 +66,52 @@ def sentence(event: AuditEvent) -> str:
     return f"{who} {words}"
 
 
+def naming(**whose: object) -> Q:
+    """The events that name the participants `whose` keeps (lookups on `participant`, e.g.
+    `participant=p`), alone or among those they list: one set of event ids, from the
+    events' participant index and the listed participants' index, so the planner reads
+    both indexes instead of every event."""
+    alone = AuditEvent.objects.filter(**whose).order_by().values("pk")
+    among = ListedParticipant.objects.filter(**whose).order_by().values("event_id")
+    return Q(pk__in=alone.union(among, all=True))
+
+
+def listed_count(event: AuditEvent) -> int:
+    """How many participants the event lists (a roll call, a caseload): 0 for most events."""
+    listed = event.details.get("participants") if isinstance(event.details, dict) else None
+    return len(listed) if isinstance(listed, list) else 0
+
+
+def listed_among(count: int) -> str:
+    """That one participant was listed with others: "listed with 11 others"."""
+    others = count - 1
+    if others <= 0:
+        return "the only participant listed"
+    return f"listed with {others} other{'' if others == 1 else 's'}"
+
+
+def history_line(event: AuditEvent, participant_id: int) -> str:
+    """The sentence as one participant's history tells it: an event that listed them among
+    others says so ("… viewed the roll call · listed with 11 others")."""
+    told = sentence(event)
+    count = listed_count(event)
+    if count and event.participant_id != participant_id:
+        return f"{told} · {listed_among(count)}"
+    return told
+
+
 def trail_line(event: AuditEvent) -> str:
-    """The sentence as the auditor reads it, with the role, whose record, why a refusal and
-    whether emergency access was in force."""
+    """The sentence as the auditor reads it, with the role, whose record, who it listed, why
+    a refusal and whether emergency access was in force."""
     parts = [f"{sentence(event)} ({event.role})" if event.role else sentence(event)]
     if event.participant is not None:
         parts.append(f"participant {event.participant.record_number}")
+    count = listed_count(event)
+    listed_as = getattr(event, "listed_as", None)  # the record number filtered by, if listed
+    if listed_as and (event.participant is None or event.participant.record_number != listed_as):
+        parts.append(f"participant {listed_as} {listed_among(count)}")
+    elif count:
+        parts.append(f"{count} participant{'' if count == 1 else 's'} listed")
     why = event.details.get("why") if isinstance(event.details, dict) else None
     if event.outcome == Outcome.REFUSED and why:
         parts.append(str(why))
@@ -187,9 +227,13 @@ def _kept(organization_ids: list[int], data: dict) -> QuerySet[AuditEvent]:
         "participant", "break_glass", "actor"
     )
     if data.get("record_number"):
-        qs = qs.filter(
-            participant__record_number__iexact=data["record_number"].strip(),
-            participant__organization_id__in=organization_ids,
+        whose = {
+            "participant__record_number__iexact": data["record_number"].strip(),
+            "participant__organization_id__in": organization_ids,
+        }
+        listed = ListedParticipant.objects.filter(event=OuterRef("pk"), **whose)
+        qs = qs.filter(naming(**whose)).annotate(
+            listed_as=Subquery(listed.values("participant__record_number")[:1])
         )
     if data.get("username"):
         qs = qs.filter(actor_label__iexact=data["username"].strip())

@@ -1,7 +1,8 @@
 """A participant's history as sentences ("Dana Reyes viewed the intake"), paged, and as CSV.
 
 The sentences are the audit trail's own (`audit.selectors.sentence`), built from the
-registered event types' labels.
+registered event types' labels; an event that listed the participant among others (a roll
+call, a caseload) says so.
 """
 
 import csv
@@ -12,15 +13,17 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from audit.selectors import actor_name, sentence
+from audit.selectors import actor_name, history_line, naming
 from participants.models import Participant
 
 PAGE_SIZE = 50
 
 
 def events_for(participant: Participant) -> QuerySet[AuditEvent]:
+    """The events about the participant: those naming them, and those listing them among
+    others (a roll call, a caseload)."""
     return (
-        AuditEvent.objects.filter(participant=participant)
+        AuditEvent.objects.filter(naming(participant=participant))
         .select_related("actor")
         .order_by("-occurred_at", "-pk")
     )
@@ -29,7 +32,7 @@ def events_for(participant: Participant) -> QuerySet[AuditEvent]:
 def history_page(participant: Participant, number: str | None) -> Page:
     page = Paginator(events_for(participant), PAGE_SIZE).get_page(number)
     for event in page.object_list:
-        event.sentence = sentence(event)
+        event.sentence = history_line(event, participant.pk)
     return page
 
 
@@ -46,7 +49,7 @@ def history_csv(participant: Participant) -> str:
                 zone,
                 actor_name(event),
                 event.role,
-                sentence(event),
+                history_line(event, participant.pk),
                 event.get_outcome_display(),
                 event.reason,
             ]

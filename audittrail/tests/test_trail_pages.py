@@ -84,6 +84,35 @@ def test_a_trail_page_costs_the_same_queries_at_ten_and_two_hundred_events(world
         assert "COUNT(" not in sql.upper() and "OFFSET" not in sql.upper()
 
 
+def test_the_trail_filtered_by_record_number_costs_the_same_queries_at_ten_and_two_hundred(
+    world, login
+):
+    """The events listing the participant (a roll call) come in the same read per chain as
+    the events naming them."""
+    client = login(world.auditor)
+    wanted = {"record_number": world.participant.record_number}
+
+    def listed(n: int) -> None:
+        for _ in range(n):
+            record_event(
+                actor=world.frontdesk,
+                event_type="roll_call.viewed",
+                organization=world.org,
+                listed=[world.participant],
+            )
+
+    _events(world, 5)
+    listed(5)
+    few = _page(client, **wanted)[2]
+    listed(200)
+    links, pager, many = _page(client, **wanted)
+    _, _, older = _page(client, **wanted, before=pager["before"])
+
+    assert len(links) == TRAIL_PAGE_SIZE
+    assert len(few) == len(many) == 2
+    assert len(older) == 3
+
+
 def test_the_trail_downloads_as_csv_with_its_filters_and_the_download_is_audited(world, login):
     _events(world, 210)
     client = login(world.auditor)

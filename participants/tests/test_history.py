@@ -3,10 +3,13 @@
 import csv
 import io
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import Action, AuditEvent
 from audit.services import record_event
+from conftest import make_participant
 
 
 def _url(name, world):
@@ -54,3 +57,33 @@ def test_history_downloads_as_csv_and_the_download_is_audited(world, login):
     )
     assert export.count() == 1
     assert login(world.frontdesk).get(_url("participants:history_csv", world)).status_code == 403
+
+
+def _named_and_listed(world, n: int, other) -> None:
+    for _ in range(n):
+        record_event(actor=world.therapist, action=Action.VIEW, participant=world.participant)
+        record_event(
+            actor=world.frontdesk,
+            event_type="roll_call.viewed",
+            organization=world.org,
+            listed=[world.participant, other],
+        )
+
+
+def test_a_history_page_costs_the_same_queries_at_ten_and_four_hundred_events(world, login):
+    """The events listing the participant come in the same query as those naming them."""
+    other = make_participant(world.org, "T-000301")
+    client = login(world.director)
+
+    def page_queries() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(_url("participants:history", world)).content.decode()
+        return len(queries), html
+
+    _named_and_listed(world, 5, other)
+    few, _ = page_queries()
+    _named_and_listed(world, 195, other)
+    many, html = page_queries()
+
+    assert few == many
+    assert "Frontdesk Tester viewed the roll call of a session · listed with 1 other" in html
