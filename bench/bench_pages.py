@@ -98,6 +98,7 @@ def _pages() -> list[tuple[str, str, str, str, dict[str, str] | None]]:
             {"dob": str(someone.date_of_birth)},
         ),
         ("chart overview", me, "get", f"/participants/{pid}/", None),
+        ("history tab", me, "get", f"/participants/{pid}/history/", None),
         ("measurement tab", me, "get", f"/measurement/{pid}/", None),
         ("alerts tab", me, "get", f"/alerts/{pid}/", None),
         ("plan tab", me, "get", f"/plans/{plan_pid}/", None),
@@ -124,6 +125,13 @@ def _pages() -> list[tuple[str, str, str, str, dict[str, str] | None]]:
         ("schedule day", director, "get", f"/schedule/p/{program.public_id}/day/", None),
         ("outcomes board", director, "get", "/outcomes/", None),
         ("audit trail", f"{org}-auditor", "get", "/audit/", None),
+        (
+            "audit trail of a record",
+            f"{org}-auditor",
+            "post",
+            "/audit/",
+            {"record_number": someone.record_number},
+        ),
     ]
 
 

@@ -46,7 +46,7 @@ from attendance import weekly
 from attendance.models import Attendance, AttendanceStatus, WeeklyMinutes
 from audit import event_types
 from audit.chain import GENESIS, chain_key, link
-from audit.models import AuditEvent, ChainHead, Outcome
+from audit.models import AuditEvent, ChainHead, ListedParticipant, Outcome
 from discharge.models import (
     DEFAULT_FOLLOW_UP_DAYS,
     ContactConsent,
@@ -371,6 +371,9 @@ class _History:
         self.week_ends = today + timedelta(days=6 - today.weekday())
         self.span = (today - self.start).days
         self.events: list[tuple] = []
+        # The participants each past session's roll call listed when it was opened, by
+        # session id: its `roll_call.viewed` event lists them, as the page's event does.
+        self.roll_call_lists: dict[int, list[int]] = {}
         self.tables = {
             model: _Table(model, made)
             for model in (
@@ -414,8 +417,13 @@ class _History:
         participant_id: int | None,
         record_type: str = "",
         record_id: Any = "",
+        listed: list[int] | None = None,
     ) -> None:
-        self.events.append((when, event_type, actor, participant_id, record_type, str(record_id)))
+        """An event of the trail; `listed`: the participants it shows together (their pks),
+        which may still be filled in until the trail is written."""
+        self.events.append(
+            (when, event_type, actor, participant_id, record_type, str(record_id), listed)
+        )
 
     # The organization's staff and people -----------------------------------------------
 
@@ -486,6 +494,7 @@ class _History:
             )
         people = Participant.objects.bulk_create(people, batch_size=BATCH)
         self.made.add(Participant, len(people))
+        self.public_ids = {p.pk: str(p.public_id) for p in people}
         demographics = ReportingDemographics.objects.bulk_create(
             [
                 ReportingDemographics(
@@ -655,6 +664,16 @@ class _History:
         )
         if day < self.today:
             taker = self.rng.choice(self.staff.clinicians)
+            listed = self.roll_call_lists[session[0]] = []
+            self._event(
+                ends - timedelta(minutes=5),
+                "roll_call.viewed",
+                taker,
+                None,
+                "scheduling.Session",
+                public_id,
+                listed=listed,
+            )
             self._event(ends, "roll_call.taken", taker, None, "scheduling.Session", public_id)
         return session
 
@@ -844,6 +863,7 @@ class _History:
                 )
                 if day >= self.today:
                     continue
+                self.roll_call_lists[session_id].append(episode.participant_id)
                 came = rng.random() < week
                 partial = came and rng.random() < 0.1
                 roll_calls.add(
@@ -1065,18 +1085,26 @@ class _History:
         )
 
     def audit_trail(self) -> None:
-        """The organization's chain, in time order, linked as `record_events` links it."""
+        """The organization's chain, in time order, linked as `record_events` links it, with
+        a row for each participant an event lists, as `record_event(listed=…)` writes them."""
         key = chain_key()
         roles = self.staff.roles
-        table = _Table(AuditEvent, self.made)
+        table = _Table(AuditEvent, self.made, with_ids=True)
+        links = _Table(ListedParticipant, self.made)
+        ids = iter(table.reserve(len(self.events)))
         actions: dict[str, str] = {}
         seq, prev = 0, GENESIS
         self.events.sort(key=lambda e: e[0])
-        for when, event_type, actor, participant_id, record_type, record_id in self.events:
+        for when, event_type, actor, participant_id, record_type, record_id, listed in self.events:
             if event_type not in actions:
                 actions[event_type] = str(event_types.get(event_type).action)
             seq += 1
+            details: dict[str, Any] = {"synthetic": True}
+            people = sorted(set(listed or ()))
+            if people:
+                details["participants"] = sorted(self.public_ids[pk] for pk in people)
             event = SimpleNamespace(
+                id=next(ids),
                 organization_id=self.organization.pk,
                 seq=seq,
                 occurred_at=when.astimezone(UTC),
@@ -1092,12 +1120,15 @@ class _History:
                 client_address=None,
                 break_glass_id=None,
                 reason="",
-                details={"synthetic": True},
+                details=details,
                 prev_hash=prev,
             )
             event.hash = prev = link(event, prev, key)
             table.add(**vars(event))
+            for pk in people:
+                links.add(event_id=event.id, participant_id=pk)
         table.write()
+        links.write()
         ChainHead.objects.update_or_create(
             organization=self.organization, defaults={"seq": seq, "hash": prev}
         )

@@ -13,7 +13,7 @@ from django.db.models import Count
 from accounts.models import Membership, Organization, Role
 from assessments.models import Administration
 from attendance.models import Attendance, WeeklyMinutes
-from audit.models import AuditEvent, ChainHead
+from audit.models import AuditEvent, ChainHead, ListedParticipant
 from audit.services import verify_chain
 from conftest import shared_transaction
 from discharge.models import (
@@ -31,7 +31,14 @@ from monitoring.models import Alert
 from notes import seeds as notes_seeds
 from notes.models import ProgressNote
 from outcomes import installation, synthetic_care
-from participants.models import IN_CARE_STATUSES, CareTeamMember, Episode, EpisodeStatus
+from participants.history import events_for
+from participants.models import (
+    IN_CARE_STATUSES,
+    CareTeamMember,
+    Episode,
+    EpisodeStatus,
+    Participant,
+)
 from plans.models import PlanReview, ReviewSchedule, TreatmentPlan
 from scheduling.models import Enrolment, Group, Session
 from worklist.models import Task, TaskStatus
@@ -105,6 +112,7 @@ def test_every_kind_of_history_is_there(made):
 def test_the_counts_it_reports_are_the_rows_written(made):
     for model in (
         AuditEvent,
+        ListedParticipant,
         Attendance,
         Enrolment,
         Administration,
@@ -124,6 +132,27 @@ def test_the_audit_trail_verifies_one_chain_per_organization(made):
     assert heads.count() == 2
     kinds = set(AuditEvent.objects.values_list("event_type", flat=True))
     assert {"chart.viewed", "note.signed", "assessment.recorded", "discharge.recorded"} <= kinds
+
+
+def test_each_past_roll_call_was_opened_listing_everyone_on_it(made):
+    """As the roll call page audits itself: one event listing the session's participants,
+    linked to each, so each one's history finds it."""
+    viewed = AuditEvent.objects.filter(event_type="roll_call.viewed")
+    taken = AuditEvent.objects.filter(event_type="roll_call.taken")
+    assert viewed.count() == taken.count() > 100
+    for event in viewed.order_by("?")[:20]:
+        session = Session.objects.get(public_id=event.record_id)
+        on_it = set(
+            Attendance.objects.filter(session=session).values_list("participant_id", flat=True)
+        )
+        assert set(event.listed.values_list("participant_id", flat=True)) == on_it
+        assert sorted(event.details["participants"]) == sorted(
+            str(p)
+            for p in Participant.objects.filter(pk__in=on_it).values_list("public_id", flat=True)
+        )
+    someone = ListedParticipant.objects.order_by("?").first()
+    assert someone is not None
+    assert events_for(someone.participant).filter(pk=someone.event_id).exists()
 
 
 # Real-shaped lists: groups within their capacity, follow-ups and tasks still waiting --------
