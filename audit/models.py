@@ -24,15 +24,38 @@ class Outcome(models.TextChoices):
     REFUSED = "refused", "Refused"
 
 
-class AuditEventQuerySet(models.QuerySet):
+def _refusal(model: type[models.Model], change: str) -> TypeError:
+    plural = str(model._meta.verbose_name_plural)
+    return TypeError(f"{plural[:1].upper()}{plural[1:]} are append-only; they cannot be {change}.")
+
+
+class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise TypeError("Audit events are append-only; they cannot be updated.")
+        raise _refusal(self.model, "updated")
 
     def delete(self):
-        raise TypeError("Audit events are append-only; they cannot be deleted.")
+        raise _refusal(self.model, "deleted")
 
 
-class AuditEvent(models.Model):
+class AppendOnly(models.Model):
+    """Rows of the trail: written once, never changed or deleted, by instance or queryset (and
+    the database's own triggers refuse it too, see the migrations)."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise _refusal(type(self), "updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise _refusal(type(self), "deleted")
+
+
+class AuditEvent(AppendOnly):
     """Who did what to whose record, when, from where and why; never edited afterwards.
 
     Each organization has its own chain (`organization`, `seq` 1, 2, 3 …), so audited work
@@ -68,8 +91,6 @@ class AuditEvent(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)  # HMAC-SHA256 of prev_hash + content
 
-    objects = AuditEventQuerySet.as_manager()
-
     class Meta:
         ordering = ["-id"]
         get_latest_by = "id"
@@ -94,28 +115,12 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"#{self.seq} {self.actor_label} {self.event_type} {self.record_type}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("Audit events are append-only; they cannot be updated.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Audit events are append-only; they cannot be deleted.")
-
     @property
     def was_refused(self) -> bool:
         return self.outcome == Outcome.REFUSED
 
 
-class ListedParticipantQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("Listed participants are append-only; they cannot be updated.")
-
-    def delete(self):
-        raise TypeError("Listed participants are append-only; they cannot be deleted.")
-
-
-class ListedParticipant(models.Model):
+class ListedParticipant(AppendOnly):
     """One participant an event lists among several (a roll call, a caseload, a worklist), so
     "who has seen this person's record?" finds the event as it finds one naming them alone.
 
@@ -132,8 +137,6 @@ class ListedParticipant(models.Model):
         "participants.Participant", on_delete=models.PROTECT, related_name="+", db_index=False
     )
 
-    objects = ListedParticipantQuerySet.as_manager()
-
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -144,14 +147,6 @@ class ListedParticipant(models.Model):
 
     def __str__(self) -> str:
         return f"participant {self.participant_id} listed by event {self.event_id}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("Listed participants are append-only; they cannot be updated.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Listed participants are append-only; they cannot be deleted.")
 
 
 class ChainHead(models.Model):

@@ -129,12 +129,14 @@ def test_the_application_refuses_to_edit_or_delete_events(world):
     event = AuditEvent.objects.first()
     assert event is not None
     event.actor_label = "x"
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="Audit events are append-only; they cannot be updated"):
         event.save()
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="Audit events are append-only; they cannot be deleted"):
         event.delete()
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="cannot be updated"):
         AuditEvent.objects.all().update(actor_label="x")
+    with pytest.raises(TypeError, match="cannot be deleted"):
+        AuditEvent.objects.all().delete()
 
 
 def test_the_database_refuses_updates_too(world):

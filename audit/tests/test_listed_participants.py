@@ -97,9 +97,9 @@ def test_the_application_and_the_database_refuse_to_change_a_link(world, people)
     _roll_call(world, people)
     link = ListedParticipant.objects.first()
     assert link is not None
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="Listed participants are append-only; they cannot be"):
         link.save()
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="Listed participants are append-only; they cannot be"):
         link.delete()
     with pytest.raises(TypeError):
         ListedParticipant.objects.all().update(participant=people[0])
