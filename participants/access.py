@@ -451,10 +451,12 @@ def decide(
                 participant,
                 action,
                 scope,
-                on_team=lambda: on_care_team(user, participant),
-                intake_case=lambda: _intake_case(participant),
-                team_at_discharge=lambda: _on_team_at_discharge(user, participant),
-                grant=lambda: active_grant(user, participant),
+                _Facts(
+                    on_team=lambda: on_care_team(user, participant),
+                    intake_case=lambda: _intake_case(participant),
+                    team_at_discharge=lambda: _on_team_at_discharge(user, participant),
+                    grant=lambda: active_grant(user, participant),
+                ),
                 addendum=addendum,
             ),
             action,
@@ -558,10 +560,12 @@ def decide_many(
                 p,
                 action,
                 scope,
-                on_team=partial(contains, team, pk),
-                intake_case=partial(contains, intake, pk),
-                team_at_discharge=partial(contains, at_discharge, pk),
-                grant=partial(grants.get, pk),
+                _Facts(
+                    on_team=partial(contains, team, pk),
+                    intake_case=partial(contains, intake, pk),
+                    team_at_discharge=partial(contains, at_discharge, pk),
+                    grant=partial(grants.get, pk),
+                ),
             ),
             action,
             scope,
@@ -576,16 +580,33 @@ def decide_many(
     return decisions
 
 
+@dataclass(frozen=True)
+class _Facts:
+    """What the participant rule may ask about one staff member and one participant, each
+    read only when the rule asks (a query for a single decision, a set lookup for a batch)."""
+
+    on_team: Callable[[], bool]
+    intake_case: Callable[[], bool]
+    team_at_discharge: Callable[[], bool]
+    grant: Callable[[], BreakGlassGrant | None]
+
+
+# Every fact in the staff member's favour: what their roles could ever be allowed.
+_ALL_IN_FAVOUR = _Facts(
+    on_team=lambda: True,
+    intake_case=lambda: True,
+    team_at_discharge=lambda: True,
+    grant=lambda: None,  # on the team already allows whatever a grant would
+)
+
+
 def _rule(
     user,
     participant: Participant,
     action: str,
     scope: Scope,
+    facts: _Facts,
     *,
-    on_team: Callable[[], bool],
-    intake_case: Callable[[], bool],
-    team_at_discharge: Callable[[], bool],
-    grant: Callable[[], BreakGlassGrant | None],
     addendum: bool = False,
 ) -> Decision:
     """The participant rule, given the facts it may need (read lazily, in the order asked).
@@ -603,28 +624,11 @@ def _rule(
     roles = roles_in(user, participant.organization_id)
     if not roles:
         return Decision(False, "", "not a member of this participant's organization")
-    return _staff_rule(
-        frozenset(roles),
-        action,
-        scope,
-        on_team=on_team,
-        intake_case=intake_case,
-        team_at_discharge=team_at_discharge,
-        grant=grant,
-        addendum=addendum,
-    )
+    return _staff_rule(frozenset(roles), action, scope, facts, addendum=addendum)
 
 
 def _staff_rule(
-    roles: frozenset[str],
-    action: str,
-    scope: Scope,
-    *,
-    on_team: Callable[[], bool],
-    intake_case: Callable[[], bool],
-    team_at_discharge: Callable[[], bool],
-    grant: Callable[[], BreakGlassGrant | None],
-    addendum: bool = False,
+    roles: frozenset[str], action: str, scope: Scope, facts: _Facts, *, addendum: bool = False
 ) -> Decision:
     """The participant rule for the roles a staff member holds in the participant's
     organization."""
@@ -640,13 +644,15 @@ def _staff_rule(
             read_only = role
     clinical_roles = roles & CLINICAL_ROLES
     if clinical_roles and scope != Scope.BILLING:
-        if on_team():
+        if facts.on_team():
             return Decision(True, role_label, "on the care team")
-        if Role.INTAKE in roles and intake_case():
+        if Role.INTAKE in roles and facts.intake_case():
             return Decision(True, Role.INTAKE, "intake coordinator on a case not yet admitted")
-        if (action in READ_ACTIONS or scope == Scope.AFTERCARE or addendum) and team_at_discharge():
+        if (
+            action in READ_ACTIONS or scope == Scope.AFTERCARE or addendum
+        ) and facts.team_at_discharge():
             return Decision(True, role_label, "on the care team at discharge")
-        found = grant()
+        found = facts.grant()
         if found is not None:
             return Decision(True, role_label, "break-the-glass", break_glass=found)
         return Decision(
@@ -675,17 +681,7 @@ def _reach(roles: frozenset[str]) -> frozenset[Scope]:
     """The scopes the participant rule lets these roles read when every fact a rule may
     ask is in their favour."""
     return frozenset(
-        scope
-        for scope in Scope
-        if _staff_rule(
-            roles,
-            Action.VIEW,
-            scope,
-            on_team=lambda: True,
-            intake_case=lambda: True,
-            team_at_discharge=lambda: True,
-            grant=lambda: None,
-        ).allowed
+        scope for scope in Scope if _staff_rule(roles, Action.VIEW, scope, _ALL_IN_FAVOUR).allowed
     )
 
 
