@@ -9,6 +9,7 @@ from django.apps import apps
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from accounts.models import Role
 from audit import event_types
 from audit.models import Action, AuditEvent, ListedParticipant, Outcome
 
@@ -100,10 +101,20 @@ def history_line(event: AuditEvent, participant_id: int) -> str:
     return told
 
 
+def role_words(role: str) -> str:
+    """The role an event was done in, as the program names it ("front desk", "program
+    director, therapist"), not as it is stored ("front_desk", "director,therapist")."""
+    return ", ".join(_ROLE_WORDS.get(code, code) for code in role.split(",") if code)
+
+
+_ROLE_WORDS = {str(code): str(label).lower() for code, label in Role.choices}
+
+
 def trail_line(event: AuditEvent) -> str:
     """The sentence as the auditor reads it, with the role, whose record, who it listed, why
     a refusal and whether emergency access was in force."""
-    parts = [f"{sentence(event)} ({event.role})" if event.role else sentence(event)]
+    told = sentence(event)
+    parts = [f"{told} ({role_words(event.role)})" if event.role else told]
     if event.participant is not None:
         parts.append(f"participant {event.participant.record_number}")
     count = listed_count(event)

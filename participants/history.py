@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from audit.selectors import actor_name, history_line, naming
+from audit.selectors import actor_name, history_line, naming, role_words
 from participants.models import Participant
 
 PAGE_SIZE = 50
@@ -33,6 +33,7 @@ def history_page(participant: Participant, number: str | None) -> Page:
     page = Paginator(events_for(participant), PAGE_SIZE).get_page(number)
     for event in page.object_list:
         event.sentence = history_line(event, participant.pk)
+        event.role_words = role_words(event.role)
     return page
 
 

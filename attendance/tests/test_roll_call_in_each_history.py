@@ -26,9 +26,9 @@ def test_the_front_desk_s_roll_call_is_in_the_trail_and_the_history_of_each_list
     )
 
     listed = f"participant {casey.record_number} listed with 3 others"
-    assert f"{said} (front_desk) · {listed}" in trail.content.decode()
+    assert f"{said} (front desk) · {listed}" in trail.content.decode()
     rows = list(csv.reader(io.StringIO(exported.content.decode())))
-    assert [row[3] for row in rows[1:]] == [f"{said} (front_desk) · {listed}"]
+    assert [row[3] for row in rows[1:]] == [f"{said} (front desk) · {listed}"]
     assert f"{said} · listed with 3 others" in history.content.decode()
     what = [row[4] for row in csv.reader(io.StringIO(history_csv.content.decode()))]
     assert f"{said} · listed with 3 others" in what
@@ -41,7 +41,7 @@ def test_the_unfiltered_trail_says_how_many_a_roll_call_listed(world, login, gro
 
     trail = login(world.auditor).get(reverse("audit:trail")).content.decode()
 
-    assert "viewed the roll call of a session (front_desk) · 4 participants listed" in trail
+    assert "viewed the roll call of a session (front desk) · 4 participants listed" in trail
 
 
 def test_someone_not_on_the_roll_call_does_not_find_it_in_their_history(world, login, group_today):

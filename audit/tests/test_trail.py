@@ -77,3 +77,21 @@ def test_a_request_counts_the_events_it_writes(world):
             record_event(actor=world.therapist, event_type="caseload.viewed")
     assert (outer.written, inner.written) == (2, 1)
     assert AuditEvent.objects.filter(event_type="caseload.viewed").count() == 2
+
+
+def test_the_trail_names_roles_as_the_program_does(world, login):
+    record_event(
+        actor=world.director,
+        event_type="chart.viewed",
+        participant=world.participant,
+        role="director,front_desk",
+    )
+    record_event(
+        actor=world.frontdesk, event_type="chart.viewed", participant=world.participant, role="x"
+    )
+
+    rows = _rows(login(world.auditor).get(reverse("audit:trail")))
+
+    assert "viewed the chart (program director, front desk) · participant T-000001" in rows
+    assert "viewed the chart (x) · participant T-000001" in rows  # a role it does not know
+    assert "front_desk" not in rows

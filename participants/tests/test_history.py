@@ -27,6 +27,7 @@ def test_history_reads_as_sentences(world, login):
 
     assert "Dana Reyes viewed the intake" in page
     assert "Frontdesk Tester was not allowed to view the intake" in page
+    assert "(front desk)" in page and "front_desk" not in page  # the role as the program says it
     assert "participants.Participant" not in page
 
 
