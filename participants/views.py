@@ -137,7 +137,7 @@ def new_referral(request: HttpRequest) -> HttpResponse:
         again = request.POST.get(REFER_AGAIN)
         try:
             if again:
-                matches = _likely_matches(request, data)
+                matches = _likely_matches(request.user, data)
                 episode = services.refer_again(_shown_match(matches, again), **episode_fields)
                 done = "Referred again: a new episode is open on the existing record."
             else:
@@ -152,13 +152,15 @@ def new_referral(request: HttpRequest) -> HttpResponse:
         except services.LikelyDuplicate as exc:
             # The matches the service found under its lock, shown so the person can choose.
             matches = exc.matches
-            record_matches_shown(request.user, matches)
             form.add_error("duplicate_reason", exc.message)
         except TandemError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, done)
             return redirect("participants:chart", participant_id=episode.participant.public_id)
+    # Showing the likely matches is a read of those participants; a referral that went on to
+    # its chart showed none of them.
+    record_matches_shown(request.user, matches)
     return render(
         request,
         "participants/referral.html",
@@ -176,19 +178,16 @@ def _shown_match(matches: list, public_id: str) -> Any:
     raise InvalidInput("That record is not one of the likely matches of these details.")
 
 
-def _likely_matches(request: HttpRequest, data: dict) -> list:
-    """Likely existing records of the person being referred; showing them is a read of
-    those participants, audited as one event."""
-    matches = likely_matches(
-        request.user,
+def _likely_matches(user, data: dict) -> list:
+    """Likely existing records of the person being referred, among those `user` may find."""
+    return likely_matches(
+        user,
         first_name=data["legal_first_name"],
         last_name=data["legal_last_name"],
         date_of_birth=data["date_of_birth"],
         phone=data["phone"],
         email=data["email"],
     )
-    record_matches_shown(request.user, matches)
-    return matches
 
 
 def chart_context(request: StaffRequest, participant, active_tab: str) -> dict:

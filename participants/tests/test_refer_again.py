@@ -161,6 +161,8 @@ def test_the_referral_page_refers_a_match_whose_care_ended_again(world, login):
     assert ReadmissionSignal.objects.filter(source_id=str(episode.public_id)).exists()
     chart = client.get(response["Location"]).content.decode()
     assert "Referred again: a new episode is open on the existing record." in chart
+    # The first answer showed the match; the second went on to the chart without showing it.
+    assert AuditEvent.objects.filter(event_type="participant.likely_matches_shown").count() == 1
 
 
 def test_a_match_in_care_shows_it_is_open_and_cannot_be_referred_again(world, login):
