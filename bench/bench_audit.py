@@ -169,7 +169,10 @@ def _start_gunicorn(port: int, threads: int) -> subprocess.Popen:
 
 
 def _worker_pids(master: int) -> list[int]:
+    """The worker whose CPU is counted; asked once it has answered, as gunicorn forks it late."""
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    if not children:
+        raise SystemExit("gunicorn has no worker process to measure")
     return [int(pid) for pid in children]
 
 
@@ -272,10 +275,10 @@ def main() -> None:
     port = _free_port()
     server = _start_gunicorn(port, args.threads)
     try:
-        worker = _worker_pids(server.pid)
         warm = Client(port)
         for _ in range(20):  # the worker loads the application on its first requests
             warm.request("GET", "/accounts/login/")
+        worker = _worker_pids(server.pid)
         print(
             f"gunicorn: 1 worker, gthread x{args.threads}, keep-alive; {args.seconds:.0f} s per row; "
             f"{os.cpu_count()} cores on this machine"
