@@ -102,7 +102,7 @@ def search(request: SignedInRequest) -> HttpResponse:
             actor=request.user,
             event_type="participant.searched",
             record_type="participants.Participant",
-            details={"results": [str(p.public_id) for p in results]},
+            listed=results,
         )
     template = (
         "participants/_search_results.html" if is_htmx(request) else "participants/search.html"

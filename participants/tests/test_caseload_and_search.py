@@ -138,3 +138,17 @@ def test_search_reads_fifty_results_in_one_query(world, login):
         or 'FROM "participants_careteammember"' in q["sql"]
     ]
     assert loads == []
+
+
+def test_a_search_is_found_in_the_history_of_each_participant_it_showed(world, login):
+    """A search result shows a name, a birth date and a record number: each person shown
+    finds the search in their history, and someone it did not show does not."""
+    login(world.frontdesk).post(reverse("participants:search"), {"text": "robin"})
+    director = login(world.director)
+
+    def history(participant) -> str:
+        url = reverse("participants:history", args=[participant.public_id])
+        return director.get(url).content.decode()
+
+    assert "Frontdesk Tester searched for participants" in history(world.participant)
+    assert "searched for participants" not in history(world.referral)
