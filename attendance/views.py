@@ -335,11 +335,8 @@ def drop_in_search(
             event_type="attendance.drop_in_searched",
             record_type="participants.Participant",
             role=access.role,
-            details={
-                "page": "drop_in_search",
-                "session": str(session.public_id),
-                "results": [str(p.public_id) for p in results],
-            },
+            details={"page": "drop_in_search", "session": str(session.public_id)},
+            listed=results,
         )
     context = {"session": session, "results": results, "error": error, "text": text}
     if is_htmx(request):

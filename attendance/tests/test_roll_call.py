@@ -12,7 +12,7 @@ from django.urls import reverse
 from attendance import services
 from attendance.models import Attendance, AttendanceStatus
 from attendance.tests.builders import active_participant, enrol, make_session
-from audit.models import Action, AuditEvent, Outcome
+from audit.models import Action, AuditEvent, ListedParticipant, Outcome
 from conftest import PASSWORD
 from participants.access import FACILITATOR_REASON
 from participants.models import EpisodeStatus
@@ -289,8 +289,11 @@ def test_drop_in_found_by_a_posted_search_and_added_present(world, login, group_
     assert found.status_code == 200
     assert "Dana Dropwell" in found.content.decode()
     assert "Add as drop-in" in found.content.decode()
-    assert AuditEvent.objects.filter(
-        action=Action.SEARCH, details__results=[str(walk_in.participant.public_id)]
+    searched = AuditEvent.objects.get(action=Action.SEARCH)
+    assert searched.details["participants"] == [str(walk_in.participant.public_id)]
+    # The person shown finds the search in their history, as with every page listing people.
+    assert ListedParticipant.objects.filter(
+        event=searched, participant=walk_in.participant
     ).exists()
     # Someone already on the roll call is not offered again.
     assert "Robin" not in client.post(search, {"text": "Testperson"}, **HTMX).content.decode()
