@@ -4,8 +4,10 @@ Starts one gunicorn worker (gthread, keep-alive) on the database named by DATABA
 (PostgreSQL), signs therapists in through the real login page, and has 1, 4 and 16
 keep-alive clients read the charts of their own caseloads, with every therapist in one
 organization and then spread over several (each organization has its own audit chain).
-The login page is measured in the same run with the same clients, and each chart row says
-what a chart read costs the worker's CPU against a login page (the goal: at most 2x).
+The login page is measured in the same rows with the same number of clients, the two taking
+turns (`--slices`) so that a shared machine's changing speed weighs on both alike, and each
+chart row says what a chart read costs the worker's CPU against a login page measured in
+the same minutes (the goal: at most 2x).
 
 Rates are given per wall-clock second and per CPU second of the gunicorn worker (one
 worker is one core at most; on a shared machine the CPU figure is the steadier one).
@@ -55,6 +57,15 @@ class Result:
         return (
             f"{label:<34} {self.requests / self.seconds:>9.1f} {self.per_core:>12.1f} "
             f"{statistics.median(lat):>8.1f} {p95:>8.1f} {self.errors:>6}"
+        )
+
+    def __add__(self, other: "Result") -> "Result":
+        return Result(
+            self.requests + other.requests,
+            self.errors + other.errors,
+            self.seconds + other.seconds,
+            self.cpu_seconds + other.cpu_seconds,
+            self.latencies_ms + other.latencies_ms,
         )
 
 
@@ -249,12 +260,36 @@ def _run(
     )
 
 
+def _interleaved(
+    login: tuple[list[Client], list[list[str]]],
+    reads: tuple[list[Client], list[list[str]]],
+    seconds: float,
+    slices: int,
+    worker: list[int],
+) -> tuple[Result, Result]:
+    """The login page and chart reads, each for `seconds` in all, taking turns in `slices`
+    short runs, so a change in the machine's speed during a row weighs on both alike and
+    the ratio between them is measured in the same minutes."""
+    slice_seconds = seconds / slices
+    login_result = chart_result = None
+    for _ in range(slices):
+        a = _run(*login, slice_seconds, worker)
+        b = _run(*reads, slice_seconds, worker)
+        login_result = a if login_result is None else login_result + a
+        chart_result = b if chart_result is None else chart_result + b
+    assert login_result is not None and chart_result is not None
+    return login_result, chart_result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="length of each measurement")
     parser.add_argument("--clients", default="1,4,16")
     parser.add_argument("--organizations", default="1,4")
     parser.add_argument("--threads", type=int, default=4, help="gunicorn worker threads")
+    parser.add_argument(
+        "--slices", type=int, default=5, help="turns the login page and chart reads take per row"
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("Set DATABASE_URL to a PostgreSQL database (it is migrated and seeded).")
@@ -287,8 +322,8 @@ def main() -> None:
         signed_in: dict[str, Client] = {}
         for clients_n in client_counts:
             login_clients = [Client(port) for _ in range(clients_n)]
-            login = _run(login_clients, [["/accounts/login/"]] * clients_n, args.seconds, worker)
-            print(login.row(f"login page, {clients_n} clients"))
+            logins: list[Result] = []
+            rows: list[str] = []
             for orgs in org_counts:
                 users = [f"bench-{i % orgs}-t{i // orgs}" for i in range(clients_n)]
                 for user in users:
@@ -296,17 +331,24 @@ def main() -> None:
                         signed_in[user] = Client(port)
                         signed_in[user].sign_in(user)
                 before = AuditEvent.objects.count()
-                reads = _run(
-                    [signed_in[u] for u in users], [charts[u] for u in users], args.seconds, worker
+                login, reads = _interleaved(
+                    (login_clients, [["/accounts/login/"]] * clients_n),
+                    ([signed_in[u] for u in users], [charts[u] for u in users]),
+                    args.seconds,
+                    args.slices,
+                    worker,
                 )
                 written = AuditEvent.objects.count() - before
                 connection.close()
+                logins.append(login)
                 label = f"chart reads, {clients_n} clients, {orgs} org{'s' if orgs > 1 else ''}"
                 cost = login.per_core / reads.per_core if reads.per_core else 0.0
-                print(
+                rows.append(
                     reads.row(label)
                     + f"  events {written}/{reads.requests}; {cost:.1f}x a login page's CPU"
                 )
+            print(sum(logins[1:], logins[0]).row(f"login page, {clients_n} clients"))
+            print("\n".join(rows))
         report = verify_chain()
         print(f"audit_verify after the run: {'intact' if report.ok else report.problem}")
     finally:
