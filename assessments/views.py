@@ -25,6 +25,7 @@ from participants.models import Participant
 from participants.views import chart_context
 from safety.display import crisis_response
 from tandem.errors import AccessDenied, TandemError
+from tandem.methods import serves
 from tandem.views import error_page
 
 TAB = "assessments"
@@ -301,9 +302,11 @@ def _own_record(request: SignedInRequest) -> Participant | None:
     return Participant.objects.filter(user=request.user, entered_in_error_at__isnull=True).first()
 
 
+@serves("GET", "POST")
 @login_required
 def mine(request: SignedInRequest, code: str) -> HttpResponse:
-    """A participant answers a questionnaire on their own account (their portal)."""
+    """A participant answers a questionnaire on their own account (their portal); the form
+    shown, first or sent back with its errors, is audited as a view of their record."""
     if request.user.kind != User.Kind.PARTICIPANT:
         return redirect("home")
     participant = _own_record(request)
@@ -311,6 +314,7 @@ def mine(request: SignedInRequest, code: str) -> HttpResponse:
     if participant is None or instrument is None or not services.can_self_report(instrument):
         return _unavailable(request, "This questionnaire is not available.")
     context = {"participant": participant, **_form_context(instrument)}
+    status = 200
     if request.method == "POST":
         try:
             administration, again = _submit(request, participant, instrument, mode=Mode.SELF_REPORT)
@@ -321,7 +325,7 @@ def mine(request: SignedInRequest, code: str) -> HttpResponse:
                 return _crisis(request, administration)
             return redirect("assessments:mine_done")
         context.update(again)
-        return render(request, "assessments/mine.html", context, status=400)
+        status = 400
     try:
         authorize(
             request.user,
@@ -332,7 +336,7 @@ def mine(request: SignedInRequest, code: str) -> HttpResponse:
         )
     except AccessDenied as exc:
         return _unavailable(request, exc.message, status=403)
-    return render(request, "assessments/mine.html", context)
+    return render(request, "assessments/mine.html", context, status=status)
 
 
 def _crisis(request: HttpRequest, administration: Administration) -> HttpResponse:
@@ -349,6 +353,7 @@ def _crisis(request: HttpRequest, administration: Administration) -> HttpRespons
     )
 
 
+@serves("GET")
 @login_required
 def mine_done(request: SignedInRequest) -> HttpResponse:
     if request.user.kind != User.Kind.PARTICIPANT:

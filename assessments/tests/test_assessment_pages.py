@@ -318,3 +318,30 @@ def test_own_account_page_refuses_paper_forms_and_staff(world, login):
     )
     staff = login(world.therapist)
     assert staff.get(reverse("assessments:mine", kwargs={"code": "phq-9"})).status_code == 302
+
+
+def test_own_account_answers_sent_back_with_errors_are_audited_as_a_view(world, login):
+    client = login(world.participant_user)
+    given = posted(answers("phq-9", 1, q9=1))
+    del given["item-4"]
+
+    response = client.post(reverse("assessments:mine", kwargs={"code": "phq-9"}), given)
+
+    assert response.status_code == 400
+    assert "item 4 is required" in response.content.decode()
+    assert not Administration.objects.exists()
+    viewed = AuditEvent.objects.filter(
+        participant=world.participant, actor=world.participant_user, action=Action.VIEW
+    )
+    assert viewed.count() == 1
+
+
+@pytest.mark.parametrize("method", ["put", "delete", "options"])
+def test_own_account_pages_answer_only_their_methods(world, login, method):
+    client = login(world.participant_user)
+
+    form = getattr(client, method)(reverse("assessments:mine", kwargs={"code": "phq-9"}))
+    done = getattr(client, method)(reverse("assessments:mine_done"))
+
+    assert (form.status_code, done.status_code) == (405, 405)
+    assert not AuditEvent.objects.filter(participant=world.participant).exists()
