@@ -6,6 +6,7 @@ of the access policy, every access audited.
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from screens import interpret
 from tandem.dates import validate_in_range
@@ -123,7 +124,8 @@ class DrugScreen(ClinicalRecord, Immutable):
 
     @property
     def collected_on(self):
-        return self.collected_at.date()
+        """The day of collection in the program's time, not UTC's."""
+        return timezone.localdate(self.collected_at)
 
 
 CONFIRMATION_FIELDS = frozenset(

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db.models import OuterRef, Prefetch, Subquery
+from django.utils import timezone
 
 from medications.models import Medication
 from participants.selectors import read_on_participant
@@ -103,7 +104,7 @@ def _screen_use(values: Mapping[str, Any]) -> KnownUse | None:
         confirmation=values["confirmation"],
     )
     kind = "presumptive drug screen" if row.presumptive else "drug screen"
-    return KnownUse(values["at"].date(), kind)
+    return KnownUse(timezone.localdate(values["at"]), kind)
 
 
 def _clinician_values() -> dict[str, Any]:

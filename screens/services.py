@@ -94,7 +94,7 @@ def record_screen(
     if collected_by.kind != collected_by.Kind.STAFF:
         raise InvalidInput("The collector is a staff member.", field="collected_by")
     episode = current_episode(participant)
-    meds = medication_codes_on(participant, collected_at.date())
+    meds = medication_codes_on(participant, timezone.localdate(collected_at))
     reported = self_report.between(
         participant, previous_collection(participant, collected_at), collected_at
     )

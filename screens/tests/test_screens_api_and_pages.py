@@ -2,17 +2,19 @@
 confirmations, days since last known use on the chart header, and a flat query count."""
 
 import json
-from datetime import date, timedelta
+import re
+from datetime import date, datetime, timedelta
 
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from screens.models import ScreenResult
 from screens.services import record_confirmation
-from screens.tests.conftest import COLLECTED
+from screens.tests.conftest import CHICAGO, COLLECTED
 
 
 def api_url(world) -> str:
@@ -136,3 +138,38 @@ def test_the_screens_tab_keeps_a_flat_query_count(world, login, screen_with):
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few)
+
+
+def test_days_since_an_evening_screen_count_from_its_day_in_the_program(world, login, screen_with):
+    evening = datetime(2026, 11, 16, 20, 30, tzinfo=CHICAGO)  # 02:30 the next day in UTC
+    screen_with(when=evening, COC="positive")
+    client = login(world.therapist)
+    with time_machine.travel(datetime(2026, 11, 17, 10, 0, tzinfo=CHICAGO), tick=False):
+        page = client.get(reverse("participants:chart", args=[world.participant.public_id]))
+    found = re.findall(r"-?\d+ days? since last known use \([^)]*\)", page.content.decode())
+    assert found == ["1 day since last known use (presumptive drug screen)"]
+
+
+def test_an_evening_screen_is_read_against_the_medications_of_its_day_in_the_program(
+    world, login, cup, on_list
+):
+    on_list("buprenorphine-naloxone", started_on=date(2026, 11, 17))
+    client = login(world.therapist)
+    results = {a.code: "negative" for a in cup.analytes.all()} | {"BUP": "positive"}
+    body = {
+        "panel": "urine-cup-hhs",
+        "collected_at": "2026-11-17T02:30:00+00:00",  # 20:30 on the 16th in Chicago
+        "observed": True,
+        "validity": "valid",
+        "results": results,
+    }
+    with time_machine.travel(datetime(2026, 11, 17, 10, 0, tzinfo=CHICAGO), tick=False):
+        response = client.post(api_url(world), json.dumps(body), content_type="application/json")
+        assert response.status_code == 201, response.content
+        reading = {r["analyte"]: r for r in response.json()["interpretation"]}
+        assert reading["BUP"]["flag"] == "unexpected-positive"
+
+        result = ScreenResult.objects.get(analyte__code="BUP")
+        with timezone.override(CHICAGO):
+            row = record_confirmation(result, by=world.therapist, confirmation="positive")
+    assert row.flag == "unexpected-positive"
