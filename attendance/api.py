@@ -9,8 +9,10 @@ from ninja import Router, Schema
 from accounts.http import ApiRequest
 from attendance import selectors, services
 from attendance.dose import week_start_of
+from audit.context import counting_events
 from audit.models import Action
-from participants.access import Scope, authorize
+from audit.services import record_event
+from participants.access import Scope, authorize, roll_call_access
 from participants.api import participant_or_404
 from participants.models import Participant
 from participants.selectors import current_episode
@@ -129,7 +131,22 @@ def record_roll_call(request: ApiRequest, session_id: UUID, body: RollCallIn):
         entries.append(
             services.RollCallEntry(people[e.participant_id], e.status, e.minutes, e.note, e.version)
         )
-    rows = services.record_roll_call(session, entries, by=request.auth)
+    with counting_events() as events:
+        rows = services.record_roll_call(session, entries, by=request.auth)
+    unchanged = [
+        row.participant for row in rows if row.participant_id not in events.participant_ids
+    ]
+    if unchanged:
+        # Rows already recorded as sent write nothing, but the answer shows them again.
+        access = roll_call_access(request.auth, session)
+        record_event(
+            actor=request.auth,
+            event_type="roll_call.viewed",
+            record=session,
+            role=access.role,
+            details={"scope": str(Scope.SCHEDULE), "why": access.why, "api": True},
+            listed=unchanged,
+        )
     return [
         AttendanceOut(
             participant_id=row.participant.public_id,

@@ -101,10 +101,11 @@ def session_page(*methods: str, needs: Literal["view", "record", "session"] = "v
     (both leave their refusal event); `needs="session"` leaves the check to the service.
     The view is called with the session and the access answer.
 
-    A view marks who its response shows with `_showing`; when it (or the service it called)
-    wrote no audit event, the page writes a view event naming them. A roll call row sent
-    back with a bad minutes count, or the roll after "mark all present" found nothing to
-    mark, shows participants without writing anything, and must still leave a trace.
+    A view marks who its response shows with `_showing`; the page writes a view event naming
+    those of them no event of the view (or the service it called) already named. A roll call
+    row sent back with a bad minutes count shows a participant without writing anything, and
+    the roll sent back after a drop-in or "mark all present" shows everyone while the writes
+    name only the people written: each shown must still leave a trace.
     """
 
     def decorator(view: Callable) -> Callable:
@@ -127,8 +128,11 @@ def session_page(*methods: str, needs: Literal["view", "record", "session"] = "v
             with counting_events() as events:
                 response = view(request, session, access, **kwargs)
             shown = request.showing
-            if shown is not None and events.written == 0 and carries_participant_data(response):
-                session, access, participants = shown
+            if shown is None or not carries_participant_data(response):
+                return response
+            session, access, participants = shown
+            unnamed = [p for p in participants if p.pk not in events.participant_ids]
+            if unnamed:
                 record_event(
                     actor=request.user,
                     event_type="session.page_viewed",
@@ -139,7 +143,7 @@ def session_page(*methods: str, needs: Literal["view", "record", "session"] = "v
                         "why": access.why,
                         "page": request.resolver_match.url_name if request.resolver_match else "",
                     },
-                    listed=participants,
+                    listed=unnamed,
                 )
             return response
 

@@ -1,10 +1,13 @@
-"""Every roll call response that shows participants leaves exactly one audit event, and no
+"""Every roll call response that shows participants leaves an audit event naming each, and no
 one outside the roll call sees a row, even by sending a bad form."""
+
+import json
 
 from django.urls import reverse
 
 from attendance.models import AttendanceStatus
-from audit.models import AuditEvent, Outcome
+from attendance.tests.builders import active_participant
+from audit.models import AuditEvent, ListedParticipant, Outcome
 from scheduling.models import Enrolment
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -92,3 +95,92 @@ def test_a_short_drop_in_search_without_htmx_shows_the_roll_call_once_audited(
     events = _events(world.outsider, before)
     assert [e.outcome for e in events] == [Outcome.ALLOWED]
     assert str(world.participant.public_id) in events[0].details["participants"]
+
+
+def _listed(events: list[AuditEvent]) -> set[str]:
+    """Everyone the allowed events name, alone or listed with others."""
+    allowed = [e for e in events if e.outcome == Outcome.ALLOWED]
+    return {str(e.participant.public_id) for e in allowed if e.participant} | {
+        p for e in allowed for p in e.details.get("participants", [])
+    }
+
+
+def test_the_roll_after_a_drop_in_is_audited_for_everyone_it_shows(world, login, group_today):
+    """The drop-in's own events name the newcomer; the roll sent back names the others too."""
+    walk_in = active_participant(world, "T-000020", "Dana", "Dropwell")
+    client = login(world.outsider)
+    before = _count(world.outsider)
+
+    response = client.post(
+        reverse("attendance:drop_in", args=[group_today.session.public_id]),
+        {"participant": str(walk_in.participant.public_id)},
+        **HTMX,
+    )
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert all(p.display_name in body for p in group_today.participants)
+    assert _listed(_events(world.outsider, before)) >= {
+        str(p.public_id) for p in group_today.participants
+    }
+
+
+def test_the_roll_after_mark_all_present_is_audited_for_those_already_recorded(
+    world, login, group_today
+):
+    client = login(world.outsider)
+    alex = group_today.episodes[1]
+    client.post(
+        _row_url(group_today.session, alex),
+        {"status": AttendanceStatus.PRESENT, "version": 0},
+        **HTMX,
+    )
+    before = _count(world.outsider)
+
+    response = client.post(
+        reverse("attendance:mark_all_present", args=[group_today.session.public_id]), **HTMX
+    )
+
+    assert response.status_code == 200
+    assert alex.participant.display_name in response.content.decode()
+    assert str(alex.participant.public_id) in _listed(_events(world.outsider, before))
+
+
+def test_a_drop_in_search_names_each_person_found_in_their_history(world, login, group_today):
+    walk_in = active_participant(world, "T-000020", "Dana", "Dropwell")
+    client = login(world.outsider)
+    before = _count(world.outsider)
+
+    response = client.post(
+        reverse("attendance:drop_in_search", args=[group_today.session.public_id]),
+        {"text": "dropwell"},
+    )
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Dana Dropwell" in body and world.participant.display_name in body
+    events = _events(world.outsider, before)
+    assert ListedParticipant.objects.filter(
+        event__in=events, participant=walk_in.participant
+    ).exists()
+    assert _listed(events) >= {
+        str(p.public_id) for p in [walk_in.participant, *group_today.participants]
+    }
+
+
+def test_an_api_roll_call_sent_again_unchanged_is_still_audited(world, login, group_today):
+    """Rows already recorded as sent write nothing, but the answer still shows them."""
+    client = login(world.outsider)
+    url = reverse("api:attendance_roll_call", args=[group_today.session.public_id])
+    alex = group_today.episodes[1].participant
+    entry = {"participant_id": str(alex.public_id), "status": "present"}
+    client.post(url, json.dumps({"entries": [entry]}), content_type="application/json")
+    before = _count(world.outsider)
+
+    again = client.post(
+        url, json.dumps({"entries": [{**entry, "version": 1}]}), content_type="application/json"
+    )
+
+    assert again.status_code == 200
+    assert again.json()[0]["participant_id"] == str(alex.public_id)
+    assert str(alex.public_id) in _listed(_events(world.outsider, before))
