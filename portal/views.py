@@ -27,7 +27,9 @@ def home(request: SignedInRequest) -> HttpResponse:
     """Their program, care team and week: what is next, and hours attended against required."""
     if request.user.kind != User.Kind.PARTICIPANT:
         return redirect("home")
-    participant = with_chart_relations(Participant.objects.filter(user=request.user)).first()
+    participant = with_chart_relations(
+        Participant.objects.filter(user=request.user, entered_in_error_at__isnull=True)
+    ).first()
     if participant is None:
         return error_page(
             request,

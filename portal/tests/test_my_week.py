@@ -7,6 +7,7 @@ from django.urls import reverse
 from attendance.dose import current_week
 from attendance.tests.builders import active_participant, enrol, make_session, record
 from audit.models import AuditEvent, Outcome
+from participants.services import mark_entered_in_error
 from scheduling.models import SessionMode
 
 
@@ -84,3 +85,17 @@ def test_the_portal_home_leaves_one_event_naming_the_week_it_shows(world, login)
     events = AuditEvent.objects.filter(participant=world.participant).order_by("id")[before:]
     assert len(events) == 1
     assert events[0].details["scope"] == "schedule" and events[0].details["shows_my_week"] is True
+
+
+def test_a_record_entered_in_error_is_not_shown_as_theirs(world, login):
+    """A record opened by mistake leaves every page, the participant's own portal too, as it
+    leaves their check-in and questionnaire pages."""
+    _week(world)
+    mark_entered_in_error(world.participant, by=world.director, reason="Duplicate of T-000099")
+    client = login(world.users["participant_user"])
+
+    response = client.get(reverse("portal:home"))
+
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Relapse prevention" not in page and world.program.name not in page
