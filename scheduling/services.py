@@ -506,6 +506,9 @@ def _bump(profile: SchedulingProfile) -> SchedulingProfile:
     return profile
 
 
+MINUTES_IN_A_WEEK = 7 * 24 * 60
+
+
 def _check_profile(episode: Episode, changes: dict[str, Any]) -> None:
     program = episode.program
     if changes["mode"] not in AttendanceMode.values:
@@ -517,6 +520,12 @@ def _check_profile(episode: Episode, changes: dict[str, Any]) -> None:
         raise InvalidInput(
             f"The program requires at least {program.min_weekly_minutes} minutes a week; leave "
             "the field empty to use that, or enter more.",
+            field="required_minutes",
+        )
+    if required is not None and required > MINUTES_IN_A_WEEK:
+        raise InvalidInput(
+            "Required minutes cannot be more than a week holds: a week has "
+            f"{MINUTES_IN_A_WEEK} minutes.",
             field="required_minutes",
         )
     if changes["individual_minutes"] and not 15 <= changes["individual_minutes"] <= 180:

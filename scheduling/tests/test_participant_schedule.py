@@ -126,6 +126,21 @@ def test_required_minutes_cannot_go_below_the_program_minimum(world, calendar, l
     assert client.post(url, _profile(1, required_minutes=600)).status_code == 302
 
 
+@pytest.mark.parametrize("minutes", [10081, 2**31])
+def test_required_minutes_cannot_exceed_a_week(world, calendar, login, minutes):
+    """More minutes than a week holds is a typing slip, refused with a message; a number
+    past the database's integer was a server error on PostgreSQL."""
+    client = login(world.therapist)
+    url = reverse("scheduling:participant_profile", args=[world.participant.public_id])
+
+    response = client.post(url, _profile(1, required_minutes=minutes))
+
+    assert response.status_code == 400
+    assert "a week has 10080 minutes" in response.content.decode()
+    assert not SchedulingProfile.objects.filter(required_minutes=minutes).exists()
+    assert client.post(url, _profile(1, required_minutes=10080)).status_code == 302
+
+
 def test_a_group_cannot_be_both_kept_and_excluded(world, calendar, login):
     client = login(world.therapist)
     url = reverse("scheduling:participant_groups", args=[world.participant.public_id])
