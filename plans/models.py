@@ -96,13 +96,13 @@ class TreatmentPlan(ClinicalRecord, Signable, Immutable, Versioned):
         "participants.Episode", on_delete=models.PROTECT, related_name="treatment_plans"
     )
     number = models.PositiveIntegerField(default=1, help_text="1 is the first plan.")
-    revises = models.OneToOneField(
+    revises = models.ForeignKey(
         "self",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="revised_by",
-        help_text="The signed version this one revises.",
+        help_text="The signed version this one revises (once, unless that revision is withdrawn).",
     )
     change_summary = models.TextField(
         blank=True, help_text="What changed from the version it revises."
@@ -116,6 +116,11 @@ class TreatmentPlan(ClinicalRecord, Signable, Immutable, Versioned):
         constraints = [
             *ClinicalRecord.Meta.constraints,
             models.UniqueConstraint(fields=["episode", "number"], name="plan_version_unique"),
+            models.UniqueConstraint(
+                fields=["revises"],
+                condition=Q(entered_in_error_at__isnull=True),
+                name="plan_revised_once",
+            ),
             models.CheckConstraint(
                 condition=Q(revises__isnull=True) | ~Q(change_summary=""),
                 name="plan_revision_says_what_changed",

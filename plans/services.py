@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import Program
@@ -194,8 +195,20 @@ def _require_capability(
     return decision
 
 
+def _standing(episode: Episode):
+    """The episode's versions not entered in error: a withdrawn one blocks no new plan."""
+    return TreatmentPlan.objects.filter(episode=episode, entered_in_error_at__isnull=True)
+
+
+def _next_number(episode: Episode) -> int:
+    """The next version number; a withdrawn version keeps its number in the history."""
+    last = TreatmentPlan.objects.filter(episode=episode).aggregate(n=Max("number"))["n"]
+    return (last or 0) + 1
+
+
 def start_plan(episode: Episode, *, by: Any, now: datetime | None = None) -> TreatmentPlan:
-    """Open the episode's first plan (version 1, a draft). A later change is a revision."""
+    """Open the episode's plan (a draft: version 1, or the next number after a withdrawn
+    one). A later change is a revision."""
     participant = episode.participant
     decision = _require_change(by, participant)
     if not episode.is_open:
@@ -203,7 +216,7 @@ def start_plan(episode: Episode, *, by: Any, now: datetime | None = None) -> Tre
     try:
         with transaction.atomic():
             Episode.objects.select_for_update().get(pk=episode.pk)
-            if TreatmentPlan.objects.filter(episode=episode).exists():
+            if _standing(episode).exists():
                 raise InvalidInput(
                     "This episode already has a plan; open it, or start a revision of the "
                     "signed one."
@@ -211,7 +224,7 @@ def start_plan(episode: Episode, *, by: Any, now: datetime | None = None) -> Tre
             plan = TreatmentPlan.objects.create(
                 participant=participant,
                 episode=episode,
-                number=1,
+                number=_next_number(episode),
                 recorded_by=by,
                 recorded_at=now or timezone.now(),
             )
@@ -244,14 +257,14 @@ def start_revision(
     try:
         with transaction.atomic():
             TreatmentPlan.objects.select_for_update().get(pk=plan.pk)
-            if TreatmentPlan.objects.filter(episode=plan.episode, number__gt=plan.number).exists():
+            if _standing(plan.episode).filter(number__gt=plan.number).exists():
                 raise InvalidInput(
                     "A newer version of this plan exists; revise that one.", field="plan"
                 )
             draft = TreatmentPlan.objects.create(
                 participant=participant,
                 episode=plan.episode,
-                number=plan.number + 1,
+                number=_next_number(plan.episode),
                 revises=plan,
                 change_summary=summary,
                 recorded_by=by,

@@ -407,3 +407,27 @@ def test_an_episode_that_leaves_care_keeps_no_stored_review_row(world):
     assert not ReviewSchedule.objects.filter(episode=episode).exists()
     services.keep_review_schedule([declined.pk, world.episode.pk])
     assert list(ReviewSchedule.objects.values_list("episode_id", flat=True)) == [world.episode.pk]
+
+
+def test_a_new_plan_is_started_after_the_only_one_is_withdrawn(world):
+    withdrawn = signed(world)
+    services.mark_plan_in_error(
+        withdrawn, by=world.therapist, reason="Written on the wrong record."
+    )
+    fresh = services.start_plan(world.episode, by=world.therapist)
+    assert (fresh.number, fresh.revises_id, fresh.is_signed) == (2, None, False)
+
+
+def test_a_signed_plan_is_revised_again_after_its_revision_is_withdrawn(world):
+    plan = signed(world)
+    first = services.start_revision(plan, by=world.therapist, change_summary="Add housing.")
+    services.mark_plan_in_error(first, by=world.therapist, reason="Started on the wrong version.")
+    again = services.start_revision(plan, by=world.therapist, change_summary="Add housing.")
+    assert (again.number, again.revises_id) == (3, plan.pk)
+
+
+def test_a_plan_is_not_revised_while_a_newer_version_stands(world):
+    plan = signed(world)
+    services.start_revision(plan, by=world.therapist, change_summary="Add housing.")
+    with pytest.raises(InvalidInput, match="newer version"):
+        services.start_revision(plan, by=world.therapist, change_summary="Add work.")
