@@ -143,3 +143,34 @@ def test_a_signed_group_note_refuses_any_change(world, group_session):
             members=_sections(episodes),
             expected_version=note.version,
         )
+
+
+def test_a_refused_signature_on_the_group_screen_audits_the_members_it_shows_again(
+    world, login, group_session
+):
+    from django.urls import reverse
+
+    from audit.models import AuditEvent
+
+    session, episodes = group_session(2)
+    named = episodes[1].participant
+    client = login(world.counsellor)
+    url = reverse("notes:group", args=[session.public_id])
+    posted = {
+        "action": "sign",
+        "version": "0",
+        "shared": f"{SHARED} {named.legal_first_name} led the role-play.",
+        **{f"text-{e.participant.public_id}": "Took part." for e in episodes},
+        **{f"reason-{e.participant.public_id}": "Plan not signed yet" for e in episodes},
+    }
+    before = AuditEvent.objects.count()
+    refused = client.post(url, posted)
+    assert refused.status_code == 400
+    assert named.legal_last_name in refused.content.decode()
+    assert not GroupNote.objects.exists()
+    shown = AuditEvent.objects.filter(pk__gt=0).order_by("pk")[before:]
+    views = [e for e in shown if e.event_type == "group_note.viewed"]
+    assert len(views) == 1
+    assert sorted(views[0].details["participants"]) == sorted(
+        str(e.participant.public_id) for e in episodes
+    )
