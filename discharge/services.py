@@ -25,7 +25,7 @@ from participants.access import Scope, require
 from participants.models import IN_CARE_STATUSES, Episode, EpisodeStatus
 from participants.services import transition_episode
 from tandem import dates, lifecycle
-from tandem.errors import InvalidInput
+from tandem.errors import ConcurrentEdit, InvalidInput
 from tandem.validation import validate
 
 AFTERCARE_FIELDS = (
@@ -113,6 +113,11 @@ def discharge(
     items = handover.open_items(participant)
     checked = _check_choices(items, choices or {}, organization_id=participant.organization_id)
     with transaction.atomic():
+        # A stale form is refused before anything is closed or handed over, so the refusal
+        # leaves no rolled-back events behind and the page sent back audits itself.
+        locked = Episode.objects.select_for_update().get(pk=episode.pk)
+        if locked.version != expected_version:
+            raise ConcurrentEdit("episode")
         record = Discharge(
             participant=participant,
             episode=episode,

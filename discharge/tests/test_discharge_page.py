@@ -76,3 +76,23 @@ def test_the_summary_is_edited_signed_and_then_immutable(world, login):
         {**words, "version": summary.version, "action": "addendum", "addendum_reason": "Typo fix"},
     )
     assert Discharge.objects.get().summaries.count() == 2
+
+
+def test_a_stale_form_with_an_item_to_close_is_sent_back_audited_and_closes_nothing(world, login):
+    from audit.models import AuditEvent
+    from discharge.handover import open_items
+    from monitoring.models import Alert
+
+    raise_alert(world.participant, kind="test", severity="high", title="Open one", dedupe_key="x")
+    (item,) = open_items(world.participant)
+    client = login(world.therapist)
+    url = reverse("discharge:discharge", args=[world.participant.public_id])
+    Episode.objects.filter(pk=world.episode.pk).update(version=world.episode.version + 1)
+    before = set(AuditEvent.objects.values_list("pk", flat=True))
+    choice = {f"choice:{item.key}": "closed", f"note:{item.key}": "Resolved last week."}
+    response = client.post(url, {**_form(world), **choice})
+    assert response.status_code == 400
+    assert "Open one" in response.content.decode()
+    assert Alert.objects.get().status == "open"
+    shown = AuditEvent.objects.exclude(pk__in=before).filter(participant=world.participant)
+    assert shown.count() == 1  # the page sent back, audited: the rolled-back close is not
