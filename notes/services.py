@@ -159,7 +159,9 @@ def _check_content(participant: Participant, content: NoteContent) -> dict[str, 
     return sections
 
 
-def _fill(note: ProgressNote, participant: Participant, content: NoteContent) -> ProgressNote:
+def _fill(
+    note: ProgressNote, participant: Participant, content: NoteContent, now: datetime | None = None
+) -> ProgressNote:
     sections = _check_content(participant, content)
     note.kind = content.kind
     note.format = content.format
@@ -174,6 +176,10 @@ def _fill(note: ProgressNote, participant: Participant, content: NoteContent) ->
     note.no_objective_reason = (content.no_objective_reason or "").strip()
     episode = current_episode(participant)
     program = content.session.program if content.session else episode.program if episode else None
+    tz = program.tz if program is not None else timezone.get_current_timezone()
+    if content.service_date > (now or timezone.now()).astimezone(tz).date():
+        # A note documents a service given; one still to come is written after it.
+        raise InvalidInput("The date of service cannot be in the future.", field="service_date")
     note.episode = episode
     note.due_at = due_at(program, content.session, content.service_date, content.end_time)
     validate(
@@ -214,6 +220,7 @@ def draft_note(
         ProgressNote(participant=participant, organization_id=participant.organization_id),
         participant,
         content,
+        now,
     )
     objectives = thread.pick(participant, content.objectives)
     with transaction.atomic():

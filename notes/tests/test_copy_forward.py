@@ -52,11 +52,12 @@ def test_empty_texts_are_not_copies():
 
 def _signed(world, text, *, by=None, participant=None, days=0):
     by = by or world.therapist
+    written = NOW - timedelta(days=10 - days)
     note = services.draft_note(
         participant or world.participant,
-        dap(text),
+        dap(text, service_date=written.date()),
         by=by,
-        now=NOW - timedelta(days=10 - days),
+        now=written,
     )
     return services.sign_note(note, by=by, expected_version=1, justification="x" * 5)
 

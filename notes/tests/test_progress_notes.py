@@ -138,3 +138,20 @@ def test_the_co_sign_queue_holds_notes_in_force_only(world):
     assert [n.pk for n in cosign_queue(world.supervisor)] == [signed[1].pk]
     services.mark_entered_in_error(signed[1], by=world.peer, reason="Wrong participant")
     assert list(cosign_queue(world.supervisor)) == []
+
+
+def test_a_note_is_not_written_for_a_service_still_to_come(world):
+    tomorrow = NOW.astimezone(world.program.tz).date() + timedelta(days=1)
+    with pytest.raises(InvalidInput) as refused:
+        services.draft_note(
+            world.participant, dap(service_date=tomorrow), by=world.therapist, now=NOW
+        )
+    assert refused.value.field == "service_date"
+    assert not ProgressNote.objects.exists()
+    note = services.draft_note(
+        world.participant,
+        dap(service_date=tomorrow - timedelta(days=1)),
+        by=world.therapist,
+        now=NOW,
+    )
+    assert note.service_date == NOW.astimezone(world.program.tz).date()
