@@ -295,10 +295,12 @@ class AbsenceEntry(ClinicalRecord, Immutable):
         ]
 
 
-class NoteObjective(TimeStamped):
+class NoteObjective(TimeStamped, Immutable):
     """A plan objective a note addresses (the golden thread). `lineage` is the objective's
     own across plan versions, so a revised plan still lists the notes of the earlier one.
-    Chosen while the note is a draft; the services never touch it once the note is signed."""
+    Chosen while the note is a draft; locked with the note once it is signed."""
+
+    locked_when = Q(note__signed_at__isnull=False)
 
     note = models.ForeignKey(ProgressNote, on_delete=models.CASCADE, related_name="addressed")
     objective = models.ForeignKey("plans.Objective", on_delete=models.PROTECT, related_name="+")

@@ -84,7 +84,8 @@ def of(note: ProgressNote) -> list[Objective]:
 def attach(note: ProgressNote, objectives: Sequence[Objective], *, replace: bool = False) -> None:
     """Record which objectives a draft addresses (replacing its earlier choice)."""
     if replace:
-        NoteObjective.objects.filter(note=note).delete()
+        # A draft's choice is not yet part of the record: replacing it deletes the rows.
+        NoteObjective._base_manager.filter(note=note).delete()
     NoteObjective.objects.bulk_create(
         NoteObjective(note=note, objective=o, lineage=o.lineage) for o in objectives
     )

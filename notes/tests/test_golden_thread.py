@@ -140,3 +140,27 @@ def test_the_objective_page_lists_the_notes_that_addressed_it_across_versions(wo
     assert "Notes that addressed this objective (1)" in content
     assert reverse("notes:note", args=[world.participant.public_id, note.public_id]) in content
     assert str(theirs.public_id) not in content
+
+
+def test_the_objectives_a_signed_note_addressed_never_change(world):
+    from notes.models import NoteObjective
+    from tandem.records import ImmutableRecordError
+
+    first = _objective(plan_for(world.episode))
+    note = services.draft_note(
+        world.participant,
+        dap(objectives=[str(first.public_id)], no_objective_reason=""),
+        by=world.therapist,
+    )
+    signed = services.sign_note(note, by=world.therapist, expected_version=1)
+    other = _objective(plan_for(world.episode, number=2))
+    rows = NoteObjective.objects.filter(note=signed)
+    with pytest.raises(ImmutableRecordError):
+        rows.update(objective=other, lineage=other.lineage)
+    with pytest.raises(ImmutableRecordError):
+        rows.delete()
+    row = rows.get()
+    row.objective = other
+    with pytest.raises(ImmutableRecordError):
+        row.save()
+    assert thread.of(signed) == [first]
