@@ -26,7 +26,7 @@ from discharge.models import Discharge, DischargeSummary
 from intake.models import Diagnosis
 from measurement import reliable_change
 from medications.models import Medication
-from participants.access import Scope, require
+from participants.access import Scope, require, require_with_capability
 from placement.models import LevelOfCareDecision
 from plans.measures import Progress
 from plans.models import TreatmentPlan
@@ -319,8 +319,16 @@ def save_text(
 
 
 def sign(summary: DischargeSummary, *, by: Any, expected_version: int) -> DischargeSummary:
-    """Sign the summary: from now on it never changes and the participant sees it."""
-    decision = require(by, summary.participant, Action.CHANGE, Scope.AFTERCARE)
+    """Sign the summary: from now on it never changes and the participant sees it. Signing
+    is a licensed clinician's, as for the intake; the rest of the care team drafts it."""
+    decision = require_with_capability(
+        by,
+        summary.participant,
+        "clinical.sign",
+        Action.CHANGE,
+        Scope.AFTERCARE,
+        refusal="Only a licensed clinician can sign a discharge summary.",
+    )
     if not (summary.course or "").strip():
         raise InvalidInput("Write the course of treatment before signing.", field="course")
     with transaction.atomic():

@@ -45,6 +45,7 @@ def tab(request: StaffRequest, participant) -> HttpResponse:
         and episode.status in IN_CARE_STATUSES
         and decide(request.user, participant, Action.CHANGE, Scope.CLINICAL).allowed,
         can_write=decide(request.user, participant, Action.CHANGE, Scope.AFTERCARE).allowed,
+        can_sign=may(request.user, "clinical.sign", participant.organization_id),
     )
     if record is not None:
         current = summary.current_summary(record)

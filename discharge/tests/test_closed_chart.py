@@ -165,3 +165,22 @@ def test_the_signed_summary_takes_an_addendum_after_discharge_signed_like_any_ot
     client.post(url, {**words, "version": addendum.version, "action": "sign"})
     addendum.refresh_from_db()
     assert addendum.is_signed and addendum.condition_at_discharge == "Stable."
+
+
+def test_only_a_licensed_clinician_signs_the_discharge_summary(world, login):
+    from audit.models import AuditEvent
+    from discharge import summary
+
+    record = discharge_world(world)
+    draft = summary.save_text(
+        summary_of(record), by=world.peer, text={"course": "Attended well."}, expected_version=1
+    )
+    with pytest.raises(AccessDenied, match="licensed clinician"):
+        summary.sign(draft, by=world.peer, expected_version=draft.version)
+    assert not summary_of(record).is_signed
+    assert AuditEvent.objects.filter(outcome="refused", actor=world.peer).count() == 1
+    tab = reverse("discharge:tab", args=[world.participant.public_id])
+    assert 'value="sign"' not in login(world.peer).get(tab).content.decode()
+    assert 'value="sign"' in login(world.therapist).get(tab).content.decode()
+    signed = summary.sign(draft, by=world.therapist, expected_version=draft.version)
+    assert signed.is_signed and signed.signed_by == world.therapist
