@@ -9,7 +9,8 @@ class WorklistConfig(AppConfig):
         from participants.access import register_page
         from participants.demo import SEEDERS, Seeder
         from tandem import navigation
-        from worklist import demo, selectors, views
+        from tandem.lifecycle import WITHDRAWN
+        from worklist import demo, selectors, services, views
 
         SEEDERS.register(Seeder(70, "worklist tasks", demo.seed_tasks))
 
@@ -22,3 +23,5 @@ class WorklistConfig(AppConfig):
             home_page.Panel(home_page.CRITICAL_ALERTS, 30, views.overdue_panel)
         )
         home_page.PANELS.register(home_page.Panel(home_page.EVERY_HOME, 50, views.home_panel))
+        # A record entered in error takes its open tasks with it.
+        WITHDRAWN.register(services.cancel_tasks_of_withdrawn)

@@ -9,10 +9,11 @@
 policy first. Each write is one transaction with its audit event.
 """
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Organization, User
@@ -350,6 +351,33 @@ def hand_over(
             },
         )
     return successor
+
+
+def cancel_tasks_of_withdrawn(
+    record: Any, *, by: User, reason: str, decision: Any, now: datetime
+) -> list[Task]:
+    """Cancel the open tasks about a record just entered in error, or made from it (a
+    lifecycle withdrawal hook): a duplicate participant record leaves every list, so its tasks
+    must not stay on anyone's. The withdrawal's decision stands for the cancellation, inside
+    its transaction (the front desk withdraws a duplicate without closing clinical tasks)."""
+    if isinstance(record, Participant):
+        about = Q(participant_id=record.pk)
+    else:
+        source_type, source_id = source_of(record)
+        about = Q(source_type=source_type, source_id=source_id)
+    note = f"Cancelled because the {record._meta.verbose_name} was entered in error: {reason}"
+    return [
+        _close(
+            task,
+            by=by,
+            status=TaskStatus.CANCELLED,
+            note=note,
+            event_type="worklist.task_cancelled",
+            expected_version=None,
+            decision=decision,
+        )
+        for task in Task.objects.filter(about, status=TaskStatus.OPEN).order_by("pk")
+    ]
 
 
 def hand_over_or_cancel_for_participant(
