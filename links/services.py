@@ -95,11 +95,16 @@ def _usable(now: datetime):
 
 
 def find_usable(token: str, *, now: datetime) -> SingleUseLink:
-    """The link this token opens, if it is still usable; LinkUnavailable otherwise."""
+    """The link this token opens, if it is still usable and its participant's record was not
+    entered in error (it left every page); LinkUnavailable otherwise."""
     if not token or len(token) > 100:
         raise LinkUnavailable()
     link = (
-        SingleUseLink.objects.filter(token_hash=token_hash(token), **_usable(now))
+        SingleUseLink.objects.filter(
+            token_hash=token_hash(token),
+            participant__entered_in_error_at__isnull=True,
+            **_usable(now),
+        )
         .select_related("participant")
         .first()
     )

@@ -12,6 +12,7 @@ from links.models import SingleUseLink
 from links.services import LinkUnavailable, find_usable, issue_link, revoke, token_hash
 from monitoring.models import Alert
 from participants.models import CareTeamMember, Episode
+from participants.services import mark_entered_in_error
 from tandem.errors import InvalidInput
 
 PHQ9_CALM = {f"item-{i}": "0" for i in range(1, 10)}
@@ -154,3 +155,16 @@ def test_a_link_to_a_questionnaire_the_library_no_longer_carries_is_unavailable(
     assert client.get(issued.path).status_code == 410
     assert client.post(issued.path, PHQ9_CALM).status_code == 410
     assert Administration.objects.count() == 0
+
+
+def test_a_link_to_a_record_entered_in_error_no_longer_works(client, world, issued):
+    """A record opened by mistake leaves every page; a reminder sent before it was withdrawn
+    must not open its questionnaire or store answers on it."""
+    mark_entered_in_error(world.participant, by=world.director, reason="Duplicate of T-000099")
+    opened = AuditEvent.objects.filter(event_type__startswith="link.").count()
+
+    assert client.get(issued.path).status_code == 410
+    assert client.post(issued.path, PHQ9_CALM).status_code == 410
+
+    assert Administration.objects.count() == 0
+    assert AuditEvent.objects.filter(event_type__startswith="link.").count() == opened
