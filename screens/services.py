@@ -227,11 +227,12 @@ def record_last_use(
     note: str = "",
     now: datetime | None = None,
 ) -> UseReport:
-    """A clinician's entry of the last known use."""
+    """A clinician's entry of the last known use: no later than today in the program's time
+    zone, so the chart header never counts days since a use still to come."""
     decision = require(by, participant, Action.CREATE, Scope.CLINICAL)
     now = now or timezone.now()
     dates.check(last_used_on, field="last_used_on", label="The day of last use")
-    if last_used_on > now.date() + timedelta(days=1):
+    if last_used_on > timezone.localdate(now):
         raise InvalidInput("The day of last use cannot be in the future.", field="last_used_on")
     report = UseReport(
         participant=participant,

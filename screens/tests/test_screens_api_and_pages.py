@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from screens.models import ScreenResult
+from screens.models import ScreenResult, UseReport
 from screens.services import record_confirmation
 from screens.tests.conftest import CHICAGO, COLLECTED
 
@@ -173,3 +173,16 @@ def test_an_evening_screen_is_read_against_the_medications_of_its_day_in_the_pro
         with timezone.override(CHICAGO):
             row = record_confirmation(result, by=world.therapist, confirmation="positive")
     assert row.flag == "unexpected-positive"
+
+
+def test_a_last_use_after_today_in_the_program_is_refused(world, login):
+    client = login(world.therapist)
+    url = reverse("screens:tab", args=[world.participant.public_id])
+    evening = datetime(2026, 11, 20, 18, 30, tzinfo=CHICAGO)  # already the 21st in UTC
+    with time_machine.travel(evening, tick=False):
+        tomorrow = client.post(url, {"last_used_on": "2026-11-21", "substance": "alcohol"})
+        today = client.post(url, {"last_used_on": "2026-11-20", "substance": "alcohol"})
+    assert tomorrow.status_code == 400
+    assert "cannot be in the future" in tomorrow.content.decode()
+    assert today.status_code == 302
+    assert [u.last_used_on for u in UseReport.objects.all()] == [date(2026, 11, 20)]
