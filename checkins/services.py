@@ -2,9 +2,9 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -227,7 +227,8 @@ def _raise(rule: rules.Rule, checkin: CheckIn, by: Any) -> Alert:
 def missed_checkins(*, now: datetime) -> list[Alert]:
     """Raise the engagement alert for everyone in care with no check-in for `days` days.
 
-    Counted from the last current check-in, or from admission when there is none. The alert
+    Counted from the last current check-in of this stay, or from admission when there is none
+    since (a check-in from an earlier stay does not count). The alert
     goes to the peer specialist on the care team (else whoever `raise_alert` would tell).
     Run daily by `checkins.tasks.sweep_engagement`; `now` keeps it off the wall clock.
 
@@ -259,13 +260,15 @@ def missed_checkins(*, now: datetime) -> list[Alert]:
     )
     missing: dict[str, Episode] = {}
     for episode in episodes:
-        if episode.last_checkin is None and episode.admitted_on is not None:
-            admitted = datetime.combine(
-                episode.admitted_on, datetime.min.time(), tzinfo=episode.program.tz
-            )
-            if admitted >= cutoff:
-                continue
-        since = episode.last_checkin.date().isoformat() if episode.last_checkin else "never"
+        admitted_on = cast(date, episode.admitted_on)  # the query keeps admitted episodes only
+        admitted = datetime.combine(admitted_on, datetime.min.time(), tzinfo=episode.program.tz)
+        # A check-in from an earlier stay does not count: a readmission starts the count anew.
+        last = episode.last_checkin
+        if last is not None and last < admitted:
+            last = None
+        if last is None and admitted >= cutoff:
+            continue
+        since = last.date().isoformat() if last else "never"
         missing[f"engagement:{episode.public_id}:{since}"] = episode
     if not missing:
         return []

@@ -235,3 +235,25 @@ def test_with_no_one_on_the_case_the_program_oversight_is_told(world):
     raised = missed_checkins(now=T0)
     owners = set(raised[0].assigned_to.all())
     assert world.director in owners and world.peer not in owners
+
+
+def test_after_a_readmission_the_days_without_a_check_in_count_from_the_new_admission(world):
+    from participants.models import Episode, EpisodeStatus
+
+    send(world)  # 16 Nov, during the first stay
+    Episode.objects.filter(pk=world.episode.pk).update(
+        status=EpisodeStatus.DISCHARGED, discharged_on=T0.date() + timedelta(days=1)
+    )
+    again = Episode.objects.create(
+        participant=world.participant,
+        program=world.program,
+        status=EpisodeStatus.ACTIVE,
+        referred_on=T0.date() + timedelta(days=8),
+        admitted_on=T0.date() + timedelta(days=9),
+        primary_clinician=world.therapist,
+    )
+    CareTeamMember.objects.create(episode=again, user=world.peer, role=CareTeamRole.PEER)
+
+    assert missed_checkins(now=T0 + timedelta(days=10)) == []  # one day into the new stay
+    raised = missed_checkins(now=T0 + timedelta(days=12, hours=1))
+    assert [(a.participant, a.episode) for a in raised] == [(world.participant, again)]
