@@ -24,7 +24,7 @@ from participants.access import Scope, require, require_capability
 from participants.language import code_for
 from participants.models import IN_CARE_STATUSES, CareTeamRole, Episode, Participant
 from tandem import lifecycle
-from tandem.errors import InvalidInput
+from tandem.errors import ConcurrentEdit, InvalidInput
 from tandem.tasks import enqueue_after_commit
 from worklist.services import create_task
 
@@ -82,9 +82,18 @@ def set_program_schedule(
 
 
 def set_reminder_choice(
-    participant: Participant, *, by: Any, email: bool, sms: bool
+    participant: Participant,
+    *,
+    by: Any,
+    email: bool,
+    sms: bool,
+    expected_version: int | None = None,
 ) -> ReminderChoice:
-    """Record that the participant opted in (or out) of e-mail and text reminders."""
+    """Record that the participant opted in (or out) of e-mail and text reminders.
+
+    `expected_version` is the version of the choice the form showed, None when it showed
+    none: a choice saved by someone else since is refused (ConcurrentEdit), not overwritten.
+    """
     if not isinstance(email, bool) or not isinstance(sms, bool):
         raise InvalidInput("Say yes or no to each kind of reminder.", field="email")
     if email and not participant.email:
@@ -93,12 +102,20 @@ def set_reminder_choice(
         raise InvalidInput("Add a phone number to the record first.", field="sms")
     decision = require(by, participant, Action.CHANGE, Scope.CLINICAL)
     with transaction.atomic():
-        choice, _created = ReminderChoice.objects.select_for_update().get_or_create(
-            participant=participant
+        choice, created = ReminderChoice.objects.get_or_create(
+            participant=participant, defaults={"email": email, "sms": sms}
         )
-        choice.email, choice.sms = email, sms
-        choice.version += 1
-        choice.save()
+        if created and expected_version is not None:
+            raise ConcurrentEdit("reminder choice")
+        if not created:
+            choice = lifecycle.lock_current(
+                ReminderChoice,
+                choice.pk,
+                expected_version=-1 if expected_version is None else expected_version,
+                what="reminder choice",
+            )
+            choice.email, choice.sms = email, sms
+            lifecycle.save_new_version(choice, ["email", "sms"])
         record_event(
             actor=by,
             event_type="measurement.reminder_choice_changed",

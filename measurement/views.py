@@ -53,12 +53,14 @@ def tab(request: StaffRequest, participant: Participant) -> HttpResponse:
 
 @participant_page(Scope.CLINICAL, methods=("POST",))
 def reminders(request: StaffRequest, participant: Participant) -> HttpResponse:
+    version = request.POST.get("version", "")
     try:
         services.set_reminder_choice(
             participant,
             by=request.user,
             email=request.POST.get("email") == "on",
             sms=request.POST.get("sms") == "on",
+            expected_version=int(version) if version.isdigit() else None,
         )
     except TandemError as exc:
         messages.error(request, exc.message)

@@ -126,3 +126,21 @@ def test_kiosk_mode_reaches_only_the_due_questionnaires(world, login):
     back = client.post("/measurement/kiosk/end/", {"password": PASSWORD})
     assert back.status_code == 302
     assert client.get(f"/participants/{world.participant.public_id}/").status_code == 200
+
+
+def test_a_reminder_choice_saved_from_a_stale_page_is_refused_not_written_over(world, login):
+    world.participant.email = "robin@example.invalid"
+    world.participant.phone = "555-0100"
+    world.participant.save(update_fields=["email", "phone"])
+    url = f"/measurement/{world.participant.public_id}/reminders/"
+    therapist, counsellor = login(world.therapist), login(world.counsellor)
+    therapist.post(url, {"email": "on"})
+    opened = ReminderChoice.objects.get().version  # both pages now show e-mail only
+    counsellor.post(url, {"email": "on", "sms": "on", "version": str(opened)})
+
+    stale = therapist.post(url, {"version": str(opened)}, follow=True)  # e-mail off, as it saw
+
+    choice = ReminderChoice.objects.get()
+    assert (choice.email, choice.sms) == (True, True)
+    assert "changed by someone else" in stale.content.decode()
+    assert f'name="version" value="{choice.version}"' in stale.content.decode()
