@@ -8,7 +8,7 @@ from assessments import instruments
 from assessments.models import Administration
 from checkins.models import CheckIn
 from measurement import reliable_change
-from participants.models import Participant
+from participants.models import Episode, Participant
 
 INSTRUMENTS = ("phq-9", "gad-7", "pcl-5", "bam")
 BAM_SUBSCALES = ("use", "risk", "protective")
@@ -44,11 +44,13 @@ def _sex(participant: Participant) -> str | None:
     return sex if sex in ("female", "male") else None
 
 
-def measures_for(participant: Participant) -> list[Measure]:
-    """Every measured series of a participant (two queries), oldest point first."""
+def measures_for(participant: Participant, *, episode: Episode | None = None) -> list[Measure]:
+    """Every measured series of a participant (two queries), oldest point first; with an
+    `episode`, only that stay's, so its baseline is its own intake and not an earlier stay's."""
+    stay = {} if episode is None else {"episode": episode}
     rows = (
         Administration.objects.current()
-        .filter(participant=participant, instrument__in=INSTRUMENTS, complete=True)
+        .filter(participant=participant, instrument__in=INSTRUMENTS, complete=True, **stay)
         .order_by("completed_at", "pk")
         .values_list("instrument", "completed_at", "total", "subscales")
     )
@@ -85,7 +87,7 @@ def measures_for(participant: Participant) -> list[Measure]:
         )
     checkins = list(
         CheckIn.objects.current()
-        .filter(participant=participant)
+        .filter(participant=participant, **stay)
         .order_by("recorded_at")
         .values_list("recorded_at", "craving", "mood")
     )

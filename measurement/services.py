@@ -242,9 +242,8 @@ def check_not_on_track(*, now: datetime) -> list[Alert]:
     for episode in episodes:
         settings_row = getattr(episode.program, "measurement", None)
         weeks = settings_row.weeks_to_improve if settings_row else 6
-        reasons = not_on_track_reasons(
-            episode, selectors.measures_for(episode.participant), weeks_to_improve=weeks, now=now
-        )
+        measures = selectors.measures_for(episode.participant, episode=episode)
+        reasons = not_on_track_reasons(episode, measures, weeks_to_improve=weeks, now=now)
         if not reasons:
             continue
         if episode.participant_id in missed:

@@ -144,3 +144,28 @@ def test_a_reminder_choice_saved_from_a_stale_page_is_refused_not_written_over(w
     assert (choice.email, choice.sms) == (True, True)
     assert "changed by someone else" in stale.content.decode()
     assert f'name="version" value="{choice.version}"' in stale.content.decode()
+
+
+def test_after_a_readmission_the_review_reads_only_the_new_stay_s_scores(world, give):
+    import time_machine
+
+    from participants.models import Episode, EpisodeStatus
+
+    back = T0 + timedelta(days=60)
+    with time_machine.travel(back + timedelta(days=15), tick=False):
+        give("phq-9", phq9_answers(2), T0)  # the first stay ended well
+        Episode.objects.filter(pk=world.episode.pk).update(
+            status=EpisodeStatus.DISCHARGED, discharged_on=(T0 + timedelta(days=30)).date()
+        )
+        Episode.objects.create(
+            participant=world.participant,
+            program=world.program,
+            status=EpisodeStatus.ACTIVE,
+            referred_on=(back - timedelta(days=7)).date(),
+            admitted_on=back.date(),
+            primary_clinician=world.therapist,
+        )
+        give("phq-9", phq9_answers(6), back)
+        give("phq-9", phq9_answers(9), back + timedelta(days=14))  # 6 to 9: no reliable change
+
+        assert check_not_on_track(now=back + timedelta(days=15)) == []
