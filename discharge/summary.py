@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import LevelOfCare
@@ -164,6 +165,12 @@ def _measures(record: Discharge) -> list[str]:
             by_instrument[row.instrument].append((row, row.total))
     lines = []
     sex = record.participant.sex_at_birth or ""
+    tz = record.episode.program.tz
+
+    def day(row: Administration) -> str:
+        """The day it was completed in the program's time: the stored time is UTC's."""
+        return timezone.localdate(row.completed_at, tz).isoformat()
+
     for code, done in sorted(by_instrument.items()):
         (first, first_total), (last, last_total) = done[0], done[-1]
         if first.pk == last.pk:
@@ -171,9 +178,8 @@ def _measures(record: Discharge) -> list[str]:
         else:
             change = _change_words(code, [first_total, last_total], sex)
             lines.append(
-                f"{code.upper()}: {first_total} ({first.band}) on "
-                f"{first.completed_at.date().isoformat()} → {last_total} ({last.band}) on "
-                f"{last.completed_at.date().isoformat()}; {change}."
+                f"{code.upper()}: {first_total} ({first.band}) on {day(first)} → "
+                f"{last_total} ({last.band}) on {day(last)}; {change}."
             )
     return lines or ["No measure recorded."]
 

@@ -113,3 +113,10 @@ def test_an_empty_record_says_so_in_each_section(world):
     assert facts["screens"] == ["No drug screen recorded."]
     assert facts["medications"] == ["No medication on the list at discharge."]
     assert facts["goals"] == ["No signed treatment plan."]
+
+
+def test_each_measure_is_dated_by_the_programs_day_not_utcs(world):
+    _phq9(world, 20, datetime(2026, 9, 8, 20, tzinfo=CHICAGO))  # 01:00 on the 9th in UTC
+    _phq9(world, 6, datetime(2026, 11, 16, 21, tzinfo=CHICAGO))
+    (line,) = [m for m in _facts(world)["measures"] if m.startswith("PHQ-9")]
+    assert "on 2026-09-08 →" in line and "on 2026-11-16;" in line, line
