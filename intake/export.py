@@ -1,5 +1,7 @@
 """The intake and diagnoses sections of the exported and printed record."""
 
+from django.utils import timezone
+
 from intake import sections
 from intake.models import Diagnosis, Intake, IntakeSection
 from participants.models import Participant
@@ -10,7 +12,7 @@ def intake_section(participant: Participant) -> list[dict]:
     rows = []
     saved = (
         IntakeSection.objects.filter(intake__participant=participant)
-        .select_related("intake", "intake__signed_by")
+        .select_related("intake", "intake__signed_by", "intake__episode__program")
         .order_by("intake__number", "pk")
     )
     for part in saved:
@@ -22,7 +24,9 @@ def intake_section(participant: Participant) -> list[dict]:
             {
                 "intake": intake.number,
                 "status": intake.get_status_display(),
-                "signed": f"{intake.signed_by}, {intake.signed_at:%Y-%m-%d}"
+                # The day of signing in the program's time: the stored time is UTC's.
+                "signed": f"{intake.signed_by}, "
+                f"{timezone.localdate(intake.signed_at, intake.episode.program.tz):%Y-%m-%d}"
                 if intake.signed_at
                 else "",
                 "section": section.title,

@@ -82,3 +82,19 @@ def test_a_diagnosis_entered_in_error_is_withdrawn_with_who_when_and_why(world):
     assert not Diagnosis.objects.current().filter(pk=d.pk).exists()
     with pytest.raises(ImmutableRecordError):
         Diagnosis.objects.filter(pk=d.pk).delete()
+
+
+def test_the_exported_record_dates_a_signature_by_the_programs_day(world, ready_intake):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from intake.export import intake_section
+    from intake.services import sign_intake
+
+    evening = datetime(2026, 11, 17, 20, 30, tzinfo=ZoneInfo("America/Chicago"))
+    with time_machine.travel(evening, tick=False):  # 02:30 on the 18th in UTC
+        sign_intake(ready_intake, by=world.therapist, expected_version=ready_intake.version)
+    rows = intake_section(world.participant)
+    assert {row["signed"] for row in rows} == {f"{world.therapist}, 2026-11-17"}
