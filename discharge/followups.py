@@ -334,7 +334,11 @@ def record_answers(
     except ScoringError as exc:
         raise InvalidInput(f"WHO-5: {exc}", field="who5") from None
     with transaction.atomic():
-        row = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+        row = (
+            FollowUp.objects.select_for_update(of=("self",))
+            .select_related("discharge__episode__program")
+            .get(pk=follow_up.pk)
+        )
         if row.status in (FollowUpStatus.ANSWERED, FollowUpStatus.STOPPED) or hasattr(
             row, "answers"
         ):
@@ -363,7 +367,8 @@ def record_answers(
                 participant=row.participant,
                 kind=ReadmissionSignal.Kind.STEP_UP_REPORTED,
                 source_id=str(row.public_id),
-                defaults={"noticed_on": now.date()},
+                # The day in the program's time: an evening answer is UTC's next day.
+                defaults={"noticed_on": timezone.localdate(now, row.discharge.episode.program.tz)},
             )
         record_event(
             actor=by,

@@ -218,3 +218,14 @@ def test_no_task_when_the_first_appointment_is_already_recorded(world, run_tasks
     with time_machine.travel(_morning(appointment + timedelta(days=1), world)):
         run_tasks()
     assert not Task.objects.filter(kind=FIRST_APPOINTMENT).exists()
+
+
+def test_a_step_up_reported_on_an_evening_is_noticed_on_the_programs_day(world, run_tasks, client):
+    _discharge_by_email(world)
+    with time_machine.travel(_morning(date(2026, 11, 27), world)):
+        run_tasks()
+        path = _link_from_mail()
+    evening = datetime.combine(date(2026, 11, 27), time(20, 30), tzinfo=world.program.tz)
+    with time_machine.travel(evening):  # 02:30 on the 28th in UTC
+        client.post(path, {**ANSWERS, "emergency_visits": "1", **WHO5_FINE})
+    assert ReadmissionSignal.objects.get().noticed_on == date(2026, 11, 27)
