@@ -449,8 +449,9 @@ def add_late_entry(
 
 
 def cosign_note(note: ProgressNote, *, by: Any, now: datetime | None = None) -> CoSignature:
-    """A supervisor's co-signature on a signed note the program marks as needing one."""
-    decision = require(by, note.participant, Action.CHANGE, Scope.CLINICAL)
+    """A supervisor's co-signature on a signed note the program marks as needing one. It
+    changes nothing in the note, so like a late entry it stays open after discharge."""
+    decision = require(by, note.participant, Action.CHANGE, Scope.CLINICAL, addendum=True)
     require_note_capability(by, note.participant, "note.cosign", event_type="note.cosigned")
     if not note.is_signed:
         raise InvalidInput("The author signs a note before it is co-signed.")

@@ -324,7 +324,7 @@ def late_entry(request: StaffRequest, participant, note_id) -> HttpResponse:
     return redirect("notes:note", participant.public_id, added.public_id)
 
 
-@participant_page(Scope.CLINICAL, methods=("POST",))
+@participant_page(Scope.CLINICAL, methods=("POST",), addenda=True)
 def cosign(request: StaffRequest, participant, note_id) -> HttpResponse:
     found = _note_or_404(request, participant, note_id)
     if found is None:

@@ -796,10 +796,16 @@ def acknowledge(
 
 
 def cosign(plan: TreatmentPlan, *, by: Any, now: datetime | None = None) -> Cosignature:
-    """A supervisor's co-signature of a signed version (not the signer's own)."""
+    """A supervisor's co-signature of a signed version (not the signer's own). It changes
+    nothing in the plan, so like a revision it stays open after discharge."""
     participant = plan.participant
     decision = _require_capability(
-        by, participant, "plan.cosign", event_type="plan.cosigned", what="co-sign treatment plans"
+        by,
+        participant,
+        "plan.cosign",
+        event_type="plan.cosigned",
+        what="co-sign treatment plans",
+        addendum=True,
     )
     if not plan.is_signed:
         raise InvalidInput("Sign the plan before it is co-signed.", field="plan")

@@ -60,7 +60,7 @@ def _capabilities(request: StaffRequest, participant, plan: TreatmentPlan | None
         "can_edit": can_edit,
         "can_revise": can_revise,
         "can_sign": can_edit and may(request.user, "plan.sign", org),
-        "can_cosign": can_edit and may(request.user, "plan.cosign", org),
+        "can_cosign": can_revise and may(request.user, "plan.cosign", org),
     }
 
 
@@ -405,7 +405,7 @@ def acknowledge(request: StaffRequest, participant, plan_id) -> HttpResponse:
     )
 
 
-@participant_page(Scope.CLINICAL, methods=("POST",))
+@participant_page(Scope.CLINICAL, methods=("POST",), addenda=True)
 def cosign(request: StaffRequest, participant, plan_id) -> HttpResponse:
     plan = _plan_of(participant, plan_id)
     if plan is None:

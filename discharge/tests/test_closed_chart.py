@@ -184,3 +184,38 @@ def test_only_a_licensed_clinician_signs_the_discharge_summary(world, login):
     assert 'value="sign"' in login(world.therapist).get(tab).content.decode()
     signed = summary.sign(draft, by=world.therapist, expected_version=draft.version)
     assert signed.is_signed and signed.signed_by == world.therapist
+
+
+def test_a_note_waiting_for_its_co_signature_is_co_signed_after_discharge(world, login):
+    from notes import services as notes
+    from notes.models import CoSignature, NoteSettings
+    from notes.selectors import cosign_queue
+    from notes.tests.conftest import NOW, dap
+
+    NoteSettings.objects.create(program=world.program, cosign_roles=["peer"])
+    draft = notes.draft_note(world.participant, dap(), by=world.peer, now=NOW)
+    signed = notes.sign_note(draft, by=world.peer, expected_version=1, now=NOW)
+    assert signed.cosign_required
+    discharge_world(world)
+    response = login(world.supervisor).post(
+        reverse("notes:cosign", args=[world.participant.public_id, signed.public_id])
+    )
+    assert response.status_code == 302
+    assert CoSignature.objects.get().note == signed
+    assert list(cosign_queue(world.supervisor)) == []
+
+
+def test_a_signed_plan_is_co_signed_after_discharge(world, login):
+    from plans.models import Cosignature
+    from plans.tests.builders import signed_plan
+
+    plan = signed_plan(world)
+    discharge_world(world)
+    client = login(world.supervisor)
+    tab = client.get(reverse("plans:plan", args=[world.participant.public_id]))
+    assert "Co-sign this plan" in tab.content.decode()
+    response = client.post(
+        reverse("plans:cosign", args=[world.participant.public_id, plan.public_id])
+    )
+    assert response.status_code == 302
+    assert Cosignature.objects.get().plan == plan
