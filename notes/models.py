@@ -20,6 +20,7 @@ DEFAULT_DUE_HOURS = 24
 LOCATION_MAX = 200
 TOPIC_MAX = 200
 JUSTIFICATION_MAX = 200
+ABSENCE_MAX = 300
 
 
 class NoteFormat(TimeStamped):
@@ -284,7 +285,7 @@ class AbsenceEntry(ClinicalRecord, Immutable):
     participant = models.ForeignKey(
         "participants.Participant", on_delete=models.PROTECT, related_name="+"
     )
-    text = models.CharField(max_length=300, blank=True)
+    text = models.CharField(max_length=ABSENCE_MAX, blank=True)
 
     class Meta(ClinicalRecord.Meta):
         constraints = [

@@ -20,6 +20,7 @@ from audit.services import record_event
 from notes import privacy, similarity, thread
 from notes.access import require_group_write, require_member, require_note_capability
 from notes.models import (
+    ABSENCE_MAX,
     JUSTIFICATION_MAX,
     TOPIC_MAX,
     AbsenceEntry,
@@ -609,21 +610,30 @@ def save_group_note(
             )
         }
         absences = {a.participant_id: a for a in AbsenceEntry.objects.filter(group_note=note)}
-        for member, objectives, decision in zip(members, picked, decisions, strict=True):
+        for index, (member, objectives, decision) in enumerate(
+            zip(members, picked, decisions, strict=True)
+        ):
             pid = member.participant.pk
             text = (member.text or "").strip()
             if pid in absent:
+                # Who is absent is known only once the roll call is in: refused here, the
+                # whole submit rolls back, instead of the entry being cut short.
+                if len(text) > ABSENCE_MAX:
+                    raise InvalidInput(
+                        f"Keep an absence entry under {ABSENCE_MAX} characters.",
+                        field=f"members.{index}.text",
+                    )
                 entry = absences.get(pid)
                 if entry is None:
                     AbsenceEntry.objects.create(
                         group_note=note,
                         participant=member.participant,
-                        text=text[:300],
+                        text=text,
                         recorded_by=by,
                         recorded_at=now,
                     )
-                elif entry.text != text[:300]:
-                    entry.text = text[:300]
+                elif entry.text != text:
+                    entry.text = text
                     entry.save(update_fields=["text", "modified_at"])
                 row = existing.get(pid)
                 if row is not None:

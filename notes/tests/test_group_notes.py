@@ -174,3 +174,21 @@ def test_a_refused_signature_on_the_group_screen_audits_the_members_it_shows_aga
     assert sorted(views[0].details["participants"]) == sorted(
         str(e.participant.public_id) for e in episodes
     )
+
+
+def test_an_absence_entry_too_long_is_refused_not_cut_short(world, group_session):
+    session, episodes = group_session(2)
+    long_entry = "Phoned to say she is unwell. " * 11  # 319 characters
+    with pytest.raises(InvalidInput) as refused:
+        services.document_group(
+            session,
+            by=world.counsellor,
+            narrative=SHARED,
+            members=_sections(episodes, {1: long_entry}),
+            roll_call=[
+                RollCallEntry(episodes[0].participant, "present"),
+                RollCallEntry(episodes[1].participant, "excused"),
+            ],
+        )
+    assert refused.value.field == "members.1.text"
+    assert not AbsenceEntry.objects.exists() and not Attendance.objects.exists()
