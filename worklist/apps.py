@@ -8,6 +8,7 @@ class WorklistConfig(AppConfig):
         from participants import home as home_page
         from participants.access import register_page
         from participants.demo import SEEDERS, Seeder
+        from participants.services import PRIMARY_CHANGE
         from tandem import navigation
         from tandem.lifecycle import WITHDRAWN
         from worklist import demo, selectors, services, views
@@ -25,3 +26,5 @@ class WorklistConfig(AppConfig):
         home_page.PANELS.register(home_page.Panel(home_page.EVERY_HOME, 50, views.home_panel))
         # A record entered in error takes its open tasks with it.
         WITHDRAWN.register(services.cancel_tasks_of_withdrawn)
+        # A replaced primary clinician's tasks follow the case to the new one.
+        PRIMARY_CHANGE.register(services.follow_primary_change)

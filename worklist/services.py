@@ -293,11 +293,35 @@ def hand_over(
     """Give an open task to someone else: the old task ends "handed over", a new open task
     (same title, source and kind) starts with the new owner. Returns the new task."""
     decision = _decision_to_act(task, by, "worklist.task_handed_over")
-    participant = task.participant
     if to is None:
-        if not to_role or participant is None:
+        if not to_role or task.participant is None:
             raise InvalidInput("Choose who takes the task over.", field="to")
-        to = resolve_owner(participant, to_role)
+        to = resolve_owner(task.participant, to_role)
+    return _hand_over(
+        task,
+        by=by,
+        to=to,
+        to_role=to_role,
+        note=note,
+        due_on=due_on,
+        expected_version=expected_version,
+        decision=decision,
+    )
+
+
+def _hand_over(
+    task: Task,
+    *,
+    by: User,
+    to: User,
+    to_role: str,
+    note: str,
+    due_on: date | None,
+    expected_version: int | None,
+    decision: Any,
+) -> Task:
+    """The hand-over once the person handing over was allowed to; returns the new task."""
+    participant = task.participant
     _check_owner(to, task.organization_id, participant)
     if to.pk == task.owner_id:
         raise InvalidInput("The task already belongs to this person.", field="to")
@@ -351,6 +375,33 @@ def hand_over(
             },
         )
     return successor
+
+
+def follow_primary_change(episode: Any, previous: Any, new: Any, *, by: Any) -> list[Task]:
+    """Hand the replaced primary clinician's open tasks about the participant to the new one
+    when the replaced one can no longer open the record (a participant-services primary-change
+    hook): a task belongs to someone who can, or it lingers where no one acts on it. Runs in
+    the care-team write's transaction, which was the decision; each hand-over is audited."""
+    if previous is None or by is None:
+        return []
+    participant = episode.participant
+    reach = decide(previous, participant, Action.VIEW, Scope.CLINICAL)
+    if reach.allowed and reach.break_glass is None:
+        return []
+    tasks = Task.objects.filter(participant=participant, owner=previous, status=TaskStatus.OPEN)
+    return [
+        _hand_over(
+            task,
+            by=by,
+            to=new,
+            to_role=task.owner_role,
+            note="The primary clinician changed.",
+            due_on=None,
+            expected_version=None,
+            decision=None,
+        )
+        for task in tasks.order_by("pk")
+    ]
 
 
 def cancel_tasks_of_withdrawn(
