@@ -228,8 +228,9 @@ def missed_checkins(*, now: datetime) -> list[Alert]:
     """Raise the engagement alert for everyone in care with no check-in for `days` days.
 
     Counted from the last current check-in of this stay, or from admission when there is none
-    since (a check-in from an earlier stay does not count). The alert
-    goes to the peer specialist on the care team (else whoever `raise_alert` would tell).
+    since (a check-in from an earlier stay does not count); a record entered in error is not
+    chased. The alert goes to the peer specialist on the care team (else whoever
+    `raise_alert` would tell).
     Run daily by `checkins.tasks.sweep_engagement`; `now` keeps it off the wall clock.
 
     Written in bulk, in the same few queries however many people are swept: the open
@@ -246,7 +247,11 @@ def missed_checkins(*, now: datetime) -> list[Alert]:
     days = rules.NO_CHECKIN.params["days"]
     cutoff = now - timedelta(days=days)
     episodes = (
-        Episode.objects.filter(status__in=IN_CARE_STATUSES, admitted_on__isnull=False)
+        Episode.objects.filter(
+            status__in=IN_CARE_STATUSES,
+            admitted_on__isnull=False,
+            participant__entered_in_error_at__isnull=True,
+        )
         .annotate(
             last_checkin=Max(
                 "participant__checkins__recorded_at",

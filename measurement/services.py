@@ -128,7 +128,13 @@ def set_reminder_choice(
 
 
 def _in_care():
-    qs = Episode.objects.filter(status__in=IN_CARE_STATUSES, admitted_on__isnull=False)
+    """Episodes in care of records in force: a record entered in error (opened for the wrong
+    person, a duplicate) gets no reminder and no review."""
+    qs = Episode.objects.filter(
+        status__in=IN_CARE_STATUSES,
+        admitted_on__isnull=False,
+        participant__entered_in_error_at__isnull=True,
+    )
     return qs.select_related("participant", "program")
 
 

@@ -257,3 +257,11 @@ def test_after_a_readmission_the_days_without_a_check_in_count_from_the_new_admi
     assert missed_checkins(now=T0 + timedelta(days=10)) == []  # one day into the new stay
     raised = missed_checkins(now=T0 + timedelta(days=12, hours=1))
     assert [(a.participant, a.episode) for a in raised] == [(world.participant, again)]
+
+
+def test_a_record_entered_in_error_is_not_chased_for_check_ins(world):
+    from participants.services import mark_entered_in_error
+
+    mark_entered_in_error(world.participant, by=world.director, reason="Opened for someone else")
+
+    assert world.participant not in [a.participant for a in missed_checkins(now=T0)]

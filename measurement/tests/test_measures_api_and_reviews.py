@@ -169,3 +169,18 @@ def test_after_a_readmission_the_review_reads_only_the_new_stay_s_scores(world, 
         give("phq-9", phq9_answers(9), back + timedelta(days=14))  # 6 to 9: no reliable change
 
         assert check_not_on_track(now=back + timedelta(days=15)) == []
+
+
+def test_a_record_entered_in_error_gets_no_reminder_and_no_review(world, give):
+    from participants.services import mark_entered_in_error
+
+    world.participant.email = "robin@example.invalid"
+    world.participant.save(update_fields=["email"])
+    ReminderChoice.objects.create(participant=world.participant, email=True)
+    give("phq-9", phq9_answers(12), T0)
+    give("phq-9", phq9_answers(13), T0 + timedelta(days=14))  # two positive screens
+    mark_entered_in_error(world.participant, by=world.director, reason="Opened for someone else")
+
+    assert send_reminders(now=T0 + timedelta(days=15)) == 0
+    assert mail.outbox == []
+    assert check_not_on_track(now=T0 + timedelta(days=15)) == []
