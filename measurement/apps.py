@@ -14,10 +14,12 @@ class MeasurementConfig(AppConfig):
         from participants.access import Scope
         from participants.chart import TABS, ChartTab
         from participants.services import STATUS_CHANGE
+        from tandem.lifecycle import WITHDRAWN
 
         CHANGED.register(next_due.refresh_participant)
         SAFETY_YES.register(next_due.refresh_participant)
         STATUS_CHANGE.register(next_due.refresh_episode)
+        WITHDRAWN.register(next_due.forget_withdrawn)
         TABS.register(ChartTab("measures", "Measures", "measurement:tab", Scope.CLINICAL, 35))
         register_kind(services.NOT_ON_TRACK, "Not on track: continued-stay review")
         home_page.PANELS.register(home_page.Panel(home_page.CENSUS, 40, home.completion_panel))

@@ -31,7 +31,10 @@ def completion(programs: list[Program], *, now) -> list[Completion]:
     index alone, without reading the episodes again."""
     in_care = dict(
         Episode.objects.filter(
-            program__in=programs, status__in=IN_CARE_STATUSES, admitted_on__isnull=False
+            program__in=programs,
+            status__in=IN_CARE_STATUSES,
+            admitted_on__isnull=False,
+            participant__entered_in_error_at__isnull=True,
         )
         .values("program_id")
         .annotate(n=Count("pk"))

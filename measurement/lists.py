@@ -89,7 +89,10 @@ def in_care(user, programs, whole: list | None = None) -> QuerySet[Episode]:
     status) index without joining every participant of the organization."""
     whole = whole_programs(user, programs) if whole is None else whole
     episodes = Episode.objects.filter(
-        program__in=programs, status__in=IN_CARE_STATUSES, admitted_on__isnull=False
+        program__in=programs,
+        status__in=IN_CARE_STATUSES,
+        admitted_on__isnull=False,
+        participant__entered_in_error_at__isnull=True,
     )
     reached = episodes.filter(program__in=[p.pk for p in whole])
     if len(whole) == len(programs):

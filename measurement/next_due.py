@@ -9,10 +9,11 @@ error, a check-in, an episode's status change and a program's schedule change.
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from measurement import due
 from measurement.models import FirstDue, NextDue
-from participants.models import IN_CARE_STATUSES, Episode
+from participants.models import IN_CARE_STATUSES, Episode, Participant
 
 BATCH = 2000
 
@@ -49,13 +50,24 @@ def refresh_episodes(episodes: Iterable[Episode]) -> int:
 
 def _in_care():
     return Episode.objects.filter(
-        status__in=IN_CARE_STATUSES, admitted_on__isnull=False
+        status__in=IN_CARE_STATUSES,
+        admitted_on__isnull=False,
+        participant__entered_in_error_at__isnull=True,
     ).select_related("program")
 
 
 def refresh_participant(participant_id: int) -> int:
     """After an administration or a check-in of this participant."""
     return refresh_episodes(_in_care().filter(participant_id=participant_id))
+
+
+def forget_withdrawn(record: Any, **_: Any) -> None:
+    """A participant record entered in error leaves the due list and the completion figure
+    (a withdrawal hook, in the withdrawal's transaction)."""
+    if isinstance(record, Participant):
+        episodes = Episode.objects.filter(participant=record).values("pk")
+        NextDue.objects.filter(episode__in=episodes).delete()
+        FirstDue.objects.filter(episode__in=episodes).delete()
 
 
 def refresh_episode(episode: Episode) -> int:

@@ -171,3 +171,29 @@ def test_the_due_list_reads_its_total_with_its_page(world):
     assert lists(due_page="x").due_page.number == 1
     assert queries(due_page=9) == queries(due_page=1) + 2
     assert queries(due_page=last) == queries(due_page=1)
+
+
+def test_a_record_entered_in_error_leaves_both_lists_and_the_completion_figure(world, login):
+    from measurement.home import completion
+    from measurement.lists import program_lists
+    from participants.services import mark_entered_in_error
+
+    record_checkin(
+        world.participant,
+        by=world.participant_user,
+        now=NOW - timedelta(days=2),
+        mood=4,
+        craving=3,
+        used=True,
+        substances=["alcohol"],
+        safety=False,
+    )
+    mark_entered_in_error(world.participant, by=world.director, reason="Opened for someone else")
+
+    page = get(login(world.director), world)
+    found = program_lists(world.director, [world.program], now=NOW)
+    [figure] = completion([world.program], now=NOW)
+
+    assert world.participant.display_name not in page.content.decode()
+    assert (found.risk_total, found.due_total) == (0, 0)
+    assert (figure.in_care, figure.up_to_date) == (0, 0)
