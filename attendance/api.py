@@ -69,6 +69,8 @@ def participant_dose(
     request: ApiRequest, participant_id: UUID, week_start: ProgramDate | None = None
 ):
     """Minutes scheduled, attended and required for one week (this week by default)."""
+    if week_start is not None and week_start != week_start_of(week_start):
+        raise InvalidInput("week_start must be a Monday.", field="week_start")
     participant = participant_or_404(request, participant_id)
     authorize(
         request.auth,
@@ -77,8 +79,6 @@ def participant_dose(
         Scope.SCHEDULE,
         details={"api": True, "dose_week": str(week_start or "current")},
     )
-    if week_start is not None and week_start != week_start_of(week_start):
-        raise InvalidInput("week_start must be a Monday.", field="week_start")
     episode = current_episode(participant)
     if episode is None:
         raise Http404("This participant has no episode of care.")

@@ -247,6 +247,9 @@ SESSION_ENGINE = (
     else "signin.sessions"
 )
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+# A page's message ("Saved: <name>.") waits for the next page in the session, never in a
+# cookie: a cookie goes back with every request, where a proxy's log may keep it.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 TANDEM_IDLE_TIMEOUT_SECONDS = env_int("TANDEM_IDLE_TIMEOUT_SECONDS", 15 * 60)

@@ -170,7 +170,9 @@ def test_dose_api_reports_a_week_and_is_audited(world, login, three_groups):
     event = AuditEvent.objects.filter(actor=world.frontdesk, participant=world.participant).last()
     assert event is not None
     assert event.details["scope"] == "schedule" and event.details["api"] is True
+    shown = AuditEvent.objects.count()
     assert client.get(url, {"week_start": "2026-11-17"}).status_code == 422
+    assert AuditEvent.objects.count() == shown  # a week refused shows no one's dose
     assert login(world.outsider).get(url).status_code == 403
 
 

@@ -246,6 +246,19 @@ def test_without_htmx_the_row_posts_and_returns_to_the_roll_call(world, login, g
     assert "Enter the minutes attended" in page
 
 
+def test_a_saved_message_naming_the_participant_stays_on_the_server(world, login, group_today):
+    """"Saved: <name>." is carried to the next page in the session, not in a cookie the
+    browser sends back with every request and any proxy on the way may log."""
+    client = login(world.outsider)
+    response = client.post(
+        _row_url(group_today.session, world.episode), {"status": "present", "version": 0}
+    )
+    assert response.status_code == 302
+    assert "messages" not in response.cookies
+    name = world.participant.display_name
+    assert f"Saved: {name}." in client.get(response.url).content.decode()
+
+
 def test_mark_all_present_records_only_rows_not_yet_recorded(world, login, group_today):
     client = login(world.outsider)
     alex = group_today.episodes[1]
