@@ -247,7 +247,7 @@ def test_without_htmx_the_row_posts_and_returns_to_the_roll_call(world, login, g
 
 
 def test_a_saved_message_naming_the_participant_stays_on_the_server(world, login, group_today):
-    """"Saved: <name>." is carried to the next page in the session, not in a cookie the
+    """A message like "Saved: <name>." is carried to the next page in the session, not in a cookie the
     browser sends back with every request and any proxy on the way may log."""
     client = login(world.outsider)
     response = client.post(
