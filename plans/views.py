@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from accounts.http import SignedInRequest, is_htmx
 from accounts.models import Program, User
@@ -667,7 +668,7 @@ def mine(request: SignedInRequest) -> HttpResponse:
         form = forms.AcknowledgeForm({**request.POST.dict(), "via": "portal"})
         try:
             if plan is None:
-                raise TandemError("You have no signed plan to acknowledge yet.")
+                raise TandemError(gettext("You have no signed plan to acknowledge yet."))
             if not form.is_valid():
                 raise _form_error(form)
             services.acknowledge(
@@ -678,7 +679,7 @@ def mine(request: SignedInRequest) -> HttpResponse:
         except TandemError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "Thank you: your acknowledgement is recorded.")
+            messages.success(request, gettext("Thank you: your acknowledgement is recorded."))
         return redirect("plans:mine")
     from participants.access import authorize
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from participants.language import code_for
+from plans.tests.builders import signed
 from safety import services
 
 PO = Path(settings.BASE_DIR) / "locale" / "es" / "LC_MESSAGES" / "django.po"
@@ -118,3 +119,23 @@ def test_a_single_use_link_opens_in_the_participant_s_language(client, world, sp
     assert response["Content-Language"] == "es"
     assert "Este cuestionario se muestra en inglés" in text
     assert "Enviar mis respuestas" in text
+
+
+def test_the_plan_to_read_and_acknowledge_is_in_spanish(world, login, spanish):
+    """The participant's own words stay as written; what the page says around them, and the
+    thanks after acknowledging, are in Spanish."""
+    signed(world)
+    client = login(world.participant_user)
+    home = client.get(reverse("portal:home")).content.decode()
+    assert "Su plan de tratamiento" in home and "Your treatment plan" not in home
+
+    page = client.get(reverse("plans:mine")).content.decode()
+    assert "Mi plan de tratamiento" in page
+    assert "Salud mental: Low mood most days" in page  # the domain translated, the words kept
+    assert "Mi meta:" in page and "Feel like myself" in page
+    assert "Leí mi plan y acepto trabajar en él" in page
+    assert "My goal" not in page and "I have read my plan" not in page
+
+    after = client.post(reverse("plans:mine"), {"comment": ""}, follow=True).content.decode()
+    assert "Gracias: su confirmación quedó registrada." in after
+    assert "Usted confirmó este plan</span> el" in after
