@@ -33,11 +33,13 @@ def open_alerts_assigned_to(user) -> list[Alert]:
 
 
 def alerts_for(participant) -> list[Alert]:
+    """Open alerts first (they ask for action), then acknowledged ones, newest first in each."""
+    open_first = Case(When(status=AlertStatus.OPEN, then=Value(0)), default=Value(1))
     return list(
         Alert.objects.filter(participant=participant)
         .select_related("acknowledged_by")
         .prefetch_related("assigned_to")
-        .order_by("status", "-created_at")
+        .order_by(open_first, "-created_at", "-pk")
     )
 
 

@@ -62,3 +62,17 @@ def test_front_desk_sees_no_alert_flag(world, login):
     )
     assert page.status_code == 200
     assert b"open alert" not in page.content
+
+
+def test_the_alerts_tab_lists_open_alerts_before_acknowledged_ones(world, login):
+    still_open = raise_alert(world.participant, kind="k", severity="critical", title="Still open")
+    done = raise_alert(world.participant, kind="k", severity="warning", title="Dealt with")
+    acknowledge(done, by=world.therapist, note="Called back the same day.")
+
+    page = login(world.therapist).get(
+        reverse("monitoring:participant_alerts", args=[world.participant.public_id])
+    )
+
+    html = page.content.decode()
+    assert still_open.created_at <= done.created_at
+    assert html.index("Still open") < html.index("Dealt with")
