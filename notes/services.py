@@ -157,6 +157,11 @@ def _check_content(participant: Participant, content: NoteContent) -> dict[str, 
             raise InvalidInput("That session belongs to another organization.", field="session")
         if not content.session.enrolments.filter(participant=participant).exists():
             raise InvalidInput("This participant was not on that session.", field="session")
+        if content.service_date != content.session.date:
+            raise InvalidInput(
+                f"The date of service is the session's date, {content.session.date:%d %b %Y}.",
+                field="service_date",
+            )
     return sections
 
 

@@ -119,7 +119,10 @@ def test_the_authors_home_shows_unsigned_and_overdue_notes(world, login):
     day = world.program.today() - timedelta(days=3)
     draft = services.draft_note(
         world.participant,
-        dap(session=_individual(world, day - timedelta(days=1)), service_date=day),
+        dap(
+            session=_individual(world, day - timedelta(days=1)),
+            service_date=day - timedelta(days=1),
+        ),
         by=world.therapist,
     )
     _individual(world, day)  # led, no note yet

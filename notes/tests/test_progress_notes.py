@@ -155,3 +155,29 @@ def test_a_note_is_not_written_for_a_service_still_to_come(world):
         now=NOW,
     )
     assert note.service_date == NOW.astimezone(world.program.tz).date()
+
+
+def test_a_note_tied_to_a_session_carries_the_sessions_date(world):
+    from datetime import date
+
+    from attendance.tests.builders import enrol, make_session
+
+    session = make_session(
+        world.program, date(2026, 11, 16), kind="individual", staff=[world.therapist]
+    )
+    enrol(session, world.episode)
+    with pytest.raises(InvalidInput) as refused:
+        services.draft_note(
+            world.participant,
+            dap(session=session, service_date=date(2026, 11, 17)),
+            by=world.therapist,
+            now=NOW,
+        )
+    assert refused.value.field == "service_date"
+    note = services.draft_note(
+        world.participant,
+        dap(session=session, service_date=date(2026, 11, 16)),
+        by=world.therapist,
+        now=NOW,
+    )
+    assert note.session == session
