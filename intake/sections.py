@@ -257,8 +257,11 @@ def _blank(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == ()
 
 
-def clean(section: Section, values: Mapping[str, Any]) -> dict[str, Any]:
-    """Check a save against the declaration and return the JSON to store (blanks left out)."""
+def clean(
+    section: Section, values: Mapping[str, Any], *, today: date | None = None
+) -> dict[str, Any]:
+    """Check a save against the declaration and return the JSON to store (blanks left out).
+    `today` (the program's): a date answer records what happened, so none is later."""
     names = {f.name for f in section.fields}
     unknown = set(values) - names
     if unknown:
@@ -269,6 +272,12 @@ def clean(section: Section, values: Mapping[str, Any]) -> dict[str, Any]:
         if _blank(value):
             continue
         data[field.name] = _clean_value(field, value)
+        if (
+            field.kind == "date"
+            and today is not None
+            and date.fromisoformat(data[field.name]) > today
+        ):
+            raise InvalidInput(f"{field.label}: cannot be in the future.", field=field.name)
     return data
 
 

@@ -85,7 +85,7 @@ def save_section(
     it) and lands there. `expected_version` is the section's version the editor started
     from (0 for a section never saved); anything else means someone saved in between."""
     section = sections.get(key)
-    data = sections.clean(section, values)
+    data = sections.clean(section, values, today=intake.episode.program.today())
     decision = require(
         by, intake.participant, Action.CHANGE, Scope.CLINICAL, addendum=is_addendum(intake)
     )

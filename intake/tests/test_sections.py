@@ -101,3 +101,27 @@ def test_readable_shows_labels_and_the_first_use_band():
         ("Primary substance", "Methamphetamine/speed"),
         ("Primary substance: age at first use", "16 (15–17 years)"),
     ]
+
+
+def test_a_last_use_still_to_come_is_refused_with_the_field_named(world, intake):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from intake import services
+    from intake.models import IntakeSection
+
+    values = {"sub1": "2", "last_use1": date(2026, 11, 18)}
+    with time_machine.travel(datetime(2026, 11, 17, 21, tzinfo=ZoneInfo("America/Chicago"))):
+        with pytest.raises(InvalidInput) as refused:
+            services.save_section(
+                intake, "substance_use", values=values, by=world.therapist, expected_version=0
+            )
+        assert refused.value.field == "last_use1"
+        assert not IntakeSection.objects.exists()
+        values["last_use1"] = date(2026, 11, 17)
+        row = services.save_section(
+            intake, "substance_use", values=values, by=world.therapist, expected_version=0
+        )
+    assert row.data["last_use1"] == "2026-11-17"
