@@ -225,6 +225,9 @@ class PublishForm(forms.Form):
     accept_warnings = forms.BooleanField(
         required=False, label="Publish even though the checker warns about the changes above"
     )
+    # The hand edits the proposal had when the page showed it: publishing refuses a proposal
+    # changed since, so what goes out is what the director reviewed.
+    edits_seen = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
     def range(self) -> tuple:
         first = self.cleaned_data["starts_on"]

@@ -32,7 +32,7 @@ from scheduling.models import (
 from scheduling.problem_builder import staff_pk
 from scheduling.services import enrolments_changed, sessions_with_attendance
 from scheduling.weeks import dates_between, session_span, week_start
-from tandem.errors import InvalidInput
+from tandem.errors import ConcurrentEdit, InvalidInput
 from tandem.tasks import enqueue_after_commit
 
 MIN_TIME_LIMIT, MAX_TIME_LIMIT = 5, 600
@@ -230,6 +230,7 @@ def publish_run(
     starts_on: date | None = None,
     ends_on: date | None = None,
     not_before: datetime | None = None,
+    edits_seen: int | None = None,
 ) -> Publication:
     """Publish the proposal's weekly pattern on every open day from `starts_on` to `ends_on`.
 
@@ -237,14 +238,35 @@ def publish_run(
     the enrolments, replacing this range's future schedule enrolments. Only sessions starting
     at or after `not_before` (default: now) without attendance are created or replaced.
     Publishing the same run for the same range again changes nothing.
+
+    `edits_seen`: how many hand edits the proposal had when the director reviewed it. An
+    edit made since (by someone else, or in another tab) refuses the publication, so what is
+    published is what was reviewed; the run stays locked from that check to the end.
     """
-    program = run.program
     role = require_capability(
         by,
         "schedule.publish",
-        [program.organization_id],
+        [run.program.organization_id],
         refusal="Your role cannot publish the schedule.",
     ).role
+    with transaction.atomic():
+        current = ScheduleRun.objects.select_for_update().select_related("program").get(pk=run.pk)
+        if edits_seen is not None and len(current.edits) != edits_seen:
+            raise ConcurrentEdit("proposal")
+        publication = _publish(current, by, role, starts_on, ends_on, not_before)
+    run.status, run.edits = current.status, current.edits
+    return publication
+
+
+def _publish(
+    run: ScheduleRun,
+    by,
+    role: str,
+    starts_on: date | None,
+    ends_on: date | None,
+    not_before: datetime | None,
+) -> Publication:
+    program = run.program
     if run.kind != ScheduleRun.Kind.WEEK or run.status not in EDITABLE:
         raise InvalidInput("Only a finished proposal can be published.")
     chosen = current_proposal(run)

@@ -84,7 +84,9 @@ def run_page(request: HttpRequest, run_id) -> HttpResponse:
         published = run.publications.order_by("-created_at").first()
         context.update(
             review=review,
-            publish_form=PublishForm(initial={"starts_on": run.week_start, "weeks": 1}),
+            publish_form=PublishForm(
+                initial={"starts_on": run.week_start, "weeks": 1, "edits_seen": len(run.edits)}
+            ),
             can_edit=run.status in publishing.EDITABLE,
             published=published,
             changed_since=published is not None
@@ -185,7 +187,13 @@ def run_publish(request: HttpRequest, run_id) -> HttpResponse:
         return redirect("scheduling:run", run_id=run.public_id)
     first, last = form.range()
     try:
-        publication = publishing.publish_run(run, by=request.user, starts_on=first, ends_on=last)
+        publication = publishing.publish_run(
+            run,
+            by=request.user,
+            starts_on=first,
+            ends_on=last,
+            edits_seen=form.cleaned_data["edits_seen"],
+        )
     except TandemError as exc:
         messages.error(request, exc.message)
         return redirect("scheduling:run", run_id=run.public_id)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from conftest import run_queued_tasks
 from scheduling import publishing
-from scheduling.models import AvailabilityWindow, ScheduleRun
+from scheduling.models import AvailabilityWindow, Enrolment, ScheduleRun
 from scheduling.proposal import violations
 from scheduling.solver import parse_problem
 from scheduling.tests.conftest import EVENINGS, MONDAY, MORNINGS, admit, set_windows
@@ -111,7 +111,7 @@ def test_hand_edit_warns_but_is_kept_and_publish_needs_confirmation(world, calen
     assert "Seeking Safety online" in page and "outside their availability" in page
     response = client.post(
         reverse("scheduling:run_publish", args=[run.public_id]),
-        {"starts_on": MONDAY.isoformat(), "weeks": 1},
+        {"starts_on": MONDAY.isoformat(), "weeks": 1, "edits_seen": 1},
         follow=True,
     )
     assert "tick the box" in response.content.decode()
@@ -119,10 +119,41 @@ def test_hand_edit_warns_but_is_kept_and_publish_needs_confirmation(world, calen
     assert run.status == ScheduleRun.Status.DONE
     response = client.post(
         reverse("scheduling:run_publish", args=[run.public_id]),
-        {"starts_on": MONDAY.isoformat(), "weeks": 1, "accept_warnings": "on"},
+        {"starts_on": MONDAY.isoformat(), "weeks": 1, "accept_warnings": "on", "edits_seen": 1},
     )
     run.refresh_from_db()
     assert response.status_code == 302 and run.status == ScheduleRun.Status.PUBLISHED
+
+
+def test_a_proposal_changed_after_the_director_reviewed_it_is_not_published(world, calendar, login):
+    """Two directors on one run: what goes out is what the one publishing reviewed."""
+    run = solved(world)
+    client = login(world.director)
+    page = client.get(reverse("scheduling:run", args=[run.public_id])).content.decode()
+    assert 'name="edits_seen" value="0"' in page
+    me = str(world.participant.public_id)
+    first = run.result["participants"][me]["sessions"][0]
+    publishing.edit_proposal(
+        run, by=world.director, participant_id=me, session_id=first, action="remove"
+    )
+
+    form = {"starts_on": MONDAY.isoformat(), "weeks": 1, "accept_warnings": "on"}
+    url = reverse("scheduling:run_publish", args=[run.public_id])
+    refused = client.post(url, {**form, "edits_seen": 0}, follow=True).content.decode()
+
+    assert "changed by someone else after you opened it" in refused
+    run.refresh_from_db()
+    assert run.status == ScheduleRun.Status.DONE and not run.publications.exists()
+    assert not Enrolment.objects.filter(session__publication__isnull=False).exists()
+
+    client.post(url, {**form, "edits_seen": 1})
+    run.refresh_from_db()
+    assert run.status == ScheduleRun.Status.PUBLISHED
+    published = Enrolment.objects.filter(
+        participant=world.participant, session__group__isnull=False
+    )
+    groups = {str(e.session.group.public_id) for e in published if e.session.group}
+    assert groups and first not in groups  # published, as edited
 
 
 def test_removing_someone_through_the_page_recomputes_their_minutes(world, calendar, login):
