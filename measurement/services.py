@@ -13,11 +13,10 @@ from django.utils.translation import gettext as _
 from audit.models import Action
 from audit.services import field_changes, record_event
 from links.services import issue_link
-from measurement import due, selectors
+from measurement import due, selectors, sms
 from measurement.models import ProgramMeasurement, ReminderChoice, ReminderSent
 from measurement.reliable_change import NORMS
 from measurement.schedule import check_rows
-from measurement.sms import sender
 from monitoring.models import Alert, AlertStatus, Severity
 from monitoring.services import raise_alert
 from participants.access import Scope, require, require_capability
@@ -156,10 +155,13 @@ def send_reminders(*, now: datetime) -> int:
         .filter(participant__reminder_choice__isnull=False)
         .select_related("participant__reminder_choice")
     )
+    # Without a text-message provider a text-only choice gets no reminder, rather than a
+    # link issued and recorded as sent that reaches no one.
+    texting = sms.delivers()
     episodes = [
         e
         for e in episodes
-        if e.participant.reminder_choice.email or e.participant.reminder_choice.sms
+        if e.participant.reminder_choice.email or (texting and e.participant.reminder_choice.sms)
     ]
     due_by_episode = due.due_for_episodes(episodes, now=now)
     today = now.date()
@@ -183,9 +185,9 @@ def send_reminders(*, now: datetime) -> int:
                 if choice.email:
                     channels.append("email")
                     send_mail(subject, body, None, [participant.email])
-                if choice.sms:
+                if choice.sms and texting:
                     channels.append("sms")
-                    sender().send(participant.phone, body)
+                    sms.sender().send(participant.phone, body)
                 ReminderSent.objects.create(
                     participant=participant,
                     link=issued.link,

@@ -329,6 +329,15 @@ EMAIL_BACKEND = os.environ.get(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tandem@localhost")
+# Text messages (measurement.sms): printed in development, the demo and the tests; elsewhere
+# none is sent until a provider's class is named here, as printing would log phone numbers
+# and working single-use links.
+TANDEM_SMS_SENDER = os.environ.get(
+    "TANDEM_SMS_SENDER",
+    "measurement.sms.ConsoleSmsSender"
+    if (DEBUG or TANDEM_DEMO or TESTING)
+    else "measurement.sms.UnconfiguredSmsSender",
+)
 
 CACHES = {
     "default": {

@@ -84,6 +84,14 @@ def _setting(name: str, **env: str) -> subprocess.CompletedProcess:
     return _python(code, SECRET_KEY="x" * 50, **env)
 
 
+def test_text_messages_are_printed_only_in_development_and_the_demo():
+    """Printed messages end in the server's log, with a phone number and a working link."""
+    unconfigured = "measurement.sms.UnconfiguredSmsSender"
+    assert _setting("TANDEM_SMS_SENDER").stdout.split() == [unconfigured]
+    console = _setting("TANDEM_SMS_SENDER", TANDEM_DEMO="1").stdout.split()
+    assert console == ["measurement.sms.ConsoleSmsSender"]
+
+
 def test_hsts_defaults_to_a_year_outside_debug_and_the_demo():
     assert _setting("SECURE_HSTS_SECONDS").stdout.split() == ["31536000"]
     assert _setting("SECURE_HSTS_SECONDS", TANDEM_DEMO="1").stdout.split() == ["0"]

@@ -105,6 +105,26 @@ def test_a_participant_who_chose_text_gets_the_link_by_text(world, run_tasks, cl
     assert _statuses(world)[7] == "answered"
 
 
+def test_without_a_text_provider_a_text_follow_up_prints_no_number_and_goes_to_the_call_list(
+    world, run_tasks, settings, capsys, caplog
+):
+    """Nothing reaches anyone, so nothing is printed for the logs: the number and the link
+    stay out of them, and the unanswered follow-up comes to the staff's call list as usual."""
+    settings.TANDEM_SMS_SENDER = "measurement.sms.UnconfiguredSmsSender"
+    Participant.objects.filter(pk=world.participant.pk).update(phone="555-0100")
+    world.participant.refresh_from_db()
+    discharge_world(world, channel="text")
+    with time_machine.travel(_morning(date(2026, 11, 27), world)):
+        run_tasks()
+    printed = capsys.readouterr().out + caplog.text
+    assert "555-0100" not in printed and "/l/" not in printed
+    assert "no text-message provider is configured" in caplog.text
+    assert _statuses(world)[7] == "sent"
+    with time_machine.travel(_morning(date(2026, 11, 30), world) + timedelta(hours=1)):
+        run_tasks()
+    assert _statuses(world)[7] == "to_call"
+
+
 def test_bad_answers_keep_the_link(world, run_tasks, client):
     _discharge_by_email(world)
     with time_machine.travel(_morning(date(2026, 11, 27), world)):

@@ -111,6 +111,29 @@ def test_text_reminders_use_the_console_sender(world, capsys):
     assert "SMS to 555-0100" in capsys.readouterr().out
 
 
+def test_without_a_text_provider_nothing_is_printed_and_no_text_reminder_is_issued(
+    world, settings, capsys, caplog
+):
+    """Outside development and the demo, a phone number and a working link must not reach
+    the server's output; a text-only choice gets no reminder, and an e-mail one still does."""
+    settings.TANDEM_SMS_SENDER = "measurement.sms.UnconfiguredSmsSender"
+    world.participant.phone = "555-0100"
+    world.participant.email = "robin@example.org"
+    world.participant.save(update_fields=["phone", "email"])
+    choice = ReminderChoice.objects.create(participant=world.participant, sms=True)
+
+    assert send_reminders(now=T0) == 0
+    assert not SingleUseLink.objects.exists() and not ReminderSent.objects.exists()
+
+    choice.email = True
+    choice.save()
+    assert send_reminders(now=T0) > 0
+    assert {r.channel for r in ReminderSent.objects.all()} == {"email"}
+    assert len(mail.outbox) == ReminderSent.objects.count()
+    printed = capsys.readouterr().out + caplog.text
+    assert "555-0100" not in printed and "/l/" not in printed
+
+
 def test_kiosk_mode_reaches_only_the_due_questionnaires(world, login):
     client = login(world.therapist)
     response = client.post(f"/measurement/{world.participant.public_id}/kiosk/")
