@@ -413,9 +413,13 @@ def add_late_entry(
         dates.check(event_at.date(), field="event_at", label="The time of the event")
         if event_at > now:
             raise InvalidInput("The time of the event cannot be in the future.", field="event_at")
+    program = note.episode.program if note.episode is not None else None
     with transaction.atomic():
         if ProgressNote._base_manager.filter(supersedes=note).exists():
             raise InvalidInput("Add the late entry to the newest version of this note.")
+        # The late entry is the version in force: it awaits the co-signature its writer's
+        # notes need, and one the note it supersedes was still waiting for.
+        awaiting = note.cosign_required and not CoSignature.objects.filter(note=note).exists()
         addendum = ProgressNote(
             participant=note.participant,
             organization_id=note.organization_id,
@@ -438,6 +442,7 @@ def add_late_entry(
             recorded_at=now,
             signed_by=by,
             signed_at=now,
+            cosign_required=awaiting or needs_cosignature(by, program),
         )
         lifecycle.add_addendum(
             note,

@@ -119,7 +119,8 @@ def test_the_co_sign_queue_holds_notes_of_listed_roles_and_staff(world):
 
 
 def test_the_co_sign_queue_holds_notes_in_force_only(world):
-    """A note a late entry supersedes, or one entered in error, leaves the queue."""
+    """A note a late entry supersedes, or one entered in error, leaves the queue; the late
+    entry, the version in force, takes its place."""
     from notes.selectors import cosign_queue
 
     NoteSettings.objects.create(program=world.program, cosign_roles=["peer"])
@@ -132,12 +133,32 @@ def test_the_co_sign_queue_holds_notes_in_force_only(world):
         for text in ("First", "Second")
     ]
     assert {n.pk for n in cosign_queue(world.supervisor)} == {n.pk for n in signed}
-    services.add_late_entry(
+    late = services.add_late_entry(
         signed[0], by=world.peer, text="Also discussed housing.", reason="Remembered later"
     )
-    assert [n.pk for n in cosign_queue(world.supervisor)] == [signed[1].pk]
+    assert [n.pk for n in cosign_queue(world.supervisor)] == [signed[1].pk, late.pk]
     services.mark_entered_in_error(signed[1], by=world.peer, reason="Wrong participant")
-    assert list(cosign_queue(world.supervisor)) == []
+    assert [n.pk for n in cosign_queue(world.supervisor)] == [late.pk]
+
+
+def test_a_late_entry_to_a_note_awaiting_co_signature_awaits_it_too(world):
+    """Whoever adds it: the late entry is the version in force, so the co-signature the
+    program asks for is not escaped by adding one."""
+    from notes.selectors import cosign_queue
+
+    NoteSettings.objects.create(program=world.program, cosign_roles=["peer"])
+    note = services.draft_note(world.participant, dap(), by=world.peer)
+    signed = services.sign_note(note, by=world.peer, expected_version=1)
+    late = services.add_late_entry(
+        signed, by=world.therapist, text="Also discussed housing.", reason="Remembered later"
+    )
+    assert late.cosign_required
+    assert [n.pk for n in cosign_queue(world.supervisor)] == [late.pk]
+    services.cosign_note(late, by=world.supervisor)
+    again = services.add_late_entry(
+        late, by=world.therapist, text="And work.", reason="Remembered later still"
+    )
+    assert not again.cosign_required
 
 
 def test_a_note_is_not_written_for_a_service_still_to_come(world):
