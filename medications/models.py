@@ -22,6 +22,8 @@ class Medication(ClinicalRecord, Versioned):
 
     # Set by the Medications tab, not stored: adherence from the participant's check-ins.
     adherence: str
+    # Set by `selectors.medications_for`, not stored: stopped before the program's today.
+    stopped: bool
 
     participant = models.ForeignKey(
         "participants.Participant", on_delete=models.PROTECT, related_name="medications"

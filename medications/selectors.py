@@ -1,6 +1,7 @@
 """Reads of the medication list shared by the tab and the API, in fixed queries."""
 
 from collections.abc import Callable, Sequence
+from datetime import date
 
 from medications.models import Medication
 from tandem.hooks import Hook
@@ -11,15 +12,20 @@ AdherenceProvider = Callable[[object, Sequence[Medication]], dict[int, str]]
 ADHERENCE: Hook[AdherenceProvider] = Hook("medications.adherence")
 
 
-def medications_for(participant) -> list[Medication]:
-    """Current list entries: the ones taken now first, then stopped ones, newest first."""
+def medications_for(participant, today: date) -> list[Medication]:
+    """Current list entries: the ones taken now first, then stopped ones, newest first.
+
+    Each carries `stopped`: stopped before `today` (the program's date). A stop recorded
+    ahead (the last day of a taper) leaves the medication taken until that day."""
     rows = list(
         Medication.objects.current()
         .filter(participant=participant)
         .select_related("prescribed_by")
         .order_by("-started_on", "-id")
     )
-    return sorted(rows, key=lambda m: m.stopped_on is not None)
+    for m in rows:
+        m.stopped = m.stopped_on is not None and m.stopped_on < today
+    return sorted(rows, key=lambda m: m.stopped)
 
 
 def taken_on(participant, day) -> list[Medication]:

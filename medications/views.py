@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from medications import selectors, services
 from medications.forms import MedicationForm, StopForm
@@ -16,7 +17,9 @@ from tandem.errors import TandemError
 
 def _render(request, participant, form, status=200) -> HttpResponse:
     context = chart_context(request, participant, "medications")
-    rows = selectors.medications_for(participant)
+    episode = context["episode"]
+    today = episode.program.today() if episode else timezone.localdate()
+    rows = selectors.medications_for(participant, today)
     adherence = selectors.adherence(participant, rows)
     for m in rows:
         m.adherence = adherence.get(m.pk, "")

@@ -1,9 +1,10 @@
 """The medication list: adding here or elsewhere, stopping, refusals, the API, query count."""
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -167,3 +168,36 @@ def test_the_medications_tab_keeps_a_flat_query_count(world, login):
     assert page.status_code == 200
     assert "Disulfiram" in page.content.decode()
     assert len(many) == len(few)
+
+
+def test_a_stop_recorded_ahead_leaves_the_medication_taken_until_that_day(world, login):
+    """The last day of a taper can be recorded ahead: until then the medication is on the
+    list as taken, with the day it ends, not greyed out among the stopped ones."""
+    tapering = add_medication(
+        world.participant, by=world.therapist, code="quetiapine", started_on=date(2026, 9, 1)
+    )
+    stop_medication(
+        tapering,
+        by=world.therapist,
+        stopped_on=date(2026, 12, 18),
+        reason="Taper",
+        expected_version=1,
+    )
+    finished = add_medication(
+        world.participant, by=world.therapist, code="sertraline", started_on=date(2026, 9, 2)
+    )
+    stop_medication(
+        finished, by=world.therapist, stopped_on=date(2026, 11, 1), reason="", expected_version=1
+    )
+
+    listed = selectors.medications_for(world.participant, date(2026, 12, 2))
+    assert [(m.name, m.stopped) for m in listed] == [("Quetiapine", False), ("Sertraline", True)]
+    after = selectors.medications_for(world.participant, date(2026, 12, 19))
+    assert [m.stopped for m in after] == [True, True]
+
+    url = reverse("medications:tab", args=[world.participant.public_id])
+    with time_machine.travel(datetime(2026, 12, 2, 18, tzinfo=UTC), tick=False):
+        page = login(world.therapist).get(url).content.decode()
+    assert "ends 2026-12-18" in page
+    assert "<tr>\n        <td>Quetiapine</td>" in page  # not greyed out
+    assert '<tr class="muted">\n        <td>Sertraline</td>' in page
