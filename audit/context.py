@@ -3,12 +3,20 @@
 A page that must leave exactly one event per response opens `counting_events()` around its
 view; `record_event` calls `note_event()` for every event it appends, so the page knows
 whether the view (or a service it called) already audited the access.
+
+Only events still in the database when the block ends count. A service that audits and then
+fails rolls its event back with its change, and a page that shows the record again after
+that (a form sent back with its message) must audit what it shows itself.
 """
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from audit.models import AuditEvent
 
 client_address: ContextVar[str | None] = ContextVar("client_address", default=None)
 
@@ -17,27 +25,55 @@ client_address: ContextVar[str | None] = ContextVar("client_address", default=No
 class EventCount:
     written: int = 0
     participant_ids: set[int] = field(default_factory=set)
+    # How deep in transactions the block started; and the events appended deeper than that
+    # (pk: the participants they name or list), which the block's own code may roll back.
+    depth: int = 0
+    undecided: dict[int, set[int]] = field(default_factory=dict)
+
+    def add(self, named: set[int]) -> None:
+        self.written += 1
+        self.participant_ids |= named
+
+    def settle(self) -> None:
+        """Count the undecided events that were kept (one query; none when there are none)."""
+        if not self.undecided:
+            return
+        kept = AuditEvent.objects.filter(pk__in=list(self.undecided)).values_list("pk", flat=True)
+        for pk in kept:
+            self.add(self.undecided[pk])
+        self.undecided = {}
 
 
 _counters: ContextVar[tuple[EventCount, ...]] = ContextVar("audit_event_counters", default=())
 
 
+def _depth() -> int:
+    # Django's stack of open `atomic` blocks on this connection (what `TestCase` reads too).
+    return len(transaction.get_connection().atomic_blocks)
+
+
 @contextmanager
 def counting_events() -> Iterator[EventCount]:
-    """Count the audit events appended inside the block (nested counters all count)."""
-    count = EventCount()
+    """Count the audit events appended inside the block and kept (nested counters all count)."""
+    count = EventCount(depth=_depth())
     token = _counters.set((*_counters.get(), count))
     try:
         yield count
     finally:
         _counters.reset(token)
+    count.settle()
 
 
-def note_event(participant_id: int | None = None, listed: Iterable[int] = ()) -> None:
+def note_event(
+    event_id: int, participant_id: int | None = None, listed: Iterable[int] = ()
+) -> None:
     """Called by the audit writer once for every event it appends, with its participant and
-    those it lists: each of them was shown."""
+    those it lists: each of them was shown. An event appended in a transaction opened inside
+    a counting block is decided when the block ends, kept or rolled back."""
+    named = set(listed) | ({participant_id} if participant_id is not None else set())
+    depth = _depth()
     for count in _counters.get():
-        count.written += 1
-        if participant_id is not None:
-            count.participant_ids.add(participant_id)
-        count.participant_ids.update(listed)
+        if depth > count.depth:
+            count.undecided[event_id] = named
+        else:
+            count.add(named)

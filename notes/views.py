@@ -569,10 +569,7 @@ def _group_post(
     except AccessDenied as exc:
         return _forbidden(request, exc.message)
     except TandemError as exc:
-        # The refusal rolled back every event the attempt wrote, though they were counted:
-        # the screen sent back with the members on it audits itself.
         context = _group_context(request, session, access, posted=request.POST, error=exc)
-        _audit_group_view(request, session, access, request.showing)
         return render(request, "notes/group.html", context, status=400)
     messages.success(
         request, "Group note signed: each member's chart has its note." if wants_sign else "Saved."

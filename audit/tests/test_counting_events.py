@@ -1,0 +1,42 @@
+"""A page that must audit what it shows counts only the events that were kept."""
+
+import pytest
+from django.db import transaction
+
+from audit.context import counting_events
+from audit.models import Action, AuditEvent
+from audit.services import record_event
+from tandem.errors import InvalidInput
+
+
+def _audit_then_fail(world, participant) -> None:
+    """A service's shape: audit inside its transaction, then refuse, rolling both back."""
+    with transaction.atomic():
+        record_event(actor=world.therapist, action=Action.CHANGE, participant=participant)
+        raise InvalidInput("Refused after auditing.")
+
+
+def test_an_event_rolled_back_with_a_refused_change_is_not_counted(world):
+    before = AuditEvent.objects.count()
+    with counting_events() as events, pytest.raises(InvalidInput):
+        _audit_then_fail(world, world.participant)
+    assert AuditEvent.objects.count() == before
+    assert (events.written, events.participant_ids) == (0, set())
+
+
+def test_events_kept_are_counted_with_the_people_they_name_and_list(world):
+    with counting_events() as outer:
+        record_event(actor=world.therapist, action=Action.VIEW, participant=world.participant)
+        with counting_events() as inner:
+            with pytest.raises(InvalidInput):
+                _audit_then_fail(world, world.referral)
+            with transaction.atomic():
+                record_event(
+                    actor=world.therapist,
+                    event_type="roll_call.viewed",
+                    organization=world.org,
+                    listed=[world.referral],
+                )
+    assert (inner.written, inner.participant_ids) == (1, {world.referral.pk})
+    assert outer.written == 2
+    assert outer.participant_ids == {world.participant.pk, world.referral.pk}
