@@ -253,8 +253,6 @@ def change_note(request: ApiRequest, note_id: UUID, body: NoteChangeIn):
     note = _note(note_id)
     if body.minutes < 0 or body.minutes > 24 * 60:
         raise InvalidInput("Minutes are between 0 and 1440.", field="minutes")
-    if note.is_signed:
-        raise services.SignedNote()
     changed = services.change_note(
         note, _content(note.participant, body), by=request.auth, expected_version=body.version
     )

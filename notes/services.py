@@ -260,10 +260,11 @@ def _locked_draft(note: ProgressNote, expected_version: int) -> ProgressNote:
 def change_note(
     note: ProgressNote, content: NoteContent, *, by: Any, expected_version: int
 ) -> ProgressNote:
-    """Change a draft in place (its author only); a signed note is refused (409)."""
+    """Change a draft in place (its author only); a signed note is refused (409), after the
+    access check, so that answer tells no one else the note exists."""
+    decision = _require_writer(by, note.participant, "note.changed")
     if note.is_signed:
         raise SignedNote()
-    decision = _require_writer(by, note.participant, "note.changed")
     if note.recorded_by_id != by.pk:
         raise InvalidInput("Only the note's author changes a draft.")
     if note.group_note_id is not None:
@@ -329,9 +330,9 @@ def sign_note(
     now: datetime | None = None,
 ) -> ProgressNote:
     """Sign a draft: the golden thread, the copy-forward check, then locked for good."""
+    decision = _require_writer(by, note.participant, "note.signed")
     if note.is_signed:
         raise SignedNote()
-    decision = _require_writer(by, note.participant, "note.signed")
     if note.recorded_by_id != by.pk:
         raise InvalidInput("Only the note's author signs it.", field="signed_by")
     if note.group_note_id is not None:

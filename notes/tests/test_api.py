@@ -120,3 +120,20 @@ def test_the_group_note_endpoint_and_each_members_chart(world, login, group_sess
     assert mine[0]["shared"]["narrative"] == SHARED
     assert mine[0]["sections"] == {"Participation and response": "Helped a peer."}
     assert b.legal_first_name not in str(mine) and "Took part." not in str(mine)
+
+
+def test_another_organization_cannot_learn_that_a_note_exists_or_is_signed(world, login):
+    """A 409 "signed" would tell a stranger the note is there; the access check answers first."""
+    note = services.draft_note(world.participant, dap(), by=world.therapist)
+    note = services.sign_note(note, by=world.therapist, expected_version=note.version)
+    stranger = login(world.users["stranger"])
+    change = stranger.put(
+        f"/api/v1/notes/{note.public_id}",
+        {**_body(), "version": 2},
+        content_type="application/json",
+    )
+    sign = stranger.post(
+        f"/api/v1/notes/{note.public_id}/sign", {"version": 2}, content_type="application/json"
+    )
+    assert change.status_code == sign.status_code == 403
+    assert "signed" not in change.content.decode() + sign.content.decode()
