@@ -22,6 +22,7 @@ from participants.access import Scope, authorize, decide
 from participants.decorators import not_found, participant_page
 from participants.http import StaffRequest
 from participants.models import Participant
+from participants.selectors import own_records
 from participants.views import chart_context
 from safety.display import crisis_response
 from tandem.errors import AccessDenied, TandemError
@@ -299,7 +300,7 @@ def entered_in_error(
 
 
 def _own_record(request: SignedInRequest) -> Participant | None:
-    return Participant.objects.filter(user=request.user, entered_in_error_at__isnull=True).first()
+    return own_records(request.user).first()
 
 
 @serves("GET", "POST")

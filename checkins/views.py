@@ -21,6 +21,7 @@ from links.services import LinkUnavailable, LinkVisit
 from medications.selectors import taken_on
 from participants.access import Scope, authorize
 from participants.models import Participant
+from participants.selectors import own_records
 from tandem.errors import AccessDenied, TandemError
 from tandem.methods import serves
 from tandem.views import error_page
@@ -49,7 +50,7 @@ def _send(request: HttpRequest, participant: Participant, form: CheckInForm, **k
 
 
 def _own_record(request: SignedInRequest) -> Participant | None:
-    return Participant.objects.filter(user=request.user, entered_in_error_at__isnull=True).first()
+    return own_records(request.user).first()
 
 
 @serves("GET", "POST")

@@ -21,8 +21,8 @@ from discharge.questionnaire import OutcomesForm
 from participants.access import Scope, authorize, decide, may, may_open, organizations_of
 from participants.decorators import not_found, participant_page
 from participants.http import StaffRequest
-from participants.models import IN_CARE_STATUSES, Participant
-from participants.selectors import current_episode
+from participants.models import IN_CARE_STATUSES
+from participants.selectors import current_episode, own_records
 from participants.views import chart_context
 from tandem.errors import TandemError
 from tandem.methods import serves
@@ -240,9 +240,7 @@ def call(request: StaffRequest, participant, follow_up_id) -> HttpResponse:
 @login_required
 def my_discharge(request: SignedInRequest) -> HttpResponse:
     """The participant's own signed discharge summary and aftercare plan, on the portal."""
-    participant = Participant.objects.filter(
-        user=request.user, entered_in_error_at__isnull=True
-    ).first()
+    participant = own_records(request.user).first()
     if request.user.kind != User.Kind.PARTICIPANT or participant is None:
         return redirect("home")
     record = selectors.latest_discharge(participant)

@@ -49,6 +49,12 @@ CASELOAD_VALUES: Hook[CaseloadValue] = Hook(
 )
 
 
+def own_records(user: Any) -> QuerySet[Participant]:
+    """The record a participant's own account signs them in to: never one entered in error,
+    which has left every page (portal, check-in, questionnaires, plan, safety plan)."""
+    return Participant.objects.filter(user=user, entered_in_error_at__isnull=True)
+
+
 def current_episode(participant: Participant) -> Episode | None:
     """The open episode if there is one, else the most recent."""
     episodes = sorted(

@@ -23,6 +23,7 @@ from participants.decorators import not_found, participant_page
 from participants.home import shows
 from participants.http import StaffRequest
 from participants.models import Participant
+from participants.selectors import own_records
 from participants.views import chart_context
 from plans import forms, selectors, services
 from plans.models import Goal, Intervention, Modality, Objective, Problem, TreatmentPlan
@@ -653,7 +654,7 @@ def home_panel(request: HttpRequest) -> dict | None:
 def _own_participant(request: SignedInRequest) -> Participant | None:
     if request.user.kind != User.Kind.PARTICIPANT:
         return None
-    return Participant.objects.filter(user=request.user).first()
+    return own_records(request.user).first()
 
 
 @serves("GET", "POST")

@@ -16,8 +16,7 @@ from attendance.selectors import attendance_history
 from audit.models import Action
 from measurement.due import due_for
 from participants.access import Scope, authorize, decide
-from participants.models import Participant
-from participants.selectors import current_episode, with_chart_relations
+from participants.selectors import current_episode, own_records, with_chart_relations
 from scheduling.selectors import participant_sessions
 from tandem.views import error_page
 
@@ -27,9 +26,7 @@ def home(request: SignedInRequest) -> HttpResponse:
     """Their program, care team and week: what is next, and hours attended against required."""
     if request.user.kind != User.Kind.PARTICIPANT:
         return redirect("home")
-    participant = with_chart_relations(
-        Participant.objects.filter(user=request.user, entered_in_error_at__isnull=True)
-    ).first()
+    participant = with_chart_relations(own_records(request.user)).first()
     if participant is None:
         return error_page(
             request,

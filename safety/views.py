@@ -14,8 +14,7 @@ from audit.models import Action
 from participants.access import Scope, authorize
 from participants.decorators import participant_page
 from participants.http import StaffRequest
-from participants.models import Participant
-from participants.selectors import current_episode
+from participants.selectors import current_episode, own_records
 from participants.views import chart_context
 from safety import display, selectors, services
 from safety.forms import ConfirmForm, DraftForm
@@ -97,9 +96,7 @@ def mine(request: SignedInRequest) -> HttpResponse:
     """The participant's own confirmed safety plan, with the crisis lines."""
     if request.user.kind != User.Kind.PARTICIPANT:
         return redirect("home")
-    participant = Participant.objects.filter(
-        user=request.user, entered_in_error_at__isnull=True
-    ).first()
+    participant = own_records(request.user).first()
     if participant is None:
         return error_page(
             request,

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from conftest import make_participant
 from participants.models import Episode, EpisodeStatus
+from participants.services import mark_entered_in_error
 from plans import services, views
 from plans.models import Objective, Problem, TreatmentPlan
 from plans.tests.builders import drafted, signed
@@ -220,6 +221,20 @@ def test_the_participant_reads_and_acknowledges_their_plan_on_the_portal(world, 
     assert plan.acknowledgement.via == "portal"
     assert plan.acknowledgement.recorded_by == world.participant_user
     assert "You acknowledged this plan" in client.get(reverse("plans:mine")).content.decode()
+
+
+def test_a_record_entered_in_error_shows_no_plan_to_acknowledge(world, login):
+    """The plan page finds the participant's record as every portal page does: a record
+    opened by mistake has left them all, so its plan is neither shown nor acknowledged."""
+    plan = signed(world)
+    mark_entered_in_error(world.participant, by=world.director, reason="Duplicate of T-000099")
+    client = login(world.participant_user)
+
+    page = client.get(reverse("plans:mine"))
+    client.post(reverse("plans:mine"), {"comment": "Sounds right"})
+
+    assert page.status_code == 302 and page.url == reverse("home")
+    assert not TreatmentPlan.objects.filter(pk=plan.pk, acknowledgement__isnull=False).exists()
 
 
 def test_staff_are_sent_home_from_the_portal_plan(world, login):
