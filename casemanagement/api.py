@@ -10,7 +10,6 @@ from datetime import date
 from uuid import UUID
 
 from django.http import Http404
-from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from accounts.http import ApiRequest
@@ -21,7 +20,7 @@ from casemanagement.models import Barrier, ResourceReferral
 from participants.access import Scope, authorize
 from participants.api import participant_or_404
 from participants.models import Participant
-from participants.selectors import current_episode
+from participants.selectors import program_today
 from tandem.api_errors import FieldErrors
 from tandem.dates import ProgramDate
 from tandem.errors import InvalidInput
@@ -298,17 +297,11 @@ def _task(t: Task, today: date) -> TaskOut:
     )
 
 
-def _today(participant: Participant) -> date:
-    """Today in the participant's program (overdue is a date there)."""
-    episode = current_episode(participant)
-    return episode.program.today() if episode else timezone.localdate()
-
-
 @router.get("/{participant_id}/tasks", response={200: list[TaskOut], **ERRORS})
 def list_tasks(request: ApiRequest, participant_id: UUID):
     """A participant's tasks, open ones first, with who owns each and whether it is overdue."""
     participant = _read(request, participant_id, "tasks")
-    today = _today(participant)
+    today = program_today(participant)
     rows = worklist_selectors.tasks_for_participant(participant, today=today)
     return [_task(t, today) for t in rows]
 
@@ -325,7 +318,7 @@ def add_task(request: ApiRequest, participant_id: UUID, body: TaskIn):
         owner=services.owner_or_default(_staff("owner", body.owner), request.auth, participant),
         detail=body.detail,
     )
-    return Status(201, _task(row, _today(participant)))
+    return Status(201, _task(row, program_today(participant)))
 
 
 @router.patch("/{participant_id}/tasks/{task_id}", response={200: TaskOut, **ERRORS})
@@ -343,4 +336,4 @@ def change_task(request: ApiRequest, participant_id: UUID, task_id: UUID, body: 
         )
     else:
         raise InvalidInput("Say complete or cancel.", field="action")
-    return _task(row, _today(participant))
+    return _task(row, program_today(participant))

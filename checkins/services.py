@@ -17,8 +17,8 @@ from checkins.models import CheckIn, MedicationsTaken, Via
 from monitoring.models import Alert, AlertStatus
 from monitoring.services import alerts_changed, raise_alert
 from participants.access import Scope, require
-from participants.models import IN_CARE_STATUSES, CareTeamRole, Participant
-from participants.selectors import current_episode
+from participants.models import CareTeamRole, Participant
+from participants.selectors import admitted_in_care, current_episode
 from tandem.errors import InvalidInput
 from tandem.hooks import Hook
 from tandem.validation import validate
@@ -247,11 +247,7 @@ def missed_checkins(*, now: datetime) -> list[Alert]:
     days = rules.NO_CHECKIN.params["days"]
     cutoff = now - timedelta(days=days)
     episodes = (
-        Episode.objects.filter(
-            status__in=IN_CARE_STATUSES,
-            admitted_on__isnull=False,
-            participant__entered_in_error_at__isnull=True,
-        )
+        admitted_in_care()
         .annotate(
             last_checkin=Max(
                 "participant__checkins__recorded_at",

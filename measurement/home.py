@@ -10,7 +10,7 @@ from accounts.models import Program
 from measurement.models import FirstDue
 from participants import home as home_page
 from participants.access import may, organizations_of
-from participants.models import IN_CARE_STATUSES, Episode
+from participants.selectors import admitted_in_care
 
 
 @dataclass(frozen=True)
@@ -30,12 +30,8 @@ def completion(programs: list[Program], *, now) -> list[Completion]:
     has a first due moment (`next_due`), so those waiting are counted from their program's
     index alone, without reading the episodes again."""
     in_care = dict(
-        Episode.objects.filter(
-            program__in=programs,
-            status__in=IN_CARE_STATUSES,
-            admitted_on__isnull=False,
-            participant__entered_in_error_at__isnull=True,
-        )
+        admitted_in_care()
+        .filter(program__in=programs)
         .values("program_id")
         .annotate(n=Count("pk"))
         .values_list("program_id", "n")

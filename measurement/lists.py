@@ -23,7 +23,8 @@ from measurement.models import FirstDue
 from measurement.services import NOT_ON_TRACK
 from monitoring.models import SEVERITY_RANK, Alert, AlertStatus, Severity
 from participants.access import Action, Scope, decide_many, reaches_whole_organization
-from participants.models import IN_CARE_STATUSES, Episode, Participant
+from participants.models import Episode, Participant
+from participants.selectors import admitted_in_care
 
 RISK_KINDS = frozenset({*(r.alert_kind for r in RULES), NOT_ON_TRACK})
 LIMIT = 100
@@ -88,12 +89,7 @@ def in_care(user, programs, whole: list | None = None) -> QuerySet[Episode]:
     out when not given) name their episodes by program id alone, read from the (program,
     status) index without joining every participant of the organization."""
     whole = whole_programs(user, programs) if whole is None else whole
-    episodes = Episode.objects.filter(
-        program__in=programs,
-        status__in=IN_CARE_STATUSES,
-        admitted_on__isnull=False,
-        participant__entered_in_error_at__isnull=True,
-    )
+    episodes = admitted_in_care().filter(program__in=programs)
     reached = episodes.filter(program__in=[p.pk for p in whole])
     if len(whole) == len(programs):
         return reached

@@ -14,6 +14,7 @@ from typing import Any
 from measurement import due
 from measurement.models import FirstDue, NextDue
 from participants.models import IN_CARE_STATUSES, Episode, Participant
+from participants.selectors import admitted_in_care
 
 BATCH = 2000
 
@@ -49,11 +50,7 @@ def refresh_episodes(episodes: Iterable[Episode]) -> int:
 
 
 def _in_care():
-    return Episode.objects.filter(
-        status__in=IN_CARE_STATUSES,
-        admitted_on__isnull=False,
-        participant__entered_in_error_at__isnull=True,
-    ).select_related("program")
+    return admitted_in_care().select_related("program")
 
 
 def refresh_participant(participant_id: int) -> int:

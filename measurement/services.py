@@ -21,7 +21,8 @@ from monitoring.models import Alert, AlertStatus, Severity
 from monitoring.services import raise_alert
 from participants.access import Scope, require, require_capability
 from participants.language import code_for
-from participants.models import IN_CARE_STATUSES, CareTeamRole, Episode, Participant
+from participants.models import CareTeamRole, Episode, Participant
+from participants.selectors import admitted_in_care
 from tandem import lifecycle
 from tandem.errors import ConcurrentEdit, InvalidInput
 from tandem.tasks import enqueue_after_commit
@@ -129,12 +130,7 @@ def set_reminder_choice(
 def _in_care():
     """Episodes in care of records in force: a record entered in error (opened for the wrong
     person, a duplicate) gets no reminder and no review."""
-    qs = Episode.objects.filter(
-        status__in=IN_CARE_STATUSES,
-        admitted_on__isnull=False,
-        participant__entered_in_error_at__isnull=True,
-    )
-    return qs.select_related("participant", "program")
+    return admitted_in_care().select_related("participant", "program")
 
 
 def _reminder_text(url: str) -> str:

@@ -6,7 +6,6 @@ Tandem records prescriptions; it does not send them (no e-prescribing).
 from datetime import date
 from uuid import UUID
 
-from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from accounts.http import ApiRequest
@@ -16,7 +15,7 @@ from medications import selectors, services
 from medications.models import Medication
 from participants.access import Scope, authorize, require
 from participants.api import participant_or_404
-from participants.selectors import current_episode
+from participants.selectors import program_today
 from tandem.api_errors import FieldErrors
 from tandem.dates import ProgramDate
 
@@ -81,9 +80,7 @@ def _out(m: Medication, adherence: dict) -> MedicationOut:
 def list_medications(request: ApiRequest, participant_id: UUID):
     participant = participant_or_404(request, participant_id)
     authorize(request.auth, participant, Action.VIEW, Scope.CLINICAL, details={"api": True})
-    episode = current_episode(participant)
-    today = episode.program.today() if episode else timezone.localdate()
-    rows = selectors.medications_for(participant, today)
+    rows = selectors.medications_for(participant, program_today(participant))
     adherence = selectors.adherence(participant, rows)
     return [_out(m, adherence) for m in rows]
 

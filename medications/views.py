@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from medications import selectors, services
 from medications.forms import MedicationForm, StopForm
@@ -11,15 +10,14 @@ from medications.models import Medication
 from participants.access import Scope
 from participants.decorators import not_found, participant_page
 from participants.http import StaffRequest
+from participants.selectors import program_today
 from participants.views import chart_context
 from tandem.errors import TandemError
 
 
 def _render(request, participant, form, status=200) -> HttpResponse:
     context = chart_context(request, participant, "medications")
-    episode = context["episode"]
-    today = episode.program.today() if episode else timezone.localdate()
-    rows = selectors.medications_for(participant, today)
+    rows = selectors.medications_for(participant, program_today(participant, context["episode"]))
     adherence = selectors.adherence(participant, rows)
     for m in rows:
         m.adherence = adherence.get(m.pk, "")

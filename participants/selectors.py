@@ -18,9 +18,11 @@ from django.db.models import (
     When,
     prefetch_related_objects,
 )
+from django.utils import timezone
 
 from participants.access import caseload, visible_participants
 from participants.models import (
+    IN_CARE_STATUSES,
     OPEN_STATUSES,
     CareTeamMember,
     Episode,
@@ -47,6 +49,24 @@ class CaseloadValue:
 CASELOAD_VALUES: Hook[CaseloadValue] = Hook(
     "participants.caseload_values", key=lambda value: value.name
 )
+
+
+def admitted_in_care() -> QuerySet[Episode]:
+    """Episodes admitted and in care, of records in force: a record entered in error (opened
+    for the wrong person, a duplicate) has left the lists, figures and daily jobs that count
+    the people in care."""
+    return Episode.objects.filter(
+        status__in=IN_CARE_STATUSES,
+        admitted_on__isnull=False,
+        participant__entered_in_error_at__isnull=True,
+    )
+
+
+def program_today(participant: Participant, episode: Episode | None = None) -> date:
+    """Today in the participant's program (`episode`: their current one, when the caller has
+    read it), the server's date for someone never in one."""
+    episode = episode or current_episode(participant)
+    return episode.program.today() if episode else timezone.localdate()
 
 
 def own_records(user: Any) -> QuerySet[Participant]:
