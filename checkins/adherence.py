@@ -7,30 +7,41 @@ list. For a medication for opioid use disorder the line leads with the missed-do
 that also alerts the prescriber (`rules.MOUD_MISSED`).
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
 from checkins import rules
 from checkins.models import MISSED_DOSES, CheckIn, MedicationsTaken
 from medications import catalog
+from participants.selectors import program_zone
 
 WINDOW_DAYS = 14
 
 
-def reported(participant, medications) -> dict[int, str]:
-    """`{medication pk: "took all on 5 of 6 check-ins …"}` in one query."""
+def reported(participant, medications, *, now: datetime | None = None) -> dict[int, str]:
+    """`{medication pk: "took all on 5 of 6 check-ins …"}` in one query.
+
+    Days are the program's: an evening check-in in a program west of UTC belongs to that
+    evening's day, as the dose it reports does, not to the next one."""
     if not medications:
         return {}
-    now = timezone.now()
+    now = now or timezone.now()
+    zone = program_zone(participant)
+    today = now.astimezone(zone).date()
+    first_day = today - timedelta(days=WINDOW_DAYS - 1)
     answers = [
-        (timezone.localdate(at), taken)
+        (at.astimezone(zone).date(), taken)
         for at, taken in CheckIn.objects.current()
-        .filter(participant=participant, recorded_at__gte=now - timedelta(days=WINDOW_DAYS))
+        .filter(
+            participant=participant,
+            recorded_at__gte=datetime.combine(first_day, datetime.min.time(), tzinfo=zone),
+            recorded_at__lte=now,
+        )
         .exclude(medications_taken="")
         .values_list("recorded_at", "medications_taken")
     ]
-    moud_window = now.date() - timedelta(days=rules.MOUD_MISSED.params["within_days"])
+    moud_window = today - timedelta(days=rules.MOUD_MISSED.params["within_days"])
     found = {}
     for m in medications:
         mine = [(day, taken) for day, taken in answers if m.taken_on(day)]

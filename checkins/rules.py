@@ -6,6 +6,7 @@ The thresholds are the issue's program defaults (issue #11), not published cut-o
 """
 
 from dataclasses import dataclass, field
+from datetime import tzinfo
 
 from monitoring.models import Severity
 
@@ -81,10 +82,11 @@ MOUD_MISSED = Rule(
 RULES = (SAFETY, USE, REPEATED_USE, CRAVING, NO_CHECKIN, MOUD_MISSED)
 
 
-def fired(checkin, recent: list, *, on_moud: bool = False) -> list[Rule]:
+def fired(checkin, recent: list, *, zone: tzinfo, on_moud: bool = False) -> list[Rule]:
     """The rules a new check-in sets off; `recent` is the participant's earlier current
     check-ins, newest first (at least as many as the longest rule looks back); `on_moud`
-    says a medication for opioid use disorder is on the list that day."""
+    says a medication for opioid use disorder is on the list that day. Missed doses are
+    counted by the program's days (`zone`), as the medication tab counts them."""
     from checkins.models import MISSED_DOSES
 
     hits: list[Rule] = []
@@ -104,11 +106,12 @@ def fired(checkin, recent: list, *, on_moud: bool = False) -> list[Rule]:
         hits.append(CRAVING)
     if on_moud and checkin.medications_taken in MISSED_DOSES:
         window = MOUD_MISSED.params["within_days"]
+        day = checkin.recorded_at.astimezone(zone).date()
         earlier = [
             c
             for c in recent
             if c.medications_taken in MISSED_DOSES
-            and (checkin.recorded_at - c.recorded_at).days < window
+            and (day - c.recorded_at.astimezone(zone).date()).days < window
         ]
         if 1 + len(earlier) >= MOUD_MISSED.params["times"]:
             hits.append(MOUD_MISSED)

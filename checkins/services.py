@@ -18,7 +18,7 @@ from monitoring.models import Alert, AlertStatus
 from monitoring.services import alerts_changed, raise_alert
 from participants.access import Scope, require
 from participants.models import CareTeamRole, Participant
-from participants.selectors import admitted_in_care, current_episode
+from participants.selectors import admitted_in_care, current_episode, program_zone
 from tandem.errors import InvalidInput
 from tandem.hooks import Hook
 from tandem.validation import validate
@@ -103,12 +103,11 @@ def _taken(value: Any) -> str:
     return value
 
 
-def _on_moud(participant: Participant, now: datetime) -> bool:
+def _on_moud(participant: Participant, day: date) -> bool:
     """A medication for opioid use disorder is on the list on the check-in's day."""
     from medications import catalog
     from medications.selectors import taken_on
 
-    day = timezone.localdate(now)
     return any(m.group == catalog.OUD for m in taken_on(participant, day))
 
 
@@ -199,7 +198,9 @@ def record_checkin(
         if checkin.safety:
             for hook in SAFETY_YES.implementations():
                 hook(participant.pk)
-        hits = rules.fired(checkin, recent, on_moud=_on_moud(participant, now))
+        zone = program_zone(participant, episode)
+        on_moud = _on_moud(participant, now.astimezone(zone).date())
+        hits = rules.fired(checkin, recent, zone=zone, on_moud=on_moud)
         alerts = [_raise(rule, checkin, by) for rule in hits]
     return Sent(checkin, alerts, hits)
 

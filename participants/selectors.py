@@ -2,7 +2,7 @@
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, tzinfo
 from typing import Any
 
 from django.db import connection, connections
@@ -62,11 +62,18 @@ def admitted_in_care() -> QuerySet[Episode]:
     )
 
 
+def program_zone(participant: Participant, episode: Episode | None = None) -> tzinfo:
+    """The time zone of the participant's program (`episode`: their current one, when the
+    caller has read it), the server's for someone never in one: the program's days are the
+    ones a dose, a check-in or a reminder belongs to."""
+    episode = episode or current_episode(participant)
+    return episode.program.tz if episode else timezone.get_current_timezone()
+
+
 def program_today(participant: Participant, episode: Episode | None = None) -> date:
     """Today in the participant's program (`episode`: their current one, when the caller has
     read it), the server's date for someone never in one."""
-    episode = episode or current_episode(participant)
-    return episode.program.today() if episode else timezone.localdate()
+    return timezone.now().astimezone(program_zone(participant, episode)).date()
 
 
 def own_records(user: Any) -> QuerySet[Participant]:

@@ -112,3 +112,60 @@ def test_the_api_takes_the_answer(world, login):
     )
     assert response.status_code == 201, response.content
     assert CheckIn.objects.get().medications_taken == "all"
+
+
+LA = ZoneInfo("America/Los_Angeles")
+
+
+def in_los_angeles(world):
+    world.program.time_zone = "America/Los_Angeles"
+    world.program.save(update_fields=["time_zone"])
+
+
+def test_an_evening_check_in_counts_on_the_program_s_day_for_the_alert_and_the_tab(world):
+    """18:00 in Los Angeles is already the next day in UTC: a check-in sent that evening on
+    the last day of a buprenorphine taper reports that day's dose, so the two missed doses
+    alert the prescriber and lead the medication tab's line."""
+    from checkins.adherence import reported
+
+    in_los_angeles(world)
+    last_day = date(2026, 11, 16)
+    bup = on_list(world, "buprenorphine-naloxone", stopped_on=last_day)
+    send(world, datetime(2026, 11, 15, 18, 0, tzinfo=LA), "some")
+    evening = datetime(2026, 11, 16, 18, 0, tzinfo=LA)
+    second = send(world, evening, "none")
+    assert [a.kind for a in second.alerts] == ["checkin-moud-missed"]
+    line = reported(world.participant, [bup], now=evening + timedelta(hours=2))[bup.pk]
+    assert line.startswith("Missed MOUD doses on 2 check-ins in the last 7 days.")
+    assert "Took all on 0 of 2 check-ins" in line
+
+
+def test_missed_doses_seven_program_days_apart_neither_alert_nor_lead_the_tab(world):
+    """The alert and the tab count the same seven days of the program: a missed dose on the
+    evening a week before is outside both, however few hours separate the two check-ins."""
+    from checkins.adherence import reported
+
+    in_los_angeles(world)
+    bup = on_list(world, "buprenorphine-naloxone")
+    send(world, datetime(2026, 11, 9, 20, 0, tzinfo=LA), "some")
+    morning = datetime(2026, 11, 16, 8, 0, tzinfo=LA)
+    assert send(world, morning, "none").alerts == []
+    line = reported(world.participant, [bup], now=morning)[bup.pk]
+    assert line == "Took all on 0 of 2 check-ins in the last 14 days; missed doses on 2."
+
+
+def test_the_tab_read_on_a_los_angeles_evening_counts_the_program_s_last_seven_days(world, login):
+    """At 20:00 in Los Angeles the day in UTC is already the next one: the alert raised by
+    missed doses six days apart still leads the tab's line that evening."""
+    in_los_angeles(world)
+    on_list(world, "buprenorphine-naloxone")
+    send(world, datetime(2026, 11, 10, 18, 0, tzinfo=LA), "some")
+    evening = datetime(2026, 11, 16, 18, 0, tzinfo=LA)
+    assert [a.kind for a in send(world, evening, "none").alerts] == ["checkin-moud-missed"]
+    with time_machine.travel(evening + timedelta(hours=2), tick=False):
+        text = (
+            login(world.prescriber)
+            .get(reverse("medications:tab", args=[world.participant.public_id]))
+            .content.decode()
+        )
+    assert "Missed MOUD doses on 2 check-ins in the last 7 days." in text
