@@ -144,6 +144,8 @@ def send_reminders(*, now: datetime) -> int:
     """One reminder per due self-report questionnaire per day, to those who opted in.
 
     Each carries its own single-use link. The message names no instrument and no answer.
+    The day is the participant's program's: an evening run in a program west of UTC is
+    still that day there, so it neither sends a second reminder nor records the next day.
     """
     base = getattr(settings, "TANDEM_BASE_URL", "http://localhost:8000").rstrip("/")
     episodes = list(
@@ -160,17 +162,21 @@ def send_reminders(*, now: datetime) -> int:
         if e.participant.reminder_choice.email or (texting and e.participant.reminder_choice.sms)
     ]
     due_by_episode = due.due_for_episodes(episodes, now=now)
-    today = now.date()
+    today = {e.pk: now.astimezone(e.program.tz).date() for e in episodes}
     already = set(
         ReminderSent.objects.filter(
-            sent_on=today, participant_id__in=[e.participant_id for e in episodes]
-        ).values_list("participant_id", "link__target_ref")
+            sent_on__in=set(today.values()),
+            participant_id__in=[e.participant_id for e in episodes],
+        ).values_list("participant_id", "sent_on", "link__target_ref")
     )
     sent = 0
     for episode in episodes:
         participant, choice = episode.participant, episode.participant.reminder_choice
         for item in due_by_episode.get(episode.pk, []):
-            if not item.self_report or (participant.pk, item.instrument) in already:
+            if (
+                not item.self_report
+                or (participant.pk, today[episode.pk], item.instrument) in already
+            ):
                 continue
             with transaction.atomic():
                 issued = issue_link(participant, "questionnaire", ref=item.instrument, now=now)
@@ -188,7 +194,7 @@ def send_reminders(*, now: datetime) -> int:
                     participant=participant,
                     link=issued.link,
                     channel="+".join(channels),
-                    sent_on=today,
+                    sent_on=today[episode.pk],
                 )
                 record_event(
                     actor=None,

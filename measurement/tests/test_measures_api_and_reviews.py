@@ -1,6 +1,7 @@
 """GET /measures, the not-on-track review, reminders with single-use links, kiosk mode."""
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.core import mail
 
@@ -96,6 +97,24 @@ def test_reminders_go_to_those_who_opted_in_with_a_single_use_link(world, give):
     assert SingleUseLink.objects.filter(participant=world.participant).count() == 3
     assert send_reminders(now=now + timedelta(hours=2)) == 0  # once a day
     assert ReminderSent.objects.count() == 3
+
+
+def test_reminders_are_sent_once_a_day_of_the_program_s(world):
+    """At 18:00 in Los Angeles the day in UTC is already the next one: the evening run is
+    still the day of the afternoon's reminders there, so it sends none again, and each
+    reminder is recorded on the program's day."""
+    world.program.time_zone = "America/Los_Angeles"
+    world.program.save(update_fields=["time_zone"])
+    world.participant.email = "robin@example.invalid"
+    world.participant.save(update_fields=["email"])
+    ReminderChoice.objects.create(participant=world.participant, email=True)
+    los_angeles = ZoneInfo("America/Los_Angeles")
+    # The daily job runs with the time in UTC (`timezone.now()`).
+    afternoon = datetime(2026, 9, 9, 15, 0, tzinfo=los_angeles).astimezone(UTC)
+    assert send_reminders(now=afternoon) == 3
+    assert send_reminders(now=afternoon + timedelta(hours=3)) == 0
+    assert {r.sent_on for r in ReminderSent.objects.all()} == {date(2026, 9, 9)}
+    assert send_reminders(now=afternoon + timedelta(days=1)) == 3
 
 
 def test_no_reminders_without_an_opt_in(world):
