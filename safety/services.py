@@ -15,10 +15,23 @@ from participants.models import Participant
 from safety.models import STEP_FIELDS, SafetyPlan
 from safety.selectors import confirmed_plan, draft_of
 from tandem import lifecycle
-from tandem.errors import ConcurrentEdit, InvalidInput
+from tandem.errors import ConcurrentEdit, InvalidInput, TandemError
 from tandem.validation import validate
 
 MAX_STEP_LENGTH = 4000
+
+
+class DraftStarted(ConcurrentEdit):
+    """A new draft asked for while another one is open (two people started the plan at once,
+    or a form opened before the other draft was saved): theirs stays, nothing is written."""
+
+    def __init__(self, draft: SafetyPlan) -> None:
+        TandemError.__init__(
+            self,
+            f"Someone else started this safety plan (draft version {draft.number}) after you "
+            "opened the form. Here is their draft: add your changes to it and save again.",
+        )
+        self.draft = draft
 
 
 def save_draft(
@@ -43,6 +56,8 @@ def save_draft(
         if len(text) > MAX_STEP_LENGTH:
             raise InvalidInput(f"Keep each step under {MAX_STEP_LENGTH} characters.", field=field)
     with transaction.atomic():
+        # Two first drafts saved at once: the later one waits here and then finds the other.
+        Participant.objects.select_for_update(no_key=True).only("pk").get(pk=participant.pk)
         draft = draft_of(participant, for_update=True)
         if draft is None:
             if expected_version is not None:
@@ -63,11 +78,13 @@ def save_draft(
                 setattr(draft, field, text)
             validate(draft, exclude=["participant", "recorded_by"])
             draft.save()
+        elif expected_version is None:
+            raise DraftStarted(draft)
         else:
             draft = lifecycle.lock_current(
                 SafetyPlan,
                 draft.pk,
-                expected_version=expected_version if expected_version is not None else -1,
+                expected_version=expected_version,
                 what="safety plan",
             )
             for field, text in cleaned.items():

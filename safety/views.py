@@ -18,13 +18,14 @@ from participants.selectors import current_episode, own_records
 from participants.views import chart_context
 from safety import display, selectors, services
 from safety.forms import ConfirmForm, DraftForm
-from safety.models import STEP_FIELDS
+from safety.models import STEP_FIELDS, STEPS
 from tandem.errors import AccessDenied, TandemError
 from tandem.methods import serves
 from tandem.views import error_page
 
 
-def _tab(request, participant, form=None, status=200) -> HttpResponse:
+def _tab(request, participant, form=None, status=200, unsaved=None) -> HttpResponse:
+    """The tab; `unsaved` is what a refused form held, shown beside the draft it met."""
     context = chart_context(request, participant, "safety")
     draft = selectors.draft_of(participant)
     confirmed = selectors.confirmed_plan(participant)
@@ -37,6 +38,7 @@ def _tab(request, participant, form=None, status=200) -> HttpResponse:
         history=selectors.history(participant),
         form=form,
         confirm_form=ConfirmForm(initial={"version": draft.version}) if draft else None,
+        unsaved=unsaved,
         **display.plan_context(
             participant, context["episode"].program if context["episode"] else None
         ),
@@ -59,6 +61,16 @@ def tab(request: StaffRequest, participant) -> HttpResponse:
                 steps={f: data[f] for f in STEP_FIELDS},
                 expected_version=data["version"],
             )
+        except services.DraftStarted as exc:
+            theirs = DraftForm(
+                initial={
+                    **{f: getattr(exc.draft, f) for f in STEP_FIELDS},
+                    "version": exc.draft.version,
+                }
+            )
+            messages.error(request, exc.message)
+            mine = [(title, data[f]) for f, title in STEPS if data[f].strip()]
+            return _tab(request, participant, form=theirs, status=409, unsaved=mine)
         except TandemError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
