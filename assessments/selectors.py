@@ -13,6 +13,21 @@ from assessments.instruments.types import Instrument
 from assessments.models import Administration
 from participants.models import Participant
 
+PROGRAM_OVERRIDE = "program-override"
+
+
+@dataclass(frozen=True)
+class Cutoff:
+    """The cut-off a trend is drawn against; `program` when it is the program's own, which
+    the result page names as such beside the published one."""
+
+    value: int
+    program: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"program cut-off {self.value}" if self.program else f"cut-off {self.value}"
+
 
 @dataclass
 class InstrumentHistory:
@@ -29,6 +44,24 @@ class InstrumentHistory:
             for row in reversed(self.rows)
             if row.is_current and row.total is not None
         ]
+
+    @property
+    def cutoff(self) -> Cutoff | None:
+        """The cut-off the latest current score was screened against when the program set
+        its own, as the screen result and the alerts did; else the published one (none for
+        a cut-off that depends on the person, such as AUDIT-C's by sex)."""
+        rule = self.instrument.positive
+        if rule is None or rule.comparison != "at-least":
+            return None
+        for row in self.rows:
+            if row.is_current and row.total is not None:
+                used = (row.thresholds or {}).get(rule.override_key) or {}
+                if used.get("basis") == PROGRAM_OVERRIDE:
+                    return Cutoff(used["value"], program=True)
+                break
+        if rule.by_sex or rule.threshold is None:
+            return None
+        return Cutoff(rule.threshold)
 
 
 def definition(code: str) -> Instrument | None:

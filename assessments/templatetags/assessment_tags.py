@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from assessments.instruments.types import Instrument
+from assessments.selectors import Cutoff, InstrumentHistory
 
 register = template.Library()
 
@@ -15,30 +16,26 @@ LEFT, RIGHT, TOP, BOTTOM = 40, 16, 18, 34
 MOST_VALUE_LABELS = 12
 
 
-def _threshold(instrument: Instrument) -> int | None:
-    rule = instrument.positive
-    if rule is None or rule.by_sex or rule.comparison != "at-least":
-        return None
-    return rule.threshold
-
-
 def _day(moment: datetime) -> str:
     return timezone.localtime(moment).strftime("%-d %b %Y")
 
 
-def trend_summary(instrument: Instrument, points: list[tuple[datetime, int]]) -> str:
+def trend_summary(
+    instrument: Instrument, points: list[tuple[datetime, int]], cutoff: Cutoff | None
+) -> str:
     """The chart as a sentence, for screen readers and for anyone who prefers the words."""
     values = "; ".join(f"{_day(m)}: {t}" for m, t in points)
-    cut = _threshold(instrument)
-    cut_text = f" Cut-off {cut}." if cut is not None else ""
+    cut_text = f" {cutoff.label.capitalize()}." if cutoff is not None else ""
     return f"{instrument.short_name} totals, oldest first. {values}.{cut_text}"
 
 
 @register.simple_tag
-def trend_chart(instrument: Instrument, points: list[tuple[datetime, int]]) -> str:
+def trend_chart(history: InstrumentHistory) -> str:
     """A server-rendered SVG trend: the instrument's full range on a labelled score axis,
-    dates on the time axis, each total written by its point, the cut-off dashed and named,
-    and the same facts as text in a caption (no script: the CSP forbids inline scripts)."""
+    dates on the time axis, each total written by its point, the cut-off the scores were
+    screened against dashed and named (the program's, when it set its own), and the same
+    facts as text in a caption (no script: the CSP forbids inline scripts)."""
+    instrument, points, cutoff = history.instrument, history.trend, history.cutoff
     if len(points) < 2:
         return ""
     low, high = instrument.scoring.total_range or (0, max(total for _, total in points))
@@ -53,8 +50,7 @@ def trend_chart(instrument: Instrument, points: list[tuple[datetime, int]]) -> s
     def y(value: float) -> float:
         return round(TOP + inner_h - (value - low) / span * inner_h, 1)
 
-    cut = _threshold(instrument)
-    y_ticks = sorted({low, high, *([cut] if cut is not None else [])})
+    y_ticks = sorted({low, high, *([cutoff.value] if cutoff is not None else [])})
     axis = format_html(
         '<line class="axis" x1="{l}" y1="{t}" x2="{l}" y2="{b}"></line>'
         '<line class="axis" x1="{l}" y1="{b}" x2="{r}" y2="{b}"></line>',
@@ -86,16 +82,16 @@ def trend_chart(instrument: Instrument, points: list[tuple[datetime, int]]) -> s
     cut_line = (
         format_html(
             '<line class="cutoff" x1="{}" x2="{}" y1="{}" y2="{}"></line>'
-            '<text class="tick cutoff-label" x="{}" y="{}" text-anchor="end">cut-off {}</text>',
+            '<text class="tick cutoff-label" x="{}" y="{}" text-anchor="end">{}</text>',
             LEFT,
             WIDTH - RIGHT,
-            y(cut),
-            y(cut),
+            y(cutoff.value),
+            y(cutoff.value),
             WIDTH - RIGHT,
-            y(cut) - 4,
-            cut,
+            y(cutoff.value) - 4,
+            cutoff.label,
         )
-        if cut is not None
+        if cutoff is not None
         else ""
     )
     line = " ".join(f"{x(m)},{y(t)}" for m, t in points)
@@ -121,7 +117,7 @@ def trend_chart(instrument: Instrument, points: list[tuple[datetime, int]]) -> s
             for m, t in points
         ),
     )
-    summary = trend_summary(instrument, points)
+    summary = trend_summary(instrument, points, cutoff)
     return format_html(
         '<figure class="trend-chart"><svg viewBox="0 0 {} {}" role="img" aria-labelledby="{}">'
         '<title>{} trend</title>{}{}{}{}<polyline points="{}"></polyline>{}</svg>'

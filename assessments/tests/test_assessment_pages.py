@@ -69,6 +69,25 @@ def test_trend_chart_has_axes_dates_values_and_a_text_equivalent(world, login, r
     assert "<figcaption" in chart and chart.count('class="value"') == 3
 
 
+def test_trend_chart_draws_the_program_s_own_cut_off_and_names_it(world, login, record):
+    """A PCL-5 screened against the program's cut-off of 31 (the result page says
+    "program-override") is drawn against 31, named as the program's, not the published 33."""
+    for day, value in ((2, 1), (9, 2)):
+        record(
+            "pcl-5",
+            answers("pcl-5", value),
+            overrides={"positive_threshold": 31},
+            completed_at=datetime(2026, 11, day, 16, 0, tzinfo=UTC),
+        )
+
+    html = login(world.therapist).get(_url("tab", world)).content.decode()
+
+    chart = html[html.index('<figure class="trend-chart">') : html.index("</figure>")]
+    assert ">program cut-off 31<" in chart and ">31<" in chart
+    assert "cut-off 33" not in chart and ">33<" not in chart
+    assert "2 Nov 2026: 20; 9 Nov 2026: 40. Program cut-off 31." in chart
+
+
 def test_tab_query_count_does_not_grow_with_the_history(world, login, record):
     client = login(world.therapist)
     record("phq-9")
