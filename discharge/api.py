@@ -1,4 +1,10 @@
-"""Discharge and follow-up endpoints, through the same services and policy as the pages."""
+"""Discharge and follow-up endpoints, through the same services and policy as the pages.
+
+A discharge names one choice for each item still open on the participant (listed by the
+open-items endpoint), as the discharge page asks: close it with a note, or hand it over to a
+staff member who can open the record. The service decides; a bad choice is a 422 naming the
+entry of `open_items`, and nothing is written.
+"""
 
 from datetime import date, time
 from uuid import UUID
@@ -7,14 +13,16 @@ from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
 from accounts.http import ApiRequest
+from accounts.models import User
 from audit.models import Action
-from discharge import selectors, services
-from discharge.models import FollowUpChannel
+from discharge import handover, selectors, services
+from discharge.models import FollowUpChannel, Handover
 from discharge.types import DischargeType
 from participants.access import Scope, authorize
 from participants.api import participant_or_404
 from participants.models import Episode
 from tandem.dates import ProgramDate
+from tandem.errors import InvalidInput
 
 router = Router(tags=["discharge"])
 
@@ -35,6 +43,26 @@ class AftercareIn(Schema):
     crisis_resources: str = Field(default=services.DEFAULT_CRISIS_RESOURCES, max_length=1000)
 
 
+class OpenItemOut(Schema):
+    item: str = Field(description="The key a discharge names this item by in `open_items`.")
+    kind: str = Field(description="alert or task.")
+    title: str
+    owner: str = Field(description="Who has it now.")
+
+
+class ItemChoiceIn(Schema):
+    item: str = Field(max_length=100, description="The open item's key (see open-items).")
+    choice: Handover.Choice = Field(
+        description="closed (with a note saying why) or handed_over (to a staff member)."
+    )
+    to: int | None = Field(
+        None,
+        description="The staff user id who takes it over: on the care team, or overseeing the "
+        "program, so they can open the record.",
+    )
+    note: str = Field("", max_length=300)
+
+
 class DischargeIn(Schema):
     type: DischargeType
     date: ProgramDate
@@ -42,6 +70,11 @@ class DischargeIn(Schema):
     aftercare: AftercareIn = Field(default_factory=AftercareIn)
     follow_up_consent: bool = False
     channel: FollowUpChannel | None = None
+    open_items: list[ItemChoiceIn] = Field(
+        default_factory=list,
+        description="One choice for each item still open on the participant; a discharge "
+        "is refused while any is left without one.",
+    )
     version: int | None = Field(
         None, description="The episode's version; the current one when left out."
     )
@@ -68,6 +101,52 @@ def _follow_up_out(row) -> FollowUpOut:
     return FollowUpOut(id=row.public_id, day=row.day, due_on=row.due_on, status=row.status)
 
 
+def _choices(entries: list[ItemChoiceIn]) -> dict[str, services.ItemChoice]:
+    """The body's choices by item key; the staff member named by id."""
+    choices: dict[str, services.ItemChoice] = {}
+    for index, entry in enumerate(entries):
+        if entry.item in choices:
+            raise InvalidInput("This item has a choice already.", field=f"open_items.{index}.item")
+        to = None
+        if entry.to is not None:
+            to = User.objects.filter(pk=entry.to, kind=User.Kind.STAFF, is_active=True).first()
+            if to is None:
+                raise InvalidInput("No staff member has that id.", field=f"open_items.{index}.to")
+        choices[entry.item] = services.ItemChoice(entry.choice, to, entry.note)
+    return choices
+
+
+def _entry_of(entries: list[ItemChoiceIn], exc: InvalidInput) -> InvalidInput:
+    """The service names an open item by its key (`alert:<id>`): the 422 names the body's
+    entry for it, or the whole list when the body left that item out."""
+    keys = [entry.item for entry in entries]
+    if exc.field in keys:
+        return InvalidInput(exc.message, field=f"open_items.{keys.index(exc.field)}")
+    if exc.field and ":" in exc.field:
+        return InvalidInput(exc.message, field="open_items")
+    return exc
+
+
+@router.get(
+    "/{participant_id}/discharge/open-items",
+    response=list[OpenItemOut],
+    summary="Items still open on a participant, each needing a choice at discharge",
+)
+def open_items(request: ApiRequest, participant_id: UUID):
+    participant = participant_or_404(request, participant_id)
+    authorize(
+        request.auth,
+        participant,
+        Action.VIEW,
+        Scope.CLINICAL,
+        details={"api": True, "list": "open items"},
+    )
+    return [
+        OpenItemOut(item=i.key, kind=i.kind, title=i.title, owner=i.owner)
+        for i in handover.open_items(participant)
+    ]
+
+
 @router.post(
     "/{participant_id}/episodes/{episode_id}/discharge",
     response={201: DischargeOut},
@@ -78,17 +157,22 @@ def discharge(request: ApiRequest, participant_id: UUID, episode_id: UUID, body:
     episode = Episode.objects.filter(public_id=episode_id, participant=participant).first()
     if episode is None:
         raise Http404("No episode has that id.")
-    record = services.discharge(
-        episode,
-        by=request.auth,
-        type=body.type,
-        on=body.date,
-        reason=body.reason,
-        expected_version=episode.version if body.version is None else body.version,
-        aftercare=body.aftercare.dict(),
-        follow_up_consent=body.follow_up_consent,
-        channel=body.channel or "",
-    )
+    choices = _choices(body.open_items)
+    try:
+        record = services.discharge(
+            episode,
+            by=request.auth,
+            type=body.type,
+            on=body.date,
+            reason=body.reason,
+            expected_version=episode.version if body.version is None else body.version,
+            aftercare=body.aftercare.dict(),
+            follow_up_consent=body.follow_up_consent,
+            channel=body.channel or "",
+            choices=choices,
+        )
+    except InvalidInput as exc:
+        raise _entry_of(body.open_items, exc) from None
     return Status(
         201,
         DischargeOut(

@@ -21,7 +21,7 @@ from audit.services import field_changes, record_event
 from discharge import followups, handover, summary
 from discharge.models import Aftercare, ContactConsent, Discharge, FollowUpChannel, Handover
 from discharge.types import NO_FOLLOW_UP_TYPES, TEDS_REASON_OF, TRANSFER_TYPES, DischargeType
-from participants.access import Scope, require
+from participants.access import Scope, decide, require
 from participants.models import IN_CARE_STATUSES, Episode, EpisodeStatus
 from participants.services import transition_episode
 from tandem import dates, lifecycle
@@ -111,7 +111,7 @@ def discharge(
     if episode.admitted_on and on < episode.admitted_on:
         raise InvalidInput("Discharge cannot be before admission.", field="date")
     items = handover.open_items(participant)
-    checked = _check_choices(items, choices or {}, organization_id=participant.organization_id)
+    checked = _check_choices(items, choices or {}, participant=participant)
     with transaction.atomic():
         # A stale form is refused before anything is closed or handed over, so the refusal
         # leaves no rolled-back events behind and the page sent back audits itself.
@@ -185,13 +185,23 @@ def discharge(
 
 
 def _check_choices(
-    items: list[handover.OpenItem], choices: dict[str, ItemChoice], *, organization_id: int
+    items: list[handover.OpenItem], choices: dict[str, ItemChoice], *, participant: Any
 ) -> dict[str, ItemChoice]:
-    """Every open item needs a choice; a handover names active staff of the organization."""
+    """Every open item needs a choice, and a choice names an item still open; a handover
+    names active staff of the organization who can open the record, so what is handed over
+    reaches someone who can act on it (the worklist asks the same of a task's owner)."""
+    open_keys = {item.key for item in items}
+    for key in choices:
+        if key not in open_keys:
+            raise InvalidInput(
+                "Nothing with this id is open on the participant any more: "
+                "read the open items again.",
+                field=key,
+            )
     staff = set(
-        Membership.objects.filter(organization_id=organization_id, is_active=True).values_list(
-            "user_id", flat=True
-        )
+        Membership.objects.filter(
+            organization_id=participant.organization_id, is_active=True
+        ).values_list("user_id", flat=True)
     )
     checked: dict[str, ItemChoice] = {}
     for item in items:
@@ -200,12 +210,18 @@ def _check_choices(
             raise InvalidInput(
                 f"Choose whether to close or hand over: {item.title}.", field=item.key
             )
-        if choice.choice == Handover.Choice.HANDED_OVER and (
-            choice.to is None or choice.to.pk not in staff
-        ):
-            raise InvalidInput(
-                f"Name the staff member who takes over: {item.title}.", field=item.key
-            )
+        if choice.choice == Handover.Choice.HANDED_OVER:
+            if choice.to is None or choice.to.pk not in staff:
+                raise InvalidInput(
+                    f"Name the staff member who takes over: {item.title}.", field=item.key
+                )
+            reach = decide(choice.to, participant, Action.VIEW, Scope.CLINICAL)
+            if not reach.allowed or reach.break_glass is not None:
+                raise InvalidInput(
+                    f"{choice.to} cannot open this participant's record: hand over to someone "
+                    f"on the care team or who oversees it: {item.title}.",
+                    field=item.key,
+                )
         if choice.choice == Handover.Choice.CLOSED and len((choice.note or "").strip()) < 3:
             raise InvalidInput(f"Say why it can be closed: {item.title}.", field=item.key)
         checked[item.key] = choice

@@ -63,6 +63,7 @@ ENDPOINTS = {
         },
     ),
     "api:follow_ups": Endpoint("API_GET", frozenset(CLINICAL_READ)),
+    "api:open_items": Endpoint("API_GET", frozenset(CLINICAL_READ)),
     "discharge:call": Endpoint(
         "POST",
         frozenset(CLINICAL_WRITE),

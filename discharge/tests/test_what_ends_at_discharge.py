@@ -71,6 +71,18 @@ def test_a_handover_names_staff_of_the_organization(world):
         discharge_world(world, choices={item.key: ItemChoice("handed_over", to=world.stranger)})
 
 
+@pytest.mark.parametrize("persona", ["frontdesk", "outsider"])
+def test_a_handover_names_someone_who_can_open_the_record(world, persona):
+    alert = _alert(world, "a")
+    (item,) = open_items(world.participant)
+    with pytest.raises(InvalidInput, match="cannot open this participant's record"):
+        discharge_world(
+            world, choices={item.key: ItemChoice("handed_over", to=world.users[persona])}
+        )
+    assert list(Alert.objects.get(pk=alert.pk).assigned_to.all()) == [world.therapist]
+    assert not Handover.objects.exists()
+
+
 @pytest.mark.parametrize("to_status", ["discharged", "transferred_out"])
 def test_the_status_change_cannot_discharge_a_participant_in_care(world, to_status):
     with pytest.raises(InvalidInput, match="Use the discharge page"):
