@@ -84,7 +84,7 @@ RULES = (SAFETY, USE, REPEATED_USE, CRAVING, NO_CHECKIN, MOUD_MISSED)
 
 def fired(checkin, recent: list, *, zone: tzinfo, on_moud: bool = False) -> list[Rule]:
     """The rules a new check-in sets off; `recent` is the participant's earlier current
-    check-ins, newest first (at least as many as the longest rule looks back); `on_moud`
+    check-ins of the same stay, newest first (at least as many as the longest rule looks back); `on_moud`
     says a medication for opioid use disorder is on the list that day. Missed doses are
     counted by the program's days (`zone`), as the medication tab counts them."""
     from checkins.models import MISSED_DOSES

@@ -179,9 +179,11 @@ def record_checkin(
             link_visit.spend()
         episode = current_episode(participant)
         checkin.episode = episode if episode is not None and episode.is_open else None
+        # The rules look at this stay's check-ins only: a run of craving or use at the end of
+        # an earlier stay says nothing about the first days of a readmission.
         recent = list(
             CheckIn.objects.current()
-            .filter(participant=participant, recorded_at__lt=now)
+            .filter(participant=participant, episode=checkin.episode, recorded_at__lt=now)
             .order_by("-recorded_at")[:LOOK_BACK]
         )
         checkin.save()

@@ -265,3 +265,43 @@ def test_a_record_entered_in_error_is_not_chased_for_check_ins(world):
     mark_entered_in_error(world.participant, by=world.director, reason="Opened for someone else")
 
     assert world.participant not in [a.participant for a in missed_checkins(now=T0)]
+
+
+def readmit(world, *, discharged_on, admitted_on):
+    """Discharge the world's stay and open a new one for the same participant."""
+    from participants.models import Episode, EpisodeStatus
+
+    Episode.objects.filter(pk=world.episode.pk).update(
+        status=EpisodeStatus.DISCHARGED, discharged_on=discharged_on
+    )
+    return Episode.objects.create(
+        participant=world.participant,
+        program=world.program,
+        status=EpisodeStatus.ACTIVE,
+        referred_on=admitted_on,
+        admitted_on=admitted_on,
+        primary_clinician=world.therapist,
+    )
+
+
+def test_an_earlier_stay_s_check_ins_do_not_set_off_the_rules_of_a_readmission(world):
+    """High craving and use at the end of a stay, then a readmission within the week: the
+    new stay's first check-ins alert for what they report themselves, not for a run or a
+    repetition that began in the stay before."""
+    send(world, craving=9, used=True, substances=["alcohol"])
+    send(world, at=T0 + timedelta(days=1), craving=9)
+    again = readmit(
+        world,
+        discharged_on=T0.date() + timedelta(days=1),
+        admitted_on=T0.date() + timedelta(days=3),
+    )
+
+    first = send(world, at=T0 + timedelta(days=3), craving=9, used=True, substances=["alcohol"])
+
+    assert first.checkin.episode == again
+    assert kinds(first) == [("checkin-use", "high")]
+    second = send(world, at=T0 + timedelta(days=4), craving=9)
+    assert second.alerts == []
+    third = send(world, at=T0 + timedelta(days=5), craving=8)
+    assert kinds(third) == [("checkin-craving", "warning")]
+    assert third.alerts[0].episode == again
