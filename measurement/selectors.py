@@ -1,6 +1,6 @@
 """Reads for the measures API and the trajectory page: series, baseline, latest and RCI."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -48,15 +48,69 @@ def measures_for(participant: Participant, *, episode: Episode | None = None) ->
     """Every measured series of a participant (two queries), oldest point first; with an
     `episode`, only that stay's, so its baseline is its own intake and not an earlier stay's."""
     stay = {} if episode is None else {"episode": episode}
-    rows = (
-        Administration.objects.current()
-        .filter(participant=participant, instrument__in=INSTRUMENTS, complete=True, **stay)
-        .order_by("completed_at", "pk")
-        .values_list("instrument", "completed_at", "total", "subscales")
+    return _measures(
+        participant,
+        _administrations(participant).filter(**stay),
+        _checkins(participant).filter(**stay),
     )
+
+
+@dataclass(frozen=True)
+class Stay:
+    """An earlier stay's measures, for the measures tab to show apart from the current one;
+    `episode` None gathers what was recorded outside any stay."""
+
+    episode: Episode | None
+    measures: list[Measure]
+
+
+def earlier_stays(participant: Participant, current: Episode) -> list[Stay]:
+    """The measures of every stay but `current`, newest stay first, and of what was recorded
+    outside a stay, last (three queries)."""
+    administrations = list(_administrations(participant).exclude(episode=current))
+    checkins = list(_checkins(participant).exclude(episode=current))
+    measured = {row[-1] for row in administrations} | {row[-1] for row in checkins}
+    episodes = sorted(
+        Episode.objects.filter(pk__in=measured - {None}).select_related("program"),
+        key=lambda e: (e.referred_on, e.pk),
+        reverse=True,
+    )
+    stays = [*episodes, None] if None in measured else episodes
+    return [
+        Stay(
+            e,
+            _measures(
+                participant,
+                [r for r in administrations if r[-1] == (e.pk if e else None)],
+                [r for r in checkins if r[-1] == (e.pk if e else None)],
+            ),
+        )
+        for e in stays
+    ]
+
+
+def _administrations(participant: Participant):
+    return (
+        Administration.objects.current()
+        .filter(participant=participant, instrument__in=INSTRUMENTS, complete=True)
+        .order_by("completed_at", "pk")
+        .values_list("instrument", "completed_at", "total", "subscales", "episode_id")
+    )
+
+
+def _checkins(participant: Participant):
+    return (
+        CheckIn.objects.current()
+        .filter(participant=participant)
+        .order_by("recorded_at")
+        .values_list("recorded_at", "craving", "mood", "episode_id")
+    )
+
+
+def _measures(participant: Participant, rows: Iterable, checkins: Iterable) -> list[Measure]:
     totals: dict[str, list[tuple[datetime, float]]] = {code: [] for code in INSTRUMENTS}
     bam: dict[str, list[tuple[datetime, float]]] = {s: [] for s in BAM_SUBSCALES}
-    for code, at, total, subscales in rows:
+    for code, at, total, subscales, _episode in rows:
         if code == "bam":
             for name in BAM_SUBSCALES:
                 if (subscales or {}).get(name) is not None:
@@ -85,15 +139,10 @@ def measures_for(participant: Participant, *, episode: Episode | None = None) ->
                 reliable_change.change("bam", [int(v) for _, v in series]),
             )
         )
-    checkins = list(
-        CheckIn.objects.current()
-        .filter(participant=participant, **stay)
-        .order_by("recorded_at")
-        .values_list("recorded_at", "craving", "mood")
-    )
+    ratings_of = list(checkins)
     for key, label, ratings in (
-        ("checkin-craving", "Craving", [(at, craving) for at, craving, _ in checkins]),
-        ("checkin-mood", "Mood", [(at, mood) for at, _, mood in checkins]),
+        ("checkin-craving", "Craving", [(at, craving) for at, craving, _, _ in ratings_of]),
+        ("checkin-mood", "Mood", [(at, mood) for at, _, mood, _ in ratings_of]),
     ):
         measures.append(
             Measure(

@@ -9,7 +9,7 @@ series provider (`SERIES_PROVIDERS`).
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,7 +17,7 @@ from django.db.models import Sum
 from django.utils.html import format_html, format_html_join
 
 from attendance.models import Attendance
-from participants.models import Participant
+from participants.models import Episode, Participant
 
 WIDTH, PANEL_H, LEFT, RIGHT, TOP, GAP = 640, 70, 120, 16, 10, 26
 
@@ -58,8 +58,10 @@ def weekly(points, *, tz, mean: bool) -> dict[date, float]:
 
 
 def build(
-    participant: Participant, measures, *, tz, today: date
+    participant: Participant, measures, *, tz, today: date, episode: Episode | None = None
 ) -> tuple[list[date], list[Series]]:
+    """The week axis and the series on it; with an `episode`, that stay's alone (`measures`
+    are its own already): its attendance, and other modules' series from its first week."""
     series = [
         Series(
             m.key,
@@ -70,9 +72,12 @@ def build(
         for m in measures
         if m.series
     ]
+    stay: dict[str, object] = (
+        {"episode": episode} if episode is not None else {"episode__participant": participant}
+    )
     hours = (
         Attendance.objects.current()
-        .filter(episode__participant=participant)
+        .filter(**stay)
         .values_list("session__date")
         .annotate(minutes=Sum("minutes"))
     )
@@ -91,8 +96,14 @@ def build(
             )
         )
     firsts = [min(s.weekly) for s in series if s.weekly]
+    since = monday(episode.referred_on) if episode is not None else None
     for provider in SERIES_PROVIDERS:
-        series.extend(provider(participant, min(firsts) if firsts else monday(today), tz))
+        for found in provider(participant, min(firsts) if firsts else monday(today), tz):
+            if since is not None:
+                found = replace(found, weekly={w: v for w, v in found.weekly.items() if w >= since})
+                if not found.weekly:
+                    continue
+            series.append(found)
     firsts = [min(s.weekly) for s in series if s.weekly]
     if not firsts:
         return [], series

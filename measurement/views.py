@@ -36,11 +36,15 @@ def tab(request: StaffRequest, participant: Participant) -> HttpResponse:
     episode = current_episode(participant)
     now = timezone.now()
     tz = episode.program.tz if episode is not None else timezone.get_current_timezone()
-    measures = selectors.measures_for(participant)
-    weeks, series = trajectory.build(participant, measures, tz=tz, today=now.astimezone(tz).date())
+    measures = selectors.measures_for(participant, episode=episode)
+    weeks, series = trajectory.build(
+        participant, measures, tz=tz, today=now.astimezone(tz).date(), episode=episode
+    )
     choice = getattr(participant, "reminder_choice", None)
     context.update(
         due=due.due_for(episode, now=now),
+        stay=episode,
+        earlier_stays=selectors.earlier_stays(participant, episode) if episode else [],
         measures=measures,
         weeks=weeks,
         series=series,

@@ -3,12 +3,15 @@
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import time_machine
 from django.core import mail
+from django.urls import reverse
 
 from links.models import SingleUseLink
 from measurement.models import ReminderChoice, ReminderSent
 from measurement.services import NOT_ON_TRACK, check_not_on_track, send_reminders
 from measurement.tests.conftest import T0, phq9_answers
+from participants.models import Episode, EpisodeStatus
 
 
 def test_the_measures_api_gives_series_rci_and_source(world, give, login):
@@ -226,3 +229,36 @@ def test_a_record_entered_in_error_gets_no_reminder_and_no_review(world, give):
     assert send_reminders(now=T0 + timedelta(days=15)) == 0
     assert mail.outbox == []
     assert check_not_on_track(now=T0 + timedelta(days=15)) == []
+
+
+def test_the_measures_tab_shows_this_stay_and_earlier_stays_apart(world, give, login):
+    """After a readmission the tab's trajectory and reliable change start from the new stay's
+    own baseline; the earlier stay's scores are shown apart, named by its dates."""
+    give("phq-9", phq9_answers(20), T0)
+    give("phq-9", phq9_answers(14), T0 + timedelta(days=14))
+    Episode.objects.filter(pk=world.episode.pk).update(
+        status=EpisodeStatus.DISCHARGED, discharged_on=date(2026, 10, 2)
+    )
+    Episode.objects.create(
+        participant=world.participant,
+        program=world.program,
+        status=EpisodeStatus.ACTIVE,
+        referred_on=date(2026, 11, 2),
+        admitted_on=date(2026, 11, 3),
+        primary_clinician=world.therapist,
+    )
+    give("phq-9", phq9_answers(18), datetime(2026, 11, 3, 10, 0, tzinfo=T0.tzinfo))
+
+    with time_machine.travel(datetime(2026, 11, 10, 12, 0, tzinfo=T0.tzinfo), tick=False):
+        response = login(world.therapist).get(
+            reverse("measurement:tab", args=[world.participant.public_id])
+        )
+
+    phq = {m.key: m for m in response.context["measures"]}["phq-9"]
+    assert [v for _, v in phq.series] == [18] and phq.change.baseline == 18
+    assert response.context["weeks"][0] == date(2026, 11, 2)
+    text = response.content.decode()
+    assert "This stay: referred Mon 2 Nov 2026, admitted Tue 3 Nov 2026." in text
+    earlier = text[text.index('id="earlier-heading"') :]
+    assert "Adult IOP: referred Tue 1 Sep 2026, admitted Tue 8 Sep 2026, discharged" in earlier
+    assert "<td>PHQ-9</td><td>2</td><td>20</td><td>14</td>" in earlier
