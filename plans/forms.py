@@ -103,6 +103,8 @@ class AcknowledgeForm(forms.Form):
     via = forms.ChoiceField(
         choices=AcknowledgedVia.choices, initial=AcknowledgedVia.IN_PERSON, widget=forms.HiddenInput
     )
+    # The version the participant read (the portal); staff name it in the address.
+    plan = forms.UUIDField(widget=forms.HiddenInput, required=False)
     comment = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
     )

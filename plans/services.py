@@ -55,6 +55,40 @@ class SignedPlan(ConcurrentEdit):
         )
 
 
+class NotInForce(InvalidInput):
+    """A signed version named (from a stale page or a direct request) that is no longer the
+    plan in force: superseded by a newer signed version, or entered in error."""
+
+    def __init__(self, message: str, *, in_force: TreatmentPlan | None) -> None:
+        super().__init__(message, field="plan")
+        self.in_force = in_force
+
+
+def _refuse_unless_in_force(
+    plan: TreatmentPlan, *, doing: str, superseded_ok: bool = False
+) -> None:
+    """Refuse a step that belongs to the plan in force (an acknowledgement, a review) when
+    `plan` is no longer it, naming the version that is; `superseded_ok` refuses only a
+    version entered in error (a co-signature of a version that was in force for a while)."""
+    from plans.selectors import plan_in_force
+
+    if superseded_ok and not plan.entered_in_error:
+        return
+    in_force = plan_in_force(plan.participant)
+    if in_force is not None and in_force.pk == plan.pk:
+        return
+    if plan.entered_in_error:
+        state = f"Plan version {plan.number} was entered in error"
+    else:
+        state = f"Plan version {plan.number} is no longer in force"
+    if in_force is None:
+        raise NotInForce(f"{state}, and no signed plan is in force.", in_force=None)
+    raise NotInForce(
+        f"{state}: version {in_force.number} is the plan in force; {doing} that one.",
+        in_force=in_force,
+    )
+
+
 def settings_of(program: Program) -> PlanSettings:
     """The program's plan settings; the defaults (all off) when it never saved any."""
     found = PlanSettings.objects.filter(program=program).first()
@@ -252,11 +286,11 @@ def start_revision(
     )
     if not plan.is_signed:
         raise InvalidInput("This version is not signed yet; change it in place.")
-    if plan.entered_in_error:
-        raise InvalidInput("This version is entered in error; revise the plan in force.")
     try:
         with transaction.atomic():
-            TreatmentPlan.objects.select_for_update().get(pk=plan.pk)
+            locked = TreatmentPlan.objects.select_for_update().get(pk=plan.pk)
+            if locked.entered_in_error:
+                raise InvalidInput("This version is entered in error; revise the plan in force.")
             if _standing(plan.episode).filter(number__gt=plan.number).exists():
                 raise InvalidInput(
                     "A newer version of this plan exists; revise that one.", field="plan"
@@ -773,6 +807,7 @@ def acknowledge(
     try:
         with transaction.atomic():
             current = TreatmentPlan.objects.select_for_update().get(pk=plan.pk)
+            _refuse_unless_in_force(current, doing="acknowledge")
             if Acknowledgement.objects.filter(plan=current).exists():
                 raise InvalidInput("This plan version is already acknowledged.", field="plan")
             row = Acknowledgement.objects.create(
@@ -816,6 +851,7 @@ def cosign(plan: TreatmentPlan, *, by: Any, now: datetime | None = None) -> Cosi
     try:
         with transaction.atomic():
             current = TreatmentPlan.objects.select_for_update().get(pk=plan.pk)
+            _refuse_unless_in_force(current, doing="co-sign", superseded_ok=True)
             if Cosignature.objects.filter(plan=current).exists():
                 raise InvalidInput("This plan version is already co-signed.", field="plan")
             row = Cosignature.objects.create(
@@ -861,12 +897,11 @@ def record_review(
         raise InvalidInput(
             "The review date falls between the plan's signing and today.", field="reviewed_on"
         )
-    if not plan.is_signed or plan.entered_in_error:
+    if not plan.is_signed:
         raise InvalidInput("Only the signed plan in force is reviewed.", field="plan")
     with transaction.atomic():
         current = TreatmentPlan.objects.select_for_update().get(pk=plan.pk)
-        if TreatmentPlan.objects.filter(revises=current, signed_at__isnull=False).exists():
-            raise InvalidInput("A newer signed version is in force; review that one.", field="plan")
+        _refuse_unless_in_force(current, doing="review")
         row = PlanReview.objects.create(
             plan=current,
             reason=reason,

@@ -657,6 +657,24 @@ def _own_participant(request: SignedInRequest) -> Participant | None:
     return own_records(request.user).first()
 
 
+def _plan_changed() -> str:
+    """What the participant reads when the version their page showed is not the one in force."""
+    return gettext(
+        "Your plan has changed since you opened this page. Read it again below, then "
+        "acknowledge it."
+    )
+
+
+def _plan_read(participant: Participant, plan_id) -> TreatmentPlan | None:
+    """The version the participant's page showed; the service refuses it if it is no longer
+    in force."""
+    return (
+        TreatmentPlan.objects.filter(participant=participant, public_id=plan_id)
+        .select_related("episode__program", "participant")
+        .first()
+    )
+
+
 @serves("GET", "POST")
 @login_required
 def mine(request: SignedInRequest) -> HttpResponse:
@@ -672,11 +690,25 @@ def mine(request: SignedInRequest) -> HttpResponse:
                 raise TandemError(gettext("You have no signed plan to acknowledge yet."))
             if not form.is_valid():
                 raise _form_error(form)
+            named = form.cleaned_data["plan"]
+            read = _plan_read(participant, named) if named else plan
+            if read is None or not read.is_signed:
+                raise TandemError(_plan_changed())
             services.acknowledge(
-                plan, by=request.user, via="portal", comment=form.cleaned_data["comment"]
+                read,
+                by=request.user,
+                via="portal",
+                comment=form.cleaned_data["comment"],
             )
         except AccessDenied:
             raise
+        except services.NotInForce as exc:
+            messages.error(
+                request,
+                _plan_changed()
+                if exc.in_force
+                else gettext("You have no signed plan to acknowledge yet."),
+            )
         except TandemError as exc:
             messages.error(request, exc.message)
         else:
