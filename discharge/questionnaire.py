@@ -14,6 +14,7 @@ from discharge.followups import KIND
 from discharge.models import FollowUp, FollowUpAnswers, FollowUpStatus
 from links.registry import TARGETS, LinkTarget
 from links.services import LinkUnavailable, LinkVisit
+from participants.access import Scope
 from tandem.errors import TandemError
 
 OPEN_STATUSES = frozenset({FollowUpStatus.SENT, FollowUpStatus.TO_CALL})
@@ -124,4 +125,6 @@ def handle(request: HttpRequest, visit: LinkVisit) -> HttpResponse:
 
 
 def register() -> None:
-    TARGETS.register(LinkTarget(KIND, "follow-up questionnaire", handle, check_ref))
+    TARGETS.register(
+        LinkTarget(KIND, "follow-up questionnaire", handle, check_ref, scope=Scope.AFTERCARE)
+    )

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from django.http import HttpRequest, HttpResponse
 
+from participants.access import Scope
 from tandem.hooks import Hook
 
 if TYPE_CHECKING:
@@ -27,6 +28,9 @@ class LinkTarget:
     handle: Callable[[HttpRequest, LinkVisit], HttpResponse]
     # Refuses a `ref` the target cannot open (an unknown instrument): a message, or None.
     check_ref: Callable[[str], str | None] = lambda ref: None
+    # The part of the record an answer is written to: the closed chart after discharge
+    # refuses a link to the clinical part and keeps the aftercare part open.
+    scope: Scope = Scope.CLINICAL
 
 
 # A module adds a target from its AppConfig.ready(): TARGETS.register(LinkTarget(...)).

@@ -14,10 +14,11 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from audit.services import record_event
 from links.models import SingleUseLink
-from links.registry import get_target
+from links.registry import get_target, target_for
 from participants.access import Decision, link_holder_decision
 from participants.models import Participant
 from tandem.errors import InvalidInput, TandemError
@@ -33,6 +34,24 @@ class LinkUnavailable(TandemError):
             "This link no longer works. It may have been used already or be more than a day "
             "old. Ask your care team for a new one, or sign in to your portal."
         )
+
+
+# Marked for the catalogue here, translated where the page is rendered in the participant's
+# language (links.views).
+CLOSED_MESSAGE = gettext_noop(
+    "Your time in the program has ended, so this link no longer takes answers, and nothing "
+    "sent through it was kept. If you agreed to hear from the program after you left, it "
+    "will send you its own follow-up questions."
+)
+
+
+class LinkClosed(LinkUnavailable):
+    """The participant left care after the link was sent: what it opens belongs to the chart
+    that discharge closed, so nothing is kept, and the participant is told why."""
+
+    def __init__(self, participant: Participant) -> None:
+        TandemError.__init__(self, CLOSED_MESSAGE)
+        self.participant = participant
 
 
 @dataclass(frozen=True)
@@ -148,11 +167,24 @@ class LinkVisit:
 
 
 def open_link(token: str, *, method: str | None, now: datetime | None = None) -> LinkVisit:
-    """Resolve a token for a visit; a GET is audited here as the link's opening."""
+    """Resolve a token for a visit; a GET is audited here as the link's opening. A link to
+    a part of the record closed since it was sent (the participant was discharged) is refused
+    here, audited as refused, and left unused."""
     now = now or timezone.now()
     link = find_usable(token, now=now)
-    decision = link_holder_decision(link.participant, link.target)
-    if method in ("GET", "HEAD"):
+    decision = link_holder_decision(link.participant, link.target, target_for(link.target).scope)
+    opening = method in ("GET", "HEAD")
+    if not decision.allowed:
+        record_event(
+            actor=None,
+            event_type="link.opened" if opening else "link.used",
+            decision=decision,
+            participant=link.participant,
+            record=link,
+            details={"target": link.target, "ref": link.target_ref},
+        )
+        raise LinkClosed(link.participant)
+    if opening:
         with transaction.atomic():
             if link.opened_at is None:
                 SingleUseLink.objects.filter(pk=link.pk).update(opened_at=now)

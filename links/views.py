@@ -32,6 +32,11 @@ def _private(response: HttpResponse) -> HttpResponse:
 def open_link(request: HttpRequest, token: str) -> HttpResponse:
     try:
         visit = services.open_link(token, method=request.method)
+    except services.LinkClosed as exc:
+        with translation.override(code_for(exc.participant.preferred_language)):
+            response = unavailable(request, translation.gettext(exc.message))
+            response.headers.setdefault("Content-Language", translation.get_language())
+        return _private(response)
     except services.LinkUnavailable as exc:
         return _private(unavailable(request, exc.message))
     target = target_for(visit.link.target)

@@ -945,7 +945,17 @@ def holds_listed_role(user, organization_id: int, listed: frozenset[str] | set[s
     return bool(roles_in(user, organization_id) & set(listed))
 
 
-def link_holder_decision(participant: Participant, target: str) -> Decision:
+def link_holder_decision(
+    participant: Participant, target: str, scope: Scope = Scope.CLINICAL
+) -> Decision:
     """Whoever holds a valid single-use link (sent to the participant) may see and answer
-    the one target it opens, and nothing else of the record; `links` checks the link first."""
-    return Decision(True, "participant", f"single-use link to one {target}")
+    the one target it opens, and nothing else of the record; `links` checks the link first.
+    The answer is written to `scope`, so after discharge the closed chart refuses it as it
+    refuses the participant's own account (a follow-up questionnaire's aftercare part stays
+    open)."""
+    return _closed_chart(
+        Decision(True, "participant", f"single-use link to one {target}"),
+        Action.CREATE,
+        scope,
+        ended=lambda: care_ended(participant),
+    )

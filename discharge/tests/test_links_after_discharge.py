@@ -1,0 +1,84 @@
+"""A questionnaire or check-in link sent during the stay and answered after discharge: the
+closed chart refuses it as it refuses the participant's own account, kindly and with nothing
+kept; the follow-up questionnaire, sent after discharge on purpose, is answered as before."""
+
+import pytest
+import time_machine
+
+from assessments.models import Administration
+from audit.models import AuditEvent, Outcome
+from checkins.models import CheckIn
+from discharge.tests.builders import DISCHARGE_DAY, at, discharge_world
+from links.models import SingleUseLink
+from links.services import issue_link
+from monitoring.models import Alert
+from participants.models import Participant
+
+PHQ9_ITEM_9 = {**{f"item-{i}": "0" for i in range(1, 9)}, "item-9": "2"}
+CHECKIN = {"mood": "6", "craving": "2", "used": "no", "safety": "yes", "hours_slept": "7"}
+CLOSED = "Your time in the program has ended, so this link no longer takes answers"
+
+
+def _sent_in_the_morning_and_discharged(world, target, ref=""):
+    """A link sent the morning of the discharge day; the discharge that afternoon."""
+    issued = issue_link(world.participant, target, ref=ref, now=at(DISCHARGE_DAY, 9, world.program))
+    discharge_world(world)
+    return issued
+
+
+@pytest.fixture
+def evening(world):
+    """The discharge day's evening: the morning's link is still within its day."""
+    with time_machine.travel(at(DISCHARGE_DAY, 19, world.program), tick=True):
+        yield
+
+
+@pytest.mark.parametrize(
+    ("target", "ref", "answers", "stored"),
+    [
+        ("questionnaire", "phq-9", PHQ9_ITEM_9, Administration),
+        ("checkin", "", CHECKIN, CheckIn),
+    ],
+)
+def test_an_in_stay_link_answered_after_discharge_is_refused_kindly_and_keeps_nothing(
+    client, world, evening, target, ref, answers, stored
+):
+    issued = _sent_in_the_morning_and_discharged(world, target, ref)
+    alerts = Alert.objects.count()
+
+    opened = client.get(issued.path)
+    sent = client.post(issued.path, answers)
+
+    for response in (opened, sent):
+        assert response.status_code == 410
+        text = response.content.decode()
+        assert CLOSED in text and "988" in text
+        assert world.participant.legal_last_name not in text
+        assert response["Cache-Control"] == "no-store"
+    assert not stored.objects.exists()
+    assert Alert.objects.count() == alerts
+    assert SingleUseLink.objects.get().used_at is None
+    refused = AuditEvent.objects.filter(
+        participant=world.participant, event_type__in=["link.opened", "link.used"]
+    )
+    assert [(e.event_type, e.outcome) for e in refused.order_by("pk")] == [
+        ("link.opened", Outcome.REFUSED),
+        ("link.used", Outcome.REFUSED),
+    ]
+
+
+def test_the_refusal_speaks_the_participant_s_language(client, world, evening):
+    Participant.objects.filter(pk=world.participant.pk).update(preferred_language="Español")
+    issued = _sent_in_the_morning_and_discharged(world, "checkin")
+    response = client.get(issued.path)
+    assert response.status_code == 410
+    assert response["Content-Language"] == "es"
+    assert "Su tiempo en el programa terminó" in response.content.decode()
+
+
+def test_a_link_answered_before_discharge_is_kept_on_the_stay(client, world):
+    issued = issue_link(world.participant, "checkin", now=at(DISCHARGE_DAY, 9, world.program))
+    with time_machine.travel(at(DISCHARGE_DAY, 10, world.program), tick=True):
+        assert client.post(issued.path, {**CHECKIN, "safety": "no"}).status_code == 200
+    discharge_world(world)
+    assert CheckIn.objects.get().participant == world.participant
