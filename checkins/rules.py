@@ -85,9 +85,15 @@ RULES = (SAFETY, USE, REPEATED_USE, CRAVING, NO_CHECKIN, MOUD_MISSED)
 def fired(checkin, recent: list, *, zone: tzinfo, on_moud: bool = False) -> list[Rule]:
     """The rules a new check-in sets off; `recent` is the participant's earlier current
     check-ins of the same stay, newest first (at least as many as the longest rule looks back); `on_moud`
-    says a medication for opioid use disorder is on the list that day. Missed doses are
-    counted by the program's days (`zone`), as the medication tab counts them."""
+    says a medication for opioid use disorder is on the list that day. Repeated use and
+    missed doses are counted by the program's days (`zone`), as the medication tab counts
+    them: an evening check-in west of UTC belongs to that evening's day, not the next."""
     from checkins.models import MISSED_DOSES
+
+    day = checkin.recorded_at.astimezone(zone).date()
+
+    def days_before(earlier) -> int:
+        return (day - earlier.recorded_at.astimezone(zone).date()).days
 
     hits: list[Rule] = []
     if checkin.safety:
@@ -95,9 +101,7 @@ def fired(checkin, recent: list, *, zone: tzinfo, on_moud: bool = False) -> list
     if checkin.used:
         hits.append(USE)
         window = REPEATED_USE.params["within_days"]
-        earlier_use = [
-            c for c in recent if c.used and (checkin.recorded_at - c.recorded_at).days < window
-        ]
+        earlier_use = [c for c in recent if c.used and days_before(c) < window]
         if 1 + len(earlier_use) >= REPEATED_USE.params["times"]:
             hits.append(REPEATED_USE)
     needed = CRAVING.params["consecutive"]
@@ -106,12 +110,8 @@ def fired(checkin, recent: list, *, zone: tzinfo, on_moud: bool = False) -> list
         hits.append(CRAVING)
     if on_moud and checkin.medications_taken in MISSED_DOSES:
         window = MOUD_MISSED.params["within_days"]
-        day = checkin.recorded_at.astimezone(zone).date()
         earlier = [
-            c
-            for c in recent
-            if c.medications_taken in MISSED_DOSES
-            and (day - c.recorded_at.astimezone(zone).date()).days < window
+            c for c in recent if c.medications_taken in MISSED_DOSES and days_before(c) < window
         ]
         if 1 + len(earlier) >= MOUD_MISSED.params["times"]:
             hits.append(MOUD_MISSED)

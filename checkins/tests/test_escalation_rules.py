@@ -67,6 +67,26 @@ def test_use_reported_weeks_apart_is_not_repeated_use(world):
     assert kinds(later) == [("checkin-use", "high")]
 
 
+def test_repeated_use_is_counted_on_the_program_s_days(world):
+    """Use reported on an evening in Chicago (already the next day in UTC) and again on the
+    morning fourteen program days later is outside the fourteen days, though under fourteen
+    times 24 hours have passed; the evening thirteen days later is inside them."""
+    evening = datetime(2026, 11, 2, 20, 0, tzinfo=T0.tzinfo)
+    send(world, at=evening, used=True, substances=["alcohol"])
+
+    inside = send(
+        world, at=evening + timedelta(days=13, hours=1), used=True, substances=["alcohol"]
+    )
+    assert ("continued-stay-review", "high") in kinds(inside)
+    CheckIn.objects.filter(pk=inside.checkin.pk).update(
+        entered_in_error_at=T0, entered_in_error_reason="Sent by mistake"
+    )
+    outside = send(
+        world, at=datetime(2026, 11, 16, 8, 0, tzinfo=T0.tzinfo), used=True, substances=["alcohol"]
+    )
+    assert kinds(outside) == [("checkin-use", "high")]
+
+
 def test_craving_of_8_on_three_check_ins_in_a_row_warns(world):
     first = send(world, craving=8)
     second = send(world, at=T0 + timedelta(days=1), craving=9)
