@@ -8,6 +8,7 @@ from safety.services import MAX_STEP_LENGTH
 
 class DraftForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    number = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -23,6 +24,7 @@ class DraftForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
+    number = forms.IntegerField(widget=forms.HiddenInput)
     written_with_participant = forms.BooleanField(
         label="Written with the participant, who has a copy", required=False
     )

@@ -21,6 +21,11 @@ def draft_of(participant, *, for_update: bool = False) -> SafetyPlan | None:
     return rows.first()
 
 
+def numbered(participant, number: int) -> SafetyPlan | None:
+    """The version a form was opened on, whatever has happened to it since."""
+    return SafetyPlan.objects.current().filter(participant=participant, number=number).first()
+
+
 def history(participant) -> list[SafetyPlan]:
     return list(
         SafetyPlan.objects.filter(participant=participant, signed_at__isnull=False)

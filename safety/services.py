@@ -40,10 +40,12 @@ def save_draft(
     by: Any,
     steps: Mapping[str, str],
     expected_version: int | None,
+    number: int | None = None,
     now: datetime | None = None,
 ) -> SafetyPlan:
     """Write the draft: a new one starts from the latest confirmed plan (`expected_version`
-    None), an open one is changed in place (its version must match)."""
+    None), an open one is changed in place (its version must match, and its `number` when the
+    form names the draft it was opened on: a later draft starts again at version 1)."""
     decision = require(by, participant, Action.CHANGE, Scope.CLINICAL)
     unknown = set(steps) - set(STEP_FIELDS)
     if unknown:
@@ -80,6 +82,8 @@ def save_draft(
             draft.save()
         elif expected_version is None:
             raise DraftStarted(draft)
+        elif number is not None and number != draft.number:
+            raise ConcurrentEdit("safety plan")
         else:
             draft = lifecycle.lock_current(
                 SafetyPlan,

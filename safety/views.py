@@ -32,12 +32,20 @@ def _tab(request, participant, form=None, status=200, unsaved=None) -> HttpRespo
     if form is None:
         base = draft or confirmed
         initial = {f: getattr(base, f) for f in STEP_FIELDS} if base else {}
-        form = DraftForm(initial={**initial, "version": draft.version if draft else None})
+        form = DraftForm(
+            initial={
+                **initial,
+                "version": draft.version if draft else None,
+                "number": draft.number if draft else None,
+            }
+        )
     context.update(
         draft=draft,
         history=selectors.history(participant),
         form=form,
-        confirm_form=ConfirmForm(initial={"version": draft.version}) if draft else None,
+        confirm_form=ConfirmForm(initial={"version": draft.version, "number": draft.number})
+        if draft
+        else None,
         unsaved=unsaved,
         **display.plan_context(
             participant, context["episode"].program if context["episode"] else None
@@ -60,12 +68,14 @@ def tab(request: StaffRequest, participant) -> HttpResponse:
                 by=request.user,
                 steps={f: data[f] for f in STEP_FIELDS},
                 expected_version=data["version"],
+                number=data["number"],
             )
         except services.DraftStarted as exc:
             theirs = DraftForm(
                 initial={
                     **{f: getattr(exc.draft, f) for f in STEP_FIELDS},
                     "version": exc.draft.version,
+                    "number": exc.draft.number,
                 }
             )
             messages.error(request, exc.message)
@@ -82,8 +92,10 @@ def tab(request: StaffRequest, participant) -> HttpResponse:
 @participant_page(Scope.CLINICAL, methods=("POST",))
 def confirm(request: StaffRequest, participant) -> HttpResponse:
     form = ConfirmForm(request.POST)
-    draft = selectors.draft_of(participant)
-    if draft is None or not form.is_valid():
+    draft = (
+        selectors.numbered(participant, form.cleaned_data["number"]) if form.is_valid() else None
+    )
+    if draft is None:
         messages.error(request, "There is no draft to confirm.")
     else:
         try:

@@ -21,7 +21,7 @@ ENDPOINTS = {
         "POST",
         frozenset(CLINICAL_WRITE),
         kwargs=_with_draft,
-        data=lambda w: {"version": 1, "written_with_participant": "on"},
+        data=lambda w: {"version": 1, "number": 1, "written_with_participant": "on"},
     ),
 }
 MORE_CASES = {

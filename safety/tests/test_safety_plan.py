@@ -126,7 +126,7 @@ def test_the_staff_tab_drafts_and_confirms(world, login):
     assert draft is not None
     response = client.post(
         reverse("safety:confirm", args=[world.participant.public_id]),
-        {"version": draft.version, "written_with_participant": "on"},
+        {"version": draft.version, "number": draft.number, "written_with_participant": "on"},
     )
     assert response.status_code == 302
     page = client.get(url).content.decode()
@@ -136,3 +136,48 @@ def test_the_staff_tab_drafts_and_confirms(world, login):
 def test_staff_cannot_open_the_participants_own_page(world, login):
     response = login(world.therapist).get(reverse("safety:mine"))
     assert response.status_code == 302
+
+
+def _confirm_and_start_another(world, draft) -> SafetyPlan:
+    """Someone else confirms the draft a form was opened on and starts the next version,
+    which begins again at version 1."""
+    services.confirm(
+        draft, by=world.nurse, expected_version=draft.version, written_with_participant=True
+    )
+    return services.save_draft(
+        world.participant,
+        by=world.nurse,
+        steps={"making_safe": "Keys with my sister"},
+        expected_version=None,
+    )
+
+
+def test_a_form_opened_on_a_draft_since_confirmed_does_not_save_over_the_next_one(world, login):
+    services.save_draft(world.participant, by=world.therapist, steps=STEPS, expected_version=None)
+    client = login(world.therapist)
+    url = reverse("safety:tab", args=[world.participant.public_id])
+    assert 'name="number" value="1"' in client.get(url).content.decode()
+    following = _confirm_and_start_another(world, selectors.draft_of(world.participant))
+    assert following.version == 1
+    response = client.post(url, {**STEPS, "making_safe": "Mine", "version": 1, "number": 1})
+    assert response.status_code == 400
+    assert "changed by someone else" in response.content.decode()
+    following.refresh_from_db()
+    assert (following.version, following.making_safe) == (1, "Keys with my sister")
+
+
+def test_a_confirmation_opened_on_a_draft_since_confirmed_does_not_confirm_the_next_one(
+    world, login
+):
+    services.save_draft(world.participant, by=world.therapist, steps=STEPS, expected_version=None)
+    client = login(world.therapist)
+    following = _confirm_and_start_another(world, selectors.draft_of(world.participant))
+    response = client.post(
+        reverse("safety:confirm", args=[world.participant.public_id]),
+        {"version": 1, "number": 1, "written_with_participant": "on"},
+        follow=True,
+    )
+    assert "changed by someone else" in response.content.decode()
+    following.refresh_from_db()
+    assert not following.is_signed
+    assert AuditEvent.objects.filter(event_type="safety_plan.confirmed").count() == 1
