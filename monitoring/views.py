@@ -9,7 +9,7 @@ from django.utils import timezone
 from audit.services import record_event
 from monitoring import kinds, selectors, services
 from monitoring.models import Alert
-from participants.access import Scope
+from participants.access import Scope, viewable
 from participants.decorators import not_found, participant_page
 from participants.home import shows
 from participants.http import StaffRequest
@@ -47,8 +47,10 @@ def acknowledge(request: StaffRequest, participant, alert_id) -> HttpResponse:
 
 
 def home_panel(request: HttpRequest) -> dict | None:
-    """Open alerts assigned to the signed-in clinician, worst first."""
-    alerts = selectors.open_alerts_assigned_to(request.user)
+    """Open alerts assigned to the signed-in clinician, worst first, about participants the
+    policy still lets them see (an alert stays assigned to someone who left the care team or
+    the organization)."""
+    alerts = viewable(request.user, selectors.open_alerts_assigned_to(request.user))
     if not alerts:
         return None
     for alert in alerts:

@@ -26,7 +26,7 @@ from notes import selectors, services, similarity, thread
 from notes.access import GroupNoteAccess, group_note_access, member_decision
 from notes.forms import LateEntryForm, NoteForm, ReasonForm, SignForm
 from notes.models import CurriculumModule, NoteFormat, NoteKind, ProgressNote
-from participants.access import Scope, capability_decision, organizations_of
+from participants.access import Scope, capability_decision, organizations_of, viewable
 from participants.decorators import carries_participant_data, participant_page
 from participants.home import shows
 from participants.http import StaffRequest
@@ -600,9 +600,8 @@ def due(request: SignedInRequest) -> HttpResponse:
     """My notes still to write or sign, overdue first."""
     if request.user.kind != User.Kind.STAFF or not opens_notes_due(request.user):
         return _forbidden(request, "Notes due are for staff who write notes.")
-    page = Paginator(selectors.notes_due(request.user, now=timezone.now()), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    rows = viewable(request.user, selectors.notes_due(request.user, now=timezone.now()))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     _audit_list(request, [r.participant for r in page if r.participant], "notes due")
     return render(request, "notes/due.html", {"rows": list(page), "page": page})
 
@@ -656,7 +655,7 @@ def home_panel(request: SignedInRequest) -> dict | None:
     if user.kind != User.Kind.STAFF:
         return None
     now = timezone.now()
-    rows = selectors.notes_due(user, now=now) if opens_notes_due(user) else []
+    rows = viewable(user, selectors.notes_due(user, now=now)) if opens_notes_due(user) else []
     board_counts = selectors.board_counts(user, now=now) if opens_board(user) else None
     if not rows and not board_counts:
         return None

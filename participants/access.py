@@ -13,10 +13,11 @@ from datetime import timedelta
 from enum import StrEnum
 from functools import cache, partial
 from operator import contains
+from typing import Protocol, TypeVar
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery, Value
 from django.utils import timezone
 
 from accounts.models import Role
@@ -34,6 +35,16 @@ from participants.models import (
     Participant,
 )
 from tandem.errors import AccessDenied, InvalidInput
+
+
+class AboutSomeone(Protocol):
+    """A row of a list that names the participant it is about (or no one)."""
+
+    @property
+    def participant(self) -> Participant | None: ...
+
+
+T = TypeVar("T", bound=AboutSomeone)
 
 
 class Scope(StrEnum):
@@ -248,6 +259,19 @@ def home_sections(user) -> set[str]:
         for section, capabilities in HOME_SECTIONS.items()
         if any(holds_anywhere(user, c) for c in capabilities)
     }
+
+
+def section_organizations(user, section: str) -> list[int]:
+    """The organizations whose part of a home section the user is shown: those where a role
+    of theirs brings the section (a coordinator of intake here and a therapist elsewhere
+    sees this organization's referrals, not the other's)."""
+    return sorted(
+        {
+            org
+            for capability in HOME_SECTIONS[section]
+            for org in organizations_with(user, capability)
+        }
+    )
 
 
 register_page("home", _signed_in)
@@ -509,75 +533,105 @@ def decide_many(
     """`decide` for a list (a week's roster, a session's enrolments), by participant pk.
 
     The same rule as `decide` (care team, intake case, care team at discharge,
-    break-the-glass, the closed chart), with each fact read in one query for the whole list
-    instead of one per participant.
+    break-the-glass, the closed chart), with every fact read in one query for the whole list
+    instead of queries per participant. Within a request a participant already decided
+    (by `decide` or an earlier list) is not asked again, so the panels of one page that
+    list the same people read their facts once.
     """
     people = {p.pk: p for p in participants}
     if user is None or not user.is_authenticated or not user.is_active:
         return {pk: Decision(False, "", "not signed in") for pk in people}
+    memo = _request_memo.get()
+    known: dict[int, Decision] = {}
+    if memo is not None:
+        for pk in people:
+            found = memo.get(("decide", user.pk, pk, str(action), str(scope), False))
+            if found is not None:
+                known[pk] = found
+    people = {pk: p for pk, p in people.items() if pk not in known}
     asking = [
         p
         for p in people.values()
         if user.kind == user.Kind.STAFF and roles_in(user, p.organization_id) & CLINICAL_ROLES
     ]
-    ids = [p.pk for p in asking]
-    team: set[int] = set()
-    intake: set[int] = set()
-    at_discharge: set[int] = set()
-    grants: dict[int, BreakGlassGrant] = {}
-    if ids:
-        team = set(
-            CareTeamMember.objects.filter(
-                user=user, ended_on__isnull=True, episode__participant_id__in=ids
-            ).values_list("episode__participant_id", flat=True)
-        )
-        if any(Role.INTAKE in roles_in(user, p.organization_id) for p in asking):
-            intake = set(
-                Episode.objects.filter(
-                    participant_id__in=ids, status__in=PRE_ADMISSION_STATUSES
-                ).values_list("participant_id", flat=True)
-            )
-        if action in READ_ACTIONS or scope == Scope.AFTERCARE:
-            at_discharge = set(
-                CareTeamMember.objects.filter(
-                    user=user,
-                    episode__participant_id__in=ids,
-                    episode__status__in=LEFT_AFTER_ADMISSION_STATUSES,
-                    ended_on=F("episode__discharged_on"),
-                ).values_list("episode__participant_id", flat=True)
-            )
-        for grant in BreakGlassGrant.objects.filter(
-            user=user, participant_id__in=ids, expires_at__gt=timezone.now()
-        ).order_by("expires_at"):
-            grants[grant.participant_id] = grant
+    facts = _facts_of(user, asking, action, scope)
     ended: set[int] = set()
-    if action not in READ_ACTIONS and scope in CLOSED_AFTER_DISCHARGE:
+    if people and action not in READ_ACTIONS and scope in CLOSED_AFTER_DISCHARGE:
         ended = _care_ended_among(list(people))
     decisions = {
         pk: _closed_chart(
-            _rule(
-                user,
-                p,
-                action,
-                scope,
-                _Facts(
-                    on_team=partial(contains, team, pk),
-                    intake_case=partial(contains, intake, pk),
-                    team_at_discharge=partial(contains, at_discharge, pk),
-                    grant=partial(grants.get, pk),
-                ),
-            ),
+            _rule(user, p, action, scope, facts.get(pk, _NO_FACTS)),
             action,
             scope,
             ended=partial(contains, ended, pk),
         )
         for pk, p in people.items()
     }
-    memo = _request_memo.get()
     if memo is not None:
         for pk, decision in decisions.items():
             memo.setdefault(("decide", user.pk, pk, str(action), str(scope), False), decision)
-    return decisions
+    return {**known, **decisions}
+
+
+def viewable(user, rows: Iterable[T], scope: Scope = Scope.CLINICAL) -> list[T]:
+    """The rows of a list (alerts, tasks, notes) whose participant the user may view, in
+    their order, decided for the whole list at once (`decide_many`); a row about no one
+    (a program's task) stays."""
+    rows = list(rows)
+    decisions = decide_many(
+        user, [r.participant for r in rows if r.participant is not None], Action.VIEW, scope
+    )
+    return [r for r in rows if r.participant is None or decisions[r.participant.pk].allowed]
+
+
+def _facts_of(user, asking: list[Participant], action: str, scope: Scope) -> dict[int, "_Facts"]:
+    """The participant rule's facts for a clinician and these participants, in one query
+    (a second only when someone holds a break-the-glass grant)."""
+    if not asking:
+        return {}
+    at_discharge = action in READ_ACTIONS or scope == Scope.AFTERCARE
+    intake = any(Role.INTAKE in roles_in(user, p.organization_id) for p in asking)
+    rows = Participant.objects.filter(pk__in=[p.pk for p in asking]).values_list(
+        "pk",
+        Exists(
+            CareTeamMember.objects.filter(
+                user=user, ended_on__isnull=True, episode__participant=OuterRef("pk")
+            )
+        ),
+        Exists(
+            Episode.objects.filter(participant=OuterRef("pk"), status__in=PRE_ADMISSION_STATUSES)
+        )
+        if intake
+        else Value(False),
+        Exists(
+            CareTeamMember.objects.filter(
+                user=user,
+                episode__participant=OuterRef("pk"),
+                episode__status__in=LEFT_AFTER_ADMISSION_STATUSES,
+                ended_on=F("episode__discharged_on"),
+            )
+        )
+        if at_discharge
+        else Value(False),
+        Subquery(
+            BreakGlassGrant.objects.filter(
+                user=user, participant=OuterRef("pk"), expires_at__gt=timezone.now()
+            )
+            .order_by("-expires_at", "-pk")
+            .values("pk")[:1]
+        ),
+    )
+    read = list(rows)
+    grants = BreakGlassGrant.objects.in_bulk([g for *_, g in read if g is not None])
+    return {
+        pk: _Facts(
+            on_team=partial(bool, on_team),
+            intake_case=partial(bool, intake_case),
+            team_at_discharge=partial(bool, discharged_team),
+            grant=partial(grants.get, grant),
+        )
+        for pk, on_team, intake_case, discharged_team, grant in read
+    }
 
 
 @dataclass(frozen=True)
@@ -597,6 +651,14 @@ _ALL_IN_FAVOUR = _Facts(
     intake_case=lambda: True,
     team_at_discharge=lambda: True,
     grant=lambda: None,  # on the team already allows whatever a grant would
+)
+# No fact in the staff member's favour (a role that asks none, or a list's participant the
+# facts were not read for).
+_NO_FACTS = _Facts(
+    on_team=lambda: False,
+    intake_case=lambda: False,
+    team_at_discharge=lambda: False,
+    grant=lambda: None,
 )
 
 
@@ -933,9 +995,14 @@ def visible_participants(user) -> QuerySet[Participant]:
 
 
 def caseload(user) -> QuerySet[Episode]:
-    """Open episodes where the user is on the active care team."""
+    """Open episodes where the user is on the active care team, in the organizations where
+    they still hold a clinical role: a care-team row outlives a role that ended, and the
+    rule reaches a participant through the care team only with such a role."""
     return Episode.objects.filter(
-        care_team__user=user, care_team__ended_on__isnull=True, status__in=OPEN_STATUSES
+        care_team__user=user,
+        care_team__ended_on__isnull=True,
+        status__in=OPEN_STATUSES,
+        participant__organization_id__in=organizations_with(user, "caseload.hold"),
     ).distinct()
 
 

@@ -31,6 +31,7 @@ from accounts.http import SignedInRequest
 from accounts.models import Program
 from accounts.roles import organizations_of
 from audit.services import record_event
+from participants.access import section_organizations
 from participants.models import (
     OPEN_STATUSES,
     PRE_ADMISSION_STATUSES,
@@ -238,12 +239,14 @@ def census(user) -> list[dict]:
 
 
 def referral_queue(user, *, limit: int = REFERRAL_ROWS) -> list[Episode]:
-    """Referrals not yet admitted, oldest first, with their dates; each row carries
-    `waiting`, how many are waiting in all, so a queue longer than the rows shown says so
-    (one query, of the columns the rows show: a whole participant's row is thrice as long)."""
+    """Referrals not yet admitted, oldest first, with their dates, in the organizations where
+    the user oversees the program or coordinates intake (whose roles the policy lets see
+    every referral there); each row carries `waiting`, how many are waiting in all, so a
+    queue longer than the rows shown says so (one query, of the columns the rows show: a
+    whole participant's row is thrice as long)."""
     return list(
         Episode.objects.filter(
-            program__organization_id__in=organizations_of(user),
+            program__organization_id__in=section_organizations(user, REFERRALS),
             status__in=PRE_ADMISSION_STATUSES,
             participant__entered_in_error_at__isnull=True,
         )

@@ -11,7 +11,7 @@ from accounts.http import SignedInRequest
 from accounts.models import User
 from audit.models import Action
 from audit.services import record_event
-from participants.access import Scope, authorize, may_open, organizations_of, roles_in
+from participants.access import Scope, authorize, may_open, organizations_of, roles_in, viewable
 from participants.home import shows
 from tandem.errors import AccessDenied, InvalidInput, TandemError
 from tandem.methods import serves
@@ -187,7 +187,7 @@ def mine(request: SignedInRequest) -> HttpResponse:
     page = Paginator(selectors.open_tasks(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    tasks = selectors.mark_overdue(list(page), timezone.localdate())
+    tasks = selectors.mark_overdue(viewable(request.user, page), timezone.localdate())
     if tasks:
         _audit_list(request, tasks, "worklist.list_viewed", "my tasks")
     return render(request, "worklist/mine.html", {"tasks": tasks, "page": page})
@@ -213,7 +213,9 @@ def home_panel(request: HttpRequest) -> dict | None:
     """The signed-in staff member's open tasks on their home page, overdue first."""
     if not any(roles_in(request.user, org) for org in organizations_of(request.user)):
         return None
-    tasks = selectors.open_tasks_of(request.user, today=timezone.localdate())
+    tasks = viewable(
+        request.user, selectors.open_tasks_of(request.user, today=timezone.localdate())
+    )
     if not tasks:
         return None
     shown = tasks[: selectors.HOME_TASKS]

@@ -289,12 +289,13 @@ def test_a_short_referral_queue_lists_every_referral_without_a_note(world, login
 
 # The most queries each home may take with every panel showing something: the session, the
 # user with their roles, the caseload and its columns or the oversight panels, each panel's
-# own, and the one audit event. SQLite reads the roles apart from the user and moves the
-# audit chain in three statements, and lists the participants shown in a fourth, where
-# PostgreSQL takes one.
+# own, the policy's decision for the people the panels list (one query for a clinician,
+# none for a director, whose role reaches everyone), and the one audit event. SQLite reads
+# the roles apart from the user and moves the audit chain in three statements, and lists
+# the participants shown in a fourth, where PostgreSQL takes one.
 HOME_QUERY_BUDGET = {
     "postgresql": {"therapist": 15, "director": 22},
-    "sqlite": {"therapist": 19, "director": 26},
+    "sqlite": {"therapist": 20, "director": 26},
 }
 
 
@@ -358,3 +359,66 @@ def test_my_sessions_today_are_those_of_the_programs_own_today(world, login):
     panel = page[page.index('id="my-sessions-heading"') :].split("</section>")[0]
     assert reverse("attendance:roll_call", args=[mine.public_id]) in panel
     assert panel.count('<li class="session-item') == 1
+
+
+def test_a_clinician_who_left_the_organization_no_longer_sees_its_participants_at_home(
+    world, login
+):
+    """A counsellor's alert, task and draft note about a participant stay theirs when their
+    role in that organization ends; working on in another organization, their home and their
+    lists leave that participant out, as the policy now refuses them the record."""
+    from accounts.models import Membership, Role
+    from notes.services import draft_note
+    from notes.tests.conftest import dap
+
+    counsellor = world.counsellor
+    raise_alert(
+        world.participant,
+        kind="test",
+        severity="high",
+        title="Missed two sessions",
+        assign_to=[counsellor],
+    )
+    create_task(
+        title="Call back",
+        due_on=date(2026, 10, 1),
+        participant=world.participant,
+        owner=counsellor,
+        by=counsellor,
+    )
+    draft_note(world.participant, dap(), by=counsellor)
+    stays = active_participant(world, "T-009700", "Still", "Seen")
+    create_task(
+        title="Book the family session",
+        due_on=date(2026, 10, 2),
+        participant=stays.participant,
+        owner=world.therapist,
+        by=world.therapist,
+    )
+    Membership.objects.filter(user=counsellor, organization=world.org).update(is_active=False)
+    elsewhere = Program.objects.get(name="Other IOP").organization
+    Membership.objects.create(user=counsellor, organization=elsewhere, role=Role.COUNSELLOR)
+    client = login(counsellor)
+
+    events = _home_events(client)
+    pages = [client.get(url).content.decode() for url in ("/", "/tasks/", "/notes/due/")]
+
+    for page in pages:
+        assert "Robin" not in page
+    assert str(world.participant.public_id) not in str([e.details for e in events])
+    assert "Still Seen" in login(world.therapist).get("/tasks/").content.decode()
+
+
+def test_the_referral_queue_lists_only_the_organizations_where_the_role_brings_it(world, login):
+    """An intake coordinator here who is a therapist elsewhere sees this organization's
+    referrals, not those of the other, whose records the policy refuses a therapist off
+    their care teams."""
+    from accounts.models import Membership, Role
+
+    elsewhere = world.other_org_participant.organization
+    Membership.objects.create(user=world.intake, organization=elsewhere, role=Role.THERAPIST)
+
+    page = login(world.intake).get("/").content.decode()
+
+    assert "Casey Newcomer" in page and "Referrals waiting (1)" in page
+    assert "Elsewhere" not in page
