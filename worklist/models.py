@@ -75,9 +75,13 @@ class Task(TimeStamped, Versioned):
                 condition=models.Q(status="open") & ~models.Q(kind="") & ~models.Q(source_id=""),
                 name="worklist_one_open_task_per_source_kind",
             ),
+            # The program itself (no person) hands back a task whose owner lost the record.
             models.CheckConstraint(
                 condition=models.Q(status="open")
-                | (models.Q(closed_at__isnull=False) & models.Q(closed_by__isnull=False)),
+                | (
+                    models.Q(closed_at__isnull=False)
+                    & (models.Q(closed_by__isnull=False) | models.Q(status="handed_over"))
+                ),
                 name="worklist_closed_task_says_who_and_when",
             ),
         ]

@@ -22,6 +22,7 @@ from audit.services import record_event
 from participants.access import (
     Scope,
     decide,
+    decide_many,
     require,
     require_capability,
     roles_in,
@@ -312,7 +313,7 @@ def hand_over(
 def _hand_over(
     task: Task,
     *,
-    by: User,
+    by: User | None,
     to: User,
     to_role: str,
     note: str,
@@ -402,6 +403,69 @@ def follow_primary_change(episode: Any, previous: Any, new: Any, *, by: Any) -> 
         )
         for task in tasks.order_by("pk")
     ]
+
+
+def return_tasks_out_of_reach(organization_id: int | None = None) -> list[Task]:
+    """Hand each open task whose owner can no longer open its participant's record (their
+    account was closed, their role in the organization ended) to whoever holds the task's
+    care-team role now, or else the primary clinician: a task left with someone who cannot
+    act on it is seen by no one. The program hands it over (no person), audited as each
+    hand-over is; a task no one on the care team can take stays for the overdue board.
+    Decided owner by owner with the policy's batch form."""
+    tasks = Task.objects.filter(status=TaskStatus.OPEN, participant__isnull=False)
+    if organization_id is not None:
+        tasks = tasks.filter(organization_id=organization_id)
+    by_owner: dict[int, list[tuple[Task, Participant]]] = {}
+    for task in tasks.select_related("owner", "participant").order_by("pk"):
+        if task.participant is not None:
+            by_owner.setdefault(task.owner_id, []).append((task, task.participant))
+    returned = []
+    for owned in by_owner.values():
+        owner = owned[0][0].owner
+        reach = decide_many(owner, [p for _, p in owned], Action.VIEW, Scope.CLINICAL)
+        for task, participant in owned:
+            if owner.is_active and _reaches(reach[participant.pk]):
+                continue
+            found = _successor(task, participant)
+            if found is None:
+                continue
+            to, role = found
+            returned.append(
+                _hand_over(
+                    task,
+                    by=None,
+                    to=to,
+                    to_role=role,
+                    note="The owner can no longer open this participant's record.",
+                    due_on=None,
+                    expected_version=None,
+                    decision=None,
+                )
+            )
+    return returned
+
+
+def _reaches(decision: Any) -> bool:
+    """Whether a decision lets someone own a task: allowed, and not by a break-the-glass
+    grant (as `_check_owner` asks of a new owner)."""
+    return decision.allowed and decision.break_glass is None
+
+
+def _successor(task: Task, participant: Participant) -> tuple[User, str] | None:
+    """Who takes a task back, and in which care-team role: the holder of the task's role,
+    else the primary clinician, when they can open the record."""
+    for role in [r for r in (task.owner_role, CareTeamRole.PRIMARY_CLINICIAN) if r]:
+        try:
+            found = resolve_owner(participant, role)
+        except InvalidInput:
+            continue
+        if (
+            found.pk != task.owner_id
+            and found.is_active
+            and _reaches(decide(found, participant, Action.VIEW, Scope.CLINICAL))
+        ):
+            return found, role
+    return None
 
 
 def cancel_tasks_of_withdrawn(
