@@ -1,5 +1,7 @@
 """Reads of safety plans: the confirmed one in force, the open draft, the history."""
 
+from django.db.models import Max
+
 from safety.models import SafetyPlan
 
 
@@ -19,6 +21,12 @@ def draft_of(participant, *, for_update: bool = False) -> SafetyPlan | None:
     if for_update:
         rows = rows.select_for_update()
     return rows.first()
+
+
+def next_number(participant) -> int:
+    """The number a new draft takes; a version entered in error keeps its own."""
+    last = SafetyPlan.objects.filter(participant=participant).aggregate(n=Max("number"))["n"]
+    return (last or 0) + 1
 
 
 def numbered(participant, number: int) -> SafetyPlan | None:

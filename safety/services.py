@@ -5,7 +5,6 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from audit.models import Action
@@ -13,7 +12,7 @@ from audit.services import record_event
 from participants.access import Scope, require
 from participants.models import Participant
 from safety.models import STEP_FIELDS, SafetyPlan
-from safety.selectors import confirmed_plan, draft_of
+from safety.selectors import confirmed_plan, draft_of, next_number
 from tandem import lifecycle
 from tandem.errors import ConcurrentEdit, InvalidInput, TandemError
 from tandem.validation import validate
@@ -44,8 +43,9 @@ def save_draft(
     now: datetime | None = None,
 ) -> SafetyPlan:
     """Write the draft: a new one starts from the latest confirmed plan (`expected_version`
-    None), an open one is changed in place (its version must match, and its `number` when the
-    form names the draft it was opened on: a later draft starts again at version 1)."""
+    None), an open one is changed in place (its version must match). `number` is the draft the
+    form was opened to write (the open one, or the next): a form opened before a version was
+    confirmed is refused, as a later draft starts again at version 1."""
     decision = require(by, participant, Action.CHANGE, Scope.CLINICAL)
     unknown = set(steps) - set(STEP_FIELDS)
     if unknown:
@@ -62,16 +62,13 @@ def save_draft(
         Participant.objects.select_for_update(no_key=True).only("pk").get(pk=participant.pk)
         draft = draft_of(participant, for_update=True)
         if draft is None:
-            if expected_version is not None:
+            following = next_number(participant)
+            if expected_version is not None or number not in (None, following):
                 raise ConcurrentEdit("safety plan")
             base = confirmed_plan(participant)
-            number = (
-                SafetyPlan.objects.filter(participant=participant).aggregate(n=Max("number"))["n"]
-                or 0
-            ) + 1
             draft = SafetyPlan(
                 participant=participant,
-                number=number,
+                number=following,
                 recorded_by=by,
                 recorded_at=now or timezone.now(),
                 **{f: getattr(base, f) if base else "" for f in STEP_FIELDS},

@@ -36,7 +36,7 @@ def _tab(request, participant, form=None, status=200, unsaved=None) -> HttpRespo
             initial={
                 **initial,
                 "version": draft.version if draft else None,
-                "number": draft.number if draft else None,
+                "number": draft.number if draft else selectors.next_number(participant),
             }
         )
     context.update(

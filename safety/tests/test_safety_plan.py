@@ -181,3 +181,20 @@ def test_a_confirmation_opened_on_a_draft_since_confirmed_does_not_confirm_the_n
     following.refresh_from_db()
     assert not following.is_signed
     assert AuditEvent.objects.filter(event_type="safety_plan.confirmed").count() == 1
+
+
+def test_a_first_plan_form_posted_after_someone_else_confirmed_one_starts_no_version(world, login):
+    client = login(world.therapist)
+    url = reverse("safety:tab", args=[world.participant.public_id])
+    assert 'name="number" value="1"' in client.get(url).content.decode()
+    theirs = services.save_draft(
+        world.participant, by=world.nurse, steps=STEPS, expected_version=None
+    )
+    services.confirm(
+        theirs, by=world.nurse, expected_version=theirs.version, written_with_participant=True
+    )
+    response = client.post(url, {"warning_signs": "Mine", "version": "", "number": 1})
+    assert response.status_code == 400
+    assert "changed by someone else" in response.content.decode()
+    assert list(SafetyPlan.objects.values_list("number", flat=True)) == [1]
+    assert AuditEvent.objects.filter(event_type="safety_plan.drafted").count() == 1
