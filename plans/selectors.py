@@ -144,7 +144,9 @@ def plan_view(plan: TreatmentPlan, *, with_progress: bool = True, loaded: bool =
         p.dimension_names = [f"{d} — {DIMENSION_NAMES.get(d, '')}" for d in p.dimensions]
         problems.append(p)
     progress = (
-        measures.progress_of(objectives.values(), plan.participant_id) if with_progress else {}
+        measures.progress_of(objectives.values(), plan.participant_id, episode_id=plan.episode_id)
+        if with_progress
+        else {}
     )
     for o in objectives.values():
         o.progress = progress.get(o.pk)

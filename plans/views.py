@@ -499,11 +499,12 @@ def objective(request: StaffRequest, participant, plan_id, objective_id) -> Http
         return not_found(request)
     from plans import measures
 
+    progress = measures.progress_of([row], participant.pk, episode_id=row.plan.episode_id)
     context = chart_context(request, participant, "plan")
     context.update(
         plan=plan,
         objective=row,
-        progress=measures.progress_of([row], participant.pk).get(row.pk),
+        progress=progress.get(row.pk),
         interventions=list(row.interventions.select_related("modality")),
         versions=list(
             Objective.objects.filter(lineage=row.lineage, plan__participant=participant)

@@ -139,6 +139,58 @@ def test_craving_and_mood_are_measures_a_plan_objective_can_use(world):
     assert mood_measure.latest_for([world.participant.pk])[world.participant.pk].value == 6
 
 
+def test_a_readmission_s_plan_is_measured_by_its_own_stay_s_check_ins(world, login):
+    """A craving of 9 on the last check-in of the stay before is not the new plan's progress:
+    its craving objective has no reading, on the plan and the objective's page, until this
+    stay's first check-in, which it then reads."""
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from django.urls import reverse
+
+    from checkins.services import record_checkin
+    from checkins.tests.test_escalation_rules import readmit
+    from plans.selectors import plan_view
+    from plans.tests.builders import signed
+
+    def check_in(day: int, craving: int) -> None:
+        record_checkin(
+            world.participant,
+            by=world.participant_user,
+            now=datetime(2026, 11, day, 9, 0, tzinfo=ZoneInfo("America/Chicago")),
+            mood=5,
+            craving=craving,
+            used=False,
+            safety=False,
+        )
+
+    check_in(2, 9)
+    again = readmit(world, discharged_on=date(2026, 11, 3), admitted_on=date(2026, 11, 9))
+    plan = signed(world, measure="checkin-craving", episode=again)
+    objective = plan.objectives.get()
+
+    (progress,) = plan_view(plan).progress.values()
+    assert (progress.reading, progress.met) == (None, None)
+    client = login(world.therapist)
+    plan_page = client.get(reverse("plans:plan", args=[world.participant.public_id]))
+    assert "no result recorded yet" in plan_page.content.decode()
+    objective_page = client.get(
+        reverse(
+            "plans:objective",
+            args=[world.participant.public_id, plan.public_id, objective.public_id],
+        )
+    )
+    assert "No result recorded yet." in objective_page.content.decode()
+
+    check_in(10, 3)
+    (progress,) = plan_view(plan).progress.values()
+    assert (progress.reading.value, progress.reading.on, progress.met) == (
+        3,
+        date(2026, 11, 10),
+        True,
+    )
+
+
 def test_a_form_sent_back_with_its_errors_is_audited_once(world, participant_client):
     before = AuditEvent.objects.count()
     response = participant_client.post("/checkins/me/", {**FORM_CALM, "mood": ""})

@@ -49,12 +49,13 @@ def signed_plan(world, **kw) -> TreatmentPlan:
     return plan
 
 
-def drafted(world, *, by=None, measure: str = "phq-9") -> TreatmentPlan:
-    """A complete draft made through the services: one row of each kind."""
+def drafted(world, *, by=None, measure: str = "phq-9", episode=None) -> TreatmentPlan:
+    """A complete draft made through the services: one row of each kind, on `episode`
+    (the world's by default)."""
     from plans import services
 
     by = by or world.therapist
-    plan = services.start_plan(world.episode, by=by)
+    plan = services.start_plan(episode or world.episode, by=by)
     problem = services.save_problem(
         plan,
         by=by,
