@@ -13,7 +13,7 @@ from tests.authz import CLINICAL_READ, CLINICAL_WRITE, Endpoint
 def _discharge_form(world) -> dict:
     return {
         "type": "completed",
-        "date": "2026-11-20",
+        "date": world.program.today().isoformat(),
         "reason": "Met the goals of the plan.",
         "crisis_resources": "988",
         "confirm": "on",
@@ -56,7 +56,7 @@ ENDPOINTS = {
         kwargs=_episode,
         data=lambda w: {
             "type": "completed",
-            "date": "2026-11-20",
+            "date": w.program.today().isoformat(),
             "reason": "Met the goals of the plan.",
             "follow_up_consent": True,
             "channel": "text",

@@ -2,12 +2,16 @@
 
 import re
 from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from discharge import services
 from discharge.models import Discharge, DischargeSummary
 from discharge.summary import current_summary
 
 DISCHARGE_DAY = date(2026, 11, 20)
+# 3 pm on the discharge day where the world's program is (Chicago): the clock the discharge
+# tests run at, so a discharge dated that day is today whatever day they run.
+DISCHARGE_AFTERNOON = datetime.combine(DISCHARGE_DAY, time(15), tzinfo=ZoneInfo("America/Chicago"))
 # The aftercare page's form and the follow-up questionnaire read on a call, as posted.
 AFTERCARE_FORM = {
     "next_level_of_care": "Standard outpatient",

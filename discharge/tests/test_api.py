@@ -6,17 +6,19 @@ from datetime import date
 from uuid import uuid4
 
 import pytest
-import time_machine
 from django.test import Client
 
 from audit.models import AuditEvent
 from discharge.models import Discharge, Handover
-from discharge.tests.builders import DISCHARGE_DAY, at
+from discharge.tests.builders import DISCHARGE_DAY
 from monitoring.models import Alert, AlertStatus
 from monitoring.services import raise_alert
 from participants.models import Episode
 from worklist.models import Task, TaskStatus
 from worklist.services import create_task
+
+# Every body is dated the discharge day: the clock is that afternoon.
+pytestmark = pytest.mark.usefixtures("discharge_day")
 
 
 def _url(world) -> str:
@@ -79,13 +81,6 @@ def test_a_stale_version_is_a_409(world, login):
 # ---------------------------------------------------------------- open items at discharge
 
 
-@pytest.fixture
-def discharge_day(world):
-    """The clock on the discharge day's afternoon, so the body's date is today."""
-    with time_machine.travel(at(DISCHARGE_DAY, 15, world.program), tick=True):
-        yield
-
-
 def _alert(world, title):
     return raise_alert(
         world.participant, kind="test", severity="high", title=title, dedupe_key=title
@@ -107,7 +102,7 @@ def _items(client, world) -> dict[str, str]:
     return {row["title"]: row["item"] for row in client.get(url).json()}
 
 
-def test_open_items_are_listed_with_the_key_a_discharge_names_them_by(discharge_day, world, login):
+def test_open_items_are_listed_with_the_key_a_discharge_names_them_by(world, login):
     alert, task = _alert(world, "Missed two sessions"), _task(world, "Call the probation officer")
     client = login(world.therapist)
     url = f"/api/v1/participants/{world.participant.public_id}/discharge/open-items"
@@ -121,7 +116,7 @@ def test_open_items_are_listed_with_the_key_a_discharge_names_them_by(discharge_
     ).exists()
 
 
-def test_open_items_are_closed_or_handed_over_as_the_body_chooses(discharge_day, world, login):
+def test_open_items_are_closed_or_handed_over_as_the_body_chooses(world, login):
     closed, handed = _alert(world, "Missed two sessions"), _alert(world, "Use reported")
     task = _task(world, "Call the probation officer")
     client = login(world.therapist)
@@ -185,7 +180,7 @@ def _nothing_written(world, alert, task):
 
 @pytest.mark.parametrize("persona", ["frontdesk", "outsider"])
 def test_handing_over_to_someone_who_cannot_open_the_record_is_a_422_writing_nothing(
-    discharge_day, world, login, persona
+    world, login, persona
 ):
     alert, task = _alert(world, "Missed two sessions"), _task(world, "Call the probation officer")
     client = login(world.therapist)
@@ -212,7 +207,7 @@ def test_handing_over_to_someone_who_cannot_open_the_record_is_a_422_writing_not
     _nothing_written(world, alert, task)
 
 
-def test_bad_choices_are_422s_naming_the_entry_and_write_nothing(discharge_day, world, login):
+def test_bad_choices_are_422s_naming_the_entry_and_write_nothing(world, login):
     alert, task = _alert(world, "Missed two sessions"), _task(world, "Call the probation officer")
     client = login(world.therapist)
     keys = _items(client, world)

@@ -1,10 +1,14 @@
 """The discharge page: the form, its refusals, and the tab afterwards."""
 
+import pytest
 from django.urls import reverse
 
 from discharge.models import Discharge
 from monitoring.services import raise_alert
 from participants.models import Episode
+
+# The form is dated the discharge day: the clock is that afternoon.
+pytestmark = pytest.mark.usefixtures("discharge_day")
 
 
 def _form(world, **changes):

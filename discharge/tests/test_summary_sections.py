@@ -4,6 +4,8 @@ medications at discharge and the plan's goals with their status."""
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from assessments.services import record_administration
 from discharge.models import Discharge
 from discharge.tests.builders import discharge_world, summary_of
@@ -15,6 +17,9 @@ from screens.models import Panel
 from screens.services import record_screen
 
 CHICAGO = ZoneInfo("America/Chicago")
+
+# The record is written before the discharge day and read on it: the clock is that afternoon.
+pytestmark = pytest.mark.usefixtures("discharge_day")
 
 
 def _phq9(world, total: int, at: datetime) -> None:
