@@ -17,6 +17,10 @@ router = Router(tags=["measurement"])
 class Point(Schema):
     at: datetime
     value: float
+    episode: UUID | None = Field(
+        description="The stay the score belongs to: the id of one of the participant's "
+        "episodes (`GET /participants/{id}/episodes`); null for one recorded outside a stay."
+    )
 
 
 class MeasureOut(Schema):
@@ -54,7 +58,9 @@ class Message(Schema):
         "PHQ-9, GAD-7, PCL-5, the BAM subscales, and craving and mood from check-ins: each "
         "series (oldest first), baseline, latest, and the Jacobson-Truax reliable change "
         "index where a published SD and reliability exist (else `not-computed` with the "
-        "reason in `note`). Audited as a view."
+        "reason in `note`). A series holds the scores of every stay, each point naming its "
+        "stay in `episode`; baseline, latest and the reliable change run over the whole "
+        "series. Audited as a view."
     ),
 )
 def list_measures(request: ApiRequest, participant_id: UUID):

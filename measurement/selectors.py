@@ -3,6 +3,7 @@
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from uuid import UUID
 
 from assessments import instruments
 from assessments.models import Administration
@@ -16,17 +17,24 @@ BAM_SUBSCALES = ("use", "risk", "protective")
 
 @dataclass(frozen=True)
 class Measure:
+    """A measured series; `stays` names the stay (episode public id, None outside a stay) of
+    each point of `series`, in its order, so a reader of every stay's scores can tell them apart."""
+
     key: str
     label: str
     series: Sequence[tuple[datetime, float]]
     change: reliable_change.Change
+    stays: Sequence[UUID | None]
 
     def to_dict(self) -> dict:
         c = self.change
         return {
             "instrument": self.key,
             "label": self.label,
-            "series": [{"at": at, "value": value} for at, value in self.series],
+            "series": [
+                {"at": at, "value": value, "episode": stay}
+                for (at, value), stay in zip(self.series, self.stays, strict=True)
+            ],
             "baseline": c.baseline,
             "latest": c.latest,
             "sd": c.sd,
@@ -94,7 +102,9 @@ def _administrations(participant: Participant):
         Administration.objects.current()
         .filter(participant=participant, instrument__in=INSTRUMENTS, complete=True)
         .order_by("completed_at", "pk")
-        .values_list("instrument", "completed_at", "total", "subscales", "episode_id")
+        .values_list(
+            "instrument", "completed_at", "total", "subscales", "episode__public_id", "episode_id"
+        )
     )
 
 
@@ -103,49 +113,52 @@ def _checkins(participant: Participant):
         CheckIn.objects.current()
         .filter(participant=participant)
         .order_by("recorded_at")
-        .values_list("recorded_at", "craving", "mood", "episode_id")
+        .values_list("recorded_at", "craving", "mood", "episode__public_id", "episode_id")
     )
 
 
+Point = tuple[datetime, float, UUID | None]  # when, the score, the stay it belongs to
+
+
 def _measures(participant: Participant, rows: Iterable, checkins: Iterable) -> list[Measure]:
-    totals: dict[str, list[tuple[datetime, float]]] = {code: [] for code in INSTRUMENTS}
-    bam: dict[str, list[tuple[datetime, float]]] = {s: [] for s in BAM_SUBSCALES}
-    for code, at, total, subscales, _episode in rows:
+    totals: dict[str, list[Point]] = {code: [] for code in INSTRUMENTS}
+    bam: dict[str, list[Point]] = {s: [] for s in BAM_SUBSCALES}
+    for code, at, total, subscales, stay, _episode in rows:
         if code == "bam":
             for name in BAM_SUBSCALES:
                 if (subscales or {}).get(name) is not None:
-                    bam[name].append((at, subscales[name]))
+                    bam[name].append((at, subscales[name], stay))
         elif total is not None:
-            totals[code].append((at, total))
+            totals[code].append((at, total, stay))
     sex = _sex(participant)
     measures = []
     for code in ("phq-9", "gad-7", "pcl-5"):
-        series = totals[code]
+        points = totals[code]
         measures.append(
-            Measure(
+            _measure(
                 code,
                 instruments.get(code).short_name,
-                series,
-                reliable_change.change(code, [int(v) for _, v in series], sex=sex),
+                points,
+                reliable_change.change(code, [int(v) for _, v, _ in points], sex=sex),
             )
         )
     for name in BAM_SUBSCALES:
-        series = bam[name]
+        points = bam[name]
         measures.append(
-            Measure(
+            _measure(
                 f"bam-{name}",
                 f"BAM {name}",
-                series,
-                reliable_change.change("bam", [int(v) for _, v in series]),
+                points,
+                reliable_change.change("bam", [int(v) for _, v, _ in points]),
             )
         )
     ratings_of = list(checkins)
     for key, label, ratings in (
-        ("checkin-craving", "Craving", [(at, craving) for at, craving, _, _ in ratings_of]),
-        ("checkin-mood", "Mood", [(at, mood) for at, _, mood, _ in ratings_of]),
+        ("checkin-craving", "Craving", [(at, c, stay) for at, c, _, stay, _ in ratings_of]),
+        ("checkin-mood", "Mood", [(at, mood, stay) for at, _, mood, stay, _ in ratings_of]),
     ):
         measures.append(
-            Measure(
+            _measure(
                 key,
                 f"{label} (check-in)",
                 ratings,
@@ -163,3 +176,7 @@ def _measures(participant: Participant, rows: Iterable, checkins: Iterable) -> l
             )
         )
     return measures
+
+
+def _measure(key: str, label: str, points: list[Point], change: reliable_change.Change) -> Measure:
+    return Measure(key, label, [(at, v) for at, v, _ in points], change, [s for _, _, s in points])

@@ -262,3 +262,61 @@ def test_the_measures_tab_shows_this_stay_and_earlier_stays_apart(world, give, l
     earlier = text[text.index('id="earlier-heading"') :]
     assert "Adult IOP: referred Tue 1 Sep 2026, admitted Tue 8 Sep 2026, discharged" in earlier
     assert "<td>PHQ-9</td><td>2</td><td>20</td><td>14</td>" in earlier
+
+
+def test_the_measures_api_names_the_stay_of_each_score(world, give, login):
+    """A readmitted participant's series still hold every stay's scores, and each score names
+    the stay it belongs to, so a reader can tell the new stay's from the earlier one's."""
+    from checkins.services import record_checkin
+
+    def check_in(at, craving):
+        record_checkin(
+            world.participant,
+            by=world.participant_user,
+            now=at,
+            mood=5,
+            craving=craving,
+            used=False,
+            safety=False,
+        )
+
+    give("phq-9", phq9_answers(20), T0)
+    check_in(T0 + timedelta(days=1), 7)
+    Episode.objects.filter(pk=world.episode.pk).update(
+        status=EpisodeStatus.DISCHARGED, discharged_on=date(2026, 10, 2)
+    )
+    again = Episode.objects.create(
+        participant=world.participant,
+        program=world.program,
+        status=EpisodeStatus.ACTIVE,
+        referred_on=date(2026, 11, 2),
+        admitted_on=date(2026, 11, 3),
+        primary_clinician=world.therapist,
+    )
+    give("phq-9", phq9_answers(18), datetime(2026, 11, 3, 10, 0, tzinfo=T0.tzinfo))
+    check_in(datetime(2026, 11, 4, 9, 0, tzinfo=T0.tzinfo), 3)
+
+    response = login(world.therapist).get(
+        f"/api/v1/participants/{world.participant.public_id}/measures"
+    )
+
+    assert response.status_code == 200
+    data = {m["instrument"]: m for m in response.json()}
+    earlier, this = str(world.episode.public_id), str(again.public_id)
+    phq = data["phq-9"]
+    assert [(p["value"], p["episode"]) for p in phq["series"]] == [(20, earlier), (18, this)]
+    assert (phq["baseline"], phq["latest"]) == (20, 18)
+    craving = data["checkin-craving"]["series"]
+    assert [(p["value"], p["episode"]) for p in craving] == [(7, earlier), (3, this)]
+
+
+def test_the_openapi_document_names_the_stay_of_each_score(db):
+    from django.test import Client
+
+    spec = Client().get("/api/v1/openapi.json").json()
+    point = spec["components"]["schemas"]["Point"]
+    assert point["properties"]["episode"]["anyOf"] == [
+        {"format": "uuid", "type": "string"},
+        {"type": "null"},
+    ]
+    assert "episode" in point["required"]
