@@ -80,14 +80,17 @@ MOUD_MISSED = Rule(
 )
 
 RULES = (SAFETY, USE, REPEATED_USE, CRAVING, NO_CHECKIN, MOUD_MISSED)
+# The program's days the rules that count days look back over, the check-in's own included.
+DAYS_COUNTED = max(REPEATED_USE.params["within_days"], MOUD_MISSED.params["within_days"])
 
 
 def fired(checkin, recent: list, *, zone: tzinfo, on_moud: bool = False) -> list[Rule]:
     """The rules a new check-in sets off; `recent` is the participant's earlier current
-    check-ins of the same stay, newest first (at least as many as the longest rule looks back); `on_moud`
-    says a medication for opioid use disorder is on the list that day. Repeated use and
-    missed doses are counted by the program's days (`zone`), as the medication tab counts
-    them: an evening check-in west of UTC belongs to that evening's day, not the next."""
+    check-ins of the same stay, newest first (every one of the last `DAYS_COUNTED` days, and
+    at least as many as a run of craving needs); `on_moud` says a medication for opioid use
+    disorder is on the list that day. Repeated use and missed doses are counted by the
+    program's days (`zone`), as the medication tab counts them: an evening check-in west of
+    UTC belongs to that evening's day, not the next."""
     from checkins.models import MISSED_DOSES
 
     day = checkin.recorded_at.astimezone(zone).date()

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
@@ -23,7 +23,7 @@ from tandem.errors import InvalidInput
 from tandem.hooks import Hook
 from tandem.validation import validate
 
-LOOK_BACK = 10  # earlier check-ins read for the rules (more than any rule needs)
+LOOK_BACK = 10  # earlier check-ins read for the rules (more than a run of craving needs)
 
 
 @dataclass(frozen=True)
@@ -181,11 +181,18 @@ def record_checkin(
         checkin.episode = episode if episode is not None and episode.is_open else None
         # The rules look at this stay's check-ins only: a run of craving or use at the end of
         # an earlier stay says nothing about the first days of a readmission.
-        recent = list(
+        earlier = (
             CheckIn.objects.current()
             .filter(participant=participant, episode=checkin.episode, recorded_at__lt=now)
-            .order_by("-recorded_at")[:LOOK_BACK]
+            .order_by("-recorded_at")
         )
+        recent = list(earlier[:LOOK_BACK])
+        zone = program_zone(participant, episode)
+        first_day = now.astimezone(zone).date() - timedelta(days=rules.DAYS_COUNTED - 1)
+        since = datetime.combine(first_day, time.min, tzinfo=zone)
+        if len(recent) == LOOK_BACK and recent[-1].recorded_at >= since:
+            # Someone who checks in more than daily: the rules that count days see them all.
+            recent = list(earlier.filter(recorded_at__gte=since))
         checkin.save()
         record_event(
             actor=by,
@@ -200,7 +207,6 @@ def record_checkin(
         if checkin.safety:
             for hook in SAFETY_YES.implementations():
                 hook(participant.pk)
-        zone = program_zone(participant, episode)
         on_moud = _on_moud(participant, now.astimezone(zone).date())
         hits = rules.fired(checkin, recent, zone=zone, on_moud=on_moud)
         alerts = [_raise(rule, checkin, by) for rule in hits]

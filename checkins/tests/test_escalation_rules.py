@@ -87,6 +87,18 @@ def test_repeated_use_is_counted_on_the_program_s_days(world):
     assert kinds(outside) == [("checkin-use", "high")]
 
 
+def test_repeated_use_is_seen_behind_a_fortnight_of_daily_check_ins(world):
+    """Use reported, eleven calm daily check-ins, then use again on the twelfth day: the first
+    use is within the fourteen days however many check-ins came in between."""
+    send(world, used=True, substances=["alcohol"])
+    for day in range(1, 12):
+        send(world, at=T0 + timedelta(days=day))
+
+    again = send(world, at=T0 + timedelta(days=12), used=True, substances=["alcohol"])
+
+    assert ("continued-stay-review", "high") in kinds(again)
+
+
 def test_craving_of_8_on_three_check_ins_in_a_row_warns(world):
     first = send(world, craving=8)
     second = send(world, at=T0 + timedelta(days=1), craving=9)
