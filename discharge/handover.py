@@ -21,6 +21,9 @@ class OpenItem:
     item_id: str  # public id
     title: str
     owner: str = ""
+    # The one person it belongs to when its kind cannot be handed to them (a task to its own
+    # owner): the discharge refuses that choice up front, naming the item.
+    held_by: int | None = None
 
     @property
     def key(self) -> str:
@@ -113,7 +116,7 @@ def _open_tasks(participant: Any) -> list[OpenItem]:
     from worklist.selectors import open_tasks_for_participant
 
     return [
-        OpenItem("task", str(t.public_id), t.title, str(t.owner))
+        OpenItem("task", str(t.public_id), t.title, str(t.owner), held_by=t.owner_id)
         for t in open_tasks_for_participant(participant)
     ]
 

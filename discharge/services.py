@@ -189,7 +189,9 @@ def _check_choices(
 ) -> dict[str, ItemChoice]:
     """Every open item needs a choice, and a choice names an item still open; a handover
     names active staff of the organization who can open the record, so what is handed over
-    reaches someone who can act on it (the worklist asks the same of a task's owner)."""
+    reaches someone who can act on it (the worklist asks the same of a task's owner), and
+    someone other than the one it belongs to when its kind refuses that. All of it is
+    checked here, before anything is closed or handed over, so a refusal names the item."""
     open_keys = {item.key for item in items}
     for key in choices:
         if key not in open_keys:
@@ -214,6 +216,12 @@ def _check_choices(
             if choice.to is None or choice.to.pk not in staff:
                 raise InvalidInput(
                     f"Name the staff member who takes over: {item.title}.", field=item.key
+                )
+            if choice.to.pk == item.held_by:
+                raise InvalidInput(
+                    f"{choice.to} has it already: hand it over to someone else, or close it: "
+                    f"{item.title}.",
+                    field=item.key,
                 )
             reach = decide(choice.to, participant, Action.VIEW, Scope.CLINICAL)
             if not reach.allowed or reach.break_glass is not None:

@@ -207,6 +207,36 @@ def test_handing_over_to_someone_who_cannot_open_the_record_is_a_422_writing_not
     _nothing_written(world, alert, task)
 
 
+def test_a_task_handed_over_to_its_owner_is_a_422_naming_the_entry_and_writes_nothing(world, login):
+    alert, task = _alert(world, "Missed two sessions"), _task(world, "Call the probation officer")
+    client = login(world.therapist)
+    keys = _items(client, world)
+    response = client.post(
+        _url(world),
+        _body(
+            open_items=[
+                {
+                    "item": keys["Missed two sessions"],
+                    "choice": "handed_over",
+                    "to": world.supervisor.pk,
+                },
+                {
+                    "item": keys["Call the probation officer"],
+                    "choice": "handed_over",
+                    "to": world.therapist.pk,
+                },
+            ]
+        ),
+        content_type="application/json",
+    )
+    assert response.status_code == 422, response.content
+    (error,) = response.json()["detail"]
+    assert error["field"] == "open_items.1"
+    assert "has it already" in error["message"]
+    assert "Call the probation officer" in error["message"]
+    _nothing_written(world, alert, task)
+
+
 def test_bad_choices_are_422s_naming_the_entry_and_write_nothing(world, login):
     alert, task = _alert(world, "Missed two sessions"), _task(world, "Call the probation officer")
     client = login(world.therapist)

@@ -3,9 +3,14 @@
 import pytest
 from django.urls import reverse
 
+from discharge.handover import open_items
 from discharge.models import Discharge
+from discharge.tests.builders import DISCHARGE_DAY
+from monitoring.models import Alert
 from monitoring.services import raise_alert
 from participants.models import Episode
+from worklist.models import Task, TaskStatus
+from worklist.services import create_task
 
 # The form is dated the discharge day: the clock is that afternoon.
 pytestmark = pytest.mark.usefixtures("discharge_day")
@@ -100,3 +105,32 @@ def test_a_stale_form_with_an_item_to_close_is_sent_back_audited_and_closes_noth
     assert Alert.objects.get().status == "open"
     shown = AuditEvent.objects.exclude(pk__in=before).filter(participant=world.participant)
     assert shown.count() == 1  # the page sent back, audited: the rolled-back close is not
+
+
+def test_a_task_handed_over_to_its_owner_sends_the_form_back_naming_it(world, login):
+    raise_alert(world.participant, kind="test", severity="high", title="Open one", dedupe_key="x")
+    create_task(
+        title="Call the probation officer",
+        due_on=DISCHARGE_DAY,
+        by=world.therapist,
+        participant=world.participant,
+        owner=world.therapist,
+    )
+    alert_item, task_item = open_items(world.participant)
+    client = login(world.therapist)
+    url = reverse("discharge:discharge", args=[world.participant.public_id])
+    choices = {
+        f"choice:{alert_item.key}": "handed_over",
+        f"to:{alert_item.key}": world.supervisor.pk,
+        f"choice:{task_item.key}": "handed_over",
+        f"to:{task_item.key}": world.therapist.pk,
+    }
+    response = client.post(url, {**_form(world), **choices})
+    assert response.status_code == 400
+    assert (
+        f"{world.therapist} has it already: hand it over to someone else, or close it: "
+        "Call the probation officer." in response.content.decode()
+    )
+    assert not Discharge.objects.exists()
+    assert list(Alert.objects.get().assigned_to.all()) == [world.therapist]
+    assert Task.objects.get().status == TaskStatus.OPEN

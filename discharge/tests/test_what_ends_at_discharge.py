@@ -16,6 +16,8 @@ from participants.models import CareTeamMember, Episode
 from participants.services import transition_episode
 from scheduling.models import Enrolment
 from tandem.errors import InvalidInput
+from worklist.models import Task, TaskStatus
+from worklist.services import create_task
 
 
 def _alert(world, key):
@@ -80,6 +82,31 @@ def test_a_handover_names_someone_who_can_open_the_record(world, persona):
             world, choices={item.key: ItemChoice("handed_over", to=world.users[persona])}
         )
     assert list(Alert.objects.get(pk=alert.pk).assigned_to.all()) == [world.therapist]
+    assert not Handover.objects.exists()
+
+
+def test_a_task_handed_over_to_its_owner_is_refused_up_front_naming_the_item(world):
+    alert = _alert(world, "a")
+    task = create_task(
+        title="Call the probation officer",
+        due_on=DISCHARGE_DAY,
+        by=world.therapist,
+        participant=world.participant,
+        owner=world.therapist,
+    )
+    keys = {item.title: item.key for item in open_items(world.participant)}
+    with pytest.raises(InvalidInput, match="has it already") as refused:
+        discharge_world(
+            world,
+            choices={
+                keys["Alert a"]: ItemChoice("handed_over", to=world.supervisor),
+                keys["Call the probation officer"]: ItemChoice("handed_over", to=world.therapist),
+            },
+        )
+    assert refused.value.field == keys["Call the probation officer"]
+    assert "Call the probation officer" in refused.value.message
+    assert list(Alert.objects.get(pk=alert.pk).assigned_to.all()) == [world.therapist]
+    assert Task.objects.get().pk == task.pk and task.status == TaskStatus.OPEN
     assert not Handover.objects.exists()
 
 
