@@ -645,15 +645,8 @@ class _Facts:
     grant: Callable[[], BreakGlassGrant | None]
 
 
-# Every fact in the staff member's favour: what their roles could ever be allowed.
-_ALL_IN_FAVOUR = _Facts(
-    on_team=lambda: True,
-    intake_case=lambda: True,
-    team_at_discharge=lambda: True,
-    grant=lambda: None,  # on the team already allows whatever a grant would
-)
-# No fact in the staff member's favour (a role that asks none, or a list's participant the
-# facts were not read for).
+# No fact in the staff member's favour (a role that asks none, a list's participant the
+# facts were not read for, or what a role reaches by itself).
 _NO_FACTS = _Facts(
     on_team=lambda: False,
     intake_case=lambda: False,
@@ -725,25 +718,27 @@ def _staff_rule(
     return Decision(False, role_label, f"the {role_label} role does not reach {scope} data")
 
 
-def scopes_within_reach(user) -> frozenset[Scope]:
-    """The parts of a record this staff member's roles, in any of their organizations, let
-    them read for at least one participant (on a care team, say). What a page reads before
-    the policy decides for one participant (the chart header's flags, read with the
-    participant in one round trip) is limited to these, so a part of the record no role of
-    theirs ever reaches (clinical data, for the front desk or billing) is never read for
-    them at all."""
-    reach: set[Scope] = set()
-    for organization_id in organizations_of(user):
-        reach |= _reach(frozenset(roles_in(user, organization_id)))
-    return frozenset(reach)
+def scopes_reached_by_role(user) -> frozenset[Scope]:
+    """The parts of a record this staff member's roles let them read on every record of each
+    of their organizations, with no fact about the participant (care team, intake case,
+    grant). What a page reads before the policy decides for one participant (the chart
+    header's flags, read with the participant in one round trip, of their organizations'
+    participants only) is limited to these, so a reader the policy then refuses (a clinician
+    off the care team, staff of another organization) has read nothing of that part; what
+    the care team reaches is read once the decision allows it."""
+    organizations = organizations_of(user)
+    if not organizations:
+        return frozenset()
+    return frozenset.intersection(
+        *(_reach(frozenset(roles_in(user, org))) for org in organizations)
+    )
 
 
 @cache
 def _reach(roles: frozenset[str]) -> frozenset[Scope]:
-    """The scopes the participant rule lets these roles read when every fact a rule may
-    ask is in their favour."""
+    """The scopes the participant rule lets these roles read with no fact in their favour."""
     return frozenset(
-        scope for scope in Scope if _staff_rule(roles, Action.VIEW, scope, _ALL_IN_FAVOUR).allowed
+        scope for scope in Scope if _staff_rule(roles, Action.VIEW, scope, _NO_FACTS).allowed
     )
 
 

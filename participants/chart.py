@@ -155,8 +155,8 @@ def tab_bar(user, participant, active_tab: str) -> SafeString:
 def flag_values(within: Collection[Scope] = frozenset(Scope)) -> list[RowValues]:
     """The flag values of every module whose scope is `within` (by default, all), for the
     gate of a chart read to read with the participant (`chart_participant_with_relations`)
-    before the policy decides which of them are shown: the gate passes the scopes within
-    the reader's reach (`scopes_within_reach`)."""
+    before the policy decides which of them are shown: the gate passes the scopes the
+    reader's roles reach by themselves (`scopes_reached_by_role`)."""
     return [source.values for source in FLAGS.implementations() if source.scope in within]
 
 

@@ -17,8 +17,9 @@ from participants.access import (
     Scope,
     audit_access,
     decide,
+    organizations_of,
     refusal_message,
-    scopes_within_reach,
+    scopes_reached_by_role,
 )
 from participants.audit_events import access_event_type
 from participants.chart import flag_values
@@ -32,12 +33,15 @@ from tandem.views import error_page
 
 def load_participant(participant_id, *, chart_for: User | None = None) -> Participant | None:
     """The participant a page's address names; `chart_for`: with the episodes and care
-    teams the chart header and the access decision read (`prefetch_chart_relations`) and
-    the values of the header's flags this staff member's roles could be shown, in the same
-    round trip."""
+    teams the chart header and the access decision read (`prefetch_chart_relations`) and,
+    in the same round trip, the values of the header's flags this staff member's roles
+    reach on every record of their organizations (`scopes_reached_by_role`); the header
+    reads the others once the decision allows them."""
     if chart_for is not None:
         return chart_participant_with_relations(
-            participant_id, flag_values(scopes_within_reach(chart_for))
+            participant_id,
+            flag_values(scopes_reached_by_role(chart_for)),
+            organizations=organizations_of(chart_for),
         )
     return chart_participant(participant_id)
 

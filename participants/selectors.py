@@ -157,7 +157,7 @@ def chart_participant(public_id) -> Participant | None:
 
 
 def chart_participant_with_relations(
-    public_id, row_values: Sequence[RowValues] = ()
+    public_id, row_values: Sequence[RowValues] = (), *, organizations: Sequence[int] = ()
 ) -> Participant | None:
     """`chart_participant` with what `prefetch_chart_relations` reads onto it (the episodes
     and care teams the chart header and the access decision read), the three statements
@@ -167,7 +167,8 @@ def chart_participant_with_relations(
 
     `row_values`: groups of values on the participant's row, as `read_on_participant` reads
     them, read in the same round trip and kept on the participant for `kept_row_values`
-    (the chart header's flags, whose modules' own decisions say which are shown)."""
+    (the chart header's flags, whose modules' own decisions say which are shown), for a
+    participant of one of `organizations` only (the reader's), when they are given."""
     public = Participant._meta.get_field("public_id")
     groups = tuple(row_values) if any(_row_value_names(tuple(row_values))) else ()
     reads = [
@@ -191,10 +192,11 @@ def chart_participant_with_relations(
         ),
     ]
     if groups:
+        within = tuple(organizations)
         reads.append(
             Read(
-                ("chart_row_values_by_address", groups),
-                lambda value: _row_values_by_address(groups, value),
+                ("chart_row_values_by_address", groups, within),
+                lambda value: _row_values_by_address(groups, value, within),
                 public,
                 public_id,
             )
@@ -203,7 +205,7 @@ def chart_participant_with_relations(
     if not people:
         return None
     _keep_chart_relations(people[0], episodes, members)
-    if values:
+    if values and values[0]:
         names = _row_value_names(groups)
         people[0]._kept_row_values = {
             group: dict(zip(group_names, row, strict=True))
@@ -379,13 +381,14 @@ def _row_value_names(groups: tuple[RowValues, ...]) -> list[list[str]]:
     return names
 
 
-def _row_values_by_address(groups: Sequence[RowValues], public_id) -> QuerySet:
+def _row_values_by_address(
+    groups: Sequence[RowValues], public_id, organizations: Sequence[int] = ()
+) -> QuerySet:
     expressions = _row_value_expressions(groups)
-    return (
-        Participant.objects.filter(public_id=public_id, entered_in_error_at__isnull=True)
-        .annotate(**expressions)
-        .values_list(*expressions)
-    )
+    found = Participant.objects.filter(public_id=public_id, entered_in_error_at__isnull=True)
+    if organizations:
+        found = found.filter(organization_id__in=organizations)
+    return found.annotate(**expressions).values_list(*expressions)
 
 
 def _split(row: Sequence[Any], names: list[list[str]]) -> list[Sequence[Any]]:

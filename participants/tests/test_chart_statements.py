@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from audit.models import Action
 from conftest import PERSONAS
-from participants.access import Scope, decide, decisions_for_one_request, scopes_within_reach
+from participants.access import Scope, decide, decisions_for_one_request, scopes_reached_by_role
 from participants.chart import FLAGS, flag_values, header_flags
 from participants.decorators import load_participant
 from participants.models import CareTeamMember, CareTeamRole, Episode, EpisodeStatus, Participant
@@ -259,21 +259,46 @@ def test_a_clinician_s_chart_page_still_reads_and_shows_the_flags(world, client)
 
 
 @pytest.mark.parametrize("persona", sorted(PERSONAS))
-def test_every_scope_a_role_may_read_on_some_chart_is_within_its_reach(world, persona):
-    """The reach is the rule itself with every fact in the role's favour: whatever the
-    policy allows one of these people on any of the world's charts is within it."""
+def test_what_a_role_reaches_by_itself_is_allowed_on_every_chart_of_its_organization(
+    world, persona
+):
+    """What the gate reads before the decision is the rule itself with no fact in the
+    role's favour: the policy allows it on every chart of the reader's organization."""
     user = getattr(world, persona)
-    reach = scopes_within_reach(user)
-    for participant in Participant.objects.all():
-        for scope in Scope:
-            if decide(user, participant, Action.VIEW, scope).allowed:
-                assert scope in reach, (persona, scope)
+    reach = scopes_reached_by_role(user)
+    for participant in Participant.objects.filter(organization=world.org):
+        for scope in reach:
+            assert decide(user, participant, Action.VIEW, scope).allowed, (persona, scope)
     expected = {
         "frontdesk": {Scope.DEMOGRAPHICS, Scope.SCHEDULE},
         "billing": {Scope.DEMOGRAPHICS, Scope.SCHEDULE, Scope.BILLING},
         "auditor": set(),
-        "therapist": set(Scope) - {Scope.BILLING},
+        "therapist": set(),
+        "intake": set(),
         "director": set(Scope),
     }
     if persona in expected:
         assert reach == expected[persona]
+
+
+def test_a_clinician_refused_the_chart_reads_none_of_its_clinical_flags(world, client):
+    """A therapist off the care team is refused the chart: the request reads none of its
+    clinical flags' values on the way."""
+    from monitoring.services import raise_alert
+
+    raise_alert(world.participant, kind="k", severity="high", title="Overdose risk", dedupe_key="x")
+    tables = _flag_tables()
+    client.force_login(world.outsider)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("participants:chart", args=[world.participant.public_id]))
+    assert response.status_code == 403
+    read = [t for q in queries for t in tables if f'"{t}"' in q["sql"]]
+    assert read == [], "read before the policy refused"
+
+
+def test_staff_of_another_organization_read_no_flag_with_the_participant(world):
+    """A director elsewhere reaches every record of their own organization only: the gate
+    brings back none of this participant's flag values for them."""
+    found = load_participant(str(world.participant.public_id), chart_for=world.stranger)
+    assert found is not None
+    assert [kept_row_values(found, group) for group in flag_values()] == [None] * len(flag_values())
