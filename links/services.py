@@ -47,11 +47,14 @@ CLOSED_MESSAGE = gettext_noop(
 
 class LinkClosed(LinkUnavailable):
     """The participant left care after the link was sent: what it opens belongs to the chart
-    that discharge closed, so nothing is kept, and the participant is told why."""
+    that discharge closed, so nothing is kept, and the participant is told why. `decision`
+    is the refusal still to be audited when it came from inside the answer's transaction,
+    which rolls back (see `audit_refused`)."""
 
-    def __init__(self, participant: Participant) -> None:
+    def __init__(self, participant: Participant, decision: Decision | None = None) -> None:
         TandemError.__init__(self, CLOSED_MESSAGE)
         self.participant = participant
+        self.decision = decision
 
 
 @dataclass(frozen=True)
@@ -148,8 +151,15 @@ class LinkVisit:
         """Use the link up; call inside the transaction that stores the answer.
 
         The update is conditional, so two answers sent at once store one: the second
-        raises LinkUnavailable and its transaction rolls back.
+        raises LinkUnavailable and its transaction rolls back. The closed chart is asked
+        again here, under a lock on the stay, since a discharge can commit between the
+        link's opening and this write: then LinkClosed, and the answer rolls back.
         """
+        decision = link_holder_decision(
+            self.participant, self.link.target, target_for(self.link.target).scope, storing=True
+        )
+        if not decision.allowed:
+            raise LinkClosed(self.participant, decision)
         spent = SingleUseLink.objects.filter(pk=self.link.pk, **_usable(self.now)).update(
             used_at=self.now
         )
@@ -175,14 +185,7 @@ def open_link(token: str, *, method: str | None, now: datetime | None = None) ->
     decision = link_holder_decision(link.participant, link.target, target_for(link.target).scope)
     opening = method in ("GET", "HEAD")
     if not decision.allowed:
-        record_event(
-            actor=None,
-            event_type="link.opened" if opening else "link.used",
-            decision=decision,
-            participant=link.participant,
-            record=link,
-            details={"target": link.target, "ref": link.target_ref},
-        )
+        audit_refused(link, decision, opening=opening)
         raise LinkClosed(link.participant)
     if opening:
         with transaction.atomic():
@@ -197,6 +200,19 @@ def open_link(token: str, *, method: str | None, now: datetime | None = None) ->
                 details={"target": link.target, "ref": link.target_ref},
             )
     return LinkVisit(link, decision, now)
+
+
+def audit_refused(link: SingleUseLink, decision: Decision, *, opening: bool) -> None:
+    """A link the closed chart refused, audited as refused; outside the answer's transaction
+    when the refusal came from inside it, so the event is kept while the answer is not."""
+    record_event(
+        actor=None,
+        event_type="link.opened" if opening else "link.used",
+        decision=decision,
+        participant=link.participant,
+        record=link,
+        details={"target": link.target, "ref": link.target_ref},
+    )
 
 
 def audit_shown_again(visit: LinkVisit) -> None:

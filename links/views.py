@@ -48,6 +48,11 @@ def open_link(request: HttpRequest, token: str) -> HttpResponse:
             if request.method not in ("GET", "HEAD") and not events.written:
                 # A form sent back with its errors shows the target again: audit that too.
                 services.audit_shown_again(visit)
+        except services.LinkClosed as exc:
+            # The stay ended between the opening and the answer: the answer rolled back.
+            if exc.decision is not None:
+                services.audit_refused(visit.link, exc.decision, opening=False)
+            response = unavailable(request, translation.gettext(exc.message))
         except services.LinkUnavailable as exc:
             response = unavailable(request, exc.message)
         response.headers.setdefault("Content-Language", translation.get_language())

@@ -1008,16 +1008,38 @@ def holds_listed_role(user, organization_id: int, listed: frozenset[str] | set[s
 
 
 def link_holder_decision(
-    participant: Participant, target: str, scope: Scope = Scope.CLINICAL
+    participant: Participant, target: str, scope: Scope = Scope.CLINICAL, *, storing: bool = False
 ) -> Decision:
     """Whoever holds a valid single-use link (sent to the participant) may see and answer
     the one target it opens, and nothing else of the record; `links` checks the link first.
     The answer is written to `scope`, so after discharge the closed chart refuses it as it
     refuses the participant's own account (a follow-up questionnaire's aftercare part stays
-    open)."""
+    open). `storing` asks again inside the transaction that stores the answer, with the
+    stay read afresh under a lock (`care_ended_locked`)."""
     return _closed_chart(
         Decision(True, "participant", f"single-use link to one {target}"),
         Action.CREATE,
         scope,
-        ended=lambda: care_ended(participant),
+        ended=(lambda: care_ended_locked(participant))
+        if storing
+        else (lambda: care_ended(participant)),
+    )
+
+
+def care_ended_locked(participant: Participant) -> bool:
+    """`care_ended`, read afresh with the participant's episodes locked until the caller's
+    transaction ends. The discharge locks the episode it ends: one that committed since the
+    caller first asked is seen here, one under way is waited for and then seen, and one that
+    starts later waits until the caller's write is stored (it then belongs to the stay)."""
+    rows = list(
+        Episode.objects.select_for_update()
+        .filter(participant=participant)
+        .values_list("status", "admitted_on")
+    )
+    return _left_care(
+        {
+            status
+            for status, admitted_on in rows
+            if not (status in LEFT_AFTER_ADMISSION_STATUSES and admitted_on is None)
+        }
     )

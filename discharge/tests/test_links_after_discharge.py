@@ -8,9 +8,13 @@ import time_machine
 from assessments.models import Administration
 from audit.models import AuditEvent, Outcome
 from checkins.models import CheckIn
+from checkins.services import record_checkin
+from checkins.views import handle_link
+from discharge.models import Discharge
 from discharge.tests.builders import DISCHARGE_DAY, at, discharge_world
 from links.models import SingleUseLink
-from links.services import issue_link
+from links.registry import TARGETS, LinkTarget
+from links.services import LinkClosed, issue_link, open_link
 from monitoring.models import Alert
 from participants.models import Participant
 
@@ -82,3 +86,64 @@ def test_a_link_answered_before_discharge_is_kept_on_the_stay(client, world):
         assert client.post(issued.path, {**CHECKIN, "safety": "no"}).status_code == 200
     discharge_world(world)
     assert CheckIn.objects.get().participant == world.participant
+
+
+# ------------------------------------------- a discharge between the opening and the answer
+
+
+def test_a_discharge_after_the_link_was_opened_refuses_the_answer_it_was_opened_for(world):
+    """The link is opened while the participant is in care; the discharge commits before
+    the answer is stored: the answer's own write finds the stay ended and keeps nothing."""
+    issued = issue_link(world.participant, "checkin", now=at(DISCHARGE_DAY, 9, world.program))
+    with time_machine.travel(at(DISCHARGE_DAY, 14, world.program), tick=True):
+        visit = open_link(issued.token, method="POST")
+        discharge_world(world)
+        with pytest.raises(LinkClosed):
+            record_checkin(
+                world.participant,
+                by=None,
+                mood=6,
+                craving=2,
+                used=False,
+                safety=True,
+                hours_slept=7,
+                via="link",
+                link_visit=visit,
+            )
+    assert not CheckIn.objects.exists()
+    assert SingleUseLink.objects.get().used_at is None
+
+
+# A check-in target whose answer is sent while the discharge is recorded: the test's own
+# target, through the registry's extension point, so the page is the links page itself.
+MEANWHILE = "checkin-meanwhile"
+
+
+@pytest.fixture
+def discharged_meanwhile(world):
+    def handle(request, visit):
+        discharge_world(world)
+        return handle_link(request, visit)
+
+    target = LinkTarget(MEANWHILE, "daily check-in", handle)
+    TARGETS.register(target)
+    yield
+    TARGETS.unregister(target)
+
+
+def test_the_answer_sent_as_the_stay_ends_gets_the_same_410_page_and_keeps_nothing(
+    client, world, discharged_meanwhile
+):
+    issued = issue_link(world.participant, MEANWHILE, now=at(DISCHARGE_DAY, 9, world.program))
+    with time_machine.travel(at(DISCHARGE_DAY, 14, world.program), tick=True):
+        response = client.post(issued.path, CHECKIN)
+    assert response.status_code == 410
+    text = response.content.decode()
+    assert CLOSED in text and "988" in text
+    assert response["Cache-Control"] == "no-store"
+    assert Discharge.objects.filter(participant=world.participant).exists()
+    assert not CheckIn.objects.exists()
+    assert SingleUseLink.objects.get().used_at is None
+    used = AuditEvent.objects.filter(participant=world.participant, event_type="link.used")
+    assert [e.outcome for e in used] == [Outcome.REFUSED]
+    assert not AuditEvent.objects.filter(event_type="checkin.recorded").exists()
