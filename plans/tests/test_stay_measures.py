@@ -20,6 +20,9 @@ from participants.models import Episode
 from plans.models import TreatmentPlan
 from plans.selectors import plan_view
 from plans.tests.builders import signed
+from screens import panels
+from screens.models import DrugScreen, Panel
+from screens.services import record_screen
 
 CHICAGO = ZoneInfo("America/Chicago")
 EARLIER_STAY = datetime(2026, 11, 2, 10, tzinfo=CHICAGO)
@@ -49,6 +52,22 @@ def _administer(world, code: str, at: datetime, value: int) -> Administration:
         mode="staff-entered",
         by=world.therapist,
         completed_at=at,
+    )
+
+
+def _screen(world, at: datetime, **positive: str) -> DrugScreen:
+    """A cup screen collected at `at`: every analyte negative but those given."""
+    panels.seed()
+    cup = Panel.objects.prefetch_related("analytes").get(code="urine-cup-hhs")
+    return record_screen(
+        world.participant,
+        by=world.therapist,
+        panel=cup,
+        results={a.code: positive.get(a.code, "negative") for a in cup.analytes.all()},
+        collected_at=at,
+        observed=True,
+        validity="valid",
+        now=at,
     )
 
 
@@ -138,3 +157,54 @@ def test_the_discharge_summary_reads_the_plan_s_own_stay_s_assessments(world):
     goals = _summary_goals(world, again)
 
     assert goals[2] == "  PHQ-9 below 10: no PHQ-9 total reading yet."
+
+
+@pytest.mark.parametrize(
+    ("measure", "earlier_positive", "this_stay"),
+    [
+        # The stay before ended on a positive: none yet, then this stay's clean screen.
+        ("drug-screen-unexplained", [False, True], 0),
+        # The stay before ended on two clean screens: this stay's clean screen is a run of one.
+        ("drug-screen-clear-run", [True, False, False], 1),
+    ],
+)
+def test_a_drug_screen_of_the_stay_before_is_not_the_new_plan_s_progress(
+    world, login, measure, earlier_positive, this_stay
+):
+    """The stay before's screens are no result of the new plan: it has none until this
+    stay's first screen, and then counts this stay's screens only."""
+    for n, positive in enumerate(earlier_positive):
+        _screen(
+            world,
+            datetime(2026, 10, 26 + 2 * n, 10, tzinfo=CHICAGO),
+            **({"COC": "positive"} if positive else {}),
+        )
+    again, plan = _readmitted_plan(world, measure)
+
+    (progress,) = plan_view(plan).progress.values()
+    assert (progress.reading, progress.met) == (None, None)
+    client = login(world.therapist)
+    plan_page, objective_page = _pages(client, world, plan)
+    assert "no result recorded yet" in plan_page
+    assert "No result recorded yet." in objective_page
+    assert _api_progress(client, world)["latest_value"] is None
+    assert "latest " not in _portal(login, world)
+
+    assert _screen(world, THIS_STAY).episode == again
+    (progress,) = plan_view(plan).progress.values()
+    assert (progress.reading.value, progress.reading.on) == (this_stay, date(2026, 11, 10))
+    client = login(world.therapist)
+    assert f"latest {this_stay} on 10 Nov 2026" in _pages(client, world, plan)[0]
+    assert _api_progress(client, world)["latest_value"] == str(this_stay)
+    assert f"latest {this_stay} (10 Nov)" in _portal(login, world)
+
+
+def test_the_discharge_summary_reads_the_plan_s_own_stay_s_drug_screens(world):
+    _screen(world, EARLIER_STAY)
+    again, _ = _readmitted_plan(world, "drug-screen-clear-run")
+
+    goals = _summary_goals(world, again)
+
+    assert goals[2] == (
+        "  PHQ-9 below 10: no Drug screens in a row without an unexplained positive reading yet."
+    )
