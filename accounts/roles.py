@@ -4,7 +4,7 @@ These are facts, not decisions. What a role may do is decided in one place, the 
 policy (`participants.access`): read it there, never compare role names elsewhere.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db.models import Field, QuerySet
@@ -53,6 +53,23 @@ def _load(user) -> dict[int, set[str]]:
         [rows] = read_together(roles_read(user.pk))
         keep_roles(user, rows)
     return user._tandem_roles
+
+
+def keep_roles_of(users: Iterable[Any]) -> None:
+    """Read the roles and time zones of several people in one query (a list of whom to hand
+    something to) and keep them on each user object, as `_load` does for one."""
+    missing = {user.pk: user for user in users if getattr(user, "_tandem_roles", None) is None}
+    if not missing:
+        return
+    rows: dict[Any, list[tuple]] = {pk: [] for pk in missing}
+    for user_id, *row in (
+        Membership.objects.filter(user_id__in=list(missing), is_active=True)
+        .order_by("organization__programs__pk")
+        .values_list("user_id", "organization_id", "role", "organization__programs__time_zone")
+    ):
+        rows[user_id].append(tuple(row))
+    for pk, user in missing.items():
+        keep_roles(user, rows[pk])
 
 
 def roles_in(user, organization_id: int) -> set[str]:

@@ -3,7 +3,7 @@ choice per item still open on the participant."""
 
 from django import forms
 
-from accounts.models import Membership, User
+from accounts.models import User
 from discharge.handover import OpenItem
 from discharge.models import Aftercare, Discharge, FollowUpChannel, Handover
 from discharge.services import AFTERCARE_FIELDS
@@ -57,20 +57,23 @@ class DischargeForm(forms.ModelForm):
             },
         }
 
-    def __init__(self, *args, items: list[OpenItem], organization_id: int, **kwargs) -> None:
+    def __init__(self, *args, items: list[OpenItem], takers: list[User], **kwargs) -> None:
+        """`takers`: whom the items can be handed to (`handover.takers`), read once for
+        every item's list."""
         super().__init__(*args, **kwargs)
         self.items = items
-        staff = User.objects.filter(
-            pk__in=Membership.objects.filter(
-                organization_id=organization_id, is_active=True
-            ).values("user_id")
-        ).order_by("last_name", "first_name")
+        by_pk = {str(user.pk): user for user in takers}
+        people = [("", "---------"), *((pk, str(user)) for pk, user in by_pk.items())]
         for item in items:
             self.fields[f"choice:{item.key}"] = forms.ChoiceField(
                 label=item.title, choices=Handover.Choice.choices, widget=forms.RadioSelect
             )
-            self.fields[f"to:{item.key}"] = forms.ModelChoiceField(
-                label="Hand over to", queryset=staff, required=False
+            self.fields[f"to:{item.key}"] = forms.TypedChoiceField(
+                label="Hand over to",
+                choices=people,
+                coerce=by_pk.__getitem__,
+                empty_value=None,
+                required=False,
             )
             self.fields[f"note:{item.key}"] = forms.CharField(
                 label="Note", max_length=300, required=False

@@ -9,9 +9,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from accounts.models import User
+from audit.models import Action
 from audit.services import record_event
 from monitoring.models import Alert, AlertStatus
 from monitoring.services import close
+from participants.access import Scope, decide_for_staff
 from tandem.hooks import Hook
 
 
@@ -58,6 +61,29 @@ def provider(kind: str) -> ItemProvider:
 def open_items(participant: Any) -> list[OpenItem]:
     """Every open item of every registered kind, in a fixed order."""
     return [item for p in providers() for item in p.open_items(participant)]
+
+
+def takers(participant: Any) -> list[User]:
+    """Whom an open item can be handed to: active staff of the participant's organization
+    who can open the record themselves (the care team, the program's oversight; not by
+    breaking the glass), decided by the access policy for all of them at once. The
+    discharge asks the same of the one chosen."""
+    staff = list(
+        User.objects.filter(
+            kind=User.Kind.STAFF,
+            is_active=True,
+            memberships__organization_id=participant.organization_id,
+            memberships__is_active=True,
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
+    decisions = decide_for_staff(staff, participant, Action.VIEW, Scope.CLINICAL)
+    return [
+        user
+        for user in staff
+        if decisions[user.pk].allowed and decisions[user.pk].break_glass is None
+    ]
 
 
 def _open_alerts(participant: Any) -> list[OpenItem]:

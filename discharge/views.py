@@ -76,7 +76,7 @@ def discharge(request: StaffRequest, participant) -> HttpResponse:
     form = DischargeForm(
         request.POST or None,
         items=items,
-        organization_id=participant.organization_id,
+        takers=handover.takers(participant),
         initial={
             "version": episode.version,
             "date": episode.program.today(),

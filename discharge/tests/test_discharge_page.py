@@ -1,14 +1,21 @@
 """The discharge page: the form, its refusals, and the tab afterwards."""
 
+import re
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import Membership, Role
+from conftest import make_user
 from discharge.handover import open_items
 from discharge.models import Discharge
 from discharge.tests.builders import DISCHARGE_DAY
 from monitoring.models import Alert
 from monitoring.services import raise_alert
-from participants.models import Episode
+from participants.access import break_the_glass
+from participants.models import CareTeamMember, CareTeamRole, Episode
 from worklist.models import Task, TaskStatus
 from worklist.services import create_task
 
@@ -134,3 +141,65 @@ def test_a_task_handed_over_to_its_owner_sends_the_form_back_naming_it(world, lo
     assert not Discharge.objects.exists()
     assert list(Alert.objects.get().assigned_to.all()) == [world.therapist]
     assert Task.objects.get().status == TaskStatus.OPEN
+
+
+def _offered(page: str, item) -> list[str]:
+    """The names the page's "Hand over to" list offers for one open item."""
+    found = re.search(rf'<select name="to:{re.escape(item.key)}"[^>]*>(.*?)</select>', page, re.S)
+    assert found is not None, page
+    options = re.findall(r'<option value="(\d*)"[^>]*>([^<]*)</option>', found.group(1))
+    return [name for value, name in options if value]
+
+
+def test_the_hand_over_list_offers_only_people_who_can_open_the_record(world, login):
+    """The care team and the program's oversight; not the front desk, billing, the auditor,
+    intake once admitted, a clinician off the team even with a break-the-glass grant, nor
+    staff of another organization: whom the discharge would refuse is not offered."""
+    raise_alert(world.participant, kind="test", severity="high", title="Open one", dedupe_key="x")
+    break_the_glass(world.outsider, world.participant, "Covering the evening group today.")
+    (item,) = open_items(world.participant)
+    client = login(world.therapist)
+    page = client.get(reverse("discharge:discharge", args=[world.participant.public_id]))
+    assert _offered(page.content.decode(), item) == [
+        f"{name.title()} Tester"
+        for name in [
+            "casemanager",
+            "counsellor",
+            "director",
+            "nurse",
+            "peer",
+            "prescriber",
+            "supervisor",
+            "therapist",
+        ]
+    ]
+
+
+def test_the_page_reads_as_many_queries_however_many_items_and_people(world, login):
+    raise_alert(world.participant, kind="test", severity="high", title="Open one", dedupe_key="x")
+    client = login(world.therapist)
+    url = reverse("discharge:discharge", args=[world.participant.public_id])
+    client.get(url)
+    with CaptureQueriesContext(connection) as one_item:
+        assert client.get(url).status_code == 200
+    for n in range(3):
+        raise_alert(
+            world.participant, kind="test", severity="high", title=f"More {n}", dedupe_key=str(n)
+        )
+        create_task(
+            title=f"Task {n}",
+            due_on=DISCHARGE_DAY,
+            by=world.therapist,
+            participant=world.participant,
+            owner=world.therapist,
+        )
+        clinician = make_user(f"clinician{n}")
+        Membership.objects.create(user=clinician, organization=world.org, role=Role.COUNSELLOR)
+        CareTeamMember.objects.create(
+            episode=world.episode, user=clinician, role=CareTeamRole.COUNSELLOR
+        )
+    with CaptureQueriesContext(connection) as seven_items:
+        page = client.get(url)
+    assert len(open_items(world.participant)) == 7
+    assert page.content.decode().count(">Clinician0 Tester</option>") == 7
+    assert len(seven_items) == len(one_item), [q["sql"] for q in seven_items]

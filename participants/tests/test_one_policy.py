@@ -8,12 +8,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts.models import Role, User
 from audit.models import Action
 from participants.access import (
     CAPABILITIES,
     Scope,
     decide,
+    decide_for_staff,
     decide_many,
     may,
     require,
@@ -71,6 +72,44 @@ def test_the_batch_decision_reads_its_facts_in_a_fixed_number_of_queries(world):
     with CaptureQueriesContext(connection) as many:
         decide_many(world.intake, people, Action.VIEW, Scope.CLINICAL)
     assert len(many) == len(few) <= 4
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("scope", list(Scope))
+def test_the_batch_decision_over_people_is_decide_for_each_of_them(world, scope):
+    BreakGlassGrant.objects.create(
+        user=world.outsider,
+        participant=world.participant,
+        reason="Crisis call after hours",
+        expires_at=timezone.now() + timedelta(minutes=30),
+    )
+    for action in (Action.VIEW, Action.CHANGE, Action.EXPORT):
+        for person in _people(world):
+            batch = decide_for_staff(
+                User.objects.filter(pk__in=[u.pk for u in _everyone(world)]),
+                person,
+                action,
+                scope,
+            )
+            for user in _everyone(world):
+                single = decide(user, person, action, scope)
+                assert batch[user.pk] == single, (user.username, action, person.record_number)
+
+
+@pytest.mark.django_db
+def test_the_batch_decision_over_people_reads_in_a_fixed_number_of_queries(world):
+    BreakGlassGrant.objects.create(
+        user=world.outsider,
+        participant=world.participant,
+        reason="Crisis call after hours",
+        expires_at=timezone.now() + timedelta(minutes=30),
+    )
+    few, many = list(User.objects.filter(pk=world.therapist.pk)), list(User.objects.all())
+    with CaptureQueriesContext(connection) as one:
+        decide_for_staff(few, world.participant, Action.VIEW, Scope.CLINICAL)
+    with CaptureQueriesContext(connection) as everyone:
+        decide_for_staff(many, world.participant, Action.VIEW, Scope.CLINICAL)
+    assert len(one) == 2 and len(everyone) == 3  # roles, facts, and the grant found
 
 
 @pytest.mark.django_db
