@@ -172,7 +172,8 @@ def list_plans(request: ApiRequest, participant_id: UUID):
     summary="The plan in force",
     description=(
         "The newest signed version. Each objective bound to a measure carries `progress`: "
-        "the latest value and its date, read from the record, and whether it meets the target."
+        "the latest value and its date, read from the record of the plan's own stay (a "
+        "readmission's plan reads none of the stay before's), and whether it meets the target."
     ),
 )
 def current_plan(request: ApiRequest, participant_id: UUID):
