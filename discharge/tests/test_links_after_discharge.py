@@ -2,8 +2,12 @@
 closed chart refuses it as it refuses the participant's own account, kindly and with nothing
 kept; the follow-up questionnaire, sent after discharge on purpose, is answered as before."""
 
+import threading
+import time
+
 import pytest
 import time_machine
+from django.db import connection, connections, transaction
 
 from assessments.models import Administration
 from audit.models import AuditEvent, Outcome
@@ -147,3 +151,72 @@ def test_the_answer_sent_as_the_stay_ends_gets_the_same_410_page_and_keeps_nothi
     used = AuditEvent.objects.filter(participant=world.participant, event_type="link.used")
     assert [e.outcome for e in used] == [Outcome.REFUSED]
     assert not AuditEvent.objects.filter(event_type="checkin.recorded").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_answer_sent_while_the_discharge_is_being_recorded_waits_for_it_and_keeps_nothing(
+    world,
+):
+    """The discharge holds its transaction open until the answer's write is waiting on it
+    (or has finished, as it did when the answer did not ask again under a lock)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's in-memory test database cannot take writers from several threads")
+    issued = issue_link(world.participant, "checkin", now=at(DISCHARGE_DAY, 9, world.program))
+    discharging, answered, release = threading.Event(), threading.Event(), threading.Event()
+    outcomes: dict[str, str] = {}
+
+    def discharge() -> None:
+        try:
+            with transaction.atomic():
+                discharge_world(world)
+                discharging.set()
+                release.wait(timeout=30)
+            outcomes["discharge"] = "recorded"
+        except Exception as exc:
+            outcomes["discharge"] = type(exc).__name__
+        finally:
+            discharging.set()
+            connections.close_all()
+
+    def answer(visit) -> None:
+        try:
+            record_checkin(
+                world.participant,
+                by=None,
+                mood=6,
+                craving=2,
+                used=False,
+                safety=True,
+                hours_slept=7,
+                via="link",
+                link_visit=visit,
+            )
+            outcomes["answer"] = "stored"
+        except Exception as exc:
+            outcomes["answer"] = type(exc).__name__
+        finally:
+            answered.set()
+            connections.close_all()
+
+    with time_machine.travel(at(DISCHARGE_DAY, 14, world.program), tick=True):
+        visit = open_link(issued.token, method="POST")
+        first = threading.Thread(target=discharge)
+        first.start()
+        discharging.wait(timeout=30)
+        second = threading.Thread(target=answer, args=(visit,))
+        second.start()
+        with connection.cursor() as cursor:
+            for _ in range(300):
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+                if cursor.fetchone()[0] or answered.is_set():
+                    break
+                time.sleep(0.05)
+        release.set()
+        first.join()
+        second.join()
+    assert outcomes == {"discharge": "recorded", "answer": "LinkClosed"}
+    assert not CheckIn.objects.exists()
+    assert SingleUseLink.objects.get().used_at is None
