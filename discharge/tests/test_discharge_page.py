@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Membership, Role
+from audit.models import AuditEvent
 from conftest import make_user
 from discharge.handover import open_items
 from discharge.models import Discharge
@@ -95,10 +96,6 @@ def test_the_summary_is_edited_signed_and_then_immutable(world, login):
 
 
 def test_a_stale_form_with_an_item_to_close_is_sent_back_audited_and_closes_nothing(world, login):
-    from audit.models import AuditEvent
-    from discharge.handover import open_items
-    from monitoring.models import Alert
-
     raise_alert(world.participant, kind="test", severity="high", title="Open one", dedupe_key="x")
     (item,) = open_items(world.participant)
     client = login(world.therapist)
