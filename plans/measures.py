@@ -1,9 +1,9 @@
 """Measures an objective can be bound to, as a registry other modules add to.
 
-A measure is a key, a label and a way to read a participant's latest value from the record
-(`latest(participant_id) -> Reading | None`, and optionally `latest_many(ids)` for lists, and
-`in_stay(participant_id, episode_id)` for readings that belong to one stay, so a readmission's
-plan is measured by its own stay's readings).
+A measure is a key, a label and one reader: `reading(participant_id, episode_id) -> Reading |
+None`, the latest reading of that stay. A plan belongs to a stay, so a readmission's plan is
+measured by its own stay's record and never by the stay before's; there is no reader across
+stays to fall back to.
 `assessments` instruments are registered here; check-in and drug-screen measures are
 registered by their own modules with `register_measure(...)` from their `AppConfig.ready()`.
 An objective's progress is then computed from the reading and the objective's target, never
@@ -31,52 +31,28 @@ class Reading:
         return timezone.localdate(self.at) if timezone.is_aware(self.at) else self.at.date()
 
 
-Latest = Callable[[int], Reading | None]
-LatestMany = Callable[[list[int]], dict[int, Reading]]
-InStay = Callable[[int, int], Reading | None]
+StayReader = Callable[[int, int], Reading | None]
 
 
 @dataclass(frozen=True)
 class Measure:
+    """What an objective is bound to: `reading` is its latest reading in one stay."""
+
     key: str
     label: str
-    latest: Latest
-    latest_many: LatestMany | None = None
-    in_stay: InStay | None = None
-
-    def latest_of(self, participant_id: int, episode_id: int | None = None) -> Reading | None:
-        """The latest reading of the stay `episode_id` when the measure reads by stay, so a
-        plan never shows an earlier stay's reading as its own progress; else the latest."""
-        if episode_id is not None and self.in_stay is not None:
-            return self.in_stay(participant_id, episode_id)
-        return self.latest(participant_id)
-
-    def latest_for(self, participant_ids: Iterable[int]) -> dict[int, Reading]:
-        """Latest readings for many participants: the batch reader when there is one."""
-        ids = list(participant_ids)
-        if self.latest_many is not None:
-            return self.latest_many(ids)
-        found = {pid: self.latest(pid) for pid in ids}
-        return {pid: r for pid, r in found.items() if r is not None}
+    reading: StayReader
 
 
 _measures: dict[str, Measure] = {}
 
 
-def register_measure(
-    key: str,
-    label: str,
-    *,
-    latest: Latest,
-    latest_many: LatestMany | None = None,
-    in_stay: InStay | None = None,
-) -> None:
-    """Add a measure objectives can be bound to. Registering a key twice with another reader
-    is a programming error."""
+def register_measure(key: str, label: str, *, reading: StayReader) -> None:
+    """Add a measure objectives can be bound to, read by stay. Registering a key twice with
+    another reader is a programming error."""
     existing = _measures.get(key)
-    if existing is not None and (existing.latest, existing.label) != (latest, label):
+    if existing is not None and (existing.reading, existing.label) != (reading, label):
         raise ValueError(f"measure {key!r} is already registered")
-    _measures[key] = Measure(key, label, latest, latest_many, in_stay)
+    _measures[key] = Measure(key, label, reading)
 
 
 def get(key: str) -> Measure | None:
@@ -123,7 +99,7 @@ class Progress:
 
 
 def progress_of(
-    objectives: Iterable, participant_id: int, *, episode_id: int | None = None
+    objectives: Iterable, participant_id: int, *, episode_id: int
 ) -> dict[int, Progress]:
     """Progress of each measure-bound objective (by objective pk), reading each measure once;
     `episode_id` is the plan's stay, whose own readings measure it."""
@@ -136,7 +112,7 @@ def progress_of(
             result[objective.pk] = Progress(objective.measure_key, None, None)
             continue
         if measure.key not in readings:
-            readings[measure.key] = measure.latest_of(participant_id, episode_id)
+            readings[measure.key] = measure.reading(participant_id, episode_id)
         reading = readings[measure.key]
         met = (
             meets(objective.comparator, reading.value, objective.target_value)

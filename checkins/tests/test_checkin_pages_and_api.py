@@ -134,9 +134,10 @@ def test_craving_and_mood_are_measures_a_plan_objective_can_use(world):
         )
     craving_measure, mood_measure = get("checkin-craving"), get("checkin-mood")
     assert craving_measure is not None and mood_measure is not None
-    latest = craving_measure.latest(world.participant.pk)
-    assert latest is not None and latest.value == 4
-    assert mood_measure.latest_for([world.participant.pk])[world.participant.pk].value == 6
+    latest_craving = craving_measure.reading(world.participant.pk, world.episode.pk)
+    latest_mood = mood_measure.reading(world.participant.pk, world.episode.pk)
+    assert latest_craving is not None and latest_craving.value == 4
+    assert latest_mood is not None and latest_mood.value == 6
 
 
 def test_a_readmission_s_plan_is_measured_by_its_own_stay_s_check_ins(world, login):

@@ -208,11 +208,3 @@ def test_the_discharge_summary_reads_the_plan_s_own_stay_s_drug_screens(world):
     assert goals[2] == (
         "  PHQ-9 below 10: no Drug screens in a row without an unexplained positive reading yet."
     )
-
-
-def test_every_measure_an_objective_can_use_reads_by_stay():
-    """A measure without a reader by stay would measure a readmission's plan by the stay
-    before."""
-    from plans.measures import all_measures
-
-    assert [m.key for m in all_measures() if m.in_stay is None] == []

@@ -151,12 +151,12 @@ def test_the_plan_measures_read_unexplained_positives_and_the_clear_run(world, s
     assert unexplained is not None and clear_run is not None
 
     def latest(measure: Measure) -> Decimal:
-        reading = measure.latest(pid)
+        reading = measure.reading(pid, world.episode.pk)
         assert reading is not None
         return reading.value
 
     assert latest(unexplained) == 0
     assert latest(clear_run) == 2
     screen_with(when=COLLECTED + timedelta(days=7), COC="positive", THC="positive")
-    assert unexplained.latest_for([pid])[pid].value == 2
+    assert latest(unexplained) == 2
     assert latest(clear_run) == 0
