@@ -77,7 +77,7 @@ def background_worker(env: dict):
     yields an event set once the worker has said it started."""
     worker = None
     started = threading.Event()
-    if env.get("TANDEM_TASK_QUEUE", "database") == "database":
+    if on_database(env):
         worker = subprocess.Popen(
             command("db_worker", "--no-reload", "--interval", "1"),
             env=env,
@@ -128,12 +128,20 @@ def _stop_like_ctrl_c(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def demo_seed_args(args: list[str]) -> list[str]:
+def demo_seed_args(args: list[str], env: dict) -> list[str]:
     """`seed_demo`'s arguments: the demo program, and a past of discharged participants so
-    the outcomes board shows figures (unless `--history N` is given, N=0 to leave it out)."""
+    the outcomes board shows figures (unless `--history N` is given, N=0 to leave it out);
+    on the database queue it ends by starting the daily jobs in its own process (reminders,
+    the check-in sweep), while on Redis they are left to the operator (README)."""
+    daily_jobs = ["--start-daily-jobs"] if on_database(env) else []
     if any(a == "--history" or a.startswith("--history=") for a in args):
-        return args
-    return [*args, "--history", str(DEMO_HISTORY)]
+        return [*args, *daily_jobs]
+    return [*args, "--history", str(DEMO_HISTORY), *daily_jobs]
+
+
+def on_database(env: dict) -> bool:
+    """Whether the demo's background work waits in the database (django-tasks-db)."""
+    return env.get("TANDEM_TASK_QUEUE", "database") == "database"
 
 
 def demo(args: list[str]) -> int:
@@ -148,12 +156,13 @@ def demo(args: list[str]) -> int:
     env.setdefault("AUDIT_SIGNING_KEY_FILE", str(keys / "audit-signing.pem"))
     env.setdefault("AUDIT_VERIFY_KEY_FILE", str(keys / "audit-verify.pem"))
     manage("migrate", "--noinput", "-v", "0", env=env)
-    manage("seed_demo", "--quiet-logins", *demo_seed_args(args), env=env)
+    manage("seed_demo", "--quiet-logins", *demo_seed_args(args, env), env=env)
     logins = subprocess.run(
         command("demo_logins"), check=True, env=env, capture_output=True, text=True
     ).stdout
-    if env.get("TANDEM_TASK_QUEUE", "database") == "database":
-        # What the seeding left due runs now, so its log comes before the logins.
+    if on_database(env):
+        # What the seeding left due, and today's daily jobs, run now, so their log comes
+        # before the logins.
         manage("db_worker", "--batch", "--no-startup-delay", env=env)
     signal.signal(signal.SIGTERM, _stop_like_ctrl_c)
     code = 0

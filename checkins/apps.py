@@ -8,8 +8,11 @@ class CheckinsConfig(AppConfig):
     def ready(self) -> None:
         from django.apps import apps
 
-        from checkins import measures, rules, selectors, views
+        from checkins import measures, rules, selectors, tasks, views
         from monitoring.kinds import register_kind
+        from tandem.tasks import DAILY_JOBS
+
+        DAILY_JOBS.register(tasks.sweep_engagement)
 
         for rule in rules.RULES:
             register_kind(rule.alert_kind, rule.label)

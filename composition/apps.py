@@ -16,6 +16,12 @@ class CompositionConfig(AppConfig):
     name = "composition"
 
     def ready(self) -> None:
+        from django.conf import settings
         from django.db.backends.signals import connection_created
 
         connection_created.connect(_connected, dispatch_uid="composition.connected")
+        if settings.TANDEM_TASK_QUEUE == "database":
+            from composition import tasks
+            from tandem.tasks import DAILY_JOBS
+
+            DAILY_JOBS.register(tasks.prune_task_results)

@@ -8,13 +8,14 @@ class MeasurementConfig(AppConfig):
     def ready(self) -> None:
         from assessments.services import CHANGED
         from checkins.services import SAFETY_YES
-        from measurement import home, next_due, services
+        from measurement import home, next_due, services, tasks
         from monitoring.kinds import register_kind
         from participants import home as home_page
         from participants.access import Scope
         from participants.chart import TABS, ChartTab
         from participants.services import STATUS_CHANGE
         from tandem.lifecycle import WITHDRAWN
+        from tandem.tasks import DAILY_JOBS
 
         CHANGED.register(next_due.refresh_participant)
         SAFETY_YES.register(next_due.refresh_participant)
@@ -23,6 +24,7 @@ class MeasurementConfig(AppConfig):
         TABS.register(ChartTab("measures", "Measures", "measurement:tab", Scope.CLINICAL, 35))
         register_kind(services.NOT_ON_TRACK, "Not on track: continued-stay review")
         home_page.PANELS.register(home_page.Panel(home_page.CENSUS, 40, home.completion_panel))
+        DAILY_JOBS.register(tasks.daily)  # questionnaire reminders and the not-on-track review
         from measurement import demo
         from participants.demo import SEEDERS, Seeder
 

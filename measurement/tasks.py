@@ -1,29 +1,21 @@
 """Measurement's background work: the daily run (reminders for what is due, and the
 not-on-track review), and rewriting a program's stored due moments after its schedule changed."""
 
-from datetime import datetime, timedelta
-
 from django.db import transaction
-from django.utils import timezone
 from django_tasks import task
 
 from measurement import next_due
-
-EVERY = timedelta(days=1)
+from tandem.tasks import again_tomorrow
 
 
 @task()
 def daily(then: str = "") -> dict:
     """Send reminders and look for participants not on track as of `then` (ISO; now when
-    empty), then queue tomorrow's run."""
+    empty), tomorrow's run queued first (a daily job: `manage.py start_daily_jobs` starts it)."""
     from measurement.services import check_not_on_track, send_reminders
-    from tandem.tasks import enqueue_after_commit
 
-    now = datetime.fromisoformat(then) if then else timezone.now()
-    result = {"reminders": send_reminders(now=now), "reviews": len(check_not_on_track(now=now))}
-    next_at = now + EVERY
-    enqueue_after_commit(daily, next_at.isoformat(), run_after=next_at)
-    return result
+    now = again_tomorrow(daily, then)
+    return {"reminders": send_reminders(now=now), "reviews": len(check_not_on_track(now=now))}
 
 
 @task()

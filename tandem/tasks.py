@@ -4,14 +4,26 @@ A task is a module-level function decorated with ``django_tasks.task``; it takes
 (never model instances) and records its own progress, success or failure on its own record
 (for example a ``ScheduleRun``). The queue behind it is set by ``TANDEM_TASK_QUEUE``:
 ``database`` (django-tasks-db, worked by ``manage.py db_worker``) or ``rq`` (Redis).
+
+Work done once a day is a task registered in `DAILY_JOBS` that starts with `again_tomorrow`;
+``manage.py start_daily_jobs`` queues each one that is not already waiting.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks.base import Task
+
+from tandem.hooks import Hook
+
+DAY = timedelta(days=1)
+
+# The tasks that run once a day and re-queue themselves, one per task path; each module
+# registers its own from its `AppConfig.ready()`.
+DAILY_JOBS: Hook[Task] = Hook("tandem.daily_jobs", key=lambda job: job.module_path)
 
 
 def enqueue_after_commit(task: Task | str, *args: Any, run_after: datetime | None = None) -> None:
@@ -27,3 +39,16 @@ def enqueue_after_commit(task: Task | str, *args: Any, run_after: datetime | Non
         raise TypeError(f"{task!r} is not a task: decorate it with django_tasks.task.")
     queued = resolved.using(run_after=run_after) if run_after is not None else resolved
     transaction.on_commit(lambda: queued.enqueue(*args))
+
+
+def again_tomorrow(job: Task, then: str) -> datetime:
+    """Queue the next run of the daily `job` a day after this one, before this one works, and
+    return the time this run works as of (`then`, ISO, or now when empty).
+
+    Queued first and at once, not at the run's commit: a run that fails still leaves
+    tomorrow's waiting, so one bad day never ends the chain.
+    """
+    now = datetime.fromisoformat(then) if then else timezone.now()
+    next_at = now + DAY
+    job.using(run_after=next_at).enqueue(next_at.isoformat())
+    return now

@@ -92,3 +92,25 @@ def test_the_seeding_queues_no_refresh_of_the_outcome_facts_and_ends_with_them_r
     assert NoteFacts.objects.exists()
     facts.rebuild()
     assert stored_facts() == seeded
+
+
+def test_the_demo_s_first_batch_runs_the_daily_jobs_and_queues_tomorrow_s(db, run_tasks):
+    """`run.py demo` seeds with the daily jobs started, and its first worker batch runs them:
+    nothing fails, and each job waits for tomorrow, so starting the demo again sends today's
+    reminders no second time."""
+    from django.core import mail
+
+    from measurement.models import ReminderSent
+    from tandem.tasks import DAILY_JOBS
+
+    call_command("seed_demo", "--participants", "20", "--quiet-logins", "--start-daily-jobs")
+    run_tasks()
+    sent = len(mail.outbox)
+    assert sent == ReminderSent.objects.count() < Participant.objects.count()
+
+    call_command("seed_demo", "--participants", "20", "--quiet-logins", "--start-daily-jobs")
+    run_tasks()
+    assert len(mail.outbox) == sent
+    daily = sorted(job.module_path for job in DAILY_JOBS.implementations())
+    waiting = DBTaskResult.objects.filter(task_path__in=daily, status="READY")
+    assert sorted(waiting.values_list("task_path", flat=True)) == daily

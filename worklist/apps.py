@@ -11,9 +11,12 @@ class WorklistConfig(AppConfig):
         from participants.services import PRIMARY_CHANGE
         from tandem import navigation
         from tandem.lifecycle import WITHDRAWN
-        from worklist import demo, selectors, services, views
+        from tandem.tasks import DAILY_JOBS
+        from worklist import demo, selectors, services, tasks, views
 
         SEEDERS.register(Seeder(70, "worklist tasks", demo.seed_tasks))
+        # Once a day, tasks whose owner lost the record go back to someone who can act on them.
+        DAILY_JOBS.register(tasks.return_tasks_out_of_reach)
 
         register_page("worklist:mine", selectors.is_staff_member)
         register_page("worklist:overdue", lambda user: bool(selectors.overseen_organizations(user)))

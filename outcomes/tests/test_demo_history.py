@@ -32,14 +32,22 @@ def _run_py():
 
 def test_the_demo_command_asks_for_the_history_and_seed_demo_alone_does_not():
     run = _run_py()
-    assert run.demo_seed_args(["--participants", "60"]) == [
+    redis = {"TANDEM_TASK_QUEUE": "rq"}
+    assert run.demo_seed_args(["--participants", "60"], redis) == [
         "--participants",
         "60",
         "--history",
         str(run.DEMO_HISTORY),
     ]
-    assert run.demo_seed_args(["--history", "0"]) == ["--history", "0"]
-    assert run.demo_seed_args(["--history=5"]) == ["--history=5"]
+    assert run.demo_seed_args(["--history", "0"], redis) == ["--history", "0"]
+    assert run.demo_seed_args(["--history=5"], redis) == ["--history=5"]
+
+
+def test_the_demo_command_starts_the_daily_jobs_on_the_database_queue():
+    """Reminders and the check-in sweep run in the demo as on an installation."""
+    run = _run_py()
+    assert run.demo_seed_args(["--history", "0"], {}) == ["--history", "0", "--start-daily-jobs"]
+    assert run.demo_seed_args([], {"TANDEM_TASK_QUEUE": "database"})[-1] == "--start-daily-jobs"
 
 
 def test_without_the_option_no_history_is_written(db):

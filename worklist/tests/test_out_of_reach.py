@@ -3,7 +3,6 @@ longer open the participant's record (their account closed, their role in the or
 ended) go back to the holder of the task's care-team role, else the primary clinician."""
 
 import pytest
-from django.core.management import call_command
 
 from accounts.models import Membership
 from audit.models import AuditEvent
@@ -31,11 +30,14 @@ def _successor(task) -> Task:
 
 
 def test_a_task_of_someone_whose_role_ended_goes_to_the_primary_clinician(world, run_tasks, login):
+    from tandem.tasks import enqueue_after_commit
+    from worklist import tasks
+
     task = _task(world, world.casemanager, role=CareTeamRole.CASE_MANAGER)
     kept = _task(world, world.counsellor)
     Membership.objects.filter(user=world.casemanager).update(is_active=False)
 
-    call_command("start_task_return")
+    enqueue_after_commit(tasks.return_tasks_out_of_reach, "2026-11-16T06:00:00-06:00")
     run_tasks()
 
     old = Task.objects.get(pk=task.pk)

@@ -3,6 +3,7 @@
 import time
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from outcomes import facts
@@ -22,9 +23,21 @@ class Command(BaseCommand):
             help="Also write a past of this many discharged participants, for the outcomes board.",
         )
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print the logins.")
+        parser.add_argument(
+            "--start-daily-jobs",
+            action="store_true",
+            help="Then queue the daily jobs as `start_daily_jobs` does (`run.py demo`).",
+        )
 
     def handle(
-        self, *args, participants: int, seed: int, history: int, quiet_logins: bool, **options
+        self,
+        *args,
+        participants: int,
+        seed: int,
+        history: int,
+        quiet_logins: bool,
+        start_daily_jobs: bool,
+        **options,
     ) -> None:
         if not settings.TANDEM_DEMO:
             raise CommandError(
@@ -49,6 +62,8 @@ class Command(BaseCommand):
                 seeder.seed(context)
             self.stdout.write("  adding outcome facts …")
         self.stdout.write(f"Demo ready in {time.monotonic() - started:.1f} s.")
+        if start_daily_jobs:
+            call_command("start_daily_jobs", stdout=self.stdout)
         if not quiet_logins:
             self.stdout.write("")
             for line in login_lines():

@@ -1,0 +1,99 @@
+"""The daily jobs: `start_daily_jobs` queues each registered one once, at every deploy, and a
+run that fails still leaves tomorrow's waiting."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import OperationalError, connection
+from django_tasks_db.models import DBTaskResult
+
+from tandem.tasks import DAILY_JOBS
+
+pytestmark = pytest.mark.django_db
+
+THEN = datetime(2026, 11, 16, 6, 0, tzinfo=ZoneInfo("America/Chicago"))
+TASK_TABLE = DBTaskResult._meta.db_table
+
+
+def _waiting() -> list[str]:
+    return sorted(DBTaskResult.objects.filter(status="READY").values_list("task_path", flat=True))
+
+
+def test_each_daily_job_is_queued_once_however_often_the_command_runs():
+    paths = sorted(job.module_path for job in DAILY_JOBS.implementations())
+    assert {
+        "composition.tasks.prune_task_results",
+        "measurement.tasks.daily",
+        "checkins.tasks.sweep_engagement",
+        "worklist.tasks.return_tasks_out_of_reach",
+    } <= set(paths)
+
+    call_command("start_daily_jobs")
+    assert _waiting() == paths
+    call_command("start_daily_jobs")
+    assert _waiting() == paths
+
+
+def test_a_job_already_waiting_from_its_own_chain_is_not_queued_again(world, run_tasks):
+    from measurement.tasks import daily
+    from tandem.tasks import enqueue_after_commit
+
+    enqueue_after_commit(daily, THEN.isoformat())
+    run_tasks()  # today's run queued tomorrow's
+    call_command("start_daily_jobs")
+    assert _waiting().count("measurement.tasks.daily") == 1
+
+
+def _only_queueing(execute, sql, params, many, context):
+    """A database that fails every statement but a task queued: the job's own work fails."""
+    if not (sql.startswith("INSERT") and TASK_TABLE in sql):
+        raise OperationalError("the database went away")
+    return execute(sql, params, many, context)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("path", sorted(job.module_path for job in DAILY_JOBS.implementations()))
+def test_a_run_that_fails_still_leaves_tomorrow_s_queued(path):
+    """Run outside a transaction, as the worker runs it: the failed work rolls back alone."""
+    [job] = [job for job in DAILY_JOBS.implementations() if job.module_path == path]
+
+    with connection.execute_wrapper(_only_queueing), pytest.raises(OperationalError):
+        job.call(THEN.isoformat())
+
+    tomorrow = DBTaskResult.objects.get(task_path=path, status="READY")
+    assert tomorrow.run_after == THEN + timedelta(days=1)
+    assert tomorrow.args_kwargs["args"] == [(THEN + timedelta(days=1)).isoformat()]
+
+
+def test_the_queue_keeps_two_weeks_of_finished_tasks_and_every_waiting_one():
+    from composition.tasks import prune_task_results
+
+    for days in (15, 13):
+        prune_task_results.enqueue()
+        DBTaskResult.objects.filter(status="READY").update(
+            status="SUCCESSFUL", finished_at=THEN - timedelta(days=days)
+        )
+    prune_task_results.call(THEN.isoformat())
+
+    left = DBTaskResult.objects.order_by("status").values_list("status", "finished_at")
+    assert list(left) == [("READY", None), ("SUCCESSFUL", THEN - timedelta(days=13))]
+
+
+def test_a_queue_whose_waiting_jobs_cannot_be_seen_is_refused_unless_told(settings):
+    """On Redis the command cannot tell whether a job already waits, so it queues nothing
+    unless told this is the first time (a second chain would send every reminder twice)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    from django_tasks import task_backends
+    from django_tasks.backends.dummy import DummyBackend
+
+    backend = task_backends["default"]
+    assert isinstance(backend, DummyBackend)
+    with pytest.raises(CommandError, match="--unchecked"):
+        call_command("start_daily_jobs")
+    assert backend.results == []
+
+    call_command("start_daily_jobs", "--unchecked")
+    queued = sorted(result.task.module_path for result in backend.results)
+    assert queued == sorted(job.module_path for job in DAILY_JOBS.implementations())
