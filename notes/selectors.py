@@ -325,6 +325,7 @@ def _hours_by_program(program_ids) -> dict[int, int]:
 
 # What the lists of notes due show of a draft: its note, participant and session rows are
 # long (the note's text, the participant's contacts), and were half the home's notes panel.
+# The participant's organization is what the access check of the list asks.
 _DRAFT_SHOWS = (
     "public_id",
     "service_date",
@@ -333,6 +334,7 @@ _DRAFT_SHOWS = (
     "participant__legal_first_name",
     "participant__preferred_name",
     "participant__legal_last_name",
+    "participant__organization_id",
     "session__public_id",
     "session__title",
     "session__date",

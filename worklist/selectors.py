@@ -67,7 +67,8 @@ def open_tasks(user) -> QuerySet[Task]:
     return _listed(Task.objects.filter(owner=user, status=TaskStatus.OPEN))
 
 
-# What the home's list of one's own tasks shows: the task and whom it is about.
+# What the home's list of one's own tasks shows: the task and whom it is about, with the
+# participant's organization, which the list's access check asks.
 _HOME_SHOWS = (
     "public_id",
     "title",
@@ -77,6 +78,7 @@ _HOME_SHOWS = (
     "participant__legal_first_name",
     "participant__preferred_name",
     "participant__legal_last_name",
+    "participant__organization_id",
 )
 
 

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
+from attendance.tests.builders import active_participant
 from audit.models import AuditEvent
 from conftest import MIDWEEK
 from worklist.models import Task, TaskStatus
@@ -190,6 +191,28 @@ def test_lists_stay_flat_as_tasks_grow(clock, world, login, persona, url_name):
     few = _count(client, url)
     _make(world, 12)
     assert _count(client, url) == few
+
+
+def test_the_home_tasks_about_several_participants_stay_flat(clock, world, login):
+    """Each task on the home is about someone else: the list's access check reads what it
+    asks of each participant with the tasks, not once per row."""
+    client = login(world.casemanager)
+
+    def about_others(n: int, tag: str) -> None:
+        for i in range(n):
+            episode = active_participant(world, f"W-{tag}{i}", "Pat", f"Row{tag}{i}")
+            create_task(
+                title=f"Call {tag}{i}",
+                due_on=date(2026, 11, 10),
+                participant=episode.participant,
+                owner=world.casemanager,
+                by=world.therapist,
+            )
+
+    about_others(1, "a")
+    few = _count(client, reverse("home"))
+    about_others(4, "b")
+    assert _count(client, reverse("home")) == few
 
 
 def _many(world, n: int) -> list[Task]:
