@@ -41,14 +41,20 @@ def enqueue_after_commit(task: Task | str, *args: Any, run_after: datetime | Non
     transaction.on_commit(lambda: queued.enqueue(*args))
 
 
-def again_tomorrow(job: Task, then: str) -> datetime:
-    """Queue the next run of the daily `job` a day after this one, before this one works, and
-    return the time this run works as of (`then`, ISO, or now when empty).
+def again_tomorrow(job: Task, then: str, *, now: datetime | None = None) -> datetime:
+    """Queue the next run of the daily `job` a day after the time this run works as of, before
+    this run works, and return that time: `then` (ISO), or `now` (when the run starts; the
+    clock's when not given) if `then` is empty or more than a day behind it.
 
     Queued first and at once, not at the run's commit: a run that fails still leaves
-    tomorrow's waiting, so one bad day never ends the chain.
+    tomorrow's waiting, so one bad day never ends the chain. A run late by more than a day
+    (the worker was down) works once as of now and the chain goes on from now, rather than
+    running each missed day back to back (every missed day's reminders sent at once).
     """
-    now = datetime.fromisoformat(then) if then else timezone.now()
-    next_at = now + DAY
+    started = now if now is not None else timezone.now()
+    as_of = datetime.fromisoformat(then) if then else started
+    if started - as_of > DAY:
+        as_of = started
+    next_at = as_of + DAY
     job.using(run_after=next_at).enqueue(next_at.isoformat())
-    return now
+    return as_of

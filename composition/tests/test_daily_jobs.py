@@ -1,15 +1,16 @@
-"""The daily jobs: `start_daily_jobs` queues each registered one once, at every deploy, and a
-run that fails still leaves tomorrow's waiting."""
+"""The daily jobs: `start_daily_jobs` queues each registered one once, at every deploy, a run
+that fails still leaves tomorrow's waiting, and a worker back after days away runs each once."""
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 from django.db import OperationalError, connection
 from django_tasks_db.models import DBTaskResult
 
-from tandem.tasks import DAILY_JOBS
+from tandem.tasks import DAILY_JOBS, again_tomorrow, enqueue_after_commit
 
 pytestmark = pytest.mark.django_db
 
@@ -38,12 +39,17 @@ def test_each_daily_job_is_queued_once_however_often_the_command_runs():
 
 def test_a_job_already_waiting_from_its_own_chain_is_not_queued_again(world, run_tasks):
     from measurement.tasks import daily
-    from tandem.tasks import enqueue_after_commit
 
-    enqueue_after_commit(daily, THEN.isoformat())
-    run_tasks()  # today's run queued tomorrow's
+    with time_machine.travel(THEN, tick=False):
+        enqueue_after_commit(daily, THEN.isoformat())
+        run_tasks()  # today's run queued tomorrow's
     call_command("start_daily_jobs")
     assert _waiting().count("measurement.tasks.daily") == 1
+
+
+def _job(path):
+    [job] = [job for job in DAILY_JOBS.implementations() if job.module_path == path]
+    return job
 
 
 def _only_queueing(execute, sql, params, many, context):
@@ -57,14 +63,45 @@ def _only_queueing(execute, sql, params, many, context):
 @pytest.mark.parametrize("path", sorted(job.module_path for job in DAILY_JOBS.implementations()))
 def test_a_run_that_fails_still_leaves_tomorrow_s_queued(path):
     """Run outside a transaction, as the worker runs it: the failed work rolls back alone."""
-    [job] = [job for job in DAILY_JOBS.implementations() if job.module_path == path]
+    job = _job(path)
 
-    with connection.execute_wrapper(_only_queueing), pytest.raises(OperationalError):
+    with (
+        time_machine.travel(THEN, tick=False),
+        connection.execute_wrapper(_only_queueing),
+        pytest.raises(OperationalError),
+    ):
         job.call(THEN.isoformat())
 
     tomorrow = DBTaskResult.objects.get(task_path=path, status="READY")
     assert tomorrow.run_after == THEN + timedelta(days=1)
     assert tomorrow.args_kwargs["args"] == [(THEN + timedelta(days=1)).isoformat()]
+
+
+@pytest.mark.parametrize("path", sorted(job.module_path for job in DAILY_JOBS.implementations()))
+def test_a_worker_back_after_days_away_runs_each_job_once_as_of_now(path, run_tasks):
+    """The chain waited with a run due five days ago: it runs once, as of the worker's return,
+    and the next waits a day after that, not one run for each day missed."""
+    back = THEN + timedelta(days=5)
+    enqueue_after_commit(_job(path), THEN.isoformat())
+
+    with time_machine.travel(back, tick=False):
+        assert run_tasks() == 1
+
+    tomorrow = DBTaskResult.objects.get(task_path=path, status="READY")
+    assert tomorrow.run_after == back + timedelta(days=1)
+    [then] = tomorrow.args_kwargs["args"]
+    assert datetime.fromisoformat(then) == back + timedelta(days=1)
+
+
+@pytest.mark.parametrize("late", [timedelta(0), timedelta(hours=3), timedelta(days=1)])
+def test_a_run_up_to_a_day_late_works_as_of_its_own_day(late):
+    """A worker busy or stopped for up to a day keeps the chain's hour: the run works as of
+    its own `then`, and the next is due a day after it."""
+    from measurement.tasks import daily
+
+    assert again_tomorrow(daily, THEN.isoformat(), now=THEN + late) == THEN
+    tomorrow = DBTaskResult.objects.get(status="READY")
+    assert tomorrow.run_after == THEN + timedelta(days=1)
 
 
 def test_the_queue_keeps_two_weeks_of_finished_tasks_and_every_waiting_one():
@@ -75,7 +112,8 @@ def test_the_queue_keeps_two_weeks_of_finished_tasks_and_every_waiting_one():
         DBTaskResult.objects.filter(status="READY").update(
             status="SUCCESSFUL", finished_at=THEN - timedelta(days=days)
         )
-    prune_task_results.call(THEN.isoformat())
+    with time_machine.travel(THEN, tick=False):
+        prune_task_results.call(THEN.isoformat())
 
     left = DBTaskResult.objects.order_by("status").values_list("status", "finished_at")
     assert list(left) == [("READY", None), ("SUCCESSFUL", THEN - timedelta(days=13))]

@@ -120,6 +120,25 @@ def test_reminders_are_sent_once_a_day_of_the_program_s(world):
     assert send_reminders(now=afternoon + timedelta(days=1)) == 3
 
 
+def test_a_worker_back_after_days_away_sends_the_reminders_once(world, run_tasks):
+    """The daily run due five days ago runs once, as of the worker's return: one reminder
+    per questionnaire due, on that day, not one for each day the worker was stopped."""
+    from measurement.tasks import daily
+    from tandem.tasks import enqueue_after_commit
+
+    world.participant.email = "robin@example.invalid"
+    world.participant.save(update_fields=["email"])
+    ReminderChoice.objects.create(participant=world.participant, email=True)
+    back = T0 + timedelta(days=5, hours=1)
+    enqueue_after_commit(daily, (T0 + timedelta(hours=1)).isoformat())
+
+    with time_machine.travel(back, tick=False):
+        assert run_tasks() == 1
+
+    assert len(mail.outbox) == 3  # PHQ-9, GAD-7, PCL-5
+    assert {r.sent_on for r in ReminderSent.objects.all()} == {back.date()}
+
+
 def test_no_reminders_without_an_opt_in(world):
     assert send_reminders(now=T0) == 0
     assert mail.outbox == []

@@ -2,7 +2,11 @@
 longer open the participant's record (their account closed, their role in the organization
 ended) go back to the holder of the task's care-team role, else the primary clinician."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 
 from accounts.models import Membership
 from audit.models import AuditEvent
@@ -37,8 +41,10 @@ def test_a_task_of_someone_whose_role_ended_goes_to_the_primary_clinician(world,
     kept = _task(world, world.counsellor)
     Membership.objects.filter(user=world.casemanager).update(is_active=False)
 
-    enqueue_after_commit(tasks.return_tasks_out_of_reach, "2026-11-16T06:00:00-06:00")
-    run_tasks()
+    then = datetime(2026, 11, 16, 6, 0, tzinfo=ZoneInfo("America/Chicago"))
+    with time_machine.travel(then, tick=False):
+        enqueue_after_commit(tasks.return_tasks_out_of_reach, then.isoformat())
+        run_tasks()
 
     old = Task.objects.get(pk=task.pk)
     assert (old.status, old.closed_by) == (TaskStatus.HANDED_OVER, None)
