@@ -13,7 +13,7 @@ from datetime import timedelta
 from enum import StrEnum
 from functools import cache, partial
 from operator import contains
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django.conf import settings
 from django.db import transaction
@@ -611,55 +611,16 @@ def decide_for_staff(
 def _facts_for_staff(
     asking: list, participant: Participant, action: str, scope: Scope
 ) -> dict[int, "_Facts"]:
-    """The participant rule's facts for these clinicians and one participant, in one query
-    (a second only when someone holds a break-the-glass grant)."""
+    """The participant rule's facts for these clinicians and one participant."""
     if not asking:
         return {}
-    at_discharge = action in READ_ACTIONS or scope == Scope.AFTERCARE
-    intake = any(Role.INTAKE in roles_in(u, participant.organization_id) for u in asking)
-    read = list(
-        User.objects.filter(pk__in=[u.pk for u in asking]).values_list(
-            "pk",
-            Exists(
-                CareTeamMember.objects.filter(
-                    user=OuterRef("pk"), ended_on__isnull=True, episode__participant=participant
-                )
-            ),
-            Exists(
-                Episode.objects.filter(participant=participant, status__in=PRE_ADMISSION_STATUSES)
-            )
-            if intake
-            else Value(False),
-            Exists(
-                CareTeamMember.objects.filter(
-                    user=OuterRef("pk"),
-                    episode__participant=participant,
-                    episode__status__in=LEFT_AFTER_ADMISSION_STATUSES,
-                    ended_on=F("episode__discharged_on"),
-                )
-            )
-            if at_discharge
-            else Value(False),
-            Subquery(
-                BreakGlassGrant.objects.filter(
-                    user=OuterRef("pk"), participant=participant, expires_at__gt=timezone.now()
-                )
-                .order_by("-expires_at", "-pk")
-                .values("pk")[:1]
-            ),
-        )
+    return _facts_read(
+        User.objects.filter(pk__in=[u.pk for u in asking]),
+        user=OuterRef("pk"),
+        participant=participant,
+        intake=any(Role.INTAKE in roles_in(u, participant.organization_id) for u in asking),
+        at_discharge=action in READ_ACTIONS or scope == Scope.AFTERCARE,
     )
-    found = [g for *_, g in read if g is not None]
-    grants = BreakGlassGrant.objects.in_bulk(found) if found else {}
-    return {
-        pk: _Facts(
-            on_team=partial(bool, on_team),
-            intake_case=partial(bool, intake_case),
-            team_at_discharge=partial(bool, discharged_team),
-            grant=partial(grants.get, grant),
-        )
-        for pk, on_team, intake_case, discharged_team, grant in read
-    }
 
 
 def viewable(user, rows: Iterable[T], scope: Scope = Scope.CLINICAL) -> list[T]:
@@ -674,43 +635,61 @@ def viewable(user, rows: Iterable[T], scope: Scope = Scope.CLINICAL) -> list[T]:
 
 
 def _facts_of(user, asking: list[Participant], action: str, scope: Scope) -> dict[int, "_Facts"]:
-    """The participant rule's facts for a clinician and these participants, in one query
-    (a second only when someone holds a break-the-glass grant)."""
+    """The participant rule's facts for a clinician and these participants."""
     if not asking:
         return {}
-    at_discharge = action in READ_ACTIONS or scope == Scope.AFTERCARE
-    intake = any(Role.INTAKE in roles_in(user, p.organization_id) for p in asking)
-    rows = Participant.objects.filter(pk__in=[p.pk for p in asking]).values_list(
-        "pk",
-        Exists(
-            CareTeamMember.objects.filter(
-                user=user, ended_on__isnull=True, episode__participant=OuterRef("pk")
-            )
-        ),
-        Exists(
-            Episode.objects.filter(participant=OuterRef("pk"), status__in=PRE_ADMISSION_STATUSES)
-        )
-        if intake
-        else Value(False),
-        Exists(
-            CareTeamMember.objects.filter(
-                user=user,
-                episode__participant=OuterRef("pk"),
-                episode__status__in=LEFT_AFTER_ADMISSION_STATUSES,
-                ended_on=F("episode__discharged_on"),
-            )
-        )
-        if at_discharge
-        else Value(False),
-        Subquery(
-            BreakGlassGrant.objects.filter(
-                user=user, participant=OuterRef("pk"), expires_at__gt=timezone.now()
-            )
-            .order_by("-expires_at", "-pk")
-            .values("pk")[:1]
-        ),
+    return _facts_read(
+        Participant.objects.filter(pk__in=[p.pk for p in asking]),
+        user=user,
+        participant=OuterRef("pk"),
+        intake=any(Role.INTAKE in roles_in(user, p.organization_id) for p in asking),
+        at_discharge=action in READ_ACTIONS or scope == Scope.AFTERCARE,
     )
-    read = list(rows)
+
+
+def _facts_read(
+    rows: QuerySet,
+    *,
+    user: Any,
+    participant: Any,
+    intake: bool,
+    at_discharge: bool,
+) -> dict[int, "_Facts"]:
+    """The rule's facts for each of `rows` (staff or participants) by its pk, in one query (a
+    second only when someone holds a break-the-glass grant): `user` and `participant` are each
+    a value or `OuterRef("pk")`, the row's own, so one statement serves both batch forms."""
+    read = list(
+        rows.values_list(
+            "pk",
+            Exists(
+                CareTeamMember.objects.filter(
+                    user=user, ended_on__isnull=True, episode__participant=participant
+                )
+            ),
+            Exists(
+                Episode.objects.filter(participant=participant, status__in=PRE_ADMISSION_STATUSES)
+            )
+            if intake
+            else Value(False),
+            Exists(
+                CareTeamMember.objects.filter(
+                    user=user,
+                    episode__participant=participant,
+                    episode__status__in=LEFT_AFTER_ADMISSION_STATUSES,
+                    ended_on=F("episode__discharged_on"),
+                )
+            )
+            if at_discharge
+            else Value(False),
+            Subquery(
+                BreakGlassGrant.objects.filter(
+                    user=user, participant=participant, expires_at__gt=timezone.now()
+                )
+                .order_by("-expires_at", "-pk")
+                .values("pk")[:1]
+            ),
+        )
+    )
     grants = BreakGlassGrant.objects.in_bulk([g for *_, g in read if g is not None])
     return {
         pk: _Facts(
