@@ -190,7 +190,13 @@ def mine(request: SignedInRequest) -> HttpResponse:
     tasks = selectors.mark_overdue(viewable(request.user, page), timezone.localdate())
     if tasks:
         _audit_list(request, tasks, "worklist.list_viewed", "my tasks")
-    return render(request, "worklist/mine.html", {"tasks": tasks, "page": page})
+    # Tasks about someone whose record the user can no longer open are left out until the
+    # daily return hands them back; the page says so, and keeps its pager, instead of
+    # seeming short or empty.
+    withheld = len(page.object_list) - len(tasks)
+    return render(
+        request, "worklist/mine.html", {"tasks": tasks, "page": page, "withheld": withheld}
+    )
 
 
 @serves("GET")

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from accounts.models import Membership
+from accounts.models import Membership, Role
 from audit.models import AuditEvent
-from participants.models import CareTeamRole
+from participants.models import CareTeamRole, Program
 from worklist.models import Task, TaskStatus
 from worklist.services import create_task
 from worklist.tests.conftest import DUE
@@ -86,3 +86,24 @@ def test_a_task_no_one_on_the_care_team_can_take_stays_for_the_overdue_board(wor
 
     assert return_tasks_out_of_reach() == []
     assert Task.objects.get(pk=task.pk).status == TaskStatus.OPEN
+
+
+def test_the_task_list_says_how_many_of_its_tasks_it_leaves_out_until_they_go_back(world, login):
+    """Before the daily return, the task list of someone whose role ended leaves out the
+    tasks about that organization's participants and says so, rather than reading
+    'You have no open task' with tasks still in their name."""
+    _task(world, world.casemanager)
+    _task(world, world.casemanager)
+    Membership.objects.filter(user=world.casemanager, organization=world.org).update(
+        is_active=False
+    )
+    elsewhere = Program.objects.get(name="Other IOP").organization
+    Membership.objects.create(
+        user=world.casemanager, organization=elsewhere, role=Role.CASE_MANAGER
+    )
+
+    page = login(world.casemanager).get("/tasks/").content.decode()
+
+    assert "You have no open task" not in page
+    assert "2 tasks on this page are about people whose records you can no longer open" in page
+    assert "Check the appointment" not in page
