@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from enum import StrEnum
 from functools import cache, partial
 from operator import contains
@@ -416,32 +416,29 @@ def care_ended(participant: Participant) -> bool:
 def _care_ended(participant: Participant) -> bool:
     read = getattr(participant, "_prefetched_objects_cache", {}).get("episodes")
     if read is not None:  # the page has read the episodes already (the chart header)
-        return _left_care(
-            {
-                e.status
-                for e in read
-                if not (e.status in LEFT_AFTER_ADMISSION_STATUSES and e.admitted_on is None)
-            }
-        )
+        return _left_care((e.status, e.admitted_on) for e in read)
     return participant.pk in _care_ended_among([participant.pk])
 
 
-def _left_care(statuses: set[str]) -> bool:
-    """Given the statuses of a participant's episodes, leaving aside those who left before
-    admission: whether they left care after admission with no open episode since."""
+def _left_care(episodes: Iterable[tuple[str, date | None]]) -> bool:
+    """Given a participant's episodes (status, admission date), leaving aside those who left
+    before admission: whether they left care after admission with no open episode since."""
+    statuses = {
+        status
+        for status, admitted_on in episodes
+        if not (status in LEFT_AFTER_ADMISSION_STATUSES and admitted_on is None)
+    }
     return bool(statuses & LEFT_AFTER_ADMISSION_STATUSES and not statuses & OPEN_STATUSES)
 
 
 def _care_ended_among(participant_ids: list[int]) -> set[int]:
     """Of these participants, those who left care after admission with no open episode since."""
-    statuses: dict[int, set[str]] = {pk: set() for pk in participant_ids}
-    for pk, status in (
-        Episode.objects.filter(participant_id__in=participant_ids)
-        .exclude(status__in=LEFT_AFTER_ADMISSION_STATUSES, admitted_on__isnull=True)
-        .values_list("participant_id", "status")
-    ):
-        statuses[pk].add(status)
-    return {pk for pk, seen in statuses.items() if _left_care(seen)}
+    episodes: dict[int, list[tuple[str, date | None]]] = {pk: [] for pk in participant_ids}
+    for pk, status, admitted_on in Episode.objects.filter(
+        participant_id__in=participant_ids
+    ).values_list("participant_id", "status", "admitted_on"):
+        episodes[pk].append((status, admitted_on))
+    return {pk for pk, seen in episodes.items() if _left_care(seen)}
 
 
 def _on_team_at_discharge(user, participant: Participant) -> bool:
@@ -1099,15 +1096,8 @@ def care_ended_locked(participant: Participant) -> bool:
     transaction ends. The discharge locks the episode it ends: one that committed since the
     caller first asked is seen here, one under way is waited for and then seen, and one that
     starts later waits until the caller's write is stored (it then belongs to the stay)."""
-    rows = list(
+    return _left_care(
         Episode.objects.select_for_update()
         .filter(participant=participant)
         .values_list("status", "admitted_on")
-    )
-    return _left_care(
-        {
-            status
-            for status, admitted_on in rows
-            if not (status in LEFT_AFTER_ADMISSION_STATUSES and admitted_on is None)
-        }
     )
