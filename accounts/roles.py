@@ -12,13 +12,16 @@ from django.db.models import Field, QuerySet
 from accounts.models import Membership
 from tandem.statements import Read, read_together
 
+# What `keep_roles` keeps of each active membership, first program first.
+_KEPT = ("organization_id", "role", "organization__programs__time_zone")
+
+
+def _active_memberships(**where: Any) -> QuerySet:
+    return Membership.objects.filter(is_active=True, **where).order_by("organization__programs__pk")
+
 
 def _roles_and_zones(user_id: Any) -> QuerySet:
-    return (
-        Membership.objects.filter(user_id=user_id, is_active=True)
-        .order_by("organization__programs__pk")
-        .values_list("organization_id", "role", "organization__programs__time_zone")
-    )
+    return _active_memberships(user_id=user_id).values_list(*_KEPT)
 
 
 def roles_read(user_id: Any) -> Read:
@@ -62,10 +65,8 @@ def keep_roles_of(users: Iterable[Any]) -> None:
     if not missing:
         return
     rows: dict[Any, list[tuple]] = {pk: [] for pk in missing}
-    for user_id, *row in (
-        Membership.objects.filter(user_id__in=list(missing), is_active=True)
-        .order_by("organization__programs__pk")
-        .values_list("user_id", "organization_id", "role", "organization__programs__time_zone")
+    for user_id, *row in _active_memberships(user_id__in=list(missing)).values_list(
+        "user_id", *_KEPT
     ):
         rows[user_id].append(tuple(row))
     for pk, user in missing.items():
