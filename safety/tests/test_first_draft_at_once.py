@@ -53,6 +53,24 @@ def test_the_tab_shows_their_draft_to_edit_and_what_the_second_person_wrote(worl
     assert _drafted_events(world.participant) == 1
 
 
+@pytest.mark.django_db
+def test_the_refusal_that_shows_their_draft_is_audited_as_a_read_of_the_chart(world, login):
+    url = reverse("safety:tab", args=[world.participant.public_id])
+    first, second = login(world.therapist), login(world.nurse)
+    assert first.post(url, {**THEIRS, "version": ""}).status_code == 302
+    before = AuditEvent.objects.filter(actor=world.nurse, participant=world.participant).count()
+    assert second.post(url, {**MINE, "version": ""}).status_code == 409
+    shown = AuditEvent.objects.filter(
+        actor=world.nurse, participant=world.participant, details__method="POST"
+    )
+    assert shown.count() == 1
+    assert shown.get().details["page"] == "safety:tab"
+    assert (
+        AuditEvent.objects.filter(actor=world.nurse, participant=world.participant).count()
+        == before + 1
+    )
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_first_drafts_saved_at_the_same_moment_store_one(world):
     """The first save holds its transaction open until the second is waiting on it."""
