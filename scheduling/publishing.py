@@ -307,41 +307,38 @@ def _publish(
     modes = {p["id"]: p["mode"] for p in run.problem["participants"]}
     people = set(modes)
     plan = _plan(chosen, groups, days, closed, episodes)
-    with transaction.atomic():
-        publication = Publication.objects.create(
-            program=program, run=run, starts_on=starts_on, ends_on=ends_on, published_by=by
-        )
-        touched = _write_sessions(
-            program, plan, publication, episodes, people, modes, not_before, by
-        )
-        for _, change in sorted(touched.items()):
-            record_event(
-                actor=by,
-                event_type="enrolment.published",
-                participant=change["participant"],
-                record_type="scheduling.Enrolment",
-                record_id=str(publication.public_id),
-                role=role,
-                details={
-                    "publication": str(publication.public_id),
-                    "added": change["added"],
-                    "removed": change["removed"],
-                },
-            )
-        ScheduleRun.objects.filter(pk=run.pk).update(status=ScheduleRun.Status.PUBLISHED)
+    publication = Publication.objects.create(
+        program=program, run=run, starts_on=starts_on, ends_on=ends_on, published_by=by
+    )
+    touched = _write_sessions(program, plan, publication, episodes, people, modes, not_before, by)
+    for _, change in sorted(touched.items()):
         record_event(
             actor=by,
-            event_type="schedule.published",
-            record=publication,
+            event_type="enrolment.published",
+            participant=change["participant"],
+            record_type="scheduling.Enrolment",
+            record_id=str(publication.public_id),
             role=role,
             details={
-                "run": run.pk,
-                "starts_on": starts_on,
-                "ends_on": ends_on,
-                "closed": sorted(closed),
+                "publication": str(publication.public_id),
+                "added": change["added"],
+                "removed": change["removed"],
             },
-            listed=[change["participant"] for change in touched.values()],
         )
+    ScheduleRun.objects.filter(pk=run.pk).update(status=ScheduleRun.Status.PUBLISHED)
+    record_event(
+        actor=by,
+        event_type="schedule.published",
+        record=publication,
+        role=role,
+        details={
+            "run": run.pk,
+            "starts_on": starts_on,
+            "ends_on": ends_on,
+            "closed": sorted(closed),
+        },
+        listed=[change["participant"] for change in touched.values()],
+    )
     run.status = ScheduleRun.Status.PUBLISHED
     return publication
 
