@@ -453,17 +453,15 @@ def _reaches(decision: Any) -> bool:
 
 def _successor(task: Task, participant: Participant) -> tuple[User, str] | None:
     """Who takes a task back, and in which care-team role: the holder of the task's role,
-    else the primary clinician, when they can open the record."""
+    else the primary clinician, when they may own it (`_check_owner`, which the hand-over
+    asks again)."""
     for role in [r for r in (task.owner_role, CareTeamRole.PRIMARY_CLINICIAN) if r]:
         try:
             found = resolve_owner(participant, role)
+            _check_owner(found, task.organization_id, participant)
         except InvalidInput:
             continue
-        if (
-            found.pk != task.owner_id
-            and found.is_active
-            and _reaches(decide(found, participant, Action.VIEW, Scope.CLINICAL))
-        ):
+        if found.pk != task.owner_id:
             return found, role
     return None
 
