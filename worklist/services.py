@@ -79,13 +79,13 @@ def _check_owner(owner: Any, organization_id: int, participant: Participant | No
         or not roles_in(owner, organization_id)
     ):
         raise InvalidInput("Choose a staff member of this program as the owner.", field="owner")
-    if participant is not None:
-        reach = decide(owner, participant, Action.VIEW, Scope.CLINICAL)
-        if not reach.allowed or reach.break_glass is not None:
-            raise InvalidInput(
-                "The owner cannot open this participant's record; choose someone on the care team.",
-                field="owner",
-            )
+    if participant is not None and not _reaches(
+        decide(owner, participant, Action.VIEW, Scope.CLINICAL)
+    ):
+        raise InvalidInput(
+            "The owner cannot open this participant's record; choose someone on the care team.",
+            field="owner",
+        )
 
 
 def _organization_decision(by: User, organization_id: int, *, event_type: str, task=None):
@@ -386,8 +386,7 @@ def follow_primary_change(episode: Any, previous: Any, new: Any, *, by: Any) -> 
     if previous is None or by is None:
         return []
     participant = episode.participant
-    reach = decide(previous, participant, Action.VIEW, Scope.CLINICAL)
-    if reach.allowed and reach.break_glass is None:
+    if _reaches(decide(previous, participant, Action.VIEW, Scope.CLINICAL)):
         return []
     tasks = Task.objects.filter(participant=participant, owner=previous, status=TaskStatus.OPEN)
     return [
@@ -447,7 +446,7 @@ def return_tasks_out_of_reach(organization_id: int | None = None) -> list[Task]:
 
 def _reaches(decision: Any) -> bool:
     """Whether a decision lets someone own a task: allowed, and not by a break-the-glass
-    grant (as `_check_owner` asks of a new owner)."""
+    grant."""
     return decision.allowed and decision.break_glass is None
 
 
