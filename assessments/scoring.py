@@ -54,6 +54,8 @@ __all__ = ["Flag", "ScoreResult", "ScoringError", "Threshold", "score", "validat
 
 SEX_VALUES = ("male", "female", "unknown")
 CONTEXT_KEYS = ("sex",)
+# The basis of a cut-off the program set in place of the published one.
+PROGRAM_OVERRIDE = "program-override"
 
 
 class ScoringError(ValueError):
@@ -366,7 +368,7 @@ def _positive(
         return _evaluate(rule.condition, env), ()
     value: int | None
     if check.threshold_override is not None:
-        value, basis = check.threshold_override, "program-override"
+        value, basis = check.threshold_override, PROGRAM_OVERRIDE
     elif rule.by_sex:
         value, basis = rule.threshold_for(check.sex), f"sex-{check.sex}"
     else:

@@ -11,9 +11,8 @@ from uuid import UUID
 from assessments import instruments
 from assessments.instruments.types import Instrument
 from assessments.models import Administration
+from assessments.scoring import PROGRAM_OVERRIDE
 from participants.models import Participant
-
-PROGRAM_OVERRIDE = "program-override"
 
 
 @dataclass(frozen=True)
