@@ -21,7 +21,7 @@ from participants.access import Action, Scope, decide, may
 from participants.decorators import participant_page
 from participants.http import StaffRequest
 from participants.models import Participant
-from participants.selectors import current_episode
+from participants.selectors import current_episode, program_zone
 from participants.views import chart_context
 from tandem.errors import AccessDenied, TandemError
 from tandem.methods import serves
@@ -33,9 +33,9 @@ TAB = "measures"
 @participant_page(Scope.CLINICAL, methods=("GET",))
 def tab(request: StaffRequest, participant: Participant) -> HttpResponse:
     context = chart_context(request, participant, TAB)
-    episode = current_episode(participant)
+    episode = context["episode"]
     now = timezone.now()
-    tz = episode.program.tz if episode is not None else timezone.get_current_timezone()
+    tz = program_zone(participant, episode)
     measures = selectors.measures_for(participant, episode=episode)
     weeks, series = trajectory.build(
         participant, measures, tz=tz, today=now.astimezone(tz).date(), episode=episode
