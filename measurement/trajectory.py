@@ -18,6 +18,7 @@ from django.utils.html import format_html, format_html_join
 
 from attendance.models import Attendance
 from participants.models import Episode, Participant
+from tandem.hooks import Hook
 
 WIDTH, PANEL_H, LEFT, RIGHT, TOP, GAP = 640, 70, 120, 16, 10, 26
 
@@ -32,7 +33,9 @@ class Series:
 
 
 # `provider(participant, first_monday, tz) -> list[Series]` for other modules (drug screens).
-SERIES_PROVIDERS: list[Callable[[Participant, date, ZoneInfo], list[Series]]] = []
+SERIES_PROVIDERS: Hook[Callable[[Participant, date, ZoneInfo], list[Series]]] = Hook(
+    "measurement.series_providers"
+)
 
 RANGES = {
     "phq-9": (0, 27),
@@ -97,7 +100,7 @@ def build(
         )
     firsts = [min(s.weekly) for s in series if s.weekly]
     since = monday(episode.referred_on) if episode is not None else None
-    for provider in SERIES_PROVIDERS:
+    for provider in SERIES_PROVIDERS.implementations():
         for found in provider(participant, min(firsts) if firsts else monday(today), tz):
             if since is not None:
                 found = replace(found, weekly={w: v for w, v in found.weekly.items() if w >= since})

@@ -24,5 +24,4 @@ class ScreensConfig(AppConfig):
             from measurement.trajectory import SERIES_PROVIDERS
             from screens.trajectory import weekly_series
 
-            if weekly_series not in SERIES_PROVIDERS:
-                SERIES_PROVIDERS.append(weekly_series)
+            SERIES_PROVIDERS.register(weekly_series)
