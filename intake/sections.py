@@ -271,17 +271,11 @@ def clean(
         value = values.get(field.name)
         if _blank(value):
             continue
-        data[field.name] = _clean_value(field, value)
-        if (
-            field.kind == "date"
-            and today is not None
-            and date.fromisoformat(data[field.name]) > today
-        ):
-            raise InvalidInput(f"{field.label}: cannot be in the future.", field=field.name)
+        data[field.name] = _clean_value(field, value, today)
     return data
 
 
-def _clean_value(field: Field, value: Any) -> Any:
+def _clean_value(field: Field, value: Any, today: date | None) -> Any:
     problem = f"{field.label}: "
     if field.kind in ("text", "long_text"):
         limit = TEXT_MAX if field.kind == "text" else LONG_TEXT_MAX
@@ -309,6 +303,8 @@ def _clean_value(field: Field, value: Any) -> Any:
         return value
     if not isinstance(value, date):
         raise InvalidInput(problem + "enter a date.", field=field.name)
+    if today is not None and value > today:
+        raise InvalidInput(problem + "cannot be in the future.", field=field.name)
     return value.isoformat()
 
 
