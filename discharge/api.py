@@ -102,14 +102,17 @@ def _follow_up_out(row) -> FollowUpOut:
 
 
 def _choices(entries: list[ItemChoiceIn]) -> dict[str, services.ItemChoice]:
-    """The body's choices by item key; the staff member named by id."""
+    """The body's choices by item key; the staff members named by id, read at once."""
+    staff = User.objects.filter(kind=User.Kind.STAFF, is_active=True).in_bulk(
+        {entry.to for entry in entries if entry.to is not None}
+    )
     choices: dict[str, services.ItemChoice] = {}
     for index, entry in enumerate(entries):
         if entry.item in choices:
             raise InvalidInput("This item has a choice already.", field=f"open_items.{index}.item")
         to = None
         if entry.to is not None:
-            to = User.objects.filter(pk=entry.to, kind=User.Kind.STAFF, is_active=True).first()
+            to = staff.get(entry.to)
             if to is None:
                 raise InvalidInput("No staff member has that id.", field=f"open_items.{index}.to")
         choices[entry.item] = services.ItemChoice(entry.choice, to, entry.note)
