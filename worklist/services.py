@@ -404,7 +404,7 @@ def follow_primary_change(episode: Any, previous: Any, new: Any, *, by: Any) -> 
     ]
 
 
-def return_tasks_out_of_reach(organization_id: int | None = None) -> list[Task]:
+def return_tasks_out_of_reach() -> list[Task]:
     """Hand each open task whose owner can no longer open its participant's record (their
     account was closed, their role in the organization ended) to whoever holds the task's
     care-team role now, or else the primary clinician: a task left with someone who cannot
@@ -412,8 +412,6 @@ def return_tasks_out_of_reach(organization_id: int | None = None) -> list[Task]:
     hand-over is; a task no one on the care team can take stays for the overdue board.
     Decided owner by owner with the policy's batch form."""
     tasks = Task.objects.filter(status=TaskStatus.OPEN, participant__isnull=False)
-    if organization_id is not None:
-        tasks = tasks.filter(organization_id=organization_id)
     by_owner: dict[int, list[tuple[Task, Participant]]] = {}
     for task in tasks.select_related("owner", "participant").order_by("pk"):
         if task.participant is not None:
