@@ -175,6 +175,16 @@ def discharge(request: ApiRequest, participant_id: UUID, episode_id: UUID, body:
             choices=choices,
         )
     except InvalidInput as exc:
+        # A refusal may name the participant's open items (an alert's title, a task's
+        # owner): the answer then carries their record, so it is audited as a read, as the
+        # discharge page sent back with its message is.
+        authorize(
+            request.auth,
+            participant,
+            Action.VIEW,
+            Scope.CLINICAL,
+            details={"api": True, "refused": "discharge", "field": exc.field},
+        )
         raise _entry_of(body.open_items, exc) from None
     return Status(
         201,

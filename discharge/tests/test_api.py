@@ -205,6 +205,10 @@ def test_handing_over_to_someone_who_cannot_open_the_record_is_a_422_writing_not
     assert "cannot open this participant's record" in error["message"]
     assert "Missed two sessions" in error["message"]
     _nothing_written(world, alert, task)
+    refused = AuditEvent.objects.filter(
+        participant=world.participant, actor=world.therapist, details__refused="discharge"
+    )
+    assert refused.count() == 1
 
 
 def test_a_task_handed_over_to_its_owner_is_a_422_naming_the_entry_and_writes_nothing(world, login):
