@@ -1,13 +1,15 @@
 """The daily jobs: `start_daily_jobs` queues each registered one once, at every deploy, a run
 that fails still leaves tomorrow's waiting, and a worker back after days away runs each once."""
 
+import contextlib
+import threading
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, connections
 from django_tasks_db.models import DBTaskResult
 
 from tandem.tasks import DAILY_JOBS, again_tomorrow, enqueue_after_commit
@@ -35,6 +37,47 @@ def test_each_daily_job_is_queued_once_however_often_the_command_runs():
     assert _waiting() == paths
     call_command("start_daily_jobs")
     assert _waiting() == paths
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_deploy_steps_starting_the_jobs_at_once_queue_each_job_once():
+    """Each command stops right after its first look for a waiting job until the other has
+    looked too (or a moment has passed): without a lock both see nothing waiting and both
+    queue every job, a second chain that would send every reminder twice."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's in-memory test database cannot take writers from several threads")
+    looked = threading.Barrier(2, timeout=2)
+    failures: list[BaseException] = []
+
+    def start() -> None:
+        first_look = True
+
+        def meet_after_the_first_look(execute, sql, params, many, context):
+            nonlocal first_look
+            result = execute(sql, params, many, context)
+            if first_look and sql.startswith("SELECT") and TASK_TABLE in sql:
+                first_look = False
+                # Broken when the other command waits for this one's lock: go on alone.
+                with contextlib.suppress(threading.BrokenBarrierError):
+                    looked.wait()
+            return result
+
+        try:
+            with connection.execute_wrapper(meet_after_the_first_look):
+                call_command("start_daily_jobs")
+        except BaseException as exc:
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=start) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
+    assert _waiting() == sorted(job.module_path for job in DAILY_JOBS.implementations())
 
 
 def test_a_job_already_waiting_from_its_own_chain_is_not_queued_again(world, run_tasks):

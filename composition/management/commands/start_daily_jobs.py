@@ -1,12 +1,17 @@
-"""Make sure each daily job is queued once: safe to run at every deploy."""
+"""Make sure each daily job is queued once: safe to run at every deploy, and at once by two."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
 from django_tasks.base import Task
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from tandem.tasks import DAILY_JOBS
+
+# PostgreSQL's advisory lock held while the command looks for waiting jobs and queues the
+# missing ones: any fixed number no other code takes.
+QUEUEING_LOCK = 7_201_118_326
 
 
 def waiting(job: Task) -> bool:
@@ -15,6 +20,18 @@ def waiting(job: Task) -> bool:
     return DBTaskResult.objects.filter(
         task_path=job.module_path, status=TaskResultStatus.READY
     ).exists()
+
+
+def hold_the_queue() -> None:
+    """Keep every other `start_daily_jobs` out until this transaction ends, so two deploy steps
+    running it at once cannot both see no job waiting and both queue it.
+
+    PostgreSQL takes a transaction-level advisory lock; SQLite takes the database's write lock
+    when the transaction begins (Tandem opens its transactions IMMEDIATE), so the second
+    command waits there and then sees the first one's job."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [QUEUEING_LOCK])
 
 
 class Command(BaseCommand):
@@ -42,9 +59,12 @@ class Command(BaseCommand):
                 "cannot be seen and queueing again would run it twice a day. On a new "
                 "installation, run `start_daily_jobs --unchecked` once."
             )
-        for job in jobs:
-            if not unchecked and waiting(job):
-                self.stdout.write(f"Already waiting: {job.module_path}")
-                continue
-            job.enqueue()
-            self.stdout.write(f"Queued: {job.module_path}")
+        with transaction.atomic():
+            if not unchecked:
+                hold_the_queue()
+            for job in jobs:
+                if not unchecked and waiting(job):
+                    self.stdout.write(f"Already waiting: {job.module_path}")
+                    continue
+                job.enqueue()
+                self.stdout.write(f"Queued: {job.module_path}")
