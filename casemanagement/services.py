@@ -25,7 +25,7 @@ from casemanagement.models import (
     ScheduleChange,
     ScheduleChangeRequest,
 )
-from participants.access import Scope, decide, require, require_capability
+from participants.access import Scope, may_take_over, require, require_capability
 from participants.models import CareTeamRole, Participant
 from participants.selectors import current_episode
 from scheduling import selectors as scheduling_selectors
@@ -49,8 +49,7 @@ VERIFY_HOUR = time(8, 0)  # the check task appears at the start of the program's
 
 
 def _check_owner(owner: User | None, participant: Participant) -> None:
-    reach = decide(owner, participant, Action.VIEW, Scope.CLINICAL) if owner else None
-    if reach is None or not reach.allowed or reach.break_glass is not None:
+    if owner is None or not may_take_over(owner, participant):
         raise InvalidInput(
             "Choose an owner who can open this participant's record (the care team).",
             field="owner",

@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from accounts.models import User
-from audit.models import Action
 from audit.services import record_event
 from monitoring.models import Alert, AlertStatus
 from monitoring.services import close
-from participants.access import Scope, decide_for_staff
+from participants.access import who_may_take_over
 from tandem.hooks import Hook
 
 
@@ -65,8 +64,8 @@ def open_items(participant: Any) -> list[OpenItem]:
 
 def takers(participant: Any) -> list[User]:
     """Whom an open item can be handed to: active staff of the participant's organization
-    who can open the record themselves (the care team, the program's oversight; not by
-    breaking the glass), decided by the access policy for all of them at once. The
+    who may take it over (`participants.access.who_may_take_over`: the care team, the
+    program's oversight; not by breaking the glass), decided for all of them at once. The
     discharge asks the same of the one chosen."""
     staff = list(
         User.objects.filter(
@@ -78,12 +77,8 @@ def takers(participant: Any) -> list[User]:
         .distinct()
         .order_by("last_name", "first_name", "pk")
     )
-    decisions = decide_for_staff(staff, participant, Action.VIEW, Scope.CLINICAL)
-    return [
-        user
-        for user in staff
-        if decisions[user.pk].allowed and decisions[user.pk].break_glass is None
-    ]
+    may = who_may_take_over(staff, participant)
+    return [user for user in staff if user.pk in may]
 
 
 def _open_alerts(participant: Any) -> list[OpenItem]:

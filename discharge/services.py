@@ -21,7 +21,7 @@ from audit.services import field_changes, record_event
 from discharge import followups, handover, summary
 from discharge.models import Aftercare, ContactConsent, Discharge, FollowUpChannel, Handover
 from discharge.types import NO_FOLLOW_UP_TYPES, TEDS_REASON_OF, TRANSFER_TYPES, DischargeType
-from participants.access import Scope, decide, require
+from participants.access import Scope, require, who_may_take_over
 from participants.models import IN_CARE_STATUSES, Episode, EpisodeStatus
 from participants.services import transition_episode
 from tandem import dates, lifecycle
@@ -188,8 +188,9 @@ def _check_choices(
     items: list[handover.OpenItem], choices: dict[str, ItemChoice], *, participant: Any
 ) -> dict[str, ItemChoice]:
     """Every open item needs a choice, and a choice names an item still open; a handover
-    names active staff of the organization who can open the record, so what is handed over
-    reaches someone who can act on it (the worklist asks the same of a task's owner), and
+    names active staff of the organization who may take it over (`who_may_take_over`, asked
+    once for everyone named; the worklist asks the same of a task's owner), so what is handed
+    over reaches someone who can act on it, and
     someone other than the one it belongs to when its kind refuses that. All of it is
     checked here, before anything is closed or handed over, so a refusal names the item."""
     open_keys = {item.key for item in items}
@@ -205,6 +206,7 @@ def _check_choices(
             organization_id=participant.organization_id, is_active=True
         ).values_list("user_id", flat=True)
     )
+    may = who_may_take_over({c.to for c in choices.values() if c.to is not None}, participant)
     checked: dict[str, ItemChoice] = {}
     for item in items:
         choice = choices.get(item.key)
@@ -223,8 +225,7 @@ def _check_choices(
                     f"{item.title}.",
                     field=item.key,
                 )
-            reach = decide(choice.to, participant, Action.VIEW, Scope.CLINICAL)
-            if not reach.allowed or reach.break_glass is not None:
+            if choice.to.pk not in may:
                 raise InvalidInput(
                     f"{choice.to} cannot open this participant's record: hand over to someone "
                     f"on the care team or who oversees it: {item.title}.",

@@ -620,6 +620,40 @@ def _facts_for_staff(
     )
 
 
+def _may_hold(user, decision: Decision) -> bool:
+    """Whether a decision lets someone be given a participant's item to act on: a staff
+    member (the participant's own account reads the record, it does not work it) who opens
+    the record themselves, not through a break-the-glass grant, which is for one emergency
+    look and lapses, leaving the item with someone who cannot open it."""
+    return user.kind == User.Kind.STAFF and decision.allowed and decision.break_glass is None
+
+
+def may_take_over(user, participant: Participant) -> bool:
+    """May this staff member be handed this participant's item (a task, an alert, a barrier
+    or a referral to follow up): they can open the clinical record themselves (the care
+    team, the program's oversight). The one question every hand-over and owner asks."""
+    return user is not None and _may_hold(
+        user, decide(user, participant, Action.VIEW, Scope.CLINICAL)
+    )
+
+
+def who_may_take_over(users: Iterable, participant: Participant) -> set[int]:
+    """`may_take_over` for several people and one participant (whom a discharge offers to
+    hand items to, the people it names): the pks of those who may, decided at once
+    (`decide_for_staff`)."""
+    people = {u.pk: u for u in users}
+    decisions = decide_for_staff(people.values(), participant, Action.VIEW, Scope.CLINICAL)
+    return {pk for pk, decision in decisions.items() if _may_hold(people[pk], decision)}
+
+
+def may_take_over_for(user, participants: Iterable[Participant]) -> set[int]:
+    """`may_take_over` for one person and several participants (the daily return asks it
+    of each owner's tasks): the pks of the participants whose items they may hold, decided
+    at once (`decide_many`)."""
+    decisions = decide_many(user, participants, Action.VIEW, Scope.CLINICAL)
+    return {pk for pk, decision in decisions.items() if _may_hold(user, decision)}
+
+
 def viewable(user, rows: Iterable[T], scope: Scope = Scope.CLINICAL) -> list[T]:
     """The rows of a list (alerts, tasks, notes) whose participant the user may view, in
     their order, decided for the whole list at once (`decide_many`); a row about no one

@@ -21,8 +21,8 @@ from audit.models import Action
 from audit.services import record_event
 from participants.access import (
     Scope,
-    decide,
-    decide_many,
+    may_take_over,
+    may_take_over_for,
     require,
     require_capability,
     roles_in,
@@ -79,9 +79,7 @@ def _check_owner(owner: Any, organization_id: int, participant: Participant | No
         or not roles_in(owner, organization_id)
     ):
         raise InvalidInput("Choose a staff member of this program as the owner.", field="owner")
-    if participant is not None and not _reaches(
-        decide(owner, participant, Action.VIEW, Scope.CLINICAL)
-    ):
+    if participant is not None and not may_take_over(owner, participant):
         raise InvalidInput(
             "The owner cannot open this participant's record; choose someone on the care team.",
             field="owner",
@@ -386,7 +384,7 @@ def follow_primary_change(episode: Any, previous: Any, new: Any, *, by: Any) -> 
     if previous is None or by is None:
         return []
     participant = episode.participant
-    if _reaches(decide(previous, participant, Action.VIEW, Scope.CLINICAL)):
+    if may_take_over(previous, participant):
         return []
     tasks = Task.objects.filter(participant=participant, owner=previous, status=TaskStatus.OPEN)
     return [
@@ -419,9 +417,9 @@ def return_tasks_out_of_reach() -> list[Task]:
     returned = []
     for owned in by_owner.values():
         owner = owned[0][0].owner
-        reach = decide_many(owner, [p for _, p in owned], Action.VIEW, Scope.CLINICAL)
+        reach = may_take_over_for(owner, [p for _, p in owned])
         for task, participant in owned:
-            if owner.is_active and _reaches(reach[participant.pk]):
+            if owner.is_active and participant.pk in reach:
                 continue
             found = _successor(task, participant)
             if found is None:
@@ -440,12 +438,6 @@ def return_tasks_out_of_reach() -> list[Task]:
                 )
             )
     return returned
-
-
-def _reaches(decision: Any) -> bool:
-    """Whether a decision lets someone own a task: allowed, and not by a break-the-glass
-    grant."""
-    return decision.allowed and decision.break_glass is None
 
 
 def _successor(task: Task, participant: Participant) -> tuple[User, str] | None:

@@ -17,7 +17,10 @@ from participants.access import (
     decide_for_staff,
     decide_many,
     may,
+    may_take_over,
+    may_take_over_for,
     require,
+    who_may_take_over,
 )
 from participants.models import BreakGlassGrant
 from tandem.errors import AccessDenied
@@ -136,3 +139,36 @@ def test_capabilities_are_rows_of_one_table(world):
     assert not may(world.participant_user, "audit.read", world.org.pk)
     for capability, roles in CAPABILITIES.items():
         assert roles <= set(Role.values), capability
+
+
+@pytest.mark.django_db
+def test_who_may_take_over_an_item_is_one_answer_in_every_form(world):
+    """The care team and the program's oversight may be handed a participant's item; a
+    clinician reaching the record by breaking the glass, the front desk, billing, the auditor,
+    staff of another organization and the participant's own account may not; the batch
+    forms answer exactly as the single question does."""
+    BreakGlassGrant.objects.create(
+        user=world.outsider,
+        participant=world.participant,
+        reason="On call, covering the crisis line tonight.",
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+    everyone = _everyone(world)
+    single = {u.pk for u in everyone if may_take_over(u, world.participant)}
+    assert single == {
+        world.users[name].pk
+        for name in (
+            "director",
+            "supervisor",
+            "therapist",
+            "counsellor",
+            "prescriber",
+            "nurse",
+            "casemanager",
+            "peer",
+        )
+    }
+    assert who_may_take_over(everyone, world.participant) == single
+    for user in everyone:
+        many = may_take_over_for(user, _people(world))
+        assert many == {p.pk for p in _people(world) if may_take_over(user, p)}
