@@ -33,6 +33,10 @@ from screens import panels
 PASSWORD = "correct horse battery staple"
 # A Wednesday noon in the world's program zone: some of the week's sessions are over, some to come.
 MIDWEEK = datetime(2026, 11, 18, 12, 0, tzinfo=ZoneInfo("America/Chicago"))
+# Where the suite's clock starts: a Tuesday morning in the world's program zone, after every
+# date the test world writes (admission on 8 September 2026) and far from midnight in any
+# zone a test program uses.
+SUITE_NOW = datetime(2026, 12, 1, 9, 0, tzinfo=ZoneInfo("America/Chicago"))
 
 
 @dataclass
@@ -278,6 +282,21 @@ def run_queued_tasks(*, counting_facts_refreshes: bool = False) -> int:
 def run_tasks():
     """`run_queued_tasks`, for tests that start background work."""
     return run_queued_tasks
+
+
+@pytest.fixture(autouse=True, scope="session")
+def suite_clock(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every test runs on a clock that starts at `SUITE_NOW` and ticks, so what a test checks
+    never depends on the day the suite runs (a date written as "in the future" stays so).
+
+    Not for the browser tests: chromium keeps its own clock, and would drop a session cookie
+    whose expiry the server wrote from another day.
+    """
+    if request.config.getoption("markexpr") == "browser":
+        yield
+        return
+    with time_machine.travel(SUITE_NOW, tick=True):
+        yield
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from accounts.models import Program
 from assessments.services import record_administration
 from assessments.tests.administration_helpers import answers
 from attendance.tests.builders import make_session
-from conftest import make_participant
+from conftest import SUITE_NOW, make_participant
 from monitoring.models import Alert
 from monitoring.services import raise_alert
 from participants.models import Episode, EpisodeStatus
@@ -151,3 +151,8 @@ def test_a_spanish_page_writes_spanish_names():
     with translation.override("es"):
         assert day(date(2026, 12, 3)) == date_format(date(2026, 12, 3), DATE_FORMAT)
         assert day(date(2026, 12, 3)) != "Thu 3 Dec 2026"
+
+
+def test_the_suite_runs_on_its_own_clock_whatever_the_day():
+    """Dates the test world calls past or still to come stay so on any day the suite runs."""
+    assert timezone.localdate(timezone=SUITE_NOW.tzinfo) == SUITE_NOW.date()
