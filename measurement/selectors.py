@@ -1,9 +1,12 @@
 """Reads for the measures API and the trajectory page: series, baseline, latest and RCI."""
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
+
+from django.db.models import QuerySet
 
 from assessments import instruments
 from assessments.models import Administration
@@ -58,9 +61,35 @@ def measures_for(participant: Participant, *, episode: Episode | None = None) ->
     stay = {} if episode is None else {"episode": episode}
     return _measures(
         participant,
-        _administrations(participant).filter(**stay),
-        _checkins(participant).filter(**stay),
+        _administrations(participant=participant).filter(**stay),
+        _checkins(participant=participant).filter(**stay),
     )
+
+
+def measures_of_stays(episodes: QuerySet[Episode]) -> list[tuple[Episode, list[Measure]]]:
+    """`measures_for(episode.participant, episode=episode)` of each episode, in three queries
+    however many there are: the daily not-on-track review reads every stay in care."""
+    stays = list(episodes)
+    which = {"episode__in": episodes.values("pk")}
+    administrations: dict[tuple[int, int], list] = defaultdict(list)
+    for participant_id, *row in _administrations(**which).values_list(
+        "participant_id", *_ADMINISTRATION_COLUMNS
+    ):
+        administrations[participant_id, row[-1]].append(row)
+    checkins: dict[tuple[int, int], list] = defaultdict(list)
+    for participant_id, *row in _checkins(**which).values_list("participant_id", *_CHECKIN_COLUMNS):
+        checkins[participant_id, row[-1]].append(row)
+    return [
+        (
+            e,
+            _measures(
+                e.participant,
+                administrations.get((e.participant_id, e.pk), []),
+                checkins.get((e.participant_id, e.pk), []),
+            ),
+        )
+        for e in stays
+    ]
 
 
 @dataclass(frozen=True)
@@ -75,8 +104,8 @@ class Stay:
 def earlier_stays(participant: Participant, current: Episode) -> list[Stay]:
     """The measures of every stay but `current`, newest stay first, and of what was recorded
     outside a stay, last (three queries)."""
-    administrations = list(_administrations(participant).exclude(episode=current))
-    checkins = list(_checkins(participant).exclude(episode=current))
+    administrations = list(_administrations(participant=participant).exclude(episode=current))
+    checkins = list(_checkins(participant=participant).exclude(episode=current))
     measured = {row[-1] for row in administrations} | {row[-1] for row in checkins}
     episodes = sorted(
         Episode.objects.filter(pk__in=measured - {None}).select_related("program"),
@@ -97,23 +126,32 @@ def earlier_stays(participant: Participant, current: Episode) -> list[Stay]:
     ]
 
 
-def _administrations(participant: Participant):
+_ADMINISTRATION_COLUMNS = (
+    "instrument",
+    "completed_at",
+    "total",
+    "subscales",
+    "episode__public_id",
+    "episode_id",
+)
+_CHECKIN_COLUMNS = ("recorded_at", "craving", "mood", "episode__public_id", "episode_id")
+
+
+def _administrations(**which: object):
     return (
         Administration.objects.current()
-        .filter(participant=participant, instrument__in=INSTRUMENTS, complete=True)
+        .filter(instrument__in=INSTRUMENTS, complete=True, **which)
         .order_by("completed_at", "pk")
-        .values_list(
-            "instrument", "completed_at", "total", "subscales", "episode__public_id", "episode_id"
-        )
+        .values_list(*_ADMINISTRATION_COLUMNS)
     )
 
 
-def _checkins(participant: Participant):
+def _checkins(**which: object):
     return (
         CheckIn.objects.current()
-        .filter(participant=participant)
+        .filter(**which)
         .order_by("recorded_at")
-        .values_list("recorded_at", "craving", "mood", "episode__public_id", "episode_id")
+        .values_list(*_CHECKIN_COLUMNS)
     )
 
 

@@ -240,29 +240,29 @@ def check_not_on_track(*, now: datetime) -> list[Alert]:
     """Ask for a continued-stay / level-of-care review of everyone not on track."""
     from attendance.services import MISSED_KIND
 
-    episodes = list(_in_care().select_related("program__measurement"))
-    missed = set(
-        Alert.objects.filter(
-            kind=MISSED_KIND,
-            status=AlertStatus.OPEN,
-            participant_id__in=[e.participant_id for e in episodes],
-        ).values_list("participant_id", flat=True)
+    # A fixed number of reads however many are in care; only a review raised writes more.
+    episodes = _in_care().select_related("program__measurement")
+    open_alerts = Alert.objects.filter(
+        status=AlertStatus.OPEN, participant__in=episodes.values("participant_id")
+    )
+    missed = set(open_alerts.filter(kind=MISSED_KIND).values_list("participant_id", flat=True))
+    reviewing = set(
+        open_alerts.filter(dedupe_key__startswith=f"{NOT_ON_TRACK}:").values_list(
+            "participant_id", "dedupe_key"
+        )
     )
     raised = []
-    for episode in episodes:
+    for episode, measures in selectors.measures_of_stays(episodes):
         settings_row = getattr(episode.program, "measurement", None)
         weeks = settings_row.weeks_to_improve if settings_row else 6
-        measures = selectors.measures_for(episode.participant, episode=episode)
         reasons = not_on_track_reasons(episode, measures, weeks_to_improve=weeks, now=now)
         if not reasons:
             continue
         if episode.participant_id in missed:
             reasons.append("Missed sessions (an open missed-sessions alert).")
         review = reverse("placement:level_of_care", args=[episode.participant.public_id])
-        dedupe = f"not-on-track:{episode.public_id}"
-        if Alert.objects.filter(
-            participant_id=episode.participant_id, dedupe_key=dedupe, status=AlertStatus.OPEN
-        ).exists():
+        dedupe = f"{NOT_ON_TRACK}:{episode.public_id}"
+        if (episode.participant_id, dedupe) in reviewing:
             continue
         with transaction.atomic():
             alert = raise_alert(

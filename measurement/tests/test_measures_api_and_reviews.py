@@ -339,3 +339,32 @@ def test_the_openapi_document_names_the_stay_of_each_score(db):
         {"type": "null"},
     ]
     assert "episode" in point["required"]
+
+
+def test_the_not_on_track_review_reads_stay_flat_as_participants_grow(world, give):
+    """The daily review reads every stay in care in a fixed number of queries: only a review
+    it raises writes more."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from attendance.tests.builders import active_participant
+
+    def deteriorating(n: int, tag: str) -> None:
+        for i in range(n):
+            episode = active_participant(world, f"N-{tag}{i}", "Pat", f"Row{tag}{i}")
+            give("phq-9", phq9_answers(8), T0, participant=episode.participant)
+            give(
+                "phq-9", phq9_answers(16), T0 + timedelta(days=14), participant=episode.participant
+            )
+
+    def reads() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert check_not_on_track(now=T0 + timedelta(days=16)) == []  # reviews already open
+        return len(queries)
+
+    deteriorating(1, "a")
+    assert len(check_not_on_track(now=T0 + timedelta(days=15))) == 1
+    few = reads()
+    deteriorating(4, "b")
+    assert len(check_not_on_track(now=T0 + timedelta(days=15))) == 4
+    assert reads() == few
