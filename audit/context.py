@@ -34,13 +34,28 @@ class EventCount:
         self.written += 1
         self.participant_ids |= named
 
-    def settle(self) -> None:
-        """Count the undecided events that were kept (one query; none when there are none)."""
+    def settle(self, enclosing: Iterable["EventCount"] = ()) -> None:
+        """Count the undecided events that were kept (one query; none when there are none).
+
+        What it finds decides the same events for the `enclosing` counters too: one rolled
+        back is gone for them all, and one kept counts for each that started at the depth
+        this block ends at, so nested blocks ask once rather than once each."""
         if not self.undecided:
             return
-        kept = AuditEvent.objects.filter(pk__in=list(self.undecided)).values_list("pk", flat=True)
-        for pk in kept:
-            self.add(self.undecided[pk])
+        kept = set(
+            AuditEvent.objects.filter(pk__in=list(self.undecided)).values_list("pk", flat=True)
+        )
+        depth = _depth()
+        for pk, named in self.undecided.items():
+            if pk in kept:
+                self.add(named)
+            for outer in enclosing:
+                if pk not in outer.undecided:
+                    continue
+                if pk not in kept:
+                    del outer.undecided[pk]
+                elif outer.depth >= depth:
+                    outer.add(outer.undecided.pop(pk))
         self.undecided = {}
 
 
@@ -61,7 +76,7 @@ def counting_events() -> Iterator[EventCount]:
         yield count
     finally:
         _counters.reset(token)
-    count.settle()
+    count.settle(_counters.get())
 
 
 def note_event(

@@ -1,7 +1,8 @@
 """A page that must audit what it shows counts only the events that were kept."""
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from audit.context import counting_events
 from audit.models import Action, AuditEvent
@@ -40,3 +41,41 @@ def test_events_kept_are_counted_with_the_people_they_name_and_list(world):
     assert (inner.written, inner.participant_ids) == (1, {world.referral.pk})
     assert outer.written == 2
     assert outer.participant_ids == {world.participant.pk, world.referral.pk}
+
+
+def test_nested_blocks_ask_once_which_events_were_kept(world):
+    """The inner block's answer decides the same events for the block around it, which
+    started at the same depth: one question for both, not one each."""
+    with (
+        CaptureQueriesContext(connection) as queries,
+        counting_events() as outer,
+        counting_events() as inner,
+    ):
+        with pytest.raises(InvalidInput):
+            _audit_then_fail(world, world.referral)
+        with transaction.atomic():
+            record_event(actor=world.therapist, action=Action.VIEW, participant=world.participant)
+    settles = [
+        q for q in queries if q["sql"].startswith('SELECT "audit_auditevent"."id" AS "pk" FROM')
+    ]
+    assert len(settles) == 1
+    assert (inner.written, inner.participant_ids) == (1, {world.participant.pk})
+    assert (outer.written, outer.participant_ids) == (1, {world.participant.pk})
+
+
+def _count_then_fail(world, participant) -> None:
+    """A block that ends inside a transaction which then rolls back."""
+    with transaction.atomic():
+        with counting_events() as inner, transaction.atomic():
+            record_event(actor=world.therapist, action=Action.VIEW, participant=participant)
+        raise InvalidInput(f"Refused after counting {inner.written}.")
+
+
+def test_an_event_kept_deeper_than_the_block_around_stays_undecided_for_it(world):
+    """A block that ends inside a transaction the outer block's code opened: the events it
+    kept can still roll back with that transaction, so the outer block does not count them."""
+    with counting_events() as outer:
+        record_event(actor=world.therapist, action=Action.VIEW, participant=world.participant)
+        with pytest.raises(InvalidInput, match="counting 1"):
+            _count_then_fail(world, world.referral)
+    assert (outer.written, outer.participant_ids) == (1, {world.participant.pk})
