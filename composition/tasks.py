@@ -1,21 +1,19 @@
 """The task queue's own daily work: finished rows of the database queue are pruned."""
 
-from datetime import timedelta
-
+from django.core.management import call_command
 from django_tasks import task
-from django_tasks_db.models import DBTaskResult
 
 from tandem.tasks import again_tomorrow
 
-KEEP_FINISHED = timedelta(days=14)
+KEEP_FINISHED_DAYS = 14
 
 
 @task()
-def prune_task_results(then: str = "") -> int:
-    """Delete the queue's rows of tasks finished more than 14 days before `then` (ISO; now
-    when empty): each task wrote its outcome on its own record, so nothing is lost."""
-    now = again_tomorrow(prune_task_results, then)
-    deleted, _ = (
-        DBTaskResult.objects.finished().filter(finished_at__lt=now - KEEP_FINISHED).delete()
+def prune_task_results(then: str = "") -> None:
+    """Delete the queue's rows of tasks finished more than 14 days ago, in every queue, with
+    django-tasks-db's own `prune_db_task_results`: each task wrote its outcome on its own
+    record, so nothing is lost. `then` (ISO; now when empty) keeps tomorrow's run queued."""
+    again_tomorrow(prune_task_results, then)
+    call_command(
+        "prune_db_task_results", queue_name="*", min_age_days=KEEP_FINISHED_DAYS, verbosity=0
     )
-    return deleted
