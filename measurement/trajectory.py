@@ -9,7 +9,7 @@ series provider (`SERIES_PROVIDERS`).
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -32,8 +32,10 @@ class Series:
     weekly: dict[date, float]  # Monday -> value
 
 
-# `provider(participant, first_monday, tz) -> list[Series]` for other modules (drug screens).
-SERIES_PROVIDERS: Hook[Callable[[Participant, date, ZoneInfo], list[Series]]] = Hook(
+# `provider(participant, first_monday, tz, since) -> list[Series]` for other modules (drug
+# screens): with a `since` (the Monday of a stay's referral), only what fell from that week
+# on, read so, not read whole and cut here.
+SERIES_PROVIDERS: Hook[Callable[[Participant, date, ZoneInfo, date | None], list[Series]]] = Hook(
     "measurement.series_providers"
 )
 
@@ -101,12 +103,7 @@ def build(
     firsts = [min(s.weekly) for s in series if s.weekly]
     since = monday(episode.referred_on) if episode is not None else None
     for provider in SERIES_PROVIDERS.implementations():
-        for found in provider(participant, min(firsts) if firsts else monday(today), tz):
-            if since is not None:
-                found = replace(found, weekly={w: v for w, v in found.weekly.items() if w >= since})
-                if not found.weekly:
-                    continue
-            series.append(found)
+        series.extend(provider(participant, min(firsts) if firsts else monday(today), tz, since))
     firsts = [min(s.weekly) for s in series if s.weekly]
     if not firsts:
         return [], series

@@ -10,7 +10,7 @@ no point, so "0" means a screen was taken and nothing was flagged):
 """
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from screens.models import Confirmation, Flag, ScreenResult
@@ -18,12 +18,16 @@ from screens.models import Confirmation, Flag, ScreenResult
 UNEXPLAINED = frozenset({Flag.UNEXPECTED_POSITIVE, Flag.SELF_REPORT_DISCORDANT})
 
 
-def weekly_series(participant, first_monday: date, tz: ZoneInfo) -> list:
-    """The two drug-screen series for `measurement.trajectory` (registered as a provider)."""
+def weekly_series(participant, first_monday: date, tz: ZoneInfo, since: date | None) -> list:
+    """The two drug-screen series for `measurement.trajectory` (registered as a provider);
+    with `since`, a stay's Monday, only the screens collected from that week on are read."""
     from measurement.trajectory import Series, monday
 
+    stay = (
+        {} if since is None else {"screen__collected_at__gte": datetime.combine(since, time(), tz)}
+    )
     rows = ScreenResult.objects.filter(
-        screen__participant=participant, screen__entered_in_error_at__isnull=True
+        screen__participant=participant, screen__entered_in_error_at__isnull=True, **stay
     ).values_list("screen__collected_at", "analyte__code", "flag", "confirmation")
     screened: set[date] = set()
     unexplained: dict[date, set[str]] = defaultdict(set)

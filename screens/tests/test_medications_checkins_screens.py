@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from checkins.services import record_checkin
 from medications.services import add_medication
-from screens.tests.conftest import COLLECTED
+from screens.tests.conftest import CHICAGO, COLLECTED
 
 CALM = {"mood": 6, "craving": 2, "used": False, "safety": False}
 
@@ -132,3 +132,20 @@ def test_the_trajectory_shows_the_screens_per_week_with_their_values(world, scre
     assert cells("9 Nov 2026")[col] == "0" and cells("9 Nov 2026")[neg] == "0"
     assert cells("16 Nov 2026")[col] == "2" and cells("16 Nov 2026")[neg] == "1"
     assert "Mood" in header[1:] or any("mood" in h.lower() for h in header)  # the same axis
+
+
+def test_the_trajectory_of_a_stay_reads_only_the_screens_from_its_first_week(world, screen_with):
+    """The stay's cut is the provider's query: a screen before the stay's first week is not
+    read, so its week is not there to cut."""
+    from measurement.trajectory import monday
+    from screens.trajectory import weekly_series
+
+    screen_with(when=COLLECTED - timedelta(days=7), COC="positive")  # the week before
+    screen_with(when=COLLECTED, THC="positive")
+    since = monday(COLLECTED.date())
+
+    stay = weekly_series(world.participant, since, CHICAGO, since)
+    whole = weekly_series(world.participant, since, CHICAGO, None)
+
+    assert [s.weekly for s in stay] == [{since: 1.0}, {since: 0.0}]
+    assert [sorted(s.weekly) for s in whole] == [[since - timedelta(days=7), since]] * 2
