@@ -8,7 +8,10 @@ A screen belongs to the stay it was collected in, so a readmission's plan reads 
 stay's screens: neither the last screen nor a run of the stay before.
 """
 
+from datetime import datetime
 from decimal import Decimal
+
+from django.db.models import Count, Q
 
 from plans.measures import Reading, register_measure
 from screens.models import Confirmation, DrugScreen, Flag
@@ -16,35 +19,34 @@ from screens.models import Confirmation, DrugScreen, Flag
 UNEXPLAINED = (Flag.UNEXPECTED_POSITIVE, Flag.SELF_REPORT_DISCORDANT)
 
 
-def _unexplained(screen: DrugScreen) -> int:
-    return sum(
-        1
-        for r in screen.results.all()
-        if r.flag in UNEXPLAINED and r.confirmation != Confirmation.NEGATIVE
-    )
-
-
-def _screens(participant_id: int, episode_id: int) -> list[tuple[DrugScreen, int]]:
-    """The stay's screens, newest first, with their unexplained positive count."""
-    rows = (
+def _screens(participant_id: int, episode_id: int):
+    """The stay's screens, newest first, each as when it was collected and its count of
+    unexplained positive results, counted in the same query that reads the screens."""
+    return (
         DrugScreen.objects.current()
         .filter(participant_id=participant_id, episode_id=episode_id)
-        .prefetch_related("results")
+        .annotate(
+            unexplained=Count(
+                "results",
+                filter=Q(results__flag__in=UNEXPLAINED)
+                & ~Q(results__confirmation=Confirmation.NEGATIVE),
+            )
+        )
         .order_by("-collected_at", "-id")
+        .values_list("collected_at", "unexplained")
     )
-    return [(screen, _unexplained(screen)) for screen in rows]
 
 
 def unexplained(participant_id: int, episode_id: int) -> Reading | None:
-    screens = _screens(participant_id, episode_id)
-    if not screens:
+    newest: tuple[datetime, int] | None = _screens(participant_id, episode_id).first()
+    if newest is None:
         return None
-    newest, count = screens[0]
-    return Reading(Decimal(count), newest.collected_at, "drug screen")
+    collected_at, count = newest
+    return Reading(Decimal(count), collected_at, "drug screen")
 
 
 def clear_run(participant_id: int, episode_id: int) -> Reading | None:
-    screens = _screens(participant_id, episode_id)
+    screens = list(_screens(participant_id, episode_id))
     if not screens:
         return None
     run = 0
@@ -52,7 +54,7 @@ def clear_run(participant_id: int, episode_id: int) -> Reading | None:
         if count:
             break
         run += 1
-    return Reading(Decimal(run), screens[0][0].collected_at, "drug screens")
+    return Reading(Decimal(run), screens[0][0], "drug screens")
 
 
 def register() -> None:

@@ -160,3 +160,22 @@ def test_the_plan_measures_read_unexplained_positives_and_the_clear_run(world, s
     screen_with(when=COLLECTED + timedelta(days=7), COC="positive", THC="positive")
     assert latest(unexplained) == 2
     assert latest(clear_run) == 0
+
+
+def test_a_drug_screen_measure_reads_the_stay_s_screens_once(
+    world, screen_with, django_assert_num_queries
+):
+    """Each reading is one query, its screens with their unexplained results counted in it,
+    however many screens the stay has."""
+    from plans.measures import get
+
+    for days in (21, 14, 7):
+        screen_with(when=COLLECTED - timedelta(days=days), COC="positive")
+    screen_with()
+    pid, stay = world.participant.pk, world.episode.pk
+    for key in ("drug-screen-unexplained", "drug-screen-clear-run"):
+        measure = get(key)
+        assert measure is not None
+        with django_assert_num_queries(1):
+            reading = measure.reading(pid, stay)
+        assert reading is not None and reading.value == (0 if key.endswith("unexplained") else 1)
