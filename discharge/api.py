@@ -19,7 +19,7 @@ from discharge import handover, selectors, services
 from discharge.models import FollowUpChannel, Handover
 from discharge.types import DischargeType
 from participants.access import Scope, authorize
-from participants.api import participant_or_404
+from participants.api import participant_or_404, refusal_shows_record
 from participants.models import Episode
 from tandem.dates import ProgramDate
 from tandem.errors import InvalidInput
@@ -161,31 +161,23 @@ def discharge(request: ApiRequest, participant_id: UUID, episode_id: UUID, body:
     if episode is None:
         raise Http404("No episode has that id.")
     choices = _choices(body.open_items)
-    try:
-        record = services.discharge(
-            episode,
-            by=request.auth,
-            type=body.type,
-            on=body.date,
-            reason=body.reason,
-            expected_version=episode.version if body.version is None else body.version,
-            aftercare=body.aftercare.dict(),
-            follow_up_consent=body.follow_up_consent,
-            channel=body.channel or "",
-            choices=choices,
-        )
-    except InvalidInput as exc:
-        # A refusal may name the participant's open items (an alert's title, a task's
-        # owner): the answer then carries their record, so it is audited as a read, as the
-        # discharge page sent back with its message is.
-        authorize(
-            request.auth,
-            participant,
-            Action.VIEW,
-            Scope.CLINICAL,
-            details={"api": True, "refused": "discharge", "field": exc.field},
-        )
-        raise _entry_of(body.open_items, exc) from None
+    # A refusal may name the participant's open items (an alert's title, a task's owner).
+    with refusal_shows_record(request, participant, Scope.CLINICAL, refused="discharge"):
+        try:
+            record = services.discharge(
+                episode,
+                by=request.auth,
+                type=body.type,
+                on=body.date,
+                reason=body.reason,
+                expected_version=episode.version if body.version is None else body.version,
+                aftercare=body.aftercare.dict(),
+                follow_up_consent=body.follow_up_consent,
+                channel=body.channel or "",
+                choices=choices,
+            )
+        except InvalidInput as exc:
+            raise _entry_of(body.open_items, exc) from None
     return Status(
         201,
         DischargeOut(

@@ -8,6 +8,7 @@ session". Holders of `note.cosign` (supervisors, directors) open any group note 
 organization.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from audit.models import Action, Outcome
@@ -49,6 +50,22 @@ def group_note_access(user, session: Session) -> GroupNoteAccess:
     if oversees.allowed:
         return GroupNoteAccess(True, True, False, oversees.role, oversees.why)
     return GroupNoteAccess(False, False, False, writes.role, "not a facilitator of this session")
+
+
+def record_group_read(
+    user, session: Session, access: GroupNoteAccess, participants: Sequence[Participant]
+) -> None:
+    """The one event of an answer that shows a group note's members (the screen, or a refused
+    signature naming the member whose section is missing), listing them."""
+    record_event(
+        actor=user,
+        event_type="group_note.viewed",
+        record=session,
+        organization=session.program.organization_id,
+        role=access.role,
+        details={"scope": str(Scope.CLINICAL), "why": access.why},
+        listed=participants,
+    )
 
 
 def member_decision(

@@ -4,6 +4,8 @@ A signed note refuses any change with 409; a refused signature (the golden threa
 copy-forward justification, a name of another group member) answers 422 naming the field.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from datetime import date, datetime, time
 from uuid import UUID
 
@@ -13,11 +15,13 @@ from ninja import Router, Schema, Status
 from accounts.http import ApiRequest
 from audit.models import Action
 from notes import selectors, services, thread
+from notes.access import group_note_access, record_group_read
 from notes.export import note_text
 from notes.models import GroupNote, NoteFormat, ProgressNote
 from participants.access import Scope, authorize
-from participants.api import participant_or_404
+from participants.api import participant_or_404, refusal_shows_record
 from participants.models import Participant
+from scheduling.models import Session
 from tandem.dates import ProgramDate
 from tandem.errors import InvalidInput
 
@@ -290,15 +294,35 @@ def sign_note(request: ApiRequest, note_id: UUID, body: SignIn):
         .first()
     )
     if group is not None:
-        signed_group = services.sign_group_note(
-            group, by=request.auth, expected_version=body.version
-        )
+        with _group_refusal_shown(request, group.session):
+            signed_group = services.sign_group_note(
+                group, by=request.auth, expected_version=body.version
+            )
         return Status(200, _group_out(signed_group))
     note = _note(note_id)
-    signed = services.sign_note(
-        note, by=request.auth, expected_version=body.version, justification=body.justification
-    )
+    # The copy-forward refusal names the date of the participant's note this one repeats.
+    with refusal_shows_record(request, note.participant, Scope.CLINICAL, refused="note.sign"):
+        signed = services.sign_note(
+            note, by=request.auth, expected_version=body.version, justification=body.justification
+        )
     return Status(200, note_out(_reload(signed)))
+
+
+@contextmanager
+def _group_refusal_shown(request: ApiRequest, session: Session) -> Iterator[None]:
+    """A refused group signature names a member (whose section is missing or empty, or whom
+    the narrative names): the 422 shows the session's members, audited as the group note's
+    screen is."""
+    try:
+        yield
+    except InvalidInput:
+        record_group_read(
+            request.auth,
+            session,
+            group_note_access(request.auth, session),
+            [e.participant for e in session.enrolments.select_related("participant")],
+        )
+        raise
 
 
 @router.post(
@@ -364,14 +388,16 @@ def group_note(request: ApiRequest, session_id: UUID, body: GroupNoteIn):
         )
         if module is None:
             raise InvalidInput("No module of the group's curriculum has that id.", field="module")
-    saved = services.document_group(
-        session,
-        by=request.auth,
-        narrative=body.shared,
-        topic=body.topic,
-        module=module,
-        members=members,
-        expected_version=body.version,
-        sign=body.sign,
-    )
+    shown = _group_refusal_shown(request, session) if body.sign else nullcontext()
+    with shown:
+        saved = services.document_group(
+            session,
+            by=request.auth,
+            narrative=body.shared,
+            topic=body.topic,
+            module=module,
+            members=members,
+            expected_version=body.version,
+            sign=body.sign,
+        )
     return Status(200, _group_out(saved))

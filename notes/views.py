@@ -23,7 +23,7 @@ from audit.context import counting_events
 from audit.models import Action, Outcome
 from audit.services import record_event
 from notes import selectors, services, similarity, thread
-from notes.access import GroupNoteAccess, group_note_access, member_decision
+from notes.access import GroupNoteAccess, group_note_access, member_decision, record_group_read
 from notes.forms import LateEntryForm, NoteForm, ReasonForm, SignForm
 from notes.models import CurriculumModule, NoteFormat, NoteKind, ProgressNote
 from participants.access import Scope, capability_decision, organizations_of, viewable
@@ -445,21 +445,6 @@ def _group_context(
     }
 
 
-def _audit_group_view(request, session, access, participants) -> None:
-    record_event(
-        actor=request.user,
-        event_type="group_note.viewed",
-        record=session,
-        organization=session.program.organization_id,
-        role=access.role,
-        details={
-            "scope": str(Scope.CLINICAL),
-            "why": access.why,
-        },
-        listed=participants,
-    )
-
-
 def _roll_entries(request, session, rows) -> list[attendance_services.RollCallEntry]:
     """The roll call rows whose status or minutes changed on the screen."""
     entries = []
@@ -523,12 +508,12 @@ def group(request: GroupPageRequest, session_id) -> HttpResponse:
         )
     if request.method in READS:
         context = _group_context(request, session, access)
-        _audit_group_view(request, session, access, request.showing)
+        record_group_read(request.user, session, access, request.showing)
         return render(request, "notes/group.html", context)
     with counting_events() as events:
         response = _group_post(request, session, access)
     if events.written == 0 and carries_participant_data(response):
-        _audit_group_view(request, session, access, request.showing)
+        record_group_read(request.user, session, access, request.showing)
     return response
 
 

@@ -1,5 +1,7 @@
 """Participant and episode endpoints, all through the access policy."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from uuid import UUID
 
@@ -132,6 +134,27 @@ def participant_or_404(request: ApiRequest, participant_id: UUID) -> Participant
         )
         raise AccessDenied("The staff API is for staff accounts.")
     return participant
+
+
+@contextmanager
+def refusal_shows_record(
+    request: ApiRequest, participant: Participant, scope: Scope, *, refused: str
+) -> Iterator[None]:
+    """A write whose refusals (InvalidInput) name what the participant's record holds (an
+    open alert's title, a plan's problem, a level-of-care decision): the 422 then carries the
+    record, so it is audited as the read a successful answer would be, as a page sent back
+    with its message is. `refused` names the write in the event."""
+    try:
+        yield
+    except InvalidInput as exc:
+        authorize(
+            request.auth,
+            participant,
+            Action.VIEW,
+            scope,
+            details={"api": True, "refused": refused, "field": exc.field},
+        )
+        raise
 
 
 def _episode_out(e: Episode) -> EpisodeOut:
@@ -273,15 +296,17 @@ def transition(request: ApiRequest, participant_id: UUID, episode_id: UUID, body
     episode = Episode.objects.filter(public_id=episode_id, participant=participant).first()
     if episode is None:
         raise Http404("No episode has that id.")
-    episode = services.transition_episode(
-        episode,
-        to_status=body.to_status,
-        by=request.auth,
-        on=body.on,
-        reason=body.reason,
-        expected_version=body.version,
-        confirmed=body.confirm,
-    )
+    # A refused move names the episode's status or the level-of-care decision it lacks.
+    with refusal_shows_record(request, participant, Scope.CLINICAL, refused="transition"):
+        episode = services.transition_episode(
+            episode,
+            to_status=body.to_status,
+            by=request.auth,
+            on=body.on,
+            reason=body.reason,
+            expected_version=body.version,
+            confirmed=body.confirm,
+        )
     return _episode_out(episode)
 
 

@@ -12,7 +12,7 @@ from ninja import Field, Router, Schema, Status
 from accounts.http import ApiRequest
 from audit.models import Action
 from participants.access import Scope, authorize, require
-from participants.api import participant_or_404
+from participants.api import participant_or_404, refusal_shows_record
 from plans import selectors, services
 from plans.models import TreatmentPlan
 from tandem.api_errors import FieldErrors, field_errors
@@ -234,9 +234,11 @@ def sign_plan(request: ApiRequest, plan_id: UUID, body: SignIn):
     plan = TreatmentPlan.objects.filter(public_id=plan_id).select_related("participant").first()
     if plan is None:
         raise Http404("No plan has that id.")
-    participant_or_404(request, plan.participant.public_id)
+    participant = participant_or_404(request, plan.participant.public_id)
     try:
-        signed = services.sign_plan(plan, by=request.auth, expected_version=body.version)
+        # What an incomplete plan lacks is named by its content (a problem, a goal).
+        with refusal_shows_record(request, participant, Scope.CLINICAL, refused="plan.sign"):
+            signed = services.sign_plan(plan, by=request.auth, expected_version=body.version)
     except InvalidInput as exc:
         return Status(422, field_errors((exc.field, exc.message)))
     return Status(200, plan_out(selectors.plan_view(signed)))

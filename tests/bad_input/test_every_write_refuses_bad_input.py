@@ -1,4 +1,5 @@
-"""Random input to every write gives a 4xx with a message, never a 500, never a partial write.
+"""Random input to every write gives a 4xx with a message, never a 500, never a partial write,
+and an API refusal that shows a participant's data (`shown.py`) leaves an audit event naming them.
 
 Hypothesis drives each form and API write listed in `write_endpoints` with random strings,
 numbers, dates and ids, mixed with the values the page itself offers so the submission gets
@@ -24,6 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tandem.api import api
+from tests.bad_input import shown
 from tests.bad_input.write_endpoints import (
     API_WRITES,
     NOT_FUZZED,
@@ -300,6 +302,7 @@ def test_random_input_to_the_api_is_a_422_in_one_shape(write: ApiWrite, bench, c
     url = write.path
     for name, value in write.params(bench).items():
         url = url.replace("{" + name + "}", str(value))
+    world = shown.world_data(bench.world.org.pk)
 
     @FUZZ
     @given(data=st.data())
@@ -310,12 +313,14 @@ def test_random_input_to_the_api_is_a_422_in_one_shape(write: ApiWrite, bench, c
             if data.draw(st.integers(0, 9), label=f"leave out {field}")
         }
         with transaction.atomic():
-            before = _rows()
+            before, last_event = _rows(), shown.last_event()
             response = client.generic(
                 write.method.upper(), url, json.dumps(body), content_type="application/json"
             )
             assert response.status_code < 500
             if response.status_code >= 400:
+                for pk, what in shown.shown_in(response.content.decode(), world).items():
+                    assert shown.events_naming(pk, last_event), f"{what} shown unaudited"
                 detail = response.json()["detail"]
                 if response.status_code == 422:
                     assert detail and all(
