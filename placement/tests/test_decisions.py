@@ -211,6 +211,37 @@ def test_admission_is_refused_when_the_decision_is_for_another_level(world, deci
         _admit_directly(world.referral_episode, world.director)
 
 
+def test_an_admission_through_the_api_refused_for_the_decision_it_names_is_audited_as_a_read(
+    world, decide, login
+):
+    decide(
+        world.referral_episode,
+        by=world.intake,
+        level="3",
+        ratings=RESIDENTIAL_RATINGS,
+        refer_to="Cedar House",
+    )
+    screening = transition_episode(
+        world.referral_episode,
+        to_status="screening",
+        by=world.director,
+        on=date(2026, 11, 2),
+        expected_version=world.referral_episode.version,
+    )
+    response = login(world.director).post(
+        f"/api/v1/participants/{world.referral.public_id}"
+        f"/episodes/{screening.public_id}/transition",
+        {"to_status": "admitted", "on": "2026-11-09", "version": screening.version},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert "current level-of-care decision is Level 3" in response.json()["detail"][0]["message"]
+    read = AuditEvent.objects.filter(
+        participant=world.referral, actor=world.director, details__refused="transition"
+    )
+    assert read.count() == 1
+
+
 def test_admission_is_allowed_after_a_decision_for_the_iop(world, referral_decided_for_iop):
     admitted = _admit_directly(world.referral_episode, world.director)
     assert (admitted.status, admitted.admitted_on) == ("admitted", date(2026, 11, 9))
