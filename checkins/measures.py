@@ -6,7 +6,7 @@ check-in of its own stay, never the last one of the stay before."""
 from decimal import Decimal
 
 from checkins.models import CheckIn
-from plans.measures import Reading, StayReader, register_measure
+from plans.measures import MEASURES, Measure, Reading, StayReader
 
 
 def _reader(field: str) -> StayReader:
@@ -30,7 +30,7 @@ READERS = {"craving": _reader("craving"), "mood": _reader("mood")}
 
 
 def register() -> None:
-    register_measure(
-        "checkin-craving", "Craving (daily check-in, 0-10)", reading=READERS["craving"]
+    MEASURES.register(
+        Measure("checkin-craving", "Craving (daily check-in, 0-10)", READERS["craving"])
     )
-    register_measure("checkin-mood", "Mood (daily check-in, 0-10)", reading=READERS["mood"])
+    MEASURES.register(Measure("checkin-mood", "Mood (daily check-in, 0-10)", READERS["mood"]))

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from assessments.instruments import all_instruments
 from assessments.models import Administration
-from plans.measures import Reading, StayReader, register_measure
+from plans.measures import MEASURES, Measure, Reading, StayReader
 
 
 def _reader(code: str, name: str, subscale: str | None) -> StayReader:
@@ -38,8 +38,8 @@ def register_all() -> None:
         spec = instrument.scoring
         if spec.total_items or spec.total_range:
             reading = _reader(instrument.code, instrument.short_name, None)
-            register_measure(instrument.code, f"{instrument.short_name} total", reading=reading)
+            MEASURES.register(Measure(instrument.code, f"{instrument.short_name} total", reading))
         if instrument.code == "bam":
             for sub in spec.subscales:
                 reading = _reader(instrument.code, instrument.short_name, sub.key)
-                register_measure(f"bam.{sub.key}", f"BAM {sub.label or sub.key}", reading=reading)
+                MEASURES.register(Measure(f"bam.{sub.key}", f"BAM {sub.label or sub.key}", reading))

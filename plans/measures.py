@@ -1,13 +1,13 @@
-"""Measures an objective can be bound to, as a registry other modules add to.
+"""Measures an objective can be bound to: an extension point (`MEASURES`) other modules add to.
 
 A measure is a key, a label and one reader: `reading(participant_id, episode_id) -> Reading |
 None`, the latest reading of that stay. A plan belongs to a stay, so a readmission's plan is
 measured by its own stay's record and never by the stay before's; there is no reader across
 stays to fall back to.
-`assessments` instruments are registered here; check-in and drug-screen measures are
-registered by their own modules with `register_measure(...)` from their `AppConfig.ready()`.
-An objective's progress is then computed from the reading and the objective's target, never
-typed by anyone.
+`assessments` instruments are registered by plans itself; check-in and drug-screen measures by
+their own modules with `MEASURES.register(Measure(key, label, reading))` from their
+`AppConfig.ready()`. An objective's progress is then computed from the reading and the
+objective's target, never typed by anyone.
 """
 
 from collections.abc import Callable, Iterable
@@ -16,6 +16,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.utils import timezone
+
+from tandem.hooks import Hook
 
 
 @dataclass(frozen=True)
@@ -43,28 +45,18 @@ class Measure:
     reading: StayReader
 
 
-_measures: dict[str, Measure] = {}
-
-
-def register_measure(key: str, label: str, *, reading: StayReader) -> None:
-    """Add a measure objectives can be bound to, read by stay. Registering a key twice with
-    another reader is a programming error."""
-    existing = _measures.get(key)
-    if existing is not None and (existing.reading, existing.label) != (reading, label):
-        raise ValueError(f"measure {key!r} is already registered")
-    _measures[key] = Measure(key, label, reading)
+# One measure per key (a later registration of a key replaces it), listed by label.
+MEASURES: Hook[Measure] = Hook(
+    "plans.measures", key=lambda measure: measure.key, sort=lambda measure: measure.label.lower()
+)
 
 
 def get(key: str) -> Measure | None:
-    return _measures.get(key)
-
-
-def all_measures() -> list[Measure]:
-    return sorted(_measures.values(), key=lambda m: m.label.lower())
+    return next((m for m in MEASURES.implementations() if m.key == key), None)
 
 
 def choices() -> list[tuple[str, str]]:
-    return [(m.key, m.label) for m in all_measures()]
+    return [(m.key, m.label) for m in MEASURES.implementations()]
 
 
 COMPARE: dict[str, Callable[[Decimal, Decimal], bool]] = {

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q
 
-from plans.measures import Reading, register_measure
+from plans.measures import MEASURES, Measure, Reading
 from screens.models import Confirmation, DrugScreen, Flag
 
 UNEXPLAINED = (Flag.UNEXPECTED_POSITIVE, Flag.SELF_REPORT_DISCORDANT)
@@ -58,13 +58,17 @@ def clear_run(participant_id: int, episode_id: int) -> Reading | None:
 
 
 def register() -> None:
-    register_measure(
-        "drug-screen-unexplained",
-        "Drug screen: unexplained positive results on the latest screen",
-        reading=unexplained,
+    MEASURES.register(
+        Measure(
+            "drug-screen-unexplained",
+            "Drug screen: unexplained positive results on the latest screen",
+            unexplained,
+        )
     )
-    register_measure(
-        "drug-screen-clear-run",
-        "Drug screens in a row without an unexplained positive",
-        reading=clear_run,
+    MEASURES.register(
+        Measure(
+            "drug-screen-clear-run",
+            "Drug screens in a row without an unexplained positive",
+            clear_run,
+        )
     )

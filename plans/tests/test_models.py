@@ -87,6 +87,27 @@ def test_the_assessment_instruments_are_measures():
     assert measures.get("nonsense") is None
 
 
+def test_other_modules_add_measures_through_the_extension_point(db):
+    """Measures are a `tandem.hooks` extension point: check-ins and drug screens register
+    theirs, and one a module adds is offered, read by stay and taken out again like any."""
+    from plans.forms import ObjectiveForm
+    from tandem.hooks import declared
+
+    assert declared()["plans.measures"] is measures.MEASURES
+    keys = {m.key for m in measures.MEASURES.implementations()}
+    assert {"phq-9", "checkin-craving", "checkin-mood", "drug-screen-clear-run"} <= keys
+
+    added = measures.Measure("tests.steps", "Steps a day", lambda participant_id, episode_id: None)
+    measures.MEASURES.register(added)
+    try:
+        assert measures.get("tests.steps") is added
+        offered = str(ObjectiveForm()["measure_key"])
+        assert '<option value="tests.steps">Steps a day</option>' in offered
+    finally:
+        measures.MEASURES.unregister(added)
+    assert measures.get("tests.steps") is None
+
+
 values = st.decimals(min_value=-1000, max_value=1000, places=2, allow_nan=False)
 
 
