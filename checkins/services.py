@@ -1,6 +1,6 @@
 """Recording a daily check-in and acting on it (the escalation rules in `rules.py`)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -9,7 +9,7 @@ from typing import Any, cast
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Program, User
 from audit.models import Action
 from audit.services import record_event
 from checkins import rules, selectors
@@ -233,19 +233,24 @@ def _raise(rule: rules.Rule, checkin: CheckIn, by: Any) -> Alert:
     )
 
 
-def missed_checkins(*, now: datetime) -> list[Alert]:
-    """Raise the engagement alert for everyone in care with no check-in for `days` days.
+def missed_checkins(*, now: datetime, programs: Iterable[Program] | None = None) -> list[Alert]:
+    """Raise the engagement alert for everyone in care with no check-in for `days` days
+    (every program's, or `programs`' only).
 
-    Counted from the last current check-in of this stay, or from admission when there is none
-    since (a check-in from an earlier stay does not count); a record entered in error is not
-    chased. The alert goes to the peer specialist on the care team (else whoever
-    `raise_alert` would tell).
-    Run daily by `checkins.tasks.sweep_engagement`; `now` keeps it off the wall clock.
+    "Three days without a check-in" means three whole days of the participant's program, in
+    its own time zone, on which no check-in came: the days after the day of the last current
+    check-in of this stay, or from the admission day itself when there is none since (a
+    check-in from an earlier stay does not count), up to yesterday. Today is not counted, as
+    a check-in may still come: a check-in on a Monday, even late in the evening west of UTC,
+    is followed up on the Friday. A record entered in error is not chased. The alert goes to
+    the peer specialist on the care team (else whoever `raise_alert` would tell).
+    Run at each program's morning by `checkins.tasks.sweep_engagement`; `now` keeps it off
+    the wall clock.
 
     Written in bulk, in the same few queries however many people are swept: the open
-    alerts already raised for the same stretch are returned as they are (a second run the
-    same day adds nothing), the new ones are inserted together with their assignees and
-    their audit events.
+    alerts already raised for the same stretch (the same day of the last check-in) are
+    returned as they are (a second run the same day adds nothing), the new ones are inserted
+    together with their assignees and their audit events.
     """
     from django.db.models import Max, Q
 
@@ -254,16 +259,26 @@ def missed_checkins(*, now: datetime) -> list[Alert]:
     from participants.models import Episode
 
     days = rules.NO_CHECKIN.params["days"]
-    cutoff = now - timedelta(days=days)
+    swept = list(Program.objects.all() if programs is None else programs)
+    # A check-in at or after the start of the program's day `days` days before today leaves
+    # fewer than `days` whole days without one.
+    counted_from = {
+        p.pk: datetime.combine(_today(p, now) - timedelta(days=days), time.min, tzinfo=p.tz)
+        for p in swept
+    }
+    late = Q(last_checkin__isnull=True)
+    for program_id, start in counted_from.items():
+        late |= Q(program_id=program_id, last_checkin__lt=start)
     episodes = (
         admitted_in_care()
+        .filter(program_id__in=list(counted_from))
         .annotate(
             last_checkin=Max(
                 "participant__checkins__recorded_at",
                 filter=Q(participant__checkins__entered_in_error_at__isnull=True),
             )
         )
-        .filter(Q(last_checkin__lt=cutoff) | Q(last_checkin__isnull=True))
+        .filter(late)
         .select_related("participant", "program", "primary_clinician")
         .prefetch_related("care_team__user")
         .order_by("pk")
@@ -271,14 +286,16 @@ def missed_checkins(*, now: datetime) -> list[Alert]:
     missing: dict[str, Episode] = {}
     for episode in episodes:
         admitted_on = cast(date, episode.admitted_on)  # the query keeps admitted episodes only
-        admitted = datetime.combine(admitted_on, datetime.min.time(), tzinfo=episode.program.tz)
-        # A check-in from an earlier stay does not count: a readmission starts the count anew.
+        zone = episode.program.tz
         last = episode.last_checkin
-        if last is not None and last < admitted:
-            last = None
-        if last is None and admitted >= cutoff:
+        last_day = last.astimezone(zone).date() if last is not None else None
+        # A check-in from an earlier stay does not count: a readmission starts the count anew.
+        if last_day is not None and last_day < admitted_on:
+            last_day = None
+        first_silent = last_day + timedelta(days=1) if last_day else admitted_on
+        if (_today(episode.program, now) - first_silent).days < days:
             continue
-        since = last.date().isoformat() if last else "never"
+        since = last_day.isoformat() if last_day else "never"
         missing[f"engagement:{episode.public_id}:{since}"] = episode
     if not missing:
         return []
@@ -338,6 +355,10 @@ def missed_checkins(*, now: datetime) -> list[Alert]:
         )
     by_key = {**open_already, **{a.dedupe_key: a for a in created}}
     return [by_key[k] for k in missing]
+
+
+def _today(program: Program, now: datetime) -> date:
+    return now.astimezone(program.tz).date()
 
 
 def _engagement_owners(episode: Any) -> list:

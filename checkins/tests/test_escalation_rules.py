@@ -126,16 +126,54 @@ def test_a_check_in_entered_in_error_does_not_count_toward_a_run(world):
 
 
 def test_three_days_without_a_check_in_goes_to_the_peer_specialist(world):
+    """A check-in on Monday morning: Tuesday, Wednesday and Thursday are the three whole
+    days without one, so Friday's sweep raises the alert, Thursday's does not."""
     send(world)
-    assert missed_checkins(now=T0 + timedelta(days=2, hours=23)) == []
-    raised = missed_checkins(now=T0 + timedelta(days=3, hours=1))
+    thursday_evening = T0 + timedelta(days=3, hours=13)
+    assert missed_checkins(now=thursday_evening) == []
+    raised = missed_checkins(now=T0 + timedelta(days=3, hours=15))  # Friday, just past midnight
     assert [(a.participant, a.kind, a.severity) for a in raised] == [
         (world.participant, "checkin-engagement", "warning")
     ]
     assert list(raised[0].assigned_to.all()) == [world.peer]
-    again = missed_checkins(now=T0 + timedelta(days=4))
+    again = missed_checkins(now=T0 + timedelta(days=5))
     assert again[0].pk == raised[0].pk  # the open alert, not a second one
     assert Alert.objects.filter(kind="checkin-engagement").count() == 1
+
+
+def test_the_days_without_a_check_in_are_the_program_s_days(world):
+    """An evening check-in in Chicago is the next day in UTC; the days without one are
+    counted from the program's Monday, not by hours: 73 hours later, on Thursday evening,
+    the Thursday is not over, and the alert waits for Friday's sweep."""
+    monday_evening = datetime(2026, 11, 16, 20, 0, tzinfo=ZoneInfo("America/Chicago"))
+    send(world, at=monday_evening)
+    assert missed_checkins(now=monday_evening + timedelta(hours=73)) == []
+    friday_morning = datetime(2026, 11, 20, 8, 0, tzinfo=ZoneInfo("America/Chicago"))
+    [raised] = missed_checkins(now=friday_morning)
+    assert raised.dedupe_key.endswith(":2026-11-16")  # the program's day of the check-in
+    assert missed_checkins(now=friday_morning + timedelta(hours=18)) == [raised]
+
+
+def test_the_days_without_a_check_in_count_from_the_admission_day(world):
+    """Admitted on a Monday with no check-in since: Monday, Tuesday and Wednesday are the
+    three days, so Thursday's sweep raises the alert, Wednesday evening's does not."""
+    from participants.models import Episode
+
+    Episode.objects.filter(pk=world.episode.pk).update(admitted_on=T0.date())
+    wednesday_evening = datetime(2026, 11, 18, 23, 30, tzinfo=ZoneInfo("America/Chicago"))
+    assert missed_checkins(now=wednesday_evening) == []
+    [raised] = missed_checkins(now=wednesday_evening + timedelta(hours=1))
+    assert raised.dedupe_key.endswith(":never")
+
+
+def test_only_the_programs_swept_are_looked_at(world):
+    from accounts.models import Program
+
+    other = Program.objects.create(organization=world.org, name="Evening IOP")
+    assert missed_checkins(now=T0, programs=[other]) == []
+    assert [a.participant for a in missed_checkins(now=T0, programs=[world.program])] == [
+        world.participant
+    ]
 
 
 def test_without_a_peer_specialist_the_primary_clinician_is_told(world):
