@@ -161,8 +161,9 @@ def demo(args: list[str]) -> int:
         command("demo_logins"), check=True, env=env, capture_output=True, text=True
     ).stdout
     if on_database(env):
-        # What the seeding left due, and today's daily jobs, run now, so their log comes
-        # before the logins.
+        # What the seeding left due, and the daily jobs' first run (the demo program's
+        # reminders when its morning has come in Chicago), run now, so their log comes before
+        # the logins.
         manage("db_worker", "--batch", "--no-startup-delay", env=env)
     signal.signal(signal.SIGTERM, _stop_like_ctrl_c)
     code = 0

@@ -4,7 +4,7 @@ import zoneinfo
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -84,6 +84,14 @@ class Program(TimeStamped):
         validators=[MinValueValidator(1)],
         help_text="A home questionnaire is due again this many days after the last answer.",
     )
+    morning_hour = models.PositiveSmallIntegerField(
+        default=8,
+        db_default=8,
+        validators=[MinValueValidator(0), MaxValueValidator(23)],
+        help_text="The hour of the program's day (in its time zone) from which its daily work "
+        "runs: questionnaire reminders, the not-on-track review, the look for missed "
+        "check-ins.",
+    )
 
     def __str__(self) -> str:
         return self.name
@@ -95,6 +103,26 @@ class Program(TimeStamped):
     def today(self):
         """The date now in the program's own time zone (not the server's)."""
         return timezone.now().astimezone(self.tz).date()
+
+
+class ProgramMorning(models.Model):
+    """The last of a program's days on which a daily job did its morning work for it.
+
+    Such a job ticks every hour and works for each program once its clock is past the
+    program's `morning_hour` and this day is not yet recorded (`accounts.mornings`)."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    job = models.CharField(max_length=200, help_text="The daily job's task path.")
+    worked_on = models.DateField(help_text="The program's day, in its time zone.")
+    worked_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["program", "job"], name="one_morning_per_program_job")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} for program {self.program_id} on {self.worked_on}"
 
 
 class Site(TimeStamped):

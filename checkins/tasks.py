@@ -2,13 +2,20 @@
 
 from django_tasks import task
 
-from tandem.tasks import again_tomorrow
+from accounts.mornings import programs_at_morning
+from tandem.tasks import again_next_hour
 
 
 @task()
 def sweep_engagement(then: str = "") -> int:
-    """Raise engagement alerts as of `then` (ISO time; now when empty), tomorrow's sweep
-    queued first (a daily job: `manage.py start_daily_jobs` starts it)."""
+    """Raise engagement alerts at each program's morning hour, as of `then` (ISO time; now
+    when empty): the sweep ticks every hour, the next tick queued first (a daily job:
+    `manage.py start_daily_jobs` starts it), and sweeps each program once a program day, so
+    the peer specialist finds the day's alerts when the program's day starts."""
     from checkins.services import missed_checkins
 
-    return len(missed_checkins(now=again_tomorrow(sweep_engagement, then)))
+    now = again_next_hour(sweep_engagement, then)
+    return sum(
+        len(missed_checkins(now=now, programs=[program]))
+        for program in programs_at_morning(sweep_engagement.module_path, now)
+    )

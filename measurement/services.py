@@ -1,5 +1,6 @@
 """Writes of measurement-based care: settings, reminder choices, reminders, not-on-track."""
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from accounts.models import Program
 from audit.models import Action
 from audit.services import field_changes, record_event
 from links.services import issue_link
@@ -127,10 +129,13 @@ def set_reminder_choice(
     return choice
 
 
-def _in_care():
-    """Episodes in care of records in force: a record entered in error (opened for the wrong
-    person, a duplicate) gets no reminder and no review."""
-    return admitted_in_care().select_related("participant", "program")
+def _in_care(programs: Iterable[Program] | None):
+    """Episodes in care of records in force (of `programs` only, when given): a record entered
+    in error (opened for the wrong person, a duplicate) gets no reminder and no review."""
+    episodes = admitted_in_care().select_related("participant", "program")
+    if programs is not None:
+        episodes = episodes.filter(program__in=list(programs))
+    return episodes
 
 
 def _reminder_text(url: str) -> str:
@@ -140,8 +145,9 @@ def _reminder_text(url: str) -> str:
     ) % {"url": url}
 
 
-def send_reminders(*, now: datetime) -> int:
-    """One reminder per due self-report questionnaire per day, to those who opted in.
+def send_reminders(*, now: datetime, programs: Iterable[Program] | None = None) -> int:
+    """One reminder per due self-report questionnaire per day, to those who opted in (in
+    `programs` only, when given: the daily job sends at each program's morning).
 
     Each carries its own single-use link. The message names no instrument and no answer.
     The day is the participant's program's: an evening run in a program west of UTC is
@@ -149,7 +155,7 @@ def send_reminders(*, now: datetime) -> int:
     """
     base = getattr(settings, "TANDEM_BASE_URL", "http://localhost:8000").rstrip("/")
     episodes = list(
-        _in_care()
+        _in_care(programs)
         .filter(participant__reminder_choice__isnull=False)
         .select_related("participant__reminder_choice")
     )
@@ -236,12 +242,13 @@ def not_on_track_reasons(
     return reasons
 
 
-def check_not_on_track(*, now: datetime) -> list[Alert]:
-    """Ask for a continued-stay / level-of-care review of everyone not on track."""
+def check_not_on_track(*, now: datetime, programs: Iterable[Program] | None = None) -> list[Alert]:
+    """Ask for a continued-stay / level-of-care review of everyone not on track (in
+    `programs` only, when given)."""
     from attendance.services import MISSED_KIND
 
     # A fixed number of reads however many are in care; only a review raised writes more.
-    episodes = _in_care().select_related("program__measurement")
+    episodes = _in_care(programs).select_related("program__measurement")
     open_alerts = Alert.objects.filter(
         status=AlertStatus.OPEN, participant__in=episodes.values("participant_id")
     )

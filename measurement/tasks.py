@@ -1,21 +1,29 @@
-"""Measurement's background work: the daily run (reminders for what is due, and the
-not-on-track review), and rewriting a program's stored due moments after its schedule changed."""
+"""Measurement's background work: the daily run at each program's morning (reminders for what
+is due, and the not-on-track review), and rewriting a program's stored due moments after its
+schedule changed."""
 
 from django.db import transaction
 from django_tasks import task
 
+from accounts.mornings import programs_at_morning
 from measurement import next_due
-from tandem.tasks import again_tomorrow
+from tandem.tasks import again_next_hour
 
 
 @task()
 def daily(then: str = "") -> dict:
-    """Send reminders and look for participants not on track as of `then` (ISO; now when
-    empty), tomorrow's run queued first (a daily job: `manage.py start_daily_jobs` starts it)."""
+    """Send reminders and look for participants not on track, at each program's morning hour
+    of its own day, as of `then` (ISO; now when empty): the job ticks every hour, the next
+    tick queued first (a daily job: `manage.py start_daily_jobs` starts it), and works for
+    each program once a program day, so nobody gets a reminder at 3 am in their time zone."""
     from measurement.services import check_not_on_track, send_reminders
 
-    now = again_tomorrow(daily, then)
-    return {"reminders": send_reminders(now=now), "reviews": len(check_not_on_track(now=now))}
+    now = again_next_hour(daily, then)
+    reminders = reviews = 0
+    for program in programs_at_morning(daily.module_path, now):
+        reminders += send_reminders(now=now, programs=[program])
+        reviews += len(check_not_on_track(now=now, programs=[program]))
+    return {"reminders": reminders, "reviews": reviews}
 
 
 @task()

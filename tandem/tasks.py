@@ -5,11 +5,12 @@ A task is a module-level function decorated with ``django_tasks.task``; it takes
 (for example a ``ScheduleRun``). The queue behind it is set by ``TANDEM_TASK_QUEUE``:
 ``database`` (django-tasks-db, worked by ``manage.py db_worker``) or ``rq`` (Redis).
 
-Work done once a day is a task registered in `DAILY_JOBS` that starts with `again_tomorrow`;
+Work done once a day is a task registered in `DAILY_JOBS` that starts with `again_tomorrow`,
+or, when it is done at each program's morning, ticks every hour with `again_next_hour`;
 ``manage.py start_daily_jobs`` queues each one that is not already waiting.
 """
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -20,6 +21,7 @@ from django_tasks.base import Task
 from tandem.hooks import Hook
 
 DAY = timedelta(days=1)
+HOUR = timedelta(hours=1)
 
 # The tasks that run once a day and re-queue themselves, one per task path; each module
 # registers its own from its `AppConfig.ready()`.
@@ -51,10 +53,30 @@ def again_tomorrow(job: Task, then: str, *, now: datetime | None = None) -> date
     (the worker was down) works once as of now and the chain goes on from now, rather than
     running each missed day back to back (every missed day's reminders sent at once).
     """
+    as_of = _as_of(then, now, late=DAY)
+    _queue(job, as_of + DAY)
+    return as_of
+
+
+def again_next_hour(job: Task, then: str, *, now: datetime | None = None) -> datetime:
+    """Queue the next tick of `job`, a daily job that works at each program's morning
+    (`accounts.mornings`), at the next whole hour in UTC, before this tick works, and return
+    the time this tick works as of: `then` (ISO), or `now` if `then` is empty or more than an
+    hour behind it, as `again_tomorrow` does for a day.
+
+    A worker back after days away ticks once as of its return: each program then gets one
+    morning's work, today's, not one for each missed day."""
+    as_of = _as_of(then, now, late=HOUR)
+    hour = as_of.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    _queue(job, hour + HOUR)
+    return as_of
+
+
+def _as_of(then: str, now: datetime | None, *, late: timedelta) -> datetime:
     started = now if now is not None else timezone.now()
     as_of = datetime.fromisoformat(then) if then else started
-    if started - as_of > DAY:
-        as_of = started
-    next_at = as_of + DAY
-    job.using(run_after=next_at).enqueue(next_at.isoformat())
-    return as_of
+    return started if started - as_of > late else as_of
+
+
+def _queue(job: Task, at: datetime) -> None:
+    job.using(run_after=at).enqueue(at.isoformat())

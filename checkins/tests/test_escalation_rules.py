@@ -228,20 +228,25 @@ def test_staff_cannot_send_a_participants_check_in(world):
     assert CheckIn.objects.count() == 0
 
 
-def test_the_worker_runs_the_sweep_and_queues_the_next_day(world, run_tasks):
-    from django_tasks_db.models import DBTaskResult
-
+def test_the_sweep_runs_at_the_program_s_morning_once_a_day(world, run_tasks):
+    """The sweep ticks every hour: the program's day is swept at its first tick from 08:00 in
+    Chicago, and not again that day, so an alert a peer acknowledged at 09:00 is not raised again
+    at 10:00 (the participant still has not checked in)."""
     from checkins.tasks import sweep_engagement
+    from monitoring.models import AlertStatus
     from tandem.tasks import enqueue_after_commit
 
-    then = T0 + timedelta(days=1)
-    with time_machine.travel(then, tick=False):
-        enqueue_after_commit(sweep_engagement, then.isoformat())
-        assert run_tasks() == 1
-        assert Alert.objects.filter(kind="checkin-engagement", participant=world.participant)
-        assert run_tasks() == 0  # the next day's sweep is queued, not yet due
-    waiting = DBTaskResult.objects.filter(status="READY").get()
-    assert waiting.args_kwargs["args"] == [(then + timedelta(days=1)).isoformat()]
+    chicago = ZoneInfo("America/Chicago")
+    midnight = datetime(2026, 11, 17, 0, 0, tzinfo=chicago)
+    enqueue_after_commit(sweep_engagement, midnight.isoformat())
+    engagement = Alert.objects.filter(kind="checkin-engagement", participant=world.participant)
+    for hour in range(24):
+        with time_machine.travel(midnight + timedelta(hours=hour), tick=False):
+            run_tasks()
+        if hour == 9:
+            engagement.update(status=AlertStatus.ACKNOWLEDGED)
+    raised_at = [a.created_at.astimezone(chicago).hour for a in engagement.all()]
+    assert raised_at == [8]
 
 
 def _more_in_care(world, count, start):

@@ -1,5 +1,6 @@
 """The daily jobs: `start_daily_jobs` queues each registered one once, at every deploy, a run
-that fails still leaves tomorrow's waiting, and a worker back after days away runs each once."""
+that fails still leaves tomorrow's waiting (the next tick's, for a job that ticks hourly to work
+at each program's morning), and a worker back after days away runs each once."""
 
 import contextlib
 import threading
@@ -12,12 +13,18 @@ from django.core.management import CommandError, call_command
 from django.db import OperationalError, connection, connections
 from django_tasks_db.models import DBTaskResult
 
-from tandem.tasks import DAILY_JOBS, again_tomorrow, enqueue_after_commit
+from tandem.tasks import DAILY_JOBS, again_next_hour, again_tomorrow, enqueue_after_commit
 
 pytestmark = pytest.mark.django_db
 
 THEN = datetime(2026, 11, 16, 6, 0, tzinfo=ZoneInfo("America/Chicago"))
 TASK_TABLE = DBTaskResult._meta.db_table
+# The jobs that tick every hour and work at each program's morning; the others run a day apart.
+AT_EACH_MORNING = {"measurement.tasks.daily", "checkins.tasks.sweep_engagement"}
+
+
+def _next(path: str) -> timedelta:
+    return timedelta(hours=1) if path in AT_EACH_MORNING else timedelta(days=1)
 
 
 def _waiting() -> list[str]:
@@ -116,8 +123,9 @@ def test_a_run_that_fails_still_leaves_tomorrow_s_queued(path):
         job.call(THEN.isoformat())
 
     tomorrow = DBTaskResult.objects.get(task_path=path, status="READY")
-    assert tomorrow.run_after == THEN + timedelta(days=1)
-    assert tomorrow.args_kwargs["args"] == [(THEN + timedelta(days=1)).isoformat()]
+    assert tomorrow.run_after == THEN + _next(path)
+    [then] = tomorrow.args_kwargs["args"]
+    assert datetime.fromisoformat(then) == THEN + _next(path)
 
 
 @pytest.mark.parametrize("path", sorted(job.module_path for job in DAILY_JOBS.implementations()))
@@ -131,20 +139,45 @@ def test_a_worker_back_after_days_away_runs_each_job_once_as_of_now(path, run_ta
         assert run_tasks() == 1
 
     tomorrow = DBTaskResult.objects.get(task_path=path, status="READY")
-    assert tomorrow.run_after == back + timedelta(days=1)
+    assert tomorrow.run_after == back + _next(path)
     [then] = tomorrow.args_kwargs["args"]
-    assert datetime.fromisoformat(then) == back + timedelta(days=1)
+    assert datetime.fromisoformat(then) == back + _next(path)
 
 
 @pytest.mark.parametrize("late", [timedelta(0), timedelta(hours=3), timedelta(days=1)])
 def test_a_run_up_to_a_day_late_works_as_of_its_own_day(late):
     """A worker busy or stopped for up to a day keeps the chain's hour: the run works as of
     its own `then`, and the next is due a day after it."""
-    from measurement.tasks import daily
+    from worklist.tasks import return_tasks_out_of_reach
 
-    assert again_tomorrow(daily, THEN.isoformat(), now=THEN + late) == THEN
+    assert again_tomorrow(return_tasks_out_of_reach, THEN.isoformat(), now=THEN + late) == THEN
     tomorrow = DBTaskResult.objects.get(status="READY")
     assert tomorrow.run_after == THEN + timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("then", "late", "as_of", "next_tick"),
+    [
+        # On the hour, or late by up to an hour: as of its own time, the next on the hour.
+        ("12:00", timedelta(0), "12:00", "13:00"),
+        ("12:00", timedelta(minutes=59), "12:00", "13:00"),
+        # Started by hand at 10:23 (no `then`): now, and then on the hour.
+        ("", timedelta(0), "10:23", "11:00"),
+        # Late by more than an hour: one tick as of now, not one for each hour missed.
+        ("12:00", timedelta(hours=5, minutes=10), "17:10", "18:00"),
+    ],
+)
+def test_a_job_at_each_morning_ticks_on_the_whole_hours(then, late, as_of, next_tick):
+    from measurement.tasks import daily
+
+    def at(hour: str) -> datetime:
+        return datetime.fromisoformat(f"2026-11-16T{hour}:00+00:00")
+
+    started = (at(then) if then else at("10:23")) + late
+    assert again_next_hour(daily, then and at(then).isoformat(), now=started) == at(as_of)
+    waiting = DBTaskResult.objects.get(status="READY")
+    assert waiting.run_after == at(next_tick)
+    assert waiting.args_kwargs["args"] == [at(next_tick).isoformat()]
 
 
 def test_the_queue_keeps_two_weeks_of_finished_tasks_and_every_waiting_one():
