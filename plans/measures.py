@@ -10,10 +10,13 @@ their own modules with `MEASURES.register(Measure(key, label, reading))` from th
 objective's target, never typed by anyone.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TypeVar, cast
 
 from django.utils import timezone
 
@@ -59,6 +62,33 @@ def choices() -> list[tuple[str, str]]:
     return [(m.key, m.label) for m in MEASURES.implementations()]
 
 
+T = TypeVar("T")
+
+_read_for_plan: ContextVar[dict[Hashable, object] | None] = ContextVar(
+    "plans.measures.read_for_plan", default=None
+)
+
+
+def read_once(key: Hashable, read: Callable[[], T]) -> T:
+    """What several measures read alike (the drug screens' two measures, the stay's screens)
+    is read once for all the objectives `progress_of` reads together; outside it, each time."""
+    found = _read_for_plan.get()
+    if found is None:
+        return read()
+    if key not in found:
+        found[key] = read()
+    return cast(T, found[key])
+
+
+@contextmanager
+def _reading_together() -> Iterator[None]:
+    token = _read_for_plan.set({})
+    try:
+        yield
+    finally:
+        _read_for_plan.reset(token)
+
+
 COMPARE: dict[str, Callable[[Decimal, Decimal], bool]] = {
     "lt": lambda v, t: v < t,
     "le": lambda v, t: v <= t,
@@ -93,23 +123,25 @@ class Progress:
 def progress_of(
     objectives: Iterable, participant_id: int, *, episode_id: int
 ) -> dict[int, Progress]:
-    """Progress of each measure-bound objective (by objective pk), reading each measure once;
-    `episode_id` is the plan's stay, whose own readings measure it."""
+    """Progress of each measure-bound objective (by objective pk), reading each measure once
+    and what measures share once (`read_once`); `episode_id` is the plan's stay, whose own
+    readings measure it."""
     bound = [o for o in objectives if o.measure_key]
     readings: dict[str, Reading | None] = {}
     result: dict[int, Progress] = {}
-    for objective in bound:
-        measure = get(objective.measure_key)
-        if measure is None:
-            result[objective.pk] = Progress(objective.measure_key, None, None)
-            continue
-        if measure.key not in readings:
-            readings[measure.key] = measure.reading(participant_id, episode_id)
-        reading = readings[measure.key]
-        met = (
-            meets(objective.comparator, reading.value, objective.target_value)
-            if reading is not None
-            else None
-        )
-        result[objective.pk] = Progress(measure.label, reading, met)
+    with _reading_together():
+        for objective in bound:
+            measure = get(objective.measure_key)
+            if measure is None:
+                result[objective.pk] = Progress(objective.measure_key, None, None)
+                continue
+            if measure.key not in readings:
+                readings[measure.key] = measure.reading(participant_id, episode_id)
+            reading = readings[measure.key]
+            met = (
+                meets(objective.comparator, reading.value, objective.target_value)
+                if reading is not None
+                else None
+            )
+            result[objective.pk] = Progress(measure.label, reading, met)
     return result

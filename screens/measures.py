@@ -13,16 +13,17 @@ from decimal import Decimal
 
 from django.db.models import Count, Q
 
-from plans.measures import MEASURES, Measure, Reading
+from plans.measures import MEASURES, Measure, Reading, read_once
 from screens.models import Confirmation, DrugScreen, Flag
 
 UNEXPLAINED = (Flag.UNEXPECTED_POSITIVE, Flag.SELF_REPORT_DISCORDANT)
 
 
-def _screens(participant_id: int, episode_id: int):
+def _screens(participant_id: int, episode_id: int) -> list[tuple[datetime, int]]:
     """The stay's screens, newest first, each as when it was collected and its count of
-    unexplained positive results, counted in the same query that reads the screens."""
-    return (
+    unexplained positive results, counted in the same query that reads the screens; read once
+    for both measures when a plan reads them together."""
+    rows = (
         DrugScreen.objects.current()
         .filter(participant_id=participant_id, episode_id=episode_id)
         .annotate(
@@ -35,18 +36,19 @@ def _screens(participant_id: int, episode_id: int):
         .order_by("-collected_at", "-id")
         .values_list("collected_at", "unexplained")
     )
+    return read_once(("screens.stay_screens", participant_id, episode_id), lambda: list(rows))
 
 
 def unexplained(participant_id: int, episode_id: int) -> Reading | None:
-    newest: tuple[datetime, int] | None = _screens(participant_id, episode_id).first()
-    if newest is None:
+    screens = _screens(participant_id, episode_id)
+    if not screens:
         return None
-    collected_at, count = newest
+    collected_at, count = screens[0]
     return Reading(Decimal(count), collected_at, "drug screen")
 
 
 def clear_run(participant_id: int, episode_id: int) -> Reading | None:
-    screens = list(_screens(participant_id, episode_id))
+    screens = _screens(participant_id, episode_id)
     if not screens:
         return None
     run = 0

@@ -179,3 +179,25 @@ def test_a_drug_screen_measure_reads_the_stay_s_screens_once(
         with django_assert_num_queries(1):
             reading = measure.reading(pid, stay)
         assert reading is not None and reading.value == (0 if key.endswith("unexplained") else 1)
+
+
+def test_a_plan_bound_to_both_drug_screen_measures_reads_the_screens_once(
+    world, screen_with, django_assert_num_queries
+):
+    """One objective on the latest screen, one on the clean run: the plan's progress reads
+    the stay's screens once for both."""
+    from plans.measures import progress_of
+    from plans.models import Objective
+
+    screen_with(when=COLLECTED - timedelta(days=7), COC="positive")
+    screen_with()
+    objectives = [
+        Objective(pk=1, measure_key="drug-screen-unexplained", comparator="eq", target_value=0),
+        Objective(pk=2, measure_key="drug-screen-clear-run", comparator="ge", target_value=4),
+    ]
+    with django_assert_num_queries(1):
+        progress = progress_of(objectives, world.participant.pk, episode_id=world.episode.pk)
+    assert [(p.reading and p.reading.value, p.met) for p in progress.values()] == [
+        (0, True),
+        (1, False),
+    ]
