@@ -11,7 +11,7 @@ class MonitoringConfig(AppConfig):
         from participants import home as home_page
         from participants.access import Scope, register_page
         from participants.chart import FLAGS, TABS, ChartTab, FlagSource, HeaderFlag
-        from participants.services import PRIMARY_CHANGE
+        from participants.services import MEMBER_ENDED, PRIMARY_CHANGE
         from tandem import navigation
         from tandem.lifecycle import WITHDRAWN
 
@@ -38,6 +38,7 @@ class MonitoringConfig(AppConfig):
             home_page.Column("alerts", "Open alerts", 20, home.alerts_column, home.alerts_cell)
         )
         PRIMARY_CHANGE.register(services.follow_primary_change)
+        MEMBER_ENDED.register(services.return_alerts_of_ended_member)
         WITHDRAWN.register(services.close_alerts_of_withdrawn_source)
         register_page(
             "monitoring:critical_board", lambda user: bool(selectors.overseen_organizations(user))

@@ -11,7 +11,7 @@ from accounts.models import Membership, User
 from audit.models import Action
 from audit.services import record_event
 from monitoring.models import Alert, AlertStatus
-from participants.access import Scope, require, roles_holding
+from participants.access import Scope, require, roles_holding, who_may_take_over
 from participants.models import CareTeamMember, CareTeamRole, Episode, Participant
 from participants.selectors import current_episode
 from tandem.errors import InvalidInput
@@ -174,6 +174,46 @@ def follow_primary_change(episode: Episode, previous: Any, new: Any, *, by: Any)
         )
         moved.append(alert)
     return moved
+
+
+def return_alerts_of_ended_member(
+    member: CareTeamMember, *, by: Any, decision: Any, left_team: bool
+) -> dict[str, list[str]]:
+    """Hand the open alerts about the participant that a staff member taken off the care
+    team was assigned back to whoever owns a new alert of the case (`default_assignees`: the
+    primary clinician first) and may take it over (a participant-services member-ended hook).
+    Someone who stays on the team in another role keeps them; an alert no one can take stays
+    where it is rather than reaching no one. Runs in the care-team write's transaction; each
+    moved alert gets its own audit event."""
+    if not left_team:
+        return {}
+    participant = member.episode.participant
+    owners = default_assignees(participant)
+    may = who_may_take_over(owners, participant)
+    takers = {u.pk for u in owners if u.pk in may and u.pk != member.user_id}
+    if not takers:
+        return {}
+    moved = []
+    alerts = Alert.objects.filter(
+        participant=participant, status=AlertStatus.OPEN, assigned_to=member.user_id
+    ).prefetch_related("assigned_to")
+    for alert in alerts.order_by("pk"):
+        before = sorted(u.pk for u in alert.assigned_to.all())
+        after = sorted({pk for pk in before if pk != member.user_id} | takers)
+        alert.assigned_to.set(after)
+        record_event(
+            actor=by,
+            event_type="alert.reassigned",
+            participant=participant,
+            record=alert,
+            decision=decision,
+            details={
+                "changes": {"assigned_to": {"before": before, "after": after}},
+                "reason": "The assignee left this participant's care team.",
+            },
+        )
+        moved.append(alert)
+    return {"alerts_handed_back": [str(a.public_id) for a in moved]} if moved else {}
 
 
 def close(

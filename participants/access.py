@@ -442,7 +442,8 @@ def _care_ended_among(participant_ids: list[int]) -> set[int]:
 
 
 def _on_team_at_discharge(user, participant: Participant) -> bool:
-    """On the care team the day the participant left care (their membership ended then)."""
+    """On the care team the day the participant left care (their membership ended then, with
+    the episode: not taken off the team by hand that day)."""
     return _remembered(
         ("team_at_discharge", user.pk, participant.pk),
         CareTeamMember.objects.filter(
@@ -450,6 +451,7 @@ def _on_team_at_discharge(user, participant: Participant) -> bool:
             episode__participant=participant,
             episode__status__in=LEFT_AFTER_ADMISSION_STATUSES,
             ended_on=F("episode__discharged_on"),
+            ended_at__isnull=True,
         ).exists,
     )
 
@@ -708,6 +710,7 @@ def _facts_read(
                     episode__participant=participant,
                     episode__status__in=LEFT_AFTER_ADMISSION_STATUSES,
                     ended_on=F("episode__discharged_on"),
+                    ended_at__isnull=True,
                 )
             )
             if at_discharge
@@ -1036,6 +1039,19 @@ def require(
         audit_access(user, participant, action, scope, decision)
         raise AccessDenied(refusal_message(decision))
     return decision
+
+
+def care_team_change(user, participant: Participant) -> Decision:
+    """May this user change the participant's care team (put someone on it, take someone
+    off it): whoever may change the clinical record, the care team and the program's
+    oversight; after discharge the closed chart refuses it."""
+    return decide(user, participant, Action.CHANGE, Scope.CLINICAL)
+
+
+def require_care_team_change(user, participant: Participant) -> Decision:
+    """`care_team_change` before a care-team write's transaction opens; a refusal is
+    audited here (see `require`)."""
+    return require(user, participant, Action.CHANGE, Scope.CLINICAL)
 
 
 def break_the_glass(user, participant: Participant, reason: str) -> BreakGlassGrant:

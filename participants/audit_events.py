@@ -62,6 +62,12 @@ register(
     "added a care-team member",
     "add a care-team member",
 )
+register(
+    "care_team.member_ended",
+    Action.CHANGE,
+    "took a member off the care team",
+    "take a member off the care team",
+)
 register("referral_queue.viewed", Action.VIEW, "viewed the referral queue", "view referrals")
 register("caseload.viewed", Action.VIEW, "viewed their caseload", "view a caseload")
 register("home.viewed", Action.VIEW, "viewed their home page", "view a home page")

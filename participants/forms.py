@@ -121,6 +121,10 @@ class BreakGlassForm(forms.Form):
 SEARCH_TEXT_LIMIT = 200
 
 
+# A reason for taking someone off the care team is a sentence, not a note.
+CARE_TEAM_END_REASON_LIMIT = 300
+
+
 class SearchForm(forms.Form):
     text = forms.CharField(
         required=False,
@@ -165,3 +169,15 @@ class CareTeamAddForm(forms.Form):
         options = ModelChoiceIterator(field)
         empty = [] if field.empty_label is None else [("", field.empty_label)]
         return [*empty, *(options.choice(user) for user in options.queryset.all())]
+
+
+class CareTeamEndForm(forms.Form):
+    """Taking someone off the care team: why (kept with the ended place), and the version of
+    the place the page showed, so a page opened before someone else changed it is refused."""
+
+    reason = forms.CharField(
+        label="Why they leave the care team",
+        max_length=CARE_TEAM_END_REASON_LIMIT,
+        strip=True,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

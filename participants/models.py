@@ -274,7 +274,12 @@ class CareTeamRole(models.TextChoices):
     INTAKE = "intake", "Intake clinician"
 
 
-class CareTeamMember(TimeStamped):
+class CareTeamMember(TimeStamped, Versioned):
+    """A staff member's place on one episode's care team, in one role. A place ends on a date
+    and the row stays as history: with the episode (admission ends the intake coordinator's,
+    leaving care ends everyone's), when a primary clinician is replaced, or by hand, which
+    keeps who ended it, when and why (`ended_at`, `ended_by`, `end_reason`)."""
+
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="care_team")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="care_team_memberships"
@@ -282,6 +287,11 @@ class CareTeamMember(TimeStamped):
     role = models.CharField(max_length=20, choices=CareTeamRole.choices)
     started_on = models.DateField(default=timezone.localdate)
     ended_on = models.DateField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    end_reason = models.TextField(blank=True)
 
     class Meta:
         constraints = [
@@ -289,12 +299,25 @@ class CareTeamMember(TimeStamped):
                 fields=["episode", "user", "role"],
                 condition=models.Q(ended_on__isnull=True),
                 name="care_team_unique_active_role",
-            )
+            ),
+            # A place ended by hand says why, as a record entered in error does.
+            models.CheckConstraint(
+                condition=(
+                    Q(ended_at__isnull=True, end_reason="")
+                    | (Q(ended_at__isnull=False, ended_on__isnull=False) & ~Q(end_reason=""))
+                ),
+                name="care_team_ended_by_hand_has_reason",
+            ),
         ]
         indexes = [models.Index(fields=["user", "ended_on"])]
 
     def __str__(self) -> str:
         return f"{self.user} as {self.get_role_display()}"
+
+    @property
+    def is_primary(self) -> bool:
+        """The primary clinician's place: replaced by another clinician, never simply ended."""
+        return self.role == CareTeamRole.PRIMARY_CLINICIAN
 
 
 class BreakGlassGrant(TimeStamped):

@@ -6,13 +6,21 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Membership, Organization, Program, Site
 from accounts.roles import roles_in
 from audit.models import Action
 from audit.services import field_changes, record_event
-from participants.access import Scope, forget_decisions, may, require, require_capability
+from participants.access import (
+    Scope,
+    forget_decisions,
+    may,
+    require,
+    require_capability,
+    require_care_team_change,
+)
 from participants.duplicates import likely_matches
 from participants.models import (
     EPISODE_PASSES_THROUGH,
@@ -88,6 +96,14 @@ TRANSITION_GUARDS: Hook[TransitionGuard] = Hook("participants.transition_guards"
 # registers one so open alerts follow the case to the new primary clinician.
 PrimaryChangeHook = Callable[..., object]
 PRIMARY_CHANGE: Hook[PrimaryChangeHook] = Hook("participants.primary_change")
+
+
+# Called inside the write's transaction as hook(member, by=..., decision=..., left_team=...) when
+# someone's place on a care team is ended by hand (`left_team`: they hold no other place on
+# the participant's team); worklist hands their open tasks about the participant back, and
+# monitoring their open alerts. Each returns what it handed back, for the write's audit event.
+MemberEndedHook = Callable[..., dict | None]
+MEMBER_ENDED: Hook[MemberEndedHook] = Hook("participants.member_ended")
 
 
 # Called inside the status change's transaction as hook(episode, on=..., by=..., now=...) when
@@ -540,7 +556,8 @@ def _end_care_team(episode: Episode, *, on: date, roles: list[str] | None = None
 
 def _end_care_team_rows(rows, *, on: date) -> list[str]:
     ids = [str(pid) for pid in rows.values_list("public_id", flat=True)]
-    rows.update(ended_on=on)
+    # A new version: a page still offering to end one of these places is stale.
+    rows.update(ended_on=on, version=F("version") + 1)
     forget_decisions()
     return ids
 
@@ -562,7 +579,7 @@ def add_care_team_member(
         raise InvalidInput("That person is not staff of this organization.", field="user")
     if replaces is not None and role != CareTeamRole.PRIMARY_CLINICIAN:
         raise InvalidInput("Only a primary clinician replaces someone.", field="replaces")
-    decision = require(by, episode.participant, Action.CHANGE, Scope.CLINICAL)
+    decision = require_care_team_change(by, episode.participant)
     with transaction.atomic():
         current = Episode.objects.select_for_update().get(pk=episode.pk)
         return _put_on_care_team(
@@ -631,3 +648,70 @@ def _put_on_care_team(
     if changed:
         _primary_changed(current, previous, user, by=by)
     return member
+
+
+def end_care_team_membership(
+    member: CareTeamMember,
+    *,
+    by: Any,
+    reason: str,
+    expected_version: int,
+    now: datetime | None = None,
+) -> CareTeamMember:
+    """Take a staff member off a participant's care team in one role: the place ends today
+    (the program's day) and the row stays, with who ended it, when and why. In the same
+    write what they held for this participant goes back to the team (`MEMBER_ENDED`: their
+    open tasks, their open alerts), so nothing waits with someone who no longer works the case.
+
+    The primary clinician is never simply taken off: the case would have no one to answer
+    for it. Another clinician is made primary instead, replacing them.
+    """
+    reason = lifecycle.clean_reason(reason, ask="Say why this person leaves the care team")
+    participant = member.episode.participant
+    decision = require_care_team_change(by, participant)
+    now = now or timezone.now()
+    with transaction.atomic():
+        episode = (
+            Episode.objects.select_for_update().select_related("program").get(pk=member.episode_id)
+        )
+        current = lock_current(
+            CareTeamMember, member.pk, expected_version=expected_version, what="care team"
+        )
+        if current.ended_on is not None:
+            raise InvalidInput(f"{current.user}'s place on the care team has already ended.")
+        if current.is_primary:
+            raise InvalidInput(
+                f"{current.user} is the primary clinician and cannot simply leave the care "
+                f"team: first make another clinician the primary clinician, replacing "
+                f"{current.user} (Add to care team, role primary clinician).",
+                field="member",
+            )
+        if not episode.is_open:
+            raise InvalidInput("This episode of care has ended; its care team ended with it.")
+        current.ended_on = now.astimezone(episode.program.tz).date()
+        current.ended_at = now
+        current.ended_by = by
+        current.end_reason = reason
+        save_new_version(current, ["ended_on", "ended_at", "ended_by", "end_reason"])
+        forget_decisions()
+        left_team = not CareTeamMember.objects.filter(
+            episode=episode, user_id=current.user_id, ended_on__isnull=True
+        ).exists()
+        handed: dict[str, Any] = {}
+        for hook in MEMBER_ENDED.implementations():
+            handed.update(hook(current, by=by, decision=decision, left_team=left_team) or {})
+        record_event(
+            actor=by,
+            event_type="care_team.member_ended",
+            participant=participant,
+            record=current,
+            decision=decision,
+            reason=reason,
+            details={
+                "role": current.role,
+                "user": current.user_id,
+                "changes": {"ended_on": {"before": None, "after": current.ended_on.isoformat()}},
+                **handed,
+            },
+        )
+    return current

@@ -16,6 +16,11 @@ urlpatterns = [
     path("<uuid:participant_id>/break-glass/", views.break_glass, name="break_glass"),
     path("<uuid:participant_id>/care-team/", views.add_to_care_team, name="care_team_add"),
     path(
+        "<uuid:participant_id>/care-team/<uuid:member_id>/end/",
+        views.end_care_team_membership,
+        name="care_team_end",
+    ),
+    path(
         "<uuid:participant_id>/episodes/<uuid:episode_id>/status/",
         views.transition,
         name="transition",

@@ -24,6 +24,7 @@ from participants import home as home_page
 from participants.access import (
     Scope,
     break_the_glass,
+    care_team_change,
     decide,
     home_sections,
     may_open,
@@ -35,15 +36,23 @@ from participants.decorators import load_participant, not_found, participant_pag
 from participants.duplicates import likely_matches, record_matches_shown
 from participants.export import export_record, printable_record
 from participants.forms import (
+    CARE_TEAM_END_REASON_LIMIT,
     BreakGlassForm,
     CareTeamAddForm,
+    CareTeamEndForm,
     DemographicsForm,
     ReferralForm,
     SearchForm,
     TransitionForm,
 )
 from participants.http import StaffRequest
-from participants.models import EPISODE_TRANSITIONS, CareTeamRole, Episode, EpisodeStatus
+from participants.models import (
+    EPISODE_TRANSITIONS,
+    CareTeamMember,
+    CareTeamRole,
+    Episode,
+    EpisodeStatus,
+)
 from tandem.dates import FIRST_DAY, LAST_DAY
 from tandem.errors import AccessDenied, InvalidInput, TandemError
 from tandem.escaping import format_html, format_html_join
@@ -317,7 +326,7 @@ def _overview_html(
         _status_form(csrf_token, participant, episode)
         if can_edit_clinical and episode and _status_options(episode.status)
         else "",
-        format_html('\n  <p><a href="{}">Add to care team</a></p>\n  ', links["care_team_add"])
+        format_html('\n  <p><a href="{}">Change the care team</a></p>\n  ', links["care_team_add"])
         if can_edit_clinical and episode
         else "",
     )
@@ -540,9 +549,13 @@ def add_to_care_team(request: StaffRequest, participant) -> HttpResponse:
 
 
 def _care_team_page(request: StaffRequest, participant) -> HttpResponse:
+    """The care team as it stands, each place with its form to end it, and the form to add
+    someone, for those who may change the team."""
     context = chart_context(request, participant, "overview")
     episode = context["episode"]
-    change = decide(request.user, participant, Action.CHANGE, Scope.CLINICAL)
+    change = care_team_change(request.user, participant)
+    context["can_change"] = episode is not None and change.allowed
+    context["reason_limit"] = CARE_TEAM_END_REASON_LIMIT
     if episode is None:
         context["refusal"] = "There is no episode of care to add a care team to."
     elif not change.allowed:
@@ -550,6 +563,43 @@ def _care_team_page(request: StaffRequest, participant) -> HttpResponse:
     else:
         context["adding"] = _care_team_choices(participant, episode, context["care_team"])
     return render(request, "participants/care_team_add.html", context)
+
+
+@participant_page(Scope.CLINICAL, methods=("POST",))
+def end_care_team_membership(request: StaffRequest, participant, member_id) -> HttpResponse:
+    """End one place on the care team from the care-team page. An htmx request gets the page
+    back, with the team as it now stands and what happened; a plain form post goes back to
+    the page."""
+    member = (
+        CareTeamMember.objects.select_related("user", "episode__participant", "episode__program")
+        .filter(public_id=member_id, episode__participant=participant)
+        .first()
+    )
+    if member is None:
+        return not_found(request)
+    form = CareTeamEndForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        try:
+            services.end_care_team_membership(
+                member,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except TandemError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                f"{member.user} is no longer on the care team as "
+                f"{CareTeamRole(member.role).label.lower()}. What they held for this "
+                "participant (open tasks, open alerts) went back to the care team.",
+            )
+    if is_htmx(request):
+        return _care_team_page(request, participant)
+    return redirect("participants:care_team_add", participant_id=participant.public_id)
 
 
 def _form_errors(form) -> str:

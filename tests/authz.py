@@ -15,7 +15,7 @@ from datetime import date
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from participants.forms import DemographicsForm
-from participants.models import Episode, EpisodeStatus, Participant
+from participants.models import CareTeamMember, Episode, EpisodeStatus, Participant
 
 # Who may do what, written out by hand (not computed from the policy under test).
 CARE_TEAM = {"therapist", "counsellor", "prescriber", "nurse", "casemanager", "peer"}
@@ -62,6 +62,12 @@ def _admitted_episode(world) -> dict:
     return {"participant_id": world.participant.public_id, "episode_id": episode.public_id}
 
 
+def _peer_place(world) -> dict:
+    """The peer specialist's place on the world's participant's care team."""
+    member = CareTeamMember.objects.get(episode=world.episode, user=world.users["peer"])
+    return {"participant_id": world.participant.public_id, "member_id": member.public_id}
+
+
 def _care_ended(world) -> dict:
     """The world's participant discharged, so they may be referred again."""
     Episode.objects.filter(pk=world.episode.pk).update(
@@ -82,6 +88,13 @@ ENDPOINTS: dict[str, Endpoint] = {
         "POST",
         frozenset(CLINICAL_WRITE),
         data=lambda w: {"user": w.users["outsider"].pk, "role": "therapist"},
+    ),
+    # Whoever may add to the care team may take someone off it (here the peer specialist).
+    "participants:care_team_end": Endpoint(
+        "POST",
+        frozenset(CLINICAL_WRITE),
+        kwargs=lambda w: _peer_place(w),
+        data=lambda w: {"reason": "Moved to the evening group's team.", "version": 1},
     ),
     "participants:transition": Endpoint(
         "POST",

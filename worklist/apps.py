@@ -8,7 +8,7 @@ class WorklistConfig(AppConfig):
         from participants import home as home_page
         from participants.access import register_page
         from participants.demo import SEEDERS, Seeder
-        from participants.services import PRIMARY_CHANGE
+        from participants.services import MEMBER_ENDED, PRIMARY_CHANGE
         from tandem import navigation
         from tandem.lifecycle import WITHDRAWN
         from tandem.tasks import DAILY_JOBS
@@ -31,3 +31,5 @@ class WorklistConfig(AppConfig):
         WITHDRAWN.register(services.cancel_tasks_of_withdrawn)
         # A replaced primary clinician's tasks follow the case to the new one.
         PRIMARY_CHANGE.register(services.follow_primary_change)
+        # Someone taken off the care team hands their tasks about the participant back.
+        MEMBER_ENDED.register(services.return_tasks_of_ended_member)

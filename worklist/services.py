@@ -421,23 +421,69 @@ def return_tasks_out_of_reach() -> list[Task]:
         for task, participant in owned:
             if owner.is_active and participant.pk in reach:
                 continue
-            found = _successor(task, participant)
-            if found is None:
-                continue
-            to, role = found
-            returned.append(
-                _hand_over(
-                    task,
-                    by=None,
-                    to=to,
-                    to_role=role,
-                    note="The owner can no longer open this participant's record.",
-                    due_on=None,
-                    expected_version=None,
-                    decision=None,
-                )
+            successor = _return(
+                task,
+                participant,
+                by=None,
+                decision=None,
+                note="The owner can no longer open this participant's record.",
             )
+            if successor is not None:
+                returned.append(successor)
     return returned
+
+
+def return_tasks_of_ended_member(
+    member: Any, *, by: User, decision: Any, left_team: bool
+) -> dict[str, list[str]]:
+    """Hand back the open tasks about the participant that a staff member taken off the care
+    team held (a participant-services member-ended hook), as the daily return hands back a
+    task whose owner lost the record: to the holder of the task's care-team role, else the
+    primary clinician. Someone who stays on the team in another role keeps the tasks not of
+    the role that ended. Runs in the care-team write's transaction, which was the decision;
+    each hand-over is audited. A task no one on the team can take stays, as the daily
+    return leaves it."""
+    participant = member.episode.participant
+    tasks = Task.objects.filter(
+        participant=participant, owner_id=member.user_id, status=TaskStatus.OPEN
+    )
+    if not left_team:
+        tasks = tasks.filter(owner_role=member.role)
+    handed = [
+        successor
+        for task in tasks.order_by("pk")
+        if (
+            successor := _return(
+                task,
+                participant,
+                by=by,
+                decision=decision,
+                note="The owner left this participant's care team.",
+            )
+        )
+        is not None
+    ]
+    return {"tasks_handed_back": [str(t.public_id) for t in handed]} if handed else {}
+
+
+def _return(
+    task: Task, participant: Participant, *, by: User | None, decision: Any, note: str
+) -> Task | None:
+    """Hand a task back to the care team (`_successor`); None when no one there can take it."""
+    found = _successor(task, participant)
+    if found is None:
+        return None
+    to, role = found
+    return _hand_over(
+        task,
+        by=by,
+        to=to,
+        to_role=role,
+        note=note,
+        due_on=None,
+        expected_version=None,
+        decision=decision,
+    )
 
 
 def _successor(task: Task, participant: Participant) -> tuple[User, str] | None:

@@ -56,13 +56,13 @@ def test_the_care_team_form_offers_the_forms_own_staff_and_roles(world, login):
 
 def test_who_may_not_change_the_record_gets_neither_form(world, login):
     page = _overview(login(world.frontdesk), world)
-    assert "Add to care team" not in page and "Change status" not in page
+    assert "Change the care team" not in page and "Change status" not in page
 
 
 def test_the_overview_links_to_the_care_team_form_instead_of_carrying_it(world, login):
     page = _overview(login(world.therapist), world)
     url = reverse("participants:care_team_add", args=[world.participant.public_id])
-    assert f'<a href="{url}">Add to care team</a>' in page
+    assert f'<a href="{url}">Change the care team</a>' in page
     assert 'name="role"' not in page
 
 

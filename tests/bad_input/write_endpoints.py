@@ -262,6 +262,7 @@ WEB_WRITES = [
     WebWrite("participants:edit", "therapist", _chart("participants:edit")),
     WebWrite("participants:break_glass", "outsider", _chart("participants:break_glass")),
     WebWrite("participants:care_team_add", "therapist", _chart("participants:care_team_add")),
+    WebWrite("participants:care_team_end", "therapist", _chart("participants:care_team_add")),
     WebWrite("participants:transition", "therapist", _chart("participants:chart")),
     WebWrite("audit:trail", "auditor", _url("audit:trail")),
     WebWrite("audit:review", "auditor", _url("audit:trail")),

@@ -1,0 +1,237 @@
+"""Ending someone's place on the care team: the place ends (kept, with who, when and why),
+what they held for the participant goes back to the team, and the primary clinician is
+replaced, never simply ended."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+
+from audit.models import Action, AuditEvent, Outcome
+from discharge.tests.builders import DISCHARGE_AFTERNOON, discharge_world
+from monitoring.models import Alert
+from monitoring.services import raise_alert
+from participants.access import Scope, decide
+from participants.models import CareTeamMember, CareTeamRole
+from participants.services import (
+    _end_care_team,
+    add_care_team_member,
+    end_care_team_membership,
+)
+from tandem.errors import ConcurrentEdit, InvalidInput
+from worklist.models import Task, TaskStatus
+from worklist.services import create_task
+
+REASON = "Moved to the evening group's team."
+
+
+def _place(world, name: str, role: str | None = None) -> CareTeamMember:
+    rows = CareTeamMember.objects.select_related("episode__participant", "user").filter(
+        episode=world.episode, user=world.users[name], ended_on__isnull=True
+    )
+    return rows.get(role=role) if role else rows.get()
+
+
+def _page(world) -> str:
+    return reverse("participants:care_team_add", args=[world.participant.public_id])
+
+
+def _end_url(world, member) -> str:
+    return reverse(
+        "participants:care_team_end", args=[world.participant.public_id, member.public_id]
+    )
+
+
+def _team_in_header(html: str) -> str:
+    start = html.index("<dt>Care team</dt>")
+    return html[start : html.index("</dd>", start)]
+
+
+def _task(world, owner, role: str = "", title: str = "Call the housing office") -> Task:
+    return create_task(
+        title=title,
+        due_on=date(2026, 12, 10),
+        participant=world.participant,
+        owner=owner,
+        owner_role=role,
+        by=None,
+    )
+
+
+def test_ending_a_place_takes_them_off_the_team_and_the_chart_keeps_the_row(world, login):
+    client = login(world.director)
+    page = client.get(_page(world)).content.decode()
+    peer = _place(world, "peer")
+    assert "Peer Tester" in _team_in_header(page)
+    assert _end_url(world, peer) in page
+
+    response = client.post(
+        _end_url(world, peer), {"reason": REASON, "version": peer.version}, follow=True
+    )
+
+    text = response.content.decode()
+    assert "Peer Tester is no longer on the care team as peer specialist" in text
+    assert "Peer Tester" not in _team_in_header(text)
+    assert _end_url(world, peer) not in text
+    chart = client.get(reverse("participants:chart", args=[world.participant.public_id]))
+    assert "Peer Tester" not in _team_in_header(chart.content.decode())
+    ended = CareTeamMember.objects.get(pk=peer.pk)
+    assert ended.ended_on is not None and ended.ended_at is not None
+    assert (ended.ended_by, ended.end_reason) == (world.director, REASON)
+    assert not decide(world.peer, world.participant, Action.VIEW, Scope.CLINICAL).allowed
+
+
+def test_their_tasks_and_alerts_go_to_whoever_holds_the_role_else_the_primary(world, login):
+    # A second nurse on the team: the nurse's task goes to her; the rest to the primary.
+    add_care_team_member(
+        world.episode, user=world.outsider, role=CareTeamRole.NURSE, by=world.director
+    )
+    nursing = _task(world, world.nurse, CareTeamRole.NURSE, "Check the vitals log")
+    own = _task(world, world.nurse, "", "Call the pharmacy")
+    others = _task(world, world.counsellor, CareTeamRole.COUNSELLOR, "Relapse plan review")
+    alert = raise_alert(
+        world.participant,
+        kind="manual",
+        severity="high",
+        title="Missed two days",
+        assign_to=[world.nurse, world.counsellor],
+    )
+    nurse = _place(world, "nurse")
+
+    login(world.director).post(_end_url(world, nurse), {"reason": REASON, "version": nurse.version})
+
+    open_tasks = Task.objects.filter(participant=world.participant, status=TaskStatus.OPEN)
+    owners = {t.title: t.owner.username for t in open_tasks}
+    assert owners == {
+        "Check the vitals log": "outsider",
+        "Call the pharmacy": "therapist",
+        "Relapse plan review": "counsellor",
+    }
+    for handed in (nursing, own):
+        assert Task.objects.get(pk=handed.pk).status == TaskStatus.HANDED_OVER
+    assert Task.objects.get(pk=others.pk).status == TaskStatus.OPEN
+    assigned = set(Alert.objects.get(pk=alert.pk).assigned_to.values_list("username", flat=True))
+    assert assigned == {"counsellor", "therapist"}
+
+
+def test_someone_staying_on_the_team_in_another_role_keeps_that_roles_work(world):
+    add_care_team_member(
+        world.episode, user=world.nurse, role=CareTeamRole.CASE_MANAGER, by=world.director
+    )
+    nursing = _task(world, world.nurse, CareTeamRole.NURSE, "Check the vitals log")
+    casework = _task(world, world.nurse, CareTeamRole.CASE_MANAGER, "Bus pass renewal")
+    alert = raise_alert(
+        world.participant, kind="manual", severity="low", title="Late", assign_to=[world.nurse]
+    )
+    nurse = _place(world, "nurse", CareTeamRole.NURSE)
+
+    end_care_team_membership(nurse, by=world.director, reason=REASON, expected_version=1)
+
+    assert Task.objects.get(pk=nursing.pk).status == TaskStatus.HANDED_OVER
+    assert Task.objects.get(pk=casework.pk).status == TaskStatus.OPEN
+    assert list(Alert.objects.get(pk=alert.pk).assigned_to.all()) == [world.nurse]
+
+
+def test_the_history_tells_who_took_whom_off_and_where_their_tasks_went(world, login):
+    _task(world, world.peer, CareTeamRole.PEER, "Recovery meeting list")
+    peer = _place(world, "peer")
+
+    client = login(world.supervisor)
+    client.post(_end_url(world, peer), {"reason": REASON, "version": peer.version})
+
+    history = client.get(reverse("participants:history", args=[world.participant.public_id]))
+    text = history.content.decode()
+    assert "Supervisor Tester took a member off the care team" in text
+    event = AuditEvent.objects.get(event_type="care_team.member_ended")
+    assert event.reason == REASON and event.actor == world.supervisor
+    handed = AuditEvent.objects.get(event_type="worklist.task_handed_over")
+    assert handed.actor == world.supervisor
+    assert event.details["tasks_handed_back"] == [handed.details["successor"]]
+
+
+@pytest.mark.parametrize("persona", ["frontdesk", "billing", "auditor", "outsider"])
+def test_a_role_that_may_not_change_the_team_is_refused_and_nothing_changes(world, login, persona):
+    peer = _place(world, "peer")
+    response = login(world.users[persona]).post(
+        _end_url(world, peer), {"reason": REASON, "version": peer.version}
+    )
+    assert response.status_code == 403
+    assert CareTeamMember.objects.get(pk=peer.pk).ended_on is None
+    refused = AuditEvent.objects.filter(actor=world.users[persona], outcome=Outcome.REFUSED)
+    assert refused.count() == 1
+
+
+def test_a_stale_page_gets_a_conflict_message_and_ends_nothing_twice(world, login):
+    peer = _place(world, "peer")
+    end_care_team_membership(peer, by=world.director, reason=REASON, expected_version=1)
+
+    response = login(world.therapist).post(
+        _end_url(world, peer), {"reason": "Leaving the program.", "version": 1}, follow=True
+    )
+
+    assert "was changed by someone else after you opened it" in response.content.decode()
+    assert CareTeamMember.objects.get(pk=peer.pk).ended_by == world.director
+    assert AuditEvent.objects.filter(event_type="care_team.member_ended").count() == 1
+
+
+def test_a_place_ended_with_the_episode_is_stale_too(world):
+    """Every end of a place gives it a new version (here as admission ends the intake
+    coordinator's), so a page that still offers it is refused as stale."""
+    peer = _place(world, "peer")
+    _end_care_team(world.episode, on=date(2026, 12, 1), roles=[CareTeamRole.PEER])
+    with pytest.raises(ConcurrentEdit):
+        end_care_team_membership(peer, by=world.director, reason=REASON, expected_version=1)
+
+
+def test_the_primary_clinician_is_replaced_not_simply_ended(world, login):
+    primary = _place(world, "therapist")
+    client = login(world.director)
+    page = client.get(_page(world)).content.decode()
+    assert _end_url(world, primary) not in page
+    assert "add another clinician as primary clinician, replacing Therapist Tester" in page
+
+    response = client.post(
+        _end_url(world, primary), {"reason": REASON, "version": primary.version}, follow=True
+    )
+
+    assert "Therapist Tester is the primary clinician and cannot simply leave" in (
+        response.content.decode()
+    )
+    assert CareTeamMember.objects.get(pk=primary.pk).ended_on is None
+    assert not AuditEvent.objects.filter(event_type="care_team.member_ended").exists()
+
+
+def test_a_reason_is_needed(world):
+    with pytest.raises(InvalidInput, match="Say why this person leaves"):
+        end_care_team_membership(
+            _place(world, "peer"), by=world.director, reason="  ", expected_version=1
+        )
+    assert _place(world, "peer").ended_on is None
+
+
+def test_the_htmx_form_gets_the_page_back_with_the_team_as_it_now_stands(world, login):
+    peer = _place(world, "peer")
+    response = login(world.director).post(
+        _end_url(world, peer),
+        {"reason": REASON, "version": peer.version},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert 'id="main"' in text and "is no longer on the care team" in text
+    assert "Peer Tester" not in _team_in_header(text)
+
+
+def test_someone_taken_off_the_team_on_the_day_of_discharge_is_not_its_team_at_discharge(world):
+    """The care team at discharge keeps reading the chart; someone taken off it by hand that
+    morning left before, and does not."""
+    end_care_team_membership(
+        _place(world, "peer"),
+        by=world.director,
+        reason=REASON,
+        expected_version=1,
+        now=DISCHARGE_AFTERNOON - timedelta(hours=5),
+    )
+    discharge_world(world)
+    assert decide(world.counsellor, world.participant, Action.VIEW, Scope.CLINICAL).allowed
+    assert not decide(world.peer, world.participant, Action.VIEW, Scope.CLINICAL).allowed
