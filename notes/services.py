@@ -44,7 +44,7 @@ from participants.models import Participant
 from participants.selectors import current_episode
 from scheduling.models import Session
 from tandem import dates, lifecycle
-from tandem.errors import ConcurrentEdit, InvalidInput, TandemError
+from tandem.errors import ConcurrentEdit, InvalidInput
 from tandem.hooks import Hook
 from tandem.validation import validate
 
@@ -68,9 +68,10 @@ class SignedNote(ConcurrentEdit):
     """A change to a signed note: it never changes; a late entry is an addendum."""
 
     def __init__(self, what: str = "note") -> None:
-        TandemError.__init__(
-            self,
-            f"This {what} is signed and cannot be changed; add a late entry (an addendum) instead.",
+        super().__init__(
+            what,
+            message=f"This {what} is signed and cannot be changed; add a late entry (an "
+            "addendum) instead.",
         )
 
 

@@ -39,7 +39,7 @@ from plans.models import (
     TreatmentPlan,
 )
 from tandem import dates
-from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput, TandemError
+from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput
 from tandem.lifecycle import clean_reason, mark_entered_in_error, save_new_version
 from tandem.lifecycle import sign as sign_record
 from tandem.validation import validate
@@ -49,9 +49,10 @@ class SignedPlan(ConcurrentEdit):
     """A change asked of a signed version: it never changes (the API answers 409)."""
 
     def __init__(self) -> None:
-        TandemError.__init__(
-            self,
-            "This plan version is signed and never changes. Start a revision to change the plan.",
+        super().__init__(
+            "plan",
+            message="This plan version is signed and never changes. Start a revision to change "
+            "the plan.",
         )
 
 

@@ -27,7 +27,7 @@ from participants.selectors import own_records
 from participants.views import chart_context
 from plans import forms, selectors, services
 from plans.models import Goal, Intervention, Modality, Objective, Problem, TreatmentPlan
-from tandem.errors import AccessDenied, TandemError
+from tandem.errors import AccessDenied, ConcurrentEdit, TandemError
 from tandem.hooks import Hook
 from tandem.methods import serves
 from tandem.views import error_page
@@ -352,7 +352,7 @@ def edit(request: StaffRequest, participant, plan_id) -> HttpResponse:
             request,
             template,
             context,
-            status=409 if exc.__class__.__name__ in ("ConcurrentEdit", "SignedPlan") else 400,
+            status=409 if isinstance(exc, ConcurrentEdit) else 400,
         )
     if is_htmx(request):
         plan.refresh_from_db()

@@ -14,7 +14,7 @@ from participants.models import Participant
 from safety.models import STEP_FIELDS, SafetyPlan
 from safety.selectors import confirmed_plan, draft_of, next_number
 from tandem import lifecycle
-from tandem.errors import ConcurrentEdit, InvalidInput, TandemError
+from tandem.errors import ConcurrentEdit, InvalidInput
 from tandem.validation import validate
 
 MAX_STEP_LENGTH = 4000
@@ -25,10 +25,11 @@ class DraftStarted(ConcurrentEdit):
     or a form opened before the other draft was saved): theirs stays, nothing is written."""
 
     def __init__(self, draft: SafetyPlan) -> None:
-        TandemError.__init__(
-            self,
-            f"Someone else started this safety plan (draft version {draft.number}) after you "
-            "opened the form. Here is their draft: add your changes to it and save again.",
+        super().__init__(
+            "safety plan",
+            message=f"Someone else started this safety plan (draft version {draft.number}) "
+            "after you opened the form. Here is their draft: add your changes to it and save "
+            "again.",
         )
         self.draft = draft
 

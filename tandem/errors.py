@@ -15,12 +15,18 @@ class InvalidInput(TandemError):
 
 
 class ConcurrentEdit(TandemError):
-    """Somebody else saved the record after this form was opened."""
+    """Somebody else saved the record after this form was opened.
 
-    def __init__(self, what: str = "record") -> None:
+    `message` replaces the usual advice to reload where the refusal says more: the other
+    person's draft shown to merge with, a signed version that never changes."""
+
+    def __init__(self, what: str = "record", *, message: str | None = None) -> None:
         super().__init__(
-            f"This {what} was changed by someone else after you opened it. "
-            "Reload to see their changes, then make yours again."
+            message
+            or (
+                f"This {what} was changed by someone else after you opened it. "
+                "Reload to see their changes, then make yours again."
+            )
         )
 
 

@@ -27,8 +27,16 @@ def _drafted_events(participant) -> int:
 @pytest.mark.django_db
 def test_a_second_first_draft_is_refused_naming_the_draft_someone_else_started(world):
     services.save_draft(world.participant, by=world.therapist, steps=THEIRS, expected_version=None)
-    with pytest.raises(ConcurrentEdit, match=STARTED):
+    with pytest.raises(ConcurrentEdit) as refused:
         services.save_draft(world.participant, by=world.nurse, steps=MINE, expected_version=None)
+    assert (
+        refused.value.message
+        == str(refused.value)
+        == (
+            "Someone else started this safety plan (draft version 1) after you opened the form. "
+            "Here is their draft: add your changes to it and save again."
+        )
+    )
     draft = selectors.draft_of(world.participant)
     assert draft is not None and (draft.number, draft.version) == (1, 1)
     assert draft.warning_signs == "Pacing at night" and draft.internal_coping == ""
