@@ -18,11 +18,10 @@ from assessments.models import Administration, Mode
 from audit.models import Action
 from monitoring.models import Alert
 from monitoring.selectors import who_was_alerted
-from participants.access import Scope, authorize, decide
+from participants.access import Scope, authorize, decide, own_records
 from participants.decorators import not_found, participant_page
 from participants.http import StaffRequest
 from participants.models import Participant
-from participants.selectors import own_records
 from participants.views import chart_context
 from safety.display import crisis_response
 from tandem.errors import AccessDenied, TandemError

@@ -19,9 +19,8 @@ from checkins.models import Via
 from links.registry import TARGETS, LinkTarget
 from links.services import LinkUnavailable, LinkVisit
 from medications.selectors import taken_on
-from participants.access import Scope, authorize
+from participants.access import Scope, authorize, own_records
 from participants.models import Participant
-from participants.selectors import own_records
 from tandem.errors import AccessDenied, TandemError
 from tandem.methods import serves
 from tandem.views import error_page

@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.http import SignedInRequest
-from accounts.models import User
 from assessments import forms as instrument_forms
 from assessments.instruments.definitions.who5 import WHO5
 from audit.models import Action
@@ -18,11 +17,19 @@ from discharge import followups, handover, selectors, services, summary
 from discharge.forms import AftercareForm, CallForm, DischargeForm, SummaryForm, VersionForm
 from discharge.models import Discharge, FollowUp
 from discharge.questionnaire import OutcomesForm
-from participants.access import Scope, authorize, decide, may, may_open, organizations_of
+from participants.access import (
+    Scope,
+    authorize,
+    decide,
+    may,
+    may_open,
+    organizations_of,
+    own_record,
+)
 from participants.decorators import not_found, participant_page
 from participants.http import StaffRequest
 from participants.models import IN_CARE_STATUSES
-from participants.selectors import current_episode, own_records
+from participants.selectors import current_episode
 from participants.views import chart_context
 from tandem.errors import TandemError
 from tandem.methods import serves
@@ -240,8 +247,8 @@ def call(request: StaffRequest, participant, follow_up_id) -> HttpResponse:
 @login_required
 def my_discharge(request: SignedInRequest) -> HttpResponse:
     """The participant's own signed discharge summary and aftercare plan, on the portal."""
-    participant = own_records(request.user).first()
-    if request.user.kind != User.Kind.PARTICIPANT or participant is None:
+    participant = own_record(request.user)
+    if participant is None:
         return redirect("home")
     record = selectors.latest_discharge(participant)
     signed = None

@@ -1104,6 +1104,21 @@ def visible_participants(user) -> QuerySet[Participant]:
     return Participant.objects.filter(organization_id__in=orgs, entered_in_error_at__isnull=True)
 
 
+def own_records(user: Any) -> QuerySet[Participant]:
+    """The record a participant's own account signs them in to: never one entered in error,
+    which has left every page (portal, check-in, questionnaires, plan, safety plan)."""
+    return Participant.objects.filter(user=user, entered_in_error_at__isnull=True)
+
+
+def own_record(user: Any) -> Participant | None:
+    """The record this account opens as its own on the portal (their plan, their discharge
+    summary): a participant's, as the rule lets them read it; a staff account has none, as it
+    reaches records through the rule, never as its own."""
+    if user is None or not user.is_authenticated or user.kind != user.Kind.PARTICIPANT:
+        return None
+    return own_records(user).first()
+
+
 def caseload(user) -> QuerySet[Episode]:
     """Open episodes where the user is on the active care team, in the organizations where
     they still hold a clinical role: a care-team row outlives a role that ended, and the

@@ -76,12 +76,6 @@ def program_today(participant: Participant, episode: Episode | None = None) -> d
     return timezone.now().astimezone(program_zone(participant, episode)).date()
 
 
-def own_records(user: Any) -> QuerySet[Participant]:
-    """The record a participant's own account signs them in to: never one entered in error,
-    which has left every page (portal, check-in, questionnaires, plan, safety plan)."""
-    return Participant.objects.filter(user=user, entered_in_error_at__isnull=True)
-
-
 def current_episode(participant: Participant) -> Episode | None:
     """The open episode if there is one, else the most recent."""
     episodes = sorted(

@@ -14,16 +14,15 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from accounts.http import SignedInRequest, is_htmx
-from accounts.models import Program, User
+from accounts.models import Program
 from audit.models import Action
 from audit.services import record_event
 from intake.models import Diagnosis
-from participants.access import Scope, decide, may, may_open, organizations_of
+from participants.access import Scope, decide, may, may_open, organizations_of, own_record
 from participants.decorators import not_found, participant_page
 from participants.home import shows
 from participants.http import StaffRequest
 from participants.models import Participant
-from participants.selectors import own_records
 from participants.views import chart_context
 from plans import forms, selectors, services
 from plans.models import Goal, Intervention, Modality, Objective, Problem, TreatmentPlan
@@ -652,12 +651,6 @@ def home_panel(request: HttpRequest) -> dict | None:
 # The participant's own page on the portal
 
 
-def _own_participant(request: SignedInRequest) -> Participant | None:
-    if request.user.kind != User.Kind.PARTICIPANT:
-        return None
-    return own_records(request.user).first()
-
-
 def _plan_changed() -> str:
     """What the participant reads when the version their page showed is not the one in force."""
     return gettext(
@@ -680,7 +673,7 @@ def _plan_read(participant: Participant, plan_id) -> TreatmentPlan | None:
 @login_required
 def mine(request: SignedInRequest) -> HttpResponse:
     """The participant's plan in force, in their words, and their acknowledgement of it."""
-    participant = _own_participant(request)
+    participant = own_record(request.user)
     if participant is None:
         return redirect("home")
     plan = selectors.plan_in_force(participant)

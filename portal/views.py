@@ -15,8 +15,8 @@ from assessments.selectors import definition, due_home_questionnaires
 from attendance.selectors import attendance_history
 from audit.models import Action
 from measurement.due import due_for
-from participants.access import Scope, authorize, decide
-from participants.selectors import current_episode, own_records, with_chart_relations
+from participants.access import Scope, authorize, decide, own_records
+from participants.selectors import current_episode, with_chart_relations
 from scheduling.selectors import participant_sessions
 from tandem.views import error_page
 

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from accounts.http import SignedInRequest
 from accounts.models import User
 from audit.models import Action
-from participants.access import Scope, authorize
+from participants.access import Scope, authorize, own_records
 from participants.decorators import participant_page
 from participants.http import StaffRequest
-from participants.selectors import current_episode, own_records
+from participants.selectors import current_episode
 from participants.views import chart_context
 from safety import display, selectors, services
 from safety.forms import ConfirmForm, DraftForm
