@@ -1,5 +1,6 @@
 """The program's measurement schedule as an editable table: one form per row, each with its
-reason, plus the review period; rows ticked "remove" are dropped when saved."""
+reason, plus the review period and the hour of the program's day reminders go out from; rows
+ticked "remove" are dropped when saved."""
 
 from django import forms
 
@@ -47,6 +48,13 @@ class SettingsForm(forms.Form):
         label="Weeks without reliable improvement before a review",
         min_value=2,
         max_value=52,
+    )
+    morning_hour = forms.TypedChoiceField(
+        label="Reminders go out from",
+        choices=[(hour, f"{hour:02d}:00") for hour in range(24)],
+        coerce=int,
+        help_text="In the program's time zone, once a day: questionnaire reminders, and the "
+        "not-on-track review and the look for missed check-ins for the care team.",
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 

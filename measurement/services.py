@@ -36,9 +36,17 @@ REVIEW_WITHIN_DAYS = 3  # the review task is due within three days
 
 
 def set_program_schedule(
-    program, *, by: Any, rows: list[dict], weeks_to_improve: int, version: int | None
+    program,
+    *,
+    by: Any,
+    rows: list[dict],
+    weeks_to_improve: int,
+    morning_hour: int,
+    version: int | None,
 ) -> ProgramMeasurement:
-    """Replace the program's schedule rows (empty = Tandem's default) and review period."""
+    """Replace the program's schedule rows (empty = Tandem's default), review period and the
+    hour of its day from which reminders go out (`Program.morning_hour`, which the review and
+    the look for missed check-ins keep too)."""
     decision = require_capability(
         by,
         "measurement.configure",
@@ -50,7 +58,14 @@ def set_program_schedule(
         raise InvalidInput(" ".join(problems), field="rows")
     if not isinstance(weeks_to_improve, int) or not 2 <= weeks_to_improve <= 52:
         raise InvalidInput("Give the review period in weeks (2-52).", field="weeks_to_improve")
+    if type(morning_hour) is not int or not 0 <= morning_hour <= 23:
+        raise InvalidInput("Choose the hour reminders go out from (0-23).", field="morning_hour")
     with transaction.atomic():
+        hour_before = (
+            Program.objects.select_for_update()
+            .values_list("morning_hour", flat=True)
+            .get(pk=program.pk)
+        )
         row, created = ProgramMeasurement.objects.get_or_create(
             program=program, defaults={"rows": rows, "weeks_to_improve": weeks_to_improve}
         )
@@ -65,6 +80,8 @@ def set_program_schedule(
         if before["rows"] != rows:
             # Every episode in care of the program: a job once this commits, not the request.
             enqueue_after_commit("measurement.tasks.refresh_program_due", program.pk)
+        Program.objects.filter(pk=program.pk).update(morning_hour=morning_hour)
+        program.morning_hour = morning_hour
         record_event(
             actor=by,
             event_type="measurement.settings_changed",
@@ -74,9 +91,15 @@ def set_program_schedule(
             details={
                 "rows": len(rows),
                 "weeks_to_improve": weeks_to_improve,
+                "morning_hour": morning_hour,
                 "version": row.version,
                 "changes": field_changes(
-                    before, {"rows": rows, "weeks_to_improve": weeks_to_improve}
+                    {**before, "morning_hour": hour_before},
+                    {
+                        "rows": rows,
+                        "weeks_to_improve": weeks_to_improve,
+                        "morning_hour": morning_hour,
+                    },
                 ),
             },
         )

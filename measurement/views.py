@@ -149,6 +149,7 @@ def schedule(request: SignedInRequest, program_id) -> HttpResponse:
                     by=request.user,
                     rows=kept,
                     weeks_to_improve=settings_form.cleaned_data["weeks_to_improve"],
+                    morning_hour=settings_form.cleaned_data["morning_hour"],
                     version=settings_form.cleaned_data["version"],
                 )
             except AccessDenied as exc:
@@ -164,6 +165,7 @@ def schedule(request: SignedInRequest, program_id) -> HttpResponse:
         settings_form = SettingsForm(
             initial={
                 "weeks_to_improve": saved.weeks_to_improve if saved else 6,
+                "morning_hour": program.morning_hour,
                 "version": saved.version if saved else None,
             }
         )

@@ -115,6 +115,7 @@ def test_a_new_schedule_is_stored_by_a_job_queued_at_commit_and_agrees_with_the_
         by=stored.director,
         rows=[{"instrument": "who-5", "when": "every", "days": 7, "reason": "Well-being weekly."}],
         weeks_to_improve=6,
+        morning_hour=8,
         version=None,
     )
     # The save answers without rewriting the whole program; the job does it once committed.
@@ -131,6 +132,7 @@ def test_the_board_counts_from_the_stored_moments(stored, give, run_tasks):
         by=stored.director,
         rows=[{"instrument": "phq-9", "when": "every", "days": 14, "reason": "Fortnightly."}],
         weeks_to_improve=6,
+        morning_hour=8,
         version=None,
     )
     run_tasks()

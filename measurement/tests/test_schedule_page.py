@@ -1,6 +1,8 @@
 """The page that edits a program's measurement schedule: rows as data with their reasons,
 versioned and audited saves, and who may open it with which method."""
 
+from typing import Any
+
 import pytest
 from django.urls import reverse
 
@@ -15,13 +17,14 @@ def url(world) -> str:
     return reverse("measurement:schedule", args=[world.program.public_id])
 
 
-def form_data(rows, *, weeks=6, version=None, extra_blank=True) -> dict:
+def form_data(rows, *, weeks=6, morning="8", version=None, extra_blank=True) -> dict:
     data: dict[str, str | list[str]] = {
         "row-TOTAL_FORMS": str(len(rows) + (1 if extra_blank else 0)),
         "row-INITIAL_FORMS": "0",
         "row-MIN_NUM_FORMS": "0",
         "row-MAX_NUM_FORMS": "1000",
         "weeks_to_improve": str(weeks),
+        "morning_hour": morning,
         "version": "" if version is None else str(version),
     }
     for n, row in enumerate(rows):
@@ -77,6 +80,47 @@ def test_a_director_saves_a_new_version_and_it_is_audited_with_before_and_after(
         (r["instrument"], r["when"]): r["days"] for r in latest.details["changes"]["rows"]["before"]
     }
     assert before[("phq-9", "every")] == 21
+
+
+def test_the_hour_reminders_go_out_from_is_shown_saved_and_audited(world, login):
+    client = login(world.director)
+    page = client.get(url(world)).content.decode()
+    assert '<option value="8" selected>08:00</option>' in page
+    assert "America/Chicago" in page
+
+    assert client.post(url(world), form_data(list(DEFAULT), morning="7")).status_code == 302
+    world.program.refresh_from_db()
+    assert world.program.morning_hour == 7
+    event = AuditEvent.objects.get(event_type="measurement.settings_changed")
+    assert event.details["changes"]["morning_hour"] == {"before": 8, "after": 7}
+    assert '<option value="7" selected>07:00</option>' in client.get(url(world)).content.decode()
+
+
+@pytest.mark.parametrize("hour", ["24", "-1", "seven", ""])
+def test_an_hour_outside_the_day_is_sent_back_and_nothing_is_written(world, login, hour):
+    response = login(world.director).post(url(world), form_data(list(DEFAULT), morning=hour))
+    assert response.status_code == 400
+    world.program.refresh_from_db()
+    assert world.program.morning_hour == 8
+    assert not ProgramMeasurement.objects.exists()
+
+
+def test_the_service_refuses_an_hour_outside_the_day(world):
+    from measurement.services import set_program_schedule
+    from tandem.errors import InvalidInput
+
+    hours: tuple[Any, ...] = (24, -1, True, "7")
+    for hour in hours:
+        with pytest.raises(InvalidInput, match="hour reminders go out from"):
+            set_program_schedule(
+                world.program,
+                by=world.director,
+                rows=[],
+                weeks_to_improve=6,
+                morning_hour=hour,
+                version=None,
+            )
+    assert not ProgramMeasurement.objects.exists()
 
 
 def test_a_stale_form_is_refused_and_changes_nothing(world, login):
