@@ -6,7 +6,10 @@ whether the view (or a service it called) already audited the access.
 
 Only events still in the database when the block ends count. A service that audits and then
 fails rolls its event back with its change, and a page that shows the record again after
-that (a form sent back with its message) must audit what it shows itself.
+that (a form sent back with its message) must audit what it shows itself. An event is known by
+its id and its chain hash together: SQLite gives a rolled-back row's id to the next row
+(PostgreSQL never reuses a sequence value), but the next event's hash differs (it seals its own
+moment and content), so an id alone could take a rolled-back event for a kept one.
 """
 
 from collections.abc import Iterable, Iterator
@@ -26,9 +29,10 @@ class EventCount:
     written: int = 0
     participant_ids: set[int] = field(default_factory=set)
     # How deep in transactions the block started; and the events appended deeper than that
-    # (pk: the participants they name or list), which the block's own code may roll back.
+    # ((pk, hash): the participants they name or list), which the block's own code may roll
+    # back.
     depth: int = 0
-    undecided: dict[int, set[int]] = field(default_factory=dict)
+    undecided: dict[tuple[int, str], set[int]] = field(default_factory=dict)
 
     def add(self, named: set[int]) -> None:
         self.written += 1
@@ -43,19 +47,21 @@ class EventCount:
         if not self.undecided:
             return
         kept = set(
-            AuditEvent.objects.filter(pk__in=list(self.undecided)).values_list("pk", flat=True)
+            AuditEvent.objects.filter(pk__in=[pk for pk, _ in self.undecided]).values_list(
+                "pk", "hash"
+            )
         )
         depth = _depth()
-        for pk, named in self.undecided.items():
-            if pk in kept:
+        for event, named in self.undecided.items():
+            if event in kept:
                 self.add(named)
             for outer in enclosing:
-                if pk not in outer.undecided:
+                if event not in outer.undecided:
                     continue
-                if pk not in kept:
-                    del outer.undecided[pk]
+                if event not in kept:
+                    del outer.undecided[event]
                 elif outer.depth >= depth:
-                    outer.add(outer.undecided.pop(pk))
+                    outer.add(outer.undecided.pop(event))
         self.undecided = {}
 
 
@@ -80,15 +86,16 @@ def counting_events() -> Iterator[EventCount]:
 
 
 def note_event(
-    event_id: int, participant_id: int | None = None, listed: Iterable[int] = ()
+    event_id: int, event_hash: str, participant_id: int | None = None, listed: Iterable[int] = ()
 ) -> None:
-    """Called by the audit writer once for every event it appends, with its participant and
-    those it lists: each of them was shown. An event appended in a transaction opened inside
-    a counting block is decided when the block ends, kept or rolled back."""
+    """Called by the audit writer once for every event it appends, with its chain hash, its
+    participant and those it lists: each of them was shown. An event appended in a
+    transaction opened inside a counting block is decided when the block ends, kept or
+    rolled back."""
     named = set(listed) | ({participant_id} if participant_id is not None else set())
     depth = _depth()
     for count in _counters.get():
         if depth > count.depth:
-            count.undecided[event_id] = named
+            count.undecided[(event_id, event_hash)] = named
         else:
             count.add(named)

@@ -236,7 +236,7 @@ def record_event(
         listed=listed,
     )
     _append(organization_id, event, listed_pks, chain_key(), transaction.get_connection())
-    note_event(event.pk, event.participant_id, listed_pks)
+    note_event(event.pk, event.hash, event.participant_id, listed_pks)
     return event
 
 
@@ -281,7 +281,7 @@ def record_events(events: list[dict[str, Any]]) -> list[AuditEvent]:
     for org, head in heads.items():
         _last_heads[(alias, org)] = (head.pk, head.seq, head.hash)
     for _, event, listed_pks in built:
-        note_event(event.pk, event.participant_id, listed_pks)
+        note_event(event.pk, event.hash, event.participant_id, listed_pks)
     return saved
 
 

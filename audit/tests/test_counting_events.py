@@ -55,9 +55,8 @@ def test_nested_blocks_ask_once_which_events_were_kept(world):
             _audit_then_fail(world, world.referral)
         with transaction.atomic():
             record_event(actor=world.therapist, action=Action.VIEW, participant=world.participant)
-    settles = [
-        q for q in queries if q["sql"].startswith('SELECT "audit_auditevent"."id" AS "pk" FROM')
-    ]
+    settle = 'SELECT "audit_auditevent"."id" AS "pk", "audit_auditevent"."hash" AS "hash" FROM'
+    settles = [q for q in queries if q["sql"].startswith(settle)]
     assert len(settles) == 1
     assert (inner.written, inner.participant_ids) == (1, {world.participant.pk})
     assert (outer.written, outer.participant_ids) == (1, {world.participant.pk})
@@ -79,3 +78,16 @@ def test_an_event_kept_deeper_than_the_block_around_stays_undecided_for_it(world
         with pytest.raises(InvalidInput, match="counting 1"):
             _count_then_fail(world, world.referral)
     assert (outer.written, outer.participant_ids) == (1, {world.participant.pk})
+
+
+def test_an_event_rolled_back_is_not_taken_for_the_next_one_given_its_id(world):
+    """SQLite gives a rolled-back row's id to the next row (PostgreSQL never reuses one): the
+    event appended after a refused change must not make the refused one count as kept."""
+    with counting_events() as events:
+        with pytest.raises(InvalidInput):
+            _audit_then_fail(world, world.referral)
+        kept = record_event(
+            actor=world.therapist, action=Action.VIEW, participant=world.participant
+        )
+    assert AuditEvent.objects.filter(pk=kept.pk).exists()
+    assert (events.written, events.participant_ids) == (1, {world.participant.pk})
