@@ -224,7 +224,11 @@ def create_note(request: ApiRequest, participant_id: UUID, body: NoteIn):
     participant = participant_or_404(request, participant_id)
     if body.minutes < 0 or body.minutes > 24 * 60:
         raise InvalidInput("Minutes are between 0 and 1440.", field="minutes")
-    note = services.draft_note(participant, _content(participant, body), by=request.auth)
+    content = _content(participant, body)
+    # A refusal names what the chart holds: the date of the session the participant was on,
+    # a plan in force without objectives.
+    with refusal_shows_record(request, participant, Scope.CLINICAL, refused="note.draft"):
+        note = services.draft_note(participant, content, by=request.auth)
     return Status(201, note_out(_reload(note)))
 
 
@@ -257,9 +261,11 @@ def change_note(request: ApiRequest, note_id: UUID, body: NoteChangeIn):
     note = _note(note_id)
     if body.minutes < 0 or body.minutes > 24 * 60:
         raise InvalidInput("Minutes are between 0 and 1440.", field="minutes")
-    changed = services.change_note(
-        note, _content(note.participant, body), by=request.auth, expected_version=body.version
-    )
+    content = _content(note.participant, body)
+    with refusal_shows_record(request, note.participant, Scope.CLINICAL, refused="note.change"):
+        changed = services.change_note(
+            note, content, by=request.auth, expected_version=body.version
+        )
     return note_out(_reload(changed))
 
 

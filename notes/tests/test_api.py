@@ -3,6 +3,7 @@ naming the field on a refusal), late entries, and 409 for any change to a signed
 
 import pytest
 
+from audit.models import AuditEvent
 from notes import services
 from notes.tests.conftest import dap
 
@@ -71,6 +72,20 @@ def test_a_refused_signature_is_422_naming_the_field(world, login):
             }
         ]
     }
+
+
+def test_a_draft_refused_for_what_the_chart_holds_is_audited_as_a_read(world, login):
+    response = login(world.therapist).post(
+        f"/api/v1/participants/{world.participant.public_id}/notes",
+        _body(objectives=["7f1d3c9e-2b4a-4e8f-9a61-0c5d2e7b8f10"]),
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert "no signed treatment plan" in response.json()["detail"][0]["message"]
+    read = AuditEvent.objects.filter(
+        participant=world.participant, actor=world.therapist, details__refused="note.draft"
+    )
+    assert read.count() == 1
 
 
 def test_the_group_note_endpoint_and_each_members_chart(world, login, group_session):
