@@ -5,7 +5,7 @@ copy-forward justification, a name of another group member) answers 422 naming t
 """
 
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from datetime import date, datetime, time
 from uuid import UUID
 
@@ -316,9 +316,9 @@ def sign_note(request: ApiRequest, note_id: UUID, body: SignIn):
 
 @contextmanager
 def _group_refusal_shown(request: ApiRequest, session: Session) -> Iterator[None]:
-    """A refused group signature names a member (whose section is missing or empty, or whom
-    the narrative names): the 422 shows the session's members, audited as the group note's
-    screen is."""
+    """A refused group note names a member (whose section is missing or empty, whom the
+    narrative names) or what their chart holds (no plan in force to address): the 422 shows
+    the session's members, audited as the group note's screen is."""
     try:
         yield
     except InvalidInput:
@@ -394,8 +394,7 @@ def group_note(request: ApiRequest, session_id: UUID, body: GroupNoteIn):
         )
         if module is None:
             raise InvalidInput("No module of the group's curriculum has that id.", field="module")
-    shown = _group_refusal_shown(request, session) if body.sign else nullcontext()
-    with shown:
+    with _group_refusal_shown(request, session):
         saved = services.document_group(
             session,
             by=request.auth,

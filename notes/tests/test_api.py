@@ -137,6 +137,32 @@ def test_the_group_note_endpoint_and_each_members_chart(world, login, group_sess
     assert b.legal_first_name not in str(mine) and "Took part." not in str(mine)
 
 
+def test_a_group_note_refused_for_a_members_chart_is_audited_as_a_read_of_the_group(
+    world, login, group_session
+):
+    session, episodes = group_session(2)
+    a, b = (e.participant for e in episodes)
+    response = login(world.counsellor).post(
+        f"/api/v1/sessions/{session.public_id}/group-note",
+        {
+            "shared": SHARED,
+            "members": [
+                {
+                    "participant": str(a.public_id),
+                    "text": "Took part.",
+                    "objectives": ["7f1d3c9e-2b4a-4e8f-9a61-0c5d2e7b8f10"],
+                }
+            ],
+            "sign": False,
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert "no signed treatment plan" in response.json()["detail"][0]["message"]
+    (read,) = AuditEvent.objects.filter(actor=world.counsellor, event_type="group_note.viewed")
+    assert set(read.listed.values_list("participant_id", flat=True)) == {a.pk, b.pk}
+
+
 def test_another_organization_cannot_learn_that_a_note_exists_or_is_signed(world, login):
     """A 409 "signed" would tell a stranger the note is there; the access check answers first."""
     note = services.draft_note(world.participant, dap(), by=world.therapist)
