@@ -37,7 +37,7 @@ def call_list(user) -> QuerySet[FollowUp]:
             episode_id=OuterRef("discharge__episode_id"),
             user=user,
             ended_on=OuterRef("discharge__discharged_on"),
-        )
+        ).filter(CareTeamMember.ended_with_the_stay())
     )
     return (
         FollowUp.objects.filter(

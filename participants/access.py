@@ -443,7 +443,7 @@ def _care_ended_among(participant_ids: list[int]) -> set[int]:
 
 def _on_team_at_discharge(user, participant: Participant) -> bool:
     """On the care team the day the participant left care (their membership ended then, with
-    the episode: not taken off the team by hand that day)."""
+    the stay: not taken off the team by hand, nor replaced, that day)."""
     return _remembered(
         ("team_at_discharge", user.pk, participant.pk),
         CareTeamMember.objects.filter(
@@ -451,8 +451,9 @@ def _on_team_at_discharge(user, participant: Participant) -> bool:
             episode__participant=participant,
             episode__status__in=LEFT_AFTER_ADMISSION_STATUSES,
             ended_on=F("episode__discharged_on"),
-            ended_at__isnull=True,
-        ).exists,
+        )
+        .filter(CareTeamMember.ended_with_the_stay())
+        .exists,
     )
 
 
@@ -710,8 +711,7 @@ def _facts_read(
                     episode__participant=participant,
                     episode__status__in=LEFT_AFTER_ADMISSION_STATUSES,
                     ended_on=F("episode__discharged_on"),
-                    ended_at__isnull=True,
-                )
+                ).filter(CareTeamMember.ended_with_the_stay())
             )
             if at_discharge
             else Value(False),

@@ -274,11 +274,21 @@ class CareTeamRole(models.TextChoices):
     INTAKE = "intake", "Intake clinician"
 
 
+class PlaceEnd(models.TextChoices):
+    """How a place on a care team ended."""
+
+    BY_HAND = "by_hand", "Taken off the care team"
+    ADMISSION = "admission", "Intake ended at admission"
+    LEFT_CARE = "left_care", "Ended with the stay"
+    REPLACED = "replaced", "Replaced as primary clinician"
+
+
 class CareTeamMember(TimeStamped, Versioned):
     """A staff member's place on one episode's care team, in one role. A place ends on a date
     and the row stays as history: with the episode (admission ends the intake coordinator's,
-    leaving care ends everyone's), when a primary clinician is replaced, or by hand, which
-    keeps who ended it, when and why (`ended_at`, `ended_by`, `end_reason`)."""
+    leaving care ends everyone's), when a primary clinician is replaced, or by hand. Every end
+    keeps who ended it, when, how and why (`ended_by`, `ended_at`, `ended_how`, `end_reason`);
+    places ended before ends were recorded keep only their date."""
 
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="care_team")
     user = models.ForeignKey(
@@ -291,6 +301,7 @@ class CareTeamMember(TimeStamped, Versioned):
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    ended_how = models.CharField(max_length=20, choices=PlaceEnd.choices, blank=True)
     end_reason = models.TextField(blank=True)
 
     class Meta:
@@ -300,16 +311,31 @@ class CareTeamMember(TimeStamped, Versioned):
                 condition=models.Q(ended_on__isnull=True),
                 name="care_team_unique_active_role",
             ),
-            # A place ended by hand says why, as a record entered in error does.
+            # A place ends with who, when, how and why, as a record entered in error does; a
+            # place ended before ends were recorded has its date alone.
             models.CheckConstraint(
                 condition=(
-                    Q(ended_at__isnull=True, end_reason="")
-                    | (Q(ended_at__isnull=False, ended_on__isnull=False) & ~Q(end_reason=""))
+                    Q(ended_at__isnull=True, ended_by__isnull=True, ended_how="", end_reason="")
+                    | (
+                        Q(
+                            ended_on__isnull=False,
+                            ended_at__isnull=False,
+                            ended_by__isnull=False,
+                            ended_how__in=PlaceEnd.values,
+                        )
+                        & ~Q(end_reason="")
+                    )
                 ),
-                name="care_team_ended_by_hand_has_reason",
+                name="care_team_end_recorded",
             ),
         ]
         indexes = [models.Index(fields=["user", "ended_on"])]
+
+    @classmethod
+    def ended_with_the_stay(cls) -> Q:
+        """Places that ended because the stay did (not taken off the team by hand, nor
+        replaced, that day); a place ended before ends were recorded counts as it did then."""
+        return Q(ended_how__in=[PlaceEnd.LEFT_CARE, ""])
 
     def __str__(self) -> str:
         return f"{self.user} as {self.get_role_display()}"

@@ -33,6 +33,7 @@ from participants.models import (
     Episode,
     EpisodeStatus,
     Participant,
+    PlaceEnd,
 )
 from tandem import dates, lifecycle
 from tandem.errors import InvalidInput
@@ -494,7 +495,15 @@ def _transition(
     ended: list[str] = []
     if to_status == EpisodeStatus.ADMITTED:
         current.admitted_on = on
-        ended = _end_care_team(current, on=on, roles=[CareTeamRole.INTAKE])
+        ended = _end_care_team(
+            current,
+            on=on,
+            how=PlaceEnd.ADMISSION,
+            by=by,
+            reason="Admitted: intake ends at admission.",
+            now=now,
+            roles=[CareTeamRole.INTAKE],
+        )
     if to_status in (EpisodeStatus.DISCHARGED, EpisodeStatus.TRANSFERRED_OUT):
         if current.admitted_on and on < current.admitted_on:
             raise InvalidInput("Discharge cannot be before admission.", field="on")
@@ -503,7 +512,14 @@ def _transition(
     left_care: dict[str, Any] = {}
     if to_status in LEAVING_CARE_STATUSES:
         _check_leaving_care(to_status, reason, confirmed)
-        left_care["care_team_ended"] = _end_care_team(current, on=on)
+        left_care["care_team_ended"] = _end_care_team(
+            current,
+            on=on,
+            how=PlaceEnd.LEFT_CARE,
+            by=by,
+            reason=f"{EpisodeStatus(to_status).label}: the care team ends with the stay.",
+            now=now,
+        )
         for hook in LEAVING_CARE.implementations():
             left_care.update(hook(current, on=on, by=by, now=now or timezone.now()) or {})
     save_new_version(current, ["status", "status_reason", "admitted_on", "discharged_on"])
@@ -546,18 +562,39 @@ def _check_leaving_care(to_status: str, reason: str, confirmed: bool) -> None:
         )
 
 
-def _end_care_team(episode: Episode, *, on: date, roles: list[str] | None = None) -> list[str]:
-    """End active care-team rows on a date (the rows stay as history); returns their ids."""
+def _end_care_team(
+    episode: Episode,
+    *,
+    on: date,
+    how: str,
+    by: Any,
+    reason: str,
+    now: datetime | None,
+    roles: list[str] | None = None,
+) -> list[str]:
+    """End the episode's active care-team places (or those in `roles`) with it."""
     rows = CareTeamMember.objects.filter(episode=episode, ended_on__isnull=True)
     if roles is not None:
         rows = rows.filter(role__in=roles)
-    return _end_care_team_rows(rows, on=on)
+    return _end_places(rows, on=on, how=how, by=by, reason=reason, now=now)
 
 
-def _end_care_team_rows(rows, *, on: date) -> list[str]:
+def _end_places(
+    rows, *, on: date, how: str, by: Any, reason: str, now: datetime | None
+) -> list[str]:
+    """The one way a place on a care team ends, whatever ends it (admission, leaving care, a
+    replacement, by hand): on a date, with who, when, how and why, the row staying as
+    history. Returns the ended places' ids, for the write's audit event."""
     ids = [str(pid) for pid in rows.values_list("public_id", flat=True)]
     # A new version: a page still offering to end one of these places is stale.
-    rows.update(ended_on=on, version=F("version") + 1)
+    rows.update(
+        ended_on=on,
+        ended_at=now or timezone.now(),
+        ended_by=by,
+        ended_how=how,
+        end_reason=reason,
+        version=F("version") + 1,
+    )
     forget_decisions()
     return ids
 
@@ -615,11 +652,15 @@ def _put_on_care_team(
         episode=current, user=user, role=role, ended_on__isnull=True
     )
     if role == CareTeamRole.PRIMARY_CLINICIAN:
-        ended = _end_care_team_rows(
+        ended = _end_places(
             CareTeamMember.objects.filter(
                 episode=current, role=role, ended_on__isnull=True
             ).exclude(pk=member.pk),
             on=current.program.today(),
+            how=PlaceEnd.REPLACED,
+            by=by,
+            reason=f"Replaced as primary clinician by {user}.",
+            now=None,
         )
         Episode.objects.filter(pk=current.pk).update(primary_clinician=user)
         current.primary_clinician = user
@@ -688,12 +729,16 @@ def end_care_team_membership(
             )
         if not episode.is_open:
             raise InvalidInput("This episode of care has ended; its care team ended with it.")
-        current.ended_on = now.astimezone(episode.program.tz).date()
-        current.ended_at = now
-        current.ended_by = by
-        current.end_reason = reason
-        save_new_version(current, ["ended_on", "ended_at", "ended_by", "end_reason"])
-        forget_decisions()
+        ended_on = now.astimezone(episode.program.tz).date()
+        _end_places(
+            CareTeamMember.objects.filter(pk=current.pk),
+            on=ended_on,
+            how=PlaceEnd.BY_HAND,
+            by=by,
+            reason=reason,
+            now=now,
+        )
+        current.refresh_from_db()
         left_team = not CareTeamMember.objects.filter(
             episode=episode, user_id=current.user_id, ended_on__isnull=True
         ).exists()
@@ -710,7 +755,7 @@ def end_care_team_membership(
             details={
                 "role": current.role,
                 "user": current.user_id,
-                "changes": {"ended_on": {"before": None, "after": current.ended_on.isoformat()}},
+                "changes": {"ended_on": {"before": None, "after": ended_on.isoformat()}},
                 **handed,
             },
         )

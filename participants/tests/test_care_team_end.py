@@ -5,6 +5,7 @@ replaced, never simply ended."""
 from datetime import date, timedelta
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from audit.models import Action, AuditEvent, Outcome
@@ -12,12 +13,10 @@ from discharge.tests.builders import DISCHARGE_AFTERNOON, discharge_world
 from monitoring.models import Alert
 from monitoring.services import raise_alert
 from participants.access import Scope, decide
-from participants.models import CareTeamMember, CareTeamRole
-from participants.services import (
-    _end_care_team,
-    add_care_team_member,
-    end_care_team_membership,
-)
+from participants.models import CareTeamMember, CareTeamRole, PlaceEnd
+from participants.services import add_care_team_member, end_care_team_membership
+from placement import services as placement
+from placement.tests.builders import record
 from tandem.errors import ConcurrentEdit, InvalidInput
 from worklist.models import Task, TaskStatus
 from worklist.services import create_task
@@ -174,13 +173,69 @@ def test_a_stale_page_gets_a_conflict_message_and_ends_nothing_twice(world, logi
     assert AuditEvent.objects.filter(event_type="care_team.member_ended").count() == 1
 
 
-def test_a_place_ended_with_the_episode_is_stale_too(world):
-    """Every end of a place gives it a new version (here as admission ends the intake
-    coordinator's), so a page that still offers it is refused as stale."""
-    peer = _place(world, "peer")
-    _end_care_team(world.episode, on=date(2026, 12, 1), roles=[CareTeamRole.PEER])
+def test_a_place_ended_another_way_is_stale_too(world):
+    """Every end of a place gives it a new version (here as a replacement ends the primary
+    clinician's), so a page that still offers it is refused as stale."""
+    primary = _place(world, "therapist")
+    add_care_team_member(
+        world.episode,
+        user=world.counsellor,
+        role=CareTeamRole.PRIMARY_CLINICIAN,
+        by=world.director,
+        replaces=world.therapist,
+    )
     with pytest.raises(ConcurrentEdit):
-        end_care_team_membership(peer, by=world.director, reason=REASON, expected_version=1)
+        end_care_team_membership(primary, by=world.director, reason=REASON, expected_version=1)
+
+
+def test_a_replaced_primary_clinicians_place_says_who_replaced_them_and_who_did_it(world):
+    primary = _place(world, "therapist")
+    add_care_team_member(
+        world.episode,
+        user=world.counsellor,
+        role=CareTeamRole.PRIMARY_CLINICIAN,
+        by=world.director,
+        replaces=world.therapist,
+    )
+    ended = CareTeamMember.objects.get(pk=primary.pk)
+    assert ended.ended_on is not None and ended.ended_at is not None
+    assert (ended.ended_by, ended.ended_how) == (world.director, PlaceEnd.REPLACED)
+    assert ended.end_reason == "Replaced as primary clinician by Counsellor Tester."
+
+
+def test_places_ended_by_a_discharge_say_who_discharged_and_why(world):
+    places = list(CareTeamMember.objects.filter(episode=world.episode, ended_on__isnull=True))
+    discharge_world(world, by=world.therapist)
+    for place in CareTeamMember.objects.filter(pk__in=[p.pk for p in places]):
+        assert place.ended_at == DISCHARGE_AFTERNOON
+        assert (place.ended_by, place.ended_how) == (world.therapist, PlaceEnd.LEFT_CARE)
+        assert place.end_reason == "Discharged: the care team ends with the stay."
+
+
+def test_the_intake_place_ended_at_admission_says_who_admitted(world):
+    episode = world.referral_episode
+    intake = episode.care_team.create(user=world.intake, role=CareTeamRole.INTAKE)
+    record(episode, by=world.intake)
+    episode.refresh_from_db()
+    placement.admit(
+        episode,
+        by=world.intake,
+        on=date(2026, 11, 9),
+        primary_clinician=world.therapist,
+        expected_version=episode.version,
+    )
+    ended = CareTeamMember.objects.get(pk=intake.pk)
+    assert ended.ended_on == date(2026, 11, 9) and ended.ended_at is not None
+    assert (ended.ended_by, ended.ended_how) == (world.intake, PlaceEnd.ADMISSION)
+    assert ended.end_reason == "Admitted: intake ends at admission."
+
+
+def test_the_database_refuses_an_end_without_who_how_and_why(world):
+    peer = _place(world, "peer")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CareTeamMember.objects.filter(pk=peer.pk).update(
+            ended_on=date(2026, 12, 1), ended_at=DISCHARGE_AFTERNOON, end_reason=REASON
+        )
 
 
 def test_the_primary_clinician_is_replaced_not_simply_ended(world, login):
