@@ -4,6 +4,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from django.apps import apps
 from django.db.models import OuterRef, Q, QuerySet, Subquery
@@ -199,8 +200,26 @@ def trail_page(
     )
 
 
-def trail_csv(organization_ids: list[int], data: dict) -> str:
+def participants_named(rows: list[TrailRow]) -> list[Any]:
+    """The participants a page of the trail names by record number: each event's own."""
+    return list(
+        {r.event.participant_id: r.event.participant for r in rows if r.event.participant}.values()
+    )
+
+
+@dataclass
+class TrailExport:
+    """The trail as CSV, and whom it names: the export is audited as listing each of them."""
+
+    body: str
+    rows: int
+    participants: list[Any]  # each row's own participant
+
+
+def trail_csv(organization_ids: list[int], data: dict) -> TrailExport:
     """Every matching event as CSV rows, newest first, times in the active time zone."""
+    named: dict[int, Any] = {}
+    rows = 0
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
@@ -208,6 +227,9 @@ def trail_csv(organization_ids: list[int], data: dict) -> str:
     )
     zone = timezone.get_current_timezone_name()
     for event in matching_events(organization_ids, data).iterator(chunk_size=500):
+        rows += 1
+        if event.participant is not None:
+            named[event.participant.pk] = event.participant
         writer.writerow(
             [
                 event.seq,
@@ -220,7 +242,7 @@ def trail_csv(organization_ids: list[int], data: dict) -> str:
                 event.reason,
             ]
         )
-    return out.getvalue()
+    return TrailExport(out.getvalue(), rows, list(named.values()))
 
 
 def matching_events(organization_ids: list[int], data: dict) -> QuerySet[AuditEvent]:

@@ -8,14 +8,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from audit.selectors import participants_named, trail_page
 from audit.selectors import trail_csv as trail_csv_rows
-from audit.selectors import trail_page
 from audit.services import record_event
 from audittrail.forms import AuditFilterForm, ReviewForm
 from audittrail.rows import trail_rows_html
 from audittrail.selectors import break_glass_to_review
 from participants.access import organizations_with
-from participants.models import BreakGlassGrant
+from participants.models import BreakGlassGrant, Participant
 from tandem.views import error_page
 
 
@@ -52,6 +52,8 @@ def trail(request: HttpRequest) -> HttpResponse:
         )
     elif request.method == "GET":
         page = trail_page(orgs, {})
+    rows = page.rows if page is not None else []
+    to_review = break_glass_to_review(orgs)
     record_event(
         actor=request.user,
         event_type="audit.trail_viewed",
@@ -63,8 +65,8 @@ def trail(request: HttpRequest) -> HttpResponse:
                 if v
             }
         },
+        listed=_shown(rows, to_review, orgs, form),
     )
-    rows = page.rows if page is not None else []
     return render(
         request,
         "audit/trail.html",
@@ -73,10 +75,32 @@ def trail(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "rows_html": trail_rows_html(rows),
-            "to_review": break_glass_to_review(orgs),
+            "to_review": to_review,
         },
         status=400 if form.errors else 200,
     )
+
+
+def _filtered_by(orgs: list[int], form: AuditFilterForm) -> list[Participant]:
+    """The participant the filters name by record number: every row then names them, as its
+    own or as listed among others."""
+    number = form.cleaned_data.get("record_number") if form.is_bound and form.is_valid() else ""
+    if not number:
+        return []
+    return list(
+        Participant.objects.filter(record_number__iexact=number.strip(), organization_id__in=orgs)
+    )
+
+
+def _shown(rows, to_review, orgs: list[int], form: AuditFilterForm) -> list[Participant]:
+    """Every participant the answer names by record number (each row's own, the one filtered
+    by, each break-the-glass grant's), so reading the trail is in each one's history as any
+    other answer that shows them is."""
+    shown = {p.pk: p for p in participants_named(rows)}
+    shown.update((g.participant_id, g.participant) for g in to_review)
+    if rows:
+        shown.update((p.pk, p) for p in _filtered_by(orgs, form))
+    return list(shown.values())
 
 
 @require_POST
@@ -93,14 +117,18 @@ def trail_csv(request: HttpRequest) -> HttpResponse:
     filters = {
         k: str(v) for k, v in form.cleaned_data.items() if v and k not in ("before", "after")
     }
-    body = trail_csv_rows(orgs, form.cleaned_data)
+    export = trail_csv_rows(orgs, form.cleaned_data)
+    named = {p.pk: p for p in export.participants}
+    if export.rows:
+        named.update((p.pk, p) for p in _filtered_by(orgs, form))
     record_event(
         actor=request.user,
         event_type="audit.trail_exported",
         record_type="audit.AuditTrail",
         details={"filters": filters},
+        listed=named.values(),
     )
-    response = HttpResponse(body, content_type="text/csv")
+    response = HttpResponse(export.body, content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="audit-trail.csv"'
     return response
 

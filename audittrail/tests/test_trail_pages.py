@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import Action, AuditEvent
-from audit.selectors import TRAIL_PAGE_SIZE, matching_events
+from audit.selectors import TRAIL_PAGE_SIZE, matching_events, naming
 from audit.services import record_event
-from participants.access import organizations_with
+from participants.access import break_the_glass, organizations_with
 
 
 def _events(world, n: int) -> None:
@@ -155,3 +155,49 @@ def test_each_row_shows_its_event_marked_and_escaped(world, login):
 def test_an_empty_trail_says_no_events_match(world, login):
     html = login(world.auditor).post(reverse("audit:trail"), {"username": "nobody"})
     assert "No events match." in html.content.decode()
+
+
+def _trail_reads_naming(participant, event_type: str = "audit.trail_viewed"):
+    return AuditEvent.objects.filter(naming(participant=participant), event_type=event_type)
+
+
+def test_reading_the_trail_is_in_the_history_of_each_participant_it_shows(world, login):
+    """The page names participants by record number: its rows' own, and each emergency
+    access to review. The auditor's read lists each of them, so it is in their history."""
+    _events(world, 3)
+    break_the_glass(world.counsellor, world.referral, "Crisis call, team unreachable tonight")
+    client = login(world.auditor)
+
+    html = client.get(reverse("audit:trail")).content.decode()
+
+    assert world.participant.record_number in html and world.referral.record_number in html
+    assert _trail_reads_naming(world.participant).count() == 1
+    assert _trail_reads_naming(world.referral).count() == 1
+    assert not _trail_reads_naming(world.other_org_participant).exists()
+
+
+def test_the_trail_filtered_to_a_participant_listed_among_others_names_them(world, login):
+    record_event(
+        actor=world.frontdesk,
+        event_type="roll_call.viewed",
+        organization=world.org,
+        listed=[world.participant, world.referral],
+    )
+    client = login(world.auditor)
+    wanted = {"record_number": world.participant.record_number}
+
+    client.post(reverse("audit:trail"), wanted)
+    client.post(reverse("audit:trail_csv"), wanted)
+
+    assert _trail_reads_naming(world.participant).count() == 1
+    assert _trail_reads_naming(world.participant, "audit.trail_exported").count() == 1
+
+
+def test_the_trail_downloaded_is_in_the_history_of_each_participant_it_names(world, login):
+    _events(world, 2)
+    client = login(world.auditor)
+
+    rows = client.post(reverse("audit:trail_csv"), {}).content.decode()
+
+    assert world.participant.record_number in rows
+    assert _trail_reads_naming(world.participant, "audit.trail_exported").count() == 1
