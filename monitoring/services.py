@@ -176,21 +176,32 @@ def follow_primary_change(episode: Episode, previous: Any, new: Any, *, by: Any)
     return moved
 
 
+def _takers(people: list, participant: Participant, *, leaving: int) -> set[int]:
+    """Of these people, the pks of those who may take over the participant's alert."""
+    may = who_may_take_over(people, participant)
+    return {u.pk for u in people if u.pk in may and u.pk != leaving}
+
+
 def return_alerts_of_ended_member(
     member: CareTeamMember, *, by: Any, decision: Any, left_team: bool
 ) -> dict[str, list[str]]:
     """Hand the open alerts about the participant that a staff member taken off the care
     team was assigned back to whoever owns a new alert of the case (`default_assignees`: the
     primary clinician first) and may take it over (a participant-services member-ended hook).
-    Someone who stays on the team in another role keeps them; an alert no one can take stays
-    where it is rather than reaching no one. Runs in the care-team write's transaction; each
-    moved alert gets its own audit event."""
+    When no one on the case may, they go to the program's oversight who may (directors and
+    supervisors who open the record), as a new alert of a case with no one on it does, rather
+    than staying with someone who no longer sees them. Someone who stays on the team in
+    another role keeps them. Runs in the care-team write's transaction; each moved alert gets
+    its own audit event."""
     if not left_team:
         return {}
     participant = member.episode.participant
-    owners = default_assignees(participant)
-    may = who_may_take_over(owners, participant)
-    takers = {u.pk for u in owners if u.pk in may and u.pk != member.user_id}
+    reason = "The assignee left this participant's care team."
+    takers = _takers(default_assignees(participant), participant, leaving=member.user_id)
+    if not takers:
+        reason += " No one on the care team can take the alert, so the program's oversight has it."
+        oversight = list(program_oversight(participant.organization_id))
+        takers = _takers(oversight, participant, leaving=member.user_id)
     if not takers:
         return {}
     moved = []
@@ -209,7 +220,7 @@ def return_alerts_of_ended_member(
             decision=decision,
             details={
                 "changes": {"assigned_to": {"before": before, "after": after}},
-                "reason": "The assignee left this participant's care team.",
+                "reason": reason,
             },
         )
         moved.append(alert)

@@ -595,7 +595,8 @@ def end_care_team_membership(request: StaffRequest, participant, member_id) -> H
                 request,
                 f"{member.user} is no longer on the care team as "
                 f"{CareTeamRole(member.role).label.lower()}. What they held for this "
-                "participant (open tasks, open alerts) went back to the care team.",
+                "participant (open tasks, open alerts) went back to the care team, or to the "
+                "program's directors and supervisors where no one on it could take them.",
             )
     if is_htmx(request):
         return _care_team_page(request, participant)

@@ -15,3 +15,9 @@ register(
     "viewed the program's overdue tasks",
     "view the program's overdue tasks",
 )
+register(
+    "worklist.task_out_of_reach",
+    Action.CHANGE,
+    "put a task no one on the care team can take on the oversight's list",
+    "put a task on the oversight's list",
+)

@@ -61,6 +61,9 @@ class Task(TimeStamped, Versioned):
     handed_over_to = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="handed_over_from"
     )
+    # Since when the owner cannot open the participant's record and no one on the care team
+    # could take the task back: the program's oversight lists it until someone takes it.
+    out_of_reach_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [

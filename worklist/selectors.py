@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from participants.access import may, organizations_of, staff_roles
 from participants.models import Participant
@@ -104,9 +104,11 @@ def open_tasks_of(user, *, today: date) -> list[Task]:
 
 @dataclass
 class OverdueBoard:
-    """Every overdue task counted per owner (name, count), most first."""
+    """Every overdue task counted per owner (name, count), most first; and how many open
+    tasks have no owner who can reach their participant."""
 
     by_owner: list[tuple[str, int]]
+    out_of_reach: int = 0
 
     @property
     def total(self) -> int:
@@ -124,15 +126,35 @@ def overdue_tasks(user, *, today: date) -> QuerySet[Task]:
     )
 
 
+def out_of_reach_tasks(user) -> QuerySet[Task]:
+    """Open tasks across the organizations the user oversees whose owner cannot open their
+    participant's record and which no one on the care team could take back (the return
+    marks them), soonest due first: work without an owner who can reach it, for the
+    oversight to hand to someone."""
+    return _listed(
+        Task.objects.filter(
+            organization_id__in=overseen_organizations(user),
+            status=TaskStatus.OPEN,
+            out_of_reach_since__isnull=False,
+        )
+    )
+
+
 def overdue_board(user, *, today: date) -> OverdueBoard:
-    """The overdue tasks across the organizations the user oversees, counted per owner in one
-    grouped query: the home's panel names owners, not tasks or participants, so it reads no
-    task row."""
-    counts = (
-        overdue_tasks(user, today=today)
-        .order_by()
+    """The overdue tasks across the organizations the user oversees, counted per owner, and
+    the tasks without an owner who can reach them, in one grouped query: the home's panel
+    names owners, not tasks or participants, so it reads no task row."""
+    overdue = Q(due_on__lt=today)
+    unreached = Q(out_of_reach_since__isnull=False)
+    counts = list(
+        Task.objects.filter(
+            overdue | unreached,
+            organization_id__in=overseen_organizations(user),
+            status=TaskStatus.OPEN,
+        )
         .values("owner_id", "owner__first_name", "owner__last_name", "owner__username")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk", filter=overdue), unreached=Count("pk", filter=unreached))
+        .order_by()
     )
     by_owner = [
         (
@@ -140,5 +162,9 @@ def overdue_board(user, *, today: date) -> OverdueBoard:
             c["n"],
         )
         for c in counts
+        if c["n"]
     ]
-    return OverdueBoard(sorted(by_owner, key=lambda e: (-e[1], e[0])))
+    return OverdueBoard(
+        sorted(by_owner, key=lambda e: (-e[1], e[0])),
+        out_of_reach=sum(c["unreached"] for c in counts),
+    )

@@ -415,11 +415,14 @@ def return_tasks_out_of_reach() -> list[Task]:
         if task.participant is not None:
             by_owner.setdefault(task.owner_id, []).append((task, task.participant))
     returned = []
+    reached_again = []
     for owned in by_owner.values():
         owner = owned[0][0].owner
         reach = may_take_over_for(owner, [p for _, p in owned])
         for task, participant in owned:
             if owner.is_active and participant.pk in reach:
+                if task.out_of_reach_since is not None:
+                    reached_again.append(task.pk)
                 continue
             successor = _return(
                 task,
@@ -427,9 +430,13 @@ def return_tasks_out_of_reach() -> list[Task]:
                 by=None,
                 decision=None,
                 note="The owner can no longer open this participant's record.",
+                owner_reaches=False,
             )
             if successor is not None:
                 returned.append(successor)
+    # An owner who can open the record again (put back on the care team) holds the task as
+    # before, and it leaves the oversight's list.
+    Task.objects.filter(pk__in=reached_again).update(out_of_reach_since=None)
     return returned
 
 
@@ -449,6 +456,9 @@ def return_tasks_of_ended_member(
     )
     if not left_team:
         tasks = tasks.filter(owner_role=member.role)
+    # Still able to open the record (on the team in another role, or the program's
+    # oversight), they keep what no one else can take, and it is not out of their reach.
+    reached = tasks.exists() and may_take_over(member.user, participant)
     handed = [
         successor
         for task in tasks.order_by("pk")
@@ -459,6 +469,7 @@ def return_tasks_of_ended_member(
                 by=by,
                 decision=decision,
                 note="The owner left this participant's care team.",
+                owner_reaches=reached,
             )
         )
         is not None
@@ -467,11 +478,23 @@ def return_tasks_of_ended_member(
 
 
 def _return(
-    task: Task, participant: Participant, *, by: User | None, decision: Any, note: str
+    task: Task,
+    participant: Participant,
+    *,
+    by: User | None,
+    decision: Any,
+    note: str,
+    owner_reaches: bool,
 ) -> Task | None:
-    """Hand a task back to the care team (`_successor`); None when no one there can take it."""
+    """Hand a task back to the care team (`_successor`). When no one there can take it, it
+    stays with its owner and, unless the owner can still open the record, goes on the
+    program's oversight's list of work without an owner who can reach it
+    (`out_of_reach_since`, audited once when it goes on), where a director or supervisor
+    hands it to someone; returns None then."""
     found = _successor(task, participant)
     if found is None:
+        if not owner_reaches:
+            _out_of_reach(task, participant, by=by, decision=decision, note=note)
         return None
     to, role = found
     return _hand_over(
@@ -484,6 +507,30 @@ def _return(
         expected_version=None,
         decision=decision,
     )
+
+
+def _out_of_reach(
+    task: Task, participant: Participant, *, by: User | None, decision: Any, note: str
+) -> None:
+    """Put a task on the oversight's list, with its event, once: a second return finding it
+    there again writes nothing."""
+    with transaction.atomic():
+        marked = Task.objects.filter(
+            pk=task.pk, status=TaskStatus.OPEN, out_of_reach_since__isnull=True
+        ).update(out_of_reach_since=timezone.now())
+        if not marked:
+            return
+        record_event(
+            actor=by,
+            event_type="worklist.task_out_of_reach",
+            participant=participant,
+            record=task,
+            decision=decision,
+            details={
+                "owner": task.owner_id,
+                "reason": f"{note} No one on the care team can take it back.",
+            },
+        )
 
 
 def _successor(task: Task, participant: Participant) -> tuple[User, str] | None:

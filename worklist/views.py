@@ -210,9 +210,24 @@ def overdue(request: SignedInRequest) -> HttpResponse:
         request.GET.get("page")
     )
     tasks = selectors.mark_overdue(list(page), today)
-    if tasks:
-        _audit_list(request, tasks, "worklist.overdue_viewed", "overdue board")
-    return render(request, "worklist/overdue.html", {"tasks": tasks, "page": page})
+    # Work without an owner who can reach it, first: the owner left the care team or lost
+    # the record and no one on the team could take it back, so no one else will see it.
+    unreached = selectors.mark_overdue(
+        list(selectors.out_of_reach_tasks(request.user)[: PAGE_SIZE + 1]), today
+    )
+    shown = list({t.pk: t for t in [*tasks, *unreached[:PAGE_SIZE]]}.values())
+    if shown:
+        _audit_list(request, shown, "worklist.overdue_viewed", "overdue board")
+    return render(
+        request,
+        "worklist/overdue.html",
+        {
+            "tasks": tasks,
+            "page": page,
+            "unreached": unreached[:PAGE_SIZE],
+            "more_unreached": len(unreached) > PAGE_SIZE,
+        },
+    )
 
 
 def home_panel(request: HttpRequest) -> dict | None:
@@ -238,11 +253,12 @@ def overdue_panel(request: HttpRequest) -> dict | None:
     program of hundreds of clinicians would otherwise list every one on each load. It names
     staff only, so it adds no one to the home's audit event."""
     board = selectors.overdue_board(request.user, today=timezone.localdate())
-    if not board.by_owner:
+    if not board.by_owner and not board.out_of_reach:
         return None
     return {
         "template": "worklist/_overdue_panel.html",
         "total": board.total,
+        "out_of_reach": board.out_of_reach,
         "owners": board.by_owner[:HOME_OWNERS],
         "other_owners": len(board.by_owner) - HOME_OWNERS,
     }

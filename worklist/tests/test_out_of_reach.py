@@ -7,10 +7,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from accounts.models import Membership, Role
 from audit.models import AuditEvent
-from participants.models import CareTeamRole, Program
+from monitoring.models import Alert
+from monitoring.services import raise_alert
+from participants.models import CareTeamMember, CareTeamRole, Program
+from participants.services import end_care_team_membership
 from worklist.models import Task, TaskStatus
 from worklist.services import create_task
 from worklist.tests.conftest import DUE
@@ -77,15 +81,94 @@ def test_a_closed_account_s_task_goes_to_whoever_holds_its_care_team_role(world)
     assert (successor.owner, successor.owner_role) == (world.peer, CareTeamRole.PEER)
 
 
-def test_a_task_no_one_on_the_care_team_can_take_stays_for_the_overdue_board(world):
-    from worklist.services import return_tasks_out_of_reach
-
-    task = _task(world, world.therapist)  # the primary clinician's own
+def _primary_gone(world) -> None:
     world.therapist.is_active = False
     world.therapist.save(update_fields=["is_active"])
 
+
+def test_a_task_no_one_on_the_care_team_can_take_goes_on_the_oversights_list(world, login):
+    """The owner's account closed and they were the primary clinician: no one on the team can
+    take their task back, so it stays open in their name and the directors and supervisors
+    see it as work without an owner who can reach it, on their home and the overdue board,
+    until one of them hands it to someone."""
+    from worklist.services import hand_over, return_tasks_out_of_reach
+
+    task = _task(world, world.therapist)  # the primary clinician's own
+    _primary_gone(world)
+
     assert return_tasks_out_of_reach() == []
-    assert Task.objects.get(pk=task.pk).status == TaskStatus.OPEN
+    assert return_tasks_out_of_reach() == []
+
+    left = Task.objects.get(pk=task.pk)
+    assert left.status == TaskStatus.OPEN and left.out_of_reach_since is not None
+    [event] = AuditEvent.objects.filter(event_type="worklist.task_out_of_reach")
+    assert (event.actor, event.participant, event.record_id) == (
+        None,
+        world.participant,
+        str(task.public_id),
+    )
+    client = login(world.director)
+    home = client.get(reverse("home")).content.decode()
+    assert "1 without an owner who can reach it" in home
+    board = client.get(reverse("worklist:overdue")).content.decode()
+    assert "Work without an owner who can reach it" in board
+    assert f"/tasks/{task.public_id}/" in board
+    viewed = AuditEvent.objects.filter(event_type="worklist.overdue_viewed").latest()
+    assert viewed.details["tasks"] == [str(task.public_id)]
+    assert viewed.details["participants"] == [str(world.participant.public_id)]
+
+    hand_over(left, by=world.director, to=world.supervisor)
+
+    board = client.get(reverse("worklist:overdue")).content.decode()
+    assert "Work without an owner who can reach it" not in board
+    assert "without an owner who can reach" not in client.get(reverse("home")).content.decode()
+
+
+def test_an_owner_who_can_reach_the_record_again_leaves_the_list(world, login):
+    task = _task(world, world.therapist)
+    _primary_gone(world)
+    from worklist.services import return_tasks_out_of_reach
+
+    return_tasks_out_of_reach()
+    world.therapist.is_active = True
+    world.therapist.save(update_fields=["is_active"])
+    return_tasks_out_of_reach()
+
+    assert Task.objects.get(pk=task.pk).out_of_reach_since is None
+    board = login(world.director).get(reverse("worklist:overdue")).content.decode()
+    assert "Work without an owner who can reach it" not in board
+
+
+def test_work_left_by_someone_taken_off_the_team_that_no_one_there_can_take(world, login):
+    """Taken off the care team by hand while the primary clinician's account is closed: their
+    task goes on the oversight's list in the same write, and their alert to the program's
+    oversight, who may take it over, instead of staying with someone who no longer sees it."""
+    task = _task(world, world.peer)
+    alert = raise_alert(
+        world.participant,
+        kind="manual",
+        severity="high",
+        title="Missed two days",
+        assign_to=[world.peer],
+    )
+    _primary_gone(world)
+    peer = CareTeamMember.objects.get(episode=world.episode, user=world.peer)
+
+    end_care_team_membership(
+        peer, by=world.director, reason="Moved to another program.", expected_version=1
+    )
+
+    left = Task.objects.get(pk=task.pk)
+    assert (left.owner, left.status) == (world.peer, TaskStatus.OPEN)
+    assert left.out_of_reach_since is not None
+    event = AuditEvent.objects.get(event_type="worklist.task_out_of_reach")
+    assert event.actor == world.director
+    assigned = set(Alert.objects.get(pk=alert.pk).assigned_to.all())
+    assert assigned == {world.director, world.supervisor}
+    moved = AuditEvent.objects.get(event_type="alert.reassigned")
+    assert "the program's oversight has it" in moved.details["reason"]
+    home = login(world.supervisor).get(reverse("home")).content.decode()
+    assert "1 without an owner who can reach it" in home
 
 
 def test_the_task_list_says_how_many_of_its_tasks_it_leaves_out_until_they_go_back(world, login):
@@ -107,3 +190,27 @@ def test_the_task_list_says_how_many_of_its_tasks_it_leaves_out_until_they_go_ba
     assert "You have no open task" not in page
     assert "2 tasks on this page are about people whose records you can no longer open" in page
     assert "Check the appointment" not in page
+
+
+def test_someone_taken_off_the_team_who_still_opens_the_record_keeps_it_off_the_list(world):
+    """A supervisor who stood in as case manager still opens the record as the program's
+    oversight: a task no one on the team can take stays theirs, not work without an owner."""
+    from participants.services import add_care_team_member
+
+    place = add_care_team_member(
+        world.episode, user=world.supervisor, role=CareTeamRole.CASE_MANAGER, by=world.director
+    )
+    task = _task(world, world.supervisor)
+    _primary_gone(world)
+
+    end_care_team_membership(
+        place, by=world.director, reason="The new case manager starts.", expected_version=1
+    )
+
+    kept = Task.objects.get(pk=task.pk)
+    assert (kept.owner, kept.status, kept.out_of_reach_since) == (
+        world.supervisor,
+        TaskStatus.OPEN,
+        None,
+    )
+    assert not AuditEvent.objects.filter(event_type="worklist.task_out_of_reach").exists()

@@ -320,3 +320,27 @@ def test_the_home_overdue_panel_names_the_owners_with_most_and_counts_the_rest(c
     assert "owner-02: 4" in html
     assert "owner-01:" not in html and "owner-00:" not in html
     assert "3 more staff have overdue tasks." in html  # owner-01, owner-00 and the case manager
+
+
+@pytest.mark.parametrize("url_name", ["worklist:overdue", "home"])
+def test_work_without_an_owner_who_can_reach_it_costs_the_same_for_few_and_many(
+    clock, world, login, url_name
+):
+    """The oversight's list of tasks no one on the care team could take back, and the home's
+    count of them, read in a fixed number of queries however many there are."""
+    from worklist.services import return_tasks_out_of_reach
+
+    def out_of_reach(n: int) -> None:
+        """The primary clinician's own tasks, their account then closed: no one to take them."""
+        User.objects.filter(pk=world.therapist.pk).update(is_active=True)
+        _make(world, n, due=date(2026, 12, 20), owner=world.therapist)
+        User.objects.filter(pk=world.therapist.pk).update(is_active=False)
+        return_tasks_out_of_reach()
+
+    client = login(world.supervisor)
+    url = reverse(url_name)
+    out_of_reach(2)
+    few = _count(client, url)
+    out_of_reach(12)
+    assert Task.objects.filter(out_of_reach_since__isnull=False).count() == 14
+    assert _count(client, url) == few
