@@ -9,6 +9,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from audit.models import Action, AuditEvent, Outcome
+from discharge.models import FollowUp, FollowUpStatus
+from discharge.selectors import call_list
 from discharge.tests.builders import DISCHARGE_AFTERNOON, discharge_world
 from monitoring.models import Alert
 from monitoring.services import raise_alert
@@ -290,3 +292,21 @@ def test_someone_taken_off_the_team_on_the_day_of_discharge_is_not_its_team_at_d
     discharge_world(world)
     assert decide(world.counsellor, world.participant, Action.VIEW, Scope.CLINICAL).allowed
     assert not decide(world.peer, world.participant, Action.VIEW, Scope.CLINICAL).allowed
+
+
+def test_someone_taken_off_the_team_on_the_day_of_discharge_calls_no_follow_up(world):
+    """The follow-up call list is the care team at discharge's: the case manager taken off
+    the team that morning left it before, and does not get the calls."""
+    case_manager = _place(world, "casemanager")
+    end_care_team_membership(
+        case_manager,
+        by=world.director,
+        reason=REASON,
+        expected_version=1,
+        now=DISCHARGE_AFTERNOON - timedelta(hours=5),
+    )
+    discharge_world(world)
+    FollowUp.objects.update(status=FollowUpStatus.TO_CALL)
+
+    assert list(call_list(world.casemanager)) == []
+    assert len(call_list(world.nurse)) == FollowUp.objects.count() > 0
