@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from accounts.models import User
-from audit.services import record_event
 from monitoring.models import Alert, AlertStatus
-from monitoring.services import close
+from monitoring.services import close, reassign
 from participants.access import who_may_take_over
 from tandem.hooks import Hook
 
@@ -99,7 +98,9 @@ def _open_alerts(participant: Any) -> list[OpenItem]:
 
 
 def _close_alert(participant, item_id, *, by, note, decision, now) -> None:
-    alert = Alert.objects.get(public_id=item_id, participant=participant)
+    alert = Alert.objects.select_related("participant").get(
+        public_id=item_id, participant=participant
+    )
     close(
         alert,
         by=by,
@@ -113,19 +114,7 @@ def _close_alert(participant, item_id, *, by, note, decision, now) -> None:
 
 def _hand_over_alert(participant, item_id, *, to, by, note, decision, now) -> None:
     alert = Alert.objects.get(public_id=item_id, participant=participant)
-    before = sorted(u.pk for u in alert.assigned_to.all())
-    alert.assigned_to.set([to])
-    record_event(
-        actor=by,
-        event_type="alert.reassigned",
-        participant=participant,
-        record=alert,
-        decision=decision,
-        details={
-            "changes": {"assigned_to": {"before": before, "after": [to.pk]}},
-            "reason": note or "Handed over at discharge.",
-        },
-    )
+    reassign(alert, [to.pk], by=by, reason=note or "Handed over at discharge.", decision=decision)
 
 
 PROVIDERS.register(

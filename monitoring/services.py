@@ -137,6 +137,31 @@ def raise_alert(
     return alert
 
 
+def reassign(
+    alert: Alert, after: Iterable[int], *, by: Any, reason: str, decision: Any = None
+) -> bool:
+    """Give the open alert to the staff `after` (pks) instead of its assignees, with the
+    change and its reason in the audit event, in the caller's transaction; False when they
+    are the same people."""
+    before = sorted(u.pk for u in alert.assigned_to.all())
+    assignees = sorted(set(after))
+    if assignees == before:
+        return False
+    alert.assigned_to.set(assignees)
+    record_event(
+        actor=by,
+        event_type="alert.reassigned",
+        participant=alert.participant,
+        record=alert,
+        decision=decision,
+        details={
+            "changes": {"assigned_to": {"before": before, "after": assignees}},
+            "reason": reason,
+        },
+    )
+    return True
+
+
 def follow_primary_change(episode: Episode, previous: Any, new: Any, *, by: Any) -> list[Alert]:
     """Move the case's open alerts to its new primary clinician (a primary-change hook).
 
@@ -157,22 +182,9 @@ def follow_primary_change(episode: Episode, previous: Any, new: Any, *, by: Any)
         participant_id=episode.participant_id, status=AlertStatus.OPEN
     ).prefetch_related("assigned_to")
     for alert in alerts:
-        before = sorted(u.pk for u in alert.assigned_to.all())
-        after = sorted({pk for pk in before if pk not in handing_over} | {new.pk})
-        if after == before:
-            continue
-        alert.assigned_to.set(after)
-        record_event(
-            actor=by,
-            event_type="alert.reassigned",
-            participant=alert.participant,
-            record=alert,
-            details={
-                "changes": {"assigned_to": {"before": before, "after": after}},
-                "reason": "The primary clinician changed.",
-            },
-        )
-        moved.append(alert)
+        kept = {u.pk for u in alert.assigned_to.all() if u.pk not in handing_over}
+        if reassign(alert, kept | {new.pk}, by=by, reason="The primary clinician changed."):
+            moved.append(alert)
     return moved
 
 
@@ -205,25 +217,17 @@ def return_alerts_of_ended_member(
     if not takers:
         return {}
     moved = []
-    alerts = Alert.objects.filter(
-        participant=participant, status=AlertStatus.OPEN, assigned_to=member.user_id
-    ).prefetch_related("assigned_to")
-    for alert in alerts.order_by("pk"):
-        before = sorted(u.pk for u in alert.assigned_to.all())
-        after = sorted({pk for pk in before if pk != member.user_id} | takers)
-        alert.assigned_to.set(after)
-        record_event(
-            actor=by,
-            event_type="alert.reassigned",
-            participant=participant,
-            record=alert,
-            decision=decision,
-            details={
-                "changes": {"assigned_to": {"before": before, "after": after}},
-                "reason": reason,
-            },
+    alerts = (
+        Alert.objects.filter(
+            participant=participant, status=AlertStatus.OPEN, assigned_to=member.user_id
         )
-        moved.append(alert)
+        .select_related("participant")
+        .prefetch_related("assigned_to")
+    )
+    for alert in alerts.order_by("pk"):
+        kept = {u.pk for u in alert.assigned_to.all() if u.pk != member.user_id}
+        if reassign(alert, kept | takers, by=by, reason=reason, decision=decision):
+            moved.append(alert)
     return {"alerts_handed_back": [str(a.public_id) for a in moved]} if moved else {}
 
 
