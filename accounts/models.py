@@ -106,15 +106,19 @@ class Program(TimeStamped):
 
 
 class ProgramMorning(models.Model):
-    """The last of a program's days on which a daily job did its morning work for it.
+    """The last of a program's days on which a daily job did its morning work for it, and the
+    tick working it now, if any.
 
     Such a job ticks every hour and works for each program once its clock is past the
     program's `morning_hour` and this day is not yet recorded (`accounts.mornings`)."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
     job = models.CharField(max_length=200, help_text="The daily job's task path.")
-    worked_on = models.DateField(help_text="The program's day, in its time zone.")
-    worked_at = models.DateTimeField()
+    worked_on = models.DateField(null=True, help_text="The program's day, in its time zone.")
+    worked_at = models.DateTimeField(null=True)
+    claimed_at = models.DateTimeField(
+        null=True, help_text="The time of the tick working the program's day now, if any."
+    )
 
     class Meta:
         constraints = [

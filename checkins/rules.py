@@ -1,7 +1,7 @@
 """Escalation rules of the daily check-in, as data: what raises which alert, for whom, and why.
 
 `evaluate(checkin, recent)` applies the rules that look at a new check-in and the ones
-before it; `engagement.missed_checkins` applies the rule about check-ins that did not come.
+before it; `checkins.services.missed_checkins` applies the rule about check-ins that did not come.
 The thresholds are the issue's program defaults (issue #11), not published cut-offs.
 """
 

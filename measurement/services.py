@@ -168,6 +168,20 @@ def _reminder_text(url: str) -> str:
     ) % {"url": url}
 
 
+# A day's questionnaire reminders go out in the twelve hours from the program's morning hour
+# (08:00 to 20:00 by default). A reminder is an e-mail or text on the participant's phone:
+# one that arrives at 22:00 because the daily run came late (the chain started in the evening,
+# a worker back after an outage) wakes or worries someone at night, and a questionnaire
+# answered tomorrow morning is as useful, so the next morning's run sends what is then due.
+# Derived from the morning hour, so a program that chose a late morning still gets its day.
+REMINDER_HOURS = 12
+
+
+def reminders_too_late(program: Program, now: datetime) -> bool:
+    """Whether `now` is past the hours of the program's day in which reminders go out."""
+    return now.astimezone(program.tz).hour >= program.morning_hour + REMINDER_HOURS
+
+
 def send_reminders(*, now: datetime, programs: Iterable[Program] | None = None) -> int:
     """One reminder per due self-report questionnaire per day, to those who opted in (in
     `programs` only, when given: the daily job sends at each program's morning).

@@ -5,7 +5,8 @@ schedule changed."""
 from django.db import transaction
 from django_tasks import task
 
-from accounts.mornings import programs_at_morning
+from accounts.models import Program
+from accounts.mornings import work_each_morning
 from measurement import next_due
 from tandem.tasks import again_next_hour
 
@@ -15,15 +16,21 @@ def daily(then: str = "") -> dict:
     """Send reminders and look for participants not on track, at each program's morning hour
     of its own day, as of `then` (ISO; now when empty): the job ticks every hour, the next
     tick queued first (a daily job: `manage.py start_daily_jobs` starts it), and works for
-    each program once a program day, so nobody gets a reminder at 3 am in their time zone."""
-    from measurement.services import check_not_on_track, send_reminders
+    each program once a program day, so nobody gets a reminder at 3 am in their time zone.
+    A day worked late (the chain started, or the worker back, in the evening) sends no
+    reminders (`reminders_too_late`), and still reviews who is not on track for the staff."""
+    from measurement.services import check_not_on_track, reminders_too_late, send_reminders
 
     now = again_next_hour(daily, then)
-    reminders = reviews = 0
-    for program in programs_at_morning(daily.module_path, now):
-        reminders += send_reminders(now=now, programs=[program])
-        reviews += len(check_not_on_track(now=now, programs=[program]))
-    return {"reminders": reminders, "reviews": reviews}
+
+    def morning(program: Program) -> tuple[int, int]:
+        reminders = (
+            0 if reminders_too_late(program, now) else send_reminders(now=now, programs=[program])
+        )
+        return reminders, len(check_not_on_track(now=now, programs=[program]))
+
+    done = work_each_morning(daily.module_path, now, morning)
+    return {"reminders": sum(r for r, _ in done), "reviews": sum(r for _, r in done)}
 
 
 @task()

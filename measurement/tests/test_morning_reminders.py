@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from accounts.models import ProgramMorning
 from accounts.services import create_program
 from conftest import make_participant
 from measurement.models import ReminderChoice, ReminderSent
@@ -119,3 +120,36 @@ def test_a_worker_back_after_days_away_sends_one_day_s_reminders_then_each_morni
         (chicago, date(2026, 11, 4), time(8, 0)): 3,
         (los_angeles, date(2026, 11, 4), time(8, 0)): 3,
     }
+
+
+def test_a_day_first_worked_late_in_the_evening_sends_no_reminders_that_night(
+    world, two_programs, run_tasks
+):
+    """The chain starts at 22:00 in Chicago (20:00 in Los Angeles): past the hours reminders
+    go out in both, so that day's reminders are left to the next morning's run. The day is
+    still worked for the staff (the not-on-track review), and the next morning's go out."""
+    chicago, los_angeles = two_programs
+    late = datetime(2026, 11, 2, 22, 0, tzinfo=CHICAGO)
+    _start_the_chain(late)
+    _tick(run_tasks, late, 1)
+
+    assert not ReminderSent.objects.exists()
+    programs = {world.program.pk, Episode.objects.get(participant_id=los_angeles).program_id}
+    worked = ProgramMorning.objects.filter(program_id__in=programs, worked_on=date(2026, 11, 2))
+    assert worked.count() == 2
+    _tick(run_tasks, late + timedelta(hours=1), 12)
+    assert _sent(two_programs) == {
+        (chicago, date(2026, 11, 3), EIGHT): 3,
+        (los_angeles, date(2026, 11, 3), EIGHT): 3,
+    }
+
+
+def test_a_program_with_a_late_morning_hour_still_gets_its_reminders(world, two_programs):
+    from measurement.tasks import daily
+
+    world.program.morning_hour = 18
+    world.program.save(update_fields=["morning_hour"])
+    evening = datetime(2026, 11, 2, 21, 0, tzinfo=CHICAGO)  # 19:00 in Los Angeles
+
+    with time_machine.travel(evening, tick=False):
+        assert daily.call(evening.isoformat())["reminders"] == 6
