@@ -11,15 +11,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from accounts.http import SignedInRequest
-from accounts.models import User
 from assessments import forms, selectors, services
 from assessments.instruments.types import Instrument
 from assessments.models import Administration, Mode
 from audit.models import Action
 from monitoring.models import Alert
 from monitoring.selectors import who_was_alerted
-from participants.access import Scope, authorize, decide, own_records
-from participants.decorators import not_found, participant_page
+from participants.access import Scope, authorize, decide, own_record, uses_portal
+from participants.decorators import no_record_yet, not_found, participant_page
 from participants.http import StaffRequest
 from participants.models import Participant
 from participants.views import chart_context
@@ -298,20 +297,18 @@ def entered_in_error(
     )
 
 
-def _own_record(request: SignedInRequest) -> Participant | None:
-    return own_records(request.user).first()
-
-
 @serves("GET", "POST")
 @login_required
 def mine(request: SignedInRequest, code: str) -> HttpResponse:
     """A participant answers a questionnaire on their own account (their portal); the form
     shown, first or sent back with its errors, is audited as a view of their record."""
-    if request.user.kind != User.Kind.PARTICIPANT:
+    if not uses_portal(request.user):
         return redirect("home")
-    participant = _own_record(request)
+    participant = own_record(request.user)
+    if participant is None:
+        return no_record_yet(request)
     instrument = selectors.definition(code)
-    if participant is None or instrument is None or not services.can_self_report(instrument):
+    if instrument is None or not services.can_self_report(instrument):
         return _unavailable(request, "This questionnaire is not available.")
     context = {"participant": participant, **_form_context(instrument)}
     status = 200
@@ -356,6 +353,6 @@ def _crisis(request: HttpRequest, administration: Administration) -> HttpRespons
 @serves("GET")
 @login_required
 def mine_done(request: SignedInRequest) -> HttpResponse:
-    if request.user.kind != User.Kind.PARTICIPANT:
+    if not uses_portal(request.user):
         return redirect("home")
     return render(request, "assessments/mine_done.html", {"portal_url": reverse("portal:home")})

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.http import SignedInRequest
-from accounts.models import User
 from audit.models import Action
 from checkins import selectors, services
 from checkins.crisis import crisis_page
@@ -19,7 +18,8 @@ from checkins.models import Via
 from links.registry import TARGETS, LinkTarget
 from links.services import LinkUnavailable, LinkVisit
 from medications.selectors import taken_on
-from participants.access import Scope, authorize, own_records
+from participants.access import Scope, authorize, own_record, uses_portal
+from participants.decorators import no_record_yet
 from participants.models import Participant
 from tandem.errors import AccessDenied, TandemError
 from tandem.methods import serves
@@ -48,21 +48,15 @@ def _send(request: HttpRequest, participant: Participant, form: CheckInForm, **k
         return None
 
 
-def _own_record(request: SignedInRequest) -> Participant | None:
-    return own_records(request.user).first()
-
-
 @serves("GET", "POST")
 @login_required
 def mine(request: SignedInRequest) -> HttpResponse:
     """Today's check-in on the participant's own account."""
-    if request.user.kind != User.Kind.PARTICIPANT:
+    if not uses_portal(request.user):
         return redirect("home")
-    participant = _own_record(request)
+    participant = own_record(request.user)
     if participant is None:
-        return error_page(
-            request, "Not available", "Your account is not linked to a record.", status=404
-        )
+        return no_record_yet(request)
     form = _form(participant, request.POST if request.method == "POST" else None)
     status = 200
     try:

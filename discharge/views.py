@@ -25,8 +25,9 @@ from participants.access import (
     may_open,
     organizations_of,
     own_record,
+    uses_portal,
 )
-from participants.decorators import not_found, participant_page
+from participants.decorators import no_record_yet, not_found, participant_page
 from participants.http import StaffRequest
 from participants.models import IN_CARE_STATUSES
 from participants.selectors import current_episode
@@ -247,9 +248,11 @@ def call(request: StaffRequest, participant, follow_up_id) -> HttpResponse:
 @login_required
 def my_discharge(request: SignedInRequest) -> HttpResponse:
     """The participant's own signed discharge summary and aftercare plan, on the portal."""
+    if not uses_portal(request.user):
+        return redirect("home")
     participant = own_record(request.user)
     if participant is None:
-        return redirect("home")
+        return no_record_yet(request)
     record = selectors.latest_discharge(participant)
     signed = None
     if record is not None:

@@ -1110,11 +1110,19 @@ def own_records(user: Any) -> QuerySet[Participant]:
     return Participant.objects.filter(user=user, entered_in_error_at__isnull=True)
 
 
+def uses_portal(user: Any) -> bool:
+    """Whether this account uses the portal as a participant: a participant's account, with a
+    record of its own or not yet (or no longer, the one it had entered in error), which every
+    portal page answers the same way; a staff account or a support person's never does, and
+    goes to its own home."""
+    return user is not None and user.is_authenticated and user.kind == user.Kind.PARTICIPANT
+
+
 def own_record(user: Any) -> Participant | None:
     """The record this account opens as its own on the portal (their plan, their discharge
     summary): a participant's, as the rule lets them read it; a staff account has none, as it
     reaches records through the rule, never as its own."""
-    if user is None or not user.is_authenticated or user.kind != user.Kind.PARTICIPANT:
+    if not uses_portal(user):
         return None
     return own_records(user).first()
 

@@ -7,6 +7,7 @@ from typing import cast
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 from accounts.http import SignedInRequest
 from accounts.models import User
@@ -48,6 +49,17 @@ def load_participant(participant_id, *, chart_for: User | None = None) -> Partic
 
 def not_found(request: HttpRequest) -> HttpResponse:
     return error_page(request, "Participant not found", "No participant has that id.", status=404)
+
+
+def no_record_yet(request: HttpRequest) -> HttpResponse:
+    """What a participant's account with no record of its own (none linked yet, or the one it
+    had entered in error) reads on every portal page, instead of a page of someone's data."""
+    return error_page(
+        request,
+        gettext("No record yet"),
+        gettext("Your account is not linked to a record yet. Ask your care team."),
+        status=404,
+    )
 
 
 def refused(request: HttpRequest, participant: Participant, exc: AccessDenied) -> HttpResponse:

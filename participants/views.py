@@ -31,6 +31,7 @@ from participants.access import (
     organizations_with,
     refusal_message,
     roles_holding,
+    uses_portal,
 )
 from participants.decorators import load_participant, not_found, participant_page
 from participants.duplicates import likely_matches, record_matches_shown
@@ -65,7 +66,7 @@ from tandem.views import error_page
 @login_required
 def home(request: SignedInRequest) -> HttpResponse:
     """Each role's home: the sections the access policy gives it, the caseload paged."""
-    if request.user.kind == User.Kind.PARTICIPANT:
+    if uses_portal(request.user):
         return redirect("portal:home")
     sections = home_sections(request.user)
     page = None

@@ -18,8 +18,16 @@ from accounts.models import Program
 from audit.models import Action
 from audit.services import record_event
 from intake.models import Diagnosis
-from participants.access import Scope, decide, may, may_open, organizations_of, own_record
-from participants.decorators import not_found, participant_page
+from participants.access import (
+    Scope,
+    decide,
+    may,
+    may_open,
+    organizations_of,
+    own_record,
+    uses_portal,
+)
+from participants.decorators import no_record_yet, not_found, participant_page
 from participants.home import shows
 from participants.http import StaffRequest
 from participants.models import Participant
@@ -673,9 +681,11 @@ def _plan_read(participant: Participant, plan_id) -> TreatmentPlan | None:
 @login_required
 def mine(request: SignedInRequest) -> HttpResponse:
     """The participant's plan in force, in their words, and their acknowledgement of it."""
+    if not uses_portal(request.user):
+        return redirect("home")
     participant = own_record(request.user)
     if participant is None:
-        return redirect("home")
+        return no_record_yet(request)
     plan = selectors.plan_in_force(participant)
     if request.method == "POST":
         form = forms.AcknowledgeForm({**request.POST.dict(), "via": "portal"})

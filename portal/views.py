@@ -7,33 +7,26 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts.http import SignedInRequest
-from accounts.models import User
 from assessments.selectors import definition, due_home_questionnaires
 from attendance.selectors import attendance_history
 from audit.models import Action
 from measurement.due import due_for
-from participants.access import Scope, authorize, decide, own_records
+from participants.access import Scope, authorize, decide, own_records, uses_portal
+from participants.decorators import no_record_yet
 from participants.selectors import current_episode, with_chart_relations
 from scheduling.selectors import participant_sessions
-from tandem.views import error_page
 
 
 @login_required
 def home(request: SignedInRequest) -> HttpResponse:
     """Their program, care team and week: what is next, and hours attended against required."""
-    if request.user.kind != User.Kind.PARTICIPANT:
+    if not uses_portal(request.user):
         return redirect("home")
     participant = with_chart_relations(own_records(request.user)).first()
     if participant is None:
-        return error_page(
-            request,
-            _("No record yet"),
-            _("Your account is not linked to a record yet. Ask your care team."),
-            status=404,
-        )
+        return no_record_yet(request)
     episode = current_episode(participant)
     in_care = episode is not None and episode.is_open
     # One page, one event: it carries the widest part shown (the week over name and care team).

@@ -9,10 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.http import SignedInRequest
-from accounts.models import User
 from audit.models import Action
-from participants.access import Scope, authorize, own_records
-from participants.decorators import participant_page
+from participants.access import Scope, authorize, own_record, uses_portal
+from participants.decorators import no_record_yet, participant_page
 from participants.http import StaffRequest
 from participants.selectors import current_episode
 from participants.views import chart_context
@@ -118,16 +117,11 @@ def confirm(request: StaffRequest, participant) -> HttpResponse:
 @login_required
 def mine(request: SignedInRequest) -> HttpResponse:
     """The participant's own confirmed safety plan, with the crisis lines."""
-    if request.user.kind != User.Kind.PARTICIPANT:
+    if not uses_portal(request.user):
         return redirect("home")
-    participant = own_records(request.user).first()
+    participant = own_record(request.user)
     if participant is None:
-        return error_page(
-            request,
-            _("No record yet"),
-            _("Your account is not linked to a record yet. Ask your care team."),
-            status=404,
-        )
+        return no_record_yet(request)
     try:
         authorize(
             request.user,

@@ -16,6 +16,7 @@ from django_otp import login as otp_login
 
 from accounts.http import SignedInRequest
 from audit.services import record_event
+from participants.access import uses_portal
 from signin import services
 from tandem.errors import InvalidInput
 
@@ -43,7 +44,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 services.confirmed_device(user) or settings.TANDEM_REQUIRE_2FA
             ):
                 return redirect(f"{reverse('accounts:two_factor')}?next={_next_url(request)}")
-            if user.kind == user.Kind.PARTICIPANT:
+            if uses_portal(user):
                 return redirect("portal:home")
             return redirect(_next_url(request))
     return render(

@@ -123,3 +123,59 @@ def test_each_shape_of_comparison_is_caught(line: str) -> None:
 )
 def test_roles_as_data_are_not_comparisons(line: str) -> None:
     assert not role_comparisons(line), line
+
+
+# Whether an account uses the portal as a participant is the policy's `uses_portal` (and the
+# record it opens there `own_record`), never a view's comparison of account kinds.
+PORTAL_KIND = re.compile(
+    r"(?:(?:==|!=|\bin)\s*[\[({]?\s*(?:\w+\.)*Kind\.(?:PARTICIPANT|SUPPORT)\b)"
+    r"|(?:(?<![\w.])(?:\w+\.)*Kind\.(?:PARTICIPANT|SUPPORT)\b\s*(?:==|!=|not\s+in\b|in\b))"
+)
+
+
+def portal_kind_comparisons(text: str) -> list[tuple[int, str]]:
+    """(line number, line) for each line that decides by a participant's or support person's
+    account kind."""
+    return [
+        (number, line.strip())
+        for number, line in enumerate(text.splitlines(), start=1)
+        if PORTAL_KIND.search(line.split("#", 1)[0])
+    ]
+
+
+def test_no_view_compares_account_kinds_for_the_portal() -> None:
+    found = [
+        f"{path.relative_to(ROOT)}:{number}: {line}"
+        for path in _source_files()
+        if path.name.startswith("views") or "views" in path.relative_to(ROOT).parts
+        for number, line in portal_kind_comparisons(path.read_text())
+    ]
+    assert not found, (
+        "Whether an account uses the portal is the access policy's uses_portal(), the record "
+        "it opens there own_record():\n" + "\n".join(found)
+    )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "if request.user.kind != User.Kind.PARTICIPANT:",
+        "if user.kind == user.Kind.PARTICIPANT:",
+        "if User.Kind.SUPPORT == request.user.kind:",
+        "portal = request.user.kind in (User.Kind.PARTICIPANT, User.Kind.SUPPORT)",
+    ],
+)
+def test_each_shape_of_portal_kind_comparison_is_caught(line: str) -> None:
+    assert portal_kind_comparisons(line), line
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "kind=User.Kind.PARTICIPANT,",
+        "if uses_portal(request.user):",
+        "# request.user.kind == User.Kind.PARTICIPANT is the policy's",
+    ],
+)
+def test_account_kinds_as_data_are_not_comparisons(line: str) -> None:
+    assert not portal_kind_comparisons(line), line
