@@ -124,6 +124,41 @@ def test_a_task_no_one_on_the_care_team_can_take_goes_on_the_oversights_list(wor
     assert "without an owner who can reach" not in client.get(reverse("home")).content.decode()
 
 
+def _overdue_panel(client) -> str:
+    home = client.get(reverse("home")).content.decode()
+    start = home.index('aria-labelledby="overdue-heading"')
+    return home[start : home.index("</section>", start)]
+
+
+def test_the_home_panel_names_tasks_needing_an_owner_when_none_is_overdue(world, login):
+    """Before its due date a task no one can take back is not overdue: the director's panel
+    is headed by the tasks needing an owner, never an overdue count of nought."""
+    from worklist.services import return_tasks_out_of_reach
+
+    with time_machine.travel(datetime(2026, 11, 18, 12, 0, tzinfo=ZoneInfo("UTC")), tick=False):
+        _task(world, world.therapist)
+        _primary_gone(world)
+        return_tasks_out_of_reach()
+        panel = _overdue_panel(login(world.director))
+    assert "Tasks needing an owner (1)" in panel
+    assert "could take it back. No task is overdue." in panel
+    assert "Overdue tasks" not in panel
+    assert "See the tasks needing an owner" in panel
+
+
+def test_the_home_panel_counts_overdue_tasks_and_those_needing_an_owner(world, login):
+    from worklist.services import return_tasks_out_of_reach
+
+    with time_machine.travel(datetime(2026, 11, 23, 12, 0, tzinfo=ZoneInfo("UTC")), tick=False):
+        _task(world, world.therapist)
+        _primary_gone(world)
+        return_tasks_out_of_reach()
+        panel = _overdue_panel(login(world.director))
+    assert "Overdue tasks (1)" in panel
+    assert "1 without an owner who can reach it" in panel
+    assert "Tasks needing an owner" not in panel
+
+
 def test_an_owner_who_can_reach_the_record_again_leaves_the_list(world, login):
     task = _task(world, world.therapist)
     _primary_gone(world)
