@@ -6,7 +6,7 @@ Every name, date and detail is generated; none belongs to a real person.
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -15,13 +15,16 @@ from accounts.models import Membership, Organization, Program, Role, Site, User
 from accounts.services import create_program
 from audit.services import record_event
 from participants.models import (
+    LEAVING_CARE_STATUSES,
     CareTeamMember,
     CareTeamRole,
     Episode,
     EpisodeStatus,
     Participant,
+    PlaceEnd,
     SexAtBirth,
 )
+from participants.services import ADMISSION_END_REASON, left_care_end_reason
 from tandem.hooks import Hook
 
 
@@ -366,27 +369,56 @@ def _seed_participants(rng, org, program, sites, staff, total: int) -> int:
                 team.append((staff["peer"], CareTeamRole.PEER))
             if index % 5 == 0:
                 team.append((staff["nurse"], CareTeamRole.NURSE))
-        ended = status in (
-            EpisodeStatus.DISCHARGED,
-            EpisodeStatus.TRANSFERRED_OUT,
-            EpisodeStatus.DECLINED,
-        )
-        plans.append((len(episode_rows) - 1, team, ended, referred))
+        plans.append((len(episode_rows) - 1, team, referred))
     Episode.objects.bulk_create(episode_rows, batch_size=2000)
-    members = [
-        CareTeamMember(
-            episode=episode_rows[i],
-            user=user,
-            role=role,
-            started_on=referred,
-            ended_on=(episode_rows[i].discharged_on or today) if ended else None,
-        )
-        for i, team, ended, referred in plans
-        for user, role in team
-    ]
+    members = []
+    for i, team, referred in plans:
+        episode = episode_rows[i]
+        places = [
+            CareTeamMember(episode=episode, user=user, role=role, started_on=referred)
+            for user, role in team
+        ]
+        if episode.status in LEAVING_CARE_STATUSES:
+            # The stay's end ends every place, by whoever recorded it (as leaving care does).
+            by = episode.primary_clinician or staff["intake"]
+            for place in places:
+                _end_with_the_stay(place, episode, by, today)
+        if episode.admitted_on is not None:
+            places.append(
+                _place_ended_at_admission(episode, staff["intake"], referred, episode.admitted_on)
+            )
+        members += places
     CareTeamMember.objects.bulk_create(members, batch_size=2000)
     _link_portal_participant(org)
     return len(people)
+
+
+def _place_ended_at_admission(
+    episode: Episode, intake: User, referred: date, admitted: date
+) -> CareTeamMember:
+    """The intake clinician's place from the referral, ended at admission as admitting ends
+    it."""
+    return CareTeamMember(
+        episode=episode,
+        user=intake,
+        role=CareTeamRole.INTAKE,
+        started_on=referred,
+        ended_on=admitted,
+        ended_at=datetime.combine(admitted, time(10, 0), episode.program.tz),
+        ended_by=intake,
+        ended_how=PlaceEnd.ADMISSION,
+        end_reason=ADMISSION_END_REASON,
+    )
+
+
+def _end_with_the_stay(place: CareTeamMember, episode: Episode, by: User, today: date) -> None:
+    """A place ended when the stay did: on the discharge (or the decline, today), with who,
+    when, how and why as leaving care records them."""
+    place.ended_on = episode.discharged_on or today
+    place.ended_at = datetime.combine(place.ended_on, time(16, 0), episode.program.tz)
+    place.ended_by = by
+    place.ended_how = PlaceEnd.LEFT_CARE
+    place.end_reason = left_care_end_reason(episode.status)
 
 
 def _link_portal_participant(org: Organization) -> None:

@@ -500,7 +500,7 @@ def _transition(
             on=on,
             how=PlaceEnd.ADMISSION,
             by=by,
-            reason="Admitted: intake ends at admission.",
+            reason=ADMISSION_END_REASON,
             now=now,
             roles=[CareTeamRole.INTAKE],
         )
@@ -517,7 +517,7 @@ def _transition(
             on=on,
             how=PlaceEnd.LEFT_CARE,
             by=by,
-            reason=f"{EpisodeStatus(to_status).label}: the care team ends with the stay.",
+            reason=left_care_end_reason(to_status),
             now=now,
         )
         for hook in LEAVING_CARE.implementations():
@@ -560,6 +560,15 @@ def _check_leaving_care(to_status: str, reason: str, confirmed: bool) -> None:
             "their care team is closed.",
             field="confirm",
         )
+
+
+ADMISSION_END_REASON = "Admitted: intake ends at admission."
+
+
+def left_care_end_reason(status: str) -> str:
+    """Why every place on the care team ends when the stay ends in `status`, in the words the
+    place keeps (the synthetic histories write the same)."""
+    return f"{EpisodeStatus(status).label}: the care team ends with the stay."
 
 
 def _end_care_team(

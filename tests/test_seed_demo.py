@@ -10,7 +10,16 @@ from outcomes import facts
 from outcomes.models import EpisodeFacts, NoteFacts
 from outcomes.tests.conftest import stored_facts
 from participants.demo import STAFF
-from participants.models import Episode, EpisodeStatus, Participant
+from participants.models import (
+    LEAVING_CARE_STATUSES,
+    CareTeamMember,
+    CareTeamRole,
+    Episode,
+    EpisodeStatus,
+    Participant,
+    PlaceEnd,
+)
+from participants.services import ADMISSION_END_REASON, left_care_end_reason
 
 pytestmark = pytest.mark.usefixtures("demo_mode")
 
@@ -72,6 +81,25 @@ def test_demo_therapist_has_a_caseload_and_some_charts_are_outside_it(db, client
     )
     assert outside is not None
     assert client.get(f"/participants/{outside.public_id}/").status_code == 403
+
+
+def test_demo_care_team_places_end_as_real_ones_do(db):
+    """The intake clinician's place ends at admission and every place of a stay that ended
+    ends with it, each with who, when, how and why in the words the real ends write."""
+    call_command("seed_demo", "--participants", "40", "--quiet-logins")
+    ended = CareTeamMember.objects.filter(ended_on__isnull=False).select_related("episode")
+    assert {p.ended_how for p in ended} == {PlaceEnd.ADMISSION, PlaceEnd.LEFT_CARE}
+    for place in ended:
+        episode = place.episode
+        assert place.ended_by is not None and place.ended_at is not None
+        if place.ended_how == PlaceEnd.ADMISSION:
+            assert (place.role, place.ended_on) == (CareTeamRole.INTAKE, episode.admitted_on)
+            assert place.end_reason == ADMISSION_END_REASON
+        else:
+            assert episode.status in LEAVING_CARE_STATUSES
+            assert place.end_reason == left_care_end_reason(episode.status)
+    admitted = Episode.objects.filter(admitted_on__isnull=False)
+    assert not admitted.exclude(care_team__ended_how=PlaceEnd.ADMISSION).exists()
 
 
 def test_seed_demo_scales_with_participants_option(db):

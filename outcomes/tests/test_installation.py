@@ -38,7 +38,9 @@ from participants.models import (
     Episode,
     EpisodeStatus,
     Participant,
+    PlaceEnd,
 )
+from participants.services import left_care_end_reason
 from plans.models import PlanReview, ReviewSchedule, TreatmentPlan
 from scheduling.models import Enrolment, Group, Session
 from worklist.models import Task, TaskStatus
@@ -56,6 +58,24 @@ def made(django_db_setup, django_db_blocker):
 
 
 pytestmark = pytest.mark.django_db
+
+
+def test_a_past_stay_s_care_team_place_ended_as_leaving_care_ends_it(made):
+    """Who ended it (the clinician who recorded the discharge), when, how and why, in the
+    words a real discharge writes."""
+    ended = list(
+        CareTeamMember.objects.filter(ended_on__isnull=False).select_related("episode__program")
+    )
+    assert ended
+    for place in ended:
+        assert place.ended_on == place.episode.discharged_on
+        assert place.ended_at is not None
+        assert place.ended_at.astimezone(place.episode.program.tz).date() == place.ended_on
+        assert (place.ended_by_id, place.ended_how, place.end_reason) == (
+            place.episode.primary_clinician_id,
+            PlaceEnd.LEFT_CARE,
+            left_care_end_reason(place.episode.status),
+        )
 
 
 def test_several_synthetic_organizations_each_with_two_programs(made):
