@@ -28,7 +28,13 @@ def test_the_front_desk_s_roll_call_is_in_the_trail_and_the_history_of_each_list
     listed = f"participant {casey.record_number} listed with 3 others"
     assert f"{said} (front desk) · {listed}" in trail.content.decode()
     rows = list(csv.reader(io.StringIO(exported.content.decode())))
-    assert [row[3] for row in rows[1:]] == [f"{said} (front desk) · {listed}"]
+    # Newest first: the auditor's own read of the trail, which named the participant, then
+    # the roll call.
+    assert [row[3] for row in rows[1:]] == [
+        f"Auditor Tester read the audit trail · participant {casey.record_number} the only "
+        "participant listed",
+        f"{said} (front desk) · {listed}",
+    ]
     assert f"{said} · listed with 3 others" in history.content.decode()
     what = [row[4] for row in csv.reader(io.StringIO(history_csv.content.decode()))]
     assert f"{said} · listed with 3 others" in what
