@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
 from django.http import Http404
@@ -13,12 +13,12 @@ from accounts.models import Program, Site, User
 from audit.models import Action, Outcome
 from audit.services import record_event
 from participants import selectors, services
-from participants.access import Scope, authorize
+from participants.access import Scope, authorize, require_care_team_change
 from participants.audit_events import access_event_type
 from participants.decorators import load_participant
 from participants.duplicates import record_matches_shown
-from participants.forms import ReferralDetailsForm
-from participants.models import Episode, Participant, SexAtBirth
+from participants.forms import CareTeamAddForm, CareTeamEndForm, ReferralDetailsForm
+from participants.models import CareTeamMember, CareTeamRole, Episode, Participant, SexAtBirth
 from tandem.api_errors import FieldErrors, from_form
 from tandem.dates import ProgramDate
 from tandem.errors import AccessDenied, InvalidInput
@@ -117,6 +117,43 @@ class LikelyMatchOut(Schema):
 class LikelyMatchesOut(Schema):
     detail: str
     matches: list[LikelyMatchOut]
+
+
+class CareTeamMemberOut(Schema):
+    id: UUID = Field(description="The place's id, to end it.")
+    user: int = Field(description="The staff member's user id.")
+    name: str
+    role: str = Field(description=f"One of {', '.join(CareTeamRole.values)}.")
+    since: date
+    version: int = Field(description="Send it back to end the place; a stale one is a 409.")
+    ended_on: date | None = None
+    ended_at: datetime | None = None
+    ended_by: int | None = Field(None, description="Who ended the place (a staff user id).")
+    ended_how: str = Field("", description="admission, left_care, replaced or by_hand.")
+    end_reason: str = ""
+
+
+class CareTeamOut(Schema):
+    episode: UUID | None = Field(description="The current episode; none before a referral.")
+    members: list[CareTeamMemberOut] = Field(description="The places on the team now.")
+    ended: list[CareTeamMemberOut] = Field(
+        description="Places that have ended, with who, when, how and why; only when asked."
+    )
+
+
+class CareTeamAddIn(Schema):
+    user: int = Field(description="A clinical staff member's user id.")
+    role: str = Field(description=f"One of {', '.join(CareTeamRole.values)}.")
+    replaces: int | None = Field(
+        None,
+        description="The current primary clinician's user id, to make `user` the primary "
+        "clinician in their place; a primary clinician is never replaced unless named.",
+    )
+
+
+class CareTeamEndIn(Schema):
+    reason: str = Field(description="Why they leave the care team (kept with the place).")
+    version: int = Field(description="The place's version as last read.")
 
 
 def participant_or_404(request: ApiRequest, participant_id: UUID) -> Participant:
@@ -330,3 +367,119 @@ def refer_again(request: ApiRequest, participant_id: UUID, body: ReferAgainIn):
         site=site,
     )
     return Status(201, _episode_out(episode))
+
+
+def _member_out(m: CareTeamMember) -> CareTeamMemberOut:
+    return CareTeamMemberOut(
+        id=m.public_id,
+        user=m.user_id,
+        name=str(m.user),
+        role=m.role,
+        since=m.started_on,
+        version=m.version,
+        ended_on=m.ended_on,
+        ended_at=m.ended_at,
+        ended_by=m.ended_by_id,
+        ended_how=m.ended_how,
+        end_reason=m.end_reason,
+    )
+
+
+def _open_episode(participant: Participant) -> Episode:
+    """The episode whose care team a write changes: the current one."""
+    episode = selectors.current_episode(participant)
+    if episode is None:
+        raise InvalidInput("There is no episode of care to add a care team to.")
+    return episode
+
+
+@router.get(
+    "/{participant_id}/care-team",
+    response={200: CareTeamOut, 403: Message, 404: Message},
+    summary="The care team of the current episode",
+)
+def care_team(request: ApiRequest, participant_id: UUID, ended: bool = False):
+    """Who is on the care team of the current episode now, each place with its role, since
+    when and its version; with `ended=true` also the places that ended, with who ended each,
+    when, how and why. Read as the care-team page reads it, audited."""
+    participant = participant_or_404(request, participant_id)
+    authorize(request.auth, participant, Action.VIEW, Scope.CLINICAL, details={"api": True})
+    episode = selectors.current_episode(participant)
+    places: list[CareTeamMember] = []
+    if episode is not None:
+        rows = episode.care_team.select_related("user").order_by("started_on", "pk")
+        places = list(rows if ended else rows.filter(ended_on__isnull=True))
+    return CareTeamOut(
+        episode=episode.public_id if episode is not None else None,
+        members=[_member_out(m) for m in places if m.ended_on is None],
+        ended=[_member_out(m) for m in places if m.ended_on is not None],
+    )
+
+
+@router.post(
+    "/{participant_id}/care-team",
+    response={201: CareTeamMemberOut, 403: Message, 404: Message, 422: FieldErrors},
+    summary="Put a staff member on the care team",
+)
+def add_to_care_team(request: ApiRequest, participant_id: UUID, body: CareTeamAddIn):
+    """Put a clinical staff member on the current episode's care team in a role, as the
+    care-team page does. Making someone primary clinician while another is refused (422,
+    naming them) unless `replaces` names that primary clinician, whose place then ends."""
+    participant = participant_or_404(request, participant_id)
+    # Decided before the body is read: a refused caller learns nothing of the episode.
+    require_care_team_change(request.auth, participant)
+    episode = _open_episode(participant)
+    team = episode.care_team.filter(ended_on__isnull=True).select_related("user")
+    form = CareTeamAddForm(
+        body.model_dump(),
+        staff=selectors.care_team_staff(participant.organization_id),
+        primary=selectors.primary_clinician(episode, team),
+    )
+    if not form.is_valid():
+        return Status(422, from_form(form))
+    data = form.cleaned_data
+    # A refused addition names the primary clinician on the team.
+    with refusal_shows_record(request, participant, Scope.CLINICAL, refused="care_team_add"):
+        member = services.add_care_team_member(
+            episode,
+            user=data["user"],
+            role=data["role"],
+            by=request.auth,
+            replaces=data["replaces"],
+        )
+    return Status(201, _member_out(member))
+
+
+@router.post(
+    "/{participant_id}/care-team/{member_id}/end",
+    response={200: CareTeamMemberOut, 403: Message, 404: Message, 409: Message, 422: FieldErrors},
+    summary="Take a staff member off the care team",
+)
+def end_care_team_membership(
+    request: ApiRequest, participant_id: UUID, member_id: UUID, body: CareTeamEndIn
+):
+    """End one place on the care team, as the care-team page does: the place ends today and
+    stays with who ended it and why, and what they held for the participant (open tasks,
+    open alerts) goes back to the team. A stale `version` is a 409; the primary clinician is
+    refused (replace them instead)."""
+    participant = participant_or_404(request, participant_id)
+    require_care_team_change(request.auth, participant)
+    member = (
+        CareTeamMember.objects.select_related("user", "episode__participant", "episode__program")
+        .filter(public_id=member_id, episode__participant=participant)
+        .first()
+    )
+    if member is None:
+        raise Http404("No place on this participant's care team has that id.")
+    form = CareTeamEndForm(body.model_dump())
+    if not form.is_valid():
+        return Status(422, from_form(form))
+    # A refused end names the staff member and their place on the team.
+    with refusal_shows_record(request, participant, Scope.CLINICAL, refused="care_team_end"):
+        ended = services.end_care_team_membership(
+            member,
+            by=request.auth,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        )
+    return _member_out(ended)

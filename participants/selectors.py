@@ -20,11 +20,13 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from participants.access import caseload, visible_participants
+from accounts.models import User
+from participants.access import caseload, roles_holding, visible_participants
 from participants.models import (
     IN_CARE_STATUSES,
     OPEN_STATUSES,
     CareTeamMember,
+    CareTeamRole,
     Episode,
     EpisodeStatus,
     Participant,
@@ -82,6 +84,29 @@ def current_episode(participant: Participant) -> Episode | None:
         participant.episodes.all(), key=lambda e: (e.is_open, e.referred_on, e.pk), reverse=True
     )
     return episodes[0] if episodes else None
+
+
+def care_team_staff(organization_id: int) -> QuerySet[User]:
+    """Clinical staff of the organization, who may join a care team: the care-team page's
+    choices and the API's alike."""
+    return (
+        User.objects.filter(
+            memberships__organization_id=organization_id,
+            memberships__is_active=True,
+            memberships__role__in=roles_holding("care_team.join"),
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+def primary_clinician(episode: Episode, team: Sequence[CareTeamMember] | QuerySet) -> Any:
+    """Who a new primary clinician would replace: the primary's place on `team` (the
+    episode's current care team with its users), else the episode's named one."""
+    return next(
+        (m.user for m in team if m.role == CareTeamRole.PRIMARY_CLINICIAN),
+        episode.primary_clinician,
+    )
 
 
 def _current_episode_value(participant: Any, column: str) -> Subquery:

@@ -30,7 +30,6 @@ from participants.access import (
     may_open,
     organizations_with,
     refusal_message,
-    roles_holding,
     uses_portal,
 )
 from participants.decorators import load_participant, not_found, participant_page
@@ -400,7 +399,7 @@ def _care_team_choices(participant, episode, team) -> dict:
     primary clinician a new primary would replace."""
     staff = model_rows(
         "care_team_staff",
-        lambda organization_id: _care_team_staff(organization_id).only(
+        lambda organization_id: selectors.care_team_staff(organization_id).only(
             "pk", "display_name", "first_name", "last_name", "username"
         ),
         Membership._meta.get_field("organization"),
@@ -409,7 +408,7 @@ def _care_team_choices(participant, episode, team) -> dict:
     return {
         "staff_options": _options([("", _STAFF_EMPTY_LABEL), *((u.pk, str(u)) for u in staff)]),
         "role_options": _ROLE_OPTIONS,
-        "primary": _primary_clinician(episode, team),
+        "primary": selectors.primary_clinician(episode, team),
     }
 
 
@@ -426,26 +425,6 @@ def _options(choices) -> str:
 _ROLE_OPTIONS = _options(_CARE_TEAM_ROLE_CHOICES)
 
 
-def _care_team_staff(organization_id: int):
-    """Clinical staff of the organization, who may join a care team."""
-    return (
-        User.objects.filter(
-            memberships__organization_id=organization_id,
-            memberships__is_active=True,
-            memberships__role__in=roles_holding("care_team.join"),
-        )
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
-
-
-def _primary_clinician(episode, team):
-    return next(
-        (m.user for m in team if m.role == CareTeamRole.PRIMARY_CLINICIAN),
-        episode.primary_clinician,
-    )
-
-
 def _care_team_form(participant, episode, data=None, *, team=None) -> CareTeamAddForm:
     """The care-team form: clinical staff of the organization, nothing preselected. `team`:
     the episode's current care team with its users, when the page has read it already."""
@@ -453,8 +432,8 @@ def _care_team_form(participant, episode, data=None, *, team=None) -> CareTeamAd
         team = episode.care_team.filter(ended_on__isnull=True).select_related("user")
     return CareTeamAddForm(
         data,
-        staff=_care_team_staff(participant.organization_id),
-        primary=_primary_clinician(episode, team),
+        staff=selectors.care_team_staff(participant.organization_id),
+        primary=selectors.primary_clinician(episode, team),
     )
 
 

@@ -110,6 +110,20 @@ ENDPOINTS: dict[str, Endpoint] = {
         kwargs=lambda w: _admitted_episode(w),
         data=lambda w: {"to_status": "active", "on": "2026-11-20", "version": 1},
     ),
+    # The care team through the API: read as the care-team page reads it, changed by whoever
+    # may change the page's team.
+    "api:care_team": Endpoint("API_GET", frozenset(CLINICAL_READ)),
+    "api:add_to_care_team": Endpoint(
+        "API_POST",
+        frozenset(CLINICAL_WRITE),
+        data=lambda w: {"user": w.users["outsider"].pk, "role": "therapist"},
+    ),
+    "api:end_care_team_membership": Endpoint(
+        "API_POST",
+        frozenset(CLINICAL_WRITE),
+        kwargs=lambda w: _peer_place(w),
+        data=lambda w: {"reason": "Moved to the evening group's team.", "version": 1},
+    ),
     # Whoever opens referrals in the organization, care team or not: the person's care ended.
     "api:refer_again": Endpoint(
         "API_POST",

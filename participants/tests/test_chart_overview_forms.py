@@ -13,7 +13,7 @@ from django.urls import reverse
 from conftest import PASSWORD
 from participants.forms import CareTeamAddForm, TransitionForm
 from participants.models import EPISODE_TRANSITIONS, Episode, EpisodeStatus
-from participants.views import _care_team_staff
+from participants.selectors import care_team_staff
 
 
 def _choices(field: forms.ChoiceField) -> list[tuple[Any, Any]]:
@@ -38,7 +38,7 @@ def test_the_status_form_carries_the_transition_forms_own_inputs(world, login):
 def test_the_care_team_form_offers_the_forms_own_staff_and_roles(world, login):
     url = reverse("participants:care_team_add", args=[world.participant.public_id])
     page = login(world.therapist).get(url).content.decode()
-    form = CareTeamAddForm(staff=_care_team_staff(world.participant.organization_id))
+    form = CareTeamAddForm(staff=care_team_staff(world.participant.organization_id))
     section = page[page.index("Add to care team") :]
     section = section[: section.index("</form>")]
     staff = section[section.index('name="user"') : section.index('name="role"')]

@@ -494,6 +494,13 @@ def _participant(b) -> dict[str, object]:
     return {"participant_id": b.participant.public_id}
 
 
+def _peer_place(b) -> object:
+    """The peer specialist's place on the bench's participant's care team."""
+    from participants.models import CareTeamMember
+
+    return CareTeamMember.objects.get(episode=b.episode, user=b.world.users["peer"]).public_id
+
+
 API_WRITES = [
     ApiWrite(
         "post", "/api/v1/participants/{participant_id}/treatment-plans", "therapist", _participant
@@ -512,6 +519,13 @@ API_WRITES = [
     ),
     ApiWrite("post", "/api/v1/participants", "intake", lambda b: {}),
     ApiWrite("post", "/api/v1/participants/{participant_id}/refer-again", "director", _participant),
+    ApiWrite("post", "/api/v1/participants/{participant_id}/care-team", "therapist", _participant),
+    ApiWrite(
+        "post",
+        "/api/v1/participants/{participant_id}/care-team/{member_id}/end",
+        "therapist",
+        lambda b: _participant(b) | {"member_id": _peer_place(b)},
+    ),
     ApiWrite("post", "/api/v1/instruments/{code}/score", None, lambda b: {"code": "phq-9"}),
     ApiWrite("post", "/api/v1/me/checkins", "participant_user", lambda b: {}),
     ApiWrite(
