@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from accounts.models import Membership, Organization, Program, Site
+from accounts.models import Organization, Program, Site
 from accounts.roles import roles_in
 from audit.models import Action
 from audit.services import field_changes, record_event
@@ -619,10 +619,11 @@ def add_care_team_member(
     """
     if role not in CareTeamRole.values:
         raise InvalidInput(f"{role!r} is not a care-team role.", field="role")
-    if not Membership.objects.filter(
-        user=user, organization_id=episode.program.organization_id, is_active=True
-    ).exists():
-        raise InvalidInput("That person is not staff of this organization.", field="user")
+    if not may(user, "care_team.join", episode.program.organization_id):
+        raise InvalidInput(
+            "That person is not clinical staff of this organization, who may join a care team.",
+            field="user",
+        )
     if replaces is not None and role != CareTeamRole.PRIMARY_CLINICIAN:
         raise InvalidInput("Only a primary clinician replaces someone.", field="replaces")
     decision = require_care_team_change(by, episode.participant)

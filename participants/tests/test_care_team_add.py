@@ -105,3 +105,16 @@ def test_a_closed_chart_shows_why_instead_of_the_form(world, login):
     page = login(world.director).get(_add(world)).content.decode()
     assert CLOSED_CHART_MESSAGE in page
     assert 'name="user"' not in page
+
+
+@pytest.mark.parametrize("who", ["frontdesk", "billing", "auditor"])
+def test_the_service_itself_puts_only_clinical_staff_on_a_care_team(world, who):
+    """The page and the API offer only clinical staff; a caller of the service that skips
+    their forms is held to the same rule."""
+    with pytest.raises(InvalidInput, match="not clinical staff") as refused:
+        add_care_team_member(
+            world.episode, user=world.users[who], role=CareTeamRole.PEER, by=world.director
+        )
+
+    assert refused.value.field == "user"
+    assert not CareTeamMember.objects.filter(episode=world.episode, user=world.users[who]).exists()
