@@ -168,10 +168,6 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
 
-    @property
-    def is_staff_member(self) -> bool:
-        return self.kind == self.Kind.STAFF
-
 
 class Membership(TimeStamped):
     """A staff member's role in an organization; one user may hold several."""

@@ -11,7 +11,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
 from assessments import instruments
 from assessments.instruments.types import Instrument
 from assessments.models import Administration, Mode, scored_columns
@@ -20,7 +19,7 @@ from audit.models import Action
 from audit.services import record_event
 from monitoring.models import Severity
 from monitoring.services import raise_alert
-from participants.access import Scope, require
+from participants.access import Scope, require, uses_portal
 from participants.models import Participant
 from participants.selectors import current_episode
 from tandem import dates, lifecycle
@@ -170,9 +169,7 @@ def record_administration(
             f"Mode must be {' or '.join(repr(m) for m in Mode.values)}.", field="mode"
         )
     instrument = instrument_or_invalid(code)
-    own_account = (
-        link_visit is not None or getattr(by, "kind", User.Kind.STAFF) == User.Kind.PARTICIPANT
-    )
+    own_account = link_visit is not None or uses_portal(by)
     if own_account and (mode != Mode.SELF_REPORT or supersedes is not None):
         raise InvalidInput(
             "A participant's own account can add self-reports only; staff make corrections.",

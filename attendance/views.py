@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.http import SignedInRequest, is_htmx
-from accounts.models import User
 from attendance import dose, dose_table, selectors, services
 from attendance.models import PARTIAL_STATUSES, AttendanceStatus
 from audit.context import counting_events
@@ -33,6 +32,7 @@ from participants.access import (
     may_open,
     roll_call_access,
     roll_call_rows,
+    uses_staff_pages,
     visible_participants,
 )
 from participants.decorators import carries_participant_data, not_found, participant_page
@@ -180,7 +180,7 @@ def _roll_context(request: SessionPageRequest, session: Session, access: RollCal
 @login_required
 def today(request: SignedInRequest) -> HttpResponse:
     """Sessions of a day: all of them for schedule roles, one's own for facilitators."""
-    if request.user.kind != User.Kind.STAFF:
+    if not uses_staff_pages(request.user):
         return redirect("home")
     day = query_date(request, "day")
     programs = list(selectors.programs_of(request.user))

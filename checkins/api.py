@@ -6,10 +6,9 @@ from uuid import UUID
 from ninja import Field, Router, Schema, Status
 
 from accounts.http import ApiRequest
-from accounts.models import User
 from checkins import services
 from checkins.models import Via
-from participants.models import Participant
+from participants.access import own_record, uses_portal
 from tandem.api_errors import FieldErrors
 
 router = Router(tags=["check-ins"])
@@ -59,11 +58,9 @@ class Message(Schema):
     ),
 )
 def send_checkin(request: ApiRequest, body: CheckInIn):
-    if request.auth.kind != User.Kind.PARTICIPANT:
+    if not uses_portal(request.auth):
         return Status(403, {"detail": "Check-ins are sent from a participant's own account."})
-    participant = Participant.objects.filter(
-        user=request.auth, entered_in_error_at__isnull=True
-    ).first()
+    participant = own_record(request.auth)
     if participant is None:
         return Status(403, {"detail": "Your account is not linked to a record."})
     sent = services.record_checkin(participant, by=request.auth, via=Via.API, **body.dict())

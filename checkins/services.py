@@ -9,14 +9,14 @@ from typing import Any, cast
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Program, User
+from accounts.models import Program
 from audit.models import Action
 from audit.services import record_event
 from checkins import rules, selectors
 from checkins.models import CheckIn, MedicationsTaken, Via
 from monitoring.models import Alert, AlertStatus
 from monitoring.services import alerts_changed, raise_alert
-from participants.access import Scope, require
+from participants.access import Scope, require, uses_portal
 from participants.models import CareTeamRole, Participant
 from participants.selectors import admitted_in_care, current_episode, program_zone
 from tandem.errors import InvalidInput
@@ -146,7 +146,7 @@ def record_checkin(
         decision = link_visit.decision
         by = None
     else:
-        if getattr(by, "kind", None) != User.Kind.PARTICIPANT:
+        if not uses_portal(by):
             raise InvalidInput(
                 "A check-in is the participant's own report, sent from their account or link."
             )

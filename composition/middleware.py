@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Program
 from accounts.roles import program_zones
+from participants.access import uses_portal
 
 
 class ContentSecurityPolicyMiddleware:
@@ -30,7 +31,7 @@ def program_time_zones(user) -> list[str]:
     """The zones of a signed-in person's programs, first program first (none signed out)."""
     if user is None or not user.is_authenticated:
         return []
-    if user.kind != user.Kind.PARTICIPANT:
+    if not uses_portal(user):
         return program_zones(user)
     programs = Program.objects.filter(episodes__participant__user=user).order_by(
         "-episodes__referred_on"

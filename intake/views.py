@@ -12,12 +12,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.http import SignedInRequest, is_htmx
-from accounts.models import User
 from audit.models import Action
 from intake import icd10, sections, selectors, services
 from intake.forms import CodeSearchForm, DiagnosisForm, DiagnosisStatusForm, SignForm
 from intake.models import DIAGNOSIS_TRANSITIONS, Diagnosis, DiagnosisStatus, Intake
-from participants.access import Scope, decide, decide_with_capability, may
+from participants.access import Scope, decide, decide_with_capability, may, uses_staff_pages
 from participants.decorators import not_found, participant_page
 from participants.http import StaffRequest
 from participants.selectors import current_episode
@@ -297,7 +296,7 @@ def diagnosis_status(request: StaffRequest, participant, diagnosis_id) -> HttpRe
 def code_search(request: SignedInRequest) -> HttpResponse:
     """Search the curated ICD-10-CM list by code or words. It POSTs, like every search, and
     reads no participant data."""
-    if request.user.kind != User.Kind.STAFF:
+    if not uses_staff_pages(request.user):
         return error_page(request, "Not allowed", "This page is for staff.", status=403)
     form = CodeSearchForm(request.POST)
     query = form.cleaned_data["q"] if form.is_valid() else ""

@@ -10,14 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.http import SignedInRequest
-from accounts.models import Program, User
+from accounts.models import Program
 from audit.services import record_event
 from links.services import issue_link
 from measurement import due, kiosk, selectors, services, trajectory
 from measurement.forms import RowFormSet, SettingsForm, initial_rows
 from measurement.lists import program_lists
 from measurement.models import ProgramMeasurement
-from participants.access import Action, Scope, decide, may
+from participants.access import Action, Scope, decide, may, uses_staff_pages
 from participants.decorators import participant_page
 from participants.http import StaffRequest
 from participants.models import Participant
@@ -127,7 +127,7 @@ def schedule(request: SignedInRequest, program_id) -> HttpResponse:
     Shows no participant data, so it leaves no access event; each saved version is audited
     with its before and after, and a stale form is refused (ConcurrentEdit)."""
     program = Program.objects.filter(public_id=program_id).first()
-    if program is None or request.user.kind != User.Kind.STAFF:
+    if program is None or not uses_staff_pages(request.user):
         return error_page(request, "Not found", "There is no such program.", status=404)
     if request.method != "POST" and not may(
         request.user, "measurement.configure", program.organization_id
@@ -193,7 +193,7 @@ def lists(request: SignedInRequest, program_id) -> HttpResponse:
     """The program's risk list and due list (directors and supervisors), one audit event
     naming every participant shown."""
     program = Program.objects.filter(public_id=program_id).first()
-    if program is None or request.user.kind != User.Kind.STAFF:
+    if program is None or not uses_staff_pages(request.user):
         return error_page(request, "Not found", "There is no such program.", status=404)
     if not may(request.user, "measurement.completion", program.organization_id):
         return error_page(

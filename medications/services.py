@@ -10,7 +10,7 @@ from audit.models import Action
 from audit.services import record_event
 from medications import catalog
 from medications.models import Medication
-from participants.access import Scope, organizations_of, require
+from participants.access import Scope, organizations_of, require, uses_staff_pages
 from participants.models import Participant
 from tandem import dates, lifecycle
 from tandem.errors import InvalidInput
@@ -46,7 +46,7 @@ def add_medication(
     if stopped_on is not None:
         dates.check(stopped_on, field="stopped_on", label="The stop date")
     if prescribed_by is not None and (
-        prescribed_by.kind != prescribed_by.Kind.STAFF
+        not uses_staff_pages(prescribed_by)
         or participant.organization_id not in organizations_of(prescribed_by)
     ):
         raise InvalidInput(

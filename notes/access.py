@@ -19,6 +19,7 @@ from participants.access import (
     capability_decision,
     decide,
     refusal_message,
+    uses_staff_pages,
 )
 from participants.audit_events import access_event_type
 from participants.models import Participant
@@ -40,7 +41,7 @@ class GroupNoteAccess:
 
 
 def group_note_access(user, session: Session) -> GroupNoteAccess:
-    if user is None or not user.is_authenticated or user.kind != user.Kind.STAFF:
+    if not uses_staff_pages(user):
         return GroupNoteAccess(False, False, False, "", "not a staff member")
     org = session.program.organization_id
     writes = capability_decision(user, "note.sign", org)

@@ -26,7 +26,13 @@ from notes import selectors, services, similarity, thread
 from notes.access import GroupNoteAccess, group_note_access, member_decision, record_group_read
 from notes.forms import LateEntryForm, NoteForm, ReasonForm, SignForm
 from notes.models import CurriculumModule, NoteFormat, NoteKind, ProgressNote
-from participants.access import Scope, capability_decision, organizations_of, viewable
+from participants.access import (
+    Scope,
+    capability_decision,
+    organizations_of,
+    uses_staff_pages,
+    viewable,
+)
 from participants.decorators import carries_participant_data, participant_page
 from participants.home import shows
 from participants.http import StaffRequest
@@ -583,7 +589,7 @@ def opens_board(user) -> bool:
 @login_required
 def due(request: SignedInRequest) -> HttpResponse:
     """My notes still to write or sign, overdue first."""
-    if request.user.kind != User.Kind.STAFF or not opens_notes_due(request.user):
+    if not uses_staff_pages(request.user) or not opens_notes_due(request.user):
         return _forbidden(request, "Notes due are for staff who write notes.")
     rows = viewable(request.user, selectors.notes_due(request.user, now=timezone.now()))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -596,7 +602,7 @@ def due(request: SignedInRequest) -> HttpResponse:
 def board(request: SignedInRequest) -> HttpResponse:
     """The supervisor's board: overdue notes across the program and the co-sign queue, each
     paged (a count and a page of rows: the same queries however many there are)."""
-    if request.user.kind != User.Kind.STAFF or not opens_board(request.user):
+    if not uses_staff_pages(request.user) or not opens_board(request.user):
         return _forbidden(request, "The notes board is for supervisors and directors.")
     now = timezone.now()
     overdue = Paginator(selectors.overdue_notes(request.user, now=now), PAGE_SIZE).get_page(
@@ -637,7 +643,7 @@ def _audit_list(request: SignedInRequest, participants, page: str) -> None:
 def home_panel(request: SignedInRequest) -> dict | None:
     """Unsigned and overdue notes on the author's home; the board's counts for supervisors."""
     user = request.user
-    if user.kind != User.Kind.STAFF:
+    if not uses_staff_pages(user):
         return None
     now = timezone.now()
     rows = viewable(user, selectors.notes_due(user, now=now)) if opens_notes_due(user) else []
@@ -738,7 +744,7 @@ def program_settings(request: SignedInRequest) -> HttpResponse:
     from notes.models import Curriculum
     from scheduling.models import Group
 
-    if request.user.kind != User.Kind.STAFF or not opens_settings(request.user):
+    if not uses_staff_pages(request.user) or not opens_settings(request.user):
         return _forbidden(request, "Note settings are for the program director.")
     orgs = [
         o

@@ -1118,6 +1118,13 @@ def uses_portal(user: Any) -> bool:
     return user is not None and user.is_authenticated and user.kind == user.Kind.PARTICIPANT
 
 
+def uses_staff_pages(user: Any) -> bool:
+    """Whether this account is a staff member's: it uses the staff pages (search, charts,
+    schedules, notes) and may own tasks, prescribe or collect a screen; a participant's or a
+    support person's account never does, whatever else it holds, and goes to its own home."""
+    return user is not None and user.is_authenticated and user.kind == user.Kind.STAFF
+
+
 def own_record(user: Any) -> Participant | None:
     """The record this account opens as its own on the portal (their plan, their discharge
     summary): a participant's, as the rule lets them read it; a staff account has none, as it

@@ -9,11 +9,11 @@ from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
 from accounts.http import ApiRequest
-from accounts.models import Program, Site, User
+from accounts.models import Program, Site
 from audit.models import Action, Outcome
 from audit.services import record_event
 from participants import selectors, services
-from participants.access import Scope, authorize, require_care_team_change
+from participants.access import Scope, authorize, require_care_team_change, uses_staff_pages
 from participants.audit_events import access_event_type
 from participants.decorators import load_participant
 from participants.duplicates import record_matches_shown
@@ -161,7 +161,7 @@ def participant_or_404(request: ApiRequest, participant_id: UUID) -> Participant
     participant = load_participant(participant_id)
     if participant is None:
         raise Http404("No participant has that id.")
-    if request.auth.kind != User.Kind.STAFF:
+    if not uses_staff_pages(request.auth):
         record_event(
             actor=request.auth,
             event_type=access_event_type(Action.VIEW, Scope.DEMOGRAPHICS),
@@ -285,7 +285,7 @@ def _likely_matches_out(matches: list[tuple[Participant, list[str]]]) -> LikelyM
 @router.get("/caseload", response=list[EpisodeOut], summary="My caseload")
 def caseload(request: ApiRequest):
     """A staff member's open episodes; a participant account is refused (and audited)."""
-    if request.auth.kind != User.Kind.STAFF:
+    if not uses_staff_pages(request.auth):
         record_event(
             actor=request.auth,
             event_type="caseload.viewed",

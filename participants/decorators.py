@@ -21,6 +21,7 @@ from participants.access import (
     organizations_of,
     refusal_message,
     scopes_reached_by_role,
+    uses_staff_pages,
 )
 from participants.audit_events import access_event_type
 from participants.chart import flag_values
@@ -102,7 +103,7 @@ def participant_page(
         @wraps(view)
         def wrapper(request: SignedInRequest, participant_id, **kwargs) -> HttpResponse:
             read = request.method in READS
-            staff = request.user.kind == User.Kind.STAFF
+            staff = uses_staff_pages(request.user)
             # A read by staff shows the chart header, whose episodes and care teams the
             # decision reads too.
             participant = load_participant(

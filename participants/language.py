@@ -11,6 +11,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
+from participants.access import uses_portal
 from participants.models import Participant
 
 # Words a record may use for a language the portal has, lower-case, without accents.
@@ -40,7 +41,7 @@ class ParticipantLanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         language = settings.LANGUAGE_CODE
-        if user is not None and user.is_authenticated and user.kind == user.Kind.PARTICIPANT:
+        if uses_portal(user):
             preferred = (
                 Participant.objects.filter(user=user)
                 .values_list("preferred_language", flat=True)

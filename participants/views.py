@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.http import SignedInRequest, is_htmx
-from accounts.models import Membership, Program, User
+from accounts.models import Membership, Program
 from audit.context import counting_events
 from audit.models import Action, Outcome
 from audit.services import record_event
@@ -31,6 +31,7 @@ from participants.access import (
     organizations_with,
     refusal_message,
     uses_portal,
+    uses_staff_pages,
 )
 from participants.decorators import load_participant, not_found, participant_page
 from participants.duplicates import likely_matches, record_matches_shown
@@ -95,7 +96,7 @@ def home(request: SignedInRequest) -> HttpResponse:
 @login_required
 def search(request: SignedInRequest) -> HttpResponse:
     """Search posts its terms so names and birth dates never appear in a URL."""
-    if request.user.kind != User.Kind.STAFF:
+    if not uses_staff_pages(request.user):
         return redirect("home")
     if not may_open(request.user, "participants:search"):
         return error_page(
@@ -599,7 +600,7 @@ def break_glass(request: SignedInRequest, participant_id) -> HttpResponse:
     if participant is None:
         return not_found(request)
     decision = decide(request.user, participant, Action.VIEW, Scope.CLINICAL)
-    staff = request.user.kind == User.Kind.STAFF
+    staff = uses_staff_pages(request.user)
     if not staff or not (decision.allowed or decision.can_break_glass):
         record_event(
             actor=request.user,

@@ -9,8 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.http import SignedInRequest
-from accounts.models import User
-from participants.access import may
+from participants.access import may, uses_staff_pages
 from scheduling import selectors
 from tandem.views import error_page
 
@@ -35,7 +34,7 @@ def staff_only(view: Callable) -> Callable:
     @login_required
     @wraps(view)
     def wrapper(request: SignedInRequest, *args, **kwargs) -> HttpResponse:
-        if request.user.kind != User.Kind.STAFF:
+        if not uses_staff_pages(request.user):
             return refused(request)
         return view(request, *args, **kwargs)
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from audit.models import Action
 from audit.services import record_event
-from participants.access import Scope, require
+from participants.access import Scope, require, uses_staff_pages
 from participants.models import Participant
 from participants.selectors import current_episode
 from screens import interpret, self_report
@@ -91,7 +91,7 @@ def record_screen(
     for code, value in results.items():
         _choice(value, Result, "results", f"result for {code}")
     collected_by = collected_by or by
-    if collected_by.kind != collected_by.Kind.STAFF:
+    if not uses_staff_pages(collected_by):
         raise InvalidInput("The collector is a staff member.", field="collected_by")
     episode = current_episode(participant)
     meds = medication_codes_on(participant, timezone.localdate(collected_at))

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 from accounts.backends import read_with_session
+from participants.access import uses_staff_pages
 from signin import services
 
 # Pages a signed-in staff member without verified two-factor may still reach.
@@ -122,7 +123,7 @@ class TwoFactorRequiredMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and user.is_staff_member
+            and uses_staff_pages(user)
             and not services.two_factor_passed(user)
             and (settings.TANDEM_REQUIRE_2FA or services.has_confirmed_device(user))
         ):

@@ -16,7 +16,7 @@ from django_otp import login as otp_login
 
 from accounts.http import SignedInRequest
 from audit.services import record_event
-from participants.access import uses_portal
+from participants.access import uses_portal, uses_staff_pages
 from signin import services
 from tandem.errors import InvalidInput
 
@@ -40,7 +40,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         else:
             login(request, user)
             record_event(actor=user, event_type="account.signed_in", record=user)
-            if user.is_staff_member and (
+            if uses_staff_pages(user) and (
                 services.confirmed_device(user) or settings.TANDEM_REQUIRE_2FA
             ):
                 return redirect(f"{reverse('accounts:two_factor')}?next={_next_url(request)}")

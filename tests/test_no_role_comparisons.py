@@ -125,35 +125,51 @@ def test_roles_as_data_are_not_comparisons(line: str) -> None:
     assert not role_comparisons(line), line
 
 
-# Whether an account uses the portal as a participant is the policy's `uses_portal` (and the
-# record it opens there `own_record`), never a view's comparison of account kinds.
-PORTAL_KIND = re.compile(
-    r"(?:(?:==|!=|\bin)\s*[\[({]?\s*(?:\w+\.)*Kind\.(?:PARTICIPANT|SUPPORT)\b)"
-    r"|(?:(?<![\w.])(?:\w+\.)*Kind\.(?:PARTICIPANT|SUPPORT)\b\s*(?:==|!=|not\s+in\b|in\b))"
+# Which pages an account uses is the policy's: `uses_portal` (a participant's own portal, and
+# the record it opens there `own_record`) and `uses_staff_pages` (search, charts, schedules,
+# notes; owning tasks, prescribing, collecting screens). No other code compares account kinds.
+ACCOUNT_KIND = re.compile(
+    r"(?:(?:==|!=|\bin)\s*[\[({]?\s*(?:\w+\.)*Kind\.(?:STAFF|PARTICIPANT|SUPPORT)\b)"
+    r"|(?:(?<![\w.])(?:\w+\.)*Kind\.(?:STAFF|PARTICIPANT|SUPPORT)\b\s*(?:==|!=|not\s+in\b|in\b))"
 )
+# Where an account kind may be compared, and why. The account model declares the kinds and
+# compares none. Migrations, tests, demo seeders (which
+# create accounts of each kind as data) and conftest.py are never read (see _source_files).
+KIND_EXEMPT_FILES = {
+    # The policy: uses_portal and uses_staff_pages, and the rules that build on them.
+    Path("participants/access.py"): "the access policy itself",
+    # The role primitives the policy is built on: a non-staff account holds no staff role.
+    # They sit below the policy, which imports them, so they cannot ask it.
+    Path("accounts/roles.py"): "the role primitives below the policy",
+}
 
 
-def portal_kind_comparisons(text: str) -> list[tuple[int, str]]:
-    """(line number, line) for each line that decides by a participant's or support person's
-    account kind."""
+def account_kind_comparisons(text: str) -> list[tuple[int, str]]:
+    """(line number, line) for each line that decides by an account's kind (staff,
+    participant or support person)."""
     return [
         (number, line.strip())
         for number, line in enumerate(text.splitlines(), start=1)
-        if PORTAL_KIND.search(line.split("#", 1)[0])
+        if ACCOUNT_KIND.search(line.split("#", 1)[0])
     ]
 
 
-def test_no_view_compares_account_kinds_for_the_portal() -> None:
+def test_no_code_compares_account_kinds_outside_the_policy() -> None:
     found = [
         f"{path.relative_to(ROOT)}:{number}: {line}"
         for path in _source_files()
-        if path.name.startswith("views") or "views" in path.relative_to(ROOT).parts
-        for number, line in portal_kind_comparisons(path.read_text())
+        if path.relative_to(ROOT) not in KIND_EXEMPT_FILES
+        for number, line in account_kind_comparisons(path.read_text())
     ]
     assert not found, (
-        "Whether an account uses the portal is the access policy's uses_portal(), the record "
-        "it opens there own_record():\n" + "\n".join(found)
+        "Which pages an account uses is the access policy's: uses_portal() (and the record it "
+        "opens there, own_record()) or uses_staff_pages():\n" + "\n".join(found)
     )
+
+
+def test_every_kind_exempt_file_exists_and_compares_kinds() -> None:
+    for path, why in KIND_EXEMPT_FILES.items():
+        assert account_kind_comparisons((ROOT / path).read_text()), f"{path} ({why})"
 
 
 @pytest.mark.parametrize(
@@ -163,10 +179,15 @@ def test_no_view_compares_account_kinds_for_the_portal() -> None:
         "if user.kind == user.Kind.PARTICIPANT:",
         "if User.Kind.SUPPORT == request.user.kind:",
         "portal = request.user.kind in (User.Kind.PARTICIPANT, User.Kind.SUPPORT)",
+        "if request.user.kind != User.Kind.STAFF:",
+        "staff = request.user.kind == User.Kind.STAFF",
+        "prescribed_by.kind != prescribed_by.Kind.STAFF",
+        'if getattr(by, "kind", None) != User.Kind.PARTICIPANT:',
+        'own = getattr(by, "kind", User.Kind.STAFF) == User.Kind.PARTICIPANT',
     ],
 )
-def test_each_shape_of_portal_kind_comparison_is_caught(line: str) -> None:
-    assert portal_kind_comparisons(line), line
+def test_each_shape_of_account_kind_comparison_is_caught(line: str) -> None:
+    assert account_kind_comparisons(line), line
 
 
 @pytest.mark.parametrize(
@@ -175,7 +196,9 @@ def test_each_shape_of_portal_kind_comparison_is_caught(line: str) -> None:
         "kind=User.Kind.PARTICIPANT,",
         "if uses_portal(request.user):",
         "# request.user.kind == User.Kind.PARTICIPANT is the policy's",
+        "User.objects.filter(kind=User.Kind.STAFF, is_active=True)",
+        "if not uses_staff_pages(request.user):",
     ],
 )
 def test_account_kinds_as_data_are_not_comparisons(line: str) -> None:
-    assert not portal_kind_comparisons(line), line
+    assert not account_kind_comparisons(line), line

@@ -26,6 +26,7 @@ from participants.access import (
     require,
     require_capability,
     roles_in,
+    uses_staff_pages,
 )
 from participants.models import CareTeamRole, Participant
 from participants.selectors import current_episode
@@ -74,7 +75,7 @@ def resolve_owner(participant: Participant, role: str) -> User:
 def _check_owner(owner: Any, organization_id: int, participant: Participant | None) -> None:
     if (
         not isinstance(owner, User)
-        or owner.kind != User.Kind.STAFF
+        or not uses_staff_pages(owner)
         or not owner.is_active
         or not roles_in(owner, organization_id)
     ):
@@ -91,7 +92,7 @@ def _organization_decision(by: User, organization_id: int, *, event_type: str, t
     owner) or someone who oversees the worklist there."""
     if task is not None and task.owner_id == by.pk and roles_in(by, organization_id):
         return None
-    if task is None and roles_in(by, organization_id) and by.kind == User.Kind.STAFF:
+    if task is None and roles_in(by, organization_id) and uses_staff_pages(by):
         return None
     return require_capability(by, OVERSEE, [organization_id], event_type=event_type, record=task)
 
