@@ -7,11 +7,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Membership, User
+from accounts.models import Membership
 from audit.models import Action
 from audit.services import record_event
 from monitoring.models import Alert, AlertStatus
-from participants.access import Scope, require, roles_holding, who_may_take_over
+from participants.access import Scope, require, roles_holding, staff_holding, who_may_take_over
 from participants.models import CareTeamMember, CareTeamRole, Episode, Participant
 from participants.selectors import current_episode
 from tandem.errors import InvalidInput
@@ -54,16 +54,7 @@ def default_assignees(participant: Participant, *, roles: Iterable[str] = ()) ->
 
 def program_oversight(organization_id: int):
     """Active staff holding `program.oversee` in an organization: the alerts' fallback."""
-    return (
-        User.objects.filter(
-            is_active=True,
-            memberships__organization_id=organization_id,
-            memberships__is_active=True,
-            memberships__role__in=roles_holding("program.oversee"),
-        )
-        .distinct()
-        .order_by("pk")
-    )
+    return staff_holding("program.oversee", organization_id).order_by("pk")
 
 
 def program_oversight_by_organization(organization_ids: Iterable[int]) -> dict[int, list]:

@@ -234,6 +234,22 @@ def roles_holding(capability: str) -> frozenset[str]:
     return CAPABILITIES[capability]
 
 
+def staff_holding(capability: str, organization_id: int) -> QuerySet[User]:
+    """The open accounts holding a capability in an organization through a role still held,
+    by name: whom a picker offers (facilitators, care-team members, primary clinicians) and
+    to whom the program's oversight falls."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__organization_id=organization_id,
+            memberships__is_active=True,
+            memberships__role__in=CAPABILITIES[capability],
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
 def page_rule(capability: str) -> PageRule:
     """A `register_page` rule: the page opens for staff holding this capability anywhere."""
     return lambda user: holds_anywhere(user, capability)

@@ -21,7 +21,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from accounts.models import User
-from participants.access import caseload, roles_holding, visible_participants
+from participants.access import caseload, staff_holding, visible_participants
 from participants.models import (
     IN_CARE_STATUSES,
     OPEN_STATUSES,
@@ -89,15 +89,7 @@ def current_episode(participant: Participant) -> Episode | None:
 def care_team_staff(organization_id: int) -> QuerySet[User]:
     """Clinical staff of the organization, who may join a care team: the care-team page's
     choices and the API's alike."""
-    return (
-        User.objects.filter(
-            memberships__organization_id=organization_id,
-            memberships__is_active=True,
-            memberships__role__in=roles_holding("care_team.join"),
-        )
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
+    return staff_holding("care_team.join", organization_id)
 
 
 def primary_clinician(episode: Episode, team: Sequence[CareTeamMember] | QuerySet) -> Any:

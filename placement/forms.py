@@ -5,7 +5,7 @@ from typing import cast
 from django import forms
 
 from accounts.models import LevelOfCare, User
-from participants.access import roles_holding
+from participants.access import staff_holding
 from placement import asam, self_check
 from tandem import dates
 
@@ -83,14 +83,8 @@ class AdmitForm(forms.Form):
 
     def __init__(self, *args, organization_id: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["primary_clinician"]).queryset = (
-            User.objects.filter(
-                memberships__organization_id=organization_id,
-                memberships__is_active=True,
-                memberships__role__in=roles_holding("primary_clinician.serve"),
-            )
-            .distinct()
-            .order_by("last_name", "first_name")
+        cast(forms.ModelChoiceField, self.fields["primary_clinician"]).queryset = staff_holding(
+            "primary_clinician.serve", organization_id
         )
 
 

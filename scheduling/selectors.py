@@ -10,7 +10,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, S
 from django.utils import timezone
 
 from accounts.models import Program, User
-from participants.access import organizations_with, roles_holding
+from participants.access import organizations_with, staff_holding
 from participants.models import OPEN_STATUSES, Episode, Participant
 from scheduling.models import (
     Closure,
@@ -359,15 +359,7 @@ def profile_for(episode) -> SchedulingProfile:
 
 def program_staff(program: Program) -> QuerySet[User]:
     """Staff who can facilitate or hold individual sessions (not front desk, billing, audit)."""
-    return (
-        User.objects.filter(
-            memberships__organization_id=program.organization_id,
-            memberships__is_active=True,
-            memberships__role__in=roles_holding("sessions.facilitate"),
-        )
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
+    return staff_holding("sessions.facilitate", program.organization_id)
 
 
 @dataclass(frozen=True)

@@ -118,3 +118,14 @@ def test_the_service_itself_puts_only_clinical_staff_on_a_care_team(world, who):
 
     assert refused.value.field == "user"
     assert not CareTeamMember.objects.filter(episode=world.episode, user=world.users[who]).exists()
+
+
+def test_a_closed_account_is_not_offered_for_the_care_team(world, login):
+    """Staff whose account was closed keep their role row until someone ends it; the page
+    still must not offer them, as the program's alerts already never went to them."""
+    offered = f'<option value="{world.counsellor.pk}"'
+    assert offered in login(world.director).get(_add(world)).content.decode()
+    world.counsellor.is_active = False
+    world.counsellor.save(update_fields=["is_active"])
+
+    assert offered not in login(world.director).get(_add(world)).content.decode()
