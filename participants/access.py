@@ -223,7 +223,7 @@ def holds_anywhere(user, capability: str) -> bool:
 
 def organizations_with(user, capability: str) -> list[int]:
     """The organizations where a staff member holds a capability."""
-    if user is None or not user.is_authenticated or user.kind != user.Kind.STAFF:
+    if not uses_staff_pages(user):
         return []
     granting = CAPABILITIES[capability]
     return [org for org in organizations_of(user) if roles_in(user, org) & granting]
@@ -304,7 +304,7 @@ def capability_decision(user, capability: str, organization_id: int) -> Decision
     """Pure decision (no audit) on a program capability, from the CAPABILITIES rows."""
     if user is None or not user.is_authenticated or not user.is_active:
         return Decision(False, "", "not signed in")
-    if user.kind != user.Kind.STAFF:
+    if not uses_staff_pages(user):
         return Decision(False, "", "not staff")
     roles = roles_in(user, organization_id)
     granting = roles & CAPABILITIES[capability]
@@ -535,7 +535,7 @@ def reaches_whole_organization(user, organization_id: int, action: str, scope: S
     by the user's role alone (directors, supervisors), so a list can be paged in SQL."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    if user.kind != user.Kind.STAFF or action not in READ_ACTIONS - {Action.EXPORT}:
+    if not uses_staff_pages(user) or action not in READ_ACTIONS - {Action.EXPORT}:
         return False
     return any(
         action in ORGANIZATION_WIDE.get(role, {}).get(scope, frozenset())
@@ -568,7 +568,7 @@ def decide_many(
     asking = [
         p
         for p in people.values()
-        if user.kind == user.Kind.STAFF and roles_in(user, p.organization_id) & CLINICAL_ROLES
+        if uses_staff_pages(user) and roles_in(user, p.organization_id) & CLINICAL_ROLES
     ]
     facts = _facts_of(user, asking, action, scope)
     ended: set[int] = set()
@@ -602,7 +602,7 @@ def decide_for_staff(
         u
         for u in people.values()
         if u.is_active
-        and u.kind == u.Kind.STAFF
+        and uses_staff_pages(u)
         and roles_in(u, participant.organization_id) & CLINICAL_ROLES
     ]
     facts = _facts_for_staff(asking, participant, action, scope)
@@ -644,7 +644,7 @@ def _may_hold(user, decision: Decision) -> bool:
     member (the participant's own account reads the record, it does not work it) who opens
     the record themselves, not through a break-the-glass grant, which is for one emergency
     look and lapses, leaving the item with someone who cannot open it."""
-    return user.kind == User.Kind.STAFF and decision.allowed and decision.break_glass is None
+    return uses_staff_pages(user) and decision.allowed and decision.break_glass is None
 
 
 def may_take_over(user, participant: Participant) -> bool:
@@ -787,7 +787,7 @@ def _rule(
     addenda to signed records."""
     if user is None or not user.is_authenticated or not user.is_active:
         return Decision(False, "", "not signed in")
-    if user.kind == user.Kind.PARTICIPANT:
+    if uses_portal(user):
         # Participants read their own record and add self-reports to it; staff do the rest.
         own = participant.user_id == user.pk
         allowed = own and (
@@ -913,7 +913,7 @@ def roll_call_access(user, session) -> RollCallAccess:
     """A session's facilitators take its roll call and reach every participant on it (a
     group's facilitator is often on few of its members' care teams); roles holding
     `roll_call.record` take any roll call of their organization; `roll_call.read` reads it."""
-    if user is None or not user.is_authenticated or user.kind != user.Kind.STAFF:
+    if not uses_staff_pages(user):
         return RollCallAccess(False, False, False, "", "not a staff member")
     organization_id = session.program.organization_id
     roles = roles_in(user, organization_id)
