@@ -1,6 +1,7 @@
 """Organizations, programs, sites, staff roles and user accounts."""
 
 import zoneinfo
+from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -100,9 +101,10 @@ class Program(TimeStamped):
     def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
 
-    def today(self):
-        """The date now in the program's own time zone (not the server's)."""
-        return timezone.now().astimezone(self.tz).date()
+    def today(self, now: datetime | None = None) -> date:
+        """The program's own date (not the server's) at `now`, the clock's when not given: a
+        day of the program's, as reminders, check-in rules and ended places count it."""
+        return (now or timezone.now()).astimezone(self.tz).date()
 
 
 class ProgramMorning(models.Model):

@@ -263,7 +263,7 @@ def missed_checkins(*, now: datetime, programs: Iterable[Program] | None = None)
     # A check-in at or after the start of the program's day `days` days before today leaves
     # fewer than `days` whole days without one.
     counted_from = {
-        p.pk: datetime.combine(_today(p, now) - timedelta(days=days), time.min, tzinfo=p.tz)
+        p.pk: datetime.combine(p.today(now) - timedelta(days=days), time.min, tzinfo=p.tz)
         for p in swept
     }
     late = Q(last_checkin__isnull=True)
@@ -293,7 +293,7 @@ def missed_checkins(*, now: datetime, programs: Iterable[Program] | None = None)
         if last_day is not None and last_day < admitted_on:
             last_day = None
         first_silent = last_day + timedelta(days=1) if last_day else admitted_on
-        if (_today(episode.program, now) - first_silent).days < days:
+        if (episode.program.today(now) - first_silent).days < days:
             continue
         since = last_day.isoformat() if last_day else "never"
         missing[f"engagement:{episode.public_id}:{since}"] = episode
@@ -355,10 +355,6 @@ def missed_checkins(*, now: datetime, programs: Iterable[Program] | None = None)
         )
     by_key = {**open_already, **{a.dedupe_key: a for a in created}}
     return [by_key[k] for k in missing]
-
-
-def _today(program: Program, now: datetime) -> date:
-    return now.astimezone(program.tz).date()
 
 
 def _engagement_owners(episode: Any) -> list:

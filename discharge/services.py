@@ -106,7 +106,7 @@ def discharge(
     decision = require(by, participant, Action.CHANGE, Scope.CLINICAL)
     if episode.status not in IN_CARE_STATUSES:
         raise InvalidInput("Only a participant in care can be discharged.", field="episode")
-    if on > now.astimezone(episode.program.tz).date():
+    if on > episode.program.today(now):
         raise InvalidInput("The discharge date cannot be in the future.", field="date")
     if episode.admitted_on and on < episode.admitted_on:
         raise InvalidInput("Discharge cannot be before admission.", field="date")

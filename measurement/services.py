@@ -205,7 +205,7 @@ def send_reminders(*, now: datetime, programs: Iterable[Program] | None = None) 
         if e.participant.reminder_choice.email or (texting and e.participant.reminder_choice.sms)
     ]
     due_by_episode = due.due_for_episodes(episodes, now=now)
-    today = {e.pk: now.astimezone(e.program.tz).date() for e in episodes}
+    today = {e.pk: e.program.today(now) for e in episodes}
     already = set(
         ReminderSent.objects.filter(
             sent_on__in=set(today.values()),
@@ -262,7 +262,7 @@ def not_on_track_reasons(
             reasons.append(f"{m.label}: reliable deterioration (RCI {m.change.rci}).")
     # Whole weeks since admission, counted in the program's days (an episode never admitted
     # has none).
-    today = now.astimezone(episode.program.tz).date()
+    today = episode.program.today(now)
     admitted = episode.admitted_on
     weeks = (today - admitted).days // 7 if admitted is not None else 0
     computed = [m for m in tracked if m.change.rci is not None]
@@ -321,8 +321,7 @@ def check_not_on_track(*, now: datetime, programs: Iterable[Program] | None = No
             )
             create_task(
                 title="Continued-stay / level-of-care review",
-                due_on=now.astimezone(episode.program.tz).date()
-                + timedelta(days=REVIEW_WITHIN_DAYS),
+                due_on=episode.program.today(now) + timedelta(days=REVIEW_WITHIN_DAYS),
                 by=None,
                 participant=episode.participant,
                 owner_role=CareTeamRole.PRIMARY_CLINICIAN,

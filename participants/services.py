@@ -739,7 +739,7 @@ def end_care_team_membership(
             )
         if not episode.is_open:
             raise InvalidInput("This episode of care has ended; its care team ended with it.")
-        ended_on = now.astimezone(episode.program.tz).date()
+        ended_on = episode.program.today(now)
         _end_places(
             CareTeamMember.objects.filter(pk=current.pk),
             on=ended_on,

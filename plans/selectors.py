@@ -446,7 +446,7 @@ def caseload_reviews_due(user, *, window_days: int = DUE_SOON_DAYS) -> list[Revi
         .order_by("due_on", "episode_id")
     ):
         today = stored.episode.program.today()
-        if stored.due_on <= today + timedelta(days=window_days):
+        if stored.due_on is not None and stored.due_on <= today + timedelta(days=window_days):
             rows.append(_stored_row(stored, stored.episode, today))
     return rows
 
@@ -463,7 +463,11 @@ def stored_review_due(episode: Episode, *, window_days: int = DUE_SOON_DAYS) -> 
         .first()
     )
     today = episode.program.today()
-    if stored is None or stored.due_on > today + timedelta(days=window_days):
+    if (
+        stored is None
+        or stored.due_on is None
+        or stored.due_on > today + timedelta(days=window_days)
+    ):
         return None
     return _stored_row(stored, episode, today)
 

@@ -124,7 +124,7 @@ def schedule_new_admission(
     payload = to_json(result)
     payload["violations"] = check(parsed, result)
     row = payload["participants"].get(str(episode.participant.public_id))
-    monday = week_start(now.astimezone(episode.program.tz).date())
+    monday = week_start(episode.program.today(now))
     _, week_end = week_bounds(episode.program, monday)
     with transaction.atomic():
         mine = list(
