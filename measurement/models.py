@@ -38,18 +38,26 @@ class ReminderChoice(TimeStamped, Versioned):
 
 
 class ReminderSent(TimeStamped):
-    """One reminder sent (or refused) for one due questionnaire or check-in; no content."""
+    """One reminder sent for one due questionnaire on one day of the participant's program;
+    no content. `instrument` is the questionnaire it asks for (the link's target), so the
+    database itself refuses a second reminder for it on the same day, even from two runs at
+    once."""
 
     participant = models.ForeignKey(
         "participants.Participant", on_delete=models.PROTECT, related_name="+"
     )
     link = models.ForeignKey("links.SingleUseLink", on_delete=models.PROTECT, related_name="+")
+    instrument = models.CharField(max_length=40)
     channel = models.CharField(max_length=10)  # email | sms
     sent_on = models.DateField()
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["participant", "link"], name="one_reminder_per_link")
+            models.UniqueConstraint(fields=["participant", "link"], name="one_reminder_per_link"),
+            models.UniqueConstraint(
+                fields=["participant", "instrument", "sent_on"],
+                name="one_reminder_per_questionnaire_a_day",
+            ),
         ]
 
 

@@ -1,12 +1,12 @@
 """Writes of measurement-based care: settings, reminder choices, reminders, not-on-track."""
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Program
 from audit.models import Action
 from audit.services import field_changes, record_event
-from links.services import issue_link
+from links.services import IssuedLink, issue_link
 from measurement import due, selectors, sms
 from measurement.models import ProgramMeasurement, ReminderChoice, ReminderSent
 from measurement.reliable_change import NORMS
@@ -189,6 +189,9 @@ def send_reminders(*, now: datetime, programs: Iterable[Program] | None = None) 
     Each carries its own single-use link. The message names no instrument and no answer.
     The day is the participant's program's: an evening run in a program west of UTC is
     still that day there, so it neither sends a second reminder nor records the next day.
+    Each reminder is recorded before it goes out (`_record_reminder`), so a run beside this
+    one sends none the same day, and a send that fails leaves that day's reminder unsent
+    rather than sent twice.
     """
     base = getattr(settings, "TANDEM_BASE_URL", "http://localhost:8000").rstrip("/")
     episodes = list(
@@ -210,45 +213,64 @@ def send_reminders(*, now: datetime, programs: Iterable[Program] | None = None) 
         ReminderSent.objects.filter(
             sent_on__in=set(today.values()),
             participant_id__in=[e.participant_id for e in episodes],
-        ).values_list("participant_id", "sent_on", "link__target_ref")
+        ).values_list("participant_id", "sent_on", "instrument")
     )
     sent = 0
     for episode in episodes:
         participant, choice = episode.participant, episode.participant.reminder_choice
+        channels = ["email"] if choice.email else []
+        if choice.sms and texting:
+            channels.append("sms")
+        day = today[episode.pk]
         for item in due_by_episode.get(episode.pk, []):
-            if (
-                not item.self_report
-                or (participant.pk, today[episode.pk], item.instrument) in already
-            ):
+            if not item.self_report or (participant.pk, day, item.instrument) in already:
                 continue
-            with transaction.atomic():
-                issued = issue_link(participant, "questionnaire", ref=item.instrument, now=now)
-                with translation.override(code_for(participant.preferred_language)):
-                    body = _reminder_text(base + issued.path)
-                    subject = str(_("A questionnaire from your care team"))
-                channels = []
-                if choice.email:
-                    channels.append("email")
-                    send_mail(subject, body, None, [participant.email])
-                if choice.sms and texting:
-                    channels.append("sms")
-                    sms.sender().send(participant.phone, body)
-                ReminderSent.objects.create(
-                    participant=participant,
-                    link=issued.link,
-                    channel="+".join(channels),
-                    sent_on=today[episode.pk],
-                )
-                record_event(
-                    actor=None,
-                    event_type="measurement.reminder_sent",
-                    participant=participant,
-                    record=issued.link,
-                    role="system",
-                    details={"channels": channels, "instrument": item.instrument},
-                )
+            issued = _record_reminder(participant, item.instrument, day, channels, now=now)
+            if issued is None:
+                continue
+            with translation.override(code_for(participant.preferred_language)):
+                body = _reminder_text(base + issued.path)
+                subject = str(_("A questionnaire from your care team"))
+            if "email" in channels:
+                send_mail(subject, body, None, [participant.email])
+            if "sms" in channels:
+                sms.sender().send(participant.phone, body)
             sent += 1
     return sent
+
+
+def _record_reminder(
+    participant: Participant, instrument: str, day: date, channels: list[str], *, now: datetime
+) -> IssuedLink | None:
+    """Issue the reminder's link and record the reminder as sent on the program's `day`, with
+    its audit event, committed before the message goes out; None, and nothing written, when
+    another run has recorded this questionnaire's reminder for that day (the database refuses
+    a second), so that run's is the only one sent."""
+    try:
+        with transaction.atomic():
+            issued = issue_link(participant, "questionnaire", ref=instrument, now=now)
+            ReminderSent.objects.create(
+                participant=participant,
+                link=issued.link,
+                instrument=instrument,
+                channel="+".join(channels),
+                sent_on=day,
+            )
+            record_event(
+                actor=None,
+                event_type="measurement.reminder_sent",
+                participant=participant,
+                record=issued.link,
+                role="system",
+                details={"channels": channels, "instrument": instrument},
+            )
+    except IntegrityError:
+        if ReminderSent.objects.filter(
+            participant=participant, instrument=instrument, sent_on=day
+        ).exists():
+            return None
+        raise
+    return issued
 
 
 def not_on_track_reasons(
