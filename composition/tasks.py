@@ -1,7 +1,9 @@
 """The task queue's own daily work: finished rows of the database queue are pruned."""
 
-from django.core.management import call_command
+from datetime import timedelta
+
 from django_tasks import task
+from django_tasks_db.models import DBTaskResult
 
 from tandem.tasks import again_tomorrow
 
@@ -10,10 +12,12 @@ KEEP_FINISHED_DAYS = 14
 
 @task()
 def prune_task_results(then: str = "") -> None:
-    """Delete the queue's rows of tasks finished more than 14 days ago, in every queue, with
-    django-tasks-db's own `prune_db_task_results`: each task wrote its outcome on its own
-    record, so nothing is lost. `then` (ISO; now when empty) keeps tomorrow's run queued."""
-    again_tomorrow(prune_task_results, then)
-    call_command(
-        "prune_db_task_results", queue_name="*", min_age_days=KEEP_FINISHED_DAYS, verbosity=0
-    )
+    """Delete the queue's rows of tasks finished more than 14 days before the time this run
+    works as of (`then`, ISO; now when empty or more than a day behind, as `again_tomorrow`
+    decides), in every queue: each task wrote its outcome on its own record, so nothing is
+    lost. Counted from the run's own time, not the clock's, so a run that starts late keeps
+    the same two weeks as one on time."""
+    as_of = again_tomorrow(prune_task_results, then)
+    DBTaskResult.objects.finished().filter(
+        finished_at__lte=as_of - timedelta(days=KEEP_FINISHED_DAYS)
+    ).delete()

@@ -195,6 +195,26 @@ def test_the_queue_keeps_two_weeks_of_finished_tasks_and_every_waiting_one():
     assert list(left) == [("READY", None), ("SUCCESSFUL", THEN - timedelta(days=13))]
 
 
+def test_a_run_that_starts_late_keeps_the_two_weeks_before_its_own_time():
+    """The run due at THEN starts 20 hours late: a task finished 13 days and 14 hours before
+    THEN is kept, though more than 14 days have passed by the clock."""
+    from composition.tasks import prune_task_results
+
+    for age in (timedelta(days=15), timedelta(days=13, hours=14)):
+        prune_task_results.enqueue()
+        DBTaskResult.objects.filter(status="READY").update(
+            status="SUCCESSFUL", finished_at=THEN - age
+        )
+    with time_machine.travel(THEN + timedelta(hours=20), tick=False):
+        prune_task_results.call(THEN.isoformat())
+
+    left = DBTaskResult.objects.order_by("status").values_list("status", "finished_at")
+    assert list(left) == [
+        ("READY", None),
+        ("SUCCESSFUL", THEN - timedelta(days=13, hours=14)),
+    ]
+
+
 def test_a_queue_whose_waiting_jobs_cannot_be_seen_is_refused_unless_told(settings):
     """On Redis the command cannot tell whether a job already waits, so it queues nothing
     unless told this is the first time (a second chain would send every reminder twice)."""
