@@ -10,7 +10,9 @@ R-000123") and a misspelt type fails at once instead of writing a word nobody re
     register("intake.section_saved", Action.CHANGE, "saved an intake section", "save an intake section")
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from audit.models import Action
 
@@ -20,23 +22,31 @@ class EventType:
     """`label` finishes "<who> ..." for what was done; `attempt` finishes "<who> was not
     allowed to ..." for a refusal. `subject` is the words of both that name what was touched
     ("the chart", "a record"): a sentence puts the page or the record's kind in their place
-    when the event says which ("viewed the intake")."""
+    when the event says which ("viewed the intake"). `tells` reads from the event's details
+    what its label cannot say (who left the care team with a discharge), "" when nothing."""
 
     name: str
     action: str
     label: str
     attempt: str
     subject: str = ""
+    tells: Callable[[dict[str, Any]], str] | None = None
 
 
 _types: dict[str, EventType] = {}
 
 
 def register(
-    name: str, action: Action | str, label: str, attempt: str, *, subject: str = ""
+    name: str,
+    action: Action | str,
+    label: str,
+    attempt: str,
+    *,
+    subject: str = "",
+    tells: Callable[[dict[str, Any]], str] | None = None,
 ) -> EventType:
     """Declare an event type; declaring the same name twice with other words is an error."""
-    event_type = EventType(name, str(action), label, attempt, subject)
+    event_type = EventType(name, str(action), label, attempt, subject, tells)
     known = _types.setdefault(name, event_type)
     if known != event_type:
         raise ValueError(f"The audit event type {name!r} is already registered differently.")

@@ -68,6 +68,15 @@ def sentence(event: AuditEvent) -> str:
     return f"{who} {words}"
 
 
+def details_words(event: AuditEvent) -> str:
+    """What the event's details say that its sentence cannot (who left the care team with a
+    status change), as its registered type reads them; "" for a refusal, which changed nothing."""
+    kind = event_types.known(event.event_type)
+    if kind is None or kind.tells is None or event.outcome == Outcome.REFUSED:
+        return ""
+    return kind.tells(event.details) if isinstance(event.details, dict) else ""
+
+
 def naming(**whose: object) -> Q:
     """The events that name the participants `whose` keeps (lookups on `participant`, e.g.
     `participant=p`), alone or among those they list: one set of event ids, from the
@@ -93,13 +102,14 @@ def listed_among(count: int) -> str:
 
 
 def history_line(event: AuditEvent, participant_id: int) -> str:
-    """The sentence as one participant's history tells it: an event that listed them among
-    others says so ("… viewed the roll call · listed with 11 others")."""
-    told = sentence(event)
+    """The sentence as one participant's history tells it, with what its details say: an
+    event that listed them among others says so ("… viewed the roll call · listed with 11
+    others")."""
+    parts = [sentence(event), details_words(event)]
     count = listed_count(event)
     if count and event.participant_id != participant_id:
-        return f"{told} · {listed_among(count)}"
-    return told
+        parts.append(listed_among(count))
+    return " · ".join(part for part in parts if part)
 
 
 def role_words(role: str) -> str:
@@ -112,10 +122,12 @@ _ROLE_WORDS = {str(code): str(label).lower() for code, label in Role.choices}
 
 
 def trail_line(event: AuditEvent) -> str:
-    """The sentence as the auditor reads it, with the role, whose record, who it listed, why
-    a refusal and whether emergency access was in force."""
+    """The sentence as the auditor reads it, with the role, what its details say, whose
+    record, who it listed, why a refusal and whether emergency access was in force."""
     told = sentence(event)
     parts = [f"{told} ({role_words(event.role)})" if event.role else told]
+    if said := details_words(event):
+        parts.append(said)
     if event.participant is not None:
         parts.append(f"participant {event.participant.record_number}")
     count = listed_count(event)

@@ -1,7 +1,10 @@
 """Audit event types of participant records: the policy's accesses and the record's writes."""
 
+from typing import Any
+
 from audit.event_types import register
 from audit.models import Action
+from participants.models import CareTeamRole
 
 # An access decided by the policy is named by the part of the record and what was done.
 _SCOPE_NOUNS = {
@@ -49,12 +52,45 @@ register(
     "changed the demographics",
     "change the demographics",
 )
-register("episode.status_changed", Action.CHANGE, "changed the episode status", "change an episode")
+
+
+def _role_words(role: str) -> str:
+    """A care-team role as the sentence names it ("peer specialist"); an unknown code as is."""
+    try:
+        return str(CareTeamRole(role).label).lower()
+    except ValueError:
+        return role
+
+
+def left_the_team(details: dict[str, Any]) -> str:
+    """Who left the care team with the write, from the places it ended, by why they ended:
+    "Sam Lee (therapist), Kim Doe (nurse) left the care team — Discharged: the care team ends
+    with the stay." Places ended before the events named who held them add nothing."""
+    ended = details.get("care_team_ended")
+    places = [p for p in ended if isinstance(p, dict)] if isinstance(ended, list) else []
+    names: dict[str, list[str]] = {}
+    for place in places:
+        role = _role_words(str(place.get("role", "")))
+        names.setdefault(place.get("reason", ""), []).append(f"{place.get('name')} ({role})")
+    return "; ".join(
+        f"{', '.join(who)} left the care team" + (f" — {why}" if why else "")
+        for why, who in names.items()
+    )
+
+
+register(
+    "episode.status_changed",
+    Action.CHANGE,
+    "changed the episode status",
+    "change an episode",
+    tells=left_the_team,
+)
 register(
     "episode.primary_clinician_changed",
     Action.CHANGE,
     "changed the primary clinician",
     "change the primary clinician",
+    tells=left_the_team,
 )
 register(
     "care_team.member_added",
@@ -67,6 +103,7 @@ register(
     Action.CHANGE,
     "took a member off the care team",
     "take a member off the care team",
+    tells=left_the_team,
 )
 register("referral_queue.viewed", Action.VIEW, "viewed the referral queue", "view referrals")
 register("caseload.viewed", Action.VIEW, "viewed their caseload", "view a caseload")

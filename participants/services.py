@@ -492,7 +492,7 @@ def _transition(
     }
     current.status = to_status
     current.status_reason = reason
-    ended: list[str] = []
+    ended: list[dict[str, Any]] = []
     if to_status == EpisodeStatus.ADMITTED:
         current.admitted_on = on
         ended = _end_care_team(
@@ -580,7 +580,7 @@ def _end_care_team(
     reason: str,
     now: datetime | None,
     roles: list[str] | None = None,
-) -> list[str]:
+) -> list[dict[str, Any]]:
     """End the episode's active care-team places (or those in `roles`) with it."""
     rows = CareTeamMember.objects.filter(episode=episode, ended_on__isnull=True)
     if roles is not None:
@@ -590,11 +590,21 @@ def _end_care_team(
 
 def _end_places(
     rows, *, on: date, how: str, by: Any, reason: str, now: datetime | None
-) -> list[str]:
+) -> list[dict[str, Any]]:
     """The one way a place on a care team ends, whatever ends it (admission, leaving care, a
     replacement, by hand): on a date, with who, when, how and why, the row staying as
-    history. Returns the ended places' ids, for the write's audit event."""
-    ids = [str(pid) for pid in rows.values_list("public_id", flat=True)]
+    history. Returns each ended place (its id, who held it in which role, why it ended) for
+    the write's audit event, so the trail names who left the team."""
+    ended = [
+        {
+            "place": str(place.public_id),
+            "user": place.user_id,
+            "name": str(place.user),
+            "role": place.role,
+            "reason": reason,
+        }
+        for place in rows.select_related("user").order_by("pk")
+    ]
     # A new version: a page still offering to end one of these places is stale.
     rows.update(
         ended_on=on,
@@ -605,7 +615,7 @@ def _end_places(
         version=F("version") + 1,
     )
     forget_decisions()
-    return ids
+    return ended
 
 
 def add_care_team_member(
@@ -740,7 +750,7 @@ def end_care_team_membership(
         if not episode.is_open:
             raise InvalidInput("This episode of care has ended; its care team ended with it.")
         ended_on = episode.program.today(now)
-        _end_places(
+        ended = _end_places(
             CareTeamMember.objects.filter(pk=current.pk),
             on=ended_on,
             how=PlaceEnd.BY_HAND,
@@ -765,6 +775,7 @@ def end_care_team_membership(
             details={
                 "role": current.role,
                 "user": current.user_id,
+                "care_team_ended": ended,
                 "changes": {"ended_on": {"before": None, "after": ended_on.isoformat()}},
                 **handed,
             },

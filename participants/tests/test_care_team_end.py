@@ -2,13 +2,17 @@
 what they held for the participant goes back to the team, and the primary clinician is
 replaced, never simply ended."""
 
+import html
 from datetime import date, timedelta
+from uuid import uuid4
 
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from audit.models import Action, AuditEvent, Outcome
+from audit.selectors import trail_line
+from audit.services import record_event
 from discharge.models import FollowUp, FollowUpStatus
 from discharge.selectors import call_list
 from discharge.tests.builders import DISCHARGE_AFTERNOON, discharge_world
@@ -143,6 +147,7 @@ def test_the_history_tells_who_took_whom_off_and_where_their_tasks_went(world, l
     history = client.get(reverse("participants:history", args=[world.participant.public_id]))
     text = history.content.decode()
     assert "Supervisor Tester took a member off the care team" in text
+    assert f"Peer Tester (peer specialist) left the care team — {REASON}" in html.unescape(text)
     event = AuditEvent.objects.get(event_type="care_team.member_ended")
     assert event.reason == REASON and event.actor == world.supervisor
     handed = AuditEvent.objects.get(event_type="worklist.task_handed_over")
@@ -310,3 +315,59 @@ def test_someone_taken_off_the_team_on_the_day_of_discharge_calls_no_follow_up(w
 
     assert list(call_list(world.casemanager)) == []
     assert len(call_list(world.nurse)) == FollowUp.objects.count() > 0
+
+
+def _trail(world, login) -> str:
+    response = login(world.auditor).get(reverse("audit:trail"))
+    assert response.status_code == 200
+    return html.unescape(response.content.decode())
+
+
+def test_the_auditor_reads_who_left_the_team_with_a_discharge_and_why(world, login):
+    discharge_world(world, by=world.therapist)
+
+    assert (
+        "Therapist Tester changed the episode status (therapist) · Therapist Tester (primary "
+        "clinician), Counsellor Tester (addiction counsellor), Prescriber Tester (psychiatric "
+        "prescriber), Nurse Tester (nurse), Casemanager Tester (case manager), Peer Tester (peer "
+        "specialist) left the care team — Discharged: the care team ends with the stay."
+    ) in _trail(world, login)
+    event = AuditEvent.objects.get(event_type="episode.status_changed")
+    therapist = event.details["care_team_ended"][0]
+    assert therapist["user"] == world.therapist.pk
+    assert therapist["place"] == str(_ended(world, "therapist").public_id)
+
+
+def _ended(world, name: str) -> CareTeamMember:
+    return CareTeamMember.objects.get(
+        episode=world.episode, user=world.users[name], ended_on__isnull=False
+    )
+
+
+def test_the_auditor_reads_whom_a_new_primary_clinician_replaced(world, login):
+    add_care_team_member(
+        world.episode,
+        user=world.counsellor,
+        role=CareTeamRole.PRIMARY_CLINICIAN,
+        by=world.director,
+        replaces=world.therapist,
+    )
+
+    assert (
+        "Director Tester changed the primary clinician (program director) · Therapist Tester "
+        "(primary clinician) left the care team — Replaced as primary clinician by Counsellor "
+        "Tester."
+    ) in _trail(world, login)
+
+
+def test_an_event_written_before_it_named_the_ended_places_reads_as_it_did(world):
+    event = record_event(
+        actor=world.director,
+        event_type="episode.status_changed",
+        participant=world.participant,
+        role="director",
+        details={"care_team_ended": [str(uuid4())]},
+    )
+    assert trail_line(event) == (
+        "Director Tester changed the episode status (program director) · participant T-000001"
+    )
