@@ -21,3 +21,9 @@ register(
     "put a task no one on the care team can take on the oversight's list",
     "put a task on the oversight's list",
 )
+register(
+    "worklist.task_back_in_reach",
+    Action.CHANGE,
+    "took a task off the oversight's list once its owner could open the record again",
+    "take a task off the oversight's list",
+)

@@ -416,14 +416,14 @@ def return_tasks_out_of_reach() -> list[Task]:
         if task.participant is not None:
             by_owner.setdefault(task.owner_id, []).append((task, task.participant))
     returned = []
-    reached_again = []
+    reached_again: list[tuple[Task, Participant]] = []
     for owned in by_owner.values():
         owner = owned[0][0].owner
         reach = may_take_over_for(owner, [p for _, p in owned])
         for task, participant in owned:
             if owner.is_active and participant.pk in reach:
                 if task.out_of_reach_since is not None:
-                    reached_again.append(task.pk)
+                    reached_again.append((task, participant))
                 continue
             successor = _return(
                 task,
@@ -437,7 +437,8 @@ def return_tasks_out_of_reach() -> list[Task]:
                 returned.append(successor)
     # An owner who can open the record again (put back on the care team) holds the task as
     # before, and it leaves the oversight's list.
-    Task.objects.filter(pk__in=reached_again).update(out_of_reach_since=None)
+    for task, participant in reached_again:
+        _back_in_reach(task, participant)
     return returned
 
 
@@ -530,6 +531,27 @@ def _out_of_reach(
             details={
                 "owner": task.owner_id,
                 "reason": f"{note} No one on the care team can take it back.",
+            },
+        )
+
+
+def _back_in_reach(task: Task, participant: Participant) -> None:
+    """Take a task off the oversight's list, with its event, once its owner can open the
+    record again: the trail says why it left the list as it says why it went on."""
+    with transaction.atomic():
+        cleared = Task.objects.filter(
+            pk=task.pk, status=TaskStatus.OPEN, out_of_reach_since__isnull=False
+        ).update(out_of_reach_since=None)
+        if not cleared:
+            return
+        record_event(
+            actor=None,
+            event_type="worklist.task_back_in_reach",
+            participant=participant,
+            record=task,
+            details={
+                "owner": task.owner_id,
+                "reason": "The owner can open this participant's record again.",
             },
         )
 

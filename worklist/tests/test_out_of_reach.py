@@ -174,6 +174,28 @@ def test_an_owner_who_can_reach_the_record_again_leaves_the_list(world, login):
     assert "Work without an owner who can reach it" not in board
 
 
+def test_a_task_leaving_the_list_because_its_owner_reaches_the_record_again_is_audited(world):
+    """Taking a task off the oversight's list is in the trail as putting it on is: one event
+    per task, by the program, naming the participant, and none when a later return finds
+    nothing to take off."""
+    from worklist.services import return_tasks_out_of_reach
+
+    tasks = [_task(world, world.therapist), _task(world, world.therapist)]
+    _primary_gone(world)
+    return_tasks_out_of_reach()
+    world.therapist.is_active = True
+    world.therapist.save(update_fields=["is_active"])
+
+    return_tasks_out_of_reach()
+    return_tasks_out_of_reach()
+
+    events = AuditEvent.objects.filter(event_type="worklist.task_back_in_reach").order_by("pk")
+    assert [(e.actor, e.participant, e.record_id) for e in events] == [
+        (None, world.participant, str(t.public_id)) for t in tasks
+    ]
+    assert {e.details["owner"] for e in events} == {world.therapist.pk}
+
+
 def test_work_left_by_someone_taken_off_the_team_that_no_one_there_can_take(world, login):
     """Taken off the care team by hand while the primary clinician's account is closed: their
     task goes on the oversight's list in the same write, and their alert to the program's
