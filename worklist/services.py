@@ -320,9 +320,35 @@ def _hand_over(
     expected_version: int | None,
     decision: Any,
 ) -> Task:
-    """The hand-over once the person handing over was allowed to; returns the new task."""
+    """The hand-over once the person handing over was allowed to, to someone who may own
+    the task (`_check_owner`); returns the new task."""
+    _check_owner(to, task.organization_id, task.participant)
+    return _hand_to(
+        task,
+        by=by,
+        to=to,
+        to_role=to_role,
+        note=note,
+        due_on=due_on,
+        expected_version=expected_version,
+        decision=decision,
+    )
+
+
+def _hand_to(
+    task: Task,
+    *,
+    by: User | None,
+    to: User,
+    to_role: str,
+    note: str,
+    due_on: date | None,
+    expected_version: int | None,
+    decision: Any,
+) -> Task:
+    """The hand-over to someone already found able to own the task (`_hand_over` checks
+    them; the returns' `_successor` did while choosing them); returns the new task."""
     participant = task.participant
-    _check_owner(to, task.organization_id, participant)
     if to.pk == task.owner_id:
         raise InvalidInput("The task already belongs to this person.", field="to")
     due_on = due_on or task.due_on
@@ -499,7 +525,7 @@ def _return(
             _out_of_reach(task, participant, by=by, decision=decision, note=note)
         return None
     to, role = found
-    return _hand_over(
+    return _hand_to(
         task,
         by=by,
         to=to,
@@ -558,8 +584,8 @@ def _back_in_reach(task: Task, participant: Participant) -> None:
 
 def _successor(task: Task, participant: Participant) -> tuple[User, str] | None:
     """Who takes a task back, and in which care-team role: the holder of the task's role,
-    else the primary clinician, when they may own it (`_check_owner`, which the hand-over
-    asks again)."""
+    else the primary clinician, when they may own it (`_check_owner`, asked here once for
+    the hand-back)."""
     for role in [r for r in (task.owner_role, CareTeamRole.PRIMARY_CLINICIAN) if r]:
         try:
             found = resolve_owner(participant, role)
