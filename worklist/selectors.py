@@ -5,7 +5,7 @@ from datetime import date
 
 from django.db.models import Count, Q, QuerySet
 
-from participants.access import may, organizations_of, staff_roles
+from participants.access import may, organizations_of, staff_roles, viewable
 from participants.models import Participant
 from tandem.statements import model_rows
 from worklist.models import Task, TaskStatus
@@ -62,9 +62,36 @@ def tasks_for_source(record) -> list[Task]:
     )
 
 
-def open_tasks(user) -> QuerySet[Task]:
-    """A staff member's open tasks, overdue first (soonest due first): pageable, so ordered fully."""
-    return _listed(Task.objects.filter(owner=user, status=TaskStatus.OPEN))
+@dataclass
+class OwnTasks:
+    """A staff member's open tasks they can act on (their pks, overdue first, soonest due
+    first), and how many more are about someone whose record they can no longer open: the
+    daily return hands those back to the care team."""
+
+    reachable: list[int]
+    withheld: int
+
+
+def own_open_tasks(user) -> OwnTasks:
+    """Every open task of the user, decided with the access policy's one batched question
+    (`viewable`) before the list is paged, so each page is full and the pager counts only
+    what they can act on. Reads only the task's and participant's keys the decision asks:
+    someone's open tasks are tens to a few hundred."""
+    candidates = list(
+        Task.objects.filter(owner=user, status=TaskStatus.OPEN)
+        .select_related("participant")
+        .only("participant__organization_id", "participant__user_id")
+        .order_by("due_on", "pk")
+    )
+    reachable = [task.pk for task in viewable(user, candidates)]
+    return OwnTasks(reachable, len(candidates) - len(reachable))
+
+
+def tasks_in_order(pks: list[int]) -> list[Task]:
+    """The tasks with these pks as a list shows them, in the order given (one page of a
+    list decided beforehand); one no longer there is left out."""
+    rows = {task.pk: task for task in _listed(Task.objects.filter(pk__in=pks))}
+    return [rows[pk] for pk in pks if pk in rows]
 
 
 # What the home's list of one's own tasks shows: the task and whom it is about, with the

@@ -181,21 +181,20 @@ def _audit_list(request: HttpRequest, tasks: list[Task], event_type: str, page: 
 @serves("GET")
 @login_required
 def mine(request: SignedInRequest) -> HttpResponse:
-    """Every open task of the signed-in staff member, overdue first."""
+    """Every open task of the signed-in staff member they can act on, overdue first."""
     if not may_open(request.user, "worklist:mine"):
         return _forbidden(request, "The task list is for staff.")
-    page = Paginator(selectors.open_tasks(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    own = selectors.own_open_tasks(request.user)
+    page = Paginator(own.reachable, PAGE_SIZE).get_page(request.GET.get("page"))
+    tasks = selectors.mark_overdue(
+        selectors.tasks_in_order(list(page.object_list)), timezone.localdate()
     )
-    tasks = selectors.mark_overdue(viewable(request.user, page), timezone.localdate())
     if tasks:
         _audit_list(request, tasks, "worklist.list_viewed", "my tasks")
     # Tasks about someone whose record the user can no longer open are left out until the
-    # daily return hands them back; the page says so, and keeps its pager, instead of
-    # seeming short or empty.
-    withheld = len(page.object_list) - len(tasks)
+    # daily return hands them back; the page says how many, instead of seeming empty.
     return render(
-        request, "worklist/mine.html", {"tasks": tasks, "page": page, "withheld": withheld}
+        request, "worklist/mine.html", {"tasks": tasks, "page": page, "withheld": own.withheld}
     )
 
 

@@ -272,7 +272,7 @@ def test_the_task_list_says_how_many_of_its_tasks_it_leaves_out_until_they_go_ba
     page = login(world.casemanager).get("/tasks/").content.decode()
 
     assert "You have no open task" not in page
-    assert "2 tasks on this page are about people whose records you can no longer open" in page
+    assert "2 of your open tasks are about people whose records you can no longer open" in page
     assert "Check the appointment" not in page
 
 

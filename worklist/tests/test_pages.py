@@ -10,7 +10,7 @@ from django.urls import reverse
 from accounts.models import User
 from attendance.tests.builders import active_participant
 from audit.models import AuditEvent
-from conftest import MIDWEEK
+from conftest import MIDWEEK, make_participant
 from worklist.models import Task, TaskStatus
 from worklist.services import create_task
 from worklist.views import HOME_OWNERS, PAGE_SIZE
@@ -256,6 +256,70 @@ def test_pages_hold_every_task_in_order(clock, world, login, persona, url_name):
     assert f"Page 2 of 2 ({PAGE_SIZE + 7})" in html2
     audited = AuditEvent.objects.filter(record_type="worklist.TaskList").order_by("pk")
     assert [e.details["tasks"] for e in audited] == [first, second]
+
+
+def _beyond_reach(world, n: int, *, due: date) -> None:
+    """n open tasks of the case manager about someone whose record they cannot open (no
+    care team of theirs), as they stand until the daily return hands them back."""
+    someone = make_participant(
+        world.org, f"W-9{Task.objects.count():05d}", legal_first_name="Sam", legal_last_name="Far"
+    )
+    Task.objects.bulk_create(
+        Task(
+            organization_id=world.org.pk,
+            participant=someone,
+            title=f"Beyond reach {i}",
+            owner=world.casemanager,
+            due_on=due,
+            created_by=world.therapist,
+        )
+        for i in range(n)
+    )
+
+
+def test_each_page_of_my_tasks_is_full_when_some_are_beyond_my_reach(clock, world, login):
+    """Tasks about someone whose record the case manager can no longer open, due before all
+    the others, are left out before the list is paged: each page holds a full page of tasks
+    they can act on, the pager counts only those, and every page says how many are left out."""
+    expected = [str(t.public_id) for t in _many(world, PAGE_SIZE + 7)]
+    _beyond_reach(world, 5, due=date(2026, 10, 1))
+    client = login(world.casemanager)
+    url = reverse("worklist:mine")
+
+    first, html = _listed(client, url)
+    second, html2 = _listed(client, f"{url}?page=2")
+
+    assert first == expected[:PAGE_SIZE]
+    assert second == expected[PAGE_SIZE:]
+    assert f"Page 1 of 2 ({PAGE_SIZE + 7})" in html
+    assert f"Page 2 of 2 ({PAGE_SIZE + 7})" in html2
+    for page in (html, html2):
+        assert "5 of your open tasks are about people whose records you can no longer open" in page
+        assert "Beyond reach" not in page and "Far" not in page
+    audited = AuditEvent.objects.filter(record_type="worklist.TaskList").order_by("pk")
+    assert [e.details["tasks"] for e in audited] == [first, second]
+
+
+def test_my_tasks_cost_the_same_however_many_are_beyond_reach_or_about_others(clock, world, login):
+    """The access check before paging reads what it asks of every task at once: more tasks,
+    about more participants, some of them beyond the owner's reach, add no query."""
+    client = login(world.casemanager)
+    url = reverse("worklist:mine")
+    _make(world, 2)
+    _beyond_reach(world, 1, due=date(2026, 10, 1))
+    few = _count(client, url)
+    for i in range(4):
+        episode = active_participant(world, f"W-c{i}", "Pat", f"Other{i}")
+        _make(world, 3, owner=world.casemanager)
+        create_task(
+            title=f"Call {i}",
+            due_on=date(2026, 11, 10),
+            participant=episode.participant,
+            owner=world.casemanager,
+            by=world.therapist,
+        )
+        _beyond_reach(world, 2, due=date(2026, 10, 1))
+    assert _count(client, url) == few
 
 
 def test_overdue_count_covers_every_page(clock, world, login):
