@@ -7,7 +7,6 @@ from django.db.models import Count, Q, QuerySet
 
 from participants.access import may, organizations_of, staff_roles, viewable
 from participants.models import Participant
-from tandem.statements import model_rows
 from worklist.models import Task, TaskStatus
 
 OVERSEE = "worklist.oversee"
@@ -74,9 +73,9 @@ class OwnTasks:
 
 def own_open_tasks(user) -> OwnTasks:
     """Every open task of the user, decided with the access policy's one batched question
-    (`viewable`) before the list is paged, so each page is full and the pager counts only
-    what they can act on. Reads only the task's and participant's keys the decision asks:
-    someone's open tasks are tens to a few hundred."""
+    (`viewable`) before the list is paged, so each page and the home's panel are full and
+    count only what they can act on. Reads only the task's and participant's keys the
+    decision asks: someone's open tasks are tens to a few hundred."""
     candidates = list(
         Task.objects.filter(owner=user, status=TaskStatus.OPEN)
         .select_related("participant")
@@ -92,41 +91,6 @@ def tasks_in_order(pks: list[int]) -> list[Task]:
     list decided beforehand); one no longer there is left out."""
     rows = {task.pk: task for task in _listed(Task.objects.filter(pk__in=pks))}
     return [rows[pk] for pk in pks if pk in rows]
-
-
-# What the home's list of one's own tasks shows: the task and whom it is about, with the
-# participant's organization, which the list's access check asks.
-_HOME_SHOWS = (
-    "public_id",
-    "title",
-    "due_on",
-    "status",
-    "participant__public_id",
-    "participant__legal_first_name",
-    "participant__preferred_name",
-    "participant__legal_last_name",
-    "participant__organization_id",
-)
-
-
-def _first_open_tasks(owner_id: int) -> QuerySet[Task]:
-    return (
-        Task.objects.filter(owner_id=owner_id, status=TaskStatus.OPEN)
-        .select_related("participant")
-        .only(*_HOME_SHOWS)
-        .order_by("due_on", "pk")[: HOME_TASKS + 1]
-    )
-
-
-def open_tasks_of(user, *, today: date) -> list[Task]:
-    """A staff member's first `HOME_TASKS` open tasks, overdue first (soonest due first), and
-    one more when there are more, in one query of the columns the home shows: whole task and
-    participant rows took longer to load than to read. The statement is compiled once per
-    process, since building it cost more than running it."""
-    field = Task._meta.get_field("owner")
-    return mark_overdue(
-        model_rows("worklist.open_tasks_of", _first_open_tasks, field, user.pk), today
-    )
 
 
 @dataclass

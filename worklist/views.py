@@ -11,7 +11,7 @@ from accounts.http import SignedInRequest
 from accounts.models import User
 from audit.models import Action
 from audit.services import record_event
-from participants.access import Scope, authorize, may_open, organizations_of, roles_in, viewable
+from participants.access import Scope, authorize, may_open, organizations_of, roles_in
 from participants.home import shows
 from tandem.errors import AccessDenied, InvalidInput, TandemError
 from tandem.methods import serves
@@ -230,19 +230,22 @@ def overdue(request: SignedInRequest) -> HttpResponse:
 
 
 def home_panel(request: HttpRequest) -> dict | None:
-    """The signed-in staff member's open tasks on their home page, overdue first."""
+    """The signed-in staff member's first open tasks on their home page, overdue first, and
+    how many they have: read as the task list reads them (`own_open_tasks`), so the panel is
+    full and its count is the list's, however many are about someone beyond their reach."""
     if not any(roles_in(request.user, org) for org in organizations_of(request.user)):
         return None
-    tasks = viewable(
-        request.user, selectors.open_tasks_of(request.user, today=timezone.localdate())
+    own = selectors.own_open_tasks(request.user)
+    shown = selectors.mark_overdue(
+        selectors.tasks_in_order(own.reachable[: selectors.HOME_TASKS]), timezone.localdate()
     )
-    if not tasks:
+    if not shown:
         return None
-    shown = tasks[: selectors.HOME_TASKS]
     panel = {
         "template": "worklist/_home_panel.html",
         "tasks": shown,
-        "more": len(tasks) > selectors.HOME_TASKS,
+        "total": len(own.reachable),
+        "more": len(own.reachable) > selectors.HOME_TASKS,
     }
     return shows(panel, "tasks", [t.participant for t in shown if t.participant], shown)
 

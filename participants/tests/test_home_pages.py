@@ -289,13 +289,15 @@ def test_a_short_referral_queue_lists_every_referral_without_a_note(world, login
 
 # The most queries each home may take with every panel showing something: the session, the
 # user with their roles, the caseload and its columns or the oversight panels, each panel's
-# own, the policy's decision for the people the panels list (one query for a clinician,
+# own (the tasks panel two, as the task list reads them: every open task's keys, decided
+# before the first rows are read, so the panel is full and counts what the list counts),
+# the policy's decision for the people the panels list (one query for a clinician,
 # none for a director, whose role reaches everyone), and the one audit event. SQLite reads
 # the roles apart from the user and moves the audit chain in three statements, and lists
 # the participants shown in a fourth, where PostgreSQL takes one.
 HOME_QUERY_BUDGET = {
-    "postgresql": {"therapist": 15, "director": 22},
-    "sqlite": {"therapist": 20, "director": 26},
+    "postgresql": {"therapist": 16, "director": 22},
+    "sqlite": {"therapist": 21, "director": 26},
 }
 
 

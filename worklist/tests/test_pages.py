@@ -12,6 +12,7 @@ from attendance.tests.builders import active_participant
 from audit.models import AuditEvent
 from conftest import MIDWEEK, make_participant
 from worklist.models import Task, TaskStatus
+from worklist.selectors import HOME_TASKS
 from worklist.services import create_task
 from worklist.views import HOME_OWNERS, PAGE_SIZE
 
@@ -298,6 +299,29 @@ def test_each_page_of_my_tasks_is_full_when_some_are_beyond_my_reach(clock, worl
         assert "Beyond reach" not in page and "Far" not in page
     audited = AuditEvent.objects.filter(record_type="worklist.TaskList").order_by("pk")
     assert [e.details["tasks"] for e in audited] == [first, second]
+
+
+def test_the_home_lists_a_full_panel_of_my_tasks_when_the_first_are_beyond_my_reach(
+    clock, world, login
+):
+    """Tasks about someone whose record the case manager can no longer open, due before all
+    the others, are left out before the home takes its first rows: the panel is full, in the
+    task list's order, counts what the task list counts and still opens the rest."""
+    expected = [str(t.public_id) for t in _many(world, HOME_TASKS + 5)]
+    _beyond_reach(world, HOME_TASKS + 1, due=date(2026, 10, 1))
+    client = login(world.casemanager)
+
+    html = client.get(reverse("home")).content.decode()
+    panel = html[html.index('id="tasks-heading"') :]
+    panel = panel[: panel.index("</section>")]
+    listed, _ = _listed(client, reverse("worklist:mine"))
+
+    assert TASK_LINK.findall(panel) == expected[:HOME_TASKS] == listed[:HOME_TASKS]
+    assert f"Your tasks ({len(listed)})" in panel and len(listed) == HOME_TASKS + 5
+    assert "All your tasks" in panel
+    assert "Beyond reach" not in html and "Far" not in panel
+    home = AuditEvent.objects.filter(event_type="home.viewed").latest("pk")
+    assert home.details["lists"]["tasks"]["records"] == expected[:HOME_TASKS]
 
 
 def test_my_tasks_cost_the_same_however_many_are_beyond_reach_or_about_others(clock, world, login):
