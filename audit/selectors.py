@@ -144,6 +144,22 @@ def trail_line(event: AuditEvent) -> str:
     return " · ".join(parts)
 
 
+def reasons(event: AuditEvent) -> tuple[str, str]:
+    """Why emergency access was in force ("" without a break-the-glass grant) and the
+    event's own reason when it says something else (why someone left the care team, why a
+    record was entered in error): the trail's Reason column tells the two apart, since an
+    event's reason is the grant's only when it had none of its own."""
+    glass = event.break_glass.reason if event.break_glass is not None else ""
+    return glass, "" if event.reason == glass else event.reason
+
+
+def reason_line(event: AuditEvent) -> str:
+    """The Reason column as text: "Break the glass: …" first when emergency access was in
+    force, then the event's own reason."""
+    glass, own = reasons(event)
+    return " · ".join(part for part in (glass and f"Break the glass: {glass}", own) if part)
+
+
 @dataclass
 class TrailRow:
     """An event as the auditor's table shows it."""
@@ -251,7 +267,7 @@ def trail_csv(organization_ids: list[int], data: dict) -> TrailExport:
                 event.get_outcome_display(),
                 event.record_type,
                 event.client_address or "",
-                event.reason,
+                reason_line(event),
             ]
         )
     return TrailExport(out.getvalue(), rows, list(named.values()))

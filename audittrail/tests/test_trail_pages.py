@@ -11,7 +11,9 @@ from django.urls import reverse
 from audit.models import Action, AuditEvent
 from audit.selectors import TRAIL_PAGE_SIZE, matching_events, naming
 from audit.services import record_event
-from participants.access import break_the_glass, organizations_with
+from participants.access import Scope, break_the_glass, decide, organizations_with
+from participants.models import CareTeamMember
+from participants.services import end_care_team_membership
 
 
 def _events(world, n: int) -> None:
@@ -201,3 +203,39 @@ def test_the_trail_downloaded_is_in_the_history_of_each_participant_it_names(wor
 
     assert world.participant.record_number in rows
     assert _trail_reads_naming(world.participant, "audit.trail_exported").count() == 1
+
+
+def test_the_reason_column_names_emergency_access_apart_from_other_reasons(world, login):
+    """The Reason column holds every event's reason (why someone left the care team here),
+    so it is headed Reason, and an event under emergency access names it before the grant's
+    reason, on the page and in the download alike, with a reason of its own after it."""
+    nurse = CareTeamMember.objects.get(episode=world.episode, user=world.nurse)
+    end_care_team_membership(
+        nurse, by=world.director, reason="Moved to the evening group", expected_version=1
+    )
+    break_the_glass(world.counsellor, world.referral, "Crisis call, team unreachable tonight")
+    under_glass = decide(world.counsellor, world.referral, Action.VIEW, Scope.CLINICAL)
+    record_event(
+        actor=world.counsellor,
+        event_type="chart.viewed",
+        decision=under_glass,
+        participant=world.referral,
+        reason="Checking the crisis plan",
+    )
+    client = login(world.auditor)
+
+    html = client.get(reverse("audit:trail")).content.decode()
+    rows = list(csv.reader(io.StringIO(client.post(reverse("audit:trail_csv")).content.decode())))
+
+    crisis = "Crisis call, team unreachable tonight"
+    glass = f"Break the glass: {crisis}"
+    assert '<th scope="col">Reason</th>' in html and "Break-glass reason" not in html
+    assert "<td>Moved to the evening group</td>" in html
+    assert f"<td><strong>Break the glass:</strong> {crisis}</td>" in html
+    assert f"<td><strong>Break the glass:</strong> {crisis} · Checking the crisis plan</td>" in html
+    assert rows[0][-1] == "Reason"
+    assert [row[-1] for row in rows[1:] if row[-1]] == [
+        f"{glass} · Checking the crisis plan",
+        glass,
+        "Moved to the evening group",
+    ]
