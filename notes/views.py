@@ -147,6 +147,12 @@ def _form_page(
 ) -> HttpResponse:
     context = chart_context(request, participant, "notes")
     program = context["episode"].program if context["episode"] else None
+    if form.is_bound or note is None:
+        chosen = set(request_objectives(form))
+    else:
+        # A draft opened again shows the objectives it already addresses, so saving it
+        # keeps them instead of asking for them again.
+        chosen = {str(o.public_id) for o in thread.of(note)}
     context.update(
         form=form,
         format=fmt,
@@ -154,7 +160,7 @@ def _form_page(
         sessions=sessions,
         note=note,
         objectives=thread.active_objectives(participant),
-        chosen=set(request_objectives(form)),
+        chosen=chosen,
     )
     return render(request, "notes/edit.html", context, status=status)
 

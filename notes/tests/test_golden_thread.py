@@ -77,6 +77,19 @@ def test_the_note_page_and_the_api_show_the_objectives(world, login):
     assert listed[0]["objectives"] == [str(objective.public_id)]
 
 
+def test_changing_a_draft_shows_the_objectives_it_already_addresses(world, login):
+    objective = _objective(plan_for(world.episode))
+    note = services.draft_note(
+        world.participant, dap(objectives=[str(objective.public_id)]), by=world.therapist
+    )
+    page = login(world.therapist).get(
+        reverse("notes:edit", args=[world.participant.public_id, note.public_id])
+    )
+    assert page.status_code == 200
+    box = f'name="objectives" value="{objective.public_id}" checked'
+    assert box in page.content.decode()
+
+
 def test_a_group_members_section_addresses_their_own_objectives(world, group_session):
     session, episodes = group_session(2)
     objectives = [_objective(plan_for(e)) for e in episodes]
