@@ -189,7 +189,7 @@ def new(request: StaffRequest, participant) -> HttpResponse:
                 participant, _content(form, fmt, participant, sessions), by=request.user
             )
         except (InvalidInput, ConcurrentEdit) as exc:
-            form.add_error(None, exc.message)
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, "Draft saved. Sign it when it is complete.")
             return redirect("notes:note", participant.public_id, note.public_id)
@@ -234,7 +234,7 @@ def edit(request: StaffRequest, participant, note_id) -> HttpResponse:
                 expected_version=form.cleaned_data.get("version") or 0,
             )
         except (InvalidInput, ConcurrentEdit) as exc:
-            form.add_error(None, exc.message)
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, "Draft saved.")
             return redirect("notes:note", participant.public_id, note.public_id)

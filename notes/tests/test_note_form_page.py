@@ -1,0 +1,31 @@
+"""The note form as the clinician writing it sees it."""
+
+import re
+from datetime import timedelta
+
+from django.urls import reverse
+
+
+def _field(page, name: str) -> str:
+    """The form row holding the input named `name`."""
+    html = page.content.decode()
+    rows = re.findall(r'<div class="field[^"]*">.*?</div>', html, flags=re.S)
+    return next(row for row in rows if f'name="{name}"' in row)
+
+
+def test_a_refused_date_of_service_is_said_beside_the_date(world, login, formats):
+    later = world.program.today() + timedelta(days=7)
+    page = login(world.therapist).post(
+        reverse("notes:new", args=[world.participant.public_id]),
+        {
+            "kind": "individual",
+            "format": "dap",
+            "service_date": later.isoformat(),
+            "minutes": "50",
+            "mode": "in_person",
+            "no_objective_reason": "Plan not yet signed.",
+            "section_0": "Talked through the week.",
+        },
+    )
+    assert page.status_code == 400
+    assert "The date of service cannot be in the future." in _field(page, "service_date")
