@@ -8,6 +8,9 @@ from notes.models import LOCATION_MAX, NoteKind, NoteMode
 from tandem.dates import DateField
 
 WRITABLE = [(k, label) for k, label in NoteKind.choices if k != NoteKind.GROUP]
+# The browser's own date and time pickers, so no one types a date in a format to guess.
+DATE = forms.DateInput(attrs={"type": "date"})
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
 class NoteForm(forms.Form):
@@ -17,9 +20,9 @@ class NoteForm(forms.Form):
     kind = forms.ChoiceField(choices=WRITABLE)
     format = forms.CharField(max_length=30, widget=forms.HiddenInput)
     session = forms.CharField(required=False, max_length=40)
-    service_date = DateField(label="Date of service")
-    start_time = forms.TimeField(required=False, label="Start")
-    end_time = forms.TimeField(required=False, label="End")
+    service_date = DateField(label="Date of service", widget=DATE)
+    start_time = forms.TimeField(required=False, label="Start", widget=TIME)
+    end_time = forms.TimeField(required=False, label="End", widget=TIME)
     minutes = forms.IntegerField(min_value=0, max_value=24 * 60, initial=0)
     mode = forms.ChoiceField(choices=NoteMode.choices, label="How")
     participant_location = forms.CharField(
@@ -56,8 +59,8 @@ class SignForm(forms.Form):
 class LateEntryForm(forms.Form):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Late entry")
     reason = forms.CharField(max_length=300, label="Why it is added late")
-    event_date = DateField(required=False, label="Date of the event")
-    event_time = forms.TimeField(required=False, label="Time of the event")
+    event_date = DateField(required=False, label="Date of the event", widget=DATE)
+    event_time = forms.TimeField(required=False, label="Time of the event", widget=TIME)
 
 
 class ReasonForm(forms.Form):

@@ -29,3 +29,12 @@ def test_a_refused_date_of_service_is_said_beside_the_date(world, login, formats
     )
     assert page.status_code == 400
     assert "The date of service cannot be in the future." in _field(page, "service_date")
+
+
+def test_the_date_and_times_of_service_open_the_browsers_pickers(world, login, formats):
+    page = login(world.therapist).get(reverse("notes:new", args=[world.participant.public_id]))
+    assert page.status_code == 200
+    assert 'type="date"' in _field(page, "service_date")
+    assert f'value="{world.program.today().isoformat()}"' in _field(page, "service_date")
+    assert 'type="time"' in _field(page, "start_time")
+    assert 'type="time"' in _field(page, "end_time")
