@@ -38,3 +38,24 @@ def test_the_date_and_times_of_service_open_the_browsers_pickers(world, login, f
     assert f'value="{world.program.today().isoformat()}"' in _field(page, "service_date")
     assert 'type="time"' in _field(page, "start_time")
     assert 'type="time"' in _field(page, "end_time")
+
+
+def test_the_objectives_are_offered_in_full_with_the_reason_for_none_beside_them(
+    world, login, formats
+):
+    from notes.tests.conftest import plan_for
+
+    plan = plan_for(world.episode, signed=False)
+    objective = plan.objectives.get()
+    objective.text = "Depressive symptoms below the moderate range (PHQ-9 below 10) for a month"
+    objective.save(update_fields=["text"])
+    type(plan).objects.filter(pk=plan.pk).update(
+        signed_at=plan.recorded_at, signed_by=world.therapist
+    )
+    page = login(world.therapist).get(reverse("notes:new", args=[world.participant.public_id]))
+    html = page.content.decode()
+    found = re.search(r"<fieldset>.*?</fieldset>", html, flags=re.S)
+    assert found is not None
+    fieldset = found.group(0)
+    assert "(PHQ-9 below 10) for a month</label>" in fieldset
+    assert 'name="no_objective_reason"' in fieldset
