@@ -2,6 +2,21 @@ from django import template
 
 register = template.Library()
 
+# The reliable-change classes (`reliable_change.classify`) and their clinical significance
+# (`reliable_change.clinical_significance`) in the words a clinician reads them in.
+CHANGE_WORDS = {
+    "reliable-improvement": "Reliable improvement",
+    "no-reliable-change": "No reliable change",
+    "reliable-deterioration": "Reliable deterioration",
+    "not-computed": "Not computed",
+}
+SIGNIFICANCE_WORDS = {
+    "recovered": "Recovered (from the cut-off or above to below it)",
+    "improved": "Improved",
+    "deteriorated": "Deteriorated",
+    "unchanged": "Unchanged",
+}
+
 
 @register.simple_tag
 def weekly_value(series, week) -> str:
@@ -10,3 +25,15 @@ def weekly_value(series, week) -> str:
     if value is None:
         return "—"
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+@register.filter
+def change_words(classification: str) -> str:
+    """A reliable-change class as words ("No reliable change"), not its code."""
+    return CHANGE_WORDS.get(classification, classification)
+
+
+@register.filter
+def significance_words(significance: str) -> str:
+    """What the change means clinically, as words; a dash when not judged."""
+    return SIGNIFICANCE_WORDS.get(significance, significance) if significance else "—"

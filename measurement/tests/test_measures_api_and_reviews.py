@@ -368,3 +368,18 @@ def test_the_not_on_track_review_reads_stay_flat_as_participants_grow(world, giv
     deteriorating(4, "b")
     assert len(check_not_on_track(now=T0 + timedelta(days=15))) == 4
     assert reads() == few
+
+
+def test_the_measures_tab_says_the_reliable_change_in_words(world, give, login):
+    give("phq-9", phq9_answers(20), T0)
+    give("phq-9", phq9_answers(5), T0 + timedelta(days=14))
+    with time_machine.travel(T0 + timedelta(days=15), tick=False):
+        response = login(world.therapist).get(
+            reverse("measurement:tab", args=[world.participant.public_id])
+        )
+    text = response.content.decode()
+    change = text[text.index('id="change-heading"') :]
+    assert "<td>Reliable improvement</td>" in change
+    assert "<td>Recovered (from the cut-off or above to below it)</td>" in change
+    assert "<td>Not computed</td>" in change
+    assert "reliable-improvement" not in change and "not-computed" not in change
