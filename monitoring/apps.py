@@ -8,6 +8,7 @@ class MonitoringConfig(AppConfig):
         from django.urls import reverse
 
         from monitoring import home, selectors, services, views
+        from monitoring.models import Severity
         from participants import home as home_page
         from participants.access import Scope, register_page
         from participants.chart import FLAGS, TABS, ChartTab, FlagSource, HeaderFlag
@@ -23,9 +24,14 @@ class MonitoringConfig(AppConfig):
             count = values["count"]
             if not count:
                 return []
-            tone = "danger" if values["worst"] in ("critical", "high") else "warning"
+            worst = values["worst"]
+            tone = "danger" if worst in ("critical", "high") else "warning"
             url = reverse("monitoring:participant_alerts", args=[participant.public_id])
-            return [HeaderFlag(f"{count} open alert{'s' if count > 1 else ''}", tone, url)]
+            # The worst one's severity, so a critical alert does not read like any other.
+            label = f"{count} open alert{'s' if count > 1 else ''}"
+            if worst in Severity.values:
+                label += f" ({'worst: ' if count > 1 else ''}{Severity(worst).label.lower()})"
+            return [HeaderFlag(label, tone, url)]
 
         FLAGS.register(
             FlagSource("monitoring", Scope.CLINICAL, selectors.open_alert_values, alert_flags)

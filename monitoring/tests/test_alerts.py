@@ -36,7 +36,7 @@ def test_open_alert_shows_on_home_and_chart_until_acknowledged_with_a_note(world
     client = login(world.therapist)
     assert b"PHQ-9 item 9 answered above 0" in client.get("/").content
     chart = client.get(reverse("participants:chart", args=[world.participant.public_id]))
-    assert b"1 open alert" in chart.content
+    assert "1 open alert (critical — act today)" in chart.content.decode()
 
     url = reverse("monitoring:acknowledge", args=[world.participant.public_id, alert.public_id])
     client.post(url, {"note": ""})
@@ -76,3 +76,12 @@ def test_the_alerts_tab_lists_open_alerts_before_acknowledged_ones(world, login)
     html = page.content.decode()
     assert still_open.created_at <= done.created_at
     assert html.index("Still open") < html.index("Dealt with")
+
+
+def test_the_chart_header_names_the_worst_of_several_open_alerts(world, login):
+    raise_alert(world.participant, kind="k", severity="warning", title="Missed two days")
+    raise_alert(world.participant, kind="j", severity="high", title="Overdose risk")
+    chart = login(world.therapist).get(
+        reverse("participants:chart", args=[world.participant.public_id])
+    )
+    assert "2 open alerts (worst: high)" in chart.content.decode()
