@@ -60,6 +60,7 @@ from tandem.escaping import format_html, format_html_join
 from tandem.form_token import token_input
 from tandem.methods import READS, serves
 from tandem.statements import model_rows
+from tandem.templatetags.clock import day
 from tandem.views import error_page
 
 
@@ -374,9 +375,9 @@ def _episode_rows(episodes) -> SafeString:
             (
                 e.program.name,
                 EpisodeStatus(e.status).label,
-                e.referred_on.isoformat(),
-                e.admitted_on.isoformat() if e.admitted_on else "—",
-                e.discharged_on.isoformat() if e.discharged_on else "—",
+                day(e.referred_on),
+                day(e.admitted_on) if e.admitted_on else "—",
+                day(e.discharged_on) if e.discharged_on else "—",
             )
             for e in sorted(episodes, key=lambda e: e.referred_on, reverse=True)
         ),

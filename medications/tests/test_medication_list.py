@@ -198,6 +198,7 @@ def test_a_stop_recorded_ahead_leaves_the_medication_taken_until_that_day(world,
     url = reverse("medications:tab", args=[world.participant.public_id])
     with time_machine.travel(datetime(2026, 12, 2, 18, tzinfo=UTC), tick=False):
         page = login(world.therapist).get(url).content.decode()
-    assert "ends 2026-12-18" in page
+    assert "ends Fri 18 Dec 2026" in page
+    assert "<td>Tue 1 Sep 2026</td>" in page
     assert "<tr>\n        <td>Quetiapine</td>" in page  # not greyed out
     assert '<tr class="muted">\n        <td>Sertraline</td>' in page

@@ -14,6 +14,7 @@ from conftest import PASSWORD
 from participants.forms import CareTeamAddForm, TransitionForm
 from participants.models import EPISODE_TRANSITIONS, Episode, EpisodeStatus
 from participants.selectors import care_team_staff
+from tandem.templatetags.clock import day
 
 
 def _choices(field: forms.ChoiceField) -> list[tuple[Any, Any]]:
@@ -90,12 +91,12 @@ def test_the_episodes_table_lists_the_latest_referral_first_with_its_dates(world
     current = world.episode
     assert rows[0] == (
         f"<td>{current.program.name}</td><td>{current.get_status_display()}</td>"
-        f"<td>{current.referred_on.isoformat()}</td>"
-        f"<td>{current.admitted_on.isoformat() if current.admitted_on else '—'}</td><td>—</td>"
+        f"<td>{day(current.referred_on)}</td>"
+        f"<td>{day(current.admitted_on) if current.admitted_on else '—'}</td><td>—</td>"
     )
     assert rows[1] == (
         f"<td>{world.program.name}</td><td>Discharged</td>"
-        "<td>2020-01-06</td><td>2020-01-13</td><td>2020-03-02</td>"
+        "<td>Mon 6 Jan 2020</td><td>Mon 13 Jan 2020</td><td>Mon 2 Mar 2020</td>"
     )
 
 

@@ -9,6 +9,7 @@ from safety import selectors, services
 from safety.models import SafetyPlan
 from tandem.errors import ConcurrentEdit, InvalidInput
 from tandem.records import ImmutableRecordError
+from tandem.templatetags.clock import day
 
 STEPS = {
     "warning_signs": "Not answering my phone\nStaying in bed all day",
@@ -130,7 +131,10 @@ def test_the_staff_tab_drafts_and_confirms(world, login):
     )
     assert response.status_code == 302
     page = client.get(url).content.decode()
-    assert "In force: version 1" in page
+    confirmed = selectors.confirmed_plan(world.participant)
+    assert confirmed is not None and confirmed.signed_at is not None
+    on = day(confirmed.signed_at.astimezone(world.program.tz).date())
+    assert f"In force: version 1, confirmed by {world.therapist} on {on}</h2>" in page
 
 
 def test_staff_cannot_open_the_participants_own_page(world, login):

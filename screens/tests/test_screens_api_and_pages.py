@@ -116,6 +116,7 @@ def test_a_clinician_entry_of_later_use_wins(world, login, screen_with):
     with time_machine.travel(date(2026, 11, 20).isoformat() + "T18:00:00Z", tick=False):
         page = client.get(url)
     assert "3 days since last known use (clinician entry)" in page.content.decode()
+    assert "<p>Tue 17 Nov 2026 " in page.content.decode()
 
 
 def test_the_front_desk_sees_no_days_since_use(world, login, screen_with):
