@@ -3,7 +3,7 @@
 Thin: parse, authorize, call a service, render.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.contrib import messages
@@ -98,12 +98,20 @@ def _format_from(request: StaffRequest, program, code: str | None) -> NoteFormat
 
 
 def _sessions_of(participant: Participant) -> list[Session]:
-    """The participant's individual and group sessions of the last weeks, to tie a note to."""
-    return list(
-        Session.objects.filter(enrolments__participant=participant, status="scheduled")
+    """The participant's individual and group sessions of the last weeks, to tie a note to,
+    today's first: a note documents a service given, so sessions of days still to come (each
+    in its program's zone) are left out rather than listed above the one just held."""
+    now = timezone.now()
+    rows = (
+        Session.objects.filter(
+            enrolments__participant=participant,
+            status="scheduled",
+            date__lte=now.date() + timedelta(days=1),
+        )
         .select_related("program")
         .order_by("-starts_at")[:30]
     )
+    return [s for s in rows if s.date <= s.program.today(now)]
 
 
 def _content(form: NoteForm, fmt: NoteFormat, participant, sessions) -> services.NoteContent:

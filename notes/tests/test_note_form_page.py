@@ -59,3 +59,20 @@ def test_the_objectives_are_offered_in_full_with_the_reason_for_none_beside_them
     fieldset = found.group(0)
     assert "(PHQ-9 below 10) for a month</label>" in fieldset
     assert 'name="no_objective_reason"' in fieldset
+
+
+def test_the_sessions_offered_are_those_held_so_far_latest_first(world, login, formats):
+    from attendance.tests.builders import enrol, make_session
+
+    today = world.program.today()
+    for day, title in [
+        (today - timedelta(days=2), "Held before"),
+        (today, "Held today"),
+        (today + timedelta(days=1), "Still to come"),
+    ]:
+        enrol(make_session(world.program, day, title=title), world.episode)
+    page = login(world.therapist).get(reverse("notes:new", args=[world.participant.public_id]))
+    offered = re.findall(
+        r"<option value=\"[0-9a-f-]+\">[^<]* · ([^<]+)</option>", page.content.decode()
+    )
+    assert offered == ["Held today", "Held before"]
