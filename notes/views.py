@@ -79,8 +79,10 @@ def tab(request: StaffRequest, participant) -> HttpResponse:
     """The chart's Notes tab: every note in force, and the group modules done and missed."""
     context = chart_context(request, participant, "notes")
     progress = selectors.curriculum_progress(participant)
-    selectors.attach_make_ups(participant, progress, now=timezone.now())
+    now = timezone.now()
+    selectors.attach_make_ups(participant, progress, now=now)
     context.update(
+        now=now,
         notes=selectors.chart_notes(participant),
         progress=progress,
         can_write=_can_write(request, participant),

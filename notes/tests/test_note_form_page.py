@@ -5,6 +5,8 @@ from datetime import timedelta
 
 from django.urls import reverse
 
+from tandem.templatetags.clock import day
+
 
 def _field(page, name: str) -> str:
     """The form row holding the input named `name`."""
@@ -65,14 +67,34 @@ def test_the_sessions_offered_are_those_held_so_far_latest_first(world, login, f
     from attendance.tests.builders import enrol, make_session
 
     today = world.program.today()
-    for day, title in [
+    for on, title in [
         (today - timedelta(days=2), "Held before"),
         (today, "Held today"),
         (today + timedelta(days=1), "Still to come"),
     ]:
-        enrol(make_session(world.program, day, title=title), world.episode)
+        enrol(make_session(world.program, on, title=title), world.episode)
     page = login(world.therapist).get(reverse("notes:new", args=[world.participant.public_id]))
     offered = re.findall(
         r"<option value=\"[0-9a-f-]+\">[^<]* · ([^<]+)</option>", page.content.decode()
     )
     assert offered == ["Held today", "Held before"]
+
+
+def test_the_notes_tab_says_by_when_a_draft_is_signed(world, login, formats):
+    import time_machine
+
+    from notes import services
+    from notes.tests.conftest import dap
+
+    due_at = services.draft_note(world.participant, dap(), by=world.therapist).due_at
+    assert due_at is not None
+    url = reverse("notes:tab", args=[world.participant.public_id])
+    client = login(world.therapist)
+    with time_machine.travel(due_at - timedelta(hours=1), tick=False):
+        before = client.get(url).content.decode()
+    with time_machine.travel(due_at + timedelta(hours=1), tick=False):
+        after = client.get(url).content.decode()
+    local = due_at.astimezone(world.program.tz)
+    due = f"{day(local.date())}, {local:%H:%M %Z}"
+    assert f'<span class="flag flag-warning">due {due}</span>' in before
+    assert f'<span class="flag flag-danger">overdue since {due}</span>' in after
