@@ -58,6 +58,14 @@ def test_the_form_discharges_and_the_tab_shows_the_summary_draft(world, login):
     assert "TEDS reason 1" in text and "Dates and levels of care" in text
 
 
+def test_the_tab_of_a_stay_still_open_says_it_is_not_discharged(world, login):
+    page = login(world.therapist).get(reverse("discharge:tab", args=[world.participant.public_id]))
+    text = page.content.decode()
+    assert "Not discharged. When the stay ends, the discharge, its summary" in text
+    url = reverse("discharge:discharge", args=[world.participant.public_id])
+    assert f'<a href="{url}">Discharge this participant</a>' in text
+
+
 def test_the_form_needs_the_confirmation_and_a_type(world, login):
     client = login(world.therapist)
     url = reverse("discharge:discharge", args=[world.participant.public_id])
