@@ -20,8 +20,14 @@ from tandem.errors import TandemError
 
 def _tab(request, participant, use_form=None, status=200) -> HttpResponse:
     context = chart_context(request, participant, "screens")
+    # Each screen with what it flagged beyond the expected, said above its analytes' table
+    # so an unexpected result is not found by reading every row.
+    screens = [
+        (s, [r for r in s.results.all() if r.flag and not r.flag_is_expected])
+        for s in selectors.screens_for(participant)
+    ]
     context.update(
-        screens=selectors.screens_for(participant),
+        screens=screens,
         panels=selectors.active_panels(),
         last_use=selectors.last_known_use(participant),
         use_form=use_form or UseReportForm(),

@@ -187,3 +187,16 @@ def test_a_last_use_after_today_in_the_program_is_refused(world, login):
     assert "cannot be in the future" in tomorrow.content.decode()
     assert today.status_code == 302
     assert [u.last_used_on for u in UseReport.objects.all()] == [date(2026, 11, 20)]
+
+
+def test_each_screen_says_what_it_flagged_above_its_analytes(world, login, screen_with):
+    screen_with(COC="positive")
+    screen_with(when=COLLECTED + timedelta(days=7))
+    page = login(world.therapist).get(reverse("screens:tab", args=[world.participant.public_id]))
+    text = page.content.decode()
+    later, earlier = text.split('<article class="screen">')[1:3]
+    assert "Nothing unexpected on this screen." in later.split("<table>")[0]
+    assert (
+        '<li class="flag flag-warning">Unexpected positive: Cocaine (benzoylecgonine)'
+        " (presumptive)</li>" in earlier.split("<table>")[0]
+    )
