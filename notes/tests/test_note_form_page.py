@@ -98,3 +98,11 @@ def test_the_notes_tab_says_by_when_a_draft_is_signed(world, login, formats):
     due = f"{day(local.date())}, {local:%H:%M %Z}"
     assert f'<span class="flag flag-warning">due {due}</span>' in before
     assert f'<span class="flag flag-danger">overdue since {due}</span>' in after
+
+
+def test_the_notes_tab_buttons_say_they_write_a_note_in_each_format(world, login, formats):
+    page = login(world.therapist).get(reverse("notes:tab", args=[world.participant.public_id]))
+    url = reverse("notes:new", args=[world.participant.public_id])
+    assert (
+        f'<a class="button" href="{url}?format=dap">Write a DAP note</a>' in page.content.decode()
+    )
