@@ -74,7 +74,6 @@ def seed(context: DemoContext) -> None:
         record_event(
             actor=None,
             event_type="checkin.recorded",
-            role="system",
             organization=context.organization,
             details={"demo": True, "synthetic check-ins": len(rows), "participants": len(episodes)},
         )

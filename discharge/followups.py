@@ -133,7 +133,6 @@ def send(follow_up_id: int, *, now: datetime) -> FollowUp:
                 event_type="follow_up.call_listed",
                 participant=row.participant,
                 record=row,
-                role="system",
                 details={"day": row.day},
             )
             return row
@@ -147,7 +146,6 @@ def send(follow_up_id: int, *, now: datetime) -> FollowUp:
             event_type="follow_up.sent",
             participant=row.participant,
             record=row,
-            role="system",
             details={"day": row.day, "channel": channel, "link": str(issued.link.public_id)},
         )
         enqueue_after_commit(
@@ -193,7 +191,6 @@ def check_unanswered(follow_up_id: int) -> FollowUp:
                 event_type="follow_up.call_listed",
                 participant=row.participant,
                 record=row,
-                role="system",
                 details={"day": row.day},
             )
     return row

@@ -106,7 +106,6 @@ def issue_link(
             event_type="link.issued",
             participant=participant,
             record=link,
-            role="" if by is not None else "system",
             details={"target": target, "ref": ref, "expires_at": link.expires_at.isoformat()},
         )
     return IssuedLink(link, token)
@@ -237,6 +236,5 @@ def revoke(link: SingleUseLink, *, by, now: datetime | None = None) -> None:
             event_type="link.revoked",
             participant=link.participant,
             record=link,
-            role="" if by is not None else "system",
             details={"target": link.target},
         )

@@ -36,7 +36,6 @@ def seed(context: DemoContext) -> None:
         record_event(
             actor=None,
             event_type="measurement.settings_changed",
-            role="system",
             organization=context.organization,
             details={"demo": True, "schedule written": created, "reminder opt-ins": len(chosen)},
         )

@@ -261,7 +261,6 @@ def _record_reminder(
                 event_type="measurement.reminder_sent",
                 participant=participant,
                 record=issued.link,
-                role="system",
                 details={"channels": channels, "instrument": instrument},
             )
     except IntegrityError:
@@ -356,7 +355,6 @@ def check_not_on_track(*, now: datetime, programs: Iterable[Program] | None = No
                 event_type="measurement.not_on_track",
                 participant=episode.participant,
                 record=alert,
-                role="system",
                 details={"reasons": len(reasons)},
             )
         raised.append(alert)

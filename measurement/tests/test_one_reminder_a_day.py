@@ -13,6 +13,8 @@ from django.core.mail.backends import locmem
 from django.db import IntegrityError, connection, connections
 from django.db.migrations.executor import MigrationExecutor
 
+from audit.models import AuditEvent
+from audit.selectors import trail_line
 from links.services import issue_link
 from measurement.models import ReminderChoice, ReminderSent
 from measurement.services import send_reminders
@@ -164,3 +166,16 @@ def test_the_migration_names_each_reminder_s_questionnaire_and_keeps_a_day_s_fir
         (rows[2], "gad-7", NOW.date()),
         (rows[3], "phq-9", NOW.date() + timedelta(days=1)),
     ]
+
+
+def test_the_reminder_s_events_are_the_program_s_own_with_no_role_of_a_person(opted_in):
+    send_reminders(now=NOW)
+
+    events = list(
+        AuditEvent.objects.filter(
+            event_type__in=["measurement.reminder_sent", "link.issued"], participant=opted_in
+        )
+    )
+    assert len(events) == 6
+    assert {(e.actor_id, e.role) for e in events} == {(None, "")}
+    assert not any("(system)" in trail_line(e) for e in events)
