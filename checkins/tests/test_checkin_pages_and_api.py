@@ -49,6 +49,26 @@ def test_a_form_with_a_missing_answer_comes_back(world, participant_client):
     assert CheckIn.objects.count() == 0
 
 
+def test_a_form_sent_back_says_so_at_the_top_and_beside_each_answer(world, participant_client):
+    """The safety question is last on a long page: the top says what is missing and links
+    there, and each error is tied to its question for a screen reader."""
+    response = participant_client.post(
+        "/checkins/me/", {**FORM_CALM, "safety": "", "hours_slept": "30"}
+    )
+    body = response.content.decode()
+    start = body.index('<div class="error-summary" role="alert">')
+    summary = body[start : body.index("</div>", start)]
+    assert '<a href="#safety-field">' in summary
+    assert '<a href="#hours_slept-field">' in summary
+    assert (
+        '<fieldset class="checkin-choice" id="safety-field" aria-describedby="safety-error">'
+        in body
+    )
+    assert '<p class="error" id="safety-error">This field is required.</p>' in body
+    assert 'aria-describedby="id_hours_slept_error"' in body
+    assert '<span class="error" id="id_hours_slept_error">' in body
+
+
 def test_staff_are_sent_home_from_the_participant_page(world, login):
     client = login(world.therapist)
     assert client.get("/checkins/me/").status_code == 302
