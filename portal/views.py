@@ -15,6 +15,7 @@ from audit.models import Action
 from measurement.due import due_for
 from participants.access import Scope, authorize, decide, own_records, uses_portal
 from participants.decorators import no_record_yet
+from participants.models import EpisodeStatus
 from participants.selectors import current_episode, with_chart_relations
 from scheduling.selectors import participant_sessions
 
@@ -43,6 +44,7 @@ def home(request: SignedInRequest) -> HttpResponse:
         "episode": episode,
         "care_team": list(episode.care_team.all()) if episode else [],
         "now": timezone.now(),
+        "discharged": episode is not None and episode.status == EpisodeStatus.DISCHARGED,
     }
     if in_care and episode is not None:
         scheduled = [
