@@ -35,6 +35,13 @@ def test_the_form_starts_from_the_last_check_in_but_never_answers_use_or_safety(
     assert sorted(checked) == [("craving", "3"), ("mood", "4")]
 
 
+def test_only_a_form_filled_from_the_last_check_in_says_so(world, participant_client):
+    first = participant_client.get("/checkins/me/").content.decode()
+    assert "Same as last time?" not in first
+    participant_client.post("/checkins/me/", FORM_CALM)
+    assert "Same as last time?" in participant_client.get("/checkins/me/").content.decode()
+
+
 def test_a_safety_yes_shows_crisis_lines_at_once(world, participant_client):
     response = participant_client.post("/checkins/me/", {**FORM_CALM, "safety": "yes"})
     assert response.status_code == 200
