@@ -46,6 +46,18 @@ def test_participant_sees_their_week_and_hours_against_required(world, login):
     assert event.outcome == Outcome.ALLOWED and event.details["scope"] == "schedule"
 
 
+def test_in_spanish_the_hours_still_to_come_and_the_hours_short_read_differently(world, login):
+    """Both used to read "faltan …", so a week with 3 h to come and 3 h 30 min short said
+    "faltan 3 h faltan 3 h 30 min"."""
+    _week(world)
+    world.participant.preferred_language = "Spanish"
+    world.participant.save(update_fields=["preferred_language"])
+    page = login(world.participant_user).get(reverse("portal:home")).content.decode()
+    assert "<strong>2 h 30 min</strong> de asistencia de 9 h · 3 h todavía por venir" in page
+    assert "3 h 30 min por debajo de lo requerido — pregunte a su equipo" in page
+    assert "faltan" not in page
+
+
 def test_the_portal_shows_no_one_else_s_sessions(world, login):
     other = active_participant(world, "T-000050", "Sam", "Else")
     monday = current_week(world.program)
