@@ -78,6 +78,7 @@ def handle(request: HttpRequest, visit: LinkVisit) -> HttpResponse:
                     return crisis_page(request, visit.participant, administration)
                 return render(request, "links/done.html")
         context["questions"] = forms.questions(instrument, answers, errors)
+        context["item_errors"] = errors
         return render(request, "links/questionnaire.html", context, status=400)
     return render(request, "links/questionnaire.html", context)
 

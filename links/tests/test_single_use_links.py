@@ -78,6 +78,16 @@ def test_bad_answers_leave_the_link_usable(client, world, issued):
     assert SingleUseLink.objects.get().used_at is None
 
 
+def test_a_questionnaire_sent_back_says_so_at_the_top_once(client, world, issued):
+    """A missing answer is named at the top with a link to its question, as on the portal,
+    and a problem of the whole questionnaire is listed once."""
+    body = client.post(issued.path, {"item-1": "0"}).content.decode()
+    start = body.index('<div class="error-summary" role="alert">')
+    summary = body[start : body.index("</div>", start)]
+    assert '<a href="#q-2">Question 2</a>' in summary
+    assert '<ul class="errors">' not in body
+
+
 def test_a_link_expires_after_24_hours(client, world):
     issued_at = timezone.now() - timedelta(hours=24, seconds=1)
     old = issue_link(world.participant, "questionnaire", ref="phq-9", now=issued_at)
