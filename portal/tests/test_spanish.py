@@ -60,6 +60,22 @@ def test_the_questionnaire_says_it_is_shown_in_english(world, login, spanish):
     assert "Enviar mis respuestas" in text
 
 
+def test_the_questionnaire_s_english_wording_is_marked_english(world, login, client, spanish):
+    """A screen reader speaking Spanish reads the English questions with an English voice."""
+    from links.services import issue_link
+
+    issued = issue_link(world.participant, "questionnaire", ref="phq-9", by=world.therapist)
+    for text in (
+        login(world.participant_user).get(reverse("assessments:mine", args=["phq-9"])),
+        client.get(issued.path),
+    ):
+        page = text.content.decode()
+        assert '<h1 lang="en">Patient Health Questionnaire-9</h1>' in page
+        assert 'id="q-1" data-item="1" lang="en"' in page
+        assert '<p class="instructions" lang="en">' in page
+        assert "Enviar mis respuestas" in page
+
+
 def test_the_crisis_page_and_safety_plan_are_in_spanish(world, login, spanish):
     draft = services.save_draft(
         world.participant,
