@@ -85,6 +85,7 @@ class CheckInForm(forms.Form):
                 "hours_slept": last.hours_slept,
             }
         super().__init__(*args, **kwargs)
+        self.last = last
         if coping_choices:
             cast(forms.MultipleChoiceField, self.fields["coping"]).choices = coping_choices
         if not ask_medications:

@@ -3,6 +3,8 @@
 Thin: parse the form, call `services.record_checkin`, show what came of it.
 """
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -33,6 +35,14 @@ def _form(participant: Participant, data=None) -> CheckInForm:
         coping_choices=selectors.coping_choices(participant),
         ask_medications=bool(taken_on(participant, timezone.localdate())),
     )
+
+
+def _page(form: CheckInForm) -> dict[str, Any]:
+    """The form, and the time of today's check-in if one was sent already: a second one
+    is allowed, so the page says it adds another rather than refusing it."""
+    last = form.last
+    today = last is not None and timezone.localtime(last.recorded_at).date() == timezone.localdate()
+    return {"form": form, "checked_in_at": last.recorded_at if today else None}
 
 
 def _send(request: HttpRequest, participant: Participant, form: CheckInForm, **kwargs):
@@ -79,7 +89,7 @@ def mine(request: SignedInRequest) -> HttpResponse:
         )
     except AccessDenied as exc:
         return error_page(request, "Not available", exc.message, status=403)
-    return render(request, "checkins/mine.html", {"form": form, "portal": True}, status=status)
+    return render(request, "checkins/mine.html", {**_page(form), "portal": True}, status=status)
 
 
 @serves("GET")
@@ -99,8 +109,8 @@ def handle_link(request: HttpRequest, visit: LinkVisit) -> HttpResponse:
                 if sent.critical:
                     return crisis_page(request, participant, sent.checkin)
                 return render(request, "checkins/done.html", {"portal_url": ""})
-        return render(request, "checkins/mine.html", {"form": form}, status=400)
-    return render(request, "checkins/mine.html", {"form": form})
+        return render(request, "checkins/mine.html", _page(form), status=400)
+    return render(request, "checkins/mine.html", _page(form))
 
 
 def register_link_target() -> None:

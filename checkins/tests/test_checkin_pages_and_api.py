@@ -1,14 +1,18 @@
 """The check-in from the portal, a reminder link and the API."""
 
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from audit.models import AuditEvent
 from checkins.models import CheckIn
 from links.services import issue_link
 from monitoring.models import Alert
 
+CHICAGO = ZoneInfo("America/Chicago")
 FORM_CALM = {"mood": "6", "craving": "2", "used": "no", "safety": "no", "hours_slept": "7"}
 
 
@@ -40,6 +44,23 @@ def test_only_a_form_filled_from_the_last_check_in_says_so(world, participant_cl
     assert "Same as last time?" not in first
     participant_client.post("/checkins/me/", FORM_CALM)
     assert "Same as last time?" in participant_client.get("/checkins/me/").content.decode()
+
+
+def test_a_second_check_in_the_same_day_is_said_to_add_another(world, login):
+    def page_at(moment):
+        with time_machine.travel(moment, tick=False):
+            return login(world.participant_user).get("/checkins/me/").content.decode()
+
+    assert "You already checked in today" not in page_at(
+        datetime(2026, 12, 1, 18, 0, tzinfo=CHICAGO)
+    )
+    with time_machine.travel(datetime(2026, 12, 1, 18, 40, tzinfo=CHICAGO), tick=False):
+        login(world.participant_user).post("/checkins/me/", FORM_CALM)
+    evening = page_at(datetime(2026, 12, 1, 21, 5, tzinfo=CHICAGO))
+    assert "You already checked in today at 18:40. Sending again adds another check-in" in evening
+    assert "You already checked in today" not in page_at(
+        datetime(2026, 12, 2, 8, 0, tzinfo=CHICAGO)
+    )
 
 
 def test_a_safety_yes_shows_crisis_lines_at_once(world, participant_client):
