@@ -287,9 +287,16 @@ def note(request: StaffRequest, participant, note_id) -> HttpResponse:
     return _note_page(request, participant, found)
 
 
-def _refused(request: StaffRequest, participant, found: ProgressNote, message: str) -> HttpResponse:
+def _refused(
+    request: StaffRequest,
+    participant,
+    found: ProgressNote,
+    message: str,
+    *,
+    headline: str = "Not saved",
+) -> HttpResponse:
     """The note again with why the action was refused; nothing was written."""
-    return _note_page(request, participant, found, error=message, status=400)
+    return _note_page(request, participant, found, error=f"{headline}: {message}", status=400)
 
 
 @participant_page(Scope.CLINICAL, methods=("POST",))
@@ -304,6 +311,7 @@ def sign(request: StaffRequest, participant, note_id) -> HttpResponse:
             participant,
             found,
             "Keep the justification to one line (under 200 characters).",
+            headline="Not signed, the draft is kept",
         )
     try:
         services.sign_note(
@@ -313,7 +321,9 @@ def sign(request: StaffRequest, participant, note_id) -> HttpResponse:
             justification=form.cleaned_data.get("justification") or "",
         )
     except (InvalidInput, ConcurrentEdit) as exc:
-        return _refused(request, participant, found, exc.message)
+        return _refused(
+            request, participant, found, exc.message, headline="Not signed, the draft is kept"
+        )
     messages.success(request, "Note signed.")
     return redirect("notes:note", participant.public_id, found.public_id)
 

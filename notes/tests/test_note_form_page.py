@@ -106,3 +106,19 @@ def test_the_notes_tab_buttons_say_they_write_a_note_in_each_format(world, login
     assert (
         f'<a class="button" href="{url}?format=dap">Write a DAP note</a>' in page.content.decode()
     )
+
+
+def test_a_refused_signature_says_the_note_is_not_signed_and_the_draft_kept(world, login, formats):
+    from notes import services
+    from notes.tests.conftest import dap
+
+    note = services.draft_note(world.participant, dap(no_objective_reason=""), by=world.therapist)
+    page = login(world.therapist).post(
+        reverse("notes:sign", args=[world.participant.public_id, note.public_id]),
+        {"version": note.version},
+    )
+    assert page.status_code == 400
+    assert (
+        '<div class="error" role="alert">Not signed, the draft is kept: Choose the plan'
+        " objectives this note addresses" in page.content.decode()
+    )
