@@ -7,6 +7,7 @@ import pytest
 from attendance.dose import current_week
 from attendance.tests.builders import enrol, make_session, record
 from conftest import PASSWORD
+from plans.tests.builders import signed
 from scheduling.models import SessionMode
 from tests.browser.conftest import sign_in
 
@@ -38,3 +39,16 @@ def test_participant_sees_their_week_on_a_phone(page, world):
     assert page.get_by_role("heading", name="Next week").is_visible()
     # No horizontal scrolling on a phone.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+@pytest.mark.parametrize("path", ["/checkins/me/", "/assessments/me/pcl-5/", "/plans/mine/"])
+def test_a_small_phone_with_large_text_never_scrolls_sideways(page, world, path):
+    """320 px wide with text at 200 %: the 0–10 boxes wrap onto rows, long words break."""
+    signed(world)
+    page.set_viewport_size({"width": 320, "height": 800})
+    sign_in(page, "participant_user", PASSWORD)
+    page.get_by_role("heading", name="This week").wait_for()
+    page.goto(path)
+    page.evaluate("document.documentElement.style.fontSize = '32px'")
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
