@@ -63,3 +63,17 @@ def test_a_no_change_day_takes_at_most_seven_taps(page, world):
     assert today.medications_taken == "all"
     assert today.hours_slept == 7
     assert CheckIn.objects.count() == 2
+
+
+def test_each_fold_of_the_check_in_shows_that_it_opens(page, world):
+    """A summary styled as a row loses the browser's triangle; without one, "Triggers today"
+    reads as a heading with nothing under it."""
+    page.set_viewport_size({"width": 375, "height": 812})
+    sign_in(page, "participant_user", PASSWORD)
+    page.goto("/checkins/me/")
+    marker = "s => getComputedStyle(s, '::before').content"
+    fold = page.locator("summary", has_text="Triggers today")
+    assert fold.evaluate(marker).startswith('"▸"')
+    fold.click()
+    assert fold.evaluate(marker).startswith('"▾"')
+    assert page.locator("#triggers-field").is_visible()
