@@ -4,8 +4,10 @@ from typing import cast
 
 from django import forms
 
-from accounts.models import Membership, User
+from accounts.models import User
 from medications import catalog
+from medications.services import PRESCRIBER_HERE
+from participants.access import staff_holding
 from tandem import dates
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -22,7 +24,10 @@ class MedicationForm(forms.Form):
     )
     dose = forms.CharField(max_length=120, required=False, help_text='For example "16 mg daily".')
     prescribed_by = forms.ModelChoiceField(
-        label="Prescriber here", queryset=User.objects.none(), required=False
+        label="Prescriber here",
+        queryset=User.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": PRESCRIBER_HERE},
     )
     prescribed_elsewhere = forms.CharField(
         label="Or prescriber elsewhere", max_length=200, required=False
@@ -33,12 +38,9 @@ class MedicationForm(forms.Form):
 
     def __init__(self, *args, organization, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        staff = Membership.objects.filter(organization=organization, is_active=True).values(
-            "user_id"
+        cast(forms.ModelChoiceField, self.fields["prescribed_by"]).queryset = staff_holding(
+            "medication.prescribe", organization.pk
         )
-        cast(forms.ModelChoiceField, self.fields["prescribed_by"]).queryset = User.objects.filter(
-            pk__in=staff, kind=User.Kind.STAFF
-        ).order_by("last_name", "first_name")
 
 
 class StopForm(forms.Form):

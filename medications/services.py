@@ -10,11 +10,13 @@ from audit.models import Action
 from audit.services import record_event
 from medications import catalog
 from medications.models import Medication
-from participants.access import Scope, organizations_of, require, uses_staff_pages
+from participants.access import Scope, may, require
 from participants.models import Participant
 from tandem import dates, lifecycle
 from tandem.errors import InvalidInput
 from tandem.validation import validate
+
+PRESCRIBER_HERE = "Choose one of the program's prescribers, or name a prescriber elsewhere."
 
 
 def add_medication(
@@ -45,13 +47,10 @@ def add_medication(
     dates.check(started_on, field="started_on", label="The start date")
     if stopped_on is not None:
         dates.check(stopped_on, field="stopped_on", label="The stop date")
-    if prescribed_by is not None and (
-        not uses_staff_pages(prescribed_by)
-        or participant.organization_id not in organizations_of(prescribed_by)
+    if prescribed_by is not None and not may(
+        prescribed_by, "medication.prescribe", participant.organization_id
     ):
-        raise InvalidInput(
-            "A prescriber here is a staff member of the program.", field="prescribed_by"
-        )
+        raise InvalidInput(PRESCRIBER_HERE, field="prescribed_by")
     medication = Medication(
         participant=participant,
         code=code,

@@ -131,6 +131,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "clinical.sign": LICENSED_ROLES,
     "diagnosis.record": LICENSED_ROLES,
     "level_of_care.decide": LICENSED_ROLES,
+    # Named as the program's own prescriber of a medication on a participant's list.
+    "medication.prescribe": frozenset({Role.PRESCRIBER}),
     # The program calendar and the weekly schedule (groups, rooms, counts; no participants).
     "calendar.read": OVERSIGHT_ROLES | CLINICAL_ROLES | {Role.FRONT_DESK},
     "calendar.edit": OVERSIGHT_ROLES,

@@ -77,6 +77,62 @@ def test_a_prescriber_of_another_organization_is_refused(world):
     assert refused.value.field == "prescribed_by"
 
 
+def test_a_staff_member_who_does_not_prescribe_is_refused_as_prescriber_here(world):
+    for staff in (world.counsellor, world.nurse, world.casemanager, world.peer):
+        with pytest.raises(InvalidInput) as refused:
+            add_medication(
+                world.participant,
+                by=world.therapist,
+                code="sertraline",
+                prescribed_by=staff,
+                started_on=date(2026, 9, 1),
+            )
+        assert refused.value.field == "prescribed_by"
+    assert not Medication.objects.exists()
+    assert not AuditEvent.objects.filter(event_type="medication.added").exists()
+
+
+def test_the_form_offers_only_the_programs_prescribers(world, login):
+    page = login(world.therapist).get(
+        reverse("medications:tab", args=[world.participant.public_id])
+    )
+    offered = list(page.context["form"].fields["prescribed_by"].queryset)
+    assert offered == [world.prescriber]
+    html = page.content.decode()
+    assert f'<option value="{world.prescriber.pk}">' in html
+    assert f'<option value="{world.counsellor.pk}">' not in html
+
+
+def test_a_posted_prescriber_who_does_not_prescribe_is_refused_on_the_field(world, login):
+    response = login(world.therapist).post(
+        reverse("medications:tab", args=[world.participant.public_id]),
+        {"code": "sertraline", "prescribed_by": world.counsellor.pk, "started_on": "2026-09-01"},
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["prescribed_by"] == [
+        "Choose one of the program's prescribers, or name a prescriber elsewhere."
+    ]
+    assert not Medication.objects.exists()
+
+
+def test_the_api_refuses_a_prescriber_who_does_not_prescribe(world, login):
+    response = login(world.therapist).post(
+        api_url(world),
+        json.dumps(
+            {"code": "sertraline", "prescribed_by": world.nurse.pk, "started_on": "2026-09-01"}
+        ),
+        content_type="application/json",
+    )
+    assert response.status_code == 422, response.content
+    assert response.json()["detail"] == [
+        {
+            "field": "prescribed_by",
+            "message": "Choose one of the program's prescribers, or name a prescriber elsewhere.",
+        }
+    ]
+    assert not Medication.objects.exists()
+
+
 def test_stopping_twice_or_from_a_stale_form_is_refused(world):
     row = add_medication(
         world.participant, by=world.therapist, code="acamprosate", started_on=date(2026, 9, 1)
