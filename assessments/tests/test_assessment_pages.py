@@ -47,6 +47,28 @@ def test_tab_lists_history_per_instrument_with_a_trend(world, login, record):
     _no_inline_script(html)
 
 
+def test_tab_gives_each_flag_in_words_and_its_date_as_the_chart_does(world, login, record):
+    """A clinician reads what was flagged and on what day, not `suicide-risk` and 2026-07-08."""
+    record(
+        "phq-9",
+        answers("phq-9", 1, q9=1),
+        completed_at=datetime(2026, 7, 8, 16, 0, tzinfo=UTC),
+    )
+    record("bam", answers("bam", 4), completed_at=datetime(2026, 7, 9, 16, 0, tzinfo=UTC))
+
+    html = login(world.therapist).get(_url("tab", world)).content.decode()
+
+    assert "<td>Wed 8 Jul 2026</td>" in html and "<td>Thu 9 Jul 2026</td>" in html
+    assert "2026-07-08" not in html
+    assert (
+        '<span class="tag tag-critical">PHQ-9 item 9 (thoughts of death or self-harm) is '
+        "above 0: same-day suicide risk assessment, whatever the total.</span>"
+    ) in html
+    assert '<span class="tag">Risk subscale is 12 or more.</span>' in html
+    for code in (">suicide-risk<", ">risk-high<", ">protective-low<", ">use<"):
+        assert code not in html
+
+
 def test_trend_chart_has_axes_dates_values_and_a_text_equivalent(world, login, record):
     for day, value in ((2, 2), (9, 1), (16, 0)):
         record(
