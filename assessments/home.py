@@ -7,12 +7,14 @@ from django.utils.safestring import SafeString, mark_safe
 
 from assessments.instruments import UnknownInstrumentError, get
 from assessments.models import Administration
+from assessments.selectors import band_label, definition
 from participants.models import Episode
 from tandem.templatetags.clock import when
 
 
 def latest_scores_column(episodes: list[Episode]) -> dict[int, Any]:
-    """The latest total of each instrument per caseload row (one query for the page)."""
+    """The latest total of each instrument per caseload row (one query for the page), each band
+    in the instrument's own words (Zone IV, Probable PTSD) looked up from its definition."""
     by_participant = {e.participant_id: e.pk for e in episodes}
     rows = (
         Administration.objects.current()
@@ -27,7 +29,7 @@ def latest_scores_column(episodes: list[Episode]) -> dict[int, Any]:
             scores[code] = {
                 "name": _short_name(code),
                 "total": total,
-                "band": band,
+                "band": band_label(definition(code), band),
                 "on": completed_at,
             }
     return {

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import Program
 from assessments.services import record_administration
 from assessments.tests.administration_helpers import answers
+from assessments.tests.scoring_helpers import fill
 from attendance import dose
 from attendance.tests.builders import active_participant
 from audit.models import AuditEvent
@@ -125,6 +126,22 @@ def test_clinician_caseload_has_status_next_session_dose_alerts_and_scores(world
         page,
     )
     assert "1 open" in page
+
+
+def test_the_caseload_names_each_score_s_band_as_its_instrument_does(world, login):
+    """A clinician reads Zone IV and Probable PTSD, not the codes zone-4 and probable-ptsd."""
+    for code, total in (("audit", 24), ("pcl-5", 40)):
+        record_administration(
+            world.participant,
+            code=code,
+            answers=fill(code, total),
+            mode="staff-entered",
+            by=world.therapist,
+        )
+    page = login(world.therapist).get("/").content.decode()
+    assert '<span class="muted small">Zone IV</span>' in page
+    assert '<span class="muted small">Probable PTSD</span>' in page
+    assert "zone-4" not in page and "probable-ptsd" not in page
 
 
 def test_the_caseload_row_escapes_what_was_typed_and_names_a_high_alert(world, login):
