@@ -52,3 +52,12 @@ def test_a_small_phone_with_large_text_never_scrolls_sideways(page, world, path)
     page.evaluate("document.documentElement.style.fontSize = '32px'")
     page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+def test_the_safety_plan_s_988_line_is_big_enough_to_tap(page, world):
+    page.set_viewport_size({"width": 375, "height": 812})
+    sign_in(page, "participant_user", PASSWORD)
+    page.get_by_role("heading", name="This week").wait_for()
+    page.goto("/safety-plan/mine/")
+    line = page.locator(".safety-plan a[href='tel:988']")
+    assert line.bounding_box()["height"] >= 44
