@@ -2,6 +2,7 @@
 for a participant with a medication on the list (so the medications question is asked too)."""
 
 from datetime import date, timedelta
+from itertools import pairwise
 
 import pytest
 from django.utils import timezone
@@ -77,3 +78,23 @@ def test_each_fold_of_the_check_in_shows_that_it_opens(page, world):
     fold.click()
     assert fold.evaluate(marker).startswith('"▾"')
     assert page.locator("#triggers-field").is_visible()
+
+
+def test_the_crisis_lines_after_a_safety_yes_are_separate_buttons(page, world):
+    page.set_viewport_size({"width": 375, "height": 812})
+    sign_in(page, "participant_user", PASSWORD)
+    page.goto("/checkins/me/")
+    answers = (("#mood-field", "5"), ("#craving-field", "2"), ("#used-field", "No"))
+    for field, answer in (*answers, ("#safety-field", "Yes")):
+        page.locator(field).get_by_text(answer, exact=True).click()
+    page.get_by_role("button", name="Send").click()
+    page.get_by_role("heading", name="You do not have to face this alone").wait_for()
+    lines = page.locator(".crisis > .crisis-lines a.button")
+    boxes = [lines.nth(i).bounding_box() for i in range(lines.count())]
+    assert len(boxes) == 3
+    assert all(b["height"] >= 44 for b in boxes)
+    assert all(a["y"] + a["height"] < b["y"] for a, b in pairwise(boxes))
+    bullets = page.locator(".crisis > .crisis-lines > li").evaluate_all(
+        "items => items.map(li => getComputedStyle(li).listStyleType)"
+    )
+    assert bullets == ["none", "none", "none"]
