@@ -1,0 +1,38 @@
+"""On a phone's touch screen every button on the participant's home is big enough to tap."""
+
+import pytest
+
+from conftest import PASSWORD
+from plans.tests.builders import signed
+from tests.browser.conftest import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 375, "height": 812},
+        is_mobile=True,
+        has_touch=True,
+    )
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+def test_every_button_on_the_portal_home_is_at_least_44_px_tall_on_a_touch_screen(phone, world):
+    signed(world)
+    sign_in(phone, "participant_user", PASSWORD)
+    phone.get_by_role("heading", name="This week").wait_for()
+
+    heights = phone.evaluate(
+        "[...document.querySelectorAll('button, a.button')]"
+        ".filter(e => e.offsetParent !== null)"
+        ".map(e => [e.textContent.trim(), e.getBoundingClientRect().height])"
+    )
+
+    assert len(heights) >= 3
+    assert [(name, h) for name, h in heights if h < 44] == []
