@@ -297,6 +297,7 @@ def hand_over(
         if not to_role or task.participant is None:
             raise InvalidInput("Choose who takes the task over.", field="to")
         to = resolve_owner(task.participant, to_role)
+    _check_owner(to, task.organization_id, task.participant)
     return _hand_over(
         task,
         by=by,
@@ -320,34 +321,9 @@ def _hand_over(
     expected_version: int | None,
     decision: Any,
 ) -> Task:
-    """The hand-over once the person handing over was allowed to, to someone who may own
-    the task (`_check_owner`); returns the new task."""
-    _check_owner(to, task.organization_id, task.participant)
-    return _hand_to(
-        task,
-        by=by,
-        to=to,
-        to_role=to_role,
-        note=note,
-        due_on=due_on,
-        expected_version=expected_version,
-        decision=decision,
-    )
-
-
-def _hand_to(
-    task: Task,
-    *,
-    by: User | None,
-    to: User,
-    to_role: str,
-    note: str,
-    due_on: date | None,
-    expected_version: int | None,
-    decision: Any,
-) -> Task:
-    """The hand-over to someone already found able to own the task (`_hand_over` checks
-    them; the returns' `_successor` did while choosing them); returns the new task."""
+    """The hand-over to someone already found able to own the task (`hand_over` and
+    `follow_primary_change` check them with `_check_owner`; the returns' `_successor` did
+    while choosing them); returns the new task."""
     participant = task.participant
     if to.pk == task.owner_id:
         raise InvalidInput("The task already belongs to this person.", field="to")
@@ -413,7 +389,13 @@ def follow_primary_change(episode: Any, previous: Any, new: Any, *, by: Any) -> 
     participant = episode.participant
     if may_take_over(previous, participant):
         return []
-    tasks = Task.objects.filter(participant=participant, owner=previous, status=TaskStatus.OPEN)
+    tasks = list(
+        Task.objects.filter(
+            participant=participant, owner=previous, status=TaskStatus.OPEN
+        ).order_by("pk")
+    )
+    if tasks:
+        _check_owner(new, participant.organization_id, participant)
     return [
         _hand_over(
             task,
@@ -425,7 +407,7 @@ def follow_primary_change(episode: Any, previous: Any, new: Any, *, by: Any) -> 
             expected_version=None,
             decision=None,
         )
-        for task in tasks.order_by("pk")
+        for task in tasks
     ]
 
 
@@ -525,7 +507,7 @@ def _return(
             _out_of_reach(task, participant, by=by, decision=decision, note=note)
         return None
     to, role = found
-    return _hand_to(
+    return _hand_over(
         task,
         by=by,
         to=to,
