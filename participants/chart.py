@@ -21,7 +21,7 @@ from participants.models import CareTeamRole, EpisodeStatus
 from participants.selectors import RowValues, kept_row_values, read_on_participant
 from tandem.escaping import format_html, format_html_join
 from tandem.hooks import Hook
-from tandem.templatetags.clock import clock
+from tandem.templatetags.clock import clock, day
 
 
 @dataclass(frozen=True)
@@ -203,7 +203,7 @@ class ChartHeader:
             else "",
             participant.record_number,
             participant.age,
-            participant.date_of_birth.isoformat(),
+            day(participant.date_of_birth),
             format_html(" · {}", participant.preferred_language)
             if participant.preferred_language != "English"
             else "",

@@ -56,6 +56,10 @@ def test_the_form_discharges_and_the_tab_shows_the_summary_draft(world, login):
     page = client.get(reverse("discharge:tab", args=[world.participant.public_id]))
     text = page.content.decode()
     assert "TEDS reason 1" in text and "Dates and levels of care" in text
+    assert "<dt>Date</dt><dd>Fri 20 Nov 2026</dd>" in text
+    assert "<dd>Wed 25 Nov 2026 10:30 at Eastside Counseling, room 2 · " in text
+    follow_ups = re.findall(r"<tr><td>[^<]+</td><td>([^<]+)</td>", text)
+    assert follow_ups and all(re.fullmatch(r"\w{3} \d{1,2} \w{3} \d{4}", d) for d in follow_ups)
 
 
 def test_the_tab_of_a_stay_still_open_says_it_is_not_discharged(world, login):

@@ -1,6 +1,9 @@
 """The Intake and Diagnoses tabs: htmx section saves, conflicts, addenda, search, query budgets."""
 
+from datetime import UTC, date, datetime
+
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -156,6 +159,27 @@ def test_adding_a_diagnosis_from_the_tab(world, login):
     assert response.status_code == 302
     page = client.get(reverse("intake:diagnoses", args=[world.participant.public_id]))
     assert b"Opioid dependence, uncomplicated" in page.content
+
+
+def test_the_diagnoses_tab_gives_its_dates_as_every_other_chart_tab_does(world, login):
+    """When a diagnosis was made and when its status changed read Fri 20 Nov 2026, not ISO."""
+    made = services.add_diagnosis(
+        world.episode,
+        code="F10.20",
+        status="provisional",
+        made_on=date(2026, 11, 20),
+        by=world.therapist,
+    )
+    with time_machine.travel(datetime(2026, 11, 23, 18, tzinfo=UTC), tick=False):
+        services.change_diagnosis_status(
+            made, to_status="confirmed", by=world.therapist, expected_version=made.version
+        )
+    page = login(world.therapist).get(
+        reverse("intake:diagnoses", args=[world.participant.public_id])
+    )
+    text = page.content.decode()
+    assert f'<div class="muted small">{world.therapist}, Mon 23 Nov 2026</div>' in text
+    assert '<div class="muted small">Fri 20 Nov 2026</div>' in text
 
 
 def test_an_unknown_code_on_the_form_is_explained(world, login):

@@ -1,6 +1,9 @@
 """The Level of care tab: the labelled recommendation, recording, admitting, referring out."""
 
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -142,6 +145,26 @@ def test_a_referral_out_offers_transferred_out_and_declined(world, login):
         {"to_status": "declined", "on": "2026-11-10", "version": 1, "confirm": "on"},
     )
     assert Episode.objects.get(pk=world.referral_episode.pk).status == "declined"
+
+
+def test_the_tab_gives_its_dates_as_every_other_chart_tab_does(world, login):
+    """The decision, the referral out and the history read Fri 20 Nov 2026, not 2026-11-20."""
+    client = login(world.intake)
+    with time_machine.travel(datetime(2026, 11, 20, 18, tzinfo=UTC), tick=False):
+        client.post(
+            reverse("placement:decide", args=[world.referral.public_id]),
+            _form(
+                {**IOP_RATINGS, "6": 4}, chosen_level="3", refer_to="Cedar House", action="record"
+            ),
+        )
+        page = client.get(
+            reverse("placement:level_of_care", args=[world.referral.public_id])
+        ).content.decode()
+    assert f"by {world.intake} on Fri 20 Nov 2026." in page
+    assert "Referred to <strong>Cedar House</strong> for " in page
+    assert " on Fri 20 Nov 2026. " in page
+    assert "<h3>Fri 20 Nov 2026 — " in page
+    assert ">2026-11-20" not in page and " 2026-11-20" not in page
 
 
 def _count(client, url) -> int:

@@ -12,6 +12,7 @@ from participants.services import mark_entered_in_error
 from plans import services, views
 from plans.models import Objective, Problem, TreatmentPlan
 from plans.tests.builders import drafted, signed
+from tandem.templatetags.clock import day
 
 
 def test_start_then_build_a_plan_in_the_editor(world, login):
@@ -362,8 +363,14 @@ def test_the_plan_tab_shows_the_stored_review_when_it_falls_due(world, login):
     interval = timedelta(days=world.program.plan_review_interval_days)
     page = client.get(tab).content.decode()
     assert "Treatment plan in force — version 1" in page and "Plan review" not in page
+    due = plan.signed_at.astimezone(world.program.tz).date() + interval
     with time_machine.travel(plan.signed_at + interval - timedelta(days=3), tick=False):
-        assert "Plan review due</strong>" in login(world.therapist).get(tab).content.decode()
+        page = login(world.therapist).get(tab).content.decode()
+        assert f"Plan review due</strong> on {day(due)} — " in page
+    objectives = list(plan.objectives.all())
+    assert objectives
+    for objective in objectives:
+        assert f"</a> — by {day(objective.target_date)}\n" in page
     with time_machine.travel(plan.signed_at + interval + timedelta(days=2), tick=False):
         page = login(world.therapist).get(tab).content.decode()
         assert "Plan review overdue</strong>" in page

@@ -145,7 +145,7 @@ def test_an_assessment_of_the_stay_before_is_not_the_new_plan_s_progress(
         True,
     )
     client = login(world.therapist)
-    assert "latest 0 on 10 Nov 2026" in _pages(client, world, plan)[0]
+    assert "latest 0 on Tue 10 Nov 2026" in _pages(client, world, plan)[0]
     assert _api_progress(client, world)["latest_date"] == "2026-11-10"
     assert "latest 0 (10 Nov)" in _portal(login, world)
 
@@ -194,7 +194,7 @@ def test_a_drug_screen_of_the_stay_before_is_not_the_new_plan_s_progress(
     (progress,) = plan_view(plan).progress.values()
     assert (progress.reading.value, progress.reading.on) == (this_stay, date(2026, 11, 10))
     client = login(world.therapist)
-    assert f"latest {this_stay} on 10 Nov 2026" in _pages(client, world, plan)[0]
+    assert f"latest {this_stay} on Tue 10 Nov 2026" in _pages(client, world, plan)[0]
     assert _api_progress(client, world)["latest_value"] == str(this_stay)
     assert f"latest {this_stay} (10 Nov)" in _portal(login, world)
 

@@ -48,6 +48,8 @@ def test_tab_shows_their_published_week_in_local_time(world, calendar, login):
     page = login(world.casemanager).get(_tab(world) + f"?week={MONDAY}").content.decode()
     assert "Relapse prevention" in page and "DBT skills" in page
     assert "09:00–12:00" in page and "Oak room" in page
+    assert "<td>Mon 7 Jan 2030, 09:00–12:00</td>" in page  # as every other chart tab
+    assert "<td>Wed 9 Jan 2030, " in page
     assert 'aria-current="page">Schedule' in page
     assert "Save availability" in page  # the care team edits
 
