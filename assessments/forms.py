@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import gettext as _
 
 from assessments import instruments
 from assessments.instruments.types import Instrument, Item
 from assessments.models import Mode
+from assessments.scoring import AnswerError
 from assessments.services import MIN_REASON_LENGTH, can_self_report
 
 FIELD_PREFIX = "item-"
@@ -84,9 +86,28 @@ def answers_from(instrument: Instrument, data: Mapping[str, str]) -> tuple[dict,
             answers[item.id] = int(raw)
         except ValueError:
             errors[item.id] = (
-                "Enter a whole number." if item.value_range else "Choose one of the options."
+                _("Enter a whole number.") if item.value_range else _("Choose one of the options.")
             )
     return answers, errors
+
+
+def refusals(instrument: Instrument, errors: list[AnswerError]) -> tuple[dict, list[str]]:
+    """The scorer's refusals as the form shows them: {item id: words} for the questions
+    concerned, each in the reader's language ("Answer this question.") rather than the
+    scorer's English for the API ("item 2 is required"), and what concerns the whole form."""
+    words = {
+        "required": _("Answer this question."),
+        "not-allowed": _("Choose one of the options."),
+        "not-applicable": _("Leave this question blank: your earlier answers skip it."),
+    }
+    by_item: dict[str, str] = {}
+    problems: list[str] = []
+    for error in errors:
+        if error["item"] in instrument.item_ids:
+            by_item.setdefault(error["item"], words.get(error["kind"], error["message"]))
+        else:
+            problems.append(error["message"] or "")
+    return by_item, problems
 
 
 def answer_rows(instrument: Instrument, answers: Mapping[str, int]) -> list[tuple[Item, str]]:

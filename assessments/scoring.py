@@ -44,10 +44,15 @@ from assessments.instruments.types import (
 
 
 class AnswerError(TypedDict):
-    """One refused answer: the item it concerns (None for the form as a whole) and why."""
+    """One refused answer: the item it concerns (None for the form as a whole), why, and
+    which kind of refusal it is, so a form can say it in its reader's words and language:
+    "required" (unanswered), "not-allowed" (an answer the item does not offer),
+    "not-applicable" (answered where the instrument's skip rule leaves it out), or "" for
+    anything else."""
 
     item: str | None
     message: str
+    kind: str
 
 
 __all__ = ["Flag", "ScoreResult", "ScoringError", "Threshold", "score", "validate"]
@@ -59,7 +64,7 @@ PROGRAM_OVERRIDE = "program-override"
 
 
 class ScoringError(ValueError):
-    """Invalid input; ``errors`` holds one ``{"item": id_or_None, "message": str}`` per problem."""
+    """Invalid input; ``errors`` holds one `AnswerError` per problem."""
 
     def __init__(self, errors: list[AnswerError]) -> None:
         super().__init__("; ".join(error["message"] or "" for error in errors))
@@ -210,8 +215,8 @@ class _Check:
         for item in instrument.items:
             self._check_item(item, answers, allow_incomplete)
 
-    def _error(self, item: str | None, message: str) -> None:
-        self.errors.append({"item": item, "message": message})
+    def _error(self, item: str | None, message: str, kind: str = "") -> None:
+        self.errors.append({"item": item, "message": message, "kind": kind})
 
     def _check_context(self, context: Any) -> None:
         if context is None:
@@ -266,13 +271,17 @@ class _Check:
 
         if present:
             if type(value) is not int or value not in item.allowed_values:
-                self._error(item.id, _bad_value_message(item, value))
+                self._error(item.id, _bad_value_message(item, value), "not-allowed")
                 return
             if applies is True and skip and skip.effect == "must-omit":
-                self._error(item.id, f"item {item.id} must be absent: {skip.reason}")
+                self._error(
+                    item.id, f"item {item.id} must be absent: {skip.reason}", "not-applicable"
+                )
                 return
             if applies is True and skip and skip.effect == "absent-or-zero" and value != 0:
-                self._error(item.id, f"item {item.id} must be absent or 0: {skip.reason}")
+                self._error(
+                    item.id, f"item {item.id} must be absent or 0: {skip.reason}", "not-applicable"
+                )
                 return
             self.values[item.id] = value
             self.points[item.id] = item.points(value) if item.scored else 0
@@ -286,7 +295,7 @@ class _Check:
         elif item.required:
             self.complete = False
             if not allow_incomplete:
-                self._error(item.id, f"item {item.id} is required")
+                self._error(item.id, f"item {item.id} is required", "required")
 
     def _env(self) -> _Env:
         return _Env(values=self.values, sex=self.sex)

@@ -98,11 +98,7 @@ def _submit(
                 allow_incomplete=options.cleaned_data["allow_incomplete"],
             )
         except services.InvalidAnswers as exc:
-            for error in exc.errors:
-                if error["item"] in instrument.item_ids:
-                    errors.setdefault(error["item"], error["message"])
-                else:
-                    problems.append(error["message"] or "")
+            errors, problems = forms.refusals(instrument, exc.errors)
         except AccessDenied:
             raise
         except TandemError as exc:

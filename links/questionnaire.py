@@ -64,11 +64,8 @@ def handle(request: HttpRequest, visit: LinkVisit) -> HttpResponse:
                     link_visit=visit,
                 )
             except services.InvalidAnswers as exc:
-                for error in exc.errors:
-                    if error["item"] in instrument.item_ids:
-                        errors.setdefault(error["item"], error["message"])
-                    else:
-                        problems.append(error["message"])
+                errors, whole_form = forms.refusals(instrument, exc.errors)
+                problems.extend(whole_form)
             except LinkUnavailable:
                 raise
             except TandemError as exc:

@@ -195,8 +195,8 @@ def test_invalid_answers_come_back_per_item_and_nothing_is_saved(world, login):
     html = response.content.decode()
     assert response.status_code == 400
     assert "Some answers need attention." in html
-    assert "item 4 is required" in html
-    assert "item 2: value 7 is not allowed" in html
+    assert "Question 4</a>: Answer this question." in html
+    assert "Question 2</a>: Choose one of the options." in html
     assert 'value="1" checked' in html  # the other answers are kept
     assert not Administration.objects.exists()
 
@@ -369,7 +369,7 @@ def test_own_account_answers_sent_back_with_errors_are_audited_as_a_view(world, 
     response = client.post(reverse("assessments:mine", kwargs={"code": "phq-9"}), given)
 
     assert response.status_code == 400
-    assert "item 4 is required" in response.content.decode()
+    assert "Question 4</a>: Answer this question." in response.content.decode()
     assert not Administration.objects.exists()
     viewed = AuditEvent.objects.filter(
         participant=world.participant, actor=world.participant_user, action=Action.VIEW

@@ -81,7 +81,7 @@ def test_audit_items_9_and_10_always_required(missing):
     answers = {"1": 0, "9": 0, "10": 0}
     del answers[missing]
     assert validate("audit", answers) == [
-        {"item": missing, "message": f"item {missing} is required"}
+        {"item": missing, "message": f"item {missing} is required", "kind": "required"}
     ]
 
 
@@ -147,6 +147,6 @@ def test_auditc_bad_sex_is_an_error(sex):
 
 def test_auditc_all_items_required():
     assert validate("audit-c", {"1": 0}) == [
-        {"item": "2", "message": "item 2 is required"},
-        {"item": "3", "message": "item 3 is required"},
+        {"item": "2", "message": "item 2 is required", "kind": "required"},
+        {"item": "3", "message": "item 3 is required", "kind": "required"},
     ]

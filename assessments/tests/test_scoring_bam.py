@@ -96,7 +96,9 @@ def test_items_7a_to_7g_and_17_are_recorded_not_scored():
 def test_scored_items_are_required():
     answers = dict(ZERO)
     del answers["13"]
-    assert validate("bam", answers) == [{"item": "13", "message": "item 13 is required"}]
+    assert validate("bam", answers) == [
+        {"item": "13", "message": "item 13 is required", "kind": "required"}
+    ]
 
 
 def test_partial_form_keeps_only_fully_answered_subscales():

@@ -81,4 +81,6 @@ def test_days_365_accepted():
 
 
 def test_b1_always_required():
-    assert validate("crafft", NO_USE) == [{"item": "b1", "message": "item b1 is required"}]
+    assert validate("crafft", NO_USE) == [
+        {"item": "b1", "message": "item b1 is required", "kind": "required"}
+    ]

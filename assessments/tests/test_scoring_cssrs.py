@@ -73,15 +73,15 @@ def test_items_3_to_5_yes_when_2_is_no_is_an_error(item):
 def test_items_3_to_5_required_when_2_is_yes():
     errors = validate("cssrs-screener", {"1": 1, "2": 1, "6": 0})
     assert errors == [
-        {"item": "3", "message": "item 3 is required"},
-        {"item": "4", "message": "item 4 is required"},
-        {"item": "5", "message": "item 5 is required"},
+        {"item": "3", "message": "item 3 is required", "kind": "required"},
+        {"item": "4", "message": "item 4 is required", "kind": "required"},
+        {"item": "5", "message": "item 5 is required", "kind": "required"},
     ]
 
 
 def test_6a_required_when_6_is_yes():
     assert validate("cssrs-screener", {"1": 0, "2": 0, "6": 1}) == [
-        {"item": "6a", "message": "item 6a is required"}
+        {"item": "6a", "message": "item 6a is required", "kind": "required"}
     ]
 
 

@@ -72,7 +72,11 @@ def test_override_outside_allowed_values_is_an_error(value):
     with pytest.raises(ScoringError) as info:
         score("dast-10", ALL_NO, overrides={"positive_threshold": value})
     assert info.value.errors == [
-        {"item": None, "message": f"positive_threshold must be one of 3, 4, not {value!r}"}
+        {
+            "item": None,
+            "message": f"positive_threshold must be one of 3, 4, not {value!r}",
+            "kind": "",
+        }
     ]
 
 
@@ -80,7 +84,7 @@ def test_unknown_override_key_is_an_error():
     with pytest.raises(ScoringError) as info:
         score("dast-10", ALL_NO, overrides={"cutoff": 4})
     assert info.value.errors == [
-        {"item": None, "message": "DAST-10 has no overridable setting 'cutoff'"}
+        {"item": None, "message": "DAST-10 has no overridable setting 'cutoff'", "kind": ""}
     ]
 
 

@@ -50,11 +50,15 @@ def test_item_2_may_be_absent_with_at_most_one_yes(yes):
 
 
 def test_item_2_required_with_two_yes():
-    assert validate("mdq", part1(2) | {"3": 0}) == [{"item": "2", "message": "item 2 is required"}]
+    assert validate("mdq", part1(2) | {"3": 0}) == [
+        {"item": "2", "message": "item 2 is required", "kind": "required"}
+    ]
 
 
 def test_item_3_always_required():
-    assert validate("mdq", part1(0)) == [{"item": "3", "message": "item 3 is required"}]
+    assert validate("mdq", part1(0)) == [
+        {"item": "3", "message": "item 3 is required", "kind": "required"}
+    ]
 
 
 def test_items_4_and_5_accepted_not_scored():

@@ -100,5 +100,9 @@ def test_threshold_override_limited_to_source_range(value):
     with pytest.raises(ScoringError) as info:
         score("pcl-5", ALL_ZERO, overrides={"positive_threshold": value})
     assert info.value.errors == [
-        {"item": None, "message": f"positive_threshold must be one of 31, 32, 33, not {value}"}
+        {
+            "item": None,
+            "message": f"positive_threshold must be one of 31, 32, 33, not {value}",
+            "kind": "",
+        }
     ]

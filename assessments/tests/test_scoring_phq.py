@@ -78,7 +78,7 @@ def test_phq9_item9_is_required():
     del answers["9"]
     with pytest.raises(ScoringError) as info:
         score("phq-9", answers)
-    assert info.value.errors == [{"item": "9", "message": "item 9 is required"}]
+    assert info.value.errors == [{"item": "9", "message": "item 9 is required", "kind": "required"}]
 
 
 def test_phq9_saved_partial_form_still_raises_item9_alert():
@@ -122,4 +122,4 @@ def test_phq2_boundaries_and_offer_phq9(answers, total, band, offer):
 def test_phq2_has_no_item_9():
     with pytest.raises(ScoringError) as info:
         score("phq-2", {"1": 0, "2": 0, "9": 1})
-    assert info.value.errors == [{"item": "9", "message": "unknown item '9' for PHQ-2"}]
+    assert info.value.errors == [{"item": "9", "message": "unknown item '9' for PHQ-2", "kind": ""}]

@@ -264,7 +264,11 @@ def test_unknown_item_is_named(code, data, unknown):
     with pytest.raises(ScoringError) as info:
         score(code, answers)
     assert info.value.errors == [
-        {"item": unknown, "message": f"unknown item {unknown!r} for {instrument.short_name}"}
+        {
+            "item": unknown,
+            "message": f"unknown item {unknown!r} for {instrument.short_name}",
+            "kind": "",
+        }
     ]
 
 

@@ -23,6 +23,7 @@ def test_wrong_type_or_out_of_range_value(value):
         {
             "item": "1",
             "message": f"item 1: value {value!r} is not allowed (expected one of 0, 1, 2, 3)",
+            "kind": "not-allowed",
         }
     ]
 
@@ -51,13 +52,17 @@ def test_scoring_error_message_joins_messages():
 @pytest.mark.parametrize("answers", [None, [("1", 0)], "1=0"])
 def test_answers_must_be_a_mapping(answers):
     assert validate("phq-2", answers) == [
-        {"item": None, "message": "answers must be an object mapping item ids to integer values"}
+        {
+            "item": None,
+            "message": "answers must be an object mapping item ids to integer values",
+            "kind": "",
+        }
     ]
 
 
 def test_non_string_item_id():
     assert validate("phq-2", PHQ2 | {1: 0}) == [
-        {"item": None, "message": "item ids must be strings, not 1"}
+        {"item": None, "message": "item ids must be strings, not 1", "kind": ""}
     ]
 
 
@@ -68,13 +73,13 @@ def test_context_sex_values_accepted_everywhere(sex):
 
 def test_unknown_context_key():
     assert validate("phq-2", PHQ2, {"age": 40}) == [
-        {"item": None, "message": "unknown context key 'age' (allowed: sex)"}
+        {"item": None, "message": "unknown context key 'age' (allowed: sex)", "kind": ""}
     ]
 
 
 def test_context_must_be_a_mapping():
     assert validate("phq-2", PHQ2, ["male"]) == [
-        {"item": None, "message": "context must be an object or null"}
+        {"item": None, "message": "context must be an object or null", "kind": ""}
     ]
 
 
@@ -82,6 +87,7 @@ def test_overrides_must_be_a_mapping():
     assert validate("dast-10", {}, overrides=4)[0] == {
         "item": None,
         "message": "overrides must be an object or null",
+        "kind": "",
     }
 
 

@@ -155,3 +155,34 @@ def test_the_plan_to_read_and_acknowledge_is_in_spanish(world, login, spanish):
     after = client.post(reverse("plans:mine"), {"comment": ""}, follow=True).content.decode()
     assert "Gracias: su confirmación quedó registrada." in after
     assert "Usted confirmó este plan</span> el" in after
+
+
+def test_a_missing_answer_is_asked_for_in_spanish_beside_its_question(
+    world, login, client, spanish
+):
+    """The scorer's "item 9 is required" is for the API; the participant reads, beside the
+    question and in their language, that it needs an answer."""
+    from links.services import issue_link
+
+    unanswered = {f"item-{i}": "0" for i in range(1, 9)}
+    issued = issue_link(world.participant, "questionnaire", ref="phq-9", by=world.therapist)
+    for response in (
+        login(world.participant_user).post(reverse("assessments:mine", args=["phq-9"]), unanswered),
+        client.post(issued.path, unanswered),
+    ):
+        page = response.content.decode()
+        assert response.status_code == 400
+        assert "Responda esta pregunta." in page
+        assert "item 9 is required" not in page
+
+
+def test_a_missing_answer_on_a_staff_page_is_asked_for_beside_its_question(world, login):
+    unanswered = {f"item-{i}": "0" for i in range(1, 9)}
+    response = login(world.therapist).post(
+        reverse("assessments:administer", args=[world.participant.public_id, "phq-9"]),
+        unanswered,
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Answer this question." in page
+    assert "item 9 is required" not in page
