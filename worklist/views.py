@@ -232,7 +232,8 @@ def overdue(request: SignedInRequest) -> HttpResponse:
 def home_panel(request: HttpRequest) -> dict | None:
     """The signed-in staff member's first open tasks on their home page, overdue first, and
     how many they have: read as the task list reads them (`own_open_tasks`), so the panel is
-    full and its count is the list's, however many are about someone beyond their reach."""
+    full and its count is the list's, however many are about someone beyond their reach, and
+    it says how many those are, as the list does."""
     if not any(roles_in(request.user, org) for org in organizations_of(request.user)):
         return None
     own = selectors.own_open_tasks(request.user)
@@ -246,6 +247,7 @@ def home_panel(request: HttpRequest) -> dict | None:
         "tasks": shown,
         "total": len(own.reachable),
         "more": len(own.reachable) > selectors.HOME_TASKS,
+        "withheld": own.withheld,
     }
     return shows(panel, "tasks", [t.participant for t in shown if t.participant], shown)
 

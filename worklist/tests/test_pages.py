@@ -319,6 +319,7 @@ def test_the_home_lists_a_full_panel_of_my_tasks_when_the_first_are_beyond_my_re
     assert TASK_LINK.findall(panel) == expected[:HOME_TASKS] == listed[:HOME_TASKS]
     assert f"Your tasks ({len(listed)})" in panel and len(listed) == HOME_TASKS + 5
     assert "All your tasks" in panel
+    assert f"{HOME_TASKS + 1} of your open tasks are about people whose records" in panel
     assert "Beyond reach" not in html and "Far" not in panel
     home = AuditEvent.objects.filter(event_type="home.viewed").latest("pk")
     assert home.details["lists"]["tasks"]["records"] == expected[:HOME_TASKS]
