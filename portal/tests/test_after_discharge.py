@@ -10,7 +10,7 @@ def test_the_home_leads_a_discharged_participant_to_their_summary(world, login):
     discharge_world(world)
     client = login(world.participant_user)
     page = client.get(reverse("portal:home")).content.decode()
-    assert "You left the program on 2026-11-20." in page
+    assert "You left the program on Fri 20 Nov 2026." in page
     assert f'<a class="button" href="{reverse("discharge:mine")}">' in page
     assert "You are in" not in page
     assert "Your team will appear here." not in page
@@ -32,5 +32,5 @@ def test_the_discharged_home_is_in_spanish(world, login):
     world.participant.save(update_fields=["preferred_language"])
     discharge_world(world)
     page = login(world.participant_user).get(reverse("portal:home")).content.decode()
-    assert "Usted dejó el programa el 2026-11-20." in page
+    assert "Usted dejó el programa el vie 20 Nov 2026." in page
     assert "Lea su resumen de alta y su plan de cuidados después del alta" in page
