@@ -328,6 +328,7 @@ def _hours_by_program(program_ids) -> dict[int, int]:
 # The participant's organization is what the access check of the list asks.
 _DRAFT_SHOWS = (
     "public_id",
+    "kind",
     "service_date",
     "due_at",
     "participant__public_id",

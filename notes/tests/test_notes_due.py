@@ -134,6 +134,25 @@ def test_the_authors_home_shows_unsigned_and_overdue_notes(world, login):
     assert 'id="notes-due-heading"' not in login(world.counsellor).get("/").content.decode()
 
 
+def test_the_homes_drafts_say_which_session_or_kind_of_note_they_are(world, login):
+    from django.urls import reverse
+
+    day = world.program.today() - timedelta(days=2)
+    services.draft_note(
+        world.participant,
+        dap(session=_individual(world, day), service_date=day),
+        by=world.therapist,
+    )
+    services.draft_note(
+        world.participant, dap(kind=NoteKind.FAMILY, service_date=day), by=world.therapist
+    )
+    page = login(world.therapist).get(reverse("home")).content.decode()
+    panel = page[page.index('id="notes-due-heading"') :].split("</section>")[0]
+    when = day.strftime("%a %-d %b")
+    assert f"{world.participant.display_name} · Individual {when}</a> — draft not signed" in panel
+    assert f"{world.participant.display_name} · Family note {when}</a> — draft not signed" in panel
+
+
 def test_the_home_and_notes_due_read_drafts_in_the_same_queries_however_many(world, login):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
