@@ -20,7 +20,7 @@ from attendance.models import Attendance
 from participants.models import Episode, Participant
 from tandem.hooks import Hook
 
-WIDTH, PANEL_H, LEFT, RIGHT, TOP, GAP = 640, 70, 120, 16, 10, 26
+WIDTH, PANEL_H, LEFT, RIGHT, TOP, GAP = 720, 70, 190, 16, 10, 26
 
 
 @dataclass(frozen=True)
@@ -167,10 +167,19 @@ def svg(weeks: list[date], series: list[Series]) -> str:
         )
     shown = [weeks[0], weeks[len(weeks) // 2], weeks[-1]] if len(weeks) > 2 else weeks
     axis_y = TOP + len(series) * (PANEL_H + GAP) + 12
+    # The last week's label ends at the axis's end, so that it is not cut off by the frame.
     labels = format_html_join(
         "",
-        '<text class="tick" x="{}" y="{}" text-anchor="middle">week of {}</text>',
-        ((round(LEFT + index[w] * step, 1), axis_y, w.strftime("%-d %b %Y")) for w in shown),
+        '<text class="tick" x="{}" y="{}" text-anchor="{}">week of {}</text>',
+        (
+            (
+                round(LEFT + index[w] * step, 1),
+                axis_y,
+                "end" if w == weeks[-1] and len(weeks) > 1 else "middle",
+                w.strftime("%-d %b %Y"),
+            )
+            for w in shown
+        ),
     )
     return format_html(
         '<svg class="trajectory" viewBox="0 0 {} {}" role="img" aria-label="{}">{}{}</svg>',
