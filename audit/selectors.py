@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -28,13 +29,17 @@ def actor_name(event: AuditEvent) -> str:
 
 
 def record_name(event: AuditEvent) -> str:
-    """The kind of record an event touched, in words ("alert", "progress note")."""
+    """The kind of record an event touched, in words ("alert", "progress note"; "audit
+    trail" for a type that names no model, such as "audit.AuditTrail")."""
     if not event.record_type:
         return ""
     try:
         return str(apps.get_model(event.record_type)._meta.verbose_name)
     except (LookupError, ValueError):
-        return event.record_type.rsplit(".", 1)[-1].lower()
+        return _WORD_STARTS.sub(" ", event.record_type.rsplit(".", 1)[-1]).lower()
+
+
+_WORD_STARTS = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 
 def _what(event: AuditEvent) -> str | None:
@@ -245,7 +250,8 @@ class TrailExport:
 
 
 def trail_csv(organization_ids: list[int], data: dict) -> TrailExport:
-    """Every matching event as CSV rows, newest first, times in the active time zone."""
+    """Every matching event as CSV rows, newest first, times in the active time zone, each
+    cell in the words the trail page shows (the record as "progress note", not its model)."""
     named: dict[int, Any] = {}
     rows = 0
     out = io.StringIO()
@@ -265,7 +271,7 @@ def trail_csv(organization_ids: list[int], data: dict) -> TrailExport:
                 zone,
                 trail_line(event),
                 event.get_outcome_display(),
-                event.record_type,
+                record_name(event),
                 event.client_address or "",
                 reason_line(event),
             ]

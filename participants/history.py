@@ -38,7 +38,8 @@ def history_page(participant: Participant, number: str | None) -> Page:
 
 
 def history_csv(participant: Participant) -> str:
-    """Every event of the participant's history, newest first, times in the active zone."""
+    """Every event of the participant's history, newest first, times in the active zone,
+    the role in the words the page gives ("case manager", not "case_manager")."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["When", "Time zone", "Who", "Role", "What", "Outcome", "Reason"])
@@ -49,7 +50,7 @@ def history_csv(participant: Participant) -> str:
                 timezone.localtime(event.occurred_at).strftime("%Y-%m-%d %H:%M"),
                 zone,
                 actor_name(event),
-                event.role,
+                role_words(event.role),
                 history_line(event, participant.pk),
                 event.get_outcome_display(),
                 event.reason,

@@ -132,6 +132,27 @@ def test_the_trail_downloads_as_csv_with_its_filters_and_the_download_is_audited
     assert exported.get().details["filters"] == {"record_number": world.participant.record_number}
 
 
+def test_the_csv_names_the_record_as_the_trail_page_does(world, login):
+    """The Record column says "care team member" and "audit trail", as the page does, not
+    the stored "participants.CareTeamMember" or "audit.AuditTrail"."""
+    member = CareTeamMember.objects.filter(episode__participant=world.participant).first()
+    record_event(
+        actor=world.therapist, action=Action.VIEW, participant=world.participant, record=member
+    )
+    client = login(world.auditor)
+
+    client.get(reverse("audit:trail"))
+    body = client.post(reverse("audit:trail_csv")).content.decode()
+    page = client.get(reverse("audit:trail")).content.decode()
+
+    rows = list(csv.reader(io.StringIO(body)))
+    records = {row[3].split(" ·")[0].split(" (")[0]: row[5] for row in rows[1:]}
+    assert records["Therapist Tester viewed the care team member"] == "care team member"
+    assert records["Auditor Tester read the audit trail"] == "audit trail"
+    assert "<td>care team member</td>" in page and "<td>audit trail</td>" in page
+    assert "CareTeamMember" not in page + body and "AuditTrail" not in page + body
+
+
 def test_only_auditors_and_directors_download_the_trail(world, login):
     assert login(world.therapist).post(reverse("audit:trail_csv")).status_code == 403
     assert login(world.auditor).get(reverse("audit:trail_csv")).status_code == 405

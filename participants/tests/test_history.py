@@ -60,6 +60,23 @@ def test_history_downloads_as_csv_and_the_download_is_audited(world, login):
     assert login(world.frontdesk).get(_url("participants:history_csv", world)).status_code == 403
 
 
+def test_the_history_csv_names_the_role_as_the_page_does(world, login):
+    """A role stored as "front_desk" reads "front desk" in the download as on the page."""
+    login(world.frontdesk).get(_url("intake:intake", world))  # refused: not clinical
+    client = login(world.director)
+
+    page = client.get(_url("participants:history", world)).content.decode()
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get(_url("participants:history_csv", world)).content.decode())
+        )
+    )
+
+    refused = next(row for row in rows if row[4].startswith("Frontdesk Tester was not allowed"))
+    assert refused[3] == "front desk" and "(front desk)" in page
+    assert not any("front_desk" in cell for row in rows for cell in row)
+
+
 def _named_and_listed(world, n: int, other) -> None:
     for _ in range(n):
         record_event(actor=world.therapist, action=Action.VIEW, participant=world.participant)
