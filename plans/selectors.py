@@ -25,6 +25,7 @@ from plans.models import (
     TreatmentPlan,
 )
 from plans.review_rule import next_review
+from tandem.templatetags.clock import day
 
 # A review this many days ahead shows as due; past its date it is overdue. A display window,
 # not a clinical rule.
@@ -245,7 +246,7 @@ def suggestions(episode: Episode, plan: TreatmentPlan | None = None) -> list[Sug
                 key=key,
                 domain=DIAGNOSIS_DOMAIN.get(d.kind, ProblemDomain.OTHER),
                 statement=f"{d.description} ({d.code})",
-                source=f"Diagnosis {d.code}, {d.get_status_display().lower()}, made {d.made_on.isoformat()}",
+                source=f"Diagnosis {d.code}, {d.get_status_display().lower()}, made {day(d.made_on)}",
                 source_record=key,
                 diagnoses=(str(d.public_id),),
             )
@@ -269,7 +270,7 @@ def suggestions(episode: Episode, plan: TreatmentPlan | None = None) -> list[Sug
                     domain=DIMENSION_DOMAIN.get(r.dimension, ProblemDomain.OTHER),
                     statement=f"Dimension {r.dimension} ({r.dimension_name}) rated {r.rating}"
                     + (f": {r.note}" if r.note else ""),
-                    source=f"Level-of-care decision of {decision.decided_on.isoformat()}, "
+                    source=f"Level-of-care decision of {day(decision.decided_on)}, "
                     f"dimension {r.dimension} rated {r.rating}",
                     source_record=key,
                     dimensions=(r.dimension,),

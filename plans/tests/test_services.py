@@ -278,10 +278,16 @@ def test_suggestions_name_the_record_they_came_from(world):
     record_decision(world.episode, by=world.therapist)
     found = selectors.suggestions(world.episode)
     assert any(
-        s.source.startswith("Diagnosis F10.20") and s.domain == "substance_use" for s in found
+        s.source == "Diagnosis F10.20, confirmed, made Tue 8 Sep 2026"
+        and s.domain == "substance_use"
+        for s in found
     )
     rated = [s for s in found if s.dimensions]
-    assert rated and all("dimension" in s.source for s in rated)
+    decided = world.episode.placement_decisions.get().decided_on
+    assert rated and all(
+        s.source.startswith(f"Level-of-care decision of {decided:%a %-d %b %Y}, dimension ")
+        for s in rated
+    )
     plan = services.start_plan(world.episode, by=world.therapist)
     key = found[0].key
     problem = services.add_suggested_problem(
