@@ -10,7 +10,7 @@ def assessments_section(participant: Participant) -> list[dict]:
     return [
         {
             "instrument": _short_name(a.instrument),
-            "completed_at": a.completed_at.isoformat(),
+            "completed_at": a.completed_at,
             "total": a.total,
             "band": a.band,
             "positive": a.positive,

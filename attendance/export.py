@@ -8,7 +8,7 @@ def attendance_section(participant: Participant) -> list[dict]:
     """Every roll-call entry, oldest first: session, date, status and minutes attended."""
     return [
         {
-            "date": a.session.date.isoformat(),
+            "date": a.session.date,
             "session": a.session.title,
             "status": a.get_status_display(),
             "minutes": a.minutes,

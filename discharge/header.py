@@ -9,6 +9,7 @@ from django.urls import reverse
 from discharge.models import Aftercare, Discharge
 from discharge.types import DischargeType
 from participants.chart import HeaderFlag
+from tandem.templatetags.clock import day
 
 _TYPES = dict(DischargeType.choices)
 
@@ -39,7 +40,7 @@ def header_flags(participant, values: Mapping[str, Any]) -> list[HeaderFlag]:
     url = reverse("discharge:tab", args=[participant.public_id])
     flags = [
         HeaderFlag(
-            f"Discharged {values['on'].isoformat()}: {_TYPES.get(values['type'], values['type'])}",
+            f"Discharged {day(values['on'])}: {_TYPES.get(values['type'], values['type'])}",
             "info",
             url,
         )

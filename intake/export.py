@@ -46,7 +46,7 @@ def diagnoses_section(participant: Participant) -> list[dict]:
             "kind": d.get_kind_display(),
             "substance_induced": d.substance_induced,
             "status": d.get_status_display(),
-            "made_on": d.made_on.isoformat(),
+            "made_on": d.made_on,
             "made_by": str(d.recorded_by) if d.recorded_by_id else "",
         }
         for d in Diagnosis.objects.filter(participant=participant)

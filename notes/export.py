@@ -29,15 +29,15 @@ def notes_section(participant: Participant) -> list[dict]:
         {
             "id": str(n.public_id),
             "kind": n.get_kind_display(),
-            "date": n.service_date.isoformat(),
+            "date": n.service_date,
             "minutes": n.minutes,
             "mode": n.get_mode_display(),
             "format": n.format.name if n.format is not None else "",
             "text": note_text(n),
             "author": str(n.recorded_by or ""),
-            "signed_at": n.signed_at.isoformat() if n.signed_at else "",
-            "late_entry_written_at": n.recorded_at.isoformat() if n.supersedes_id else "",
-            "event_at": n.event_at.isoformat() if n.event_at else "",
+            "signed_at": n.signed_at or "",
+            "late_entry_written_at": n.recorded_at if n.supersedes_id else "",
+            "event_at": n.event_at or "",
         }
         for n in _note_rows(
             ProgressNote.objects.current().filter(participant=participant)

@@ -8,10 +8,14 @@ a table) or one flat dict. The export and the print are audited by the pages tha
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.core.serializers.json import DjangoJSONEncoder
 
 from participants.models import Participant
 from participants.services import DEMOGRAPHIC_FIELDS
 from tandem.hooks import Hook
+from tandem.templatetags.clock import day, when
 
 Build = Callable[[Participant], object]
 
@@ -58,6 +62,16 @@ SECTIONS.register(Section("participant", "Participant", _demographics))
 SECTIONS.register(Section("episodes", "Episodes of care", _episodes))
 
 
+class RecordEncoder(DjangoJSONEncoder):
+    """The exported record's JSON: a moment in full ISO 8601, as another system reads it
+    (Django's encoder would drop the microseconds and write the zone as Z)."""
+
+    def default(self, o: object) -> object:
+        if isinstance(o, datetime):
+            return o.isoformat()
+        return super().default(o)
+
+
 def export_record(participant: Participant) -> dict:
     return {section.name: section.build(participant) for section in SECTIONS.implementations()}
 
@@ -75,7 +89,16 @@ def printable_record(participant: Participant) -> list[dict]:
             {
                 "title": section.title,
                 "columns": [c.replace("_", " ").capitalize() for c in columns],
-                "rows": [[row.get(c) for c in columns] for row in rows],
+                "rows": [[_printed(row.get(c)) for c in columns] for row in rows],
             }
         )
     return printed
+
+
+def _printed(value: object) -> object:
+    """A section's value as the printed page gives it: dates and moments as every page does."""
+    if isinstance(value, datetime):
+        return when(value)
+    if isinstance(value, date):
+        return day(value)
+    return value

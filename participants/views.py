@@ -7,7 +7,6 @@ from typing import Any, cast
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -35,7 +34,7 @@ from participants.access import (
 )
 from participants.decorators import load_participant, not_found, participant_page
 from participants.duplicates import likely_matches, record_matches_shown
-from participants.export import export_record, printable_record
+from participants.export import RecordEncoder, export_record, printable_record
 from participants.forms import (
     CARE_TEAM_END_REASON_LIMIT,
     BreakGlassForm,
@@ -681,7 +680,7 @@ def print_record(request: StaffRequest, participant) -> HttpResponse:
 
 @participant_page(Scope.CLINICAL, methods=("GET",), action=Action.EXPORT)
 def export(request: StaffRequest, participant) -> HttpResponse:
-    body = json.dumps(export_record(participant), cls=DjangoJSONEncoder, indent=2)
+    body = json.dumps(export_record(participant), cls=RecordEncoder, indent=2)
     response = HttpResponse(body, content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="record-{participant.public_id}.json"'
     return response

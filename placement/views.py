@@ -28,6 +28,7 @@ from placement import asam, rules, selectors, self_check, services
 from placement.forms import AdmitForm, CloseForm, DecisionForm, SelfCheckForm
 from tandem.errors import AccessDenied, TandemError
 from tandem.methods import serves
+from tandem.templatetags.clock import day
 
 
 def _recommendation_context(recommendation: rules.Recommendation | None) -> dict:
@@ -215,7 +216,7 @@ def admit(request: StaffRequest, participant) -> HttpResponse:
         except TandemError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"Admitted on {admitted.admitted_on:%Y-%m-%d}.")
+            messages.success(request, f"Admitted on {day(admitted.admitted_on)}.")
             if not decide(request.user, participant, Action.VIEW, Scope.CLINICAL).allowed:
                 # The intake coordinator's access ends at admission: show where the case went
                 # instead of a refusal page.

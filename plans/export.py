@@ -14,10 +14,10 @@ def versions_section(participant: Participant) -> list[dict]:
             {
                 "version": plan.number,
                 "status": "signed" if plan.is_signed else "draft",
-                "signed_at": plan.signed_at.isoformat() if plan.signed_at else "",
+                "signed_at": plan.signed_at or "",
                 "signed_by": plan.signed_by.get_full_name() if plan.signed_by else "",
                 "acknowledged": ack.get_via_display() if ack else "",
-                "cosigned_at": cosign.recorded_at.isoformat() if cosign else "",
+                "cosigned_at": cosign.recorded_at if cosign else "",
                 "change_summary": plan.change_summary,
                 "entered_in_error": plan.entered_in_error,
             }
@@ -44,10 +44,12 @@ def plan_section(participant: Participant) -> list[dict]:
                         "dimensions": ", ".join(p.dimensions),
                         "goal": g.text,
                         "objective": o.text,
-                        "target_date": o.target_date.isoformat(),
+                        "target_date": o.target_date,
                         "target": f"{o.measure_key} {o.target_label}" if o.measure_key else "",
                         "latest": progress.get("latest_value") or "",
-                        "latest_date": progress.get("latest_date") or "",
+                        "latest_date": o.progress.reading.on
+                        if o.progress and o.progress.reading
+                        else "",
                         "met": "" if not progress or progress["met"] is None else progress["met"],
                         "interventions": "; ".join(
                             f"{i.modality.name}, {i.frequency}, {i.get_responsible_role_display()}"

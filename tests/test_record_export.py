@@ -1,6 +1,7 @@
 """Print and export carry the clinical record: every module's section, checked by content."""
 
 import json
+from datetime import date
 
 from django.core.management import call_command
 from django.urls import reverse
@@ -8,6 +9,7 @@ from django.urls import reverse
 from assessments.models import Administration
 from attendance.models import Attendance
 from intake.models import Diagnosis, IntakeSection
+from intake.services import add_diagnosis
 from participants.models import Participant
 from placement.models import LevelOfCareDecision
 
@@ -69,3 +71,27 @@ def test_front_desk_is_offered_the_face_sheet_not_the_clinical_print(world, logi
     record = reverse("participants:print_record", args=[world.participant.public_id])
     assert record not in page.content.decode()
     assert client.get(record).status_code == 403
+
+
+def test_the_printouts_give_dates_as_every_page_does_and_the_export_keeps_iso(world, login):
+    """The face sheet and the printed record say Fri 20 Nov 2026; the JSON export, read by
+    other systems, keeps 2026-11-20."""
+    add_diagnosis(
+        world.episode,
+        code="F10.20",
+        status="provisional",
+        made_on=date(2026, 11, 20),
+        by=world.therapist,
+    )
+    client = login(world.therapist)
+    person = world.participant.public_id
+    face_sheet = client.get(reverse("participants:print", args=[person])).content.decode()
+    printed = client.get(reverse("participants:print_record", args=[person])).content.decode()
+    exported = json.loads(client.get(reverse("participants:export", args=[person])).content)
+
+    for page in (face_sheet, printed):
+        assert "Born Thu 17 May 1990" in page and "admitted Tue 8 Sep 2026" in page
+        assert "1990-05-17" not in page and "2026-09-08" not in page
+    assert "<td>Fri 20 Nov 2026</td>" in printed and "2026-11-20" not in printed
+    assert [d["made_on"] for d in exported["diagnoses"]] == ["2026-11-20"]
+    assert exported["participant"]["date_of_birth"] == "1990-05-17"

@@ -16,7 +16,7 @@ from participants.services import EPISODE_OPENED
 def test_the_chart_header_shows_the_discharge_and_a_medication_gap(world):
     discharge_world(world, aftercare={"on_moud": True})
     labels = [f.label for f in header_flags(world.participant, world.therapist)]
-    assert "Discharged 2026-11-20: Completed the program" in labels
+    assert "Discharged Fri 20 Nov 2026: Completed the program" in labels
     assert "Medication gap: no next prescriber for MOUD" in labels
 
 
@@ -71,7 +71,7 @@ def test_a_participant_whose_record_says_spanish_reads_the_page_in_spanish(world
     from participants.models import Participant
 
     Participant.objects.filter(pk=world.participant.pk).update(preferred_language="Español")
-    record = discharge_world(world)
+    record = discharge_world(world, aftercare={"first_appointment_on": date(2026, 11, 24)})
     client = login(world.participant_user)
     assert (
         "Su resumen de alta todavía no está listo"
@@ -84,7 +84,8 @@ def test_a_participant_whose_record_says_spanish_reads_the_page_in_spanish(world
     summary.sign(draft, by=world.therapist, expected_version=draft.version)
     page = client.get(reverse("discharge:mine")).content.decode()
     for words in (
-        "Usted dejó el programa el 2026-11-20.",
+        "Usted dejó el programa el vie 20 Nov 2026.",
+        "<dd>mar 24 Nov 2026 ",
         "Metas del plan y su estado",
         "Primera cita",
     ):

@@ -13,6 +13,7 @@ from audit.models import AuditEvent
 from discharge.models import FollowUp, FollowUpStatus
 from discharge.tests.builders import DISCHARGE_DAY, discharge_world
 from discharge.views import PAGE_SIZE
+from tandem.templatetags.clock import day
 
 CALL_FORM = re.compile(r"/follow-ups/([0-9a-f-]{36})/call/")
 
@@ -50,6 +51,8 @@ def test_the_call_list_pages_in_order_and_loses_nobody(world, login):
     assert first == expected[:PAGE_SIZE]
     assert second == expected[PAGE_SIZE:]
     assert f"Page 1 of 2 ({PAGE_SIZE + 7})" in html and f"Page 2 of 2 ({PAGE_SIZE + 7})" in html2
+    assert f"<td>{day(rows[0].due_on)}</td>" in html
+    assert f"<td>{rows[0].due_on.isoformat()}</td>" not in html
     viewed = AuditEvent.objects.filter(event_type="follow_up.call_list_viewed").order_by("pk")
     assert [e.details["follow_ups"] for e in viewed] == [first, second]
 

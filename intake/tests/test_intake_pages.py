@@ -243,3 +243,13 @@ def test_a_section_save_by_a_non_signer_updates_only_what_their_page_has(world, 
     assert "intake-sign-version" not in body
     tab = login(world.nurse).get(reverse("intake:intake", args=[world.participant.public_id]))
     assert b'id="intake-missing"' in tab.content and b"Sign the intake" not in tab.content
+
+
+def test_the_versions_list_gives_the_day_each_version_was_started(world, login):
+    """Started Fri 20 Nov 2026 (the program's day), as every other chart tab says it."""
+    with time_machine.travel(datetime(2026, 11, 21, 3, tzinfo=UTC), tick=False):
+        services.start_intake(world.episode, by=world.therapist)
+    page = login(world.therapist).get(reverse("intake:intake", args=[world.participant.public_id]))
+    text = page.content.decode()
+    assert f"<td>{world.therapist} Fri 20 Nov 2026</td>" in text
+    assert "2026-11-2" not in text

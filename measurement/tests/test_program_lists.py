@@ -1,6 +1,7 @@
 """The program's risk list and due list: what they show, one audit event naming everyone
 shown, who may open them, and the same number of queries however many are in care."""
 
+import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -84,6 +85,9 @@ def test_the_lists_show_who_is_at_risk_and_who_has_something_due(world, login):
     risk, due = text.split('id="due-heading"')
     assert world.participant.display_name in risk
     assert "Use reported in a check-in" in risk
+    a_day = r"<td>(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2} \d{4}</td>"
+    assert re.search(a_day, risk) and re.search(a_day, due)
+    assert not re.search(r"<td>\d{4}-\d{2}-\d{2}</td>", text)
     assert "PHQ-9" in due or "Patient Health Questionnaire" in due
     event = AuditEvent.objects.get(event_type="measurement.lists_viewed")
     assert event.details["participants"] == [str(world.participant.public_id)]

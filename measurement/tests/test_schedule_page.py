@@ -1,6 +1,7 @@
 """The page that edits a program's measurement schedule: rows as data with their reasons,
 versioned and audited saves, and who may open it with which method."""
 
+import re
 from typing import Any
 
 import pytest
@@ -74,6 +75,11 @@ def test_a_director_saves_a_new_version_and_it_is_audited_with_before_and_after(
     client.post(url(world), form_data(rows2, version=saved.version))
     saved.refresh_from_db()
     assert saved.version == 2
+    page = client.get(url(world)).content.decode()
+    weekday = "(Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
+    assert re.search(
+        rf"last changed {weekday} \d{{1,2}} [A-Z][a-z]{{2}} \d{{4}}, \d\d:\d\d C[SD]T;", page
+    )
     latest = AuditEvent.objects.filter(event_type="measurement.settings_changed").first()
     assert latest is not None
     before = {

@@ -1,6 +1,7 @@
 """Race and ethnicity on the participant record: entered on its page, versioned, audited,
 the source of the categories said, and counted by the board's filters."""
 
+import re
 from datetime import date
 
 from django.urls import reverse
@@ -26,6 +27,10 @@ def test_the_page_records_the_answers_as_a_new_version_each_time(world, login):
     client.post(_url(world), {"race": "more_than_one", "ethnicity": "hispanic", "version": 1})
     row.refresh_from_db()
     assert (row.race, row.version) == ("more_than_one", 2)
+    changed = client.get(_url(world)).content.decode()
+    assert re.search(
+        r"last changed (Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2} \d{4}\.", changed
+    )
     events = AuditEvent.objects.filter(event_type="outcomes.demographics_recorded")
     assert [e.details["fields"] for e in events.order_by("pk")] == [
         ["ethnicity", "race"],

@@ -32,6 +32,8 @@ def test_the_form_preselects_no_staff_member_and_no_role(world, login):
     assert 'name="user"' in form and 'name="role"' in form
     assert re.findall(r'<option value="([^"]*)" selected', form) == ["", ""]
     assert 'type="checkbox" name="replaces"' in form
+    since = r"<td>(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2} \d{4}</td>"
+    assert re.search(since, page) and not re.search(r"<td>\d{4}-\d{2}-\d{2}</td>", page)
     assert "checked" not in form
 
 

@@ -152,3 +152,10 @@ def test_a_search_is_found_in_the_history_of_each_participant_it_showed(world, l
 
     assert "Frontdesk Tester searched for participants" in history(world.participant)
     assert "searched for participants" not in history(world.referral)
+
+
+def test_search_results_give_the_birth_date_as_every_other_page_does(world, login):
+    """Born Thu 17 May 1990, in the reader's words, not 1990-05-17."""
+    page = login(world.frontdesk).post(reverse("participants:search"), {"text": "robin"})
+    text = page.content.decode()
+    assert "<td>Thu 17 May 1990</td>" in text and "1990-05-17" not in text

@@ -32,6 +32,7 @@ def test_a_second_referral_of_the_same_person_shows_the_match_and_creates_nothin
     assert "Open the existing record" in page
     assert reverse("participants:chart", args=[world.participant.public_id]) in page
     assert "birth date and name, phone" in page
+    assert "<td>Thu 17 May 1990</td>" in page and "<td>1990-05-17</td>" not in page
     assert Participant.objects.count() == before
     shown = AuditEvent.objects.get(event_type="participant.likely_matches_shown")
     assert shown.details["participants"] == [str(world.participant.public_id)]

@@ -114,7 +114,7 @@ def test_the_intake_coordinator_lands_home_after_admitting_not_on_a_refusal(
     )
     page = response.content.decode()
     assert response.redirect_chain[-1][0] == reverse("home")
-    assert "Admitted on 2026-11-09." in page
+    assert "Admitted on Mon 9 Nov 2026." in page
     assert f"{world.therapist} is now the primary clinician" in page
     assert "You do not have access to this record" not in page
 

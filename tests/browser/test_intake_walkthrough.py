@@ -105,6 +105,6 @@ def test_referral_intake_phq9_alert_diagnoses_level_of_care_admission(page):
     page.get_by_label("Admission date").fill("2026-11-23")
     page.get_by_label("Primary clinician").select_option(label="Dana Reyes, LMFT")
     page.get_by_role("button", name="Admit to IOP").click()
-    page.get_by_text("Admitted on 2026-11-23.").wait_for()
+    page.get_by_text("Admitted on Mon 23 Nov 2026.").wait_for()
     # The case has left the intake queue: the coordinator is told who holds it now.
     assert page.get_by_text("Dana Reyes, LMFT is now the primary clinician").is_visible()
