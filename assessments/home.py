@@ -5,9 +5,8 @@ from typing import Any
 
 from django.utils.safestring import SafeString, mark_safe
 
-from assessments.instruments import UnknownInstrumentError, get
 from assessments.models import Administration
-from assessments.selectors import band_label, definition
+from assessments.selectors import band_label, definition, short_name
 from participants.models import Episode
 from tandem.templatetags.clock import when
 
@@ -27,7 +26,7 @@ def latest_scores_column(episodes: list[Episode]) -> dict[int, Any]:
         scores = latest.setdefault(by_participant[participant_id], {})
         if code not in scores:
             scores[code] = {
-                "name": _short_name(code),
+                "name": short_name(code),
                 "total": total,
                 "band": band_label(definition(code), band),
                 "on": completed_at,
@@ -53,10 +52,3 @@ def latest_scores_cell(value: Any, episode: Episode) -> SafeString | str:
             for s in value
         )
     )
-
-
-def _short_name(code: str) -> str:
-    try:
-        return get(code).short_name
-    except UnknownInstrumentError:
-        return code

@@ -131,8 +131,7 @@ class ScoreResult:
             "flags": [flag.to_dict(extended=extended) for flag in self.flags],
         }
         if extended:
-            bands = {band.key: band.label for band in get(self.instrument).bands}
-            data["band_label"] = bands.get(self.band) if self.band else None
+            data["band_label"] = get(self.instrument).band_label(self.band) if self.band else None
             data["critical"] = bool(self.critical_flags)
             data["thresholds"] = {
                 threshold.key: {"value": threshold.value, "basis": threshold.basis}
@@ -349,7 +348,10 @@ def _compute(instrument: Instrument, check: _Check) -> ScoreResult:
     band = _band(instrument, env) if complete else None
 
     yes_items = [item.id for item in instrument.items if check.values.get(item.id) == 1]
-    fields = {"band": band or "undetermined", "yes_items": ", ".join(yes_items) or "none"}
+    fields = {
+        "band": instrument.band_label(band) if band else "Risk level undetermined",
+        "yes_items": ", ".join(yes_items) or "none",
+    }
     flags = tuple(
         Flag(spec.code, spec.item, spec.message.format_map(fields), spec.critical)
         for spec in instrument.flags

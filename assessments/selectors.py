@@ -71,10 +71,22 @@ def definition(code: str) -> Instrument | None:
         return None
 
 
+def short_name(code: str) -> str:
+    """How clinicians call the instrument ("C-SSRS Screener"), or its code when the library
+    no longer carries it."""
+    instrument = definition(code)
+    return code if instrument is None else instrument.short_name
+
+
 def band_label(instrument: Instrument | None, band: str) -> str:
     if instrument is None or not band:
         return band
-    return next((b.label for b in instrument.bands if b.key == band), band)
+    return instrument.band_label(band)
+
+
+def flag_label(instrument: Instrument | None, code: str) -> str:
+    """A stored flag's short label ("Suicide risk"), for lists with no room for its message."""
+    return code if instrument is None else instrument.flag_label(code)
 
 
 def _annotate(rows: list[Administration]) -> list[Administration]:

@@ -84,8 +84,11 @@ def scoring_context(
 def alert_for(instrument: Instrument, result: ScoreResult, flag: Flag) -> tuple[str, str]:
     """The severity and the short title of the alert that a critical flag raises."""
     if instrument.code == CSSRS:
-        bands = {band.key: band.label for band in instrument.bands}
-        level = bands.get(result.band or "", "risk level undetermined (form incomplete)")
+        level = (
+            instrument.band_label(result.band)
+            if result.band
+            else "risk level undetermined (form incomplete)"
+        )
         severity = CSSRS_SEVERITY.get(result.band or "", Severity.CRITICAL)
         return severity, f"C-SSRS screener answered yes: {level.lower()}"
     if flag.item and flag.code == "suicide-risk":

@@ -219,7 +219,11 @@ def result(request: StaffRequest, participant: Participant, administration_id) -
         instrument=administration.definition,
         answer_rows=forms.answer_rows(administration.definition, administration.answers),
         alerts=alerts,
-        other_flags=[f for f in administration.flags if not f.get("critical")],
+        other_flags=[
+            (selectors.flag_label(administration.definition, f["code"]), f["message"])
+            for f in administration.flags
+            if not f.get("critical")
+        ],
         follow_up=_follow_up(administration),
         can_change=decide(request.user, participant, Action.CHANGE, Scope.CLINICAL).allowed,
         error_form=forms.EnteredInErrorForm(),

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import LevelOfCare
 from assessments.models import Administration
+from assessments.selectors import band_label, definition, short_name
 from attendance.dose import week_start_of
 from attendance.models import ABSENT_STATUSES, Attendance
 from audit.models import Action
@@ -173,13 +174,17 @@ def _measures(record: Discharge) -> list[str]:
 
     for code, done in sorted(by_instrument.items()):
         (first, first_total), (last, last_total) = done[0], done[-1]
+        # The band as the instrument declares it (Moderately severe), not its key.
+        instrument = definition(code)
+        name, first_band = short_name(code), band_label(instrument, first.band)
         if first.pk == last.pk:
-            lines.append(f"{code.upper()}: {first_total} ({first.band}), once only.")
+            lines.append(f"{name}: {first_total} ({first_band}), once only.")
         else:
             change = _change_words(code, [first_total, last_total], sex)
+            last_band = band_label(instrument, last.band)
             lines.append(
-                f"{code.upper()}: {first_total} ({first.band}) on {day(first)} → "
-                f"{last_total} ({last.band}) on {day(last)}; {change}."
+                f"{name}: {first_total} ({first_band}) on {day(first)} → "
+                f"{last_total} ({last_band}) on {day(last)}; {change}."
             )
     return lines or ["No measure recorded."]
 

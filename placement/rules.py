@@ -20,6 +20,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from accounts.models import LevelOfCare
+from assessments.selectors import band_label, definition, flag_label
 from placement.asam import intensity
 
 DEFAULT_RULE_SET = "placement.rules.TANDEM_DEFAULT_RULES"
@@ -119,7 +120,9 @@ class BandIs:
         return result is not None and result.band in self.bands
 
     def describe(self) -> str:
-        return f"the latest {self.name} band is {' or '.join(self.bands)}"
+        instrument = definition(self.instrument)
+        labels = (band_label(instrument, band) for band in self.bands)
+        return f"the latest {self.name} band is {' or '.join(labels)}"
 
 
 @dataclass(frozen=True)
@@ -133,7 +136,8 @@ class HasFlag:
         return result is not None and self.flag in result.flags
 
     def describe(self) -> str:
-        return f"the latest {self.name} has the flag {self.flag}"
+        label = flag_label(definition(self.instrument), self.flag)
+        return f"the latest {self.name} has the flag {label}"
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from accounts.http import is_htmx
 from accounts.models import LevelOfCare
+from assessments.selectors import band_label, definition, flag_label, short_name
 from audit.models import Action
 from audit.services import record_event
 from participants.access import Scope, decide, decide_with_capability
@@ -51,8 +52,20 @@ def _recommendation_context(recommendation: rules.Recommendation | None) -> dict
                 }
                 for r in recommendation.fired
             ],
-            "results": list(recommendation.inputs.results.values()),
+            "results": [_result_words(r) for r in recommendation.inputs.results.values()],
         },
+    }
+
+
+def _result_words(result: rules.InstrumentResult) -> dict:
+    """An instrument result the rules read, named as its instrument declares its name, band
+    and flags (C-SSRS Screener, High risk, Suicide risk), not by their codes."""
+    instrument = definition(result.instrument)
+    return {
+        "name": short_name(result.instrument),
+        "band": band_label(instrument, result.band),
+        "flags": [flag_label(instrument, code) for code in result.flags],
+        "completed_at": result.completed_at,
     }
 
 

@@ -254,12 +254,15 @@ class PositiveRule:
 class FlagSpec:
     """A flag raised when ``when`` holds.
 
+    ``label`` names the flag in a few words where a list or a tag has no room for the
+    message, in the words of the source the instrument cites (clinical reference, section 0).
     ``critical`` flags raise a clinical alert; they are also raised on saved partial
     forms whenever the answers already given decide them (``when`` is True).
-    ``message`` may use ``{band}`` and ``{yes_items}``.
+    ``message`` may use ``{band}`` (the band's label) and ``{yes_items}``.
     """
 
     code: str
+    label: str
     message: str
     when: Condition
     item: str | None = None
@@ -372,6 +375,16 @@ class Instrument:
             if item.answer_list and item.answer_list not in lists:
                 lists[item.answer_list] = item.options
         return lists
+
+    def band_label(self, key: str) -> str:
+        """The band's label as declared ("Moderately severe" for "moderately-severe"); a key
+        this definition no longer declares is given back as it was stored."""
+        return next((band.label for band in self.bands if band.key == key), key)
+
+    def flag_label(self, code: str) -> str:
+        """The flag's short label as declared ("Suicide risk" for "suicide-risk"); a code
+        this definition no longer declares is given back as it was stored."""
+        return next((flag.label for flag in self.flags if flag.code == code), code)
 
     @property
     def critical_items(self) -> tuple[str, ...]:

@@ -69,6 +69,53 @@ def test_tab_gives_each_flag_in_words_and_its_date_as_the_chart_does(world, logi
         assert code not in html
 
 
+def test_the_result_page_names_each_flag_by_its_label_not_its_code(world, login, record):
+    """The Flags list tags each flag in the words the instrument declares (Risk ≥ 12,
+    Offer the full PHQ-9), not `risk-high` or `offer-phq-9`."""
+    client = login(world.therapist)
+    bam = record("bam", answers("bam", 4))
+    phq2 = record("phq-2", {"1": 2, "2": 2})
+
+    bam_page = client.get(_url("result", world, administration_id=bam.public_id)).content.decode()
+    phq2_page = client.get(_url("result", world, administration_id=phq2.public_id)).content.decode()
+
+    assert '<span class="tag">Risk \u2265 12</span> Risk subscale is 12 or more.' in bam_page
+    assert '<span class="tag">Use \u2265 1</span>' in bam_page
+    assert '<span class="tag">Offer the full PHQ-9</span>' in phq2_page
+    for code in (">risk-high<", ">use<", ">protective-low<"):
+        assert code not in bam_page
+    assert ">offer-phq-9<" not in phq2_page
+
+
+def test_a_cssrs_critical_answer_names_the_risk_level_in_words(world, login, record):
+    """The C-SSRS message says "High risk", the band's label, not the band's key `high`."""
+    row = record("cssrs-screener", {"1": 1, "2": 1, "3": 0, "4": 1, "5": 0, "6": 0})
+
+    html = (
+        login(world.therapist)
+        .get(_url("result", world, administration_id=row.public_id))
+        .content.decode()
+    )
+
+    assert (
+        "<li>C-SSRS screener: yes to item(s) 1, 2, 4. High risk. Every yes is actionable.</li>"
+    ) in html
+    assert "risk level high" not in html
+
+
+def test_the_printed_record_gives_bands_and_flags_in_words(world, login, record):
+    record("phq-9", answers("phq-9", 2, q9=1))
+
+    html = (
+        login(world.therapist)
+        .get(reverse("participants:print_record", args=[world.participant.public_id]))
+        .content.decode()
+    )
+
+    assert "<td>Moderately severe</td>" in html and "<td>Suicide risk</td>" in html
+    assert "moderately-severe" not in html and "suicide-risk" not in html
+
+
 def test_trend_chart_has_axes_dates_values_and_a_text_equivalent(world, login, record):
     for day, value in ((2, 2), (9, 1), (16, 0)):
         record(

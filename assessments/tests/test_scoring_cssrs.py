@@ -55,8 +55,7 @@ def test_flag_message_names_yes_items_and_risk_level():
         "code": "suicide-risk",
         "item": None,
         "message": (
-            "C-SSRS screener: yes to item(s) 1, 2, 3, 6; risk level moderate. Every yes is "
-            "actionable."
+            "C-SSRS screener: yes to item(s) 1, 2, 3, 6. Moderate risk. Every yes is actionable."
         ),
         "critical": True,
     }
@@ -101,7 +100,7 @@ def test_partial_form_still_raises_critical_flag():
     result = score("cssrs-screener", {"1": 1}, allow_incomplete=True)
     assert (result.complete, result.band, result.positive) == (False, None, None)
     assert [flag.message for flag in result.flags] == [
-        "C-SSRS screener: yes to item(s) 1; risk level undetermined. Every yes is actionable."
+        "C-SSRS screener: yes to item(s) 1. Risk level undetermined. Every yes is actionable."
     ]
 
 

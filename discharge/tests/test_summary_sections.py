@@ -5,6 +5,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.urls import reverse
 
 from assessments.services import record_administration
 from discharge.models import Discharge
@@ -60,6 +61,23 @@ def test_the_draft_gives_each_measure_its_reliable_change_class(world):
         line.startswith("PHQ-9: 20") and "reliable improvement (RCI -8.61), recovered" in line
         for line in measures
     ), measures
+
+
+def test_the_discharge_tab_gives_each_measure_its_band_in_words(world, login):
+    """The summary reads "PHQ-9: 20 (Severe) … 6 (Mild)", the bands the instrument declares,
+    and a two-word band such as "Moderately severe" is not written `moderately-severe`."""
+    _phq9(world, 17, datetime(2026, 9, 8, 10, tzinfo=CHICAGO))
+    _phq9(world, 6, datetime(2026, 11, 16, 10, tzinfo=CHICAGO))
+    discharge_world(world)
+
+    html = (
+        login(world.therapist)
+        .get(reverse("discharge:tab", args=[world.participant.public_id]))
+        .content.decode()
+    )
+
+    assert "PHQ-9: 17 (Moderately severe) on 2026-09-08 → 6 (Mild) on 2026-11-16" in html
+    assert "moderately-severe" not in html and "(mild)" not in html
 
 
 def test_the_draft_summarises_the_drug_screens_of_the_stay(world):

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from assessments.services import record_administration
 from audit.models import AuditEvent
 from participants.models import Episode
 from placement.models import LevelOfCareDecision
@@ -55,6 +56,35 @@ def test_an_htmx_preview_shows_the_recommendation_with_reasons_and_writes_only_a
     assert list(AuditEvent.objects.order_by("id")[before:].values_list("action", flat=True)) == [
         "view"
     ]
+
+
+def test_the_rules_and_the_results_they_read_name_bands_and_flags_in_words(world, login):
+    """The tab and the recommendation say "Moderately severe" and "Suicide risk", the labels
+    the instruments declare, not `moderately-severe` and `suicide-risk`."""
+    record_administration(
+        world.participant,
+        code="phq-9",
+        answers={**{str(i): 2 for i in range(1, 9)}, "9": 1},
+        mode="staff-entered",
+        by=world.therapist,
+    )
+    client = login(world.therapist)
+
+    tab = client.get(
+        reverse("placement:level_of_care", args=[world.participant.public_id])
+    ).content.decode()
+    preview = client.post(
+        reverse("placement:decide", args=[world.participant.public_id]),
+        _form(action="preview"),
+        **HTMX,
+    ).content.decode()
+
+    assert "When the latest PHQ-9 band is Moderately severe or Severe:" in tab
+    assert "When the latest AUDIT band is Zone IV:" in tab
+    assert "When the latest PHQ-9 has the flag Suicide risk:" in tab
+    assert "PHQ-9 Moderately severe (Suicide risk)" in preview
+    for code in ("moderately-severe", "zone-4", "suicide-risk"):
+        assert code not in tab and code not in preview
 
 
 def test_a_preview_with_ratings_missing_asks_for_them(world, login):

@@ -129,8 +129,9 @@ def test_conditions_describe_themselves_in_plain_words():
         "dimension 5 rated 3 or more and dimension 6 rated 3 or more"
     )
     assert described["environment-unsafe"] == "dimension 6 rated 4"
-    assert described["depression-severe"] == "the latest PHQ-9 band is moderately-severe or severe"
-    assert described["phq9-item-9"] == "the latest PHQ-9 has the flag suicide-risk"
+    assert described["depression-severe"] == "the latest PHQ-9 band is Moderately severe or Severe"
+    assert described["alcohol-zone-4"] == "the latest AUDIT band is Zone IV"
+    assert described["phq9-item-9"] == "the latest PHQ-9 has the flag Suicide risk"
     assert described["outpatient-baseline"] == "always"
 
 

@@ -273,6 +273,7 @@ AUDITC = Instrument(
     flags=(
         FlagSpec(
             code="threshold-assumed",
+            label="Sex unknown: threshold assumed",
             message=(
                 "Sex not recorded: the lower (female) threshold of 3 was used; confirm the "
                 "client's sex to apply the correct threshold."
@@ -281,6 +282,7 @@ AUDITC = Instrument(
         ),
         FlagSpec(
             code="consumption-only-q1",
+            label="All points from item 1",
             message=(
                 "All points come from item 1 (frequency): drinking is likely under the "
                 "recommended limits."

@@ -109,16 +109,19 @@ BAM = Instrument(
     flags=(
         FlagSpec(
             code="use",
+            label="Use ≥ 1",
             message="Use subscale is 1 or more: alcohol or drug use reported in the past 30 days.",
             when=SubscaleRange("use", at_least=1),
         ),
         FlagSpec(
             code="risk-high",
+            label="Risk ≥ 12",
             message="Risk subscale is 12 or more.",
             when=SubscaleRange("risk", at_least=12),
         ),
         FlagSpec(
             code="protective-low",
+            label="Protective ≤ 12",
             message="Protective subscale is 12 or less.",
             when=SubscaleRange("protective", at_most=12),
         ),

@@ -93,6 +93,7 @@ CRAFFT = Instrument(
     flags=(
         FlagSpec(
             code="car-risk",
+            label="Car risk",
             message="No use reported in part A, but b1 (Car) is yes.",
             when=AllOf((NO_USE, ItemIn("b1", (1,)))),
             item="b1",

@@ -96,9 +96,9 @@ CSSRS = Instrument(
     flags=(
         FlagSpec(
             code="suicide-risk",
+            label="Suicide risk",
             message=(
-                "C-SSRS screener: yes to item(s) {yes_items}; risk level {band}. Every yes is "
-                "actionable."
+                "C-SSRS screener: yes to item(s) {yes_items}. {band}. Every yes is actionable."
             ),
             when=any_yes(ALL_ITEMS),
             critical=True,
@@ -132,6 +132,6 @@ CSSRS = Instrument(
         "Tandem's reading of 6a as a follow-up of 6 (the reference only states the "
         "requirement when 6 is yes).",
         "On a saved partial form the critical suicide-risk flag is still raised for any yes "
-        "already given; its risk level then reads 'undetermined'.",
+        "already given; its message then reads 'Risk level undetermined'.",
     ),
 )

@@ -107,6 +107,7 @@ GAD2 = Instrument(
     flags=(
         FlagSpec(
             code="offer-gad-7",
+            label="Offer the full GAD-7",
             message="GAD-2 is positive (3 or more): offer the full GAD-7.",
             when=PositiveIs(True),
         ),

@@ -116,6 +116,7 @@ PCL5 = Instrument(
     flags=(
         FlagSpec(
             code="provisional-ptsd",
+            label="Provisional PTSD",
             message=(
                 "Provisional PTSD diagnosis pattern: at least 1 B, 1 C, 2 D and 2 E items "
                 "rated 2 (Moderately) or higher."

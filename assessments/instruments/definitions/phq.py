@@ -145,6 +145,7 @@ PHQ9 = Instrument(
     flags=(
         FlagSpec(
             code="suicide-risk",
+            label="Suicide risk",
             message=(
                 "PHQ-9 item 9 (thoughts of death or self-harm) is above 0: same-day suicide "
                 "risk assessment, whatever the total."
@@ -187,6 +188,7 @@ PHQ2 = Instrument(
     flags=(
         FlagSpec(
             code="offer-phq-9",
+            label="Offer the full PHQ-9",
             message="PHQ-2 is positive (3 or more): offer the full PHQ-9.",
             when=PositiveIs(True),
         ),

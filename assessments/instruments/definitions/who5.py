@@ -72,6 +72,7 @@ WHO5 = Instrument(
     flags=(
         FlagSpec(
             code="depression-screen-indicated",
+            label="Assess for depression",
             message=("Raw score below 13 or an item answered 0 or 1: assess for depression."),
             when=AnyOf((Total(below=13), Count(ITEM_IDS, low=0, high=1, at_least=1))),
         ),
