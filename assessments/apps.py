@@ -28,3 +28,7 @@ class AssessmentsConfig(AppConfig):
             )
         )
         SECTIONS.register(Section("assessments", "Assessments", assessments_section))
+        from assessments import summary
+        from participants.chart import RISK, SUMMARY, SummarySection
+
+        SUMMARY.register(SummarySection("cssrs", RISK, Scope.CLINICAL, 20, summary.latest_cssrs))

@@ -168,3 +168,14 @@ def due_home_questionnaires(
         .values_list("instrument", flat=True)
     )
     return [i for i in wanted if i.code not in answered]
+
+
+def latest_of(participant: Participant, instrument: str) -> Administration | None:
+    """The participant's latest current administration of one instrument (one query)."""
+    return (
+        Administration.objects.current()
+        .filter(participant=participant, instrument=instrument)
+        .only("public_id", "instrument", "band", "complete", "completed_at")
+        .order_by("-completed_at", "-pk")
+        .first()
+    )

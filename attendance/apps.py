@@ -44,3 +44,7 @@ class AttendanceConfig(AppConfig):
         ENROLMENTS_CHANGED.register(hooks.on_enrolments_changed)
         SEEDERS.register(Seeder(60, "attendance history", demo.seed_attendance))
         SECTIONS.register(Section("attendance", "Attendance", attendance_section))
+        from attendance import summary
+        from participants.chart import SESSIONS, SUMMARY, SummarySection
+
+        SUMMARY.register(SummarySection("sessions", SESSIONS, Scope.SCHEDULE, 10, summary.sessions))

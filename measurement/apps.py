@@ -25,6 +25,15 @@ class MeasurementConfig(AppConfig):
         register_kind(services.NOT_ON_TRACK, "Not on track: continued-stay review")
         home_page.PANELS.register(home_page.Panel(home_page.CENSUS, 40, home.completion_panel))
         DAILY_JOBS.register(tasks.daily)  # questionnaire reminders and the not-on-track review
+        from measurement import summary
+        from participants.chart import DUE, SCORES, SUMMARY, SummarySection
+
+        SUMMARY.register(
+            SummarySection("scores", SCORES, Scope.CLINICAL, 10, summary.latest_scores)
+        )
+        SUMMARY.register(
+            SummarySection("questionnaires", DUE, Scope.CLINICAL, 10, summary.questionnaires_due)
+        )
         from measurement import demo
         from participants.demo import SEEDERS, Seeder
 

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from assessments import instruments
 from assessments.models import Administration
+from assessments.selectors import band_label
 from checkins.models import CheckIn
 from measurement import reliable_change
 from participants.models import Episode, Participant
@@ -28,6 +29,7 @@ class Measure:
     series: Sequence[tuple[datetime, float]]
     change: reliable_change.Change
     stays: Sequence[UUID | None]
+    band: str = ""  # the latest score's band in the instrument's words, where it has bands
 
     def to_dict(self) -> dict:
         c = self.change
@@ -131,6 +133,7 @@ _ADMINISTRATION_COLUMNS = (
     "completed_at",
     "total",
     "subscales",
+    "band",
     "episode__public_id",
     "episode_id",
 )
@@ -161,23 +164,27 @@ Point = tuple[datetime, float, UUID | None]  # when, the score, the stay it belo
 def _measures(participant: Participant, rows: Iterable, checkins: Iterable) -> list[Measure]:
     totals: dict[str, list[Point]] = {code: [] for code in INSTRUMENTS}
     bam: dict[str, list[Point]] = {s: [] for s in BAM_SUBSCALES}
-    for code, at, total, subscales, stay, _episode in rows:
+    bands: dict[str, str] = {}
+    for code, at, total, subscales, band, stay, _episode in rows:
         if code == "bam":
             for name in BAM_SUBSCALES:
                 if (subscales or {}).get(name) is not None:
                     bam[name].append((at, subscales[name], stay))
         elif total is not None:
             totals[code].append((at, total, stay))
+            bands[code] = band
     sex = _sex(participant)
     measures = []
     for code in ("phq-9", "gad-7", "pcl-5"):
         points = totals[code]
+        instrument = instruments.get(code)
         measures.append(
             _measure(
                 code,
-                instruments.get(code).short_name,
+                instrument.short_name,
                 points,
                 reliable_change.change(code, [int(v) for _, v, _ in points], sex=sex),
+                band_label(instrument, bands.get(code, "")),
             )
         )
     for name in BAM_SUBSCALES:
@@ -216,5 +223,9 @@ def _measures(participant: Participant, rows: Iterable, checkins: Iterable) -> l
     return measures
 
 
-def _measure(key: str, label: str, points: list[Point], change: reliable_change.Change) -> Measure:
-    return Measure(key, label, [(at, v) for at, v, _ in points], change, [s for _, _, s in points])
+def _measure(
+    key: str, label: str, points: list[Point], change: reliable_change.Change, band: str = ""
+) -> Measure:
+    return Measure(
+        key, label, [(at, v) for at, v, _ in points], change, [s for _, _, s in points], band
+    )

@@ -53,3 +53,7 @@ class MonitoringConfig(AppConfig):
             navigation.NavItem("Critical alerts", "monitoring:critical_board", 25)
         )
         home_page.PANELS.register(home_page.Panel(home_page.EVERY_HOME, 50, views.home_panel))
+        from monitoring import summary
+        from participants.chart import RISK, SUMMARY, SummarySection
+
+        SUMMARY.register(SummarySection("alerts", RISK, Scope.CLINICAL, 10, summary.open_alerts))

@@ -200,3 +200,15 @@ def who_was_alerted(participant, source) -> str:
         episode__participant=participant, ended_on__isnull=True, user_id__in=assigned
     ).exists()
     return "care_team" if on_team else "program"
+
+
+def open_alerts_of(participant) -> list[Alert]:
+    """A participant's open alerts, worst first and newest first within a severity (one
+    query): what the clinical summary counts and names."""
+    return sorted(
+        Alert.objects.filter(participant=participant, status=AlertStatus.OPEN)
+        .only("public_id", "severity", "title", "created_at")
+        .order_by("-created_at", "-pk"),
+        key=lambda a: SEVERITY_RANK.get(Severity(a.severity), 0),
+        reverse=True,
+    )

@@ -23,5 +23,11 @@ class NotesConfig(AppConfig):
         register_page("notes:settings", views.opens_settings)
         navigation.ITEMS.register(navigation.NavItem("Note settings", "notes:settings", 91))
         home_page.PANELS.register(home_page.Panel(home_page.EVERY_HOME, 50, views.home_panel))
+        from notes import summary
+        from participants.chart import DUE, SUMMARY, SummarySection
+
+        SUMMARY.register(
+            SummarySection("unsigned_notes", DUE, Scope.CLINICAL, 30, summary.unsigned_notes)
+        )
         OBJECTIVE_SECTIONS.register(views.objective_section)
         SEEDERS.register(Seeder(80, "progress and group notes", seed_notes))

@@ -352,6 +352,11 @@ def _drafts_of(author_id: int) -> QuerySet[ProgressNote]:
     )
 
 
+def drafts_about(user, participant: Participant) -> list[ProgressNote]:
+    """The user's own unsigned notes about one participant, oldest due first (one query)."""
+    return list(_drafts_of(user.pk).filter(participant=participant))
+
+
 # What the lists show of a session led with no note yet, and what its due time needs.
 _SESSION_SHOWS = ("public_id", "title", "date", "kind", "ends_at", "program_id")
 

@@ -3,6 +3,7 @@ from django.apps import AppConfig
 # Chart pages that are not tabs, as a sentence names them ("Dana Reyes printed the face sheet").
 PAGE_NAMES = {
     "participants:chart": "the chart",
+    "participants:summary": "the clinical summary",
     "participants:print": "the face sheet",
     "participants:print_record": "the record",
     "participants:export": "the record",

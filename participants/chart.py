@@ -1,12 +1,13 @@
 """The chart's tabs and header flags, which each clinical module registers for itself.
 
-Modules call `TABS.register(ChartTab(...))` / `FLAGS.register(FlagSource(...))` from their
-AppConfig.ready(), so the chart shell never imports them and a module can be added without
-touching this one.
+Modules call `TABS.register(ChartTab(...))` / `FLAGS.register(FlagSource(...))` /
+`SUMMARY.register(SummarySection(...))` from their AppConfig.ready(), so the chart shell never
+imports them and a module can be added without touching this one.
 """
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 from uuid import UUID
@@ -18,7 +19,12 @@ from audit.event_types import name_page
 from audit.models import Action
 from participants.access import Scope, decide
 from participants.models import CareTeamRole, EpisodeStatus
-from participants.selectors import RowValues, kept_row_values, read_on_participant
+from participants.selectors import (
+    RowValues,
+    kept_row_values,
+    program_zone,
+    read_on_participant,
+)
 from tandem.escaping import format_html, format_html_join
 from tandem.hooks import Hook
 from tandem.templatetags.clock import clock, day
@@ -68,6 +74,66 @@ TABS: Hook[ChartTab] = Hook(
     on_register=_name_page,
 )
 FLAGS: Hook[FlagSource] = Hook("participants.chart_flags", key=lambda source: source.key)
+
+
+# The clinical summary's groups, in the order it shows them: what a clinician opening the
+# chart needs at a glance (the risk now, the sessions, the latest scores, what is due).
+RISK = "Risk"
+SESSIONS = "Sessions"
+SCORES = "Latest scores"
+DUE = "Due"
+SUMMARY_GROUPS = (RISK, SESSIONS, SCORES, DUE)
+
+
+@dataclass(frozen=True)
+class SummaryRead:
+    """What a section of the clinical summary is made from: the reader, the participant and
+    their current episode as the chart's gate read them, and the moment the summary is read."""
+
+    user: Any
+    participant: Any
+    episode: Any
+    now: datetime
+
+    @property
+    def today(self) -> date:
+        """The program's day at `now` (the server's for someone never in a program)."""
+        return self.now.astimezone(program_zone(self.participant, self.episode)).date()
+
+
+@dataclass(frozen=True)
+class SummarySection:
+    """A module's part of the clinical summary, made only for a reader the policy lets read
+    `scope` on this chart. `make(read)` returns the section's `template` and its data (None:
+    nothing to say, such as no episode); its reads are a fixed number of queries."""
+
+    key: str
+    group: str  # one of SUMMARY_GROUPS
+    scope: Scope
+    order: int
+    make: Callable[[SummaryRead], dict | None]
+
+
+SUMMARY: Hook[SummarySection] = Hook(
+    "participants.chart_summary",
+    key=lambda section: section.key,
+    sort=lambda section: (SUMMARY_GROUPS.index(section.group), section.order, section.key),
+)
+
+
+def summary(user, participant, episode, *, now: datetime) -> list[tuple[str, list[dict]]]:
+    """The clinical summary: each group with the sections this user may read, in order."""
+    sections = SUMMARY.implementations()
+    allowed = {
+        scope: decide(user, participant, Action.VIEW, scope).allowed
+        for scope in {s.scope for s in sections}
+    }
+    read = SummaryRead(user, participant, episode, now)
+    groups: dict[str, list[dict]] = {}
+    for section in sections:
+        if allowed[section.scope] and (made := section.make(read)) is not None:
+            groups.setdefault(section.group, []).append(made)
+    return list(groups.items())
 
 
 def tabs() -> list[ChartTab]:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("new/", views.new_referral, name="new"),
     path("<uuid:participant_id>/", views.chart_overview, name="chart"),
+    path("<uuid:participant_id>/summary/", views.chart_summary, name="summary"),
     path("<uuid:participant_id>/edit/", views.edit_demographics, name="edit"),
     path("<uuid:participant_id>/history/", views.history, name="history"),
     path("<uuid:participant_id>/print/", views.print_summary, name="print"),

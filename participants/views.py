@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.http import SignedInRequest, is_htmx
@@ -262,8 +263,26 @@ def chart_overview(request: StaffRequest, participant) -> HttpResponse:
     return render(request, "participants/chart_overview.html", context)
 
 
+@participant_page(Scope.CLINICAL, methods=("GET",))
+def chart_summary(request: StaffRequest, participant) -> HttpResponse:
+    """The clinical summary: its own audited clinical read, which the overview loads after
+    it has drawn (so the overview's response does none of this work); without htmx, a chart
+    page of its own."""
+    if is_htmx(request):
+        episode = selectors.current_episode(participant)
+        context: dict[str, Any] = {"participant": participant}
+    else:
+        context = chart_context(request, participant, "overview")
+        episode = context["episode"]
+    now = timezone.now()
+    context["now"] = now
+    context["groups"] = chart.summary(request.user, participant, episode, now=now)
+    template = "participants/_summary.html" if is_htmx(request) else "participants/summary.html"
+    return render(request, template, context)
+
+
 # The participant's pages the overview links to.
-_OVERVIEW_LINKS = ("edit", "print", "print_record", "export", "care_team_add")
+_OVERVIEW_LINKS = ("edit", "print", "print_record", "export", "care_team_add", "summary")
 
 
 def _overview_html(
@@ -289,7 +308,7 @@ def _overview_html(
         else "—"
     )
     return format_html(
-        '<div class="grid-2">\n<section class="card">\n'
+        '{}<div class="grid-2">\n<section class="card">\n'
         '  <h2>Details <a class="small" href="{}">Edit</a>\n'
         '    <a class="small" href="{}">Print face sheet</a>\n'
         "    {}\n    {}</h2>\n"
@@ -307,6 +326,7 @@ def _overview_html(
         '<th scope="col">Referred</th><th scope="col">Admitted</th>'
         '<th scope="col">Discharged</th></tr></thead>\n'
         "    <tbody>{}</tbody>\n  </table>\n  {}\n  {}\n</section>\n</div>",
+        _summary_placeholder(links["summary"]) if can_read_clinical else "",
         links["edit"],
         links["print"],
         format_html('<a class="small" href="{}">Print record</a>', links["print_record"])
@@ -330,6 +350,18 @@ def _overview_html(
         format_html('\n  <p><a href="{}">Change the care team</a></p>\n  ', links["care_team_add"])
         if can_edit_clinical and episode
         else "",
+    )
+
+
+def _summary_placeholder(url: str) -> SafeString:
+    """Where the clinical summary goes: loaded by htmx once the overview has drawn, a link
+    without JavaScript."""
+    return format_html(
+        '<section class="card" id="clinical-summary" hx-get="{}" hx-trigger="load" '
+        'hx-swap="outerHTML">\n  <h2>Clinical summary</h2>\n'
+        '  <p><a href="{}">Open the clinical summary</a></p>\n</section>\n',
+        url,
+        url,
     )
 
 

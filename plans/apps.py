@@ -37,4 +37,8 @@ class PlansConfig(AppConfig):
         navigation.ITEMS.register(navigation.NavItem("Plan reviews", "plans:reviews_due", 35))
         navigation.ITEMS.register(navigation.NavItem("Plan settings", "plans:settings", 90))
         home_page.PANELS.register(home_page.Panel(home_page.EVERY_HOME, 50, views.home_panel))
+        from participants.chart import DUE, SUMMARY, SummarySection
+        from plans import summary
+
+        SUMMARY.register(SummarySection("plan_review", DUE, Scope.CLINICAL, 20, summary.review_due))
         SEEDERS.register(Seeder(55, "treatment plans", demo.seed))

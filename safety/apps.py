@@ -12,3 +12,9 @@ class SafetyConfig(AppConfig):
 
         TABS.register(ChartTab("safety", "Safety plan", "safety:tab", Scope.CLINICAL, 85))
         SEEDERS.register(Seeder(80, "safety plans", demo.seed))
+        from participants.chart import RISK, SUMMARY, SummarySection
+        from safety import summary
+
+        SUMMARY.register(
+            SummarySection("safety_plan", RISK, Scope.CLINICAL, 30, summary.plan_status)
+        )

@@ -443,3 +443,18 @@ def next_session_start() -> Subquery:
         .order_by("session__starts_at")
         .values("session__starts_at")[:1]
     )
+
+
+def sessions_after(participant: Participant, day: date, *, limit: int) -> list[Session]:
+    """The participant's next `limit` scheduled sessions after `day` (a program day), soonest
+    first (one query)."""
+    return [
+        e.session
+        for e in Enrolment.objects.filter(
+            participant=participant,
+            session__status=Session.Status.SCHEDULED,
+            session__date__gt=day,
+        )
+        .select_related("session")
+        .order_by("session__starts_at", "session__pk")[:limit]
+    ]

@@ -79,6 +79,8 @@ def _care_ended(world) -> dict:
 ENDPOINTS: dict[str, Endpoint] = {
     "participants:chart": Endpoint("GET", frozenset(DEMOGRAPHICS_READ)),
     "participants:edit": Endpoint("GET", frozenset(DEMOGRAPHICS_READ)),
+    # The overview's clinical summary: a clinical read of its own.
+    "participants:summary": Endpoint("GET", frozenset(CLINICAL_READ)),
     "participants:history": Endpoint("GET", frozenset(CLINICAL_READ)),
     "participants:print": Endpoint("GET", frozenset(DEMOGRAPHICS_READ)),
     "participants:print_record": Endpoint("GET", frozenset(CLINICAL_READ)),

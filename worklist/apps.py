@@ -33,3 +33,8 @@ class WorklistConfig(AppConfig):
         PRIMARY_CHANGE.register(services.follow_primary_change)
         # Someone taken off the care team hands their tasks about the participant back.
         MEMBER_ENDED.register(services.return_tasks_of_ended_member)
+        from participants.access import Scope
+        from participants.chart import DUE, SUMMARY, SummarySection
+        from worklist import summary
+
+        SUMMARY.register(SummarySection("tasks", DUE, Scope.CLINICAL, 40, summary.open_tasks))

@@ -415,6 +415,7 @@ READ_ONLY = {
     "favicon",
     "accounts:staff",
     "participants:chart",
+    "participants:summary",
     "participants:history",
     "participants:history_csv",
     "participants:print_record",
