@@ -31,6 +31,7 @@ class Question:
     value: int | None
     error: str = ""
     section_heading: str = ""
+    skip_reason: str = ""
     skip_json: str = ""
     options: list[tuple[int, str, bool]] = field(default_factory=list)
 
@@ -47,17 +48,27 @@ def questions(
     instrument: Instrument,
     answers: Mapping[str, int] | None = None,
     errors: Mapping[str, str] | None = None,
+    *,
+    staff: bool = False,
 ) -> list[Question]:
-    """The instrument's items, in order, ready for the `_questions.html` partial."""
+    """The instrument's items, in order, ready for the `_questions.html` partial.
+
+    Staff entering answers see how the instrument is scored: the clusters an instrument's
+    sections may be (PCL-5's B to E, AUDIT's domains) as headings, and each skip rule in
+    the scorer's words. The person answering sees the form as published: its own parts
+    only, no scoring structure, and no skip rule, since the
+    page's script hides the questions the rules leave out and the scorer refuses in their
+    words any answer given where the rules skip it."""
     answers = answers or {}
     errors = errors or {}
     skips = {item["id"]: item["skip"] for item in instrument.to_dict()["items"]}
+    shows_sections = staff or not instrument.sections_are_scoring
     result = []
     section = None
     for item in instrument.items:
         value = answers.get(item.id)
         heading = ""
-        if item.section and item.section != section:
+        if shows_sections and item.section and item.section != section:
             heading = item.section
             section = item.section
         result.append(
@@ -67,7 +78,11 @@ def questions(
                 value=value,
                 error=errors.get(item.id, ""),
                 section_heading=heading,
-                skip_json=json.dumps(skips[item.id]) if skips.get(item.id) else "",
+                skip_reason=item.skip.reason if staff and item.skip else "",
+                # The page's script reads the rule; its reason is shown to staff above.
+                skip_json=json.dumps({"when": skips[item.id]["when"]})
+                if skips.get(item.id)
+                else "",
                 options=[(o.value, o.label, o.value == value) for o in item.options],
             )
         )

@@ -75,9 +75,11 @@ def _submit(
     instrument: Instrument,
     *,
     mode: str,
+    staff: bool,
     supersedes: Administration | None = None,
 ) -> tuple[Administration | None, dict]:
-    """Parse the posted answers and record them; return the new row or what to show again."""
+    """Parse the posted answers and record them; return the new row or what to show again
+    (to staff, or to the person answering: `forms.questions`)."""
     answers, errors = forms.answers_from(instrument, request.POST)
     options = forms.SubmitOptionsForm(request.POST)
     correction = forms.CorrectionForm(request.POST) if supersedes is not None else None
@@ -106,7 +108,7 @@ def _submit(
         else:
             return administration, {}
     return None, {
-        "questions": forms.questions(instrument, answers, errors),
+        "questions": forms.questions(instrument, answers, errors, staff=staff),
         "problems": problems,
         "item_errors": errors,
         "options_form": options,
@@ -114,10 +116,10 @@ def _submit(
     }
 
 
-def _form_context(instrument: Instrument, answers: dict | None = None) -> dict:
+def _form_context(instrument: Instrument, answers: dict | None = None, *, staff: bool) -> dict:
     return {
         "instrument": instrument,
-        "questions": forms.questions(instrument, answers),
+        "questions": forms.questions(instrument, answers, staff=staff),
         "options_form": forms.SubmitOptionsForm(),
         "problems": [],
         "item_errors": {},
@@ -131,9 +133,11 @@ def administer(request: StaffRequest, participant: Participant, code: str) -> Ht
     if instrument is None:
         return _unavailable(request, f"No instrument has the code {code!r}.")
     context = _chart(request, participant)
-    context.update(_form_context(instrument), mode=Mode.STAFF_ENTERED)
+    context.update(_form_context(instrument, staff=True), mode=Mode.STAFF_ENTERED)
     if request.method == "POST":
-        administration, again = _submit(request, participant, instrument, mode=Mode.STAFF_ENTERED)
+        administration, again = _submit(
+            request, participant, instrument, mode=Mode.STAFF_ENTERED, staff=True
+        )
         if administration is not None:
             messages.success(request, f"{instrument.short_name} recorded.")
             return redirect(
@@ -158,9 +162,11 @@ def self_report(request: StaffRequest, participant: Participant, code: str) -> H
             f"{instrument.short_name} is given from the licensed paper form by staff.",
             status=400,
         )
-    context = {"participant": participant, **_form_context(instrument)}
+    context = {"participant": participant, **_form_context(instrument, staff=False)}
     if request.method == "POST":
-        administration, again = _submit(request, participant, instrument, mode=Mode.SELF_REPORT)
+        administration, again = _submit(
+            request, participant, instrument, mode=Mode.SELF_REPORT, staff=False
+        )
         if administration is not None:
             return redirect(
                 "assessments:self_report_done",
@@ -250,14 +256,14 @@ def correct(request: StaffRequest, participant: Participant, administration_id) 
     instrument = original.definition
     context = _chart(request, participant)
     context.update(
-        _form_context(instrument, original.answers),
+        _form_context(instrument, original.answers, staff=True),
         mode=original.mode,
         original=original,
         correction_form=forms.CorrectionForm(),
     )
     if request.method == "POST":
         administration, again = _submit(
-            request, participant, instrument, mode=original.mode, supersedes=original
+            request, participant, instrument, mode=original.mode, staff=True, supersedes=original
         )
         if administration is not None:
             messages.success(request, "Correction recorded; the earlier version is superseded.")
@@ -310,11 +316,13 @@ def mine(request: SignedInRequest, code: str) -> HttpResponse:
     instrument = selectors.definition(code)
     if instrument is None or not services.can_self_report(instrument):
         return _unavailable(request, "This questionnaire is not available.")
-    context = {"participant": participant, **_form_context(instrument)}
+    context = {"participant": participant, **_form_context(instrument, staff=False)}
     status = 200
     if request.method == "POST":
         try:
-            administration, again = _submit(request, participant, instrument, mode=Mode.SELF_REPORT)
+            administration, again = _submit(
+                request, participant, instrument, mode=Mode.SELF_REPORT, staff=False
+            )
         except AccessDenied as exc:
             return _unavailable(request, exc.message, status=403)
         if administration is not None:

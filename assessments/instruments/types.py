@@ -354,6 +354,10 @@ class Instrument:
     loinc_status: tuple[LoincCode, ...] = ()
     prescreen_for: str | None = None
     notes: tuple[str, ...] = ()
+    # The items' sections are the scoring structure (PCL-5's clusters, AUDIT's domains),
+    # which the published form does not print: headings for staff, not for the person
+    # answering (`assessments.forms.questions`).
+    sections_are_scoring: bool = False
 
     def item(self, item_id: str) -> Item:
         """The item with id ``item_id`` (KeyError when there is none)."""

@@ -232,6 +232,7 @@ AUDIT = Instrument(
         "The WHO licence excludes commercial use; a commercial deployment needs WHO permission.",
         "LOINC panel and total codes are ⚠️ secondary-source only.",
     ),
+    sections_are_scoring=True,
 )
 
 AUDITC = Instrument(

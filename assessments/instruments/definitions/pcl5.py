@@ -154,4 +154,5 @@ PCL5 = Instrument(
         "Item 10 has no closing question mark in the wording source; kept as stored.",
         "LOINC 101697-1 / 101698-9 are ❓ unverified (one repository only).",
     ),
+    sections_are_scoring=True,
 )
