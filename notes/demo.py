@@ -137,7 +137,7 @@ def seed_notes(ctx: DemoContext) -> None:
                     start_time=session.starts_at.astimezone(tz).time(),
                     end_time=session.ends_at.astimezone(tz).time(),
                     minutes=a.minutes,
-                    mode="telehealth" if session.mode == "virtual" else "in_person",
+                    mode=services.session_mode(session),
                     participant_location="Home" if session.mode == "virtual" else "",
                     no_objective_reason="" if objectives else "No signed plan yet",
                     due_at=services.due_at(program, session, session.date, None),

@@ -1,6 +1,7 @@
 """Forms of the note pages. Rules live in the services; these only read the posted text."""
 
 from collections.abc import Sequence
+from typing import cast
 
 from django import forms
 
@@ -33,9 +34,17 @@ class NoteForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
-    def __init__(self, *args, headings: Sequence[str] = (), **kwargs) -> None:
+    def __init__(
+        self, *args, headings: Sequence[str] = (), modes: Sequence[str] = (), **kwargs
+    ) -> None:
+        """`modes` limits the How choices to those the chosen session allows
+        (`notes.services.modes_for`)."""
         super().__init__(*args, **kwargs)
         self.headings = list(headings)
+        if modes:
+            cast(forms.ChoiceField, self.fields["mode"]).choices = [
+                (k, v) for k, v in NoteMode.choices if k in modes
+            ]
         for index, heading in enumerate(self.headings):
             self.fields[f"section_{index}"] = forms.CharField(
                 required=False, label=heading, widget=forms.Textarea(attrs={"rows": 4})

@@ -113,6 +113,19 @@ def needs_cosignature(author: Any, program: Program | None) -> bool:
     return holds_listed_role(author, program.organization_id, found.cosign_roles)
 
 
+def session_mode(session: Session) -> str:
+    """How a note says its session was given: an online session by telehealth."""
+    return NoteMode.TELEHEALTH if session.is_virtual else NoteMode.IN_PERSON
+
+
+def modes_for(session: Session | None) -> list[str]:
+    """The modes a note on `session` may give: an online session was not held in person
+    (a participant may still have joined an in-person session by telehealth)."""
+    if session is not None and session.is_virtual:
+        return [NoteMode.TELEHEALTH]
+    return list(NoteMode.values)
+
+
 @dataclass
 class NoteContent:
     """What a person writes on an individual, family or medication-management note."""
@@ -158,6 +171,15 @@ def _check_content(participant: Participant, content: NoteContent) -> dict[str, 
             raise InvalidInput("That session belongs to another organization.", field="session")
         if not content.session.enrolments.filter(participant=participant).exists():
             raise InvalidInput("This participant was not on that session.", field="session")
+        if content.session.is_group:
+            raise InvalidInput(
+                "That is a group session: each member's note is written on its group note.",
+                field="session",
+            )
+        if content.mode not in modes_for(content.session):
+            raise InvalidInput(
+                "That session was held online: record the note as telehealth.", field="mode"
+            )
         if content.service_date != content.session.date:
             raise InvalidInput(
                 f"The date of service is the session's date, {content.session.date:%d %b %Y}.",
@@ -672,7 +694,7 @@ def save_group_note(
                     start_time=session.starts_at.astimezone(program.tz).time(),
                     end_time=session.ends_at.astimezone(program.tz).time(),
                     minutes=session.minutes,
-                    mode=NoteMode.TELEHEALTH if session.mode == "virtual" else NoteMode.IN_PERSON,
+                    mode=session_mode(session),
                     recorded_by=by,
                     recorded_at=now,
                     due_at=due_at(program, session, session.date, None),

@@ -100,9 +100,10 @@ def _format_from(request: StaffRequest, program, code: str | None) -> NoteFormat
 
 
 def _sessions_of(participant: Participant) -> list[Session]:
-    """The participant's individual and group sessions of the last weeks, to tie a note to,
-    today's first: a note documents a service given, so sessions of days still to come (each
-    in its program's zone) are left out rather than listed above the one just held."""
+    """The participant's sessions of the last weeks, to tie a note to, today's first: a note
+    documents a service given, so sessions of days still to come (each in its program's zone)
+    are left out rather than listed above the one just held. Group sessions are read too, so
+    one sent from a stale page is refused by the service with its reason."""
     now = timezone.now()
     rows = (
         Session.objects.filter(
@@ -114,6 +115,19 @@ def _sessions_of(participant: Participant) -> list[Session]:
         .order_by("-starts_at")[:30]
     )
     return [s for s in rows if s.date <= s.program.today(now)]
+
+
+def _from_session(session: Session) -> dict:
+    """What a note on `session` starts with: its date, times, minutes and how it was held."""
+    tz = session.program.tz
+    return {
+        "session": str(session.public_id),
+        "service_date": session.date,
+        "start_time": session.starts_at.astimezone(tz).time(),
+        "end_time": session.ends_at.astimezone(tz).time(),
+        "minutes": session.minutes,
+        "mode": services.session_mode(session),
+    }
 
 
 def _content(form: NoteForm, fmt: NoteFormat, participant, sessions) -> services.NoteContent:
@@ -163,11 +177,14 @@ def _form_page(
         # A draft opened again shows the objectives it already addresses, so saving it
         # keeps them instead of asking for them again.
         chosen = {str(o.public_id) for o in thread.of(note)}
+    # A group session's notes are written on its group note: the list offers the individual
+    # sessions, and a group session only when the form already names it.
+    chosen_session = form["session"].value()
     context.update(
         form=form,
         format=fmt,
         formats=services.formats_for(program),
-        sessions=sessions,
+        sessions=[s for s in sessions if not s.is_group or str(s.public_id) == chosen_session],
         note=note,
         objectives=thread.active_objectives(participant),
         chosen=chosen,
@@ -187,10 +204,13 @@ def new(request: StaffRequest, participant) -> HttpResponse:
     sessions = _sessions_of(participant)
     if request.method in READS:
         today = program.today() if program else timezone.localdate()
-        form = NoteForm(
-            headings=fmt.sections,
-            initial={"format": fmt.code, "service_date": today, "kind": NoteKind.INDIVIDUAL},
-        )
+        initial = {"format": fmt.code, "service_date": today, "kind": NoteKind.INDIVIDUAL}
+        # Opened for a session (from the notes due): the note starts as that session was held.
+        wanted = request.GET.get("session")
+        session = next((s for s in sessions if not s.is_group and str(s.public_id) == wanted), None)
+        if session is not None:
+            initial |= _from_session(session)
+        form = NoteForm(headings=fmt.sections, initial=initial, modes=services.modes_for(session))
         return _form_page(request, participant, form, fmt, sessions)
     form = NoteForm(request.POST, headings=fmt.sections)
     if form.is_valid():
@@ -232,7 +252,9 @@ def edit(request: StaffRequest, participant, note_id) -> HttpResponse:
         }
         for i, heading in enumerate(fmt.sections):
             initial[f"section_{i}"] = note.sections.get(heading, "")
-        form = NoteForm(headings=fmt.sections, initial=initial)
+        form = NoteForm(
+            headings=fmt.sections, initial=initial, modes=services.modes_for(note.session)
+        )
         return _form_page(request, participant, form, fmt, sessions, note=note)
     form = NoteForm(request.POST, headings=fmt.sections)
     if form.is_valid():

@@ -72,7 +72,9 @@ def test_the_sessions_offered_are_those_held_so_far_latest_first(world, login, f
         (today, "Held today"),
         (today + timedelta(days=1), "Still to come"),
     ]:
-        enrol(make_session(world.program, on, title=title), world.episode)
+        enrol(make_session(world.program, on, title=title, kind="individual"), world.episode)
+    # A group session's notes are written on its group note: it is not offered here.
+    enrol(make_session(world.program, today, title="Group today"), world.episode)
     page = login(world.therapist).get(reverse("notes:new", args=[world.participant.public_id]))
     offered = re.findall(
         r"<option value=\"[0-9a-f-]+\">[^<]* · ([^<]+)</option>", page.content.decode()
