@@ -49,6 +49,7 @@ def _chart_pages(person: Participant) -> list[str]:
         reverse(name, args=[person.public_id])
         for name in (
             "participants:chart",
+            "participants:summary",
             "assessments:tab",
             "intake:intake",
             "intake:diagnoses",
