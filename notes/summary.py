@@ -10,7 +10,7 @@ def unsigned_notes(read: SummaryRead) -> dict:
         "drafts": [
             {
                 "note": draft,
-                "url": page_url("notes:edit", read.participant.public_id, draft.public_id),
+                "url": page_url("notes:note", read.participant.public_id, draft.public_id),
                 "overdue": bool(draft.due_at and draft.due_at < read.now),
             }
             for draft in drafts_about(read.user, read.participant)

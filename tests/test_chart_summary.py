@@ -142,7 +142,7 @@ def test_a_clinician_reads_the_risk_the_sessions_the_scores_and_what_is_due(busy
     assert "<strong>C-SSRS Screener</strong> due the same day, since Tue 1 Dec 2026, 08:30" in html
     assert html.index("C-SSRS Screener</strong> due") < html.index("GAD-7")
     assert "<strong>No signed plan yet</strong>" in html
-    assert "Your unsigned notes:" in html and "Note of Tue 17 Nov 2026" in html
+    assert "Your unsigned notes:" in html and "Individual note Tue 17 Nov 2026</a>" in html
     assert "Call the sponsor back" in html and "<strong>overdue</strong>, " in html
 
 
@@ -159,8 +159,8 @@ def test_a_chart_with_nothing_open_says_so(world, signed_in):
         "No scores this stay.",
         "No questionnaires due.",
         "No plan review due.",
-        'Your unsigned notes: <span class="muted">none.</span>',
-        'Open tasks: <span class="muted">none.</span>',
+        "No unsigned notes of yours.",
+        "No open tasks.",
     ):
         assert words in html, words
 
