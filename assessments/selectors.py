@@ -71,6 +71,23 @@ def definition(code: str) -> Instrument | None:
         return None
 
 
+# Why a result was screened against its cut-off, as the result page says it (the stored
+# basis is the scorer's: `assessments.scoring.Threshold`); AUDIT-C's by sex as the
+# clinical reference words it (section 1a: "≥4 (men), ≥3 (women)").
+_BASIS_WORDS = {
+    "default": "published",
+    PROGRAM_OVERRIDE: "set by the program",
+    "sex-male": "for men",
+    "sex-female": "for women",
+    "sex-unknown": "sex not recorded: the lower one",
+}
+
+
+def basis_words(basis: str) -> str:
+    """Why this cut-off was used ("for women"), not the stored basis ("sex-female")."""
+    return _BASIS_WORDS.get(basis, basis)
+
+
 def short_name(code: str) -> str:
     """How clinicians call the instrument ("C-SSRS Screener"), or its code when the library
     no longer carries it."""

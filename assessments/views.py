@@ -225,6 +225,10 @@ def result(request: StaffRequest, participant: Participant, administration_id) -
         instrument=administration.definition,
         answer_rows=forms.answer_rows(administration.definition, administration.answers),
         alerts=alerts,
+        cutoffs=[
+            (t["value"], selectors.basis_words(t["basis"]))
+            for t in administration.thresholds.values()
+        ],
         other_flags=[
             (selectors.flag_label(administration.definition, f["code"]), f["message"])
             for f in administration.flags

@@ -4,16 +4,17 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.apps import apps
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import DateField, DateTimeField, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import Role
 from audit import event_types
 from audit.models import Action, AuditEvent, ListedParticipant, Outcome
+from tandem.templatetags.clock import day
 
 TRAIL_PAGE_SIZE = 100
 
@@ -26,6 +27,57 @@ def actor_name(event: AuditEvent) -> str:
     if event.actor_label and event.actor_label != "anonymous":
         return event.actor_label
     return "Tandem"  # the system itself, e.g. an alert raised by a scoring rule
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field an event changed, in words: "status: Appointment set → Attended"."""
+
+    field: str
+    before: str
+    after: str
+
+
+def changes_words(event: AuditEvent) -> list[Change]:
+    """The changes an event's details record, named as the record's model declares its
+    fields and their choices (a status "Appointment set", a date "Fri 20 Nov 2026", a flag
+    "yes"), not as they are stored ("appointment_set", "2026-11-20", True)."""
+    changes = event.details.get("changes") if isinstance(event.details, dict) else None
+    if not isinstance(changes, dict):
+        return []
+    fields = _fields_of(event.record_type)
+    return [
+        Change(
+            str(fields[name].verbose_name) if name in fields else name.replace("_", " "),
+            _value_words(fields.get(name), change.get("before")),
+            _value_words(fields.get(name), change.get("after")),
+        )
+        for name, change in changes.items()
+        if isinstance(change, dict)
+    ]
+
+
+def _fields_of(record_type: str) -> dict[str, Any]:
+    try:
+        model = apps.get_model(record_type) if record_type else None
+    except (LookupError, ValueError):
+        model = None
+    return {} if model is None else {f.name: f for f in model._meta.concrete_fields}
+
+
+def _value_words(field: Any, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, DateField) and not isinstance(field, DateTimeField):
+        try:
+            return day(date.fromisoformat(str(value)))
+        except ValueError:
+            return str(value)
+    return str(value)
 
 
 def record_name(event: AuditEvent) -> str:

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from audit.selectors import actor_name, history_line, naming, role_words
+from audit.selectors import actor_name, changes_words, history_line, naming, role_words
 from participants.models import Participant
 
 PAGE_SIZE = 50
@@ -34,6 +34,7 @@ def history_page(participant: Participant, number: str | None) -> Page:
     for event in page.object_list:
         event.sentence = history_line(event, participant.pk)
         event.role_words = role_words(event.role)
+        event.changes = changes_words(event)
     return page
 
 

@@ -41,6 +41,13 @@ class LevelOfCareDecision(ClinicalRecord, Supersedable, Immutable):
     def follows_recommendation(self) -> bool:
         return self.chosen_level == self.recommended_level
 
+    @property
+    def rule_set_label(self) -> str:
+        """The rules it was made under, as the tab names them, not by their stored name."""
+        from placement.rules import rule_set_label
+
+        return rule_set_label(self.rule_set)
+
 
 class DimensionRating(Immutable):
     """One of the six ratings of a decision: part of it, and as immutable as it is."""

@@ -228,6 +228,16 @@ def active_rule_set() -> RuleSet:
     return rule_set
 
 
+def rule_set_label(name: str) -> str:
+    """The label of the rule set a decision names ("Tandem default rules — not the ASAM
+    Criteria decision rules"), for the active and the default rule sets; the name of any
+    other, which only its stored name still describes."""
+    known = {
+        rule_set.name: rule_set.label for rule_set in (TANDEM_DEFAULT_RULES, active_rule_set())
+    }
+    return known.get(name, name)
+
+
 SAFETY_EVALUATION = "A same-day safety evaluation, before any outpatient placement"
 
 TANDEM_DEFAULT_RULES = RuleSet(

@@ -103,6 +103,23 @@ def test_a_cssrs_critical_answer_names_the_risk_level_in_words(world, login, rec
     assert "risk level high" not in html
 
 
+def test_the_result_page_says_why_its_cut_off_was_used_in_words(world, login, record):
+    """AUDIT-C's cut-off reads "3 (for women)", not "3 (sex-female)"; PHQ-9's "(published)"."""
+    world.participant.sex_at_birth = "female"
+    world.participant.save(update_fields=["sex_at_birth"])
+    client = login(world.therapist)
+    auditc = record("audit-c", {"1": 1, "2": 1, "3": 1})
+    phq9 = record("phq-9", answers("phq-9", 1))
+
+    auditc_page = client.get(_url("result", world, administration_id=auditc.public_id))
+    phq9_page = client.get(_url("result", world, administration_id=phq9.public_id))
+
+    assert '<dd>3 <span class="muted">(for women)</span></dd>' in auditc_page.content.decode()
+    assert '<dd>10 <span class="muted">(published)</span></dd>' in phq9_page.content.decode()
+    assert "sex-female" not in auditc_page.content.decode()
+    assert "(default)" not in phq9_page.content.decode()
+
+
 def test_the_printed_record_gives_bands_and_flags_in_words(world, login, record):
     record("phq-9", answers("phq-9", 2, q9=1))
 

@@ -31,6 +31,32 @@ def test_history_reads_as_sentences(world, login):
     assert "participants.Participant" not in page
 
 
+def test_history_gives_each_change_in_the_words_the_record_declares(world, login):
+    """A status reads "Transferred out", a date "Fri 20 Nov 2026" and a yes/no "yes", not
+    `transferred_out`, 2026-11-20 and True."""
+    record_event(
+        actor=world.therapist,
+        action=Action.CHANGE,
+        participant=world.participant,
+        record=world.episode,
+        details={
+            "changes": {
+                "status": {"before": "active", "after": "transferred_out"},
+                "discharged_on": {"before": None, "after": "2026-11-20"},
+                "entered_in_error": {"before": False, "after": True},
+            }
+        },
+    )
+
+    page = login(world.director).get(_url("participants:history", world)).content.decode()
+
+    assert "<li><strong>status</strong>: Active → Transferred out</li>" in page
+    assert "<li><strong>discharged on</strong>: — → Fri 20 Nov 2026</li>" in page
+    assert "<li><strong>entered in error</strong>: no → yes</li>" in page
+    for code in ("transferred_out", "2026-11-20", "discharged_on", "True"):
+        assert code not in page
+
+
 def test_history_pages_beyond_two_hundred_events(world, login):
     for _ in range(230):
         record_event(actor=world.therapist, action=Action.VIEW, participant=world.participant)

@@ -87,6 +87,19 @@ def test_the_rules_and_the_results_they_read_name_bands_and_flags_in_words(world
         assert code not in tab and code not in preview
 
 
+def test_a_decision_names_the_rules_it_was_made_under_by_their_label(world, login):
+    record(world.episode, by=world.therapist)
+
+    page = (
+        login(world.therapist)
+        .get(reverse("placement:level_of_care", args=[world.participant.public_id]))
+        .content.decode()
+    )
+
+    assert f'<span class="muted">({LABEL})</span>' in page
+    assert "tandem-default-1" not in page
+
+
 def test_a_preview_with_ratings_missing_asks_for_them(world, login):
     response = login(world.therapist).post(
         reverse("placement:decide", args=[world.participant.public_id]),
