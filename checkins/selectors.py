@@ -1,7 +1,9 @@
 """Reads of check-ins shared by the pages, the API and the trajectory."""
 
 from collections.abc import Callable
+from datetime import datetime
 
+from django.utils import timezone
 from django_stubs_ext import StrOrPromise
 
 from checkins import lists
@@ -16,6 +18,15 @@ def last_checkin(participant: Participant) -> CheckIn | None:
     return (
         CheckIn.objects.current().filter(participant=participant).order_by("-recorded_at").first()
     )
+
+
+def checked_in_today(last: CheckIn | None, now: datetime) -> datetime | None:
+    """When `last` was sent, if on `now`'s day in the active zone (the program's, for each
+    request). A second check-in is allowed, so the pages say the day's is done and offer
+    another rather than refusing it."""
+    if last is None or timezone.localdate(last.recorded_at) != timezone.localdate(now):
+        return None
+    return last.recorded_at
 
 
 def coping_choices(participant: Participant) -> list[Choice]:

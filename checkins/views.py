@@ -38,11 +38,8 @@ def _form(participant: Participant, data=None) -> CheckInForm:
 
 
 def _page(form: CheckInForm) -> dict[str, Any]:
-    """The form, and the time of today's check-in if one was sent already: a second one
-    is allowed, so the page says it adds another rather than refusing it."""
-    last = form.last
-    today = last is not None and timezone.localtime(last.recorded_at).date() == timezone.localdate()
-    return {"form": form, "checked_in_at": last.recorded_at if today else None}
+    """The form, and the time of today's check-in if one was sent already."""
+    return {"form": form, "checked_in_at": selectors.checked_in_today(form.last, timezone.now())}
 
 
 def _send(request: HttpRequest, participant: Participant, form: CheckInForm, **kwargs):

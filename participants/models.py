@@ -262,6 +262,12 @@ class Episode(TimeStamped, Versioned):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def is_discharged(self) -> bool:
+        """Ended by a discharge (not declined or transferred out): there is a discharge
+        summary and an aftercare plan to lead the participant to."""
+        return self.status == EpisodeStatus.DISCHARGED
+
 
 class CareTeamRole(models.TextChoices):
     PRIMARY_CLINICIAN = "primary_clinician", "Primary clinician"

@@ -12,10 +12,10 @@ from accounts.http import SignedInRequest
 from assessments.selectors import definition, due_home_questionnaires
 from attendance.selectors import attendance_history
 from audit.models import Action
+from checkins.selectors import checked_in_today, last_checkin
 from measurement.due import due_for
 from participants.access import Scope, authorize, decide, own_records, uses_portal
 from participants.decorators import no_record_yet
-from participants.models import EpisodeStatus
 from participants.selectors import current_episode, with_chart_relations
 from scheduling.selectors import participant_sessions
 
@@ -44,9 +44,10 @@ def home(request: SignedInRequest) -> HttpResponse:
         "episode": episode,
         "care_team": list(episode.care_team.all()) if episode else [],
         "now": timezone.now(),
-        "discharged": episode is not None and episode.status == EpisodeStatus.DISCHARGED,
+        "discharged": episode is not None and episode.is_discharged,
     }
     if in_care and episode is not None:
+        context["checked_in_at"] = checked_in_today(last_checkin(participant), context["now"])
         scheduled = [
             instrument
             for item in due_for(episode, now=context["now"])
