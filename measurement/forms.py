@@ -4,7 +4,7 @@ ticked "remove" are dropped when saved."""
 
 from django import forms
 
-from measurement.schedule import TRIGGERS, WHEN, Row
+from measurement.schedule import TRIGGERS, WHEN_WORDS, Row
 
 TRIGGER_LABELS = {
     "phq-9-item-9": "PHQ-9 item 9 above 0",
@@ -15,12 +15,12 @@ TRIGGER_LABELS = {
 def instrument_choices() -> list[tuple[str, str]]:
     from assessments.instruments import all_instruments
 
-    return [("", "—"), *((i.code, f"{i.name} ({i.code})") for i in all_instruments())]
+    return [("", "—"), *((i.code, f"{i.name} ({i.short_name})") for i in all_instruments())]
 
 
 class RowForm(forms.Form):
     instrument = forms.ChoiceField(choices=instrument_choices)
-    when = forms.ChoiceField(label="Moment", choices=[("", "—"), *((w, w) for w in WHEN)])
+    when = forms.ChoiceField(label="Moment", choices=[("", "—"), *WHEN_WORDS.items()])
     days = forms.IntegerField(label="Every (days)", min_value=1, max_value=365, required=False)
     triggers = forms.MultipleChoiceField(
         choices=[(t, TRIGGER_LABELS[t]) for t in TRIGGERS],

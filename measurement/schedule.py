@@ -18,7 +18,17 @@ marks re-administration intervals as recommendations, not published standards (Â
 
 from dataclasses import asdict, dataclass
 
-WHEN = ("admission", "every", "if-positive", "triggered", "step-down", "discharge", "follow-up")
+# Each kind of moment, with the words the schedule page offers it by (described above).
+WHEN_WORDS = {
+    "admission": "Once, at admission",
+    "every": "Every so many days in care",
+    "if-positive": "Every so many days while positive",
+    "triggered": "When a trigger fires",
+    "step-down": "At step-down",
+    "discharge": "At discharge",
+    "follow-up": "At follow-up",
+}
+WHEN = tuple(WHEN_WORDS)
 TRIGGERS = ("phq-9-item-9", "checkin-safety")
 
 

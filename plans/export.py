@@ -45,7 +45,7 @@ def plan_section(participant: Participant) -> list[dict]:
                         "goal": g.text,
                         "objective": o.text,
                         "target_date": o.target_date,
-                        "target": f"{o.measure_key} {o.target_label}" if o.measure_key else "",
+                        "target": f"{o.measure_label} {o.target_label}" if o.measure_key else "",
                         "latest": progress.get("latest_value") or "",
                         "latest_date": o.progress.reading.on
                         if o.progress and o.progress.reading

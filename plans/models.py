@@ -263,6 +263,15 @@ class Objective(PlanPart):
             raise ValidationError({"measure_key": "A target needs a measure to compare."})
 
     @property
+    def measure_label(self) -> str:
+        """The bound measure as the plan names it ("PHQ-9 total", "Craving (daily check-in,
+        0-10)"), not its key; the key when no module offers that measure any more."""
+        from plans import measures
+
+        measure = measures.get(self.measure_key) if self.measure_key else None
+        return measure.label if measure is not None else self.measure_key
+
+    @property
     def target_label(self) -> str:
         if not self.measure_key:
             return ""

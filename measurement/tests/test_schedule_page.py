@@ -59,6 +59,20 @@ def test_the_page_shows_the_default_rows_each_with_its_reason(world, login):
         assert row.reason.replace("'", "&#x27;") in text
 
 
+def test_each_row_offers_its_questionnaire_and_moment_in_words(world, login):
+    """The choices read "(GAD-7)" and "Every so many days while positive", not the stored
+    "(gad-7)" and "if-positive"."""
+    html = login(world.director).get(url(world)).content.decode()
+
+    assert (
+        '<option value="gad-7">Generalized Anxiety Disorder 7-item scale (GAD-7)</option>' in html
+    )
+    assert '<option value="if-positive">Every so many days while positive</option>' in html
+    assert '<option value="admission" selected>Once, at admission</option>' in html
+    for code in (">if-positive<", ">step-down<", "(gad-7)", "(cssrs-screener)"):
+        assert code not in html
+
+
 def test_a_director_saves_a_new_version_and_it_is_audited_with_before_and_after(world, login):
     client = login(world.director)
     rows = with_phq9_every(21, "Every 21 days: the program's review rhythm.")

@@ -382,3 +382,20 @@ def test_the_plan_tab_shows_the_stored_review_when_it_falls_due(world, login):
             reviewed_on=world.program.today(),
         )
         assert "Plan review" not in login(world.therapist).get(tab).content.decode()
+
+
+def test_an_objective_names_its_measure_as_the_plan_offers_it(world, login):
+    """The target reads "Craving (daily check-in, 0-10) < 10" on the tab and the printed
+    record, not the measure's key "CHECKIN-CRAVING" or "checkin-craving"."""
+    signed(world, measure="checkin-craving")
+    client = login(world.therapist)
+
+    tab = client.get(reverse("plans:plan", args=[world.participant.public_id])).content.decode()
+    printed = client.get(
+        reverse("participants:print_record", args=[world.participant.public_id])
+    ).content.decode()
+
+    assert "· target Craving (daily check-in, 0-10) &lt; 10</span>" in tab
+    assert "<td>Craving (daily check-in, 0-10) &lt; 10</td>" in printed
+    for page in (tab, printed):
+        assert "checkin-craving" not in page.lower()
