@@ -96,7 +96,11 @@ def printable_record(participant: Participant) -> list[dict]:
 
 
 def _printed(value: object) -> object:
-    """A section's value as the printed page gives it: dates and moments as every page does."""
+    """A section's value as the printed page gives it: dates and moments as every page does,
+    and a yes/no as yes or no (the JSON export keeps true and false for the systems that
+    read it)."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, datetime):
         return when(value)
     if isinstance(value, date):

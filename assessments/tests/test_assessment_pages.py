@@ -130,7 +130,9 @@ def test_the_printed_record_gives_bands_and_flags_in_words(world, login, record)
     )
 
     assert "<td>Moderately severe</td>" in html and "<td>Suicide risk</td>" in html
+    assert "<td>yes</td>" in html  # positive
     assert "moderately-severe" not in html and "suicide-risk" not in html
+    assert "<td>True</td>" not in html and "<td>False</td>" not in html
 
 
 def test_trend_chart_has_axes_dates_values_and_a_text_equivalent(world, login, record):
