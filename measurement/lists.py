@@ -40,6 +40,11 @@ class RiskRow:
         return max((a.severity for a in self.alerts), key=lambda s: SEVERITY_RANK[Severity(s)])
 
     @property
+    def severity_label(self) -> str:
+        """The worst severity as the alerts page names it ("Needs attention"), not "warning"."""
+        return str(Severity(self.severity).label)
+
+    @property
     def since(self) -> datetime:
         return min(a.created_at for a in self.alerts)
 

@@ -15,6 +15,7 @@ from audit.models import AuditEvent
 from checkins.services import record_checkin
 from conftest import make_participant
 from measurement import next_due
+from monitoring.models import Alert, Severity
 from participants.models import CareTeamMember, CareTeamRole, Episode, EpisodeStatus
 from tests.authz import ALL_PERSONAS, HTTP_METHODS
 
@@ -85,6 +86,8 @@ def test_the_lists_show_who_is_at_risk_and_who_has_something_due(world, login):
     risk, due = text.split('id="due-heading"')
     assert world.participant.display_name in risk
     assert "Use reported in a check-in" in risk
+    severity = Severity(Alert.objects.get(participant=world.participant).severity)
+    assert f"<td>{severity.label}</td>" in risk and f"<td>{severity.value}</td>" not in risk
     a_day = r"<td>(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2} \d{4}</td>"
     assert re.search(a_day, risk) and re.search(a_day, due)
     assert not re.search(r"<td>\d{4}-\d{2}-\d{2}</td>", text)
