@@ -1,9 +1,13 @@
 """The demo's instrument histories: plausible, synthetic, scored by the real scorer.
 
 Everyone at or past screening has an intake battery (PHQ-9, GAD-7, AUDIT or AUDIT-C,
-DAST-10, C-SSRS); those in care have PHQ-9 and GAD-7 every one to two weeks, mostly
-improving, a monthly BAM, and some a monthly PCL-5. Only two participants' critical
-answers go through the service, so their alerts and audit events are real; the rest is
+DAST-10, C-SSRS). Those admitted are given what the program's default measurement schedule
+asks, on time: the admission PHQ-9, GAD-7, BAM and PCL-5 on their first day or the next,
+then PHQ-9 and GAD-7 (mostly improving) within each 14 days, the BAM within each 30, and the
+PCL-5 monthly for those with trauma symptoms. About one in five fell behind: their latest
+PHQ-9 and GAD-7 are past due, so the due lists show a genuine minority. Only two
+participants' critical answers go through the service (a screening one on the newest
+referral), so their alerts and audit events are real; the rest is
 inserted in bulk with one summary audit event. Participants who already have a history
 are skipped, so running it twice changes nothing.
 
@@ -231,6 +235,8 @@ def _at(program, day: date, rng: random.Random) -> datetime:
 
 
 Planned = tuple[str, float, datetime, Mode, int]  # code, severity, completed at, mode, by
+# Share of participants in care whose PHQ-9 and GAD-7 fell behind the schedule.
+BEHIND_SHARE = 0.2
 
 
 def _plan(
@@ -252,24 +258,33 @@ def _plan(
     admitted, clinician = episode["admitted_on"], episode["primary_clinician_id"]
     if admitted is None or clinician is None:
         return plan
-    end = min(today, episode["discharged_on"] or today)
-    day = admitted + timedelta(days=rng.randint(6, 10))
-    while day <= end:
-        days_in = (day - admitted).days
-        when = _at(program, day, rng)
-        mode = rng.choice([Mode.SELF_REPORT, Mode.STAFF_ENTERED])
-        plan.append(("phq-9", person.level(person.depression, days_in), when, mode, clinician))
-        plan.append(("gad-7", person.level(person.anxiety, days_in), when, mode, clinician))
-        day += timedelta(days=rng.randint(7, 14))
-    day = admitted + timedelta(days=rng.randint(1, 4))
-    while day <= end:
-        days_in = (day - admitted).days
-        use = person.level(max(person.alcohol, person.drugs), days_in)
-        plan.append(("bam", use, _at(program, day, rng), staff, clinician))
-        if person.trauma is not None and days_in >= 25:
-            trauma = person.level(person.trauma, days_in)
-            plan.append(("pcl-5", trauma, _at(program, day, rng), Mode.SELF_REPORT, clinician))
-        day += timedelta(days=rng.randint(28, 31))
+    # Given on days before today only, so nothing is completed later than the demo's now.
+    end = min(today - timedelta(days=1), episode["discharged_on"] or today)
+    first = admitted + timedelta(days=rng.randint(0, 1))
+    behind = rng.random() < BEHIND_SHARE
+    last_fortnightly = end - timedelta(days=rng.randint(16, 24)) if behind else end
+    trauma = person.trauma if person.trauma is not None else rng.uniform(0.05, 0.3)
+    series: tuple[tuple[tuple[str, ...], date, tuple[int, int]], ...] = (
+        (("phq-9", "gad-7"), last_fortnightly, (11, 14)),
+        (("bam",), end, (26, 30)),
+        (("pcl-5",), end if person.trauma is not None else first, (26, 30)),
+    )
+    for codes, last_day, gap in series:
+        day = first
+        while day <= last_day:
+            days_in = (day - admitted).days
+            when = _at(program, day, rng)
+            mode = rng.choice([Mode.SELF_REPORT, Mode.STAFF_ENTERED])
+            for code in codes:
+                level = {
+                    "phq-9": person.depression,
+                    "gad-7": person.anxiety,
+                    "bam": max(person.alcohol, person.drugs),
+                    "pcl-5": trauma,
+                }[code]
+                how = staff if code == "bam" else mode
+                plan.append((code, person.level(level, days_in), when, how, clinician))
+            day += timedelta(days=rng.randint(*gap))
     plan.sort(key=lambda planned: planned[2])
     return plan
 
@@ -304,6 +319,12 @@ def seed_instrument_history(context: DemoContext) -> None:
     writer = _Writer()
     critical: list[tuple[Mapping[str, Any], str, dict[str, int], int]] = []
     therapist, intake = context.staff["therapist"].pk, context.staff["intake"].pk
+    # The screening answer that raises an alert is the newest referral's, one still waiting.
+    newest_screening = max(
+        (e for e in episodes if e["status"] == EpisodeStatus.SCREENING),
+        key=lambda e: (e["referred_on"], e["pk"]),
+        default=None,
+    )
     for episode in episodes:
         rng = random.Random(f"{context.rng_seed}:{episode['participant__record_number']}")
         sex = _sex(episode["participant__sex_at_birth"])
@@ -319,9 +340,7 @@ def seed_instrument_history(context: DemoContext) -> None:
         ):
             last = next(s for s, *_ in reversed(chosen) if s.columns["instrument"] == "phq-9")
             critical.append((episode, "active", {**last.answers, "9": 1}, therapist))
-        elif not any(kind == "screening" for _, kind, _, _ in critical) and (
-            episode["status"] == EpisodeStatus.SCREENING
-        ):
+        elif episode is newest_screening:
             chosen = [c for c in chosen if c[0].columns["instrument"] != "cssrs-screener"]
             moderate = {"1": 1, "2": 1, "3": 1, "4": 0, "5": 0, "6": 0}
             critical.append((episode, "screening", moderate, intake))
