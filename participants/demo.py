@@ -16,6 +16,7 @@ from accounts.services import create_program
 from audit.services import record_event
 from participants.models import (
     LEAVING_CARE_STATUSES,
+    PRE_ADMISSION_STATUSES,
     CareTeamMember,
     CareTeamRole,
     Episode,
@@ -186,6 +187,12 @@ STATUS_MIX = [
     (EpisodeStatus.TRANSFERRED_OUT, 0.03),
 ]
 
+# Days before today each participant was referred: a stay in care or past it began up to about
+# five months ago; a referral still waiting came in the last four weeks, and the level-of-care
+# seeder settles those left waiting longer than a program lets one wait (placement.demo).
+PAST_REFERRAL_DAYS = (3, 160)
+WAITING_REFERRAL_DAYS = (1, 28)
+
 
 def login_lines() -> list[str]:
     """The demo's logins and their password, as `seed_demo` and `demo_logins` print them."""
@@ -283,7 +290,10 @@ def _seed_participants(rng, org, program, sites, staff, total: int) -> int:
         first = rng.choice(FIRST_F if sex == SexAtBirth.FEMALE else FIRST_M)
         last = rng.choice(LAST)
         status = _status_for(i, total)
-        referred = today - timedelta(days=rng.randint(3, 160))
+        waiting = status in PRE_ADMISSION_STATUSES
+        referred = today - timedelta(
+            days=rng.randint(*(WAITING_REFERRAL_DAYS if waiting else PAST_REFERRAL_DAYS))
+        )
         if number in existing:
             continue
         pronouns = {"female": "she/her", "male": "he/him"}.get(sex, "they/them")

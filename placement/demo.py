@@ -4,17 +4,23 @@ Every admitted (or later) demo episode gets a decision for the IOP, made a day o
 admission with ratings for which the default rules recommend the IOP; a few screening
 episodes get a decision for another level, with a referral out. Idempotent (episodes with a
 decision are skipped), deterministic (one seeded generator per record number), bulk-inserted.
+
+Then the referral queue is kept as a program keeps it: a referral waiting longer than
+`QUEUE_DAYS` was settled through the episode service, referred on to the level its decision
+chose or declined (no answer, another program chosen), all but the oldest, the one stuck case
+a real queue has.
 """
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.db import transaction
 
 from accounts.models import LevelOfCare
 from audit.services import record_event
 from participants.demo import DemoContext
-from participants.models import Episode, EpisodeStatus
+from participants.models import PRE_ADMISSION_STATUSES, Episode, EpisodeStatus
+from participants.services import transition_episode
 from placement import asam, rules
 from placement.models import DimensionRating, LevelOfCareDecision, ReferralOut
 
@@ -43,6 +49,15 @@ ELSEWHERE = (
         {"1": 0, "2": 0, "3": 1, "4": 1, "5": 1, "6": 1},
         "Eastside Outpatient Counseling (synthetic)",
     ),
+)
+# Days a program lets a referral wait before it is settled: it screens within days, and the
+# initiation measure of HEDIS IET counts treatment begun within 14 days of the diagnosis.
+QUEUE_DAYS = 14
+# Why a referral that waited was declined (synthetic).
+DECLINED_BECAUSE = (
+    "Did not come to two screening appointments and did not answer three calls.",
+    "Chose a program closer to home after the screening call.",
+    "No longer wants treatment; given the helpline and the program's number.",
 )
 NOTES = {
     "1": {1: "Mild shakes in the mornings; no seizures.", 3: "Seizure during past withdrawal."},
@@ -160,3 +175,49 @@ def _iop_ratings(rng: random.Random) -> dict[str, int]:
         "5": rng.choice((2, 2, 3)),
         "6": rng.choice((1, 2)),
     }
+
+
+def settle_waiting_referrals(context: DemoContext) -> None:
+    """Settle, through the episode service, the demo referrals waiting longer than
+    `QUEUE_DAYS`, all but the oldest: one with a referral out is transferred out to it, the
+    others are declined, each some days after the referral or the decision, before today."""
+    today = context.program.today()
+    yesterday = today - timedelta(days=1)
+    waiting = list(
+        Episode.objects.filter(
+            program=context.program,
+            status__in=PRE_ADMISSION_STATUSES,
+            participant__record_number__startswith="DEMO-",
+            referred_on__lt=today - timedelta(days=QUEUE_DAYS),
+        )
+        .select_related("participant", "program")
+        .order_by("referred_on", "pk")
+    )[1:]
+    referred_out = {
+        r.episode_id: r for r in ReferralOut.objects.filter(episode__in=[e.pk for e in waiting])
+    }
+    intake = context.staff["intake"]
+    for episode in waiting:
+        rng = random.Random(f"{context.rng_seed}:queue:{episode.participant.record_number}")
+        out = referred_out.get(episode.pk)
+        if out is not None:
+            to_status = EpisodeStatus.TRANSFERRED_OUT
+            on = min(yesterday, out.made_on + timedelta(days=rng.randint(2, 7)))
+            reason = f"Referred on to {out.to_provider}, the level of care the decision chose."
+        else:
+            to_status = EpisodeStatus.DECLINED
+            on = min(yesterday, episode.referred_on + timedelta(days=rng.randint(5, 12)))
+            reason = rng.choice(DECLINED_BECAUSE)
+        transition_episode(
+            episode,
+            to_status=to_status,
+            by=intake,
+            on=on,
+            reason=reason,
+            expected_version=episode.version,
+            confirmed=True,
+            now=datetime.combine(on, time(15, rng.randint(0, 59)), tzinfo=context.program.tz),
+            pass_through=True,
+        )
+    if waiting:
+        context.stdout(f"    {len(waiting)} referrals that waited settled")
