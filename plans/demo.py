@@ -4,12 +4,15 @@ Every demo participant in care (admitted or active) gets a signed plan a few day
 admission, built from what their record says (the problems suggested from their diagnoses and
 level-of-care ratings), with goals in plain first-person words, objectives bound to the PHQ-9
 or GAD-7 where the problem is a mental-health one, and interventions from the program's list.
-Most plans are acknowledged in person. Idempotent (episodes with a plan are skipped),
+Most plans are acknowledged in person. Each plan was then reviewed through the review service
+whenever the program's interval came round, a few days early as a team meeting does it; about
+one in seven let its latest review slip past the due date, so the reviews due show a genuine
+overdue one beside those coming due this week. Idempotent (episodes with a plan are skipped),
 deterministic (one seeded generator per record number).
 """
 
 import random
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 
@@ -26,6 +29,7 @@ from plans.models import (
     Objective,
     Problem,
     ProblemDomain,
+    ReviewReason,
     TreatmentPlan,
 )
 
@@ -89,6 +93,17 @@ DEFAULT_OBJECTIVE: ObjectiveSeed = (
     "peer",
 )
 
+# Share of plans whose latest review slipped past its due date.
+LAPSED_SHARE = 0.15
+# What a review that kept the plan unchanged found, in the clinician's words (synthetic).
+REVIEW_NOTES = (
+    "Reviewed with the participant: goals still fit and the objectives are on track; "
+    "the plan continues unchanged.",
+    "Team review: steady attendance and fewer cravings; no change to the plan.",
+    "Reviewed the objectives with the participant; progress is slow but the plan still fits.",
+    "Reviewed at the weekly team meeting; the participant wants to keep the same goals.",
+)
+
 # The problem a plan starts from when the record suggests none.
 NO_SUGGESTION = selectors.Suggestion(
     key="",
@@ -120,6 +135,7 @@ def seed(context: DemoContext) -> None:
     today = context.program.today()
     tz = context.program.tz
     made = 0
+    signed: list[tuple[TreatmentPlan, int, date, random.Random]] = []
     with transaction.atomic():
         for episode in episodes:
             rng = random.Random(f"{context.rng_seed}:plans:{episode.participant.record_number}")
@@ -184,6 +200,8 @@ def seed(context: DemoContext) -> None:
             TreatmentPlan.objects.filter(pk=plan.pk).update(
                 signed_at=signed_at, signed_by_id=signer_id, content_sha256=digest
             )
+            plan.signed_at, plan.signed_by_id = signed_at, signer_id
+            signed.append((plan, signer_id, signed_on, rng))
             if rng.random() < 0.85:
                 Acknowledgement.objects.create(
                     plan=plan,
@@ -201,4 +219,33 @@ def seed(context: DemoContext) -> None:
         services.keep_review_schedule(
             Episode.objects.filter(program=context.program).values_list("pk", flat=True)
         )
-    context.stdout(f"    {made} signed treatment plans")
+    users = {user.pk: user for user in context.staff.values()}
+    interval = context.program.plan_review_interval_days
+    reviews = 0
+    for plan, signer_id, signed_on, rng in signed:
+        for reviewed_on in _reviews(signed_on, interval, today, rng):
+            services.record_review(
+                plan,
+                by=users[signer_id],
+                reason=ReviewReason.SCHEDULED,
+                note=rng.choice(REVIEW_NOTES),
+                reviewed_on=reviewed_on,
+                now=datetime.combine(reviewed_on, time(16, rng.randint(0, 59)), tzinfo=tz),
+            )
+            reviews += 1
+    context.stdout(f"    {made} signed treatment plans, {reviews} reviews")
+
+
+def _reviews(signed_on: date, interval: int, today: date, rng: random.Random) -> list[date]:
+    """The days a plan signed on `signed_on` was reviewed: up to four days before each due
+    date, before today; a lapsed plan misses its latest one when that leaves it overdue."""
+    done: list[date] = []
+    due = signed_on + timedelta(days=interval)
+    while (reviewed_on := max(signed_on, due - timedelta(days=rng.randint(0, 4)))) < today:
+        done.append(reviewed_on)
+        due = reviewed_on + timedelta(days=interval)
+    if rng.random() < LAPSED_SHARE and done:
+        previous = done[-2] if len(done) > 1 else signed_on
+        if previous + timedelta(days=interval) < today:
+            done.pop()
+    return done
