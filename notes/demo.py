@@ -1,8 +1,10 @@
 """The synthetic demo's notes: for the program's past group sessions a signed group note (a
 relapse-prevention module, the shared narrative, each attending member's own section, absence
 entries), and for every active participant a few signed individual notes and, for some, a
-draft still due. The text is synthetic and says so. Idempotent: a session with a group note,
-or a participant with individual notes, is left as it is."""
+draft still due. The supervisor co-signed, through the service, the notes that need it a day to
+three after their signing, so the co-sign queue holds the last few days' notes. The text is
+synthetic and says so. Idempotent: a session with a group note, or a participant with
+individual notes, is left as it is."""
 
 import random
 from datetime import datetime, time, timedelta
@@ -92,6 +94,7 @@ def seed_notes(ctx: DemoContext) -> None:
     offered = thread.active_objectives_of(people)
     counter: dict[int, int] = {}
     made_groups = made_notes = 0
+    to_cosign: list[ProgressNote] = []
     with transaction.atomic():
         for session in sessions:
             rows = attendance.get(session.pk)
@@ -151,6 +154,8 @@ def seed_notes(ctx: DemoContext) -> None:
                     NoteObjective(note=note, objective=o, lineage=o.lineage) for o in objectives
                 )
                 made_notes += 1
+                if note.cosign_required:
+                    to_cosign.append(note)
         made_individual = _individual_notes(ctx, rng, now)
         if made_groups or made_individual:
             record_event(
@@ -162,10 +167,26 @@ def seed_notes(ctx: DemoContext) -> None:
                     "group_notes": made_groups,
                 },
             )
+    cosigned = _cosign(ctx, rng, to_cosign, now)
     ctx.stdout(
         f"    {made_groups} group notes ({made_notes} member notes), "
-        f"{made_individual} individual notes"
+        f"{made_individual} individual notes, {cosigned} co-signed"
     )
+
+
+def _cosign(ctx: DemoContext, rng: random.Random, notes: list[ProgressNote], now: datetime) -> int:
+    """The supervisor's co-signatures, each one to three days after the note was signed, of
+    the notes whose co-signature day has come."""
+    supervisor = ctx.staff["supervisor"]
+    made = 0
+    for note in notes:
+        if note.signed_at is None:
+            continue
+        at = note.signed_at + timedelta(days=rng.randint(1, 3), hours=rng.randint(0, 3))
+        if at < now:
+            services.cosign_note(note, by=supervisor, now=at)
+            made += 1
+    return made
 
 
 def _individual_notes(ctx: DemoContext, rng: random.Random, now: datetime) -> int:
