@@ -2,14 +2,20 @@
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from accounts.models import Membership, Role, User
+from audit.models import AuditEvent
 from conftest import FACTS_REFRESH
+from measurement.home import completion
+from notes.models import ProgressNote
+from notes.selectors import board_counts
 from outcomes import facts
 from outcomes.models import EpisodeFacts, NoteFacts
 from outcomes.tests.conftest import stored_facts
 from participants.demo import STAFF
+from participants.home import referral_queue
 from participants.models import (
     LEAVING_CARE_STATUSES,
     CareTeamMember,
@@ -19,7 +25,11 @@ from participants.models import (
     Participant,
     PlaceEnd,
 )
+from participants.selectors import admitted_in_care
 from participants.services import ADMISSION_END_REASON, left_care_end_reason
+from placement import demo as placement_demo
+from plans.models import PlanReview, ReviewSchedule
+from plans.selectors import caseload_reviews_due
 
 pytestmark = pytest.mark.usefixtures("demo_mode")
 
@@ -142,3 +152,54 @@ def test_the_demo_s_first_batch_runs_the_daily_jobs_and_queues_tomorrow_s(db, ru
     daily = sorted(job.module_path for job in DAILY_JOBS.implementations())
     waiting = DBTaskResult.objects.filter(task_path__in=daily, status="READY")
     assert sorted(waiting.values_list("task_path", flat=True)) == daily
+
+
+def test_the_demo_program_is_well_run_with_a_few_genuine_exceptions(db):
+    """Program directors judge Tandem by the demo's homes, so it looks like a program that
+    keeps up: most plans reviewed and questionnaires given on time, a referral queue of days,
+    each written through the services that write them in use, and each panel still showing a
+    few genuine items."""
+    call_command("seed_demo", "--participants", "40", "--quiet-logins")
+    program = Episode.objects.select_related("program").earliest("pk").program
+    today = program.today()
+    in_care = admitted_in_care().filter(program=program)
+
+    # Plans are reviewed when the program's interval comes round: one or two may have
+    # slipped, most have not, and a few come due this week.
+    due = [
+        row.due_on
+        for row in ReviewSchedule.objects.filter(episode__in=in_care)
+        if row.due_on is not None
+    ]
+    overdue = [day for day in due if day < today]
+    assert len(due) == in_care.count()
+    assert 1 <= len(overdue) <= len(due) // 5
+    assert caseload_reviews_due(User.objects.get(username="prescriber"))
+    reviews = PlanReview.objects.all()
+    assert reviews.exists() and all(r.reviewed_on < today for r in reviews)
+    assert AuditEvent.objects.filter(event_type="plan.reviewed").count() == reviews.count()
+
+    # Most in care have nothing due; a minority are behind, so the due lists have names.
+    (figures,) = completion([program], now=timezone.now())
+    assert figures.in_care == in_care.count()
+    assert figures.in_care * 2 / 3 <= figures.up_to_date < figures.in_care
+
+    # A supervisor co-signs within days: the queue holds the last few days' notes.
+    board = board_counts(User.objects.get(username="director"), now=timezone.now())
+    needing = ProgressNote.objects.filter(cosign_required=True).count()
+    assert 1 <= board["queue"] <= needing / 3
+
+    # A referral is screened within days and settled within about two weeks: HEDIS IET
+    # counts treatment begun within 14 days of the diagnosis. One stuck case may wait longer.
+    queue = referral_queue(User.objects.get(username="director"))
+    waits = sorted((today - episode.referred_on).days for episode in queue)
+    assert len(waits) >= 2
+    assert sum(wait > 14 for wait in waits) <= 1
+    settled = Episode.objects.filter(status_reason__in=placement_demo.DECLINED_BECAUSE)
+    settled = settled | Episode.objects.filter(status_reason__startswith="Referred on to")
+    assert settled.exists()
+    for episode in settled:
+        assert episode.discharged_on is None or episode.discharged_on < today
+        assert AuditEvent.objects.filter(
+            event_type="episode.status_changed", record_id=str(episode.public_id)
+        ).exists()
