@@ -130,6 +130,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside every middleware that answers by itself (a resent API answer, a kiosk's
+    # redirect, a sign-out), so each answer carries the headers that keep it out of caches
+    # and frames.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "composition.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -142,8 +147,6 @@ MIDDLEWARE = [
     "composition.once.OneSubmissionMiddleware",
     "composition.idempotency.IdempotencyKeyMiddleware",
     "measurement.kiosk.KioskMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "composition.middleware.ContentSecurityPolicyMiddleware",
     "composition.middleware.ProgramTimeZoneMiddleware",
     "participants.language.ParticipantLanguageMiddleware",
     "audit.middleware.RequestContextMiddleware",

@@ -81,3 +81,14 @@ def test_a_key_that_is_not_visible_text_is_refused(world, login):
 
 def test_every_api_route_is_behind_the_key(db):
     assert reverse("api:openapi-json").startswith(API_PREFIX)
+
+
+def test_a_resent_answer_is_kept_out_of_caches_like_the_first(world, login):
+    """The resent answer shows the same participant as the first: no shared cache keeps it."""
+    client = login(world.director)
+    first = _screen(client, world, "cached-key")
+    again = _screen(client, world, "cached-key")
+    assert again["Idempotent-Replayed"] == "true"
+    for header in ("Cache-Control", "Content-Security-Policy", "X-Frame-Options"):
+        assert again[header] == first[header], header
+    assert again["Cache-Control"] == "no-store"
