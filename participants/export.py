@@ -19,6 +19,11 @@ from tandem.templatetags.clock import day, when
 
 Build = Callable[[Participant], object]
 
+# 42 CFR §2.32(a)(2), the short redisclosure notice (clinical reference §4a, Statement 2): every
+# copy of the record that leaves Tandem (the printouts, the JSON export, the history's download)
+# carries it, as the rule asks of each disclosure of Part 2 records.
+REDISCLOSURE_NOTICE = "42 CFR part 2 prohibits unauthorized use or disclosure of these records."
+
 
 @dataclass(frozen=True)
 class Section:
@@ -73,7 +78,11 @@ class RecordEncoder(DjangoJSONEncoder):
 
 
 def export_record(participant: Participant) -> dict:
-    return {section.name: section.build(participant) for section in SECTIONS.implementations()}
+    """Every module's section, under the Part 2 notice the copy must carry."""
+    return {
+        "redisclosure_notice": REDISCLOSURE_NOTICE,
+        **{section.name: section.build(participant) for section in SECTIONS.implementations()},
+    }
 
 
 def printable_record(participant: Participant) -> list[dict]:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.selectors import actor_name, changes_words, history_line, naming, role_words
+from participants.export import REDISCLOSURE_NOTICE
 from participants.models import Participant
 
 PAGE_SIZE = 50
@@ -40,10 +41,12 @@ def history_page(participant: Participant, number: str | None) -> Page:
 
 def history_csv(participant: Participant) -> str:
     """Every event of the participant's history, newest first, times in the active zone,
-    the role in the words the page gives ("case manager", not "case_manager")."""
+    the role in the words the page gives ("case manager", not "case_manager"), and last the
+    Part 2 notice every copy of the record carries."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["When", "Time zone", "Who", "Role", "What", "Outcome", "Reason"])
+    header = ["When", "Time zone", "Who", "Role", "What", "Outcome", "Reason"]
+    writer.writerow(header)
     zone = timezone.get_current_timezone_name()
     for event in events_for(participant).iterator(chunk_size=500):
         writer.writerow(
@@ -57,4 +60,5 @@ def history_csv(participant: Participant) -> str:
                 event.reason,
             ]
         )
+    writer.writerow([REDISCLOSURE_NOTICE] + [""] * (len(header) - 1))
     return out.getvalue()

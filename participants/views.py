@@ -35,7 +35,12 @@ from participants.access import (
 )
 from participants.decorators import load_participant, not_found, participant_page
 from participants.duplicates import likely_matches, record_matches_shown
-from participants.export import RecordEncoder, export_record, printable_record
+from participants.export import (
+    REDISCLOSURE_NOTICE,
+    RecordEncoder,
+    export_record,
+    printable_record,
+)
 from participants.forms import (
     CARE_TEAM_END_REASON_LIMIT,
     BreakGlassForm,
@@ -699,6 +704,7 @@ def history_csv(request: StaffRequest, participant) -> HttpResponse:
 def print_summary(request: StaffRequest, participant) -> HttpResponse:
     """The face sheet: who the participant is, their program, care team and contacts."""
     context = chart_context(request, participant, "overview")
+    context["redisclosure_notice"] = REDISCLOSURE_NOTICE
     return render(request, "participants/print.html", context)
 
 
@@ -707,6 +713,7 @@ def print_record(request: StaffRequest, participant) -> HttpResponse:
     """The clinical record on paper: the face sheet, then every module's section."""
     context = chart_context(request, participant, "overview")
     context["sections"] = printable_record(participant)
+    context["redisclosure_notice"] = REDISCLOSURE_NOTICE
     return render(request, "participants/print.html", context)
 
 

@@ -1,5 +1,7 @@
 """Print and export carry the clinical record: every module's section, checked by content."""
 
+import csv
+import io
 import json
 from datetime import date
 
@@ -95,3 +97,19 @@ def test_the_printouts_give_dates_as_every_page_does_and_the_export_keeps_iso(wo
     assert "<td>Fri 20 Nov 2026</td>" in printed and "2026-11-20" not in printed
     assert [d["made_on"] for d in exported["diagnoses"]] == ["2026-11-20"]
     assert exported["participant"]["date_of_birth"] == "1990-05-17"
+
+
+def test_every_copy_of_the_record_that_leaves_carries_the_part_2_notice(world, login):
+    """42 CFR §2.32: a disclosed Part 2 record carries the redisclosure notice, on paper, in
+    the JSON export and in the history's download alike."""
+    client = login(world.director)
+    person = world.participant.public_id
+    notice = "42 CFR part 2 prohibits unauthorized use or disclosure of these records."
+    exported = json.loads(client.get(reverse("participants:export", args=[person])).content)
+    history = client.get(reverse("participants:history_csv", args=[person])).content.decode()
+
+    assert exported["redisclosure_notice"] == notice
+    last = list(csv.reader(io.StringIO(history)))[-1]
+    assert last[0] == notice and not any(last[1:])
+    for page in ("participants:print", "participants:print_record"):
+        assert notice in client.get(reverse(page, args=[person])).content.decode()
