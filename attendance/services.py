@@ -449,8 +449,9 @@ def notify_cancellation(session: Session, *, by: Any, now: datetime | None = Non
 
     Called from the cancellation itself (inside its transaction, after it was authorized):
     the emails leave only when that transaction commits. Each participant gets their own
-    message, so no one learns who else is in the group; the text says no more than the
-    session's title and date.
+    message, so no one learns who else is in the group. The text names each session by its
+    day and time alone: a group's title ("Relapse prevention") on a phone's lock screen would
+    tell whoever sees it that the participant is in substance-use treatment (42 CFR Part 2).
     """
     if session.status != Session.Status.CANCELLED:
         raise InvalidInput("Only a cancelled session sends a cancellation notice.")
@@ -468,7 +469,7 @@ def notify_cancellation(session: Session, *, by: Any, now: datetime | None = Non
         emailed.append(str(person.public_id))
         messages.append(
             EmailMessage(
-                subject=f"Cancelled: {session.title} on {_day(session.date)}",
+                subject=f"Cancelled: your session on {_day(session.date)}",
                 body=_cancellation_text(session, notice.options, tz),
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 to=[person.email],
@@ -505,10 +506,11 @@ def _day(day: date) -> str:
 
 
 def _cancellation_text(session: Session, options: list[Session], tz) -> str:
+    starts = timezone.localtime(session.starts_at, tz)
     lines = [
         "Hello,",
         "",
-        f"Your {session.title} session on {_day(session.date)} is cancelled.",
+        f"Your session on {_day(session.date)} at {starts:%H:%M} is cancelled.",
         "",
     ]
     if options:
@@ -517,7 +519,7 @@ def _cancellation_text(session: Session, options: list[Session], tz) -> str:
             starts = timezone.localtime(option.starts_at, tz)
             ends = timezone.localtime(option.ends_at, tz)
             lines.append(
-                f"  - {option.title}, {_day(starts)}, {starts:%H:%M}–{ends:%H:%M} "
+                f"  - {_day(starts)}, {starts:%H:%M}–{ends:%H:%M} "
                 f"({option.get_mode_display().lower()})"
             )
         lines += ["", "Call us to take one of them.", ""]

@@ -64,15 +64,13 @@ def test_cancelling_emails_each_enrolled_participant_with_make_up_options(
     by_address = {m.to[0]: m for m in mail.outbox}
     robin = by_address["robin@example.invalid"]
     day = week["cancelled"].date
-    assert f"Your Relapse prevention session on {day:%A} {day.day} {day:%B} is cancelled." in (
-        robin.body
-    )
-    assert "Mindfulness skills" in robin.body and "Friday group" in robin.body
-    for unsuitable in ("Full group", "Virtual check-in", "Next week group"):
-        assert unsuitable not in robin.body
+    assert f"Your session on {day:%A} {day.day} {day:%B} at 09:00 is cancelled." in robin.body
+    assert _offered(week["open"]) in robin.body and _offered(week["friday"]) in robin.body
+    for unsuitable in ("full", "virtual", "next_week"):
+        assert _offered(week[unsuitable]) not in robin.body
     # Alex is already in Friday's group, so it is not offered to Alex.
     alex = by_address["alex@example.invalid"]
-    assert "Mindfulness skills" in alex.body and "Friday group" not in alex.body
+    assert _offered(week["open"]) in alex.body and _offered(week["friday"]) not in alex.body
     # Nothing clinical, and no one else's name.
     for message in mail.outbox:
         assert "Testperson" not in message.body and "Abbott" not in message.body
@@ -80,6 +78,33 @@ def test_cancelling_emails_each_enrolled_participant_with_make_up_options(
     notice = AuditEvent.objects.get(record_type="attendance.CancellationNotice")
     assert len(notice.details["emailed"]) == 3
     assert notice.details["without_email"] == [str(roster[3].participant.public_id)]
+
+
+def _offered(session: Session) -> str:
+    """A make-up session as the email lists it: its day, its hours and how it is held."""
+    starts = timezone.localtime(session.starts_at, session.program.tz)
+    ends = timezone.localtime(session.ends_at, session.program.tz)
+    return (
+        f"  - {starts:%A} {starts.day} {starts:%B}, {starts:%H:%M}–{ends:%H:%M} "
+        f"({session.get_mode_display().lower()})"
+    )
+
+
+def test_the_email_names_no_group_so_a_lock_screen_does_not_say_what_treatment_it_is(
+    world, roster, week, django_capture_on_commit_callbacks
+):
+    """A group's title (Relapse prevention) in a notice on a phone's lock screen would tell
+    whoever sees it that the participant is in substance-use treatment (42 CFR Part 2)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel_session(week["cancelled"], by=world.director, reason="Facilitator ill")
+
+    assert mail.outbox
+    titles = [session.title for session in week.values()]
+    for message in mail.outbox:
+        day = week["cancelled"].date
+        assert message.subject == f"Cancelled: your session on {day:%A} {day.day} {day:%B}"
+        for title in titles:
+            assert title not in message.subject and title not in message.body
 
 
 def test_no_email_leaves_when_the_cancellation_rolls_back(world, roster, week):
