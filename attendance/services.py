@@ -38,6 +38,7 @@ from participants.access import (
 )
 from participants.models import Participant
 from scheduling.models import Enrolment, Session, SessionMode
+from tandem.delivery import delivering
 from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput
 from tandem.lifecycle import save_new_version
 
@@ -484,7 +485,7 @@ def notify_cancellation(session: Session, *, by: Any, now: datetime | None = Non
             details={"emailed": emailed, "without_email": without_email},
         )
         if messages:
-            transaction.on_commit(lambda: _send(messages), robust=True)
+            transaction.on_commit(lambda: _send(session, messages), robust=True)
     return emailed
 
 
@@ -496,8 +497,9 @@ def check_cancellable(session: Session) -> None:
         )
 
 
-def _send(messages: list[EmailMessage]) -> None:
-    with get_connection() as connection:
+def _send(session: Session, messages: list[EmailMessage]) -> None:
+    notice = f"The cancellation notice of session {session.public_id}"
+    with delivering(notice), get_connection() as connection:
         connection.send_messages(messages)
 
 

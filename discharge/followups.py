@@ -37,6 +37,7 @@ from measurement import sms
 from participants.access import Scope, require
 from participants.models import Episode
 from tandem import lifecycle
+from tandem.delivery import delivering
 from tandem.errors import InvalidInput
 from tandem.hooks import Hook
 from tandem.tasks import enqueue_after_commit
@@ -153,10 +154,11 @@ def send(follow_up_id: int, *, now: datetime) -> FollowUp:
             row.pk,
             run_after=now + timedelta(days=call_after),
         )
-    if channel == FollowUpChannel.EMAIL and row.participant.email:
-        send_mail(_("How are you doing?"), _message(issued.path), None, [row.participant.email])
-    if channel == FollowUpChannel.TEXT and row.participant.phone:
-        sms.sender().send(row.participant.phone, _message(issued.path))
+    with delivering(f"Follow-up {row.public_id}"):
+        if channel == FollowUpChannel.EMAIL and row.participant.email:
+            send_mail(_("How are you doing?"), _message(issued.path), None, [row.participant.email])
+        if channel == FollowUpChannel.TEXT and row.participant.phone:
+            sms.sender().send(row.participant.phone, _message(issued.path))
     return row
 
 

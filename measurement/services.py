@@ -26,6 +26,7 @@ from participants.language import code_for
 from participants.models import CareTeamRole, Episode, Participant
 from participants.selectors import admitted_in_care
 from tandem import lifecycle
+from tandem.delivery import delivering
 from tandem.errors import ConcurrentEdit, InvalidInput
 from tandem.tasks import enqueue_after_commit
 from worklist.services import create_task
@@ -231,10 +232,11 @@ def send_reminders(*, now: datetime, programs: Iterable[Program] | None = None) 
             with translation.override(code_for(participant.preferred_language)):
                 body = _reminder_text(base + issued.path)
                 subject = str(_("A questionnaire from your care team"))
-            if "email" in channels:
-                send_mail(subject, body, None, [participant.email])
-            if "sms" in channels:
-                sms.sender().send(participant.phone, body)
+            with delivering(f"Reminder {issued.link.public_id}"):
+                if "email" in channels:
+                    send_mail(subject, body, None, [participant.email])
+                if "sms" in channels:
+                    sms.sender().send(participant.phone, body)
             sent += 1
     return sent
 

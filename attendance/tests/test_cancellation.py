@@ -16,6 +16,7 @@ from audit.models import AuditEvent, Outcome
 from scheduling.models import AttendanceMode, Enrolment, SchedulingProfile, Session, SessionMode
 from scheduling.services import cancel_session
 from tandem.errors import InvalidInput
+from tandem.tests.refusing_mail import REFUSING_MAIL
 
 
 @pytest.fixture
@@ -105,6 +106,19 @@ def test_the_email_names_no_group_so_a_lock_screen_does_not_say_what_treatment_i
         assert message.subject == f"Cancelled: your session on {day:%A} {day.day} {day:%B}"
         for title in titles:
             assert title not in message.subject and title not in message.body
+
+
+def test_a_refused_notice_leaves_no_address_in_the_log(
+    world, roster, week, settings, caplog, django_capture_on_commit_callbacks
+):
+    """The mail server's refusal quotes the addresses; the log names the session instead."""
+    settings.EMAIL_BACKEND = REFUSING_MAIL
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel_session(week["cancelled"], by=world.director, reason="Facilitator ill")
+
+    session = week["cancelled"].public_id
+    assert f"The cancellation notice of session {session} was not sent" in caplog.text
+    assert "@example.invalid" not in caplog.text
 
 
 def test_no_email_leaves_when_the_cancellation_rolls_back(world, roster, week):

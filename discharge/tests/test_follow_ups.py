@@ -3,9 +3,12 @@ outcomes questionnaire, the call list after three unanswered days, and opt-out."
 
 from datetime import date, datetime, time, timedelta
 
+import pytest
 import time_machine
 from django.core import mail
 from django.urls import reverse
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from discharge import followups
 from discharge.models import (
@@ -17,6 +20,7 @@ from discharge.models import (
 )
 from discharge.tests.builders import DISCHARGE_DAY, discharge_world, link_in
 from participants.models import Participant
+from tandem.tests.refusing_mail import REFUSING_MAIL
 
 WHO5_FINE = {f"item-{i}": "3" for i in range(1, 6)}
 ANSWERS = {
@@ -123,6 +127,25 @@ def test_without_a_text_provider_a_text_follow_up_prints_no_number_and_goes_to_t
     with time_machine.travel(_morning(date(2026, 11, 30), world) + timedelta(hours=1)):
         run_tasks()
     assert _statuses(world)[7] == "to_call"
+
+
+def test_a_refused_follow_up_leaves_no_address_in_the_task_record_or_the_log(
+    world, run_tasks, settings, caplog
+):
+    """A failed task's error stays in the queue table and the worker's log: it names the
+    follow-up, never the participant's address."""
+    _discharge_by_email(world)
+    settings.EMAIL_BACKEND = REFUSING_MAIL
+    with time_machine.travel(_morning(date(2026, 11, 27), world)), pytest.raises(AssertionError):
+        run_tasks()
+
+    failed = DBTaskResult.objects.get(status=TaskResultStatus.FAILED)
+    follow_up = FollowUp.objects.get(day=7)
+    assert f"Follow-up {follow_up.public_id} was not sent: SMTPRecipientsRefused." in (
+        failed.traceback
+    )
+    assert "robin@example.org" not in failed.traceback
+    assert "robin@example.org" not in caplog.text
 
 
 def test_bad_answers_keep_the_link(world, run_tasks, client):
