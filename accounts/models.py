@@ -216,6 +216,11 @@ class IdempotentRequest(models.Model):
     participant_ids = models.JSONField(
         default=list, help_text="Whose data the first response carried: a resend audits each."
     )
+    subject_ids = models.JSONField(
+        default=list,
+        help_text="Whose record the first response was about: a resend is refused to a person "
+        "who may no longer see one of them.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(db_index=True)
 

@@ -27,16 +27,20 @@ client_address: ContextVar[str | None] = ContextVar("client_address", default=No
 @dataclass
 class EventCount:
     written: int = 0
+    # Every participant an event named or listed (each was shown), and those an event was
+    # about: a list such as a referral's likely matches shows people it is not about.
     participant_ids: set[int] = field(default_factory=set)
+    subject_ids: set[int] = field(default_factory=set)
     # How deep in transactions the block started; and the events appended deeper than that
-    # ((pk, hash): the participants they name or list), which the block's own code may roll
-    # back.
+    # ((pk, hash): the participants they name or list, and their subject), which the block's
+    # own code may roll back.
     depth: int = 0
-    undecided: dict[tuple[int, str], set[int]] = field(default_factory=dict)
+    undecided: dict[tuple[int, str], tuple[set[int], set[int]]] = field(default_factory=dict)
 
-    def add(self, named: set[int]) -> None:
+    def add(self, named: set[int], subjects: set[int]) -> None:
         self.written += 1
         self.participant_ids |= named
+        self.subject_ids |= subjects
 
     def settle(self, enclosing: Iterable["EventCount"] = ()) -> None:
         """Count the undecided events that were kept (one query; none when there are none).
@@ -52,16 +56,16 @@ class EventCount:
             )
         )
         depth = _depth()
-        for event, named in self.undecided.items():
+        for event, shown in self.undecided.items():
             if event in kept:
-                self.add(named)
+                self.add(*shown)
             for outer in enclosing:
                 if event not in outer.undecided:
                     continue
                 if event not in kept:
                     del outer.undecided[event]
                 elif outer.depth >= depth:
-                    outer.add(outer.undecided.pop(event))
+                    outer.add(*outer.undecided.pop(event))
         self.undecided = {}
 
 
@@ -92,10 +96,11 @@ def note_event(
     participant and those it lists: each of them was shown. An event appended in a
     transaction opened inside a counting block is decided when the block ends, kept or
     rolled back."""
-    named = set(listed) | ({participant_id} if participant_id is not None else set())
+    subjects = {participant_id} if participant_id is not None else set()
+    named = set(listed) | subjects
     depth = _depth()
     for count in _counters.get():
         if depth > count.depth:
-            count.undecided[(event_id, event_hash)] = named
+            count.undecided[(event_id, event_hash)] = (named, subjects)
         else:
-            count.add(named)
+            count.add(named, subjects)

@@ -4,7 +4,8 @@ A client that sends a POST to the API with an `Idempotency-Key` header (any 1–
 characters, new for each write, e.g. a UUID) may send it again after a timeout or a lost
 connection: the same person resending the same key and the same request gets the first
 response back (with `Idempotent-Replayed: true`) and nothing is written again. The same key
-with a different request is refused (422), naming the header. Keys are kept for
+with a different request is refused (422), naming the header; a resend by a person who may no
+longer see a record the first answer was about is refused (403). Keys are kept for
 `TANDEM_IDEMPOTENCY_HOURS` (24 by default) per person.
 
 The key is claimed (a unique row) in the same transaction as the write, so two copies of one
@@ -22,6 +23,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 
 from audit.context import counting_events
+from audit.models import Action
 from audit.services import record_event
 from tandem.api_errors import field_errors
 
@@ -71,7 +73,10 @@ class IdempotencyKeyMiddleware:
             claim.content_type = response.get("Content-Type", "")
             claim.body = response.content
             claim.participant_ids = sorted(events.participant_ids)
-            claim.save(update_fields=["status", "content_type", "body", "participant_ids"])
+            claim.subject_ids = sorted(events.subject_ids)
+            claim.save(
+                update_fields=["status", "content_type", "body", "participant_ids", "subject_ids"]
+            )
             return response
 
 
@@ -88,8 +93,22 @@ def _replay(request: HttpRequest, first, fingerprint: str) -> HttpResponse:
         return _refuse(
             "This key was already used for a different request. Send a new key for a new write."
         )
+    from participants.access import Scope, decide
     from participants.models import Participant
 
+    # A resend shows no more than sending the request again would: a person whose access to
+    # a record the first answer was about has ended since (an emergency grant run out, a
+    # care team left) gets a refusal, not the record. People only listed in it, as a
+    # referral's likely matches are, are shown by identity and need no access to the record.
+    subjects = Participant.objects.filter(pk__in=first.subject_ids)
+    if any(not decide(request.user, p, Action.VIEW, Scope.DEMOGRAPHICS).allowed for p in subjects):
+        return JsonResponse(
+            {
+                "detail": "You may no longer see a record this answer carried. "
+                "Send the request again with a new key."
+            },
+            status=403,
+        )
     # The resent answer carries the same participants' data as the first: audit each again.
     for participant in Participant.objects.filter(pk__in=first.participant_ids):
         record_event(

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.models import IdempotentRequest
 from audit.models import AuditEvent
 from composition.idempotency import API_PREFIX, HEADER
-from participants.models import Episode
+from participants.models import BreakGlassGrant, Episode
 
 
 def _url(world) -> str:
@@ -92,3 +92,24 @@ def test_a_resent_answer_is_kept_out_of_caches_like_the_first(world, login):
     for header in ("Cache-Control", "Content-Security-Policy", "X-Frame-Options"):
         assert again[header] == first[header], header
     assert again["Cache-Control"] == "no-store"
+
+
+def test_a_resend_after_access_has_ended_is_refused_and_shows_nothing(world, login):
+    """Resending shows no more than sending again would: once an emergency grant has run out,
+    the first answer (the participant's episode) is not given back."""
+    client = login(world.outsider)
+    client.post(
+        reverse("participants:break_glass", args=[world.referral.public_id]),
+        {"reason": "On call; participant in crisis at the front desk"},
+    )
+    first = _screen(client, world, "ends-with-the-grant")
+    assert first.status_code == 200
+    BreakGlassGrant.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    last_event = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+
+    again = _screen(client, world, "ends-with-the-grant")
+
+    assert again.status_code == 403
+    assert "new key" in again.json()["detail"]
+    assert str(world.referral_episode.public_id) not in again.content.decode()
+    assert not AuditEvent.objects.filter(pk__gt=last_event, event_type="api.response_resent")
