@@ -133,6 +133,18 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "level_of_care.decide": LICENSED_ROLES,
     # Named as the program's own prescriber of a medication on a participant's list.
     "medication.prescribe": frozenset({Role.PRESCRIBER}),
+    # Reviews a drug screen's unexpected result (an unexpected positive or negative, an
+    # invalid specimen) for the care team: the clinicians who act on it and oversight.
+    "drug_screen.review": frozenset(
+        {
+            Role.DIRECTOR,
+            Role.SUPERVISOR,
+            Role.THERAPIST,
+            Role.COUNSELLOR,
+            Role.PRESCRIBER,
+            Role.NURSE,
+        }
+    ),
     # The program calendar and the weekly schedule (groups, rooms, counts; no participants).
     "calendar.read": OVERSIGHT_ROLES | CLINICAL_ROLES | {Role.FRONT_DESK},
     "calendar.edit": OVERSIGHT_ROLES,

@@ -1,7 +1,9 @@
-"""Drug screens over the JSON API: `GET|POST /participants/{id}/drug-screens`.
+"""Drug screens over the JSON API: `GET|POST /participants/{id}/drug-screens`, and
+`POST /participants/{id}/drug-screens/{screen_id}/review` for a screen's unexpected results.
 
 Each screen carries `interpretation: [{"analyte", "result", "flag"}]`, read against the
-medication list and the self-reports since the previous screen (see screens.interpret).
+medication list and the self-reports since the previous screen (see screens.interpret), and
+its `review` once a clinician has reviewed its unexpected results.
 """
 
 from datetime import datetime
@@ -13,9 +15,9 @@ from ninja import Field, Router, Schema, Status
 from accounts.http import ApiRequest
 from audit.models import Action
 from participants.access import Scope, authorize, require
-from participants.api import participant_or_404
+from participants.api import participant_or_404, refusal_shows_record
 from screens import selectors, services
-from screens.models import DrugScreen, Panel
+from screens.models import DrugScreen, Panel, ScreenReview
 from tandem.api_errors import FieldErrors
 
 router = Router(tags=["drug screens"])
@@ -56,6 +58,18 @@ class Reading(Schema):
     why: str
 
 
+class ReviewIn(Schema):
+    comment: str = Field(
+        description="What was done, in a few words: Discussed with participant; dose unchanged.",
+    )
+
+
+class ReviewOut(Schema):
+    reviewed_by: str
+    reviewed_at: datetime
+    comment: str
+
+
 class ScreenOut(Schema):
     id: UUID
     panel: str
@@ -66,10 +80,21 @@ class ScreenOut(Schema):
     collected_by: str
     validity: str
     interpretation: list[Reading]
+    needs_review: bool = Field(description="An unexpected result no one has reviewed yet.")
+    review: ReviewOut | None
     part2: bool = Field(default=True, description="Drug screens are 42 CFR Part 2 records.")
 
 
+def _review_out(review: ScreenReview) -> ReviewOut:
+    return ReviewOut(
+        reviewed_by=str(review.recorded_by or ""),
+        reviewed_at=review.recorded_at,
+        comment=review.comment,
+    )
+
+
 def _out(screen: DrugScreen) -> ScreenOut:
+    review = getattr(screen, "review", None)
     return ScreenOut(
         id=screen.public_id,
         panel=screen.panel.code,
@@ -80,6 +105,8 @@ def _out(screen: DrugScreen) -> ScreenOut:
         collected_by=str(screen.collected_by or ""),
         validity=screen.validity,
         interpretation=[Reading.model_validate(r) for r in selectors.readings(screen)],
+        needs_review=review is None and any(r.is_finding for r in screen.results.all()),
+        review=_review_out(review) if review is not None else None,
     )
 
 
@@ -125,3 +152,24 @@ def record_screen(request: ApiRequest, participant_id: UUID, body: ScreenIn):
         note=body.note,
     )
     return Status(201, _out(selectors.one_screen(screen.pk)))
+
+
+@router.post(
+    "/{participant_id}/drug-screens/{screen_id}/review",
+    response={201: ReviewOut, 403: Message, 404: Message, 422: FieldErrors},
+    summary="Review a drug screen's unexpected results",
+    description=(
+        "Records that the screen's unexpected results (an unexpected positive or negative, an "
+        "invalid specimen) were seen and what was done, as the tab's review does. Once per "
+        "screen: a second review is a 422. Audited."
+    ),
+)
+def review_screen(request: ApiRequest, participant_id: UUID, screen_id: UUID, body: ReviewIn):
+    participant = participant_or_404(request, participant_id)
+    services.require_reviewer(request.auth, participant)
+    screen = DrugScreen.objects.filter(public_id=screen_id, participant=participant).first()
+    if screen is None:
+        return Status(404, {"detail": "No such drug screen."})
+    with refusal_shows_record(request, participant, Scope.CLINICAL, refused="review"):
+        review = services.review_screen(screen, by=request.auth, comment=body.comment)
+    return Status(201, _review_out(review))

@@ -5,6 +5,7 @@ class ScreensConfig(AppConfig):
     name = "screens"
 
     def ready(self) -> None:
+        from participants import home
         from participants.access import Scope
         from participants.chart import FLAGS, TABS, ChartTab, FlagSource
         from participants.demo import SEEDERS, Seeder
@@ -14,6 +15,7 @@ class ScreensConfig(AppConfig):
         FLAGS.register(
             FlagSource("screens", Scope.CLINICAL, selectors.last_use_values, views.last_use_flag)
         )
+        home.PANELS.register(home.Panel(home.EVERY_HOME, 55, views.home_panel))
         SEEDERS.register(Seeder(75, "drug screens", demo.seed))
         measures.register()
         if apps.is_installed("checkins"):

@@ -19,3 +19,9 @@ register(
 register(
     "use_report.recorded", Action.CREATE, "recorded the last known use", "record the last known use"
 )
+register(
+    "drug_screen.reviewed",
+    Action.CREATE,
+    "reviewed a drug screen's unexpected result",
+    "review a drug screen's unexpected result",
+)

@@ -4,20 +4,30 @@ In-care demo participants (the first DEMO_LIMIT) get a urine cup screen each wee
 admission (at most four), recorded through the service so each analyte is read against the
 demo medication list. Most analytes are negative; a listed medication shows where the
 assay detects it, except now and then (an unexpected negative); now and then cannabis
-shows (an unexpected positive). Idempotent: participants with a screen are skipped.
+shows (an unexpected positive). The prescriber reviews the screens with unexpected results
+the day after collection, except the latest of the first few participants who have one, which
+wait on the care team's homes for review. Idempotent: participants with a screen are skipped.
 """
 
 import random
 from datetime import datetime, time, timedelta
 
+from django.utils import timezone
+
 from participants.demo import DemoContext
 from participants.models import IN_CARE_STATUSES, Episode
 from screens import detection, panels, services
-from screens.models import Panel, Validity
-from screens.selectors import medication_codes_on
+from screens.models import DrugScreen, Panel, Validity
+from screens.selectors import finding_flags, medication_codes_on
 
 DEMO_LIMIT = 60
 CUP = "urine-cup-hhs"
+LEFT_TO_REVIEW = 3  # participants whose latest unexpected result waits for review
+REVIEW_COMMENTS = (
+    "Discussed with participant; dose unchanged.",
+    "Discussed with participant; observed collection at the next screen.",
+    "Sent for confirmation; discussed in team meeting.",
+)
 
 
 def seed(context: DemoContext) -> None:
@@ -38,11 +48,13 @@ def seed(context: DemoContext) -> None:
     )
     today = context.program.today()
     made = 0
+    flagged: list[list[DrugScreen]] = []
     for episode in episodes:
         participant = episode.participant
         rng = random.Random(f"{context.rng_seed}:screens:{participant.record_number}")
         day = (episode.admitted_on or episode.referred_on) + timedelta(days=1)
         count = 0
+        own: list[DrugScreen] = []
         while day < today and count < 4:
             collected = datetime.combine(day, time(9, 30), tzinfo=context.program.tz)
             meds = medication_codes_on(participant, day)
@@ -53,7 +65,7 @@ def seed(context: DemoContext) -> None:
                     analyte.code == detection.THC and rng.random() < 0.15
                 )
                 results[analyte.code] = "positive" if positive else "negative"
-            services.record_screen(
+            screen = services.record_screen(
                 participant,
                 by=episode.primary_clinician,
                 panel=panel,
@@ -63,7 +75,30 @@ def seed(context: DemoContext) -> None:
                 validity=Validity.VALID,
                 note="Synthetic demo screen.",
             )
+            if finding_flags(screen):
+                own.append(screen)
             made += 1
             count += 1
             day += timedelta(days=7)
-    context.stdout(f"  drug screens: {made} synthetic screens")
+        if own:
+            flagged.append(own)
+    reviewed = _review(context, flagged)
+    context.stdout(
+        f"  drug screens: {made} synthetic screens, {reviewed} unexpected results reviewed"
+    )
+
+
+def _review(context: DemoContext, flagged: list[list[DrugScreen]]) -> int:
+    """The prescriber's reviews, the day after each collection (no later than now)."""
+    prescriber = context.staff["prescriber"]
+    reviewed = 0
+    for i, screens in enumerate(flagged):
+        for screen in screens[:-1] if i < LEFT_TO_REVIEW else screens:
+            services.review_screen(
+                screen,
+                by=prescriber,
+                comment=REVIEW_COMMENTS[reviewed % len(REVIEW_COMMENTS)],
+                now=min(screen.collected_at + timedelta(days=1), timezone.now()),
+            )
+            reviewed += 1
+    return reviewed

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from screens.models import Confirmation, Method, Result, Validity
+from screens.models import REVIEW_COMMENT_MAX, Confirmation, Method, Result, Validity
 from tandem import dates
 
 
@@ -44,6 +44,21 @@ class ScreenForm(forms.Form):
 
 class ConfirmationForm(forms.Form):
     confirmation = forms.ChoiceField(choices=Confirmation.choices)
+
+
+class ReviewForm(forms.Form):
+    """The review's comment; the service says what it must hold (it refuses an empty one)."""
+
+    comment = forms.CharField(
+        label="What was done",
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "maxlength": REVIEW_COMMENT_MAX,
+                "placeholder": "Discussed with participant; dose unchanged",
+            }
+        ),
+    )
 
 
 class UseReportForm(forms.Form):

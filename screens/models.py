@@ -55,6 +55,16 @@ class Flag(models.TextChoices):
     INVALID = interpret.INVALID, "Invalid"
 
 
+# The flags the care team must see and act on: everything but a positive a listed
+# medication explains. A screen with one of them waits for a clinician's review.
+FINDINGS = frozenset(
+    {Flag.UNEXPECTED_POSITIVE, Flag.UNEXPECTED_NEGATIVE, Flag.SELF_REPORT_DISCORDANT, Flag.INVALID}
+)
+REVIEW_COMMENT_MAX = 500
+# The program capability of those who review unexpected results (participants.access).
+REVIEWS_RESULTS = "drug_screen.review"
+
+
 class Panel(TimeStamped):
     """A device or lab order: which analytes, at which cut-offs, as printed on it."""
 
@@ -183,6 +193,11 @@ class ScreenResult(TimeStamped, Immutable):
         return self.flag == Flag.EXPECTED_POSITIVE
 
     @property
+    def is_finding(self) -> bool:
+        """Flagged beyond the expected: what the screen's review is about."""
+        return self.flag in FINDINGS
+
+    @property
     def presumptive(self) -> bool:
         """A positive immunoassay not yet confirmed (ASAM: no consequence on it alone)."""
         return (
@@ -190,6 +205,17 @@ class ScreenResult(TimeStamped, Immutable):
             and self.screen.method != Method.LAB_DEFINITIVE
             and not self.has_confirmation
         )
+
+
+class ScreenReview(ClinicalRecord, Immutable):
+    """A clinician's review of a screen's unexpected findings, with what was done about them:
+    its own record beside the screen, which never changes; one per screen."""
+
+    screen = models.OneToOneField(DrugScreen, on_delete=models.PROTECT, related_name="review")
+    comment = models.CharField(max_length=REVIEW_COMMENT_MAX)
+
+    def __str__(self) -> str:
+        return f"Review of drug screen {self.screen_id}"
 
 
 class UseReport(ClinicalRecord, Immutable):

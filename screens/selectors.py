@@ -5,17 +5,32 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
 from medications.models import Medication
+from participants.access import caseload, organizations_with, viewable
+from participants.models import Participant
 from participants.selectors import read_on_participant
-from screens.models import DrugScreen, Flag, Panel, ScreenResult, UseReport
+from screens.models import (
+    FINDINGS,
+    REVIEWS_RESULTS,
+    DrugScreen,
+    Flag,
+    Panel,
+    ScreenResult,
+    UseReport,
+)
 from tandem.hooks import Hook
+
+REVIEW_PAGE_SIZE = 10
 
 
 def _with_results(rows):
-    return rows.select_related("panel", "collected_by", "recorded_by").prefetch_related(
+    return rows.select_related(
+        "panel", "collected_by", "recorded_by", "review", "review__recorded_by"
+    ).prefetch_related(
         Prefetch(
             "results", queryset=ScreenResult.objects.select_related("analyte", "screen__panel")
         )
@@ -29,6 +44,55 @@ def screens_for(participant) -> list[DrugScreen]:
 
 def one_screen(pk: int) -> DrugScreen:
     return _with_results(DrugScreen.objects.filter(pk=pk)).get()
+
+
+def finding_flags(screen: DrugScreen) -> list[str]:
+    """The kinds of unexpected result a screen has, by name; none when nothing needs review."""
+    rows = ScreenResult.objects.filter(screen=screen, flag__in=FINDINGS)
+    return sorted(set(rows.values_list("flag", flat=True)))
+
+
+@dataclass(frozen=True)
+class ToReview:
+    """A screen waiting for review, with its unexpected results."""
+
+    screen: DrugScreen
+    findings: list[ScreenResult]
+
+    @property
+    def participant(self) -> Participant:
+        return self.screen.participant
+
+    def summary(self) -> list[str]:
+        """Each kind of unexpected result with its analytes: "Unexpected negative: Buprenorphine"."""
+        kinds: dict[str, list[str]] = {}
+        for r in self.findings:
+            kinds.setdefault(r.get_flag_display(), []).append(r.analyte.name)
+        return [f"{kind}: {', '.join(names)}" for kind, names in kinds.items()]
+
+
+def to_review_page(user, number: str | None) -> Page:
+    """One page of the screens in force with an unexpected result no one has reviewed, on the
+    user's own caseload, oldest first, in the organizations where they may review results
+    (`ToReview` rows). Read as the findings themselves in one query, every screen decided by
+    the policy before paging, so each page is full and the count is what they may act on."""
+    episodes = caseload(user).filter(
+        participant__organization_id__in=organizations_with(user, REVIEWS_RESULTS)
+    )
+    findings = (
+        ScreenResult.objects.filter(
+            flag__in=FINDINGS,
+            screen__entered_in_error_at__isnull=True,
+            screen__review__isnull=True,
+            screen__participant_id__in=episodes.values("participant_id"),
+        )
+        .select_related("screen__participant", "analyte")
+        .order_by("screen__collected_at", "screen_id", "analyte__order", "analyte__code")
+    )
+    rows: dict[int, ToReview] = {}
+    for finding in findings:
+        rows.setdefault(finding.screen_id, ToReview(finding.screen, [])).findings.append(finding)
+    return Paginator(viewable(user, rows.values()), REVIEW_PAGE_SIZE).get_page(number)
 
 
 def active_panels() -> list[Panel]:

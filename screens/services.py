@@ -4,27 +4,36 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from audit.models import Action
 from audit.services import record_event
-from participants.access import Scope, require, uses_staff_pages
+from participants.access import (
+    Decision,
+    Scope,
+    decide_with_capability,
+    require,
+    require_with_capability,
+    uses_staff_pages,
+)
 from participants.models import Participant
 from participants.selectors import current_episode
 from screens import interpret, self_report
 from screens.models import (
+    REVIEWS_RESULTS,
     Confirmation,
     DrugScreen,
     Method,
     Panel,
     Result,
     ScreenResult,
+    ScreenReview,
     Specimen,
     UseReport,
     Validity,
 )
-from screens.selectors import medication_codes_on, previous_collection
+from screens.selectors import finding_flags, medication_codes_on, previous_collection
 from tandem import dates, lifecycle
 from tandem.errors import InvalidInput
 from tandem.hooks import Hook
@@ -203,6 +212,67 @@ def record_confirmation(
             },
         )
     return row
+
+
+def may_review(user: Any, participant: Participant) -> bool:
+    """Whether the tab offers this person the review: `require_reviewer` would let them."""
+    return decide_with_capability(
+        user, participant, REVIEWS_RESULTS, Action.CREATE, Scope.CLINICAL
+    ).allowed
+
+
+def require_reviewer(by: Any, participant: Participant) -> Decision:
+    """Whether this person may review the participant's drug-screen results: they may write
+    the clinical record and their role reviews results (a refusal is audited)."""
+    return require_with_capability(
+        by,
+        participant,
+        REVIEWS_RESULTS,
+        Action.CREATE,
+        Scope.CLINICAL,
+        refusal="Your role does not review drug-screen results.",
+    )
+
+
+def review_screen(
+    screen: DrugScreen, *, by: Any, comment: str, now: datetime | None = None
+) -> ScreenReview:
+    """A clinician who may review results records that the screen's unexpected findings were
+    seen and what was done, as a record of its own (the screen never changes). One review per
+    screen: a second, or two sent at once, is refused by the screen's unique review."""
+    participant = screen.participant
+    decision = require_reviewer(by, participant)
+    comment = (comment or "").strip()
+    if not comment:
+        raise InvalidInput(
+            "Say in a few words what was done (Discussed with participant; dose unchanged).",
+            field="comment",
+        )
+    review = ScreenReview(
+        screen=screen, comment=comment, recorded_by=by, recorded_at=now or timezone.now()
+    )
+    validate(review, exclude=["screen", "recorded_by"])
+    with transaction.atomic():
+        row = DrugScreen._base_manager.select_for_update().get(pk=screen.pk)
+        if row.entered_in_error:
+            raise InvalidInput("This drug screen is entered in error.")
+        flags = finding_flags(row)
+        if not flags:
+            raise InvalidInput("This drug screen has no unexpected result to review.")
+        try:
+            with transaction.atomic():
+                review.save()
+        except IntegrityError:
+            raise InvalidInput("This drug screen is already reviewed.") from None
+        record_event(
+            actor=by,
+            event_type="drug_screen.reviewed",
+            decision=decision,
+            participant=participant,
+            record=screen,
+            details={"part2": True, "flags": flags},
+        )
+    return review
 
 
 def mark_entered_in_error(screen: DrugScreen, *, by: Any, reason: str) -> DrugScreen:

@@ -11,4 +11,9 @@ urlpatterns = [
         views.confirmation,
         name="confirmation",
     ),
+    path(
+        "<uuid:participant_id>/screens/<uuid:screen_id>/review/",
+        views.review,
+        name="review",
+    ),
 ]

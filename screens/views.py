@@ -1,5 +1,6 @@
-"""The Drug screens tab: screens with their readings, recording one, confirmations, and the
-clinician's last-use entry; the chart header's days since last known use."""
+"""The Drug screens tab: screens with their readings, recording one, confirmations, reviews
+of unexpected results, and the clinician's last-use entry; the chart header's days since last
+known use; the home's screens to review."""
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -7,15 +8,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from participants.access import Scope
+from accounts.http import SignedInRequest
+from participants.access import Scope, holds_anywhere
 from participants.chart import HeaderFlag
 from participants.decorators import not_found, participant_page
+from participants.home import shows
 from participants.http import StaffRequest
 from participants.views import chart_context
 from screens import selectors, services
-from screens.forms import ConfirmationForm, ScreenForm, UseReportForm
-from screens.models import Panel, ScreenResult
-from tandem.errors import TandemError
+from screens.forms import ConfirmationForm, ReviewForm, ScreenForm, UseReportForm
+from screens.models import REVIEWS_RESULTS, DrugScreen, Panel, ScreenResult
+from tandem.errors import InvalidInput, TandemError
 
 
 def _tab(request, participant, use_form=None, status=200) -> HttpResponse:
@@ -23,11 +26,13 @@ def _tab(request, participant, use_form=None, status=200) -> HttpResponse:
     # Each screen with what it flagged beyond the expected, said above its analytes' table
     # so an unexpected result is not found by reading every row.
     screens = [
-        (s, [r for r in s.results.all() if r.flag and not r.flag_is_expected])
+        (s, [r for r in s.results.all() if r.is_finding])
         for s in selectors.screens_for(participant)
     ]
     context.update(
         screens=screens,
+        may_review=services.may_review(request.user, participant),
+        review_form=ReviewForm(auto_id=False),
         panels=selectors.active_panels(),
         last_use=selectors.last_known_use(participant),
         use_form=use_form or UseReportForm(),
@@ -109,6 +114,39 @@ def confirmation(request: StaffRequest, participant, result_id) -> HttpResponse:
         else:
             messages.success(request, "Confirmation recorded.")
     return redirect("screens:tab", participant_id=participant.public_id)
+
+
+@participant_page(Scope.CLINICAL, methods=("POST",))
+def review(request: StaffRequest, participant, screen_id) -> HttpResponse:
+    """Mark a screen's unexpected results reviewed, with what was done about them."""
+    screen = DrugScreen.objects.filter(public_id=screen_id, participant=participant).first()
+    if screen is None:
+        return not_found(request)
+    form = ReviewForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise InvalidInput(" ".join(map(str, form.errors["comment"])), field="comment")
+        services.review_screen(screen, by=request.user, comment=form.cleaned_data["comment"])
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Drug screen reviewed.")
+    return redirect(
+        reverse("screens:tab", args=[participant.public_id]) + f"#screen-{screen.public_id}"
+    )
+
+
+def home_panel(request: SignedInRequest) -> dict | None:
+    """Drug screens to review: the unexpected results on the user's own caseload that no one
+    has reviewed, oldest first, for those who may review them (an empty list says so)."""
+    if not holds_anywhere(request.user, REVIEWS_RESULTS):
+        return None
+    page = selectors.to_review_page(request.user, request.GET.get("screens_page"))
+    rows = list(page.object_list)
+    panel = {"template": "screens/_home_panel.html", "page": page, "rows": rows}
+    return shows(
+        panel, "drug_screens_to_review", [r.participant for r in rows], [r.screen for r in rows]
+    )
 
 
 def last_use_flag(participant, values) -> list[HeaderFlag]:

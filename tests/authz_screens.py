@@ -6,9 +6,14 @@ from zoneinfo import ZoneInfo
 from screens import panels
 from screens.models import Panel
 from screens.services import record_screen
-from tests.authz import CLINICAL_READ, CLINICAL_WRITE, Endpoint
+from tests.authz import CLINICAL_READ, CLINICAL_WRITE, OVERSIGHT, Endpoint
 
 CUP = "urine-cup-hhs"
+# Reviewing an unexpected result is the `drug_screen.review` capability: the clinicians who act
+# on it and oversight, not case managers or peer specialists; a therapist outside the care
+# team after breaking the glass, not an intake coordinator.
+REVIEWERS = frozenset(OVERSIGHT | {"therapist", "counsellor", "prescriber", "nurse"})
+REVIEW_GLASS = frozenset({"outsider"})
 COLLECTED = datetime(2026, 11, 16, 9, 30, tzinfo=ZoneInfo("America/Chicago"))
 
 
@@ -39,8 +44,9 @@ def _posted(world) -> dict[str, str]:
     }
 
 
-def _result(world):
-    screen = record_screen(
+def _flagged(world):
+    """A screen with an unexpected positive (THC)."""
+    return record_screen(
         world.participant,
         by=world.therapist,
         panel=_cup(),
@@ -49,8 +55,19 @@ def _result(world):
         observed=True,
         now=COLLECTED,
     )
-    result = screen.results.get(analyte__code="THC")
+
+
+def _result(world):
+    result = _flagged(world).results.get(analyte__code="THC")
     return {"participant_id": world.participant.public_id, "result_id": result.public_id}
+
+
+def _screen(world):
+    return {"participant_id": world.participant.public_id, "screen_id": _flagged(world).public_id}
+
+
+def _review(world) -> dict[str, str]:
+    return {"comment": "Discussed with participant; dose unchanged."}
 
 
 ENDPOINTS = {
@@ -58,6 +75,12 @@ ENDPOINTS = {
     "screens:record": Endpoint("GET", frozenset(CLINICAL_READ), kwargs=_panel),
     "screens:confirmation": Endpoint(
         "POST", frozenset(CLINICAL_WRITE), kwargs=_result, data=lambda w: {"confirmation": "sent"}
+    ),
+    "screens:review": Endpoint(
+        "POST", REVIEWERS, kwargs=_screen, data=_review, break_glass=REVIEW_GLASS
+    ),
+    "api:review_screen": Endpoint(
+        "API_POST", REVIEWERS, kwargs=_screen, data=_review, break_glass=REVIEW_GLASS
     ),
     "api:list_screens": Endpoint("API_GET", frozenset(CLINICAL_READ), kwargs=_participant),
     "api:record_screen": Endpoint(

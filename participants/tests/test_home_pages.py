@@ -307,23 +307,28 @@ def test_a_short_referral_queue_lists_every_referral_without_a_note(world, login
 # The most queries each home may take with every panel showing something: the session, the
 # user with their roles, the caseload and its columns or the oversight panels, each panel's
 # own (the tasks panel two, as the task list reads them: every open task's keys, decided
-# before the first rows are read, so the panel is full and counts what the list counts),
+# before the first rows are read, so the panel is full and counts what the list counts; the
+# drug screens to review one, their unexpected results),
 # the policy's decision for the people the panels list (one query for a clinician,
 # none for a director, whose role reaches everyone), and the one audit event. SQLite reads
 # the roles apart from the user and moves the audit chain in three statements, and lists
 # the participants shown in a fourth, where PostgreSQL takes one.
 HOME_QUERY_BUDGET = {
-    "postgresql": {"therapist": 16, "director": 22},
-    "sqlite": {"therapist": 21, "director": 26},
+    "postgresql": {"therapist": 17, "director": 22},
+    "sqlite": {"therapist": 22, "director": 26},
 }
 
 
 def _busy(world) -> None:
     """Something on every panel of both homes: a caseload with alerts and scores, a
-    session led today, a draft note, a task overdue, a critical alert and a referral."""
+    session led today, a draft note, a task overdue, a critical alert, a referral and a drug
+    screen to review."""
     from attendance.tests.builders import enrol, make_session
     from notes.services import draft_note
     from notes.tests.conftest import dap
+    from screens import panels
+    from screens.models import Panel
+    from screens.services import record_screen
 
     _phq9(world, world.episode, q9=2)
     _referral(world, 1)
@@ -333,6 +338,18 @@ def _busy(world) -> None:
     enrol(today, world.episode)
     draft_note(world.participant, dap(), by=world.therapist)
     draft_note(world.participant, dap("Seen by the director."), by=world.director)
+    panels.seed()
+    cup = Panel.objects.get(code="urine-cup-hhs")
+    collected = datetime(2026, 11, 16, 9, 30, tzinfo=ZoneInfo("America/Chicago"))
+    record_screen(
+        world.participant,
+        by=world.therapist,
+        panel=cup,
+        results={a.code: "positive" if a.code == "THC" else "negative" for a in cup.analytes.all()},
+        collected_at=collected,
+        observed=True,
+        now=collected,
+    )
     for owner in (world.therapist, world.director):
         create_task(
             title="Call back",
@@ -351,6 +368,7 @@ def test_each_home_keeps_to_its_query_budget(midweek, world, login, persona):
     client = login(world.users[persona])
     page = client.get("/").content.decode()
     assert "My sessions today" in page and "Notes to write or sign" in page
+    assert "Drug screens to review" in page
     assert _count(client) <= HOME_QUERY_BUDGET[connection.vendor][persona]
 
 

@@ -194,7 +194,7 @@ def test_each_screen_says_what_it_flagged_above_its_analytes(world, login, scree
     screen_with(when=COLLECTED + timedelta(days=7))
     page = login(world.therapist).get(reverse("screens:tab", args=[world.participant.public_id]))
     text = page.content.decode()
-    later, earlier = text.split('<article class="screen">')[1:3]
+    later, earlier = re.split(r'<article class="screen" id="screen-[0-9a-f-]+">', text)[1:3]
     assert "Nothing unexpected on this screen." in later.split("<table>")[0]
     assert (
         '<li class="flag flag-warning">Unexpected positive: Cocaine (benzoylecgonine)'

@@ -350,7 +350,14 @@ def test_the_nasty_values_include_the_ones_that_used_to_crash():
 
 def _real_path_values(bench) -> dict[str, object]:
     """A value of each path parameter that names a record of the bench."""
-    from tests.bad_input.write_endpoints import _cm, _note, _peer_place, _plan_draft, _task
+    from tests.bad_input.write_endpoints import (
+        _cm,
+        _flagged_screen,
+        _note,
+        _peer_place,
+        _plan_draft,
+        _task,
+    )
 
     return {
         "participant_id": bench.participant.public_id,
@@ -364,6 +371,7 @@ def _real_path_values(bench) -> dict[str, object]:
         "referral_id": _cm("referral")(bench),
         "task_id": _task(bench),
         "member_id": _peer_place(bench),
+        "screen_id": _flagged_screen(bench).public_id,
     }
 
 

@@ -156,14 +156,16 @@ def _cup(b) -> object:
     return Panel.objects.get(code="urine-cup-hhs").public_id
 
 
-def _screen_result(b) -> object:
+def _flagged_screen(b):
+    """A screen whose every analyte is an unexpected positive: its results await
+    confirmation and the screen a review."""
     from screens import panels
     from screens.models import Panel
     from screens.services import record_screen
 
     panels.seed()
     panel = Panel.objects.get(code="urine-cup-hhs")
-    screen = record_screen(
+    return record_screen(
         b.participant,
         by=b.world.therapist,
         panel=panel,
@@ -172,7 +174,10 @@ def _screen_result(b) -> object:
         observed=False,
         now=datetime(2026, 11, 16, 16, 0, tzinfo=UTC),
     )
-    result = screen.results.first()
+
+
+def _screen_result(b) -> object:
+    result = _flagged_screen(b).results.first()
     assert result is not None
     return result.public_id
 
@@ -374,6 +379,11 @@ WEB_WRITES = [
         "therapist",
         states.with_state(_screen_result, _chart("screens:tab")),
     ),
+    WebWrite(
+        "screens:review",
+        "therapist",
+        states.with_state(_flagged_screen, _chart("screens:tab")),
+    ),
     WebWrite("safety:tab", "therapist", _chart("safety:tab")),
     WebWrite("safety:confirm", "therapist", states.with_state(_safety_draft, _chart("safety:tab"))),
     WebWrite("discharge:discharge", "therapist", _chart("discharge:discharge")),
@@ -549,6 +559,12 @@ API_WRITES = [
     ),
     ApiWrite(
         "post", "/api/v1/participants/{participant_id}/drug-screens", "therapist", _participant
+    ),
+    ApiWrite(
+        "post",
+        "/api/v1/participants/{participant_id}/drug-screens/{screen_id}/review",
+        "therapist",
+        lambda b: _participant(b) | {"screen_id": _flagged_screen(b).public_id},
     ),
     ApiWrite("post", "/api/v1/participants/{participant_id}/notes", "therapist", _participant),
     ApiWrite(
