@@ -5,16 +5,30 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    DateTimeField,
+    Exists,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
 
 from attendance.models import ABSENT_STATUSES, Attendance
 from notes.models import (
+    DEFAULT_DUE_HOURS,
     AbsenceEntry,
     CoSignature,
     Curriculum,
     CurriculumModule,
     GroupCurriculum,
     GroupNote,
+    NoteSettings,
     ProgressNote,
 )
 from participants.access import capability_decision, organizations_of
@@ -309,20 +323,6 @@ class DueRow:
     what: str
 
 
-def _due(session: Session, hours: dict[int, int]) -> datetime:
-    return session.ends_at + timedelta(hours=hours.get(session.program_id, 24))
-
-
-def _hours_by_program(program_ids) -> dict[int, int]:
-    from notes.models import NoteSettings
-
-    return dict(
-        NoteSettings.objects.filter(program_id__in=program_ids).values_list(
-            "program_id", "due_hours"
-        )
-    )
-
-
 # What the lists of notes due show of a draft: its note, participant and session rows are
 # long (the note's text, the participant's contacts), and were half the home's notes panel.
 # The participant's organization is what the access check of the list asks.
@@ -357,13 +357,60 @@ def drafts_about(user, participant: Participant) -> list[ProgressNote]:
     return list(_drafts_of(user.pk).filter(participant=participant))
 
 
-# What the lists show of a session led with no note yet, and what its due time needs.
+# What the lists show of a session led with no note yet.
 _SESSION_SHOWS = ("public_id", "title", "date", "kind", "ends_at", "program_id")
+
+
+class _HoursAfter(Func):
+    """A moment plus a number of hours read from the database: the SQLite adapter cannot
+    add a duration it computed itself, so SQLite gets its own form."""
+
+    template = "(%(expressions)s * INTERVAL '1 hour')"
+    arg_joiner = " + "
+    output_field = DateTimeField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="datetime(%(expressions)s || ' hours')",
+            arg_joiner=", '+' || ",
+            **extra_context,
+        )
+
+
+def sessions_needing_a_note(sessions: QuerySet[Session], *, now: datetime) -> QuerySet[Session]:
+    """Of `sessions`, those held in the last LOOKBACK_DAYS that still lack their note, each
+    with its `due_at` (the program's hours after its end): a group session without a signed
+    group note, an individual session with someone enrolled and no note in force. The one
+    definition the author's notes due and the supervisor's board both count."""
+    signed_group = GroupNote.objects.filter(
+        session=OuterRef("pk"), signed_at__isnull=False, entered_in_error_at__isnull=True
+    )
+    any_note = ProgressNote.objects.filter(
+        session=OuterRef("pk"), entered_in_error_at__isnull=True, group_note__isnull=True
+    )
+    enrolled = Enrolment.objects.filter(session=OuterRef("pk"))
+    hours = NoteSettings.objects.filter(program_id=OuterRef("program_id")).values("due_hours")
+    return (
+        sessions.filter(
+            status=Session.Status.SCHEDULED,
+            ends_at__lte=now,
+            ends_at__gte=now - timedelta(days=LOOKBACK_DAYS),
+        )
+        .filter(
+            Q(Q(kind=Session.Kind.GROUP), ~Exists(signed_group))
+            | Q(Q(kind=Session.Kind.INDIVIDUAL), Exists(enrolled), ~Exists(any_note))
+        )
+        .annotate(
+            due_at=_HoursAfter("ends_at", Coalesce(Subquery(hours[:1]), Value(DEFAULT_DUE_HOURS)))
+        )
+    )
 
 
 def notes_due(user, *, now: datetime) -> list[DueRow]:
     """The signed-in author's unsigned notes and the sessions they led with no note yet,
-    oldest due first (four queries whatever the number of rows). The drafts' statement is
+    oldest due first (three queries whatever the number of rows). The drafts' statement is
     compiled once per process: every staff home reads it, and building it cost more than
     running it."""
     drafts = model_rows(
@@ -375,25 +422,10 @@ def notes_due(user, *, now: datetime) -> list[DueRow]:
         )
         for d in drafts
     ]
-    since = now - timedelta(days=LOOKBACK_DAYS)
-    led = (
-        Session.objects.filter(
-            staff=user, status=Session.Status.SCHEDULED, ends_at__lte=now, ends_at__gte=since
-        )
+    pending = list(
+        sessions_needing_a_note(Session.objects.filter(staff=user), now=now)
         .only(*_SESSION_SHOWS)
         .order_by("ends_at")
-    )
-    signed_group = GroupNote.objects.filter(
-        session=OuterRef("pk"), signed_at__isnull=False, entered_in_error_at__isnull=True
-    )
-    any_note = ProgressNote.objects.filter(
-        session=OuterRef("pk"), entered_in_error_at__isnull=True, group_note__isnull=True
-    )
-    pending = list(
-        led.annotate(group_done=Exists(signed_group), note_done=Exists(any_note)).filter(
-            Q(kind=Session.Kind.GROUP, group_done=False)
-            | Q(kind=Session.Kind.INDIVIDUAL, note_done=False)
-        )
     )
     groups = [s for s in pending if s.kind == Session.Kind.GROUP]
     individual = [s for s in pending if s.kind == Session.Kind.INDIVIDUAL]
@@ -409,14 +441,15 @@ def notes_due(user, *, now: datetime) -> list[DueRow]:
             .distinct(),
         ),
     )
-    hours = _hours_by_program({s.program_id for s in groups + individual})
-    for s in groups:
-        due = _due(s, hours)
-        rows.append(DueRow(None, s, None, None, due, due < now, "group"))
-    for s in individual:
-        due = _due(s, hours)
-        for e in s.enrolments.all():
-            rows.append(DueRow(e.participant, s, None, None, due, due < now, "session"))
+    for s in groups + individual:
+        due: datetime = s.due_at  # type: ignore[attr-defined]
+        if s.kind == Session.Kind.GROUP:
+            rows.append(DueRow(None, s, None, None, due, due < now, "group"))
+        else:
+            rows.extend(
+                DueRow(e.participant, s, None, None, due, due < now, "session")
+                for e in s.enrolments.all()
+            )
     rows.sort(key=lambda r: (r.due_at is None, r.due_at or now))
     return rows
 
@@ -473,20 +506,42 @@ def overdue_notes(user, *, now: datetime) -> QuerySet[ProgressNote]:
     )
 
 
+def sessions_without_note(user, *, now: datetime) -> QuerySet[Session]:
+    """Sessions of the user's organizations past their note's due time with no note yet
+    (`sessions_needing_a_note`), oldest due first, with who led them and, for individual
+    sessions, who was enrolled."""
+    orgs = board_programs(user)
+    return (
+        sessions_needing_a_note(Session.objects.filter(program__organization_id__in=orgs), now=now)
+        .filter(due_at__lt=now)  # type: ignore[misc]
+        .only(*_SESSION_SHOWS)
+        .prefetch_related(
+            "staff",
+            Prefetch("enrolments", queryset=Enrolment.objects.select_related("participant")),
+        )
+        .order_by("due_at", "pk")
+    )
+
+
 def board_counts(user, *, now: datetime) -> dict[str, int]:
-    """How many notes are overdue and how many wait for a co-signature in the user's
-    organizations, as the board's two lists count them, in one statement: the home asks on
-    every load, and a second round trip cost more than either count."""
+    """How many notes are overdue (unsigned drafts and sessions with no note yet) and how
+    many wait for a co-signature in the user's organizations, as the board's lists count
+    them, in one statement: the home asks on every load, and a second round trip cost more
+    than any count."""
     counted = [
         qs.order_by().values("pk").query.sql_with_params()
-        for qs in (overdue_notes(user, now=now), cosign_queue(user))
+        for qs in (
+            overdue_notes(user, now=now),
+            sessions_without_note(user, now=now),
+            cosign_queue(user),
+        )
     ]
-    # Both statements are the ORM's own, their values passed as parameters.
+    # The statements are the ORM's own, their values passed as parameters.
     sql = ", ".join(f"(SELECT COUNT(*) FROM ({inner}) AS listed)" for inner, _ in counted)  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {sql}", [p for _, params in counted for p in params])
-        overdue, queue = cursor.fetchone()
-    return {"overdue": overdue, "queue": queue}
+        drafts, sessions, queue = cursor.fetchone()
+    return {"overdue": drafts + sessions, "queue": queue}
 
 
 def cosigned(note: ProgressNote) -> CoSignature | None:

@@ -648,26 +648,37 @@ def due(request: SignedInRequest) -> HttpResponse:
 @serves("GET")
 @login_required
 def board(request: SignedInRequest) -> HttpResponse:
-    """The supervisor's board: overdue notes across the program and the co-sign queue, each
-    paged (a count and a page of rows: the same queries however many there are)."""
+    """The supervisor's board: what is overdue across the program (unsigned drafts, and
+    sessions with no note yet) and the co-sign queue, each paged (a count and a page of rows:
+    the same queries however many there are)."""
     if not uses_staff_pages(request.user) or not opens_board(request.user):
         return _forbidden(request, "The notes board is for supervisors and directors.")
     now = timezone.now()
     overdue = Paginator(selectors.overdue_notes(request.user, now=now), PAGE_SIZE).get_page(
         request.GET.get("overdue")
     )
+    unwritten = Paginator(
+        selectors.sessions_without_note(request.user, now=now), PAGE_SIZE
+    ).get_page(request.GET.get("unwritten"))
     queue = Paginator(selectors.cosign_queue(request.user), PAGE_SIZE).get_page(
         request.GET.get("queue")
     )
-    _audit_list(request, [n.participant for n in list(overdue) + list(queue)], "notes board")
+    sessions = list(unwritten)
+    enrolled = [e.participant for s in sessions for e in s.enrolments.all() if not s.is_group]
+    _audit_list(
+        request, [n.participant for n in list(overdue) + list(queue)] + enrolled, "notes board"
+    )
     return render(
         request,
         "notes/board.html",
         {
             "overdue": list(overdue),
+            "unwritten": sessions,
             "queue": list(queue),
             "overdue_page": overdue,
+            "unwritten_page": unwritten,
             "queue_page": queue,
+            "overdue_total": overdue.paginator.count + unwritten.paginator.count,
             "now": now,
         },
     )

@@ -238,3 +238,82 @@ def test_the_boards_counts_on_the_supervisors_home_are_every_note_of_the_organiz
         f"{len(overdue)} overdue in the program · {len(waiting)} waiting for co-signature"
         in _board_line(page)
     )
+
+
+def _led(world, day, title, *, start=time(9, 0), program=None, staff=None, episode=None, **extra):
+    """An individual session of `day` led with no note yet."""
+    session = make_session(
+        program or world.program,
+        day,
+        start=start,
+        minutes=50,
+        title=title,
+        kind=Session.Kind.INDIVIDUAL,
+        staff=staff if staff is not None else [world.therapist],
+        **extra,
+    )
+    enrol(session, episode or world.episode)
+    return session
+
+
+def _unwritten(page: str) -> str:
+    """The board's list of sessions with no note yet."""
+    return page[page.index("Sessions with no note yet (") :].split("</table>")[0]
+
+
+def test_the_board_and_the_supervisors_home_count_sessions_led_with_no_note_past_due(
+    midweek, world, login, group_session
+):
+    """The board counts what the authors' own lists count as overdue: the therapist's
+    one-to-one and the counsellor's group of two days ago, led with no note. A cancelled
+    session, one of this morning (not yet due) and another organization's never count."""
+    from django.urls import reverse
+
+    from accounts.models import Program
+    from participants.models import Episode
+
+    today = world.program.today()
+    one_to_one = _led(world, today - timedelta(days=2), "Monday one-to-one")
+    group, _ = group_session(2, day=today - timedelta(days=2))
+    _led(world, today - timedelta(days=2), "Cancelled one-to-one", status="cancelled")
+    _led(world, today, "This morning's one-to-one")
+    other = world.other_org_participant
+    _led(
+        world,
+        today - timedelta(days=2),
+        "Elsewhere one-to-one",
+        program=Program.objects.get(organization_id=other.organization_id),
+        staff=[world.stranger],
+        episode=Episode.objects.get(participant=other),
+    )
+
+    for author in (world.therapist, world.counsellor):
+        home = login(author).get(reverse("home")).content.decode()
+        assert "1 overdue</span>" in home
+    board = login(world.supervisor).get(reverse("notes:board")).content.decode()
+    listed = _unwritten(board)
+    assert "Sessions with no note yet (2)" in listed
+    assert "Monday one-to-one" in listed and world.participant.display_name in listed
+    assert reverse("notes:group", args=[group.public_id]) in listed
+    assert listed.index("Monday one-to-one") < listed.index(group.title)  # ended first
+    for never in ("Cancelled", "This morning", "Elsewhere", other.display_name):
+        assert never not in board
+    assert "2 overdue in the program" in _board_line(
+        login(world.supervisor).get("/").content.decode()
+    )
+    assert "Elsewhere one-to-one" in _unwritten(
+        login(world.stranger).get(reverse("notes:board")).content.decode()
+    )
+
+    note = services.draft_note(
+        world.participant,
+        dap(session=one_to_one, service_date=one_to_one.date),
+        by=world.therapist,
+    )
+    board = login(world.supervisor).get(reverse("notes:board")).content.decode()
+    assert "Monday one-to-one" not in _unwritten(board)
+    assert "Overdue notes not signed (1)" in board  # the draft, overdue in its turn
+    services.sign_note(note, by=world.therapist, expected_version=1)
+    assert "1 overdue in the program" in _board_line(
+        login(world.supervisor).get("/").content.decode()
+    )

@@ -7,10 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from attendance.tests.builders import active_participant, enrol
+from attendance.tests.builders import active_participant, enrol, make_session
 from notes import services
 from notes.models import NoteSettings
 from notes.tests.conftest import dap
+from scheduling.models import Session
 
 
 def _count(client, url) -> int:
@@ -61,6 +62,13 @@ def test_notes_due_and_the_board(world, login):
         for i in range(n):
             person = active_participant(world, f"Q-{tag}{i:03d}", "Pat", f"Row{tag}{i}")
             services.draft_note(person.participant, dap(), by=world.therapist)
+            led = make_session(
+                world.program,
+                world.program.today() - timedelta(days=2),
+                kind=Session.Kind.INDIVIDUAL,
+                staff=[world.therapist],
+            )
+            enrol(led, person)  # led, no note yet: on the board and the therapist's list
             note = services.draft_note(person.participant, dap(), by=world.casemanager)
             services.sign_note(note, by=world.casemanager, expected_version=1)
 
@@ -69,9 +77,11 @@ def test_notes_due_and_the_board(world, login):
     due = _count(therapist, reverse("notes:due"))
     supervisor = login(world.supervisor)
     board = _count(supervisor, reverse("notes:board"))
+    home = _count(login(world.director), reverse("home"))
     add(6, "b")
     assert _count(login(world.therapist), reverse("notes:due")) == due
     assert _count(login(world.supervisor), reverse("notes:board")) == board
+    assert _count(login(world.director), reverse("home")) == home
 
 
 def test_the_group_note_screen(world, login, group_session):
