@@ -3,6 +3,7 @@ and the API, each with a fixed number of queries."""
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 
 from django.db import connection
 from django.db.models import (
@@ -379,11 +380,10 @@ class _HoursAfter(Func):
         )
 
 
-def sessions_needing_a_note(sessions: QuerySet[Session], *, now: datetime) -> QuerySet[Session]:
-    """Of `sessions`, those held in the last LOOKBACK_DAYS that still lack their note, each
-    with its `due_at` (the program's hours after its end): a group session without a signed
-    group note, an individual session with someone enrolled and no note in force. The one
-    definition the author's notes due and the supervisor's board both count."""
+@cache
+def _lacking_note() -> tuple[Q, _HoursAfter]:
+    """What `sessions_needing_a_note` asks of a session and its due time, built once per
+    process: building these subqueries cost more than running them on every staff home."""
     signed_group = GroupNote.objects.filter(
         session=OuterRef("pk"), signed_at__isnull=False, entered_in_error_at__isnull=True
     )
@@ -392,20 +392,24 @@ def sessions_needing_a_note(sessions: QuerySet[Session], *, now: datetime) -> Qu
     )
     enrolled = Enrolment.objects.filter(session=OuterRef("pk"))
     hours = NoteSettings.objects.filter(program_id=OuterRef("program_id")).values("due_hours")
-    return (
-        sessions.filter(
-            status=Session.Status.SCHEDULED,
-            ends_at__lte=now,
-            ends_at__gte=now - timedelta(days=LOOKBACK_DAYS),
-        )
-        .filter(
-            Q(Q(kind=Session.Kind.GROUP), ~Exists(signed_group))
-            | Q(Q(kind=Session.Kind.INDIVIDUAL), Exists(enrolled), ~Exists(any_note))
-        )
-        .annotate(
-            due_at=_HoursAfter("ends_at", Coalesce(Subquery(hours[:1]), Value(DEFAULT_DUE_HOURS)))
-        )
+    lacking = Q(Q(kind=Session.Kind.GROUP), ~Exists(signed_group)) | Q(
+        Q(kind=Session.Kind.INDIVIDUAL), Exists(enrolled), ~Exists(any_note)
     )
+    return lacking, _HoursAfter("ends_at", Coalesce(Subquery(hours[:1]), Value(DEFAULT_DUE_HOURS)))
+
+
+def sessions_needing_a_note(sessions: QuerySet[Session], *, now: datetime) -> QuerySet[Session]:
+    """Of `sessions`, those held in the last LOOKBACK_DAYS that still lack their note, each
+    with its `due_at` (the program's hours after its end): a group session without a signed
+    group note, an individual session with someone enrolled and no note in force. The one
+    definition the author's notes due and the supervisor's board both count."""
+    lacking, due_at = _lacking_note()
+    return sessions.filter(
+        lacking,
+        status=Session.Status.SCHEDULED,
+        ends_at__lte=now,
+        ends_at__gte=now - timedelta(days=LOOKBACK_DAYS),
+    ).annotate(due_at=due_at)
 
 
 def notes_due(user, *, now: datetime) -> list[DueRow]:

@@ -340,6 +340,14 @@ class Session(TimeStamped, Versioned):
                 fields=["program", "date", "starts_at", "title"], name="session_day_order"
             ),
             models.Index(fields=["starts_at"]),
+            # The sessions of a program held in the last days, which the notes board counts
+            # on every supervisor's home for those still without their note: read from here
+            # instead of every session the program ever held.
+            models.Index(
+                fields=["program", "ends_at"],
+                condition=models.Q(status="scheduled"),
+                name="session_held_recently",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
