@@ -327,16 +327,19 @@ class DueRow:
 # What the lists of notes due show of a draft: its note, participant and session rows are
 # long (the note's text, the participant's contacts), and were half the home's notes panel.
 # The participant's organization is what the access check of the list asks.
-_DRAFT_SHOWS = (
-    "public_id",
-    "kind",
-    "service_date",
-    "due_at",
+_PARTICIPANT_SHOWS = (
     "participant__public_id",
     "participant__legal_first_name",
     "participant__preferred_name",
     "participant__legal_last_name",
     "participant__organization_id",
+)
+_DRAFT_SHOWS = (
+    "public_id",
+    "kind",
+    "service_date",
+    "due_at",
+    *_PARTICIPANT_SHOWS,
     "session__public_id",
     "session__title",
     "session__date",
@@ -521,7 +524,13 @@ def sessions_without_note(user, *, now: datetime) -> QuerySet[Session]:
         .only(*_SESSION_SHOWS)
         .prefetch_related(
             "staff",
-            Prefetch("enrolments", queryset=Enrolment.objects.select_related("participant")),
+            # A group session is listed as its group: its members are not read.
+            Prefetch(
+                "enrolments",
+                queryset=Enrolment.objects.filter(session__kind=Session.Kind.INDIVIDUAL)
+                .select_related("participant")
+                .only("session_id", *_PARTICIPANT_SHOWS),
+            ),
         )
         .order_by("due_at", "pk")
     )
