@@ -146,6 +146,7 @@ MIDDLEWARE = [
     "signin.middleware.TwoFactorRequiredMiddleware",
     "composition.once.OneSubmissionMiddleware",
     "composition.idempotency.IdempotencyKeyMiddleware",
+    "tandem.api.NullCharacterMiddleware",
     "measurement.kiosk.KioskMiddleware",
     "composition.middleware.ProgramTimeZoneMiddleware",
     "participants.language.ParticipantLanguageMiddleware",
