@@ -7,7 +7,7 @@ ConcurrentEdit instead of overwriting it).
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -15,6 +15,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from attendance import weekly
 from attendance.models import (
@@ -36,11 +37,13 @@ from participants.access import (
     require_roll_call_row,
     roll_call_access,
 )
+from participants.language import speaking
 from participants.models import Participant
 from scheduling.models import Enrolment, Session, SessionMode
 from tandem.delivery import delivering
 from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput
 from tandem.lifecycle import save_new_version
+from tandem.templatetags.clock import clock, day
 
 MISSED_KIND = "missed-sessions"
 NOTE_MAX = int(Attendance._meta.get_field("note").max_length or 0)
@@ -459,7 +462,6 @@ def notify_cancellation(session: Session, *, by: Any, now: datetime | None = Non
     if session.starts_at <= (now or timezone.now()):
         return []  # it was due already: a notice now would only confuse
     notices = cancellation_notices(session, now=now)
-    tz = session.program.tz
     messages = []
     emailed, without_email = [], []
     for notice in notices:
@@ -468,10 +470,14 @@ def notify_cancellation(session: Session, *, by: Any, now: datetime | None = Non
             without_email.append(str(person.public_id))
             continue
         emailed.append(str(person.public_id))
+        # In the participant's language, with days and times in the program's zone.
+        with speaking(person), timezone.override(session.program.tz):
+            subject = _("Cancelled: your session on %(day)s") % {"day": day(session.date)}
+            body = _cancellation_text(session, notice.options)
         messages.append(
             EmailMessage(
-                subject=f"Cancelled: your session on {_day(session.date)}",
-                body=_cancellation_text(session, notice.options, tz),
+                subject=subject,
+                body=body,
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 to=[person.email],
             )
@@ -503,29 +509,26 @@ def _send(session: Session, messages: list[EmailMessage]) -> None:
         connection.send_messages(messages)
 
 
-def _day(day: date) -> str:
-    return f"{day:%A} {day.day} {day:%B}"
-
-
-def _cancellation_text(session: Session, options: list[Session], tz) -> str:
-    starts = timezone.localtime(session.starts_at, tz)
+def _cancellation_text(session: Session, options: list[Session]) -> str:
+    """The notice's body, in the active language and zone; each session by its day, time and
+    mode alone."""
     lines = [
-        "Hello,",
+        _("Hello,"),
         "",
-        f"Your session on {_day(session.date)} at {starts:%H:%M} is cancelled.",
+        _("Your session on %(day)s at %(time)s is cancelled.")
+        % {"day": day(session.date), "time": clock(session.starts_at)},
         "",
     ]
     if options:
-        lines.append("You can make up the time at one of these sessions this week:")
+        lines.append(_("You can make up the time at one of these sessions this week:"))
         for option in options:
-            starts = timezone.localtime(option.starts_at, tz)
-            ends = timezone.localtime(option.ends_at, tz)
+            mode = _("Online") if option.is_virtual else _("In person")
             lines.append(
-                f"  - {_day(starts)}, {starts:%H:%M}–{ends:%H:%M} "
-                f"({option.get_mode_display().lower()})"
+                f"  - {day(option.starts_at)}, {clock(option.starts_at)}–{clock(option.ends_at)} "
+                f"({mode.lower()})"
             )
-        lines += ["", "Call us to take one of them.", ""]
+        lines += ["", _("Call us to take one of them."), ""]
     else:
-        lines += ["Call us to arrange another time.", ""]
-    lines.append("Your program team")
+        lines += [_("Call us to arrange another time."), ""]
+    lines.append(_("Your program team"))
     return "\n".join(lines)

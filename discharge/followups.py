@@ -35,6 +35,7 @@ from links.models import SingleUseLink
 from links.services import issue_link, revoke
 from measurement import sms
 from participants.access import Scope, require
+from participants.language import speaking
 from participants.models import Episode
 from tandem import lifecycle
 from tandem.delivery import delivering
@@ -154,11 +155,13 @@ def send(follow_up_id: int, *, now: datetime) -> FollowUp:
             row.pk,
             run_after=now + timedelta(days=call_after),
         )
+    with speaking(row.participant):
+        subject, body = str(_("How are you doing?")), _message(issued.path)
     with delivering(f"Follow-up {row.public_id}"):
         if channel == FollowUpChannel.EMAIL and row.participant.email:
-            send_mail(_("How are you doing?"), _message(issued.path), None, [row.participant.email])
+            send_mail(subject, body, None, [row.participant.email])
         if channel == FollowUpChannel.TEXT and row.participant.phone:
-            sms.sender().send(row.participant.phone, _message(issued.path))
+            sms.sender().send(row.participant.phone, body)
     return row
 
 

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Program
@@ -22,7 +21,7 @@ from measurement.schedule import check_rows
 from monitoring.models import Alert, AlertStatus, Severity
 from monitoring.services import raise_alert
 from participants.access import Scope, require, require_capability
-from participants.language import code_for
+from participants.language import speaking
 from participants.models import CareTeamRole, Episode, Participant
 from participants.selectors import admitted_in_care
 from tandem import lifecycle
@@ -229,7 +228,7 @@ def send_reminders(*, now: datetime, programs: Iterable[Program] | None = None) 
             issued = _record_reminder(participant, item.instrument, day, channels, now=now)
             if issued is None:
                 continue
-            with translation.override(code_for(participant.preferred_language)):
+            with speaking(participant):
                 body = _reminder_text(base + issued.path)
                 subject = str(_("A questionnaire from your care team"))
             with delivering(f"Reminder {issued.link.public_id}"):

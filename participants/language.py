@@ -32,6 +32,12 @@ def code_for(preferred_language: str) -> str:
     return settings.LANGUAGE_CODE
 
 
+def speaking(participant: Participant) -> translation.override:
+    """The participant's language, around building an e-mail or text to them: it leaves
+    outside any request of theirs, so the portal's middleware has not chosen it."""
+    return translation.override(code_for(participant.preferred_language))
+
+
 class ParticipantLanguageMiddleware:
     """Activate the signed-in participant's language for the request (after authentication)."""
 

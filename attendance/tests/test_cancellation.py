@@ -1,6 +1,6 @@
 """Cancelling a session emails each enrolled participant and offers make-up sessions."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
@@ -13,6 +13,7 @@ from attendance.models import WeeklyMinutes
 from attendance.selectors import cancellation_notices
 from attendance.tests.builders import active_participant, enrol, make_session
 from audit.models import AuditEvent, Outcome
+from participants.models import Participant
 from scheduling.models import AttendanceMode, Enrolment, SchedulingProfile, Session, SessionMode
 from scheduling.services import cancel_session
 from tandem.errors import InvalidInput
@@ -65,7 +66,7 @@ def test_cancelling_emails_each_enrolled_participant_with_make_up_options(
     by_address = {m.to[0]: m for m in mail.outbox}
     robin = by_address["robin@example.invalid"]
     day = week["cancelled"].date
-    assert f"Your session on {day:%A} {day.day} {day:%B} at 09:00 is cancelled." in robin.body
+    assert f"Your session on {_english(day)} at 09:00 is cancelled." in robin.body
     assert _offered(week["open"]) in robin.body and _offered(week["friday"]) in robin.body
     for unsuitable in ("full", "virtual", "next_week"):
         assert _offered(week[unsuitable]) not in robin.body
@@ -81,14 +82,39 @@ def test_cancelling_emails_each_enrolled_participant_with_make_up_options(
     assert notice.details["without_email"] == [str(roster[3].participant.public_id)]
 
 
-def _offered(session: Session) -> str:
+def _english(day: date) -> str:
+    """A day as the English notice writes it: "Tue 8 Dec 2026"."""
+    return f"{day:%a} {day.day} {day:%b} {day.year}"
+
+
+SPANISH_WEEKDAYS = ("lun", "mar", "mié", "jue", "vie", "sáb", "dom")
+SPANISH_MONTHS = [
+    "Ene",
+    "Feb",
+    "Mar",
+    "Abr",
+    "May",
+    "Jun",
+    "Jul",
+    "Ago",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dic",
+]
+
+
+def _spanish(day: date) -> str:
+    """A day as the Spanish notice writes it: "mar 8 Dic 2026"."""
+    return f"{SPANISH_WEEKDAYS[day.weekday()]} {day.day} {SPANISH_MONTHS[day.month - 1]} {day.year}"
+
+
+def _offered(session: Session, write=_english, in_person="in person") -> str:
     """A make-up session as the email lists it: its day, its hours and how it is held."""
     starts = timezone.localtime(session.starts_at, session.program.tz)
     ends = timezone.localtime(session.ends_at, session.program.tz)
-    return (
-        f"  - {starts:%A} {starts.day} {starts:%B}, {starts:%H:%M}–{ends:%H:%M} "
-        f"({session.get_mode_display().lower()})"
-    )
+    mode = in_person if session.mode == SessionMode.IN_PERSON else "online"
+    return f"  - {write(starts.date())}, {starts:%H:%M}–{ends:%H:%M} ({mode})"
 
 
 def test_the_email_names_no_group_so_a_lock_screen_does_not_say_what_treatment_it_is(
@@ -103,9 +129,38 @@ def test_the_email_names_no_group_so_a_lock_screen_does_not_say_what_treatment_i
     titles = [session.title for session in week.values()]
     for message in mail.outbox:
         day = week["cancelled"].date
-        assert message.subject == f"Cancelled: your session on {day:%A} {day.day} {day:%B}"
+        assert message.subject == f"Cancelled: your session on {_english(day)}"
         for title in titles:
             assert title not in message.subject and title not in message.body
+
+
+def test_a_spanish_speaking_participant_gets_the_notice_in_spanish(
+    world, roster, week, django_capture_on_commit_callbacks
+):
+    """The notice is in each participant's own language, days and times in the program's
+    zone, and in neither language says what the treatment is."""
+    Participant.objects.filter(pk=roster[1].participant_id).update(preferred_language="Español")
+    Participant.objects.filter(pk=roster[2].participant_id).update(preferred_language="English")
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel_session(week["cancelled"], by=world.director, reason="Facilitator ill")
+
+    by_address = {m.to[0]: m for m in mail.outbox}
+    day = week["cancelled"].date
+    alex = by_address["alex@example.invalid"]
+    assert alex.subject == f"Cancelada: su sesión del {_spanish(day)}"
+    assert f"Su sesión del {_spanish(day)} a las 09:00 está cancelada." in alex.body
+    assert _offered(week["open"], _spanish, "en persona") in alex.body
+    assert "Llámenos para apuntarse a una de ellas." in alex.body
+    assert "Your session" not in alex.body
+    blair = by_address["blair@example.invalid"]
+    assert blair.subject == f"Cancelled: your session on {_english(day)}"
+    assert f"Your session on {_english(day)} at 09:00 is cancelled." in blair.body
+    assert _offered(week["open"]) in blair.body and "Su sesión" not in blair.body
+    titles = [session.title for session in week.values()]
+    words = ["substance", "sustancia", "IOP", "recovery", "recupera", "relapse", "recaída"]
+    for message in (alex, blair):
+        text = f"{message.subject}\n{message.body}".lower()
+        assert not [word for word in titles + words if word.lower() in text]
 
 
 def test_a_refused_notice_leaves_no_address_in_the_log(

@@ -1,6 +1,7 @@
 """Follow-ups after discharge: delayed tasks at the program's days, a single-use link to the
 outcomes questionnaire, the call list after three unanswered days, and opt-out."""
 
+import re
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -272,3 +273,48 @@ def test_a_step_up_reported_on_an_evening_is_noticed_on_the_programs_day(world, 
     with time_machine.travel(evening):  # 02:30 on the 28th in UTC
         client.post(path, {**ANSWERS, "emergency_visits": "1", **WHO5_FINE})
     assert ReadmissionSignal.objects.get().noticed_on == date(2026, 11, 27)
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "opening"),
+    [
+        ("Español", "¿Cómo está?", "El programa al que asistió le pregunta cómo está."),
+        ("English", "How are you doing?", "The program you attended asks how you are doing."),
+    ],
+)
+def test_the_follow_up_email_is_in_the_participants_language(
+    world, run_tasks, client, language, subject, opening
+):
+    Participant.objects.filter(pk=world.participant.pk).update(preferred_language=language)
+    _discharge_by_email(world)
+    with time_machine.travel(_morning(date(2026, 11, 27), world)):
+        run_tasks()
+        [message] = mail.outbox
+        assert message.subject == subject
+        assert message.body.startswith(opening)
+        assert client.get(_link_from_mail()).status_code == 200
+    _assert_names_no_treatment(f"{message.subject}\n{message.body}")
+
+
+def test_a_spanish_speaking_participant_gets_the_follow_up_text_in_spanish(
+    world, run_tasks, capsys
+):
+    Participant.objects.filter(pk=world.participant.pk).update(
+        phone="555-0100", preferred_language="Spanish"
+    )
+    world.participant.refresh_from_db()
+    discharge_world(world, channel="text")
+    with time_machine.travel(_morning(date(2026, 11, 27), world)):
+        run_tasks()
+    text = capsys.readouterr().out
+    assert "SMS to 555-0100: El programa al que asistió le pregunta cómo está." in text
+    assert "llame o envíe un mensaje de texto al 988" in text
+    _assert_names_no_treatment(text)
+
+
+def _assert_names_no_treatment(text: str) -> None:
+    """A phone's lock screen shows the message: it never says what the treatment was (the
+    link's random token is left out, so chance letters in it do not count)."""
+    words = ["substance", "sustancia", "IOP", "recovery", "recupera", "relapse", "recaída"]
+    text = re.sub(r"https?://\S+", "", text).lower()
+    assert not [word for word in words if word.lower() in text]

@@ -1,8 +1,10 @@
 """GET /measures, the not-on-track review, reminders with single-use links, kiosk mode."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 import time_machine
 from django.core import mail
 from django.urls import reverse
@@ -150,6 +152,43 @@ def test_text_reminders_use_the_console_sender(world, capsys):
     ReminderChoice.objects.create(participant=world.participant, sms=True)
     send_reminders(now=T0)
     assert "SMS to 555-0100" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "body"),
+    [
+        (
+            "Español",
+            "Un cuestionario de su equipo de atención",
+            "Su equipo de atención le pide que conteste un cuestionario breve.",
+        ),
+        (
+            "English",
+            "A questionnaire from your care team",
+            "Your care team asks you to answer a short questionnaire.",
+        ),
+    ],
+)
+def test_reminders_are_in_the_participants_language_and_name_no_questionnaire(
+    world, capsys, language, subject, body
+):
+    world.participant.phone = "555-0100"
+    world.participant.email = "robin@example.invalid"
+    world.participant.preferred_language = language
+    world.participant.save(update_fields=["phone", "email", "preferred_language"])
+    ReminderChoice.objects.create(participant=world.participant, email=True, sms=True)
+
+    assert send_reminders(now=T0) == 3
+    texts = capsys.readouterr().out.splitlines()
+    assert len(texts) == 3 and all(t.startswith(f"SMS to 555-0100: {body}") for t in texts)
+    assert [m.subject for m in mail.outbox] == [subject] * 3
+    assert all(m.body.startswith(body) for m in mail.outbox)
+    # A phone's lock screen shows the message: no questionnaire, no kind of treatment (the
+    # link's random token is left out, so chance letters in it do not count).
+    words = ["PHQ", "GAD", "PCL", "depres", "substance", "sustancia", "IOP", "recovery", "recupera"]
+    for text in texts + [f"{m.subject}\n{m.body}" for m in mail.outbox]:
+        text = re.sub(r"https?://\S+", "", text).lower()
+        assert not [word for word in words if word.lower() in text]
 
 
 def test_without_a_text_provider_nothing_is_printed_and_no_text_reminder_is_issued(
