@@ -19,7 +19,15 @@ from conftest import SUITE_NOW, make_participant
 from monitoring.models import Alert
 from monitoring.services import raise_alert
 from participants.models import Episode, EpisodeStatus
-from tandem.templatetags.clock import CLOCK_FORMAT, DATE_FORMAT, clock, day, when
+from tandem.templatetags.clock import (
+    CLOCK_FORMAT,
+    DATE_FORMAT,
+    SHORT_DATE_FORMAT,
+    clock,
+    day,
+    short_day,
+    when,
+)
 
 # 18:45 UTC is 12:45 in Chicago (CST) on this date.
 COMPLETED = datetime(2026, 11, 20, 18, 45, tzinfo=UTC)
@@ -131,6 +139,7 @@ def test_times_are_written_as_djangos_own_formatter_writes_them(moment, zone, la
         expected_day = date_format(local, DATE_FORMAT)
         assert day(moment) == expected_day
         assert day(local.date()) == expected_day
+        assert short_day(moment) == date_format(local, SHORT_DATE_FORMAT)
         assert clock(moment) == date_format(local, CLOCK_FORMAT)
         written = when(moment)
     if _ambiguous(local):
@@ -151,6 +160,20 @@ def test_a_spanish_page_writes_spanish_names():
     with translation.override("es"):
         assert day(date(2026, 12, 3)) == date_format(date(2026, 12, 3), DATE_FORMAT)
         assert day(date(2026, 12, 3)) != "Thu 3 Dec 2026"
+
+
+def test_a_day_of_the_week_on_show_is_written_without_its_year_in_english_and_spanish():
+    friday = date(2026, 12, 4)
+    with translation.override("en"):
+        assert short_day(friday) == "Fri 4 Dec"
+        assert day(friday) == "Fri 4 Dec 2026"
+    with translation.override("es"):
+        assert short_day(friday) == "vie 4 Dic"
+        assert day(friday) == "vie 4 Dic 2026"
+    # A moment is first put in the program's zone: 02:00 UTC on Saturday is Friday in Chicago.
+    with timezone.override(ZoneInfo("America/Chicago")):
+        assert short_day(datetime(2026, 12, 5, 2, 0, tzinfo=UTC)) == "Fri 4 Dec"
+    assert short_day(None) == ""
 
 
 def test_the_suite_runs_on_its_own_clock_whatever_the_day():

@@ -15,6 +15,7 @@ from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 register = template.Library()
 
 DATE_FORMAT = "D j M Y"
+SHORT_DATE_FORMAT = "D j M"
 CLOCK_FORMAT = "H:i"
 
 
@@ -31,9 +32,13 @@ def _names(language: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return weekdays, months
 
 
-def _date(value: date) -> str:
+def _short_date(value: date) -> str:
     weekdays, months = _names(translation.get_language())
-    return f"{weekdays[value.weekday()]} {value.day} {months[value.month]} {value.year:04d}"
+    return f"{weekdays[value.weekday()]} {value.day} {months[value.month]}"
+
+
+def _date(value: date) -> str:
+    return f"{_short_date(value)} {value.year:04d}"
 
 
 def _clock(value: datetime) -> str:
@@ -74,6 +79,17 @@ def day(value: date | datetime | None) -> str:
     if isinstance(value, datetime):
         value = _local(value)
     return _date(value)
+
+
+@register.filter
+def short_day(value: date | datetime | None) -> str:
+    """A day of a week whose full date the page already states: "Thu 3 Dec" (week grids,
+    a pager's neighbouring days). Anywhere else a date is written in full with `day`."""
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = _local(value)
+    return _short_date(value)
 
 
 @register.simple_tag
