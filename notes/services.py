@@ -46,6 +46,7 @@ from scheduling.models import Session
 from tandem import dates, lifecycle
 from tandem.errors import ConcurrentEdit, InvalidInput
 from tandem.hooks import Hook
+from tandem.templatetags.clock import day
 from tandem.validation import validate
 
 SECTION_MAX = 20_000
@@ -182,7 +183,7 @@ def _check_content(participant: Participant, content: NoteContent) -> dict[str, 
             )
         if content.service_date != content.session.date:
             raise InvalidInput(
-                f"The date of service is the session's date, {content.session.date:%d %b %Y}.",
+                f"The date of service is the session's date, {day(content.session.date)}.",
                 field="service_date",
             )
     return sections
@@ -376,7 +377,7 @@ def sign_note(
         if copied is not None and not justification:
             raise InvalidInput(
                 f"This note is {ratio:.0%} the same as your note of "
-                f"{copied.service_date:%d %b %Y} for this participant. Write a one-line "
+                f"{day(copied.service_date)} for this participant. Write a one-line "
                 "justification to sign it as it is, or rewrite it.",
                 field="justification",
             )

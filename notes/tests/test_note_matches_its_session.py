@@ -90,6 +90,22 @@ def test_the_service_refuses_in_person_on_an_online_session_and_takes_telehealth
     assert (note.session, note.mode) == (online, "telehealth")
 
 
+def test_a_service_date_other_than_the_sessions_is_refused_naming_the_sessions_date(world):
+    session = _session(world, NOW.date() - timedelta(days=1), kind="individual")
+    with pytest.raises(InvalidInput) as refused:
+        services.draft_note(
+            world.participant,
+            dap(session=session, service_date=NOW.date() - timedelta(days=2)),
+            by=world.therapist,
+            now=NOW,
+        )
+    assert (refused.value.field, refused.value.message) == (
+        "service_date",
+        "The date of service is the session's date, Tue 17 Nov 2026.",
+    )
+    assert not ProgressNote.objects.exists()
+
+
 def test_changing_a_draft_to_in_person_on_an_online_session_is_refused(world):
     online = _session(
         world, NOW.date() - timedelta(days=1), kind="individual", mode=SessionMode.VIRTUAL

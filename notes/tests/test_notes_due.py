@@ -148,7 +148,7 @@ def test_the_homes_drafts_say_which_session_or_kind_of_note_they_are(world, logi
     )
     page = login(world.therapist).get(reverse("home")).content.decode()
     panel = page[page.index('id="notes-due-heading"') :].split("</section>")[0]
-    when = day.strftime("%a %-d %b")
+    when = day.strftime("%a %-d %b %Y")
     assert f"{world.participant.display_name} · Individual {when}</a> — draft not signed" in panel
     assert f"{world.participant.display_name} · Family note {when}</a> — draft not signed" in panel
 
