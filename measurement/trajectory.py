@@ -19,6 +19,7 @@ from django.utils.html import format_html, format_html_join
 from attendance.models import Attendance
 from participants.models import Episode, Participant
 from tandem.hooks import Hook
+from tandem.templatetags.clock import day
 
 WIDTH, PANEL_H, LEFT, RIGHT, TOP, GAP = 720, 70, 190, 16, 10, 26
 
@@ -87,8 +88,8 @@ def build(
         .annotate(minutes=Sum("minutes"))
     )
     attended: dict[date, float] = defaultdict(float)
-    for day, minutes in hours:
-        attended[monday(day)] += minutes / 60
+    for on, minutes in hours:
+        attended[monday(on)] += minutes / 60
     if attended:
         top = max(12.0, max(attended.values()))
         series.append(
@@ -176,7 +177,7 @@ def svg(weeks: list[date], series: list[Series]) -> str:
                 round(LEFT + index[w] * step, 1),
                 axis_y,
                 "end" if w == weeks[-1] and len(weeks) > 1 else "middle",
-                w.strftime("%-d %b %Y"),
+                day(w),
             )
             for w in shown
         ),

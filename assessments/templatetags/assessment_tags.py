@@ -3,11 +3,11 @@
 from datetime import datetime
 
 from django import template
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from assessments.instruments.types import Instrument
 from assessments.selectors import Cutoff, InstrumentHistory
+from tandem.templatetags.clock import day
 
 register = template.Library()
 
@@ -16,15 +16,11 @@ LEFT, RIGHT, TOP, BOTTOM = 40, 16, 18, 34
 MOST_VALUE_LABELS = 12
 
 
-def _day(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%-d %b %Y")
-
-
 def trend_summary(
     instrument: Instrument, points: list[tuple[datetime, int]], cutoff: Cutoff | None
 ) -> str:
     """The chart as a sentence, for screen readers and for anyone who prefers the words."""
-    values = "; ".join(f"{_day(m)}: {t}" for m, t in points)
+    values = "; ".join(f"{day(m)}: {t}" for m, t in points)
     cut_text = f" {cutoff.label.capitalize()}." if cutoff is not None else ""
     return f"{instrument.short_name} totals, oldest first. {values}.{cut_text}"
 
@@ -71,7 +67,7 @@ def trend_chart(history: InstrumentHistory) -> str:
         "",
         '<text class="tick" x="{}" y="{}" text-anchor="{}">{}</text>',
         (
-            (x(m), HEIGHT - 10, anchor, _day(m))
+            (x(m), HEIGHT - 10, anchor, day(m))
             for m, anchor in zip(
                 shown_dates,
                 ["start", "middle", "end"] if len(shown_dates) == 3 else ["start", "end"],
@@ -103,7 +99,7 @@ def trend_chart(history: InstrumentHistory) -> str:
             (
                 x(m),
                 y(t),
-                _day(m),
+                day(m),
                 t,
                 format_html(
                     '<text class="value" x="{}" y="{}" text-anchor="middle">{}</text>',

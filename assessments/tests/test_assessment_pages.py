@@ -149,11 +149,13 @@ def test_trend_chart_has_axes_dates_values_and_a_text_equivalent(world, login, r
     assert chart.count('class="axis"') == 2
     for tick in (">0<", ">27<", "cut-off 10"):  # the score axis: full range and cut-off
         assert tick in chart
-    for label in (">2 Nov 2026<", ">9 Nov 2026<", ">16 Nov 2026<"):  # the time axis
+    for label in (">Mon 2 Nov 2026<", ">Mon 9 Nov 2026<", ">Mon 16 Nov 2026<"):  # the time axis
         assert label in chart
     for shown in (">16<", ">8<", ">0<"):  # each total by its point
         assert 'class="value"' in chart and shown in chart
-    assert "2 Nov 2026: 16; 9 Nov 2026: 8; 16 Nov 2026: 0. Cut-off 10." in chart  # as text
+    assert (
+        "Mon 2 Nov 2026: 16; Mon 9 Nov 2026: 8; Mon 16 Nov 2026: 0. Cut-off 10." in chart
+    )  # as text
     assert "<figcaption" in chart and chart.count('class="value"') == 3
 
 
@@ -173,7 +175,7 @@ def test_trend_chart_draws_the_program_s_own_cut_off_and_names_it(world, login, 
     chart = html[html.index('<figure class="trend-chart">') : html.index("</figure>")]
     assert ">program cut-off 31<" in chart and ">31<" in chart
     assert "cut-off 33" not in chart and ">33<" not in chart
-    assert "2 Nov 2026: 20; 9 Nov 2026: 40. Program cut-off 31." in chart
+    assert "Mon 2 Nov 2026: 20; Mon 9 Nov 2026: 40. Program cut-off 31." in chart
 
 
 def test_tab_query_count_does_not_grow_with_the_history(world, login, record):

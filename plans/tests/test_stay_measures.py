@@ -147,7 +147,7 @@ def test_an_assessment_of_the_stay_before_is_not_the_new_plan_s_progress(
     client = login(world.therapist)
     assert "latest 0 on Tue 10 Nov 2026" in _pages(client, world, plan)[0]
     assert _api_progress(client, world)["latest_date"] == "2026-11-10"
-    assert "latest 0 (10 Nov)" in _portal(login, world)
+    assert "latest 0 (Tue 10 Nov 2026)" in _portal(login, world)
 
 
 def test_the_discharge_summary_reads_the_plan_s_own_stay_s_assessments(world):
@@ -196,7 +196,7 @@ def test_a_drug_screen_of_the_stay_before_is_not_the_new_plan_s_progress(
     client = login(world.therapist)
     assert f"latest {this_stay} on Tue 10 Nov 2026" in _pages(client, world, plan)[0]
     assert _api_progress(client, world)["latest_value"] == str(this_stay)
-    assert f"latest {this_stay} (10 Nov)" in _portal(login, world)
+    assert f"latest {this_stay} (Tue 10 Nov 2026)" in _portal(login, world)
 
 
 def test_the_discharge_summary_reads_the_plan_s_own_stay_s_drug_screens(world):
