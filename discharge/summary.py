@@ -37,6 +37,7 @@ from screens.models import DrugScreen, Flag, Result
 from tandem import lifecycle
 from tandem.errors import InvalidInput
 from tandem.hooks import Hook
+from tandem.templatetags import clock
 from tandem.validation import validate
 
 
@@ -88,9 +89,9 @@ def draft(record: Discharge, *, by: Any, now: datetime) -> DischargeSummary:
 def _stay(record: Discharge) -> list[str]:
     episode = record.episode
     lines = [
-        f"Referred {episode.referred_on.isoformat()}, admitted "
-        f"{episode.admitted_on.isoformat() if episode.admitted_on else '—'}, discharged "
-        f"{record.discharged_on.isoformat()} ({record.get_type_display()}).",
+        f"Referred {clock.day(episode.referred_on)}, admitted "
+        f"{clock.day(episode.admitted_on) or '—'}, discharged "
+        f"{clock.day(record.discharged_on)} ({record.get_type_display()}).",
     ]
     if episode.admitted_on:
         lines.append(f"{(record.discharged_on - episode.admitted_on).days} days in care.")
@@ -98,7 +99,7 @@ def _stay(record: Discharge) -> list[str]:
     for decision in decisions:
         lines.append(
             f"Level of care {LevelOfCare(decision.chosen_level).label} from "
-            f"{decision.decided_on.isoformat()}."
+            f"{clock.day(decision.decided_on)}."
         )
     if not decisions:
         lines.append(f"Level of care {LevelOfCare(episode.level_of_care).label}.")
@@ -127,7 +128,7 @@ def _attendance(record: Discharge) -> list[str]:
     total = sum(weeks.values())
     lines = [f"Attended {attended} sessions, absent from {absent}; {total / 60:.1f} hours in all."]
     lines += [
-        f"Week of {week.isoformat()}: {minutes / 60:.1f} hours."
+        f"Week of {clock.day(week)}: {minutes / 60:.1f} hours."
         for week, minutes in sorted(weeks.items())
     ]
     return lines
@@ -170,7 +171,7 @@ def _measures(record: Discharge) -> list[str]:
 
     def day(row: Administration) -> str:
         """The day it was completed in the program's time: the stored time is UTC's."""
-        return timezone.localdate(row.completed_at, tz).isoformat()
+        return clock.day(timezone.localdate(row.completed_at, tz))
 
     for code, done in sorted(by_instrument.items()):
         (first, first_total), (last, last_total) = done[0], done[-1]
@@ -219,13 +220,13 @@ def _screens(record: Discharge) -> list[str]:
                 (screen.collected_on, result.flag == Flag.UNEXPECTED_POSITIVE)
             )
     lines = [
-        f"{len(screens)} drug screens from {screens[0].collected_on.isoformat()} to "
-        f"{screens[-1].collected_on.isoformat()}; {clean} with no positive result."
+        f"{len(screens)} drug screens from {clock.day(screens[0].collected_on)} to "
+        f"{clock.day(screens[-1].collected_on)}; {clean} with no positive result."
     ]
     for name, days in sorted(positives.items()):
         unexpected = sum(1 for _, flagged in days if flagged)
         lines.append(
-            f"{name}: positive {len(days)} times, last on {days[-1][0].isoformat()}"
+            f"{name}: positive {len(days)} times, last on {clock.day(days[-1][0])}"
             + (f" ({unexpected} unexpected)." if unexpected else ".")
         )
     return lines
@@ -282,7 +283,7 @@ def _objective_status(progress: Progress | None) -> str:
     state = "met" if progress.met else "not met"
     return (
         f"{state} ({progress.measure_label} {progress.reading.value} on "
-        f"{progress.reading.on.isoformat()})"
+        f"{clock.day(progress.reading.on)})"
     )
 
 

@@ -76,7 +76,7 @@ def test_the_discharge_tab_gives_each_measure_its_band_in_words(world, login):
         .content.decode()
     )
 
-    assert "PHQ-9: 17 (Moderately severe) on 2026-09-08 → 6 (Mild) on 2026-11-16" in html
+    assert "PHQ-9: 17 (Moderately severe) on Tue 8 Sep 2026 → 6 (Mild) on Mon 16 Nov 2026" in html
     assert "moderately-severe" not in html and "(mild)" not in html
 
 
@@ -88,8 +88,11 @@ def test_the_draft_summarises_the_drug_screens_of_the_stay(world):
     _screen(world, cup, datetime(2026, 10, 6, 9, tzinfo=CHICAGO), **{cocaine.code: "positive"})
     _screen(world, cup, datetime(2026, 11, 3, 9, tzinfo=CHICAGO))
     screens = _facts(world)["screens"]
-    assert screens[0] == "3 drug screens from 2026-09-15 to 2026-11-03; 2 with no positive result."
-    assert screens[1] == f"{cocaine.name}: positive 1 times, last on 2026-10-06 (1 unexpected)."
+    assert (
+        screens[0]
+        == "3 drug screens from Tue 15 Sep 2026 to Tue 3 Nov 2026; 2 with no positive result."
+    )
+    assert screens[1] == f"{cocaine.name}: positive 1 times, last on Tue 6 Oct 2026 (1 unexpected)."
 
 
 def test_the_draft_lists_the_medications_taken_on_the_day_of_discharge(world):
@@ -128,7 +131,7 @@ def test_the_draft_gives_the_plan_goals_and_whether_their_objectives_were_met(wo
     _phq9(world, 7, datetime(2026, 11, 16, 10, tzinfo=CHICAGO))
     goals = _facts(world)["goals"]
     assert goals[1] == "Goal: Feel like myself — 1 of 1 measured objectives met (0 not measured)."
-    assert goals[2] == "  PHQ-9 below 10: met (PHQ-9 total 7 on 2026-11-16)."
+    assert goals[2] == "  PHQ-9 below 10: met (PHQ-9 total 7 on Mon 16 Nov 2026)."
 
 
 def test_an_empty_record_says_so_in_each_section(world):
@@ -142,4 +145,12 @@ def test_each_measure_is_dated_by_the_programs_day_not_utcs(world):
     _phq9(world, 20, datetime(2026, 9, 8, 20, tzinfo=CHICAGO))  # 01:00 on the 9th in UTC
     _phq9(world, 6, datetime(2026, 11, 16, 21, tzinfo=CHICAGO))
     (line,) = [m for m in _facts(world)["measures"] if m.startswith("PHQ-9")]
-    assert "on 2026-09-08 →" in line and "on 2026-11-16;" in line, line
+    assert "on Tue 8 Sep 2026 →" in line and "on Mon 16 Nov 2026;" in line, line
+
+
+def test_the_draft_writes_the_stays_dates_as_the_pages_do(world):
+    stay = _facts(world)["stay"][0]
+    assert stay == (
+        "Referred Tue 1 Sep 2026, admitted Tue 8 Sep 2026, "
+        "discharged Fri 20 Nov 2026 (Completed the program)."
+    )
