@@ -432,7 +432,7 @@ def check_missed_sessions(row: Attendance, *, by: Any, now: datetime | None = No
     keys = [f"{MISSED_KIND}:{public_id}" for _, public_id, _, _ in streak]
     if Alert.objects.filter(participant_id=row.participant_id, dedupe_key__in=keys).exists():
         return None
-    days = ", ".join(f"{day:%a %d %b}" for _, _, day, _ in streak)
+    days = ", ".join(day(on) for _, _, on, _ in streak)
     return raise_alert(
         row.participant,
         kind=MISSED_KIND,

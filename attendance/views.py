@@ -43,6 +43,7 @@ from scheduling.models import Session
 from tandem.dates import query_date
 from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput, TandemError
 from tandem.methods import serves
+from tandem.templatetags.clock import day
 from tandem.views import error_page
 
 
@@ -508,7 +509,7 @@ def make_up_enrol(request: StaffRequest, participant) -> HttpResponse:
             messages.success(
                 request,
                 f"{participant.display_name} enrolled in {session.title} on "
-                f"{session.date:%a %d %b} as a make-up.",
+                f"{day(session.date)} as a make-up.",
             )
     target = _safe_next(request, request.POST.get("next"))
     return redirect(target or reverse("attendance:make_up", args=[participant.public_id]))

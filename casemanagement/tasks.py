@@ -8,6 +8,7 @@ from casemanagement.models import ReferralStatus, ResourceReferral
 from casemanagement.services import VERIFY_KIND, program_of
 from participants.models import CareTeamRole
 from tandem.errors import InvalidInput
+from tandem.templatetags.clock import day
 from worklist.services import create_task
 
 
@@ -35,7 +36,7 @@ def verify_referral(referral_id: int) -> None:
         source=referral,
         kind=VERIFY_KIND,
         by=None,
-        detail=f"Appointment on {referral.appointment_on:%Y-%m-%d}. "
+        detail=f"Appointment on {day(referral.appointment_on)}. "
         "Record attended or not on the Case management tab.",
     )
     for attempt in (

@@ -211,6 +211,11 @@ def test_cancellation_page_lists_options_and_enrols_a_make_up(world, login, rost
     assert response.status_code == 302 and response.url == url
     enrolment = Enrolment.objects.get(session=week["open"], participant=world.participant)
     assert (enrolment.source, enrolment.created_by) == ("make_up", world.frontdesk)
+    on = week["open"].date
+    assert (
+        f"enrolled in {week['open'].title} on {on:%a} {on.day} {on:%b} {on.year} as a make-up."
+        in client.get(url).content.decode()
+    )
     robin = next(
         n for n in cancellation_notices(week["cancelled"]) if n.participant == world.participant
     )

@@ -42,6 +42,11 @@ def test_two_in_a_row_raise_one_alert_for_clinician_and_case_manager(world, sequ
     alert = Alert.objects.get()
     assert alert.kind == "missed-sessions" and alert.status == AlertStatus.OPEN
     assert alert.title == "Missed 2 sessions in a row without an excuse"
+    first, second = (s.date for s in sequence[1:3])
+    assert alert.detail.startswith(
+        f"Unexcused absences: {first:%a} {first.day} {first:%b} {first.year}, "
+        f"{second:%a} {second.day} {second:%b} {second.year}."
+    )
     assert set(alert.assigned_to.all()) == {world.therapist, world.casemanager}
     assert alert.dedupe_key == f"missed-sessions:{sequence[1].public_id}"
     assert kinds.label("missed-sessions") == "Missed sessions"

@@ -160,6 +160,7 @@ def test_a_referral_closes_its_loop_with_a_check_task_on_the_day(world, run_task
     assert task.owner == world.casemanager
     assert task.due_on == date(2026, 11, 10)
     assert task.kind == "referral.verify"
+    assert task.detail.startswith("Appointment on Mon 9 Nov 2026. ")
     assert task.source_id == str(referral.public_id)
     closed = services.record_outcome(referral, by=world.casemanager, status="attended")
     assert closed.status == ReferralStatus.ATTENDED
