@@ -39,6 +39,7 @@ from scheduling.models import (
 from tandem.errors import ConcurrentEdit, InvalidInput
 from tandem.hooks import Hook
 from tandem.lifecycle import lock_current, save_new_version
+from tandem.templatetags.clock import day
 
 Window = tuple[int, time, time]  # weekday (Monday = 0), local start, local end
 
@@ -358,7 +359,7 @@ def add_closure(program: Program, *, by, on: date, reason: str) -> Closure:
                 closure = Closure.objects.create(program=program, date=on, reason=reason)
         except IntegrityError:
             raise InvalidInput(
-                f"The program is already closed on {on:%Y-%m-%d}.", field="date"
+                f"The program is already closed on {day(on)}.", field="date"
             ) from None
         _audit_calendar(by, role, Action.CREATE, closure, {"date": on, "reason": reason})
         for session in Session.objects.filter(

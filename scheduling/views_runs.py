@@ -25,6 +25,7 @@ from scheduling.views_common import (
 from scheduling.weeks import week_start
 from tandem.errors import TandemError
 from tandem.methods import serves
+from tandem.templatetags.clock import day
 
 BUILD = "build the schedule"
 FINISHED = (ScheduleRun.Status.DONE, ScheduleRun.Status.PUBLISHED, ScheduleRun.Status.FAILED)
@@ -199,7 +200,7 @@ def run_publish(request: HttpRequest, run_id) -> HttpResponse:
         return redirect("scheduling:run", run_id=run.public_id)
     messages.success(
         request,
-        f"Published {publication.starts_on:%b %-d} to {publication.ends_on:%b %-d}. "
+        f"Published {day(publication.starts_on)} to {day(publication.ends_on)}. "
         "Everyone's week is on their chart.",
     )
     week = reverse("scheduling:week", kwargs={"program_id": run.program.public_id})

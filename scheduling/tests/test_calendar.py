@@ -189,7 +189,7 @@ def test_a_closure_cancels_that_days_published_sessions(world, calendar, login):
         {"date": MONDAY.isoformat(), "reason": "Twice"},
         follow=True,
     )
-    assert "already closed" in again.content.decode()
+    assert "The program is already closed on Mon 7 Jan 2030." in again.content.decode()
     assert Closure.objects.count() == 1
 
 

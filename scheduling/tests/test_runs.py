@@ -123,6 +123,9 @@ def test_hand_edit_warns_but_is_kept_and_publish_needs_confirmation(world, calen
     )
     run.refresh_from_db()
     assert response.status_code == 302 and run.status == ScheduleRun.Status.PUBLISHED
+    assert (
+        "Published Mon 7 Jan 2030 to Sun 13 Jan 2030." in client.get(response.url).content.decode()
+    )
 
 
 def test_a_proposal_changed_after_the_director_reviewed_it_is_not_published(world, calendar, login):
