@@ -136,17 +136,21 @@ def test_times_are_written_as_djangos_own_formatter_writes_them(moment, zone, la
     out and the page names it (CDT or CST) so the two 01:30s can be told apart."""
     local = moment.astimezone(ZoneInfo(zone))
     with translation.override(language), timezone.override(ZoneInfo(zone)):
-        expected_day = date_format(local, DATE_FORMAT)
+        # The month's abbreviation is capitalised as the language writes month names: "M"
+        # ("Dec") where Django's full name is capitalised, else "b" ("dic").
+        cased = "M" if date_format(local, "F")[:1].isupper() else "b"
+        day_format = DATE_FORMAT.replace("M", cased)
+        expected_day = date_format(local, day_format)
         assert day(moment) == expected_day
         assert day(local.date()) == expected_day
-        assert short_day(moment) == date_format(local, SHORT_DATE_FORMAT)
+        assert short_day(moment) == date_format(local, SHORT_DATE_FORMAT.replace("M", cased))
         assert clock(moment) == date_format(local, CLOCK_FORMAT)
         written = when(moment)
     if _ambiguous(local):
         assert written == f"{expected_day}, {date_format(local, CLOCK_FORMAT)} {local.tzname()}"
     else:
         with translation.override(language):
-            assert written == date_format(local, f"{DATE_FORMAT}, {CLOCK_FORMAT} T")
+            assert written == date_format(local, f"{day_format}, {CLOCK_FORMAT} T")
 
 
 def test_the_repeated_hour_names_its_zone():
@@ -158,8 +162,7 @@ def test_the_repeated_hour_names_its_zone():
 
 def test_a_spanish_page_writes_spanish_names():
     with translation.override("es"):
-        assert day(date(2026, 12, 3)) == date_format(date(2026, 12, 3), DATE_FORMAT)
-        assert day(date(2026, 12, 3)) != "Thu 3 Dec 2026"
+        assert day(date(2026, 12, 3)) == "jue 3 dic 2026"
 
 
 def test_a_day_of_the_week_on_show_is_written_without_its_year_in_english_and_spanish():
@@ -168,8 +171,8 @@ def test_a_day_of_the_week_on_show_is_written_without_its_year_in_english_and_sp
         assert short_day(friday) == "Fri 4 Dec"
         assert day(friday) == "Fri 4 Dec 2026"
     with translation.override("es"):
-        assert short_day(friday) == "vie 4 Dic"
-        assert day(friday) == "vie 4 Dic 2026"
+        assert short_day(friday) == "vie 4 dic"
+        assert day(friday) == "vie 4 dic 2026"
     # A moment is first put in the program's zone: 02:00 UTC on Saturday is Friday in Chicago.
     with timezone.override(ZoneInfo("America/Chicago")):
         assert short_day(datetime(2026, 12, 5, 2, 0, tzinfo=UTC)) == "Fri 4 Dec"

@@ -89,23 +89,23 @@ def _english(day: date) -> str:
 
 SPANISH_WEEKDAYS = ("lun", "mar", "mié", "jue", "vie", "sáb", "dom")
 SPANISH_MONTHS = [
-    "Ene",
-    "Feb",
-    "Mar",
-    "Abr",
-    "May",
-    "Jun",
-    "Jul",
-    "Ago",
-    "Sep",
-    "Oct",
-    "Nov",
-    "Dic",
+    "ene",
+    "feb",
+    "mar",
+    "abr",
+    "may",
+    "jun",
+    "jul",
+    "ago",
+    "sep",
+    "oct",
+    "nov",
+    "dic",
 ]
 
 
 def _spanish(day: date) -> str:
-    """A day as the Spanish notice writes it: "mar 8 Dic 2026"."""
+    """A day as the Spanish notice writes it: "mar 8 dic 2026"."""
     return f"{SPANISH_WEEKDAYS[day.weekday()]} {day.day} {SPANISH_MONTHS[day.month - 1]} {day.year}"
 
 

@@ -84,8 +84,8 @@ def test_a_participant_whose_record_says_spanish_reads_the_page_in_spanish(world
     summary.sign(draft, by=world.therapist, expected_version=draft.version)
     page = client.get(reverse("discharge:mine")).content.decode()
     for words in (
-        "Usted dejó el programa el vie 20 Nov 2026.",
-        "<dd>mar 24 Nov 2026 ",
+        "Usted dejó el programa el vie 20 nov 2026.",
+        "<dd>mar 24 nov 2026 ",
         "Metas del plan y su estado",
         "Primera cita",
     ):

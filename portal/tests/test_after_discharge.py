@@ -35,7 +35,7 @@ def test_the_discharged_home_is_in_spanish(world, login):
     world.participant.save(update_fields=["preferred_language"])
     discharge_world(world)
     page = login(world.participant_user).get(reverse("portal:home")).content.decode()
-    assert "Usted dejó el programa el vie 20 Nov 2026." in page
+    assert "Usted dejó el programa el vie 20 nov 2026." in page
     assert "Lea su resumen de alta y su plan de cuidados después del alta" in page
 
 

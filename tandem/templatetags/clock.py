@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django import template
 from django.utils import timezone, translation
-from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
+from django.utils.dates import MONTHS, MONTHS_3, WEEKDAYS_ABBR
 
 register = template.Library()
 
@@ -21,15 +21,21 @@ CLOCK_FORMAT = "H:i"
 
 @cache
 def _names(language: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The weekday and month abbreviations of a language, as Django's `D` and `M` write them.
+    """The weekday and month abbreviations of a language, as Django's `D` and `M` write them,
+    but with each month capitalised as the language writes its month names.
 
     The filters below write `DATE_FORMAT` and `CLOCK_FORMAT` themselves: a home page shows
     dozens of times, and Django's general formatter parses the format and looks each name up
     again for every one of them."""
     with translation.override(language):
         weekdays = tuple(str(WEEKDAYS_ABBR[d]) for d in range(7))
-        months = ("", *(str(MONTHS_3[m]).title() for m in range(1, 13)))
+        # "Dec" in English, "dic" in Spanish: Django's `M` capitalises every language's.
+        months = ("", *(_as_month_names(str(MONTHS_3[m]), str(MONTHS[m])) for m in range(1, 13)))
     return weekdays, months
+
+
+def _as_month_names(abbreviation: str, name: str) -> str:
+    return abbreviation.title() if name[:1].isupper() else abbreviation
 
 
 def _short_date(value: date) -> str:
