@@ -536,13 +536,19 @@ def sessions_without_note(user, *, now: datetime) -> QuerySet[Session]:
     )
 
 
-def board_counts(user, *, now: datetime) -> dict[str, int]:
+# The most the home counts of each list: beyond it, the home says "99+" and the board
+# gives the whole count. Counting thousands of overdue notes on every load of a director's
+# home cost more than the rest of the page.
+HOME_COUNT_SHOWN = 99
+
+
+def board_counts(user, *, now: datetime) -> dict[str, int | str]:
     """How many notes are overdue (unsigned drafts and sessions with no note yet) and how
     many wait for a co-signature in the user's organizations, as the board's lists count
-    them, in one statement: the home asks on every load, and a second round trip cost more
-    than any count."""
+    them, up to `HOME_COUNT_SHOWN` ("99+" beyond), in one statement: the home asks on every
+    load, and a second round trip cost more than any count."""
     counted = [
-        qs.order_by().values("pk").query.sql_with_params()
+        qs.order_by().values("pk")[: HOME_COUNT_SHOWN + 1].query.sql_with_params()
         for qs in (
             overdue_notes(user, now=now),
             sessions_without_note(user, now=now),
@@ -554,7 +560,11 @@ def board_counts(user, *, now: datetime) -> dict[str, int]:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {sql}", [p for _, params in counted for p in params])
         drafts, sessions, queue = cursor.fetchone()
-    return {"overdue": drafts + sessions, "queue": queue}
+    return {"overdue": _shown(drafts + sessions), "queue": _shown(queue)}
+
+
+def _shown(count: int) -> int | str:
+    return count if count <= HOME_COUNT_SHOWN else f"{HOME_COUNT_SHOWN}+"
 
 
 def cosigned(note: ProgressNote) -> CoSignature | None:

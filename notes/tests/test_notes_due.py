@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from attendance.tests.builders import enrol, make_session
 from notes import services
 from notes.models import NoteKind, NoteSettings
-from notes.selectors import DueRow, notes_due, overdue_notes
+from notes.selectors import HOME_COUNT_SHOWN, DueRow, notes_due, overdue_notes
 from notes.tests.conftest import dap
 from participants.models import Participant
 from scheduling.models import Session
@@ -317,3 +317,24 @@ def test_the_board_and_the_supervisors_home_count_sessions_led_with_no_note_past
     assert "1 overdue in the program" in _board_line(
         login(world.supervisor).get("/").content.decode()
     )
+
+
+def test_the_home_counts_up_to_99_overdue_and_the_board_counts_them_all(
+    midweek, world, login, group_session
+):
+    """A program far behind on its notes: the home says 99+ (counting thousands on every load
+    of a director's home cost more than the rest of the page), the board gives the number."""
+    from django.urls import reverse
+
+    day = world.program.today() - timedelta(days=2)
+    for _ in range(HOME_COUNT_SHOWN):
+        group_session(0, day=day)
+    assert "99 overdue in the program" in _board_line(
+        login(world.supervisor).get("/").content.decode()
+    )
+    group_session(0, day=day)
+    assert "99+ overdue in the program" in _board_line(
+        login(world.supervisor).get("/").content.decode()
+    )
+    board = login(world.supervisor).get(reverse("notes:board")).content.decode()
+    assert f"Sessions with no note yet ({HOME_COUNT_SHOWN + 1})" in board
