@@ -98,6 +98,7 @@ def _pages() -> list[tuple[str, str, str, str, dict[str, str] | None]]:
             {"dob": str(someone.date_of_birth)},
         ),
         ("chart overview", me, "get", f"/participants/{pid}/", None),
+        ("clinical summary", me, "get", f"/participants/{pid}/summary/", None),
         ("history tab", me, "get", f"/participants/{pid}/history/", None),
         ("measurement tab", me, "get", f"/measurement/{pid}/", None),
         ("alerts tab", me, "get", f"/alerts/{pid}/", None),
