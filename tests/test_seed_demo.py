@@ -187,7 +187,8 @@ def test_the_demo_program_is_well_run_with_a_few_genuine_exceptions(db):
     # A supervisor co-signs within days: the queue holds the last few days' notes.
     board = board_counts(User.objects.get(username="director"), now=timezone.now())
     needing = ProgressNote.objects.filter(cosign_required=True).count()
-    assert 1 <= board["queue"] <= needing / 3
+    queue_shown = board["queue"]  # "99+" past 99: a demo's queue must be far shorter
+    assert isinstance(queue_shown, int) and 1 <= queue_shown <= needing / 3
 
     # A referral is screened within days and settled within about two weeks: HEDIS IET
     # counts treatment begun within 14 days of the diagnosis. One stuck case may wait longer.
