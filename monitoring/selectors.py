@@ -1,5 +1,6 @@
 """Reads of alerts shared by the home page, the chart header and the alerts tab."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,13 +24,17 @@ from participants.access import organizations_with
 from participants.models import CareTeamMember
 
 
+def _worst_first(alerts: Iterable[Alert]) -> list[Alert]:
+    """Worst severity first, keeping the order they were read in within a severity."""
+    return sorted(alerts, key=lambda a: SEVERITY_RANK.get(Severity(a.severity), 0), reverse=True)
+
+
 def open_alerts_assigned_to(user) -> list[Alert]:
-    alerts = list(
+    return _worst_first(
         Alert.objects.filter(assigned_to=user, status=AlertStatus.OPEN)
         .select_related("participant")
         .order_by("-created_at")
     )
-    return sorted(alerts, key=lambda a: SEVERITY_RANK.get(Severity(a.severity), 0), reverse=True)
 
 
 def alerts_for(participant) -> list[Alert]:
@@ -205,10 +210,8 @@ def who_was_alerted(participant, source) -> str:
 def open_alerts_of(participant) -> list[Alert]:
     """A participant's open alerts, worst first and newest first within a severity (one
     query): what the clinical summary counts and names."""
-    return sorted(
+    return _worst_first(
         Alert.objects.filter(participant=participant, status=AlertStatus.OPEN)
         .only("public_id", "severity", "title", "created_at")
-        .order_by("-created_at", "-pk"),
-        key=lambda a: SEVERITY_RANK.get(Severity(a.severity), 0),
-        reverse=True,
+        .order_by("-created_at", "-pk")
     )
