@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from participants.access import may_open
-from tandem.navigation import ITEMS
+from tandem.navigation import ITEMS, NavItem
 
 
 def tandem(request: HttpRequest) -> dict:
@@ -41,16 +41,37 @@ def _shell(script_prefix: str) -> dict[str, str]:
 
 
 def nav_links(user, path: str, script_prefix: str) -> SafeString:
-    """The top bar's links as HTML, the page being shown marked current: each link is built
-    and escaped once per process, rather than by the template link by link on every page."""
-    return mark_safe(
-        "\n".join(
-            _nav_link(
-                item.label, item.url_name, script_prefix, _url(item.url_name, script_prefix) == path
-            )
-            for item in ITEMS.implementations()
-            if may_open(user, item.url_name)
-        )
+    """The top bar's links as HTML, the page being shown marked current, the items of a
+    menu gathered where its first one stands: each link is built and escaped once per
+    process, rather than by the template link by link on every page."""
+    shown = [item for item in ITEMS.implementations() if may_open(user, item.url_name)]
+    menus: dict[str, list[NavItem]] = {}
+    for item in shown:
+        if item.menu:
+            menus.setdefault(item.menu, []).append(item)
+    html: list[str] = []
+    for item in shown:
+        if not item.menu:
+            html.append(_link(item, script_prefix, path))
+        elif item is menus[item.menu][0]:
+            html.append(_menu(item.menu, menus[item.menu], script_prefix, path))
+    return mark_safe("\n".join(html))
+
+
+def _link(item: NavItem, script_prefix: str, path: str) -> str:
+    url = _url(item.url_name, script_prefix)
+    return _nav_link(item.label, item.url_name, script_prefix, url == path)
+
+
+def _menu(name: str, members: list[NavItem], script_prefix: str, path: str) -> str:
+    """A button opening the menu's links; no script is needed to open it, and it says
+    when the page shown is one of them."""
+    current = any(_url(item.url_name, script_prefix) == path for item in members)
+    return format_html(
+        '<details class="navmenu"><summary{}>{}</summary><div>{}</div></details>',
+        mark_safe(' class="current"') if current else "",
+        name,
+        mark_safe("".join(_link(item, script_prefix, path) for item in members)),
     )
 
 

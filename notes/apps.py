@@ -21,7 +21,9 @@ class NotesConfig(AppConfig):
         register_page("notes:due", views.opens_notes_due)
         register_page("notes:board", views.opens_board)
         register_page("notes:settings", views.opens_settings)
-        navigation.ITEMS.register(navigation.NavItem("Note settings", "notes:settings", 91))
+        navigation.ITEMS.register(
+            navigation.NavItem("Note settings", "notes:settings", 91, navigation.SETTINGS)
+        )
         home_page.PANELS.register(home_page.Panel(home_page.EVERY_HOME, 50, views.home_panel))
         from notes import summary
         from participants.chart import DUE, SUMMARY, SummarySection

@@ -35,7 +35,9 @@ class PlansConfig(AppConfig):
             lambda user: any(may(user, "plan.settings", o) for o in organizations_of(user)),
         )
         navigation.ITEMS.register(navigation.NavItem("Plan reviews", "plans:reviews_due", 35))
-        navigation.ITEMS.register(navigation.NavItem("Plan settings", "plans:settings", 90))
+        navigation.ITEMS.register(
+            navigation.NavItem("Plan settings", "plans:settings", 90, navigation.SETTINGS)
+        )
         home_page.PANELS.register(home_page.Panel(home_page.EVERY_HOME, 50, views.home_panel))
         from participants.chart import DUE, SUMMARY, SummarySection
         from plans import summary

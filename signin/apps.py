@@ -16,9 +16,9 @@ class SigninConfig(AppConfig):
 
         from participants.access import page_rule, register_page
         from signin.middleware import start_idle_clock
-        from tandem.navigation import ITEMS, NavItem
+        from tandem.navigation import ITEMS, SETTINGS, NavItem
 
         user_logged_in.connect(start_idle_clock, dispatch_uid="signin.idle_clock")
 
         register_page("accounts:staff", page_rule("staff.manage"))
-        ITEMS.register(NavItem("Staff", "accounts:staff", order=90))
+        ITEMS.register(NavItem("Staff", "accounts:staff", order=90, menu=SETTINGS))

@@ -59,3 +59,23 @@ def test_front_desk_sees_no_clinical_tab(world, login):
 def _found(match: re.Match[str] | None) -> str:
     assert match is not None, "the page has no navigation bar"
     return match.group(1)
+
+
+def test_the_directors_settings_pages_are_one_menu_marked_when_one_is_shown(world, login):
+    client = login(world.director)
+    nav = _found(NAV.search(client.get("/").content.decode()))
+    menu = re.search(r'<details class="navmenu"><summary>Settings</summary>(.*?)</details>', nav)
+    assert menu is not None, nav
+    assert HREF.findall(menu.group(1)) == [
+        reverse("accounts:staff"),
+        reverse("plans:settings"),
+        reverse("notes:settings"),
+    ]
+    shown = _found(NAV.search(client.get(reverse("notes:settings")).content.decode()))
+    assert '<summary class="current">Settings</summary>' in shown
+
+
+def test_no_settings_menu_for_a_role_that_may_open_none_of_its_pages(world, login):
+    nav = _found(NAV.search(login(world.auditor).get("/").content.decode()))
+    assert "navmenu" not in nav
+    assert reverse("audit:trail") in nav

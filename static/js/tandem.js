@@ -14,3 +14,20 @@
   });
   reset();
 })();
+
+// A top-bar menu closes when the next click lands outside it or Escape is pressed, as
+// people expect of a menu; without this script it closes from its own button.
+(function () {
+  "use strict";
+  function closeMenus(except) {
+    document.querySelectorAll("details.navmenu[open]").forEach(function (menu) {
+      if (menu !== except) { menu.removeAttribute("open"); }
+    });
+  }
+  document.addEventListener("click", function (event) {
+    closeMenus(event.target.closest && event.target.closest("details.navmenu"));
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { closeMenus(null); }
+  });
+})();
