@@ -7,9 +7,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import Site
 from audit.models import Action, AuditEvent
 from audit.services import record_event
-from conftest import make_participant
+from conftest import make_participant, make_user
+from monitoring.services import raise_alert, reassign
+from participants.models import CareTeamRole
+from participants.services import add_care_team_member
 
 
 def _url(name, world):
@@ -131,3 +135,122 @@ def test_a_history_page_costs_the_same_queries_at_ten_and_four_hundred_events(wo
 
     assert few == many
     assert "Frontdesk Tester viewed the roll call of a session · listed with 1 other" in html
+
+
+def _rows(client, world) -> list[list[str]]:
+    csv_text = client.get(_url("participants:history_csv", world)).content.decode()
+    return list(csv.reader(io.StringIO(csv_text)))
+
+
+def _named(user, first: str, last: str):
+    user.first_name, user.last_name = first, last
+    user.save()
+    return user
+
+
+def test_a_new_primary_clinician_reads_by_name_on_the_page_and_in_the_csv(world, login):
+    """ "primary clinician: Dana Reyes → Sam Ortiz", not the ids the event stores."""
+    dana = _named(world.therapist, "Dana", "Reyes")
+    sam = _named(world.counsellor, "Sam", "Ortiz")
+    add_care_team_member(
+        world.episode,
+        user=sam,
+        role=CareTeamRole.PRIMARY_CLINICIAN,
+        by=world.director,
+        replaces=dana,
+    )
+    client = login(world.director)
+
+    page = client.get(_url("participants:history", world)).content.decode()
+    rows = _rows(client, world)
+
+    assert "<li><strong>primary clinician</strong>: Dana Reyes → Sam Ortiz</li>" in page
+    changed = next(row for row in rows if "changed the primary clinician" in row[4])
+    assert rows[0][5] == "Changes"
+    assert changed[5] == "primary clinician: Dana Reyes → Sam Ortiz"
+    assert f"{dana.pk} → {sam.pk}" not in page
+
+
+def test_a_site_and_a_record_no_longer_present_read_as_words(world, login):
+    """A link to a site names it; an id whose record is gone says so, not a bare number."""
+    evening = Site.objects.create(program=world.program, name="Evening annex")
+    record_event(
+        actor=world.director,
+        action=Action.CHANGE,
+        participant=world.participant,
+        record=world.episode,
+        details={
+            "changes": {
+                "site": {"before": world.site.pk, "after": evening.pk},
+                "primary_clinician": {"before": 987654, "after": None},
+            }
+        },
+    )
+    client = login(world.director)
+
+    page = client.get(_url("participants:history", world)).content.decode()
+    changes = next(row[5] for row in _rows(client, world) if "site:" in row[5])
+
+    assert "<li><strong>site</strong>: Main → Evening annex</li>" in page
+    assert "<li><strong>primary clinician</strong>: a record no longer present → —</li>" in page
+    assert (
+        changes == "site: Main → Evening annex; primary clinician: a record no longer present → —"
+    )
+    assert "987654" not in page
+
+
+def test_another_participant_a_change_points_at_is_never_named(world, login):
+    """Another participant, of the same program even, reads "another participant": neither
+    their name nor their record number leaves through someone else's history."""
+    record_event(
+        actor=world.director,
+        action=Action.CHANGE,
+        participant=world.participant,
+        record=world.episode,
+        details={
+            "changes": {"participant": {"before": world.referral.pk, "after": world.participant.pk}}
+        },
+    )
+    client = login(world.director)
+
+    page = client.get(_url("participants:history", world)).content.decode()
+    rows = _rows(client, world)
+
+    assert "<li><strong>participant</strong>: another participant → Robin Testperson</li>" in page
+    assert any(row[5] == "participant: another participant → Robin Testperson" for row in rows)
+    for told in (page, repr(rows)):
+        assert "Casey" not in told and "Newcomer" not in told and "T-000002" not in told
+
+
+def test_a_history_page_names_its_changes_records_in_the_same_queries_at_any_count(world, login):
+    """Each page reads the staff its changes name in one query, however many rows and people."""
+    client = login(world.director)
+    alert = raise_alert(world.participant, kind="manual", severity="high", title="Missed days")
+    staff = [_named(make_user(f"staff{n}"), f"Staffer{n}", "Example") for n in range(60)]
+
+    def write(people) -> None:
+        for one, two in zip(people[::2], people[1::2], strict=True):
+            reassign(alert, [one.pk, two.pk], by=world.director, reason="Covering")
+            record_event(
+                actor=world.director,
+                action=Action.CHANGE,
+                participant=world.participant,
+                record=world.episode,
+                details={"changes": {"primary_clinician": {"before": one.pk, "after": two.pk}}},
+            )
+
+    def page_queries() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(_url("participants:history", world)).content.decode()
+        return len(queries), html
+
+    write(staff[:4])
+    few, _ = page_queries()
+    write(staff[4:])
+    many, html = page_queries()
+
+    assert few == many
+    assert (
+        "<li><strong>primary clinician</strong>: Staffer58 Example → Staffer59 Example</li>" in html
+    )
+    assert "Staffer58 Example, Staffer59 Example" in html  # the alert's new assignees
