@@ -25,6 +25,13 @@ class PlansConfig(AppConfig):
         SECTIONS.register(
             Section("treatment_plan_versions", "Treatment plan versions", export.versions_section)
         )
+        SECTIONS.register(
+            Section(
+                "treatment_plan_reviews",
+                "Treatment plan reviews without changes",
+                export.reviews_section,
+            )
+        )
         TRANSITION_GUARDS.register(TransitionGuard(EpisodeStatus.ACTIVE, services.scheduling_guard))
         eligibility.RULES.register(services.held_back_from_scheduling)
         AFTER_DECISION.register(services.review_schedule_after_decision)

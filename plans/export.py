@@ -25,6 +25,21 @@ def versions_section(participant: Participant) -> list[dict]:
     return rows
 
 
+def reviews_section(participant: Participant) -> list[dict]:
+    """Every review that kept a version unchanged, oldest first: the record that the plan was
+    reviewed on time, by whom, and what the review found."""
+    return [
+        {
+            "version": review.plan.number,
+            "reviewed_on": review.reviewed_on,
+            "reason": review.get_reason_display(),
+            "reviewed_by": review.recorded_by.get_full_name() if review.recorded_by else "",
+            "found": review.note,
+        }
+        for review in reversed(selectors.reviews_among(selectors.plans_of(participant)))
+    ]
+
+
 def plan_section(participant: Participant) -> list[dict]:
     """The plan in force, one row per objective, with its problem, goal and interventions."""
     plan = selectors.plan_in_force(participant)

@@ -44,6 +44,19 @@ def plans_of(participant: Participant) -> list[TreatmentPlan]:
     )
 
 
+def reviews_among(versions: list[TreatmentPlan]) -> list[PlanReview]:
+    """The reviews that kept one of these versions unchanged, newest first: the plan tab's
+    record of each review, what it found and who made it (one query)."""
+    if not versions:
+        return []
+    return list(
+        PlanReview.objects.current()
+        .filter(plan__in=[v.pk for v in versions])
+        .select_related("recorded_by", "plan")
+        .order_by("-reviewed_on", "-recorded_at")
+    )
+
+
 def in_force_among(versions: list[TreatmentPlan]) -> TreatmentPlan | None:
     """`plan_in_force` picked from `plans_of`'s list, which is in the same order."""
     return next((p for p in versions if p.is_signed and p.entered_in_error_at is None), None)

@@ -75,7 +75,8 @@ def _capabilities(request: StaffRequest, participant, plan: TreatmentPlan | None
 
 @participant_page(Scope.CLINICAL, methods=("GET",))
 def plan_tab(request: StaffRequest, participant) -> HttpResponse:
-    """The plan in force with computed progress, the open draft, and every version."""
+    """The plan in force with computed progress, the open draft, every version and every
+    review that kept a version unchanged."""
     context = chart_context(request, participant, "plan")
     versions = selectors.plans_of(participant)
     in_force = selectors.in_force_among(versions)
@@ -86,6 +87,7 @@ def plan_tab(request: StaffRequest, participant) -> HttpResponse:
         view=selectors.plan_view(in_force, loaded=True) if in_force else None,
         draft=selectors.draft_among(versions),
         versions=versions,
+        reviews=selectors.reviews_among(versions),
         plan_settings=settings,
         review_due=selectors.stored_review_due(episode) if episode else None,
         revision_form=forms.RevisionForm(),

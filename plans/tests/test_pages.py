@@ -1,6 +1,6 @@
 """The Plan tab, the editor (plain and htmx), a version, an objective, and the reviews board."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -399,3 +399,62 @@ def test_an_objective_names_its_measure_as_the_plan_offers_it(world, login):
     assert "<td>Craving (daily check-in, 0-10) &lt; 10</td>" in printed
     for page in (tab, printed):
         assert "checkin-craving" not in page.lower()
+
+
+def test_the_plan_tab_keeps_every_review_and_what_it_found(world, login):
+    """A review that changed nothing is still a clinical record the team reads back: when,
+    why, who, and what it found, newest first, with the last one on the plan in force."""
+    import time_machine
+
+    plan = signed(world)
+    assert plan.signed_at is not None
+    first_day = plan.signed_at.astimezone(world.program.tz).date()
+    tab = reverse("plans:plan", args=[world.participant.public_id])
+    assert "Reviews without changes" not in login(world.therapist).get(tab).content.decode()
+    with time_machine.travel(plan.signed_at + timedelta(days=40), tick=False):
+        for offset, note in ((10, "Goals still fit."), (30, "Fewer cravings; keep going.")):
+            services.record_review(
+                plan,
+                by=world.therapist,
+                reason="scheduled",
+                note=note,
+                reviewed_on=first_day + timedelta(days=offset),
+            )
+        page = login(world.therapist).get(tab).content.decode()
+    later, earlier = day(first_day + timedelta(days=30)), day(first_day + timedelta(days=10))
+    assert f"Last reviewed on {later} by {world.therapist}." in page
+    section = page.split("Reviews without changes", 1)[1]
+    assert section.index(later) < section.index("Fewer cravings; keep going.")
+    assert section.index("Fewer cravings; keep going.") < section.index(earlier)
+    assert section.index(earlier) < section.index("Goals still fit.")
+    assert "Review interval reached" in section
+
+
+def test_the_exported_and_printed_record_carry_the_plan_reviews(world, login):
+    import json
+
+    plan = signed(world)
+    assert plan.signed_at is not None
+    reviewed_on = plan.signed_at.astimezone(world.program.tz).date()
+    services.record_review(
+        plan,
+        by=world.therapist,
+        reason="scheduled",
+        note="Goals still fit.",
+        reviewed_on=reviewed_on,
+    )
+    client = login(world.director)
+    args = [world.participant.public_id]
+    exported = json.loads(client.get(reverse("participants:export", args=args)).content)
+    assert exported["treatment_plan_reviews"] == [
+        {
+            "version": 1,
+            "reviewed_on": reviewed_on.isoformat(),
+            "reason": "Review interval reached",
+            "reviewed_by": world.therapist.get_full_name(),
+            "found": "Goals still fit.",
+        }
+    ]
+    printed = client.get(reverse("participants:print_record", args=args)).content.decode()
+    assert "<h2>Treatment plan reviews without changes</h2>" in printed
+    assert day(reviewed_on) in printed and "Goals still fit." in printed
