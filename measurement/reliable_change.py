@@ -1,8 +1,8 @@
 """Reliable change (Jacobson & Truax 1991) from baseline to latest, per instrument.
 
 RCI = (latest − baseline) / S_diff, with S_diff = √2 · SE and SE = SD · √(1 − r)
-(clinical reference §1b, "Jacobson–Truax method"). |RCI| ≥ 1.96 is reliable change
-(p < .05). Higher scores are worse on every instrument here, so a negative RCI is an
+(clinical reference §1b, "Jacobson–Truax method"). |RCI| > 1.96 is reliable change
+(p < .05), as §1b words it: exactly 1.96 is not. Higher scores are worse on every instrument here, so a negative RCI is an
 improvement.
 
 SD and r come only from a published source named in `NORMS`; an instrument without one
@@ -140,9 +140,10 @@ def rci(baseline: float, latest: float, sd: float, reliability: float) -> float:
 
 
 def classify(value: float) -> str:
-    if value <= -RELIABLE:
+    """Reliable change beyond ±1.96 (clinical reference §1b: |RC| > 1.96)."""
+    if value < -RELIABLE:
         return "reliable-improvement"
-    if value >= RELIABLE:
+    if value > RELIABLE:
         return "reliable-deterioration"
     return "no-reliable-change"
 

@@ -46,6 +46,14 @@ def test_gad7_uses_the_sd_for_the_participants_sex():
     assert women.classification == "no-reliable-change"
 
 
+def test_an_rci_of_exactly_196_is_not_reliable_change():
+    """Clinical reference §1b: "|RC| > 1.96 means reliable change (p < .05)"."""
+    assert classify(1.96) == "no-reliable-change"
+    assert classify(-1.96) == "no-reliable-change"
+    assert classify(1.9601) == "reliable-deterioration"
+    assert classify(-1.9601) == "reliable-improvement"
+
+
 def test_no_rci_without_a_published_sd_and_reliability():
     for code, totals, sex in (
         ("gad-7", [15, 5], None),
@@ -85,8 +93,8 @@ def test_rci_is_the_jacobson_truax_formula(baseline, latest, sd, r):
     assert rci(latest, baseline, sd, r) == pytest.approx(-expected)
     assert classify(expected) == (
         "reliable-improvement"
-        if expected <= -1.96
+        if expected < -1.96
         else "reliable-deterioration"
-        if expected >= 1.96
+        if expected > 1.96
         else "no-reliable-change"
     )
