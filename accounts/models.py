@@ -13,13 +13,14 @@ from tandem.models import TimeStamped
 
 
 class LevelOfCare(models.TextChoices):
-    """ASAM 3rd-edition level codes, stored as data (no criteria text is shipped)."""
+    """ASAM 3rd-edition level codes, stored as data (no criteria text is shipped); names from
+    the clinical reference §2b, 3rd-edition column."""
 
     OUTPATIENT = "1", "Level 1 — Outpatient"
     IOP = "2.1", "Level 2.1 — Intensive outpatient"
     PHP = "2.5", "Level 2.5 — Partial hospitalisation"
     RESIDENTIAL = "3", "Level 3 — Residential"
-    INPATIENT = "4", "Level 4 — Medically managed inpatient"
+    INPATIENT = "4", "Level 4 — Medically managed intensive inpatient"
     WITHDRAWAL = "wm", "Withdrawal management"
 
 

@@ -2,8 +2,9 @@
 
 Only ids, names, ratings and level codes are stored (clinical reference, section 2): no ASAM
 Criteria text and no ASAM decision rules are shipped. Dimension names: asam.org, 3rd edition
-(2013). The 0–4 scale is confirmed; its word labels are the commonly used ones and are not
-confirmed against the book.
+(2013), as in the reference's §2a table. The 0–4 scale is confirmed (§2a); its word labels are
+the commonly used ones, marked ❓ in §2a and not confirmed against the book. Level codes and
+names: `accounts.models.LevelOfCare` (§2b).
 """
 
 from dataclasses import dataclass
