@@ -28,6 +28,8 @@ from tandem.hooks import Hook
 
 CSSRS = "cssrs-screener"
 # C-SSRS screener risk level -> alert severity; an undetermined level is treated as the worst.
+# The levels are the clinical reference's triage (§0, marked ⚠️ in §1a); the severity each
+# raises is Tandem's, as the reference only says every yes is actionable.
 CSSRS_SEVERITY = {"high": Severity.CRITICAL, "moderate": Severity.HIGH, "low": Severity.WARNING}
 MIN_REASON_LENGTH = 5
 # Clock skew tolerated between a device and the server for "completed at".
