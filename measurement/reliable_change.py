@@ -2,8 +2,8 @@
 
 RCI = (latest − baseline) / S_diff, with S_diff = √2 · SE and SE = SD · √(1 − r)
 (clinical reference §1b, "Jacobson–Truax method"). |RCI| > 1.96 is reliable change
-(p < .05), as §1b words it: exactly 1.96 is not. Higher scores are worse on every instrument here, so a negative RCI is an
-improvement.
+(p < .05), as §1b words it: exactly 1.96 is not. Higher scores are worse on every
+instrument here, so a negative RCI is an improvement.
 
 SD and r come only from a published source named in `NORMS`; an instrument without one
 gets no RCI (`rci` None, `classification` "not-computed", and the reason). The sources
