@@ -298,7 +298,10 @@ class CareTeamMember(TimeStamped, Versioned):
 
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="care_team")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="care_team_memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="care_team_memberships",
+        verbose_name="staff member",
     )
     role = models.CharField(max_length=20, choices=CareTeamRole.choices)
     started_on = models.DateField(default=timezone.localdate)

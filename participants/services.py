@@ -703,7 +703,14 @@ def _put_on_care_team(
             participant=current.participant,
             record=member,
             decision=decision,
-            details={"role": role, "user": user.pk},
+            details={
+                "role": role,
+                "user": user.pk,
+                "changes": {
+                    "user": {"before": None, "after": user.pk},
+                    "role": {"before": None, "after": role},
+                },
+            },
         )
     forget_decisions()
     if changed:

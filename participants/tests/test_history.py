@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import Site
+from accounts.models import Membership, Role, Site
 from audit.models import Action, AuditEvent
 from audit.services import record_event
 from conftest import make_participant, make_user
@@ -254,3 +254,20 @@ def test_a_history_page_names_its_changes_records_in_the_same_queries_at_any_cou
         "<li><strong>primary clinician</strong>: Staffer58 Example → Staffer59 Example</li>" in html
     )
     assert "Staffer58 Example, Staffer59 Example" in html  # the alert's new assignees
+
+
+def test_adding_a_care_team_member_says_who_joined_and_in_what_role(world, login):
+    """ "added a care-team member" alone left the reader to guess who."""
+    rosa = _named(make_user("rosa"), "Rosa", "Delgado")
+    Membership.objects.create(user=rosa, organization=world.org, role=Role.CASE_MANAGER)
+    add_care_team_member(
+        world.episode, user=rosa, role=CareTeamRole.CASE_MANAGER, by=world.director
+    )
+    client = login(world.director)
+
+    page = client.get(_url("participants:history", world)).content.decode()
+    added = next(row for row in _rows(client, world) if "added a care-team member" in row[4])
+
+    assert "<li><strong>staff member</strong>: — → Rosa Delgado</li>" in page
+    assert "<li><strong>role</strong>: — → Case manager</li>" in page
+    assert added[5] == "staff member: — → Rosa Delgado; role: — → Case manager"
