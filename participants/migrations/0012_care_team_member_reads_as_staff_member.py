@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participants', '0010_care_team_every_end_recorded'),
+        ('participants', '0011_level_4_third_edition_name'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
