@@ -258,3 +258,22 @@ def test_a_stop_recorded_ahead_leaves_the_medication_taken_until_that_day(world,
     assert "<td>Tue 1 Sep 2026</td>" in page
     assert "<tr>\n        <td>Quetiapine</td>" in page  # not greyed out
     assert '<tr class="muted">\n        <td>Sertraline</td>' in page
+
+
+def test_only_a_medication_still_taken_offers_its_stop_folded_in_its_row(world, login):
+    """A list of five medications is not five open date fields: each row still taken folds
+    its stop behind "Record a stop"; a stopped one offers none."""
+    add_medication(
+        world.participant, by=world.therapist, code="quetiapine", started_on=date(2026, 9, 1)
+    )
+    finished = add_medication(
+        world.participant, by=world.therapist, code="sertraline", started_on=date(2026, 9, 2)
+    )
+    stop_medication(
+        finished, by=world.therapist, stopped_on=date(2026, 11, 1), reason="", expected_version=1
+    )
+    url = reverse("medications:tab", args=[world.participant.public_id])
+    page = login(world.therapist).get(url).content.decode()
+    assert page.count("<details><summary>Record a stop</summary>") == 1
+    quetiapine = page.split("<td>Quetiapine</td>", 1)[1].split("</tr>", 1)[0]
+    assert "<details><summary>Record a stop</summary>" in quetiapine
