@@ -31,3 +31,26 @@
     if (event.key === "Escape") { closeMenus(null); }
   });
 })();
+
+// On a phone a list table stacks each row's cells (see tandem.css); each cell is given its
+// column's heading so "9 h" still says "Required". Content that htmx swaps in is labelled too.
+(function () {
+  "use strict";
+  function label(root) {
+    root.querySelectorAll("table.list").forEach(function (table) {
+      var headings = Array.prototype.map.call(
+        table.querySelectorAll("thead th"), function (th) { return th.textContent.trim(); });
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        var column = 0;
+        Array.prototype.forEach.call(row.cells, function (cell) {
+          if (cell.colSpan === 1 && headings[column] && !cell.hasAttribute("data-label")) {
+            cell.setAttribute("data-label", headings[column]);
+          }
+          column += cell.colSpan;
+        });
+      });
+    });
+  }
+  label(document);
+  document.addEventListener("htmx:afterSettle", function () { label(document); });
+})();
