@@ -178,13 +178,18 @@ def _form_page(
         # keeps them instead of asking for them again.
         chosen = {str(o.public_id) for o in thread.of(note)}
     # A group session's notes are written on its group note: the list offers the individual
-    # sessions, and a group session only when the form already names it.
+    # sessions, and a group session only when the form already names it. Each comes with how
+    # it was held, which the page's script sets "How" to when the session is chosen.
     chosen_session = form["session"].value()
     context.update(
         form=form,
         format=fmt,
         formats=services.formats_for(program),
-        sessions=[s for s in sessions if not s.is_group or str(s.public_id) == chosen_session],
+        sessions=[
+            (s, services.session_mode(s))
+            for s in sessions
+            if not s.is_group or str(s.public_id) == chosen_session
+        ],
         note=note,
         objectives=thread.active_objectives(participant),
         chosen=chosen,
