@@ -1,6 +1,6 @@
 """Reads of safety plans: the confirmed one in force, the open draft, the history."""
 
-from django.db.models import Max
+from django.db.models import Max, Q, Subquery
 
 from safety.models import SafetyPlan
 
@@ -21,6 +21,21 @@ def draft_of(participant, *, for_update: bool = False) -> SafetyPlan | None:
     if for_update:
         rows = rows.select_for_update()
     return rows.first()
+
+
+def confirmed_and_draft(participant) -> tuple[SafetyPlan | None, SafetyPlan | None]:
+    """The confirmed plan in force and the open draft, read together in one query for the
+    chart's summary, which says both."""
+    current = SafetyPlan.objects.current().filter(participant=participant)
+    newest = current.filter(signed_at__isnull=False).order_by("-number").values("pk")[:1]
+    rows = list(
+        current.filter(Q(signed_at__isnull=True) | Q(pk=Subquery(newest))).select_related(
+            "signed_by"
+        )
+    )
+    confirmed = next((plan for plan in rows if plan.signed_at is not None), None)
+    draft = next((plan for plan in rows if plan.signed_at is None), None)
+    return confirmed, draft
 
 
 def next_number(participant) -> int:

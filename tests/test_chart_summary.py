@@ -24,7 +24,7 @@ from notes.services import draft_note
 from notes.tests.conftest import dap
 from participants.access import Scope
 from participants.chart import DUE, SUMMARY, SummarySection
-from safety.services import save_draft
+from safety.services import confirm, save_draft
 from worklist.services import create_task
 
 CHICAGO = ZoneInfo("America/Chicago")
@@ -33,11 +33,11 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 # The session, user and roles, the participant with its episodes and care teams, and the
 # audit event (1 each on PostgreSQL, 3 each elsewhere), then each section's reads: the open
-# alerts (1), the latest C-SSRS (1), the safety plan and its draft (2), this week's sessions
-# and dose (4, 5 in a week of admission or discharge) and the next sessions (1), the stay's
-# scores (2), what is due (3), the plan review (at most 4), the reader's unsigned notes (1)
-# and the open tasks (1).
-SUMMARY_QUERY_BUDGET = {"postgresql": 24, "sqlite": 30}
+# alerts (1), the latest C-SSRS (1), the safety plan in force with its draft (1), this week's
+# sessions and dose (4, 5 in a week of admission or discharge) and the next sessions (1), the
+# stay's scores (2), what is due (3), the plan review (at most 4), the reader's unsigned notes
+# (1) and the open tasks (1).
+SUMMARY_QUERY_BUDGET = {"postgresql": 23, "sqlite": 29}
 
 
 def summary_url(participant) -> str:
@@ -226,6 +226,30 @@ def test_the_summary_reads_as_many_queries_after_months_of_history(world, signed
     assert "12 open alerts" in page.content.decode()
     assert len(long) == len(short), "\n".join(q["sql"] for q in long)
     assert len(long) <= SUMMARY_QUERY_BUDGET[connection.vendor], "\n".join(q["sql"] for q in long)
+
+
+def test_the_safety_plan_in_force_and_its_draft_are_read_in_one_query(world, signed_in):
+    """Two versions confirmed and a third drafted: the summary names the newer confirmed one
+    and the open draft from one read of the plans."""
+    for steps in ({"warning_signs": "Not sleeping"}, {"warning_signs": "Skipping meals"}):
+        draft = save_draft(
+            world.participant, by=world.therapist, steps=steps, expected_version=None
+        )
+        confirm(
+            draft, by=world.therapist, expected_version=draft.version, written_with_participant=True
+        )
+    save_draft(
+        world.participant,
+        by=world.therapist,
+        steps={"warning_signs": "Staying in bed"},
+        expected_version=None,
+    )
+    with CaptureQueriesContext(connection) as read:
+        page = signed_in(world.therapist).get(summary_url(world.participant), **HTMX)
+    html = page.content.decode()
+    assert "</a>: version 2, confirmed " in html and "(a draft is open)" in html
+    plans = [q["sql"] for q in read if "safety_safetyplan" in q["sql"]]
+    assert len(plans) == 1, "\n".join(plans)
 
 
 def test_the_overview_does_none_of_the_summarys_reads(world, signed_in):
