@@ -179,14 +179,15 @@ def _form_page(
         chosen = {str(o.public_id) for o in thread.of(note)}
     # A group session's notes are written on its group note: the list offers the individual
     # sessions, and a group session only when the form already names it. Each comes with how
-    # it was held, which the page's script sets "How" to when the session is chosen.
+    # what a note on it starts with (its date, times, minutes and how it was held), which the
+    # page's script fills in when the session is chosen.
     chosen_session = form["session"].value()
     context.update(
         form=form,
         format=fmt,
         formats=services.formats_for(program),
         sessions=[
-            (s, services.session_mode(s))
+            (s, _from_session(s))
             for s in sessions
             if not s.is_group or str(s.public_id) == chosen_session
         ],

@@ -77,7 +77,7 @@ def test_the_sessions_offered_are_those_held_so_far_latest_first(world, login, f
     enrol(make_session(world.program, today, title="Group today"), world.episode)
     page = login(world.therapist).get(reverse("notes:new", args=[world.participant.public_id]))
     offered = re.findall(
-        r"<option value=\"[0-9a-f-]+\" data-mode=\"\w+\">[^<]* · ([^<]+)</option>",
+        r"<option value=\"[0-9a-f-]+\" data-mode=\"\w+\"[^>]*>[^<]* · ([^<]+)</option>",
         page.content.decode(),
     )
     assert offered == ["Held today", "Held before"]

@@ -49,3 +49,30 @@ def test_choosing_an_online_session_sets_how_to_telehealth(page, world):
     page.get_by_text("Draft saved.").wait_for()
     note = ProgressNote.objects.get()
     assert (note.session, note.mode) == (online, "telehealth")
+
+
+def test_choosing_yesterdays_session_fills_in_its_date_and_times(page, world):
+    """The form starts on today; a note on yesterday's session is saved on the first try."""
+    from datetime import timedelta
+
+    seed()
+    yesterday = world.program.today() - timedelta(days=1)
+    session = make_session(
+        world.program, yesterday, kind="individual", title="Check-in", staff=[world.therapist]
+    )
+    enrol(session, world.episode)
+    sign_in(page, "therapist", PASSWORD)
+    page.goto(reverse("notes:new", args=[world.participant.public_id]) + "?format=dap")
+    assert page.get_by_label("Date of service").input_value() == world.program.today().isoformat()
+
+    page.get_by_label("Session").select_option(str(session.public_id))
+    tz = world.program.tz
+    assert page.get_by_label("Date of service").input_value() == yesterday.isoformat()
+    assert page.get_by_label("Start").input_value() == f"{session.starts_at.astimezone(tz):%H:%M}"
+    assert page.get_by_label("End").input_value() == f"{session.ends_at.astimezone(tz):%H:%M}"
+    page.get_by_label("If no plan objective: why").fill("Plan not yet signed.")
+    page.locator("#id_section_0").fill("Talked through the week.")
+    page.get_by_role("button", name="Save draft").click()
+    page.get_by_text("Draft saved.").wait_for()
+    note = ProgressNote.objects.get()
+    assert (note.session, note.service_date) == (session, yesterday)
