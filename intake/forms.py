@@ -31,10 +31,6 @@ class DiagnosisForm(forms.Form):
         label="Note", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
 
 class DiagnosisStatusForm(forms.Form):
     to_status = forms.ChoiceField(label="New status", choices=DiagnosisStatus.choices)

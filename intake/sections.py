@@ -344,7 +344,6 @@ class SectionForm(forms.Form):
 
     def __init__(self, *args, section: Section, signed: bool, **kwargs) -> None:
         kwargs.setdefault("auto_id", f"id_{section.key}_%s")
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.section = section
         for field in section.fields:

@@ -38,7 +38,6 @@ class DecisionForm(forms.Form):
     current = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         for dimension in asam.DIMENSIONS:
             self.fields[f"rating_{dimension.id}"] = forms.TypedChoiceField(
