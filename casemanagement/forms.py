@@ -24,6 +24,9 @@ OUTCOMES = [
     ("not_attended", "Did not attend"),
     ("cancelled", "Cancelled"),
 ]
+# Left empty, the owner is whoever records it when they are on the care team, else the case
+# manager, else the primary clinician (`services.owner_or_default`).
+OWNER_BY_DEFAULT = "Me, else their case manager"
 
 
 def _team(episode: Episode | None) -> QuerySet[User]:
@@ -34,7 +37,9 @@ def _team(episode: Episode | None) -> QuerySet[User]:
 class BarrierForm(forms.Form):
     kind = forms.ChoiceField(choices=BarrierKind.choices, label="Barrier")
     detail = forms.CharField(max_length=500, required=False)
-    owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
+    owner = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, empty_label=OWNER_BY_DEFAULT
+    )
 
     def __init__(self, *args, episode: Episode | None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -60,10 +65,16 @@ class AnswerForm(forms.Form):
 
 
 class ReferralForm(forms.Form):
-    resource = forms.ModelChoiceField(queryset=Resource.objects.none())
+    resource = forms.ModelChoiceField(
+        queryset=Resource.objects.none(), empty_label="Choose a resource"
+    )
     made_on = dates.DateField(widget=DATE, label="Referred on")
-    barrier = forms.ModelChoiceField(queryset=Barrier.objects.none(), required=False)
-    owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
+    barrier = forms.ModelChoiceField(
+        queryset=Barrier.objects.none(), required=False, empty_label="Not for a barrier"
+    )
+    owner = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, empty_label=OWNER_BY_DEFAULT
+    )
     note = forms.CharField(max_length=500, required=False)
 
     def __init__(

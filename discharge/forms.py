@@ -32,7 +32,7 @@ class DischargeForm(forms.ModelForm):
     channel = forms.ChoiceField(
         label="How to contact them",
         required=False,
-        choices=[("", "—"), *FollowUpChannel.choices],
+        choices=[("", "No contact"), *FollowUpChannel.choices],
     )
     confirm = forms.BooleanField(
         label="I confirm: discharge ends their future sessions and closes their care team and chart"
@@ -63,7 +63,7 @@ class DischargeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.items = items
         by_pk = {str(user.pk): user for user in takers}
-        people = [("", "---------"), *((pk, str(user)) for pk, user in by_pk.items())]
+        people = [("", "No one (closing it)"), *((pk, str(user)) for pk, user in by_pk.items())]
         for item in items:
             self.fields[f"choice:{item.key}"] = forms.ChoiceField(
                 label=item.title, choices=Handover.Choice.choices, widget=forms.RadioSelect

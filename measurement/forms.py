@@ -15,12 +15,15 @@ TRIGGER_LABELS = {
 def instrument_choices() -> list[tuple[str, str]]:
     from assessments.instruments import all_instruments
 
-    return [("", "—"), *((i.code, f"{i.name} ({i.short_name})") for i in all_instruments())]
+    return [
+        ("", "Choose a measure"),
+        *((i.code, f"{i.name} ({i.short_name})") for i in all_instruments()),
+    ]
 
 
 class RowForm(forms.Form):
     instrument = forms.ChoiceField(choices=instrument_choices)
-    when = forms.ChoiceField(label="Moment", choices=[("", "—"), *WHEN_WORDS.items()])
+    when = forms.ChoiceField(label="Moment", choices=[("", "Choose when"), *WHEN_WORDS.items()])
     days = forms.IntegerField(label="Every (days)", min_value=1, max_value=365, required=False)
     triggers = forms.MultipleChoiceField(
         choices=[(t, TRIGGER_LABELS[t]) for t in TRIGGERS],

@@ -27,6 +27,7 @@ class MedicationForm(forms.Form):
         label="Prescriber here",
         queryset=User.objects.none(),
         required=False,
+        empty_label="Not prescribed here",
         error_messages={"invalid_choice": PRESCRIBER_HERE},
     )
     prescribed_elsewhere = forms.CharField(

@@ -64,8 +64,12 @@ class ReferralDetailsForm(forms.Form):
 
 
 class ReferralForm(ReferralDetailsForm):
-    program = forms.ModelChoiceField(queryset=Program.objects.none())
-    site = forms.ModelChoiceField(queryset=Site.objects.none(), required=False)
+    program = forms.ModelChoiceField(
+        queryset=Program.objects.none(), empty_label="Choose a program"
+    )
+    site = forms.ModelChoiceField(
+        queryset=Site.objects.none(), required=False, empty_label="No site yet"
+    )
     # The program and site follow the person's details, before the referral's date and source.
     field_order = [
         "legal_first_name",

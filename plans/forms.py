@@ -60,7 +60,7 @@ class ObjectiveForm(VersionForm):
         required=False,
         label="Measured by",
     )
-    comparator = forms.ChoiceField(choices=[("", "—"), *Comparator.choices], required=False)
+    comparator = forms.ChoiceField(choices=[("", "No target"), *Comparator.choices], required=False)
     target_value = forms.DecimalField(required=False, max_digits=9, decimal_places=2)
 
 

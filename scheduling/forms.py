@@ -28,13 +28,18 @@ class GroupForm(forms.Form):
     curriculum_module = forms.CharField(
         max_length=150, required=False, label="Topic / curriculum module"
     )
-    track = forms.ModelChoiceField(queryset=Track.objects.none(), required=False)
+    track = forms.ModelChoiceField(
+        queryset=Track.objects.none(), required=False, empty_label="No track"
+    )
     weekday = forms.TypedChoiceField(choices=Weekday.choices, coerce=int)
     start_time = forms.TimeField(widget=TIME, label="Starts at")
     minutes = forms.IntegerField(min_value=1, initial=180, label="Length (minutes)")
     mode = forms.ChoiceField(choices=SessionMode.choices, initial=SessionMode.IN_PERSON)
     room = forms.ModelChoiceField(
-        queryset=Room.objects.none(), required=False, help_text="For in-person groups."
+        queryset=Room.objects.none(),
+        required=False,
+        empty_label="No room",
+        help_text="For in-person groups.",
     )
     video_link = forms.URLField(
         required=False, assume_scheme="https", help_text="For virtual groups."
@@ -90,7 +95,7 @@ class TrackForm(forms.Form):
 
 
 class RoomForm(forms.Form):
-    site = forms.ModelChoiceField(queryset=Site.objects.none())
+    site = forms.ModelChoiceField(queryset=Site.objects.none(), empty_label="Choose a site")
     name = forms.CharField(max_length=100)
     capacity = forms.IntegerField(min_value=1)
 
@@ -110,7 +115,7 @@ class CancelForm(forms.Form):
 
 class WindowForm(forms.Form):
     weekday = forms.TypedChoiceField(
-        choices=[("", "—"), *Weekday.choices], coerce=int, required=False, empty_value=None
+        choices=[("", "No window"), *Weekday.choices], coerce=int, required=False, empty_value=None
     )
     start = forms.TimeField(widget=TIME, required=False)
     end = forms.TimeField(widget=TIME, required=False)

@@ -1,8 +1,9 @@
 """The staff form pages of a demo-like program, as the roles that fill them in: every label
-reads without a trailing colon.
+reads without a trailing colon and no select offers Django's "---------" as a choice.
 
 A clinician filling in a chart at the end of the day reads "Medication" beside the box, as on
-the intake and level-of-care forms.
+the intake and level-of-care forms, and an empty choice that says what leaving it empty means
+("Not prescribed here"), never a row of dashes.
 """
 
 import re
@@ -17,6 +18,7 @@ from participants.demo import DEMO_PASSWORD
 from participants.models import Participant
 
 _LABEL_WITH_COLON = re.compile(r":\s*</(label|legend)>")
+_DASHES_CHOICE = re.compile(r"<option[^>]*>\s*[-—–]+\s*</option>")
 
 
 @pytest.fixture(scope="module")
@@ -100,6 +102,16 @@ def _all_pages(client) -> dict[str, str]:
     }
 
 
+def test_no_select_on_the_form_pages_offers_dashes(demo_world, db, client):
+    pages = _all_pages(client)
+
+    assert {
+        page: _DASHES_CHOICE.findall(html)
+        for page, html in pages.items()
+        if _DASHES_CHOICE.search(html)
+    } == {}
+
+
 def test_no_label_on_the_form_pages_ends_in_a_colon(demo_world, db, client):
     pages = _all_pages(client)
 
@@ -117,6 +129,7 @@ def test_the_medication_form_names_its_fields_plainly(demo_world, db, client):
 
     assert '<label for="id_code">Medication</label>' in page
     assert '<label for="id_started_on">Started</label>' in page
+    assert '<option value="" selected>Not prescribed here</option>' in page
 
 
 def test_a_checkbox_list_is_a_fieldset_named_by_its_legend(demo_world, db, client):
