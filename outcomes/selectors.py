@@ -245,6 +245,8 @@ class CompletionRow:
     left_care: int | None
     completed: int | None
     not_completed: int | None
+    # A month row's month (its key is the month in ISO, "2026-06", for the CSV and the API).
+    month: date | None = None
 
     @property
     def rate(self) -> float | None:
@@ -364,16 +366,20 @@ def completion(filters: Filters, sites: list[Site], source: Source = LIVE) -> Co
     relations = completion_relations(months, groups)
     hidden = suppress(relations)
 
-    def row(prefix: tuple, label: str) -> CompletionRow:
+    def row(prefix: tuple, label: str, month: date | None = None) -> CompletionRow:
         def shown(column: str) -> int | None:
             name = (*prefix, column)
             return None if name in hidden else relations.values[name]
 
-        return CompletionRow(prefix[-1], label, shown("left"), shown("completed"), shown("other"))
+        return CompletionRow(
+            prefix[-1], label, shown("left"), shown("completed"), shown("other"), month
+        )
 
     return Completion(
         total=row(("total",), "All who left care"),
-        months=[row(("month", key), key) for key in sorted(months)],
+        months=[
+            row(("month", key), key, date.fromisoformat(f"{key}-01")) for key in sorted(months)
+        ],
         groups=[
             row(("group", key), labels[key])
             for key in sorted(groups, key=lambda k: list(labels).index(k))

@@ -27,6 +27,7 @@ from participants.http import StaffRequest
 from participants.views import chart_context
 from tandem.errors import AccessDenied, TandemError
 from tandem.methods import serves
+from tandem.templatetags.clock import month
 from tandem.views import error_page
 
 
@@ -100,7 +101,7 @@ def board(request: HttpRequest) -> HttpResponse:
         "completion_chart": charts.rate_bars(
             "completion-by-month",
             "Completion rate by month of discharge",
-            [(row.label, row.rate) for row in completion.months],
+            [(month(row.month), row.rate) for row in completion.months],
         ),
         "group_chart": charts.rate_bars(
             "completion-by-group",

@@ -25,6 +25,7 @@ from tandem.templatetags.clock import (
     SHORT_DATE_FORMAT,
     clock,
     day,
+    month,
     short_day,
     when,
 )
@@ -182,3 +183,16 @@ def test_a_day_of_the_week_on_show_is_written_without_its_year_in_english_and_sp
 def test_the_suite_runs_on_its_own_clock_whatever_the_day():
     """Dates the test world calls past or still to come stay so on any day the suite runs."""
     assert timezone.localdate(timezone=SUITE_NOW.tzinfo) == SUITE_NOW.date()
+
+
+def test_a_month_is_written_as_a_date_writes_its_month_and_year():
+    december = date(2025, 12, 1)
+    with translation.override("en"):
+        assert month(december) == "Dec 2025"
+        assert month(date(2026, 1, 31)) == "Jan 2026"
+    with translation.override("es"):
+        assert month(december) == "dic 2025"
+    # 03:00 UTC on 1 January is still December in Chicago.
+    with timezone.override(ZoneInfo("America/Chicago")):
+        assert month(datetime(2026, 1, 1, 3, 0, tzinfo=UTC)) == "Dec 2025"
+    assert month(None) == ""

@@ -98,6 +98,18 @@ def short_day(value: date | datetime | None) -> str:
     return _short_date(value)
 
 
+@register.filter
+def month(value: date | datetime | None) -> str:
+    """A calendar month, as `day` writes its month and year: "Dec 2026" ("dic 2026" in
+    Spanish), for figures counted by month (the outcomes board's month of discharge)."""
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = _local(value)
+    _, months = _names(translation.get_language())
+    return f"{months[value.month]} {value.year:04d}"
+
+
 @register.simple_tag
 def zone_name() -> str:
     """The active zone's name, for a page heading that lists times ("Times in America/Chicago")."""
