@@ -1,16 +1,32 @@
-"""Server-drawn SVG charts for the board, on the same frame, classes and caption rule as the
+"""Server-drawn SVG charts for the board, on the same axes, classes and caption rule as the
 assessment trend chart (`assessments.templatetags.assessment_tags`): labelled axes, every
-value written on the chart, and the same facts in a caption and a table beside it."""
+value written on the chart, and the same facts in a caption and a table beside it.
+
+A chart is as wide as its labels need, never squeezed into a fixed frame: each bar's slot is
+wide enough for the widest value or name written under it (a name of several words put on
+up to three lines), and the curve's scale leaves room between its marked days. The drawing is
+shown at its own size, 11-pixel text on a phone as on a desk, and scrolls sideways in its box
+when the screen is narrower. Dropping labels would drop the months a director reads, and
+slanted labels need as much room as wrapped ones while being harder to read."""
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from assessments.templatetags.assessment_tags import BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH
 from outcomes.figures import SurvivalStep
 
 INNER_W, INNER_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+# The widest a character of 11-pixel sans-serif text is taken to be, and the room kept
+# between two labels: generous, since the server cannot measure the browser's font.
+CHAR_W = 7.0
+GAP = 10
+LINE_H = 13
+MOST_LINES = 3
+WIDEST_BAR = 48
 
 
 def _percent(value: float) -> str:
@@ -21,7 +37,45 @@ def _y(share: float) -> float:
     return round(TOP + INNER_H - share * INNER_H, 1)
 
 
-def _frame() -> SafeString:
+def _width(text: str) -> float:
+    return len(text) * CHAR_W
+
+
+def label_lines(label: str) -> list[str]:
+    """A name on the fewest characters per line that fit it on at most three lines, broken
+    only between words ("Dec 2025" as "Dec" over "2025"), so its slot is as narrow as it
+    can be while every word stays whole."""
+    words = label.split()
+    if not words:
+        return [label]
+    for most in range(max(len(w) for w in words), len(label) + 1):
+        lines = [words[0]]
+        for word in words[1:]:
+            if len(lines[-1]) + 1 + len(word) <= most:
+                lines[-1] += f" {word}"
+            else:
+                lines.append(word)
+        if len(lines) <= MOST_LINES:
+            return lines
+    return [label]
+
+
+def _tick(x: float, lines: Sequence[str]) -> SafeString:
+    """A name under the axis, one `tspan` per line."""
+    spans = format_html_join(
+        "",
+        '<tspan x="{}" dy="{}">{}</tspan>',
+        ((x, 0 if i == 0 else LINE_H, line) for i, line in enumerate(lines)),
+    )
+    return format_html(
+        '<text class="tick" x="{}" y="{}" text-anchor="middle">{}</text>',
+        x,
+        TOP + INNER_H + 14,
+        spans,
+    )
+
+
+def _frame(axis_end: float) -> SafeString:
     ticks = format_html_join(
         "",
         '<text class="tick" x="{}" y="{}" text-anchor="end">{}</text>',
@@ -33,35 +87,67 @@ def _frame() -> SafeString:
         l=LEFT,
         t=TOP,
         b=TOP + INNER_H,
-        r=WIDTH - RIGHT,
+        r=round(axis_end, 1),
         ticks=ticks,
     )
 
 
-def _figure(chart_id: str, title: str, body: SafeString, caption: str) -> SafeString:
+def _figure(
+    chart_id: str,
+    title: str,
+    body: SafeString,
+    caption: str,
+    size: tuple[float, int],
+    right: float = RIGHT,
+) -> SafeString:
+    """The drawing at its own size (`size`: the axis's length and the most lines of a name
+    under it), in a box that scrolls sideways on a narrower screen, and its caption."""
+    inner, lines = size
+    width = LEFT + inner + right
+    height = TOP + INNER_H + 14 + (lines - 1) * LINE_H + 8
     return format_html(
-        '<figure class="trend-chart"><svg viewBox="0 0 {} {}" role="img" aria-labelledby="{}">'
-        "<title>{}</title>{}{}</svg>"
+        '<figure class="trend-chart board-chart"><div class="chart-scroll" tabindex="0" '
+        'role="group" aria-label="{}"><svg viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
+        'role="img" aria-labelledby="{}"><title>{}</title>{}{}</svg></div>'
         '<figcaption id="{}" class="muted small">{}</figcaption></figure>',
-        WIDTH,
-        HEIGHT,
+        title,
         chart_id,
         title,
-        _frame(),
+        _frame(LEFT + inner),
         body,
         chart_id,
         caption,
+        w=round(width, 1),
+        h=height,
     )
 
 
 def rate_bars(chart_id: str, title: str, bars: Sequence[tuple[str, float | None]]) -> SafeString:
-    """One bar per label; a hidden figure is drawn as no bar with the word "hidden"."""
+    """One bar per label; a hidden figure is drawn as no bar with the word "hidden".
+
+    With every figure hidden a row of empty bars would tell nothing: one sentence says so,
+    and the table beside the chart still gives what the rule lets it show."""
     if not bars:
         return SafeString("")
-    slot = INNER_W / len(bars)
-    width = max(slot * 0.6, 2)
+    if all(share is None for _, share in bars):
+        return format_html(
+            '<p class="muted" id="{}">{}</p>',
+            chart_id,
+            gettext(
+                "%(title)s: every figure is hidden (fewer than 11 people, or one that would "
+                "give a hidden one away), so there is nothing to draw."
+            )
+            % {"title": title},
+        )
+    names = [label_lines(label) for label, _ in bars]
+    widest = max(
+        max(_width(line) for lines in names for line in lines),
+        _width("hidden") if any(share is None for _, share in bars) else _width("100%"),
+    )
+    slot = max(INNER_W / len(bars), widest + GAP)
+    width = min(slot * 0.6, WIDEST_BAR)
     parts = []
-    for i, (label, share) in enumerate(bars):
+    for i, ((label, share), lines) in enumerate(zip(bars, names, strict=True)):
         x = round(LEFT + i * slot + (slot - width) / 2, 1)
         middle = round(LEFT + i * slot + slot / 2, 1)
         if share is None:
@@ -89,31 +175,38 @@ def rate_bars(chart_id: str, title: str, bars: Sequence[tuple[str, float | None]
                     _percent(share),
                 )
             )
-        parts.append(
-            format_html(
-                '<text class="tick" x="{}" y="{}" text-anchor="middle">{}</text>',
-                middle,
-                HEIGHT - 10,
-                label,
-            )
-        )
+        parts.append(_tick(middle, lines))
     caption = "; ".join(
         f"{label}: {'hidden (fewer than 11 people)' if share is None else _percent(share)}"
         for label, share in bars
     )
-    return _figure(chart_id, title, SafeString("".join(parts)), f"{title}. {caption}.")
+    return _figure(
+        chart_id,
+        title,
+        SafeString("".join(parts)),
+        f"{title}. {caption}.",
+        (len(bars) * slot, max(len(lines) for lines in names)),
+    )
 
 
 def survival_curve(
     chart_id: str, title: str, steps: Sequence[SurvivalStep], marks: dict[int, float | None]
 ) -> SafeString:
-    """A step curve of the share still in care by days since admission."""
+    """A step curve of the share still in care by days since admission, its scale wide
+    enough that the labels of two neighbouring marked days never meet."""
     if not steps:
         return SafeString("")
     last_day = max(max(s.day for s in steps), *marks.keys())
+    shown = [(day, share) for day, share in sorted(marks.items()) if share is not None]
+    widest = max([_width(f"day {d}") for d, _ in shown] or [0])
+    closest = min((b - a for (a, _), (b, _) in pairwise(shown)), default=0)
+    per_day = INNER_W / max(last_day, 1)
+    if closest:
+        per_day = max(per_day, (widest + GAP) / closest)
+    right = max(RIGHT, widest / 2)
 
     def x(day: int) -> float:
-        return round(LEFT + day / max(last_day, 1) * INNER_W, 1)
+        return round(LEFT + day * per_day, 1)
 
     points = [f"{x(0)},{_y(1)}"]
     level = 1.0
@@ -122,14 +215,12 @@ def survival_curve(
         level = step.survival
         points.append(f"{x(step.day)},{_y(level)}")
     points.append(f"{x(steps[-1].day)},{_y(level)}")
-    shown = [(day, share) for day, share in sorted(marks.items()) if share is not None]
     labels = format_html_join(
         "",
         '<circle cx="{}" cy="{}" r="3"><title>day {}: {}</title></circle>'
-        '<text class="value" x="{}" y="{}" text-anchor="middle">{}</text>'
-        '<text class="tick" x="{}" y="{}" text-anchor="middle">day {}</text>',
+        '<text class="value" x="{}" y="{}" text-anchor="middle">{}</text>{}',
         (
-            (x(d), _y(s), d, _percent(s), x(d), _y(s) - 7, _percent(s), x(d), HEIGHT - 10, d)
+            (x(d), _y(s), d, _percent(s), x(d), _y(s) - 7, _percent(s), _tick(x(d), [f"day {d}"]))
             for d, s in shown
         ),
     )
@@ -138,7 +229,9 @@ def survival_curve(
         f"day {d}: {'hidden (fewer than 11 still in care)' if s is None else _percent(s)}"
         for d, s in sorted(marks.items())
     )
-    return _figure(chart_id, title, body, f"{title}. {caption}.")
+    return _figure(
+        chart_id, title, body, f"{title}. {caption}.", (max(last_day, 1) * per_day, 1), right
+    )
 
 
 def after_care(board) -> dict[str, SafeString]:

@@ -1,10 +1,13 @@
-"""The board as a director reads it: months and dates in words, the CSV in ISO."""
+"""The board as a director reads it: months and dates in words, the CSV in ISO, and one
+sentence in place of a chart whose every figure is hidden."""
 
+import re
 from datetime import date
 
 from django.urls import reverse
 
-from outcomes import facts
+from outcomes import charts, facts
+from outcomes.figures import SurvivalStep
 
 RANGE = {"start": "2025-12-01", "end": "2026-11-18", "breakdown": "sex"}
 
@@ -45,3 +48,55 @@ def test_the_range_is_written_as_the_pages_write_a_date(midweek, world, login):
     page = login(world.director).post(reverse("outcomes:board"), RANGE).content.decode()
     assert "From Mon 1 Dec 2025 to Wed 18 Nov 2026." in page
     assert "Dec. 1, 2025" not in page
+
+
+def test_a_chart_with_every_figure_hidden_is_a_sentence_beside_its_table(
+    midweek, world, add, login
+):
+    for month in (date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1)):
+        _left_care(add, month, 4)
+    facts.rebuild()
+    page = login(world.director).post(reverse("outcomes:board"), RANGE).content.decode()
+    completion = page[page.index('id="completion"') : page.index("<h3>By")]
+    assert (
+        "Completion rate by month of discharge: every figure is hidden (fewer than 11 people, "
+        "or one that would give a hidden one away), so there is nothing to draw."
+    ) in completion
+    assert "<svg" not in completion and ">hidden</text>" not in completion
+    # The table and its totals stay, each cell hidden as before.
+    assert '<time datetime="2026-02">Feb 2026</time>' in completion
+    assert '<th scope="row">All</th>' in completion
+
+
+def test_a_chart_widens_with_its_bars_instead_of_squeezing_their_labels():
+    months = [date(2025 + (11 + m) // 12, (11 + m) % 12 + 1, 1) for m in range(13)]
+    few = charts.rate_bars("few", "Few", [("Dec 2025", 0.5)])
+    many = charts.rate_bars(
+        "many", "Many", [(f"{m:%b %Y}", None if m.month % 2 else 0.5) for m in months]
+    )
+    assert 'width="480' in few
+    # Thirteen slots of at least "hidden" and a gap: wider than the default frame.
+    assert 'width="480' not in many
+    assert charts.label_lines("Dec 2025") == ["Dec", "2025"]
+    assert charts.label_lines("American Indian or Alaska Native") == [
+        "American",
+        "Indian or",
+        "Alaska Native",
+    ]
+
+
+def test_a_long_retention_curve_keeps_its_marked_days_apart():
+    """Stays of up to 700 days would put day 30 and day 60 a few pixels apart on a fixed
+    frame: the curve's scale is stretched until their labels have room."""
+    steps = [SurvivalStep(d, 1 - d / 1000, 100, 1) for d in (10, 45, 80, 150, 400, 700)]
+    drawn = charts.survival_curve(
+        "r", "Still in care", steps, {30: 0.9, 60: 0.8, 90: 0.7, 180: 0.5}
+    )
+    ticks = {
+        int(day): float(x)
+        for x, day in re.findall(
+            r'class="tick" x="([\d.]+)"[^<]*>(?:<tspan[^>]*>)?day (\d+)<', drawn
+        )
+    }
+    assert sorted(ticks) == [30, 60, 90, 180]
+    assert ticks[60] - ticks[30] >= 40  # "day 30" at 11 pixels, with room to spare
