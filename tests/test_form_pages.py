@@ -53,6 +53,7 @@ def _chart_forms(person: Participant) -> list[str]:
             "participants:edit",
             "placement:level_of_care",
             "intake:intake",
+            "notes:new",
         )
     ]
 
