@@ -4,6 +4,7 @@ from typing import cast
 
 from django import forms
 from django.forms.models import ModelChoiceIterator
+from django.utils import timezone
 
 from accounts.models import Program, Site, User
 from participants.models import CareTeamRole, Episode, EpisodeStatus, Participant, SexAtBirth
@@ -90,8 +91,11 @@ class ReferralForm(ReferralDetailsForm):
         cast(forms.ModelChoiceField, self.fields["site"]).queryset = Site.objects.filter(
             program__in=programs
         )
-        if programs.count() == 1:
-            self.fields["program"].initial = programs.first()
+        only = programs.first() if programs.count() == 1 else None
+        if only is not None:
+            self.fields["program"].initial = only
+        # Most referrals are entered the day they arrive: the form starts on the program's today.
+        self.fields["referred_on"].initial = only.today() if only else timezone.localdate()
 
 
 class TransitionForm(forms.Form):

@@ -143,3 +143,10 @@ def test_a_stale_form_is_refused_and_the_other_edit_survives(world, login):
     assert b"changed by someone else" in response.content
     world.participant.refresh_from_db()
     assert (world.participant.pronouns, world.participant.phone) == ("they/them", "")
+
+
+def test_a_new_referral_starts_on_the_programs_today(world, login):
+    """Most referrals are entered the day they arrive: the date is filled in, still editable."""
+    page = login(world.intake).get(reverse("participants:new")).content.decode()
+    today = world.program.today().isoformat()
+    assert f'name="referred_on" value="{today}"' in page
