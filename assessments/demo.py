@@ -267,7 +267,7 @@ def _plan(
     series: tuple[tuple[tuple[str, ...], date, tuple[int, int]], ...] = (
         (("phq-9", "gad-7"), last_fortnightly, (11, 14)),
         (("bam",), end, (26, 30)),
-        (("pcl-5",), end if person.trauma is not None else first, (26, 30)),
+        (("pcl-5",), end if person.trauma is not None else min(first, end), (26, 30)),
     )
     for codes, last_day, gap in series:
         day = first

@@ -1,10 +1,15 @@
 """The demo's instrument histories: plausible, scored by the real scorer, idempotent, repeatable."""
 
+import random
+from datetime import date, timedelta
+
 import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 
+from accounts.models import Program
+from assessments.demo import _plan
 from assessments.models import Administration
 from assessments.scoring import score
 from audit.models import AuditEvent
@@ -129,3 +134,20 @@ def test_the_same_seed_gives_the_same_histories():
     _seed()
 
     assert _snapshot() == first
+
+
+def test_nothing_is_planned_for_today_or_later_for_someone_admitted_today():
+    """The admission PCL-5 of someone without trauma symptoms is given on the first day or
+    the next; admitted today, neither has passed, so nothing of theirs is planned yet (the
+    service refuses a completion time in the future)."""
+    program = Program(time_zone="America/Chicago")
+    today = date(2026, 3, 4)
+    episode = {
+        "referred_on": today - timedelta(days=3),
+        "admitted_on": today,
+        "discharged_on": None,
+        "primary_clinician_id": 1,
+    }
+    for seed in range(40):
+        plan = _plan(random.Random(seed), program, today, episode, 2)
+        assert all(when.date() < today for _, _, when, _, _ in plan)
