@@ -5,11 +5,17 @@ DAST-10, C-SSRS). Those admitted are given what the program's default measuremen
 asks, on time: the admission PHQ-9, GAD-7, BAM and PCL-5 on their first day or the next,
 then PHQ-9 and GAD-7 (mostly improving) within each 14 days, the BAM within each 30, and the
 PCL-5 monthly for those with trauma symptoms. About one in five fell behind: their latest
-PHQ-9 and GAD-7 are past due, so the due lists show a genuine minority. Only two
-participants' critical answers go through the service (a screening one on the newest
-referral), so their alerts and audit events are real; the rest is
-inserted in bulk with one summary audit event. Participants who already have a history
-are skipped, so running it twice changes nothing.
+PHQ-9 and GAD-7 are past due, so the due lists show a genuine minority.
+
+What the program's pages show of someone in care is written as the program writes it: each
+in-care participant's latest administration of every questionnaire they have is recorded
+through `record_administration`, with its own audit event and whatever its answers raise.
+The primary clinician records it; one given at screening, by an intake coordinator whose
+place ended at admission, is entered by the primary clinician too. Two critical answers go
+through the service as well (a screening one on the newest referral), so their alerts are
+real. Older history, and everyone not in care, is inserted in bulk with one summary audit
+event. Participants who already have a history are skipped, so running it twice changes
+nothing.
 
 Speed (`seed_demo --participants 20000` writes about 300,000 administrations): answers are
 drawn from a pool of answer sets made and scored once per instrument and severity step,
@@ -32,7 +38,7 @@ from assessments.scoring import score
 from assessments.services import record_administration
 from audit.services import record_event
 from participants.demo import DemoContext
-from participants.models import Episode, EpisodeStatus, Participant
+from participants.models import IN_CARE_STATUSES, Episode, EpisodeStatus, Participant
 
 SCREENED = (
     EpisodeStatus.SCREENING,
@@ -293,6 +299,21 @@ def _sex(value: str) -> str:
     return value if value in SEXES else "unknown"
 
 
+Chosen = tuple[_Scored, datetime, Mode, int]  # answer set, completed at, mode, by
+
+
+def _latest_of_each(chosen: list[Chosen]) -> tuple[list[Chosen], list[Chosen]]:
+    """`chosen` (oldest first) split into its history and the latest of each instrument."""
+    latest: dict[str, int] = {}
+    for index, (scored, *_) in enumerate(chosen):
+        latest[scored.columns["instrument"]] = index
+    kept = set(latest.values())
+    return (
+        [c for index, c in enumerate(chosen) if index not in kept],
+        [c for index, c in enumerate(chosen) if index in kept],
+    )
+
+
 def seed_instrument_history(context: DemoContext) -> None:
     """Give every screened demo participant without a history a plausible one."""
     program = context.program
@@ -318,6 +339,7 @@ def seed_instrument_history(context: DemoContext) -> None:
     pool = _Pool(random.Random(context.rng_seed))
     writer = _Writer()
     critical: list[tuple[Mapping[str, Any], str, dict[str, int], int]] = []
+    through_service: list[tuple[Mapping[str, Any], list[Chosen]]] = []
     therapist, intake = context.staff["therapist"].pk, context.staff["intake"].pk
     # The screening answer that raises an alert is the newest referral's, one still waiting.
     newest_screening = max(
@@ -329,7 +351,7 @@ def seed_instrument_history(context: DemoContext) -> None:
         rng = random.Random(f"{context.rng_seed}:{episode['participant__record_number']}")
         sex = _sex(episode["participant__sex_at_birth"])
         plan = _plan(rng, program, today, episode, intake)
-        chosen = [
+        chosen: list[Chosen] = [
             (pool.pick(rng, code, level, sex), when, mode, by)
             for code, level, when, mode, by in plan
         ]
@@ -344,6 +366,9 @@ def seed_instrument_history(context: DemoContext) -> None:
             chosen = [c for c in chosen if c[0].columns["instrument"] != "cssrs-screener"]
             moderate = {"1": 1, "2": 1, "3": 1, "4": 0, "5": 0, "6": 0}
             critical.append((episode, "screening", moderate, intake))
+        if episode["status"] in IN_CARE_STATUSES and episode["primary_clinician_id"]:
+            chosen, latest = _latest_of_each(chosen)
+            through_service.append((episode, latest))
         for scored, when, mode, by in chosen:
             writer.add(rng, episode, scored, when, mode, by)
     with transaction.atomic():
@@ -354,8 +379,36 @@ def seed_instrument_history(context: DemoContext) -> None:
             record_type="assessments.Administration",
             details={"synthetic_demo_import": len(writer.rows), "participants": len(episodes)},
         )
+        recorded = _record_latest(context, through_service)
         _record_critical(context, critical)
-    context.stdout(f"    {len(writer.rows)} administrations for {len(episodes)} participants")
+    context.stdout(
+        f"    {len(writer.rows) + recorded} administrations for {len(episodes)} participants, "
+        f"the latest {recorded} of those in care through the service"
+    )
+
+
+def _record_latest(
+    context: DemoContext, through_service: list[tuple[Mapping[str, Any], list[Chosen]]]
+) -> int:
+    """Each in-care participant's latest administrations, recorded as staff record them: by
+    the primary clinician, through the service, each with its audit event and alerts."""
+    users = {user.pk: user for user in context.staff.values()}
+    people = Participant.objects.in_bulk(
+        [episode["participant_id"] for episode, _ in through_service]
+    )
+    count = 0
+    for episode, latest in through_service:
+        for scored, when, mode, _ in latest:
+            record_administration(
+                people[episode["participant_id"]],
+                code=scored.columns["instrument"],
+                answers=scored.answers,
+                mode=mode,
+                by=users[episode["primary_clinician_id"]],
+                completed_at=when,
+            )
+            count += 1
+    return count
 
 
 def _record_critical(

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from accounts.models import Membership, Role, User
+from assessments.models import Administration
 from audit.models import AuditEvent
 from conftest import FACTS_REFRESH
 from measurement.home import completion
@@ -204,3 +205,21 @@ def test_the_demo_program_is_well_run_with_a_few_genuine_exceptions(db):
         assert AuditEvent.objects.filter(
             event_type="episode.status_changed", record_id=str(episode.public_id)
         ).exists()
+
+
+def test_each_in_care_participant_s_latest_questionnaires_went_through_the_service(db):
+    """The demo writes as the program writes: each in-care participant's latest
+    administration of every questionnaire they have was recorded by the assessments service,
+    with its own audit event naming who recorded it; only older history is bulk-written."""
+    call_command("seed_demo", "--participants", "40", "--quiet-logins")
+    recorded = {
+        event.record_id: event.actor_id
+        for event in AuditEvent.objects.filter(event_type="assessment.recorded")
+    }
+    latest: dict[tuple[int, str], Administration] = {}
+    in_care = Administration.objects.filter(episode__in=admitted_in_care())
+    for administration in in_care.order_by("completed_at", "pk"):
+        latest[(administration.participant_id, administration.instrument)] = administration
+    assert len({participant for participant, _ in latest}) == admitted_in_care().count()
+    for administration in latest.values():
+        assert recorded.get(str(administration.public_id)) == administration.recorded_by_id
