@@ -43,6 +43,17 @@ class DemoContext:
 
 
 @dataclass(frozen=True)
+class Admission:
+    """A newly admitted demo participant, whose episode the foundation leaves in screening:
+    placement's admissions seeder records its level-of-care decision and then admits it
+    through the episode service on `on`, with `primary_clinician` put on the care team."""
+
+    episode_id: int
+    on: date
+    primary_clinician: User
+
+
+@dataclass(frozen=True)
 class Seeder:
     """A module's part of the demo, run after the foundation in `order`; idempotent."""
 
@@ -230,7 +241,7 @@ def seed_foundation(participants: int, *, seed: int = 2026, stdout=print) -> Dem
             ]
         ]
         staff = {login: _staff_user(org, login, *spec) for login, spec in STAFF.items()}
-        created = _seed_participants(rng, org, program, sites, staff, participants)
+        created, admissions = _seed_participants(rng, org, program, sites, staff, participants)
         if created:
             record_event(
                 actor=None,
@@ -238,7 +249,7 @@ def seed_foundation(participants: int, *, seed: int = 2026, stdout=print) -> Dem
                 record_type="participants.Participant",
                 details={"synthetic_demo_import": created},
             )
-    return DemoContext(org, program, sites, staff, seed, stdout)
+    return DemoContext(org, program, sites, staff, seed, stdout, {"admissions": admissions})
 
 
 def _staff_user(org: Organization, login: str, role: str, first: str, last: str, cred: str) -> User:
@@ -268,7 +279,10 @@ def _status_for(index: int, total: int) -> str:
     return EpisodeStatus.ACTIVE
 
 
-def _seed_participants(rng, org, program, sites, staff, total: int) -> int:
+def _seed_participants(rng, org, program, sites, staff, total: int) -> tuple[int, list[Admission]]:
+    """The participants and their episodes and care teams; an episode in the "admitted"
+    status (admitted, not yet active) is left in screening with the admission it waits for,
+    so the admission itself goes through the episode service."""
     existing = set(
         Participant.objects.filter(organization=org, record_number__startswith="DEMO-").values_list(
             "record_number", flat=True
@@ -329,6 +343,7 @@ def _seed_participants(rng, org, program, sites, staff, total: int) -> int:
         staff["counsellor2"],
     ]
     episode_rows = []
+    admitting: list[tuple[Episode, date, User]] = []
     for index, (person, status, referred) in enumerate(episodes):
         admitted = referred + timedelta(days=rng.randint(3, 10))
         in_care = status in (EpisodeStatus.ADMITTED, EpisodeStatus.ACTIVE, EpisodeStatus.DISCHARGED)
@@ -342,12 +357,13 @@ def _seed_participants(rng, org, program, sites, staff, total: int) -> int:
             if in_care or status == EpisodeStatus.TRANSFERRED_OUT
             else None
         )
+        admit_later = status == EpisodeStatus.ADMITTED
         episode_rows.append(
             Episode(
                 participant=person,
                 program=program,
                 site=sites[index % len(sites)],
-                status=status,
+                status=EpisodeStatus.SCREENING if admit_later else status,
                 referred_on=referred,
                 referral_source=rng.choice(
                     [
@@ -360,18 +376,25 @@ def _seed_participants(rng, org, program, sites, staff, total: int) -> int:
                     ]
                 ),
                 admitted_on=admitted
-                if in_care or status == EpisodeStatus.TRANSFERRED_OUT
+                if (in_care or status == EpisodeStatus.TRANSFERRED_OUT) and not admit_later
                 else None,
                 discharged_on=discharged,
-                primary_clinician=primary,
+                primary_clinician=None if admit_later else primary,
             )
         )
         team = []
-        if status in (EpisodeStatus.REFERRED, EpisodeStatus.SCREENING, EpisodeStatus.DECLINED):
+        if admit_later or status in (
+            EpisodeStatus.REFERRED,
+            EpisodeStatus.SCREENING,
+            EpisodeStatus.DECLINED,
+        ):
             team.append((staff["intake"], CareTeamRole.INTAKE))
         if primary is not None:
+            if admit_later:  # the admission puts the primary clinician on the team
+                admitting.append((episode_rows[-1], admitted, primary))
+            else:
+                team.append((primary, CareTeamRole.PRIMARY_CLINICIAN))
             team += [
-                (primary, CareTeamRole.PRIMARY_CLINICIAN),
                 (staff["prescriber"], CareTeamRole.PRESCRIBER),
                 (staff["casemanager"], CareTeamRole.CASE_MANAGER),
             ]
@@ -400,7 +423,7 @@ def _seed_participants(rng, org, program, sites, staff, total: int) -> int:
         members += places
     CareTeamMember.objects.bulk_create(members, batch_size=2000)
     _link_portal_participant(org)
-    return len(people)
+    return len(people), [Admission(e.pk, on, primary) for e, on, primary in admitting]
 
 
 def _place_ended_at_admission(

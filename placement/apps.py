@@ -22,6 +22,7 @@ class PlacementConfig(AppConfig):
         TRANSITION_GUARDS.register(
             TransitionGuard(EpisodeStatus.ADMITTED, services.admission_guard)
         )
+        SEEDERS.register(Seeder(15, "admissions", demo.admit_newest))
         SEEDERS.register(Seeder(40, "level-of-care decisions", demo.seed))
         SEEDERS.register(Seeder(45, "referral queue", demo.settle_waiting_referrals))
         SECTIONS.register(Section("level_of_care", "Level of care", level_of_care_section))

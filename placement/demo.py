@@ -1,5 +1,9 @@
 """Synthetic level-of-care decisions for the demo program. Every detail is made up.
 
+The newest admissions (the episodes the foundation left in screening with an `Admission`)
+are decided first, then admitted through the episode service as intake admits, before any
+other module's seeder reads them.
+
 Every admitted (or later) demo episode gets a decision for the IOP, made a day or two before
 admission with ratings for which the default rules recommend the IOP; a few screening
 episodes get a decision for another level, with a referral out. Idempotent (episodes with a
@@ -12,16 +16,16 @@ a real queue has.
 """
 
 import random
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 
 from accounts.models import LevelOfCare
 from audit.services import record_event
-from participants.demo import DemoContext
+from participants.demo import Admission, DemoContext
 from participants.models import PRE_ADMISSION_STATUSES, Episode, EpisodeStatus
 from participants.services import transition_episode
-from placement import asam, rules
+from placement import asam, rules, services
 from placement.models import DimensionRating, LevelOfCareDecision, ReferralOut
 
 IN_CARE = (
@@ -92,76 +96,134 @@ def seed(context: DemoContext) -> None:
         .select_related("participant")
         .order_by("participant__record_number")
     )
-    rule_set = rules.TANDEM_DEFAULT_RULES
     fallback = context.staff["intake"].pk
     today = context.program.today()
     decisions = []
     for episode in episodes:
-        rng = random.Random(f"{context.rng_seed}:placement:{episode.participant.record_number}")
+        rng = _rng(context, episode)
         if episode.status == EpisodeStatus.SCREENING:
             if rng.random() >= ELSEWHERE_SHARE:
                 continue
             level, scores, provider = rng.choice(ELSEWHERE)
             decided_on = min(today, episode.referred_on + timedelta(days=rng.randint(2, 6)))
+            by = episode.primary_clinician_id or fallback
+            decisions.append(_decision(episode, level, scores, provider, decided_on, by))
         else:
-            level, provider = LevelOfCare.IOP, ""
-            scores = _iop_ratings(rng)
-            decided_on = max(
-                episode.referred_on,
-                (episode.admitted_on or episode.referred_on) - timedelta(days=rng.randint(0, 2)),
-            )
-        recommendation = rules.evaluate(rule_set, rules.rule_inputs(scores))
-        decision = LevelOfCareDecision(
-            participant_id=episode.participant_id,
-            episode_id=episode.pk,
-            rule_set=rule_set.name,
-            recommended_level=recommendation.level or "",
-            fired_rules=[r.as_dict() for r in recommendation.fired],
-            chosen_level=level,
-            recorded_by_id=episode.primary_clinician_id or fallback,
-            decided_on=decided_on,
-        )
-        reason = " ".join(r.reason for r in recommendation.deciding)
-        decisions.append((decision, scores, provider, reason))
-    if not decisions:
-        return
-    with transaction.atomic():
-        LevelOfCareDecision.objects.bulk_create([d for d, _, _, _ in decisions], batch_size=2000)
-        DimensionRating.objects.bulk_create(
-            (
-                DimensionRating(
-                    decision_id=decision.pk,
-                    dimension=d.id,
-                    rating=scores[d.id],
-                    note=NOTES[d.id].get(scores[d.id], ""),
-                )
-                for decision, scores, _, _ in decisions
-                for d in asam.DIMENSIONS
-            ),
-            batch_size=5000,
-        )
-        referrals = [
-            ReferralOut(
-                participant_id=decision.participant_id,
-                episode_id=decision.episode_id,
+            admitted = episode.admitted_on or episode.referred_on
+            by = episode.primary_clinician_id or fallback
+            decisions.append(_for_the_iop(rng, episode, admitted, by))
+    if decisions:
+        with transaction.atomic():
+            referrals = _write(decisions)
+        context.stdout(f"    {len(decisions)} level-of-care decisions, {referrals} referrals out")
+
+
+Decided = tuple[LevelOfCareDecision, dict[str, int], str, str]  # decision, ratings, to, why
+
+
+def _rng(context: DemoContext, episode: Episode) -> random.Random:
+    return random.Random(f"{context.rng_seed}:placement:{episode.participant.record_number}")
+
+
+def _decision(
+    episode: Episode, level: str, scores: dict[str, int], provider: str, on: date, by: int
+) -> Decided:
+    rule_set = rules.TANDEM_DEFAULT_RULES
+    recommendation = rules.evaluate(rule_set, rules.rule_inputs(scores))
+    decision = LevelOfCareDecision(
+        participant_id=episode.participant_id,
+        episode_id=episode.pk,
+        rule_set=rule_set.name,
+        recommended_level=recommendation.level or "",
+        fired_rules=[r.as_dict() for r in recommendation.fired],
+        chosen_level=level,
+        recorded_by_id=by,
+        decided_on=on,
+    )
+    return decision, scores, provider, " ".join(r.reason for r in recommendation.deciding)
+
+
+def _for_the_iop(rng: random.Random, episode: Episode, admitted: date, by: int) -> Decided:
+    """The decision for the IOP made a day or two before the admission on `admitted`."""
+    scores = _iop_ratings(rng)
+    decided_on = max(episode.referred_on, admitted - timedelta(days=rng.randint(0, 2)))
+    return _decision(episode, LevelOfCare.IOP, scores, "", decided_on, by)
+
+
+def _write(decisions: list[Decided]) -> int:
+    """Bulk-insert the decisions with their ratings and referrals out; how many referrals."""
+    LevelOfCareDecision.objects.bulk_create([d for d, _, _, _ in decisions], batch_size=2000)
+    DimensionRating.objects.bulk_create(
+        (
+            DimensionRating(
                 decision_id=decision.pk,
-                to_level=decision.chosen_level,
-                to_provider=provider,
-                reason=reason,
-                recorded_by_id=decision.recorded_by_id,
-                made_on=decision.decided_on,
+                dimension=d.id,
+                rating=scores[d.id],
+                note=NOTES[d.id].get(scores[d.id], ""),
             )
-            for decision, _, provider, reason in decisions
-            if provider
-        ]
-        ReferralOut.objects.bulk_create(referrals, batch_size=2000)
-        record_event(
-            actor=None,
-            event_type="demo.imported",
-            record_type="placement.LevelOfCareDecision",
-            details={"synthetic_demo_import": len(decisions)},
+            for decision, scores, _, _ in decisions
+            for d in asam.DIMENSIONS
+        ),
+        batch_size=5000,
+    )
+    referrals = [
+        ReferralOut(
+            participant_id=decision.participant_id,
+            episode_id=decision.episode_id,
+            decision_id=decision.pk,
+            to_level=decision.chosen_level,
+            to_provider=provider,
+            reason=reason,
+            recorded_by_id=decision.recorded_by_id,
+            made_on=decision.decided_on,
         )
-    context.stdout(f"    {len(decisions)} level-of-care decisions, {len(referrals)} referrals out")
+        for decision, _, provider, reason in decisions
+        if provider
+    ]
+    ReferralOut.objects.bulk_create(referrals, batch_size=2000)
+    record_event(
+        actor=None,
+        event_type="demo.imported",
+        record_type="placement.LevelOfCareDecision",
+        details={"synthetic_demo_import": len(decisions)},
+    )
+    return len(referrals)
+
+
+def admit_newest(context: DemoContext) -> None:
+    """Admit the foundation's newest admissions through the episode service, as the intake
+    coordinator admits: the decision for the IOP that admission needs first (written as the
+    other decisions are), then the admission on its day, which puts the primary clinician
+    on the care team, ends intake's place and records the status change."""
+    admissions: list[Admission] = context.extras.get("admissions", [])
+    if not admissions:
+        return
+    intake = context.staff["intake"]
+    episodes = Episode.objects.select_related("participant", "program").in_bulk(
+        [a.episode_id for a in admissions]
+    )
+    with transaction.atomic():
+        _write(
+            [
+                _for_the_iop(
+                    _rng(context, episodes[a.episode_id]),
+                    episodes[a.episode_id],
+                    a.on,
+                    a.primary_clinician.pk,
+                )
+                for a in admissions
+            ]
+        )
+        for admission in admissions:
+            episode = episodes[admission.episode_id]
+            services.admit(
+                episode,
+                by=intake,
+                on=admission.on,
+                primary_clinician=admission.primary_clinician,
+                expected_version=episode.version,
+            )
+    context.stdout(f"    {len(admissions)} admissions through the episode service")
 
 
 def _iop_ratings(rng: random.Random) -> dict[str, int]:

@@ -223,3 +223,26 @@ def test_each_in_care_participant_s_latest_questionnaires_went_through_the_servi
     assert len({participant for participant, _ in latest}) == admitted_in_care().count()
     for administration in latest.values():
         assert recorded.get(str(administration.public_id)) == administration.recorded_by_id
+
+
+def test_the_demo_s_newest_admissions_went_through_the_episode_service(db):
+    """Each episode in the "admitted" status (admitted, not yet active) was admitted as intake
+    admits: its status change recorded by the episode service on its admission day, after its
+    level-of-care decision, with the primary clinician put on the team and intake's place
+    ended."""
+    call_command("seed_demo", "--participants", "40", "--quiet-logins")
+    admitted = Episode.objects.filter(status=EpisodeStatus.ADMITTED)
+    assert admitted.exists()
+    for episode in admitted:
+        (event,) = AuditEvent.objects.filter(
+            event_type="episode.status_changed",
+            record_id=str(episode.public_id),
+            details__changes__status__after=EpisodeStatus.ADMITTED,
+        )
+        assert event.actor == User.objects.get(username="intake")
+        assert episode.admitted_on is not None
+        assert episode.placement_decisions.get().decided_on <= episode.admitted_on
+        assert AuditEvent.objects.filter(
+            event_type="care_team.member_added", participant=episode.participant
+        ).exists()
+        assert episode.care_team.get(role=CareTeamRole.INTAKE).ended_on == episode.admitted_on
