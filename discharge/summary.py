@@ -141,12 +141,14 @@ CHANGE_WORDS = {
 }
 
 
-def _change_words(code: str, totals: list[int], sex: str) -> str:
-    """The reliable-change class of baseline → latest (measurement's Jacobson–Truax code)."""
-    found = reliable_change.change(code, totals, sex=sex if sex in ("female", "male") else None)
-    if found.classification == "not-computed":
+def _change_words(code: str, totals: list[int]) -> str:
+    """The reliable-change class of baseline → latest, with the points and the rule it was
+    judged by (measurement's reliable-change rules)."""
+    found = reliable_change.change(code, totals)
+    if found.classification == "not-computed" or found.points is None:
         return f"reliable change not computed: {found.note}"
-    words = f"{CHANGE_WORDS[found.classification]} (RCI {found.rci})"
+    points = reliable_change.signed_points(found.points)
+    words = f"{CHANGE_WORDS[found.classification]} ({points}; {found.rule})"
     if found.clinically_significant == "recovered":
         words += ", recovered"
     return words
@@ -166,7 +168,6 @@ def _measures(record: Discharge) -> list[str]:
         if row.total is not None:
             by_instrument[row.instrument].append((row, row.total))
     lines = []
-    sex = record.participant.sex_at_birth or ""
     tz = record.episode.program.tz
 
     def day(row: Administration) -> str:
@@ -181,7 +182,7 @@ def _measures(record: Discharge) -> list[str]:
         if first.pk == last.pk:
             lines.append(f"{name}: {first_total} ({first_band}), once only.")
         else:
-            change = _change_words(code, [first_total, last_total], sex)
+            change = _change_words(code, [first_total, last_total])
             last_band = band_label(instrument, last.band)
             lines.append(
                 f"{name}: {first_total} ({first_band}) on {day(first)} → "

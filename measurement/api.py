@@ -31,9 +31,15 @@ class MeasureOut(Schema):
     series: list[Point]
     baseline: float | None
     latest: float | None
-    sd: float | None = Field(description="SD used for reliable change, from `source`.")
-    reliability: float | None = Field(description="Reliability r used, from `source`.")
-    rci: float | None = Field(description="(latest − baseline) / (√2 · sd · √(1 − r)).")
+    change: float | None = Field(
+        description="latest − baseline, in points; null with fewer than two scores. On the "
+        "PHQ-9, GAD-7 and PCL-5 a drop is better."
+    )
+    reliable_change_points: int | None = Field(
+        description="The rule applied: a change of this many points or more, either way, is "
+        "reliable (IAPT rule: PHQ-9 6, GAD-7 4); null where no rule applies (see `note`)."
+    )
+    rule: str | None = Field(description='The rule in words, as "IAPT rule ≥6 points".')
     classification: str = Field(
         description="reliable-improvement | no-reliable-change | reliable-deterioration | "
         "not-computed (see `note`)."
@@ -42,7 +48,7 @@ class MeasureOut(Schema):
         description="recovered | improved | unchanged | deteriorated, where the instrument has "
         "a published cut-off."
     )
-    source: str | None = Field(description="The published source of sd and reliability.")
+    source: str | None = Field(description="Where the rule comes from (the clinical reference).")
     note: str
 
 
@@ -56,9 +62,10 @@ class Message(Schema):
     summary="A participant's measures and reliable change",
     description=(
         "PHQ-9, GAD-7, PCL-5, the BAM subscales, and craving and mood from check-ins: each "
-        "series (oldest first), baseline, latest, and the Jacobson-Truax reliable change "
-        "index where a published SD and reliability exist (else `not-computed` with the "
-        "reason in `note`). A series holds the scores of every stay, each point naming its "
+        "series (oldest first), baseline, latest, the change in points between them, and "
+        "whether it is reliable by the IAPT rule of the clinical reference (PHQ-9: 6 points or "
+        "more, GAD-7: 4; a drop is improvement, a rise deterioration), else `not-computed` "
+        "with the reason in `note`. A series holds the scores of every stay, each point naming its "
         "stay in `episode`; baseline, latest and the reliable change run over the whole "
         "series. Audited as a view."
     ),

@@ -1,120 +1,76 @@
-"""Reliable change (Jacobson & Truax 1991) from baseline to latest, per instrument.
+"""Reliable change from baseline to latest, per instrument, by a points rule from the source.
 
-RCI = (latest − baseline) / S_diff, with S_diff = √2 · SE and SE = SD · √(1 − r)
-(clinical reference §1b, "Jacobson–Truax method"). |RCI| > 1.96 is reliable change
-(p < .05), as §1b words it: exactly 1.96 is not. Higher scores are worse on every
-instrument here, so a negative RCI is an improvement.
+The clinical reference gives, verified (§1b, "Reliable / meaningful change"), the IAPT rule:
+PHQ-9 "Reliable improvement ≥6 (IAPT rule)" and GAD-7 "IAPT reliable ≥4". A change of that
+many points or more is reliable: a drop is reliable improvement, a rise reliable deterioration
+(higher scores are worse on both). The rule works on the points themselves,
+the same for everyone, so it needs no SD or reliability and does not depend on sex.
 
-SD and r come only from a published source named in `NORMS`; an instrument without one
-gets no RCI (`rci` None, `classification` "not-computed", and the reason). The sources
-were read as abstracts through a search of public pages, not in full text, and are not in
-the shared clinical reference: they are marked ⚠️ there and in docs/instruments.md.
-Clinically significant change uses the instrument's published positive cut-off (§0/§1a).
+An instrument the reference gives no single rule for gets none (`classification`
+"not-computed", and the reason in `note`). Clinically significant change uses the
+instrument's published positive cut-off (§0/§1a).
 """
 
-import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-RELIABLE = 1.96
+REFERENCE = "/work/shared/domain/clinical-reference.md"
+CUTOFFS = f"{REFERENCE} §0 and §1a"
+CHANGE_THRESHOLDS = 'Clinical reference §1b, "Reliable / meaningful change", marked verified'
 
 
 @dataclass(frozen=True)
-class Norm:
-    sd: float
-    reliability: float
-    source: str
-    sd_basis: str
-    reliability_basis: str
-
-
-@dataclass(frozen=True)
-class InstrumentNorms:
-    """What reliable change needs for one instrument, or why it is not computed."""
+class Rule:
+    """What reliable change is for one instrument, or why it is not computed."""
 
     code: str
-    # SD by the participant's sex where the source gives it by sex ("female"/"male"); "any"
-    # where one SD serves everyone.
-    norms: dict[str, Norm]
+    points: int | None  # a change of this many points or more, either way, is reliable
+    source: str  # where `points` comes from
     cutoff: int | None  # published positive cut-off (score ≥ cutoff is in the clinical range)
     cutoff_source: str
-    not_computed: str = ""  # why there is no RCI, when there is none
+    not_computed: str = ""  # why there is no rule, when there is none
 
-    def norm_for(self, sex: str | None) -> Norm | None:
-        return self.norms.get("any") or self.norms.get(sex or "")
+    @property
+    def words(self) -> str:
+        """The rule as a clinician reads it beside the change."""
+        return f"IAPT rule ≥{self.points} points" if self.points is not None else ""
 
 
-KOCALEVENT_2013 = (
-    "Kocalevent R-D, Hinz A, Brähler E. Standardization of the depression screener Patient "
-    "Health Questionnaire (PHQ-9) in the general population. Gen Hosp Psychiatry "
-    "2013;35(5):551-555. doi:10.1016/j.genhosppsych.2013.04.006 (abstract: mean (SD) "
-    "3.1 (3.5) women, 2.7 (3.5) men, n = 5018)"
-)
-SUN_2020 = (
-    "Sun Y, et al. The reliability and validity of PHQ-9 in patients with major depressive "
-    "disorder in psychiatric hospital. BMC Psychiatry 2020;20:474 (abstract: Cronbach's "
-    "α 0.892; two-week test-retest 0.737)"
-)
-LOWE_2008 = (
-    "Löwe B, Decker O, Müller S, et al. Validation and standardization of the Generalized "
-    "Anxiety Disorder Screener (GAD-7) in the general population. Med Care "
-    "2008;46(3):266-274. doi:10.1097/MLR.0b013e318160d093 (abstract: α = 0.89 in every "
-    "subgroup; mean (SD) 3.2 (3.5) women, 2.7 (3.2) men, n = 5030)"
-)
-REFERENCE = "/work/shared/domain/clinical-reference.md §0 and §1a"
-
-NORMS: dict[str, InstrumentNorms] = {
-    "phq-9": InstrumentNorms(
+# §1b names the PHQ-9 rule for improvement only ("Reliable improvement ≥6 (IAPT rule)") and
+# the GAD-7 rule without a direction ("IAPT reliable ≥4"). Counting a rise of the same size
+# as reliable deterioration is the IAPT rule's own symmetric reading, not words of §1b:
+# confirm it against the IAPT manual when the reference is next revised.
+RULES: dict[str, Rule] = {
+    "phq-9": Rule(
         "phq-9",
-        {
-            "any": Norm(
-                3.5,
-                0.892,
-                f"SD: {KOCALEVENT_2013}. r: {SUN_2020}.",
-                "general-population SD (the same for women and men)",
-                "internal consistency (Cronbach's α) in outpatients and inpatients with MDD",
-            )
-        },
+        6,
+        f'{CHANGE_THRESHOLDS}: PHQ-9 "Reliable improvement ≥6 (IAPT rule)".',
         10,
-        f"total ≥ 10 probable major depression ({REFERENCE})",
+        f"total ≥ 10 probable major depression ({CUTOFFS})",
     ),
-    "gad-7": InstrumentNorms(
+    "gad-7": Rule(
         "gad-7",
-        {
-            "female": Norm(
-                3.5,
-                0.89,
-                LOWE_2008,
-                "general-population SD, women",
-                "internal consistency (Cronbach's α), general population",
-            ),
-            "male": Norm(
-                3.2,
-                0.89,
-                LOWE_2008,
-                "general-population SD, men",
-                "internal consistency (Cronbach's α), general population",
-            ),
-        },
+        4,
+        f'{CHANGE_THRESHOLDS}: GAD-7 "IAPT reliable ≥4".',
         10,
-        f"total ≥ 10 ({REFERENCE})",
-        not_computed="The source gives the SD for women and men only; with the sex at birth "
-        "not recorded as female or male no SD applies.",
+        f"total ≥ 10 ({CUTOFFS})",
     ),
-    "pcl-5": InstrumentNorms(
+    "pcl-5": Rule(
         "pcl-5",
-        {},
-        33,
-        f"total ≥ 33, Tandem's default of the published 31-33 ({REFERENCE})",
-        not_computed="No SD and reliability for the PCL-5 were found and read in a citable "
-        "source (the clinical reference gives only an RCI range of 15-18 from Marx 2022).",
-    ),
-    "bam": InstrumentNorms(
-        "bam",
-        {},
         None,
         "",
-        not_computed="No published SD and reliability for the BAM subscales as Tandem scores "
-        "them (0-4 coding, clinical reference §0 ⚠️) were found.",
+        33,
+        f"total ≥ 33, Tandem's default of the published 31-33 ({CUTOFFS})",
+        not_computed="The clinical reference gives the PCL-5's reliable change only as a range "
+        "(RCI ≥15-18, Marx 2022, §1b), not one rule, so none is applied.",
+    ),
+    "bam": Rule(
+        "bam",
+        None,
+        "",
+        None,
+        "",
+        not_computed="The clinical reference gives no reliable-change rule for the BAM (§1b).",
     ),
 }
 
@@ -123,27 +79,32 @@ NORMS: dict[str, InstrumentNorms] = {
 class Change:
     baseline: int | None
     latest: int | None
-    sd: float | None
-    reliability: float | None
-    rci: float | None
+    points: int | None  # latest − baseline, with two scores or more
+    threshold: int | None  # the rule: a change of this many points or more is reliable
+    rule: str  # the rule in words ("IAPT rule ≥6 points"); "" when none
     classification: str  # reliable-improvement | no-reliable-change | reliable-deterioration
     clinically_significant: str  # recovered | — | "" ; see `clinical_significance`
     source: str
     note: str
 
 
-def rci(baseline: float, latest: float, sd: float, reliability: float) -> float:
-    """(latest − baseline) / (√2 · SD · √(1 − r))."""
-    if sd <= 0 or not 0 <= reliability < 1:
-        raise ValueError("SD must be positive and reliability in [0, 1).")
-    return (latest - baseline) / (math.sqrt(2) * sd * math.sqrt(1 - reliability))
+def signed(points: float) -> str:
+    """A change as a clinician writes it, with its sign: "−7", "+6", "0"."""
+    sign = "−" if points < 0 else "+" if points > 0 else ""
+    return f"{sign}{abs(points):g}"
 
 
-def classify(value: float) -> str:
-    """Reliable change beyond ±1.96 (clinical reference §1b: |RC| > 1.96)."""
-    if value < -RELIABLE:
+def signed_points(points: float) -> str:
+    """A change in points with its sign: "−7 points", "+1 point", "0 points"."""
+    return f"{signed(points)} point{'' if abs(points) == 1 else 's'}"
+
+
+def classify(points: int, threshold: int) -> str:
+    """A change of `threshold` points or more is reliable: a drop improvement, a rise
+    deterioration (§1b, the IAPT rule)."""
+    if points <= -threshold:
         return "reliable-improvement"
-    if value > RELIABLE:
+    if points >= threshold:
         return "reliable-deterioration"
     return "no-reliable-change"
 
@@ -159,56 +120,52 @@ def clinical_significance(classification: str, baseline: int, latest: int, cutof
     return "unchanged"
 
 
-def change(code: str, totals: list[int], *, sex: str | None = None) -> Change:
-    """Reliable change from the first to the last of `totals` (oldest first)."""
-    norms = NORMS.get(code)
+def not_computed(totals: Sequence[int], why: str) -> Change:
+    """A series with no reliable-change rule: its ends, the points between them, the reason."""
     baseline = totals[0] if totals else None
     latest = totals[-1] if totals else None
-    if norms is None:
-        return Change(
-            baseline,
-            latest,
-            None,
-            None,
-            None,
-            "not-computed",
-            "",
-            "",
-            "No published SD and reliability are on record for this instrument.",
+    points = totals[-1] - totals[0] if len(totals) >= 2 else None
+    return Change(baseline, latest, points, None, "", "not-computed", "", "", why)
+
+
+def change(code: str, totals: list[int]) -> Change:
+    """Reliable change from the first to the last of `totals` (oldest first)."""
+    rule = RULES.get(code)
+    if rule is None:
+        return not_computed(
+            totals, "The clinical reference gives no reliable-change rule for this instrument."
         )
-    norm = norms.norm_for(sex)
-    if norm is None:
-        return Change(
-            baseline, latest, None, None, None, "not-computed", "", "", norms.not_computed
-        )
+    if rule.points is None:
+        return not_computed(totals, rule.not_computed)
     if len(totals) < 2:
         return Change(
-            baseline,
-            latest,
-            norm.sd,
-            norm.reliability,
+            totals[0] if totals else None,
+            totals[-1] if totals else None,
             None,
+            rule.points,
+            rule.words,
             "not-computed",
             "",
-            norm.source,
+            rule.source,
             "Reliable change needs a baseline and a later score.",
         )
     baseline, latest = totals[0], totals[-1]
-    value = rci(baseline, latest, norm.sd, norm.reliability)
-    kind = classify(value)
+    points = latest - baseline
+    kind = classify(points, rule.points)
     significance = (
-        clinical_significance(kind, baseline, latest, norms.cutoff)
-        if norms.cutoff is not None
+        clinical_significance(kind, baseline, latest, rule.cutoff)
+        if rule.cutoff is not None
         else ""
     )
     return Change(
         baseline,
         latest,
-        norm.sd,
-        norm.reliability,
-        round(value, 2),
+        points,
+        rule.points,
+        rule.words,
         kind,
         significance,
-        norm.source,
-        f"SD: {norm.sd_basis}; r: {norm.reliability_basis}.",
+        rule.source,
+        f"A drop of {rule.points} points or more is reliable improvement, a rise of "
+        f"{rule.points} or more reliable deterioration.",
     )

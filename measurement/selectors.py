@@ -1,4 +1,5 @@
-"""Reads for the measures API and the trajectory page: series, baseline, latest and RCI."""
+"""Reads for the measures API and the trajectory page: series, baseline, latest and the
+reliable change between them."""
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -42,9 +43,9 @@ class Measure:
             ],
             "baseline": c.baseline,
             "latest": c.latest,
-            "sd": c.sd,
-            "reliability": c.reliability,
-            "rci": c.rci,
+            "change": c.points,
+            "reliable_change_points": c.threshold,
+            "rule": c.rule or None,
             "classification": c.classification,
             "clinically_significant": c.clinically_significant or None,
             "source": c.source or None,
@@ -52,17 +53,11 @@ class Measure:
         }
 
 
-def _sex(participant: Participant) -> str | None:
-    sex = (participant.sex_at_birth or "").lower()
-    return sex if sex in ("female", "male") else None
-
-
 def measures_for(participant: Participant, *, episode: Episode | None = None) -> list[Measure]:
     """Every measured series of a participant (two queries), oldest point first; with an
     `episode`, only that stay's, so its baseline is its own intake and not an earlier stay's."""
     stay = {} if episode is None else {"episode": episode}
     return _measures(
-        participant,
         _administrations(participant=participant).filter(**stay),
         _checkins(participant=participant).filter(**stay),
     )
@@ -85,7 +80,6 @@ def measures_of_stays(episodes: QuerySet[Episode]) -> list[tuple[Episode, list[M
         (
             e,
             _measures(
-                e.participant,
                 administrations.get((e.participant_id, e.pk), []),
                 checkins.get((e.participant_id, e.pk), []),
             ),
@@ -119,7 +113,6 @@ def earlier_stays(participant: Participant, current: Episode) -> list[Stay]:
         Stay(
             e,
             _measures(
-                participant,
                 [r for r in administrations if r[-1] == (e.pk if e else None)],
                 [r for r in checkins if r[-1] == (e.pk if e else None)],
             ),
@@ -161,7 +154,7 @@ def _checkins(**which: object):
 Point = tuple[datetime, float, UUID | None]  # when, the score, the stay it belongs to
 
 
-def _measures(participant: Participant, rows: Iterable, checkins: Iterable) -> list[Measure]:
+def _measures(rows: Iterable, checkins: Iterable) -> list[Measure]:
     totals: dict[str, list[Point]] = {code: [] for code in INSTRUMENTS}
     bam: dict[str, list[Point]] = {s: [] for s in BAM_SUBSCALES}
     bands: dict[str, str] = {}
@@ -173,7 +166,6 @@ def _measures(participant: Participant, rows: Iterable, checkins: Iterable) -> l
         elif total is not None:
             totals[code].append((at, total, stay))
             bands[code] = band
-    sex = _sex(participant)
     measures = []
     for code in ("phq-9", "gad-7", "pcl-5"):
         points = totals[code]
@@ -183,7 +175,7 @@ def _measures(participant: Participant, rows: Iterable, checkins: Iterable) -> l
                 code,
                 instrument.short_name,
                 points,
-                reliable_change.change(code, [int(v) for _, v, _ in points], sex=sex),
+                reliable_change.change(code, [int(v) for _, v, _ in points]),
                 band_label(instrument, bands.get(code, "")),
             )
         )
@@ -207,16 +199,10 @@ def _measures(participant: Participant, rows: Iterable, checkins: Iterable) -> l
                 key,
                 f"{label} (check-in)",
                 ratings,
-                reliable_change.Change(
-                    ratings[0][1] if ratings else None,
-                    ratings[-1][1] if ratings else None,
-                    None,
-                    None,
-                    None,
-                    "not-computed",
-                    "",
-                    "",
-                    "A single self-rated 0-10 item with no published SD or reliability.",
+                reliable_change.not_computed(
+                    [value for _, value, _ in ratings],
+                    "A single self-rated 0-10 item; the clinical reference gives no "
+                    "reliable-change rule for it.",
                 ),
             )
         )

@@ -16,7 +16,7 @@ from audit.services import field_changes, record_event
 from links.services import IssuedLink, issue_link
 from measurement import due, selectors, sms
 from measurement.models import ProgramMeasurement, ReminderChoice, ReminderSent
-from measurement.reliable_change import NORMS
+from measurement.reliable_change import RULES, signed_points
 from measurement.schedule import check_rows
 from monitoring.models import Alert, AlertStatus, Severity
 from monitoring.services import raise_alert
@@ -281,13 +281,13 @@ def not_on_track_reasons(
     tracked = [m for m in measures if m.key in TRACKED]
     for m in tracked:
         if m.change.classification == "reliable-deterioration":
-            reasons.append(f"{m.label}: reliable deterioration (RCI {m.change.rci}).")
+            reasons.append(f"{m.label}: reliable deterioration ({signed_points(m.change.points)}).")
     # Whole weeks since admission, counted in the program's days (an episode never admitted
     # has none).
     today = episode.program.today(now)
     admitted = episode.admitted_on
     weeks = (today - admitted).days // 7 if admitted is not None else 0
-    computed = [m for m in tracked if m.change.rci is not None]
+    computed = [m for m in tracked if m.change.classification != "not-computed"]
     if (
         weeks >= weeks_to_improve
         and computed
@@ -295,7 +295,7 @@ def not_on_track_reasons(
     ):
         reasons.append(f"No reliable improvement after {weeks} weeks in care.")
     for m in tracked + [x for x in measures if x.key == "pcl-5"]:
-        cutoff = NORMS[m.key].cutoff if m.key in NORMS else None
+        cutoff = RULES[m.key].cutoff if m.key in RULES else None
         if cutoff is not None and len(m.series) >= 2 and all(v >= cutoff for _, v in m.series[-2:]):
             reasons.append(f"{m.label}: the last two screens were positive.")
     return reasons

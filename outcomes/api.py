@@ -50,10 +50,18 @@ class AbstinenceOut(Schema):
 class MeasureOut(Schema):
     instrument: str
     people: int | None
-    reliable_change_computed: int | None
-    reliably_improved: int | None
+    reliable_change_computed: int | None = Field(
+        description="Of `people`, those whose instrument has a reliable-change rule (PHQ-9, "
+        "GAD-7; the PCL-5 has none, see `note`)."
+    )
+    reliably_improved: int | None = Field(
+        description="Reliable improvement by the IAPT rule of the clinical reference: a drop of "
+        "6 points or more on the PHQ-9, 4 or more on the GAD-7, baseline to latest."
+    )
     reliably_improved_rate: float | None
-    recovered: int | None
+    recovered: int | None = Field(
+        description="Reliably improved and from the instrument's cut-off or above to below it."
+    )
     recovered_rate: float | None
     mean_change: float | None
     sd_change: float | None
@@ -86,6 +94,7 @@ class OutcomesOut(Schema):
     follow_up_reach: list[StageOut]
     abstinence: list[AbstinenceOut]
     measures: list[MeasureOut]
+    reliable_change_note: str
     effect_size_note: str
     alert_response: list[AlertOut]
     notes_signed_on_time: NotesOut
@@ -178,6 +187,7 @@ def _after_care(board: selectors.Board) -> dict:
             }
             for m in board.measures
         ],
+        "reliable_change_note": care_figures.RELIABLE_CHANGE_NOTE,
         "effect_size_note": care_figures.EFFECT_SIZE_NOTE,
         "alert_response": [
             {

@@ -64,9 +64,17 @@ from screens.models import (
 # The episodes that were in care and ended (with an admission; `selectors.left_care`).
 LEFT_CARE = (EpisodeStatus.DISCHARGED, EpisodeStatus.TRANSFERRED_OUT)
 PAST_MONTH = timedelta(days=30)
-# Instruments with a total whose reliable change measurement computes (the BAM is scored by
-# subscale and has no published SD and reliability on record).
+# Instruments with a total whose reliable change measurement judges (the BAM is scored by
+# subscale and the clinical reference gives it no reliable-change rule).
 MEASURED = (("phq-9", "PHQ-9"), ("gad-7", "GAD-7"), ("pcl-5", "PCL-5"))
+_PHQ9, _GAD7 = reliable_change.RULES["phq-9"], reliable_change.RULES["gad-7"]
+RELIABLE_CHANGE_NOTE = (
+    "Reliable change by the IAPT rule of the clinical reference (§1b): a drop of "
+    f"{_PHQ9.points} points or more on the PHQ-9, {_GAD7.points} or more on the GAD-7, is "
+    "reliable improvement; recovered when it also went from the instrument's cut-off or above "
+    "to below it. The PCL-5 has no single rule in the reference, so its reliable change is not "
+    "computed."
+)
 EFFECT_SIZE_NOTE = (
     "No effect size is computed: the clinical reference names no definition of one. "
     "The mean change (latest minus baseline; lower is better) and its standard deviation "
@@ -418,8 +426,8 @@ def first_and_last(code: str) -> tuple[QuerySet[Administration], QuerySet[Admini
 
 
 def measure_changes(left: QuerySet[Episode]) -> tuple[list[MeasureChange], list[str]]:
-    """One query per instrument: who left care grouped by baseline, latest score and sex,
-    then measurement's reliable-change code classifies each group."""
+    """One query per instrument: who left care grouped by baseline and latest score, then
+    measurement's reliable-change rule classifies each group."""
     grouped = []
     for code, label in MEASURED:
         first, last = first_and_last(code)
@@ -439,7 +447,7 @@ def measure_changes(left: QuerySet[Episode]) -> tuple[list[MeasureChange], list[
                 )
             )
             .filter(m_twice=True)
-            .values_list("m_first", "m_last", "participant__sex_at_birth")
+            .values_list("m_first", "m_last")
             .annotate(n=Count("pk"))
             .order_by()
         )
@@ -459,7 +467,7 @@ def stored_measure_changes(left: QuerySet) -> tuple[list[MeasureChange], list[st
         column = STORED_MEASURES[code]
         rows = (
             left.filter(**{f"{column}_first__isnull": False})
-            .values_list(f"{column}_first", f"{column}_last", "sex_at_birth")
+            .values_list(f"{column}_first", f"{column}_last")
             .annotate(n=Count("pk"))
             .order_by()
         )
@@ -468,28 +476,25 @@ def stored_measure_changes(left: QuerySet) -> tuple[list[MeasureChange], list[st
 
 
 @functools.cache
-def _classified(code: str, first: int, last: int, sex: str | None) -> tuple[str, str, str]:
+def _classified(code: str, first: int, last: int) -> tuple[str, str, str]:
     """`reliable_change.change` of one group (classification, clinical significance, note),
-    worked out once per process: it depends on these alone (the norms are published
-    constants), and a large program's board has thousands of groups on every load."""
-    found = reliable_change.change(code, [first, last], sex=sex)
+    worked out once per process: it depends on these alone (the rules are constants), and a
+    large program's board has thousands of groups on every load."""
+    found = reliable_change.change(code, [first, last])
     return found.classification, found.clinically_significant, found.note
 
 
 def _changes(grouped) -> tuple[list[MeasureChange], list[str]]:
-    """Each instrument's groups of (baseline, latest, sex, how many), classified."""
+    """Each instrument's groups of (baseline, latest, how many), classified."""
     result, hidden_names = [], []
     for code, label, rows in grouped:
         people = computed = improved = recovered = 0
         changes: list[tuple[int, int]] = []
         notes: set[str] = set()
-        for m_first, m_last, sex_at_birth, n in rows:
+        for m_first, m_last, n in rows:
             people += n
             changes.append((int(m_last) - int(m_first), n))
-            sex = (sex_at_birth or "").lower()
-            classification, significance, note = _classified(
-                code, int(m_first), int(m_last), sex if sex in ("female", "male") else None
-            )
+            classification, significance, note = _classified(code, int(m_first), int(m_last))
             if classification == "not-computed":
                 notes.add(note)
                 continue

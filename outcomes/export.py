@@ -3,7 +3,7 @@
 import csv
 import io
 
-from outcomes.care_figures import EFFECT_SIZE_NOTE
+from outcomes.care_figures import EFFECT_SIZE_NOTE, RELIABLE_CHANGE_NOTE
 from outcomes.selectors import Board
 
 HIDDEN = "hidden (fewer than 11 people)"
@@ -132,6 +132,7 @@ def _after_care(writer, board: Board) -> None:
             ("SD of change", m.sd_change),
         ):
             _row(writer, f"measures: {name}", m.label, value)
+    writer.writerow(["measures: reliable change rule", "all", "", RELIABLE_CHANGE_NOTE])
     writer.writerow(["measures: effect size", "all", "", EFFECT_SIZE_NOTE])
     notes = board.notes
     for name, value in (

@@ -118,6 +118,7 @@ def board(request: HttpRequest) -> HttpResponse:
         **charts.after_care(result),
         "abstinence_points": [result.abstinence, *[s.abstinence for s in result.stages]],
         "effect_size_note": care_figures.EFFECT_SIZE_NOTE,
+        "reliable_change_note": care_figures.RELIABLE_CHANGE_NOTE,
     }
     return render(request, "outcomes/board.html", context, status=200)
 

@@ -137,7 +137,7 @@ def test_a_clinician_reads_the_risk_the_sessions_the_scores_and_what_is_due(busy
     assert "2 h attended of" in html
     # Scores: the latest with its band and the reliable change since the stay's first.
     assert "<strong>6</strong> Mild" in html
-    assert "from 18: Reliable improvement" in html
+    assert "from 18 (−12 points): Reliable improvement" in html
     # Due: the same-day C-SSRS first, the plan review, the note, the task.
     assert "<strong>C-SSRS Screener</strong> due the same day, since Tue 1 Dec 2026, 08:30" in html
     assert html.index("C-SSRS Screener</strong> due") < html.index("GAD-7")

@@ -58,9 +58,18 @@ def test_the_draft_gives_each_measure_its_reliable_change_class(world):
     _phq9(world, 6, datetime(2026, 11, 16, 10, tzinfo=CHICAGO))
     measures = _facts(world)["measures"]
     assert any(
-        line.startswith("PHQ-9: 20") and "reliable improvement (RCI -8.61), recovered" in line
+        line.startswith("PHQ-9: 20")
+        and line.endswith("; reliable improvement (−14 points; IAPT rule ≥6 points), recovered.")
         for line in measures
     ), measures
+
+
+def test_a_5_point_drop_is_no_reliable_improvement_in_the_draft(world):
+    """The IAPT rule of the clinical reference (§1b): 6 points or more on the PHQ-9."""
+    _phq9(world, 14, datetime(2026, 9, 8, 10, tzinfo=CHICAGO))
+    _phq9(world, 9, datetime(2026, 11, 16, 10, tzinfo=CHICAGO))
+    (line,) = [m for m in _facts(world)["measures"] if m.startswith("PHQ-9")]
+    assert line.endswith("; no reliable change (−5 points; IAPT rule ≥6 points)."), line
 
 
 def test_the_discharge_tab_gives_each_measure_its_band_in_words(world, login):

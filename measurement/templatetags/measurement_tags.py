@@ -1,5 +1,7 @@
 from django import template
 
+from measurement import reliable_change
+
 register = template.Library()
 
 # The reliable-change classes (`reliable_change.classify`) and their clinical significance
@@ -37,3 +39,15 @@ def change_words(classification: str) -> str:
 def significance_words(significance: str) -> str:
     """What the change means clinically, as words; a dash when not judged."""
     return SIGNIFICANCE_WORDS.get(significance, significance) if significance else "—"
+
+
+@register.filter
+def signed(points: float | None) -> str:
+    """A change in points with its sign ("−7", "+6"); a dash when there is none."""
+    return "—" if points is None else reliable_change.signed(points)
+
+
+@register.filter
+def signed_points(points: float) -> str:
+    """A change in points with its sign and unit ("−7 points")."""
+    return reliable_change.signed_points(points)

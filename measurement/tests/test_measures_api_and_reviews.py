@@ -16,7 +16,7 @@ from measurement.tests.conftest import T0, phq9_answers
 from participants.models import Episode, EpisodeStatus
 
 
-def test_the_measures_api_gives_series_rci_and_source(world, give, login):
+def test_the_measures_api_gives_series_change_rule_and_source(world, give, login):
     give("phq-9", phq9_answers(20), T0)
     give("phq-9", phq9_answers(14), T0 + timedelta(days=14))
     client = login(world.therapist)
@@ -25,11 +25,14 @@ def test_the_measures_api_gives_series_rci_and_source(world, give, login):
     data = {m["instrument"]: m for m in response.json()}
     phq = data["phq-9"]
     assert [p["value"] for p in phq["series"]] == [20, 14]
-    assert (phq["baseline"], phq["latest"], phq["sd"], phq["reliability"]) == (20, 14, 3.5, 0.892)
-    assert phq["rci"] == -3.69 and phq["classification"] == "reliable-improvement"
-    assert "Kocalevent" in phq["source"]
-    assert data["pcl-5"]["classification"] == "not-computed" and data["pcl-5"]["rci"] is None
-    assert data["pcl-5"]["note"]
+    assert (phq["baseline"], phq["latest"], phq["change"]) == (20, 14, -6)
+    assert (phq["reliable_change_points"], phq["rule"]) == (6, "IAPT rule ≥6 points")
+    assert phq["classification"] == "reliable-improvement"
+    assert "§1b" in phq["source"] and "IAPT rule" in phq["source"]
+    assert not {"sd", "reliability", "rci"} & set(phq)
+    pcl = data["pcl-5"]
+    assert pcl["classification"] == "not-computed" and pcl["reliable_change_points"] is None
+    assert "15-18" in pcl["note"]
     assert {"bam-use", "bam-risk", "bam-protective", "checkin-craving", "checkin-mood"} <= set(data)
 
 
@@ -54,6 +57,31 @@ def test_reliable_deterioration_asks_for_a_level_of_care_review(world, give):
     assert (task.participant, task.owner) == (world.participant, world.therapist)
     assert "level-of-care" in task.title
     assert check_not_on_track(now=T0 + timedelta(days=16)) == []  # one open review at a time
+
+
+def test_the_review_says_the_deterioration_in_points(world, give):
+    give("phq-9", phq9_answers(8), T0)
+    give("phq-9", phq9_answers(14), T0 + timedelta(days=14))
+    raised = check_not_on_track(now=T0 + timedelta(days=15))
+    assert raised and "PHQ-9: reliable deterioration (+6 points)." in raised[0].detail
+    assert "RCI" not in raised[0].detail
+
+
+@pytest.mark.parametrize("sex", ["male", "female"])
+def test_a_3_point_gad7_rise_asks_for_no_review_whatever_the_sex(world, give, sex):
+    """The IAPT rule of the clinical reference is 4 points on the GAD-7, for everyone."""
+    world.participant.sex_at_birth = sex
+    world.participant.save(update_fields=["sex_at_birth"])
+    give("gad-7", {str(i): 1 if i <= 6 else 2 for i in range(1, 8)}, T0)  # 8
+    give("gad-7", {str(i): 1 if i <= 3 else 2 for i in range(1, 8)}, T0 + timedelta(days=14))
+    assert check_not_on_track(now=T0 + timedelta(days=15)) == []
+
+
+def test_a_5_point_phq9_drop_is_no_reliable_improvement_after_the_program_s_weeks(world, give):
+    give("phq-9", phq9_answers(9), T0)
+    give("phq-9", phq9_answers(4), T0 + timedelta(days=14))
+    raised = check_not_on_track(now=T0 + timedelta(weeks=7))
+    assert raised and "No reliable improvement after 7 weeks" in raised[0].detail
 
 
 def test_no_reliable_improvement_after_the_program_s_weeks(world, give):
@@ -422,3 +450,24 @@ def test_the_measures_tab_says_the_reliable_change_in_words(world, give, login):
     assert "<td>Recovered (from the cut-off or above to below it)</td>" in change
     assert "<td>Not computed</td>" in change
     assert "reliable-improvement" not in change and "not-computed" not in change
+
+
+def test_the_measures_tab_gives_the_change_in_points_and_the_rule_with_its_source(
+    world, give, login
+):
+    give("phq-9", phq9_answers(20), T0)
+    give("phq-9", phq9_answers(15), T0 + timedelta(days=14))
+    with time_machine.travel(T0 + timedelta(days=15), tick=False):
+        response = login(world.therapist).get(
+            reverse("measurement:tab", args=[world.participant.public_id])
+        )
+    text = response.content.decode()
+    change = text[text.index('id="change-heading"') :]
+    assert (
+        "<td>PHQ-9</td><td>20</td><td>15</td><td>−5</td><td>IAPT rule ≥6 points</td>"
+        "<td>No reliable change</td>"
+    ) in change
+    assert "Clinical reference §1b" in change and "Reliable improvement ≥6 (IAPT rule)" in change
+    assert '<th scope="col">Change (points)</th>' in change
+    for gone in ('<th scope="col">SD</th>', '<th scope="col">RCI</th>', "Jacobson"):
+        assert gone not in text

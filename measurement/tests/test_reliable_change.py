@@ -1,100 +1,104 @@
-"""Reliable change against hand calculations (numbers worked out on paper, below)."""
-
-import math
+"""Reliable change by the IAPT rule of the clinical reference (§1b): PHQ-9 6 points, GAD-7 4."""
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from measurement.reliable_change import NORMS, change, classify, rci
-
-# PHQ-9: SD 3.5, r 0.892 -> SE = 3.5 * sqrt(0.108) = 1.150219; S_diff = sqrt(2) * SE = 1.626662.
-PHQ9_SDIFF = 1.626662
-# GAD-7 women: SD 3.5, r 0.89 -> SE = 3.5 * sqrt(0.11) = 1.160818; S_diff = 1.641658.
-# GAD-7 men:   SD 3.2, r 0.89 -> SE = 3.2 * sqrt(0.11) = 1.061320; S_diff = 1.500926.
+from measurement.reliable_change import RULES, change, classify, signed_points
 
 
-def test_phq9_from_20_to_14_is_a_reliable_improvement():
-    result = change("phq-9", [20, 17, 14])
-    assert result.rci == pytest.approx(-6 / PHQ9_SDIFF, abs=0.01)  # -3.69
-    assert result.rci == -3.69
-    assert result.classification == "reliable-improvement"
-    assert result.clinically_significant == "improved"  # 14 is still at or above 10
-    assert result.sd == 3.5 and result.reliability == 0.892
-    assert "Kocalevent" in result.source and "BMC Psychiatry" in result.source
+def test_a_5_point_phq9_drop_is_not_reliable_and_a_6_point_drop_is():
+    five = change("phq-9", [20, 15])
+    assert (five.points, five.classification) == (-5, "no-reliable-change")
+    six = change("phq-9", [20, 17, 14])
+    assert (six.points, six.classification) == (-6, "reliable-improvement")
+    assert six.clinically_significant == "improved"  # 14 is still at or above 10
+    assert (six.threshold, six.rule) == (6, "IAPT rule ≥6 points")
+    assert "§1b" in six.source and '"Reliable improvement ≥6 (IAPT rule)"' in six.source
+
+
+def test_a_4_point_phq9_drop_is_no_reliable_change():
+    """The general-population SD once used called 4 points reliable; §1b's rule is 6."""
+    assert change("phq-9", [14, 10]).classification == "no-reliable-change"
+
+
+def test_a_3_point_gad7_rise_is_not_reliable_deterioration_and_a_4_point_rise_is():
+    three = change("gad-7", [8, 11])
+    assert (three.points, three.classification) == (3, "no-reliable-change")
+    four = change("gad-7", [8, 12])
+    assert (four.points, four.classification) == (4, "reliable-deterioration")
+    assert four.clinically_significant == "deteriorated"
+    assert '"IAPT reliable ≥4"' in four.source
+
+
+def test_a_6_point_phq9_rise_is_reliable_deterioration():
+    assert change("phq-9", [8, 14]).classification == "reliable-deterioration"
+    assert change("phq-9", [8, 13]).classification == "no-reliable-change"
 
 
 def test_phq9_from_20_to_9_is_recovered():
     result = change("phq-9", [20, 9])
-    assert result.rci == -6.76  # -11 / 1.626662
-    assert result.clinically_significant == "recovered"
+    assert result.points == -11 and result.clinically_significant == "recovered"
 
 
-def test_phq9_from_12_to_10_is_no_reliable_change():
-    result = change("phq-9", [12, 10])
-    assert result.rci == -1.23  # -2 / 1.626662
-    assert result.classification == "no-reliable-change"
+def test_gad7_from_12_to_8_is_recovered_below_its_cut_off_of_10():
+    assert change("gad-7", [12, 8]).clinically_significant == "recovered"
+    assert change("gad-7", [9, 5]).clinically_significant == "improved"  # never at 10
 
 
-def test_gad7_uses_the_sd_for_the_participants_sex():
-    assert change("gad-7", [15, 11], sex="female").rci == -2.44  # -4 / 1.641658
-    men = change("gad-7", [8, 11], sex="male")
-    assert men.rci == 2.0  # 3 / 1.500926 = 1.9988
-    assert men.classification == "reliable-deterioration"
-    women = change("gad-7", [8, 11], sex="female")
-    assert women.rci == 1.83  # 3 / 1.641658
-    assert women.classification == "no-reliable-change"
-
-
-def test_an_rci_of_exactly_196_is_not_reliable_change():
-    """Clinical reference §1b: "|RC| > 1.96 means reliable change (p < .05)"."""
-    assert classify(1.96) == "no-reliable-change"
-    assert classify(-1.96) == "no-reliable-change"
-    assert classify(1.9601) == "reliable-deterioration"
-    assert classify(-1.9601) == "reliable-improvement"
-
-
-def test_no_rci_without_a_published_sd_and_reliability():
-    for code, totals, sex in (
-        ("gad-7", [15, 5], None),
-        ("pcl-5", [50, 20], None),
-        ("bam", [8, 2], None),
-    ):
-        result = change(code, totals, sex=sex)
-        assert result.rci is None
+def test_no_reliable_change_without_a_single_rule_in_the_reference():
+    for code, totals in (("pcl-5", [50, 20]), ("bam", [8, 2])):
+        result = change(code, totals)
         assert result.classification == "not-computed"
-        assert result.note == NORMS[code].not_computed
+        assert result.threshold is None and result.rule == ""
+        assert result.note == RULES[code].not_computed
+        assert result.points == totals[-1] - totals[0]  # the points still shown
+    assert "15-18" in RULES["pcl-5"].not_computed
+
+
+def test_an_instrument_the_rules_do_not_name_is_not_computed():
+    result = change("audit", [20, 5])
+    assert result.classification == "not-computed" and "no reliable-change rule" in result.note
 
 
 def test_one_score_is_not_enough():
     result = change("phq-9", [18])
-    assert result.rci is None and result.baseline == result.latest == 18
+    assert result.points is None and result.baseline == result.latest == 18
+    assert result.classification == "not-computed"
 
 
-@given(st.integers(0, 27), st.integers(0, 27))
-def test_on_the_phq9_a_change_of_4_points_or_more_is_reliable(baseline, latest):
-    """1.96 * 1.626662 = 3.19 points: a whole-point change is reliable from 4 points on."""
-    result = change("phq-9", [baseline, latest])
-    reliable = result.classification != "no-reliable-change"
-    assert reliable == (abs(latest - baseline) >= 4)
-    if reliable:
-        assert (result.classification == "reliable-improvement") == (latest < baseline)
+def test_a_change_in_points_is_written_with_its_sign():
+    assert signed_points(-7) == "−7 points"
+    assert signed_points(6) == "+6 points"
+    assert signed_points(1) == "+1 point"
+    assert signed_points(0) == "0 points"
 
 
-@given(
-    st.floats(0, 80),
-    st.floats(0, 80),
-    st.floats(0.5, 20),
-    st.floats(0, 0.99),
-)
-def test_rci_is_the_jacobson_truax_formula(baseline, latest, sd, r):
-    expected = (latest - baseline) / (math.sqrt(2) * sd * math.sqrt(1 - r))
-    assert rci(baseline, latest, sd, r) == pytest.approx(expected)
-    assert rci(latest, baseline, sd, r) == pytest.approx(-expected)
-    assert classify(expected) == (
-        "reliable-improvement"
-        if expected < -1.96
-        else "reliable-deterioration"
-        if expected > 1.96
-        else "no-reliable-change"
-    )
+@pytest.mark.parametrize(("code", "top"), [("phq-9", 27), ("gad-7", 21)])
+def test_every_pair_of_totals_follows_the_iapt_rule(code, top):
+    threshold = RULES[code].points
+    assert threshold is not None
+
+    @given(st.integers(0, top), st.integers(0, top))
+    def check(baseline, latest):
+        result = change(code, [baseline, latest])
+        assert result.points == latest - baseline
+        improved = result.classification == "reliable-improvement"
+        worse = result.classification == "reliable-deterioration"
+        assert improved == (baseline - latest >= threshold)
+        assert worse == (latest - baseline >= threshold)
+        assert result.classification == classify(latest - baseline, threshold)
+        if not improved and not worse:
+            assert result.classification == "no-reliable-change"
+
+    check()
+
+
+@given(st.integers(-80, 80), st.integers(1, 20))
+def test_classify_is_symmetric(points, threshold):
+    mirrored = {
+        "reliable-improvement": "reliable-deterioration",
+        "reliable-deterioration": "reliable-improvement",
+        "no-reliable-change": "no-reliable-change",
+    }
+    assert classify(-points, threshold) == mirrored[classify(points, threshold)]

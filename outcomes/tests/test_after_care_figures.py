@@ -178,11 +178,11 @@ def test_measures_give_reliable_improvement_recovery_and_mean_change(midweek, wo
     for record in records[:12]:
         _phq9(world, record, 20, 6)  # reliable improvement, below 10: recovered
     for record in records[12:23]:
-        _phq9(world, record, 14, 13)  # no reliable change
+        _phq9(world, record, 14, 9)  # 5 points: no reliable change by the IAPT rule (6)
     phq9, gad7, pcl5 = stored_board(_filters(world), [world.site]).measures
     assert (phq9.people, phq9.computed, phq9.improved, phq9.recovered) == (23, 23, 12, 12)
     assert phq9.improved_rate == 12 / 23
-    changes = [-14] * 12 + [-1] * 11
+    changes = [-14] * 12 + [-5] * 11
     mean = sum(changes) / 23
     assert phq9.mean_change == round(mean, 2)
     sd = (sum((c - mean) ** 2 for c in changes) / 22) ** 0.5
@@ -255,10 +255,16 @@ def test_the_page_csv_and_api_carry_the_later_figures(midweek, world, add, login
     ):
         assert words in page
     assert "No effect size is computed" in page
+    rule = (
+        "a drop of 6 points or more on the PHQ-9, 4 or more on the GAD-7, is reliable improvement"
+    )
+    assert rule in page and "Jacobson" not in page and "|RCI|" not in page
     csv = client.post(reverse("outcomes:board_csv"), RANGE).content.decode()
     assert "follow-up reach rate,day 7,1.0000," in csv
     assert "measures: share reliably improved,PHQ-9,1.0000," in csv
+    assert "measures: reliable change rule,all,," in csv and rule in csv
     body = client.get("/api/v1/outcomes?from=2026-01-01&to=2026-11-18").json()
+    assert rule in body["reliable_change_note"]
     assert body["follow_up_reach"] == [{"day": 7, "due": 22, "reached": 22, "reach_rate": 1.0}]
     phq9 = next(m for m in body["measures"] if m["instrument"] == "phq-9")
     assert (phq9["reliably_improved"], phq9["recovered_rate"], phq9["effect_size"]) == (
