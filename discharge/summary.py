@@ -33,7 +33,7 @@ from placement.models import LevelOfCareDecision
 from plans.measures import Progress
 from plans.models import TreatmentPlan
 from plans.selectors import plan_view
-from screens.models import DrugScreen, Flag, Result
+from screens.models import TAMPERED, DrugScreen, Flag, Result
 from tandem import lifecycle
 from tandem.errors import InvalidInput
 from tandem.hooks import Hook
@@ -193,7 +193,8 @@ def _measures(record: Discharge) -> list[str]:
 
 def _screens(record: Discharge) -> list[str]:
     """The drug screens collected in the stay: how many, and each substance found positive
-    (as the result stands after any confirmation), with the unexpected ones."""
+    (as the result stands after any confirmation), with the unexpected ones; a tampered
+    specimen is never a screen with no positive result but a presumptive positive (§10)."""
     episode = record.episode
     first_day = episode.admitted_on or episode.referred_on
     screens = list(
@@ -213,9 +214,10 @@ def _screens(record: Discharge) -> list[str]:
         return ["No drug screen recorded."]
     positives: dict[str, list[tuple[date, bool]]] = defaultdict(list)
     clean = 0
+    tampered = [s for s in screens if s.validity in TAMPERED]
     for screen in screens:
         found = [r for r in screen.results.all() if r.standing_result == Result.POSITIVE]
-        clean += not found
+        clean += not found and screen.validity not in TAMPERED
         for result in found:
             positives[result.analyte.name].append(
                 (screen.collected_on, result.flag == Flag.UNEXPECTED_POSITIVE)
@@ -224,6 +226,11 @@ def _screens(record: Discharge) -> list[str]:
         f"{len(screens)} drug screens from {clock.day(screens[0].collected_on)} to "
         f"{clock.day(screens[-1].collected_on)}; {clean} with no positive result."
     ]
+    if tampered:
+        lines.append(
+            f"Adulterated or substituted specimens, each a presumptive positive (clinical "
+            f"reference §10): {len(tampered)}, last on {clock.day(tampered[-1].collected_on)}."
+        )
     for name, days in sorted(positives.items()):
         unexpected = sum(1 for _, flagged in days if flagged)
         lines.append(

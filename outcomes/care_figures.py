@@ -11,7 +11,8 @@ Definitions, stated on the board too:
   (clinical reference §3, FREQ 1 "No use in past month"), over the 30 days before the
   discharge date. Self-report: at least one check-in or clinician-recorded last use in those
   days and none reporting use. Screen-verified: at least one drug screen in those days and no
-  result positive for a substance not prescribed (an expected positive is not use).
+  result positive for a substance not prescribed (an expected positive is not use), and no
+  adulterated or substituted specimen, a presumptive positive (clinical reference §10, ASAM).
 - At a follow-up, self-report is the questionnaire's "used alcohol or drugs since discharge"
   answered no; screen-verified is a drug screen since discharge, in the 30 days before the
   answer, with no unexpected positive.
@@ -51,13 +52,13 @@ from outcomes.models import FollowUpFacts, NoteDays, NoteFacts
 from outcomes.suppression import SMALLEST_SHOWN, Name, Relations, suppress
 from participants.models import Episode, EpisodeStatus
 from screens.models import (
+    TAMPERED,
     Confirmation,
     DrugScreen,
     Flag,
     Result,
     ScreenResult,
     UseReport,
-    Validity,
 )
 
 # TEDS "no use in past month" (FREQ 1): the window before discharge, and before an answer.
@@ -82,8 +83,6 @@ EFFECT_SIZE_NOTE = (
 )
 # A figure's count is named (figure, count), as ("day_30", "reached").
 Cell = tuple[str, str]
-# A screen whose sample was tampered with says nothing about use.
-UNUSABLE = (Validity.ADULTERATED, Validity.SUBSTITUTED)
 
 
 def _hidden(relations: Relations[Name]) -> set[Name]:
@@ -125,22 +124,23 @@ class Abstinence:
 
 
 def _screened(prefix: str, conditions: dict) -> Q:
-    """Usable screens (not entered in error, not tampered with) of the outer row's
-    participant meeting `conditions`, on the screen reached through `prefix`."""
+    """Screens in force (not entered in error) of the outer row's participant meeting
+    `conditions`, on the screen reached through `prefix`; a tampered one counts as screened."""
     return Q(
         **{f"{prefix}participant": OuterRef("participant_id")},
         **{f"{prefix}entered_in_error_at__isnull": True},
         **{f"{prefix}{name}": value for name, value in conditions.items()},
-    ) & ~Q(**{f"{prefix}validity__in": UNUSABLE})
+    )
 
 
 def _unexpected_positive() -> Q:
     """A result positive as it stands (after any confirmation) for a substance not expected
-    from the medication list."""
+    from the medication list, or any result of an adulterated or substituted specimen: a
+    presumptive positive, never screen-verified abstinence (clinical reference §10, ASAM)."""
     standing = Q(confirmation=Confirmation.POSITIVE) | (
         Q(result=Result.POSITIVE) & ~Q(confirmation=Confirmation.NEGATIVE)
     )
-    return standing & ~Q(flag=Flag.EXPECTED_POSITIVE)
+    return (standing & ~Q(flag=Flag.EXPECTED_POSITIVE)) | Q(screen__validity__in=TAMPERED)
 
 
 def _screen_flags(conditions: dict) -> dict:
@@ -282,7 +282,7 @@ class Stage:
 
 
 def answer_screen_flags() -> dict:
-    """`a_screened` and `a_positive` of a follow-up's answers: a usable screen collected
+    """`a_screened` and `a_positive` of a follow-up's answers: a screen collected
     after discharge, in the month up to the answer, and one of them unexpectedly positive."""
     return _screen_flags(
         {

@@ -330,7 +330,8 @@ class FollowUpFacts(models.Model):
     due_on = models.DateField()
     reached = models.BooleanField()
     # Its answers (not entered in error): given at all, use since discharge, and whether a
-    # usable screen in the month before them was taken and showed an unexpected positive.
+    # screen in the month before them was taken and showed an unexpected positive (a tampered
+    # specimen is one: clinical reference §10).
     answered = models.BooleanField()
     used = models.BooleanField()
     screened = models.BooleanField()

@@ -2,8 +2,9 @@
 `POST /participants/{id}/drug-screens/{screen_id}/review` for a screen's unexpected results.
 
 Each screen carries `interpretation: [{"analyte", "result", "flag"}]`, read against the
-medication list and the self-reports since the previous screen (see screens.interpret), and
-its `review` once a clinician has reviewed its unexpected results.
+medication list and the self-reports since the previous screen (see screens.interpret), its
+`specimen_reading` when the specimen was adulterated or substituted (a presumptive positive,
+clinical reference §10), and its `review` once a clinician has reviewed its unexpected results.
 """
 
 from datetime import datetime
@@ -28,6 +29,7 @@ FlagName = Literal[
     "unexpected-negative",
     "self-report-discordant",
     "invalid",
+    "tampered-specimen",
 ]
 
 
@@ -58,6 +60,11 @@ class Reading(Schema):
     why: str
 
 
+class SpecimenReading(Schema):
+    reading: Literal["presumptive-positive"]
+    why: str
+
+
 class ReviewIn(Schema):
     comment: str = Field(
         description="What was done, in a few words: Discussed with participant; dose unchanged.",
@@ -80,6 +87,13 @@ class ScreenOut(Schema):
     collected_by: str
     validity: str
     interpretation: list[Reading]
+    specimen_reading: SpecimenReading | None = Field(
+        description=(
+            "The specimen's own reading: an adulterated or substituted specimen is a "
+            "presumptive positive, treated as use until shown otherwise (clinical reference "
+            "§10, ASAM), whatever each analyte's flag."
+        )
+    )
     needs_review: bool = Field(description="An unexpected result no one has reviewed yet.")
     review: ReviewOut | None
     part2: bool = Field(default=True, description="Drug screens are 42 CFR Part 2 records.")
@@ -105,6 +119,11 @@ def _out(screen: DrugScreen) -> ScreenOut:
         collected_by=str(screen.collected_by or ""),
         validity=screen.validity,
         interpretation=[Reading.model_validate(r) for r in selectors.readings(screen)],
+        specimen_reading=(
+            SpecimenReading(reading="presumptive-positive", why=screen.specimen_reading)
+            if screen.specimen_reading
+            else None
+        ),
         needs_review=review is None and any(r.is_finding for r in screen.results.all()),
         review=_review_out(review) if review is not None else None,
     )
@@ -160,8 +179,8 @@ def record_screen(request: ApiRequest, participant_id: UUID, body: ScreenIn):
     summary="Review a drug screen's unexpected results",
     description=(
         "Records that the screen's unexpected results (an unexpected positive or negative, an "
-        "invalid specimen) were seen and what was done, as the tab's review does. Once per "
-        "screen: a second review is a 422. Audited."
+        "invalid result, a tampered specimen) were seen and what was done, as the tab's review "
+        "does. Once per screen: a second review is a 422. Audited."
     ),
 )
 def review_screen(request: ApiRequest, participant_id: UUID, screen_id: UUID, body: ReviewIn):

@@ -2,8 +2,11 @@
 
 One flag per analyte (stored with the result and shown on the chart and in the API):
 
-- `invalid`: the analyte could not be read, or the specimen was adulterated or substituted;
-  a negative on a dilute specimen does not rule use out (§10 rule 2; 49 CFR 40.88).
+- `invalid`: the analyte could not be read, or it is a negative on a dilute specimen, which
+  does not rule use out (§10 rule 2; 49 CFR 40.88).
+- `tampered-specimen`: the specimen was adulterated or substituted, so every analyte read is
+  a presumptive positive, treated as use until shown otherwise (§10 specimen validity:
+  "Tampered = presumptive positive", ASAM), whatever its own result.
 - `expected-positive`: positive, and a medication on the list that day explains it (§10 rule 1).
 - `self-report-discordant`: positive, unexplained, and every self-report since the last
   screen said no use (§10 rule 4: flag for the clinician; no confrontation).
@@ -27,12 +30,14 @@ UNEXPECTED_POSITIVE = "unexpected-positive"
 UNEXPECTED_NEGATIVE = "unexpected-negative"
 SELF_REPORT_DISCORDANT = "self-report-discordant"
 INVALID = "invalid"
+TAMPERED_SPECIMEN = "tampered-specimen"
 FLAGS = (
     EXPECTED_POSITIVE,
     UNEXPECTED_POSITIVE,
     UNEXPECTED_NEGATIVE,
     SELF_REPORT_DISCORDANT,
     INVALID,
+    TAMPERED_SPECIMEN,
 )
 FLAG_LABELS = {
     EXPECTED_POSITIVE: "Expected positive",
@@ -40,6 +45,7 @@ FLAG_LABELS = {
     UNEXPECTED_NEGATIVE: "Unexpected negative",
     SELF_REPORT_DISCORDANT: "Differs from self-report",
     INVALID: "Invalid",
+    TAMPERED_SPECIMEN: "Presumptive positive (tampered specimen)",
 }
 
 POSITIVE = "positive"
@@ -52,6 +58,17 @@ ADULTERATED = "adulterated"
 SUBSTITUTED = "substituted"
 NOT_CHECKED = "not-checked"
 TAMPERED = frozenset({ADULTERATED, SUBSTITUTED})
+
+
+def specimen_reading(validity: str) -> str | None:
+    """The reading of the specimen as a whole, when its validity decides it: an adulterated or
+    substituted specimen is a presumptive positive (clinical reference §10, ASAM)."""
+    if validity not in TAMPERED:
+        return None
+    return (
+        f"Presumptive positive: the specimen was {validity} (clinical reference §10, ASAM); "
+        "treated as use until shown otherwise."
+    )
 
 
 @dataclass(frozen=True)
@@ -74,7 +91,13 @@ def read_analyte(
     if result == NOT_READABLE:
         return Reading(analyte, result, INVALID, "The analyte could not be read.")
     if validity in TAMPERED:
-        return Reading(analyte, result, INVALID, f"The specimen was {validity}.")
+        return Reading(
+            analyte,
+            result,
+            TAMPERED_SPECIMEN,
+            f"The specimen was {validity}: a presumptive positive whatever this result "
+            "(clinical reference §10, ASAM).",
+        )
     if result == POSITIVE:
         explained = detection.explaining(medication_codes, analyte)
         if explained:

@@ -1,7 +1,9 @@
 """Drug-screen measures a treatment-plan objective can be bound to (`plans.measures`).
 
 - `drug-screen-unexplained`: unexplained positive analytes (unexpected positive or differing
-  from self-report, not confirmed negative) on the latest screen; an objective "= 0".
+  from self-report, not confirmed negative; every analyte of an adulterated or substituted
+  specimen, a presumptive positive by clinical reference §10) on the latest screen; an
+  objective "= 0".
 - `drug-screen-clear-run`: how many of the latest screens in a row had none; an objective
   such as "≥ 4".
 A screen belongs to the stay it was collected in, so a readmission's plan reads only its own
@@ -11,12 +13,11 @@ stay's screens: neither the last screen nor a run of the stay before.
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from plans.measures import MEASURES, Measure, Reading, read_once
-from screens.models import Confirmation, DrugScreen, Flag
-
-UNEXPLAINED = (Flag.UNEXPECTED_POSITIVE, Flag.SELF_REPORT_DISCORDANT)
+from screens.models import DrugScreen
+from screens.selectors import reads_as_use
 
 
 def _screens(participant_id: int, episode_id: int) -> list[tuple[datetime, int]]:
@@ -26,13 +27,7 @@ def _screens(participant_id: int, episode_id: int) -> list[tuple[datetime, int]]
     rows = (
         DrugScreen.objects.current()
         .filter(participant_id=participant_id, episode_id=episode_id)
-        .annotate(
-            unexplained=Count(
-                "results",
-                filter=Q(results__flag__in=UNEXPLAINED)
-                & ~Q(results__confirmation=Confirmation.NEGATIVE),
-            )
-        )
+        .annotate(unexplained=Count("results", filter=reads_as_use("results__")))
         .order_by("-collected_at", "-id")
         .values_list("collected_at", "unexplained")
     )

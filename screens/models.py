@@ -53,13 +53,26 @@ class Flag(models.TextChoices):
     UNEXPECTED_NEGATIVE = interpret.UNEXPECTED_NEGATIVE, "Unexpected negative"
     SELF_REPORT_DISCORDANT = interpret.SELF_REPORT_DISCORDANT, "Differs from self-report"
     INVALID = interpret.INVALID, "Invalid"
+    TAMPERED_SPECIMEN = (
+        interpret.TAMPERED_SPECIMEN,
+        interpret.FLAG_LABELS[interpret.TAMPERED_SPECIMEN],
+    )
 
 
 # The flags the care team must see and act on: everything but a positive a listed
 # medication explains. A screen with one of them waits for a clinician's review.
 FINDINGS = frozenset(
-    {Flag.UNEXPECTED_POSITIVE, Flag.UNEXPECTED_NEGATIVE, Flag.SELF_REPORT_DISCORDANT, Flag.INVALID}
+    {
+        Flag.UNEXPECTED_POSITIVE,
+        Flag.UNEXPECTED_NEGATIVE,
+        Flag.SELF_REPORT_DISCORDANT,
+        Flag.INVALID,
+        Flag.TAMPERED_SPECIMEN,
+    }
 )
+# Validities of an adulterated or substituted specimen: a presumptive positive, read as use
+# until shown otherwise (clinical reference §10, "Tampered = presumptive positive", ASAM).
+TAMPERED = (Validity.ADULTERATED, Validity.SUBSTITUTED)
 REVIEW_COMMENT_MAX = 500
 # The program capability of those who review unexpected results (participants.access).
 REVIEWS_RESULTS = "drug_screen.review"
@@ -136,6 +149,12 @@ class DrugScreen(ClinicalRecord, Immutable):
     def collected_on(self):
         """The day of collection in the program's time, not UTC's."""
         return timezone.localdate(self.collected_at)
+
+    @property
+    def specimen_reading(self) -> str | None:
+        """The specimen's own reading, from its validity (recorded, never recomputed), so a
+        tampered specimen reads as a presumptive positive whatever its analytes' stored flags."""
+        return interpret.specimen_reading(self.validity)
 
 
 CONFIRMATION_FIELDS = frozenset(

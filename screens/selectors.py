@@ -1,12 +1,12 @@
 """Reads shared by the drug-screens tab, the API and the chart header, in fixed queries."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from medications.models import Medication
@@ -16,6 +16,8 @@ from participants.selectors import read_on_participant
 from screens.models import (
     FINDINGS,
     REVIEWS_RESULTS,
+    TAMPERED,
+    Confirmation,
     DrugScreen,
     Flag,
     Panel,
@@ -64,11 +66,21 @@ class ToReview:
         return self.screen.participant
 
     def summary(self) -> list[str]:
-        """Each kind of unexpected result with its analytes: "Unexpected negative: Buprenorphine"."""
+        """Each kind of unexpected result with its analytes: "Unexpected negative: Buprenorphine";
+        a tampered specimen first, read once for the whole specimen."""
         kinds: dict[str, list[str]] = {}
-        for r in self.findings:
+        for r in analyte_findings(self.findings):
             kinds.setdefault(r.get_flag_display(), []).append(r.analyte.name)
-        return [f"{kind}: {', '.join(names)}" for kind, names in kinds.items()]
+        reading = self.screen.specimen_reading
+        return ([reading] if reading else []) + [
+            f"{kind}: {', '.join(names)}" for kind, names in kinds.items()
+        ]
+
+
+def analyte_findings(results: Iterable[ScreenResult]) -> list[ScreenResult]:
+    """A screen's findings to name analyte by analyte: all but those of a tampered specimen,
+    which its specimen reading states once for the whole specimen."""
+    return [r for r in results if r.is_finding and r.flag != Flag.TAMPERED_SPECIMEN]
 
 
 def to_review_page(user, number: str | None) -> Page:
@@ -138,16 +150,23 @@ class UseSource:
 USE_SOURCES: Hook[UseSource] = Hook("screens.use_sources", key=lambda source: source.key)
 
 
+def reads_as_use(prefix: str = "") -> Q:
+    """The results that show use, on `ScreenResult` rows reached through `prefix`: an
+    unexplained positive not confirmed negative, or any result of an adulterated or substituted
+    specimen, a presumptive positive (clinical reference §10, ASAM). Read from the specimen's
+    recorded validity, so a tampered screen stored before its own flag existed reads the same."""
+    return (
+        Q(**{f"{prefix}flag__in": [Flag.UNEXPECTED_POSITIVE, Flag.SELF_REPORT_DISCORDANT]})
+        & ~Q(**{f"{prefix}confirmation": Confirmation.NEGATIVE})
+    ) | Q(**{f"{prefix}screen__validity__in": TAMPERED})
+
+
 def _screen_values() -> dict[str, Any]:
-    latest = (
-        ScreenResult.objects.filter(
-            screen__participant=OuterRef("pk"),
-            screen__entered_in_error_at__isnull=True,
-            flag__in=[Flag.UNEXPECTED_POSITIVE, Flag.SELF_REPORT_DISCORDANT],
-        )
-        .exclude(confirmation="negative")
-        .order_by("-screen__collected_at", "-pk")
-    )
+    latest = ScreenResult.objects.filter(
+        reads_as_use(),
+        screen__participant=OuterRef("pk"),
+        screen__entered_in_error_at__isnull=True,
+    ).order_by("-screen__collected_at", "-pk")
     return {
         name: Subquery(latest.values(field)[:1])
         for name, field in (
@@ -155,6 +174,7 @@ def _screen_values() -> dict[str, Any]:
             ("method", "screen__method"),
             ("result", "result"),
             ("confirmation", "confirmation"),
+            ("validity", "screen__validity"),
         )
     }
 
@@ -167,7 +187,10 @@ def _screen_use(values: Mapping[str, Any]) -> KnownUse | None:
         result=values["result"],
         confirmation=values["confirmation"],
     )
-    kind = "presumptive drug screen" if row.presumptive else "drug screen"
+    if values["validity"] in TAMPERED:
+        kind = f"{values['validity']} specimen, presumptive positive"
+    else:
+        kind = "presumptive drug screen" if row.presumptive else "drug screen"
     return KnownUse(timezone.localdate(values["at"]), kind)
 
 

@@ -5,7 +5,9 @@ Two series, each a count of analytes in the week's screens (a week without a scr
 no point, so "0" means a screen was taken and nothing was flagged):
 
 - unexplained positives: flagged unexpected-positive or self-report-discordant, unless a
-  confirmation came back negative (the same reading as days since last known use);
+  confirmation came back negative, and every analyte of an adulterated or substituted
+  specimen, a presumptive positive (clinical reference §10; the same reading as days since
+  last known use);
 - unexpected negatives: a listed medication the assay detects did not show.
 """
 
@@ -13,7 +15,7 @@ from collections import defaultdict
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from screens.models import Confirmation, Flag, ScreenResult
+from screens.models import TAMPERED, Confirmation, Flag, ScreenResult
 
 UNEXPLAINED = frozenset({Flag.UNEXPECTED_POSITIVE, Flag.SELF_REPORT_DISCORDANT})
 
@@ -28,14 +30,16 @@ def weekly_series(participant, first_monday: date, tz: ZoneInfo, since: date | N
     )
     rows = ScreenResult.objects.filter(
         screen__participant=participant, screen__entered_in_error_at__isnull=True, **stay
-    ).values_list("screen__collected_at", "analyte__code", "flag", "confirmation")
+    ).values_list(
+        "screen__collected_at", "analyte__code", "flag", "confirmation", "screen__validity"
+    )
     screened: set[date] = set()
     unexplained: dict[date, set[str]] = defaultdict(set)
     missing: dict[date, set[str]] = defaultdict(set)
-    for collected_at, code, flag, confirmation in rows:
+    for collected_at, code, flag, confirmation, validity in rows:
         week = monday(collected_at.astimezone(tz).date())
         screened.add(week)
-        if flag in UNEXPLAINED and confirmation != Confirmation.NEGATIVE:
+        if validity in TAMPERED or (flag in UNEXPLAINED and confirmation != Confirmation.NEGATIVE):
             unexplained[week].add(code)
         elif flag == Flag.UNEXPECTED_NEGATIVE:
             missing[week].add(code)

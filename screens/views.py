@@ -24,10 +24,10 @@ from tandem.errors import InvalidInput, TandemError
 def _tab(request, participant, use_form=None, status=200) -> HttpResponse:
     context = chart_context(request, participant, "screens")
     # Each screen with what it flagged beyond the expected, said above its analytes' table
-    # so an unexpected result is not found by reading every row.
+    # so an unexpected result is not found by reading every row (a tampered specimen's
+    # reading is the screen's own, said once).
     screens = [
-        (s, [r for r in s.results.all() if r.is_finding])
-        for s in selectors.screens_for(participant)
+        (s, selectors.analyte_findings(s.results.all())) for s in selectors.screens_for(participant)
     ]
     context.update(
         screens=screens,

@@ -34,7 +34,7 @@ def _phq9(world, total: int, at: datetime) -> None:
     )
 
 
-def _screen(world, cup: Panel, at: datetime, **positive: str) -> None:
+def _screen(world, cup: Panel, at: datetime, validity: str = "valid", **positive: str) -> None:
     values = {a.code: positive.get(a.code, "negative") for a in cup.analytes.all()}
     record_screen(
         world.participant,
@@ -43,7 +43,7 @@ def _screen(world, cup: Panel, at: datetime, **positive: str) -> None:
         results=values,
         collected_at=at,
         observed=True,
-        validity="valid",
+        validity=validity,
         now=at,
     )
 
@@ -102,6 +102,21 @@ def test_the_draft_summarises_the_drug_screens_of_the_stay(world):
         == "3 drug screens from Tue 15 Sep 2026 to Tue 3 Nov 2026; 2 with no positive result."
     )
     assert screens[1] == f"{cocaine.name}: positive 1 times, last on Tue 6 Oct 2026 (1 unexpected)."
+
+
+def test_the_draft_counts_a_substituted_specimen_as_a_presumptive_positive(world):
+    """Clinical reference §10: a tampered specimen is a presumptive positive, never a screen
+    with no positive result, even when every analyte read negative."""
+    panels.seed()
+    cup = Panel.objects.prefetch_related("analytes").get(code="urine-cup-hhs")
+    _screen(world, cup, datetime(2026, 9, 15, 9, tzinfo=CHICAGO))
+    _screen(world, cup, datetime(2026, 10, 6, 9, tzinfo=CHICAGO), validity="substituted")
+    screens = _facts(world)["screens"]
+    assert screens == [
+        "2 drug screens from Tue 15 Sep 2026 to Tue 6 Oct 2026; 1 with no positive result.",
+        "Adulterated or substituted specimens, each a presumptive positive (clinical reference "
+        "§10): 1, last on Tue 6 Oct 2026.",
+    ]
 
 
 def test_the_draft_lists_the_medications_taken_on_the_day_of_discharge(world):

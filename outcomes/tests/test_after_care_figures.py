@@ -79,7 +79,9 @@ def _follow_up(world, record: Discharge, day: int, status: str, *, used: bool | 
     return row
 
 
-def _screen(world, participant, cup: Panel, at: datetime, positive: bool) -> None:
+def _screen(
+    world, participant, cup: Panel, at: datetime, positive: bool, validity: str = "valid"
+) -> None:
     screen = DrugScreen.objects.create(
         participant=participant,
         panel=cup,
@@ -87,15 +89,20 @@ def _screen(world, participant, cup: Panel, at: datetime, positive: bool) -> Non
         method="point-of-care",
         observed=True,
         collected_at=at,
-        validity="valid",
+        validity=validity,
         recorded_by=world.director,
     )
+    tampered = validity in ("adulterated", "substituted")
     for number, analyte in enumerate(cup.analytes.all()):
         ScreenResult.objects.create(
             screen=screen,
             analyte=analyte,
             result="positive" if positive and number == 0 else "negative",
-            flag="unexpected-positive" if positive and number == 0 else "",
+            flag="tampered-specimen"
+            if tampered
+            else "unexpected-positive"
+            if positive and number == 0
+            else "",
         )
 
 
@@ -171,6 +178,21 @@ def test_abstinence_at_discharge_keeps_self_report_and_screens_apart(midweek, wo
     assert point.self_rate == 0.5
     assert (point.screened, point.screen_abstinent) == (12, None)  # 1 positive: hidden
     assert point.screen_rate is None
+
+
+def test_a_substituted_specimen_is_never_screen_verified_abstinence(midweek, world, add):
+    """Clinical reference §10: a tampered specimen is a presumptive positive, so a clean
+    screen beside it in the last month of care does not make that month screen-verified."""
+    panels.seed()
+    cup = Panel.objects.prefetch_related("analytes").get(code="urine-cup-hhs")
+    records = _left(world, add, 24)
+    for number, record in enumerate(records):
+        _screen(world, record.participant, cup, _at(LEFT_ON - timedelta(days=20)), False)
+        if number < 12:
+            at = _at(LEFT_ON - timedelta(days=5))
+            _screen(world, record.participant, cup, at, False, validity="substituted")
+    point = stored_board(_filters(world), [world.site]).abstinence
+    assert (point.screened, point.screen_abstinent, point.screen_rate) == (24, 12, 0.5)
 
 
 def test_measures_give_reliable_improvement_recovery_and_mean_change(midweek, world, add):

@@ -79,8 +79,14 @@ def test_an_unreadable_analyte_is_invalid(screen_with):
 
 
 @pytest.mark.parametrize("validity", ["adulterated", "substituted"])
-def test_every_analyte_of_a_tampered_specimen_is_invalid(screen_with, validity):
-    assert set(flags(screen_with(validity=validity, COC="positive")).values()) == {"invalid"}
+def test_every_readable_analyte_of_a_tampered_specimen_is_a_presumptive_positive(
+    screen_with, validity
+):
+    """Clinical reference §10: "Tampered = presumptive positive" (ASAM), whatever the result;
+    an analyte the lab could not read stays invalid."""
+    read = flags(screen_with(validity=validity, COC="positive", THC="invalid"))
+    assert read.pop("THC") == "invalid"
+    assert set(read.values()) == {"tampered-specimen"}
 
 
 def test_a_negative_on_a_dilute_specimen_is_invalid_but_a_positive_still_counts(screen_with):
