@@ -217,6 +217,24 @@ def login_lines() -> list[str]:
     ]
 
 
+def _emergency_contact(rng: random.Random, last: str) -> dict[str, str]:
+    """A sister or mother with a woman's name, a brother with a man's, a friend with a name of
+    their own; drawn by the same two draws, in the same order, as before, so the rest of the
+    demo stays the same."""
+    k = rng.randrange(len(FIRST_F) + len(FIRST_M))
+    relationship = rng.choice(["Sister", "Partner", "Mother", "Friend", "Brother"])
+    given = {"Sister": FIRST_F, "Mother": FIRST_F, "Brother": FIRST_M}.get(
+        relationship, FIRST_F + FIRST_M
+    )
+    family = last
+    if relationship == "Friend":
+        family = next(name for i in range(k, k + 2) if (name := LAST[i % len(LAST)]) != last)
+    return {
+        "emergency_contact_name": f"{given[k % len(given)]} {family}",
+        "emergency_contact_relationship": relationship,
+    }
+
+
 def seed_foundation(participants: int, *, seed: int = 2026, stdout=print) -> DemoContext:
     """Create (or top up) the demo organization, staff and participants; safe to rerun."""
     rng = random.Random(seed)
@@ -327,10 +345,7 @@ def _seed_participants(rng, org, program, sites, staff, total: int) -> tuple[int
             phone=f"555-01{rng.randint(0, 99):02d}",
             email=f"{number.lower()}@example.invalid",
             address=f"{rng.randint(10, 999)} {rng.choice(STREETS)} (synthetic)",
-            emergency_contact_name=f"{rng.choice(FIRST_F + FIRST_M)} {last}",
-            emergency_contact_relationship=rng.choice(
-                ["Sister", "Partner", "Mother", "Friend", "Brother"]
-            ),
+            **_emergency_contact(rng, last),
             emergency_contact_phone=f"555-02{rng.randint(0, 99):02d}",
         )
         people.append(person)

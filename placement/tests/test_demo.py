@@ -24,3 +24,21 @@ def test_demo_decisions_match_the_episodes_and_rerunning_adds_nothing(db):
     assert set(elsewhere.values_list("episode__status", flat=True)) == {EpisodeStatus.SCREENING}
     assert all(d.chosen_level == d.recommended_level for d in elsewhere)
     assert ReferralOut.objects.count() == elsewhere.count()
+
+
+def test_demo_emergency_contacts_read_as_real_ones(db):
+    """No brother called Valeria, no friend who shares the participant's surname."""
+    from participants.demo import FIRST_F, FIRST_M
+    from participants.models import Participant
+
+    seed_foundation(60, stdout=lambda line: None)
+    people = list(Participant.objects.all())
+    assert {p.emergency_contact_relationship for p in people} >= {"Sister", "Brother", "Friend"}
+    for p in people:
+        given, family = p.emergency_contact_name.split(" ", 1)
+        if p.emergency_contact_relationship in ("Sister", "Mother"):
+            assert given in FIRST_F, p.emergency_contact_name
+        if p.emergency_contact_relationship == "Brother":
+            assert given in FIRST_M, p.emergency_contact_name
+        if p.emergency_contact_relationship == "Friend":
+            assert family != p.legal_last_name, p.emergency_contact_name
