@@ -1,5 +1,6 @@
 """The director checks the week's schedule on a phone: the counts by track and day keep their
-day headings and scroll sideways inside their own box, not the whole page."""
+day headings, with no heading repeated inside a cell, and scroll sideways inside their own box,
+not the whole page."""
 
 from datetime import timedelta
 
@@ -31,6 +32,11 @@ def test_week_and_day_counts_stay_tables_on_a_phone(page, world):
     monday_heading = counts.get_by_role("columnheader", name=monday.strftime("%a %-d %b"))
     assert monday_heading.is_visible()
     assert counts.get_by_role("columnheader", name="Week").count() == 1
+    # Its cells keep their column under its heading; none repeats the day inside it.
+    assert (
+        counts.locator("td").first.evaluate("el => getComputedStyle(el, '::before').content")
+        == "none"
+    )
     box = page.locator(".table-scroll").first
     assert box.evaluate("el => el.scrollWidth > el.clientWidth")  # seven days do not fit
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
