@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from accounts.http import SignedInRequest
 from assessments import forms, selectors, services
@@ -20,6 +21,7 @@ from monitoring.selectors import who_was_alerted
 from participants.access import Scope, authorize, decide, own_record, uses_portal
 from participants.decorators import no_record_yet, not_found, participant_page
 from participants.http import StaffRequest
+from participants.language import answered_in, code_for
 from participants.models import Participant
 from participants.views import chart_context
 from safety.display import crisis_response
@@ -42,7 +44,7 @@ def _chart(request: StaffRequest, participant: Participant) -> dict:
 
 
 def _unavailable(request: HttpRequest, message: str, status: int = 404) -> HttpResponse:
-    return error_page(request, "Not available", message, status=status)
+    return error_page(request, gettext("Not available"), message, status=status)
 
 
 @participant_page(Scope.CLINICAL, methods=("GET",))
@@ -152,7 +154,15 @@ def administer(request: StaffRequest, participant: Participant, code: str) -> Ht
 
 @participant_page(Scope.CLINICAL, methods=("GET", "POST"))
 def self_report(request: StaffRequest, participant: Participant, code: str) -> HttpResponse:
-    """The clinic-tablet view: only the questions, no chart, no other participant's data."""
+    """The clinic-tablet view: only the questions, no chart, no other participant's data, in
+    the participant's language as their portal is."""
+    return answered_in(
+        code_for(participant.preferred_language),
+        lambda: _self_report(request, participant, code),
+    )
+
+
+def _self_report(request: StaffRequest, participant: Participant, code: str) -> HttpResponse:
     instrument = selectors.definition(code)
     if instrument is None:
         return _unavailable(request, f"No instrument has the code {code!r}.")
@@ -194,14 +204,17 @@ def self_report_done(
     administration = selectors.administration_for(participant, administration_id)
     if administration is None:
         return not_found(request)
-    return render(
-        request,
-        "assessments/tablet_done.html",
-        {
-            "participant": participant,
-            "administration": administration,
-            "follow_up": _follow_up(administration),
-        },
+    return answered_in(
+        code_for(participant.preferred_language),
+        lambda: render(
+            request,
+            "assessments/tablet_done.html",
+            {
+                "participant": participant,
+                "administration": administration,
+                "follow_up": _follow_up(administration),
+            },
+        ),
     )
 
 
@@ -319,7 +332,7 @@ def mine(request: SignedInRequest, code: str) -> HttpResponse:
         return no_record_yet(request)
     instrument = selectors.definition(code)
     if instrument is None or not services.can_self_report(instrument):
-        return _unavailable(request, "This questionnaire is not available.")
+        return _unavailable(request, gettext("This questionnaire is not available."))
     context = {"participant": participant, **_form_context(instrument, staff=False)}
     status = 200
     if request.method == "POST":

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.http import SignedInRequest
 from audit.models import Action
@@ -85,7 +86,7 @@ def mine(request: SignedInRequest) -> HttpResponse:
             details={"page": "checkins:mine"},
         )
     except AccessDenied as exc:
-        return error_page(request, "Not available", exc.message, status=403)
+        return error_page(request, gettext("Not available"), exc.message, status=403)
     return render(request, "checkins/mine.html", {**_page(form), "portal": True}, status=status)
 
 

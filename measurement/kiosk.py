@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from audit.services import record_event
+from participants.language import code_for
 from participants.models import Participant
 
 KEY = "tandem_kiosk"
@@ -23,6 +24,7 @@ def start(request: HttpRequest, participant: Participant, items: list[tuple[str,
         "participant": str(participant.public_id),
         "staff": request.user.pk,
         "items": [{"name": n, "path": p} for n, p in items],
+        "language": code_for(participant.preferred_language),
     }
     record_event(
         actor=request.user,

@@ -1,6 +1,7 @@
 """Measurement pages: the chart's Measures tab (due list, trajectory, reliable change),
 the reminder choice, kiosk mode on a clinic device, and the program's schedule."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
@@ -20,6 +21,7 @@ from measurement.models import ProgramMeasurement
 from participants.access import Action, Scope, decide, may, uses_staff_pages
 from participants.decorators import participant_page
 from participants.http import StaffRequest
+from participants.language import answered_in
 from participants.models import Participant
 from participants.selectors import current_episode, program_zone
 from participants.views import chart_context
@@ -94,7 +96,10 @@ def kiosk_page(request: HttpRequest) -> HttpResponse:
     state = kiosk.state(request)
     if state is None:
         return redirect("home")
-    return render(request, "measurement/kiosk.html", {"items": state["items"]})
+    return answered_in(
+        state.get("language", settings.LANGUAGE_CODE),
+        lambda: render(request, "measurement/kiosk.html", {"items": state["items"]}),
+    )
 
 
 @serves("GET", "POST")

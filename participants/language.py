@@ -59,3 +59,12 @@ class ParticipantLanguageMiddleware:
             response = self.get_response(request)
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response
+
+
+def answered_in(language: str, page: Callable[[], HttpResponse]) -> HttpResponse:
+    """Build a page handed to the participant on a staff member's device (the clinic tablet,
+    kiosk mode) in the participant's language: the staff sign-in would otherwise pick English."""
+    with translation.override(language):
+        response = page()
+        response.headers["Content-Language"] = translation.get_language()
+    return response

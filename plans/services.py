@@ -16,6 +16,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import Program
 from audit.models import Action, Outcome
@@ -802,7 +803,7 @@ def acknowledge(
     decision = require(by, participant, Action.CREATE if own else Action.CHANGE, Scope.CLINICAL)
     comment = (comment or "").strip()
     if len(comment) > 2000:
-        raise InvalidInput("A comment is at most 2,000 characters.", field="comment")
+        raise InvalidInput(gettext("A comment is at most 2,000 characters."), field="comment")
     if not plan.is_signed:
         raise InvalidInput("Only a signed plan is acknowledged.", field="plan")
     try:
@@ -810,7 +811,9 @@ def acknowledge(
             current = TreatmentPlan.objects.select_for_update().get(pk=plan.pk)
             _refuse_unless_in_force(current, doing="acknowledge")
             if Acknowledgement.objects.filter(plan=current).exists():
-                raise InvalidInput("This plan version is already acknowledged.", field="plan")
+                raise InvalidInput(
+                    gettext("This plan version is already acknowledged."), field="plan"
+                )
             row = Acknowledgement.objects.create(
                 plan=current,
                 via=via,
@@ -827,7 +830,9 @@ def acknowledge(
                 details={"plan_version": current.number, "via": via},
             )
     except IntegrityError:
-        raise InvalidInput("This plan version is already acknowledged.", field="plan") from None
+        raise InvalidInput(
+            gettext("This plan version is already acknowledged."), field="plan"
+        ) from None
     return row
 
 

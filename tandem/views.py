@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.cache import cache_control
 
 from tandem.dates import BadDateParameter
@@ -21,23 +22,33 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
         getattr(exception, "message", None) if isinstance(exception, BadDateParameter) else None
     )
     return error_page(
-        request, "Bad request", message or "This address or form could not be read.", status=400
+        request,
+        gettext("Bad request"),
+        message or gettext("This address or form could not be read."),
+        status=400,
     )
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return error_page(request, "Not allowed", "You do not have access to this page.", status=403)
+    return error_page(
+        request, gettext("Not allowed"), gettext("You do not have access to this page."), status=403
+    )
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return error_page(request, "Not found", "There is no page at this address.", status=404)
+    return error_page(
+        request, gettext("Not found"), gettext("There is no page at this address."), status=404
+    )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return error_page(
         request,
-        "Something went wrong",
-        "The error was logged without any participant data. Try again, or tell your administrator.",
+        gettext("Something went wrong"),
+        gettext(
+            "The error was logged without any participant data. Try again, or tell your "
+            "administrator."
+        ),
         status=500,
     )
 
