@@ -26,14 +26,19 @@ from tandem.errors import InvalidInput, TandemError
 LIFETIME = timedelta(hours=24)
 
 
+# Marked for the catalogue here: the page says it in every portal language, as it cannot
+# know whose link it was (links.views).
+UNAVAILABLE_MESSAGE = gettext_noop(
+    "This link no longer works. It may have been used already or be more than a day "
+    "old. Ask your care team for a new one, or sign in to your portal."
+)
+
+
 class LinkUnavailable(TandemError):
     """The link is unknown, expired, already used or revoked; the holder learns nothing more."""
 
     def __init__(self) -> None:
-        super().__init__(
-            "This link no longer works. It may have been used already or be more than a day "
-            "old. Ask your care team for a new one, or sign in to your portal."
-        )
+        super().__init__(UNAVAILABLE_MESSAGE)
 
 
 # Marked for the catalogue here, translated where the page is rendered in the participant's

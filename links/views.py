@@ -4,6 +4,7 @@ The token is a path segment. Responses are never cached and send no Referer, and
 shows only the one target (no navigation, no other part of the record).
 """
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
@@ -16,8 +17,18 @@ from participants.language import code_for
 from tandem.methods import serves
 
 
-def unavailable(request: HttpRequest, message: str, status: int = 410) -> HttpResponse:
-    return render(request, "links/unavailable.html", {"message": message}, status=status)
+def unavailable(
+    request: HttpRequest, message: str, status: int = 410, *, everyone: bool = False
+) -> HttpResponse:
+    """The link no longer opens anything. When whose link it was is not known (`everyone`),
+    the page says so in every portal language rather than reveal the holder's."""
+    others = [code for code, _ in settings.LANGUAGES if code != translation.get_language()]
+    return render(
+        request,
+        "links/unavailable.html",
+        {"message": message, "other_languages": others if everyone else []},
+        status=status,
+    )
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -38,7 +49,7 @@ def open_link(request: HttpRequest, token: str) -> HttpResponse:
             response.headers.setdefault("Content-Language", translation.get_language())
         return _private(response)
     except services.LinkUnavailable as exc:
-        return _private(unavailable(request, exc.message))
+        return _private(unavailable(request, exc.message, everyone=True))
     target = target_for(visit.link.target)
     # The page speaks the language the participant's record names (participants.language).
     with translation.override(code_for(visit.link.participant.preferred_language)):

@@ -117,3 +117,16 @@ def test_a_questionnaire_or_page_that_is_not_there_says_so_in_spanish(world, log
     nowhere = client.get("/me/no-such-page/")
     assert nowhere.status_code == 404
     assert_spanish(nowhere, "No encontrado", "No hay ninguna página en esta dirección.")
+
+
+def test_a_used_link_says_so_in_spanish_too(client, world, spanish):
+    """A spent or unknown link cannot tell whose it was: the page says it in every portal
+    language, crisis line included, rather than in English only."""
+    issued = issue_link(world.participant, "questionnaire", ref="phq-9", by=world.therapist)
+    client.post(issued.path, ALL_ANSWERED)
+    text = client.get(issued.path).content.decode()
+    spanish_part = text[text.index('<section class="card narrow" lang="es">') :]
+    assert "Este enlace ya no funciona" in spanish_part
+    assert "Puede que ya se haya usado o que tenga más de un día" in spanish_part
+    assert "marque 2 para español" in spanish_part and "Llamar al 988" in spanish_part
+    assert "This link does not work any more" in text  # and still in English for anyone else
