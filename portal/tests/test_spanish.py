@@ -16,16 +16,6 @@ PO = Path(settings.BASE_DIR) / "locale" / "es" / "LC_MESSAGES" / "django.po"
 PHQ9_ITEM_9 = {f"item-{i}": "0" for i in range(1, 9)} | {"item-9": "1"}
 
 
-@pytest.fixture
-def spanish(world):
-    world.participant.preferred_language = "Spanish"
-    world.participant.save(update_fields=["preferred_language"])
-    world.program.home_questionnaires = ["phq-9"]
-    world.program.after_hours_phone = "555-0100"
-    world.program.save()
-    return world.participant
-
-
 @pytest.mark.parametrize(
     ("written", "code"),
     [

@@ -3,7 +3,6 @@ states, has no English sentence of the portal's own: the clinic tablet and the k
 clinician hands over included. Questionnaire wording stays English (Tandem has no published
 Spanish version of it) and the page says so."""
 
-import pytest
 from django.urls import reverse
 
 from discharge.tests.builders import discharge_world
@@ -13,16 +12,6 @@ from portal.tests.test_spanish_walk import assert_spanish
 UNANSWERED = {f"item-{i}": "0" for i in range(1, 9)}
 ALL_ANSWERED = UNANSWERED | {"item-9": "0"}
 SHOWN_IN_ENGLISH = "Este cuestionario se muestra en inglés"
-
-
-@pytest.fixture
-def spanish(world):
-    world.participant.preferred_language = "Spanish"
-    world.participant.save(update_fields=["preferred_language"])
-    world.program.home_questionnaires = ["phq-9"]
-    world.program.after_hours_phone = "555-0100"
-    world.program.save()
-    return world.participant
 
 
 def test_the_portal_pages_and_their_empty_states_are_in_spanish(world, login, spanish):
