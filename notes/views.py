@@ -178,7 +178,7 @@ def _form_page(
         # keeps them instead of asking for them again.
         chosen = {str(o.public_id) for o in thread.of(note)}
     # A group session's notes are written on its group note: the list offers the individual
-    # sessions, and a group session only when the form already names it. Each comes with how
+    # sessions, and a group session only when the form already names it. Each comes with
     # what a note on it starts with (its date, times, minutes and how it was held), which the
     # page's script fills in when the session is chosen.
     chosen_session = form["session"].value()
