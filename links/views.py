@@ -1,7 +1,9 @@
 """The one address a single-use link opens: resolve the token, hand off to the target's handler.
 
-The token is a path segment. Responses are never cached and send no Referer, and the page
-shows only the one target (no navigation, no other part of the record).
+The token is a path segment. Responses are never cached, and the page shows only the one
+target (no navigation, no other part of the record). Its Referer carries the origin alone,
+never the path with the token: "no-referrer" would also make the browser send `Origin: null`
+with the answer, which the CSRF check refuses.
 """
 
 from django.conf import settings
@@ -33,7 +35,7 @@ def unavailable(
 
 def _private(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "strict-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
 

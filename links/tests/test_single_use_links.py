@@ -45,7 +45,7 @@ def test_a_link_opens_its_questionnaire_and_nothing_else(client, world, issued):
     assert world.participant.legal_last_name not in body
     assert world.participant.record_number not in body
     assert response["Cache-Control"] == "no-store"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "strict-origin"
     assert AuditEvent.objects.filter(event_type="link.opened").count() == 1
 
 
