@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from checkins import lists
 
 SCALE = [(n, str(n)) for n in range(11)]
+# A question left blank is named in the words the questionnaires use, not "This field".
+UNANSWERED = {"required": _("Answer this question.")}
 YES_NO = [("no", _("No")), ("yes", _("Yes"))]
 # Adapted to yes/no from PHQ-9 item 9 (public domain; wording source as in docs/instruments.md).
 SAFETY_QUESTION = _(
@@ -27,15 +29,20 @@ class CheckInForm(forms.Form):
         choices=SCALE,
         coerce=int,
         widget=forms.RadioSelect,
+        error_messages=UNANSWERED,
     )
     craving = forms.TypedChoiceField(
         label=_("Craving today (0 = none, 10 = strongest)"),
         choices=SCALE,
         coerce=int,
         widget=forms.RadioSelect,
+        error_messages=UNANSWERED,
     )
     used = forms.ChoiceField(
-        label=_("Any use since your last check-in?"), choices=YES_NO, widget=forms.RadioSelect
+        label=_("Any use since your last check-in?"),
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages=UNANSWERED,
     )
     substances = forms.MultipleChoiceField(
         label=_("What did you use?"),
@@ -64,7 +71,9 @@ class CheckInForm(forms.Form):
         required=False,
         widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
     )
-    safety = forms.ChoiceField(label=SAFETY_QUESTION, choices=YES_NO, widget=forms.RadioSelect)
+    safety = forms.ChoiceField(
+        label=SAFETY_QUESTION, choices=YES_NO, widget=forms.RadioSelect, error_messages=UNANSWERED
+    )
     medications_taken = forms.ChoiceField(
         label=_("Your medications since your last check-in"),
         choices=[
@@ -73,6 +82,7 @@ class CheckInForm(forms.Form):
             ("none", _("Took none")),
         ],
         widget=forms.RadioSelect,
+        error_messages=UNANSWERED,
     )
 
     def __init__(

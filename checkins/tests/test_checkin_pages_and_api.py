@@ -92,7 +92,7 @@ def test_a_form_sent_back_says_so_at_the_top_and_beside_each_answer(world, parti
         '<fieldset class="checkin-choice" id="safety-field" aria-describedby="safety-error">'
         in body
     )
-    assert '<p class="error" id="safety-error">This field is required.</p>' in body
+    assert '<p class="error" id="safety-error">Answer this question.</p>' in body
     assert 'aria-describedby="id_hours_slept_error"' in body
     assert '<span class="error" id="id_hours_slept_error">' in body
 

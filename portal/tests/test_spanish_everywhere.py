@@ -30,7 +30,7 @@ def test_the_portal_pages_and_their_empty_states_are_in_spanish(world, login, sp
 def test_a_refused_check_in_says_why_in_spanish(world, login, spanish):
     response = login(world.participant_user).post(reverse("checkins:mine"), {"mood": "11"})
     assert response.status_code == 400
-    text = assert_spanish(response, "Ánimo hoy")
+    text = assert_spanish(response, "Ánimo hoy", "Responda esta pregunta.")
     assert "This field is required" not in text
     assert "Ensure this value" not in text
 
