@@ -44,6 +44,17 @@ class CheckInForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages=UNANSWERED,
     )
+    # Declared in the order the page asks, so the list of missing answers reads the same way.
+    medications_taken = forms.ChoiceField(
+        label=_("Your medications since your last check-in"),
+        choices=[
+            ("all", _("Took all")),
+            ("some", _("Missed some")),
+            ("none", _("Took none")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages=UNANSWERED,
+    )
     substances = forms.MultipleChoiceField(
         label=_("What did you use?"),
         choices=lists.SUBSTANCES,
@@ -73,16 +84,6 @@ class CheckInForm(forms.Form):
     )
     safety = forms.ChoiceField(
         label=SAFETY_QUESTION, choices=YES_NO, widget=forms.RadioSelect, error_messages=UNANSWERED
-    )
-    medications_taken = forms.ChoiceField(
-        label=_("Your medications since your last check-in"),
-        choices=[
-            ("all", _("Took all")),
-            ("some", _("Missed some")),
-            ("none", _("Took none")),
-        ],
-        widget=forms.RadioSelect,
-        error_messages=UNANSWERED,
     )
 
     def __init__(

@@ -1,6 +1,7 @@
 """Medication adherence in the check-in: asked only when medications are on the list, shown
 on the medication tab, and a missed-MOUD-dose pattern alerts the prescriber."""
 
+import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -55,6 +56,13 @@ def test_with_a_medication_on_the_list_the_check_in_asks_once_and_needs_an_answe
     assert CheckIn.objects.count() == 0
     client.post("/checkins/me/", {**FORM_CALM, "medications_taken": "some"})
     assert CheckIn.objects.get().medications_taken == "some"
+
+
+def test_the_missing_answers_are_listed_in_the_order_the_page_asks_them(world, login):
+    on_list(world, "sertraline")
+    body = login(world.participant_user).post("/checkins/me/", {"mood": "6", "craving": "2"})
+    summary = body.content.decode().split('class="error-summary"')[1].split("</div>")[0]
+    assert re.findall(r'href="#(\w+)-field"', summary) == ["used", "medications_taken", "safety"]
 
 
 def test_an_answer_outside_the_three_is_refused(world):
