@@ -200,9 +200,12 @@ STATUS_MIX = [
 
 # Days before today each participant was referred: a stay in care or past it began up to about
 # five months ago; a referral still waiting came in the last four weeks, and the level-of-care
-# seeder settles those left waiting longer than a program lets one wait (placement.demo).
+# seeder settles those left waiting longer than a program lets one wait (placement.demo); someone
+# admitted and not yet active came in the last two weeks or so, as a stay that began months ago
+# would long have started.
 PAST_REFERRAL_DAYS = (3, 160)
 WAITING_REFERRAL_DAYS = (1, 28)
+JUST_ADMITTED_REFERRAL_DAYS = (12, 16)  # admitted 2 to 13 days ago
 
 
 def login_lines() -> list[str]:
@@ -297,6 +300,16 @@ def _status_for(index: int, total: int) -> str:
     return EpisodeStatus.ACTIVE
 
 
+def _referral_days(status: str) -> tuple[int, int]:
+    """How many days ago a participant in `status` may have been referred (one draw whatever
+    the status, so the rest of the demo's draws stay the same)."""
+    if status in PRE_ADMISSION_STATUSES:
+        return WAITING_REFERRAL_DAYS
+    if status == EpisodeStatus.ADMITTED:
+        return JUST_ADMITTED_REFERRAL_DAYS
+    return PAST_REFERRAL_DAYS
+
+
 def _seed_participants(rng, org, program, sites, staff, total: int) -> tuple[int, list[Admission]]:
     """The participants and their episodes and care teams; an episode in the "admitted"
     status (admitted, not yet active) is left in screening with the admission it waits for,
@@ -322,10 +335,7 @@ def _seed_participants(rng, org, program, sites, staff, total: int) -> tuple[int
         first = rng.choice(FIRST_F if sex == SexAtBirth.FEMALE else FIRST_M)
         last = rng.choice(LAST)
         status = _status_for(i, total)
-        waiting = status in PRE_ADMISSION_STATUSES
-        referred = today - timedelta(
-            days=rng.randint(*(WAITING_REFERRAL_DAYS if waiting else PAST_REFERRAL_DAYS))
-        )
+        referred = today - timedelta(days=rng.randint(*_referral_days(status)))
         if number in existing:
             continue
         pronouns = {"female": "she/her", "male": "he/him"}.get(sex, "they/them")

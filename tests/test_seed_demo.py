@@ -246,3 +246,16 @@ def test_the_demo_s_newest_admissions_went_through_the_episode_service(db):
             event_type="care_team.member_added", participant=episode.participant
         ).exists()
         assert episode.care_team.get(role=CareTeamRole.INTAKE).ended_on == episode.admitted_on
+
+
+def test_the_demo_s_admitted_not_yet_active_were_admitted_in_the_last_fortnight(db):
+    """A participant admitted and not yet active has just come in: a chart that reads
+    "Admitted" over months of sessions and scores would make the status look broken."""
+    call_command("seed_demo", "--participants", "40", "--quiet-logins")
+    admitted = Episode.objects.filter(status=EpisodeStatus.ADMITTED).select_related("program")
+    assert admitted.count() >= 3
+    for episode in admitted:
+        today = episode.program.today()
+        assert episode.admitted_on is not None
+        assert 0 <= (today - episode.admitted_on).days <= 14
+        assert 0 <= (today - episode.referred_on).days <= 21
