@@ -283,6 +283,28 @@ def subtract(windows: list[Window], busy: list[tuple[int, int, int]]) -> list[Wi
     return free
 
 
+def _kept_spans(participant, program, monday: date, now: datetime) -> list[tuple[int, int, int]]:
+    """The participant's own sessions this week that an admission run leaves in place (one
+    already under way, a make-up, a drop-in), as busy spans: nothing new may overlap them."""
+    tz = program.tz
+    _, week_end = week_bounds(program, monday)
+    spans = []
+    for enrolment in Enrolment.objects.filter(
+        participant=participant,
+        session__program=program,
+        session__status=Session.Status.SCHEDULED,
+        session__starts_at__lt=week_end,
+        session__ends_at__gt=now,
+    ).select_related("session"):
+        session = enrolment.session
+        if session.starts_at > now and enrolment.source == Enrolment.Source.SCHEDULE:
+            continue  # replaced by this run
+        local = session.starts_at.astimezone(tz)
+        start = _minutes(local.time())
+        spans.append(((local.date() - monday).days, start, start + session.minutes))
+    return spans
+
+
 def build_admission_problem(
     episode: Episode, now: datetime
 ) -> tuple[dict, dict[str, "SessionWithTaken"], list[str]]:
@@ -290,8 +312,10 @@ def build_admission_problem(
 
     Sessions are the week's remaining group sessions that still have seats (capacity = seats
     left, no minimum size: they run anyway); the individual session must fit the clinician's
-    hours minus everything already booked for them this week. Pinned groups stay pinned where
-    a remaining session fits; the third value says, in words, which pins could not be kept.
+    hours minus everything already booked for them this week, and the participant's own
+    availability minus the sessions of theirs that stay (one under way, a make-up, a drop-in).
+    Pinned groups stay pinned where a remaining session fits; the third value says, in words,
+    which pins could not be kept.
     The requirement is pro-rated for the days left after admission.
     """
     program = episode.program
@@ -354,7 +378,10 @@ def build_admission_problem(
 
     excluded = {p.group_id for p in preferences if p.kind == GroupPreference.Kind.EXCLUDE}
     excluded_sessions = [sid for sid, s in by_id.items() if s.group_id in excluded]
-    future_windows = clip_to_future(windows, monday, now_local)
+    future_windows = subtract(
+        clip_to_future(windows, monday, now_local),
+        _kept_spans(participant, program, monday, now),
+    )
     required = prorated_minutes(
         required_minutes(profile, program),
         monday,

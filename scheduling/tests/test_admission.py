@@ -182,3 +182,26 @@ def test_someone_admitted_before_this_week_keeps_the_whole_requirement(world, ca
 
     # The same requirement the dose pages show for this week: not pro-rated by the admission day.
     assert admission.summary["required"] == 540
+
+
+def test_nothing_is_placed_over_a_session_of_theirs_already_under_way(world, calendar, published):
+    """Placed again while in a group, they get nothing that overlaps the rest of it."""
+    episode = calendar.episodes[1]
+    wednesday = Session.objects.get(group=calendar.morning[1], date=MONDAY + timedelta(days=2))
+    Enrolment.objects.get_or_create(
+        session=wednesday,
+        participant=episode.participant,
+        defaults={"episode": episode, "source": Enrolment.Source.SCHEDULE},
+    )
+    mid_group = local_instant(world.program, wednesday.date, time(10))
+
+    admission = schedule_new_admission(episode, by=world.director, now=mid_group)
+
+    wednesday_windows = [
+        w for w in admission.problem["participants"][0]["availability"] if w["day"] == 2
+    ]
+    assert wednesday_windows and all(w["start"] >= "12:00" for w in wednesday_windows)
+    for session in Session.objects.filter(enrolments__participant=episode.participant).exclude(
+        pk=wednesday.pk
+    ):
+        assert not (session.starts_at < wednesday.ends_at and session.ends_at > mid_group)
