@@ -90,7 +90,7 @@ def assignments(proposal: dict) -> dict[str, list[str]]:
     return {pid: list(row["sessions"]) for pid, row in proposal.get("participants", {}).items()}
 
 
-_QUOTED = re.compile(r'"([^"]+)"')
+QUOTED = re.compile(r'"([^"]+)"')
 _PLAIN = {
     "min_size": "the minimum group size",
     "max_days": "their limit of days",
@@ -110,7 +110,7 @@ class Labels:
 
     def sentence(self, text: str) -> str:
         """A solver or checker sentence with ids replaced by names."""
-        text = _QUOTED.sub(lambda m: self.names.get(m.group(1), m.group(0)), text)
+        text = QUOTED.sub(lambda m: self.names.get(m.group(1), m.group(0)), text)
         for jargon, plain in _PLAIN.items():
             text = text.replace(jargon, plain)
         return text.replace("participant ", "", 1) if text.startswith("participant ") else text

@@ -11,7 +11,7 @@ from participants.models import Participant
 from scheduling import proposal as proposals
 from scheduling.models import Group, ScheduleRun, Weekday
 from scheduling.problem_builder import staff_pk
-from scheduling.proposal import Labels
+from scheduling.proposal import QUOTED, Labels
 
 
 @dataclass
@@ -52,6 +52,8 @@ class Review:
     errors: list[str]
     left_out: list[dict] = field(default_factory=list)
     """Participants in care a program rule kept out of the run, with why."""
+    named: list[Participant] = field(default_factory=list)
+    """The participants the errors name, so the page can open where each is fixed."""
 
 
 def group_label(group: Group) -> str:
@@ -89,8 +91,11 @@ def build_review(run: ScheduleRun) -> Review:
     sessions = {s["id"]: s for s in problem.get("sessions", [])}
     choices = [SessionChoice(sid, labels(sid), s["minutes"]) for sid, s in sessions.items()]
     result = run.result or {}
-    errors = [labels.sentence(e) for e in result.get("errors", [])]
-    errors += [labels.sentence(e) for e in result.get("infeasible_reasons", [])]
+    raw_errors = [*result.get("errors", []), *result.get("infeasible_reasons", [])]
+    errors = [labels.sentence(e) for e in raw_errors]
+    named = {
+        pid: people[pid] for text in raw_errors for pid in QUOTED.findall(text) if pid in people
+    }
     proposal = proposals.apply_edits(problem, result, run.edits) if result else {}
     diff = proposals.changes(problem, proposal)
     rows = []
@@ -152,4 +157,6 @@ def build_review(run: ScheduleRun) -> Review:
         }
         for row in problem.get("left_out", [])
     ]
-    return Review(run, summary, rows, groups, choices, warnings, errors, left_out)
+    return Review(
+        run, summary, rows, groups, choices, warnings, errors, left_out, list(named.values())
+    )

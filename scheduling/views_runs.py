@@ -74,13 +74,15 @@ def run_page(request: HttpRequest, run_id) -> HttpResponse:
     context = {"run": run, "finished": run.status in FINISHED}
     if context["finished"]:
         review = build_review(run)
-        if review.rows or review.left_out:
+        listed = [row.participant for row in review.rows if row.participant]
+        listed += [row["participant"] for row in review.left_out if row["participant"]]
+        listed += [p for p in review.named if p not in listed]
+        if listed:
             record_event(
                 actor=request.user,
                 event_type="schedule_run.viewed",
                 record=run,
-                listed=[row.participant for row in review.rows if row.participant]
-                + [row["participant"] for row in review.left_out if row["participant"]],
+                listed=listed,
             )
         published = run.publications.order_by("-created_at").first()
         context.update(

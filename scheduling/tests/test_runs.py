@@ -12,10 +12,11 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from conftest import run_queued_tasks
 from scheduling import publishing
-from scheduling.models import AvailabilityWindow, Enrolment, ScheduleRun
+from scheduling.models import AvailabilityWindow, Enrolment, GroupPreference, ScheduleRun
 from scheduling.proposal import violations
 from scheduling.solver import parse_problem
 from scheduling.tests.conftest import EVENINGS, MONDAY, MORNINGS, admit, set_windows
+from tandem.templatetags.clock import day
 
 
 def solved(world, **options) -> ScheduleRun:
@@ -234,3 +235,30 @@ def test_an_abandoned_run_does_not_block_the_next_one(world, calendar):
     stuck.refresh_from_db()
     assert stuck.status == ScheduleRun.Status.FAILED and "Nothing was changed" in stuck.message
     assert fresh.status == ScheduleRun.Status.QUEUED
+
+
+def test_a_run_that_cannot_be_solved_opens_where_to_fix_it_and_builds_again(world, calendar, login):
+    GroupPreference.objects.create(
+        profile=world.episode.scheduling_profile,
+        group=calendar.evening[0],  # Tuesday evening, outside their mornings
+        kind=GroupPreference.Kind.PIN,
+    )
+    run = solved(world)
+    assert run.result["status"] == "infeasible"
+    client = login(world.director)
+
+    page = client.get(reverse("scheduling:run", args=[run.public_id])).content.decode()
+
+    tab = reverse("scheduling:participant", args=[world.participant.public_id])
+    assert f'href="{tab}">{world.participant.display_name}</a>' in page
+    assert f"Build the week of {day(MONDAY)} again" in page
+    viewed = AuditEvent.objects.get(
+        actor=world.director, record_id=str(run.public_id), action="view"
+    )
+    assert viewed.details["participants"] == [str(world.participant.public_id)]
+    response = client.post(
+        reverse("scheduling:build", args=[world.program.public_id]),
+        {"week_of": MONDAY.isoformat(), "time_limit": run.time_limit},
+    )
+    assert ScheduleRun.objects.filter(week_start=MONDAY).count() == 2
+    assert response.url != reverse("scheduling:run", args=[run.public_id])
