@@ -15,6 +15,7 @@ class AttendanceConfig(AppConfig):
         from participants.demo import SEEDERS, Seeder
         from participants.export import SECTIONS, Section
         from scheduling.services import ATTENDANCE_PROBES, CANCELLATION, ENROLMENTS_CHANGED
+        from scheduling.session_links import SESSION_LINKS
         from tandem.navigation import ITEMS, NavItem
 
         TABS.register(
@@ -42,6 +43,7 @@ class AttendanceConfig(AppConfig):
         CANCELLATION.register(hooks.on_cancellation)
         ATTENDANCE_PROBES.register(hooks.sessions_with_attendance)
         ENROLMENTS_CHANGED.register(hooks.on_enrolments_changed)
+        SESSION_LINKS.register(hooks.roll_call_link)
         SEEDERS.register(Seeder(60, "attendance history", demo.seed_attendance))
         SECTIONS.register(Section("attendance", "Attendance", attendance_section))
         from attendance import summary

@@ -1,14 +1,18 @@
 """What attendance plugs into other modules: the session-cancellation hook, the probe that
-keeps publishing away from sessions with a roll call, and who sees its top-bar links."""
+keeps publishing away from sessions with a roll call, the session page's link to its roll call,
+and who sees its top-bar links."""
 
 from datetime import date
 from typing import Any
 
+from django.urls import reverse
+
 from attendance import weekly
 from attendance.models import Attendance
 from attendance.services import check_cancellable, notify_cancellation
-from participants.access import holds_anywhere
+from participants.access import holds_anywhere, roll_call_access
 from scheduling.models import Session
+from scheduling.session_links import SessionLink
 
 
 def on_cancellation(session: Session, by: Any) -> None:
@@ -33,6 +37,15 @@ def sessions_with_attendance(session_ids: list[int]) -> set[int]:
         .values_list("session_id", flat=True)
         .distinct()
     )
+
+
+def roll_call_link(user: Any, session: Session) -> SessionLink | None:
+    """The session page's way to its roll call, for whoever may see that roll call."""
+    access = roll_call_access(user, session)
+    if not access.can_view:
+        return None
+    label = "Take the roll call" if access.can_record else "See the roll call"
+    return SessionLink(label, reverse("attendance:roll_call", args=[session.public_id]))
 
 
 def shows_sessions(user) -> bool:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from audit.models import Action
 from audit.services import record_event
 from participants.access import Scope, decide_many, may
-from scheduling import selectors, services
+from scheduling import selectors, services, session_links
 from scheduling.forms import BuildForm, CancelForm
 from scheduling.models import Room, Session
 from scheduling.selectors import Show
@@ -202,6 +202,7 @@ def session_detail(request: HttpRequest, session_id) -> HttpResponse:
             and session.status == Session.Status.SCHEDULED
             and session.ends_at > timezone.now(),
             "cancel_form": CancelForm(),
+            "links": session_links.for_session(request.user, session),
         },
     )
 

@@ -528,3 +528,14 @@ def test_sessions_today_counts_cost_the_same_queries_for_more_participants(
         page = client.get(url).content.decode()
     assert "4 of 9 recorded" in page  # each count on its own, not multiplied by the other
     assert len(many) == len(few)
+
+
+def test_the_session_page_leads_to_its_roll_call_for_whoever_may_open_it(world, login, group_today):
+    page = reverse("scheduling:session", args=[group_today.session.public_id])
+    roll_call = reverse("attendance:roll_call", args=[group_today.session.public_id])
+
+    facilitator = login(world.outsider).get(page).content.decode()
+    assert f'href="{roll_call}">Take the roll call</a>' in facilitator
+
+    therapist = login(world.therapist).get(page).content.decode()  # not on the session
+    assert roll_call not in therapist
