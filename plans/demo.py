@@ -2,17 +2,21 @@
 
 Every demo participant in care (admitted or active) gets a signed plan a few days after
 admission, built from what their record says (the problems suggested from their diagnoses and
-level-of-care ratings), with goals in plain first-person words, objectives bound to the PHQ-9
-or GAD-7 where the problem is a mental-health one, and interventions from the program's list.
-Most plans are acknowledged in person. Each plan was then reviewed through the review service
-whenever the program's interval came round, a few days early as a team meeting does it; about
+level-of-care ratings), with goals in plain first-person words that fit the diagnosis a
+problem addresses, objectives bound to the questionnaire that measures it (PHQ-9 for a
+depressive disorder, GAD-7 for an anxiety disorder, PCL-5 for PTSD), and interventions from
+the program's list. Most plans are acknowledged in person. Each plan was then reviewed through
+the review service whenever the program's interval came round, a few days early and on a
+weekday, as a team meeting does it; about
 one in seven let its latest review slip past the due date, so the reviews due show a genuine
 overdue one beside those coming due this week. Idempotent (episodes with a plan are skipped),
 deterministic (one seeded generator per record number).
 """
 
 import random
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
+from typing import TypeVar
 
 from django.db import transaction
 
@@ -33,16 +37,16 @@ from plans.models import (
     TreatmentPlan,
 )
 
+T = TypeVar("T")
+
 # Synthetic goal wording, by domain; the participant's "own words".
 GOALS = {
     ProblemDomain.SUBSTANCE_USE: (
-        "I want to stop drinking and get my mornings back.",
-        "I want to be clean for my kids.",
         "I don't want to use when things get hard.",
+        "I want to stay sober for my kids.",
     ),
     ProblemDomain.MENTAL_HEALTH: (
         "I want to stop feeling so low all the time.",
-        "I want to sleep through the night and not panic.",
         "I want to feel like myself again.",
     ),
     ProblemDomain.MEDICAL: ("I want to keep my health appointments.",),
@@ -52,8 +56,38 @@ GOALS = {
     ProblemDomain.LEGAL: ("I want to finish what the court asked of me.",),
     ProblemDomain.OTHER: ("I want things to get steadier.",),
 }
+# Goals that fit the diagnosis a problem addresses, by ICD-10-CM code prefix (the longest
+# that matches wins), so a plan for opioid use does not speak of drinking.
+GOALS_BY_DIAGNOSIS = {
+    "F10": (
+        "I want to stop drinking and get my mornings back.",
+        "I don't want to drink when things get hard.",
+    ),
+    "F11": ("I want to stay off pills and fentanyl for good.", "I want to be there for my kids."),
+    "F12": ("I want to get through a day without smoking weed.",),
+    "F13": ("I want to take only what my doctor prescribes.",),
+    "F14": ("I want to stop using cocaine and keep my job.",),
+    "F15": ("I want to stop using meth and sleep normally again.",),
+    "F31": ("I want my moods to stay steadier.",),
+    "F32": GOALS[ProblemDomain.MENTAL_HEALTH],
+    "F33": GOALS[ProblemDomain.MENTAL_HEALTH],
+    "F41.0": ("I want to go to the shops without panicking.",),
+    "F41.1": ("I want to stop worrying all day and sleep at night.",),
+    "F43.1": ("I want to sleep through the night without nightmares.",),
+}
 # (objective text, measure, comparator, target, modalities, frequency, role) per domain.
 ObjectiveSeed = tuple[str, str, str, int | None, tuple[str, ...], str, str]
+# Targets are the published cut-offs the instruments' bands use (docs/instruments.md):
+# PHQ-9 and GAD-7 "moderate" from 10, PCL-5 probable PTSD from 33.
+DEPRESSION_OBJECTIVE: ObjectiveSeed = (
+    "Depressive symptoms below the moderate range (PHQ-9 below 10)",
+    "phq-9",
+    "lt",
+    10,
+    ("DBT skills", "Medication management"),
+    "Weekly",
+    "therapist",
+)
 OBJECTIVES: dict[ProblemDomain, ObjectiveSeed] = {
     ProblemDomain.SUBSTANCE_USE: (
         "Name three personal triggers and a plan for each",
@@ -64,15 +98,7 @@ OBJECTIVES: dict[ProblemDomain, ObjectiveSeed] = {
         "3 times a week",
         "counsellor",
     ),
-    ProblemDomain.MENTAL_HEALTH: (
-        "Depressive symptoms below the moderate range (PHQ-9 below 10)",
-        "phq-9",
-        "lt",
-        10,
-        ("DBT skills", "Medication management"),
-        "Weekly",
-        "therapist",
-    ),
+    ProblemDomain.MENTAL_HEALTH: DEPRESSION_OBJECTIVE,
     ProblemDomain.MEDICAL: (
         "Attend every primary-care appointment this month",
         "",
@@ -81,6 +107,30 @@ OBJECTIVES: dict[ProblemDomain, ObjectiveSeed] = {
         ("Case management",),
         "Every 2 weeks",
         "case_manager",
+    ),
+}
+# Objectives bound to the questionnaire that measures the diagnosis, by code prefix.
+OBJECTIVES_BY_DIAGNOSIS: dict[str, ObjectiveSeed] = {
+    "F31": DEPRESSION_OBJECTIVE,
+    "F32": DEPRESSION_OBJECTIVE,
+    "F33": DEPRESSION_OBJECTIVE,
+    "F41": (
+        "Anxiety below the moderate range (GAD-7 below 10)",
+        "gad-7",
+        "lt",
+        10,
+        ("Group CBT", "Mindfulness-based stress reduction"),
+        "Weekly",
+        "therapist",
+    ),
+    "F43.1": (
+        "PTSD symptoms below the probable-PTSD range (PCL-5 below 33)",
+        "pcl-5",
+        "lt",
+        33,
+        ("Trauma-focused group", "Medication management"),
+        "Weekly",
+        "therapist",
     ),
 }
 DEFAULT_OBJECTIVE: ObjectiveSeed = (
@@ -163,18 +213,22 @@ def seed(context: DemoContext) -> None:
                     source=suggestion.source,
                     source_record=suggestion.source_record,
                 )
+                codes: list[str] = []
                 if suggestion.diagnoses:
-                    problem.diagnoses.set(
-                        episode.diagnoses.filter(public_id__in=suggestion.diagnoses)
-                    )
+                    addressed = list(episode.diagnoses.filter(public_id__in=suggestion.diagnoses))
+                    problem.diagnoses.set(addressed)
+                    codes = [d.code for d in addressed]
                 goal = Goal.objects.create(
                     plan=plan,
                     problem=problem,
-                    text=rng.choice(GOALS.get(domain, GOALS[ProblemDomain.OTHER])),
+                    text=rng.choice(
+                        _by_diagnosis(GOALS_BY_DIAGNOSIS, codes)
+                        or GOALS.get(domain, GOALS[ProblemDomain.OTHER])
+                    ),
                 )
-                text, key, comparator, target, names, frequency, role = OBJECTIVES.get(
-                    domain, DEFAULT_OBJECTIVE
-                )
+                text, key, comparator, target, names, frequency, role = _by_diagnosis(
+                    OBJECTIVES_BY_DIAGNOSIS, codes
+                ) or OBJECTIVES.get(domain, DEFAULT_OBJECTIVE)
                 objective = Objective.objects.create(
                     plan=plan,
                     goal=goal,
@@ -236,12 +290,28 @@ def seed(context: DemoContext) -> None:
     context.stdout(f"    {made} signed treatment plans, {reviews} reviews")
 
 
+def _by_diagnosis(table: Mapping[str, T], codes: list[str]) -> T | None:
+    """The entry for the longest code prefix any of `codes` starts with."""
+    found = [
+        (len(prefix), table[prefix]) for c in codes for prefix in table if c.startswith(prefix)
+    ]
+    return max(found, key=lambda pair: pair[0])[1] if found else None
+
+
+def _weekday(day: date) -> date:
+    """The Friday before a weekend day, as the team does not meet at weekends."""
+    return day - timedelta(days=max(0, day.weekday() - 4))
+
+
 def _reviews(signed_on: date, interval: int, today: date, rng: random.Random) -> list[date]:
     """The days a plan signed on `signed_on` was reviewed: up to four days before each due
-    date, before today; a lapsed plan misses its latest one when that leaves it overdue."""
+    date, on a weekday, before today; a lapsed plan misses its latest one when that leaves it
+    overdue."""
     done: list[date] = []
     due = signed_on + timedelta(days=interval)
-    while (reviewed_on := max(signed_on, due - timedelta(days=rng.randint(0, 4)))) < today:
+    while (
+        reviewed_on := max(signed_on, _weekday(due - timedelta(days=rng.randint(0, 4))))
+    ) < today:
         done.append(reviewed_on)
         due = reviewed_on + timedelta(days=interval)
     if rng.random() < LAPSED_SHARE and done:

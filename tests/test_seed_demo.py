@@ -29,7 +29,7 @@ from participants.models import (
 from participants.selectors import admitted_in_care
 from participants.services import ADMISSION_END_REASON, left_care_end_reason
 from placement import demo as placement_demo
-from plans.models import PlanReview, ReviewSchedule
+from plans.models import PlanReview, Problem, ReviewSchedule
 from plans.selectors import caseload_reviews_due
 
 pytestmark = pytest.mark.usefixtures("demo_mode")
@@ -259,3 +259,25 @@ def test_the_demo_s_admitted_not_yet_active_were_admitted_in_the_last_fortnight(
         assert episode.admitted_on is not None
         assert 0 <= (today - episode.admitted_on).days <= 14
         assert 0 <= (today - episode.referred_on).days <= 21
+
+
+def test_the_demo_s_plans_speak_to_the_diagnoses_their_problems_address(db):
+    """A clinician reads the demo's plans as real ones: a problem that addresses opioid use
+    does not set a goal about drinking, each disorder's objective is bound to the
+    questionnaire that measures it, and the team's reviews fall on weekdays."""
+    call_command("seed_demo", "--participants", "40", "--quiet-logins")
+    measured_by = {"F43.1": "pcl-5", "F41": "gad-7", "F33": "phq-9", "F32": "phq-9"}
+    seen: set[str] = set()
+    problems = Problem.objects.prefetch_related("diagnoses", "goals__objectives")
+    for problem in problems:
+        codes = [d.code for d in problem.diagnoses.all()]
+        goals = list(problem.goals.all())
+        if codes and not any(c.startswith("F10") for c in codes):
+            assert not any("drink" in g.text.lower() for g in goals), (codes, goals)
+        measures = {o.measure_key for g in goals for o in g.objectives.all() if o.measure_key}
+        for prefix, key in measured_by.items():
+            if any(c.startswith(prefix) for c in codes):
+                assert measures == {key}, (codes, measures)
+                seen.add(key)
+    assert seen == {"pcl-5", "gad-7", "phq-9"}
+    assert all(r.reviewed_on.weekday() < 5 for r in PlanReview.objects.all())
