@@ -212,3 +212,12 @@ def test_the_page_reads_as_many_queries_however_many_items_and_people(world, log
     assert len(open_items(world.participant)) == 7
     assert page.content.decode().count(">Clinician0 Tester</option>") == 7
     assert len(seven_items) == len(one_item), [q["sql"] for q in seven_items]
+
+
+def test_the_tab_of_someone_not_yet_admitted_says_not_discharged_once(world, login):
+    """No discharge and none to start: the tab says so in one card, not twice."""
+    page = login(world.supervisor).get(reverse("discharge:tab", args=[world.referral.public_id]))
+    text = page.content.decode()
+    assert text.count("Not discharged") == 1
+    assert "Discharge this participant" not in text
+
