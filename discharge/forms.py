@@ -111,7 +111,7 @@ class SummaryForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=4000
     )
     addendum_reason = forms.CharField(
-        label="Reason for the addendum (a signed summary only)", required=False, max_length=500
+        label="Reason for the addendum", required=False, max_length=500
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 

@@ -221,3 +221,15 @@ def test_the_tab_of_someone_not_yet_admitted_says_not_discharged_once(world, log
     assert text.count("Not discharged") == 1
     assert "Discharge this participant" not in text
 
+
+def test_the_summary_boxes_have_their_labels_above_them(world, login):
+    """Each box is named by a label of its own, above it, as on every other form."""
+    client = login(world.therapist)
+    client.post(reverse("discharge:discharge", args=[world.participant.public_id]), _form(world))
+    text = client.get(reverse("discharge:tab", args=[world.participant.public_id])).content.decode()
+    for name, label in [
+        ("course", "Course of treatment"),
+        ("condition_at_discharge", "Condition at discharge"),
+        ("recommendations", "Recommendations"),
+    ]:
+        assert f'<label for="id_{name}">{label}</label>' in text
