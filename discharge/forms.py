@@ -76,7 +76,9 @@ class DischargeForm(forms.ModelForm):
                 required=False,
             )
             self.fields[f"note:{item.key}"] = forms.CharField(
-                label="Note", max_length=300, required=False
+                label="Note (why it can be closed, or what the next owner needs)",
+                max_length=300,
+                required=False,
             )
 
     def item_rows(self) -> list[dict]:
@@ -89,6 +91,15 @@ class DischargeForm(forms.ModelForm):
             }
             for item in self.items
         ]
+
+    def field_for(self, key: str | None) -> str | None:
+        """The field a refusal names, so its message stands beside it: a field of the form,
+        or an open item's choice (the service names an item by its key); None for the rest."""
+        if key in self.fields:
+            return key
+        if f"choice:{key}" in self.fields:
+            return f"choice:{key}"
+        return None
 
     def aftercare_fields(self) -> list:
         return [self[name] for name in AFTERCARE_FIELDS]

@@ -114,7 +114,7 @@ def discharge(request: StaffRequest, participant) -> HttpResponse:
                 },
             )
         except TandemError as exc:
-            form.add_error(None, exc.message)
+            form.add_error(form.field_for(exc.field), exc.message)
         else:
             messages.success(request, "Discharged. Review and sign the discharge summary.")
             return _tab(request, participant)

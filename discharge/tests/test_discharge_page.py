@@ -233,3 +233,19 @@ def test_the_summary_boxes_have_their_labels_above_them(world, login):
         ("recommendations", "Recommendations"),
     ]:
         assert f'<label for="id_{name}">{label}</label>' in text
+
+
+def test_an_item_closed_without_a_reason_is_marked_where_it_is_asked(world, login):
+    """The refusal stands in the item's own box, and the top of the long form says that
+    nothing was discharged and where to look."""
+    raise_alert(world.participant, kind="test", severity="high", title="Open one", dedupe_key="x")
+    (item,) = open_items(world.participant)
+    client = login(world.therapist)
+    url = reverse("discharge:discharge", args=[world.participant.public_id])
+    response = client.post(url, {**_form(world), f"choice:{item.key}": "closed"})
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "Not discharged yet: correct the answers marked below." in text
+    box = re.search(r"<legend>Open one.*?</fieldset>", text, re.S)
+    assert box is not None and "Say why it can be closed: Open one." in box.group(0)
+    assert not Discharge.objects.exists()
