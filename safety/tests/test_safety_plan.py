@@ -202,3 +202,12 @@ def test_a_first_plan_form_posted_after_someone_else_confirmed_one_starts_no_ver
     assert "changed by someone else" in response.content.decode()
     assert list(SafetyPlan.objects.values_list("number", flat=True)) == [1]
     assert AuditEvent.objects.filter(event_type="safety_plan.drafted").count() == 1
+
+
+def test_the_staff_tab_names_the_plan_in_force_as_the_participants_view(world, login, confirmed):
+    """The staff tab shows the participant's copy under a heading in the staff's words, not
+    the participant's own "My safety plan"."""
+    url = reverse("safety:tab", args=[world.participant.public_id])
+    page = login(world.therapist).get(url).content.decode()
+    assert ">As the participant sees it on their portal</h2>" in page
+    assert "My safety plan" not in page
