@@ -98,11 +98,11 @@ def _stay(record: Discharge) -> list[str]:
     decisions = LevelOfCareDecision.objects.current().filter(episode=episode).order_by("decided_on")
     for decision in decisions:
         lines.append(
-            f"Level of care {LevelOfCare(decision.chosen_level).label} from "
+            f"Level of care: {LevelOfCare(decision.chosen_level).label} from "
             f"{clock.day(decision.decided_on)}."
         )
     if not decisions:
-        lines.append(f"Level of care {LevelOfCare(episode.level_of_care).label}.")
+        lines.append(f"Level of care: {LevelOfCare(episode.level_of_care).label}.")
     return lines
 
 
@@ -233,8 +233,9 @@ def _screens(record: Discharge) -> list[str]:
         )
     for name, days in sorted(positives.items()):
         unexpected = sum(1 for _, flagged in days if flagged)
+        times = "once, on" if len(days) == 1 else f"{len(days)} times, last on"
         lines.append(
-            f"{name}: positive {len(days)} times, last on {clock.day(days[-1][0])}"
+            f"{name}: positive {times} {clock.day(days[-1][0])}"
             + (f" ({unexpected} unexpected)." if unexpected else ".")
         )
     return lines

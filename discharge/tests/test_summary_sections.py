@@ -101,7 +101,7 @@ def test_the_draft_summarises_the_drug_screens_of_the_stay(world):
         screens[0]
         == "3 drug screens from Tue 15 Sep 2026 to Tue 3 Nov 2026; 2 with no positive result."
     )
-    assert screens[1] == f"{cocaine.name}: positive 1 times, last on Tue 6 Oct 2026 (1 unexpected)."
+    assert screens[1] == f"{cocaine.name}: positive once, on Tue 6 Oct 2026 (1 unexpected)."
 
 
 def test_the_draft_counts_a_substituted_specimen_as_a_presumptive_positive(world):
@@ -178,3 +178,9 @@ def test_the_draft_writes_the_stays_dates_as_the_pages_do(world):
         "Referred Tue 1 Sep 2026, admitted Tue 8 Sep 2026, "
         "discharged Fri 20 Nov 2026 (Completed the program)."
     )
+
+
+def test_the_draft_names_the_level_of_care_after_a_colon(world):
+    """The level follows a colon, not run together with its label."""
+    level = _facts(world)["stay"][-1]
+    assert level.startswith("Level of care: Level "), level
