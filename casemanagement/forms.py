@@ -66,7 +66,9 @@ class AnswerForm(forms.Form):
 
 class ReferralForm(forms.Form):
     resource = forms.ModelChoiceField(
-        queryset=Resource.objects.none(), empty_label="Choose a resource"
+        queryset=Resource.objects.none(),
+        empty_label="Choose a resource",
+        error_messages={"required": "Choose the resource from the list."},
     )
     made_on = dates.DateField(widget=DATE, label="Referred on")
     barrier = forms.ModelChoiceField(

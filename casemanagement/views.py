@@ -30,7 +30,16 @@ from worklist.selectors import tasks_for_participant
 TAB = "casemanagement"
 
 
-def _tab(request: StaffRequest, participant, *, status: int = 200, error: str = "") -> HttpResponse:
+def _tab(
+    request: StaffRequest,
+    participant,
+    *,
+    status: int = 200,
+    error: str = "",
+    sent_back: dict[str, Form] | None = None,
+) -> HttpResponse:
+    """The tab; `sent_back` holds a refused add form by its name, shown with what was typed
+    and each error beside its field."""
     context = chart_context(request, participant, TAB)
     episode = context["episode"]
     resources = selectors.directory(participant.organization_id)
@@ -48,6 +57,7 @@ def _tab(request: StaffRequest, participant, *, status: int = 200, error: str = 
         error=error,
         can_edit=episode is not None and episode.is_open,
     )
+    context.update(sent_back or {})
     return render(request, "casemanagement/tab.html", context, status=status)
 
 
@@ -68,17 +78,23 @@ def _run(
     form: Form,
     act: Callable[[dict[str, Any]], object],
     done: str,
+    name: str = "",
 ) -> HttpResponse:
     """Validate the form, call the service, and answer: back to the tab, or the tab with
-    the error (400), or the refusal page."""
+    the error (400), or the refusal page. A form the tab shows whole (`name`, its context
+    name) comes back as it was sent, its error beside the field."""
+    sent_back = {name: form} if name else None
     if not form.is_valid():
-        return _tab(request, participant, status=400, error=_first_error(form))
+        error = _first_error(form)
+        return _tab(request, participant, status=400, error=error, sent_back=sent_back)
     try:
         act(form.cleaned_data)
     except AccessDenied as exc:
         return refused(request, participant, exc)
     except TandemError as exc:
-        return _tab(request, participant, status=400, error=exc.message)
+        if name and exc.field in form.fields:
+            form.add_error(exc.field, exc.message)
+        return _tab(request, participant, status=400, error=exc.message, sent_back=sent_back)
     messages.success(request, done)
     return _back(participant)
 
@@ -101,6 +117,7 @@ def barrier_add(request: StaffRequest, participant) -> HttpResponse:
             participant, by=request.user, kind=d["kind"], owner=d["owner"], detail=d["detail"]
         ),
         "Barrier recorded.",
+        name="barrier_form",
     )
 
 
@@ -189,6 +206,7 @@ def referral_add(request: StaffRequest, participant) -> HttpResponse:
             note=d["note"],
         ),
         "Referral recorded.",
+        name="referral_form",
     )
 
 

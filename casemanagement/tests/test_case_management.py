@@ -241,6 +241,20 @@ def test_the_tab_shows_barriers_referrals_and_tasks(world, login):
     assert "Case management" in html
 
 
+def test_a_referral_sent_back_keeps_what_was_typed_and_marks_the_field(world, login):
+    """The form comes back as it was sent, the error beside the field it is about, so the
+    case manager fixes one choice instead of typing the note again."""
+    url = reverse("casemanagement:referral_add", args=[world.participant.public_id])
+    response = login(world.casemanager).post(
+        url, {"made_on": "2026-11-02", "note": "Call before noon"}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'value="Call before noon"' in html
+    assert '<small class="error">Choose the resource from the list.</small>' in html
+    assert not ResourceReferral.objects.exists()
+
+
 def test_the_directory_is_for_staff_and_kept_by_case_managers(world, login):
     url = reverse("casemanagement:directory")
     assert login(world.participant_user).get(url).status_code in (302, 403)
