@@ -115,6 +115,16 @@ def test_the_aftercare_plan_is_edited_after_discharge_as_a_new_version(world, lo
     assert plan.next_provider == "Community clinic"
 
 
+def test_the_aftercare_form_puts_each_label_above_its_box(world, login):
+    """Labels stand above their boxes as on every other form: not wrapped round the box,
+    which set the typed words in the label's bold and left the label under a tall box."""
+    discharge_world(world)
+    url = reverse("discharge:aftercare", args=[world.participant.public_id])
+    page = login(world.therapist).get(url).content.decode()
+    assert '<label for="id_next_provider">Next provider</label>' in page
+    assert '<label for="id_mutual_help">Mutual-help meetings</label>' in page
+
+
 def test_a_follow_up_answered_on_a_call_closes_it_and_its_link(world, login, run_tasks, client):
     from datetime import datetime, time
 
