@@ -4,10 +4,11 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from audit.models import Action
 from medications import selectors, services
 from medications.forms import MedicationForm, StopForm
 from medications.models import Medication
-from participants.access import Scope
+from participants.access import Scope, decide
 from participants.decorators import not_found, participant_page
 from participants.http import StaffRequest
 from participants.selectors import program_today
@@ -21,7 +22,11 @@ def _render(request, participant, form, status=200) -> HttpResponse:
     adherence = selectors.adherence(participant, rows)
     for m in rows:
         m.adherence = adherence.get(m.pk, "")
-    context.update(medications=rows, form=form)
+    context.update(
+        medications=rows,
+        form=form,
+        can_change=decide(request.user, participant, Action.CHANGE, Scope.CLINICAL).allowed,
+    )
     return render(request, "medications/tab.html", context, status=status)
 
 

@@ -277,3 +277,18 @@ def test_only_a_medication_still_taken_offers_its_stop_folded_in_its_row(world, 
     assert page.count("<details><summary>Record a stop</summary>") == 1
     quetiapine = page.split("<td>Quetiapine</td>", 1)[1].split("</tr>", 1)[0]
     assert "<details><summary>Record a stop</summary>" in quetiapine
+
+
+def test_a_closed_chart_offers_no_form_it_would_refuse(world, login):
+    """After discharge the list is read-only: no "Add a medication" and no "Record a stop"
+    that lead only to a refusal page."""
+    from discharge.tests.builders import discharge_world
+
+    add_medication(
+        world.participant, by=world.therapist, code="quetiapine", started_on=date(2026, 9, 1)
+    )
+    discharge_world(world)
+    url = reverse("medications:tab", args=[world.participant.public_id])
+    page = login(world.therapist).get(url).content.decode()
+    assert "<td>Quetiapine</td>" in page
+    assert "Add a medication" not in page and "Record a stop" not in page
