@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.http import SignedInRequest
 from audit.models import Action
-from participants.access import Scope, authorize, own_record, uses_portal
+from participants.access import Scope, authorize, decide, own_record, uses_portal
 from participants.decorators import no_record_yet, participant_page
 from participants.http import StaffRequest
 from participants.selectors import current_episode
@@ -46,6 +46,7 @@ def _tab(request, participant, form=None, status=200, unsaved=None) -> HttpRespo
         if draft
         else None,
         unsaved=unsaved,
+        can_change=decide(request.user, participant, Action.CHANGE, Scope.CLINICAL).allowed,
         **display.plan_context(
             participant, context["episode"].program if context["episode"] else None
         ),

@@ -221,3 +221,15 @@ def test_the_confirm_button_says_it_confirms_the_draft_as_last_saved(world, logi
     client.post(url, STEPS)
     page = client.get(url).content.decode()
     assert "Confirms version 1 as last saved: save the draft first if you changed it above." in page
+
+
+def test_a_closed_chart_shows_the_plan_without_a_draft_form(world, login, confirmed):
+    """After discharge the plan in force is still read; no "Start version 2" form is offered
+    that would only end on a refusal page."""
+    from discharge.tests.builders import discharge_world
+
+    discharge_world(world)
+    url = reverse("safety:tab", args=[world.participant.public_id])
+    page = login(world.therapist).get(url).content.decode()
+    assert "In force: version 1" in page
+    assert "Start version 2" not in page and "Save draft" not in page
