@@ -27,11 +27,14 @@ def _plans_in_force(participant_ids: Iterable[int]) -> dict[int, int]:
 
 
 def active_objectives_of(participant_ids: Iterable[int]) -> dict[int, list[Objective]]:
-    """Each participant's objectives a note may address (two queries for any number)."""
+    """Each participant's objectives a note may address, with the problem each serves, as two
+    objectives of different problems may read alike (two queries for any number)."""
     plans = _plans_in_force(participant_ids)
     by_plan: dict[int, list[Objective]] = {}
-    rows = Objective.objects.filter(plan_id__in=list(plans.values())).order_by(
-        "goal__problem__order", "goal__order", "order", "pk"
+    rows = (
+        Objective.objects.filter(plan_id__in=list(plans.values()))
+        .select_related("goal__problem")
+        .order_by("goal__problem__order", "goal__order", "order", "pk")
     )
     for objective in rows:
         by_plan.setdefault(objective.plan_id, []).append(objective)

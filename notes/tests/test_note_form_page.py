@@ -1,7 +1,7 @@
 """The note form as the clinician writing it sees it."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.urls import reverse
 
@@ -125,3 +125,33 @@ def test_a_refused_signature_says_the_note_is_not_signed_and_the_draft_kept(worl
         '<div class="error" role="alert">Not signed, the draft is kept: Choose the plan'
         " objectives this note addresses" in page.content.decode()
     )
+
+
+def test_each_objective_is_offered_under_the_problem_it_serves(world, login, formats):
+    """Two problems' objectives can read alike (a PHQ-9 target for depression and for a
+    dimension-3 rating): the clinician tells them apart by the problem written above them."""
+    from notes.tests.conftest import plan_for
+    from plans.models import Goal, Objective, Problem
+
+    plan = plan_for(world.episode, signed=False)
+    problem = Problem.objects.create(
+        plan=plan, order=1, domain="mental_health", statement="Low mood most days (F33.1)"
+    )
+    goal = Goal.objects.create(plan=plan, problem=problem, text="I want to feel like myself")
+    Objective.objects.create(
+        plan=plan,
+        goal=goal,
+        text="Uses a coping skill at each craving",
+        target_date=date(2026, 12, 31),
+    )
+    type(plan).objects.filter(pk=plan.pk).update(
+        signed_at=plan.recorded_at, signed_by=world.therapist
+    )
+    page = login(world.therapist).get(reverse("notes:new", args=[world.participant.public_id]))
+    found = re.search(r"<fieldset>.*?</fieldset>", page.content.decode(), flags=re.S)
+    assert found is not None
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", found.group(0)))
+    assert (
+        "Substance use: Daily use Uses a coping skill at each craving "
+        "Mental health: Low mood most days (F33.1) Uses a coping skill at each craving"
+    ) in text
