@@ -94,7 +94,12 @@ class ScreenOut(Schema):
             "§10, ASAM), whatever each analyte's flag."
         )
     )
-    needs_review: bool = Field(description="An unexpected result no one has reviewed yet.")
+    needs_review: bool = Field(
+        description=(
+            "Waits for a clinician's review: a tampered specimen or an unexpected result, "
+            "not yet reviewed (the rule of the home's list and of the review itself)."
+        )
+    )
     review: ReviewOut | None
     part2: bool = Field(default=True, description="Drug screens are 42 CFR Part 2 records.")
 
@@ -124,7 +129,7 @@ def _out(screen: DrugScreen) -> ScreenOut:
             if screen.specimen_reading
             else None
         ),
-        needs_review=review is None and any(r.is_finding for r in screen.results.all()),
+        needs_review=screen.needs_review,
         review=_review_out(review) if review is not None else None,
     )
 

@@ -4,14 +4,22 @@ Drug screens are 42 CFR Part 2 records: read and written only through the CLINIC
 of the access policy, every access audited.
 """
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from screens import interpret
 from tandem.dates import validate_in_range
 from tandem.models import TimeStamped
-from tandem.records import ENTERED_IN_ERROR_FIELDS, ClinicalRecord, Immutable
+from tandem.records import (
+    ENTERED_IN_ERROR_FIELDS,
+    ClinicalRecord,
+    ClinicalRecordQuerySet,
+    Immutable,
+)
 
 
 class Specimen(models.TextChoices):
@@ -117,6 +125,21 @@ class PanelAnalyte(TimeStamped):
         return f"{self.cutoff.normalize():f} {self.unit}".strip()
 
 
+class DrugScreenQuerySet(ClinicalRecordQuerySet):
+    def needing_review(self) -> "DrugScreenQuerySet":
+        """The screens `DrugScreen.needs_review` names, as one query (the home's list, the
+        review's refusal): the same three conditions, in the same words."""
+        finding = ScreenResult.objects.filter(screen=OuterRef("pk"), flag__in=FINDINGS)
+        return self.filter(
+            Q(entered_in_error_at__isnull=True)
+            & Q(review__isnull=True)
+            & (Q(validity__in=TAMPERED) | Exists(finding))
+        )
+
+
+DrugScreenManager = models.Manager.from_queryset(DrugScreenQuerySet)
+
+
 class DrugScreen(ClinicalRecord, Immutable):
     """One specimen, collected and read once; a mistaken one is marked entered in error."""
 
@@ -139,6 +162,8 @@ class DrugScreen(ClinicalRecord, Immutable):
     )
     note = models.TextField(blank=True)
 
+    objects: ClassVar[DrugScreenManager] = DrugScreenManager()
+
     class Meta(ClinicalRecord.Meta):
         indexes = [models.Index(fields=["participant", "collected_at"])]
 
@@ -155,6 +180,19 @@ class DrugScreen(ClinicalRecord, Immutable):
         """The specimen's own reading, from its validity (recorded, never recomputed), so a
         tampered specimen reads as a presumptive positive whatever its analytes' stored flags."""
         return interpret.specimen_reading(self.validity)
+
+    @property
+    def needs_review(self) -> bool:
+        """The one rule for a screen waiting for a clinician's review (the API's field; the
+        home's list and the review's refusal read `needing_review()`, its query): in force,
+        not yet reviewed, and either its specimen was tampered with (read from its recorded
+        validity, whatever its analytes' flags) or one of its results is a finding. Reads
+        `results` and `review`: a list prefetches them."""
+        return (
+            not self.entered_in_error
+            and not hasattr(self, "review")
+            and (self.validity in TAMPERED or any(r.is_finding for r in self.results.all()))
+        )
 
 
 CONFIRMATION_FIELDS = frozenset(

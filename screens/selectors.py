@@ -84,26 +84,26 @@ def analyte_findings(results: Iterable[ScreenResult]) -> list[ScreenResult]:
 
 
 def to_review_page(user, number: str | None) -> Page:
-    """One page of the screens in force with an unexpected result no one has reviewed, on the
-    user's own caseload, oldest first, in the organizations where they may review results
-    (`ToReview` rows). Read as the findings themselves in one query, every screen decided by
+    """One page of the screens that `DrugScreen.needs_review` names (`needing_review()`), on
+    the user's own caseload, oldest first, in the organizations where they may review results
+    (`ToReview` rows). Read as those screens' results in one query, every screen decided by
     the policy before paging, so each page is full and the count is what they may act on."""
     episodes = caseload(user).filter(
         participant__organization_id__in=organizations_with(user, REVIEWS_RESULTS)
     )
-    findings = (
-        ScreenResult.objects.filter(
-            flag__in=FINDINGS,
-            screen__entered_in_error_at__isnull=True,
-            screen__review__isnull=True,
-            screen__participant_id__in=episodes.values("participant_id"),
-        )
+    waiting = DrugScreen.objects.needing_review().filter(
+        participant_id__in=episodes.values("participant_id")
+    )
+    results = (
+        ScreenResult.objects.filter(screen__in=waiting)
         .select_related("screen__participant", "analyte")
         .order_by("screen__collected_at", "screen_id", "analyte__order", "analyte__code")
     )
     rows: dict[int, ToReview] = {}
-    for finding in findings:
-        rows.setdefault(finding.screen_id, ToReview(finding.screen, [])).findings.append(finding)
+    for result in results:
+        row = rows.setdefault(result.screen_id, ToReview(result.screen, []))
+        if result.is_finding:
+            row.findings.append(result)
     return Paginator(viewable(user, rows.values()), REVIEW_PAGE_SIZE).get_page(number)
 
 

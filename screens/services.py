@@ -234,12 +234,22 @@ def require_reviewer(by: Any, participant: Participant) -> Decision:
     )
 
 
+def _why_not_to_review(screen: DrugScreen) -> str:
+    """Which part of `DrugScreen.needs_review` a screen fails, in words."""
+    if screen.entered_in_error:
+        return "This drug screen is entered in error."
+    if ScreenReview.objects.filter(screen=screen).exists():
+        return "This drug screen is already reviewed."
+    return "This drug screen has no unexpected result to review."
+
+
 def review_screen(
     screen: DrugScreen, *, by: Any, comment: str, now: datetime | None = None
 ) -> ScreenReview:
     """A clinician who may review results records that the screen's unexpected findings were
-    seen and what was done, as a record of its own (the screen never changes). One review per
-    screen: a second, or two sent at once, is refused by the screen's unique review."""
+    seen and what was done, as a record of its own (the screen never changes). Refused unless
+    the screen `needs_review` (read under its lock, as the home's list reads it). One review
+    per screen: a second, or two sent at once, is refused by the screen's unique review."""
     participant = screen.participant
     decision = require_reviewer(by, participant)
     comment = (comment or "").strip()
@@ -254,11 +264,8 @@ def review_screen(
     validate(review, exclude=["screen", "recorded_by"])
     with transaction.atomic():
         row = DrugScreen._base_manager.select_for_update().get(pk=screen.pk)
-        if row.entered_in_error:
-            raise InvalidInput("This drug screen is entered in error.")
-        flags = finding_flags(row)
-        if not flags:
-            raise InvalidInput("This drug screen has no unexpected result to review.")
+        if not DrugScreen.objects.needing_review().filter(pk=row.pk).exists():
+            raise InvalidInput(_why_not_to_review(row))
         try:
             with transaction.atomic():
                 review.save()
@@ -270,7 +277,7 @@ def review_screen(
             decision=decision,
             participant=participant,
             record=screen,
-            details={"part2": True, "flags": flags},
+            details={"part2": True, "flags": finding_flags(row)},
         )
     return review
 
