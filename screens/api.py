@@ -190,10 +190,13 @@ def record_screen(request: ApiRequest, participant_id: UUID, body: ScreenIn):
 )
 def review_screen(request: ApiRequest, participant_id: UUID, screen_id: UUID, body: ReviewIn):
     participant = participant_or_404(request, participant_id)
-    services.require_reviewer(request.auth, participant)
     screen = DrugScreen.objects.filter(public_id=screen_id, participant=participant).first()
     if screen is None:
+        # Only someone who may review hears that there is no such screen: anyone else gets
+        # the refusal a real screen would give them.
+        services.require_reviewer(request.auth, participant)
         return Status(404, {"detail": "No such drug screen."})
+    # The service asks the policy, once: a refusal is the same 403 as above.
     with refusal_shows_record(request, participant, Scope.CLINICAL, refused="review"):
         review = services.review_screen(screen, by=request.auth, comment=body.comment)
     return Status(201, _review_out(review))

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -293,3 +294,70 @@ def test_the_api_refuses_roles_that_do_not_review_results(world, login, missing_
     )
     assert response.status_code == 403
     assert not ScreenReview.objects.exists()
+
+
+NO_SCREEN = "00000000-0000-4000-8000-000000000000"
+REMEMBERS = "participants.middleware.RequestDecisionsMiddleware"
+
+
+def _prescriber(world) -> Client:
+    """A client of its own, so it loads the middleware as the settings stand."""
+    client = Client()
+    client.force_login(world.prescriber, backend="accounts.backends.UserBackend")
+    return client
+
+
+def _review_queries(client, url: str) -> int:
+    """The queries of one API review, rolled back so it can be sent again; not the audit
+    trail's, whose chain head a rolled-back event leaves behind on PostgreSQL."""
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(
+                url, json.dumps({"comment": DONE}), content_type="application/json"
+            )
+        assert response.status_code == 201, response.content
+        transaction.set_rollback(True)
+    return sum("audit_" not in query["sql"] for query in queries.captured_queries)
+
+
+def test_the_api_review_asks_the_policy_once(world, missing_bup, settings):
+    """A request remembers its decisions, so asking twice would cost nothing there: without
+    that memory a second question would read the care team again."""
+    url = _api(world, missing_bup)
+    remembering = _review_queries(_prescriber(world), url)
+
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != REMEMBERS]
+
+    assert _review_queries(_prescriber(world), url) == remembering
+
+
+@pytest.mark.parametrize("persona", ["peer", "outsider"])
+def test_a_refused_person_cannot_tell_a_screen_that_exists_from_one_that_does_not(
+    world, login, missing_bup, persona
+):
+    """A role that does not review results, and a clinician outside the care team: the same
+    403 and one refused event either way, so the answer says nothing of which screens exist."""
+    user = world.users[persona]
+    client = login(user)
+    missing = _api(world, missing_bup).replace(str(missing_bup.public_id), NO_SCREEN)
+    answers = []
+    for url in (_api(world, missing_bup), missing):
+        before = AuditEvent.objects.filter(actor=user).count()
+        response = client.post(url, json.dumps({"comment": DONE}), content_type="application/json")
+        events = AuditEvent.objects.filter(actor=user).order_by("id")[before:]
+        assert [e.outcome for e in events] == ["refused"]
+        answers.append((response.status_code, response.json()))
+
+    assert answers[0] == answers[1]
+    assert answers[0][0] == 403
+    assert not ScreenReview.objects.exists()
+
+
+def test_a_reviewer_hears_that_there_is_no_such_screen(world, login, missing_bup):
+    client = login(world.prescriber)
+    missing = _api(world, missing_bup).replace(str(missing_bup.public_id), NO_SCREEN)
+
+    response = client.post(missing, json.dumps({"comment": DONE}), content_type="application/json")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No such drug screen."}
