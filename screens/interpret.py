@@ -16,7 +16,10 @@ One flag per analyte (stored with the result and shown on the chart and in the A
   list that day (§10 rule 2: adherence, timing, dilution or an assay blind to the drug).
 - `None`: nothing to flag.
 
-A confirmation by mass spectrometry replaces the immunoassay result it confirms.
+A confirmation by mass spectrometry replaces the immunoassay result it confirms, but not a
+tampered specimen's reading: §10 reads a tampered specimen as a presumptive positive and names
+nothing that clears it, and the lab confirms on that same specimen, so its analytes keep
+`tampered-specimen` whatever the confirmation says.
 """
 
 from collections.abc import Iterable

@@ -22,6 +22,7 @@ from participants.selectors import current_episode
 from screens import interpret, self_report
 from screens.models import (
     REVIEWS_RESULTS,
+    TAMPERED,
     Confirmation,
     DrugScreen,
     Method,
@@ -184,10 +185,14 @@ def record_confirmation(
             fields.append("confirmation_sent_at")
         elif confirmation in (Confirmation.POSITIVE, Confirmation.NEGATIVE):
             row.confirmed_at = now
+            # A confirmation reads the analyte anew, but a tampered specimen stays one
+            # (§10: "Tampered = presumptive positive"; nothing there says a confirmation on
+            # that same specimen clears it), so its analytes keep their tampered reading.
+            tampered = row.screen.validity in TAMPERED
             reading = interpret.read_analyte(
                 row.analyte.code,
                 row.standing_result,
-                validity=Validity.VALID,
+                validity=row.screen.validity if tampered else Validity.VALID,
                 medication_codes=medication_codes_on(participant, row.screen.collected_on),
                 self_report=self_report.between(
                     participant,

@@ -1,18 +1,20 @@
 """An adulterated or substituted specimen read as the clinical reference reads it (§10,
 "Tampered = presumptive positive", ASAM): a presumptive positive, on the tab, in the API and
 in the screens to review, and treated as use in days since last known use and the plan's
-drug-screen measures, where a negative screen changes nothing."""
+drug-screen measures, where a negative screen changes nothing; a confirmation on it leaves it
+so."""
 
 import json
 import re
 from datetime import date, timedelta
 
+import pytest
 import time_machine
 from django.urls import reverse
 
 from screens import measures
 from screens.models import ScreenResult
-from screens.services import record_last_use
+from screens.services import record_confirmation, record_last_use
 from screens.tests.conftest import CHICAGO, COLLECTED
 
 SUBSTITUTED = (
@@ -152,3 +154,31 @@ def test_the_trajectory_counts_a_tampered_specimen_with_the_unexplained_positive
     unexplained, _ = weekly_series(world.participant, week, CHICAGO, None)
 
     assert unexplained.weekly[week] > 0
+
+
+def _api_screen(client, world) -> dict:
+    [screen] = client.get(f"/api/v1/participants/{world.participant.public_id}/drug-screens").json()
+    return screen
+
+
+@pytest.mark.parametrize("confirmation", ["negative", "positive"])
+def test_a_confirmation_on_a_tampered_specimen_leaves_it_a_presumptive_positive(
+    world, login, screen_with, confirmation
+):
+    """§10 reads a tampered specimen as a presumptive positive and names nothing that clears
+    it: the lab confirms on that same specimen, so each analyte keeps its tampered reading
+    and the participant's reading stays use until shown otherwise."""
+    screen = screen_with(validity="adulterated", THC="positive")
+    for result in screen.results.all():
+        record_confirmation(result, by=world.therapist, confirmation=confirmation, now=COLLECTED)
+    client = login(world.therapist)
+
+    thc = ScreenResult.objects.get(screen=screen, analyte__code="THC")
+    assert (thc.standing_result, thc.flag) == (confirmation, "tampered-specimen")
+    body = _api_screen(client, world)
+    assert {r["flag"] for r in body["interpretation"]} == {"tampered-specimen"}
+    assert body["specimen_reading"]["reading"] == "presumptive-positive"
+    assert body["needs_review"] is True
+    assert "(adulterated specimen, presumptive positive)" in _header(client, world, 1)
+    latest = measures.unexplained(world.participant.pk, world.episode.pk)
+    assert latest is not None and latest.value > 0
