@@ -4,7 +4,9 @@
 Each screen carries `interpretation: [{"analyte", "result", "flag"}]`, read against the
 medication list and the self-reports since the previous screen (see screens.interpret), its
 `specimen_reading` when the specimen was adulterated or substituted (a presumptive positive,
-clinical reference §10), and its `review` once a clinician has reviewed its unexpected results.
+clinical reference §10), with `self_report_discordance` when the participant had reported no
+use since the previous screen, and its `review` once a clinician has reviewed its unexpected
+results.
 """
 
 from datetime import datetime
@@ -94,6 +96,14 @@ class ScreenOut(Schema):
             "§10, ASAM), whatever each analyte's flag."
         )
     )
+    self_report_discordance: str | None = Field(
+        description=(
+            "Why a tampered specimen, a presumptive positive, differs from the participant's "
+            "report of no use since the previous screen (clinical reference §10 rule 4); null "
+            "when it does not. A readable specimen's difference is its analytes' "
+            "`self-report-discordant` flag."
+        )
+    )
     needs_review: bool = Field(
         description=(
             "Waits for a clinician's review: a tampered specimen or an unexpected result, "
@@ -129,6 +139,7 @@ def _out(screen: DrugScreen) -> ScreenOut:
             if screen.specimen_reading
             else None
         ),
+        self_report_discordance=screen.self_report_discordance or None,
         needs_review=screen.needs_review,
         review=_review_out(review) if review is not None else None,
     )

@@ -20,6 +20,10 @@ A confirmation by mass spectrometry replaces the immunoassay result it confirms,
 tampered specimen's reading: §10 reads a tampered specimen as a presumptive positive and names
 nothing that clears it, and the lab confirms on that same specimen, so its analytes keep
 `tampered-specimen` whatever the confirmation says.
+
+A tampered specimen is a presumptive positive, so when every self-report since the last screen
+said no use it is discordant with them (§10 rule 4), said once for the whole specimen
+(`specimen_discordance`) as its presumptive positive is.
 """
 
 from collections.abc import Iterable
@@ -71,6 +75,17 @@ def specimen_reading(validity: str) -> str | None:
     return (
         f"Presumptive positive: the specimen was {validity} (clinical reference §10, ASAM); "
         "treated as use until shown otherwise."
+    )
+
+
+def specimen_discordance(validity: str, self_report: SelfReport | None) -> str:
+    """Why a tampered specimen differs from the self-reports since the last screen (§10 rule
+    4: flag it for the clinician), or "" when it is not tampered or someone reported use."""
+    if validity not in TAMPERED or self_report is None or self_report.any_use:
+        return ""
+    return (
+        f"No use reported in {self_report.reports} {self_report.source} since the last screen, "
+        f"and the specimen was {validity} (a presumptive positive)."
     )
 
 

@@ -161,6 +161,13 @@ class DrugScreen(ClinicalRecord, Immutable):
         max_length=12, choices=Validity.choices, default=Validity.NOT_CHECKED
     )
     note = models.TextField(blank=True)
+    self_report_discordance = models.TextField(
+        blank=True,
+        help_text=(
+            "Why a tampered specimen, a presumptive positive, differs from the participant's "
+            "own report of no use since the previous screen; blank when it does not."
+        ),
+    )
 
     objects: ClassVar[DrugScreenManager] = DrugScreenManager()
 
@@ -180,6 +187,13 @@ class DrugScreen(ClinicalRecord, Immutable):
         """The specimen's own reading, from its validity (recorded, never recomputed), so a
         tampered specimen reads as a presumptive positive whatever its analytes' stored flags."""
         return interpret.specimen_reading(self.validity)
+
+    @property
+    def self_report_reading(self) -> str | None:
+        """A tampered specimen against the participant's report of no use (§10 rule 4)."""
+        if not self.self_report_discordance:
+            return None
+        return f"{Flag.SELF_REPORT_DISCORDANT.label}: {self.self_report_discordance}"
 
     @property
     def needs_review(self) -> bool:

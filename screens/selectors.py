@@ -49,9 +49,13 @@ def one_screen(pk: int) -> DrugScreen:
 
 
 def finding_flags(screen: DrugScreen) -> list[str]:
-    """The kinds of unexpected result a screen has, by name; none when nothing needs review."""
+    """The kinds of unexpected result a screen has, by name, a tampered specimen's difference
+    from the self-report among them (for the review's audit event)."""
     rows = ScreenResult.objects.filter(screen=screen, flag__in=FINDINGS)
-    return sorted(set(rows.values_list("flag", flat=True)))
+    flags = set(rows.values_list("flag", flat=True))
+    if screen.self_report_discordance:
+        flags.add(Flag.SELF_REPORT_DISCORDANT)
+    return sorted(flags)
 
 
 @dataclass(frozen=True)
@@ -67,12 +71,13 @@ class ToReview:
 
     def summary(self) -> list[str]:
         """Each kind of unexpected result with its analytes: "Unexpected negative: Buprenorphine";
-        a tampered specimen first, read once for the whole specimen."""
+        a tampered specimen first, read once for the whole specimen, with its difference from
+        the self-report."""
         kinds: dict[str, list[str]] = {}
         for r in analyte_findings(self.findings):
             kinds.setdefault(r.get_flag_display(), []).append(r.analyte.name)
-        reading = self.screen.specimen_reading
-        return ([reading] if reading else []) + [
+        specimen = [self.screen.specimen_reading, self.screen.self_report_reading]
+        return [reading for reading in specimen if reading] + [
             f"{kind}: {', '.join(names)}" for kind, names in kinds.items()
         ]
 

@@ -114,6 +114,7 @@ def record_screen(
         medication_codes=meds,
         self_report=reported,
     )
+    discordance = interpret.specimen_discordance(validity, reported)
     screen = DrugScreen(
         participant=participant,
         episode=episode,
@@ -125,6 +126,7 @@ def record_screen(
         collected_at=collected_at,
         validity=validity,
         note=(note or "").strip(),
+        self_report_discordance=discordance,
         recorded_by=by,
         recorded_at=now,
     )
@@ -150,7 +152,10 @@ def record_screen(
             record=screen,
             details={
                 "part2": True,
-                "flags": sorted({r.flag for r in readings if r.flag}),
+                "flags": sorted(
+                    {r.flag for r in readings if r.flag}
+                    | ({interpret.SELF_REPORT_DISCORDANT} if discordance else set())
+                ),
             },
         )
     return screen

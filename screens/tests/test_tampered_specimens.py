@@ -2,7 +2,7 @@
 "Tampered = presumptive positive", ASAM): a presumptive positive, on the tab, in the API and
 in the screens to review, and treated as use in days since last known use and the plan's
 drug-screen measures, where a negative screen changes nothing; a confirmation on it leaves it
-so."""
+so, and after check-ins that said no use it differs from the self-report."""
 
 import json
 import re
@@ -12,9 +12,11 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from screens import measures
+from audit.models import AuditEvent
+from screens import measures, self_report
 from screens.models import ScreenResult
-from screens.services import record_confirmation, record_last_use
+from screens.self_report import SelfReport
+from screens.services import record_confirmation, record_last_use, review_screen
 from screens.tests.conftest import CHICAGO, COLLECTED
 
 SUBSTITUTED = (
@@ -182,3 +184,64 @@ def test_a_confirmation_on_a_tampered_specimen_leaves_it_a_presumptive_positive(
     assert "(adulterated specimen, presumptive positive)" in _header(client, world, 1)
     latest = measures.unexplained(world.participant.pk, world.episode.pk)
     assert latest is not None and latest.value > 0
+
+
+@pytest.fixture
+def said_no_use():
+    def provider(participant, since, until):
+        return SelfReport(reports=3, any_use=False, source="daily check-ins")
+
+    self_report.PROVIDERS.register(provider)
+    yield provider
+    self_report.PROVIDERS.unregister(provider)
+
+
+DIFFERS = (
+    "Differs from self-report: No use reported in 3 daily check-ins since the last screen, and "
+    "the specimen was substituted (a presumptive positive)."
+)
+
+
+def test_a_tampered_specimen_after_check_ins_said_no_use_differs_from_the_self_report(
+    world, login, said_no_use, screen_with
+):
+    """§10 rule 4 flags a screen discordant with the self-report for the clinician, and a
+    tampered specimen is a presumptive positive: said once for the whole specimen."""
+    screen = screen_with(validity="substituted")
+    client = login(world.prescriber)
+
+    assert f'<li class="flag flag-warning">{DIFFERS}</li>' in _tab(client, world)
+    assert DIFFERS in _review_panel(client)
+    body = _api_screen(client, world)
+    assert body["self_report_discordance"] == DIFFERS.removeprefix("Differs from self-report: ")
+    assert {r["flag"] for r in body["interpretation"]} == {"tampered-specimen"}
+    recorded = AuditEvent.objects.get(event_type="drug_screen.recorded")
+    assert recorded.details["flags"] == ["self-report-discordant", "tampered-specimen"]
+
+    review_screen(screen, by=world.prescriber, comment="Discussed; repeat observed.", now=COLLECTED)
+    reviewed = AuditEvent.objects.get(event_type="drug_screen.reviewed")
+    assert reviewed.details["flags"] == ["self-report-discordant", "tampered-specimen"]
+
+
+def test_a_tampered_specimen_after_reported_use_does_not_differ(world, login, screen_with):
+    def provider(participant, since, until):
+        return SelfReport(reports=2, any_use=True, source="daily check-ins")
+
+    self_report.PROVIDERS.register(provider)
+    try:
+        screen = screen_with(validity="adulterated")
+    finally:
+        self_report.PROVIDERS.unregister(provider)
+
+    assert screen.self_report_discordance == ""
+    assert "Differs from self-report" not in _tab(login(world.therapist), world)
+
+
+def test_a_valid_negative_after_check_ins_said_no_use_differs_from_nothing(
+    world, login, said_no_use, screen_with
+):
+    screen_with()
+    client = login(world.therapist)
+
+    assert _api_screen(client, world)["self_report_discordance"] is None
+    assert "Differs from self-report" not in _tab(client, world)
