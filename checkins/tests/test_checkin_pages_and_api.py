@@ -97,6 +97,20 @@ def test_a_form_sent_back_says_so_at_the_top_and_beside_each_answer(world, parti
     assert '<span class="error" id="id_hours_slept_error">' in body
 
 
+def test_a_form_sent_back_opens_each_fold_that_holds_an_answer(world, participant_client):
+    """Triggers and coping skills picked before a refusal are kept, and shown: a closed fold
+    would hide them, and the participant would not know they were still there."""
+    response = participant_client.post(
+        "/checkins/me/",
+        {**FORM_CALM, "safety": "", "triggers": ["stress"], "coping": ["breathing"]},
+    )
+    body = response.content.decode()
+    opened = re.findall(r'<details class="checkin-more" open>\s*<summary>([^<]+)</summary>', body)
+    assert opened == ["Triggers today", "Coping skills you used"]
+    assert re.search(r'name="triggers" value="stress"[^>]*checked', body)
+    assert re.search(r'name="coping" value="breathing"[^>]*checked', body)
+
+
 def test_staff_are_sent_home_from_the_participant_page(world, login):
     client = login(world.therapist)
     assert client.get("/checkins/me/").status_code == 302
