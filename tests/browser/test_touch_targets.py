@@ -1,4 +1,5 @@
-"""On a phone's touch screen every button on the participant's home is big enough to tap."""
+"""On a phone's touch screen every button and link on the participant's home is big enough
+to tap."""
 
 import pytest
 
@@ -35,4 +36,20 @@ def test_every_button_on_the_portal_home_is_at_least_44_px_tall_on_a_touch_scree
     )
 
     assert len(heights) >= 3
+    assert [(name, h) for name, h in heights if h < 44] == []
+
+
+def test_every_link_in_the_portal_home_s_content_is_at_least_44_px_tall(phone, world):
+    """Not only the ones styled as buttons: a plain text link is a 19 px target."""
+    signed(world)
+    sign_in(phone, "participant_user", PASSWORD)
+    phone.get_by_role("heading", name="This week").wait_for()
+
+    heights = phone.evaluate(
+        "[...document.querySelectorAll('main a')]"
+        ".filter(e => e.offsetParent !== null)"
+        ".map(e => [e.textContent.trim(), e.getBoundingClientRect().height])"
+    )
+
+    assert any(name == "Read your plan and acknowledge it" for name, _ in heights)
     assert [(name, h) for name, h in heights if h < 44] == []
