@@ -9,13 +9,14 @@ with the answer, which the CSRF check refuses.
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.views.decorators.csrf import csrf_protect
 
 from audit.context import counting_events
 from links import services
 from links.registry import target_for
 from participants.language import code_for
+from participants.selectors import program_zone
 from tandem.methods import serves
 
 
@@ -53,8 +54,12 @@ def open_link(request: HttpRequest, token: str) -> HttpResponse:
     except services.LinkUnavailable as exc:
         return _private(unavailable(request, exc.message, everyone=True))
     target = target_for(visit.link.target)
-    # The page speaks the language the participant's record names (participants.language).
-    with translation.override(code_for(visit.link.participant.preferred_language)):
+    # The page speaks the language the participant's record names (participants.language),
+    # and tells the time of their program: nobody is signed in to set the zone for it.
+    with (
+        translation.override(code_for(visit.participant.preferred_language)),
+        timezone.override(program_zone(visit.participant)),
+    ):
         try:
             with counting_events() as events:
                 response = target.handle(request, visit)

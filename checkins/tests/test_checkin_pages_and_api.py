@@ -9,6 +9,7 @@ import time_machine
 
 from audit.models import AuditEvent
 from checkins.models import CheckIn
+from checkins.services import record_checkin
 from links.services import issue_link
 from monitoring.models import Alert
 
@@ -61,6 +62,22 @@ def test_a_second_check_in_the_same_day_is_said_to_add_another(world, login):
     assert "You already checked in today" not in page_at(
         datetime(2026, 12, 2, 8, 0, tzinfo=CHICAGO)
     )
+
+
+def test_a_reminder_link_tells_the_time_of_the_program_not_of_the_server(world, client):
+    """Nobody is signed in on a link's page: its times and its "today" are the program's."""
+    record_checkin(
+        world.participant,
+        by=world.participant_user,
+        now=datetime(2026, 12, 1, 18, 40, tzinfo=CHICAGO),
+        mood=6,
+        craving=2,
+        used=False,
+        safety=False,
+    )
+    with time_machine.travel(datetime(2026, 12, 1, 21, 5, tzinfo=CHICAGO), tick=False):
+        body = client.get(issue_link(world.participant, "checkin").path).content.decode()
+    assert "You already checked in today at 18:40." in body
 
 
 def test_a_safety_yes_shows_crisis_lines_at_once(world, participant_client):
