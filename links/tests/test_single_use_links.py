@@ -49,6 +49,15 @@ def test_a_link_opens_its_questionnaire_and_nothing_else(client, world, issued):
     assert AuditEvent.objects.filter(event_type="link.opened").count() == 1
 
 
+def test_the_english_wording_is_marked_english_for_a_screen_reader(client, world, issued):
+    """On a Spanish page the questionnaire stays English: a screen reader must read it so."""
+    world.participant.preferred_language = "Spanish"
+    world.participant.save(update_fields=["preferred_language"])
+    body = client.get(issued.path).content.decode()
+    assert '<h1 lang="en">Patient Health Questionnaire-9</h1>' in body
+    assert '<p class="recall">Periodo al que se refiere: <strong lang="en">2 weeks</strong>' in body
+
+
 def test_answering_stores_the_questionnaire_once(client, world, issued):
     response = client.post(issued.path, PHQ9_CALM)
     assert response.status_code == 200
