@@ -249,3 +249,12 @@ def test_an_item_closed_without_a_reason_is_marked_where_it_is_asked(world, logi
     box = re.search(r"<legend>Open one.*?</fieldset>", text, re.S)
     assert box is not None and "Say why it can be closed: Open one." in box.group(0)
     assert not Discharge.objects.exists()
+
+
+def test_the_tabs_follow_ups_are_named_as_on_the_call_list(world, login):
+    """Each follow-up reads "Day 7", as the call list names it, not a bare 7 under "Day"."""
+    client = login(world.therapist)
+    client.post(reverse("discharge:discharge", args=[world.participant.public_id]), _form(world))
+    text = client.get(reverse("discharge:tab", args=[world.participant.public_id])).content.decode()
+    assert '<th scope="col">Follow-up</th>' in text
+    assert "<tr><td>Day 7</td>" in text
