@@ -98,3 +98,17 @@ def test_the_crisis_lines_after_a_safety_yes_are_separate_buttons(page, world):
         "items => items.map(li => getComputedStyle(li).listStyleType)"
     )
     assert bullets == ["none", "none", "none"]
+
+
+def test_a_missing_answer_s_link_at_the_top_takes_the_keyboard_to_its_question(page, world):
+    """After the link, Tab goes on from the question and a screen reader reads it out, instead
+    of the page scrolling while focus stays at the top."""
+    page.set_viewport_size({"width": 360, "height": 640})
+    sign_in(page, "participant_user", PASSWORD)
+    page.goto("/checkins/me/")
+    page.get_by_role("button", name="Send").click()
+    summary = page.get_by_role("alert")
+    summary.get_by_role("link", name="Any use since your last check-in?").click()
+    assert page.evaluate("document.activeElement.id") == "used-field"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "used"
