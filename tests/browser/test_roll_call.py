@@ -60,3 +60,20 @@ def test_facilitator_takes_todays_roll_call_on_a_phone(page, world):
     }
     assert Attendance.objects.get(participant__record_number="T-000010").minutes == 60
     assert Enrolment.objects.get(participant__record_number="T-000020").source == "drop_in"
+
+
+@pytest.mark.parametrize("width", [320, 390, 700, 1280])
+def test_every_status_label_fits_its_button(page, world, width):
+    session = session_now(world.program, staff=[world.outsider], title="Coping skills")
+    enrol(session, active_participant(world, "T-000010", "Alex", "Abbott"))
+    page.set_viewport_size({"width": width, "height": 844})
+    sign_in(page, "outsider", PASSWORD)
+
+    page.goto(f"/attendance/sessions/{session.public_id}/")
+
+    buttons = page.locator(".status-button")
+    assert buttons.count() == 6
+    cut = buttons.evaluate_all(
+        "bs => bs.filter(b => b.scrollWidth > b.clientWidth).map(b => b.textContent)"
+    )
+    assert cut == []
