@@ -21,7 +21,7 @@ from attendance.dose import (
     weekly_doses,
 )
 from attendance.models import Attendance
-from attendance.tests.builders import active_participant, enrol, make_session, record
+from attendance.tests.builders import active_participant, enrol, make_session, record, session_now
 from audit.models import AuditEvent
 from participants.models import Episode, EpisodeStatus
 from scheduling.models import Group, SchedulingProfile, Session
@@ -362,3 +362,17 @@ def test_at_risk_page_costs_the_same_queries_for_more_participants(world, three_
         page, rows = at_risk_page(world.program, MONDAY, 1, size=5, now=now)
     assert (len(rows), page.paginator.count) == (5, 13)
     assert len(many) == len(few) <= 5
+
+
+def test_a_session_going_on_now_is_under_way_not_upcoming(world, login):
+    session = session_now(world.program, title="Coping skills")
+    enrol(session, world.episode)
+
+    page = (
+        login(world.frontdesk)
+        .get(reverse("attendance:participant_attendance", args=[world.participant.public_id]))
+        .content.decode()
+    )
+
+    row = page[page.index("Coping skills") :].split("</tr>")[0]
+    assert "Under way" in row and "Upcoming" not in row
