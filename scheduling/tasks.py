@@ -110,6 +110,10 @@ def solve_reporting(run_id: int, problem, **options):
     return outcome["result"]
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 @task()
 def run_week(run_id: int) -> None:
     """Build the week's problem from the database, solve it and store the proposal."""
@@ -131,7 +135,8 @@ def run_week(run_id: int) -> None:
             _finish(
                 run_id,
                 ScheduleRun.Status.FAILED,
-                f"The week's data has {len(exc.messages)} problem(s) to fix first; see below.",
+                f"The week's data has {_count(len(exc.messages), 'problem')} to fix first; "
+                "see below.",
                 result={"errors": exc.messages},
             )
             return
@@ -179,7 +184,7 @@ def run_admission(run_id: int) -> None:
         ScheduleRun.Status.PUBLISHED,
         " ".join(
             [
-                f"Placed in {summary['sessions']} session(s): {summary['minutes']} of "
+                f"Placed in {_count(summary['sessions'], 'session')}: {summary['minutes']} of "
                 f"{summary['required']} minutes this week.",
                 *summary["notes"],
             ]

@@ -3,11 +3,13 @@
 from datetime import time, timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from conftest import run_queued_tasks
 from scheduling import publishing
-from scheduling.admission import schedule_new_admission
+from scheduling.admission import request_midweek_admission, schedule_new_admission
 from scheduling.models import Enrolment, GroupPreference, ScheduleRun, Session
 from scheduling.tests.conftest import MONDAY, admit, set_windows
 from scheduling.weeks import local_instant
@@ -205,3 +207,16 @@ def test_nothing_is_placed_over_a_session_of_theirs_already_under_way(world, cal
         pk=wednesday.pk
     ):
         assert not (session.starts_at < wednesday.ends_at and session.ends_at > mid_group)
+
+
+def test_the_finished_admission_run_counts_its_sessions_in_words(world, calendar, published):
+    episode = admit(world, "T-20004", "Lee", admitted=MONDAY + timedelta(days=1))
+    set_windows(episode, WEEKDAY_MORNINGS, individual_minutes=0)
+    tuesday = local_instant(world.program, MONDAY + timedelta(days=1), time(0))
+    with time_machine.travel(tuesday):
+        run = request_midweek_admission(episode, by=world.therapist)
+        run_queued_tasks()
+
+    run.refresh_from_db()
+    assert run.status == ScheduleRun.Status.PUBLISHED
+    assert run.message.startswith(("Placed in 1 session:", "Placed in 2 sessions:"))
