@@ -40,10 +40,16 @@ def sessions_with_attendance(session_ids: list[int]) -> set[int]:
 
 
 def roll_call_link(user: Any, session: Session) -> SessionLink | None:
-    """The session page's way to its roll call, for whoever may see that roll call."""
+    """The session page's way to its roll call, for whoever may see that roll call; for a
+    cancelled session, to who was told and their make-up options instead."""
     access = roll_call_access(user, session)
     if not access.can_view:
         return None
+    if session.is_cancelled:
+        return SessionLink(
+            "Who was told, and make-up options",
+            reverse("attendance:cancellation", args=[session.public_id]),
+        )
     label = "Take the roll call" if access.can_record else "See the roll call"
     return SessionLink(label, reverse("attendance:roll_call", args=[session.public_id]))
 

@@ -539,3 +539,14 @@ def test_the_session_page_leads_to_its_roll_call_for_whoever_may_open_it(world, 
 
     therapist = login(world.therapist).get(page).content.decode()  # not on the session
     assert roll_call not in therapist
+
+
+def test_a_cancelled_session_page_leads_to_who_was_told_instead(world, login, group_today):
+    Session.objects.filter(pk=group_today.session.pk).update(status=Session.Status.CANCELLED)
+    page = login(world.outsider).get(
+        reverse("scheduling:session", args=[group_today.session.public_id])
+    )
+
+    told = reverse("attendance:cancellation", args=[group_today.session.public_id])
+    assert f'href="{told}">Who was told, and make-up options</a>' in page.content.decode()
+    assert "Take the roll call" not in page.content.decode()
