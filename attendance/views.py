@@ -410,6 +410,7 @@ def cancellation(
             "cancelled": session.status == Session.Status.CANCELLED,
             "emailed": set(sent["emailed"]) if sent else set(),
             "notice_sent": sent is not None,
+            "to_call": sum(1 for n in notices if not n.participant.email),
             "can_enrol": may(request.user, "roll_call.record", session.program.organization_id),
             "here": request.path,
         },

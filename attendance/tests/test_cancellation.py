@@ -235,6 +235,7 @@ def test_cancellation_page_says_who_was_emailed(
     assert page.status_code == 200
     assert "was sent the cancellation notice" in text
     assert text.count("emailed") == 3 and "no email: call them" in text
+    assert "Call those flagged below" in text
     assert "Enrol as make-up" not in text  # a facilitator does not book other groups
 
 
@@ -351,3 +352,22 @@ def test_cancelling_from_the_session_page_lands_on_the_make_up_page(world, login
     )
     assert response.url == reverse("attendance:cancellation", args=[week["cancelled"].public_id])
     assert "Enrol as make-up" in client.get(response.url).content.decode()
+
+
+def test_nobody_is_to_be_called_when_everyone_was_emailed(
+    world, login, roster, week, django_capture_on_commit_callbacks
+):
+    for episode in roster:
+        episode.participant.email = f"{episode.participant.record_number}@example.invalid"
+        episode.participant.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel_session(week["cancelled"], by=world.director, reason="Facilitator ill")
+
+    text = (
+        login(world.director)
+        .get(reverse("attendance:cancellation", args=[week["cancelled"].public_id]))
+        .content.decode()
+    )
+
+    assert "sent the cancellation notice and their make-up options.</p>" in text  # no one to call
+    assert "no email: call them" not in text
