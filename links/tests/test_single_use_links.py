@@ -58,6 +58,17 @@ def test_the_english_wording_is_marked_english_for_a_screen_reader(client, world
     assert '<p class="recall">Periodo al que se refiere: <strong lang="en">2 weeks</strong>' in body
 
 
+def test_a_link_that_no_longer_works_offers_the_way_to_sign_in(client, world, issued):
+    """The page tells the participant to sign in to their portal: it links there, in each
+    language it speaks, so it is not a dead end."""
+    client.post(issued.path, PHQ9_CALM)
+    response = client.get(issued.path)
+    assert response.status_code == 410
+    body = response.content.decode()
+    assert '<a class="button" href="/accounts/login/">Sign in to my portal</a>' in body
+    assert '<a class="button" href="/accounts/login/">Entrar a mi portal</a>' in body
+
+
 def test_answering_stores_the_questionnaire_once(client, world, issued):
     response = client.post(issued.path, PHQ9_CALM)
     assert response.status_code == 200
