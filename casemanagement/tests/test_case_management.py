@@ -255,6 +255,16 @@ def test_a_referral_sent_back_keeps_what_was_typed_and_marks_the_field(world, lo
     assert not ResourceReferral.objects.exists()
 
 
+def test_a_barriers_status_reads_once_in_its_row(world, login):
+    """The status list already shows the status: it is not written again above it."""
+    services.add_barrier(world.participant, by=world.casemanager, kind="legal", detail="Court")
+    url = reverse("casemanagement:tab", args=[world.participant.public_id])
+    html = login(world.casemanager).get(url).content.decode()
+    row = html.split("Court", 1)[1].split("</tr>", 1)[0]
+    assert row.count("Open") == 1
+    assert '<option value="open" selected>Open</option>' in row
+
+
 def test_the_directory_is_for_staff_and_kept_by_case_managers(world, login):
     url = reverse("casemanagement:directory")
     assert login(world.participant_user).get(url).status_code in (302, 403)
