@@ -146,6 +146,14 @@ def test_a_clinician_reads_the_risk_the_sessions_the_scores_and_what_is_due(busy
     assert "Call the sponsor back" in html and "<strong>overdue</strong>, " in html
 
 
+def test_a_session_going_on_now_is_under_way_not_upcoming(world, signed_in):
+    """At 09:00 a group that began at 08:30 is under way: "upcoming" would send the clinician
+    looking for a session that has already started."""
+    enrol(make_session(world.program, TODAY, start=time(8, 30), title="Check-in"), world.episode)
+    html = signed_in(world.therapist).get(summary_url(world.participant), **HTMX).content.decode()
+    assert "08:30 Check-in (under way)" in html
+
+
 def test_a_chart_with_nothing_open_says_so(world, signed_in):
     """The referral, not yet admitted: nothing measured, nothing due."""
     html = signed_in(world.director).get(summary_url(world.referral), **HTMX).content.decode()
