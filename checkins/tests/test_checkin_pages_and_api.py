@@ -107,8 +107,7 @@ def test_a_form_sent_back_says_so_at_the_top_and_beside_each_answer(world, parti
     assert '<a href="#hours_slept-field">' in summary
     assert (
         '<fieldset class="checkin-choice" id="safety-field" tabindex="-1" '
-        'aria-describedby="safety-error">'
-        in body
+        'aria-describedby="safety-error">' in body
     )
     assert '<p class="error" id="safety-error">Answer this question.</p>' in body
     assert 'aria-describedby="id_hours_slept_error"' in body
