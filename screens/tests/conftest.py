@@ -4,8 +4,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from medications.services import add_medication
-from screens import panels
+from screens import panels, self_report
 from screens.models import Panel
+from screens.self_report import SelfReport
 from screens.services import record_screen
 
 CHICAGO = ZoneInfo("America/Chicago")
@@ -47,3 +48,15 @@ def on_list(world):
         )
 
     return add
+
+
+@pytest.fixture
+def said_no_use():
+    """Daily check-ins in every interval, all saying no use."""
+
+    def provider(participant, since, until):
+        return SelfReport(reports=3, any_use=False, source="daily check-ins")
+
+    self_report.PROVIDERS.register(provider)
+    yield provider
+    self_report.PROVIDERS.unregister(provider)

@@ -96,16 +96,6 @@ def test_a_negative_on_a_dilute_specimen_is_invalid_but_a_positive_still_counts(
 
 
 @pytest.fixture
-def said_no_use():
-    def provider(participant, since, until):
-        return SelfReport(reports=3, any_use=False, source="daily check-ins")
-
-    self_report.PROVIDERS.register(provider)
-    yield provider
-    self_report.PROVIDERS.unregister(provider)
-
-
-@pytest.fixture
 def said_use():
     def provider(participant, since, until):
         return SelfReport(reports=2, any_use=True, source="daily check-ins")

@@ -186,16 +186,6 @@ def test_a_confirmation_on_a_tampered_specimen_leaves_it_a_presumptive_positive(
     assert latest is not None and latest.value > 0
 
 
-@pytest.fixture
-def said_no_use():
-    def provider(participant, since, until):
-        return SelfReport(reports=3, any_use=False, source="daily check-ins")
-
-    self_report.PROVIDERS.register(provider)
-    yield provider
-    self_report.PROVIDERS.unregister(provider)
-
-
 DIFFERS = (
     "Differs from self-report: No use reported in 3 daily check-ins since the last screen, and "
     "the specimen was substituted (a presumptive positive)."
