@@ -95,7 +95,11 @@ def _stay(record: Discharge) -> list[str]:
     ]
     if episode.admitted_on:
         lines.append(f"{(record.discharged_on - episode.admitted_on).days} days in care.")
-    decisions = LevelOfCareDecision.objects.current().filter(episode=episode).order_by("decided_on")
+    decisions = (
+        LevelOfCareDecision.objects.current()
+        .filter(episode=episode)
+        .order_by("decided_on", "recorded_at", "pk")
+    )
     for decision in decisions:
         lines.append(
             f"Level of care: {LevelOfCare(decision.chosen_level).label} from "

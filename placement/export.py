@@ -15,5 +15,5 @@ def level_of_care_section(participant: Participant) -> list[dict]:
         }
         for d in LevelOfCareDecision.objects.current()
         .filter(participant=participant)
-        .order_by("decided_on", "pk")
+        .order_by("decided_on", "recorded_at", "pk")
     ]

@@ -11,9 +11,15 @@ from tandem import dates
 
 
 class DecisionForm(forms.Form):
-    """Six ratings with notes, then the level chosen. Rating fields are rating_<id>,
-    notes note_<id> (ASAM dimension ids)."""
+    """Six ratings with notes, then the day and the level chosen. Rating fields are
+    rating_<id>, notes note_<id> (ASAM dimension ids)."""
 
+    decided_on = dates.DateField(
+        label="Decided on",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The day the decision was made, such as the team meeting's; today when empty.",
+    )
     chosen_level = forms.ChoiceField(
         label="Level of care chosen",
         choices=[("", "— choose —"), *LevelOfCare.choices],
@@ -53,8 +59,11 @@ class DecisionForm(forms.Form):
             )
 
     def decision_fields(self) -> list[forms.BoundField]:
-        """The fields after the ratings: the level chosen and what goes with it."""
-        return [self[name] for name in ("chosen_level", "reason", "prerequisites_done", "refer_to")]
+        """The fields after the ratings: the day, the level chosen and what goes with it."""
+        return [
+            self[name]
+            for name in ("decided_on", "chosen_level", "reason", "prerequisites_done", "refer_to")
+        ]
 
     def dimension_rows(self) -> list[tuple[asam.Dimension, forms.BoundField, forms.BoundField]]:
         return [(d, self[f"rating_{d.id}"], self[f"note_{d.id}"]) for d in asam.DIMENSIONS]

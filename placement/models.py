@@ -29,13 +29,26 @@ class LevelOfCareDecision(ClinicalRecord, Supersedable, Immutable):
     reason = models.TextField(
         blank=True, help_text="Required when the level differs from the recommendation."
     )
-    decided_on = models.DateField()
+    decided_on = models.DateField(
+        "decided on",
+        help_text="The day the decision was made; the newest by this day is the one in force.",
+    )
 
     class Meta(ClinicalRecord.Meta):
-        indexes = [models.Index(fields=["episode", "created_at"])]
+        indexes = [
+            models.Index(
+                fields=["episode", "-decided_on", "-recorded_at"], name="placement_decision_newest"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Level-of-care decision: {self.get_chosen_level_display()}"
+
+    @property
+    def recorded_later(self) -> bool:
+        """Whether it was recorded on a later day than it was made (dated back), in the
+        program's time zone."""
+        return self.recorded_at.astimezone(self.episode.program.tz).date() != self.decided_on
 
     @property
     def follows_recommendation(self) -> bool:

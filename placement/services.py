@@ -5,11 +5,12 @@ decision supersedes the current one through the record base's one supersede mech
 """
 
 from collections.abc import Callable, Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import LevelOfCare
 from audit.models import Action
@@ -23,16 +24,20 @@ from participants.models import (
 from participants.services import admit_episode, transition_episode
 from placement import asam, rules, selectors
 from placement.models import DimensionRating, LevelOfCareDecision, ReferralOut
-from tandem import lifecycle
+from tandem import dates, lifecycle
 from tandem.errors import ConcurrentEdit, InvalidInput
 from tandem.hooks import Hook
+from tandem.templatetags.clock import day
 
 CLOSING_STATUSES = (EpisodeStatus.TRANSFERRED_OUT, EpisodeStatus.DECLINED)
 
 
-def recommend(episode: Episode, ratings: Mapping[str, int]) -> rules.Recommendation:
-    """What the program's rule set recommends for these ratings and the latest results."""
-    inputs = rules.rule_inputs(ratings, selectors.recent_results(episode.participant))
+def recommend(
+    episode: Episode, ratings: Mapping[str, int], *, now: datetime | None = None
+) -> rules.Recommendation:
+    """What the program's rule set recommends for these ratings and the results known at
+    `now` (the clock's when left out)."""
+    inputs = rules.rule_inputs(ratings, selectors.recent_results(episode.participant, now=now))
     return rules.evaluate(rules.active_rule_set(), inputs)
 
 
@@ -70,12 +75,16 @@ def record_decision(
     reason: str = "",
     prerequisites_done: bool = False,
     refer_to: str = "",
+    decided_on: date | None = None,
+    now: datetime | None = None,
 ) -> LevelOfCareDecision:
     """Record the clinician's decision beside the rule set's recommendation.
 
     `current_id` is the decision the clinician saw as current (None if there was none): a
     different one now means someone decided in between. A level other than the program's
-    own records a referral out to `refer_to`.
+    own records a referral out to `refer_to`. `decided_on` is the day the decision was made
+    (a team meeting's, recorded the day after), the program's today when left out; a decision
+    dated before the current one's goes into the history without replacing it.
     """
     participant = episode.participant
     decision = require_with_capability(
@@ -90,12 +99,14 @@ def record_decision(
         raise InvalidInput(
             "This episode is closed: no new level-of-care decision can be made on it."
         )
+    now = now or timezone.now()
+    decided_on = _check_decided_on(episode, decided_on, now)
     _check_ratings(ratings, notes)
     if chosen_level not in LevelOfCare.values:
         raise InvalidInput("Choose a level of care.", field="chosen_level")
     reason = (reason or "").strip()
     refer_to = (refer_to or "").strip()
-    recommendation = recommend(episode, ratings)
+    recommendation = recommend(episode, ratings, now=now)
     if chosen_level != recommendation.level and len(reason) < MIN_REASON_LENGTH:
         recommended = asam.level_label(recommendation.level) if recommendation.level else "no level"
         raise InvalidInput(
@@ -125,7 +136,6 @@ def record_decision(
         current = selectors.current_decision(locked)
         if (current.public_id if current else None) != current_id:
             raise ConcurrentEdit("level-of-care decision")
-        today = locked.program.today()
         made = LevelOfCareDecision(
             participant=participant,
             episode=locked,
@@ -138,14 +148,15 @@ def record_decision(
             chosen_level=chosen_level,
             reason=reason,
             recorded_by=by,
-            decided_on=today,
+            recorded_at=now,
+            decided_on=decided_on,
         )
         details = {
             "episode": str(locked.public_id),
             "rule_set": made.rule_set,
             "referral_out": refers_out,
         }
-        if current is None:
+        if current is None or decided_on < current.decided_on:
             made.save()
             record_event(
                 actor=by,
@@ -153,7 +164,12 @@ def record_decision(
                 participant=participant,
                 record=made,
                 decision=decision,
-                details={"supersedes": None, **details},
+                details={
+                    "supersedes": None,
+                    "decided_on": decided_on.isoformat(),
+                    "current": str(current.public_id) if current else None,
+                    **details,
+                },
             )
         else:
             lifecycle.supersede(
@@ -164,7 +180,7 @@ def record_decision(
                 decision=decision,
                 what="level-of-care decision",
                 require_reason=False,
-                details=details,
+                details={"decided_on": decided_on.isoformat(), **details},
                 event_type="level_of_care.decided",
             )
         DimensionRating.objects.bulk_create(
@@ -185,11 +201,34 @@ def record_decision(
                 to_provider=refer_to[:200],
                 reason=reason or " ".join(r.reason for r in recommendation.deciding),
                 recorded_by=by,
-                made_on=today,
+                recorded_at=now,
+                made_on=decided_on,
             )
         for listener in AFTER_DECISION.implementations():
             listener(locked)
     return made
+
+
+def _check_decided_on(episode: Episode, decided_on: date | None, now: datetime) -> date:
+    """The day the decision was made: the program's today when not given, never later, and
+    never before the referral that opened the episode."""
+    today = episode.program.today(now)
+    if decided_on is None:
+        return today
+    decided_on = dates.check(decided_on, field="decided_on", label="The decision date")
+    if decided_on > today:
+        raise InvalidInput(
+            f"The decision date ({day(decided_on)}) is in the future: give the day the "
+            "decision was made, today at the latest.",
+            field="decided_on",
+        )
+    if decided_on < episode.referred_on:
+        raise InvalidInput(
+            f"The decision date ({day(decided_on)}) is before the referral of "
+            f"{day(episode.referred_on)}: a decision belongs to the episode it was made in.",
+            field="decided_on",
+        )
+    return decided_on
 
 
 def admission_guard(episode: Episode, to_status: str) -> str | None:

@@ -87,8 +87,7 @@ def _tab_context(
     context = chart_context(request, participant, "level_of_care")
     episode = context["episode"]
     decisions = selectors.decisions_for(episode) if episode else []
-    # superseded_by is a reverse one-to-one: absent on the one decision nothing superseded.
-    current = next((d for d in decisions if not hasattr(d, "superseded_by")), None)
+    current = selectors.in_force(decisions)
     can_edit = decide(request.user, participant, Action.CHANGE, Scope.CLINICAL).allowed
     can_decide = (
         episode is not None
@@ -122,7 +121,10 @@ def _tab_context(
         current=current,
         referral=referral,
         can_decide=can_decide,
-        form=form or DecisionForm(initial={"current": current.public_id if current else None}),
+        form=form
+        or DecisionForm(
+            initial={"current": current.public_id if current else None, "decided_on": today}
+        ),
         admit_form=admit_form,
         admit_label="Admit to IOP"
         if episode is not None and episode.level_of_care == LevelOfCare.IOP
@@ -187,6 +189,7 @@ def decide_level(request: StaffRequest, participant) -> HttpResponse:
                 reason=data["reason"],
                 prerequisites_done=data["prerequisites_done"],
                 refer_to=data["refer_to"],
+                decided_on=data["decided_on"],
                 current_id=data["current"],
                 by=request.user,
             )

@@ -267,7 +267,7 @@ def suggestions(episode: Episode, plan: TreatmentPlan | None = None) -> list[Sug
     decision = (
         LevelOfCareDecision.objects.current()
         .filter(episode=episode)
-        .order_by("-decided_on", "-pk")
+        .order_by("-decided_on", "-recorded_at", "-pk")
         .first()
     )
     if decision is not None:
@@ -387,7 +387,7 @@ def _decisions_of(episode_ids: list[int]) -> dict[int, list[dict]]:
         LevelOfCareDecision.objects.filter(
             episode_id__in=episode_ids, entered_in_error_at__isnull=True
         )
-        .order_by("episode_id", "decided_on", "pk")
+        .order_by("episode_id", "decided_on", "recorded_at", "pk")
         .values("episode_id", "decided_on", "chosen_level")
     ):
         decisions.setdefault(d["episode_id"], []).append(d)

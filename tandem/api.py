@@ -64,6 +64,7 @@ api.add_router("/participants", "discharge.api.router")
 api.add_router("/", "notes.api.router")
 api.add_router("/", "outcomes.api.router")
 api.add_router("/participants", "casemanagement.api.router")
+api.add_router("/participants", "placement.api.router")
 
 
 class NullCharacterMiddleware:

@@ -53,8 +53,19 @@ def _episode_version(world) -> int:
     return Episode.objects.get(pk=world.episode.pk).version
 
 
+def _decision_body(world) -> dict:
+    return {
+        "ratings": IOP_RATINGS,
+        "notes": NOTES,
+        "chosen_level": LevelOfCare.IOP,
+        "decided_on": world.program.today().isoformat(),
+    }
+
+
 ENDPOINTS = {
     "placement:level_of_care": Endpoint("GET", frozenset(CLINICAL_READ)),
+    "api:level_of_care_decisions": Endpoint("API_GET", frozenset(CLINICAL_READ)),
+    "api:record_level_of_care": Endpoint("API_POST", CLINICIANS, data=_decision_body),
     "placement:decide": Endpoint("POST", CLINICIANS, data=lambda w: _decision_form("record")),
     "placement:admit": Endpoint(
         "POST",

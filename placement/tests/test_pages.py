@@ -203,7 +203,7 @@ def test_the_tab_gives_its_dates_as_every_other_chart_tab_does(world, login):
         page = client.get(
             reverse("placement:level_of_care", args=[world.referral.public_id])
         ).content.decode()
-    assert f"by {world.intake} on Fri 20 Nov 2026." in page
+    assert f"decided on Fri 20 Nov 2026 by {world.intake}." in page
     assert "Referred to <strong>Cedar House</strong> for " in page
     assert " on Fri 20 Nov 2026. " in page
     assert "<h3>Fri 20 Nov 2026 — " in page

@@ -549,6 +549,9 @@ API_WRITES = [
         "post", "/api/v1/participants/{participant_id}/assessments", "therapist", _participant
     ),
     ApiWrite(
+        "post", "/api/v1/participants/{participant_id}/level-of-care", "therapist", _participant
+    ),
+    ApiWrite(
         "post",
         "/api/v1/attendance/sessions/{session_id}/roll-call",
         "therapist",
