@@ -4,10 +4,14 @@ The newest admissions (the episodes the foundation left in screening with an `Ad
 are decided first, then admitted through the episode service as intake admits, before any
 other module's seeder reads them.
 
-Every admitted (or later) demo episode gets a decision for the IOP, made a day or two before
-admission with ratings for which the default rules recommend the IOP; a few screening
-episodes get a decision for another level, with a referral out. Idempotent (episodes with a
-decision are skipped), deterministic (one seeded generator per record number), bulk-inserted.
+Every admitted (or later) demo episode gets a decision for the IOP, dated the day before
+admission, with ratings for which the default rules recommend the IOP; a few screening
+episodes get a decision for another level, with a referral out, a few days after the
+referral. The decisions on open episodes are recorded through the decision service, each
+with its audit event, as a clinician records one the day it is made; the service refuses
+decisions on a closed episode, so those of the episodes the foundation made discharged or
+transferred out are imported in bulk. Idempotent (episodes with a decision are skipped),
+deterministic (one seeded generator per record number).
 
 Then the referral queue is kept as a program keeps it: a referral waiting longer than
 `QUEUE_DAYS` was settled through the episode service, referred on to the level its decision
@@ -19,8 +23,9 @@ import random
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
-from accounts.models import LevelOfCare
+from accounts.models import LevelOfCare, User
 from audit.services import record_event
 from participants.demo import Admission, DemoContext
 from participants.models import PRE_ADMISSION_STATUSES, Episode, EpisodeStatus
@@ -53,6 +58,11 @@ ELSEWHERE = (
         {"1": 0, "2": 0, "3": 1, "4": 1, "5": 1, "6": 1},
         "Eastside Outpatient Counseling (synthetic)",
     ),
+)
+# Why a decision differs from the recommendation when a screening result asked for more.
+DIFFERS_BECAUSE = (
+    "The screening scores were taken during a crisis week; the interview shows the lower "
+    "level is enough, with a review in two weeks."
 )
 # Days a program lets a referral wait before it is settled: it screens within days, and the
 # initiation measure of HEDIS IET counts treatment begun within 14 days of the diagnosis.
@@ -93,29 +103,38 @@ def seed(context: DemoContext) -> None:
             participant__record_number__startswith="DEMO-",
         )
         .exclude(placement_decisions__isnull=False)
-        .select_related("participant")
+        .select_related("participant", "program", "primary_clinician")
         .order_by("participant__record_number")
     )
-    fallback = context.staff["intake"].pk
+    intake = context.staff["intake"]
     today = context.program.today()
-    decisions = []
-    for episode in episodes:
-        rng = _rng(context, episode)
-        if episode.status == EpisodeStatus.SCREENING:
-            if rng.random() >= ELSEWHERE_SHARE:
+    closed: list[Decided] = []
+    recorded = referrals = 0
+    with transaction.atomic():
+        for episode in episodes:
+            rng = _rng(context, episode)
+            by = episode.primary_clinician or intake
+            if episode.status == EpisodeStatus.SCREENING:
+                if rng.random() >= ELSEWHERE_SHARE:
+                    continue
+                level, scores, provider = rng.choice(ELSEWHERE)
+                on = min(today, episode.referred_on + timedelta(days=rng.randint(2, 6)))
+                _record(rng, episode, level, scores, provider, on, intake)
+                referrals += 1
+            elif episode.is_open:
+                on = _day_before(episode, episode.admitted_on or episode.referred_on)
+                _record(rng, episode, LevelOfCare.IOP, _iop_ratings(rng), "", on, by)
+            else:
+                closed.append(_for_the_iop(rng, episode, episode.admitted_on, by.pk))
                 continue
-            level, scores, provider = rng.choice(ELSEWHERE)
-            decided_on = min(today, episode.referred_on + timedelta(days=rng.randint(2, 6)))
-            by = episode.primary_clinician_id or fallback
-            decisions.append(_decision(episode, level, scores, provider, decided_on, by))
-        else:
-            admitted = episode.admitted_on or episode.referred_on
-            by = episode.primary_clinician_id or fallback
-            decisions.append(_for_the_iop(rng, episode, admitted, by))
-    if decisions:
-        with transaction.atomic():
-            referrals = _write(decisions)
-        context.stdout(f"    {len(decisions)} level-of-care decisions, {referrals} referrals out")
+            recorded += 1
+        if closed:
+            referrals += _write(closed)
+    if recorded or closed:
+        context.stdout(
+            f"    {recorded + len(closed)} level-of-care decisions "
+            f"({recorded} through the decision service), {referrals} referrals out"
+        )
 
 
 Decided = tuple[LevelOfCareDecision, dict[str, int], str, str]  # decision, ratings, to, why
@@ -123,6 +142,45 @@ Decided = tuple[LevelOfCareDecision, dict[str, int], str, str]  # decision, rati
 
 def _rng(context: DemoContext, episode: Episode) -> random.Random:
     return random.Random(f"{context.rng_seed}:placement:{episode.participant.record_number}")
+
+
+def _day_before(episode: Episode, admitted: date) -> date:
+    """The day before the admission on `admitted`, not before the referral."""
+    return max(episode.referred_on, admitted - timedelta(days=1))
+
+
+def _that_afternoon(episode: Episode, on: date, minute: int) -> datetime:
+    """When a decision made on `on` is recorded: that afternoon, or now for one made today."""
+    return min(timezone.now(), datetime.combine(on, time(16, minute), tzinfo=episode.program.tz))
+
+
+def _record(
+    rng: random.Random,
+    episode: Episode,
+    level: str,
+    scores: dict[str, int],
+    provider: str,
+    on: date,
+    by: User,
+) -> LevelOfCareDecision:
+    """Record the decision made on `on` through the service, as its clinician records it that
+    afternoon (or now, for one made today), giving the reason the service asks for when the
+    results the rules read ask for more than the ratings."""
+    now = _that_afternoon(episode, on, rng.randint(0, 59))
+    recommended = services.recommend(episode, scores, now=now).level
+    return services.record_decision(
+        episode,
+        ratings=scores,
+        notes={d: NOTES[d].get(rating, "") for d, rating in scores.items()},
+        chosen_level=level,
+        reason="" if recommended == level else DIFFERS_BECAUSE,
+        prerequisites_done=True,
+        refer_to=provider,
+        decided_on=on,
+        current_id=None,
+        by=by,
+        now=now,
+    )
 
 
 def _decision(
@@ -138,16 +196,17 @@ def _decision(
         fired_rules=[r.as_dict() for r in recommendation.fired],
         chosen_level=level,
         recorded_by_id=by,
+        recorded_at=_that_afternoon(episode, on, 0),
         decided_on=on,
     )
     return decision, scores, provider, " ".join(r.reason for r in recommendation.deciding)
 
 
-def _for_the_iop(rng: random.Random, episode: Episode, admitted: date, by: int) -> Decided:
-    """The decision for the IOP made a day or two before the admission on `admitted`."""
+def _for_the_iop(rng: random.Random, episode: Episode, admitted: date | None, by: int) -> Decided:
+    """The decision for the IOP made the day before the admission on `admitted`."""
     scores = _iop_ratings(rng)
-    decided_on = max(episode.referred_on, admitted - timedelta(days=rng.randint(0, 2)))
-    return _decision(episode, LevelOfCare.IOP, scores, "", decided_on, by)
+    on = _day_before(episode, admitted or episode.referred_on)
+    return _decision(episode, LevelOfCare.IOP, scores, "", on, by)
 
 
 def _write(decisions: list[Decided]) -> int:
@@ -192,9 +251,10 @@ def _write(decisions: list[Decided]) -> int:
 
 def admit_newest(context: DemoContext) -> None:
     """Admit the foundation's newest admissions through the episode service, as the intake
-    coordinator admits: the decision for the IOP that admission needs first (written as the
-    other decisions are), then the admission on its day, which puts the primary clinician
-    on the care team, ends intake's place and records the status change."""
+    coordinator admits: the decision for the IOP that admission needs first, recorded by intake
+    (on the care team until the admission) through the decision service, then the admission
+    on its day, which puts the primary clinician on the care team, ends intake's place and
+    records the status change."""
     admissions: list[Admission] = context.extras.get("admissions", [])
     if not admissions:
         return
@@ -203,19 +263,11 @@ def admit_newest(context: DemoContext) -> None:
         [a.episode_id for a in admissions]
     )
     with transaction.atomic():
-        _write(
-            [
-                _for_the_iop(
-                    _rng(context, episodes[a.episode_id]),
-                    episodes[a.episode_id],
-                    a.on,
-                    a.primary_clinician.pk,
-                )
-                for a in admissions
-            ]
-        )
         for admission in admissions:
             episode = episodes[admission.episode_id]
+            on = _day_before(episode, admission.on)
+            rng = _rng(context, episode)
+            _record(rng, episode, LevelOfCare.IOP, _iop_ratings(rng), "", on, intake)
             services.admit(
                 episode,
                 by=intake,
