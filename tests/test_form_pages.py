@@ -141,3 +141,27 @@ def test_a_checkbox_list_is_a_fieldset_named_by_its_legend(demo_world, db, clien
     page = next(iter(html.values()))
 
     assert re.search(r'<fieldset class="field">\s*<legend>Facilitators</legend>', page)
+
+
+def _labels_before_their_checkbox(html: str) -> list[str]:
+    """Ids of single checkboxes whose label comes first (a label wrapping its box, as a
+    checkbox list's choices are, is beside its box already)."""
+    found = []
+    for box in re.finditer(r'<input type="checkbox"[^>]*\bid="([^"]+)"', html):
+        label = re.search(rf'<label for="{re.escape(box.group(1))}">(?!\s*<input)', html)
+        if label is not None and label.start() < box.start():
+            found.append(box.group(1))
+    return found
+
+
+def test_a_single_checkbox_comes_before_its_label_on_one_line(demo_world, db, client):
+    """ "Written with the participant" reads as a sentence the box answers, the box first, not
+    as a heading over a lone box on the line below."""
+    pages = _all_pages(client)
+
+    assert any('name="written_with_participant"' in html for html in pages.values())
+    assert {
+        page: _labels_before_their_checkbox(html)
+        for page, html in pages.items()
+        if _labels_before_their_checkbox(html)
+    } == {}
