@@ -15,6 +15,8 @@ from checkins import lists
 SCALE = [(n, str(n)) for n in range(11)]
 # A question left blank is named in the words the questionnaires use, not "This field".
 UNANSWERED = {"required": _("Answer this question.")}
+# Django's own "Ensure this value is less than or equal to 24." is not how a person talks.
+HOURS_SLEPT = _("Write the hours you slept as a number from 0 to 24, for example 7 or 6.5.")
 YES_NO = [("no", _("No")), ("yes", _("Yes"))]
 # Adapted to yes/no from PHQ-9 item 9 (public domain; wording source as in docs/instruments.md).
 SAFETY_QUESTION = _(
@@ -81,6 +83,9 @@ class CheckInForm(forms.Form):
         decimal_places=1,
         required=False,
         widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
+        error_messages=dict.fromkeys(
+            ("invalid", "min_value", "max_value", "max_decimal_places"), HOURS_SLEPT
+        ),
     )
     safety = forms.ChoiceField(
         label=SAFETY_QUESTION, choices=YES_NO, widget=forms.RadioSelect, error_messages=UNANSWERED

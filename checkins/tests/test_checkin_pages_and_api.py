@@ -279,3 +279,14 @@ def test_a_form_sent_back_with_its_errors_is_audited_once(world, participant_cli
     assert [(e.participant_id, e.details.get("page")) for e in shown] == [
         (world.participant.pk, "checkins:mine")
     ]
+
+
+def test_hours_slept_out_of_range_is_told_in_plain_words(world, participant_client):
+    """Django's own "Ensure this value is less than or equal to 24." read like a machine."""
+    for hours in ("30", "-1", "7.25", "lots"):
+        response = participant_client.post("/checkins/me/", {**FORM_CALM, "hours_slept": hours})
+        body = response.content.decode()
+        assert response.status_code == 400
+        assert "Write the hours you slept as a number from 0 to 24, for example 7 or 6.5." in body
+        assert "Ensure this value" not in body
+    assert CheckIn.objects.count() == 0

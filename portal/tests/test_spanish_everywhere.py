@@ -119,3 +119,13 @@ def test_a_used_link_says_so_in_spanish_too(client, world, spanish):
     assert "Puede que ya se haya usado o que tenga más de un día" in spanish_part
     assert "marque 2 para español" in spanish_part and "Llamar al 988" in spanish_part
     assert "This link does not work any more" in text  # and still in English for anyone else
+
+
+def test_hours_slept_out_of_range_is_told_in_spanish(world, login, spanish):
+    response = login(world.participant_user).post(
+        reverse("checkins:mine"),
+        {"mood": "6", "craving": "2", "used": "no", "safety": "no", "hours_slept": "30"},
+    )
+    assert response.status_code == 400
+    text = assert_spanish(response, "Escriba las horas que durmió como un número de 0 a 24")
+    assert "Ensure this value" not in text
