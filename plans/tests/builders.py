@@ -49,7 +49,14 @@ def signed_plan(world, **kw) -> TreatmentPlan:
     return plan
 
 
-def drafted(world, *, by=None, measure: str = "phq-9", episode=None) -> TreatmentPlan:
+def drafted(
+    world,
+    *,
+    by=None,
+    measure: str = "phq-9",
+    episode=None,
+    statement: str = "Low mood most days",
+) -> TreatmentPlan:
     """A complete draft made through the services: one row of each kind, on `episode`
     (the world's by default)."""
     from plans import services
@@ -61,7 +68,7 @@ def drafted(world, *, by=None, measure: str = "phq-9", episode=None) -> Treatmen
         by=by,
         expected_version=plan.version,
         domain="mental_health",
-        statement="Low mood most days",
+        statement=statement,
         dimensions=["3"],
     )
     goal = services.save_goal(

@@ -458,3 +458,21 @@ def test_the_exported_and_printed_record_carry_the_plan_reviews(world, login):
     printed = client.get(reverse("participants:print_record", args=args)).content.decode()
     assert "<h2>Treatment plan reviews without changes</h2>" in printed
     assert day(reviewed_on) in printed and "Goals still fit." in printed
+
+
+def test_the_participant_s_plan_leads_with_their_goal_and_keeps_clinical_codes_out(world, login):
+    """The clinician's problem statement carries codes and ratings ("F13.20", "Dimension 3
+    ... rated 2"); the participant reads the problem area in plain words, then their goal."""
+    statement = (
+        "Dimension 3 (Emotional, Behavioral, or Cognitive Conditions and Complications) "
+        "rated 2; sedative use disorder, moderate (F13.20)"
+    )
+    signed(world, statement=statement)
+    client = login(world.participant_user)
+
+    page = client.get(reverse("plans:mine")).content.decode()
+
+    assert "F13.20" not in page and "Dimension 3" not in page and "rated 2" not in page
+    assert page.index("<h2>Mental health</h2>") < page.index("Feel like myself")
+    staff = login(world.therapist).get(reverse("plans:plan", args=[world.participant.public_id]))
+    assert "F13.20" in staff.content.decode()  # the care team still reads it as written
