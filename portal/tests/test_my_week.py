@@ -111,3 +111,66 @@ def test_a_record_entered_in_error_is_not_shown_as_theirs(world, login):
     assert response.status_code == 404
     page = response.content.decode()
     assert "Relapse prevention" not in page and world.program.name not in page
+
+
+def _excused(world, days: int) -> None:
+    monday = current_week(world.program)
+    for offset in range(days):
+        session = make_session(world.program, monday + timedelta(days=offset), title="Group")
+        enrol(session, world.episode)
+        record(session, world.episode, "excused", 0)
+
+
+def test_a_week_missed_with_an_excuse_says_so_instead_of_only_hours_short(world, login):
+    """The dose counts an excused absence as not attended; the participant reads that it was
+    excused, not only that they are short."""
+    _excused(world, 3)
+
+    page = login(world.participant_user).get(reverse("portal:home")).content.decode()
+
+    assert "<strong>0 min</strong> attended of 9 h · 9 h excused" in page
+    assert (
+        "9 h short, all of it excused — ask your team if you would like a make-up session" in page
+    )
+    assert "dose-risk" not in page
+
+
+def test_a_week_partly_excused_says_how_much_of_the_shortfall_is_excused(world, login):
+    _excused(world, 2)
+
+    page = login(world.participant_user).get(reverse("portal:home")).content.decode()
+
+    assert "9 h short (6 h of it excused) — ask your team about a make-up session" in page
+
+
+def test_the_home_links_to_the_plan_to_acknowledge_then_to_read(world, login):
+    """Once acknowledged, the link no longer asks for it; the home's one event names the plan
+    and whether it is acknowledged."""
+    from plans.tests.builders import signed
+
+    plan = signed(world)
+    client = login(world.participant_user)
+    assert (
+        "Read your plan and acknowledge it" in client.get(reverse("portal:home")).content.decode()
+    )
+
+    client.post(reverse("plans:mine"), {"plan": plan.public_id})
+    before = AuditEvent.objects.filter(participant=world.participant).count()
+    page = client.get(reverse("portal:home")).content.decode()
+
+    assert "Read your plan</a>" in page and "acknowledge it" not in page
+    events = AuditEvent.objects.filter(participant=world.participant).order_by("id")[before:]
+    assert len(events) == 1
+    assert events[0].details["scope"] == "clinical"
+    assert events[0].details["plan_acknowledged"] is True
+
+
+def test_in_spanish_an_excused_week_says_it_was_excused(world, login):
+    _excused(world, 3)
+    world.participant.preferred_language = "Spanish"
+    world.participant.save(update_fields=["preferred_language"])
+
+    page = login(world.participant_user).get(reverse("portal:home")).content.decode()
+
+    assert "9 h de ausencia justificada" in page
+    assert "9 h por debajo de lo requerido, todo por ausencias justificadas" in page
