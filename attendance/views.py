@@ -175,6 +175,7 @@ def _roll_context(request: SessionPageRequest, session: Session, access: RollCal
         "can_record": access.can_record and services.roll_call_open(session),
         "buttons": STATUS_BUTTONS,
         "access": access,
+        "sees_schedule": may(request.user, "calendar.read", session.program.organization_id),
     }
 
 

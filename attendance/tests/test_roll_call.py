@@ -283,6 +283,44 @@ def test_mark_all_present_records_only_rows_not_yet_recorded(world, login, group
     assert created.count() == 4  # one per participant: Alex's earlier row and three new ones
 
 
+def test_once_everyone_is_recorded_mark_all_present_gives_way_to_a_word(world, login, group_today):
+    client = login(world.outsider)
+    url = reverse("attendance:roll_call", args=[group_today.session.public_id])
+    *others, last = group_today.episodes
+    for episode in others:
+        _tap(client, group_today.session, episode, "present")
+    assert "Mark all present" in client.get(url).content.decode()
+
+    row = _tap(client, group_today.session, last, "present").content.decode()
+
+    assert '<div id="mark-all" class="roll-all-box" hx-swap-oob="true">' in row
+    assert "Everyone is recorded." in row
+    assert "Mark all present" not in row
+    page = client.get(url).content.decode()
+    assert "Mark all present" not in page
+    assert "Everyone is recorded. Change a row below to correct it." in page
+
+
+def test_mark_all_present_swaps_its_own_button_for_the_word(world, login, group_today):
+    client = login(world.outsider)
+    response = client.post(
+        reverse("attendance:mark_all_present", args=[group_today.session.public_id]), **HTMX
+    ).content.decode()
+    oob = response.split('<div id="mark-all" class="roll-all-box" hx-swap-oob="true">')[1]
+    assert "Everyone is recorded. Change a row below to correct it." in oob
+    assert "Mark all present" not in oob
+
+
+def test_the_roll_call_leads_back_to_its_session_and_that_week(world, login, group_today):
+    session = group_today.session
+    page = login(world.outsider).get(reverse("attendance:roll_call", args=[session.public_id]))
+
+    html = page.content.decode()
+    assert f'href="{reverse("scheduling:session", args=[session.public_id])}"' in html
+    week = reverse("scheduling:week", args=[world.program.public_id])
+    assert f'href="{week}?start={session.date:%Y-%m-%d}"' in html
+
+
 def test_mark_all_present_on_a_virtual_session_records_attended_virtually(world, group_today):
     Session.objects.filter(pk=group_today.session.pk).update(mode=SessionMode.VIRTUAL)
     group_today.session.refresh_from_db()
