@@ -212,7 +212,10 @@ class PreferencesForm(forms.Form):
 class BuildForm(forms.Form):
     week_of = dates.DateField(widget=DATE, label="Week of")
     time_limit = forms.IntegerField(
-        min_value=5, max_value=600, initial=30, label="Time limit (seconds)"
+        min_value=5,
+        max_value=600,
+        initial=30,
+        label="How long to search for the best week (seconds)",
     )
 
 
@@ -228,7 +231,7 @@ class PublishForm(forms.Form):
         min_value=1, max_value=12, initial=1, label="Weeks (the same weekly pattern repeats)"
     )
     accept_warnings = forms.BooleanField(
-        required=False, label="Publish even though the checker warns about the changes above"
+        required=False, label="Publish even though the changes above break the rules listed"
     )
     # The hand edits the proposal had when the page showed it: publishing refuses a proposal
     # changed since, so what goes out is what the director reviewed.

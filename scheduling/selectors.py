@@ -17,6 +17,7 @@ from scheduling.models import (
     Enrolment,
     Group,
     GroupPreference,
+    Publication,
     Room,
     ScheduleRun,
     SchedulingProfile,
@@ -402,6 +403,19 @@ def recent_runs(program: Program, limit: int = 8) -> list[ScheduleRun]:
         .select_related("created_by")
         .defer("problem", "result")
         .order_by("-created_at")[:limit]
+    )
+
+
+def publication_of_week(program: Program, monday: date) -> Publication | None:
+    """The newest publication covering any day of a week, so the build form can say that
+    building that week again makes a proposal beside what is already published."""
+    return (
+        Publication.objects.filter(
+            program=program, starts_on__lte=monday + timedelta(days=6), ends_on__gte=monday
+        )
+        .select_related("published_by")
+        .order_by("-created_at")
+        .first()
     )
 
 

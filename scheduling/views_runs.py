@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from audit.services import record_event
 from participants.access import may
-from scheduling import publishing
+from scheduling import publishing, selectors
 from scheduling.forms import BuildForm, EditForm, PublishForm
 from scheduling.models import ScheduleRun
 from scheduling.review import build_review
@@ -84,7 +84,8 @@ def run_page(request: HttpRequest, run_id) -> HttpResponse:
                 record=run,
                 listed=listed,
             )
-        published = run.publications.order_by("-created_at").first()
+        published = run.publications.select_related("published_by").order_by("-created_at").first()
+        elsewhere = selectors.publication_of_week(run.program, run.week_start)
         context.update(
             review=review,
             publish_form=PublishForm(
@@ -92,6 +93,7 @@ def run_page(request: HttpRequest, run_id) -> HttpResponse:
             ),
             can_edit=run.status in publishing.EDITABLE,
             published=published,
+            published_elsewhere=elsewhere if elsewhere and elsewhere.run_id != run.pk else None,
             changed_since=published is not None
             and any(datetime.fromisoformat(e["at"]) > published.created_at for e in run.edits),
         )
@@ -184,8 +186,8 @@ def run_publish(request: HttpRequest, run_id) -> HttpResponse:
     if review.warnings and not form.cleaned_data["accept_warnings"]:
         messages.error(
             request,
-            "The checker warns about this schedule. Fix the warnings, or tick the box to "
-            "publish it anyway.",
+            "This schedule breaks the rules listed. Fix them, or tick the box to publish it "
+            "anyway.",
         )
         return redirect("scheduling:run", run_id=run.public_id)
     first, last = form.range()

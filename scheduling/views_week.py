@@ -99,6 +99,7 @@ def _week_page(request: HttpRequest, program, *, room=None, staff=None) -> HttpR
         context.update(
             can_build=True,
             build_form=BuildForm(initial={"week_of": next_monday, "time_limit": 30}),
+            build_published=selectors.publication_of_week(program, next_monday),
             runs=selectors.recent_runs(program),
         )
     return render_local(request, program, "scheduling/week.html", context)

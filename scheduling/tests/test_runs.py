@@ -12,10 +12,17 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from conftest import run_queued_tasks
 from scheduling import publishing
-from scheduling.models import AvailabilityWindow, Enrolment, GroupPreference, ScheduleRun
+from scheduling.models import (
+    AvailabilityWindow,
+    Enrolment,
+    GroupPreference,
+    Publication,
+    ScheduleRun,
+)
 from scheduling.proposal import violations
 from scheduling.solver import parse_problem
 from scheduling.tests.conftest import EVENINGS, MONDAY, MORNINGS, admit, set_windows
+from scheduling.weeks import week_start
 from tandem.templatetags.clock import day
 
 
@@ -58,7 +65,7 @@ def test_director_builds_next_week_in_the_background(world, calendar, login):
     fragment = client.get(reverse("scheduling:run_progress", args=[run.public_id]))
     assert fragment["HX-Refresh"] == "true"
     page = client.get(response.url).content.decode()
-    assert "0 violations" in page and "Publish" in page
+    assert "Checked: every rule holds" in page and "Publish" in page
     assert world.participant.display_name in page
     assert "Mon 09:00 Relapse prevention" in page  # names, not ids, on the page
     viewed = AuditEvent.objects.filter(
@@ -262,3 +269,73 @@ def test_a_run_that_cannot_be_solved_opens_where_to_fix_it_and_builds_again(worl
     )
     assert ScheduleRun.objects.filter(week_start=MONDAY).count() == 2
     assert response.url != reverse("scheduling:run", args=[run.public_id])
+
+
+def test_a_published_run_is_headed_as_published_with_when_and_by_whom(world, calendar, login):
+    run = solved(world)
+    client = login(world.director)
+    url = reverse("scheduling:run", args=[run.public_id])
+    assert "Proposal ready" in client.get(url).content.decode()
+
+    publication = publishing.publish_run(run, by=world.director, starts_on=MONDAY)
+
+    page = client.get(url).content.decode()
+    assert "Proposal ready" not in page
+    assert (
+        f"<strong>Published Mon 7 Jan 2030 to Sun 13 Jan 2030</strong> by {world.director} on "
+        in page
+    )
+    assert page.count("Published Mon 7 Jan 2030") == 1
+    assert publication.created_at.astimezone(world.program.tz).strftime("%H:%M") in page
+
+
+def test_the_build_form_says_building_a_published_week_makes_a_proposal_beside_it(
+    world, calendar, login
+):
+    client = login(world.director)
+    url = reverse("scheduling:week", args=[world.program.public_id])
+    beside = "Building it again makes a new proposal beside the published week"
+    assert beside not in client.get(url).content.decode()
+
+    next_monday = week_start(world.program.today()) + timedelta(days=7)
+    Publication.objects.create(
+        program=world.program,
+        starts_on=next_monday,
+        ends_on=next_monday + timedelta(days=6),
+        published_by=world.director,
+    )
+
+    page = client.get(url).content.decode()
+    assert f"The week of {day(next_monday)} is already published" in page
+    assert beside in page
+    assert "until you publish the new proposal" in page
+
+
+def test_a_proposal_for_a_week_published_from_another_run_says_what_publishing_it_does(
+    world, calendar, login
+):
+    first = solved(world)
+    publishing.publish_run(first, by=world.director, starts_on=MONDAY)
+    second = solved(world)
+    client = login(world.director)
+
+    page = client.get(reverse("scheduling:run", args=[second.public_id])).content.decode()
+    assert "This week is already published from another proposal" in page
+    assert "It stays as it is unless you publish this one" in page
+    assert "Proposal ready" in page
+    first_page = client.get(reverse("scheduling:run", args=[first.public_id])).content.decode()
+    assert "already published from another proposal" not in first_page
+
+
+def test_the_run_page_speaks_the_clinic_s_words(world, calendar, login):
+    run = solved(world)
+    page = login(world.director).get(reverse("scheduling:run", args=[run.public_id]))
+
+    html = page.content.decode()
+    for engineer in ("Solver", "Checker", "Time limit", "Re-solve", "violations", "gap "):
+        assert engineer not in html
+    assert "Checked: every rule holds" in html
+    assert "Allowed 5 seconds to search for the best week." in html
+    assert "Is it the best week?" in html and "Search took" in html
+    week = login(world.director).get(reverse("scheduling:week", args=[world.program.public_id]))
+    assert "How long to search for the best week (seconds)" in week.content.decode()
