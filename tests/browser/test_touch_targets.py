@@ -24,16 +24,21 @@ def phone(browser, live_server):
     context.close()
 
 
+def _heights(phone, selector: str) -> list[tuple[str, float]]:
+    """Each shown element matching `selector`, by its text, with its height in CSS pixels."""
+    return phone.evaluate(
+        f"[...document.querySelectorAll('{selector}')]"
+        ".filter(e => e.offsetParent !== null)"
+        ".map(e => [e.textContent.trim(), e.getBoundingClientRect().height])"
+    )
+
+
 def test_every_button_on_the_portal_home_is_at_least_44_px_tall_on_a_touch_screen(phone, world):
     signed(world)
     sign_in(phone, "participant_user", PASSWORD)
     phone.get_by_role("heading", name="This week").wait_for()
 
-    heights = phone.evaluate(
-        "[...document.querySelectorAll('button, a.button')]"
-        ".filter(e => e.offsetParent !== null)"
-        ".map(e => [e.textContent.trim(), e.getBoundingClientRect().height])"
-    )
+    heights = _heights(phone, "button, a.button")
 
     assert len(heights) >= 3
     assert [(name, h) for name, h in heights if h < 44] == []
@@ -45,11 +50,7 @@ def test_every_link_in_the_portal_home_s_content_is_at_least_44_px_tall(phone, w
     sign_in(phone, "participant_user", PASSWORD)
     phone.get_by_role("heading", name="This week").wait_for()
 
-    heights = phone.evaluate(
-        "[...document.querySelectorAll('main a')]"
-        ".filter(e => e.offsetParent !== null)"
-        ".map(e => [e.textContent.trim(), e.getBoundingClientRect().height])"
-    )
+    heights = _heights(phone, "main a")
 
     assert any(name == "Read your plan and acknowledge it" for name, _ in heights)
     assert [(name, h) for name, h in heights if h < 44] == []
