@@ -34,6 +34,11 @@ class DraftStarted(ConcurrentEdit):
         self.draft = draft
 
 
+def _cleaned(text: str | None) -> str:
+    """A step as it is kept: one item per line, no blank lines, no padding."""
+    return "\n".join(line.strip() for line in (text or "").splitlines() if line.strip())
+
+
 def save_draft(
     participant: Participant,
     *,
@@ -51,10 +56,7 @@ def save_draft(
     unknown = set(steps) - set(STEP_FIELDS)
     if unknown:
         raise InvalidInput(f"A safety plan has no step {', '.join(sorted(unknown))}.")
-    cleaned = {
-        f: "\n".join(line.strip() for line in (steps.get(f) or "").splitlines() if line.strip())
-        for f in steps
-    }
+    cleaned = {f: _cleaned(steps.get(f)) for f in steps}
     for field, text in cleaned.items():
         if len(text) > MAX_STEP_LENGTH:
             raise InvalidInput(f"Keep each step under {MAX_STEP_LENGTH} characters.", field=field)
@@ -132,4 +134,37 @@ def confirm(
             also={"written_with_participant": True},
             details={"number": plan.number},
             event_type="safety_plan.confirmed",
+        )
+
+
+def confirm_as_written(
+    plan: SafetyPlan,
+    *,
+    by: Any,
+    steps: Mapping[str, str],
+    expected_version: int,
+    written_with_participant: bool,
+    now: datetime | None = None,
+) -> SafetyPlan:
+    """Confirm the draft with what the form's boxes say now: steps changed since it was last
+    saved are saved first, in the same transaction, so the words confirmed are the words
+    written with the participant. A draft changed by someone else since the form was opened
+    is refused (its version), and a refusal writes nothing, not even the edits."""
+    with transaction.atomic():
+        if any(_cleaned(text) != getattr(plan, field, None) for field, text in steps.items()):
+            plan = save_draft(
+                plan.participant,
+                by=by,
+                steps=steps,
+                expected_version=expected_version,
+                number=plan.number,
+                now=now,
+            )
+            expected_version = plan.version
+        return confirm(
+            plan,
+            by=by,
+            expected_version=expected_version,
+            written_with_participant=written_with_participant,
+            now=now,
         )

@@ -18,12 +18,14 @@ from participants.views import chart_context
 from safety import display, selectors, services
 from safety.forms import ConfirmForm, DraftForm
 from safety.models import STEP_FIELDS, STEPS
-from tandem.errors import AccessDenied, TandemError
+from tandem.errors import AccessDenied, ConcurrentEdit, TandemError
 from tandem.methods import serves
 from tandem.views import error_page
 
 
-def _tab(request, participant, form=None, status=200, unsaved=None) -> HttpResponse:
+def _tab(
+    request, participant, form=None, status=200, unsaved=None, confirm_form=None
+) -> HttpResponse:
     """The tab; `unsaved` is what a refused form held, shown beside the draft it met."""
     context = chart_context(request, participant, "safety")
     draft = selectors.draft_of(participant)
@@ -42,9 +44,7 @@ def _tab(request, participant, form=None, status=200, unsaved=None) -> HttpRespo
         draft=draft,
         history=selectors.history(participant),
         form=form,
-        confirm_form=ConfirmForm(initial={"version": draft.version, "number": draft.number})
-        if draft
-        else None,
+        confirm_form=(confirm_form or ConfirmForm()) if draft else None,
         unsaved=unsaved,
         can_change=decide(request.user, participant, Action.CHANGE, Scope.CLINICAL).allowed,
         **display.plan_context(
@@ -91,26 +91,34 @@ def tab(request: StaffRequest, participant) -> HttpResponse:
 
 @participant_page(Scope.CLINICAL, methods=("POST",))
 def confirm(request: StaffRequest, participant) -> HttpResponse:
+    """Confirm the draft as the boxes above the button show it (edits are saved with it)."""
     form = ConfirmForm(request.POST)
     draft = (
         selectors.numbered(participant, form.cleaned_data["number"]) if form.is_valid() else None
     )
     if draft is None:
         messages.error(request, "There is no draft to confirm.")
-    else:
-        try:
-            services.confirm(
-                draft,
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-                written_with_participant=form.cleaned_data["written_with_participant"],
-            )
-        except TandemError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(
-                request, "Safety plan confirmed. The participant sees it on their portal."
-            )
+        return redirect("safety:tab", participant_id=participant.public_id)
+    boxes = DraftForm(request.POST)
+    if not boxes.is_valid():
+        return _tab(request, participant, form=boxes, status=400, confirm_form=form)
+    steps = {f: boxes.cleaned_data[f] for f in STEP_FIELDS if f in request.POST}
+    try:
+        services.confirm_as_written(
+            draft,
+            by=request.user,
+            steps=steps,
+            expected_version=form.cleaned_data["version"],
+            written_with_participant=form.cleaned_data["written_with_participant"],
+        )
+    except ConcurrentEdit as exc:
+        messages.error(request, exc.message)
+        mine = [(title, steps[f]) for f, title in STEPS if steps.get(f, "").strip()]
+        return _tab(request, participant, status=409, unsaved=mine)
+    except TandemError as exc:
+        messages.error(request, exc.message)
+        return _tab(request, participant, form=boxes, status=400, confirm_form=form)
+    messages.success(request, "Safety plan confirmed. The participant sees it on their portal.")
     return redirect("safety:tab", participant_id=participant.public_id)
 
 

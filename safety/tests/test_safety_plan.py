@@ -213,16 +213,6 @@ def test_the_staff_tab_names_the_plan_in_force_as_the_participants_view(world, l
     assert "My safety plan" not in page
 
 
-def test_the_confirm_button_says_it_confirms_the_draft_as_last_saved(world, login):
-    """Confirming does not save what was typed in the boxes above: the tab says so before
-    the words are lost."""
-    client = login(world.therapist)
-    url = reverse("safety:tab", args=[world.participant.public_id])
-    client.post(url, STEPS)
-    page = client.get(url).content.decode()
-    assert "Confirms version 1 as last saved: save the draft first if you changed it above." in page
-
-
 def test_a_closed_chart_shows_the_plan_without_a_draft_form(world, login, confirmed):
     """After discharge the plan in force is still read; no "Start version 2" form is offered
     that would only end on a refusal page."""
