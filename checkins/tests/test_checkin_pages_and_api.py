@@ -88,6 +88,16 @@ def test_a_safety_yes_shows_crisis_lines_at_once(world, participant_client):
     assert Alert.objects.filter(kind="checkin-safety", severity="critical").exists()
 
 
+def test_the_crisis_page_dials_the_after_hours_line_by_its_digits(world, participant_client):
+    """A number written "(555) 010-0100" in the program's settings still dials from a phone."""
+    world.program.after_hours_phone = "(555) 010-0100"
+    world.program.save(update_fields=["after_hours_phone"])
+    response = participant_client.post("/checkins/me/", {**FORM_CALM, "safety": "yes"})
+    body = response.content.decode()
+    assert '<a class="button" href="tel:5550100100"><strong>' in body
+    assert "call (555) 010-0100" in body
+
+
 def test_a_form_with_a_missing_answer_comes_back(world, participant_client):
     response = participant_client.post("/checkins/me/", {**FORM_CALM, "safety": ""})
     assert response.status_code == 400

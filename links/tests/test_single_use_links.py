@@ -155,6 +155,14 @@ def test_a_critical_answer_shows_crisis_lines_and_alerts_the_team(client, world,
     assert Alert.objects.filter(participant=world.participant, kind="suicide-risk").exists()
 
 
+def test_a_link_s_crisis_page_dials_the_after_hours_line_by_its_digits(client, world, issued):
+    world.program.after_hours_phone = "(555) 010-0100"
+    world.program.save(update_fields=["after_hours_phone"])
+    body = client.post(issued.path, {**PHQ9_CALM, "item-9": "2"}).content.decode()
+    assert '<a class="button" href="tel:5550100100"><strong>' in body
+    assert "call (555) 010-0100" in body
+
+
 def test_other_methods_are_refused(client, world, issued):
     assert client.put(issued.path).status_code == 405
 
