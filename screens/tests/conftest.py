@@ -1,3 +1,5 @@
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -50,13 +52,22 @@ def on_list(world):
     return add
 
 
+@contextmanager
+def check_ins_saying(*, reports: int, any_use: bool) -> Iterator[object]:
+    """Daily check-ins in every interval before a screen, as a self-report provider."""
+
+    def provider(participant, since, until):
+        return SelfReport(reports=reports, any_use=any_use, source="daily check-ins")
+
+    self_report.PROVIDERS.register(provider)
+    try:
+        yield provider
+    finally:
+        self_report.PROVIDERS.unregister(provider)
+
+
 @pytest.fixture
 def said_no_use():
     """Daily check-ins in every interval, all saying no use."""
-
-    def provider(participant, since, until):
-        return SelfReport(reports=3, any_use=False, source="daily check-ins")
-
-    self_report.PROVIDERS.register(provider)
-    yield provider
-    self_report.PROVIDERS.unregister(provider)
+    with check_ins_saying(reports=3, any_use=False) as provider:
+        yield provider

@@ -7,8 +7,7 @@ from decimal import Decimal
 import pytest
 
 from screens import self_report
-from screens.self_report import SelfReport
-from screens.tests.conftest import COLLECTED
+from screens.tests.conftest import COLLECTED, check_ins_saying
 
 
 def flags(screen) -> dict[str, str]:
@@ -97,12 +96,8 @@ def test_a_negative_on_a_dilute_specimen_is_invalid_but_a_positive_still_counts(
 
 @pytest.fixture
 def said_use():
-    def provider(participant, since, until):
-        return SelfReport(reports=2, any_use=True, source="daily check-ins")
-
-    self_report.PROVIDERS.register(provider)
-    yield provider
-    self_report.PROVIDERS.unregister(provider)
+    with check_ins_saying(reports=2, any_use=True) as provider:
+        yield provider
 
 
 def test_a_positive_after_check_ins_said_no_use_is_discordant(said_no_use, screen_with):
