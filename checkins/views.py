@@ -4,6 +4,7 @@ Thin: parse the form, call `services.record_checkin`, show what came of it.
 """
 
 from typing import Any
+from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -17,7 +18,7 @@ from audit.models import Action
 from checkins import selectors, services
 from checkins.crisis import crisis_page
 from checkins.forms import CheckInForm
-from checkins.models import Via
+from checkins.models import CheckIn, Via
 from links.registry import TARGETS, LinkTarget
 from links.services import LinkUnavailable, LinkVisit
 from medications.selectors import taken_on
@@ -73,9 +74,8 @@ def mine(request: SignedInRequest) -> HttpResponse:
                 sent = _send(request, participant, form, by=request.user, via=Via.PORTAL)
                 if sent is not None:
                     if sent.critical:
-                        return crisis_page(
-                            request, participant, sent.checkin, back_url=reverse("portal:home")
-                        )
+                        # Post/redirect/get: a reload shows the page again, never resends.
+                        return redirect("checkins:crisis", checkin=sent.checkin.public_id)
                     return redirect("checkins:done")
             status = 400  # the form comes back with its errors: audited as a view below
         authorize(
@@ -88,6 +88,37 @@ def mine(request: SignedInRequest) -> HttpResponse:
     except AccessDenied as exc:
         return error_page(request, gettext("Not available"), exc.message, status=403)
     return render(request, "checkins/mine.html", {**_page(form), "portal": True}, status=status)
+
+
+@serves("GET")
+@login_required
+def crisis(request: SignedInRequest, checkin: UUID) -> HttpResponse:
+    """The crisis page after a yes to the safety question, at an address of its own."""
+    if not uses_portal(request.user):
+        return redirect("home")
+    participant = own_record(request.user)
+    if participant is None:
+        return no_record_yet(request)
+    sent = CheckIn.objects.current().filter(participant=participant, public_id=checkin).first()
+    if sent is None or not sent.safety:
+        return error_page(
+            request,
+            gettext("Not found"),
+            gettext("There is nothing to show at this address."),
+            status=404,
+        )
+    try:
+        authorize(
+            request.user,
+            participant,
+            Action.VIEW,
+            Scope.CLINICAL,
+            record=sent,
+            details={"page": "checkins:crisis"},
+        )
+    except AccessDenied as exc:
+        return error_page(request, gettext("Not available"), exc.message, status=403)
+    return crisis_page(request, participant, sent, back_url=reverse("portal:home"))
 
 
 @serves("GET")

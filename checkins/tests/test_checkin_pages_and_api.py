@@ -81,18 +81,61 @@ def test_a_reminder_link_tells_the_time_of_the_program_not_of_the_server(world, 
 
 
 def test_a_safety_yes_shows_crisis_lines_at_once(world, participant_client):
-    response = participant_client.post("/checkins/me/", {**FORM_CALM, "safety": "yes"})
+    response = participant_client.post("/checkins/me/", {**FORM_CALM, "safety": "yes"}, follow=True)
     assert response.status_code == 200
     body = response.content.decode()
     assert "988" in body and "741741" in body
     assert Alert.objects.filter(kind="checkin-safety", severity="critical").exists()
 
 
+def test_the_crisis_page_has_its_own_address_so_a_reload_resends_nothing(world, participant_client):
+    """The answer redirects to the crisis page: reloading it shows it again (audited each
+    time) and the form sent a second time with its token is refused, so one yes is one
+    check-in and one alert."""
+    form = participant_client.get("/checkins/me/").content.decode()
+    found = re.search(r'name="form_token" value="([^"]+)"', form)
+    assert found is not None
+    token = found.group(1)
+    answer = {**FORM_CALM, "safety": "yes", "form_token": token}
+    sent = participant_client.post("/checkins/me/", answer)
+    assert sent.status_code == 302
+    checkin = CheckIn.objects.get()
+    assert sent.url == f"/checkins/me/crisis/{checkin.public_id}/"
+    assert "?" not in sent.url
+    for _ in range(2):
+        page = participant_client.get(sent.url)
+        assert page.status_code == 200
+        body = page.content.decode()
+        assert "You do not have to face this alone" in body and "741741" in body
+        assert "My program" in body
+    shown = AuditEvent.objects.filter(details__page="checkins:crisis")
+    assert shown.count() == 2
+    assert {e.participant_id for e in shown} == {world.participant.pk}
+    assert participant_client.post("/checkins/me/", answer).status_code == 409
+    assert CheckIn.objects.count() == 1
+    assert Alert.objects.filter(kind="checkin-safety").count() == 1
+
+
+def test_the_crisis_address_opens_only_its_own_participants_safety_yes(
+    world, participant_client, login
+):
+    calm = record_checkin(
+        world.participant, by=world.participant_user, mood=5, craving=1, used=False, safety=False
+    )
+    assert (
+        participant_client.get(f"/checkins/me/crisis/{calm.checkin.public_id}/").status_code == 404
+    )
+    participant_client.post("/checkins/me/", {**FORM_CALM, "safety": "yes"})
+    alarm = CheckIn.objects.get(safety=True)
+    staff = login(world.therapist).get(f"/checkins/me/crisis/{alarm.public_id}/")
+    assert staff.status_code == 302
+
+
 def test_the_crisis_page_dials_the_after_hours_line_by_its_digits(world, participant_client):
     """A number written "(555) 010-0100" in the program's settings still dials from a phone."""
     world.program.after_hours_phone = "(555) 010-0100"
     world.program.save(update_fields=["after_hours_phone"])
-    response = participant_client.post("/checkins/me/", {**FORM_CALM, "safety": "yes"})
+    response = participant_client.post("/checkins/me/", {**FORM_CALM, "safety": "yes"}, follow=True)
     body = response.content.decode()
     assert '<a class="button" href="tel:5550100100"><strong>' in body
     assert "call (555) 010-0100" in body

@@ -128,7 +128,7 @@ def test_a_week_missed_with_an_excuse_says_so_instead_of_only_hours_short(world,
 
     page = login(world.participant_user).get(reverse("portal:home")).content.decode()
 
-    assert "<strong>0 min</strong> attended of 9 h · 9 h excused" in page
+    assert "<strong>Nothing yet</strong> of 9 h attended · 9 h excused" in page
     assert (
         "9 h short, all of it excused — ask your team if you would like a make-up session" in page
     )
@@ -174,3 +174,18 @@ def test_in_spanish_an_excused_week_says_it_was_excused(world, login):
 
     assert "9 h de ausencia justificada" in page
     assert "9 h por debajo de lo requerido, todo por ausencias justificadas" in page
+
+
+def test_a_week_with_nothing_attended_yet_says_so_in_words(world, login):
+    """Not "0 min attended of 9 h": zero reads as nothing yet, in English and Spanish."""
+    monday = current_week(world.program)
+    enrol(make_session(world.program, monday, title="Relapse prevention"), world.episode)
+    client = login(world.participant_user)
+    page = client.get(reverse("portal:home")).content.decode()
+    assert "<strong>Nothing yet</strong> of 9 h attended" in page
+    assert "0 min" not in page
+    world.participant.preferred_language = "Spanish"
+    world.participant.save(update_fields=["preferred_language"])
+    page = client.get(reverse("portal:home")).content.decode()
+    assert "<strong>Nada todavía</strong> de 9 h de asistencia" in page
+    assert "0 min" not in page

@@ -85,7 +85,7 @@ def test_the_safety_plan_page_is_in_spanish(world, login, spanish):
 
 def test_a_safety_yes_shows_the_crisis_text_in_spanish(world, login, spanish):
     client = login(world.participant_user)
-    crisis = client.post(reverse("checkins:mine"), {**FORM_CALM, "safety": "yes"})
+    crisis = client.post(reverse("checkins:mine"), {**FORM_CALM, "safety": "yes"}, follow=True)
     assert_spanish(
         crisis,
         "No tiene que enfrentar esto a solas",
@@ -102,7 +102,7 @@ def test_with_no_care_team_the_crisis_text_names_the_program_leads_in_spanish(
     world.episode.primary_clinician = None
     world.episode.save()
     crisis = login(world.participant_user).post(
-        reverse("checkins:mine"), {**FORM_CALM, "safety": "yes"}
+        reverse("checkins:mine"), {**FORM_CALM, "safety": "yes"}, follow=True
     )
     assert_spanish(crisis, "Los responsables clínicos del programa ya recibieron un aviso")
 
@@ -115,7 +115,7 @@ def test_when_no_one_could_be_alerted_the_crisis_text_says_so_in_spanish(world, 
         is_active=False
     )
     crisis = login(world.participant_user).post(
-        reverse("checkins:mine"), {**FORM_CALM, "safety": "yes"}
+        reverse("checkins:mine"), {**FORM_CALM, "safety": "yes"}, follow=True
     )
     assert_spanish(crisis, "Desde aquí no pudimos avisar a nadie")
 

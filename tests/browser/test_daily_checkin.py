@@ -89,6 +89,10 @@ def test_the_crisis_lines_after_a_safety_yes_are_separate_buttons(page, world):
         page.locator(field).get_by_text(answer, exact=True).click()
     page.get_by_role("button", name="Send").click()
     page.get_by_role("heading", name="You do not have to face this alone").wait_for()
+    assert "/checkins/me/crisis/" in page.url
+    page.reload()
+    page.get_by_role("heading", name="You do not have to face this alone").wait_for()
+    assert CheckIn.objects.count() == 1
     lines = page.locator(".crisis > .crisis-lines a.button")
     boxes = [lines.nth(i).bounding_box() for i in range(lines.count())]
     assert len(boxes) == 3
@@ -112,3 +116,4 @@ def test_a_missing_answer_s_link_at_the_top_takes_the_keyboard_to_its_question(p
     assert page.evaluate("document.activeElement.id") == "used-field"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.name") == "used"
+
