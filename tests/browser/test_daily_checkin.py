@@ -117,3 +117,17 @@ def test_a_missing_answer_s_link_at_the_top_takes_the_keyboard_to_its_question(p
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.name") == "used"
 
+
+def test_each_box_of_a_0_to_10_scale_is_44_px_wide_on_a_390_px_phone(page, world):
+    """Two rows where one would make 30 px boxes; still one named group of eleven choices."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, "participant_user", PASSWORD)
+    page.goto("/checkins/me/")
+    for field in ("#mood-field", "#craving-field"):
+        boxes = page.locator(f"{field} .scale-option").evaluate_all(
+            "labels => labels.map(l => l.getBoundingClientRect().width)"
+        )
+        assert len(boxes) == 11
+        assert min(boxes) >= 44
+    group = page.get_by_role("group", name="Mood today (0 = worst, 10 = best)")
+    assert group.get_by_role("radio").count() == 11

@@ -54,3 +54,17 @@ def test_every_link_in_the_portal_home_s_content_is_at_least_44_px_tall(phone, w
 
     assert any(name == "Read your plan and acknowledge it" for name, _ in heights)
     assert [(name, h) for name, h in heights if h < 44] == []
+
+
+def test_sign_out_and_skip_to_content_are_44_px_tall_on_a_touch_screen(phone, world):
+    """The top bar's sign-out and the skip link (shown when focused) on the portal."""
+    sign_in(phone, "participant_user", PASSWORD)
+    phone.get_by_role("heading", name="This week").wait_for()
+    sign_out = phone.get_by_role("button", name="Sign out").bounding_box()
+    phone.keyboard.press("Tab")
+    skip = phone.get_by_role("link", name="Skip to content")
+    skip.wait_for()
+    box = skip.bounding_box()
+    assert skip.evaluate("e => e === document.activeElement")
+    assert sign_out["height"] >= 44
+    assert box["height"] >= 44
