@@ -61,7 +61,8 @@ def start_week_run(
     ).role
     if not MIN_TIME_LIMIT <= time_limit <= MAX_TIME_LIMIT:
         raise InvalidInput(
-            f"The time limit must be {MIN_TIME_LIMIT} to {MAX_TIME_LIMIT} seconds.",
+            f"How long to search for the best week must be {MIN_TIME_LIMIT} to {MAX_TIME_LIMIT} "
+            "seconds.",
             field="time_limit",
         )
     if based_on is not None and (based_on.program_id != program.pk or not based_on.result):
