@@ -254,8 +254,8 @@ class _Explainer:
         reasons.append(
             "no schedule gives more participants a full dose"
             if self.full_dose_proven
-            else "the solver stopped before proving that no schedule gives more participants "
-            "a full dose"
+            else "the search stopped before it could show that no schedule gives more "
+            "participants a full dose"
         )
         return reasons
 
@@ -292,7 +292,7 @@ class _Explainer:
             day, minute = divmod(free, MINUTES_PER_DAY)
             return (
                 f"{what} is not placed although {DAY_NAMES[day]} {format_time(minute)} is free; "
-                f"the solver stopped before placing it"
+                f"the search stopped before placing it"
             )
         return (
             f'{what} is not placed: every slot they share with "{ind.staff}" is taken by '

@@ -71,6 +71,19 @@ def test_capacity_limits_rosters_and_the_one_left_out_hears_why():
     ]
 
 
+def test_an_unproven_week_says_the_search_stopped_in_plain_words():
+    problem = build(
+        [session("only", 0, "09:00", capacity=2)],
+        [person(p, [w(0, "08:00", "13:00")], required=180) for p in ("a", "b", "c")],
+    )
+    out = to_json(solve_greedy(problem))
+    left = next(row for row in out["participants"].values() if not row["sessions"])
+    assert left["reasons"][-1] == (
+        "the search stopped before it could show that no schedule gives more participants "
+        "a full dose"
+    )
+
+
 def test_groups_below_min_size_do_not_run():
     problem = build(
         [
