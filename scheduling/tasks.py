@@ -11,15 +11,18 @@ PROGRESS_INTERVAL seconds, so no extra database connections are opened.
 import logging
 import threading
 import time
+import uuid
 
 from django.db import OperationalError
 from django.utils import timezone
 from django_tasks import task
 
+from accounts.models import Program
 from scheduling import proposal as proposals
 from scheduling.admission import schedule_new_admission
-from scheduling.models import ScheduleRun
+from scheduling.models import Group, ScheduleRun
 from scheduling.problem_builder import build_week_problem
+from scheduling.review import group_label
 from scheduling.solver import ProblemError, Progress, check, parse_problem, solve, to_json
 from tandem.errors import TandemError
 
@@ -114,6 +117,30 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
+def _pins_message(program: Program, reasons: list[str]) -> str:
+    """What a coordinator can do when no week keeps every "Keep in" group, naming the groups."""
+    named = {sid for text in reasons for sid in proposals.QUOTED.findall(text)}
+    groups = Group.objects.filter(program=program, public_id__in=_uuids(named)).order_by(
+        "weekday", "start_time", "title"
+    )
+    where = "; ".join(group_label(g) for g in groups) or "the groups named below"
+    return (
+        'No week can keep everyone in their "Keep in" groups. On the participants\' Schedule '
+        f'tabs, take "Keep in" off for {where}, or move the group on the program calendar, '
+        "then build the week again. The reasons are below."
+    )
+
+
+def _uuids(texts: set[str]) -> list[uuid.UUID]:
+    out = []
+    for text in texts:
+        try:
+            out.append(uuid.UUID(text))
+        except ValueError:
+            continue
+    return out
+
+
 @task()
 def run_week(run_id: int) -> None:
     """Build the week's problem from the database, solve it and store the proposal."""
@@ -149,7 +176,7 @@ def run_week(run_id: int) -> None:
         message = (
             f"Proposal ready: {payload['full_dose']} of {people} participants at full dose."
             if result.status != "infeasible"
-            else "No schedule can honour every pinned group; see why below."
+            else _pins_message(run.program, payload["infeasible_reasons"])
         )
         _finish(run_id, ScheduleRun.Status.DONE, message, result=payload, progress=1.0)
     except Exception:

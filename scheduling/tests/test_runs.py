@@ -20,6 +20,7 @@ from scheduling.models import (
     ScheduleRun,
 )
 from scheduling.proposal import violations
+from scheduling.review import group_label
 from scheduling.solver import parse_problem
 from scheduling.tests.conftest import EVENINGS, MONDAY, MORNINGS, admit, set_windows
 from scheduling.weeks import week_start
@@ -233,6 +234,15 @@ def test_proposal_page_query_count_does_not_grow_with_participants(world, calend
     assert _page_queries(client, bigger) == small
 
 
+def test_a_search_time_out_of_range_is_refused_in_the_forms_words(world, calendar):
+    with pytest.raises(
+        publishing.InvalidInput,
+        match="^How long to search for the best week must be 5 to 600 seconds.$",
+    ):
+        publishing.start_week_run(world.program, by=world.director, week_of=MONDAY, time_limit=4)
+    assert not ScheduleRun.objects.exists()
+
+
 def test_an_abandoned_run_does_not_block_the_next_one(world, calendar):
     stuck = publishing.start_week_run(world.program, by=world.director, week_of=MONDAY)
     ScheduleRun.objects.filter(pk=stuck.pk).update(
@@ -252,6 +262,11 @@ def test_a_run_that_cannot_be_solved_opens_where_to_fix_it_and_builds_again(worl
     )
     run = solved(world)
     assert run.result["status"] == "infeasible"
+    assert run.message == (
+        'No week can keep everyone in their "Keep in" groups. On the participants\' Schedule '
+        f'tabs, take "Keep in" off for {group_label(calendar.evening[0])}, or move the group on '
+        "the program calendar, then build the week again. The reasons are below."
+    )
     client = login(world.director)
 
     page = client.get(reverse("scheduling:run", args=[run.public_id])).content.decode()
