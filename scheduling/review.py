@@ -126,12 +126,15 @@ def build_review(run: ScheduleRun) -> Review:
             )
         )
     rows.sort(key=lambda r: (r.full_dose, r.name))
+    placed = proposal.get("sessions", {})
     groups = [
         {
             "label": labels(sid),
-            "size": proposal.get("sessions", {}).get(sid, {}).get("size", 0),
+            "size": placed.get(sid, {}).get("size", 0),
             "capacity": s["capacity"],
             "min_size": s["min_size"],
+            # Stored by the solver for its own week; hand edits rebuild the rosters without it.
+            "why": labels.sentence(placed.get(sid, {}).get("not_running", "")),
         }
         for sid, s in sessions.items()
     ]

@@ -259,6 +259,28 @@ class _Explainer:
         )
         return reasons
 
+    def not_running(self, si: int) -> str:
+        """Why an empty session does not run, from the same facts the participants' reasons use."""
+        analysis = self.analysis
+        s = self.problem.sessions[si]
+        if si in analysis.unstaffed:
+            return f"no facilitator free: {_ids(list(analysis.unstaffed[si]))} not available then"
+        could = len(analysis.attendable[si])
+        if si in analysis.never_runs:
+            if not could:
+                return "no participant can attend it (availability, mode or exclusions)"
+            return (
+                f"only {could} participant{'s' if could != 1 else ''} could ever attend it, "
+                f"fewer than its minimum of {s.min_size}"
+            )
+        busy = self._staff_busy(s)
+        if busy:
+            return f'no facilitator free: "{busy[0]}" runs {busy[1]} at the same time'
+        return (
+            f"fewer than its minimum of {max(s.min_size, 1)} were placed in it; "
+            f"{could} participant{'s' if could != 1 else ''} could attend it"
+        )
+
     def _staff_busy(self, session: Session) -> tuple[str, str] | None:
         """A staff member of this empty session who runs something else meanwhile."""
         for t in session.staff:
@@ -321,3 +343,13 @@ def explain(
     """Reasons per participant id; empty for participants at full dose with their individual."""
     explainer = _Explainer(analysis, schedule, full_dose_proven)
     return {p.id: explainer.explain(pi) for pi, p in enumerate(problem.participants)}
+
+
+def not_running(problem: Problem, analysis: Analysis, schedule: Schedule) -> dict[str, str]:
+    """Why each session nobody was placed in does not run, by session id."""
+    explainer = _Explainer(analysis, schedule, full_dose_proven=False)
+    return {
+        s.id: explainer.not_running(si)
+        for si, s in enumerate(problem.sessions)
+        if not explainer.rosters[s.id]
+    }

@@ -12,7 +12,7 @@ from typing import Any
 
 from .analysis import Analysis
 from .problem import MINUTES_PER_DAY, Problem, format_time
-from .reasons import explain
+from .reasons import explain, not_running
 from .schedule import Schedule, scheduled_minutes, session_rosters
 
 
@@ -41,6 +41,8 @@ class SessionResult:
     runs: bool
     participants: tuple[str, ...]
     min_size_waived: bool
+    not_running: str = ""
+    """Why the session does not run (empty when it runs)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +107,7 @@ def build_result(
     rosters = session_rosters(problem, schedule)
     full_dose_proven = bool(levels) and levels[0].optimal
     reasons = explain(problem, analysis, schedule, full_dose_proven=full_dose_proven)
+    idle = not_running(problem, analysis, schedule)
     participants = {}
     for pi, p in enumerate(problem.participants):
         plan = schedule[p.id]
@@ -127,6 +130,7 @@ def build_result(
             runs=bool(rosters[s.id]),
             participants=tuple(rosters[s.id]),
             min_size_waived=0 < len(rosters[s.id]) < s.min_size,
+            not_running=idle.get(s.id, ""),
         )
         for s in problem.sessions
     }
@@ -229,6 +233,7 @@ def to_json(result: Result) -> dict[str, Any]:
                 "runs": r.runs,
                 "participants": list(r.participants),
                 "min_size_waived": r.min_size_waived,
+                "not_running": r.not_running,
             }
             for sid, r in result.sessions.items()
         },

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from audit.models import AuditEvent
 from conftest import run_queued_tasks
@@ -18,6 +19,7 @@ from scheduling.models import (
     GroupPreference,
     Publication,
     ScheduleRun,
+    StaffHours,
 )
 from scheduling.proposal import violations
 from scheduling.review import group_label
@@ -237,7 +239,7 @@ def test_proposal_page_query_count_does_not_grow_with_participants(world, calend
 def test_a_search_time_out_of_range_is_refused_in_the_forms_words(world, calendar):
     with pytest.raises(
         publishing.InvalidInput,
-        match="^How long to search for the best week must be 5 to 600 seconds.$",
+        match=r"^How long to search for the best week must be 5 to 600 seconds\.$",
     ):
         publishing.start_week_run(world.program, by=world.director, week_of=MONDAY, time_limit=4)
     assert not ScheduleRun.objects.exists()
@@ -354,3 +356,17 @@ def test_the_run_page_speaks_the_clinic_s_words(world, calendar, login):
     assert "Is it the best week?" in html and "Search took" in html
     week = login(world.director).get(reverse("scheduling:week", args=[world.program.public_id]))
     assert "How long to search for the best week (seconds)" in week.content.decode()
+
+
+def test_the_groups_table_says_why_a_group_does_not_run(world, calendar, login):
+    StaffHours.objects.filter(user=world.counsellor, weekday=5).delete()
+    run = solved(world)
+    family = calendar.evening[2]  # Saturday morning, run by the counsellor
+    client = login(world.director)
+
+    page = client.get(reverse("scheduling:run", args=[run.public_id])).content.decode()
+
+    assert (
+        f"<td>{escape(group_label(family))}</td><td>not running: no facilitator free: "
+        f"{escape(str(world.counsellor))} not available then</td>"
+    ) in page

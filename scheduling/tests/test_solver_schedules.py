@@ -472,3 +472,39 @@ def test_greedy_is_valid_and_never_beats_the_solver(seed):
     best = solve(problem, time_limit=TIME_LIMIT, workers=1)
     assert best.levels[0].optimal and best.bound is not None
     assert greedy.full_dose <= best.full_dose <= best.bound
+
+
+def test_every_group_that_does_not_run_says_why():
+    problem = build(
+        [
+            session("away", 1, "09:00", staff=["s2"]),
+            session("tiny", 2, "09:00", min_size=3),
+            session("a", 0, "09:00", min_size=3),
+            session("b", 0, "09:00", min_size=3, staff=["s3"]),
+            session("clash", 3, "09:00", staff=["s1"]),
+            session("held", 3, "09:00", staff=["s1"]),
+        ],
+        [
+            *[person(f"p{k}", [w(0, "08:00", "13:00")], required=180) for k in range(4)],
+            *[
+                person(f"q{k}", [w(d, "08:00", "13:00") for d in (1, 2)], required=180)
+                for k in range(2)
+            ],
+            person("r", [w(3, "08:00", "13:00")], required=180, pinned=["held"]),
+        ],
+        staff=[
+            {"id": "s1", "availability": WEEKDAYS},
+            {"id": "s2", "availability": [w(0, "08:00", "17:00")]},
+            {"id": "s3", "availability": WEEKDAYS},
+        ],
+    )
+    out = solved(problem)
+    why = {sid: row["not_running"] for sid, row in out["sessions"].items() if not row["runs"]}
+    idle = next(sid for sid in ("a", "b") if sid in why)
+    assert why == {
+        "away": 'no facilitator free: "s2" not available then',
+        "tiny": "only 2 participants could ever attend it, fewer than its minimum of 3",
+        idle: "fewer than its minimum of 3 were placed in it; 4 participants could attend it",
+        "clash": 'no facilitator free: "s1" runs session "held" at the same time',
+    }
+    assert all(row["not_running"] == "" for row in out["sessions"].values() if row["runs"])
