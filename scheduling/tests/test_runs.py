@@ -358,6 +358,16 @@ def test_the_run_page_speaks_the_clinic_s_words(world, calendar, login):
     assert "How long to search for the best week (seconds)" in week.content.decode()
 
 
+def test_the_build_card_names_the_week_it_builds(world, calendar, login):
+    page = login(world.director).get(reverse("scheduling:week", args=[world.program.public_id]))
+
+    html = page.content.decode()
+    named = f"the week of <span data-build-week>{day(week_start(world.program.today()) + timedelta(days=7))}</span>"
+    assert f"Build the schedule for {named}</h2>" in html
+    assert f"Build {named}</button>" in html
+    assert "Next week's schedule" not in html and "Build next week" not in html
+
+
 def test_the_groups_table_says_why_a_group_does_not_run(world, calendar, login):
     StaffHours.objects.filter(user=world.counsellor, weekday=5).delete()
     run = solved(world)

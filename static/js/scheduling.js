@@ -29,3 +29,25 @@
     });
   });
 })();
+
+// The build card names the week it will build: picking another date renames it to that
+// date's week (Monday to Sunday), written as the server writes dates ("Mon 7 Dec 2026").
+(function () {
+  "use strict";
+  var DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  document.querySelectorAll("[data-build-form]").forEach(function (form) {
+    var input = form.querySelector("input[name='week_of']");
+    var card = form.closest("section");
+    if (!input || !card) { return; }
+    input.addEventListener("change", function () {
+      var parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(input.value);
+      if (!parts) { return; }
+      var monday = new Date(Date.UTC(+parts[1], +parts[2] - 1, +parts[3]));
+      monday.setUTCDate(monday.getUTCDate() - (monday.getUTCDay() + 6) % 7);
+      var text = DAYS[monday.getUTCDay()] + " " + monday.getUTCDate() + " " +
+        MONTHS[monday.getUTCMonth()] + " " + monday.getUTCFullYear();
+      card.querySelectorAll("[data-build-week]").forEach(function (el) { el.textContent = text; });
+    });
+  });
+})();

@@ -5,10 +5,12 @@ page shows its progress), review everyone's week and publish it.
 """
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
 
+from tandem.templatetags.clock import day
 from tests.browser.conftest import sign_in
 
 pytestmark = [
@@ -27,12 +29,22 @@ def test_director_builds_reviews_and_publishes_next_week(page, settings):
 
     sign_in(page, "director", "tandem-demo")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Schedule").click()
-    page.get_by_role("heading", name="Next week's schedule").wait_for()
+    week_of = page.get_by_label("Week of", exact=True)
+    next_monday = date.fromisoformat(week_of.input_value())
+    build = f"the week of {day(next_monday)}"
+    page.get_by_role("heading", name=f"Build the schedule for {build}").wait_for()
     assert page.get_by_role("heading", name=re.compile("^Week of")).is_visible()
+
+    # Picking another date renames the card to that date's week; back to next week.
+    week_of.fill((next_monday + timedelta(days=9)).isoformat())
+    later = f"the week of {day(next_monday + timedelta(days=7))}"
+    page.get_by_role("heading", name=f"Build the schedule for {later}").wait_for()
+    assert page.get_by_role("button", name=f"Build {later}").is_visible()
+    week_of.fill(next_monday.isoformat())
 
     # Build next week: a short search keeps the walkthrough quick.
     page.get_by_label("How long to search for the best week (seconds)").fill("5")
-    page.get_by_role("button", name="Build next week").click()
+    page.get_by_role("button", name=f"Build {build}").click()
     page.get_by_role("heading", name=re.compile("^Schedule for the week of")).wait_for()
     assert page.locator("#run-progress").is_visible()  # the progress bar and its message
 
