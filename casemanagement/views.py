@@ -56,6 +56,7 @@ def _tab(
         outcome_choices=forms.OUTCOMES,
         error=error,
         can_edit=episode is not None and episode.is_open,
+        closed_chart=decide(request.user, participant, Action.CHANGE, Scope.CLINICAL).closed_chart,
     )
     context.update(sent_back or {})
     return render(request, "casemanagement/tab.html", context, status=status)

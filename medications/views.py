@@ -22,10 +22,12 @@ def _render(request, participant, form, status=200) -> HttpResponse:
     adherence = selectors.adherence(participant, rows)
     for m in rows:
         m.adherence = adherence.get(m.pk, "")
+    decision = decide(request.user, participant, Action.CHANGE, Scope.CLINICAL)
     context.update(
         medications=rows,
         form=form,
-        can_change=decide(request.user, participant, Action.CHANGE, Scope.CLINICAL).allowed,
+        can_change=decision.allowed,
+        closed_chart=decision.closed_chart,
     )
     return render(request, "medications/tab.html", context, status=status)
 

@@ -40,13 +40,15 @@ def _tab(
                 "number": draft.number if draft else selectors.next_number(participant),
             }
         )
+    decision = decide(request.user, participant, Action.CHANGE, Scope.CLINICAL)
     context.update(
         draft=draft,
         history=selectors.history(participant),
         form=form,
         confirm_form=(confirm_form or ConfirmForm()) if draft else None,
         unsaved=unsaved,
-        can_change=decide(request.user, participant, Action.CHANGE, Scope.CLINICAL).allowed,
+        can_change=decision.allowed,
+        closed_chart=decision.closed_chart,
         **display.plan_context(
             participant, context["episode"].program if context["episode"] else None
         ),

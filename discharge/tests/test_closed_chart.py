@@ -5,9 +5,10 @@ import pytest
 from django.urls import reverse
 
 from audit.models import Action
-from discharge.tests.builders import discharge_world, summary_of
+from discharge.tests.builders import DISCHARGE_DAY, discharge_world, summary_of
 from participants.access import CLOSED_CHART_MESSAGE, Scope, decide
 from tandem.errors import AccessDenied
+from tandem.templatetags import clock
 
 
 def test_clinical_and_schedule_writes_are_refused_after_discharge(world):
@@ -219,3 +220,22 @@ def test_a_signed_plan_is_co_signed_after_discharge(world, login):
     )
     assert response.status_code == 302
     assert Cosignature.objects.get().plan == plan
+
+
+@pytest.mark.parametrize(
+    ("tab", "what"),
+    [
+        ("medications:tab", "the list can no longer be changed."),
+        ("safety:tab", "the safety plan can no longer be changed."),
+        ("casemanagement:tab", "barriers and referrals can no longer be changed."),
+    ],
+)
+def test_a_closed_chart_s_tab_says_why_its_form_is_gone(world, login, tab, what):
+    """Where the form was, the tab says the stay ended, when and how, rather than leaving a
+    clinician wondering why there is nothing to fill in."""
+    client = login(world.director)
+    url = reverse(tab, args=[world.participant.public_id])
+    assert what not in client.get(url).content.decode()
+    discharge_world(world)
+    page = client.get(url).content.decode()
+    assert f"This stay ended on {clock.day(DISCHARGE_DAY)} (discharged): {what}" in page
