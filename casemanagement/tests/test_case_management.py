@@ -1,4 +1,5 @@
 from datetime import date, datetime
+from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -319,3 +320,54 @@ def test_pages_stay_flat_as_records_grow(world, login, url_name):
     _grow(world, 8)
     assert _count(client, url) == few
     assert ResourceReferral.objects.count() == 10
+
+
+class _InlineControls(HTMLParser):
+    """Each list or text box of the tab's inline forms, with the visible words of the label
+    around it ("" when it has none)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inline = 0
+        self.label: list[str] | None = None
+        self.found: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "form":
+            self.inline = "inline-form" in (values.get("class") or "")
+        elif tag == "label":
+            self.label = []
+        elif self.inline and tag in ("select", "input") and values.get("type") != "hidden":
+            words = " ".join(self.label or []).strip()
+            self.found.append((str(values.get("name")), words))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "label":
+            self.label = None
+
+    def handle_data(self, data: str) -> None:
+        if self.label is not None:
+            self.label.append(data.strip())
+
+
+def test_the_tab_s_inline_lists_and_boxes_carry_visible_labels(world, login):
+    """A barrier's status, the change asked of the scheduler and a referral's outcome are
+    named on the page, not only to a screen reader, so a sighted user knows what each list
+    sets."""
+    services.add_barrier(world.participant, by=world.casemanager, kind="legal", detail="Court")
+    with time_machine.travel(datetime(2026, 11, 2, 10, tzinfo=CHICAGO), tick=False):
+        referral = services.refer(
+            world.participant, by=world.casemanager, resource=_resource(), made_on=date(2026, 11, 2)
+        )
+        services.set_appointment(referral, by=world.casemanager, appointment_on=date(2026, 11, 9))
+    html = (
+        login(world.casemanager)
+        .get(reverse("casemanagement:tab", args=[world.participant.public_id]))
+        .content.decode()
+    )
+    controls = _InlineControls()
+    controls.feed(html)
+    labels = dict(controls.found)
+    assert {"status", "change", "detail", "note"} <= set(labels)
+    assert all(words for words in labels.values()), labels
