@@ -10,6 +10,10 @@ from discharge.services import AFTERCARE_FIELDS
 from discharge.types import DischargeType
 from tandem import dates
 
+# Written after the label of each field that must be filled, as words, so it reads the same
+# to everyone (not a colour or an asterisk).
+REQUIRED = "(required)"
+
 
 class DischargeForm(forms.ModelForm):
     type = forms.ChoiceField(
@@ -80,6 +84,9 @@ class DischargeForm(forms.ModelForm):
                 max_length=300,
                 required=False,
             )
+        for field in self.fields.values():
+            if field.required and field.label and not field.widget.is_hidden:
+                field.label = f"{field.label} {REQUIRED}"
 
     def item_rows(self) -> list[dict]:
         return [

@@ -258,3 +258,23 @@ def test_the_tabs_follow_ups_are_named_as_on_the_call_list(world, login):
     text = client.get(reverse("discharge:tab", args=[world.participant.public_id])).content.decode()
     assert '<th scope="col">Follow-up</th>' in text
     assert "<tr><td>Day 7</td>" in text
+
+
+def test_the_form_marks_the_fields_that_must_be_filled(world, login):
+    """A long form says which answers it cannot do without, in words beside each label, and
+    says so at the top; the aftercare plan's optional boxes carry no mark."""
+    raise_alert(world.participant, kind="test", severity="high", title="Open one", dedupe_key="x")
+    client = login(world.therapist)
+    page = client.get(reverse("discharge:discharge", args=[world.participant.public_id]))
+    text = page.content.decode()
+    assert "Fields marked (required) must be filled" in text
+    for label in (
+        "Discharge type",
+        "Discharge date",
+        "Why the participant is leaving care",
+        "I confirm: discharge ends their future sessions and closes their care team and chart",
+    ):
+        assert re.search(rf"<label [^>]*>{re.escape(label)} \(required\)</label>", text), label
+    assert "<legend>Open one (required)" in text
+    assert re.search(r"<label [^>]*>Next provider</label>", text)
+    assert text.count("(required)") == 6
