@@ -4,7 +4,7 @@ every stage: scheduled, sent, answered, on the call list, reached, not reached, 
 A few participants in care are discharged through the real workflow. Idempotent: episodes
 that already have a discharge are left alone. All of it is synthetic demo data."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from discharge import followups, services, summary
 from discharge.handover import open_items
@@ -17,6 +17,7 @@ from discharge.models import (
     FollowUpStatus,
 )
 from discharge.types import TEDS_REASON_OF, TRANSFER_TYPES, DischargeType
+from medications.selectors import taken_on
 from participants.demo import DemoContext
 from participants.models import LEFT_AFTER_ADMISSION_STATUSES, Episode, EpisodeStatus
 
@@ -158,9 +159,7 @@ def _discharge_in_care(context: DemoContext) -> int:
                 "first_appointment_at": time(9, 30),
                 "first_appointment_place": "Riverside Outpatient Clinic (synthetic)",
                 "on_moud": made == 0,
-                "medications": "Buprenorphine/naloxone 8/2 mg daily (synthetic)"
-                if made == 0
-                else "",
+                "medications": medications_at(episode.participant, on),
             },
             follow_up_consent=True,
             channel=FollowUpChannel.TEXT,
@@ -169,6 +168,13 @@ def _discharge_in_care(context: DemoContext) -> int:
         )
         made += 1
     return made
+
+
+def medications_at(participant, on: date) -> str:
+    """The aftercare plan's medications: the list as taken on the day of discharge, one a
+    line, so the plan agrees with the summary's medications at discharge."""
+    rows = sorted(taken_on(participant, on), key=lambda m: (m.name, m.pk))
+    return "\n".join(f"{m.name} {m.dose}".strip() for m in rows)
 
 
 def _advance_follow_ups(context: DemoContext, director) -> int:
