@@ -466,6 +466,7 @@ READ_ONLY = {
     "plans:objective",
     "plans:reviews_due",
     "checkins:done",
+    "checkins:crisis",
     "discharge:tab",
     "discharge:call_list",
     "discharge:mine",
