@@ -5,6 +5,7 @@ from assessments import views
 app_name = "assessments"
 urlpatterns = [
     path("me/done/", views.mine_done, name="mine_done"),
+    path("me/crisis/<uuid:administration_id>/", views.mine_crisis, name="mine_crisis"),
     path("me/<slug:code>/", views.mine, name="mine"),
     path("<uuid:participant_id>/", views.tab, name="tab"),
     path("<uuid:participant_id>/start/", views.start, name="start"),

@@ -4,6 +4,8 @@ Thin: parse, authorize (the participant_page decorator), call the service, rende
 Scoring happens only in `services.record_administration`.
 """
 
+from uuid import UUID
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -344,7 +346,10 @@ def mine(request: SignedInRequest, code: str) -> HttpResponse:
             return _unavailable(request, exc.message, status=403)
         if administration is not None:
             if administration.critical_flags:
-                return _crisis(request, administration)
+                # At an address of its own, so a reload shows it again instead of resending.
+                return redirect(
+                    "assessments:mine_crisis", administration_id=administration.public_id
+                )
             return redirect("assessments:mine_done")
         context.update(again)
         status = 400
@@ -373,6 +378,36 @@ def _crisis(request: HttpRequest, administration: Administration) -> HttpRespons
         program,
         alerted=who_was_alerted(administration.participant, administration),
     )
+
+
+@serves("GET")
+@login_required
+def mine_crisis(request: SignedInRequest, administration_id: UUID) -> HttpResponse:
+    """The crisis page after a critical answer on the participant's own questionnaire."""
+    if not uses_portal(request.user):
+        return redirect("home")
+    participant = own_record(request.user)
+    if participant is None:
+        return no_record_yet(request)
+    administration = selectors.administration_for(participant, administration_id)
+    if (
+        administration is None
+        or administration.entered_in_error
+        or not administration.critical_flags
+    ):
+        return _unavailable(request, gettext("There is nothing to show at this address."))
+    try:
+        authorize(
+            request.user,
+            participant,
+            Action.VIEW,
+            Scope.CLINICAL,
+            record=administration,
+            details={"page": "assessments:mine_crisis", "instrument": administration.instrument},
+        )
+    except AccessDenied as exc:
+        return _unavailable(request, exc.message, status=403)
+    return _crisis(request, administration)
 
 
 @serves("GET")

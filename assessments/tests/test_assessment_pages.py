@@ -419,6 +419,46 @@ def test_the_participant_answers_on_their_own_account(world, login):
     ).exists()
 
 
+def test_a_critical_answer_s_crisis_page_has_its_own_address_so_a_reload_resends_nothing(
+    world, login
+):
+    """A yes to item 9 redirects to the crisis page: reloading shows it again (audited each
+    time) and the form sent again with its token is refused, so one answer is one
+    questionnaire and one alert."""
+    client = login(world.participant_user)
+    url = reverse("assessments:mine", kwargs={"code": "phq-9"})
+    found = re.search(r'name="form_token" value="([^"]+)"', client.get(url).content.decode())
+    assert found is not None
+    answer = {**posted(answers("phq-9", 1, q9=1)), "form_token": found.group(1)}
+
+    sent = client.post(url, answer)
+
+    row = Administration.objects.get()
+    assert sent.status_code == 302
+    assert sent.url == reverse("assessments:mine_crisis", args=[row.public_id])
+    for _ in range(2):
+        page = client.get(sent.url)
+        assert page.status_code == 200
+        assert "988" in page.content.decode()
+    shown = AuditEvent.objects.filter(details__page="assessments:mine_crisis")
+    assert [e.participant_id for e in shown] == [world.participant.pk] * 2
+    assert client.post(url, answer).status_code == 409
+    assert Administration.objects.count() == 1
+    assert Alert.objects.count() == 1
+
+
+def test_the_crisis_address_opens_only_the_participant_s_own_critical_answer(world, login):
+    client = login(world.participant_user)
+    url = reverse("assessments:mine", kwargs={"code": "phq-9"})
+    client.post(url, posted(answers("phq-9", 1, q9=0)))
+    calm = Administration.objects.get()
+    assert client.get(reverse("assessments:mine_crisis", args=[calm.public_id])).status_code == 404
+    client.post(url, posted(answers("phq-9", 1, q9=1)))
+    alarm = Administration.objects.exclude(pk=calm.pk).get()
+    staff = login(world.therapist).get(reverse("assessments:mine_crisis", args=[alarm.public_id]))
+    assert staff.status_code == 302
+
+
 def test_own_account_page_refuses_paper_forms_and_staff(world, login):
     client = login(world.participant_user)
     assert (

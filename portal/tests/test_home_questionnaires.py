@@ -57,7 +57,7 @@ def test_a_critical_answer_shows_the_crisis_page_at_once_and_alerts_the_primary(
     world, login, program
 ):
     client = login(world.participant_user)
-    response = client.post(reverse("assessments:mine", args=["phq-9"]), PHQ9_ITEM_9)
+    response = client.post(reverse("assessments:mine", args=["phq-9"]), PHQ9_ITEM_9, follow=True)
     text = response.content.decode()
     assert response.status_code == 200
     assert "988" in text and "call or text" in text.lower()
@@ -84,7 +84,9 @@ def test_with_no_one_on_the_case_the_alert_reaches_the_program_leads_and_says_so
     CareTeamMember.objects.filter(episode=world.episode).delete()
     Episode.objects.filter(pk=world.episode.pk).update(primary_clinician=None)
     client = login(world.participant_user)
-    text = client.post(reverse("assessments:mine", args=["phq-9"]), PHQ9_ITEM_9).content.decode()
+    text = client.post(
+        reverse("assessments:mine", args=["phq-9"]), PHQ9_ITEM_9, follow=True
+    ).content.decode()
     alert = Alert.objects.get(participant=world.participant, kind="suicide-risk")
     assert set(alert.assigned_to.all()) == {world.director, world.supervisor}
     assert "Your care team has been alerted" not in text
@@ -96,7 +98,9 @@ def test_when_no_one_at_all_can_be_alerted_the_page_does_not_claim_it(world, log
     Episode.objects.filter(pk=world.episode.pk).update(primary_clinician=None)
     Membership.objects.filter(user__in=[world.director, world.supervisor]).update(is_active=False)
     client = login(world.participant_user)
-    text = client.post(reverse("assessments:mine", args=["phq-9"]), PHQ9_ITEM_9).content.decode()
+    text = client.post(
+        reverse("assessments:mine", args=["phq-9"]), PHQ9_ITEM_9, follow=True
+    ).content.decode()
     assert "has been alerted" not in text
     assert "please reach someone now" in text
     assert "988" in text

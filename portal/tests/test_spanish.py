@@ -78,7 +78,7 @@ def test_the_crisis_page_and_safety_plan_are_in_spanish(world, login, spanish):
     )
     text = (
         login(world.participant_user)
-        .post(reverse("assessments:mine", args=["phq-9"]), PHQ9_ITEM_9)
+        .post(reverse("assessments:mine", args=["phq-9"]), PHQ9_ITEM_9, follow=True)
         .content.decode()
     )
     assert "No tiene que enfrentar esto a solas" in text

@@ -111,7 +111,7 @@ def test_a_critical_answer_shows_the_safety_plan_with_the_crisis_lines(
     world, login, program, confirmed
 ):
     response = login(world.participant_user).post(
-        reverse("assessments:mine", args=["phq-9"]), PHQ9_ITEM_9
+        reverse("assessments:mine", args=["phq-9"]), PHQ9_ITEM_9, follow=True
     )
     text = response.content.decode()
     assert "Your care team has been alerted" in text

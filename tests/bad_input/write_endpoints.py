@@ -432,6 +432,7 @@ READ_ONLY = {
     "participants:print",
     "participants:export",
     "assessments:mine_done",
+    "assessments:mine_crisis",
     "assessments:tab",
     "assessments:start",
     "assessments:result",
