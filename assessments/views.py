@@ -26,7 +26,7 @@ from participants.http import StaffRequest
 from participants.language import answered_in, code_for
 from participants.models import Participant
 from participants.views import chart_context
-from safety.display import crisis_response
+from safety.display import crisis_response, own_crisis_page
 from tandem.errors import AccessDenied, TandemError
 from tandem.methods import serves
 from tandem.views import error_page
@@ -384,30 +384,19 @@ def _crisis(request: HttpRequest, administration: Administration) -> HttpRespons
 @login_required
 def mine_crisis(request: SignedInRequest, administration_id: UUID) -> HttpResponse:
     """The crisis page after a critical answer on the participant's own questionnaire."""
-    if not uses_portal(request.user):
-        return redirect("home")
-    participant = own_record(request.user)
-    if participant is None:
-        return no_record_yet(request)
-    administration = selectors.administration_for(participant, administration_id)
-    if (
-        administration is None
-        or administration.entered_in_error
-        or not administration.critical_flags
-    ):
-        return _unavailable(request, gettext("There is nothing to show at this address."))
-    try:
-        authorize(
-            request.user,
-            participant,
-            Action.VIEW,
-            Scope.CLINICAL,
-            record=administration,
-            details={"page": "assessments:mine_crisis", "instrument": administration.instrument},
-        )
-    except AccessDenied as exc:
-        return _unavailable(request, exc.message, status=403)
-    return _crisis(request, administration)
+
+    def critical(participant: Participant) -> Administration | None:
+        found = selectors.administration_for(participant, administration_id)
+        if found is None or found.entered_in_error or not found.critical_flags:
+            return None
+        return found
+
+    return own_crisis_page(
+        request,
+        page="assessments:mine_crisis",
+        answer_of=critical,
+        show=lambda participant, administration: _crisis(request, administration),
+    )
 
 
 @serves("GET")

@@ -25,6 +25,7 @@ from medications.selectors import taken_on
 from participants.access import Scope, authorize, own_record, uses_portal
 from participants.decorators import no_record_yet
 from participants.models import Participant
+from safety.display import own_crisis_page
 from tandem.errors import AccessDenied, TandemError
 from tandem.methods import serves
 from tandem.views import error_page
@@ -94,31 +95,18 @@ def mine(request: SignedInRequest) -> HttpResponse:
 @login_required
 def crisis(request: SignedInRequest, checkin: UUID) -> HttpResponse:
     """The crisis page after a yes to the safety question, at an address of its own."""
-    if not uses_portal(request.user):
-        return redirect("home")
-    participant = own_record(request.user)
-    if participant is None:
-        return no_record_yet(request)
-    sent = CheckIn.objects.current().filter(participant=participant, public_id=checkin).first()
-    if sent is None or not sent.safety:
-        return error_page(
-            request,
-            gettext("Not found"),
-            gettext("There is nothing to show at this address."),
-            status=404,
-        )
-    try:
-        authorize(
-            request.user,
-            participant,
-            Action.VIEW,
-            Scope.CLINICAL,
-            record=sent,
-            details={"page": "checkins:crisis"},
-        )
-    except AccessDenied as exc:
-        return error_page(request, gettext("Not available"), exc.message, status=403)
-    return crisis_page(request, participant, sent, back_url=reverse("portal:home"))
+    return own_crisis_page(
+        request,
+        page="checkins:crisis",
+        answer_of=lambda participant: (
+            CheckIn.objects.current()
+            .filter(participant=participant, public_id=checkin, safety=True)
+            .first()
+        ),
+        show=lambda participant, sent: crisis_page(
+            request, participant, sent, back_url=reverse("portal:home")
+        ),
+    )
 
 
 @serves("GET")

@@ -5,15 +5,28 @@ the daily check-in) and one tap from the portal home.
 crisis lines, the program's after-hours number, that who was alerted, and the
 participant's confirmed safety plan. `plan_context(participant, program)` gives the same
 data for a page that shows the plan inside its own layout (template `safety/_plan.html`).
+`own_crisis_page(...)` serves such a page at an address of its own after the answer's POST
+redirects there, so a reload shows it again instead of resending the answer.
 Crisis lines: clinical reference §7 (monitoring.crisis).
 """
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import reverse
+from collections.abc import Callable
+from typing import Any
 
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext
+
+from accounts.http import SignedInRequest
+from audit.models import Action
 from monitoring.crisis import CRISIS_LINES
+from participants.access import Scope, authorize, own_record, uses_portal
+from participants.decorators import no_record_yet
+from participants.models import Participant
 from safety.selectors import confirmed_plan
+from tandem.errors import AccessDenied
+from tandem.views import error_page
 
 
 def plan_context(participant, program) -> dict:
@@ -33,3 +46,40 @@ def crisis_response(request: HttpRequest, participant, program, *, alerted: str)
     context["portal_url"] = reverse("portal:home")
     context["alerted"] = alerted
     return render(request, "safety/crisis.html", context)
+
+
+def own_crisis_page(
+    request: SignedInRequest,
+    *,
+    page: str,
+    answer_of: Callable[[Participant], Any],
+    show: Callable[[Participant, Any], HttpResponse],
+) -> HttpResponse:
+    """The crisis page after a participant's own critical answer, shown to that participant
+    only (`answer_of` finds the answer among theirs, or None when it is not a critical one)
+    and audited as a clinical read of the answer each time it is shown."""
+    if not uses_portal(request.user):
+        return redirect("home")
+    participant = own_record(request.user)
+    if participant is None:
+        return no_record_yet(request)
+    answer = answer_of(participant)
+    if answer is None:
+        return error_page(
+            request,
+            gettext("Not found"),
+            gettext("There is nothing to show at this address."),
+            status=404,
+        )
+    try:
+        authorize(
+            request.user,
+            participant,
+            Action.VIEW,
+            Scope.CLINICAL,
+            record=answer,
+            details={"page": page},
+        )
+    except AccessDenied as exc:
+        return error_page(request, gettext("Not available"), exc.message, status=403)
+    return show(participant, answer)
