@@ -4,7 +4,7 @@ every stage: scheduled, sent, answered, on the call list, reached, not reached, 
 A few participants in care are discharged through the real workflow. Idempotent: episodes
 that already have a discharge are left alone. All of it is synthetic demo data."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from discharge import followups, services, summary
 from discharge.handover import open_items
@@ -17,6 +17,8 @@ from discharge.models import (
     FollowUpStatus,
 )
 from discharge.types import TEDS_REASON_OF, TRANSFER_TYPES, DischargeType
+from medications import catalog
+from medications.models import Medication
 from medications.selectors import taken_on
 from participants.demo import DemoContext
 from participants.models import LEFT_AFTER_ADMISSION_STATUSES, Episode, EpisodeStatus
@@ -143,6 +145,7 @@ def _discharge_in_care(context: DemoContext) -> int:
             for item in open_items(episode.participant)
         }
         kind = DischargeType.COMPLETED if made != 1 else DischargeType.TRANSFERRED_UP
+        taken = taken_on(episode.participant, on)
         services.discharge(
             episode,
             by=by,
@@ -158,8 +161,8 @@ def _discharge_in_care(context: DemoContext) -> int:
                 "first_appointment_on": on + timedelta(days=4),
                 "first_appointment_at": time(9, 30),
                 "first_appointment_place": "Riverside Outpatient Clinic (synthetic)",
-                "on_moud": made == 0,
-                "medications": medications_at(episode.participant, on),
+                "on_moud": any(m.group == catalog.OUD for m in taken),
+                "medications": medications_listed(taken),
             },
             follow_up_consent=True,
             channel=FollowUpChannel.TEXT,
@@ -170,10 +173,10 @@ def _discharge_in_care(context: DemoContext) -> int:
     return made
 
 
-def medications_at(participant, on: date) -> str:
+def medications_listed(taken: list[Medication]) -> str:
     """The aftercare plan's medications: the list as taken on the day of discharge, one a
     line, so the plan agrees with the summary's medications at discharge."""
-    rows = sorted(taken_on(participant, on), key=lambda m: (m.name, m.pk))
+    rows = sorted(taken, key=lambda m: (m.name, m.pk))
     return "\n".join(f"{m.name} {m.dose}".strip() for m in rows)
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from discharge.models import Discharge
+from medications import catalog
 from medications.selectors import taken_on
 
 pytestmark = pytest.mark.usefixtures("demo_mode")
@@ -24,3 +25,20 @@ def test_the_demo_s_aftercare_plans_carry_the_medications_taken_at_discharge(db)
         assert sorted(plan.splitlines()) == sorted(f"{m.name} {m.dose}" for m in taken)
         with_medications += bool(taken)
     assert with_medications
+
+
+def test_the_demo_s_aftercare_plans_say_moud_only_for_those_taking_it(db):
+    """The plan's "on medication for opioid use disorder" follows the participant's own list
+    on the day of discharge (buprenorphine, methadone or naltrexone), so the medication-gap
+    flag and the follow-up question are about someone who takes it."""
+    call_command("seed_demo", "--participants", "30", "--quiet-logins")
+    discharges = Discharge.objects.filter(reason__startswith="Synthetic demo: left").select_related(
+        "participant", "aftercare"
+    )
+    seen = set()
+    for record in discharges:
+        taken = taken_on(record.participant, record.discharged_on)
+        on_moud = any(m.group == catalog.OUD for m in taken)
+        assert record.aftercare.on_moud == on_moud, [m.name for m in taken]
+        seen.add(on_moud)
+    assert seen == {True, False}
