@@ -14,7 +14,12 @@ class AttendanceConfig(AppConfig):
         from participants.chart import TABS, ChartTab
         from participants.demo import SEEDERS, Seeder
         from participants.export import SECTIONS, Section
-        from scheduling.services import ATTENDANCE_PROBES, CANCELLATION, ENROLMENTS_CHANGED
+        from scheduling.services import (
+            ATTENDANCE_PROBES,
+            ATTENDED_MINUTES,
+            CANCELLATION,
+            ENROLMENTS_CHANGED,
+        )
         from scheduling.session_links import SESSION_LINKS
         from tandem.navigation import ITEMS, NavItem
 
@@ -42,6 +47,7 @@ class AttendanceConfig(AppConfig):
         )
         CANCELLATION.register(hooks.on_cancellation)
         ATTENDANCE_PROBES.register(hooks.sessions_with_attendance)
+        ATTENDED_MINUTES.register(hooks.attended_minutes)
         ENROLMENTS_CHANGED.register(hooks.on_enrolments_changed)
         SESSION_LINKS.register(hooks.roll_call_link)
         SEEDERS.register(Seeder(60, "attendance history", demo.seed_attendance))

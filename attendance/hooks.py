@@ -39,6 +39,16 @@ def sessions_with_attendance(session_ids: list[int]) -> set[int]:
     )
 
 
+def attended_minutes(participant_id: int, session_ids: list[int]) -> dict[int, int]:
+    """The minutes each of these sessions' roll calls in force records the participant
+    attending, for the mid-week placement's count of the week so far."""
+    return dict(
+        weekly.counted(
+            Attendance.objects.filter(participant_id=participant_id, session_id__in=session_ids)
+        ).values_list("session_id", "minutes")
+    )
+
+
 def roll_call_link(user: Any, session: Session) -> SessionLink | None:
     """The session page's way to its roll call, for whoever may see that roll call; for a
     cancelled session, to who was told and their make-up options instead."""

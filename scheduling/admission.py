@@ -6,6 +6,7 @@ the remaining group sessions with their free seats, and the clinician's still-fr
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count
@@ -40,12 +41,16 @@ class MidweekAdmission:
 
     @property
     def summary(self) -> dict:
+        """The week as a whole: `minutes` and `required` include what it already held."""
         rows = self.result.get("participants", {})
-        row: dict[str, object] = next(iter(rows.values()), {})
+        row: dict[str, Any] = next(iter(rows.values()), {})
+        week = self.problem.get("week_so_far", {})
+        already = week.get("minutes", 0)
         return {
             "sessions": len(self.enrolments),
-            "minutes": row.get("scheduled_minutes", 0),
-            "required": row.get("required_minutes", 0),
+            "already": already,
+            "minutes": already + row.get("scheduled_minutes", 0),
+            "required": week.get("required", row.get("required_minutes", 0)),
             "reasons": row.get("reasons", []),
             "notes": self.notes,
         }

@@ -5,6 +5,7 @@ and "staff-<user pk>" for staff, so the problem (stored on the run) holds no nam
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, TypedDict
 
@@ -22,6 +23,7 @@ from scheduling.models import (
     StaffHours,
 )
 from scheduling.selectors import program_weekdays
+from scheduling.services import attended_minutes
 from scheduling.solver import parse_problem
 from scheduling.solver.analysis import Analysis
 from scheduling.weeks import prorated_minutes, week_bounds
@@ -305,6 +307,42 @@ def _kept_spans(participant, program, monday: date, now: datetime) -> list[tuple
     return spans
 
 
+@dataclass(frozen=True)
+class WeekSoFar:
+    """The part of a participant's week an admission run leaves in place."""
+
+    minutes: int
+    """Attended as the roll call says, or the session's minutes where no roll call is in yet
+    (under way, still to come, or over and waiting for its roll call)."""
+    individual: bool
+    """Whether it holds an individual session they did not miss: the solver's one a week."""
+
+
+def week_so_far(participant, program, monday: date, now: datetime) -> WeekSoFar:
+    """What the participant has had, has under way and still has booked this week, not
+    counting the future schedule enrolments the run replaces; missed sessions count nothing."""
+    rows = list(
+        Enrolment.objects.filter(
+            participant=participant,
+            session__program=program,
+            session__status=Session.Status.SCHEDULED,
+            session__date__gte=monday,
+            session__date__lt=monday + timedelta(days=7),
+        ).values_list(
+            "session_id", "session__starts_at", "session__minutes", "session__kind", "source"
+        )
+    )
+    recorded = attended_minutes(participant.pk, [row[0] for row in rows])
+    minutes, individual = 0, False
+    for pk, starts_at, length, kind, source in rows:
+        if pk not in recorded and starts_at > now and source == Enrolment.Source.SCHEDULE:
+            continue  # replaced by this run
+        counted = recorded.get(pk, length)
+        minutes += counted
+        individual = individual or (kind == Session.Kind.INDIVIDUAL and counted > 0)
+    return WeekSoFar(minutes, individual)
+
+
 def build_admission_problem(
     episode: Episode, now: datetime
 ) -> tuple[dict, dict[str, "SessionWithTaken"], list[str]]:
@@ -316,7 +354,9 @@ def build_admission_problem(
     availability minus the sessions of theirs that stay (one under way, a make-up, a drop-in).
     Pinned groups stay pinned where a remaining session fits; the third value says, in words,
     which pins could not be kept.
-    The requirement is pro-rated for the days left after admission.
+    The solver's rule for a week holds for the whole week: the requirement (pro-rated for
+    the days left after admission) is cut by the minutes the week already holds
+    (`week_so_far`), and no individual session is offered when the week already has its one.
     """
     program = episode.program
     tz = program.tz
@@ -339,7 +379,8 @@ def build_admission_problem(
     by_id = {str(s.public_id): s for s in sessions if s.capacity > s.taken}
     profile = profile_of(episode)
     preferences = list(profile.preferences.select_related("group")) if profile.pk else []
-    staff = individual_staff_id(profile, episode)
+    so_far = week_so_far(participant, program, monday, now)
+    staff = None if so_far.individual else individual_staff_id(profile, episode)
     windows = (
         [(w.weekday, w.start_time, w.end_time) for w in profile.windows.all()] if profile.pk else []
     )
@@ -409,7 +450,7 @@ def build_admission_problem(
         "participants": [
             {
                 "id": str(participant.public_id),
-                "required_minutes": required,
+                "required_minutes": max(0, required - so_far.minutes),
                 "mode": profile.mode,
                 "max_days": profile.max_days,
                 "availability": [_window_json(*w) for w in future_windows],
@@ -423,6 +464,12 @@ def build_admission_problem(
             }
         ],
         "current": {},
+        # Not read by the solver: the placement's message says what the week already held.
+        "week_so_far": {
+            "minutes": so_far.minutes,
+            "individual": so_far.individual,
+            "required": required,
+        },
     }
     # Keep a pin where a remaining session of the group is one the solver counts as
     # attendable for them (window, mode, not excluded); name the pins that cannot be kept.

@@ -55,6 +55,13 @@ AttendanceProbe = Callable[[list[int]], set[int]]
 ATTENDANCE_PROBES: Hook[AttendanceProbe] = Hook("scheduling.attendance_probes")
 
 
+# Returns, for the session pks given where the participant (the first argument, a pk) has a
+# roll call in force, the minutes it records them attending (0 when they were absent). The
+# attendance module registers one.
+AttendedMinutes = Callable[[int, list[int]], dict[int, int]]
+ATTENDED_MINUTES: Hook[AttendedMinutes] = Hook("scheduling.attended_minutes")
+
+
 # Called as hook(participant_ids, first_day, last_day) inside the transaction of a write that
 # changed these participants' enrolments, or their sessions' status, time or minutes, dated
 # first_day to last_day; attendance keeps its weekly dose totals current with it.
@@ -76,6 +83,16 @@ def sessions_with_attendance(session_ids: Iterable[int]) -> set[int]:
     found: set[int] = set()
     for probe in ATTENDANCE_PROBES.implementations():
         found |= probe(ids) if ids else set()
+    return found
+
+
+def attended_minutes(participant_id: int, session_ids: Iterable[int]) -> dict[int, int]:
+    """Minutes the roll call records this participant attending, by session pk, for the
+    sessions among `session_ids` that have one (per the attendance module)."""
+    ids = list(session_ids)
+    found: dict[int, int] = {}
+    for hook in ATTENDED_MINUTES.implementations():
+        found.update(hook(participant_id, ids) if ids else {})
     return found
 
 

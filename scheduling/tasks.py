@@ -206,13 +206,24 @@ def run_admission(run_id: int) -> None:
         _finish(run_id, ScheduleRun.Status.FAILED, CRASHED)
         return
     summary = admission.summary
+    already = (
+        f", counting the {summary['already']} already attended or booked"
+        if summary["already"]
+        else ""
+    )
+    individual = (
+        ["Their individual session this week is already booked, so no other was added."]
+        if admission.problem.get("week_so_far", {}).get("individual")
+        else []
+    )
     _finish(
         run_id,
         ScheduleRun.Status.PUBLISHED,
         " ".join(
             [
                 f"Placed in {_count(summary['sessions'], 'session')}: {summary['minutes']} of "
-                f"{summary['required']} minutes this week.",
+                f"{summary['required']} minutes this week{already}.",
+                *individual,
                 *summary["notes"],
             ]
         ),

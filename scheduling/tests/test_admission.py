@@ -6,12 +6,15 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from attendance.models import AttendanceStatus
+from attendance.services import record_attendance
 from audit.models import AuditEvent
 from conftest import run_queued_tasks
 from scheduling import publishing
 from scheduling.admission import request_midweek_admission, schedule_new_admission
 from scheduling.models import Enrolment, GroupPreference, ScheduleRun, Session
-from scheduling.tests.conftest import MONDAY, admit, set_windows
+from scheduling.publishing import individual_session
+from scheduling.tests.conftest import MONDAY, admit, held_session, set_windows
 from scheduling.weeks import local_instant
 from tandem.errors import InvalidInput
 
@@ -220,3 +223,114 @@ def test_the_finished_admission_run_counts_its_sessions_in_words(world, calendar
     run.refresh_from_db()
     assert run.status == ScheduleRun.Status.PUBLISHED
     assert run.message.startswith(("Placed in 1 session:", "Placed in 2 sessions:"))
+
+
+def _booked_monday(world, calendar, episode) -> tuple[Session, Session]:
+    """Monday's morning group (180 min) and a 50-minute individual at 13:00, both theirs."""
+    group = Session.objects.filter(group=calendar.morning[0], date=MONDAY).first() or (
+        held_session(world, calendar.morning[0], MONDAY)
+    )
+    individual = individual_session(
+        world.program,
+        MONDAY,
+        {"start": "13:00", "minutes": 50, "staff": f"staff-{world.therapist.pk}"},
+        "in_person",
+    )
+    individual.save()
+    individual.staff.set([world.therapist])
+    for session in (group, individual):
+        Enrolment.objects.create(
+            session=session,
+            participant=episode.participant,
+            episode=episode,
+            source=Enrolment.Source.SCHEDULE,
+        )
+    return group, individual
+
+
+@pytest.mark.parametrize(
+    ("individual_status", "left", "offered"),
+    [
+        (AttendanceStatus.PRESENT, 540 - 180 - 50, False),  # the week's one individual is used
+        (AttendanceStatus.UNEXCUSED, 540 - 180, True),  # missed: nothing counted, one offered
+    ],
+)
+def test_placement_counts_what_the_week_already_held(
+    world, calendar, published, individual_status, left, offered
+):
+    episode = admit(world, "T-20005", "Sam")  # in care all week, placed again on Tuesday
+    set_windows(episode, WEEKDAY_MORNINGS)
+    group, individual = _booked_monday(world, calendar, episode)
+    with time_machine.travel(local_instant(world.program, MONDAY, time(15))):
+        record_attendance(
+            group,
+            episode.participant,
+            status=AttendanceStatus.PRESENT,
+            by=world.therapist,
+            expected_version=0,
+        )
+        record_attendance(
+            individual,
+            episode.participant,
+            status=individual_status,
+            by=world.therapist,
+            expected_version=0,
+        )
+    tuesday = local_instant(world.program, MONDAY + timedelta(days=1), time(0))
+
+    admission = schedule_new_admission(episode, by=world.therapist, now=tuesday)
+
+    row = admission.problem["participants"][0]
+    assert row["required_minutes"] == left
+    assert (row["individual"] is not None) is offered
+    individuals = Session.objects.filter(
+        enrolments__participant=episode.participant, kind=Session.Kind.INDIVIDUAL
+    )
+    assert individuals.count() == (2 if offered else 1)
+    assert individual in individuals
+    assert admission.summary["required"] == 540
+    assert admission.summary["already"] == 540 - left
+
+
+def test_a_session_still_booked_this_week_counts_towards_the_hours(world, calendar, published):
+    """Added by hand for Friday, it stays and its minutes are no longer sought."""
+    episode = admit(world, "T-20006", "Jo")
+    set_windows(episode, WEEKDAY_MORNINGS, individual_minutes=0)
+    friday = Session.objects.get(group=calendar.morning[2], date=MONDAY + timedelta(days=4))
+    Enrolment.objects.create(
+        session=friday,
+        participant=episode.participant,
+        episode=episode,
+        source=Enrolment.Source.HAND,
+    )
+    tuesday = local_instant(world.program, MONDAY + timedelta(days=1), time(0))
+
+    admission = schedule_new_admission(episode, by=world.therapist, now=tuesday)
+
+    assert admission.problem["participants"][0]["required_minutes"] == 540 - 180
+    assert friday.enrolments.filter(participant=episode.participant).exists()
+    assert admission.summary["minutes"] >= 180
+
+
+def test_the_message_counts_what_the_week_already_held(world, calendar, published):
+    episode = admit(world, "T-20007", "Rae")
+    set_windows(episode, WEEKDAY_MORNINGS)
+    group, individual = _booked_monday(world, calendar, episode)
+    with time_machine.travel(local_instant(world.program, MONDAY, time(15))):
+        for session in (group, individual):
+            record_attendance(
+                session,
+                episode.participant,
+                status=AttendanceStatus.PRESENT,
+                by=world.therapist,
+                expected_version=0,
+            )
+    tuesday = local_instant(world.program, MONDAY + timedelta(days=1), time(0))
+    with time_machine.travel(tuesday):
+        run = request_midweek_admission(episode, by=world.therapist)
+        run_queued_tasks()
+
+    run.refresh_from_db()
+    assert run.status == ScheduleRun.Status.PUBLISHED
+    assert "of 540 minutes this week, counting the 230 already attended or booked." in run.message
+    assert "Their individual session this week is already booked" in run.message
