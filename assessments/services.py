@@ -4,6 +4,7 @@ Views and the API never score: they hand the raw answers to `record_administrati
 which asks `assessments.scoring.score()` and stores its result unchanged.
 """
 
+import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -208,15 +209,17 @@ def record_administration(
     except ScoringError as exc:
         raise InvalidAnswers(exc.errors) from None
 
+    answer_id = uuid.uuid4()
     with transaction.atomic():
         if link_visit is not None:
-            link_visit.spend(details={"instrument": instrument.code})
+            link_visit.spend(answer=answer_id, details={"instrument": instrument.code})
         if supersedes is not None:
             episode_id = supersedes.episode_id
         else:
             episode = current_episode(participant)
             episode_id = episode.pk if episode is not None else None
         administration = Administration(
+            public_id=answer_id,
             participant=participant,
             episode_id=episode_id,
             instrument=instrument.code,

@@ -176,7 +176,7 @@ def record_checkin(
     validate(checkin)
     with transaction.atomic():
         if link_visit is not None:
-            link_visit.spend()
+            link_visit.spend(answer=checkin.public_id)
         episode = current_episode(participant)
         checkin.episode = episode if episode is not None and episode.is_open else None
         # The rules look at this stay's check-ins only: a run of craving or use at the end of

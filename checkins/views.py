@@ -19,6 +19,7 @@ from checkins import selectors, services
 from checkins.crisis import crisis_page
 from checkins.forms import CheckInForm
 from checkins.models import CheckIn, Via
+from links.models import SingleUseLink
 from links.registry import TARGETS, LinkTarget
 from links.services import LinkUnavailable, LinkVisit
 from medications.selectors import taken_on
@@ -130,5 +131,16 @@ def handle_link(request: HttpRequest, visit: LinkVisit) -> HttpResponse:
     return render(request, "checkins/mine.html", _page(form))
 
 
+def critical_link_answer(link: SingleUseLink) -> CheckIn | None:
+    """The check-in a spent link stored, when it said yes to the safety question."""
+    return (
+        CheckIn.objects.current()
+        .filter(participant=link.participant, public_id=link.answer_id, safety=True)
+        .first()
+    )
+
+
 def register_link_target() -> None:
-    TARGETS.register(LinkTarget("checkin", "daily check-in", handle_link))
+    TARGETS.register(
+        LinkTarget("checkin", "daily check-in", handle_link, critical_answer=critical_link_answer)
+    )

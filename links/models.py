@@ -28,6 +28,9 @@ class SingleUseLink(TimeStamped):
     opened_at = models.DateTimeField(null=True, blank=True)
     used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    answer_id = models.UUIDField(
+        null=True, blank=True, help_text="Public id of the record the answer stored."
+    )
 
     class Meta:
         indexes = [models.Index(fields=["participant", "target", "issued_at"])]

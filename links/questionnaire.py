@@ -4,7 +4,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from assessments import forms, selectors, services
-from assessments.models import Mode
+from assessments.models import Administration, Mode
+from links.models import SingleUseLink
 from links.registry import TARGETS, LinkTarget
 from links.services import LinkUnavailable, LinkVisit
 from monitoring.crisis import CRISIS_LINES
@@ -37,6 +38,16 @@ def crisis_page(request: HttpRequest, participant, administration) -> HttpRespon
             "alerted": who_was_alerted(participant, administration),
         },
     )
+
+
+def critical_answer(link: SingleUseLink) -> Administration | None:
+    """The questionnaire a spent link stored, when one of its answers was critical."""
+    administration = (
+        Administration.objects.current()
+        .filter(participant=link.participant, public_id=link.answer_id)
+        .first()
+    )
+    return administration if administration and administration.critical_flags else None
 
 
 def handle(request: HttpRequest, visit: LinkVisit) -> HttpResponse:
@@ -81,4 +92,6 @@ def handle(request: HttpRequest, visit: LinkVisit) -> HttpResponse:
 
 
 def register() -> None:
-    TARGETS.register(LinkTarget(KIND, "questionnaire", handle, check_ref))
+    TARGETS.register(
+        LinkTarget(KIND, "questionnaire", handle, check_ref, critical_answer=critical_answer)
+    )

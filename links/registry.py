@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponse
 
@@ -18,6 +18,7 @@ from participants.access import Scope
 from tandem.hooks import Hook
 
 if TYPE_CHECKING:
+    from links.models import SingleUseLink
     from links.services import LinkVisit
 
 
@@ -31,6 +32,9 @@ class LinkTarget:
     # The part of the record an answer is written to: the closed chart after discharge
     # refuses a link to the clinical part and keeps the aftercare part open.
     scope: Scope = Scope.CLINICAL
+    # The answer a spent link took, when it was a critical one (a yes to the safety question):
+    # the link's page then shows the crisis lines again instead of "no longer works".
+    critical_answer: Callable[[SingleUseLink], Any | None] = lambda link: None
 
 
 # A module adds a target from its AppConfig.ready(): TARGETS.register(LinkTarget(...)).

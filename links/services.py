@@ -10,6 +10,8 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
 
 from django.db import transaction
 from django.urls import reverse
@@ -151,8 +153,9 @@ class LinkVisit:
     def participant(self) -> Participant:
         return self.link.participant
 
-    def spend(self, *, details: dict | None = None) -> None:
-        """Use the link up; call inside the transaction that stores the answer.
+    def spend(self, *, answer: UUID | None = None, details: dict | None = None) -> None:
+        """Use the link up; call inside the transaction that stores the answer, whose public
+        id is `answer` (kept, so a critical answer's crisis page can be shown again).
 
         The update is conditional, so two answers sent at once store one: the second
         raises LinkUnavailable and its transaction rolls back. The closed chart is asked
@@ -165,11 +168,12 @@ class LinkVisit:
         if not decision.allowed:
             raise LinkClosed(self.participant, decision)
         spent = SingleUseLink.objects.filter(pk=self.link.pk, **_usable(self.now)).update(
-            used_at=self.now
+            used_at=self.now, answer_id=answer
         )
         if spent != 1:
             raise LinkUnavailable()
         self.link.used_at = self.now
+        self.link.answer_id = answer
         record_event(
             actor=None,
             event_type="link.used",
@@ -204,6 +208,57 @@ def open_link(token: str, *, method: str | None, now: datetime | None = None) ->
                 details={"target": link.target, "ref": link.target_ref},
             )
     return LinkVisit(link, decision, now)
+
+
+@dataclass(frozen=True)
+class SpentAfterCrisis:
+    """A link that took a critical answer, opened again: its page shows the crisis lines."""
+
+    link: SingleUseLink
+    answer: Any
+
+    @property
+    def participant(self) -> Participant:
+        return self.link.participant
+
+
+def open_spent_after_crisis(token: str, *, now: datetime | None = None) -> SpentAfterCrisis | None:
+    """The link this token opened, when it was used within the last day for a critical
+    answer (a yes to the safety question): someone in crisis who reloads the page must find
+    the crisis lines again. Nothing can be answered through it; each showing is audited as
+    the link's opening. None for any other token, and once the participant has left care."""
+    now = now or timezone.now()
+    if not token or len(token) > 100:
+        return None
+    link = (
+        SingleUseLink.objects.filter(
+            token_hash=token_hash(token),
+            participant__entered_in_error_at__isnull=True,
+            revoked_at__isnull=True,
+            answer_id__isnull=False,
+            used_at__gt=now - LIFETIME,
+        )
+        .select_related("participant")
+        .first()
+    )
+    target = get_target(link.target) if link is not None else None
+    if link is None or target is None:
+        return None
+    answer = target.critical_answer(link)
+    if answer is None:
+        return None
+    decision = link_holder_decision(link.participant, link.target, target.scope)
+    if not decision.allowed:
+        return None
+    record_event(
+        actor=None,
+        event_type="link.opened",
+        decision=decision,
+        participant=link.participant,
+        record=link,
+        details={"target": link.target, "ref": link.target_ref, "spent": True},
+    )
+    return SpentAfterCrisis(link, answer)
 
 
 def audit_refused(link: SingleUseLink, decision: Decision, *, opening: bool) -> None:

@@ -15,8 +15,11 @@ from django.views.decorators.csrf import csrf_protect
 from audit.context import counting_events
 from links import services
 from links.registry import target_for
+from monitoring.crisis import CRISIS_LINES
+from monitoring.selectors import who_was_alerted
 from participants.language import code_for
-from participants.selectors import program_zone
+from participants.selectors import current_episode, program_zone
+from safety.selectors import confirmed_plan
 from tandem.methods import serves
 
 
@@ -31,6 +34,27 @@ def unavailable(
         "links/unavailable.html",
         {"message": message, "other_languages": others if everyone else []},
         status=status,
+    )
+
+
+def crisis_again(request: HttpRequest, spent: services.SpentAfterCrisis) -> HttpResponse:
+    """A spent link's page after a critical answer: the crisis lines, the program's line and
+    who was alerted, as on the crisis page the answer showed, with nothing of what was
+    answered. The safety plan is the participant's own words, so it stays behind sign-in."""
+    participant = spent.participant
+    episode = current_episode(participant)
+    program = episode.program if episode is not None else None
+    return render(
+        request,
+        "links/crisis.html",
+        {
+            "crisis_lines": CRISIS_LINES,
+            "after_hours_phone": program.after_hours_phone if program else "",
+            "program_name": program.name if program else "",
+            "alerted": who_was_alerted(participant, spent.answer),
+            "spent": True,
+            "has_safety_plan": confirmed_plan(participant) is not None,
+        },
     )
 
 
@@ -52,7 +76,17 @@ def open_link(request: HttpRequest, token: str) -> HttpResponse:
             response.headers.setdefault("Content-Language", translation.get_language())
         return _private(response)
     except services.LinkUnavailable as exc:
-        return _private(unavailable(request, exc.message, everyone=True))
+        spent = services.open_spent_after_crisis(token)
+        if spent is None:
+            return _private(unavailable(request, exc.message, everyone=True))
+        # A reload (or the answer sent again) after a critical answer: the crisis lines again.
+        with (
+            translation.override(code_for(spent.participant.preferred_language)),
+            timezone.override(program_zone(spent.participant)),
+        ):
+            response = crisis_again(request, spent)
+            response.headers.setdefault("Content-Language", translation.get_language())
+        return _private(response)
     target = target_for(visit.link.target)
     # The page speaks the language the participant's record names (participants.language),
     # and tells the time of their program: nobody is signed in to set the zone for it.

@@ -12,6 +12,7 @@ from checkins.models import CheckIn
 from checkins.services import record_checkin
 from links.services import issue_link
 from monitoring.models import Alert
+from safety.services import confirm, save_draft
 
 CHICAGO = ZoneInfo("America/Chicago")
 FORM_CALM = {"mood": "6", "craving": "2", "used": "no", "safety": "no", "hours_slept": "7"}
@@ -343,3 +344,27 @@ def test_hours_slept_out_of_range_is_told_in_plain_words(world, participant_clie
         assert "Write the hours you slept as a number from 0 to 24, for example 7 or 6.5." in body
         assert "Ensure this value" not in body
     assert CheckIn.objects.count() == 0
+
+
+def test_a_reload_after_a_link_s_safety_yes_shows_crisis_lines_but_not_the_plan(world, client):
+    """The plan is the participant's own words: the spent link offers sign-in to see it."""
+    draft = save_draft(
+        world.participant,
+        by=world.therapist,
+        steps={"warning_signs": "I stop answering the phone"},
+        expected_version=None,
+    )
+    confirm(
+        draft, by=world.therapist, expected_version=draft.version, written_with_participant=True
+    )
+    issued = issue_link(world.participant, "checkin")
+    answered = client.post(issued.path, {**FORM_CALM, "safety": "yes"}).content.decode()
+    assert "I stop answering the phone" in answered
+    response = client.get(issued.path)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "You do not have to face this alone" in body
+    assert "988" in body
+    assert '<a class="button" href="/accounts/login/">Sign in to see your safety plan</a>' in body
+    assert "I stop answering the phone" not in body
+    assert CheckIn.objects.count() == 1

@@ -9,7 +9,14 @@ from accounts.models import Membership
 from assessments.models import Administration
 from audit.models import AuditEvent
 from links.models import SingleUseLink
-from links.services import LinkUnavailable, find_usable, issue_link, revoke, token_hash
+from links.services import (
+    LinkUnavailable,
+    find_usable,
+    issue_link,
+    open_spent_after_crisis,
+    revoke,
+    token_hash,
+)
 from monitoring.models import Alert
 from participants.models import CareTeamMember, Episode
 from participants.services import mark_entered_in_error
@@ -206,3 +213,54 @@ def test_a_link_to_a_record_entered_in_error_no_longer_works(client, world, issu
 
     assert Administration.objects.count() == 0
     assert AuditEvent.objects.filter(event_type__startswith="link.").count() == opened
+
+
+def test_a_reload_after_a_critical_answer_shows_the_crisis_lines_again(client, world, issued):
+    """Someone in crisis who reloads the page finds the crisis lines again, not "no longer
+    works"; the link takes no second answer and the page shows nothing of what was answered."""
+    world.program.after_hours_phone = "(555) 010-0100"
+    world.program.save(update_fields=["after_hours_phone"])
+    client.post(issued.path, {**PHQ9_CALM, "item-9": "2"})
+    for response in (client.get(issued.path), client.post(issued.path, PHQ9_CALM)):
+        assert response.status_code == 200
+        assert response["Cache-Control"] == "no-store"
+        body = response.content.decode()
+        assert "You do not have to face this alone" in body
+        assert "This link does not work any more" not in body
+        assert "988" in body
+        assert "Your care team has been alerted" in body
+        assert "call (555) 010-0100" in body
+        assert '<a class="button" href="/accounts/login/">Sign in to my portal</a>' in body
+        assert world.participant.legal_last_name not in body
+        assert "Patient Health Questionnaire" not in body
+        assert "<form" not in body
+    assert Administration.objects.count() == 1
+    assert Alert.objects.filter(participant=world.participant, kind="suicide-risk").count() == 1
+    again = AuditEvent.objects.filter(event_type="link.opened", details__spent=True)
+    assert again.count() == 2
+    assert {e.participant_id for e in again} == {world.participant.pk}
+
+
+def test_a_reload_after_a_calm_answer_says_the_link_no_longer_works(client, world, issued):
+    client.post(issued.path, PHQ9_CALM)
+    response = client.get(issued.path)
+    assert response.status_code == 410
+    assert "You do not have to face this alone" not in response.content.decode()
+
+
+def test_the_crisis_lines_come_back_for_a_day_after_the_answer(client, world, issued):
+    client.post(issued.path, {**PHQ9_CALM, "item-9": "2"})
+    used_at = SingleUseLink.objects.get().used_at
+    assert used_at is not None
+    assert open_spent_after_crisis(issued.token, now=used_at + timedelta(hours=23)) is not None
+    assert open_spent_after_crisis(issued.token, now=used_at + timedelta(hours=25)) is None
+
+
+def test_a_spent_link_s_crisis_page_speaks_the_participant_s_language(client, world, issued):
+    world.participant.preferred_language = "Spanish"
+    world.participant.save(update_fields=["preferred_language"])
+    client.post(issued.path, {**PHQ9_CALM, "item-9": "2"})
+    response = client.get(issued.path)
+    assert response["Content-Language"] == "es"
+    assert "Entrar a mi portal" in response.content.decode()
+    assert "Este enlace ya se usó" in response.content.decode()
