@@ -14,7 +14,7 @@ class AudittrailConfig(AppConfig):
     def ready(self) -> None:
         from audittrail.views import reads_audit_trail
         from participants.access import register_page
-        from tandem.navigation import ITEMS, NavItem
+        from tandem.navigation import ITEMS, MORE, NavItem
 
         register_page("audit:trail", reads_audit_trail)
-        ITEMS.register(NavItem("Audit", "audit:trail", order=95))
+        ITEMS.register(NavItem("Audit", "audit:trail", order=95, menu=MORE))

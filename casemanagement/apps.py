@@ -16,6 +16,8 @@ class CasemanagementConfig(AppConfig):
             ChartTab("casemanagement", "Case management", "casemanagement:tab", Scope.CLINICAL, 85)
         )
         register_page("casemanagement:directory", lambda user: bool(staff_roles(user)))
-        navigation.ITEMS.register(navigation.NavItem("Resources", "casemanagement:directory", 40))
+        navigation.ITEMS.register(
+            navigation.NavItem("Resources", "casemanagement:directory", 40, navigation.MORE)
+        )
         notices.NOTICES.register(views.schedule_notice)
         SEEDERS.register(Seeder(75, "case management", demo.seed))

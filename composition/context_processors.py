@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from participants.access import may_open
-from tandem.navigation import ITEMS, NavItem
+from tandem.navigation import ITEMS, Menu, NavItem, arrange
 
 
 def tandem(request: HttpRequest) -> dict:
@@ -41,21 +41,18 @@ def _shell(script_prefix: str) -> dict[str, str]:
 
 
 def nav_links(user, path: str, script_prefix: str) -> SafeString:
-    """The top bar's links as HTML, the page being shown marked current, the items of a
-    menu gathered where its first one stands: each link is built and escaped once per
-    process, rather than by the template link by link on every page."""
+    """The top bar's links as HTML, the page being shown marked current, laid out by
+    `navigation.arrange`: each link is built and escaped once per process, rather than by
+    the template link by link on every page."""
     shown = [item for item in ITEMS.implementations() if may_open(user, item.url_name)]
-    menus: dict[str, list[NavItem]] = {}
-    for item in shown:
-        if item.menu:
-            menus.setdefault(item.menu, []).append(item)
-    html: list[str] = []
-    for item in shown:
-        if not item.menu:
-            html.append(_link(item, script_prefix, path))
-        elif item is menus[item.menu][0]:
-            html.append(_menu(item.menu, menus[item.menu], script_prefix, path))
-    return mark_safe("\n".join(html))
+    return mark_safe(
+        "\n".join(
+            _menu(entry.name, entry.items, script_prefix, path)
+            if isinstance(entry, Menu)
+            else _link(entry, script_prefix, path)
+            for entry in arrange(shown)
+        )
+    )
 
 
 def _link(item: NavItem, script_prefix: str, path: str) -> str:
@@ -65,12 +62,15 @@ def _link(item: NavItem, script_prefix: str, path: str) -> str:
 
 def _menu(name: str, members: list[NavItem], script_prefix: str, path: str) -> str:
     """A button opening the menu's links; no script is needed to open it, and it says
-    when the page shown is one of them."""
-    current = any(_url(item.url_name, script_prefix) == path for item in members)
+    when the page shown is one of them, in bold and, to a screen reader, by name."""
+    current = [item for item in members if _url(item.url_name, script_prefix) == path]
     return format_html(
-        '<details class="navmenu"><summary{}>{}</summary><div>{}</div></details>',
+        '<details class="navmenu"><summary{}>{}{}</summary><div>{}</div></details>',
         mark_safe(' class="current"') if current else "",
         name,
+        format_html('<span class="visually-hidden">: {}, the page shown</span>', current[0].label)
+        if current
+        else "",
         mark_safe("".join(_link(item, script_prefix, path) for item in members)),
     )
 

@@ -24,7 +24,9 @@ class DischargeConfig(AppConfig):
             "discharge:call_list",
             lambda user: any(may(user, "follow_up.call", org) for org in organizations_of(user)),
         )
-        navigation.ITEMS.register(navigation.NavItem("Follow-up calls", "discharge:call_list", 60))
+        navigation.ITEMS.register(
+            navigation.NavItem("Follow-up calls", "discharge:call_list", 60, navigation.MORE)
+        )
         from discharge import demo
         from participants.demo import SEEDERS, Seeder
 

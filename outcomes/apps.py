@@ -21,7 +21,9 @@ class OutcomesConfig(AppConfig):
         from tandem import lifecycle, navigation
 
         register_page("outcomes:board", access.reads_outcomes)
-        navigation.ITEMS.register(navigation.NavItem("Outcomes", "outcomes:board", 30))
+        navigation.ITEMS.register(
+            navigation.NavItem("Outcomes", "outcomes:board", 30, navigation.MORE)
+        )
         TABS.register(
             ChartTab(
                 "race_ethnicity",

@@ -41,7 +41,9 @@ class PlansConfig(AppConfig):
             "plans:settings",
             lambda user: any(may(user, "plan.settings", o) for o in organizations_of(user)),
         )
-        navigation.ITEMS.register(navigation.NavItem("Plan reviews", "plans:reviews_due", 35))
+        navigation.ITEMS.register(
+            navigation.NavItem("Plan reviews", "plans:reviews_due", 35, navigation.MORE)
+        )
         navigation.ITEMS.register(
             navigation.NavItem("Plan settings", "plans:settings", 90, navigation.SETTINGS)
         )

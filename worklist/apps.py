@@ -21,7 +21,9 @@ class WorklistConfig(AppConfig):
         register_page("worklist:mine", selectors.is_staff_member)
         register_page("worklist:overdue", lambda user: bool(selectors.overseen_organizations(user)))
         navigation.ITEMS.register(navigation.NavItem("My tasks", "worklist:mine", 30))
-        navigation.ITEMS.register(navigation.NavItem("Overdue tasks", "worklist:overdue", 26))
+        navigation.ITEMS.register(
+            navigation.NavItem("Overdue tasks", "worklist:overdue", 26, navigation.MORE)
+        )
         # The supervisor's and director's board: overdue tasks of everyone they oversee.
         home_page.PANELS.register(
             home_page.Panel(home_page.CRITICAL_ALERTS, 30, views.overdue_panel)

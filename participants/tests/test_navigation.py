@@ -72,7 +72,24 @@ def test_the_directors_settings_pages_are_one_menu_marked_when_one_is_shown(worl
         reverse("notes:settings"),
     ]
     shown = _found(NAV.search(client.get(reverse("notes:settings")).content.decode()))
-    assert '<summary class="current">Settings</summary>' in shown
+    assert (
+        '<summary class="current">Settings'
+        '<span class="visually-hidden">: Note settings, the page shown</span></summary>'
+    ) in shown
+
+
+def test_the_directors_less_daily_pages_are_under_more_and_a_therapists_stay_in_the_bar(
+    world, login
+):
+    director = _found(NAV.search(login(world.director).get("/").content.decode()))
+    more = re.search(r'<details class="navmenu"><summary>More</summary>(.*?)</details>', director)
+    assert more is not None, director
+    assert reverse("outcomes:board") in HREF.findall(more.group(1))
+    assert reverse("worklist:mine") not in HREF.findall(more.group(1))
+
+    therapist = _found(NAV.search(login(world.therapist).get("/").content.decode()))
+    assert "navmenu" not in therapist
+    assert reverse("discharge:call_list") in HREF.findall(therapist)
 
 
 def test_no_settings_menu_for_a_role_that_may_open_none_of_its_pages(world, login):
