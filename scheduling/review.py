@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from accounts.models import User
 from participants.models import Participant
 from scheduling import proposal as proposals
-from scheduling.models import Group, ScheduleRun, Weekday
+from scheduling.models import Group, ScheduleRun, Session, Weekday
 from scheduling.problem_builder import staff_pk
 from scheduling.proposal import QUOTED, Labels
 
@@ -60,6 +60,43 @@ def group_label(group: Group) -> str:
     return f"{Weekday(group.weekday).label[:3]} {group.start_time:%H:%M} {group.title}"
 
 
+def session_label(session: Session) -> str:
+    local = session.starts_at.astimezone(session.program.tz)
+    return f"{Weekday(session.date.weekday()).label[:3]} {local:%H:%M} {session.title}"
+
+
+# The solver speaks of a whole program's week; a placement is one person's rest of the week.
+_PLACEMENT_WORDS = {
+    "the search stopped before it could show that no schedule gives more participants a full "
+    "dose": "the search stopped before it could show that no other choice of sessions gives "
+    "them more minutes",
+    "no schedule gives more participants a full dose": "no other choice of sessions gives "
+    "them more minutes",
+    "with everyone else's places as scheduled": "with everyone else's places kept",
+}
+
+
+def placement_reasons(run: ScheduleRun) -> list[str]:
+    """Why a mid-week placement left the person short of the week's minutes or without their
+    individual session, named as the run page names them: the solver's reasons for the week
+    (whose "required minutes" are those still missing once the week so far is counted)."""
+    problem, result = run.problem or {}, run.result or {}
+    row = next(iter(result.get("participants", {}).values()), None)
+    if not row:
+        return []
+    labels, _ = labels_for(problem)
+    still = problem.get("week_so_far", {}).get("minutes", 0) > 0
+    reasons = []
+    for reason in row.get("reasons", []):
+        text = labels.sentence(reason)
+        for solver_words, words in _PLACEMENT_WORDS.items():
+            text = text.replace(solver_words, words)
+        if still:
+            text = text.replace(" required minutes", " minutes still needed this week")
+        reasons.append(text[:1].upper() + text[1:])
+    return reasons
+
+
 def labels_for(problem: dict) -> tuple[Labels, dict[str, Participant]]:
     """Names for every id in a problem, and the participants by id (for chart links)."""
     names: dict[str, str] = {}
@@ -74,6 +111,10 @@ def labels_for(problem: dict) -> tuple[Labels, dict[str, Participant]]:
             ]
         )
     }
+    missing = [sid for sid in group_ids if sid not in names]
+    # A mid-week placement's problem names this week's dated sessions, not weekly groups.
+    for session in Session.objects.filter(public_id__in=missing).select_related("program"):
+        names[str(session.public_id)] = session_label(session)
     names.update({pid: p.display_name for pid, p in people.items()})
     staff_ids = [staff_pk(s["id"]) for s in problem.get("staff", [])]
     for user in User.objects.filter(pk__in=staff_ids):

@@ -12,7 +12,7 @@ from participants.decorators import participant_page, refused
 from participants.http import StaffRequest
 from participants.models import IN_CARE_STATUSES
 from participants.views import chart_context
-from scheduling import admission, notices, selectors, services
+from scheduling import admission, notices, review, selectors, services
 from scheduling.forms import (
     PreferencesForm,
     ProfileForm,
@@ -71,6 +71,9 @@ def _tab(request: StaffRequest, participant, *, status: int = 200, **bound) -> H
         in_care=episode.status in IN_CARE_STATUSES,
         admission_run=selectors.latest_admission_run(episode),
     )
+    run = context["admission_run"]
+    if run is not None and run.status == ScheduleRun.Status.PUBLISHED:
+        context["admission_reasons"] = review.placement_reasons(run)
     if can_edit:
         context["profile_form"] = bound.get("profile_form") or ProfileForm(
             program=program, initial=_profile_initial(profile)

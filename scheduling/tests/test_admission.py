@@ -12,8 +12,9 @@ from audit.models import AuditEvent
 from conftest import run_queued_tasks
 from scheduling import publishing
 from scheduling.admission import request_midweek_admission, schedule_new_admission
-from scheduling.models import Enrolment, GroupPreference, ScheduleRun, Session
+from scheduling.models import Enrolment, GroupPreference, ScheduleRun, Session, StaffHours
 from scheduling.publishing import individual_session
+from scheduling.review import placement_reasons
 from scheduling.tests.conftest import MONDAY, admit, held_session, set_windows
 from scheduling.weeks import local_instant
 from tandem.errors import InvalidInput
@@ -334,3 +335,61 @@ def test_the_message_counts_what_the_week_already_held(world, calendar, publishe
     assert run.status == ScheduleRun.Status.PUBLISHED
     assert "of 540 minutes this week, counting the 230 already attended or booked." in run.message
     assert "Their individual session this week is already booked" in run.message
+
+
+def test_the_schedule_tab_says_why_the_placement_fell_short(world, calendar, published, login):
+    """The reasons the run page gives, in the same words: names, not the solver's ids."""
+    episode = admit(world, "T-20008", "Vic", admitted=MONDAY + timedelta(days=1))
+    profile = set_windows(episode, WEEKDAY_MORNINGS)
+    GroupPreference.objects.create(
+        profile=profile, group=calendar.morning[1], kind=GroupPreference.Kind.EXCLUDE
+    )
+    StaffHours.objects.filter(user=world.therapist, weekday__gte=1).delete()  # no slot left
+    tuesday = local_instant(world.program, MONDAY + timedelta(days=1), time(0))
+    with time_machine.travel(tuesday):
+        request_midweek_admission(episode, by=world.therapist)
+        run_queued_tasks()
+        page = (
+            login(world.therapist)
+            .get(reverse("scheduling:participant", args=[episode.participant.public_id]))
+            .content.decode()
+        )
+
+    status = page[
+        page.index('id="admission-run"') : page.index("</div>", page.index('id="admission-run"'))
+    ]
+    assert "Placed in 1 session: 180 of 450 minutes this week." in status
+    assert "Is excluded from Wed 09:00 DBT skills; without the exclusions" in status
+    assert "Why not more:" in status
+    assert "Available only Tue, Wed, Thu and Fri mornings, which offer" in status
+    assert f"Their 50-minute individual session with {world.therapist} cannot be placed" in status
+    assert "staff-" not in status
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("already", "said"),
+    [
+        (0, "Available only Tue mornings, which offer 180 of the 310 required minutes"),
+        (
+            230,
+            "Available only Tue mornings, which offer 180 of the 310 minutes still needed this week",
+        ),
+    ],
+)
+def test_the_placement_reasons_speak_of_one_persons_week(already, said):
+    run = ScheduleRun(
+        kind=ScheduleRun.Kind.ADMISSION,
+        problem={"sessions": [], "participants": [], "week_so_far": {"minutes": already}},
+        result={
+            "participants": {
+                "p": {
+                    "reasons": [
+                        "available only Tue mornings, which offer 180 of the 310 required minutes",
+                        "no schedule gives more participants a full dose",
+                    ]
+                }
+            }
+        },
+    )
+    assert placement_reasons(run) == [said, "No other choice of sessions gives them more minutes"]
