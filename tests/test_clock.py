@@ -1,6 +1,6 @@
 """Every time on a page is in the program's time zone, in one format, with the zone named."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import time_machine
@@ -26,6 +26,8 @@ from tandem.templatetags.clock import (
     clock,
     day,
     month,
+    portal_clock,
+    portal_when,
     short_day,
     when,
 )
@@ -196,3 +198,26 @@ def test_a_month_is_written_as_a_date_writes_its_month_and_year():
     with timezone.override(ZoneInfo("America/Chicago")):
         assert month(datetime(2026, 1, 1, 3, 0, tzinfo=UTC)) == "Dec 2025"
     assert month(None) == ""
+
+
+def test_a_participant_reads_the_12_hour_clock_in_english_and_the_24_hour_in_spanish():
+    """Staff pages keep one 24-hour `clock`; a participant's page follows Django's time format
+    for their language, written as US programs write the 12-hour clock."""
+    chicago = ZoneInfo("America/Chicago")
+    evening = datetime(2026, 12, 3, 19, 5, tzinfo=chicago)
+    with translation.override("en-us"), timezone.override(chicago):
+        assert [portal_clock(time(h, m)) for h, m in ((0, 0), (9, 5), (12, 0), (23, 59))] == [
+            "12:00 AM",
+            "9:05 AM",
+            "12:00 PM",
+            "11:59 PM",
+        ]
+        assert portal_clock(evening) == "7:05 PM"
+        assert portal_clock(evening.astimezone(UTC)) == "7:05 PM"
+        assert portal_clock(evening, "America/New_York") == "8:05 PM"
+        assert portal_when(evening) == "Thu 3 Dec 2026, 7:05 PM CST"
+        assert clock(evening) == "19:05"
+    with translation.override("es"), timezone.override(chicago):
+        assert portal_clock(time(9, 5)) == "09:05"
+        assert portal_clock(evening) == "19:05"
+        assert portal_when(evening) == "jue 3 dic 2026, 19:05 CST"

@@ -59,7 +59,7 @@ def test_a_second_check_in_the_same_day_is_said_to_add_another(world, login):
     with time_machine.travel(datetime(2026, 12, 1, 18, 40, tzinfo=CHICAGO), tick=False):
         login(world.participant_user).post("/checkins/me/", FORM_CALM)
     evening = page_at(datetime(2026, 12, 1, 21, 5, tzinfo=CHICAGO))
-    assert "You already checked in today at 18:40. Sending again adds another check-in" in evening
+    assert "You already checked in today at 6:40 PM. Sending again adds another check-in" in evening
     assert "You already checked in today" not in page_at(
         datetime(2026, 12, 2, 8, 0, tzinfo=CHICAGO)
     )
@@ -78,7 +78,7 @@ def test_a_reminder_link_tells_the_time_of_the_program_not_of_the_server(world, 
     )
     with time_machine.travel(datetime(2026, 12, 1, 21, 5, tzinfo=CHICAGO), tick=False):
         body = client.get(issue_link(world.participant, "checkin").path).content.decode()
-    assert "You already checked in today at 18:40." in body
+    assert "You already checked in today at 6:40 PM." in body
 
 
 def test_a_safety_yes_shows_crisis_lines_at_once(world, participant_client):

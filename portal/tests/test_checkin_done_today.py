@@ -33,7 +33,7 @@ def _home(world, login) -> str:
 def test_the_home_says_today_s_check_in_is_done_and_offers_another(world, login):
     _checked_in(world, datetime(2026, 12, 2, 15, 10, tzinfo=UTC))
     page = _home(world, login)
-    assert "Done for today: you checked in at 09:10." in page
+    assert "Done for today: you checked in at 9:10 AM." in page
     assert f'<a class="button" href="{reverse("checkins:mine")}">Add another check-in</a>' in page
     assert "Check in now" not in page
 

@@ -37,6 +37,7 @@ def test_participant_sees_their_week_and_hours_against_required(world, login):
     assert "This week" in page
     assert "<strong>2 h 30 min</strong> attended of 9 h" in page
     assert "Relapse prevention" in page and "Late" in page
+    assert "9:00 AM–12:00 PM" in page  # a US program's 12-hour clock
     assert 'href="https://video.example.invalid/dbt"' in page  # Sunday's online group
     assert "Group of next week" in page
     assert "Group of last week" not in page
@@ -56,6 +57,7 @@ def test_in_spanish_the_hours_still_to_come_and_the_hours_short_read_differently
     assert "<strong>2 h 30 min</strong> de asistencia de 9 h · 3 h todavía por venir" in page
     assert "3 h 30 min por debajo de lo requerido — pregunte a su equipo" in page
     assert "faltan" not in page
+    assert "09:00–12:00" in page  # Django's Spanish time format is the 24-hour clock
 
 
 def test_the_portal_shows_no_one_else_s_sessions(world, login):

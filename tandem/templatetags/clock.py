@@ -4,13 +4,15 @@ The program's zone is activated for each request (`composition.middleware.Progra
 so these filters read the active zone. Loaded as template builtins: no `{% load %}` needed.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from functools import cache
 from zoneinfo import ZoneInfo
 
 from django import template
 from django.utils import timezone, translation
+from django.utils.dateformat import time_format
 from django.utils.dates import MONTHS, MONTHS_3, WEEKDAYS_ABBR
+from django.utils.formats import get_format
 
 register = template.Library()
 
@@ -51,6 +53,23 @@ def _clock(value: datetime) -> str:
     return f"{value.hour:02d}:{value.minute:02d}"
 
 
+# The 12-hour clock as US programs write it: "9:05 AM".
+TWELVE_HOUR_FORMAT = "g:i A"
+
+
+@cache
+def _portal_clock_format(language: str | None) -> str:
+    """Django's own time format for the language, on a US program's 12-hour clock where that
+    format is a 12-hour one (English's "P" writes "9:05 a.m." and "noon"); Spanish's "H:i"
+    stays as it is."""
+    own = get_format("TIME_FORMAT", language)
+    return TWELVE_HOUR_FORMAT if any(c in own for c in "aAgPh") else own
+
+
+def _portal_clock(value: datetime | time) -> str:
+    return time_format(value, _portal_clock_format(translation.get_language()))
+
+
 def _local(value: datetime, zone: str = "") -> datetime:
     if not timezone.is_aware(value):
         return value
@@ -75,6 +94,27 @@ def clock(value: datetime | None) -> str:
     if not value:
         return ""
     return _clock(_local(value))
+
+
+@register.filter
+def portal_clock(value: datetime | time | None, zone: str = "") -> str:
+    """A time of day on a participant's page: "9:05 AM" in English (US programs), the
+    24-hour clock in Spanish as Django writes it. Staff pages keep `clock`."""
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = _local(value, zone or "")
+    return _portal_clock(value)
+
+
+@register.filter
+def portal_when(value: datetime | None, zone: str = "") -> str:
+    """A moment on a participant's page, as `when` writes it with `portal_clock`'s time:
+    "Thu 3 Dec 2026, 9:05 AM CST"."""
+    if not value:
+        return ""
+    local = _local(value, zone or "")
+    return f"{_date(local)}, {_portal_clock(local)} {local.tzname() or ''}".rstrip()
 
 
 @register.filter
