@@ -21,6 +21,7 @@ urlpatterns = [
     path("notes/", include("notes.urls")),
     path("alerts/", include("monitoring.urls")),
     path("medications/", include("medications.urls")),
+    path("consents/", include("consent.urls")),
     path("drug-screens/", include("screens.urls")),
     path("safety-plan/", include("safety.urls")),
     path("discharge/", include("discharge.urls")),

@@ -131,6 +131,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "clinical.sign": LICENSED_ROLES,
     "diagnosis.record": LICENSED_ROLES,
     "level_of_care.decide": LICENSED_ROLES,
+    # Records a participant's consents and their revocations (42 CFR Part 2 consents among
+    # them): the clinicians and intake staff who take them, and oversight. Peer specialists,
+    # the front desk and billing do not.
+    "consent.record": (CLINICAL_ROLES - {Role.PEER}) | OVERSIGHT_ROLES,
     # Named as the program's own prescriber of a medication on a participant's list.
     "medication.prescribe": frozenset({Role.PRESCRIBER}),
     # Reviews a drug screen's unexpected result (an unexpected positive or negative, an

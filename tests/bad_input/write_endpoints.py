@@ -148,6 +148,14 @@ def _med(b) -> object:
     ).public_id
 
 
+def _consent(b) -> object:
+    from consent.services import record_consent
+
+    return record_consent(
+        b.participant, by=b.world.therapist, kind="treatment", signed_on=date(2026, 9, 8)
+    ).public_id
+
+
 def _cup(b) -> object:
     from screens import panels
     from screens.models import Panel
@@ -372,6 +380,13 @@ WEB_WRITES = [
     WebWrite("casemanagement:directory", "casemanager", _url("casemanagement:directory")),
     WebWrite("medications:tab", "therapist", _chart("medications:tab")),
     WebWrite("medications:stop", "therapist", states.with_state(_med, _chart("medications:tab"))),
+    WebWrite("consent:tab", "therapist", _chart("consent:tab")),
+    WebWrite("consent:revoke", "therapist", states.with_state(_consent, _chart("consent:tab"))),
+    WebWrite(
+        "consent:entered_in_error",
+        "therapist",
+        states.with_state(_consent, _chart("consent:tab")),
+    ),
     WebWrite("screens:tab", "therapist", _chart("screens:tab")),
     WebWrite("screens:record", "therapist", _chart("screens:record", _cup)),
     WebWrite(
@@ -561,6 +576,13 @@ API_WRITES = [
     ),
     ApiWrite(
         "post", "/api/v1/participants/{participant_id}/medications", "therapist", _participant
+    ),
+    ApiWrite("post", "/api/v1/participants/{participant_id}/consents", "therapist", _participant),
+    ApiWrite(
+        "post",
+        "/api/v1/participants/{participant_id}/consents/{consent_id}/revoke",
+        "therapist",
+        lambda b: _participant(b) | {"consent_id": _consent(b)},
     ),
     ApiWrite(
         "post", "/api/v1/participants/{participant_id}/drug-screens", "therapist", _participant

@@ -1,0 +1,169 @@
+"""Consents over the JSON API: `GET|POST /participants/{id}/consents` and
+`POST /participants/{id}/consents/{consent_id}/revoke`."""
+
+from datetime import date
+from uuid import UUID
+
+from django.http import Http404
+from ninja import Field, Router, Schema, Status
+
+from accounts.http import ApiRequest
+from audit.models import Action
+from consent import selectors, services
+from consent.models import RIGHT_TO_REVOKE, Consent, Signer
+from participants.access import Scope, authorize
+from participants.api import participant_or_404
+from participants.models import Episode, Participant
+from participants.selectors import program_today
+from tandem.api_errors import FieldErrors
+from tandem.dates import ProgramDate
+
+router = Router(tags=["consents"])
+
+
+class Message(Schema):
+    detail: str
+
+
+ERRORS = {403: Message, 404: Message, 409: Message, 422: FieldErrors}
+
+
+class ConsentIn(Schema):
+    kind: str = Field(description="treatment, telehealth or part2 (a Part 2 disclosure).")
+    episode: UUID | None = Field(None, description="The stay; the current one when left out.")
+    discloser: str = Field("", max_length=200, description="Part 2: who may disclose.")
+    information: str = Field("", max_length=2000, description="Part 2: what may be disclosed.")
+    tpo: bool = Field(False, description="Part 2: a single consent for TPO.")
+    recipients: str = Field("", max_length=2000, description="Part 2: named or the TPO class.")
+    recipients_hipaa: bool = False
+    purpose: str = Field("", max_length=1000, description="Part 2: the purpose.")
+    expiry: str = Field("", description="date, end_of_treatment or none (TPO only).")
+    expires_on: ProgramDate | None = None
+    signer: str = Signer.PARTICIPANT
+    representative_name: str = Field("", max_length=200)
+    representative_relationship: str = Field("", max_length=120)
+    signed_on: ProgramDate | None = None
+    note: str = Field("", max_length=2000)
+
+
+class RevokeIn(Schema):
+    revoked_on: ProgramDate | None = None
+    received: str = Field(description="paper or electronic: a revocation is made in writing.")
+    note: str = Field("", max_length=2000)
+    version: int = Field(description="The version read; a stale one is refused with 409.")
+
+
+class ConsentOut(Schema):
+    id: UUID
+    kind: str
+    status: str = Field(description="not_yet, in_force, expired or revoked, as of today.")
+    episode: UUID | None
+    discloser: str
+    information: str
+    tpo: bool
+    recipients: str
+    recipients_hipaa: bool
+    purpose: str
+    expiry: str
+    expires_on: date | None
+    ends_on: date | None = Field(description="Its last day in force, once known.")
+    signer: str
+    representative_name: str
+    representative_relationship: str
+    signed_on: date
+    revoked_on: date | None
+    revocation_received: str | None
+    right_to_revoke: str
+    version: int
+
+
+def _out(c: Consent, today: date) -> ConsentOut:
+    revocation = c.revocation_or_none
+    return ConsentOut(
+        id=c.public_id,
+        kind=c.kind,
+        status=c.status_on(today),
+        episode=c.episode.public_id if c.episode else None,
+        discloser=c.discloser,
+        information=c.information,
+        tpo=c.tpo,
+        recipients=c.recipients,
+        recipients_hipaa=c.recipients_hipaa,
+        purpose=c.purpose,
+        expiry=c.expiry,
+        expires_on=c.expires_on,
+        ends_on=c.ends_on,
+        signer=c.signer,
+        representative_name=c.representative_name,
+        representative_relationship=c.representative_relationship,
+        signed_on=c.signed_on,
+        revoked_on=revocation.revoked_on if revocation else None,
+        revocation_received=revocation.received if revocation else None,
+        right_to_revoke=RIGHT_TO_REVOKE,
+        version=c.version,
+    )
+
+
+def _episode(participant: Participant, public_id: UUID | None) -> Episode | None:
+    if public_id is None:
+        return None
+    episode = Episode.objects.filter(participant=participant, public_id=public_id).first()
+    if episode is None:
+        raise Http404("This participant has no stay with that id.")
+    return episode
+
+
+@router.get(
+    "/{participant_id}/consents",
+    response={200: list[ConsentOut], 403: Message, 404: Message},
+    summary="A participant's consents",
+    description="Current consents with their status today, newest first. Audited as a view.",
+)
+def list_consents(request: ApiRequest, participant_id: UUID):
+    participant = participant_or_404(request, participant_id)
+    authorize(request.auth, participant, Action.VIEW, Scope.CLINICAL, details={"api": True})
+    today = program_today(participant)
+    return [_out(c, today) for c in selectors.consents_for(participant, today)]
+
+
+@router.post(
+    "/{participant_id}/consents",
+    response={201: ConsentOut, **ERRORS},
+    summary="Record a signed consent",
+    description=(
+        "A Part 2 disclosure consent needs every element of 42 CFR §2.31(a); a missing one is "
+        "a 422 naming it."
+    ),
+)
+def record_consent(request: ApiRequest, participant_id: UUID, body: ConsentIn):
+    participant = participant_or_404(request, participant_id)
+    fields = body.dict(exclude={"episode"})
+    row = services.record_consent(
+        participant, by=request.auth, episode=_episode(participant, body.episode), **fields
+    )
+    return Status(201, _out(row, program_today(participant)))
+
+
+@router.post(
+    "/{participant_id}/consents/{consent_id}/revoke",
+    response={200: ConsentOut, **ERRORS},
+    summary="Record a consent's revocation",
+    description="The consent stays as it was; revoking it twice is a 422, a stale version 409.",
+)
+def revoke_consent(request: ApiRequest, participant_id: UUID, consent_id: UUID, body: RevokeIn):
+    participant = participant_or_404(request, participant_id)
+    consent = (
+        Consent.objects.current().filter(participant=participant, public_id=consent_id).first()
+    )
+    if consent is None:
+        raise Http404("This participant has no consent with that id.")
+    services.revoke_consent(
+        consent,
+        by=request.auth,
+        revoked_on=body.revoked_on,
+        received=body.received,
+        note=body.note,
+        expected_version=body.version,
+    )
+    row = Consent.objects.select_related("episode", "revocation").get(pk=consent.pk)
+    return _out(row, program_today(participant))

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class ConsentConfig(AppConfig):
+    name = "consent"
+
+    def ready(self) -> None:
+        from consent import demo, export
+        from participants.access import Scope
+        from participants.chart import TABS, ChartTab
+        from participants.demo import SEEDERS, Seeder
+        from participants.export import SECTIONS, Section
+
+        TABS.register(ChartTab("consents", "Consents", "consent:tab", Scope.CLINICAL, 15))
+        SECTIONS.register(Section("consents", "Consents", export.consents_section))
+        SEEDERS.register(Seeder(85, "consents", demo.seed))

@@ -1,0 +1,43 @@
+"""The consents' part of the record export and print."""
+
+from consent.models import Consent, Expiry
+from consent.selectors import consents_for
+from participants.models import Participant
+from participants.selectors import program_today
+
+
+def _expiry(consent: Consent) -> str:
+    if consent.expiry == Expiry.ON_DATE and consent.expires_on:
+        return consent.expires_on.isoformat()
+    return consent.get_expiry_display()
+
+
+def _signed_by(consent: Consent) -> str:
+    if consent.representative_name:
+        return f"{consent.representative_name} ({consent.representative_relationship})"
+    return consent.get_signer_display()
+
+
+def consents_section(participant: Participant) -> list[dict]:
+    """Each current consent with its status today: what it allows, to whom, until when."""
+    today = program_today(participant)
+    rows = []
+    for c in consents_for(participant, today):
+        revocation = c.revocation_or_none
+        rows.append(
+            {
+                "id": str(c.public_id),
+                "kind": c.get_kind_display(),
+                "status": c.status_label,
+                "signed_on": c.signed_on,
+                "signed_by": _signed_by(c),
+                "who_may_disclose": c.discloser,
+                "information": c.information,
+                "recipients": c.recipients,
+                "purpose": c.purpose,
+                "tpo": c.tpo,
+                "expires": _expiry(c),
+                "revoked_on": revocation.revoked_on if revocation else None,
+            }
+        )
+    return rows

@@ -1,0 +1,95 @@
+"""Forms of the Consents tab; the rules (each element a Part 2 consent needs) stay in the model."""
+
+from django import forms
+
+from consent.models import TPO_RECIPIENTS, ConsentKind, Expiry, RevocationReceived, Signer
+from tandem import dates
+
+DATE = forms.DateInput(attrs={"type": "date"})
+# Written after a label, in words (not a colour or an asterisk), as the discharge form does.
+REQUIRED = "(required)"
+REQUIRED_PART2 = "(required for a Part 2 consent)"
+PART2 = ("discloser", "information", "recipients", "purpose", "expiry")
+
+
+class ConsentForm(forms.Form):
+    kind = forms.ChoiceField(label="Consent", choices=ConsentKind.choices, widget=forms.RadioSelect)
+    discloser = forms.CharField(label="Who may disclose", max_length=200, required=False)
+    information = forms.CharField(
+        label="Information that may be disclosed",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Specific and meaningful, for example attendance, diagnoses and treatment plan.",
+    )
+    tpo = forms.BooleanField(
+        label="A single consent for treatment, payment and health care operations (TPO)",
+        required=False,
+    )
+    recipients = forms.CharField(
+        label="Recipients",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=f'Named people or organisations; a TPO consent may name the class: "{TPO_RECIPIENTS}".',
+    )
+    recipients_hipaa = forms.BooleanField(
+        label="The recipients are HIPAA covered entities or business associates", required=False
+    )
+    purpose = forms.CharField(
+        label="Purpose",
+        max_length=1000,
+        required=False,
+        help_text='"At my request" or "treatment, payment and health care operations" will do.',
+    )
+    expiry = forms.ChoiceField(
+        label="Expires",
+        choices=[
+            ("", "Not said (a treatment or telehealth consent runs until revoked)"),
+            *Expiry.choices,
+        ],
+        required=False,
+        help_text="No expiry only for a TPO consent.",
+    )
+    expires_on = dates.DateField(label="Expiry date", widget=DATE, required=False)
+    signer = forms.ChoiceField(
+        label="Signed by",
+        choices=Signer.choices,
+        initial=Signer.PARTICIPANT,
+        widget=forms.RadioSelect,
+    )
+    representative_name = forms.CharField(
+        label="Representative's name", max_length=200, required=False
+    )
+    representative_relationship = forms.CharField(
+        label="Representative's relationship or authority",
+        max_length=120,
+        required=False,
+        help_text="For example parent, legal guardian.",
+    )
+    signed_on = dates.DateField(label="Signed on", widget=DATE)
+    note = forms.CharField(
+        max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, program_name: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["discloser"].initial = program_name
+        for name, field in self.fields.items():
+            if field.required:
+                field.label = f"{field.label} {REQUIRED}"
+            elif name in PART2:
+                field.label = f"{field.label} {REQUIRED_PART2}"
+
+
+class RevokeForm(forms.Form):
+    revoked_on = dates.DateField(label="Revocation received on", widget=DATE)
+    received = forms.ChoiceField(
+        label="How it was received", choices=RevocationReceived.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(max_length=2000, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class EnteredInErrorForm(forms.Form):
+    reason = forms.CharField(label="Why it was entered in error", max_length=500)

@@ -1,0 +1,258 @@
+"""Consents: to treatment, to telehealth, and to disclose 42 CFR Part 2 records.
+
+A Part 2 disclosure consent holds every element 42 CFR §2.31(a) asks of the written consent
+(clinical reference §4a): the patient (the participant), who may disclose, a specific
+description of the information, the recipients (named, or the class a single consent for
+treatment, payment and health care operations may name), the purpose, the expiry (a date, the
+end of treatment, or none for a TPO consent), who signed (the participant or an authorised
+representative) and when. The right to revoke is stated on the page the consent is recorded
+and read on (`RIGHT_TO_REVOKE`).
+
+A consent never changes once recorded: it is revoked (a `ConsentRevocation` beside it) or, when
+recorded by mistake, marked entered in error.
+"""
+
+from datetime import date
+from typing import ClassVar
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import models
+
+from tandem.dates import validate_in_range
+from tandem.models import Versioned
+from tandem.records import ENTERED_IN_ERROR_FIELDS, ClinicalRecord, Immutable
+from tandem.validation import NAMES_ITS_FIELD
+
+# 42 CFR §2.31(a), clinical reference §4a: the consent states the right to revoke it in
+# writing, how, and that a revocation does not undo what was done relying on it.
+RIGHT_TO_REVOKE = (
+    "The participant may revoke this consent at any time, in writing: by handing or sending "
+    "a signed written revocation (on paper or electronically) to the program. A revocation "
+    "does not undo a disclosure already made relying on the consent (42 CFR §2.31(a))."
+)
+# 42 CFR §2.31(a), clinical reference §4a: when the recipients are HIPAA covered entities or
+# business associates, the consent says the records may be redisclosed as HIPAA allows, except
+# in proceedings against the patient.
+HIPAA_REDISCLOSURE = (
+    "Records disclosed under this consent to a HIPAA covered entity or business associate may "
+    "be further disclosed by them as the HIPAA rules allow, except for uses and disclosures in "
+    "civil, criminal, administrative or legislative proceedings against the participant "
+    "(42 CFR §2.31(a))."
+)
+# The class of recipients a single TPO consent may name (clinical reference §4a, §2.31(a)).
+TPO_RECIPIENTS = (
+    "My treating providers, health plans, third-party payers, and people helping to operate "
+    "this program"
+)
+TPO_PURPOSE = "Treatment, payment and health care operations"
+
+
+class ConsentKind(models.TextChoices):
+    TREATMENT = "treatment", "Consent to treatment"
+    TELEHEALTH = "telehealth", "Consent to telehealth"
+    PART2 = "part2", "Consent to disclose Part 2 records"
+
+
+class Expiry(models.TextChoices):
+    ON_DATE = "date", "On a date"
+    END_OF_TREATMENT = "end_of_treatment", "At the end of treatment"
+    NONE = "none", "None: until revoked"
+
+
+class Signer(models.TextChoices):
+    PARTICIPANT = "participant", "The participant"
+    REPRESENTATIVE = "representative", "An authorised representative"
+
+
+class ConsentStatus(models.TextChoices):
+    NOT_YET = "not_yet", "Not yet signed"
+    IN_FORCE = "in_force", "In force"
+    EXPIRED = "expired", "Expired"
+    REVOKED = "revoked", "Revoked"
+
+
+class RevocationReceived(models.TextChoices):
+    PAPER = "paper", "In writing, on paper"
+    ELECTRONIC = "electronic", "In writing, electronically (e-mail, portal message, e-signature)"
+
+
+def _refused(message: str) -> ValidationError:
+    return ValidationError(message, code=NAMES_ITS_FIELD)
+
+
+class Consent(ClinicalRecord, Versioned, Immutable):
+    """One signed consent. Only its `version` moves after it is recorded (a revocation bumps
+    it, so a page still offering to revoke a consent someone else revoked is refused)."""
+
+    # Set by `selectors.consents_for`, not stored: the status on the program's today.
+    status: str
+
+    mutable_fields: ClassVar[frozenset[str]] = ENTERED_IN_ERROR_FIELDS | {"version"}
+
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="consents"
+    )
+    episode = models.ForeignKey(
+        "participants.Episode",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The stay it was signed for; its end ends a consent that expires with treatment.",
+    )
+    kind = models.CharField(max_length=12, choices=ConsentKind.choices)
+    discloser = models.CharField(
+        "who may disclose", max_length=200, blank=True, help_text="The program, by name."
+    )
+    information = models.TextField(
+        "information to be disclosed",
+        max_length=2000,
+        blank=True,
+        help_text="A specific, meaningful description of what may be disclosed.",
+    )
+    tpo = models.BooleanField(
+        "a single consent for treatment, payment and health care operations", default=False
+    )
+    recipients = models.TextField(
+        max_length=2000,
+        blank=True,
+        help_text="Named people or organisations, or for a TPO consent the class of recipients.",
+    )
+    recipients_hipaa = models.BooleanField(
+        "recipients are HIPAA covered entities or business associates", default=False
+    )
+    purpose = models.TextField("purpose of the disclosure", max_length=1000, blank=True)
+    expiry = models.CharField(max_length=20, choices=Expiry.choices, blank=True)
+    expires_on = models.DateField(null=True, blank=True, validators=[validate_in_range])
+    signer = models.CharField(max_length=16, choices=Signer.choices, default=Signer.PARTICIPANT)
+    representative_name = models.CharField(max_length=200, blank=True)
+    representative_relationship = models.CharField(
+        max_length=120, blank=True, help_text="For example parent, legal guardian."
+    )
+    signed_on = models.DateField(validators=[validate_in_range])
+    note = models.TextField(max_length=2000, blank=True)
+
+    class Meta(ClinicalRecord.Meta):
+        indexes = [models.Index(fields=["participant", "signed_on"])]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    @property
+    def is_part2(self) -> bool:
+        return self.kind == ConsentKind.PART2
+
+    def clean(self) -> None:
+        """Every element §2.31(a) asks of a Part 2 consent, each refused by name when missing;
+        an expiry that fits the consent; a representative named with how they are related."""
+        super().clean()
+        errors: dict[str, ValidationError] = {}
+        if self.is_part2:
+            if not self.discloser.strip():
+                errors["discloser"] = _refused("Name who may disclose: the program.")
+            if not self.information.strip():
+                errors["information"] = _refused(
+                    "Describe specifically the information that may be disclosed."
+                )
+            if not self.recipients.strip():
+                errors["recipients"] = _refused(
+                    "Name the recipients: a person or organisation, or for a TPO consent the "
+                    "class of recipients."
+                )
+            if not self.purpose.strip():
+                errors["purpose"] = _refused("Say the purpose of the disclosure.")
+            if not self.expiry:
+                errors["expiry"] = _refused(
+                    "Say when the consent expires: on a date, at the end of treatment, or (for a "
+                    "TPO consent) none."
+                )
+            elif self.expiry == Expiry.NONE and not self.tpo:
+                errors["expiry"] = _refused(
+                    "Only a TPO consent may have no expiry: give a date or the end of treatment."
+                )
+        if self.expiry == Expiry.ON_DATE and self.expires_on is None:
+            errors["expires_on"] = _refused("Give the date the consent expires.")
+        elif self.expiry != Expiry.ON_DATE and self.expires_on is not None:
+            errors["expires_on"] = _refused("An expiry date goes with an expiry on a date.")
+        elif self.expires_on and self.signed_on and self.expires_on < self.signed_on:
+            errors["expires_on"] = _refused("The expiry date cannot be before the signing date.")
+        if self.expiry == Expiry.END_OF_TREATMENT and self.episode_id is None:
+            errors["expiry"] = _refused("A consent that ends with treatment needs a stay.")
+        if self.signer == Signer.REPRESENTATIVE:
+            if not self.representative_name.strip():
+                errors["representative_name"] = _refused(
+                    "Name the authorised representative who signed."
+                )
+            if not self.representative_relationship.strip():
+                errors["representative_relationship"] = _refused(
+                    "Say how the representative is related to the participant or authorised "
+                    "to sign."
+                )
+        elif self.representative_name.strip() or self.representative_relationship.strip():
+            errors["representative_name"] = _refused(
+                "A representative is named only when a representative signed."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def revocation_or_none(self) -> "ConsentRevocation | None":
+        try:
+            return self.revocation
+        except ObjectDoesNotExist:
+            return None
+
+    @property
+    def ends_on(self) -> date | None:
+        """The last day it is in force, when its expiry has come or is a date."""
+        if self.expiry == Expiry.ON_DATE:
+            return self.expires_on
+        if self.expiry == Expiry.END_OF_TREATMENT and self.episode is not None:
+            return self.episode.discharged_on
+        return None
+
+    def status_on(self, day: date) -> str:
+        """In force, expired or revoked on `day` (the program's date): the one place a
+        consent's status is decided. A revocation counts from its day; an expiry the day after
+        the consent's last day."""
+        revocation = self.revocation_or_none
+        if revocation is not None and revocation.revoked_on <= day:
+            return ConsentStatus.REVOKED
+        if day < self.signed_on:
+            return ConsentStatus.NOT_YET
+        ends_on = self.ends_on
+        if ends_on is not None and ends_on < day:
+            return ConsentStatus.EXPIRED
+        return ConsentStatus.IN_FORCE
+
+    @property
+    def status_label(self) -> str:
+        """The status `selectors.consents_for` set, in words."""
+        return ConsentStatus(self.status).label
+
+    def in_force_on(self, day: date) -> bool:
+        return self.entered_in_error_at is None and self.status_on(day) == ConsentStatus.IN_FORCE
+
+
+class ConsentRevocation(ClinicalRecord, Immutable):
+    """A consent's revocation, received in writing (§2.31(a)); never changed once recorded."""
+
+    consent = models.OneToOneField(Consent, on_delete=models.PROTECT, related_name="revocation")
+    revoked_on = models.DateField(validators=[validate_in_range])
+    received = models.CharField(
+        "how it was received", max_length=12, choices=RevocationReceived.choices
+    )
+    note = models.TextField(max_length=2000, blank=True)
+
+    class Meta(ClinicalRecord.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return f"Revocation of {self.consent}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.revoked_on and self.consent_id and self.revoked_on < self.consent.signed_on:
+            raise ValidationError(
+                {"revoked_on": _refused("A consent cannot be revoked before it was signed.")}
+            )

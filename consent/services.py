@@ -1,0 +1,201 @@
+"""Writes of consents: recording one, recording its revocation, withdrawing a mistaken one.
+
+Each asks the access policy first (the clinical record and the `consent.record` capability),
+then writes in one transaction with its audit event. A consent is never edited.
+"""
+
+from datetime import date, datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit.models import Action
+from audit.services import record_event
+from consent.models import (
+    Consent,
+    ConsentKind,
+    ConsentRevocation,
+    Expiry,
+    RevocationReceived,
+    Signer,
+)
+from participants.access import Scope, require_with_capability
+from participants.models import Episode, Participant
+from participants.selectors import current_episode, program_zone
+from tandem import dates, lifecycle
+from tandem.errors import ConcurrentEdit, InvalidInput
+from tandem.validation import validate
+
+REFUSAL = "Your role does not record consents."
+# What only a Part 2 disclosure consent holds: a treatment or telehealth consent keeps none.
+PART2_FIELDS = ("discloser", "information", "tpo", "recipients", "recipients_hipaa", "purpose")
+
+
+def _today(participant: Participant, episode: Episode | None, now: datetime) -> date:
+    return now.astimezone(program_zone(participant, episode)).date()
+
+
+def record_consent(
+    participant: Participant,
+    *,
+    by: Any,
+    kind: str,
+    signed_on: date | None,
+    episode: Episode | None = None,
+    discloser: str = "",
+    information: str = "",
+    tpo: bool = False,
+    recipients: str = "",
+    recipients_hipaa: bool = False,
+    purpose: str = "",
+    expiry: str = "",
+    expires_on: date | None = None,
+    signer: str = Signer.PARTICIPANT,
+    representative_name: str = "",
+    representative_relationship: str = "",
+    note: str = "",
+    now: datetime | None = None,
+) -> Consent:
+    """Record a signed consent for the participant's stay (`episode`, their current one when
+    not given). A Part 2 consent missing an element of §2.31(a) is refused naming it; a
+    treatment or telehealth consent keeps only who signed, when, and its expiry."""
+    decision = require_with_capability(
+        by, participant, "consent.record", Action.CREATE, Scope.CLINICAL, refusal=REFUSAL
+    )
+    now = now or timezone.now()
+    if kind not in ConsentKind.values:
+        raise InvalidInput("Choose the kind of consent.", field="kind")
+    if episode is None:
+        episode = current_episode(participant)
+    elif episode.participant_id != participant.pk:
+        raise InvalidInput("Choose a stay of this participant.", field="episode")
+    if signer not in Signer.values:
+        raise InvalidInput("Say who signed: the participant or a representative.", field="signer")
+    if signed_on is None:
+        raise InvalidInput("Give the date the consent was signed.", field="signed_on")
+    dates.check(signed_on, field="signed_on", label="The signing date")
+    if signed_on > _today(participant, episode, now):
+        raise InvalidInput("The signing date cannot be after today.", field="signed_on")
+    if expires_on is not None:
+        dates.check(expires_on, field="expires_on", label="The expiry date")
+    part2 = kind == ConsentKind.PART2
+    consent = Consent(
+        participant=participant,
+        episode=episode,
+        kind=kind,
+        discloser=(discloser or "").strip() if part2 else "",
+        information=(information or "").strip() if part2 else "",
+        tpo=bool(tpo) and part2,
+        recipients=(recipients or "").strip() if part2 else "",
+        recipients_hipaa=bool(recipients_hipaa) and part2,
+        purpose=(purpose or "").strip() if part2 else "",
+        expiry=expiry or ("" if part2 else Expiry.NONE),
+        expires_on=expires_on,
+        signer=signer,
+        representative_name=(representative_name or "").strip(),
+        representative_relationship=(representative_relationship or "").strip(),
+        signed_on=signed_on,
+        note=(note or "").strip(),
+        recorded_by=by,
+        recorded_at=now,
+    )
+    validate(consent, exclude=["participant", "episode", "recorded_by"])
+    with transaction.atomic():
+        consent.save()
+        record_event(
+            actor=by,
+            event_type="consent.recorded",
+            decision=decision,
+            participant=participant,
+            record=consent,
+            details={"kind": consent.kind, "tpo": consent.tpo},
+        )
+    return consent
+
+
+def revoke_consent(
+    consent: Consent,
+    *,
+    by: Any,
+    revoked_on: date | None,
+    received: str,
+    expected_version: int,
+    note: str = "",
+    now: datetime | None = None,
+) -> ConsentRevocation:
+    """Record that the participant revoked a consent in writing. The consent stays as it was;
+    revoking it again, or from a page opened before someone else revoked it, is refused. A
+    revocation received after discharge is still recorded (it adds to the record)."""
+    participant = consent.participant
+    decision = require_with_capability(
+        by,
+        participant,
+        "consent.record",
+        Action.CHANGE,
+        Scope.CLINICAL,
+        refusal=REFUSAL,
+        addendum=True,
+    )
+    now = now or timezone.now()
+    if revoked_on is None:
+        raise InvalidInput("Give the date the revocation was received.", field="revoked_on")
+    dates.check(revoked_on, field="revoked_on", label="The revocation date")
+    if revoked_on > _today(participant, None, now):
+        raise InvalidInput("The revocation date cannot be after today.", field="revoked_on")
+    if received not in RevocationReceived.values:
+        raise InvalidInput(
+            "Say how the revocation was received: in writing, on paper or electronically.",
+            field="received",
+        )
+    with transaction.atomic():
+        row = Consent._base_manager.select_for_update().get(pk=consent.pk)
+        if row.entered_in_error:
+            raise InvalidInput("This consent is entered in error; there is nothing to revoke.")
+        if ConsentRevocation.objects.filter(consent=row).exists():
+            raise InvalidInput("This consent is already revoked.")
+        if row.version != expected_version:
+            raise ConcurrentEdit("consent")
+        revocation = ConsentRevocation(
+            consent=row,
+            revoked_on=revoked_on,
+            received=received,
+            note=(note or "").strip(),
+            recorded_by=by,
+            recorded_at=now,
+        )
+        validate(revocation, exclude=["consent", "recorded_by"])
+        revocation.save()
+        lifecycle.save_new_version(row, [])
+        record_event(
+            actor=by,
+            event_type="consent.revoked",
+            decision=decision,
+            participant=participant,
+            record=row,
+            details={
+                "kind": row.kind,
+                "received": received,
+                "changes": {"revoked_on": {"before": None, "after": revoked_on.isoformat()}},
+            },
+        )
+    return revocation
+
+
+def mark_entered_in_error(
+    consent: Consent, *, by: Any, reason: str, now: datetime | None = None
+) -> Consent:
+    """Withdraw a consent recorded by mistake: it stays readable and leaves every list."""
+    decision = require_with_capability(
+        by, consent.participant, "consent.record", Action.CHANGE, Scope.CLINICAL, refusal=REFUSAL
+    )
+    with transaction.atomic():
+        return lifecycle.mark_entered_in_error(
+            consent,
+            by=by,
+            reason=reason,
+            decision=decision,
+            now=now,
+            what="consent",
+            event_type="consent.entered_in_error",
+        )

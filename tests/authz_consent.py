@@ -1,0 +1,52 @@
+"""Authorization rows for the Consents tab and API: the care team and oversight read them;
+everyone who records consents (not peer specialists) records and revokes them."""
+
+from datetime import date
+
+from consent.services import record_consent
+from tests.authz import CLINICAL_READ, CLINICAL_WRITE, Endpoint
+
+CONSENT_WRITE = frozenset(CLINICAL_WRITE - {"peer"})
+
+
+def _participant(world):
+    return {"participant_id": world.participant.public_id}
+
+
+def _consent(world):
+    row = record_consent(
+        world.participant, by=world.therapist, kind="treatment", signed_on=date(2026, 9, 8)
+    )
+    return {"participant_id": world.participant.public_id, "consent_id": row.public_id}
+
+
+ADD = {"kind": "treatment", "signer": "participant", "signed_on": "2026-09-08"}
+REVOKE = {"revoked_on": "2026-11-01", "received": "paper", "version": 1}
+
+ENDPOINTS = {
+    "consent:tab": Endpoint("GET", frozenset(CLINICAL_READ), kwargs=_participant),
+    "consent:revoke": Endpoint("POST", CONSENT_WRITE, kwargs=_consent, data=lambda w: REVOKE),
+    "consent:entered_in_error": Endpoint(
+        "POST", CONSENT_WRITE, kwargs=_consent, data=lambda w: {"reason": "Wrong participant"}
+    ),
+    "api:list_consents": Endpoint("API_GET", frozenset(CLINICAL_READ), kwargs=_participant),
+    "api:record_consent": Endpoint(
+        "API_POST", CONSENT_WRITE, kwargs=_participant, data=lambda w: ADD
+    ),
+    "api:revoke_consent": Endpoint(
+        "API_POST", CONSENT_WRITE, kwargs=_consent, data=lambda w: REVOKE
+    ),
+}
+MORE_CASES = {
+    "consent:tab": [
+        Endpoint("POST", CONSENT_WRITE, kwargs=_participant, data=lambda w: ADD),
+        Endpoint(
+            "POST",
+            CONSENT_WRITE,
+            kwargs=_participant,
+            data=lambda w: {"kind": "part2", "signer": "participant", "signed_on": "2026-09-08"},
+            status=frozenset({400}),
+            case="invalid",
+        ),
+    ],
+}
