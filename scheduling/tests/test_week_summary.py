@@ -155,6 +155,19 @@ def test_the_day_lists_its_sessions_a_page_at_a_time(world, calendar, login):
     assert "show=untracked" in untracked
 
 
+def test_the_day_tab_is_named_apart_from_the_roll_calls_sessions_today(world, calendar, login):
+    """The top bar's "Sessions today" takes roll calls; this tab counts a day's places."""
+    page = login(world.frontdesk).get(_day(world)).content.decode()
+    tabs = page[
+        page.index('aria-label="Schedule"') : page.index(
+            "</nav>", page.index('aria-label="Schedule"')
+        )
+    ]
+    assert 'aria-current="page">Day by track</a>' in tabs
+    assert ">Today<" not in tabs
+    assert "<title>Day by track" in page
+
+
 def test_a_track_of_another_program_or_no_track_is_not_found(world, calendar, login):
     other = Program.objects.get(name="Other IOP")
     theirs = Track.objects.create(program=other, name="Their track")
