@@ -1,15 +1,26 @@
-"""Template helpers for assessment pages: a server-side SVG sparkline of totals."""
+"""Template helpers for assessment pages: a server-side SVG sparkline of totals, and the
+instruments' plain titles on a participant's pages."""
 
 from datetime import datetime
 
 from django import template
+from django.utils import translation
 from django.utils.html import format_html, format_html_join
 
+from assessments.instruments import titles
 from assessments.instruments.types import Instrument
 from assessments.selectors import Cutoff, InstrumentHistory
 from tandem.templatetags.clock import day
 
 register = template.Library()
+
+
+@register.filter
+def plain_title(instrument: Instrument) -> str:
+    """The instrument's title on a participant's page, in the page's language:
+    "How you have been feeling (PHQ-9)"."""
+    return titles.plain_title(instrument, translation.get_language())
+
 
 WIDTH, HEIGHT = 480, 200
 LEFT, RIGHT, TOP, BOTTOM = 40, 16, 18, 34

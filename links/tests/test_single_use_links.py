@@ -48,7 +48,8 @@ def test_a_link_opens_its_questionnaire_and_nothing_else(client, world, issued):
     response = client.get(issued.path)
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Patient Health Questionnaire" in body
+    assert "<h1>How you have been feeling (PHQ-9)</h1>" in body
+    assert "Patient Health Questionnaire" not in body
     assert world.participant.legal_last_name not in body
     assert world.participant.record_number not in body
     assert response["Cache-Control"] == "no-store"
@@ -61,7 +62,8 @@ def test_the_english_wording_is_marked_english_for_a_screen_reader(client, world
     world.participant.preferred_language = "Spanish"
     world.participant.save(update_fields=["preferred_language"])
     body = client.get(issued.path).content.decode()
-    assert '<h1 lang="en">Patient Health Questionnaire-9</h1>' in body
+    assert "<h1>Cómo se ha sentido (PHQ-9)</h1>" in body
+    assert 'id="q-1" data-item="1" lang="en"' in body
     assert '<p class="recall">Periodo al que se refiere: <strong lang="en">2 weeks</strong>' in body
 
 

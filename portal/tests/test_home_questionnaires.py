@@ -31,6 +31,9 @@ def test_due_questionnaires_are_linked_from_the_portal_home(world, login, progra
     assert "Questionnaires for you" in page
     assert reverse("assessments:mine", args=["phq-9"]) in page
     assert reverse("assessments:mine", args=["gad-7"]) in page
+    assert ">How you have been feeling (PHQ-9)</a>" in page
+    assert ">Worry and nerves (GAD-7)</a>" in page
+    assert "Generalized Anxiety Disorder" not in page
 
 
 def test_a_questionnaire_answered_within_the_interval_is_not_due(world, program):

@@ -60,7 +60,7 @@ def test_the_questionnaire_s_english_wording_is_marked_english(world, login, cli
         client.get(issued.path),
     ):
         page = text.content.decode()
-        assert '<h1 lang="en">Patient Health Questionnaire-9</h1>' in page
+        assert "<h1>Cómo se ha sentido (PHQ-9)</h1>" in page  # the title is the page's own
         assert 'id="q-1" data-item="1" lang="en"' in page
         assert '<p class="instructions" lang="en">' in page
         assert "Enviar mis respuestas" in page
