@@ -61,7 +61,8 @@ def _consent(participant, consent_id) -> Consent | None:
     return Consent.objects.current().filter(public_id=consent_id, participant=participant).first()
 
 
-@participant_page(Scope.CLINICAL, methods=("POST",))
+# A revocation received after discharge is still recorded: it adds to the closed chart.
+@participant_page(Scope.CLINICAL, methods=("POST",), addenda=True)
 def revoke(request: StaffRequest, participant, consent_id) -> HttpResponse:
     consent = _consent(participant, consent_id)
     if consent is None:

@@ -351,3 +351,19 @@ def test_the_record_export_lists_the_consents(world):
     assert [(c["kind"], c["recipients"], c["expires"]) for c in section] == [
         ("Consent to disclose Part 2 records", PART2["recipients"], "2026-12-31")
     ]
+
+
+def test_a_revocation_received_after_discharge_is_still_recorded_on_the_page(world, login):
+    row = part2(world)
+    Episode.objects.filter(pk=world.episode.pk).update(
+        status=EpisodeStatus.DISCHARGED, discharged_on=date(2026, 11, 25)
+    )
+    client = login(world.therapist)
+    url = reverse("consent:tab", args=[world.participant.public_id])
+    text = client.get(url).content.decode()
+    assert "Record a signed consent" not in text
+    assert "Record the revocation" in text
+    revoke = reverse("consent:revoke", args=[world.participant.public_id, row.public_id])
+    response = client.post(revoke, {"revoked_on": "2026-11-26", "received": "paper", "version": 1})
+    assert response.status_code == 302
+    assert ConsentRevocation.objects.get().consent == row
