@@ -31,7 +31,7 @@ from accounts.http import SignedInRequest
 from accounts.models import Program
 from accounts.roles import organizations_of
 from audit.services import record_event
-from participants.access import section_organizations
+from participants.access import may_open, section_organizations
 from participants.models import (
     OPEN_STATUSES,
     PRE_ADMISSION_STATUSES,
@@ -40,6 +40,7 @@ from participants.models import (
     Participant,
 )
 from tandem.hooks import Hook
+from tandem.navigation import ITEMS, NavItem
 from tandem.templatetags.clock import day, when
 
 CASELOAD_PAGE_SIZE = 25
@@ -305,3 +306,14 @@ def referrals_panel(request: HttpRequest) -> dict | None:
 
 PANELS.register(Panel(CENSUS, 10, census_panel))
 PANELS.register(Panel(REFERRALS, 10, referrals_panel))
+
+
+def own_pages(user) -> list[NavItem]:
+    """The top bar's pages the role may open, for a home with nothing listed on it: a role
+    with no caseload or panels (billing, the auditor) is told where its work is instead of
+    facing an empty page."""
+    return [
+        item
+        for item in ITEMS.implementations()
+        if item.url_name != "home" and may_open(user, item.url_name)
+    ]

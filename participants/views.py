@@ -85,6 +85,7 @@ def home(request: SignedInRequest) -> HttpResponse:
         episodes = [row["episode"] for row in rows]
     panels = home_page.panels_for(request, sections)
     home_page.record_viewed(request, episodes, panels)
+    nothing_listed = "caseload" not in sections and not panels
     return render(
         request,
         "participants/home.html",
@@ -95,6 +96,7 @@ def home(request: SignedInRequest) -> HttpResponse:
             "columns": home_page.columns(),
             "panels": panels,
             "can_search": may_open(request.user, "participants:search"),
+            "own_pages": home_page.own_pages(request.user) if nothing_listed else [],
         },
     )
 

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from accounts.models import Program
 from assessments.services import record_administration
@@ -459,3 +460,18 @@ def test_the_referral_queue_lists_only_the_organizations_where_the_role_brings_i
 
     assert "Casey Newcomer" in page and "Referrals waiting (1)" in page
     assert "Elsewhere" not in page
+
+
+@pytest.mark.parametrize(
+    ("persona", "page"), [("billing", "attendance:today"), ("auditor", "audit:trail")]
+)
+def test_a_home_with_nothing_listed_names_the_roles_own_pages(world, login, persona, page):
+    """Billing and the auditor have no caseload or panels: their home says so and leads to
+    their pages rather than leaving a blank card."""
+    main = re.search(
+        r"<main.*?</main>", login(world.users[persona]).get("/").content.decode(), re.S
+    )
+    assert main is not None
+    assert "Nothing is listed on this page for your role" in main.group(0)
+    assert f'href="{reverse(page)}"' in main.group(0)
+    assert 'href="/"' not in main.group(0)
