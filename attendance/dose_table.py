@@ -14,6 +14,7 @@ from participants.chart import page_url
 from participants.models import Episode
 
 Rows = Sequence[tuple[Episode, WeekDose]]
+NOTHING = "—"
 
 
 def _participant(episode: Episode) -> SafeString:
@@ -37,12 +38,12 @@ def _required(d: WeekDose) -> SafeString:
 
 
 def _minutes(d: WeekDose) -> SafeString:
-    """Attended, still scheduled and not yet recorded."""
+    """Attended ("0 h" when none), still scheduled and not yet recorded ("—" when nothing)."""
     return format_html(
         "<td>{}</td><td>{}</td><td>{}</td>",
         hours(d.attended),
-        hours(d.remaining),
-        hours(d.unrecorded) if d.unrecorded else "—",
+        hours(d.remaining, NOTHING),
+        hours(d.unrecorded, NOTHING),
     )
 
 

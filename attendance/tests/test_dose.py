@@ -269,7 +269,7 @@ def test_attendance_tab_says_the_requirement_was_prorated(world, login):
         reverse("attendance:participant_attendance", args=[world.participant.public_id])
     ).content.decode()
 
-    assert "0 min</strong> attended of 3 h required" in page
+    assert "0 h</strong> attended of 3 h required" in page
     assert "pro-rated for a partial week; a whole week is 9 h" in page
 
 

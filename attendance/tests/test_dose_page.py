@@ -53,6 +53,17 @@ def test_director_sees_who_is_short_sorted_by_shortfall(midweek, world, login, r
     assert str(roster[1].participant.public_id) not in event.details["participants"]
 
 
+def test_zero_reads_0_h_attended_and_nothing_still_to_come_reads_a_dash(
+    midweek, world, login, roster, this_week
+):
+    """Casey's two sessions are over and not yet recorded: none attended, none to come."""
+    page = login(world.director).get(reverse("attendance:dose_this_week")).content.decode()
+
+    row = page[page.index("Casey Cho") : page.index("</tr>", page.index("Casey Cho"))]
+    assert "<td>0 h</td><td>—</td><td>2 h</td>" in row
+    assert "0 min" not in page
+
+
 @pytest.mark.parametrize("persona", ["billing", "auditor", "participant_user"])
 def test_dose_page_is_for_clinicians_and_schedule_oversight(world, login, persona):
     assert login(world.users[persona]).get(reverse("attendance:dose_this_week")).status_code == 403
