@@ -82,3 +82,15 @@ def test_the_call_list_costs_the_same_queries_for_a_few_calls_and_for_many(world
         for i in range(3 * PAGE_SIZE)
     )
     assert _count(login(world.casemanager)) == (few, PAGE_SIZE)
+
+
+def test_each_call_s_phone_number_is_one_tap_away(world, login):
+    """On a phone the caller taps the number to dial it, and the reach table names each
+    follow-up as the list does ("Day 7", not a bare 7 under "Day")."""
+    _waiting(world, 1)
+    world.participant.phone = "(555) 010-0199"
+    world.participant.save(update_fields=["phone"])
+    html = login(world.director).get(reverse("discharge:call_list")).content.decode()
+    assert '<a href="tel:5550100199">(555) 010-0199</a>' in html
+    assert "the program's days" not in html
+    assert "<tr><td>Day 1000</td>" in html
