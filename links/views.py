@@ -20,6 +20,7 @@ from monitoring.selectors import who_was_alerted
 from participants.language import code_for
 from participants.selectors import current_episode, program_zone
 from safety.selectors import confirmed_plan
+from tandem.languages import told_language, visitor_language
 from tandem.methods import serves
 
 
@@ -78,7 +79,9 @@ def open_link(request: HttpRequest, token: str) -> HttpResponse:
     except services.LinkUnavailable as exc:
         spent = services.open_spent_after_crisis(token)
         if spent is None:
-            return _private(unavailable(request, exc.message, everyone=True))
+            # Whose link it was is not known: the browser's language first, then the others.
+            with translation.override(visitor_language(request)):
+                return _private(told_language(unavailable(request, exc.message, everyone=True)))
         # A reload (or the answer sent again) after a critical answer: the crisis lines again.
         with (
             translation.override(code_for(spent.participant.preferred_language)),

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.backends import CONFIRMED_DEVICE
@@ -25,16 +26,18 @@ from audit.services import record_event
 from participants.access import require_capability
 from tandem.errors import InvalidInput
 
-LOGIN_FAILED = "Username or password is wrong."
+# Said on the sign-in page in the visitor's language (signin.views): marked here, translated
+# when raised.
+LOGIN_FAILED = gettext_noop("Username or password is wrong.")
 _UNREAD = object()
 
 
 def locked_out_message() -> str:
     minutes = max(1, round(settings.AXES_COOLOFF_TIME.total_seconds() / 60))
-    return (
+    return gettext(
         "Too many failed sign-ins for this account from this device. Try again in "
-        f"{minutes} minutes, or ask a program director to unlock it."
-    )
+        "%(minutes)s minutes, or ask a program director to unlock it."
+    ) % {"minutes": minutes}
 
 
 def sign_in(request: HttpRequest, username: str, password: str) -> User:
@@ -65,7 +68,7 @@ def sign_in(request: HttpRequest, username: str, password: str) -> User:
             "locked_out": locked_now,
         },
     )
-    raise InvalidInput(locked_out_message() if locked_now else LOGIN_FAILED)
+    raise InvalidInput(locked_out_message() if locked_now else gettext(LOGIN_FAILED))
 
 
 def with_lockout(users: QuerySet[User]) -> QuerySet[User]:

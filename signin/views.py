@@ -10,7 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
@@ -19,6 +21,12 @@ from audit.services import record_event
 from participants.access import uses_portal, uses_staff_pages
 from signin import services
 from tandem.errors import InvalidInput
+from tandem.languages import told_language, visitor_language
+from tandem.methods import serves
+from tandem.views import error_page
+
+# How long the sign-in page remembers the language chosen with its switch.
+LANGUAGE_KEPT_FOR = 365 * 24 * 60 * 60
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -29,6 +37,13 @@ def _next_url(request: HttpRequest) -> str:
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
+    """The sign-in page, in the visitor's language (`tandem.languages`): a participant whose
+    browser asks for Spanish, or who chose Español, reads it in Spanish."""
+    with translation.override(visitor_language(request)):
+        return told_language(_login(request))
+
+
+def _login(request: HttpRequest) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
@@ -50,9 +65,42 @@ def login_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/login.html",
-        {"error": error, "next": request.GET.get("next", "")},
+        {
+            "error": error,
+            "next": request.GET.get("next", ""),
+            "other_languages": [
+                (code, name)
+                for code, name in settings.LANGUAGES
+                if code != translation.get_language()
+            ],
+        },
         status=200 if error is None else 400,
     )
+
+
+@serves("POST")
+def choose_language(request: HttpRequest) -> HttpResponse:
+    """The sign-in page's Español / English switch: the choice is kept in Django's language
+    cookie, so the address carries nothing, and the sign-in page opens in it from then on."""
+    code = request.POST.get("language", "")
+    if code not in dict(settings.LANGUAGES):
+        with translation.override(visitor_language(request)):
+            return error_page(
+                request,
+                gettext("Not available"),
+                gettext("Choose English or Español."),
+                status=400,
+            )
+    response = redirect("accounts:login")
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=LANGUAGE_KEPT_FOR,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 @login_required

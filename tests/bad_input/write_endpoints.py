@@ -426,6 +426,7 @@ WEB_WRITES = [
     WebWrite("links:open", None, _link),
     WebWrite("checkins:mine", "participant_user", _url("checkins:mine")),
     WebWrite("measurement:reminders", "therapist", _chart("measurement:tab")),
+    WebWrite("accounts:language", None, _url("accounts:login")),
     WebWrite("front_door", None, _front_door("en")),
     WebWrite("front_door_es", None, _front_door("es")),
 ]
