@@ -11,3 +11,9 @@ register(
     "marked a consent entered in error",
     "mark a consent entered in error",
 )
+register(
+    "consent.disclosed",
+    Action.EXPORT,
+    "gave a copy of the record, logged as a disclosure",
+    "give a copy of the record",
+)

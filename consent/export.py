@@ -18,26 +18,26 @@ def _signed_by(consent: Consent) -> str:
     return consent.get_signer_display()
 
 
+def consent_row(c: Consent) -> dict:
+    """One consent as the export, the print and a disclosed copy give it (`c.status` set by
+    `selectors.consents_for`)."""
+    revocation = c.revocation_or_none
+    return {
+        "id": str(c.public_id),
+        "kind": c.get_kind_display(),
+        "status": c.status_label,
+        "signed_on": c.signed_on,
+        "signed_by": _signed_by(c),
+        "who_may_disclose": c.discloser,
+        "information": c.information,
+        "recipients": c.recipients,
+        "purpose": c.purpose,
+        "tpo": c.tpo,
+        "expires": _expiry(c),
+        "revoked_on": revocation.revoked_on if revocation else None,
+    }
+
+
 def consents_section(participant: Participant) -> list[dict]:
     """Each current consent with its status today: what it allows, to whom, until when."""
-    today = program_today(participant)
-    rows = []
-    for c in consents_for(participant, today):
-        revocation = c.revocation_or_none
-        rows.append(
-            {
-                "id": str(c.public_id),
-                "kind": c.get_kind_display(),
-                "status": c.status_label,
-                "signed_on": c.signed_on,
-                "signed_by": _signed_by(c),
-                "who_may_disclose": c.discloser,
-                "information": c.information,
-                "recipients": c.recipients,
-                "purpose": c.purpose,
-                "tpo": c.tpo,
-                "expires": _expiry(c),
-                "revoked_on": revocation.revoked_on if revocation else None,
-            }
-        )
-    return rows
+    return [consent_row(c) for c in consents_for(participant, program_today(participant))]

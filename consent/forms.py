@@ -1,8 +1,17 @@
 """Forms of the Consents tab; the rules (each element a Part 2 consent needs) stay in the model."""
 
+from typing import cast
+
 from django import forms
 
-from consent.models import TPO_RECIPIENTS, ConsentKind, Expiry, RevocationReceived, Signer
+from consent.models import (
+    TPO_RECIPIENTS,
+    ConsentKind,
+    DisclosedCopy,
+    Expiry,
+    RevocationReceived,
+    Signer,
+)
 from tandem import dates
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -93,3 +102,32 @@ class RevokeForm(forms.Form):
 
 class EnteredInErrorForm(forms.Form):
     reason = forms.CharField(label="Why it was entered in error", max_length=500)
+
+
+class DiscloseForm(forms.Form):
+    """A copy of the record for the participant, or for someone their Part 2 consent names."""
+
+    to = forms.ChoiceField(
+        label="For",
+        choices=[
+            ("participant", "The participant (their own copy)"),
+            ("other", "Someone else, under the participant's Part 2 consent"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    recipient = forms.CharField(
+        label="Recipient",
+        max_length=300,
+        required=False,
+        help_text="As the consent names them; not needed for the participant's own copy.",
+    )
+    consent = forms.ChoiceField(label="Consent it relies on", required=False)
+    what = forms.ChoiceField(label="Copy", choices=DisclosedCopy.choices, widget=forms.RadioSelect)
+
+    def __init__(self, *args, consents: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "None: the participant's own copy"), *consents]
+        cast(forms.ChoiceField, self.fields["consent"]).choices = choices
+        for field in self.fields.values():
+            if field.required:
+                field.label = f"{field.label} {REQUIRED}"

@@ -71,6 +71,11 @@ class ConsentStatus(models.TextChoices):
     REVOKED = "revoked", "Revoked"
 
 
+def status_label(status: str) -> str:
+    """A status in words, lower case, for a sentence."""
+    return ConsentStatus(status).label.lower()
+
+
 class RevocationReceived(models.TextChoices):
     PAPER = "paper", "In writing, on paper"
     ELECTRONIC = "electronic", "In writing, electronically (e-mail, portal message, e-signature)"
@@ -256,3 +261,30 @@ class ConsentRevocation(ClinicalRecord, Immutable):
             raise ValidationError(
                 {"revoked_on": _refused("A consent cannot be revoked before it was signed.")}
             )
+
+
+class DisclosedCopy(models.TextChoices):
+    PRINT = "print", "The clinical record, printed"
+    EXPORT = "export", "The clinical record, as a JSON file"
+
+
+class Disclosure(ClinicalRecord, Immutable):
+    """A copy of the record given out: to whom, under which Part 2 consent (none for the
+    participant's own copy), what, when (`recorded_at`) and by whom (`recorded_by`). The
+    accounting of disclosures (42 CFR §2.25) reads these rows."""
+
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="disclosures"
+    )
+    consent = models.ForeignKey(
+        Consent, null=True, blank=True, on_delete=models.PROTECT, related_name="disclosures"
+    )
+    to_participant = models.BooleanField("the participant's own copy", default=False)
+    recipient = models.CharField(max_length=300, blank=True)
+    what = models.CharField(max_length=10, choices=DisclosedCopy.choices)
+
+    class Meta(ClinicalRecord.Meta):
+        indexes = [models.Index(fields=["participant", "recorded_at"])]
+
+    def __str__(self) -> str:
+        return f"Disclosure to {self.recipient or 'the participant'}"

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from consent.models import Consent
+from consent.models import Consent, Disclosure
 from participants.models import Participant
 
 
@@ -18,3 +18,14 @@ def consents_for(participant: Participant, today: date) -> list[Consent]:
     for row in rows:
         row.status = row.status_on(today)
     return rows
+
+
+def disclosures_for(participant: Participant) -> list[Disclosure]:
+    """The accounting of disclosures: every copy of the record given out, newest first, with
+    the consent each relied on."""
+    return list(
+        Disclosure.objects.current()
+        .filter(participant=participant)
+        .select_related("consent", "recorded_by")
+        .order_by("-recorded_at", "-id")
+    )

@@ -16,9 +16,13 @@ from consent.models import (
     Consent,
     ConsentKind,
     ConsentRevocation,
+    ConsentStatus,
+    DisclosedCopy,
+    Disclosure,
     Expiry,
     RevocationReceived,
     Signer,
+    status_label,
 )
 from participants.access import Scope, require_with_capability
 from participants.models import Episode, Participant
@@ -199,3 +203,78 @@ def mark_entered_in_error(
             what="consent",
             event_type="consent.entered_in_error",
         )
+
+
+def disclose_record(
+    participant: Participant,
+    *,
+    by: Any,
+    what: str,
+    to_participant: bool,
+    recipient: str = "",
+    consent: Consent | None = None,
+    now: datetime | None = None,
+) -> Disclosure:
+    """Log a copy of the record given out, before it is made. The participant's own copy needs
+    no consent; a copy for anyone else needs a Part 2 consent of theirs in force today, whose
+    recipients the staff member has checked. The consent is locked while the copy is logged, so
+    a revocation recorded at the same moment is not missed."""
+    action = Action.EXPORT if what == DisclosedCopy.EXPORT else Action.PRINT
+    decision = require_with_capability(
+        by,
+        participant,
+        "record.export",
+        action,
+        Scope.CLINICAL,
+        refusal="Your role does not give copies of the record.",
+    )
+    now = now or timezone.now()
+    if what not in DisclosedCopy.values:
+        raise InvalidInput("Choose the copy: printed or a JSON file.", field="what")
+    recipient = (recipient or "").strip()
+    if to_participant:
+        recipient, consent = "", None
+    elif not recipient:
+        raise InvalidInput("Name who receives the copy.", field="recipient")
+    elif consent is None:
+        raise InvalidInput(
+            "A copy for anyone but the participant needs their Part 2 consent in force: "
+            "choose it, or record it first.",
+            field="consent",
+        )
+    disclosure = Disclosure(
+        participant=participant,
+        consent=consent,
+        to_participant=to_participant,
+        recipient=recipient,
+        what=what,
+        recorded_by=by,
+        recorded_at=now,
+    )
+    validate(disclosure, exclude=["participant", "consent", "recorded_by"])
+    with transaction.atomic():
+        if consent is not None:
+            row = Consent._base_manager.select_for_update().get(pk=consent.pk)
+            if row.participant_id != participant.pk or not row.is_part2:
+                raise InvalidInput("Choose a Part 2 consent of this participant.", field="consent")
+            status = row.status_on(_today(participant, None, now))
+            if row.entered_in_error or status != ConsentStatus.IN_FORCE:
+                label = "entered in error" if row.entered_in_error else status_label(status)
+                raise InvalidInput(
+                    f"This consent is not in force ({label}): no copy can be given under it.",
+                    field="consent",
+                )
+        disclosure.save()
+        record_event(
+            actor=by,
+            event_type="consent.disclosed",
+            decision=decision,
+            participant=participant,
+            record=disclosure,
+            details={
+                "what": what,
+                "to_participant": to_participant,
+                "consent": str(consent.public_id) if consent else None,
+            },
+        )
+    return disclosure

@@ -1,4 +1,7 @@
-"""The Consents tab: the list with each consent's status, recording one, revoking one."""
+"""The Consents tab: the list with each consent's status, recording one, revoking one, and
+the copies of the record given out (the accounting of disclosures)."""
+
+import json
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -6,14 +9,24 @@ from django.shortcuts import redirect, render
 
 from audit.models import Action
 from consent import selectors, services
-from consent.forms import ConsentForm, EnteredInErrorForm, RevokeForm
-from consent.models import HIPAA_REDISCLOSURE, RIGHT_TO_REVOKE, Consent
+from consent.export import consent_row
+from consent.forms import ConsentForm, DiscloseForm, EnteredInErrorForm, RevokeForm
+from consent.models import (
+    HIPAA_REDISCLOSURE,
+    RIGHT_TO_REVOKE,
+    Consent,
+    ConsentStatus,
+    DisclosedCopy,
+    Disclosure,
+)
 from participants.access import Scope, decide, may
 from participants.decorators import not_found, participant_page
+from participants.export import REDISCLOSURE_NOTICE, RecordEncoder, export_record, printable_record
 from participants.http import StaffRequest
 from participants.selectors import current_episode, program_today
 from participants.views import chart_context
 from tandem.errors import ConcurrentEdit, InvalidInput
+from tandem.templatetags.clock import day
 
 
 def _render(request, participant, form, status=200) -> HttpResponse:
@@ -21,10 +34,13 @@ def _render(request, participant, form, status=200) -> HttpResponse:
     episode = context["episode"]
     rows = selectors.consents_for(participant, program_today(participant, episode))
     holds = may(request.user, "consent.record", participant.organization_id)
+    copies = may(request.user, "record.export", participant.organization_id)
     record = decide(request.user, participant, Action.CREATE, Scope.CLINICAL)
     revoke = decide(request.user, participant, Action.CHANGE, Scope.CLINICAL, addendum=True)
     context.update(
         consents=rows,
+        disclosures=selectors.disclosures_for(participant),
+        disclose_form=DiscloseForm(consents=_in_force_part2(rows)) if copies else None,
         form=form,
         can_record=holds and record.allowed,
         can_revoke=holds and revoke.allowed,
@@ -104,3 +120,69 @@ def entered_in_error(request: StaffRequest, participant, consent_id) -> HttpResp
         else:
             messages.success(request, "Consent marked entered in error.")
     return redirect("consent:tab", participant_id=participant.public_id)
+
+
+def _in_force_part2(rows: list[Consent]) -> list[tuple[str, str]]:
+    """The Part 2 consents in force today, as choices naming their recipients."""
+    return [
+        (str(c.public_id), f"Signed {day(c.signed_on)}, to: {c.recipients}")
+        for c in rows
+        if c.is_part2 and c.status == ConsentStatus.IN_FORCE
+    ]
+
+
+@participant_page(Scope.CLINICAL, methods=("POST",), addenda=True)
+def disclose(request: StaffRequest, participant) -> HttpResponse:
+    """Log a copy of the record given out and make it: the §2.32 notice on top and, for a
+    recipient other than the participant, the scope of the consent it relies on. A copy is
+    given after discharge too, so the closed chart does not refuse it."""
+    rows = selectors.consents_for(participant, program_today(participant))
+    form = DiscloseForm(request.POST, consents=_in_force_part2(rows))
+    if not form.is_valid():
+        messages.error(request, "Say whom the copy is for and which copy to make.")
+        return redirect("consent:tab", participant_id=participant.public_id)
+    data = form.cleaned_data
+    consent = next((c for c in rows if str(c.public_id) == data["consent"]), None)
+    try:
+        disclosure = services.disclose_record(
+            participant,
+            by=request.user,
+            what=data["what"],
+            to_participant=data["to"] == "participant",
+            recipient=data["recipient"],
+            consent=consent,
+        )
+    except (InvalidInput, ConcurrentEdit) as exc:
+        messages.error(request, exc.message)
+        return redirect("consent:tab", participant_id=participant.public_id)
+    scope = consent_row(consent) if consent is not None else None
+    if disclosure.what == DisclosedCopy.EXPORT:
+        return _exported(participant, disclosure, scope)
+    context = chart_context(request, participant, "consents")
+    context.update(
+        sections=printable_record(participant),
+        redisclosure_notice=REDISCLOSURE_NOTICE,
+        disclosure=disclosure,
+        scope=scope,
+    )
+    return render(request, "consent/copy.html", context)
+
+
+def _exported(participant, disclosure: Disclosure, scope: dict | None) -> HttpResponse:
+    record = export_record(participant)
+    body = {
+        "redisclosure_notice": record.pop("redisclosure_notice"),
+        "disclosure": {
+            "id": str(disclosure.public_id),
+            "recipient": disclosure.recipient or "the participant",
+            "disclosed_at": disclosure.recorded_at,
+            "consent": scope,
+        },
+        **record,
+    }
+    response = HttpResponse(
+        json.dumps(body, cls=RecordEncoder, indent=2), content_type="application/json"
+    )
+    name = f"record-{participant.public_id}.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,5 +1,6 @@
-"""Authorization rows for the Consents tab and API: the care team and oversight read them;
-everyone who records consents (not peer specialists) records and revokes them."""
+"""Authorization rows for the Consents tab and API: the care team and oversight read them and
+give copies of the record; everyone who records consents (not peer specialists) records and
+revokes them."""
 
 from datetime import date
 
@@ -28,6 +29,13 @@ ENDPOINTS = {
     "consent:revoke": Endpoint("POST", CONSENT_WRITE, kwargs=_consent, data=lambda w: REVOKE),
     "consent:entered_in_error": Endpoint(
         "POST", CONSENT_WRITE, kwargs=_consent, data=lambda w: {"reason": "Wrong participant"}
+    ),
+    "consent:disclose": Endpoint(
+        "POST",
+        frozenset(CLINICAL_WRITE),
+        kwargs=_participant,
+        data=lambda w: {"to": "participant", "what": "print"},
+        status=frozenset({200}),
     ),
     "api:list_consents": Endpoint("API_GET", frozenset(CLINICAL_READ), kwargs=_participant),
     "api:record_consent": Endpoint(

@@ -381,6 +381,7 @@ WEB_WRITES = [
     WebWrite("medications:tab", "therapist", _chart("medications:tab")),
     WebWrite("medications:stop", "therapist", states.with_state(_med, _chart("medications:tab"))),
     WebWrite("consent:tab", "therapist", _chart("consent:tab")),
+    WebWrite("consent:disclose", "therapist", _chart("consent:tab")),
     WebWrite("consent:revoke", "therapist", states.with_state(_consent, _chart("consent:tab"))),
     WebWrite(
         "consent:entered_in_error",

@@ -1,0 +1,147 @@
+"""Copies of the record given out: the participant's own needs no consent, anyone else's needs
+an in-force Part 2 consent; each is logged (the accounting of disclosures) and carries the
+§2.32 notice with the consent's scope."""
+
+import json
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from consent.models import Disclosure
+from consent.services import disclose_record, record_consent, revoke_consent
+from participants.export import REDISCLOSURE_NOTICE
+from tandem.errors import InvalidInput
+
+NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+CLINIC = "Northside Clinic, Dr A. Example"
+
+
+def part2(world, **changes):
+    fields: dict[str, Any] = {
+        "kind": "part2",
+        "discloser": "Riverside IOP",
+        "information": "Attendance and treatment plan",
+        "recipients": CLINIC,
+        "purpose": "Coordination of care at my request",
+        "expiry": "date",
+        "expires_on": date(2026, 12, 31),
+        "signed_on": date(2026, 9, 8),
+    }
+    return record_consent(world.participant, by=world.therapist, now=NOW, **(fields | changes))
+
+
+def test_the_participant_s_own_copy_needs_no_consent(world):
+    row = disclose_record(
+        world.participant, by=world.therapist, what="print", to_participant=True, now=NOW
+    )
+    assert (row.to_participant, row.consent, row.recipient) == (True, None, "")
+    event = AuditEvent.objects.get(event_type="consent.disclosed")
+    assert event.details["to_participant"] is True
+
+
+def test_a_copy_for_someone_else_needs_a_recipient_and_a_part2_consent(world):
+    with pytest.raises(InvalidInput) as no_recipient:
+        disclose_record(
+            world.participant, by=world.therapist, what="print", to_participant=False, now=NOW
+        )
+    assert no_recipient.value.field == "recipient"
+    with pytest.raises(InvalidInput) as no_consent:
+        disclose_record(
+            world.participant,
+            by=world.therapist,
+            what="print",
+            to_participant=False,
+            recipient=CLINIC,
+            now=NOW,
+        )
+    assert no_consent.value.field == "consent"
+    treatment = record_consent(
+        world.participant, by=world.therapist, kind="treatment", signed_on=date(2026, 9, 8)
+    )
+    with pytest.raises(InvalidInput) as not_part2:
+        disclose_record(
+            world.participant,
+            by=world.therapist,
+            what="print",
+            to_participant=False,
+            recipient=CLINIC,
+            consent=treatment,
+            now=NOW,
+        )
+    assert not_part2.value.message == "Choose a Part 2 consent of this participant."
+    assert not Disclosure.objects.exists()
+
+
+def test_a_revoked_or_expired_consent_refuses_the_copy(world):
+    expired = part2(world, expires_on=date(2026, 10, 31))
+    revoked = part2(world)
+    revoke_consent(
+        revoked,
+        by=world.therapist,
+        revoked_on=date(2026, 11, 10),
+        received="paper",
+        expected_version=1,
+        now=NOW,
+    )
+    for consent, status in ((expired, "expired"), (revoked, "revoked")):
+        with pytest.raises(InvalidInput) as refused:
+            disclose_record(
+                world.participant,
+                by=world.therapist,
+                what="export",
+                to_participant=False,
+                recipient=CLINIC,
+                consent=consent,
+                now=NOW,
+            )
+        assert refused.value.message == (
+            f"This consent is not in force ({status}): no copy can be given under it."
+        )
+    assert not Disclosure.objects.exists()
+    assert not AuditEvent.objects.filter(event_type="consent.disclosed").exists()
+
+
+def test_the_printed_copy_carries_the_notice_and_the_consent_s_scope_and_is_logged(world, login):
+    consent = part2(world)
+    client = login(world.therapist)
+    url = reverse("consent:disclose", args=[world.participant.public_id])
+    response = client.post(
+        url, {"to": "other", "recipient": CLINIC, "consent": consent.public_id, "what": "print"}
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert REDISCLOSURE_NOTICE in text
+    assert "Disclosed under the participant's consent" in text
+    assert "Attendance and treatment plan" in text and "Coordination of care" in text
+    disclosure = Disclosure.objects.get()
+    assert (disclosure.recipient, disclosure.consent, disclosure.recorded_by) == (
+        CLINIC,
+        consent,
+        world.therapist,
+    )
+    tab = client.get(reverse("consent:tab", args=[world.participant.public_id])).content.decode()
+    assert f"<td>{CLINIC}</td>" in tab
+    assert "The clinical record, printed" in tab
+
+
+def test_the_exported_copy_names_the_disclosure_and_a_refusal_writes_nothing(world, login):
+    consent = part2(world)
+    client = login(world.therapist)
+    url = reverse("consent:disclose", args=[world.participant.public_id])
+    refused = client.post(url, {"to": "other", "recipient": CLINIC, "what": "export"}, follow=True)
+    assert "needs their Part 2 consent in force" in refused.content.decode()
+    assert not Disclosure.objects.exists()
+    response = client.post(
+        url, {"to": "other", "recipient": CLINIC, "consent": consent.public_id, "what": "export"}
+    )
+    body = json.loads(response.content)
+    assert body["redisclosure_notice"] == REDISCLOSURE_NOTICE
+    assert body["disclosure"]["recipient"] == CLINIC
+    assert body["disclosure"]["consent"]["recipients"] == CLINIC
+    assert body["consents"][0]["id"] == str(consent.public_id)
+    own = client.post(url, {"to": "participant", "what": "export"})
+    assert json.loads(own.content)["disclosure"]["consent"] is None
+    assert Disclosure.objects.count() == 2
