@@ -17,6 +17,7 @@ one `home.viewed` event for the whole response listing every participant shown, 
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 from html import escape
 from typing import Any
 
@@ -261,6 +262,7 @@ def referral_queue(user, *, limit: int = REFERRAL_ROWS) -> list[Episode]:
             "participant__legal_last_name",
             "participant__record_number",
             "program__name",
+            "program__time_zone",
         )
         .annotate(waiting=Window(Count("pk")))
         .order_by("referred_on", "pk")[:limit]
@@ -270,9 +272,12 @@ def referral_queue(user, *, limit: int = REFERRAL_ROWS) -> list[Episode]:
 def _referral_rows(queue: list[Episode]) -> SafeString:
     """The queue's table rows, written in Python like the caseload's (every value escaped),
     rather than the template engine, which costs several times as much for fifty rows on
-    every director's home; referrals of one day share their wait."""
+    every director's home; referrals of one day in one program share their wait."""
     chart_url = reverse("participants:chart", args=[_ANYONE])
-    waits = {d: timesince(d) for d in {e.referred_on for e in queue}}
+    todays = {e.program_id: e.program.today() for e in queue}
+    waits = {
+        (d, p): waited(d, todays[p]) for d, p in {(e.referred_on, e.program_id) for e in queue}
+    }
     return mark_safe(  # every value in it is escaped
         "\n".join(
             f'<tr><td><a href="{chart_url.replace(_ANYONE, str(e.participant.public_id))}">'
@@ -280,10 +285,16 @@ def _referral_rows(queue: list[Episode]) -> SafeString:
             f"<td>{escape(e.participant.record_number)}</td><td>{escape(e.program.name)}</td>"
             f'<td><span class="status status-{escape(e.status)}">'
             f"{escape(e.get_status_display())}</span></td>"
-            f"<td>{escape(day(e.referred_on))}</td><td>{escape(waits[e.referred_on])}</td></tr>"
+            f"<td>{escape(day(e.referred_on))}</td><td>{escape(waits[e.referred_on, e.program_id])}</td></tr>"
             for e in queue
         )
     )
+
+
+def waited(since: date, today: date) -> str:
+    """How long a referral has waited, in whole days and weeks: it is dated, not timed, so
+    hours counted from its midnight would be made up."""
+    return "0\xa0days" if since >= today else timesince(since, today)
 
 
 def census_panel(request: HttpRequest) -> dict | None:

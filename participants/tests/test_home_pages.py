@@ -20,7 +20,7 @@ from audit.models import AuditEvent
 from conftest import make_participant
 from monitoring.models import Alert
 from monitoring.services import raise_alert
-from participants.home import census
+from participants.home import census, waited
 from participants.models import OPEN_STATUSES, Episode, EpisodeStatus
 from worklist.services import create_task
 
@@ -475,3 +475,18 @@ def test_a_home_with_nothing_listed_names_the_roles_own_pages(world, login, pers
     assert "Nothing is listed on this page for your role" in main.group(0)
     assert f'href="{reverse(page)}"' in main.group(0)
     assert 'href="/"' not in main.group(0)
+
+
+@pytest.mark.parametrize(
+    ("referred", "shown"),
+    [
+        (date(2026, 12, 5), "0 days"),
+        (date(2026, 12, 4), "1 day"),
+        (date(2026, 11, 28), "1 week"),
+        (date(2026, 11, 9), "3 weeks, 5 days"),
+    ],
+)
+def test_a_referrals_wait_is_in_whole_days_as_it_is_dated_not_timed(referred, shown):
+    """A referral dated yesterday has waited "1 day", not "1 day, 20 hours" counted from a
+    midnight nobody referred at."""
+    assert waited(referred, date(2026, 12, 5)).replace("\xa0", " ") == shown
