@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEvent
@@ -145,3 +147,38 @@ def test_the_exported_copy_names_the_disclosure_and_a_refusal_writes_nothing(wor
     own = client.post(url, {"to": "participant", "what": "export"})
     assert json.loads(own.content)["disclosure"]["consent"] is None
     assert Disclosure.objects.count() == 2
+
+
+def test_the_tab_reads_in_the_same_number_of_queries_however_many_consents(world, login):
+    client = login(world.therapist)
+    url = reverse("consent:tab", args=[world.participant.public_id])
+
+    def add_some() -> None:
+        consent = part2(world)
+        revoke_consent(
+            part2(world),
+            by=world.therapist,
+            revoked_on=date(2026, 11, 10),
+            received="paper",
+            expected_version=1,
+            now=NOW,
+        )
+        disclose_record(
+            world.participant,
+            by=world.therapist,
+            what="print",
+            to_participant=False,
+            recipient=CLINIC,
+            consent=consent,
+            now=NOW,
+        )
+
+    add_some()
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(3):
+        add_some()
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few)
