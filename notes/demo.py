@@ -104,7 +104,8 @@ def seed_notes(ctx: DemoContext) -> None:
             author = staff[0]
             index = counter.get(session.group_id or 0, 0)
             counter[session.group_id or 0] = index + 1
-            signed_at = session.ends_at + timedelta(hours=rng.randint(1, 20))
+            # Signed within a day of the group, and by now at the latest.
+            signed_at = min(session.ends_at + timedelta(hours=rng.randint(1, 20)), now)
             group = GroupNote.objects.create(
                 session=session,
                 module=modules[index % len(modules)] if modules else None,
