@@ -1,7 +1,8 @@
 """The demo's case management (synthetic): barriers for a few active participants, one asking
 the scheduler for virtual sessions, and referrals to the national lines and fellowships at
-every step of the loop (made, appointment set, attended, did not attend). Idempotent: a
-participant who already has a barrier is left as it is."""
+every step of the loop (made, appointment set, attended, did not attend). A fellowship or a
+helpline does not remove a transport or childcare barrier, so the referrals are not filed
+under one. Idempotent: a participant who already has a barrier is left as it is."""
 
 from datetime import timedelta
 
@@ -62,7 +63,6 @@ def seed(context: DemoContext) -> None:
             by=casemanager,
             resource=resource,
             made_on=today - timedelta(days=10),
-            barrier=barrier,
             note="Synthetic demo referral",
         )
         if index >= 1:

@@ -29,3 +29,12 @@ def test_the_demo_has_barriers_referrals_and_tasks_and_runs_twice(db):
         ScheduleChangeRequest.objects.count(),
         Task.objects.count(),
     ) == counts
+
+
+def test_the_demo_files_no_fellowship_or_helpline_under_a_practical_barrier(db):
+    """A case manager reading "SMART Recovery, for transport" would wonder what was meant: the
+    demo's referrals to national lines and fellowships stand on their own."""
+    call_command("seed_demo", "--participants", "30", "--quiet-logins")
+    national = ResourceReferral.objects.filter(resource__organization__isnull=True)
+    assert national.exists()
+    assert not national.filter(barrier__isnull=False).exists()
