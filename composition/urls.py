@@ -33,6 +33,7 @@ urlpatterns = [
     path("checkins/", include("checkins.urls")),
     path("measurement/", include("measurement.urls")),
     path("api/v1/", api.urls),
+    path("fhir/R4/", include("fhirapi.urls")),
 ]
 
 handler400 = "tandem.views.bad_request"

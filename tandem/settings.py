@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "links",
     "checkins",
     "measurement",
+    "fhirapi",
     "composition",  # the composition root: the URL map, the middleware, the demo command
 ]
 

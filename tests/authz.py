@@ -47,6 +47,10 @@ class Endpoint:
     # back with its errors) 400.
     status: frozenset[int] = frozenset({200, 201, 302})
     case: str = ""  # names a further case of the same route and method (e.g. "invalid")
+    # A read's query string (a FHIR search names its patient there), and what a refused
+    # persona gets: 403, or 404 where the answer must not tell a refusal from no record.
+    query: Callable = lambda world: {}
+    refused: int = 403
 
 
 def _admitted_episode(world) -> dict:
@@ -272,7 +276,7 @@ def participant_url_names() -> set[str]:
 def call(client, endpoint: Endpoint, url: str, world):
     data = endpoint.data(world)
     if endpoint.method == "GET":
-        return client.get(url)
+        return client.get(url, endpoint.query(world))
     if endpoint.method == "POST":
         return client.post(url, data)
     if endpoint.method == "API_GET":

@@ -498,6 +498,13 @@ READ_ONLY = {
     "measurement:tab",
     "measurement:kiosk",
     "measurement:lists",
+    "fhir:metadata",
+    "fhir:patient",
+    "fhir:episodes",
+    "fhir:conditions",
+    "fhir:observations",
+    "fhir:medication_statements",
+    "fhir:consents",
 }
 
 # Sign-in writes on a refusal by design (failed-attempt counters, lockout); its input is

@@ -1,0 +1,379 @@
+"""Tandem's records as FHIR R4 resources (clinical reference §6).
+
+Every resource is built as a dict and validated by constructing it with the `fhir.resources`
+R4B model (`fhir.resources.R4B`, FHIR 4.3): the package's default models are R5, it has no R4
+package, and R4B keeps R4's shape for every resource mapped here. Ids are the records' public
+UUIDs; nothing is coded that Tandem does not hold a code for (a medication or an instrument
+without a declared LOINC total is sent as text).
+"""
+
+from datetime import date
+from typing import Any
+
+from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.capabilitystatement import CapabilityStatement
+from fhir.resources.R4B.condition import Condition
+from fhir.resources.R4B.consent import Consent as FhirConsent
+from fhir.resources.R4B.episodeofcare import EpisodeOfCare
+from fhir.resources.R4B.medicationstatement import MedicationStatement
+from fhir.resources.R4B.observation import Observation
+from fhir.resources.R4B.operationoutcome import OperationOutcome
+from fhir.resources.R4B.patient import Patient
+from fhir.resources.R4B.resource import Resource
+
+from assessments.instruments import UnknownInstrumentError
+from assessments.instruments import get as instrument
+from assessments.models import Administration
+from consent.models import Consent, ConsentKind, ConsentStatus
+from fhirapi.labels import SUBSTANCE_USE_INSTRUMENTS, is_substance_use_code, labelled
+from intake.models import Diagnosis, DiagnosisStatus
+from medications.models import Medication
+from participants.models import Episode, EpisodeStatus, Participant
+
+LOINC = "http://loinc.org"
+ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
+SCREENING_ASSESSMENT = (
+    "http://hl7.org/fhir/us/core/StructureDefinition/us-core-observation-screening-assessment"
+)
+BIRTH_SEX = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-birthsex"
+V2_0203 = "http://terminology.hl7.org/CodeSystem/v2-0203"
+
+MODELS: dict[str, type[Resource]] = {
+    "Patient": Patient,
+    "EpisodeOfCare": EpisodeOfCare,
+    "Condition": Condition,
+    "Observation": Observation,
+    "MedicationStatement": MedicationStatement,
+    "Consent": FhirConsent,
+    "Bundle": Bundle,
+    "OperationOutcome": OperationOutcome,
+    "CapabilityStatement": CapabilityStatement,
+}
+
+
+def validated(data: dict[str, Any]) -> dict[str, Any]:
+    """The resource as the R4B model reads it back: a field the model refuses raises here,
+    never reaching a client."""
+    model = MODELS[data["resourceType"]]
+    return model.model_validate(data).model_dump(mode="json")
+
+
+def _patient_ref(participant: Participant) -> dict[str, str]:
+    return {"reference": f"Patient/{participant.public_id}"}
+
+
+def patient(p: Participant) -> dict[str, Any]:
+    """Demographics only (no label: the access policy's demographics scope decides who reads
+    it). US Core's birth-sex codes F, M and UNK are used; intersex has none and is left out."""
+    names: list[dict[str, Any]] = [
+        {"use": "official", "family": p.legal_last_name, "given": [p.legal_first_name]}
+    ]
+    if p.preferred_name:
+        names.append({"use": "usual", "given": [p.preferred_name]})
+    telecom = [{"system": "phone", "value": p.phone}] if p.phone else []
+    if p.email:
+        telecom.append({"system": "email", "value": p.email})
+    data: dict[str, Any] = {
+        "resourceType": "Patient",
+        "id": str(p.public_id),
+        "identifier": [
+            {
+                "use": "usual",
+                "type": {"coding": [{"system": V2_0203, "code": "MR"}], "text": "Record number"},
+                "value": p.record_number,
+            }
+        ],
+        "active": True,
+        "name": names,
+        "birthDate": p.date_of_birth.isoformat(),
+    }
+    if telecom:
+        data["telecom"] = telecom
+    birth_sex = {"female": "F", "male": "M", "unknown": "UNK"}.get(p.sex_at_birth)
+    if birth_sex:
+        data["extension"] = [{"url": BIRTH_SEX, "valueCode": birth_sex}]
+    if p.preferred_language:
+        data["communication"] = [{"language": {"text": p.preferred_language}, "preferred": True}]
+    return validated(data)
+
+
+_EPISODE_STATUS = {
+    EpisodeStatus.REFERRED: "planned",
+    EpisodeStatus.SCREENING: "planned",
+    EpisodeStatus.ADMITTED: "active",
+    EpisodeStatus.ACTIVE: "active",
+    EpisodeStatus.DISCHARGED: "finished",
+    EpisodeStatus.DECLINED: "cancelled",
+    EpisodeStatus.TRANSFERRED_OUT: "finished",
+}
+
+
+def episode_of_care(e: Episode) -> dict[str, Any]:
+    """A stay: referred and screening are planned, admitted and active are active, a stay
+    left after admission is finished and a declined one cancelled; the period runs from the
+    admission (the referral before one) to the discharge."""
+    period: dict[str, str] = {"start": (e.admitted_on or e.referred_on).isoformat()}
+    if e.discharged_on:
+        period["end"] = e.discharged_on.isoformat()
+    data = {
+        "resourceType": "EpisodeOfCare",
+        "id": str(e.public_id),
+        "status": _EPISODE_STATUS[EpisodeStatus(e.status)],
+        "type": [{"text": e.get_level_of_care_display()}],
+        "patient": _patient_ref(e.participant),
+        "managingOrganization": {"display": e.program.name},
+        "period": period,
+    }
+    return validated(data)
+
+
+_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
+_VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
+_CONDITION_STATUS = {
+    DiagnosisStatus.PROVISIONAL: ("active", "provisional"),
+    DiagnosisStatus.CONFIRMED: ("active", "confirmed"),
+    DiagnosisStatus.IN_REMISSION: ("remission", "confirmed"),
+    DiagnosisStatus.RESOLVED: ("resolved", "confirmed"),
+}
+
+
+def condition(d: Diagnosis) -> dict[str, Any]:
+    """A diagnosis on the problem list, ICD-10-CM as recorded; F10–F19 labelled Part 2."""
+    clinical, verification = _CONDITION_STATUS[DiagnosisStatus(d.status)]
+    data = {
+        "resourceType": "Condition",
+        "id": str(d.public_id),
+        "clinicalStatus": {"coding": [{"system": _CLINICAL, "code": clinical}]},
+        "verificationStatus": {"coding": [{"system": _VERIFICATION, "code": verification}]},
+        "category": [
+            {
+                "coding": [
+                    {
+                        "system": "http://terminology.hl7.org/CodeSystem/condition-category",
+                        "code": "problem-list-item",
+                    }
+                ]
+            }
+        ],
+        "code": {
+            "coding": [{"system": ICD10CM, "code": d.code, "display": d.description}],
+            "text": d.description,
+        },
+        "subject": _patient_ref(d.participant),
+        "recordedDate": d.made_on.isoformat(),
+    }
+    return validated(labelled(data, is_substance_use_code(d.code)))
+
+
+def observation(a: Administration) -> dict[str, Any]:
+    """An instrument's result as a US Core screening assessment: the total as valueInteger
+    under the instrument's declared LOINC total code, or its name as text when it declares
+    none; the band as the interpretation's text (no band carries a code); subscales as
+    components. An instrument with neither total nor band (BAM) says why no value is given."""
+    try:
+        definition = instrument(a.instrument)
+    except UnknownInstrumentError:
+        definition = None
+    name = definition.name if definition else a.instrument
+    code: dict[str, Any] = {"text": name}
+    if definition and definition.loinc_total:
+        code["coding"] = [{"system": LOINC, "code": definition.loinc_total}]
+    data: dict[str, Any] = {
+        "resourceType": "Observation",
+        "id": str(a.public_id),
+        "meta": {"profile": [SCREENING_ASSESSMENT]},
+        "status": "final",
+        "category": [
+            {
+                "coding": [
+                    {
+                        "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                        "code": "survey",
+                    }
+                ]
+            }
+        ],
+        "code": code,
+        "subject": _patient_ref(a.participant),
+        "effectiveDateTime": a.completed_at.isoformat(),
+        "issued": a.recorded_at.isoformat(),
+    }
+    band = definition.band_label(a.band) if definition and a.band else a.band
+    if a.total is not None:
+        data["valueInteger"] = a.total
+    elif band:
+        data["valueCodeableConcept"] = {"text": band}
+    else:
+        data["dataAbsentReason"] = {
+            "coding": [
+                {
+                    "system": "http://terminology.hl7.org/CodeSystem/data-absent-reason",
+                    "code": "not-applicable",
+                }
+            ],
+            "text": "This instrument has no total score; see its subscales.",
+        }
+    if band:
+        data["interpretation"] = [{"text": band}]
+    components = [
+        {"code": {"text": str(key)}, "valueInteger": value}
+        for key, value in sorted(a.subscales.items())
+        if isinstance(value, int) and not isinstance(value, bool)
+    ]
+    if components:
+        data["component"] = components
+    return validated(labelled(data, a.instrument in SUBSTANCE_USE_INSTRUMENTS))
+
+
+def medication_statement(m: Medication, today: date) -> dict[str, Any]:
+    """A medication on the list, by name as written (the list holds no RxNorm codes);
+    substance-use treatment medications (`Medication.is_part2`) labelled Part 2."""
+    if m.started_on > today:
+        status = "intended"
+    elif m.stopped_on is not None and m.stopped_on < today:
+        status = "stopped"
+    else:
+        status = "active"
+    period = {"start": m.started_on.isoformat()}
+    if m.stopped_on:
+        period["end"] = m.stopped_on.isoformat()
+    data: dict[str, Any] = {
+        "resourceType": "MedicationStatement",
+        "id": str(m.public_id),
+        "status": status,
+        "medicationCodeableConcept": {"text": m.name},
+        "subject": _patient_ref(m.participant),
+        "effectivePeriod": period,
+        "dateAsserted": m.recorded_at.isoformat(),
+    }
+    if m.dose:
+        data["dosage"] = [{"text": m.dose}]
+    if m.stop_reason:
+        data["statusReason"] = [{"text": m.stop_reason}]
+    return validated(labelled(data, m.is_part2))
+
+
+_CONSENT_STATUS = {
+    ConsentStatus.NOT_YET: "proposed",
+    ConsentStatus.IN_FORCE: "active",
+    ConsentStatus.EXPIRED: "inactive",
+    ConsentStatus.REVOKED: "inactive",
+}
+_SCOPE = "http://terminology.hl7.org/CodeSystem/consentscope"
+
+
+def consent(c: Consent, today: date) -> dict[str, Any]:
+    """A consent, active while in force and inactive once revoked or expired (its status on
+    the program's `today`). A Part 2 disclosure consent is a release of information (LOINC
+    64292-6) of scope patient-privacy under the policy 42CFRPart2, naming its recipients as
+    written, and is labelled Part 2 (it shows the person is in substance-use treatment); a
+    consent to treatment or telehealth is a patient consent (LOINC 59284-0) of scope
+    treatment."""
+    part2 = c.kind == ConsentKind.PART2
+    period = {"start": c.signed_on.isoformat()}
+    if c.ends_on:
+        period["end"] = c.ends_on.isoformat()
+    provision: dict[str, Any] = {"type": "permit", "period": period}
+    if part2:
+        provision["actor"] = [
+            {
+                "role": {
+                    "coding": [
+                        {
+                            "system": "http://terminology.hl7.org/CodeSystem/v3-ParticipationType",
+                            "code": "IRCP",
+                        }
+                    ]
+                },
+                "reference": {"display": c.recipients},
+            }
+        ]
+    category = ("64292-6", "Release of information consent") if part2 else ("59284-0", "")
+    data = {
+        "resourceType": "Consent",
+        "id": str(c.public_id),
+        "status": _CONSENT_STATUS[ConsentStatus(c.status_on(today))],
+        "scope": {
+            "coding": [{"system": _SCOPE, "code": "patient-privacy" if part2 else "treatment"}]
+        },
+        "category": [
+            {
+                "coding": [{"system": LOINC, "code": category[0]}],
+                "text": category[1] or "Patient consent",
+            }
+        ],
+        "patient": _patient_ref(c.participant),
+        "dateTime": c.signed_on.isoformat(),
+        "policyRule": (
+            {
+                "coding": [
+                    {
+                        "system": "http://terminology.hl7.org/CodeSystem/v3-ActCode",
+                        "code": "42CFRPart2",
+                    }
+                ],
+                "text": str(ConsentKind(c.kind).label),
+            }
+            if part2
+            else {"text": str(ConsentKind(c.kind).label)}
+        ),
+        "provision": provision,
+    }
+    return validated(labelled(data, part2))
+
+
+# The day this statement last changed (a fixed date: the statement does not follow the clock).
+CAPABILITY_DATE = "2026-12-05"
+_SEARCHES: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
+    ("EpisodeOfCare", ()),
+    ("Condition", ()),
+    ("Observation", (("code", "token", "The instrument's LOINC total code."),)),
+    ("MedicationStatement", ()),
+    ("Consent", ()),
+)
+_PATIENT_PARAMETER = (
+    "patient",
+    "reference",
+    "The patient's id (required); no other way to choose a patient is offered.",
+)
+
+
+def capability_statement() -> dict[str, Any]:
+    """What the server answers: Patient read, and each other resource searched by patient."""
+    resources: list[dict[str, Any]] = [
+        {"type": "Patient", "interaction": [{"code": "read"}]},
+        *(
+            {
+                "type": kind,
+                "interaction": [{"code": "search-type"}],
+                "searchParam": [
+                    {"name": name, "type": kind_of, "documentation": words}
+                    for name, kind_of, words in (_PATIENT_PARAMETER, *more)
+                ],
+            }
+            for kind, more in _SEARCHES
+        ),
+    ]
+    return {
+        "resourceType": "CapabilityStatement",
+        "status": "active",
+        "date": CAPABILITY_DATE,
+        "publisher": "Tandem",
+        "kind": "instance",
+        "software": {"name": "Tandem"},
+        "implementation": {"description": "Tandem's read-only FHIR R4 API"},
+        "fhirVersion": "4.0.1",
+        "format": ["application/fhir+json", "json"],
+        "rest": [
+            {
+                "mode": "server",
+                "documentation": (
+                    "Read-only. Sign in as staff first (the session of the JSON API at "
+                    "/api/v1/); every read goes through the access policy and is audited. "
+                    "An unknown or refused patient is a 404. Resources carrying 42 CFR Part 2 "
+                    "information are labelled in meta.security (R, ETH, 42CFRPart2)."
+                ),
+                "resource": resources,
+            }
+        ],
+    }

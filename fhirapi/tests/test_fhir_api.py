@@ -1,0 +1,304 @@
+"""The FHIR R4 API through the real client: each answer parses back into its R4B model, is
+read through the access policy with one audit event naming the participant, refuses as
+"not found" whether the patient is unknown or out of reach, and labels exactly the 42 CFR
+Part 2 records (substance-use diagnoses, instruments, medications, Part 2 consents)."""
+
+import json
+from datetime import UTC, date, datetime
+
+import pytest
+from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.capabilitystatement import CapabilityStatement
+from fhir.resources.R4B.operationoutcome import OperationOutcome
+from fhir.resources.R4B.patient import Patient
+
+from assessments.services import record_administration
+from audit.models import AuditEvent, Outcome
+from consent.services import record_consent, revoke_consent
+from fhirapi.resources import MODELS
+from intake.services import add_diagnosis
+from medications.services import add_medication
+from participants.access import break_the_glass
+
+NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+DONE = datetime(2026, 11, 18, 16, 30, tzinfo=UTC)
+PART2_CODES = {"R", "ETH", "42CFRPart2"}
+SEARCHES = ("EpisodeOfCare", "Condition", "Observation", "MedicationStatement", "Consent")
+
+
+@pytest.fixture
+def record(world):
+    """One Part 2 record and one other of each kind on the world's participant."""
+    p, by = world.participant, world.therapist
+    made = world.program.today()
+    rows = {
+        "sud_dx": add_diagnosis(
+            world.episode, code="F10.20", status="confirmed", made_on=made, by=by
+        ),
+        "mh_dx": add_diagnosis(
+            world.episode, code="F33.1", status="provisional", made_on=made, by=by
+        ),
+        "audit_c": record_administration(
+            p,
+            code="audit-c",
+            answers={"1": 2, "2": 1, "3": 1},
+            context={"sex": "male"},
+            mode="staff-entered",
+            by=by,
+            completed_at=DONE,
+        ),
+        "phq_9": record_administration(
+            p,
+            code="phq-9",
+            answers={str(i): 1 for i in range(1, 10)} | {"9": 0},
+            mode="staff-entered",
+            by=by,
+            completed_at=DONE,
+        ),
+        "bup": add_medication(
+            p, by=by, code="buprenorphine-naloxone", dose="16 mg daily", started_on=date(2026, 9, 8)
+        ),
+        "sertraline": add_medication(p, by=by, code="sertraline", started_on=date(2026, 9, 8)),
+        "part2": record_consent(
+            p,
+            by=by,
+            kind="part2",
+            discloser="Riverside IOP",
+            information="Attendance and treatment plan",
+            recipients="Dr A. Example, Northside Clinic",
+            purpose="Coordination of care at my request",
+            expiry="date",
+            expires_on=date(2027, 6, 30),
+            signed_on=date(2026, 9, 8),
+            now=NOW,
+        ),
+        "treatment": record_consent(
+            p, by=by, kind="treatment", signed_on=date(2026, 9, 8), now=NOW
+        ),
+    }
+    return {key: row.public_id for key, row in rows.items()} | {"rows": rows}
+
+
+def _get(client, path: str, **query):
+    return client.get(f"/fhir/R4/{path}", query)
+
+
+def _json(response) -> dict:
+    assert response["Content-Type"].startswith("application/fhir+json")
+    data = json.loads(response.content)
+    MODELS[data["resourceType"]].model_validate(data)  # parses back into the R4B model
+    return data
+
+
+def _labels(resource: dict) -> set[str]:
+    return {label["code"] for label in resource.get("meta", {}).get("security", [])}
+
+
+def _entries(data: dict) -> dict[str, dict]:
+    return {e["resource"]["id"]: e["resource"] for e in data.get("entry", [])}
+
+
+def test_the_capability_statement_lists_what_is_served_without_sign_in(client):
+    data = _json(_get(client, "metadata"))
+    CapabilityStatement.model_validate(data)
+    served = {r["type"]: r for r in data["rest"][0]["resource"]}
+    assert set(served) == {"Patient", *SEARCHES}
+    assert served["Patient"]["interaction"] == [{"code": "read"}]
+    assert {p["name"] for p in served["Observation"]["searchParam"]} == {"patient", "code"}
+
+
+def test_a_patient_is_read_as_the_json_api_reads_it_with_one_event(world, signed_in):
+    client = signed_in(world.therapist)
+    before = AuditEvent.objects.count()
+
+    response = _get(client, f"Patient/{world.participant.public_id}")
+
+    assert response.status_code == 200
+    patient = Patient.model_validate(_json(response))
+    assert patient.id == str(world.participant.public_id)
+    assert next(n.family for n in patient.name or []) == world.participant.legal_last_name
+    assert not _labels(_json(response))
+    [event] = AuditEvent.objects.order_by("id")[before:]
+    assert (event.participant_id, event.actor_id, event.outcome) == (
+        world.participant.pk,
+        world.therapist.pk,
+        Outcome.ALLOWED,
+    )
+    assert event.details["fhir"] == "Patient"
+
+
+def test_without_sign_in_nothing_is_read(world, client):
+    response = _get(client, f"Patient/{world.participant.public_id}")
+    assert response.status_code == 401
+    OperationOutcome.model_validate(_json(response))
+    assert not AuditEvent.objects.filter(participant=world.participant).exists()
+
+
+@pytest.mark.parametrize("resource", ["Patient", *SEARCHES])
+def test_out_of_reach_and_unknown_answer_alike_and_the_refusal_is_audited(
+    world, signed_in, resource
+):
+    outsider = world.users["outsider"]
+    client = signed_in(outsider)
+
+    def ask(public_id):
+        if resource == "Patient":
+            return _get(client, f"Patient/{public_id}")
+        return _get(client, resource, patient=str(public_id))
+
+    refused = ask(world.participant.public_id)
+    unknown = ask("0b7e6c1a-9d2f-4e8b-8a51-3c4d5e6f7a8b")
+    bad = ask("not-an-id")
+
+    assert refused.status_code == unknown.status_code == bad.status_code == 404
+    assert refused.content == unknown.content == bad.content
+    OperationOutcome.model_validate(_json(refused))
+    events = AuditEvent.objects.filter(actor=outsider, participant=world.participant)
+    assert [e.outcome for e in events] == [Outcome.REFUSED]
+
+
+@pytest.mark.parametrize("resource", ["Patient", *SEARCHES])
+def test_break_the_glass_opens_each_read_and_flags_its_event(world, signed_in, resource):
+    outsider = world.users["outsider"]
+    client = signed_in(outsider)
+    grant = break_the_glass(outsider, world.participant, "Crisis call on the weekend line")
+    before = AuditEvent.objects.filter(actor=outsider).count()
+
+    if resource == "Patient":
+        response = _get(client, f"Patient/{world.participant.public_id}")
+    else:
+        response = _get(client, resource, patient=f"Patient/{world.participant.public_id}")
+
+    assert response.status_code == 200
+    _json(response)
+    [event] = AuditEvent.objects.filter(actor=outsider).order_by("id")[before:]
+    assert event.participant_id == world.participant.pk
+    assert (event.break_glass_id, event.outcome) == (grant.pk, Outcome.ALLOWED)
+
+
+def test_the_participant_s_own_account_is_refused_as_on_the_json_api(world, signed_in):
+    client = signed_in(world.users["participant_user"])
+    response = _get(client, f"Patient/{world.participant.public_id}")
+    assert response.status_code == 404
+    [event] = AuditEvent.objects.filter(participant=world.participant)
+    assert event.outcome == Outcome.REFUSED
+
+
+@pytest.mark.parametrize("resource", SEARCHES)
+def test_each_search_is_a_searchset_with_one_event_naming_the_participant(
+    world, signed_in, record, resource
+):
+    client = signed_in(world.therapist)
+    before = AuditEvent.objects.filter(actor=world.therapist).count()
+
+    response = _get(client, resource, patient=str(world.participant.public_id))
+
+    assert response.status_code == 200
+    data = _json(response)
+    bundle = Bundle.model_validate(data)
+    assert bundle.type == "searchset"
+    assert bundle.total == len(bundle.entry or []) > 0
+    for entry in data["entry"]:
+        assert entry["resource"]["resourceType"] == resource
+        MODELS[resource].model_validate(entry["resource"])
+    events = list(AuditEvent.objects.filter(actor=world.therapist).order_by("id")[before:])
+    assert [(e.participant_id, e.outcome) for e in events] == [
+        (world.participant.pk, Outcome.ALLOWED)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("resource", "part2", "other"),
+    [
+        ("Condition", "sud_dx", "mh_dx"),
+        ("Observation", "audit_c", "phq_9"),
+        ("MedicationStatement", "bup", "sertraline"),
+        ("Consent", "part2", "treatment"),
+    ],
+)
+def test_part2_records_carry_the_ds4p_labels_and_others_none(
+    world, signed_in, record, resource, part2, other
+):
+    client = signed_in(world.therapist)
+    data = _json(_get(client, resource, patient=str(world.participant.public_id)))
+    entries = _entries(data)
+
+    assert _labels(entries[str(record[part2])]) == PART2_CODES
+    assert _labels(entries[str(record[other])]) == set()
+    assert _labels(data) == PART2_CODES  # the Bundle carries its contents' labels
+
+
+def test_a_bundle_of_no_part2_record_carries_no_label(world, signed_in, record):
+    client = signed_in(world.therapist)
+    data = _json(
+        _get(client, "Observation", patient=str(world.participant.public_id), code="44261-6")
+    )
+    assert list(_entries(data)) == [str(record["phq_9"])]
+    assert _labels(data) == set()
+
+
+def test_an_observation_is_a_screening_assessment_under_its_declared_loinc(
+    world, signed_in, record
+):
+    client = signed_in(world.therapist)
+    data = _json(
+        _get(
+            client,
+            "Observation",
+            patient=str(world.participant.public_id),
+            code="http://loinc.org|75626-2",
+        )
+    )
+    [audit_c] = _entries(data).values()
+    assert audit_c["code"]["coding"] == [{"system": "http://loinc.org", "code": "75626-2"}]
+    assert audit_c["category"][0]["coding"][0]["code"] == "survey"
+    assert audit_c["valueInteger"] == 4
+    assert audit_c["interpretation"] == [{"text": "Positive"}]
+    assert audit_c["effectiveDateTime"].startswith("2026-11-18T16:30:00")
+
+
+def test_a_condition_carries_its_icd10cm_code(world, signed_in, record):
+    client = signed_in(world.therapist)
+    data = _json(_get(client, "Condition", patient=str(world.participant.public_id)))
+    sud = _entries(data)[str(record["sud_dx"])]
+    assert sud["code"]["coding"][0]["system"] == "http://hl7.org/fhir/sid/icd-10-cm"
+    assert sud["code"]["coding"][0]["code"] == "F10.20"
+    assert sud["clinicalStatus"]["coding"][0]["code"] == "active"
+
+
+def test_a_revoked_consent_is_inactive(world, signed_in, record):
+    revoke_consent(
+        record["rows"]["part2"],
+        by=world.therapist,
+        revoked_on=date(2026, 11, 10),
+        received="paper",
+        expected_version=1,
+        now=NOW,
+    )
+    client = signed_in(world.therapist)
+    data = _json(_get(client, "Consent", patient=str(world.participant.public_id)))
+    consents = _entries(data)
+    part2 = consents[str(record["part2"])]
+    assert part2["status"] == "inactive"
+    assert part2["scope"]["coding"][0]["code"] == "patient-privacy"
+    assert part2["category"][0]["coding"][0]["code"] == "64292-6"
+    assert part2["provision"]["period"] == {"start": "2026-09-08", "end": "2027-06-30"}
+    assert consents[str(record["treatment"])]["status"] == "active"
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ({}, 400),
+        ({"name": "Robin"}, 400),
+        ({"birthdate": "1984-02-29"}, 400),
+    ],
+)
+def test_a_search_without_a_patient_or_by_other_data_is_refused_unread(
+    world, signed_in, query, status
+):
+    client = signed_in(world.therapist)
+    response = _get(client, "Observation", **query)
+    assert response.status_code == status
+    OperationOutcome.model_validate(_json(response))
+    assert not AuditEvent.objects.filter(actor=world.therapist).exists()

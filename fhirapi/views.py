@@ -1,0 +1,252 @@
+"""The read-only FHIR R4 API under /fhir/R4/ (docs/fhir.md).
+
+Authenticated as the JSON API is (the signed-in staff session), every read decided by the
+access policy and audited, one event per response naming the participant. An unknown id and
+a refused read answer alike, 404 with an OperationOutcome, so an answer never tells whether
+someone is a participant here; the refusal is still audited. Search parameters carry ids
+only (the patient's public id, a LOINC code); no search by name or birth date is offered.
+"""
+
+import json
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_http_methods
+
+from assessments.instruments import all_instruments
+from assessments.models import Administration
+from audit.models import Action, Outcome
+from audit.services import record_event
+from consent.selectors import consents_for
+from fhirapi import resources
+from fhirapi.labels import PART2_LABELS, carries_part2
+from intake.models import Diagnosis, DiagnosisStatus
+from medications.selectors import medications_for
+from participants.access import Scope, authorize, uses_staff_pages
+from participants.audit_events import access_event_type
+from participants.models import Episode, Participant
+from participants.selectors import chart_participant, program_today
+from tandem.errors import AccessDenied
+
+CONTENT_TYPE = "application/fhir+json; charset=utf-8"
+NOT_FOUND = "No patient with that id is available to you."
+# `_format` is accepted and ignored: every answer is JSON.
+COMMON_PARAMETERS = frozenset({"_format"})
+
+
+def _answer(data: dict[str, Any], status: int = 200) -> HttpResponse:
+    return HttpResponse(json.dumps(data), content_type=CONTENT_TYPE, status=status)
+
+
+def _outcome(status: int, code: str, text: str) -> HttpResponse:
+    return _answer(
+        resources.validated(
+            {
+                "resourceType": "OperationOutcome",
+                "issue": [{"severity": "error", "code": code, "diagnostics": text}],
+            }
+        ),
+        status,
+    )
+
+
+def _not_found() -> HttpResponse:
+    return _outcome(404, "not-found", NOT_FOUND)
+
+
+def _participant_id(raw: str) -> UUID | None:
+    """A patient id as FHIR sends it: the public UUID, or `Patient/<uuid>` in a search."""
+    try:
+        return UUID(raw.removeprefix("Patient/"))
+    except ValueError:
+        return None
+
+
+def _read_participant(
+    request: HttpRequest, public_id: UUID, scope: Scope, resource: str
+) -> Participant | None:
+    """The participant, decided and audited as a read of `scope` (one event), or None when
+    unknown or refused (the refusal audited as the JSON API audits it)."""
+    participant = chart_participant(public_id)
+    if participant is None:
+        return None
+    details = {"api": True, "fhir": resource}
+    if not uses_staff_pages(request.user):
+        record_event(
+            actor=request.user,
+            event_type=access_event_type(Action.VIEW, scope),
+            participant=participant,
+            outcome=Outcome.REFUSED,
+            details={**details, "why": "staff API"},
+        )
+        return None
+    try:
+        authorize(request.user, participant, Action.VIEW, scope, details=details)
+    except AccessDenied:
+        return None
+    return participant
+
+
+def fhir_read(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """GET and HEAD only (anything else an empty 405), signed in as for the JSON API."""
+
+    @require_http_methods(["GET", "HEAD"])
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return _outcome(401, "login", "Sign in first.")
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+@require_http_methods(["GET", "HEAD"])
+def metadata(request: HttpRequest) -> HttpResponse:
+    """The CapabilityStatement: what this server reads and searches; no participant data,
+    so it is served without sign-in, as FHIR clients ask for it before they authenticate."""
+    return _answer(resources.validated(resources.capability_statement()))
+
+
+@fhir_read
+def patient(request: HttpRequest, participant_id: str) -> HttpResponse:
+    """`GET Patient/{id}`: the demographics, read as the JSON API's participant is."""
+    public_id = _participant_id(participant_id)
+    if public_id is None:
+        return _not_found()
+    participant = _read_participant(request, public_id, Scope.DEMOGRAPHICS, "Patient")
+    if participant is None:
+        return _not_found()
+    return _answer(resources.patient(participant))
+
+
+def _search(
+    request: HttpRequest, resource: str, scope: Scope, extra: frozenset[str] = frozenset()
+) -> Participant | HttpResponse:
+    """The participant a search names in `patient`, decided and audited; or the answer that
+    refuses the search (400 for a parameter this server does not offer, 404 as for a read)."""
+    unknown = set(request.GET) - {"patient"} - extra - COMMON_PARAMETERS
+    if unknown:
+        return _outcome(
+            400, "not-supported", f"Unsupported search parameter: {sorted(unknown)[0]}."
+        )
+    values = request.GET.getlist("patient")
+    if len(values) != 1 or not values[0]:
+        return _outcome(400, "required", "Search by one patient: ?patient=<id>.")
+    public_id = _participant_id(values[0])
+    if public_id is None:
+        return _not_found()
+    participant = _read_participant(request, public_id, scope, resource)
+    return _not_found() if participant is None else participant
+
+
+def _bundle(request: HttpRequest, entries: list[dict[str, Any]]) -> HttpResponse:
+    """A searchset Bundle. It carries the Part 2 labels when any entry does (the high-water
+    mark of its contents), so a recipient that reads only the Bundle's labels still knows."""
+    base = request.build_absolute_uri("/fhir/R4/")
+    data: dict[str, Any] = {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "total": len(entries),
+        "link": [{"relation": "self", "url": request.build_absolute_uri()}],
+        "entry": [
+            {
+                "fullUrl": f"{base}{entry['resourceType']}/{entry['id']}",
+                "resource": entry,
+                "search": {"mode": "match"},
+            }
+            for entry in entries
+        ],
+    }
+    if any(carries_part2(entry) for entry in entries):
+        data["meta"] = {"security": [dict(label) for label in PART2_LABELS]}
+    return _answer(resources.validated(data))
+
+
+@fhir_read
+def episodes(request: HttpRequest) -> HttpResponse:
+    """`GET EpisodeOfCare?patient={id}`: every stay, read as the JSON API's episodes are."""
+    found = _search(request, "EpisodeOfCare", Scope.DEMOGRAPHICS)
+    if isinstance(found, HttpResponse):
+        return found
+    rows = list(
+        Episode.objects.filter(participant=found)
+        .select_related("program")
+        .order_by("-referred_on", "-pk")
+    )
+    for row in rows:
+        row.participant = found
+    return _bundle(request, [resources.episode_of_care(e) for e in rows])
+
+
+@fhir_read
+def conditions(request: HttpRequest) -> HttpResponse:
+    """`GET Condition?patient={id}`: the diagnoses, none entered in error."""
+    found = _search(request, "Condition", Scope.CLINICAL)
+    if isinstance(found, HttpResponse):
+        return found
+    rows = list(
+        Diagnosis.objects.current()
+        .filter(participant=found)
+        .exclude(status=DiagnosisStatus.ENTERED_IN_ERROR)
+        .order_by("-made_on", "-pk")
+    )
+    for row in rows:
+        row.participant = found
+    return _bundle(request, [resources.condition(d) for d in rows])
+
+
+def _instruments_coded(token: str) -> set[str] | None:
+    """The instruments whose declared LOINC total is the `code` token (`http://loinc.org|x`
+    or `x`), or None when the token names another code system."""
+    system, _, code = token.rpartition("|")
+    if system not in ("", resources.LOINC):
+        return None
+    return {i.code for i in all_instruments() if i.loinc_total and i.loinc_total == code}
+
+
+@fhir_read
+def observations(request: HttpRequest) -> HttpResponse:
+    """`GET Observation?patient={id}[&code=<loinc>]`: the instruments' results, newest first;
+    corrected and struck-out ones are left out."""
+    found = _search(request, "Observation", Scope.CLINICAL, frozenset({"code"}))
+    if isinstance(found, HttpResponse):
+        return found
+    rows = Administration.objects.current().filter(participant=found, complete=True)
+    if "code" in request.GET:
+        wanted: set[str] = set()
+        for token in ",".join(request.GET.getlist("code")).split(","):
+            wanted |= _instruments_coded(token) or set()
+        rows = rows.filter(instrument__in=wanted)
+    administrations = list(rows.order_by("-completed_at", "-pk"))
+    for row in administrations:
+        row.participant = found
+    return _bundle(request, [resources.observation(a) for a in administrations])
+
+
+@fhir_read
+def medication_statements(request: HttpRequest) -> HttpResponse:
+    """`GET MedicationStatement?patient={id}`: the medication list, taken now first."""
+    found = _search(request, "MedicationStatement", Scope.CLINICAL)
+    if isinstance(found, HttpResponse):
+        return found
+    today = program_today(found)
+    rows = medications_for(found, today)
+    for row in rows:
+        row.participant = found
+    return _bundle(request, [resources.medication_statement(m, today) for m in rows])
+
+
+@fhir_read
+def consents(request: HttpRequest) -> HttpResponse:
+    """`GET Consent?patient={id}`: the consents, read as the Consents tab reads them."""
+    found = _search(request, "Consent", Scope.CLINICAL)
+    if isinstance(found, HttpResponse):
+        return found
+    today = program_today(found)
+    rows = consents_for(found, today)
+    for row in rows:
+        row.participant = found
+    return _bundle(request, [resources.consent(c, today) for c in rows])
