@@ -231,6 +231,11 @@ class Consent(ClinicalRecord, Versioned, Immutable):
         return ConsentStatus.IN_FORCE
 
     @property
+    def is_in_force(self) -> bool:
+        """The status `selectors.consents_for` set is "in force"."""
+        return self.status == ConsentStatus.IN_FORCE
+
+    @property
     def status_label(self) -> str:
         """The status `selectors.consents_for` set, in words."""
         return ConsentStatus(self.status).label
