@@ -22,6 +22,7 @@ urlpatterns = [
     path("alerts/", include("monitoring.urls")),
     path("medications/", include("medications.urls")),
     path("consents/", include("consent.urls")),
+    path("support-people/", include("family.urls")),
     path("drug-screens/", include("screens.urls")),
     path("safety-plan/", include("safety.urls")),
     path("discharge/", include("discharge.urls")),

@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "attendance",
     "medications",
     "consent",
+    "family",
     "screens",
     "safety",
     "discharge",

@@ -156,6 +156,14 @@ def _consent(b) -> object:
     ).public_id
 
 
+def _support_person(b) -> object:
+    from family.services import add_support_person
+
+    return add_support_person(
+        b.participant, by=b.world.therapist, name="Dana Example", relationship="sister"
+    ).public_id
+
+
 def _cup(b) -> object:
     from screens import panels
     from screens.models import Panel
@@ -387,6 +395,12 @@ WEB_WRITES = [
         "consent:entered_in_error",
         "therapist",
         states.with_state(_consent, _chart("consent:tab")),
+    ),
+    WebWrite("family:tab", "therapist", _chart("family:tab")),
+    WebWrite(
+        "family:entered_in_error",
+        "therapist",
+        states.with_state(_support_person, _chart("family:tab")),
     ),
     WebWrite("screens:tab", "therapist", _chart("screens:tab")),
     WebWrite("screens:record", "therapist", _chart("screens:record", _cup)),

@@ -1,0 +1,19 @@
+"""Forms of the Support people tab; the rules stay in the model and the service."""
+
+from django import forms
+
+
+class SupportPersonForm(forms.Form):
+    name = forms.CharField(label="Name (required)", max_length=200)
+    relationship = forms.CharField(
+        label="Relationship (required)",
+        max_length=120,
+        help_text="In the participant's words, for example mother, partner, friend.",
+    )
+    phone = forms.CharField(label="Phone", max_length=40, required=False)
+    email = forms.EmailField(label="Email", max_length=254, required=False)
+    emergency_contact = forms.BooleanField(label="Emergency contact", required=False)
+
+
+class EnteredInErrorForm(forms.Form):
+    reason = forms.CharField(label="Why it was entered in error", max_length=500)

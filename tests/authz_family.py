@@ -1,0 +1,39 @@
+"""Authorization rows for the Support people tab: the care team and oversight read and add
+support people, as they read and change the rest of the clinical record."""
+
+from family.services import add_support_person
+from tests.authz import CLINICAL_READ, CLINICAL_WRITE, Endpoint
+
+
+def _participant(world):
+    return {"participant_id": world.participant.public_id}
+
+
+def _person(world):
+    row = add_support_person(
+        world.participant, by=world.therapist, name="Dana Example", relationship="sister"
+    )
+    return {"participant_id": world.participant.public_id, "person_id": row.public_id}
+
+
+ADD = {"name": "Dana Example", "relationship": "sister", "phone": "555-0100"}
+
+ENDPOINTS = {
+    "family:tab": Endpoint("GET", frozenset(CLINICAL_READ), kwargs=_participant),
+    "family:entered_in_error": Endpoint(
+        "POST", frozenset(CLINICAL_WRITE), kwargs=_person, data=lambda w: {"reason": "Wrong name"}
+    ),
+}
+MORE_CASES = {
+    "family:tab": [
+        Endpoint("POST", frozenset(CLINICAL_WRITE), kwargs=_participant, data=lambda w: ADD),
+        Endpoint(
+            "POST",
+            frozenset(CLINICAL_WRITE),
+            kwargs=_participant,
+            data=lambda w: {"name": "Dana Example"},
+            status=frozenset({400}),
+            case="invalid",
+        ),
+    ],
+}
