@@ -200,7 +200,8 @@ def _caseload_row(
     cells = "".join(f"<td>{c.cell(values[c.key].get(e.pk), e)}</td>" for c in shown_columns)
     return mark_safe(  # every value in it is escaped
         f'<tr><td><a href="{chart_url.replace(_ANYONE, str(p.public_id))}">'
-        f"{escape(p.display_name)}</a>{pronouns}</td><td>{escape(p.record_number)}</td>"
+        f"{escape(p.display_name)}</a>{pronouns}</td>"
+        f'<td class="nowrap">{escape(p.record_number)}</td>'
         f'<td><span class="status status-{escape(e.status)}">{escape(e.get_status_display())}'
         f"</span></td><td>{escape(e.program.name)}</td>"
         f"<td>{escape(str(e.primary_clinician or '—'))}</td>"
@@ -282,7 +283,8 @@ def _referral_rows(queue: list[Episode]) -> SafeString:
         "\n".join(
             f'<tr><td><a href="{chart_url.replace(_ANYONE, str(e.participant.public_id))}">'
             f"{escape(e.participant.display_name)}</a></td>"
-            f"<td>{escape(e.participant.record_number)}</td><td>{escape(e.program.name)}</td>"
+            f'<td class="nowrap">{escape(e.participant.record_number)}</td>'
+            f"<td>{escape(e.program.name)}</td>"
             f'<td><span class="status status-{escape(e.status)}">'
             f"{escape(e.get_status_display())}</span></td>"
             f"<td>{escape(day(e.referred_on))}</td><td>{escape(waits[e.referred_on, e.program_id])}</td></tr>"
