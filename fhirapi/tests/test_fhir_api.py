@@ -7,6 +7,8 @@ import json
 from datetime import UTC, date, datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 from fhir.resources.R4B.operationoutcome import OperationOutcome
@@ -19,6 +21,7 @@ from fhirapi.resources import MODELS
 from intake.services import add_diagnosis
 from medications.services import add_medication
 from participants.access import break_the_glass
+from participants.models import Episode, EpisodeStatus
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 DONE = datetime(2026, 11, 18, 16, 30, tzinfo=UTC)
@@ -302,3 +305,63 @@ def test_a_search_without_a_patient_or_by_other_data_is_refused_unread(
     assert response.status_code == status
     OperationOutcome.model_validate(_json(response))
     assert not AuditEvent.objects.filter(actor=world.therapist).exists()
+
+
+@pytest.mark.parametrize("resource", SEARCHES)
+def test_a_search_s_query_count_does_not_grow_with_the_record(world, signed_in, record, resource):
+    client = signed_in(world.therapist)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert (
+                _get(client, resource, patient=str(world.participant.public_id)).status_code == 200
+            )
+        return len(queries)
+
+    first = count()
+    p, by = world.participant, world.therapist
+    add_diagnosis(world.episode, code="F41.1", status="confirmed", made_on=date(2026, 11, 2), by=by)
+    record_administration(
+        p, code="gad-7", answers={str(i): 1 for i in range(1, 8)}, mode="staff-entered", by=by
+    )
+    add_medication(p, by=by, code="acamprosate", started_on=date(2026, 10, 1))
+    record_consent(p, by=by, kind="telehealth", signed_on=date(2026, 10, 1), now=NOW)
+    Episode.objects.create(
+        participant=p,
+        program=world.program,
+        status=EpisodeStatus.DISCHARGED,
+        referred_on=date(2025, 1, 6),
+        admitted_on=date(2025, 1, 13),
+        discharged_on=date(2025, 3, 28),
+    )
+
+    assert count() == first
+
+
+def test_instruments_without_a_total_give_their_band_or_say_why_there_is_no_value(world, signed_in):
+    p, by = world.participant, world.therapist
+    cssrs = record_administration(
+        p,
+        code="cssrs-screener",
+        answers={"1": 0, "2": 0, "6": 0},
+        mode="staff-entered",
+        by=by,
+        completed_at=DONE,
+    )
+    bam_answers = {str(i): 0 for i in range(1, 17) if i != 7}
+    bam = record_administration(
+        p, code="bam", answers=bam_answers, mode="staff-entered", by=by, completed_at=DONE
+    )
+    client = signed_in(world.therapist)
+
+    entries = _entries(_json(_get(client, "Observation", patient=str(p.public_id))))
+
+    screener = entries[str(cssrs.public_id)]
+    assert screener["code"] == {"text": "Columbia-Suicide Severity Rating Scale, Screener"}
+    assert screener["valueCodeableConcept"] == {"text": "No risk identified"}
+    assert _labels(screener) == set()
+    monitor = entries[str(bam.public_id)]
+    assert "valueInteger" not in monitor
+    assert monitor["dataAbsentReason"]["coding"][0]["code"] == "not-applicable"
+    assert {c["code"]["text"] for c in monitor["component"]} == {"use", "risk", "protective"}
+    assert _labels(monitor) == PART2_CODES
