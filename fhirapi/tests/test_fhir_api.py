@@ -365,3 +365,31 @@ def test_instruments_without_a_total_give_their_band_or_say_why_there_is_no_valu
     assert monitor["dataAbsentReason"]["coding"][0]["code"] == "not-applicable"
     assert {c["code"]["text"] for c in monitor["component"]} == {"use", "risk", "protective"}
     assert _labels(monitor) == PART2_CODES
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"patient": ""},
+        {"patient": "Patient/"},
+        {"patient": "\x00"},
+        {"patient": "x" * 5000},
+        {"patient": ["a", "b"]},
+        {"patient": "PATIENT", "code": "http://loinc.org|\x00"},
+        {"patient": "PATIENT", "code": "|||,,,"},
+        {"patient": "PATIENT", "code": "http://snomed.info/sct|44261-6"},
+        {"patient": "PATIENT", "_format": "xml"},
+    ],
+)
+def test_strange_search_values_are_answered_cleanly(world, signed_in, query):
+    """No 500 and no rows read beyond the participant named: an id that is not one is "not
+    found", a code of another system matches nothing."""
+    client = signed_in(world.therapist)
+    query = {k: str(world.participant.public_id) if v == "PATIENT" else v for k, v in query.items()}
+
+    response = _get(client, "Observation", **query)
+
+    assert response.status_code in (200, 400, 404)
+    data = _json(response)
+    if response.status_code == 200:
+        assert data["total"] == 0
