@@ -4,6 +4,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.urls import reverse
+from django.utils.html import escape
 
 from audit.models import AuditEvent
 from notes import services
@@ -202,3 +204,15 @@ def test_a_note_tied_to_a_session_carries_the_sessions_date(world):
         now=NOW,
     )
     assert note.session == session
+
+
+def test_the_boards_co_sign_buttons_say_whose_note_each_signs(world, login):
+    """A screen reader hears which note each Co-sign button signs, not a column of identical
+    buttons, and the signer's name and the time read apart."""
+    NoteSettings.objects.create(program=world.program, cosign_roles=["peer"])
+    note = services.draft_note(world.participant, dap(), by=world.peer)
+    services.sign_note(note, by=world.peer, expected_version=1)
+    board = login(world.supervisor).get(reverse("notes:board")).content.decode()
+    name = escape(world.participant.display_name)
+    assert f'Co-sign<span class="visually-hidden"> {name}\'s note of ' in board
+    assert f"{escape(str(world.peer))} · " in board
