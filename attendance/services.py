@@ -43,7 +43,7 @@ from scheduling.models import Enrolment, Session, SessionMode
 from tandem.delivery import delivering
 from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput
 from tandem.lifecycle import save_new_version
-from tandem.templatetags.clock import clock, day
+from tandem.templatetags.clock import day, portal_clock
 
 MISSED_KIND = "missed-sessions"
 NOTE_MAX = int(Attendance._meta.get_field("note").max_length or 0)
@@ -511,12 +511,12 @@ def _send(session: Session, messages: list[EmailMessage]) -> None:
 
 def _cancellation_text(session: Session, options: list[Session]) -> str:
     """The notice's body, in the active language and zone; each session by its day, time and
-    mode alone."""
+    mode alone, its times on the participant's clock as their pages write them."""
     lines = [
         _("Hello,"),
         "",
         _("Your session on %(day)s at %(time)s is cancelled.")
-        % {"day": day(session.date), "time": clock(session.starts_at)},
+        % {"day": day(session.date), "time": portal_clock(session.starts_at)},
         "",
     ]
     if options:
@@ -524,7 +524,8 @@ def _cancellation_text(session: Session, options: list[Session]) -> str:
         for option in options:
             mode = _("Online") if option.is_virtual else _("In person")
             lines.append(
-                f"  - {day(option.starts_at)}, {clock(option.starts_at)}–{clock(option.ends_at)} "
+                f"  - {day(option.starts_at)}, {portal_clock(option.starts_at)}–"
+                f"{portal_clock(option.ends_at)} "
                 f"({mode.lower()})"
             )
         lines += ["", _("Call us to take one of them."), ""]

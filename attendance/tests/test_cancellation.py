@@ -1,6 +1,6 @@
 """Cancelling a session emails each enrolled participant and offers make-up sessions."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core import mail
@@ -31,7 +31,11 @@ def week(world, roster):
     for episode in roster:
         enrol(cancelled, episode)
     open_group = make_session(
-        world.program, monday + timedelta(days=3), title="Mindfulness skills", capacity=10
+        world.program,
+        monday + timedelta(days=3),
+        start=time(17, 30),
+        title="Mindfulness skills",
+        capacity=10,
     )
     full = make_session(world.program, monday + timedelta(days=2), title="Full group", capacity=1)
     enrol(full, active_participant(world, "T-000050", "Gale", "Full"))
@@ -66,7 +70,8 @@ def test_cancelling_emails_each_enrolled_participant_with_make_up_options(
     by_address = {m.to[0]: m for m in mail.outbox}
     robin = by_address["robin@example.invalid"]
     day = week["cancelled"].date
-    assert f"Your session on {_english(day)} at 09:00 is cancelled." in robin.body
+    assert f"Your session on {_english(day)} at 9:00 AM is cancelled." in robin.body
+    assert "5:30 PM–8:30 PM (in person)" in robin.body
     assert _offered(week["open"]) in robin.body and _offered(week["friday"]) in robin.body
     for unsuitable in ("full", "virtual", "next_week"):
         assert _offered(week[unsuitable]) not in robin.body
@@ -109,12 +114,22 @@ def _spanish(day: date) -> str:
     return f"{SPANISH_WEEKDAYS[day.weekday()]} {day.day} {SPANISH_MONTHS[day.month - 1]} {day.year}"
 
 
-def _offered(session: Session, write=_english, in_person="in person") -> str:
+def _twelve_hour(moment: datetime) -> str:
+    """A time as the English notice writes it, as the participant's pages do: "5:30 PM"."""
+    return f"{moment.hour % 12 or 12}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
+
+
+def _twenty_four_hour(moment: datetime) -> str:
+    """A time as the Spanish notice writes it, Django's Spanish format: "17:30"."""
+    return f"{moment:%H:%M}"
+
+
+def _offered(session: Session, write=_english, in_person="in person", hours=_twelve_hour) -> str:
     """A make-up session as the email lists it: its day, its hours and how it is held."""
     starts = timezone.localtime(session.starts_at, session.program.tz)
     ends = timezone.localtime(session.ends_at, session.program.tz)
     mode = in_person if session.mode == SessionMode.IN_PERSON else "online"
-    return f"  - {write(starts.date())}, {starts:%H:%M}–{ends:%H:%M} ({mode})"
+    return f"  - {write(starts.date())}, {hours(starts)}–{hours(ends)} ({mode})"
 
 
 def test_the_email_names_no_group_so_a_lock_screen_does_not_say_what_treatment_it_is(
@@ -149,12 +164,14 @@ def test_a_spanish_speaking_participant_gets_the_notice_in_spanish(
     alex = by_address["alex@example.invalid"]
     assert alex.subject == f"Cancelada: su sesión del {_spanish(day)}"
     assert f"Su sesión del {_spanish(day)} a las 09:00 está cancelada." in alex.body
-    assert _offered(week["open"], _spanish, "en persona") in alex.body
+    assert "17:30–20:30 (en persona)" in alex.body and " PM" not in alex.body
+    assert _offered(week["open"], _spanish, "en persona", _twenty_four_hour) in alex.body
     assert "Llámenos para apuntarse a una de ellas." in alex.body
     assert "Your session" not in alex.body
     blair = by_address["blair@example.invalid"]
     assert blair.subject == f"Cancelled: your session on {_english(day)}"
-    assert f"Your session on {_english(day)} at 09:00 is cancelled." in blair.body
+    assert f"Your session on {_english(day)} at 9:00 AM is cancelled." in blair.body
+    assert "5:30 PM–8:30 PM (in person)" in blair.body
     assert _offered(week["open"]) in blair.body and "Su sesión" not in blair.body
     titles = [session.title for session in week.values()]
     words = ["substance", "sustancia", "IOP", "recovery", "recupera", "relapse", "recaída"]
