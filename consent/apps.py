@@ -5,12 +5,15 @@ class ConsentConfig(AppConfig):
     name = "consent"
 
     def ready(self) -> None:
+        from audit.event_types import name_page
         from consent import demo, export
         from participants.access import Scope
         from participants.chart import TABS, ChartTab
         from participants.demo import SEEDERS, Seeder
-        from participants.export import SECTIONS, Section
+        from participants.export import COPY_PAGES, SECTIONS, Section
 
         TABS.register(ChartTab("consents", "Consents", "consent:tab", Scope.CLINICAL, 15))
         SECTIONS.register(Section("consents", "Consents", export.consents_section))
         SEEDERS.register(Seeder(85, "consents", demo.seed))
+        COPY_PAGES.register("consent:disclose")
+        name_page("consent:disclose", "the form for a copy of the record")

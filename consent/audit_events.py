@@ -11,9 +11,16 @@ register(
     "marked a consent entered in error",
     "mark a consent entered in error",
 )
+# The JSON copy is an export and the printed one a print, as the audit trail's actions say.
 register(
     "consent.disclosed",
     Action.EXPORT,
     "gave a copy of the record, logged as a disclosure",
     "give a copy of the record",
+)
+register(
+    "consent.printed",
+    Action.PRINT,
+    "printed a copy of the record, logged as a disclosure",
+    "print a copy of the record",
 )

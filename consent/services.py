@@ -32,6 +32,7 @@ from tandem.errors import ConcurrentEdit, InvalidInput
 from tandem.validation import validate
 
 REFUSAL = "Your role does not record consents."
+COPY_REFUSAL = "Your role does not give copies of the record."
 # What only a Part 2 disclosure consent holds: a treatment or telehealth consent keeps none.
 PART2_FIELDS = ("discloser", "information", "tpo", "recipients", "recipients_hipaa", "purpose")
 
@@ -226,7 +227,7 @@ def disclose_record(
         "record.export",
         action,
         Scope.CLINICAL,
-        refusal="Your role does not give copies of the record.",
+        refusal=COPY_REFUSAL,
     )
     now = now or timezone.now()
     if what not in DisclosedCopy.values:
@@ -267,7 +268,7 @@ def disclose_record(
         disclosure.save()
         record_event(
             actor=by,
-            event_type="consent.disclosed",
+            event_type="consent.disclosed" if what == DisclosedCopy.EXPORT else "consent.printed",
             decision=decision,
             participant=participant,
             record=disclosure,

@@ -1,5 +1,6 @@
 """The Consents tab: the list with each consent's status, recording one, revoking one, and
-the copies of the record given out (the accounting of disclosures)."""
+the copies of the record given out (the accounting of disclosures), made from the one page
+that gives a copy, which the tab and the chart's overview both link to."""
 
 import json
 
@@ -19,7 +20,7 @@ from consent.models import (
     DisclosedCopy,
     Disclosure,
 )
-from participants.access import Scope, decide, may
+from participants.access import Scope, decide, may, require_with_capability
 from participants.decorators import not_found, participant_page
 from participants.export import REDISCLOSURE_NOTICE, RecordEncoder, export_record, printable_record
 from participants.http import StaffRequest
@@ -40,7 +41,7 @@ def _render(request, participant, form, status=200) -> HttpResponse:
     context.update(
         consents=rows,
         disclosures=selectors.disclosures_for(participant),
-        disclose_form=DiscloseForm(consents=_in_force_part2(rows)) if copies else None,
+        gives_copies=copies,
         form=form,
         can_record=holds and record.allowed,
         can_revoke=holds and revoke.allowed,
@@ -131,16 +132,32 @@ def _in_force_part2(rows: list[Consent]) -> list[tuple[str, str]]:
     ]
 
 
-@participant_page(Scope.CLINICAL, methods=("POST",), addenda=True)
+def _disclose_page(request, participant, form, status=200) -> HttpResponse:
+    context = chart_context(request, participant, "consents")
+    context["form"] = form
+    return render(request, "consent/disclose.html", context, status=status)
+
+
+# A copy is given after discharge too, so the closed chart does not refuse it.
+@participant_page(Scope.CLINICAL, methods=("GET", "POST"), addenda=True)
 def disclose(request: StaffRequest, participant) -> HttpResponse:
-    """Log a copy of the record given out and make it: the §2.32 notice on top and, for a
-    recipient other than the participant, the scope of the consent it relies on. A copy is
-    given after discharge too, so the closed chart does not refuse it."""
+    """The one way to a copy of the record: say whom it is for, log it as a disclosure, then
+    make it, with the §2.32 notice on top and, for a recipient other than the participant, the
+    scope of the consent it relies on. Refused, nothing is logged and no copy is made."""
     rows = selectors.consents_for(participant, program_today(participant))
+    if request.method != "POST":
+        require_with_capability(
+            request.user,
+            participant,
+            "record.export",
+            Action.VIEW,
+            Scope.CLINICAL,
+            refusal=services.COPY_REFUSAL,
+        )
+        return _disclose_page(request, participant, DiscloseForm(consents=_in_force_part2(rows)))
     form = DiscloseForm(request.POST, consents=_in_force_part2(rows))
     if not form.is_valid():
-        messages.error(request, "Say whom the copy is for and which copy to make.")
-        return redirect("consent:tab", participant_id=participant.public_id)
+        return _disclose_page(request, participant, form, status=400)
     data = form.cleaned_data
     consent = next((c for c in rows if str(c.public_id) == data["consent"]), None)
     try:
@@ -153,8 +170,8 @@ def disclose(request: StaffRequest, participant) -> HttpResponse:
             consent=consent,
         )
     except (InvalidInput, ConcurrentEdit) as exc:
-        messages.error(request, exc.message)
-        return redirect("consent:tab", participant_id=participant.public_id)
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return _disclose_page(request, participant, form, status=400)
     scope = consent_row(consent) if consent is not None else None
     if disclosure.what == DisclosedCopy.EXPORT:
         return _exported(participant, disclosure, scope)

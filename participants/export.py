@@ -3,7 +3,8 @@ request: as JSON (export) and as a printable page (print).
 
 Each module adds its part with `SECTIONS.register(Section(name, title, build))`;
 `build(participant)` returns JSON-ready data: a list of flat dicts (one per record, printed as
-a table) or one flat dict. The export and the print are audited by the pages that serve them.
+a table) or one flat dict. A copy is given only through the page a module registers in
+`COPY_PAGES`, which logs it as a disclosure first and audits it.
 """
 
 from collections.abc import Callable
@@ -62,6 +63,10 @@ def _episodes(p: Participant) -> list[dict]:
         for e in p.episodes.select_related("program").prefetch_related("care_team__user")
     ]
 
+
+# The page that gives a copy of the record (printed or JSON), which the chart's overview links
+# to: the consents module registers it, since a copy is a disclosure it must log first.
+COPY_PAGES: Hook[str] = Hook("participants.record_copy_pages")
 
 SECTIONS.register(Section("participant", "Participant", _demographics))
 SECTIONS.register(Section("episodes", "Episodes of care", _episodes))

@@ -1,6 +1,5 @@
 """Caseload, search, referral, chart and episode pages. Thin: parse, authorize, call, render."""
 
-import json
 from functools import cache
 from typing import Any, cast
 
@@ -27,6 +26,7 @@ from participants.access import (
     care_team_change,
     decide,
     home_sections,
+    may,
     may_open,
     organizations_with,
     refusal_message,
@@ -35,12 +35,7 @@ from participants.access import (
 )
 from participants.decorators import load_participant, not_found, participant_page
 from participants.duplicates import likely_matches, record_matches_shown
-from participants.export import (
-    REDISCLOSURE_NOTICE,
-    RecordEncoder,
-    export_record,
-    printable_record,
-)
+from participants.export import COPY_PAGES, REDISCLOSURE_NOTICE
 from participants.forms import (
     CARE_TEAM_END_REASON_LIMIT,
     BreakGlassForm,
@@ -256,6 +251,10 @@ def chart_overview(request: StaffRequest, participant) -> HttpResponse:
         name: chart.page_url(f"participants:{name}", participant.public_id)
         for name in _OVERVIEW_LINKS
     }
+    can_read_clinical = decide(request.user, participant, Action.VIEW, Scope.CLINICAL).allowed
+    gives_copies = can_read_clinical and may(
+        request.user, "record.export", participant.organization_id
+    )
     # One masked CSRF token for the page's frame and its status form, as the template's own
     # tags share one: each masking draws 32 random characters, one system call each.
     context["csrf_token"] = get_token(request)
@@ -264,8 +263,13 @@ def chart_overview(request: StaffRequest, participant) -> HttpResponse:
         context["participant"],
         episode,
         links=links,
+        copy_pages=[
+            chart.page_url(name, participant.public_id) for name in COPY_PAGES.implementations()
+        ]
+        if gives_copies
+        else [],
         can_edit_clinical=can_edit_clinical,
-        can_read_clinical=decide(request.user, participant, Action.VIEW, Scope.CLINICAL).allowed,
+        can_read_clinical=can_read_clinical,
     )
     return render(request, "participants/chart_overview.html", context)
 
@@ -289,7 +293,7 @@ def chart_summary(request: StaffRequest, participant) -> HttpResponse:
 
 
 # The participant's pages the overview links to.
-_OVERVIEW_LINKS = ("edit", "print", "print_record", "export", "care_team_add", "summary")
+_OVERVIEW_LINKS = ("edit", "print", "care_team_add", "summary")
 
 
 def _overview_html(
@@ -298,6 +302,7 @@ def _overview_html(
     episode,
     *,
     links: dict[str, str],
+    copy_pages: list[str],
     can_edit_clinical: bool,
     can_read_clinical: bool,
 ) -> SafeString:
@@ -318,7 +323,7 @@ def _overview_html(
         '{}<div class="grid-2">\n<section class="card">\n'
         '  <h2>Details <a class="small" href="{}">Edit</a>\n'
         '    <a class="small" href="{}">Print face sheet</a>\n'
-        "    {}\n    {}</h2>\n"
+        "    {}</h2>\n"
         '  <dl class="pairs">\n'
         "    <dt>Legal name</dt><dd>{} {}</dd>\n"
         "    <dt>Sex assigned at birth</dt><dd>{}</dd>\n"
@@ -336,12 +341,11 @@ def _overview_html(
         _summary_placeholder(links["summary"]) if can_read_clinical else "",
         links["edit"],
         links["print"],
-        format_html('<a class="small" href="{}">Print record</a>', links["print_record"])
-        if can_read_clinical
-        else "",
-        format_html('<a class="small" href="{}">Export record</a>', links["export"])
-        if can_edit_clinical
-        else "",
+        format_html_join(
+            "\n    ",
+            '<a class="small" href="{}">Print or export the record</a>',
+            ((url,) for url in copy_pages),
+        ),
         p.legal_first_name,
         p.legal_last_name,
         p.get_sex_at_birth_display(),
@@ -708,20 +712,3 @@ def print_summary(request: StaffRequest, participant) -> HttpResponse:
     context = chart_context(request, participant, "overview")
     context["redisclosure_notice"] = REDISCLOSURE_NOTICE
     return render(request, "participants/print.html", context)
-
-
-@participant_page(Scope.CLINICAL, methods=("GET",), action=Action.PRINT)
-def print_record(request: StaffRequest, participant) -> HttpResponse:
-    """The clinical record on paper: the face sheet, then every module's section."""
-    context = chart_context(request, participant, "overview")
-    context["sections"] = printable_record(participant)
-    context["redisclosure_notice"] = REDISCLOSURE_NOTICE
-    return render(request, "participants/print.html", context)
-
-
-@participant_page(Scope.CLINICAL, methods=("GET",), action=Action.EXPORT)
-def export(request: StaffRequest, participant) -> HttpResponse:
-    body = json.dumps(export_record(participant), cls=RecordEncoder, indent=2)
-    response = HttpResponse(body, content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="record-{participant.public_id}.json"'
-    return response

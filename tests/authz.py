@@ -87,9 +87,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "participants:summary": Endpoint("GET", frozenset(CLINICAL_READ)),
     "participants:history": Endpoint("GET", frozenset(CLINICAL_READ)),
     "participants:print": Endpoint("GET", frozenset(DEMOGRAPHICS_READ)),
-    "participants:print_record": Endpoint("GET", frozenset(CLINICAL_READ)),
     "participants:history_csv": Endpoint("GET", frozenset(CLINICAL_READ)),
-    "participants:export": Endpoint("GET", frozenset(CLINICAL_READ)),
     "participants:care_team_add": Endpoint(
         "POST",
         frozenset(CLINICAL_WRITE),

@@ -1,6 +1,6 @@
 """Authorization rows for the Consents tab and API: the care team and oversight read them and
-give copies of the record; everyone who records consents (not peer specialists) records and
-revokes them."""
+give copies of the record (the one page that gives a copy, which the chart's overview links to
+as well); everyone who records consents (not peer specialists) records and revokes them."""
 
 from datetime import date
 
@@ -46,6 +46,17 @@ ENDPOINTS = {
     ),
 }
 MORE_CASES = {
+    "consent:disclose": [
+        Endpoint("GET", frozenset(CLINICAL_READ), kwargs=_participant),
+        Endpoint(
+            "POST",
+            frozenset(CLINICAL_WRITE),
+            kwargs=_participant,
+            data=lambda w: {"to": "other", "recipient": "Northside Clinic", "what": "export"},
+            status=frozenset({400}),
+            case="no consent",
+        ),
+    ],
     "consent:tab": [
         Endpoint("POST", CONSENT_WRITE, kwargs=_participant, data=lambda w: ADD),
         Endpoint(

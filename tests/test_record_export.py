@@ -1,11 +1,15 @@
-"""Print and export carry the clinical record: every module's section, checked by content."""
+"""The printed and exported copies carry the clinical record: every module's section, checked
+by content. A copy is made only by logging it as a disclosure (`consent:disclose`); these are
+the participant's own copies."""
 
 import csv
 import io
 import json
 from datetime import date
+from typing import Any
 
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from assessments.models import Administration
@@ -14,6 +18,13 @@ from intake.models import Diagnosis, IntakeSection
 from intake.services import add_diagnosis
 from participants.models import Participant
 from placement.models import LevelOfCareDecision
+
+
+def own_copy(client: Client, participant_id: object, what: str) -> Any:
+    """The participant's own copy, printed ("print") or as JSON ("export")."""
+    return client.post(
+        reverse("consent:disclose", args=[participant_id]), {"to": "participant", "what": what}
+    )
 
 
 def _fullest_record() -> Participant:
@@ -40,12 +51,8 @@ def test_export_and_print_carry_every_modules_section(db, demo_mode, client):
     decision = LevelOfCareDecision.objects.current().filter(participant=person).first()
     assert diagnosis and administration and attendance and decision
 
-    exported = json.loads(
-        client.get(reverse("participants:export", args=[person.public_id])).content
-    )
-    printed = client.get(
-        reverse("participants:print_record", args=[person.public_id])
-    ).content.decode()
+    exported = json.loads(own_copy(client, person.public_id, "export").content)
+    printed = own_copy(client, person.public_id, "print").content.decode()
 
     for name in (
         "participant",
@@ -70,9 +77,10 @@ def test_export_and_print_carry_every_modules_section(db, demo_mode, client):
 def test_front_desk_is_offered_the_face_sheet_not_the_clinical_print(world, login):
     client = login(world.frontdesk)
     page = client.get(reverse("participants:chart", args=[world.participant.public_id]))
-    record = reverse("participants:print_record", args=[world.participant.public_id])
-    assert record not in page.content.decode()
-    assert client.get(record).status_code == 403
+    copy = reverse("consent:disclose", args=[world.participant.public_id])
+    assert copy not in page.content.decode()
+    assert client.get(copy).status_code == 403
+    assert own_copy(client, world.participant.public_id, "print").status_code == 403
 
 
 def test_the_printouts_give_dates_as_every_page_does_and_the_export_keeps_iso(world, login):
@@ -88,8 +96,8 @@ def test_the_printouts_give_dates_as_every_page_does_and_the_export_keeps_iso(wo
     client = login(world.therapist)
     person = world.participant.public_id
     face_sheet = client.get(reverse("participants:print", args=[person])).content.decode()
-    printed = client.get(reverse("participants:print_record", args=[person])).content.decode()
-    exported = json.loads(client.get(reverse("participants:export", args=[person])).content)
+    printed = own_copy(client, person, "print").content.decode()
+    exported = json.loads(own_copy(client, person, "export").content)
 
     for page in (face_sheet, printed):
         assert "Born Thu 17 May 1990" in page and "admitted Tue 8 Sep 2026" in page
@@ -105,11 +113,11 @@ def test_every_copy_of_the_record_that_leaves_carries_the_part_2_notice(world, l
     client = login(world.director)
     person = world.participant.public_id
     notice = "42 CFR part 2 prohibits unauthorized use or disclosure of these records."
-    exported = json.loads(client.get(reverse("participants:export", args=[person])).content)
+    exported = json.loads(own_copy(client, person, "export").content)
     history = client.get(reverse("participants:history_csv", args=[person])).content.decode()
 
     assert exported["redisclosure_notice"] == notice
     last = list(csv.reader(io.StringIO(history)))[-1]
     assert last[0] == notice and not any(last[1:])
-    for page in ("participants:print", "participants:print_record"):
-        assert notice in client.get(reverse(page, args=[person])).content.decode()
+    assert notice in client.get(reverse("participants:print", args=[person])).content.decode()
+    assert notice in own_copy(client, person, "print").content.decode()

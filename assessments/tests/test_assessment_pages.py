@@ -125,7 +125,10 @@ def test_the_printed_record_gives_bands_and_flags_in_words(world, login, record)
 
     html = (
         login(world.therapist)
-        .get(reverse("participants:print_record", args=[world.participant.public_id]))
+        .post(
+            reverse("consent:disclose", args=[world.participant.public_id]),
+            {"to": "participant", "what": "print"},
+        )
         .content.decode()
     )
 

@@ -1,6 +1,7 @@
 """Copies of the record given out: the participant's own needs no consent, anyone else's needs
 an in-force Part 2 consent; each is logged (the accounting of disclosures) and carries the
-§2.32 notice with the consent's scope."""
+§2.32 notice with the consent's scope. One page gives every copy: the Consents tab and the
+chart's overview both lead to it."""
 
 import json
 from datetime import UTC, date, datetime
@@ -9,9 +10,9 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
-from audit.models import AuditEvent
+from audit.models import Action, AuditEvent
 from consent.models import Disclosure
 from consent.services import disclose_record, record_consent, revoke_consent
 from participants.export import REDISCLOSURE_NOTICE
@@ -40,8 +41,8 @@ def test_the_participant_s_own_copy_needs_no_consent(world):
         world.participant, by=world.therapist, what="print", to_participant=True, now=NOW
     )
     assert (row.to_participant, row.consent, row.recipient) == (True, None, "")
-    event = AuditEvent.objects.get(event_type="consent.disclosed")
-    assert event.details["to_participant"] is True
+    event = AuditEvent.objects.get(event_type="consent.printed")
+    assert (event.action, event.details["to_participant"]) == (Action.PRINT, True)
 
 
 def test_a_copy_for_someone_else_needs_a_recipient_and_a_part2_consent(world):
@@ -133,7 +134,8 @@ def test_the_exported_copy_names_the_disclosure_and_a_refusal_writes_nothing(wor
     consent = part2(world)
     client = login(world.therapist)
     url = reverse("consent:disclose", args=[world.participant.public_id])
-    refused = client.post(url, {"to": "other", "recipient": CLINIC, "what": "export"}, follow=True)
+    refused = client.post(url, {"to": "other", "recipient": CLINIC, "what": "export"})
+    assert refused.status_code == 400
     assert "needs their Part 2 consent in force" in refused.content.decode()
     assert not Disclosure.objects.exists()
     response = client.post(
@@ -146,6 +148,83 @@ def test_the_exported_copy_names_the_disclosure_and_a_refusal_writes_nothing(wor
     assert body["consents"][0]["id"] == str(consent.public_id)
     own = client.post(url, {"to": "participant", "what": "export"})
     assert json.loads(own.content)["disclosure"]["consent"] is None
+    assert Disclosure.objects.count() == 2
+
+
+def _copy_page(world) -> str:
+    return reverse("consent:disclose", args=[world.participant.public_id])
+
+
+def _copies() -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(event_type__in=("consent.disclosed", "consent.printed")))
+
+
+@pytest.mark.parametrize("what", ["print", "export"])
+def test_a_copy_for_someone_else_without_a_consent_writes_nothing_and_makes_no_copy(
+    world, login, what
+):
+    client = login(world.therapist)
+    response = client.post(_copy_page(world), {"to": "other", "recipient": CLINIC, "what": what})
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    assert "Content-Disposition" not in response
+    page = response.content.decode()
+    assert "needs their Part 2 consent in force" in page
+    assert "Give a copy of the record" in page and "This copy is logged" not in page
+    assert "CONFIDENTIAL" not in page and "redisclosure_notice" not in page
+    assert not Disclosure.objects.exists() and not _copies()
+
+
+@pytest.mark.parametrize(
+    ("what", "event_type", "action"),
+    [
+        ("print", "consent.printed", Action.PRINT),
+        ("export", "consent.disclosed", Action.EXPORT),
+    ],
+)
+def test_the_participant_s_own_copy_needs_no_consent_and_is_still_logged(
+    world, login, what, event_type, action
+):
+    client = login(world.therapist)
+    response = client.post(_copy_page(world), {"to": "participant", "what": what})
+
+    assert response.status_code == 200
+    if what == "print":
+        assert "The participant's own copy." in response.content.decode()
+    else:
+        assert json.loads(response.content)["disclosure"]["recipient"] == "the participant"
+    disclosure = Disclosure.objects.get()
+    assert (disclosure.to_participant, disclosure.consent, disclosure.what) == (True, None, what)
+    [event] = _copies()
+    assert (event.event_type, event.action, event.actor) == (event_type, action, world.therapist)
+
+
+def test_the_chart_and_the_consents_tab_lead_to_the_one_page_that_logs_each_copy_once(world, login):
+    client = login(world.therapist)
+    args = [world.participant.public_id]
+    page = _copy_page(world)
+    overview = client.get(reverse("participants:chart", args=args)).content.decode()
+    tab = client.get(reverse("consent:tab", args=args)).content.decode()
+    assert f'<a class="small" href="{page}">Print or export the record</a>' in overview
+    assert f'<a href="{page}">Give a copy of the record</a>' in tab
+    form = client.get(page)
+    assert form.status_code == 200 and 'name="to"' in form.content.decode()
+
+    consent = part2(world)
+    client.post(page, {"to": "participant", "what": "print"})
+    assert Disclosure.objects.count() == 1
+    client.post(
+        page, {"to": "other", "recipient": CLINIC, "consent": consent.public_id, "what": "export"}
+    )
+    assert Disclosure.objects.count() == 2 and len(_copies()) == 2
+    for gone in ("participants:print_record", "participants:export"):
+        with pytest.raises(NoReverseMatch):
+            reverse(gone, args=args)
+    for address in ("print/record/", "export/"):
+        assert (
+            client.get(f"/participants/{world.participant.public_id}/{address}").status_code == 404
+        )
     assert Disclosure.objects.count() == 2
 
 

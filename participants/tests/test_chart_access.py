@@ -141,7 +141,10 @@ def test_print_and_export_are_audited_as_such(world, login):
         b"CONFIDENTIAL"
         in client.get(reverse("participants:print", args=[world.participant.public_id])).content
     )
-    export = client.get(reverse("participants:export", args=[world.participant.public_id]))
+    export = client.post(
+        reverse("consent:disclose", args=[world.participant.public_id]),
+        {"to": "participant", "what": "export"},
+    )
     assert export.json()["participant"]["record_number"] == "T-000001"
     actions = list(
         AuditEvent.objects.filter(actor=world.therapist, participant=world.participant)
@@ -158,7 +161,10 @@ def test_front_desk_may_print_the_face_sheet_but_not_export(world, login):
         == 200
     )
     assert (
-        client.get(reverse("participants:export", args=[world.participant.public_id])).status_code
+        client.post(
+            reverse("consent:disclose", args=[world.participant.public_id]),
+            {"to": "participant", "what": "export"},
+        ).status_code
         == 403
     )
 

@@ -36,7 +36,8 @@ def test_the_overview_links_each_page_it_offers(world, login):
     )
     text = page.content.decode()
     args = [world.participant.public_id]
-    for name in ("edit", "print", "print_record", "export", "care_team_add"):
+    for name in ("edit", "print", "care_team_add"):
         assert f'href="{reverse(f"participants:{name}", args=args)}"' in text, name
+    assert f'href="{reverse("consent:disclose", args=args)}"' in text
     transition = reverse("participants:transition", args=[*args, world.episode.public_id])
     assert f'action="{transition}"' in text

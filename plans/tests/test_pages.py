@@ -391,8 +391,9 @@ def test_an_objective_names_its_measure_as_the_plan_offers_it(world, login):
     client = login(world.therapist)
 
     tab = client.get(reverse("plans:plan", args=[world.participant.public_id])).content.decode()
-    printed = client.get(
-        reverse("participants:print_record", args=[world.participant.public_id])
+    printed = client.post(
+        reverse("consent:disclose", args=[world.participant.public_id]),
+        {"to": "participant", "what": "print"},
     ).content.decode()
 
     assert "· target Craving (daily check-in, 0-10) &lt; 10</span>" in tab
@@ -445,7 +446,8 @@ def test_the_exported_and_printed_record_carry_the_plan_reviews(world, login):
     )
     client = login(world.director)
     args = [world.participant.public_id]
-    exported = json.loads(client.get(reverse("participants:export", args=args)).content)
+    copy = reverse("consent:disclose", args=args)
+    exported = json.loads(client.post(copy, {"to": "participant", "what": "export"}).content)
     assert exported["treatment_plan_reviews"] == [
         {
             "version": 1,
@@ -455,7 +457,7 @@ def test_the_exported_and_printed_record_carry_the_plan_reviews(world, login):
             "found": "Goals still fit.",
         }
     ]
-    printed = client.get(reverse("participants:print_record", args=args)).content.decode()
+    printed = client.post(copy, {"to": "participant", "what": "print"}).content.decode()
     assert "<h2>Treatment plan reviews without changes</h2>" in printed
     assert day(reviewed_on) in printed and "Goals still fit." in printed
 

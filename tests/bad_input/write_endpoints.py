@@ -389,7 +389,7 @@ WEB_WRITES = [
     WebWrite("medications:tab", "therapist", _chart("medications:tab")),
     WebWrite("medications:stop", "therapist", states.with_state(_med, _chart("medications:tab"))),
     WebWrite("consent:tab", "therapist", _chart("consent:tab")),
-    WebWrite("consent:disclose", "therapist", _chart("consent:tab")),
+    WebWrite("consent:disclose", "therapist", _chart("consent:disclose")),
     WebWrite("consent:revoke", "therapist", states.with_state(_consent, _chart("consent:tab"))),
     WebWrite(
         "consent:entered_in_error",
@@ -459,9 +459,7 @@ READ_ONLY = {
     "participants:summary",
     "participants:history",
     "participants:history_csv",
-    "participants:print_record",
     "participants:print",
-    "participants:export",
     "assessments:mine_done",
     "assessments:mine_crisis",
     "assessments:tab",
