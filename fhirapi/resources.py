@@ -339,13 +339,14 @@ _PATIENT_PARAMETER = (
 
 
 def capability_statement() -> dict[str, Any]:
-    """What the server answers: Patient read, and each other resource searched by patient."""
+    """What the server answers: Patient read, and each other resource read by its id and
+    searched by patient (a search's fullUrl is that resource's read)."""
     resources: list[dict[str, Any]] = [
         {"type": "Patient", "interaction": [{"code": "read"}]},
         *(
             {
                 "type": kind,
-                "interaction": [{"code": "search-type"}],
+                "interaction": [{"code": "read"}, {"code": "search-type"}],
                 "searchParam": [
                     {"name": name, "type": kind_of, "documentation": words}
                     for name, kind_of, words in (_PATIENT_PARAMETER, *more)
@@ -370,7 +371,8 @@ def capability_statement() -> dict[str, Any]:
                 "documentation": (
                     "Read-only. Sign in as staff first (the session of the JSON API at "
                     "/api/v1/); every read goes through the access policy and is audited. "
-                    "An unknown or refused patient is a 404. Resources carrying 42 CFR Part 2 "
+                    "An unknown or refused patient or resource is a 404. Each search entry's "
+                    "fullUrl is that resource's read. Resources carrying 42 CFR Part 2 "
                     "information are labelled in meta.security (R, ETH, 42CFRPart2)."
                 ),
                 "resource": resources,

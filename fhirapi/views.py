@@ -12,17 +12,21 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
+from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from assessments.instruments import all_instruments
 from assessments.models import Administration
 from audit.models import Action, Outcome
 from audit.services import record_event
+from consent.models import Consent
 from consent.selectors import consents_for
 from fhirapi import resources
 from fhirapi.labels import PART2_LABELS, carries_part2
 from intake.models import Diagnosis, DiagnosisStatus
+from medications.models import Medication
 from medications.selectors import medications_for
 from participants.access import Scope, authorize, uses_staff_pages
 from participants.audit_events import access_event_type
@@ -52,8 +56,8 @@ def _outcome(status: int, code: str, text: str) -> HttpResponse:
     )
 
 
-def _not_found() -> HttpResponse:
-    return _outcome(404, "not-found", NOT_FOUND)
+def _not_found(text: str = NOT_FOUND) -> HttpResponse:
+    return _outcome(404, "not-found", text)
 
 
 def _participant_id(raw: str) -> UUID | None:
@@ -65,14 +69,21 @@ def _participant_id(raw: str) -> UUID | None:
 
 
 def _read_participant(
-    request: HttpRequest, public_id: UUID, scope: Scope, resource: str
+    request: HttpRequest,
+    public_id: UUID,
+    scope: Scope,
+    resource: str,
+    record: UUID | None = None,
 ) -> Participant | None:
-    """The participant, decided and audited as a read of `scope` (one event), or None when
-    unknown or refused (the refusal audited as the JSON API audits it)."""
+    """The participant, decided and audited as a read of `scope` (one event, naming the
+    `record` read when one resource of theirs is), or None when unknown or refused (the
+    refusal audited as the JSON API audits it)."""
     participant = chart_participant(public_id)
     if participant is None:
         return None
-    details = {"api": True, "fhir": resource}
+    details: dict[str, Any] = {"api": True, "fhir": resource}
+    if record is not None:
+        details["id"] = str(record)
     if not uses_staff_pages(request.user):
         record_event(
             actor=request.user,
@@ -142,10 +153,57 @@ def _search(
     return _not_found() if participant is None else participant
 
 
+def _episodes() -> QuerySet[Episode]:
+    """The stays a search and a read serve: every one."""
+    return Episode.objects.select_related("program")
+
+
+def _diagnoses() -> QuerySet[Diagnosis]:
+    """The diagnoses a search and a read serve: current, none entered in error."""
+    return Diagnosis.objects.current().exclude(status=DiagnosisStatus.ENTERED_IN_ERROR)
+
+
+def _administrations() -> QuerySet[Administration]:
+    """The results a search and a read serve: current (not corrected or struck out) and
+    complete."""
+    return Administration.objects.current().filter(complete=True)
+
+
+def _medications() -> QuerySet[Medication]:
+    """The list entries a read serves: the current ones, as `medications_for` reads them."""
+    return Medication.objects.current()
+
+
+def _consents() -> QuerySet[Consent]:
+    """The consents a read serves: the current ones, as `consents_for` reads them, with what
+    their status on a day is decided from."""
+    return Consent.objects.current().select_related("episode", "revocation")
+
+
+def _read(
+    request: HttpRequest, raw_id: str, resource: str, scope: Scope, rows: QuerySet[Any]
+) -> Any:
+    """`GET <resource>/{id}`: the row of `rows` (what the search serves) with that public
+    id, read through the access policy of the participant it belongs to (one event naming
+    them and the record), or a 404 alike for an unknown id and a refusal."""
+    not_found = _not_found(f"No {resource} with that id is available to you.")
+    try:
+        public_id = UUID(raw_id)
+    except ValueError:
+        return not_found
+    row = rows.annotate(patient_id=F("participant__public_id")).filter(public_id=public_id).first()
+    if row is None:
+        return not_found
+    participant = _read_participant(request, row.patient_id, scope, resource, record=public_id)
+    if participant is None:
+        return not_found
+    row.participant = participant
+    return row
+
+
 def _bundle(request: HttpRequest, entries: list[dict[str, Any]]) -> HttpResponse:
     """A searchset Bundle. It carries the Part 2 labels when any entry does (the high-water
     mark of its contents), so a recipient that reads only the Bundle's labels still knows."""
-    base = request.build_absolute_uri("/fhir/R4/")
     data: dict[str, Any] = {
         "resourceType": "Bundle",
         "type": "searchset",
@@ -153,7 +211,9 @@ def _bundle(request: HttpRequest, entries: list[dict[str, Any]]) -> HttpResponse
         "link": [{"relation": "self", "url": request.build_absolute_uri()}],
         "entry": [
             {
-                "fullUrl": f"{base}{entry['resourceType']}/{entry['id']}",
+                "fullUrl": request.build_absolute_uri(
+                    reverse(READS[entry["resourceType"]], args=[entry["id"]])
+                ),
                 "resource": entry,
                 "search": {"mode": "match"},
             }
@@ -171,11 +231,7 @@ def episodes(request: HttpRequest) -> HttpResponse:
     found = _search(request, "EpisodeOfCare", Scope.DEMOGRAPHICS)
     if isinstance(found, HttpResponse):
         return found
-    rows = list(
-        Episode.objects.filter(participant=found)
-        .select_related("program")
-        .order_by("-referred_on", "-pk")
-    )
+    rows = list(_episodes().filter(participant=found).order_by("-referred_on", "-pk"))
     for row in rows:
         row.participant = found
     return _bundle(request, [resources.episode_of_care(e) for e in rows])
@@ -187,12 +243,7 @@ def conditions(request: HttpRequest) -> HttpResponse:
     found = _search(request, "Condition", Scope.CLINICAL)
     if isinstance(found, HttpResponse):
         return found
-    rows = list(
-        Diagnosis.objects.current()
-        .filter(participant=found)
-        .exclude(status=DiagnosisStatus.ENTERED_IN_ERROR)
-        .order_by("-made_on", "-pk")
-    )
+    rows = list(_diagnoses().filter(participant=found).order_by("-made_on", "-pk"))
     for row in rows:
         row.participant = found
     return _bundle(request, [resources.condition(d) for d in rows])
@@ -214,7 +265,7 @@ def observations(request: HttpRequest) -> HttpResponse:
     found = _search(request, "Observation", Scope.CLINICAL, frozenset({"code"}))
     if isinstance(found, HttpResponse):
         return found
-    rows = Administration.objects.current().filter(participant=found, complete=True)
+    rows = _administrations().filter(participant=found)
     if "code" in request.GET:
         wanted: set[str] = set()
         for token in ",".join(request.GET.getlist("code")).split(","):
@@ -250,3 +301,58 @@ def consents(request: HttpRequest) -> HttpResponse:
     for row in rows:
         row.participant = found
     return _bundle(request, [resources.consent(c, today) for c in rows])
+
+
+@fhir_read
+def episode(request: HttpRequest, resource_id: str) -> HttpResponse:
+    """`GET EpisodeOfCare/{id}`: one stay, as its search gives it."""
+    found = _read(request, resource_id, "EpisodeOfCare", Scope.DEMOGRAPHICS, _episodes())
+    if isinstance(found, HttpResponse):
+        return found
+    return _answer(resources.episode_of_care(found))
+
+
+@fhir_read
+def condition(request: HttpRequest, resource_id: str) -> HttpResponse:
+    """`GET Condition/{id}`: one diagnosis, as its search gives it."""
+    found = _read(request, resource_id, "Condition", Scope.CLINICAL, _diagnoses())
+    if isinstance(found, HttpResponse):
+        return found
+    return _answer(resources.condition(found))
+
+
+@fhir_read
+def observation(request: HttpRequest, resource_id: str) -> HttpResponse:
+    """`GET Observation/{id}`: one instrument's result, as its search gives it."""
+    found = _read(request, resource_id, "Observation", Scope.CLINICAL, _administrations())
+    if isinstance(found, HttpResponse):
+        return found
+    return _answer(resources.observation(found))
+
+
+@fhir_read
+def medication_statement(request: HttpRequest, resource_id: str) -> HttpResponse:
+    """`GET MedicationStatement/{id}`: one medication, its status on the program's today."""
+    found = _read(request, resource_id, "MedicationStatement", Scope.CLINICAL, _medications())
+    if isinstance(found, HttpResponse):
+        return found
+    return _answer(resources.medication_statement(found, program_today(found.participant)))
+
+
+@fhir_read
+def consent(request: HttpRequest, resource_id: str) -> HttpResponse:
+    """`GET Consent/{id}`: one consent, its status on the program's today."""
+    found = _read(request, resource_id, "Consent", Scope.CLINICAL, _consents())
+    if isinstance(found, HttpResponse):
+        return found
+    return _answer(resources.consent(found, program_today(found.participant)))
+
+
+# The read answering each resource type a search gives, named for its fullUrl.
+READS = {
+    "EpisodeOfCare": "fhir:episode",
+    "Condition": "fhir:condition",
+    "Observation": "fhir:observation",
+    "MedicationStatement": "fhir:medication_statement",
+    "Consent": "fhir:consent",
+}

@@ -1,6 +1,13 @@
 """Authorization rows for the FHIR R4 API: read as the JSON API reads, refused with a 404
-(a refusal and an unknown patient answer alike), the refusal audited all the same."""
+(a refusal and an unknown patient answer alike), the refusal audited all the same. A read of
+one resource is decided by the participant it belongs to, as its search is."""
 
+from datetime import UTC, date, datetime
+
+from assessments.services import record_administration
+from consent.services import record_consent
+from intake.services import add_diagnosis
+from medications.services import add_medication
 from tests.authz import CLINICAL_READ, DEMOGRAPHICS_READ, Endpoint
 
 
@@ -12,6 +19,54 @@ def _search(allowed: set[str]) -> Endpoint:
     return Endpoint("GET", frozenset(allowed), kwargs=lambda w: {}, query=_patient, refused=404)
 
 
+def _read(allowed: set[str], record) -> Endpoint:
+    """A read of the resource `record` makes for the world's participant."""
+    return Endpoint(
+        "GET",
+        frozenset(allowed),
+        kwargs=lambda w: {"resource_id": str(record(w).public_id)},
+        refused=404,
+    )
+
+
+def _diagnosis(world):
+    return add_diagnosis(
+        world.episode,
+        code="F10.20",
+        status="confirmed",
+        made_on=date(2026, 11, 2),
+        by=world.therapist,
+    )
+
+
+def _administration(world):
+    return record_administration(
+        world.participant,
+        code="audit-c",
+        answers={"1": 2, "2": 1, "3": 1},
+        context={"sex": "male"},
+        mode="staff-entered",
+        by=world.therapist,
+        completed_at=datetime(2026, 11, 18, 16, 30, tzinfo=UTC),
+    )
+
+
+def _medication(world):
+    return add_medication(
+        world.participant, by=world.therapist, code="sertraline", started_on=date(2026, 9, 8)
+    )
+
+
+def _consent(world):
+    return record_consent(
+        world.participant,
+        by=world.therapist,
+        kind="treatment",
+        signed_on=date(2026, 9, 8),
+        now=datetime(2026, 11, 20, 15, 0, tzinfo=UTC),
+    )
+
+
 ENDPOINTS = {
     "fhir:patient": Endpoint("GET", frozenset(DEMOGRAPHICS_READ), refused=404),
     "fhir:episodes": _search(DEMOGRAPHICS_READ),
@@ -19,4 +74,9 @@ ENDPOINTS = {
     "fhir:observations": _search(CLINICAL_READ),
     "fhir:medication_statements": _search(CLINICAL_READ),
     "fhir:consents": _search(CLINICAL_READ),
+    "fhir:episode": _read(DEMOGRAPHICS_READ, lambda w: w.episode),
+    "fhir:condition": _read(CLINICAL_READ, _diagnosis),
+    "fhir:observation": _read(CLINICAL_READ, _administration),
+    "fhir:medication_statement": _read(CLINICAL_READ, _medication),
+    "fhir:consent": _read(CLINICAL_READ, _consent),
 }

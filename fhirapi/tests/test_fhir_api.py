@@ -5,6 +5,8 @@ Part 2 records (substance-use diagnoses, instruments, medications, Part 2 consen
 
 import json
 from datetime import UTC, date, datetime
+from urllib.parse import urlsplit
+from uuid import UUID
 
 import pytest
 from django.db import connection
@@ -14,11 +16,11 @@ from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 from fhir.resources.R4B.operationoutcome import OperationOutcome
 from fhir.resources.R4B.patient import Patient
 
-from assessments.services import record_administration
+from assessments.services import mark_entered_in_error, record_administration
 from audit.models import AuditEvent, Outcome
 from consent.services import record_consent, revoke_consent
 from fhirapi.resources import MODELS
-from intake.services import add_diagnosis
+from intake.services import add_diagnosis, change_diagnosis_status
 from medications.services import add_medication
 from participants.access import break_the_glass
 from participants.models import Episode, EpisodeStatus
@@ -107,6 +109,8 @@ def test_the_capability_statement_lists_what_is_served_without_sign_in(client):
     served = {r["type"]: r for r in data["rest"][0]["resource"]}
     assert set(served) == {"Patient", *SEARCHES}
     assert served["Patient"]["interaction"] == [{"code": "read"}]
+    for resource in SEARCHES:
+        assert served[resource]["interaction"] == [{"code": "read"}, {"code": "search-type"}]
     assert {p["name"] for p in served["Observation"]["searchParam"]} == {"patient", "code"}
 
 
@@ -393,3 +397,132 @@ def test_strange_search_values_are_answered_cleanly(world, signed_in, query):
     data = _json(response)
     if response.status_code == 200:
         assert data["total"] == 0
+
+
+def _read_path(full_url: str) -> str:
+    """The path a client follows from a fullUrl (the test client needs no host)."""
+    return urlsplit(full_url).path
+
+
+@pytest.mark.parametrize("resource", SEARCHES)
+def test_each_search_entry_s_full_url_reads_back_that_very_resource(
+    world, signed_in, record, resource
+):
+    client = signed_in(world.therapist)
+    search = _json(_get(client, resource, patient=str(world.participant.public_id)))
+    assert search["entry"]
+
+    for entry in search["entry"]:
+        resource_id = entry["resource"]["id"]
+        assert str(UUID(resource_id)) == resource_id  # a public UUID, never a row number
+        assert entry["fullUrl"] == f"http://testserver/fhir/R4/{resource}/{resource_id}"
+        before = AuditEvent.objects.filter(actor=world.therapist).count()
+
+        response = client.get(_read_path(entry["fullUrl"]))
+
+        assert response.status_code == 200, entry["fullUrl"]
+        read = _json(response)
+        MODELS[resource].model_validate(read)
+        assert read == entry["resource"]
+        assert _labels(read) == _labels(entry["resource"])
+        [event] = AuditEvent.objects.filter(actor=world.therapist).order_by("id")[before:]
+        assert (event.participant_id, event.outcome) == (world.participant.pk, Outcome.ALLOWED)
+        assert event.details["fhir"] == resource
+        assert event.details["id"] == resource_id
+
+
+@pytest.mark.parametrize(
+    ("resource", "part2", "other"),
+    [
+        ("Condition", "sud_dx", "mh_dx"),
+        ("Observation", "audit_c", "phq_9"),
+        ("MedicationStatement", "bup", "sertraline"),
+        ("Consent", "part2", "treatment"),
+    ],
+)
+def test_a_read_keeps_the_part2_labels(world, signed_in, record, resource, part2, other):
+    client = signed_in(world.therapist)
+    assert _labels(_json(_get(client, f"{resource}/{record[part2]}"))) == PART2_CODES
+    assert _labels(_json(_get(client, f"{resource}/{record[other]}"))) == set()
+
+
+def _one_of_each(world, record) -> dict[str, str]:
+    return {
+        "EpisodeOfCare": str(world.episode.public_id),
+        "Condition": str(record["sud_dx"]),
+        "Observation": str(record["audit_c"]),
+        "MedicationStatement": str(record["bup"]),
+        "Consent": str(record["part2"]),
+    }
+
+
+@pytest.mark.parametrize("resource", SEARCHES)
+def test_a_read_out_of_reach_answers_as_an_unknown_id_and_the_refusal_is_audited(
+    world, signed_in, record, resource
+):
+    outsider = world.users["outsider"]
+    client = signed_in(outsider)
+    resource_id = _one_of_each(world, record)[resource]
+
+    refused = _get(client, f"{resource}/{resource_id}")
+    unknown = _get(client, f"{resource}/0b7e6c1a-9d2f-4e8b-8a51-3c4d5e6f7a8b")
+    bad = _get(client, f"{resource}/{world.participant.pk}")  # a row number is no id
+
+    assert refused.status_code == unknown.status_code == bad.status_code == 404
+    assert refused.content == unknown.content == bad.content
+    OperationOutcome.model_validate(_json(refused))
+    events = AuditEvent.objects.filter(actor=outsider, participant=world.participant)
+    assert [(e.outcome, e.details["id"]) for e in events] == [(Outcome.REFUSED, resource_id)]
+
+
+def test_what_a_search_leaves_out_is_not_read_either(world, signed_in, record):
+    """A diagnosis entered in error and a struck-out result leave the search, and their
+    reads answer as for an unknown id, reading nothing."""
+    by = world.therapist
+    sud = record["rows"]["sud_dx"]
+    change_diagnosis_status(
+        sud,
+        to_status="entered_in_error",
+        by=by,
+        expected_version=sud.version,
+        note="Recorded for the wrong participant.",
+    )
+    mark_entered_in_error(record["rows"]["audit_c"], by=by, reason="Given to someone else.")
+    client = signed_in(by)
+    before = AuditEvent.objects.filter(actor=by).count()
+
+    condition = _get(client, f"Condition/{record['sud_dx']}")
+    observation = _get(client, f"Observation/{record['audit_c']}")
+
+    assert condition.status_code == observation.status_code == 404
+    assert AuditEvent.objects.filter(actor=by).count() == before
+
+
+@pytest.mark.parametrize("resource", SEARCHES)
+def test_a_read_s_query_count_does_not_grow_with_the_record(world, signed_in, record, resource):
+    client = signed_in(world.therapist)
+    path = f"{resource}/{_one_of_each(world, record)[resource]}"
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert _get(client, path).status_code == 200
+        return len(queries)
+
+    first = count()
+    p, by = world.participant, world.therapist
+    add_diagnosis(world.episode, code="F41.1", status="confirmed", made_on=date(2026, 11, 2), by=by)
+    record_administration(
+        p, code="gad-7", answers={str(i): 1 for i in range(1, 8)}, mode="staff-entered", by=by
+    )
+    add_medication(p, by=by, code="acamprosate", started_on=date(2026, 10, 1))
+    record_consent(p, by=by, kind="telehealth", signed_on=date(2026, 10, 1), now=NOW)
+    Episode.objects.create(
+        participant=p,
+        program=world.program,
+        status=EpisodeStatus.DISCHARGED,
+        referred_on=date(2025, 1, 6),
+        admitted_on=date(2025, 1, 13),
+        discharged_on=date(2025, 3, 28),
+    )
+
+    assert count() == first

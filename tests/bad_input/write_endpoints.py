@@ -517,6 +517,11 @@ READ_ONLY = {
     "fhir:observations",
     "fhir:medication_statements",
     "fhir:consents",
+    "fhir:episode",
+    "fhir:condition",
+    "fhir:observation",
+    "fhir:medication_statement",
+    "fhir:consent",
 }
 
 # Sign-in writes on a refusal by design (failed-attempt counters, lockout); its input is
