@@ -351,6 +351,15 @@ def test_the_board_lists_overdue_reviews_first_and_leaves_out_those_not_yet_due(
     assert str(world.participant.public_id) not in rows
 
 
+def test_an_overdue_review_is_marked_in_the_alert_colour_not_the_neutral_one(world, login):
+    """The word beside a late review's date wore the grey of a discharged status; it now
+    reads as late, like an overdue task."""
+    signed(world)
+    _overdue_caseload(world, 1, 0)
+    page = login(world.director).get(reverse("plans:reviews_due")).content.decode()
+    assert '<span class="status status-overdue">Overdue</span>' in page
+
+
 def test_the_plan_tab_shows_the_stored_review_when_it_falls_due(world, login):
     from datetime import timedelta
 
