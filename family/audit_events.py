@@ -10,3 +10,21 @@ register(
     "marked a support person entered in error",
     "mark a support person entered in error",
 )
+register(
+    "support_person.shared",
+    Action.CREATE,
+    "recorded what a Part 2 consent shares with a support person",
+    "record what a consent shares with a support person",
+)
+register(
+    "support_person.page_viewed",
+    Action.VIEW,
+    "viewed, as a support person, what participants share with them",
+    "view what participants share",
+)
+register(
+    "support_person.login_linked",
+    Action.CHANGE,
+    "gave a support person their sign-in",
+    "give a support person a sign-in",
+)

@@ -1,5 +1,7 @@
 """Forms of the Support people tab; the rules stay in the model and the service."""
 
+from typing import cast
+
 from django import forms
 
 
@@ -17,3 +19,18 @@ class SupportPersonForm(forms.Form):
 
 class EnteredInErrorForm(forms.Form):
     reason = forms.CharField(label="Why it was entered in error", max_length=500)
+
+
+class SharingForm(forms.Form):
+    """What a Part 2 consent naming this support person shares with them, as it says."""
+
+    consent = forms.ChoiceField(label="The Part 2 consent naming them (required)")
+    schedule = forms.BooleanField(label="Upcoming session times", required=False)
+    attendance = forms.BooleanField(label="Attendance this week", required=False)
+    contact = forms.BooleanField(
+        label="How to reach the program and its crisis line", required=False
+    )
+
+    def __init__(self, *args, consents: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["consent"]).choices = consents

@@ -7,7 +7,8 @@ deleted: one recorded by mistake is marked entered in error.
 
 from django.db import models
 
-from tandem.records import ClinicalRecord
+from participants.access import SUPPORT_ATTENDANCE, SUPPORT_CONTACT, SUPPORT_SCHEDULE
+from tandem.records import ClinicalRecord, Immutable
 
 
 class SupportPerson(ClinicalRecord):
@@ -24,9 +25,45 @@ class SupportPerson(ClinicalRecord):
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(max_length=254, blank=True)
     emergency_contact = models.BooleanField("emergency contact", default=False)
+    user = models.OneToOneField(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="support_person",
+        help_text="Their sign-in, a support person's account, if they have one.",
+    )
 
     class Meta(ClinicalRecord.Meta):
         indexes = [models.Index(fields=["participant", "name"])]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.relationship})"
+
+
+class Sharing(ClinicalRecord, Immutable):
+    """What one Part 2 consent shares with the support person it names: the one place the
+    categories a consent covers are kept. It lasts exactly as long as the consent is in force
+    (the consent's own status rule); it never changes, as the consent never does."""
+
+    consent = models.OneToOneField(
+        "consent.Consent", on_delete=models.PROTECT, related_name="support_sharing"
+    )
+    support_person = models.ForeignKey(
+        SupportPerson, on_delete=models.PROTECT, related_name="sharings"
+    )
+    schedule = models.BooleanField("upcoming session times", default=False)
+    attendance = models.BooleanField("attendance this week", default=False)
+    contact = models.BooleanField("how to reach the program and its crisis line", default=False)
+
+    class Meta(ClinicalRecord.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return f"Sharing with {self.support_person}"
+
+    @property
+    def categories(self) -> frozenset[str]:
+        shared = {SUPPORT_SCHEDULE: self.schedule, SUPPORT_ATTENDANCE: self.attendance}
+        shared[SUPPORT_CONTACT] = self.contact
+        return frozenset(name for name, on in shared.items() if on)

@@ -12,10 +12,13 @@ from django.utils import timezone
 
 from audit.models import Action
 from audit.services import record_event
-from family.models import SupportPerson
-from participants.access import Scope, require
+from consent.models import Consent
+from family.models import Sharing, SupportPerson
+from participants.access import Scope, require, require_with_capability, uses_support_pages
 from participants.models import Participant
+from participants.selectors import program_zone
 from tandem import lifecycle
+from tandem.errors import InvalidInput
 from tandem.validation import validate
 
 
@@ -72,3 +75,84 @@ def mark_entered_in_error(
             what="support person",
             event_type="support_person.entered_in_error",
         )
+
+
+def record_sharing(
+    person: SupportPerson,
+    consent: Consent,
+    *,
+    by: Any,
+    schedule: bool = False,
+    attendance: bool = False,
+    contact: bool = False,
+    now: datetime | None = None,
+) -> Sharing:
+    """Record what a Part 2 consent naming this support person shares with them, as the
+    consent describes it. Recorded by whoever records consents; the consent must be the
+    participant's own Part 2 consent in force today and not already shared with someone."""
+    participant = person.participant
+    decision = require_with_capability(
+        by,
+        participant,
+        "consent.record",
+        Action.CREATE,
+        Scope.CLINICAL,
+        refusal="Your role does not record consents.",
+    )
+    if not (schedule or attendance or contact):
+        raise InvalidInput("Choose at least one thing the consent shares.", field="schedule")
+    now = now or timezone.now()
+    with transaction.atomic():
+        row = Consent._base_manager.select_for_update().get(pk=consent.pk)
+        if row.participant_id != participant.pk or not row.is_part2:
+            raise InvalidInput("Choose a Part 2 consent of this participant.", field="consent")
+        if not row.in_force_on(now.astimezone(program_zone(participant)).date()):
+            raise InvalidInput("Choose a Part 2 consent in force today.", field="consent")
+        if person.entered_in_error or Sharing.objects.filter(consent=row).exists():
+            raise InvalidInput(
+                "This consent already shares with a support person.", field="consent"
+            )
+        sharing = Sharing(
+            consent=row,
+            support_person=person,
+            schedule=bool(schedule),
+            attendance=bool(attendance),
+            contact=bool(contact),
+            recorded_by=by,
+            recorded_at=now,
+        )
+        sharing.save()
+        record_event(
+            actor=by,
+            event_type="support_person.shared",
+            decision=decision,
+            participant=participant,
+            record=sharing,
+            details={"categories": sorted(sharing.categories)},
+        )
+    return sharing
+
+
+def link_login(person: SupportPerson, user: Any, *, by: Any) -> SupportPerson:
+    """Give a support person their sign-in: a support person's account, linked to them only.
+    What it then shows is what the participant's consents share, nothing more."""
+    decision = require(by, person.participant, Action.CHANGE, Scope.CLINICAL)
+    if not uses_support_pages(user):
+        raise InvalidInput("Only a support person's account can be linked.", field="user")
+    with transaction.atomic():
+        row = SupportPerson._base_manager.select_for_update().get(pk=person.pk)
+        if row.entered_in_error or row.user_id is not None:
+            raise InvalidInput("This support person already has a sign-in.", field="user")
+        if SupportPerson.objects.filter(user=user).exists():
+            raise InvalidInput("This account belongs to another support person.", field="user")
+        row.user = user
+        row.save(update_fields=["user", "modified_at"])
+        record_event(
+            actor=by,
+            event_type="support_person.login_linked",
+            decision=decision,
+            participant=person.participant,
+            record=row,
+        )
+    person.user = user
+    return person

@@ -5,22 +5,35 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from audit.models import Action
+from consent.models import ConsentStatus
+from consent.selectors import consents_for
 from family import selectors, services
-from family.forms import EnteredInErrorForm, SupportPersonForm
-from family.models import SupportPerson
-from participants.access import Scope, decide
+from family.forms import EnteredInErrorForm, SharingForm, SupportPersonForm
+from family.models import Sharing, SupportPerson
+from participants.access import Scope, decide, may
 from participants.decorators import not_found, participant_page
 from participants.http import StaffRequest
+from participants.models import Participant
+from participants.selectors import program_today
 from participants.views import chart_context
 from tandem.errors import InvalidInput
+from tandem.templatetags.clock import day
 
 
 def _render(request, participant, form, status=200) -> HttpResponse:
     context = chart_context(request, participant, "support")
     record = decide(request.user, participant, Action.CREATE, Scope.CLINICAL)
+    today = program_today(participant, context["episode"])
+    people = selectors.support_people_for(participant)
+    for person in people:
+        for sharing in person.sharings.all():
+            sharing.in_force = sharing.consent.in_force_on(today)
+    consents = _unshared_consents(participant)
+    shares = record.allowed and may(request.user, "consent.record", participant.organization_id)
     context.update(
-        people=selectors.support_people_for(participant),
+        people=people,
         form=form,
+        sharing_form=SharingForm(consents=consents) if shares and consents else None,
         can_record=record.allowed,
         closed_chart=record.closed_chart,
     )
@@ -62,4 +75,43 @@ def entered_in_error(request: StaffRequest, participant, person_id) -> HttpRespo
             messages.error(request, exc.message)
         else:
             messages.success(request, "Support person marked entered in error.")
+    return redirect("family:tab", participant_id=participant.public_id)
+
+
+def _unshared_consents(participant: Participant) -> list[tuple[str, str]]:
+    """The participant's Part 2 consents in force today that share with nobody yet."""
+    taken = set(
+        Sharing.objects.filter(consent__participant=participant).values_list("consent", flat=True)
+    )
+    return [
+        (str(c.public_id), f"Signed {day(c.signed_on)}, to: {c.recipients}")
+        for c in consents_for(participant, program_today(participant))
+        if c.is_part2 and c.status == ConsentStatus.IN_FORCE and c.pk not in taken
+    ]
+
+
+@participant_page(Scope.CLINICAL, methods=("POST",))
+def share(request: StaffRequest, participant, person_id) -> HttpResponse:
+    """Record what a Part 2 consent naming this support person shares with them."""
+    person = (
+        SupportPerson.objects.current().filter(public_id=person_id, participant=participant).first()
+    )
+    if person is None:
+        return not_found(request)
+    form = SharingForm(request.POST, consents=_unshared_consents(participant))
+    if not form.is_valid():
+        messages.error(request, "Choose a Part 2 consent in force that names them.")
+        return redirect("family:tab", participant_id=participant.public_id)
+    data = form.cleaned_data
+    consent = next(
+        c
+        for c in consents_for(participant, program_today(participant))
+        if str(c.public_id) == data.pop("consent")
+    )
+    try:
+        services.record_sharing(person, consent, by=request.user, **data)
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "What the consent shares is recorded.")
     return redirect("family:tab", participant_id=participant.public_id)

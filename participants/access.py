@@ -35,6 +35,7 @@ from participants.models import (
     Participant,
 )
 from tandem.errors import AccessDenied, InvalidInput
+from tandem.hooks import Hook
 
 
 class AboutSomeone(Protocol):
@@ -1157,6 +1158,39 @@ def uses_staff_pages(user: Any) -> bool:
     schedules, notes) and may own tasks, prescribe or collect a screen; a participant's or a
     support person's account never does, whatever else it holds, and goes to its own home."""
     return user is not None and user.is_authenticated and user.kind == user.Kind.STAFF
+
+
+def uses_support_pages(user: Any) -> bool:
+    """Whether this account is a support person's: it sees only what a participant's Part 2
+    consent naming them shares (`shared_with_support`), never a chart or the portal."""
+    return user is not None and user.is_authenticated and user.kind == user.Kind.SUPPORT
+
+
+# What a Part 2 consent may share with a support person, and nothing else: the participant's
+# upcoming session times, this week's attendance, and how to reach the program.
+SUPPORT_SCHEDULE = "schedule"
+SUPPORT_ATTENDANCE = "attendance"
+SUPPORT_CONTACT = "contact"
+SUPPORT_CATEGORIES = (SUPPORT_SCHEDULE, SUPPORT_ATTENDANCE, SUPPORT_CONTACT)
+# hook(user, today) -> {participant pk: categories}: the consents in force naming the account's
+# support person, on `today` (the program's date when None), as the module keeping them reads.
+SupportShares = Callable[[Any, date | None], dict[int, frozenset[str]]]
+SUPPORT_SHARES: Hook[SupportShares] = Hook("participants.support_shares")
+
+
+def shared_with_support(user: Any, *, today: date | None = None) -> dict[int, frozenset[str]]:
+    """The participants a support person's account may see, each with the categories of
+    `SUPPORT_CATEGORIES` shared: only while a Part 2 consent naming them is in force (the
+    consent's own status rule), so a revocation or an expiry ends it at once. Any other
+    account gets nothing."""
+    if not uses_support_pages(user):
+        return {}
+    shared: dict[int, frozenset[str]] = {}
+    for shares in SUPPORT_SHARES.implementations():
+        for participant_id, categories in shares(user, today).items():
+            allowed = frozenset(categories) & frozenset(SUPPORT_CATEGORIES)
+            shared[participant_id] = shared.get(participant_id, frozenset()) | allowed
+    return {pk: categories for pk, categories in shared.items() if categories}
 
 
 def own_record(user: Any) -> Participant | None:

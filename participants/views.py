@@ -32,6 +32,7 @@ from participants.access import (
     refusal_message,
     uses_portal,
     uses_staff_pages,
+    uses_support_pages,
 )
 from participants.decorators import load_participant, not_found, participant_page
 from participants.duplicates import likely_matches, record_matches_shown
@@ -69,6 +70,8 @@ def home(request: SignedInRequest) -> HttpResponse:
     """Each role's home: the sections the access policy gives it, the caseload paged."""
     if uses_portal(request.user):
         return redirect("portal:home")
+    if uses_support_pages(request.user):
+        return redirect("family:home")
     sections = home_sections(request.user)
     page = None
     rows: list[Any] = []

@@ -1,8 +1,15 @@
 """Authorization rows for the Support people tab: the care team and oversight read and add
-support people, as they read and change the rest of the clinical record."""
+support people, as they read and change the rest of the clinical record; what a consent shares
+with one is recorded by whoever records consents."""
 
+from datetime import date
+
+from consent.services import record_consent
 from family.services import add_support_person
 from tests.authz import CLINICAL_READ, CLINICAL_WRITE, Endpoint
+
+# Recording what a consent shares is recording consents: not peer specialists.
+CONSENT_WRITE = frozenset(CLINICAL_WRITE - {"peer"})
 
 
 def _participant(world):
@@ -16,6 +23,21 @@ def _person(world):
     return {"participant_id": world.participant.public_id, "person_id": row.public_id}
 
 
+def _shared(world):
+    consent = record_consent(
+        world.participant,
+        by=world.therapist,
+        kind="part2",
+        discloser="Adult IOP",
+        information="Session times",
+        recipients="Dana Example, my sister",
+        purpose="At my request",
+        expiry="end_of_treatment",
+        signed_on=date(2026, 9, 8),
+    )
+    return {"consent": str(consent.public_id), "schedule": "on"}
+
+
 ADD = {"name": "Dana Example", "relationship": "sister", "phone": "555-0100"}
 
 ENDPOINTS = {
@@ -23,6 +45,7 @@ ENDPOINTS = {
     "family:entered_in_error": Endpoint(
         "POST", frozenset(CLINICAL_WRITE), kwargs=_person, data=lambda w: {"reason": "Wrong name"}
     ),
+    "family:share": Endpoint("POST", CONSENT_WRITE, kwargs=_person, data=_shared),
 }
 MORE_CASES = {
     "family:tab": [

@@ -164,6 +164,23 @@ def _support_person(b) -> object:
     ).public_id
 
 
+def _support_and_consent(b) -> object:
+    from consent.services import record_consent
+
+    record_consent(
+        b.participant,
+        by=b.world.therapist,
+        kind="part2",
+        discloser="Adult IOP",
+        information="Session times",
+        recipients="Dana Example, my sister",
+        purpose="At my request",
+        expiry="end_of_treatment",
+        signed_on=date(2026, 9, 8),
+    )
+    return _support_person(b)
+
+
 def _cup(b) -> object:
     from screens import panels
     from screens.models import Panel
@@ -402,6 +419,11 @@ WEB_WRITES = [
         "therapist",
         states.with_state(_support_person, _chart("family:tab")),
     ),
+    WebWrite(
+        "family:share",
+        "therapist",
+        states.with_state(_support_and_consent, _chart("family:tab")),
+    ),
     WebWrite("screens:tab", "therapist", _chart("screens:tab")),
     WebWrite("screens:record", "therapist", _chart("screens:record", _cup)),
     WebWrite(
@@ -448,6 +470,7 @@ WEB_WRITES = [
 
 READ_ONLY = {
     "home",
+    "family:home",
     "front_door_list",
     "front_door_list_es",
     "front_door_thanks",
