@@ -20,10 +20,11 @@ KEY = "tandem_kiosk"
 
 
 def start(request: HttpRequest, participant: Participant, items: list[tuple[str, str]]) -> None:
+    """Kiosk mode on, for `items`: each due questionnaire's instrument code and its link."""
     request.session[KEY] = {
         "participant": str(participant.public_id),
         "staff": request.user.pk,
-        "items": [{"name": n, "path": p} for n, p in items],
+        "items": [{"instrument": code, "path": p} for code, p in items],
         "language": code_for(participant.preferred_language),
     }
     record_event(

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.http import SignedInRequest
 from accounts.models import Program
+from assessments.selectors import definition
 from audit.services import record_event
 from links.services import issue_link
 from measurement import due, kiosk, selectors, services, trajectory
@@ -84,7 +85,10 @@ def kiosk_start(request: StaffRequest, participant: Participant) -> HttpResponse
         messages.error(request, "Nothing is due for this participant to answer.")
         return redirect("measurement:tab", participant_id=participant.public_id)
     paths = [
-        (d.name, issue_link(participant, "questionnaire", ref=d.instrument, by=request.user).path)
+        (
+            d.instrument,
+            issue_link(participant, "questionnaire", ref=d.instrument, by=request.user).path,
+        )
         for d in items
     ]
     kiosk.start(request, participant, paths)
@@ -96,9 +100,14 @@ def kiosk_page(request: HttpRequest) -> HttpResponse:
     state = kiosk.state(request)
     if state is None:
         return redirect("home")
+    # Each questionnaire by the plain title the participant's other pages give it.
+    items = [
+        {"instrument": definition(item["instrument"]), "path": item["path"]}
+        for item in state["items"]
+    ]
     return answered_in(
         state.get("language", settings.LANGUAGE_CODE),
-        lambda: render(request, "measurement/kiosk.html", {"items": state["items"]}),
+        lambda: render(request, "measurement/kiosk.html", {"items": items}),
     )
 
 
