@@ -15,8 +15,8 @@ register(
 register(
     "consent.disclosed",
     Action.EXPORT,
-    "gave a copy of the record, logged as a disclosure",
-    "give a copy of the record",
+    "exported a copy of the record, logged as a disclosure",
+    "export a copy of the record",
 )
 register(
     "consent.printed",

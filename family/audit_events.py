@@ -19,12 +19,12 @@ register(
 register(
     "support_person.page_viewed",
     Action.VIEW,
-    "viewed, as a support person, what participants share with them",
+    "viewed what participants share with them, as a support person",
     "view what participants share",
 )
 register(
     "support_person.login_linked",
     Action.CHANGE,
-    "gave a support person their sign-in",
-    "give a support person a sign-in",
+    "linked a support person to their sign-in",
+    "link a support person to a sign-in",
 )

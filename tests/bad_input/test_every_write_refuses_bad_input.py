@@ -352,6 +352,7 @@ def _real_path_values(bench) -> dict[str, object]:
     """A value of each path parameter that names a record of the bench."""
     from tests.bad_input.write_endpoints import (
         _cm,
+        _consent,
         _flagged_screen,
         _note,
         _peer_place,
@@ -372,6 +373,7 @@ def _real_path_values(bench) -> dict[str, object]:
         "task_id": _task(bench),
         "member_id": _peer_place(bench),
         "screen_id": _flagged_screen(bench).public_id,
+        "consent_id": _consent(bench),
     }
 
 
