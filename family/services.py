@@ -77,6 +77,13 @@ def mark_entered_in_error(
         )
 
 
+def names(recipients: str, name: str) -> bool:
+    """Whether a consent's recipients name this person (§2.31(a): the consent names whom the
+    records go to), ignoring case and spacing; a support person shares only under a consent
+    that names them."""
+    return " ".join(name.split()).casefold() in " ".join(recipients.split()).casefold()
+
+
 def record_sharing(
     person: SupportPerson,
     consent: Consent,
@@ -106,6 +113,18 @@ def record_sharing(
         row = Consent._base_manager.select_for_update().get(pk=consent.pk)
         if row.participant_id != participant.pk or not row.is_part2:
             raise InvalidInput("Choose a Part 2 consent of this participant.", field="consent")
+        if row.tpo:
+            raise InvalidInput(
+                "A consent for treatment, payment and health care operations does not name "
+                "family or friends: record a Part 2 consent that names them.",
+                field="consent",
+            )
+        if not names(row.recipients, person.name):
+            raise InvalidInput(
+                f"The consent's recipients do not name {person.name}: record a Part 2 consent "
+                "that names them.",
+                field="consent",
+            )
         if not row.in_force_on(now.astimezone(program_zone(participant)).date()):
             raise InvalidInput("Choose a Part 2 consent in force today.", field="consent")
         if person.entered_in_error or Sharing.objects.filter(consent=row).exists():

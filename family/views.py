@@ -5,7 +5,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from audit.models import Action
-from consent.models import ConsentStatus
 from consent.selectors import consents_for
 from family import selectors, services
 from family.forms import EnteredInErrorForm, SharingForm, SupportPersonForm
@@ -79,14 +78,15 @@ def entered_in_error(request: StaffRequest, participant, person_id) -> HttpRespo
 
 
 def _unshared_consents(participant: Participant) -> list[tuple[str, str]]:
-    """The participant's Part 2 consents in force today that share with nobody yet."""
+    """The participant's Part 2 consents in force today, other than a TPO consent, that share
+    with nobody yet."""
     taken = set(
         Sharing.objects.filter(consent__participant=participant).values_list("consent", flat=True)
     )
     return [
         (str(c.public_id), f"Signed {day(c.signed_on)}, to: {c.recipients}")
         for c in consents_for(participant, program_today(participant))
-        if c.is_part2 and c.status == ConsentStatus.IN_FORCE and c.pk not in taken
+        if c.is_part2 and not c.tpo and c.is_in_force and c.pk not in taken
     ]
 
 

@@ -107,6 +107,33 @@ def test_a_sharing_needs_a_category_and_a_part2_consent_in_force(world, family):
     assert not Sharing.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"recipients": "Sam Other, my cousin"},
+        {"tpo": True, "recipients": "My treating providers, health plans and payers"},
+    ],
+    ids=["names someone else", "a TPO consent"],
+)
+def test_a_sharing_needs_a_consent_naming_the_support_person(world, family, changes):
+    person, _account, _consent = family
+    other = record_consent(world.participant, by=world.therapist, now=NOW, **(PART2 | changes))
+    with pytest.raises(InvalidInput, match="record a Part 2 consent that names them"):
+        record_sharing(person, other, by=world.therapist, schedule=True, now=NOW)
+    assert not Sharing.objects.exists()
+
+
+def test_the_consent_may_name_them_in_its_own_spacing_and_case(world, family):
+    person, _account, _consent = family
+    named = record_consent(
+        world.participant,
+        by=world.therapist,
+        now=NOW,
+        **(PART2 | {"recipients": "my sister  DANA   example"}),
+    )
+    assert record_sharing(person, named, by=world.therapist, schedule=True, now=NOW).consent == named
+
+
 def test_only_a_support_persons_account_is_linked_once(world, family):
     person, account, _consent = family
     with pytest.raises(InvalidInput):
