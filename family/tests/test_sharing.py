@@ -131,7 +131,9 @@ def test_the_consent_may_name_them_in_its_own_spacing_and_case(world, family):
         now=NOW,
         **(PART2 | {"recipients": "my sister  DANA   example"}),
     )
-    assert record_sharing(person, named, by=world.therapist, schedule=True, now=NOW).consent == named
+    assert (
+        record_sharing(person, named, by=world.therapist, schedule=True, now=NOW).consent == named
+    )
 
 
 def test_only_a_support_persons_account_is_linked_once(world, family):
