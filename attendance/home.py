@@ -27,15 +27,25 @@ def dose_column(episodes: list[Episode]) -> dict[int, Any]:
 
 
 def dose_cell(value: Any, episode: Episode) -> SafeString | str:
-    """The week's attended hours of those required, and how short they fall or that they met it."""
+    """The week's attended hours of those required, and where the week stands in the words
+    of the attendance tab (Met, At risk: short, On track). Each duration keeps its spaces
+    unbroken, so a narrow column never splits "9 h 50 min" across lines."""
     if not value:
         return "—"
-    note: SafeString | str = ""
-    if value.under_dose:
-        note = format_html(" <strong>short {}</strong>", hours(value.shortfall))
-    elif value.met:
-        note = mark_safe(' <span class="muted small">met</span>')
-    return format_html("{} of {}{}", hours(value.attended), hours(value.required), note)
+    if value.met:
+        note = mark_safe('<span class="dose-badge dose-met">Met</span>')
+    elif value.under_dose:
+        note = format_html(
+            '<span class="dose-badge dose-risk">At risk: {} short</span>', _whole(value.shortfall)
+        )
+    else:
+        note = mark_safe('<span class="dose-badge">On track</span>')
+    return format_html("{} of {} {}", _whole(value.attended), _whole(value.required), note)
+
+
+def _whole(minutes: int) -> str:
+    """A duration that never wraps inside itself."""
+    return hours(minutes).replace(" ", "\u00a0")
 
 
 def today_panel(request: HttpRequest) -> dict | None:

@@ -1,7 +1,7 @@
 """Each role lands on a home page made for it, and each stays flat in queries as data grows."""
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,7 +15,8 @@ from assessments.services import record_administration
 from assessments.tests.administration_helpers import answers
 from assessments.tests.scoring_helpers import fill
 from attendance import dose
-from attendance.tests.builders import active_participant
+from attendance.models import AttendanceStatus
+from attendance.tests.builders import active_participant, enrol, make_session, record
 from audit.models import AuditEvent
 from conftest import make_participant
 from monitoring.models import Alert
@@ -490,3 +491,36 @@ def test_a_referrals_wait_is_in_whole_days_as_it_is_dated_not_timed(referred, sh
     """A referral dated yesterday has waited "1 day", not "1 day, 20 hours" counted from a
     midnight nobody referred at."""
     assert waited(referred, date(2026, 12, 5)).replace("\xa0", " ") == shown
+
+
+def test_the_caseload_week_keeps_each_duration_whole_and_says_on_track_met_or_short(
+    midweek, world, login
+):
+    """ "3 h 30 min of 9 h" never breaks inside a duration, and every row says where the week
+    stands in the words of the attendance tab: On track, Met or how much it is short by."""
+    week = dose.current_week(world.program)
+    on_track = active_participant(world, "T-009101", "Ona", "Track")
+    met = active_participant(world, "T-009102", "Jo", "Done")
+    active_participant(world, "T-009103", "Sam", "Less")
+    monday = make_session(world.program, week, minutes=210)
+    later = [make_session(world.program, week + timedelta(days=d)) for d in (3, 4)]
+    for episode in (on_track, met):
+        enrol(monday, episode)
+        record(monday, episode, AttendanceStatus.PRESENT, 210)
+    for s in later:
+        enrol(s, on_track)
+    big = make_session(world.program, week + timedelta(days=1), minutes=330)
+    enrol(big, met)
+    record(big, met, AttendanceStatus.PRESENT, 330)
+
+    page = login(world.therapist).get("/").content.decode()
+
+    def cell(name: str) -> str:
+        row = next(r for r in page.split("<tr") if name in r)
+        return next(c for c in row.split("</td>") if " of " in c or " short" in c)
+
+    nbsp = "\u00a0"
+    assert f"3{nbsp}h{nbsp}30{nbsp}min of 9{nbsp}h" in cell("Track")
+    assert "On track" in cell("Track")
+    assert "Met" in cell("Done") and f"9{nbsp}h of 9{nbsp}h" in cell("Done")
+    assert f"9{nbsp}h short" in cell("Less")
