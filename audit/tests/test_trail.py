@@ -95,3 +95,12 @@ def test_the_trail_names_roles_as_the_program_does(world, login):
     assert "viewed the chart (program director, front desk) · participant T-000001" in rows
     assert "viewed the chart (x) · participant T-000001" in rows  # a role it does not know
     assert "front_desk" not in rows
+
+
+def test_the_trail_and_the_caseload_name_the_zone_as_people_say_it(world, login):
+    """Times read "Central time (America/Chicago)", not the bare database name."""
+    trail = login(world.auditor).get(reverse("audit:trail")).content.decode()
+    home = login(world.therapist).get("/").content.decode()
+
+    assert "Times in Central time (America/Chicago)." in trail
+    assert "Times in Central time (America/Chicago)." in home

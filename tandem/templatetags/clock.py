@@ -150,7 +150,27 @@ def month(value: date | datetime | None) -> str:
     return f"{months[value.month]} {value.year:04d}"
 
 
+# North America's zones as people name them, found by the first letters of the abbreviation
+# the pages write after a time (CST and CDT are both Central time). Only for zones of the
+# Americas and Hawaii: elsewhere the same letters name other zones (PST in Manila).
+_SPOKEN_ZONES = {
+    "E": "Eastern",
+    "C": "Central",
+    "M": "Mountain",
+    "P": "Pacific",
+    "AK": "Alaska",
+    "H": "Hawaii",
+    "A": "Atlantic",
+}
+
+
 @register.simple_tag
 def zone_name() -> str:
-    """The active zone's name, for a page heading that lists times ("Times in America/Chicago")."""
-    return timezone.get_current_timezone_name()
+    """The active zone as a page heading that lists times names it: "Central time
+    (America/Chicago)", or the zone's own name where there is no everyday name for it."""
+    key = timezone.get_current_timezone_name()
+    if not key.startswith(("America/", "US/", "Pacific/Honolulu")):
+        return key
+    abbreviation = timezone.localtime(timezone.now()).tzname() or ""
+    spoken = _SPOKEN_ZONES.get(abbreviation.removesuffix("T")[:-1])
+    return f"{spoken} time ({key})" if spoken else key
