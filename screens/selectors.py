@@ -112,6 +112,11 @@ def to_review_page(user, number: str | None) -> Page:
     return Paginator(viewable(user, rows.values()), REVIEW_PAGE_SIZE).get_page(number)
 
 
+def has_caseload(user) -> bool:
+    """Whether anyone is on the user's own caseload, the only participants the panel lists."""
+    return caseload(user).exists()
+
+
 def active_panels() -> list[Panel]:
     return list(Panel.objects.filter(is_active=True).prefetch_related("analytes").order_by("name"))
 

@@ -138,12 +138,18 @@ def review(request: StaffRequest, participant, screen_id) -> HttpResponse:
 
 def home_panel(request: SignedInRequest) -> dict | None:
     """Drug screens to review: the unexpected results on the user's own caseload that no one
-    has reviewed, oldest first, for those who may review them (an empty list says so)."""
+    has reviewed, oldest first, for those who may review them. An empty list says so, and to
+    someone with no caseload (a director, a supervisor) that it only ever lists a caseload."""
     if not holds_anywhere(request.user, REVIEWS_RESULTS):
         return None
     page = selectors.to_review_page(request.user, request.GET.get("screens_page"))
     rows = list(page.object_list)
-    panel = {"template": "screens/_home_panel.html", "page": page, "rows": rows}
+    panel = {
+        "template": "screens/_home_panel.html",
+        "page": page,
+        "rows": rows,
+        "no_caseload": not rows and not selectors.has_caseload(request.user),
+    }
     return shows(
         panel, "drug_screens_to_review", [r.participant for r in rows], [r.screen for r in rows]
     )

@@ -189,7 +189,16 @@ def test_the_panel_lists_the_users_own_caseload_only(world, login, screen_with, 
 
     assert "Robin" not in _panel(login(world.prescriber))
     assert "Robin" in _panel(login(world.therapist))
-    assert "No drug screens waiting for review on your caseload." in _panel(login(world.supervisor))
+    assert "Robin" not in _panel(login(world.supervisor))
+
+
+def test_the_panel_tells_someone_with_no_caseload_what_it_lists(world, login):
+    """A director or supervisor has no caseload: the panel says it lists only a caseload's
+    screens, rather than that none wait on a caseload they do not have."""
+    for persona in ("director", "supervisor"):
+        panel = _panel(login(world.users[persona]))
+        assert "No drug screens waiting for review on your caseload." not in panel
+        assert "for participants on your own caseload, and no one is on your caseload" in panel
 
 
 def test_the_panel_is_for_those_who_review_results(world, login, screen_with):
