@@ -9,7 +9,7 @@ from tandem.templatetags.clock import when
 
 _ROW = (
     '<tr class="{}"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
-    "<td>{} #{}</td></tr>"
+    "<td>{}</td></tr>"
 )
 
 
@@ -24,10 +24,19 @@ def _reason(row: TrailRow) -> str | SafeString:
     return format_html("<strong>Break the glass:</strong> {} · {}", glass, own)
 
 
-def _cells(row: TrailRow) -> tuple:
+def _link(row: TrailRow, names: dict[int, str]) -> str:
+    """Where the event sits in its chain, as `audit_verify` and a checkpoint count it: "Event
+    626 in the chain of Riverbend Recovery (organization 1)", or in the installation chain."""
+    e = row.event
+    if not e.organization_id:
+        return f"Event {e.seq} in the installation chain"
+    name = names.get(e.organization_id, "the organization")
+    return f"Event {e.seq} in the chain of {name} (organization {e.organization_id})"
+
+
+def _cells(row: TrailRow, names: dict[int, str]) -> tuple:
     e = row.event
     marks = ("refused" if e.was_refused else "") + (" glass" if e.break_glass_id else "")
-    chain = f"organization {e.organization_id}" if e.organization_id else "installation"
     return (
         marks,
         when(e.occurred_at),
@@ -36,13 +45,13 @@ def _cells(row: TrailRow) -> tuple:
         row.record_name,
         e.client_address or "",
         _reason(row),
-        chain,
-        e.seq,
+        _link(row, names),
     )
 
 
-def trail_rows_html(rows: list[TrailRow]) -> SafeString:
+def trail_rows_html(rows: list[TrailRow], names: dict[int, str]) -> SafeString:
     """The table body's rows, escaped as the template would escape them: the time in the
     active zone, the sentence, the outcome, the record, the address, the reason (the
-    break-the-glass grant's named as such) and the chain link."""
-    return format_html_join("\n", _ROW, (_cells(row) for row in rows))
+    break-the-glass grant's named as such) and the chain link, each organization's chain
+    called by its name in `names`."""
+    return format_html_join("\n", _ROW, (_cells(row, names) for row in rows))

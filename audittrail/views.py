@@ -13,7 +13,7 @@ from audit.selectors import trail_csv as trail_csv_rows
 from audit.services import record_event
 from audittrail.forms import AuditFilterForm, ReviewForm
 from audittrail.rows import trail_rows_html
-from audittrail.selectors import break_glass_to_review
+from audittrail.selectors import break_glass_to_review, organization_names
 from participants.access import organizations_with
 from participants.models import BreakGlassGrant, Participant
 from tandem.views import error_page
@@ -74,7 +74,7 @@ def trail(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": rows,
-            "rows_html": trail_rows_html(rows),
+            "rows_html": trail_rows_html(rows, organization_names(orgs)),
             "to_review": to_review,
         },
         status=400 if form.errors else 200,

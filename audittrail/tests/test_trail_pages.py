@@ -31,7 +31,7 @@ def _page(client, **position) -> tuple[list[str], dict[str, str], list[str]]:
             response = client.get(reverse("audit:trail"))
     assert response.status_code == 200
     html = response.content.decode()
-    links = re.findall(r"<td>((?:organization \d+|installation) #\d+)</td>", html)
+    links = re.findall(r"<td>(Event \d+ in [^<]+)</td>", html)
     pager = dict(re.findall(r'name="(after|before)" value="(\d+)"', html))
     trail = [q["sql"] for q in queries if 'FROM "audit_auditevent"' in q["sql"]]
     return links, pager, trail
@@ -41,9 +41,9 @@ def _visible(world) -> list[str]:
     """What the auditor may read, newest first, as the page names each event's chain link."""
     orgs = organizations_with(world.auditor, "audit.read")
     return [
-        f"organization {e.organization_id} #{e.seq}"
+        f"Event {e.seq} in the chain of {world.org.name} (organization {e.organization_id})"
         if e.organization_id
-        else f"installation #{e.seq}"
+        else f"Event {e.seq} in the installation chain"
         for e in matching_events(orgs, {})
     ]
 
@@ -260,3 +260,18 @@ def test_the_reason_column_names_emergency_access_apart_from_other_reasons(world
         glass,
         "Moved to the evening group",
     ]
+
+
+def test_each_event_names_its_chain_and_number_in_words(world, login):
+    """The Chain link reads as a sentence an auditor matches to `audit_verify`'s report, not
+    "organization 1 #626"."""
+    login(world.therapist).get(reverse("participants:history", args=[world.participant.public_id]))
+    event = AuditEvent.objects.filter(organization=world.org).latest("seq")
+
+    html = login(world.auditor).get(reverse("audit:trail")).content.decode()
+
+    assert (
+        f"<td>Event {event.seq} in the chain of Test Program Org (organization {world.org.pk})</td>"
+        in html
+    )
+    assert f"organization {world.org.pk} #" not in html
