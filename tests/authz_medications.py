@@ -18,6 +18,8 @@ def _medication(world):
 
 
 ADD = {"code": "buprenorphine-naloxone", "dose": "16 mg daily", "started_on": "2026-09-08"}
+# The page's form names "Not prescribed here" as a choice; the API leaves the prescriber out.
+WEB_ADD = {**ADD, "prescribed_by": "elsewhere"}
 
 ENDPOINTS = {
     "medications:tab": Endpoint("GET", frozenset(CLINICAL_READ), kwargs=_participant),
@@ -34,7 +36,7 @@ ENDPOINTS = {
 }
 MORE_CASES = {
     "medications:tab": [
-        Endpoint("POST", frozenset(CLINICAL_WRITE), kwargs=_participant, data=lambda w: ADD),
+        Endpoint("POST", frozenset(CLINICAL_WRITE), kwargs=_participant, data=lambda w: WEB_ADD),
         Endpoint(
             "POST",
             frozenset(CLINICAL_WRITE),

@@ -130,7 +130,7 @@ def test_the_medication_form_names_its_fields_plainly(demo_world, db, client):
 
     assert '<label for="id_code">Medication</label>' in page
     assert '<label for="id_started_on">Started</label>' in page
-    assert '<option value="" selected>Not prescribed here</option>' in page
+    assert '<option value="elsewhere">Not prescribed here</option>' in page
 
 
 def test_a_checkbox_list_is_a_fieldset_named_by_its_legend(demo_world, db, client):

@@ -1,6 +1,7 @@
 """The medication list: adding here or elsewhere, stopping, refusals, the API, query count."""
 
 import json
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -96,7 +97,7 @@ def test_the_form_offers_only_the_programs_prescribers(world, login):
     page = login(world.therapist).get(
         reverse("medications:tab", args=[world.participant.public_id])
     )
-    offered = list(page.context["form"].fields["prescribed_by"].queryset)
+    offered = list(page.context["form"].prescribers.values())
     assert offered == [world.prescriber]
     html = page.content.decode()
     assert f'<option value="{world.prescriber.pk}">' in html
@@ -292,3 +293,32 @@ def test_a_closed_chart_offers_no_form_it_would_refuse(world, login):
     page = login(world.therapist).get(url).content.decode()
     assert "<td>Quetiapine</td>" in page
     assert "Add a medication" not in page and "Record a stop" not in page
+
+
+def test_the_add_form_starts_on_choose_and_records_nothing_by_default(world, login):
+    """Medication and prescriber start on an empty "Choose…" that must be picked: a form sent
+    as it opened adds nothing, and "Other" and "Not prescribed here" are picked on purpose."""
+    client = login(world.prescriber)
+    url = reverse("medications:tab", args=[world.participant.public_id])
+    html = client.get(url).content.decode()
+    for field in ("code", "prescribed_by"):
+        select = re.search(rf'<select name="{field}"[^>]*>(.*?)</select>', html, re.S)
+        assert select is not None
+        assert re.match(r'\s*<option value="" selected>Choose…</option>', select.group(1))
+        assert " required" in select.group(0).split(">")[0]
+
+    sent_as_opened = client.post(url, {"started_on": "2026-09-08"})
+    assert sent_as_opened.status_code == 400
+    assert not Medication.objects.exists()
+
+    client.post(
+        url,
+        {
+            "code": "typed",
+            "name": "Gabapentin",
+            "prescribed_by": "elsewhere",
+            "started_on": "2026-09-08",
+        },
+    )
+    row = Medication.objects.get()
+    assert (row.name, row.code, row.prescribed_by) == ("Gabapentin", "", None)

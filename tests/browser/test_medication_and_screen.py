@@ -20,6 +20,7 @@ def test_a_medication_and_a_drug_screen_recorded_on_the_chart_show_their_flags(p
     page.goto(f"/medications/{pid}/")
     page.locator("#id_code").select_option(label="Buprenorphine/naloxone")
     page.locator("#id_dose").fill("16 mg daily")
+    page.locator("#id_prescribed_by").select_option(label="Not prescribed here")
     page.locator("#id_started_on").fill("2026-10-01")
     page.get_by_role("button", name="Add to the list").click()
     page.get_by_role("cell", name="Buprenorphine/naloxone", exact=True).wait_for()
