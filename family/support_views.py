@@ -40,6 +40,7 @@ def _shared(participant: Participant, categories: frozenset[str], now: datetime)
         "participant": participant,
         "name": participant.preferred_name or participant.legal_first_name,
         "categories": categories,
+        "zone": str(zone),
     }
     if SUPPORT_SCHEDULE in categories:
         sessions = participant_sessions(participant, today, today + timedelta(days=SCHEDULE_DAYS))

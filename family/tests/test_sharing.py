@@ -1,13 +1,15 @@
 """What a support person may see: only while a Part 2 consent naming them is in force, only the
 categories it shares; their page through the real client, its audit event and notice."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from accounts.models import User
+from attendance.tests.builders import enrol, make_session
 from audit.models import AuditEvent
 from conftest import make_user
 from consent.services import record_consent, revoke_consent
@@ -190,3 +192,16 @@ def test_the_support_persons_page_shows_only_what_is_shared(world, family, login
 def test_the_page_is_a_support_persons_only(world, login):
     client = login(world.therapist)
     assert client.get(reverse("family:home")).url == reverse("home")
+
+
+def test_session_times_read_as_on_the_participants_own_pages(world, family, login):
+    """A support person reads "1:30 PM CST", the portal's 12-hour clock with the zone named."""
+    person, account, consent = family
+    record_sharing(person, consent, by=world.therapist, schedule=True, now=NOW)
+    session = make_session(world.program, date(2026, 11, 23), start=time(13, 30), minutes=180)
+    enrol(session, world.episode)
+
+    with time_machine.travel(NOW, tick=False):
+        text = login(account).get(reverse("family:home")).content.decode()
+
+    assert "Mon 23 Nov 2026, 1:30 PM CST to 4:30 PM" in text
