@@ -131,6 +131,8 @@ def build_world() -> World:
     other = Organization.objects.create(name="Elsewhere", slug="elsewhere")
     Membership.objects.create(user=users["stranger"], organization=other, role=Role.DIRECTOR)
     users["participant_user"] = make_user("participant_user", kind=User.Kind.PARTICIPANT)
+    # A support person's account: nothing shared with it unless a test records a sharing.
+    users["support"] = make_user("support", kind=User.Kind.SUPPORT)
 
     participant = make_participant(org, "T-000001", user=users["participant_user"])
     episode = Episode.objects.create(

@@ -14,6 +14,8 @@ from datetime import date
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from consent.services import record_consent
+from family.services import add_support_person, link_login, record_sharing
 from participants.forms import DemographicsForm
 from participants.models import CareTeamMember, Episode, EpisodeStatus, Participant
 
@@ -30,10 +32,36 @@ SCHEDULE_WRITE = OVERSIGHT | CARE_TEAM | {"frontdesk"}
 BREAK_GLASS = {"outsider", "intake"}
 # Referrals are opened by oversight and every clinical role, care team or not.
 REFERRAL_OPEN = OVERSIGHT | CARE_TEAM | {"outsider", "intake"}
+# Accounts that are not staff: a participant's own, and a support person's (family or friend),
+# refused on every staff page and staff API address, whether or not the record exists.
+NOT_STAFF = {"participant_user", "support"}
 ALL_PERSONAS = sorted(
     CLINICAL_READ
-    | {"outsider", "intake", "frontdesk", "billing", "auditor", "stranger", "participant_user"}
+    | NOT_STAFF
+    | {"outsider", "intake", "frontdesk", "billing", "auditor", "stranger"}
 )
+
+
+def share_with_support(world) -> None:
+    """The world's participant names the `support` persona as their sister and signs a Part 2
+    consent in force that shares their session times and attendance with her: so a refusal
+    of her on a staff address is the address's own, not a lack of anything shared."""
+    person = add_support_person(
+        world.participant, by=world.therapist, name="Dana Example", relationship="sister"
+    )
+    link_login(person, world.users["support"], by=world.therapist)
+    consent = record_consent(
+        world.participant,
+        by=world.therapist,
+        kind="part2",
+        discloser="Adult IOP",
+        information="Session times and attendance",
+        recipients="Dana Example, my sister",
+        purpose="At my request",
+        expiry="end_of_treatment",
+        signed_on=date(2026, 9, 8),
+    )
+    record_sharing(person, consent, by=world.therapist, schedule=True, attendance=True)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,16 @@ from tests.authz import (
     call,
     methods_served,
     participant_url_names,
+    share_with_support,
 )
+
+
+@pytest.fixture(scope="module")
+def module_world(module_world, django_db_blocker):
+    """The suite's world, with a consent in force sharing with the support person."""
+    with django_db_blocker.unblock():
+        share_with_support(module_world)
+    return module_world
 
 
 @pytest.fixture
@@ -179,3 +188,26 @@ def test_other_organizations_participant_is_refused_even_to_its_director_elsewhe
         reverse("participants:chart", args=[world.other_org_participant.public_id])
     )
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("persona", ALL_PERSONAS)
+def test_the_support_page_opens_for_a_support_person_only(world, login, persona):
+    """`family:home` carries no participant id, so the matrix above cannot reach it: the
+    support person sees the participant who shares with them, in one audited read; every
+    other account is sent to its own home, shown nothing and leaves no event."""
+    user = world.users[persona]
+    client = login(user)
+    before = AuditEvent.objects.filter(actor=user).count()
+
+    response = client.get(reverse("family:home"))
+
+    events = list(AuditEvent.objects.filter(actor=user).order_by("id")[before:])
+    if persona == "support":
+        assert response.status_code == 200
+        assert world.participant.legal_first_name.encode() in response.content
+        assert [e.outcome for e in events] == [Outcome.ALLOWED]
+        assert str(world.participant.public_id) in events[0].details["categories"]
+    else:
+        assert response.status_code == 302, (persona, response.status_code)
+        assert response["Location"] == reverse("home")
+        assert events == []
