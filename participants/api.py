@@ -157,19 +157,20 @@ class CareTeamEndIn(Schema):
 
 
 def participant_or_404(request: ApiRequest, participant_id: UUID) -> Participant:
-    """Load the participant for a staff API call; participants use their portal instead."""
-    participant = load_participant(participant_id)
-    if participant is None:
-        raise Http404("No participant has that id.")
+    """Load the participant for a staff API call; participants and support people use their
+    own pages instead, and are refused alike whether or not the id names a record."""
     if not uses_staff_pages(request.auth):
         record_event(
             actor=request.auth,
             event_type=access_event_type(Action.VIEW, Scope.DEMOGRAPHICS),
-            participant=participant,
+            participant=load_participant(participant_id),
             outcome=Outcome.REFUSED,
             details={"why": "staff API", "api": True},
         )
         raise AccessDenied("The staff API is for staff accounts.")
+    participant = load_participant(participant_id)
+    if participant is None:
+        raise Http404("No participant has that id.")
     return participant
 
 

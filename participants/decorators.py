@@ -1,4 +1,5 @@
-"""The gate every participant page passes: method, sign-in, record, policy, audit."""
+"""The gate every participant page passes: method, sign-in, kind of account, record, policy,
+audit."""
 
 from collections.abc import Callable, Iterable
 from functools import wraps
@@ -77,6 +78,22 @@ def refused(request: HttpRequest, participant: Participant, exc: AccessDenied) -
     )
 
 
+def refused_as_not_staff(
+    request: HttpRequest, participant_id, scope: Scope, page: str
+) -> HttpResponse:
+    """A participant's or a support person's account on a staff page: refused by the kind of
+    account alone, so the answer is the same whether or not the address names a record; the
+    refusal is audited, naming the participant when there is one."""
+    record_event(
+        actor=request.user,
+        event_type=access_event_type(Action.VIEW, scope),
+        participant=load_participant(participant_id),
+        outcome=Outcome.REFUSED,
+        details={"why": "staff page", "page": page},
+    )
+    return error_page(request, "Not allowed", "This page is for staff.", status=403)
+
+
 def carries_participant_data(response: HttpResponse) -> bool:
     """Every answer of an authorized participant page except a redirect shows the record
     (a page, a fragment, a re-rendered form with its errors, an export)."""
@@ -88,6 +105,9 @@ def participant_page(
 ) -> Callable:
     """Serve `methods` only (405 for the rest), authorize for `scope`, and leave exactly one
     audit event for every response that shows the record.
+
+    An account that is not staff's is refused, with its refusal audited, before the record
+    is looked up: a made-up id and a real one get the same answer.
 
     Reads (GET, HEAD) are decided and audited as `action` (a view, print or export) before
     the view runs. Other methods are decided as a change and the view runs with its audit
@@ -103,24 +123,14 @@ def participant_page(
         @wraps(view)
         def wrapper(request: SignedInRequest, participant_id, **kwargs) -> HttpResponse:
             read = request.method in READS
-            staff = uses_staff_pages(request.user)
+            page = request.resolver_match.view_name if request.resolver_match else ""
+            if not uses_staff_pages(request.user):
+                return refused_as_not_staff(request, participant_id, scope, page)
             # A read by staff shows the chart header, whose episodes and care teams the
             # decision reads too.
-            participant = load_participant(
-                participant_id, chart_for=request.user if read and staff else None
-            )
+            participant = load_participant(participant_id, chart_for=request.user if read else None)
             if participant is None:
                 return not_found(request)
-            page = request.resolver_match.view_name if request.resolver_match else ""
-            if not staff:
-                record_event(
-                    actor=request.user,
-                    event_type=access_event_type(Action.VIEW, scope),
-                    participant=participant,
-                    outcome=Outcome.REFUSED,
-                    details={"why": "staff page", "page": page},
-                )
-                return error_page(request, "Not allowed", "This page is for staff.", status=403)
             details = {"page": page, "method": request.method}
             asked = action if read else Action.CHANGE
             decision = decide(

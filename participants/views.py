@@ -637,31 +637,43 @@ def _form_errors(form) -> str:
     )
 
 
+def _no_emergency_access(request: HttpRequest) -> HttpResponse:
+    return error_page(
+        request,
+        "Not allowed",
+        "Your account cannot use emergency access to clinical records.",
+        status=403,
+    )
+
+
 @serves("GET", "POST")
 @login_required
 def break_glass(request: SignedInRequest, participant_id) -> HttpResponse:
     """Emergency access: the form shows who the record is (its number), so only staff who
     may break the glass (or already reach the record) see it, and seeing it is audited."""
+    if not uses_staff_pages(request.user):
+        # Refused by the kind of account alone, alike whether or not the id names a record.
+        record_event(
+            actor=request.user,
+            event_type="break_glass.opened",
+            participant=load_participant(participant_id),
+            outcome=Outcome.REFUSED,
+            details={"why": "not a staff account"},
+        )
+        return _no_emergency_access(request)
     participant = load_participant(participant_id)
     if participant is None:
         return not_found(request)
     decision = decide(request.user, participant, Action.VIEW, Scope.CLINICAL)
-    staff = uses_staff_pages(request.user)
-    if not staff or not (decision.allowed or decision.can_break_glass):
+    if not (decision.allowed or decision.can_break_glass):
         record_event(
             actor=request.user,
             event_type="break_glass.opened",
-            decision=decision if staff else None,
+            decision=decision,
             participant=participant,
             outcome=Outcome.REFUSED,
-            details={} if staff else {"why": "not a staff account"},
         )
-        return error_page(
-            request,
-            "Not allowed",
-            "Your account cannot use emergency access to clinical records.",
-            status=403,
-        )
+        return _no_emergency_access(request)
     form = BreakGlassForm(request.POST or None)
     with counting_events() as events:
         if request.method == "POST" and form.is_valid():
