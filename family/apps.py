@@ -12,4 +12,4 @@ class FamilyConfig(AppConfig):
 
         TABS.register(ChartTab("support", "Support people", "family:tab", Scope.CLINICAL, 16))
         SUPPORT_SHARES.register(sharing.shares)
-        SEEDERS.register(Seeder(86, "support people", demo.seed))
+        SEEDERS.register(Seeder(86, "support people", demo.seed, logins=demo.LOGINS))

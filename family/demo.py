@@ -14,6 +14,7 @@ from participants.demo import DEMO_PASSWORD, DemoContext
 from participants.models import Episode, EpisodeStatus
 
 LOGIN = "family"
+LOGINS = ((LOGIN, "Support person (Avery, sister of the participant above; synthetic)"),)
 
 
 def seed(context: DemoContext) -> None:

@@ -60,6 +60,8 @@ class Seeder:
     order: int
     name: str
     seed: Callable[[DemoContext], None]
+    # The logins this part makes, each with what it is: `login_lines` prints them.
+    logins: tuple[tuple[str, str], ...] = ()
 
 
 # Each module registers its part from its AppConfig.ready(): SEEDERS.register(Seeder(...)).
@@ -217,6 +219,11 @@ def login_lines() -> list[str]:
             for login, (role, first, last, _) in STAFF.items()
         ),
         f"  {'participant':<12} A participant's own portal",
+        *(
+            f"  {login:<12} {what}"
+            for seeder in SEEDERS.implementations()
+            for login, what in seeder.logins
+        ),
     ]
 
 

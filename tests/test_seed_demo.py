@@ -15,7 +15,7 @@ from notes.selectors import board_counts
 from outcomes import facts
 from outcomes.models import EpisodeFacts, NoteFacts
 from outcomes.tests.conftest import stored_facts
-from participants.demo import STAFF
+from participants.demo import STAFF, login_lines
 from participants.home import referral_queue
 from participants.models import (
     LEAVING_CARE_STATUSES,
@@ -70,6 +70,9 @@ def test_seed_demo_is_idempotent_and_spreads_statuses(db, capsys):
         "auditor",
     ]:
         assert User.objects.get(username=login).check_password("tandem-demo")
+    # Every login the demo makes is among those it prints, and every one printed is made.
+    printed = {line.split()[0] for line in login_lines()[1:]}
+    assert set(User.objects.values_list("username", flat=True)) == printed
 
 
 def test_demo_logins_prints_every_login_and_the_password(capsys):
@@ -77,8 +80,9 @@ def test_demo_logins_prints_every_login_and_the_password(capsys):
     call_command("demo_logins")
     out = capsys.readouterr().out
     assert out.startswith("Demo logins (password for all: tandem-demo)\n")
-    for login in [*STAFF, "participant"]:
+    for login in [*STAFF, "participant", "family"]:
         assert f"\n  {login} " in out
+    assert "\n  family       Support person (Avery, sister of" in out
 
 
 def test_demo_therapist_has_a_caseload_and_some_charts_are_outside_it(db, client):
