@@ -42,7 +42,7 @@ def test_clinician_finds_caseload_chart_search_and_outsider_breaks_the_glass(pag
 
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, "auditor", "tandem-demo")
-    page.get_by_role("link", name="Audit").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Audit").click()
     page.get_by_text("Break-the-glass to review").wait_for()
     assert page.get_by_text("Covering the crisis line tonight").first.is_visible()
 
