@@ -167,6 +167,7 @@ def test_the_support_persons_page_shows_only_what_is_shared(world, family, login
     text = client.get(home).content.decode()
     assert world.participant.legal_first_name in text
     assert "This week" in text and "How to reach the team" in text
+    assert "No sessions attended yet this week." in text and "0 minutes" not in text
     assert "Upcoming sessions" not in text
     assert REDISCLOSURE_NOTICE in text
     event = AuditEvent.objects.filter(event_type="support_person.page_viewed").get()

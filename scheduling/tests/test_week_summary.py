@@ -175,3 +175,11 @@ def test_a_track_of_another_program_or_no_track_is_not_found(world, calendar, lo
     for value in ("nonsense", str(theirs.public_id)):
         assert client.get(_week(world, show=value)).status_code == 404
         assert client.get(_day(world, show=value)).status_code == 404
+
+
+def test_the_schedule_names_its_program_s_zone_as_people_say_it(world, calendar, login):
+    """The week and the day say "Mountain time (America/Denver)", not the bare zone name."""
+    Program.objects.filter(pk=world.program.pk).update(time_zone="America/Denver")
+    client = login(world.director)
+    for url in (_week(world), _day(world)):
+        assert "Times in Mountain time (America/Denver)" in client.get(url).content.decode()

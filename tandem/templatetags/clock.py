@@ -165,12 +165,13 @@ _SPOKEN_ZONES = {
 
 
 @register.simple_tag
-def zone_name() -> str:
-    """The active zone as a page heading that lists times names it: "Central time
-    (America/Chicago)", or the zone's own name where there is no everyday name for it."""
-    key = timezone.get_current_timezone_name()
+def zone_name(key: str = "") -> str:
+    """A zone (the active one unless `key` names another, as a program's schedule does) as a
+    page heading that lists times names it: "Central time (America/Chicago)", or the zone's
+    own name where there is no everyday name for it."""
+    key = key or timezone.get_current_timezone_name()
     if not key.startswith(("America/", "US/", "Pacific/Honolulu")):
         return key
-    abbreviation = timezone.localtime(timezone.now()).tzname() or ""
+    abbreviation = timezone.now().astimezone(ZoneInfo(key)).tzname() or ""
     spoken = _SPOKEN_ZONES.get(abbreviation.removesuffix("T")[:-1])
     return f"{spoken} time ({key})" if spoken else key
