@@ -6,6 +6,7 @@ from django import forms
 
 from consent.models import (
     TPO_RECIPIENTS,
+    Consent,
     ConsentKind,
     DisclosedCopy,
     Expiry,
@@ -13,12 +14,19 @@ from consent.models import (
     Signer,
 )
 from tandem import dates
+from tandem.templatetags.clock import day
 
 DATE = forms.DateInput(attrs={"type": "date"})
 # Written after a label, in words (not a colour or an asterisk), as the discharge form does.
 REQUIRED = "(required)"
 REQUIRED_PART2 = "(required for a Part 2 consent)"
 PART2 = ("discloser", "information", "recipients", "purpose", "expiry")
+
+
+def part2_choices(consents: list[Consent]) -> list[tuple[str, str]]:
+    """Part 2 consents as choices naming their recipients, for the copy page and the Support
+    people tab alike, so staff check the same words before relying on one."""
+    return [(str(c.public_id), f"Signed {day(c.signed_on)}, to: {c.recipients}") for c in consents]
 
 
 class ConsentForm(forms.Form):

@@ -11,12 +11,17 @@ from django.shortcuts import redirect, render
 from audit.models import Action
 from consent import selectors, services
 from consent.export import consent_row
-from consent.forms import ConsentForm, DiscloseForm, EnteredInErrorForm, RevokeForm
+from consent.forms import (
+    ConsentForm,
+    DiscloseForm,
+    EnteredInErrorForm,
+    RevokeForm,
+    part2_choices,
+)
 from consent.models import (
     HIPAA_REDISCLOSURE,
     RIGHT_TO_REVOKE,
     Consent,
-    ConsentStatus,
     DisclosedCopy,
     Disclosure,
 )
@@ -27,7 +32,6 @@ from participants.http import StaffRequest
 from participants.selectors import current_episode, program_today
 from participants.views import chart_context
 from tandem.errors import ConcurrentEdit, InvalidInput
-from tandem.templatetags.clock import day
 
 
 def _render(request, participant, form, status=200) -> HttpResponse:
@@ -125,11 +129,7 @@ def entered_in_error(request: StaffRequest, participant, consent_id) -> HttpResp
 
 def _in_force_part2(rows: list[Consent]) -> list[tuple[str, str]]:
     """The Part 2 consents in force today, as choices naming their recipients."""
-    return [
-        (str(c.public_id), f"Signed {day(c.signed_on)}, to: {c.recipients}")
-        for c in rows
-        if c.is_part2 and c.status == ConsentStatus.IN_FORCE
-    ]
+    return part2_choices([c for c in rows if c.is_part2 and c.is_in_force])
 
 
 def _disclose_page(request, participant, form, status=200) -> HttpResponse:

@@ -5,6 +5,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from audit.models import Action
+from consent.forms import part2_choices
+from consent.models import Consent
 from consent.selectors import consents_for
 from family import selectors, services
 from family.forms import EnteredInErrorForm, SharingForm, SupportPersonForm
@@ -16,7 +18,6 @@ from participants.models import Participant
 from participants.selectors import program_today
 from participants.views import chart_context
 from tandem.errors import InvalidInput
-from tandem.templatetags.clock import day
 
 
 def _render(request, participant, form, status=200) -> HttpResponse:
@@ -27,7 +28,7 @@ def _render(request, participant, form, status=200) -> HttpResponse:
     for person in people:
         for sharing in person.sharings.all():
             sharing.in_force = sharing.consent.in_force_on(today)
-    consents = _unshared_consents(participant)
+    consents = part2_choices(_unshared_consents(participant))
     shares = record.allowed and may(request.user, "consent.record", participant.organization_id)
     context.update(
         people=people,
@@ -77,14 +78,14 @@ def entered_in_error(request: StaffRequest, participant, person_id) -> HttpRespo
     return redirect("family:tab", participant_id=participant.public_id)
 
 
-def _unshared_consents(participant: Participant) -> list[tuple[str, str]]:
+def _unshared_consents(participant: Participant) -> list[Consent]:
     """The participant's Part 2 consents in force today, other than a TPO consent, that share
     with nobody yet."""
     taken = set(
         Sharing.objects.filter(consent__participant=participant).values_list("consent", flat=True)
     )
     return [
-        (str(c.public_id), f"Signed {day(c.signed_on)}, to: {c.recipients}")
+        c
         for c in consents_for(participant, program_today(participant))
         if c.is_part2 and not c.tpo and c.is_in_force and c.pk not in taken
     ]
@@ -98,16 +99,14 @@ def share(request: StaffRequest, participant, person_id) -> HttpResponse:
     )
     if person is None:
         return not_found(request)
-    form = SharingForm(request.POST, consents=_unshared_consents(participant))
+    unshared = _unshared_consents(participant)
+    form = SharingForm(request.POST, consents=part2_choices(unshared))
     if not form.is_valid():
         messages.error(request, "Choose a Part 2 consent in force that names them.")
         return redirect("family:tab", participant_id=participant.public_id)
     data = form.cleaned_data
-    consent = next(
-        c
-        for c in consents_for(participant, program_today(participant))
-        if str(c.public_id) == data.pop("consent")
-    )
+    chosen = data.pop("consent")
+    consent = next(c for c in unshared if str(c.public_id) == chosen)
     try:
         services.record_sharing(person, consent, by=request.user, **data)
     except InvalidInput as exc:
