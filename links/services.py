@@ -6,8 +6,6 @@ A link opens one target for one participant, answers once, and expires 24 hours 
 issue (or sooner when the caller says so).
 """
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,6 +22,7 @@ from links.registry import get_target, target_for
 from participants.access import Decision, link_holder_decision
 from participants.models import Participant
 from tandem.errors import InvalidInput, TandemError
+from tandem.tokens import new_token, token_hash
 
 LIFETIME = timedelta(hours=24)
 
@@ -74,10 +73,6 @@ class IssuedLink:
         return reverse("links:open", args=[self.token])
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def issue_link(
     participant: Participant,
     target: str,
@@ -97,7 +92,7 @@ def issue_link(
     if not timedelta(0) < lifetime <= LIFETIME:
         raise InvalidInput("A link lasts at most 24 hours.", field="lifetime")
     now = now or timezone.now()
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     with transaction.atomic():
         link = SingleUseLink.objects.create(
             participant=participant,

@@ -253,6 +253,12 @@ def roles_holding(capability: str) -> frozenset[str]:
     return CAPABILITIES[capability]
 
 
+def roles_grant(roles: Iterable[str], capability: str) -> bool:
+    """Whether a set of roles someone is about to hold grants a capability (a change of a
+    member of staff's roles that must leave someone managing staff)."""
+    return bool(set(roles) & CAPABILITIES[capability])
+
+
 def staff_holding(capability: str, organization_id: int) -> QuerySet[User]:
     """The open accounts holding a capability in an organization through a role still held,
     by name: whom a picker offers (facilitators, care-team members, primary clinicians) and

@@ -25,3 +25,28 @@ register(
     "was sent again the answer to an API write (same Idempotency-Key)",
     "receive the answer to an API write again",
 )
+register(
+    "account.invited",
+    Action.SECURITY,
+    "issued a sign-in link to choose a password",
+    "issue a sign-in link",
+)
+register(
+    "account.password_set",
+    Action.SECURITY,
+    "set their password through a sign-in link",
+    "choose a password",
+)
+register("staff.added", Action.SECURITY, "added a member of staff", "add a member of staff")
+register(
+    "staff.roles_changed",
+    Action.SECURITY,
+    "changed a member of staff's roles",
+    "change a member of staff's roles",
+)
+register(
+    "staff.membership_ended",
+    Action.SECURITY,
+    "ended a member of staff's membership",
+    "end a member of staff's membership",
+)

@@ -1,4 +1,5 @@
-"""The director's staff page: who works here, in which roles, locked out or not."""
+"""The director's staff page: who works here, in which roles, locked out or not; adding
+someone, changing their roles, ending their membership, sending a new sign-in link."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,9 +10,12 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.http import SignedInRequest
-from accounts.models import Membership, User
+from accounts.models import Membership, Organization, User
 from participants.access import organizations_with
-from signin import services
+from signin import invitations, services, staff
+from signin.forms import RolesForm, StaffMemberForm
+from tandem.errors import AccessDenied, InvalidInput
+from tandem.methods import serves
 from tandem.views import error_page
 
 
@@ -26,24 +30,162 @@ def _staff_of(orgs: list[int]):
         .distinct()
         .annotate(has_totp=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)))
         .prefetch_related(
-            Prefetch("memberships", queryset=Membership.objects.filter(organization_id__in=orgs))
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(organization_id__in=orgs, is_active=True),
+            )
         )
         .order_by("last_name", "first_name")
     )
 
 
 def _refuse(request: HttpRequest) -> HttpResponse:
-    return error_page(
-        request, "Not allowed", "Only program directors manage staff accounts.", status=403
+    return error_page(request, "Not allowed", staff.REFUSAL, status=403)
+
+
+def _organizations(orgs: list[int]) -> list[tuple[int, str]]:
+    return [(o.pk, o.name) for o in Organization.objects.filter(pk__in=orgs).order_by("name")]
+
+
+def _page(request: HttpRequest, orgs: list[int], form=None, status: int = 200) -> HttpResponse:
+    members = list(_staff_of(orgs))
+    for member in members:
+        member.roles_form = RolesForm(
+            initial={"roles": [m.role for m in member.memberships.all()]},
+            auto_id=f"id_{member.pk}_%s",
+        )
+    return render(
+        request,
+        "accounts/staff.html",
+        {
+            "staff": members,
+            "form": form or StaffMemberForm(organizations=_organizations(orgs)),
+            "me": request.user.pk,
+        },
+        status=status,
     )
 
 
+@serves("GET")
 @login_required
 def staff_list(request: HttpRequest) -> HttpResponse:
     orgs = _director_orgs(request.user)
     if not orgs:
         return _refuse(request)
-    return render(request, "accounts/staff.html", {"staff": list(_staff_of(orgs))})
+    return _page(request, orgs)
+
+
+def _link_shown(
+    request: HttpRequest, account: User, issued: invitations.IssuedInvitation, *, first: bool
+) -> HttpResponse:
+    """The sign-in link, shown this once to the director who made it: it is kept nowhere
+    but in the e-mail, when the account has an address."""
+    response = render(
+        request,
+        "accounts/invitation_made.html",
+        {
+            "account": account,
+            "url": request.build_absolute_uri(issued.path),
+            "expires_at": issued.invitation.expires_at,
+            "first": first,
+            "back": "accounts:staff",
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@serves("POST")
+@login_required
+def staff_add(request: SignedInRequest) -> HttpResponse:
+    """Add a member of staff and make their first sign-in link."""
+    orgs = _director_orgs(request.user)
+    if not orgs:
+        return _refuse(request)
+    form = StaffMemberForm(request.POST, organizations=_organizations(orgs))
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        organization = Organization.objects.get(pk=data.pop("organization"))
+        try:
+            issued = staff.add_staff_member(organization, by=request.user, **data)
+        except InvalidInput as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        except AccessDenied:
+            return _refuse(request)
+        else:
+            return _link_shown(request, issued.invitation.user, issued, first=True)
+    return _page(request, orgs, form, status=400)
+
+
+def _member(request: SignedInRequest, user_id: int) -> tuple[User, Organization] | None:
+    """The member of staff and the director's organization they work in, or None."""
+    orgs = _director_orgs(request.user)
+    account = _staff_of(orgs).filter(pk=user_id).first() if orgs else None
+    if account is None:
+        return None
+    org_id = next(m.organization_id for m in account.memberships.all())
+    return account, Organization.objects.get(pk=org_id)
+
+
+@serves("POST")
+@login_required
+def staff_change_roles(request: SignedInRequest, user_id: int) -> HttpResponse:
+    found = _member(request, user_id)
+    if found is None:
+        return _refuse(request)
+    account, organization = found
+    form = RolesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"Choose at least one role for {account}.")
+        return redirect("accounts:staff")
+    try:
+        staff.change_roles(account, organization, by=request.user, roles=form.cleaned_data["roles"])
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
+    except AccessDenied:
+        return _refuse(request)
+    else:
+        messages.success(request, f"{account}'s roles are saved.")
+    return redirect("accounts:staff")
+
+
+@serves("POST")
+@login_required
+def staff_end(request: SignedInRequest, user_id: int) -> HttpResponse:
+    found = _member(request, user_id)
+    if found is None:
+        return _refuse(request)
+    account, organization = found
+    try:
+        staff.end_membership(account, organization, by=request.user)
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
+    except AccessDenied:
+        return _refuse(request)
+    else:
+        messages.success(
+            request,
+            f"{account} no longer signs in to {organization}. Their name stays on their work.",
+        )
+    return redirect("accounts:staff")
+
+
+@serves("POST")
+@login_required
+def staff_invite(request: SignedInRequest, user_id: int) -> HttpResponse:
+    """Send a new sign-in link: for a first link lost, or a forgotten password."""
+    found = _member(request, user_id)
+    if found is None:
+        return _refuse(request)
+    account, organization = found
+    try:
+        issued = staff.send_new_link(account, organization, by=request.user)
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
+        return redirect("accounts:staff")
+    except AccessDenied:
+        return _refuse(request)
+    return _link_shown(request, account, issued, first=False)
 
 
 @require_POST

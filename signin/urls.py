@@ -9,7 +9,12 @@ urlpatterns = [
     path("two-factor/", views.two_factor, name="two_factor"),
     path("two-factor/enrol/", views.enrol, name="enrol"),
     path("logout/", views.logout_view, name="logout"),
+    path("welcome/<str:token>/", views.invitation, name="invitation"),
     path("staff/", staff_views.staff_list, name="staff"),
+    path("staff/add/", staff_views.staff_add, name="staff_add"),
+    path("staff/<int:user_id>/roles/", staff_views.staff_change_roles, name="staff_roles"),
+    path("staff/<int:user_id>/end/", staff_views.staff_end, name="staff_end"),
+    path("staff/<int:user_id>/sign-in-link/", staff_views.staff_invite, name="staff_invite"),
     path(
         "staff/<int:user_id>/<str:action>/",
         staff_views.staff_action,

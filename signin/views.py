@@ -19,7 +19,8 @@ from django_otp import login as otp_login
 from accounts.http import SignedInRequest
 from audit.services import record_event
 from participants.access import uses_portal, uses_staff_pages
-from signin import services
+from signin import invitations, services
+from signin.forms import ChoosePasswordForm
 from tandem.errors import InvalidInput
 from tandem.languages import told_language, visitor_language
 from tandem.methods import serves
@@ -161,3 +162,58 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.info(request, "You are signed out.")
     return redirect("accounts:login")
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """A page whose address holds a token: never cached or indexed, and the next page's
+    Referer carries the origin alone (as a single-use link's page, `links.views`)."""
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "strict-origin"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@serves("GET", "POST")
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """Choose a password through a sign-in link. A link that no longer works says so in the
+    same words whoever it was for, and whether or not it ever named an account. Choosing the
+    password signs nobody in: the person signs in with it next."""
+    try:
+        found = invitations.find_usable(token)
+    except invitations.InvitationUnavailable as exc:
+        return _private(
+            render(
+                request,
+                "accounts/invitation_unavailable.html",
+                {"message": exc.message},
+                status=410,
+            )
+        )
+    account = found.user
+    form = ChoosePasswordForm(account, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitations.accept(token, form.cleaned_data["new_password1"])
+        except invitations.InvitationUnavailable as exc:
+            return _private(
+                render(
+                    request,
+                    "accounts/invitation_unavailable.html",
+                    {"message": exc.message},
+                    status=410,
+                )
+            )
+        except InvalidInput as exc:
+            form.add_error("new_password1", exc.message)
+        else:
+            return _private(
+                render(request, "accounts/password_chosen.html", {"username": account.username})
+            )
+    return _private(
+        render(
+            request,
+            "accounts/invitation.html",
+            {"form": form, "username": account.username},
+            status=400 if form.is_bound else 200,
+        )
+    )

@@ -77,6 +77,19 @@ def _link(b) -> str:
     return issue_link(b.participant, "questionnaire", ref="phq-9").path
 
 
+def _invitation(b) -> str:
+    """A fresh sign-in link for an account of the bench's own, for each submission (choosing
+    a password uses it up; the personas' own passwords stay as they are)."""
+    from accounts.models import Membership, User
+    from signin import staff
+
+    invitee = User.objects.filter(username="fuzz-invitee").first()
+    if invitee is None:
+        invitee = User.objects.create(username="fuzz-invitee", first_name="Fuzz")
+        Membership.objects.create(user=invitee, organization=b.world.org, role="peer")
+    return staff.send_new_link(invitee, b.world.org, by=b.director).path
+
+
 def _front_door(lang: str) -> Page:
     """The program's public page, published for the bench's program."""
 
@@ -295,6 +308,11 @@ def _task(b) -> object:
 
 WEB_WRITES = [
     WebWrite("accounts:staff_action", "director", states.locked_staff_page),
+    WebWrite("accounts:staff_add", "director", _url("accounts:staff")),
+    WebWrite("accounts:staff_roles", "director", _url("accounts:staff")),
+    WebWrite("accounts:staff_invite", "director", _url("accounts:staff")),
+    WebWrite("accounts:staff_end", "director", _url("accounts:staff")),
+    WebWrite("accounts:invitation", None, _invitation),
     WebWrite("participants:search", "therapist", _url("participants:search")),
     WebWrite("participants:new", "intake", _url("participants:new")),
     WebWrite("participants:edit", "therapist", _chart("participants:edit")),

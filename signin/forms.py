@@ -1,0 +1,55 @@
+"""Forms of the staff page and of the set-your-password page; the rules stay in the services."""
+
+from typing import cast
+
+from django import forms
+from django.contrib.auth.forms import SetPasswordForm
+
+from accounts.models import Role
+
+
+class RolesField(forms.MultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(choices=Role.choices, **kwargs)
+
+
+class StaffMemberForm(forms.Form):
+    """A new member of staff: who they are, how they sign in, what they do here."""
+
+    organization = forms.TypedChoiceField(label="Organization", coerce=int)
+    first_name = forms.CharField(label="First name (required)", max_length=150)
+    last_name = forms.CharField(label="Last name (required)", max_length=150)
+    credentials = forms.CharField(
+        label="Credentials", max_length=60, required=False, help_text="For example LCSW, CADC."
+    )
+    username = forms.CharField(
+        label="Username (required)",
+        max_length=150,
+        help_text="What they type to sign in: letters, digits and @ . + - _ only.",
+    )
+    email = forms.EmailField(
+        label="Email",
+        max_length=254,
+        required=False,
+        help_text="If given, the sign-in link is also e-mailed to them.",
+    )
+    roles = RolesField(label="Roles (at least one)")
+
+    def __init__(self, *args, organizations: list[tuple[int, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.TypedChoiceField, self.fields["organization"])
+        field.choices = organizations
+        if len(organizations) == 1:
+            field.widget = forms.HiddenInput()
+            field.initial = organizations[0][0]
+
+
+class RolesForm(forms.Form):
+    roles = RolesField(label="Roles (at least one)")
+
+
+class ChoosePasswordForm(SetPasswordForm):
+    """Django's set-password form: the two entries must match and pass the password
+    validators (`AUTH_PASSWORD_VALIDATORS`)."""
