@@ -29,7 +29,7 @@ from intake.models import Diagnosis
 from measurement import reliable_change
 from medications.models import Medication
 from participants.access import Scope, require, require_with_capability
-from placement.models import LevelOfCareDecision
+from placement.selectors import counted_decisions, in_effect_on, levels_over
 from plans.measures import Progress
 from plans.models import TreatmentPlan
 from plans.selectors import plan_view
@@ -95,18 +95,18 @@ def _stay(record: Discharge) -> list[str]:
     ]
     if episode.admitted_on:
         lines.append(f"{(record.discharged_on - episode.admitted_on).days} days in care.")
-    decisions = (
-        LevelOfCareDecision.objects.current()
-        .filter(episode=episode)
-        .order_by("decided_on", "recorded_at", "pk")
-    )
-    for decision in decisions:
-        lines.append(
-            f"Level of care: {LevelOfCare(decision.chosen_level).label} from "
-            f"{clock.day(decision.decided_on)}."
-        )
+    decisions = list(counted_decisions().filter(episode=episode))
+    for period in levels_over(decisions):
+        lines.append(f"Level of care: {period.level_label} from {clock.day(period.since)}.")
     if not decisions:
         lines.append(f"Level of care: {LevelOfCare(episode.level_of_care).label}.")
+    for moment, on in (("admission", episode.admitted_on), ("discharge", record.discharged_on)):
+        in_effect = in_effect_on(decisions, on) if on else None
+        if in_effect is not None:
+            lines.append(
+                f"Level of care at {moment}: {in_effect.get_chosen_level_display()}, decided on "
+                f"{clock.day(in_effect.decided_on)}."
+            )
     return lines
 
 

@@ -481,6 +481,9 @@ def _transition(
     )
     if on < current.referred_on:
         raise InvalidInput("The date cannot be before the referral date.", field="on")
+    if to_status == EpisodeStatus.ADMITTED:
+        # The guards read the admission's day (the level-of-care decision in effect on it).
+        current.admitted_on = on
     for guard in TRANSITION_GUARDS.implementations():
         problem = guard.check(current, to_status) if guard.to_status == to_status else None
         if problem:
@@ -494,7 +497,6 @@ def _transition(
     current.status_reason = reason
     ended: list[dict[str, Any]] = []
     if to_status == EpisodeStatus.ADMITTED:
-        current.admitted_on = on
         ended = _end_care_team(
             current,
             on=on,

@@ -42,7 +42,8 @@ class DecisionIn(Schema):
     decided_on: ProgramDate | None = Field(
         None,
         description="The day the decision was made (the program's today when left out); "
-        "never later than today nor before the episode's referral.",
+        "never later than today nor before the episode's referral, and once the participant "
+        "is admitted never before the admission.",
     )
     current: UUID | None = Field(
         None,

@@ -18,7 +18,8 @@ class DecisionForm(forms.Form):
         label="Decided on",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="The day the decision was made, such as the team meeting's; today when empty.",
+        help_text="The day the decision was made, such as the team meeting's; today when empty. "
+        "Once the participant is admitted, the admission day at the earliest.",
     )
     chosen_level = forms.ChoiceField(
         label="Level of care chosen",

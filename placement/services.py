@@ -210,8 +210,10 @@ def record_decision(
 
 
 def _check_decided_on(episode: Episode, decided_on: date | None, now: datetime) -> date:
-    """The day the decision was made: the program's today when not given, never later, and
-    never before the referral that opened the episode."""
+    """The day the decision was made: the program's today when not given, never later, never
+    before the referral that opened the episode, and once the participant is admitted never
+    before the admission (the level at admission is what the admission was checked against).
+    A decision after discharge cannot be made: a discharged episode is closed."""
     today = episode.program.today(now)
     if decided_on is None:
         return today
@@ -228,19 +230,38 @@ def _check_decided_on(episode: Episode, decided_on: date | None, now: datetime) 
             f"{day(episode.referred_on)}: a decision belongs to the episode it was made in.",
             field="decided_on",
         )
+    admitted = episode.admitted_on
+    if admitted is not None and decided_on < admitted <= today:
+        raise InvalidInput(
+            f"The decision date ({day(decided_on)}) is before the admission of "
+            f"{day(admitted)}: the participant was admitted on the decision made at intake, "
+            "so a decision recorded since is a review in care, dated on the admission day or "
+            "later.",
+            field="decided_on",
+        )
     return decided_on
 
 
 def admission_guard(episode: Episode, to_status: str) -> str | None:
-    """Registered for "admitted": admission needs a current decision for the program's level."""
+    """Registered for "admitted": admission needs the decision in effect on the admission day
+    (`admitted_on`, set before the guards run) to be for the program's level."""
     level = asam.level_label(episode.level_of_care)
-    current = selectors.current_decision(episode)
-    if current is None:
+    on = episode.admitted_on or episode.program.today()
+    in_effect = selectors.decision_in_effect(episode, on)
+    if in_effect is None:
+        first = selectors.counted_decisions().filter(episode=episode).first()
+        if first is not None:
+            return (
+                f"No level-of-care decision is in effect on the admission date ({day(on)}): "
+                f"the first is dated {day(first.decided_on)}. Admit on the day of a decision "
+                f"for {level} or later."
+            )
         return f"Record a level-of-care decision for {level} before admitting."
-    if current.chosen_level != episode.level_of_care:
+    if in_effect.chosen_level != episode.level_of_care:
         return (
-            f"The current level-of-care decision is {current.get_chosen_level_display()}, not "
-            f"{level}. Record a new decision before admitting."
+            f"The level-of-care decision in effect on {day(on)} is "
+            f"{in_effect.get_chosen_level_display()}, not {level}. Record a new decision "
+            "before admitting."
         )
     return None
 

@@ -12,7 +12,8 @@ from intake.models import Diagnosis, Intake
 from participants.access import caseload
 from participants.models import IN_CARE_STATUSES, LEAVING_CARE_STATUSES, Episode, Participant
 from placement.models import DIMENSION_NAMES as _DIMENSION_NAMES
-from placement.models import DimensionRating, LevelOfCareDecision
+from placement.models import DimensionRating
+from placement.selectors import IN_EFFECT_ORDER, counted_decisions, current_decision
 from plans import measures
 from plans.models import (
     Acknowledgement,
@@ -264,12 +265,7 @@ def suggestions(episode: Episode, plan: TreatmentPlan | None = None) -> list[Sug
                 diagnoses=(str(d.public_id),),
             )
         )
-    decision = (
-        LevelOfCareDecision.objects.current()
-        .filter(episode=episode)
-        .order_by("-decided_on", "-recorded_at", "-pk")
-        .first()
-    )
+    decision = current_decision(episode)
     if decision is not None:
         for r in DimensionRating.objects.filter(
             decision=decision, rating__gte=RATING_SUGGESTED_FROM
@@ -384,10 +380,9 @@ def _decisions_of(episode_ids: list[int]) -> dict[int, list[dict]]:
     only those entered in error are left out."""
     decisions: dict[int, list] = {}
     for d in (
-        LevelOfCareDecision.objects.filter(
-            episode_id__in=episode_ids, entered_in_error_at__isnull=True
-        )
-        .order_by("episode_id", "decided_on", "recorded_at", "pk")
+        counted_decisions()
+        .filter(episode_id__in=episode_ids)
+        .order_by("episode_id", *IN_EFFECT_ORDER)
         .values("episode_id", "decided_on", "chosen_level")
     ):
         decisions.setdefault(d["episode_id"], []).append(d)

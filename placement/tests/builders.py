@@ -10,7 +10,11 @@ NOTES = {d: f"Why dimension {d} is rated as it is." for d in IOP_RATINGS}
 
 
 def record(episode, *, by, level=LevelOfCare.IOP, ratings=None, **extra) -> LevelOfCareDecision:
-    """Record a decision on top of whatever is current (a new one supersedes)."""
+    """Record a decision on top of whatever is current (a new one supersedes): made at intake
+    on the referral day before an admission (so an admission dated since finds it in effect),
+    today once admitted, unless `decided_on` says otherwise."""
+    if episode.admitted_on is None:
+        extra.setdefault("decided_on", episode.referred_on)
     current = selectors.current_decision(episode)
     return services.record_decision(
         episode,

@@ -207,7 +207,7 @@ def test_admission_is_refused_when_the_decision_is_for_another_level(world, deci
         ratings=RESIDENTIAL_RATINGS,
         refer_to="Cedar House",
     )
-    with pytest.raises(InvalidInput, match="current level-of-care decision is Level 3"):
+    with pytest.raises(InvalidInput, match="decision in effect on Mon 9 Nov 2026 is Level 3"):
         _admit_directly(world.referral_episode, world.director)
 
 
@@ -235,7 +235,9 @@ def test_an_admission_through_the_api_refused_for_the_decision_it_names_is_audit
         content_type="application/json",
     )
     assert response.status_code == 422
-    assert "current level-of-care decision is Level 3" in response.json()["detail"][0]["message"]
+    assert (
+        "decision in effect on Mon 9 Nov 2026 is Level 3" in response.json()["detail"][0]["message"]
+    )
     read = AuditEvent.objects.filter(
         participant=world.referral, actor=world.director, details__refused="transition"
     )
