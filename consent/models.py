@@ -271,6 +271,12 @@ class ConsentRevocation(ClinicalRecord, Immutable):
 class DisclosedCopy(models.TextChoices):
     PRINT = "print", "The clinical record, printed"
     EXPORT = "export", "The clinical record, as a JSON file"
+    FACE_SHEET = "face_sheet", "The face sheet, printed"
+    HISTORY = "history", "The record's history, as a CSV file"
+
+
+# The copies that are files (audited as exports); the others are printed (audited as prints).
+EXPORTED_COPIES = frozenset({DisclosedCopy.EXPORT, DisclosedCopy.HISTORY})
 
 
 class Disclosure(ClinicalRecord, Immutable):
@@ -293,3 +299,8 @@ class Disclosure(ClinicalRecord, Immutable):
 
     def __str__(self) -> str:
         return f"Disclosure to {self.recipient or 'the participant'}"
+
+    @property
+    def is_exported(self) -> bool:
+        """A file (the JSON record, the history's CSV), not a printed copy."""
+        return self.what in EXPORTED_COPIES

@@ -13,6 +13,7 @@ from django.utils import timezone
 from audit.models import Action
 from audit.services import record_event
 from consent.models import (
+    EXPORTED_COPIES,
     Consent,
     ConsentKind,
     ConsentRevocation,
@@ -220,7 +221,8 @@ def disclose_record(
     no consent; a copy for anyone else needs a Part 2 consent of theirs in force today, whose
     recipients the staff member has checked. The consent is locked while the copy is logged, so
     a revocation recorded at the same moment is not missed."""
-    action = Action.EXPORT if what == DisclosedCopy.EXPORT else Action.PRINT
+    exported = what in EXPORTED_COPIES
+    action = Action.EXPORT if exported else Action.PRINT
     decision = require_with_capability(
         by,
         participant,
@@ -231,7 +233,11 @@ def disclose_record(
     )
     now = now or timezone.now()
     if what not in DisclosedCopy.values:
-        raise InvalidInput("Choose the copy: printed or a JSON file.", field="what")
+        raise InvalidInput(
+            "Choose the copy: the record printed or as a JSON file, the face sheet, or the "
+            "history.",
+            field="what",
+        )
     recipient = (recipient or "").strip()
     if to_participant:
         recipient, consent = "", None
@@ -268,7 +274,7 @@ def disclose_record(
         disclosure.save()
         record_event(
             actor=by,
-            event_type="consent.disclosed" if what == DisclosedCopy.EXPORT else "consent.printed",
+            event_type="consent.disclosed" if exported else "consent.printed",
             decision=decision,
             participant=participant,
             record=disclosure,

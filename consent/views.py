@@ -2,6 +2,8 @@
 the copies of the record given out (the accounting of disclosures), made from the one page
 that gives a copy, which the tab and the chart's overview both link to."""
 
+import csv
+import io
 import json
 
 from django.contrib import messages
@@ -28,10 +30,12 @@ from consent.models import (
 from participants.access import Scope, decide, may, require_with_capability
 from participants.decorators import not_found, participant_page
 from participants.export import REDISCLOSURE_NOTICE, RecordEncoder, export_record, printable_record
+from participants.history import history_csv
 from participants.http import StaffRequest
 from participants.selectors import current_episode, program_today
 from participants.views import chart_context
 from tandem.errors import ConcurrentEdit, InvalidInput
+from tandem.templatetags.clock import day, when
 
 
 def _render(request, participant, form, status=200) -> HttpResponse:
@@ -175,14 +179,56 @@ def disclose(request: StaffRequest, participant) -> HttpResponse:
     scope = consent_row(consent) if consent is not None else None
     if disclosure.what == DisclosedCopy.EXPORT:
         return _exported(participant, disclosure, scope)
+    if disclosure.what == DisclosedCopy.HISTORY:
+        return _history(participant, disclosure, scope)
+    whole_record = disclosure.what == DisclosedCopy.PRINT
     context = chart_context(request, participant, "consents")
     context.update(
-        sections=printable_record(participant),
+        sections=printable_record(participant) if whole_record else [],
+        title="record" if whole_record else "face sheet",
         redisclosure_notice=REDISCLOSURE_NOTICE,
         disclosure=disclosure,
         scope=scope,
     )
     return render(request, "consent/copy.html", context)
+
+
+def _history(participant, disclosure: Disclosure, scope: dict | None) -> HttpResponse:
+    """The history's CSV as a disclosed copy: the §2.32 notice, to whom and under which
+    consent's scope first, then the history as the History tab gives it."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([REDISCLOSURE_NOTICE])
+    writer.writerow(
+        [
+            "Copy given to",
+            disclosure.recipient or "the participant (their own copy)",
+            "on",
+            when(disclosure.recorded_at),
+        ]
+    )
+    if scope is not None:
+        writer.writerow(
+            ["Under the consent signed", day(scope["signed_on"]), "by", scope["signed_by"]]
+        )
+        for label, key in _SCOPE_ROWS:
+            writer.writerow([label, scope[key]])
+    writer.writerow([])
+    response = HttpResponse(out.getvalue() + history_csv(participant), content_type="text/csv")
+    name = f"history-{participant.public_id}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# What a disclosed copy says of the consent it relies on (§2.32: its scope), as the printed
+# copy lists it.
+_SCOPE_ROWS = (
+    ("Who may disclose", "who_may_disclose"),
+    ("Information", "information"),
+    ("Recipients", "recipients"),
+    ("Purpose", "purpose"),
+    ("Expires", "expires"),
+)
 
 
 def _exported(participant, disclosure: Disclosure, scope: dict | None) -> HttpResponse:

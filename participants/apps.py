@@ -5,7 +5,8 @@ PAGE_NAMES = {
     "participants:chart": "the chart",
     "participants:summary": "the clinical summary",
     "participants:print": "the face sheet",
-    # Gone (a copy of the record is now given from the Consents tab); named for their events.
+    # Gone (every copy, the history's too, is now given from the Consents tab's copy page);
+    # named for their events.
     "participants:print_record": "the record",
     "participants:export": "the record",
     "participants:history_csv": "the history",

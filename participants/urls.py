@@ -11,7 +11,6 @@ urlpatterns = [
     path("<uuid:participant_id>/edit/", views.edit_demographics, name="edit"),
     path("<uuid:participant_id>/history/", views.history, name="history"),
     path("<uuid:participant_id>/print/", views.print_summary, name="print"),
-    path("<uuid:participant_id>/history.csv", views.history_csv, name="history_csv"),
     path("<uuid:participant_id>/break-glass/", views.break_glass, name="break_glass"),
     path("<uuid:participant_id>/care-team/", views.add_to_care_team, name="care_team_add"),
     path(

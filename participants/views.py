@@ -325,7 +325,7 @@ def _overview_html(
     return format_html(
         '{}<div class="grid-2">\n<section class="card">\n'
         '  <h2>Details <a class="small" href="{}">Edit</a>\n'
-        '    <a class="small" href="{}">Print face sheet</a>\n'
+        '    <a class="small" href="{}">Face sheet (for use in the program)</a>\n'
         "    {}</h2>\n"
         '  <dl class="pairs">\n'
         "    <dt>Legal name</dt><dd>{} {}</dd>\n"
@@ -710,20 +710,23 @@ def history(request: StaffRequest, participant) -> HttpResponse:
     """Who did what with this record, as sentences, newest first, paged."""
     context = chart_context(request, participant, "history")
     context["page"] = record_history.history_page(participant, request.GET.get("page"))
+    context["copy_pages"] = _copy_pages(request, participant)
     return render(request, "participants/history.html", context)
 
 
-@participant_page(Scope.CLINICAL, methods=("GET",), action=Action.EXPORT)
-def history_csv(request: StaffRequest, participant) -> HttpResponse:
-    """The whole history as CSV; the download is audited as an export like the record's."""
-    response = HttpResponse(record_history.history_csv(participant), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="history-{participant.public_id}.csv"'
-    return response
+def _copy_pages(request: StaffRequest, participant) -> list[str]:
+    """The page that gives a copy (of the history too), for those who may give one: a copy
+    handed to anyone is a disclosure, logged there first."""
+    if not may(request.user, "record.export", participant.organization_id):
+        return []
+    return [chart.page_url(name, participant.public_id) for name in COPY_PAGES.implementations()]
 
 
 @participant_page(Scope.DEMOGRAPHICS, methods=("GET",), action=Action.PRINT)
 def print_summary(request: StaffRequest, participant) -> HttpResponse:
-    """The face sheet: who the participant is, their program, care team and contacts."""
+    """The face sheet for use inside the program (the chart folder, the front desk): who the
+    participant is, their program, care team and contacts. A face sheet for the participant or
+    anyone else is a disclosure, given from the copy page."""
     context = chart_context(request, participant, "overview")
     context["redisclosure_notice"] = REDISCLOSURE_NOTICE
     return render(request, "participants/print.html", context)

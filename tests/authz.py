@@ -115,7 +115,6 @@ ENDPOINTS: dict[str, Endpoint] = {
     "participants:summary": Endpoint("GET", frozenset(CLINICAL_READ)),
     "participants:history": Endpoint("GET", frozenset(CLINICAL_READ)),
     "participants:print": Endpoint("GET", frozenset(DEMOGRAPHICS_READ)),
-    "participants:history_csv": Endpoint("GET", frozenset(CLINICAL_READ)),
     "participants:care_team_add": Endpoint(
         "POST",
         frozenset(CLINICAL_WRITE),

@@ -114,10 +114,12 @@ def test_every_copy_of_the_record_that_leaves_carries_the_part_2_notice(world, l
     person = world.participant.public_id
     notice = "42 CFR part 2 prohibits unauthorized use or disclosure of these records."
     exported = json.loads(own_copy(client, person, "export").content)
-    history = client.get(reverse("participants:history_csv", args=[person])).content.decode()
+    history = own_copy(client, person, "history").content.decode()
 
     assert exported["redisclosure_notice"] == notice
-    last = list(csv.reader(io.StringIO(history)))[-1]
-    assert last[0] == notice and not any(last[1:])
+    rows = list(csv.reader(io.StringIO(history)))
+    assert rows[0] == [notice]
+    assert rows[-1][0] == notice and not any(rows[-1][1:])
+    assert notice in own_copy(client, person, "face_sheet").content.decode()
     assert notice in client.get(reverse("participants:print", args=[person])).content.decode()
     assert notice in own_copy(client, person, "print").content.decode()

@@ -3,6 +3,8 @@ an in-force Part 2 consent; each is logged (the accounting of disclosures) and c
 §2.32 notice with the consent's scope. One page gives every copy: the Consents tab and the
 chart's overview both lead to it."""
 
+import csv
+import io
 import json
 from datetime import UTC, date, datetime
 from typing import Any
@@ -159,7 +161,7 @@ def _copies() -> list[AuditEvent]:
     return list(AuditEvent.objects.filter(event_type__in=("consent.disclosed", "consent.printed")))
 
 
-@pytest.mark.parametrize("what", ["print", "export"])
+@pytest.mark.parametrize("what", ["print", "export", "face_sheet", "history"])
 def test_a_copy_for_someone_else_without_a_consent_writes_nothing_and_makes_no_copy(
     world, login, what
 ):
@@ -181,6 +183,8 @@ def test_a_copy_for_someone_else_without_a_consent_writes_nothing_and_makes_no_c
     [
         ("print", "consent.printed", Action.PRINT),
         ("export", "consent.disclosed", Action.EXPORT),
+        ("face_sheet", "consent.printed", Action.PRINT),
+        ("history", "consent.disclosed", Action.EXPORT),
     ],
 )
 def test_the_participant_s_own_copy_needs_no_consent_and_is_still_logged(
@@ -190,8 +194,10 @@ def test_the_participant_s_own_copy_needs_no_consent_and_is_still_logged(
     response = client.post(_copy_page(world), {"to": "participant", "what": what})
 
     assert response.status_code == 200
-    if what == "print":
+    if what in ("print", "face_sheet"):
         assert "The participant's own copy." in response.content.decode()
+    elif what == "history":
+        assert "the participant (their own copy)" in response.content.decode()
     else:
         assert json.loads(response.content)["disclosure"]["recipient"] == "the participant"
     disclosure = Disclosure.objects.get()
@@ -261,3 +267,77 @@ def test_the_tab_reads_in_the_same_number_of_queries_however_many_consents(world
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few)
+
+
+def test_a_face_sheet_for_someone_else_is_a_logged_disclosure_under_their_consent(world, login):
+    """A face sheet handed to someone outside the program is a disclosure: given from the copy
+    page under the consent naming them, with the §2.32 notice and the consent's scope, and
+    without the clinical sections of the whole record."""
+    consent = part2(world)
+    client = login(world.therapist)
+    response = client.post(
+        _copy_page(world),
+        {"to": "other", "recipient": CLINIC, "consent": consent.public_id, "what": "face_sheet"},
+    )
+
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert REDISCLOSURE_NOTICE in text and "Attendance and treatment plan" in text
+    assert f"This copy is given to {CLINIC}" in text
+    assert world.participant.display_name in text and "<h2>Consents</h2>" not in text
+    disclosure = Disclosure.objects.get()
+    assert (disclosure.what, disclosure.consent, disclosure.recipient) == (
+        "face_sheet",
+        consent,
+        CLINIC,
+    )
+    [event] = _copies()
+    assert (event.event_type, event.action) == ("consent.printed", Action.PRINT)
+
+
+def test_the_history_s_csv_is_given_only_from_the_copy_page_with_the_consent_s_scope(world, login):
+    """The history's download is a copy like any other: the old address is gone, and the copy
+    page's CSV starts with the §2.32 notice, whom it was given to and the consent's scope."""
+    consent = part2(world)
+    client = login(world.therapist)
+    with pytest.raises(NoReverseMatch):
+        reverse("participants:history_csv", args=[world.participant.public_id])
+    gone = f"/participants/{world.participant.public_id}/history.csv"
+    assert client.get(gone).status_code == 404
+    history = client.get(reverse("participants:history", args=[world.participant.public_id]))
+    assert f'<a href="{_copy_page(world)}">Give a copy of the history as CSV</a>' in (
+        history.content.decode()
+    )
+
+    response = client.post(
+        _copy_page(world),
+        {"to": "other", "recipient": CLINIC, "consent": consent.public_id, "what": "history"},
+    )
+
+    assert response["Content-Type"] == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == [REDISCLOSURE_NOTICE]
+    assert rows[1][:2] == ["Copy given to", CLINIC]
+    assert ["Information", "Attendance and treatment plan"] in rows
+    assert ["Recipients", CLINIC] in rows
+    assert rows[rows.index([]) + 1][:3] == ["When", "Time zone", "Who"]
+    disclosure = Disclosure.objects.get()
+    assert (disclosure.what, disclosure.consent) == ("history", consent)
+    [event] = _copies()
+    assert (event.event_type, event.action) == ("consent.disclosed", Action.EXPORT)
+
+
+def test_the_front_desk_s_face_sheet_says_it_is_for_use_inside_the_program(world, login):
+    """The face sheet the chart prints stays for use inside the program (audited as a print);
+    it says a copy for anyone is given from the copy page, and it is logged as no disclosure."""
+    client = login(world.frontdesk)
+    args = [world.participant.public_id]
+    overview = client.get(reverse("participants:chart", args=args)).content.decode()
+    sheet = client.get(reverse("participants:print", args=args))
+
+    assert "Face sheet (for use in the program)" in overview
+    assert "For use inside the program only" in sheet.content.decode()
+    assert not Disclosure.objects.exists()
+    assert AuditEvent.objects.filter(
+        event_type="demographics.printed", participant=world.participant
+    ).exists()

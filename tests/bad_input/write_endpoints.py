@@ -499,7 +499,6 @@ READ_ONLY = {
     "participants:chart",
     "participants:summary",
     "participants:history",
-    "participants:history_csv",
     "participants:print",
     "assessments:mine_done",
     "assessments:mine_crisis",
