@@ -13,7 +13,18 @@ class ConsentConfig(AppConfig):
         from participants.export import COPY_PAGES, SECTIONS, Section
 
         TABS.register(ChartTab("consents", "Consents", "consent:tab", Scope.CLINICAL, 15))
+        TABS.register(
+            ChartTab(
+                "consents_on_file",
+                "Consents on file",
+                "consent:on_file",
+                Scope.DEMOGRAPHICS,
+                16,
+            )
+        )
         SECTIONS.register(Section("consents", "Consents", export.consents_section))
         SEEDERS.register(Seeder(85, "consents", demo.seed))
         COPY_PAGES.register("consent:disclose")
         name_page("consent:disclose", "the form for a copy of the record")
+        name_page("consent:on_file", "the consents on file")
+        name_page("consent:accounting", "the accounting of disclosures")

@@ -1,6 +1,6 @@
 """Reads of the consents shared by the tab, the API and the record export, in one query."""
 
-from datetime import date
+from datetime import date, datetime, time, tzinfo
 
 from consent.models import Consent, Disclosure
 from participants.models import Participant
@@ -26,6 +26,31 @@ def disclosures_for(participant: Participant) -> list[Disclosure]:
     return list(
         Disclosure.objects.current()
         .filter(participant=participant)
+        .select_related("consent", "recorded_by")
+        .order_by("-recorded_at", "-id")
+    )
+
+
+# 42 CFR §2.25 (clinical reference §4a): the accounting covers the disclosures of 3 years.
+ACCOUNTING_YEARS = 3
+
+
+def accounting_since(today: date) -> date:
+    """The first day the accounting of disclosures covers: the same day 3 years before
+    `today` (28 February for a 29 February)."""
+    year = today.year - ACCOUNTING_YEARS
+    if today.month == 2 and today.day == 29:
+        return date(year, 2, 28)
+    return today.replace(year=year)
+
+
+def accounting_for(participant: Participant, today: date, zone: tzinfo) -> list[Disclosure]:
+    """The accounting of disclosures (§2.25): every copy given out from the first day it
+    covers (in the program's zone) to now, newest first, with the consent each relied on."""
+    start = datetime.combine(accounting_since(today), time.min, tzinfo=zone)
+    return list(
+        Disclosure.objects.current()
+        .filter(participant=participant, recorded_at__gte=start)
         .select_related("consent", "recorded_by")
         .order_by("-recorded_at", "-id")
     )

@@ -7,9 +7,13 @@ import io
 import json
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from accounts.http import SignedInRequest
 from audit.models import Action
 from consent import selectors, services
 from consent.export import consent_row
@@ -27,15 +31,25 @@ from consent.models import (
     DisclosedCopy,
     Disclosure,
 )
-from participants.access import Scope, decide, may, require_with_capability
-from participants.decorators import not_found, participant_page
+from participants.access import (
+    Scope,
+    authorize,
+    decide,
+    may,
+    own_record,
+    require_with_capability,
+    uses_portal,
+)
+from participants.decorators import no_record_yet, not_found, participant_page
 from participants.export import REDISCLOSURE_NOTICE, RecordEncoder, export_record, printable_record
 from participants.history import history_csv
 from participants.http import StaffRequest
-from participants.selectors import current_episode, program_today
+from participants.selectors import current_episode, program_today, program_zone
 from participants.views import chart_context
-from tandem.errors import ConcurrentEdit, InvalidInput
+from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput
+from tandem.methods import serves
 from tandem.templatetags.clock import day, when
+from tandem.views import error_page
 
 
 def _render(request, participant, form, status=200) -> HttpResponse:
@@ -129,6 +143,75 @@ def entered_in_error(request: StaffRequest, participant, consent_id) -> HttpResp
         else:
             messages.success(request, "Consent marked entered in error.")
     return redirect("consent:tab", participant_id=participant.public_id)
+
+
+# Kept to what booking and billing need: the kind, whether it is in force, and its dates.
+ON_FILE_REFUSAL = "Your role does not read the consents on file."
+
+
+@participant_page(Scope.DEMOGRAPHICS, methods=("GET",))
+def on_file(request: StaffRequest, participant) -> HttpResponse:
+    """Which consents are on file and whether each is in force today, for the front desk before
+    booking a telehealth session and billing before a claim: each consent's kind, status and
+    dates, never what a Part 2 consent lets be disclosed or to whom."""
+    require_with_capability(
+        request.user,
+        participant,
+        "consent.status_read",
+        Action.VIEW,
+        Scope.DEMOGRAPHICS,
+        refusal=ON_FILE_REFUSAL,
+    )
+    context = chart_context(request, participant, "consents_on_file")
+    context["consents"] = selectors.consents_for(
+        participant, program_today(participant, context["episode"])
+    )
+    return render(request, "consent/on_file.html", context)
+
+
+@participant_page(Scope.CLINICAL, methods=("GET",), action=Action.PRINT, addenda=True)
+def accounting(request: StaffRequest, participant) -> HttpResponse:
+    """The accounting of disclosures (42 CFR §2.25), printed for the participant on request:
+    every copy given out over the last 3 years, to whom, when, what and under which consent."""
+    context = chart_context(request, participant, "consents")
+    context.update(_accounting(participant, context["episode"]))
+    return render(request, "consent/accounting.html", context)
+
+
+def _accounting(participant, episode) -> dict:
+    zone = program_zone(participant, episode)
+    today = timezone.now().astimezone(zone).date()
+    return {
+        "disclosures": selectors.accounting_for(participant, today, zone),
+        "since": selectors.accounting_since(today),
+        "today": today,
+        "zone_name": str(zone),
+    }
+
+
+@serves("GET")
+@login_required
+def mine(request: SignedInRequest) -> HttpResponse:
+    """The participant's own accounting of disclosures: every copy of their record given out
+    over the last 3 years, to whom, when, what and under which consent."""
+    if not uses_portal(request.user):
+        return redirect("home")
+    participant = own_record(request.user)
+    if participant is None:
+        return no_record_yet(request)
+    try:
+        authorize(
+            request.user,
+            participant,
+            Action.VIEW,
+            Scope.CLINICAL,
+            details={"portal": True, "page": "copies of my record"},
+        )
+    except AccessDenied as exc:
+        return error_page(request, _("Not allowed"), exc.message, status=403)
+    context = _accounting(participant, current_episode(participant))
+    context["participant"] = participant
+    return render(request, "consent/mine.html", context)
 
 
 def _in_force_part2(rows: list[Consent]) -> list[tuple[str, str]]:

@@ -136,6 +136,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # them): the clinicians and intake staff who take them, and oversight. Peer specialists,
     # the front desk and billing do not.
     "consent.record": (CLINICAL_ROLES - {Role.PEER}) | OVERSIGHT_ROLES,
+    # Reads which consents are on file and whether each is in force (kind, status, dates; never
+    # what a Part 2 consent lets be disclosed, or to whom): the front desk before booking a
+    # telehealth session and billing before a claim, besides the staff who read the consents.
+    "consent.status_read": CLINICAL_ROLES | OVERSIGHT_ROLES | {Role.FRONT_DESK, Role.BILLING},
     # Named as the program's own prescriber of a medication on a participant's list.
     "medication.prescribe": frozenset({Role.PRESCRIBER}),
     # Reviews a drug screen's unexpected result (an unexpected positive or negative, an

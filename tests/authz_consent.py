@@ -1,11 +1,12 @@
 """Authorization rows for the Consents tab and API: the care team and oversight read them and
 give copies of the record (the one page that gives a copy, which the chart's overview links to
-as well); everyone who records consents (not peer specialists) records and revokes them."""
+as well); everyone who records consents (not peer specialists) records and revokes them; the
+front desk and billing read only which consents are on file and in force."""
 
 from datetime import date
 
 from consent.services import record_consent
-from tests.authz import CLINICAL_READ, CLINICAL_WRITE, Endpoint
+from tests.authz import CLINICAL_READ, CLINICAL_WRITE, DEMOGRAPHICS_READ, Endpoint
 
 CONSENT_WRITE = frozenset(CLINICAL_WRITE - {"peer"})
 
@@ -26,6 +27,11 @@ REVOKE = {"revoked_on": "2026-11-01", "received": "paper", "version": 1}
 
 ENDPOINTS = {
     "consent:tab": Endpoint("GET", frozenset(CLINICAL_READ), kwargs=_participant),
+    # Which consents are on file and in force (no Part 2 description): the front desk and
+    # billing too, as they read the demographics.
+    "consent:on_file": Endpoint("GET", frozenset(DEMOGRAPHICS_READ), kwargs=_participant),
+    # The accounting of disclosures, printed for the participant: a clinical read.
+    "consent:accounting": Endpoint("GET", frozenset(CLINICAL_READ), kwargs=_participant),
     "consent:revoke": Endpoint("POST", CONSENT_WRITE, kwargs=_consent, data=lambda w: REVOKE),
     "consent:entered_in_error": Endpoint(
         "POST", CONSENT_WRITE, kwargs=_consent, data=lambda w: {"reason": "Wrong participant"}

@@ -172,7 +172,7 @@ def test_a_copy_for_someone_else_without_a_consent_writes_nothing_and_makes_no_c
     assert response["Content-Type"].startswith("text/html")
     assert "Content-Disposition" not in response
     page = response.content.decode()
-    assert "needs their Part 2 consent in force" in page
+    assert "needs their Part 2 consent in force: choose it, or record it first." in page
     assert "Give a copy of the record" in page and "This copy is logged" not in page
     assert "CONFIDENTIAL" not in page and "redisclosure_notice" not in page
     assert not Disclosure.objects.exists() and not _copies()
