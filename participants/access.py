@@ -122,6 +122,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "referral.open": REFERRAL_ROLES,
     "intake.coordinate": frozenset({Role.INTAKE}),
     "record.export": CLINICAL_ROLES | OVERSIGHT_ROLES,
+    # Gives a participant their own portal login (an invitation to choose a password), sends
+    # a new sign-in link, turns portal access off: the clinicians, intake and oversight, as
+    # they reach the record; not the front desk or billing.
+    "portal.invite": CLINICAL_ROLES | OVERSIGHT_ROLES,
     # Care: who joins care teams, runs sessions, is a primary clinician, signs and decides.
     "care_team.join": CARE_ROLES,
     "sessions.facilitate": CARE_ROLES,

@@ -88,10 +88,12 @@ def issue(
     role: str = "",
     decision: Any = None,
     participant: Any = None,
+    details: dict[str, Any] | None = None,
     now: datetime | None = None,
 ) -> IssuedInvitation:
     """Make a new invitation for `account`, revoking any earlier one still open, and write
-    `event_type` (the caller's, after its own permission check) without the token. When the
+    `event_type` (the caller's, after its own permission check, with its `details`) without the
+    token. When the
     account has an e-mail address the link is also sent there by a task."""
     now = now or timezone.now()
     token = new_token()
@@ -119,11 +121,21 @@ def issue(
                 "expires_at": invitation.expires_at.isoformat(),
                 "earlier_revoked": revoked,
                 "emailed": emailed,
+                **(details or {}),
             },
         )
         if emailed:
             enqueue_after_commit(send_invitation, invitation.pk, token)
     return IssuedInvitation(invitation, token)
+
+
+def open_invitation(account: User, *, now: datetime | None = None) -> Invitation | None:
+    """The account's invitation still open, if any (a page says until when it works)."""
+    return (
+        Invitation.objects.filter(user=account, **_usable(now or timezone.now()))
+        .order_by("-issued_at")
+        .first()
+    )
 
 
 def find_usable(token: str, *, now: datetime | None = None) -> Invitation:

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -88,7 +89,7 @@ def _link_shown(
             "url": request.build_absolute_uri(issued.path),
             "expires_at": issued.invitation.expires_at,
             "first": first,
-            "back": "accounts:staff",
+            "back_url": reverse("accounts:staff"),
         },
     )
     response["Cache-Control"] = "no-store"
