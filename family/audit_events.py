@@ -28,3 +28,9 @@ register(
     "linked a support person to their sign-in",
     "link a support person to a sign-in",
 )
+register(
+    "support_person.invited",
+    Action.SECURITY,
+    "issued a support person a sign-in link",
+    "issue a support person a sign-in link",
+)

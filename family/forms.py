@@ -34,3 +34,13 @@ class SharingForm(forms.Form):
     def __init__(self, *args, consents: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["consent"]).choices = consents
+
+
+class SignInForm(forms.Form):
+    """The username a support person's first sign-in gets; they choose the password."""
+
+    username = forms.CharField(
+        label="Username (required)",
+        max_length=150,
+        help_text="What they type to sign in: letters, digits and @ . + - _ only.",
+    )

@@ -12,6 +12,7 @@ def support_people_for(participant: Participant) -> list[SupportPerson]:
     return list(
         SupportPerson.objects.current()
         .filter(participant=participant)
+        .select_related("user")
         .prefetch_related(
             Prefetch(
                 "sharings",

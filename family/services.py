@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from audit.models import Action
 from audit.services import record_event
 from consent.models import Consent
@@ -17,6 +18,8 @@ from family.models import Sharing, SupportPerson
 from participants.access import Scope, require, require_with_capability, uses_support_pages
 from participants.models import Participant
 from participants.selectors import program_zone
+from signin import invitations
+from signin.staff import check_username
 from tandem import lifecycle
 from tandem.errors import InvalidInput
 from tandem.validation import validate
@@ -175,3 +178,71 @@ def link_login(person: SupportPerson, user: Any, *, by: Any) -> SupportPerson:
         )
     person.user = user
     return person
+
+
+def shares_now(person: SupportPerson, *, now: datetime) -> bool:
+    """Whether a Part 2 consent in force today shares something with this support person: only
+    then is a sign-in worth giving them."""
+    today = now.astimezone(program_zone(person.participant)).date()
+    sharings = (
+        Sharing.objects.current()
+        .filter(support_person=person, consent__entered_in_error_at__isnull=True)
+        .select_related("consent__episode", "consent__revocation")
+    )
+    return any(s.consent.in_force_on(today) for s in sharings)
+
+
+def invite_support_person(
+    person: SupportPerson, *, by: Any, username: str = "", now: datetime | None = None
+) -> invitations.IssuedInvitation:
+    """Give a support person whom a consent in force shares with their sign-in: the first time
+    a support person's account with `username`, linked to them (`link_login`); then a new
+    sign-in link, which stops the earlier. Their e-mail on the tab is the account's, so the
+    link is e-mailed when there is one."""
+    participant = person.participant
+    decision = require_with_capability(
+        by,
+        participant,
+        "portal.invite",
+        Action.CHANGE,
+        Scope.CLINICAL,
+        refusal="Your role does not give sign-ins.",
+    )
+    now = now or timezone.now()
+    if person.entered_in_error or not shares_now(person, now=now):
+        raise InvalidInput(
+            "Nothing is shared with them now: record a Part 2 consent in force that names "
+            "them first.",
+            field="username",
+        )
+    with transaction.atomic():
+        row = SupportPerson._base_manager.select_for_update().get(pk=person.pk)
+        created = row.user_id is None
+        if created:
+            account = User(
+                username=check_username(username),
+                display_name=row.name,
+                first_name=row.name[:150],
+                email=row.email,
+                kind=User.Kind.SUPPORT,
+            )
+            account.set_unusable_password()
+            account.save()
+            link_login(row, account, by=by)
+        else:
+            account = User.objects.select_for_update().get(support_person=row)
+            if account.email != row.email:
+                account.email = row.email
+                account.save(update_fields=["email"])
+        issued = invitations.issue(
+            account,
+            by=by,
+            organization=participant.organization,
+            event_type="support_person.invited",
+            decision=decision,
+            participant=participant,
+            details={"login_made": created},
+            now=now,
+        )
+    person.user = account
+    return issued

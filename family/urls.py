@@ -12,4 +12,5 @@ urlpatterns = [
         name="entered_in_error",
     ),
     path("<uuid:participant_id>/<uuid:person_id>/share/", views.share, name="share"),
+    path("<uuid:participant_id>/<uuid:person_id>/sign-in/", views.invite, name="invite"),
 ]

@@ -1,17 +1,20 @@
 """The Support people tab: the list, adding one, and withdrawing one added by mistake."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from audit.models import Action
 from consent.forms import part2_choices
 from consent.models import Consent
 from consent.selectors import consents_for
 from family import selectors, services
-from family.forms import EnteredInErrorForm, SharingForm, SupportPersonForm
+from family.forms import EnteredInErrorForm, SharingForm, SignInForm, SupportPersonForm
 from family.models import Sharing, SupportPerson
-from participants.access import Scope, decide, may
+from participants.access import Scope, decide, decide_with_capability, may
 from participants.decorators import not_found, participant_page
 from participants.http import StaffRequest
 from participants.models import Participant
@@ -30,6 +33,14 @@ def _render(request, participant, form, status=200) -> HttpResponse:
             sharing.in_force = sharing.consent.in_force_on(today)
     consents = part2_choices(_unshared_consents(participant))
     shares = record.allowed and may(request.user, "consent.record", participant.organization_id)
+    gives_sign_in = decide_with_capability(
+        request.user, participant, "portal.invite", Action.CHANGE, Scope.CLINICAL
+    ).allowed
+    for person in people:
+        may_sign_in = gives_sign_in and any(s.in_force for s in person.sharings.all())
+        # The row's own form (its own ids), only where a sign-in may be given now.
+        row: Any = person
+        row.sign_in_form = SignInForm(auto_id=f"id_sign_in_{person.pk}_%s") if may_sign_in else None
     context.update(
         people=people,
         form=form,
@@ -114,3 +125,37 @@ def share(request: StaffRequest, participant, person_id) -> HttpResponse:
     else:
         messages.success(request, "What the consent shares is recorded.")
     return redirect("family:tab", participant_id=participant.public_id)
+
+
+@participant_page(Scope.CLINICAL, methods=("POST",))
+def invite(request: StaffRequest, participant, person_id) -> HttpResponse:
+    """Give a support person their sign-in, or a new sign-in link: shown this once."""
+    person = (
+        SupportPerson.objects.current().filter(public_id=person_id, participant=participant).first()
+    )
+    if person is None:
+        return not_found(request)
+    form = SignInForm(request.POST) if person.user_id is None else None
+    if form is not None and not form.is_valid():
+        messages.error(request, "Choose the username they will sign in with.")
+        return redirect("family:tab", participant_id=participant.public_id)
+    try:
+        issued = services.invite_support_person(
+            person, by=request.user, username=form.cleaned_data["username"] if form else ""
+        )
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
+        return redirect("family:tab", participant_id=participant.public_id)
+    response = render(
+        request,
+        "accounts/invitation_made.html",
+        {
+            "account": issued.invitation.user,
+            "url": request.build_absolute_uri(issued.path),
+            "expires_at": issued.invitation.expires_at,
+            "first": False,
+            "back_url": reverse("family:tab", args=[participant.public_id]),
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -5,6 +5,7 @@ with one is recorded by whoever records consents."""
 from datetime import date
 
 from consent.services import record_consent
+from family.models import SupportPerson
 from family.services import add_support_person
 from tests.authz import CLINICAL_READ, CLINICAL_WRITE, Endpoint
 
@@ -38,6 +39,13 @@ def _shared(world):
     return {"consent": str(consent.public_id), "schedule": "on"}
 
 
+def _shared_with(world):
+    """The support person the matrix's world shares with (`tests.authz.share_with_support`),
+    who has a sign-in: a new sign-in link for them, shown once."""
+    row = SupportPerson.objects.get(user=world.users["support"])
+    return {"participant_id": world.participant.public_id, "person_id": row.public_id}
+
+
 ADD = {"name": "Dana Example", "relationship": "sister", "phone": "555-0100"}
 
 ENDPOINTS = {
@@ -46,6 +54,8 @@ ENDPOINTS = {
         "POST", frozenset(CLINICAL_WRITE), kwargs=_person, data=lambda w: {"reason": "Wrong name"}
     ),
     "family:share": Endpoint("POST", CONSENT_WRITE, kwargs=_person, data=_shared),
+    # Giving a sign-in: whoever holds `portal.invite` and reaches the record.
+    "family:invite": Endpoint("POST", frozenset(CLINICAL_WRITE), kwargs=_shared_with),
 }
 MORE_CASES = {
     "family:tab": [

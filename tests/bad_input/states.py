@@ -195,3 +195,10 @@ def with_state(make, page):
         return page(b)
 
     return build
+
+
+def support_shared(b) -> None:
+    """A support person with a sign-in whom a Part 2 consent in force shares with."""
+    from tests.authz import share_with_support
+
+    _once(b, "support_shared", lambda: share_with_support(b.world))

@@ -314,6 +314,9 @@ WEB_WRITES = [
     WebWrite("accounts:staff_end", "director", _url("accounts:staff")),
     WebWrite("accounts:invitation", None, _invitation),
     WebWrite("portal:invite", "therapist", _chart("portal:access")),
+    WebWrite(
+        "family:invite", "therapist", states.with_state(states.support_shared, _chart("family:tab"))
+    ),
     WebWrite("portal:turn_off", "therapist", _chart("portal:access")),
     WebWrite("participants:search", "therapist", _url("participants:search")),
     WebWrite("participants:new", "intake", _url("participants:new")),
