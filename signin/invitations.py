@@ -24,6 +24,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from accounts.models import Organization, User
@@ -38,7 +39,9 @@ from tandem.tokens import MAX_LENGTH, new_token, token_hash
 # link left in a mailbox soon stops working.
 LIFETIME = timedelta(hours=72)
 
-UNAVAILABLE_MESSAGE = (
+# Marked for the catalogue here, said in the visitor's language where the page is rendered
+# (signin.views): whose link it was is not told.
+UNAVAILABLE_MESSAGE = gettext_noop(
     "This sign-in link no longer works. It may have been used already, be more than three "
     "days old, or have been replaced by a newer one. Ask the program for a new link."
 )

@@ -18,7 +18,8 @@ from django_otp import login as otp_login
 
 from accounts.http import SignedInRequest
 from audit.services import record_event
-from participants.access import uses_portal, uses_staff_pages
+from participants.access import own_record, uses_portal, uses_staff_pages
+from participants.language import code_for
 from signin import invitations, services
 from signin.forms import ChoosePasswordForm
 from tandem.errors import InvalidInput
@@ -173,6 +174,28 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _unavailable(request: HttpRequest, exc: invitations.InvitationUnavailable) -> HttpResponse:
+    """The same page for a link used, run out, replaced or never made, in the visitor's
+    language: it tells nothing of whose link it was."""
+    with translation.override(visitor_language(request)):
+        response = render(
+            request,
+            "accounts/invitation_unavailable.html",
+            {"message": gettext(exc.message)},
+            status=410,
+        )
+        return _private(told_language(response))
+
+
+def _language_of(request: HttpRequest, account) -> str:
+    """A participant's page speaks their record's language (as the portal does); anyone
+    else's the visitor's."""
+    record = own_record(account)
+    if record is not None:
+        return code_for(record.preferred_language)
+    return visitor_language(request)
+
+
 @serves("GET", "POST")
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """Choose a password through a sign-in link. A link that no longer works says so in the
@@ -181,39 +204,26 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     try:
         found = invitations.find_usable(token)
     except invitations.InvitationUnavailable as exc:
-        return _private(
-            render(
-                request,
-                "accounts/invitation_unavailable.html",
-                {"message": exc.message},
-                status=410,
-            )
-        )
+        return _unavailable(request, exc)
     account = found.user
-    form = ChoosePasswordForm(account, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitations.accept(token, form.cleaned_data["new_password1"])
-        except invitations.InvitationUnavailable as exc:
-            return _private(
-                render(
-                    request,
-                    "accounts/invitation_unavailable.html",
-                    {"message": exc.message},
-                    status=410,
+    with translation.override(_language_of(request, account)):
+        form = ChoosePasswordForm(account, request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                invitations.accept(token, form.cleaned_data["new_password1"])
+            except invitations.InvitationUnavailable as exc:
+                return _unavailable(request, exc)
+            except InvalidInput as exc:
+                form.add_error("new_password1", exc.message)
+            else:
+                page = render(
+                    request, "accounts/password_chosen.html", {"username": account.username}
                 )
-            )
-        except InvalidInput as exc:
-            form.add_error("new_password1", exc.message)
-        else:
-            return _private(
-                render(request, "accounts/password_chosen.html", {"username": account.username})
-            )
-    return _private(
-        render(
+                return _private(told_language(page))
+        page = render(
             request,
             "accounts/invitation.html",
             {"form": form, "username": account.username},
             status=400 if form.is_bound else 200,
         )
-    )
+        return _private(told_language(page))

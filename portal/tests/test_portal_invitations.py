@@ -127,3 +127,17 @@ def test_the_token_never_reaches_the_audit_trail(world):
     for event in events:
         assert issued.token not in repr(event.details)
         assert issued.token not in event.record_id
+
+
+def test_a_spanish_speaker_chooses_a_password_in_spanish(world, client):
+    world.participant.preferred_language = "Spanish"
+    world.participant.save(update_fields=["preferred_language"])
+    issued = services.invite_to_portal(world.participant, by=world.therapist)
+    page = client.get(issued.path)
+    assert "Elija su contraseña" in page.content.decode()
+    done = client.post(
+        issued.path, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    ).content.decode()
+    assert "Su contraseña está guardada" in done
+    used = client.get(issued.path, HTTP_ACCEPT_LANGUAGE="es")
+    assert "Este enlace para entrar ya no funciona" in used.content.decode()
