@@ -27,12 +27,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 from django_tasks import task
 
-from accounts.models import Organization, User
+from accounts.models import Organization, Program, User
 from audit.services import record_event
 from signin.models import Invitation
 from tandem.delivery import delivering
 from tandem.errors import InvalidInput, TandemError
 from tandem.tasks import enqueue_after_commit
+from tandem.templatetags.clock import portal_when
 from tandem.tokens import MAX_LENGTH, new_token, token_hash
 
 # Long enough to reach someone who checks their e-mail every other day; short enough that a
@@ -184,8 +185,10 @@ def accept(token: str, password: str, *, now: datetime | None = None) -> User:
     return account
 
 
-def invitation_text(url: str, expires_at: datetime, username: str) -> str:
-    moment = timezone.localtime(expires_at).strftime("%a %d %b %Y, %I:%M %p %Z")
+def invitation_text(url: str, expires_at: datetime, username: str, zone: str) -> str:
+    """The e-mail's words: the link's end in the program's time zone on the 12-hour clock, as
+    everything sent to a participant is written (`portal_when`)."""
+    moment = portal_when(expires_at, zone)
     return (
         "You have been invited to sign in to Tandem.\n\n"
         f"Your username is {username}. Choose your password here:\n{url}\n\n"
@@ -203,8 +206,12 @@ def send_invitation(invitation_id: int, token: str) -> bool:
     if not invitation.is_usable(timezone.now()):
         return False
     base = getattr(settings, "TANDEM_BASE_URL", "http://localhost:8000").rstrip("/")
+    program = Program.objects.filter(organization=invitation.organization).order_by("pk").first()
     body = invitation_text(
-        base + invitation_path(token), invitation.expires_at, invitation.user.username
+        base + invitation_path(token),
+        invitation.expires_at,
+        invitation.user.username,
+        program.time_zone if program is not None else "UTC",
     )
     with delivering(f"Invitation {invitation.public_id}"):
         send_mail("Your sign-in to Tandem", body, None, [invitation.user.email])

@@ -136,6 +136,8 @@ def test_the_link_is_emailed_when_there_is_an_address(world, run_tasks):
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["jamie@example.org"]
     assert issued.path in mail.outbox[0].body
+    # Until when, in the program's zone on the 12-hour clock.
+    assert "CST" in mail.outbox[0].body and " AM " in mail.outbox[0].body
 
 
 def test_a_replaced_link_is_not_emailed(world, run_tasks):
