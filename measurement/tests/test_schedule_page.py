@@ -210,3 +210,9 @@ def test_every_other_method_is_refused_with_nothing_shown(world, login, method):
 
 def test_head_answers_like_get_for_a_director(world, login):
     assert login(world.director).head(url(world)).status_code == 200
+
+
+def test_the_page_names_the_program_s_zone_as_people_say_it(world, login):
+    """Reminder hours are read in the program's zone, named as the schedule's pages name it."""
+    text = login(world.director).get(url(world)).content.decode()
+    assert "in the program's time zone, Central time (America/Chicago)." in text

@@ -241,3 +241,10 @@ def test_a_sessions_places_leave_out_records_entered_in_error(world):
     mark_entered_in_error(episodes[0].participant, by=world.director, reason="Duplicate record")
     [counted] = sessions_between(world.program, MONDAY, MONDAY)
     assert vars(counted)["enrolled"] == 2
+
+
+def test_the_working_hours_page_names_the_zone_as_people_say_it(world, calendar, login):
+    """As the schedule's week and day do: "Central time (America/Chicago)", not the bare name."""
+    url = reverse("scheduling:staff_hours", args=[world.program.public_id, world.nurse.pk])
+    text = login(world.supervisor).get(url).content.decode()
+    assert "each week, in Central time (America/Chicago)." in text
