@@ -1,6 +1,8 @@
 """Every time on a page is in the program's time zone, in one format, with the zone named."""
 
+import re
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import time_machine
@@ -30,6 +32,7 @@ from tandem.templatetags.clock import (
     portal_when,
     short_day,
     when,
+    zone_letters,
 )
 
 # 18:45 UTC is 12:45 in Chicago (CST) on this date.
@@ -221,3 +224,36 @@ def test_a_participant_reads_the_12_hour_clock_in_english_and_the_24_hour_in_spa
         assert portal_clock(time(9, 5)) == "09:05"
         assert portal_clock(evening) == "19:05"
         assert portal_when(evening) == "jue 3 dic 2026, 19:05 CST"
+
+
+def test_a_staff_row_of_another_program_and_a_time_of_day_are_written_on_the_one_clock():
+    """A page across programs writes each row's times in its program's zone, and a group's
+    start or a person's working hours (times without a date) as the same 24-hour clock."""
+    noon = datetime(2026, 12, 3, 18, 0, tzinfo=UTC)
+    with timezone.override(ZoneInfo("America/Chicago")):
+        assert clock(noon) == "12:00"
+        assert clock(noon, "America/Los_Angeles") == "10:00"
+        assert zone_letters(noon, "America/Los_Angeles") == "PST"
+        assert zone_letters(noon) == "CST"
+    assert clock(time(0, 0)) == "00:00"
+    assert clock(time(9, 5)) == "09:05"
+    assert clock(None) == "" and zone_letters(None) == ""
+
+
+def test_no_template_writes_a_time_with_its_own_format():
+    """Times go through the clock filters (`clock` on staff pages, `portal_clock` on a
+    participant's), so every page writes one format and the right zone. A value a form's
+    script reads (`data-start="{{ t|time:'H:i' }}"`) is data, not a time shown."""
+    own_format = re.compile(r"""(?<!=")\{\{[^}]*\|time:""")
+    roots = [
+        Path(django_settings.BASE_DIR) / "templates",
+        *Path(django_settings.BASE_DIR).glob("*/templates"),
+    ]
+    found = [
+        f"{path.relative_to(django_settings.BASE_DIR)}:{number}"
+        for root in roots
+        for path in root.rglob("*.html")
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if own_format.search(line)
+    ]
+    assert found == []

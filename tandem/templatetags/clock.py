@@ -49,7 +49,7 @@ def _date(value: date) -> str:
     return f"{_short_date(value)} {value.year:04d}"
 
 
-def _clock(value: datetime) -> str:
+def _clock(value: datetime | time) -> str:
     return f"{value.hour:02d}:{value.minute:02d}"
 
 
@@ -89,11 +89,25 @@ def when(value: datetime | None, zone: str = "") -> str:
 
 
 @register.filter
-def clock(value: datetime | None) -> str:
-    """A time of day on a page that already says the date and zone: "14:05"."""
+def clock(value: datetime | time | None, zone: str = "") -> str:
+    """A time of day on a page that already says the date and zone: "14:05".
+
+    On a page across programs, `zone` is the zone of the program the row belongs to, as for
+    `when`; a time of day without a date (a group's start, working hours) is written as it is."""
     if not value:
         return ""
-    return _clock(_local(value))
+    if isinstance(value, datetime):
+        value = _local(value, zone or "")
+    return _clock(value)
+
+
+@register.filter
+def zone_letters(value: datetime | None, zone: str = "") -> str:
+    """The letters of the zone a moment is shown in ("CST"), written after a row's times on a
+    page across programs, as `when` writes them after its time."""
+    if not value:
+        return ""
+    return _local(value, zone or "").tzname() or ""
 
 
 @register.filter
