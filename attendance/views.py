@@ -202,6 +202,11 @@ def today(request: SignedInRequest) -> HttpResponse:
             "previous": shown - timedelta(days=1),
             "next": shown + timedelta(days=1),
             "is_today": day is None,
+            # A facilitator sees only the sessions they lead: an empty day says so.
+            "only_own": bool(own) and not wide,
+            "sees_the_week": any(
+                may(request.user, "calendar.read", p.organization_id) for p in own
+            ),
         },
     )
 

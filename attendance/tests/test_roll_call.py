@@ -588,3 +588,15 @@ def test_a_cancelled_session_page_leads_to_who_was_told_instead(world, login, gr
     told = reverse("attendance:cancellation", args=[group_today.session.public_id])
     assert f'href="{told}">Who was told, and make-up options</a>' in page.content.decode()
     assert "Take the roll call" not in page.content.decode()
+
+
+def test_a_facilitator_with_no_session_today_is_told_so_and_led_to_the_week(world, login):
+    """Saying "No sessions today" would read as if the program had none; a facilitator sees only
+    the sessions they lead, and the program's week shows the rest."""
+    make_session(world.program, world.program.today(), title="Family group")
+    page = login(world.therapist).get(reverse("attendance:today")).content.decode()
+    assert "Family group" not in page
+    assert "You lead no sessions today." in page
+    assert f'href="{reverse("scheduling:home")}"' in page
+    front = login(world.frontdesk).get(reverse("attendance:today")).content.decode()
+    assert "Family group" in front and "You lead" not in front
