@@ -25,3 +25,22 @@ def test_a_stacked_caseload_row_names_each_value_by_its_column(page, world):
     page.set_viewport_size({"width": 1280, "height": 900})
     assert page.locator("table.list thead").first.is_visible()
     assert record.evaluate(BEFORE) == "none"
+
+
+def test_a_stacked_value_that_runs_to_two_lines_stays_beside_its_label(page, world):
+    """The second line of a long value (a clinician's name and credentials) lines up under
+    its first, not under the column names on the left."""
+    world.therapist.display_name = "Dana Reyes-Montgomery, LMFT, LCADC, CCS"
+    world.therapist.save(update_fields=["display_name"])
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, "therapist", PASSWORD)
+    cell = page.locator('table.list td[data-label="Primary clinician"]').first
+    cell.wait_for()
+
+    starts = cell.evaluate(
+        "td => { const r = document.createRange(); r.selectNodeContents(td);"
+        " return [...r.getClientRects()].map(b => Math.round(b.left)); }"
+    )
+
+    assert len(starts) > 1  # the value does run to a second line
+    assert len(set(starts)) == 1, starts

@@ -36,3 +36,20 @@ def test_a_therapists_daily_pages_stay_in_the_bar_not_under_more(page, world):
     assert nav.locator("details").count() == 0
     for name in ("New referral", "Resources", "Dose this week", "Follow-up calls"):
         assert nav.get_by_role("link", name=name).is_visible()
+
+
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p in STAFF])
+def test_no_top_bar_link_breaks_over_two_lines_on_a_phone(page, world, persona):
+    """On a 390-px phone the bar wraps between links, never inside one ("Sessions / today"
+    read as two links): a short name beside the bar left it too narrow for them."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, persona, PASSWORD)
+    nav = page.locator(".topbar nav")
+    nav.get_by_role("link", name="Home").wait_for()
+
+    lines = nav.evaluate(
+        "n => [...n.querySelectorAll('a, summary')].filter(e => e.offsetParent)"
+        ".map(e => [e.textContent.trim(), e.getClientRects().length])"
+    )
+
+    assert [text for text, count in lines if count > 1] == []
