@@ -47,8 +47,8 @@ ROOMS = {  # site name -> [(room, seats)]
     "Downtown Center": [("Room 201", 12), ("Room 204", 8)],
 }
 TRACKS = {
-    "Morning track": "Mon, Wed and Fri 9:00–12:00 at Eastside Clinic",
-    "Evening track": "Tue and Thu 18:00–21:00 and Sat 9:00–12:00 Downtown",
+    "Morning track": "Mon, Wed and Fri 09:00–12:00 at Eastside Clinic",
+    "Evening track": "Tue and Thu 18:00–21:00 and Sat 09:00–12:00 Downtown",
     "Virtual track": "Online: Mon and Wed evenings, Saturday afternoon",
 }
 # (track, weekday, start, minutes, title, module, room, facilitators)

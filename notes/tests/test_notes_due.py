@@ -338,3 +338,12 @@ def test_the_home_counts_up_to_99_overdue_and_the_board_counts_them_all(
     )
     board = login(world.supervisor).get(reverse("notes:board")).content.decode()
     assert f"Sessions with no note yet ({HOME_COUNT_SHOWN + 1})" in board
+
+
+def test_a_session_no_one_was_named_to_lead_says_so_on_the_board(midweek, world, login):
+    """An empty "Led by" cell reads as a gap in the page; the board says who there is to ask."""
+    from django.urls import reverse
+
+    _led(world, world.program.today() - timedelta(days=2), "Unled one-to-one", staff=[])
+    row = _unwritten(login(world.supervisor).get(reverse("notes:board")).content.decode())
+    assert "No one named to lead it" in row.split("Unled one-to-one")[0].rsplit("<tr>", 1)[1]

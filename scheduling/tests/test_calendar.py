@@ -248,3 +248,21 @@ def test_the_working_hours_page_names_the_zone_as_people_say_it(world, calendar,
     url = reverse("scheduling:staff_hours", args=[world.program.public_id, world.nurse.pk])
     text = login(world.supervisor).get(url).content.decode()
     assert "each week, in Central time (America/Chicago)." in text
+
+
+def test_each_group_s_edit_link_names_the_group_and_its_size_stays_on_one_line(
+    world, calendar, login
+):
+    group = calendar.morning[0]
+    page = login(world.director).get(reverse("scheduling:calendar", args=[world.program.public_id]))
+    text = page.content.decode()
+    edit = reverse("scheduling:group_edit", args=[group.public_id])
+    named = f"{group.title}, {group.get_weekday_display()} {group.start_time:%H:%M}"
+    assert f'<a href="{edit}">Edit<span class="visually-hidden"> {named}</span></a>' in text
+    assert f'<td class="nowrap">{group.min_size}–{group.capacity}</td>' in text
+
+
+def test_the_participant_schedule_s_save_buttons_say_what_each_saves(world, calendar, login):
+    url = reverse("scheduling:participant", args=[world.participant.public_id])
+    text = login(world.therapist).get(url).content.decode()
+    assert "Save how they attend</button>" in text and ">Save</button>" not in text
