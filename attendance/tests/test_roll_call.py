@@ -2,12 +2,14 @@
 
 import json
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from attendance import services
 from attendance.models import Attendance, AttendanceStatus
@@ -600,3 +602,13 @@ def test_a_facilitator_with_no_session_today_is_told_so_and_led_to_the_week(worl
     assert f'href="{reverse("scheduling:home")}"' in page
     front = login(world.frontdesk).get(reverse("attendance:today")).content.decode()
     assert "Family group" in front and "You lead" not in front
+
+
+def test_a_recorded_row_says_who_recorded_it_and_when(world, login, group_today):
+    """A bare name and time beside the status ("Present Kim Osei 12:00") left the reader to
+    guess what they were."""
+    client = login(world.outsider)
+    response = _tap(client, group_today.session, world.episode, "present")
+    row = Attendance.objects.get(participant=world.participant)
+    at = timezone.localtime(row.recorded_at, ZoneInfo(world.program.time_zone))
+    assert f"recorded by {world.outsider} at {at:%H:%M}" in response.content.decode()
