@@ -45,3 +45,19 @@ def test_week_and_day_counts_stay_tables_on_a_phone(page, world):
     day = page.locator("table.day-summary")
     assert day.get_by_role("columnheader", name="Places offered").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_a_rows_name_sits_on_the_line_of_its_figures(page, world):
+    """A row's name ("All groups") is written at the size of its figures, so the two share
+    one line instead of the name riding above it in the small print of a column heading."""
+    make_session(world.program, current_week(world.program), title="Relapse prevention")
+    sign_in(page, "director", PASSWORD)
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    page.goto(reverse("scheduling:week", args=[world.program.public_id]))
+    row = page.locator("table.week-summary tfoot tr").first
+    bottoms = row.evaluate(
+        "tr => [tr.querySelector('th'), tr.querySelector('td')].map(cell => {"
+        " const r = document.createRange(); r.selectNodeContents(cell);"
+        " return Math.round(r.getClientRects()[0].bottom); })"
+    )
+    assert bottoms[0] == bottoms[1], bottoms
