@@ -20,7 +20,7 @@ NOTHING = "—"
 def _participant(episode: Episode) -> SafeString:
     person = episode.participant
     return format_html(
-        '<td><a href="{}">{}</a> <span class="muted small">{}</span></td>',
+        '<td><a href="{}">{}</a> <span class="muted small nowrap">{}</span></td>',
         page_url("attendance:participant_attendance", person.public_id),
         person.display_name,
         person.record_number,

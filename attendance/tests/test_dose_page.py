@@ -169,3 +169,12 @@ def test_the_rows_escape_what_they_show_and_link_back_to_the_page(midweek, world
     mine = login(world.therapist).get(page_url).content.decode()
     assert "&lt;b&gt;Blair&lt;/b&gt;" in mine and "<b>Blair</b>" not in mine
     assert "<td><strong>9 h</strong></td>" in mine  # nothing attended of the 9 hours
+
+
+def test_a_record_number_beside_a_name_is_never_broken_over_two_lines(
+    midweek, world, login, roster, this_week
+):
+    """The record number reads as one word, "DEMO-00025", never "DEMO-" over "00025"."""
+    page = login(world.director).get(reverse("attendance:dose_this_week")).content.decode()
+    number = roster[3].participant.record_number
+    assert f'<span class="muted small nowrap">{number}</span>' in page
