@@ -404,3 +404,9 @@ class Enrolment(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.participant_id} in {self.session_id}"
+
+    @property
+    def is_from_schedule(self) -> bool:
+        """Put there by the published schedule, not a drop-in, a make-up or by hand: pages
+        mark only the others."""
+        return self.source == self.Source.SCHEDULE

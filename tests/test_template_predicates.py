@@ -10,7 +10,7 @@ from pathlib import Path
 from django.conf import settings
 
 CODE_COMPARISON = re.compile(
-    r"""\.(status|outcome|confirmation|mode|kind|severity|flag)\s*(==|!=|\bin\b)\s*["']"""
+    r"""\.(status|outcome|confirmation|mode|kind|severity|flag|source)\s*(==|!=|\bin\b)\s*["']"""
 )
 
 
