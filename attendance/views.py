@@ -27,6 +27,7 @@ from audit.services import record_event
 from participants.access import (
     RollCallAccess,
     Scope,
+    beyond_reach,
     decide,
     may,
     may_open,
@@ -35,7 +36,12 @@ from participants.access import (
     uses_staff_pages,
     visible_participants,
 )
-from participants.decorators import carries_participant_data, not_found, participant_page
+from participants.decorators import (
+    carries_participant_data,
+    not_found,
+    participant_page,
+    staff_address,
+)
 from participants.http import StaffRequest
 from participants.models import IN_CARE_STATUSES, Participant
 from participants.views import chart_context
@@ -80,6 +86,7 @@ def _session_not_found(request: HttpRequest) -> HttpResponse:
 
 
 def _refuse_view(request: HttpRequest, session: Session, access: RollCallAccess) -> HttpResponse:
+    """The refusal of a roll call to someone of its organization, audited."""
     record_event(
         actor=request.user,
         event_type="roll_call.viewed",
@@ -112,6 +119,9 @@ def session_page(*methods: str, needs: Literal["view", "record", "session"] = "v
     def decorator(view: Callable) -> Callable:
         @serves(*methods)
         @login_required
+        @staff_address(
+            "session_id", selectors.session_by_public_id, "roll_call.viewed", Scope.SCHEDULE
+        )
         @wraps(view)
         def wrapper(request: SessionPageRequest, session_id, **kwargs) -> HttpResponse:
             request.showing = None
@@ -119,6 +129,9 @@ def session_page(*methods: str, needs: Literal["view", "record", "session"] = "v
             if session is None:
                 return _session_not_found(request)
             access = roll_call_access(request.user, session)
+            if beyond_reach(request.user, session.program.organization_id):
+                _refuse_view(request, session, access)
+                return _session_not_found(request)
             if needs == "view" and not access.can_view:
                 return _refuse_view(request, session, access)
             if needs == "record":

@@ -1,9 +1,10 @@
 """The read-only FHIR R4 API under /fhir/R4/ (docs/fhir.md).
 
 Authenticated as the JSON API is (the signed-in staff session), every read decided by the
-access policy and audited, one event per response naming the participant. An unknown id and
-a refused read answer alike, 404 with an OperationOutcome, so an answer never tells whether
-someone is a participant here; the refusal is still audited. Search parameters carry ids
+access policy and audited, one event per response naming the participant. An account that is
+not staff's is refused by its kind (403) before any id is looked up. For staff, an unknown id
+and a refused read answer alike, 404 with an OperationOutcome, so an answer never tells
+whether someone is a participant here; the refusal is still audited. Search parameters carry ids
 only (the patient's public id, a LOINC code); no search by name or birth date is offered.
 """
 
@@ -36,6 +37,7 @@ from tandem.errors import AccessDenied
 
 CONTENT_TYPE = "application/fhir+json; charset=utf-8"
 NOT_FOUND = "No patient with that id is available to you."
+STAFF_ONLY = "The FHIR API is for staff accounts."
 # `_format` is accepted and ignored: every answer is JSON.
 COMMON_PARAMETERS = frozenset({"_format"})
 
@@ -84,15 +86,6 @@ def _read_participant(
     details: dict[str, Any] = {"api": True, "fhir": resource}
     if record is not None:
         details["id"] = str(record)
-    if not uses_staff_pages(request.user):
-        record_event(
-            actor=request.user,
-            event_type=access_event_type(Action.VIEW, scope),
-            participant=participant,
-            outcome=Outcome.REFUSED,
-            details={**details, "why": "staff API"},
-        )
-        return None
     try:
         authorize(request.user, participant, Action.VIEW, scope, details=details)
     except AccessDenied:
@@ -100,13 +93,47 @@ def _read_participant(
     return participant
 
 
+def _named(request: HttpRequest, kwargs: dict[str, Any]) -> Participant | None:
+    """The participant a request's id names, if any: the Patient read's id, the search's
+    `patient`, or the owner of the resource read by its id."""
+    if "resource_id" in kwargs:
+        name = request.resolver_match.view_name if request.resolver_match else ""
+        try:
+            public_id = UUID(kwargs["resource_id"])
+        except ValueError:
+            return None
+        row = ROWS[name]().filter(public_id=public_id).values("participant__public_id").first()
+        return chart_participant(row["participant__public_id"]) if row else None
+    named = _participant_id(kwargs.get("participant_id", request.GET.get("patient", "")))
+    return chart_participant(named) if named else None
+
+
+def _resource_type(request: HttpRequest) -> str:
+    """The resource type an address reads: the first part of its path past the base."""
+    base = reverse("fhir:metadata").removesuffix("metadata")
+    return request.path.removeprefix(base).split("/")[0]
+
+
 def fhir_read(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """GET and HEAD only (anything else an empty 405), signed in as for the JSON API."""
+    """GET and HEAD only (anything else an empty 405), signed in as for the JSON API.
+
+    An account that is not staff's is refused by its kind alone, as the JSON API refuses it
+    (403), before anything is looked up for the answer, so a made-up id and a real one get
+    the same answer; the refusal is audited, naming the participant when there is one."""
 
     @require_http_methods(["GET", "HEAD"])
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return _outcome(401, "login", "Sign in first.")
+        if not uses_staff_pages(request.user):
+            record_event(
+                actor=request.user,
+                event_type=access_event_type(Action.VIEW, Scope.DEMOGRAPHICS),
+                participant=_named(request, kwargs),
+                outcome=Outcome.REFUSED,
+                details={"api": True, "fhir": _resource_type(request), "why": "staff API"},
+            )
+            return _outcome(403, "forbidden", STAFF_ONLY)
         return view(request, *args, **kwargs)
 
     wrapped.__name__ = view.__name__
@@ -347,6 +374,15 @@ def consent(request: HttpRequest, resource_id: str) -> HttpResponse:
         return found
     return _answer(resources.consent(found, program_today(found.participant)))
 
+
+# The rows each read by id serves, by its URL name.
+ROWS: dict[str, Callable[[], QuerySet[Any]]] = {
+    "fhir:episode": _episodes,
+    "fhir:condition": _diagnoses,
+    "fhir:observation": _administrations,
+    "fhir:medication_statement": _medications,
+    "fhir:consent": _consents,
+}
 
 # The read answering each resource type a search gives, named for its fullUrl.
 READS = {

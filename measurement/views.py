@@ -19,7 +19,7 @@ from measurement import due, kiosk, selectors, services, trajectory
 from measurement.forms import RowFormSet, SettingsForm, initial_rows
 from measurement.lists import program_lists
 from measurement.models import ProgramMeasurement
-from participants.access import Action, Scope, decide, may, uses_staff_pages
+from participants.access import Action, Scope, beyond_reach, decide, may, uses_staff_pages
 from participants.decorators import participant_page
 from participants.http import StaffRequest
 from participants.language import answered_in
@@ -141,7 +141,11 @@ def schedule(request: SignedInRequest, program_id) -> HttpResponse:
     Shows no participant data, so it leaves no access event; each saved version is audited
     with its before and after, and a stale form is refused (ConcurrentEdit)."""
     program = Program.objects.filter(public_id=program_id).first()
-    if program is None or not uses_staff_pages(request.user):
+    if (
+        program is None
+        or not uses_staff_pages(request.user)
+        or beyond_reach(request.user, program.organization_id)
+    ):
         return error_page(request, "Not found", "There is no such program.", status=404)
     if request.method != "POST" and not may(
         request.user, "measurement.configure", program.organization_id
@@ -207,7 +211,11 @@ def lists(request: SignedInRequest, program_id) -> HttpResponse:
     """The program's risk list and due list (directors and supervisors), one audit event
     naming every participant shown."""
     program = Program.objects.filter(public_id=program_id).first()
-    if program is None or not uses_staff_pages(request.user):
+    if (
+        program is None
+        or not uses_staff_pages(request.user)
+        or beyond_reach(request.user, program.organization_id)
+    ):
         return error_page(request, "Not found", "There is no such program.", status=404)
     if not may(request.user, "measurement.completion", program.organization_id):
         return error_page(

@@ -28,12 +28,13 @@ from notes.forms import LateEntryForm, NoteForm, ReasonForm, SignForm
 from notes.models import CurriculumModule, NoteFormat, NoteKind, ProgressNote
 from participants.access import (
     Scope,
+    beyond_reach,
     capability_decision,
     organizations_of,
     uses_staff_pages,
     viewable,
 )
-from participants.decorators import carries_participant_data, participant_page
+from participants.decorators import carries_participant_data, participant_page, staff_address
 from participants.home import shows
 from participants.http import StaffRequest
 from participants.models import Participant
@@ -546,6 +547,7 @@ def _module_from(request, modules) -> CurriculumModule | None:
 
 @serves("GET", "POST")
 @login_required
+@staff_address("session_id", selectors.session_by_public_id, "group_note.viewed", Scope.CLINICAL)
 def group(request: GroupPageRequest, session_id) -> HttpResponse:
     """One screen per group session: roll call, shared narrative, each member's section, sign."""
     request.showing = []
@@ -563,6 +565,8 @@ def group(request: GroupPageRequest, session_id) -> HttpResponse:
             role=access.role,
             details={"scope": str(Scope.CLINICAL), "why": access.why},
         )
+        if beyond_reach(request.user, session.program.organization_id):
+            return _session_missing(request)
         return _forbidden(
             request, "Only the session's facilitators, supervisors and directors open its notes."
         )

@@ -1174,6 +1174,15 @@ def uses_staff_pages(user: Any) -> bool:
     return user is not None and user.is_authenticated and user.kind == user.Kind.STAFF
 
 
+def beyond_reach(user: Any, organization_id: int) -> bool:
+    """Whether a staff member holds no role in this organization, so no rule (care team,
+    intake case, break-the-glass) could ever open its records to them. An address naming such
+    a record answers as one naming nothing (404, the refusal audited): the answer never tells
+    staff of another organization that the record exists. Within their own organization a
+    refusal stays a 403, which offers break-the-glass where it may be used."""
+    return not roles_in(user, organization_id)
+
+
 def uses_support_pages(user: Any) -> bool:
     """Whether this account is a support person's: it sees only what a participant's Part 2
     consent naming them shares (`shared_with_support`), never a chart or the portal."""

@@ -13,7 +13,13 @@ from accounts.models import Program, Site
 from audit.models import Action, Outcome
 from audit.services import record_event
 from participants import selectors, services
-from participants.access import Scope, authorize, require_care_team_change, uses_staff_pages
+from participants.access import (
+    Scope,
+    authorize,
+    beyond_reach,
+    require_care_team_change,
+    uses_staff_pages,
+)
 from participants.audit_events import access_event_type
 from participants.decorators import load_participant
 from participants.duplicates import record_matches_shown
@@ -158,7 +164,8 @@ class CareTeamEndIn(Schema):
 
 def participant_or_404(request: ApiRequest, participant_id: UUID) -> Participant:
     """Load the participant for a staff API call; participants and support people use their
-    own pages instead, and are refused alike whether or not the id names a record."""
+    own pages instead, and are refused alike whether or not the id names a record; staff of
+    another organization get the 404 of an id that names nothing (`beyond_reach`)."""
     if not uses_staff_pages(request.auth):
         record_event(
             actor=request.auth,
@@ -170,6 +177,16 @@ def participant_or_404(request: ApiRequest, participant_id: UUID) -> Participant
         raise AccessDenied("The staff API is for staff accounts.")
     participant = load_participant(participant_id)
     if participant is None:
+        raise Http404("No participant has that id.")
+    if beyond_reach(request.auth, participant.organization_id):
+        # Staff of another organization: refused as if the id named nothing, and audited.
+        record_event(
+            actor=request.auth,
+            event_type=access_event_type(Action.VIEW, Scope.DEMOGRAPHICS),
+            participant=participant,
+            outcome=Outcome.REFUSED,
+            details={"why": "not a member of this participant's organization", "api": True},
+        )
         raise Http404("No participant has that id.")
     return participant
 

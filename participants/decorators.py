@@ -18,6 +18,7 @@ from audit.services import record_event
 from participants.access import (
     Scope,
     audit_access,
+    beyond_reach,
     decide,
     organizations_of,
     refusal_message,
@@ -78,12 +79,18 @@ def refused(request: HttpRequest, participant: Participant, exc: AccessDenied) -
     )
 
 
+def for_staff_only(request: HttpRequest) -> HttpResponse:
+    """The one answer to an account that is not staff's on any staff address: decided by the
+    kind of account alone, so it is the same whether or not the address names a record."""
+    return error_page(request, "Not allowed", "This page is for staff.", status=403)
+
+
 def refused_as_not_staff(
     request: HttpRequest, participant_id, scope: Scope, page: str
 ) -> HttpResponse:
     """A participant's or a support person's account on a staff page: refused by the kind of
-    account alone, so the answer is the same whether or not the address names a record; the
-    refusal is audited, naming the participant when there is one."""
+    account alone (`for_staff_only`); the refusal is audited, naming the participant when
+    there is one."""
     record_event(
         actor=request.user,
         event_type=access_event_type(Action.VIEW, scope),
@@ -91,7 +98,33 @@ def refused_as_not_staff(
         outcome=Outcome.REFUSED,
         details={"why": "staff page", "page": page},
     )
-    return error_page(request, "Not allowed", "This page is for staff.", status=403)
+    return for_staff_only(request)
+
+
+def staff_address(key: str, load: Callable[[object], object], event_type: str, scope: Scope):
+    """For a staff address keyed by a record other than a participant (a session): an account
+    that is not staff's is refused before the view looks the record up (`for_staff_only`),
+    as `participant_page` refuses it, so a made-up id and a real one get the same answer; the
+    refusal is audited, naming the record `load` finds for `kwargs[key]` when there is one."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request: SignedInRequest, **kwargs) -> HttpResponse:
+            if not uses_staff_pages(request.user):
+                page = request.resolver_match.view_name if request.resolver_match else ""
+                record_event(
+                    actor=request.user,
+                    event_type=event_type,
+                    record=load(kwargs[key]),
+                    outcome=Outcome.REFUSED,
+                    details={"scope": str(scope), "why": "staff page", "page": page},
+                )
+                return for_staff_only(request)
+            return view(request, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
 def carries_participant_data(response: HttpResponse) -> bool:
@@ -107,7 +140,8 @@ def participant_page(
     audit event for every response that shows the record.
 
     An account that is not staff's is refused, with its refusal audited, before the record
-    is looked up: a made-up id and a real one get the same answer.
+    is looked up: a made-up id and a real one get the same answer. Staff of another
+    organization (`beyond_reach`) are refused as if the id named nothing (404, audited).
 
     Reads (GET, HEAD) are decided and audited as `action` (a view, print or export) before
     the view runs. Other methods are decided as a change and the view runs with its audit
@@ -140,6 +174,8 @@ def participant_page(
                 audit_access(
                     request.user, participant, asked, scope, decision, details={"page": page}
                 )
+                if beyond_reach(request.user, participant.organization_id):
+                    return not_found(request)
                 return refused(request, participant, AccessDenied(refusal_message(decision)))
             cast(StaffRequest, request).access = decision
             if read:

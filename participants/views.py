@@ -22,6 +22,7 @@ from participants import history as record_history
 from participants import home as home_page
 from participants.access import (
     Scope,
+    beyond_reach,
     break_the_glass,
     care_team_change,
     decide,
@@ -673,6 +674,8 @@ def break_glass(request: SignedInRequest, participant_id) -> HttpResponse:
             participant=participant,
             outcome=Outcome.REFUSED,
         )
+        if beyond_reach(request.user, participant.organization_id):
+            return not_found(request)
         return _no_emergency_access(request)
     form = BreakGlassForm(request.POST or None)
     with counting_events() as events:

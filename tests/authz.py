@@ -35,6 +35,9 @@ REFERRAL_OPEN = OVERSIGHT | CARE_TEAM | {"outsider", "intake"}
 # Accounts that are not staff: a participant's own, and a support person's (family or friend),
 # refused on every staff page and staff API address, whether or not the record exists.
 NOT_STAFF = {"participant_user", "support"}
+# Staff of another organization: an address naming one of this organization's records answers
+# them as one naming nothing (404), so it never tells them that the record exists.
+OTHER_ORGANIZATION = {"stranger"}
 ALL_PERSONAS = sorted(
     CLINICAL_READ
     | NOT_STAFF
@@ -76,9 +79,18 @@ class Endpoint:
     status: frozenset[int] = frozenset({200, 201, 302})
     case: str = ""  # names a further case of the same route and method (e.g. "invalid")
     # A read's query string (a FHIR search names its patient there), and what a refused
-    # persona gets: 403, or 404 where the answer must not tell a refusal from no record.
+    # staff member of the organization gets: 403, or 404 where the answer must not tell a
+    # refusal from no record (`refused_for` says what the others get).
     query: Callable = lambda world: {}
     refused: int = 403
+
+    def refused_for(self, persona: str) -> int:
+        """What `persona`, refused, gets: an account that is not staff's 403 by its kind
+        alone, staff of another organization the 404 of an id that names nothing
+        (`participants.access.beyond_reach`), other staff `refused`."""
+        if persona in NOT_STAFF:
+            return 403
+        return 404 if persona in OTHER_ORGANIZATION else self.refused
 
 
 def _admitted_episode(world) -> dict:

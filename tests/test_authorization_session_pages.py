@@ -17,7 +17,7 @@ from audit.models import AuditEvent, Outcome
 from conftest import run_queued_tasks
 from scheduling import publishing, services
 from scheduling.tests.conftest import MONDAY, calendar  # noqa: F401 (a fixture, used by name)
-from tests.authz import ALL_PERSONAS, HTTP_METHODS, NOT_STAFF
+from tests.authz import ALL_PERSONAS, HTTP_METHODS, NOT_STAFF, OTHER_ORGANIZATION
 
 # Who may open each page, written out by hand. The session is facilitated by `outsider`,
 # a therapist on no care team.
@@ -125,6 +125,9 @@ def test_whoever_sees_a_participant_on_the_page_leaves_exactly_one_event(
         assert response.status_code == 200, (name, persona, response.status_code)
     elif persona in NOT_STAFF:
         assert response.status_code == 403
+    elif persona in OTHER_ORGANIZATION:
+        # As for a session id that names nothing: the answer does not tell it exists.
+        assert response.status_code == 404, (name, persona, response.status_code)
     else:
         assert response.status_code == page.refused_status, (name, persona, response.status_code)
     assert shown == (persona in page.shows), (name, persona)

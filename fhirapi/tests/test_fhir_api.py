@@ -183,12 +183,32 @@ def test_break_the_glass_opens_each_read_and_flags_its_event(world, signed_in, r
     assert (event.break_glass_id, event.outcome) == (grant.pk, Outcome.ALLOWED)
 
 
-def test_the_participant_s_own_account_is_refused_as_on_the_json_api(world, signed_in):
-    client = signed_in(world.users["participant_user"])
-    response = _get(client, f"Patient/{world.participant.public_id}")
-    assert response.status_code == 404
-    [event] = AuditEvent.objects.filter(participant=world.participant)
-    assert event.outcome == Outcome.REFUSED
+@pytest.mark.parametrize("persona", ["participant_user", "support"])
+@pytest.mark.parametrize("resource", ["Patient", *SEARCHES])
+def test_an_account_that_is_not_staff_s_is_refused_as_on_the_json_api(
+    world, signed_in, persona, resource
+):
+    """Refused by its kind (403, as the JSON API), alike for a real id and a made-up one, the
+    refusal audited naming the participant when the id names one."""
+    client = signed_in(world.users[persona])
+
+    def ask(public_id):
+        if resource == "Patient":
+            return _get(client, f"Patient/{public_id}")
+        return _get(client, resource, patient=str(public_id))
+
+    real = ask(world.participant.public_id)
+    made_up = ask("0b7e6c1a-9d2f-4e8b-8a51-3c4d5e6f7a8b")
+
+    assert real.status_code == made_up.status_code == 403
+    assert real.content == made_up.content
+    assert OperationOutcome.model_validate(_json(real)).issue[0].code == "forbidden"
+    events = AuditEvent.objects.filter(actor=world.users[persona]).order_by("id")
+    assert [(e.participant_id, e.outcome) for e in events] == [
+        (world.participant.pk, Outcome.REFUSED),
+        (None, Outcome.REFUSED),
+    ]
+    assert events[0].details["fhir"] == resource
 
 
 @pytest.mark.parametrize("resource", SEARCHES)

@@ -4,6 +4,7 @@ record, through the same service, policy and audit event as the new-referral pag
 import json
 import threading
 from datetime import datetime
+from uuid import uuid4
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -157,7 +158,7 @@ def test_a_record_entered_in_error_is_not_found_and_nothing_is_written(world, lo
     assert _written() == before
 
 
-@pytest.mark.parametrize("persona", ["frontdesk", "billing", "auditor", "stranger"])
+@pytest.mark.parametrize("persona", ["frontdesk", "billing", "auditor"])
 def test_who_cannot_open_referrals_here_is_refused_and_the_refusal_is_audited(
     world, login, persona
 ):
@@ -174,6 +175,27 @@ def test_who_cannot_open_referrals_here_is_refused_and_the_refusal_is_audited(
     assert [(e.event_type, e.outcome) for e in refused] == [
         ("participant.referred_again", Outcome.REFUSED)
     ]
+
+
+def test_staff_of_another_organization_get_the_answer_of_an_unknown_id(world, login):
+    """So the answer does not tell them the participant exists; the refusal is audited."""
+    discharge_world(world)
+    user = world.users["stranger"]
+    client = login(user)
+    before = _written()
+
+    response = _post(client, world.participant, _body(world))
+    unknown = client.post(
+        PATH.format(participant_id=uuid4()),
+        json.dumps(_body(world)),
+        content_type="application/json",
+    )
+
+    assert response.status_code == unknown.status_code == 404
+    assert response.json() == unknown.json()
+    assert _written() == before
+    refused = AuditEvent.objects.filter(actor=user, participant=world.participant)
+    assert [e.outcome for e in refused] == [Outcome.REFUSED]
 
 
 def test_a_participant_account_is_refused_the_staff_api(world, login):

@@ -38,8 +38,8 @@ class Bench:
         return getattr(self.__dict__["world"], name)
 
 
-@pytest.fixture
-def bench(world) -> Bench:
+def build_bench(world: World) -> Bench:
+    """One of every record a write form can act on, in `world`."""
     program = world.program
     room = Room.objects.create(site=world.site, name="Group room", capacity=12)
     track = Track.objects.create(program=program, name="Evening")
@@ -95,3 +95,8 @@ def bench(world) -> Bench:
         alert=alert,
         grant=grant,
     )
+
+
+@pytest.fixture
+def bench(world) -> Bench:
+    return build_bench(world)
