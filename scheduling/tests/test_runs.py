@@ -324,6 +324,10 @@ def test_the_build_form_says_building_a_published_week_makes_a_proposal_beside_i
 
     page = client.get(url).content.decode()
     assert f"The week of {day(next_monday)} is already published" in page
+    assert (
+        f"{world.director} published the schedule for {day(next_monday)} to "
+        f"{day(next_monday + timedelta(days=6))} on " in page
+    )
     assert beside in page
     assert "until you publish the new proposal" in page
 
@@ -338,6 +342,7 @@ def test_a_proposal_for_a_week_published_from_another_run_says_what_publishing_i
 
     page = client.get(reverse("scheduling:run", args=[second.public_id])).content.decode()
     assert "This week is already published from another proposal" in page
+    assert f"{world.director} published the schedule for {day(MONDAY)} to " in page
     assert "It stays as it is unless you publish this one" in page
     assert "Proposal ready" in page
     first_page = client.get(reverse("scheduling:run", args=[first.public_id])).content.decode()
