@@ -34,7 +34,7 @@ from tandem.delivery import delivering
 from tandem.errors import InvalidInput, TandemError
 from tandem.tasks import enqueue_after_commit
 from tandem.templatetags.clock import portal_when
-from tandem.tokens import MAX_LENGTH, new_token, token_hash
+from tandem.tokens import MAX_LENGTH, new_token, seal, token_hash, unseal
 
 # Long enough to reach someone who checks their e-mail every other day; short enough that a
 # link left in a mailbox soon stops working.
@@ -129,7 +129,7 @@ def issue(
             },
         )
         if emailed:
-            enqueue_after_commit(send_invitation, invitation.pk, token)
+            enqueue_after_commit(send_invitation, invitation.pk, seal(token))
     return IssuedInvitation(invitation, token)
 
 
@@ -198,17 +198,18 @@ def invitation_text(url: str, expires_at: datetime, username: str, zone: str) ->
 
 
 @task()
-def send_invitation(invitation_id: int, token: str) -> bool:
+def send_invitation(invitation_id: int, sealed_token: str) -> bool:
     """E-mail an invitation's link to its account; nothing is sent once the invitation was
-    used, replaced or has run out. The token reaches the message and nothing else: the
-    error of a refused send names the invitation alone (`tandem.delivery`)."""
+    used, replaced or has run out. The token comes sealed (`tandem.tokens.seal`) and reaches
+    the message and nothing else: the error of a refused send names the invitation alone
+    (`tandem.delivery`)."""
     invitation = Invitation.objects.select_related("user").get(pk=invitation_id)
     if not invitation.is_usable(timezone.now()):
         return False
     base = getattr(settings, "TANDEM_BASE_URL", "http://localhost:8000").rstrip("/")
     program = Program.objects.filter(organization=invitation.organization).order_by("pk").first()
     body = invitation_text(
-        base + invitation_path(token),
+        base + invitation_path(unseal(sealed_token)),
         invitation.expires_at,
         invitation.user.username,
         program.time_zone if program is not None else "UTC",

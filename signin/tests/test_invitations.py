@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from accounts.models import Membership, User
 from audit.models import AuditEvent, Outcome
@@ -138,6 +139,14 @@ def test_the_link_is_emailed_when_there_is_an_address(world, run_tasks):
     assert issued.path in mail.outbox[0].body
     # Until when, in the program's zone on the 12-hour clock.
     assert "CST" in mail.outbox[0].body and " AM " in mail.outbox[0].body
+
+
+def test_the_queued_email_keeps_the_token_sealed(world, run_tasks):
+    issued = _add(world, email="jamie@example.org")
+    run_tasks()
+    assert issued.path in mail.outbox[0].body
+    queued = [repr(row) for row in DBTaskResult.objects.values_list("args_kwargs", flat=True)]
+    assert queued and not any(issued.token in row for row in queued)
 
 
 def test_a_replaced_link_is_not_emailed(world, run_tasks):
