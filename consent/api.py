@@ -29,7 +29,10 @@ ERRORS = {403: Message, 404: Message, 409: Message, 422: FieldErrors}
 
 
 class ConsentIn(Schema):
-    kind: str = Field(description="treatment, telehealth or part2 (a Part 2 disclosure).")
+    kind: str = Field(
+        description="treatment, telehealth, part2 (a Part 2 disclosure) or sud_notes (a Part 2 "
+        "consent for SUD counseling notes alone)."
+    )
     episode: UUID | None = Field(None, description="The stay; the current one when left out.")
     discloser: str = Field("", max_length=200, description="Part 2: who may disclose.")
     information: str = Field("", max_length=2000, description="Part 2: what may be disclosed.")

@@ -51,6 +51,15 @@ class ConsentKind(models.TextChoices):
     TREATMENT = "treatment", "Consent to treatment"
     TELEHEALTH = "telehealth", "Consent to telehealth"
     PART2 = "part2", "Consent to disclose Part 2 records"
+    # Clinical reference §4a (⚠️): SUD counseling notes need a separate consent that cannot be
+    # combined with others.
+    SUD_NOTES = "sud_notes", "Consent to disclose SUD counseling notes"
+
+
+# What a consent for SUD counseling notes may describe: those notes alone (§4a, ⚠️).
+SUD_NOTES_INFORMATION = "SUD counseling notes only"
+# The kinds that hold every element §2.31(a) asks of a written Part 2 consent.
+PART2_KINDS = frozenset({ConsentKind.PART2, ConsentKind.SUD_NOTES})
 
 
 class Expiry(models.TextChoices):
@@ -145,14 +154,37 @@ class Consent(ClinicalRecord, Versioned, Immutable):
 
     @property
     def is_part2(self) -> bool:
+        """A consent to disclose Part 2 records, which a copy of the record or a support
+        person's sharing may rely on (a consent for SUD counseling notes covers those notes
+        alone, so neither relies on it)."""
         return self.kind == ConsentKind.PART2
+
+    @property
+    def holds_part2_elements(self) -> bool:
+        """A Part 2 consent of either kind, holding every element of §2.31(a)."""
+        return self.kind in PART2_KINDS
+
+    @property
+    def is_sud_notes(self) -> bool:
+        return self.kind == ConsentKind.SUD_NOTES
 
     def clean(self) -> None:
         """Every element §2.31(a) asks of a Part 2 consent, each refused by name when missing;
         an expiry that fits the consent; a representative named with how they are related."""
         super().clean()
         errors: dict[str, ValidationError] = {}
-        if self.is_part2:
+        if self.is_sud_notes:
+            if self.information.strip() != SUD_NOTES_INFORMATION:
+                errors["information"] = _refused(
+                    "A consent for SUD counseling notes covers those notes alone and cannot "
+                    "name other information: record a separate consent for the rest."
+                )
+            if self.tpo:
+                errors["tpo"] = _refused(
+                    "A consent for SUD counseling notes cannot be combined with others, so it "
+                    "cannot be a TPO consent."
+                )
+        if self.holds_part2_elements:
             if not self.discloser.strip():
                 errors["discloser"] = _refused("Name who may disclose: the program.")
             if not self.information.strip():

@@ -14,6 +14,8 @@ from audit.models import Action
 from audit.services import record_event
 from consent.models import (
     EXPORTED_COPIES,
+    PART2_KINDS,
+    SUD_NOTES_INFORMATION,
     Consent,
     ConsentKind,
     ConsentRevocation,
@@ -65,7 +67,8 @@ def record_consent(
 ) -> Consent:
     """Record a signed consent for the participant's stay (`episode`, their current one when
     not given). A Part 2 consent missing an element of §2.31(a) is refused naming it; a
-    treatment or telehealth consent keeps only who signed, when, and its expiry."""
+    consent for SUD counseling notes describes those notes alone (filled in when left empty);
+    a treatment or telehealth consent keeps only who signed, when, and its expiry."""
     decision = require_with_capability(
         by, participant, "consent.record", Action.CREATE, Scope.CLINICAL, refusal=REFUSAL
     )
@@ -85,7 +88,9 @@ def record_consent(
         raise InvalidInput("The signing date cannot be after today.", field="signed_on")
     if expires_on is not None:
         dates.check(expires_on, field="expires_on", label="The expiry date")
-    part2 = kind == ConsentKind.PART2
+    part2 = kind in PART2_KINDS
+    if kind == ConsentKind.SUD_NOTES and not (information or "").strip():
+        information = SUD_NOTES_INFORMATION
     consent = Consent(
         participant=participant,
         episode=episode,

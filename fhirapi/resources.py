@@ -269,7 +269,7 @@ def consent(c: Consent, today: date) -> dict[str, Any]:
     written, and is labelled Part 2 (it shows the person is in substance-use treatment); a
     consent to treatment or telehealth is a patient consent (LOINC 59284-0) of scope
     treatment."""
-    part2 = c.kind == ConsentKind.PART2
+    part2 = c.holds_part2_elements
     period = {"start": c.signed_on.isoformat()}
     if c.ends_on:
         period["end"] = c.ends_on.isoformat()
