@@ -117,7 +117,7 @@ def add_staff_member(
         record_event(
             actor=by,
             event_type="staff.added",
-            role=decision.role,
+            decision=decision,
             organization=organization,
             record=account,
             details={"roles": chosen},
@@ -127,7 +127,7 @@ def add_staff_member(
             by=by,
             organization=organization,
             event_type="account.invited",
-            role=decision.role,
+            decision=decision,
             now=now,
         )
 
@@ -179,7 +179,7 @@ def change_roles(
             record_event(
                 actor=by,
                 event_type="staff.roles_changed",
-                role=decision.role,
+                decision=decision,
                 organization=organization,
                 record=account,
                 details={"changes": {"roles": {"before": before, "after": chosen}}},
@@ -222,7 +222,7 @@ def end_membership(
         record_event(
             actor=by,
             event_type="staff.membership_ended",
-            role=decision.role,
+            decision=decision,
             organization=organization,
             record=account,
             details={
@@ -250,6 +250,6 @@ def send_new_link(
         by=by,
         organization=organization,
         event_type="account.invited",
-        role=decision.role,
+        decision=decision,
         now=now,
     )
