@@ -20,6 +20,7 @@ class ConsentConfig(AppConfig):
                 "consent:on_file",
                 Scope.DEMOGRAPHICS,
                 16,
+                instead_of=Scope.CLINICAL,
             )
         )
         SECTIONS.register(Section("consents", "Consents", export.consents_section))

@@ -37,6 +37,9 @@ class ChartTab:
     url_name: str  # a URL taking participant_id
     scope: Scope
     order: int = 50
+    # A narrower tab for those who may not read this scope, whose fuller tab is theirs
+    # instead: hidden from whoever may read it (the consents on file beside the Consents).
+    instead_of: Scope | None = None
 
 
 @dataclass(frozen=True)
@@ -190,9 +193,13 @@ def _allowed_tabs(user, participant) -> list[ChartTab]:
     shown = tabs()
     allowed = {
         scope: decide(user, participant, Action.VIEW, scope).allowed
-        for scope in {t.scope for t in shown}
+        for scope in {t.scope for t in shown} | {t.instead_of for t in shown if t.instead_of}
     }
-    return [t for t in shown if allowed[t.scope]]
+    return [
+        t
+        for t in shown
+        if allowed[t.scope] and not (t.instead_of is not None and allowed[t.instead_of])
+    ]
 
 
 @cache

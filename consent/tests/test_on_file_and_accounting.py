@@ -87,6 +87,14 @@ def test_the_front_desk_and_billing_see_each_consent_s_status_not_what_it_disclo
     assert event.event_type == "demographics.viewed"
 
 
+def test_a_clinician_sees_the_full_consents_tab_and_not_the_consents_on_file_beside_it(
+    world, login
+):
+    overview = login(world.therapist).get(_url("participants:chart", world)).content.decode()
+    assert f'href="{_url("consent:tab", world)}"' in overview
+    assert f'href="{_url("consent:on_file", world)}"' not in overview
+
+
 def test_the_consents_on_file_read_in_the_same_number_of_queries_however_many(
     world, login, django_assert_max_num_queries
 ):
