@@ -6,3 +6,9 @@ class FhirApiConfig(AppConfig):
     package would hide the `fhir.resources` models it validates every resource with."""
 
     name = "fhirapi"
+
+    def ready(self) -> None:
+        from fhirapi import tasks
+        from tandem.tasks import DAILY_JOBS
+
+        DAILY_JOBS.register(tasks.drop_expired_exports)

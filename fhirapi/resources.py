@@ -15,12 +15,14 @@ from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 from fhir.resources.R4B.condition import Condition
 from fhir.resources.R4B.consent import Consent as FhirConsent
 from fhir.resources.R4B.episodeofcare import EpisodeOfCare
+from fhir.resources.R4B.group import Group
 from fhir.resources.R4B.medicationstatement import MedicationStatement
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.operationoutcome import OperationOutcome
 from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.resource import Resource
 
+from accounts.models import Program
 from assessments.instruments import UnknownInstrumentError
 from assessments.instruments import get as instrument
 from assessments.models import Administration
@@ -48,6 +50,7 @@ MODELS: dict[str, type[Resource]] = {
     "Bundle": Bundle,
     "OperationOutcome": OperationOutcome,
     "CapabilityStatement": CapabilityStatement,
+    "Group": Group,
 }
 
 
@@ -123,6 +126,20 @@ def episode_of_care(e: Episode) -> dict[str, Any]:
         "patient": _patient_ref(e.participant),
         "managingOrganization": {"display": e.program.name},
         "period": period,
+    }
+    return validated(data)
+
+
+def group(program: Program) -> dict[str, Any]:
+    """A program as the Group its bulk export names: its people, by name of the program only
+    (no member is listed; the export gives them)."""
+    data = {
+        "resourceType": "Group",
+        "id": str(program.public_id),
+        "type": "person",
+        "actual": True,
+        "name": program.name,
+        "managingEntity": {"display": program.organization.name},
     }
     return validated(data)
 
@@ -331,6 +348,7 @@ _SEARCHES: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
     ("MedicationStatement", ()),
     ("Consent", ()),
 )
+GROUP_EXPORT = "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export"
 _PATIENT_PARAMETER = (
     "patient",
     "reference",
@@ -343,6 +361,11 @@ def capability_statement() -> dict[str, Any]:
     searched by patient (a search's fullUrl is that resource's read)."""
     resources: list[dict[str, Any]] = [
         {"type": "Patient", "interaction": [{"code": "read"}]},
+        {
+            "type": "Group",
+            "interaction": [{"code": "read"}],
+            "operation": [{"name": "export", "definition": GROUP_EXPORT}],
+        },
         *(
             {
                 "type": kind,
@@ -373,7 +396,9 @@ def capability_statement() -> dict[str, Any]:
                     "/api/v1/); every read goes through the access policy and is audited. "
                     "An unknown or refused patient or resource is a 404. Each search entry's "
                     "fullUrl is that resource's read. Resources carrying 42 CFR Part 2 "
-                    "information are labelled in meta.security (R, ETH, 42CFRPart2)."
+                    "information are labelled in meta.security (R, ETH, 42CFRPart2). A program "
+                    "is a Group; its director exports its participants with "
+                    "Group/{id}/$export (Bulk Data, Prefer: respond-async)."
                 ),
                 "resource": resources,
             }

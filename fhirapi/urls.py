@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fhirapi import views
+from fhirapi import bulk_views, views
 
 app_name = "fhir"
 urlpatterns = [
@@ -20,4 +20,8 @@ urlpatterns = [
     path("Observation", views.observations, name="observations"),
     path("MedicationStatement", views.medication_statements, name="medication_statements"),
     path("Consent", views.consents, name="consents"),
+    path("Group/<str:group_id>", bulk_views.group, name="group"),
+    path("Group/<str:group_id>/$export", bulk_views.group_export, name="group_export"),
+    path("bulk-status/<str:export_id>", bulk_views.bulk_status, name="bulk_status"),
+    path("bulk-files/<str:file_id>", bulk_views.bulk_file, name="bulk_file"),
 ]

@@ -185,6 +185,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "note.cosign": OVERSIGHT_ROLES,
     # The program's note settings: due time, co-signature list, formats.
     "note.settings": frozenset({Role.DIRECTOR}),
+    # Starts a FHIR bulk export of a program's participants for the program's own reporting
+    # warehouse (docs/fhir.md): every record of everyone at once, so only the director, who
+    # answers for the program's data, to start with.
+    "fhir.bulk_export": frozenset({Role.DIRECTOR}),
     # The program outcomes board: aggregates only, for those who run the program.
     "outcomes.read": frozenset({Role.DIRECTOR}),
     # Sees every task of the organization (the overdue board) and acts on any of them.

@@ -328,6 +328,8 @@ SILENCED_SYSTEM_CHECKS = [
 TANDEM_BREAK_GLASS_MINUTES = env_int("TANDEM_BREAK_GLASS_MINUTES", 60)
 # How long an API write's Idempotency-Key is remembered (tandem/idempotency.py).
 TANDEM_IDEMPOTENCY_HOURS = env_int("TANDEM_IDEMPOTENCY_HOURS", 24)
+# How long a FHIR bulk export's files are kept after it finished (docs/fhir.md).
+TANDEM_FHIR_EXPORT_HOURS = env_int("TANDEM_FHIR_EXPORT_HOURS", 24)
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

@@ -107,8 +107,9 @@ def test_the_capability_statement_lists_what_is_served_without_sign_in(client):
     data = _json(_get(client, "metadata"))
     CapabilityStatement.model_validate(data)
     served = {r["type"]: r for r in data["rest"][0]["resource"]}
-    assert set(served) == {"Patient", *SEARCHES}
+    assert set(served) == {"Patient", "Group", *SEARCHES}
     assert served["Patient"]["interaction"] == [{"code": "read"}]
+    assert served["Group"]["interaction"] == [{"code": "read"}]
     for resource in SEARCHES:
         assert served[resource]["interaction"] == [{"code": "read"}, {"code": "search-type"}]
     assert {p["name"] for p in served["Observation"]["searchParam"]} == {"patient", "code"}

@@ -571,6 +571,8 @@ READ_ONLY = {
     "fhir:observation",
     "fhir:medication_statement",
     "fhir:consent",
+    "fhir:group",
+    "fhir:bulk_file",
 }
 
 # Sign-in writes on a refusal by design (failed-attempt counters, lockout); its input is
@@ -582,6 +584,10 @@ NOT_FUZZED = {
     "accounts:logout": "ends the session the fuzz signs in with",
     "measurement:kiosk_start": "takes the device into kiosk mode (no input; measurement/tests)",
     "measurement:kiosk_end": "a password check like sign-in; tested in measurement/tests",
+    "fhir:group_export": "a GET that starts an export (FHIR Bulk Data); its bad parameters "
+    "are refused writing nothing in fhirapi/tests/test_bulk_export.py",
+    "fhir:bulk_status": "DELETE cancels the caller's own export, no input besides its id; "
+    "tested in fhirapi/tests/test_bulk_export.py",
 }
 
 

@@ -1,0 +1,169 @@
+"""The Bulk Data endpoints: the Group read, `Group/{id}/$export`, the export's status address
+and its files (docs/fhir.md, "Bulk export").
+
+Signed in as the rest of the FHIR API. A Group that is unknown and one the person may not
+export answer alike, 404 with the same OperationOutcome; an export's status and files answer
+only the person who started it, and 404 to anyone else.
+"""
+
+import json
+from typing import Any
+from uuid import UUID
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import Program
+from fhirapi import bulk, resources
+from fhirapi.models import BulkExport, BulkExportFile
+from fhirapi.views import _answer, _outcome, fhir_read
+from tandem.errors import AccessDenied, InvalidInput
+
+NO_EXPORT = "No export with that id is available to you."
+
+
+def _uuid(raw: str) -> UUID | None:
+    try:
+        return UUID(raw)
+    except ValueError:
+        return None
+
+
+def _program(raw: str) -> Program | None:
+    public_id = _uuid(raw)
+    if public_id is None:
+        return None
+    return Program.objects.select_related("organization").filter(public_id=public_id).first()
+
+
+def _no_group() -> HttpResponse:
+    return _outcome(404, "not-found", bulk.REFUSAL)
+
+
+@fhir_read
+def group(request: HttpRequest, group_id: str) -> HttpResponse:
+    """`GET Group/{id}`: the program, to those who may export it (no member is listed)."""
+    program = _program(group_id)
+    if program is None or not bulk.may_export(request.user, program):
+        return _no_group()
+    return _answer(resources.group(program))
+
+
+@fhir_read
+def group_export(request: HttpRequest, group_id: str) -> HttpResponse:
+    """`GET Group/{id}/$export` with `Prefer: respond-async`: 202 and the status address in
+    `Content-Location`. Its parameters are checked before anything is looked up or written."""
+    unknown = set(request.GET) - bulk.PARAMETERS
+    if unknown:
+        return _outcome(400, "not-supported", f"Unsupported parameter: {sorted(unknown)[0][:40]}.")
+    if "respond-async" not in request.headers.get("Prefer", ""):
+        return _outcome(400, "required", "Send the header Prefer: respond-async.")
+    formats = request.GET.getlist("_outputFormat")
+    if any(f not in bulk.OUTPUT_FORMATS for f in formats):
+        return _outcome(400, "not-supported", f"_outputFormat: only {bulk.NDJSON} is written.")
+    try:
+        types = bulk.parse_types(request.GET.getlist("_type"))
+        since = bulk.parse_since(request.GET.getlist("_since"))
+    except InvalidInput as error:
+        return _outcome(400, "invalid", str(error))
+    program = _program(group_id)
+    if program is None:
+        return _no_group()
+    try:
+        export = bulk.start_export(
+            by=request.user,
+            program=program,
+            types=types,
+            since=since,
+            request_url=request.build_absolute_uri(),
+            now=timezone.now(),
+        )
+    except AccessDenied:
+        return _no_group()
+    response = HttpResponse(status=202)
+    response["Content-Location"] = request.build_absolute_uri(
+        reverse("fhir:bulk_status", args=[export.public_id])
+    )
+    return response
+
+
+def _own_export(request: HttpRequest, raw: str) -> BulkExport | None:
+    public_id = _uuid(raw)
+    if public_id is None:
+        return None
+    export = (
+        BulkExport.objects.select_related("program__organization")
+        .filter(public_id=public_id, requested_by_id=request.user.pk)
+        .exclude(status__in=(BulkExport.Status.CANCELLED, BulkExport.Status.EXPIRED))
+        .first()
+    )
+    if export is None or not bulk.may_export(request.user, export.program):
+        return None
+    return export
+
+
+def _manifest(request: HttpRequest, export: BulkExport) -> dict[str, Any]:
+    files = export.files.order_by("pk")
+    return {
+        "transactionTime": export.transaction_time.isoformat(),
+        "request": export.request_url,
+        "requiresAccessToken": True,
+        "output": [
+            {
+                "type": f.resource_type,
+                "url": request.build_absolute_uri(reverse("fhir:bulk_file", args=[f.public_id])),
+                "count": f.count,
+            }
+            for f in files
+        ],
+        "error": [],
+    }
+
+
+@require_http_methods(["GET", "HEAD", "DELETE"])
+def bulk_status(request: HttpRequest, export_id: str) -> HttpResponse:
+    """The status address: 202 with `X-Progress` while the work runs, 200 with the
+    completion manifest when done, 500 with an OperationOutcome when it failed; DELETE
+    cancels it and drops its files (202)."""
+    if not request.user.is_authenticated:
+        return _outcome(401, "login", "Sign in first.")
+    export = _own_export(request, export_id)
+    if export is None:
+        return _outcome(404, "not-found", NO_EXPORT)
+    if request.method == "DELETE":
+        bulk.cancel_export(export, by=request.user)
+        return HttpResponse(status=202)
+    if export.is_running():
+        response = HttpResponse(status=202)
+        response["X-Progress"] = f"{round(export.progress * 100)}% of the types written"
+        response["Retry-After"] = "5"
+        return response
+    if export.is_failed():
+        return _outcome(500, "exception", export.message or "The export could not be written.")
+    return HttpResponse(
+        json.dumps(_manifest(request, export)), content_type="application/json", status=200
+    )
+
+
+@fhir_read
+def bulk_file(request: HttpRequest, file_id: str) -> HttpResponse:
+    """One NDJSON file of a finished export, to the person who started it; audited with
+    every participant in it."""
+    public_id = _uuid(file_id)
+    found = (
+        BulkExportFile.objects.select_related("export__program__organization")
+        .filter(
+            public_id=public_id,
+            export__requested_by_id=request.user.pk,
+            export__status=BulkExport.Status.DONE,
+        )
+        .first()
+        if public_id
+        else None
+    )
+    if found is None or not bulk.may_export(request.user, found.export.program):
+        return _outcome(404, "not-found", "No file with that id is available to you.")
+    bulk.downloaded(found, by=request.user)
+    return HttpResponse(found.content, content_type=bulk.NDJSON)

@@ -1,0 +1,270 @@
+"""The Bulk Data export of a program (`Group/{id}/$export`) through the real client and the
+real task queue: kick-off, status, the manifest, the NDJSON files (each line parses back into
+its R4B model and keeps its Part 2 labels), cancelling, `_type` and `_since`, bad parameters
+refused with nothing written, refusals alike for a group out of reach and none, the audit
+trail, and files dropped after the retention period."""
+
+import json
+from datetime import date, timedelta
+from urllib.parse import urlsplit
+from uuid import uuid4
+
+import pytest
+from django.utils import timezone
+from fhir.resources.R4B.group import Group
+
+from accounts.models import Membership, Role
+from audit.models import AuditEvent, Outcome
+from conftest import make_user
+from fhirapi import bulk, resources
+from fhirapi.models import BulkExport, BulkExportFile
+from fhirapi.tasks import drop_expired_exports
+from intake.services import add_diagnosis
+
+ASYNC = {"HTTP_PREFER": "respond-async", "HTTP_ACCEPT": "application/fhir+json"}
+ALL_TYPES = list(bulk.SCOPES)
+
+
+def _kick_off(client, program, **query):
+    return client.get(f"/fhir/R4/Group/{program.public_id}/$export", query, **ASYNC)
+
+
+def _path(url: str) -> str:
+    return urlsplit(url).path
+
+
+def _started(client, world, run_tasks, **query) -> dict:
+    response = _kick_off(client, world.program, **query)
+    assert response.status_code == 202, response.content
+    run_tasks()
+    done = client.get(_path(response["Content-Location"]))
+    assert done.status_code == 200
+    return json.loads(done.content)
+
+
+def _lines(client, url: str) -> list[dict]:
+    response = client.get(_path(url))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/fhir+ndjson"
+    text = response.content.decode()
+    assert text.endswith("\n") or not text
+    lines = [json.loads(line) for line in text.splitlines()]
+    for line in lines:
+        resources.MODELS[line["resourceType"]].model_validate(line)
+    return lines
+
+
+def _labels(resource: dict) -> set[str]:
+    return {label["code"] for label in resource.get("meta", {}).get("security", [])}
+
+
+def test_a_director_exports_the_program_and_downloads_each_file(
+    world, signed_in, run_tasks, record
+):
+    client = signed_in(world.users["director"])
+
+    kicked = _kick_off(client, world.program)
+
+    assert kicked.status_code == 202
+    status_path = _path(kicked["Content-Location"])
+    export = BulkExport.objects.get()
+    assert status_path == f"/fhir/R4/bulk-status/{export.public_id}"
+    started = AuditEvent.objects.get(event_type="fhir.bulk_export_started")
+    assert started.outcome == Outcome.ALLOWED and started.actor == world.users["director"]
+    waiting = client.get(status_path)
+    assert waiting.status_code == 202
+    assert waiting["X-Progress"] == "0% of the types written"
+
+    run_tasks()
+    manifest = json.loads(client.get(status_path).content)
+
+    assert manifest["requiresAccessToken"] is True
+    assert manifest["request"].endswith(f"/fhir/R4/Group/{world.program.public_id}/$export")
+    assert manifest["transactionTime"] == export.transaction_time.isoformat()
+    assert manifest["error"] == []
+    assert [o["type"] for o in manifest["output"]] == ALL_TYPES
+    files = {o["type"]: _lines(client, o["url"]) for o in manifest["output"]}
+    patients = {p["id"] for p in files["Patient"]}
+    assert patients == {str(world.participant.public_id), str(world.referral.public_id)}
+    assert str(world.other_org_participant.public_id) not in json.dumps(files)
+    by_id = {r["id"]: r for kind in files.values() for r in kind}
+    for part2 in ("sud_dx", "audit_c", "bup", "part2"):
+        assert _labels(by_id[str(record[part2])]) == {"R", "ETH", "42CFRPart2"}
+    for other in ("mh_dx", "phq_9", "sertraline", "treatment"):
+        assert _labels(by_id[str(record[other])]) == set()
+    # The same mapping the read serves, label for label.
+    read = json.loads(client.get(f"/fhir/R4/Condition/{record['sud_dx']}").content)
+    assert by_id[str(record["sud_dx"])] == read
+
+    written = AuditEvent.objects.get(event_type="fhir.bulk_export_written")
+    assert sorted(written.details["participants"]) == sorted(patients)
+    downloads = AuditEvent.objects.filter(event_type="fhir.bulk_file_downloaded")
+    assert downloads.count() == len(ALL_TYPES)
+    assert all(str(world.participant.public_id) in e.details["participants"] for e in downloads)
+
+
+def test_type_and_since_choose_what_is_written(world, signed_in, run_tasks, record):
+    client = signed_in(world.users["director"])
+    since = timezone.now()
+    later = add_diagnosis(
+        world.episode,
+        code="F41.1",
+        status="provisional",
+        made_on=date(2026, 11, 2),
+        by=world.therapist,
+    )
+
+    manifest = _started(
+        client, world, run_tasks, _type="Observation,Condition", _since=since.isoformat()
+    )
+
+    assert [o["type"] for o in manifest["output"]] == ["Condition", "Observation"]
+    files = {o["type"]: _lines(client, o["url"]) for o in manifest["output"]}
+    assert [c["id"] for c in files["Condition"]] == [str(later.public_id)]
+    assert files["Observation"] == []
+    written = AuditEvent.objects.get(event_type="fhir.bulk_export_written")
+    assert written.details["participants"] == [str(world.participant.public_id)]
+
+
+@pytest.mark.parametrize(
+    ("query", "headers"),
+    [
+        ({"_type": "Practitioner"}, ASYNC),
+        ({"_type": ""}, ASYNC),
+        ({"_type": "Patient,Group"}, ASYNC),
+        ({"_since": "yesterday"}, ASYNC),
+        ({"_since": "2026-11-01T00:00:00"}, ASYNC),
+        ({"_since": "1800-01-01T00:00:00Z"}, ASYNC),
+        ({"_since": ["2026-11-01T00:00:00Z", "2026-11-02T00:00:00Z"]}, ASYNC),
+        ({"_outputFormat": "text/csv"}, ASYNC),
+        ({"_elements": "id"}, ASYNC),
+        ({"patient": "x"}, ASYNC),
+        ({}, {}),
+        ({}, {"HTTP_PREFER": "return=minimal"}),
+    ],
+)
+def test_bad_parameters_are_a_400_that_writes_nothing(world, signed_in, query, headers):
+    client = signed_in(world.users["director"])
+    events = AuditEvent.objects.count()
+
+    response = client.get(f"/fhir/R4/Group/{world.program.public_id}/$export", query, **headers)
+
+    assert response.status_code == 400
+    outcome = json.loads(response.content)
+    resources.MODELS["OperationOutcome"].model_validate(outcome)
+    assert outcome["issue"][0]["diagnostics"]
+    assert not BulkExport.objects.exists()
+    assert AuditEvent.objects.count() == events
+
+
+NOT_DIRECTORS = (
+    "supervisor",
+    "therapist",
+    "counsellor",
+    "prescriber",
+    "nurse",
+    "casemanager",
+    "peer",
+    "intake",
+    "outsider",
+    "frontdesk",
+    "billing",
+    "auditor",
+    "participant_user",
+    "support",
+)
+
+
+@pytest.mark.parametrize("persona", NOT_DIRECTORS)
+def test_other_roles_are_refused_as_if_the_group_did_not_exist(world, signed_in, persona):
+    client = signed_in(world.users[persona])
+    unknown = client.get(f"/fhir/R4/Group/{uuid4()}/$export", **ASYNC)
+
+    refused = _kick_off(client, world.program)
+
+    assert refused.status_code == unknown.status_code == 404
+    assert refused.content == unknown.content
+    assert not BulkExport.objects.exists()
+    event = AuditEvent.objects.get(event_type="fhir.bulk_export_started")
+    assert event.outcome == Outcome.REFUSED
+    assert client.get(f"/fhir/R4/Group/{world.program.public_id}").status_code == 404
+
+
+def test_another_organizations_group_answers_as_an_unknown_one(world, signed_in):
+    client = signed_in(world.users["director"])
+    elsewhere = world.other_org_participant.episodes.get().program
+
+    refused = _kick_off(client, elsewhere)
+    unknown = client.get(f"/fhir/R4/Group/{uuid4()}/$export", **ASYNC)
+
+    assert refused.status_code == 404 and refused.content == unknown.content
+    assert (
+        client.get(f"/fhir/R4/Group/{elsewhere.public_id}").content
+        == client.get(f"/fhir/R4/Group/{uuid4()}").content
+    )
+    assert not BulkExport.objects.exists()
+
+
+def test_the_group_is_the_program_and_the_capability_statement_offers_its_export(world, signed_in):
+    client = signed_in(world.users["director"])
+
+    group = Group.model_validate(
+        json.loads(client.get(f"/fhir/R4/Group/{world.program.public_id}").content)
+    )
+
+    assert group.name == world.program.name and group.actual is True
+    assert not group.member
+    served = {
+        r["type"]: r
+        for r in json.loads(client.get("/fhir/R4/metadata").content)["rest"][0]["resource"]
+    }
+    assert served["Group"]["operation"] == [
+        {"name": "export", "definition": resources.GROUP_EXPORT}
+    ]
+
+
+def test_only_the_person_who_started_it_reads_its_status_and_files(world, signed_in, run_tasks):
+    director = world.users["director"]
+    manifest = _started(signed_in(director), world, run_tasks)
+    export = BulkExport.objects.get()
+    colleague = make_user("second_director")
+    Membership.objects.create(user=colleague, organization=world.org, role=Role.DIRECTOR)
+    client = signed_in(colleague)
+
+    assert client.get(f"/fhir/R4/bulk-status/{export.public_id}").status_code == 404
+    assert client.delete(f"/fhir/R4/bulk-status/{export.public_id}").status_code == 404
+    for output in manifest["output"]:
+        assert client.get(_path(output["url"])).status_code == 404
+    assert not AuditEvent.objects.filter(event_type="fhir.bulk_file_downloaded").exists()
+
+
+def test_cancelling_stops_the_work_and_drops_the_files(world, signed_in, run_tasks):
+    client = signed_in(world.users["director"])
+    status_path = _path(_kick_off(client, world.program)["Content-Location"])
+
+    cancelled = client.delete(status_path)
+    run_tasks()
+
+    assert cancelled.status_code == 202
+    assert client.get(status_path).status_code == 404
+    assert not BulkExportFile.objects.exists()
+    assert BulkExport.objects.get().status == BulkExport.Status.CANCELLED
+    assert AuditEvent.objects.filter(event_type="fhir.bulk_export_cancelled").count() == 1
+    assert not AuditEvent.objects.filter(event_type="fhir.bulk_export_written").exists()
+
+
+def test_files_are_dropped_after_the_retention_period(world, signed_in, run_tasks, settings):
+    settings.TANDEM_FHIR_EXPORT_HOURS = 24
+    client = signed_in(world.users["director"])
+    manifest = _started(client, world, run_tasks)
+    export = BulkExport.objects.get()
+    assert export.finished_at is not None
+
+    assert bulk.expire_exports(export.finished_at + timedelta(hours=23, minutes=59)) == 0
+    assert client.get(_path(manifest["output"][0]["url"])).status_code == 200
+    drop_expired_exports.call((export.finished_at + timedelta(hours=24)).isoformat())
+
+    assert not BulkExportFile.objects.exists()
+    assert BulkExport.objects.get().status == BulkExport.Status.EXPIRED
+    assert client.get(f"/fhir/R4/bulk-status/{export.public_id}").status_code == 404
+    assert client.get(_path(manifest["output"][0]["url"])).status_code == 404
