@@ -1,7 +1,8 @@
 """The Bulk Data endpoints: the Group read, `Group/{id}/$export`, the export's status address
 and its files (docs/fhir.md, "Bulk export").
 
-Signed in as the rest of the FHIR API. A Group that is unknown and one the person may not
+Signed in as the rest of the FHIR API, an account that is not staff's refused by its kind
+(403, audited) before anything is looked up. A Group that is unknown and one the person may not
 export answer alike, 404 with the same OperationOutcome; an export's status and files answer
 only the person who started it, and 404 to anyone else.
 """
@@ -16,9 +17,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Program
+from audit.models import Action, Outcome
+from audit.services import record_event
 from fhirapi import bulk, resources
 from fhirapi.models import BulkExport, BulkExportFile
-from fhirapi.views import _answer, _outcome, fhir_read
+from fhirapi.views import STAFF_ONLY, _answer, _outcome, fhir_read
+from participants.access import Scope, uses_staff_pages
+from participants.audit_events import access_event_type
 from tandem.errors import AccessDenied, InvalidInput
 
 NO_EXPORT = "No export with that id is available to you."
@@ -129,6 +134,17 @@ def bulk_status(request: HttpRequest, export_id: str) -> HttpResponse:
     cancels it and drops its files (202)."""
     if not request.user.is_authenticated:
         return _outcome(401, "login", "Sign in first.")
+    if not uses_staff_pages(request.user):
+        # Refused by its kind, as `fhir_read` refuses one on every other FHIR address.
+        record_event(
+            actor=request.user,
+            event_type="fhir.bulk_export_cancelled"
+            if request.method == "DELETE"
+            else access_event_type(Action.VIEW, Scope.DEMOGRAPHICS),
+            outcome=Outcome.REFUSED,
+            details={"api": True, "fhir": "bulk-status", "why": "staff API"},
+        )
+        return _outcome(403, "forbidden", STAFF_ONLY)
     export = _own_export(request, export_id)
     if export is None:
         return _outcome(404, "not-found", NO_EXPORT)

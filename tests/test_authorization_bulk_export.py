@@ -2,8 +2,9 @@
 
 They carry a program's or an export's id, not a participant's, so the participant matrix
 does not reach them. Only a director of the program starts an export or reads its Group; an
-export's status and files answer only the director who started it. Everyone else gets the
-404 an unknown id gets, and every method an address does not serve is a 405 showing nothing.
+export's status and files answer only the director who started it. An account that is not
+staff's is refused by its kind (403, as on every FHIR address); other staff get the 404 an
+unknown id gets, and every method an address does not serve is a 405 showing nothing.
 """
 
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from django.urls import reverse
 from audit.models import AuditEvent, Outcome
 from conftest import run_queued_tasks
 from fhirapi.models import BulkExport, BulkExportFile
-from tests.authz import ALL_PERSONAS, HTTP_METHODS
+from tests.authz import ALL_PERSONAS, HTTP_METHODS, NOT_STAFF
 
 ASYNC = {"HTTP_PREFER": "respond-async"}
 DIRECTOR = frozenset({"director"})
@@ -70,7 +71,8 @@ def test_each_address_admits_the_director_alone(world, signed_in, finished, name
     if persona in address.allowed:
         assert response.status_code == address.status, response.content
     else:
-        assert response.status_code == 404, (name, persona, response.status_code)
+        refused = 403 if persona in NOT_STAFF else 404
+        assert response.status_code == refused, (name, persona, response.status_code)
         assert b"Patient" not in response.content
         new = AuditEvent.objects.order_by("id")[events:]
         assert all(e.outcome == Outcome.REFUSED for e in new)
@@ -88,7 +90,7 @@ def test_only_the_director_who_started_it_cancels_it(world, signed_in, finished,
         assert response.status_code == 202
         assert finished.status == BulkExport.Status.CANCELLED
     else:
-        assert response.status_code == 404
+        assert response.status_code == (403 if persona in NOT_STAFF else 404)
         assert finished.status == BulkExport.Status.DONE
 
 

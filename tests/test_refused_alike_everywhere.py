@@ -24,8 +24,11 @@ from uuid import UUID
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from conftest import build_world, shared_transaction
+from fhirapi import bulk
+from fhirapi.models import BulkExport
 from tandem.api import api
 from tests.authz import share_with_support
 from tests.bad_input import states
@@ -168,7 +171,28 @@ REAL_BY_ADDRESS: dict[tuple[str, str], Callable[[Bench], object]] = {
     ("fhir:observation", "resource_id"): lambda b: b.administration.public_id,
     ("fhir:medication_statement", "resource_id"): _med,
     ("fhir:consent", "resource_id"): _consent,
+    ("fhir:group", "group_id"): lambda b: b.program.public_id,
+    ("fhir:group_export", "group_id"): lambda b: b.program.public_id,
+    ("fhir:bulk_status", "export_id"): lambda b: _bulk_export(b).public_id,
+    ("fhir:bulk_file", "file_id"): lambda b: _bulk_export(b).files.all()[0].public_id,
 }
+
+
+def _bulk_export(b: Bench) -> BulkExport:
+    """The director's finished bulk export of the bench's program (one, made on first ask)."""
+    found = BulkExport.objects.filter(program=b.program).first()
+    if found is not None:
+        return found
+    export = bulk.start_export(
+        by=b.users["director"],
+        program=b.program,
+        types=["Patient"],
+        since=None,
+        request_url="http://testserver/fhir/R4/Group/x/$export",
+        now=timezone.now(),
+    )
+    bulk.write_export(export.pk, now=timezone.now())
+    return export
 
 
 def _discharged_participant(b: Bench) -> object:

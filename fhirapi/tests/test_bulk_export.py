@@ -170,8 +170,6 @@ NOT_DIRECTORS = (
     "frontdesk",
     "billing",
     "auditor",
-    "participant_user",
-    "support",
 )
 
 
@@ -188,6 +186,22 @@ def test_other_roles_are_refused_as_if_the_group_did_not_exist(world, signed_in,
     event = AuditEvent.objects.get(event_type="fhir.bulk_export_started")
     assert event.outcome == Outcome.REFUSED
     assert client.get(f"/fhir/R4/Group/{world.program.public_id}").status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["participant_user", "support"])
+def test_accounts_that_are_not_staff_are_refused_by_their_kind(world, signed_in, persona):
+    client = signed_in(world.users[persona])
+
+    refused = _kick_off(client, world.program)
+    unknown = client.get(f"/fhir/R4/Group/{uuid4()}/$export", **ASYNC)
+    status = client.get(f"/fhir/R4/bulk-status/{uuid4()}")
+
+    assert refused.status_code == unknown.status_code == status.status_code == 403
+    assert refused.content == unknown.content == status.content
+    assert not BulkExport.objects.exists()
+    assert not AuditEvent.objects.filter(event_type="fhir.bulk_export_started").exists()
+    events = AuditEvent.objects.filter(actor=world.users[persona])
+    assert [e.outcome for e in events] == [Outcome.REFUSED] * 3
 
 
 def test_another_organizations_group_answers_as_an_unknown_one(world, signed_in):
