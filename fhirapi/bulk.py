@@ -195,10 +195,12 @@ def write_export(export_id: int, *, now: datetime) -> None:
     written: set[int] = set()
     for done, kind in enumerate(export.types, start=1):
         if not _still_wanted(export):
+            export.files.all().delete()
             return
         people = {p.pk: p for p in everyone if p.pk in allowed[SCOPES[kind]]}
         lines = _rows(kind, people, export.since, today)
-        subjects = sorted({_subject_pk(line, people) for line in lines})
+        pks = {str(p.public_id): pk for pk, p in people.items()}
+        subjects = sorted({pks[_subject(line)] for line in lines})
         with transaction.atomic():
             BulkExportFile.objects.create(
                 export=export,
@@ -226,18 +228,26 @@ def write_export(export_id: int, *, now: datetime) -> None:
         )
 
 
-def _subject_pk(resource: dict[str, Any], people: dict[int, Participant]) -> int:
-    """The participant a resource is about, by pk (the Patient itself, or its reference)."""
+def _subject(resource: dict[str, Any]) -> str:
+    """The public id of the participant a resource is about (the Patient, or its reference)."""
     if resource["resourceType"] == "Patient":
-        public_id = resource["id"]
-    else:
-        reference = resource.get("subject") or resource["patient"]
-        public_id = reference["reference"].removeprefix("Patient/")
-    return next(pk for pk, p in people.items() if str(p.public_id) == public_id)
+        return str(resource["id"])
+    reference = resource.get("subject") or resource["patient"]
+    return str(reference["reference"]).removeprefix("Patient/")
 
 
 def _fail(export: BulkExport, message: str) -> None:
-    BulkExport.objects.filter(pk=export.pk).update(status=BulkExport.Status.FAILED, message=message)
+    mark_failed(export.pk, message)
+
+
+def mark_failed(export_id: int, message: str) -> None:
+    """End a running export as failed (its status address then answers 500) and drop what
+    it wrote; the message carries no participant's data."""
+    with transaction.atomic():
+        BulkExport.objects.filter(pk=export_id, status=BulkExport.Status.RUNNING).update(
+            status=BulkExport.Status.FAILED, message=message
+        )
+        BulkExportFile.objects.filter(export_id=export_id).delete()
 
 
 def downloaded(export_file: BulkExportFile, *, by: Any) -> None:

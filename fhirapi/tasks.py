@@ -10,8 +10,13 @@ from tandem.tasks import again_tomorrow
 
 @task()
 def run_bulk_export(export_id: int) -> None:
-    """Write an export's files; progress and the outcome are kept on its record."""
-    bulk.write_export(export_id, now=timezone.now())
+    """Write an export's files; progress and the outcome are kept on its record, a failure
+    too (its error stays in the queue's table and the worker's log, which carry ids only)."""
+    try:
+        bulk.write_export(export_id, now=timezone.now())
+    except Exception:
+        bulk.mark_failed(export_id, "The export could not be written. Please start it again.")
+        raise
 
 
 @task()

@@ -282,3 +282,19 @@ def test_files_are_dropped_after_the_retention_period(world, signed_in, run_task
     assert BulkExport.objects.get().status == BulkExport.Status.EXPIRED
     assert client.get(f"/fhir/R4/bulk-status/{export.public_id}").status_code == 404
     assert client.get(_path(manifest["output"][0]["url"])).status_code == 404
+
+
+def test_an_export_whose_director_lost_the_role_fails_and_writes_nothing(
+    world, signed_in, run_tasks
+):
+    director = world.users["director"]
+    client = signed_in(director)
+    status_path = _path(_kick_off(client, world.program)["Content-Location"])
+    Membership.objects.filter(user=director).update(role=Role.SUPERVISOR)
+
+    run_tasks()
+
+    assert BulkExport.objects.get().status == BulkExport.Status.FAILED
+    assert not BulkExportFile.objects.exists()
+    assert not AuditEvent.objects.filter(event_type="fhir.bulk_export_written").exists()
+    assert client.get(status_path).status_code == 404
