@@ -298,3 +298,17 @@ def test_an_export_whose_director_lost_the_role_fails_and_writes_nothing(
     assert not BulkExportFile.objects.exists()
     assert not AuditEvent.objects.filter(event_type="fhir.bulk_export_written").exists()
     assert client.get(status_path).status_code == 404
+
+
+def test_a_failed_export_answers_500_with_an_operation_outcome(world, signed_in):
+    client = signed_in(world.users["director"])
+    status_path = _path(_kick_off(client, world.program)["Content-Location"])
+    BulkExport.objects.update(status=BulkExport.Status.RUNNING)
+
+    bulk.mark_failed(BulkExport.objects.get().pk, "The export could not be written.")
+    response = client.get(status_path)
+
+    assert response.status_code == 500
+    outcome = json.loads(response.content)
+    resources.MODELS["OperationOutcome"].model_validate(outcome)
+    assert outcome["issue"][0]["diagnostics"] == "The export could not be written."
