@@ -105,7 +105,7 @@ def start_export(
         record_event(
             actor=by,
             event_type="fhir.bulk_export_started",
-            role=decision.role,
+            decision=decision,
             organization=program.organization,
             record=export,
             details={
