@@ -20,8 +20,8 @@ from assessments.models import Administration, Mode
 from audit.models import Action
 from monitoring.models import Alert
 from monitoring.selectors import who_was_alerted
-from participants.access import Scope, authorize, decide, own_record, uses_portal
-from participants.decorators import no_record_yet, not_found, participant_page
+from participants.access import Scope, authorize, decide, uses_portal
+from participants.decorators import not_found, participant_page, portal_page
 from participants.http import StaffRequest
 from participants.language import answered_in, code_for
 from participants.models import Participant
@@ -324,14 +324,10 @@ def entered_in_error(
 
 @serves("GET", "POST")
 @login_required
-def mine(request: SignedInRequest, code: str) -> HttpResponse:
+@portal_page
+def mine(request: SignedInRequest, participant: Participant, code: str) -> HttpResponse:
     """A participant answers a questionnaire on their own account (their portal); the form
     shown, first or sent back with its errors, is audited as a view of their record."""
-    if not uses_portal(request.user):
-        return redirect("home")
-    participant = own_record(request.user)
-    if participant is None:
-        return no_record_yet(request)
     instrument = selectors.definition(code)
     if instrument is None or not services.can_self_report(instrument):
         return _unavailable(request, gettext("This questionnaire is not available."))

@@ -23,8 +23,8 @@ from links.models import SingleUseLink
 from links.registry import TARGETS, LinkTarget
 from links.services import LinkUnavailable, LinkVisit
 from medications.selectors import taken_on
-from participants.access import Scope, authorize, own_record, uses_portal
-from participants.decorators import no_record_yet
+from participants.access import Scope, authorize
+from participants.decorators import portal_page
 from participants.models import Participant
 from safety.display import own_crisis_page
 from tandem.errors import AccessDenied, TandemError
@@ -61,13 +61,9 @@ def _send(request: HttpRequest, participant: Participant, form: CheckInForm, **k
 
 @serves("GET", "POST")
 @login_required
-def mine(request: SignedInRequest) -> HttpResponse:
+@portal_page
+def mine(request: SignedInRequest, participant: Participant) -> HttpResponse:
     """Today's check-in on the participant's own account."""
-    if not uses_portal(request.user):
-        return redirect("home")
-    participant = own_record(request.user)
-    if participant is None:
-        return no_record_yet(request)
     form = _form(participant, request.POST if request.method == "POST" else None)
     status = 200
     try:

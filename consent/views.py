@@ -36,14 +36,13 @@ from participants.access import (
     authorize,
     decide,
     may,
-    own_record,
     require_with_capability,
-    uses_portal,
 )
-from participants.decorators import no_record_yet, not_found, participant_page
+from participants.decorators import not_found, participant_page, portal_page
 from participants.export import REDISCLOSURE_NOTICE, RecordEncoder, export_record, printable_record
 from participants.history import history_csv
 from participants.http import StaffRequest
+from participants.models import Participant
 from participants.selectors import current_episode, program_today, program_zone
 from participants.views import chart_context
 from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput
@@ -191,14 +190,10 @@ def _accounting(participant, episode) -> dict:
 
 @serves("GET")
 @login_required
-def mine(request: SignedInRequest) -> HttpResponse:
+@portal_page
+def mine(request: SignedInRequest, participant: Participant) -> HttpResponse:
     """The participant's own accounting of disclosures: every copy of their record given out
     over the last 3 years, to whom, when, what and under which consent."""
-    if not uses_portal(request.user):
-        return redirect("home")
-    participant = own_record(request.user)
-    if participant is None:
-        return no_record_yet(request)
     try:
         authorize(
             request.user,

@@ -24,12 +24,10 @@ from participants.access import (
     may,
     may_open,
     organizations_of,
-    own_record,
-    uses_portal,
 )
-from participants.decorators import no_record_yet, not_found, participant_page
+from participants.decorators import not_found, participant_page, portal_page
 from participants.http import StaffRequest
-from participants.models import IN_CARE_STATUSES
+from participants.models import IN_CARE_STATUSES, Participant
 from participants.selectors import current_episode
 from participants.views import chart_context
 from tandem.errors import TandemError
@@ -246,13 +244,9 @@ def call(request: StaffRequest, participant, follow_up_id) -> HttpResponse:
 
 @serves("GET")
 @login_required
-def my_discharge(request: SignedInRequest) -> HttpResponse:
+@portal_page
+def my_discharge(request: SignedInRequest, participant: Participant) -> HttpResponse:
     """The participant's own signed discharge summary and aftercare plan, on the portal."""
-    if not uses_portal(request.user):
-        return redirect("home")
-    participant = own_record(request.user)
-    if participant is None:
-        return no_record_yet(request)
     record = selectors.latest_discharge(participant)
     signed = None
     if record is not None:

@@ -7,7 +7,7 @@ from typing import cast
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 
 from accounts.http import SignedInRequest
@@ -21,8 +21,10 @@ from participants.access import (
     beyond_reach,
     decide,
     organizations_of,
+    own_record,
     refusal_message,
     scopes_reached_by_role,
+    uses_portal,
     uses_staff_pages,
 )
 from participants.audit_events import access_event_type
@@ -63,6 +65,30 @@ def no_record_yet(request: HttpRequest) -> HttpResponse:
         gettext("Your account is not linked to a record yet. Ask your care team."),
         status=404,
     )
+
+
+def own_portal_record(request: HttpRequest) -> Participant | HttpResponse:
+    """The record a portal page is about, the signed-in participant's own, or the answer
+    given instead: any other kind of account goes home, and an account with no record yet is
+    told so."""
+    if not uses_portal(request.user):
+        return redirect("home")
+    participant = own_record(request.user)
+    return no_record_yet(request) if participant is None else participant
+
+
+def portal_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A participant's own portal page, called with their record (`own_portal_record`)
+    after the request; the view still asks the policy and audits what it shows."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        found = own_portal_record(request)
+        if isinstance(found, HttpResponse):
+            return found
+        return view(request, found, *args, **kwargs)
+
+    return wrapper
 
 
 def refused(request: HttpRequest, participant: Participant, exc: AccessDenied) -> HttpResponse:

@@ -24,10 +24,8 @@ from participants.access import (
     may,
     may_open,
     organizations_of,
-    own_record,
-    uses_portal,
 )
-from participants.decorators import no_record_yet, not_found, participant_page
+from participants.decorators import not_found, participant_page, portal_page
 from participants.home import shows
 from participants.http import StaffRequest
 from participants.models import Participant
@@ -681,13 +679,9 @@ def _plan_read(participant: Participant, plan_id) -> TreatmentPlan | None:
 
 @serves("GET", "POST")
 @login_required
-def mine(request: SignedInRequest) -> HttpResponse:
+@portal_page
+def mine(request: SignedInRequest, participant: Participant) -> HttpResponse:
     """The participant's plan in force, in their words, and their acknowledgement of it."""
-    if not uses_portal(request.user):
-        return redirect("home")
-    participant = own_record(request.user)
-    if participant is None:
-        return no_record_yet(request)
     plan = selectors.plan_in_force(participant)
     if request.method == "POST":
         form = forms.AcknowledgeForm({**request.POST.dict(), "via": "portal"})

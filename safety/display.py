@@ -14,15 +14,15 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext
 
 from accounts.http import SignedInRequest
 from audit.models import Action
 from monitoring.crisis import CRISIS_LINES
-from participants.access import Scope, authorize, own_record, uses_portal
-from participants.decorators import no_record_yet
+from participants.access import Scope, authorize
+from participants.decorators import own_portal_record
 from participants.models import Participant
 from safety.selectors import confirmed_plan
 from tandem.errors import AccessDenied
@@ -58,11 +58,9 @@ def own_crisis_page(
     """The crisis page after a participant's own critical answer, shown to that participant
     only (`answer_of` finds the answer among theirs, or None when it is not a critical one)
     and audited as a clinical read of the answer each time it is shown."""
-    if not uses_portal(request.user):
-        return redirect("home")
-    participant = own_record(request.user)
-    if participant is None:
-        return no_record_yet(request)
+    participant = own_portal_record(request)
+    if isinstance(participant, HttpResponse):
+        return participant
     answer = answer_of(participant)
     if answer is None:
         return error_page(

@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 
 from accounts.http import SignedInRequest
 from audit.models import Action
-from participants.access import Scope, authorize, decide, own_record, uses_portal
-from participants.decorators import no_record_yet, participant_page
+from participants.access import Scope, authorize, decide
+from participants.decorators import participant_page, portal_page
 from participants.http import StaffRequest
+from participants.models import Participant
 from participants.selectors import current_episode
 from participants.views import chart_context
 from safety import display, selectors, services
@@ -126,13 +127,9 @@ def confirm(request: StaffRequest, participant) -> HttpResponse:
 
 @serves("GET")
 @login_required
-def mine(request: SignedInRequest) -> HttpResponse:
+@portal_page
+def mine(request: SignedInRequest, participant: Participant) -> HttpResponse:
     """The participant's own confirmed safety plan, with the crisis lines."""
-    if not uses_portal(request.user):
-        return redirect("home")
-    participant = own_record(request.user)
-    if participant is None:
-        return no_record_yet(request)
     try:
         authorize(
             request.user,
