@@ -99,6 +99,9 @@ def test_referral_intake_phq9_alert_diagnoses_level_of_care_admission(page):
     page.get_by_role("button", name="Show recommendation").click()
     page.get_by_text("Tandem default rules — not the ASAM Criteria decision rules").first.wait_for()
     page.get_by_text(re.compile("Recommended:")).first.wait_for()
+    # Decided before the admission it is for: the admission reads the decision in effect
+    # on its own date.
+    page.get_by_label("Decided on").fill("2026-11-20")
     page.get_by_label("Level of care chosen").select_option("2.1")
     page.get_by_label("The steps asked for above are done").check()
     page.get_by_role("button", name="Record decision").click()
