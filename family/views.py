@@ -20,6 +20,7 @@ from participants.http import StaffRequest
 from participants.models import Participant
 from participants.selectors import program_today
 from participants.views import chart_context
+from signin.views import link_shown
 from tandem.errors import InvalidInput
 
 
@@ -146,16 +147,4 @@ def invite(request: StaffRequest, participant, person_id) -> HttpResponse:
     except InvalidInput as exc:
         messages.error(request, exc.message)
         return redirect("family:tab", participant_id=participant.public_id)
-    response = render(
-        request,
-        "accounts/invitation_made.html",
-        {
-            "account": issued.invitation.user,
-            "url": request.build_absolute_uri(issued.path),
-            "expires_at": issued.invitation.expires_at,
-            "first": False,
-            "back_url": reverse("family:tab", args=[participant.public_id]),
-        },
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return link_shown(request, issued, back_url=reverse("family:tab", args=[participant.public_id]))

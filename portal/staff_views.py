@@ -14,6 +14,7 @@ from participants.http import StaffRequest
 from participants.views import chart_context
 from portal import services
 from signin.invitations import open_invitation
+from signin.views import link_shown
 from tandem.errors import InvalidInput
 
 
@@ -64,20 +65,9 @@ def invite(request: StaffRequest, participant) -> HttpResponse:
             return redirect("portal:access", participant_id=participant.public_id)
         form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         return _render(request, participant, form, status=400)
-    account = issued.invitation.user
-    response = render(
-        request,
-        "accounts/invitation_made.html",
-        {
-            "account": account,
-            "url": request.build_absolute_uri(issued.path),
-            "expires_at": issued.invitation.expires_at,
-            "first": False,
-            "back_url": reverse("portal:access", args=[participant.public_id]),
-        },
+    return link_shown(
+        request, issued, back_url=reverse("portal:access", args=[participant.public_id])
     )
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @participant_page(Scope.DEMOGRAPHICS, methods=("POST",))

@@ -13,8 +13,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.http import SignedInRequest
 from accounts.models import Membership, Organization, User
 from participants.access import organizations_with
-from signin import invitations, services, staff
+from signin import services, staff
 from signin.forms import RolesForm, StaffMemberForm
+from signin.views import link_shown
 from tandem.errors import AccessDenied, InvalidInput
 from tandem.methods import serves
 from tandem.views import error_page
@@ -76,26 +77,6 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     return _page(request, orgs)
 
 
-def _link_shown(
-    request: HttpRequest, account: User, issued: invitations.IssuedInvitation, *, first: bool
-) -> HttpResponse:
-    """The sign-in link, shown this once to the director who made it: it is kept nowhere
-    but in the e-mail, when the account has an address."""
-    response = render(
-        request,
-        "accounts/invitation_made.html",
-        {
-            "account": account,
-            "url": request.build_absolute_uri(issued.path),
-            "expires_at": issued.invitation.expires_at,
-            "first": first,
-            "back_url": reverse("accounts:staff"),
-        },
-    )
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 @serves("POST")
 @login_required
 def staff_add(request: SignedInRequest) -> HttpResponse:
@@ -114,7 +95,7 @@ def staff_add(request: SignedInRequest) -> HttpResponse:
         except AccessDenied:
             return _refuse(request)
         else:
-            return _link_shown(request, issued.invitation.user, issued, first=True)
+            return link_shown(request, issued, back_url=reverse("accounts:staff"), first=True)
     return _page(request, orgs, form, status=400)
 
 
@@ -186,7 +167,7 @@ def staff_invite(request: SignedInRequest, user_id: int) -> HttpResponse:
         return redirect("accounts:staff")
     except AccessDenied:
         return _refuse(request)
-    return _link_shown(request, account, issued, first=False)
+    return link_shown(request, issued, back_url=reverse("accounts:staff"))
 
 
 @require_POST

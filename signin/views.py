@@ -31,6 +31,31 @@ from tandem.views import error_page
 LANGUAGE_KEPT_FOR = 365 * 24 * 60 * 60
 
 
+def link_shown(
+    request: HttpRequest,
+    issued: invitations.IssuedInvitation,
+    *,
+    back_url: str,
+    first: bool = False,
+) -> HttpResponse:
+    """A new sign-in link, shown this once to the staff member who made it (a director, or a
+    participant's or support person's clinician): it is kept nowhere but in the e-mail, when
+    the account has an address, so the page is never cached."""
+    response = render(
+        request,
+        "accounts/invitation_made.html",
+        {
+            "account": issued.invitation.user,
+            "url": request.build_absolute_uri(issued.path),
+            "expires_at": issued.invitation.expires_at,
+            "first": first,
+            "back_url": back_url,
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def _next_url(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
