@@ -4,11 +4,14 @@ A program is a Group. Starting an export takes the program capability `fhir.bulk
 the work runs as a django-tasks task that decides each participant with the access policy
 for the scope of each type asked (the batch form, `decide_many`), maps them with the same
 functions and the same rows the reads and searches serve, and writes one NDJSON file per
-type. The files go to the person who started it alone and are dropped after
-`TANDEM_FHIR_EXPORT_HOURS`.
+type. What it leaves out of what was asked (participants the policy refuses, a record that
+could not be built) is said, as counts, in an OperationOutcome file the manifest lists under
+`error`. The files go to the person who started it alone and are dropped after
+`TANDEM_FHIR_EXPORT_HOURS`; an export whose work stopped moving for `STALLED_AFTER` is failed.
 """
 
 import json
+import logging
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -43,6 +46,17 @@ SCOPES: dict[str, Scope] = {
 OUTPUT_FORMATS = frozenset({NDJSON, "application/ndjson", "ndjson"})
 PARAMETERS = frozenset({"_type", "_since", "_outputFormat"})
 REFUSAL = "No Group with that id is available to you."
+# The type of the files listed under the manifest's `error`, kept beside the output files.
+ERRORS = "OperationOutcome"
+# An export whose work has not moved for this long is taken as dead (its worker was killed):
+# a step writes one type's file for one program (seconds, even for hundreds of participants),
+# and a queued export waits only behind the queue's other short tasks. Half an hour is far
+# beyond both, so a live export is never failed, and a client polling every few seconds learns
+# of a dead one within it rather than never.
+STALLED_AFTER = timedelta(minutes=30)
+STALLED = "The export stopped before it finished and will not go on. Please start it again."
+
+logger = logging.getLogger(__name__)
 
 
 def parse_types(values: list[str]) -> list[str]:
@@ -79,6 +93,39 @@ def may_export(user: Any, program: Program) -> bool:
     return capability_decision(user, CAPABILITY, program.organization_id).allowed
 
 
+def _alive(now: datetime) -> Q:
+    """Exports whose work moved less than `STALLED_AFTER` before `now` (the kick-off counts)."""
+    since = now - STALLED_AFTER
+    return Q(progressed_at__gt=since) | Q(progressed_at__isnull=True, transaction_time__gt=since)
+
+
+def has_stalled(export: BulkExport, now: datetime) -> bool:
+    """Whether an export still marked queued or running has not moved for `STALLED_AFTER`:
+    its status address answers it as failed, whether or not the sweep has marked it yet."""
+    moved = export.progressed_at or export.transaction_time
+    return export.is_running() and moved <= now - STALLED_AFTER
+
+
+def fail_stalled(now: datetime) -> int:
+    """Mark every export that stopped moving as failed and drop what it wrote. Each write of a
+    live run moves it under the same condition, so a run and this sweep never both win:
+    PostgreSQL re-checks the condition on the row a running step has just updated."""
+    running = Q(status__in=(BulkExport.Status.QUEUED, BulkExport.Status.RUNNING))
+    dead = list(
+        BulkExport.objects.filter(running).exclude(_alive(now)).values_list("pk", flat=True)
+    )
+    with transaction.atomic():
+        failed = (
+            BulkExport.objects.filter(running, pk__in=dead)
+            .exclude(_alive(now))
+            .update(status=BulkExport.Status.FAILED, message=STALLED, finished_at=now)
+        )
+        BulkExportFile.objects.filter(
+            export__in=dead, export__status=BulkExport.Status.FAILED
+        ).delete()
+    return failed
+
+
 def start_export(
     *,
     by: Any,
@@ -101,6 +148,7 @@ def start_export(
             types=types,
             since=since,
             transaction_time=now,
+            progressed_at=now,
         )
         record_event(
             actor=by,
@@ -139,12 +187,12 @@ def _changed_since(rows: QuerySet[Any], since: datetime | None) -> QuerySet[Any]
 
 def _rows(
     kind: str, people: dict[int, Participant], since: datetime | None, today: date
-) -> list[dict[str, Any]]:
+) -> tuple[list[dict[str, Any]], int]:
     """The resources of one type for these participants: the rows each search serves,
-    mapped by the functions the reads use."""
+    mapped by the functions the reads use; and how many rows could not be built, left out."""
     if kind == "Patient":
         chosen = [p for p in people.values() if since is None or p.modified_at > since]
-        return [resources.patient(p) for p in chosen]
+        return _built(kind, chosen, resources.patient)
     mapping: dict[str, tuple[QuerySet[Any], Callable[[Any], dict[str, Any]]]] = {
         "EpisodeOfCare": (_changed_since(_episodes(), since), resources.episode_of_care),
         "Condition": (_changed_since(_diagnoses(), since), resources.condition),
@@ -164,19 +212,77 @@ def _rows(
     found = list(rows.filter(participant__in=list(people)).order_by("participant_id", "pk"))
     for row in found:
         row.participant = people[row.participant_id]
-    return [mapped(row) for row in found]
+    return _built(kind, found, mapped)
 
 
-def _still_wanted(export: BulkExport) -> bool:
-    return BulkExport.objects.filter(pk=export.pk, status=BulkExport.Status.RUNNING).exists()
+def _built(
+    kind: str, rows: list[Any], mapped: Callable[[Any], dict[str, Any]]
+) -> tuple[list[dict[str, Any]], int]:
+    """Map each row; one the mapping refuses (a value its FHIR model rejects) is left out and
+    counted, the rest still go. The log names the row's key and the error's kind only: a
+    model's message may quote the value."""
+    lines, failed = [], 0
+    for row in rows:
+        try:
+            lines.append(mapped(row))
+        except Exception as error:
+            failed += 1
+            logger.warning(
+                "A %s could not be built for a bulk export (row %s): %s",
+                kind,
+                row.pk,
+                type(error).__name__,
+            )
+    return lines, failed
 
 
-def write_export(export_id: int, *, now: datetime) -> None:
-    """Do the export's work: decide everyone, write a file per type, mark progress on the
-    record, and name in one event every participant whose data went into the files."""
-    claimed = BulkExport.objects.filter(pk=export_id, status=BulkExport.Status.QUEUED).update(
-        status=BulkExport.Status.RUNNING
+def _issue(severity: str, code: str, text: str) -> str:
+    outcome = resources.validated(
+        {
+            "resourceType": ERRORS,
+            "issue": [{"severity": severity, "code": code, "diagnostics": text}],
+        }
     )
+    return json.dumps(outcome, separators=(",", ":")) + "\n"
+
+
+def _left_out(kind: str, refused: int, failed: int) -> list[str]:
+    """The OperationOutcome lines saying what one type's file leaves out: counts and why,
+    never who (a participant's id would say whom the policy refuses)."""
+    lines = []
+    if refused:
+        people = "participant" if refused == 1 else "participants"
+        lines.append(
+            _issue(
+                "warning",
+                "suppressed",
+                f"{kind}: {refused} {people} of this Group left out: the access policy does not "
+                f"allow you to export their {SCOPES[kind]} records.",
+            )
+        )
+    if failed:
+        records = "record was left out: it" if failed == 1 else "records were left out: they"
+        lines.append(
+            _issue(
+                "error",
+                "processing",
+                f"{kind}: {failed} {records} could not be built as FHIR.",
+            )
+        )
+    return lines
+
+
+def write_export(export_id: int, *, clock: Callable[[], datetime]) -> None:
+    """Do the export's work: decide everyone, write a file per type (and one saying what was
+    left out), and name in one event every participant whose data went into the files.
+
+    Each file is written with the record's progress, and only while the export is still
+    running and alive (`_alive`, as of `clock()`): a cancelled export, or one failed as dead
+    meanwhile, stops and drops what it wrote."""
+    now = clock()
+    claimed = BulkExport.objects.filter(
+        _alive(now), pk=export_id, status=BulkExport.Status.QUEUED
+    ).update(status=BulkExport.Status.RUNNING, progressed_at=now)
     if not claimed:
         return
     export = BulkExport.objects.select_related("program__organization", "requested_by").get(
@@ -193,15 +299,16 @@ def write_export(export_id: int, *, now: datetime) -> None:
         allowed[scope] = {pk for pk, decision in decisions.items() if decision.allowed}
     today = program.today(now)
     written: set[int] = set()
+    left_out: list[str] = []
     for done, kind in enumerate(export.types, start=1):
-        if not _still_wanted(export):
-            export.files.all().delete()
-            return
         people = {p.pk: p for p in everyone if p.pk in allowed[SCOPES[kind]]}
-        lines = _rows(kind, people, export.since, today)
+        lines, failed = _rows(kind, people, export.since, today)
+        left_out += _left_out(kind, len(everyone) - len(people), failed)
         pks = {str(p.public_id): pk for pk, p in people.items()}
         subjects = sorted({pks[_subject(line)] for line in lines})
         with transaction.atomic():
+            if not _moved(export, clock(), progress=done / len(export.types)):
+                break
             BulkExportFile.objects.create(
                 export=export,
                 resource_type=kind,
@@ -209,23 +316,58 @@ def write_export(export_id: int, *, now: datetime) -> None:
                 count=len(lines),
                 participants=subjects,
             )
-            BulkExport.objects.filter(pk=export.pk).update(progress=done / len(export.types))
         written.update(subjects)
-    with transaction.atomic():
-        finished = BulkExport.objects.filter(pk=export.pk, status=BulkExport.Status.RUNNING).update(
-            status=BulkExport.Status.DONE, progress=1.0, finished_at=now
-        )
-        if not finished:
-            export.files.all().delete()
+    else:
+        if _finish(export, user, clock(), left_out, [p for p in everyone if p.pk in written]):
             return
+    BulkExportFile.objects.filter(export=export).delete()
+
+
+def _moved(export: BulkExport, now: datetime, *, progress: float) -> bool:
+    """Record a step's progress if the export is still running and alive; False stops it."""
+    return bool(
+        BulkExport.objects.filter(
+            _alive(now), pk=export.pk, status=BulkExport.Status.RUNNING
+        ).update(progress=progress, progressed_at=now)
+    )
+
+
+def _finish(
+    export: BulkExport,
+    user: Any,
+    now: datetime,
+    left_out: list[str],
+    listed: list[Participant],
+) -> bool:
+    """Mark the export done with its error file, and audit whom it wrote; False when it was
+    stopped meanwhile."""
+    program = export.program
+    with transaction.atomic():
+        finished = BulkExport.objects.filter(
+            _alive(now), pk=export.pk, status=BulkExport.Status.RUNNING
+        ).update(status=BulkExport.Status.DONE, progress=1.0, progressed_at=now, finished_at=now)
+        if not finished:
+            return False
+        if left_out:
+            BulkExportFile.objects.create(
+                export=export,
+                resource_type=ERRORS,
+                content="".join(left_out),
+                count=len(left_out),
+                participants=[],
+            )
+        enqueue_after_commit(
+            "fhirapi.tasks.drop_export_files", export.pk, run_after=now + retention()
+        )
         record_event(
             actor=user,
             event_type="fhir.bulk_export_written",
             organization=program.organization,
             record=export,
             details={"group": str(program.public_id), "types": export.types},
-            listed=[p for p in everyone if p.pk in written],
+            listed=listed,
         )
+    return True
 
 
 def _subject(resource: dict[str, Any]) -> str:
@@ -266,17 +408,36 @@ def retention() -> timedelta:
     return timedelta(hours=settings.TANDEM_FHIR_EXPORT_HOURS)
 
 
-def expire_exports(now: datetime) -> int:
+def expires_at(export: BulkExport) -> datetime | None:
+    """When a finished export's files stop being served (the manifest's `Expires`)."""
+    return export.finished_at + retention() if export.finished_at else None
+
+
+def has_expired(export: BulkExport, now: datetime) -> bool:
+    """Whether an export's files are gone: expired by the sweep, or finished more than the
+    retention period before `now` and not swept yet (served by no address either way)."""
+    if export.status == BulkExport.Status.EXPIRED:
+        return True
+    ends = expires_at(export)
+    return export.is_done() and ends is not None and ends <= now
+
+
+def expire_exports(now: datetime, *, export_id: int | None = None) -> int:
     """Drop the files of every export finished more than the retention period before `now`;
-    the record stays, marked expired. Returns how many exports expired."""
+    the record stays, marked expired, and so does each file's row, emptied, so the person who
+    started it is told its files are gone (410) rather than that they never were. With
+    `export_id`, that export alone. Returns how many exports expired."""
     ended = (BulkExport.Status.DONE, BulkExport.Status.FAILED, BulkExport.Status.CANCELLED)
+    exports = (
+        BulkExport.objects.all() if export_id is None else BulkExport.objects.filter(pk=export_id)
+    )
     due = list(
-        BulkExport.objects.filter(status__in=ended)
+        exports.filter(status__in=ended)
         .filter(Q(finished_at__lte=now - retention()) | Q(finished_at__isnull=True))
         .filter(transaction_time__lte=now - retention())
         .values_list("pk", flat=True)
     )
     with transaction.atomic():
-        BulkExportFile.objects.filter(export__in=due).delete()
+        BulkExportFile.objects.filter(export__in=due).update(content="", participants=[])
         BulkExport.objects.filter(pk__in=due).update(status=BulkExport.Status.EXPIRED)
     return len(due)

@@ -4,7 +4,9 @@ and its files (docs/fhir.md, "Bulk export").
 Signed in as the rest of the FHIR API, an account that is not staff's refused by its kind
 (403, audited) before anything is looked up. A Group that is unknown and one the person may not
 export answer alike, 404 with the same OperationOutcome; an export's status and files answer
-only the person who started it, and 404 to anyone else.
+only the person who started it, and 404 to anyone else. To that person, an export that died
+answers as failed (500) and one whose files were dropped after the retention period answers
+410 Gone, at its status address and at each file.
 """
 
 import json
@@ -14,6 +16,7 @@ from uuid import UUID
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import http_date
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Program
@@ -27,6 +30,10 @@ from participants.audit_events import access_event_type
 from tandem.errors import AccessDenied, InvalidInput
 
 NO_EXPORT = "No export with that id is available to you."
+GONE = (
+    "This export's files were deleted at the end of their retention period and are no longer "
+    "available. Start a new export."
+)
 
 
 def _uuid(raw: str) -> UUID | None:
@@ -101,7 +108,7 @@ def _own_export(request: HttpRequest, raw: str) -> BulkExport | None:
     export = (
         BulkExport.objects.select_related("program__organization")
         .filter(public_id=public_id, requested_by_id=request.user.pk)
-        .exclude(status__in=(BulkExport.Status.CANCELLED, BulkExport.Status.EXPIRED))
+        .exclude(status=BulkExport.Status.CANCELLED)
         .first()
     )
     if export is None or not bulk.may_export(request.user, export.program):
@@ -109,28 +116,33 @@ def _own_export(request: HttpRequest, raw: str) -> BulkExport | None:
     return export
 
 
+def _gone() -> HttpResponse:
+    return _outcome(410, "deleted", GONE)
+
+
 def _manifest(request: HttpRequest, export: BulkExport) -> dict[str, Any]:
-    files = export.files.order_by("pk")
+    def item(f: BulkExportFile) -> dict[str, Any]:
+        return {
+            "type": f.resource_type,
+            "url": request.build_absolute_uri(reverse("fhir:bulk_file", args=[f.public_id])),
+            "count": f.count,
+        }
+
+    files = list(export.files.order_by("pk"))
     return {
         "transactionTime": export.transaction_time.isoformat(),
         "request": export.request_url,
         "requiresAccessToken": True,
-        "output": [
-            {
-                "type": f.resource_type,
-                "url": request.build_absolute_uri(reverse("fhir:bulk_file", args=[f.public_id])),
-                "count": f.count,
-            }
-            for f in files
-        ],
-        "error": [],
+        "output": [item(f) for f in files if f.resource_type != bulk.ERRORS],
+        "error": [item(f) for f in files if f.resource_type == bulk.ERRORS],
     }
 
 
 @require_http_methods(["GET", "HEAD", "DELETE"])
 def bulk_status(request: HttpRequest, export_id: str) -> HttpResponse:
     """The status address: 202 with `X-Progress` while the work runs, 200 with the
-    completion manifest when done, 500 with an OperationOutcome when it failed; DELETE
+    completion manifest (and `Expires`, when its files go) when done, 500 with an
+    OperationOutcome when it failed or its work died, 410 once its files are gone; DELETE
     cancels it and drops its files (202)."""
     if not request.user.is_authenticated:
         return _outcome(401, "login", "Sign in first.")
@@ -151,6 +163,11 @@ def bulk_status(request: HttpRequest, export_id: str) -> HttpResponse:
     if request.method == "DELETE":
         bulk.cancel_export(export, by=request.user)
         return HttpResponse(status=202)
+    now = timezone.now()
+    if bulk.has_expired(export, now):
+        return _gone()
+    if bulk.has_stalled(export, now):
+        return _outcome(500, "exception", bulk.STALLED)
     if export.is_running():
         response = HttpResponse(status=202)
         response["X-Progress"] = f"{round(export.progress * 100)}% of the types written"
@@ -158,22 +175,26 @@ def bulk_status(request: HttpRequest, export_id: str) -> HttpResponse:
         return response
     if export.is_failed():
         return _outcome(500, "exception", export.message or "The export could not be written.")
-    return HttpResponse(
+    response = HttpResponse(
         json.dumps(_manifest(request, export)), content_type="application/json", status=200
     )
+    expires = bulk.expires_at(export)
+    if expires is not None:
+        response["Expires"] = http_date(expires.timestamp())
+    return response
 
 
 @fhir_read
 def bulk_file(request: HttpRequest, file_id: str) -> HttpResponse:
-    """One NDJSON file of a finished export, to the person who started it; audited with
-    every participant in it."""
+    """One NDJSON file of a finished export (an output or an error file), to the person who
+    started it; audited with every participant in it. 410 once the files are gone."""
     public_id = _uuid(file_id)
     found = (
         BulkExportFile.objects.select_related("export__program__organization")
         .filter(
             public_id=public_id,
             export__requested_by_id=request.user.pk,
-            export__status=BulkExport.Status.DONE,
+            export__status__in=(BulkExport.Status.DONE, BulkExport.Status.EXPIRED),
         )
         .first()
         if public_id
@@ -181,5 +202,7 @@ def bulk_file(request: HttpRequest, file_id: str) -> HttpResponse:
     )
     if found is None or not bulk.may_export(request.user, found.export.program):
         return _outcome(404, "not-found", "No file with that id is available to you.")
+    if bulk.has_expired(found.export, timezone.now()):
+        return _gone()
     bulk.downloaded(found, by=request.user)
     return HttpResponse(found.content, content_type=bulk.NDJSON)

@@ -32,6 +32,12 @@ class BulkExport(TimeStamped):
     transaction_time = models.DateTimeField(
         help_text="When the export was started: resources changed later may be left out."
     )
+    progressed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the work last moved (kick-off, start, each file): a run that stops "
+        "moving is failed as dead.",
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
     message = models.CharField(max_length=300, blank=True)
 
@@ -46,7 +52,9 @@ class BulkExport(TimeStamped):
 
 
 class BulkExportFile(TimeStamped):
-    """One NDJSON file of an export: every resource of one type, one per line."""
+    """One NDJSON file of an export: every resource of one type, one per line, or (of type
+    OperationOutcome) what the export left out, listed under the manifest's `error`. Emptied,
+    not deleted, when the export expires."""
 
     export = models.ForeignKey(BulkExport, on_delete=models.CASCADE, related_name="files")
     resource_type = models.CharField(max_length=40)

@@ -191,7 +191,7 @@ def _bulk_export(b: Bench) -> BulkExport:
         request_url="http://testserver/fhir/R4/Group/x/$export",
         now=timezone.now(),
     )
-    bulk.write_export(export.pk, now=timezone.now())
+    bulk.write_export(export.pk, clock=timezone.now)
     return export
 
 

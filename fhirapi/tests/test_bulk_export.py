@@ -2,7 +2,8 @@
 real task queue: kick-off, status, the manifest, the NDJSON files (each line parses back into
 its R4B model and keeps its Part 2 labels), cancelling, `_type` and `_since`, bad parameters
 refused with nothing written, refusals alike for a group out of reach and none, the audit
-trail, and files dropped after the retention period."""
+trail, what is left out said in the manifest's `error` files, an export whose work died
+answered as failed, and files dropped after the retention period (410 Gone)."""
 
 import json
 from datetime import date, timedelta
@@ -10,7 +11,9 @@ from urllib.parse import urlsplit
 from uuid import uuid4
 
 import pytest
+import time_machine
 from django.utils import timezone
+from django.utils.http import http_date
 from fhir.resources.R4B.group import Group
 
 from accounts.models import Membership, Role
@@ -20,6 +23,8 @@ from fhirapi import bulk, resources
 from fhirapi.models import BulkExport, BulkExportFile
 from fhirapi.tasks import drop_expired_exports
 from intake.services import add_diagnosis
+from participants.access import CAPABILITIES
+from participants.models import Participant
 
 ASYNC = {"HTTP_PREFER": "respond-async", "HTTP_ACCEPT": "application/fhir+json"}
 ALL_TYPES = list(bulk.SCOPES)
@@ -267,21 +272,224 @@ def test_cancelling_stops_the_work_and_drops_the_files(world, signed_in, run_tas
     assert not AuditEvent.objects.filter(event_type="fhir.bulk_export_written").exists()
 
 
-def test_files_are_dropped_after_the_retention_period(world, signed_in, run_tasks, settings):
+def _gone(response) -> None:
+    assert response.status_code == 410
+    outcome = json.loads(response.content)
+    resources.MODELS["OperationOutcome"].model_validate(outcome)
+    assert outcome["issue"][0]["code"] == "deleted"
+
+
+def test_files_are_dropped_when_the_retention_period_ends(world, signed_in, run_tasks, settings):
+    settings.TANDEM_FHIR_EXPORT_HOURS = 24
+    client = signed_in(world.users["director"])
+    status_path = _path(_kick_off(client, world.program)["Content-Location"])
+    run_tasks()
+    export = BulkExport.objects.get()
+    done = client.get(status_path)
+    manifest = json.loads(done.content)
+    assert export.finished_at is not None
+    assert done["Expires"] == http_date((export.finished_at + timedelta(hours=24)).timestamp())
+
+    assert bulk.expire_exports(export.finished_at + timedelta(hours=23, minutes=59)) == 0
+    assert client.get(_path(manifest["output"][0]["url"])).status_code == 200
+    with time_machine.travel(export.finished_at + timedelta(hours=23, minutes=59), tick=False):
+        assert run_tasks() == 0
+    with time_machine.travel(export.finished_at + timedelta(hours=24), tick=False):
+        assert run_tasks() == 1
+        client = signed_in(world.users["director"])
+    downloads = AuditEvent.objects.filter(event_type="fhir.bulk_file_downloaded").count()
+
+    assert BulkExport.objects.get().status == BulkExport.Status.EXPIRED
+    assert set(BulkExportFile.objects.values_list("content", flat=True)) == {""}
+    assert all(f.participants == [] for f in BulkExportFile.objects.all())
+    _gone(client.get(status_path))
+    for output in manifest["output"]:
+        _gone(client.get(_path(output["url"])))
+    assert AuditEvent.objects.filter(event_type="fhir.bulk_file_downloaded").count() == downloads
+
+
+def test_the_daily_sweep_drops_what_is_past_the_period_and_still_kept(world, signed_in, settings):
+    settings.TANDEM_FHIR_EXPORT_HOURS = 24
+    client = signed_in(world.users["director"])
+    _kick_off(client, world.program)
+    export = BulkExport.objects.get()
+    client.delete(f"/fhir/R4/bulk-status/{export.public_id}")
+
+    drop_expired_exports.call((export.transaction_time + timedelta(hours=23)).isoformat())
+    assert BulkExport.objects.get().status == BulkExport.Status.CANCELLED
+    drop_expired_exports.call((export.transaction_time + timedelta(hours=24)).isoformat())
+
+    assert BulkExport.objects.get().status == BulkExport.Status.EXPIRED
+
+
+def test_files_past_the_retention_period_are_not_served_before_they_are_dropped(
+    world, signed_in, run_tasks, settings
+):
     settings.TANDEM_FHIR_EXPORT_HOURS = 24
     client = signed_in(world.users["director"])
     manifest = _started(client, world, run_tasks)
     export = BulkExport.objects.get()
-    assert export.finished_at is not None
+    url = _path(manifest["output"][0]["url"])
+    finished = export.finished_at
+    assert finished is not None
 
-    assert bulk.expire_exports(export.finished_at + timedelta(hours=23, minutes=59)) == 0
-    assert client.get(_path(manifest["output"][0]["url"])).status_code == 200
-    drop_expired_exports.call((export.finished_at + timedelta(hours=24)).isoformat())
+    with time_machine.travel(finished + timedelta(hours=23, minutes=59), tick=False):
+        assert signed_in(world.users["director"]).get(url).status_code == 200
+    with time_machine.travel(finished + timedelta(hours=24), tick=False):
+        client = signed_in(world.users["director"])
+        _gone(client.get(url))
+        _gone(client.get(f"/fhir/R4/bulk-status/{export.public_id}"))
+
+    assert BulkExport.objects.get().status == BulkExport.Status.DONE
+    colleague = make_user("second_director")
+    Membership.objects.create(user=colleague, organization=world.org, role=Role.DIRECTOR)
+    assert signed_in(colleague).get(url).status_code == 404
+
+
+class Killed(BaseException):
+    """The worker's process ending mid-run: nothing of ours catches it, as with a kill."""
+
+
+def _clock_dying_at(start, *, step: timedelta, calls: int):
+    """A clock that moves `step` on each reading and kills the run at reading `calls`."""
+    read = []
+
+    def clock():
+        read.append(1)
+        if len(read) >= calls:
+            raise Killed
+        return start + step * (len(read) - 1)
+
+    return clock
+
+
+def test_an_export_whose_worker_died_answers_failed_and_a_new_one_runs(world, signed_in, run_tasks):
+    client = signed_in(world.users["director"])
+    status_path = _path(_kick_off(client, world.program)["Content-Location"])
+    export = BulkExport.objects.get()
+    started = export.transaction_time
+
+    with pytest.raises(Killed):
+        bulk.write_export(export.pk, clock=_clock_dying_at(started, step=timedelta(0), calls=4))
+    died = BulkExport.objects.get()
+    assert died.status == BulkExport.Status.RUNNING and BulkExportFile.objects.count() == 2
+
+    with time_machine.travel(started + bulk.STALLED_AFTER - timedelta(seconds=1), tick=False):
+        assert signed_in(world.users["director"]).get(status_path).status_code == 202
+    with time_machine.travel(started + bulk.STALLED_AFTER, tick=False):
+        client = signed_in(world.users["director"])
+        failed = client.get(status_path)
+        assert failed.status_code == 500
+        outcome = json.loads(failed.content)
+        resources.MODELS["OperationOutcome"].model_validate(outcome)
+        assert outcome["issue"][0]["diagnostics"] == bulk.STALLED
+        assert _kick_off(client, world.program).status_code == 202
+
+    drop_expired_exports.call((started + bulk.STALLED_AFTER).isoformat())
+
+    assert BulkExport.objects.get(pk=export.pk).status == BulkExport.Status.FAILED
+    assert not BulkExportFile.objects.filter(export=export).exists()
+    run_tasks()
+    again = BulkExport.objects.exclude(pk=export.pk).get()
+    assert again.status == BulkExport.Status.DONE
+    assert client.get(f"/fhir/R4/bulk-status/{again.public_id}").status_code == 200
+    assert AuditEvent.objects.filter(event_type="fhir.bulk_export_written").count() == 1
+
+
+def test_a_run_that_stopped_moving_past_the_bound_gives_up_and_keeps_nothing(world, signed_in):
+    client = signed_in(world.users["director"])
+    status_path = _path(_kick_off(client, world.program)["Content-Location"])
+    export = BulkExport.objects.get()
+    readings = iter([export.transaction_time, export.transaction_time + bulk.STALLED_AFTER * 2])
+
+    bulk.write_export(export.pk, clock=lambda: next(readings))
 
     assert not BulkExportFile.objects.exists()
-    assert BulkExport.objects.get().status == BulkExport.Status.EXPIRED
-    assert client.get(f"/fhir/R4/bulk-status/{export.public_id}").status_code == 404
-    assert client.get(_path(manifest["output"][0]["url"])).status_code == 404
+    assert not AuditEvent.objects.filter(event_type="fhir.bulk_export_written").exists()
+    with time_machine.travel(export.transaction_time + bulk.STALLED_AFTER * 2, tick=False):
+        assert signed_in(world.users["director"]).get(status_path).status_code == 500
+        bulk.fail_stalled(timezone.now())
+    assert BulkExport.objects.get().status == BulkExport.Status.FAILED
+
+
+def test_an_export_whose_task_never_ran_answers_failed_and_is_not_started_late(
+    world, signed_in, run_tasks
+):
+    client = signed_in(world.users["director"])
+    status_path = _path(_kick_off(client, world.program)["Content-Location"])
+    export = BulkExport.objects.get()
+
+    with time_machine.travel(export.transaction_time + bulk.STALLED_AFTER, tick=False):
+        assert signed_in(world.users["director"]).get(status_path).status_code == 500
+        run_tasks()
+
+    assert BulkExport.objects.get().status == BulkExport.Status.QUEUED
+    assert not BulkExportFile.objects.exists()
+    assert bulk.fail_stalled(export.transaction_time + bulk.STALLED_AFTER) == 1
+    assert BulkExport.objects.get().status == BulkExport.Status.FAILED
+
+
+def _errors(client, manifest) -> list[dict]:
+    assert [e["type"] for e in manifest["error"]] == ["OperationOutcome"]
+    lines = _lines(client, manifest["error"][0]["url"])
+    assert manifest["error"][0]["count"] == len(lines)
+    return lines
+
+
+def _names(world, participant: Participant) -> list[str]:
+    return [
+        str(participant.public_id),
+        participant.legal_first_name,
+        participant.legal_last_name,
+        participant.record_number,
+    ]
+
+
+def test_participants_the_policy_refuses_are_counted_in_the_error_file(
+    world, signed_in, run_tasks, monkeypatch
+):
+    # A program that lets its therapists export too (one row of the policy's capabilities):
+    # the therapist is on one participant's care team and not on the referral's.
+    widened = CAPABILITIES["fhir.bulk_export"] | {Role.THERAPIST}
+    monkeypatch.setitem(CAPABILITIES, "fhir.bulk_export", widened)
+    client = signed_in(world.users["therapist"])
+
+    manifest = _started(client, world, run_tasks, _type="Patient,Condition")
+
+    files = {o["type"]: _lines(client, o["url"]) for o in manifest["output"]}
+    assert {p["id"] for p in files["Patient"]} == {str(world.participant.public_id)}
+    errors = _errors(client, manifest)
+    assert [e["issue"][0]["diagnostics"] for e in errors] == [
+        "Patient: 1 participant of this Group left out: the access policy does not allow you "
+        "to export their demographics records.",
+        "Condition: 1 participant of this Group left out: the access policy does not allow you "
+        "to export their clinical records.",
+    ]
+    assert {e["issue"][0]["code"] for e in errors} == {"suppressed"}
+    text = json.dumps(errors)
+    assert not any(name and name in text for name in _names(world, world.referral))
+    download = AuditEvent.objects.get(
+        event_type="fhir.bulk_file_downloaded", details__type="OperationOutcome"
+    )
+    assert download.details["participants"] == []
+
+
+def test_a_record_that_cannot_be_built_is_left_out_and_said(world, signed_in, run_tasks):
+    Participant.objects.filter(pk=world.referral.pk).update(record_number="")
+    client = signed_in(world.users["director"])
+
+    manifest = _started(client, world, run_tasks)
+
+    patients = _lines(client, manifest["output"][0]["url"])
+    assert [p["id"] for p in patients] == [str(world.participant.public_id)]
+    assert manifest["output"][0]["count"] == 1
+    errors = _errors(client, manifest)
+    assert [(e["issue"][0]["severity"], e["issue"][0]["diagnostics"]) for e in errors] == [
+        ("error", "Patient: 1 record was left out: it could not be built as FHIR.")
+    ]
+    text = json.dumps(errors)
+    assert not any(name and name in text for name in _names(world, world.referral))
+    assert BulkExport.objects.get().status == BulkExport.Status.DONE
 
 
 def test_an_export_whose_director_lost_the_role_fails_and_writes_nothing(
