@@ -25,6 +25,7 @@ class ConsentConfig(AppConfig):
         )
         SECTIONS.register(Section("consents", "Consents", export.consents_section))
         SEEDERS.register(Seeder(85, "consents", demo.seed))
+        SEEDERS.register(Seeder(87, "disclosures", demo.seed_disclosures))
         COPY_PAGES.register("consent:disclose")
         name_page("consent:disclose", "the form for a copy of the record")
         name_page("consent:on_file", "the consents on file")
