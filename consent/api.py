@@ -40,8 +40,13 @@ class ConsentIn(Schema):
     recipients: str = Field("", max_length=2000, description="Part 2: named or the TPO class.")
     recipients_hipaa: bool = False
     purpose: str = Field("", max_length=1000, description="Part 2: the purpose.")
-    expiry: str = Field("", description="date, end_of_treatment or none (TPO only).")
+    expiry: str = Field(
+        "", description="date, event (with expiry_event), end_of_treatment or none (TPO only)."
+    )
     expires_on: ProgramDate | None = None
+    expiry_event: str = Field(
+        "", max_length=300, description='The event or condition, e.g. "when my probation ends".'
+    )
     signer: str = Signer.PARTICIPANT
     representative_name: str = Field("", max_length=200)
     representative_relationship: str = Field("", max_length=120)
@@ -69,6 +74,10 @@ class ConsentOut(Schema):
     purpose: str
     expiry: str
     expires_on: date | None
+    expiry_event: str
+    event_happened_on: date | None = Field(
+        description="The day the expiry event happened, once marked: expired from that day."
+    )
     ends_on: date | None = Field(description="Its last day in force, once known.")
     signer: str
     representative_name: str
@@ -95,6 +104,8 @@ def _out(c: Consent, today: date) -> ConsentOut:
         purpose=c.purpose,
         expiry=c.expiry,
         expires_on=c.expires_on,
+        expiry_event=c.expiry_event,
+        event_happened_on=c.event_happened_on,
         ends_on=c.ends_on,
         signer=c.signer,
         representative_name=c.representative_name,

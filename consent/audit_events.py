@@ -6,6 +6,12 @@ from audit.models import Action
 register("consent.recorded", Action.CREATE, "recorded a consent", "record a consent")
 register("consent.revoked", Action.CHANGE, "recorded a consent's revocation", "revoke a consent")
 register(
+    "consent.expiry_event_marked",
+    Action.CHANGE,
+    "marked the event a consent expires on as happened",
+    "mark the event a consent expires on as happened",
+)
+register(
     "consent.entered_in_error",
     Action.CHANGE,
     "marked a consent entered in error",

@@ -9,6 +9,9 @@ from participants.selectors import program_today
 def _expiry(consent: Consent) -> str:
     if consent.expiry == Expiry.ON_DATE and consent.expires_on:
         return consent.expires_on.isoformat()
+    if consent.expiry == Expiry.ON_EVENT:
+        happened = consent.event_happened_on
+        return consent.expiry_event + (f" (happened {happened.isoformat()})" if happened else "")
     return consent.get_expiry_display()
 
 

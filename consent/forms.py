@@ -69,6 +69,13 @@ class ConsentForm(forms.Form):
         help_text="No expiry only for a TPO consent.",
     )
     expires_on = dates.DateField(label="Expiry date", widget=DATE, required=False)
+    expiry_event = forms.CharField(
+        label="Event or condition it expires on",
+        max_length=300,
+        required=False,
+        help_text='For an expiry on an event, as the form words it: "when my probation ends". '
+        "Mark it on this tab once it has happened.",
+    )
     signer = forms.ChoiceField(
         label="Signed by",
         choices=Signer.choices,
@@ -105,6 +112,11 @@ class RevokeForm(forms.Form):
         label="How it was received", choices=RevocationReceived.choices, widget=forms.RadioSelect
     )
     note = forms.CharField(max_length=2000, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ExpiryEventForm(forms.Form):
+    happened_on = dates.DateField(label="The event happened on", widget=DATE)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 

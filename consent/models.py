@@ -3,20 +3,23 @@
 A Part 2 disclosure consent holds every element 42 CFR §2.31(a) asks of the written consent
 (clinical reference §4a): the patient (the participant), who may disclose, a specific
 description of the information, the recipients (named, or the class a single consent for
-treatment, payment and health care operations may name), the purpose, the expiry (a date, the
-end of treatment, or none for a TPO consent), who signed (the participant or an authorised
+treatment, payment and health care operations may name), the purpose, the expiry (a date, an
+event or condition the form states, the end of treatment, or none for a TPO consent), who signed (the participant or an authorised
 representative) and when. The right to revoke is stated on the page the consent is recorded
 and read on (`RIGHT_TO_REVOKE`).
 
 A consent never changes once recorded: it is revoked (a `ConsentRevocation` beside it) or, when
-recorded by mistake, marked entered in error.
+recorded by mistake, marked entered in error. One thing is written on it later, once: the day
+the event it expires on happened, as a clinician marks it.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from typing import ClassVar
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
+from django.db.models import Q
 
 from tandem.dates import validate_in_range
 from tandem.models import Versioned
@@ -64,6 +67,9 @@ PART2_KINDS = frozenset({ConsentKind.PART2, ConsentKind.SUD_NOTES})
 
 class Expiry(models.TextChoices):
     ON_DATE = "date", "On a date"
+    # 42 CFR §2.31(a), clinical reference §4a: an "expiry date or event"; the form states the
+    # event or condition ("when my probation ends") and a clinician marks the day it happened.
+    ON_EVENT = "event", "On an event or condition"
     END_OF_TREATMENT = "end_of_treatment", "At the end of treatment"
     NONE = "none", "None: until revoked"
 
@@ -101,7 +107,13 @@ class Consent(ClinicalRecord, Versioned, Immutable):
     # Set by `selectors.consents_for`, not stored: the status on the program's today.
     status: str
 
-    mutable_fields: ClassVar[frozenset[str]] = ENTERED_IN_ERROR_FIELDS | {"version"}
+    # The expiry event's marking is written once, by `services.mark_expiry_event`.
+    mutable_fields: ClassVar[frozenset[str]] = ENTERED_IN_ERROR_FIELDS | {
+        "version",
+        "event_happened_on",
+        "event_marked_by",
+        "event_marked_at",
+    }
 
     participant = models.ForeignKey(
         "participants.Participant", on_delete=models.PROTECT, related_name="consents"
@@ -138,6 +150,22 @@ class Consent(ClinicalRecord, Versioned, Immutable):
     purpose = models.TextField("purpose of the disclosure", max_length=1000, blank=True)
     expiry = models.CharField(max_length=20, choices=Expiry.choices, blank=True)
     expires_on = models.DateField(null=True, blank=True, validators=[validate_in_range])
+    expiry_event = models.CharField(
+        "the event or condition it expires on",
+        max_length=300,
+        blank=True,
+        help_text='As the signed form words it, for example "when my probation ends".',
+    )
+    event_happened_on = models.DateField(
+        null=True,
+        blank=True,
+        validators=[validate_in_range],
+        help_text="The day the expiry event happened, as a clinician marked it; expired from it.",
+    )
+    event_marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    event_marked_at = models.DateTimeField(null=True, blank=True)
     signer = models.CharField(max_length=16, choices=Signer.choices, default=Signer.PARTICIPANT)
     representative_name = models.CharField(max_length=200, blank=True)
     representative_relationship = models.CharField(
@@ -148,6 +176,24 @@ class Consent(ClinicalRecord, Versioned, Immutable):
 
     class Meta(ClinicalRecord.Meta):
         indexes = [models.Index(fields=["participant", "signed_on"])]
+        constraints = [
+            *ClinicalRecord.Meta.constraints,
+            # Only a consent that expires on an event is marked, and a marking is whole.
+            models.CheckConstraint(
+                condition=Q(
+                    event_happened_on__isnull=True,
+                    event_marked_by__isnull=True,
+                    event_marked_at__isnull=True,
+                )
+                | Q(
+                    expiry="event",
+                    event_happened_on__isnull=False,
+                    event_marked_by__isnull=False,
+                    event_marked_at__isnull=False,
+                ),
+                name="consent_event_marked_whole",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.get_kind_display()
@@ -200,8 +246,8 @@ class Consent(ClinicalRecord, Versioned, Immutable):
                 errors["purpose"] = _refused("Say the purpose of the disclosure.")
             if not self.expiry:
                 errors["expiry"] = _refused(
-                    "Say when the consent expires: on a date, at the end of treatment, or (for a "
-                    "TPO consent) none."
+                    "Say when the consent expires: on a date, on an event or condition, at the "
+                    "end of treatment, or (for a TPO consent) none."
                 )
             elif self.expiry == Expiry.NONE and not self.tpo:
                 errors["expiry"] = _refused(
@@ -213,6 +259,15 @@ class Consent(ClinicalRecord, Versioned, Immutable):
             errors["expires_on"] = _refused("An expiry date goes with an expiry on a date.")
         elif self.expires_on and self.signed_on and self.expires_on < self.signed_on:
             errors["expires_on"] = _refused("The expiry date cannot be before the signing date.")
+        if self.expiry == Expiry.ON_EVENT and not self.expiry_event.strip():
+            errors["expiry_event"] = _refused(
+                "Say the event or condition the consent expires on, as the signed form words "
+                'it, for example "when my probation ends".'
+            )
+        elif self.expiry != Expiry.ON_EVENT and self.expiry_event.strip():
+            errors["expiry_event"] = _refused(
+                "An expiry event goes with an expiry on an event or condition."
+            )
         if self.expiry == Expiry.END_OF_TREATMENT and self.episode_id is None:
             errors["expiry"] = _refused("A consent that ends with treatment needs a stay.")
         if self.signer == Signer.REPRESENTATIVE:
@@ -241,9 +296,12 @@ class Consent(ClinicalRecord, Versioned, Immutable):
 
     @property
     def ends_on(self) -> date | None:
-        """The last day it is in force, when its expiry has come or is a date."""
+        """The last day it is in force, when its expiry has come or is a date: for an event,
+        the day before the one it happened on, so it is expired from that day."""
         if self.expiry == Expiry.ON_DATE:
             return self.expires_on
+        if self.expiry == Expiry.ON_EVENT and self.event_happened_on is not None:
+            return self.event_happened_on - timedelta(days=1)
         if self.expiry == Expiry.END_OF_TREATMENT and self.episode is not None:
             return self.episode.discharged_on
         return None
@@ -251,7 +309,8 @@ class Consent(ClinicalRecord, Versioned, Immutable):
     def status_on(self, day: date) -> str:
         """In force, expired or revoked on `day` (the program's date): the one place a
         consent's status is decided. A revocation counts from its day; an expiry the day after
-        the consent's last day."""
+        the consent's last day (`ends_on`: a date, an event marked as happened, the end of
+        treatment)."""
         revocation = self.revocation_or_none
         if revocation is not None and revocation.revoked_on <= day:
             return ConsentStatus.REVOKED

@@ -12,7 +12,9 @@ def consents_for(participant: Participant, today: date) -> list[Consent]:
     rows = list(
         Consent.objects.current()
         .filter(participant=participant)
-        .select_related("episode", "recorded_by", "revocation", "revocation__recorded_by")
+        .select_related(
+            "episode", "recorded_by", "revocation", "revocation__recorded_by", "event_marked_by"
+        )
         .order_by("-signed_on", "-id")
     )
     for row in rows:

@@ -1,4 +1,5 @@
-"""Writes of consents: recording one, recording its revocation, withdrawing a mistaken one.
+"""Writes of consents: recording one, recording its revocation, marking the event it expires on
+as happened, withdrawing a mistaken one.
 
 Each asks the access policy first (the clinical record and the `consent.record` capability),
 then writes in one transaction with its audit event. A consent is never edited.
@@ -59,6 +60,7 @@ def record_consent(
     purpose: str = "",
     expiry: str = "",
     expires_on: date | None = None,
+    expiry_event: str = "",
     signer: str = Signer.PARTICIPANT,
     representative_name: str = "",
     representative_relationship: str = "",
@@ -103,6 +105,7 @@ def record_consent(
         purpose=(purpose or "").strip() if part2 else "",
         expiry=expiry or ("" if part2 else Expiry.NONE),
         expires_on=expires_on,
+        expiry_event=(expiry_event or "").strip(),
         signer=signer,
         representative_name=(representative_name or "").strip(),
         representative_relationship=(representative_relationship or "").strip(),
@@ -191,6 +194,70 @@ def revoke_consent(
             },
         )
     return revocation
+
+
+def mark_expiry_event(
+    consent: Consent,
+    *,
+    by: Any,
+    happened_on: date | None,
+    expected_version: int,
+    now: datetime | None = None,
+) -> Consent:
+    """Mark that the event or condition a consent expires on happened, on `happened_on`: the
+    consent is expired from that day, everywhere its status is read, as a date expiry is.
+    Marked once; like a revocation it may be recorded after discharge (it adds to the record)."""
+    participant = consent.participant
+    decision = require_with_capability(
+        by,
+        participant,
+        "consent.record",
+        Action.CHANGE,
+        Scope.CLINICAL,
+        refusal=REFUSAL,
+        addendum=True,
+    )
+    now = now or timezone.now()
+    if happened_on is None:
+        raise InvalidInput("Give the day the event happened.", field="happened_on")
+    dates.check(happened_on, field="happened_on", label="The day the event happened")
+    if happened_on > _today(participant, None, now):
+        raise InvalidInput("The day the event happened cannot be after today.", field="happened_on")
+    with transaction.atomic():
+        row = Consent._base_manager.select_for_update().get(pk=consent.pk)
+        if row.entered_in_error:
+            raise InvalidInput("This consent is entered in error; there is nothing to mark.")
+        if row.expiry != Expiry.ON_EVENT:
+            raise InvalidInput("This consent does not expire on an event or condition.")
+        if row.event_happened_on is not None:
+            raise InvalidInput("The event this consent expires on is already marked as happened.")
+        if ConsentRevocation.objects.filter(consent=row).exists():
+            raise InvalidInput("This consent is already revoked.")
+        if row.version != expected_version:
+            raise ConcurrentEdit("consent")
+        if happened_on < row.signed_on:
+            raise InvalidInput(
+                "The event cannot have happened before the consent was signed.",
+                field="happened_on",
+            )
+        row.event_happened_on = happened_on
+        row.event_marked_by = by
+        row.event_marked_at = now
+        lifecycle.save_new_version(row, ["event_happened_on", "event_marked_by", "event_marked_at"])
+        record_event(
+            actor=by,
+            event_type="consent.expiry_event_marked",
+            decision=decision,
+            participant=participant,
+            record=row,
+            details={
+                "kind": row.kind,
+                "changes": {
+                    "event_happened_on": {"before": None, "after": happened_on.isoformat()}
+                },
+            },
+        )
+    return row
 
 
 def mark_entered_in_error(

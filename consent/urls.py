@@ -11,6 +11,11 @@ urlpatterns = [
     path("<uuid:participant_id>/disclose/", views.disclose, name="disclose"),
     path("<uuid:participant_id>/<uuid:consent_id>/revoke/", views.revoke, name="revoke"),
     path(
+        "<uuid:participant_id>/<uuid:consent_id>/expiry-event/",
+        views.expiry_event,
+        name="expiry_event",
+    ),
+    path(
         "<uuid:participant_id>/<uuid:consent_id>/entered-in-error/",
         views.entered_in_error,
         name="entered_in_error",

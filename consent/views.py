@@ -21,6 +21,7 @@ from consent.forms import (
     ConsentForm,
     DiscloseForm,
     EnteredInErrorForm,
+    ExpiryEventForm,
     RevokeForm,
     part2_choices,
 )
@@ -122,6 +123,31 @@ def _revocation(form: RevokeForm) -> dict:
     data = dict(form.cleaned_data)
     data["expected_version"] = data.pop("version")
     return data
+
+
+# Like a revocation, the event's marking may come after discharge: it adds to the closed chart.
+@participant_page(Scope.CLINICAL, methods=("POST",), addenda=True)
+def expiry_event(request: StaffRequest, participant, consent_id) -> HttpResponse:
+    """Mark that the event or condition a consent expires on happened: expired from that day."""
+    consent = _consent(participant, consent_id)
+    if consent is None:
+        return not_found(request)
+    form = ExpiryEventForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the day the event happened.")
+    else:
+        try:
+            services.mark_expiry_event(
+                consent,
+                by=request.user,
+                happened_on=form.cleaned_data["happened_on"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except (InvalidInput, ConcurrentEdit) as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "The event is marked: the consent is expired from that day.")
+    return redirect("consent:tab", participant_id=participant.public_id)
 
 
 @participant_page(Scope.CLINICAL, methods=("POST",))

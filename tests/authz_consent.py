@@ -1,7 +1,8 @@
 """Authorization rows for the Consents tab and API: the care team and oversight read them and
 give copies of the record (the one page that gives a copy, which the chart's overview links to
 as well); everyone who records consents (not peer specialists) records and revokes them; the
-front desk and billing read only which consents are on file and in force."""
+front desk and billing read only which consents are on file and in force. Marking the event a
+consent expires on as happened is a write of those who record consents, as a revocation is."""
 
 from datetime import date
 
@@ -22,6 +23,19 @@ def _consent(world):
     return {"participant_id": world.participant.public_id, "consent_id": row.public_id}
 
 
+def _event_consent(world):
+    """A consent that expires on an event, for marking the event as happened."""
+    row = record_consent(
+        world.participant,
+        by=world.therapist,
+        kind="treatment",
+        signed_on=date(2026, 9, 8),
+        expiry="event",
+        expiry_event="when my probation ends",
+    )
+    return {"participant_id": world.participant.public_id, "consent_id": row.public_id}
+
+
 ADD = {"kind": "treatment", "signer": "participant", "signed_on": "2026-09-08"}
 REVOKE = {"revoked_on": "2026-11-01", "received": "paper", "version": 1}
 
@@ -33,6 +47,12 @@ ENDPOINTS = {
     # The accounting of disclosures, printed for the participant: a clinical read.
     "consent:accounting": Endpoint("GET", frozenset(CLINICAL_READ), kwargs=_participant),
     "consent:revoke": Endpoint("POST", CONSENT_WRITE, kwargs=_consent, data=lambda w: REVOKE),
+    "consent:expiry_event": Endpoint(
+        "POST",
+        CONSENT_WRITE,
+        kwargs=_event_consent,
+        data=lambda w: {"happened_on": "2026-11-01", "version": 1},
+    ),
     "consent:entered_in_error": Endpoint(
         "POST", CONSENT_WRITE, kwargs=_consent, data=lambda w: {"reason": "Wrong participant"}
     ),

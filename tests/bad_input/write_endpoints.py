@@ -169,6 +169,19 @@ def _consent(b) -> object:
     ).public_id
 
 
+def _event_consent(b) -> object:
+    from consent.services import record_consent
+
+    return record_consent(
+        b.participant,
+        by=b.world.therapist,
+        kind="treatment",
+        signed_on=date(2026, 9, 8),
+        expiry="event",
+        expiry_event="when my probation ends",
+    ).public_id
+
+
 def _support_person(b) -> object:
     from family.services import add_support_person
 
@@ -431,6 +444,11 @@ WEB_WRITES = [
     WebWrite("consent:tab", "therapist", _chart("consent:tab")),
     WebWrite("consent:disclose", "therapist", _chart("consent:disclose")),
     WebWrite("consent:revoke", "therapist", states.with_state(_consent, _chart("consent:tab"))),
+    WebWrite(
+        "consent:expiry_event",
+        "therapist",
+        states.with_state(_event_consent, _chart("consent:tab")),
+    ),
     WebWrite(
         "consent:entered_in_error",
         "therapist",
