@@ -30,3 +30,4 @@ class ConsentConfig(AppConfig):
         name_page("consent:disclose", "the form for a copy of the record")
         name_page("consent:on_file", "the consents on file")
         name_page("consent:accounting", "the accounting of disclosures")
+        name_page("consent:form", "the Part 2 consent form to sign")

@@ -20,15 +20,18 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 
 from tandem.dates import validate_in_range
 from tandem.models import Versioned
 from tandem.records import ENTERED_IN_ERROR_FIELDS, ClinicalRecord, Immutable
 from tandem.validation import NAMES_ITS_FIELD
 
+# The statements below are printed on the consent form the participant signs, in their
+# language (`consent:form`; the catalogue translates them from a variable).
 # 42 CFR §2.31(a), clinical reference §4a: the consent states the right to revoke it in
 # writing, how, and that a revocation does not undo what was done relying on it.
-RIGHT_TO_REVOKE = (
+RIGHT_TO_REVOKE = gettext_noop(
     "The participant may revoke this consent at any time, in writing: by handing or sending "
     "a signed written revocation (on paper or electronically) to the program. A revocation "
     "does not undo a disclosure already made relying on the consent (42 CFR §2.31(a))."
@@ -36,14 +39,23 @@ RIGHT_TO_REVOKE = (
 # 42 CFR §2.31(a), clinical reference §4a: when the recipients are HIPAA covered entities or
 # business associates, the consent says the records may be redisclosed as HIPAA allows, except
 # in proceedings against the patient.
-HIPAA_REDISCLOSURE = (
+HIPAA_REDISCLOSURE = gettext_noop(
     "Records disclosed under this consent to a HIPAA covered entity or business associate may "
     "be further disclosed by them as the HIPAA rules allow, except for uses and disclosures in "
     "civil, criminal, administrative or legislative proceedings against the participant "
     "(42 CFR §2.31(a))."
 )
+# 42 CFR §2.31(a), clinical reference §4a: a statement on the consequences of refusing to
+# sign. The reference marks it ⚠️ and gives no wording, so this says only what refusing changes
+# under this consent and sends the participant to their care team; the program's counsel
+# reviews it.
+REFUSING_TO_SIGN = gettext_noop(
+    "You may refuse to sign this consent. If you refuse, the program does not disclose the "
+    "information described here to the recipients named here under this consent. Ask your "
+    "care team what refusing to sign means for you."
+)
 # The class of recipients a single TPO consent may name (clinical reference §4a, §2.31(a)).
-TPO_RECIPIENTS = (
+TPO_RECIPIENTS = gettext_noop(
     "My treating providers, health plans, third-party payers, and people helping to operate "
     "this program"
 )

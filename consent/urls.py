@@ -8,6 +8,7 @@ urlpatterns = [
     path("<uuid:participant_id>/", views.tab, name="tab"),
     path("<uuid:participant_id>/on-file/", views.on_file, name="on_file"),
     path("<uuid:participant_id>/disclosures/", views.accounting, name="accounting"),
+    path("<uuid:participant_id>/form/", views.consent_form, name="form"),
     path("<uuid:participant_id>/disclose/", views.disclose, name="disclose"),
     path("<uuid:participant_id>/<uuid:consent_id>/revoke/", views.revoke, name="revoke"),
     path(

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.http import SignedInRequest
@@ -27,7 +27,9 @@ from consent.forms import (
 )
 from consent.models import (
     HIPAA_REDISCLOSURE,
+    REFUSING_TO_SIGN,
     RIGHT_TO_REVOKE,
+    TPO_RECIPIENTS,
     Consent,
     DisclosedCopy,
     Disclosure,
@@ -43,6 +45,7 @@ from participants.decorators import not_found, participant_page, portal_page
 from participants.export import REDISCLOSURE_NOTICE, RecordEncoder, export_record, printable_record
 from participants.history import history_csv
 from participants.http import StaffRequest
+from participants.language import code_for
 from participants.models import Participant
 from participants.selectors import current_episode, program_today, program_zone
 from participants.views import chart_context
@@ -70,6 +73,7 @@ def _render(request, participant, form, status=200) -> HttpResponse:
         closed_chart=record.closed_chart,
         right_to_revoke=RIGHT_TO_REVOKE,
         hipaa_redisclosure=HIPAA_REDISCLOSURE,
+        refusing_to_sign=REFUSING_TO_SIGN,
     )
     return render(request, "consent/tab.html", context, status=status)
 
@@ -168,6 +172,33 @@ def entered_in_error(request: StaffRequest, participant, consent_id) -> HttpResp
         else:
             messages.success(request, "Consent marked entered in error.")
     return redirect("consent:tab", participant_id=participant.public_id)
+
+
+# The languages the consent form is printed in, by the code a link asks for.
+FORM_LANGUAGES = {"en": "en-us", "es": "es"}
+
+
+@participant_page(Scope.CLINICAL, methods=("GET",), action=Action.PRINT)
+def consent_form(request: StaffRequest, participant) -> HttpResponse:
+    """The Part 2 consent form the participant signs, printed in their language (or the one
+    the link asks for): each element §2.31(a) asks, to fill in, with the right to revoke and
+    what refusing to sign means, so the consent recorded on the tab is the one they read."""
+    asked = request.GET.get("language", "")
+    if asked and asked not in FORM_LANGUAGES:
+        return error_page(
+            request, "No such language", "The form is printed in English or Spanish.", status=400
+        )
+    context = chart_context(request, participant, "consents")
+    context.update(
+        right_to_revoke=RIGHT_TO_REVOKE,
+        hipaa_redisclosure=HIPAA_REDISCLOSURE,
+        refusing_to_sign=REFUSING_TO_SIGN,
+        tpo_recipients=TPO_RECIPIENTS,
+    )
+    code = FORM_LANGUAGES[asked] if asked else code_for(participant.preferred_language)
+    with translation.override(code):
+        context["language_code"] = translation.get_language()
+        return render(request, "consent/form.html", context)
 
 
 # Kept to what booking and billing need: the kind, whether it is in force, and its dates.

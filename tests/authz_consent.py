@@ -46,6 +46,8 @@ ENDPOINTS = {
     "consent:on_file": Endpoint("GET", frozenset(DEMOGRAPHICS_READ), kwargs=_participant),
     # The accounting of disclosures, printed for the participant: a clinical read.
     "consent:accounting": Endpoint("GET", frozenset(CLINICAL_READ), kwargs=_participant),
+    # The Part 2 consent form for the participant to sign, printed: a clinical read.
+    "consent:form": Endpoint("GET", frozenset(CLINICAL_READ), kwargs=_participant),
     "consent:revoke": Endpoint("POST", CONSENT_WRITE, kwargs=_consent, data=lambda w: REVOKE),
     "consent:expiry_event": Endpoint(
         "POST",

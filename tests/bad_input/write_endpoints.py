@@ -525,6 +525,7 @@ READ_ONLY = {
     "participants:print",
     "consent:on_file",
     "consent:accounting",
+    "consent:form",
     "consent:mine",
     "assessments:mine_done",
     "assessments:mine_crisis",
