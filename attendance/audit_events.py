@@ -6,8 +6,18 @@ from audit.models import Action
 register("session.page_viewed", Action.VIEW, "viewed a session's page", "view a session")
 register("roll_call.viewed", Action.VIEW, "viewed the roll call of a session", "view a roll call")
 register("roll_call.taken", Action.CHANGE, "took the roll call of a session", "take a roll call")
-register("attendance.recorded", Action.CREATE, "recorded the attendance", "record attendance")
-register("attendance.corrected", Action.CHANGE, "corrected the attendance", "correct attendance")
+register(
+    "attendance.recorded",
+    Action.CREATE,
+    "recorded a participant's attendance at a session",
+    "record attendance",
+)
+register(
+    "attendance.corrected",
+    Action.CHANGE,
+    "corrected a participant's attendance at a session",
+    "correct attendance",
+)
 register("enrolment.drop_in_added", Action.CREATE, "added a drop-in to a session", "add a drop-in")
 register("enrolment.make_up_added", Action.CREATE, "booked a make-up session", "book a make-up")
 register(

@@ -15,7 +15,12 @@ register(
     "changed a participant's reminder choice",
     "change a participant's reminder choice",
 )
-register("measurement.reminder_sent", Action.CREATE, "sent a reminder", "send a reminder")
+register(
+    "measurement.reminder_sent",
+    Action.CREATE,
+    "sent a reminder of a questionnaire due",
+    "send a questionnaire reminder",
+)
 register(
     "measurement.trajectory_viewed",
     Action.VIEW,

@@ -24,7 +24,10 @@ register("group_note.saved", Action.CHANGE, "saved a group note", "write a group
 register("group_note.signed", Action.CHANGE, "signed a group note", "sign a group note")
 register("group_note.viewed", Action.VIEW, "opened a group note", "open a group note")
 register(
-    "notes.due_viewed", Action.VIEW, "viewed notes due", "view the notes due and co-sign queue"
+    "notes.due_viewed",
+    Action.VIEW,
+    "viewed the list of notes to write, sign or co-sign",
+    "view the list of notes to write, sign or co-sign",
 )
 register(
     "notes.settings_changed",

@@ -4,15 +4,21 @@ from audit.event_types import register
 from audit.models import Action
 
 register(
-    "calendar.item_added", Action.CREATE, "added to the program calendar", "change the calendar"
+    "calendar.item_added",
+    Action.CREATE,
+    "added an item to the program calendar",
+    "change the calendar",
 )
 register(
-    "calendar.item_changed", Action.CHANGE, "changed the program calendar", "change the calendar"
+    "calendar.item_changed",
+    Action.CHANGE,
+    "changed an item on the program calendar",
+    "change the calendar",
 )
 register(
     "calendar.item_removed",
     Action.DELETE,
-    "removed from the program calendar",
+    "removed an item from the program calendar",
     "change the calendar",
 )
 register(
@@ -26,25 +32,30 @@ register("session.roster_viewed", Action.VIEW, "viewed a session's roster", "vie
 register(
     "schedule.profile_changed",
     Action.CHANGE,
-    "changed the scheduling needs",
-    "change scheduling needs",
+    "changed how a participant attends (scheduling needs)",
+    "change how a participant attends",
 )
 register(
     "schedule.availability_changed",
     Action.CHANGE,
-    "changed the availability",
-    "change availability",
+    "changed a participant's availability for groups",
+    "change a participant's availability",
 )
 register(
     "schedule.groups_pinned",
     Action.CHANGE,
-    "pinned or excluded groups",
-    "pin or exclude groups",
+    "changed a participant's group choices (keep in, never in)",
+    "change a participant's group choices",
 )
 register(
     "schedule_run.started", Action.CREATE, "started a weekly schedule run", "start a schedule run"
 )
-register("schedule_run.viewed", Action.VIEW, "reviewed a schedule draft", "review a schedule draft")
+register(
+    "schedule_run.viewed",
+    Action.VIEW,
+    "viewed a weekly schedule draft",
+    "view a weekly schedule draft",
+)
 register("schedule_run.edited", Action.CHANGE, "edited a schedule draft", "edit a schedule draft")
 register(
     "schedule_run.mid_week_started",
@@ -55,13 +66,13 @@ register(
 register(
     "enrolment.mid_week_added",
     Action.CHANGE,
-    "enrolled mid-week into groups",
-    "enrol mid-week",
+    "enrolled a participant into groups mid-week",
+    "enrol a participant mid-week",
 )
 register(
     "enrolment.published",
     Action.CHANGE,
-    "published group changes",
+    "published changes to a participant's groups",
     "publish group changes",
 )
 register("schedule.published", Action.CREATE, "published the weekly schedule", "publish a schedule")

@@ -347,3 +347,16 @@ def test_a_session_no_one_was_named_to_lead_says_so_on_the_board(midweek, world,
     _led(world, world.program.today() - timedelta(days=2), "Unled one-to-one", staff=[])
     row = _unwritten(login(world.supervisor).get(reverse("notes:board")).content.decode())
     assert "No one named to lead it" in row.split("Unled one-to-one")[0].rsplit("<tr>", 1)[1]
+
+
+def test_the_history_says_which_list_of_notes_was_seen(world, login):
+    """ "viewed notes due" read as if notes had been opened; the trail names the list."""
+    from django.urls import reverse
+
+    from audit.models import AuditEvent
+    from audit.selectors import sentence
+
+    _individual(world, world.program.today() - timedelta(days=1))
+    login(world.therapist).get(reverse("notes:due"))
+    event = AuditEvent.objects.filter(event_type="notes.due_viewed").latest()
+    assert sentence(event).endswith(" viewed the list of notes to write, sign or co-sign")
