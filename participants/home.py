@@ -17,7 +17,7 @@ one `home.viewed` event for the whole response listing every participant shown, 
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from html import escape
 from typing import Any
 
@@ -25,6 +25,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 
@@ -42,7 +43,7 @@ from participants.models import (
 )
 from tandem.hooks import Hook
 from tandem.navigation import ITEMS, NavItem
-from tandem.templatetags.clock import day, when
+from tandem.templatetags.clock import clock, day, when
 
 CASELOAD_PAGE_SIZE = 25
 _ANYONE = "00000000-0000-0000-0000-000000000000"  # a public id, for a URL reversed once a page
@@ -181,19 +182,25 @@ def caseload_page(episodes: QuerySet[Episode], number: str | None) -> tuple[Page
     shown_columns = columns()
     values = {c.key: c.values(shown) for c in shown_columns}
     chart_url = reverse("participants:chart", args=[_ANYONE])  # reversed once for the page
+    zone = timezone.get_current_timezone_name()
     rows = [
-        {"episode": e, "html": _caseload_row(e, chart_url, shown_columns, values)} for e in shown
+        {"episode": e, "html": _caseload_row(e, chart_url, shown_columns, values, zone)}
+        for e in shown
     ]
     return page, rows
 
 
 def _caseload_row(
-    e: Episode, chart_url: str, shown_columns: list[Column], values: dict[str, dict[int, Any]]
+    e: Episode,
+    chart_url: str,
+    shown_columns: list[Column],
+    values: dict[str, dict[int, Any]],
+    zone: str,
 ) -> SafeString:
     """One caseload row, the modules' cells included, written in Python: 25 rows of
     includes cost the template engine longer than the rest of the page. Every value is
     escaped (`escape` is the standard library's, which Django's wraps); the cells come
-    escaped from their columns."""
+    escaped from their columns. `zone` is the page's, which it names once above the table."""
     p = e.participant
     pronouns = f' <span class="muted">({escape(p.pronouns)})</span>' if p.pronouns else ""
     next_session = getattr(e, "next_session_at", None)  # scheduling's CASELOAD_VALUES
@@ -205,9 +212,20 @@ def _caseload_row(
         f'<td><span class="status status-{escape(e.status)}">{escape(e.get_status_display())}'
         f"</span></td><td>{escape(e.program.name)}</td>"
         f"<td>{escape(str(e.primary_clinician or '—'))}</td>"
-        f"<td>{escape(when(next_session, e.program.time_zone)) if next_session else '—'}</td>"
+        f"<td>{escape(_next_session(next_session, e.program.time_zone, zone))}</td>"
         f"{cells}</tr>"
     )
+
+
+def _next_session(moment: datetime | None, program_zone: str, page_zone: str) -> str:
+    """The next session's day and time; its zone's letters only for a program in another
+    zone than the page's, since the page names its own zone once (CST on every row of a
+    one-zone caseload is noise a clinician reads past)."""
+    if moment is None:
+        return "—"
+    if program_zone == page_zone:
+        return f"{day(moment)}, {clock(moment)}"
+    return when(moment, program_zone)
 
 
 def _caseload_rows(episodes: QuerySet[Episode], number: int) -> list[Episode]:

@@ -69,17 +69,13 @@ def test_search_query_count_is_flat(world, login):
     assert len(large) == len(small) <= 26  # one query per home panel module (tasks included)
 
 
-def test_caseload_shows_the_next_session_in_the_programs_time_zone(world, login):
-    from datetime import datetime, timedelta
-    from zoneinfo import ZoneInfo
+def _next_session_on(program, episode, start):
+    from datetime import timedelta
 
     from scheduling.models import Enrolment, Session
 
-    start = datetime.now(ZoneInfo("America/Chicago")).replace(
-        hour=9, minute=0, second=0, microsecond=0
-    ) + timedelta(days=2)
     session = Session.objects.create(
-        program=world.program,
+        program=program,
         kind="group",
         title="Relapse prevention",
         date=start.date(),
@@ -88,9 +84,44 @@ def test_caseload_shows_the_next_session_in_the_programs_time_zone(world, login)
         minutes=180,
         mode="in_person",
     )
-    Enrolment.objects.create(session=session, participant=world.participant, episode=world.episode)
-    page = login(world.therapist).get("/")
-    assert start.strftime("%a %-d %b %Y, 09:00 %Z").encode() in page.content
+    Enrolment.objects.create(session=session, participant=episode.participant, episode=episode)
+
+
+def _caseload_row(page: str, record_number: str) -> str:
+    return (
+        page.split(record_number)[0].rsplit("<tr>", 1)[1]
+        + page.split(record_number)[1].split("</tr>")[0]
+    )
+
+
+def test_caseload_shows_the_next_session_in_the_programs_time_zone(world, login):
+    """The page names its zone once above the table; a row says its zone's letters only when
+    its program keeps another zone."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from accounts.services import create_program
+
+    start = datetime.now(ZoneInfo("America/Chicago")).replace(
+        hour=9, minute=0, second=0, microsecond=0
+    ) + timedelta(days=2)
+    _next_session_on(world.program, world.episode, start)
+    east = create_program(world.org, name="East IOP", time_zone="America/New_York")
+    person = make_participant(world.org, "T-EAST01", legal_last_name="Eastern")
+    there = Episode.objects.create(
+        participant=person, program=east, status="active", referred_on=date(2026, 10, 1)
+    )
+    CareTeamMember.objects.create(episode=there, user=world.therapist, role="therapist")
+    _next_session_on(east, there, start)
+
+    page = login(world.therapist).get("/").content.decode()
+
+    assert "Times in Central time (America/Chicago)." in page
+    here = _caseload_row(page, world.participant.record_number)
+    assert f"<td>{start.strftime('%a %-d %b %Y')}, 09:00</td>" in here
+    assert start.strftime("%Z") not in here
+    eastern = start.astimezone(ZoneInfo("America/New_York"))
+    assert eastern.strftime("%a %-d %b %Y, 10:00 %Z") in _caseload_row(page, "T-EAST01")
 
 
 def test_search_shows_the_status_of_the_current_episode_not_an_earlier_one(world, login):
