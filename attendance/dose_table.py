@@ -9,9 +9,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from attendance.dose import WeekDose
-from attendance.templatetags.attendance_tags import hours
 from participants.chart import page_url
 from participants.models import Episode
+from tandem.templatetags.durations import hours
 
 Rows = Sequence[tuple[Episode, WeekDose]]
 NOTHING = "—"

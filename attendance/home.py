@@ -10,10 +10,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 from attendance import dose, selectors
 from attendance.models import ABSENT_STATUSES
-from attendance.templatetags.attendance_tags import hours
 from participants import home as home_page
 from participants.models import IN_CARE_STATUSES, Episode
 from scheduling.models import Session
+from tandem.templatetags.durations import hours
 
 
 def dose_column(episodes: list[Episode]) -> dict[int, Any]:

@@ -176,6 +176,7 @@ TEMPLATES = [
             "builtins": [
                 "django.templatetags.i18n",
                 "tandem.templatetags.clock",
+                "tandem.templatetags.durations",
                 "composition.templatetags.form_token",
             ],
         },

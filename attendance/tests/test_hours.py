@@ -3,7 +3,7 @@
 import pytest
 from django.template import Context, Template
 
-from attendance.templatetags.attendance_tags import hours
+from tandem.templatetags.durations import hours
 
 
 @pytest.mark.parametrize(
@@ -15,5 +15,5 @@ def test_minutes_read_as_staff_say_them_and_zero_is_never_0_min(minutes, said):
 
 
 def test_a_table_cell_with_nothing_in_it_passes_its_own_word():
-    template = Template('{% load attendance_tags %}{{ a|hours:"—" }} / {{ b|hours:"—" }}')
+    template = Template('{{ a|hours:"—" }} / {{ b|hours:"—" }}')
     assert template.render(Context({"a": 0, "b": 90})) == "— / 1 h 30 min"

@@ -224,3 +224,16 @@ def test_day_and_room_views(world, calendar, login):
     ).content.decode()
     assert "Relapse prevention" not in theirs
     assert time(9).strftime("%H:%M") in day
+
+
+def test_the_tab_says_the_required_week_in_hours_as_clinicians_do(world, calendar, login):
+    """Minutes such as "540 minutes a week" had to be divided in one's head; the tab says 9 h, and the
+    minutes only when the hours are not whole."""
+    world.program.min_weekly_minutes = 540
+    world.program.save(update_fields=["min_weekly_minutes"])
+    client = login(world.casemanager)
+    assert "Required: 9 h a week" in client.get(_tab(world)).content.decode()
+    SchedulingProfile.objects.update_or_create(
+        episode=world.episode, defaults={"required_minutes": 570}
+    )
+    assert "Required: 9 h 30 min a week" in client.get(_tab(world)).content.decode()
