@@ -17,7 +17,7 @@ def instrument_choices() -> list[tuple[str, str]]:
 
     return [
         ("", "Choose a measure"),
-        *((i.code, f"{i.name} ({i.short_name})") for i in all_instruments()),
+        *((i.code, f"{i.short_name}: {i.name}") for i in all_instruments()),
     ]
 
 

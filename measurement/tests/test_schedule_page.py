@@ -60,16 +60,17 @@ def test_the_page_shows_the_default_rows_each_with_its_reason(world, login):
 
 
 def test_each_row_offers_its_questionnaire_and_moment_in_words(world, login):
-    """The choices read "(GAD-7)" and "Every so many days while positive", not the stored
-    "(gad-7)" and "if-positive"."""
+    """The choices read "GAD-7: …" and "Every so many days while positive", not the stored
+    "gad-7" and "if-positive". The questionnaire's short name leads its choice, so a select
+    narrower than the full name still shows which questionnaire it is (at 1280 px the name
+    after "Patient Health Questionnaire-9" was cut, "(PHQ-9)" with it)."""
     html = login(world.director).get(url(world)).content.decode()
 
-    assert (
-        '<option value="gad-7">Generalized Anxiety Disorder 7-item scale (GAD-7)</option>' in html
-    )
+    assert '<option value="gad-7">GAD-7: Generalized Anxiety Disorder 7-item scale</option>' in html
+    assert '<option value="phq-9" selected>PHQ-9: Patient Health Questionnaire-9</option>' in html
     assert '<option value="if-positive">Every so many days while positive</option>' in html
     assert '<option value="admission" selected>Once, at admission</option>' in html
-    for code in (">if-positive<", ">step-down<", "(gad-7)", "(cssrs-screener)"):
+    for code in (">if-positive<", ">step-down<", ">gad-7", ">cssrs-screener"):
         assert code not in html
 
 
