@@ -360,3 +360,17 @@ def test_the_history_says_which_list_of_notes_was_seen(world, login):
     login(world.therapist).get(reverse("notes:due"))
     event = AuditEvent.objects.filter(event_type="notes.due_viewed").latest()
     assert sentence(event).endswith(" viewed the list of notes to write, sign or co-sign")
+
+
+def test_a_draft_without_a_session_says_its_kind_and_date_on_notes_due(world, login):
+    """A dash in the Session column left the author guessing which draft it was; the home's
+    panel already said "Individual note" and its date."""
+    from django.urls import reverse
+
+    from tandem.templatetags.clock import day as written
+
+    day = world.program.today() - timedelta(days=1)
+    services.draft_note(world.participant, dap(service_date=day), by=world.therapist)
+    page = login(world.therapist).get(reverse("notes:due")).content.decode()
+    row = page.split(f"Draft: {world.participant.display_name}")[1].split("</tr>")[0]
+    assert f"Individual note · {written(day)}" in row
