@@ -23,12 +23,14 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 from django_tasks import task
 
 from accounts.models import Organization, Program, User
 from audit.services import record_event
+from participants.access import own_record
+from participants.language import code_for
 from signin.models import Invitation
 from tandem.delivery import delivering
 from tandem.errors import InvalidInput, TandemError
@@ -185,35 +187,53 @@ def accept(token: str, password: str, *, now: datetime | None = None) -> User:
     return account
 
 
+def language_of(account: User) -> str | None:
+    """The language the account's own record names: a participant's record says which
+    (`participants.language`); staff and support people have none on file, so None."""
+    record = own_record(account)
+    return code_for(record.preferred_language) if record is not None else None
+
+
 def invitation_text(url: str, expires_at: datetime, username: str, zone: str) -> str:
-    """The e-mail's words: the link's end in the program's time zone on the 12-hour clock, as
-    everything sent to a participant is written (`portal_when`)."""
+    """The e-mail's words, in the language active where it is built: the link, the username
+    and the link's end in the program's time zone as everything sent to a participant is
+    written (`portal_when`), nothing else."""
     moment = portal_when(expires_at, zone)
     return (
-        "You have been invited to sign in to Tandem.\n\n"
-        f"Your username is {username}. Choose your password here:\n{url}\n\n"
-        f"The link works once, until {moment}. If it has stopped working, ask the program "
-        "for a new one.\n"
+        gettext("You have been invited to sign in to Tandem.")
+        + "\n\n"
+        + gettext("Your username is %(username)s. Choose your password here:")
+        % {"username": username}
+        + f"\n{url}\n\n"
+        + gettext(
+            "The link works once, until %(moment)s. If it has stopped working, ask the "
+            "program for a new one."
+        )
+        % {"moment": moment}
+        + "\n"
     )
 
 
 @task()
 def send_invitation(invitation_id: int, sealed_token: str) -> bool:
-    """E-mail an invitation's link to its account; nothing is sent once the invitation was
-    used, replaced or has run out. The token comes sealed (`tandem.tokens.seal`) and reaches
-    the message and nothing else: the error of a refused send names the invitation alone
-    (`tandem.delivery`)."""
+    """E-mail an invitation's link to its account, in the language the set-your-password page
+    speaks to them (a participant's record's; English otherwise, as no visitor is there to
+    ask); nothing is sent once the invitation was used, replaced or has run out. The token
+    comes sealed (`tandem.tokens.seal`) and reaches the message and nothing else: the error of
+    a refused send names the invitation alone (`tandem.delivery`)."""
     invitation = Invitation.objects.select_related("user").get(pk=invitation_id)
     if not invitation.is_usable(timezone.now()):
         return False
     base = getattr(settings, "TANDEM_BASE_URL", "http://localhost:8000").rstrip("/")
     program = Program.objects.filter(organization=invitation.organization).order_by("pk").first()
-    body = invitation_text(
-        base + invitation_path(unseal(sealed_token)),
-        invitation.expires_at,
-        invitation.user.username,
-        program.time_zone if program is not None else "UTC",
-    )
+    with translation.override(language_of(invitation.user) or settings.LANGUAGE_CODE):
+        subject = gettext("Your sign-in to Tandem")
+        body = invitation_text(
+            base + invitation_path(unseal(sealed_token)),
+            invitation.expires_at,
+            invitation.user.username,
+            program.time_zone if program is not None else "UTC",
+        )
     with delivering(f"Invitation {invitation.public_id}"):
-        send_mail("Your sign-in to Tandem", body, None, [invitation.user.email])
+        send_mail(subject, body, None, [invitation.user.email])
     return True

@@ -18,8 +18,7 @@ from django_otp import login as otp_login
 
 from accounts.http import SignedInRequest
 from audit.services import record_event
-from participants.access import own_record, uses_portal, uses_staff_pages
-from participants.language import code_for
+from participants.access import uses_portal, uses_staff_pages
 from signin import invitations, services
 from signin.forms import ChoosePasswordForm
 from tandem.errors import InvalidInput
@@ -213,12 +212,9 @@ def _unavailable(request: HttpRequest, exc: invitations.InvitationUnavailable) -
 
 
 def _language_of(request: HttpRequest, account) -> str:
-    """A participant's page speaks their record's language (as the portal does); anyone
-    else's the visitor's."""
-    record = own_record(account)
-    if record is not None:
-        return code_for(record.preferred_language)
-    return visitor_language(request)
+    """A participant's page speaks their record's language (as the portal does, and as the
+    link's e-mail did); anyone else's the visitor's."""
+    return invitations.language_of(account) or visitor_language(request)
 
 
 @serves("GET", "POST")

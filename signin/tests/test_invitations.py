@@ -286,3 +286,59 @@ def test_other_methods_are_refused(world, signed_in):
         assert client.get(reverse(name, args=[world.nurse.pk])).status_code == 405
     assert client.get(reverse("accounts:staff_add")).status_code == 405
     assert client.delete(invitations.invitation_path("x")).status_code == 405
+
+
+def _invite_through_the_portal_tab(world, login, language: str):
+    casey = world.referral
+    casey.preferred_language = language
+    casey.email = "casey@example.org"
+    casey.save(update_fields=["preferred_language", "email"])
+    response = login(world.director).post(
+        reverse("portal:invite", args=[casey.public_id]), {"username": "casey"}
+    )
+    assert response.status_code == 200
+    return response.content.decode().split('value="http://testserver')[1].split('"')[0]
+
+
+def test_a_spanish_speaking_participant_is_emailed_the_link_in_spanish(world, login, run_tasks):
+    path = _invite_through_the_portal_tab(world, login, "Español")
+    run_tasks()
+    [message] = mail.outbox
+    assert message.to == ["casey@example.org"]
+    assert message.subject == "Su acceso a Tandem"
+    assert "Su nombre de usuario es casey. Elija su contraseña aquí:" in message.body
+    assert path in message.body
+    # Until when, on the 24-hour clock Spanish pages use, in the program's zone.
+    assert "El enlace funciona una sola vez, hasta el " in message.body
+    assert " CST." in message.body and " AM " not in message.body
+    assert "invited" not in message.body and "password" not in message.body
+
+
+def test_an_english_speaking_participant_is_emailed_the_link_in_english(world, login, run_tasks):
+    path = _invite_through_the_portal_tab(world, login, "English")
+    run_tasks()
+    [message] = mail.outbox
+    assert message.subject == "Your sign-in to Tandem"
+    assert "Your username is casey. Choose your password here:" in message.body
+    assert path in message.body
+    assert "contraseña" not in message.body
+
+
+def test_staff_are_emailed_in_english_whatever_their_browser(world, login, run_tasks):
+    director = login(world.director)
+    director.post(
+        reverse("accounts:staff_add"),
+        {
+            "organization": world.org.pk,
+            "first_name": "Jamie",
+            "last_name": "Ortega",
+            "username": "jortega",
+            "email": "jamie@example.org",
+            "roles": ["therapist"],
+        },
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
+    run_tasks()
+    [message] = mail.outbox
+    assert message.subject == "Your sign-in to Tandem"
+    assert "You have been invited to sign in to Tandem." in message.body
