@@ -1,5 +1,8 @@
 """Audit event types of sign-in and account security."""
 
+from typing import Any
+
+from accounts.models import Role
 from audit.event_types import register
 from audit.models import Action
 
@@ -38,6 +41,28 @@ register(
     "choose a password",
 )
 register("staff.added", Action.SECURITY, "added a member of staff", "add a member of staff")
+
+
+def _rejoined(details: dict[str, Any]) -> str:
+    """The roles a former member of staff came back in, and that what they signed in with
+    before opens nothing: "as Therapist, Case manager; the password and authenticator they
+    had no longer sign in"."""
+    roles = details.get("roles")
+    held = (
+        [str(Role(r).label) for r in roles if r in Role.values] if isinstance(roles, list) else []
+    )
+    return (
+        f"as {', '.join(held)}; " if held else ""
+    ) + "the password and authenticator they had no longer sign in"
+
+
+register(
+    "staff.rejoined",
+    Action.SECURITY,
+    "re-added a former member of staff under their earlier account",
+    "re-add a former member of staff",
+    tells=_rejoined,
+)
 register(
     "staff.roles_changed",
     Action.SECURITY,

@@ -15,6 +15,15 @@ class RolesField(forms.MultipleChoiceField):
         super().__init__(choices=Role.choices, **kwargs)
 
 
+def _one_organization(form: forms.Form, organizations: list[tuple[int, str]]) -> None:
+    """Offer the director's organizations; with one, the field is hidden and set."""
+    field = cast(forms.TypedChoiceField, form.fields["organization"])
+    field.choices = organizations
+    if len(organizations) == 1:
+        field.widget = forms.HiddenInput()
+        field.initial = organizations[0][0]
+
+
 class StaffMemberForm(forms.Form):
     """A new member of staff: who they are, how they sign in, what they do here."""
 
@@ -39,11 +48,31 @@ class StaffMemberForm(forms.Form):
 
     def __init__(self, *args, organizations: list[tuple[int, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        field = cast(forms.TypedChoiceField, self.fields["organization"])
-        field.choices = organizations
-        if len(organizations) == 1:
-            field.widget = forms.HiddenInput()
-            field.initial = organizations[0][0]
+        _one_organization(self, organizations)
+
+
+class RejoinForm(forms.Form):
+    """A former member of staff coming back: found by the username they had, with the roles
+    and e-mail of now."""
+
+    organization = forms.TypedChoiceField(label="Organization", coerce=int)
+    username = forms.CharField(
+        label="Their username (required)",
+        max_length=150,
+        help_text="The one they had, as listed above.",
+    )
+    email = forms.EmailField(
+        label="Email",
+        max_length=254,
+        required=False,
+        help_text="If given, the sign-in link is also e-mailed there; the address they had "
+        "before is not used.",
+    )
+    roles = RolesField(label="Roles (at least one)")
+
+    def __init__(self, *args, organizations: list[tuple[int, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _one_organization(self, organizations)
 
 
 class RolesForm(forms.Form):

@@ -1,5 +1,5 @@
-"""The director's writes about staff: adding someone, changing their roles, ending their
-membership, and sending a new sign-in link.
+"""The director's writes about staff: adding someone, re-adding someone whose membership
+ended, changing their roles, ending their membership, and sending a new sign-in link.
 
 Each asks the policy for `staff.manage` in the organization first (a refusal is audited and
 kept), then writes in one transaction with its audit event. An account is never deleted:
@@ -13,6 +13,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Membership, Organization, Role, User
 from audit.services import record_event
@@ -26,6 +27,9 @@ from signin import invitations
 from tandem.errors import InvalidInput
 
 REFUSAL = "Only program directors manage staff accounts."
+# Said of any username someone has, whoever has it: a director learns nothing of accounts
+# beyond their own organization's staff.
+TAKEN = "That username is taken: choose another."
 
 
 def _require(by: User, organization: Organization, event_type: str, account=None):
@@ -54,7 +58,7 @@ def check_username(username: str) -> str:
             "A username uses letters, digits and @ . + - _ only.", field="username"
         ) from None
     if User.objects.filter(username__iexact=username).exists():
-        raise InvalidInput("That username is taken: choose another.", field="username")
+        raise InvalidInput(TAKEN, field="username")
     return username
 
 
@@ -100,6 +104,14 @@ def add_staff_member(
     if len(credentials or "") > 60:
         raise InvalidInput("Credentials are at most 60 characters.", field="credentials")
     chosen = _check_roles(roles)
+    former = former_staff([organization.pk]).filter(username__iexact=(username or "").strip())
+    someone = former.first()
+    if someone is not None:
+        raise InvalidInput(
+            f"{someone} worked here before: re-add them under Former staff, so their past "
+            "work and this stay under one name.",
+            field="username",
+        )
     with transaction.atomic():
         account = User(
             username=check_username(username),
@@ -121,6 +133,93 @@ def add_staff_member(
             organization=organization,
             record=account,
             details={"roles": chosen},
+        )
+        return invitations.issue(
+            account,
+            by=by,
+            organization=organization,
+            event_type="account.invited",
+            decision=decision,
+            now=now,
+        )
+
+
+def former_staff(organization_ids: Iterable[int]):
+    """Who worked in these organizations and whose account closed when their every
+    membership ended: the people a director may re-add (`rejoin_staff_member`)."""
+    return (
+        User.objects.filter(
+            kind=User.Kind.STAFF, memberships__organization_id__in=list(organization_ids)
+        )
+        .exclude(memberships__is_active=True)
+        .distinct()
+    )
+
+
+def _former_member(organization: Organization, username: str) -> tuple[User, list[Membership]]:
+    """The closed account of someone who worked here, locked, with its rows here. An account
+    still open anywhere, or that never worked here, is refused as any taken username is."""
+    username = (username or "").strip()
+    if not username:
+        raise InvalidInput("Enter their username.", field="username")
+    account = User.objects.select_for_update().filter(username__iexact=username).first()
+    if account is None:
+        raise InvalidInput("No one who worked here has that username.", field="username")
+    rows = list(Membership.objects.select_for_update().filter(user=account))
+    here = [m for m in rows if m.organization_id == organization.pk]
+    if any(m.is_active for m in here):
+        raise InvalidInput(f"{account} is on the staff here already.", field="username")
+    if not uses_staff_pages(account) or not here or any(m.is_active for m in rows):
+        raise InvalidInput(TAKEN, field="username")
+    return account, here
+
+
+def rejoin_staff_member(
+    organization: Organization,
+    *,
+    by: User,
+    username: str,
+    email: str = "",
+    roles: Iterable[str],
+    now: datetime | None = None,
+) -> invitations.IssuedInvitation:
+    """Re-add someone who worked here and whose account closed when their every membership
+    ended: the same account comes back, so their name stays on what they wrote and signed,
+    with the roles chosen now and the e-mail given now. What they signed in with before opens
+    nothing: the password is cleared and the authenticator removed until they choose a new
+    password through the sign-in link this makes, and enrol again."""
+    decision = _require(by, organization, "staff.rejoined")
+    chosen = _check_roles(roles)
+    email = _check_email(email)
+    with transaction.atomic():
+        account, here = _former_member(organization, username)
+        held = {m.role: m for m in here}
+        Membership.objects.filter(pk__in=[held[r].pk for r in chosen if r in held]).update(
+            is_active=True, modified_at=now or timezone.now()
+        )
+        Membership.objects.bulk_create(
+            [
+                Membership(user=account, organization=organization, role=r)
+                for r in chosen
+                if r not in held
+            ]
+        )
+        account.set_unusable_password()
+        account.is_active = True
+        account.email = email
+        account.save(update_fields=["password", "is_active", "email"])
+        devices, _ = TOTPDevice.objects.filter(user=account).delete()
+        record_event(
+            actor=by,
+            event_type="staff.rejoined",
+            decision=decision,
+            organization=organization,
+            record=account,
+            details={
+                "roles": chosen,
+                "password_cleared": True,
+                "two_factor_reset": bool(devices),
+            },
         )
         return invitations.issue(
             account,

@@ -1,5 +1,6 @@
 """The director's staff page: who works here, in which roles, locked out or not; adding
-someone, changing their roles, ending their membership, sending a new sign-in link."""
+someone, re-adding someone whose membership ended, changing their roles, ending their
+membership, sending a new sign-in link."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,7 +15,7 @@ from accounts.http import SignedInRequest
 from accounts.models import Membership, Organization, User
 from participants.access import organizations_with
 from signin import services, staff
-from signin.forms import RolesForm, StaffMemberForm
+from signin.forms import RejoinForm, RolesForm, StaffMemberForm
 from signin.views import link_shown
 from tandem.errors import AccessDenied, InvalidInput
 from tandem.methods import serves
@@ -49,19 +50,43 @@ def _organizations(orgs: list[int]) -> list[tuple[int, str]]:
     return [(o.pk, o.name) for o in Organization.objects.filter(pk__in=orgs).order_by("name")]
 
 
-def _page(request: HttpRequest, orgs: list[int], form=None, status: int = 200) -> HttpResponse:
+def _former_of(orgs: list[int]):
+    """Who may be re-added, each with the roles they held here, by name."""
+    return (
+        staff.former_staff(orgs)
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(organization_id__in=orgs).order_by("role"),
+            )
+        )
+        .order_by("last_name", "first_name")
+    )
+
+
+def _page(
+    request: HttpRequest,
+    orgs: list[int],
+    form=None,
+    rejoin_form=None,
+    status: int = 200,
+) -> HttpResponse:
     members = list(_staff_of(orgs))
     for member in members:
         member.roles_form = RolesForm(
             initial={"roles": [m.role for m in member.memberships.all()]},
             auto_id=f"id_{member.pk}_%s",
         )
+    organizations = _organizations(orgs)
     return render(
         request,
         "accounts/staff.html",
         {
             "staff": members,
-            "form": form or StaffMemberForm(organizations=_organizations(orgs)),
+            "former": list(_former_of(orgs)),
+            "form": form or StaffMemberForm(organizations=organizations),
+            "rejoin_form": rejoin_form
+            or RejoinForm(organizations=organizations, auto_id="id_rejoin_%s"),
             "me": request.user.pk,
         },
         status=status,
@@ -97,6 +122,29 @@ def staff_add(request: SignedInRequest) -> HttpResponse:
         else:
             return link_shown(request, issued, back_url=reverse("accounts:staff"), first=True)
     return _page(request, orgs, form, status=400)
+
+
+@serves("POST")
+@login_required
+def staff_rejoin(request: SignedInRequest) -> HttpResponse:
+    """Re-add a former member of staff under the account they had, and make their sign-in
+    link."""
+    orgs = _director_orgs(request.user)
+    if not orgs:
+        return _refuse(request)
+    form = RejoinForm(request.POST, organizations=_organizations(orgs), auto_id="id_rejoin_%s")
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        organization = Organization.objects.get(pk=data.pop("organization"))
+        try:
+            issued = staff.rejoin_staff_member(organization, by=request.user, **data)
+        except InvalidInput as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        except AccessDenied:
+            return _refuse(request)
+        else:
+            return link_shown(request, issued, back_url=reverse("accounts:staff"), rejoined=True)
+    return _page(request, orgs, rejoin_form=form, status=400)
 
 
 def _member(request: SignedInRequest, user_id: int) -> tuple[User, Organization] | None:

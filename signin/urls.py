@@ -12,6 +12,7 @@ urlpatterns = [
     path("welcome/<str:token>/", views.invitation, name="invitation"),
     path("staff/", staff_views.staff_list, name="staff"),
     path("staff/add/", staff_views.staff_add, name="staff_add"),
+    path("staff/rejoin/", staff_views.staff_rejoin, name="staff_rejoin"),
     path("staff/<int:user_id>/roles/", staff_views.staff_change_roles, name="staff_roles"),
     path("staff/<int:user_id>/end/", staff_views.staff_end, name="staff_end"),
     path("staff/<int:user_id>/sign-in-link/", staff_views.staff_invite, name="staff_invite"),

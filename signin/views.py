@@ -36,10 +36,12 @@ def link_shown(
     *,
     back_url: str,
     first: bool = False,
+    rejoined: bool = False,
 ) -> HttpResponse:
     """A new sign-in link, shown this once to the staff member who made it (a director, or a
     participant's or support person's clinician): it is kept nowhere but in the e-mail, when
-    the account has an address, so the page is never cached."""
+    the account has an address, so the page is never cached. `first` for an account just
+    made, `rejoined` for a former member of staff's account opened again."""
     response = render(
         request,
         "accounts/invitation_made.html",
@@ -48,6 +50,7 @@ def link_shown(
             "url": request.build_absolute_uri(issued.path),
             "expires_at": issued.invitation.expires_at,
             "first": first,
+            "rejoined": rejoined,
             "back_url": back_url,
         },
     )

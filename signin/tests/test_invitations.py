@@ -266,8 +266,12 @@ def test_every_staff_page_refuses_all_but_directors(world, signed_in, persona):
         client.post(reverse("accounts:staff_roles", args=[target]), {"roles": ["peer"]}),
         client.post(reverse("accounts:staff_invite", args=[target])),
         client.post(reverse("accounts:staff_end", args=[target])),
+        client.post(
+            reverse("accounts:staff_rejoin"),
+            {"organization": world.org.pk, "username": "nurse", "roles": ["nurse"]},
+        ),
     ]
-    assert [a.status_code for a in answers] == [403] * 5
+    assert [a.status_code for a in answers] == [403] * 6
     assert not Invitation.objects.exists()
     assert Membership.objects.get(user=world.nurse).is_active
 
@@ -285,6 +289,7 @@ def test_other_methods_are_refused(world, signed_in):
     for name in ("accounts:staff_roles", "accounts:staff_invite", "accounts:staff_end"):
         assert client.get(reverse(name, args=[world.nurse.pk])).status_code == 405
     assert client.get(reverse("accounts:staff_add")).status_code == 405
+    assert client.get(reverse("accounts:staff_rejoin")).status_code == 405
     assert client.delete(invitations.invitation_path("x")).status_code == 405
 
 

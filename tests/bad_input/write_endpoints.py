@@ -322,6 +322,7 @@ def _task(b) -> object:
 WEB_WRITES = [
     WebWrite("accounts:staff_action", "director", states.locked_staff_page),
     WebWrite("accounts:staff_add", "director", _url("accounts:staff")),
+    WebWrite("accounts:staff_rejoin", "director", _url("accounts:staff")),
     WebWrite("accounts:staff_roles", "director", _url("accounts:staff")),
     WebWrite("accounts:staff_invite", "director", _url("accounts:staff")),
     WebWrite("accounts:staff_end", "director", _url("accounts:staff")),
