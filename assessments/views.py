@@ -20,8 +20,8 @@ from assessments.models import Administration, Mode
 from audit.models import Action
 from monitoring.models import Alert
 from monitoring.selectors import who_was_alerted
-from participants.access import Scope, authorize, decide, uses_portal
-from participants.decorators import not_found, participant_page, portal_page
+from participants.access import Scope, decide, uses_portal
+from participants.decorators import PortalRead, not_found, participant_page, portal_read
 from participants.http import StaffRequest
 from participants.language import answered_in, code_for
 from participants.models import Participant
@@ -324,8 +324,10 @@ def entered_in_error(
 
 @serves("GET", "POST")
 @login_required
-@portal_page
-def mine(request: SignedInRequest, participant: Participant, code: str) -> HttpResponse:
+@portal_read(Scope.CLINICAL)
+def mine(
+    request: SignedInRequest, participant: Participant, read: PortalRead, code: str
+) -> HttpResponse:
     """A participant answers a questionnaire on their own account (their portal); the form
     shown, first or sent back with its errors, is audited as a view of their record."""
     instrument = selectors.definition(code)
@@ -349,16 +351,7 @@ def mine(request: SignedInRequest, participant: Participant, code: str) -> HttpR
             return redirect("assessments:mine_done")
         context.update(again)
         status = 400
-    try:
-        authorize(
-            request.user,
-            participant,
-            Action.VIEW,
-            Scope.CLINICAL,
-            details={"page": "assessments:mine", "instrument": instrument.code},
-        )
-    except AccessDenied as exc:
-        return _unavailable(request, exc.message, status=403)
+    read.audit(instrument=instrument.code)
     return render(request, "assessments/mine.html", context, status=status)
 
 
@@ -378,20 +371,18 @@ def _crisis(request: HttpRequest, administration: Administration) -> HttpRespons
 
 @serves("GET")
 @login_required
-def mine_crisis(request: SignedInRequest, administration_id: UUID) -> HttpResponse:
+@portal_read(Scope.CLINICAL)
+def mine_crisis(
+    request: SignedInRequest, participant: Participant, read: PortalRead, administration_id: UUID
+) -> HttpResponse:
     """The crisis page after a critical answer on the participant's own questionnaire."""
-
-    def critical(participant: Participant) -> Administration | None:
-        found = selectors.administration_for(participant, administration_id)
-        if found is None or found.entered_in_error or not found.critical_flags:
-            return None
-        return found
-
+    found = selectors.administration_for(participant, administration_id)
+    critical = found is not None and not found.entered_in_error and bool(found.critical_flags)
     return own_crisis_page(
         request,
-        page="assessments:mine_crisis",
-        answer_of=critical,
-        show=lambda participant, administration: _crisis(request, administration),
+        read,
+        found if critical else None,
+        show=lambda administration: _crisis(request, administration),
     )
 
 

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.http import SignedInRequest
-from audit.models import Action
 from checkins import selectors, services
 from checkins.crisis import crisis_page
 from checkins.forms import CheckInForm
@@ -23,8 +22,8 @@ from links.models import SingleUseLink
 from links.registry import TARGETS, LinkTarget
 from links.services import LinkUnavailable, LinkVisit
 from medications.selectors import taken_on
-from participants.access import Scope, authorize
-from participants.decorators import portal_page
+from participants.access import Scope
+from participants.decorators import PortalRead, portal_read
 from participants.models import Participant
 from safety.display import own_crisis_page
 from tandem.errors import AccessDenied, TandemError
@@ -61,8 +60,8 @@ def _send(request: HttpRequest, participant: Participant, form: CheckInForm, **k
 
 @serves("GET", "POST")
 @login_required
-@portal_page
-def mine(request: SignedInRequest, participant: Participant) -> HttpResponse:
+@portal_read(Scope.CLINICAL)
+def mine(request: SignedInRequest, participant: Participant, read: PortalRead) -> HttpResponse:
     """Today's check-in on the participant's own account."""
     form = _form(participant, request.POST if request.method == "POST" else None)
     status = 200
@@ -76,33 +75,26 @@ def mine(request: SignedInRequest, participant: Participant) -> HttpResponse:
                         return redirect("checkins:crisis", checkin=sent.checkin.public_id)
                     return redirect("checkins:done")
             status = 400  # the form comes back with its errors: audited as a view below
-        authorize(
-            request.user,
-            participant,
-            Action.VIEW,
-            Scope.CLINICAL,
-            details={"page": "checkins:mine"},
-        )
     except AccessDenied as exc:
         return error_page(request, gettext("Not available"), exc.message, status=403)
+    read.audit()
     return render(request, "checkins/mine.html", {**_page(form), "portal": True}, status=status)
 
 
 @serves("GET")
 @login_required
-def crisis(request: SignedInRequest, checkin: UUID) -> HttpResponse:
+@portal_read(Scope.CLINICAL)
+def crisis(
+    request: SignedInRequest, participant: Participant, read: PortalRead, checkin: UUID
+) -> HttpResponse:
     """The crisis page after a yes to the safety question, at an address of its own."""
     return own_crisis_page(
         request,
-        page="checkins:crisis",
-        answer_of=lambda participant: (
-            CheckIn.objects.current()
-            .filter(participant=participant, public_id=checkin, safety=True)
-            .first()
-        ),
-        show=lambda participant, sent: crisis_page(
-            request, participant, sent, back_url=reverse("portal:home")
-        ),
+        read,
+        CheckIn.objects.current()
+        .filter(participant=participant, public_id=checkin, safety=True)
+        .first(),
+        show=lambda sent: crisis_page(request, participant, sent, back_url=reverse("portal:home")),
     )
 
 

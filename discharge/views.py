@@ -19,13 +19,12 @@ from discharge.models import Discharge, FollowUp
 from discharge.questionnaire import OutcomesForm
 from participants.access import (
     Scope,
-    authorize,
     decide,
     may,
     may_open,
     organizations_of,
 )
-from participants.decorators import not_found, participant_page, portal_page
+from participants.decorators import PortalRead, not_found, participant_page, portal_read
 from participants.http import StaffRequest
 from participants.models import IN_CARE_STATUSES, Participant
 from participants.selectors import current_episode
@@ -244,8 +243,10 @@ def call(request: StaffRequest, participant, follow_up_id) -> HttpResponse:
 
 @serves("GET")
 @login_required
-@portal_page
-def my_discharge(request: SignedInRequest, participant: Participant) -> HttpResponse:
+@portal_read(Scope.AFTERCARE)
+def my_discharge(
+    request: SignedInRequest, participant: Participant, read: PortalRead
+) -> HttpResponse:
     """The participant's own signed discharge summary and aftercare plan, on the portal."""
     record = selectors.latest_discharge(participant)
     signed = None
@@ -256,14 +257,7 @@ def my_discharge(request: SignedInRequest, participant: Participant) -> HttpResp
             .order_by("-pk")
             .first()
         )
-    authorize(
-        request.user,
-        participant,
-        Action.VIEW,
-        Scope.AFTERCARE,
-        record=signed or record,
-        details={"page": "discharge:mine"},
-    )
+    read.audit(record=signed or record)
     return render(
         request,
         "discharge/mine.html",

@@ -2,8 +2,9 @@
 audit."""
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from functools import wraps
-from typing import cast
+from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -16,12 +17,13 @@ from audit.context import counting_events
 from audit.models import Action, Outcome
 from audit.services import record_event
 from participants.access import (
+    Decision,
     Scope,
     audit_access,
     beyond_reach,
     decide,
     organizations_of,
-    own_record,
+    own_records,
     refusal_message,
     scopes_reached_by_role,
     uses_portal,
@@ -31,10 +33,14 @@ from participants.audit_events import access_event_type
 from participants.chart import flag_values
 from participants.http import StaffRequest
 from participants.models import Participant
-from participants.selectors import chart_participant, chart_participant_with_relations
+from participants.selectors import (
+    chart_participant,
+    chart_participant_with_relations,
+    with_chart_relations,
+)
 from tandem.errors import AccessDenied
 from tandem.methods import READS, serves
-from tandem.views import error_page
+from tandem.views import error_page, forbidden
 
 
 def load_participant(participant_id, *, chart_for: User | None = None) -> Participant | None:
@@ -67,19 +73,23 @@ def no_record_yet(request: HttpRequest) -> HttpResponse:
     )
 
 
-def own_portal_record(request: HttpRequest) -> Participant | HttpResponse:
+def own_portal_record(
+    request: HttpRequest, *, chart_relations: bool = False
+) -> Participant | HttpResponse:
     """The record a portal page is about, the signed-in participant's own, or the answer
     given instead: any other kind of account goes home, and an account with no record yet is
-    told so."""
+    told so. `chart_relations`: with the episodes and care teams a page about their stay
+    reads (`with_chart_relations`)."""
     if not uses_portal(request.user):
         return redirect("home")
-    participant = own_record(request.user)
+    records = own_records(request.user)
+    participant = (with_chart_relations(records) if chart_relations else records).first()
     return no_record_yet(request) if participant is None else participant
 
 
 def portal_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """A participant's own portal page, called with their record (`own_portal_record`)
-    after the request; the view still asks the policy and audits what it shows."""
+    after the request; a page that shows the record asks for it with `portal_read`."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -89,6 +99,65 @@ def portal_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         return view(request, found, *args, **kwargs)
 
     return wrapper
+
+
+@dataclass(frozen=True)
+class PortalRead:
+    """What the gate let a portal page show: the participant's own record and the policy's
+    decision to read `scope` of it, which the page's audit event carries whole. `page`: the
+    page's name in the trail (its URL name unless the page keeps an older one)."""
+
+    user: User
+    participant: Participant
+    scope: Scope
+    decision: Decision
+    page: str
+
+    def audit(self, *, record: Any = None, **details: Any) -> None:
+        """Write the page's one event for what it shows (`record`, `details`), resting on
+        the decision the gate took."""
+        audit_access(
+            self.user,
+            self.participant,
+            Action.VIEW,
+            self.scope,
+            self.decision,
+            record=record,
+            details={"portal": True, "page": self.page, **details},
+        )
+
+    def widened(self, scope: Scope) -> "PortalRead | None":
+        """The read of a wider part of the record (the week, the plan) where the policy
+        allows it, for a page that shows that part only then; None when it does not."""
+        decision = decide(self.user, self.participant, Action.VIEW, scope)
+        return replace(self, scope=scope, decision=decision) if decision.allowed else None
+
+
+def portal_read(scope: Scope, *, chart_relations: bool = False) -> Callable:
+    """A participant's own portal page that shows `scope` of their record: `portal_page`'s
+    answers to another kind of account and to an account with no record, then the policy's
+    decision; a refusal is audited and answered 403, before the view reads anything. The view
+    is called with the record and the `PortalRead`, and audits what it shows with
+    `read.audit(...)` (a write's service audits the write)."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: SignedInRequest, *args, **kwargs) -> HttpResponse:
+            found = own_portal_record(request, chart_relations=chart_relations)
+            if isinstance(found, HttpResponse):
+                return found
+            page = request.resolver_match.view_name if request.resolver_match else ""
+            read = PortalRead(
+                request.user, found, scope, decide(request.user, found, Action.VIEW, scope), page
+            )
+            if not read.decision.allowed:
+                read.audit()
+                return forbidden(request)
+            return view(request, found, read, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
 def refused(request: HttpRequest, participant: Participant, exc: AccessDenied) -> HttpResponse:

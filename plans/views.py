@@ -25,7 +25,7 @@ from participants.access import (
     may_open,
     organizations_of,
 )
-from participants.decorators import not_found, participant_page, portal_page
+from participants.decorators import PortalRead, not_found, participant_page, portal_read
 from participants.home import shows
 from participants.http import StaffRequest
 from participants.models import Participant
@@ -679,8 +679,8 @@ def _plan_read(participant: Participant, plan_id) -> TreatmentPlan | None:
 
 @serves("GET", "POST")
 @login_required
-@portal_page
-def mine(request: SignedInRequest, participant: Participant) -> HttpResponse:
+@portal_read(Scope.CLINICAL)
+def mine(request: SignedInRequest, participant: Participant, read: PortalRead) -> HttpResponse:
     """The participant's plan in force, in their words, and their acknowledgement of it."""
     plan = selectors.plan_in_force(participant)
     if request.method == "POST":
@@ -691,11 +691,11 @@ def mine(request: SignedInRequest, participant: Participant) -> HttpResponse:
             if not form.is_valid():
                 raise _form_error(form)
             named = form.cleaned_data["plan"]
-            read = _plan_read(participant, named) if named else plan
-            if read is None or not read.is_signed:
+            seen = _plan_read(participant, named) if named else plan
+            if seen is None or not seen.is_signed:
                 raise TandemError(_plan_changed())
             services.acknowledge(
-                read,
+                seen,
                 by=request.user,
                 via="portal",
                 comment=form.cleaned_data["comment"],
@@ -714,16 +714,7 @@ def mine(request: SignedInRequest, participant: Participant) -> HttpResponse:
         else:
             messages.success(request, gettext("Thank you: your acknowledgement is recorded."))
         return redirect("plans:mine")
-    from participants.access import authorize
-
-    authorize(
-        request.user,
-        participant,
-        Action.VIEW,
-        Scope.CLINICAL,
-        record=plan,
-        details={"portal": True, "page": "plan"},
-    )
+    read.audit(record=plan, page="plan")
     view = selectors.plan_view(plan) if plan else None
     return render(
         request,

@@ -5,19 +5,19 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.http import SignedInRequest
 from assessments.selectors import definition, due_home_questionnaires
 from attendance.models import AttendanceStatus
 from attendance.selectors import attendance_history
-from audit.models import Action
 from checkins.selectors import checked_in_today, last_checkin
 from measurement.due import due_for
-from participants.access import Scope, authorize, decide, own_records, uses_portal
-from participants.decorators import no_record_yet
-from participants.selectors import current_episode, with_chart_relations
+from participants.access import Scope
+from participants.decorators import PortalRead, portal_read
+from participants.models import Participant
+from participants.selectors import current_episode
 from plans.models import Acknowledgement
 from plans.selectors import plan_in_force
 from scheduling.selectors import participant_sessions
@@ -36,35 +36,22 @@ def excused_minutes(lines: list) -> int:
 
 
 @login_required
-def home(request: SignedInRequest) -> HttpResponse:
+@portal_read(Scope.DEMOGRAPHICS, chart_relations=True)
+def home(request: SignedInRequest, participant: Participant, read: PortalRead) -> HttpResponse:
     """Their program, care team and week: what is next, and hours attended against required."""
-    if not uses_portal(request.user):
-        return redirect("home")
-    participant = with_chart_relations(own_records(request.user)).first()
-    if participant is None:
-        return no_record_yet(request)
     episode = current_episode(participant)
     in_care = episode is not None and episode.is_open
     # One page, one event: it carries the widest part shown (whether the plan in force is
     # acknowledged over the week, the week over name and care team).
-    shows_week = in_care and decide(request.user, participant, Action.VIEW, Scope.SCHEDULE).allowed
-    plan = (
-        plan_in_force(participant)
-        if decide(request.user, participant, Action.VIEW, Scope.CLINICAL).allowed
-        else None
-    )
+    week_read = read.widened(Scope.SCHEDULE) if in_care else None
+    plan_read = read.widened(Scope.CLINICAL)
+    plan = plan_in_force(participant) if plan_read is not None else None
     plan_acknowledged = plan is not None and Acknowledgement.objects.filter(plan=plan).exists()
-    details: dict[str, Any] = {"portal": True, "page": "home", "shows_my_week": shows_week}
+    details: dict[str, Any] = {"page": "home", "shows_my_week": week_read is not None}
     if plan is not None:
         details["plan_acknowledged"] = plan_acknowledged
-    authorize(
-        request.user,
-        participant,
-        Action.VIEW,
-        Scope.CLINICAL if plan else Scope.SCHEDULE if shows_week else Scope.DEMOGRAPHICS,
-        record=plan,
-        details=details,
-    )
+    widest = (plan_read if plan is not None else None) or week_read or read
+    widest.audit(record=plan, **details)
     context: dict[str, Any] = {
         "participant": participant,
         "episode": episode,
@@ -82,7 +69,7 @@ def home(request: SignedInRequest) -> HttpResponse:
         ]
         legacy = due_home_questionnaires(participant, episode.program, now=context["now"])
         context["due"] = list({i.code: i for i in [*legacy, *scheduled]}.values())
-    if shows_week and episode is not None:
+    if week_read is not None and episode is not None:
         this_week = attendance_history(participant, episode, weeks=1)
         week = this_week[0] if this_week else None
         if week is not None:

@@ -18,14 +18,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from accounts.http import SignedInRequest
-from audit.models import Action
 from monitoring.crisis import CRISIS_LINES
-from participants.access import Scope, authorize
-from participants.decorators import own_portal_record
-from participants.models import Participant
+from participants.decorators import PortalRead
 from safety.selectors import confirmed_plan
-from tandem.errors import AccessDenied
 from tandem.views import error_page
 
 
@@ -49,19 +44,16 @@ def crisis_response(request: HttpRequest, participant, program, *, alerted: str)
 
 
 def own_crisis_page(
-    request: SignedInRequest,
+    request: HttpRequest,
+    read: PortalRead,
+    answer: Any,
     *,
-    page: str,
-    answer_of: Callable[[Participant], Any],
-    show: Callable[[Participant, Any], HttpResponse],
+    show: Callable[[Any], HttpResponse],
 ) -> HttpResponse:
-    """The crisis page after a participant's own critical answer, shown to that participant
-    only (`answer_of` finds the answer among theirs, or None when it is not a critical one)
-    and audited as a clinical read of the answer each time it is shown."""
-    participant = own_portal_record(request)
-    if isinstance(participant, HttpResponse):
-        return participant
-    answer = answer_of(participant)
+    """The crisis page after a participant's own critical answer, on a page behind
+    `portal_read(Scope.CLINICAL)`, so shown to that participant only (`answer` is found among
+    theirs, None when it is not a critical one) and audited as a clinical read of the answer
+    each time it is shown."""
     if answer is None:
         return error_page(
             request,
@@ -69,15 +61,5 @@ def own_crisis_page(
             gettext("There is nothing to show at this address."),
             status=404,
         )
-    try:
-        authorize(
-            request.user,
-            participant,
-            Action.VIEW,
-            Scope.CLINICAL,
-            record=answer,
-            details={"page": page},
-        )
-    except AccessDenied as exc:
-        return error_page(request, gettext("Not available"), exc.message, status=403)
-    return show(participant, answer)
+    read.audit(record=answer)
+    return show(answer)

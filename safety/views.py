@@ -6,12 +6,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from accounts.http import SignedInRequest
 from audit.models import Action
-from participants.access import Scope, authorize, decide
-from participants.decorators import participant_page, portal_page
+from participants.access import Scope, decide
+from participants.decorators import PortalRead, participant_page, portal_read
 from participants.http import StaffRequest
 from participants.models import Participant
 from participants.selectors import current_episode
@@ -19,9 +18,8 @@ from participants.views import chart_context
 from safety import display, selectors, services
 from safety.forms import ConfirmForm, DraftForm
 from safety.models import STEP_FIELDS, STEPS
-from tandem.errors import AccessDenied, ConcurrentEdit, TandemError
+from tandem.errors import ConcurrentEdit, TandemError
 from tandem.methods import serves
-from tandem.views import error_page
 
 
 def _tab(
@@ -127,19 +125,10 @@ def confirm(request: StaffRequest, participant) -> HttpResponse:
 
 @serves("GET")
 @login_required
-@portal_page
-def mine(request: SignedInRequest, participant: Participant) -> HttpResponse:
+@portal_read(Scope.CLINICAL)
+def mine(request: SignedInRequest, participant: Participant, read: PortalRead) -> HttpResponse:
     """The participant's own confirmed safety plan, with the crisis lines."""
-    try:
-        authorize(
-            request.user,
-            participant,
-            Action.VIEW,
-            Scope.CLINICAL,
-            details={"portal": True, "page": "safety plan"},
-        )
-    except AccessDenied as exc:
-        return error_page(request, _("Not allowed"), exc.message, status=403)
+    read.audit(page="safety plan")
     episode = current_episode(participant)
     context = display.plan_context(participant, episode.program if episode else None)
     context["portal_url"] = reverse("portal:home")

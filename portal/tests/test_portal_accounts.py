@@ -1,12 +1,16 @@
 """Every page of the portal answers the same three accounts the same way: staff and support
 people go to their own home, a participant's account with no record of its own reads that it
-is not linked yet, and only a participant with a record sees their page."""
+is not linked yet, and only a participant with a record sees their page; one the policy
+refuses is answered 403, the refusal audited, before the page reads anything."""
+
+import uuid
 
 import pytest
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
 
 from accounts.models import User
+from audit.models import AuditEvent, Outcome
 from conftest import make_user
 from participants.access import uses_portal
 from participants.models import Participant
@@ -19,6 +23,19 @@ PORTAL_PAGES = [
     reverse("assessments:mine_done"),
     reverse("plans:mine"),
     reverse("discharge:mine"),
+    reverse("consent:mine"),
+]
+MADE_UP = uuid.UUID("00000000-0000-4000-8000-000000000001")
+# The pages that show the record, each behind `portal_read`: the crisis pages too, whose
+# address names an answer.
+SHOWING_THE_RECORD = [
+    *(
+        u
+        for u in PORTAL_PAGES
+        if u not in (reverse("assessments:mine_done"), reverse("consent:mine"))
+    ),
+    reverse("checkins:crisis", kwargs={"checkin": MADE_UP}),
+    reverse("assessments:mine_crisis", kwargs={"administration_id": MADE_UP}),
 ]
 
 
@@ -64,3 +81,20 @@ def test_a_participant_whose_record_was_entered_in_error_reads_the_same(world, l
 @pytest.mark.parametrize("url", PORTAL_PAGES)
 def test_a_participant_with_a_record_sees_their_page(world, login, url):
     assert login(world.participant_user).get(url).status_code == 200
+
+
+@pytest.mark.parametrize("url", SHOWING_THE_RECORD)
+def test_a_participant_the_policy_refuses_is_answered_403_and_the_refusal_audited(world, rf, url):
+    # The policy refuses an account that is no longer active, which a session signed in
+    # before it was turned off still carries into the request.
+    user = world.participant_user
+    user.is_active = False
+    request = rf.get(url)
+    request.user = user
+    request.resolver_match = match = resolve(url)
+    response = match.func(request, *match.args, **match.kwargs)
+    assert response.status_code == 403
+    refusal = AuditEvent.objects.get(actor=user)
+    assert refusal.outcome == Outcome.REFUSED
+    assert refusal.participant_id == world.participant.pk
+    assert refusal.details["page"] == match.view_name
