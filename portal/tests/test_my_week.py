@@ -8,7 +8,8 @@ from attendance.dose import current_week
 from attendance.tests.builders import active_participant, enrol, make_session, record
 from audit.models import AuditEvent, Outcome
 from participants.services import mark_entered_in_error
-from scheduling.models import SessionMode
+from scheduling.models import SchedulingProfile, Session, SessionMode
+from scheduling.publishing import INDIVIDUAL_TITLE
 
 
 def _week(world):
@@ -35,7 +36,10 @@ def test_participant_sees_their_week_and_hours_against_required(world, login):
     page = client.get(reverse("portal:home")).content.decode()
 
     assert "This week" in page
-    assert "<strong>2 h 30 min</strong> attended of 9 h" in page
+    assert (
+        "So far this week you have attended <strong>2 hours 30 minutes</strong> of the "
+        "<strong>9 hours</strong> you need." in page
+    )
     assert "Relapse prevention" in page and "Late" in page
     assert "9:00 AM–12:00 PM" in page  # a US program's 12-hour clock
     assert 'href="https://video.example.invalid/dbt"' in page  # Sunday's online group
@@ -49,13 +53,16 @@ def test_participant_sees_their_week_and_hours_against_required(world, login):
 
 def test_in_spanish_the_hours_still_to_come_and_the_hours_short_read_differently(world, login):
     """Both used to read "faltan …", so a week with 3 h to come and 3 h 30 min short said
-    "faltan 3 h faltan 3 h 30 min"."""
+    "faltan 3 h faltan 3 h 30 min"; the hours are said in words, in Spanish."""
     _week(world)
     world.participant.preferred_language = "Spanish"
     world.participant.save(update_fields=["preferred_language"])
     page = login(world.participant_user).get(reverse("portal:home")).content.decode()
-    assert "<strong>2 h 30 min</strong> de asistencia de 9 h · 3 h todavía por venir" in page
-    assert "3 h 30 min por debajo de lo requerido — pregunte a su equipo" in page
+    assert (
+        "Hasta ahora esta semana ha asistido a <strong>2 horas y 30 minutos</strong>; necesita "
+        "<strong>9 horas</strong>. Todavía quedan esta semana: 3 horas de sesiones." in page
+    )
+    assert "3 horas y 30 minutos por debajo de lo requerido — pregunte a su equipo" in page
     assert "faltan" not in page
     assert "09:00–12:00" in page  # Django's Spanish time format is the 24-hour clock
 
@@ -130,9 +137,11 @@ def test_a_week_missed_with_an_excuse_says_so_instead_of_only_hours_short(world,
 
     page = login(world.participant_user).get(reverse("portal:home")).content.decode()
 
-    assert "<strong>Nothing yet</strong> of 9 h attended · 9 h excused" in page
+    assert "<strong>0 hours</strong> of the <strong>9 hours</strong> you need." in page
+    assert "Missed with an excuse: 9 hours." in page
     assert (
-        "9 h short, all of it excused — ask your team if you would like a make-up session" in page
+        "9 hours short, all of it excused — ask your team if you would like a make-up session"
+        in page
     )
     assert "dose-risk" not in page
 
@@ -142,7 +151,7 @@ def test_a_week_partly_excused_says_how_much_of_the_shortfall_is_excused(world, 
 
     page = login(world.participant_user).get(reverse("portal:home")).content.decode()
 
-    assert "9 h short (6 h of it excused) — ask your team about a make-up session" in page
+    assert "9 hours short (6 hours of it excused) — ask your team about a make-up session" in page
 
 
 def test_the_home_links_to_the_plan_to_acknowledge_then_to_read(world, login):
@@ -174,20 +183,57 @@ def test_in_spanish_an_excused_week_says_it_was_excused(world, login):
 
     page = login(world.participant_user).get(reverse("portal:home")).content.decode()
 
-    assert "9 h de ausencia justificada" in page
-    assert "9 h por debajo de lo requerido, todo por ausencias justificadas" in page
+    assert "Faltas justificadas: 9 horas." in page
+    assert "9 horas por debajo de lo requerido, todo por ausencias justificadas" in page
 
 
-def test_a_week_with_nothing_attended_yet_says_so_in_words(world, login):
-    """Not "0 min attended of 9 h": zero reads as nothing yet, in English and Spanish."""
+def test_a_week_with_nothing_attended_yet_says_what_the_figures_are(world, login):
+    """Not "Nothing yet of 9 h attended": the hours attended so far this week against the
+    hours the participant's schedule asks of them, in words, in English and Spanish."""
     monday = current_week(world.program)
     enrol(make_session(world.program, monday, title="Relapse prevention"), world.episode)
     client = login(world.participant_user)
     page = client.get(reverse("portal:home")).content.decode()
-    assert "<strong>Nothing yet</strong> of 9 h attended" in page
-    assert "0 min" not in page
+    assert (
+        "So far this week you have attended <strong>0 hours</strong> of the "
+        "<strong>9 hours</strong> you need." in page
+    )
+    assert "Nothing yet" not in page and "0 min" not in page and " h " not in page
     world.participant.preferred_language = "Spanish"
     world.participant.save(update_fields=["preferred_language"])
     page = client.get(reverse("portal:home")).content.decode()
-    assert "<strong>Nada todavía</strong> de 9 h de asistencia" in page
-    assert "0 min" not in page
+    assert (
+        "Hasta ahora esta semana ha asistido a <strong>0 horas</strong>; necesita "
+        "<strong>9 horas</strong>." in page
+    )
+    assert "So far" not in page and "Nada todavía" not in page
+
+
+def test_the_hours_the_participant_s_schedule_asks_are_the_hours_they_read(world, login):
+    """The figure after "of the" is their own weekly requirement (their scheduling profile),
+    counted as the language counts it: one hour is "1 hour", "1 hora"."""
+    SchedulingProfile.objects.update_or_create(
+        episode=world.episode, defaults={"required_minutes": 60}
+    )
+    monday = current_week(world.program)
+    enrol(make_session(world.program, monday, minutes=45, title="Check-in group"), world.episode)
+    client = login(world.participant_user)
+    page = client.get(reverse("portal:home")).content.decode()
+    assert "<strong>0 hours</strong> of the <strong>1 hour</strong> you need" in page
+    world.participant.preferred_language = "Spanish"
+    world.participant.save(update_fields=["preferred_language"])
+    page = client.get(reverse("portal:home")).content.decode()
+    assert "<strong>0 horas</strong>; necesita <strong>1 hora</strong>." in page
+
+
+def test_an_individual_session_is_named_in_the_participant_s_language(world, login):
+    monday = current_week(world.program)
+    individual = make_session(
+        world.program, monday, minutes=50, title=INDIVIDUAL_TITLE, kind=Session.Kind.INDIVIDUAL
+    )
+    enrol(individual, world.episode)
+    world.participant.preferred_language = "Spanish"
+    world.participant.save(update_fields=["preferred_language"])
+    page = login(world.participant_user).get(reverse("portal:home")).content.decode()
+    assert "<strong>Sesión individual</strong>" in page
+    assert INDIVIDUAL_TITLE not in page
