@@ -133,7 +133,7 @@ def test_an_assessment_of_the_stay_before_is_not_the_new_plan_s_progress(
     assert "no result recorded yet" in plan_page
     assert "No result recorded yet." in objective_page
     assert _api_progress(client, world)["latest_value"] is None
-    assert "latest " not in _portal(login, world)
+    assert "your latest result" not in _portal(login, world)
 
     given = _administer(world, code, THIS_STAY, 0)
     assert given.episode == again
@@ -147,7 +147,10 @@ def test_an_assessment_of_the_stay_before_is_not_the_new_plan_s_progress(
     client = login(world.therapist)
     assert "latest 0 on Tue 10 Nov 2026" in _pages(client, world, plan)[0]
     assert _api_progress(client, world)["latest_date"] == "2026-11-10"
-    assert "latest 0 (Tue 10 Nov 2026)" in _portal(login, world)
+    assert "your latest result was 0, on Tue 10 Nov 2026" in _portal(login, world)
+    world.participant.preferred_language = "Spanish"
+    world.participant.save(update_fields=["preferred_language"])
+    assert "su último resultado fue 0, el mar 10 nov 2026 · lo ha logrado" in _portal(login, world)
 
 
 def test_the_discharge_summary_reads_the_plan_s_own_stay_s_assessments(world):
@@ -188,7 +191,7 @@ def test_a_drug_screen_of_the_stay_before_is_not_the_new_plan_s_progress(
     assert "no result recorded yet" in plan_page
     assert "No result recorded yet." in objective_page
     assert _api_progress(client, world)["latest_value"] is None
-    assert "latest " not in _portal(login, world)
+    assert "your latest result" not in _portal(login, world)
 
     assert _screen(world, THIS_STAY).episode == again
     (progress,) = plan_view(plan).progress.values()
@@ -196,7 +199,7 @@ def test_a_drug_screen_of_the_stay_before_is_not_the_new_plan_s_progress(
     client = login(world.therapist)
     assert f"latest {this_stay} on Tue 10 Nov 2026" in _pages(client, world, plan)[0]
     assert _api_progress(client, world)["latest_value"] == str(this_stay)
-    assert f"latest {this_stay} (Tue 10 Nov 2026)" in _portal(login, world)
+    assert f"your latest result was {this_stay}, on Tue 10 Nov 2026" in _portal(login, world)
 
 
 def test_the_discharge_summary_reads_the_plan_s_own_stay_s_drug_screens(world):
