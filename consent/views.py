@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from accounts.http import SignedInRequest
 from audit.models import Action
@@ -36,12 +35,11 @@ from consent.models import (
 )
 from participants.access import (
     Scope,
-    authorize,
     decide,
     may,
     require_with_capability,
 )
-from participants.decorators import not_found, participant_page, portal_page
+from participants.decorators import PortalRead, not_found, participant_page, portal_read
 from participants.export import REDISCLOSURE_NOTICE, RecordEncoder, export_record, printable_record
 from participants.history import history_csv
 from participants.http import StaffRequest
@@ -49,7 +47,7 @@ from participants.language import code_for
 from participants.models import Participant
 from participants.selectors import current_episode, program_today, program_zone
 from participants.views import chart_context
-from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput
+from tandem.errors import ConcurrentEdit, InvalidInput
 from tandem.methods import serves
 from tandem.templatetags.clock import day, when
 from tandem.views import error_page
@@ -247,20 +245,11 @@ def _accounting(participant, episode) -> dict:
 
 @serves("GET")
 @login_required
-@portal_page
-def mine(request: SignedInRequest, participant: Participant) -> HttpResponse:
+@portal_read(Scope.CLINICAL)
+def mine(request: SignedInRequest, participant: Participant, read: PortalRead) -> HttpResponse:
     """The participant's own accounting of disclosures: every copy of their record given out
     over the last 3 years, to whom, when, what and under which consent."""
-    try:
-        authorize(
-            request.user,
-            participant,
-            Action.VIEW,
-            Scope.CLINICAL,
-            details={"portal": True, "page": "copies of my record"},
-        )
-    except AccessDenied as exc:
-        return error_page(request, _("Not allowed"), exc.message, status=403)
+    read.audit(page="copies of my record")
     context = _accounting(participant, current_episode(participant))
     context["participant"] = participant
     return render(request, "consent/mine.html", context)

@@ -87,20 +87,6 @@ def own_portal_record(
     return no_record_yet(request) if participant is None else participant
 
 
-def portal_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A participant's own portal page, called with their record (`own_portal_record`)
-    after the request; a page that shows the record asks for it with `portal_read`."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        found = own_portal_record(request)
-        if isinstance(found, HttpResponse):
-            return found
-        return view(request, found, *args, **kwargs)
-
-    return wrapper
-
-
 @dataclass(frozen=True)
 class PortalRead:
     """What the gate let a portal page show: the participant's own record and the policy's
@@ -134,7 +120,7 @@ class PortalRead:
 
 
 def portal_read(scope: Scope, *, chart_relations: bool = False) -> Callable:
-    """A participant's own portal page that shows `scope` of their record: `portal_page`'s
+    """A participant's own portal page that shows `scope` of their record: `own_portal_record`'s
     answers to another kind of account and to an account with no record, then the policy's
     decision; a refusal is audited and answered 403, before the view reads anything. The view
     is called with the record and the `PortalRead`, and audits what it shows with

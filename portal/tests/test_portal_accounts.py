@@ -29,11 +29,7 @@ MADE_UP = uuid.UUID("00000000-0000-4000-8000-000000000001")
 # The pages that show the record, each behind `portal_read`: the crisis pages too, whose
 # address names an answer.
 SHOWING_THE_RECORD = [
-    *(
-        u
-        for u in PORTAL_PAGES
-        if u not in (reverse("assessments:mine_done"), reverse("consent:mine"))
-    ),
+    *(u for u in PORTAL_PAGES if u != reverse("assessments:mine_done")),
     reverse("checkins:crisis", kwargs={"checkin": MADE_UP}),
     reverse("assessments:mine_crisis", kwargs={"administration_id": MADE_UP}),
 ]
