@@ -255,7 +255,7 @@ def change_roles(
         before = sorted(r for r, m in rows.items() if m.is_active)
         if not before:
             raise InvalidInput(
-                "Their membership here has ended; add them again as new staff.", field="roles"
+                "Their membership here has ended; re-add them under Former staff.", field="roles"
             )
         if _left_without_a_manager(organization, account, set(chosen)):
             raise InvalidInput(

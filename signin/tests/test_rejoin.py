@@ -212,3 +212,10 @@ def test_someone_still_here_or_unknown_is_told_so(world):
         staff.rejoin_staff_member(world.org, by=world.director, username="nurse", roles=[])
     world.nurse.refresh_from_db()
     assert not world.nurse.is_active
+
+
+def test_changing_the_roles_of_former_staff_points_to_re_adding_them(world):
+    staff.end_membership(world.nurse, world.org, by=world.director)
+    with pytest.raises(InvalidInput, match="re-add them under Former staff"):
+        staff.change_roles(world.nurse, world.org, by=world.director, roles=["nurse"])
+    assert not Membership.objects.filter(user=world.nurse, is_active=True).exists()
