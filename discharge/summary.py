@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -94,7 +95,8 @@ def _stay(record: Discharge) -> list[str]:
         f"{clock.day(record.discharged_on)} ({record.get_type_display()}).",
     ]
     if episode.admitted_on:
-        lines.append(f"{(record.discharged_on - episode.admitted_on).days} days in care.")
+        days = (record.discharged_on - episode.admitted_on).days
+        lines.append(f"{days} day{pluralize(days)} in care.")
     decisions = list(counted_decisions().filter(episode=episode))
     for period in levels_over(decisions):
         lines.append(f"Level of care: {period.level_label} from {clock.day(period.since)}.")
@@ -130,7 +132,10 @@ def _attendance(record: Discharge) -> list[str]:
     if not attended and not absent:
         return ["No attendance recorded."]
     total = sum(weeks.values())
-    lines = [f"Attended {attended} sessions, absent from {absent}; {total / 60:.1f} hours in all."]
+    lines = [
+        f"Attended {attended} session{pluralize(attended)}, absent from {absent}; "
+        f"{total / 60:.1f} hours in all."
+    ]
     lines += [
         f"Week of {clock.day(week)}: {minutes / 60:.1f} hours."
         for week, minutes in sorted(weeks.items())
@@ -227,8 +232,13 @@ def _screens(record: Discharge) -> list[str]:
                 (screen.collected_on, result.flag == Flag.UNEXPECTED_POSITIVE)
             )
     lines = [
-        f"{len(screens)} drug screens from {clock.day(screens[0].collected_on)} to "
-        f"{clock.day(screens[-1].collected_on)}; {clean} with no positive result."
+        (
+            f"1 drug screen, on {clock.day(screens[0].collected_on)}"
+            if len(screens) == 1
+            else f"{len(screens)} drug screens from {clock.day(screens[0].collected_on)} to "
+            f"{clock.day(screens[-1].collected_on)}"
+        )
+        + f"; {clean} with no positive result."
     ]
     if tampered:
         lines.append(

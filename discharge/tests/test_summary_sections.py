@@ -104,6 +104,15 @@ def test_the_draft_summarises_the_drug_screens_of_the_stay(world):
     assert screens[1] == f"{cocaine.name}: positive once, on Tue 6 Oct 2026 (1 unexpected)."
 
 
+def test_a_single_drug_screen_is_counted_as_one_on_its_day(world):
+    panels.seed()
+    cup = Panel.objects.prefetch_related("analytes").get(code="urine-cup-hhs")
+    _screen(world, cup, datetime(2026, 9, 15, 9, tzinfo=CHICAGO))
+    assert _facts(world)["screens"] == [
+        "1 drug screen, on Tue 15 Sep 2026; 1 with no positive result."
+    ]
+
+
 def test_the_draft_counts_a_substituted_specimen_as_a_presumptive_positive(world):
     """Clinical reference §10: a tampered specimen is a presumptive positive, never a screen
     with no positive result, even when every analyte read negative."""
