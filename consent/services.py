@@ -28,7 +28,7 @@ from consent.models import (
     Signer,
     status_label,
 )
-from participants.access import Scope, require_with_capability
+from participants.access import Decision, Scope, require_with_capability
 from participants.models import Episode, Participant
 from participants.selectors import current_episode, program_zone
 from tandem import dates, lifecycle
@@ -128,6 +128,38 @@ def record_consent(
     return consent
 
 
+def _dated_change(
+    consent: Consent,
+    by: Any,
+    day: date | None,
+    *,
+    field: str,
+    label: str,
+    missing: str,
+    now: datetime | None,
+) -> tuple[Decision, datetime, date]:
+    """What a change to a recorded consent dated on a past day (a revocation, the event it
+    expires on) checks first: that `by` may record consents, even on a closed chart, and that
+    the day is given, is a real date and is not after the program's today (the checked day is
+    returned with the decision and the time)."""
+    decision = require_with_capability(
+        by,
+        consent.participant,
+        "consent.record",
+        Action.CHANGE,
+        Scope.CLINICAL,
+        refusal=REFUSAL,
+        addendum=True,
+    )
+    now = now or timezone.now()
+    if day is None:
+        raise InvalidInput(missing, field=field)
+    dates.check(day, field=field, label=label)
+    if day > _today(consent.participant, None, now):
+        raise InvalidInput(f"{label} cannot be after today.", field=field)
+    return decision, now, day
+
+
 def revoke_consent(
     consent: Consent,
     *,
@@ -142,21 +174,15 @@ def revoke_consent(
     revoking it again, or from a page opened before someone else revoked it, is refused. A
     revocation received after discharge is still recorded (it adds to the record)."""
     participant = consent.participant
-    decision = require_with_capability(
+    decision, now, revoked_on = _dated_change(
+        consent,
         by,
-        participant,
-        "consent.record",
-        Action.CHANGE,
-        Scope.CLINICAL,
-        refusal=REFUSAL,
-        addendum=True,
+        revoked_on,
+        field="revoked_on",
+        label="The revocation date",
+        missing="Give the date the revocation was received.",
+        now=now,
     )
-    now = now or timezone.now()
-    if revoked_on is None:
-        raise InvalidInput("Give the date the revocation was received.", field="revoked_on")
-    dates.check(revoked_on, field="revoked_on", label="The revocation date")
-    if revoked_on > _today(participant, None, now):
-        raise InvalidInput("The revocation date cannot be after today.", field="revoked_on")
     if received not in RevocationReceived.values:
         raise InvalidInput(
             "Say how the revocation was received: in writing, on paper or electronically.",
@@ -208,21 +234,15 @@ def mark_expiry_event(
     consent is expired from that day, everywhere its status is read, as a date expiry is.
     Marked once; like a revocation it may be recorded after discharge (it adds to the record)."""
     participant = consent.participant
-    decision = require_with_capability(
+    decision, now, happened_on = _dated_change(
+        consent,
         by,
-        participant,
-        "consent.record",
-        Action.CHANGE,
-        Scope.CLINICAL,
-        refusal=REFUSAL,
-        addendum=True,
+        happened_on,
+        field="happened_on",
+        label="The day the event happened",
+        missing="Give the day the event happened.",
+        now=now,
     )
-    now = now or timezone.now()
-    if happened_on is None:
-        raise InvalidInput("Give the day the event happened.", field="happened_on")
-    dates.check(happened_on, field="happened_on", label="The day the event happened")
-    if happened_on > _today(participant, None, now):
-        raise InvalidInput("The day the event happened cannot be after today.", field="happened_on")
     with transaction.atomic():
         row = Consent._base_manager.select_for_update().get(pk=consent.pk)
         if row.entered_in_error:
