@@ -2,6 +2,8 @@
 someone, re-adding someone whose membership ended, changing their roles, ending their
 membership, sending a new sign-in link."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef, Prefetch
@@ -16,6 +18,7 @@ from accounts.models import Membership, Organization, User
 from participants.access import organizations_with
 from signin import services, staff
 from signin.forms import RejoinForm, RolesForm, StaffMemberForm
+from signin.invitations import IssuedInvitation
 from signin.views import link_shown
 from tandem.errors import AccessDenied, InvalidInput
 from tandem.methods import serves
@@ -102,6 +105,31 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     return _page(request, orgs)
 
 
+def _made(
+    request: SignedInRequest,
+    orgs: list[int],
+    form: StaffMemberForm | RejoinForm,
+    make: Callable[..., IssuedInvitation],
+    page_form: str,
+    **shown: bool,
+) -> HttpResponse:
+    """The staff page's two ways to an account and its sign-in link (add, re-add): `make`
+    takes the form's organization and fields; what the service refuses is said on the form,
+    and the page comes back with it (as `page_form`)."""
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        organization = Organization.objects.get(pk=data.pop("organization"))
+        try:
+            issued = make(organization, by=request.user, **data)
+        except InvalidInput as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        except AccessDenied:
+            return _refuse(request)
+        else:
+            return link_shown(request, issued, back_url=reverse("accounts:staff"), **shown)
+    return _page(request, orgs, status=400, **{page_form: form})
+
+
 @serves("POST")
 @login_required
 def staff_add(request: SignedInRequest) -> HttpResponse:
@@ -110,18 +138,7 @@ def staff_add(request: SignedInRequest) -> HttpResponse:
     if not orgs:
         return _refuse(request)
     form = StaffMemberForm(request.POST, organizations=_organizations(orgs))
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        organization = Organization.objects.get(pk=data.pop("organization"))
-        try:
-            issued = staff.add_staff_member(organization, by=request.user, **data)
-        except InvalidInput as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        except AccessDenied:
-            return _refuse(request)
-        else:
-            return link_shown(request, issued, back_url=reverse("accounts:staff"), first=True)
-    return _page(request, orgs, form, status=400)
+    return _made(request, orgs, form, staff.add_staff_member, "form", first=True)
 
 
 @serves("POST")
@@ -133,18 +150,7 @@ def staff_rejoin(request: SignedInRequest) -> HttpResponse:
     if not orgs:
         return _refuse(request)
     form = RejoinForm(request.POST, organizations=_organizations(orgs), auto_id="id_rejoin_%s")
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        organization = Organization.objects.get(pk=data.pop("organization"))
-        try:
-            issued = staff.rejoin_staff_member(organization, by=request.user, **data)
-        except InvalidInput as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        except AccessDenied:
-            return _refuse(request)
-        else:
-            return link_shown(request, issued, back_url=reverse("accounts:staff"), rejoined=True)
-    return _page(request, orgs, rejoin_form=form, status=400)
+    return _made(request, orgs, form, staff.rejoin_staff_member, "rejoin_form", rejoined=True)
 
 
 def _member(request: SignedInRequest, user_id: int) -> tuple[User, Organization] | None:
