@@ -21,6 +21,7 @@ from accounts.services import create_program
 from casemanagement.models import Resource
 from casemanagement.national import seed_national
 from notes import seeds as note_seeds
+from participants.demo import DemoContext
 from participants.models import (
     CareTeamMember,
     CareTeamRole,
@@ -81,6 +82,19 @@ def make_user(username: str, **extra) -> User:
     user.set_password(PASSWORD)
     user.save()
     return user
+
+
+def demo_context(world: World, staff: dict[str, User] | None = None, seed: int = 1) -> DemoContext:
+    """The world's organization and program as a module's demo seeder is handed them, with
+    the seeder's progress lines kept quiet."""
+    return DemoContext(
+        organization=world.org,
+        program=world.program,
+        sites=[world.site],
+        staff=staff if staff is not None else {"director": world.users["director"]},
+        rng_seed=seed,
+        stdout=lambda line: None,
+    )
 
 
 def make_participant(org: Organization, number: str, **extra) -> Participant:

@@ -8,6 +8,7 @@ from attendance.demo import seed_attendance
 from attendance.dose import current_week, program_week
 from attendance.models import Attendance
 from attendance.tests.builders import active_participant, enrol, make_session
+from conftest import demo_context
 from monitoring.models import Alert
 from participants.demo import DemoContext
 from scheduling.models import Session
@@ -37,9 +38,7 @@ def _program_with_history(world) -> list:
 
 
 def _context(world, seed: int = 2026) -> DemoContext:
-    return DemoContext(
-        world.org, world.program, [world.site], {"frontdesk": world.frontdesk}, seed, lambda _: None
-    )
+    return demo_context(world, {"frontdesk": world.frontdesk}, seed)
 
 
 def test_demo_history_is_deterministic_idempotent_and_realistic(world):

@@ -5,10 +5,10 @@ a few copies of the record logged as disclosures, so the accounting has rows to 
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from conftest import demo_context
 from consent import demo
 from consent.models import Consent, Disclosure
 from consent.selectors import accounting_for
-from participants.demo import DemoContext
 from participants.models import Participant
 from scheduling.models import AttendanceMode, SchedulingProfile
 
@@ -16,14 +16,7 @@ from scheduling.models import AttendanceMode, SchedulingProfile
 def test_the_demo_records_each_in_care_participant_s_consents_once(world):
     Participant.objects.filter(pk=world.participant.pk).update(record_number="DEMO-0001")
     SchedulingProfile.objects.create(episode=world.episode, mode=AttendanceMode.VIRTUAL)
-    context = DemoContext(
-        organization=world.org,
-        program=world.program,
-        sites=[world.site],
-        staff={"director": world.users["director"]},
-        rng_seed=1,
-        stdout=lambda line: None,
-    )
+    context = demo_context(world)
     demo.seed(context)
     demo.seed(context)
     rows = Consent.objects.filter(participant=world.participant).order_by("kind")
@@ -38,14 +31,7 @@ def test_the_demo_records_each_in_care_participant_s_consents_once(world):
 
 def test_the_demo_logs_copies_of_the_record_for_the_accounting_once(world):
     Participant.objects.filter(pk=world.participant.pk).update(record_number="DEMO-0001")
-    context = DemoContext(
-        organization=world.org,
-        program=world.program,
-        sites=[world.site],
-        staff={"director": world.users["director"]},
-        rng_seed=1,
-        stdout=lambda line: None,
-    )
+    context = demo_context(world)
     demo.seed(context)
     demo.seed_disclosures(context)
     demo.seed_disclosures(context)

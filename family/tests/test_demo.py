@@ -4,23 +4,16 @@ consent sharing their session times and attendance, made once."""
 from datetime import date
 
 from accounts.models import User
+from conftest import demo_context
 from family import demo
 from family.models import SupportPerson
 from participants.access import shared_with_support
-from participants.demo import DemoContext
 from participants.models import Participant
 
 
 def test_the_demo_gives_one_participant_s_sister_a_sign_in_sharing_schedule_and_attendance(world):
     Participant.objects.filter(pk=world.participant.pk).update(record_number="DEMO-0001")
-    context = DemoContext(
-        organization=world.org,
-        program=world.program,
-        sites=[world.site],
-        staff={"director": world.users["director"]},
-        rng_seed=1,
-        stdout=lambda line: None,
-    )
+    context = demo_context(world)
     demo.seed(context)
     demo.seed(context)
     person = SupportPerson.objects.get()
