@@ -31,8 +31,8 @@ def test_participant_sees_their_week_on_a_phone(page, world):
     page.get_by_role("heading", name="This week").wait_for()
 
     week = page.locator("section.portal-week")
-    assert week.get_by_text("3 h", exact=True).is_visible()
-    assert "attended of 9 h" in week.inner_text()
+    assert week.get_by_text("3 hours", exact=True).is_visible()
+    assert "you have attended 3 hours of the 9 hours you need" in week.inner_text()
     assert week.get_by_text("Present").is_visible()
     join = week.get_by_role("link", name="Join online")
     assert join.get_attribute("href") == "https://video.example.invalid/dbt"
