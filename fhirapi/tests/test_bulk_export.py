@@ -18,7 +18,7 @@ from fhir.resources.R4B.group import Group
 
 from accounts.models import Membership, Role
 from audit.models import AuditEvent, Outcome
-from conftest import make_user
+from conftest import PERSONAS, make_user
 from fhirapi import bulk, resources
 from fhirapi.models import BulkExport, BulkExportFile
 from fhirapi.tasks import drop_expired_exports
@@ -162,20 +162,7 @@ def test_bad_parameters_are_a_400_that_writes_nothing(world, signed_in, query, h
     assert AuditEvent.objects.count() == events
 
 
-NOT_DIRECTORS = (
-    "supervisor",
-    "therapist",
-    "counsellor",
-    "prescriber",
-    "nurse",
-    "casemanager",
-    "peer",
-    "intake",
-    "outsider",
-    "frontdesk",
-    "billing",
-    "auditor",
-)
+NOT_DIRECTORS = tuple(p for p, role in PERSONAS.items() if role != Role.DIRECTOR)
 
 
 @pytest.mark.parametrize("persona", NOT_DIRECTORS)
