@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from pydantic import ValidationError
 
 from accounts.models import Program
 from audit.models import Action
@@ -225,7 +226,7 @@ def _built(
     for row in rows:
         try:
             lines.append(mapped(row))
-        except Exception as error:
+        except ValidationError as error:
             failed += 1
             logger.warning(
                 "A %s could not be built for a bulk export (row %s): %s",
