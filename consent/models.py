@@ -5,8 +5,8 @@ A Part 2 disclosure consent holds every element 42 CFR §2.31(a) asks of the wri
 description of the information, the recipients (named, or the class a single consent for
 treatment, payment and health care operations may name), the purpose, the expiry (a date, an
 event or condition the form states, the end of treatment, or none for a TPO consent), who
-signed (the participant or an authorised representative) and when. The right to revoke is stated on the page the consent is recorded
-and read on (`RIGHT_TO_REVOKE`).
+signed (the participant or an authorised representative) and when. The right to revoke is
+stated on the page the consent is recorded and read on (`RIGHT_TO_REVOKE`).
 
 A consent never changes once recorded: it is revoked (a `ConsentRevocation` beside it) or, when
 recorded by mistake, marked entered in error. One thing is written on it later, once: the day
