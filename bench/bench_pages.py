@@ -31,9 +31,31 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+# Every tab of a chart the clinician opens, and the consent pages a Part 2 disclosure reads.
+_CHART_TABS = (
+    ("intake tab", "intake:intake"),
+    ("diagnoses tab", "intake:diagnoses"),
+    ("level of care tab", "placement:level_of_care"),
+    ("assessments tab", "assessments:tab"),
+    ("notes tab", "notes:tab"),
+    ("drug screens tab", "screens:tab"),
+    ("medications tab", "medications:tab"),
+    ("safety plan tab", "safety:tab"),
+    ("case management tab", "casemanagement:tab"),
+    ("support people tab", "family:tab"),
+    ("discharge tab", "discharge:tab"),
+    ("consents tab", "consent:tab"),
+    ("consents on file", "consent:on_file"),
+    ("disclosures", "consent:accounting"),
+    ("consent form to sign", "consent:form"),
+    ("printed summary", "participants:print"),
+)
+
+
 def _pages() -> list[tuple[str, str, str, str, dict[str, str] | None]]:
     """(label, login, method, url, data) for each page, chosen from the installation."""
     from django.db.models import Count, Q
+    from django.urls import reverse
     from django.utils import timezone
 
     from accounts.models import Program, User
@@ -57,9 +79,15 @@ def _pages() -> list[tuple[str, str, str, str, dict[str, str] | None]]:
         .first()
     )
     assert clinician is not None, "no synthetic installation"
-    someone = Participant.objects.filter(
-        episodes__care_team__user=clinician, episodes__care_team__ended_on__isnull=True
-    ).first()
+    # The one of their caseload with the longest record, whose tabs have the most to show.
+    someone = (
+        Participant.objects.filter(
+            episodes__care_team__user=clinician, episodes__care_team__ended_on__isnull=True
+        )
+        .annotate(notes=Count("progress_notes", distinct=True))
+        .order_by("-notes", "pk")
+        .first()
+    )
     planned = (
         TreatmentPlan.objects.filter(signed_at__isnull=False, episode__care_team__user=clinician)
         .select_related("participant")
@@ -103,6 +131,7 @@ def _pages() -> list[tuple[str, str, str, str, dict[str, str] | None]]:
         ("measurement tab", me, "get", f"/measurement/{pid}/", None),
         ("alerts tab", me, "get", f"/alerts/{pid}/", None),
         ("plan tab", me, "get", f"/plans/{plan_pid}/", None),
+        *((label, me, "get", reverse(name, args=[pid]), None) for label, name in _CHART_TABS),
         (
             "plan in force (API)",
             me,
@@ -125,6 +154,7 @@ def _pages() -> list[tuple[str, str, str, str, dict[str, str] | None]]:
         ("schedule week", director, "get", f"/schedule/p/{program.public_id}/", None),
         ("schedule day", director, "get", f"/schedule/p/{program.public_id}/day/", None),
         ("outcomes board", director, "get", "/outcomes/", None),
+        ("staff list", director, "get", reverse("accounts:staff"), None),
         ("audit trail", f"{org}-auditor", "get", "/audit/", None),
         (
             "audit trail of a record",
