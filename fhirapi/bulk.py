@@ -26,7 +26,14 @@ from audit.models import Action
 from audit.services import record_event
 from fhirapi import resources
 from fhirapi.models import BulkExport, BulkExportFile
-from fhirapi.views import _administrations, _consents, _diagnoses, _episodes, _medications
+from fhirapi.views import (
+    _administrations,
+    _consents,
+    _diagnoses,
+    _episodes,
+    _medications,
+    _screen_results,
+)
 from participants.access import Scope, capability_decision, decide_many, require_capability
 from participants.models import Participant
 from tandem.errors import InvalidInput
@@ -213,7 +220,18 @@ def _rows(
     found = list(rows.filter(participant__in=list(people)).order_by("participant_id", "pk"))
     for row in found:
         row.participant = people[row.participant_id]
-    return _built(kind, found, mapped)
+    lines, failed = _built(kind, found, mapped)
+    if kind == "Observation":
+        screened = list(
+            _changed_since(_screen_results(), since)
+            .filter(screen__participant__in=list(people))
+            .order_by("screen__participant_id", "pk")
+        )
+        for result in screened:
+            result.screen.participant = people[result.screen.participant_id]
+        more, more_failed = _built(kind, screened, resources.screen_observation)
+        lines, failed = lines + more, failed + more_failed
+    return lines, failed
 
 
 def _built(

@@ -3,8 +3,9 @@
 Every resource is built as a dict and validated by constructing it with the `fhir.resources`
 R4B model (`fhir.resources.R4B`, FHIR 4.3): the package's default models are R5, it has no R4
 package, and R4B keeps R4's shape for every resource mapped here. Ids are the records' public
-UUIDs; nothing is coded that Tandem does not hold a code for (a medication or an instrument
-without a declared LOINC total is sent as text).
+UUIDs; nothing is coded that Tandem does not hold a code for (a medication, an instrument
+without a declared LOINC total, or a drug-screen analyte clinical reference §10 gives no LOINC
+code for, is sent as text).
 """
 
 from datetime import date
@@ -31,12 +32,15 @@ from fhirapi.labels import SUBSTANCE_USE_INSTRUMENTS, is_substance_use_code, lab
 from intake.models import Diagnosis, DiagnosisStatus
 from medications.models import Medication
 from participants.models import Episode, EpisodeStatus, Participant
+from screens.detection import BUP, FYL, MTD, OXY
+from screens.models import Confirmation, Flag, Method, Result, ScreenResult, Specimen, Validity
 
 LOINC = "http://loinc.org"
 ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
 SCREENING_ASSESSMENT = (
     "http://hl7.org/fhir/us/core/StructureDefinition/us-core-observation-screening-assessment"
 )
+LABORATORY_RESULT = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-observation-lab"
 BIRTH_SEX = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-birthsex"
 V2_0203 = "http://terminology.hl7.org/CodeSystem/v2-0203"
 
@@ -242,6 +246,90 @@ def observation(a: Administration) -> dict[str, Any]:
     return validated(labelled(data, a.instrument in SUBSTANCE_USE_INSTRUMENTS))
 
 
+# The LOINC result codes clinical reference §10 gives for drug-screen analytes (its LOINC line,
+# from the CDC opioid IG value sets and ARUP), by the seeded panels' analyte code
+# (screens.detection) and whether the result is definitive (GC-MS or LC-MS/MS: the screen's
+# method, or a confirmation) rather than an immunoassay's screen. §10 gives a screen code for
+# buprenorphine + norbuprenorphine, methadone and oxycodone and a confirmation code for fentanyl
+# + norfentanyl; its methylphenidate (19577-6) and gabapentin (59680-9) codes name analytes no
+# panel here has. Every other analyte, and every pairing §10 does not name (a fentanyl screen, a
+# confirmed methadone), is sent as text. §10 is about urine testing (its windows, cut-offs and
+# validity are urine's), so only a urine specimen's results are coded.
+SCREEN_LOINC: dict[tuple[str, bool], str] = {
+    (BUP, False): "58359-1",  # buprenorphine + norbuprenorphine, screen
+    (MTD, False): "19550-3",  # methadone, screen
+    (OXY, False): "19642-8",  # oxycodone, screen
+    (FYL, True): "66129-8",  # fentanyl + norfentanyl, confirmation
+}
+
+
+def screen_loinc(r: ScreenResult) -> str | None:
+    """The LOINC code §10 gives for this result's analyte and method, if it gives one."""
+    if r.screen.specimen != Specimen.URINE:
+        return None
+    definitive = r.screen.method == Method.LAB_DEFINITIVE or r.has_confirmation
+    return SCREEN_LOINC.get((r.analyte.code, definitive))
+
+
+def screen_observation(r: ScreenResult) -> dict[str, Any]:
+    """One analyte's result of a drug screen as a laboratory Observation, labelled Part 2
+    (drug screens are 42 CFR Part 2 records).
+
+    The value is the result as it stands (a confirmation replaces the immunoassay's, as the
+    tab and the JSON API read it), with the method that gave it; the code is the analyte's
+    LOINC where clinical reference §10 gives one (`SCREEN_LOINC`), and only then is the US
+    Core Laboratory Result profile claimed, since its code binding asks for LOINC; otherwise
+    the analyte is named in text. A positive immunoassay not yet confirmed, or a result sent
+    for confirmation, is preliminary. The specimen (its type and, when checked, its validity)
+    is contained; it is collected when the Observation is effective."""
+    screen = r.screen
+    code: dict[str, Any] = {"text": r.analyte.name}
+    loinc = screen_loinc(r)
+    if loinc:
+        code["coding"] = [{"system": LOINC, "code": loinc}]
+    method = Method.LAB_DEFINITIVE if r.has_confirmation else Method(screen.method)
+    specimen: dict[str, Any] = {
+        "resourceType": "Specimen",
+        "id": "specimen",
+        "type": {"text": str(Specimen(screen.specimen).label)},
+        "collection": {"collectedDateTime": screen.collected_at.isoformat()},
+    }
+    if screen.validity != Validity.NOT_CHECKED:
+        specimen["condition"] = [{"text": str(Validity(screen.validity).label)}]
+    data: dict[str, Any] = {
+        "resourceType": "Observation",
+        "id": str(r.public_id),
+        "contained": [specimen],
+        "status": "preliminary" if r.presumptive or r.sent_for_confirmation else "final",
+        "category": [
+            {
+                "coding": [
+                    {
+                        "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                        "code": "laboratory",
+                    }
+                ]
+            }
+        ],
+        "code": code,
+        "subject": _patient_ref(screen.participant),
+        "effectiveDateTime": screen.collected_at.isoformat(),
+        "issued": (r.confirmed_at or screen.recorded_at).isoformat(),
+        "valueCodeableConcept": {"text": str(Result(r.standing_result).label)},
+        "method": {"text": str(method.label)},
+        "specimen": {"reference": "#specimen"},
+    }
+    if loinc:
+        data["meta"] = {"profile": [LABORATORY_RESULT]}
+    if r.flag:
+        data["interpretation"] = [{"text": str(Flag(r.flag).label)}]
+    if r.flag_reason:
+        data["note"] = [{"text": r.flag_reason}]
+    if r.sent_for_confirmation:
+        data["note"] = [*data.get("note", []), {"text": str(Confirmation.SENT.label)}]
+    return validated(labelled(data, True))
+
+
 def medication_statement(m: Medication, today: date) -> dict[str, Any]:
     """A medication on the list, by name as written (the list holds no RxNorm codes);
     substance-use treatment medications (`Medication.is_part2`) labelled Part 2."""
@@ -340,11 +428,20 @@ def consent(c: Consent, today: date) -> dict[str, Any]:
 
 
 # The day this statement last changed (a fixed date: the statement does not follow the clock).
-CAPABILITY_DATE = "2026-12-05"
+CAPABILITY_DATE = "2026-12-06"
 _SEARCHES: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
     ("EpisodeOfCare", ()),
     ("Condition", ()),
-    ("Observation", (("code", "token", "The instrument's LOINC total code."),)),
+    (
+        "Observation",
+        (
+            (
+                "code",
+                "token",
+                "A LOINC code: an instrument's total or a drug-screen result's.",
+            ),
+        ),
+    ),
     ("MedicationStatement", ()),
     ("Consent", ()),
 )

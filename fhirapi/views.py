@@ -33,6 +33,7 @@ from participants.access import Scope, authorize, uses_staff_pages
 from participants.audit_events import access_event_type
 from participants.models import Episode, Participant
 from participants.selectors import chart_participant, program_today
+from screens.models import DrugScreen, ScreenResult
 from tandem.errors import AccessDenied
 
 CONTENT_TYPE = "application/fhir+json; charset=utf-8"
@@ -102,8 +103,8 @@ def _named(request: HttpRequest, kwargs: dict[str, Any]) -> Participant | None:
             public_id = UUID(kwargs["resource_id"])
         except ValueError:
             return None
-        row = ROWS[name]().filter(public_id=public_id).values("participant__public_id").first()
-        return chart_participant(row["participant__public_id"]) if row else None
+        found = _owned(ROWS[name], public_id)
+        return chart_participant(found[0].patient_id) if found else None
     named = _participant_id(kwargs.get("participant_id", request.GET.get("patient", "")))
     return chart_participant(named) if named else None
 
@@ -196,6 +197,14 @@ def _administrations() -> QuerySet[Administration]:
     return Administration.objects.current().filter(complete=True)
 
 
+def _screen_results() -> QuerySet[ScreenResult]:
+    """The drug-screen results a search and a read serve: every analyte's of the current
+    screens (none entered in error), as the Drug screens tab reads them."""
+    return ScreenResult.objects.filter(screen__in=DrugScreen.objects.current()).select_related(
+        "screen", "analyte"
+    )
+
+
 def _medications() -> QuerySet[Medication]:
     """The list entries a read serves: the current ones, as `medications_for` reads them."""
     return Medication.objects.current()
@@ -207,9 +216,27 @@ def _consents() -> QuerySet[Consent]:
     return Consent.objects.current().select_related("episode", "revocation")
 
 
-def _read(
-    request: HttpRequest, raw_id: str, resource: str, scope: Scope, rows: QuerySet[Any]
-) -> Any:
+# Where a resource type's rows come from: a selection of the rows its search serves, and the
+# path from a row to its participant.
+Rows = tuple[tuple[Callable[[], QuerySet[Any]], str], ...]
+
+
+def _owned(rows: Rows, public_id: UUID) -> tuple[Any, str] | None:
+    """The row with that public id among `rows`, its participant's public id as `patient_id`,
+    and the path to its participant; None when no selection holds it."""
+    for selection, owner in rows:
+        row = (
+            selection()
+            .annotate(patient_id=F(f"{owner}__public_id"))
+            .filter(public_id=public_id)
+            .first()
+        )
+        if row is not None:
+            return row, owner
+    return None
+
+
+def _read(request: HttpRequest, raw_id: str, resource: str, scope: Scope, rows: Rows) -> Any:
     """`GET <resource>/{id}`: the row of `rows` (what the search serves) with that public
     id, read through the access policy of the participant it belongs to (one event naming
     them and the record), or a 404 alike for an unknown id and a refusal."""
@@ -218,13 +245,18 @@ def _read(
         public_id = UUID(raw_id)
     except ValueError:
         return not_found
-    row = rows.annotate(patient_id=F("participant__public_id")).filter(public_id=public_id).first()
-    if row is None:
+    found = _owned(rows, public_id)
+    if found is None:
         return not_found
+    row, owner = found
     participant = _read_participant(request, row.patient_id, scope, resource, record=public_id)
     if participant is None:
         return not_found
-    row.participant = participant
+    *path, last = owner.split("__")
+    holder = row
+    for step in path:
+        holder = getattr(holder, step)
+    setattr(holder, last, participant)
     return row
 
 
@@ -276,32 +308,48 @@ def conditions(request: HttpRequest) -> HttpResponse:
     return _bundle(request, [resources.condition(d) for d in rows])
 
 
-def _instruments_coded(token: str) -> set[str] | None:
-    """The instruments whose declared LOINC total is the `code` token (`http://loinc.org|x`
-    or `x`), or None when the token names another code system."""
+def _loinc_codes(token: str) -> str | None:
+    """The code a `code` token (`http://loinc.org|x` or `x`) names, or None when the token
+    names another code system."""
     system, _, code = token.rpartition("|")
-    if system not in ("", resources.LOINC):
-        return None
-    return {i.code for i in all_instruments() if i.loinc_total and i.loinc_total == code}
+    return code if system in ("", resources.LOINC) else None
 
 
 @fhir_read
 def observations(request: HttpRequest) -> HttpResponse:
-    """`GET Observation?patient={id}[&code=<loinc>]`: the instruments' results, newest first;
-    corrected and struck-out ones are left out."""
+    """`GET Observation?patient={id}[&code=<loinc>]`: the instruments' results and the drug
+    screens' results, newest first; corrected and struck-out results, and screens entered in
+    error, are left out. `code` matches a result whose LOINC code is one of those named."""
     found = _search(request, "Observation", Scope.CLINICAL, frozenset({"code"}))
     if isinstance(found, HttpResponse):
         return found
     rows = _administrations().filter(participant=found)
+    codes: set[str] | None = None
     if "code" in request.GET:
-        wanted: set[str] = set()
-        for token in ",".join(request.GET.getlist("code")).split(","):
-            wanted |= _instruments_coded(token) or set()
-        rows = rows.filter(instrument__in=wanted)
+        tokens = ",".join(request.GET.getlist("code")).split(",")
+        codes = {code for code in map(_loinc_codes, tokens) if code}
+        rows = rows.filter(
+            instrument__in=[i.code for i in all_instruments() if i.loinc_total in codes]
+        )
     administrations = list(rows.order_by("-completed_at", "-pk"))
+    screened = list(
+        _screen_results()
+        .filter(screen__participant=found)
+        .order_by("-screen__collected_at", "-screen__pk", "analyte__order", "analyte__code")
+    )
     for row in administrations:
         row.participant = found
-    return _bundle(request, [resources.observation(a) for a in administrations])
+    for result in screened:
+        result.screen.participant = found
+    dated = [(a.completed_at, resources.observation(a)) for a in administrations]
+    dated += [
+        (r.screen.collected_at, resources.screen_observation(r))
+        for r in screened
+        if codes is None or resources.screen_loinc(r) in codes
+    ]
+    # Newest first; a screen's results keep the panel's order (the sort is stable).
+    dated.sort(key=lambda row: row[0], reverse=True)
+    return _bundle(request, [entry for _, entry in dated])
 
 
 @fhir_read
@@ -333,7 +381,7 @@ def consents(request: HttpRequest) -> HttpResponse:
 @fhir_read
 def episode(request: HttpRequest, resource_id: str) -> HttpResponse:
     """`GET EpisodeOfCare/{id}`: one stay, as its search gives it."""
-    found = _read(request, resource_id, "EpisodeOfCare", Scope.DEMOGRAPHICS, _episodes())
+    found = _read(request, resource_id, "EpisodeOfCare", Scope.DEMOGRAPHICS, ROWS["fhir:episode"])
     if isinstance(found, HttpResponse):
         return found
     return _answer(resources.episode_of_care(found))
@@ -342,7 +390,7 @@ def episode(request: HttpRequest, resource_id: str) -> HttpResponse:
 @fhir_read
 def condition(request: HttpRequest, resource_id: str) -> HttpResponse:
     """`GET Condition/{id}`: one diagnosis, as its search gives it."""
-    found = _read(request, resource_id, "Condition", Scope.CLINICAL, _diagnoses())
+    found = _read(request, resource_id, "Condition", Scope.CLINICAL, ROWS["fhir:condition"])
     if isinstance(found, HttpResponse):
         return found
     return _answer(resources.condition(found))
@@ -351,16 +399,24 @@ def condition(request: HttpRequest, resource_id: str) -> HttpResponse:
 @fhir_read
 def observation(request: HttpRequest, resource_id: str) -> HttpResponse:
     """`GET Observation/{id}`: one instrument's result, as its search gives it."""
-    found = _read(request, resource_id, "Observation", Scope.CLINICAL, _administrations())
+    found = _read(request, resource_id, "Observation", Scope.CLINICAL, ROWS["fhir:observation"])
     if isinstance(found, HttpResponse):
         return found
+    if isinstance(found, ScreenResult):
+        return _answer(resources.screen_observation(found))
     return _answer(resources.observation(found))
 
 
 @fhir_read
 def medication_statement(request: HttpRequest, resource_id: str) -> HttpResponse:
     """`GET MedicationStatement/{id}`: one medication, its status on the program's today."""
-    found = _read(request, resource_id, "MedicationStatement", Scope.CLINICAL, _medications())
+    found = _read(
+        request,
+        resource_id,
+        "MedicationStatement",
+        Scope.CLINICAL,
+        ROWS["fhir:medication_statement"],
+    )
     if isinstance(found, HttpResponse):
         return found
     return _answer(resources.medication_statement(found, program_today(found.participant)))
@@ -369,19 +425,23 @@ def medication_statement(request: HttpRequest, resource_id: str) -> HttpResponse
 @fhir_read
 def consent(request: HttpRequest, resource_id: str) -> HttpResponse:
     """`GET Consent/{id}`: one consent, its status on the program's today."""
-    found = _read(request, resource_id, "Consent", Scope.CLINICAL, _consents())
+    found = _read(request, resource_id, "Consent", Scope.CLINICAL, ROWS["fhir:consent"])
     if isinstance(found, HttpResponse):
         return found
     return _answer(resources.consent(found, program_today(found.participant)))
 
 
-# The rows each read by id serves, by its URL name.
-ROWS: dict[str, Callable[[], QuerySet[Any]]] = {
-    "fhir:episode": _episodes,
-    "fhir:condition": _diagnoses,
-    "fhir:observation": _administrations,
-    "fhir:medication_statement": _medications,
-    "fhir:consent": _consents,
+# The rows each read by id serves, by its URL name: an Observation is an instrument's result
+# or a drug screen's.
+ROWS: dict[str, Rows] = {
+    "fhir:episode": ((_episodes, "participant"),),
+    "fhir:condition": ((_diagnoses, "participant"),),
+    "fhir:observation": (
+        (_administrations, "participant"),
+        (_screen_results, "screen__participant"),
+    ),
+    "fhir:medication_statement": ((_medications, "participant"),),
+    "fhir:consent": ((_consents, "participant"),),
 }
 
 # The read answering each resource type a search gives, named for its fullUrl.

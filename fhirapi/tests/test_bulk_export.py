@@ -25,6 +25,7 @@ from fhirapi.tasks import drop_expired_exports
 from intake.services import add_diagnosis
 from participants.access import CAPABILITIES
 from participants.models import Participant
+from screens.services import record_confirmation
 
 ASYNC = {"HTTP_PREFER": "respond-async", "HTTP_ACCEPT": "application/fhir+json"}
 ALL_TYPES = list(bulk.SCOPES)
@@ -93,13 +94,16 @@ def test_a_director_exports_the_program_and_downloads_each_file(
     assert patients == {str(world.participant.public_id), str(world.referral.public_id)}
     assert str(world.other_org_participant.public_id) not in json.dumps(files)
     by_id = {r["id"]: r for kind in files.values() for r in kind}
-    for part2 in ("sud_dx", "audit_c", "bup", "part2"):
+    for part2 in ("sud_dx", "audit_c", "bup_screen", "coc_screen", "bup", "part2"):
         assert _labels(by_id[str(record[part2])]) == {"R", "ETH", "42CFRPart2"}
     for other in ("mh_dx", "phq_9", "sertraline", "treatment"):
         assert _labels(by_id[str(record[other])]) == set()
+    screened = {str(r.public_id) for r in record["screen"].results.all()}
+    assert screened <= {o["id"] for o in files["Observation"]}
     # The same mapping the read serves, label for label.
-    read = json.loads(client.get(f"/fhir/R4/Condition/{record['sud_dx']}").content)
-    assert by_id[str(record["sud_dx"])] == read
+    for kind, key in (("Condition", "sud_dx"), ("Observation", "bup_screen")):
+        read = json.loads(client.get(f"/fhir/R4/{kind}/{record[key]}").content)
+        assert by_id[str(record[key])] == read
 
     written = AuditEvent.objects.get(event_type="fhir.bulk_export_written")
     assert sorted(written.details["participants"]) == sorted(patients)
@@ -129,6 +133,19 @@ def test_type_and_since_choose_what_is_written(world, signed_in, run_tasks, reco
     assert files["Observation"] == []
     written = AuditEvent.objects.get(event_type="fhir.bulk_export_written")
     assert written.details["participants"] == [str(world.participant.public_id)]
+
+
+def test_since_takes_a_drug_screen_result_confirmed_after_it(world, signed_in, run_tasks, record):
+    client = signed_in(world.users["director"])
+    since = timezone.now()
+    cocaine = record["screen"].results.get(analyte__code="COC")
+    record_confirmation(cocaine, by=world.therapist, confirmation="positive", now=since)
+
+    manifest = _started(client, world, run_tasks, _type="Observation", _since=since.isoformat())
+
+    [observations] = [_lines(client, o["url"]) for o in manifest["output"]]
+    assert [(o["id"], o["status"]) for o in observations] == [(str(cocaine.public_id), "final")]
+    assert _labels(observations[0]) == {"R", "ETH", "42CFRPart2"}
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,8 @@
 """The FHIR R4 API through the real client: each answer parses back into its R4B model, is
 read through the access policy with one audit event naming the participant, refuses as
 "not found" whether the patient is unknown or out of reach, and labels exactly the 42 CFR
-Part 2 records (substance-use diagnoses, instruments, medications, Part 2 consents)."""
+Part 2 records (substance-use diagnoses, instruments, drug screens, medications, Part 2
+consents)."""
 
 import json
 from datetime import UTC, date, datetime
@@ -24,6 +25,9 @@ from intake.services import add_diagnosis, change_diagnosis_status
 from medications.services import add_medication
 from participants.access import break_the_glass
 from participants.models import Episode, EpisodeStatus
+from screens import panels
+from screens.models import Panel
+from screens.services import record_screen
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 DONE = datetime(2026, 11, 18, 16, 30, tzinfo=UTC)
@@ -81,7 +85,29 @@ def record(world):
             p, by=by, kind="treatment", signed_on=date(2026, 9, 8), now=NOW
         ),
     }
-    return {key: row.public_id for key, row in rows.items()} | {"rows": rows}
+    screen = _screen(world, BUP="positive", COC="positive")
+    results = {r.analyte.code: r for r in screen.results.all()}
+    return (
+        {key: row.public_id for key, row in rows.items()}
+        | {"bup_screen": results["BUP"].public_id, "coc_screen": results["COC"].public_id}
+        | {"rows": rows, "screen": screen}
+    )
+
+
+def _screen(world, *, collected_at=DONE, **results):
+    """A urine cup screen of the world's participant: every analyte negative but those given."""
+    panels.seed()
+    cup = Panel.objects.get(code="urine-cup-hhs")
+    return record_screen(
+        world.participant,
+        by=world.therapist,
+        panel=cup,
+        results={a.code: results.get(a.code, "negative") for a in cup.analytes.all()},
+        collected_at=collected_at,
+        observed=True,
+        validity="valid",
+        now=NOW,
+    )
 
 
 def _get(client, path: str, **query):
@@ -240,6 +266,7 @@ def test_each_search_is_a_searchset_with_one_event_naming_the_participant(
     [
         ("Condition", "sud_dx", "mh_dx"),
         ("Observation", "audit_c", "phq_9"),
+        ("Observation", "coc_screen", "phq_9"),
         ("MedicationStatement", "bup", "sertraline"),
         ("Consent", "part2", "treatment"),
     ],
@@ -351,6 +378,7 @@ def test_a_search_s_query_count_does_not_grow_with_the_record(world, signed_in, 
     )
     add_medication(p, by=by, code="acamprosate", started_on=date(2026, 10, 1))
     record_consent(p, by=by, kind="telehealth", signed_on=date(2026, 10, 1), now=NOW)
+    _screen(world, collected_at=NOW, AMP="positive")
     Episode.objects.create(
         participant=p,
         program=world.program,
@@ -457,6 +485,7 @@ def test_each_search_entry_s_full_url_reads_back_that_very_resource(
     [
         ("Condition", "sud_dx", "mh_dx"),
         ("Observation", "audit_c", "phq_9"),
+        ("Observation", "bup_screen", "phq_9"),
         ("MedicationStatement", "bup", "sertraline"),
         ("Consent", "part2", "treatment"),
     ],
@@ -537,6 +566,7 @@ def test_a_read_s_query_count_does_not_grow_with_the_record(world, signed_in, re
     )
     add_medication(p, by=by, code="acamprosate", started_on=date(2026, 10, 1))
     record_consent(p, by=by, kind="telehealth", signed_on=date(2026, 10, 1), now=NOW)
+    _screen(world, collected_at=NOW, AMP="positive")
     Episode.objects.create(
         participant=p,
         program=world.program,
