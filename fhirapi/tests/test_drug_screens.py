@@ -90,9 +90,7 @@ def test_loinc_codes_only_where_the_reference_gives_one(world, signed_in, record
     assert _codes(results["Fentanyl"]) == []
 
 
-def test_a_definitive_panel_codes_fentanyl_s_confirmation_and_another_specimen_nothing(
-    world, signed_in
-):
+def test_a_definitive_panel_codes_fentanyl_s_confirmation_only(world, signed_in):
     lab = Panel.objects.create(
         code="urine-lab-ms",
         name="Urine, LC-MS/MS",
