@@ -197,7 +197,8 @@ def _rows(
     kind: str, people: dict[int, Participant], since: datetime | None, today: date
 ) -> tuple[list[dict[str, Any]], int]:
     """The resources of one type for these participants: the rows each search serves,
-    mapped by the functions the reads use; and how many rows could not be built, left out."""
+    mapped by the functions the reads use (Observation: the instruments' results, then the
+    drug screens'); and how many rows could not be built, left out."""
     if kind == "Patient":
         chosen = [p for p in people.values() if since is None or p.modified_at > since]
         return _built(kind, chosen, resources.patient)

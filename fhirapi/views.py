@@ -308,7 +308,7 @@ def conditions(request: HttpRequest) -> HttpResponse:
     return _bundle(request, [resources.condition(d) for d in rows])
 
 
-def _loinc_codes(token: str) -> str | None:
+def _loinc_code(token: str) -> str | None:
     """The code a `code` token (`http://loinc.org|x` or `x`) names, or None when the token
     names another code system."""
     system, _, code = token.rpartition("|")
@@ -327,7 +327,7 @@ def observations(request: HttpRequest) -> HttpResponse:
     codes: set[str] | None = None
     if "code" in request.GET:
         tokens = ",".join(request.GET.getlist("code")).split(",")
-        codes = {code for code in map(_loinc_codes, tokens) if code}
+        codes = {code for code in map(_loinc_code, tokens) if code}
         rows = rows.filter(
             instrument__in=[i.code for i in all_instruments() if i.loinc_total in codes]
         )
@@ -398,7 +398,8 @@ def condition(request: HttpRequest, resource_id: str) -> HttpResponse:
 
 @fhir_read
 def observation(request: HttpRequest, resource_id: str) -> HttpResponse:
-    """`GET Observation/{id}`: one instrument's result, as its search gives it."""
+    """`GET Observation/{id}`: one instrument's or drug screen's result, as its search gives
+    it."""
     found = _read(request, resource_id, "Observation", Scope.CLINICAL, ROWS["fhir:observation"])
     if isinstance(found, HttpResponse):
         return found
