@@ -4,9 +4,13 @@ import re
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from assessments.services import record_administration
 from discharge import services
 from discharge.models import Discharge, DischargeSummary
 from discharge.summary import current_summary
+from measurement.tests.conftest import phq9_answers
+from screens.models import Panel
+from screens.services import record_screen
 
 DISCHARGE_DAY = date(2026, 11, 20)
 # 3 pm on the discharge day where the world's program is (Chicago): the clock the discharge
@@ -66,3 +70,30 @@ def link_in(message: str) -> str:
     found = re.search(r"https?://[^/\s]+(/l/[^\s]+/)", message)
     assert found is not None, message
     return found.group(1)
+
+
+def phq9(world, total: int, at: datetime) -> None:
+    """A PHQ-9 of `total` points the world's participant completed at `at`."""
+    record_administration(
+        world.participant,
+        code="phq-9",
+        answers=phq9_answers(total),
+        mode="staff-entered",
+        by=world.director,
+        completed_at=at,
+    )
+
+
+def screen(world, cup: Panel, at: datetime, validity: str = "valid", **positive: str) -> None:
+    """A drug screen of `cup` collected at `at`, negative but for the analytes named."""
+    values = {a.code: positive.get(a.code, "negative") for a in cup.analytes.all()}
+    record_screen(
+        world.participant,
+        by=world.therapist,
+        panel=cup,
+        results=values,
+        collected_at=at,
+        observed=True,
+        validity=validity,
+        now=at,
+    )

@@ -7,45 +7,17 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from assessments.services import record_administration
 from discharge.models import Discharge
-from discharge.tests.builders import discharge_world, summary_of
-from measurement.tests.conftest import phq9_answers
+from discharge.tests.builders import discharge_world, phq9, screen, summary_of
 from medications.services import add_medication, stop_medication
 from plans.tests.builders import signed
 from screens import panels
 from screens.models import Panel
-from screens.services import record_screen
 
 CHICAGO = ZoneInfo("America/Chicago")
 
 # The record is written before the discharge day and read on it: the clock is that afternoon.
 pytestmark = pytest.mark.usefixtures("discharge_day")
-
-
-def _phq9(world, total: int, at: datetime) -> None:
-    record_administration(
-        world.participant,
-        code="phq-9",
-        answers=phq9_answers(total),
-        mode="staff-entered",
-        by=world.director,
-        completed_at=at,
-    )
-
-
-def _screen(world, cup: Panel, at: datetime, validity: str = "valid", **positive: str) -> None:
-    values = {a.code: positive.get(a.code, "negative") for a in cup.analytes.all()}
-    record_screen(
-        world.participant,
-        by=world.therapist,
-        panel=cup,
-        results=values,
-        collected_at=at,
-        observed=True,
-        validity=validity,
-        now=at,
-    )
 
 
 def _facts(world) -> dict[str, list[str]]:
@@ -54,8 +26,8 @@ def _facts(world) -> dict[str, list[str]]:
 
 
 def test_the_draft_gives_each_measure_its_reliable_change_class(world):
-    _phq9(world, 20, datetime(2026, 9, 8, 10, tzinfo=CHICAGO))
-    _phq9(world, 6, datetime(2026, 11, 16, 10, tzinfo=CHICAGO))
+    phq9(world, 20, datetime(2026, 9, 8, 10, tzinfo=CHICAGO))
+    phq9(world, 6, datetime(2026, 11, 16, 10, tzinfo=CHICAGO))
     measures = _facts(world)["measures"]
     assert any(
         line.startswith("PHQ-9: 20")
@@ -66,8 +38,8 @@ def test_the_draft_gives_each_measure_its_reliable_change_class(world):
 
 def test_a_5_point_drop_is_no_reliable_improvement_in_the_draft(world):
     """The IAPT rule of the clinical reference (§1b): 6 points or more on the PHQ-9."""
-    _phq9(world, 14, datetime(2026, 9, 8, 10, tzinfo=CHICAGO))
-    _phq9(world, 9, datetime(2026, 11, 16, 10, tzinfo=CHICAGO))
+    phq9(world, 14, datetime(2026, 9, 8, 10, tzinfo=CHICAGO))
+    phq9(world, 9, datetime(2026, 11, 16, 10, tzinfo=CHICAGO))
     (line,) = [m for m in _facts(world)["measures"] if m.startswith("PHQ-9")]
     assert line.endswith("; no reliable change (−5 points; IAPT rule ≥6 points)."), line
 
@@ -75,8 +47,8 @@ def test_a_5_point_drop_is_no_reliable_improvement_in_the_draft(world):
 def test_the_discharge_tab_gives_each_measure_its_band_in_words(world, login):
     """The summary reads "PHQ-9: 20 (Severe) … 6 (Mild)", the bands the instrument declares,
     and a two-word band such as "Moderately severe" is not written `moderately-severe`."""
-    _phq9(world, 17, datetime(2026, 9, 8, 10, tzinfo=CHICAGO))
-    _phq9(world, 6, datetime(2026, 11, 16, 10, tzinfo=CHICAGO))
+    phq9(world, 17, datetime(2026, 9, 8, 10, tzinfo=CHICAGO))
+    phq9(world, 6, datetime(2026, 11, 16, 10, tzinfo=CHICAGO))
     discharge_world(world)
 
     html = (
@@ -93,9 +65,9 @@ def test_the_draft_summarises_the_drug_screens_of_the_stay(world):
     panels.seed()
     cup = Panel.objects.prefetch_related("analytes").get(code="urine-cup-hhs")
     cocaine = next(a for a in cup.analytes.all() if a.code.upper().startswith("COC"))
-    _screen(world, cup, datetime(2026, 9, 15, 9, tzinfo=CHICAGO))
-    _screen(world, cup, datetime(2026, 10, 6, 9, tzinfo=CHICAGO), **{cocaine.code: "positive"})
-    _screen(world, cup, datetime(2026, 11, 3, 9, tzinfo=CHICAGO))
+    screen(world, cup, datetime(2026, 9, 15, 9, tzinfo=CHICAGO))
+    screen(world, cup, datetime(2026, 10, 6, 9, tzinfo=CHICAGO), **{cocaine.code: "positive"})
+    screen(world, cup, datetime(2026, 11, 3, 9, tzinfo=CHICAGO))
     screens = _facts(world)["screens"]
     assert (
         screens[0]
@@ -107,7 +79,7 @@ def test_the_draft_summarises_the_drug_screens_of_the_stay(world):
 def test_a_single_drug_screen_is_counted_as_one_on_its_day(world):
     panels.seed()
     cup = Panel.objects.prefetch_related("analytes").get(code="urine-cup-hhs")
-    _screen(world, cup, datetime(2026, 9, 15, 9, tzinfo=CHICAGO))
+    screen(world, cup, datetime(2026, 9, 15, 9, tzinfo=CHICAGO))
     assert _facts(world)["screens"] == [
         "1 drug screen, on Tue 15 Sep 2026; 1 with no positive result."
     ]
@@ -118,8 +90,8 @@ def test_the_draft_counts_a_substituted_specimen_as_a_presumptive_positive(world
     with no positive result, even when every analyte read negative."""
     panels.seed()
     cup = Panel.objects.prefetch_related("analytes").get(code="urine-cup-hhs")
-    _screen(world, cup, datetime(2026, 9, 15, 9, tzinfo=CHICAGO))
-    _screen(world, cup, datetime(2026, 10, 6, 9, tzinfo=CHICAGO), validity="substituted")
+    screen(world, cup, datetime(2026, 9, 15, 9, tzinfo=CHICAGO))
+    screen(world, cup, datetime(2026, 10, 6, 9, tzinfo=CHICAGO), validity="substituted")
     screens = _facts(world)["screens"]
     assert screens == [
         "2 drug screens from Tue 15 Sep 2026 to Tue 6 Oct 2026; 1 with no positive result.",
@@ -160,8 +132,8 @@ def test_the_draft_lists_the_medications_taken_on_the_day_of_discharge(world):
 
 def test_the_draft_gives_the_plan_goals_and_whether_their_objectives_were_met(world):
     signed(world)
-    _phq9(world, 18, datetime(2026, 9, 8, 10, tzinfo=CHICAGO))
-    _phq9(world, 7, datetime(2026, 11, 16, 10, tzinfo=CHICAGO))
+    phq9(world, 18, datetime(2026, 9, 8, 10, tzinfo=CHICAGO))
+    phq9(world, 7, datetime(2026, 11, 16, 10, tzinfo=CHICAGO))
     goals = _facts(world)["goals"]
     assert goals[1] == "Goal: Feel like myself — 1 of 1 measured objectives met (0 not measured)."
     assert goals[2] == "  PHQ-9 below 10: met (PHQ-9 total 7 on Mon 16 Nov 2026)."
@@ -175,8 +147,8 @@ def test_an_empty_record_says_so_in_each_section(world):
 
 
 def test_each_measure_is_dated_by_the_programs_day_not_utcs(world):
-    _phq9(world, 20, datetime(2026, 9, 8, 20, tzinfo=CHICAGO))  # 01:00 on the 9th in UTC
-    _phq9(world, 6, datetime(2026, 11, 16, 21, tzinfo=CHICAGO))
+    phq9(world, 20, datetime(2026, 9, 8, 20, tzinfo=CHICAGO))  # 01:00 on the 9th in UTC
+    phq9(world, 6, datetime(2026, 11, 16, 21, tzinfo=CHICAGO))
     (line,) = [m for m in _facts(world)["measures"] if m.startswith("PHQ-9")]
     assert "on Tue 8 Sep 2026 →" in line and "on Mon 16 Nov 2026;" in line, line
 
