@@ -294,12 +294,25 @@ class DischargeSummary(ClinicalRecord, Signable, Supersedable, Immutable, Versio
         "participants.Participant", on_delete=models.PROTECT, related_name="+"
     )
     facts = models.JSONField(default=dict, help_text="Drafted from the record at discharge.")
+    translated_facts = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The same facts drafted in each other portal language, by its code.",
+    )
     course = models.TextField("course of treatment", max_length=8000, blank=True)
     condition_at_discharge = models.TextField(max_length=4000, blank=True)
     recommendations = models.TextField(max_length=4000, blank=True)
 
     class Meta(ClinicalRecord.Meta):
         verbose_name_plural = "discharge summaries"
+
+    def facts_in(self, language: str) -> tuple[str, dict[str, list[str]]]:
+        """The facts as a participant reading `language` gets them, with the language they
+        are in: drafted in theirs, or else in English, as recorded (a summary drafted before
+        its facts were drafted in other languages has English only)."""
+        if language in self.translated_facts:
+            return language, self.translated_facts[language]
+        return settings.LANGUAGE_CODE, self.facts
 
 
 class ReadmissionSignal(TimeStamped):

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.template.defaultfilters import pluralize
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import LevelOfCare
@@ -26,7 +27,8 @@ from attendance.models import ABSENT_STATUSES, Attendance
 from audit.models import Action
 from audit.services import record_event
 from discharge.models import Discharge, DischargeSummary
-from intake.models import Diagnosis
+from discharge.types import DischargeType
+from intake.models import Diagnosis, DiagnosisStatus
 from measurement import reliable_change
 from medications.models import Medication
 from participants.access import Scope, require, require_with_capability
@@ -34,6 +36,7 @@ from placement.selectors import counted_decisions, in_effect_on, levels_over
 from plans.measures import Progress
 from plans.models import TreatmentPlan
 from plans.selectors import plan_view
+from portal.templatetags.portal_tags import spoken_hours
 from screens.models import TAMPERED, DrugScreen, Flag, Result
 from tandem import lifecycle
 from tandem.errors import InvalidInput
@@ -65,16 +68,31 @@ def titles() -> dict[str, str]:
 
 
 def facts_of(record: Discharge) -> dict[str, list[str]]:
-    """Every registered section's lines for this discharge, in order."""
+    """Every registered section's lines for this discharge, in order, in the active language."""
     return {s.key: s.lines(record) for s in sections()}
+
+
+def drafted_facts(record: Discharge) -> tuple[dict[str, list[str]], dict[str, dict]]:
+    """The facts in English, as the care team reads them, and in each other portal language,
+    drafted from the same record at the same moment, for the participant's own copy."""
+    with translation.override(settings.LANGUAGE_CODE):
+        facts = facts_of(record)
+    translated = {}
+    for code, _name in settings.LANGUAGES:
+        if code != settings.LANGUAGE_CODE:
+            with translation.override(code):
+                translated[code] = facts_of(record)
+    return facts, translated
 
 
 def draft(record: Discharge, *, by: Any, now: datetime) -> DischargeSummary:
     """The first, unsigned summary: facts from the record, the clinician's words to add."""
+    facts, translated = drafted_facts(record)
     summary = DischargeSummary.objects.create(
         discharge=record,
         participant=record.participant,
-        facts=facts_of(record),
+        facts=facts,
+        translated_facts=translated,
         recorded_by=by,
         recorded_at=now,
     )
@@ -87,39 +105,89 @@ def draft(record: Discharge, *, by: Any, now: datetime) -> DischargeSummary:
     return summary
 
 
+# The type of discharge as the summary's first line says it, in the participant's language
+# too (the type's label is the staff's; "Other" says what it is the other of).
+TYPE_WORDS: dict[str, Any] = {
+    DischargeType.COMPLETED: _("Completed the program"),
+    DischargeType.STEPPED_DOWN: _("Stepped down to a lower level of care"),
+    DischargeType.TRANSFERRED_UP: _("Transferred to a higher level of care"),
+    DischargeType.LEFT_EARLY: _("Left before completing"),
+    DischargeType.ADMINISTRATIVE: _("Administrative discharge"),
+    DischargeType.INCARCERATED: _("Incarcerated"),
+    DischargeType.DIED: _("Died"),
+    DischargeType.OTHER: _("Other reason"),
+}
+
+
 def _stay(record: Discharge) -> list[str]:
     episode = record.episode
     lines = [
-        f"Referred {clock.day(episode.referred_on)}, admitted "
-        f"{clock.day(episode.admitted_on) or '—'}, discharged "
-        f"{clock.day(record.discharged_on)} ({record.get_type_display()}).",
+        gettext(
+            "Referred %(referred)s, admitted %(admitted)s, discharged %(discharged)s (%(type)s)."
+        )
+        % {
+            "referred": clock.day(episode.referred_on),
+            "admitted": clock.day(episode.admitted_on) or "—",
+            "discharged": clock.day(record.discharged_on),
+            "type": TYPE_WORDS[record.type],
+        },
     ]
     if episode.admitted_on:
         days = (record.discharged_on - episode.admitted_on).days
-        lines.append(f"{days} day{pluralize(days)} in care.")
+        lines.append(
+            ngettext("%(count)d day in care.", "%(count)d days in care.", days) % {"count": days}
+        )
     decisions = list(counted_decisions().filter(episode=episode))
     for period in levels_over(decisions):
-        lines.append(f"Level of care: {period.level_label} from {clock.day(period.since)}.")
+        lines.append(
+            gettext("Level of care: %(level)s from %(day)s.")
+            % {"level": period.level_label, "day": clock.day(period.since)}
+        )
     if not decisions:
-        lines.append(f"Level of care: {LevelOfCare(episode.level_of_care).label}.")
-    for moment, on in (("admission", episode.admitted_on), ("discharge", record.discharged_on)):
+        lines.append(
+            gettext("Level of care: %(level)s.")
+            % {"level": LevelOfCare(episode.level_of_care).label}
+        )
+    at_moments = (
+        (_("Level of care at admission: %(level)s, decided on %(day)s."), episode.admitted_on),
+        (_("Level of care at discharge: %(level)s, decided on %(day)s."), record.discharged_on),
+    )
+    for sentence, on in at_moments:
         in_effect = in_effect_on(decisions, on) if on else None
         if in_effect is not None:
             lines.append(
-                f"Level of care at {moment}: {in_effect.get_chosen_level_display()}, decided on "
-                f"{clock.day(in_effect.decided_on)}."
+                str(sentence)
+                % {
+                    "level": in_effect.get_chosen_level_display(),
+                    "day": clock.day(in_effect.decided_on),
+                }
             )
     return lines
 
 
+# A diagnosis's status as the summary writes it after the diagnosis, in lower case.
+STATUS_WORDS: dict[str, Any] = {
+    DiagnosisStatus.PROVISIONAL: _("provisional"),
+    DiagnosisStatus.CONFIRMED: _("confirmed"),
+    DiagnosisStatus.IN_REMISSION: _("in remission"),
+    DiagnosisStatus.RESOLVED: _("resolved"),
+    DiagnosisStatus.ENTERED_IN_ERROR: _("entered in error"),
+}
+
+
 def _diagnoses(record: Discharge) -> list[str]:
+    """Each current diagnosis by its code and description as recorded, with its status."""
     rows = Diagnosis.objects.current().filter(episode=record.episode).order_by("made_on", "code")
-    return [f"{d.code} {d.description} ({d.get_status_display().lower()})" for d in rows] or [
-        "No diagnosis recorded."
-    ]
+    return [
+        gettext("%(code)s %(description)s (%(status)s)")
+        % {"code": d.code, "description": d.description, "status": STATUS_WORDS[d.status]}
+        for d in rows
+    ] or [gettext("No diagnosis recorded.")]
 
 
 def _attendance(record: Discharge) -> list[str]:
+    """Sessions attended and missed, and the hours attended in all and in each week, said in
+    words as the portal says them ("7 hours 30 minutes")."""
     rows = Attendance.objects.current().filter(episode=record.episode).select_related("session")
     attended = absent = 0
     weeks: dict[Any, int] = defaultdict(int)
@@ -130,42 +198,56 @@ def _attendance(record: Discharge) -> list[str]:
         attended += 1
         weeks[week_start_of(row.session.date)] += row.minutes
     if not attended and not absent:
-        return ["No attendance recorded."]
-    total = sum(weeks.values())
+        return [gettext("No attendance recorded.")]
     lines = [
-        f"Attended {attended} session{pluralize(attended)}, absent from {absent}; "
-        f"{total / 60:.1f} hours in all."
+        ngettext(
+            "Attended %(count)d session, absent from %(absent)d; %(hours)s in all.",
+            "Attended %(count)d sessions, absent from %(absent)d; %(hours)s in all.",
+            attended,
+        )
+        % {"count": attended, "absent": absent, "hours": spoken_hours(sum(weeks.values()))}
     ]
     lines += [
-        f"Week of {clock.day(week)}: {minutes / 60:.1f} hours."
+        gettext("Week of %(day)s: %(hours)s.")
+        % {"day": clock.day(week), "hours": spoken_hours(minutes)}
         for week, minutes in sorted(weeks.items())
     ]
     return lines
 
 
+# The reliable-change class with the points and the rule it was judged by.
 CHANGE_WORDS = {
-    "reliable-improvement": "reliable improvement",
-    "no-reliable-change": "no reliable change",
-    "reliable-deterioration": "reliable deterioration",
+    "reliable-improvement": _("reliable improvement (%(points)s; %(rule)s)"),
+    "no-reliable-change": _("no reliable change (%(points)s; %(rule)s)"),
+    "reliable-deterioration": _("reliable deterioration (%(points)s; %(rule)s)"),
 }
 
 
 def _change_words(code: str, totals: list[int]) -> str:
     """The reliable-change class of baseline → latest, with the points and the rule it was
-    judged by (measurement's reliable-change rules)."""
+    judged by (measurement's reliable-change rules; every rule it has is the IAPT rule of
+    the clinical reference §1b, so its threshold is said here in the page's language, and
+    measurement's reason for computing none is quoted as it gives it)."""
     found = reliable_change.change(code, totals)
-    if found.classification == "not-computed" or found.points is None:
-        return f"reliable change not computed: {found.note}"
-    points = reliable_change.signed_points(found.points)
-    words = f"{CHANGE_WORDS[found.classification]} ({points}; {found.rule})"
+    if found.classification == "not-computed" or found.points is None or found.threshold is None:
+        return gettext("reliable change not computed: %(why)s") % {"why": found.note}
+    words = {
+        "points": ngettext("%(points)s point", "%(points)s points", abs(found.points))
+        % {"points": reliable_change.signed(found.points)},
+        "rule": ngettext(
+            "IAPT rule ≥%(count)d point", "IAPT rule ≥%(count)d points", found.threshold
+        )
+        % {"count": found.threshold},
+    }
     if found.clinically_significant == "recovered":
-        words += ", recovered"
-    return words
+        return gettext("reliable improvement (%(points)s; %(rule)s), recovered") % words
+    return str(CHANGE_WORDS[found.classification]) % words
 
 
 def _measures(record: Discharge) -> list[str]:
     """Each instrument's first and latest score in the episode (baseline → latest) and the
-    reliable-change class between them."""
+    reliable-change class between them. The instrument's name and bands stay as it
+    publishes them, in English."""
     rows = (
         Administration.objects.current()
         .filter(episode=record.episode, complete=True)
@@ -189,15 +271,28 @@ def _measures(record: Discharge) -> list[str]:
         instrument = definition(code)
         name, first_band = short_name(code), band_label(instrument, first.band)
         if first.pk == last.pk:
-            lines.append(f"{name}: {first_total} ({first_band}), once only.")
-        else:
-            change = _change_words(code, [first_total, last_total])
-            last_band = band_label(instrument, last.band)
             lines.append(
-                f"{name}: {first_total} ({first_band}) on {day(first)} → "
-                f"{last_total} ({last_band}) on {day(last)}; {change}."
+                gettext("%(name)s: %(total)d (%(band)s), once only.")
+                % {"name": name, "total": first_total, "band": first_band}
             )
-    return lines or ["No measure recorded."]
+        else:
+            lines.append(
+                gettext(
+                    "%(name)s: %(first)d (%(first_band)s) on %(first_day)s → "
+                    "%(last)d (%(last_band)s) on %(last_day)s; %(change)s."
+                )
+                % {
+                    "name": name,
+                    "first": first_total,
+                    "first_band": first_band,
+                    "first_day": day(first),
+                    "last": last_total,
+                    "last_band": band_label(instrument, last.band),
+                    "last_day": day(last),
+                    "change": _change_words(code, [first_total, last_total]),
+                }
+            )
+    return lines or [gettext("No measure recorded.")]
 
 
 def _screens(record: Discharge) -> list[str]:
@@ -220,7 +315,7 @@ def _screens(record: Discharge) -> list[str]:
         .order_by("collected_at", "pk")
     )
     if not screens:
-        return ["No drug screen recorded."]
+        return [gettext("No drug screen recorded.")]
     positives: dict[str, list[tuple[date, bool]]] = defaultdict(list)
     clean = 0
     tampered = [s for s in screens if s.validity in TAMPERED]
@@ -231,32 +326,55 @@ def _screens(record: Discharge) -> list[str]:
             positives[result.analyte.name].append(
                 (screen.collected_on, result.flag == Flag.UNEXPECTED_POSITIVE)
             )
-    lines = [
-        (
-            f"1 drug screen, on {clock.day(screens[0].collected_on)}"
-            if len(screens) == 1
-            else f"{len(screens)} drug screens from {clock.day(screens[0].collected_on)} to "
-            f"{clock.day(screens[-1].collected_on)}"
+    first, last = clock.day(screens[0].collected_on), clock.day(screens[-1].collected_on)
+    if len(screens) == 1:
+        counted = gettext("1 drug screen, on %(day)s; %(clean)d with no positive result.")
+    else:
+        counted = ngettext(
+            "%(count)d drug screen from %(first)s to %(last)s; %(clean)d with no positive result.",
+            "%(count)d drug screens from %(first)s to %(last)s; %(clean)d with no positive result.",
+            len(screens),
         )
-        + f"; {clean} with no positive result."
+    lines = [
+        counted
+        % {"count": len(screens), "day": first, "first": first, "last": last, "clean": clean}
     ]
     if tampered:
         lines.append(
-            f"Adulterated or substituted specimens, each a presumptive positive (clinical "
-            f"reference §10): {len(tampered)}, last on {clock.day(tampered[-1].collected_on)}."
+            gettext(
+                "Adulterated or substituted specimens, each a presumptive positive (clinical "
+                "reference §10): %(count)d, last on %(day)s."
+            )
+            % {"count": len(tampered), "day": clock.day(tampered[-1].collected_on)}
         )
     for name, days in sorted(positives.items()):
-        unexpected = sum(1 for _, flagged in days if flagged)
-        times = "once, on" if len(days) == 1 else f"{len(days)} times, last on"
+        unexpected = sum(1 for _day, flagged in days if flagged)
+        if unexpected:
+            positive = ngettext(
+                "%(name)s: positive once, on %(day)s (%(unexpected)d unexpected).",
+                "%(name)s: positive %(count)d times, last on %(day)s (%(unexpected)d unexpected).",
+                len(days),
+            )
+        else:
+            positive = ngettext(
+                "%(name)s: positive once, on %(day)s.",
+                "%(name)s: positive %(count)d times, last on %(day)s.",
+                len(days),
+            )
         lines.append(
-            f"{name}: positive {times} {clock.day(days[-1][0])}"
-            + (f" ({unexpected} unexpected)." if unexpected else ".")
+            positive
+            % {
+                "name": name,
+                "count": len(days),
+                "day": clock.day(days[-1][0]),
+                "unexpected": unexpected,
+            }
         )
     return lines
 
 
 def _medications(record: Discharge) -> list[str]:
-    """The medication list on the day of discharge, with who prescribes each."""
+    """The medication list on the day of discharge, with who prescribes each, as recorded."""
     rows = (
         Medication.objects.current()
         .filter(participant=record.participant, started_on__lte=record.discharged_on)
@@ -265,9 +383,15 @@ def _medications(record: Discharge) -> list[str]:
         .order_by("name", "pk")
     )
     lines = [
-        f"{m.name}{f' {m.dose}' if m.dose else ''}, prescribed by {m.prescriber}." for m in rows
+        (
+            gettext("%(name)s %(dose)s, prescribed by %(prescriber)s.")
+            if m.dose
+            else gettext("%(name)s, prescribed by %(prescriber)s.")
+        )
+        % {"name": m.name, "dose": m.dose, "prescriber": m.prescriber}
+        for m in rows
     ]
-    return lines or ["No medication on the list at discharge."]
+    return lines or [gettext("No medication on the list at discharge.")]
 
 
 def _goals(record: Discharge) -> list[str]:
@@ -280,9 +404,9 @@ def _goals(record: Discharge) -> list[str]:
         .first()
     )
     if plan is None:
-        return ["No signed treatment plan."]
+        return [gettext("No signed treatment plan.")]
     view = plan_view(plan)
-    lines = [f"Treatment plan version {plan.number}."]
+    lines = [gettext("Treatment plan version %(number)d.") % {"number": plan.number}]
     for problem in view.problems:
         for goal in problem.goal_rows:
             objectives = goal.objective_rows
@@ -291,23 +415,38 @@ def _goals(record: Discharge) -> list[str]:
                 1 for o in objectives if o.progress is not None and o.progress.met is not None
             )
             lines.append(
-                f"Goal: {goal.text} — {met} of {measured} measured objectives met"
-                f" ({len(objectives) - measured} not measured)."
+                gettext(
+                    "Goal: %(goal)s — %(met)d of %(measured)d measured objectives met "
+                    "(%(unmeasured)d not measured)."
+                )
+                % {
+                    "goal": goal.text,
+                    "met": met,
+                    "measured": measured,
+                    "unmeasured": len(objectives) - measured,
+                }
             )
-            lines += [f"  {o.text}: {_objective_status(o.progress)}." for o in objectives]
+            lines += [
+                gettext("  %(objective)s: %(status)s.")
+                % {"objective": o.text, "status": _objective_status(o.progress)}
+                for o in objectives
+            ]
     return lines
 
 
 def _objective_status(progress: Progress | None) -> str:
     if progress is None:
-        return "no measure bound; judged by the clinician"
+        return gettext("no measure bound; judged by the clinician")
     if progress.reading is None:
-        return f"no {progress.measure_label} reading yet"
-    state = "met" if progress.met else "not met"
-    return (
-        f"{state} ({progress.measure_label} {progress.reading.value} on "
-        f"{clock.day(progress.reading.on)})"
-    )
+        return gettext("no %(measure)s reading yet") % {"measure": progress.measure_label}
+    reading = {
+        "measure": progress.measure_label,
+        "value": progress.reading.value,
+        "day": clock.day(progress.reading.on),
+    }
+    if progress.met:
+        return gettext("met (%(measure)s %(value)s on %(day)s)") % reading
+    return gettext("not met (%(measure)s %(value)s on %(day)s)") % reading
 
 
 SECTIONS.register(Section("stay", _("Dates and levels of care"), 10, _stay))
@@ -387,6 +526,7 @@ def start_addendum(summary: DischargeSummary, *, by: Any, reason: str) -> Discha
                 discharge=summary.discharge,
                 participant=summary.participant,
                 facts=summary.facts,
+                translated_facts=summary.translated_facts,
                 recorded_by=by,
                 **{name: getattr(summary, name) for name in SUMMARY_TEXT},
             ),

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from accounts.http import SignedInRequest
 from assessments import forms as instrument_forms
@@ -258,11 +259,10 @@ def my_discharge(
             .first()
         )
     read.audit(record=signed or record)
-    return render(
-        request,
-        "discharge/mine.html",
-        {"record": record, "summary": signed, "titles": summary.titles()},
-    )
+    context = {"record": record, "summary": signed, "titles": summary.titles()}
+    if signed is not None:
+        context["facts_language"], context["facts"] = signed.facts_in(get_language())
+    return render(request, "discharge/mine.html", context)
 
 
 @participant_page(Scope.AFTERCARE, methods=("GET", "POST"))
