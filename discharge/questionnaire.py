@@ -6,6 +6,7 @@ from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from assessments import forms as instrument_forms
 from assessments.instruments.definitions.who5 import WHO5
@@ -19,6 +20,12 @@ from tandem.errors import TandemError
 
 OPEN_STATUSES = frozenset({FollowUpStatus.SENT, FollowUpStatus.TO_CALL})
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+def _spoken(choices: list[tuple[str, str]]) -> list[tuple[str, StrOrPromise]]:
+    """A model's choices with their labels in the page's language: the participant's on the
+    link's page, English on the staff's call page (the catalogue keeps them by hand)."""
+    return [(value, _(label)) for value, label in choices]
 
 
 class OutcomesForm(forms.Form):
@@ -40,13 +47,15 @@ class OutcomesForm(forms.Form):
     )
     medication = forms.ChoiceField(
         label=_("Are you still taking the medication you left with?"),
-        choices=FollowUpAnswers.Medication.choices,
+        choices=_spoken(FollowUpAnswers.Medication.choices),
         widget=forms.RadioSelect,
     )
     employment = forms.ChoiceField(
-        label=_("Work or school"), choices=FollowUpAnswers.Employment.choices
+        label=_("Work or school"), choices=_spoken(FollowUpAnswers.Employment.choices)
     )
-    housing = forms.ChoiceField(label=_("Where you live"), choices=FollowUpAnswers.Housing.choices)
+    housing = forms.ChoiceField(
+        label=_("Where you live"), choices=_spoken(FollowUpAnswers.Housing.choices)
+    )
     arrests = forms.IntegerField(
         label=_("How many times have you been arrested since you left?"),
         min_value=0,

@@ -296,6 +296,35 @@ def test_the_follow_up_email_is_in_the_participants_language(
     _assert_names_no_treatment(f"{message.subject}\n{message.body}")
 
 
+def test_the_follow_up_questionnaire_asks_a_spanish_speaking_participant_in_spanish(
+    world, run_tasks, client, login
+):
+    """Its questions and their choices are in Spanish on the link's page; the same questions
+    read to the participant on a call stay English on the staff's page."""
+    Participant.objects.filter(pk=world.participant.pk).update(preferred_language="Spanish")
+    _discharge_by_email(world)
+    with time_machine.travel(_morning(date(2026, 11, 27), world)):
+        run_tasks()
+        page = client.get(_link_from_mail()).content.decode()
+    for words in (
+        "¿Cómo le va desde que dejó el programa?",
+        "¿Ha consumido alcohol o drogas desde que dejó el programa?",
+        "Dónde vive",
+        "Vivo de forma independiente",
+        "Sí, lo sigo tomando",
+        "Trabajo a tiempo parcial",
+    ):
+        assert words in page, words
+    assert "Where you live" not in page and "Living independently" not in page
+
+    row = FollowUp.objects.get(participant=world.participant, day=7)
+    staff = login(world.therapist).get(
+        reverse("discharge:call_answers", args=[world.participant.public_id, row.public_id])
+    )
+    assert "Living independently" in staff.content.decode()
+    assert "Vivo de forma independiente" not in staff.content.decode()
+
+
 def test_a_spanish_speaking_participant_gets_the_follow_up_text_in_spanish(
     world, run_tasks, capsys
 ):
