@@ -76,7 +76,24 @@ class RejoinForm(forms.Form):
 
 
 class RolesForm(forms.Form):
-    roles = RolesField(label="Roles (at least one)")
+    roles = RolesField(
+        label="Roles (at least one)", error_messages={"required": "Choose at least one role."}
+    )
+
+
+class StaffSearchForm(forms.Form):
+    """The staff page's search: staff names are not participant data, so it is a GET and
+    the address keeps it for the pager and the back button."""
+
+    text = forms.CharField(
+        label="Name or username",
+        max_length=150,
+        required=False,
+        error_messages={"max_length": "Search for at most %(limit_value)d characters."},
+    )
+    role = forms.ChoiceField(
+        label="Role", choices=[("", "Every role"), *Role.choices], required=False
+    )
 
 
 class ChoosePasswordForm(SetPasswordForm):

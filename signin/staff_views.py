@@ -6,8 +6,9 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef, Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Window
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -17,31 +18,43 @@ from accounts.http import SignedInRequest
 from accounts.models import Membership, Organization, User
 from participants.access import organizations_with
 from signin import services, staff
-from signin.forms import RejoinForm, RolesForm, StaffMemberForm
+from signin.forms import RejoinForm, RolesForm, StaffMemberForm, StaffSearchForm
 from signin.invitations import IssuedInvitation
 from signin.views import link_shown
 from tandem.errors import AccessDenied, InvalidInput
 from tandem.methods import serves
 from tandem.views import error_page
 
+# Rows on a page of the staff list and of former staff.
+PAGE_SIZE = 25
+# The page numbers of the two lists and the search's fields, the only values their pagers'
+# links carry over.
+STAFF_PAGE = "page"
+FORMER_PAGE = "former"
+LIST_PARAMETERS = (*StaffSearchForm.base_fields, STAFF_PAGE, FORMER_PAGE)
+# The furthest page the database is asked for, so the rows skipped fit in a 64-bit OFFSET;
+# a number past the end shows the last page anyway.
+_FURTHEST = 2**62 // PAGE_SIZE
+
 
 def _director_orgs(user) -> list[int]:
     return organizations_with(user, "staff.manage")
 
 
-def _staff_of(orgs: list[int]):
+def _active_here(orgs: list[int]) -> QuerySet[Membership]:
+    return Membership.objects.filter(organization_id__in=orgs, is_active=True)
+
+
+def _staff_of(orgs: list[int]) -> QuerySet[User]:
+    """Everyone with a role here now, each once (a membership is asked about, not joined),
+    by name."""
     return (
-        services.with_lockout(User.objects.all())
-        .filter(memberships__organization_id__in=orgs, memberships__is_active=True)
-        .distinct()
-        .annotate(has_totp=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)))
-        .prefetch_related(
-            Prefetch(
-                "memberships",
-                queryset=Membership.objects.filter(organization_id__in=orgs, is_active=True),
-            )
+        services.with_lockout(
+            User.objects.filter(Exists(_active_here(orgs).filter(user=OuterRef("pk"))))
         )
-        .order_by("last_name", "first_name")
+        .annotate(has_totp=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)))
+        .prefetch_related(Prefetch("memberships", queryset=_active_here(orgs).order_by("role")))
+        .order_by("last_name", "first_name", "pk")
     )
 
 
@@ -53,7 +66,7 @@ def _organizations(orgs: list[int]) -> list[tuple[int, str]]:
     return [(o.pk, o.name) for o in Organization.objects.filter(pk__in=orgs).order_by("name")]
 
 
-def _former_of(orgs: list[int]):
+def _former_of(orgs: list[int]) -> QuerySet[User]:
     """Who may be re-added, each with the roles they held here, by name."""
     return (
         staff.former_staff(orgs)
@@ -63,8 +76,55 @@ def _former_of(orgs: list[int]):
                 queryset=Membership.objects.filter(organization_id__in=orgs).order_by("role"),
             )
         )
-        .order_by("last_name", "first_name")
+        .order_by("last_name", "first_name", "pk")
     )
+
+
+def _found(rows: QuerySet[User], held: QuerySet[Membership], search: dict) -> QuerySet[User]:
+    """The rows whose first name, last name or username holds every word searched for and,
+    with a role chosen, who hold it in `held`."""
+    for word in search.get("text", "").split():
+        rows = rows.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(username__icontains=word)
+        )
+    if search.get("role"):
+        rows = rows.filter(Exists(held.filter(user=OuterRef("pk"), role=search["role"])))
+    return rows
+
+
+def _page_of(rows: QuerySet[User], number: str | None) -> Page:
+    """One page of `rows` (each row once) read in the database, with the list's size counted
+    in the same query (a window count), so a list of thousands costs what a list of ten does;
+    a number past the end shows the last page."""
+    try:
+        wanted = min(max(1, int(number or 1)), _FURTHEST)
+    except (TypeError, ValueError):
+        wanted = 1
+    shown = _rows(rows, wanted)
+    total = getattr(shown[0], "listed", 0) if shown else 0
+    if not shown and wanted > 1:
+        total = rows.count()
+        wanted = max(1, -(-total // PAGE_SIZE))
+        shown = _rows(rows, wanted)
+    return Page(shown, wanted, Paginator(range(total), PAGE_SIZE))
+
+
+def _rows(rows: QuerySet[User], number: int) -> list[User]:
+    start = (number - 1) * PAGE_SIZE
+    return list(rows.annotate(listed=Window(Count("pk")))[start : start + PAGE_SIZE])
+
+
+def _keeping(query: QueryDict, param: str) -> str:
+    """What a pager's links carry besides their own page: the search and the other list's
+    page, so paging one list keeps the rest of the page as it was."""
+    kept = QueryDict(mutable=True)
+    for name in LIST_PARAMETERS:
+        value = query.get(name)
+        if name != param and isinstance(value, str) and value:
+            kept[name] = value
+    return kept.urlencode()
 
 
 def _page(
@@ -74,25 +134,31 @@ def _page(
     rejoin_form=None,
     status: int = 200,
 ) -> HttpResponse:
-    members = list(_staff_of(orgs))
-    for member in members:
-        member.roles_form = RolesForm(
-            initial={"roles": [m.role for m in member.memberships.all()]},
-            auto_id=f"id_{member.pk}_%s",
-        )
+    """The staff page: a page of the staff and one of former staff, each found by the search
+    (the whole lists when it is empty or refused), and the add and re-add forms."""
+    query = request.GET
+    search_form = StaffSearchForm(query)
+    search = search_form.cleaned_data if search_form.is_valid() else {}
+    here = Membership.objects.filter(organization_id__in=orgs)
     organizations = _organizations(orgs)
     return render(
         request,
         "accounts/staff.html",
         {
-            "staff": members,
-            "former": list(_former_of(orgs)),
+            "search_form": search_form,
+            "searched": bool(search.get("text") or search.get("role")),
+            "staff_page": _page_of(
+                _found(_staff_of(orgs), _active_here(orgs), search), query.get(STAFF_PAGE)
+            ),
+            "staff_keep": _keeping(query, STAFF_PAGE),
+            "former_page": _page_of(_found(_former_of(orgs), here, search), query.get(FORMER_PAGE)),
+            "former_keep": _keeping(query, FORMER_PAGE),
             "form": form or StaffMemberForm(organizations=organizations),
             "rejoin_form": rejoin_form
             or RejoinForm(organizations=organizations, auto_id="id_rejoin_%s"),
             "me": request.user.pk,
         },
-        status=status,
+        status=400 if search_form.errors else status,
     )
 
 
@@ -163,26 +229,43 @@ def _member(request: SignedInRequest, user_id: int) -> tuple[User, Organization]
     return account, Organization.objects.get(pk=org_id)
 
 
-@serves("POST")
+def _roles_page(
+    request: HttpRequest, account: User, organization: Organization, form: RolesForm, status: int
+) -> HttpResponse:
+    return render(
+        request,
+        "accounts/staff_roles.html",
+        {"account": account, "organization": organization, "form": form},
+        status=status,
+    )
+
+
+@serves("GET", "POST")
 @login_required
 def staff_change_roles(request: SignedInRequest, user_id: int) -> HttpResponse:
+    """One person's roles here: the form on a page of its own, which each row of the staff
+    list links to, and its answer; a refusal comes back on the form."""
     found = _member(request, user_id)
     if found is None:
         return _refuse(request)
     account, organization = found
+    if request.method != "POST":
+        held = [m.role for m in account.memberships.all() if m.organization_id == organization.pk]
+        return _roles_page(request, account, organization, RolesForm(initial={"roles": held}), 200)
     form = RolesForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, f"Choose at least one role for {account}.")
-        return redirect("accounts:staff")
-    try:
-        staff.change_roles(account, organization, by=request.user, roles=form.cleaned_data["roles"])
-    except InvalidInput as exc:
-        messages.error(request, exc.message)
-    except AccessDenied:
-        return _refuse(request)
-    else:
-        messages.success(request, f"{account}'s roles are saved.")
-    return redirect("accounts:staff")
+    if form.is_valid():
+        try:
+            staff.change_roles(
+                account, organization, by=request.user, roles=form.cleaned_data["roles"]
+            )
+        except InvalidInput as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        except AccessDenied:
+            return _refuse(request)
+        else:
+            messages.success(request, f"{account}'s roles are saved.")
+            return redirect("accounts:staff")
+    return _roles_page(request, account, organization, form, 400)
 
 
 @serves("POST")

@@ -263,6 +263,7 @@ def test_every_staff_page_refuses_all_but_directors(world, signed_in, persona):
             reverse("accounts:staff_add"),
             {"organization": world.org.pk, "first_name": "A", "last_name": "B"},
         ),
+        client.get(reverse("accounts:staff_roles", args=[target])),
         client.post(reverse("accounts:staff_roles", args=[target]), {"roles": ["peer"]}),
         client.post(reverse("accounts:staff_invite", args=[target])),
         client.post(reverse("accounts:staff_end", args=[target])),
@@ -271,7 +272,7 @@ def test_every_staff_page_refuses_all_but_directors(world, signed_in, persona):
             {"organization": world.org.pk, "username": "nurse", "roles": ["nurse"]},
         ),
     ]
-    assert [a.status_code for a in answers] == [403] * 6
+    assert [a.status_code for a in answers] == [403] * 7
     assert not Invitation.objects.exists()
     assert Membership.objects.get(user=world.nurse).is_active
 
@@ -279,6 +280,7 @@ def test_every_staff_page_refuses_all_but_directors(world, signed_in, persona):
 def test_a_director_of_another_organization_reaches_none_of_ours(world, signed_in):
     client = signed_in(world.stranger)
     target = world.nurse.pk
+    assert client.get(reverse("accounts:staff_roles", args=[target])).status_code == 403
     assert client.post(reverse("accounts:staff_invite", args=[target])).status_code == 403
     assert client.post(reverse("accounts:staff_end", args=[target])).status_code == 403
     assert Membership.objects.get(user=world.nurse).is_active
@@ -286,8 +288,9 @@ def test_a_director_of_another_organization_reaches_none_of_ours(world, signed_i
 
 def test_other_methods_are_refused(world, signed_in):
     client = signed_in(world.director)
-    for name in ("accounts:staff_roles", "accounts:staff_invite", "accounts:staff_end"):
+    for name in ("accounts:staff_invite", "accounts:staff_end"):
         assert client.get(reverse(name, args=[world.nurse.pk])).status_code == 405
+    assert client.delete(reverse("accounts:staff_roles", args=[world.nurse.pk])).status_code == 405
     assert client.get(reverse("accounts:staff_add")).status_code == 405
     assert client.get(reverse("accounts:staff_rejoin")).status_code == 405
     assert client.delete(invitations.invitation_path("x")).status_code == 405

@@ -1,12 +1,17 @@
 """Directors unlock staff and reset lost authenticators; nobody else can."""
 
+import re
+
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import Membership, User
 from audit.models import Action, AuditEvent
+from signin import staff
+from signin.staff_views import PAGE_SIZE
 
 
 @override_settings(AXES_FAILURE_LIMIT=3)
@@ -40,15 +45,163 @@ def test_only_directors_manage_staff_and_only_their_own(world, login):
     assert response.status_code == 403
 
 
-def test_staff_page_query_count_is_flat(world, login):
-    from accounts.models import Membership
-    from conftest import make_user
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
 
+
+def _staff_rows(response) -> list[str]:
+    """The names on the page of the staff list, in order: each row links to its roles page."""
+    table = response.content.decode().split("<h2>Add a member of staff</h2>")[0]
+    return re.findall(r"<tr>\s*<td>([^<]+)</td>", table)
+
+
+def _former_rows(response) -> list[str]:
+    former = response.content.decode().split("<h2>Former staff</h2>")[1]
+    return re.findall(r"<tr><td>([^<]+)</td>", former)
+
+
+def _colleagues(world, count: int, last_name: str = "Zimmer", role: str = "peer") -> list[User]:
+    """`count` more people on the staff, named after the world's own (who are all Tester)."""
+    made = []
+    for i in range(count):
+        user = User.objects.create(
+            username=f"{last_name.lower()}{i:03}", first_name=f"P{i:03}", last_name=last_name
+        )
+        Membership.objects.create(user=user, organization=world.org, role=role)
+        made.append(user)
+    return made
+
+
+def _former(world, count: int, last_name: str = "Yarrow") -> list[User]:
+    """`count` people whose membership here ended (their account closed with it)."""
+    made = _colleagues(world, count, last_name)
+    Membership.objects.filter(user__in=made).update(is_active=False)
+    User.objects.filter(pk__in=[u.pk for u in made]).update(is_active=False)
+    return made
+
+
+def test_staff_page_query_count_is_flat(world, login):
     client = login(world.director)
-    with CaptureQueriesContext(connection) as small:
-        client.get(reverse("accounts:staff"))
-    for i in range(20):
-        Membership.objects.create(user=make_user(f"extra{i}"), organization=world.org, role="peer")
-    with CaptureQueriesContext(connection) as large:
-        assert client.get(reverse("accounts:staff")).status_code == 200
-    assert len(large) == len(small)
+    _former(world, 1)
+    url = reverse("accounts:staff")
+    few = _queries(client, url)
+    _colleagues(world, 2 * PAGE_SIZE, role="nurse")
+    _former(world, 2 * PAGE_SIZE, last_name="Xavier")
+    for shown in ("", "?page=2&former=2", "?text=p0&page=2&former=2", "?role=nurse", "?page=abc"):
+        assert _queries(client, url + shown) <= few, shown
+
+
+def test_a_page_shows_at_most_the_page_size_and_the_next_page_the_rest(world, login):
+    client = login(world.director)
+    here = Membership.objects.filter(organization=world.org, is_active=True)
+    on_staff = here.values("user").distinct().count()
+    made = _colleagues(world, PAGE_SIZE + 3 - on_staff)
+    first = _staff_rows(client.get(reverse("accounts:staff")))
+    second = _staff_rows(client.get(reverse("accounts:staff"), {"page": 2}))
+    assert len(first) == PAGE_SIZE and len(second) == 3
+    assert second == [str(u) for u in made[-3:]]  # by name: the Testers first, then Zimmer
+    assert not set(first) & set(second)
+    # Past the end, the last page; nonsense, the first.
+    assert _staff_rows(client.get(reverse("accounts:staff"), {"page": 99})) == second
+    assert _staff_rows(client.get(reverse("accounts:staff"), {"page": 10**40})) == second
+    assert _staff_rows(client.get(reverse("accounts:staff"), {"page": "x"})) == first
+
+
+def test_former_staff_are_paged_too(world, login):
+    client = login(world.director)
+    made = _former(world, PAGE_SIZE + 2)
+    first = client.get(reverse("accounts:staff"))
+    assert _former_rows(first) == [str(u) for u in made[:PAGE_SIZE]]
+    assert f"Page 1 of 2 ({PAGE_SIZE + 2})" in first.content.decode()
+    second = client.get(reverse("accounts:staff"), {"former": 2})
+    assert _former_rows(second) == [str(u) for u in made[PAGE_SIZE:]]
+    assert _staff_rows(second) == _staff_rows(first)  # the staff list stays on its page
+
+
+def test_the_search_finds_by_surname_in_both_lists(world, login):
+    client = login(world.director)
+    _colleagues(world, PAGE_SIZE + 1)
+    [okafor] = _colleagues(world, 1, last_name="Okafor")
+    [left] = _former(world, 1, last_name="Okafor-Reyes")
+    _former(world, 3)
+    found = client.get(reverse("accounts:staff"), {"text": "okafor"})
+    assert _staff_rows(found) == [str(okafor)]
+    assert _former_rows(found) == [str(left)]
+    assert _staff_rows(client.get(reverse("accounts:staff"), {"text": "nobody"})) == []
+    # Every word counts: a first name and a surname, or a username.
+    both = client.get(reverse("accounts:staff"), {"text": "nurse tester"})
+    assert _staff_rows(both) == [str(world.nurse)]
+    assert _staff_rows(client.get(reverse("accounts:staff"), {"text": "zimmer000"})) == [
+        "P000 Zimmer"
+    ]
+
+
+def test_the_role_filter_lists_who_holds_the_role_now(world, login):
+    client = login(world.director)
+    staff.change_roles(world.peer, world.org, by=world.director, roles=["nurse", "peer"])
+    ended = _colleagues(world, 1, last_name="Gone", role="nurse")
+    Membership.objects.filter(user__in=ended).update(is_active=False)
+    Membership.objects.create(user=ended[0], organization=world.org, role="peer")
+    shown = client.get(reverse("accounts:staff"), {"role": "nurse"})
+    assert _staff_rows(shown) == [str(world.nurse), str(world.peer)]
+
+
+def test_the_pager_keeps_the_search(world, login):
+    client = login(world.director)
+    _colleagues(world, PAGE_SIZE + 1)
+    page = client.get(reverse("accounts:staff"), {"text": "zimmer", "former": "1"})
+    assert 'href="?text=zimmer&amp;former=1&amp;page=2"' in page.content.decode()
+    second = client.get(reverse("accounts:staff"), {"text": "zimmer", "page": 2})
+    assert _staff_rows(second) == [f"P{PAGE_SIZE:03} Zimmer"]
+
+
+def test_a_search_it_cannot_read_says_so(world, login):
+    client = login(world.director)
+    for bad in ({"text": "x" * 151}, {"role": "astronaut"}, {"text": "a\x00b"}):
+        response = client.get(reverse("accounts:staff"), bad)
+        assert response.status_code == 400, bad
+        assert b'class="error"' in response.content
+        assert str(world.nurse) in _staff_rows(response)  # the whole list, unsearched
+
+
+def test_the_list_links_each_person_s_roles_instead_of_a_form_on_every_row(world, login):
+    page = login(world.director).get(reverse("accounts:staff")).content.decode()
+    roles_page = reverse("accounts:staff_roles", args=[world.nurse.pk])
+    assert f'href="{roles_page}"' in page
+    assert f'action="{roles_page}"' not in page
+
+
+def test_a_director_changes_roles_on_the_person_s_own_page(world, login):
+    client = login(world.director)
+    url = reverse("accounts:staff_roles", args=[world.nurse.pk])
+    form = client.get(url)
+    assert form.status_code == 200
+    assert "Roles of Nurse Tester" in form.content.decode()
+    assert re.search(r'value="nurse"[^>]*checked', form.content.decode())
+    saved = client.post(url, {"roles": ["nurse", "peer"]})
+    assert saved.status_code == 302 and saved["Location"] == reverse("accounts:staff")
+    held = Membership.objects.filter(user=world.nurse, is_active=True).values_list("role")
+    assert sorted(r for (r,) in held) == ["nurse", "peer"]
+    event = AuditEvent.objects.get(event_type="staff.roles_changed")
+    assert event.details["changes"]["roles"] == {"before": ["nurse"], "after": ["nurse", "peer"]}
+    assert (
+        "Nurse Tester&#x27;s roles are saved."
+        in client.get(reverse("accounts:staff")).content.decode()
+    )
+
+
+def test_roles_refused_come_back_on_the_form_and_change_nothing(world, login):
+    client = login(world.director)
+    none = client.post(reverse("accounts:staff_roles", args=[world.nurse.pk]), {})
+    assert none.status_code == 400 and b"Choose at least one role." in none.content
+    last = client.post(
+        reverse("accounts:staff_roles", args=[world.director.pk]), {"roles": ["therapist"]}
+    )
+    assert last.status_code == 400 and b"Someone must keep managing staff here" in last.content
+    assert set(Membership.objects.filter(is_active=True).values_list("user", "role")) >= {
+        (world.nurse.pk, "nurse"),
+        (world.director.pk, "director"),
+    }
+    assert not AuditEvent.objects.filter(event_type="staff.roles_changed").exists()

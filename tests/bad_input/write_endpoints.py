@@ -323,7 +323,7 @@ WEB_WRITES = [
     WebWrite("accounts:staff_action", "director", states.locked_staff_page),
     WebWrite("accounts:staff_add", "director", _url("accounts:staff")),
     WebWrite("accounts:staff_rejoin", "director", _url("accounts:staff")),
-    WebWrite("accounts:staff_roles", "director", _url("accounts:staff")),
+    WebWrite("accounts:staff_roles", "director", _url("accounts:staff_roles", lambda b: b.peer.pk)),
     WebWrite("accounts:staff_invite", "director", _url("accounts:staff")),
     WebWrite("accounts:staff_end", "director", _url("accounts:staff")),
     WebWrite("accounts:invitation", None, _invitation),
