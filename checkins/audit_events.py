@@ -3,7 +3,7 @@
 from audit.event_types import register
 from audit.models import Action
 
-register("checkin.recorded", Action.CREATE, "sent a daily check-in", "send a daily check-in")
+register("checkin.recorded", Action.CREATE, "answered a daily check-in", "answer a daily check-in")
 register(
     "checkin.entered_in_error",
     Action.CHANGE,

@@ -18,12 +18,14 @@ register(
 register(
     "worklist.task_out_of_reach",
     Action.CHANGE,
-    "put a task no one on the care team can take on the oversight's list",
-    "put a task on the oversight's list",
+    "put a task on the list of work without an owner who can reach it, as no one on the"
+    " care team could take it over",
+    "put a task on the list of work without an owner who can reach it",
 )
 register(
     "worklist.task_back_in_reach",
     Action.CHANGE,
-    "took a task off the oversight's list once its owner could open the record again",
-    "take a task off the oversight's list",
+    "took a task off the list of work without an owner who can reach it, as its owner"
+    " could open the record again",
+    "take a task off the list of work without an owner who can reach it",
 )

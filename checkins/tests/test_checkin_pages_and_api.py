@@ -8,6 +8,7 @@ import pytest
 import time_machine
 
 from audit.models import AuditEvent
+from audit.selectors import sentence
 from checkins.models import CheckIn
 from checkins.services import record_checkin
 from links.services import issue_link
@@ -368,3 +369,14 @@ def test_a_reload_after_a_link_s_safety_yes_shows_crisis_lines_but_not_the_plan(
     assert '<a class="button" href="/accounts/login/">Sign in to see your safety plan</a>' in body
     assert "I stop answering the phone" not in body
     assert CheckIn.objects.count() == 1
+
+
+def test_the_audit_history_says_the_participant_answered_a_daily_check_in(
+    world, participant_client
+):
+    """A privacy officer reads "… answered a daily check-in", not that a check-in was sent
+    somewhere."""
+    participant_client.post("/checkins/me/", FORM_CALM)
+    event = AuditEvent.objects.get(event_type="checkin.recorded")
+    said = sentence(event)
+    assert said.endswith(" answered a daily check-in"), said

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from accounts.models import Membership, Role
 from audit.models import AuditEvent
+from audit.selectors import sentence
 from monitoring.models import Alert
 from monitoring.services import raise_alert
 from participants.access import decisions_for_one_request
@@ -134,6 +135,10 @@ def test_a_task_no_one_on_the_care_team_can_take_goes_on_the_oversights_list(wor
         world.participant,
         str(task.public_id),
     )
+    assert sentence(event) == (
+        "Tandem put a task on the list of work without an owner who can reach it, as no one"
+        " on the care team could take it over"
+    )
     client = login(world.director)
     home = client.get(reverse("home")).content.decode()
     assert "1 without an owner who can reach it" in home
@@ -221,6 +226,10 @@ def test_a_task_leaving_the_list_because_its_owner_reaches_the_record_again_is_a
         (None, world.participant, str(t.public_id)) for t in tasks
     ]
     assert {e.details["owner"] for e in events} == {world.therapist.pk}
+    assert sentence(events[0]) == (
+        "Tandem took a task off the list of work without an owner who can reach it, as its"
+        " owner could open the record again"
+    )
 
 
 def test_work_left_by_someone_taken_off_the_team_that_no_one_there_can_take(world, login):
