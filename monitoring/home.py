@@ -71,7 +71,9 @@ def _critical_rows(alerts: list[Alert]) -> SafeString:
         zone = a.episode.program.time_zone if a.episode is not None else ""
         assigned = ", ".join(escape(str(u)) for u in a.assigned_to.all()) or "—"
         escalation = (
-            f"<strong>Escalated</strong> ({a.hours_open} h unacknowledged)" if a.escalated else "—"
+            f"<strong>Escalated</strong> ({a.hours_open}&nbsp;h unacknowledged)"
+            if a.escalated
+            else "—"
         )
         opening = '<tr class="escalated">' if a.escalated else "<tr>"
         rows.append(

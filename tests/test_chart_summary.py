@@ -134,7 +134,7 @@ def test_a_clinician_reads_the_risk_the_sessions_the_scores_and_what_is_due(busy
     assert '06:00 Morning (<span class="att att-present">present</span>)' in html
     assert "13:00 Coping skills (upcoming)" in html
     assert "Thu 3 Dec 2026 09:00 Relapse prevention" in html
-    assert "2 h attended of" in html
+    assert "2\u00a0h attended of" in html
     # Scores: the latest with its band and the reliable change since the stay's first.
     assert "<strong>6</strong> Mild" in html
     assert "from 18 (−12 points): Reliable improvement" in html

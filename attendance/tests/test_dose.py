@@ -196,8 +196,8 @@ def test_attendance_tab_shows_weeks_against_the_requirement(world, login):
 
     assert "Attendance, week by week" in page
     assert "This week" in page
-    assert "3 h</strong> attended of 9 h required" in page
-    assert "Absent, unexcused" in page and "Short by 6 h" in page
+    assert "3\u00a0h</strong> attended of 9\u00a0h required" in page
+    assert "Absent, unexcused" in page and "Short by 6\u00a0h" in page
     assert page.count('class="dose-week') == 8
 
 
@@ -269,8 +269,8 @@ def test_attendance_tab_says_the_requirement_was_prorated(world, login):
         reverse("attendance:participant_attendance", args=[world.participant.public_id])
     ).content.decode()
 
-    assert "0 h</strong> attended of 3 h required" in page
-    assert "pro-rated for a partial week; a whole week is 9 h" in page
+    assert "0\u00a0h</strong> attended of 3\u00a0h required" in page
+    assert "pro-rated for a partial week; a whole week is 9\u00a0h" in page
 
 
 def test_attended_minutes_from_the_weekly_summary_match_the_roll_calls(world, three_groups):

@@ -45,7 +45,7 @@ def test_director_sees_who_is_short_sorted_by_shortfall(midweek, world, login, r
     # Shortfalls: Casey 9 h (nothing recorded), Blair 8 h, Robin 7 h.
     names = ["Casey Cho", "Blair Booker", "Robin Testperson"]
     assert sorted(names, key=page.index) == names
-    assert "2 h" in page  # Casey's two sessions are over but not yet recorded
+    assert "2\u00a0h" in page  # Casey's two sessions are over but not yet recorded
     assert "Offer a make-up session" in page
     assert reverse("attendance:make_up", args=[roster[3].participant.public_id]) in page
     event = AuditEvent.objects.filter(record_type="attendance.DoseWeek").get()
@@ -60,8 +60,8 @@ def test_zero_reads_0_h_attended_and_nothing_still_to_come_reads_a_dash(
     page = login(world.director).get(reverse("attendance:dose_this_week")).content.decode()
 
     row = page[page.index("Casey Cho") : page.index("</tr>", page.index("Casey Cho"))]
-    assert "<td>0 h</td><td>—</td><td>2 h</td>" in row
-    assert "0 min" not in page
+    assert "<td>0\u00a0h</td><td>—</td><td>2\u00a0h</td>" in row
+    assert "0\u00a0min" not in page and "0 min" not in page
 
 
 @pytest.mark.parametrize("persona", ["billing", "auditor", "participant_user"])
@@ -168,7 +168,7 @@ def test_the_rows_escape_what_they_show_and_link_back_to_the_page(midweek, world
 
     mine = login(world.therapist).get(page_url).content.decode()
     assert "&lt;b&gt;Blair&lt;/b&gt;" in mine and "<b>Blair</b>" not in mine
-    assert "<td><strong>9 h</strong></td>" in mine  # nothing attended of the 9 hours
+    assert "<td><strong>9\u00a0h</strong></td>" in mine  # nothing attended of the 9 hours
 
 
 def test_a_record_number_beside_a_name_is_never_broken_over_two_lines(

@@ -133,6 +133,10 @@ def test_correcting_a_row_bumps_its_version_and_audits_the_change(world, login, 
     assert response.status_code == 200
     row = Attendance.objects.get(participant=world.participant)
     assert (row.status, row.minutes, row.version) == ("late", 60, 2)
+    # On a phone "90" and "min" stay together, and the minutes' label keeps its words whole.
+    shown = response.content.decode()
+    assert "60 of 90&nbsp;min" in shown
+    assert '<span class="nowrap">Minutes attended</span>' in shown
     change = AuditEvent.objects.get(record_type="attendance.Attendance", action=Action.CHANGE)
     assert change.details["changes"] == {
         "status": {"before": "present", "after": "late"},
@@ -613,4 +617,8 @@ def test_a_recorded_row_says_who_recorded_it_and_when(world, login, group_today)
     response = _tap(client, group_today.session, world.episode, "present")
     row = Attendance.objects.get(participant=world.participant)
     at = timezone.localtime(row.recorded_at, ZoneInfo(world.program.time_zone))
-    assert f"recorded by {world.outsider} at {at:%H:%M}" in response.content.decode()
+    # The name stays on one line, so a phone never splits it between first and last name.
+    assert (
+        f'recorded by <span class="nowrap">{world.outsider}</span> at {at:%H:%M}'
+        in response.content.decode()
+    )

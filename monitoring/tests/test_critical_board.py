@@ -93,7 +93,7 @@ def test_the_director_home_shows_what_is_escalated_to_them(midweek, world, login
     home = login(world.director).get("/").content.decode()
     assert "Open critical alerts (2) · escalated to you: 1" in home
     late = home[home.index("Late one") :]
-    assert "<strong>Escalated</strong> (30 h unacknowledged)" in late[: late.index("</tr>")]
+    assert "<strong>Escalated</strong> (30&nbsp;h unacknowledged)" in late[: late.index("</tr>")]
     assert f"<td>{world.therapist}</td>" in late[: late.index("</tr>")]
     assert '<tr class="escalated">' in home[: home.index("Late one")]
     fresh = home[home.index("Fresh one") :]

@@ -232,8 +232,8 @@ def test_the_tab_says_the_required_week_in_hours_as_clinicians_do(world, calenda
     world.program.min_weekly_minutes = 540
     world.program.save(update_fields=["min_weekly_minutes"])
     client = login(world.casemanager)
-    assert "Required: 9 h a week" in client.get(_tab(world)).content.decode()
+    assert "Required: 9\u00a0h a week" in client.get(_tab(world)).content.decode()
     SchedulingProfile.objects.update_or_create(
         episode=world.episode, defaults={"required_minutes": 570}
     )
-    assert "Required: 9 h 30 min a week" in client.get(_tab(world)).content.decode()
+    assert "Required: 9\u00a0h 30\u00a0min a week" in client.get(_tab(world)).content.decode()
