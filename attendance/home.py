@@ -49,8 +49,10 @@ def _whole(minutes: int) -> str:
 
 
 def today_panel(request: HttpRequest) -> dict | None:
-    """Today's sessions across the user's programs with how many have arrived."""
-    sessions = selectors.sessions_on(home_page.programs(request))
+    """Today's sessions across the user's programs with how many have arrived, under the day
+    they are on (the first program's today, as the Sessions page says it)."""
+    programs = home_page.programs(request)
+    sessions = selectors.sessions_on(programs)
     arrived = dict(
         Session.objects.filter(pk__in=[s.pk for s in sessions])
         .annotate(
@@ -60,7 +62,11 @@ def today_panel(request: HttpRequest) -> dict | None:
     )
     for session in sessions:
         session.arrived = arrived.get(session.pk, 0)
-    return {"template": "attendance/_today_panel.html", "sessions": sessions}
+    return {
+        "template": "attendance/_today_panel.html",
+        "sessions": sessions,
+        "day": programs[0].today() if programs else None,
+    }
 
 
 def under_dosed_panel(request: HttpRequest) -> dict | None:

@@ -1,10 +1,11 @@
 """Roll call: statuses and minutes, mark all present, drop-ins, conflicts, who may take it."""
 
 import json
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -446,6 +447,30 @@ def test_sessions_today_lists_all_for_the_front_desk_and_own_for_facilitators(
     mine = login(world.outsider).get(reverse("attendance:today")).content.decode()
     assert "Coping skills" in mine and "Family group" not in mine
     assert other.title not in login(world.auditor).get(reverse("attendance:today")).content.decode()
+
+
+def test_the_days_sessions_say_which_day_they_are_in_the_programs_zone(world, login):
+    """At 21:00 on a Wednesday in Chicago it is already Thursday in UTC: the Sessions page and
+    both home panels name the program's Wednesday, so an evening reader knows which day's
+    list it is."""
+    evening = datetime(2026, 12, 3, 3, 0, tzinfo=UTC)  # Wed 2 Dec 2026, 21:00 in Chicago
+    with time_machine.travel(evening, tick=False):
+        make_session(
+            world.program,
+            date(2026, 12, 2),
+            start=time(20, 30),
+            minutes=60,
+            title="Evening group",
+            staff=[world.outsider],
+        )
+        page = login(world.frontdesk).get(reverse("attendance:today")).content.decode()
+        home = login(world.frontdesk).get("/").content.decode()
+        facilitator = login(world.outsider).get("/").content.decode()
+
+    assert "<h1>Sessions today, Wed 2 Dec 2026</h1>" in page and "Evening group" in page
+    assert "sessions and arrivals, Wed 2 Dec 2026</h2>" in home
+    assert ">My sessions today, Wed 2 Dec 2026</h2>" in facilitator
+    assert "Thu 3 Dec 2026" not in page + home + facilitator
 
 
 @pytest.mark.parametrize("persona", ["outsider", "director", "frontdesk"])
