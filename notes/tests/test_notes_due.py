@@ -374,3 +374,31 @@ def test_a_draft_without_a_session_says_its_kind_and_date_on_notes_due(world, lo
     page = login(world.therapist).get(reverse("notes:due")).content.decode()
     row = page.split(f"Draft: {world.participant.display_name}")[1].split("</tr>")[0]
     assert f"Individual note · {written(day)}" in row
+
+
+def test_the_home_notes_due_and_the_board_name_the_time_zone_once(midweek, world, login):
+    """ "12:50 CST" on every row is noise a tired reader reads past: each list names the
+    program's zone once above its rows, as the caseload does, and a row says its day and
+    time."""
+    from django.urls import reverse
+
+    day = world.program.today() - timedelta(days=3)
+    session = _individual(world, day)  # 09:00–09:50 in Chicago, due 24 hours after
+    services.draft_note(
+        world.participant, dap(session=session, service_date=day), by=world.therapist
+    )
+    _individual(world, day - timedelta(days=1))  # led, no note yet
+    due = (day + timedelta(days=1)).strftime("%a %-d %b %Y") + ", 09:50"
+    once = "Times in Central time (America/Chicago)."
+
+    home = login(world.therapist).get(reverse("home")).content.decode()
+    panel = home[home.index('id="notes-due-heading"') :].split("</section>")[0]
+    listed = login(world.therapist).get(reverse("notes:due")).content.decode()
+    board = login(world.supervisor).get(reverse("notes:board")).content.decode()
+
+    assert f"overdue since {due}</span>" in panel
+    assert f"<strong>Overdue</strong> since {due}</td>" in listed
+    assert f"<td>{due}</td>" in board
+    for page in (panel, listed, board):
+        assert page.count(once) == 1
+        assert "CST" not in page and "CDT" not in page
