@@ -44,6 +44,7 @@ from participants.models import (
 from tandem.hooks import Hook
 from tandem.navigation import ITEMS, NavItem
 from tandem.templatetags.clock import clock, day, when
+from tandem.templatetags.words import whole_words
 
 CASELOAD_PAGE_SIZE = 25
 _ANYONE = "00000000-0000-0000-0000-000000000000"  # a public id, for a URL reversed once a page
@@ -200,18 +201,19 @@ def _caseload_row(
     """One caseload row, the modules' cells included, written in Python: 25 rows of
     includes cost the template engine longer than the rest of the page. Every value is
     escaped (`escape` is the standard library's, which Django's wraps); the cells come
-    escaped from their columns. `zone` is the page's, which it names once above the table."""
+    escaped from their columns. `zone` is the page's, which it names once above the table.
+    A name never wraps inside itself, and the program's name only at its spaces."""
     p = e.participant
     pronouns = f' <span class="muted">({escape(p.pronouns)})</span>' if p.pronouns else ""
     next_session = getattr(e, "next_session_at", None)  # scheduling's CASELOAD_VALUES
     cells = "".join(f"<td>{c.cell(values[c.key].get(e.pk), e)}</td>" for c in shown_columns)
     return mark_safe(  # every value in it is escaped
         f'<tr><td><a href="{chart_url.replace(_ANYONE, str(p.public_id))}">'
-        f"{escape(p.display_name)}</a>{pronouns}</td>"
+        f'<span class="nowrap">{escape(p.display_name)}</span></a>{pronouns}</td>'
         f'<td class="nowrap">{escape(p.record_number)}</td>'
         f'<td><span class="status status-{escape(e.status)}">{escape(e.get_status_display())}'
-        f"</span></td><td>{escape(e.program.name)}</td>"
-        f"<td>{escape(str(e.primary_clinician or '—'))}</td>"
+        f"</span></td><td>{whole_words(e.program.name)}</td>"
+        f'<td class="nowrap">{escape(str(e.primary_clinician or "—"))}</td>'
         f"<td>{escape(_next_session(next_session, e.program.time_zone, zone))}</td>"
         f"{cells}</tr>"
     )

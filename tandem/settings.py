@@ -177,6 +177,7 @@ TEMPLATES = [
                 "django.templatetags.i18n",
                 "tandem.templatetags.clock",
                 "tandem.templatetags.durations",
+                "tandem.templatetags.words",
                 "composition.templatetags.form_token",
             ],
         },

@@ -347,7 +347,7 @@ def test_the_measures_tab_shows_this_stay_and_earlier_stays_apart(world, give, l
     assert "This stay: referred Mon 2 Nov 2026, admitted Tue 3 Nov 2026." in text
     earlier = text[text.index('id="earlier-heading"') :]
     assert "Adult IOP: referred Tue 1 Sep 2026, admitted Tue 8 Sep 2026, discharged" in earlier
-    assert "<td>PHQ-9</td><td>2</td><td>20</td><td>14</td>" in earlier
+    assert '<td><span class="nowrap">PHQ-9</span></td><td>2</td><td>20</td><td>14</td>' in earlier
 
 
 def test_the_measures_api_names_the_stay_of_each_score(world, give, login):
@@ -464,7 +464,8 @@ def test_the_measures_tab_gives_the_change_in_points_and_the_rule_with_its_sourc
     text = response.content.decode()
     change = text[text.index('id="change-heading"') :]
     assert (
-        "<td>PHQ-9</td><td>20</td><td>15</td><td>−5</td><td>IAPT rule ≥6 points</td>"
+        '<td><span class="nowrap">PHQ-9</span></td><td>20</td><td>15</td><td>−5</td>'
+        "<td>IAPT rule ≥6 points</td>"
         "<td>No reliable change</td>"
     ) in change
     assert "Clinical reference §1b" in change and "Reliable improvement ≥6 (IAPT rule)" in change

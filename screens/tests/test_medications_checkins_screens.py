@@ -122,7 +122,10 @@ def test_the_trajectory_shows_the_screens_per_week_with_their_values(world, scre
     assert "Screens: unexplained positives" in svg and "Screens: unexpected negatives" in svg
     table = text[text.index('<table class="list compact trajectory-table">') :]
     rows = dict(re.findall(r'<th scope="row"[^>]*>([^<]+)</th>(.*?)</tr>', table))
-    header = re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', table.split("</thead>")[0])
+    header = [
+        re.sub(r"<[^>]+>", "", head)
+        for head in re.findall(r'<th scope="col"[^>]*>(.*?)</th>', table.split("</thead>")[0])
+    ]
     col = header.index("Screens: unexplained positives") - 1
     neg = header.index("Screens: unexpected negatives") - 1
 
