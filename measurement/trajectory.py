@@ -20,8 +20,13 @@ from attendance.models import Attendance
 from participants.models import Episode, Participant
 from tandem.hooks import Hook
 from tandem.templatetags.clock import day
+from tandem.templatetags.durations import hours
 
 WIDTH, PANEL_H, LEFT, RIGHT, TOP, GAP = 720, 70, 190, 16, 10, 26
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,9 @@ class Series:
     low: float
     high: float
     weekly: dict[date, float]  # Monday -> value
+    # A value as the chart and the table write it: a score as a number, the attendance's
+    # minutes as every page writes a duration ("9 h 35 min", not 9.6).
+    written: Callable[[float], str] = _num
 
 
 # `provider(participant, first_monday, tz, since) -> list[Series]` for other modules (drug
@@ -81,25 +89,19 @@ def build(
     stay: dict[str, object] = (
         {"episode": episode} if episode is not None else {"episode__participant": participant}
     )
-    hours = (
+    attended_minutes = (
         Attendance.objects.current()
         .filter(**stay)
         .values_list("session__date")
         .annotate(minutes=Sum("minutes"))
     )
-    attended: dict[date, float] = defaultdict(float)
-    for on, minutes in hours:
-        attended[monday(on)] += minutes / 60
+    attended: dict[date, float] = defaultdict(int)
+    for on, minutes in attended_minutes:
+        attended[monday(on)] += minutes
     if attended:
-        top = max(12.0, max(attended.values()))
+        top = max(12 * 60, max(attended.values()))
         series.append(
-            Series(
-                "attendance",
-                "Hours attended",
-                0,
-                top,
-                {w: round(h, 1) for w, h in attended.items()},
-            )
+            Series("attendance", "Hours attended", 0, top, dict(attended), written=_duration)
         )
     firsts = [min(s.weekly) for s in series if s.weekly]
     since = monday(episode.referred_on) if episode is not None else None
@@ -155,14 +157,14 @@ def svg(weeks: list[date], series: list[Series]) -> str:
                 tx=LEFT - 4,
                 ty1=top + 8,
                 ty2=bottom,
-                hi=_num(s.high),
-                lo=_num(s.low),
+                hi=s.written(s.high),
+                lo=s.written(s.low),
                 line=" ".join(f"{x},{yy}" for x, yy, _ in points),
                 dots=format_html_join(
                     "",
                     '<circle cx="{}" cy="{}" r="3"></circle>'
-                    '<text class="value" x="{}" y="{}" text-anchor="middle">{}</text>',
-                    ((x, yy, x, yy - 5, _num(v)) for x, yy, v in points),
+                    '<text class="value" x="{}" y="{}" text-anchor="{}">{}</text>',
+                    ((x, yy, x, yy - 5, _anchor(x), s.written(v)) for x, yy, v in points),
                 ),
             )
         )
@@ -192,5 +194,11 @@ def svg(weeks: list[date], series: list[Series]) -> str:
     )
 
 
-def _num(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+def _anchor(x: float) -> str:
+    """A value written by its point ends there at the axis's end ("9 h 34 min" would run
+    out of the frame), as the last week's label does; elsewhere it is centred."""
+    return "end" if x >= WIDTH - RIGHT - 1 else "middle"
+
+
+def _duration(minutes: float) -> str:
+    return hours(int(minutes))

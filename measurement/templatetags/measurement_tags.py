@@ -22,11 +22,11 @@ SIGNIFICANCE_WORDS = {
 
 @register.simple_tag
 def weekly_value(series, week) -> str:
-    """The series' value for that week, or a dash."""
+    """The series' value for that week as the chart writes it, or a dash."""
     value = series.weekly.get(week)
     if value is None:
         return "—"
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+    return series.written(value)
 
 
 @register.filter

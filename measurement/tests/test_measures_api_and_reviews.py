@@ -472,3 +472,34 @@ def test_the_measures_tab_gives_the_change_in_points_and_the_rule_with_its_sourc
     assert '<th scope="col">Change (points)</th>' in change
     for gone in ('<th scope="col">SD</th>', '<th scope="col">RCI</th>', "Jacobson"):
         assert gone not in text
+
+
+def test_the_trajectory_writes_hours_attended_as_every_page_writes_a_duration(world, give, login):
+    """5.6 was 5 h 35 min divided in the page's head; the chart and the table say it as the
+    attendance tab does, and a label's hyphenated word never breaks at its hyphen."""
+    from attendance.tests.builders import enrol, make_session, record
+
+    give("phq-9", phq9_answers(20), T0)
+    for day, status, minutes in (
+        (date(2026, 9, 8), "present", 180),
+        (date(2026, 9, 9), "late", 155),
+    ):
+        session = make_session(world.program, day, minutes=180)
+        enrol(session, world.episode)
+        record(session, world.episode, status, minutes)
+    with time_machine.travel(T0 + timedelta(days=3), tick=False):
+        text = (
+            login(world.therapist)
+            .get(reverse("measurement:tab", args=[world.participant.public_id]))
+            .content.decode()
+        )
+
+    nbsp = "\u00a0"
+    table = text[text.index("trajectory-table") :].split("</table>")[0]
+    svg = text[text.index("<svg") : text.index("</svg>")]
+    assert f"<td>5{nbsp}h 35{nbsp}min</td>" in table
+    assert f">5{nbsp}h 35{nbsp}min</text>" in svg and f">12{nbsp}h</text>" in svg
+    assert "5.6" not in table + svg
+    assert '<th scope="col"><span class="nowrap">PHQ-9</span></th>' in table
+    change = text[text.index('id="change-heading"') :]
+    assert '<td>Mood <span class="nowrap">(check-in)</span></td>' in change
