@@ -202,18 +202,18 @@ def _caseload_row(
     includes cost the template engine longer than the rest of the page. Every value is
     escaped (`escape` is the standard library's, which Django's wraps); the cells come
     escaped from their columns. `zone` is the page's, which it names once above the table.
-    A name never wraps inside itself, and the program's name only at its spaces."""
+    A clinician's name reads whole (`name`), and the program's wraps only at its spaces."""
     p = e.participant
     pronouns = f' <span class="muted">({escape(p.pronouns)})</span>' if p.pronouns else ""
     next_session = getattr(e, "next_session_at", None)  # scheduling's CASELOAD_VALUES
     cells = "".join(f"<td>{c.cell(values[c.key].get(e.pk), e)}</td>" for c in shown_columns)
     return mark_safe(  # every value in it is escaped
         f'<tr><td><a href="{chart_url.replace(_ANYONE, str(p.public_id))}">'
-        f'<span class="nowrap">{escape(p.display_name)}</span></a>{pronouns}</td>'
+        f"{escape(p.display_name)}</a>{pronouns}</td>"
         f'<td class="nowrap">{escape(p.record_number)}</td>'
         f'<td><span class="status status-{escape(e.status)}">{escape(e.get_status_display())}'
         f"</span></td><td>{whole_words(e.program.name)}</td>"
-        f'<td class="nowrap">{escape(str(e.primary_clinician or "—"))}</td>'
+        f'<td><span class="name">{escape(str(e.primary_clinician or "—"))}</span></td>'
         f"<td>{escape(_next_session(next_session, e.program.time_zone, zone))}</td>"
         f"{cells}</tr>"
     )

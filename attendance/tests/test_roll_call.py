@@ -642,8 +642,8 @@ def test_a_recorded_row_says_who_recorded_it_and_when(world, login, group_today)
     response = _tap(client, group_today.session, world.episode, "present")
     row = Attendance.objects.get(participant=world.participant)
     at = timezone.localtime(row.recorded_at, ZoneInfo(world.program.time_zone))
-    # The name stays on one line, so a phone never splits it between first and last name.
+    # The name reads whole: a phone moves it to the next line rather than split it.
     assert (
-        f'recorded by <span class="nowrap">{world.outsider}</span> at {at:%H:%M}'
+        f'recorded by <span class="name">{world.outsider}</span> at {at:%H:%M}'
         in response.content.decode()
     )
