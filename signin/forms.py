@@ -1,5 +1,6 @@
 """Forms of the staff page and of the set-your-password page; the rules stay in the services."""
 
+from collections.abc import Iterable
 from typing import cast
 
 from django import forms
@@ -76,9 +77,32 @@ class RejoinForm(forms.Form):
 
 
 class RolesForm(forms.Form):
+    """One person's roles, with the roles the page showed (`seen`), so that a save after
+    another director's is refused rather than undoing theirs."""
+
     roles = RolesField(
         label="Roles (at least one)", error_messages={"required": "Choose at least one role."}
     )
+    seen = forms.CharField(
+        widget=forms.HiddenInput,
+        max_length=200,
+        error_messages={
+            "required": "This page is out of date: open their roles again and choose again."
+        },
+    )
+
+    @staticmethod
+    def shown(roles: Iterable[str]) -> str:
+        """The `seen` value of a page showing `roles`."""
+        return ",".join(sorted(roles))
+
+    def clean_seen(self) -> list[str]:
+        seen = [r for r in self.cleaned_data["seen"].split(",") if r]
+        if not seen or any(r not in Role.values for r in seen):
+            raise forms.ValidationError(
+                "This page is out of date: open their roles again and choose again."
+            )
+        return seen
 
 
 class StaffSearchForm(forms.Form):

@@ -25,7 +25,7 @@ from participants.access import (
     uses_staff_pages,
 )
 from signin import invitations
-from tandem.errors import InvalidInput
+from tandem.errors import ConcurrentEdit, InvalidInput
 
 REFUSAL = "Only program directors manage staff accounts."
 # Said of any username someone has, whoever has it: a director learns nothing of accounts
@@ -246,10 +246,18 @@ def _memberships(account: User, organization: Organization):
 
 
 def change_roles(
-    account: User, organization: Organization, *, by: User, roles: Iterable[str]
+    account: User,
+    organization: Organization,
+    *,
+    by: User,
+    roles: Iterable[str],
+    seen: Iterable[str] | None = None,
 ) -> list[str]:
     """Give a member of staff exactly these roles here; roles taken away end (kept, marked
-    inactive), so past work still names the role it was done in."""
+    inactive), so past work still names the role it was done in.
+
+    `seen`: the roles the form showed; when another director changed them since, nothing is
+    saved (`ConcurrentEdit`), so neither director's choice silently undoes the other's."""
     decision = _require(by, organization, "staff.roles_changed", account)
     chosen = _check_roles(roles)
     with transaction.atomic():
@@ -258,6 +266,11 @@ def change_roles(
         if not before:
             raise InvalidInput(
                 "Their membership here has ended; re-add them under Former staff.", field="roles"
+            )
+        if seen is not None and sorted(set(seen)) != before:
+            raise ConcurrentEdit(
+                message="Someone else changed their roles after you opened this page. "
+                "Their roles now are ticked below: choose again and save."
             )
         if _left_without_a_manager(organization, account, set(chosen)):
             raise InvalidInput(

@@ -21,7 +21,7 @@ from signin import services, staff
 from signin.forms import RejoinForm, RolesForm, StaffMemberForm, StaffSearchForm
 from signin.invitations import IssuedInvitation
 from signin.views import link_shown
-from tandem.errors import AccessDenied, InvalidInput
+from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput
 from tandem.methods import serves
 from tandem.views import error_page
 
@@ -230,14 +230,30 @@ def _member(request: SignedInRequest, user_id: int) -> tuple[User, Organization]
 
 
 def _roles_page(
-    request: HttpRequest, account: User, organization: Organization, form: RolesForm, status: int
+    request: HttpRequest,
+    account: User,
+    organization: Organization,
+    form: RolesForm,
+    status: int,
+    conflict: str = "",
 ) -> HttpResponse:
     return render(
         request,
         "accounts/staff_roles.html",
-        {"account": account, "organization": organization, "form": form},
+        {"account": account, "organization": organization, "form": form, "conflict": conflict},
         status=status,
     )
+
+
+def _roles_now(account: User, organization: Organization) -> RolesForm:
+    """The form with their roles as saved now (read again: after a refused save they are
+    another director's), which the page then shows as seen."""
+    held = list(
+        Membership.objects.filter(
+            user=account, organization=organization, is_active=True
+        ).values_list("role", flat=True)
+    )
+    return RolesForm(initial={"roles": held, "seen": RolesForm.shown(held)})
 
 
 @serves("GET", "POST")
@@ -250,14 +266,20 @@ def staff_change_roles(request: SignedInRequest, user_id: int) -> HttpResponse:
         return _refuse(request)
     account, organization = found
     if request.method != "POST":
-        held = [m.role for m in account.memberships.all() if m.organization_id == organization.pk]
-        return _roles_page(request, account, organization, RolesForm(initial={"roles": held}), 200)
+        return _roles_page(request, account, organization, _roles_now(account, organization), 200)
     form = RolesForm(request.POST)
     if form.is_valid():
         try:
             staff.change_roles(
-                account, organization, by=request.user, roles=form.cleaned_data["roles"]
+                account,
+                organization,
+                by=request.user,
+                roles=form.cleaned_data["roles"],
+                seen=form.cleaned_data["seen"],
             )
+        except ConcurrentEdit as exc:
+            now = _roles_now(account, organization)
+            return _roles_page(request, account, organization, now, 409, conflict=exc.message)
         except InvalidInput as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         except AccessDenied:

@@ -264,7 +264,9 @@ def test_every_staff_page_refuses_all_but_directors(world, signed_in, persona):
             {"organization": world.org.pk, "first_name": "A", "last_name": "B"},
         ),
         client.get(reverse("accounts:staff_roles", args=[target])),
-        client.post(reverse("accounts:staff_roles", args=[target]), {"roles": ["peer"]}),
+        client.post(
+            reverse("accounts:staff_roles", args=[target]), {"roles": ["peer"], "seen": "nurse"}
+        ),
         client.post(reverse("accounts:staff_invite", args=[target])),
         client.post(reverse("accounts:staff_end", args=[target])),
         client.post(

@@ -180,7 +180,7 @@ def test_a_director_changes_roles_on_the_person_s_own_page(world, login):
     assert form.status_code == 200
     assert "Roles of Nurse Tester" in form.content.decode()
     assert re.search(r'value="nurse"[^>]*checked', form.content.decode())
-    saved = client.post(url, {"roles": ["nurse", "peer"]})
+    saved = client.post(url, {"roles": ["nurse", "peer"], "seen": "nurse"})
     assert saved.status_code == 302 and saved["Location"] == reverse("accounts:staff")
     held = Membership.objects.filter(user=world.nurse, is_active=True).values_list("role")
     assert sorted(r for (r,) in held) == ["nurse", "peer"]
@@ -197,7 +197,8 @@ def test_roles_refused_come_back_on_the_form_and_change_nothing(world, login):
     none = client.post(reverse("accounts:staff_roles", args=[world.nurse.pk]), {})
     assert none.status_code == 400 and b"Choose at least one role." in none.content
     last = client.post(
-        reverse("accounts:staff_roles", args=[world.director.pk]), {"roles": ["therapist"]}
+        reverse("accounts:staff_roles", args=[world.director.pk]),
+        {"roles": ["therapist"], "seen": "director"},
     )
     assert last.status_code == 400 and b"Someone must keep managing staff here" in last.content
     assert set(Membership.objects.filter(is_active=True).values_list("user", "role")) >= {
@@ -205,3 +206,31 @@ def test_roles_refused_come_back_on_the_form_and_change_nothing(world, login):
         (world.director.pk, "director"),
     }
     assert not AuditEvent.objects.filter(event_type="staff.roles_changed").exists()
+
+
+def test_a_save_after_another_director_s_is_refused_and_shows_their_roles(world, login):
+    """Two directors open the nurse's roles; the second to save does not undo the first."""
+    url = reverse("accounts:staff_roles", args=[world.nurse.pk])
+    page = login(world.director).get(url).content.decode()
+    assert re.search(r'name="seen" value="nurse"', page)
+    staff.change_roles(world.nurse, world.org, by=world.director, roles=["nurse", "peer"])
+    late = login(world.director).post(url, {"roles": ["nurse", "therapist"], "seen": "nurse"})
+    assert late.status_code == 409
+    shown = late.content.decode()
+    assert "Someone else changed their roles after you opened this page." in shown
+    assert re.search(r'value="peer"[^>]*checked', shown)  # theirs, ticked, to choose again
+    assert re.search(r'name="seen" value="nurse,peer"', shown)
+    held = Membership.objects.filter(user=world.nurse, is_active=True).values_list("role")
+    assert sorted(r for (r,) in held) == ["nurse", "peer"]
+    assert AuditEvent.objects.filter(event_type="staff.roles_changed").count() == 1
+
+
+def test_a_roles_form_without_what_it_showed_is_refused(world, login):
+    url = reverse("accounts:staff_roles", args=[world.nurse.pk])
+    client = login(world.director)
+    for seen in ({}, {"seen": ""}, {"seen": "astronaut"}):
+        refused = client.post(url, {"roles": ["peer"], **seen})
+        assert refused.status_code == 400, seen
+        assert b"This page is out of date" in refused.content
+    held = Membership.objects.filter(user=world.nurse, is_active=True).values_list("role")
+    assert [r for (r,) in held] == ["nurse"]
