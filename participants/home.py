@@ -21,7 +21,7 @@ from datetime import date, datetime
 from html import escape
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, QuerySet, Window
 from django.http import HttpRequest
 from django.urls import reverse
@@ -43,6 +43,7 @@ from participants.models import (
 )
 from tandem.hooks import Hook
 from tandem.navigation import ITEMS, NavItem
+from tandem.paging import page_of
 from tandem.templatetags.clock import clock, day, when
 from tandem.templatetags.words import whole_words
 
@@ -167,19 +168,10 @@ def columns() -> list[Column]:
 
 def caseload_page(episodes: QuerySet[Episode], number: str | None) -> tuple[Page, list[dict]]:
     """One page of the caseload with every registered column filled for it, paged in the
-    database: the page's rows carry the caseload's size, so a caseload of thousands costs one
-    query, as a page of 25 does (`episodes` must have no duplicate rows)."""
-    try:
-        wanted = max(1, int(number or 1))
-    except (TypeError, ValueError):
-        wanted = 1
-    shown = _caseload_rows(episodes, wanted)
-    total = getattr(shown[0], "caseload_size", 0) if shown else 0
-    if not shown and wanted > 1:  # past the end: the last page instead
-        total = episodes.count()
-        wanted = max(1, -(-total // CASELOAD_PAGE_SIZE))
-        shown = _caseload_rows(episodes, wanted)
-    page = Paginator(range(total), CASELOAD_PAGE_SIZE).get_page(wanted)
+    database (`page_of`: a caseload of thousands costs one query, as a page of 25 does;
+    `episodes` must have no duplicate rows)."""
+    page = page_of(episodes, number, CASELOAD_PAGE_SIZE)
+    shown: list[Episode] = list(page.object_list)
     shown_columns = columns()
     values = {c.key: c.values(shown) for c in shown_columns}
     chart_url = reverse("participants:chart", args=[_ANYONE])  # reversed once for the page
@@ -228,13 +220,6 @@ def _next_session(moment: datetime | None, program_zone: str, page_zone: str) ->
     if program_zone == page_zone:
         return f"{day(moment)}, {clock(moment)}"
     return when(moment, program_zone)
-
-
-def _caseload_rows(episodes: QuerySet[Episode], number: int) -> list[Episode]:
-    start = (number - 1) * CASELOAD_PAGE_SIZE
-    return list(
-        episodes.annotate(caseload_size=Window(Count("pk")))[start : start + CASELOAD_PAGE_SIZE]
-    )
 
 
 def census(user) -> list[dict]:

@@ -6,8 +6,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +22,7 @@ from signin.invitations import IssuedInvitation
 from signin.views import link_shown
 from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput
 from tandem.methods import serves
+from tandem.paging import page_of
 from tandem.views import error_page
 
 # Rows on a page of the staff list and of former staff.
@@ -32,9 +32,6 @@ PAGE_SIZE = 25
 STAFF_PAGE = "page"
 FORMER_PAGE = "former"
 LIST_PARAMETERS = (*StaffSearchForm.base_fields, STAFF_PAGE, FORMER_PAGE)
-# The furthest page the database is asked for, so the rows skipped fit in a 64-bit OFFSET;
-# a number past the end shows the last page anyway.
-_FURTHEST = 2**62 // PAGE_SIZE
 
 
 def _director_orgs(user) -> list[int]:
@@ -94,28 +91,6 @@ def _found(rows: QuerySet[User], held: QuerySet[Membership], search: dict) -> Qu
     return rows
 
 
-def _page_of(rows: QuerySet[User], number: str | None) -> Page:
-    """One page of `rows` (each row once) read in the database, with the list's size counted
-    in the same query (a window count), so a list of thousands costs what a list of ten does;
-    a number past the end shows the last page."""
-    try:
-        wanted = min(max(1, int(number or 1)), _FURTHEST)
-    except (TypeError, ValueError):
-        wanted = 1
-    shown = _rows(rows, wanted)
-    total = getattr(shown[0], "listed", 0) if shown else 0
-    if not shown and wanted > 1:
-        total = rows.count()
-        wanted = max(1, -(-total // PAGE_SIZE))
-        shown = _rows(rows, wanted)
-    return Page(shown, wanted, Paginator(range(total), PAGE_SIZE))
-
-
-def _rows(rows: QuerySet[User], number: int) -> list[User]:
-    start = (number - 1) * PAGE_SIZE
-    return list(rows.annotate(listed=Window(Count("pk")))[start : start + PAGE_SIZE])
-
-
 def _keeping(query: QueryDict, param: str) -> str:
     """What a pager's links carry besides their own page: the search and the other list's
     page, so paging one list keeps the rest of the page as it was."""
@@ -147,11 +122,15 @@ def _page(
         {
             "search_form": search_form,
             "searched": bool(search.get("text") or search.get("role")),
-            "staff_page": _page_of(
-                _found(_staff_of(orgs), _active_here(orgs), search), query.get(STAFF_PAGE)
+            "staff_page": page_of(
+                _found(_staff_of(orgs), _active_here(orgs), search),
+                query.get(STAFF_PAGE),
+                PAGE_SIZE,
             ),
             "staff_keep": _keeping(query, STAFF_PAGE),
-            "former_page": _page_of(_found(_former_of(orgs), here, search), query.get(FORMER_PAGE)),
+            "former_page": page_of(
+                _found(_former_of(orgs), here, search), query.get(FORMER_PAGE), PAGE_SIZE
+            ),
             "former_keep": _keeping(query, FORMER_PAGE),
             "form": form or StaffMemberForm(organizations=organizations),
             "rejoin_form": rejoin_form
