@@ -42,6 +42,7 @@ from participants.views import chart_context
 from scheduling.models import Session
 from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput, TandemError
 from tandem.methods import READS, serves
+from tandem.paging import kept_beside
 from tandem.views import error_page
 
 
@@ -655,6 +656,10 @@ def due(request: SignedInRequest) -> HttpResponse:
     return render(request, "notes/due.html", {"rows": list(page), "page": page})
 
 
+# The board's three lists' page numbers, which each list's pager keeps of the other two.
+_BOARD_PAGES = ("overdue", "unwritten", "queue")
+
+
 @serves("GET")
 @login_required
 def board(request: SignedInRequest) -> HttpResponse:
@@ -689,6 +694,10 @@ def board(request: SignedInRequest) -> HttpResponse:
             "unwritten_page": unwritten,
             "queue_page": queue,
             "overdue_total": overdue.paginator.count + unwritten.paginator.count,
+            **{
+                f"{name}_keep": kept_beside(request.GET, _BOARD_PAGES, name)
+                for name in _BOARD_PAGES
+            },
             "now": now,
         },
     )

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -22,7 +22,7 @@ from signin.invitations import IssuedInvitation
 from signin.views import link_shown
 from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput
 from tandem.methods import serves
-from tandem.paging import page_of
+from tandem.paging import kept_beside, page_of
 from tandem.views import error_page
 
 # Rows on a page of the staff list and of former staff.
@@ -91,17 +91,6 @@ def _found(rows: QuerySet[User], held: QuerySet[Membership], search: dict) -> Qu
     return rows
 
 
-def _keeping(query: QueryDict, param: str) -> str:
-    """What a pager's links carry besides their own page: the search and the other list's
-    page, so paging one list keeps the rest of the page as it was."""
-    kept = QueryDict(mutable=True)
-    for name in LIST_PARAMETERS:
-        value = query.get(name)
-        if name != param and isinstance(value, str) and value:
-            kept[name] = value
-    return kept.urlencode()
-
-
 def _page(
     request: HttpRequest,
     orgs: list[int],
@@ -127,11 +116,11 @@ def _page(
                 query.get(STAFF_PAGE),
                 PAGE_SIZE,
             ),
-            "staff_keep": _keeping(query, STAFF_PAGE),
+            "staff_keep": kept_beside(query, LIST_PARAMETERS, STAFF_PAGE),
             "former_page": page_of(
                 _found(_former_of(orgs), here, search), query.get(FORMER_PAGE), PAGE_SIZE
             ),
-            "former_keep": _keeping(query, FORMER_PAGE),
+            "former_keep": kept_beside(query, LIST_PARAMETERS, FORMER_PAGE),
             "form": form or StaffMemberForm(organizations=organizations),
             "rejoin_form": rejoin_form
             or RejoinForm(organizations=organizations, auto_id="id_rejoin_%s"),

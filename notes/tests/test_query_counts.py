@@ -119,3 +119,5 @@ def test_the_notes_due_list_and_the_board_are_paged(world, login):
     )
     board = login(world.supervisor).get(reverse("notes:board") + "?queue=2").content.decode()
     assert "Waiting for co-signature (52)" in board and "Page 2 of 2 (52)" in board
+    # Paging the overdue drafts keeps the co-signature queue on its second page.
+    assert 'href="?queue=2&amp;overdue=2"' in board
