@@ -215,4 +215,4 @@ def test_the_boards_co_sign_buttons_say_whose_note_each_signs(world, login):
     board = login(world.supervisor).get(reverse("notes:board")).content.decode()
     name = escape(world.participant.display_name)
     assert f'Co-sign<span class="visually-hidden"> {name}\'s note of ' in board
-    assert f"{escape(str(world.peer))} · " in board
+    assert f'<span class="name">{escape(str(world.peer))}</span> · ' in board
