@@ -3,6 +3,7 @@ someone, re-adding someone whose membership ended, changing their roles, ending 
 membership, sending a new sign-in link."""
 
 from collections.abc import Callable
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -57,6 +58,20 @@ def _staff_of(orgs: list[int]) -> QuerySet[User]:
 
 def _refuse(request: HttpRequest) -> HttpResponse:
     return error_page(request, "Not allowed", staff.REFUSAL, status=403)
+
+
+def _directing(
+    view: Callable[[SignedInRequest, list[int]], HttpResponse],
+) -> Callable[[SignedInRequest], HttpResponse]:
+    """A staff page view, given the organizations whose staff the user manages; refused for
+    anyone who manages none."""
+
+    @wraps(view)
+    def wrapper(request: SignedInRequest) -> HttpResponse:
+        orgs = _director_orgs(request.user)
+        return view(request, orgs) if orgs else _refuse(request)
+
+    return wrapper
 
 
 def _organizations(orgs: list[int]) -> list[tuple[int, str]]:
@@ -132,10 +147,8 @@ def _page(
 
 @serves("GET")
 @login_required
-def staff_list(request: HttpRequest) -> HttpResponse:
-    orgs = _director_orgs(request.user)
-    if not orgs:
-        return _refuse(request)
+@_directing
+def staff_list(request: SignedInRequest, orgs: list[int]) -> HttpResponse:
     return _page(request, orgs)
 
 
@@ -166,23 +179,19 @@ def _made(
 
 @serves("POST")
 @login_required
-def staff_add(request: SignedInRequest) -> HttpResponse:
+@_directing
+def staff_add(request: SignedInRequest, orgs: list[int]) -> HttpResponse:
     """Add a member of staff and make their first sign-in link."""
-    orgs = _director_orgs(request.user)
-    if not orgs:
-        return _refuse(request)
     form = StaffMemberForm(request.POST, organizations=_organizations(orgs))
     return _made(request, orgs, form, staff.add_staff_member, "form", first=True)
 
 
 @serves("POST")
 @login_required
-def staff_rejoin(request: SignedInRequest) -> HttpResponse:
+@_directing
+def staff_rejoin(request: SignedInRequest, orgs: list[int]) -> HttpResponse:
     """Re-add a former member of staff under the account they had, and make their sign-in
     link."""
-    orgs = _director_orgs(request.user)
-    if not orgs:
-        return _refuse(request)
     form = RejoinForm(request.POST, organizations=_organizations(orgs), auto_id="id_rejoin_%s")
     return _made(request, orgs, form, staff.rejoin_staff_member, "rejoin_form", rejoined=True)
 
@@ -300,10 +309,10 @@ def staff_invite(request: SignedInRequest, user_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def staff_action(request: SignedInRequest, user_id: int, action: str) -> HttpResponse:
-    orgs = _director_orgs(request.user)
-    account = _staff_of(orgs).filter(pk=user_id).first() if orgs else None
-    if account is None:
+    found = _member(request, user_id)
+    if found is None:
         return _refuse(request)
+    account = found[0]
     if action == "unlock":
         services.unlock(account, by=request.user)
         messages.success(request, f"{account} can sign in again.")
