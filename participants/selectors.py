@@ -8,6 +8,7 @@ from typing import Any
 from django.db import connection, connections
 from django.db.models import (
     Case,
+    Exists,
     Model,
     OuterRef,
     Prefetch,
@@ -56,11 +57,14 @@ CASELOAD_VALUES: Hook[CaseloadValue] = Hook(
 def admitted_in_care() -> QuerySet[Episode]:
     """Episodes admitted and in care, of records in force: a record entered in error (opened
     for the wrong person, a duplicate) has left the lists, figures and daily jobs that count
-    the people in care."""
+    the people in care. Those records are found in their own small index and left out,
+    instead of joining every episode to its participant: a count of a program's thousands
+    in care otherwise reads the whole participants table."""
+    withdrawn = Participant.objects.filter(
+        pk=OuterRef("participant_id"), entered_in_error_at__isnull=False
+    )
     return Episode.objects.filter(
-        status__in=IN_CARE_STATUSES,
-        admitted_on__isnull=False,
-        participant__entered_in_error_at__isnull=True,
+        ~Exists(withdrawn), status__in=IN_CARE_STATUSES, admitted_on__isnull=False
     )
 
 

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 from django.db.models.signals import post_init
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -21,7 +22,7 @@ from audit.models import AuditEvent
 from conftest import make_participant
 from monitoring.models import Alert
 from monitoring.services import raise_alert
-from participants.home import census, waited
+from participants.home import census, programs, waited
 from participants.models import OPEN_STATUSES, Episode, EpisodeStatus
 from worklist.services import create_task
 
@@ -287,7 +288,9 @@ def test_the_census_counts_every_open_episode_of_the_directors_programs(world):
             counts = plain.setdefault(e.program.name, {})
             counts[e.get_status_display()] = counts.get(e.get_status_display(), 0) + 1
 
-    shown = {row["program"]: dict(row["counts"]) for row in census(world.director)}
+    request = RequestFactory().get("/")
+    request.user = world.director
+    shown = {row["program"]: dict(row["counts"]) for row in census(programs(request))}
 
     assert shown == plain
     assert set(shown) == {"Adult IOP", "Evening IOP"}
