@@ -1229,6 +1229,12 @@ def own_record(user: Any) -> Participant | None:
     return own_records(user).first()
 
 
+def holds_caseload(user) -> bool:
+    """Whether the user holds a clinical role anywhere, without which `caseload(user)` is
+    empty: a page can say so without building the caseload's query (a director's home)."""
+    return holds_anywhere(user, "caseload.hold")
+
+
 def caseload(user) -> QuerySet[Episode]:
     """Open episodes where the user is on the active care team, in the organizations where
     they still hold a clinical role: a care-team row outlives a role that ended, and the

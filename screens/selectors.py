@@ -10,7 +10,7 @@ from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from medications.models import Medication
-from participants.access import caseload, organizations_with, viewable
+from participants.access import caseload, holds_caseload, organizations_with, viewable
 from participants.models import Participant
 from participants.selectors import read_on_participant
 from screens.models import (
@@ -92,7 +92,11 @@ def to_review_page(user, number: str | None) -> Page:
     """One page of the screens that `DrugScreen.needs_review` names (`needing_review()`), on
     the user's own caseload, oldest first, in the organizations where they may review results
     (`ToReview` rows). Read as those screens' results in one query, every screen decided by
-    the policy before paging, so each page is full and the count is what they may act on."""
+    the policy before paging, so each page is full and the count is what they may act on.
+    Someone with no clinical role (a director) has no caseload: their empty page is made
+    without building the query, which cost the director's home more than the panel shows."""
+    if not holds_caseload(user):
+        return Paginator([], REVIEW_PAGE_SIZE).get_page(number)
     episodes = caseload(user).filter(
         participant__organization_id__in=organizations_with(user, REVIEWS_RESULTS)
     )
@@ -114,7 +118,7 @@ def to_review_page(user, number: str | None) -> Page:
 
 def has_caseload(user) -> bool:
     """Whether anyone is on the user's own caseload, the only participants the panel lists."""
-    return caseload(user).exists()
+    return holds_caseload(user) and caseload(user).exists()
 
 
 def active_panels() -> list[Panel]:
