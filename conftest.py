@@ -10,8 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.apps import apps
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models.signals import post_migrate
+from django.test import override_settings
 from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
@@ -238,6 +240,15 @@ def shared_transaction(django_db_blocker) -> Iterator[None]:
     with django_db_blocker.unblock(), transaction.atomic():
         yield
         transaction.set_rollback(True)
+
+
+@contextlib.contextmanager
+def demo_seeded_once(django_db_blocker, participants: int) -> Iterator[None]:
+    """The demo seeded once, in `shared_transaction`, for a module (or class) of tests that only
+    read it: seeding costs seconds, and seeding it again for each test checks nothing more."""
+    with shared_transaction(django_db_blocker), override_settings(TANDEM_DEMO=True):
+        call_command("seed_demo", "--participants", str(participants), "--quiet-logins")
+        yield
 
 
 @pytest.fixture(scope="module")

@@ -67,7 +67,7 @@ def test_starting_django_leaves_the_solver_and_its_libraries_unimported():
 
 def test_production_defaults_are_safe():
     code = (
-        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='tandem.settings'; django.setup();"
+        "import os; os.environ['DJANGO_SETTINGS_MODULE']='tandem.settings';"
         "from django.conf import settings as s;"
         "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.TANDEM_REQUIRE_2FA,"
         " 'script-src' in s.CONTENT_SECURITY_POLICY)"
@@ -77,8 +77,10 @@ def test_production_defaults_are_safe():
 
 
 def _setting(name: str, **env: str) -> subprocess.CompletedProcess:
+    """`name` as a process starting Django reads it: the settings module is where start-up
+    fails on a bad value, before any app loads, so only the settings are loaded."""
     code = (
-        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='tandem.settings'; django.setup();"
+        "import os; os.environ['DJANGO_SETTINGS_MODULE']='tandem.settings';"
         f"from django.conf import settings as s; print(s.{name})"
     )
     return _python(code, SECRET_KEY="x" * 50, **env)

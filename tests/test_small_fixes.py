@@ -1,14 +1,11 @@
-"""Small things people saw: the icon, status labels, table headers, acknowledged alerts, names."""
+"""Small things people saw: the icon, status labels, table headers and acknowledged alerts."""
 
 import re
 from datetime import time
 
 from django.conf import settings
-from django.core.management import call_command
 from django.urls import reverse
 
-from participants.demo import NICKNAMES
-from participants.models import Participant
 from scheduling.models import Group
 
 
@@ -57,12 +54,3 @@ def test_schedule_tables_have_no_empty_header(world, login):
     text = page.content.decode()
     assert "Relapse prevention" in text
     assert not re.search(r"<th[^>]*>\s*</th>", text)
-
-
-def test_demo_preferred_names_are_real_short_forms(db, demo_mode):
-    call_command("seed_demo", "--participants", "40", "--quiet-logins")
-    preferred = set(
-        Participant.objects.exclude(preferred_name="").values_list("preferred_name", flat=True)
-    )
-    assert preferred
-    assert preferred <= set(NICKNAMES.values())

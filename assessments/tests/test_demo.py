@@ -6,14 +6,13 @@ from datetime import date, timedelta
 import pytest
 from django.core.management import call_command
 from django.db import transaction
-from django.test import override_settings
 
 from accounts.models import Program
 from assessments.demo import _plan
 from assessments.models import Administration
 from assessments.scoring import score
 from audit.models import AuditEvent
-from conftest import shared_transaction
+from conftest import demo_seeded_once
 from monitoring.models import Alert, AlertStatus
 from participants.models import Episode, EpisodeStatus
 
@@ -50,8 +49,7 @@ def _snapshot() -> list[tuple]:
 def seeded(django_db_setup, django_db_blocker):
     """The demo seeded once for the tests of `TestTheSeededDemo`, which only read it (its
     transaction ends with the class, before the tests that seed for themselves)."""
-    with shared_transaction(django_db_blocker), override_settings(TANDEM_DEMO=True):
-        _seed()
+    with demo_seeded_once(django_db_blocker, 40):
         yield
 
 

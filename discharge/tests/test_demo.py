@@ -1,19 +1,23 @@
 """The demo's discharges read as the program's would."""
 
 import pytest
-from django.core.management import call_command
 
+from conftest import demo_seeded_once
 from discharge.models import Discharge
 from medications import catalog
 from medications.selectors import taken_on
 
-pytestmark = pytest.mark.usefixtures("demo_mode")
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The demo seeded once: these tests only read its discharges."""
+    with demo_seeded_once(django_db_blocker, 30):
+        yield
 
 
-def test_the_demo_s_aftercare_plans_carry_the_medications_taken_at_discharge(db):
+def test_the_demo_s_aftercare_plans_carry_the_medications_taken_at_discharge(seeded, db):
     """A participant discharged through the workflow leaves with the medications on their
     list that day in the aftercare plan, as their discharge summary lists them."""
-    call_command("seed_demo", "--participants", "30", "--quiet-logins")
     discharges = Discharge.objects.filter(reason__startswith="Synthetic demo: left").select_related(
         "participant", "aftercare"
     )
@@ -27,11 +31,10 @@ def test_the_demo_s_aftercare_plans_carry_the_medications_taken_at_discharge(db)
     assert with_medications
 
 
-def test_the_demo_s_aftercare_plans_say_moud_only_for_those_taking_it(db):
+def test_the_demo_s_aftercare_plans_say_moud_only_for_those_taking_it(seeded, db):
     """The plan's "on medication for opioid use disorder" follows the participant's own list
     on the day of discharge (buprenorphine, methadone or naltrexone), so the medication-gap
     flag and the follow-up question are about someone who takes it."""
-    call_command("seed_demo", "--participants", "30", "--quiet-logins")
     discharges = Discharge.objects.filter(reason__startswith="Synthetic demo: left").select_related(
         "participant", "aftercare"
     )
