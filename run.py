@@ -184,10 +184,12 @@ def demo(args: list[str]) -> int:
 
 def test(args: list[str]) -> int:
     ensure_venv("requirements-dev.txt")
+    # Two workers, each taking whole files (tests/distribution.py); the browser tests too, each
+    # worker with its own chromium, live server and database file, since they mostly wait.
     pytest_args = ["-n", "2", "--dist", "loadfile"]
     if "--browser" in args:
         args = [a for a in args if a != "--browser"]
-        pytest_args = ["-m", "browser", "-p", "no:xdist"]
+        pytest_args += ["-m", "browser"]
     result = subprocess.run([str(PY), "-m", "pytest", *pytest_args, *args], cwd=ROOT)
     return result.returncode
 

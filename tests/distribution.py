@@ -25,9 +25,18 @@ LONGEST = {
     "assessments/tests/test_demo.py": 17,
     "assessments/tests/test_scoring_properties.py": 16,
     "tests/test_seed_demo.py": 16,
+    "tests/test_seeded_demo.py": 6,
     "tests/test_settings.py": 15,
     "scheduling/tests/test_demo_week.py": 11,
     "scheduling/tests/test_solver_construct.py": 9,
+    # The browser tests (`run.py test --browser --durations=15`, 6 December 2026, on a busy
+    # machine, so larger than the others; they never run with them).
+    "tests/browser/test_accessibility.py": 67,
+    "tests/browser/test_foundation_walkthrough.py": 40,
+    "tests/browser/test_schedule_walkthrough.py": 31,
+    "tests/browser/test_assessment_tablet.py": 31,
+    "tests/browser/test_pages_fit_a_phone.py": 23,
+    "tests/browser/test_intake_walkthrough.py": 19,
 }
 
 
