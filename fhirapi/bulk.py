@@ -4,9 +4,10 @@ A program is a Group. Starting an export takes the program capability `fhir.bulk
 the work runs as a django-tasks task that decides each participant with the access policy
 for the scope of each type asked (the batch form, `decide_many`), maps them with the same
 functions and the same rows the reads and searches serve, and writes one NDJSON file per
-type. What it leaves out of what was asked (participants the policy refuses, a record that
-could not be built) is said, as counts, in an OperationOutcome file the manifest lists under
-`error`. The files go to the person who started it alone and are dropped after
+type. Only the program's directors may export, and a director reaches every record of their
+organization, whose participants alone are in its programs, so the policy leaves no one out;
+what is left out of what was asked (a record that could not be built) is said, as counts, in
+an OperationOutcome file the manifest lists under `error`. The files go to the person who started it alone and are dropped after
 `TANDEM_FHIR_EXPORT_HOURS`; an export whose work stopped moving for `STALLED_AFTER` is failed.
 """
 
@@ -266,30 +267,19 @@ def _issue(severity: str, code: str, text: str) -> str:
     return json.dumps(outcome, separators=(",", ":")) + "\n"
 
 
-def _left_out(kind: str, refused: int, failed: int) -> list[str]:
-    """The OperationOutcome lines saying what one type's file leaves out: counts and why,
-    never who (a participant's id would say whom the policy refuses)."""
-    lines = []
-    if refused:
-        people = "participant" if refused == 1 else "participants"
-        lines.append(
-            _issue(
-                "warning",
-                "suppressed",
-                f"{kind}: {refused} {people} of this Group left out: the access policy does not "
-                f"allow you to export their {SCOPES[kind]} records.",
-            )
+def _left_out(kind: str, failed: int) -> list[str]:
+    """The OperationOutcome line saying what one type's file leaves out: a count and why,
+    never which rows."""
+    if not failed:
+        return []
+    records = "record was left out: it" if failed == 1 else "records were left out: they"
+    return [
+        _issue(
+            "error",
+            "processing",
+            f"{kind}: {failed} {records} could not be built as FHIR.",
         )
-    if failed:
-        records = "record was left out: it" if failed == 1 else "records were left out: they"
-        lines.append(
-            _issue(
-                "error",
-                "processing",
-                f"{kind}: {failed} {records} could not be built as FHIR.",
-            )
-        )
-    return lines
+    ]
 
 
 def write_export(export_id: int, *, clock: Callable[[], datetime]) -> None:
@@ -323,7 +313,7 @@ def write_export(export_id: int, *, clock: Callable[[], datetime]) -> None:
     for done, kind in enumerate(export.types, start=1):
         people = {p.pk: p for p in everyone if p.pk in allowed[SCOPES[kind]]}
         lines, failed = _rows(kind, people, export.since, today)
-        left_out += _left_out(kind, len(everyone) - len(people), failed)
+        left_out += _left_out(kind, failed)
         pks = {str(p.public_id): pk for pk, p in people.items()}
         subjects = sorted({pks[_subject(line)] for line in lines})
         with transaction.atomic():

@@ -23,7 +23,6 @@ from fhirapi import bulk, resources
 from fhirapi.models import BulkExport, BulkExportFile
 from fhirapi.tasks import drop_expired_exports
 from intake.services import add_diagnosis
-from participants.access import CAPABILITIES
 from participants.models import Participant
 from screens.services import record_confirmation
 
@@ -447,35 +446,6 @@ def _names(world, participant: Participant) -> list[str]:
         participant.legal_last_name,
         participant.record_number,
     ]
-
-
-def test_participants_the_policy_refuses_are_counted_in_the_error_file(
-    world, signed_in, run_tasks, monkeypatch
-):
-    # A program that lets its therapists export too (one row of the policy's capabilities):
-    # the therapist is on one participant's care team and not on the referral's.
-    widened = CAPABILITIES["fhir.bulk_export"] | {Role.THERAPIST}
-    monkeypatch.setitem(CAPABILITIES, "fhir.bulk_export", widened)
-    client = signed_in(world.users["therapist"])
-
-    manifest = _started(client, world, run_tasks, _type="Patient,Condition")
-
-    files = {o["type"]: _lines(client, o["url"]) for o in manifest["output"]}
-    assert {p["id"] for p in files["Patient"]} == {str(world.participant.public_id)}
-    errors = _errors(client, manifest)
-    assert [e["issue"][0]["diagnostics"] for e in errors] == [
-        "Patient: 1 participant of this Group left out: the access policy does not allow you "
-        "to export their demographics records.",
-        "Condition: 1 participant of this Group left out: the access policy does not allow you "
-        "to export their clinical records.",
-    ]
-    assert {e["issue"][0]["code"] for e in errors} == {"suppressed"}
-    text = json.dumps(errors)
-    assert not any(name and name in text for name in _names(world, world.referral))
-    download = AuditEvent.objects.get(
-        event_type="fhir.bulk_file_downloaded", details__type="OperationOutcome"
-    )
-    assert download.details["participants"] == []
 
 
 def test_a_record_that_cannot_be_built_is_left_out_and_said(world, signed_in, run_tasks):
