@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import Membership, Organization, Role, User
 from audit.services import record_event
 from participants.access import (
+    Decision,
     require_capability,
     roles_grant,
     staff_holding,
@@ -245,6 +246,20 @@ def _memberships(account: User, organization: Organization):
     return Membership.objects.select_for_update().filter(user=account, organization=organization)
 
 
+class RolesRefused(InvalidInput):
+    """The roles chosen in one organization of those being saved break a rule; nothing was
+    saved in any of them."""
+
+    def __init__(self, organization: Organization, refused: InvalidInput) -> None:
+        super().__init__(refused.message, field=refused.field)
+        self.organization = organization
+
+
+# One organization's roles to save: the organization, the roles chosen, the roles the form
+# showed (None: not asked).
+RolesChoice = tuple[Organization, Iterable[str], Iterable[str] | None]
+
+
 def change_roles(
     account: User,
     organization: Organization,
@@ -258,46 +273,81 @@ def change_roles(
 
     `seen`: the roles the form showed; when another director changed them since, nothing is
     saved (`ConcurrentEdit`), so neither director's choice silently undoes the other's."""
-    decision = _require(by, organization, "staff.roles_changed", account)
-    chosen = _check_roles(roles)
+    return change_roles_in(account, [(organization, roles, seen)], by=by)[0]
+
+
+def change_roles_in(account: User, choices: list[RolesChoice], *, by: User) -> list[list[str]]:
+    """`change_roles` in each of several organizations (a person working in more than one
+    that the director manages), all saved or none: a refusal (`AccessDenied`,
+    `RolesRefused`) or another director's change (`ConcurrentEdit`) in one of them saves
+    nothing anywhere, so the page never leaves half of a choice behind."""
+    checked = []
+    for organization, roles, seen in choices:
+        decision = _require(by, organization, "staff.roles_changed", account)
+        try:
+            chosen = _check_roles(roles)
+        except InvalidInput as exc:
+            raise RolesRefused(organization, exc) from exc
+        checked.append((organization, decision, chosen, seen))
     with transaction.atomic():
-        rows = {m.role: m for m in _memberships(account, organization)}
-        before = sorted(r for r, m in rows.items() if m.is_active)
-        if not before:
-            raise InvalidInput(
+        return [
+            _set_roles(account, organization, decision, by=by, chosen=chosen, seen=seen)
+            for organization, decision, chosen, seen in checked
+        ]
+
+
+def _set_roles(
+    account: User,
+    organization: Organization,
+    decision: Decision,
+    *,
+    by: User,
+    chosen: list[str],
+    seen: Iterable[str] | None,
+) -> list[str]:
+    rows = {m.role: m for m in _memberships(account, organization)}
+    before = sorted(r for r, m in rows.items() if m.is_active)
+    if not before:
+        raise RolesRefused(
+            organization,
+            InvalidInput(
                 "Their membership here has ended; re-add them under Former staff.", field="roles"
-            )
-        if seen is not None and sorted(set(seen)) != before:
-            raise ConcurrentEdit(
-                message="Someone else changed their roles after you opened this page. "
-                "Their roles now are ticked below: choose again and save."
-            )
-        if _left_without_a_manager(organization, account, set(chosen)):
-            raise InvalidInput(
+            ),
+        )
+    if seen is not None and sorted(set(seen)) != before:
+        raise ConcurrentEdit(
+            message="Someone else changed their roles after you opened this page. "
+            "Their roles now are ticked below: choose again and save."
+        )
+    if _left_without_a_manager(organization, account, set(chosen)):
+        raise RolesRefused(
+            organization,
+            InvalidInput(
                 "Someone must keep managing staff here: give another person the program "
                 "director's role first.",
                 field="roles",
-            )
-        for role, row in rows.items():
-            if row.is_active != (role in chosen):
-                row.is_active = role in chosen
-                row.save(update_fields=["is_active", "modified_at"])
-        Membership.objects.bulk_create(
-            [
-                Membership(user=account, organization=organization, role=r)
-                for r in chosen
-                if r not in rows
-            ]
+            ),
         )
-        if before != chosen:
-            record_event(
-                actor=by,
-                event_type="staff.roles_changed",
-                decision=decision,
-                organization=organization,
-                record=account,
-                details={"changes": {"roles": {"before": before, "after": chosen}}},
-            )
+    for role, row in rows.items():
+        if row.is_active != (role in chosen):
+            row.is_active = role in chosen
+            row.save(update_fields=["is_active", "modified_at"])
+    Membership.objects.bulk_create(
+        [
+            Membership(user=account, organization=organization, role=r)
+            for r in chosen
+            if r not in rows
+        ]
+    )
+    if before != chosen:
+        record_event(
+            actor=by,
+            event_type="staff.roles_changed",
+            decision=decision,
+            organization=organization,
+            record=account,
+            details={"changes": {"roles": {"before": before, "after": chosen}}},
+        )
     return chosen
 
 

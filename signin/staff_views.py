@@ -196,10 +196,16 @@ def staff_rejoin(request: SignedInRequest, orgs: list[int]) -> HttpResponse:
     return _made(request, orgs, form, staff.rejoin_staff_member, "rejoin_form", rejoined=True)
 
 
+def _managed(request: SignedInRequest, user_id: int) -> User | None:
+    """The member of staff, with their roles in the organizations the director manages, or
+    None when they have none there."""
+    orgs = _director_orgs(request.user)
+    return _staff_of(orgs).filter(pk=user_id).first() if orgs else None
+
+
 def _member(request: SignedInRequest, user_id: int) -> tuple[User, Organization] | None:
     """The member of staff and the director's organization they work in, or None."""
-    orgs = _director_orgs(request.user)
-    account = _staff_of(orgs).filter(pk=user_id).first() if orgs else None
+    account = _managed(request, user_id)
     if account is None:
         return None
     org_id = next(m.organization_id for m in account.memberships.all())
@@ -209,62 +215,88 @@ def _member(request: SignedInRequest, user_id: int) -> tuple[User, Organization]
 def _roles_page(
     request: HttpRequest,
     account: User,
-    organization: Organization,
-    form: RolesForm,
+    forms: list[tuple[Organization, RolesForm]],
     status: int,
     conflict: str = "",
 ) -> HttpResponse:
     return render(
         request,
         "accounts/staff_roles.html",
-        {"account": account, "organization": organization, "form": form, "conflict": conflict},
+        {
+            "account": account,
+            "organizations": [organization for organization, _ in forms],
+            "forms": forms,
+            "conflict": conflict,
+        },
         status=status,
     )
 
 
-def _roles_now(account: User, organization: Organization) -> RolesForm:
-    """The form with their roles as saved now (read again: after a refused save they are
-    another director's), which the page then shows as seen."""
-    held = list(
-        Membership.objects.filter(
-            user=account, organization=organization, is_active=True
-        ).values_list("role", flat=True)
-    )
-    return RolesForm(initial={"roles": held, "seen": RolesForm.shown(held)})
+def _prefix(organization: Organization) -> str:
+    """The names of one organization's fields on the page, apart from another's."""
+    return f"org{organization.pk}"
+
+
+def _roles_now(
+    account: User, organizations: list[Organization]
+) -> list[tuple[Organization, RolesForm]]:
+    """A form per organization with their roles there as saved now (read again: after a
+    refused save they are another director's), which the page then shows as seen."""
+    held: dict[int, list[str]] = {o.pk: [] for o in organizations}
+    for org_id, role in Membership.objects.filter(
+        user=account, organization__in=organizations, is_active=True
+    ).values_list("organization_id", "role"):
+        held[org_id].append(role)
+    return [
+        (
+            o,
+            RolesForm(
+                initial={"roles": held[o.pk], "seen": RolesForm.shown(held[o.pk])},
+                prefix=_prefix(o),
+            ),
+        )
+        for o in organizations
+    ]
 
 
 @serves("GET", "POST")
 @login_required
 def staff_change_roles(request: SignedInRequest, user_id: int) -> HttpResponse:
-    """One person's roles here: the form on a page of its own, which each row of the staff
-    list links to, and its answer; a refusal comes back on the form."""
-    found = _member(request, user_id)
-    if found is None:
+    """One person's roles in each organization the director manages that they work in: the
+    forms on a page of their own, which each row of the staff list links to, saved together;
+    a refusal comes back on the form of the organization it concerns."""
+    account = _managed(request, user_id)
+    if account is None:
         return _refuse(request)
-    account, organization = found
+    organizations = list(
+        Organization.objects.filter(
+            pk__in={m.organization_id for m in account.memberships.all()}
+        ).order_by("name", "pk")
+    )
     if request.method != "POST":
-        return _roles_page(request, account, organization, _roles_now(account, organization), 200)
-    form = RolesForm(request.POST)
-    if form.is_valid():
+        return _roles_page(request, account, _roles_now(account, organizations), 200)
+    forms = [(o, RolesForm(request.POST, prefix=_prefix(o))) for o in organizations]
+    # Every form is checked, so each shows its own errors.
+    valid = [form.is_valid() for _, form in forms]
+    if all(valid):
         try:
-            staff.change_roles(
+            staff.change_roles_in(
                 account,
-                organization,
+                [(o, form.cleaned_data["roles"], form.cleaned_data["seen"]) for o, form in forms],
                 by=request.user,
-                roles=form.cleaned_data["roles"],
-                seen=form.cleaned_data["seen"],
             )
         except ConcurrentEdit as exc:
-            now = _roles_now(account, organization)
-            return _roles_page(request, account, organization, now, 409, conflict=exc.message)
-        except InvalidInput as exc:
+            now = _roles_now(account, organizations)
+            return _roles_page(request, account, now, 409, conflict=exc.message)
+        except staff.RolesRefused as exc:
+            form = next(form for o, form in forms if o == exc.organization)
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         except AccessDenied:
             return _refuse(request)
         else:
             messages.success(request, f"{account}'s roles are saved.")
             return redirect("accounts:staff")
-    return _roles_page(request, account, organization, form, 400)
+    return _roles_page(request, account, forms, 400)
 
 
 @serves("POST")

@@ -265,7 +265,8 @@ def test_every_staff_page_refuses_all_but_directors(world, signed_in, persona):
         ),
         client.get(reverse("accounts:staff_roles", args=[target])),
         client.post(
-            reverse("accounts:staff_roles", args=[target]), {"roles": ["peer"], "seen": "nurse"}
+            reverse("accounts:staff_roles", args=[target]),
+            {f"org{world.org.pk}-roles": ["peer"], f"org{world.org.pk}-seen": "nurse"},
         ),
         client.post(reverse("accounts:staff_invite", args=[target])),
         client.post(reverse("accounts:staff_end", args=[target])),

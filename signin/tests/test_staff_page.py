@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Membership, User
+from accounts.models import Membership, Organization, User
 from audit.models import Action, AuditEvent
 from signin import staff
 from signin.staff_views import PAGE_SIZE
@@ -173,6 +173,15 @@ def test_the_list_links_each_person_s_roles_instead_of_a_form_on_every_row(world
     assert f'action="{roles_page}"' not in page
 
 
+def _roles(organization: Organization, roles: list[str], seen: str | None) -> dict:
+    """What the roles page posts for one organization: the roles chosen and, unless None,
+    the roles it showed."""
+    fields: dict = {f"org{organization.pk}-roles": roles}
+    if seen is not None:
+        fields[f"org{organization.pk}-seen"] = seen
+    return fields
+
+
 def test_a_director_changes_roles_on_the_person_s_own_page(world, login):
     client = login(world.director)
     url = reverse("accounts:staff_roles", args=[world.nurse.pk])
@@ -180,7 +189,7 @@ def test_a_director_changes_roles_on_the_person_s_own_page(world, login):
     assert form.status_code == 200
     assert "Roles of Nurse Tester" in form.content.decode()
     assert re.search(r'value="nurse"[^>]*checked', form.content.decode())
-    saved = client.post(url, {"roles": ["nurse", "peer"], "seen": "nurse"})
+    saved = client.post(url, _roles(world.org, ["nurse", "peer"], "nurse"))
     assert saved.status_code == 302 and saved["Location"] == reverse("accounts:staff")
     held = Membership.objects.filter(user=world.nurse, is_active=True).values_list("role")
     assert sorted(r for (r,) in held) == ["nurse", "peer"]
@@ -198,7 +207,7 @@ def test_roles_refused_come_back_on_the_form_and_change_nothing(world, login):
     assert none.status_code == 400 and b"Choose at least one role." in none.content
     last = client.post(
         reverse("accounts:staff_roles", args=[world.director.pk]),
-        {"roles": ["therapist"], "seen": "director"},
+        _roles(world.org, ["therapist"], "director"),
     )
     assert last.status_code == 400 and b"Someone must keep managing staff here" in last.content
     assert set(Membership.objects.filter(is_active=True).values_list("user", "role")) >= {
@@ -212,14 +221,14 @@ def test_a_save_after_another_director_s_is_refused_and_shows_their_roles(world,
     """Two directors open the nurse's roles; the second to save does not undo the first."""
     url = reverse("accounts:staff_roles", args=[world.nurse.pk])
     page = login(world.director).get(url).content.decode()
-    assert re.search(r'name="seen" value="nurse"', page)
+    assert re.search(rf'name="org{world.org.pk}-seen" value="nurse"', page)
     staff.change_roles(world.nurse, world.org, by=world.director, roles=["nurse", "peer"])
-    late = login(world.director).post(url, {"roles": ["nurse", "therapist"], "seen": "nurse"})
+    late = login(world.director).post(url, _roles(world.org, ["nurse", "therapist"], "nurse"))
     assert late.status_code == 409
     shown = late.content.decode()
     assert "Someone else changed their roles after you opened this page." in shown
     assert re.search(r'value="peer"[^>]*checked', shown)  # theirs, ticked, to choose again
-    assert re.search(r'name="seen" value="nurse,peer"', shown)
+    assert re.search(rf'name="org{world.org.pk}-seen" value="nurse,peer"', shown)
     held = Membership.objects.filter(user=world.nurse, is_active=True).values_list("role")
     assert sorted(r for (r,) in held) == ["nurse", "peer"]
     assert AuditEvent.objects.filter(event_type="staff.roles_changed").count() == 1
@@ -228,9 +237,123 @@ def test_a_save_after_another_director_s_is_refused_and_shows_their_roles(world,
 def test_a_roles_form_without_what_it_showed_is_refused(world, login):
     url = reverse("accounts:staff_roles", args=[world.nurse.pk])
     client = login(world.director)
-    for seen in ({}, {"seen": ""}, {"seen": "astronaut"}):
-        refused = client.post(url, {"roles": ["peer"], **seen})
+    for seen in (None, "", "astronaut"):
+        refused = client.post(url, _roles(world.org, ["peer"], seen))
         assert refused.status_code == 400, seen
         assert b"This page is out of date" in refused.content
     held = Membership.objects.filter(user=world.nurse, is_active=True).values_list("role")
     assert [r for (r,) in held] == ["nurse"]
+
+
+def _second_organization(world, *, nurse_role: str = "peer") -> Organization:
+    """An organization the director manages too, where the nurse also works."""
+    second = Organization.objects.create(name="Uptown Clinic", slug="uptown")
+    Membership.objects.create(user=world.director, organization=second, role="director")
+    Membership.objects.create(user=world.nurse, organization=second, role=nurse_role)
+    return second
+
+
+def _held(account: User, organization: Organization) -> list[str]:
+    return sorted(
+        Membership.objects.filter(
+            user=account, organization=organization, is_active=True
+        ).values_list("role", flat=True)
+    )
+
+
+def test_a_director_of_two_organizations_changes_the_roles_in_both(world, login):
+    second = _second_organization(world)
+    client = login(world.director)
+    url = reverse("accounts:staff_roles", args=[world.nurse.pk])
+    page = client.get(url).content.decode()
+    assert "nurse at Test Program Org and Uptown Clinic" in page
+    assert "<legend>Test Program Org</legend>" in page and "<legend>Uptown Clinic</legend>" in page
+    assert re.search(rf'name="org{world.org.pk}-seen" value="nurse"', page)
+    assert re.search(rf'name="org{second.pk}-seen" value="peer"', page)
+    saved = client.post(
+        url,
+        {
+            **_roles(world.org, ["nurse", "peer"], "nurse"),
+            **_roles(second, ["therapist"], "peer"),
+        },
+    )
+    assert saved.status_code == 302
+    assert _held(world.nurse, world.org) == ["nurse", "peer"]
+    assert _held(world.nurse, second) == ["therapist"]
+    events = AuditEvent.objects.filter(event_type="staff.roles_changed").order_by("id")
+    assert [(e.organization_id, e.details["changes"]["roles"]) for e in events] == [
+        (world.org.pk, {"before": ["nurse"], "after": ["nurse", "peer"]}),
+        (second.pk, {"before": ["peer"], "after": ["therapist"]}),
+    ]
+
+
+def test_a_director_of_one_of_the_organizations_sees_and_saves_only_that_one(world, login):
+    elsewhere = Organization.objects.get(slug="elsewhere")
+    Membership.objects.create(user=world.nurse, organization=elsewhere, role="peer")
+    url = reverse("accounts:staff_roles", args=[world.nurse.pk])
+    both = {
+        **_roles(world.org, ["nurse", "therapist"], "nurse"),
+        **_roles(elsewhere, ["counsellor"], "peer"),
+    }
+    for director, theirs, other in (
+        (world.director, world.org, elsewhere),
+        (world.stranger, elsewhere, world.org),
+    ):
+        client = login(director)
+        page = client.get(url).content.decode()
+        assert f"nurse at {theirs}</p>" in page and f"<legend>{theirs}</legend>" not in page
+        assert f'name="org{theirs.pk}-seen"' in page and f'name="org{other.pk}-' not in page
+        assert client.post(url, both).status_code == 302
+    assert _held(world.nurse, world.org) == ["nurse", "therapist"]
+    assert _held(world.nurse, elsewhere) == ["counsellor"]
+    events = AuditEvent.objects.filter(event_type="staff.roles_changed").order_by("id")
+    assert [(e.actor_id, e.organization_id) for e in events] == [
+        (world.director.pk, world.org.pk),
+        (world.stranger.pk, elsewhere.pk),
+    ]
+
+
+def test_another_director_s_change_in_one_organization_saves_nothing_in_either(world, login):
+    second = _second_organization(world)
+    url = reverse("accounts:staff_roles", args=[world.nurse.pk])
+    client = login(world.director)
+    client.get(url)
+    staff.change_roles(world.nurse, second, by=world.director, roles=["peer", "counsellor"])
+    late = client.post(
+        url,
+        {**_roles(world.org, ["nurse", "peer"], "nurse"), **_roles(second, ["peer"], "peer")},
+    )
+    assert late.status_code == 409
+    shown = late.content.decode()
+    assert "Someone else changed their roles after you opened this page." in shown
+    assert re.search(rf'name="org{world.org.pk}-seen" value="nurse"', shown)
+    assert re.search(rf'name="org{second.pk}-seen" value="counsellor,peer"', shown)
+    assert re.search(rf'name="org{second.pk}-roles" value="counsellor"[^>]*checked', shown)
+    assert _held(world.nurse, world.org) == ["nurse"]
+    assert _held(world.nurse, second) == ["counsellor", "peer"]
+    assert AuditEvent.objects.filter(event_type="staff.roles_changed").count() == 1
+
+
+def test_a_rule_broken_in_one_organization_is_said_on_its_form_and_saves_neither(world, login):
+    """The director gives up directing both organizations; another manages the first, nobody
+    else the second."""
+    second = Organization.objects.create(name="Uptown Clinic", slug="uptown")
+    Membership.objects.create(user=world.director, organization=second, role="director")
+    Membership.objects.create(user=world.supervisor, organization=world.org, role="director")
+    client = login(world.director)
+    url = reverse("accounts:staff_roles", args=[world.director.pk])
+    refused = client.post(
+        url,
+        {
+            **_roles(world.org, ["therapist"], "director"),
+            **_roles(second, ["therapist"], "director"),
+        },
+    )
+    assert refused.status_code == 400
+    shown = refused.content.decode()
+    first, then = shown.split("<legend>Uptown Clinic</legend>")
+    assert "Someone must keep managing staff here" in then
+    assert "Someone must keep managing staff here" not in first
+    assert _held(world.director, world.org) == ["director"]
+    assert _held(world.director, second) == ["director"]
+    assert not AuditEvent.objects.filter(event_type="staff.roles_changed").exists()
