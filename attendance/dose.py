@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db import connection
 from django.db.models import (
     Case,
@@ -37,6 +37,7 @@ from participants.access import caseload
 from participants.models import IN_CARE_STATUSES, Episode, Participant
 from scheduling.selectors import program_weekdays
 from scheduling.weeks import is_partial_week, prorated_minutes
+from tandem import paging
 
 # Rows per page of the dose lists (a program's at-risk list, a clinician's caseload).
 PAGE_SIZE = 25
@@ -382,13 +383,6 @@ def at_risk_page(
     return found.page, found.rows
 
 
-def _page_number(number: str | int | None) -> int:
-    try:
-        return max(1, int(number or 1))
-    except (TypeError, ValueError):
-        return 1
-
-
 def at_risk_pages(
     wanted: Sequence[tuple[Program, date, str | int | None]],
     *,
@@ -426,7 +420,7 @@ def at_risk_pages(
                 found[n].append((ep, total))
         return found
 
-    numbers = [_page_number(number) for _, _, number in wanted]
+    numbers = [paging.asked_page(number, size) for _, _, number in wanted]
     pages = fetch(numbers)
     if any(not rows and number > 1 for rows, number in zip(pages, numbers, strict=True)):
         # Past the end of some list: that list's last page instead (the first page's rows
@@ -434,8 +428,7 @@ def at_risk_pages(
         firsts = fetch([1] * len(numbers))
         for i, rows in enumerate(pages):
             if not rows and numbers[i] > 1:
-                total = firsts[i][0][1] if firsts[i] else 0
-                numbers[i] = max(1, -(-total // size))
+                numbers[i] = paging.last_page(firsts[i][0][1] if firsts[i] else 0, size)
         pages = fetch(numbers)
     loaded = Episode.objects.select_related(
         "participant", "program", "primary_clinician", "scheduling_profile"
@@ -448,7 +441,7 @@ def at_risk_pages(
         AtRiskPage(
             program,
             week_start,
-            Paginator(range(rows[0][1] if rows else 0), size).get_page(number),
+            paging.counted_page(episodes, number, rows[0][1] if rows else 0, size),
             [(e, doses[(e.participant_id, week_start)]) for e in episodes],
         )
         for (program, week_start, _), rows, number, episodes in zip(
@@ -473,13 +466,13 @@ def caseload_week(
 ) -> tuple[Page, list[tuple[Episode, WeekDose]]]:
     """One page of a clinician's own in-care participants with this week's dose (three
     queries for any caseload)."""
+    # Each episode once without DISTINCT, which the page's window count would see through.
     episodes = (
-        caseload(user)
-        .filter(status__in=IN_CARE_STATUSES)
+        Episode.objects.filter(pk__in=caseload(user).values("pk"), status__in=IN_CARE_STATUSES)
         .select_related("participant", "program", "primary_clinician", "scheduling_profile")
         .order_by("participant__legal_last_name", "participant__legal_first_name", "pk")
     )
-    page = Paginator(episodes, size).get_page(number)
+    page = paging.page_of(episodes, number, size)
     shown = list(page)
     weeks = {e.program_id: current_week(e.program, now) for e in shown}
     doses = weekly_doses(shown, set(weeks.values()), now=now)

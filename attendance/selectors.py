@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -16,6 +16,7 @@ from audit.models import AuditEvent
 from participants.access import visible_participants
 from participants.models import IN_CARE_STATUSES, Episode, Participant
 from scheduling.models import AttendanceMode, Enrolment, SchedulingProfile, Session
+from tandem.paging import page_of
 
 NOTICE_RECORD_TYPE = "attendance.CancellationNotice"
 # Rows per page of a roll call: a group's whole roll call fits on one.
@@ -54,8 +55,15 @@ def roll_call_page(
     enrolments = session.enrolments.filter(
         participant__organization_id=session.program.organization_id
     )
+    page = page_of(
+        enrolments.select_related("participant", "episode").order_by(
+            "participant__legal_last_name", "participant__legal_first_name", "pk"
+        ),
+        number,
+        size,
+    )
+    shown = list(page)
     tally = enrolments.aggregate(
-        total=Count("pk"),
         recorded=Count(
             "pk",
             filter=Q(
@@ -66,13 +74,6 @@ def roll_call_page(
                 )
             ),
         ),
-    )
-    page = Paginator(range(tally["total"]), size).get_page(number)
-    start = (page.number - 1) * size
-    shown = list(
-        enrolments.select_related("participant", "episode").order_by(
-            "participant__legal_last_name", "participant__legal_first_name", "pk"
-        )[start : start + size]
     )
     recorded = {
         a.participant_id: a

@@ -3,7 +3,6 @@ summary, the aftercare plan and the follow-ups. Thin: parse, authorize, call, re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -32,6 +31,7 @@ from participants.selectors import current_episode
 from participants.views import chart_context
 from tandem.errors import TandemError
 from tandem.methods import serves
+from tandem.paging import page_of
 from tandem.views import error_page
 
 
@@ -196,7 +196,7 @@ def call_list(request: SignedInRequest) -> HttpResponse:
         return error_page(
             request, "Not allowed", "The follow-up call list is for clinical staff.", status=403
         )
-    page = Paginator(selectors.call_list(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(selectors.call_list(request.user), request.GET.get("page"), PAGE_SIZE)
     rows = list(page)
     if rows:
         record_event(

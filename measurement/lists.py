@@ -14,8 +14,8 @@ moments (`next_due`), which agree with the rule in `due.py`.
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, IntegerField, Max, Min, QuerySet, Value, When, Window
+from django.core.paginator import Page
+from django.db.models import Case, IntegerField, Max, Min, QuerySet, Value, When
 
 from checkins.rules import RULES
 from measurement import due, next_due
@@ -25,6 +25,7 @@ from monitoring.models import SEVERITY_RANK, Alert, AlertStatus, Severity
 from participants.access import Action, Scope, decide_many, reaches_whole_organization
 from participants.models import Episode, Participant
 from participants.selectors import admitted_in_care
+from tandem.paging import page_of
 
 RISK_KINDS = frozenset({*(r.alert_kind for r in RULES), NOT_ON_TRACK})
 LIMIT = 100
@@ -112,21 +113,6 @@ _RANK = Case(
 )
 
 
-def _page(total: int, number: str | int | None, limit: int) -> Page:
-    """The page asked for among `total` rows (the last one past the end, the first one for
-    anything that is not a page number)."""
-    return Paginator(range(total), limit).get_page(number)
-
-
-def _number(number: str | int | None) -> int | None:
-    """The page number asked for, when it is one."""
-    try:
-        found = int(number) if number is not None else 1
-    except ValueError:
-        return None
-    return found if found >= 1 else None
-
-
 def _risk(
     episodes: QuerySet[Episode], limit: int, number: str | int | None
 ) -> tuple[list[RiskRow], Page]:
@@ -140,9 +126,8 @@ def _risk(
         .annotate(rank=Max(_RANK), since=Min("created_at"))
         .order_by("-rank", "since", "participant_id")
     )
-    pager = _page(alerts.aggregate(n=Count("participant_id", distinct=True))["n"], number, limit)
-    start = (pager.number - 1) * limit
-    page = [r["participant_id"] for r in ranked[start : start + limit]]
+    pager = page_of(ranked, number, limit)
+    page = [r["participant_id"] for r in pager]
     shown = {
         e.participant_id: e
         for e in episodes.filter(participant_id__in=page).select_related("participant", "program")
@@ -170,24 +155,9 @@ def _due(
     waiting = FirstDue.objects.filter(program__in=programs, due_at__lte=now)
     if not everyone:
         waiting = waiting.filter(episode__in=episodes)
-    counted = (
-        waiting.annotate(total=Window(Count("pk")))
-        .order_by("due_at", "episode_id")
-        .values_list("episode_id", "total")
-    )
-
-    def cut(page_number: int) -> list[tuple[int, int]]:
-        start = (page_number - 1) * limit
-        return list(counted[start : start + limit])
-
-    # The page asked for comes with the total (a window count); only a page that is not a
-    # page number, or past the end, reads the total on its own and then its rows.
-    asked = _number(number)
-    rows = cut(asked) if asked is not None else []
-    pager = _page(rows[0][1] if rows else waiting.count(), number, limit)
-    if pager.number != asked:
-        rows = cut(pager.number)
-    page = [pk for pk, _ in rows]
+    # Only the episode ids, read with the total (`page_of`); the page's episodes next.
+    pager = page_of(waiting.order_by("due_at", "episode_id").only("episode"), number, limit)
+    page = [row.episode_id for row in pager]
     shown = {
         e.pk: e
         for e in Episode.objects.filter(pk__in=page).select_related("participant", "program")

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import (
     Case,
     Count,
@@ -22,6 +22,7 @@ from accounts.models import Program, User
 from monitoring.models import SEVERITY_RANK, Alert, AlertStatus, Severity
 from participants.access import organizations_with
 from participants.models import CareTeamMember
+from tandem.paging import page_of
 
 
 def _worst_first(alerts: Iterable[Alert]) -> list[Alert]:
@@ -181,7 +182,7 @@ def critical_board_page(
     """One page of `critical_board` and its whole-board counts, in the same few queries
     however many alerts are open."""
     alerts = open_critical_alerts(user)
-    page = Paginator(alerts, size).get_page(number)
+    page = page_of(alerts, number, size)
     page.object_list = _mark_escalation(list(page.object_list), now=now)
     return CriticalBoardPage(
         page=page,

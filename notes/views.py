@@ -42,7 +42,7 @@ from participants.views import chart_context
 from scheduling.models import Session
 from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput, TandemError
 from tandem.methods import READS, serves
-from tandem.paging import kept_beside
+from tandem.paging import kept_beside, page_of
 from tandem.views import error_page
 
 
@@ -669,15 +669,15 @@ def board(request: SignedInRequest) -> HttpResponse:
     if not uses_staff_pages(request.user) or not opens_board(request.user):
         return _forbidden(request, "The notes board is for supervisors and directors.")
     now = timezone.now()
-    overdue = Paginator(selectors.overdue_notes(request.user, now=now), PAGE_SIZE).get_page(
-        request.GET.get("overdue")
+    overdue = page_of(
+        selectors.overdue_notes(request.user, now=now), request.GET.get("overdue"), PAGE_SIZE
     )
-    unwritten = Paginator(
-        selectors.sessions_without_note(request.user, now=now), PAGE_SIZE
-    ).get_page(request.GET.get("unwritten"))
-    queue = Paginator(selectors.cosign_queue(request.user), PAGE_SIZE).get_page(
-        request.GET.get("queue")
+    unwritten = page_of(
+        selectors.sessions_without_note(request.user, now=now),
+        request.GET.get("unwritten"),
+        PAGE_SIZE,
     )
+    queue = page_of(selectors.cosign_queue(request.user), request.GET.get("queue"), PAGE_SIZE)
     sessions = list(unwritten)
     enrolled = [e.participant for s in sessions for e in s.enrolments.all() if not s.is_group]
     _audit_list(

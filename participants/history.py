@@ -9,7 +9,7 @@ import csv
 import io
 from itertools import islice
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -17,6 +17,7 @@ from audit.models import AuditEvent
 from audit.selectors import actor_name, changes_words, history_line, naming, role_words
 from participants.export import REDISCLOSURE_NOTICE
 from participants.models import Participant
+from tandem.paging import page_of
 
 PAGE_SIZE = 50
 CSV_CHUNK = 500  # events read, and their changes' records named, at a time
@@ -35,7 +36,7 @@ def events_for(participant: Participant) -> QuerySet[AuditEvent]:
 def history_page(participant: Participant, number: str | None) -> Page:
     """One page of the history, each event with its sentence, role and changes in words
     (the records the page's changes point at named together, in a query per kind)."""
-    page = Paginator(events_for(participant), PAGE_SIZE).get_page(number)
+    page = page_of(events_for(participant), number, PAGE_SIZE)
     events = list(page.object_list)
     for event, changes in zip(events, changes_words(events, participant.pk), strict=True):
         event.sentence = history_line(event, participant.pk)

@@ -3,8 +3,8 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Window, prefetch_related_objects
+from django.core.paginator import Page
+from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from accounts.models import Program
@@ -26,6 +26,7 @@ from plans.models import (
     TreatmentPlan,
 )
 from plans.review_rule import next_review
+from tandem.paging import page_of
 from tandem.templatetags.clock import day
 
 # A review this many days ahead shows as due; past its date it is overdue. A display window,
@@ -512,31 +513,12 @@ def board_reviews_due(
 def board_page(
     organization_ids: list[int], number: str | None, *, size: int
 ) -> tuple[Page, list[int]]:
-    """One page of `board_reviews_due` (`number` as asked: a page number, "last", or anything
-    else for the first) and its episode ids. The total comes with the page's ids as a window
-    count, so the due set is worked out once, not once to count and again to cut; a second
-    query runs only when the page asked for is not the one shown (past the end, or "last")."""
-    due = board_reviews_due(organization_ids)
-    counted = due.annotate(total=Window(Count("pk"))).values_list("pk", "total")
-
-    def ids_of(page_number: int) -> list[tuple[int, int]]:
-        return list(counted[(page_number - 1) * size : page_number * size])
-
-    wanted = _page_number(number)
-    rows = ids_of(wanted) if wanted is not None and wanted >= 1 else []
-    total = rows[0][1] if rows else due.count()
-    paginator = Paginator(range(total), size)
-    page = paginator.get_page(paginator.num_pages if number == "last" else wanted)
-    if page.number != wanted:
-        rows = ids_of(page.number)
-    return page, [pk for pk, _ in rows]
-
-
-def _page_number(number: str | None) -> int | None:
-    try:
-        return int(number) if number is not None else 1
-    except ValueError:
-        return None
+    """One page of `board_reviews_due` (`number` as asked: a page number, `LAST`, or anything
+    else for the first) and its episode ids, read with the total (`page_of`), so the due set
+    is worked out once, not once to count and again to cut; only the ids, so the board's
+    joins run for the page's rows alone (`board_rows`)."""
+    page = page_of(board_reviews_due(organization_ids).only("id"), number, size)
+    return page, [episode.pk for episode in page]
 
 
 def board_rows(episode_ids: list[int]) -> list[ReviewDue]:

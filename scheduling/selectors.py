@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import ClassVar
 
+from django.core.paginator import Page
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
@@ -26,6 +27,7 @@ from scheduling.models import (
     Track,
 )
 from scheduling.weeks import week_dates
+from tandem.paging import page_of
 
 
 def programs_for(user) -> list[Program]:
@@ -142,10 +144,12 @@ def sessions_between(
     return _with_enrolled(list(qs))
 
 
-def sessions_page(program: Program, on: date, show: Show, start: int, size: int) -> list[Session]:
-    """One page of a day's sessions in time order (`size` from `start`), with enrolled counts."""
-    qs = show.filter(_sessions(program).filter(date=on))
-    return _with_enrolled(list(qs[start : start + size]))
+def sessions_page(
+    program: Program, on: date, show: Show, number: str | None, size: int
+) -> tuple[Page, list[Session]]:
+    """Page `number` of a day's sessions in time order (`page_of`), with enrolled counts."""
+    page = page_of(show.filter(_sessions(program).filter(date=on)), number, size)
+    return page, _with_enrolled(list(page))
 
 
 @dataclass

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -137,9 +136,8 @@ def day(request: HttpRequest, program) -> HttpResponse:
     if show is None:
         return missing(request, "track")
     summary = selectors.summary(program, on, on)
-    page = Paginator(range(summary.count(show)), DAY_PAGE_SIZE).get_page(request.GET.get("page"))
-    sessions = selectors.sessions_page(
-        program, on, show, (page.number - 1) * DAY_PAGE_SIZE, DAY_PAGE_SIZE
+    page, sessions = selectors.sessions_page(
+        program, on, show, request.GET.get("page"), DAY_PAGE_SIZE
     )
     return render_local(
         request,

@@ -1,7 +1,8 @@
 """A page of a list read in the database, the list's length counted in the same query, and
 what its pager's links keep of the rest of the page."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
@@ -10,29 +11,55 @@ from django.http import QueryDict
 # The furthest row a page may start at, so the rows skipped fit in a 64-bit OFFSET: a page
 # number past the end shows the last page anyway.
 _FURTHEST_ROW = 2**62
+# The page number that asks for the last page, whatever its number.
+LAST = "last"
 
 
 def page_of(rows: QuerySet, number: str | int | None, size: int) -> Page:
-    """Page `number` of `rows` (each row once, in a fixed order), its rows read with the
-    list's length as a window count, so a list of thousands costs one query, as a list of
-    ten does. A number past the end gives the last page, anything else not a page number
-    the first; only then is a second query run."""
-    try:
-        wanted = min(max(1, int(number or 1)), _FURTHEST_ROW // size)
-    except (TypeError, ValueError):
-        wanted = 1
-    shown = _rows(rows, wanted, size)
-    total = shown[0].listed_in_all if shown else 0
-    if not shown and wanted > 1:
+    """Page `number` of `rows` (each row once without DISTINCT, which the count would see
+    through, in a fixed order), its rows read with the list's length as a window count, so
+    a list of thousands costs one query, as a list of ten does. `rows` may be grouped
+    (`values().annotate()`): the count is of its groups, and a row read as a dict carries
+    it too. A number past the end gives the last page, `LAST` asks for it, anything else
+    not a page number (0, -1, "abc") gives the first; only past the end or for `LAST` is
+    the length counted in a query of its own."""
+    wanted = None if number == LAST else asked_page(number, size)
+    shown = _rows(rows, wanted, size) if wanted is not None else []
+    total = _listed_in_all(shown[0]) if shown else 0
+    if not shown and wanted != 1:
         total = rows.count()
-        wanted = max(1, -(-total // size))
+        wanted = last_page(total, size)
         shown = _rows(rows, wanted, size)
-    return Page(shown, wanted, Paginator(range(total), size))
+    return counted_page(shown, wanted or 1, total, size)
+
+
+def asked_page(number: str | int | None, size: int) -> int:
+    """The page number asked for, for a pager that reads its rows another way than
+    `page_of` (one SQL statement paging several lists): 1 for anything that is not a page
+    number or is below 1, and never so large that its first row is past what OFFSET holds."""
+    try:
+        return min(max(1, int(number or 1)), _FURTHEST_ROW // size)
+    except (TypeError, ValueError):
+        return 1
+
+
+def last_page(total: int, size: int) -> int:
+    """The number of the last page of `total` rows (1 when there are none)."""
+    return max(1, -(-total // size))
+
+
+def counted_page(rows: Sequence[Any], number: int, total: int, size: int) -> Page:
+    """The page `number` holding `rows` of a list of `total`, for the pager to show."""
+    return Page(rows, number, Paginator(range(total), size))
 
 
 def _rows(rows: QuerySet, number: int, size: int) -> list:
     start = (number - 1) * size
-    return list(rows.annotate(listed_in_all=Window(Count("pk")))[start : start + size])
+    return list(rows.annotate(listed_in_all=Window(Count("*")))[start : start + size])
+
+
+def _listed_in_all(row: Any) -> int:
+    return row["listed_in_all"] if isinstance(row, dict) else row.listed_in_all
 
 
 def kept_beside(query: QueryDict, names: Iterable[str], param: str) -> str:

@@ -346,6 +346,13 @@ def test_at_risk_pages_hold_the_whole_list_in_order(world, three_groups):
         assert at_risk_count(world.program, MONDAY, now=now) == 6
     assert len(counting) == 2  # the program's days, then the count itself
     assert last.number == 3 and [(e.pk, d) for e, d in rows] == expected[4:]
+    # A number too large for the database's OFFSET is past the end too, not a server error;
+    # anything else that is not a page, the first.
+    for asked, number, listed in (("9" * 20, 3, expected[4:]), ("0", 1, expected[:2])):
+        page, rows = at_risk_page(world.program, MONDAY, asked, size=2, now=now)
+        assert page.number == number and [(e.pk, d) for e, d in rows] == listed
+    for asked in ("-1", "abc"):
+        assert at_risk_page(world.program, MONDAY, asked, size=2, now=now)[0].number == 1
 
 
 def test_at_risk_page_costs_the_same_queries_for_more_participants(world, three_groups):

@@ -151,6 +151,13 @@ def test_the_dose_lists_are_paged_and_only_the_shown_page_is_audited(world, logi
     assert therapist_event.details["participants"] == [
         str(Episode.objects.get(participant__legal_last_name="Zz21").participant.public_id)
     ]
+    # Past the end, even past what the database's OFFSET holds, is the last page; anything
+    # else that is not a page, the first.
+    for asked, number in (("9" * 20, 2), ("0", 1), ("-1", 1), ("abc", 1)):
+        director = login(world.director).get(url, {param: asked}).content.decode()
+        assert f"Page {number} of 2 (26)" in director, asked
+        therapist = login(world.therapist).get(url, {"mine": asked}).content.decode()
+        assert f"Page {number} of 2 (26)" in therapist, asked
 
 
 def test_the_rows_escape_what_they_show_and_link_back_to_the_page(midweek, world, login, roster):

@@ -514,6 +514,9 @@ def test_a_long_roll_call_is_paged_by_last_name_and_counts_everyone(world, login
     assert "Zz46" in second and "Zz47" in second and "Abbott" not in second
     shown = AuditEvent.objects.filter(event_type="roll_call.viewed").order_by("id")
     assert [len(e.details["participants"]) for e in shown] == [50, 2]
+    for asked, number, name in (("9" * 20, 2, "Zz47"), ("0", 1, "Zz45"), ("abc", 1, "Zz45")):
+        page = client.get(url, {"page": asked}).content.decode()
+        assert f"Page {number} of 2 (52)" in page and name in page, asked
 
 
 def test_api_records_a_roll_call_all_or_nothing(world, login, group_today):

@@ -177,6 +177,12 @@ def test_the_due_list_reads_its_total_with_its_page(world):
     assert [r.episode.pk for r in past.due] == [r.episode.pk for r in lists(due_page=last).due]
     assert lists(due_page="x").due_page.number == 1
     assert queries(due_page=9) == queries(due_page=1) + 2
+    # A number too large for the database's OFFSET is past the end too, not a server error;
+    # one below the first page is the first.
+    for asked, due_shown, risk_shown in (("9" * 20, last, 3), ("0", 1, 1), ("-1", 1, 1)):
+        pages = lists(due_page=asked, risk_page=asked)
+        assert (pages.due_page.number, pages.risk_page.number) == (due_shown, risk_shown)
+        assert pages.risk_total == 5 and len(pages.risk) == (1 if risk_shown == 3 else 2)
     assert queries(due_page=last) == queries(due_page=1)
 
 
