@@ -200,6 +200,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with a health check that sends nothing while the connection's socket
+    # says the server has not ended it (tandem/postgresql/base.py): no round trip per page.
+    DATABASES["default"]["ENGINE"] = "tandem.postgresql"
     # Pages run short queries: compiling one to machine code (PostgreSQL's JIT, which starts
     # above an estimated cost every large list reaches) took longer than running it.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
