@@ -14,7 +14,6 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
     prefetch_related_objects,
 )
@@ -29,7 +28,6 @@ from notes.models import (
     CurriculumModule,
     GroupCurriculum,
     GroupNote,
-    NoteSettings,
     ProgressNote,
 )
 from participants.access import capability_decision, organizations_of
@@ -394,11 +392,13 @@ def _lacking_note() -> tuple[Q, _HoursAfter]:
         session=OuterRef("pk"), entered_in_error_at__isnull=True, group_note__isnull=True
     )
     enrolled = Enrolment.objects.filter(session=OuterRef("pk"))
-    hours = NoteSettings.objects.filter(program_id=OuterRef("program_id")).values("due_hours")
     lacking = Q(Q(kind=Session.Kind.GROUP), ~Exists(signed_group)) | Q(
         Q(kind=Session.Kind.INDIVIDUAL), Exists(enrolled), ~Exists(any_note)
     )
-    return lacking, _HoursAfter("ends_at", Coalesce(Subquery(hours[:1]), Value(DEFAULT_DUE_HOURS)))
+    # The program's hours joined once per program, not read again for each session (a board
+    # weighs thousands of sessions).
+    hours = Coalesce("program__note_settings__due_hours", Value(DEFAULT_DUE_HOURS))
+    return lacking, _HoursAfter("ends_at", hours)
 
 
 def sessions_needing_a_note(sessions: QuerySet[Session], *, now: datetime) -> QuerySet[Session]:
@@ -479,23 +479,35 @@ def _in_force() -> QuerySet[ProgressNote]:
     )
 
 
+# What the board shows of the member of staff who wrote or signed a note (their name).
+_STAFF_NAME = ("display_name", "first_name", "last_name", "username")
+
+
 def cosign_queue(user) -> QuerySet[ProgressNote]:
     """Signed notes waiting for a co-signature in the user's organizations, oldest first;
     never the user's own (a query set: pages slice it, the home panel counts it). Read
     through the partial index of each organization's notes that need a co-signature, not the
-    whole history, and without joining the participants."""
+    whole history, and without joining the participants. A row carries what the board shows
+    of it (the note's text and the other related rows cost most of planning its page)."""
     orgs = board_programs(user)
     return (
-        _note_rows(
-            _in_force().filter(
-                ~Exists(CoSignature.objects.filter(note=OuterRef("pk"))),
-                organization_id__in=orgs,
-                signed_at__isnull=False,
-                cosign_required=True,
-            )
+        _in_force()
+        .filter(
+            ~Exists(CoSignature.objects.filter(note=OuterRef("pk"))),
+            organization_id__in=orgs,
+            signed_at__isnull=False,
+            cosign_required=True,
         )
         .exclude(signed_by=user)
-        .select_related("participant")
+        .select_related("participant", "signed_by")
+        .only(
+            "public_id",
+            "kind",
+            "service_date",
+            "signed_at",
+            *_PARTICIPANT_SHOWS,
+            *(f"signed_by__{name}" for name in _STAFF_NAME),
+        )
         .order_by("signed_at", "pk")
     )
 
@@ -503,37 +515,50 @@ def cosign_queue(user) -> QuerySet[ProgressNote]:
 def overdue_notes(user, *, now: datetime) -> QuerySet[ProgressNote]:
     """Unsigned notes past their due time in the user's organizations, oldest first (read
     through the partial index of each organization's unsigned notes, without joining the
-    participants)."""
+    participants), each with what the board shows of it."""
     orgs = board_programs(user)
     return (
         _in_force()
         .filter(organization_id__in=orgs, signed_at__isnull=True, due_at__lt=now)
-        .select_related("participant", "recorded_by", "session")
+        .select_related("participant", "recorded_by")
+        .only(
+            "public_id",
+            "service_date",
+            "due_at",
+            *_PARTICIPANT_SHOWS,
+            *(f"recorded_by__{name}" for name in _STAFF_NAME),
+        )
         .order_by("due_at", "pk")
     )
 
 
 def sessions_without_note(user, *, now: datetime) -> QuerySet[Session]:
     """Sessions of the user's organizations past their note's due time with no note yet
-    (`sessions_needing_a_note`), oldest due first, with who led them and, for individual
-    sessions, who was enrolled."""
+    (`sessions_needing_a_note`), oldest due first, with who led them (`with_enrolled` reads,
+    for the individual ones among a page of them, who was enrolled)."""
     orgs = board_programs(user)
     return (
         sessions_needing_a_note(Session.objects.filter(program__organization_id__in=orgs), now=now)
         .filter(due_at__lt=now)  # type: ignore[misc]
         .only(*_SESSION_SHOWS)
-        .prefetch_related(
-            "staff",
-            # A group session is listed as its group: its members are not read.
-            Prefetch(
-                "enrolments",
-                queryset=Enrolment.objects.filter(session__kind=Session.Kind.INDIVIDUAL)
-                .select_related("participant")
-                .only("session_id", *_PARTICIPANT_SHOWS),
-            ),
-        )
+        .prefetch_related("staff")
         .order_by("due_at", "pk")
     )
+
+
+def with_enrolled(sessions: list[Session]) -> list[Session]:
+    """`sessions` with who was enrolled in each individual one (one query, none when all are
+    group sessions: a group session is listed as its group, its members are not read)."""
+    prefetch_related_objects(
+        [s for s in sessions if s.kind == Session.Kind.INDIVIDUAL],
+        Prefetch(
+            "enrolments",
+            queryset=Enrolment.objects.select_related("participant").only(
+                "session_id", *_PARTICIPANT_SHOWS
+            ),
+        ),
+    )
+    return sessions
 
 
 # The most the home counts of each list: beyond it, the home says "99+" and the board

@@ -678,8 +678,8 @@ def board(request: SignedInRequest) -> HttpResponse:
         PAGE_SIZE,
     )
     queue = page_of(selectors.cosign_queue(request.user), request.GET.get("queue"), PAGE_SIZE)
-    sessions = list(unwritten)
-    enrolled = [e.participant for s in sessions for e in s.enrolments.all() if not s.is_group]
+    sessions = selectors.with_enrolled(list(unwritten))
+    enrolled = [e.participant for s in sessions if not s.is_group for e in s.enrolments.all()]
     _audit_list(
         request, [n.participant for n in list(overdue) + list(queue)] + enrolled, "notes board"
     )

@@ -121,3 +121,29 @@ def test_the_notes_due_list_and_the_board_are_paged(world, login):
     assert "Waiting for co-signature (52)" in board and "Page 2 of 2 (52)" in board
     # Paging the overdue drafts keeps the co-signature queue on its second page.
     assert 'href="?queue=2&amp;overdue=2"' in board
+
+
+# The board's statements with a row in each of its three lists: the signed-in session, each
+# list's page with its count in one query, who led the sessions and who was enrolled, and its
+# audit event (more statements on SQLite, which has no single-statement append).
+BOARD_QUERIES = {"postgresql": 8, "sqlite": 13}
+
+
+def test_the_board_reads_its_three_lists_within_its_budget(world, login):
+    NoteSettings.objects.create(program=world.program, cosign_roles=["case_manager"])
+    person = active_participant(world, "Q-B001", "Pat", "Budget")
+    services.draft_note(person.participant, dap(), by=world.therapist)
+    led = make_session(
+        world.program,
+        world.program.today() - timedelta(days=2),
+        kind=Session.Kind.INDIVIDUAL,
+        staff=[world.therapist],
+    )
+    enrol(led, person)
+    note = services.draft_note(person.participant, dap(), by=world.casemanager)
+    services.sign_note(note, by=world.casemanager, expected_version=1)
+    client = login(world.supervisor)
+    page = client.get(reverse("notes:board")).content.decode()
+    assert "Overdue notes not signed (1)" in page
+    assert "Sessions with no note yet (1)" in page and "Waiting for co-signature (1)" in page
+    assert _count(client, reverse("notes:board")) <= BOARD_QUERIES[connection.vendor]
