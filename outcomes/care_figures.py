@@ -28,6 +28,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Count,
     DateField,
     Exists,
@@ -461,18 +462,22 @@ STORED_MEASURES = {"phq-9": "phq9", "gad-7": "gad7", "pcl-5": "pcl5"}
 
 def stored_measure_changes(left: QuerySet) -> tuple[list[MeasureChange], list[str]]:
     """`measure_changes` from the stored facts, which keep each episode's first and latest
-    score when they are two administrations."""
-    grouped = []
-    for code, label in MEASURED:
-        column = STORED_MEASURES[code]
-        rows = (
-            left.filter(**{f"{column}_first__isnull": False})
-            .values_list(f"{column}_first", f"{column}_last")
-            .annotate(n=Count("pk"))
-            .order_by()
+    score when they are two administrations: every instrument's groups in one statement (a
+    round trip per instrument cost more than its grouping)."""
+    per_instrument = [
+        left.filter(**{f"{STORED_MEASURES[code]}_first__isnull": False})
+        .annotate(instrument=Value(code, output_field=CharField()))
+        .values_list(
+            "instrument", f"{STORED_MEASURES[code]}_first", f"{STORED_MEASURES[code]}_last"
         )
-        grouped.append((code, label, list(rows)))
-    return _changes(grouped)
+        .annotate(n=Count("pk"))
+        .order_by()
+        for code, _ in MEASURED
+    ]
+    rows: dict[str, list] = {code: [] for code, _ in MEASURED}
+    for code, first, last, n in per_instrument[0].union(*per_instrument[1:], all=True):
+        rows[code].append((first, last, n))
+    return _changes([(code, label, rows[code]) for code, label in MEASURED])
 
 
 @functools.cache
