@@ -341,10 +341,10 @@ def staff_invite(request: SignedInRequest, user_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def staff_action(request: SignedInRequest, user_id: int, action: str) -> HttpResponse:
-    found = _member(request, user_id)
-    if found is None:
+    # Unlocking and a two-factor reset are the account's, whichever organization it works in.
+    account = _managed(request, user_id)
+    if account is None:
         return _refuse(request)
-    account = found[0]
     if action == "unlock":
         services.unlock(account, by=request.user)
         messages.success(request, f"{account} can sign in again.")
