@@ -32,6 +32,8 @@
 
 // The build card names the week it will build: picking another date renames it to that
 // date's week (Monday to Sunday), written as the server writes dates ("Mon 7 Dec 2026").
+// It also names the date already in the field when the script starts, which differs from the
+// server's when the browser restored the form or the user picked a date before the page loaded.
 (function () {
   "use strict";
   var DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
@@ -40,7 +42,7 @@
     var input = form.querySelector("input[name='week_of']");
     var card = form.closest("section");
     if (!input || !card) { return; }
-    input.addEventListener("change", function () {
+    function rename() {
       var parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(input.value);
       if (!parts) { return; }
       var monday = new Date(Date.UTC(+parts[1], +parts[2] - 1, +parts[3]));
@@ -48,6 +50,8 @@
       var text = DAYS[monday.getUTCDay()] + " " + monday.getUTCDate() + " " +
         MONTHS[monday.getUTCMonth()] + " " + monday.getUTCFullYear();
       card.querySelectorAll("[data-build-week]").forEach(function (el) { el.textContent = text; });
-    });
+    }
+    input.addEventListener("change", rename);
+    rename();
   });
 })();
