@@ -6,7 +6,7 @@ from typing import cast
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 
-from accounts.models import Role
+from accounts.models import Organization, Role
 
 
 class RolesField(forms.MultipleChoiceField):
@@ -103,6 +103,23 @@ class RolesForm(forms.Form):
                 "This page is out of date: open their roles again and choose again."
             )
         return seen
+
+
+class EndMembershipForm(forms.Form):
+    """Which organization a membership ends in: a person may work in several of the
+    director's, and each button of the staff list names its own. Whether the director may
+    end it there is the view's and the service's to say."""
+
+    UNREAD = (
+        "Which organization their membership ends in could not be read: nothing was changed. "
+        "Use an End membership button on the staff list."
+    )
+
+    organization = forms.ModelChoiceField(
+        queryset=Organization.objects.all(),
+        widget=forms.HiddenInput,
+        error_messages={"required": UNREAD, "invalid_choice": UNREAD},
+    )
 
 
 class StaffSearchForm(forms.Form):

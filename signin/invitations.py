@@ -79,10 +79,14 @@ def _usable(now: datetime) -> dict[str, Any]:
     return {"used_at__isnull": True, "revoked_at__isnull": True, "expires_at__gt": now}
 
 
-def revoke_open(account: User, *, now: datetime) -> int:
+def revoke_open(account: User, *, now: datetime, organization: Organization | None = None) -> int:
     """Stop every invitation of the account still open (a newer one, an ended membership,
-    portal access turned off); call inside the caller's transaction, whose event says so."""
-    return Invitation.objects.filter(user=account, **_usable(now)).update(revoked_at=now)
+    portal access turned off), or only those `organization` made; call inside the caller's
+    transaction, whose event says so."""
+    open_ones = Invitation.objects.filter(user=account, **_usable(now))
+    if organization is not None:
+        open_ones = open_ones.filter(organization=organization)
+    return open_ones.update(revoked_at=now)
 
 
 def issue(

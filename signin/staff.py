@@ -354,9 +354,11 @@ def _set_roles(
 def end_membership(
     account: User, organization: Organization, *, by: User, now: datetime | None = None
 ) -> None:
-    """End every role of theirs here: they no longer sign in to this organization, their open
-    sign-in links stop working, and an account left with no organization is closed. Their
-    name stays on what they did."""
+    """End every role of theirs here: they no longer sign in to this organization, and an
+    account left with no organization is closed. The sign-in links this organization made
+    stop working; so do all of theirs when the account closes, since a link opens it again.
+    A link another organization made stays, as they still work there. Their name stays on
+    what they did."""
     decision = _require(by, organization, "staff.membership_ended", account)
     if account.pk == by.pk:
         raise InvalidInput("You cannot end your own membership.", field="user")
@@ -382,7 +384,9 @@ def end_membership(
         if not elsewhere:
             User.objects.filter(pk=account.pk).update(is_active=False)
             account.is_active = False
-        revoked = invitations.revoke_open(account, now=now)
+        revoked = invitations.revoke_open(
+            account, now=now, organization=organization if elsewhere else None
+        )
         record_event(
             actor=by,
             event_type="staff.membership_ended",

@@ -18,7 +18,13 @@ from accounts.http import SignedInRequest
 from accounts.models import Membership, Organization, User
 from participants.access import organizations_with
 from signin import services, staff
-from signin.forms import RejoinForm, RolesForm, StaffMemberForm, StaffSearchForm
+from signin.forms import (
+    EndMembershipForm,
+    RejoinForm,
+    RolesForm,
+    StaffMemberForm,
+    StaffSearchForm,
+)
 from signin.invitations import IssuedInvitation
 from signin.views import link_shown
 from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput
@@ -51,9 +57,21 @@ def _staff_of(orgs: list[int]) -> QuerySet[User]:
             User.objects.filter(Exists(_active_here(orgs).filter(user=OuterRef("pk"))))
         )
         .annotate(has_totp=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)))
-        .prefetch_related(Prefetch("memberships", queryset=_active_here(orgs).order_by("role")))
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=_active_here(orgs).select_related("organization").order_by("role"),
+            )
+        )
         .order_by("last_name", "first_name", "pk")
     )
+
+
+def _working_in(account: User) -> list[Organization]:
+    """The director's organizations the member of staff works in now (read with them by
+    `_staff_of`), by name: each is a membership the director may end."""
+    found = {m.organization_id: m.organization for m in account.memberships.all()}
+    return sorted(found.values(), key=lambda o: (o.name, o.pk))
 
 
 def _refuse(request: HttpRequest) -> HttpResponse:
@@ -120,17 +138,18 @@ def _page(
     search = search_form.cleaned_data if search_form.is_valid() else {}
     here = Membership.objects.filter(organization_id__in=orgs)
     organizations = _organizations(orgs)
+    staff_page = page_of(
+        _found(_staff_of(orgs), _active_here(orgs), search), query.get(STAFF_PAGE), PAGE_SIZE
+    )
+    for person in staff_page.object_list:
+        person.working_in = _working_in(person)
     return render(
         request,
         "accounts/staff.html",
         {
             "search_form": search_form,
             "searched": bool(search.get("text") or search.get("role")),
-            "staff_page": page_of(
-                _found(_staff_of(orgs), _active_here(orgs), search),
-                query.get(STAFF_PAGE),
-                PAGE_SIZE,
-            ),
+            "staff_page": staff_page,
             "staff_keep": kept_beside(query, LIST_PARAMETERS, STAFF_PAGE),
             "former_page": page_of(
                 _found(_former_of(orgs), here, search), query.get(FORMER_PAGE), PAGE_SIZE
@@ -203,13 +222,16 @@ def _managed(request: SignedInRequest, user_id: int) -> User | None:
     return _staff_of(orgs).filter(pk=user_id).first() if orgs else None
 
 
-def _member(request: SignedInRequest, user_id: int) -> tuple[User, Organization] | None:
-    """The member of staff and the director's organization they work in, or None."""
+def _member_and_an_organization(
+    request: SignedInRequest, user_id: int
+) -> tuple[User, Organization] | None:
+    """The member of staff and the first by name of the director's organizations they work
+    in, or None: for an action on the whole account, whose event and e-mail name one
+    organization."""
     account = _managed(request, user_id)
     if account is None:
         return None
-    org_id = next(m.organization_id for m in account.memberships.all())
-    return account, Organization.objects.get(pk=org_id)
+    return account, _working_in(account)[0]
 
 
 def _roles_page(
@@ -302,10 +324,21 @@ def staff_change_roles(request: SignedInRequest, user_id: int) -> HttpResponse:
 @serves("POST")
 @login_required
 def staff_end(request: SignedInRequest, user_id: int) -> HttpResponse:
-    found = _member(request, user_id)
-    if found is None:
+    """End the person's membership in the organization the form names: a director of several
+    organizations ends one of them and leaves the others as they are."""
+    account = _managed(request, user_id)
+    if account is None:
         return _refuse(request)
-    account, organization = found
+    form = EndMembershipForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, EndMembershipForm.UNREAD)
+        return redirect("accounts:staff")
+    organization = form.cleaned_data["organization"]
+    managed = organization.pk in _director_orgs(request.user)
+    if managed and organization not in _working_in(account):
+        return _refuse(request)
+    # An organization the director does not manage goes on to the service, which refuses it
+    # and keeps the refusal in the audit trail.
     try:
         staff.end_membership(account, organization, by=request.user)
     except InvalidInput as exc:
@@ -324,7 +357,7 @@ def staff_end(request: SignedInRequest, user_id: int) -> HttpResponse:
 @login_required
 def staff_invite(request: SignedInRequest, user_id: int) -> HttpResponse:
     """Send a new sign-in link: for a first link lost, or a forgotten password."""
-    found = _member(request, user_id)
+    found = _member_and_an_organization(request, user_id)
     if found is None:
         return _refuse(request)
     account, organization = found

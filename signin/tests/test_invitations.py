@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from accounts.models import Membership, User
+from accounts.models import Membership, Organization, User
 from audit.models import AuditEvent, Outcome
 from conftest import PASSWORD
 from signin import invitations, staff
@@ -194,6 +194,24 @@ def test_an_ended_membership_ends_a_session_and_open_links(world, login):
         invitations.accept(issued.token, NEW_PASSWORD)
 
 
+def test_a_membership_ended_in_one_organization_stops_only_the_links_it_made(world):
+    """The nurse works in a second organization too: a link it made stops with her
+    membership there, a link the first made keeps working, as she still works there."""
+    second = Organization.objects.create(name="Uptown Clinic", slug="uptown")
+    Membership.objects.create(user=world.director, organization=second, role="director")
+    Membership.objects.create(user=world.nurse, organization=second, role="peer")
+    Membership.objects.create(user=world.therapist, organization=second, role="peer")
+    kept = staff.send_new_link(world.nurse, world.org, by=world.director)
+    stopped = staff.send_new_link(world.therapist, second, by=world.director)
+    staff.end_membership(world.nurse, second, by=world.director)
+    staff.end_membership(world.therapist, second, by=world.director)
+    assert invitations.find_usable(kept.token).user == world.nurse
+    with pytest.raises(invitations.InvitationUnavailable):
+        invitations.find_usable(stopped.token)
+    events = AuditEvent.objects.filter(event_type="staff.membership_ended").order_by("id")
+    assert [e.details["invitations_revoked"] for e in events] == [0, 1]
+
+
 def test_changing_roles_keeps_the_ended_ones_as_history(world):
     staff.change_roles(world.nurse, world.org, by=world.director, roles=["nurse", "peer"])
     staff.change_roles(world.nurse, world.org, by=world.director, roles=["peer"])
@@ -269,7 +287,7 @@ def test_every_staff_page_refuses_all_but_directors(world, signed_in, persona):
             {f"org{world.org.pk}-roles": ["peer"], f"org{world.org.pk}-seen": "nurse"},
         ),
         client.post(reverse("accounts:staff_invite", args=[target])),
-        client.post(reverse("accounts:staff_end", args=[target])),
+        client.post(reverse("accounts:staff_end", args=[target]), {"organization": world.org.pk}),
         client.post(
             reverse("accounts:staff_rejoin"),
             {"organization": world.org.pk, "username": "nurse", "roles": ["nurse"]},
@@ -285,7 +303,10 @@ def test_a_director_of_another_organization_reaches_none_of_ours(world, signed_i
     target = world.nurse.pk
     assert client.get(reverse("accounts:staff_roles", args=[target])).status_code == 403
     assert client.post(reverse("accounts:staff_invite", args=[target])).status_code == 403
-    assert client.post(reverse("accounts:staff_end", args=[target])).status_code == 403
+    ended = client.post(
+        reverse("accounts:staff_end", args=[target]), {"organization": world.org.pk}
+    )
+    assert ended.status_code == 403
     assert Membership.objects.get(user=world.nurse).is_active
 
 

@@ -60,7 +60,9 @@ def test_a_director_re_adds_former_staff_under_the_account_they_had(
     note = _signed_note(world)
     TOTPDevice.objects.create(user=world.therapist, name="Old phone", confirmed=True)
     director = login(world.director)
-    director.post(reverse("accounts:staff_end", args=[world.therapist.pk]))
+    director.post(
+        reverse("accounts:staff_end", args=[world.therapist.pk]), {"organization": world.org.pk}
+    )
     page = director.get(reverse("accounts:staff")).content.decode()
     former = page.split("<h2>Former staff</h2>")[1]
     assert "Therapist Tester" in former and "therapist" in former

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Membership, Organization, User
-from audit.models import Action, AuditEvent
+from audit.models import Action, AuditEvent, Outcome
 from signin import staff
 from signin.staff_views import PAGE_SIZE
 
@@ -357,3 +357,98 @@ def test_a_rule_broken_in_one_organization_is_said_on_its_form_and_saves_neither
     assert _held(world.director, world.org) == ["director"]
     assert _held(world.director, second) == ["director"]
     assert not AuditEvent.objects.filter(event_type="staff.roles_changed").exists()
+
+
+def _end(client, account: User, organization: object):
+    return client.post(
+        reverse("accounts:staff_end", args=[account.pk]), {"organization": organization}
+    )
+
+
+def test_a_director_of_two_organizations_ends_the_membership_in_the_one_named(world, login):
+    second = _second_organization(world)
+    client = login(world.director)
+    ended = _end(client, world.nurse, second.pk)
+    assert ended.status_code == 302 and ended["Location"] == reverse("accounts:staff")
+    assert _held(world.nurse, second) == []
+    assert _held(world.nurse, world.org) == ["nurse"]
+    world.nurse.refresh_from_db()
+    assert world.nurse.is_active
+    event = AuditEvent.objects.get(event_type="staff.membership_ended")
+    assert (event.organization_id, event.details["roles"]) == (second.pk, ["peer"])
+    assert event.details["account_closed"] is False
+    page = client.get(reverse("accounts:staff")).content.decode()
+    assert "Nurse Tester no longer signs in to Uptown Clinic." in page
+
+
+def test_a_membership_in_an_organization_the_director_does_not_manage_is_refused(world, login):
+    """The director manages the first organization only; the nurse works in both."""
+    elsewhere = Organization.objects.get(slug="elsewhere")
+    Membership.objects.create(user=world.nurse, organization=elsewhere, role="peer")
+    client = login(world.director)
+    refused = _end(client, world.nurse, elsewhere.pk)
+    assert refused.status_code == 403
+    assert staff.REFUSAL in refused.content.decode()
+    assert _held(world.nurse, elsewhere) == ["peer"]
+    assert _held(world.nurse, world.org) == ["nurse"]
+    [event] = AuditEvent.objects.filter(event_type="staff.membership_ended")
+    assert (event.outcome, event.actor_id, event.record_id) == (
+        Outcome.REFUSED,
+        world.director.pk,
+        str(world.nurse.pk),
+    )
+
+
+def test_a_membership_the_person_does_not_hold_in_the_director_s_organization_is_refused(
+    world, login
+):
+    """The director manages both organizations; the therapist works in the first only."""
+    second = _second_organization(world)
+    refused = _end(login(world.director), world.therapist, second.pk)
+    assert refused.status_code == 403
+    assert staff.REFUSAL in refused.content.decode()
+    assert _held(world.therapist, world.org) == ["therapist"]
+    assert not AuditEvent.objects.filter(event_type="staff.membership_ended").exists()
+
+
+def test_an_organization_that_cannot_be_read_is_said_and_changes_nothing(world, login):
+    client = login(world.director)
+    url = reverse("accounts:staff_end", args=[world.nurse.pk])
+    nowhere = Organization.objects.latest("pk").pk + 1000
+    for body in (
+        {},
+        {"organization": ""},
+        {"organization": "Test Program Org"},
+        {"organization": "99999999999999999999999"},
+        {"organization": str(nowhere)},
+    ):
+        answer = client.post(url, body, follow=True)
+        assert answer.redirect_chain == [(reverse("accounts:staff"), 302)], body
+        shown = answer.content.decode()
+        assert "Which organization their membership ends in could not be read" in shown, body
+    assert _held(world.nurse, world.org) == ["nurse"]
+    assert not AuditEvent.objects.filter(event_type="staff.membership_ended").exists()
+
+
+def _end_forms(page: str, account: User) -> list[tuple[str, str]]:
+    """Each End membership form of the person's row: the organization it posts, its button."""
+    action = reverse("accounts:staff_end", args=[account.pk])
+    return re.findall(
+        rf'action="{action}".*?name="organization" value="(\d+)".*?<button type="submit">'
+        r"([^<]+)</button>",
+        page,
+        flags=re.S,
+    )
+
+
+def test_the_list_names_the_organization_of_each_end_button(world, login):
+    second = _second_organization(world)
+    page = login(world.director).get(reverse("accounts:staff")).content.decode()
+    assert _end_forms(page, world.nurse) == [
+        (str(world.org.pk), "End Nurse Tester's membership in Test Program Org"),
+        (str(second.pk), "End Nurse Tester's membership in Uptown Clinic"),
+    ]
+    assert _end_forms(page, world.therapist) == [
+        (str(world.org.pk), "End Therapist Tester's membership")
+    ]
+    assert _end_forms(page, world.director) == []
