@@ -8,6 +8,7 @@ from typing import Any, cast
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import Program
 from audit.models import Action
@@ -52,13 +53,13 @@ RECORDED: Hook[RecordedHook] = Hook("checkins.recorded")
 
 def _whole(value: Any, field: str) -> int:
     if isinstance(value, bool) or value in (None, ""):
-        raise InvalidInput("Choose a number from 0 to 10.", field=field)
+        raise InvalidInput(gettext("Choose a number from 0 to 10."), field=field)
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise InvalidInput("Choose a number from 0 to 10.", field=field) from None
+        raise InvalidInput(gettext("Choose a number from 0 to 10."), field=field) from None
     if str(number) != str(value).strip() or not 0 <= number <= 10:
-        raise InvalidInput("Choose a number from 0 to 10.", field=field)
+        raise InvalidInput(gettext("Choose a number from 0 to 10."), field=field)
     return number
 
 
@@ -66,13 +67,15 @@ def _hours(value: Any) -> Decimal | None:
     if value in (None, ""):
         return None
     if isinstance(value, bool):
-        raise InvalidInput("Hours slept is a number from 0 to 24.", field="hours_slept")
+        raise InvalidInput(gettext("Hours slept is a number from 0 to 24."), field="hours_slept")
     try:
         hours = Decimal(str(value)).quantize(Decimal("0.1"))
     except (InvalidOperation, ValueError):
-        raise InvalidInput("Hours slept is a number from 0 to 24.", field="hours_slept") from None
+        raise InvalidInput(
+            gettext("Hours slept is a number from 0 to 24."), field="hours_slept"
+        ) from None
     if not hours.is_finite() or not Decimal(0) <= hours <= Decimal(24):
-        raise InvalidInput("Hours slept is a number from 0 to 24.", field="hours_slept")
+        raise InvalidInput(gettext("Hours slept is a number from 0 to 24."), field="hours_slept")
     return hours
 
 
@@ -80,7 +83,7 @@ def _codes(value: Any, field: str) -> list[str]:
     if value in (None, ""):
         return []
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-        raise InvalidInput("Choose from the list.", field=field)
+        raise InvalidInput(gettext("Choose from the list."), field=field)
     return sorted(set(value))
 
 
@@ -88,7 +91,7 @@ def _note(value: Any) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise InvalidInput("Write the trigger in words.", field="trigger_note")
+        raise InvalidInput(gettext("Write the trigger in words."), field="trigger_note")
     return value.strip()
 
 
@@ -97,7 +100,7 @@ def _taken(value: Any) -> str:
         return ""
     if value not in MedicationsTaken.values:
         raise InvalidInput(
-            "Say whether you took all, some or none of your medications.",
+            gettext("Say whether you took all, some or none of your medications."),
             field="medications_taken",
         )
     return value
@@ -158,8 +161,8 @@ def record_checkin(
         recorded_at=now,
         mood=_whole(mood, "mood"),
         craving=_whole(craving, "craving"),
-        used=_yes_no(used, "used", "Say whether you used since your last check-in."),
-        safety=_yes_no(safety, "safety", "Answer the safety question."),
+        used=_yes_no(used, "used", gettext("Say whether you used since your last check-in.")),
+        safety=_yes_no(safety, "safety", gettext("Answer the safety question.")),
         substances=_codes(substances, "substances"),
         triggers=_codes(triggers, "triggers"),
         trigger_note=_note(trigger_note),
@@ -170,9 +173,9 @@ def record_checkin(
     )
     offered = {code for code, _label in selectors.coping_choices(participant)}
     if not set(checkin.coping) <= offered:
-        raise InvalidInput("Choose coping skills from the list.", field="coping")
+        raise InvalidInput(gettext("Choose coping skills from the list."), field="coping")
     if checkin.used and not checkin.substances:
-        raise InvalidInput("Choose what you used.", field="substances")
+        raise InvalidInput(gettext("Choose what you used."), field="substances")
     validate(checkin)
     with transaction.atomic():
         if link_visit is not None:

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.scoring import AnswerError, ScoringError, score
 from audit.models import Action
 from audit.services import record_event
 from discharge.models import (
@@ -316,6 +317,16 @@ def re_referral(episode: Episode) -> None:
     )
 
 
+class InvalidWho5(InvalidInput):
+    """The WHO-5's scorer refused the answers. `errors` names each question concerned, so the
+    link's page says what is missing in the participant's language (`assessments.forms.refusals`)
+    rather than in the scorer's English."""
+
+    def __init__(self, errors: list[AnswerError]) -> None:
+        super().__init__("WHO-5: " + "; ".join(e["message"] or "" for e in errors), field="who5")
+        self.errors = errors
+
+
 def record_answers(
     follow_up: FollowUp,
     *,
@@ -327,14 +338,12 @@ def record_answers(
 ) -> FollowUpAnswers:
     """Keep the outcomes questionnaire's answers (the WHO-5 scored by the instrument's own
     scorer); an emergency visit or hospital stay is a readmission signal."""
-    from assessments.scoring import ScoringError, score
-
     now = now or timezone.now()
     who5 = {str(k): v for k, v in (answers.pop("who5", None) or {}).items()}
     try:
         result = score("who-5", who5)
     except ScoringError as exc:
-        raise InvalidInput(f"WHO-5: {exc}", field="who5") from None
+        raise InvalidWho5(exc.errors) from None
     with transaction.atomic():
         row = (
             FollowUp.objects.select_for_update(of=("self",))
@@ -344,7 +353,7 @@ def record_answers(
         if row.status in (FollowUpStatus.ANSWERED, FollowUpStatus.STOPPED) or hasattr(
             row, "answers"
         ):
-            raise InvalidInput("This follow-up is closed.")
+            raise InvalidInput(_("This follow-up is closed."))
         record = FollowUpAnswers(
             follow_up=row,
             participant=row.participant,

@@ -123,11 +123,15 @@ def handle(request: HttpRequest, visit: LinkVisit) -> HttpResponse:
                 )
             except LinkUnavailable:
                 raise
+            except followups.InvalidWho5 as exc:
+                errors, whole_form = instrument_forms.refusals(WHO5, exc.errors)
+                problems.extend(whole_form)
             except TandemError as exc:
                 problems.append(exc.message)
             else:
                 return render(request, "links/done.html")
         context["questions"] = instrument_forms.questions(WHO5, who5_answers, errors)
+        context["item_errors"] = errors
         return render(request, "discharge/follow_up_questionnaire.html", context, status=400)
     context["questions"] = instrument_forms.questions(WHO5)
     return render(request, "discharge/follow_up_questionnaire.html", context)

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, QuerySet, Subquery, Value
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from accounts.models import Role, User
 from accounts.roles import keep_roles_of, organizations_of, roles_in, staff_roles
@@ -106,7 +107,9 @@ REFERRAL_ROLES = frozenset({Role.DIRECTOR, Role.SUPERVISOR, Role.INTAKE, *CLINIC
 # After discharge the chart is read-only: these parts refuse every write (the aftercare part,
 # with the summary's addenda and the follow-ups, stays open) until a new episode opens.
 CLOSED_AFTER_DISCHARGE = frozenset({Scope.CLINICAL, Scope.SCHEDULE})
-CLOSED_CHART_MESSAGE = (
+# Told in the reader's language (`refusal_message`): a participant meets it too, sending a
+# check-in or a questionnaire after their discharge.
+CLOSED_CHART_MESSAGE = gettext_noop(
     "This chart is closed: the participant was discharged. Only addenda to the discharge "
     "summary, the aftercare plan and follow-ups can be added."
 )
@@ -1046,7 +1049,7 @@ def authorize(
 def refusal_message(decision: Decision) -> str:
     """What a refused person is told: the reason's kind, never who is on the care team."""
     if decision.closed_chart:
-        return CLOSED_CHART_MESSAGE
+        return gettext(CLOSED_CHART_MESSAGE)
     if decision.can_break_glass:
         return "You are not on this participant's care team."
     return "Your role does not give access to this part of the record."

@@ -1,6 +1,7 @@
 """Forms of the plan pages; the services hold the rules, these only read the fields."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from placement.asam import DIMENSIONS
@@ -103,10 +104,14 @@ class AcknowledgeForm(forms.Form):
     via = forms.ChoiceField(
         choices=AcknowledgedVia.choices, initial=AcknowledgedVia.IN_PERSON, widget=forms.HiddenInput
     )
-    # The version the participant read (the portal); staff name it in the address.
-    plan = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    # The version the participant read (the portal); staff name it in the address. The labels
+    # name a refused field in the participant's language ("Comentario: ...").
+    plan = forms.UUIDField(label=_("Plan"), widget=forms.HiddenInput, required=False)
     comment = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
     )
 
 
