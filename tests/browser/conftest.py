@@ -1,9 +1,11 @@
 """Playwright against Debian's chromium (never a downloaded browser) and a live server."""
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Route
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
@@ -59,6 +61,33 @@ def sign_in(page, username: str, password: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def hold_script(page, name: str) -> Callable[[], None]:
+    """Keep static/js/NAME from the page until the returned function is called, as on a slow
+    link where a person uses the page before its script arrives.
+
+    Whatever the test does before the call happens before the script runs: the browser cannot
+    run a script it has not received, whether it has asked for it yet or not.
+    """
+    held: list[Route] = []
+    released = False
+
+    def hold(route: Route) -> None:
+        if released:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route(f"**/js/{name}", hold)
+
+    def release() -> None:
+        nonlocal released
+        released = True
+        for route in held:
+            route.continue_()
+
+    return release
 
 
 @pytest.fixture(scope="session")

@@ -4,13 +4,14 @@ first submit instead of being refused for "In person" on a session held online."
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from attendance.tests.builders import enrol, make_session
 from conftest import PASSWORD
 from notes.models import ProgressNote
 from notes.seeds import seed
 from scheduling.models import SessionMode
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import hold_script, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,12 +33,17 @@ def test_choosing_an_online_session_sets_how_to_telehealth(page, world):
     for session in (held, online):
         enrol(session, world.episode)
     sign_in(page, "therapist", PASSWORD)
-    page.goto(reverse("notes:new", args=[world.participant.public_id]) + "?format=dap")
+    # The form's script is held back until the session is chosen, as on a slow link where
+    # someone chooses it before the script arrives: the script fills How in when it starts.
+    release_script = hold_script(page, "notes.js")
+    url = reverse("notes:new", args=[world.participant.public_id]) + "?format=dap"
+    page.goto(url, wait_until="commit")
     how = page.get_by_label("How")
-    assert how.input_value() == "in_person"
+    expect(how).to_have_value("in_person")
 
     page.get_by_label("Session").select_option(str(online.public_id))
-    assert how.input_value() == "telehealth"
+    release_script()
+    expect(how).to_have_value("telehealth")
     page.get_by_label("Session").select_option(str(held.public_id))
     assert how.input_value() == "in_person"
 

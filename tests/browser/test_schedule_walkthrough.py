@@ -9,10 +9,9 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
-from playwright.sync_api import Route
 
 from tandem.templatetags.clock import day
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import hold_script, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -31,8 +30,7 @@ def test_director_builds_reviews_and_publishes_next_week(page, settings):
     sign_in(page, "director", "tandem-demo")
     # The page's script is held back until the director has picked a date, as on a slow link
     # where someone picks one before the script arrives.
-    held: list[Route] = []
-    page.route("**/js/scheduling.js", lambda route: held.append(route))
+    release_script = hold_script(page, "scheduling.js")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Schedule").click()
     week_of = page.get_by_label("Week of", exact=True)
     next_monday = date.fromisoformat(week_of.input_value())
@@ -43,12 +41,7 @@ def test_director_builds_reviews_and_publishes_next_week(page, settings):
     # Picking another date renames the card to that date's week, whether the date was picked
     # before the script arrived or after; back to next week.
     week_of.fill((next_monday + timedelta(days=9)).isoformat())
-    for _ in range(200):
-        if held:
-            break
-        page.wait_for_timeout(50)
-    held.pop().continue_()
-    page.unroute("**/js/scheduling.js")
+    release_script()
     later = f"the week of {day(next_monday + timedelta(days=7))}"
     page.get_by_role("heading", name=f"Build the schedule for {later}").wait_for()
     assert page.get_by_role("button", name=f"Build {later}").is_visible()
