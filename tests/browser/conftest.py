@@ -57,10 +57,17 @@ def page(browser, live_server):
 
 
 def sign_in(page, username: str, password: str) -> None:
+    """Sign in and wait for the page it leads to to finish loading.
+
+    A click waits only for the next page to start: its deferred scripts (htmx, the top bar's
+    menus, the stacked tables' labels) and its stylesheet may still be on their way, and a
+    test that clicks, reads a layout or counts rows at once would race them.
+    """
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def hold_script(page, name: str) -> Callable[[], None]:
