@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from tandem.templatetags.clock import day
 from tests.browser.conftest import hold_script, sign_in
@@ -36,7 +37,7 @@ def test_director_builds_reviews_and_publishes_next_week(page, settings):
     next_monday = date.fromisoformat(week_of.input_value())
     build = f"the week of {day(next_monday)}"
     page.get_by_role("heading", name=f"Build the schedule for {build}").wait_for()
-    assert page.get_by_role("heading", name=re.compile("^Week of")).is_visible()
+    expect(page.get_by_role("heading", name=re.compile("^Week of"))).to_be_visible()
 
     # Picking another date renames the card to that date's week, whether the date was picked
     # before the script arrived or after; back to next week.
@@ -51,10 +52,11 @@ def test_director_builds_reviews_and_publishes_next_week(page, settings):
     page.get_by_label("How long to search for the best week (seconds)").fill("5")
     page.get_by_role("button", name=f"Build {build}").click()
     page.get_by_role("heading", name=re.compile("^Schedule for the week of")).wait_for()
-    assert page.locator("#run-progress").is_visible()  # the progress bar and its message
+    expect(page.locator("#run-progress")).to_be_visible()  # the progress bar and its message
 
     # The page follows the background run by itself and shows the proposal when ready.
     page.get_by_role("heading", name="Proposal").wait_for(timeout=60000)
+    page.wait_for_load_state()  # the whole proposal, not only as far as the browser has read
     assert page.get_by_text("Checked: every rule holds").is_visible()
     assert page.get_by_text(re.compile(r"of \d+ participants")).first.is_visible()
     weeks = page.get_by_role("table").filter(has_text="Compared with this week")
@@ -63,6 +65,7 @@ def test_director_builds_reviews_and_publishes_next_week(page, settings):
 
     # Publish the proposal for that week.
     page.get_by_role("button", name="Publish", exact=True).click()
+    page.wait_for_load_state()
     page.get_by_text(re.compile("^Published")).first.wait_for()
     assert page.get_by_role("heading", name=re.compile("^Week of")).is_visible()
     assert page.locator(".session-card").count() > 5
