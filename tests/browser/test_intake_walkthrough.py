@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
 
@@ -36,6 +37,9 @@ def test_referral_intake_phq9_alert_diagnoses_level_of_care_admission(page):
     # 2. The biopsychosocial intake, saved in parts and signed.
     _tab(page, "Intake")
     page.get_by_role("button", name="Start the intake").click()
+    # htmx saves a section in place once the page has loaded; before that a section saves
+    # through the whole page, which says so at its top instead.
+    page.wait_for_load_state()
     presenting = page.get_by_role("region", name="Presenting problem and goals")
     presenting.get_by_label("What brings them to treatment now").fill(
         "Drinking daily since a job loss; low mood for months."
@@ -64,10 +68,10 @@ def test_referral_intake_phq9_alert_diagnoses_level_of_care_admission(page):
     page.get_by_role("group", name=re.compile(r"^9\. ")).get_by_label("Several days").check()
     page.get_by_role("button", name="Record answers").click()
     page.get_by_text("Critical answer").wait_for()
-    assert page.get_by_text(re.compile("Alert raised")).is_visible()
+    expect(page.get_by_text(re.compile("Alert raised"))).to_be_visible()
 
     # 4. The alert is on the header and the home page until acknowledged with a note.
-    assert page.get_by_role("link", name="1 open alert").is_visible()
+    expect(page.get_by_role("link", name="1 open alert")).to_be_visible()
     page.get_by_role("link", name="Home").click()
     panel = page.get_by_role("region", name=re.compile("Alerts for you"))
     panel.get_by_label("What did you do?").first.fill(
@@ -88,7 +92,7 @@ def test_referral_intake_phq9_alert_diagnoses_level_of_care_admission(page):
         page.get_by_label("Date of diagnosis").fill("2026-11-18")
         page.get_by_role("button", name="Add diagnosis").click()
         page.get_by_text(f"Diagnosis {code} added.").wait_for()
-    assert page.get_by_text("Co-occurring").first.is_visible()
+    expect(page.get_by_text("Co-occurring").first).to_be_visible()
 
     # 6. Level of care: rate, see the recommendation and its reasons, decide, admit.
     _tab(page, "Level of care")
@@ -110,4 +114,4 @@ def test_referral_intake_phq9_alert_diagnoses_level_of_care_admission(page):
     page.get_by_role("button", name="Admit to IOP").click()
     page.get_by_text("Admitted on Mon 23 Nov 2026.").wait_for()
     # The case has left the intake queue: the coordinator is told who holds it now.
-    assert page.get_by_text("Dana Reyes, LMFT is now the primary clinician").is_visible()
+    expect(page.get_by_text("Dana Reyes, LMFT is now the primary clinician")).to_be_visible()
