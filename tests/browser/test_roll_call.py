@@ -26,6 +26,9 @@ def test_facilitator_takes_todays_roll_call_on_a_phone(page, world):
     sign_in(page, "outsider", PASSWORD)
     page.get_by_role("heading", name="My sessions today").wait_for()
     page.get_by_role("link", name="Take roll call: Coping skills").click()
+    # htmx saves a row in place once the page has loaded; a tap before that saves through the
+    # whole page, whose messages go to its top instead of the row.
+    page.wait_for_load_state()
     page.get_by_role("heading", name="Roll call: Coping skills").wait_for()
     assert page.get_by_text("0 of 3 recorded").is_visible()
 
