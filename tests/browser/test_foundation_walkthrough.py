@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
 
@@ -21,7 +22,7 @@ def test_clinician_finds_caseload_chart_search_and_outsider_breaks_the_glass(pag
     name = first.inner_text()
     first.click()
     page.get_by_role("heading", name=name).wait_for()
-    assert page.get_by_role("navigation", name="Chart sections").is_visible()
+    expect(page.get_by_role("navigation", name="Chart sections")).to_be_visible()
 
     page.get_by_role("link", name="Find a participant").click()
     page.get_by_label("Name or record number").fill(name.split()[-1])
@@ -44,7 +45,7 @@ def test_clinician_finds_caseload_chart_search_and_outsider_breaks_the_glass(pag
     sign_in(page, "auditor", "tandem-demo")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Audit").click()
     page.get_by_text("Break-the-glass to review").wait_for()
-    assert page.get_by_text("Covering the crisis line tonight").first.is_visible()
+    expect(page.get_by_text("Covering the crisis line tonight").first).to_be_visible()
 
 
 def _someone_not_on_team(username: str) -> str:

@@ -6,6 +6,7 @@ submits. Prints the time taken and the number of submits."""
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from attendance.models import Attendance
 from attendance.tests.builders import active_participant, enrol, session_now
@@ -58,9 +59,8 @@ def test_a_twelve_member_group_is_documented_in_one_screen(page, world):
     page.get_by_role("button", name="Save and sign").click()
 
     alert = page.get_by_role("alert")
-    alert.wait_for()
-    assert members[0].display_name in alert.inner_text()
-    assert members[1].legal_first_name in alert.inner_text()
+    expect(alert).to_contain_text(members[0].display_name)
+    expect(alert).to_contain_text(members[1].legal_first_name)
     assert not GroupNote.objects.exists() and not Attendance.objects.exists()
     first = page.locator("tr.member-row", has_text=members[0].display_name)
     first.get_by_label(f"Section for {members[0].display_name}").fill(
