@@ -49,6 +49,7 @@ def test_a_no_change_day_takes_at_most_seven_taps(page, world):
 
     tap(page.get_by_role("link", name="Check in now"))
     page.get_by_role("heading", name="Daily check-in").wait_for()
+    page.wait_for_load_state()  # the whole page and its stylesheet, before measuring its width
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     tap(page.locator("#used-field").get_by_text("No", exact=True))
     tap(page.locator("#medications_taken-field").get_by_text("Took all", exact=True))
@@ -111,6 +112,7 @@ def test_a_missing_answer_s_link_at_the_top_takes_the_keyboard_to_its_question(p
     sign_in(page, "participant_user", PASSWORD)
     page.goto("/checkins/me/")
     page.get_by_role("button", name="Send").click()
+    page.wait_for_load_state()  # the question the link leads to is on the page by then
     summary = page.get_by_role("alert")
     summary.get_by_role("link", name="Any use since your last check-in?").click()
     assert page.evaluate("document.activeElement.id") == "used-field"

@@ -64,6 +64,7 @@ def test_no_label_of_a_board_chart_overlaps_another(page, world, width):
     page.get_by_label("From", exact=True).fill("2025-11-01")
     page.get_by_label("To", exact=True).fill("2026-12-04")
     page.get_by_role("button", name="Show").click()
+    page.wait_for_load_state()  # every chart drawn, not only those the browser has read so far
     page.wait_for_selector("#completion svg")
     charts = page.evaluate(LABEL_BOXES)
     titles = [chart["chart"] for chart in charts]
