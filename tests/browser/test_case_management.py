@@ -26,6 +26,7 @@ def test_a_barrier_a_schedule_change_and_a_referral_with_its_loop_closed(page, w
 
     page.get_by_label("Change to ask for").select_option(label="Virtual sessions")
     page.get_by_role("button", name="Ask the scheduler").click()
+    page.get_by_text("Sent to the scheduler").wait_for()
     page.goto(f"/schedule/participants/{world.participant.public_id}/")
     page.get_by_role("heading", name="Schedule changes asked for (1)").wait_for()
     assert page.get_by_text("Virtual sessions").first.is_visible()
