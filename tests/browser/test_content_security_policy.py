@@ -53,8 +53,11 @@ def test_saving_every_intake_section_and_the_main_pages_break_no_csp_rule(page, 
         box = section.locator("textarea, input[type=text]").first
         if box.count():
             box.fill("Synthetic answer for the policy check.")
+        sent = section.element_handle()
         with page.expect_response(lambda r: r.request.method == "POST"):
             section.get_by_role("button", name="Save section").click()
+        # The answer has come back; htmx swaps the saved section in a moment later.
+        page.wait_for_function("section => !section.isConnected", arg=sent)
         page.locator(f"#{key}").wait_for()
     assert page.get_by_text("Saved.").count() >= 1
     assert not _violations(page, console), _violations(page, console)
