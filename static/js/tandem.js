@@ -54,3 +54,36 @@
   label(document);
   document.addEventListener("htmx:afterSettle", function () { label(document); });
 })();
+
+// A form or field that htmx follows as it changes (the level-of-care recommendation, the code
+// search) may already hold a person's choices when htmx starts: picked before it arrived, or
+// restored by the browser. Once htmx has started, it is asked once for what they hold now.
+(function () {
+  "use strict";
+  function asServed(field) {
+    if (field.type === "checkbox" || field.type === "radio") {
+      return field.checked === field.defaultChecked;
+    }
+    if (field.tagName !== "SELECT") { return field.value === field.defaultValue; }
+    var marked = Array.prototype.some.call(field.options, function (option) {
+      return option.defaultSelected;
+    });
+    var chosen = field.options[field.selectedIndex];
+    return marked ? Boolean(chosen && chosen.defaultSelected) : field.selectedIndex <= 0;
+  }
+  // htmx starts on DOMContentLoaded too, from a listener its script added before this one.
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!window.htmx) { return; }
+    document.querySelectorAll("[hx-trigger]").forEach(function (el) {
+      var events = el.getAttribute("hx-trigger").split(",").map(function (spec) {
+        return spec.trim().split(/\s+/)[0];
+      });
+      var name = ["change", "input"].find(function (e) { return events.indexOf(e) >= 0; });
+      if (!name) { return; }
+      var fields = el.matches("input, select, textarea") ? [el] : el.querySelectorAll("input, select, textarea");
+      if (Array.prototype.some.call(fields, function (field) { return !asServed(field); })) {
+        htmx.trigger(el, name);
+      }
+    });
+  });
+})();

@@ -70,8 +70,8 @@ def sign_in(page, username: str, password: str) -> None:
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
-def hold_script(page, name: str) -> Callable[[], None]:
-    """Keep static/js/NAME from the page until the returned function is called, as on a slow
+def hold_script(page, path: str) -> Callable[[], None]:
+    """Keep static/PATH from the page until the returned function is called, as on a slow
     link where a person uses the page before its script arrives.
 
     Whatever the test does before the call happens before the script runs: the browser cannot
@@ -86,7 +86,7 @@ def hold_script(page, name: str) -> Callable[[], None]:
         else:
             held.append(route)
 
-    page.route(f"**/js/{name}", hold)
+    page.route(f"**/static/{path}", hold)
 
     def release() -> None:
         nonlocal released

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import hold_script, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -94,12 +94,16 @@ def test_referral_intake_phq9_alert_diagnoses_level_of_care_admission(page):
         page.get_by_text(f"Diagnosis {code} added.").wait_for()
     expect(page.get_by_text("Co-occurring").first).to_be_visible()
 
-    # 6. Level of care: rate, see the recommendation and its reasons, decide, admit.
+    # 6. Level of care: rate, see the recommendation and its reasons, decide, admit. htmx is
+    # held back until all six are rated, as on a slow link: the recommendation follows them.
+    release_htmx = hold_script(page, "vendor/htmx.min.js")
     _tab(page, "Level of care")
     for dimension, rating in {"1": "1", "2": "0", "3": "2", "4": "2", "5": "2", "6": "1"}.items():
         page.get_by_label(f"Rating for dimension {dimension}", exact=True).select_option(rating)
         if rating != "0":
             page.get_by_label(f"Note on dimension {dimension}", exact=True).fill("Rated at intake.")
+    release_htmx()
+    expect(page.locator("#recommendation")).to_contain_text("Recommended:")
     page.get_by_role("button", name="Show recommendation").click()
     page.get_by_text("Tandem default rules — not the ASAM Criteria decision rules").first.wait_for()
     page.get_by_text(re.compile("Recommended:")).first.wait_for()

@@ -35,7 +35,7 @@ def test_choosing_an_online_session_sets_how_to_telehealth(page, world):
     sign_in(page, "therapist", PASSWORD)
     # The form's script is held back until the session is chosen, as on a slow link where
     # someone chooses it before the script arrives: the script fills How in when it starts.
-    release_script = hold_script(page, "notes.js")
+    release_script = hold_script(page, "js/notes.js")
     url = reverse("notes:new", args=[world.participant.public_id]) + "?format=dap"
     page.goto(url, wait_until="commit")
     how = page.get_by_label("How")

@@ -31,7 +31,7 @@ def test_director_builds_reviews_and_publishes_next_week(page, settings):
     sign_in(page, "director", "tandem-demo")
     # The page's script is held back until the director has picked a date, as on a slow link
     # where someone picks one before the script arrives.
-    release_script = hold_script(page, "scheduling.js")
+    release_script = hold_script(page, "js/scheduling.js")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Schedule").click()
     week_of = page.get_by_label("Week of", exact=True)
     next_monday = date.fromisoformat(week_of.input_value())
