@@ -98,12 +98,13 @@ def hold_script(page, path: str) -> Callable[[], None]:
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(tmp_path_factory):
+def django_db_modify_db_settings(tmp_path_factory, django_db_modify_db_settings_parallel_suffix):
     """Give the live server a SQLite file, not the shared in-memory database.
 
     The in-memory database locks whole tables with no wait, so two requests the browser
     makes at once (an htmx preview beside a form post) fail with "table is locked"; a file
-    database waits its busy timeout like the real deployment does.
+    database waits its busy timeout like the real deployment does. On PostgreSQL each worker
+    keeps its own test database (pytest-django's suffix), so one worker never drops the other's.
     """
     from django.conf import settings
 
