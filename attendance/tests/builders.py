@@ -2,6 +2,7 @@
 
 from datetime import date, datetime, time, timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Program
@@ -52,11 +53,13 @@ def session_now(program: Program, *, minutes: int = 90, **extra) -> Session:
 
 
 def enrol(session: Session, episode: Episode, source: str = Enrolment.Source.SCHEDULE) -> Enrolment:
-    """An enrolment with the participant's weekly dose refreshed, as the services do."""
-    enrolment = Enrolment.objects.create(
-        session=session, participant=episode.participant, episode=episode, source=source
-    )
-    weekly.refresh_doses([episode.participant_id], session.date)
+    """An enrolment with the participant's weekly dose refreshed, as the services do: in one
+    transaction, which the dose's lock needs on PostgreSQL when the test itself has none."""
+    with transaction.atomic():
+        enrolment = Enrolment.objects.create(
+            session=session, participant=episode.participant, episode=episode, source=source
+        )
+        weekly.refresh_doses([episode.participant_id], session.date)
     return enrolment
 
 
@@ -85,15 +88,16 @@ def active_participant(world, number: str, first: str, last: str, *, email: str 
 
 def record(session: Session, episode: Episode, status: str, minutes: int) -> Attendance:
     """A roll-call entry as a facilitator would leave it when the session ends (with the
-    weekly summaries refreshed, as the roll call services do)."""
-    row = Attendance.objects.create(
-        session=session,
-        participant=episode.participant,
-        episode=episode,
-        status=status,
-        minutes=minutes,
-        recorded_at=session.ends_at,
-    )
-    weekly.refresh([episode.pk], session.date)
-    weekly.refresh_doses([episode.participant_id], session.date)
+    weekly summaries refreshed, as the roll call services do, in one transaction)."""
+    with transaction.atomic():
+        row = Attendance.objects.create(
+            session=session,
+            participant=episode.participant,
+            episode=episode,
+            status=status,
+            minutes=minutes,
+            recorded_at=session.ends_at,
+        )
+        weekly.refresh([episode.pk], session.date)
+        weekly.refresh_doses([episode.participant_id], session.date)
     return row
