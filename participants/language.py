@@ -6,6 +6,7 @@ the program's language (settings.LANGUAGE_CODE).
 """
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -38,6 +39,18 @@ def speaking(participant: Participant) -> translation.override:
     return translation.override(code_for(participant.preferred_language))
 
 
+def language_of(user: Any) -> str:
+    """The language a signed-in person's pages speak: a participant's own, staff's the
+    program's. Also for what is said to someone as they are signed out, before the
+    sign-in page, which speaks the visitor's choice."""
+    if not uses_portal(user):
+        return settings.LANGUAGE_CODE
+    preferred = (
+        Participant.objects.filter(user=user).values_list("preferred_language", flat=True).first()
+    )
+    return code_for(preferred or "")
+
+
 class ParticipantLanguageMiddleware:
     """Activate the signed-in participant's language for the request (after authentication)."""
 
@@ -45,16 +58,7 @@ class ParticipantLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = getattr(request, "user", None)
-        language = settings.LANGUAGE_CODE
-        if uses_portal(user):
-            preferred = (
-                Participant.objects.filter(user=user)
-                .values_list("preferred_language", flat=True)
-                .first()
-            )
-            language = code_for(preferred or "")
-        with translation.override(language):
+        with translation.override(language_of(getattr(request, "user", None))):
             request.LANGUAGE_CODE = translation.get_language()
             response = self.get_response(request)
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)

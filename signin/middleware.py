@@ -11,7 +11,9 @@ from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.functional import LazyObject, SimpleLazyObject, empty
+from django.utils.translation import gettext
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
 
 from accounts.backends import read_with_session
 from participants.access import uses_staff_pages
+from participants.language import language_of
 from signin import services
 
 # Pages a signed-in staff member without verified two-factor may still reach.
@@ -103,8 +106,12 @@ class IdleTimeoutMiddleware:
             now = int(time.time())
             last = request.session.get(LAST_ACTIVITY, now)
             if now - last > settings.TANDEM_IDLE_TIMEOUT_SECONDS:
-                logout(request)
-                messages.info(request, "You were signed out after a period of inactivity.")
+                # Before the language middleware: told in the language they were reading.
+                with translation.override(language_of(request.user)):
+                    logout(request)
+                    messages.info(
+                        request, gettext("You were signed out after a period of inactivity.")
+                    )
                 return redirect(settings.LOGIN_URL)
             if LAST_ACTIVITY not in request.session or now - last >= write_step():
                 request.session[LAST_ACTIVITY] = now

@@ -188,7 +188,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         record_event(actor=request.user, event_type="account.signed_out", record=request.user)
     logout(request)
-    messages.info(request, "You are signed out.")
+    messages.info(request, gettext("You are signed out."))
     return redirect("accounts:login")
 
 

@@ -1,10 +1,12 @@
 """The portal in Spanish for a participant whose record says so; staff pages stay English."""
 
 import re
+import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -176,3 +178,30 @@ def test_a_missing_answer_on_a_staff_page_is_asked_for_beside_its_question(world
     assert response.status_code == 400
     assert "Answer this question." in page
     assert "item 9 is required" not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "said", "not_said"),
+    [
+        ("Spanish", "Cerró su sesión.", "You are signed out."),
+        ("English", "You are signed out.", "Cerró su sesión."),
+    ],
+)
+def test_signing_out_is_said_in_their_language(world, login, language, said, not_said):
+    world.participant.preferred_language = language
+    world.participant.save(update_fields=["preferred_language"])
+    page = login(world.participant_user).post(reverse("accounts:logout"), follow=True)
+    assert said in page.content.decode()
+    assert not_said not in page.content.decode()
+
+
+@override_settings(TANDEM_IDLE_TIMEOUT_SECONDS=60)
+def test_a_quiet_period_s_sign_out_is_said_in_their_language(world, login, spanish, monkeypatch):
+    """Said before the sign-in page, which speaks the visitor's choice (English here)."""
+    client = login(world.participant_user)
+    assert client.get(reverse("portal:home")).status_code == 200
+    later = time.time() + 61
+    monkeypatch.setattr(time, "time", lambda: later)
+    page = client.get(reverse("portal:home"), follow=True).content.decode()
+    assert "Se cerró su sesión porque no hubo actividad durante un tiempo." in page
+    assert "period of inactivity" not in page
