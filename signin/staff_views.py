@@ -74,6 +74,15 @@ def _working_in(account: User) -> list[Organization]:
     return sorted(found.values(), key=lambda o: (o.name, o.pk))
 
 
+def _roles_by_organization(account: User) -> list[tuple[Organization, list[str]]]:
+    """Their roles in each of those organizations, for a list that says which role is
+    held where when someone works in more than one."""
+    return [
+        (o, [m.get_role_display() for m in account.memberships.all() if m.organization_id == o.pk])
+        for o in _working_in(account)
+    ]
+
+
 def _refuse(request: HttpRequest) -> HttpResponse:
     return error_page(request, "Not allowed", staff.REFUSAL, status=403)
 
@@ -142,7 +151,7 @@ def _page(
         _found(_staff_of(orgs), _active_here(orgs), search), query.get(STAFF_PAGE), PAGE_SIZE
     )
     for person in staff_page.object_list:
-        person.working_in = _working_in(person)
+        person.roles_by_organization = _roles_by_organization(person)
     return render(
         request,
         "accounts/staff.html",

@@ -452,3 +452,20 @@ def test_the_list_names_the_organization_of_each_end_button(world, login):
         (str(world.org.pk), "End Therapist Tester's membership")
     ]
     assert _end_forms(page, world.director) == []
+
+
+def _roles_cell(page: str, account: User) -> str:
+    """The Roles cell of the person's row, its markup removed."""
+    row = re.search(rf"<td>{account.username}</td>\s*<td>(.*?)<a ", page, flags=re.S)
+    assert row, account.username
+    return re.sub(r"<[^>]+>", "", row.group(1)).strip()
+
+
+def test_the_list_says_which_role_is_held_in_which_organization(world, login):
+    _second_organization(world, nurse_role="supervisor")
+    Membership.objects.create(user=world.nurse, organization=world.org, role="therapist")
+    page = login(world.director).get(reverse("accounts:staff")).content.decode()
+    assert _roles_cell(page, world.nurse) == (
+        "Test Program Org: Nurse, Therapist; Uptown Clinic: Clinical supervisor"
+    )
+    assert _roles_cell(page, world.therapist) == "Therapist"
