@@ -294,8 +294,9 @@ def record(
     else:
         context["saved"] = True
     if not is_htmx(request):
+        # The whole roll call comes back: the message names whose row it is about.
         if context["error"]:
-            messages.error(request, context["error"])
+            messages.error(request, f"{row.participant.display_name}: {context['error']}")
         else:
             messages.success(request, f"Saved: {row.participant.display_name}.")
         return redirect(reverse("attendance:roll_call", args=[session.public_id]))

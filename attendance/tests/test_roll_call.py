@@ -252,7 +252,7 @@ def test_without_htmx_the_row_posts_and_returns_to_the_roll_call(world, login, g
     )
     assert response.status_code == 302
     page = client.get(response.url).content.decode()
-    assert "Enter the minutes attended" in page
+    assert f"{world.participant.display_name}: Enter the minutes attended" in page
 
 
 def test_a_saved_message_naming_the_participant_stays_on_the_server(world, login, group_today):
