@@ -10,16 +10,7 @@
   var mode = document.getElementById("id_mode");
   if (!session || !mode) { return; }
   var fields = { date: "id_service_date", start: "id_start_time", end: "id_end_time", minutes: "id_minutes" };
-
-  // Whether a field still holds what the page was served with.
-  function asServed(field) {
-    if (field.tagName !== "SELECT") { return field.value === field.defaultValue; }
-    var marked = Array.prototype.some.call(field.options, function (option) {
-      return option.defaultSelected;
-    });
-    var chosen = field.options[field.selectedIndex];
-    return marked ? Boolean(chosen && chosen.defaultSelected) : field.selectedIndex <= 0;
-  }
+  var asServed = window.Tandem.asServed;  // tandem.js, loaded before this script
 
   function follow(keepChanged) {
     var chosen = session.options[session.selectedIndex];

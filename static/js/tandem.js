@@ -55,22 +55,29 @@
   document.addEventListener("htmx:afterSettle", function () { label(document); });
 })();
 
+// Whether a field still holds what the page was served with: one that does not was changed
+// before a script arrived, or restored by the browser. Page scripts (notes.js) load after this
+// one and use it as Tandem.asServed.
+window.Tandem = window.Tandem || {};
+window.Tandem.asServed = function (field) {
+  "use strict";
+  if (field.type === "checkbox" || field.type === "radio") {
+    return field.checked === field.defaultChecked;
+  }
+  if (field.tagName !== "SELECT") { return field.value === field.defaultValue; }
+  var marked = Array.prototype.some.call(field.options, function (option) {
+    return option.defaultSelected;
+  });
+  var chosen = field.options[field.selectedIndex];
+  return marked ? Boolean(chosen && chosen.defaultSelected) : field.selectedIndex <= 0;
+};
+
 // A form or field that htmx follows as it changes (the level-of-care recommendation, the code
 // search) may already hold a person's choices when htmx starts: picked before it arrived, or
 // restored by the browser. Once htmx has started, it is asked once for what they hold now.
 (function () {
   "use strict";
-  function asServed(field) {
-    if (field.type === "checkbox" || field.type === "radio") {
-      return field.checked === field.defaultChecked;
-    }
-    if (field.tagName !== "SELECT") { return field.value === field.defaultValue; }
-    var marked = Array.prototype.some.call(field.options, function (option) {
-      return option.defaultSelected;
-    });
-    var chosen = field.options[field.selectedIndex];
-    return marked ? Boolean(chosen && chosen.defaultSelected) : field.selectedIndex <= 0;
-  }
+  var asServed = window.Tandem.asServed;
   // htmx starts on DOMContentLoaded too, from a listener its script added before this one.
   document.addEventListener("DOMContentLoaded", function () {
     if (!window.htmx) { return; }
