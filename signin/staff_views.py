@@ -299,11 +299,7 @@ def staff_change_roles(request: SignedInRequest, user_id: int) -> HttpResponse:
     account = _managed(request, user_id)
     if account is None:
         return _refuse(request)
-    organizations = list(
-        Organization.objects.filter(
-            pk__in={m.organization_id for m in account.memberships.all()}
-        ).order_by("name", "pk")
-    )
+    organizations = _working_in(account)
     if request.method != "POST":
         return _roles_page(request, account, _roles_now(account, organizations), 200)
     forms = [(o, RolesForm(request.POST, prefix=_prefix(o))) for o in organizations]
