@@ -25,6 +25,16 @@ def _filters(world, **extra):
     )
 
 
+def _left_in_june(add, count: int):
+    """`count` people referred and admitted in February who left care on 10 June."""
+    return add(
+        count,
+        referred_on=date(2026, 2, 1),
+        admitted_on=date(2026, 2, 2),
+        discharged_on=date(2026, 6, 10),
+    )
+
+
 def test_referral_to_admission_against_hand_counts(midweek, world, add):
     # 12 people admitted in the range after waiting 2, 2, …, 13 days (plus the world's own
     # participant, referred 1 September, admitted 8 September: 7 days).
@@ -113,12 +123,7 @@ def test_weekly_dose_counts_whole_weeks_under_the_minimum(midweek, world, add):
 def test_the_board_follows_a_discharge_once_its_queued_refresh_has_run(
     midweek, world, add, login, django_capture_on_commit_callbacks, run_tasks
 ):
-    add(
-        10,
-        referred_on=date(2026, 2, 1),
-        admitted_on=date(2026, 2, 2),
-        discharged_on=date(2026, 6, 10),
-    )
+    _left_in_june(add, 10)
     facts.rebuild()
     client = login(world.director)
     before = client.post(reverse("outcomes:board"), RANGE)
@@ -136,12 +141,7 @@ def test_the_board_follows_a_discharge_once_its_queued_refresh_has_run(
 def test_each_load_and_each_download_leave_one_event_without_participants(
     midweek, world, add, login
 ):
-    add(
-        12,
-        referred_on=date(2026, 2, 1),
-        admitted_on=date(2026, 2, 2),
-        discharged_on=date(2026, 6, 10),
-    )
+    _left_in_june(add, 12)
     facts.rebuild()
     client = login(world.director)
     start = AuditEvent.objects.count()
@@ -163,12 +163,7 @@ def test_each_load_and_each_download_leave_one_event_without_participants(
 
 
 def test_the_page_names_no_one(midweek, world, add, login):
-    add(
-        12,
-        referred_on=date(2026, 2, 1),
-        admitted_on=date(2026, 2, 2),
-        discharged_on=date(2026, 6, 10),
-    )
+    _left_in_june(add, 12)
     facts.rebuild()
     page = login(world.director).post(reverse("outcomes:board"), RANGE).content.decode()
     assert "Testperson" not in page and "Robin" not in page and "T-000" not in page
@@ -176,12 +171,7 @@ def test_the_page_names_no_one(midweek, world, add, login):
 
 
 def test_the_api_gives_completion_with_hidden_cells_null(midweek, world, add, login):
-    add(
-        12,
-        referred_on=date(2026, 2, 1),
-        admitted_on=date(2026, 2, 2),
-        discharged_on=date(2026, 6, 10),
-    )
+    _left_in_june(add, 12)
     add(
         3,
         referred_on=date(2026, 2, 1),
@@ -203,12 +193,7 @@ def test_the_api_gives_completion_with_hidden_cells_null(midweek, world, add, lo
 
 def test_completion_counts_the_discharges_recorded_as_completed(midweek, world, add, login):
     """22 left care in June: 11 completed, 11 left early (every count 11 or more: all shown)."""
-    episodes = add(
-        22,
-        referred_on=date(2026, 2, 1),
-        admitted_on=date(2026, 2, 2),
-        discharged_on=date(2026, 6, 10),
-    )
+    episodes = _left_in_june(add, 22)
     for number, episode in enumerate(episodes):
         Discharge.objects.create(
             participant=episode.participant,
@@ -240,12 +225,7 @@ def test_the_board_costs_the_same_queries_for_ten_or_a_hundred(midweek, world, a
             assert client.post(reverse("outcomes:board"), RANGE).status_code == 200
         return len(ctx.captured_queries)
 
-    add(
-        12,
-        referred_on=date(2026, 2, 1),
-        admitted_on=date(2026, 2, 2),
-        discharged_on=date(2026, 6, 10),
-    )
+    _left_in_june(add, 12)
     few = queries()
     for month in range(3, 11):
         add(
@@ -267,12 +247,7 @@ BOARD_QUERIES = {"postgresql": 15, "sqlite": 19}
 
 
 def test_the_board_reads_every_figure_within_its_budget(midweek, world, add, login):
-    add(
-        12,
-        referred_on=date(2026, 2, 1),
-        admitted_on=date(2026, 2, 2),
-        discharged_on=date(2026, 6, 10),
-    )
+    _left_in_june(add, 12)
     facts.rebuild()
     client = login(world.director)
     client.get(reverse("outcomes:board"))
