@@ -106,9 +106,11 @@ class IdleTimeoutMiddleware:
             now = int(time.time())
             last = request.session.get(LAST_ACTIVITY, now)
             if now - last > settings.TANDEM_IDLE_TIMEOUT_SECONDS:
-                # Before the language middleware: told in the language they were reading.
-                with translation.override(language_of(request.user)):
-                    logout(request)
+                # Before the language middleware: told in the language they were reading,
+                # which only the user signing out can say (logout replaces `request.user`).
+                language = language_of(request.user)
+                logout(request)
+                with translation.override(language):
                     messages.info(
                         request, gettext("You were signed out after a period of inactivity.")
                     )
