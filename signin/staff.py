@@ -366,7 +366,10 @@ def end_membership(
     with transaction.atomic():
         rows = list(_memberships(account, organization).filter(is_active=True))
         if not rows:
-            raise InvalidInput("Their membership here has already ended.", field="user")
+            raise InvalidInput(
+                f"{account}'s membership in {organization} has already ended: nothing was changed.",
+                field="user",
+            )
         if _left_without_a_manager(organization, account, set()):
             raise InvalidInput(
                 "Someone must keep managing staff here: give another person the program "

@@ -231,6 +231,14 @@ def _managed(request: SignedInRequest, user_id: int) -> User | None:
     return _staff_of(orgs).filter(pk=user_id).first() if orgs else None
 
 
+def _working_or_worked_here(orgs: list[int], user_id: int) -> User | None:
+    """The person, when they work or once worked in one of the organizations the director
+    manages, or None: ending a membership again is answered for someone whose every
+    membership here has ended, and refused for anyone else."""
+    worked_here = Membership.objects.filter(user=OuterRef("pk"), organization_id__in=orgs)
+    return User.objects.filter(Exists(worked_here), pk=user_id).first() if orgs else None
+
+
 def _member_and_an_organization(
     request: SignedInRequest, user_id: int
 ) -> tuple[User, Organization] | None:
@@ -331,7 +339,8 @@ def staff_change_roles(request: SignedInRequest, user_id: int) -> HttpResponse:
 def staff_end(request: SignedInRequest, user_id: int) -> HttpResponse:
     """End the person's membership in the organization the form names: a director of several
     organizations ends one of them and leaves the others as they are."""
-    account = _managed(request, user_id)
+    orgs = _director_orgs(request.user)
+    account = _working_or_worked_here(orgs, user_id)
     if account is None:
         return _refuse(request)
     form = EndMembershipForm(request.POST)
@@ -339,11 +348,12 @@ def staff_end(request: SignedInRequest, user_id: int) -> HttpResponse:
         messages.error(request, EndMembershipForm.UNREAD)
         return redirect("accounts:staff")
     organization = form.cleaned_data["organization"]
-    managed = organization.pk in _director_orgs(request.user)
-    if managed and organization not in _working_in(account):
+    managed = organization.pk in orgs
+    if managed and not account.memberships.filter(organization=organization).exists():
         return _refuse(request)
-    # An organization the director does not manage goes on to the service, which refuses it
-    # and keeps the refusal in the audit trail.
+    # A membership here that has ended (a second press, another tab) is the service's to say,
+    # writing nothing. An organization the director does not manage goes on to the service
+    # too, which refuses it and keeps the refusal in the audit trail.
     try:
         staff.end_membership(account, organization, by=request.user)
     except InvalidInput as exc:

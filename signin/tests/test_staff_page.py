@@ -411,6 +411,48 @@ def test_a_membership_the_person_does_not_hold_in_the_director_s_organization_is
     assert not AuditEvent.objects.filter(event_type="staff.membership_ended").exists()
 
 
+def _ended_again(client, account: User, organization: Organization) -> str:
+    """End the membership, then press End again as from a second tab: what the second says."""
+    assert _end(client, account, organization.pk).status_code == 302
+    again = client.post(
+        reverse("accounts:staff_end", args=[account.pk]),
+        {"organization": organization.pk},
+        follow=True,
+    )
+    assert again.redirect_chain == [(reverse("accounts:staff"), 302)]
+    return again.content.decode()
+
+
+def test_ending_a_membership_again_in_one_of_two_organizations_says_it_has_ended(world, login):
+    """The nurse still works in the director's other organization."""
+    second = _second_organization(world)
+    said = _ended_again(login(world.director), world.nurse, second)
+    assert "Nurse Tester&#x27;s membership in Uptown Clinic has already ended" in said
+    assert _held(world.nurse, second) == []
+    assert _held(world.nurse, world.org) == ["nurse"]
+    assert AuditEvent.objects.filter(event_type="staff.membership_ended").count() == 1
+
+
+def test_ending_a_membership_again_says_it_has_ended_and_nothing_of_elsewhere(world, login):
+    """The nurse works in the director's one organization and in one the director does not
+    manage: the answer is about the director's, whose name alone it gives."""
+    elsewhere = Organization.objects.get(slug="elsewhere")
+    Membership.objects.create(user=world.nurse, organization=elsewhere, role="peer")
+    said = _ended_again(login(world.director), world.nurse, world.org)
+    assert "Nurse Tester&#x27;s membership in Test Program Org has already ended" in said
+    assert "Elsewhere" not in said
+    assert _held(world.nurse, elsewhere) == ["peer"]
+    assert AuditEvent.objects.filter(event_type="staff.membership_ended").count() == 1
+
+
+def test_ending_a_closed_account_s_membership_again_says_it_has_ended(world, login):
+    said = _ended_again(login(world.director), world.therapist, world.org)
+    assert "Therapist Tester&#x27;s membership in Test Program Org has already ended" in said
+    world.therapist.refresh_from_db()
+    assert not world.therapist.is_active
+    assert AuditEvent.objects.filter(event_type="staff.membership_ended").count() == 1
+
+
 def test_an_organization_that_cannot_be_read_is_said_and_changes_nothing(world, login):
     client = login(world.director)
     url = reverse("accounts:staff_end", args=[world.nurse.pk])
