@@ -70,6 +70,17 @@ BREAKDOWNS = {
 SURVIVAL_DAYS = (30, 60, 90, 180)
 ALERT_WITHIN_HOURS = (1, 4, 24)
 NOT_RECORDED = "not_recorded"
+# The filters that keep some of the organizations' episodes (the range keeps whole ones).
+_NARROWING = (
+    "program_id",
+    "site_id",
+    "track_id",
+    "level_of_care",
+    "sex",
+    "age_group",
+    "race",
+    "ethnicity",
+)
 
 
 @dataclass(frozen=True)
@@ -94,19 +105,7 @@ class Filters:
     @property
     def whole_organizations(self) -> bool:
         """Whether the filters keep every episode of the organizations (a range only)."""
-        return not any(
-            getattr(self, name)
-            for name in (
-                "program_id",
-                "site_id",
-                "track_id",
-                "level_of_care",
-                "sex",
-                "age_group",
-                "race",
-                "ethnicity",
-            )
-        )
+        return not any(getattr(self, name) for name in _NARROWING)
 
     def described(self) -> dict:
         """The filters as the audit event and the CSV header keep them."""
@@ -114,19 +113,7 @@ class Filters:
             "from": self.start.isoformat(),
             "to": self.end.isoformat(),
             **{
-                name: value
-                for name in (
-                    "program_id",
-                    "site_id",
-                    "track_id",
-                    "level_of_care",
-                    "sex",
-                    "age_group",
-                    "race",
-                    "ethnicity",
-                    "breakdown",
-                )
-                if (value := getattr(self, name))
+                name: value for name in (*_NARROWING, "breakdown") if (value := getattr(self, name))
             },
         }
 
@@ -170,10 +157,28 @@ STORED = Source(stored=True, person="", reported="")
 
 def episodes(filters: Filters) -> QuerySet[Episode]:
     """The episodes the filters keep (every status; each figure narrows them further)."""
-    qs = Episode.objects.filter(
-        program__organization_id__in=filters.organization_ids,
-        participant__entered_in_error_at__isnull=True,
+    return _narrowed(
+        Episode.objects.filter(
+            program__organization_id__in=filters.organization_ids,
+            participant__entered_in_error_at__isnull=True,
+        ),
+        filters,
+        LIVE,
     )
+
+
+def facts(filters: Filters) -> QuerySet[EpisodeFacts]:
+    """The stored facts of the episodes `episodes(filters)` keeps, filtered the same way."""
+    return _narrowed(
+        EpisodeFacts.objects.filter(organization_id__in=filters.organization_ids),
+        filters,
+        STORED,
+    )
+
+
+def _narrowed(qs: QuerySet, filters: Filters, source: Source) -> QuerySet:
+    """`qs` kept to the filters' program, site, level of care, person and track, read where
+    `source` keeps them, so the live board and the stored facts can never filter apart."""
     if filters.program_id:
         qs = qs.filter(program_id=filters.program_id)
     if filters.site_id:
@@ -181,14 +186,14 @@ def episodes(filters: Filters) -> QuerySet[Episode]:
     if filters.level_of_care:
         qs = qs.filter(level_of_care=filters.level_of_care)
     if filters.sex:
-        qs = qs.filter(participant__sex_at_birth=filters.sex)
+        qs = qs.filter(**{f"{source.person}sex_at_birth": filters.sex})
     if filters.age_group:
         band = next(b for b in AGE_GROUPS if b[0] == filters.age_group)
-        qs = qs.filter(_born_between(filters.end, band[2], band[3]))
+        qs = qs.filter(_born_between(filters.end, band[2], band[3], person=source.person))
     if filters.race:
-        qs = qs.filter(_reported("race", filters.race))
+        qs = qs.filter(_reported("race", filters.race, prefix=source.reported))
     if filters.ethnicity:
-        qs = qs.filter(_reported("ethnicity", filters.ethnicity))
+        qs = qs.filter(_reported("ethnicity", filters.ethnicity, prefix=source.reported))
     if filters.track_id:
         qs = qs.filter(_in_track(filters.track_id))
     return qs
@@ -198,29 +203,6 @@ def _in_track(track_id: int) -> Exists:
     return Exists(
         Enrolment.objects.filter(episode_id=OuterRef("pk"), session__group__track_id=track_id)
     )
-
-
-def facts(filters: Filters) -> QuerySet[EpisodeFacts]:
-    """The stored facts of the episodes `episodes(filters)` keeps, filtered the same way."""
-    qs = EpisodeFacts.objects.filter(organization_id__in=filters.organization_ids)
-    if filters.program_id:
-        qs = qs.filter(program_id=filters.program_id)
-    if filters.site_id:
-        qs = qs.filter(site_id=filters.site_id)
-    if filters.level_of_care:
-        qs = qs.filter(level_of_care=filters.level_of_care)
-    if filters.sex:
-        qs = qs.filter(sex_at_birth=filters.sex)
-    if filters.age_group:
-        band = next(b for b in AGE_GROUPS if b[0] == filters.age_group)
-        qs = qs.filter(_born_between(filters.end, band[2], band[3], person=""))
-    if filters.race:
-        qs = qs.filter(_reported("race", filters.race, prefix=""))
-    if filters.ethnicity:
-        qs = qs.filter(_reported("ethnicity", filters.ethnicity, prefix=""))
-    if filters.track_id:
-        qs = qs.filter(_in_track(filters.track_id))
-    return qs
 
 
 def _reported(column: str, value: str, prefix: str = "participant__reporting_demographics__") -> Q:
