@@ -107,12 +107,21 @@ REFERRAL_ROLES = frozenset({Role.DIRECTOR, Role.SUPERVISOR, Role.INTAKE, *CLINIC
 # After discharge the chart is read-only: these parts refuse every write (the aftercare part,
 # with the summary's addenda and the follow-ups, stays open) until a new episode opens.
 CLOSED_AFTER_DISCHARGE = frozenset({Scope.CLINICAL, Scope.SCHEDULE})
-# Told in the reader's language (`refusal_message`): a participant meets it too, sending a
-# check-in or a questionnaire after their discharge.
-CLOSED_CHART_MESSAGE = gettext_noop(
+# What staff are told when the closed chart refuses a write (`refusal_message`).
+CLOSED_CHART_MESSAGE = (
     "This chart is closed: the participant was discharged. Only addenda to the discharge "
     "summary, the aftercare plan and follow-ups can be added."
 )
+# What a participant is told instead, in their language, when they send a check-in or a
+# questionnaire after their discharge: spoken to them, not about them.
+CARE_ENDED_MESSAGE = gettext_noop(
+    "Your time in the program has ended, so this can no longer be sent here and was not "
+    "kept. If you agreed to hear from the program after you left, it will send you its own "
+    "follow-up questions."
+)
+# The role a decision names for the participant themselves: their own account, or whoever
+# holds a single-use link sent to them.
+PARTICIPANT_ROLE = "participant"
 # Program capabilities: what a role may do for its organization as a whole, or beyond one
 # participant's care team. One row per capability; code asks `may`, `require_capability`,
 # `holds_anywhere` or `decide_with_capability`, never a role name.
@@ -833,7 +842,7 @@ def _rule(
         allowed = own and (
             action in READ_ACTIONS or (action == Action.CREATE and scope == Scope.CLINICAL)
         )
-        return Decision(allowed, "participant", "own record" if own else "not their record")
+        return Decision(allowed, PARTICIPANT_ROLE, "own record" if own else "not their record")
     roles = roles_in(user, participant.organization_id)
     if not roles:
         return Decision(False, "", "not a member of this participant's organization")
@@ -1047,9 +1056,13 @@ def authorize(
 
 
 def refusal_message(decision: Decision) -> str:
-    """What a refused person is told: the reason's kind, never who is on the care team."""
+    """What a refused person is told: the reason's kind, never who is on the care team. A
+    participant refused by the closed chart is told in their own words and language that
+    their stay has ended; staff read what is still open on the chart."""
     if decision.closed_chart:
-        return gettext(CLOSED_CHART_MESSAGE)
+        if decision.role == PARTICIPANT_ROLE:
+            return gettext(CARE_ENDED_MESSAGE)
+        return CLOSED_CHART_MESSAGE
     if decision.can_break_glass:
         return "You are not on this participant's care team."
     return "Your role does not give access to this part of the record."
@@ -1266,7 +1279,7 @@ def link_holder_decision(
     open). `storing` asks again inside the transaction that stores the answer, with the
     stay read afresh under a lock (`care_ended_locked`)."""
     return _closed_chart(
-        Decision(True, "participant", f"single-use link to one {target}"),
+        Decision(True, PARTICIPANT_ROLE, f"single-use link to one {target}"),
         Action.CREATE,
         scope,
         ended=(lambda: care_ended_locked(participant))

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from audit.models import Action
 from discharge.tests.builders import DISCHARGE_DAY, discharge_world, summary_of
-from participants.access import CLOSED_CHART_MESSAGE, Scope, decide
+from participants.access import CLOSED_CHART_MESSAGE, Scope, decide, refusal_message
 from tandem.errors import AccessDenied
 from tandem.templatetags import clock
 
@@ -38,6 +38,17 @@ def test_a_participant_adds_no_self_report_after_discharge(world):
     discharge_world(world)
     assert not decide(user, world.participant, Action.CREATE, Scope.CLINICAL).allowed
     assert decide(user, world.participant, Action.VIEW, Scope.AFTERCARE).allowed
+
+
+def test_the_participant_is_told_their_stay_ended_and_staff_what_stays_open(world):
+    """One refusal, worded for whom it refuses: the participant is spoken to, never told
+    about "the participant" and their chart; staff keep the sentence about the chart."""
+    discharge_world(world)
+    own = decide(world.participant_user, world.participant, Action.CREATE, Scope.CLINICAL)
+    staff = decide(world.director, world.participant, Action.CHANGE, Scope.CLINICAL)
+    assert own.closed_chart and staff.closed_chart
+    assert refusal_message(own).startswith("Your time in the program has ended")
+    assert refusal_message(staff) == CLOSED_CHART_MESSAGE
 
 
 def test_a_chart_page_write_after_discharge_is_refused_with_the_reason(world, login):

@@ -60,13 +60,14 @@ def test_a_check_in_that_says_use_without_what_is_refused_in_their_language(
 @pytest.mark.parametrize(
     ("language", "said"),
     [
-        (SPANISH, "Este expediente está cerrado: el participante fue dado de alta."),
-        (ENGLISH, "This chart is closed: the participant was discharged."),
+        (SPANISH, "Su tiempo en el programa terminó, así que esto ya no se puede enviar aquí"),
+        (ENGLISH, "Your time in the program has ended, so this can no longer be sent here"),
     ],
 )
 def test_a_check_in_or_questionnaire_after_discharge_is_refused_in_their_language(
     world, login, language, said
 ):
+    """Spoken to them, not the staff's sentence about the participant and the chart."""
     _speaks(world, language)
     discharge_world(world)
     client = login(world.participant_user)
@@ -76,8 +77,27 @@ def test_a_check_in_or_questionnaire_after_discharge_is_refused_in_their_languag
         client.post(reverse("checkins:mine"), calm),
         client.post(reverse("assessments:mine", args=["phq-9"]), answers),
     ):
+        page = response.content.decode()
         assert response.status_code == 403
-        assert said in response.content.decode()
+        assert said in page
+        assert "This chart is closed" not in page
+        assert "Este expediente está cerrado" not in page
+
+
+def test_staff_refused_by_the_closed_chart_still_read_what_stays_open(world, login):
+    """The participant's record says Spanish; a staff page stays English, with the staff's
+    sentence about the chart."""
+    _speaks(world, SPANISH)
+    discharge_world(world)
+    response = login(world.director).post(
+        reverse("participants:care_team_add", args=[world.participant.public_id]),
+        {"user": world.outsider.pk, "role": "therapist"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "This chart is closed: the participant was discharged." in page
+    assert "Your time in the program has ended" not in page
+    assert "Su tiempo en el programa" not in page
 
 
 @pytest.mark.parametrize(
