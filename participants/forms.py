@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Program, Site, User
 from participants.models import CareTeamRole, Episode, EpisodeStatus, Participant, SexAtBirth
+from participants.services import DEMOGRAPHIC_FIELDS
 from tandem import dates
 
 DEMOGRAPHIC_WIDGETS = {
@@ -21,22 +22,7 @@ class DemographicsForm(forms.ModelForm):
 
     class Meta:
         model = Participant
-        fields = [
-            "legal_first_name",
-            "legal_last_name",
-            "preferred_name",
-            "pronouns",
-            "date_of_birth",
-            "sex_at_birth",
-            "gender_identity",
-            "preferred_language",
-            "phone",
-            "email",
-            "address",
-            "emergency_contact_name",
-            "emergency_contact_relationship",
-            "emergency_contact_phone",
-        ]
+        fields = list(DEMOGRAPHIC_FIELDS)
         widgets = DEMOGRAPHIC_WIDGETS
 
 
