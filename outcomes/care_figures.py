@@ -24,6 +24,7 @@ import functools
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import (
     BooleanField,
@@ -182,42 +183,27 @@ def _abstinence(key: str, label: str, relations: Relations[Cell], hidden: set[Ce
     )
 
 
+def _any_in_force(model: type[CheckIn] | type[UseReport], **conditions: Any) -> Exists:
+    """Whether the outer episode's participant has a row of `model` in force (not entered in
+    error) meeting `conditions`: check-ins and use reports are asked alike, so `reported` and
+    `used` differ only in the conditions they name."""
+    return Exists(
+        model.objects.filter(
+            participant=OuterRef("participant_id"), entered_in_error_at__isnull=True, **conditions
+        )
+    )
+
+
 def discharge_flags() -> dict:
     """What the month before an episode's discharge shows, as four yes/no annotations of the
     episode (`a_reported`, `a_used`, `a_screened`, `a_positive`)."""
     start = Cast(OuterRef("discharged_on") - PAST_MONTH, DateField())
     end = OuterRef("discharged_on")
-    used = Exists(
-        CheckIn.objects.filter(
-            participant=OuterRef("participant_id"),
-            entered_in_error_at__isnull=True,
-            used=True,
-            recorded_at__date__gte=start,
-            recorded_at__date__lte=end,
-        )
-    ) | Exists(
-        UseReport.objects.filter(
-            participant=OuterRef("participant_id"),
-            entered_in_error_at__isnull=True,
-            last_used_on__gte=start,
-            last_used_on__lte=end,
-        )
+    recorded = {"recorded_at__date__gte": start, "recorded_at__date__lte": end}
+    used = _any_in_force(CheckIn, used=True, **recorded) | _any_in_force(
+        UseReport, last_used_on__gte=start, last_used_on__lte=end
     )
-    reported = Exists(
-        CheckIn.objects.filter(
-            participant=OuterRef("participant_id"),
-            entered_in_error_at__isnull=True,
-            recorded_at__date__gte=start,
-            recorded_at__date__lte=end,
-        )
-    ) | Exists(
-        UseReport.objects.filter(
-            participant=OuterRef("participant_id"),
-            entered_in_error_at__isnull=True,
-            recorded_at__date__gte=start,
-            recorded_at__date__lte=end,
-        )
-    )
+    reported = _any_in_force(CheckIn, **recorded) | _any_in_force(UseReport, **recorded)
     return {
         "a_reported": reported,
         "a_used": used,
