@@ -20,7 +20,7 @@ from notes.models import ProgressNote
 from outcomes import facts, selectors
 from outcomes.tests.conftest import TODAY, stored_board
 from screens import panels
-from screens.models import DrugScreen, Panel, ScreenResult
+from screens.models import DrugScreen, Panel, ScreenResult, UseReport
 
 CHICAGO = ZoneInfo("America/Chicago")
 LEFT_ON = date(2026, 6, 10)
@@ -178,6 +178,33 @@ def test_abstinence_at_discharge_keeps_self_report_and_screens_apart(midweek, wo
     assert point.self_rate == 0.5
     assert (point.screened, point.screen_abstinent) == (12, None)  # 1 positive: hidden
     assert point.screen_rate is None
+
+
+def test_a_use_report_in_the_last_month_counts_as_reported_and_its_last_use_as_used(
+    midweek, world, add
+):
+    """A use report written in the month before discharge is word from the person, and says
+    they used when the last use it gives falls in that month."""
+    records = _left(world, add, 24)
+    in_window = LEFT_ON - timedelta(days=10)
+    for number, record in enumerate(records):
+        UseReport.objects.create(
+            participant=record.participant,
+            # 12 last used in the month, 12 long before it.
+            last_used_on=in_window if number >= 12 else LEFT_ON - timedelta(days=90),
+            recorded_by=world.director,
+            recorded_at=_at(in_window),
+        )
+    # Written before the month: no word from the last month.
+    for record in _left(world, add, 12):
+        UseReport.objects.create(
+            participant=record.participant,
+            last_used_on=LEFT_ON - timedelta(days=90),
+            recorded_by=world.director,
+            recorded_at=_at(LEFT_ON - timedelta(days=60)),
+        )
+    point = stored_board(_filters(world), [world.site]).abstinence
+    assert (point.people, point.reported, point.self_abstinent) == (36, 24, 12)
 
 
 def test_a_substituted_specimen_is_never_screen_verified_abstinence(midweek, world, add):
