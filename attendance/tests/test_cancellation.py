@@ -388,3 +388,35 @@ def test_nobody_is_to_be_called_when_everyone_was_emailed(
 
     assert "sent the cancellation notice and their make-up options.</p>" in text  # no one to call
     assert "no email: call them" not in text
+
+
+def test_a_make_up_and_a_drop_in_are_each_audited_on_their_own_enrolment(
+    world, roster, week, group_today
+):
+    """Each enrolment outside the published schedule names its source, session and scope in
+    its own event, by whoever added it."""
+    made_up = services.enrol_make_up(week["open"], world.participant, by=world.director)
+    walk_in = active_participant(world, "T-000020", "Dana", "Dropwell").participant
+    services.add_drop_in(group_today.session, walk_in, by=world.outsider)
+    dropped_in = Enrolment.objects.get(session=group_today.session, participant=walk_in)
+
+    for enrolment, event_type, by in (
+        (made_up, "enrolment.make_up_added", world.director),
+        (dropped_in, "enrolment.drop_in_added", world.outsider),
+    ):
+        event = AuditEvent.objects.get(event_type=event_type)
+        assert (event.actor_id, event.participant_id, event.outcome) == (
+            by.pk,
+            enrolment.participant_id,
+            Outcome.ALLOWED,
+        )
+        assert (event.record_type, event.record_id) == (
+            "scheduling.Enrolment",
+            str(enrolment.public_id),
+        )
+        assert {k: event.details[k] for k in ("scope", "session", "source")} == {
+            "scope": "schedule",
+            "session": str(enrolment.session.public_id),
+            "source": enrolment.source,
+        }
+        assert enrolment.created_by == by
