@@ -38,7 +38,7 @@ from participants.access import (
     roll_call_access,
 )
 from participants.language import speaking
-from participants.models import Participant
+from participants.models import Episode, Participant
 from scheduling.models import Enrolment, Session, SessionMode
 from tandem.delivery import delivering
 from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput
@@ -305,6 +305,36 @@ def mark_all_present(session: Session, *, by: Any) -> list[Attendance]:
     return created
 
 
+def _enrol(
+    session: Session,
+    participant: Participant,
+    episode: Episode,
+    source: str,
+    event_type: str,
+    *,
+    by: Any,
+    decision: Any,
+) -> Enrolment:
+    """Enrol someone the published schedule did not, with its audit event: a drop-in and a
+    make-up are the same write under their own source, so they are recorded alike."""
+    enrolment = Enrolment.objects.create(
+        session=session, participant=participant, episode=episode, source=source, created_by=by
+    )
+    record_event(
+        actor=by,
+        event_type=event_type,
+        participant=participant,
+        record=enrolment,
+        decision=decision,
+        details={
+            "scope": str(Scope.SCHEDULE),
+            "session": str(session.public_id),
+            "source": source,
+        },
+    )
+    return enrolment
+
+
 def add_drop_in(session: Session, participant: Participant, *, by: Any) -> Attendance:
     """Enrol a participant who came without being scheduled, and record them present."""
     access = require_roll_call(by, session)
@@ -322,24 +352,14 @@ def add_drop_in(session: Session, participant: Participant, *, by: Any) -> Atten
         _lock(session)
         if Enrolment.objects.filter(session=session, participant=participant).exists():
             raise InvalidInput("This participant is already on the roll call.")
-        enrolment = Enrolment.objects.create(
-            session=session,
-            participant=participant,
-            episode=episode,
-            source=Enrolment.Source.DROP_IN,
-            created_by=by,
-        )
-        record_event(
-            actor=by,
-            event_type="enrolment.drop_in_added",
-            participant=participant,
-            record=enrolment,
+        _enrol(
+            session,
+            participant,
+            episode,
+            Enrolment.Source.DROP_IN,
+            "enrolment.drop_in_added",
+            by=by,
             decision=decision,
-            details={
-                "scope": str(Scope.SCHEDULE),
-                "session": str(session.public_id),
-                "source": Enrolment.Source.DROP_IN,
-            },
         )
         row = Attendance.objects.create(
             session=session,
@@ -374,24 +394,14 @@ def enrol_make_up(session: Session, participant: Participant, *, by: Any) -> Enr
             raise InvalidInput("The participant is already in that session.", field="session")
         if Enrolment.objects.filter(session=session).count() >= session.capacity:
             raise InvalidInput("That session is full; choose another one.", field="session")
-        enrolment = Enrolment.objects.create(
-            session=session,
-            participant=participant,
-            episode=episode,
-            source=Enrolment.Source.MAKE_UP,
-            created_by=by,
-        )
-        record_event(
-            actor=by,
-            event_type="enrolment.make_up_added",
-            participant=participant,
-            record=enrolment,
+        enrolment = _enrol(
+            session,
+            participant,
+            episode,
+            Enrolment.Source.MAKE_UP,
+            "enrolment.make_up_added",
+            by=by,
             decision=decision,
-            details={
-                "scope": str(Scope.SCHEDULE),
-                "session": str(session.public_id),
-                "source": Enrolment.Source.MAKE_UP,
-            },
         )
         weekly.refresh_doses([participant.pk], session.date)
     return enrolment
