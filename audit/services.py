@@ -9,11 +9,11 @@ happened and nobody without the key can recompute it; signed checkpoints
 import json
 import threading
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any, cast
+from typing import Any, ParamSpec, cast
 
 from django.db import DatabaseError, transaction
 from django.db.models import Model
@@ -186,105 +186,6 @@ def _one_at_a_time(db: Any, known: tuple[str, int | None]) -> Iterator[None]:
         yield
 
 
-def record_event(
-    *,
-    actor: Any,
-    event_type: str = "",
-    decision: Any = None,
-    participant: Any = None,
-    record: Any = None,
-    record_type: str = "",
-    record_id: str = "",
-    organization: Any = None,
-    outcome: str | None = None,
-    role: str = "",
-    break_glass: Any = None,
-    reason: str = "",
-    details: dict | None = None,
-    action: str = "",
-    listed: Iterable[Any] | None = None,
-) -> AuditEvent:
-    """Append one event in the caller's transaction, so it commits or rolls back with the change.
-
-    `event_type` is a registered type (audit/event_types.py); `decision` is the access
-    decision the event rests on, which gives the role, the break-the-glass grant, the
-    outcome and the reason unless the caller names them. `role` serves decisions that are
-    not about one participant (a program capability). `action` alone (no event type)
-    records the action's generic type. `listed` are the participants a page or an answer
-    shows together (a roll call, a caseload, likely matches): the event names them in
-    `details["participants"]` and links each, so each one's history finds it.
-
-    On PostgreSQL the usual append is one statement (see `_APPEND_IF_HEAD_IS`), atomic on
-    its own outside a transaction, and two when another process moved the head since; it
-    holds the head's row lock until the caller commits, as locking the head does.
-    """
-    organization_id, event, listed_pks = _unlinked(
-        actor=actor,
-        event_type=event_type,
-        decision=decision,
-        participant=participant,
-        record=record,
-        record_type=record_type,
-        record_id=record_id,
-        organization=organization,
-        outcome=outcome,
-        role=role,
-        break_glass=break_glass,
-        reason=reason,
-        details=details,
-        action=action,
-        listed=listed,
-    )
-    _append(organization_id, event, listed_pks, chain_key(), transaction.get_connection())
-    note_event(event.pk, event.hash, event.participant_id, listed_pks)
-    return event
-
-
-def record_events(events: list[dict[str, Any]]) -> list[AuditEvent]:
-    """Append many events (each a dict of `record_event`'s arguments) in a fixed number of
-    queries: one lock of the chain heads, one insert, one head update.
-
-    For background sweeps that write hundreds of events at once; the chain is the same as
-    if each had been appended by `record_event`, in list order.
-    """
-    if not events:
-        return []
-    built = [_unlinked(**e) for e in events]
-    key = chain_key()
-    organization_ids = {org for org, _, _ in built}
-    with transaction.atomic():
-        heads = {
-            h.organization_id: h
-            for h in ChainHead.objects.select_for_update().filter(
-                organization_id__in=[o for o in organization_ids if o is not None]
-            )
-        }
-        for org in organization_ids:
-            if org is None or org not in heads:
-                heads[org] = _head(org)
-        for org, event, _ in built:
-            head = heads[org]
-            event.seq, event.prev_hash = head.seq + 1, head.hash
-            event.hash = link(event, head.hash, key)
-            head.seq, head.hash = event.seq, event.hash
-        saved = AuditEvent.objects.bulk_create([event for _, event, _ in built])
-        ListedParticipant.objects.bulk_create(
-            [
-                ListedParticipant(event_id=event.pk, participant_id=pk)
-                for _, event, listed_pks in built
-                for pk in listed_pks
-            ]
-        )
-        ChainHead.objects.bulk_update(list(heads.values()), ["seq", "hash"])
-    # Where this process left each head, so its next `record_event` appends in one statement.
-    alias = transaction.get_connection().alias
-    for org, head in heads.items():
-        _last_heads[(alias, org)] = (head.pk, head.seq, head.hash)
-    for _, event, listed_pks in built:
-        note_event(event.pk, event.hash, event.participant_id, listed_pks)
-    return saved
-
-
 def _unlinked(
     *,
     actor: Any,
@@ -350,6 +251,88 @@ def _unlinked(
     values: list[Any] = [columns[name] for name in _ATTNAMES]
     event = AuditEvent(None, *values)  # type: ignore[misc]  # stubs: no *args
     return organization_id, event, listed_pks
+
+
+P = ParamSpec("P")
+
+
+def _arguments_of(
+    model: Callable[P, object],
+) -> Callable[[Callable[..., AuditEvent]], Callable[P, AuditEvent]]:
+    """Declare that the decorated function takes `model`'s arguments, so a call is checked
+    against that one list of names, types and defaults."""
+
+    def declared(function: Callable[..., AuditEvent]) -> Callable[P, AuditEvent]:
+        return function
+
+    return declared
+
+
+@_arguments_of(_unlinked)
+def record_event(**event: Any) -> AuditEvent:
+    """Append one event in the caller's transaction, so it commits or rolls back with the change.
+
+    `event_type` is a registered type (audit/event_types.py); `decision` is the access
+    decision the event rests on, which gives the role, the break-the-glass grant, the
+    outcome and the reason unless the caller names them. `role` serves decisions that are
+    not about one participant (a program capability). `action` alone (no event type)
+    records the action's generic type. `listed` are the participants a page or an answer
+    shows together (a roll call, a caseload, likely matches): the event names them in
+    `details["participants"]` and links each, so each one's history finds it.
+
+    On PostgreSQL the usual append is one statement (see `_APPEND_IF_HEAD_IS`), atomic on
+    its own outside a transaction, and two when another process moved the head since; it
+    holds the head's row lock until the caller commits, as locking the head does.
+    """
+    organization_id, row, listed_pks = _unlinked(**event)
+    _append(organization_id, row, listed_pks, chain_key(), transaction.get_connection())
+    note_event(row.pk, row.hash, row.participant_id, listed_pks)
+    return row
+
+
+def record_events(events: list[dict[str, Any]]) -> list[AuditEvent]:
+    """Append many events (each a dict of `record_event`'s arguments) in a fixed number of
+    queries: one lock of the chain heads, one insert, one head update.
+
+    For background sweeps that write hundreds of events at once; the chain is the same as
+    if each had been appended by `record_event`, in list order.
+    """
+    if not events:
+        return []
+    built = [_unlinked(**e) for e in events]
+    key = chain_key()
+    organization_ids = {org for org, _, _ in built}
+    with transaction.atomic():
+        heads = {
+            h.organization_id: h
+            for h in ChainHead.objects.select_for_update().filter(
+                organization_id__in=[o for o in organization_ids if o is not None]
+            )
+        }
+        for org in organization_ids:
+            if org is None or org not in heads:
+                heads[org] = _head(org)
+        for org, event, _ in built:
+            head = heads[org]
+            event.seq, event.prev_hash = head.seq + 1, head.hash
+            event.hash = link(event, head.hash, key)
+            head.seq, head.hash = event.seq, event.hash
+        saved = AuditEvent.objects.bulk_create([event for _, event, _ in built])
+        ListedParticipant.objects.bulk_create(
+            [
+                ListedParticipant(event_id=event.pk, participant_id=pk)
+                for _, event, listed_pks in built
+                for pk in listed_pks
+            ]
+        )
+        ChainHead.objects.bulk_update(list(heads.values()), ["seq", "hash"])
+    # Where this process left each head, so its next `record_event` appends in one statement.
+    alias = transaction.get_connection().alias
+    for org, head in heads.items():
+        _last_heads[(alias, org)] = (head.pk, head.seq, head.hash)
+    for _, event, listed_pks in built:
+        note_event(event.pk, event.hash, event.participant_id, listed_pks)
+    return saved
 
 
 def field_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
