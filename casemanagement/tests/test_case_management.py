@@ -1,3 +1,4 @@
+import uuid
 from datetime import date, datetime
 from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
@@ -371,3 +372,39 @@ def test_the_tab_s_inline_lists_and_boxes_carry_visible_labels(world, login):
     labels = dict(controls.found)
     assert {"status", "change", "detail", "note"} <= set(labels)
     assert all(words for words in labels.values()), labels
+
+
+def test_the_writes_on_a_barrier_or_a_referral_find_it_in_the_chart_or_answer_not_found(
+    world, login
+):
+    """A barrier's status and schedule change, and a referral's appointment and outcome, each
+    change the row the chart's participant has; an id they do not have is not found."""
+    client = login(world.casemanager)
+    barrier = services.add_barrier(world.participant, by=world.casemanager, kind="housing")
+    with time_machine.travel(datetime(2026, 11, 2, 10, tzinfo=CHICAGO), tick=False):
+        referral = services.refer(
+            world.participant, by=world.casemanager, resource=_resource(), made_on=date(2026, 11, 2)
+        )
+        writes = [
+            ("change_request", barrier, {"change": "evening", "detail": "Evenings only"}),
+            ("barrier_status", barrier, {"status": BarrierStatus.RESOLVED, "version": 1}),
+            ("referral_appointment", referral, {"appointment_on": "2026-11-09", "version": 1}),
+            ("referral_outcome", referral, {"status": ReferralStatus.ATTENDED, "version": 2}),
+        ]
+        for name, row, data in writes:
+            chart = world.participant.public_id
+            unknown = reverse(f"casemanagement:{name}", args=[chart, uuid.uuid4()])
+            assert client.post(unknown, data).status_code == 404
+            response = client.post(
+                reverse(f"casemanagement:{name}", args=[chart, row.public_id]), data
+            )
+            assert response.status_code == 302
+            assert response.url == reverse("casemanagement:tab", args=[chart])
+    barrier.refresh_from_db()
+    referral.refresh_from_db()
+    assert barrier.status == BarrierStatus.RESOLVED
+    assert barrier.change_requests.get().detail == "Evenings only"
+    assert (referral.appointment_on, referral.status) == (
+        date(2026, 11, 9),
+        ReferralStatus.ATTENDED,
+    )
