@@ -2,7 +2,7 @@
 authorize, call a service, render."""
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,6 +28,7 @@ from tandem.views import error_page
 from worklist.selectors import tasks_for_participant
 
 TAB = "casemanagement"
+Row = TypeVar("Row", Barrier, ResourceReferral)
 
 
 def _tab(
@@ -100,6 +101,29 @@ def _run(
     return _back(participant)
 
 
+def _run_on(
+    row: Row | None,
+    request: StaffRequest,
+    participant: Participant,
+    form: Form,
+    act: Callable[[Row, dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """`_run` for a write on one of the participant's barriers or referrals: not found when
+    `row` (looked up within the participant) is None."""
+    if row is None:
+        return not_found(request)
+    return _run(request, participant, form, lambda data: act(row, data), done)
+
+
+def _barrier(participant, barrier_id) -> Barrier | None:
+    return Barrier.objects.filter(public_id=barrier_id, participant=participant).first()
+
+
+def _referral(participant, referral_id) -> ResourceReferral | None:
+    return ResourceReferral.objects.filter(public_id=referral_id, participant=participant).first()
+
+
 @participant_page(Scope.CLINICAL, methods=("GET",))
 def tab(request: StaffRequest, participant) -> HttpResponse:
     return _tab(request, participant)
@@ -124,14 +148,12 @@ def barrier_add(request: StaffRequest, participant) -> HttpResponse:
 
 @participant_page(Scope.CLINICAL, methods=("POST",))
 def barrier_status(request: StaffRequest, participant, barrier_id) -> HttpResponse:
-    barrier = Barrier.objects.filter(public_id=barrier_id, participant=participant).first()
-    if barrier is None:
-        return not_found(request)
-    return _run(
+    return _run_on(
+        _barrier(participant, barrier_id),
         request,
         participant,
         forms.BarrierStatusForm(request.POST),
-        lambda d: services.update_barrier(
+        lambda barrier, d: services.update_barrier(
             barrier, by=request.user, status=d["status"], expected_version=d["version"]
         ),
         "Barrier updated.",
@@ -140,14 +162,12 @@ def barrier_status(request: StaffRequest, participant, barrier_id) -> HttpRespon
 
 @participant_page(Scope.CLINICAL, methods=("POST",))
 def change_request(request: StaffRequest, participant, barrier_id) -> HttpResponse:
-    barrier = Barrier.objects.filter(public_id=barrier_id, participant=participant).first()
-    if barrier is None:
-        return not_found(request)
-    return _run(
+    return _run_on(
+        _barrier(participant, barrier_id),
         request,
         participant,
         forms.ChangeRequestForm(request.POST),
-        lambda d: services.request_schedule_change(
+        lambda barrier, d: services.request_schedule_change(
             barrier, by=request.user, change=d["change"], detail=d["detail"]
         ),
         "Sent to the scheduler; it shows on the Schedule tab.",
@@ -211,20 +231,14 @@ def referral_add(request: StaffRequest, participant) -> HttpResponse:
     )
 
 
-def _referral(participant, referral_id) -> ResourceReferral | None:
-    return ResourceReferral.objects.filter(public_id=referral_id, participant=participant).first()
-
-
 @participant_page(Scope.CLINICAL, methods=("POST",))
 def referral_appointment(request: StaffRequest, participant, referral_id) -> HttpResponse:
-    referral = _referral(participant, referral_id)
-    if referral is None:
-        return not_found(request)
-    return _run(
+    return _run_on(
+        _referral(participant, referral_id),
         request,
         participant,
         forms.AppointmentForm(request.POST),
-        lambda d: services.set_appointment(
+        lambda referral, d: services.set_appointment(
             referral,
             by=request.user,
             appointment_on=d["appointment_on"],
@@ -238,14 +252,12 @@ def referral_appointment(request: StaffRequest, participant, referral_id) -> Htt
 
 @participant_page(Scope.CLINICAL, methods=("POST",))
 def referral_outcome(request: StaffRequest, participant, referral_id) -> HttpResponse:
-    referral = _referral(participant, referral_id)
-    if referral is None:
-        return not_found(request)
-    return _run(
+    return _run_on(
+        _referral(participant, referral_id),
         request,
         participant,
         forms.OutcomeForm(request.POST),
-        lambda d: services.record_outcome(
+        lambda referral, d: services.record_outcome(
             referral,
             by=request.user,
             status=d["status"],
