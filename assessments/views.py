@@ -26,7 +26,12 @@ from participants.http import StaffRequest
 from participants.language import answered_in, code_for
 from participants.models import Participant
 from participants.views import chart_context
-from safety.display import crisis_response, own_crisis_page
+from safety.display import (
+    answers_refused,
+    closed_to_answers,
+    crisis_response,
+    own_crisis_page,
+)
 from tandem.errors import AccessDenied, TandemError
 from tandem.methods import serves
 from tandem.views import error_page
@@ -333,6 +338,10 @@ def mine(
     instrument = selectors.definition(code)
     if instrument is None or not services.can_self_report(instrument):
         return _unavailable(request, gettext("This questionnaire is not available."))
+    if request.method != "POST":
+        closed = closed_to_answers(request, participant)
+        if closed is not None:
+            return closed
     context = {"participant": participant, **_form_context(instrument, staff=False)}
     status = 200
     if request.method == "POST":
@@ -341,7 +350,7 @@ def mine(
                 request, participant, instrument, mode=Mode.SELF_REPORT, staff=False
             )
         except AccessDenied as exc:
-            return _unavailable(request, exc.message, status=403)
+            return answers_refused(request, exc.message)
         if administration is not None:
             if administration.critical_flags:
                 # At an address of its own, so a reload shows it again instead of resending.

@@ -11,7 +11,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
 
 from accounts.http import SignedInRequest
 from checkins import selectors, services
@@ -25,10 +24,9 @@ from medications.selectors import taken_on
 from participants.access import Scope
 from participants.decorators import PortalRead, portal_read
 from participants.models import Participant
-from safety.display import own_crisis_page
+from safety.display import answers_refused, closed_to_answers, own_crisis_page
 from tandem.errors import AccessDenied, TandemError
 from tandem.methods import serves
-from tandem.views import error_page
 
 
 def _form(participant: Participant, data=None) -> CheckInForm:
@@ -63,6 +61,10 @@ def _send(request: HttpRequest, participant: Participant, form: CheckInForm, **k
 @portal_read(Scope.CLINICAL)
 def mine(request: SignedInRequest, participant: Participant, read: PortalRead) -> HttpResponse:
     """Today's check-in on the participant's own account."""
+    if request.method != "POST":
+        closed = closed_to_answers(request, participant)
+        if closed is not None:
+            return closed
     form = _form(participant, request.POST if request.method == "POST" else None)
     status = 200
     try:
@@ -76,7 +78,7 @@ def mine(request: SignedInRequest, participant: Participant, read: PortalRead) -
                     return redirect("checkins:done")
             status = 400  # the form comes back with its errors: audited as a view below
     except AccessDenied as exc:
-        return error_page(request, gettext("Not available"), exc.message, status=403)
+        return answers_refused(request, exc.message)
     read.audit()
     return render(request, "checkins/mine.html", {**_page(form), "portal": True}, status=status)
 

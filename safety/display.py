@@ -5,6 +5,9 @@ the daily check-in) and one tap from the portal home.
 crisis lines, the program's after-hours number, that who was alerted, and the
 participant's confirmed safety plan. `plan_context(participant, program)` gives the same
 data for a page that shows the plan inside its own layout (template `safety/_plan.html`).
+`answers_refused(request, message)` is what a participant reads when a check-in or a
+questionnaire of theirs is refused (their stay has ended): the refusal and the crisis lines,
+and `closed_to_answers(request, participant)` says it before they fill in the form.
 `own_crisis_page(...)` serves such a page at an address of its own after the answer's POST
 redirects there, so a reload shows it again instead of resending the answer.
 Crisis lines: clinical reference §7 (monitoring.crisis).
@@ -18,7 +21,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext
 
+from audit.models import Action
 from monitoring.crisis import CRISIS_LINES
+from participants.access import Scope, decide, refusal_message
 from participants.decorators import PortalRead
 from safety.selectors import confirmed_plan
 from tandem.views import error_page
@@ -63,3 +68,28 @@ def own_crisis_page(
         )
     read.audit(record=answer)
     return show(answer)
+
+
+def answers_refused(request: HttpRequest, message: str) -> HttpResponse:
+    """A participant's check-in or questionnaire refused (after their discharge, most often):
+    the refusal, with the crisis lines beside it, since what they were sending may have said
+    they are not safe and nothing of it was kept to alert anyone."""
+    return render(
+        request,
+        "safety/answers_refused.html",
+        {
+            "title": gettext("Not available"),
+            "message": message,
+            "crisis_lines": CRISIS_LINES,
+            "portal_url": reverse("portal:home"),
+        },
+        status=403,
+    )
+
+
+def closed_to_answers(request: HttpRequest, participant) -> HttpResponse | None:
+    """`answers_refused` for a participant who can no longer send answers of their own (a
+    check-in or questionnaire form kept open in a tab or a bookmark after their discharge),
+    before they fill in a form that would be refused; None while they can."""
+    decision = decide(request.user, participant, Action.CREATE, Scope.CLINICAL)
+    return None if decision.allowed else answers_refused(request, refusal_message(decision))
