@@ -566,6 +566,33 @@ def test_api_records_a_roll_call_all_or_nothing(world, login, group_today):
     assert Attendance.objects.get(participant=alex).status == "present"
 
 
+def test_api_roll_call_refuses_a_participant_of_another_organization_at_its_place(
+    world, login, group_today
+):
+    alex = group_today.episodes[1].participant
+    response = login(world.outsider).post(
+        reverse("api:attendance_roll_call", args=[group_today.session.public_id]),
+        json.dumps(
+            {
+                "entries": [
+                    {"participant_id": str(alex.public_id), "status": "present"},
+                    {
+                        "participant_id": str(world.other_org_participant.public_id),
+                        "status": "present",
+                    },
+                ]
+            }
+        ),
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0] == {
+        "field": "entries.1.participant_id",
+        "message": "No participant of this program has that id.",
+    }
+    assert not Attendance.objects.exists()
+
+
 def test_api_roll_call_refuses_a_clinician_who_does_not_facilitate(world, login, group_today):
     client = login(world.therapist)
     response = client.post(

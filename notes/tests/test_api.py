@@ -5,6 +5,7 @@ import pytest
 
 from audit.models import AuditEvent
 from notes import services
+from notes.models import GroupNote
 from notes.tests.conftest import dap
 
 pytestmark = pytest.mark.usefixtures("formats")
@@ -135,6 +136,30 @@ def test_the_group_note_endpoint_and_each_members_chart(world, login, group_sess
     assert mine[0]["shared"]["narrative"] == SHARED
     assert mine[0]["sections"] == {"Participation and response": "Helped a peer."}
     assert b.legal_first_name not in str(mine) and "Took part." not in str(mine)
+
+
+def test_the_group_note_endpoint_refuses_a_member_of_another_organization_at_its_place(
+    world, login, group_session
+):
+    session, episodes = group_session(1)
+    response = login(world.counsellor).post(
+        f"/api/v1/sessions/{session.public_id}/group-note",
+        {
+            "shared": SHARED,
+            "members": [
+                {"participant": str(episodes[0].participant.public_id), "text": "Took part."},
+                {"participant": str(world.other_org_participant.public_id), "text": "Took part."},
+            ],
+            "sign": False,
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0] == {
+        "field": "members.1.participant",
+        "message": "No participant of this program has that id.",
+    }
+    assert not GroupNote.objects.exists()
 
 
 def test_a_group_note_refused_for_a_members_chart_is_audited_as_a_read_of_the_group(
