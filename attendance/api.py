@@ -13,8 +13,7 @@ from audit.context import counting_events
 from audit.models import Action
 from audit.services import record_event
 from participants.access import Scope, authorize, roll_call_access
-from participants.api import participant_or_404
-from participants.models import Participant
+from participants.api import participant_or_404, participants_named
 from participants.selectors import current_episode
 from tandem.dates import ProgramDate
 from tandem.errors import InvalidInput
@@ -112,25 +111,15 @@ def record_roll_call(request: ApiRequest, session_id: UUID, body: RollCallIn):
     if session is None:
         raise Http404("No session has that id.")
     services.require_roll_call(request.auth, session)
-    wanted = [e.participant_id for e in body.entries]
-    people = {
-        p.public_id: p
-        for p in Participant.objects.filter(
-            public_id__in=wanted,
-            organization_id=session.program.organization_id,
-            entered_in_error_at__isnull=True,
-        )
-    }
-    entries = []
-    for index, e in enumerate(body.entries):
-        if e.participant_id not in people:
-            raise InvalidInput(
-                "No participant of this program has that id.",
-                field=f"entries.{index}.participant_id",
-            )
-        entries.append(
-            services.RollCallEntry(people[e.participant_id], e.status, e.minutes, e.note, e.version)
-        )
+    people = participants_named(
+        [e.participant_id for e in body.entries],
+        session.program.organization_id,
+        "entries.{index}.participant_id",
+    )
+    entries = [
+        services.RollCallEntry(person, e.status, e.minutes, e.note, e.version)
+        for person, e in zip(people, body.entries, strict=True)
+    ]
     with counting_events() as events:
         rows = services.record_roll_call(session, entries, by=request.auth)
     unchanged = [

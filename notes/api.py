@@ -19,7 +19,7 @@ from notes.access import group_note_access, record_group_read
 from notes.export import note_text
 from notes.models import GroupNote, NoteFormat, ProgressNote
 from participants.access import Scope, authorize
-from participants.api import participant_or_404, refusal_shows_record
+from participants.api import participant_or_404, participants_named, refusal_shows_record
 from participants.models import Participant
 from scheduling.models import Session
 from tandem.dates import ProgramDate
@@ -357,30 +357,20 @@ def group_note(request: ApiRequest, session_id: UUID, body: GroupNoteIn):
     session = selectors.session_by_public_id(session_id)
     if session is None:
         raise Http404("No session has that id.")
-    wanted = [m.participant for m in body.members]
-    people = {
-        p.public_id: p
-        for p in Participant.objects.filter(
-            public_id__in=wanted,
-            organization_id=session.program.organization_id,
-            entered_in_error_at__isnull=True,
+    people = participants_named(
+        [m.participant for m in body.members],
+        session.program.organization_id,
+        "members.{index}.participant",
+    )
+    members = [
+        services.MemberSection(
+            person,
+            text=m.text,
+            objectives=[str(o) for o in m.objectives],
+            no_objective_reason=m.no_objective_reason,
         )
-    }
-    members = []
-    for index, m in enumerate(body.members):
-        if m.participant not in people:
-            raise InvalidInput(
-                "No participant of this program has that id.",
-                field=f"members.{index}.participant",
-            )
-        members.append(
-            services.MemberSection(
-                people[m.participant],
-                text=m.text,
-                objectives=[str(o) for o in m.objectives],
-                no_objective_reason=m.no_objective_reason,
-            )
-        )
+        for person, m in zip(people, body.members, strict=True)
+    ]
     module = None
     if body.module:
         modules = selectors.modules_for(session)

@@ -1,6 +1,6 @@
 """Participant and episode endpoints, all through the access policy."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from uuid import UUID
@@ -160,6 +160,24 @@ class CareTeamAddIn(Schema):
 class CareTeamEndIn(Schema):
     reason: str = Field(description="Why they leave the care team (kept with the place).")
     version: int = Field(description="The place's version as last read.")
+
+
+def participants_named(ids: Sequence[UUID], organization_id: int, field: str) -> list[Participant]:
+    """The records a body names by public id, in its order, among the organization's (none
+    entered in error): the first id it has not is refused at its place, `field` with
+    `{index}`, so every list of people in a request is read and refused alike."""
+    people = {
+        p.public_id: p
+        for p in Participant.objects.filter(
+            public_id__in=ids, organization_id=organization_id, entered_in_error_at__isnull=True
+        )
+    }
+    for index, public_id in enumerate(ids):
+        if public_id not in people:
+            raise InvalidInput(
+                "No participant of this program has that id.", field=field.format(index=index)
+            )
+    return [people[public_id] for public_id in ids]
 
 
 def participant_or_404(request: ApiRequest, participant_id: UUID) -> Participant:
