@@ -330,6 +330,20 @@ def test_self_report_tablet_has_no_chart_chrome_and_ends_with_hand_back(world, l
     assert "Chart sections" not in done and "Mild" not in done
 
 
+def test_tablet_answers_sent_back_come_back_on_the_tablet_and_nothing_is_saved(world, login):
+    given = posted(answers("phq-9", 1))
+    del given["item-4"]
+
+    response = login(world.therapist).post(_url("self_report", world, code="phq-9"), given)
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Some answers need attention." in html
+    assert "Chart sections" not in html and world.participant.record_number not in html
+    assert "Finish" in html
+    assert not Administration.objects.exists()
+
+
 def test_tablet_positive_prescreen_continues_to_the_full_instrument(world, login):
     client = login(world.therapist)
     response = client.post(
