@@ -135,6 +135,37 @@ def _form_context(instrument: Instrument, answers: dict | None = None, *, staff:
     }
 
 
+def _answer(
+    request: StaffRequest,
+    participant: Participant,
+    instrument: Instrument,
+    context: dict,
+    *,
+    mode: str,
+    then: str,
+    staff: bool = True,
+    supersedes: Administration | None = None,
+    recorded: str = "",
+) -> HttpResponse:
+    """The answers' form, for staff or on the clinic tablet; once they are recorded, the page
+    `then` of the new administration (saying `recorded`), else the form again with what was
+    wrong (400). Staff entry, the tablet and a correction take answers alike."""
+    template = "assessments/administer.html" if staff else "assessments/tablet.html"
+    if request.method != "POST":
+        return render(request, template, context)
+    administration, again = _submit(
+        request, participant, instrument, mode=mode, staff=staff, supersedes=supersedes
+    )
+    if administration is None:
+        context.update(again)
+        return render(request, template, context, status=400)
+    if recorded:
+        messages.success(request, recorded)
+    return redirect(
+        then, participant_id=participant.public_id, administration_id=administration.public_id
+    )
+
+
 @participant_page(Scope.CLINICAL, methods=("GET", "POST"))
 def administer(request: StaffRequest, participant: Participant, code: str) -> HttpResponse:
     """Staff enter the answers: asked aloud, or copied from a (licensed) paper form."""
@@ -143,20 +174,15 @@ def administer(request: StaffRequest, participant: Participant, code: str) -> Ht
         return _unavailable(request, f"No instrument has the code {code!r}.")
     context = _chart(request, participant)
     context.update(_form_context(instrument, staff=True), mode=Mode.STAFF_ENTERED)
-    if request.method == "POST":
-        administration, again = _submit(
-            request, participant, instrument, mode=Mode.STAFF_ENTERED, staff=True
-        )
-        if administration is not None:
-            messages.success(request, f"{instrument.short_name} recorded.")
-            return redirect(
-                "assessments:result",
-                participant_id=participant.public_id,
-                administration_id=administration.public_id,
-            )
-        context.update(again)
-        return render(request, "assessments/administer.html", context, status=400)
-    return render(request, "assessments/administer.html", context)
+    return _answer(
+        request,
+        participant,
+        instrument,
+        context,
+        mode=Mode.STAFF_ENTERED,
+        then="assessments:result",
+        recorded=f"{instrument.short_name} recorded.",
+    )
 
 
 @participant_page(Scope.CLINICAL, methods=("GET", "POST"))
@@ -180,19 +206,15 @@ def _self_report(request: StaffRequest, participant: Participant, code: str) -> 
             status=400,
         )
     context = {"participant": participant, **_form_context(instrument, staff=False)}
-    if request.method == "POST":
-        administration, again = _submit(
-            request, participant, instrument, mode=Mode.SELF_REPORT, staff=False
-        )
-        if administration is not None:
-            return redirect(
-                "assessments:self_report_done",
-                participant_id=participant.public_id,
-                administration_id=administration.public_id,
-            )
-        context.update(again)
-        return render(request, "assessments/tablet.html", context, status=400)
-    return render(request, "assessments/tablet.html", context)
+    return _answer(
+        request,
+        participant,
+        instrument,
+        context,
+        mode=Mode.SELF_REPORT,
+        staff=False,
+        then="assessments:self_report_done",
+    )
 
 
 def _follow_up(administration: Administration) -> Instrument | None:
@@ -285,20 +307,16 @@ def correct(request: StaffRequest, participant: Participant, administration_id) 
         original=original,
         correction_form=forms.CorrectionForm(),
     )
-    if request.method == "POST":
-        administration, again = _submit(
-            request, participant, instrument, mode=original.mode, staff=True, supersedes=original
-        )
-        if administration is not None:
-            messages.success(request, "Correction recorded; the earlier version is superseded.")
-            return redirect(
-                "assessments:result",
-                participant_id=participant.public_id,
-                administration_id=administration.public_id,
-            )
-        context.update(again)
-        return render(request, "assessments/administer.html", context, status=400)
-    return render(request, "assessments/administer.html", context)
+    return _answer(
+        request,
+        participant,
+        instrument,
+        context,
+        mode=original.mode,
+        supersedes=original,
+        then="assessments:result",
+        recorded="Correction recorded; the earlier version is superseded.",
+    )
 
 
 @participant_page(Scope.CLINICAL, methods=("POST",))
