@@ -110,3 +110,17 @@ def test_the_token_never_reaches_the_audit_trail(world):
     invitations.accept(issued.token, NEW_PASSWORD)
     for event in AuditEvent.objects.all():
         assert issued.token not in repr(event.details)
+
+
+def test_a_new_link_goes_to_the_address_the_support_person_now_has(world, run_tasks):
+    """The login keeps the e-mail the support person's entry has, so a link issued after the
+    address changed reaches the new one."""
+    person = _person(world, email="dana@example.org")
+    invite_support_person(person, by=world.therapist, username="dana")
+    SupportPerson.objects.filter(pk=person.pk).update(email="dana@example.net")
+    person.refresh_from_db()
+    second = invite_support_person(person, by=world.therapist)
+    run_tasks()
+    assert person.user is not None and person.user.email == "dana@example.net"
+    assert [m.to for m in mail.outbox][-1] == ["dana@example.net"]
+    assert second.path in mail.outbox[-1].body
