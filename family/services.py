@@ -231,17 +231,14 @@ def invite_support_person(
             link_login(row, account, by=by)
         else:
             account = User.objects.select_for_update().get(support_person=row)
-            if account.email != row.email:
-                account.email = row.email
-                account.save(update_fields=["email"])
-        issued = invitations.issue(
+        issued = invitations.issue_on_record(
             account,
-            by=by,
-            organization=participant.organization,
+            email=row.email,
+            made=created,
             event_type="support_person.invited",
-            decision=decision,
+            by=by,
             participant=participant,
-            details={"login_made": created},
+            decision=decision,
             now=now,
         )
     person.user = account

@@ -58,17 +58,14 @@ def invite_to_portal(
             account = User.objects.select_for_update().get(pk=row.user_id)
             if not uses_portal(account):
                 raise InvalidInput("This record's login is not a participant's.", field="username")
-            if account.email != row.email:
-                account.email = row.email
-                account.save(update_fields=["email"])
-        issued = invitations.issue(
+        issued = invitations.issue_on_record(
             account,
-            by=by,
-            organization=participant.organization,
+            email=row.email,
+            made=created,
             event_type="portal.invited",
-            decision=decision,
+            by=by,
             participant=participant,
-            details={"login_made": created},
+            decision=decision,
             now=now,
         )
     participant.user = account

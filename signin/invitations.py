@@ -139,6 +139,35 @@ def issue(
     return IssuedInvitation(invitation, token)
 
 
+def issue_on_record(
+    account: User,
+    *,
+    email: str,
+    made: bool,
+    event_type: str,
+    by: User,
+    participant: Any,
+    decision: Any,
+    now: datetime | None = None,
+) -> IssuedInvitation:
+    """A new link for the login a participant's record owns (theirs, or a support person's):
+    the login's e-mail is first made the record's `email`, so the link goes where the record
+    says, and the event on the participant says whether the login was `made` now."""
+    if account.email != email:
+        account.email = email
+        account.save(update_fields=["email"])
+    return issue(
+        account,
+        by=by,
+        organization=participant.organization,
+        event_type=event_type,
+        decision=decision,
+        participant=participant,
+        details={"login_made": made},
+        now=now,
+    )
+
+
 def open_invitation(account: User, *, now: datetime | None = None) -> Invitation | None:
     """The account's invitation still open, if any (a page says until when it works)."""
     return (
