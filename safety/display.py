@@ -19,7 +19,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from audit.models import Action
 from monitoring.crisis import CRISIS_LINES
@@ -70,6 +70,14 @@ def own_crisis_page(
     return show(answer)
 
 
+# What a participant reads on opening a check-in or a questionnaire after their discharge.
+ANSWERS_CLOSED = gettext_noop(
+    "Your time in the program has ended, so check-ins and questionnaires can no longer be "
+    "sent here. If you agreed to hear from the program after you left, it will send you its "
+    "own follow-up questions."
+)
+
+
 def answers_refused(request: HttpRequest, message: str) -> HttpResponse:
     """A participant's check-in or questionnaire refused (after their discharge, most often):
     the refusal, with the crisis lines beside it, since what they were sending may have said
@@ -92,4 +100,8 @@ def closed_to_answers(request: HttpRequest, participant) -> HttpResponse | None:
     check-in or questionnaire form kept open in a tab or a bookmark after their discharge),
     before they fill in a form that would be refused; None while they can."""
     decision = decide(request.user, participant, Action.CREATE, Scope.CLINICAL)
-    return None if decision.allowed else answers_refused(request, refusal_message(decision))
+    if decision.allowed:
+        return None
+    # Nothing has been sent yet: said before they answer, not as an answer refused.
+    closed = gettext(ANSWERS_CLOSED) if decision.closed_chart else refusal_message(decision)
+    return answers_refused(request, closed)

@@ -11,6 +11,7 @@ from discharge.tests.builders import discharge_world
 from participants.models import Participant
 
 ENDED = "Your time in the program has ended, so this can no longer be sent here"
+CLOSED = "Your time in the program has ended, so check-ins and questionnaires can no longer"
 # Each form with a question only it asks.
 FORMS = (("checkins:mine", (), 'name="safety"'), ("assessments:mine", ("phq-9",), 'name="item-9"'))
 UNSAFE_CHECK_IN = {"mood": "2", "craving": "8", "used": "no", "safety": "yes"}
@@ -29,7 +30,7 @@ def test_a_form_opened_after_discharge_says_it_can_no_longer_be_sent(
     response = login(world.participant_user).get(_url(name, args))
     page = response.content.decode()
     assert response.status_code == 403
-    assert ENDED in page
+    assert CLOSED in page
     assert "988" in page and "741741" in page
     assert question not in page  # no form to fill in and send
 
@@ -42,7 +43,7 @@ def test_the_form_is_there_while_the_participant_is_in_the_program(
     page = response.content.decode()
     assert response.status_code == 200
     assert question in page
-    assert ENDED not in page
+    assert CLOSED not in page
 
 
 @pytest.mark.parametrize(
@@ -64,6 +65,15 @@ def test_an_unsafe_answer_refused_after_discharge_comes_back_with_the_crisis_lin
     assert CheckIn.objects.count() == 0
     refused = AuditEvent.objects.filter(pk__gt=before, outcome=Outcome.REFUSED)
     assert refused.count() == 1  # the refused write is kept in the trail
+
+
+def test_a_form_opened_after_discharge_says_so_in_spanish(world, login):
+    Participant.objects.filter(pk=world.participant.pk).update(preferred_language="Spanish")
+    discharge_world(world)
+    page = login(world.participant_user).get(reverse("checkins:mine")).content.decode()
+    assert "los registros diarios y los cuestionarios ya no se pueden enviar aquí" in page
+    assert "Si necesita ayuda ahora" in page
+    assert CLOSED not in page
 
 
 def test_the_refusal_and_its_help_are_in_spanish(world, login):
