@@ -1,7 +1,7 @@
 """Playwright against Debian's chromium (never a downloaded browser) and a live server."""
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -35,13 +35,13 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+def _checked_page(browser, live_server, **options) -> Iterator:
+    """A page in a new browser context; script errors and CSP refusals fail the test, while
+    an expected 403/404 response does not."""
+    context = browser.new_context(base_url=live_server.url, **options)
     page = context.new_page()
     page.set_default_timeout(15000)
     errors: list[str] = []
-    # Script errors and CSP refusals fail the test; an expected 403/404 response does not.
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on(
         "console",
@@ -54,6 +54,23 @@ def page(browser, live_server):
     yield page
     context.close()
     assert not errors, f"browser console errors: {errors}"
+
+
+@pytest.fixture
+def page(browser, live_server):
+    yield from _checked_page(browser, live_server, viewport={"width": 1280, "height": 900})
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """A phone's touch screen, where what a participant taps must be big enough to tap."""
+    yield from _checked_page(
+        browser,
+        live_server,
+        viewport={"width": 375, "height": 812},
+        is_mobile=True,
+        has_touch=True,
+    )
 
 
 def sign_in(page, username: str, password: str) -> None:

@@ -10,20 +10,6 @@ from tests.browser.conftest import sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def phone(browser, live_server):
-    context = browser.new_context(
-        base_url=live_server.url,
-        viewport={"width": 375, "height": 812},
-        is_mobile=True,
-        has_touch=True,
-    )
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    yield page
-    context.close()
-
-
 def _heights(phone, selector: str) -> list[tuple[str, float]]:
     """Each shown element matching `selector`, by its text, with its height in CSS pixels."""
     return phone.evaluate(
