@@ -38,14 +38,24 @@ def open_alerts_assigned_to(user) -> list[Alert]:
     )
 
 
+def _severity_rank() -> Case:
+    return Case(
+        *(When(severity=severity, then=Value(r)) for severity, r in SEVERITY_RANK.items()),
+        default=Value(0),
+    )
+
+
 def alerts_for(participant) -> list[Alert]:
-    """Open alerts first (they ask for action), then acknowledged ones, newest first in each."""
+    """Open alerts first (they ask for action), the worst of them first, as on the home page
+    and in the chart header, so a critical alert is never below a lesser one raised later;
+    then acknowledged ones. Newest first within a severity, and among acknowledged ones."""
     open_first = Case(When(status=AlertStatus.OPEN, then=Value(0)), default=Value(1))
+    open_rank = Case(When(status=AlertStatus.OPEN, then=_severity_rank()), default=Value(0))
     return list(
         Alert.objects.filter(participant=participant)
         .select_related("acknowledged_by")
         .prefetch_related("assigned_to")
-        .order_by(open_first, "-created_at", "-pk")
+        .order_by(open_first, open_rank.desc(), "-created_at", "-pk")
     )
 
 
@@ -53,10 +63,7 @@ def open_alert_values() -> dict[str, Any]:
     """How many alerts are open (`count`, None for none) and the worst severity among them
     (`worst`), as expressions on the participant's row for the chart header's one query."""
     open_alerts = Alert.objects.filter(participant=OuterRef("pk"), status=AlertStatus.OPEN)
-    rank = Case(
-        *(When(severity=severity, then=Value(r)) for severity, r in SEVERITY_RANK.items()),
-        default=Value(0),
-    )
+    rank = _severity_rank()
     return {
         "count": Subquery(
             open_alerts.order_by().values("participant").annotate(n=Count("pk")).values("n")

@@ -85,3 +85,20 @@ def test_the_chart_header_names_the_worst_of_several_open_alerts(world, login):
         reverse("participants:chart", args=[world.participant.public_id])
     )
     assert "2 open alerts (worst: high)" in chart.content.decode()
+
+
+def test_the_alerts_tab_lists_the_worst_open_alert_first_however_old(world, login):
+    """As the home page does: a critical alert raised this morning stays above a missed-session
+    alert raised after it, and an acknowledged critical one goes below every open one."""
+    critical = raise_alert(world.participant, kind="k", severity="critical", title="Item 9 above 0")
+    later = raise_alert(world.participant, kind="m", severity="warning", title="Missed two")
+    old_critical = raise_alert(world.participant, kind="o", severity="critical", title="Settled")
+    acknowledge(old_critical, by=world.therapist, note="Safety plan reviewed the same day.")
+
+    page = login(world.therapist).get(
+        reverse("monitoring:participant_alerts", args=[world.participant.public_id])
+    )
+
+    html = page.content.decode()
+    assert critical.created_at <= later.created_at
+    assert html.index("Item 9 above 0") < html.index("Missed two") < html.index("Settled")
