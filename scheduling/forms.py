@@ -16,6 +16,7 @@ from scheduling.models import (
     Weekday,
 )
 from scheduling.selectors import program_staff
+from scheduling.services import GROUP_FIELDS
 from tandem import dates
 from tandem.fields import RecordsField
 
@@ -67,24 +68,7 @@ class GroupForm(forms.Form):
     @staticmethod
     def initial_for(group: Group) -> dict:
         return {
-            **{
-                name: getattr(group, name)
-                for name in (
-                    "title",
-                    "curriculum_module",
-                    "track",
-                    "weekday",
-                    "start_time",
-                    "minutes",
-                    "mode",
-                    "room",
-                    "video_link",
-                    "capacity",
-                    "min_size",
-                    "is_active",
-                    "version",
-                )
-            },
+            **{name: getattr(group, name) for name in (*GROUP_FIELDS, "version")},
             "facilitators": list(group.facilitators.all()),
         }
 

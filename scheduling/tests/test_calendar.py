@@ -114,6 +114,15 @@ def test_editing_a_group_checks_the_version(world, calendar, login):
     assert group.title == "Relapse prevention I"
 
 
+def test_a_group_s_edit_page_starts_from_every_field_the_group_saves(world, calendar, login):
+    group = calendar.morning[0]
+    page = login(world.director).get(reverse("scheduling:group_edit", args=[group.public_id]))
+    initial = page.context["form"].initial
+    for name in (*services.GROUP_FIELDS, "version"):
+        assert initial[name] == getattr(group, name), name
+    assert initial["facilitators"] == list(group.facilitators.all())
+
+
 def test_staff_hours_refuse_backwards_and_overlapping_windows(world, calendar, login):
     client = login(world.supervisor)
     url = reverse("scheduling:staff_hours", args=[world.program.public_id, world.nurse.pk])
