@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
 from itertools import pairwise
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
@@ -32,6 +33,7 @@ from django.db.models import (
     Exists,
     F,
     Max,
+    Model,
     OuterRef,
     Q,
     Subquery,
@@ -57,6 +59,32 @@ from participants.models import Episode, Participant
 
 BATCH = 2000
 MEASURE_COLUMNS = care_figures.STORED_MEASURES
+M = TypeVar("M", bound=Model)
+
+
+def _store(
+    model: type[M],
+    rows: list[M],
+    *,
+    scope: dict[str, Any],
+    key: str,
+    fields: list[str],
+    batch_size: int | None = None,
+) -> int:
+    """Make a fact table's rows within `scope` exactly `rows`, keyed by the record `key`
+    names: those the record no longer gives are deleted, the rest written over in place (one
+    delete, one upsert), so every fact table follows the record the same way. Returns how
+    many rows were written."""
+    kept = [getattr(row, f"{key}_id") for row in rows]
+    model._default_manager.filter(**scope).exclude(**{f"{key}_id__in": kept}).delete()
+    written = model._default_manager.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=[key],
+        update_fields=fields,
+        batch_size=batch_size,
+    )
+    return len(written)
 
 
 def week_number(monday: date) -> int:
@@ -233,16 +261,12 @@ def refresh(episode_ids: Iterable[int], *, lock: bool = True) -> int:
             )
             _refresh_notes(people)
             _refresh_alerts(people)
-            EpisodeFacts.objects.filter(episode_id__in=chunk).exclude(
-                episode_id__in=[row.episode_id for row in rows]
-            ).delete()
-            written += len(
-                EpisodeFacts.objects.bulk_create(
-                    rows,
-                    update_conflicts=True,
-                    unique_fields=["episode"],
-                    update_fields=FACT_COLUMNS,
-                )
+            written += _store(
+                EpisodeFacts,
+                rows,
+                scope={"episode_id__in": chunk},
+                key="episode",
+                fields=FACT_COLUMNS,
             )
     return written
 
@@ -314,14 +338,12 @@ def _refresh_follow_ups(by_zone: dict[str, list[int]]) -> None:
                     positive=bool(positive),
                 )
             )
-    FollowUpFacts.objects.filter(episode_id__in=ids).exclude(
-        follow_up_id__in=[row.follow_up_id for row in rows]
-    ).delete()
-    FollowUpFacts.objects.bulk_create(
+    _store(
+        FollowUpFacts,
         rows,
-        update_conflicts=True,
-        unique_fields=["follow_up"],
-        update_fields=[
+        scope={"episode_id__in": ids},
+        key="follow_up",
+        fields=[
             "organization_id",
             "episode_id",
             "left_on",
@@ -382,14 +404,12 @@ def _refresh_notes(participant_ids: Iterable[int]) -> None:
     for before, row in pairwise(rows):
         if before.participant_id == row.participant_id:
             row.previous_due_at = before.due_at
-    NoteFacts.objects.filter(participant_id__in=people).exclude(
-        note_id__in=[row.note_id for row in rows]
-    ).delete()
-    NoteFacts.objects.bulk_create(
+    _store(
+        NoteFacts,
         rows,
-        update_conflicts=True,
-        unique_fields=["note"],
-        update_fields=["organization_id", "participant_id", "due_at", "state", "previous_due_at"],
+        scope={"participant_id__in": people},
+        key="note",
+        fields=["organization_id", "participant_id", "due_at", "state", "previous_due_at"],
         batch_size=BATCH,
     )
     if kept:
@@ -544,14 +564,12 @@ def _refresh_alerts(participant_ids: Iterable[int]) -> None:
     for before, row in pairwise(rows):
         if (before.participant_id, before.severity) == (row.participant_id, row.severity):
             row.previous_at = before.recorded_at
-    AlertFacts.objects.filter(participant_id__in=people).exclude(
-        alert_id__in=[row.alert_id for row in rows]
-    ).delete()
-    AlertFacts.objects.bulk_create(
+    _store(
+        AlertFacts,
         rows,
-        update_conflicts=True,
-        unique_fields=["alert"],
-        update_fields=[
+        scope={"participant_id__in": people},
+        key="alert",
+        fields=[
             "organization_id",
             "participant_id",
             "severity",
