@@ -136,6 +136,19 @@ def update_settings(
     return row
 
 
+def _modality_turned(row: Modality, program: Program, *, by: Any, decision: Decision) -> None:
+    """The audit event of a modality put on the program's list or taken off it: `row.active`
+    is the state it is now in, the opposite the one it left."""
+    record_event(
+        actor=by,
+        event_type="plan.modalities_changed",
+        decision=decision,
+        organization=program.organization,
+        record=row,
+        details={"changes": {"active": {"before": not row.active, "after": row.active}}},
+    )
+
+
 def add_modality(program: Program, *, by: Any, name: str) -> Modality:
     """Add a modality to the program's list (or bring back a retired one of that name)."""
     decision = require_capability(
@@ -158,14 +171,7 @@ def add_modality(program: Program, *, by: Any, name: str) -> Modality:
         else:
             row.active = True
             row.save(update_fields=["active", "modified_at"])
-        record_event(
-            actor=by,
-            event_type="plan.modalities_changed",
-            decision=decision,
-            organization=program.organization,
-            record=row,
-            details={"changes": {"active": {"before": False, "after": True}}},
-        )
+        _modality_turned(row, program, by=by, decision=decision)
     return row
 
 
@@ -181,14 +187,7 @@ def retire_modality(modality: Modality, *, by: Any) -> Modality:
             return row
         row.active = False
         row.save(update_fields=["active", "modified_at"])
-        record_event(
-            actor=by,
-            event_type="plan.modalities_changed",
-            decision=decision,
-            organization=program.organization,
-            record=row,
-            details={"changes": {"active": {"before": True, "after": False}}},
-        )
+        _modality_turned(row, program, by=by, decision=decision)
     return row
 
 

@@ -437,3 +437,18 @@ def test_a_plan_is_not_revised_while_a_newer_version_stands(world):
     services.start_revision(plan, by=world.therapist, change_summary="Add housing.")
     with pytest.raises(InvalidInput, match="newer version"):
         services.start_revision(plan, by=world.therapist, change_summary="Add work.")
+
+
+def test_a_modality_added_retired_and_brought_back_is_audited_each_time(world):
+    added = services.add_modality(world.program, by=world.director, name="Art therapy")
+    services.retire_modality(added, by=world.director)
+    services.add_modality(world.program, by=world.director, name="art  therapy")
+    events = AuditEvent.objects.filter(event_type="plan.modalities_changed").order_by("pk")
+    assert [(e.organization_id, e.record_id, e.details["changes"]) for e in events] == [
+        (world.program.organization_id, str(added.public_id), {"active": change})
+        for change in (
+            {"before": False, "after": True},
+            {"before": True, "after": False},
+            {"before": False, "after": True},
+        )
+    ]
