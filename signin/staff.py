@@ -8,6 +8,7 @@ someone whose membership ended keeps their name on everything they wrote.
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
@@ -81,6 +82,27 @@ def _check_email(email: str) -> str:
     return email
 
 
+def _sign_in_link(
+    account: User,
+    organization: Organization,
+    *,
+    by: User,
+    decision: Any,
+    now: datetime | None,
+) -> invitations.IssuedInvitation:
+    """A member of staff's sign-in link, their first, on coming back or a new one: each is
+    the trail's `account.invited`, so an auditor finds every link sent to staff under one
+    name."""
+    return invitations.issue(
+        account,
+        by=by,
+        organization=organization,
+        event_type="account.invited",
+        decision=decision,
+        now=now,
+    )
+
+
 def add_staff_member(
     organization: Organization,
     *,
@@ -136,14 +158,7 @@ def add_staff_member(
             record=account,
             details={"roles": chosen},
         )
-        return invitations.issue(
-            account,
-            by=by,
-            organization=organization,
-            event_type="account.invited",
-            decision=decision,
-            now=now,
-        )
+        return _sign_in_link(account, organization, by=by, decision=decision, now=now)
 
 
 def former_staff(organization_ids: Iterable[int]) -> QuerySet[User]:
@@ -224,14 +239,7 @@ def rejoin_staff_member(
                 "two_factor_reset": bool(devices),
             },
         )
-        return invitations.issue(
-            account,
-            by=by,
-            organization=organization,
-            event_type="account.invited",
-            decision=decision,
-            now=now,
-        )
+        return _sign_in_link(account, organization, by=by, decision=decision, now=now)
 
 
 def _left_without_a_manager(organization: Organization, account: User, keeps: set[str]) -> bool:
@@ -416,11 +424,4 @@ def send_new_link(
         user=account, organization=organization, is_active=True
     ).exists():
         raise InvalidInput("Their membership here has ended.", field="user")
-    return invitations.issue(
-        account,
-        by=by,
-        organization=organization,
-        event_type="account.invited",
-        decision=decision,
-        now=now,
-    )
+    return _sign_in_link(account, organization, by=by, decision=decision, now=now)
