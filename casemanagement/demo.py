@@ -10,7 +10,6 @@ from casemanagement import services
 from casemanagement.models import Barrier, BarrierKind, ScheduleChange
 from casemanagement.national import national_resource
 from participants.demo import DemoContext
-from participants.models import CareTeamRole, Episode, EpisodeStatus
 
 PLAN = [
     (BarrierKind.TRANSPORT, "Bus route changed; two transfers now (synthetic)", "SMART Recovery"),
@@ -30,16 +29,7 @@ PLAN = [
 
 def seed(context: DemoContext) -> None:
     today = context.program.today()
-    episodes = list(
-        Episode.objects.filter(
-            program=context.program,
-            status=EpisodeStatus.ACTIVE,
-            care_team__role=CareTeamRole.CASE_MANAGER,
-            care_team__ended_on__isnull=True,
-        )
-        .select_related("participant")
-        .order_by("participant__record_number")[: len(PLAN)]
-    )
+    episodes = context.case_managed(len(PLAN))
     casemanager = context.staff["casemanager"]
     made = 0
     for index, episode in enumerate(episodes):

@@ -41,6 +41,21 @@ class DemoContext:
     stdout: Callable[[str], None] = print
     extras: dict[str, Any] = field(default_factory=dict)
 
+    def case_managed(self, count: int) -> list[Episode]:
+        """The program's first `count` active episodes with a case manager on the care team,
+        in record order: the participants the demo's case-management work is about, so its
+        barriers, referrals and tasks land on the same people."""
+        return list(
+            Episode.objects.filter(
+                program=self.program,
+                status=EpisodeStatus.ACTIVE,
+                care_team__role=CareTeamRole.CASE_MANAGER,
+                care_team__ended_on__isnull=True,
+            )
+            .select_related("participant")
+            .order_by("participant__record_number")[:count]
+        )
+
 
 @dataclass(frozen=True)
 class Admission:

@@ -5,7 +5,7 @@ has a kind per participant, and a second run finds the open one."""
 from datetime import timedelta
 
 from participants.demo import DemoContext
-from participants.models import CareTeamRole, Episode, EpisodeStatus
+from participants.models import CareTeamRole
 from worklist.services import create_task
 
 # (kind, title, days from today: negative is overdue)
@@ -20,16 +20,7 @@ PARTICIPANTS = 6
 def seed_tasks(context: DemoContext) -> None:
     """Open tasks for the case manager about the first few active participants."""
     today = context.program.today()
-    episodes = list(
-        Episode.objects.filter(
-            program=context.program,
-            status=EpisodeStatus.ACTIVE,
-            care_team__role=CareTeamRole.CASE_MANAGER,
-            care_team__ended_on__isnull=True,
-        )
-        .select_related("participant")
-        .order_by("participant__record_number")[:PARTICIPANTS]
-    )
+    episodes = context.case_managed(PARTICIPANTS)
     made = 0
     for index, episode in enumerate(episodes):
         kind, title, days = DEMO_TASKS[index % len(DEMO_TASKS)]
