@@ -57,7 +57,7 @@ from discharge.models import (
 from discharge.types import TEDS_REASON_OF, TRANSFER_TYPES, DischargeType
 from measurement import next_due
 from measurement.models import FirstDue, NextDue
-from monitoring.models import Alert, AlertStatus, Severity
+from monitoring.models import Alert
 from notes.models import NoteFormat, NoteKind, ProgressNote
 from outcomes import facts, synthetic_care
 from outcomes.models import EpisodeFacts, ReportingDemographics
@@ -69,6 +69,7 @@ from outcomes.synthetic import (
     SEXES,
     _pick,
     _weeks,
+    stay_alerts,
 )
 from participants.models import (
     CareTeamMember,
@@ -92,12 +93,6 @@ DISCHARGES = [
     (DischargeType.ADMINISTRATIVE, 6),
     (DischargeType.INCARCERATED, 2),
     (DischargeType.OTHER, 5),
-]
-SEVERITIES = [
-    (Severity.INFO, 30),
-    (Severity.WARNING, 40),
-    (Severity.HIGH, 20),
-    (Severity.CRITICAL, 10),
 ]
 # Track: (name, weekdays, start time, minutes per session, mode), per level of care.
 TRACKS: dict[str, list[tuple[str, tuple[int, ...], time, int, str]]] = {
@@ -948,23 +943,12 @@ class _History:
             day += timedelta(days=7)
 
     def _alerts(self, episode: Episode, admitted: date, last: date) -> None:
-        rng, tz = self.rng, episode.program.tz
-        for _ in range(rng.choices((0, 1, 2, 3), (70, 18, 8, 4))[0]):
-            day = admitted + timedelta(days=rng.randrange(max(1, (last - admitted).days)))
-            raised = datetime.combine(day, time(rng.randrange(8, 18), rng.randrange(60)), tz)
-            open_ = rng.random() < 0.05 and episode.discharged_on is None
+        for fields in stay_alerts(self.rng, episode, admitted, last, episode.program.tz):
             self.tables[Alert].add(
                 participant_id=episode.participant_id,
                 episode_id=episode.pk,
-                kind="synthetic",
-                severity=_pick(rng, SEVERITIES),
-                title="Synthetic alert",
-                status=AlertStatus.OPEN if open_ else AlertStatus.ACKNOWLEDGED,
-                acknowledged_at=None
-                if open_
-                else raised + timedelta(hours=rng.lognormvariate(1.0, 1.2)),
                 recorded_by_id=episode.primary_clinician_id,
-                recorded_at=raised,
+                **fields,
             )
 
     def _tasks(self, episode: Episode, clinician: User, admitted: date, last: date) -> None:

@@ -9,8 +9,10 @@ share never admitted, a share still in care, attendance that varies by person an
 """
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -53,6 +55,12 @@ SEXES = [
     (SexAtBirth.INTERSEX, 1),
     (SexAtBirth.UNKNOWN, 2),
 ]
+SEVERITIES = [
+    (Severity.INFO, 30),
+    (Severity.WARNING, 40),
+    (Severity.HIGH, 20),
+    (Severity.CRITICAL, 10),
+]
 # Track: (name, weekdays, start time, minutes per session, mode)
 TRACKS = [
     ("Morning", (0, 2, 3), time(9, 0), 180, SessionMode.IN_PERSON),
@@ -69,6 +77,28 @@ class Generated:
     sessions: int
     attendance: int
     alerts: int
+
+
+def stay_alerts(
+    rng: random.Random, episode: Episode, admitted: date, last: date, tz: ZoneInfo
+) -> Iterator[dict[str, Any]]:
+    """The fields of a stay's synthetic alerts (none to three, raised in office hours between
+    admission and `last`, one in twenty still open if the person is in care), for the demo
+    and the benchmark installations alike."""
+    for _ in range(rng.choices((0, 1, 2, 3), (70, 18, 8, 4))[0]):
+        day = admitted + timedelta(days=rng.randrange(max(1, (last - admitted).days)))
+        raised = datetime.combine(day, time(rng.randrange(8, 18), rng.randrange(60)), tz)
+        open_ = rng.random() < 0.05 and episode.discharged_on is None
+        yield {
+            "kind": "synthetic",
+            "severity": _pick(rng, SEVERITIES),
+            "title": "Synthetic alert",
+            "status": AlertStatus.OPEN if open_ else AlertStatus.ACKNOWLEDGED,
+            "acknowledged_at": None
+            if open_
+            else raised + timedelta(hours=rng.lognormvariate(1.0, 1.2)),
+            "recorded_at": raised,
+        }
 
 
 def _pick(rng: random.Random, weighted):
@@ -246,7 +276,8 @@ def generate(
             )
             plans.append((track_index, rng.betavariate(5, 2), admitted))
         episodes = Episode.objects.bulk_create(episodes, batch_size=BATCH)
-        enrolments, roll_calls, alerts = [], [], []
+        enrolments, roll_calls = [], []
+        alerts: list[Alert] = []
         written = 0
         for episode, plan in zip(episodes, plans, strict=True):
             if plan is None:
@@ -300,35 +331,17 @@ def generate(
                     Attendance.objects.bulk_create(roll_calls, batch_size=BATCH)
                     written += len(roll_calls)
                     enrolments, roll_calls = [], []
-            for _ in range(rng.choices((0, 1, 2, 3), (70, 18, 8, 4))[0]):
-                day = admitted + timedelta(
-                    days=rng.randrange(max(1, ((episode.discharged_on or today) - admitted).days))
+            alerts.extend(
+                Alert(
+                    participant_id=episode.participant_id,
+                    episode=episode,
+                    recorded_by=recorded_by,
+                    **fields,
                 )
-                raised = datetime.combine(day, time(rng.randrange(8, 18), rng.randrange(60)), tz)
-                open_ = rng.random() < 0.05 and episode.discharged_on is None
-                alerts.append(
-                    Alert(
-                        participant_id=episode.participant_id,
-                        episode=episode,
-                        kind="synthetic",
-                        severity=_pick(
-                            rng,
-                            [
-                                (Severity.INFO, 30),
-                                (Severity.WARNING, 40),
-                                (Severity.HIGH, 20),
-                                (Severity.CRITICAL, 10),
-                            ],
-                        ),
-                        title="Synthetic alert",
-                        status=AlertStatus.OPEN if open_ else AlertStatus.ACKNOWLEDGED,
-                        acknowledged_at=None
-                        if open_
-                        else raised + timedelta(hours=rng.lognormvariate(1.0, 1.2)),
-                        recorded_by=recorded_by,
-                        recorded_at=raised,
-                    )
+                for fields in stay_alerts(
+                    rng, episode, admitted, episode.discharged_on or today, tz
                 )
+            )
         Enrolment.objects.bulk_create(enrolments, batch_size=BATCH)
         Attendance.objects.bulk_create(roll_calls, batch_size=BATCH)
         written += len(roll_calls)
