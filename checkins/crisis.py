@@ -7,10 +7,9 @@ confirmed safety plan from `safety`.
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from monitoring.crisis import CRISIS_LINES
 from monitoring.selectors import who_was_alerted
 from participants.selectors import current_episode
-from safety.selectors import confirmed_plan
+from safety.display import plan_context
 
 
 def crisis_page(request: HttpRequest, participant, checkin, *, back_url: str = "") -> HttpResponse:
@@ -21,10 +20,7 @@ def crisis_page(request: HttpRequest, participant, checkin, *, back_url: str = "
         request,
         "checkins/crisis.html",
         {
-            "crisis_lines": CRISIS_LINES,
-            "after_hours_phone": program.after_hours_phone if program else "",
-            "program_name": program.name if program else "",
-            "safety_plan": confirmed_plan(participant),
+            **plan_context(participant, program),
             "alerted": who_was_alerted(participant, checkin),
             "back_url": back_url,
         },

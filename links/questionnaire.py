@@ -8,7 +8,7 @@ from assessments.models import Administration, Mode
 from links.models import SingleUseLink
 from links.registry import TARGETS, LinkTarget
 from links.services import LinkUnavailable, LinkVisit
-from monitoring.crisis import CRISIS_LINES
+from monitoring.crisis import crisis_contacts
 from monitoring.selectors import who_was_alerted
 from participants.selectors import current_episode
 from tandem.errors import TandemError
@@ -32,9 +32,7 @@ def crisis_page(request: HttpRequest, participant, administration) -> HttpRespon
         request,
         "links/crisis.html",
         {
-            "crisis_lines": CRISIS_LINES,
-            "after_hours_phone": program.after_hours_phone if program else "",
-            "program_name": program.name if program else "",
+            **crisis_contacts(program),
             "alerted": who_was_alerted(participant, administration),
         },
     )

@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_protect
 from audit.context import counting_events
 from links import services
 from links.registry import target_for
-from monitoring.crisis import CRISIS_LINES
+from monitoring.crisis import crisis_contacts
 from monitoring.selectors import who_was_alerted
 from participants.language import code_for
 from participants.selectors import current_episode, program_zone
@@ -49,9 +49,7 @@ def crisis_again(request: HttpRequest, spent: services.SpentAfterCrisis) -> Http
         request,
         "links/crisis.html",
         {
-            "crisis_lines": CRISIS_LINES,
-            "after_hours_phone": program.after_hours_phone if program else "",
-            "program_name": program.name if program else "",
+            **crisis_contacts(program),
             "alerted": who_was_alerted(participant, spent.answer),
             "spent": True,
             "has_safety_plan": confirmed_plan(participant) is not None,

@@ -7,9 +7,12 @@ comes from its settings (`Program.after_hours_phone`).
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Program
 
 
 @dataclass(frozen=True)
@@ -24,3 +27,13 @@ CRISIS_LINES = (
     CrisisLine(_("Crisis Text Line"), _("Text HOME to 741741"), "sms:741741?body=HOME"),
     CrisisLine(_("Emergency"), _("Call 911 if you are in immediate danger"), "tel:911"),
 )
+
+
+def crisis_contacts(program: Program | None) -> dict[str, Any]:
+    """What every crisis page shows, whoever it is for and however it was reached: the
+    crisis lines and the program's own after-hours line, under the program's name."""
+    return {
+        "crisis_lines": CRISIS_LINES,
+        "after_hours_phone": program.after_hours_phone if program else "",
+        "program_name": program.name if program else "",
+    }

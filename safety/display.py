@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, gettext_noop
 
 from audit.models import Action
-from monitoring.crisis import CRISIS_LINES
+from monitoring.crisis import CRISIS_LINES, crisis_contacts
 from participants.access import Scope, decide, refusal_message
 from participants.decorators import PortalRead
 from safety.selectors import confirmed_plan
@@ -32,9 +32,7 @@ from tandem.views import error_page
 def plan_context(participant, program) -> dict:
     return {
         "safety_plan": confirmed_plan(participant) if participant is not None else None,
-        "crisis_lines": CRISIS_LINES,
-        "after_hours_phone": program.after_hours_phone if program else "",
-        "program_name": program.name if program else "",
+        **crisis_contacts(program),
     }
 
 
