@@ -110,6 +110,18 @@ def schedule_appointment_check(plan: Aftercare) -> None:
     )
 
 
+def _call_listed(row: FollowUp) -> None:
+    """The audit event of a follow-up put on the staff call list, asked for by phone from the
+    start or left unanswered: either way the trail reads the same."""
+    record_event(
+        actor=None,
+        event_type="follow_up.call_listed",
+        participant=row.participant,
+        record=row,
+        details={"day": row.day},
+    )
+
+
 def send(follow_up_id: int, *, now: datetime) -> FollowUp:
     """The follow-up falls due: the questionnaire goes out, unless the participant opted out
     (or anything already moved the follow-up on)."""
@@ -131,13 +143,7 @@ def send(follow_up_id: int, *, now: datetime) -> FollowUp:
             # Asked to be phoned: the follow-up goes straight to the call list.
             row.status = FollowUpStatus.TO_CALL
             lifecycle.save_new_version(row, ["status"])
-            record_event(
-                actor=None,
-                event_type="follow_up.call_listed",
-                participant=row.participant,
-                record=row,
-                details={"day": row.day},
-            )
+            _call_listed(row)
             return row
         row.status = FollowUpStatus.SENT
         row.sent_at = now
@@ -192,13 +198,7 @@ def check_unanswered(follow_up_id: int) -> FollowUp:
         lifecycle.save_new_version(row, ["status"])
         changed(row.participant_id)
         if row.status == FollowUpStatus.TO_CALL:
-            record_event(
-                actor=None,
-                event_type="follow_up.call_listed",
-                participant=row.participant,
-                record=row,
-                details={"day": row.day},
-            )
+            _call_listed(row)
     return row
 
 

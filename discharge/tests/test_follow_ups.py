@@ -11,6 +11,7 @@ from django.urls import reverse
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from audit.models import AuditEvent
 from discharge import followups
 from discharge.models import (
     FollowUp,
@@ -48,6 +49,17 @@ def _discharge_by_email(world):
     Participant.objects.filter(pk=world.participant.pk).update(email="robin@example.org")
     world.participant.refresh_from_db()
     return discharge_world(world, channel="email")
+
+
+def _call_listed(world) -> list[tuple]:
+    """What the trail says of each follow-up put on the call list: whose, which, which day."""
+    events = AuditEvent.objects.filter(event_type="follow_up.call_listed").order_by("pk")
+    return [(e.participant_id, e.record_id, e.details, e.actor_id) for e in events]
+
+
+def _listed_day_7(world) -> list[tuple]:
+    row = FollowUp.objects.get(participant=world.participant, day=7)
+    return [(world.participant.pk, str(row.public_id), {"day": 7}, None)]
 
 
 def _link_from_mail() -> str:
@@ -180,6 +192,7 @@ def test_unanswered_for_three_days_goes_on_the_call_list(world, run_tasks, login
         assert _statuses(world)[7] == "to_call"
         page = login(world.casemanager).get(reverse("discharge:call_list"))
     assert world.participant.record_number in page.content.decode()
+    assert _call_listed(world) == _listed_day_7(world)
 
 
 def test_a_phone_follow_up_goes_straight_to_the_call_list(world, run_tasks):
@@ -187,6 +200,7 @@ def test_a_phone_follow_up_goes_straight_to_the_call_list(world, run_tasks):
     with time_machine.travel(_morning(date(2026, 11, 27), world)):
         run_tasks()
     assert _statuses(world)[7] == "to_call"
+    assert _call_listed(world) == _listed_day_7(world)
 
 
 def test_opting_out_stops_everything_at_once(world, run_tasks, client):
