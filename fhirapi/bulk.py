@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from pydantic import ValidationError
 
 from accounts.models import Program
@@ -34,9 +34,11 @@ from fhirapi.views import (
     _episodes,
     _medications,
     _screen_results,
+    _screens,
 )
 from participants.access import Scope, capability_decision, decide_many, require_capability
 from participants.models import Participant
+from screens.models import ScreenResult
 from tandem.errors import InvalidInput
 from tandem.tasks import enqueue_after_commit
 
@@ -49,6 +51,7 @@ SCOPES: dict[str, Scope] = {
     "EpisodeOfCare": Scope.DEMOGRAPHICS,
     "Condition": Scope.CLINICAL,
     "Observation": Scope.CLINICAL,
+    "DiagnosticReport": Scope.CLINICAL,
     "MedicationStatement": Scope.CLINICAL,
     "Consent": Scope.CLINICAL,
 }
@@ -194,12 +197,21 @@ def _changed_since(rows: QuerySet[Any], since: datetime | None) -> QuerySet[Any]
     return rows if since is None else rows.filter(modified_at__gt=since)
 
 
+def _screens_since(since: datetime | None) -> QuerySet[Any]:
+    """The screens whose report changed after `since`: the screen's record, or one of its
+    results (sent for or given its confirmation), changed after it."""
+    if since is None:
+        return _screens()
+    result_changed = ScreenResult.objects.filter(screen=OuterRef("pk"), modified_at__gt=since)
+    return _screens().filter(Q(modified_at__gt=since) | Exists(result_changed))
+
+
 def _rows(
     kind: str, people: dict[int, Participant], since: datetime | None, today: date
 ) -> tuple[list[dict[str, Any]], int]:
     """The resources of one type for these participants: the rows each search serves,
     mapped by the functions the reads use (Observation: the instruments' results, then the
-    drug screens'); and how many rows could not be built, left out."""
+    drug screens'; DiagnosticReport: the drug screens); and how many rows could not be built, left out."""
     if kind == "Patient":
         chosen = [p for p in people.values() if since is None or p.modified_at > since]
         return _built(kind, chosen, resources.patient)
@@ -207,6 +219,7 @@ def _rows(
         "EpisodeOfCare": (_changed_since(_episodes(), since), resources.episode_of_care),
         "Condition": (_changed_since(_diagnoses(), since), resources.condition),
         "Observation": (_changed_since(_administrations(), since), resources.observation),
+        "DiagnosticReport": (_screens_since(since), resources.screen_report),
         "MedicationStatement": (
             _changed_since(_medications(), since),
             lambda m: resources.medication_statement(m, today),

@@ -15,6 +15,7 @@ from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 from fhir.resources.R4B.condition import Condition
 from fhir.resources.R4B.consent import Consent as FhirConsent
+from fhir.resources.R4B.diagnosticreport import DiagnosticReport
 from fhir.resources.R4B.episodeofcare import EpisodeOfCare
 from fhir.resources.R4B.group import Group
 from fhir.resources.R4B.medicationstatement import MedicationStatement
@@ -33,7 +34,16 @@ from intake.models import Diagnosis, DiagnosisStatus
 from medications.models import Medication
 from participants.models import Episode, EpisodeStatus, Participant
 from screens.detection import BUP, FYL, MTD, OXY
-from screens.models import Confirmation, Flag, Method, Result, ScreenResult, Specimen, Validity
+from screens.models import (
+    Confirmation,
+    DrugScreen,
+    Flag,
+    Method,
+    Result,
+    ScreenResult,
+    Specimen,
+    Validity,
+)
 
 LOINC = "http://loinc.org"
 ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
@@ -43,12 +53,14 @@ SCREENING_ASSESSMENT = (
 LABORATORY_RESULT = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-observation-lab"
 BIRTH_SEX = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-birthsex"
 V2_0203 = "http://terminology.hl7.org/CodeSystem/v2-0203"
+V2_0074 = "http://terminology.hl7.org/CodeSystem/v2-0074"
 
 MODELS: dict[str, type[Resource]] = {
     "Patient": Patient,
     "EpisodeOfCare": EpisodeOfCare,
     "Condition": Condition,
     "Observation": Observation,
+    "DiagnosticReport": DiagnosticReport,
     "MedicationStatement": MedicationStatement,
     "Consent": FhirConsent,
     "Bundle": Bundle,
@@ -271,6 +283,27 @@ def screen_loinc(r: ScreenResult) -> str | None:
     return SCREEN_LOINC.get((r.analyte.code, definitive))
 
 
+def _specimen(screen: DrugScreen) -> dict[str, Any]:
+    """A screen's specimen as the contained Specimen its result Observations and its report
+    carry alike: its type, its collection, and its validity once checked."""
+    specimen: dict[str, Any] = {
+        "resourceType": "Specimen",
+        "id": "specimen",
+        "type": {"text": str(Specimen(screen.specimen).label)},
+        "collection": {"collectedDateTime": screen.collected_at.isoformat()},
+    }
+    if screen.validity != Validity.NOT_CHECKED:
+        specimen["condition"] = [{"text": str(Validity(screen.validity).label)}]
+    return specimen
+
+
+def _screen_status(results: list[ScreenResult]) -> str:
+    """Preliminary while any of the results is a positive immunoassay not yet confirmed
+    (presumptive, clinical reference §10) or was sent for confirmation; final otherwise."""
+    waiting = any(r.presumptive or r.sent_for_confirmation for r in results)
+    return "preliminary" if waiting else "final"
+
+
 def screen_observation(r: ScreenResult) -> dict[str, Any]:
     """One analyte's result of a drug screen as a laboratory Observation, labelled Part 2
     (drug screens are 42 CFR Part 2 records).
@@ -288,19 +321,11 @@ def screen_observation(r: ScreenResult) -> dict[str, Any]:
     if loinc:
         code["coding"] = [{"system": LOINC, "code": loinc}]
     method = Method.LAB_DEFINITIVE if r.has_confirmation else Method(screen.method)
-    specimen: dict[str, Any] = {
-        "resourceType": "Specimen",
-        "id": "specimen",
-        "type": {"text": str(Specimen(screen.specimen).label)},
-        "collection": {"collectedDateTime": screen.collected_at.isoformat()},
-    }
-    if screen.validity != Validity.NOT_CHECKED:
-        specimen["condition"] = [{"text": str(Validity(screen.validity).label)}]
     data: dict[str, Any] = {
         "resourceType": "Observation",
         "id": str(r.public_id),
-        "contained": [specimen],
-        "status": "preliminary" if r.presumptive or r.sent_for_confirmation else "final",
+        "contained": [_specimen(screen)],
+        "status": _screen_status([r]),
         "category": [
             {
                 "coding": [
@@ -327,6 +352,35 @@ def screen_observation(r: ScreenResult) -> dict[str, Any]:
         data["note"] = [{"text": r.flag_reason}]
     if r.sent_for_confirmation:
         data["note"] = [*data.get("note", []), {"text": str(Confirmation.SENT.label)}]
+    return validated(labelled(data, True))
+
+
+def screen_report(screen: DrugScreen) -> dict[str, Any]:
+    """A drug screen as the laboratory DiagnosticReport that groups its results (one
+    Observation per analyte, by the ids `screen_observation` gives them), labelled Part 2.
+
+    Its status is its results' (preliminary while any is, final otherwise), so the panel
+    never reads final before each of its results does; it is issued when recorded or, later,
+    when its last confirmation came. The panel is named in text only: clinical reference
+    §10 gives no panel code, so no US Core profile is claimed (its laboratory report binds
+    the code to LOINC). The specimen is contained as on the results. No performer is sent:
+    the screen records who collected the specimen, not who read it. Reads `results` (with
+    each one's analyte) and `panel`: a list prefetches them."""
+    results = list(screen.results.all())
+    confirmed = [r.confirmed_at for r in results if r.confirmed_at is not None]
+    data: dict[str, Any] = {
+        "resourceType": "DiagnosticReport",
+        "id": str(screen.public_id),
+        "contained": [_specimen(screen)],
+        "status": _screen_status(results),
+        "category": [{"coding": [{"system": V2_0074, "code": "LAB", "display": "Laboratory"}]}],
+        "code": {"text": screen.panel.name},
+        "subject": _patient_ref(screen.participant),
+        "effectiveDateTime": screen.collected_at.isoformat(),
+        "issued": max([screen.recorded_at, *confirmed]).isoformat(),
+        "specimen": [{"reference": "#specimen"}],
+        "result": [{"reference": f"Observation/{r.public_id}"} for r in results],
+    }
     return validated(labelled(data, True))
 
 
@@ -442,6 +496,7 @@ _SEARCHES: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
             ),
         ),
     ),
+    ("DiagnosticReport", ()),
     ("MedicationStatement", ()),
     ("Consent", ()),
 )

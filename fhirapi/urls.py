@@ -11,6 +11,11 @@ urlpatterns = [
     path("Condition/<str:resource_id>", views.condition, name="condition"),
     path("Observation/<str:resource_id>", views.observation, name="observation"),
     path(
+        "DiagnosticReport/<str:resource_id>",
+        views.diagnostic_report,
+        name="diagnostic_report",
+    ),
+    path(
         "MedicationStatement/<str:resource_id>",
         views.medication_statement,
         name="medication_statement",
@@ -18,6 +23,7 @@ urlpatterns = [
     path("Consent/<str:resource_id>", views.consent, name="consent"),
     path("Condition", views.conditions, name="conditions"),
     path("Observation", views.observations, name="observations"),
+    path("DiagnosticReport", views.diagnostic_reports, name="diagnostic_reports"),
     path("MedicationStatement", views.medication_statements, name="medication_statements"),
     path("Consent", views.consents, name="consents"),
     path("Group/<str:group_id>", bulk_views.group, name="group"),

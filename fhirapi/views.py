@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -205,6 +205,16 @@ def _screen_results() -> QuerySet[ScreenResult]:
     )
 
 
+def _screens() -> QuerySet[DrugScreen]:
+    """The drug screens a search and a read serve as reports: the current ones (none entered
+    in error), each with the results `_screen_results` serves as its Observations."""
+    return (
+        DrugScreen.objects.current()
+        .select_related("panel")
+        .prefetch_related(Prefetch("results", ScreenResult.objects.select_related("analyte")))
+    )
+
+
 def _medications() -> QuerySet[Medication]:
     """The list entries a read serves: the current ones, as `medications_for` reads them."""
     return Medication.objects.current()
@@ -353,6 +363,19 @@ def observations(request: HttpRequest) -> HttpResponse:
 
 
 @fhir_read
+def diagnostic_reports(request: HttpRequest) -> HttpResponse:
+    """`GET DiagnosticReport?patient={id}`: the drug screens, newest collected first, each
+    grouping its results; screens entered in error are left out, as their results are."""
+    found = _search(request, "DiagnosticReport", Scope.CLINICAL)
+    if isinstance(found, HttpResponse):
+        return found
+    rows = list(_screens().filter(participant=found).order_by("-collected_at", "-pk"))
+    for row in rows:
+        row.participant = found
+    return _bundle(request, [resources.screen_report(s) for s in rows])
+
+
+@fhir_read
 def medication_statements(request: HttpRequest) -> HttpResponse:
     """`GET MedicationStatement?patient={id}`: the medication list, taken now first."""
     found = _search(request, "MedicationStatement", Scope.CLINICAL)
@@ -409,6 +432,18 @@ def observation(request: HttpRequest, resource_id: str) -> HttpResponse:
 
 
 @fhir_read
+def diagnostic_report(request: HttpRequest, resource_id: str) -> HttpResponse:
+    """`GET DiagnosticReport/{id}`: one drug screen with its results, as its search gives
+    it."""
+    found = _read(
+        request, resource_id, "DiagnosticReport", Scope.CLINICAL, ROWS["fhir:diagnostic_report"]
+    )
+    if isinstance(found, HttpResponse):
+        return found
+    return _answer(resources.screen_report(found))
+
+
+@fhir_read
 def medication_statement(request: HttpRequest, resource_id: str) -> HttpResponse:
     """`GET MedicationStatement/{id}`: one medication, its status on the program's today."""
     found = _read(
@@ -441,6 +476,7 @@ ROWS: dict[str, Rows] = {
         (_administrations, "participant"),
         (_screen_results, "screen__participant"),
     ),
+    "fhir:diagnostic_report": ((_screens, "participant"),),
     "fhir:medication_statement": ((_medications, "participant"),),
     "fhir:consent": ((_consents, "participant"),),
 }
@@ -450,6 +486,7 @@ READS = {
     "EpisodeOfCare": "fhir:episode",
     "Condition": "fhir:condition",
     "Observation": "fhir:observation",
+    "DiagnosticReport": "fhir:diagnostic_report",
     "MedicationStatement": "fhir:medication_statement",
     "Consent": "fhir:consent",
 }

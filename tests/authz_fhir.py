@@ -8,6 +8,9 @@ from assessments.services import record_administration
 from consent.services import record_consent
 from intake.services import add_diagnosis
 from medications.services import add_medication
+from screens import panels
+from screens.models import Panel
+from screens.services import record_screen
 from tests.authz import CLINICAL_READ, DEMOGRAPHICS_READ, Endpoint
 
 
@@ -51,6 +54,20 @@ def _administration(world):
     )
 
 
+def _screen(world):
+    """A urine cup screen, every analyte negative: read as a DiagnosticReport."""
+    panels.seed()
+    cup = Panel.objects.get(code="urine-cup-hhs")
+    return record_screen(
+        world.participant,
+        by=world.therapist,
+        panel=cup,
+        results={a.code: "negative" for a in cup.analytes.all()},
+        collected_at=datetime(2026, 11, 18, 16, 30, tzinfo=UTC),
+        observed=True,
+    )
+
+
 def _medication(world):
     return add_medication(
         world.participant, by=world.therapist, code="sertraline", started_on=date(2026, 9, 8)
@@ -72,11 +89,13 @@ ENDPOINTS = {
     "fhir:episodes": _search(DEMOGRAPHICS_READ),
     "fhir:conditions": _search(CLINICAL_READ),
     "fhir:observations": _search(CLINICAL_READ),
+    "fhir:diagnostic_reports": _search(CLINICAL_READ),
     "fhir:medication_statements": _search(CLINICAL_READ),
     "fhir:consents": _search(CLINICAL_READ),
     "fhir:episode": _read(DEMOGRAPHICS_READ, lambda w: w.episode),
     "fhir:condition": _read(CLINICAL_READ, _diagnosis),
     "fhir:observation": _read(CLINICAL_READ, _administration),
+    "fhir:diagnostic_report": _read(CLINICAL_READ, _screen),
     "fhir:medication_statement": _read(CLINICAL_READ, _medication),
     "fhir:consent": _read(CLINICAL_READ, _consent),
 }

@@ -32,7 +32,14 @@ from screens.services import record_screen
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 DONE = datetime(2026, 11, 18, 16, 30, tzinfo=UTC)
 PART2_CODES = {"R", "ETH", "42CFRPart2"}
-SEARCHES = ("EpisodeOfCare", "Condition", "Observation", "MedicationStatement", "Consent")
+SEARCHES = (
+    "EpisodeOfCare",
+    "Condition",
+    "Observation",
+    "DiagnosticReport",
+    "MedicationStatement",
+    "Consent",
+)
 
 
 @pytest.fixture
@@ -501,6 +508,7 @@ def _one_of_each(world, record) -> dict[str, str]:
         "EpisodeOfCare": str(world.episode.public_id),
         "Condition": str(record["sud_dx"]),
         "Observation": str(record["audit_c"]),
+        "DiagnosticReport": str(record["screen"].public_id),
         "MedicationStatement": str(record["bup"]),
         "Consent": str(record["part2"]),
     }
