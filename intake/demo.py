@@ -180,11 +180,7 @@ def _plan(rng: random.Random, episode: Episode, intake_user_id: int, today) -> t
         Diagnosis(
             participant_id=episode.participant_id,
             episode_id=episode.pk,
-            code=found.code,
-            description=found.description,
-            kind=found.kind,
-            substance_induced=found.induced,
-            counts_for_co_occurring=found.co_occurring,
+            **found.diagnosis_fields(),
             status=status,
             recorded_by_id=clinician_id,
             made_on=made_on,

@@ -46,6 +46,18 @@ class Code:
     def kind_label(self) -> str:
         return KIND_LABELS[self.kind]
 
+    def diagnosis_fields(self) -> dict[str, str | bool]:
+        """What a diagnosis made with this code keeps of it (`intake.models.Diagnosis`): the
+        code, its wording and kind, and the two facts the episode's flags read, so a
+        diagnosis recorded by a clinician and one the demo writes carry the same."""
+        return {
+            "code": self.code,
+            "description": self.description,
+            "kind": self.kind,
+            "substance_induced": self.induced,
+            "counts_for_co_occurring": self.co_occurring,
+        }
+
 
 @dataclass(frozen=True)
 class Family:

@@ -238,11 +238,7 @@ def add_diagnosis(
         diagnosis = Diagnosis.objects.create(
             participant=participant,
             episode=episode,
-            code=found.code,
-            description=found.description,
-            kind=found.kind,
-            substance_induced=found.induced,
-            counts_for_co_occurring=found.co_occurring,
+            **found.diagnosis_fields(),
             status=status,
             note=(note or "").strip(),
             recorded_by=by,
