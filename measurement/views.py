@@ -133,6 +133,20 @@ def kiosk_end(request: HttpRequest) -> HttpResponse:
     return render(request, "measurement/kiosk_end.html", {})
 
 
+def _program(request: SignedInRequest, program_id) -> Program | None:
+    """The program a program page names, if a member of staff whose reach takes in its
+    organization asks; None (answered as an id that names nothing) otherwise, alike on every
+    program page."""
+    program = Program.objects.filter(public_id=program_id).first()
+    if (
+        program is None
+        or not uses_staff_pages(request.user)
+        or beyond_reach(request.user, program.organization_id)
+    ):
+        return None
+    return program
+
+
 @serves("GET", "POST")
 @login_required
 def schedule(request: SignedInRequest, program_id) -> HttpResponse:
@@ -140,12 +154,8 @@ def schedule(request: SignedInRequest, program_id) -> HttpResponse:
 
     Shows no participant data, so it leaves no access event; each saved version is audited
     with its before and after, and a stale form is refused (ConcurrentEdit)."""
-    program = Program.objects.filter(public_id=program_id).first()
-    if (
-        program is None
-        or not uses_staff_pages(request.user)
-        or beyond_reach(request.user, program.organization_id)
-    ):
+    program = _program(request, program_id)
+    if program is None:
         return error_page(request, "Not found", "There is no such program.", status=404)
     if request.method != "POST" and not may(
         request.user, "measurement.configure", program.organization_id
@@ -210,12 +220,8 @@ def _removed(form) -> bool:
 def lists(request: SignedInRequest, program_id) -> HttpResponse:
     """The program's risk list and due list (directors and supervisors), one audit event
     naming every participant shown."""
-    program = Program.objects.filter(public_id=program_id).first()
-    if (
-        program is None
-        or not uses_staff_pages(request.user)
-        or beyond_reach(request.user, program.organization_id)
-    ):
+    program = _program(request, program_id)
+    if program is None:
         return error_page(request, "Not found", "There is no such program.", status=404)
     if not may(request.user, "measurement.completion", program.organization_id):
         return error_page(
