@@ -29,15 +29,18 @@ from fhirapi import resources
 from fhirapi.models import BulkExport, BulkExportFile
 from fhirapi.views import (
     _administrations,
+    _care_plans,
     _consents,
     _diagnoses,
     _episodes,
+    _goals,
     _medications,
     _screen_results,
     _screens,
 )
 from participants.access import Scope, capability_decision, decide_many, require_capability
 from participants.models import Participant
+from plans.models import TreatmentPlan
 from screens.models import ScreenResult
 from tandem.errors import InvalidInput
 from tandem.tasks import enqueue_after_commit
@@ -52,6 +55,8 @@ SCOPES: dict[str, Scope] = {
     "Condition": Scope.CLINICAL,
     "Observation": Scope.CLINICAL,
     "DiagnosticReport": Scope.CLINICAL,
+    "CarePlan": Scope.CLINICAL,
+    "Goal": Scope.CLINICAL,
     "MedicationStatement": Scope.CLINICAL,
     "Consent": Scope.CLINICAL,
 }
@@ -206,20 +211,53 @@ def _screens_since(since: datetime | None) -> QuerySet[Any]:
     return _screens().filter(Q(modified_at__gt=since) | Exists(result_changed))
 
 
+def _plans_since(rows: QuerySet[Any], since: datetime | None, to_plan: str) -> QuerySet[Any]:
+    """The rows (plan versions, or goals: `to_plan` is the path to their version) whose
+    resource changed after `since`: the version's record, its stay (a stay that ended
+    completes its plan), or a signed version of the same stay signed or withdrawn after it
+    (which supersedes the version, or gives it back its place)."""
+    if since is None:
+        return rows
+    newer = TreatmentPlan.objects.filter(
+        Q(signed_at__gt=since) | Q(modified_at__gt=since),
+        episode=OuterRef(f"{to_plan}episode"),
+        signed_at__isnull=False,
+    )
+    return rows.filter(
+        Q(**{f"{to_plan}modified_at__gt": since})
+        | Q(**{f"{to_plan}episode__modified_at__gt": since})
+        | Exists(newer)
+    )
+
+
 def _rows(
     kind: str, people: dict[int, Participant], since: datetime | None, today: date
 ) -> tuple[list[dict[str, Any]], int]:
     """The resources of one type for these participants: the rows each search serves,
     mapped by the functions the reads use (Observation: the instruments' results, then the
-    drug screens'; DiagnosticReport: the drug screens); and how many rows could not be built, left out."""
+    drug screens'; DiagnosticReport: the drug screens; CarePlan and Goal: the signed plan
+    versions and their goals); and how many rows could not be built, left out."""
     if kind == "Patient":
         chosen = [p for p in people.values() if since is None or p.modified_at > since]
         return _built(kind, chosen, resources.patient)
+    if kind == "Goal":
+        goals = list(
+            _plans_since(_goals(), since, "plan__")
+            .filter(plan__participant__in=list(people))
+            .order_by("plan__participant_id", "pk")
+        )
+        for g in goals:
+            g.plan.participant = people[g.plan.participant_id]
+        return _built(kind, goals, lambda g: resources.goal(g, g.newest))
     mapping: dict[str, tuple[QuerySet[Any], Callable[[Any], dict[str, Any]]]] = {
         "EpisodeOfCare": (_changed_since(_episodes(), since), resources.episode_of_care),
         "Condition": (_changed_since(_diagnoses(), since), resources.condition),
         "Observation": (_changed_since(_administrations(), since), resources.observation),
         "DiagnosticReport": (_screens_since(since), resources.screen_report),
+        "CarePlan": (
+            _plans_since(_care_plans(), since, ""),
+            lambda p: resources.care_plan(p, p.newest),
+        ),
         "MedicationStatement": (
             _changed_since(_medications(), since),
             lambda m: resources.medication_statement(m, today),

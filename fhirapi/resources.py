@@ -13,10 +13,12 @@ from typing import Any
 
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
+from fhir.resources.R4B.careplan import CarePlan
 from fhir.resources.R4B.condition import Condition
 from fhir.resources.R4B.consent import Consent as FhirConsent
 from fhir.resources.R4B.diagnosticreport import DiagnosticReport
 from fhir.resources.R4B.episodeofcare import EpisodeOfCare
+from fhir.resources.R4B.goal import Goal as FhirGoal
 from fhir.resources.R4B.group import Group
 from fhir.resources.R4B.medicationstatement import MedicationStatement
 from fhir.resources.R4B.observation import Observation
@@ -33,6 +35,7 @@ from fhirapi.labels import SUBSTANCE_USE_INSTRUMENTS, is_substance_use_code, lab
 from intake.models import Diagnosis, DiagnosisStatus
 from medications.models import Medication
 from participants.models import Episode, EpisodeStatus, Participant
+from plans.models import Comparator, Goal, TreatmentPlan
 from screens.detection import BUP, FYL, MTD, OXY
 from screens.models import (
     Confirmation,
@@ -61,6 +64,8 @@ MODELS: dict[str, type[Resource]] = {
     "Condition": Condition,
     "Observation": Observation,
     "DiagnosticReport": DiagnosticReport,
+    "CarePlan": CarePlan,
+    "Goal": FhirGoal,
     "MedicationStatement": MedicationStatement,
     "Consent": FhirConsent,
     "Bundle": Bundle,
@@ -384,6 +389,87 @@ def screen_report(screen: DrugScreen) -> dict[str, Any]:
     return validated(labelled(data, True))
 
 
+# A stay that has ended: its plan in force is done with, not active.
+_ENDED = frozenset(
+    {EpisodeStatus.DISCHARGED, EpisodeStatus.DECLINED, EpisodeStatus.TRANSFERRED_OUT}
+)
+
+
+def _plan_status(plan: TreatmentPlan, newest: int) -> str:
+    """A signed version's CarePlan status: revoked once a newer signed version of its stay
+    supersedes it (`newest` is that stay's newest signed version in force); the version in
+    force is active, or completed once its stay has ended."""
+    if plan.number < newest:
+        return "revoked"
+    return "completed" if plan.episode.status in _ENDED else "active"
+
+
+def care_plan(plan: TreatmentPlan, newest: int) -> dict[str, Any]:
+    """A signed version of a treatment plan, with its goals as Goal references; a revision
+    `replaces` the version it revises. Labelled Part 2: the plan is one integrated plan for
+    both disorders, so none of it can be told apart from the substance-use treatment it
+    holds. Reads `goals` and `revises`: a list prefetches them."""
+    data: dict[str, Any] = {
+        "resourceType": "CarePlan",
+        "id": str(plan.public_id),
+        "status": _plan_status(plan, newest),
+        "intent": "plan",
+        "title": f"Treatment plan, version {plan.number}",
+        "subject": _patient_ref(plan.participant),
+        "created": plan.recorded_at.isoformat(),
+        "goal": [{"reference": f"Goal/{g.public_id}"} for g in plan.goals.all()],
+    }
+    if plan.signed_at is not None:
+        data["period"] = {"start": plan.signed_at.isoformat()}
+    revised = plan.revises
+    if revised is not None and revised.is_signed and not revised.entered_in_error:
+        data["replaces"] = [{"reference": f"CarePlan/{revised.public_id}"}]
+    if plan.change_summary:
+        data["description"] = plan.change_summary
+    return validated(labelled(data, True))
+
+
+_GOAL_STATUS = {"active": "active", "completed": "completed", "revoked": "cancelled"}
+# FHIR's Quantity comparators for an objective's target; "=" is a plain value.
+_QUANTITY_COMPARATOR = {
+    Comparator.LT: "<",
+    Comparator.LE: "<=",
+    Comparator.GT: ">",
+    Comparator.GE: ">=",
+}
+
+
+def goal(g: Goal, newest: int) -> dict[str, Any]:
+    """A goal of a signed plan version in the participant's own words (expressed by them),
+    its objectives as targets: each one's target date, and for one bound to a measure the
+    measure named in text and the value to reach. Its lifecycle follows its version's plan
+    (a superseded version's goal is cancelled: the revision carries it on). Labelled Part 2
+    as its plan is. Reads `plan` (with its stay) and `objectives`: a list prefetches them."""
+    objectives = list(g.objectives.all())
+    targets: list[dict[str, Any]] = []
+    for o in objectives:
+        target: dict[str, Any] = {"dueDate": o.target_date.isoformat()}
+        if o.measure_key and o.target_value is not None:
+            quantity: dict[str, Any] = {"value": o.target_value}
+            comparator = _QUANTITY_COMPARATOR.get(Comparator(o.comparator))
+            if comparator:
+                quantity["comparator"] = comparator
+            target |= {"measure": {"text": o.measure_label}, "detailQuantity": quantity}
+        targets.append(target)
+    data: dict[str, Any] = {
+        "resourceType": "Goal",
+        "id": str(g.public_id),
+        "lifecycleStatus": _GOAL_STATUS[_plan_status(g.plan, newest)],
+        "description": {"text": g.text},
+        "subject": _patient_ref(g.plan.participant),
+        "expressedBy": _patient_ref(g.plan.participant),
+    }
+    if targets:
+        data["target"] = targets
+        data["note"] = [{"text": o.text} for o in objectives]
+    return validated(labelled(data, True))
+
+
 def medication_statement(m: Medication, today: date) -> dict[str, Any]:
     """A medication on the list, by name as written (the list holds no RxNorm codes);
     substance-use treatment medications (`Medication.is_part2`) labelled Part 2."""
@@ -497,6 +583,8 @@ _SEARCHES: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
         ),
     ),
     ("DiagnosticReport", ()),
+    ("CarePlan", ()),
+    ("Goal", ()),
     ("MedicationStatement", ()),
     ("Consent", ()),
 )

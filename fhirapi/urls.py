@@ -15,6 +15,8 @@ urlpatterns = [
         views.diagnostic_report,
         name="diagnostic_report",
     ),
+    path("CarePlan/<str:resource_id>", views.care_plan, name="care_plan"),
+    path("Goal/<str:resource_id>", views.goal, name="goal"),
     path(
         "MedicationStatement/<str:resource_id>",
         views.medication_statement,
@@ -24,6 +26,8 @@ urlpatterns = [
     path("Condition", views.conditions, name="conditions"),
     path("Observation", views.observations, name="observations"),
     path("DiagnosticReport", views.diagnostic_reports, name="diagnostic_reports"),
+    path("CarePlan", views.care_plans, name="care_plans"),
+    path("Goal", views.goals, name="goals"),
     path("MedicationStatement", views.medication_statements, name="medication_statements"),
     path("Consent", views.consents, name="consents"),
     path("Group/<str:group_id>", bulk_views.group, name="group"),

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -33,6 +33,7 @@ from participants.access import Scope, authorize, uses_staff_pages
 from participants.audit_events import access_event_type
 from participants.models import Episode, Participant
 from participants.selectors import chart_participant, program_today
+from plans.models import Goal, TreatmentPlan
 from screens.models import DrugScreen, ScreenResult
 from tandem.errors import AccessDenied
 
@@ -215,6 +216,41 @@ def _screens() -> QuerySet[DrugScreen]:
     )
 
 
+def _newest_signed(episode: str) -> Subquery:
+    """The number of the newest signed version in force of the stay at `episode`: the
+    version a plan's status is decided against."""
+    return Subquery(
+        TreatmentPlan.objects.current()
+        .filter(signed_at__isnull=False, episode=OuterRef(episode))
+        .order_by("-number")
+        .values("number")[:1]
+    )
+
+
+def _care_plans() -> QuerySet[TreatmentPlan]:
+    """The plan versions a search and a read serve: signed, none entered in error (a draft
+    is no plan yet), each with the newest signed version of its stay and its goals."""
+    return (
+        TreatmentPlan.objects.current()
+        .filter(signed_at__isnull=False)
+        .select_related("episode", "revises")
+        .annotate(newest=_newest_signed("episode"))
+        .prefetch_related(Prefetch("goals", Goal.objects.order_by("order", "pk")))
+    )
+
+
+def _goals() -> QuerySet[Goal]:
+    """The goals a search and a read serve: those of the versions `_care_plans` serves."""
+    return (
+        Goal.objects.filter(
+            plan__in=TreatmentPlan.objects.current().filter(signed_at__isnull=False)
+        )
+        .select_related("plan__episode")
+        .annotate(newest=_newest_signed("plan__episode"))
+        .prefetch_related("objectives")
+    )
+
+
 def _medications() -> QuerySet[Medication]:
     """The list entries a read serves: the current ones, as `medications_for` reads them."""
     return Medication.objects.current()
@@ -376,6 +412,42 @@ def diagnostic_reports(request: HttpRequest) -> HttpResponse:
 
 
 @fhir_read
+def care_plans(request: HttpRequest) -> HttpResponse:
+    """`GET CarePlan?patient={id}`: every signed version of every plan, the newest stay's
+    first and the newest version first; drafts and versions entered in error left out."""
+    found = _search(request, "CarePlan", Scope.CLINICAL)
+    if isinstance(found, HttpResponse):
+        return found
+    # Each row carries the annotation `newest` (`_care_plans`).
+    rows: list[Any] = list(
+        _care_plans()
+        .filter(participant=found)
+        .order_by("-episode__referred_on", "-episode_id", "-number")
+    )
+    for row in rows:
+        row.participant = found
+    return _bundle(request, [resources.care_plan(p, p.newest) for p in rows])
+
+
+@fhir_read
+def goals(request: HttpRequest) -> HttpResponse:
+    """`GET Goal?patient={id}`: the goals of every signed version, in their plans' order."""
+    found = _search(request, "Goal", Scope.CLINICAL)
+    if isinstance(found, HttpResponse):
+        return found
+    rows: list[Any] = list(
+        _goals()
+        .filter(plan__participant=found)
+        .order_by(
+            "-plan__episode__referred_on", "-plan__episode_id", "-plan__number", "order", "pk"
+        )
+    )
+    for row in rows:
+        row.plan.participant = found
+    return _bundle(request, [resources.goal(g, g.newest) for g in rows])
+
+
+@fhir_read
 def medication_statements(request: HttpRequest) -> HttpResponse:
     """`GET MedicationStatement?patient={id}`: the medication list, taken now first."""
     found = _search(request, "MedicationStatement", Scope.CLINICAL)
@@ -444,6 +516,24 @@ def diagnostic_report(request: HttpRequest, resource_id: str) -> HttpResponse:
 
 
 @fhir_read
+def care_plan(request: HttpRequest, resource_id: str) -> HttpResponse:
+    """`GET CarePlan/{id}`: one signed plan version, as its search gives it."""
+    found = _read(request, resource_id, "CarePlan", Scope.CLINICAL, ROWS["fhir:care_plan"])
+    if isinstance(found, HttpResponse):
+        return found
+    return _answer(resources.care_plan(found, found.newest))
+
+
+@fhir_read
+def goal(request: HttpRequest, resource_id: str) -> HttpResponse:
+    """`GET Goal/{id}`: one goal of a signed plan version, as its search gives it."""
+    found = _read(request, resource_id, "Goal", Scope.CLINICAL, ROWS["fhir:goal"])
+    if isinstance(found, HttpResponse):
+        return found
+    return _answer(resources.goal(found, found.newest))
+
+
+@fhir_read
 def medication_statement(request: HttpRequest, resource_id: str) -> HttpResponse:
     """`GET MedicationStatement/{id}`: one medication, its status on the program's today."""
     found = _read(
@@ -477,6 +567,8 @@ ROWS: dict[str, Rows] = {
         (_screen_results, "screen__participant"),
     ),
     "fhir:diagnostic_report": ((_screens, "participant"),),
+    "fhir:care_plan": ((_care_plans, "participant"),),
+    "fhir:goal": ((_goals, "plan__participant"),),
     "fhir:medication_statement": ((_medications, "participant"),),
     "fhir:consent": ((_consents, "participant"),),
 }
@@ -487,6 +579,8 @@ READS = {
     "Condition": "fhir:condition",
     "Observation": "fhir:observation",
     "DiagnosticReport": "fhir:diagnostic_report",
+    "CarePlan": "fhir:care_plan",
+    "Goal": "fhir:goal",
     "MedicationStatement": "fhir:medication_statement",
     "Consent": "fhir:consent",
 }

@@ -8,6 +8,7 @@ from assessments.services import record_administration
 from consent.services import record_consent
 from intake.services import add_diagnosis
 from medications.services import add_medication
+from plans.tests.builders import signed
 from screens import panels
 from screens.models import Panel
 from screens.services import record_screen
@@ -90,12 +91,16 @@ ENDPOINTS = {
     "fhir:conditions": _search(CLINICAL_READ),
     "fhir:observations": _search(CLINICAL_READ),
     "fhir:diagnostic_reports": _search(CLINICAL_READ),
+    "fhir:care_plans": _search(CLINICAL_READ),
+    "fhir:goals": _search(CLINICAL_READ),
     "fhir:medication_statements": _search(CLINICAL_READ),
     "fhir:consents": _search(CLINICAL_READ),
     "fhir:episode": _read(DEMOGRAPHICS_READ, lambda w: w.episode),
     "fhir:condition": _read(CLINICAL_READ, _diagnosis),
     "fhir:observation": _read(CLINICAL_READ, _administration),
     "fhir:diagnostic_report": _read(CLINICAL_READ, _screen),
+    "fhir:care_plan": _read(CLINICAL_READ, signed),
+    "fhir:goal": _read(CLINICAL_READ, lambda w: signed(w).goals.get()),
     "fhir:medication_statement": _read(CLINICAL_READ, _medication),
     "fhir:consent": _read(CLINICAL_READ, _consent),
 }

@@ -106,6 +106,18 @@ def _summary(b: Bench) -> object:
     ].public_id
 
 
+def _fhir_plan(b: Bench):
+    """A signed plan of the bench's referral (the bench participant's own plan stays the
+    draft other addresses name), made on first ask."""
+    from plans.models import TreatmentPlan
+    from plans.tests.builders import signed
+
+    found = TreatmentPlan.objects.filter(
+        participant=b.world.referral, signed_at__isnull=False
+    ).first()
+    return found or signed(b.world, by=b.director, episode=b.world.referral_episode)
+
+
 def _objective(b: Bench) -> object:
     from plans.models import Objective
 
@@ -171,6 +183,8 @@ REAL_BY_ADDRESS: dict[tuple[str, str], Callable[[Bench], object]] = {
     ("fhir:condition", "resource_id"): lambda b: b.diagnosis.public_id,
     ("fhir:observation", "resource_id"): lambda b: b.administration.public_id,
     ("fhir:diagnostic_report", "resource_id"): lambda b: _flagged_screen(b).public_id,
+    ("fhir:care_plan", "resource_id"): lambda b: _fhir_plan(b).public_id,
+    ("fhir:goal", "resource_id"): lambda b: _fhir_plan(b).goals.get().public_id,
     ("fhir:medication_statement", "resource_id"): _med,
     ("fhir:consent", "resource_id"): _consent,
     ("fhir:group", "group_id"): lambda b: b.program.public_id,

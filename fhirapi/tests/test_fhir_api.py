@@ -25,6 +25,8 @@ from intake.services import add_diagnosis, change_diagnosis_status
 from medications.services import add_medication
 from participants.access import break_the_glass
 from participants.models import Episode, EpisodeStatus
+from plans.services import sign_plan, start_revision
+from plans.tests.builders import signed
 from screens import panels
 from screens.models import Panel
 from screens.services import record_screen
@@ -37,6 +39,8 @@ SEARCHES = (
     "Condition",
     "Observation",
     "DiagnosticReport",
+    "CarePlan",
+    "Goal",
     "MedicationStatement",
     "Consent",
 )
@@ -91,6 +95,7 @@ def record(world):
         "treatment": record_consent(
             p, by=by, kind="treatment", signed_on=date(2026, 9, 8), now=NOW
         ),
+        "plan": signed(world),
     }
     screen = _screen(world, BUP="positive", COC="positive")
     results = {r.analyte.code: r for r in screen.results.all()}
@@ -386,6 +391,8 @@ def test_a_search_s_query_count_does_not_grow_with_the_record(world, signed_in, 
     add_medication(p, by=by, code="acamprosate", started_on=date(2026, 10, 1))
     record_consent(p, by=by, kind="telehealth", signed_on=date(2026, 10, 1), now=NOW)
     _screen(world, collected_at=NOW, AMP="positive")
+    revision = start_revision(record["rows"]["plan"], by=by, change_summary="Adds a goal.")
+    sign_plan(revision, by=by, expected_version=revision.version)
     Episode.objects.create(
         participant=p,
         program=world.program,
@@ -509,6 +516,8 @@ def _one_of_each(world, record) -> dict[str, str]:
         "Condition": str(record["sud_dx"]),
         "Observation": str(record["audit_c"]),
         "DiagnosticReport": str(record["screen"].public_id),
+        "CarePlan": str(record["plan"]),
+        "Goal": str(record["rows"]["plan"].goals.get().public_id),
         "MedicationStatement": str(record["bup"]),
         "Consent": str(record["part2"]),
     }
@@ -575,6 +584,8 @@ def test_a_read_s_query_count_does_not_grow_with_the_record(world, signed_in, re
     add_medication(p, by=by, code="acamprosate", started_on=date(2026, 10, 1))
     record_consent(p, by=by, kind="telehealth", signed_on=date(2026, 10, 1), now=NOW)
     _screen(world, collected_at=NOW, AMP="positive")
+    revision = start_revision(record["rows"]["plan"], by=by, change_summary="Adds a goal.")
+    sign_plan(revision, by=by, expected_version=revision.version)
     Episode.objects.create(
         participant=p,
         program=world.program,
