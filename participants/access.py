@@ -170,6 +170,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             Role.NURSE,
         }
     ),
+    # Adds the drug-screen panels the program uses (its devices' or lab's cut-offs) and
+    # retires them: the director, as the program's other settings.
+    "drug_screen.panels": frozenset({Role.DIRECTOR}),
     # The program calendar and the weekly schedule (groups, rooms, counts; no participants).
     "calendar.read": OVERSIGHT_ROLES | CLINICAL_ROLES | {Role.FRONT_DESK},
     "calendar.edit": OVERSIGHT_ROLES,

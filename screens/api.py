@@ -20,7 +20,7 @@ from audit.models import Action
 from participants.access import Scope, authorize, require
 from participants.api import participant_or_404, refusal_shows_record
 from screens import selectors, services
-from screens.models import DrugScreen, Panel, ScreenReview
+from screens.models import DrugScreen, ScreenReview
 from tandem.api_errors import FieldErrors
 
 router = Router(tags=["drug screens"])
@@ -40,7 +40,12 @@ class Message(Schema):
 
 
 class ScreenIn(Schema):
-    panel: str = Field(description="Panel code, e.g. urine-cup-hhs.")
+    panel: str = Field(
+        description=(
+            "Panel code: a shared one (urine-cup-hhs, breath-alcohol) or one the program "
+            "added, as its drug-screen panels page shows it."
+        )
+    )
     collected_at: datetime = Field(description="With its time zone.")
     observed: bool
     method: str = Field("", description="Defaults to the panel's method.")
@@ -169,7 +174,7 @@ def list_screens(request: ApiRequest, participant_id: UUID):
 def record_screen(request: ApiRequest, participant_id: UUID, body: ScreenIn):
     participant = participant_or_404(request, participant_id)
     require(request.auth, participant, Action.CREATE, Scope.CLINICAL)
-    panel = Panel.objects.filter(code=body.panel, is_active=True).first()
+    panel = selectors.usable_panel(participant.organization_id, code=body.panel)
     if panel is None:
         return Status(
             422, {"detail": [{"field": "panel", "message": "No active panel has that code."}]}

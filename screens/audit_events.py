@@ -25,3 +25,15 @@ register(
     "reviewed a drug screen's unexpected result",
     "review a drug screen's unexpected result",
 )
+register(
+    "drug_screen.panel_added",
+    Action.CREATE,
+    "added a drug-screen panel",
+    "add a drug-screen panel",
+)
+register(
+    "drug_screen.panel_retired",
+    Action.CHANGE,
+    "retired a drug-screen panel",
+    "retire a drug-screen panel",
+)

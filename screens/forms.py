@@ -1,8 +1,10 @@
 """Forms of the drug-screens tab; the rules stay in the service."""
 
 from django import forms
+from django.forms import BoundField
 
-from screens.models import REVIEW_COMMENT_MAX, Confirmation, Method, Result, Validity
+from screens.models import REVIEW_COMMENT_MAX, Confirmation, Method, Result, Specimen, Validity
+from screens.services import NewAnalyte
 from tandem import dates
 
 
@@ -67,3 +69,65 @@ class UseReportForm(forms.Form):
     )
     substance = forms.CharField(max_length=120, required=False)
     note = forms.CharField(max_length=500, required=False)
+
+
+# Blank analyte rows on the panels page (a panel of up to this many analytes, no script
+# needed); rows left blank are not analytes.
+ANALYTE_ROWS = 16
+
+
+class PanelForm(forms.Form):
+    """A program's own panel: the device or lab order, then its analytes row by row
+    (`code_<n>`, `name_<n>`, `cutoff_<n>`, `unit_<n>`). Every rule is the service's."""
+
+    name = forms.CharField(
+        label="Name", required=False, help_text="As the device or the lab names it."
+    )
+    specimen = forms.ChoiceField(choices=Specimen.choices)
+    method = forms.ChoiceField(choices=Method.choices)
+    source = forms.CharField(
+        label="Where its cut-offs come from",
+        required=False,
+        help_text="The device's package insert, the lab's panel sheet.",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for n in range(ANALYTE_ROWS):
+            self.fields[f"code_{n}"] = forms.CharField(
+                label=f"Analyte {n + 1} code",
+                required=False,
+                widget=forms.TextInput(attrs={"list": "known-codes", "size": 6}),
+            )
+            self.fields[f"name_{n}"] = forms.CharField(
+                label=f"Analyte {n + 1} name", required=False
+            )
+            self.fields[f"cutoff_{n}"] = forms.CharField(
+                label=f"Analyte {n + 1} cut-off",
+                required=False,
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 8}),
+            )
+            self.fields[f"unit_{n}"] = forms.CharField(
+                label=f"Analyte {n + 1} unit", required=False, widget=forms.TextInput({"size": 6})
+            )
+
+    def rows(self) -> list[tuple[BoundField, ...]]:
+        """The analyte rows' fields, for the page's table."""
+        return [
+            tuple(self[f"{part}_{n}"] for part in ("code", "name", "cutoff", "unit"))
+            for n in range(ANALYTE_ROWS)
+        ]
+
+    def analytes(self) -> list[NewAnalyte]:
+        """The rows filled in, in order."""
+        data = self.cleaned_data
+        rows = [
+            NewAnalyte(
+                code=data[f"code_{n}"],
+                name=data[f"name_{n}"],
+                cutoff=data[f"cutoff_{n}"],
+                unit=data[f"unit_{n}"],
+            )
+            for n in range(ANALYTE_ROWS)
+        ]
+        return [r for r in rows if (r.code + r.name + r.cutoff + r.unit).strip()]

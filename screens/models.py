@@ -84,20 +84,50 @@ TAMPERED = (Validity.ADULTERATED, Validity.SUBSTITUTED)
 REVIEW_COMMENT_MAX = 500
 # The program capability of those who review unexpected results (participants.access).
 REVIEWS_RESULTS = "drug_screen.review"
+# The program capability of those who add and retire the organization's own panels.
+KEEPS_PANELS = "drug_screen.panels"
+
+
+class PanelQuerySet(models.QuerySet):
+    def usable_by(self, organization_id: int | None) -> "PanelQuerySet":
+        """The shared panels and the organization's own: never another organization's."""
+        return self.filter(Q(organization__isnull=True) | Q(organization_id=organization_id))
+
+
+PanelManager = models.Manager.from_queryset(PanelQuerySet)
 
 
 class Panel(TimeStamped):
-    """A device or lab order: which analytes, at which cut-offs, as printed on it."""
+    """A device or lab order: which analytes, at which cut-offs, as printed on it. A shared
+    panel (no organization) is seeded for every program; a program adds its own, which
+    only its organization's screens may use. A panel is never edited: one with other
+    cut-offs is a new panel, and the old one is retired (its screens keep pointing at it)."""
 
+    # The seeded panels' codes are fixed (the API names them); an organization's panel gets
+    # a generated one (`screens.services.add_panel`), so two programs may name theirs alike.
     code = models.SlugField(max_length=60, unique=True)
+    organization = models.ForeignKey(
+        "accounts.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty for the shared panels every organization may use.",
+    )
     name = models.CharField(max_length=120)
     specimen = models.CharField(max_length=12, choices=Specimen.choices)
     method = models.CharField(max_length=20, choices=Method.choices)
     source = models.TextField(help_text="Where the cut-offs come from.")
     is_active = models.BooleanField(default=True)
 
+    objects: ClassVar[PanelManager] = PanelManager()
+
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def shared(self) -> bool:
+        return self.organization_id is None
 
 
 class PanelAnalyte(TimeStamped):

@@ -27,6 +27,11 @@ CUP = (
     ("MTD", "Methadone", None, DEVICE),
     ("BZO", "Benzodiazepines", None, DEVICE),
 )
+BREATH = ("ETOH", "Alcohol (breath)")
+# The analyte codes the interpretation knows (screens.detection, by code): a program's own
+# panel that reuses one is read as the seeded panels' analyte is. Offered as a hint on the
+# panels page; any other code is recorded and shown by its name only.
+KNOWN_CODES = (*((code, name) for code, name, _, _ in CUP), BREATH)
 
 
 def seed(apps=installed_apps, schema_editor=None) -> None:
@@ -67,6 +72,6 @@ def seed(apps=installed_apps, schema_editor=None) -> None:
     )
     PanelAnalyte.objects.get_or_create(
         panel=breath,
-        code="ETOH",
-        defaults={"name": "Alcohol (breath)", "cutoff_source": DEVICE, "order": 0},
+        code=BREATH[0],
+        defaults={"name": BREATH[1], "cutoff_source": DEVICE, "order": 0},
     )

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from medications.models import Medication
@@ -121,8 +121,31 @@ def has_caseload(user) -> bool:
     return holds_caseload(user) and caseload(user).exists()
 
 
-def active_panels() -> list[Panel]:
-    return list(Panel.objects.filter(is_active=True).prefetch_related("analytes").order_by("name"))
+def active_panels(organization_id: int) -> list[Panel]:
+    """The panels a new screen of the organization's participants may be recorded on: the
+    shared ones and its own, not retired."""
+    rows = Panel.objects.usable_by(organization_id).filter(is_active=True)
+    return list(rows.prefetch_related("analytes").order_by("name", "id"))
+
+
+def usable_panel(organization_id: int, **lookup: Any) -> Panel | None:
+    """One panel a new screen may be recorded on, by public id or code: another
+    organization's or a retired one is None, as one that does not exist."""
+    rows = Panel.objects.usable_by(organization_id).filter(is_active=True, **lookup)
+    return rows.prefetch_related("analytes").first()
+
+
+def panels_in_use(organization_ids: Iterable[int]) -> list[Panel]:
+    """The settings page's list: the shared panels, then each organization's own, retired
+    ones last; with their analytes."""
+    rows = Panel.objects.filter(
+        Q(organization__isnull=True) | Q(organization_id__in=list(organization_ids))
+    )
+    return list(
+        rows.prefetch_related("analytes").order_by(
+            F("organization_id").asc(nulls_first=True), "-is_active", "name", "id"
+        )
+    )
 
 
 def medication_codes_on(participant, day: date) -> set[str]:

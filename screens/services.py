@@ -1,11 +1,16 @@
 """Recording drug screens, their confirmations and clinicians' last-use entries."""
 
-from collections.abc import Callable, Mapping
+import re
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from audit.models import Action
 from audit.services import record_event
@@ -14,19 +19,22 @@ from participants.access import (
     Scope,
     decide_with_capability,
     require,
+    require_capability,
     require_with_capability,
     uses_staff_pages,
 )
 from participants.models import Participant
 from participants.selectors import current_episode
-from screens import interpret, self_report
+from screens import interpret, panels, self_report
 from screens.models import (
+    KEEPS_PANELS,
     REVIEWS_RESULTS,
     TAMPERED,
     Confirmation,
     DrugScreen,
     Method,
     Panel,
+    PanelAnalyte,
     Result,
     ScreenResult,
     ScreenReview,
@@ -78,6 +86,8 @@ def record_screen(
     """Record a screen with a result for every analyte of its panel, each read against the
     medication list on the collection day and the self-reports since the previous screen."""
     decision = require(by, participant, Action.CREATE, Scope.CLINICAL)
+    if not panel.is_active or panel.organization_id not in (None, participant.organization_id):
+        raise InvalidInput("Choose one of the program's panels in use.", field="panel")
     now = now or timezone.now()
     method = _choice(method or panel.method, Method, "method", "method")
     specimen = _choice(specimen or panel.specimen, Specimen, "specimen", "specimen")
@@ -342,3 +352,215 @@ def record_last_use(
             details={"part2": True},
         )
     return report
+
+
+# A short code of capitals and digits, as the seeded panels' (THC, 6AM, MDMA): it names the
+# analyte's result field on the record page and is what the interpretation reads.
+ANALYTE_CODE = re.compile(r"[A-Z0-9]{2,10}")
+PANEL_NAME_MAX = 120
+SOURCE_MAX = 200
+ANALYTE_NAME_MAX = 120
+UNIT_MAX = 20
+ANALYTES_MAX = 30
+# PanelAnalyte.cutoff: ten digits, three of them after the point.
+CUTOFF_MAX = Decimal("9999999.999")
+
+
+@dataclass(frozen=True)
+class NewAnalyte:
+    """One analyte of a panel being added, as typed: a blank cut-off (and unit) is one
+    printed on the device."""
+
+    code: str
+    name: str
+    cutoff: str = ""
+    unit: str = ""
+
+
+def _words(value: str | None) -> str:
+    return " ".join((value or "").split())
+
+
+def _cutoff(row: NewAnalyte, unit: str) -> Decimal | None:
+    text = (row.cutoff or "").strip()
+    if not text:
+        if unit:
+            raise InvalidInput(
+                f"{row.code}: give the cut-off for the unit {unit}, or leave both blank when "
+                "the cut-off is as printed on the device.",
+                field="analytes",
+            )
+        return None
+    try:
+        cutoff = Decimal(text)
+    except InvalidOperation:
+        cutoff = None
+    if cutoff is None or not cutoff.is_finite():
+        raise InvalidInput(
+            f"{row.code}: the cut-off is a number, such as 300 or 0.5.", field="analytes"
+        )
+    if cutoff <= 0:
+        raise InvalidInput(f"{row.code}: the cut-off is more than zero.", field="analytes")
+    if cutoff > CUTOFF_MAX or cutoff != cutoff.quantize(Decimal("0.001")):
+        raise InvalidInput(
+            f"{row.code}: the cut-off is at most {CUTOFF_MAX:,.0f}, with at most three decimals.",
+            field="analytes",
+        )
+    if not unit:
+        raise InvalidInput(f"{row.code}: give the cut-off's unit (ng/mL, g/dL).", field="analytes")
+    return cutoff
+
+
+def _analytes(rows: Sequence[NewAnalyte], source: str) -> list[PanelAnalyte]:
+    """The panel's analytes in the order given, each checked; the first fault is refused."""
+    if not rows:
+        raise InvalidInput("Add at least one analyte, with its code and name.", field="analytes")
+    if len(rows) > ANALYTES_MAX:
+        raise InvalidInput(f"A panel has at most {ANALYTES_MAX} analytes.", field="analytes")
+    analytes: list[PanelAnalyte] = []
+    seen: set[str] = set()
+    for order, row in enumerate(rows):
+        code = (row.code or "").strip().upper()
+        name = _words(row.name)
+        unit = _words(row.unit)
+        if not code:
+            raise InvalidInput(f"Give {name or 'each analyte'} its short code.", field="analytes")
+        if not ANALYTE_CODE.fullmatch(code):
+            raise InvalidInput(
+                f"{code[:20]}: an analyte's code is 2 to 10 letters or digits, such as FYL.",
+                field="analytes",
+            )
+        if code in seen:
+            raise InvalidInput(f"{code} is given twice: each analyte once.", field="analytes")
+        seen.add(code)
+        if not name:
+            raise InvalidInput(f"{code}: name the analyte.", field="analytes")
+        if len(name) > ANALYTE_NAME_MAX:
+            raise InvalidInput(
+                f"{code}: an analyte's name is at most {ANALYTE_NAME_MAX} characters.",
+                field="analytes",
+            )
+        if len(unit) > UNIT_MAX:
+            raise InvalidInput(
+                f"{code}: a unit is at most {UNIT_MAX} characters.", field="analytes"
+            )
+        cutoff = _cutoff(NewAnalyte(code, name, row.cutoff, unit), unit)
+        analytes.append(
+            PanelAnalyte(
+                code=code,
+                name=name,
+                cutoff=cutoff,
+                unit=unit,
+                cutoff_source=panels.DEVICE if cutoff is None else source,
+                order=order,
+            )
+        )
+    return analytes
+
+
+def add_panel(
+    organization: Any,
+    *,
+    by: Any,
+    name: str,
+    specimen: str,
+    method: str,
+    source: str,
+    analytes: Sequence[NewAnalyte],
+) -> Panel:
+    """Add a panel the organization's screens may be recorded on from now: a device or lab
+    order with its analytes and cut-offs as printed on it. Its code is generated, so two
+    organizations may name their panels alike; an analyte code the interpretation knows
+    (`panels.KNOWN_CODES`) is read as the seeded panels' analyte is."""
+    decision = require_capability(
+        by,
+        KEEPS_PANELS,
+        [organization.pk],
+        event_type="drug_screen.panel_added",
+        refusal="Your role does not keep the program's drug-screen panels.",
+    )
+    name = _words(name)
+    source = _words(source)
+    if not name:
+        raise InvalidInput("Name the panel, as the device or the lab names it.", field="name")
+    if len(name) > PANEL_NAME_MAX:
+        raise InvalidInput(f"A panel's name is at most {PANEL_NAME_MAX} characters.", field="name")
+    specimen = _choice(specimen, Specimen, "specimen", "specimen")
+    method = _choice(method, Method, "method", "method")
+    if not source:
+        raise InvalidInput(
+            "Say where the cut-offs come from (the device's package insert, the lab's panel).",
+            field="source",
+        )
+    if len(source) > SOURCE_MAX:
+        raise InvalidInput(
+            f"Where the cut-offs come from is at most {SOURCE_MAX} characters.", field="source"
+        )
+    rows = _analytes(analytes, source)
+    public_id = uuid.uuid4()
+    panel = Panel(
+        public_id=public_id,
+        code=f"{slugify(name)[:27].strip('-') or 'panel'}-{public_id.hex}",
+        organization=organization,
+        name=name,
+        specimen=specimen,
+        method=method,
+        source=source,
+    )
+    validate(panel, exclude=["organization"])
+    with transaction.atomic():
+        taken = (
+            Panel.objects.usable_by(organization.pk)
+            .filter(is_active=True, name__iexact=name)
+            .exists()
+        )
+        if taken:
+            raise InvalidInput(
+                f"A panel in use is already named {name}: give this one another name.",
+                field="name",
+            )
+        panel.save()
+        for row in rows:
+            row.panel = panel
+        PanelAnalyte.objects.bulk_create(rows)
+        record_event(
+            actor=by,
+            event_type="drug_screen.panel_added",
+            decision=decision,
+            organization=organization,
+            record=panel,
+            details={"code": panel.code, "analytes": [row.code for row in rows]},
+        )
+    return panel
+
+
+def retire_panel(panel: Panel, *, by: Any) -> Panel:
+    """No longer offer the organization's panel for new screens; the screens recorded on it
+    keep it. The shared panels are every program's and are not retired here."""
+    if panel.organization_id is None:
+        raise InvalidInput(
+            "A shared panel is offered to every program and cannot be retired here.",
+            field="panel",
+        )
+    decision = require_capability(
+        by,
+        KEEPS_PANELS,
+        [panel.organization_id],
+        event_type="drug_screen.panel_retired",
+        refusal="Your role does not keep the program's drug-screen panels.",
+    )
+    with transaction.atomic():
+        row = Panel.objects.select_for_update().get(pk=panel.pk)
+        if not row.is_active:
+            raise InvalidInput(f"{row.name} is already retired.", field="panel")
+        row.is_active = False
+        row.save(update_fields=["is_active", "modified_at"])
+        record_event(
+            actor=by,
+            event_type="drug_screen.panel_retired",
+            decision=decision,
+            organization=row.organization,
+            record=row,
+            details={"code": row.code, "changes": {"is_active": {"before": True, "after": False}}},
+        )
+    return row

@@ -4,6 +4,7 @@ from screens import views
 
 app_name = "screens"
 urlpatterns = [
+    path("panels/", views.panel_settings, name="panels"),
     path("<uuid:participant_id>/", views.tab, name="tab"),
     path("<uuid:participant_id>/record/<uuid:panel_id>/", views.record, name="record"),
     path(

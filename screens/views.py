@@ -2,23 +2,30 @@
 of unexpected results, and the clinician's last-use entry; the chart header's days since last
 known use; the home's screens to review."""
 
+import uuid
+
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.http import SignedInRequest
-from participants.access import Scope, holds_anywhere
+from accounts.models import Organization
+from participants.access import Scope, holds_anywhere, may_open, organizations_with
 from participants.chart import HeaderFlag
 from participants.decorators import not_found, participant_page
 from participants.home import shows
 from participants.http import StaffRequest
 from participants.views import chart_context
+from screens import panels as seeded
 from screens import selectors, services
-from screens.forms import ConfirmationForm, ReviewForm, ScreenForm, UseReportForm
-from screens.models import REVIEWS_RESULTS, DrugScreen, Panel, ScreenResult
-from tandem.errors import InvalidInput, TandemError
+from screens.forms import ConfirmationForm, PanelForm, ReviewForm, ScreenForm, UseReportForm
+from screens.models import KEEPS_PANELS, REVIEWS_RESULTS, DrugScreen, Panel, ScreenResult
+from tandem.errors import AccessDenied, InvalidInput, TandemError
+from tandem.methods import serves
+from tandem.views import error_page
 
 
 def _tab(request, participant, use_form=None, status=200) -> HttpResponse:
@@ -33,7 +40,7 @@ def _tab(request, participant, use_form=None, status=200) -> HttpResponse:
         screens=screens,
         may_review=services.may_review(request.user, participant),
         review_form=ReviewForm(auto_id=False),
-        panels=selectors.active_panels(),
+        panels=selectors.active_panels(participant.organization_id),
         last_use=selectors.last_known_use(participant),
         use_form=use_form or UseReportForm(),
     )
@@ -59,7 +66,7 @@ def tab(request: StaffRequest, participant) -> HttpResponse:
 
 @participant_page(Scope.CLINICAL, methods=("GET", "POST"))
 def record(request: StaffRequest, participant, panel_id) -> HttpResponse:
-    panel = Panel.objects.filter(public_id=panel_id, is_active=True).first()
+    panel = selectors.usable_panel(participant.organization_id, public_id=panel_id)
     if panel is None:
         return not_found(request)
     status = 200
@@ -163,3 +170,103 @@ def last_use_flag(participant, values) -> list[HeaderFlag]:
     days = (timezone.localdate() - use.on).days
     label = f"{days} day{'s' if days != 1 else ''} since last known use ({use.source})"
     return [HeaderFlag(label, "info", reverse("screens:tab", args=[participant.public_id]))]
+
+
+def may_keep_panels(user) -> bool:
+    """Who opens the panels page (and sees it under Settings): the page's own rule."""
+    return bool(organizations_with(user, KEEPS_PANELS))
+
+
+@serves("GET", "POST")
+@login_required
+def panel_settings(request: SignedInRequest) -> HttpResponse:
+    """The drug-screen panels the program's screens are recorded on: the shared ones, read
+    only, and the organization's own, which the director adds and retires (never edits)."""
+    if not may_open(request.user, "screens:panels"):
+        return _not_keeper(request)
+    organizations = list(
+        Organization.objects.filter(pk__in=organizations_with(request.user, KEEPS_PANELS)).order_by(
+            "name", "id"
+        )
+    )
+    forms = {o.pk: PanelForm(prefix=f"org{o.pk}") for o in organizations}
+    error = ""
+    if request.method == "POST":
+        organization = next(
+            (o for o in organizations if str(o.public_id) == request.POST.get("organization")),
+            None,
+        )
+        try:
+            if organization is None:
+                raise TandemError("Choose one of your organizations.", field="organization")
+            action = request.POST.get("action")
+            if action == "add":
+                form = forms[organization.pk] = PanelForm(
+                    request.POST, prefix=f"org{organization.pk}"
+                )
+                if not form.is_valid():
+                    raise TandemError("Fill in the panel's fields again.")
+                data = form.cleaned_data
+                panel = services.add_panel(
+                    organization,
+                    by=request.user,
+                    name=data["name"],
+                    specimen=data["specimen"],
+                    method=data["method"],
+                    source=data["source"],
+                    analytes=form.analytes(),
+                )
+                done = f"{panel.name} added: new screens may now be recorded on it."
+            elif action == "retire":
+                public_id = _uuid(request.POST.get("panel"))
+                row = (
+                    Panel.objects.filter(organization=organization, public_id=public_id).first()
+                    if public_id is not None
+                    else None
+                )
+                if row is None:
+                    raise TandemError("Choose one of your organization's panels.", field="panel")
+                panel = services.retire_panel(row, by=request.user)
+                done = f"{panel.name} retired: past screens keep showing it."
+            else:
+                raise TandemError("Choose what to change.")
+        except AccessDenied:
+            return _not_keeper(request)
+        except TandemError as exc:
+            error = exc.message
+        else:
+            messages.success(request, done)
+            return redirect("screens:panels")
+    in_use = selectors.panels_in_use([o.pk for o in organizations])
+    rows = [
+        {
+            "organization": o,
+            "form": forms[o.pk],
+            "panels": [p for p in in_use if p.organization_id == o.pk],
+        }
+        for o in organizations
+    ]
+    context = {
+        "shared": [p for p in in_use if p.shared],
+        "rows": rows,
+        "known_codes": seeded.KNOWN_CODES,
+        "error": error,
+    }
+    return render(request, "screens/panels.html", context, status=400 if error else 200)
+
+
+def _not_keeper(request: SignedInRequest) -> HttpResponse:
+    return error_page(
+        request,
+        "Not allowed",
+        "The drug-screen panels are kept by the program director.",
+        status=403,
+    )
+
+
+def _uuid(value: str | None) -> uuid.UUID | None:
+    """A public id as posted, or None when it is not one."""
+    try:
+        return uuid.UUID(value or "")
+    except ValueError:
+        return None

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from screens import panels
 from screens.models import Panel
-from screens.services import record_screen
+from screens.services import NewAnalyte, add_panel, record_screen
 from tests.authz import CLINICAL_READ, CLINICAL_WRITE, OVERSIGHT, Endpoint
 
 CUP = "urine-cup-hhs"
@@ -28,6 +28,22 @@ def _participant(world):
 
 def _panel(world):
     panel = _cup()
+    return {"participant_id": world.participant.public_id, "panel_id": panel.public_id}
+
+
+def _their_panel(world):
+    """A panel another organization added: the participant's screens may not use it, so
+    everyone the record page would serve gets the 404 of a panel that does not exist."""
+    other = world.other_org_participant.organization
+    panel = Panel.objects.filter(organization=other).first() or add_panel(
+        other,
+        by=world.stranger,
+        name="Oral fluid swab",
+        specimen="oral-fluid",
+        method="point-of-care",
+        source="The swab's package insert",
+        analytes=[NewAnalyte("FYL", "Fentanyl")],
+    )
     return {"participant_id": world.participant.public_id, "panel_id": panel.public_id}
 
 
@@ -114,6 +130,21 @@ MORE_CASES = {
     ],
     "screens:record": [
         Endpoint("POST", frozenset(CLINICAL_WRITE), kwargs=_panel, data=_posted),
+        Endpoint(
+            "GET",
+            frozenset(CLINICAL_READ),
+            kwargs=_their_panel,
+            status=frozenset({404}),
+            case="another_organizations_panel",
+        ),
+        Endpoint(
+            "POST",
+            frozenset(CLINICAL_WRITE),
+            kwargs=_their_panel,
+            data=_posted,
+            status=frozenset({404}),
+            case="another_organizations_panel",
+        ),
         Endpoint(
             "POST",
             frozenset(CLINICAL_WRITE),

@@ -215,6 +215,23 @@ def _cup(b) -> object:
     return Panel.objects.get(code="urine-cup-hhs").public_id
 
 
+def _own_panel(b) -> None:
+    """A panel of the organization's own, so the panels page offers its retirement too."""
+    from screens.models import Panel
+    from screens.services import NewAnalyte, add_panel
+
+    if not Panel.objects.filter(organization=b.world.org, is_active=True).exists():
+        add_panel(
+            b.world.org,
+            by=b.world.director,
+            name="Oral fluid swab",
+            specimen="oral-fluid",
+            method="point-of-care",
+            source="The swab's package insert",
+            analytes=[NewAnalyte("FYL", "Fentanyl")],
+        )
+
+
 def _flagged_screen(b):
     """A screen whose every analyte is an unexpected positive: its results await
     confirmation and the screen a review."""
@@ -467,6 +484,7 @@ WEB_WRITES = [
         states.with_state(_support_and_consent, _chart("family:tab")),
     ),
     WebWrite("screens:tab", "therapist", _chart("screens:tab")),
+    WebWrite("screens:panels", "director", states.with_state(_own_panel, _url("screens:panels"))),
     WebWrite("screens:record", "therapist", _chart("screens:record", _cup)),
     WebWrite(
         "screens:confirmation",
