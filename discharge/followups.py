@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -214,16 +215,19 @@ def opt_out(consent: ContactConsent, *, by: Any, expected_version: int) -> Conta
         current.opted_out_at = timezone.now()
         current.opted_out_by = by
         lifecycle.save_new_version(current, ["opted_out_at", "opted_out_by"])
-        stopped = list(
-            FollowUp.objects.filter(
-                discharge_id=current.discharge_id, status__in=PENDING_STATUSES
-            ).values_list("day", flat=True)
+        # Locked and read once, so the days the trail names are the ones stopped even while a
+        # follow-up is being sent; each stopped row's version moves on, so a call recorded
+        # from a page opened before is told the follow-up changed.
+        pending = list(
+            FollowUp.objects.select_for_update()
+            .filter(discharge_id=current.discharge_id, status__in=PENDING_STATUSES)
+            .values_list("pk", "day", "public_id")
         )
-        pending = FollowUp.objects.filter(
-            discharge_id=current.discharge_id, status__in=PENDING_STATUSES
+        FollowUp.objects.filter(pk__in=[pk for pk, _, _ in pending]).update(
+            status=FollowUpStatus.STOPPED, version=F("version") + 1, modified_at=timezone.now()
         )
-        refs = [str(ref) for ref in pending.values_list("public_id", flat=True)]
-        pending.update(status=FollowUpStatus.STOPPED, modified_at=timezone.now())
+        stopped = [day for _, day, _ in pending]
+        refs = [str(ref) for _, _, ref in pending]
         changed(current.participant_id)
         for link in SingleUseLink.objects.filter(
             target=KIND, target_ref__in=refs, used_at__isnull=True, revoked_at__isnull=True

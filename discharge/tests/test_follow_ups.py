@@ -22,6 +22,7 @@ from discharge.models import (
 )
 from discharge.tests.builders import DISCHARGE_DAY, discharge_world, link_in
 from participants.models import Participant
+from tandem.errors import ConcurrentEdit
 from tandem.tests.refusing_mail import REFUSING_MAIL
 
 WHO5_FINE = {f"item-{i}": "3" for i in range(1, 6)}
@@ -216,6 +217,31 @@ def test_opting_out_stops_everything_at_once(world, run_tasks, client):
         run_tasks()
     assert set(_statuses(world).values()) == {"stopped"}
     assert len(mail.outbox) == sent
+
+
+def test_a_call_recorded_from_a_page_opened_before_the_opt_out_is_told_it_changed(world, run_tasks):
+    """The call list showed day 7 to call; the participant opted out before the call was
+    recorded: the call is refused as a change made meanwhile, and the trail names the days
+    the opt-out stopped."""
+    record = discharge_world(world, channel="phone")
+    with time_machine.travel(_morning(date(2026, 11, 27), world)):
+        run_tasks()
+    shown = FollowUp.objects.get(day=7)
+    assert shown.status == FollowUpStatus.TO_CALL
+
+    followups.opt_out(record.consent, by=world.therapist, expected_version=1)
+
+    with pytest.raises(ConcurrentEdit):
+        followups.record_call(
+            shown,
+            by=world.casemanager,
+            reached=True,
+            note="Doing well.",
+            expected_version=shown.version,
+        )
+    assert FollowUp.objects.get(pk=shown.pk).status == FollowUpStatus.STOPPED
+    event = AuditEvent.objects.get(event_type="follow_up.opted_out")
+    assert 7 in event.details["stopped"]
 
 
 def test_a_reported_emergency_visit_is_a_readmission_signal(world, run_tasks, client):
