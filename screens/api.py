@@ -1,5 +1,6 @@
 """Drug screens over the JSON API: `GET|POST /participants/{id}/drug-screens`, and
-`POST /participants/{id}/drug-screens/{screen_id}/review` for a screen's unexpected results.
+`POST /participants/{id}/drug-screens/{screen_id}/review` for a screen's unexpected results,
+and `GET /participants/drug-screens/panels`, the panels a screen may be recorded on.
 
 Each screen carries `interpretation: [{"analyte", "result", "flag"}]`, read against the
 medication list and the self-reports since the previous screen (see screens.interpret), its
@@ -17,11 +18,12 @@ from ninja import Field, Router, Schema, Status
 
 from accounts.http import ApiRequest
 from audit.models import Action
-from participants.access import Scope, authorize, require
+from participants.access import Scope, authorize, organizations_with, require
 from participants.api import participant_or_404, refusal_shows_record
 from screens import selectors, services
-from screens.models import DrugScreen, ScreenReview
+from screens.models import RECORDS_SCREENS, DrugScreen, Panel, PanelAnalyte, ScreenReview
 from tandem.api_errors import FieldErrors
+from tandem.errors import AccessDenied
 
 router = Router(tags=["drug screens"])
 
@@ -119,6 +121,48 @@ class ScreenOut(Schema):
     part2: bool = Field(default=True, description="Drug screens are 42 CFR Part 2 records.")
 
 
+class AnalyteOut(Schema):
+    code: str = Field(description="The code a screen's `results` name it by.")
+    name: str
+    cutoff: str | None = Field(
+        description='As a decimal string ("300"); null when it is as printed on the device.'
+    )
+    unit: str
+    cutoff_source: str
+
+
+class PanelOut(Schema):
+    code: str = Field(description="What a screen's `panel` names.")
+    name: str
+    specimen: str
+    method: str
+    source: str = Field(description="Where the cut-offs come from.")
+    shared: bool = Field(description="Seeded for every program; false for a program's own.")
+    analytes: list[AnalyteOut] = Field(description="In the panel's order.")
+
+
+def _analyte_out(analyte: PanelAnalyte) -> AnalyteOut:
+    return AnalyteOut(
+        code=analyte.code,
+        name=analyte.name,
+        cutoff=None if analyte.cutoff is None else f"{analyte.cutoff.normalize():f}",
+        unit=analyte.unit,
+        cutoff_source=analyte.cutoff_source,
+    )
+
+
+def _panel_out(panel: Panel) -> PanelOut:
+    return PanelOut(
+        code=panel.code,
+        name=panel.name,
+        specimen=panel.specimen,
+        method=panel.method,
+        source=panel.source,
+        shared=panel.shared,
+        analytes=[_analyte_out(a) for a in panel.analytes.all()],
+    )
+
+
 def _review_out(review: ScreenReview) -> ReviewOut:
     return ReviewOut(
         reviewed_by=str(review.recorded_by or ""),
@@ -148,6 +192,25 @@ def _out(screen: DrugScreen) -> ScreenOut:
         needs_review=screen.needs_review,
         review=_review_out(review) if review is not None else None,
     )
+
+
+@router.get(
+    "/drug-screens/panels",
+    response={200: list[PanelOut], 403: Message},
+    summary="The drug-screen panels one may record screens on",
+    description=(
+        "The shared panels and those the caller's organizations added, retired ones left "
+        "out, each with its analytes: where a client learns the codes a screen's `panel` "
+        "and `results` name. No participant's data, so not audited."
+    ),
+)
+def list_panels(request: ApiRequest):
+    # Asked by organization, before any participant: recording itself is still decided for
+    # the participant named (`record_screen`).
+    organizations = organizations_with(request.auth, RECORDS_SCREENS)
+    if not organizations:
+        raise AccessDenied("Your role does not record drug screens.")
+    return [_panel_out(p) for p in selectors.active_panels(*organizations)]
 
 
 @router.get(

@@ -121,10 +121,11 @@ def has_caseload(user) -> bool:
     return holds_caseload(user) and caseload(user).exists()
 
 
-def active_panels(organization_id: int) -> list[Panel]:
-    """The panels a new screen of the organization's participants may be recorded on: the
-    shared ones and its own, not retired."""
-    rows = Panel.objects.usable_by(organization_id).filter(is_active=True)
+def active_panels(*organization_ids: int) -> list[Panel]:
+    """The panels a new screen of these organizations' participants may be recorded on: the
+    shared ones and their own, not retired; with their analytes, in two queries however
+    many."""
+    rows = Panel.objects.usable_by(*organization_ids).filter(is_active=True)
     return list(rows.prefetch_related("analytes").order_by("name", "id"))
 
 
