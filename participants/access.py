@@ -825,6 +825,33 @@ _NO_FACTS = _Facts(
 )
 
 
+# Every fact the rule may ask in the staff member's favour but a break-the-glass grant: what
+# their roles can be allowed on some record of the organization.
+_ON_THE_TEAM = _Facts(
+    on_team=lambda: True,
+    intake_case=lambda: True,
+    team_at_discharge=lambda: True,
+    grant=lambda: None,
+)
+
+
+def organizations_where_possible(user, action: str, scope: Scope) -> list[int]:
+    """The organizations where the participant rule can allow this staff member `action` on
+    `scope` of some record, on its care team if that is what the rule asks: what a list asks
+    before any participant is named (the drug-screen panels a client may record on). Each
+    record is still decided on its own when it is written."""
+    return [
+        org
+        for org in organizations_of(user)
+        if _possible(frozenset(roles_in(user, org)), action, scope)
+    ]
+
+
+@cache
+def _possible(roles: frozenset[str], action: str, scope: Scope) -> bool:
+    return bool(roles) and _staff_rule(roles, action, scope, _ON_THE_TEAM).allowed
+
+
 def _rule(
     user,
     participant: Participant,

@@ -1,6 +1,6 @@
 """Drug screens over the JSON API: `GET|POST /participants/{id}/drug-screens`, and
 `POST /participants/{id}/drug-screens/{screen_id}/review` for a screen's unexpected results,
-and `GET /participants/drug-screens/panels`, the panels a screen may be recorded on.
+and `GET /drug-screen-panels`, the panels a screen may be recorded on.
 
 Each screen carries `interpretation: [{"analyte", "result", "flag"}]`, read against the
 medication list and the self-reports since the previous screen (see screens.interpret), its
@@ -18,14 +18,16 @@ from ninja import Field, Router, Schema, Status
 
 from accounts.http import ApiRequest
 from audit.models import Action
-from participants.access import Scope, authorize, organizations_with, require
+from participants.access import Scope, authorize, organizations_where_possible, require
 from participants.api import participant_or_404, refusal_shows_record
 from screens import selectors, services
-from screens.models import RECORDS_SCREENS, DrugScreen, Panel, PanelAnalyte, ScreenReview
+from screens.models import DrugScreen, Panel, PanelAnalyte, ScreenReview
 from tandem.api_errors import FieldErrors
 from tandem.errors import AccessDenied
 
 router = Router(tags=["drug screens"])
+# The panels are no participant's: their list is mounted beside the participants' routes.
+panels_router = Router(tags=["drug screens"])
 
 FlagName = Literal[
     "expected-positive",
@@ -138,6 +140,10 @@ class PanelOut(Schema):
     method: str
     source: str = Field(description="Where the cut-offs come from.")
     shared: bool = Field(description="Seeded for every program; false for a program's own.")
+    organization: str | None = Field(
+        description="The id of the organization whose own panel it is (a screen of its "
+        "participants only may be recorded on it); null for a shared one."
+    )
     analytes: list[AnalyteOut] = Field(description="In the panel's order.")
 
 
@@ -159,6 +165,7 @@ def _panel_out(panel: Panel) -> PanelOut:
         method=panel.method,
         source=panel.source,
         shared=panel.shared,
+        organization=str(panel.organization.public_id) if panel.organization else None,
         analytes=[_analyte_out(a) for a in panel.analytes.all()],
     )
 
@@ -194,8 +201,8 @@ def _out(screen: DrugScreen) -> ScreenOut:
     )
 
 
-@router.get(
-    "/drug-screens/panels",
+@panels_router.get(
+    "/drug-screen-panels",
     response={200: list[PanelOut], 403: Message},
     summary="The drug-screen panels one may record screens on",
     description=(
@@ -205,9 +212,9 @@ def _out(screen: DrugScreen) -> ScreenOut:
     ),
 )
 def list_panels(request: ApiRequest):
-    # Asked by organization, before any participant: recording itself is still decided for
-    # the participant named (`record_screen`).
-    organizations = organizations_with(request.auth, RECORDS_SCREENS)
+    # Asked by organization, before any participant, of the rule that decides recording
+    # (`record_screen`), which still decides for the participant named.
+    organizations = organizations_where_possible(request.auth, Action.CREATE, Scope.CLINICAL)
     if not organizations:
         raise AccessDenied("Your role does not record drug screens.")
     return [_panel_out(p) for p in selectors.active_panels(*organizations)]

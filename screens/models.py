@@ -86,10 +86,6 @@ REVIEW_COMMENT_MAX = 500
 REVIEWS_RESULTS = "drug_screen.review"
 # The program capability of those who add and retire the organization's own panels.
 KEEPS_PANELS = "drug_screen.panels"
-# Recording a screen is a clinical write the participant rule decides (`require`): the care
-# team's and oversight's. Before any participant is named (the API's list of panels), the
-# organizations where someone may record are those where they may join a care team.
-RECORDS_SCREENS = "care_team.join"
 
 
 class PanelQuerySet(models.QuerySet):

@@ -126,7 +126,9 @@ def active_panels(*organization_ids: int) -> list[Panel]:
     shared ones and their own, not retired; with their analytes, in two queries however
     many."""
     rows = Panel.objects.usable_by(*organization_ids).filter(is_active=True)
-    return list(rows.prefetch_related("analytes").order_by("name", "id"))
+    return list(
+        rows.select_related("organization").prefetch_related("analytes").order_by("name", "id")
+    )
 
 
 def usable_panel(organization_id: int, **lookup: Any) -> Panel | None:

@@ -1,4 +1,4 @@
-"""`GET /api/v1/participants/drug-screens/panels`: the panels a client may record screens on,
+"""`GET /api/v1/drug-screen-panels`: the panels a client may record screens on,
 so it learns a program's own panel codes without the settings page."""
 
 import pytest
@@ -12,7 +12,7 @@ from screens.panels import DEVICE
 from screens.services import retire_panel
 from screens.tests.test_program_panels import _add
 
-URL = "/api/v1/participants/drug-screens/panels"
+URL = "/api/v1/drug-screen-panels"
 SHARED = {"urine-cup-hhs", "breath-alcohol"}
 # Who records screens, written out by hand (not computed from the policy under test): the
 # care team and oversight, a therapist off every care team and intake among them (they record
@@ -55,6 +55,7 @@ def test_a_directors_new_panel_is_listed_for_their_counsellor_not_for_another_or
         "method": "point-of-care",
         "source": "The swab's package insert",
         "shared": False,
+        "organization": str(world.org.public_id),
         "analytes": [
             {
                 "code": "FYL",
@@ -84,7 +85,7 @@ def test_a_directors_new_panel_is_listed_for_their_counsellor_not_for_another_or
 
 def test_the_shared_cup_carries_its_cut_offs_in_order(world, signed_in, cup):
     listed = _panels(signed_in(world.therapist))["urine-cup-hhs"]
-    assert listed["shared"] is True
+    assert (listed["shared"], listed["organization"]) == (True, None)
     assert [a["code"] for a in listed["analytes"]] == [a.code for a in cup.analytes.all()]
     thc, bup = listed["analytes"][0], listed["analytes"][10]
     assert (thc["code"], thc["cutoff"], thc["unit"]) == ("THC", "50", "ng/mL")
