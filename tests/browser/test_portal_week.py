@@ -1,8 +1,9 @@
 """A participant on their phone: signs in, sees this week's sessions and hours, joins online."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
+import time_machine
 
 from attendance.dose import current_week
 from attendance.tests.builders import enrol, make_session, record
@@ -14,7 +15,19 @@ from tests.browser.conftest import sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_participant_sees_their_week_on_a_phone(page, world):
+@pytest.fixture
+def wednesday_morning(world):
+    """The server's clock at 8 am on next week's Wednesday, ticking: the week's Monday is past
+    and its Sunday ahead whatever day the suite runs. Ahead of chromium's own clock, never
+    behind it, so the session cookie the server writes is still fresh to the browser."""
+    ahead = current_week(world.program) + timedelta(days=9)
+    with time_machine.travel(
+        datetime.combine(ahead, time(8, 0), tzinfo=world.program.tz), tick=True
+    ):
+        yield
+
+
+def test_participant_sees_their_week_on_a_phone(page, world, wednesday_morning):
     monday = current_week(world.program)
     attended = make_session(world.program, monday, title="Relapse prevention")
     online = make_session(
