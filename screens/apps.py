@@ -6,10 +6,11 @@ class ScreensConfig(AppConfig):
 
     def ready(self) -> None:
         from participants import home
-        from participants.access import Scope, register_page
+        from participants.access import Scope, page_rule, register_page
         from participants.chart import FLAGS, TABS, ChartTab, FlagSource
         from participants.demo import SEEDERS, Seeder
         from screens import demo, measures, selectors, views
+        from screens.models import KEEPS_PANELS
         from tandem import navigation
 
         TABS.register(ChartTab("screens", "Drug screens", "screens:tab", Scope.CLINICAL, 75))
@@ -19,7 +20,7 @@ class ScreensConfig(AppConfig):
         home.PANELS.register(home.Panel(home.EVERY_HOME, 55, views.home_panel))
         SEEDERS.register(Seeder(75, "drug screens", demo.seed))
         measures.register()
-        register_page("screens:panels", views.may_keep_panels)
+        register_page("screens:panels", page_rule(KEEPS_PANELS))
         navigation.ITEMS.register(
             navigation.NavItem("Drug-screen panels", "screens:panels", 92, navigation.SETTINGS)
         )

@@ -172,11 +172,6 @@ def last_use_flag(participant, values) -> list[HeaderFlag]:
     return [HeaderFlag(label, "info", reverse("screens:tab", args=[participant.public_id]))]
 
 
-def may_keep_panels(user) -> bool:
-    """Who opens the panels page (and sees it under Settings): the page's own rule."""
-    return bool(organizations_with(user, KEEPS_PANELS))
-
-
 @serves("GET", "POST")
 @login_required
 def panel_settings(request: SignedInRequest) -> HttpResponse:
