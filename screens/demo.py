@@ -1,7 +1,7 @@
 """Synthetic drug screens for the demo program. Every result is made up.
 
-In-care demo participants (the first DEMO_LIMIT) get a urine cup screen each week since
-admission (at most four), recorded through the service so each analyte is read against the
+In-care demo participants (the first DEMO_LIMIT) get a urine cup screen each week over the
+last four weeks (since admission when that is later), as a program screens weekly, recorded through the service so each analyte is read against the
 demo medication list. Most analytes are negative; a listed medication shows where the
 assay detects it, except now and then (an unexpected negative); now and then cannabis
 shows (an unexpected positive). The prescriber reviews the screens with unexpected results
@@ -22,6 +22,7 @@ from screens.selectors import finding_flags, medication_codes_on
 
 DEMO_LIMIT = 60
 CUP = "urine-cup-hhs"
+RECENT_WEEKS = 4
 LEFT_TO_REVIEW = 3  # participants whose latest unexpected result waits for review
 REVIEW_COMMENTS = (
     "Discussed with participant; dose unchanged.",
@@ -52,10 +53,13 @@ def seed(context: DemoContext) -> None:
     for episode in episodes:
         participant = episode.participant
         rng = random.Random(f"{context.rng_seed}:screens:{participant.record_number}")
-        day = (episode.admitted_on or episode.referred_on) + timedelta(days=1)
+        day = max(
+            (episode.admitted_on or episode.referred_on) + timedelta(days=1),
+            today - timedelta(weeks=RECENT_WEEKS),
+        )
         count = 0
         own: list[DrugScreen] = []
-        while day < today and count < 4:
+        while day < today and count < RECENT_WEEKS:
             collected = datetime.combine(day, time(9, 30), tzinfo=context.program.tz)
             meds = medication_codes_on(participant, day)
             results = {}

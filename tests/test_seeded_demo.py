@@ -3,6 +3,9 @@
 The demo is seeded once for the module (`conftest.demo_seeded_once`): these tests only read it.
 """
 
+from datetime import timedelta
+from itertools import pairwise
+
 import pytest
 from django.utils import timezone
 
@@ -29,6 +32,7 @@ from participants.services import ADMISSION_END_REASON, left_care_end_reason
 from placement import demo as placement_demo
 from plans.models import PlanReview, Problem, ReviewSchedule
 from plans.selectors import caseload_reviews_due
+from screens.models import DrugScreen
 
 
 @pytest.fixture(scope="module")
@@ -196,3 +200,23 @@ def test_demo_preferred_names_are_real_short_forms(seeded, db):
     )
     assert preferred
     assert preferred <= set(NICKNAMES.values())
+
+
+def test_the_demo_s_drug_screens_are_weekly_and_recent(seeded, db):
+    """A program screens every week, so each in-care participant's screens are of the last
+    four weeks, a week apart, the latest within the last week (not their first month)."""
+    in_care = Episode.objects.filter(status__in=[EpisodeStatus.ACTIVE, EpisodeStatus.ADMITTED])
+    screened = 0
+    for episode in in_care.select_related("participant", "program"):
+        days = sorted(
+            timezone.localtime(s.collected_at, episode.program.tz).date()
+            for s in DrugScreen.objects.filter(participant=episode.participant)
+        )
+        if not days:
+            continue
+        screened += 1
+        today = episode.program.today()
+        assert today - days[-1] <= timedelta(days=7)
+        assert today - days[0] <= timedelta(weeks=4)
+        assert all(later - earlier == timedelta(days=7) for earlier, later in pairwise(days))
+    assert screened >= 10
