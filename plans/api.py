@@ -112,6 +112,7 @@ def plan_out(view: selectors.PlanView) -> dict[str, Any]:
                                 "comparator": o.comparator or None,
                                 "target_value": o.target_value,
                                 "progress": _progress(o),
+                                "past_its_date": o.past_its_date,
                                 "interventions": [
                                     {
                                         "id": i.public_id,
@@ -173,7 +174,10 @@ def list_plans(request: ApiRequest, participant_id: UUID):
     description=(
         "The newest signed version. Each objective bound to a measure carries `progress`: "
         "the latest value and its date, read from the record of the plan's own stay (a "
-        "readmission's plan reads none of the stay before's), and whether it meets the target."
+        "readmission's plan reads none of the stay before's), and whether it meets the target. "
+        "Each objective's `past_its_date` is true when its date has passed, the stay is still in "
+        "care and it is not met (an objective without a measure is never read as met), so the "
+        "plan's review takes it up; the list of versions computes neither (null)."
     ),
 )
 def current_plan(request: ApiRequest, participant_id: UUID):

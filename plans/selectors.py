@@ -164,9 +164,28 @@ def plan_view(plan: TreatmentPlan, *, with_progress: bool = True, loaded: bool =
         if with_progress
         else {}
     )
+    today = in_care_today(plan) if with_progress else None
     for o in objectives.values():
         o.progress = progress.get(o.pk)
+        o.past_its_date = past_its_date(o, o.progress, today) if with_progress else None
     return PlanView(plan, problems, progress, _acknowledgement(plan), _cosignature(plan))
+
+
+def in_care_today(plan: TreatmentPlan) -> date | None:
+    """The program's today while the plan's stay is in care; None once it has ended, when an
+    objective's date no longer calls for a review."""
+    return plan.episode.program.today() if plan.episode.status in IN_CARE_STATUSES else None
+
+
+def past_its_date(
+    objective: Objective, progress: measures.Progress | None, today: date | None
+) -> bool:
+    """Still open after the date it was to be reached by, in a stay still in care: the plan's
+    review should take it up (a new date, or a revision). Met means its measure's latest reading
+    meets the target; an objective without a measure is never read as met, so it shows too."""
+    if today is None or objective.target_date >= today:
+        return False
+    return not (progress is not None and progress.met)
 
 
 def _acknowledgement(plan: TreatmentPlan) -> Acknowledgement | None:

@@ -502,16 +502,19 @@ def objective(request: StaffRequest, participant, plan_id, objective_id) -> Http
         if plan
         else None
     )
-    if row is None:
+    if plan is None or row is None:
         return not_found(request)
     from plans import measures
 
-    progress = measures.progress_of([row], participant.pk, episode_id=row.plan.episode_id)
+    progress = measures.progress_of([row], participant.pk, episode_id=row.plan.episode_id).get(
+        row.pk
+    )
     context = chart_context(request, participant, "plan")
     context.update(
         plan=plan,
         objective=row,
-        progress=progress.get(row.pk),
+        progress=progress,
+        past_its_date=selectors.past_its_date(row, progress, selectors.in_care_today(plan)),
         interventions=list(row.interventions.select_related("modality")),
         versions=list(
             Objective.objects.filter(lineage=row.lineage, plan__participant=participant)
