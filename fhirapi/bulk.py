@@ -26,6 +26,7 @@ from accounts.models import Program
 from audit.models import Action
 from audit.services import record_event
 from fhirapi import resources
+from fhirapi.encounters import encounter, encounter_rows_since
 from fhirapi.models import BulkExport, BulkExportFile
 from fhirapi.views import (
     _administrations,
@@ -59,6 +60,7 @@ SCOPES: dict[str, Scope] = {
     "Goal": Scope.CLINICAL,
     "MedicationStatement": Scope.CLINICAL,
     "Consent": Scope.CLINICAL,
+    "Encounter": Scope.SCHEDULE,
 }
 OUTPUT_FORMATS = frozenset({NDJSON, "application/ndjson", "ndjson"})
 PARAMETERS = frozenset({"_type", "_since", "_outputFormat"})
@@ -231,12 +233,13 @@ def _plans_since(rows: QuerySet[Any], since: datetime | None, to_plan: str) -> Q
 
 
 def _rows(
-    kind: str, people: dict[int, Participant], since: datetime | None, today: date
+    kind: str, people: dict[int, Participant], since: datetime | None, today: date, now: datetime
 ) -> tuple[list[dict[str, Any]], int]:
     """The resources of one type for these participants: the rows each search serves,
     mapped by the functions the reads use (Observation: the instruments' results, then the
     drug screens'; DiagnosticReport: the drug screens; CarePlan and Goal: the signed plan
-    versions and their goals); and how many rows could not be built, left out."""
+    versions and their goals; Encounter: the enrolments, each one's status as of `now`, the
+    run's start); and how many rows could not be built, left out."""
     if kind == "Patient":
         chosen = [p for p in people.values() if since is None or p.modified_at > since]
         return _built(kind, chosen, resources.patient)
@@ -267,6 +270,10 @@ def _rows(
             if since is None
             else _consents().filter(Q(modified_at__gt=since) | Q(revocation__created_at__gt=since)),
             lambda c: resources.consent(c, today),
+        ),
+        "Encounter": (
+            encounter_rows_since(since, now),
+            lambda e: encounter(e, now),
         ),
     }
     rows, mapped = mapping[kind]
@@ -363,7 +370,7 @@ def write_export(export_id: int, *, clock: Callable[[], datetime]) -> None:
     left_out: list[str] = []
     for done, kind in enumerate(export.types, start=1):
         people = {p.pk: p for p in everyone if p.pk in allowed[SCOPES[kind]]}
-        lines, failed = _rows(kind, people, export.since, today)
+        lines, failed = _rows(kind, people, export.since, today, now)
         left_out += _left_out(kind, failed)
         pks = {str(p.public_id): pk for pk, p in people.items()}
         subjects = sorted({pks[_subject(line)] for line in lines})

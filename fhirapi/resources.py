@@ -17,6 +17,7 @@ from fhir.resources.R4B.careplan import CarePlan
 from fhir.resources.R4B.condition import Condition
 from fhir.resources.R4B.consent import Consent as FhirConsent
 from fhir.resources.R4B.diagnosticreport import DiagnosticReport
+from fhir.resources.R4B.encounter import Encounter
 from fhir.resources.R4B.episodeofcare import EpisodeOfCare
 from fhir.resources.R4B.goal import Goal as FhirGoal
 from fhir.resources.R4B.group import Group
@@ -72,6 +73,7 @@ MODELS: dict[str, type[Resource]] = {
     "OperationOutcome": OperationOutcome,
     "CapabilityStatement": CapabilityStatement,
     "Group": Group,
+    "Encounter": Encounter,
 }
 
 
@@ -587,6 +589,7 @@ _SEARCHES: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
     ("Goal", ()),
     ("MedicationStatement", ()),
     ("Consent", ()),
+    ("Encounter", ()),
 )
 GROUP_EXPORT = "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export"
 _PATIENT_PARAMETER = (

@@ -24,7 +24,7 @@ from audit.models import Action, Outcome
 from audit.services import record_event
 from consent.models import Consent
 from consent.selectors import consents_for
-from fhirapi import resources
+from fhirapi import encounters, resources
 from fhirapi.labels import PART2_LABELS, carries_part2
 from intake.models import Diagnosis, DiagnosisStatus
 from medications.models import Medication
@@ -571,6 +571,7 @@ ROWS: dict[str, Rows] = {
     "fhir:goal": ((_goals, "plan__participant"),),
     "fhir:medication_statement": ((_medications, "participant"),),
     "fhir:consent": ((_consents, "participant"),),
+    "fhir:encounter": ((encounters.encounter_rows, "participant"),),
 }
 
 # The read answering each resource type a search gives, named for its fullUrl.
@@ -583,4 +584,5 @@ READS = {
     "Goal": "fhir:goal",
     "MedicationStatement": "fhir:medication_statement",
     "Consent": "fhir:consent",
+    "Encounter": "fhir:encounter",
 }

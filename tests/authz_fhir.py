@@ -5,6 +5,7 @@ one resource is decided by the participant it belongs to, as its search is."""
 from datetime import UTC, date, datetime
 
 from assessments.services import record_administration
+from attendance.tests.builders import enrol, make_session
 from consent.services import record_consent
 from intake.services import add_diagnosis
 from medications.services import add_medication
@@ -12,7 +13,7 @@ from plans.tests.builders import signed
 from screens import panels
 from screens.models import Panel
 from screens.services import record_screen
-from tests.authz import CLINICAL_READ, DEMOGRAPHICS_READ, Endpoint
+from tests.authz import CLINICAL_READ, DEMOGRAPHICS_READ, SCHEDULE_READ, Endpoint
 
 
 def _patient(world) -> dict:
@@ -85,6 +86,12 @@ def _consent(world):
     )
 
 
+def _enrolment(world):
+    """The participant booked into a group: read as an Encounter, under the schedule scope."""
+    session = make_session(world.program, date(2026, 11, 18), staff=[world.therapist])
+    return enrol(session, world.episode)
+
+
 ENDPOINTS = {
     "fhir:patient": Endpoint("GET", frozenset(DEMOGRAPHICS_READ), refused=404),
     "fhir:episodes": _search(DEMOGRAPHICS_READ),
@@ -95,6 +102,7 @@ ENDPOINTS = {
     "fhir:goals": _search(CLINICAL_READ),
     "fhir:medication_statements": _search(CLINICAL_READ),
     "fhir:consents": _search(CLINICAL_READ),
+    "fhir:encounters": _search(SCHEDULE_READ),
     "fhir:episode": _read(DEMOGRAPHICS_READ, lambda w: w.episode),
     "fhir:condition": _read(CLINICAL_READ, _diagnosis),
     "fhir:observation": _read(CLINICAL_READ, _administration),
@@ -103,4 +111,5 @@ ENDPOINTS = {
     "fhir:goal": _read(CLINICAL_READ, lambda w: signed(w).goals.get()),
     "fhir:medication_statement": _read(CLINICAL_READ, _medication),
     "fhir:consent": _read(CLINICAL_READ, _consent),
+    "fhir:encounter": _read(SCHEDULE_READ, _enrolment),
 }

@@ -2,7 +2,7 @@
 read through the access policy with one audit event naming the participant, refuses as
 "not found" whether the patient is unknown or out of reach, and labels exactly the 42 CFR
 Part 2 records (substance-use diagnoses, instruments, drug screens, medications, Part 2
-consents)."""
+consents, sessions)."""
 
 import json
 from datetime import UTC, date, datetime
@@ -18,6 +18,9 @@ from fhir.resources.R4B.operationoutcome import OperationOutcome
 from fhir.resources.R4B.patient import Patient
 
 from assessments.services import mark_entered_in_error, record_administration
+from attendance.models import AttendanceStatus
+from attendance.tests.builders import enrol, make_session
+from attendance.tests.builders import record as roll_call
 from audit.models import AuditEvent, Outcome
 from consent.services import record_consent, revoke_consent
 from fhirapi.resources import MODELS
@@ -43,6 +46,7 @@ SEARCHES = (
     "Goal",
     "MedicationStatement",
     "Consent",
+    "Encounter",
 )
 
 
@@ -96,6 +100,7 @@ def record(world):
             p, by=by, kind="treatment", signed_on=date(2026, 9, 8), now=NOW
         ),
         "plan": signed(world),
+        "encounter": _attended(world, DONE),
     }
     screen = _screen(world, BUP="positive", COC="positive")
     results = {r.analyte.code: r for r in screen.results.all()}
@@ -104,6 +109,15 @@ def record(world):
         | {"bup_screen": results["BUP"].public_id, "coc_screen": results["COC"].public_id}
         | {"rows": rows, "screen": screen}
     )
+
+
+def _attended(world, when: datetime):
+    """The world's participant booked into a group on the day of `when` that they attended
+    whole (their enrolment, the Encounter's row)."""
+    session = make_session(world.program, when.date(), staff=[world.therapist])
+    enrolment = enrol(session, world.episode)
+    roll_call(session, world.episode, AttendanceStatus.PRESENT, session.minutes)
+    return enrolment
 
 
 def _screen(world, *, collected_at=DONE, **results):
@@ -401,6 +415,8 @@ def test_a_search_s_query_count_does_not_grow_with_the_record(world, signed_in, 
         admitted_on=date(2025, 1, 13),
         discharged_on=date(2025, 3, 28),
     )
+    _attended(world, datetime(2026, 11, 16, 15, 0, tzinfo=UTC))
+    _attended(world, datetime(2026, 11, 17, 15, 0, tzinfo=UTC))
 
     assert count() == first
 
@@ -520,6 +536,7 @@ def _one_of_each(world, record) -> dict[str, str]:
         "Goal": str(record["rows"]["plan"].goals.get().public_id),
         "MedicationStatement": str(record["bup"]),
         "Consent": str(record["part2"]),
+        "Encounter": str(record["encounter"]),
     }
 
 
@@ -594,5 +611,7 @@ def test_a_read_s_query_count_does_not_grow_with_the_record(world, signed_in, re
         admitted_on=date(2025, 1, 13),
         discharged_on=date(2025, 3, 28),
     )
+    _attended(world, datetime(2026, 11, 16, 15, 0, tzinfo=UTC))
+    _attended(world, datetime(2026, 11, 17, 15, 0, tzinfo=UTC))
 
     assert count() == first
