@@ -2,8 +2,8 @@
 
 Weekly values: an instrument's last score in the week, the mean of the week's check-ins,
 the hours attended and the drug screens' flags. Drawn server-side as small panels stacked over the same week axis
-(each with its own labelled score axis and every value written by its point), with the same
-numbers as a table. Drug-screen results join when the drug-screen module registers a
+(each with its own labelled score axis and each value written by its point where it does not
+run into the next one), with every number in a table. Drug-screen results join when the drug-screen module registers a
 series provider (`SERIES_PROVIDERS`).
 """
 
@@ -119,7 +119,7 @@ def build(
 
 
 def svg(weeks: list[date], series: list[Series]) -> str:
-    """Panels over one shared week axis; values written by each point."""
+    """Panels over one shared week axis; values written by their points where they fit."""
     if not weeks or not series:
         return ""
     inner_w = WIDTH - LEFT - RIGHT
@@ -147,7 +147,7 @@ def svg(weeks: list[date], series: list[Series]) -> str:
                 '<line class="axis" x1="{l}" y1="{b}" x2="{r}" y2="{b}"></line>'
                 '<text class="tick" x="{tx}" y="{ty1}" text-anchor="end">{hi}</text>'
                 '<text class="tick" x="{tx}" y="{ty2}" text-anchor="end">{lo}</text>'
-                '<polyline class="trend" points="{line}"></polyline>{dots}</g>',
+                '<polyline class="trend" points="{line}"></polyline>{dots}{values}</g>',
                 top + PANEL_H // 2,
                 s.label,
                 l=LEFT,
@@ -161,10 +161,12 @@ def svg(weeks: list[date], series: list[Series]) -> str:
                 lo=s.written(s.low),
                 line=" ".join(f"{x},{yy}" for x, yy, _ in points),
                 dots=format_html_join(
+                    "", '<circle cx="{}" cy="{}" r="3"></circle>', ((x, yy) for x, yy, _ in points)
+                ),
+                values=format_html_join(
                     "",
-                    '<circle cx="{}" cy="{}" r="3"></circle>'
                     '<text class="value" x="{}" y="{}" text-anchor="{}">{}</text>',
-                    ((x, yy, x, yy - 5, _anchor(x), s.written(v)) for x, yy, v in points),
+                    ((x, yy - 5, _anchor(x), text) for x, yy, text in _values(points, s.written)),
                 ),
             )
         )
@@ -192,6 +194,33 @@ def svg(weeks: list[date], series: list[Series]) -> str:
         format_html_join("", "{}", ((p,) for p in parts)),
         labels,
     )
+
+
+# A value's width on the chart, per character (its font is 10 px), and its line's height.
+_CHAR_W, _LINE_H = 6.0, 11.0
+
+
+def _values(
+    points: list[tuple[float, float, float]], written: Callable[[float], str]
+) -> list[tuple[float, float, str]]:
+    """The values to write by their points: the newest always, then each earlier one whose
+    text clears those written after it. Weekly points of a long stay are closer than "9 h
+    35 min" is wide, and overwritten values read as neither; every value is in the table."""
+    shown: list[tuple[float, float, str]] = []
+    for x, y, v in reversed(points):
+        text = written(v)
+        right = _extent(x, text)[1]
+        if all(
+            right <= _extent(later_x, later_text)[0] or abs(y - later_y) >= _LINE_H
+            for later_x, later_y, later_text in shown
+        ):
+            shown.append((x, y, text))
+    return shown[::-1]
+
+
+def _extent(x: float, text: str) -> tuple[float, float]:
+    width = len(text) * _CHAR_W
+    return (x - width, x) if _anchor(x) == "end" else (x - width / 2, x + width / 2)
 
 
 def _anchor(x: float) -> str:
