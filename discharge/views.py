@@ -302,7 +302,8 @@ def aftercare(request: StaffRequest, participant) -> HttpResponse:
 @participant_page(Scope.AFTERCARE, methods=("GET", "POST"))
 def call_answers(request: StaffRequest, participant, follow_up_id) -> HttpResponse:
     """The outcomes questionnaire read to the participant on a call, the same questions as
-    the link, entered by staff."""
+    the link, entered by staff. A refused answer is said beside its question, as on the
+    link's page."""
     row = (
         FollowUp.objects.filter(public_id=follow_up_id, participant=participant)
         .select_related("discharge__consent")
@@ -329,12 +330,16 @@ def call_answers(request: StaffRequest, participant, follow_up_id) -> HttpRespon
                     answers={**form.answers(), "who5": who5_answers},
                     now=timezone.now(),
                 )
+            except followups.InvalidWho5 as exc:
+                errors, whole_form = instrument_forms.refusals(WHO5, exc.errors)
+                problems.extend(whole_form)
             except TandemError as exc:
                 problems.append(exc.message)
             else:
                 messages.success(request, f"Day {row.day} follow-up answered on the call.")
                 return redirect("discharge:call_list")
         context["questions"] = instrument_forms.questions(WHO5, who5_answers, errors)
+        context["item_errors"] = errors
         return render(request, "discharge/call_answers.html", context, status=400)
     context["questions"] = instrument_forms.questions(WHO5)
     return render(request, "discharge/call_answers.html", context)

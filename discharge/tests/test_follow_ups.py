@@ -172,6 +172,42 @@ def test_bad_answers_keep_the_link(world, run_tasks, client):
         assert client.post(path, {**ANSWERS, **WHO5_FINE}).status_code == 200
 
 
+def _question(page: str, item: int) -> str:
+    """The markup of one WHO-5 question on a questionnaire page."""
+    found = re.search(rf'<fieldset[^>]* id="q-{item}".*?</fieldset>', page, re.S)
+    assert found is not None, item
+    return found.group(0)
+
+
+def test_answers_refused_on_a_call_are_said_beside_their_questions_and_nothing_is_kept(
+    world, run_tasks, client, login
+):
+    """As on the link's page: each WHO-5 answer the scorer refuses is named at its own
+    question, not as the scorer's one English sentence, and the follow-up, its link and the
+    trail are as before the post."""
+    _discharge_by_email(world)
+    with time_machine.travel(_morning(date(2026, 11, 27), world)):
+        run_tasks()
+        path = _link_from_mail()
+        row = FollowUp.objects.get(participant=world.participant, day=7)
+        url = reverse("discharge:call_answers", args=[world.participant.public_id, row.public_id])
+        bad = {**ANSWERS, **WHO5_FINE, "item-2": "9", "item-4": ""}
+        response = login(world.therapist).post(url, bad)
+        page = response.content.decode()
+        assert response.status_code == 400
+        assert '<small class="error">Choose one of the options.</small>' in _question(page, 2)
+        assert '<small class="error">Answer this question.</small>' in _question(page, 4)
+        for fine in (1, 3, 5):
+            assert 'class="error"' not in _question(page, fine)
+        assert '<a href="#q-4">Question 4</a>: Answer this question.' in page
+        assert "WHO-5:" not in page
+        assert not FollowUpAnswers.objects.exists()
+        row.refresh_from_db()
+        assert (row.status, row.called_at, row.called_by) == (FollowUpStatus.SENT, None, None)
+        assert not AuditEvent.objects.filter(event_type="follow_up.answered").exists()
+        assert client.get(path).status_code == 200
+
+
 def test_the_link_expires_after_a_day(world, run_tasks, client):
     _discharge_by_email(world)
     with time_machine.travel(_morning(date(2026, 11, 27), world)):
