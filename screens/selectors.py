@@ -21,6 +21,7 @@ from screens.models import (
     DrugScreen,
     Flag,
     Panel,
+    Result,
     ScreenResult,
     UseReport,
 )
@@ -289,3 +290,64 @@ def readings(screen: DrugScreen) -> list[dict]:
         }
         for r in screen.results.all()
     ]
+
+
+@dataclass(frozen=True)
+class GlanceCell:
+    """One analyte of one screen as the at-a-glance table writes it: the mark, the reading in
+    words (for its title and for screen readers) and how it reads against the medications."""
+
+    mark: str
+    words: str
+    tone: str  # "warning" for a finding, "info" for an expected positive, "" otherwise
+
+
+@dataclass(frozen=True)
+class GlanceRow:
+    screen: DrugScreen
+    cells: list[GlanceCell | None]  # None: the analyte was not on this screen's panel
+
+
+@dataclass(frozen=True)
+class Glance:
+    analytes: list[str]  # the columns, by analyte name
+    rows: list[GlanceRow]
+
+
+# The marks, said again in the table's legend.
+POSITIVE_MARK, NEGATIVE_MARK, INVALID_MARK = "+", "−", "?"
+
+
+def at_a_glance(screens: list[DrugScreen]) -> Glance:
+    """Every screen as a row and every analyte as a column, from what the tab already read
+    (no query): a pattern over weeks (a positive that keeps coming back, an expected one that
+    stopped) that reading each screen's own table one by one does not show."""
+    columns: dict[str, str] = {}
+    for screen in screens:
+        for r in screen.results.all():
+            columns.setdefault(r.analyte.code, r.analyte.name)
+    codes = list(columns)
+    rows = []
+    for screen in screens:
+        by_code = {r.analyte.code: r for r in screen.results.all()}
+        rows.append(GlanceRow(screen, [_cell(by_code.get(code)) for code in codes]))
+    return Glance(list(columns.values()), rows)
+
+
+_MARKS: dict[str, str] = {Result.POSITIVE: POSITIVE_MARK, Result.NEGATIVE: NEGATIVE_MARK}
+
+
+def _cell(r: ScreenResult | None) -> GlanceCell | None:
+    if r is None:
+        return None
+    if r.has_confirmation:
+        words = r.get_confirmation_display()
+    else:
+        words = r.get_result_display() + (" (presumptive)" if r.presumptive else "")
+        if r.sent_for_confirmation:
+            words += "; sent for confirmation"
+    if r.flag:
+        words += f"; {r.get_flag_display()}"
+    mark = _MARKS.get(r.standing_result, INVALID_MARK) + ("p" if r.presumptive else "")
+    tone = "warning" if r.is_finding else "info" if r.flag_is_expected else ""
+    return GlanceCell(mark, words, tone)

@@ -38,6 +38,7 @@ def _tab(request, participant, use_form=None, status=200) -> HttpResponse:
     ]
     context.update(
         screens=screens,
+        glance=selectors.at_a_glance([s for s, _ in screens]),
         may_review=services.may_review(request.user, participant),
         review_form=ReviewForm(auto_id=False),
         panels=selectors.active_panels(participant.organization_id),
