@@ -37,3 +37,9 @@ register(
     "retired a drug-screen panel",
     "retire a drug-screen panel",
 )
+register(
+    "drug_screen.panel_restored",
+    Action.CHANGE,
+    "restored a retired drug-screen panel to use",
+    "restore a retired drug-screen panel to use",
+)

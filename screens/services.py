@@ -564,3 +564,45 @@ def retire_panel(panel: Panel, *, by: Any) -> Panel:
             details={"code": row.code, "changes": {"is_active": {"before": True, "after": False}}},
         )
     return row
+
+
+def restore_panel(panel: Panel, *, by: Any) -> Panel:
+    """Offer a retired panel of the organization's for new screens again (the device came
+    back into use), so it need not be added anew under another code. The shared panels are
+    never retired, so there is none to bring back; a panel in use with the same name is
+    refused as adding one would be."""
+    if panel.organization_id is None:
+        raise InvalidInput(
+            "A shared panel is offered to every program and is never retired.", field="panel"
+        )
+    decision = require_capability(
+        by,
+        KEEPS_PANELS,
+        [panel.organization_id],
+        event_type="drug_screen.panel_restored",
+        refusal="Your role does not keep the program's drug-screen panels.",
+    )
+    with transaction.atomic():
+        row = Panel.objects.select_for_update().get(pk=panel.pk)
+        if row.is_active:
+            raise InvalidInput(f"{row.name} is already in use.", field="panel")
+        taken = (
+            Panel.objects.usable_by(row.organization_id)
+            .filter(is_active=True, name__iexact=row.name)
+            .exists()
+        )
+        if taken:
+            raise InvalidInput(
+                f"A panel in use is already named {row.name}: retire it first.", field="panel"
+            )
+        row.is_active = True
+        row.save(update_fields=["is_active", "modified_at"])
+        record_event(
+            actor=by,
+            event_type="drug_screen.panel_restored",
+            decision=decision,
+            organization=row.organization,
+            record=row,
+            details={"code": row.code, "changes": {"is_active": {"before": False, "after": True}}},
+        )
+    return row

@@ -177,7 +177,8 @@ def last_use_flag(participant, values) -> list[HeaderFlag]:
 @login_required
 def panel_settings(request: SignedInRequest) -> HttpResponse:
     """The drug-screen panels the program's screens are recorded on: the shared ones, read
-    only, and the organization's own, which the director adds and retires (never edits)."""
+    only, and the organization's own, which the director adds, retires and brings back (never
+    edits)."""
     if not may_open(request.user, "screens:panels"):
         return _not_keeper(request)
     organizations = list(
@@ -214,16 +215,15 @@ def panel_settings(request: SignedInRequest) -> HttpResponse:
                 )
                 done = f"{panel.name} added: new screens may now be recorded on it."
             elif action == "retire":
-                public_id = _uuid(request.POST.get("panel"))
-                row = (
-                    Panel.objects.filter(organization=organization, public_id=public_id).first()
-                    if public_id is not None
-                    else None
+                panel = services.retire_panel(
+                    _own_panel(organization, request.POST.get("panel")), by=request.user
                 )
-                if row is None:
-                    raise TandemError("Choose one of your organization's panels.", field="panel")
-                panel = services.retire_panel(row, by=request.user)
                 done = f"{panel.name} retired: past screens keep showing it."
+            elif action == "restore":
+                panel = services.restore_panel(
+                    _own_panel(organization, request.POST.get("panel")), by=request.user
+                )
+                done = f"{panel.name} is back in use: new screens may be recorded on it again."
             else:
                 raise TandemError("Choose what to change.")
         except AccessDenied:
@@ -258,6 +258,19 @@ def _not_keeper(request: SignedInRequest) -> HttpResponse:
         "The drug-screen panels are kept by the program director.",
         status=403,
     )
+
+
+def _own_panel(organization: Organization, posted: str | None) -> Panel:
+    """The organization's own panel the form names; anything else is refused alike."""
+    public_id = _uuid(posted)
+    row = (
+        Panel.objects.filter(organization=organization, public_id=public_id).first()
+        if public_id is not None
+        else None
+    )
+    if row is None:
+        raise TandemError("Choose one of your organization's panels.", field="panel")
+    return row
 
 
 def _uuid(value: str | None) -> uuid.UUID | None:

@@ -11,7 +11,13 @@ from conftest import PERSONAS
 from fhirapi.resources import screen_loinc
 from screens import panels
 from screens.models import DrugScreen, Panel, PanelAnalyte
-from screens.services import NewAnalyte, add_panel, record_screen, retire_panel
+from screens.services import (
+    NewAnalyte,
+    add_panel,
+    record_screen,
+    restore_panel,
+    retire_panel,
+)
 from screens.tests.conftest import COLLECTED
 from tandem.errors import AccessDenied, InvalidInput
 
@@ -309,3 +315,97 @@ def test_a_role_without_the_capability_is_refused_and_audited(world, cup):
     )
     assert refusals.count() == 2
     assert Panel.objects.count() == before[0] + 1
+
+
+def _restore_form(world, panel) -> dict[str, str]:
+    return {
+        "action": "restore",
+        "organization": str(world.org.public_id),
+        "panel": str(panel.public_id),
+    }
+
+
+def test_a_director_brings_a_retired_panel_back_and_it_is_offered_again(world, login, cup):
+    own = _add(world.org, world.director)
+    retire_panel(own, by=world.director)
+    client = login(world.director)
+    page = client.get(PAGE).content.decode()
+    assert f"Bring back {own.name}" in page and 'value="restore"' in page
+    assert f"Retire {own.name}" not in page
+
+    response = client.post(PAGE, _restore_form(world, own))
+
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert own.is_active
+    shown = client.get(response.url).content.decode()
+    assert f"{own.name} is back in use" in shown and f"Retire {own.name}" in shown
+    client = login(world.therapist)
+    tab = client.get(reverse("screens:tab", args=[world.participant.public_id])).content.decode()
+    record_url = reverse("screens:record", args=[world.participant.public_id, own.public_id])
+    assert record_url in tab
+    assert client.get(record_url).status_code == 200
+    listed = client.get("/api/v1/drug-screen-panels").json()
+    assert own.code in {p["code"] for p in listed}
+    screen = _record(world, own, XYL="positive")
+    assert screen.panel == own
+
+
+def test_restoring_is_audited_with_before_and_after(world, cup):
+    own = _add(world.org, world.director)
+    retire_panel(own, by=world.director)
+
+    restored = restore_panel(own, by=world.director)
+
+    assert restored.is_active and Panel.objects.get(pk=own.pk).is_active
+    event = AuditEvent.objects.get(event_type="drug_screen.panel_restored")
+    assert (event.actor, event.organization_id, event.outcome) == (
+        world.director,
+        world.org.pk,
+        Outcome.ALLOWED,
+    )
+    assert event.details["code"] == own.code
+    assert event.details["changes"] == {"is_active": {"before": False, "after": True}}
+
+
+def test_restoring_refuses_a_shared_panel_one_in_use_and_a_name_taken_again(world, cup):
+    own = _add(world.org, world.director)
+    before = _counts()
+    with pytest.raises(InvalidInput, match="already in use"):
+        restore_panel(own, by=world.director)
+    with pytest.raises(InvalidInput, match="shared panel"):
+        restore_panel(cup, by=world.director)
+    # Retired, then a new panel added under its name: two in use would be named alike.
+    retire_panel(own, by=world.director)
+    _add(world.org, world.director)
+    with pytest.raises(InvalidInput, match="already named"):
+        restore_panel(own, by=world.director)
+    assert not Panel.objects.get(pk=own.pk).is_active
+    assert not AuditEvent.objects.filter(event_type="drug_screen.panel_restored").exists()
+    assert _counts()[0] == before[0] + 1
+
+
+def test_restoring_is_refused_to_a_role_without_the_capability_and_audited(world, cup):
+    own = _add(world.org, world.director)
+    retire_panel(own, by=world.director)
+    for user in (world.supervisor, world.therapist, world.stranger):
+        with pytest.raises(AccessDenied):
+            restore_panel(own, by=user)
+    refusals = AuditEvent.objects.filter(
+        event_type="drug_screen.panel_restored", outcome=Outcome.REFUSED
+    )
+    assert refusals.count() == 3
+    assert not Panel.objects.get(pk=own.pk).is_active
+
+
+@pytest.mark.parametrize("persona", [*PERSONAS, "stranger", "participant_user", "support"])
+def test_only_the_organizations_director_brings_a_panel_back_from_the_page(
+    world, login, cup, persona
+):
+    own = _add(world.org, world.director)
+    retire_panel(own, by=world.director)
+    response = login(world.users[persona]).post(PAGE, _restore_form(world, own))
+    # Another organization's director is sent back the page: the organization is not theirs.
+    expected = {"director": 302, "stranger": 400}.get(persona, 403)
+    assert response.status_code == expected
+    assert Panel.objects.get(pk=own.pk).is_active == (persona == "director")

@@ -216,20 +216,26 @@ def _cup(b) -> object:
 
 
 def _own_panel(b) -> None:
-    """A panel of the organization's own, so the panels page offers its retirement too."""
+    """Panels of the organization's own, one in use and one retired, so the panels page
+    offers retiring one and bringing the other back too."""
     from screens.models import Panel
-    from screens.services import NewAnalyte, add_panel
+    from screens.services import NewAnalyte, add_panel, retire_panel
 
-    if not Panel.objects.filter(organization=b.world.org, is_active=True).exists():
-        add_panel(
+    def add(name: str) -> Panel:
+        return add_panel(
             b.world.org,
             by=b.world.director,
-            name="Oral fluid swab",
+            name=name,
             specimen="oral-fluid",
             method="point-of-care",
             source="The swab's package insert",
             analytes=[NewAnalyte("FYL", "Fentanyl")],
         )
+
+    if not Panel.objects.filter(organization=b.world.org, is_active=False).exists():
+        retire_panel(add("Oral fluid swab, earlier model"), by=b.world.director)
+    if not Panel.objects.filter(organization=b.world.org, is_active=True).exists():
+        add("Oral fluid swab")
 
 
 def _flagged_screen(b):
