@@ -7,6 +7,12 @@ assay detects it, except now and then (an unexpected negative); now and then can
 shows (an unexpected positive). The prescriber reviews the screens with unexpected results
 the day after collection, except the latest of the first few participants who have one, which
 wait on the care team's homes for review. Idempotent: participants with a screen are skipped.
+
+The demo organization also keeps panels of its own, added and retired by its director through
+the services, so the Settings page shows shared and own panels side by side: an opioid cup
+with a fentanyl strip in use, and the cup it replaced, retired. Their cut-offs are the shared
+cup's (`screens.panels.CUP`: the HHS urine initial-test cut-offs of clinical reference §10)
+or, where HHS sets none, as printed on the device. Idempotent: a panel of that name is kept.
 """
 
 import random
@@ -17,7 +23,7 @@ from django.utils import timezone
 from participants.demo import DemoContext
 from participants.models import IN_CARE_STATUSES, Episode
 from screens import detection, panels, services
-from screens.models import DrugScreen, Panel, Validity
+from screens.models import DrugScreen, Method, Panel, Specimen, Validity
 from screens.selectors import finding_flags, medication_codes_on
 
 DEMO_LIMIT = 60
@@ -29,10 +35,24 @@ REVIEW_COMMENTS = (
     "Discussed with participant; observed collection at the next screen.",
     "Sent for confirmation; discussed in team meeting.",
 )
+# The organization's own panels: (name, analyte codes of the shared cup, in use).
+OWN_PANELS = (
+    ("Opioid cup, 5 analytes", ("OPI", "OXY", "6AM", "BUP", "MTD"), False),
+    (
+        "Opioid cup with fentanyl strip, 7 analytes",
+        ("OPI", "HCD", "OXY", "6AM", "FYL", "BUP", "MTD"),
+        True,
+    ),
+)
+OWN_SOURCE = (
+    "Synthetic demo panel: HHS urine initial-test cut-offs (90 FR 4662, 2025) where HHS sets "
+    "one; buprenorphine and methadone as printed on the device."
+)
 
 
 def seed(context: DemoContext) -> None:
     panels.seed()
+    own_panels = _own_panels(context)
     panel = Panel.objects.filter(code=CUP).prefetch_related("analytes").first()
     if panel is None:
         return
@@ -88,8 +108,42 @@ def seed(context: DemoContext) -> None:
             flagged.append(own)
     reviewed = _review(context, flagged)
     context.stdout(
-        f"  drug screens: {made} synthetic screens, {reviewed} unexpected results reviewed"
+        f"  drug screens: {made} synthetic screens, {reviewed} unexpected results reviewed, "
+        f"{own_panels} panels of the organization's own added"
     )
+
+
+def _own_panels(context: DemoContext) -> int:
+    """The organization's own panels that are missing, added (and the old cup retired) by
+    the director; the number added."""
+    director = context.staff["director"]
+    cup = {code: (name, cutoff) for code, name, cutoff, _ in panels.CUP}
+    added = 0
+    for name, codes, in_use in OWN_PANELS:
+        if Panel.objects.filter(organization=context.organization, name=name).exists():
+            continue
+        analytes = []
+        for code in codes:
+            analyte, cutoff = cup[code]
+            printed = cutoff is None
+            analytes.append(
+                services.NewAnalyte(
+                    code, analyte, "" if printed else str(cutoff), "" if printed else "ng/mL"
+                )
+            )
+        panel = services.add_panel(
+            context.organization,
+            by=director,
+            name=name,
+            specimen=Specimen.URINE,
+            method=Method.POINT_OF_CARE,
+            source=OWN_SOURCE,
+            analytes=analytes,
+        )
+        if not in_use:
+            services.retire_panel(panel, by=director)
+        added += 1
+    return added
 
 
 def _review(context: DemoContext, flagged: list[list[DrugScreen]]) -> int:

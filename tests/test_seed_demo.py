@@ -15,6 +15,7 @@ from participants.models import (
     EpisodeStatus,
     Participant,
 )
+from screens.models import Panel
 
 pytestmark = pytest.mark.usefixtures("demo_mode")
 
@@ -29,11 +30,22 @@ def test_seed_demo_refuses_outside_demo_mode(db, settings):
 
 def test_seed_demo_is_idempotent_and_spreads_statuses(db, capsys):
     call_command("seed_demo", "--participants", "40")
-    first = (Participant.objects.count(), Episode.objects.count(), User.objects.count())
+    first = (
+        Participant.objects.count(),
+        Episode.objects.count(),
+        User.objects.count(),
+        Panel.objects.filter(organization__isnull=False).count(),
+    )
     out = capsys.readouterr().out
     assert "SYNTHETIC" in out and "tandem-demo" in out
     call_command("seed_demo", "--participants", "40")
-    assert (Participant.objects.count(), Episode.objects.count(), User.objects.count()) == first
+    assert (
+        Participant.objects.count(),
+        Episode.objects.count(),
+        User.objects.count(),
+        Panel.objects.filter(organization__isnull=False).count(),
+    ) == first
+    assert first[3] == 2
     assert first[0] == 40
     statuses = set(Episode.objects.values_list("status", flat=True))
     assert statuses == set(EpisodeStatus.values)

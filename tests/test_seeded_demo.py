@@ -32,7 +32,8 @@ from participants.services import ADMISSION_END_REASON, left_care_end_reason
 from placement import demo as placement_demo
 from plans.models import PlanReview, Problem, ReviewSchedule
 from plans.selectors import caseload_reviews_due
-from screens.models import DrugScreen
+from screens import panels as shared_panels
+from screens.models import DrugScreen, Panel
 
 
 @pytest.fixture(scope="module")
@@ -220,3 +221,28 @@ def test_the_demo_s_drug_screens_are_weekly_and_recent(seeded, db):
         assert today - days[0] <= timedelta(weeks=4)
         assert all(later - earlier == timedelta(days=7) for earlier, later in pairwise(days))
     assert screened >= 10
+
+
+def test_the_demo_organization_keeps_an_own_panel_beside_the_shared_ones(seeded, db, client):
+    """The director's Settings page shows the shared panels and the organization's own: one
+    in use, which the chart offers for recording a screen, and the one it replaced, retired,
+    to bring back. Every cut-off is the shared cup's (clinical reference §10) or as printed
+    on the device."""
+    own = Panel.objects.filter(organization__isnull=False).prefetch_related("analytes")
+    assert {p.is_active for p in own} == {True, False}
+    cup = {code: cutoff for code, _, cutoff, _ in shared_panels.CUP}
+    for panel in own:
+        assert panel.source.startswith("Synthetic demo panel")
+        for analyte in panel.analytes.all():
+            assert analyte.cutoff == cup[analyte.code], (panel.name, analyte.code)
+    client.post("/accounts/login/", {"username": "director", "password": "tandem-demo"})
+    page = client.get("/drug-screens/panels/").content.decode()
+    retired = next(p for p in own if not p.is_active)
+    in_use = next(p for p in own if p.is_active)
+    assert "(shared)" in page and f"Bring back {retired.name}" in page
+    assert f"Retire {in_use.name}" in page
+    client.post("/accounts/login/", {"username": "therapist", "password": "tandem-demo"})
+    someone = Participant.objects.filter(episodes__care_team__user__username="therapist").first()
+    assert someone is not None
+    tab = client.get(f"/drug-screens/{someone.public_id}/").content.decode()
+    assert str(in_use.public_id) in tab and str(retired.public_id) not in tab
