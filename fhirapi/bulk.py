@@ -41,7 +41,7 @@ from fhirapi.views import (
 )
 from participants.access import Scope, capability_decision, decide_many, require_capability
 from participants.models import Participant
-from plans.models import TreatmentPlan
+from plans.models import Problem, TreatmentPlan
 from screens.models import ScreenResult
 from tandem.errors import InvalidInput
 from tandem.tasks import enqueue_after_commit
@@ -216,8 +216,9 @@ def _screens_since(since: datetime | None) -> QuerySet[Any]:
 def _plans_since(rows: QuerySet[Any], since: datetime | None, to_plan: str) -> QuerySet[Any]:
     """The rows (plan versions, or goals: `to_plan` is the path to their version) whose
     resource changed after `since`: the version's record, its stay (a stay that ended
-    completes its plan), or a signed version of the same stay signed or withdrawn after it
-    (which supersedes the version, or gives it back its place)."""
+    completes its plan), a signed version of the same stay signed or withdrawn after it
+    (which supersedes the version, or gives it back its place), or a diagnosis one of the
+    version's problems names (one entered in error is no longer addressed)."""
     if since is None:
         return rows
     newer = TreatmentPlan.objects.filter(
@@ -225,10 +226,12 @@ def _plans_since(rows: QuerySet[Any], since: datetime | None, to_plan: str) -> Q
         episode=OuterRef(f"{to_plan}episode"),
         signed_at__isnull=False,
     )
+    named = Problem.objects.filter(plan=OuterRef(f"{to_plan}pk"), diagnoses__modified_at__gt=since)
     return rows.filter(
         Q(**{f"{to_plan}modified_at__gt": since})
         | Q(**{f"{to_plan}episode__modified_at__gt": since})
         | Exists(newer)
+        | Exists(named)
     )
 
 

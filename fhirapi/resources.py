@@ -8,6 +8,7 @@ without a declared LOINC total, or a drug-screen analyte clinical reference §10
 code for, is sent as text).
 """
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -406,11 +407,21 @@ def _plan_status(plan: TreatmentPlan, newest: int) -> str:
     return "completed" if plan.episode.status in _ENDED else "active"
 
 
+def _addresses(diagnoses: Iterable[Diagnosis]) -> list[dict[str, str]]:
+    """References to the Conditions these diagnoses are served as, each once, in the order
+    given. The diagnoses are those the Condition read serves (none entered in error): the
+    rows a list prefetches them with (`fhirapi.views._diagnoses`)."""
+    ids = dict.fromkeys(str(d.public_id) for d in diagnoses)
+    return [{"reference": f"Condition/{i}"} for i in ids]
+
+
 def care_plan(plan: TreatmentPlan, newest: int) -> dict[str, Any]:
-    """A signed version of a treatment plan, with its goals as Goal references; a revision
-    `replaces` the version it revises. Labelled Part 2: the plan is one integrated plan for
-    both disorders, so none of it can be told apart from the substance-use treatment it
-    holds. Reads `goals` and `revises`: a list prefetches them."""
+    """A signed version of a treatment plan, with its goals as Goal references and the
+    diagnoses its problems name as the Conditions it `addresses`; a revision `replaces` the
+    version it revises. Labelled Part 2: the plan is one integrated plan for both disorders,
+    so none of it can be told apart from the substance-use treatment it holds. Reads
+    `goals`, `problems` (with their served `diagnoses`) and `revises`: a list prefetches
+    them."""
     data: dict[str, Any] = {
         "resourceType": "CarePlan",
         "id": str(plan.public_id),
@@ -421,6 +432,9 @@ def care_plan(plan: TreatmentPlan, newest: int) -> dict[str, Any]:
         "created": plan.recorded_at.isoformat(),
         "goal": [{"reference": f"Goal/{g.public_id}"} for g in plan.goals.all()],
     }
+    addresses = _addresses(d for p in plan.problems.all() for d in p.diagnoses.all())
+    if addresses:
+        data["addresses"] = addresses
     if plan.signed_at is not None:
         data["period"] = {"start": plan.signed_at.isoformat()}
     revised = plan.revises
@@ -445,8 +459,10 @@ def goal(g: Goal, newest: int) -> dict[str, Any]:
     """A goal of a signed plan version in the participant's own words (expressed by them),
     its objectives as targets: each one's target date, and for one bound to a measure the
     measure named in text and the value to reach. Its lifecycle follows its version's plan
-    (a superseded version's goal is cancelled: the revision carries it on). Labelled Part 2
-    as its plan is. Reads `plan` (with its stay) and `objectives`: a list prefetches them."""
+    (a superseded version's goal is cancelled: the revision carries it on). It `addresses` the
+    Conditions of the diagnoses its problem names. Labelled Part 2 as its plan is. Reads
+    `plan` (with its stay), `problem` (with its served `diagnoses`) and `objectives`: a list
+    prefetches them."""
     objectives = list(g.objectives.all())
     targets: list[dict[str, Any]] = []
     for o in objectives:
@@ -466,6 +482,9 @@ def goal(g: Goal, newest: int) -> dict[str, Any]:
         "subject": _patient_ref(g.plan.participant),
         "expressedBy": _patient_ref(g.plan.participant),
     }
+    addresses = _addresses(g.problem.diagnoses.all())
+    if addresses:
+        data["addresses"] = addresses
     if targets:
         data["target"] = targets
         data["note"] = [{"text": o.text} for o in objectives]

@@ -33,7 +33,7 @@ from participants.access import Scope, authorize, uses_staff_pages
 from participants.audit_events import access_event_type
 from participants.models import Episode, Participant
 from participants.selectors import chart_participant, program_today
-from plans.models import Goal, TreatmentPlan
+from plans.models import Goal, Problem, TreatmentPlan
 from screens.models import DrugScreen, ScreenResult
 from tandem.errors import AccessDenied
 
@@ -227,27 +227,40 @@ def _newest_signed(episode: str) -> Subquery:
     )
 
 
+def _named_diagnoses(problems: str) -> Prefetch:
+    """The diagnoses the problems at `problems` name, as the Condition read serves them
+    (none entered in error), each problem's in the order they were recorded: what a plan
+    version and a goal address."""
+    return Prefetch(f"{problems}diagnoses", _diagnoses().order_by("pk"))
+
+
 def _care_plans() -> QuerySet[TreatmentPlan]:
     """The plan versions a search and a read serve: signed, none entered in error (a draft
-    is no plan yet), each with the newest signed version of its stay and its goals."""
+    is no plan yet), each with the newest signed version of its stay, its goals and its
+    problems' diagnoses."""
     return (
         TreatmentPlan.objects.current()
         .filter(signed_at__isnull=False)
         .select_related("episode", "revises")
         .annotate(newest=_newest_signed("episode"))
-        .prefetch_related(Prefetch("goals", Goal.objects.order_by("order", "pk")))
+        .prefetch_related(
+            Prefetch("goals", Goal.objects.order_by("order", "pk")),
+            Prefetch("problems", Problem.objects.order_by("order", "pk")),
+            _named_diagnoses("problems__"),
+        )
     )
 
 
 def _goals() -> QuerySet[Goal]:
-    """The goals a search and a read serve: those of the versions `_care_plans` serves."""
+    """The goals a search and a read serve: those of the versions `_care_plans` serves, each
+    with its problem's diagnoses."""
     return (
         Goal.objects.filter(
             plan__in=TreatmentPlan.objects.current().filter(signed_at__isnull=False)
         )
-        .select_related("plan__episode")
+        .select_related("plan__episode", "problem")
         .annotate(newest=_newest_signed("plan__episode"))
-        .prefetch_related("objectives")
+        .prefetch_related("objectives", _named_diagnoses("problem__"))
     )
 
 

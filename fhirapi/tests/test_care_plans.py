@@ -2,7 +2,8 @@
 resources (targets from the objectives), active while in force, revoked once a signed
 revision replaces it, completed when the stay ends; drafts and withdrawn versions never sent;
 labelled 42 CFR Part 2, read through the access policy (the clinical scope) and audited, and
-exported in bulk as the reads give them."""
+exported in bulk as the reads give them. A version addresses the Conditions of the diagnoses
+its problems name, and each goal those of its own problem's, none entered in error."""
 
 import json
 from datetime import date
@@ -16,8 +17,10 @@ from audit.models import AuditEvent, Outcome
 from fhirapi.labels import PART2_LABELS
 from fhirapi.tests.test_bulk_export import _lines, _started
 from fhirapi.tests.test_fhir_api import _entries, _get, _json
+from intake.services import add_diagnosis, change_diagnosis_status
 from participants.models import Episode, EpisodeStatus
 from plans import services
+from plans.models import Modality
 from plans.tests.builders import drafted, signed
 
 UNKNOWN = "0b7e6c1a-9d2f-4e8b-8a51-3c4d5e6f7a8b"
@@ -40,6 +43,100 @@ def _revised(world, plan):
     return services.sign_plan(draft, by=world.therapist, expected_version=draft.version)
 
 
+def _diagnosed(world, code: str):
+    return add_diagnosis(
+        world.episode,
+        code=code,
+        status="confirmed",
+        made_on=world.program.today(),
+        by=world.therapist,
+    )
+
+
+def _in_error(world, diagnosis) -> None:
+    change_diagnosis_status(
+        diagnosis,
+        to_status="entered_in_error",
+        by=world.therapist,
+        expected_version=diagnosis.version,
+        note="Recorded for the wrong participant.",
+    )
+
+
+def _with_diagnoses(world, first: list, second: list):
+    """A signed plan of two problems, each with one goal: the first problem (the builder's)
+    naming the diagnoses `first`, a second one naming `second`."""
+    by = world.therapist
+    plan = drafted(world)
+    problem = plan.problems.get()
+    services.save_problem(
+        plan,
+        by=by,
+        expected_version=plan.version,
+        problem=problem,
+        domain=problem.domain,
+        statement=problem.statement,
+        dimensions=problem.dimensions,
+        diagnoses=[d.public_id for d in first],
+    )
+    other = services.save_problem(
+        plan,
+        by=by,
+        expected_version=plan.version,
+        domain="substance_use",
+        statement="Drinking most evenings",
+        diagnoses=[d.public_id for d in second],
+    )
+    goal = services.save_goal(
+        plan, by=by, expected_version=plan.version, problem=other, text="Stop drinking at night"
+    )
+    objective = services.save_objective(
+        plan,
+        by=by,
+        expected_version=plan.version,
+        goal=goal,
+        text="Evenings without a drink",
+        target_date=date(2026, 12, 31),
+    )
+    services.save_intervention(
+        plan,
+        by=by,
+        expected_version=plan.version,
+        objective=objective,
+        modality=Modality.objects.get(program=world.program, name="DBT skills"),
+        frequency="Weekly",
+        responsible_role="therapist",
+    )
+    plan.refresh_from_db()
+    return services.sign_plan(plan, by=by, expected_version=plan.version)
+
+
+def _conditions(*diagnoses) -> list[dict]:
+    return [{"reference": f"Condition/{d.public_id}"} for d in diagnoses]
+
+
+def test_a_version_and_its_goals_address_the_diagnoses_their_problems_name(world, signed_in):
+    """Each diagnosis once, by the id the Condition read serves; one entered in error left
+    out, as the Condition search leaves it out; a goal addresses its own problem's only."""
+    depression, alcohol, anxiety = (_diagnosed(world, c) for c in ("F33.1", "F10.20", "F41.1"))
+    plan = _with_diagnoses(world, [depression, alcohol], [alcohol, anxiety])
+    _in_error(world, anxiety)
+    mood, drinking = plan.goals.order_by("order", "pk")
+    client = signed_in(world.therapist)
+
+    care_plan = _read(client, "CarePlan", plan)
+
+    assert care_plan["addresses"] == _conditions(depression, alcohol)
+    assert _read(client, "Goal", mood)["addresses"] == _conditions(depression, alcohol)
+    assert _read(client, "Goal", drinking)["addresses"] == _conditions(alcohol)
+    conditions = _entries(_search(client, "Condition", world.participant))
+    for reference in care_plan["addresses"]:
+        assert reference["reference"].removeprefix("Condition/") in conditions
+    assert _entries(_search(client, "CarePlan", world.participant))[str(plan.public_id)] == (
+        care_plan
+    )
+
+
 def test_a_signed_plan_is_an_active_care_plan_whose_goals_read_back(world, signed_in):
     plan = signed(world)
     [goal] = plan.goals.all()
@@ -52,12 +149,14 @@ def test_a_signed_plan_is_an_active_care_plan_whose_goals_read_back(world, signe
     assert care_plan["subject"] == {"reference": f"Patient/{world.participant.public_id}"}
     assert care_plan["title"] == "Treatment plan, version 1"
     assert "replaces" not in care_plan
+    assert "addresses" not in care_plan  # its one problem names no diagnosis
     assert care_plan["goal"] == [{"reference": f"Goal/{goal.public_id}"}]
     read = _json(_get(client, care_plan["goal"][0]["reference"]))
     Goal.model_validate(read)
     assert read["lifecycleStatus"] == "active"
     assert read["description"] == {"text": "Feel like myself"}
     assert read["expressedBy"] == care_plan["subject"] == read["subject"]
+    assert "addresses" not in read
     assert read["target"] == [
         {
             "measure": {"text": "PHQ-9 total"},
@@ -209,3 +308,23 @@ def test_the_bulk_export_since_takes_a_version_a_later_revision_revoked(
     assert sorted((p["id"], p["status"]) for p in plans) == sorted(
         [(str(first.public_id), "revoked"), (str(second.public_id), "active")]
     )
+
+
+def test_the_bulk_export_since_takes_a_version_whose_diagnosis_was_entered_in_error(
+    world, signed_in, run_tasks
+):
+    depression, alcohol = _diagnosed(world, "F33.1"), _diagnosed(world, "F10.20")
+    plan = _with_diagnoses(world, [depression], [alcohol])
+    since = timezone.now()
+    _in_error(world, alcohol)
+    client = signed_in(world.users["director"])
+
+    manifest = _started(client, world, run_tasks, _type="CarePlan,Goal", _since=since.isoformat())
+
+    plans, goals = (_lines(client, o["url"]) for o in manifest["output"])
+    assert [(p["id"], p["addresses"]) for p in plans] == [
+        (str(plan.public_id), _conditions(depression))
+    ]
+    assert len(goals) == 2
+    for line in goals:
+        assert line == _json(_get(client, f"Goal/{line['id']}"))
