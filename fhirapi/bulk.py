@@ -31,6 +31,7 @@ from fhirapi.models import BulkExport, BulkExportFile
 from fhirapi.views import (
     _administrations,
     _care_plans,
+    _care_teams,
     _consents,
     _diagnoses,
     _episodes,
@@ -40,7 +41,7 @@ from fhirapi.views import (
     _screens,
 )
 from participants.access import Scope, capability_decision, decide_many, require_capability
-from participants.models import Participant
+from participants.models import CareTeamMember, Participant
 from plans.models import Problem, TreatmentPlan
 from screens.models import ScreenResult
 from tandem.errors import InvalidInput
@@ -58,6 +59,7 @@ SCOPES: dict[str, Scope] = {
     "DiagnosticReport": Scope.CLINICAL,
     "CarePlan": Scope.CLINICAL,
     "Goal": Scope.CLINICAL,
+    "CareTeam": Scope.CLINICAL,
     "MedicationStatement": Scope.CLINICAL,
     "Consent": Scope.CLINICAL,
     "Encounter": Scope.SCHEDULE,
@@ -213,6 +215,19 @@ def _screens_since(since: datetime | None) -> QuerySet[Any]:
     return _screens().filter(Q(modified_at__gt=since) | Exists(result_changed))
 
 
+def _care_teams_since(since: datetime | None) -> QuerySet[Any]:
+    """The care teams that changed after `since`: the stay's record (its status and dates
+    are the team's), or a place on it added, changed or ended after it (an end is stamped
+    `ended_at`: ending a place does not touch its `modified_at`)."""
+    if since is None:
+        return _care_teams()
+    changed = CareTeamMember.objects.filter(
+        Q(created_at__gt=since) | Q(modified_at__gt=since) | Q(ended_at__gt=since),
+        episode=OuterRef("pk"),
+    )
+    return _care_teams().filter(Q(modified_at__gt=since) | Exists(changed))
+
+
 def _plans_since(rows: QuerySet[Any], since: datetime | None, to_plan: str) -> QuerySet[Any]:
     """The rows (plan versions, or goals: `to_plan` is the path to their version) whose
     resource changed after `since`: the version's record, its stay (a stay that ended
@@ -241,8 +256,9 @@ def _rows(
     """The resources of one type for these participants: the rows each search serves,
     mapped by the functions the reads use (Observation: the instruments' results, then the
     drug screens'; DiagnosticReport: the drug screens; CarePlan and Goal: the signed plan
-    versions and their goals; Encounter: the enrolments, each one's status as of `now`, the
-    run's start); and how many rows could not be built, left out."""
+    versions and their goals; CareTeam: every stay's team; Encounter: the enrolments, each
+    one's status as of `now`, the run's start); and how many rows could not be built, left
+    out."""
     if kind == "Patient":
         chosen = [p for p in people.values() if since is None or p.modified_at > since]
         return _built(kind, chosen, resources.patient)
@@ -264,6 +280,7 @@ def _rows(
             _plans_since(_care_plans(), since, ""),
             lambda p: resources.care_plan(p, p.newest),
         ),
+        "CareTeam": (_care_teams_since(since), resources.care_team),
         "MedicationStatement": (
             _changed_since(_medications(), since),
             lambda m: resources.medication_statement(m, today),

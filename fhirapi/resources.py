@@ -15,6 +15,7 @@ from typing import Any
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 from fhir.resources.R4B.careplan import CarePlan
+from fhir.resources.R4B.careteam import CareTeam
 from fhir.resources.R4B.condition import Condition
 from fhir.resources.R4B.consent import Consent as FhirConsent
 from fhir.resources.R4B.diagnosticreport import DiagnosticReport
@@ -36,7 +37,7 @@ from consent.models import Consent, ConsentKind, ConsentStatus
 from fhirapi.labels import SUBSTANCE_USE_INSTRUMENTS, is_substance_use_code, labelled
 from intake.models import Diagnosis, DiagnosisStatus
 from medications.models import Medication
-from participants.models import Episode, EpisodeStatus, Participant
+from participants.models import CareTeamRole, Episode, EpisodeStatus, Participant
 from plans.models import Comparator, Goal, TreatmentPlan
 from screens.detection import BUP, FYL, MTD, OXY
 from screens.models import (
@@ -68,6 +69,7 @@ MODELS: dict[str, type[Resource]] = {
     "DiagnosticReport": DiagnosticReport,
     "CarePlan": CarePlan,
     "Goal": FhirGoal,
+    "CareTeam": CareTeam,
     "MedicationStatement": MedicationStatement,
     "Consent": FhirConsent,
     "Bundle": Bundle,
@@ -135,13 +137,18 @@ _EPISODE_STATUS = {
 }
 
 
+def _stay_period(e: Episode) -> dict[str, str]:
+    """A stay's dates: from the admission (the referral before one) to the discharge."""
+    period = {"start": (e.admitted_on or e.referred_on).isoformat()}
+    if e.discharged_on:
+        period["end"] = e.discharged_on.isoformat()
+    return period
+
+
 def episode_of_care(e: Episode) -> dict[str, Any]:
     """A stay: referred and screening are planned, admitted and active are active, a stay
     left after admission is finished and a declined one cancelled; the period runs from the
     admission (the referral before one) to the discharge."""
-    period: dict[str, str] = {"start": (e.admitted_on or e.referred_on).isoformat()}
-    if e.discharged_on:
-        period["end"] = e.discharged_on.isoformat()
     data = {
         "resourceType": "EpisodeOfCare",
         "id": str(e.public_id),
@@ -149,8 +156,37 @@ def episode_of_care(e: Episode) -> dict[str, Any]:
         "type": [{"text": e.get_level_of_care_display()}],
         "patient": _patient_ref(e.participant),
         "managingOrganization": {"display": e.program.name},
-        "period": period,
+        "period": _stay_period(e),
     }
+    return validated(data)
+
+
+def care_team(e: Episode) -> dict[str, Any]:
+    """A stay's care team (its id the stay's, as its EpisodeOfCare's): active while the stay
+    is open, inactive once it has ended, over the stay's period. Every place on it, ended
+    ones too, is a participant: the role in words, the staff member by name (no Practitioner
+    is served, so by display, as the program is) and the place's own dates. Not labelled, as
+    the EpisodeOfCare is not. Reads `program` and `care_team` (each place with its `user`):
+    a list prefetches them."""
+    places = [
+        {
+            "role": [{"text": str(CareTeamRole(m.role).label)}],
+            "member": {"display": str(m.user)},
+            "period": {"start": m.started_on.isoformat()}
+            | ({"end": m.ended_on.isoformat()} if m.ended_on else {}),
+        }
+        for m in e.care_team.all()
+    ]
+    data: dict[str, Any] = {
+        "resourceType": "CareTeam",
+        "id": str(e.public_id),
+        "status": "active" if e.is_open else "inactive",
+        "subject": _patient_ref(e.participant),
+        "period": _stay_period(e),
+        "managingOrganization": [{"display": e.program.name}],
+    }
+    if places:
+        data["participant"] = places
     return validated(data)
 
 
@@ -606,6 +642,7 @@ _SEARCHES: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
     ("DiagnosticReport", ()),
     ("CarePlan", ()),
     ("Goal", ()),
+    ("CareTeam", ()),
     ("MedicationStatement", ()),
     ("Consent", ()),
     ("Encounter", ()),

@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("CarePlan/<str:resource_id>", views.care_plan, name="care_plan"),
     path("Goal/<str:resource_id>", views.goal, name="goal"),
+    path("CareTeam/<str:resource_id>", views.care_team, name="care_team"),
     path(
         "MedicationStatement/<str:resource_id>",
         views.medication_statement,
@@ -28,6 +29,7 @@ urlpatterns = [
     path("DiagnosticReport", views.diagnostic_reports, name="diagnostic_reports"),
     path("CarePlan", views.care_plans, name="care_plans"),
     path("Goal", views.goals, name="goals"),
+    path("CareTeam", views.care_teams, name="care_teams"),
     path("MedicationStatement", views.medication_statements, name="medication_statements"),
     path("Consent", views.consents, name="consents"),
     path("Encounter", encounter_views.encounters, name="encounters"),

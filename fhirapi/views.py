@@ -31,7 +31,7 @@ from medications.models import Medication
 from medications.selectors import medications_for
 from participants.access import Scope, authorize, uses_staff_pages
 from participants.audit_events import access_event_type
-from participants.models import Episode, Participant
+from participants.models import CareTeamMember, Episode, Participant
 from participants.selectors import chart_participant, program_today
 from plans.models import Goal, Problem, TreatmentPlan
 from screens.models import DrugScreen, ScreenResult
@@ -185,6 +185,13 @@ def _search(
 def _episodes() -> QuerySet[Episode]:
     """The stays a search and a read serve: every one."""
     return Episode.objects.select_related("program")
+
+
+def _care_teams() -> QuerySet[Episode]:
+    """The care teams a search and a read serve: every stay's, each with every place on it
+    (ended ones too) and who held it, in the order they began."""
+    places = CareTeamMember.objects.select_related("user").order_by("started_on", "pk")
+    return Episode.objects.select_related("program").prefetch_related(Prefetch("care_team", places))
 
 
 def _diagnoses() -> QuerySet[Diagnosis]:
@@ -461,6 +468,19 @@ def goals(request: HttpRequest) -> HttpResponse:
 
 
 @fhir_read
+def care_teams(request: HttpRequest) -> HttpResponse:
+    """`GET CareTeam?patient={id}`: every stay's care team, the newest stay's first, read as
+    the JSON API's care team is (the clinical scope)."""
+    found = _search(request, "CareTeam", Scope.CLINICAL)
+    if isinstance(found, HttpResponse):
+        return found
+    rows = list(_care_teams().filter(participant=found).order_by("-referred_on", "-pk"))
+    for row in rows:
+        row.participant = found
+    return _bundle(request, [resources.care_team(e) for e in rows])
+
+
+@fhir_read
 def medication_statements(request: HttpRequest) -> HttpResponse:
     """`GET MedicationStatement?patient={id}`: the medication list, taken now first."""
     found = _search(request, "MedicationStatement", Scope.CLINICAL)
@@ -547,6 +567,15 @@ def goal(request: HttpRequest, resource_id: str) -> HttpResponse:
 
 
 @fhir_read
+def care_team(request: HttpRequest, resource_id: str) -> HttpResponse:
+    """`GET CareTeam/{id}`: one stay's care team, as its search gives it."""
+    found = _read(request, resource_id, "CareTeam", Scope.CLINICAL, ROWS["fhir:care_team"])
+    if isinstance(found, HttpResponse):
+        return found
+    return _answer(resources.care_team(found))
+
+
+@fhir_read
 def medication_statement(request: HttpRequest, resource_id: str) -> HttpResponse:
     """`GET MedicationStatement/{id}`: one medication, its status on the program's today."""
     found = _read(
@@ -582,6 +611,7 @@ ROWS: dict[str, Rows] = {
     "fhir:diagnostic_report": ((_screens, "participant"),),
     "fhir:care_plan": ((_care_plans, "participant"),),
     "fhir:goal": ((_goals, "plan__participant"),),
+    "fhir:care_team": ((_care_teams, "participant"),),
     "fhir:medication_statement": ((_medications, "participant"),),
     "fhir:consent": ((_consents, "participant"),),
     "fhir:encounter": ((encounters.encounter_rows, "participant"),),
@@ -595,6 +625,7 @@ READS = {
     "DiagnosticReport": "fhir:diagnostic_report",
     "CarePlan": "fhir:care_plan",
     "Goal": "fhir:goal",
+    "CareTeam": "fhir:care_team",
     "MedicationStatement": "fhir:medication_statement",
     "Consent": "fhir:consent",
     "Encounter": "fhir:encounter",

@@ -185,6 +185,7 @@ REAL_BY_ADDRESS: dict[tuple[str, str], Callable[[Bench], object]] = {
     ("fhir:diagnostic_report", "resource_id"): lambda b: _flagged_screen(b).public_id,
     ("fhir:care_plan", "resource_id"): lambda b: _fhir_plan(b).public_id,
     ("fhir:goal", "resource_id"): lambda b: _fhir_plan(b).goals.get().public_id,
+    ("fhir:care_team", "resource_id"): lambda b: b.episode.public_id,
     ("fhir:medication_statement", "resource_id"): _med,
     ("fhir:consent", "resource_id"): _consent,
     ("fhir:encounter", "resource_id"): lambda b: b.enrolment.public_id,
