@@ -310,7 +310,7 @@ class GlanceRow:
 
 @dataclass(frozen=True)
 class Glance:
-    analytes: list[str]  # the columns, by analyte name
+    analytes: list[tuple[str, str]]  # the columns: each analyte's code (its heading) and name
     rows: list[GlanceRow]
 
 
@@ -331,7 +331,7 @@ def at_a_glance(screens: list[DrugScreen]) -> Glance:
     for screen in screens:
         by_code = {r.analyte.code: r for r in screen.results.all()}
         rows.append(GlanceRow(screen, [_cell(by_code.get(code)) for code in codes]))
-    return Glance(list(columns.values()), rows)
+    return Glance(list(columns.items()), rows)
 
 
 _MARKS: dict[str, str] = {Result.POSITIVE: POSITIVE_MARK, Result.NEGATIVE: NEGATIVE_MARK}
