@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fhirapi import bulk_views, encounter_views, views
+from fhirapi import bulk_views, views
 
 app_name = "fhir"
 urlpatterns = [
@@ -32,8 +32,8 @@ urlpatterns = [
     path("CareTeam", views.care_teams, name="care_teams"),
     path("MedicationStatement", views.medication_statements, name="medication_statements"),
     path("Consent", views.consents, name="consents"),
-    path("Encounter", encounter_views.encounters, name="encounters"),
-    path("Encounter/<str:resource_id>", encounter_views.encounter, name="encounter"),
+    path("Encounter", views.encounters, name="encounters"),
+    path("Encounter/<str:resource_id>", views.encounter, name="encounter"),
     path("Group/<str:group_id>", bulk_views.group, name="group"),
     path("Group/<str:group_id>/$export", bulk_views.group_export, name="group_export"),
     path("bulk-status/<str:export_id>", bulk_views.bulk_status, name="bulk_status"),

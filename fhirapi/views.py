@@ -16,6 +16,7 @@ from uuid import UUID
 from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from assessments.instruments import all_instruments
@@ -24,7 +25,8 @@ from audit.models import Action, Outcome
 from audit.services import record_event
 from consent.models import Consent
 from consent.selectors import consents_for
-from fhirapi import encounters, resources
+from fhirapi import encounters as encounters_mapping
+from fhirapi import resources
 from fhirapi.labels import PART2_LABELS, carries_part2
 from intake.models import Diagnosis, DiagnosisStatus
 from medications.models import Medication
@@ -318,12 +320,50 @@ def _read(request: HttpRequest, raw_id: str, resource: str, scope: Scope, rows: 
     participant = _read_participant(request, row.patient_id, scope, resource, record=public_id)
     if participant is None:
         return not_found
+    _tell(row, owner, participant)
+    return row
+
+
+def _tell(row: Any, owner: str, participant: Participant) -> None:
+    """Give the row (at the end of the path `owner`) the participant already read, so the
+    resource built from it reads them no more."""
     *path, last = owner.split("__")
     holder = row
     for step in path:
         holder = getattr(holder, step)
     setattr(holder, last, participant)
-    return row
+
+
+def _searched(
+    request: HttpRequest,
+    resource: str,
+    scope: Scope,
+    rows: Callable[[Participant], QuerySet[Any]],
+    build: Callable[[Any], dict[str, Any]],
+) -> HttpResponse:
+    """The one shape of a search by patient: the participant decided and audited, their
+    `rows` in the search's order (each given the participant by the path `ROWS` names), each
+    built as its read builds it, in a Bundle."""
+    found = _search(request, resource, scope)
+    if isinstance(found, HttpResponse):
+        return found
+    owner = ROWS[READS[resource]][0][1]
+    selected = list(rows(found))
+    for row in selected:
+        _tell(row, owner, found)
+    return _bundle(request, [build(row) for row in selected])
+
+
+def _one(
+    request: HttpRequest,
+    resource_id: str,
+    resource: str,
+    scope: Scope,
+    build: Callable[[Any], dict[str, Any]],
+) -> HttpResponse:
+    """The one shape of a read by id: the row its search would serve, built alike."""
+    found = _read(request, resource_id, resource, scope, ROWS[READS[resource]])
+    return found if isinstance(found, HttpResponse) else _answer(build(found))
 
 
 def _bundle(request: HttpRequest, entries: list[dict[str, Any]]) -> HttpResponse:
@@ -353,25 +393,25 @@ def _bundle(request: HttpRequest, entries: list[dict[str, Any]]) -> HttpResponse
 @fhir_read
 def episodes(request: HttpRequest) -> HttpResponse:
     """`GET EpisodeOfCare?patient={id}`: every stay, read as the JSON API's episodes are."""
-    found = _search(request, "EpisodeOfCare", Scope.DEMOGRAPHICS)
-    if isinstance(found, HttpResponse):
-        return found
-    rows = list(_episodes().filter(participant=found).order_by("-referred_on", "-pk"))
-    for row in rows:
-        row.participant = found
-    return _bundle(request, [resources.episode_of_care(e) for e in rows])
+    return _searched(
+        request,
+        "EpisodeOfCare",
+        Scope.DEMOGRAPHICS,
+        lambda p: _episodes().filter(participant=p).order_by("-referred_on", "-pk"),
+        resources.episode_of_care,
+    )
 
 
 @fhir_read
 def conditions(request: HttpRequest) -> HttpResponse:
     """`GET Condition?patient={id}`: the diagnoses, none entered in error."""
-    found = _search(request, "Condition", Scope.CLINICAL)
-    if isinstance(found, HttpResponse):
-        return found
-    rows = list(_diagnoses().filter(participant=found).order_by("-made_on", "-pk"))
-    for row in rows:
-        row.participant = found
-    return _bundle(request, [resources.condition(d) for d in rows])
+    return _searched(
+        request,
+        "Condition",
+        Scope.CLINICAL,
+        lambda p: _diagnoses().filter(participant=p).order_by("-made_on", "-pk"),
+        resources.condition,
+    )
 
 
 def _loinc_code(token: str) -> str | None:
@@ -422,62 +462,62 @@ def observations(request: HttpRequest) -> HttpResponse:
 def diagnostic_reports(request: HttpRequest) -> HttpResponse:
     """`GET DiagnosticReport?patient={id}`: the drug screens, newest collected first, each
     grouping its results; screens entered in error are left out, as their results are."""
-    found = _search(request, "DiagnosticReport", Scope.CLINICAL)
-    if isinstance(found, HttpResponse):
-        return found
-    rows = list(_screens().filter(participant=found).order_by("-collected_at", "-pk"))
-    for row in rows:
-        row.participant = found
-    return _bundle(request, [resources.screen_report(s) for s in rows])
+    return _searched(
+        request,
+        "DiagnosticReport",
+        Scope.CLINICAL,
+        lambda p: _screens().filter(participant=p).order_by("-collected_at", "-pk"),
+        resources.screen_report,
+    )
 
 
 @fhir_read
 def care_plans(request: HttpRequest) -> HttpResponse:
     """`GET CarePlan?patient={id}`: every signed version of every plan, the newest stay's
-    first and the newest version first; drafts and versions entered in error left out."""
-    found = _search(request, "CarePlan", Scope.CLINICAL)
-    if isinstance(found, HttpResponse):
-        return found
-    # Each row carries the annotation `newest` (`_care_plans`).
-    rows: list[Any] = list(
-        _care_plans()
-        .filter(participant=found)
-        .order_by("-episode__referred_on", "-episode_id", "-number")
+    first and the newest version first; drafts and versions entered in error left out. Each
+    row carries the annotation `newest` (`_care_plans`)."""
+    return _searched(
+        request,
+        "CarePlan",
+        Scope.CLINICAL,
+        lambda p: (
+            _care_plans()
+            .filter(participant=p)
+            .order_by("-episode__referred_on", "-episode_id", "-number")
+        ),
+        lambda plan: resources.care_plan(plan, plan.newest),
     )
-    for row in rows:
-        row.participant = found
-    return _bundle(request, [resources.care_plan(p, p.newest) for p in rows])
 
 
 @fhir_read
 def goals(request: HttpRequest) -> HttpResponse:
     """`GET Goal?patient={id}`: the goals of every signed version, in their plans' order."""
-    found = _search(request, "Goal", Scope.CLINICAL)
-    if isinstance(found, HttpResponse):
-        return found
-    rows: list[Any] = list(
-        _goals()
-        .filter(plan__participant=found)
-        .order_by(
-            "-plan__episode__referred_on", "-plan__episode_id", "-plan__number", "order", "pk"
-        )
+    return _searched(
+        request,
+        "Goal",
+        Scope.CLINICAL,
+        lambda p: (
+            _goals()
+            .filter(plan__participant=p)
+            .order_by(
+                "-plan__episode__referred_on", "-plan__episode_id", "-plan__number", "order", "pk"
+            )
+        ),
+        lambda goal: resources.goal(goal, goal.newest),
     )
-    for row in rows:
-        row.plan.participant = found
-    return _bundle(request, [resources.goal(g, g.newest) for g in rows])
 
 
 @fhir_read
 def care_teams(request: HttpRequest) -> HttpResponse:
     """`GET CareTeam?patient={id}`: every stay's care team, the newest stay's first, read as
     the JSON API's care team is (the clinical scope)."""
-    found = _search(request, "CareTeam", Scope.CLINICAL)
-    if isinstance(found, HttpResponse):
-        return found
-    rows = list(_care_teams().filter(participant=found).order_by("-referred_on", "-pk"))
-    for row in rows:
-        row.participant = found
-    return _bundle(request, [resources.care_team(e) for e in rows])
+    return _searched(
+        request,
+        "CareTeam",
+        Scope.CLINICAL,
+        lambda p: _care_teams().filter(participant=p).order_by("-referred_on", "-pk"),
+        resources.care_team,
+    )
 
 
 @fhir_read
@@ -509,19 +549,15 @@ def consents(request: HttpRequest) -> HttpResponse:
 @fhir_read
 def episode(request: HttpRequest, resource_id: str) -> HttpResponse:
     """`GET EpisodeOfCare/{id}`: one stay, as its search gives it."""
-    found = _read(request, resource_id, "EpisodeOfCare", Scope.DEMOGRAPHICS, ROWS["fhir:episode"])
-    if isinstance(found, HttpResponse):
-        return found
-    return _answer(resources.episode_of_care(found))
+    return _one(
+        request, resource_id, "EpisodeOfCare", Scope.DEMOGRAPHICS, resources.episode_of_care
+    )
 
 
 @fhir_read
 def condition(request: HttpRequest, resource_id: str) -> HttpResponse:
     """`GET Condition/{id}`: one diagnosis, as its search gives it."""
-    found = _read(request, resource_id, "Condition", Scope.CLINICAL, ROWS["fhir:condition"])
-    if isinstance(found, HttpResponse):
-        return found
-    return _answer(resources.condition(found))
+    return _one(request, resource_id, "Condition", Scope.CLINICAL, resources.condition)
 
 
 @fhir_read
@@ -540,39 +576,33 @@ def observation(request: HttpRequest, resource_id: str) -> HttpResponse:
 def diagnostic_report(request: HttpRequest, resource_id: str) -> HttpResponse:
     """`GET DiagnosticReport/{id}`: one drug screen with its results, as its search gives
     it."""
-    found = _read(
-        request, resource_id, "DiagnosticReport", Scope.CLINICAL, ROWS["fhir:diagnostic_report"]
-    )
-    if isinstance(found, HttpResponse):
-        return found
-    return _answer(resources.screen_report(found))
+    return _one(request, resource_id, "DiagnosticReport", Scope.CLINICAL, resources.screen_report)
 
 
 @fhir_read
 def care_plan(request: HttpRequest, resource_id: str) -> HttpResponse:
     """`GET CarePlan/{id}`: one signed plan version, as its search gives it."""
-    found = _read(request, resource_id, "CarePlan", Scope.CLINICAL, ROWS["fhir:care_plan"])
-    if isinstance(found, HttpResponse):
-        return found
-    return _answer(resources.care_plan(found, found.newest))
+    return _one(
+        request,
+        resource_id,
+        "CarePlan",
+        Scope.CLINICAL,
+        lambda plan: resources.care_plan(plan, plan.newest),
+    )
 
 
 @fhir_read
 def goal(request: HttpRequest, resource_id: str) -> HttpResponse:
     """`GET Goal/{id}`: one goal of a signed plan version, as its search gives it."""
-    found = _read(request, resource_id, "Goal", Scope.CLINICAL, ROWS["fhir:goal"])
-    if isinstance(found, HttpResponse):
-        return found
-    return _answer(resources.goal(found, found.newest))
+    return _one(
+        request, resource_id, "Goal", Scope.CLINICAL, lambda goal: resources.goal(goal, goal.newest)
+    )
 
 
 @fhir_read
 def care_team(request: HttpRequest, resource_id: str) -> HttpResponse:
     """`GET CareTeam/{id}`: one stay's care team, as its search gives it."""
-    found = _read(request, resource_id, "CareTeam", Scope.CLINICAL, ROWS["fhir:care_team"])
-    if isinstance(found, HttpResponse):
-        return found
-    return _answer(resources.care_team(found))
+    return _one(request, resource_id, "CareTeam", Scope.CLINICAL, resources.care_team)
 
 
 @fhir_read
@@ -614,7 +644,7 @@ ROWS: dict[str, Rows] = {
     "fhir:care_team": ((_care_teams, "participant"),),
     "fhir:medication_statement": ((_medications, "participant"),),
     "fhir:consent": ((_consents, "participant"),),
-    "fhir:encounter": ((encounters.encounter_rows, "participant"),),
+    "fhir:encounter": ((encounters_mapping.encounter_rows, "participant"),),
 }
 
 # The read answering each resource type a search gives, named for its fullUrl.
@@ -630,3 +660,35 @@ READS = {
     "Consent": "fhir:consent",
     "Encounter": "fhir:encounter",
 }
+
+
+@fhir_read
+def encounters(request: HttpRequest) -> HttpResponse:
+    """`GET Encounter?patient={id}`: every session the participant was booked into, the
+    latest first, each with its status as of now. Read under the schedule scope, as the
+    attendance pages and the JSON API's roll call read sessions and attendance."""
+    now = timezone.now()
+    return _searched(
+        request,
+        "Encounter",
+        Scope.SCHEDULE,
+        lambda p: (
+            encounters_mapping.encounter_rows()
+            .filter(participant=p)
+            .order_by("-session__starts_at", "-pk")
+        ),
+        lambda row: encounters_mapping.encounter(row, now),
+    )
+
+
+@fhir_read
+def encounter(request: HttpRequest, resource_id: str) -> HttpResponse:
+    """`GET Encounter/{id}`: one session of a participant, as its search gives it."""
+    now = timezone.now()
+    return _one(
+        request,
+        resource_id,
+        "Encounter",
+        Scope.SCHEDULE,
+        lambda row: encounters_mapping.encounter(row, now),
+    )
