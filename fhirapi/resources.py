@@ -148,7 +148,9 @@ def _stay_period(e: Episode) -> dict[str, str]:
 def episode_of_care(e: Episode) -> dict[str, Any]:
     """A stay: referred and screening are planned, admitted and active are active, a stay
     left after admission is finished and a declined one cancelled; the period runs from the
-    admission (the referral before one) to the discharge."""
+    admission (the referral before one) to the discharge. Labelled Part 2: a stay in the
+    program, its level of care among it, is substance-use treatment, as each of its sessions
+    (Encounter) is."""
     data = {
         "resourceType": "EpisodeOfCare",
         "id": str(e.public_id),
@@ -158,15 +160,15 @@ def episode_of_care(e: Episode) -> dict[str, Any]:
         "managingOrganization": {"display": e.program.name},
         "period": _stay_period(e),
     }
-    return validated(data)
+    return validated(labelled(data, True))
 
 
 def care_team(e: Episode) -> dict[str, Any]:
     """A stay's care team (its id the stay's, as its EpisodeOfCare's): active while the stay
     is open, inactive once it has ended, over the stay's period. Every place on it, ended
     ones too, is a participant: the role in words, the staff member by name (no Practitioner
-    is served, so by display, as the program is) and the place's own dates. Not labelled, as
-    the EpisodeOfCare is not. Reads `program` and `care_team` (each place with its `user`):
+    is served, so by display, as the program is) and the place's own dates. Labelled Part 2,
+    as its EpisodeOfCare is: a team of this program treats substance use. Reads `program` and `care_team` (each place with its `user`):
     a list prefetches them."""
     places = [
         {
@@ -187,7 +189,7 @@ def care_team(e: Episode) -> dict[str, Any]:
     }
     if places:
         data["participant"] = places
-    return validated(data)
+    return validated(labelled(data, True))
 
 
 def group(program: Program) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """Care teams over the FHIR API: one CareTeam per stay, active while the stay is open and
 inactive once it has ended, every place on it (ended ones too) a participant with its role in
 words, the staff member by name and the place's dates; read under the clinical scope as the
-JSON API's care team is, unlabelled as the EpisodeOfCare is, audited, and exported in bulk as
+JSON API's care team is, labelled Part 2 as the EpisodeOfCare is, audited, and exported in bulk as
 the read gives it."""
 
 import json
@@ -51,7 +51,8 @@ def test_a_stay_s_care_team_names_each_place_with_its_role_and_dates(world, sign
     assert team["subject"] == {"reference": f"Patient/{world.participant.public_id}"}
     assert team["period"] == {"start": "2026-09-08"}
     assert team["managingOrganization"] == [{"display": world.program.name}]
-    assert "encounter" not in team and "meta" not in team  # no Part 2 label, as EpisodeOfCare
+    assert "encounter" not in team
+    assert {label["code"] for label in team["meta"]["security"]} == {"R", "ETH", "42CFRPart2"}
     places = CareTeamMember.objects.filter(episode=world.episode).order_by("started_on", "pk")
     assert team["participant"] == [
         {

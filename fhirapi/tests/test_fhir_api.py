@@ -527,6 +527,20 @@ def test_a_read_keeps_the_part2_labels(world, signed_in, record, resource, part2
     assert _labels(_json(_get(client, f"{resource}/{record[other]}"))) == set()
 
 
+@pytest.mark.parametrize("resource", ["EpisodeOfCare", "CareTeam", "Encounter"])
+def test_a_stay_its_team_and_its_sessions_are_part2_records_in_search_and_read(
+    world, signed_in, record, resource
+):
+    """A stay in the program, who treats it and each session are substance-use treatment
+    whatever else they say: labelled whole, as the plan is."""
+    client = signed_in(world.therapist)
+    data = _json(_get(client, resource, patient=str(world.participant.public_id)))
+    assert data["entry"] and all(_labels(e["resource"]) == PART2_CODES for e in data["entry"])
+    assert _labels(data) == PART2_CODES
+    one = _one_of_each(world, record)[resource]
+    assert _labels(_json(_get(client, f"{resource}/{one}"))) == PART2_CODES
+
+
 def _one_of_each(world, record) -> dict[str, str]:
     return {
         "EpisodeOfCare": str(world.episode.public_id),
