@@ -537,33 +537,7 @@ def add_panel(
 def retire_panel(panel: Panel, *, by: Any) -> Panel:
     """No longer offer the organization's panel for new screens; the screens recorded on it
     keep it. The shared panels are every program's and are not retired here."""
-    if panel.organization_id is None:
-        raise InvalidInput(
-            "A shared panel is offered to every program and cannot be retired here.",
-            field="panel",
-        )
-    decision = require_capability(
-        by,
-        KEEPS_PANELS,
-        [panel.organization_id],
-        event_type="drug_screen.panel_retired",
-        refusal="Your role does not keep the program's drug-screen panels.",
-    )
-    with transaction.atomic():
-        row = Panel.objects.select_for_update().get(pk=panel.pk)
-        if not row.is_active:
-            raise InvalidInput(f"{row.name} is already retired.", field="panel")
-        row.is_active = False
-        row.save(update_fields=["is_active", "modified_at"])
-        record_event(
-            actor=by,
-            event_type="drug_screen.panel_retired",
-            decision=decision,
-            organization=row.organization,
-            record=row,
-            details={"code": row.code, "changes": {"is_active": {"before": True, "after": False}}},
-        )
-    return row
+    return _put_in_use(panel, False, by=by)
 
 
 def restore_panel(panel: Panel, *, by: Any) -> Panel:
@@ -571,6 +545,13 @@ def restore_panel(panel: Panel, *, by: Any) -> Panel:
     back into use), so it need not be added anew under another code. The shared panels are
     never retired, so there is none to bring back; a panel in use with the same name is
     refused as adding one would be."""
+    return _put_in_use(panel, True, by=by)
+
+
+def _put_in_use(panel: Panel, in_use: bool, *, by: Any) -> Panel:
+    """Retire or bring back one of an organization's own panels: the keeper's capability, the
+    row locked, its state checked, changed and audited as one."""
+    event_type = "drug_screen.panel_restored" if in_use else "drug_screen.panel_retired"
     if panel.organization_id is None:
         raise InvalidInput(
             "A shared panel is offered to every program and is never retired.", field="panel"
@@ -579,30 +560,33 @@ def restore_panel(panel: Panel, *, by: Any) -> Panel:
         by,
         KEEPS_PANELS,
         [panel.organization_id],
-        event_type="drug_screen.panel_restored",
+        event_type=event_type,
         refusal="Your role does not keep the program's drug-screen panels.",
     )
     with transaction.atomic():
         row = Panel.objects.select_for_update().get(pk=panel.pk)
-        if row.is_active:
-            raise InvalidInput(f"{row.name} is already in use.", field="panel")
-        taken = (
+        if row.is_active == in_use:
+            state = "in use" if in_use else "retired"
+            raise InvalidInput(f"{row.name} is already {state}.", field="panel")
+        if in_use and (
             Panel.objects.usable_by(row.organization_id)
             .filter(is_active=True, name__iexact=row.name)
             .exists()
-        )
-        if taken:
+        ):
             raise InvalidInput(
                 f"A panel in use is already named {row.name}: retire it first.", field="panel"
             )
-        row.is_active = True
+        row.is_active = in_use
         row.save(update_fields=["is_active", "modified_at"])
         record_event(
             actor=by,
-            event_type="drug_screen.panel_restored",
+            event_type=event_type,
             decision=decision,
             organization=row.organization,
             record=row,
-            details={"code": row.code, "changes": {"is_active": {"before": False, "after": True}}},
+            details={
+                "code": row.code,
+                "changes": {"is_active": {"before": not in_use, "after": in_use}},
+            },
         )
     return row
