@@ -217,8 +217,8 @@ def _screens_since(since: datetime | None) -> QuerySet[Any]:
 
 def _care_teams_since(since: datetime | None) -> QuerySet[Any]:
     """The care teams that changed after `since`: the stay's record (its status and dates
-    are the team's), or a place on it added, changed or ended after it (an end is stamped
-    `ended_at`: ending a place does not touch its `modified_at`)."""
+    are the team's), or a place on it added, changed or ended after it (`ended_at` too: a
+    place ended before its end also stamped `modified_at` has only that)."""
     if since is None:
         return _care_teams()
     changed = CareTeamMember.objects.filter(

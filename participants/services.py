@@ -607,14 +607,17 @@ def _end_places(
         }
         for place in rows.select_related("user").order_by("pk")
     ]
-    # A new version: a page still offering to end one of these places is stale.
+    # A new version: a page still offering to end one of these places is stale. A queryset
+    # update stamps no `modified_at` of its own: an export of what changed since reads it.
+    stamp = now or timezone.now()
     rows.update(
         ended_on=on,
-        ended_at=now or timezone.now(),
+        ended_at=stamp,
         ended_by=by,
         ended_how=how,
         end_reason=reason,
         version=F("version") + 1,
+        modified_at=stamp,
     )
     forget_decisions()
     return ended
@@ -684,7 +687,9 @@ def _put_on_care_team(
             reason=f"Replaced as primary clinician by {user}.",
             now=None,
         )
-        Episode.objects.filter(pk=current.pk).update(primary_clinician=user)
+        Episode.objects.filter(pk=current.pk).update(
+            primary_clinician=user, modified_at=timezone.now()
+        )
         current.primary_clinician = user
         if previous is not None:
             record_event(

@@ -82,6 +82,7 @@ def test_ending_a_place_takes_them_off_the_team_and_the_chart_keeps_the_row(worl
     assert "Peer Tester" not in _team_in_header(chart.content.decode())
     ended = CareTeamMember.objects.get(pk=peer.pk)
     assert ended.ended_on is not None and ended.ended_at is not None
+    assert ended.modified_at == ended.ended_at > peer.modified_at  # what changed since reads it
     assert (ended.ended_by, ended.end_reason) == (world.director, REASON)
     assert not decide(world.peer, world.participant, Action.VIEW, Scope.CLINICAL).allowed
 
@@ -207,6 +208,10 @@ def test_a_replaced_primary_clinicians_place_says_who_replaced_them_and_who_did_
     ended = CareTeamMember.objects.get(pk=primary.pk)
     assert ended.ended_on is not None and ended.ended_at is not None
     assert (ended.ended_by, ended.ended_how) == (world.director, PlaceEnd.REPLACED)
+    # The stay changed too (its primary clinician), and says when, as the place does.
+    episode = type(world.episode).objects.get(pk=world.episode.pk)
+    assert episode.modified_at > world.episode.modified_at
+    assert ended.modified_at == ended.ended_at > primary.modified_at
     assert ended.end_reason == "Replaced as primary clinician by Counsellor Tester."
 
 
