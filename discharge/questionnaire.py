@@ -2,6 +2,9 @@
 substance use since discharge and days of use, still in treatment, medication, work or
 school, housing, arrests, emergency visits or hospital stays, and the WHO-5."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -100,41 +103,50 @@ def check_ref(ref: str) -> str | None:
     return None
 
 
-def handle(request: HttpRequest, visit: LinkVisit) -> HttpResponse:
-    row = open_follow_up(visit.link.target_ref, visit.participant)
+def take_answers(
+    request: HttpRequest, record: Callable[[dict[str, Any]], object]
+) -> tuple[bool, dict[str, object]]:
+    """The posted answers kept by `record` (True), or the page's questions with each refusal
+    beside its own question and the rest above them: the one reading of the questionnaire
+    that the participant's link page and the staff's call page share. Nothing is kept until
+    every answer is accepted."""
     form = OutcomesForm(request.POST or None)
     problems: list[str] = []
-    context: dict[str, object] = {
-        "form": form,
-        "instrument": WHO5,
-        "problems": problems,
-        "follow_up": row,
-    }
-    if request.method == "POST":
-        who5_answers, errors = instrument_forms.answers_from(WHO5, request.POST)
-        if form.is_valid() and not errors:
-            try:
-                followups.record_answers(
-                    row,
-                    answers={**form.answers(), "who5": who5_answers},
-                    decision=visit.decision,
-                    now=visit.now,
-                    link_visit=visit,
-                )
-            except LinkUnavailable:
-                raise
-            except followups.InvalidWho5 as exc:
-                errors, whole_form = instrument_forms.refusals(WHO5, exc.errors)
-                problems.extend(whole_form)
-            except TandemError as exc:
-                problems.append(exc.message)
-            else:
-                return render(request, "links/done.html")
-        context["questions"] = instrument_forms.questions(WHO5, who5_answers, errors)
-        context["item_errors"] = errors
-        return render(request, "discharge/follow_up_questionnaire.html", context, status=400)
-    context["questions"] = instrument_forms.questions(WHO5)
-    return render(request, "discharge/follow_up_questionnaire.html", context)
+    context: dict[str, object] = {"form": form, "instrument": WHO5, "problems": problems}
+    if request.method != "POST":
+        context["questions"] = instrument_forms.questions(WHO5)
+        return False, context
+    who5_answers, errors = instrument_forms.answers_from(WHO5, request.POST)
+    if form.is_valid() and not errors:
+        try:
+            record({**form.answers(), "who5": who5_answers})
+        except LinkUnavailable:
+            raise
+        except followups.InvalidWho5 as exc:
+            errors, whole_form = instrument_forms.refusals(WHO5, exc.errors)
+            problems.extend(whole_form)
+        except TandemError as exc:
+            problems.append(exc.message)
+        else:
+            return True, context
+    context["questions"] = instrument_forms.questions(WHO5, who5_answers, errors)
+    context["item_errors"] = errors
+    return False, context
+
+
+def handle(request: HttpRequest, visit: LinkVisit) -> HttpResponse:
+    row = open_follow_up(visit.link.target_ref, visit.participant)
+    kept, context = take_answers(
+        request,
+        lambda answers: followups.record_answers(
+            row, answers=answers, decision=visit.decision, now=visit.now, link_visit=visit
+        ),
+    )
+    if kept:
+        return render(request, "links/done.html")
+    context["follow_up"] = row
+    status = 400 if request.method == "POST" else 200
+    return render(request, "discharge/follow_up_questionnaire.html", context, status=status)
 
 
 def register() -> None:

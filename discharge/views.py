@@ -9,14 +9,12 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from accounts.http import SignedInRequest
-from assessments import forms as instrument_forms
-from assessments.instruments.definitions.who5 import WHO5
 from audit.models import Action
 from audit.services import record_event
 from discharge import followups, handover, selectors, services, summary
 from discharge.forms import AftercareForm, CallForm, DischargeForm, SummaryForm, VersionForm
 from discharge.models import Discharge, FollowUp
-from discharge.questionnaire import OutcomesForm
+from discharge.questionnaire import take_answers
 from participants.access import (
     Scope,
     decide,
@@ -311,35 +309,15 @@ def call_answers(request: StaffRequest, participant, follow_up_id) -> HttpRespon
     )
     if row is None:
         return not_found(request)
-    form = OutcomesForm(request.POST or None)
-    problems: list[str] = []
-    context: dict[str, object] = {
-        "participant": participant,
-        "follow_up": row,
-        "form": form,
-        "instrument": WHO5,
-        "problems": problems,
-    }
-    if request.method == "POST":
-        who5_answers, errors = instrument_forms.answers_from(WHO5, request.POST)
-        if form.is_valid() and not errors:
-            try:
-                followups.record_answers_on_call(
-                    row,
-                    by=request.user,
-                    answers={**form.answers(), "who5": who5_answers},
-                    now=timezone.now(),
-                )
-            except followups.InvalidWho5 as exc:
-                errors, whole_form = instrument_forms.refusals(WHO5, exc.errors)
-                problems.extend(whole_form)
-            except TandemError as exc:
-                problems.append(exc.message)
-            else:
-                messages.success(request, f"Day {row.day} follow-up answered on the call.")
-                return redirect("discharge:call_list")
-        context["questions"] = instrument_forms.questions(WHO5, who5_answers, errors)
-        context["item_errors"] = errors
-        return render(request, "discharge/call_answers.html", context, status=400)
-    context["questions"] = instrument_forms.questions(WHO5)
-    return render(request, "discharge/call_answers.html", context)
+    kept, context = take_answers(
+        request,
+        lambda answers: followups.record_answers_on_call(
+            row, by=request.user, answers=answers, now=timezone.now()
+        ),
+    )
+    if kept:
+        messages.success(request, f"Day {row.day} follow-up answered on the call.")
+        return redirect("discharge:call_list")
+    context.update(participant=participant, follow_up=row)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "discharge/call_answers.html", context, status=status)
