@@ -8,7 +8,6 @@ from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
 from typing import Any, Literal
-from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -48,6 +47,7 @@ from participants.views import chart_context
 from scheduling.models import Session
 from tandem.dates import query_date
 from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput, TandemError
+from tandem.fields import public_id
 from tandem.methods import serves
 from tandem.templatetags.clock import day
 from tandem.views import error_page
@@ -372,7 +372,7 @@ def drop_in_search(
 
 @session_page("POST", needs="record")
 def drop_in(request: SessionPageRequest, session: Session, access: RollCallAccess) -> HttpResponse:
-    chosen = _uuid_or_none(request.POST.get("participant"))
+    chosen = public_id(request.POST.get("participant"))
     participant = (
         visible_participants(request.user).filter(public_id=chosen).first() if chosen else None
     )
@@ -393,13 +393,6 @@ def drop_in(request: SessionPageRequest, session: Session, access: RollCallAcces
                 + (f" The session is now over its capacity of {session.capacity}." if over else ""),
             )
     return _after_roll_change(request, session, access)
-
-
-def _uuid_or_none(value: str | None) -> UUID | None:
-    try:
-        return UUID(value or "")
-    except ValueError:
-        return None
 
 
 @session_page("GET")
@@ -518,7 +511,7 @@ def make_up(request: StaffRequest, participant) -> HttpResponse:
 
 @participant_page(Scope.SCHEDULE, methods=("POST",))
 def make_up_enrol(request: StaffRequest, participant) -> HttpResponse:
-    session = selectors.session_by_public_id(_uuid_or_none(request.POST.get("session")))
+    session = selectors.session_by_public_id(public_id(request.POST.get("session")))
     if session is None:
         messages.error(request, "Choose a session.")
     else:

@@ -11,7 +11,6 @@ answers as failed (500) and one whose files were dropped after the retention per
 
 import json
 from typing import Any
-from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -28,6 +27,7 @@ from fhirapi.views import STAFF_ONLY, _answer, _outcome, fhir_read
 from participants.access import Scope, uses_staff_pages
 from participants.audit_events import access_event_type
 from tandem.errors import AccessDenied, InvalidInput
+from tandem.fields import public_id as read_public_id
 
 NO_EXPORT = "No export with that id is available to you."
 GONE = (
@@ -36,15 +36,8 @@ GONE = (
 )
 
 
-def _uuid(raw: str) -> UUID | None:
-    try:
-        return UUID(raw)
-    except ValueError:
-        return None
-
-
 def _program(raw: str) -> Program | None:
-    public_id = _uuid(raw)
+    public_id = read_public_id(raw)
     if public_id is None:
         return None
     return Program.objects.select_related("organization").filter(public_id=public_id).first()
@@ -102,7 +95,7 @@ def group_export(request: HttpRequest, group_id: str) -> HttpResponse:
 
 
 def _own_export(request: HttpRequest, raw: str) -> BulkExport | None:
-    public_id = _uuid(raw)
+    public_id = read_public_id(raw)
     if public_id is None:
         return None
     export = (
@@ -188,7 +181,7 @@ def bulk_status(request: HttpRequest, export_id: str) -> HttpResponse:
 def bulk_file(request: HttpRequest, file_id: str) -> HttpResponse:
     """One NDJSON file of a finished export (an output or an error file), to the person who
     started it; audited with every participant in it. 410 once the files are gone."""
-    public_id = _uuid(file_id)
+    public_id = read_public_id(file_id)
     found = (
         BulkExportFile.objects.select_related("export__program__organization")
         .filter(

@@ -4,7 +4,6 @@ Thin: parse, authorize, call a service, render.
 """
 
 from datetime import datetime, timedelta
-from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -41,6 +40,7 @@ from participants.models import Participant
 from participants.views import chart_context
 from scheduling.models import Session
 from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput, TandemError
+from tandem.fields import chosen, public_id
 from tandem.methods import READS, serves
 from tandem.paging import kept_beside, page_of
 from tandem.views import error_page
@@ -55,13 +55,6 @@ class GroupPageRequest(SignedInRequest):
 
 def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
     return error_page(request, "Not allowed", message, status=403)
-
-
-def _uuid(value) -> UUID | None:
-    try:
-        return UUID(str(value))
-    except (TypeError, ValueError):
-        return None
 
 
 def _note_or_404(request: StaffRequest, participant, note_id) -> ProgressNote | None:
@@ -158,7 +151,9 @@ def _content(form: NoteForm, fmt: NoteFormat, participant, sessions) -> services
 def request_objectives(form: NoteForm) -> list[str]:
     data = form.data
     return (
-        [v for v in data.getlist("objectives") if _uuid(v)] if isinstance(data, QueryDict) else []
+        [v for v in data.getlist("objectives") if public_id(v)]
+        if isinstance(data, QueryDict)
+        else []
     )
 
 
@@ -601,7 +596,9 @@ def _group_post(
                 services.MemberSection(
                     row.participant,
                     text=request.POST.get(f"text-{key}") or "",
-                    objectives=[v for v in request.POST.getlist(f"objectives-{key}") if _uuid(v)],
+                    objectives=[
+                        v for v in request.POST.getlist(f"objectives-{key}") if public_id(v)
+                    ],
                     no_objective_reason=request.POST.get(f"reason-{key}") or "",
                 )
             )
@@ -861,29 +858,22 @@ def program_settings(request: SignedInRequest) -> HttpResponse:
                     sections=data.get("sections", "").splitlines(),
                 )
             elif action == "curriculum":
-                group_id = _uuid(data.get("group"))
-                group = (
-                    Group.objects.filter(program=program, public_id=group_id).first()
-                    if group_id is not None
-                    else None
+                group = chosen(
+                    Group.objects.filter(program=program),
+                    data.get("group"),
+                    refusal="Choose one of the program's groups.",
+                    field="group",
                 )
-                if group is None:
-                    raise InvalidInput("Choose one of the program's groups.", field="group")
 
                 def curriculum(value: str | None) -> Curriculum | None:
                     if not value:
                         return None
-                    curriculum_id = _uuid(value)
-                    found = (
-                        Curriculum.objects.filter(public_id=curriculum_id).first()
-                        if curriculum_id is not None
-                        else None
+                    return chosen(
+                        Curriculum.objects.all(),
+                        value,
+                        refusal="Choose one of the program's curricula.",
+                        field="curriculum",
                     )
-                    if found is None:
-                        raise InvalidInput(
-                            "Choose one of the program's curricula.", field="curriculum"
-                        )
-                    return found
 
                 changes.set_curriculum(
                     group,

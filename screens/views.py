@@ -2,8 +2,6 @@
 of unexpected results, and the clinician's last-use entry; the chart header's days since last
 known use; the home's screens to review."""
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -24,6 +22,7 @@ from screens import selectors, services
 from screens.forms import ConfirmationForm, PanelForm, ReviewForm, ScreenForm, UseReportForm
 from screens.models import KEEPS_PANELS, REVIEWS_RESULTS, DrugScreen, Panel, ScreenResult
 from tandem.errors import AccessDenied, InvalidInput, TandemError
+from tandem.fields import chosen
 from tandem.methods import serves
 from tandem.views import error_page
 
@@ -262,20 +261,9 @@ def _not_keeper(request: SignedInRequest) -> HttpResponse:
 
 def _own_panel(organization: Organization, posted: str | None) -> Panel:
     """The organization's own panel the form names; anything else is refused alike."""
-    public_id = _uuid(posted)
-    row = (
-        Panel.objects.filter(organization=organization, public_id=public_id).first()
-        if public_id is not None
-        else None
+    return chosen(
+        Panel.objects.filter(organization=organization),
+        posted,
+        refusal="Choose one of your organization's panels.",
+        field="panel",
     )
-    if row is None:
-        raise TandemError("Choose one of your organization's panels.", field="panel")
-    return row
-
-
-def _uuid(value: str | None) -> uuid.UUID | None:
-    """A public id as posted, or None when it is not one."""
-    try:
-        return uuid.UUID(value or "")
-    except ValueError:
-        return None

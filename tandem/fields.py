@@ -1,7 +1,15 @@
-"""Form fields shared by every module."""
+"""Form fields shared by every module, and the reading of a record named by its public id."""
+
+from typing import TypeVar
+from uuid import UUID
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
+
+from tandem.errors import InvalidInput
+
+M = TypeVar("M", bound=Model)
 
 # The largest id a database integer column holds; SQLite raises OverflowError beyond it.
 LARGEST_ID = 2**63 - 1
@@ -27,3 +35,22 @@ class RecordsField(forms.ModelMultipleChoiceField):
                     params={"pk": pk},
                 )
         return super()._check_values(value)  # type: ignore[misc]  # private, not in the stubs
+
+
+def public_id(value: object) -> UUID | None:
+    """A public id as posted or given in an address, or None when it is not one (nothing to
+    look up: the caller answers as for an unknown one)."""
+    try:
+        return UUID(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def chosen(rows: QuerySet[M], posted: object, *, refusal: str, field: str) -> M:
+    """The row of `rows` a form names by its public id; no id, not an id and an id outside
+    `rows` (another organization's) are refused alike, naming the field."""
+    found = public_id(posted)
+    row = rows.filter(public_id=found).first() if found is not None else None
+    if row is None:
+        raise InvalidInput(refusal, field=field)
+    return row
