@@ -647,7 +647,17 @@ _SEARCHES: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
     ("CareTeam", ()),
     ("MedicationStatement", ()),
     ("Consent", ()),
-    ("Encounter", ()),
+    (
+        "Encounter",
+        (
+            (
+                "date",
+                "date",
+                "A day (YYYY-MM-DD, in the program's time zone) with an optional prefix, eq, gt,"
+                " lt, ge or le, against the session's period; repeat it for a range.",
+            ),
+        ),
+    ),
 )
 GROUP_EXPORT = "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export"
 _PATIENT_PARAMETER = (

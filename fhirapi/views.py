@@ -9,11 +9,13 @@ only (the patient's public id, a LOINC code); no search by name or birth date is
 """
 
 import json
+import re
 from collections.abc import Callable
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 from uuid import UUID
 
-from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -34,10 +36,11 @@ from medications.selectors import medications_for
 from participants.access import Scope, authorize, uses_staff_pages
 from participants.audit_events import access_event_type
 from participants.models import CareTeamMember, Episode, Participant
-from participants.selectors import chart_participant, program_today
+from participants.selectors import chart_participant, program_today, program_zone
 from plans.models import Goal, Problem, TreatmentPlan
 from screens.models import DrugScreen, ScreenResult
-from tandem.errors import AccessDenied
+from tandem import dates
+from tandem.errors import AccessDenied, InvalidInput
 
 CONTENT_TYPE = "application/fhir+json; charset=utf-8"
 NOT_FOUND = "No patient with that id is available to you."
@@ -340,11 +343,13 @@ def _searched(
     scope: Scope,
     rows: Callable[[Participant], QuerySet[Any]],
     build: Callable[[Any], dict[str, Any]],
+    extra: frozenset[str] = frozenset(),
 ) -> HttpResponse:
     """The one shape of a search by patient: the participant decided and audited, their
     `rows` in the search's order (each given the participant by the path `ROWS` names), each
-    built as its read builds it, in a Bundle."""
-    found = _search(request, resource, scope)
+    built as its read builds it, in a Bundle. `extra`: the type's own search parameters, which
+    `rows` reads."""
+    found = _search(request, resource, scope, extra)
     if isinstance(found, HttpResponse):
         return found
     owner = ROWS[READS[resource]][0][1]
@@ -662,11 +667,61 @@ READS = {
 }
 
 
+# `date` prefixes served: a day against a session's period as the FHIR search page defines a
+# range against a range (eq: the period falls within the day; gt/lt: part of it falls after
+# or before the day; ge/le: either). The others (ne, sa, eb, ap) are refused by name.
+_DATE_PREFIXES = frozenset({"eq", "gt", "lt", "ge", "le"})
+_DAY = re.compile(r"(?:(?P<prefix>[a-z]{2}))?(?P<day>\d{4}-\d{2}-\d{2})")
+
+
+def _days(values: list[str]) -> list[tuple[str, date]] | str:
+    """Each `date` value as its prefix and day, or the sentence refusing the first that is
+    not one (a day, YYYY-MM-DD, in the program range, after a prefix this server serves)."""
+    days = []
+    for value in values:
+        matched = _DAY.fullmatch(value.strip())
+        if matched is None:
+            return "A date is a day with an optional prefix: date=ge2026-11-30."
+        prefix = matched["prefix"] or "eq"
+        if prefix not in _DATE_PREFIXES:
+            return f"Unsupported date prefix: {prefix} (served: eq, gt, lt, ge, le)."
+        try:
+            day = dates.parse(matched["day"], field="date", label="The date")
+        except InvalidInput as exc:
+            return exc.message
+        days.append((prefix, day))
+    return days
+
+
+def _within_days(days: list[tuple[str, date]], zone: tzinfo) -> Q:
+    """The enrolments whose session's period matches every (prefix, day), each day whole in
+    the program's zone."""
+    matches = Q()
+    for prefix, day in days:
+        start = datetime.combine(day, time(), zone)
+        end = datetime.combine(day + timedelta(days=1), time(), zone)
+        within = Q(session__starts_at__gte=start, session__ends_at__lte=end)
+        after, before = Q(session__ends_at__gt=end), Q(session__starts_at__lt=start)
+        matches &= {
+            "eq": within,
+            "gt": after,
+            "lt": before,
+            "ge": within | after,
+            "le": within | before,
+        }[prefix]
+    return matches
+
+
 @fhir_read
 def encounters(request: HttpRequest) -> HttpResponse:
-    """`GET Encounter?patient={id}`: every session the participant was booked into, the
-    latest first, each with its status as of now. Read under the schedule scope, as the
-    attendance pages and the JSON API's roll call read sessions and attendance."""
+    """`GET Encounter?patient={id}[&date=<prefix><day>]`: every session the participant was
+    booked into, the latest first, each with its status as of now; `date` (repeatable, all
+    must match) keeps those whose session falls on, after or before a day. Read under the
+    schedule scope, as the attendance pages and the JSON API's roll call read sessions and
+    attendance."""
+    days = _days(request.GET.getlist("date"))
+    if isinstance(days, str):
+        return _outcome(400, "invalid", days)
     now = timezone.now()
     return _searched(
         request,
@@ -675,9 +730,11 @@ def encounters(request: HttpRequest) -> HttpResponse:
         lambda p: (
             encounters_mapping.encounter_rows()
             .filter(participant=p)
+            .filter(_within_days(days, program_zone(p)))
             .order_by("-session__starts_at", "-pk")
         ),
         lambda row: encounters_mapping.encounter(row, now),
+        extra=frozenset({"date"}),
     )
 
 

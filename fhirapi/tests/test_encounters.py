@@ -170,3 +170,48 @@ def test_since_takes_a_session_that_ended_after_it_so_is_no_longer_planned(
         [changed] = [_lines(client, o["url"]) for o in manifest["output"]]
 
     assert [(e["id"], e["status"]) for e in changed] == [(str(booked.public_id), "unknown")]
+
+
+def _ids_on(client, world, *dates: str):
+    response = _get(client, "Encounter", patient=str(world.participant.public_id), date=list(dates))
+    return response, set(_entries(_json(response))) if response.status_code == 200 else set()
+
+
+def test_a_search_by_date_keeps_the_sessions_on_after_or_before_a_day(world, signed_in):
+    """Days in the program's zone: an evening session is on its own day, though it ends after
+    midnight in UTC; repeated, every date must match (a range)."""
+    from datetime import time
+
+    monday, tuesday, wednesday = date(2026, 11, 16), date(2026, 11, 17), date(2026, 11, 18)
+    ids = {
+        day: str(_booked(world, day, start=time(18, 0), minutes=180)[1].public_id)
+        for day in (monday, tuesday, wednesday)
+    }
+    client = signed_in(world.therapist)
+    cases = {
+        ("2026-11-17",): {tuesday},
+        ("eq2026-11-17",): {tuesday},
+        ("gt2026-11-17",): {wednesday},
+        ("ge2026-11-17",): {tuesday, wednesday},
+        ("lt2026-11-17",): {monday},
+        ("le2026-11-17",): {monday, tuesday},
+        ("ge2026-11-16", "lt2026-11-18"): {monday, tuesday},
+        ("2026-11-19",): set(),
+    }
+    for asked, days in cases.items():
+        response, found = _ids_on(client, world, *asked)
+        assert response.status_code == 200, asked
+        assert found == {ids[d] for d in days}, asked
+
+
+def test_a_date_that_is_not_a_served_day_is_refused_with_a_reason(world, signed_in):
+    client = signed_in(world.therapist)
+    for bad, says in (
+        ("2026-11", "A date is a day"),
+        ("sa2026-11-17", "Unsupported date prefix: sa"),
+        ("2026-13-01", "YYYY-MM-DD"),
+        ("1899-12-31", "The date"),
+    ):
+        response, _ = _ids_on(client, world, bad)
+        assert response.status_code == 400, bad
+        assert says in _json(response)["issue"][0]["diagnostics"], bad

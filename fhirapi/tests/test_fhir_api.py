@@ -166,6 +166,7 @@ def test_the_capability_statement_lists_what_is_served_without_sign_in(client):
     for resource in SEARCHES:
         assert served[resource]["interaction"] == [{"code": "read"}, {"code": "search-type"}]
     assert {p["name"] for p in served["Observation"]["searchParam"]} == {"patient", "code"}
+    assert {p["name"] for p in served["Encounter"]["searchParam"]} == {"patient", "date"}
 
 
 def test_a_patient_is_read_as_the_json_api_reads_it_with_one_event(world, signed_in):
