@@ -217,13 +217,13 @@ def _screens_since(since: datetime | None) -> QuerySet[Any]:
 
 def _care_teams_since(since: datetime | None) -> QuerySet[Any]:
     """The care teams that changed after `since`: the stay's record (its status and dates
-    are the team's), or a place on it added, changed or ended after it (`ended_at` too: a
-    place ended before its end also stamped `modified_at` has only that)."""
+    are the team's), or a place on it added, changed or ended after it (a new place's
+    `modified_at` is its creation; `ended_at` too: a place ended before its end also stamped
+    `modified_at` has only that)."""
     if since is None:
         return _care_teams()
     changed = CareTeamMember.objects.filter(
-        Q(created_at__gt=since) | Q(modified_at__gt=since) | Q(ended_at__gt=since),
-        episode=OuterRef("pk"),
+        Q(modified_at__gt=since) | Q(ended_at__gt=since), episode=OuterRef("pk")
     )
     return _care_teams().filter(Q(modified_at__gt=since) | Exists(changed))
 

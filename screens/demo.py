@@ -1,8 +1,8 @@
 """Synthetic drug screens for the demo program. Every result is made up.
 
 In-care demo participants (the first DEMO_LIMIT) get a urine cup screen each week over the
-last four weeks (since admission when that is later), as a program screens weekly, recorded through the service so each analyte is read against the
-demo medication list. Most analytes are negative; a listed medication shows where the
+last four weeks (since admission when that is later), as a program screens weekly, recorded
+through the service so each analyte is read against the demo medication list. Most analytes are negative; a listed medication shows where the
 assay detects it, except now and then (an unexpected negative); now and then cannabis
 shows (an unexpected positive). The prescriber reviews the screens with unexpected results
 the day after collection, except the latest of the first few participants who have one, which
