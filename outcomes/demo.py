@@ -48,5 +48,5 @@ def seed_history(context: DemoContext) -> None:
     facts.rebuild([organization.pk])
     context.stdout(
         f"    {made.participants} past participants, {made.episodes} episodes, "
-        f"{made.attendance} roll calls, {made.alerts} alerts"
+        f"{made.attendance} roll calls, {made.group_notes} group notes, {made.alerts} alerts"
     )

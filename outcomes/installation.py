@@ -1,11 +1,12 @@
 """A synthetic installation in bulk, for benchmarks at the scale of a real one: several
 organizations, each with two programs, staff, clinicians whose caseloads (15 to 40 in care,
 through the care team) cover everyone in care, and years of history: referrals, admissions,
-discharges with their TEDS reasons, roll calls, weekly individual notes, questionnaires scored
-by the real scorer, signed plans with their reviews, alerts and the audit trail. Every person
-and organization is invented and marked synthetic. (`outcomes.synthetic` writes the demo's
-past-only history into an existing organization; this builds whole organizations and shares
-its invented names and spreads.)
+discharges with their TEDS reasons, group sessions each led by a clinician (a group keeps its
+lead for months, someone covers now and then: `synthetic.Leads`) who took its roll call,
+weekly individual notes, questionnaires scored by the real scorer, signed plans with their
+reviews, alerts and the audit trail. Every person and organization is invented and marked
+synthetic. (`outcomes.synthetic` writes the demo's past-only history into an existing
+organization; this builds whole organizations and shares its invented names and spreads.)
 
 Speed (`manage.py synthesize --participants 50000` writes over five million rows): the large
 tables are kept as tuples and written with COPY on PostgreSQL (bulk_create elsewhere), the
@@ -67,8 +68,10 @@ from outcomes.synthetic import (
     LAST_NAMES,
     RACES,
     SEXES,
+    Leads,
     _pick,
     _weeks,
+    may_facilitate,
     stay_alerts,
 )
 from participants.models import (
@@ -386,6 +389,7 @@ class _History:
         }
         self.plans = _Table(TreatmentPlan, made, with_ids=True)
         self.session_rows = _Table(Session, made, with_ids=True)
+        self.session_staff = _Table(Session.staff.through, made)
         self.discharges = _Table(Discharge, made, with_ids=True)
         self.follow_ups = _Table(FollowUp, made, with_ids=True)
         self._ids: list[int] = []
@@ -602,6 +606,13 @@ class _History:
         (`cohorts`): everyone admitted goes to one track and stays in one group of it, which
         meets on each of the track's days. Groups whose people have all left are retired."""
         rng = random.Random(self.rng.random())
+        # The clinicians lead the groups and anyone the access policy lets facilitate
+        # sessions covers one now and then (a small organization has one or two clinicians).
+        eligible = may_facilitate(self.organization.pk)
+        allowed = set(eligible)
+        pool = [c.pk for c in self.staff.clinicians if c.pk in allowed] or eligible
+        self.leads = Leads(random.Random(self.rng.random()), pool, eligible)
+        self.staff_by_id = User.objects.in_bulk(eligible)
         on_track: dict[tuple[int, int], list[Episode]] = {}
         for episode in self.episodes:
             if episode.admitted_on is None or episode.primary_clinician_id is None:
@@ -641,13 +652,23 @@ class _History:
                     batch_size=BATCH,
                 )
                 self.made.add(Group, len(made))
+                named = [
+                    Group.facilitators.through(
+                        group_id=group.pk,
+                        user_id=self.leads.add(group.pk, *spans[n // len(days)]),
+                    )
+                    for n, group in enumerate(made)
+                ]
+                Group.facilitators.through.objects.bulk_create(named, batch_size=BATCH)
+                self.made.add(Group.facilitators.through, len(named))
                 for episode, n in zip(episodes, group_of, strict=True):
                     self.groups_of[episode.pk] = made[n * len(days) : (n + 1) * len(days)]
-        self.sessions: dict[tuple[int, date], tuple[int, int, datetime]] = {}
+        self.sessions: dict[tuple[int, date], tuple[int, int, datetime, int]] = {}
 
-    def _session(self, group: Group, day: date) -> tuple[int, int, datetime]:
-        """The group's session on `day` (id, minutes, end), written the first time someone
-        is expected at it, with its roll call's audit event once the day has passed."""
+    def _session(self, group: Group, day: date) -> tuple[int, int, datetime, int]:
+        """The group's session on `day` (id, minutes, end, who led it), written the first
+        time someone is expected at it with who leads it (`Leads`), and once the day has
+        passed with the audit events of its roll call, which that facilitator took."""
         key = (group.pk, day)
         found = self.sessions.get(key)
         if found is not None:
@@ -658,7 +679,8 @@ class _History:
         begins = datetime.combine(day, group.start_time, tz)
         ends = begins + timedelta(minutes=group.minutes)
         public_id = uuid.uuid4()
-        session = self.sessions[key] = (self._ids.pop(), group.minutes, ends)
+        leader = self.leads.led(group.pk, day)
+        session = self.sessions[key] = (self._ids.pop(), group.minutes, ends, leader)
         self.session_rows.add(
             id=session[0],
             public_id=public_id,
@@ -673,8 +695,9 @@ class _History:
             mode=group.mode,
             capacity=group.capacity,
         )
+        self.session_staff.add(session_id=session[0], user_id=leader)
         if day < self.today:
-            taker = self.rng.choice(self.staff.clinicians)
+            taker = self.staff_by_id[leader]
             listed = self.roll_call_lists[session[0]] = []
             self._event(
                 ends - timedelta(minutes=5),
@@ -700,7 +723,13 @@ class _History:
         self._write_answers()
         self._reviews()
         self._after_care()
-        for table in (self.session_rows, self.plans, self.discharges, self.follow_ups):
+        for table in (
+            self.session_rows,
+            self.session_staff,
+            self.plans,
+            self.discharges,
+            self.follow_ups,
+        ):
             table.write()
         for table in self.tables.values():
             table.write()
@@ -857,7 +886,6 @@ class _History:
         enrolments, roll_calls = self.tables[Enrolment], self.tables[Attendance]
         groups = self.groups_of[episode.pk]
         adherence = rng.betavariate(5, 2)
-        by = episode.primary_clinician_id
         # Someone in care is expected at the rest of this week's sessions too.
         until = self.week_ends if episode.discharged_on is None else last
         for monday in _weeks(admitted, until):
@@ -866,7 +894,7 @@ class _History:
                 day = monday + timedelta(days=group.weekday)
                 if not admitted <= day <= until:
                     continue
-                session_id, minutes, ends_at = self._session(group, day)
+                session_id, minutes, ends_at, led_by = self._session(group, day)
                 enrolments.add(
                     session_id=session_id,
                     participant_id=episode.participant_id,
@@ -889,7 +917,7 @@ class _History:
                         else AttendanceStatus.UNEXCUSED
                     ),
                     minutes=(minutes - 45 if partial else minutes if came else 0),
-                    recorded_by_id=by,
+                    recorded_by_id=led_by,
                     recorded_at=ends_at,
                 )
 

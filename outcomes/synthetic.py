@@ -1,7 +1,12 @@
 """A synthetic past for one program, in bulk, for the demo: participants with varied
-demographics, referrals, admissions, lengths of stay, discharges, weekly attendance and
-alerts, written with bulk_create. Every person is invented. (`outcomes.installation`
-writes whole installations at scale for the benchmarks and shares the names and spreads.)
+demographics, referrals, admissions, lengths of stay, discharges, weekly attendance, the
+signed group note of each session held, and alerts, written with bulk_create. Every person
+is invented. (`outcomes.installation` writes whole installations at scale for the
+benchmarks and shares the names, the spreads and who leads the groups.)
+
+Every session is led, as a real program's are: each group has a lead facilitator it keeps
+for months (`Leads`), handed over now and then, with someone covering a session here and
+there, all of them staff the access policy lets facilitate sessions.
 
 The spreads are plausible, not fitted to anything: waits from referral to admission from
 same-day to several weeks, lengths of stay long-tailed (a few days to most of a year), a
@@ -9,7 +14,8 @@ share never admitted, a share still in care, attendance that varies by person an
 """
 
 import random
-from collections.abc import Iterator
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -19,10 +25,14 @@ from django.db import transaction
 
 from accounts.models import Program, Site, User
 from attendance import weekly
-from attendance.models import Attendance, AttendanceStatus
+from attendance.models import ABSENT_STATUSES, Attendance, AttendanceStatus
 from monitoring.models import Alert, AlertStatus, Severity
+from notes import services as note_services
+from notes.demo import NARRATIVES, SECTIONS, SYNTHETIC
+from notes.models import AbsenceEntry, CoSignature, GroupNote, NoteKind, ProgressNote
 from outcomes import synthetic_care
 from outcomes.models import Ethnicity, Race, ReportingDemographics
+from participants.access import staff_holding
 from participants.models import Episode, EpisodeStatus, Participant, SexAtBirth
 from scheduling.models import Enrolment, Group, Session, SessionMode, Track
 
@@ -68,6 +78,12 @@ TRACKS = [
     ("Virtual", (1, 2, 4), time(12, 0), 180, SessionMode.VIRTUAL),
 ]
 BATCH = 5000
+# A group's lead hands it over after about this many weeks on average (never within a
+# month), and another facilitator covers about this share of its sessions.
+LEAD_WEEKS = 26
+COVER_SHARE = 0.08
+# The share of group notes signed after their due time.
+LATE_NOTES = 0.15
 
 
 @dataclass
@@ -77,6 +93,54 @@ class Generated:
     sessions: int
     attendance: int
     alerts: int
+    group_notes: int = 0
+
+
+def may_facilitate(organization_id: int) -> list[int]:
+    """The staff of an organization the access policy lets facilitate sessions, by id: the
+    only ones a synthetic session may name as its facilitator (the schedule offers the same)."""
+    return sorted(
+        staff_holding("sessions.facilitate", organization_id).values_list("pk", flat=True)
+    )
+
+
+class Leads:
+    """Who led each session of the groups a history writes: each group keeps one lead (of
+    `staff`) for months (about `LEAD_WEEKS` weeks, at least four) before handing it to
+    another, and about `COVER_SHARE` of its sessions someone else (of `cover`, by default
+    `staff`) covers. The leads' spells are drawn when the group is added, so who led a
+    session depends on its day, not on when it is asked."""
+
+    def __init__(self, rng: random.Random, staff: Sequence[int], cover: Sequence[int] = ()) -> None:
+        if not staff:
+            raise ValueError("No member of staff may facilitate the program's sessions.")
+        self.rng, self.staff = rng, list(staff)
+        self.cover = list(cover) or self.staff
+        self.spells: dict[int, tuple[list[date], list[int]]] = {}
+
+    def _other(self, than: int, among: list[int]) -> int:
+        others = [pk for pk in among if pk != than]
+        return self.rng.choice(others) if others else than
+
+    def add(self, group_id: int, first: date, last: date) -> int:
+        """Draw the group's leads from `first` to `last`; returns its last lead, the one the
+        group names as its facilitator."""
+        days, leads = [first], [self.rng.choice(self.staff)]
+        day = first
+        while True:
+            day += timedelta(weeks=max(4, round(self.rng.expovariate(1 / LEAD_WEEKS))))
+            if day > last:
+                break
+            days.append(day)
+            leads.append(self._other(leads[-1], self.staff))
+        self.spells[group_id] = (days, leads)
+        return leads[-1]
+
+    def led(self, group_id: int, day: date) -> int:
+        """Who led the group's session on `day`: its lead then, or someone covering."""
+        days, leads = self.spells[group_id]
+        lead = leads[max(0, bisect_right(days, day) - 1)]
+        return self._other(lead, self.cover) if self.rng.random() < COVER_SHARE else lead
 
 
 def stay_alerts(
@@ -129,7 +193,10 @@ def generate(
     """Write a history of `participants` people of `program` over `years` years up to `today`.
 
     The groups they attended are written retired (a program's past groups), in the program's
-    tracks of the same names, so the calendar and the weekly solve leave them alone.
+    tracks of the same names, so the calendar and the weekly solve leave them alone; each
+    session someone was expected at names who led it (`Leads`: the facilitators the
+    program's groups name today, `past_leads`), that person took its roll call and signed
+    its group note (`_group_notes`).
     With `in_care` off it is a past only: everyone admitted left care before this week and
     no session falls in it, so nothing joins a caseload, a day's sessions or a worklist.
     `after_care` adds the end-of-care records (outcomes.synthetic_care) the board counts.
@@ -143,53 +210,31 @@ def generate(
         sites = list(Site.objects.filter(program=program)) or [
             Site.objects.create(program=program, name=f"{program.name} site")
         ]
+        leads = Leads(random.Random(rng.random()), past_leads(program))
         tracks: list[list[Group]] = []
+        named: list[Any] = []
         for name, days, starts, minutes, mode in TRACKS:
             track = Track.objects.get_or_create(program=program, name=f"{name} track")[0]
-            tracks.append(
-                [
-                    Group.objects.create(
-                        program=program,
-                        track=track,
-                        title=f"{name} group (past)",
-                        weekday=day,
-                        start_time=starts,
-                        minutes=minutes,
-                        mode=mode,
-                        capacity=12,
-                        is_active=False,
-                    )
-                    for day in days
-                ]
+            made = [
+                Group.objects.create(
+                    program=program,
+                    track=track,
+                    title=f"{name} group (past)",
+                    weekday=day,
+                    start_time=starts,
+                    minutes=minutes,
+                    mode=mode,
+                    capacity=12,
+                    is_active=False,
+                )
+                for day in days
+            ]
+            named.extend(
+                Group.facilitators.through(group_id=g.pk, user_id=leads.add(g.pk, start, until))
+                for g in made
             )
-        sessions: dict[tuple[int | None, date], list[Session]] = {}
-        if attendance:
-            rows = []
-            for made in tracks:
-                for monday in _weeks(start, today):
-                    for group in made:
-                        day = monday + timedelta(days=group.weekday)
-                        if day < start or day > until:
-                            continue
-                        begins = datetime.combine(day, group.start_time, tz)
-                        rows.append(
-                            Session(
-                                program=program,
-                                group=group,
-                                kind=Session.Kind.GROUP,
-                                title=group.title,
-                                date=day,
-                                starts_at=begins,
-                                ends_at=begins + timedelta(minutes=group.minutes),
-                                minutes=group.minutes,
-                                mode=group.mode,
-                                capacity=group.capacity,
-                            )
-                        )
-            made_sessions = Session.objects.bulk_create(rows, batch_size=BATCH)
-            for session in made_sessions:
-                key = (session.group_id, session.date - timedelta(days=session.date.weekday()))
-                sessions.setdefault(key, []).append(session)
+            tracks.append(made)
+        Group.facilitators.through.objects.bulk_create(named)
         people = []
         for i in range(participants):
             age = int(min(max(rng.gauss(36, 12), 14), 80))
@@ -276,6 +321,12 @@ def generate(
             )
             plans.append((track_index, rng.betavariate(5, 2), admitted))
         episodes = Episode.objects.bulk_create(episodes, batch_size=BATCH)
+        sessions: dict[tuple[int, date], Session] = {}
+        led: dict[int, int] = {}
+        if attendance:
+            sessions, led = _sessions(
+                program, tracks, episodes, plans, leads, first=start, last=until, tz=tz
+            )
         enrolments, roll_calls = [], []
         alerts: list[Alert] = []
         written = 0
@@ -289,43 +340,43 @@ def generate(
                 for monday in _weeks(admitted, last):
                     week_adherence = min(1.0, max(0.0, rng.gauss(adherence, 0.15)))
                     for group in made:
-                        for session in sessions.get((group.pk, monday), []):
-                            if not admitted <= session.date <= last:
-                                continue
-                            enrolments.append(
-                                Enrolment(
-                                    session=session,
-                                    participant_id=episode.participant_id,
-                                    episode=episode,
-                                )
+                        session = sessions.get((group.pk, monday + timedelta(days=group.weekday)))
+                        if session is None or not admitted <= session.date <= last:
+                            continue
+                        enrolments.append(
+                            Enrolment(
+                                session=session,
+                                participant_id=episode.participant_id,
+                                episode=episode,
                             )
-                            if session.date >= today:
-                                continue
-                            came = rng.random() < week_adherence
-                            partial = came and rng.random() < 0.1
-                            roll_calls.append(
-                                Attendance(
-                                    session=session,
-                                    participant_id=episode.participant_id,
-                                    episode=episode,
-                                    status=(
-                                        AttendanceStatus.LATE
-                                        if partial
-                                        else AttendanceStatus.PRESENT
-                                        if came
-                                        else AttendanceStatus.UNEXCUSED
-                                    ),
-                                    minutes=(
-                                        session.minutes - 45
-                                        if partial
-                                        else session.minutes
-                                        if came
-                                        else 0
-                                    ),
-                                    recorded_by=recorded_by,
-                                    recorded_at=session.ends_at,
-                                )
+                        )
+                        if session.date >= today:
+                            continue
+                        came = rng.random() < week_adherence
+                        partial = came and rng.random() < 0.1
+                        roll_calls.append(
+                            Attendance(
+                                session=session,
+                                participant_id=episode.participant_id,
+                                episode=episode,
+                                status=(
+                                    AttendanceStatus.LATE
+                                    if partial
+                                    else AttendanceStatus.PRESENT
+                                    if came
+                                    else AttendanceStatus.UNEXCUSED
+                                ),
+                                minutes=(
+                                    session.minutes - 45
+                                    if partial
+                                    else session.minutes
+                                    if came
+                                    else 0
+                                ),
+                                recorded_by_id=led[session.pk],
+                                recorded_at=session.ends_at,
                             )
+                        )
                 if len(roll_calls) >= BATCH * 4:
                     Enrolment.objects.bulk_create(enrolments, batch_size=BATCH)
                     Attendance.objects.bulk_create(roll_calls, batch_size=BATCH)
@@ -345,6 +396,7 @@ def generate(
         Enrolment.objects.bulk_create(enrolments, batch_size=BATCH)
         Attendance.objects.bulk_create(roll_calls, batch_size=BATCH)
         written += len(roll_calls)
+        group_notes = _group_notes(program, list(sessions.values()), led, rng, today=today, tz=tz)
         weekly.rebuild(Episode.objects.filter(program__organization=organization))
         Alert.objects.bulk_create(alerts, batch_size=BATCH)
         if after_care:
@@ -352,7 +404,173 @@ def generate(
     return Generated(
         participants=len(people),
         episodes=len(episodes),
-        sessions=sum(len(v) for v in sessions.values()),
+        sessions=len(sessions),
         attendance=written,
         alerts=len(alerts),
+        group_notes=group_notes,
     )
+
+
+def past_leads(program: Program) -> list[int]:
+    """Who leads a program's past groups, by id: the facilitators its groups name today that
+    the access policy still lets facilitate, or when it names none, everyone it lets."""
+    eligible = may_facilitate(program.organization_id)
+    naming = set(
+        Group.facilitators.through.objects.filter(group__program=program).values_list(
+            "user_id", flat=True
+        )
+    )
+    return [pk for pk in eligible if pk in naming] or eligible
+
+
+def _sessions(
+    program: Program,
+    tracks: list[list[Group]],
+    episodes: list[Episode],
+    plans: list[tuple[int, float, date] | None],
+    leads: Leads,
+    *,
+    first: date,
+    last: date,
+    tz: ZoneInfo,
+) -> tuple[dict[tuple[int, date], Session], dict[int, int]]:
+    """The sessions of the past groups someone was expected at between `first` and `last`
+    (a program holds no group no one is on), each with who led it, in bulk. Returns them
+    by group and day, and who led each by session id."""
+    wanted: set[tuple[int, date]] = set()
+    for episode, plan in zip(episodes, plans, strict=True):
+        if plan is None:
+            continue
+        admitted = max(plan[2], first)
+        ends = min(episode.discharged_on or last, last)
+        for monday in _weeks(admitted, ends):
+            for group in tracks[plan[0]]:
+                day = monday + timedelta(days=group.weekday)
+                if admitted <= day <= ends:
+                    wanted.add((group.pk, day))
+    groups = {g.pk: g for made in tracks for g in made}
+    rows = []
+    for group_id, day in sorted(wanted):
+        group = groups[group_id]
+        begins = datetime.combine(day, group.start_time, tz)
+        rows.append(
+            Session(
+                program=program,
+                group=group,
+                kind=Session.Kind.GROUP,
+                title=group.title,
+                date=day,
+                starts_at=begins,
+                ends_at=begins + timedelta(minutes=group.minutes),
+                minutes=group.minutes,
+                mode=group.mode,
+                capacity=group.capacity,
+            )
+        )
+    made = Session.objects.bulk_create(rows, batch_size=BATCH)
+    led = {s.pk: leads.led(s.group_id, s.date) for s in made}  # type: ignore[arg-type]
+    Session.staff.through.objects.bulk_create(
+        [Session.staff.through(session_id=pk, user_id=by) for pk, by in led.items()],
+        batch_size=BATCH,
+    )
+    return {(s.group_id, s.date): s for s in made}, led  # type: ignore[misc]
+
+
+def _group_notes(
+    program: Program,
+    sessions: list[Session],
+    led: dict[int, int],
+    rng: random.Random,
+    *,
+    today: date,
+    tz: ZoneInfo,
+) -> int:
+    """The signed group note of each session a roll call was taken at, as its facilitator
+    writes it: by the one who led it, within the day (some after their due time, none after
+    `today` began), each attending member's own section and an absence entry for each who
+    missed it. A note the program asks a co-signature of was co-signed a day to three later
+    by someone the access policy lets co-sign. Returns how many group notes were written."""
+    rolls: dict[int, list[tuple[int, int, str, int]]] = {}
+    for session_id, participant_id, episode_id, status, minutes in (
+        Attendance.objects.filter(session__group_id__in={s.group_id for s in sessions})
+        .order_by("session_id", "participant_id")
+        .values_list("session_id", "participant_id", "episode_id", "status", "minutes")
+    ):
+        rolls.setdefault(session_id, []).append((participant_id, episode_id, status, minutes))
+    held = sorted((s for s in sessions if s.pk in rolls), key=lambda s: (s.starts_at, s.pk))
+    if not held:
+        return 0
+    authors = User.objects.in_bulk(set(led.values()))
+    needs = {pk: note_services.needs_cosignature(u, program) for pk, u in authors.items()}
+    cosigners = sorted(
+        staff_holding("note.cosign", program.organization_id).values_list("pk", flat=True)
+    )
+    after = note_services.due_at(program, held[0], held[0].date, None) - held[0].ends_at
+    began = datetime.combine(today, time(0), tz)
+    notes, members, absences, cosignatures = [], [], [], []
+    for session in held:
+        by = led[session.pk]
+        due = session.ends_at + after
+        if rng.random() < LATE_NOTES:
+            signed = due + timedelta(hours=rng.lognormvariate(2.0, 1.0))
+        else:
+            signed = session.ends_at + timedelta(hours=rng.uniform(1, 20))
+        signed = min(signed, began)
+        note = GroupNote(
+            session=session,
+            narrative=f"{rng.choice(NARRATIVES)} {SYNTHETIC}",
+            recorded_by_id=by,
+            recorded_at=session.ends_at,
+            signed_by_id=by,
+            signed_at=signed,
+        )
+        notes.append(note)
+        for participant_id, episode_id, status, minutes in rolls[session.pk]:
+            if status in ABSENT_STATUSES:
+                absences.append(
+                    AbsenceEntry(
+                        group_note=note,
+                        participant_id=participant_id,
+                        text=f"Absent ({AttendanceStatus(status).label.lower()}). {SYNTHETIC}",
+                        recorded_by_id=by,
+                        recorded_at=session.ends_at,
+                    )
+                )
+                continue
+            member = ProgressNote(
+                participant_id=participant_id,
+                organization_id=program.organization_id,
+                episode_id=episode_id,
+                session=session,
+                group_note=note,
+                kind=NoteKind.GROUP,
+                sections={"Participation and response": f"{rng.choice(SECTIONS)} {SYNTHETIC}"},
+                service_date=session.date,
+                start_time=session.starts_at.astimezone(tz).time(),
+                end_time=session.ends_at.astimezone(tz).time(),
+                minutes=minutes,
+                mode=note_services.session_mode(session),
+                participant_location="Home" if session.is_virtual else "",
+                no_objective_reason="No signed plan yet",
+                due_at=due,
+                recorded_by_id=by,
+                recorded_at=session.ends_at,
+                signed_by_id=by,
+                signed_at=signed,
+                cosign_required=needs[by],
+            )
+            members.append(member)
+            others = [pk for pk in cosigners if pk != by]
+            if member.cosign_required and others:
+                cosignatures.append(
+                    CoSignature(
+                        note=member,
+                        recorded_by_id=rng.choice(others),
+                        recorded_at=min(signed + timedelta(days=rng.randint(1, 3)), began),
+                    )
+                )
+    GroupNote.objects.bulk_create(notes, batch_size=BATCH)
+    ProgressNote.objects.bulk_create(members, batch_size=BATCH)
+    AbsenceEntry.objects.bulk_create(absences, batch_size=BATCH)
+    CoSignature.objects.bulk_create(cosignatures, batch_size=BATCH)
+    return len(notes)

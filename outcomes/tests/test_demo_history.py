@@ -4,6 +4,7 @@ makes them, and `run.py demo` is what asks for it."""
 
 import importlib.util
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 from django.conf import settings
@@ -12,11 +13,13 @@ from django.urls import reverse
 from accounts.models import Program
 from discharge.models import PENDING_STATUSES, FollowUp
 from monitoring.models import Alert, AlertStatus
-from notes.models import ProgressNote
+from notes.models import AbsenceEntry, GroupNote, ProgressNote
+from notes.selectors import sessions_without_note
 from outcomes.demo import NUMBERING, seed_history
 from participants.demo import seed_foundation
 from participants.models import Episode, EpisodeStatus, Participant
 from scheduling.models import Enrolment, Group, Session
+from scheduling.selectors import program_staff
 from screens import panels
 
 pytestmark = pytest.mark.usefixtures("demo_mode")
@@ -95,3 +98,57 @@ def test_with_the_history_the_board_shows_figures_and_nothing_is_left_in_care(
 
     seed_history(context)
     assert history.count() == 150
+
+
+def test_every_past_session_was_led_and_documented_by_staff_who_may_lead_it(midweek, db, signed_in):
+    """A real program names who led each session, the same lead for months with now and then
+    someone covering, and that person takes the roll call and signs the group note, so the
+    supervisor's notes board lists none of the history as led by no one or as without its
+    note."""
+    context = seed_foundation(3, stdout=lambda line: None)
+    context.extras["history"] = 150
+    seed_history(context)
+
+    may_lead = set(program_staff(context.program).values_list("pk", flat=True))
+    groups = Group.objects.filter(program=context.program, is_active=False)
+    for group in groups:
+        assert {u.pk for u in group.facilitators.all()} <= may_lead
+        assert group.facilitators.count() == 1
+    sessions = list(
+        Session.objects.filter(group__in=groups)
+        .prefetch_related("staff", "attendance", "group_notes", "enrolments")
+        .order_by("group_id", "date")
+    )
+    assert len(sessions) > 100
+    leads = {}
+    for session in sessions:
+        staff = {u.pk for u in session.staff.all()}
+        assert len(staff) == 1 and staff <= may_lead, session
+        assert session.enrolments.all(), "a session no one was expected at"
+        (leads[session.pk],) = staff
+        rolls = session.attendance.all()
+        assert {a.recorded_by_id for a in rolls} <= staff
+        if rolls:
+            (note,) = session.group_notes.all()
+            assert note.recorded_by_id == note.signed_by_id == leads[session.pk]
+            assert note.signed_at is not None and note.signed_at < midweek
+    # The same lead week after week, with cover now and then.
+    following = [
+        leads[a.pk] == leads[b.pk] for a, b in pairwise(sessions) if a.group_id == b.group_id
+    ]
+    assert 0.75 < sum(following) / len(following) < 1
+    members = ProgressNote.objects.filter(group_note__session__group__in=groups)
+    assert members.exists() and AbsenceEntry.objects.exists()
+    assert not members.exclude(signed_by__isnull=False).exists()
+    for note in members.select_related("group_note"):
+        assert note.recorded_by_id == note.signed_by_id == note.group_note.signed_by_id
+    assert not members.filter(cosign_required=True, cosignature__isnull=True).exists()
+    assert GroupNote.objects.filter(session__group__in=groups).count() == len(
+        [s for s in sessions if s.attendance.all()]
+    )
+
+    supervisor = context.staff["supervisor"]
+    assert not sessions_without_note(supervisor, now=midweek).filter(group__in=groups).exists()
+    page = signed_in(supervisor).get(reverse("notes:board"))
+    assert page.status_code == 200
+    assert "No one named to lead it" not in page.content.decode()

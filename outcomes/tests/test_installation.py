@@ -5,6 +5,7 @@ rebuilt, the row counts it reports true, and an audit trail that verifies."""
 import random
 from collections import Counter
 from datetime import date, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -43,6 +44,7 @@ from participants.models import (
 from participants.services import left_care_end_reason
 from plans.models import PlanReview, ReviewSchedule, TreatmentPlan
 from scheduling.models import Enrolment, Group, Session
+from scheduling.selectors import program_staff
 from worklist.models import Task, TaskStatus
 
 TODAY = date(2026, 3, 4)
@@ -217,6 +219,38 @@ def test_every_session_holds_no_more_than_its_capacity_and_people_keep_their_gro
         Enrolment.objects.filter(session__date=TODAY).values_list("session__group", flat=True)
     )
     assert today_groups and all(g.is_active for g in Group.objects.filter(pk__in=today_groups))
+
+
+def test_every_session_is_led_by_staff_of_its_program_who_may_lead_it(made):
+    """Each session names who led it, a member of the program's staff the schedule lets
+    facilitate; a group keeps its lead week after week, someone covers now and then; the
+    roll call was taken, and audited, by that facilitator."""
+    sessions = list(
+        Session.objects.select_related("program")
+        .prefetch_related("staff", "attendance")
+        .order_by("group_id", "date")
+    )
+    may_lead = {
+        program.pk: set(program_staff(program).values_list("pk", flat=True))
+        for program in {s.program for s in sessions}
+    }
+    led = {}
+    for session in sessions:
+        staff = {u.pk for u in session.staff.all()}
+        assert len(staff) == 1 and staff <= may_lead[session.program_id], session
+        (led[session.pk],) = staff
+        assert {a.recorded_by_id for a in session.attendance.all()} <= staff
+    for group in Group.objects.prefetch_related("facilitators"):
+        named = {u.pk for u in group.facilitators.all()}
+        assert len(named) == 1 and named <= may_lead[group.program_id]
+    following = [led[a.pk] == led[b.pk] for a, b in pairwise(sessions) if a.group_id == b.group_id]
+    assert 0.75 < sum(following) / len(following) < 1
+    by_session = {str(s.public_id): led[s.pk] for s in sessions}
+    taken = AuditEvent.objects.filter(event_type__in=["roll_call.viewed", "roll_call.taken"])
+    assert taken.exists()
+    for event in taken:
+        assert event.actor_id == by_session[event.record_id]
+    assert made.rows["scheduling_session_staff"] == len(sessions)
 
 
 def test_follow_ups_stand_where_a_program_would_have_them_today(made):
