@@ -1,15 +1,16 @@
 """The synthetic demo's notes: for the program's past group sessions a signed group note (a
 relapse-prevention module, the shared narrative, each attending member's own section, absence
-entries), and for every active participant a few signed individual notes and, for some, a
-draft still due. The supervisor co-signed, through the service, the notes that need it a day to
-three after their signing, so the co-sign queue holds the last few days' notes. The text is
-synthetic and says so. Idempotent: a session with a group note, or a participant with
+entries), and for every active participant's individual sessions of the last weeks a signed
+note by whoever held it, a few of the latest still drafts or not yet written. The supervisor
+co-signed, through the service, the notes that need it a day to three after their signing,
+so the co-sign queue holds the last few days' notes. The text is synthetic and says so. Idempotent: a session with a group note, or a participant with
 individual notes, is left as it is."""
 
 import random
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from attendance.models import ABSENT_STATUSES, Attendance
@@ -191,33 +192,52 @@ def _cosign(ctx: DemoContext, rng: random.Random, notes: list[ProgressNote], now
 
 
 def _individual_notes(ctx: DemoContext, rng: random.Random, now: datetime) -> int:
-    """Two signed DAP notes a week apart per active participant; every fourth has a draft."""
+    """The DAP note of each individual session an active participant had in the last three
+    weeks, written by the one who held it and signed within hours; the latest of every fourth
+    is still a draft, and the latest of one in nine has no note yet, so the notes board shows
+    a few genuine exceptions rather than every session without its note."""
     seed()  # the formats come with the migration; a flushed database gets them back here
     fmt = NoteFormat.objects.get(program__isnull=True, code="dap")
     episodes = list(
         Episode.objects.filter(program=ctx.program, status__in=IN_CARE_STATUSES)
         .exclude(primary_clinician__isnull=True)
         .exclude(participant__progress_notes__kind=NoteKind.INDIVIDUAL)
-        .select_related("participant", "primary_clinician")
+        .select_related("participant")
         .order_by("participant__record_number")
     )
+    held: dict[int, list[Session]] = {}
+    for row in (
+        Session.objects.filter(
+            program=ctx.program,
+            kind=Session.Kind.INDIVIDUAL,
+            status=Session.Status.SCHEDULED,
+            ends_at__lte=now,
+            ends_at__gte=now - timedelta(days=21),
+            enrolments__episode__in=episodes,
+        )
+        .annotate(episode_id=F("enrolments__episode_id"))
+        .prefetch_related("staff")
+        .order_by("starts_at", "pk")
+    ):
+        held.setdefault(row.episode_id, []).append(row)
     offered = thread.active_objectives_of([e.participant_id for e in episodes])
-    today = ctx.program.today()
+    tz = ctx.program.tz
     made = 0
     for i, episode in enumerate(episodes):
-        author = episode.primary_clinician
         objectives = offered.get(episode.participant_id, [])[:1]
-        for weeks_ago in (2, 1, 0):
-            draft = weeks_ago == 0
-            if draft and i % 4:
-                continue
-            day = today - timedelta(days=7 * weeks_ago + 1)
-            start = datetime.combine(day, time(10 + i % 6, 0), tzinfo=ctx.program.tz)
+        sessions = [s for s in held.get(episode.pk, []) if s.staff.all()]
+        if sessions and i % 9 == 4:
+            sessions.pop()
+        for n, session in enumerate(sessions):
+            author = session.staff.all()[0]
+            signed_at = session.ends_at + timedelta(hours=rng.randint(1, 3))
+            draft = signed_at > now or (i % 4 == 0 and n == len(sessions) - 1)
             data, assessment, plan = rng.choice(DAP)
             note = ProgressNote.objects.create(
                 participant=episode.participant,
                 organization_id=episode.participant.organization_id,
                 episode=episode,
+                session=session,
                 kind=NoteKind.INDIVIDUAL,
                 format=fmt,
                 sections={
@@ -225,16 +245,17 @@ def _individual_notes(ctx: DemoContext, rng: random.Random, now: datetime) -> in
                     "Assessment": assessment,
                     "Plan": plan,
                 },
-                service_date=day,
-                start_time=start.time(),
-                end_time=(start + timedelta(minutes=50)).time(),
-                minutes=50,
+                service_date=session.date,
+                start_time=session.starts_at.astimezone(tz).time(),
+                end_time=session.ends_at.astimezone(tz).time(),
+                minutes=session.minutes,
+                mode=services.session_mode(session),
                 no_objective_reason="" if objectives else "No signed plan yet",
-                due_at=start + timedelta(minutes=50, hours=24),
+                due_at=services.due_at(ctx.program, session, session.date, None),
                 recorded_by=author,
-                recorded_at=start + timedelta(hours=2),
+                recorded_at=session.ends_at + timedelta(minutes=30),
                 signed_by=None if draft else author,
-                signed_at=None if draft else start + timedelta(hours=3),
+                signed_at=None if draft else signed_at,
             )
             NoteObjective.objects.bulk_create(
                 NoteObjective(note=note, objective=o, lineage=o.lineage) for o in objectives

@@ -1,12 +1,15 @@
 """The demo's notes: synthetic, signed group and individual notes, safe to seed twice."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
 from django.core.management import call_command
 
+from accounts.models import User
 from notes.models import AbsenceEntry, CoSignature, GroupNote, ProgressNote
+from notes.selectors import sessions_needing_a_note, sessions_without_note
+from scheduling.models import Session
 
 pytestmark = pytest.mark.usefixtures("demo_mode")
 
@@ -32,3 +35,28 @@ def test_no_demo_note_is_signed_after_the_moment_the_demo_was_made(db):
     assert not GroupNote.objects.filter(signed_at__gt=moment).exists()
     assert not ProgressNote.objects.filter(signed_at__gt=moment).exists()
     assert not CoSignature.objects.filter(recorded_at__gt=moment).exists()
+
+
+def test_each_individual_session_has_its_note_by_whoever_held_it_with_a_few_exceptions(db):
+    """As in a program that keeps up: the note of an individual session is written by the
+    one who held it, and the supervisor's board lists only a few sessions still without
+    their note, each with who led it."""
+    moment = datetime(2026, 12, 5, 20, 0, tzinfo=UTC)
+    with time_machine.travel(moment, tick=False):
+        call_command("seed_demo", "--participants", "30", "--quiet-logins")
+    notes = ProgressNote.objects.filter(kind="individual").select_related("session")
+    assert notes.exists()
+    for note in notes.prefetch_related("session__staff"):
+        assert note.session is not None
+        assert [u.pk for u in note.session.staff.all()] == [note.recorded_by_id]
+        assert note.service_date == note.session.date
+    held = Session.objects.filter(
+        kind=Session.Kind.INDIVIDUAL,
+        ends_at__lte=moment,
+        ends_at__gte=moment - timedelta(days=14),
+        enrolments__isnull=False,
+    ).distinct()
+    missing = list(sessions_needing_a_note(held, now=moment))
+    assert len(missing) <= held.count() // 6
+    unwritten = list(sessions_without_note(User.objects.get(username="supervisor"), now=moment))
+    assert unwritten and all(s.staff.all() for s in unwritten)
