@@ -72,6 +72,19 @@ def _progress(objective) -> dict[str, Any] | None:
     return progress.to_dict() if progress is not None else None
 
 
+def _outcome(objective) -> dict[str, Any] | None:
+    outcome = getattr(objective, "outcome", None)
+    if outcome is None:
+        return None
+    return {
+        "outcome": outcome.outcome,
+        "comment": outcome.comment,
+        "reviewed_on": outcome.review.reviewed_on,
+        "review": outcome.review.public_id,
+        "plan_version": outcome.review.plan.number,
+    }
+
+
 def plan_out(view: selectors.PlanView) -> dict[str, Any]:
     plan = view.plan
     ack = view.acknowledgement
@@ -113,6 +126,7 @@ def plan_out(view: selectors.PlanView) -> dict[str, Any]:
                                 "target_value": o.target_value,
                                 "progress": _progress(o),
                                 "past_its_date": o.past_its_date,
+                                "review_outcome": _outcome(o),
                                 "interventions": [
                                     {
                                         "id": i.public_id,
@@ -176,8 +190,13 @@ def list_plans(request: ApiRequest, participant_id: UUID):
         "the latest value and its date, read from the record of the plan's own stay (a "
         "readmission's plan reads none of the stay before's), and whether it meets the target. "
         "Each objective's `past_its_date` is true when its date has passed, the stay is still in "
-        "care and it is not met (an objective without a measure is never read as met), so the "
-        "plan's review takes it up; the list of versions computes neither (null)."
+        "care and it is not met (an objective without a measure is never read as met) nor "
+        "judged met or discontinued at a review, so the plan's review takes it up. Each "
+        "objective's `review_outcome` is the latest a plan review recorded (`met`, `continued` or "
+        "`discontinued`, with its comment, the review's date and id and the plan version it "
+        "reviewed: an earlier one when the objective was copied unchanged since), null when none; "
+        "the measure's `progress` stands beside it, neither overriding the other. The list of "
+        "versions computes none of these (null)."
     ),
 )
 def current_plan(request: ApiRequest, participant_id: UUID):

@@ -66,6 +66,8 @@ def plan_section(participant: Participant) -> list[dict]:
                         if o.progress and o.progress.reading
                         else "",
                         "met": "" if not progress or progress["met"] is None else progress["met"],
+                        "review_outcome": o.outcome.get_outcome_display() if o.outcome else "",
+                        "review_outcome_on": o.outcome.review.reviewed_on if o.outcome else "",
                         "interventions": "; ".join(
                             f"{i.modality.name}, {i.frequency}, {i.get_responsible_role_display()}"
                             for i in o.intervention_rows

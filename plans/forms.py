@@ -1,12 +1,23 @@
 """Forms of the plan pages; the services hold the rules, these only read the fields."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django import forms
+from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from placement.asam import DIMENSIONS
 from plans import measures
-from plans.models import AcknowledgedVia, Comparator, ProblemDomain, ReviewReason
+from plans.models import (
+    AcknowledgedVia,
+    Comparator,
+    Objective,
+    ObjectiveOutcome,
+    ProblemDomain,
+    ReviewReason,
+)
 from tandem import dates
 
 ROLE_CHOICES = [
@@ -115,12 +126,67 @@ class AcknowledgeForm(forms.Form):
     )
 
 
+OUTCOME_FIELD = "outcome-"
+COMMENT_FIELD = "comment-"
+
+
 class ReviewForm(forms.Form):
+    """A review that keeps the plan unchanged, and what it found of each objective it took up:
+    an `outcome-<objective id>` and a `comment-<objective id>` field per objective of the
+    version reviewed. An outcome posted for any other objective is handed to the service as
+    posted, which refuses it."""
+
+    OUTCOMES_HELP = (
+        "Judge only the objectives this review took up. Met or discontinued closes an "
+        "objective, so it is no longer past its date; continued keeps its target date as it "
+        "is: to give it a new date, revise the plan."
+    )
+
     reason = forms.ChoiceField(choices=ReviewReason.choices)
     reviewed_on = dates.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), max_length=4000, label="What the review found"
     )
+
+    def __init__(self, *args: Any, objectives: Iterable[Objective] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.objectives = list(objectives)
+        for o in self.objectives:
+            self.fields[f"{OUTCOME_FIELD}{o.public_id}"] = forms.ChoiceField(
+                choices=[("", "Not judged at this review"), *ObjectiveOutcome.choices],
+                required=False,
+                label=f"Outcome of “{o.text[:80]}”",
+            )
+            self.fields[f"{COMMENT_FIELD}{o.public_id}"] = forms.CharField(
+                max_length=300, required=False, label="Comment on the outcome (optional)"
+            )
+
+    @property
+    def outcome_fields(self) -> list[tuple[Objective, BoundField, BoundField]]:
+        """Each objective with its outcome and comment fields, in the plan's order."""
+        return [
+            (o, self[f"{OUTCOME_FIELD}{o.public_id}"], self[f"{COMMENT_FIELD}{o.public_id}"])
+            for o in self.objectives
+        ]
+
+    def outcomes(self) -> list[dict[str, str]]:
+        """The outcomes posted, for `services.record_review`: each objective judged (an empty
+        outcome is one not judged), with its comment."""
+        judged = []
+        for key in self.data:
+            if not key.startswith(OUTCOME_FIELD):
+                continue
+            objective = key.removeprefix(OUTCOME_FIELD)
+            comment_key = f"{COMMENT_FIELD}{objective}"
+            if key in self.cleaned_data:
+                outcome = self.cleaned_data[key]
+                comment = self.cleaned_data.get(comment_key, "")
+            else:
+                outcome = self.data.get(key, "")
+                comment = self.data.get(comment_key, "")
+            if outcome:
+                judged.append({"objective": objective, "outcome": outcome, "comment": comment})
+        return judged
 
 
 class SettingsForm(VersionForm):

@@ -355,6 +355,41 @@ class PlanReview(ClinicalRecord, Immutable):
         return f"Plan review on {self.reviewed_on}"
 
 
+class ObjectiveOutcome(models.TextChoices):
+    MET = "met", "Met"
+    CONTINUED = "continued", "Continued"
+    DISCONTINUED = "discontinued", "Discontinued"
+
+
+# An objective judged met or discontinued at a review is closed: its date no longer calls
+# for the review (`plans.selectors.past_its_date`); a continued one keeps its date.
+CLOSING_OUTCOMES = frozenset({ObjectiveOutcome.MET, ObjectiveOutcome.DISCONTINUED})
+
+
+class ReviewedObjective(ClinicalRecord, Immutable):
+    """What a review judged of one objective of the version it reviewed: met, continued or
+    discontinued, in the clinician's judgement (a bound measure's progress is read beside it,
+    never in its place). Written with its review, and never changed."""
+
+    review = models.ForeignKey(PlanReview, on_delete=models.PROTECT, related_name="outcomes")
+    objective = models.ForeignKey(
+        Objective, on_delete=models.PROTECT, related_name="review_outcomes"
+    )
+    outcome = models.CharField(max_length=20, choices=ObjectiveOutcome.choices)
+    comment = models.CharField(max_length=300, blank=True)
+
+    class Meta(ClinicalRecord.Meta):
+        constraints = [
+            *ClinicalRecord.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["review", "objective"], name="plan_review_outcome_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} at the plan review"
+
+
 class ReviewSchedule(models.Model):
     """When an episode's plan is next due for review, stored so the lists of reviews due are
     one indexed query paged in the database. Derived from the record (`plans.review_rule`)

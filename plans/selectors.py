@@ -1,5 +1,6 @@
 """Reads of the treatment plan that pages and the API share, each in a fixed number of queries."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -16,12 +17,14 @@ from placement.models import DimensionRating
 from placement.selectors import IN_EFFECT_ORDER, counted_decisions, current_decision
 from plans import measures
 from plans.models import (
+    CLOSING_OUTCOMES,
     Acknowledgement,
     Cosignature,
     Intervention,
     Objective,
     PlanReview,
     ProblemDomain,
+    ReviewedObjective,
     ReviewSchedule,
     TreatmentPlan,
 )
@@ -48,13 +51,27 @@ def plans_of(participant: Participant) -> list[TreatmentPlan]:
 
 def reviews_among(versions: list[TreatmentPlan]) -> list[PlanReview]:
     """The reviews that kept one of these versions unchanged, newest first: the plan tab's
-    record of each review, what it found and who made it (one query)."""
+    record of each review, what it found of the plan and of each objective it judged, and who
+    made it (two queries; one when there is none)."""
     if not versions:
         return []
     return list(
         PlanReview.objects.current()
         .filter(plan__in=[v.pk for v in versions])
         .select_related("recorded_by", "plan")
+        .prefetch_related(
+            Prefetch(
+                "outcomes",
+                ReviewedObjective.objects.current()
+                .select_related("objective")
+                .order_by(
+                    "objective__goal__problem__order",
+                    "objective__goal__order",
+                    "objective__order",
+                    "objective_id",
+                ),
+            )
+        )
         .order_by("-reviewed_on", "-recorded_at")
     )
 
@@ -114,6 +131,11 @@ class PlanView:
     acknowledgement: Acknowledgement | None = None
     cosignature: Cosignature | None = None
 
+    @property
+    def objectives(self) -> list[Objective]:
+        """Every objective in the plan's order (problem, goal, objective)."""
+        return [o for p in self.problems for g in p.goal_rows for o in g.objective_rows]
+
 
 # What a plan page shows alongside a plan: read with the plan itself, in one join.
 PLAN_SHOWN_WITH = (
@@ -165,9 +187,11 @@ def plan_view(plan: TreatmentPlan, *, with_progress: bool = True, loaded: bool =
         else {}
     )
     today = in_care_today(plan) if with_progress else None
+    outcomes = latest_outcomes(plan, objectives.values()) if with_progress else {}
     for o in objectives.values():
         o.progress = progress.get(o.pk)
-        o.past_its_date = past_its_date(o, o.progress, today) if with_progress else None
+        o.outcome = outcomes.get(o.pk)
+        o.past_its_date = past_its_date(o, o.progress, today, o.outcome) if with_progress else None
     return PlanView(plan, problems, progress, _acknowledgement(plan), _cosignature(plan))
 
 
@@ -178,14 +202,71 @@ def in_care_today(plan: TreatmentPlan) -> date | None:
 
 
 def past_its_date(
-    objective: Objective, progress: measures.Progress | None, today: date | None
+    objective: Objective,
+    progress: measures.Progress | None,
+    today: date | None,
+    outcome: ReviewedObjective | None = None,
 ) -> bool:
     """Still open after the date it was to be reached by, in a stay still in care: the plan's
     review should take it up (a new date, or a revision). Met means its measure's latest reading
-    meets the target; an objective without a measure is never read as met, so it shows too."""
+    meets the target, or a review judged it met or discontinued (`outcome`, the latest); an
+    objective without a measure is never read as met, so only a review closes it. A review
+    that continued it leaves the date as it is: a new date is a revision."""
     if today is None or objective.target_date >= today:
         return False
+    if outcome is not None and outcome.outcome in CLOSING_OUTCOMES:
+        return False
     return not (progress is not None and progress.met)
+
+
+# What makes an objective the same objective as written, from one version to the next.
+_AS_WRITTEN = ("text", "target_date", "measure_key", "comparator", "target_value")
+
+
+def latest_outcomes(
+    plan: TreatmentPlan, objectives: Iterable[Objective]
+) -> dict[int, ReviewedObjective]:
+    """Each objective's latest outcome judged at a review (by review date, then when it was
+    recorded), keyed by the objective's pk. An outcome belongs to the version reviewed; a
+    revision's objective carries it on only while it is copied unchanged (the same words,
+    date, measure and target) through every version back to the one reviewed, so a revision
+    that gave a continued objective a new date starts it afresh. Reviews and versions entered
+    in error count for nothing. One query for a first version, two for a revision."""
+    shown = list(objectives)
+    if not shown:
+        return {}
+    chains: dict[int, list[int]] = {o.pk: [o.pk] for o in shown}
+    if plan.revises_id is not None:
+        earlier: dict[tuple[int, object], dict] = {
+            (row["plan_id"], row["lineage"]): row
+            for row in Objective.objects.filter(
+                plan__episode_id=plan.episode_id,
+                plan__number__lt=plan.number,
+                plan__signed_at__isnull=False,
+                plan__entered_in_error_at__isnull=True,
+                lineage__in={o.lineage for o in shown},
+            ).values("pk", "plan_id", "plan__revises_id", "lineage", *_AS_WRITTEN)
+        }
+        for o in shown:
+            written = tuple(getattr(o, name) for name in _AS_WRITTEN)
+            before = earlier.get((plan.revises_id, o.lineage))
+            while before is not None and tuple(before[n] for n in _AS_WRITTEN) == written:
+                chains[o.pk].append(before["pk"])
+                before = earlier.get((before["plan__revises_id"], o.lineage))
+    owner = {pk: shown_pk for shown_pk, chain in chains.items() for pk in chain}
+    latest: dict[int, ReviewedObjective] = {}
+    for row in (
+        ReviewedObjective.objects.current()
+        .filter(
+            objective_id__in=owner,
+            review__entered_in_error_at__isnull=True,
+            review__plan__entered_in_error_at__isnull=True,
+        )
+        .select_related("review__plan")
+        .order_by("-review__reviewed_on", "-review__recorded_at", "-pk")
+    ):
+        latest.setdefault(owner[row.objective_id], row)
+    return latest
 
 
 def _acknowledgement(plan: TreatmentPlan) -> Acknowledgement | None:

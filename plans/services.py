@@ -32,15 +32,18 @@ from plans.models import (
     Intervention,
     Modality,
     Objective,
+    ObjectiveOutcome,
     PlanReview,
     PlanSettings,
     Problem,
+    ReviewedObjective,
     ReviewReason,
     ReviewSchedule,
     TreatmentPlan,
 )
 from tandem import dates
 from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput
+from tandem.fields import public_id
 from tandem.lifecycle import clean_reason, mark_entered_in_error, save_new_version
 from tandem.lifecycle import sign as sign_record
 from tandem.validation import validate
@@ -882,10 +885,14 @@ def record_review(
     reason: str,
     note: str,
     reviewed_on: date,
+    outcomes: Sequence[Mapping[str, Any]] = (),
     now: datetime | None = None,
 ) -> PlanReview:
     """Record a review that keeps the plan in force unchanged (a review that changes it is a
-    signed revision)."""
+    signed revision), with what it judged of each objective it took up: `outcomes` holds
+    `{"objective": public id, "outcome": met / continued / discontinued, "comment": ...}`, at
+    most one per objective of this version, none required. Refused whole: nothing is written
+    when one is refused."""
     participant = plan.participant
     decision = _require_capability(
         by, participant, "plan.sign", event_type="plan.reviewed", what="review treatment plans"
@@ -904,6 +911,8 @@ def record_review(
         )
     if not plan.is_signed:
         raise InvalidInput("Only the signed plan in force is reviewed.", field="plan")
+    judged = _judged(plan, outcomes)
+    at = now or timezone.now()
     with transaction.atomic():
         current = TreatmentPlan.objects.select_for_update().get(pk=plan.pk)
         _refuse_unless_in_force(current, doing="review")
@@ -913,8 +922,11 @@ def record_review(
             note=note,
             reviewed_on=reviewed_on,
             recorded_by=by,
-            recorded_at=now or timezone.now(),
+            recorded_at=at,
         )
+        for outcome in judged:
+            outcome.review, outcome.recorded_by, outcome.recorded_at = row, by, at
+        ReviewedObjective.objects.bulk_create(judged)
         keep_review_schedule([current.episode_id])
         record_event(
             actor=by,
@@ -922,9 +934,46 @@ def record_review(
             participant=participant,
             record=row,
             decision=decision,
-            details={"plan_version": current.number, "reason": reason},
+            details={
+                "plan_version": current.number,
+                "reason": reason,
+                "objectives_judged": [str(o.objective.public_id) for o in judged],
+            },
         )
     return row
+
+
+def _judged(plan: TreatmentPlan, outcomes: Sequence[Mapping[str, Any]]) -> list[ReviewedObjective]:
+    """The review's outcomes as unsaved rows, each naming an objective of the reviewed
+    version once; InvalidInput (field `outcomes`) for any other, before anything is written."""
+    if not isinstance(outcomes, Sequence) or isinstance(outcomes, str):
+        raise InvalidInput("Give the objectives' outcomes as a list.", field="outcomes")
+    objectives = {o.public_id: o for o in plan.objectives.all()}
+    rows: dict[int, ReviewedObjective] = {}
+    for item in outcomes:
+        named = public_id(item.get("objective")) if isinstance(item, Mapping) else None
+        objective = objectives.get(named) if named is not None else None
+        if objective is None:
+            raise InvalidInput(
+                f"An outcome names an objective that is not on plan version {plan.number}, "
+                "the version reviewed; reload the plan and record the review again.",
+                field="outcomes",
+            )
+        if objective.pk in rows:
+            raise InvalidInput("Give each objective one outcome at a review.", field="outcomes")
+        outcome = item.get("outcome")
+        if outcome not in ObjectiveOutcome.values:
+            raise InvalidInput(
+                "Choose met, continued or discontinued for each objective judged.",
+                field="outcomes",
+            )
+        comment = item.get("comment") or ""
+        if not isinstance(comment, str):
+            raise InvalidInput("Write the comment on an outcome as text.", field="outcomes")
+        row = ReviewedObjective(objective=objective, outcome=outcome, comment=comment.strip())
+        validate(row, exclude=["review"], names={"comment": "outcomes"})
+        rows[objective.pk] = row
+    return list(rows.values())
 
 
 def mark_plan_in_error(

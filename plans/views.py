@@ -80,9 +80,10 @@ def plan_tab(request: StaffRequest, participant) -> HttpResponse:
     in_force = selectors.in_force_among(versions)
     episode = context["episode"]
     settings = services.settings_of(episode.program) if episode else None
+    view = selectors.plan_view(in_force, loaded=True) if in_force else None
     context.update(
         _capabilities(request, participant),
-        view=selectors.plan_view(in_force, loaded=True) if in_force else None,
+        view=view,
         draft=selectors.draft_among(versions),
         versions=versions,
         reviews=selectors.reviews_among(versions),
@@ -90,7 +91,10 @@ def plan_tab(request: StaffRequest, participant) -> HttpResponse:
         review_due=selectors.stored_review_due(episode) if episode else None,
         revision_form=forms.RevisionForm(),
         acknowledge_form=forms.AcknowledgeForm(),
-        review_form=forms.ReviewForm(initial={"reviewed_on": episode.program.today()})
+        review_form=forms.ReviewForm(
+            initial={"reviewed_on": episode.program.today()},
+            objectives=view.objectives if view else (),
+        )
         if episode
         else None,
     )
@@ -432,7 +436,7 @@ def review(request: StaffRequest, participant, plan_id) -> HttpResponse:
     plan = _plan_of(participant, plan_id)
     if plan is None:
         return not_found(request)
-    form = forms.ReviewForm(request.POST)
+    form = forms.ReviewForm(request.POST, objectives=plan.objectives.all())
     if not form.is_valid():
         messages.error(request, str(_form_error(form).message))
         return redirect("plans:plan", participant_id=participant.public_id)
@@ -441,7 +445,12 @@ def review(request: StaffRequest, participant, plan_id) -> HttpResponse:
         request,
         participant,
         lambda: services.record_review(
-            plan, by=request.user, reason=c["reason"], note=c["note"], reviewed_on=c["reviewed_on"]
+            plan,
+            by=request.user,
+            reason=c["reason"],
+            note=c["note"],
+            reviewed_on=c["reviewed_on"],
+            outcomes=form.outcomes(),
         ),
         "Review recorded; the plan stays in force.",
     )
@@ -509,12 +518,16 @@ def objective(request: StaffRequest, participant, plan_id, objective_id) -> Http
     progress = measures.progress_of([row], participant.pk, episode_id=row.plan.episode_id).get(
         row.pk
     )
+    outcome = selectors.latest_outcomes(plan, [row]).get(row.pk)
     context = chart_context(request, participant, "plan")
     context.update(
         plan=plan,
         objective=row,
         progress=progress,
-        past_its_date=selectors.past_its_date(row, progress, selectors.in_care_today(plan)),
+        outcome=outcome,
+        past_its_date=selectors.past_its_date(
+            row, progress, selectors.in_care_today(plan), outcome
+        ),
         interventions=list(row.interventions.select_related("modality")),
         versions=list(
             Objective.objects.filter(lineage=row.lineage, plan__participant=participant)
