@@ -2,7 +2,7 @@
 a version (the first plan or a revision) with its content, and signing. A signed version
 refuses any change with 409."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -65,6 +65,37 @@ class PlanIn(Schema):
 
 class SignIn(Schema):
     version: int
+
+
+class OutcomeIn(Schema):
+    objective: UUID = Field(description="An objective's id in the version reviewed.")
+    outcome: str = Field(description="met, continued or discontinued.")
+    comment: str = Field("", description="Optional, at most 300 characters.")
+
+
+class ReviewIn(Schema):
+    reason: str = Field(description="scheduled or level_of_care.")
+    reviewed_on: ProgramDate
+    note: str = Field(description="What the review found.")
+    outcomes: list[OutcomeIn] = Field(
+        [], description="What the review found of each objective it took up; none required."
+    )
+
+
+class OutcomeOut(Schema):
+    objective: UUID
+    outcome: str
+    comment: str
+
+
+class ReviewOut(Schema):
+    id: UUID
+    plan: UUID
+    plan_version: int
+    reason: str
+    reviewed_on: date
+    note: str
+    outcomes: list[OutcomeOut]
 
 
 def _progress(objective) -> dict[str, Any] | None:
@@ -265,3 +296,51 @@ def sign_plan(request: ApiRequest, plan_id: UUID, body: SignIn):
     except InvalidInput as exc:
         return Status(422, field_errors((exc.field, exc.message)))
     return Status(200, plan_out(selectors.plan_view(signed)))
+
+
+@router.post(
+    "/treatment-plans/{plan_id}/reviews",
+    response={201: ReviewOut, 403: Message, 404: Message, 422: FieldErrors},
+    summary="Record a review that keeps the plan in force unchanged",
+    description=(
+        "A review of the signed version in force that changes nothing in it (a review that "
+        "changes the plan is a signed revision), with what it found of each objective it took "
+        "up: `met` or `discontinued` closes the objective (no longer past its date), "
+        "`continued` keeps its target date (a new date is a revision). 422 when the version is "
+        "not the one in force, or an outcome names an objective not in it or twice; nothing is "
+        "written then."
+    ),
+)
+def review_plan(request: ApiRequest, plan_id: UUID, body: ReviewIn):
+    plan = TreatmentPlan.objects.filter(public_id=plan_id).select_related("participant").first()
+    if plan is None:
+        raise Http404("No plan has that id.")
+    participant = participant_or_404(request, plan.participant.public_id)
+    try:
+        # A refusal names the version in force or the version's objectives.
+        with refusal_shows_record(request, participant, Scope.CLINICAL, refused="plan.reviewed"):
+            review = services.record_review(
+                plan,
+                by=request.auth,
+                reason=body.reason,
+                note=body.note,
+                reviewed_on=body.reviewed_on,
+                outcomes=[o.model_dump() for o in body.outcomes],
+            )
+    except InvalidInput as exc:
+        return Status(422, field_errors((exc.field, exc.message)))
+    return Status(
+        201,
+        {
+            "id": review.public_id,
+            "plan": plan.public_id,
+            "plan_version": review.plan.number,
+            "reason": review.reason,
+            "reviewed_on": review.reviewed_on,
+            "note": review.note,
+            "outcomes": [
+                {"objective": o.objective.public_id, "outcome": o.outcome, "comment": o.comment}
+                for o in review.outcomes.select_related("objective").order_by("pk")
+            ],
+        },
+    )

@@ -1,7 +1,7 @@
 """Authorization rows for the Plan tab and the treatment-plan API (clinical scope).
 
 The whole care team drafts a plan and records an in-person acknowledgement; signing and
-recording a review are for licensed clinicians (`plan.sign`), co-signing for supervisors and
+recording a review (on the page or the API) are for licensed clinicians (`plan.sign`), co-signing for supervisors and
 directors (`plan.cosign`); the others are refused, and the refusal is audited.
 """
 
@@ -113,6 +113,17 @@ ENDPOINTS = {
         CLINICIANS,
         kwargs=_api_draft,
         data=lambda w: {"version": _draft_version(w)},
+        break_glass=frozenset({"outsider"}),
+    ),
+    "api:review_plan": Endpoint(
+        "API_POST",
+        CLINICIANS,
+        kwargs=lambda w: {"plan_id": signed(w).public_id},
+        data=lambda w: {
+            "reason": "scheduled",
+            "reviewed_on": w.program.today().isoformat(),
+            "note": "Still the right plan.",
+        },
         break_glass=frozenset({"outsider"}),
     ),
 }

@@ -2,6 +2,7 @@
 discontinued): the Plan tab, the objective's page and the API show the latest beside the
 measured progress, and one judged met or discontinued is no longer past its date."""
 
+import json
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -346,3 +347,101 @@ def test_an_outcome_never_changes_and_is_never_deleted(world):
     with pytest.raises(ImmutableRecordError):
         ReviewedObjective.objects.all().delete()
     assert ReviewedObjective.objects.get().outcome == "continued"
+
+
+def _api_review(client, plan, outcomes, **body):
+    return client.post(
+        f"/api/v1/treatment-plans/{plan.public_id}/reviews",
+        json.dumps(
+            {
+                "reason": "scheduled",
+                "reviewed_on": body.get("reviewed_on", "2027-01-05"),
+                "note": "Went through each objective.",
+                "outcomes": outcomes,
+            }
+        ),
+        content_type="application/json",
+    )
+
+
+def test_the_api_records_a_review_with_its_outcomes(world, login):
+    plan = signed(world, measure="")
+    objective = _objective(plan)
+    with time_machine.travel(AFTER_ITS_DATE, tick=True):
+        client = login(world.therapist)
+        assert _current(client, world)["past_its_date"] is True
+        response = _api_review(
+            client,
+            plan,
+            [
+                {
+                    "objective": str(objective.public_id),
+                    "outcome": "discontinued",
+                    "comment": "Moved",
+                }
+            ],
+        )
+        assert response.status_code == 201, response.content
+        review = PlanReview.objects.get()
+        assert response.json() == {
+            "id": str(review.public_id),
+            "plan": str(plan.public_id),
+            "plan_version": 1,
+            "reason": "scheduled",
+            "reviewed_on": "2027-01-05",
+            "note": "Went through each objective.",
+            "outcomes": [
+                {
+                    "objective": str(objective.public_id),
+                    "outcome": "discontinued",
+                    "comment": "Moved",
+                }
+            ],
+        }
+        current = _current(client, world)
+        assert current["past_its_date"] is False
+        assert current["review_outcome"]["outcome"] == "discontinued"
+    assert AuditEvent.objects.filter(event_type="plan.reviewed").count() == 1
+
+
+def test_the_api_refuses_an_objective_of_another_version_with_nothing_written(world, login):
+    plan = signed(world)
+    draft = services.start_revision(plan, by=world.therapist, change_summary="Add a goal.")
+    client = login(world.therapist)
+    response = _api_review(
+        client,
+        plan,
+        [{"objective": str(_objective(draft).public_id), "outcome": "met"}],
+        reviewed_on=world.program.today().isoformat(),
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["field"] == "outcomes"
+    assert "not on plan version 1" in response.json()["detail"][0]["message"]
+    assert not PlanReview.objects.exists() and not ReviewedObjective.objects.exists()
+
+
+def test_the_api_refuses_a_review_of_a_version_no_longer_in_force(world, login):
+    plan = signed(world)
+    _revise(world, plan)
+    response = _api_review(
+        login(world.therapist),
+        plan,
+        _judged(plan, "met"),
+        reviewed_on=world.program.today().isoformat(),
+    )
+    assert response.status_code == 422
+    assert "version 2 is the plan in force" in response.json()["detail"][0]["message"]
+    assert not PlanReview.objects.exists()
+
+
+def test_the_exported_record_carries_each_objectives_latest_outcome(world, login):
+    plan = signed(world)
+    _review(world, plan, _judged(plan, "continued"))
+    client = login(world.director)
+    copy = reverse("consent:disclose", args=[world.participant.public_id])
+    exported = json.loads(client.post(copy, {"to": "participant", "what": "export"}).content)
+    (row,) = exported["treatment_plan"]
+    assert (row["review_outcome"], row["review_outcome_on"]) == (
+        "Continued",
+        world.program.today().isoformat(),
+    )

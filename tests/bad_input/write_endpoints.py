@@ -676,6 +676,12 @@ API_WRITES = [
     ),
     ApiWrite(
         "post",
+        "/api/v1/treatment-plans/{plan_id}/reviews",
+        "therapist",
+        lambda b: {"plan_id": _plan_signed(b)},
+    ),
+    ApiWrite(
+        "post",
         "/api/v1/participants/{participant_id}/episodes/{episode_id}/transition",
         "therapist",
         lambda b: _participant(b) | {"episode_id": b.episode.public_id},
