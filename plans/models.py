@@ -389,6 +389,10 @@ class ReviewedObjective(ClinicalRecord, Immutable):
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} at the plan review"
 
+    @property
+    def is_met(self) -> bool:
+        return self.outcome == ObjectiveOutcome.MET
+
 
 class ReviewSchedule(models.Model):
     """When an episode's plan is next due for review, stored so the lists of reviews due are
