@@ -25,12 +25,14 @@ from participants.demo import DemoContext
 from participants.models import IN_CARE_STATUSES, Episode
 from plans import selectors, services
 from plans.models import (
+    CLOSING_OUTCOMES,
     AcknowledgedVia,
     Acknowledgement,
     Goal,
     Intervention,
     Modality,
     Objective,
+    ObjectiveOutcome,
     Problem,
     ProblemDomain,
     ReviewReason,
@@ -154,6 +156,18 @@ REVIEW_NOTES = (
     "Reviewed at the weekly team meeting; the participant wants to keep the same goals.",
 )
 
+# What a review says of an objective whose date has come: (outcome, comment, weight). A
+# measured objective's progress is on the record beside it, so the team mostly keeps it going.
+OUTCOMES_UNMEASURED = (
+    (ObjectiveOutcome.MET, "Done, and the participant described it in group.", 6),
+    (ObjectiveOutcome.CONTINUED, "Started but not finished; keep it on the plan.", 3),
+    (ObjectiveOutcome.DISCONTINUED, "No longer fits what the participant is working on.", 1),
+)
+OUTCOMES_MEASURED = (
+    (ObjectiveOutcome.MET, "Reached and held over the last weeks.", 3),
+    (ObjectiveOutcome.CONTINUED, "Moving the right way; keep the same target.", 7),
+)
+
 # The problem a plan starts from when the record suggests none.
 NO_SUGGESTION = selectors.Suggestion(
     key="",
@@ -275,19 +289,44 @@ def seed(context: DemoContext) -> None:
         )
     users = {user.pk: user for user in context.staff.values()}
     interval = context.program.plan_review_interval_days
-    reviews = 0
+    reviews = judged = 0
     for plan, signer_id, signed_on, rng in signed:
+        closed: set[int] = set()
         for reviewed_on in _reviews(signed_on, interval, today, rng):
+            outcomes = _outcomes(plan, reviewed_on, closed, rng)
             services.record_review(
                 plan,
                 by=users[signer_id],
                 reason=ReviewReason.SCHEDULED,
                 note=rng.choice(REVIEW_NOTES),
                 reviewed_on=reviewed_on,
+                outcomes=outcomes,
                 now=datetime.combine(reviewed_on, time(16, rng.randint(0, 59)), tzinfo=tz),
             )
             reviews += 1
-    context.stdout(f"    {made} signed treatment plans, {reviews} reviews")
+            judged += len(outcomes)
+    context.stdout(
+        f"    {made} signed treatment plans, {reviews} reviews judging {judged} objectives"
+    )
+
+
+def _outcomes(
+    plan: TreatmentPlan, reviewed_on: date, closed: set[int], rng: random.Random
+) -> list[dict[str, str]]:
+    """What a review judged: each objective whose date has come and that no earlier review
+    closed (met or discontinued), as a team takes up at a review the objectives due."""
+    judged = []
+    for objective in plan.objectives.order_by("order"):
+        if objective.pk in closed or objective.target_date > reviewed_on:
+            continue
+        choices = OUTCOMES_MEASURED if objective.measure_key else OUTCOMES_UNMEASURED
+        outcome, comment, _ = rng.choices(choices, weights=[w for *_, w in choices])[0]
+        if outcome in CLOSING_OUTCOMES:
+            closed.add(objective.pk)
+        judged.append(
+            {"objective": str(objective.public_id), "outcome": outcome, "comment": comment}
+        )
+    return judged
 
 
 def _by_diagnosis(table: Mapping[str, T], codes: list[str]) -> T | None:

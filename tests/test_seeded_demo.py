@@ -30,7 +30,7 @@ from participants.models import (
 from participants.selectors import admitted_in_care
 from participants.services import ADMISSION_END_REASON, left_care_end_reason
 from placement import demo as placement_demo
-from plans.models import PlanReview, Problem, ReviewSchedule
+from plans.models import CLOSING_OUTCOMES, PlanReview, Problem, ReviewedObjective, ReviewSchedule
 from plans.selectors import caseload_reviews_due
 from screens import panels as shared_panels
 from screens.models import DrugScreen, Panel
@@ -193,6 +193,24 @@ def test_the_demo_s_plans_speak_to_the_diagnoses_their_problems_address(seeded, 
                 seen.add(key)
     assert seen == {"pcl-5", "gad-7", "phq-9"}
     assert all(r.reviewed_on.weekday() < 5 for r in PlanReview.objects.all())
+
+
+def test_the_demo_s_reviews_judge_the_objectives_whose_date_has_come(seeded, db, client):
+    """A review takes up each objective due by its day that no earlier review closed, so the
+    Plan tab shows the team's judgement beside the measured progress."""
+    judged = list(ReviewedObjective.objects.select_related("review", "objective"))
+    assert {row.outcome for row in judged} >= {"met", "continued"}
+    closed: dict[int, object] = {}
+    for row in sorted(judged, key=lambda row: row.review.reviewed_on):
+        assert row.objective.target_date <= row.review.reviewed_on
+        assert row.objective.plan_id == row.review.plan_id
+        assert row.objective_id not in closed
+        if row.outcome in CLOSING_OUTCOMES:
+            closed[row.objective_id] = row
+    met = next(row for row in judged if row.is_met)
+    client.force_login(met.review.recorded_by)
+    page = client.get(f"/plans/{met.review.plan.participant.public_id}/").content.decode()
+    assert "Met (plan review" in page
 
 
 def test_demo_preferred_names_are_real_short_forms(seeded, db):
