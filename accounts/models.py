@@ -1,5 +1,6 @@
 """Organizations, programs, sites, staff roles and user accounts."""
 
+import uuid
 import zoneinfo
 from datetime import date, datetime
 
@@ -165,6 +166,9 @@ class User(AbstractUser):
         SUPPORT = "support", "Support person"
 
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.STAFF)
+    # The id a member of staff is named by outside Tandem (FHIR's Practitioner), never the row
+    # number, as every record's public id.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     display_name = models.CharField(max_length=150, blank=True)
     credentials = models.CharField(max_length=60, blank=True, help_text="For example LCSW, CADC.")
 

@@ -120,7 +120,7 @@ def test_a_director_re_adds_former_staff_under_the_account_they_had(
     assert "signed by Therapist Tester" in shown.content.decode()
 
     event = AuditEvent.objects.get(event_type="staff.rejoined")
-    assert event.actor_id == world.director.pk and event.record_id == str(account.pk)
+    assert event.actor_id == world.director.pk and event.record_id == str(account.public_id)
     assert event.details["roles"] == ["counsellor"]
     assert event.details["two_factor_reset"] is True
     tells = event_type("staff.rejoined").tells
@@ -128,7 +128,7 @@ def test_a_director_re_adds_former_staff_under_the_account_they_had(
     assert tells(event.details) == (
         "as Addiction counsellor; the password and authenticator they had no longer sign in"
     )
-    assert AuditEvent.objects.filter(event_type="account.invited", record_id=str(account.pk))
+    assert AuditEvent.objects.filter(event_type="account.invited", record_id=str(account.public_id))
 
 
 def test_roles_they_held_before_come_back_as_the_same_rows(world):

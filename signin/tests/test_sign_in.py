@@ -28,7 +28,7 @@ def test_wrong_password_is_refused_and_audited(client, world):
     assert response.status_code == 400
     assert b"Username or password is wrong" in response.content
     assert AuditEvent.objects.filter(
-        action=Action.LOGIN_FAILED, record_id=str(world.therapist.pk)
+        action=Action.LOGIN_FAILED, record_id=str(world.therapist.public_id)
     ).exists()
 
 
@@ -48,7 +48,7 @@ def test_failures_lock_out_that_username_from_that_address_only(client, world):
     assert b"Too many failed sign-ins" in response.content
     assert client.post(LOGIN, right, REMOTE_ADDR=ELSEWHERE).status_code == 302
     refusal = AuditEvent.objects.filter(
-        action=Action.LOGIN_FAILED, record_id=str(world.therapist.pk)
+        action=Action.LOGIN_FAILED, record_id=str(world.therapist.public_id)
     ).latest("id")
     assert refusal.details == {"why": "locked out"}
     assert refusal.client_address == HERE

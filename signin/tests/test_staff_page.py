@@ -25,7 +25,7 @@ def test_director_unlocks_a_locked_account(world, login, client):
     director.post("/accounts/logout/")
     assert login(world.therapist)
     assert AuditEvent.objects.filter(
-        action=Action.SECURITY, record_id=str(world.therapist.pk)
+        action=Action.SECURITY, record_id=str(world.therapist.public_id)
     ).exists()
 
 
@@ -395,7 +395,7 @@ def test_a_membership_in_an_organization_the_director_does_not_manage_is_refused
     assert (event.outcome, event.actor_id, event.record_id) == (
         Outcome.REFUSED,
         world.director.pk,
-        str(world.nurse.pk),
+        str(world.nurse.public_id),
     )
 
 

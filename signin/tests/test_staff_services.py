@@ -30,7 +30,7 @@ def test_only_a_director_of_the_account_s_organization_may_unlock(world, caller)
     assert (refusal.outcome, refusal.actor, refusal.record_id) == (
         Outcome.REFUSED,
         getattr(world, caller),
-        str(world.nurse.pk),
+        str(world.nurse.public_id),
     )
 
 
