@@ -1,4 +1,4 @@
-"""Audit event types of the FHIR bulk export (docs/fhir.md)."""
+"""Audit event types of the FHIR API's staff reads and of its bulk export (docs/fhir.md)."""
 
 from audit.event_types import register
 from audit.models import Action
@@ -26,4 +26,10 @@ register(
     Action.EXPORT,
     "downloaded a FHIR bulk export file",
     "download a FHIR bulk export file",
+)
+register(
+    "fhir.staff_read",
+    Action.VIEW,
+    "read members of staff over FHIR (Practitioner)",
+    "read members of staff over FHIR",
 )

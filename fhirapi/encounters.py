@@ -20,7 +20,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from accounts.models import User
 from attendance.models import ABSENT_STATUSES, Attendance, AttendanceStatus
 from fhirapi.labels import labelled
-from fhirapi.resources import validated
+from fhirapi.resources import practitioner_ref, validated
 from scheduling.models import Enrolment, Session, SessionMode
 
 ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
@@ -92,9 +92,9 @@ def _status(session: Session, attended: str | None, now: datetime) -> tuple[str,
 def encounter(e: Enrolment, now: datetime) -> dict[str, Any]:
     """A participant's part in one session as an Encounter: the session's kind as the
     service type and its title as the type (text only: the reference gives no codes for
-    them), its facilitators as participants, its times as the period, and for someone who
-    attended the minutes the roll call recorded as the length. Reads `session` (with its
-    `staff`), `episode` and the annotations of `encounter_rows`."""
+    them), its facilitators as participants (each a Practitioner), its times as the period,
+    and for someone who attended the minutes the roll call recorded as the length. Reads
+    `session` (with its `staff`), `episode` and the annotations of `encounter_rows`."""
     session = e.session
     attended: str | None = getattr(e, "attended", None)
     status, why = _status(session, attended, now)
@@ -113,7 +113,7 @@ def encounter(e: Enrolment, now: datetime) -> dict[str, Any]:
     if why:
         data["text"] = {"status": "additional", "div": f'<div xmlns="{XHTML}">{escape(why)}</div>'}
     staff = [
-        {"type": [{"text": "Facilitator"}], "individual": {"display": str(u)}}
+        {"type": [{"text": "Facilitator"}], "individual": practitioner_ref(u)}
         for u in session.staff.all()
     ]
     if staff:

@@ -27,9 +27,10 @@ from fhir.resources.R4B.medicationstatement import MedicationStatement
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.operationoutcome import OperationOutcome
 from fhir.resources.R4B.patient import Patient
+from fhir.resources.R4B.practitioner import Practitioner
 from fhir.resources.R4B.resource import Resource
 
-from accounts.models import Program
+from accounts.models import Program, User
 from assessments.instruments import UnknownInstrumentError
 from assessments.instruments import get as instrument
 from assessments.models import Administration
@@ -77,6 +78,7 @@ MODELS: dict[str, type[Resource]] = {
     "CapabilityStatement": CapabilityStatement,
     "Group": Group,
     "Encounter": Encounter,
+    "Practitioner": Practitioner,
 }
 
 
@@ -89,6 +91,34 @@ def validated(data: dict[str, Any]) -> dict[str, Any]:
 
 def _patient_ref(participant: Participant) -> dict[str, str]:
     return {"reference": f"Patient/{participant.public_id}"}
+
+
+def practitioner_ref(user: User) -> dict[str, str]:
+    """A member of staff as a CareTeam or an Encounter names them: the Practitioner by the id
+    `GET Practitioner/{id}` serves, and their name for a reader that does not follow it."""
+    return {"reference": f"Practitioner/{user.public_id}", "display": str(user)}
+
+
+def practitioner(user: User, active: bool) -> dict[str, Any]:
+    """A member of staff: their name as Tandem shows it (the first and last names as given and
+    family when the account holds them), their credentials as written (text, no code: Tandem
+    holds none), and `active` while they work for the organization read from (`active`, which
+    the read decides). No contact details, no roles: a receiving system needs neither to know
+    who treated someone, and a role here is the organization's, not a qualification."""
+    name: dict[str, Any] = {"text": str(user)}
+    if user.last_name:
+        name["family"] = user.last_name
+    if user.first_name:
+        name["given"] = [user.first_name]
+    data: dict[str, Any] = {
+        "resourceType": "Practitioner",
+        "id": str(user.public_id),
+        "active": active,
+        "name": [name],
+    }
+    if user.credentials:
+        data["qualification"] = [{"code": {"text": user.credentials}}]
+    return validated(data)
 
 
 def patient(p: Participant) -> dict[str, Any]:
@@ -166,14 +196,14 @@ def episode_of_care(e: Episode) -> dict[str, Any]:
 def care_team(e: Episode) -> dict[str, Any]:
     """A stay's care team (its id the stay's, as its EpisodeOfCare's): active while the stay
     is open, inactive once it has ended, over the stay's period. Every place on it, ended
-    ones too, is a participant: the role in words, the staff member by name (no Practitioner
-    is served, so by display, as the program is) and the place's own dates. Labelled Part 2,
-    as its EpisodeOfCare is: a team of this program treats substance use. Reads `program` and `care_team` (each place with its `user`):
-    a list prefetches them."""
+    ones too, is a participant: the role in words, the staff member as their Practitioner
+    (with their name) and the place's own dates. Labelled Part 2, as its EpisodeOfCare is: a
+    team of this program treats substance use. Reads `program` and `care_team` (each place
+    with its `user`): a list prefetches them."""
     places = [
         {
             "role": [{"text": str(CareTeamRole(m.role).label)}],
-            "member": {"display": str(m.user)},
+            "member": practitioner_ref(m.user),
             "period": {"start": m.started_on.isoformat()}
             | ({"end": m.ended_on.isoformat()} if m.ended_on else {}),
         }
@@ -667,11 +697,33 @@ _PATIENT_PARAMETER = (
 )
 
 
+# Practitioner's search parameters: staff data, searched without a patient.
+_PRACTITIONER_SEARCH: tuple[tuple[str, str, str], ...] = (
+    ("_id", "token", "One or more ids, comma-separated."),
+    (
+        "name",
+        "string",
+        "The start of the name Tandem shows, or of any word of it, or of the first or last"
+        " name; any case.",
+    ),
+    ("active", "token", "true: working for the organization now; false: no longer."),
+)
+
+
 def capability_statement() -> dict[str, Any]:
-    """What the server answers: Patient read, and each other resource read by its id and
-    searched by patient (a search's fullUrl is that resource's read)."""
+    """What the server answers: Patient read, each other participant's resource read by its id
+    and searched by patient (a search's fullUrl is that resource's read), and the staff as
+    Practitioners, read by id and searched by their own parameters."""
     resources: list[dict[str, Any]] = [
         {"type": "Patient", "interaction": [{"code": "read"}]},
+        {
+            "type": "Practitioner",
+            "interaction": [{"code": "read"}, {"code": "search-type"}],
+            "searchParam": [
+                {"name": name, "type": kind_of, "documentation": words}
+                for name, kind_of, words in _PRACTITIONER_SEARCH
+            ],
+        },
         {
             "type": "Group",
             "interaction": [{"code": "read"}],
@@ -709,7 +761,9 @@ def capability_statement() -> dict[str, Any]:
                     "fullUrl is that resource's read. Resources carrying 42 CFR Part 2 "
                     "information are labelled in meta.security (R, ETH, 42CFRPart2). A program "
                     "is a Group; its director exports its participants with "
-                    "Group/{id}/$export (Bulk Data, Prefer: respond-async)."
+                    "Group/{id}/$export (Bulk Data, Prefer: respond-async). Staff are "
+                    "Practitioners, which a CareTeam and an Encounter refer to; the export "
+                    "leaves them out (they are no patient's data): read each by its id."
                 ),
                 "resource": resources,
             }

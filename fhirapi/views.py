@@ -6,21 +6,28 @@ not staff's is refused by its kind (403) before any id is looked up. For staff, 
 and a refused read answer alike, 404 with an OperationOutcome, so an answer never tells
 whether someone is a participant here; the refusal is still audited. Search parameters carry ids
 only (the patient's public id, a LOINC code); no search by name or birth date is offered.
+
+The staff are served too, as Practitioners: no participant's data, so they are decided by the
+program capability to read the organization's staff (`STAFF`), in the same search and read
+shape, each answer audited all the same; staff of another organization are never found.
 """
 
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 from uuid import UUID
 
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from accounts.models import Membership, User
+from accounts.roles import organizations_of
 from assessments.instruments import all_instruments
 from assessments.models import Administration
 from audit.models import Action, Outcome
@@ -33,7 +40,15 @@ from fhirapi.labels import PART2_LABELS, carries_part2
 from intake.models import Diagnosis, DiagnosisStatus
 from medications.models import Medication
 from medications.selectors import medications_for
-from participants.access import Scope, authorize, uses_staff_pages
+from participants.access import (
+    Decision,
+    Scope,
+    authorize,
+    capability_decision,
+    organizations_with,
+    require_capability,
+    uses_staff_pages,
+)
 from participants.audit_events import access_event_type
 from participants.models import CareTeamMember, Episode, Participant
 from participants.selectors import chart_participant, program_today, program_zone
@@ -41,12 +56,30 @@ from plans.models import Goal, Problem, TreatmentPlan
 from screens.models import DrugScreen, ScreenResult
 from tandem import dates
 from tandem.errors import AccessDenied, InvalidInput
+from tandem.fields import public_id as read_public_id
 
 CONTENT_TYPE = "application/fhir+json; charset=utf-8"
 NOT_FOUND = "No patient with that id is available to you."
 STAFF_ONLY = "The FHIR API is for staff accounts."
+STAFF_REFUSED = "Your role does not read the organization's staff."
 # `_format` is accepted and ignored: every answer is JSON.
 COMMON_PARAMETERS = frozenset({"_format"})
+STAFF_READ_EVENT = "fhir.staff_read"
+
+
+@dataclass(frozen=True)
+class StaffData:
+    """What decides a read of a resource that is the organization's staff, not a participant's
+    record: the program capability `capability`, held in an organization, reads that
+    organization's staff (and no other's)."""
+
+    capability: str
+
+
+STAFF = StaffData("staff.read")
+# What a search or a read is decided by: a scope of the participant's record, or for staff
+# data the capability to read the staff.
+Reach = Scope | StaffData
 
 
 def _answer(data: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -105,6 +138,8 @@ def _named(request: HttpRequest, kwargs: dict[str, Any]) -> Participant | None:
     `patient`, or the owner of the resource read by its id."""
     if "resource_id" in kwargs:
         name = request.resolver_match.view_name if request.resolver_match else ""
+        if name in STAFF_ROWS:
+            return None
         try:
             public_id = UUID(kwargs["resource_id"])
         except ValueError:
@@ -167,16 +202,39 @@ def patient(request: HttpRequest, participant_id: str) -> HttpResponse:
     return _answer(resources.patient(participant))
 
 
+def _unsupported(request: HttpRequest, served: frozenset[str]) -> HttpResponse | None:
+    """The 400 refusing a search parameter this server does not offer, if one is asked."""
+    unknown = set(request.GET) - served - COMMON_PARAMETERS
+    if not unknown:
+        return None
+    return _outcome(400, "not-supported", f"Unsupported search parameter: {sorted(unknown)[0]}.")
+
+
+def _search_staff(
+    request: HttpRequest, resource: str, reach: StaffData, extra: frozenset[str]
+) -> list[int] | HttpResponse:
+    """The organizations whose staff a search of staff data reads, decided and audited; or the
+    answer that refuses the search (400 for a parameter this server does not offer, 403 to a
+    role that reads no staff, the refusal audited)."""
+    unsupported = _unsupported(request, extra)
+    if unsupported is not None:
+        return unsupported
+    reached = _staff_reach(request, reach)
+    if reached is None:
+        return _outcome(403, "forbidden", STAFF_REFUSED)
+    decision, organizations = reached
+    _staff_read(request, decision, resource)
+    return organizations
+
+
 def _search(
     request: HttpRequest, resource: str, scope: Scope, extra: frozenset[str] = frozenset()
 ) -> Participant | HttpResponse:
     """The participant a search names in `patient`, decided and audited; or the answer that
     refuses the search (400 for a parameter this server does not offer, 404 as for a read)."""
-    unknown = set(request.GET) - {"patient"} - extra - COMMON_PARAMETERS
-    if unknown:
-        return _outcome(
-            400, "not-supported", f"Unsupported search parameter: {sorted(unknown)[0]}."
-        )
+    unsupported = _unsupported(request, extra | {"patient"})
+    if unsupported is not None:
+        return unsupported
     values = request.GET.getlist("patient")
     if len(values) != 1 or not values[0]:
         return _outcome(400, "required", "Search by one patient: ?patient=<id>.")
@@ -185,6 +243,55 @@ def _search(
         return _not_found()
     participant = _read_participant(request, public_id, scope, resource)
     return _not_found() if participant is None else participant
+
+
+def _staff_reach(request: HttpRequest, reach: StaffData) -> tuple[Decision, list[int]] | None:
+    """The decision to read staff data and the organizations whose staff it reaches, or None
+    when the reader's role reads no organization's staff (the refusal audited)."""
+    try:
+        decision = require_capability(
+            request.user,
+            reach.capability,
+            organizations_of(request.user),
+            event_type=STAFF_READ_EVENT,
+        )
+    except AccessDenied:
+        return None
+    return decision, organizations_with(request.user, reach.capability)
+
+
+def _staff_read(
+    request: HttpRequest, decision: Decision, resource: str, record: User | None = None
+) -> None:
+    """Audit an answer carrying staff data: the search, or the one member of staff read."""
+    details: dict[str, Any] = {"api": True, "fhir": resource}
+    if record is not None:
+        details["id"] = str(record.public_id)
+    record_event(
+        actor=request.user,
+        event_type=STAFF_READ_EVENT,
+        decision=decision,
+        record=record,
+        details=details,
+    )
+
+
+def _practitioners(organizations: list[int]) -> QuerySet[User]:
+    """The staff a search and a read serve: every account that has held a role in these
+    organizations (those who left too, whom an earlier care team or session names), each with
+    `works_here`, a role here still held, by name."""
+    held = Membership.objects.filter(user=OuterRef("pk"), organization_id__in=organizations)
+    return (
+        User.objects.filter(Exists(held), kind=User.Kind.STAFF)
+        .annotate(works_here=Exists(held.filter(is_active=True)))
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def _practitioner(user: User) -> dict[str, Any]:
+    """A member of staff as `_practitioners` reads them: active while their account is open
+    and they hold a role here."""
+    return resources.practitioner(user, user.is_active and getattr(user, "works_here", False))
 
 
 def _episodes() -> QuerySet[Episode]:
@@ -327,6 +434,47 @@ def _read(request: HttpRequest, raw_id: str, resource: str, scope: Scope, rows: 
     return row
 
 
+def _read_staff(
+    request: HttpRequest,
+    raw_id: str,
+    resource: str,
+    reach: StaffData,
+    rows: Callable[[list[int]], QuerySet[Any]],
+) -> Any:
+    """`GET <resource>/{id}` of staff data: the row of `rows` (what the search serves) with
+    that public id among the organizations the reader reads the staff of, audited; or a 404
+    alike for an unknown id, another organization's member of staff and a role that reads no
+    staff, the refusals audited (one of another organization's as their organization's
+    capability decides it: no role there)."""
+    not_found = _not_found(f"No {resource} with that id is available to you.")
+    public_id = read_public_id(raw_id)
+    if public_id is None:
+        return not_found
+    reached = _staff_reach(request, reach)
+    if reached is None:
+        return not_found
+    decision, organizations = reached
+    row = rows(organizations).filter(public_id=public_id).first()
+    if row is None:
+        theirs = (
+            Membership.objects.filter(user__public_id=public_id, user__kind=User.Kind.STAFF)
+            .values_list("organization_id", flat=True)
+            .first()
+        )
+        if theirs is not None:
+            record_event(
+                actor=request.user,
+                event_type=STAFF_READ_EVENT,
+                decision=capability_decision(request.user, reach.capability, theirs),
+                record_type=User._meta.label,
+                record_id=str(public_id),
+                details={"api": True, "fhir": resource, "id": str(public_id)},
+            )
+        return not_found
+    _staff_read(request, decision, resource, row)
+    return row
+
+
 def _tell(row: Any, owner: str, participant: Participant) -> None:
     """Give the row (at the end of the path `owner`) the participant already read, so the
     resource built from it reads them no more."""
@@ -340,22 +488,28 @@ def _tell(row: Any, owner: str, participant: Participant) -> None:
 def _searched(
     request: HttpRequest,
     resource: str,
-    scope: Scope,
-    rows: Callable[[Participant], QuerySet[Any]],
+    scope: Reach,
+    rows: Callable[[Any], QuerySet[Any]],
     build: Callable[[Any], dict[str, Any]],
     extra: frozenset[str] = frozenset(),
 ) -> HttpResponse:
-    """The one shape of a search by patient: the participant decided and audited, their
-    `rows` in the search's order (each given the participant by the path `ROWS` names), each
-    built as its read builds it, in a Bundle. `extra`: the type's own search parameters, which
-    `rows` reads."""
-    found = _search(request, resource, scope, extra)
+    """The one shape of a search: by patient, the participant decided and audited, their
+    `rows` in the search's order (each given the participant by the path `ROWS` names); of
+    staff data, the organizations whose staff the reader reads, decided and audited, and their
+    `rows`. Each row built as its read builds it, in a Bundle. `extra`: the type's own search
+    parameters, which `rows` reads."""
+    found: Participant | list[int] | HttpResponse
+    if isinstance(scope, StaffData):
+        found = _search_staff(request, resource, scope, extra)
+    else:
+        found = _search(request, resource, scope, extra)
     if isinstance(found, HttpResponse):
         return found
-    owner = ROWS[READS[resource]][0][1]
     selected = list(rows(found))
-    for row in selected:
-        _tell(row, owner, found)
+    if isinstance(found, Participant):
+        owner = ROWS[READS[resource]][0][1]
+        for row in selected:
+            _tell(row, owner, found)
     return _bundle(request, [build(row) for row in selected])
 
 
@@ -363,11 +517,14 @@ def _one(
     request: HttpRequest,
     resource_id: str,
     resource: str,
-    scope: Scope,
+    scope: Reach,
     build: Callable[[Any], dict[str, Any]],
 ) -> HttpResponse:
     """The one shape of a read by id: the row its search would serve, built alike."""
-    found = _read(request, resource_id, resource, scope, ROWS[READS[resource]])
+    if isinstance(scope, StaffData):
+        found = _read_staff(request, resource_id, resource, scope, STAFF_ROWS[READS[resource]])
+    else:
+        found = _read(request, resource_id, resource, scope, ROWS[READS[resource]])
     return found if isinstance(found, HttpResponse) else _answer(build(found))
 
 
@@ -651,6 +808,11 @@ ROWS: dict[str, Rows] = {
     "fhir:consent": ((_consents, "participant"),),
     "fhir:encounter": ((encounters_mapping.encounter_rows, "participant"),),
 }
+# The rows each read by id of staff data serves, by its URL name, for the organizations whose
+# staff the reader reads: no participant's.
+STAFF_ROWS: dict[str, Callable[[list[int]], QuerySet[Any]]] = {
+    "fhir:practitioner": _practitioners,
+}
 
 # The read answering each resource type a search gives, named for its fullUrl.
 READS = {
@@ -664,6 +826,7 @@ READS = {
     "MedicationStatement": "fhir:medication_statement",
     "Consent": "fhir:consent",
     "Encounter": "fhir:encounter",
+    "Practitioner": "fhir:practitioner",
 }
 
 
@@ -749,3 +912,66 @@ def encounter(request: HttpRequest, resource_id: str) -> HttpResponse:
         Scope.SCHEDULE,
         lambda row: encounters_mapping.encounter(row, now),
     )
+
+
+_ACTIVE = {"true": True, "false": False}
+
+
+def _staff_named(values: list[str]) -> Q:
+    """The staff whose name matches every `name` value (one of its comma-separated words
+    each), as FHIR's string search matches: the start of the name Tandem shows or of a word of
+    it, or of the first or the last name, in any case."""
+    matches = Q()
+    for value in values:
+        either = Q()
+        for word in filter(None, (w.strip() for w in value.split(","))):
+            either |= (
+                Q(display_name__istartswith=word)
+                | Q(display_name__icontains=f" {word}")
+                | Q(first_name__istartswith=word)
+                | Q(last_name__istartswith=word)
+            )
+        matches &= either
+    return matches
+
+
+def _staff_search(
+    organizations: list[int], ids: list[str] | None, named: list[str], active: bool | None
+) -> QuerySet[User]:
+    """The staff of `organizations` a search asks for: with one of `ids` (any that is not an
+    id names no one), matching `named`, working here or not."""
+    rows = _practitioners(organizations).filter(_staff_named(named))
+    if ids is not None:
+        rows = rows.filter(public_id__in=[i for i in map(read_public_id, ids) if i is not None])
+    if active is not None:
+        now_here = Q(is_active=True, works_here=True)
+        rows = rows.filter(now_here if active else ~now_here)
+    return rows
+
+
+@fhir_read
+def practitioners(request: HttpRequest) -> HttpResponse:
+    """`GET Practitioner[?_id=…][&name=…][&active=true|false]`: the staff of the organizations
+    whose staff the reader reads, by name; those who left too unless `active` says otherwise.
+    No patient is named: staff data, read under the capability to read the staff (`STAFF`)."""
+    asked = request.GET.getlist("active")
+    if any(value not in _ACTIVE for value in asked) or len(asked) > 1:
+        return _outcome(400, "invalid", "active is true or false, given once.")
+    ids = ",".join(request.GET.getlist("_id")).split(",") if "_id" in request.GET else None
+    return _searched(
+        request,
+        "Practitioner",
+        STAFF,
+        lambda organizations: _staff_search(
+            organizations, ids, request.GET.getlist("name"), _ACTIVE[asked[0]] if asked else None
+        ),
+        _practitioner,
+        extra=frozenset({"_id", "name", "active"}),
+    )
+
+
+@fhir_read
+def practitioner(request: HttpRequest, resource_id: str) -> HttpResponse:
+    """`GET Practitioner/{id}`: one member of staff, as the search gives them; another
+    organization's is not found."""
+    return _one(request, resource_id, "Practitioner", STAFF, _practitioner)

@@ -128,6 +128,10 @@ PARTICIPANT_ROLE = "participant"
 CAPABILITIES: dict[str, frozenset[str]] = {
     # Staff and the audit trail.
     "staff.manage": frozenset({Role.DIRECTOR}),
+    # Reads who works for the organization (name, credentials, still working here or not), as
+    # FHIR's Practitioner, which a CareTeam and an Encounter name: everyone who reads those,
+    # so every role but the auditor, who reads no participant's record over FHIR.
+    "staff.read": frozenset(Role.values) - {Role.AUDITOR},
     "audit.read": frozenset({Role.AUDITOR, Role.DIRECTOR}),
     # Finding people and opening records.
     "participants.find": frozenset(Role.values) - {Role.AUDITOR},

@@ -13,7 +13,14 @@ from plans.tests.builders import signed
 from screens import panels
 from screens.models import Panel
 from screens.services import record_screen
-from tests.authz import CLINICAL_READ, DEMOGRAPHICS_READ, SCHEDULE_READ, Endpoint
+from tests.authz import (
+    BREAK_GLASS,
+    CLINICAL_READ,
+    DEMOGRAPHICS_READ,
+    OTHER_ORGANIZATION,
+    SCHEDULE_READ,
+    Endpoint,
+)
 
 
 def _patient(world) -> dict:
@@ -114,4 +121,23 @@ ENDPOINTS = {
     "fhir:medication_statement": _read(CLINICAL_READ, _medication),
     "fhir:consent": _read(CLINICAL_READ, _consent),
     "fhir:encounter": _read(SCHEDULE_READ, _enrolment),
+}
+
+# The staff as Practitioners name no participant, so the rows above cannot reach them: who
+# reads the organization's staff, written out by hand (every role of the organization but the
+# auditor, who reads no participant's record over FHIR; staff of another organization read
+# their own staff only). tests/test_authorization_practitioners.py asks every persona.
+STAFF_READ = DEMOGRAPHICS_READ | BREAK_GLASS
+STAFF_DATA = {
+    "fhir:practitioner": Endpoint(
+        "GET",
+        frozenset(STAFF_READ),
+        kwargs=lambda w: {"resource_id": str(w.therapist.public_id)},
+        refused=404,
+    ),
+    # A search names no id: staff of another organization find their own staff (not these),
+    # a role that reads no staff is refused by its role (403).
+    "fhir:practitioners": Endpoint(
+        "GET", frozenset(STAFF_READ | OTHER_ORGANIZATION), kwargs=lambda w: {}, refused=403
+    ),
 }

@@ -189,6 +189,7 @@ REAL_BY_ADDRESS: dict[tuple[str, str], Callable[[Bench], object]] = {
     ("fhir:medication_statement", "resource_id"): _med,
     ("fhir:consent", "resource_id"): _consent,
     ("fhir:encounter", "resource_id"): lambda b: b.enrolment.public_id,
+    ("fhir:practitioner", "resource_id"): lambda b: b.therapist.public_id,
     ("fhir:group", "group_id"): lambda b: b.program.public_id,
     ("fhir:group_export", "group_id"): lambda b: b.program.public_id,
     ("fhir:bulk_status", "export_id"): lambda b: _bulk_export(b).public_id,

@@ -1,6 +1,6 @@
 """Care teams over the FHIR API: one CareTeam per stay, active while the stay is open and
 inactive once it has ended, every place on it (ended ones too) a participant with its role in
-words, the staff member by name and the place's dates; read under the clinical scope as the
+words, the staff member as their Practitioner by name and the place's dates; read under the clinical scope as the
 JSON API's care team is, labelled Part 2 as the EpisodeOfCare is, audited, and exported in bulk as
 the read gives it."""
 
@@ -57,14 +57,17 @@ def test_a_stay_s_care_team_names_each_place_with_its_role_and_dates(world, sign
     assert team["participant"] == [
         {
             "role": [{"text": str(CareTeamRole(m.role).label)}],
-            "member": {"display": str(m.user)},
+            "member": {"reference": f"Practitioner/{m.user.public_id}", "display": str(m.user)},
             "period": {"start": m.started_on.isoformat()}
             | ({"end": m.ended_on.isoformat()} if m.ended_on else {}),
         }
         for m in places
     ]
     by_role = {p["role"][0]["text"]: p for p in team["participant"]}
-    assert by_role["Primary clinician"]["member"] == {"display": str(world.therapist)}
+    assert by_role["Primary clinician"]["member"] == {
+        "reference": f"Practitioner/{world.therapist.public_id}",
+        "display": str(world.therapist),
+    }
     assert by_role["Peer specialist"]["period"]["end"] == peer_left
     assert "end" not in by_role["Nurse"]["period"]
 

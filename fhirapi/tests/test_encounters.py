@@ -58,7 +58,13 @@ def test_a_session_attended_is_a_finished_encounter_of_the_minutes_attended(worl
         "code": "min",
     }
     assert found["participant"] == [
-        {"type": [{"text": "Facilitator"}], "individual": {"display": str(world.therapist)}}
+        {
+            "type": [{"text": "Facilitator"}],
+            "individual": {
+                "reference": f"Practitioner/{world.therapist.public_id}",
+                "display": str(world.therapist),
+            },
+        }
     ]
     assert "text" not in found
     assert _labels(found) == _labels(data) == PART2_CODES

@@ -623,6 +623,8 @@ READ_ONLY = {
     "fhir:goal",
     "fhir:care_team",
     "fhir:encounter",
+    "fhir:practitioners",
+    "fhir:practitioner",
     "fhir:medication_statement",
     "fhir:consent",
     "fhir:group",
