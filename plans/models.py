@@ -393,6 +393,10 @@ class ReviewedObjective(ClinicalRecord, Immutable):
     def is_met(self) -> bool:
         return self.outcome == ObjectiveOutcome.MET
 
+    @property
+    def is_continued(self) -> bool:
+        return self.outcome == ObjectiveOutcome.CONTINUED
+
 
 class ReviewSchedule(models.Model):
     """When an episode's plan is next due for review, stored so the lists of reviews due are

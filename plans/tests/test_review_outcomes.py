@@ -445,3 +445,29 @@ def test_the_exported_record_carries_each_objectives_latest_outcome(world, login
         "Continued",
         world.program.today().isoformat(),
     )
+
+
+@pytest.mark.parametrize(
+    ("outcome", "english", "spanish"),
+    [
+        ("met", "your team marked it done", "tu equipo lo dio por logrado"),
+        ("continued", "your team kept it on your plan", "tu equipo lo mantuvo en tu plan"),
+        ("discontinued", "your team set it aside", "tu equipo lo dejó de lado"),
+    ],
+)
+def test_the_participant_reads_on_their_plan_what_the_review_found(
+    world, login, outcome, english, spanish
+):
+    """The participant's own plan says what their team found of each objective at the
+    review, in their language, without the comment the team wrote for itself."""
+    plan = signed(world)
+    _review(world, plan, _judged(plan, outcome, "Discussed in team meeting only"))
+    client = login(world.participant_user)
+
+    page = client.get(reverse("plans:mine")).content.decode()
+
+    assert f"at your plan review on {day(world.program.today())}, {english}" in page
+    assert "Discussed in team meeting only" not in page
+    world.participant.preferred_language = "es"
+    world.participant.save(update_fields=["preferred_language"])
+    assert spanish in client.get(reverse("plans:mine")).content.decode()
