@@ -683,8 +683,8 @@ _SEARCHES: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
             (
                 "date",
                 "date",
-                "A day (YYYY-MM-DD, in the program's time zone) with an optional prefix, eq, gt,"
-                " lt, ge or le, against the session's period; repeat it for a range.",
+                "A day (YYYY-MM-DD, in the program's time zone) with an optional prefix, eq, ne,"
+                " gt, lt, ge, le, sa or eb, against the session's period; repeat it for a range.",
             ),
         ),
     ),

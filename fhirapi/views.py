@@ -831,9 +831,10 @@ READS = {
 
 
 # `date` prefixes served: a day against a session's period as the FHIR search page defines a
-# range against a range (eq: the period falls within the day; gt/lt: part of it falls after
-# or before the day; ge/le: either). The others (ne, sa, eb, ap) are refused by name.
-_DATE_PREFIXES = frozenset({"eq", "gt", "lt", "ge", "le"})
+# range against a range (eq: the period falls within the day, ne: it does not; gt/lt: part of
+# it falls after or before the day; ge/le: either; sa/eb: all of it starts after or ends
+# before the day). ap, whose closeness the specification leaves to each server, is refused.
+_DATE_PREFIXES = ("eq", "ne", "gt", "lt", "ge", "le", "sa", "eb")
 _DAY = re.compile(r"(?:(?P<prefix>[a-z]{2}))?(?P<day>\d{4}-\d{2}-\d{2})")
 
 
@@ -847,7 +848,7 @@ def _days(values: list[str]) -> list[tuple[str, date]] | str:
             return "A date is a day with an optional prefix: date=ge2026-11-30."
         prefix = matched["prefix"] or "eq"
         if prefix not in _DATE_PREFIXES:
-            return f"Unsupported date prefix: {prefix} (served: eq, gt, lt, ge, le)."
+            return f"Unsupported date prefix: {prefix} (served: {', '.join(_DATE_PREFIXES)})."
         try:
             day = dates.parse(matched["day"], field="date", label="The date")
         except InvalidInput as exc:
@@ -867,10 +868,13 @@ def _within_days(days: list[tuple[str, date]], zone: tzinfo) -> Q:
         after, before = Q(session__ends_at__gt=end), Q(session__starts_at__lt=start)
         matches &= {
             "eq": within,
+            "ne": ~within,
             "gt": after,
             "lt": before,
             "ge": within | after,
             "le": within | before,
+            "sa": Q(session__starts_at__gte=end),
+            "eb": Q(session__ends_at__lte=start),
         }[prefix]
     return matches
 

@@ -202,6 +202,9 @@ def test_a_search_by_date_keeps_the_sessions_on_after_or_before_a_day(world, sig
         ("lt2026-11-17",): {monday},
         ("le2026-11-17",): {monday, tuesday},
         ("ge2026-11-16", "lt2026-11-18"): {monday, tuesday},
+        ("ne2026-11-17",): {monday, wednesday},
+        ("sa2026-11-16",): {tuesday, wednesday},
+        ("eb2026-11-17",): {monday},
         ("2026-11-19",): set(),
     }
     for asked, days in cases.items():
@@ -210,11 +213,33 @@ def test_a_search_by_date_keeps_the_sessions_on_after_or_before_a_day(world, sig
         assert found == {ids[d] for d in days}, asked
 
 
+def test_a_session_past_midnight_is_after_its_first_day_but_does_not_start_after_it(
+    world, signed_in
+):
+    """`gt` asks whether part of the session falls after the day, `sa` whether all of it
+    does; `lt` and `eb` alike before the next day."""
+    from datetime import time
+
+    late = str(_booked(world, date(2026, 11, 17), start=time(23, 0), minutes=120)[1].public_id)
+    client = signed_in(world.therapist)
+    for asked, found_it in (
+        ("gt2026-11-17", True),
+        ("sa2026-11-17", False),
+        ("lt2026-11-18", True),
+        ("eb2026-11-18", False),
+        ("eq2026-11-17", False),
+        ("ne2026-11-17", True),
+    ):
+        response, found = _ids_on(client, world, asked)
+        assert response.status_code == 200, asked
+        assert (late in found) is found_it, asked
+
+
 def test_a_date_that_is_not_a_served_day_is_refused_with_a_reason(world, signed_in):
     client = signed_in(world.therapist)
     for bad, says in (
         ("2026-11", "A date is a day"),
-        ("sa2026-11-17", "Unsupported date prefix: sa"),
+        ("ap2026-11-17", "Unsupported date prefix: ap"),
         ("2026-13-01", "YYYY-MM-DD"),
         ("1899-12-31", "The date"),
     ):
