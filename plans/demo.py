@@ -157,15 +157,15 @@ REVIEW_NOTES = (
 )
 
 # What a review says of an objective whose date has come: (outcome, comment, weight). A
-# measured objective's progress is on the record beside it, so the team mostly keeps it going.
+# measured objective's progress is read from the record beside it, and the demo's readings
+# are not drawn to agree with a judgement, so the demo's team keeps those going.
 OUTCOMES_UNMEASURED = (
     (ObjectiveOutcome.MET, "Done, and the participant described it in group.", 6),
     (ObjectiveOutcome.CONTINUED, "Started but not finished; keep it on the plan.", 3),
     (ObjectiveOutcome.DISCONTINUED, "No longer fits what the participant is working on.", 1),
 )
 OUTCOMES_MEASURED = (
-    (ObjectiveOutcome.MET, "Reached and held over the last weeks.", 3),
-    (ObjectiveOutcome.CONTINUED, "Moving the right way; keep the same target.", 7),
+    (ObjectiveOutcome.CONTINUED, "Keep the same target; read it on the record.", 1),
 )
 
 # The problem a plan starts from when the record suggests none.

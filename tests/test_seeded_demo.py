@@ -207,6 +207,9 @@ def test_the_demo_s_reviews_judge_the_objectives_whose_date_has_come(seeded, db,
         assert row.objective_id not in closed
         if row.outcome in CLOSING_OUTCOMES:
             closed[row.objective_id] = row
+        # The demo's readings are not drawn to agree with a judgement: a measured objective
+        # judged met could show "Not met yet" beside it.
+        assert not (row.objective.measure_key and row.is_met)
     met = next(row for row in judged if row.is_met)
     client.force_login(met.review.recorded_by)
     page = client.get(f"/plans/{met.review.plan.participant.public_id}/").content.decode()

@@ -109,6 +109,9 @@ def test_the_review_form_offers_an_outcome_for_each_objective_and_records_it(wor
     shown = f"Met (plan review {day(world.program.today())})"
     for html in _pages(client, world, plan):
         assert shown in html and "Back at work three days a week." in html
+    tab, page = _pages(client, world, plan)
+    assert "· review:</span> <span" in tab  # beside the objective's date and measure
+    assert "<p>Latest review: <span" in page  # a line of its own, with no dot to lead it
     assert _current(client, world)["review_outcome"] == {
         "outcome": "met",
         "comment": "Back at work three days a week.",
