@@ -13,6 +13,7 @@ from accounts.http import ApiRequest
 from audit.models import Action
 from participants.access import Scope, authorize, require
 from participants.api import participant_or_404, refusal_shows_record
+from participants.models import Participant
 from plans import selectors, services
 from plans.models import TreatmentPlan
 from tandem.api_errors import FieldErrors, field_errors
@@ -275,6 +276,15 @@ def draft_plan(request: ApiRequest, participant_id: UUID, body: PlanIn):
     return Status(201, plan_out(selectors.plan_view(plan, with_progress=False)))
 
 
+def _plan_or_404(request: ApiRequest, plan_id: UUID) -> tuple[TreatmentPlan, Participant]:
+    """A version named by its id, and its participant as the caller may open them: an
+    unknown version and another's participant's answer alike, 404."""
+    plan = TreatmentPlan.objects.filter(public_id=plan_id).select_related("participant").first()
+    if plan is None:
+        raise Http404("No plan has that id.")
+    return plan, participant_or_404(request, plan.participant.public_id)
+
+
 @router.post(
     "/treatment-plans/{plan_id}/sign",
     response={200: PlanOut, 403: Message, 404: Message, 409: Message, 422: FieldErrors},
@@ -285,10 +295,7 @@ def draft_plan(request: ApiRequest, participant_id: UUID, body: PlanIn):
     ),
 )
 def sign_plan(request: ApiRequest, plan_id: UUID, body: SignIn):
-    plan = TreatmentPlan.objects.filter(public_id=plan_id).select_related("participant").first()
-    if plan is None:
-        raise Http404("No plan has that id.")
-    participant = participant_or_404(request, plan.participant.public_id)
+    plan, participant = _plan_or_404(request, plan_id)
     try:
         # What an incomplete plan lacks is named by its content (a problem, a goal).
         with refusal_shows_record(request, participant, Scope.CLINICAL, refused="plan.sign"):
@@ -312,10 +319,7 @@ def sign_plan(request: ApiRequest, plan_id: UUID, body: SignIn):
     ),
 )
 def review_plan(request: ApiRequest, plan_id: UUID, body: ReviewIn):
-    plan = TreatmentPlan.objects.filter(public_id=plan_id).select_related("participant").first()
-    if plan is None:
-        raise Http404("No plan has that id.")
-    participant = participant_or_404(request, plan.participant.public_id)
+    plan, participant = _plan_or_404(request, plan_id)
     try:
         # A refusal names the version in force or the version's objectives.
         with refusal_shows_record(request, participant, Scope.CLINICAL, refused="plan.reviewed"):
