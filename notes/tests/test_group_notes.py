@@ -192,3 +192,28 @@ def test_an_absence_entry_too_long_is_refused_not_cut_short(world, group_session
         )
     assert refused.value.field == "members.1.text"
     assert not AbsenceEntry.objects.exists() and not Attendance.objects.exists()
+
+
+def test_the_group_screen_names_each_member_s_objectives_in_full(world, login, group_session):
+    """An objective's own text, not its 60-character summary: "… (PHQ-9 below 10" lost the
+    target a facilitator ticks it for."""
+    from django.urls import reverse
+
+    from notes.tests.conftest import plan_for
+    from plans.models import Objective
+
+    session, episodes = group_session(1)
+    from django.utils import timezone
+
+    from plans.models import TreatmentPlan
+
+    plan = plan_for(episodes[0], signed=False)
+    whole = "Depressive symptoms below the moderate range (PHQ-9 below 10), held for a month"
+    Objective.objects.filter(plan=plan).update(text=whole)
+    TreatmentPlan.objects.filter(pk=plan.pk).update(
+        signed_at=timezone.now(), signed_by=episodes[0].primary_clinician
+    )
+
+    page = login(world.counsellor).get(reverse("notes:group", args=[session.public_id]))
+
+    assert f"> {whole}</label>" in page.content.decode()
