@@ -135,6 +135,28 @@ OBJECTIVES_BY_DIAGNOSIS: dict[str, ObjectiveSeed] = {
         "therapist",
     ),
 }
+# A second objective for a domain, when a plan's earlier problem already took the first: a
+# clinician does not write the same objective twice into one plan.
+SECOND_OBJECTIVES: dict[ProblemDomain, ObjectiveSeed] = {
+    ProblemDomain.SUBSTANCE_USE: (
+        "Use a coping skill from group when a craving comes, and tell the group how it went",
+        "",
+        "",
+        None,
+        ("Relapse prevention",),
+        "Weekly",
+        "counsellor",
+    ),
+    ProblemDomain.MENTAL_HEALTH: (
+        "Use one distress-tolerance skill each day and say which on the daily check-in",
+        "",
+        "",
+        None,
+        ("DBT skills",),
+        "Daily",
+        "therapist",
+    ),
+}
 DEFAULT_OBJECTIVE: ObjectiveSeed = (
     "Take one concrete step each week and report it in group",
     "",
@@ -216,6 +238,7 @@ def seed(context: DemoContext) -> None:
                 recorded_at=signed_at - timedelta(hours=1),
             )
             found = selectors.suggestions(episode, None)[:3] or [NO_SUGGESTION]
+            written: set[str] = set()
             for order, suggestion in enumerate(found):
                 domain = suggestion.domain
                 problem = Problem.objects.create(
@@ -240,9 +263,14 @@ def seed(context: DemoContext) -> None:
                         or GOALS.get(domain, GOALS[ProblemDomain.OTHER])
                     ),
                 )
-                text, key, comparator, target, names, frequency, role = _by_diagnosis(
-                    OBJECTIVES_BY_DIAGNOSIS, codes
-                ) or OBJECTIVES.get(domain, DEFAULT_OBJECTIVE)
+                seed = _by_diagnosis(OBJECTIVES_BY_DIAGNOSIS, codes) or OBJECTIVES.get(
+                    domain, DEFAULT_OBJECTIVE
+                )
+                for other in (SECOND_OBJECTIVES.get(domain), DEFAULT_OBJECTIVE):
+                    if seed[0] in written and other is not None:
+                        seed = other
+                written.add(seed[0])
+                text, key, comparator, target, names, frequency, role = seed
                 objective = Objective.objects.create(
                     plan=plan,
                     goal=goal,

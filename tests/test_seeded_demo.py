@@ -30,7 +30,14 @@ from participants.models import (
 from participants.selectors import admitted_in_care
 from participants.services import ADMISSION_END_REASON, left_care_end_reason
 from placement import demo as placement_demo
-from plans.models import CLOSING_OUTCOMES, PlanReview, Problem, ReviewedObjective, ReviewSchedule
+from plans.models import (
+    CLOSING_OUTCOMES,
+    Objective,
+    PlanReview,
+    Problem,
+    ReviewedObjective,
+    ReviewSchedule,
+)
 from plans.selectors import caseload_reviews_due
 from screens import panels as shared_panels
 from screens.models import DrugScreen, Panel
@@ -214,6 +221,14 @@ def test_the_demo_s_reviews_judge_the_objectives_whose_date_has_come(seeded, db,
     client.force_login(met.review.recorded_by)
     page = client.get(f"/plans/{met.review.plan.participant.public_id}/").content.decode()
     assert "Met (plan review" in page
+
+
+def test_no_demo_plan_sets_the_same_objective_twice(seeded, db):
+    """Two problems of one plan (a depression diagnosis and a level-of-care dimension, say)
+    each take an objective of their own, as a clinician writes them."""
+    texts = Objective.objects.values_list("plan_id", "text")
+    assert texts.exists()
+    assert len(set(texts)) == texts.count()
 
 
 def test_demo_preferred_names_are_real_short_forms(seeded, db):
