@@ -1,10 +1,18 @@
 """Plans built directly, for tests that need one in a given state."""
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
+from django.urls import reverse
 from django.utils import timezone
 
+from assessments.models import Administration
 from plans.models import Goal, Intervention, Modality, Objective, Problem, TreatmentPlan
+
+CHICAGO = ZoneInfo("America/Chicago")
+# The builders' objective is due by 31 Dec 2026; the suite's clock starts on 1 Dec 2026.
+AFTER_ITS_DATE = datetime(2027, 1, 5, 9, 0, tzinfo=CHICAGO)
+PAST = "Past its date"
 
 
 def draft_plan(world, *, number: int = 1, revises=None, change_summary: str = "") -> TreatmentPlan:
@@ -103,3 +111,40 @@ def signed(world, *, by=None, **kw) -> TreatmentPlan:
 
     plan = drafted(world, by=by, **kw)
     return services.sign_plan(plan, by=by or world.therapist, expected_version=plan.version)
+
+
+def phq9(world, total: int) -> None:
+    """A completed PHQ-9 of `total` for the world's participant, the measure the builders'
+    objectives do not bind but a test's own may."""
+    Administration.objects.create(
+        participant=world.participant,
+        episode=world.episode,
+        instrument="phq-9",
+        answers={},
+        completed_at=datetime(2026, 11, 2, 10, tzinfo=CHICAGO),
+        complete=True,
+        total=total,
+    )
+
+
+def objective_pages(client, world, plan) -> tuple[str, str]:
+    """The Plan tab and the page of the plan's one objective, as `client` reads them."""
+    objective = Objective.objects.get(plan=plan)
+    tab = client.get(reverse("plans:plan", args=[world.participant.public_id]))
+    page = client.get(
+        reverse(
+            "plans:objective",
+            args=[world.participant.public_id, plan.public_id, objective.public_id],
+        )
+    )
+    assert tab.status_code == page.status_code == 200
+    return tab.content.decode(), page.content.decode()
+
+
+def objective_in_force(client, world) -> dict:
+    """The first objective of the plan in force, as the JSON API gives it."""
+    response = client.get(
+        f"/api/v1/participants/{world.participant.public_id}/treatment-plans/current"
+    )
+    assert response.status_code == 200
+    return response.json()["problems"][0]["goals"][0]["objectives"][0]

@@ -3,26 +3,26 @@ discontinued): the Plan tab, the objective's page and the API show the latest be
 measured progress, and one judged met or discontinued is no longer past its date."""
 
 import json
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
 import time_machine
 from django.urls import reverse
 
-from assessments.models import Administration
 from audit.models import AuditEvent
 from plans import services
 from plans.models import Objective, PlanReview, ReviewedObjective, TreatmentPlan
-from plans.tests.builders import signed
+from plans.tests.builders import (
+    AFTER_ITS_DATE,
+    PAST,
+    objective_in_force,
+    objective_pages,
+    phq9,
+    signed,
+)
 from tandem.errors import InvalidInput
 from tandem.records import ImmutableRecordError
 from tandem.templatetags.clock import day
-
-CHICAGO = ZoneInfo("America/Chicago")
-# The builders' objective is due by 31 Dec 2026; the suite's clock starts on 1 Dec 2026.
-AFTER_ITS_DATE = datetime(2027, 1, 5, 9, 0, tzinfo=CHICAGO)
-PAST = "Past its date"
 
 
 def _objective(plan: TreatmentPlan) -> Objective:
@@ -42,39 +42,6 @@ def _review(world, plan, outcomes, *, on: date | None = None) -> PlanReview:
 
 def _judged(plan, outcome: str, comment: str = "") -> list[dict]:
     return [{"objective": str(_objective(plan).public_id), "outcome": outcome, "comment": comment}]
-
-
-def _pages(client, world, plan) -> tuple[str, str]:
-    objective = _objective(plan)
-    tab = client.get(reverse("plans:plan", args=[world.participant.public_id]))
-    page = client.get(
-        reverse(
-            "plans:objective",
-            args=[world.participant.public_id, plan.public_id, objective.public_id],
-        )
-    )
-    assert tab.status_code == page.status_code == 200
-    return tab.content.decode(), page.content.decode()
-
-
-def _current(client, world) -> dict:
-    response = client.get(
-        f"/api/v1/participants/{world.participant.public_id}/treatment-plans/current"
-    )
-    assert response.status_code == 200
-    return response.json()["problems"][0]["goals"][0]["objectives"][0]
-
-
-def _phq9(world, total: int) -> None:
-    Administration.objects.create(
-        participant=world.participant,
-        episode=world.episode,
-        instrument="phq-9",
-        answers={},
-        completed_at=datetime(2026, 11, 2, 10, tzinfo=CHICAGO),
-        complete=True,
-        total=total,
-    )
 
 
 def test_the_review_form_offers_an_outcome_for_each_objective_and_records_it(world, login):
@@ -107,12 +74,12 @@ def test_the_review_form_offers_an_outcome_for_each_objective_and_records_it(wor
         world.therapist,
     )
     shown = f"Met (plan review {day(world.program.today())})"
-    for html in _pages(client, world, plan):
+    for html in objective_pages(client, world, plan):
         assert shown in html and "Back at work three days a week." in html
-    tab, page = _pages(client, world, plan)
+    tab, page = objective_pages(client, world, plan)
     assert "· review:</span> <span" in tab  # beside the objective's date and measure
     assert "<p>Latest review: <span" in page  # a line of its own, with no dot to lead it
-    assert _current(client, world)["review_outcome"] == {
+    assert objective_in_force(client, world)["review_outcome"] == {
         "outcome": "met",
         "comment": "Back at work three days a week.",
         "reviewed_on": world.program.today().isoformat(),
@@ -136,8 +103,8 @@ def test_an_objective_left_unjudged_records_nothing_and_shows_nothing(world, log
         },
     )
     assert PlanReview.objects.count() == 1 and not ReviewedObjective.objects.exists()
-    assert all("(plan review" not in html for html in _pages(client, world, plan))
-    assert _current(client, world)["review_outcome"] is None
+    assert all("(plan review" not in html for html in objective_pages(client, world, plan))
+    assert objective_in_force(client, world)["review_outcome"] is None
 
 
 def test_the_review_event_names_the_objectives_judged(world):
@@ -155,10 +122,10 @@ def test_met_or_discontinued_closes_an_objective_without_a_measure(world, login,
     plan = signed(world, measure="")
     with time_machine.travel(AFTER_ITS_DATE, tick=True):
         client = login(world.therapist)
-        assert all(PAST in html for html in _pages(client, world, plan))
+        assert all(PAST in html for html in objective_pages(client, world, plan))
         _review(world, plan, _judged(plan, outcome))
-        assert all((PAST in html) is past for html in _pages(client, world, plan))
-        assert _current(client, world)["past_its_date"] is past
+        assert all((PAST in html) is past for html in objective_pages(client, world, plan))
+        assert objective_in_force(client, world)["past_its_date"] is past
 
 
 def test_the_latest_review_decides_and_a_later_continued_reopens_the_date(world, login):
@@ -167,23 +134,23 @@ def test_the_latest_review_decides_and_a_later_continued_reopens_the_date(world,
         client = login(world.therapist)
         _review(world, plan, _judged(plan, "met"), on=date(2027, 1, 4))
         _review(world, plan, _judged(plan, "continued"), on=date(2027, 1, 5))
-        tab, page = _pages(client, world, plan)
+        tab, page = objective_pages(client, world, plan)
         assert f"Continued (plan review {day(date(2027, 1, 5))})" in tab
         assert PAST in tab and PAST in page
-        assert _current(client, world)["review_outcome"]["outcome"] == "continued"
+        assert objective_in_force(client, world)["review_outcome"]["outcome"] == "continued"
 
 
 def test_the_judgement_stands_beside_the_measure_and_neither_overrides_the_other(world, login):
     """PHQ-9 12 is not below 10: the measure says not met yet, the review says met; both show,
     and the review closes the date."""
     plan = signed(world)
-    _phq9(world, 12)
+    phq9(world, 12)
     with time_machine.travel(AFTER_ITS_DATE, tick=True):
         client = login(world.therapist)
         _review(world, plan, _judged(plan, "met"))
-        for html in _pages(client, world, plan):
+        for html in objective_pages(client, world, plan):
             assert "Not met yet" in html and "Met (plan review" in html and PAST not in html
-        objective = _current(client, world)
+        objective = objective_in_force(client, world)
         assert objective["progress"]["met"] is False
         assert objective["review_outcome"]["outcome"] == "met"
         assert objective["past_its_date"] is False
@@ -191,11 +158,11 @@ def test_the_judgement_stands_beside_the_measure_and_neither_overrides_the_other
 
 def test_a_measure_met_stays_met_whatever_the_review_said(world, login):
     plan = signed(world)
-    _phq9(world, 6)
+    phq9(world, 6)
     with time_machine.travel(AFTER_ITS_DATE, tick=True):
         client = login(world.therapist)
         _review(world, plan, _judged(plan, "continued"))
-        objective = _current(client, world)
+        objective = objective_in_force(client, world)
         assert objective["progress"]["met"] is True and objective["past_its_date"] is False
         assert objective["review_outcome"]["outcome"] == "continued"
 
@@ -226,14 +193,14 @@ def test_a_revision_carries_an_outcome_only_for_an_objective_copied_unchanged(wo
         client = login(world.therapist)
         _review(world, plan, _judged(plan, "met"))
         unchanged = _revise(world, plan)
-        tab, page = _pages(client, world, unchanged)
+        tab, page = objective_pages(client, world, unchanged)
         assert "Met (plan review" in tab and "Met (plan review" in page and PAST not in tab
-        assert _current(client, world)["review_outcome"]["plan_version"] == 1
+        assert objective_in_force(client, world)["review_outcome"]["plan_version"] == 1
         changed = _revise(world, unchanged, target_date=date(2027, 1, 2))
-        tab, page = _pages(client, world, changed)
+        tab, page = objective_pages(client, world, changed)
         assert "(plan review" not in tab and "(plan review" not in page
         assert PAST in tab and PAST in page
-        assert _current(client, world)["review_outcome"] is None
+        assert objective_in_force(client, world)["review_outcome"] is None
         # The version reviewed still shows what its review found.
         version = client.get(
             reverse("plans:version", args=[world.participant.public_id, plan.public_id])
@@ -372,7 +339,7 @@ def test_the_api_records_a_review_with_its_outcomes(world, login):
     objective = _objective(plan)
     with time_machine.travel(AFTER_ITS_DATE, tick=True):
         client = login(world.therapist)
-        assert _current(client, world)["past_its_date"] is True
+        assert objective_in_force(client, world)["past_its_date"] is True
         response = _api_review(
             client,
             plan,
@@ -401,7 +368,7 @@ def test_the_api_records_a_review_with_its_outcomes(world, login):
                 }
             ],
         }
-        current = _current(client, world)
+        current = objective_in_force(client, world)
         assert current["past_its_date"] is False
         assert current["review_outcome"]["outcome"] == "discontinued"
     assert AuditEvent.objects.filter(event_type="plan.reviewed").count() == 1
