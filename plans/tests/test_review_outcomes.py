@@ -195,6 +195,9 @@ def test_a_revision_carries_an_outcome_only_for_an_objective_copied_unchanged(wo
         unchanged = _revise(world, plan)
         tab, page = objective_pages(client, world, unchanged)
         assert "Met (plan review" in tab and "Met (plan review" in page and PAST not in tab
+        # Judged on version 1, shown on version 2: the version is named.
+        judged_on = f"Met (plan review {day(world.program.today())}, version 1)"
+        assert judged_on in tab and judged_on in page
         assert objective_in_force(client, world)["review_outcome"]["plan_version"] == 1
         changed = _revise(world, unchanged, target_date=date(2027, 1, 2))
         tab, page = objective_pages(client, world, changed)
@@ -205,7 +208,7 @@ def test_a_revision_carries_an_outcome_only_for_an_objective_copied_unchanged(wo
         version = client.get(
             reverse("plans:version", args=[world.participant.public_id, plan.public_id])
         ).content.decode()
-        assert "Met (plan review" in version
+        assert f"Met (plan review {day(world.program.today())})" in version
 
 
 def test_the_list_of_versions_computes_no_outcome(world, login):
