@@ -155,7 +155,7 @@ class ReviewForm(forms.Form):
             self.fields[f"{OUTCOME_FIELD}{o.public_id}"] = forms.ChoiceField(
                 choices=[("", "Not judged at this review"), *ObjectiveOutcome.choices],
                 required=False,
-                label=f"Outcome of “{o.text[:80]}”",
+                label=f"Outcome of “{o.text}”",
             )
             self.fields[f"{COMMENT_FIELD}{o.public_id}"] = forms.CharField(
                 max_length=300, required=False, label="Comment on the outcome (optional)"

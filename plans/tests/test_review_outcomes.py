@@ -444,3 +444,15 @@ def test_the_participant_reads_on_their_plan_what_the_review_found(
     world.participant.preferred_language = "es"
     world.participant.save(update_fields=["preferred_language"])
     assert spanish in client.get(reverse("plans:mine")).content.decode()
+
+
+def test_the_review_form_names_each_objective_by_its_whole_text():
+    """Two objectives that differ only after their 80th character are told apart."""
+    from plans.forms import ReviewForm
+
+    text = "Depressive symptoms below the moderate range (PHQ-9 below 10), held for two months"
+    objective = Objective(text=text)
+
+    [(_, outcome, _)] = ReviewForm(objectives=[objective]).outcome_fields
+
+    assert outcome.label == f"Outcome of “{text}”"
