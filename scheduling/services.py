@@ -355,7 +355,7 @@ def set_staff_hours(program: Program, user, *, by, windows: Sequence[Window]) ->
             event_type="calendar.staff_hours_set",
             organization=program.organization,
             record_type="scheduling.StaffHours",
-            record_id=str(user.pk),
+            record_id=str(user.public_id),
             role=role,
             details={"program": program.pk, "hours": [describe_window(w) for w in ordered]},
         )

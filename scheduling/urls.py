@@ -8,7 +8,7 @@ urlpatterns = [
     path("p/<uuid:program_id>/", views_week.week, name="week"),
     path("p/<uuid:program_id>/day/", views_week.day, name="day"),
     path("p/<uuid:program_id>/rooms/<uuid:room_id>/", views_week.room_week, name="room_week"),
-    path("p/<uuid:program_id>/staff/<int:user_id>/", views_week.staff_week, name="staff_week"),
+    path("p/<uuid:program_id>/staff/<uuid:staff_id>/", views_week.staff_week, name="staff_week"),
     path("sessions/<uuid:session_id>/", views_week.session_detail, name="session"),
     path("sessions/<uuid:session_id>/cancel/", views_week.session_cancel, name="session_cancel"),
     # The program calendar
@@ -24,7 +24,7 @@ urlpatterns = [
         "closures/<uuid:closure_id>/remove/", views_calendar.closure_remove, name="closure_remove"
     ),
     path(
-        "p/<uuid:program_id>/staff/<int:user_id>/hours/",
+        "p/<uuid:program_id>/staff/<uuid:staff_id>/hours/",
         views_calendar.staff_hours,
         name="staff_hours",
     ),

@@ -1,5 +1,7 @@
 """The program calendar: tracks, recurring groups, rooms, staff hours and closures."""
 
+from uuid import UUID
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -199,9 +201,9 @@ def closure_remove(request: HttpRequest, closure_id) -> HttpResponse:
 
 
 @program_page
-def staff_hours(request: HttpRequest, program, user_id: int) -> HttpResponse:
+def staff_hours(request: HttpRequest, program, staff_id: UUID) -> HttpResponse:
     """A staff member's weekly working hours, as rows of day, start and end."""
-    person = selectors.program_staff(program).filter(pk=user_id).first()
+    person = selectors.program_staff(program).filter(public_id=staff_id).first()
     if person is None:
         return missing(request, "staff member")
     if not may(request.user, "calendar.edit", program.organization_id):

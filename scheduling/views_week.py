@@ -1,6 +1,7 @@
 """The schedule's home and the week, day, room and facilitator views of dated sessions."""
 
 from datetime import timedelta
+from uuid import UUID
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -120,8 +121,8 @@ def room_week(request: HttpRequest, program, room_id) -> HttpResponse:
 
 
 @program_page
-def staff_week(request: HttpRequest, program, user_id: int) -> HttpResponse:
-    person = selectors.program_staff(program).filter(pk=user_id).first()
+def staff_week(request: HttpRequest, program, staff_id: UUID) -> HttpResponse:
+    person = selectors.program_staff(program).filter(public_id=staff_id).first()
     if person is None:
         return missing(request, "staff member")
     return _week_page(request, program, staff=person)

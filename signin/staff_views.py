@@ -4,6 +4,7 @@ membership, sending a new sign-in link."""
 
 from collections.abc import Callable
 from functools import wraps
+from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -224,28 +225,28 @@ def staff_rejoin(request: SignedInRequest, orgs: list[int]) -> HttpResponse:
     return _made(request, orgs, form, staff.rejoin_staff_member, "rejoin_form", rejoined=True)
 
 
-def _managed(request: SignedInRequest, user_id: int) -> User | None:
+def _managed(request: SignedInRequest, staff_id: UUID) -> User | None:
     """The member of staff, with their roles in the organizations the director manages, or
     None when they have none there."""
     orgs = _director_orgs(request.user)
-    return _staff_of(orgs).filter(pk=user_id).first() if orgs else None
+    return _staff_of(orgs).filter(public_id=staff_id).first() if orgs else None
 
 
-def _working_or_worked_here(orgs: list[int], user_id: int) -> User | None:
+def _working_or_worked_here(orgs: list[int], staff_id: UUID) -> User | None:
     """The person, when they work or once worked in one of the organizations the director
     manages, or None: ending a membership again is answered for someone whose every
     membership here has ended, and refused for anyone else."""
     worked_here = Membership.objects.filter(user=OuterRef("pk"), organization_id__in=orgs)
-    return User.objects.filter(Exists(worked_here), pk=user_id).first() if orgs else None
+    return User.objects.filter(Exists(worked_here), public_id=staff_id).first() if orgs else None
 
 
 def _member_and_an_organization(
-    request: SignedInRequest, user_id: int
+    request: SignedInRequest, staff_id: UUID
 ) -> tuple[User, Organization] | None:
     """The member of staff and the first by name of the director's organizations they work
     in, or None: for an action on the whole account, whose event and e-mail name one
     organization."""
-    account = _managed(request, user_id)
+    account = _managed(request, staff_id)
     if account is None:
         return None
     return account, _working_in(account)[0]
@@ -300,11 +301,11 @@ def _roles_now(
 
 @serves("GET", "POST")
 @login_required
-def staff_change_roles(request: SignedInRequest, user_id: int) -> HttpResponse:
+def staff_change_roles(request: SignedInRequest, staff_id: UUID) -> HttpResponse:
     """One person's roles in each organization the director manages that they work in: the
     forms on a page of their own, which each row of the staff list links to, saved together;
     a refusal comes back on the form of the organization it concerns."""
-    account = _managed(request, user_id)
+    account = _managed(request, staff_id)
     if account is None:
         return _refuse(request)
     organizations = _working_in(account)
@@ -336,11 +337,11 @@ def staff_change_roles(request: SignedInRequest, user_id: int) -> HttpResponse:
 
 @serves("POST")
 @login_required
-def staff_end(request: SignedInRequest, user_id: int) -> HttpResponse:
+def staff_end(request: SignedInRequest, staff_id: UUID) -> HttpResponse:
     """End the person's membership in the organization the form names: a director of several
     organizations ends one of them and leaves the others as they are."""
     orgs = _director_orgs(request.user)
-    account = _working_or_worked_here(orgs, user_id)
+    account = _working_or_worked_here(orgs, staff_id)
     if account is None:
         return _refuse(request)
     form = EndMembershipForm(request.POST)
@@ -370,9 +371,9 @@ def staff_end(request: SignedInRequest, user_id: int) -> HttpResponse:
 
 @serves("POST")
 @login_required
-def staff_invite(request: SignedInRequest, user_id: int) -> HttpResponse:
+def staff_invite(request: SignedInRequest, staff_id: UUID) -> HttpResponse:
     """Send a new sign-in link: for a first link lost, or a forgotten password."""
-    found = _member_and_an_organization(request, user_id)
+    found = _member_and_an_organization(request, staff_id)
     if found is None:
         return _refuse(request)
     account, organization = found
@@ -388,9 +389,9 @@ def staff_invite(request: SignedInRequest, user_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def staff_action(request: SignedInRequest, user_id: int, action: str) -> HttpResponse:
+def staff_action(request: SignedInRequest, staff_id: UUID, action: str) -> HttpResponse:
     # Unlocking and a two-factor reset are the account's, whichever organization it works in.
-    account = _managed(request, user_id)
+    account = _managed(request, staff_id)
     if account is None:
         return _refuse(request)
     if action == "unlock":

@@ -157,7 +157,7 @@ MORE_REAL_VALUES: dict[str, Callable[[Bench], object]] = {
     "objective_id": _objective,
     "program_id": lambda b: b.program.public_id,
     "room_id": lambda b: b.room.public_id,
-    "user_id": lambda b: b.therapist.pk,
+    "staff_id": lambda b: b.therapist.public_id,
     "group_id": lambda b: b.group.public_id,
     "track_id": lambda b: b.track.public_id,
     "closure_id": lambda b: b.closure.public_id,

@@ -67,7 +67,9 @@ def test_the_calendar_lists_each_staff_members_hours_with_links(world, calendar,
     page = login(world.director).get(reverse("scheduling:calendar", args=[world.program.public_id]))
     text = page.content.decode()
     for name in ("staff_week", "staff_hours"):
-        url = reverse(f"scheduling:{name}", args=[world.program.public_id, world.therapist.pk])
+        url = reverse(
+            f"scheduling:{name}", args=[world.program.public_id, world.therapist.public_id]
+        )
         assert f'href="{url}"' in text
     assert "Mon 08:00–17:00; Tue 08:00–17:00" in text
     assert "Sat 08:00–16:00" in text  # the counsellor's Saturday
@@ -125,7 +127,7 @@ def test_a_group_s_edit_page_starts_from_every_field_the_group_saves(world, cale
 
 def test_staff_hours_refuse_backwards_and_overlapping_windows(world, calendar, login):
     client = login(world.supervisor)
-    url = reverse("scheduling:staff_hours", args=[world.program.public_id, world.nurse.pk])
+    url = reverse("scheduling:staff_hours", args=[world.program.public_id, world.nurse.public_id])
 
     def post(*rows):
         data = {"w-TOTAL_FORMS": len(rows), "w-INITIAL_FORMS": 0}
@@ -149,7 +151,7 @@ def test_staff_hours_refuse_backwards_and_overlapping_windows(world, calendar, l
 
 def test_a_half_filled_window_row_is_refused(world, calendar, login):
     client = login(world.supervisor)
-    url = reverse("scheduling:staff_hours", args=[world.program.public_id, world.nurse.pk])
+    url = reverse("scheduling:staff_hours", args=[world.program.public_id, world.nurse.public_id])
     response = client.post(
         url, {"w-TOTAL_FORMS": 1, "w-INITIAL_FORMS": 0, "w-0-weekday": 0, "w-0-start": "09:00"}
     )
@@ -254,7 +256,7 @@ def test_a_sessions_places_leave_out_records_entered_in_error(world):
 
 def test_the_working_hours_page_names_the_zone_as_people_say_it(world, calendar, login):
     """As the schedule's week and day do: "Central time (America/Chicago)", not the bare name."""
-    url = reverse("scheduling:staff_hours", args=[world.program.public_id, world.nurse.pk])
+    url = reverse("scheduling:staff_hours", args=[world.program.public_id, world.nurse.public_id])
     text = login(world.supervisor).get(url).content.decode()
     assert "each week, in Central time (America/Chicago)." in text
 
@@ -275,3 +277,14 @@ def test_the_participant_schedule_s_save_buttons_say_what_each_saves(world, cale
     url = reverse("scheduling:participant", args=[world.participant.public_id])
     text = login(world.therapist).get(url).content.decode()
     assert "Save how they attend</button>" in text and ">Save</button>" not in text
+
+
+def test_working_hours_are_set_and_logged_by_the_staff_members_public_id(world, calendar, login):
+    director = login(world.director)
+    program = world.program.public_id
+    assert director.get(f"/schedule/p/{program}/staff/{world.nurse.pk}/hours/").status_code == 404
+    url = reverse("scheduling:staff_hours", args=[program, world.nurse.public_id])
+    form = {"w-TOTAL_FORMS": 1, "w-INITIAL_FORMS": 0, "w-0-weekday": 1}
+    assert director.post(url, form | {"w-0-start": "09:00", "w-0-end": "13:00"}).status_code == 302
+    event = AuditEvent.objects.get(event_type="calendar.staff_hours_set")
+    assert event.record_id == str(world.nurse.public_id)

@@ -214,12 +214,12 @@ def test_day_and_room_views(world, calendar, login):
     ).content.decode()
     assert "Oak room" in room and "Relapse prevention" in room
     mine = client.get(
-        reverse("scheduling:staff_week", args=[world.program.public_id, world.therapist.pk])
+        reverse("scheduling:staff_week", args=[world.program.public_id, world.therapist.public_id])
         + f"?start={MONDAY}"
     ).content.decode()
     assert "Relapse prevention" in mine
     theirs = client.get(
-        reverse("scheduling:staff_week", args=[world.program.public_id, world.counsellor.pk])
+        reverse("scheduling:staff_week", args=[world.program.public_id, world.counsellor.public_id])
         + f"?start={MONDAY}"
     ).content.decode()
     assert "Relapse prevention" not in theirs

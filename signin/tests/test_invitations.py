@@ -124,7 +124,9 @@ def test_a_new_link_revokes_the_earlier_one_and_resets_a_forgotten_password(worl
 
 
 def test_the_staff_page_shows_a_new_link_once(world, login):
-    response = login(world.director).post(reverse("accounts:staff_invite", args=[world.nurse.pk]))
+    response = login(world.director).post(
+        reverse("accounts:staff_invite", args=[world.nurse.public_id])
+    )
     assert response.status_code == 200
     assert b"/accounts/welcome/" in response.content
     assert response["Cache-Control"] == "no-store"
@@ -274,7 +276,7 @@ def test_a_taken_username_is_refused_by_name(world, login):
 )
 def test_every_staff_page_refuses_all_but_directors(world, signed_in, persona):
     client = signed_in(world.users[persona])
-    target = world.nurse.pk
+    target = world.nurse.public_id
     answers = [
         client.get(reverse("accounts:staff")),
         client.post(
@@ -300,7 +302,7 @@ def test_every_staff_page_refuses_all_but_directors(world, signed_in, persona):
 
 def test_a_director_of_another_organization_reaches_none_of_ours(world, signed_in):
     client = signed_in(world.stranger)
-    target = world.nurse.pk
+    target = world.nurse.public_id
     assert client.get(reverse("accounts:staff_roles", args=[target])).status_code == 403
     assert client.post(reverse("accounts:staff_invite", args=[target])).status_code == 403
     ended = client.post(
@@ -313,8 +315,11 @@ def test_a_director_of_another_organization_reaches_none_of_ours(world, signed_i
 def test_other_methods_are_refused(world, signed_in):
     client = signed_in(world.director)
     for name in ("accounts:staff_invite", "accounts:staff_end"):
-        assert client.get(reverse(name, args=[world.nurse.pk])).status_code == 405
-    assert client.delete(reverse("accounts:staff_roles", args=[world.nurse.pk])).status_code == 405
+        assert client.get(reverse(name, args=[world.nurse.public_id])).status_code == 405
+    assert (
+        client.delete(reverse("accounts:staff_roles", args=[world.nurse.public_id])).status_code
+        == 405
+    )
     assert client.get(reverse("accounts:staff_add")).status_code == 405
     assert client.get(reverse("accounts:staff_rejoin")).status_code == 405
     assert client.delete(invitations.invitation_path("x")).status_code == 405

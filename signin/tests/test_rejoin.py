@@ -61,7 +61,8 @@ def test_a_director_re_adds_former_staff_under_the_account_they_had(
     TOTPDevice.objects.create(user=world.therapist, name="Old phone", confirmed=True)
     director = login(world.director)
     director.post(
-        reverse("accounts:staff_end", args=[world.therapist.pk]), {"organization": world.org.pk}
+        reverse("accounts:staff_end", args=[world.therapist.public_id]),
+        {"organization": world.org.pk},
     )
     page = director.get(reverse("accounts:staff")).content.decode()
     former = page.split("<h2>Former staff</h2>")[1]

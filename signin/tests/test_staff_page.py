@@ -20,7 +20,7 @@ def test_director_unlocks_a_locked_account(world, login, client):
         client.post("/accounts/login/", {"username": "therapist", "password": "wrong"})
     director = login(world.director)
     assert b"Locked" in director.get(reverse("accounts:staff")).content
-    director.post(reverse("accounts:staff_action", args=[world.therapist.pk, "unlock"]))
+    director.post(reverse("accounts:staff_action", args=[world.therapist.public_id, "unlock"]))
     assert b"Locked" not in director.get(reverse("accounts:staff")).content
     director.post("/accounts/logout/")
     assert login(world.therapist)
@@ -32,7 +32,7 @@ def test_director_unlocks_a_locked_account(world, login, client):
 def test_director_resets_two_factor(world, login):
     TOTPDevice.objects.create(user=world.nurse, name="phone", confirmed=True)
     login(world.director).post(
-        reverse("accounts:staff_action", args=[world.nurse.pk, "reset-two-factor"])
+        reverse("accounts:staff_action", args=[world.nurse.public_id, "reset-two-factor"])
     )
     assert not TOTPDevice.objects.filter(user=world.nurse).exists()
 
@@ -40,7 +40,7 @@ def test_director_resets_two_factor(world, login):
 def test_only_directors_manage_staff_and_only_their_own(world, login):
     assert login(world.supervisor).get(reverse("accounts:staff")).status_code == 403
     response = login(world.stranger).post(
-        reverse("accounts:staff_action", args=[world.therapist.pk, "unlock"])
+        reverse("accounts:staff_action", args=[world.therapist.public_id, "unlock"])
     )
     assert response.status_code == 403
 
@@ -168,7 +168,7 @@ def test_a_search_it_cannot_read_says_so(world, login):
 
 def test_the_list_links_each_person_s_roles_instead_of_a_form_on_every_row(world, login):
     page = login(world.director).get(reverse("accounts:staff")).content.decode()
-    roles_page = reverse("accounts:staff_roles", args=[world.nurse.pk])
+    roles_page = reverse("accounts:staff_roles", args=[world.nurse.public_id])
     assert f'href="{roles_page}"' in page
     assert f'action="{roles_page}"' not in page
 
@@ -184,7 +184,7 @@ def _roles(organization: Organization, roles: list[str], seen: str | None) -> di
 
 def test_a_director_changes_roles_on_the_person_s_own_page(world, login):
     client = login(world.director)
-    url = reverse("accounts:staff_roles", args=[world.nurse.pk])
+    url = reverse("accounts:staff_roles", args=[world.nurse.public_id])
     form = client.get(url)
     assert form.status_code == 200
     assert "Roles of Nurse Tester" in form.content.decode()
@@ -203,10 +203,10 @@ def test_a_director_changes_roles_on_the_person_s_own_page(world, login):
 
 def test_roles_refused_come_back_on_the_form_and_change_nothing(world, login):
     client = login(world.director)
-    none = client.post(reverse("accounts:staff_roles", args=[world.nurse.pk]), {})
+    none = client.post(reverse("accounts:staff_roles", args=[world.nurse.public_id]), {})
     assert none.status_code == 400 and b"Choose at least one role." in none.content
     last = client.post(
-        reverse("accounts:staff_roles", args=[world.director.pk]),
+        reverse("accounts:staff_roles", args=[world.director.public_id]),
         _roles(world.org, ["therapist"], "director"),
     )
     assert last.status_code == 400 and b"Someone must keep managing staff here" in last.content
@@ -219,7 +219,7 @@ def test_roles_refused_come_back_on_the_form_and_change_nothing(world, login):
 
 def test_a_save_after_another_director_s_is_refused_and_shows_their_roles(world, login):
     """Two directors open the nurse's roles; the second to save does not undo the first."""
-    url = reverse("accounts:staff_roles", args=[world.nurse.pk])
+    url = reverse("accounts:staff_roles", args=[world.nurse.public_id])
     page = login(world.director).get(url).content.decode()
     assert re.search(rf'name="org{world.org.pk}-seen" value="nurse"', page)
     staff.change_roles(world.nurse, world.org, by=world.director, roles=["nurse", "peer"])
@@ -235,7 +235,7 @@ def test_a_save_after_another_director_s_is_refused_and_shows_their_roles(world,
 
 
 def test_a_roles_form_without_what_it_showed_is_refused(world, login):
-    url = reverse("accounts:staff_roles", args=[world.nurse.pk])
+    url = reverse("accounts:staff_roles", args=[world.nurse.public_id])
     client = login(world.director)
     for seen in (None, "", "astronaut"):
         refused = client.post(url, _roles(world.org, ["peer"], seen))
@@ -264,7 +264,7 @@ def _held(account: User, organization: Organization) -> list[str]:
 def test_a_director_of_two_organizations_changes_the_roles_in_both(world, login):
     second = _second_organization(world)
     client = login(world.director)
-    url = reverse("accounts:staff_roles", args=[world.nurse.pk])
+    url = reverse("accounts:staff_roles", args=[world.nurse.public_id])
     page = client.get(url).content.decode()
     assert "nurse at Test Program Org and Uptown Clinic" in page
     assert "<legend>Test Program Org</legend>" in page and "<legend>Uptown Clinic</legend>" in page
@@ -290,7 +290,7 @@ def test_a_director_of_two_organizations_changes_the_roles_in_both(world, login)
 def test_a_director_of_one_of_the_organizations_sees_and_saves_only_that_one(world, login):
     elsewhere = Organization.objects.get(slug="elsewhere")
     Membership.objects.create(user=world.nurse, organization=elsewhere, role="peer")
-    url = reverse("accounts:staff_roles", args=[world.nurse.pk])
+    url = reverse("accounts:staff_roles", args=[world.nurse.public_id])
     both = {
         **_roles(world.org, ["nurse", "therapist"], "nurse"),
         **_roles(elsewhere, ["counsellor"], "peer"),
@@ -315,7 +315,7 @@ def test_a_director_of_one_of_the_organizations_sees_and_saves_only_that_one(wor
 
 def test_another_director_s_change_in_one_organization_saves_nothing_in_either(world, login):
     second = _second_organization(world)
-    url = reverse("accounts:staff_roles", args=[world.nurse.pk])
+    url = reverse("accounts:staff_roles", args=[world.nurse.public_id])
     client = login(world.director)
     client.get(url)
     staff.change_roles(world.nurse, second, by=world.director, roles=["peer", "counsellor"])
@@ -341,7 +341,7 @@ def test_a_rule_broken_in_one_organization_is_said_on_its_form_and_saves_neither
     Membership.objects.create(user=world.director, organization=second, role="director")
     Membership.objects.create(user=world.supervisor, organization=world.org, role="director")
     client = login(world.director)
-    url = reverse("accounts:staff_roles", args=[world.director.pk])
+    url = reverse("accounts:staff_roles", args=[world.director.public_id])
     refused = client.post(
         url,
         {
@@ -361,7 +361,7 @@ def test_a_rule_broken_in_one_organization_is_said_on_its_form_and_saves_neither
 
 def _end(client, account: User, organization: object):
     return client.post(
-        reverse("accounts:staff_end", args=[account.pk]), {"organization": organization}
+        reverse("accounts:staff_end", args=[account.public_id]), {"organization": organization}
     )
 
 
@@ -415,7 +415,7 @@ def _ended_again(client, account: User, organization: Organization) -> str:
     """End the membership, then press End again as from a second tab: what the second says."""
     assert _end(client, account, organization.pk).status_code == 302
     again = client.post(
-        reverse("accounts:staff_end", args=[account.pk]),
+        reverse("accounts:staff_end", args=[account.public_id]),
         {"organization": organization.pk},
         follow=True,
     )
@@ -455,7 +455,7 @@ def test_ending_a_closed_account_s_membership_again_says_it_has_ended(world, log
 
 def test_an_organization_that_cannot_be_read_is_said_and_changes_nothing(world, login):
     client = login(world.director)
-    url = reverse("accounts:staff_end", args=[world.nurse.pk])
+    url = reverse("accounts:staff_end", args=[world.nurse.public_id])
     nowhere = Organization.objects.latest("pk").pk + 1000
     for body in (
         {},
@@ -474,7 +474,7 @@ def test_an_organization_that_cannot_be_read_is_said_and_changes_nothing(world, 
 
 def _end_forms(page: str, account: User) -> list[tuple[str, str]]:
     """Each End membership form of the person's row: the organization it posts, its button."""
-    action = reverse("accounts:staff_end", args=[account.pk])
+    action = reverse("accounts:staff_end", args=[account.public_id])
     return re.findall(
         rf'action="{action}".*?name="organization" value="(\d+)".*?<button type="submit">'
         r"([^<]+)</button>",
@@ -511,3 +511,13 @@ def test_the_list_says_which_role_is_held_in_which_organization(world, login):
         "Test Program Org: Nurse, Therapist; Uptown Clinic: Clinical supervisor"
     )
     assert _roles_cell(page, world.therapist) == "Therapist"
+
+
+def test_staff_pages_name_people_by_their_public_id_never_their_row_number(world, login):
+    director = login(world.director)
+    listing = director.get(reverse("accounts:staff")).content.decode()
+    roles_page = reverse("accounts:staff_roles", args=[world.nurse.public_id])
+    assert f'href="{roles_page}"' in listing
+    assert f"/accounts/staff/{world.nurse.pk}/" not in listing
+    assert director.get(f"/accounts/staff/{world.nurse.pk}/roles/").status_code == 404
+    assert director.get(roles_page).status_code == 200

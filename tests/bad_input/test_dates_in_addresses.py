@@ -22,7 +22,7 @@ def _pages(world, room) -> dict[str, str]:
         "program week": f"/schedule/p/{program}/?start=",
         "program day": f"/schedule/p/{program}/day/?on=",
         "room week": f"/schedule/p/{program}/rooms/{room.public_id}/?start=",
-        "staff week": f"/schedule/p/{program}/staff/{world.therapist.pk}/?start=",
+        "staff week": f"/schedule/p/{program}/staff/{world.therapist.public_id}/?start=",
         "today's sessions": "/attendance/?day=",
         "participant's schedule": f"/schedule/participants/{participant}/?week=",
     }

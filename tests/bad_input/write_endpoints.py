@@ -346,7 +346,9 @@ WEB_WRITES = [
     WebWrite("accounts:staff_action", "director", states.locked_staff_page),
     WebWrite("accounts:staff_add", "director", _url("accounts:staff")),
     WebWrite("accounts:staff_rejoin", "director", _url("accounts:staff")),
-    WebWrite("accounts:staff_roles", "director", _url("accounts:staff_roles", lambda b: b.peer.pk)),
+    WebWrite(
+        "accounts:staff_roles", "director", _url("accounts:staff_roles", lambda b: b.peer.public_id)
+    ),
     WebWrite("accounts:staff_invite", "director", _url("accounts:staff")),
     WebWrite("accounts:staff_end", "director", _url("accounts:staff")),
     WebWrite("accounts:invitation", None, _invitation),
@@ -408,7 +410,7 @@ WEB_WRITES = [
     WebWrite(
         "scheduling:staff_hours",
         "director",
-        _program("scheduling:staff_hours", lambda b: b.therapist.pk),
+        _program("scheduling:staff_hours", lambda b: b.therapist.public_id),
     ),
     WebWrite("scheduling:build", "director", _program("scheduling:week")),
     WebWrite("scheduling:run_edit", "director", states.finished_run_page),
