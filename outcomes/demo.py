@@ -3,6 +3,11 @@ years of invented participants who were referred, admitted, attended and left ca
 their discharges, follow-ups, measures, check-ins, screens and signed notes), written by
 `outcomes.synthetic` into the demo program, in its past weeks and its retired past groups.
 
+The stays are the demo's clinicians' (`DemoContext.primary_clinicians`): each had its
+primary clinician, who held its care-team place and wrote its records; the intake
+coordinator opened the referrals and the nurse collected some of the screens. The director
+wrote none of it.
+
 Only `seed_demo --history N` asks for it (`run.py demo` does); it is all in the past, so the
 daily pages (caseloads, today's sessions, alert lists, worklists) stay as the demo program
 makes them. Idempotent: an organization that already has the history is left alone.
@@ -32,7 +37,11 @@ def seed_history(context: DemoContext) -> None:
         participants=size,
         today=context.program.today(),
         years=YEARS,
-        recorded_by=context.staff["director"],
+        staff=synthetic.PastStaff(
+            clinicians=context.primary_clinicians(),
+            intake=context.staff["intake"],
+            collectors=[context.staff["nurse"]],
+        ),
         seed=context.rng_seed,
         numbering=NUMBERING,
         in_care=False,

@@ -72,17 +72,15 @@ from outcomes.synthetic import (
     _pick,
     _weeks,
     may_facilitate,
+    primary_place,
     stay_alerts,
 )
 from participants.models import (
     CareTeamMember,
-    CareTeamRole,
     Episode,
     EpisodeStatus,
     Participant,
-    PlaceEnd,
 )
-from participants.services import left_care_end_reason
 from plans.models import PlanReview, ReviewReason, ReviewSchedule, TreatmentPlan
 from plans.services import keep_review_schedule
 from scheduling.models import Enrolment, Group, Session, SessionMode, Track
@@ -521,33 +519,9 @@ class _History:
         }
         self.made.add(Episode, len(self.episodes))
         self.people_by_id = {p.pk: p for p in people}
-        team = [
-            self._primary_place(e, e.admitted_on)
-            for e in self.episodes
-            if e.admitted_on is not None
-        ]
+        team = [primary_place(e, e.admitted_on) for e in self.episodes if e.admitted_on is not None]
         CareTeamMember.objects.bulk_create(team, batch_size=BATCH)
         self.made.add(CareTeamMember, len(team))
-
-    @staticmethod
-    def _primary_place(episode: Episode, admitted: date) -> CareTeamMember:
-        """The primary clinician's place for the stay; a past stay's ended with it, by the
-        clinician who recorded the discharge, as leaving care ends it."""
-        place = CareTeamMember(
-            episode=episode,
-            user=episode.primary_clinician,
-            role=CareTeamRole.PRIMARY_CLINICIAN,
-            started_on=admitted,
-        )
-        if episode.discharged_on is not None:
-            place.ended_on = episode.discharged_on
-            place.ended_at = datetime.combine(
-                episode.discharged_on, time(16, 0), episode.program.tz
-            )
-            place.ended_by = episode.primary_clinician
-            place.ended_how = PlaceEnd.LEFT_CARE
-            place.end_reason = left_care_end_reason(episode.status)
-        return place
 
     def _episode(
         self, person: Participant, program: Program, clinician: User | None

@@ -2,7 +2,13 @@
 demographics, referrals, admissions, lengths of stay, discharges, weekly attendance, the
 signed group note of each session held, and alerts, written with bulk_create. Every person
 is invented. (`outcomes.installation` writes whole installations at scale for the
-benchmarks and shares the names, the spreads and who leads the groups.)
+benchmarks and shares the names, the spreads, who leads the groups and the primary
+clinician's care-team place.)
+
+Every stay has its primary clinician, as a real program's has: the program's clinicians
+share the admissions by how many people each already has in care (`primary_clinicians`),
+each holds the stay's care-team place from admission until the discharge ends it
+(`primary_place`), and writes what a primary clinician writes (`PastStaff`).
 
 Every session is led, as a real program's are: each group has a lead facilitator it keeps
 for months (`Leads`), handed over now and then, with someone covering a session here and
@@ -13,6 +19,7 @@ same-day to several weeks, lengths of stay long-tailed (a few days to most of a 
 share never admitted, a share still in care, attendance that varies by person and by week.
 """
 
+import heapq
 import random
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
@@ -33,7 +40,16 @@ from notes.models import AbsenceEntry, CoSignature, GroupNote, NoteKind, Progres
 from outcomes import synthetic_care
 from outcomes.models import Ethnicity, Race, ReportingDemographics
 from participants.access import staff_holding
-from participants.models import Episode, EpisodeStatus, Participant, SexAtBirth
+from participants.models import (
+    CareTeamMember,
+    CareTeamRole,
+    Episode,
+    EpisodeStatus,
+    Participant,
+    PlaceEnd,
+    SexAtBirth,
+)
+from participants.services import left_care_end_reason
 from scheduling.models import Enrolment, Group, Session, SessionMode, Track
 
 FIRST_NAMES = [
@@ -84,6 +100,9 @@ LEAD_WEEKS = 26
 COVER_SHARE = 0.08
 # The share of group notes signed after their due time.
 LATE_NOTES = 0.15
+# The shares of full time a clinician works (drawn once for each): a part-timer is handed
+# fewer admissions.
+WORKING_TIME = (0.6, 0.8, 1.0, 1.0, 1.0)
 
 
 @dataclass
@@ -94,6 +113,71 @@ class Generated:
     attendance: int
     alerts: int
     group_notes: int = 0
+
+
+@dataclass(frozen=True)
+class PastStaff:
+    """Who did a synthetic past's work, each what their role does there: the intake
+    coordinator opened the referrals; the primary clinicians (`clinicians`, who share the
+    stays by `primary_clinicians`) held the care-team place, wrote the notes and the
+    questionnaires, recorded the alerts, decided the discharge and made the follow-up calls;
+    a drug screen was collected by the primary clinician or one of `collectors` (a nurse)."""
+
+    clinicians: Sequence[User]
+    intake: User | None = None
+    collectors: Sequence[User] = ()
+
+    def serving(self, organization_id: int) -> list[User]:
+        """The clinicians the access policy lets serve as primary clinicians in the
+        organization (a picker of primary clinicians offers the same)."""
+        allowed = set(
+            staff_holding("primary_clinician.serve", organization_id).values_list("pk", flat=True)
+        )
+        serving = [c for c in self.clinicians if c.pk in allowed]
+        if not serving:
+            raise ValueError("No clinician may serve as the stays' primary clinician.")
+        return serving
+
+
+def primary_clinicians(
+    stays: Sequence[tuple[date, date]], clinicians: Sequence[User], rng: random.Random
+) -> list[User]:
+    """The primary clinician of each stay (its first and last day), as a program hands out
+    its admissions: to whoever has the fewest people in care that day for the time they work
+    (`WORKING_TIME`, drawn once for each), chance deciding between near equals. So caseloads
+    rise and fall with the census, a part-timer carries fewer, and no one is handed everyone."""
+    working = [rng.choice(WORKING_TIME) for _ in clinicians]
+    load = [0] * len(clinicians)
+    leaving: list[tuple[date, int]] = []  # (last day, clinician)
+    chosen = [0] * len(stays)
+    for i in sorted(range(len(stays)), key=lambda i: stays[i]):
+        first, last = stays[i]
+        while leaving and leaving[0][0] < first:
+            load[heapq.heappop(leaving)[1]] -= 1
+        c = min(range(len(clinicians)), key=lambda c: (load[c] + 2 * rng.random()) / working[c])
+        load[c] += 1
+        heapq.heappush(leaving, (last, c))
+        chosen[i] = c
+    return [clinicians[c] for c in chosen]
+
+
+def primary_place(episode: Episode, admitted: date) -> CareTeamMember:
+    """The primary clinician's care-team place for the stay, from `admitted`; a past stay's
+    ended with it, by the clinician who recorded the discharge, as leaving care ends it.
+    `episode.primary_clinician` and `episode.program` are read as given (no query)."""
+    place = CareTeamMember(
+        episode=episode,
+        user=episode.primary_clinician,
+        role=CareTeamRole.PRIMARY_CLINICIAN,
+        started_on=admitted,
+    )
+    if episode.discharged_on is not None:
+        place.ended_on = episode.discharged_on
+        place.ended_at = datetime.combine(episode.discharged_on, time(16, 0), episode.program.tz)
+        place.ended_by = episode.primary_clinician
+        place.ended_how = PlaceEnd.LEFT_CARE
+        place.end_reason = left_care_end_reason(episode.status)
+    return place
 
 
 def may_facilitate(organization_id: int) -> list[int]:
@@ -182,7 +266,7 @@ def generate(
     *,
     participants: int,
     today: date,
-    recorded_by: User,
+    staff: PastStaff,
     years: int = 3,
     seed: int = 7,
     attendance: bool = True,
@@ -195,22 +279,27 @@ def generate(
     The groups they attended are written retired (a program's past groups), in the program's
     tracks of the same names, so the calendar and the weekly solve leave them alone; each
     session someone was expected at names who led it (`Leads`: the facilitators the
-    program's groups name today, `past_leads`), that person took its roll call and signed
-    its group note (`_group_notes`).
+    program's groups name today, else the history's clinicians, `past_leads`), that person
+    took its roll call and signed its group note (`_group_notes`). Each admitted stay has a
+    primary clinician of `staff` (`primary_clinicians`) with a care-team place for the stay
+    (`primary_place`), who wrote its records; who did which part is drawn apart from the
+    rest, so it never moves the figures.
     With `in_care` off it is a past only: everyone admitted left care before this week and
     no session falls in it, so nothing joins a caseload, a day's sessions or a worklist.
     `after_care` adds the end-of-care records (outcomes.synthetic_care) the board counts.
     """
     organization = program.organization
     rng = random.Random(seed)
+    staffing = random.Random(f"{seed}:staff")
     tz = ZoneInfo(program.time_zone)
     start = today - timedelta(days=365 * years)
     until = today if in_care else today - timedelta(days=today.weekday() + 1)
     with transaction.atomic():
+        clinicians = staff.serving(organization.pk)
         sites = list(Site.objects.filter(program=program)) or [
             Site.objects.create(program=program, name=f"{program.name} site")
         ]
-        leads = Leads(random.Random(rng.random()), past_leads(program))
+        leads = Leads(random.Random(rng.random()), past_leads(program, clinicians))
         tracks: list[list[Group]] = []
         named: list[Any] = []
         for name, days, starts, minutes, mode in TRACKS:
@@ -246,7 +335,7 @@ def generate(
                     legal_last_name=rng.choice(LAST_NAMES),
                     date_of_birth=today - timedelta(days=age * 365 + rng.randrange(365)),
                     sex_at_birth=_pick(rng, SEXES),
-                    recorded_by=recorded_by,
+                    recorded_by=staff.intake,
                 )
             )
         people = Participant.objects.bulk_create(people, batch_size=BATCH)
@@ -320,7 +409,16 @@ def generate(
                 )
             )
             plans.append((track_index, rng.betavariate(5, 2), admitted))
+        stays = [(e, e.admitted_on) for e in episodes if e.admitted_on is not None]
+        chosen = primary_clinicians(
+            [(admitted, e.discharged_on or today) for e, admitted in stays], clinicians, staffing
+        )
+        for (episode, _), clinician in zip(stays, chosen, strict=True):
+            episode.primary_clinician = clinician
         episodes = Episode.objects.bulk_create(episodes, batch_size=BATCH)
+        CareTeamMember.objects.bulk_create(
+            [primary_place(e, admitted) for e, admitted in stays], batch_size=BATCH
+        )
         sessions: dict[tuple[int, date], Session] = {}
         led: dict[int, int] = {}
         if attendance:
@@ -386,7 +484,7 @@ def generate(
                 Alert(
                     participant_id=episode.participant_id,
                     episode=episode,
-                    recorded_by=recorded_by,
+                    recorded_by=episode.primary_clinician,
                     **fields,
                 )
                 for fields in stay_alerts(
@@ -400,7 +498,14 @@ def generate(
         weekly.rebuild(Episode.objects.filter(program__organization=organization))
         Alert.objects.bulk_create(alerts, batch_size=BATCH)
         if after_care:
-            synthetic_care.write(episodes, today=today, recorded_by=recorded_by, rng=rng, tz=tz)
+            synthetic_care.write(
+                episodes,
+                today=today,
+                rng=rng,
+                tz=tz,
+                collectors=staff.collectors,
+                staffing=staffing,
+            )
     return Generated(
         participants=len(people),
         episodes=len(episodes),
@@ -411,16 +516,20 @@ def generate(
     )
 
 
-def past_leads(program: Program) -> list[int]:
+def past_leads(program: Program, clinicians: Sequence[User] = ()) -> list[int]:
     """Who leads a program's past groups, by id: the facilitators its groups name today that
-    the access policy still lets facilitate, or when it names none, everyone it lets."""
+    the access policy still lets facilitate, or when it names none the history's
+    `clinicians` it lets, or else everyone it lets."""
     eligible = may_facilitate(program.organization_id)
     naming = set(
         Group.facilitators.through.objects.filter(group__program=program).values_list(
             "user_id", flat=True
         )
     )
-    return [pk for pk in eligible if pk in naming] or eligible
+    ours = {c.pk for c in clinicians}
+    return (
+        [pk for pk in eligible if pk in naming] or [pk for pk in eligible if pk in ours] or eligible
+    )
 
 
 def _sessions(

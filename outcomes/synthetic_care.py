@@ -4,6 +4,11 @@ PCL-5 for some), check-ins and a drug screen in the last month of care, and sign
 notes, written with bulk_create so the board's after-care figures have something to count.
 Every person and every answer is invented; answers are scored by the real scorer.
 
+Each record is by whoever would write it: the stay's primary clinician decides and records
+the discharge, gives the questionnaires, writes and signs the notes, records the screens and
+makes the follow-up calls; the participant sends their own check-ins and answers the
+follow-up link (no account of theirs: `recorded_by` empty, as a link's answer is).
+
 Nothing here is left waiting for anyone: follow-ups are written only once due and already
 answered through the link, read back on a call, or not reached; every note is signed; so no
 worklist or call list picks them up. (The installation at scale writes its follow-ups as a
@@ -11,6 +16,7 @@ program would have them on the day, waiting ones included, with `follow_up_state
 """
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -191,9 +197,18 @@ def who5_sets(rng: random.Random) -> list[tuple[dict, ScoreResult]]:
 
 
 def write(
-    episodes: list[Episode], *, today: date, recorded_by: User, rng: random.Random, tz: ZoneInfo
+    episodes: list[Episode],
+    *,
+    today: date,
+    rng: random.Random,
+    tz: ZoneInfo,
+    staffing: random.Random,
+    collectors: Sequence[User] = (),
 ) -> Written:
-    """The end-of-care records of every episode in `episodes` that left care by `today`."""
+    """The end-of-care records of every episode in `episodes` that left care by `today`, by
+    its primary clinician (`episode.primary_clinician`, set on each). A drug screen was
+    collected by the primary clinician or one of `collectors`, drawn with `staffing` (apart
+    from `rng`, so who collected never moves the figures)."""
     scores = _Scores(rng)
     panel = Panel.objects.filter(code=CUP).prefetch_related("analytes").first()
     analytes = list(panel.analytes.all()) if panel else []
@@ -207,6 +222,7 @@ def write(
     ]
     discharges, consents, administrations, checkins, screens, notes = [], [], [], [], [], []
     for episode, on, admitted in left:
+        by = episode.primary_clinician
         stay = (on - admitted).days
         if episode.status == EpisodeStatus.TRANSFERRED_OUT:
             kind = DischargeType.STEPPED_DOWN
@@ -222,10 +238,10 @@ def write(
                 type=kind,
                 teds_reason=TEDS_REASON_OF[kind],
                 discharged_on=on,
-                decided_by=recorded_by,
+                decided_by=by,
                 reason="Synthetic history discharge.",
                 level_of_care=episode.level_of_care,
-                recorded_by=recorded_by,
+                recorded_by=by,
                 recorded_at=_at(on, 16, tz),
             )
         )
@@ -241,14 +257,12 @@ def write(
             measured.append(("pcl-5", rng.uniform(0.45, 0.85)))
         for code, base in measured:
             administrations.append(
-                scores.administration(rng, code, base, episode, _at(admitted, 10, tz), recorded_by)
+                scores.administration(rng, code, base, episode, _at(admitted, 10, tz), by)
             )
             if stay >= 14:
                 latest = max(0.0, min(1.0, base * (1 - gain * progress) + rng.gauss(0, 0.05)))
                 administrations.append(
-                    scores.administration(
-                        rng, code, latest, episode, _at(last_day, 11, tz), recorded_by
-                    )
+                    scores.administration(rng, code, latest, episode, _at(last_day, 11, tz), by)
                 )
         if rng.random() < 0.75:
             for _ in range(rng.randint(1, 3)):
@@ -262,8 +276,7 @@ def write(
                         craving=rng.randint(0, 7),
                         used=used,
                         safety=False,
-                        via=Via.KIOSK,
-                        recorded_by=recorded_by,
+                        via=Via.LINK,
                         recorded_at=_at(day, 19, tz),
                     )
                 )
@@ -278,11 +291,11 @@ def write(
                         specimen=panel.specimen,
                         method=panel.method,
                         observed=rng.random() < 0.3,
-                        collected_by=recorded_by,
+                        collected_by=staffing.choice([by, *collectors]),
                         collected_at=_at(day, 9, tz),
                         validity=Validity.VALID,
                         note="Synthetic history screen.",
-                        recorded_by=recorded_by,
+                        recorded_by=by,
                         recorded_at=_at(day, 9, tz),
                     ),
                     rng.random() < 0.15,
@@ -307,9 +320,9 @@ def write(
                     end_time=time(14, 0),
                     minutes=60,
                     due_at=due,
-                    signed_by=recorded_by,
+                    signed_by=by,
                     signed_at=signed,
-                    recorded_by=recorded_by,
+                    recorded_by=by,
                     recorded_at=ends,
                 )
             )
@@ -354,7 +367,7 @@ def write(
                 row.answered_at = at = _at(due_on + timedelta(days=rng.randint(0, 3)), 18, tz)
             else:
                 row.called_at = at = _at(due_on + timedelta(days=4), 11, tz)
-                row.called_by = recorded_by
+                row.called_by = record.episode.primary_clinician
             if status != FollowUpStatus.NOT_REACHED:
                 answered.append((row, at))
     ContactConsent.objects.bulk_create(consents, batch_size=BATCH)
@@ -376,7 +389,7 @@ def write(
                 who5_answers=who5,
                 who5_total=result.total,
                 who5_band=result.band or "",
-                recorded_by=recorded_by,
+                recorded_by=row.called_by,
                 recorded_at=at,
             )
         )

@@ -56,6 +56,11 @@ class DemoContext:
             .order_by("participant__record_number")[:count]
         )
 
+    def primary_clinicians(self) -> list[User]:
+        """The staff who carry caseloads as primary clinicians (`PRIMARY_CLINICIANS`), for a
+        part of the demo that hands out stays as the program does."""
+        return [self.staff[login] for login in PRIMARY_CLINICIANS]
+
 
 @dataclass(frozen=True)
 class Admission:
@@ -105,6 +110,9 @@ STAFF = {
     "therapist2": (Role.THERAPIST, "Noor", "Haddad", "LCSW"),
     "counsellor2": (Role.COUNSELLOR, "Ben", "Achterberg", "CADC"),
 }
+# The logins who carry caseloads as primary clinicians (the therapists and addiction
+# counsellors), today's participants and the program's history alike.
+PRIMARY_CLINICIANS = ("therapist", "counsellor", "therapist2", "counsellor2")
 
 FIRST_F = [
     "Avery",
@@ -383,12 +391,7 @@ def _seed_participants(rng, org, program, sites, staff, total: int) -> tuple[int
         people.append(person)
         episodes.append((person, status, referred))
     Participant.objects.bulk_create(people, batch_size=2000)
-    clinicians = [
-        staff["therapist"],
-        staff["counsellor"],
-        staff["therapist2"],
-        staff["counsellor2"],
-    ]
+    clinicians = [staff[login] for login in PRIMARY_CLINICIANS]
     episode_rows = []
     admitting: list[tuple[Episode, date, User]] = []
     for index, (person, status, referred) in enumerate(episodes):

@@ -3,6 +3,7 @@ the demo program's own past (no second program), the daily pages stay as the dem
 makes them, and `run.py demo` is what asks for it."""
 
 import importlib.util
+from collections import Counter
 from datetime import timedelta
 from itertools import pairwise
 
@@ -11,16 +12,29 @@ from django.conf import settings
 from django.urls import reverse
 
 from accounts.models import Program
-from discharge.models import PENDING_STATUSES, FollowUp
+from assessments.models import Administration
+from audit.models import ListedParticipant
+from checkins.models import CheckIn
+from discharge.models import PENDING_STATUSES, Discharge, FollowUp, FollowUpAnswers
 from monitoring.models import Alert, AlertStatus
-from notes.models import AbsenceEntry, GroupNote, ProgressNote
+from notes.models import AbsenceEntry, GroupNote, NoteKind, ProgressNote
 from notes.selectors import sessions_without_note
 from outcomes.demo import NUMBERING, seed_history
+from participants.access import may
 from participants.demo import seed_foundation
-from participants.models import Episode, EpisodeStatus, Participant
+from participants.models import (
+    CareTeamMember,
+    CareTeamRole,
+    Episode,
+    EpisodeStatus,
+    Participant,
+    PlaceEnd,
+)
+from participants.selectors import caseload_for
 from scheduling.models import Enrolment, Group, Session
 from scheduling.selectors import program_staff
 from screens import panels
+from screens.models import DrugScreen
 
 pytestmark = pytest.mark.usefixtures("demo_mode")
 
@@ -152,3 +166,121 @@ def test_every_past_session_was_led_and_documented_by_staff_who_may_lead_it(midw
     page = signed_in(supervisor).get(reverse("notes:board"))
     assert page.status_code == 200
     assert "No one named to lead it" not in page.content.decode()
+
+
+def test_every_past_stay_had_a_primary_clinician_who_wrote_its_records(midweek, db):
+    """A past participant's chart names the clinician who treated them: each admitted stay
+    has a therapist or counsellor of the program as primary clinician, on the care team from
+    admission until the discharge ended the place, who decided the discharge and wrote the
+    notes and questionnaires; the director wrote none of it, and the stays are spread over
+    the clinicians as a program's caseloads are."""
+    panels.seed()  # data-migration rows vanish after a transactional test
+    context = seed_foundation(3, stdout=lambda line: None)
+    context.extras["history"] = 150
+    seed_history(context)
+
+    director, nurse = context.staff["director"], context.staff["nurse"]
+    clinicians = {c.pk: c for c in context.primary_clinicians()}
+    organization = context.organization.pk
+    for clinician in clinicians.values():
+        assert may(clinician, "primary_clinician.serve", organization)
+        assert may(clinician, "caseload.hold", organization)
+    assert director.pk not in clinicians
+    history = Episode.objects.filter(participant__record_number__startswith=f"{NUMBERING}-")
+    admitted = {e.pk: e for e in history.filter(admitted_on__isnull=False)}
+    assert len(admitted) > 100
+    assert not history.filter(admitted_on__isnull=True, primary_clinician__isnull=False).exists()
+    primary = {pk: e.primary_clinician_id for pk, e in admitted.items()}
+    assert set(primary.values()) <= set(clinicians)
+
+    places = CareTeamMember.objects.filter(episode__in=history)
+    assert sorted(places.values_list("episode_id", flat=True)) == sorted(admitted)
+    for place in places:
+        episode = admitted[place.episode_id]
+        assert place.role == CareTeamRole.PRIMARY_CLINICIAN
+        assert place.user_id == place.ended_by_id == primary[episode.pk]
+        assert place.started_on == episode.admitted_on
+        assert place.ended_on is not None and episode.discharged_on is not None
+        assert place.ended_on <= episode.discharged_on
+        assert place.ended_how == PlaceEnd.LEFT_CARE
+
+    discharges = Discharge.objects.filter(episode__in=history)
+    assert discharges.count() == len(admitted)
+    for record in discharges:
+        assert record.decided_by_id == record.recorded_by_id == primary[record.episode_id]
+    notes = ProgressNote.objects.filter(episode__in=history, kind=NoteKind.INDIVIDUAL)
+    assert notes.exists()
+    for note in notes:
+        assert note.recorded_by_id == note.signed_by_id == primary[note.episode_id]
+    administrations = Administration.objects.filter(episode__in=history)
+    assert administrations.exists()
+    for administration in administrations:
+        assert administration.recorded_by_id == primary[administration.episode_id]
+    screens = DrugScreen.objects.filter(episode__in=history)
+    assert screens.exists()
+    for screen in screens:
+        assert screen.recorded_by_id == primary[screen.episode_id]
+        assert screen.collected_by_id in {primary[screen.episode_id], nurse.pk}
+    assert {s.collected_by_id for s in screens} > {nurse.pk}
+    for alert in Alert.objects.filter(episode__in=history):
+        assert alert.recorded_by_id == primary[alert.episode_id]
+    for follow_up in FollowUp.objects.filter(discharge__in=discharges).select_related("discharge"):
+        assert follow_up.called_by_id in {None, primary[follow_up.discharge.episode_id]}
+    for answers in FollowUpAnswers.objects.filter(participant__episodes__in=history).select_related(
+        "follow_up"
+    ):
+        assert answers.recorded_by_id == answers.follow_up.called_by_id
+    assert not CheckIn.objects.filter(episode__in=history, recorded_by__isnull=False).exists()
+
+    people = history.values("participant_id")
+    by_director = [
+        Participant.objects.filter(pk__in=people, recorded_by=director),
+        Discharge.objects.filter(episode__in=history, decided_by=director),
+        ProgressNote.objects.filter(participant__in=people, signed_by=director),
+        ProgressNote.objects.filter(participant__in=people, recorded_by=director),
+        GroupNote.objects.filter(session__enrolments__participant__in=people, signed_by=director),
+        Administration.objects.filter(participant__in=people, recorded_by=director),
+        DrugScreen.objects.filter(participant__in=people, collected_by=director),
+        Alert.objects.filter(participant__in=people, recorded_by=director),
+        FollowUp.objects.filter(participant__in=people, called_by=director),
+        CareTeamMember.objects.filter(episode__in=history, user=director),
+    ]
+    assert not any(rows.exists() for rows in by_director)
+    assert (
+        not Participant.objects.filter(pk__in=people)
+        .exclude(recorded_by=context.staff["intake"])
+        .exists()
+    )
+
+    # Each clinician carried a share, none everyone's: a caseload, not a round robin of one.
+    shares = Counter(primary.values())
+    assert set(shares) == set(clinicians)
+    assert max(shares.values()) < len(admitted) / 2
+
+
+def test_no_past_participant_joins_a_clinicians_caseload_or_home(midweek, db, signed_in):
+    """The past stays' primary clinicians held places that ended with each stay, so a
+    clinician's caseload and home page list today's participants only, as before the
+    history was written."""
+    panels.seed()
+    context = seed_foundation(12, stdout=lambda line: None)
+    clinicians = context.primary_clinicians()
+    before = {c.pk: set(caseload_for(c).values_list("pk", flat=True)) for c in clinicians}
+    context.extras["history"] = 150
+    seed_history(context)
+
+    people = set(
+        Participant.objects.filter(record_number__startswith=f"{NUMBERING}-").values_list(
+            "pk", flat=True
+        )
+    )
+    for clinician in clinicians:
+        assert Episode.objects.filter(participant__in=people, primary_clinician=clinician).exists()
+        assert set(caseload_for(clinician).values_list("pk", flat=True)) == before[clinician.pk]
+        assert signed_in(clinician).get(reverse("home")).status_code == 200
+        listed = set(
+            ListedParticipant.objects.filter(
+                event__actor=clinician, event__event_type="home.viewed"
+            ).values_list("participant_id", flat=True)
+        )
+        assert not listed & people
