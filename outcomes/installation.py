@@ -2,7 +2,8 @@
 organizations, each with two programs, staff, clinicians whose caseloads (15 to 40 in care,
 through the care team) cover everyone in care, and years of history: referrals, admissions,
 discharges with their TEDS reasons, group sessions each led by a clinician (a group keeps its
-lead for months, someone covers now and then: `synthetic.Leads`) who took its roll call,
+lead for months, someone covers now and then: `synthetic.Leads`) who took its roll call
+and signed its group note (`synthetic.group_notes`; the last days' few still owed),
 weekly individual notes, questionnaires scored by the real scorer, signed plans with their
 reviews, alerts and the audit trail. Every person and organization is invented and marked
 synthetic. (`outcomes.synthetic` writes the demo's past-only history into an existing
@@ -10,8 +11,8 @@ organization; this builds whole organizations and shares its invented names and 
 
 Speed (`manage.py synthesize --participants 50000` writes over five million rows): the large
 tables are kept as tuples and written with COPY on PostgreSQL (bulk_create elsewhere), the
-questionnaires with the demo's pooled, pre-scored answer sets; nothing goes through a per-row
-service. The derived stores are rebuilt once at the end with their own rebuild functions
+questionnaires with the demo's pooled, pre-scored answer sets, the group notes with the
+demo's writer (bulk_create in batches); nothing goes through a per-row service. The derived stores are rebuilt once at the end with their own rebuild functions
 (weekly minutes, the measurement due moments, the plan review dates). The audit trail is
 written in time order per organization, each event linked into that organization's keyed MAC
 chain exactly as `record_events` links it, and the chain head set to the last link, so
@@ -59,7 +60,7 @@ from discharge.types import TEDS_REASON_OF, TRANSFER_TYPES, DischargeType
 from measurement import next_due
 from measurement.models import FirstDue, NextDue
 from monitoring.models import Alert
-from notes.models import NoteFormat, NoteKind, ProgressNote
+from notes.models import AbsenceEntry, CoSignature, GroupNote, NoteFormat, NoteKind, ProgressNote
 from outcomes import facts, synthetic_care
 from outcomes.models import EpisodeFacts, ReportingDemographics
 from outcomes.synthetic import (
@@ -71,6 +72,7 @@ from outcomes.synthetic import (
     Leads,
     _pick,
     _weeks,
+    group_notes,
     may_facilitate,
     primary_place,
     stay_alerts,
@@ -707,6 +709,27 @@ class _History:
             table.write()
         for table in self.tables.values():
             table.write()
+        self._group_notes()
+
+    def _group_notes(self) -> None:
+        """Each past session's group note, signed by the one who led it, as the demo's past
+        has them (`synthetic.group_notes`, after the roll calls are written), except those
+        its lead signs later: their sessions wait on the notes board, a few past due."""
+        led = {session_id: leader for session_id, _, _, leader in self.sessions.values()}
+        rng = random.Random(self.rng.random())
+        for program in self.programs:
+            sessions = list(
+                Session.objects.filter(program=program, date__lt=self.today).only(
+                    "group_id", "date", "starts_at", "ends_at", "mode"
+                )
+            )
+            written = group_notes(
+                program, sessions, led, rng, today=self.today, tz=program.tz, leave_late=True
+            )
+            self.made.add(GroupNote, written.group_notes)
+            self.made.add(ProgressNote, written.members)
+            self.made.add(AbsenceEntry, written.absences)
+            self.made.add(CoSignature, written.cosignatures)
 
     def _reviews(self) -> None:
         """A scheduled review of each signed plan at every interval while in care."""

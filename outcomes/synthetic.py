@@ -280,7 +280,7 @@ def generate(
     tracks of the same names, so the calendar and the weekly solve leave them alone; each
     session someone was expected at names who led it (`Leads`: the facilitators the
     program's groups name today, else the history's clinicians, `past_leads`), that person
-    took its roll call and signed its group note (`_group_notes`). Each admitted stay has a
+    took its roll call and signed its group note (`group_notes`). Each admitted stay has a
     primary clinician of `staff` (`primary_clinicians`) with a care-team place for the stay
     (`primary_place`), who wrote its records; who did which part is drawn apart from the
     rest, so it never moves the figures.
@@ -494,7 +494,7 @@ def generate(
         Enrolment.objects.bulk_create(enrolments, batch_size=BATCH)
         Attendance.objects.bulk_create(roll_calls, batch_size=BATCH)
         written += len(roll_calls)
-        group_notes = _group_notes(program, list(sessions.values()), led, rng, today=today, tz=tz)
+        notes = group_notes(program, list(sessions.values()), led, rng, today=today, tz=tz)
         weekly.rebuild(Episode.objects.filter(program__organization=organization))
         Alert.objects.bulk_create(alerts, batch_size=BATCH)
         if after_care:
@@ -512,7 +512,7 @@ def generate(
         sessions=len(sessions),
         attendance=written,
         alerts=len(alerts),
-        group_notes=group_notes,
+        group_notes=notes.group_notes,
     )
 
 
@@ -585,7 +585,18 @@ def _sessions(
     return {(s.group_id, s.date): s for s in made}, led  # type: ignore[misc]
 
 
-def _group_notes(
+@dataclass
+class NotesWritten:
+    """What `group_notes` wrote: group notes, members' notes, absence entries and
+    co-signatures."""
+
+    group_notes: int = 0
+    members: int = 0
+    absences: int = 0
+    cosignatures: int = 0
+
+
+def group_notes(
     program: Program,
     sessions: list[Session],
     led: dict[int, int],
@@ -593,12 +604,17 @@ def _group_notes(
     *,
     today: date,
     tz: ZoneInfo,
-) -> int:
+    leave_late: bool = False,
+) -> NotesWritten:
     """The signed group note of each session a roll call was taken at, as its facilitator
-    writes it: by the one who led it, within the day (some after their due time, none after
-    `today` began), each attending member's own section and an absence entry for each who
+    writes it: by the one who led it (`led`, by session id), within the day (some after
+    their due time), each attending member's own section and an absence entry for each who
     missed it. A note the program asks a co-signature of was co-signed a day to three later
-    by someone the access policy lets co-sign. Returns how many group notes were written."""
+    by someone the access policy lets co-sign. For the demo's past, which is over, a note or
+    co-signature due later is written as `today` began; with `leave_late` (an installation
+    on the day) it is not written yet, so those sessions wait on the notes board, overdue
+    once their due time has passed, and those notes wait for their co-signature.
+    Written in batches, so an installation's years of notes never sit in memory at once."""
     rolls: dict[int, list[tuple[int, int, str, int]]] = {}
     for session_id, participant_id, episode_id, status, minutes in (
         Attendance.objects.filter(session__group_id__in={s.group_id for s in sessions})
@@ -607,8 +623,9 @@ def _group_notes(
     ):
         rolls.setdefault(session_id, []).append((participant_id, episode_id, status, minutes))
     held = sorted((s for s in sessions if s.pk in rolls), key=lambda s: (s.starts_at, s.pk))
+    written = NotesWritten()
     if not held:
-        return 0
+        return written
     authors = User.objects.in_bulk(set(led.values()))
     needs = {pk: note_services.needs_cosignature(u, program) for pk, u in authors.items()}
     cosigners = sorted(
@@ -616,7 +633,23 @@ def _group_notes(
     )
     after = note_services.due_at(program, held[0], held[0].date, None) - held[0].ends_at
     began = datetime.combine(today, time(0), tz)
-    notes, members, absences, cosignatures = [], [], [], []
+    notes: list[GroupNote] = []
+    members: list[ProgressNote] = []
+    absences: list[AbsenceEntry] = []
+    cosignatures: list[CoSignature] = []
+
+    def write() -> None:
+        GroupNote.objects.bulk_create(notes, batch_size=BATCH)
+        ProgressNote.objects.bulk_create(members, batch_size=BATCH)
+        AbsenceEntry.objects.bulk_create(absences, batch_size=BATCH)
+        CoSignature.objects.bulk_create(cosignatures, batch_size=BATCH)
+        written.group_notes += len(notes)
+        written.members += len(members)
+        written.absences += len(absences)
+        written.cosignatures += len(cosignatures)
+        for rows in (notes, members, absences, cosignatures):
+            rows.clear()
+
     for session in held:
         by = led[session.pk]
         due = session.ends_at + after
@@ -624,6 +657,8 @@ def _group_notes(
             signed = due + timedelta(hours=rng.lognormvariate(2.0, 1.0))
         else:
             signed = session.ends_at + timedelta(hours=rng.uniform(1, 20))
+        if signed >= began and leave_late:
+            continue
         signed = min(signed, began)
         note = GroupNote(
             session=session,
@@ -671,15 +706,18 @@ def _group_notes(
             members.append(member)
             others = [pk for pk in cosigners if pk != by]
             if member.cosign_required and others:
+                cosigner = rng.choice(others)
+                cosigned = signed + timedelta(days=rng.randint(1, 3))
+                if cosigned >= began and leave_late:
+                    continue
                 cosignatures.append(
                     CoSignature(
                         note=member,
-                        recorded_by_id=rng.choice(others),
-                        recorded_at=min(signed + timedelta(days=rng.randint(1, 3)), began),
+                        recorded_by_id=cosigner,
+                        recorded_at=min(cosigned, began),
                     )
                 )
-    GroupNote.objects.bulk_create(notes, batch_size=BATCH)
-    ProgressNote.objects.bulk_create(members, batch_size=BATCH)
-    AbsenceEntry.objects.bulk_create(absences, batch_size=BATCH)
-    CoSignature.objects.bulk_create(cosignatures, batch_size=BATCH)
-    return len(notes)
+        if len(members) + len(absences) >= BATCH * 4:
+            write()
+    write()
+    return written

@@ -4,7 +4,7 @@ rebuilt, the row counts it reports true, and an audit trail that verifies."""
 
 import random
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
@@ -30,7 +30,8 @@ from discharge.types import TEDS_REASON_OF
 from measurement.models import FirstDue, NextDue
 from monitoring.models import Alert
 from notes import seeds as notes_seeds
-from notes.models import ProgressNote
+from notes.models import AbsenceEntry, GroupNote, ProgressNote
+from notes.selectors import LOOKBACK_DAYS, sessions_needing_a_note
 from outcomes import installation, synthetic_care
 from participants.history import events_for
 from participants.models import (
@@ -251,6 +252,49 @@ def test_every_session_is_led_by_staff_of_its_program_who_may_lead_it(made):
     for event in taken:
         assert event.actor_id == by_session[event.record_id]
     assert made.rows["scheduling_session_staff"] == len(sessions)
+
+
+def test_past_group_sessions_have_their_notes_signed_by_who_led_them(made):
+    """As a program on the day: the group note of nearly every past session, written and
+    signed by the one who led it, each attending member's part signed with it and an absence
+    entry for each who missed it; only the last days' notes still owed, so the notes board
+    lists a few overdue sessions, not every session of the last two weeks."""
+    held = list(
+        Session.objects.filter(attendance__isnull=False)
+        .distinct()
+        .select_related("program")
+        .prefetch_related(
+            "staff", "attendance", "group_notes__member_notes", "group_notes__absences"
+        )
+    )
+    assert len(held) > 100
+    unwritten = []
+    for session in held:
+        notes = list(session.group_notes.all())
+        if not notes:
+            unwritten.append(session)
+            continue
+        (note,) = notes
+        (lead,) = session.staff.all()
+        assert note.recorded_by_id == note.signed_by_id == lead.pk
+        began = datetime.combine(TODAY, time(0), session.program.tz)
+        assert note.signed_at is not None and session.ends_at < note.signed_at < began
+        came = {a.participant_id for a in session.attendance.all() if a.minutes}
+        assert {m.participant_id for m in note.member_notes.all()} == came
+        assert {m.signed_by_id for m in note.member_notes.all()} <= {lead.pk}
+        assert len(note.member_notes.all()) + len(note.absences.all()) == len(
+            session.attendance.all()
+        )
+    # Owed only for the last few days' sessions, and few of them.
+    assert all(s.date >= TODAY - timedelta(days=3) for s in unwritten)
+    assert len(unwritten) < len(held) / 20
+    now = datetime.combine(TODAY, time(17, 0), held[0].program.tz)
+    recent = [s for s in held if s.ends_at >= now - timedelta(days=LOOKBACK_DAYS)]
+    due = sessions_needing_a_note(Session.objects.all(), now=now)
+    overdue = due.filter(due_at__lt=now)  # type: ignore[misc]
+    assert len(recent) > 20 and overdue.count() <= len(recent) / 5
+    assert made.rows["notes_groupnote"] == GroupNote.objects.count() == len(held) - len(unwritten)
+    assert made.rows["notes_absenceentry"] == AbsenceEntry.objects.count() > 0
 
 
 def test_follow_ups_stand_where_a_program_would_have_them_today(made):
