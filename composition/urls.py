@@ -30,6 +30,7 @@ urlpatterns = [
     path("outcomes/", include("outcomes.urls")),
     path("tasks/", include("worklist.urls")),
     path("casemanagement/", include("casemanagement.urls")),
+    path("billing/", include("billing.urls")),
     path("l/", include("links.urls")),
     path("checkins/", include("checkins.urls")),
     path("measurement/", include("measurement.urls")),

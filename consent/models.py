@@ -346,6 +346,16 @@ class Consent(ClinicalRecord, Versioned, Immutable):
     def in_force_on(self, day: date) -> bool:
         return self.entered_in_error_at is None and self.status_on(day) == ConsentStatus.IN_FORCE
 
+    def allows_disclosure_to(self, recipient: str, day: date) -> bool:
+        """Whether this consent lets the program disclose Part 2 records to `recipient` (a
+        payer, by name) on `day`: a Part 2 consent in force that is a single TPO consent,
+        whose class of recipients takes in health plans and third-party payers (§2.31(a),
+        clinical reference §4a), or that names the recipient among its recipients."""
+        if not self.is_part2 or not self.in_force_on(day):
+            return False
+        name = recipient.strip().casefold()
+        return self.tpo or bool(name and name in self.recipients.casefold())
+
 
 class ConsentRevocation(ClinicalRecord, Immutable):
     """A consent's revocation, received in writing (§2.31(a)); never changed once recorded."""

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime, time, tzinfo
 
-from consent.models import Consent, Disclosure
+from consent.models import Consent, ConsentKind, Disclosure
 from participants.models import Participant
 
 
@@ -20,6 +20,22 @@ def consents_for(participant: Participant, today: date) -> list[Consent]:
     for row in rows:
         row.status = row.status_on(today)
     return rows
+
+
+def part2_consents_of(participant_ids: list[int]) -> dict[int, list[Consent]]:
+    """The current Part 2 consents of several participants, by participant, in one query,
+    with what `Consent.status_on` reads (the revocation, the stay), for a list that asks what
+    each may have disclosed on a day (`Consent.allows_disclosure_to`)."""
+    found: dict[int, list[Consent]] = {pk: [] for pk in participant_ids}
+    rows = (
+        Consent.objects.current()
+        .filter(participant_id__in=participant_ids, kind=ConsentKind.PART2)
+        .select_related("episode", "revocation")
+        .order_by("participant_id", "signed_on", "id")
+    )
+    for row in rows:
+        found[row.participant_id].append(row)
+    return found
 
 
 def disclosures_for(participant: Participant) -> list[Disclosure]:

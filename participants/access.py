@@ -216,6 +216,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "casemanagement.resources": frozenset({Role.DIRECTOR, Role.SUPERVISOR, Role.CASE_MANAGER}),
     "measurement.configure": frozenset({Role.DIRECTOR}),
     "measurement.completion": frozenset({Role.DIRECTOR, Role.SUPERVISOR}),
+    # Billing: the service days to bill and their export (`billing.read`), and the program's
+    # list of payers (`billing.write`): the billing role and the director, who reach every
+    # participant's billing part. A participant's coverage is their BILLING scope, decided by
+    # the participant rule, so clinicians neither read member ids nor change them.
+    "billing.read": frozenset({Role.DIRECTOR, Role.BILLING}),
+    "billing.write": frozenset({Role.DIRECTOR, Role.BILLING}),
     # Works the follow-up call list: every discharged participant of the organization (oversight)
     # or those whose care team at discharge they were on.
     "follow_up.call_all": frozenset({Role.DIRECTOR, Role.SUPERVISOR}),
@@ -319,13 +325,15 @@ HOME_SECTIONS: dict[str, tuple[str, ...]] = {
     "under_dosed": ("program.oversee",),
     "today": ("arrivals.today",),
     "caseload": ("caseload.hold",),
+    "billing": ("billing.read",),
 }
 
 
 def home_sections(user) -> set[str]:
     """What a staff member's home page shows: program oversight (census, critical alerts,
     referrals waiting, under-dosed participants), the referral queue for intake, today's
-    sessions and arrivals for the front desk, and a caseload for clinical staff."""
+    sessions and arrivals for the front desk, a caseload for clinical staff, and last week's
+    service days to bill for billing."""
     return {
         section
         for section, capabilities in HOME_SECTIONS.items()

@@ -57,6 +57,7 @@ REFERRALS = "referrals"
 UNDER_DOSED = "under_dosed"
 TODAY = "today"
 CASELOAD = "caseload"
+BILLING = "billing"
 # Panels every staff home shows after its sections (each decides for itself what to show).
 EVERY_HOME = "every_home"
 
@@ -153,7 +154,7 @@ def programs(request: HttpRequest) -> list[Program]:
 
 def panels_for(request: SignedInRequest, sections: set[str]) -> list[dict]:
     shown = []
-    for section in (CENSUS, CRITICAL_ALERTS, REFERRALS, UNDER_DOSED, TODAY, EVERY_HOME):
+    for section in (CENSUS, CRITICAL_ALERTS, REFERRALS, UNDER_DOSED, TODAY, BILLING, EVERY_HOME):
         if section not in sections and section != EVERY_HOME:
             continue
         for entry in PANELS.implementations():

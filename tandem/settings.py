@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "links",
     "checkins",
     "measurement",
+    "billing",
     "fhirapi",
     "composition",  # the composition root: the URL map, the middleware, the demo command
 ]

@@ -71,6 +71,7 @@ def test_the_directors_settings_pages_are_one_menu_marked_when_one_is_shown(worl
         reverse("plans:settings"),
         reverse("notes:settings"),
         reverse("screens:panels"),
+        reverse("billing:payers"),
     ]
     shown = _found(NAV.search(client.get(reverse("notes:settings")).content.decode()))
     assert (

@@ -351,6 +351,7 @@ def test_the_nasty_values_include_the_ones_that_used_to_crash():
 def _real_path_values(bench) -> dict[str, object]:
     """A value of each path parameter that names a record of the bench."""
     from tests.bad_input.write_endpoints import (
+        _billing,
         _cm,
         _consent,
         _flagged_screen,
@@ -374,6 +375,8 @@ def _real_path_values(bench) -> dict[str, object]:
         "member_id": _peer_place(bench),
         "screen_id": _flagged_screen(bench).public_id,
         "consent_id": _consent(bench),
+        "coverage_id": _billing("coverage")(bench),
+        "week": "2026-11-23",
     }
 
 

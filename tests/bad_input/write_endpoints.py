@@ -169,6 +169,32 @@ def _consent(b) -> object:
     ).public_id
 
 
+def _billing(kind: str):
+    """The bench's payer, or a coverage of the bench's participant by it, made once."""
+
+    def make(b) -> object:
+        from billing import services
+        from billing.models import Coverage, Payer
+
+        payer = Payer.objects.filter(organization=b.world.org).first() or services.add_payer(
+            b.world.org, by=b.billing, name="Prairie Health Plan", per_diem_code="H0015"
+        )
+        if kind == "payer":
+            return payer.public_id
+        coverage = Coverage.objects.filter(participant=b.participant).first()
+        if coverage is None:
+            coverage = services.add_coverage(
+                b.participant,
+                by=b.billing,
+                payer=payer,
+                member_id="M-1",
+                starts_on=date(2026, 9, 8),
+            )
+        return coverage.public_id
+
+    return make
+
+
 def _event_consent(b) -> object:
     from consent.services import record_consent
 
@@ -467,6 +493,26 @@ WEB_WRITES = [
     WebWrite("casemanagement:directory", "casemanager", _url("casemanagement:directory")),
     WebWrite("medications:tab", "therapist", _chart("medications:tab")),
     WebWrite("medications:stop", "therapist", states.with_state(_med, _chart("medications:tab"))),
+    WebWrite("billing:payers", "billing", _url("billing:payers")),
+    WebWrite(
+        "billing:coverage_add",
+        "billing",
+        states.with_state(_billing("payer"), _chart("billing:tab")),
+    ),
+    WebWrite(
+        "billing:coverage_error",
+        "billing",
+        states.with_state(_billing("coverage"), _chart("billing:tab")),
+    ),
+    WebWrite("billing:service_days", "billing", _url("billing:service_days")),
+    # The download's form shows only beside a week's lines; it takes no field but the week
+    # in its address.
+    WebWrite(
+        "billing:export",
+        "billing",
+        _url("billing:service_days"),
+        action=lambda b: reverse("billing:export", args=["2026-11-23"]),
+    ),
     WebWrite("consent:tab", "therapist", _chart("consent:tab")),
     WebWrite("consent:disclose", "therapist", _chart("consent:disclose")),
     WebWrite("consent:revoke", "therapist", states.with_state(_consent, _chart("consent:tab"))),
@@ -550,6 +596,8 @@ READ_ONLY = {
     "participants:summary",
     "participants:history",
     "participants:print",
+    "billing:tab",
+    "billing:week",
     "consent:on_file",
     "consent:accounting",
     "consent:form",

@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+
+
+class BillingConfig(AppConfig):
+    name = "billing"
+
+    def ready(self) -> None:
+        from billing import demo, home
+        from participants import home as home_page
+        from participants.access import Scope, page_rule, register_page
+        from participants.chart import TABS, ChartTab
+        from participants.demo import SEEDERS, Seeder
+        from tandem import navigation
+
+        TABS.register(ChartTab("billing", "Billing", "billing:tab", Scope.BILLING, 95))
+        register_page("billing:service_days", page_rule("billing.read"))
+        register_page("billing:payers", page_rule("billing.write"))
+        navigation.ITEMS.register(
+            navigation.NavItem("Service days", "billing:service_days", 45, navigation.MORE)
+        )
+        navigation.ITEMS.register(
+            navigation.NavItem("Payers", "billing:payers", 93, navigation.SETTINGS)
+        )
+        home_page.PANELS.register(home_page.Panel(home_page.BILLING, 10, home.service_days_panel))
+        SEEDERS.register(Seeder(95, "billing", demo.seed))

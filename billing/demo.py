@@ -1,0 +1,81 @@
+"""Synthetic payers and coverage for the demo program, recorded through the services. Every
+payer, member id and coverage is made up.
+
+Two payers, one taking H0015 and one S9480. Most in-care demo participants are covered from
+their admission; every fifth is left without coverage, so the service-days page shows lines
+held for it, and the first covered participant whose TPO consent was signed before then
+revoked it on the Wednesday of last week, so their days since are held for want of a consent
+to disclose. Idempotent: nothing is added once the program has a payer.
+"""
+
+from datetime import date, timedelta
+
+from billing import selectors, services
+from billing.models import Payer, PerDiemCode
+from consent.models import Consent, ConsentKind, RevocationReceived
+from consent.services import revoke_consent
+from participants.demo import DemoContext
+from participants.models import IN_CARE_STATUSES, Episode
+
+PAYERS = (
+    ("Prairie Health Plan (synthetic)", PerDiemCode.H0015),
+    ("Lakeshore Medicaid (synthetic)", PerDiemCode.S9480),
+)
+DEMO_LIMIT = 40
+UNCOVERED_EVERY = 5
+
+
+def seed(context: DemoContext) -> None:
+    if Payer.objects.filter(organization=context.organization).exists():
+        return
+    by = context.staff["billing"]
+    payers = [
+        services.add_payer(context.organization, by=by, name=name, per_diem_code=code)
+        for name, code in PAYERS
+    ]
+    episodes = list(
+        Episode.objects.filter(
+            program=context.program,
+            status__in=IN_CARE_STATUSES,
+            participant__record_number__startswith="DEMO-",
+        )
+        .select_related("participant")
+        .order_by("participant__record_number")[:DEMO_LIMIT]
+    )
+    revoked_on = selectors.last_week(context.program) + timedelta(days=2)
+    revoked = False
+    made = 0
+    for index, episode in enumerate(episodes):
+        if index % UNCOVERED_EVERY == UNCOVERED_EVERY - 1:
+            continue
+        payer = payers[index % len(payers)]
+        services.add_coverage(
+            episode.participant,
+            by=by,
+            payer=payer,
+            member_id=f"SYN{episode.participant.record_number.removeprefix('DEMO-')}{index:02d}",
+            starts_on=episode.admitted_on or episode.referred_on,
+        )
+        made += 1
+        revoked = revoked or _revoke_tpo(episode, revoked_on, context)
+    context.stdout(f"  billing: {len(payers)} synthetic payers, {made} coverages")
+
+
+def _revoke_tpo(episode: Episode, on: date, context: DemoContext) -> bool:
+    consent = (
+        Consent.objects.current()
+        .filter(participant=episode.participant, kind=ConsentKind.PART2, tpo=True)
+        .select_related("participant", "revocation")
+        .first()
+    )
+    if consent is None or consent.revocation_or_none is not None or consent.signed_on >= on:
+        return False
+    revoke_consent(
+        consent,
+        by=context.staff["director"],
+        revoked_on=on,
+        received=RevocationReceived.PAPER,
+        expected_version=consent.version,
+        note="Synthetic demo revocation",
+    )
+    return True

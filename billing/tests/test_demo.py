@@ -1,0 +1,21 @@
+import pytest
+from django.core.management import call_command
+
+from accounts.models import Program
+from billing import selectors
+from billing.models import Coverage, Payer
+
+pytestmark = pytest.mark.usefixtures("demo_mode")
+
+
+def test_the_demo_bills_last_week_with_ready_and_held_lines_and_runs_twice(db):
+    call_command("seed_demo", "--participants", "30", "--quiet-logins")
+    counts = (Payer.objects.count(), Coverage.objects.count())
+    assert counts[0] == 2 and counts[1] >= 5
+    program = Program.objects.get(organization_id=Payer.objects.values("organization_id")[:1])
+    lines = selectors.service_days([program], selectors.last_week(program))
+    reasons = {reason for line in lines for reason in line.held}
+    assert any(line.is_ready for line in lines)
+    assert {selectors.NO_COVERAGE, selectors.NO_CONSENT} <= reasons
+    call_command("seed_demo", "--participants", "30", "--quiet-logins")
+    assert (Payer.objects.count(), Coverage.objects.count()) == counts

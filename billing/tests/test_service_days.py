@@ -1,0 +1,265 @@
+"""The service days of a week to bill: each date of service ready or held, and why."""
+
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from attendance.tests.builders import active_participant
+from audit.models import AuditEvent
+from billing import selectors
+from billing.tests.builders import (
+    LAST_WEEK,
+    administered,
+    attended,
+    cover,
+    payer,
+    tpo_consent,
+)
+from consent.services import record_consent
+from intake.services import add_diagnosis
+
+
+def _lines(world, week=LAST_WEEK):
+    return selectors.service_days([world.program], week)
+
+
+def _one(world, week=LAST_WEEK):
+    (line,) = _lines(world, week)
+    return line
+
+
+def test_a_covered_day_with_a_tpo_consent_and_three_hours_is_ready(world):
+    cover(world, world.episode, payer(world))
+    tpo_consent(world, world.episode)
+    attended(world.program, world.episode, date(2026, 11, 24), 180)
+    line = _one(world)
+    assert (line.day, line.minutes, line.code, line.member_id) == (
+        date(2026, 11, 24),
+        180,
+        "H0015",
+        "M-1234",
+    )
+    assert line.is_ready and line.held == []
+
+
+def test_a_day_under_three_hours_is_held_for_h0015(world):
+    cover(world, world.episode, payer(world))
+    tpo_consent(world, world.episode)
+    attended(world.program, world.episode, date(2026, 11, 24), 90, start=time(9))
+    attended(world.program, world.episode, date(2026, 11, 24), 60, start=time(13))
+    line = _one(world)
+    assert line.minutes == 150
+    assert line.held == ["Under 3 hours attended"]
+
+
+def test_s9480_shows_the_minutes_and_leaves_the_minimum_to_the_payer(world):
+    cover(world, world.episode, payer(world, "Lakeshore Medicaid", "S9480"))
+    tpo_consent(world, world.episode)
+    attended(world.program, world.episode, date(2026, 11, 24), 90)
+    line = _one(world)
+    assert line.is_ready and line.code == "S9480" and line.minutes == 90
+    assert "payer's contract decides" in line.note
+
+
+def test_without_a_consent_the_day_is_held(world):
+    cover(world, world.episode, payer(world))
+    attended(world.program, world.episode, date(2026, 11, 24), 180)
+    assert _one(world).held == ["No consent to disclose to the payer (42 CFR Part 2)"]
+
+
+def test_a_part2_consent_naming_the_payer_lets_the_day_be_billed_and_one_naming_another_does_not(
+    world,
+):
+    cover(world, world.episode, payer(world))
+    attended(world.program, world.episode, date(2026, 11, 24), 180)
+
+    def named(recipients):
+        record_consent(
+            world.participant,
+            by=world.therapist,
+            kind="part2",
+            signed_on=date(2026, 9, 8),
+            discloser="Adult IOP",
+            information="Attendance and diagnoses",
+            recipients=recipients,
+            purpose="Payment",
+            expiry="end_of_treatment",
+        )
+
+    named("County court")
+    assert not _one(world).is_ready
+    named("Prairie Health Plan, claims")
+    assert _one(world).is_ready
+
+
+def test_a_consent_signed_after_the_day_or_revoked_before_it_does_not_count(world):
+    from consent.services import revoke_consent
+
+    cover(world, world.episode, payer(world))
+    attended(world.program, world.episode, date(2026, 11, 24), 180)
+    attended(world.program, world.episode, date(2026, 11, 27), 180)
+    consent = tpo_consent(world, world.episode, signed_on=date(2026, 9, 8))
+    revoke_consent(
+        consent,
+        by=world.therapist,
+        revoked_on=date(2026, 11, 25),
+        received="paper",
+        expected_version=consent.version,
+    )
+    first, second = _lines(world)
+    assert first.is_ready
+    assert second.held == ["No consent to disclose to the payer (42 CFR Part 2)"]
+
+
+def test_a_day_without_coverage_is_held(world):
+    cover(world, world.episode, payer(world), starts_on=date(2026, 11, 25))
+    tpo_consent(world, world.episode)
+    attended(world.program, world.episode, date(2026, 11, 24), 180)
+    attended(world.program, world.episode, date(2026, 11, 25), 180)
+    first, second = _lines(world)
+    assert first.held == ["No coverage on this date"] and first.code == ""
+    assert second.is_ready
+
+
+def test_two_payers_on_one_day_leave_the_choice_to_the_biller(world):
+    cover(world, world.episode, payer(world))
+    cover(world, world.episode, payer(world, "Lakeshore Medicaid", "S9480"))
+    tpo_consent(world, world.episode)
+    attended(world.program, world.episode, date(2026, 11, 24), 180)
+    assert _one(world).held == [selectors.TWO_PAYERS]
+
+
+def test_an_absence_is_no_date_of_service(world):
+    from attendance.tests.builders import make_session, record
+
+    record(make_session(world.program, date(2026, 11, 24)), world.episode, "unexcused", 0)
+    assert _lines(world) == []
+
+
+def test_96127_counts_instruments_that_day_not_administrations_in_error(world):
+    from assessments.services import mark_entered_in_error
+
+    cover(world, world.episode, payer(world))
+    tpo_consent(world, world.episode)
+    attended(world.program, world.episode, date(2026, 11, 24), 180)
+    zone = world.program.tz
+    morning = datetime(2026, 11, 24, 9, 30, tzinfo=zone)
+    administered(world, world.episode, "phq-9", morning)
+    administered(world, world.episode, "phq-9", morning + timedelta(hours=2))
+    administered(world, world.episode, "gad-7", morning)
+    wrong = administered(world, world.episode, "audit", morning)
+    mark_entered_in_error(wrong, by=world.therapist, reason="Given to someone else")
+    # The evening before and the morning after, in the program's zone, are other days.
+    administered(world, world.episode, "who-5", datetime(2026, 11, 23, 23, 30, tzinfo=zone))
+    administered(world, world.episode, "dast-10", datetime(2026, 11, 25, 0, 30, tzinfo=zone))
+    assert _one(world).assessment_units == 2
+
+
+def test_the_diagnoses_in_force_on_the_day_are_on_its_line(world):
+    cover(world, world.episode, payer(world))
+    tpo_consent(world, world.episode)
+    attended(world.program, world.episode, date(2026, 11, 24), 180)
+    for code, made_on in (("F10.20", date(2026, 9, 8)), ("F32.1", date(2026, 11, 25))):
+        add_diagnosis(
+            world.episode, code=code, status="confirmed", made_on=made_on, by=world.therapist
+        )
+    assert _one(world).diagnoses == ["F10.20"]
+
+
+def test_the_week_runs_monday_to_sunday_in_the_programs_zone(world):
+    cover(world, world.episode, payer(world))
+    tpo_consent(world, world.episode)
+    # Sunday 29 November 23:00 in Chicago is Monday 05:00 UTC: still last week's Sunday.
+    attended(world.program, world.episode, date(2026, 11, 29), 45, start=time(23, 0))
+    attended(world.program, world.episode, date(2026, 11, 30), 180)
+    attended(world.program, world.episode, date(2026, 11, 22), 180)
+    assert [line.day for line in _lines(world)] == [date(2026, 11, 29)]
+    assert selectors.last_week(world.program) == LAST_WEEK
+
+
+def test_last_week_follows_the_programs_zone_not_utc(world):
+    from zoneinfo import ZoneInfo
+
+    utc_monday = datetime(2026, 11, 30, 3, 0, tzinfo=ZoneInfo("UTC"))  # Sunday 21:00 in Chicago
+    assert selectors.last_week(world.program, utc_monday) == date(2026, 11, 16)
+    assert selectors.last_week(world.program, utc_monday + timedelta(hours=4)) == LAST_WEEK
+
+
+def test_the_page_lists_the_week_and_audits_whom_it_showed(world, login):
+    cover(world, world.episode, payer(world))
+    tpo_consent(world, world.episode)
+    attended(world.program, world.episode, date(2026, 11, 24), 120)
+    client = login(world.users["billing"])
+    page = client.get("/billing/days/").content.decode()
+    assert "Under 3 hours attended" in page and world.participant.record_number in page
+    event = AuditEvent.objects.get(event_type="billing.service_days_viewed")
+    assert event.details["participants"] == [str(world.participant.public_id)]
+    assert client.get("/billing/days/2026-11-16/").status_code == 200
+    assert "No one attended" in client.get("/billing/days/2026-11-16/").content.decode()
+    assert client.get("/billing/days/not-a-week/").status_code == 400
+    moved = client.post("/billing/days/", {"week": "2026-11-26"})
+    assert moved.status_code == 302 and moved["Location"] == "/billing/days/2026-11-23/"
+    assert client.post("/billing/days/", {"week": "nonsense"}).status_code == 400
+
+
+def test_the_csv_holds_record_numbers_not_names_and_is_audited(world, login):
+    cover(world, world.episode, payer(world))
+    tpo_consent(world, world.episode)
+    attended(world.program, world.episode, date(2026, 11, 24), 200)
+    answer = login(world.users["billing"]).post("/billing/days/2026-11-23/export/")
+    assert answer.status_code == 200
+    assert answer["Content-Disposition"] == 'attachment; filename="service-days-2026-11-23.csv"'
+    text = answer.content.decode()
+    assert world.participant.record_number in text and "ready" in text
+    assert world.participant.legal_last_name not in text
+    assert "42 CFR part 2" in text
+    event = AuditEvent.objects.get(event_type="billing.service_days_exported")
+    assert event.details["participants"] == [str(world.participant.public_id)]
+
+
+@pytest.mark.parametrize("persona", ["therapist", "supervisor", "frontdesk", "auditor"])
+def test_only_billing_and_the_director_open_the_service_days(world, login, persona):
+    client = login(world.users[persona])
+    assert client.get("/billing/days/").status_code == 403
+    assert client.post("/billing/days/2026-11-23/export/").status_code == 403
+    assert login(world.users["director"]).get("/billing/days/").status_code == 200
+
+
+def _people(world, count: int, start: int) -> None:
+    plan = payer(world, f"Plan {start}")
+    for n in range(start, start + count):
+        episode = active_participant(world, f"T-{n:06d}", "Sam", f"Person{n}")
+        cover(world, episode, plan)
+        tpo_consent(world, episode)
+        attended(world.program, episode, date(2026, 11, 24), 180)
+        administered(world, episode, "phq-9", datetime(2026, 11, 24, 10, tzinfo=world.program.tz))
+        add_diagnosis(
+            episode, code="F10.20", status="confirmed", made_on=date(2026, 9, 8), by=world.therapist
+        )
+
+
+def test_the_page_reads_a_fixed_number_of_queries_however_many_participants(world, login):
+    client = login(world.users["billing"])
+    _people(world, 2, 100)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/billing/days/2026-11-23/").status_code == 200
+    _people(world, 6, 200)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/billing/days/2026-11-23/").status_code == 200
+    assert len(many) == len(few)
+    assert len(selectors.service_days([world.program], LAST_WEEK)) == 8
+
+
+def test_the_billing_home_counts_last_weeks_lines_without_naming_anyone(world, login):
+    cover(world, world.episode, payer(world))
+    tpo_consent(world, world.episode)
+    attended(world.program, world.episode, date(2026, 11, 24), 180)
+    attended(world.program, world.episode, date(2026, 11, 25), 60)
+    page = login(world.users["billing"]).get("/").content.decode()
+    assert "Service days to bill" in page
+    assert "<strong>1</strong> ready, <strong>1</strong> held, of 2 dates of service" in page
+    assert "Under 3 hours attended: 1" in page
+    assert world.participant.legal_last_name not in page
+    assert "Nothing is listed on this page for your role" not in page

@@ -1,0 +1,277 @@
+"""The billing pages: the program's payers, the chart's Billing tab (coverage), and the
+service days of a week to bill with their CSV. Thin: parse, authorize, call a service or a
+selector, render."""
+
+import csv
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from accounts.http import SignedInRequest
+from accounts.models import Organization, Program
+from audit.models import Action
+from audit.services import record_event
+from billing import forms, selectors, services
+from billing.models import Coverage
+from participants.access import Scope, decide, may_open, organizations_with
+from participants.decorators import not_found, participant_page, refused
+from participants.export import REDISCLOSURE_NOTICE
+from participants.http import StaffRequest
+from participants.models import Participant
+from participants.views import chart_context
+from tandem import dates
+from tandem.errors import AccessDenied, InvalidInput, TandemError
+from tandem.fields import chosen
+from tandem.methods import serves
+from tandem.views import error_page
+
+TAB = "billing"
+UNKNOWN_PAYER = "Choose a payer from the program's list."
+
+
+def _tab(
+    request: StaffRequest,
+    participant: Participant,
+    *,
+    status: int = 200,
+    form: forms.CoverageForm | None = None,
+    error_form: forms.EnteredInErrorForm | None = None,
+    error_on: Coverage | None = None,
+) -> HttpResponse:
+    """The tab; a refused form comes back with what was typed and its errors."""
+    context = chart_context(request, participant, TAB)
+    payers = list(selectors.payers_of(participant.organization_id))
+    context.update(
+        coverages=selectors.coverages_for(participant),
+        payers=payers,
+        form=form or forms.CoverageForm(payers=payers),
+        error_form=error_form,
+        error_on=error_on.pk if error_on is not None else None,
+        can_edit=decide(request.user, participant, Action.CHANGE, Scope.BILLING).allowed,
+        keeps_payers=may_open(request.user, "billing:payers"),
+    )
+    return render(request, "billing/tab.html", context, status=status)
+
+
+@participant_page(Scope.BILLING, methods=("GET",))
+def tab(request: StaffRequest, participant: Participant) -> HttpResponse:
+    return _tab(request, participant)
+
+
+@participant_page(Scope.BILLING, methods=("POST",))
+def coverage_add(request: StaffRequest, participant: Participant) -> HttpResponse:
+    payers = selectors.payers_of(participant.organization_id)
+    form = forms.CoverageForm(request.POST, payers=payers)
+    if not form.is_valid():
+        return _tab(request, participant, status=400, form=form)
+    data = form.cleaned_data
+    try:
+        payer = chosen(payers, data["payer"], refusal=UNKNOWN_PAYER, field="payer")
+        services.add_coverage(
+            participant,
+            by=request.user,
+            payer=payer,
+            member_id=data["member_id"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+        )
+    except AccessDenied as exc:
+        return refused(request, participant, exc)
+    except TandemError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return _tab(request, participant, status=400, form=form)
+    messages.success(request, "Coverage recorded.")
+    return redirect("billing:tab", participant_id=participant.public_id)
+
+
+@participant_page(Scope.BILLING, methods=("POST",))
+def coverage_error(request: StaffRequest, participant: Participant, coverage_id) -> HttpResponse:
+    coverage = Coverage.objects.filter(public_id=coverage_id, participant=participant).first()
+    if coverage is None:
+        return not_found(request)
+    form = forms.EnteredInErrorForm(request.POST)
+    if form.is_valid():
+        try:
+            services.mark_coverage_in_error(
+                coverage, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except AccessDenied as exc:
+            return refused(request, participant, exc)
+        except TandemError as exc:
+            form.add_error("reason" if exc.field == "reason" else None, exc.message)
+        else:
+            messages.success(request, "Coverage marked entered in error.")
+            return redirect("billing:tab", participant_id=participant.public_id)
+    return _tab(request, participant, status=400, error_form=form, error_on=coverage)
+
+
+def _own_organization(request: SignedInRequest, capability: str) -> Organization | None:
+    found = organizations_with(request.user, capability)
+    return Organization.objects.filter(pk__in=found).order_by("pk").first() if found else None
+
+
+@serves("GET", "POST")
+@login_required
+def payers(request: SignedInRequest) -> HttpResponse:
+    """The payers the program bills, each with the per-diem code it takes; the billing role
+    and the director add them."""
+    organization = _own_organization(request, "billing.write")
+    if organization is None:
+        return error_page(
+            request, "Not allowed", "The payers are kept by billing and the director.", status=403
+        )
+    form = forms.PayerForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.add_payer(organization, by=request.user, **form.cleaned_data)
+            except TandemError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, "Payer added.")
+                return redirect("billing:payers")
+        status = 400
+    record_event(
+        actor=request.user,
+        event_type="billing.payers_viewed",
+        organization=organization,
+        record_type="billing.Payer",
+    )
+    return render(
+        request,
+        "billing/payers.html",
+        {"payers": list(selectors.payers_of(organization.pk)), "form": form},
+        status=status,
+    )
+
+
+def _programs(request: SignedInRequest) -> list[Program]:
+    return list(
+        Program.objects.filter(
+            organization_id__in=organizations_with(request.user, "billing.read")
+        ).order_by("name", "pk")
+    )
+
+
+def _week(request: SignedInRequest, programs: list[Program], week: str) -> date:
+    """The Monday of the week the path names, else last week in the first program's zone."""
+    if not week:
+        return selectors.last_week(programs[0])
+    return selectors.monday_of(dates.parse(week, field="week", label="The week"))
+
+
+@serves("GET", "POST")
+@login_required
+def service_days(request: SignedInRequest, week: str = "") -> HttpResponse:
+    """A week's dates of service to bill, each ready or held with its reasons. The week is
+    in the path (a POSTed day moves to its week's address), never in a query string."""
+    programs = _programs(request)
+    if not programs or not may_open(request.user, "billing:service_days"):
+        return error_page(
+            request, "Not allowed", "The service days are for billing and the director.", status=403
+        )
+    try:
+        monday = _week(request, programs, week)
+    except InvalidInput:
+        return error_page(request, "Not a week", "The address does not name a week.", status=400)
+    form = forms.WeekForm(request.POST or None, initial={"week": monday})
+    if request.method == "POST":
+        if form.is_valid():
+            chosen_monday = selectors.monday_of(form.cleaned_data["week"])
+            return redirect("billing:week", week=chosen_monday.isoformat())
+        return render(
+            request, "billing/service_days.html", {"form": form, "week": monday}, status=400
+        )
+    lines = selectors.service_days(programs, monday)
+    record_event(
+        actor=request.user,
+        event_type="billing.service_days_viewed",
+        record_type="billing.ServiceDays",
+        details={"week": monday.isoformat(), "scope": str(Scope.BILLING)},
+        listed=[line.participant for line in lines],
+    )
+    return render(
+        request,
+        "billing/service_days.html",
+        {
+            "form": form,
+            "week": monday,
+            "lines": lines,
+            "ready": sum(1 for line in lines if line.is_ready),
+            "export_url": reverse("billing:export", kwargs={"week": monday.isoformat()}),
+        },
+    )
+
+
+CSV_COLUMNS = (
+    "record_number",
+    "date_of_service",
+    "minutes_attended",
+    "payer",
+    "member_id",
+    "per_diem_code",
+    "icd10_codes",
+    "units_96127",
+    "status",
+    "held_because",
+    "note",
+)
+
+
+@serves("POST")
+@login_required
+def export(request: SignedInRequest, week: str) -> HttpResponse:
+    """The week's lines as CSV, by record number (no names), the export audited naming every
+    participant it holds."""
+    programs = _programs(request)
+    if not programs or not may_open(request.user, "billing:service_days"):
+        return error_page(
+            request, "Not allowed", "The service days are for billing and the director.", status=403
+        )
+    try:
+        monday = _week(request, programs, week)
+    except InvalidInput:
+        return error_page(request, "Not a week", "The address does not name a week.", status=400)
+    lines = selectors.service_days(programs, monday)
+    record_event(
+        actor=request.user,
+        event_type="billing.service_days_exported",
+        record_type="billing.ServiceDays",
+        details={"week": monday.isoformat(), "lines": len(lines), "scope": str(Scope.BILLING)},
+        listed=[line.participant for line in lines],
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="service-days-{monday.isoformat()}.csv"'
+    )
+    response["Cache-Control"] = "no-store"
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for line in lines:
+        writer.writerow(
+            [
+                line.participant.record_number,
+                line.day.isoformat(),
+                line.minutes,
+                _cell(line.payer.name if line.payer else ""),
+                _cell(line.member_id),
+                line.code,
+                " ".join(line.diagnoses),
+                line.assessment_units,
+                "ready" if line.is_ready else "held",
+                "; ".join(line.held),
+                line.note,
+            ]
+        )
+    writer.writerow([REDISCLOSURE_NOTICE] + [""] * (len(CSV_COLUMNS) - 1))
+    return response
+
+
+def _cell(typed: str) -> str:
+    """Text someone typed, kept from being read as a formula by a spreadsheet."""
+    return "'" + typed if typed[:1] in ("=", "+", "-", "@", "\t", "\r") else typed
