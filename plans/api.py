@@ -15,7 +15,7 @@ from participants.access import Scope, authorize, require
 from participants.api import participant_or_404, refusal_shows_record
 from participants.models import Participant
 from plans import selectors, services
-from plans.models import TreatmentPlan
+from plans.models import PlanReview, TreatmentPlan
 from tandem.api_errors import FieldErrors, field_errors
 from tandem.dates import ProgramDate
 from tandem.errors import InvalidInput
@@ -97,6 +97,32 @@ class ReviewOut(Schema):
     reviewed_on: date
     note: str
     outcomes: list[OutcomeOut]
+
+
+class ReviewEnteredInErrorIn(Schema):
+    reason: str = Field(description="Why the review was entered in error (5 characters or more).")
+
+
+class WithdrawnReviewOut(ReviewOut):
+    entered_in_error: bool
+    entered_in_error_at: datetime
+    entered_in_error_by: str
+    entered_in_error_reason: str
+
+
+def _review_out(review: PlanReview) -> dict[str, Any]:
+    return {
+        "id": review.public_id,
+        "plan": review.plan.public_id,
+        "plan_version": review.plan.number,
+        "reason": review.reason,
+        "reviewed_on": review.reviewed_on,
+        "note": review.note,
+        "outcomes": [
+            {"objective": o.objective.public_id, "outcome": o.outcome, "comment": o.comment}
+            for o in review.outcomes.select_related("objective").order_by("pk")
+        ],
+    }
 
 
 def _progress(objective) -> dict[str, Any] | None:
@@ -226,7 +252,8 @@ def list_plans(request: ApiRequest, participant_id: UUID):
         "judged met or discontinued at a review, so the plan's review takes it up. Each "
         "objective's `review_outcome` is the latest a plan review recorded (`met`, `continued` or "
         "`discontinued`, with its comment, the review's date and id and the plan version it "
-        "reviewed: an earlier one when the objective was copied unchanged since), null when none; "
+        "reviewed: an earlier one when the objective was copied unchanged since), null when none "
+        "(a review entered in error counts for nothing); "
         "the measure's `progress` stands beside it, neither overriding the other. The list of "
         "versions computes none of these (null)."
     ),
@@ -333,18 +360,41 @@ def review_plan(request: ApiRequest, plan_id: UUID, body: ReviewIn):
             )
     except InvalidInput as exc:
         return Status(422, field_errors((exc.field, exc.message)))
+    return Status(201, _review_out(review))
+
+
+@router.post(
+    "/treatment-plans/{plan_id}/reviews/{review_id}/entered-in-error",
+    response={200: WithdrawnReviewOut, 403: Message, 404: Message, 422: FieldErrors},
+    summary="Mark a review that kept the plan unchanged entered in error",
+    description=(
+        "Withdraws the review (its `id`, or an objective's `review_outcome.review`) with every "
+        "outcome it judged, giving the `reason`: it stays in the plan's history, marked, and "
+        "counts for nothing from then on (an objective it closed is open again, the next review "
+        "falls due as if it had not been held). One outcome is corrected by withdrawing its "
+        "review and recording a new one. By whoever may record a review. 422 when the reason "
+        "is missing or the review is already entered in error; 404 for a review not of that "
+        "version."
+    ),
+)
+def review_entered_in_error(
+    request: ApiRequest, plan_id: UUID, review_id: UUID, body: ReviewEnteredInErrorIn
+):
+    plan, _participant = _plan_or_404(request, plan_id)
+    review = PlanReview.objects.filter(plan=plan, public_id=review_id).first()
+    if review is None:
+        raise Http404("No review of this plan has that id.")
+    try:
+        marked = services.mark_review_in_error(review, by=request.auth, reason=body.reason)
+    except InvalidInput as exc:
+        return Status(422, field_errors((exc.field, exc.message)))
     return Status(
-        201,
+        200,
         {
-            "id": review.public_id,
-            "plan": plan.public_id,
-            "plan_version": review.plan.number,
-            "reason": review.reason,
-            "reviewed_on": review.reviewed_on,
-            "note": review.note,
-            "outcomes": [
-                {"objective": o.objective.public_id, "outcome": o.outcome, "comment": o.comment}
-                for o in review.outcomes.select_related("objective").order_by("pk")
-            ],
+            **_review_out(marked),
+            "entered_in_error": True,
+            "entered_in_error_at": marked.entered_in_error_at,
+            "entered_in_error_by": request.auth.get_full_name(),
+            "entered_in_error_reason": marked.entered_in_error_reason,
         },
     )

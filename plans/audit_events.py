@@ -27,6 +27,12 @@ register(
     "mark a treatment plan entered in error",
 )
 register(
+    "plan.review_entered_in_error",
+    Action.CHANGE,
+    "marked a treatment-plan review entered in error",
+    "mark a treatment-plan review entered in error",
+)
+register(
     "plan.settings_changed",
     Action.CHANGE,
     "changed the program's treatment-plan settings",

@@ -27,7 +27,8 @@ def versions_section(participant: Participant) -> list[dict]:
 
 def reviews_section(participant: Participant) -> list[dict]:
     """Every review that kept a version unchanged, oldest first: the record that the plan was
-    reviewed on time, by whom, and what the review found."""
+    reviewed on time, by whom, and what the review found. A review entered in error stays,
+    saying who withdrew it, when and why, as the chart shows it."""
     return [
         {
             "version": review.plan.number,
@@ -35,6 +36,12 @@ def reviews_section(participant: Participant) -> list[dict]:
             "reason": review.get_reason_display(),
             "reviewed_by": review.recorded_by.get_full_name() if review.recorded_by else "",
             "found": review.note,
+            "entered_in_error": review.entered_in_error,
+            "entered_in_error_at": review.entered_in_error_at or "",
+            "entered_in_error_by": review.entered_in_error_by.get_full_name()
+            if review.entered_in_error_by
+            else "",
+            "entered_in_error_reason": review.entered_in_error_reason,
         }
         for review in reversed(selectors.reviews_among(selectors.plans_of(participant)))
     ]

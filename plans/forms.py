@@ -206,3 +206,16 @@ class EnteredInErrorForm(forms.Form):
         max_length=300,
         label="Why this version was entered in error",
     )
+
+
+class ReviewEnteredInErrorForm(forms.Form):
+    """Withdraw a review that kept the plan unchanged: the review goes whole, with every
+    outcome it judged."""
+
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=300,
+        label="Why this review was entered in error",
+        help_text="The review is withdrawn whole, with every objective's outcome it recorded. "
+        "To correct one outcome, mark the review entered in error and record the review again.",
+    )

@@ -10,6 +10,7 @@ signed version itself never changes.
 
 import uuid
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -20,6 +21,9 @@ from django.dispatch import receiver
 from accounts.models import Role
 from tandem.models import TimeStamped, Versioned
 from tandem.records import ClinicalRecord, Immutable, ImmutableRecordError, Signable
+
+if TYPE_CHECKING:
+    from participants.models import Participant
 
 # The modalities IOPs use, seeded into every program's editable list (issue #10).
 DEFAULT_MODALITIES: tuple[str, ...] = (
@@ -353,6 +357,16 @@ class PlanReview(ClinicalRecord, Immutable):
 
     def __str__(self) -> str:
         return f"Plan review on {self.reviewed_on}"
+
+    @property
+    def participant(self) -> "Participant":
+        """Whose plan was reviewed: the trail of a withdrawal names them, and what follows a
+        withdrawal (`tandem.lifecycle.WITHDRAWN`) finds them, as on any record of theirs."""
+        return self.plan.participant
+
+    @property
+    def participant_id(self) -> int:
+        return self.plan.participant_id
 
 
 class ObjectiveOutcome(models.TextChoices):

@@ -52,19 +52,18 @@ def plans_of(participant: Participant) -> list[TreatmentPlan]:
 def reviews_among(versions: list[TreatmentPlan]) -> list[PlanReview]:
     """The reviews that kept one of these versions unchanged, newest first: the plan tab's
     record of each review, what it found of the plan and of each objective it judged, and who
-    made it (two queries; one when there is none)."""
+    made it. Those entered in error stay in the list, with who withdrew them, when and why, so
+    the history stays whole; what counts reads `counted_review` (two queries; one when there
+    is none)."""
     if not versions:
         return []
     return list(
-        PlanReview.objects.current()
-        .filter(plan__in=[v.pk for v in versions])
-        .select_related("recorded_by", "plan")
+        PlanReview.objects.filter(plan__in=[v.pk for v in versions])
+        .select_related("recorded_by", "plan", "entered_in_error_by")
         .prefetch_related(
             Prefetch(
                 "outcomes",
-                ReviewedObjective.objects.current()
-                .select_related("objective")
-                .order_by(
+                ReviewedObjective.objects.select_related("objective").order_by(
                     "objective__goal__problem__order",
                     "objective__goal__order",
                     "objective__order",
@@ -74,6 +73,11 @@ def reviews_among(versions: list[TreatmentPlan]) -> list[PlanReview]:
         )
         .order_by("-reviewed_on", "-recorded_at")
     )
+
+
+def counted_review(reviews: list[PlanReview]) -> PlanReview | None:
+    """The latest review of `reviews_among`'s list that still counts: not entered in error."""
+    return next((r for r in reviews if not r.entered_in_error), None)
 
 
 def in_force_among(versions: list[TreatmentPlan]) -> TreatmentPlan | None:

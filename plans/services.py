@@ -976,6 +976,52 @@ def _judged(plan: TreatmentPlan, outcomes: Sequence[Mapping[str, Any]]) -> list[
     return list(rows.values())
 
 
+def require_review_withdrawal(by: Any, participant: Participant) -> Decision:
+    """Whether `by` may mark a review of this participant's plan entered in error: whoever may
+    record one (`plan.sign`), since withdrawing a judgement is as much a clinical judgement as
+    making it (a version's withdrawal asks only for the record's change, which the whole care
+    team has). A refusal is audited; the page asks before reading its form, so the answer is
+    the same whatever was posted."""
+    return _require_capability(
+        by,
+        participant,
+        "plan.sign",
+        event_type="plan.review_entered_in_error",
+        what="withdraw treatment-plan reviews",
+    )
+
+
+def mark_review_in_error(
+    review: PlanReview, *, by: Any, reason: str, now: datetime | None = None
+) -> PlanReview:
+    """Withdraw a review recorded by mistake (the wrong date, an objective judged met that was
+    not, the wrong participant) with every outcome it judged: they stay on the record, marked,
+    and count for nothing from then on. One outcome is never withdrawn alone: a review is
+    corrected by withdrawing it and recording it again. Allowed as `require_review_withdrawal`
+    says. The review's row is locked, so two people marking it at once write it once."""
+    plan = review.plan
+    decision = require_review_withdrawal(by, plan.participant)
+    at = now or timezone.now()
+    with transaction.atomic():
+        marked = mark_entered_in_error(
+            review,
+            by=by,
+            reason=reason,
+            decision=decision,
+            now=at,
+            what="plan review",
+            event_type="plan.review_entered_in_error",
+        )
+        ReviewedObjective.objects.filter(review=marked, entered_in_error_at__isnull=True).update(
+            entered_in_error_at=at,
+            entered_in_error_by=by,
+            entered_in_error_reason=marked.entered_in_error_reason,
+            modified_at=at,
+        )
+        keep_review_schedule([plan.episode_id])
+    return marked
+
+
 def mark_plan_in_error(
     plan: TreatmentPlan, *, by: Any, reason: str, now: datetime | None = None
 ) -> TreatmentPlan:

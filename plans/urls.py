@@ -26,6 +26,11 @@ urlpatterns = [
         name="entered_in_error",
     ),
     path(
+        "<uuid:participant_id>/versions/<uuid:plan_id>/reviews/<uuid:review_id>/entered-in-error/",
+        views.review_entered_in_error,
+        name="review_entered_in_error",
+    ),
+    path(
         "<uuid:participant_id>/versions/<uuid:plan_id>/objectives/<uuid:objective_id>/",
         views.objective,
         name="objective",

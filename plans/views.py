@@ -5,9 +5,11 @@ AccessDenied for a role without the capability; the page decorator answers with 
 """
 
 from collections.abc import Callable
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,10 +33,20 @@ from participants.http import StaffRequest
 from participants.models import Participant
 from participants.views import chart_context
 from plans import forms, selectors, services
-from plans.models import Goal, Intervention, Modality, Objective, Problem, TreatmentPlan
+from plans.models import (
+    Goal,
+    Intervention,
+    Modality,
+    Objective,
+    PlanReview,
+    Problem,
+    ReviewedObjective,
+    TreatmentPlan,
+)
 from tandem.errors import AccessDenied, ConcurrentEdit, TandemError
 from tandem.hooks import Hook
 from tandem.methods import serves
+from tandem.templatetags.clock import day
 from tandem.views import error_page
 
 # Sections other modules add to an objective's page (e.g. the notes that addressed it):
@@ -81,12 +93,18 @@ def plan_tab(request: StaffRequest, participant) -> HttpResponse:
     episode = context["episode"]
     settings = services.settings_of(episode.program) if episode else None
     view = selectors.plan_view(in_force, loaded=True) if in_force else None
+    capabilities = _capabilities(request, participant)
+    reviews = selectors.reviews_among(versions)
+    if capabilities["can_sign"]:
+        for r in reviews:
+            cast(Any, r).error_form = None if r.entered_in_error else _review_error_form(r)
     context.update(
-        _capabilities(request, participant),
+        capabilities,
         view=view,
         draft=selectors.draft_among(versions),
         versions=versions,
-        reviews=selectors.reviews_among(versions),
+        reviews=reviews,
+        last_review=selectors.counted_review(reviews),
         plan_settings=settings,
         review_due=selectors.stored_review_due(episode) if episode else None,
         revision_form=forms.RevisionForm(),
@@ -497,6 +515,68 @@ def entered_in_error(request: StaffRequest, participant, plan_id) -> HttpRespons
     context = chart_context(request, participant, "plan")
     context.update(plan=plan, form=form, error=error)
     return render(request, "plans/entered_in_error.html", context, status=400 if error else 200)
+
+
+def _review_of(participant, plan_id, review_id) -> PlanReview | None:
+    return (
+        PlanReview.objects.filter(
+            plan__participant=participant, plan__public_id=plan_id, public_id=review_id
+        )
+        .select_related("plan__episode__program", "plan__participant", "recorded_by")
+        .prefetch_related(
+            Prefetch("outcomes", ReviewedObjective.objects.select_related("objective"))
+        )
+        .first()
+    )
+
+
+def _review_error_form(review: PlanReview, data=None) -> forms.ReviewEnteredInErrorForm:
+    """The form that withdraws one review; its fields' ids name the review, so each row of
+    the Plan tab's table has its own."""
+    return forms.ReviewEnteredInErrorForm(data, auto_id=f"id_review_{review.public_id}_%s")
+
+
+@participant_page(Scope.CLINICAL, methods=("GET", "POST"))
+def review_entered_in_error(request: StaffRequest, participant, plan_id, review_id) -> HttpResponse:
+    """Withdraw a review that kept the plan unchanged, with every outcome it judged, giving
+    the reason: it stays in "Reviews without changes", marked, and counts for nothing. Posted
+    with htmx from the Plan tab's table, a refusal sends back the form alone, with a 200 (the
+    only answer htmx swaps in), and a success reloads the tab, whose outcomes all change."""
+    review = _review_of(participant, plan_id, review_id)
+    if review is None:
+        return not_found(request)
+    form = _review_error_form(review, request.POST or None)
+    error = ""
+    if request.method == "POST":
+        try:
+            services.require_review_withdrawal(request.user, participant)
+            if not form.is_valid():
+                raise _form_error(form)
+            services.mark_review_in_error(
+                review, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except AccessDenied:
+            raise
+        except TandemError as exc:
+            error = exc.message
+            review.refresh_from_db()
+        else:
+            messages.success(
+                request, f"The review of {day(review.reviewed_on)} marked entered in error."
+            )
+            tab = reverse("plans:plan", args=[participant.public_id])
+            if is_htmx(request):
+                response = HttpResponse()
+                response["HX-Redirect"] = tab
+                return response
+            return redirect(tab)
+    context = {"participant": participant, "review": review, "form": form, "error": error}
+    if is_htmx(request):
+        return render(request, "plans/_review_entered_in_error.html", context)
+    context = {**chart_context(request, participant, "plan"), **context}
+    return render(
+        request, "plans/review_entered_in_error.html", context, status=400 if error else 200
+    )
 
 
 @participant_page(Scope.CLINICAL, methods=("GET",))

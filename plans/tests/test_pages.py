@@ -467,6 +467,10 @@ def test_the_exported_and_printed_record_carry_the_plan_reviews(world, login):
             "reason": "Review interval reached",
             "reviewed_by": world.therapist.get_full_name(),
             "found": "Goals still fit.",
+            "entered_in_error": False,
+            "entered_in_error_at": "",
+            "entered_in_error_by": "",
+            "entered_in_error_reason": "",
         }
     ]
     printed = client.post(copy, {"to": "participant", "what": "print"}).content.decode()
