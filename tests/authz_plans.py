@@ -1,10 +1,12 @@
 """Authorization rows for the Plan tab and the treatment-plan API (clinical scope).
 
-The whole care team drafts a plan and records an in-person acknowledgement; signing and
-recording a review (on the page or the API) are for licensed clinicians (`plan.sign`), co-signing for supervisors and
-directors (`plan.cosign`); the others are refused, and the refusal is audited.
+The whole care team drafts a plan and records an in-person acknowledgement; signing,
+recording a review and marking one entered in error (on the page or the API) are for licensed
+clinicians (`plan.sign`), co-signing for supervisors and directors (`plan.cosign`); the others
+are refused, and the refusal is audited.
 """
 
+from plans import services
 from plans.models import TreatmentPlan
 from plans.tests.builders import drafted, signed
 from tests.authz import CLINICAL_READ, CLINICAL_WRITE, Endpoint
@@ -28,6 +30,28 @@ def _objective(world) -> dict:
         "plan_id": plan.public_id,
         "objective_id": plan.objectives.get().public_id,
     }
+
+
+def _reviewed(world) -> dict:
+    """The signed plan's review, recorded by the primary clinician."""
+    plan = signed(world)
+    review = services.record_review(
+        plan,
+        by=world.therapist,
+        reason="scheduled",
+        note="Still the right plan.",
+        reviewed_on=world.program.today(),
+    )
+    return {
+        "participant_id": world.participant.public_id,
+        "plan_id": plan.public_id,
+        "review_id": review.public_id,
+    }
+
+
+def _api_reviewed(world) -> dict:
+    reviewed = _reviewed(world)
+    return {"plan_id": reviewed["plan_id"], "review_id": reviewed["review_id"]}
 
 
 def _api_draft(world) -> dict:
@@ -88,6 +112,13 @@ ENDPOINTS = {
         kwargs=_signed,
         data=lambda w: {"reason": "Written on the wrong chart"},
     ),
+    "plans:review_entered_in_error": Endpoint(
+        "POST",
+        CLINICIANS,
+        kwargs=_reviewed,
+        data=lambda w: {"reason": "Recorded on the wrong chart"},
+        break_glass=frozenset({"outsider"}),
+    ),
     "api:list_plans": Endpoint("API_GET", frozenset(CLINICAL_READ)),
     "api:current_plan": Endpoint(
         "API_GET",
@@ -126,6 +157,13 @@ ENDPOINTS = {
         },
         break_glass=frozenset({"outsider"}),
     ),
+    "api:review_entered_in_error": Endpoint(
+        "API_POST",
+        CLINICIANS,
+        kwargs=_api_reviewed,
+        data=lambda w: {"reason": "Recorded on the wrong chart"},
+        break_glass=frozenset({"outsider"}),
+    ),
 }
 
 MORE_CASES = {
@@ -149,6 +187,18 @@ MORE_CASES = {
             data=lambda w: {"reason": ""},
             status=frozenset({400}),
             case="invalid",
+        ),
+    ],
+    "plans:review_entered_in_error": [
+        Endpoint("GET", frozenset(CLINICAL_READ), kwargs=_reviewed),
+        Endpoint(
+            "POST",
+            CLINICIANS,
+            kwargs=_reviewed,
+            data=lambda w: {"reason": ""},
+            status=frozenset({400}),
+            case="invalid",
+            break_glass=frozenset({"outsider"}),
         ),
     ],
 }

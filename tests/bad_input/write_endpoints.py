@@ -317,6 +317,28 @@ def _plan_signed(b) -> object:
     return (found.first() or signed(b.world)).public_id
 
 
+def _plan_review(b):
+    """A review of the bench participant's signed plan, recorded on first use (the draft
+    another address made is signed for it)."""
+    from plans import services
+    from plans.models import PlanReview, TreatmentPlan
+
+    found = PlanReview.objects.filter(plan__participant=b.participant).first()
+    if found is not None:
+        return found
+    draft = TreatmentPlan.objects.filter(participant=b.participant, signed_at__isnull=True).first()
+    if draft is not None:
+        services.sign_plan(draft, by=b.world.therapist, expected_version=draft.version)
+    plan = TreatmentPlan.objects.get(public_id=str(_plan_signed(b)))
+    return services.record_review(
+        plan,
+        by=b.world.therapist,
+        reason="scheduled",
+        note="Still the right plan.",
+        reviewed_on=plan.episode.program.today(),
+    )
+
+
 def _plan_tab_signed(b) -> str:
     _plan_signed(b)
     return reverse("plans:plan", args=[b.participant.public_id])
@@ -560,6 +582,15 @@ WEB_WRITES = [
     WebWrite("discharge:call_answers", "casemanager", states.call_answers_page),
     WebWrite("outcomes:race_ethnicity", "therapist", _chart("outcomes:race_ethnicity")),
     WebWrite("plans:entered_in_error", "therapist", _chart("plans:entered_in_error", _plan_signed)),
+    WebWrite(
+        "plans:review_entered_in_error",
+        "therapist",
+        _chart(
+            "plans:review_entered_in_error",
+            lambda b: _plan_review(b).plan.public_id,
+            lambda b: _plan_review(b).public_id,
+        ),
+    ),
     WebWrite("measurement:schedule", "director", _program("measurement:schedule")),
     WebWrite("notes:settings", "director", _url("notes:settings")),
     WebWrite("notes:new", "therapist", _chart("notes:new")),
@@ -731,6 +762,15 @@ API_WRITES = [
         "/api/v1/treatment-plans/{plan_id}/reviews",
         "therapist",
         lambda b: {"plan_id": _plan_signed(b)},
+    ),
+    ApiWrite(
+        "post",
+        "/api/v1/treatment-plans/{plan_id}/reviews/{review_id}/entered-in-error",
+        "therapist",
+        lambda b: {
+            "plan_id": _plan_review(b).plan.public_id,
+            "review_id": _plan_review(b).public_id,
+        },
     ),
     ApiWrite(
         "post",
