@@ -358,7 +358,7 @@ def _real_path_values(bench) -> dict[str, object]:
         _note,
         _peer_place,
         _plan_draft,
-        _plan_review,
+        _referral_review,
         _task,
     )
 
@@ -369,7 +369,7 @@ def _real_path_values(bench) -> dict[str, object]:
         "code": "phq-9",
         "run_id": bench.group.public_id,  # no such run: the answer is a 404 in one shape
         "plan_id": _plan_draft(bench),
-        "review_id": _plan_review(bench).public_id,
+        "review_id": _referral_review(bench).public_id,
         "note_id": _note("draft")(bench),
         "barrier_id": _cm("barrier")(bench),
         "referral_id": _cm("referral")(bench),

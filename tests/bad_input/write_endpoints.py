@@ -339,6 +339,29 @@ def _plan_review(b):
     )
 
 
+def _referral_review(b):
+    """A review of a signed plan of the bench's referral, recorded on first use: a real
+    review id for the addresses asked with every parameter, which leaves the bench
+    participant's draft a draft for the addresses that name it."""
+    from plans import services
+    from plans.models import PlanReview, TreatmentPlan
+    from plans.tests.builders import signed
+
+    referral = b.world.referral
+    found = PlanReview.objects.filter(plan__participant=referral).first()
+    if found is not None:
+        return found
+    plan = TreatmentPlan.objects.filter(participant=referral, signed_at__isnull=False).first()
+    plan = plan or signed(b.world, by=b.director, episode=b.world.referral_episode)
+    return services.record_review(
+        plan,
+        by=b.director,
+        reason="scheduled",
+        note="Still the right plan.",
+        reviewed_on=plan.episode.program.today(),
+    )
+
+
 def _plan_tab_signed(b) -> str:
     _plan_signed(b)
     return reverse("plans:plan", args=[b.participant.public_id])
