@@ -2,7 +2,8 @@
 bill, each in a fixed number of queries.
 
 A date of service is a day a participant attended (the roll calls that count towards the
-dose, `attendance.weekly.counted`). Each line carries the per-diem code of the payer covering
+dose, `attendance.weekly.counted`), and a day their presumptive drug screens were collected
+has a drug-test line of its own. Each line carries the per-diem code of the payer covering
 that day and either "ready" or the reasons it is held. The rules are the clinical reference's
 (section 5 "Billing and coding") and 42 CFR Part 2's; where the reference is silent (a daily
 minimum for S9480, which of two payers to bill) the line shows the figures and the biller
@@ -26,6 +27,7 @@ from billing.models import H0015_DAILY_MINUTES, Coverage, Payer, PerDiemCode
 from consent.selectors import part2_consents_of
 from intake.models import Diagnosis, DiagnosisStatus
 from participants.models import Participant
+from screens.models import DrugScreen, Method
 
 NO_COVERAGE = "No coverage on this date"
 NO_CONSENT = "No consent to disclose to the payer (42 CFR Part 2)"
@@ -35,6 +37,22 @@ TWO_PAYERS = "More than one payer covers this date: choose which to bill"
 S9480_NO_MINIMUM = "The reference gives S9480 no daily minimum: the payer's contract decides"
 # §5: 96127, brief emotional/behavioural assessment, one unit per standardized instrument.
 ASSESSMENT_CODE = "96127"
+# §5: 80305 presumptive drug test read by direct optical observation only (cups, dipsticks),
+# 80306 read by instrument-assisted optical observation, 80307 by an instrumented chemistry
+# analyzer; only one of 80305–80307 per date of service. A laboratory immunoassay runs on a
+# chemistry analyzer (80307); a point-of-care immunoassay may be read by eye or by a reader,
+# and the screen does not record which, so its line is held rather than guessed. Definitive
+# testing (80320–80377, G0480–G0483) is marked unverified in the reference and not listed.
+PRESUMPTIVE_CODES = {Method.LAB_IMMUNOASSAY: "80307"}
+PRESUMPTIVE_METHODS = (Method.POINT_OF_CARE, Method.LAB_IMMUNOASSAY)
+READ_NOT_RECORDED = (
+    "A point-of-care immunoassay does not say whether it was read by eye (80305) or by an "
+    "instrument (80306)"
+)
+TWO_CODES = (
+    "The screens this day would need two different codes; only one of 80305–80307 is billed "
+    "per date of service"
+)
 # Diagnoses in force on a date of service: a resolved one counts until the day it resolved.
 _IN_FORCE = (DiagnosisStatus.PROVISIONAL, DiagnosisStatus.CONFIRMED, DiagnosisStatus.IN_REMISSION)
 
@@ -76,10 +94,20 @@ class ServiceDay:
     assessment_units: int = 0
     held: list[str] = field(default_factory=list)
     note: str = ""
+    # A presumptive drug test's line (its code, when the screens' method tells it) rather
+    # than the IOP per diem's.
+    drug_test: bool = False
+    drug_test_code: str = ""
 
     @property
     def code(self) -> str:
+        if self.drug_test:
+            return self.drug_test_code
         return self.payer.per_diem_code if self.payer is not None else ""
+
+    @property
+    def service(self) -> str:
+        return "Presumptive drug test" if self.drug_test else "IOP per diem"
 
     @property
     def is_ready(self) -> bool:
@@ -92,7 +120,8 @@ class ServiceDay:
 
 def service_days(programs: Iterable[Program], week: date) -> list[ServiceDay]:
     """The dates of service of the week starting on `week` (a Monday) at these programs,
-    by participant's surname and date: six queries however many participants."""
+    by participant's surname and date, each day's IOP per diem before its presumptive drug
+    test: seven queries however many participants."""
     by_pk = {p.pk: p for p in programs}
     if not by_pk:
         return []
@@ -108,24 +137,33 @@ def service_days(programs: Iterable[Program], week: date) -> list[ServiceDay]:
     for person, program_id, day, minutes in attended:
         previous = totals.get((person, day), (program_id, 0))[1]
         totals[(person, day)] = (program_id, previous + minutes)
-    ids = sorted({person for person, _ in totals})
+    zones = {pk: ZoneInfo(p.time_zone) for pk, p in by_pk.items()}
+    screened = _screens(by_pk, zones, week, last)
+    ids = sorted({person for person, _ in totals} | {person for person, _ in screened})
     if not ids:
         return []
     people = {p.pk: p for p in Participant.objects.filter(pk__in=ids)}
     coverages = _coverages(ids, week, last)
     consents = part2_consents_of(ids)
     diagnoses = _diagnoses(ids, last)
-    zones = {pk: ZoneInfo(p.time_zone) for pk, p in by_pk.items()}
     units = _instruments(ids, week, last, zones.values())
     lines = []
     for (person, day), (program_id, minutes) in totals.items():
         line = ServiceDay(people[person], by_pk[program_id], day, minutes)
         _decide(line, coverages.get(person, []), consents.get(person, []))
-        line.diagnoses = [
-            code for code, since, until in diagnoses.get(person, []) if since <= day < until
-        ]
         line.assessment_units = len(units.get((person, str(zones[program_id]), day), ()))
         lines.append(line)
+    for (person, day), (program_id, methods) in screened.items():
+        line = ServiceDay(people[person], by_pk[program_id], day, 0, drug_test=True)
+        _decide(line, coverages.get(person, []), consents.get(person, []))
+        _presumptive(line, methods)
+        lines.append(line)
+    for line in lines:
+        line.diagnoses = [
+            code
+            for code, since, until in diagnoses.get(line.participant.pk, [])
+            if since <= line.day < until
+        ]
     return sorted(
         lines,
         key=lambda d: (
@@ -133,8 +171,45 @@ def service_days(programs: Iterable[Program], week: date) -> list[ServiceDay]:
             d.participant.legal_first_name.casefold(),
             d.participant.pk,
             d.day,
+            d.drug_test,
         ),
     )
+
+
+def _screens(
+    programs: dict[int, Program], zones: dict[int, ZoneInfo], first: date, last: date
+) -> dict[tuple[int, date], tuple[int, set[str]]]:
+    """The presumptive screens' methods by participant and local collection day: screens in
+    force, collected for a stay at one of these programs."""
+    start = min(datetime.combine(first, time.min, tzinfo=z) for z in zones.values())
+    end = max(
+        datetime.combine(last + timedelta(days=1), time.min, tzinfo=z) for z in zones.values()
+    )
+    rows = DrugScreen.objects.filter(
+        episode__program_id__in=programs,
+        entered_in_error_at__isnull=True,
+        method__in=PRESUMPTIVE_METHODS,
+        collected_at__gte=start,
+        collected_at__lt=end,
+    ).values_list("participant_id", "episode__program_id", "method", "collected_at")
+    found: dict[tuple[int, date], tuple[int, set[str]]] = {}
+    for person, program_id, method, moment in rows:
+        day = moment.astimezone(zones[program_id]).date()
+        if first <= day <= last:
+            found.setdefault((person, day), (program_id, set()))[1].add(method)
+    return found
+
+
+def _presumptive(line: ServiceDay, methods: set[str]) -> None:
+    """The day's one presumptive code, or why the screens do not tell it. The two methods on
+    one day are two codes whatever the point-of-care test was read with (80305 or 80306 beside
+    80307)."""
+    if Method.POINT_OF_CARE in methods:
+        line.held.append(READ_NOT_RECORDED)
+    if len(methods) > 1:
+        line.held.append(TWO_CODES)
+    elif code := PRESUMPTIVE_CODES.get(Method(next(iter(methods)))):
+        line.drug_test_code = code
 
 
 def _decide(line: ServiceDay, coverages: list[Coverage], consents: list) -> None:
@@ -150,7 +225,7 @@ def _decide(line: ServiceDay, coverages: list[Coverage], consents: list) -> None
     names = [c.payer.name for c in payers.values()] or [""]
     if not any(c.allows_disclosure_to(name, line.day) for c in consents for name in names):
         line.held.append(NO_CONSENT)
-    if line.payer is None:
+    if line.payer is None or line.drug_test:
         return
     if line.payer.per_diem_code == PerDiemCode.H0015 and line.minutes < H0015_DAILY_MINUTES:
         line.held.append(UNDER_THREE_HOURS)

@@ -211,6 +211,7 @@ def service_days(request: SignedInRequest, week: str = "") -> HttpResponse:
 CSV_COLUMNS = (
     "record_number",
     "date_of_service",
+    "service",
     "minutes_attended",
     "payer",
     "member_id",
@@ -257,12 +258,13 @@ def export(request: SignedInRequest, week: str) -> HttpResponse:
             [
                 line.participant.record_number,
                 line.day.isoformat(),
-                line.minutes,
+                line.service,
+                "" if line.drug_test else line.minutes,
                 _cell(line.payer.name if line.payer else ""),
                 _cell(line.member_id),
                 line.code,
                 " ".join(line.diagnoses),
-                line.assessment_units,
+                "" if line.drug_test else line.assessment_units,
                 "ready" if line.is_ready else "held",
                 "; ".join(line.held),
                 line.note,

@@ -228,7 +228,14 @@ def test_only_billing_and_the_director_open_the_service_days(world, login, perso
 
 
 def _people(world, count: int, start: int) -> None:
+    from screens import panels
+    from screens.models import Panel
+    from screens.services import record_screen
+
+    panels.seed()
+    cup = Panel.objects.prefetch_related("analytes").get(code="urine-cup-hhs")
     plan = payer(world, f"Plan {start}")
+    collected = datetime(2026, 11, 24, 11, tzinfo=world.program.tz)
     for n in range(start, start + count):
         episode = active_participant(world, f"T-{n:06d}", "Sam", f"Person{n}")
         cover(world, episode, plan)
@@ -237,6 +244,16 @@ def _people(world, count: int, start: int) -> None:
         administered(world, episode, "phq-9", datetime(2026, 11, 24, 10, tzinfo=world.program.tz))
         add_diagnosis(
             episode, code="F10.20", status="confirmed", made_on=date(2026, 9, 8), by=world.therapist
+        )
+        record_screen(
+            episode.participant,
+            by=world.therapist,
+            panel=cup,
+            results={a.code: "negative" for a in cup.analytes.all()},
+            collected_at=collected,
+            observed=True,
+            method="lab-immunoassay",
+            now=collected,
         )
 
 
@@ -249,7 +266,7 @@ def test_the_page_reads_a_fixed_number_of_queries_however_many_participants(worl
     with CaptureQueriesContext(connection) as many:
         assert client.get("/billing/days/2026-11-23/").status_code == 200
     assert len(many) == len(few)
-    assert len(selectors.service_days([world.program], LAST_WEEK)) == 8
+    assert len(selectors.service_days([world.program], LAST_WEEK)) == 16
 
 
 def test_the_billing_home_counts_last_weeks_lines_without_naming_anyone(world, login):
@@ -259,7 +276,7 @@ def test_the_billing_home_counts_last_weeks_lines_without_naming_anyone(world, l
     attended(world.program, world.episode, date(2026, 11, 25), 60)
     page = login(world.users["billing"]).get("/").content.decode()
     assert "Service days to bill" in page
-    assert "<strong>1</strong> ready, <strong>1</strong> held, of 2 dates of service" in page
+    assert "<strong>1</strong> ready, <strong>1</strong> held, of 2 lines" in page
     assert "Under 3 hours attended: 1" in page
     assert world.participant.legal_last_name not in page
     assert "Nothing is listed on this page for your role" not in page
