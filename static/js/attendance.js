@@ -1,8 +1,9 @@
-// Roll call: a row that was not saved (bad minutes, someone else's newer entry, no access)
-// comes back with a 4xx status; show it in place so the facilitator sees why.
+// Roll call: a row the facilitator may no longer record (403) comes back with its reason; show
+// it in place too (tandem.js swaps the refusals every form shows: bad minutes, someone else's
+// newer entry).
 (function () {
   "use strict";
-  var SHOW = [403, 409, 422];
+  var SHOW = [403];
   document.addEventListener("htmx:beforeSwap", function (event) {
     var detail = event.detail;
     if (SHOW.indexOf(detail.xhr.status) === -1) { return; }

@@ -1,3 +1,19 @@
+// A refused form comes back, like a saved one, as the part of the page it was sent from, now
+// with the reason (400 bad input, 409 changed by someone else since it was opened, 422): swap
+// it in place so the person sees why nothing was saved. htmx leaves every 4xx unswapped by
+// default, so the form would sit there as if nothing had happened. Other errors (403, 404,
+// 5xx) are whole error pages and stay unswapped.
+(function () {
+  "use strict";
+  if (!window.htmx) { return; }
+  window.htmx.config.responseHandling = [
+    { code: "204", swap: false },
+    { code: "[23]..", swap: true },
+    { code: "^(400|409|422)$", swap: true, error: false },
+    { code: "[45]..", swap: false, error: true },
+  ];
+})();
+
 // Sign the page out in the browser too when the server-side idle limit passes,
 // so a record is not left on an unattended screen.
 (function () {
