@@ -3,20 +3,20 @@ organizations, each with two programs, staff, clinicians whose caseloads (15 to 
 through the care team) cover everyone in care, and years of history: referrals, admissions,
 discharges with their TEDS reasons, group sessions each led by a clinician (a group keeps its
 lead for months, someone covers now and then: `synthetic.Leads`) who took its roll call
-and signed its group note (`synthetic.group_notes`; the last days' few still owed),
+and signed its group note (`synthetic.past_group_notes`; the last days' few still owed),
 weekly individual notes, questionnaires scored by the real scorer, signed plans with their
 reviews, alerts and the audit trail. Every person and organization is invented and marked
 synthetic. (`outcomes.synthetic` writes the demo's past-only history into an existing
 organization; this builds whole organizations and shares its invented names and spreads.)
 
 Speed (`manage.py synthesize --participants 50000` writes over five million rows): the large
-tables are kept as tuples and written with COPY on PostgreSQL (bulk_create elsewhere), the
-questionnaires with the demo's pooled, pre-scored answer sets, the group notes with the
-demo's writer (bulk_create in batches); nothing goes through a per-row service. The derived stores are rebuilt once at the end with their own rebuild functions
-(weekly minutes, the measurement due moments, the plan review dates). The audit trail is
-written in time order per organization, each event linked into that organization's keyed MAC
-chain exactly as `record_events` links it, and the chain head set to the last link, so
-`audit_verify` accepts it.
+tables are kept as tuples and written with COPY on PostgreSQL (bulk_create elsewhere), among
+them the group notes as the demo's past decides them and the questionnaires with the demo's
+pooled, pre-scored answer sets; nothing goes through a per-row service. The derived stores are
+rebuilt once at the end with their own rebuild functions (weekly minutes, the measurement due
+moments, the plan review dates). The audit trail is written in time order per organization,
+each event linked into that organization's keyed MAC chain exactly as `record_events` links
+it, and the chain head set to the last link, so `audit_verify` accepts it.
 
 The spreads are plausible, not fitted to anything: waits from referral to admission from
 same-day to several weeks, lengths of stay long-tailed (a few days to most of a year), a
@@ -72,8 +72,8 @@ from outcomes.synthetic import (
     Leads,
     _pick,
     _weeks,
-    group_notes,
     may_facilitate,
+    past_group_notes,
     primary_place,
     stay_alerts,
 )
@@ -307,6 +307,7 @@ class _Table:
             ):
                 self.defaults[f.attname] = f.get_default()
         self.json = {f.attname for f in self.fields if f.get_internal_type() == "JSONField"}
+        self._free: list[int] = []
 
     def reserve(self, count: int) -> list[int]:
         """Ids for rows that others point to, taken from the table's own sequence."""
@@ -322,6 +323,12 @@ class _Table:
         taken = max([last, *(getattr(self, "_taken", []) or [0])])
         self._taken = list(range(taken + 1, taken + 1 + count))
         return self._taken
+
+    def next_id(self) -> int:
+        """The id of the next row that others point to, reserved `BATCH` at a time."""
+        if not self._free:
+            self._free = self.reserve(BATCH)[::-1]
+        return self._free.pop()
 
     def add(self, **values: Any) -> None:
         row = {**self.defaults, **values}
@@ -392,8 +399,6 @@ class _History:
         self.session_staff = _Table(Session.staff.through, made)
         self.discharges = _Table(Discharge, made, with_ids=True)
         self.follow_ups = _Table(FollowUp, made, with_ids=True)
-        self._ids: list[int] = []
-        self._discharge_ids: list[int] = []
         # Who left care: (discharge id, episode, discharge date), for the follow-ups.
         self.left: list[tuple[int, Episode, date]] = []
         self.programs = [
@@ -649,14 +654,12 @@ class _History:
         found = self.sessions.get(key)
         if found is not None:
             return found
-        if not self._ids:
-            self._ids = self.session_rows.reserve(BATCH)[::-1]
         tz = group.program.tz
         begins = datetime.combine(day, group.start_time, tz)
         ends = begins + timedelta(minutes=group.minutes)
         public_id = uuid.uuid4()
         leader = self.leads.led(group.pk, day)
-        session = self.sessions[key] = (self._ids.pop(), group.minutes, ends, leader)
+        session = self.sessions[key] = (self.session_rows.next_id(), group.minutes, ends, leader)
         self.session_rows.add(
             id=session[0],
             public_id=public_id,
@@ -713,23 +716,67 @@ class _History:
 
     def _group_notes(self) -> None:
         """Each past session's group note, signed by the one who led it, as the demo's past
-        has them (`synthetic.group_notes`, after the roll calls are written), except those
-        its lead signs later: their sessions wait on the notes board, a few past due."""
+        has them (`synthetic.past_group_notes`, after the roll calls are written), except
+        those its lead signs later: their sessions wait on the notes board, a few past due.
+        Copied in with the other large tables, with the events signing writes: the group
+        note's, listing its members, each member's note's and each co-signature's."""
         led = {session_id: leader for session_id, _, _, leader in self.sessions.values()}
         rng = random.Random(self.rng.random())
+        staff = User.objects.in_bulk(self.staff.roles)
+        notes = _Table(GroupNote, self.made, with_ids=True)
+        members = _Table(ProgressNote, self.made, with_ids=True)
+        absences, cosignatures = _Table(AbsenceEntry, self.made), _Table(CoSignature, self.made)
         for program in self.programs:
             sessions = list(
                 Session.objects.filter(program=program, date__lt=self.today).only(
                     "group_id", "date", "starts_at", "ends_at", "mode"
                 )
             )
-            written = group_notes(
+            for past in past_group_notes(
                 program, sessions, led, rng, today=self.today, tz=program.tz, leave_late=True
-            )
-            self.made.add(GroupNote, written.group_notes)
-            self.made.add(ProgressNote, written.members)
-            self.made.add(AbsenceEntry, written.absences)
-            self.made.add(CoSignature, written.cosignatures)
+            ):
+                note_id, public_id = notes.next_id(), uuid.uuid4()
+                notes.add(id=note_id, public_id=public_id, **past.note)
+                by, signed = staff[past.note["signed_by_id"]], past.note["signed_at"]
+                listed = []
+                for fields, cosigned in past.members:
+                    member_id, member_public_id = members.next_id(), uuid.uuid4()
+                    members.add(
+                        id=member_id, public_id=member_public_id, group_note_id=note_id, **fields
+                    )
+                    participant_id = fields["participant_id"]
+                    listed.append(participant_id)
+                    self._event(
+                        signed,
+                        "note.signed",
+                        by,
+                        participant_id,
+                        "notes.ProgressNote",
+                        member_public_id,
+                    )
+                    if cosigned is not None:
+                        cosignatures.add(note_id=member_id, **cosigned)
+                        self._event(
+                            cosigned["recorded_at"],
+                            "note.cosigned",
+                            staff[cosigned["recorded_by_id"]],
+                            participant_id,
+                            "notes.ProgressNote",
+                            member_public_id,
+                        )
+                for fields in past.absences:
+                    absences.add(group_note_id=note_id, **fields)
+                self._event(
+                    signed,
+                    "group_note.signed",
+                    by,
+                    None,
+                    "notes.GroupNote",
+                    public_id,
+                    listed=listed,
+                )
+        for table in (notes, members, absences, cosignatures):
+            table.write()
 
     def _reviews(self) -> None:
         """A scheduled review of each signed plan at every interval while in care."""
@@ -848,9 +895,7 @@ class _History:
             kind, discharged_on = ending
             at = datetime.combine(discharged_on, time(16, 0), tz)
             public_id = uuid.uuid4()
-            if not self._discharge_ids:
-                self._discharge_ids = self.discharges.reserve(BATCH)[::-1]
-            discharge_id = self._discharge_ids.pop()
+            discharge_id = self.discharges.next_id()
             self.left.append((discharge_id, episode, discharged_on))
             self.discharges.add(
                 id=discharge_id,
@@ -1018,7 +1063,6 @@ class _History:
         who5 = synthetic_care.who5_sets(rng)
         consents, answers = self.tables[ContactConsent], self.tables[FollowUpAnswers]
         channels = synthetic_care.CHANNELS
-        ids: list[int] = []
         for discharge_id, episode, discharged_on in self.left:
             tz = episode.program.tz
             clinician = episode.primary_clinician
@@ -1035,9 +1079,7 @@ class _History:
                 state = synthetic_care.follow_up_state(
                     due_on, today=today, consented=consented, channel=channel, rng=rng, tz=tz
                 )
-                if not ids:
-                    ids = self.follow_ups.reserve(BATCH)[::-1]
-                follow_up_id, public_id = ids.pop(), uuid.uuid4()
+                follow_up_id, public_id = self.follow_ups.next_id(), uuid.uuid4()
                 called = state.called_at is not None
                 self.follow_ups.add(
                     id=follow_up_id,

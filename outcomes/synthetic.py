@@ -586,6 +586,121 @@ def _sessions(
 
 
 @dataclass
+class PastNote:
+    """One session's signed group note as `past_group_notes` decides it, as field values for
+    whichever writer stores it: the note's own (`note`), each attending member's note with
+    its co-signature's, if it has one by now (`members`), and each absentee's entry
+    (`absences`). The links between them (the group note of a member's note or an absence
+    entry, the note a co-signature signs) are the writer's to fill in."""
+
+    note: dict[str, Any]
+    members: list[tuple[dict[str, Any], dict[str, Any] | None]]
+    absences: list[dict[str, Any]]
+
+
+def past_group_notes(
+    program: Program,
+    sessions: list[Session],
+    led: dict[int, int],
+    rng: random.Random,
+    *,
+    today: date,
+    tz: ZoneInfo,
+    leave_late: bool = False,
+) -> Iterator[PastNote]:
+    """The signed group note of each session a roll call was taken at, as its facilitator
+    writes it: by the one who led it (`led`, by session id), within the day (some after
+    their due time), each attending member's own section and an absence entry for each who
+    missed it. A note the program asks a co-signature of was co-signed a day to three later
+    by someone the access policy lets co-sign. For the demo's past, which is over, a note or
+    co-signature due later is written as `today` began; with `leave_late` (an installation
+    on the day) it is not written yet, so those sessions wait on the notes board, overdue
+    once their due time has passed, and those notes wait for their co-signature.
+    Yielded one session at a time, in time order, so the demo's writer (`group_notes`) and
+    the installation's (COPY) store the same notes and neither holds years of them at once."""
+    rolls: dict[int, list[tuple[int, int, str, int]]] = {}
+    for session_id, participant_id, episode_id, status, minutes in (
+        Attendance.objects.filter(session__group_id__in={s.group_id for s in sessions})
+        .order_by("session_id", "participant_id")
+        .values_list("session_id", "participant_id", "episode_id", "status", "minutes")
+    ):
+        rolls.setdefault(session_id, []).append((participant_id, episode_id, status, minutes))
+    held = sorted((s for s in sessions if s.pk in rolls), key=lambda s: (s.starts_at, s.pk))
+    if not held:
+        return
+    authors = User.objects.in_bulk(set(led.values()))
+    needs = {pk: note_services.needs_cosignature(u, program) for pk, u in authors.items()}
+    cosigners = sorted(
+        staff_holding("note.cosign", program.organization_id).values_list("pk", flat=True)
+    )
+    after = note_services.due_at(program, held[0], held[0].date, None) - held[0].ends_at
+    began = datetime.combine(today, time(0), tz)
+    for session in held:
+        by = led[session.pk]
+        due = session.ends_at + after
+        if rng.random() < LATE_NOTES:
+            signed = due + timedelta(hours=rng.lognormvariate(2.0, 1.0))
+        else:
+            signed = session.ends_at + timedelta(hours=rng.uniform(1, 20))
+        if signed >= began and leave_late:
+            continue
+        signed = min(signed, began)
+        past = PastNote(
+            note={
+                "session_id": session.pk,
+                "narrative": f"{rng.choice(NARRATIVES)} {SYNTHETIC}",
+                "recorded_by_id": by,
+                "recorded_at": session.ends_at,
+                "signed_by_id": by,
+                "signed_at": signed,
+            },
+            members=[],
+            absences=[],
+        )
+        for participant_id, episode_id, status, minutes in rolls[session.pk]:
+            if status in ABSENT_STATUSES:
+                past.absences.append(
+                    {
+                        "participant_id": participant_id,
+                        "text": f"Absent ({AttendanceStatus(status).label.lower()}). {SYNTHETIC}",
+                        "recorded_by_id": by,
+                        "recorded_at": session.ends_at,
+                    }
+                )
+                continue
+            member = {
+                "participant_id": participant_id,
+                "organization_id": program.organization_id,
+                "episode_id": episode_id,
+                "session_id": session.pk,
+                "kind": NoteKind.GROUP,
+                "sections": {"Participation and response": f"{rng.choice(SECTIONS)} {SYNTHETIC}"},
+                "service_date": session.date,
+                "start_time": session.starts_at.astimezone(tz).time(),
+                "end_time": session.ends_at.astimezone(tz).time(),
+                "minutes": minutes,
+                "mode": note_services.session_mode(session),
+                "participant_location": "Home" if session.is_virtual else "",
+                "no_objective_reason": "No signed plan yet",
+                "due_at": due,
+                "recorded_by_id": by,
+                "recorded_at": session.ends_at,
+                "signed_by_id": by,
+                "signed_at": signed,
+                "cosign_required": needs[by],
+            }
+            cosignature = None
+            others = [pk for pk in cosigners if pk != by]
+            if needs[by] and others:
+                cosigner = rng.choice(others)
+                cosigned = signed + timedelta(days=rng.randint(1, 3))
+                if cosigned < began or not leave_late:
+                    cosignature = {"recorded_by_id": cosigner, "recorded_at": min(cosigned, began)}
+            past.members.append((member, cosignature))
+        yield past
+
+
+@dataclass
 class NotesWritten:
     """What `group_notes` wrote: group notes, members' notes, absence entries and
     co-signatures."""
@@ -606,33 +721,9 @@ def group_notes(
     tz: ZoneInfo,
     leave_late: bool = False,
 ) -> NotesWritten:
-    """The signed group note of each session a roll call was taken at, as its facilitator
-    writes it: by the one who led it (`led`, by session id), within the day (some after
-    their due time), each attending member's own section and an absence entry for each who
-    missed it. A note the program asks a co-signature of was co-signed a day to three later
-    by someone the access policy lets co-sign. For the demo's past, which is over, a note or
-    co-signature due later is written as `today` began; with `leave_late` (an installation
-    on the day) it is not written yet, so those sessions wait on the notes board, overdue
-    once their due time has passed, and those notes wait for their co-signature.
-    Written in batches, so an installation's years of notes never sit in memory at once."""
-    rolls: dict[int, list[tuple[int, int, str, int]]] = {}
-    for session_id, participant_id, episode_id, status, minutes in (
-        Attendance.objects.filter(session__group_id__in={s.group_id for s in sessions})
-        .order_by("session_id", "participant_id")
-        .values_list("session_id", "participant_id", "episode_id", "status", "minutes")
-    ):
-        rolls.setdefault(session_id, []).append((participant_id, episode_id, status, minutes))
-    held = sorted((s for s in sessions if s.pk in rolls), key=lambda s: (s.starts_at, s.pk))
+    """Write the notes `past_group_notes` decides for `sessions` with bulk_create, in batches
+    (the demo's past; the installation copies the same rows in with COPY)."""
     written = NotesWritten()
-    if not held:
-        return written
-    authors = User.objects.in_bulk(set(led.values()))
-    needs = {pk: note_services.needs_cosignature(u, program) for pk, u in authors.items()}
-    cosigners = sorted(
-        staff_holding("note.cosign", program.organization_id).values_list("pk", flat=True)
-    )
-    after = note_services.due_at(program, held[0], held[0].date, None) - held[0].ends_at
-    began = datetime.combine(today, time(0), tz)
     notes: list[GroupNote] = []
     members: list[ProgressNote] = []
     absences: list[AbsenceEntry] = []
@@ -650,73 +741,17 @@ def group_notes(
         for rows in (notes, members, absences, cosignatures):
             rows.clear()
 
-    for session in held:
-        by = led[session.pk]
-        due = session.ends_at + after
-        if rng.random() < LATE_NOTES:
-            signed = due + timedelta(hours=rng.lognormvariate(2.0, 1.0))
-        else:
-            signed = session.ends_at + timedelta(hours=rng.uniform(1, 20))
-        if signed >= began and leave_late:
-            continue
-        signed = min(signed, began)
-        note = GroupNote(
-            session=session,
-            narrative=f"{rng.choice(NARRATIVES)} {SYNTHETIC}",
-            recorded_by_id=by,
-            recorded_at=session.ends_at,
-            signed_by_id=by,
-            signed_at=signed,
-        )
+    for past in past_group_notes(
+        program, sessions, led, rng, today=today, tz=tz, leave_late=leave_late
+    ):
+        note = GroupNote(**past.note)
         notes.append(note)
-        for participant_id, episode_id, status, minutes in rolls[session.pk]:
-            if status in ABSENT_STATUSES:
-                absences.append(
-                    AbsenceEntry(
-                        group_note=note,
-                        participant_id=participant_id,
-                        text=f"Absent ({AttendanceStatus(status).label.lower()}). {SYNTHETIC}",
-                        recorded_by_id=by,
-                        recorded_at=session.ends_at,
-                    )
-                )
-                continue
-            member = ProgressNote(
-                participant_id=participant_id,
-                organization_id=program.organization_id,
-                episode_id=episode_id,
-                session=session,
-                group_note=note,
-                kind=NoteKind.GROUP,
-                sections={"Participation and response": f"{rng.choice(SECTIONS)} {SYNTHETIC}"},
-                service_date=session.date,
-                start_time=session.starts_at.astimezone(tz).time(),
-                end_time=session.ends_at.astimezone(tz).time(),
-                minutes=minutes,
-                mode=note_services.session_mode(session),
-                participant_location="Home" if session.is_virtual else "",
-                no_objective_reason="No signed plan yet",
-                due_at=due,
-                recorded_by_id=by,
-                recorded_at=session.ends_at,
-                signed_by_id=by,
-                signed_at=signed,
-                cosign_required=needs[by],
-            )
+        for fields, cosigned in past.members:
+            member = ProgressNote(group_note=note, **fields)
             members.append(member)
-            others = [pk for pk in cosigners if pk != by]
-            if member.cosign_required and others:
-                cosigner = rng.choice(others)
-                cosigned = signed + timedelta(days=rng.randint(1, 3))
-                if cosigned >= began and leave_late:
-                    continue
-                cosignatures.append(
-                    CoSignature(
-                        note=member,
-                        recorded_by_id=cosigner,
-                        recorded_at=min(cosigned, began),
-                    )
-                )
+            if cosigned is not None:
+                cosignatures.append(CoSignature(note=member, **cosigned))
+        absences.extend(AbsenceEntry(group_note=note, **fields) for fields in past.absences)
         if len(members) + len(absences) >= BATCH * 4:
             write()
     write()

@@ -297,6 +297,36 @@ def test_past_group_sessions_have_their_notes_signed_by_who_led_them(made):
     assert made.rows["notes_absenceentry"] == AbsenceEntry.objects.count() > 0
 
 
+def test_signing_each_group_note_is_in_the_audit_trail(made):
+    """As signing a group note audits it: one event for the note, listing the members it
+    signed a note for, and one for each member's note, by who signed it when they did."""
+    notes = {str(n.public_id): n for n in GroupNote.objects.prefetch_related("member_notes")}
+    events = list(
+        AuditEvent.objects.filter(event_type="group_note.signed").prefetch_related("listed")
+    )
+    assert len(events) == len(notes) > 100
+    for event in events:
+        note = notes[event.record_id]
+        assert (event.actor_id, event.occurred_at) == (note.signed_by_id, note.signed_at)
+        assert event.participant_id is None
+        assert {row.participant_id for row in event.listed.all()} == {
+            m.participant_id for m in note.member_notes.all()
+        }
+    members = {
+        str(pk): by
+        for pk, by in ProgressNote.objects.filter(group_note__isnull=False).values_list(
+            "public_id", "signed_by_id"
+        )
+    }
+    signed = AuditEvent.objects.filter(
+        event_type="note.signed", record_type="notes.ProgressNote", record_id__in=members
+    )
+    assert signed.count() == len(members) > 0
+    assert all(
+        members[record] == actor for record, actor in signed.values_list("record_id", "actor_id")
+    )
+
+
 def test_follow_ups_stand_where_a_program_would_have_them_today(made):
     discharges = Discharge.objects.count()
     assert ContactConsent.objects.count() == discharges
