@@ -11,12 +11,13 @@ decides, as the page and docs/billing.md say.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Lower
 
 from accounts.models import Program
 from assessments.models import Administration
@@ -118,18 +119,57 @@ class ServiceDay:
         return "Ready" if self.is_ready else "Held: " + "; ".join(self.held)
 
 
-def service_days(programs: Iterable[Program], week: date) -> list[ServiceDay]:
-    """The dates of service of the week starting on `week` (a Monday) at these programs,
-    by participant's surname and date, each day's IOP per diem before its presumptive drug
+def _attendance(programs: Iterable[int], first: date, last: date) -> QuerySet[Attendance]:
+    """The roll calls of these programs' sessions between `first` and `last` that count
+    towards the dose, with minutes attended."""
+    return counted(
+        Attendance.objects.filter(session__program_id__in=programs, minutes__gt=0)
+    ).filter(session__date__gte=first, session__date__lte=last)
+
+
+def _screened(programs: Iterable[Program], first: date, last: date) -> QuerySet[DrugScreen]:
+    """The presumptive screens in force collected for a stay at these programs, between the
+    start of `first` and the end of `last` in the programs' zones (the widest of them)."""
+    zones = [ZoneInfo(p.time_zone) for p in programs]
+    return DrugScreen.objects.filter(
+        episode__program__in=programs,
+        entered_in_error_at__isnull=True,
+        method__in=PRESUMPTIVE_METHODS,
+        collected_at__gte=min(datetime.combine(first, time.min, tzinfo=z) for z in zones),
+        collected_at__lt=max(
+            datetime.combine(last + timedelta(days=1), time.min, tzinfo=z) for z in zones
+        ),
+    )
+
+
+def billed_participants(programs: Sequence[Program], week: date) -> QuerySet[Participant]:
+    """Everyone with a date of service in the week starting on `week` at these programs (a
+    day attended, or a presumptive screen collected), by surname: what the service-days
+    page is paged over, so a week of thousands of participants is read a page at a time."""
+    last = week + timedelta(days=6)
+    person = OuterRef("pk")
+    return Participant.objects.filter(
+        Exists(_attendance([p.pk for p in programs], week, last).filter(participant=person))
+        | Exists(_screened(programs, week, last).filter(participant=person))
+    ).order_by(Lower("legal_last_name"), Lower("legal_first_name"), "pk")
+
+
+def service_days(
+    programs: Iterable[Program], week: date, participants: Collection[int] | None = None
+) -> list[ServiceDay]:
+    """The dates of service of the week starting on `week` at these programs (of these
+    `participants` only, by id, when given: a page of `billed_participants`), by
+    participant's surname and date, each day's IOP per diem before its presumptive drug
     test: seven queries however many participants."""
     by_pk = {p.pk: p for p in programs}
     if not by_pk:
         return []
     last = week + timedelta(days=6)
+    rows = _attendance(by_pk, week, last)
+    if participants is not None:
+        rows = rows.filter(participant_id__in=participants)
     attended = (
-        counted(Attendance.objects.filter(session__program_id__in=by_pk, minutes__gt=0))
-        .filter(session__date__gte=week, session__date__lte=last)
-        .values_list("participant_id", "session__program_id", "session__date")
+        rows.values_list("participant_id", "session__program_id", "session__date")
         .annotate(total=Sum("minutes"))
         .order_by()
     )
@@ -138,7 +178,7 @@ def service_days(programs: Iterable[Program], week: date) -> list[ServiceDay]:
         previous = totals.get((person, day), (program_id, 0))[1]
         totals[(person, day)] = (program_id, previous + minutes)
     zones = {pk: ZoneInfo(p.time_zone) for pk, p in by_pk.items()}
-    screened = _screens(by_pk, zones, week, last)
+    screened = _screens(by_pk, zones, week, last, participants)
     ids = sorted({person for person, _ in totals} | {person for person, _ in screened})
     if not ids:
         return []
@@ -177,21 +217,18 @@ def service_days(programs: Iterable[Program], week: date) -> list[ServiceDay]:
 
 
 def _screens(
-    programs: dict[int, Program], zones: dict[int, ZoneInfo], first: date, last: date
+    programs: dict[int, Program],
+    zones: dict[int, ZoneInfo],
+    first: date,
+    last: date,
+    participants: Collection[int] | None,
 ) -> dict[tuple[int, date], tuple[int, set[str]]]:
     """The presumptive screens' methods by participant and local collection day: screens in
     force, collected for a stay at one of these programs."""
-    start = min(datetime.combine(first, time.min, tzinfo=z) for z in zones.values())
-    end = max(
-        datetime.combine(last + timedelta(days=1), time.min, tzinfo=z) for z in zones.values()
-    )
-    rows = DrugScreen.objects.filter(
-        episode__program_id__in=programs,
-        entered_in_error_at__isnull=True,
-        method__in=PRESUMPTIVE_METHODS,
-        collected_at__gte=start,
-        collected_at__lt=end,
-    ).values_list("participant_id", "episode__program_id", "method", "collected_at")
+    screens = _screened(list(programs.values()), first, last)
+    if participants is not None:
+        screens = screens.filter(participant_id__in=participants)
+    rows = screens.values_list("participant_id", "episode__program_id", "method", "collected_at")
     found: dict[tuple[int, date], tuple[int, set[str]]] = {}
     for person, program_id, method, moment in rows:
         day = moment.astimezone(zones[program_id]).date()

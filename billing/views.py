@@ -27,10 +27,17 @@ from tandem import dates
 from tandem.errors import AccessDenied, InvalidInput, TandemError
 from tandem.fields import chosen
 from tandem.methods import serves
+from tandem.paging import page_of
 from tandem.views import error_page
 
 TAB = "billing"
 UNKNOWN_PAYER = "Choose a payer from the program's list."
+
+
+# Participants on a page of the service days (each with all their lines of the week), and
+# the page number's query parameter (a number, never participant data).
+PAGE_SIZE = 50
+PAGE = "page"
 
 
 def _tab(
@@ -187,7 +194,10 @@ def service_days(request: SignedInRequest, week: str = "") -> HttpResponse:
         return render(
             request, "billing/service_days.html", {"form": form, "week": monday}, status=400
         )
-    lines = selectors.service_days(programs, monday)
+    page = page_of(
+        selectors.billed_participants(programs, monday), request.GET.get(PAGE), PAGE_SIZE
+    )
+    lines = selectors.service_days(programs, monday, [p.pk for p in page.object_list])
     record_event(
         actor=request.user,
         event_type="billing.service_days_viewed",
@@ -202,6 +212,8 @@ def service_days(request: SignedInRequest, week: str = "") -> HttpResponse:
             "form": form,
             "week": monday,
             "lines": lines,
+            "page": page,
+            "page_param": PAGE,
             "ready": sum(1 for line in lines if line.is_ready),
             "export_url": reverse("billing:export", kwargs={"week": monday.isoformat()}),
         },

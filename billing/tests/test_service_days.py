@@ -17,6 +17,7 @@ from billing.tests.builders import (
     payer,
     tpo_consent,
 )
+from billing.views import PAGE_SIZE
 from consent.services import record_consent
 from intake.services import add_diagnosis
 
@@ -269,14 +270,31 @@ def test_the_page_reads_a_fixed_number_of_queries_however_many_participants(worl
     assert len(selectors.service_days([world.program], LAST_WEEK)) == 16
 
 
-def test_the_billing_home_counts_last_weeks_lines_without_naming_anyone(world, login):
+def test_the_billing_home_leads_to_last_weeks_lines_without_naming_anyone(world, login):
     cover(world, world.episode, payer(world))
     tpo_consent(world, world.episode)
     attended(world.program, world.episode, date(2026, 11, 24), 180)
-    attended(world.program, world.episode, date(2026, 11, 25), 60)
     page = login(world.users["billing"]).get("/").content.decode()
     assert "Service days to bill" in page
-    assert "<strong>1</strong> ready, <strong>1</strong> held, of 2 lines" in page
-    assert "Under 3 hours attended: 1" in page
+    assert "Last week, Mon 23 Nov 2026 to Sun 29 Nov 2026" in page
+    assert 'href="/billing/days/2026-11-23/"' in page
     assert world.participant.legal_last_name not in page
     assert "Nothing is listed on this page for your role" not in page
+
+
+def test_a_week_of_many_participants_is_read_a_page_at_a_time(world, login):
+    for n in range(PAGE_SIZE + 2):
+        episode = active_participant(world, f"P-{n:06d}", "Sam", f"Person{n:03d}")
+        attended(world.program, episode, date(2026, 11, 24), 180)
+    client = login(world.users["billing"])
+    first = client.get("/billing/days/2026-11-23/").content.decode()
+    assert f"{PAGE_SIZE + 2} participants with dates of service, {PAGE_SIZE} on this page" in first
+    assert "Person000" in first and f"Person{PAGE_SIZE - 1:03d}" in first
+    assert f"Person{PAGE_SIZE:03d}" not in first
+    second = client.get("/billing/days/2026-11-23/?page=2").content.decode()
+    assert f"Person{PAGE_SIZE:03d}" in second and f"Person{PAGE_SIZE + 1:03d}" in second
+    assert "Person000" not in second
+    viewed = AuditEvent.objects.filter(event_type="billing.service_days_viewed").order_by("id")
+    assert [len(e.details["participants"]) for e in viewed] == [PAGE_SIZE, 2]
+    export = client.post("/billing/days/2026-11-23/export/").content.decode()
+    assert export.count("2026-11-24") == PAGE_SIZE + 2  # the CSV holds the whole week
