@@ -3,7 +3,6 @@ the next one started beside it never both work it, and work that raised (or a wo
 died holding the day) leaves it to a later tick."""
 
 import threading
-import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,6 +14,7 @@ from django.db import connection, connections
 from accounts.models import Program, ProgramMorning
 from accounts.mornings import work_each_morning
 from measurement.models import ReminderChoice, ReminderSent
+from tests.concurrency import wait_until_blocked
 
 JOB = "measurement.tasks.daily"
 CHICAGO = ZoneInfo("America/Chicago")
@@ -112,15 +112,7 @@ def test_two_ticks_at_once_send_a_program_s_reminders_once(world, settings):
         HeldMail.sending.wait(timeout=30)
         second = threading.Thread(target=tick, args=(NINE + HOUR,), name="10:00")
         second.start()
-        with connection.cursor() as cursor:
-            for _ in range(300):
-                cursor.execute(
-                    "SELECT count(*) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-                )
-                if not second.is_alive() or cursor.fetchone()[0]:
-                    break
-                time.sleep(0.05)
+        wait_until_blocked(lambda: not second.is_alive())
         HeldMail.go_on.set()
         first.join()
         second.join()

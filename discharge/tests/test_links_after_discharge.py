@@ -3,7 +3,6 @@ closed chart refuses it as it refuses the participant's own account, kindly and 
 kept; the follow-up questionnaire, sent after discharge on purpose, is answered as before."""
 
 import threading
-import time
 
 import pytest
 import time_machine
@@ -21,6 +20,7 @@ from links.registry import TARGETS, LinkTarget
 from links.services import LinkClosed, issue_link, open_link
 from monitoring.models import Alert
 from participants.models import Participant
+from tests.concurrency import wait_until_blocked
 
 PHQ9_ITEM_9 = {**{f"item-{i}": "0" for i in range(1, 9)}, "item-9": "2"}
 CHECKIN = {"mood": "6", "craving": "2", "used": "no", "safety": "yes", "hours_slept": "7"}
@@ -205,15 +205,7 @@ def test_an_answer_sent_while_the_discharge_is_being_recorded_waits_for_it_and_k
         discharging.wait(timeout=30)
         second = threading.Thread(target=answer, args=(visit,))
         second.start()
-        with connection.cursor() as cursor:
-            for _ in range(300):
-                cursor.execute(
-                    "SELECT count(*) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-                )
-                if cursor.fetchone()[0] or answered.is_set():
-                    break
-                time.sleep(0.05)
+        wait_until_blocked(lambda: answered.is_set())
         release.set()
         first.join()
         second.join()

@@ -4,13 +4,11 @@ nothing anywhere else (the latest outcome, past its date, the next review's date
 participant's plan, the API)."""
 
 import json
-import threading
-import time
 from datetime import date, timedelta
 
 import pytest
 import time_machine
-from django.db import connection, connections, transaction
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,6 +24,7 @@ from plans.tests.builders import (
 )
 from tandem.errors import AccessDenied, InvalidInput
 from tandem.templatetags.clock import day, when
+from tests.concurrency import DONE, at_the_same_moment
 
 WHY = "Recorded on the wrong chart."
 
@@ -230,49 +229,14 @@ def test_two_markings_sent_at_the_same_moment_write_one(world):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite's in-memory test database cannot take writers from several threads")
     review = _review(world, signed(world))
-    first_marked, second_waiting = threading.Event(), threading.Event()
-    outcomes: dict[str, str] = {}
 
-    def mark(name: str, by, reason: str, hold: bool) -> None:
-        try:
-            with transaction.atomic():
-                services.mark_review_in_error(
-                    PlanReview.objects.get(pk=review.pk), by=by, reason=reason
-                )
-                if hold:
-                    first_marked.set()
-                    second_waiting.wait(timeout=30)
-            outcomes[name] = "marked"
-        except InvalidInput as exc:
-            outcomes[name] = exc.message
-        except Exception as exc:  # what the page would answer as a server error
-            outcomes[name] = type(exc).__name__
-        finally:
-            first_marked.set()
-            connections.close_all()
+    def mark(by, reason: str) -> None:
+        services.mark_review_in_error(PlanReview.objects.get(pk=review.pk), by=by, reason=reason)
 
-    first = threading.Thread(target=mark, args=("first", world.therapist, WHY, True))
-    first.start()
-    first_marked.wait(timeout=30)
-    other = world.users["counsellor"]
-    second = threading.Thread(target=mark, args=("second", other, "Wrong date on it.", False))
-    second.start()
-    with connection.cursor() as cursor:
-        for _ in range(300):
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-            )
-            if cursor.fetchone()[0]:
-                break
-            time.sleep(0.05)
-    second_waiting.set()
-    first.join()
-    second.join()
-    assert outcomes == {
-        "first": "marked",
-        "second": "This plan review is already marked entered in error.",
-    }
+    assert at_the_same_moment(
+        lambda: mark(world.therapist, WHY),
+        lambda: mark(world.users["counsellor"], "Wrong date on it."),
+    ) == (DONE, "This plan review is already marked entered in error.")
     review.refresh_from_db()
     assert (review.entered_in_error_by, review.entered_in_error_reason) == (world.therapist, WHY)
     assert (

@@ -1,17 +1,15 @@
 """Two people (or two tabs) starting a participant's safety plan at once: the second is told
 someone else started it and shown that draft, with nothing of theirs written and no 500."""
 
-import threading
-import time
-
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection
 from django.urls import reverse
 
 from audit.models import AuditEvent
 from safety import selectors, services
 from safety.models import SafetyPlan
-from tandem.errors import ConcurrentEdit, TandemError
+from tandem.errors import ConcurrentEdit
+from tests.concurrency import DONE, at_the_same_moment
 
 THEIRS = {"warning_signs": "Pacing at night", "people_to_ask": "My sister"}
 MINE = {"warning_signs": "Skipping meals", "internal_coping": "Music"}
@@ -84,43 +82,15 @@ def test_two_first_drafts_saved_at_the_same_moment_store_one(world):
     """The first save holds its transaction open until the second is waiting on it."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite's in-memory test database cannot take writers from several threads")
-    first_saved, second_waiting = threading.Event(), threading.Event()
-    outcomes: dict[str, str] = {}
-
-    def save(name: str, by, steps, hold: bool) -> None:
-        try:
-            with transaction.atomic():
-                services.save_draft(world.participant, by=by, steps=steps, expected_version=None)
-                if hold:
-                    first_saved.set()
-                    second_waiting.wait(timeout=30)
-            outcomes[name] = "saved"
-        except TandemError as exc:
-            outcomes[name] = exc.message
-        except Exception as exc:  # what the page would answer as a server error
-            outcomes[name] = type(exc).__name__
-        finally:
-            first_saved.set()
-            connections.close_all()
-
-    first = threading.Thread(target=save, args=("first", world.therapist, THEIRS, True))
-    first.start()
-    first_saved.wait(timeout=30)
-    second = threading.Thread(target=save, args=("second", world.nurse, MINE, False))
-    second.start()
-    with connection.cursor() as cursor:
-        for _ in range(300):
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-            )
-            if cursor.fetchone()[0]:
-                break
-            time.sleep(0.05)
-    second_waiting.set()
-    first.join()
-    second.join()
-    assert outcomes["first"] == "saved"
-    assert outcomes["second"].startswith(STARTED)
+    first, second = at_the_same_moment(
+        lambda: services.save_draft(
+            world.participant, by=world.therapist, steps=THEIRS, expected_version=None
+        ),
+        lambda: services.save_draft(
+            world.participant, by=world.nurse, steps=MINE, expected_version=None
+        ),
+    )
+    assert first == DONE
+    assert second.startswith(STARTED)
     assert SafetyPlan.objects.filter(participant=world.participant).count() == 1
     assert _drafted_events(world.participant) == 1
