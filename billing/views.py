@@ -165,11 +165,20 @@ def _programs(request: SignedInRequest) -> list[Program]:
     )
 
 
-def _week(request: SignedInRequest, programs: list[Program], week: str) -> date:
-    """The Monday of the week the path names, else last week in the first program's zone."""
+def _week_asked(request: SignedInRequest, week: str) -> tuple[list[Program], date] | HttpResponse:
+    """The programs the user bills and the Monday of the week the path names (else last
+    week, in the first program's zone), or the refusal: not theirs to read, or not a week."""
+    programs = _programs(request)
+    if not programs or not may_open(request.user, "billing:service_days"):
+        return error_page(
+            request, "Not allowed", "The service days are for billing and the director.", status=403
+        )
     if not week:
-        return selectors.last_week(programs[0])
-    return selectors.monday_of(dates.parse(week, field="week", label="The week"))
+        return programs, selectors.last_week(programs[0])
+    try:
+        return programs, selectors.monday_of(dates.parse(week, field="week", label="The week"))
+    except InvalidInput:
+        return error_page(request, "Not a week", "The address does not name a week.", status=400)
 
 
 @serves("GET", "POST")
@@ -177,15 +186,10 @@ def _week(request: SignedInRequest, programs: list[Program], week: str) -> date:
 def service_days(request: SignedInRequest, week: str = "") -> HttpResponse:
     """A week's dates of service to bill, each ready or held with its reasons. The week is
     in the path (a POSTed day moves to its week's address), never in a query string."""
-    programs = _programs(request)
-    if not programs or not may_open(request.user, "billing:service_days"):
-        return error_page(
-            request, "Not allowed", "The service days are for billing and the director.", status=403
-        )
-    try:
-        monday = _week(request, programs, week)
-    except InvalidInput:
-        return error_page(request, "Not a week", "The address does not name a week.", status=400)
+    asked = _week_asked(request, week)
+    if isinstance(asked, HttpResponse):
+        return asked
+    programs, monday = asked
     form = forms.WeekForm(request.POST or None, initial={"week": monday})
     if request.method == "POST":
         if form.is_valid():
@@ -241,15 +245,10 @@ CSV_COLUMNS = (
 def export(request: SignedInRequest, week: str) -> HttpResponse:
     """The week's lines as CSV, by record number (no names), the export audited naming every
     participant it holds."""
-    programs = _programs(request)
-    if not programs or not may_open(request.user, "billing:service_days"):
-        return error_page(
-            request, "Not allowed", "The service days are for billing and the director.", status=403
-        )
-    try:
-        monday = _week(request, programs, week)
-    except InvalidInput:
-        return error_page(request, "Not a week", "The address does not name a week.", status=400)
+    asked = _week_asked(request, week)
+    if isinstance(asked, HttpResponse):
+        return asked
+    programs, monday = asked
     lines = selectors.service_days(programs, monday)
     record_event(
         actor=request.user,
