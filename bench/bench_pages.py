@@ -154,6 +154,8 @@ def _pages() -> list[tuple[str, str, str, str, dict[str, str] | None]]:
         ("schedule week", director, "get", f"/schedule/p/{program.public_id}/", None),
         ("schedule day", director, "get", f"/schedule/p/{program.public_id}/day/", None),
         ("outcomes board", director, "get", "/outcomes/", None),
+        ("service days to bill", director, "get", "/billing/days/", None),
+        ("billing tab", director, "get", f"/billing/{pid}/", None),
         ("staff list", director, "get", reverse("accounts:staff"), None),
         ("audit trail", f"{org}-auditor", "get", "/audit/", None),
         (

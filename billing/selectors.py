@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Lower
 
 from accounts.models import Program
@@ -147,10 +147,11 @@ def billed_participants(programs: Sequence[Program], week: date) -> QuerySet[Par
     day attended, or a presumptive screen collected), by surname: what the service-days
     page is paged over, so a week of thousands of participants is read a page at a time."""
     last = week + timedelta(days=6)
-    person = OuterRef("pk")
+    attended = _attendance([p.pk for p in programs], week, last).values("participant_id")
+    screened = _screened(programs, week, last).values("participant_id")
     return Participant.objects.filter(
-        Exists(_attendance([p.pk for p in programs], week, last).filter(participant=person))
-        | Exists(_screened(programs, week, last).filter(participant=person))
+        Q(pk__in=attended) | Q(pk__in=screened),
+        organization_id__in={p.organization_id for p in programs},
     ).order_by(Lower("legal_last_name"), Lower("legal_first_name"), "pk")
 
 
