@@ -36,7 +36,7 @@ UNKNOWN_PAYER = "Choose a payer from the program's list."
 
 # Participants on a page of the service days (each with all their lines of the week), and
 # the page number's query parameter (a number, never participant data).
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 PAGE = "page"
 
 
