@@ -28,7 +28,7 @@ from billing.models import H0015_DAILY_MINUTES, Coverage, Payer, PerDiemCode
 from consent.selectors import part2_consents_of
 from intake.models import Diagnosis, DiagnosisStatus
 from participants.models import Participant
-from screens.models import DrugScreen, Method
+from screens.models import DrugScreen, Method, Specimen
 
 NO_COVERAGE = "No coverage on this date"
 NO_CONSENT = "No consent to disclose to the payer (42 CFR Part 2)"
@@ -129,9 +129,11 @@ def _attendance(programs: Iterable[int], first: date, last: date) -> QuerySet[At
 
 def _screened(programs: Iterable[Program], first: date, last: date) -> QuerySet[DrugScreen]:
     """The presumptive screens in force collected for a stay at these programs, between the
-    start of `first` and the end of `last` in the programs' zones (the widest of them)."""
+    start of `first` and the end of `last` in the programs' zones (the widest of them). A
+    breath-alcohol test is none of 80305–80307, which test a specimen for drug classes
+    (reference §5), and the reference names no code for it: it makes no line."""
     zones = [ZoneInfo(p.time_zone) for p in programs]
-    return DrugScreen.objects.filter(
+    return DrugScreen.objects.exclude(specimen=Specimen.BREATH).filter(
         episode__program__in=programs,
         entered_in_error_at__isnull=True,
         method__in=PRESUMPTIVE_METHODS,

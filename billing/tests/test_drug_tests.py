@@ -94,3 +94,20 @@ def test_a_drug_test_line_without_coverage_is_held_for_it(world):
     )
     (line,) = _tests(world)
     assert line.held == [selectors.NO_COVERAGE] and line.code == "80307"
+
+
+def test_a_breath_alcohol_test_makes_no_drug_test_line(world, screen):
+    breath = Panel.objects.prefetch_related("analytes").get(code="breath-alcohol")
+    when = _at(world, 25)
+    record_screen(
+        world.participant,
+        by=world.therapist,
+        panel=breath,
+        results={a.code: "negative" for a in breath.analytes.all()},
+        collected_at=when,
+        observed=True,
+        now=when,
+    )
+    assert _tests(world) == []
+    screen(_at(world, 25, 15), "lab-immunoassay")
+    assert [line.code for line in _tests(world)] == ["80307"]
