@@ -3,13 +3,14 @@
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth import logout
 from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import LazyObject, SimpleLazyObject, empty
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 from accounts.backends import read_with_session
+from accounts.http import is_htmx
 from participants.access import uses_staff_pages
 from participants.language import language_of
 from signin import services
@@ -114,10 +116,28 @@ class IdleTimeoutMiddleware:
                     messages.info(
                         request, gettext("You were signed out after a period of inactivity.")
                     )
-                return redirect(settings.LOGIN_URL)
+                return whole_page_to_sign_in(request, redirect(settings.LOGIN_URL))
             if LAST_ACTIVITY not in request.session or now - last >= write_step():
                 request.session[LAST_ACTIVITY] = now
-        return self.get_response(request)
+        return whole_page_to_sign_in(request, self.get_response(request))
+
+
+def whole_page_to_sign_in(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """An htmx request sent to sign in (its session ended or was never there, or two-factor
+    is due) moves the whole page there with `HX-Redirect`: htmx would otherwise follow the
+    redirect and draw the sign-in page inside the part of the page it was updating."""
+    if response.status_code not in (301, 302, 303) or not is_htmx(request):
+        return response
+    if urlsplit(response["Location"]).path not in (
+        resolve_url(settings.LOGIN_URL),
+        reverse("accounts:two_factor"),
+    ):
+        return response
+    moved = HttpResponse()
+    moved["HX-Redirect"] = response["Location"]
+    for name, cookie in response.cookies.items():
+        moved.cookies[name] = cookie
+    return moved
 
 
 class TwoFactorRequiredMiddleware:

@@ -194,6 +194,31 @@ def test_idle_session_is_signed_out(client, world, monkeypatch):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
+@override_settings(TANDEM_IDLE_TIMEOUT_SECONDS=60)
+def test_an_htmx_request_after_the_idle_sign_out_moves_the_whole_page_to_sign_in(
+    client, world, monkeypatch
+):
+    """htmx follows a redirect by itself and would draw the sign-in page inside the part of
+    the page it was updating (a roll-call row, the plan editor)."""
+    client.post("/accounts/login/", {"username": "therapist", "password": PASSWORD})
+    later = time.time() + 61
+    monkeypatch.setattr(time, "time", lambda: later)
+    response = client.post("/participants/search/", {"q": "Rasmussen"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert response["HX-Redirect"].startswith("/accounts/login/")
+    assert response.content == b""
+    page = client.get(response["HX-Redirect"]).content.decode()
+    assert "You were signed out after a period of inactivity." in page
+
+
+def test_an_htmx_request_without_a_session_moves_the_whole_page_to_sign_in(client, world):
+    response = client.post("/participants/search/", {"q": "x"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert response["HX-Redirect"].startswith("/accounts/login/")
+    plain = client.post("/participants/search/", {"q": "x"})
+    assert plain.status_code == 302 and plain["Location"].startswith("/accounts/login/")
+
+
 def _session_writes(queries) -> list[str]:
     return [q["sql"] for q in queries if "signin_session" in q["sql"] and "SELECT" not in q["sql"]]
 
