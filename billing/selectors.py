@@ -121,9 +121,14 @@ class ServiceDay:
 
 def _attendance(programs: Iterable[int], first: date, last: date) -> QuerySet[Attendance]:
     """The roll calls of these programs' sessions between `first` and `last` that count
-    towards the dose, with minutes attended."""
+    towards the dose, with minutes attended, of participant records in force (a duplicate
+    record withdrawn as entered in error bills nothing)."""
     return counted(
-        Attendance.objects.filter(session__program_id__in=programs, minutes__gt=0)
+        Attendance.objects.filter(
+            session__program_id__in=programs,
+            minutes__gt=0,
+            participant__entered_in_error_at__isnull=True,
+        )
     ).filter(session__date__gte=first, session__date__lte=last)
 
 
@@ -136,6 +141,7 @@ def _screened(programs: Iterable[Program], first: date, last: date) -> QuerySet[
     return DrugScreen.objects.exclude(specimen=Specimen.BREATH).filter(
         episode__program__in=programs,
         entered_in_error_at__isnull=True,
+        participant__entered_in_error_at__isnull=True,
         method__in=PRESUMPTIVE_METHODS,
         collected_at__gte=min(datetime.combine(first, time.min, tzinfo=z) for z in zones),
         collected_at__lt=max(

@@ -298,3 +298,15 @@ def test_a_week_of_many_participants_is_read_a_page_at_a_time(world, login):
     assert [len(e.details["participants"]) for e in viewed] == [PAGE_SIZE, 2]
     export = client.post("/billing/days/2026-11-23/export/").content.decode()
     assert export.count("2026-11-24") == PAGE_SIZE + 2  # the CSV holds the whole week
+
+
+def test_a_participant_record_entered_in_error_bills_nothing(world):
+    from participants.services import mark_entered_in_error
+
+    cover(world, world.episode, payer(world))
+    tpo_consent(world, world.episode)
+    attended(world.program, world.episode, date(2026, 11, 24), 180)
+    assert len(_lines(world)) == 1
+    mark_entered_in_error(world.participant, by=world.director, reason="A duplicate record.")
+    assert _lines(world) == []
+    assert not selectors.billed_participants([world.program], LAST_WEEK).exists()
