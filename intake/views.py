@@ -21,7 +21,7 @@ from participants.decorators import not_found, participant_page
 from participants.http import StaffRequest
 from participants.selectors import current_episode
 from participants.views import chart_context
-from tandem.errors import AccessDenied, TandemError
+from tandem.errors import AccessDenied, ConcurrentEdit, TandemError
 from tandem.views import error_page
 
 
@@ -107,6 +107,7 @@ def save_section(request: StaffRequest, participant, intake_id, key) -> HttpResp
         return not_found(request)
     tab_url = reverse("intake:intake", args=[participant.public_id])
     form = sections.SectionForm(request.POST, section=section, signed=intake.is_signed)
+    status = 400
     if form.is_valid():
         try:
             row = services.save_section(
@@ -121,6 +122,7 @@ def save_section(request: StaffRequest, participant, intake_id, key) -> HttpResp
             raise
         except TandemError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            status = 409 if isinstance(exc, ConcurrentEdit) else 400
         else:
             if row.intake_id != intake.pk:
                 messages.success(
@@ -154,7 +156,7 @@ def save_section(request: StaffRequest, participant, intake_id, key) -> HttpResp
                 },
             )
     if is_htmx(request):
-        # htmx swaps only 2xx answers, so the form with its errors comes back as 200.
+        # The section with its errors, as a refusal (tandem.js has htmx swap it in).
         view = next(v for v in selectors.section_views(intake) if v.section.key == key)
         return render(
             request,
@@ -164,9 +166,10 @@ def save_section(request: StaffRequest, participant, intake_id, key) -> HttpResp
                 "intake": intake,
                 "item": {"view": view, "form": form},
             },
+            status=status,
         )
     context = _intake_context(request, participant, bound={key: form})
-    return render(request, "intake/intake_tab.html", context, status=400)
+    return render(request, "intake/intake_tab.html", context, status=status)
 
 
 @participant_page(Scope.CLINICAL, methods=("POST",), addenda=True)

@@ -540,8 +540,8 @@ def _review_error_form(review: PlanReview, data=None) -> forms.ReviewEnteredInEr
 def review_entered_in_error(request: StaffRequest, participant, plan_id, review_id) -> HttpResponse:
     """Withdraw a review that kept the plan unchanged, with every outcome it judged, giving
     the reason: it stays in "Reviews without changes", marked, and counts for nothing. Posted
-    with htmx from the Plan tab's table, a refusal sends back the form alone, with a 200 (the
-    only answer htmx swaps in), and a success reloads the tab, whose outcomes all change."""
+    with htmx from the Plan tab's table, a refusal sends back the form alone (a 400, which
+    tandem.js swaps in), and a success reloads the tab, whose outcomes all change."""
     review = _review_of(participant, plan_id, review_id)
     if review is None:
         return not_found(request)
@@ -571,12 +571,11 @@ def review_entered_in_error(request: StaffRequest, participant, plan_id, review_
                 return response
             return redirect(tab)
     context = {"participant": participant, "review": review, "form": form, "error": error}
+    status = 400 if error else 200
     if is_htmx(request):
-        return render(request, "plans/_review_entered_in_error.html", context)
+        return render(request, "plans/_review_entered_in_error.html", context, status=status)
     context = {**chart_context(request, participant, "plan"), **context}
-    return render(
-        request, "plans/review_entered_in_error.html", context, status=400 if error else 200
-    )
+    return render(request, "plans/review_entered_in_error.html", context, status=status)
 
 
 @participant_page(Scope.CLINICAL, methods=("GET",))
