@@ -19,7 +19,8 @@ in the order they were registered. `on_register` runs for each registration (the
 names each tab's page for the audit trail).
 """
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from typing import Any, Generic, TypeVar, cast
 
 T = TypeVar("T")
@@ -46,11 +47,16 @@ class Hook(Generic[T]):
         self._sort = sort
         self._on_register = on_register
         self._registered: dict[Hashable, T] = {}
+        # The implementations in their order, kept until the next (un)registration: a chart
+        # read asks several hooks for theirs, and sorting them anew each time showed in its
+        # profile.
+        self._in_order: list[T] | None = None
 
     def register(self, implementation: T) -> T:
         """Add an implementation (returned, so this works as a decorator)."""
         key = self._key(implementation) if self._key else cast(Hashable, implementation)
         self._registered[key] = implementation
+        self._in_order = None
         if self._on_register is not None:
             self._on_register(implementation)
         return implementation
@@ -59,10 +65,26 @@ class Hook(Generic[T]):
         """Take an implementation out again (a test that registered one of its own)."""
         key = self._key(implementation) if self._key else cast(Hashable, implementation)
         self._registered.pop(key, None)
+        self._in_order = None
+
+    @contextmanager
+    def only(self, *implementations: T) -> Iterator[None]:
+        """Within the block, these implementations and no others (a test of one of them)."""
+        registered, in_order = self._registered, self._in_order
+        self._registered, self._in_order = {}, None
+        try:
+            for implementation in implementations:
+                self.register(implementation)
+            yield
+        finally:
+            self._registered, self._in_order = registered, in_order
 
     def implementations(self) -> list[T]:
-        found = list(self._registered.values())
-        return sorted(found, key=self._sort) if self._sort else found
+        """A new list each time, so a caller may change it without changing the hook."""
+        if self._in_order is None:
+            found = list(self._registered.values())
+            self._in_order = sorted(found, key=self._sort) if self._sort else found
+        return list(self._in_order)
 
     def __repr__(self) -> str:
         return f"<Hook {self.name}: {len(self._registered)}>"

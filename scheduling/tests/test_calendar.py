@@ -159,13 +159,11 @@ def test_a_half_filled_window_row_is_refused(world, calendar, login):
     assert "Give the day, the start and the end" in response.content.decode()
 
 
-def test_cancel_session_audits_and_calls_the_hooks(world, calendar, monkeypatch):
+def test_cancel_session_audits_and_calls_the_hooks(world, calendar):
     session = held_session(world, calendar.morning[0], MONDAY)
     told = []
-    monkeypatch.setattr(services.CANCELLATION, "_registered", {})  # only this test's hook
-    services.CANCELLATION.register(lambda s, by: told.append((s.status, by)))
-
-    services.cancel_session(session, by=world.supervisor, reason="Facilitator ill")
+    with services.CANCELLATION.only(lambda s, by: told.append((s.status, by))):
+        services.cancel_session(session, by=world.supervisor, reason="Facilitator ill")
 
     session.refresh_from_db()
     assert session.status == Session.Status.CANCELLED and session.cancel_reason == "Facilitator ill"

@@ -73,22 +73,19 @@ def test_publishing_twice_changes_nothing(world, calendar, run):
     assert Publication.objects.count() == 2
 
 
-def test_republishing_replaces_future_enrolments_but_not_attended_sessions(
-    world, calendar, run, monkeypatch
-):
+def test_republishing_replaces_future_enrolments_but_not_attended_sessions(world, calendar, run):
     publishing.publish_run(run, by=world.director)
     me = str(world.participant.public_id)
     first, second = run.result["participants"][me]["sessions"][:2]
     attended = Session.objects.get(group__public_id=first, date__gte=MONDAY)
-    monkeypatch.setattr(services.ATTENDANCE_PROBES, "_registered", {})  # only this probe
-    services.ATTENDANCE_PROBES.register(lambda ids: {attended.pk} & set(ids))
-    for sid in (first, second):
-        publishing.edit_proposal(
-            run, by=world.director, participant_id=me, session_id=sid, action="remove"
-        )
-    run.refresh_from_db()
+    with services.ATTENDANCE_PROBES.only(lambda ids: {attended.pk} & set(ids)):
+        for sid in (first, second):
+            publishing.edit_proposal(
+                run, by=world.director, participant_id=me, session_id=sid, action="remove"
+            )
+        run.refresh_from_db()
 
-    publishing.publish_run(run, by=world.director)
+        publishing.publish_run(run, by=world.director)
 
     groups = {str(s.group.public_id) for s in _sessions_of(world.participant) if s.group}
     assert first in groups  # attendance recorded: never touched

@@ -52,6 +52,21 @@ def test_on_register_sees_each_registration_and_unregister_takes_one_out():
     assert hook.implementations() == [Item("b", 1)]
 
 
+def test_each_registration_shows_in_the_next_answer_and_only_undoes_itself():
+    hook: Hook[Item] = Hook("tests.asked_again", key=lambda item: item.key, sort=lambda i: i.order)
+    hook.register(Item("b", 2))
+    assert hook.implementations() == [Item("b", 2)]
+    hook.register(Item("a", 1))
+    assert hook.implementations() == [Item("a", 1), Item("b", 2)]
+    hook.unregister(Item("b", 2))
+    assert hook.implementations() == [Item("a", 1)]
+    with hook.only(Item("z", 0)):
+        assert hook.implementations() == [Item("z", 0)]
+    assert hook.implementations() == [Item("a", 1)]
+    hook.implementations().append(Item("x", 5))  # a caller's own copy
+    assert hook.implementations() == [Item("a", 1)]
+
+
 def test_the_project_s_extension_points_are_declared_at_start_up():
     names = set(declared())
     assert {
