@@ -382,7 +382,8 @@ class _History:
         # session id: its `roll_call.viewed` event lists them, as the page's event does.
         self.roll_call_lists: dict[int, list[int]] = {}
         self.tables = {
-            model: _Table(model, made)
+            # An alert's id is taken before it is written: its acknowledgement's event names it.
+            model: _Table(model, made, with_ids=model is Alert)
             for model in (
                 Enrolment,
                 Attendance,
@@ -888,7 +889,7 @@ class _History:
         signed = admitted_at + timedelta(days=rng.randint(3, 7))
         if signed.date() <= last:
             self.signed.append((episode.pk, episode, clinician, signed))
-        self._alerts(episode, admitted, last)
+        self._alerts(episode, clinician, admitted, last)
         self._tasks(episode, clinician, admitted, last)
         ending = self.endings.get(episode.pk)
         if ending is not None:
@@ -1012,14 +1013,28 @@ class _History:
                 )
             day += timedelta(days=7)
 
-    def _alerts(self, episode: Episode, admitted: date, last: date) -> None:
+    def _alerts(self, episode: Episode, clinician: User, admitted: date, last: date) -> None:
+        """The stay's alerts, each one closed with its `alert.acknowledged` event by the
+        primary clinician who acknowledged it, as closing one writes."""
+        alerts = self.tables[Alert]
         for fields in stay_alerts(self.rng, episode, admitted, last, episode.program.tz):
-            self.tables[Alert].add(
+            alert_id = alerts.next_id()
+            alerts.add(
+                id=alert_id,
                 participant_id=episode.participant_id,
                 episode_id=episode.pk,
                 recorded_by_id=episode.primary_clinician_id,
                 **fields,
             )
+            if fields["acknowledged_by_id"] is not None:
+                self._event(
+                    fields["acknowledged_at"],
+                    "alert.acknowledged",
+                    clinician,
+                    episode.participant_id,
+                    "monitoring.Alert",
+                    alert_id,
+                )
 
     def _tasks(self, episode: Episode, clinician: User, admitted: date, last: date) -> None:
         """Tasks about the person for the primary clinician: done ones while they were in

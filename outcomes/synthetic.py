@@ -94,6 +94,7 @@ TRACKS = [
     ("Virtual", (1, 2, 4), time(12, 0), 180, SessionMode.VIRTUAL),
 ]
 BATCH = 5000
+ACKNOWLEDGEMENT_NOTE = "Synthetic: reviewed with the participant; the plan stands."
 # A group's lead hands it over after about this many weeks on average (never within a
 # month), and another facilitator covers about this share of its sessions.
 LEAD_WEEKS = 26
@@ -232,7 +233,8 @@ def stay_alerts(
 ) -> Iterator[dict[str, Any]]:
     """The fields of a stay's synthetic alerts (none to three, raised in office hours between
     admission and `last`, one in twenty still open if the person is in care), for the demo
-    and the benchmark installations alike."""
+    and the benchmark installations alike. The primary clinician acknowledged the others,
+    with a note, as the alerts page asks of whoever closes one."""
     for _ in range(rng.choices((0, 1, 2, 3), (70, 18, 8, 4))[0]):
         day = admitted + timedelta(days=rng.randrange(max(1, (last - admitted).days)))
         raised = datetime.combine(day, time(rng.randrange(8, 18), rng.randrange(60)), tz)
@@ -245,6 +247,8 @@ def stay_alerts(
             "acknowledged_at": None
             if open_
             else raised + timedelta(hours=rng.lognormvariate(1.0, 1.2)),
+            "acknowledged_by_id": None if open_ else episode.primary_clinician_id,
+            "acknowledgement_note": "" if open_ else ACKNOWLEDGEMENT_NOTE,
             "recorded_at": raised,
         }
 

@@ -224,6 +224,9 @@ def test_every_past_stay_had_a_primary_clinician_who_wrote_its_records(midweek, 
     assert {s.collected_by_id for s in screens} > {nurse.pk}
     for alert in Alert.objects.filter(episode__in=history):
         assert alert.recorded_by_id == primary[alert.episode_id]
+        if alert.status == AlertStatus.ACKNOWLEDGED:
+            assert alert.acknowledged_by_id == primary[alert.episode_id]
+            assert alert.acknowledgement_note and alert.acknowledged_at > alert.recorded_at
     for follow_up in FollowUp.objects.filter(discharge__in=discharges).select_related("discharge"):
         assert follow_up.called_by_id in {None, primary[follow_up.discharge.episode_id]}
     for answers in FollowUpAnswers.objects.filter(participant__episodes__in=history).select_related(

@@ -28,7 +28,7 @@ from discharge.models import (
 )
 from discharge.types import TEDS_REASON_OF
 from measurement.models import FirstDue, NextDue
-from monitoring.models import Alert
+from monitoring.models import Alert, AlertStatus
 from notes import seeds as notes_seeds
 from notes.models import AbsenceEntry, GroupNote, ProgressNote
 from notes.selectors import LOOKBACK_DAYS, sessions_needing_a_note
@@ -325,6 +325,31 @@ def test_signing_each_group_note_is_in_the_audit_trail(made):
     assert all(
         members[record] == actor for record, actor in signed.values_list("record_id", "actor_id")
     )
+
+
+def test_each_closed_alert_names_who_acknowledged_it_and_its_event_says_so(made):
+    """A program's past alerts were closed by someone with a note, and closing one is in the
+    trail: the primary clinician, at the time the alert says."""
+    closed = {
+        str(a.pk): a
+        for a in Alert.objects.filter(status=AlertStatus.ACKNOWLEDGED).select_related("episode")
+    }
+    assert len(closed) > 20
+    for alert in closed.values():
+        assert alert.acknowledged_by_id == alert.episode.primary_clinician_id
+        assert alert.acknowledgement_note
+    events = AuditEvent.objects.filter(event_type="alert.acknowledged")
+    assert events.count() == len(closed)
+    for record_id, actor, when, participant in events.values_list(
+        "record_id", "actor_id", "occurred_at", "participant_id"
+    ):
+        alert = closed[record_id]
+        assert (actor, when, participant) == (
+            alert.acknowledged_by_id,
+            alert.acknowledged_at,
+            alert.participant_id,
+        )
+    assert not Alert.objects.filter(status=AlertStatus.OPEN, acknowledged_by__isnull=False).exists()
 
 
 def test_follow_ups_stand_where_a_program_would_have_them_today(made):
