@@ -5,7 +5,8 @@ class BillingConfig(AppConfig):
     name = "billing"
 
     def ready(self) -> None:
-        from billing import demo, home
+        from billing import demo, home, selectors, services
+        from consent.recipients import LISTS, RecipientList
         from participants import home as home_page
         from participants.access import Scope, page_rule, register_page
         from participants.chart import TABS, ChartTab
@@ -23,3 +24,14 @@ class BillingConfig(AppConfig):
         )
         home_page.PANELS.register(home_page.Panel(home_page.BILLING, 10, home.service_days_panel))
         SEEDERS.register(Seeder(95, "billing", demo.seed))
+        LISTS.register(
+            RecipientList(
+                "payers",
+                "Payers named",
+                "The program's payers this consent names among its recipients: the service "
+                "days to bill match on these, not on the words above.",
+                selectors.payer_choices,
+                services.name_payers,
+                selectors.payers_named,
+            )
+        )

@@ -3,17 +3,21 @@ payer, member id and coverage is made up.
 
 Two payers, one taking H0015 and one S9480. Most in-care demo participants are covered from
 their admission; every fifth is left without coverage, so the service-days page shows lines
-held for it, and the first covered participant whose TPO consent was signed before then
-revoked it on the Wednesday of last week, so their days since are held for want of a consent
-to disclose. Idempotent: nothing is added once the program has a payer.
+held for it. Three covered participants whose TPO consent was signed before the Wednesday of
+last week revoked it that day: the first signed nothing else, so their days since are held for
+want of a consent to disclose; the second signed a Part 2 consent naming their payer, picked
+from the program's list as well as in its words, so their days stay ready; the third's consent
+names the payer in words only, as one recorded before payers were picked does, so their days
+are held for the biller to review it. Idempotent: nothing is added once the program has a
+payer.
 """
 
 from datetime import date, timedelta
 
 from billing import selectors, services
 from billing.models import Payer, PerDiemCode
-from consent.models import Consent, ConsentKind, RevocationReceived
-from consent.services import revoke_consent
+from consent.models import Consent, ConsentKind, Expiry, RevocationReceived
+from consent.services import record_consent, revoke_consent
 from participants.demo import DemoContext
 from participants.models import IN_CARE_STATUSES, Episode
 
@@ -23,6 +27,9 @@ PAYERS = (
 )
 DEMO_LIMIT = 40
 UNCOVERED_EVERY = 5
+# What each participant who revoked their TPO consent signed the same day: nothing, a consent
+# naming their payer from the list, or one naming it in words only.
+SIGNED_AGAIN = (None, "picked", "in words")
 
 
 def seed(context: DemoContext) -> None:
@@ -43,7 +50,7 @@ def seed(context: DemoContext) -> None:
         .order_by("participant__record_number")[:DEMO_LIMIT]
     )
     revoked_on = selectors.last_week(context.program) + timedelta(days=2)
-    revoked = False
+    stories = list(SIGNED_AGAIN)
     made = 0
     for index, episode in enumerate(episodes):
         if index % UNCOVERED_EVERY == UNCOVERED_EVERY - 1:
@@ -57,7 +64,8 @@ def seed(context: DemoContext) -> None:
             starts_on=episode.admitted_on or episode.referred_on,
         )
         made += 1
-        revoked = revoked or _revoke_tpo(episode, revoked_on, context)
+        if stories and _revoke_tpo(episode, revoked_on, context):
+            _sign_again(episode, payer, revoked_on, context, stories.pop(0))
     context.stdout(f"  billing: {len(payers)} synthetic payers, {made} coverages")
 
 
@@ -79,3 +87,26 @@ def _revoke_tpo(episode: Episode, on: date, context: DemoContext) -> bool:
         note="Synthetic demo revocation",
     )
     return True
+
+
+def _sign_again(
+    episode: Episode, payer: Payer, on: date, context: DemoContext, how: str | None
+) -> None:
+    """A Part 2 consent for the payment of claims naming the participant's payer, signed the
+    day the TPO consent was revoked: picked from the program's list, or in words only."""
+    if how is None:
+        return
+    record_consent(
+        episode.participant,
+        by=context.staff["director"],
+        episode=episode,
+        kind=ConsentKind.PART2,
+        signed_on=on,
+        discloser=context.program.name,
+        information="Dates of attendance, diagnoses and services, for claims (synthetic)",
+        recipients=f"{payer.name}, for the payment of claims",
+        recipients_hipaa=True,
+        purpose="Payment of claims for my treatment",
+        expiry=Expiry.END_OF_TREATMENT,
+        named={"payers": [str(payer.public_id)]} if how == "picked" else None,
+    )

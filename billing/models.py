@@ -13,7 +13,7 @@ from django.db import models
 
 from tandem.dates import validate_in_range
 from tandem.models import TimeStamped
-from tandem.records import ClinicalRecord
+from tandem.records import ClinicalRecord, Immutable
 from tandem.validation import NAMES_ITS_FIELD
 
 
@@ -96,3 +96,21 @@ class Coverage(ClinicalRecord):
         return (ends_on is None or self.starts_on <= ends_on) and (
             self.ends_on is None or starts_on <= self.ends_on
         )
+
+
+class ConsentPayer(TimeStamped, Immutable):
+    """A payer a Part 2 consent names among its recipients, picked from the organization's
+    list when the consent was recorded. Billing keeps the link because billing imports
+    consent and never the other way (`consent.recipients`); it is part of what was signed,
+    so it is never changed or deleted: a new consent names other payers."""
+
+    consent = models.ForeignKey("consent.Consent", on_delete=models.PROTECT, related_name="+")
+    payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["consent", "payer"], name="consent_names_payer_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Consent {self.consent_id} names payer {self.payer_id}"

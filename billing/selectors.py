@@ -24,7 +24,9 @@ from assessments.models import Administration
 from attendance.dose import current_week, week_start_of
 from attendance.models import Attendance
 from attendance.weekly import counted
-from billing.models import H0015_DAILY_MINUTES, Coverage, Payer, PerDiemCode
+from billing.models import H0015_DAILY_MINUTES, ConsentPayer, Coverage, Payer, PerDiemCode
+from consent.models import Consent
+from consent.recipients import NamedRecipient
 from consent.selectors import part2_consents_of
 from intake.models import Diagnosis, DiagnosisStatus
 from participants.models import Participant
@@ -32,6 +34,11 @@ from screens.models import DrugScreen, Method, Specimen
 
 NO_COVERAGE = "No coverage on this date"
 NO_CONSENT = "No consent to disclose to the payer (42 CFR Part 2)"
+# A consent that names the payer in its words but not from the payer list: most likely a
+# consent recorded before payers were picked, but "Aetna" is also in "Aetna Better Health".
+NAMED_IN_WORDS_ONLY = (
+    "A consent names the payer only in words, not from the payer list: review it (42 CFR Part 2)"
+)
 UNDER_THREE_HOURS = "Under 3 hours attended"
 TWO_PAYERS = "More than one payer covers this date: choose which to bill"
 # Clinical reference §5 gives H0015's ≥3 h/day and no daily minimum for S9480.
@@ -61,6 +68,35 @@ _IN_FORCE = (DiagnosisStatus.PROVISIONAL, DiagnosisStatus.CONFIRMED, DiagnosisSt
 def payers_of(organization_id: int) -> QuerySet[Payer]:
     """The organization's payers, by name."""
     return Payer.objects.filter(organization_id=organization_id).order_by("name", "pk")
+
+
+def payer_choices(organization_id: int) -> list[tuple[str, str]]:
+    """The organization's payers as a consent's recipients to pick (`consent.recipients`)."""
+    return [(str(p.public_id), p.name) for p in payers_of(organization_id)]
+
+
+def payers_named(consent_ids: Sequence[int]) -> dict[int, list[NamedRecipient]]:
+    """The payers each consent names, by consent id and payer name, in one query."""
+    rows = (
+        ConsentPayer.objects.filter(consent_id__in=consent_ids)
+        .select_related("payer")
+        .order_by("payer__name", "payer_id")
+    )
+    found: dict[int, list[NamedRecipient]] = defaultdict(list)
+    for row in rows:
+        found[row.consent_id].append(NamedRecipient(str(row.payer.public_id), row.payer.name))
+    return found
+
+
+def _payer_ids_named(consents: dict[int, list[Consent]]) -> dict[int, set[int]]:
+    """The payers' ids each of these consents names, by consent id, in one query."""
+    ids = [c.pk for rows in consents.values() for c in rows]
+    found: dict[int, set[int]] = defaultdict(set)
+    for consent_id, payer_id in ConsentPayer.objects.filter(consent_id__in=ids).values_list(
+        "consent_id", "payer_id"
+    ):
+        found[consent_id].add(payer_id)
+    return found
 
 
 def coverages_for(participant: Participant) -> list[Coverage]:
@@ -169,7 +205,7 @@ def service_days(
     """The dates of service of the week starting on `week` at these programs (of these
     `participants` only, by id, when given: a page of `billed_participants`), by
     participant's surname and date, each day's IOP per diem before its presumptive drug
-    test: seven queries however many participants."""
+    test: eight queries however many participants."""
     by_pk = {p.pk: p for p in programs}
     if not by_pk:
         return []
@@ -194,17 +230,18 @@ def service_days(
     people = {p.pk: p for p in Participant.objects.filter(pk__in=ids)}
     coverages = _coverages(ids, week, last)
     consents = part2_consents_of(ids)
+    named = _payer_ids_named(consents)
     diagnoses = _diagnoses(ids, last)
     units = _instruments(ids, week, last, zones.values())
     lines = []
     for (person, day), (program_id, minutes) in totals.items():
         line = ServiceDay(people[person], by_pk[program_id], day, minutes)
-        _decide(line, coverages.get(person, []), consents.get(person, []))
+        _decide(line, coverages.get(person, []), consents.get(person, []), named)
         line.assessment_units = len(units.get((person, str(zones[program_id]), day), ()))
         lines.append(line)
     for (person, day), (program_id, methods) in screened.items():
         line = ServiceDay(people[person], by_pk[program_id], day, 0, drug_test=True)
-        _decide(line, coverages.get(person, []), consents.get(person, []))
+        _decide(line, coverages.get(person, []), consents.get(person, []), named)
         _presumptive(line, methods)
         lines.append(line)
     for line in lines:
@@ -258,7 +295,12 @@ def _presumptive(line: ServiceDay, methods: set[str]) -> None:
         line.drug_test_code = code
 
 
-def _decide(line: ServiceDay, coverages: list[Coverage], consents: list) -> None:
+def _decide(
+    line: ServiceDay,
+    coverages: list[Coverage],
+    consents: list[Consent],
+    named: dict[int, set[int]],
+) -> None:
     """The payer of the line's day and, when it cannot be billed as it stands, why."""
     payers = {c.payer_id: c for c in coverages if c.covers(line.day)}
     if not payers:
@@ -268,15 +310,31 @@ def _decide(line: ServiceDay, coverages: list[Coverage], consents: list) -> None
     else:
         coverage = next(iter(payers.values()))
         line.payer, line.member_id = coverage.payer, coverage.member_id
-    names = [c.payer.name for c in payers.values()] or [""]
-    if not any(c.allows_disclosure_to(name, line.day) for c in consents for name in names):
-        line.held.append(NO_CONSENT)
+    consent = _consent_for(line.day, [c.payer for c in payers.values()], consents, named)
+    if consent:
+        line.held.append(consent)
     if line.payer is None or line.drug_test:
         return
     if line.payer.per_diem_code == PerDiemCode.H0015 and line.minutes < H0015_DAILY_MINUTES:
         line.held.append(UNDER_THREE_HOURS)
     elif line.payer.per_diem_code == PerDiemCode.S9480:
         line.note = S9480_NO_MINIMUM
+
+
+def _consent_for(
+    day: date, payers: list[Payer], consents: list[Consent], named: dict[int, set[int]]
+) -> str:
+    """Why no Part 2 consent in force on `day` lets the program disclose to the payers (none
+    when one does): a single TPO consent, whose class of recipients takes in health plans
+    and third-party payers (§2.31(a), clinical reference §4a), or one naming the payer from
+    the payer list. A consent naming it only in its words is held for the biller to read."""
+    in_force = [c for c in consents if c.discloses_on(day)]
+    ids = {p.pk for p in payers}
+    if any(c.tpo or named.get(c.pk, set()) & ids for c in in_force):
+        return ""
+    if any(c.names_in_words(p.name) for c in in_force for p in payers):
+        return NAMED_IN_WORDS_ONLY
+    return NO_CONSENT
 
 
 def _coverages(ids: list[int], first: date, last: date) -> dict[int, list[Coverage]]:

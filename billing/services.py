@@ -8,11 +8,13 @@ from django.db import IntegrityError, transaction
 from accounts.models import Organization, User
 from audit.models import Action
 from audit.services import record_event
-from billing.models import Coverage, Payer, PerDiemCode
+from billing.models import ConsentPayer, Coverage, Payer, PerDiemCode
+from consent.models import Consent
 from participants.access import Scope, require, require_capability
 from participants.models import Participant
 from tandem import dates, lifecycle
 from tandem.errors import InvalidInput
+from tandem.fields import public_id
 from tandem.validation import validate
 
 
@@ -112,3 +114,32 @@ def mark_coverage_in_error(coverage: Coverage, *, by: User, reason: str) -> Cove
             what="coverage",
             event_type="billing.coverage_entered_in_error",
         )
+
+
+NOT_ON_THE_LIST = "Choose payers from the program's list."
+
+
+def name_payers(consent: Consent, ids: list[str]) -> list[int]:
+    """Write the payers a Part 2 consent being recorded names, picked from its organization's
+    list (`consent.recipients.LISTS`: `consent.services.record_consent` calls it inside its
+    transaction, after its own access check, and writes the audit event with the payers'
+    ids). An id not on the list, another organization's payer among them, is refused and
+    the recording rolls back whole. The payers are part of what was signed: a consent that
+    already names payers is refused, and the rows never change."""
+    wanted = {public_id(value) for value in ids}
+    if None in wanted:
+        raise InvalidInput(NOT_ON_THE_LIST, field="payers")
+    payers = list(
+        Payer.objects.filter(
+            organization_id=consent.participant.organization_id, public_id__in=wanted
+        ).order_by("pk")
+    )
+    if len(payers) != len(wanted):
+        raise InvalidInput(NOT_ON_THE_LIST, field="payers")
+    if ConsentPayer.objects.filter(consent=consent).exists():
+        raise InvalidInput(
+            "The payers a consent names are part of what was signed: record a new consent.",
+            field="payers",
+        )
+    ConsentPayer.objects.bulk_create(ConsentPayer(consent=consent, payer=p) for p in payers)
+    return [p.pk for p in payers]

@@ -11,6 +11,7 @@ from accounts.http import ApiRequest
 from audit.models import Action
 from consent import selectors, services
 from consent.models import RIGHT_TO_REVOKE, Consent, Signer
+from consent.recipients import attach_named
 from participants.access import Scope, authorize
 from participants.api import participant_or_404
 from participants.models import Episode, Participant
@@ -39,6 +40,12 @@ class ConsentIn(Schema):
     tpo: bool = Field(False, description="Part 2: a single consent for TPO.")
     recipients: str = Field("", max_length=2000, description="Part 2: named or the TPO class.")
     recipients_hipaa: bool = False
+    named: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description='Part 2: recipients picked from the organization\'s lists, by list: {"payers": '
+        "[payer id, ...]}. The words in `recipients` stay the legal wording; the payers named "
+        "here are what the service days to bill match on. Fixed once recorded.",
+    )
     purpose: str = Field("", max_length=1000, description="Part 2: the purpose.")
     expiry: str = Field(
         "", description="date, event (with expiry_event), end_of_treatment or none (TPO only)."
@@ -61,6 +68,11 @@ class RevokeIn(Schema):
     version: int = Field(description="The version read; a stale one is refused with 409.")
 
 
+class NamedOut(Schema):
+    id: UUID
+    name: str
+
+
 class ConsentOut(Schema):
     id: UUID
     kind: str
@@ -70,6 +82,9 @@ class ConsentOut(Schema):
     information: str
     tpo: bool
     recipients: str
+    named: dict[str, list[NamedOut]] = Field(
+        description='Recipients picked from the organization\'s lists, by list ("payers").'
+    )
     recipients_hipaa: bool
     purpose: str
     expiry: str
@@ -100,6 +115,9 @@ def _out(c: Consent, today: date) -> ConsentOut:
         information=c.information,
         tpo=c.tpo,
         recipients=c.recipients,
+        named={
+            g.key: [NamedOut(id=UUID(r.id), name=r.name) for r in g.recipients] for g in c.named
+        },
         recipients_hipaa=c.recipients_hipaa,
         purpose=c.purpose,
         expiry=c.expiry,
@@ -155,6 +173,7 @@ def record_consent(request: ApiRequest, participant_id: UUID, body: ConsentIn):
     row = services.record_consent(
         participant, by=request.auth, episode=_episode(participant, body.episode), **fields
     )
+    attach_named([row])
     return Status(201, _out(row, program_today(participant)))
 
 
@@ -180,4 +199,5 @@ def revoke_consent(request: ApiRequest, participant_id: UUID, consent_id: UUID, 
         expected_version=body.version,
     )
     row = Consent.objects.select_related("episode", "revocation").get(pk=consent.pk)
+    attach_named([row])
     return _out(row, program_today(participant))

@@ -1,6 +1,7 @@
 """The consents' part of the record export and print."""
 
 from consent.models import Consent, Expiry
+from consent.recipients import LISTS
 from consent.selectors import consents_for
 from participants.models import Participant
 from participants.selectors import program_today
@@ -22,9 +23,12 @@ def _signed_by(consent: Consent) -> str:
 
 
 def consent_row(c: Consent) -> dict:
-    """One consent as the export, the print and a disclosed copy give it (`c.status` set by
-    `selectors.consents_for`)."""
+    """One consent as the export, the print and a disclosed copy give it (`c.status` and
+    `c.named` set by `selectors.consents_for`): the recipients in words, then those picked
+    from each list (`payers_named`), empty when it names none from it."""
     revocation = c.revocation_or_none
+    named = {group.key: group.names for group in c.named}
+    picked = {f"{lst.key}_named": named.get(lst.key, "") for lst in LISTS.implementations()}
     return {
         "id": str(c.public_id),
         "kind": c.get_kind_display(),
@@ -34,6 +38,7 @@ def consent_row(c: Consent) -> dict:
         "who_may_disclose": c.discloser,
         "information": c.information,
         "recipients": c.recipients,
+        **picked,
         "purpose": c.purpose,
         "tpo": c.tpo,
         "expires": _expiry(c),

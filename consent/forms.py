@@ -13,6 +13,7 @@ from consent.models import (
     RevocationReceived,
     Signer,
 )
+from consent.recipients import LISTS
 from tandem import dates
 from tandem.templatetags.clock import day
 
@@ -26,7 +27,13 @@ PART2 = ("discloser", "information", "recipients", "purpose", "expiry")
 def part2_choices(consents: list[Consent]) -> list[tuple[str, str]]:
     """Part 2 consents as choices naming their recipients, for the copy page and the Support
     people tab alike, so staff check the same words before relying on one."""
-    return [(str(c.public_id), f"Signed {day(c.signed_on)}, to: {c.recipients}") for c in consents]
+    return [(str(c.public_id), f"Signed {day(c.signed_on)}, to: {_to(c)}") for c in consents]
+
+
+def _to(consent: Consent) -> str:
+    """The recipients in words, then those picked from a list (read by `consents_for`)."""
+    named = "; ".join(f"{g.label}: {g.names}" for g in getattr(consent, "named", []))
+    return f"{consent.recipients} ({named})" if named else consent.recipients
 
 
 class ConsentForm(forms.Form):
@@ -96,7 +103,9 @@ class ConsentForm(forms.Form):
         max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, program_name: str = "", **kwargs) -> None:
+    def __init__(
+        self, *args, program_name: str = "", organization_id: int | None = None, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["discloser"].initial = program_name
         for name, field in self.fields.items():
@@ -104,6 +113,28 @@ class ConsentForm(forms.Form):
                 field.label = f"{field.label} {REQUIRED}"
             elif name in PART2:
                 field.label = f"{field.label} {REQUIRED_PART2}"
+        # The recipients picked from the organization's lists (the payers), after the words.
+        self.lists = [lst.key for lst in LISTS.implementations()]
+        fields = list(self.fields.items())
+        at = [name for name, _ in fields].index("recipients_hipaa")
+        picked = {
+            lst.key: forms.MultipleChoiceField(
+                label=lst.label,
+                required=False,
+                choices=lst.choices(organization_id) if organization_id is not None else [],
+                widget=forms.CheckboxSelectMultiple,
+                help_text=lst.help_text,
+                error_messages={"invalid_choice": "Choose from the program's list."},
+            )
+            for lst in LISTS.implementations()
+        }
+        self.fields = dict([*fields[:at], *picked.items(), *fields[at:]])
+
+    def clean(self) -> dict:
+        """The picks of every list under `named`, as `services.record_consent` takes them."""
+        data = super().clean() or {}
+        data["named"] = {key: data.pop(key, []) for key in self.lists}
+        return data
 
 
 class RevokeForm(forms.Form):

@@ -14,7 +14,7 @@ the event it expires on happened, as a clinician marks it.
 """
 
 from datetime import date, timedelta
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -26,6 +26,9 @@ from tandem.dates import validate_in_range
 from tandem.models import Versioned
 from tandem.records import ENTERED_IN_ERROR_FIELDS, ClinicalRecord, Immutable
 from tandem.validation import NAMES_ITS_FIELD
+
+if TYPE_CHECKING:
+    from consent.recipients import NamedGroup
 
 # The statements below are printed on the consent form the participant signs, in their
 # language (`consent:form`; the catalogue translates them from a variable).
@@ -116,8 +119,10 @@ class Consent(ClinicalRecord, Versioned, Immutable):
     """One signed consent. Only its `version` moves after it is recorded (a revocation bumps
     it, so a page still offering to revoke a consent someone else revoked is refused)."""
 
-    # Set by `selectors.consents_for`, not stored: the status on the program's today.
+    # Set by `selectors.consents_for`, not stored: the status on the program's today, and
+    # the recipients it names from the lists other modules keep (`recipients.attach_named`).
     status: str
+    named: "list[NamedGroup]"
 
     # The expiry event's marking is written once, by `services.mark_expiry_event`.
     mutable_fields: ClassVar[frozenset[str]] = ENTERED_IN_ERROR_FIELDS | {
@@ -346,15 +351,18 @@ class Consent(ClinicalRecord, Versioned, Immutable):
     def in_force_on(self, day: date) -> bool:
         return self.entered_in_error_at is None and self.status_on(day) == ConsentStatus.IN_FORCE
 
-    def allows_disclosure_to(self, recipient: str, day: date) -> bool:
-        """Whether this consent lets the program disclose Part 2 records to `recipient` (a
-        payer, by name) on `day`: a Part 2 consent in force that is a single TPO consent,
-        whose class of recipients takes in health plans and third-party payers (§2.31(a),
-        clinical reference §4a), or that names the recipient among its recipients."""
-        if not self.is_part2 or not self.in_force_on(day):
-            return False
+    def discloses_on(self, day: date) -> bool:
+        """A consent to disclose Part 2 records in force on `day`: one a disclosure that day
+        may rely on, to the recipients it names (a TPO consent: the class it names)."""
+        return self.is_part2 and self.in_force_on(day)
+
+    def names_in_words(self, recipient: str) -> bool:
+        """Whether the recipients in words contain `recipient` (a payer's name), case aside.
+        A hint for a reader to check, never a match: "Aetna" is in "Aetna Better Health", and
+        a short name is in longer words. What a consent names for certain is what was picked
+        from a list (`named`, `consent.recipients`)."""
         name = recipient.strip().casefold()
-        return self.tpo or bool(name and name in self.recipients.casefold())
+        return bool(name) and name in self.recipients.casefold()
 
 
 class ConsentRevocation(ClinicalRecord, Immutable):

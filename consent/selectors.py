@@ -3,12 +3,14 @@
 from datetime import date, datetime, time, tzinfo
 
 from consent.models import Consent, ConsentKind, Disclosure
+from consent.recipients import attach_named
 from participants.models import Participant
 
 
 def consents_for(participant: Participant, today: date) -> list[Consent]:
     """The participant's current consents, newest signature first, each carrying `status`
-    (its status on `today`, the program's date)."""
+    (its status on `today`, the program's date) and `named` (the recipients it names from the
+    lists other modules keep: the payers)."""
     rows = list(
         Consent.objects.current()
         .filter(participant=participant)
@@ -19,13 +21,14 @@ def consents_for(participant: Participant, today: date) -> list[Consent]:
     )
     for row in rows:
         row.status = row.status_on(today)
+    attach_named(rows)
     return rows
 
 
 def part2_consents_of(participant_ids: list[int]) -> dict[int, list[Consent]]:
     """The current Part 2 consents of several participants, by participant, in one query,
     with what `Consent.status_on` reads (the revocation, the stay), for a list that asks what
-    each may have disclosed on a day (`Consent.allows_disclosure_to`)."""
+    each may have disclosed on a day (`Consent.discloses_on`)."""
     found: dict[int, list[Consent]] = {pk: [] for pk in participant_ids}
     rows = (
         Consent.objects.current()

@@ -28,6 +28,7 @@ from consent.models import (
     Signer,
     status_label,
 )
+from consent.recipients import LISTS
 from participants.access import Decision, Scope, require_with_capability
 from participants.models import Episode, Participant
 from participants.selectors import current_episode, program_zone
@@ -65,12 +66,17 @@ def record_consent(
     representative_name: str = "",
     representative_relationship: str = "",
     note: str = "",
+    named: dict[str, list[str]] | None = None,
     now: datetime | None = None,
 ) -> Consent:
     """Record a signed consent for the participant's stay (`episode`, their current one when
     not given). A Part 2 consent missing an element of §2.31(a) is refused naming it; a
     consent for SUD counseling notes describes those notes alone (filled in when left empty);
-    a treatment or telehealth consent keeps only who signed, when, and its expiry."""
+    a treatment or telehealth consent keeps only who signed, when, and its expiry.
+
+    `named` holds the recipients picked from the lists other modules keep, by list
+    (`{"payers": [payer public id, ...]}`, `consent.recipients`), written with the consent in
+    its transaction: one outside the organization's list is refused and nothing is written."""
     decision = require_with_capability(
         by, participant, "consent.record", Action.CREATE, Scope.CLINICAL, refusal=REFUSAL
     )
@@ -115,15 +121,23 @@ def record_consent(
         recorded_at=now,
     )
     validate(consent, exclude=["participant", "episode", "recorded_by"])
+    lists = {lst.key: lst for lst in LISTS.implementations()}
+    picks = {key: list(ids) for key, ids in (named or {}).items() if ids} if part2 else {}
+    for key in picks:
+        if key not in lists:
+            raise InvalidInput("Name recipients from a list the program keeps.", field="named")
     with transaction.atomic():
         consent.save()
+        details: dict[str, Any] = {"kind": consent.kind, "tpo": consent.tpo}
+        for key, ids in picks.items():
+            details[key] = lists[key].record(consent, ids)
         record_event(
             actor=by,
             event_type="consent.recorded",
             decision=decision,
             participant=participant,
             record=consent,
-            details={"kind": consent.kind, "tpo": consent.tpo},
+            details=details,
         )
     return consent
 

@@ -79,7 +79,11 @@ def _render(request, participant, form, status=200) -> HttpResponse:
 def _form(participant, data=None) -> ConsentForm:
     """The form, with the program of the participant's stay as who may disclose."""
     episode = current_episode(participant)
-    return ConsentForm(data, program_name=episode.program.name if episode else "")
+    return ConsentForm(
+        data,
+        program_name=episode.program.name if episode else "",
+        organization_id=participant.organization_id,
+    )
 
 
 @participant_page(Scope.CLINICAL, methods=("GET", "POST"))
@@ -301,10 +305,11 @@ def disclose(request: StaffRequest, participant) -> HttpResponse:
         form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         return _disclose_page(request, participant, form, status=400)
     scope = consent_row(consent) if consent is not None else None
+    named = [(g.label, g.names) for g in consent.named] if consent is not None else []
     if disclosure.what == DisclosedCopy.EXPORT:
         return _exported(participant, disclosure, scope)
     if disclosure.what == DisclosedCopy.HISTORY:
-        return _history(participant, disclosure, scope)
+        return _history(participant, disclosure, scope, named)
     whole_record = disclosure.what == DisclosedCopy.PRINT
     context = chart_context(request, participant, "consents")
     context.update(
@@ -313,11 +318,14 @@ def disclose(request: StaffRequest, participant) -> HttpResponse:
         redisclosure_notice=REDISCLOSURE_NOTICE,
         disclosure=disclosure,
         scope=scope,
+        scope_named=named,
     )
     return render(request, "consent/copy.html", context)
 
 
-def _history(participant, disclosure: Disclosure, scope: dict | None) -> HttpResponse:
+def _history(
+    participant, disclosure: Disclosure, scope: dict | None, named: list[tuple[str, str]]
+) -> HttpResponse:
     """The history's CSV as a disclosed copy: the §2.32 notice, to whom and under which
     consent's scope first, then the history as the History tab gives it."""
     out = io.StringIO()
@@ -337,6 +345,8 @@ def _history(participant, disclosure: Disclosure, scope: dict | None) -> HttpRes
         )
         for label, key in _SCOPE_ROWS:
             writer.writerow([label, scope[key]])
+            if key == "recipients":
+                writer.writerows([heading, names] for heading, names in named)
     writer.writerow([])
     response = HttpResponse(out.getvalue() + history_csv(participant), content_type="text/csv")
     name = f"history-{participant.public_id}.csv"

@@ -3,7 +3,7 @@ from django.core.management import call_command
 
 from accounts.models import Program
 from billing import selectors
-from billing.models import Coverage, Payer
+from billing.models import ConsentPayer, Coverage, Payer
 
 pytestmark = pytest.mark.usefixtures("demo_mode")
 
@@ -16,6 +16,15 @@ def test_the_demo_bills_last_week_with_ready_and_held_lines_and_runs_twice(db):
     lines = selectors.service_days([program], selectors.last_week(program))
     reasons = {reason for line in lines for reason in line.held}
     assert any(line.is_ready for line in lines)
-    assert {selectors.NO_COVERAGE, selectors.NO_CONSENT} <= reasons
+    assert {
+        selectors.NO_COVERAGE,
+        selectors.NO_CONSENT,
+        selectors.NAMED_IN_WORDS_ONLY,
+    } <= reasons
+    named = ConsentPayer.objects.select_related("consent", "payer").get()
+    assert named.payer.name in named.consent.recipients
+    theirs = [line for line in lines if line.participant.pk == named.consent.participant_id]
+    consent_reasons = {selectors.NO_CONSENT, selectors.NAMED_IN_WORDS_ONLY}
+    assert theirs and not any(consent_reasons & set(line.held) for line in theirs)
     call_command("seed_demo", "--participants", "30", "--quiet-logins")
     assert (Payer.objects.count(), Coverage.objects.count()) == counts

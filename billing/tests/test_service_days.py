@@ -70,9 +70,7 @@ def test_without_a_consent_the_day_is_held(world):
     assert _one(world).held == ["No consent to disclose to the payer (42 CFR Part 2)"]
 
 
-def test_a_part2_consent_naming_the_payer_lets_the_day_be_billed_and_one_naming_another_does_not(
-    world,
-):
+def test_a_part2_consent_naming_the_payer_only_in_words_is_held_for_review(world):
     cover(world, world.episode, payer(world))
     attended(world.program, world.episode, date(2026, 11, 24), 180)
 
@@ -90,9 +88,9 @@ def test_a_part2_consent_naming_the_payer_lets_the_day_be_billed_and_one_naming_
         )
 
     named("County court")
-    assert not _one(world).is_ready
+    assert _one(world).held == [selectors.NO_CONSENT]
     named("Prairie Health Plan, claims")
-    assert _one(world).is_ready
+    assert _one(world).held == [selectors.NAMED_IN_WORDS_ONLY]
 
 
 def test_a_consent_signed_after_the_day_or_revoked_before_it_does_not_count(world):
