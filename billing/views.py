@@ -25,7 +25,7 @@ from participants.models import Participant
 from participants.views import chart_context
 from tandem import dates
 from tandem.errors import AccessDenied, InvalidInput, TandemError
-from tandem.fields import chosen
+from tandem.fields import chosen, refuse_on
 from tandem.methods import serves
 from tandem.paging import page_of
 from tandem.views import error_page
@@ -89,7 +89,7 @@ def coverage_add(request: StaffRequest, participant: Participant) -> HttpRespons
     except AccessDenied as exc:
         return refused(request, participant, exc)
     except TandemError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        refuse_on(form, exc)
         return _tab(request, participant, status=400, form=form)
     messages.success(request, "Coverage recorded.")
     return redirect("billing:tab", participant_id=participant.public_id)
@@ -109,7 +109,7 @@ def coverage_error(request: StaffRequest, participant: Participant, coverage_id)
         except AccessDenied as exc:
             return refused(request, participant, exc)
         except TandemError as exc:
-            form.add_error("reason" if exc.field == "reason" else None, exc.message)
+            refuse_on(form, exc)
         else:
             messages.success(request, "Coverage marked entered in error.")
             return redirect("billing:tab", participant_id=participant.public_id)
@@ -138,7 +138,7 @@ def payers(request: SignedInRequest) -> HttpResponse:
             try:
                 services.add_payer(organization, by=request.user, **form.cleaned_data)
             except TandemError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                refuse_on(form, exc)
             else:
                 messages.success(request, "Payer added.")
                 return redirect("billing:payers")

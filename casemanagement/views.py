@@ -23,6 +23,7 @@ from participants.http import StaffRequest
 from participants.models import Participant
 from participants.views import chart_context
 from tandem.errors import AccessDenied, TandemError
+from tandem.fields import refuse_on
 from tandem.methods import serves
 from tandem.views import error_page
 from worklist.selectors import tasks_for_participant
@@ -294,7 +295,7 @@ def directory(request: SignedInRequest) -> HttpResponse:
             try:
                 services.add_resource(organization, by=request.user, **form.cleaned_data)
             except TandemError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                refuse_on(form, exc)
             else:
                 messages.success(request, "Resource added.")
                 return redirect("casemanagement:directory")

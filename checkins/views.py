@@ -26,6 +26,7 @@ from participants.decorators import PortalRead, portal_read
 from participants.models import Participant
 from safety.display import answers_refused, closed_to_answers, own_crisis_page
 from tandem.errors import AccessDenied, TandemError
+from tandem.fields import refuse_on
 from tandem.methods import serves
 
 
@@ -52,7 +53,7 @@ def _send(request: HttpRequest, participant: Participant, form: CheckInForm, **k
     except AccessDenied:
         raise
     except TandemError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        refuse_on(form, exc)
         return None
 
 

@@ -48,6 +48,7 @@ from participants.models import Participant
 from participants.selectors import current_episode, program_today, program_zone
 from participants.views import chart_context
 from tandem.errors import ConcurrentEdit, InvalidInput
+from tandem.fields import refuse_on
 from tandem.methods import serves
 from tandem.templatetags.clock import day, when
 from tandem.views import error_page
@@ -95,7 +96,7 @@ def tab(request: StaffRequest, participant) -> HttpResponse:
         try:
             services.record_consent(participant, by=request.user, **form.cleaned_data)
         except (InvalidInput, ConcurrentEdit) as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            refuse_on(form, exc)
         else:
             messages.success(request, "Consent recorded.")
             return redirect("consent:tab", participant_id=participant.public_id)
@@ -302,7 +303,7 @@ def disclose(request: StaffRequest, participant) -> HttpResponse:
             consent=consent,
         )
     except (InvalidInput, ConcurrentEdit) as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        refuse_on(form, exc)
         return _disclose_page(request, participant, form, status=400)
     scope = consent_row(consent) if consent is not None else None
     named = [(g.label, g.names) for g in consent.named] if consent is not None else []

@@ -28,6 +28,7 @@ from participants.models import IN_CARE_STATUSES, Participant
 from participants.selectors import current_episode
 from participants.views import chart_context
 from tandem.errors import TandemError
+from tandem.fields import refuse_on
 from tandem.methods import serves
 from tandem.paging import page_of
 from tandem.views import error_page
@@ -283,7 +284,7 @@ def aftercare(request: StaffRequest, participant) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
             )
         except TandemError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            refuse_on(form, exc)
         else:
             messages.success(request, "Aftercare plan saved.")
             return _tab(request, participant)

@@ -22,6 +22,7 @@ from participants.selectors import program_today
 from participants.views import chart_context
 from signin.views import link_shown
 from tandem.errors import InvalidInput
+from tandem.fields import refuse_on
 
 
 def _render(request, participant, form, status=200) -> HttpResponse:
@@ -61,7 +62,7 @@ def tab(request: StaffRequest, participant) -> HttpResponse:
         try:
             services.add_support_person(participant, by=request.user, **form.cleaned_data)
         except InvalidInput as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            refuse_on(form, exc)
         else:
             messages.success(request, "Support person added.")
             return redirect("family:tab", participant_id=participant.public_id)

@@ -21,7 +21,8 @@ from participants.decorators import not_found, participant_page
 from participants.http import StaffRequest
 from participants.selectors import current_episode
 from participants.views import chart_context
-from tandem.errors import AccessDenied, ConcurrentEdit, TandemError
+from tandem.errors import AccessDenied, TandemError
+from tandem.fields import refuse_on
 from tandem.views import error_page
 
 
@@ -121,8 +122,7 @@ def save_section(request: StaffRequest, participant, intake_id, key) -> HttpResp
         except AccessDenied:
             raise
         except TandemError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            status = 409 if isinstance(exc, ConcurrentEdit) else 400
+            status = refuse_on(form, exc)
         else:
             if row.intake_id != intake.pk:
                 messages.success(
@@ -258,7 +258,7 @@ def add_diagnosis(request: StaffRequest, participant) -> HttpResponse:
         except AccessDenied:
             raise
         except TandemError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            refuse_on(form, exc)
         else:
             messages.success(request, f"Diagnosis {diagnosis.code} added.")
             return redirect("intake:diagnoses", participant_id=participant.public_id)

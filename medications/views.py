@@ -14,6 +14,7 @@ from participants.http import StaffRequest
 from participants.selectors import program_today
 from participants.views import chart_context
 from tandem.errors import TandemError
+from tandem.fields import refuse_on
 
 
 def _render(request, participant, form, status=200) -> HttpResponse:
@@ -42,7 +43,7 @@ def tab(request: StaffRequest, participant) -> HttpResponse:
         try:
             services.add_medication(participant, by=request.user, **form.cleaned_data)
         except TandemError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            refuse_on(form, exc)
         else:
             messages.success(request, "Medication added to the list.")
             return redirect("medications:tab", participant_id=participant.public_id)

@@ -40,7 +40,7 @@ from participants.models import Participant
 from participants.views import chart_context
 from scheduling.models import Session
 from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput, TandemError
-from tandem.fields import chosen, public_id
+from tandem.fields import chosen, public_id, refuse_on
 from tandem.methods import READS, serves
 from tandem.paging import kept_beside, page_of
 from tandem.views import error_page
@@ -222,7 +222,7 @@ def new(request: StaffRequest, participant) -> HttpResponse:
                 participant, _content(form, fmt, participant, sessions), by=request.user
             )
         except (InvalidInput, ConcurrentEdit) as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            refuse_on(form, exc)
         else:
             messages.success(request, "Draft saved. Sign it when it is complete.")
             return redirect("notes:note", participant.public_id, note.public_id)
@@ -269,7 +269,7 @@ def edit(request: StaffRequest, participant, note_id) -> HttpResponse:
                 expected_version=form.cleaned_data.get("version") or 0,
             )
         except (InvalidInput, ConcurrentEdit) as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            refuse_on(form, exc)
         else:
             messages.success(request, "Draft saved.")
             return redirect("notes:note", participant.public_id, note.public_id)

@@ -24,6 +24,7 @@ from outcomes.models import ProgramProfile, SelfReferralAttempt
 from participants.services import create_referral
 from scheduling.models import Track
 from tandem.errors import AccessDenied, InvalidInput
+from tandem.fields import refuse_on
 from tandem.methods import serves
 
 LANGUAGES = {"en": "English", "es": "Español"}
@@ -124,9 +125,10 @@ def program_page(request: HttpRequest, slug: str, lang: str = "en") -> HttpRespo
                         receive_self_referral(profile, form.cleaned_data, now=now)
                         SelfReferralAttempt.objects.create(sender=sender, at=now)
                 except InvalidInput as exc:
-                    form.add_error(
-                        exc.field if exc.field in form.fields else None,
-                        _("Please check this: %(problem)s") % {"problem": exc.message},
+                    refuse_on(
+                        form,
+                        exc,
+                        message=_("Please check this: %(problem)s") % {"problem": exc.message},
                     )
                 except AccessDenied:
                     form.add_error(None, _("We cannot take referrals online just now."))

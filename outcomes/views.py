@@ -26,6 +26,7 @@ from participants.decorators import participant_page
 from participants.http import StaffRequest
 from participants.views import chart_context
 from tandem.errors import AccessDenied, TandemError
+from tandem.fields import refuse_on
 from tandem.methods import serves
 from tandem.templatetags.clock import month
 from tandem.views import error_page
@@ -176,7 +177,7 @@ def race_ethnicity(request: StaffRequest, participant) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
             )
         except TandemError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            refuse_on(form, exc)
         else:
             messages.success(request, "Race and ethnicity saved.")
             return redirect("outcomes:race_ethnicity", participant_id=participant.public_id)

@@ -59,6 +59,7 @@ from participants.models import (
 from tandem.dates import FIRST_DAY, LAST_DAY
 from tandem.errors import AccessDenied, InvalidInput, TandemError
 from tandem.escaping import format_html, format_html_join
+from tandem.fields import refuse_on
 from tandem.form_token import token_input
 from tandem.methods import READS, serves
 from tandem.statements import model_rows
@@ -171,7 +172,7 @@ def new_referral(request: HttpRequest) -> HttpResponse:
             matches = exc.matches
             form.add_error("duplicate_reason", exc.message)
         except TandemError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            refuse_on(form, exc)
         else:
             messages.success(request, done)
             return redirect("participants:chart", participant_id=episode.participant.public_id)

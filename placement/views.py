@@ -28,6 +28,7 @@ from participants.views import chart_context
 from placement import asam, rules, selectors, self_check, services
 from placement.forms import AdmitForm, CloseForm, DecisionForm, SelfCheckForm
 from tandem.errors import AccessDenied, TandemError
+from tandem.fields import refuse_on
 from tandem.methods import serves
 from tandem.templatetags.clock import day
 
@@ -196,7 +197,7 @@ def decide_level(request: StaffRequest, participant) -> HttpResponse:
         except AccessDenied:
             raise
         except TandemError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            refuse_on(form, exc)
         else:
             messages.success(
                 request, f"Level-of-care decision recorded: {made.get_chosen_level_display()}."

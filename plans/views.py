@@ -43,7 +43,8 @@ from plans.models import (
     ReviewedObjective,
     TreatmentPlan,
 )
-from tandem.errors import AccessDenied, ConcurrentEdit, TandemError
+from tandem.errors import AccessDenied, TandemError
+from tandem.fields import refusal_status
 from tandem.hooks import Hook
 from tandem.methods import serves
 from tandem.templatetags.clock import day
@@ -381,7 +382,7 @@ def edit(request: StaffRequest, participant, plan_id) -> HttpResponse:
             request,
             template,
             context,
-            status=409 if isinstance(exc, ConcurrentEdit) else 400,
+            status=refusal_status(exc),
         )
     if is_htmx(request):
         plan.refresh_from_db()

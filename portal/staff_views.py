@@ -16,6 +16,7 @@ from portal import services
 from signin.invitations import open_invitation
 from signin.views import link_shown
 from tandem.errors import InvalidInput
+from tandem.fields import refuse_on
 
 
 class PortalLoginForm(forms.Form):
@@ -63,7 +64,7 @@ def invite(request: StaffRequest, participant) -> HttpResponse:
         if form is None:
             messages.error(request, exc.message)
             return redirect("portal:access", participant_id=participant.public_id)
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        refuse_on(form, exc)
         return _render(request, participant, form, status=400)
     return link_shown(
         request, issued, back_url=reverse("portal:access", args=[participant.public_id])

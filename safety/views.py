@@ -19,6 +19,7 @@ from safety import display, selectors, services
 from safety.forms import ConfirmForm, DraftForm
 from safety.models import STEP_FIELDS, STEPS
 from tandem.errors import ConcurrentEdit, TandemError
+from tandem.fields import refuse_on
 from tandem.methods import serves
 
 
@@ -83,7 +84,7 @@ def tab(request: StaffRequest, participant) -> HttpResponse:
             mine = [(title, data[f]) for f, title in STEPS if data[f].strip()]
             return _tab(request, participant, form=theirs, status=409, unsaved=mine)
         except TandemError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            refuse_on(form, exc)
         else:
             messages.success(request, "Draft saved. Confirm it with the participant when ready.")
             return redirect("safety:tab", participant_id=participant.public_id)

@@ -28,12 +28,9 @@ from scheduling.views_common import (
     staff_only,
 )
 from tandem.errors import TandemError
+from tandem.fields import refuse_on
 
 EDIT = "change the program calendar"
-
-
-def _apply_error(form, exc: TandemError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 @program_page
@@ -75,7 +72,7 @@ def _group_page(request: HttpRequest, program, group: Group | None) -> HttpRespo
                 expected_version=version,
             )
         except TandemError as exc:
-            _apply_error(form, exc)
+            refuse_on(form, exc)
         else:
             messages.success(request, f"Saved {saved}.")
             return redirect("scheduling:calendar", program_id=program.public_id)
@@ -104,7 +101,7 @@ def _track_page(request: HttpRequest, program, track: Track | None) -> HttpRespo
         try:
             services.save_track(program, by=request.user, track=track, **form.cleaned_data)
         except TandemError as exc:
-            _apply_error(form, exc)
+            refuse_on(form, exc)
         else:
             messages.success(request, "Track saved.")
             return redirect("scheduling:calendar", program_id=program.public_id)
@@ -140,7 +137,7 @@ def _room_page(request: HttpRequest, program, room: Room | None) -> HttpResponse
                 room=room,
             )
         except TandemError as exc:
-            _apply_error(form, exc)
+            refuse_on(form, exc)
         else:
             messages.success(request, "Room saved.")
             return redirect("scheduling:calendar", program_id=program.public_id)

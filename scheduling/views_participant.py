@@ -26,6 +26,7 @@ from scheduling.views_common import render_local
 from scheduling.weeks import week_start
 from tandem.dates import query_date
 from tandem.errors import AccessDenied, TandemError
+from tandem.fields import refuse_on
 
 TAB = "schedule"
 
@@ -116,7 +117,7 @@ def participant_profile(request: StaffRequest, participant) -> HttpResponse:
         except AccessDenied as exc:
             return refused(request, participant, exc)
         except TandemError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            refuse_on(form, exc)
         else:
             messages.success(request, "Scheduling profile saved.")
             return redirect("scheduling:participant", participant_id=participant.public_id)

@@ -22,7 +22,7 @@ from screens import selectors, services
 from screens.forms import ConfirmationForm, PanelForm, ReviewForm, ScreenForm, UseReportForm
 from screens.models import KEEPS_PANELS, REVIEWS_RESULTS, DrugScreen, Panel, ScreenResult
 from tandem.errors import AccessDenied, InvalidInput, TandemError
-from tandem.fields import chosen
+from tandem.fields import chosen, refuse_on
 from tandem.methods import serves
 from tandem.views import error_page
 
@@ -57,7 +57,7 @@ def tab(request: StaffRequest, participant) -> HttpResponse:
         try:
             services.record_last_use(participant, by=request.user, **form.cleaned_data)
         except TandemError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            refuse_on(form, exc)
         else:
             messages.success(request, "Last known use recorded.")
             return redirect("screens:tab", participant_id=participant.public_id)
@@ -89,7 +89,7 @@ def record(request: StaffRequest, participant, panel_id) -> HttpResponse:
                     note=data["note"],
                 )
             except TandemError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                refuse_on(form, exc)
             else:
                 messages.success(request, "Drug screen recorded.")
                 return redirect("screens:tab", participant_id=participant.public_id)

@@ -29,6 +29,7 @@ from signin.forms import (
 from signin.invitations import IssuedInvitation
 from signin.views import link_shown
 from tandem.errors import AccessDenied, ConcurrentEdit, InvalidInput
+from tandem.fields import refuse_on
 from tandem.methods import serves
 from tandem.paging import kept_beside, page_of
 from tandem.views import error_page
@@ -198,7 +199,7 @@ def _made(
         try:
             issued = make(organization, by=request.user, **data)
         except InvalidInput as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            refuse_on(form, exc)
         except AccessDenied:
             return _refuse(request)
         else:
@@ -326,7 +327,7 @@ def staff_change_roles(request: SignedInRequest, staff_id: UUID) -> HttpResponse
             return _roles_page(request, account, now, 409, conflict=exc.message)
         except staff.RolesRefused as exc:
             form = next(form for o, form in forms if o == exc.organization)
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            refuse_on(form, exc)
         except AccessDenied:
             return _refuse(request)
         else:

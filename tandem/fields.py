@@ -1,4 +1,5 @@
-"""Form fields shared by every module, and the reading of a record named by its public id."""
+"""Form fields shared by every module, the reading of a record named by its public id, and a
+service's refusal shown on the form that asked for it."""
 
 from typing import TypeVar
 from uuid import UUID
@@ -7,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 
-from tandem.errors import InvalidInput
+from tandem.errors import ConcurrentEdit, InvalidInput, TandemError
 
 M = TypeVar("M", bound=Model)
 
@@ -54,3 +55,17 @@ def chosen(rows: QuerySet[M], posted: object, *, refusal: str, field: str) -> M:
     if row is None:
         raise InvalidInput(refusal, field=field)
     return row
+
+
+def refusal_status(exc: TandemError) -> int:
+    """The status a refused save answers with: 409 when someone else saved first, else 400."""
+    return 409 if isinstance(exc, ConcurrentEdit) else 400
+
+
+def refuse_on(form: forms.BaseForm, exc: TandemError, *, message: str | None = None) -> int:
+    """Put a service's refusal on the form that was sent: beside the field it names when the
+    form has that field, above the form otherwise (a rule across fields, a stale version).
+    `message` replaces the refusal's own words (a participant's page says it in their
+    language). Returns the refusal's status, for the answer that shows the form again."""
+    form.add_error(exc.field if exc.field in form.fields else None, message or exc.message)
+    return refusal_status(exc)
