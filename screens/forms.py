@@ -1,9 +1,19 @@
 """Forms of the drug-screens tab; the rules stay in the service."""
 
+from typing import cast
+
 from django import forms
 from django.forms import BoundField
 
-from screens.models import REVIEW_COMMENT_MAX, Confirmation, Method, Result, Specimen, Validity
+from screens.models import (
+    REVIEW_COMMENT_MAX,
+    Confirmation,
+    Method,
+    Result,
+    Specimen,
+    Validity,
+    methods_for,
+)
 from screens.services import NewAnalyte
 from tandem import dates
 
@@ -27,6 +37,7 @@ class ScreenForm(forms.Form):
     def __init__(self, *args, panel, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.panel = panel
+        cast(forms.ChoiceField, self.fields["method"]).choices = methods_for(panel.specimen)
         self.fields["method"].initial = panel.method
         for analyte in panel.analytes.all():
             self.fields[f"result_{analyte.code}"] = forms.ChoiceField(

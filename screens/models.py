@@ -29,9 +29,24 @@ class Specimen(models.TextChoices):
 
 
 class Method(models.TextChoices):
+    """How the specimen was read. Cups and lab screens are immunoassays (clinical reference
+    §10); a breath test is read by the breath-testing device, which is none of them."""
+
     POINT_OF_CARE = "point-of-care", "Point-of-care immunoassay"
     LAB_IMMUNOASSAY = "lab-immunoassay", "Laboratory immunoassay"
     LAB_DEFINITIVE = "lab-definitive", "Laboratory GC-MS or LC-MS/MS (definitive)"
+    BREATH_ANALYSER = "breath-analyser", "Breath alcohol analyser"
+
+
+def reads(method: str, specimen: str) -> bool:
+    """Whether the method reads the specimen: the breath alcohol analyser reads breath, and
+    only breath is read by it."""
+    return (method == Method.BREATH_ANALYSER) == (specimen == Specimen.BREATH)
+
+
+def methods_for(specimen: str) -> list[tuple[str, str]]:
+    """The methods that read the specimen, as choices."""
+    return [(value, label) for value, label in Method.choices if reads(value, specimen)]
 
 
 class Validity(models.TextChoices):

@@ -66,7 +66,7 @@ def seed(apps=installed_apps, schema_editor=None) -> None:
         defaults={
             "name": "Breath alcohol",
             "specimen": "breath",
-            "method": "point-of-care",
+            "method": "breath-analyser",
             "source": "The breath-testing device's own threshold, as printed on it.",
         },
     )

@@ -41,6 +41,7 @@ from screens.models import (
     Specimen,
     UseReport,
     Validity,
+    reads,
 )
 from screens.selectors import finding_flags, medication_codes_on, previous_collection
 from tandem import dates, lifecycle
@@ -68,6 +69,15 @@ def _choice(value: str, choices: type[models.TextChoices], field: str, what: str
     return value
 
 
+def _read_by(specimen: str, method: str) -> None:
+    if not reads(method, specimen):
+        raise InvalidInput(
+            "A breath specimen is read by a breath alcohol analyser, and the analyser reads "
+            "only breath.",
+            field="method",
+        )
+
+
 def record_screen(
     participant: Participant,
     *,
@@ -91,6 +101,7 @@ def record_screen(
     now = now or timezone.now()
     method = _choice(method or panel.method, Method, "method", "method")
     specimen = _choice(specimen or panel.specimen, Specimen, "specimen", "specimen")
+    _read_by(specimen, method)
     validity = _choice(validity, Validity, "validity", "specimen validity")
     if timezone.is_naive(collected_at):
         raise InvalidInput("Give the collection time with its time zone.", field="collected_at")
@@ -487,6 +498,7 @@ def add_panel(
         raise InvalidInput(f"A panel's name is at most {PANEL_NAME_MAX} characters.", field="name")
     specimen = _choice(specimen, Specimen, "specimen", "specimen")
     method = _choice(method, Method, "method", "method")
+    _read_by(specimen, method)
     if not source:
         raise InvalidInput(
             "Say where the cut-offs come from (the device's package insert, the lab's panel).",

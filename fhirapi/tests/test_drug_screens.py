@@ -11,6 +11,7 @@ from fhir.resources.R4B.observation import Observation
 
 from audit.models import AuditEvent, Outcome
 from fhirapi.tests.test_fhir_api import DONE, NOW, PART2_CODES, _entries, _get, _json, _screen
+from screens import panels
 from screens.models import Panel, PanelAnalyte
 from screens.services import mark_entered_in_error, record_confirmation, record_screen
 
@@ -248,3 +249,24 @@ def test_a_screen_entered_in_error_leaves_the_search_and_its_reads(world, signed
     before = AuditEvent.objects.filter(actor=by).count()
     assert _get(client, f"Observation/{record['coc_screen']}").status_code == 404
     assert AuditEvent.objects.filter(actor=by).count() == before
+
+
+def test_a_breath_alcohol_result_names_the_analyser_as_its_method(world, signed_in):
+    panels.seed()
+    breath = Panel.objects.get(code="breath-alcohol")
+    screen = record_screen(
+        world.participant,
+        by=world.therapist,
+        panel=breath,
+        results={"ETOH": "negative"},
+        collected_at=NOW,
+        observed=True,
+        now=NOW,
+    )
+    client = signed_in(world.therapist)
+
+    entries = _entries(_search(client, world))
+
+    [result] = screen.results.all()
+    assert entries[str(result.public_id)]["method"] == {"text": "Breath alcohol analyser"}
+    assert entries[str(result.public_id)]["contained"][0]["type"] == {"text": "Breath"}
