@@ -1,12 +1,15 @@
 """Alerts reach the right clinician, show on the chart and home page, and close with a note."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import Action, AuditEvent
 from monitoring.models import Alert, AlertStatus
 from monitoring.services import acknowledge, default_assignees, raise_alert
 from tandem.errors import InvalidInput
+from tandem.templatetags.clock import when
 
 
 def test_alert_goes_to_the_primary_clinician_or_intake_before_admission(world):
@@ -102,3 +105,43 @@ def test_the_alerts_tab_lists_the_worst_open_alert_first_however_old(world, logi
     html = page.content.decode()
     assert critical.created_at <= later.created_at
     assert html.index("Item 9 above 0") < html.index("Missed two") < html.index("Settled")
+
+
+def _alerts_tab(client, world) -> str:
+    url = reverse("monitoring:participant_alerts", args=[world.participant.public_id])
+    return client.get(url).content.decode()
+
+
+def test_an_acknowledged_alert_says_who_acknowledged_it_when_and_what_they_did(world, login):
+    done = raise_alert(world.participant, kind="k", severity="warning", title="Dealt with")
+    acknowledge(done, by=world.therapist, note="Called back the same day.")
+    done.refresh_from_db()
+    client = login(world.therapist)
+
+    html = _alerts_tab(client, world)
+
+    said = (
+        f'Acknowledged by <span class="name">{world.therapist}</span> on '
+        f"{when(done.acknowledged_at, world.program.time_zone)}: Called back the same day."
+    )
+    assert said in html
+
+
+def test_the_alerts_tab_reads_no_more_for_more_acknowledged_alerts(world, login):
+    client = login(world.therapist)
+
+    def acknowledged(n: int) -> None:
+        for i in range(n):
+            alert = raise_alert(world.participant, kind="k", severity="warning", title=f"A{i}")
+            acknowledge(alert, by=world.therapist, note="Seen to.")
+
+    acknowledged(1)
+    _alerts_tab(client, world)  # the session's first request settles its bookkeeping
+    with CaptureQueriesContext(connection) as one:
+        _alerts_tab(client, world)
+    acknowledged(4)
+    with CaptureQueriesContext(connection) as five:
+        html = _alerts_tab(client, world)
+
+    assert html.count(f'Acknowledged by <span class="name">{world.therapist}</span>') == 5
+    assert len(five) == len(one)
