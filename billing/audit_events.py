@@ -24,3 +24,15 @@ register(
     "exported the service days to bill",
     "export the service days to bill",
 )
+register(
+    "billing.certification_added",
+    Action.CREATE,
+    "recorded an IOP certification",
+    "record an IOP certification",
+)
+register(
+    "billing.certification_entered_in_error",
+    Action.CHANGE,
+    "marked an IOP certification entered in error",
+    "mark an IOP certification entered in error",
+)

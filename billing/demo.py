@@ -1,14 +1,18 @@
 """Synthetic payers and coverage for the demo program, recorded through the services. Every
 payer, member id and coverage is made up.
 
-Two payers, one taking H0015 and one S9480. Most in-care demo participants are covered from
-their admission; every fifth is left without coverage, so the service-days page shows lines
-held for it. Three covered participants whose TPO consent was signed before the Wednesday of
-last week revoked it that day: the first signed nothing else, so their days since are held for
-want of a consent to disclose; the second signed a Part 2 consent naming their payer, picked
-from the program's list as well as in its words, so their days stay ready; the third's consent
-names the payer in words only, as one recorded before payers were picked does, so their days
-are held for the biller to review it. Idempotent: nothing is added once the program has a
+Three payers: one taking H0015, one S9480 and one Medicare payer (Medicare IOP, condition
+code 92). Most in-care demo participants are covered from their admission; every fifth is
+left without coverage, so the service-days page shows lines held for it. Three covered
+participants whose TPO consent was signed before the Wednesday of last week revoked it that
+day: the first signed nothing else, so their days since are held for want of a consent to
+disclose; the second signed a Part 2 consent naming their payer, picked from the program's
+list as well as in its words, so their days stay ready; the third's consent names the payer
+in words only, as one recorded before payers were picked does, so their days are held for the
+biller to review it. The Medicare participants but the last are certified (the prescriber
+certifying, three weeks before last week or at admission, whichever is later), so the page
+shows Medicare lines both certified and held for want of a certification. Idempotent: nothing
+is added once the program has a
 payer.
 """
 
@@ -24,6 +28,7 @@ from participants.models import IN_CARE_STATUSES, Episode
 PAYERS = (
     ("Prairie Health Plan (synthetic)", PerDiemCode.H0015),
     ("Lakeshore Medicaid (synthetic)", PerDiemCode.S9480),
+    ("Medicare (synthetic)", PerDiemCode.MEDICARE_IOP),
 )
 DEMO_LIMIT = 40
 UNCOVERED_EVERY = 5
@@ -37,7 +42,13 @@ def seed(context: DemoContext) -> None:
         return
     by = context.staff["billing"]
     payers = [
-        services.add_payer(context.organization, by=by, name=name, per_diem_code=code)
+        services.add_payer(
+            context.organization,
+            by=by,
+            name=name,
+            per_diem_code="" if code == PerDiemCode.MEDICARE_IOP else code,
+            medicare=code == PerDiemCode.MEDICARE_IOP,
+        )
         for name, code in PAYERS
     ]
     episodes = list(
@@ -49,9 +60,11 @@ def seed(context: DemoContext) -> None:
         .select_related("participant")
         .order_by("participant__record_number")[:DEMO_LIMIT]
     )
-    revoked_on = selectors.last_week(context.program) + timedelta(days=2)
+    last_week = selectors.last_week(context.program)
+    revoked_on = last_week + timedelta(days=2)
     stories = list(SIGNED_AGAIN)
     made = 0
+    on_medicare = []
     for index, episode in enumerate(episodes):
         if index % UNCOVERED_EVERY == UNCOVERED_EVERY - 1:
             continue
@@ -66,7 +79,23 @@ def seed(context: DemoContext) -> None:
         made += 1
         if stories and _revoke_tpo(episode, revoked_on, context):
             _sign_again(episode, payer, revoked_on, context, stories.pop(0))
-    context.stdout(f"  billing: {len(payers)} synthetic payers, {made} coverages")
+        if payer.medicare:
+            on_medicare.append(episode)
+    for episode in on_medicare[:-1]:
+        services.add_certification(
+            episode.participant,
+            by=context.staff["director"],
+            episode=episode,
+            physician=context.staff["prescriber"],
+            certified_on=max(
+                episode.admitted_on or episode.referred_on, last_week - timedelta(days=21)
+            ),
+            needs_nine_hours=True,
+        )
+    context.stdout(
+        f"  billing: {len(payers)} synthetic payers, {made} coverages, "
+        f"{max(len(on_medicare) - 1, 0)} IOP certifications"
+    )
 
 
 def _revoke_tpo(episode: Episode, on: date, context: DemoContext) -> bool:

@@ -4,14 +4,27 @@ from django import forms
 
 from billing.models import PerDiemCode
 from tandem import dates
+from tandem.templatetags.clock import day
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class PayerForm(forms.Form):
     name = forms.CharField(max_length=200)
+    medicare = forms.BooleanField(
+        label="Medicare payer",
+        required=False,
+        help_text="Medicare pays IOP per diem on an institutional claim with condition code 92.",
+    )
+    # A Medicare payer takes no code here (the service refuses S9480 and H0015 for it).
     per_diem_code = forms.ChoiceField(
-        label="IOP per-diem code", choices=[("", "Choose the code"), *PerDiemCode.choices]
+        label="IOP per-diem code",
+        required=False,
+        choices=[
+            ("", "None: Medicare IOP, condition code 92"),
+            (PerDiemCode.H0015.value, PerDiemCode.H0015.label),
+            (PerDiemCode.S9480.value, PerDiemCode.S9480.label),
+        ],
     )
 
 
@@ -28,7 +41,32 @@ class CoverageForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["payer"].widget.choices = [
             ("", "Choose a payer"),
-            *((str(p.public_id), f"{p.name} ({p.per_diem_code})") for p in payers),
+            *((str(p.public_id), f"{p.name} ({p.per_diem_name})") for p in payers),
+        ]
+
+
+class CertificationForm(forms.Form):
+    # Chosen by public id among the participant's stays and the staff who may sign
+    # (`tandem.fields.chosen` in the view).
+    episode = forms.CharField(label="Stay", max_length=64, widget=forms.Select)
+    physician = forms.CharField(label="Certifying physician", max_length=64, widget=forms.Select)
+    certified_on = dates.DateField(label="Date of certification", widget=DATE)
+    needs_nine_hours = forms.BooleanField(
+        label="The participant needs at least 9 hours a week of IOP services", required=False
+    )
+
+    def __init__(self, *args, episodes=(), physicians=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["episode"].widget.choices = [
+            ("", "Choose the stay"),
+            *(
+                (str(e.public_id), f"{e.program.name}, referred {day(e.referred_on)}")
+                for e in episodes
+            ),
+        ]
+        self.fields["physician"].widget.choices = [
+            ("", "Choose who certifies"),
+            *((str(u.public_id), u.get_full_name() or u.username) for u in physicians),
         ]
 
 

@@ -6,10 +6,13 @@ payer's contract, which Tandem does not hold, so the service-days page shows the
 leaves those decisions to the biller.
 """
 
+import calendar
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 
 from tandem.dates import validate_in_range
 from tandem.models import TimeStamped
@@ -25,6 +28,14 @@ class PerDiemCode(models.TextChoices):
     # §5: IOP psychiatric services, per diem; commercial/Medicaid S-code. The reference gives
     # no daily minimum for it.
     S9480 = "S9480", "S9480 – intensive outpatient psychiatric services, per diem"
+    # §5 "Medicare IOP (since 1 Jan 2024)": paid per diem on an institutional claim with
+    # condition code 92, in two per-diem APCs (3-service days, 4-or-more-service days).
+    # S9480 has Medicare status "I" (not payable), so a Medicare payer takes this instead.
+    MEDICARE_IOP = "CC92", "Medicare IOP, condition code 92 (institutional claim)"
+
+
+# What a Medicare payer's per diem is called on the lines and in the CSV.
+MEDICARE_IOP_NAME = "Medicare IOP, condition code 92"
 
 
 # §5: H0015 is billed for a day of at least 3 hours.
@@ -39,10 +50,21 @@ class Payer(TimeStamped):
     )
     name = models.CharField(max_length=200)
     per_diem_code = models.CharField("IOP per-diem code", max_length=5, choices=PerDiemCode.choices)
+    medicare = models.BooleanField(
+        "Medicare payer",
+        default=False,
+        help_text="Medicare pays IOP per diem on an institutional claim with condition code 92.",
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["organization", "name"], name="payer_name_once"),
+            # A Medicare payer's per diem is Medicare IOP, and only a Medicare payer's is.
+            models.CheckConstraint(
+                condition=Q(medicare=True, per_diem_code=PerDiemCode.MEDICARE_IOP)
+                | (Q(medicare=False) & ~Q(per_diem_code=PerDiemCode.MEDICARE_IOP)),
+                name="payer_medicare_per_diem",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -51,6 +73,11 @@ class Payer(TimeStamped):
     @property
     def takes_h0015(self) -> bool:
         return self.per_diem_code == PerDiemCode.H0015
+
+    @property
+    def per_diem_name(self) -> str:
+        """The per diem as a line names it: the code, or Medicare IOP's condition code."""
+        return MEDICARE_IOP_NAME if self.medicare else self.per_diem_code
 
 
 class Coverage(ClinicalRecord):
@@ -114,3 +141,68 @@ class ConsentPayer(TimeStamped, Immutable):
 
     def __str__(self) -> str:
         return f"Consent {self.consent_id} names payer {self.payer_id}"
+
+
+def certified_until(certified_on: date) -> date:
+    """The last day a certification dated `certified_on` covers.
+
+    Clinical reference §5 (Medicare IOP): a physician certifies the need for at least 9 hours
+    a week, "recertified no less often than every other month". The reference gives no
+    count of days, so a certification is read as covering from its date to the end of the
+    second calendar month after it (certified on 15 January: in force to 31 March).
+    """
+    month = certified_on.month + 2
+    year = certified_on.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+class IopCertification(ClinicalRecord, Immutable):
+    """A physician's certification (or recertification) that a participant needs at least
+    9 hours a week of IOP services, for one stay: what a Medicare IOP per diem needs
+    (clinical reference §5). Never changed once recorded; withdrawn as entered in error."""
+
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="iop_certifications"
+    )
+    episode = models.ForeignKey(
+        "participants.Episode", on_delete=models.PROTECT, related_name="iop_certifications"
+    )
+    physician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="certifying physician",
+    )
+    certified_on = models.DateField("date of certification", validators=[validate_in_range])
+    needs_nine_hours = models.BooleanField(
+        "The participant needs at least 9 hours a week of IOP services", default=False
+    )
+
+    class Meta(ClinicalRecord.Meta):
+        verbose_name = "IOP certification"
+        indexes = [models.Index(fields=["participant", "certified_on"])]
+
+    def __str__(self) -> str:
+        return f"IOP certification of {self.certified_on}"
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.needs_nine_hours:
+            raise ValidationError(
+                {
+                    "needs_nine_hours": ValidationError(
+                        "A certification states that the participant needs at least 9 hours "
+                        "a week of IOP services.",
+                        code=NAMES_ITS_FIELD,
+                    )
+                }
+            )
+
+    @property
+    def in_force_until(self) -> date:
+        return certified_until(self.certified_on)
+
+    def covers(self, day: date) -> bool:
+        """Whether this certification is in force on `day`."""
+        return self.certified_on <= day <= self.in_force_until

@@ -8,6 +8,11 @@ that day and either "ready" or the reasons it is held. The rules are the clinica
 (section 5 "Billing and coding") and 42 CFR Part 2's; where the reference is silent (a daily
 minimum for S9480, which of two payers to bill) the line shows the figures and the biller
 decides, as the page and docs/billing.md say.
+
+A Medicare payer's line (§5 "Medicare IOP") counts the day's services, places the day in one
+of the two per-diem bands (3 services, 4 or more), is held below 3 services or without a
+physician's certification in force, and shows the week's hours beside the 9–19 h band
+without holding for them (the source marks the band ⚠️).
 """
 
 from collections import defaultdict
@@ -16,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Lower
 
 from accounts.models import Program
@@ -24,13 +29,21 @@ from assessments.models import Administration
 from attendance.dose import current_week, week_start_of
 from attendance.models import Attendance
 from attendance.weekly import counted
-from billing.models import H0015_DAILY_MINUTES, ConsentPayer, Coverage, Payer, PerDiemCode
+from billing.models import (
+    H0015_DAILY_MINUTES,
+    ConsentPayer,
+    Coverage,
+    IopCertification,
+    Payer,
+    PerDiemCode,
+)
 from consent.models import Consent
 from consent.recipients import NamedRecipient
 from consent.selectors import part2_consents_of
 from intake.models import Diagnosis, DiagnosisStatus
 from participants.models import Participant
 from screens.models import DrugScreen, Method, Specimen
+from tandem.templatetags.durations import UNIT_SPACE
 
 NO_COVERAGE = "No coverage on this date"
 NO_CONSENT = "No consent to disclose to the payer (42 CFR Part 2)"
@@ -43,6 +56,19 @@ UNDER_THREE_HOURS = "Under 3 hours attended"
 TWO_PAYERS = "More than one payer covers this date: choose which to bill"
 # Clinical reference §5 gives H0015's ≥3 h/day and no daily minimum for S9480.
 S9480_NO_MINIMUM = "The reference gives S9480 no daily minimum: the payer's contract decides"
+# §5 "Medicare IOP": two per-diem APCs, one for 3-service days and one for days of 4 or
+# more services; a day of fewer has no Medicare IOP per diem.
+MEDICARE_MIN_SERVICES = 3
+THREE_SERVICE_DAY = "3-service day"
+FOUR_OR_MORE = "4 or more services"
+FEWER_THAN_THREE = "Fewer than 3 services on this date: no Medicare IOP per diem"
+# §5: a physician certifies the need for at least 9 h a week, recertified no less often than
+# every other month (`billing.models.certified_until` says how a certification is read).
+NO_CERTIFICATION = "No physician certification (or recertification) in force"
+# §5: "The weekly band is 9–19 h; PHP remains ≥20 h ⚠️": shown beside the week's hours, never
+# a reason to hold a line.
+WEEK_BAND_FROM_MINUTES = 9 * 60
+WEEK_BAND_TO_MINUTES = 19 * 60
 # §5: 96127, brief emotional/behavioural assessment, one unit per standardized instrument.
 ASSESSMENT_CODE = "96127"
 # §5: 80305 presumptive drug test read by direct optical observation only (cups, dipsticks),
@@ -135,12 +161,31 @@ class ServiceDay:
     # than the IOP per diem's.
     drug_test: bool = False
     drug_test_code: str = ""
+    # The day's services (distinct sessions attended that count towards the dose), the
+    # participant's minutes attended in the line's week, and, on a Medicare line, its band.
+    services: int = 0
+    week_minutes: int = 0
+    band: str = ""
 
     @property
     def code(self) -> str:
         if self.drug_test:
             return self.drug_test_code
-        return self.payer.per_diem_code if self.payer is not None else ""
+        return self.payer.per_diem_name if self.payer is not None else ""
+
+    @property
+    def is_medicare(self) -> bool:
+        """An IOP per-diem line billed to a Medicare payer."""
+        return not self.drug_test and self.payer is not None and self.payer.medicare
+
+    @property
+    def week_band(self) -> str:
+        """The week's hours against Medicare IOP's 9–19 h band, in words."""
+        if self.week_minutes < WEEK_BAND_FROM_MINUTES:
+            return f"under 9{UNIT_SPACE}h"
+        if self.week_minutes > WEEK_BAND_TO_MINUTES:
+            return f"over 19{UNIT_SPACE}h"
+        return f"within 9–19{UNIT_SPACE}h"
 
     @property
     def service(self) -> str:
@@ -214,14 +259,20 @@ def service_days(
     if participants is not None:
         rows = rows.filter(participant_id__in=participants)
     attended = (
-        rows.values_list("participant_id", "session__program_id", "session__date")
-        .annotate(total=Sum("minutes"))
+        rows.values_list("participant_id", "session__program_id", "session__date", "episode_id")
+        .annotate(total=Sum("minutes"), sessions=Count("session", distinct=True))
         .order_by()
     )
     totals: dict[tuple[int, date], tuple[int, int]] = {}
-    for person, program_id, day, minutes in attended:
+    services: dict[tuple[int, date], int] = defaultdict(int)
+    stays: dict[tuple[int, date], set[int]] = defaultdict(set)
+    week_minutes: dict[int, int] = defaultdict(int)
+    for person, program_id, day, episode_id, minutes, sessions in attended:
         previous = totals.get((person, day), (program_id, 0))[1]
         totals[(person, day)] = (program_id, previous + minutes)
+        services[(person, day)] += sessions
+        stays[(person, day)].add(episode_id)
+        week_minutes[person] += minutes
     zones = {pk: ZoneInfo(p.time_zone) for pk, p in by_pk.items()}
     screened = _screens(by_pk, zones, week, last, participants)
     ids = sorted({person for person, _ in totals} | {person for person, _ in screened})
@@ -233,10 +284,16 @@ def service_days(
     named = _payer_ids_named(consents)
     diagnoses = _diagnoses(ids, last)
     units = _instruments(ids, week, last, zones.values())
+    certifications = _certifications(ids, week, last)
     lines = []
     for (person, day), (program_id, minutes) in totals.items():
         line = ServiceDay(people[person], by_pk[program_id], day, minutes)
-        _decide(line, coverages.get(person, []), consents.get(person, []), named)
+        line.services = services[(person, day)]
+        line.week_minutes = week_minutes[person]
+        certified = [
+            c for c in certifications.get(person, []) if c.episode_id in stays[(person, day)]
+        ]
+        _decide(line, coverages.get(person, []), consents.get(person, []), named, certified)
         line.assessment_units = len(units.get((person, str(zones[program_id]), day), ()))
         lines.append(line)
     for (person, day), (program_id, methods) in screened.items():
@@ -300,8 +357,10 @@ def _decide(
     coverages: list[Coverage],
     consents: list[Consent],
     named: dict[int, set[int]],
+    certifications: Sequence[IopCertification] = (),
 ) -> None:
-    """The payer of the line's day and, when it cannot be billed as it stands, why."""
+    """The payer of the line's day and, when it cannot be billed as it stands, why
+    (`certifications`: the participant's in force, of the stays the day was attended in)."""
     payers = {c.payer_id: c for c in coverages if c.covers(line.day)}
     if not payers:
         line.held.append(NO_COVERAGE)
@@ -315,7 +374,9 @@ def _decide(
         line.held.append(consent)
     if line.payer is None or line.drug_test:
         return
-    if line.payer.per_diem_code == PerDiemCode.H0015 and line.minutes < H0015_DAILY_MINUTES:
+    if line.payer.medicare:
+        _medicare(line, certifications)
+    elif line.payer.per_diem_code == PerDiemCode.H0015 and line.minutes < H0015_DAILY_MINUTES:
         line.held.append(UNDER_THREE_HOURS)
     elif line.payer.per_diem_code == PerDiemCode.S9480:
         line.note = S9480_NO_MINIMUM
@@ -335,6 +396,43 @@ def _consent_for(
     if any(c.names_in_words(p.name) for c in in_force for p in payers):
         return NAMED_IN_WORDS_ONLY
     return NO_CONSENT
+
+
+def _medicare(line: ServiceDay, certifications: Sequence[IopCertification]) -> None:
+    """Medicare IOP (reference §5): the day's per-diem band by its services, held below 3
+    services or when no physician's certification covers the day."""
+    if line.services < MEDICARE_MIN_SERVICES:
+        line.held.append(FEWER_THAN_THREE)
+    else:
+        line.band = THREE_SERVICE_DAY if line.services == MEDICARE_MIN_SERVICES else FOUR_OR_MORE
+    if not any(c.covers(line.day) for c in certifications):
+        line.held.append(NO_CERTIFICATION)
+
+
+def _certifications(ids: list[int], first: date, last: date) -> dict[int, list[IopCertification]]:
+    """The participants' IOP certifications in force that may cover a day from `first` to
+    `last`: made on or before `last`, no earlier than the first day of the second month
+    before `first` (an earlier one ends before `first`, `billing.models.certified_until`)."""
+    month = first.month - 2
+    since = date(first.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+    rows = (
+        IopCertification.objects.current()
+        .filter(participant_id__in=ids, certified_on__gte=since, certified_on__lte=last)
+        .order_by("certified_on", "pk")
+    )
+    found: dict[int, list[IopCertification]] = defaultdict(list)
+    for row in rows:
+        found[row.participant_id].append(row)
+    return found
+
+
+def certifications_for(participant: Participant) -> list[IopCertification]:
+    """Every IOP certification of the participant, those entered in error too, latest first."""
+    return list(
+        IopCertification.objects.filter(participant=participant)
+        .select_related("episode__program", "physician", "recorded_by", "entered_in_error_by")
+        .order_by("-certified_on", "-id")
+    )
 
 
 def _coverages(ids: list[int], first: date, last: date) -> dict[int, list[Coverage]]:

@@ -8,18 +8,44 @@ from django.db import IntegrityError, transaction
 from accounts.models import Organization, User
 from audit.models import Action
 from audit.services import record_event
-from billing.models import ConsentPayer, Coverage, Payer, PerDiemCode
+from billing.models import ConsentPayer, Coverage, IopCertification, Payer, PerDiemCode
 from consent.models import Consent
-from participants.access import Scope, require, require_capability
-from participants.models import Participant
+from participants.access import (
+    Decision,
+    Scope,
+    may,
+    require,
+    require_capability,
+    require_with_capability,
+)
+from participants.models import Episode, Participant
 from tandem import dates, lifecycle
 from tandem.errors import InvalidInput
 from tandem.fields import public_id
 from tandem.validation import validate
 
+# Clinical reference §5: S9480 has Medicare status "I" (not payable); Medicare pays IOP per
+# diem on an institutional claim with condition code 92.
+S9480_NOT_FOR_MEDICARE = (
+    'Medicare does not pay S9480 (status "I", clinical reference §5): a Medicare payer\'s '
+    "IOP per diem is billed on an institutional claim with condition code 92."
+)
+H0015_NOT_FOR_MEDICARE = (
+    "A Medicare payer's IOP per diem is billed on an institutional claim with condition code "
+    "92 (clinical reference §5), not as H0015."
+)
 
-def add_payer(organization: Organization, *, by: User, name: str, per_diem_code: str) -> Payer:
-    """Add a payer the program bills, with the IOP per-diem code its contract takes."""
+
+def add_payer(
+    organization: Organization,
+    *,
+    by: User,
+    name: str,
+    per_diem_code: str = "",
+    medicare: bool = False,
+) -> Payer:
+    """Add a payer the program bills, with the IOP per-diem code its contract takes; a
+    Medicare payer's per diem is Medicare IOP (condition code 92) and takes no other code."""
     decision = require_capability(
         by,
         "billing.write",
@@ -27,9 +53,23 @@ def add_payer(organization: Organization, *, by: User, name: str, per_diem_code:
         event_type="billing.payer_added",
         refusal="Your role does not keep the program's payers.",
     )
-    payer = Payer(organization=organization, name=(name or "").strip(), per_diem_code=per_diem_code)
-    if per_diem_code not in PerDiemCode.values:
-        raise InvalidInput("Choose the per-diem code: H0015 or S9480.", field="per_diem_code")
+    if medicare:
+        if per_diem_code == PerDiemCode.S9480:
+            raise InvalidInput(S9480_NOT_FOR_MEDICARE, field="per_diem_code")
+        if per_diem_code not in ("", PerDiemCode.MEDICARE_IOP):
+            raise InvalidInput(H0015_NOT_FOR_MEDICARE, field="per_diem_code")
+        per_diem_code = PerDiemCode.MEDICARE_IOP
+    elif per_diem_code not in (PerDiemCode.H0015, PerDiemCode.S9480):
+        raise InvalidInput(
+            "Choose the per-diem code: H0015 or S9480, or mark the payer as Medicare.",
+            field="per_diem_code",
+        )
+    payer = Payer(
+        organization=organization,
+        name=(name or "").strip(),
+        per_diem_code=per_diem_code,
+        medicare=medicare,
+    )
     validate(payer, exclude=["organization"])
     if Payer.objects.filter(organization=organization, name__iexact=payer.name).exists():
         raise InvalidInput("The program already has a payer of this name.", field="name")
@@ -42,7 +82,11 @@ def add_payer(organization: Organization, *, by: User, name: str, per_diem_code:
                 decision=decision,
                 organization=organization,
                 record=payer,
-                details={"name": payer.name, "per_diem_code": payer.per_diem_code},
+                details={
+                    "name": payer.name,
+                    "per_diem_code": payer.per_diem_code,
+                    "medicare": payer.medicare,
+                },
             )
     except IntegrityError:
         raise InvalidInput("The program already has a payer of this name.", field="name") from None
@@ -143,3 +187,81 @@ def name_payers(consent: Consent, ids: list[str]) -> list[int]:
         )
     ConsentPayer.objects.bulk_create(ConsentPayer(consent=consent, payer=p) for p in payers)
     return [p.pk for p in payers]
+
+
+CERTIFY_REFUSAL = "Your role does not record physicians' IOP certifications."
+
+
+def require_certifier(
+    participant: Participant, *, by: User, action: str = Action.CREATE
+) -> Decision:
+    """Whether `by` may record (or withdraw) the participant's IOP certifications: their
+    billing part and `billing.certify`. The page asks before reading the form, so a role
+    without it is refused alike whatever it sent; a refusal is audited."""
+    return require_with_capability(
+        by, participant, "billing.certify", action, Scope.BILLING, refusal=CERTIFY_REFUSAL
+    )
+
+
+def add_certification(
+    participant: Participant,
+    *,
+    by: User,
+    episode: Episode | None,
+    physician: User | None,
+    certified_on: date,
+    needs_nine_hours: bool,
+) -> IopCertification:
+    """Record a physician's certification (or recertification) that the participant needs at
+    least 9 hours a week of IOP services (clinical reference §5). Refused whole: a stay not
+    theirs, a physician whose role may not sign, a date outside the program range, or no
+    statement of the 9 hours."""
+    decision = require_certifier(participant, by=by)
+    if episode is None or episode.participant_id != participant.pk:
+        raise InvalidInput("Choose the participant's stay.", field="episode")
+    if physician is None or not may(physician, "clinical.sign", participant.organization_id):
+        raise InvalidInput(
+            "Choose the certifying physician among the staff who may sign.", field="physician"
+        )
+    dates.check(certified_on, field="certified_on")
+    certification = IopCertification(
+        participant=participant,
+        episode=episode,
+        physician=physician,
+        certified_on=certified_on,
+        needs_nine_hours=needs_nine_hours,
+        recorded_by=by,
+    )
+    validate(certification, exclude=["participant", "episode", "physician", "recorded_by"])
+    with transaction.atomic():
+        certification.save()
+        record_event(
+            actor=by,
+            event_type="billing.certification_added",
+            decision=decision,
+            participant=participant,
+            record=certification,
+            details={
+                "episode": episode.pk,
+                "physician": physician.pk,
+                "certified_on": certified_on.isoformat(),
+            },
+        )
+    return certification
+
+
+def mark_certification_in_error(
+    certification: IopCertification, *, by: User, reason: str
+) -> IopCertification:
+    """Withdraw a certification recorded by mistake: it stays on the tab, struck, with why,
+    and covers no day."""
+    decision = require_certifier(certification.participant, by=by, action=Action.CHANGE)
+    with transaction.atomic():
+        return lifecycle.mark_entered_in_error(
+            certification,
+            by=by,
+            reason=reason,
+            decision=decision,
+            what="IOP certification",
+            event_type="billing.certification_entered_in_error",
+        )

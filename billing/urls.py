@@ -15,4 +15,14 @@ urlpatterns = [
         views.coverage_error,
         name="coverage_error",
     ),
+    path(
+        "<uuid:participant_id>/certification/",
+        views.certification_add,
+        name="certification_add",
+    ),
+    path(
+        "<uuid:participant_id>/certification/<uuid:certification_id>/entered-in-error/",
+        views.certification_error,
+        name="certification_error",
+    ),
 ]

@@ -16,12 +16,19 @@ from accounts.models import Organization, Program
 from audit.models import Action
 from audit.services import record_event
 from billing import forms, selectors, services
-from billing.models import Coverage
-from participants.access import Scope, decide, may_open, organizations_with
+from billing.models import Coverage, IopCertification
+from participants.access import (
+    Scope,
+    decide,
+    decide_with_capability,
+    may_open,
+    organizations_with,
+    staff_holding,
+)
 from participants.decorators import not_found, participant_page, refused
 from participants.export import REDISCLOSURE_NOTICE
 from participants.http import StaffRequest
-from participants.models import Participant
+from participants.models import Episode, Participant
 from participants.views import chart_context
 from tandem import dates
 from tandem.errors import AccessDenied, InvalidInput, TandemError
@@ -32,6 +39,8 @@ from tandem.views import error_page
 
 TAB = "billing"
 UNKNOWN_PAYER = "Choose a payer from the program's list."
+UNKNOWN_STAY = "Choose the participant's stay."
+UNKNOWN_PHYSICIAN = "Choose the certifying physician among the staff who may sign."
 
 
 # Participants on a page of the service days (each with all their lines of the week), and
@@ -48,6 +57,9 @@ def _tab(
     form: forms.CoverageForm | None = None,
     error_form: forms.EnteredInErrorForm | None = None,
     error_on: Coverage | None = None,
+    certification_form: forms.CertificationForm | None = None,
+    certification_error_form: forms.EnteredInErrorForm | None = None,
+    certification_error_on: IopCertification | None = None,
 ) -> HttpResponse:
     """The tab; a refused form comes back with what was typed and its errors."""
     context = chart_context(request, participant, TAB)
@@ -60,6 +72,15 @@ def _tab(
         error_on=error_on.pk if error_on is not None else None,
         can_edit=decide(request.user, participant, Action.CHANGE, Scope.BILLING).allowed,
         keeps_payers=may_open(request.user, "billing:payers"),
+        certifications=selectors.certifications_for(participant),
+        can_certify=decide_with_capability(
+            request.user, participant, "billing.certify", Action.CREATE, Scope.BILLING
+        ).allowed,
+        certification_form=certification_form or _certification_form(participant),
+        certification_error_form=certification_error_form,
+        certification_error_on=(
+            certification_error_on.pk if certification_error_on is not None else None
+        ),
     )
     return render(request, "billing/tab.html", context, status=status)
 
@@ -114,6 +135,90 @@ def coverage_error(request: StaffRequest, participant: Participant, coverage_id)
             messages.success(request, "Coverage marked entered in error.")
             return redirect("billing:tab", participant_id=participant.public_id)
     return _tab(request, participant, status=400, error_form=form, error_on=coverage)
+
+
+def _stays(participant: Participant):
+    return Episode.objects.filter(participant=participant).select_related("program")
+
+
+def _certification_form(participant: Participant, data=None) -> forms.CertificationForm:
+    return forms.CertificationForm(
+        data,
+        episodes=_stays(participant).order_by("-referred_on", "-pk"),
+        physicians=staff_holding("clinical.sign", participant.organization_id),
+    )
+
+
+@participant_page(Scope.BILLING, methods=("POST",))
+def certification_add(request: StaffRequest, participant: Participant) -> HttpResponse:
+    try:
+        services.require_certifier(participant, by=request.user)
+    except AccessDenied as exc:
+        return refused(request, participant, exc)
+    form = _certification_form(participant, request.POST)
+    if not form.is_valid():
+        return _tab(request, participant, status=400, certification_form=form)
+    data = form.cleaned_data
+    try:
+        episode = chosen(
+            _stays(participant), data["episode"], refusal=UNKNOWN_STAY, field="episode"
+        )
+        physician = chosen(
+            staff_holding("clinical.sign", participant.organization_id),
+            data["physician"],
+            refusal=UNKNOWN_PHYSICIAN,
+            field="physician",
+        )
+        services.add_certification(
+            participant,
+            by=request.user,
+            episode=episode,
+            physician=physician,
+            certified_on=data["certified_on"],
+            needs_nine_hours=data["needs_nine_hours"],
+        )
+    except AccessDenied as exc:
+        return refused(request, participant, exc)
+    except TandemError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return _tab(request, participant, status=400, certification_form=form)
+    messages.success(request, "IOP certification recorded.")
+    return redirect("billing:tab", participant_id=participant.public_id)
+
+
+@participant_page(Scope.BILLING, methods=("POST",))
+def certification_error(
+    request: StaffRequest, participant: Participant, certification_id
+) -> HttpResponse:
+    try:
+        services.require_certifier(participant, by=request.user, action=Action.CHANGE)
+    except AccessDenied as exc:
+        return refused(request, participant, exc)
+    certification = IopCertification.objects.filter(
+        public_id=certification_id, participant=participant
+    ).first()
+    if certification is None:
+        return not_found(request)
+    form = forms.EnteredInErrorForm(request.POST)
+    if form.is_valid():
+        try:
+            services.mark_certification_in_error(
+                certification, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except AccessDenied as exc:
+            return refused(request, participant, exc)
+        except TandemError as exc:
+            form.add_error("reason" if exc.field == "reason" else None, exc.message)
+        else:
+            messages.success(request, "IOP certification marked entered in error.")
+            return redirect("billing:tab", participant_id=participant.public_id)
+    return _tab(
+        request,
+        participant,
+        status=400,
+        certification_error_form=form,
+        certification_error_on=certification,
+    )
 
 
 def _own_organization(request: SignedInRequest, capability: str) -> Organization | None:
@@ -237,6 +342,10 @@ CSV_COLUMNS = (
     "status",
     "held_because",
     "note",
+    "services_that_day",
+    "medicare_per_diem_band",
+    "week_minutes_attended",
+    "medicare_week_band",
 )
 
 
@@ -279,6 +388,10 @@ def export(request: SignedInRequest, week: str) -> HttpResponse:
                 "ready" if line.is_ready else "held",
                 "; ".join(line.held),
                 line.note,
+                "" if line.drug_test else line.services,
+                line.band,
+                "" if line.drug_test else line.week_minutes,
+                line.week_band if line.is_medicare else "",
             ]
         )
     writer.writerow([REDISCLOSURE_NOTICE] + [""] * (len(CSV_COLUMNS) - 1))

@@ -222,6 +222,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # the participant rule, so clinicians neither read member ids nor change them.
     "billing.read": frozenset({Role.DIRECTOR, Role.BILLING}),
     "billing.write": frozenset({Role.DIRECTOR, Role.BILLING}),
+    # Records a physician's Medicare IOP certification on the Billing tab (and withdraws one
+    # entered in error): only roles that may sign clinically; billing reads it there. Who
+    # certifies is chosen among the staff holding `clinical.sign`.
+    "billing.certify": LICENSED_ROLES,
     # Works the follow-up call list: every discharged participant of the organization (oversight)
     # or those whose care team at discharge they were on.
     "follow_up.call_all": frozenset({Role.DIRECTOR, Role.SUPERVISOR}),

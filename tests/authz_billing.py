@@ -1,7 +1,9 @@
 """Authorization rows for the chart's Billing tab and its coverage writes (BILLING scope: the
 billing role and the director, who reach every participant's billing part; clinicians, the
-front desk and the auditor do not, and no break-the-glass opens it). The payers and the
-service days carry no participant id; their rules are tested in billing/tests/."""
+front desk and the auditor do not, and no break-the-glass opens it). A physician's IOP
+certification is recorded there only by those who also hold `billing.certify` (roles that
+may sign): of the roles reaching the tab, the director. The payers and the service days carry
+no participant id; their rules are tested in billing/tests/."""
 
 from datetime import date
 
@@ -9,6 +11,7 @@ from billing import services
 from tests.authz import Endpoint
 
 BILLING = frozenset({"billing", "director"})
+CERTIFY = frozenset({"director"})
 
 
 def _payer(world):
@@ -31,6 +34,30 @@ def _coverage(world) -> dict:
     return {"participant_id": world.participant.public_id, "coverage_id": coverage.public_id}
 
 
+def _certification(world) -> dict:
+    certification = services.add_certification(
+        world.participant,
+        by=world.users["director"],
+        episode=world.episode,
+        physician=world.users["prescriber"],
+        certified_on=date(2026, 10, 1),
+        needs_nine_hours=True,
+    )
+    return {
+        "participant_id": world.participant.public_id,
+        "certification_id": certification.public_id,
+    }
+
+
+def _certifying(world) -> dict:
+    return {
+        "episode": str(world.episode.public_id),
+        "physician": str(world.users["prescriber"].public_id),
+        "certified_on": "2026-10-01",
+        "needs_nine_hours": "on",
+    }
+
+
 ENDPOINTS = {
     "billing:tab": Endpoint("GET", BILLING, break_glass=frozenset()),
     "billing:coverage_add": Endpoint(
@@ -51,12 +78,34 @@ ENDPOINTS = {
         break_glass=frozenset(),
     ),
 }
+ENDPOINTS |= {
+    "billing:certification_add": Endpoint(
+        "POST", CERTIFY, data=_certifying, break_glass=frozenset()
+    ),
+    "billing:certification_error": Endpoint(
+        "POST",
+        CERTIFY,
+        kwargs=_certification,
+        data=lambda w: {"reason": "Wrong participant"},
+        break_glass=frozenset(),
+    ),
+}
 MORE_CASES = {
     "billing:coverage_add": [
         Endpoint(
             "POST",
             BILLING,
             data=lambda w: {"payer": "", "member_id": "", "starts_on": ""},
+            status=frozenset({400}),
+            break_glass=frozenset(),
+            case="invalid",
+        )
+    ],
+    "billing:certification_add": [
+        Endpoint(
+            "POST",
+            CERTIFY,
+            data=lambda w: {**_certifying(w), "needs_nine_hours": ""},
             status=frozenset({400}),
             break_glass=frozenset(),
             case="invalid",

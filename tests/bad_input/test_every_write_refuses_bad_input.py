@@ -378,6 +378,7 @@ def _real_path_values(bench) -> dict[str, object]:
         "screen_id": _flagged_screen(bench).public_id,
         "consent_id": _consent(bench),
         "coverage_id": _billing("coverage")(bench),
+        "certification_id": _billing("certification")(bench),
         "week": "2026-11-23",
     }
 

@@ -170,17 +170,30 @@ def _consent(b) -> object:
 
 
 def _billing(kind: str):
-    """The bench's payer, or a coverage of the bench's participant by it, made once."""
+    """The bench's payer, a coverage of the bench's participant by it, or an IOP
+    certification of the bench's participant, made once."""
 
     def make(b) -> object:
         from billing import services
-        from billing.models import Coverage, Payer
+        from billing.models import Coverage, IopCertification, Payer
 
         payer = Payer.objects.filter(organization=b.world.org).first() or services.add_payer(
             b.world.org, by=b.billing, name="Prairie Health Plan", per_diem_code="H0015"
         )
         if kind == "payer":
             return payer.public_id
+        if kind == "certification":
+            certification = IopCertification.objects.filter(participant=b.participant).first()
+            if certification is None:
+                certification = services.add_certification(
+                    b.participant,
+                    by=b.director,
+                    episode=b.episode,
+                    physician=b.therapist,
+                    certified_on=date(2026, 10, 1),
+                    needs_nine_hours=True,
+                )
+            return certification.public_id
         coverage = Coverage.objects.filter(participant=b.participant).first()
         if coverage is None:
             coverage = services.add_coverage(
@@ -548,6 +561,12 @@ WEB_WRITES = [
         "billing:coverage_error",
         "billing",
         states.with_state(_billing("coverage"), _chart("billing:tab")),
+    ),
+    WebWrite("billing:certification_add", "director", _chart("billing:tab")),
+    WebWrite(
+        "billing:certification_error",
+        "director",
+        states.with_state(_billing("certification"), _chart("billing:tab")),
     ),
     WebWrite("billing:service_days", "billing", _url("billing:service_days")),
     # The download's form shows only beside a week's lines; it takes no field but the week
