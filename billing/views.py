@@ -180,7 +180,7 @@ def certification_add(request: StaffRequest, participant: Participant) -> HttpRe
     except AccessDenied as exc:
         return refused(request, participant, exc)
     except TandemError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        refuse_on(form, exc)
         return _tab(request, participant, status=400, certification_form=form)
     messages.success(request, "IOP certification recorded.")
     return redirect("billing:tab", participant_id=participant.public_id)
@@ -208,7 +208,7 @@ def certification_error(
         except AccessDenied as exc:
             return refused(request, participant, exc)
         except TandemError as exc:
-            form.add_error("reason" if exc.field == "reason" else None, exc.message)
+            refuse_on(form, exc)
         else:
             messages.success(request, "IOP certification marked entered in error.")
             return redirect("billing:tab", participant_id=participant.public_id)
