@@ -1,25 +1,40 @@
 """The treatment plan's sections of the exported and printed record."""
 
+from accounts.models import User
 from participants.models import Participant
 from plans import selectors
 
 
+def _name(user) -> str:
+    return user.get_full_name() if user else ""
+
+
 def versions_section(participant: Participant) -> list[dict]:
-    """Every plan version: when signed and by whom, acknowledged, co-signed, what changed."""
+    """Every plan version: who started it and when, the version it revises and what changed,
+    when signed and by whom, acknowledged, co-signed. A version entered in error stays,
+    saying who withdrew it, when and why, as its page shows it."""
+    plans = selectors.plans_of(participant)
+    withdrawers = User.objects.in_bulk({p.entered_in_error_by_id for p in plans} - {None})
     rows = []
-    for plan in reversed(selectors.plans_of(participant)):
+    for plan in reversed(plans):
         ack = getattr(plan, "acknowledgement", None) if _has(plan, "acknowledgement") else None
         cosign = getattr(plan, "cosignature", None) if _has(plan, "cosignature") else None
         rows.append(
             {
                 "version": plan.number,
                 "status": "signed" if plan.is_signed else "draft",
+                "started_at": plan.recorded_at,
+                "started_by": _name(plan.recorded_by),
+                "revises": plan.revises.number if plan.revises else "",
+                "change_summary": plan.change_summary,
                 "signed_at": plan.signed_at or "",
-                "signed_by": plan.signed_by.get_full_name() if plan.signed_by else "",
+                "signed_by": _name(plan.signed_by),
                 "acknowledged": ack.get_via_display() if ack else "",
                 "cosigned_at": cosign.recorded_at if cosign else "",
-                "change_summary": plan.change_summary,
                 "entered_in_error": plan.entered_in_error,
+                "entered_in_error_at": plan.entered_in_error_at or "",
+                "entered_in_error_by": _name(withdrawers.get(plan.entered_in_error_by_id)),
+                "entered_in_error_reason": plan.entered_in_error_reason,
             }
         )
     return rows

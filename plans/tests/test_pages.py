@@ -478,6 +478,61 @@ def test_the_exported_and_printed_record_carry_the_plan_reviews(world, login):
     assert day(reviewed_on) in printed and "Goals still fit." in printed
 
 
+def test_the_exported_versions_say_who_started_each_when_why_and_who_withdrew_it(world, login):
+    """A version's row carries who started it and when, the version it revises and what it
+    changes; one entered in error stays, with who withdrew it, when and why."""
+    import json
+
+    first = signed(world)
+    revision = services.start_revision(
+        first, by=world.users["supervisor"], change_summary="Adds a housing goal."
+    )
+    services.mark_plan_in_error(revision, by=world.therapist, reason="Started on the wrong plan.")
+    revision.refresh_from_db()
+    assert revision.entered_in_error_at is not None
+    client = login(world.director)
+    copy = reverse("consent:disclose", args=[world.participant.public_id])
+    exported = json.loads(client.post(copy, {"to": "participant", "what": "export"}).content)
+
+    one, two = exported["treatment_plan_versions"]
+    assert (one["version"], one["started_by"], one["started_at"], one["revises"]) == (
+        1,
+        world.therapist.get_full_name(),
+        first.recorded_at.isoformat(),
+        "",
+    )
+    assert (one["signed_by"], one["entered_in_error"], one["entered_in_error_by"]) == (
+        world.therapist.get_full_name(),
+        False,
+        "",
+    )
+    assert (two["version"], two["status"], two["revises"], two["change_summary"]) == (
+        2,
+        "draft",
+        1,
+        "Adds a housing goal.",
+    )
+    assert (two["started_by"], two["started_at"]) == (
+        world.users["supervisor"].get_full_name(),
+        revision.recorded_at.isoformat(),
+    )
+    assert (
+        two["entered_in_error"],
+        two["entered_in_error_at"],
+        two["entered_in_error_by"],
+        two["entered_in_error_reason"],
+    ) == (
+        True,
+        revision.entered_in_error_at.isoformat(),
+        world.therapist.get_full_name(),
+        "Started on the wrong plan.",
+    )
+    printed = client.post(copy, {"to": "participant", "what": "print"}).content.decode()
+    section = printed.split("<h2>Treatment plan versions</h2>", 1)[1]
+    assert "Started by" in section and "Entered in error reason" in section
+    assert "Started on the wrong plan." in section
+
+
 def test_the_participant_s_plan_leads_with_their_goal_and_keeps_clinical_codes_out(world, login):
     """The clinician's problem statement carries codes and ratings ("F13.20", "Dimension 3
     ... rated 2"); the participant reads the problem area in plain words, then their goal."""
