@@ -51,7 +51,7 @@ class AttendanceConfig(AppConfig):
         ENROLMENTS_CHANGED.register(hooks.on_enrolments_changed)
         SESSION_LINKS.register(hooks.roll_call_link)
         SEEDERS.register(Seeder(60, "attendance history", demo.seed_attendance))
-        SECTIONS.register(Section("attendance", "Attendance", attendance_section))
+        SECTIONS.register(Section("attendance", "Attendance", attendance_section, Scope.SCHEDULE))
         from attendance import summary
         from participants.chart import SESSIONS, SUMMARY, SummarySection
 

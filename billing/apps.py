@@ -6,14 +6,17 @@ class BillingConfig(AppConfig):
 
     def ready(self) -> None:
         from billing import demo, home, selectors, services
+        from billing.export import coverage_section
         from consent.recipients import LISTS, RecipientList
         from participants import home as home_page
         from participants.access import Scope, page_rule, register_page
         from participants.chart import TABS, ChartTab
         from participants.demo import SEEDERS, Seeder
+        from participants.export import SECTIONS, Section
         from tandem import navigation
 
         TABS.register(ChartTab("billing", "Billing", "billing:tab", Scope.BILLING, 95))
+        SECTIONS.register(Section("coverage", "Coverage", coverage_section, Scope.BILLING))
         register_page("billing:service_days", page_rule("billing.read"))
         register_page("billing:payers", page_rule("billing.write"))
         navigation.ITEMS.register(

@@ -308,13 +308,13 @@ def disclose(request: StaffRequest, participant) -> HttpResponse:
     scope = consent_row(consent) if consent is not None else None
     named = [(g.label, g.names) for g in consent.named] if consent is not None else []
     if disclosure.what == DisclosedCopy.EXPORT:
-        return _exported(participant, disclosure, scope)
+        return _exported(request, participant, disclosure, scope)
     if disclosure.what == DisclosedCopy.HISTORY:
         return _history(participant, disclosure, scope, named)
     whole_record = disclosure.what == DisclosedCopy.PRINT
     context = chart_context(request, participant, "consents")
     context.update(
-        sections=printable_record(participant) if whole_record else [],
+        sections=printable_record(participant, request.user) if whole_record else [],
         title="record" if whole_record else "face sheet",
         redisclosure_notice=REDISCLOSURE_NOTICE,
         disclosure=disclosure,
@@ -366,8 +366,10 @@ _SCOPE_ROWS = (
 )
 
 
-def _exported(participant, disclosure: Disclosure, scope: dict | None) -> HttpResponse:
-    record = export_record(participant)
+def _exported(
+    request: StaffRequest, participant, disclosure: Disclosure, scope: dict | None
+) -> HttpResponse:
+    record = export_record(participant, request.user)
     body = {
         "redisclosure_notice": record.pop("redisclosure_notice"),
         "disclosure": {

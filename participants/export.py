@@ -1,10 +1,13 @@
 """The participant's clinical record as one document, for a transfer of care or a records
 request: as JSON (export) and as a printable page (print).
 
-Each module adds its part with `SECTIONS.register(Section(name, title, build))`;
+Each module adds its part with `SECTIONS.register(Section(name, title, build, scope))`;
 `build(participant)` returns JSON-ready data: a list of flat dicts (one per record, printed as
-a table) or one flat dict. A copy is given only through the page a module registers in
-`COPY_PAGES`, which logs it as a disclosure first and audits it.
+a table) or one flat dict. A copy carries a section only when the policy lets the person making
+it read the section's `scope` on this record, as the chart shows a tab or a summary section
+(the coverage's member ids stay with those who read the billing part). A copy is given only
+through the page a module registers in `COPY_PAGES`, which logs it as a disclosure first and
+audits it.
 """
 
 from collections.abc import Callable
@@ -13,6 +16,8 @@ from datetime import date, datetime
 
 from django.core.serializers.json import DjangoJSONEncoder
 
+from audit.models import Action
+from participants.access import Scope, decide
 from participants.models import Participant
 from participants.services import DEMOGRAPHIC_FIELDS
 from tandem.hooks import Hook
@@ -31,9 +36,12 @@ class Section:
     name: str
     title: str
     build: Build
+    # The part of the record the section shows: a copy carries it only for a reader the
+    # policy lets read it. The copy itself is a read of the clinical record.
+    scope: Scope = Scope.CLINICAL
 
 
-# Each module adds its part of the record: SECTIONS.register(Section(name, title, build)).
+# Each module adds its part of the record: SECTIONS.register(Section(name, title, build, scope)).
 SECTIONS: Hook[Section] = Hook("participants.export_sections", key=lambda section: section.name)
 
 
@@ -68,8 +76,8 @@ def _episodes(p: Participant) -> list[dict]:
 # to: the consents module registers it, since a copy is a disclosure it must log first.
 COPY_PAGES: Hook[str] = Hook("participants.record_copy_pages")
 
-SECTIONS.register(Section("participant", "Participant", _demographics))
-SECTIONS.register(Section("episodes", "Episodes of care", _episodes))
+SECTIONS.register(Section("participant", "Participant", _demographics, Scope.DEMOGRAPHICS))
+SECTIONS.register(Section("episodes", "Episodes of care", _episodes, Scope.DEMOGRAPHICS))
 
 
 class RecordEncoder(DjangoJSONEncoder):
@@ -82,18 +90,31 @@ class RecordEncoder(DjangoJSONEncoder):
         return super().default(o)
 
 
-def export_record(participant: Participant) -> dict:
-    """Every module's section, under the Part 2 notice the copy must carry."""
+def sections_for(reader, participant: Participant) -> list[Section]:
+    """The sections a copy made by `reader` carries: those whose scope the policy lets them
+    read on this record, decided once per scope."""
+    sections = SECTIONS.implementations()
+    allowed = {
+        scope: decide(reader, participant, Action.VIEW, scope).allowed
+        for scope in {s.scope for s in sections}
+    }
+    return [s for s in sections if allowed[s.scope]]
+
+
+def export_record(participant: Participant, reader) -> dict:
+    """Every module's section `reader` may read, under the Part 2 notice the copy must
+    carry."""
     return {
         "redisclosure_notice": REDISCLOSURE_NOTICE,
-        **{section.name: section.build(participant) for section in SECTIONS.implementations()},
+        **{s.name: s.build(participant) for s in sections_for(reader, participant)},
     }
 
 
-def printable_record(participant: Participant) -> list[dict]:
-    """Each module's section after the face sheet, as headed tables for the print page."""
+def printable_record(participant: Participant, reader) -> list[dict]:
+    """Each module's section `reader` may read after the face sheet, as headed tables for the
+    print page."""
     printed = []
-    for section in SECTIONS.implementations():
+    for section in sections_for(reader, participant):
         if section.name in ("participant", "episodes"):
             continue
         data = section.build(participant)

@@ -143,7 +143,7 @@ def test_the_tab_offers_the_program_s_payers_records_them_and_shows_them(world, 
     assert list(ConsentPayer.objects.values_list("payer", flat=True)) == [a.pk]
     page = client.get(url).content.decode()
     assert "<dt>Payers named</dt><dd>Prairie Health Plan</dd>" in page
-    section = export_record(world.participant)["consents"]
+    section = export_record(world.participant, world.therapist)["consents"]
     assert [c["payers_named"] for c in section] == ["Prairie Health Plan"]
 
 

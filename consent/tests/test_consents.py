@@ -347,7 +347,7 @@ def test_the_api_records_lists_and_revokes(world, login):
 
 def test_the_record_export_lists_the_consents(world):
     part2(world)
-    section = export_record(world.participant)["consents"]
+    section = export_record(world.participant, world.therapist)["consents"]
     assert [(c["kind"], c["recipients"], c["expires"]) for c in section] == [
         ("Consent to disclose Part 2 records", PART2["recipients"], "2026-12-31")
     ]
