@@ -33,6 +33,7 @@ from fhirapi.views import (
     _care_plans,
     _care_teams,
     _consents,
+    _coverages,
     _diagnoses,
     _episodes,
     _goals,
@@ -63,6 +64,7 @@ SCOPES: dict[str, Scope] = {
     "MedicationStatement": Scope.CLINICAL,
     "Consent": Scope.CLINICAL,
     "Encounter": Scope.SCHEDULE,
+    "Coverage": Scope.BILLING,
 }
 OUTPUT_FORMATS = frozenset({NDJSON, "application/ndjson", "ndjson"})
 PARAMETERS = frozenset({"_type", "_since", "_outputFormat"})
@@ -257,8 +259,8 @@ def _rows(
     mapped by the functions the reads use (Observation: the instruments' results, then the
     drug screens'; DiagnosticReport: the drug screens; CarePlan and Goal: the signed plan
     versions and their goals; CareTeam: every stay's team; Encounter: the enrolments, each
-    one's status as of `now`, the run's start); and how many rows could not be built, left
-    out."""
+    one's status as of `now`, the run's start; Coverage: every coverage, those entered in
+    error too); and how many rows could not be built, left out."""
     if kind == "Patient":
         chosen = [p for p in people.values() if since is None or p.modified_at > since]
         return _built(kind, chosen, resources.patient)
@@ -295,6 +297,7 @@ def _rows(
             encounter_rows_since(since, now),
             lambda e: encounter(e, now),
         ),
+        "Coverage": (_changed_since(_coverages(), since), resources.coverage),
     }
     rows, mapped = mapping[kind]
     found = list(rows.filter(participant__in=list(people)).order_by("participant_id", "pk"))
@@ -462,7 +465,7 @@ def _subject(resource: dict[str, Any]) -> str:
     """The public id of the participant a resource is about (the Patient, or its reference)."""
     if resource["resourceType"] == "Patient":
         return str(resource["id"])
-    reference = resource.get("subject") or resource["patient"]
+    reference = resource.get("subject") or resource.get("beneficiary") or resource["patient"]
     return str(reference["reference"]).removeprefix("Patient/")
 
 

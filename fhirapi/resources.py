@@ -18,6 +18,7 @@ from fhir.resources.R4B.careplan import CarePlan
 from fhir.resources.R4B.careteam import CareTeam
 from fhir.resources.R4B.condition import Condition
 from fhir.resources.R4B.consent import Consent as FhirConsent
+from fhir.resources.R4B.coverage import Coverage as FhirCoverage
 from fhir.resources.R4B.diagnosticreport import DiagnosticReport
 from fhir.resources.R4B.encounter import Encounter
 from fhir.resources.R4B.episodeofcare import EpisodeOfCare
@@ -34,6 +35,7 @@ from accounts.models import Program, User
 from assessments.instruments import UnknownInstrumentError
 from assessments.instruments import get as instrument
 from assessments.models import Administration
+from billing.models import Coverage
 from consent.models import Consent, ConsentKind, ConsentStatus
 from fhirapi.labels import SUBSTANCE_USE_INSTRUMENTS, is_substance_use_code, labelled
 from intake.models import Diagnosis, DiagnosisStatus
@@ -73,6 +75,7 @@ MODELS: dict[str, type[Resource]] = {
     "CareTeam": CareTeam,
     "MedicationStatement": MedicationStatement,
     "Consent": FhirConsent,
+    "Coverage": FhirCoverage,
     "Bundle": Bundle,
     "OperationOutcome": OperationOutcome,
     "CapabilityStatement": CapabilityStatement,
@@ -656,8 +659,29 @@ def consent(c: Consent, today: date) -> dict[str, Any]:
     return validated(labelled(data, part2))
 
 
+def coverage(c: Coverage) -> dict[str, Any]:
+    """A participant's coverage by a payer (clinical reference §6: Billing → Coverage):
+    active, or entered-in-error once withdrawn (the Billing tab keeps it, struck out); the
+    payer by name (Tandem serves no Organization), the member id as `subscriberId`, the
+    period from its start to its end (open while it lasts). Not labelled Part 2: it says
+    who pays, as the Patient says who the person is, not what they are treated for."""
+    period = {"start": c.starts_on.isoformat()}
+    if c.ends_on:
+        period["end"] = c.ends_on.isoformat()
+    data = {
+        "resourceType": "Coverage",
+        "id": str(c.public_id),
+        "status": "entered-in-error" if c.entered_in_error else "active",
+        "subscriberId": c.member_id,
+        "beneficiary": _patient_ref(c.participant),
+        "period": period,
+        "payor": [{"display": c.payer.name}],
+    }
+    return validated(data)
+
+
 # The day this statement last changed (a fixed date: the statement does not follow the clock).
-CAPABILITY_DATE = "2026-12-06"
+CAPABILITY_DATE = "2026-12-07"
 _SEARCHES: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
     ("EpisodeOfCare", ()),
     ("Condition", ()),
@@ -688,6 +712,7 @@ _SEARCHES: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
             ),
         ),
     ),
+    ("Coverage", ()),
 )
 GROUP_EXPORT = "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export"
 _PATIENT_PARAMETER = (

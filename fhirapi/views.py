@@ -32,6 +32,7 @@ from assessments.instruments import all_instruments
 from assessments.models import Administration
 from audit.models import Action, Outcome
 from audit.services import record_event
+from billing.models import Coverage
 from consent.models import Consent
 from consent.selectors import consents_for
 from fhirapi import encounters as encounters_mapping
@@ -394,6 +395,12 @@ def _consents() -> QuerySet[Consent]:
     return Consent.objects.current().select_related("episode", "revocation")
 
 
+def _coverages() -> QuerySet[Coverage]:
+    """The coverages a search and a read serve: every one, those entered in error too (the
+    Billing tab keeps them, struck out; FHIR says so in `status`), each with its payer."""
+    return Coverage.objects.select_related("payer")
+
+
 # Where a resource type's rows come from: a selection of the rows its search serves, and the
 # path from a row to its participant.
 Rows = tuple[tuple[Callable[[], QuerySet[Any]], str], ...]
@@ -709,6 +716,20 @@ def consents(request: HttpRequest) -> HttpResponse:
 
 
 @fhir_read
+def coverages(request: HttpRequest) -> HttpResponse:
+    """`GET Coverage?patient={id}`: the coverages, the latest start first, read under the
+    billing scope as the Billing tab is (the billing role and the director: member ids stay
+    with billing)."""
+    return _searched(
+        request,
+        "Coverage",
+        Scope.BILLING,
+        lambda p: _coverages().filter(participant=p).order_by("-starts_on", "-pk"),
+        resources.coverage,
+    )
+
+
+@fhir_read
 def episode(request: HttpRequest, resource_id: str) -> HttpResponse:
     """`GET EpisodeOfCare/{id}`: one stay, as its search gives it."""
     return _one(
@@ -791,6 +812,12 @@ def consent(request: HttpRequest, resource_id: str) -> HttpResponse:
     return _answer(resources.consent(found, program_today(found.participant)))
 
 
+@fhir_read
+def coverage(request: HttpRequest, resource_id: str) -> HttpResponse:
+    """`GET Coverage/{id}`: one coverage, as its search gives it."""
+    return _one(request, resource_id, "Coverage", Scope.BILLING, resources.coverage)
+
+
 # The rows each read by id serves, by its URL name: an Observation is an instrument's result
 # or a drug screen's.
 ROWS: dict[str, Rows] = {
@@ -806,6 +833,7 @@ ROWS: dict[str, Rows] = {
     "fhir:care_team": ((_care_teams, "participant"),),
     "fhir:medication_statement": ((_medications, "participant"),),
     "fhir:consent": ((_consents, "participant"),),
+    "fhir:coverage": ((_coverages, "participant"),),
     "fhir:encounter": ((encounters_mapping.encounter_rows, "participant"),),
 }
 # The rows each read by id of staff data serves, by its URL name, for the organizations whose
@@ -825,6 +853,7 @@ READS = {
     "CareTeam": "fhir:care_team",
     "MedicationStatement": "fhir:medication_statement",
     "Consent": "fhir:consent",
+    "Coverage": "fhir:coverage",
     "Encounter": "fhir:encounter",
     "Practitioner": "fhir:practitioner",
 }

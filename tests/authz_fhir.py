@@ -1,11 +1,13 @@
 """Authorization rows for the FHIR R4 API: read as the JSON API reads, refused with a 404
 (a refusal and an unknown patient answer alike), the refusal audited all the same. A read of
-one resource is decided by the participant it belongs to, as its search is."""
+one resource is decided by the participant it belongs to, as its search is. Coverage is read
+as the Billing tab is: the billing role and the director, no break-the-glass."""
 
 from datetime import UTC, date, datetime
 
 from assessments.services import record_administration
 from attendance.tests.builders import enrol, make_session
+from billing.models import Coverage
 from consent.services import record_consent
 from intake.services import add_diagnosis
 from medications.services import add_medication
@@ -21,6 +23,7 @@ from tests.authz import (
     SCHEDULE_READ,
     Endpoint,
 )
+from tests.authz_billing import BILLING, _coverage
 
 
 def _patient(world) -> dict:
@@ -99,6 +102,12 @@ def _enrolment(world):
     return enrol(session, world.episode)
 
 
+def _coverage_row(world) -> Coverage:
+    return Coverage.objects.filter(participant=world.participant).first() or Coverage.objects.get(
+        public_id=_coverage(world)["coverage_id"]
+    )
+
+
 ENDPOINTS = {
     "fhir:patient": Endpoint("GET", frozenset(DEMOGRAPHICS_READ), refused=404),
     "fhir:episodes": _search(DEMOGRAPHICS_READ),
@@ -121,6 +130,16 @@ ENDPOINTS = {
     "fhir:medication_statement": _read(CLINICAL_READ, _medication),
     "fhir:consent": _read(CLINICAL_READ, _consent),
     "fhir:encounter": _read(SCHEDULE_READ, _enrolment),
+    "fhir:coverages": Endpoint(
+        "GET", BILLING, kwargs=lambda w: {}, query=_patient, refused=404, break_glass=frozenset()
+    ),
+    "fhir:coverage": Endpoint(
+        "GET",
+        BILLING,
+        kwargs=lambda w: {"resource_id": str(_coverage_row(w).public_id)},
+        refused=404,
+        break_glass=frozenset(),
+    ),
 }
 
 # The staff as Practitioners name no participant, so the rows above cannot reach them: who

@@ -35,6 +35,7 @@ from tests.bad_input import states
 from tests.bad_input.conftest import Bench, build_bench
 from tests.bad_input.test_every_write_refuses_bad_input import _real_path_values
 from tests.bad_input.write_endpoints import (
+    _billing,
     _cm,
     _consent,
     _cup,
@@ -189,6 +190,7 @@ REAL_BY_ADDRESS: dict[tuple[str, str], Callable[[Bench], object]] = {
     ("fhir:medication_statement", "resource_id"): _med,
     ("fhir:consent", "resource_id"): _consent,
     ("fhir:encounter", "resource_id"): lambda b: b.enrolment.public_id,
+    ("fhir:coverage", "resource_id"): _billing("coverage"),
     ("fhir:practitioner", "resource_id"): lambda b: b.therapist.public_id,
     ("fhir:group", "group_id"): lambda b: b.program.public_id,
     ("fhir:group_export", "group_id"): lambda b: b.program.public_id,

@@ -18,6 +18,7 @@ from fhir.resources.R4B.group import Group
 
 from accounts.models import Membership, Role
 from audit.models import AuditEvent, Outcome
+from billing.tests.builders import cover, payer
 from conftest import PERSONAS, make_user
 from fhirapi import bulk, resources
 from fhirapi.models import BulkExport, BulkExportFile
@@ -66,6 +67,7 @@ def _labels(resource: dict) -> set[str]:
 def test_a_director_exports_the_program_and_downloads_each_file(
     world, signed_in, run_tasks, record
 ):
+    coverage = cover(world, world.episode, payer(world)).public_id
     client = signed_in(world.users["director"])
 
     kicked = _kick_off(client, world.program)
@@ -97,12 +99,14 @@ def test_a_director_exports_the_program_and_downloads_each_file(
         assert _labels(by_id[str(record[part2])]) == {"R", "ETH", "42CFRPart2"}
     for other in ("mh_dx", "phq_9", "sertraline", "treatment"):
         assert _labels(by_id[str(record[other])]) == set()
+    assert _labels(by_id[str(coverage)]) == set()
     screened = {str(r.public_id) for r in record["screen"].results.all()}
     assert screened <= {o["id"] for o in files["Observation"]}
     # The same mapping the read serves, label for label.
     for kind, key in (("Condition", "sud_dx"), ("Observation", "bup_screen")):
         read = json.loads(client.get(f"/fhir/R4/{kind}/{record[key]}").content)
         assert by_id[str(record[key])] == read
+    assert by_id[str(coverage)] == json.loads(client.get(f"/fhir/R4/Coverage/{coverage}").content)
 
     written = AuditEvent.objects.get(event_type="fhir.bulk_export_written")
     assert sorted(written.details["participants"]) == sorted(patients)

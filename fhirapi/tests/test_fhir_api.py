@@ -160,7 +160,7 @@ def test_the_capability_statement_lists_what_is_served_without_sign_in(client):
     data = _json(_get(client, "metadata"))
     CapabilityStatement.model_validate(data)
     served = {r["type"]: r for r in data["rest"][0]["resource"]}
-    assert set(served) == {"Patient", "Group", "Practitioner", *SEARCHES}
+    assert set(served) == {"Patient", "Group", "Practitioner", "Coverage", *SEARCHES}
     assert served["Patient"]["interaction"] == [{"code": "read"}]
     assert served["Group"]["interaction"] == [{"code": "read"}]
     for resource in SEARCHES:

@@ -750,6 +750,8 @@ READ_ONLY = {
     "fhir:practitioner",
     "fhir:medication_statement",
     "fhir:consent",
+    "fhir:coverages",
+    "fhir:coverage",
     "fhir:group",
     "fhir:bulk_file",
 }
