@@ -9,10 +9,11 @@ that day and either "ready" or the reasons it is held. The rules are the clinica
 minimum for S9480, which of two payers to bill) the line shows the figures and the biller
 decides, as the page and docs/billing.md say.
 
-A Medicare payer's line (§5 "Medicare IOP") counts the day's services, places the day in one
-of the two per-diem bands (3 services, 4 or more), is held below 3 services or without a
-physician's certification in force, and shows the week's hours beside the 9–19 h band
-without holding for them (the source marks the band ⚠️).
+A Medicare payer's line (§5 "Medicare IOP") counts the day's sessions, places the day in one
+of the two per-diem bands (3 services, 4 or more) as far as the sessions tell, is held for the
+biller to count the services below 3 sessions or without a physician's certification in force,
+and shows the week's hours beside the 9–19 h band without holding for them (the source marks
+the band ⚠️).
 """
 
 from collections import defaultdict
@@ -57,11 +58,17 @@ TWO_PAYERS = "More than one payer covers this date: choose which to bill"
 # Clinical reference §5 gives H0015's ≥3 h/day and no daily minimum for S9480.
 S9480_NO_MINIMUM = "The reference gives S9480 no daily minimum: the payer's contract decides"
 # §5 "Medicare IOP": two per-diem APCs, one for 3-service days and one for days of 4 or
-# more services; a day of fewer has no Medicare IOP per diem.
+# more services; a day of fewer has no Medicare IOP per diem. Tandem knows the sessions
+# attended, not the services billed in each (one 3-hour block may hold several), so a
+# session count is only a floor: 4 sessions are 4 or more services, 3 are at least 3, and
+# under 3 the biller counts the day's services before a per diem is billed or not.
 MEDICARE_MIN_SERVICES = 3
-THREE_SERVICE_DAY = "3-service day"
+THREE_OR_MORE = "3 or more services (3 sessions): check for a 4th"
 FOUR_OR_MORE = "4 or more services"
-FEWER_THAN_THREE = "Fewer than 3 services on this date: no Medicare IOP per diem"
+COUNT_THE_SERVICES = (
+    "Under 3 sessions recorded on this date: count the day's services "
+    "(Medicare IOP pays a per diem for 3 or more)"
+)
 # §5: a physician certifies the need for at least 9 h a week, recertified no less often than
 # every other month (`billing.models.certified_until` says how a certification is read).
 NO_CERTIFICATION = "No physician certification (or recertification) in force"
@@ -161,9 +168,9 @@ class ServiceDay:
     # than the IOP per diem's.
     drug_test: bool = False
     drug_test_code: str = ""
-    # The day's services (distinct sessions attended that count towards the dose), the
+    # The day's sessions (distinct sessions attended that count towards the dose), the
     # participant's minutes attended in the line's week, and, on a Medicare line, its band.
-    services: int = 0
+    sessions: int = 0
     week_minutes: int = 0
     band: str = ""
 
@@ -264,13 +271,13 @@ def service_days(
         .order_by()
     )
     totals: dict[tuple[int, date], tuple[int, int]] = {}
-    services: dict[tuple[int, date], int] = defaultdict(int)
+    sessions_on: dict[tuple[int, date], int] = defaultdict(int)
     stays: dict[tuple[int, date], set[int]] = defaultdict(set)
     week_minutes: dict[int, int] = defaultdict(int)
     for person, program_id, day, episode_id, minutes, sessions in attended:
         previous = totals.get((person, day), (program_id, 0))[1]
         totals[(person, day)] = (program_id, previous + minutes)
-        services[(person, day)] += sessions
+        sessions_on[(person, day)] += sessions
         stays[(person, day)].add(episode_id)
         week_minutes[person] += minutes
     zones = {pk: ZoneInfo(p.time_zone) for pk, p in by_pk.items()}
@@ -288,7 +295,7 @@ def service_days(
     lines = []
     for (person, day), (program_id, minutes) in totals.items():
         line = ServiceDay(people[person], by_pk[program_id], day, minutes)
-        line.services = services[(person, day)]
+        line.sessions = sessions_on[(person, day)]
         line.week_minutes = week_minutes[person]
         certified = [
             c for c in certifications.get(person, []) if c.episode_id in stays[(person, day)]
@@ -399,12 +406,13 @@ def _consent_for(
 
 
 def _medicare(line: ServiceDay, certifications: Sequence[IopCertification]) -> None:
-    """Medicare IOP (reference §5): the day's per-diem band by its services, held below 3
-    services or when no physician's certification covers the day."""
-    if line.services < MEDICARE_MIN_SERVICES:
-        line.held.append(FEWER_THAN_THREE)
+    """Medicare IOP (reference §5): the day's per-diem band as far as its sessions tell it,
+    held for the biller to count the services below 3 sessions, or when no physician's
+    certification covers the day."""
+    if line.sessions < MEDICARE_MIN_SERVICES:
+        line.held.append(COUNT_THE_SERVICES)
     else:
-        line.band = THREE_SERVICE_DAY if line.services == MEDICARE_MIN_SERVICES else FOUR_OR_MORE
+        line.band = THREE_OR_MORE if line.sessions == MEDICARE_MIN_SERVICES else FOUR_OR_MORE
     if not any(c.covers(line.day) for c in certifications):
         line.held.append(NO_CERTIFICATION)
 

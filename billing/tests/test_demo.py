@@ -32,7 +32,7 @@ def test_the_demo_bills_last_week_with_ready_and_held_lines_and_runs_twice(db):
     consent_reasons = {selectors.NO_CONSENT, selectors.NAMED_IN_WORDS_ONLY}
     assert theirs and not any(consent_reasons & set(line.held) for line in theirs)
     medicare = [line for line in lines if line.is_medicare]
-    assert medicare and all(line.services >= 1 for line in medicare)
+    assert medicare and all(line.sessions >= 1 for line in medicare)
     uncertified = [line for line in medicare if selectors.NO_CERTIFICATION in line.held]
     assert uncertified and len(uncertified) < len(medicare)
     call_command("seed_demo", "--participants", "30", "--quiet-logins")

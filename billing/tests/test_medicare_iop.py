@@ -10,6 +10,7 @@ import pytest
 from audit.models import AuditEvent
 from billing import selectors, services
 from billing.models import IopCertification, Payer, PerDiemCode, certified_until
+from billing.selectors import COUNT_THE_SERVICES
 from billing.tests.builders import attended, cover, payer, tpo_consent
 from participants.models import Episode, EpisodeStatus
 from tandem.errors import AccessDenied, InvalidInput
@@ -107,22 +108,22 @@ def test_the_payers_page_refuses_s9480_for_a_medicare_payer(world, login):
 @pytest.mark.parametrize(
     ("count", "band", "held"),
     [
-        (2, "", ["Fewer than 3 services on this date: no Medicare IOP per diem"]),
-        (3, "3-service day", []),
+        (2, "", [COUNT_THE_SERVICES]),
+        (3, "3 or more services (3 sessions): check for a 4th", []),
         (4, "4 or more services", []),
         (5, "4 or more services", []),
     ],
 )
-def test_a_medicare_line_counts_the_days_services_into_its_band(world, count, band, held):
+def test_a_medicare_line_counts_the_days_sessions_into_its_band(world, count, band, held):
     covered_by_medicare(world)
     certify(world, date(2026, 10, 1))
     sessions(world, date(2026, 10, 27), count)
     line = lines_of(world)[date(2026, 10, 27)]
-    assert (line.services, line.band, line.held) == (count, band, held)
+    assert (line.sessions, line.band, line.held) == (count, band, held)
     assert line.code == "Medicare IOP, condition code 92"
 
 
-def test_absences_and_cancelled_sessions_are_no_services(world):
+def test_absences_and_cancelled_sessions_are_not_counted(world):
     from attendance.tests.builders import make_session, record
     from scheduling.models import Session
 
@@ -137,16 +138,16 @@ def test_absences_and_cancelled_sessions_are_no_services(world):
     )
     record(cancelled, world.episode, "present", 60)
     line = lines_of(world)[date(2026, 10, 27)]
-    assert line.services == 2
-    assert "Fewer than 3 services on this date: no Medicare IOP per diem" in line.held
+    assert line.sessions == 2
+    assert COUNT_THE_SERVICES in line.held
 
 
-def test_h0015_and_s9480_lines_keep_their_rules_and_show_the_services(world):
+def test_h0015_and_s9480_lines_keep_their_rules_and_show_the_sessions(world):
     cover(world, world.episode, payer(world))
     tpo_consent(world, world.episode)
     sessions(world, date(2026, 10, 27), 2)
     line = lines_of(world)[date(2026, 10, 27)]
-    assert (line.code, line.services, line.band) == ("H0015", 2, "")
+    assert (line.code, line.sessions, line.band) == ("H0015", 2, "")
     assert line.held == ["Under 3 hours attended"]
 
 
@@ -336,7 +337,7 @@ def test_a_medicare_line_shows_the_weeks_hours_against_the_band_without_holding(
     assert lines_of(world)[date(2026, 10, 29)].week_band == "within 9–19\u00a0h"
 
 
-def test_the_page_and_the_csv_show_the_services_band_and_week(world, login):
+def test_the_page_and_the_csv_show_the_sessions_band_and_week(world, login):
     covered_by_medicare(world)
     certify(world, date(2026, 10, 1))
     sessions(world, date(2026, 10, 27), 4)
@@ -347,7 +348,7 @@ def test_the_page_and_the_csv_show_the_services_band_and_week(world, login):
     answer = client.post("/billing/days/2026-10-26/export/")
     rows = list(csv.DictReader(io.StringIO(answer.content.decode())))
     first, second = rows[0], rows[1]
-    assert (first["per_diem_code"], first["services_that_day"]) == (
+    assert (first["per_diem_code"], first["sessions_that_day"]) == (
         "Medicare IOP, condition code 92",
         "4",
     )
@@ -356,4 +357,4 @@ def test_the_page_and_the_csv_show_the_services_band_and_week(world, login):
         "360",
         "under 9\u00a0h",
     )
-    assert second["held_because"] == "Fewer than 3 services on this date: no Medicare IOP per diem"
+    assert second["held_because"] == COUNT_THE_SERVICES
