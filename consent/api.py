@@ -1,5 +1,6 @@
-"""Consents over the JSON API: `GET|POST /participants/{id}/consents` and
-`POST /participants/{id}/consents/{consent_id}/revoke`."""
+"""Consents over the JSON API: `GET|POST /participants/{id}/consents`,
+`POST /participants/{id}/consents/{consent_id}/revoke`, and `GET /consent-recipient-lists`
+(the ids a consent's `named` recipients are picked by)."""
 
 from datetime import date
 from uuid import UUID
@@ -11,15 +12,17 @@ from accounts.http import ApiRequest
 from audit.models import Action
 from consent import selectors, services
 from consent.models import RIGHT_TO_REVOKE, Consent, Signer
-from consent.recipients import attach_named
-from participants.access import Scope, authorize
+from consent.recipients import LISTS, attach_named
+from participants.access import Scope, authorize, organizations_with
 from participants.api import participant_or_404
 from participants.models import Episode, Participant
 from participants.selectors import program_today
 from tandem.api_errors import FieldErrors
 from tandem.dates import ProgramDate
+from tandem.errors import AccessDenied
 
 router = Router(tags=["consents"])
+lists_router = Router(tags=["consents"])
 
 
 class Message(Schema):
@@ -201,3 +204,44 @@ def revoke_consent(request: ApiRequest, participant_id: UUID, consent_id: UUID, 
     row = Consent.objects.select_related("episode", "revocation").get(pk=consent.pk)
     attach_named([row])
     return _out(row, program_today(participant))
+
+
+class RecipientChoice(Schema):
+    id: str
+    name: str
+
+
+class RecipientListOut(Schema):
+    key: str = Field(description='The entry of a consent\'s `named` it fills ("payers").')
+    label: str
+    choices: list[RecipientChoice]
+
+
+@lists_router.get(
+    "/consent-recipient-lists",
+    response={200: list[RecipientListOut], 403: Message},
+    summary="The lists a Part 2 consent's recipients may be picked from",
+    description=(
+        "For each list (the organization's payers), the ids and names a consent's `named` "
+        "may pick, of every organization where the caller records consents. No participant's "
+        "data, so not audited."
+    ),
+)
+def recipient_lists(request: ApiRequest):
+    # Asked before any participant is named, of the capability recording asks
+    # (`services.record_consent`), which still decides for the participant named.
+    organizations = organizations_with(request.auth, "consent.record")
+    if not organizations:
+        raise AccessDenied("Your role does not record consents.")
+    return [
+        RecipientListOut(
+            key=lst.key,
+            label=lst.label,
+            choices=[
+                RecipientChoice(id=choice_id, name=name)
+                for org in organizations
+                for choice_id, name in lst.choices(org)
+            ],
+        )
+        for lst in LISTS.implementations()
+    ]

@@ -198,3 +198,34 @@ def test_the_api_names_payers_refuses_another_organization_s_and_shows_them(worl
     assert client.get(url).json()[0]["named"] == named
     (line,) = _lines(world)
     assert line.is_ready
+
+
+def test_the_api_lists_the_payers_a_consent_may_name_to_those_who_record_consents(world, login):
+    """An API client learns the payer ids `named` takes from the API itself: its own
+    organization's payers only, and only for a role that records consents."""
+    a = payer(world)
+    b = payer(world, name="Lakeside Medicaid", code="S9480")
+    Payer.objects.create(
+        organization=Organization.objects.exclude(pk=world.org.pk).get(),
+        name="Elsewhere Health",
+        per_diem_code="H0015",
+    )
+    url = "/api/v1/consent-recipient-lists"
+    listed = login(world.therapist).get(url)
+    assert listed.status_code == 200
+    assert listed.json() == [
+        {
+            "key": "payers",
+            "label": "Payers named",
+            "choices": [
+                {"id": str(b.public_id), "name": "Lakeside Medicaid"},
+                {"id": str(a.public_id), "name": "Prairie Health Plan"},
+            ],
+        }
+    ]
+    elsewhere = login(world.users["stranger"]).get(url).json()  # another organization's director
+    assert [c["name"] for c in elsewhere[0]["choices"]] == ["Elsewhere Health"]
+    for persona in ("billing", "frontdesk", "peer"):
+        refused = login(world.users[persona]).get(url)
+        assert refused.status_code == 403
+        assert "Payers" not in refused.content.decode()
