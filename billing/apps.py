@@ -6,7 +6,7 @@ class BillingConfig(AppConfig):
 
     def ready(self) -> None:
         from billing import demo, home, selectors, services
-        from billing.export import coverage_section
+        from billing.export import certification_section, coverage_section
         from consent.recipients import LISTS, RecipientList
         from participants import home as home_page
         from participants.access import Scope, page_rule, register_page
@@ -17,6 +17,14 @@ class BillingConfig(AppConfig):
 
         TABS.register(ChartTab("billing", "Billing", "billing:tab", Scope.BILLING, 95))
         SECTIONS.register(Section("coverage", "Coverage", coverage_section, Scope.BILLING))
+        SECTIONS.register(
+            Section(
+                "iop_certifications",
+                "Medicare IOP certifications",
+                certification_section,
+                Scope.BILLING,
+            )
+        )
         register_page("billing:service_days", page_rule("billing.read"))
         register_page("billing:payers", page_rule("billing.write"))
         navigation.ITEMS.register(

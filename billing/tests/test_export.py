@@ -110,3 +110,33 @@ def test_break_the_glass_does_not_put_the_coverage_in_a_copy(world, login, cover
     exported = _copy(client, world, "export").content.decode()
 
     assert "M-1234" not in exported and '"coverage"' not in exported
+
+
+def test_the_medicare_certifications_travel_with_the_coverage_and_only_to_billing_readers(
+    world, login
+):
+    """A certification is what a Medicare claim rests on: the director's copy carries each
+    one, withdrawn ones with why, and a clinician's copy carries none."""
+    certify = {
+        "by": world.users["director"],
+        "episode": world.episode,
+        "physician": world.users["prescriber"],
+        "needs_nine_hours": True,
+    }
+    first = services.add_certification(world.participant, certified_on=date(2026, 9, 8), **certify)
+    wrong = services.add_certification(world.participant, certified_on=date(2026, 10, 2), **certify)
+    services.mark_certification_in_error(wrong, by=world.users["director"], reason=WHY)
+
+    exported = json.loads(_copy(login(world.director), world, "export").content)
+
+    rows = exported["iop_certifications"]
+    assert [(r["certified_on"], r["in_force_until"], r["entered_in_error"]) for r in rows] == [
+        ("2026-09-08", "2026-11-30", False),
+        ("2026-10-02", "2026-12-31", True),
+    ]
+    assert rows[0]["certifying_physician"] == str(world.users["prescriber"])
+    assert rows[0]["recorded_by"] == str(world.users["director"])
+    assert rows[1]["entered_in_error_reason"] == WHY
+    assert first.episode.program.name in rows[0]["stay"]
+    therapist_copy = json.loads(_copy(login(world.therapist), world, "export").content)
+    assert "iop_certifications" not in therapist_copy
