@@ -64,6 +64,9 @@ def _tab(
     """The tab; a refused form comes back with what was typed and its errors."""
     context = chart_context(request, participant, TAB)
     payers = list(selectors.payers_of(participant.organization_id))
+    can_certify = decide_with_capability(
+        request.user, participant, "billing.certify", Action.CREATE, Scope.BILLING
+    ).allowed
     context.update(
         coverages=selectors.coverages_for(participant),
         payers=payers,
@@ -73,10 +76,10 @@ def _tab(
         can_edit=decide(request.user, participant, Action.CHANGE, Scope.BILLING).allowed,
         keeps_payers=may_open(request.user, "billing:payers"),
         certifications=selectors.certifications_for(participant),
-        can_certify=decide_with_capability(
-            request.user, participant, "billing.certify", Action.CREATE, Scope.BILLING
-        ).allowed,
-        certification_form=certification_form or _certification_form(participant),
+        can_certify=can_certify,
+        # Its choices (the stays, the staff who may sign) are read only for one who may use it.
+        certification_form=certification_form
+        or (_certification_form(participant) if can_certify else None),
         certification_error_form=certification_error_form,
         certification_error_on=(
             certification_error_on.pk if certification_error_on is not None else None

@@ -298,6 +298,7 @@ def test_the_billing_tab_shows_certifications_to_billing_and_the_form_to_the_dir
     text = read.content.decode()
     assert "Medicare IOP certification" in text and "Thu 31 Dec 2026" in text
     assert "Record a certification" not in text
+    assert read.context["certification_form"] is None  # its pickers are not even read
     director = login(world.users["director"]).get(f"/billing/{world.participant.public_id}/")
     assert "Record a certification" in director.content.decode()
 
