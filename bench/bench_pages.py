@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 import uuid
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,7 @@ def _pages() -> list[tuple[str, str, str, str, dict[str, str] | None]]:
     from django.utils import timezone
 
     from accounts.models import Program, User
+    from billing.selectors import last_week
     from participants.models import IN_CARE_STATUSES, Participant
     from plans.models import TreatmentPlan
     from scheduling.models import Session
@@ -100,9 +102,18 @@ def _pages() -> list[tuple[str, str, str, str, dict[str, str] | None]]:
         .order_by("-date", "starts_at")
         .first()
     )
-    assert session is not None
+    group_session = (
+        Session.objects.filter(program=program, date__lte=timezone.localdate(), kind="group")
+        .order_by("-date", "starts_at")
+        .first()
+    )
+    assert session is not None and group_session is not None
     me, director = clinician.username, f"{org}-director"
+    supervisor = f"{org}-supervisor"
     pid, plan_pid = someone.public_id, planned.participant.public_id
+    # A week of service days four weeks back: its own address, not the default last week.
+    billed_week = (last_week(program) - timedelta(days=21)).isoformat()
+    schedule = f"/schedule/p/{program.public_id}"
     return [
         ("home (clinician)", me, "get", "/", None),
         ("home (director)", director, "get", "/", None),
@@ -139,7 +150,16 @@ def _pages() -> list[tuple[str, str, str, str, dict[str, str] | None]]:
             f"/api/v1/participants/{plan_pid}/treatment-plans/current",
             None,
         ),
-        ("notes board", f"{org}-supervisor", "get", "/notes/board/", None),
+        ("notes board", supervisor, "get", "/notes/board/", None),
+        (
+            "notes board last pages",
+            supervisor,
+            "get",
+            "/notes/board/?overdue=LAST&unwritten=LAST&queue=LAST",
+            None,
+        ),
+        ("notes board (director)", director, "get", "/notes/board/", None),
+        ("group note", director, "get", f"/notes/sessions/{group_session.public_id}/", None),
         ("plan reviews due", director, "get", "/plans/reviews-due/", None),
         ("critical alerts", director, "get", "/alerts/critical/", None),
         (
@@ -151,10 +171,24 @@ def _pages() -> list[tuple[str, str, str, str, dict[str, str] | None]]:
         ),
         ("overdue tasks", director, "get", "/tasks/overdue/", None),
         ("follow-up calls", director, "get", "/discharge/calls/", None),
-        ("schedule week", director, "get", f"/schedule/p/{program.public_id}/", None),
-        ("schedule day", director, "get", f"/schedule/p/{program.public_id}/day/", None),
+        ("schedule week", director, "get", f"{schedule}/", None),
+        ("schedule day", director, "get", f"{schedule}/day/", None),
+        (
+            "schedule of a clinician",
+            director,
+            "get",
+            f"{schedule}/staff/{clinician.public_id}/",
+            None,
+        ),
+        ("session", director, "get", f"/schedule/sessions/{session.public_id}/", None),
+        ("program calendar", director, "get", f"{schedule}/calendar/", None),
         ("outcomes board", director, "get", "/outcomes/", None),
         ("service days to bill", director, "get", "/billing/days/", None),
+        ("service days last page", director, "get", "/billing/days/?page=LAST", None),
+        ("service days of a week", director, "get", f"/billing/days/{billed_week}/", None),
+        ("payers", director, "get", "/billing/payers/", None),
+        ("consent payers (API)", me, "get", "/api/v1/consent-recipient-lists", None),
+        ("resource directory", me, "get", "/casemanagement/resources/", None),
         ("billing tab", director, "get", f"/billing/{pid}/", None),
         ("staff list", director, "get", reverse("accounts:staff"), None),
         ("audit trail", f"{org}-auditor", "get", "/audit/", None),
