@@ -19,7 +19,7 @@ from participants.models import Episode, Participant
 from participants.selectors import program_today
 from tandem.api_errors import FieldErrors
 from tandem.dates import ProgramDate
-from tandem.errors import AccessDenied
+from tandem.errors import AccessDenied, InvalidInput
 
 router = Router(tags=["consents"])
 lists_router = Router(tags=["consents"])
@@ -148,6 +148,14 @@ def _episode(participant: Participant, public_id: UUID | None) -> Episode | None
     return episode
 
 
+def _in_body(exc: InvalidInput) -> InvalidInput:
+    """A list's refused picks are named by the list's key, the tab's field; the 422 names the
+    body's path to them (`named.payers`), as the body holds them."""
+    if exc.field in {lst.key for lst in LISTS.implementations()}:
+        return InvalidInput(exc.message, field=f"named.{exc.field}")
+    return exc
+
+
 @router.get(
     "/{participant_id}/consents",
     response={200: list[ConsentOut], 403: Message, 404: Message},
@@ -173,9 +181,12 @@ def list_consents(request: ApiRequest, participant_id: UUID):
 def record_consent(request: ApiRequest, participant_id: UUID, body: ConsentIn):
     participant = participant_or_404(request, participant_id)
     fields = body.dict(exclude={"episode"})
-    row = services.record_consent(
-        participant, by=request.auth, episode=_episode(participant, body.episode), **fields
-    )
+    try:
+        row = services.record_consent(
+            participant, by=request.auth, episode=_episode(participant, body.episode), **fields
+        )
+    except InvalidInput as exc:
+        raise _in_body(exc) from None
     attach_named([row])
     return Status(201, _out(row, program_today(participant)))
 

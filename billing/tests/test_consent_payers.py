@@ -177,15 +177,18 @@ def test_the_api_names_payers_refuses_another_organization_s_and_shows_them(worl
     url = f"/api/v1/participants/{world.participant.public_id}/consents"
     body = {k: v.isoformat() if isinstance(v, date) else v for k, v in CONSENT.items()}
     body["recipients"] = "Prairie Health Plan"
-    refused = client.post(
-        url,
-        json.dumps(body | {"named": {"payers": [str(other.public_id)]}}),
-        content_type="application/json",
+    for ids in ([str(other.public_id)], ["not an id"], [str(a.public_id), "x"]):
+        refused = client.post(
+            url, json.dumps(body | {"named": {"payers": ids}}), content_type="application/json"
+        )
+        assert refused.status_code == 422
+        assert refused.json()["detail"] == [
+            {"field": "named.payers", "message": "Choose payers from the program's list."}
+        ]
+    unknown = client.post(
+        url, json.dumps(body | {"named": {"plans": ["x"]}}), content_type="application/json"
     )
-    assert refused.status_code == 422
-    assert refused.json()["detail"] == [
-        {"field": "payers", "message": "Choose payers from the program's list."}
-    ]
+    assert unknown.json()["detail"][0]["field"] == "named"
     assert not Consent.objects.exists() and not ConsentPayer.objects.exists()
     made = client.post(
         url,
