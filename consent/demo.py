@@ -87,6 +87,8 @@ def seed(context: DemoContext) -> None:
 # How many demo participants were given copies, and to whom the copies under a TPO consent went.
 DISCLOSURE_LIMIT = 5
 HEALTH_PLAN = "Prairie Health Plan, claims review (synthetic)"
+# What a claims review needs of the record, ticked against the TPO consent's information.
+HEALTH_PLAN_PARTS = ("episodes", "diagnoses", "level_of_care", "treatment_plan", "attendance")
 
 
 def seed_disclosures(context: DemoContext) -> None:
@@ -123,6 +125,7 @@ def seed_disclosures(context: DemoContext) -> None:
                 to_participant=not to_health_plan,
                 recipient=HEALTH_PLAN if to_health_plan else "",
                 consent=consent if to_health_plan else None,
+                parts=HEALTH_PLAN_PARTS if to_health_plan else (),
                 now=moment,
             )
             made += 1

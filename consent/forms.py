@@ -27,7 +27,10 @@ PART2 = ("discloser", "information", "recipients", "purpose", "expiry")
 def part2_choices(consents: list[Consent]) -> list[tuple[str, str]]:
     """Part 2 consents as choices naming their recipients, for the copy page and the Support
     people tab alike, so staff check the same words before relying on one."""
-    return [(str(c.public_id), f"Signed {day(c.signed_on)}, to: {_to(c)}") for c in consents]
+    return [
+        (str(c.public_id), f"Signed {day(c.signed_on)}, to: {_to(c)}; information: {c.information}")
+        for c in consents
+    ]
 
 
 def _to(consent: Consent) -> str:
@@ -174,11 +177,23 @@ class DiscloseForm(forms.Form):
     )
     consent = forms.ChoiceField(label="Consent it relies on", required=False)
     what = forms.ChoiceField(label="Copy", choices=DisclosedCopy.choices, widget=forms.RadioSelect)
+    parts = forms.MultipleChoiceField(
+        label="Parts of the record",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=(
+            "For the record printed or as a file. Under a consent, tick only what its "
+            "information covers; for the participant's own copy, none ticked gives every part."
+        ),
+    )
 
-    def __init__(self, *args, consents: list[tuple[str, str]], **kwargs) -> None:
+    def __init__(
+        self, *args, consents: list[tuple[str, str]], parts: list[tuple[str, str]], **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         choices = [("", "None: the participant's own copy"), *consents]
         cast(forms.ChoiceField, self.fields["consent"]).choices = choices
+        cast(forms.MultipleChoiceField, self.fields["parts"]).choices = parts
         for field in self.fields.values():
             if field.required:
                 field.label = f"{field.label} {REQUIRED}"

@@ -22,6 +22,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_noop
 
+from participants.export import SECTIONS
 from tandem.dates import validate_in_range
 from tandem.models import Versioned
 from tandem.records import ENTERED_IN_ERROR_FIELDS, ClinicalRecord, Immutable
@@ -398,6 +399,8 @@ class DisclosedCopy(models.TextChoices):
 
 # The copies that are files (audited as exports); the others are printed (audited as prints).
 EXPORTED_COPIES = frozenset({DisclosedCopy.EXPORT, DisclosedCopy.HISTORY})
+# The copies of the record itself, which carry the parts of it the discloser ticks.
+RECORD_COPIES = frozenset({DisclosedCopy.PRINT, DisclosedCopy.EXPORT})
 
 
 class Disclosure(ClinicalRecord, Immutable):
@@ -414,12 +417,27 @@ class Disclosure(ClinicalRecord, Immutable):
     to_participant = models.BooleanField("the participant's own copy", default=False)
     recipient = models.CharField(max_length=300, blank=True)
     what = models.CharField(max_length=10, choices=DisclosedCopy.choices)
+    # The parts of the record (export section names) a copy of the record carried, as the
+    # discloser ticked them against the consent's description of the information (§2.31(a)):
+    # empty for a face sheet or a history, and for a copy logged before parts were picked
+    # (it carried every part its maker could read).
+    parts = models.JSONField(default=list, blank=True)
 
     class Meta(ClinicalRecord.Meta):
         indexes = [models.Index(fields=["participant", "recorded_at"])]
 
     def __str__(self) -> str:
         return f"Disclosure to {self.recipient or 'the participant'}"
+
+    @property
+    def parts_label(self) -> str:
+        """The parts of the record the copy carried, by their titles, for the accounting."""
+        if self.what not in RECORD_COPIES:
+            return ""
+        if not self.parts:
+            return "every part its maker could read"
+        titles = {s.name: s.title for s in SECTIONS.implementations()}
+        return ", ".join(titles.get(name, name) for name in self.parts)
 
     @property
     def is_exported(self) -> bool:

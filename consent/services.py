@@ -5,6 +5,7 @@ Each asks the access policy first (the clinical record and the `consent.record` 
 then writes in one transaction with its audit event. A consent is never edited.
 """
 
+from collections.abc import Collection
 from datetime import date, datetime
 from typing import Any
 
@@ -16,6 +17,7 @@ from audit.services import record_event
 from consent.models import (
     EXPORTED_COPIES,
     PART2_KINDS,
+    RECORD_COPIES,
     SUD_NOTES_INFORMATION,
     Consent,
     ConsentKind,
@@ -30,6 +32,7 @@ from consent.models import (
 )
 from consent.recipients import LISTS
 from participants.access import Decision, Scope, require_with_capability
+from participants.export import copy_parts
 from participants.models import Episode, Participant
 from participants.selectors import current_episode, program_zone
 from tandem import dates, lifecycle
@@ -321,12 +324,18 @@ def disclose_record(
     to_participant: bool,
     recipient: str = "",
     consent: Consent | None = None,
+    parts: Collection[str] = (),
     now: datetime | None = None,
 ) -> Disclosure:
     """Log a copy of the record given out, before it is made. The participant's own copy needs
     no consent; a copy for anyone else needs a Part 2 consent of theirs in force today, whose
     recipients the staff member has checked. The consent is locked while the copy is logged, so
-    a revocation recorded at the same moment is not missed."""
+    a revocation recorded at the same moment is not missed.
+
+    A copy of the record (printed or a file) carries the `parts` ticked, of those its maker may
+    read: under a consent only what its description of the information covers, which the staff
+    member ticks against it (§2.31(a)); the participant's own copy, every part when none is
+    ticked."""
     exported = what in EXPORTED_COPIES
     action = Action.EXPORT if exported else Action.PRINT
     decision = require_with_capability(
@@ -377,6 +386,7 @@ def disclose_record(
                     f"This consent is not in force ({label}): no copy can be given under it.",
                     field="consent",
                 )
+        disclosure.parts = _copied_parts(participant, by, what, parts, own_copy=to_participant)
         disclosure.save()
         record_event(
             actor=by,
@@ -388,6 +398,26 @@ def disclose_record(
                 "what": what,
                 "to_participant": to_participant,
                 "consent": str(consent.public_id) if consent else None,
+                "parts": disclosure.parts,
             },
         )
     return disclosure
+
+
+def _copied_parts(
+    participant: Participant, by: Any, what: str, parts: Collection[str], *, own_copy: bool
+) -> list[str]:
+    """The parts a copy of the record carries, in the record's order; none for a face sheet or
+    a history, which are not parts of the record."""
+    if what not in RECORD_COPIES:
+        return []
+    readable = [name for name, _ in copy_parts(by, participant)]
+    if any(part not in readable for part in parts):
+        raise InvalidInput("Tick only parts of the record you may copy.", field="parts")
+    if not parts and not own_copy:
+        raise InvalidInput(
+            "Tick the parts of the record the consent's description of the information covers: "
+            "a copy under a consent carries those alone.",
+            field="parts",
+        )
+    return [name for name in readable if name in parts or not parts]

@@ -40,7 +40,13 @@ from participants.access import (
     require_with_capability,
 )
 from participants.decorators import PortalRead, not_found, participant_page, portal_read
-from participants.export import REDISCLOSURE_NOTICE, RecordEncoder, export_record, printable_record
+from participants.export import (
+    REDISCLOSURE_NOTICE,
+    RecordEncoder,
+    copy_parts,
+    export_record,
+    printable_record,
+)
 from participants.history import history_csv
 from participants.http import StaffRequest
 from participants.language import code_for
@@ -287,8 +293,16 @@ def disclose(request: StaffRequest, participant) -> HttpResponse:
             Scope.CLINICAL,
             refusal=services.COPY_REFUSAL,
         )
-        return _disclose_page(request, participant, DiscloseForm(consents=_in_force_part2(rows)))
-    form = DiscloseForm(request.POST, consents=_in_force_part2(rows))
+        return _disclose_page(
+            request,
+            participant,
+            DiscloseForm(
+                consents=_in_force_part2(rows), parts=copy_parts(request.user, participant)
+            ),
+        )
+    form = DiscloseForm(
+        request.POST, consents=_in_force_part2(rows), parts=copy_parts(request.user, participant)
+    )
     if not form.is_valid():
         return _disclose_page(request, participant, form, status=400)
     data = form.cleaned_data
@@ -301,6 +315,7 @@ def disclose(request: StaffRequest, participant) -> HttpResponse:
             to_participant=data["to"] == "participant",
             recipient=data["recipient"],
             consent=consent,
+            parts=data["parts"],
         )
     except (InvalidInput, ConcurrentEdit) as exc:
         refuse_on(form, exc)
@@ -312,9 +327,14 @@ def disclose(request: StaffRequest, participant) -> HttpResponse:
     if disclosure.what == DisclosedCopy.HISTORY:
         return _history(participant, disclosure, scope, named)
     whole_record = disclosure.what == DisclosedCopy.PRINT
+    # The face sheet is the demographics and the episode; the record, the parts ticked.
+    parts = set(disclosure.parts) if whole_record else {"participant", "episodes"}
     context = chart_context(request, participant, "consents")
     context.update(
-        sections=printable_record(participant, request.user) if whole_record else [],
+        sections=printable_record(participant, request.user, parts) if whole_record else [],
+        shows_demographics="participant" in parts,
+        shows_episodes="episodes" in parts,
+        parts_label=disclosure.parts_label,
         title="record" if whole_record else "face sheet",
         redisclosure_notice=REDISCLOSURE_NOTICE,
         disclosure=disclosure,
@@ -369,7 +389,7 @@ _SCOPE_ROWS = (
 def _exported(
     request: StaffRequest, participant, disclosure: Disclosure, scope: dict | None
 ) -> HttpResponse:
-    record = export_record(participant, request.user)
+    record = export_record(participant, request.user, disclosure.parts)
     body = {
         "redisclosure_notice": record.pop("redisclosure_notice"),
         "disclosure": {
@@ -377,6 +397,7 @@ def _exported(
             "recipient": disclosure.recipient or "the participant",
             "disclosed_at": disclosure.recorded_at,
             "consent": scope,
+            "parts": disclosure.parts,
         },
         **record,
     }

@@ -10,7 +10,7 @@ through the page a module registers in `COPY_PAGES`, which logs it as a disclosu
 audits it.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -24,6 +24,9 @@ from tandem.hooks import Hook
 from tandem.templatetags.clock import day, when
 
 Build = Callable[[Participant], object]
+
+# What says whose record a copy is; every copy carries it, whatever parts it holds.
+IDENTITY_FIELDS = ("legal_first_name", "legal_last_name", "preferred_name", "date_of_birth")
 
 # 42 CFR §2.32(a)(2), the short redisclosure notice (clinical reference §4a, Statement 2): every
 # copy of the record that leaves Tandem (the printouts, the JSON export, the history's download)
@@ -76,7 +79,9 @@ def _episodes(p: Participant) -> list[dict]:
 # to: the consents module registers it, since a copy is a disclosure it must log first.
 COPY_PAGES: Hook[str] = Hook("participants.record_copy_pages")
 
-SECTIONS.register(Section("participant", "Participant", _demographics, Scope.DEMOGRAPHICS))
+SECTIONS.register(
+    Section("participant", "Demographics and contact details", _demographics, Scope.DEMOGRAPHICS)
+)
 SECTIONS.register(Section("episodes", "Episodes of care", _episodes, Scope.DEMOGRAPHICS))
 
 
@@ -90,10 +95,13 @@ class RecordEncoder(DjangoJSONEncoder):
         return super().default(o)
 
 
-def sections_for(reader, participant: Participant) -> list[Section]:
+def sections_for(
+    reader, participant: Participant, parts: Collection[str] | None = None
+) -> list[Section]:
     """The sections a copy made by `reader` carries: those whose scope the policy lets them
-    read on this record, decided once per scope."""
-    sections = SECTIONS.implementations()
+    read on this record, decided once per scope, and of those only `parts` when given (the
+    parts a consent's description of the information covers)."""
+    sections = [s for s in SECTIONS.implementations() if parts is None or s.name in parts]
     allowed = {
         scope: decide(reader, participant, Action.VIEW, scope).allowed
         for scope in {s.scope for s in sections}
@@ -101,20 +109,38 @@ def sections_for(reader, participant: Participant) -> list[Section]:
     return [s for s in sections if allowed[s.scope]]
 
 
-def export_record(participant: Participant, reader) -> dict:
-    """Every module's section `reader` may read, under the Part 2 notice the copy must
-    carry."""
+def copy_parts(reader, participant: Participant) -> list[tuple[str, str]]:
+    """The parts of the record `reader` may put in a copy, as (name, title) choices."""
+    return [(s.name, s.title) for s in sections_for(reader, participant)]
+
+
+def _identity(p: Participant) -> dict:
+    """Whose record a copy is: carried by every copy, whatever parts it holds."""
     return {
-        "redisclosure_notice": REDISCLOSURE_NOTICE,
-        **{s.name: s.build(participant) for s in sections_for(reader, participant)},
+        "id": str(p.public_id),
+        "record_number": p.record_number,
+        **{f: getattr(p, f) for f in IDENTITY_FIELDS},
     }
 
 
-def printable_record(participant: Participant, reader) -> list[dict]:
-    """Each module's section `reader` may read after the face sheet, as headed tables for the
-    print page."""
+def export_record(participant: Participant, reader, parts: Collection[str] | None = None) -> dict:
+    """Every module's section `reader` may read (of `parts`, when given), under the Part 2
+    notice the copy must carry; a copy without the demographics still says whose it is."""
+    sections = sections_for(reader, participant, parts)
+    record: dict = {"redisclosure_notice": REDISCLOSURE_NOTICE}
+    if all(s.name != "participant" for s in sections):
+        record["participant"] = _identity(participant)
+    record.update({s.name: s.build(participant) for s in sections})
+    return record
+
+
+def printable_record(
+    participant: Participant, reader, parts: Collection[str] | None = None
+) -> list[dict]:
+    """Each module's section `reader` may read (of `parts`, when given) after the face sheet,
+    as headed tables for the print page."""
     printed = []
-    for section in sections_for(reader, participant):
+    for section in sections_for(reader, participant, parts):
         if section.name in ("participant", "episodes"):
             continue
         data = section.build(participant)

@@ -114,7 +114,14 @@ def test_the_printed_copy_carries_the_notice_and_the_consent_s_scope_and_is_logg
     client = login(world.therapist)
     url = reverse("consent:disclose", args=[world.participant.public_id])
     response = client.post(
-        url, {"to": "other", "recipient": CLINIC, "consent": consent.public_id, "what": "print"}
+        url,
+        {
+            "to": "other",
+            "recipient": CLINIC,
+            "consent": consent.public_id,
+            "what": "print",
+            "parts": ["attendance", "treatment_plan"],
+        },
     )
     assert response.status_code == 200
     text = response.content.decode()
@@ -141,12 +148,20 @@ def test_the_exported_copy_names_the_disclosure_and_a_refusal_writes_nothing(wor
     assert "needs their Part 2 consent in force" in refused.content.decode()
     assert not Disclosure.objects.exists()
     response = client.post(
-        url, {"to": "other", "recipient": CLINIC, "consent": consent.public_id, "what": "export"}
+        url,
+        {
+            "to": "other",
+            "recipient": CLINIC,
+            "consent": consent.public_id,
+            "what": "export",
+            "parts": ["attendance", "consents"],
+        },
     )
     body = json.loads(response.content)
     assert body["redisclosure_notice"] == REDISCLOSURE_NOTICE
     assert body["disclosure"]["recipient"] == CLINIC
     assert body["disclosure"]["consent"]["recipients"] == CLINIC
+    assert body["disclosure"]["parts"] == ["attendance", "consents"]
     assert body["consents"][0]["id"] == str(consent.public_id)
     own = client.post(url, {"to": "participant", "what": "export"})
     assert json.loads(own.content)["disclosure"]["consent"] is None
@@ -221,7 +236,14 @@ def test_the_chart_and_the_consents_tab_lead_to_the_one_page_that_logs_each_copy
     client.post(page, {"to": "participant", "what": "print"})
     assert Disclosure.objects.count() == 1
     client.post(
-        page, {"to": "other", "recipient": CLINIC, "consent": consent.public_id, "what": "export"}
+        page,
+        {
+            "to": "other",
+            "recipient": CLINIC,
+            "consent": consent.public_id,
+            "what": "export",
+            "parts": "attendance",
+        },
     )
     assert Disclosure.objects.count() == 2 and len(_copies()) == 2
     for gone in ("participants:print_record", "participants:export"):
@@ -255,6 +277,7 @@ def test_the_tab_reads_in_the_same_number_of_queries_however_many_consents(world
             to_participant=False,
             recipient=CLINIC,
             consent=consent,
+            parts=["attendance"],
             now=NOW,
         )
 

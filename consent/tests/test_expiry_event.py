@@ -138,6 +138,7 @@ def test_no_copy_is_given_under_it_once_the_event_is_marked(world):
         to_participant=False,
         recipient="Officer B. Example, county probation",
         consent=consent,
+        parts=["attendance"],
         now=NOW,
     )
     mark(world, consent)

@@ -127,7 +127,15 @@ def _given(world, when: datetime, **fields) -> Disclosure:
 
 def test_the_printed_accounting_lists_each_copy_of_the_last_3_years_and_is_audited(world, login):
     consent = _tpo(world)
-    _given(world, NOW, what="print", to_participant=False, recipient=CLINIC, consent=consent)
+    _given(
+        world,
+        NOW,
+        what="print",
+        to_participant=False,
+        recipient=CLINIC,
+        consent=consent,
+        parts=["attendance"],
+    )
     _given(world, NOW, what="history", to_participant=True)
     # Given more than 3 years before the suite's today (Tue 1 Dec 2026).
     _given(world, datetime(2023, 11, 30, 12, tzinfo=UTC), what="face_sheet", to_participant=True)

@@ -33,6 +33,7 @@ def _copies(world) -> None:
         to_participant=False,
         recipient=CLINIC,
         consent=consent,
+        parts=["attendance"],
         now=GIVEN,
     )
     disclose_record(
