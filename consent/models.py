@@ -430,14 +430,23 @@ class Disclosure(ClinicalRecord, Immutable):
         return f"Disclosure to {self.recipient or 'the participant'}"
 
     @property
+    def part_titles(self) -> list[str]:
+        """The titles of the parts of the record the copy carried (the portal translates
+        each)."""
+        titles = {s.name: s.title for s in SECTIONS.implementations()}
+        return [titles.get(name, name) for name in self.parts] if self.is_record_copy else []
+
+    @property
     def parts_label(self) -> str:
         """The parts of the record the copy carried, by their titles, for the accounting."""
-        if self.what not in RECORD_COPIES:
+        if not self.is_record_copy:
             return ""
-        if not self.parts:
-            return "every part its maker could read"
-        titles = {s.name: s.title for s in SECTIONS.implementations()}
-        return ", ".join(titles.get(name, name) for name in self.parts)
+        return ", ".join(self.part_titles) or "every part its maker could read"
+
+    @property
+    def is_record_copy(self) -> bool:
+        """A copy of the record itself (printed or a file), which carries parts of it."""
+        return self.what in RECORD_COPIES
 
     @property
     def is_exported(self) -> bool:

@@ -51,6 +51,7 @@ def test_the_portal_lists_the_copies_of_my_record_on_the_12_hour_clock(world, lo
     assert "Copies of your record" in page
     assert "Fri 20 Nov 2026 · 3:05 PM" in page and "15:05" not in page
     assert CLINIC in page and "The clinical record, printed" in page
+    assert "What it held: Attendance" in page
     assert "Under your consent signed Tue 8 Sep 2026, to: Northside Clinic" in page
     assert "You (your own copy)" in page and "The record&#x27;s history, as a CSV file" in page
     event = AuditEvent.objects.filter(details__page="copies of my record").get()
@@ -65,6 +66,7 @@ def test_the_copies_of_my_record_are_in_spanish(world, login, spanish):
         client.get(reverse("consent:mine")),
         "Copias de su expediente",
         "El expediente clínico, impreso",
+        "Lo que contenía: Asistencia",
         "Usted (su propia copia)",
         "Con su consentimiento firmado el",
     )
