@@ -4,9 +4,12 @@
 from datetime import UTC, date, datetime
 
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from audit.models import AuditEvent
 from consent.services import disclose_record, record_consent
+from participants.export import SECTIONS
 from portal.tests.test_spanish_walk import assert_spanish
 
 CLINIC = "Northside Clinic"
@@ -75,3 +78,9 @@ def test_the_copies_of_my_record_are_in_spanish(world, login, spanish):
 def test_the_copies_page_is_the_participant_s_own_and_staff_are_sent_home(world, login):
     response = login(world.therapist).get(reverse("consent:mine"))
     assert response.status_code == 302 and response["Location"] == reverse("home")
+
+
+def test_every_part_of_the_record_a_copy_can_hold_has_its_spanish_title():
+    with translation.override("es"):
+        untranslated = [s.title for s in SECTIONS.implementations() if gettext(s.title) == s.title]
+    assert untranslated == []
