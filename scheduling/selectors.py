@@ -375,19 +375,34 @@ class StaffWithHours:
     hours: list[StaffHours]
 
 
-def calendar(program: Program) -> dict:
-    """Everything the calendar page lists: tracks, groups, rooms, closures, staff hours."""
+# Recurring groups, and staff with their hours, on one page of the program calendar: a
+# large program keeps thousands of groups and hundreds of staff.
+CALENDAR_PAGE_SIZE = 50
+
+
+def calendar(program: Program, page: str | None = None, staff_page: str | None = None) -> dict:
+    """Everything the calendar page lists: tracks, page `page` of the groups (active first,
+    each with its facilitators), rooms, closures, and page `staff_page` of the staff with
+    their hours: the same queries however many the program keeps."""
+    staff = page_of(
+        User.objects.filter(pk__in=program_staff(program).order_by().values("pk")).order_by(
+            "last_name", "first_name", "pk"
+        ),
+        staff_page,
+        CALENDAR_PAGE_SIZE,
+    )
     hours: dict[int, list[StaffHours]] = defaultdict(list)
-    for row in StaffHours.objects.filter(program=program):
+    for row in StaffHours.objects.filter(program=program, user__in=[p.pk for p in staff]):
         hours[row.user_id].append(row)
-    staff = [StaffWithHours(person, hours.get(person.pk, [])) for person in program_staff(program)]
     return {
         "tracks": list(Track.objects.filter(program=program).order_by("name")),
-        "groups": list(
+        "groups": page_of(
             Group.objects.filter(program=program)
             .select_related("track", "room__site")
             .prefetch_related("facilitators")
-            .order_by("-is_active", "weekday", "start_time", "title")
+            .order_by("-is_active", "weekday", "start_time", "title", "pk"),
+            page,
+            CALENDAR_PAGE_SIZE,
         ),
         "rooms": list(
             Room.objects.filter(site__program=program)
@@ -397,7 +412,8 @@ def calendar(program: Program) -> dict:
         "closures": list(
             Closure.objects.filter(program=program, date__gte=program.today()).order_by("date")
         ),
-        "staff": staff,
+        "staff": [StaffWithHours(person, hours.get(person.pk, [])) for person in staff],
+        "staff_page": staff,
     }
 
 

@@ -29,14 +29,21 @@ from scheduling.views_common import (
 )
 from tandem.errors import TandemError
 from tandem.fields import refuse_on
+from tandem.paging import kept_beside
 
 EDIT = "change the program calendar"
+# The calendar's paged lists' query parameters (page numbers): the groups, the staff.
+_CALENDAR_PAGES = ("page", "staff")
 
 
 @program_page
 def calendar(request: HttpRequest, program) -> HttpResponse:
-    context = selectors.calendar(program)
+    context = selectors.calendar(program, request.GET.get("page"), request.GET.get("staff"))
     context.update(
+        **{
+            f"{name}_keep": kept_beside(request.GET, _CALENDAR_PAGES, name)
+            for name in _CALENDAR_PAGES
+        },
         can_edit=may(request.user, "calendar.edit", program.organization_id),
         closure_form=ClosureForm(),
     )

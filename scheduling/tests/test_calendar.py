@@ -3,12 +3,16 @@
 from datetime import date, time, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import Membership, Role, User
 from audit.models import AuditEvent
 from scheduling import services
 from scheduling.models import Closure, Enrolment, Group, Session, StaffHours
-from scheduling.tests.conftest import MONDAY, held_session
+from scheduling.selectors import CALENDAR_PAGE_SIZE
+from scheduling.tests.conftest import MONDAY, add_group, held_session
 from tandem.errors import AccessDenied, InvalidInput
 
 
@@ -286,3 +290,31 @@ def test_working_hours_are_set_and_logged_by_the_staff_members_public_id(world, 
     assert director.post(url, form | {"w-0-start": "09:00", "w-0-end": "13:00"}).status_code == 302
     event = AuditEvent.objects.get(event_type="calendar.staff_hours_set")
     assert event.record_id == str(world.nurse.public_id)
+
+
+def _calendar_page(client, program, query: str = ""):
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("scheduling:calendar", args=[program.public_id]) + query)
+    assert page.status_code == 200
+    return page.content.decode(), len(queries)
+
+
+def test_the_calendar_pages_its_groups_and_staff_in_the_same_queries(world, calendar, login):
+    client = login(world.director)
+    _, few = _calendar_page(client, world.program)
+    room = calendar.room
+    for n in range(CALENDAR_PAGE_SIZE + 5):
+        lead = User.objects.create(username=f"lead-{n:02d}", last_name=f"Lead {n:02d}")
+        Membership.objects.create(user=lead, organization=world.org, role=Role.COUNSELLOR)
+        StaffHours.objects.create(
+            program=world.program, user=lead, weekday=0, start_time=time(8), end_time=time(9)
+        )
+        add_group(world.program, f"Skills {n:02d}", 1, "09:00", 60, lead, room=room)
+    text, many = _calendar_page(client, world.program)
+    assert many == few
+    assert text.count("Edit<span") == CALENDAR_PAGE_SIZE
+    assert text.count("Edit hours") == CALENDAR_PAGE_SIZE
+    # Each pager keeps the other list's page: the groups' second page keeps the staff's.
+    text, _ = _calendar_page(client, world.program, "?page=2&staff=2")
+    assert "Skills 54" in text and "Lead 54" in text
+    assert 'href="?staff=2&amp;page=1"' in text and 'href="?page=2&amp;staff=1"' in text
