@@ -14,10 +14,12 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import IsNull
 
 from attendance.models import ABSENT_STATUSES, Attendance
 from notes.models import (
@@ -385,14 +387,17 @@ class _HoursAfter(Func):
 def _lacking_note() -> tuple[Q, _HoursAfter]:
     """What `sessions_needing_a_note` asks of a session and its due time, built once per
     process: building these subqueries cost more than running them on every staff home."""
-    signed_group = GroupNote.objects.filter(
-        session=OuterRef("pk"), signed_at__isnull=False, entered_in_error_at__isnull=True
-    )
+    # A session holds at most one group note in force (`one_group_note_per_session`): when
+    # it was signed, null while unsigned or missing, read for each session through the
+    # session's index. Asked as NOT EXISTS, the planner hashed every group note ever written.
+    group_signed_at = GroupNote.objects.filter(
+        session=OuterRef("pk"), entered_in_error_at__isnull=True
+    ).values("signed_at")[:1]
     any_note = ProgressNote.objects.filter(
         session=OuterRef("pk"), entered_in_error_at__isnull=True, group_note__isnull=True
     )
     enrolled = Enrolment.objects.filter(session=OuterRef("pk"))
-    lacking = Q(Q(kind=Session.Kind.GROUP), ~Exists(signed_group)) | Q(
+    lacking = Q(Q(kind=Session.Kind.GROUP), IsNull(Subquery(group_signed_at), True)) | Q(
         Q(kind=Session.Kind.INDIVIDUAL), Exists(enrolled), ~Exists(any_note)
     )
     # The program's hours joined once per program, not read again for each session (a board
