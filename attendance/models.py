@@ -6,6 +6,7 @@ event, never a deletion.
 """
 
 from django.db import models
+from django.db.models import Q
 
 from tandem.models import Versioned
 from tandem.records import ClinicalRecord
@@ -50,7 +51,16 @@ class Attendance(ClinicalRecord, Versioned):
                 fields=["session", "participant"], name="attendance_once_per_session"
             ),
         ]
-        indexes = [models.Index(fields=["participant", "session"])]
+        indexes = [
+            models.Index(fields=["participant", "session"]),
+            # Who attended a week's sessions (the service days to bill): read from this index
+            # alone, not from a row of every roll call of the week.
+            models.Index(
+                fields=["session", "participant"],
+                condition=Q(minutes__gt=0, entered_in_error_at__isnull=True),
+                name="attendance_with_minutes",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.participant_id} at {self.session_id}: {self.get_status_display()}"

@@ -207,17 +207,19 @@ class ServiceDay:
         return "Ready" if self.is_ready else "Held: " + "; ".join(self.held)
 
 
-def _attendance(programs: Iterable[int], first: date, last: date) -> QuerySet[Attendance]:
+def _attended(programs: Iterable[int], first: date, last: date) -> QuerySet[Attendance]:
     """The roll calls of these programs' sessions between `first` and `last` that count
-    towards the dose, with minutes attended, of participant records in force (a duplicate
-    record withdrawn as entered in error bills nothing)."""
+    towards the dose, with minutes attended (read from the `attendance_with_minutes` index
+    when only who attended is asked)."""
     return counted(
-        Attendance.objects.filter(
-            session__program_id__in=programs,
-            minutes__gt=0,
-            participant__entered_in_error_at__isnull=True,
-        )
+        Attendance.objects.filter(session__program_id__in=programs, minutes__gt=0)
     ).filter(session__date__gte=first, session__date__lte=last)
+
+
+def _attendance(programs: Iterable[int], first: date, last: date) -> QuerySet[Attendance]:
+    """`_attended`, of participant records in force (a duplicate record withdrawn as entered
+    in error bills nothing)."""
+    return _attended(programs, first, last).filter(participant__entered_in_error_at__isnull=True)
 
 
 def _screened(programs: Iterable[Program], first: date, last: date) -> QuerySet[DrugScreen]:
@@ -241,14 +243,21 @@ def _screened(programs: Iterable[Program], first: date, last: date) -> QuerySet[
 def billed_participants(programs: Sequence[Program], week: date) -> QuerySet[Participant]:
     """Everyone with a date of service in the week starting on `week` at these programs (a
     day attended, or a presumptive screen collected), by surname: what the service-days
-    page is paged over, so a week of thousands of participants is read a page at a time."""
+    page is paged over, so a week of thousands of participants is read a page at a time.
+    Records in force are asked of the participants, not joined into the week's roll calls,
+    and only what orders them is read (the page's lines read the rest)."""
     last = week + timedelta(days=6)
-    attended = _attendance([p.pk for p in programs], week, last).values("participant_id")
+    attended = _attended([p.pk for p in programs], week, last).values("participant_id")
     screened = _screened(programs, week, last).values("participant_id")
-    return Participant.objects.filter(
-        Q(pk__in=attended) | Q(pk__in=screened),
-        organization_id__in={p.organization_id for p in programs},
-    ).order_by(Lower("legal_last_name"), Lower("legal_first_name"), "pk")
+    return (
+        Participant.objects.filter(
+            Q(pk__in=attended) | Q(pk__in=screened),
+            organization_id__in={p.organization_id for p in programs},
+            entered_in_error_at__isnull=True,
+        )
+        .only("pk", "legal_last_name", "legal_first_name")
+        .order_by(Lower("legal_last_name"), Lower("legal_first_name"), "pk")
+    )
 
 
 def service_days(
