@@ -5,7 +5,7 @@ class BillingConfig(AppConfig):
     name = "billing"
 
     def ready(self) -> None:
-        from billing import demo, home, selectors, services
+        from billing import demo, home, selectors, services, views
         from billing.export import certification_section, coverage_section
         from consent.recipients import LISTS, RecipientList
         from participants import home as home_page
@@ -13,6 +13,7 @@ class BillingConfig(AppConfig):
         from participants.chart import TABS, ChartTab
         from participants.demo import SEEDERS, Seeder
         from participants.export import SECTIONS, Section
+        from placement.cards import CARDS, Card
         from tandem import navigation
 
         TABS.register(ChartTab("billing", "Billing", "billing:tab", Scope.BILLING, 95))
@@ -25,6 +26,8 @@ class BillingConfig(AppConfig):
                 Scope.BILLING,
             )
         )
+        # Where the signer works: the Medicare IOP certification card on the Level of care tab.
+        CARDS.register(Card(views.CARD, 10, views.certification_card))
         register_page("billing:service_days", page_rule("billing.read"))
         register_page("billing:payers", page_rule("billing.write"))
         navigation.ITEMS.register(

@@ -45,28 +45,38 @@ class CoverageForm(forms.Form):
         ]
 
 
-class CertificationForm(forms.Form):
-    # Chosen by public id among the participant's stays and the staff who may sign
-    # (`tandem.fields.chosen` in the view).
-    episode = forms.CharField(label="Stay", max_length=64, widget=forms.Select)
+class ChartCertificationForm(forms.Form):
+    """The chart's certification card: the current stay's, the physician chosen by public id
+    among the staff who may sign (`tandem.fields.chosen` in the view)."""
+
     physician = forms.CharField(label="Certifying physician", max_length=64, widget=forms.Select)
     certified_on = dates.DateField(label="Date of certification", widget=DATE)
     needs_nine_hours = forms.BooleanField(
         label="The participant needs at least 9 hours a week of IOP services", required=False
     )
 
-    def __init__(self, *args, episodes=(), physicians=(), **kwargs) -> None:
+    def __init__(self, *args, physicians=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["physician"].widget.choices = [
+            ("", "Choose who certifies"),
+            *((str(u.public_id), u.get_full_name() or u.username) for u in physicians),
+        ]
+
+
+class CertificationForm(ChartCertificationForm):
+    """The Billing tab's: any of the participant's stays, chosen by public id."""
+
+    episode = forms.CharField(label="Stay", max_length=64, widget=forms.Select)
+    field_order = ["episode", "physician", "certified_on", "needs_nine_hours"]
+
+    def __init__(self, *args, episodes=(), physicians=(), **kwargs) -> None:
+        super().__init__(*args, physicians=physicians, **kwargs)
         self.fields["episode"].widget.choices = [
             ("", "Choose the stay"),
             *(
                 (str(e.public_id), f"{e.program.name}, referred {day(e.referred_on)}")
                 for e in episodes
             ),
-        ]
-        self.fields["physician"].widget.choices = [
-            ("", "Choose who certifies"),
-            *((str(u.public_id), u.get_full_name() or u.username) for u in physicians),
         ]
 
 

@@ -157,6 +157,12 @@ def certified_until(certified_on: date) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+# How many days before a Medicare IOP certification ends the chart says its recertification is
+# due. The program's choice, not the reference's: §5 says only "recertified no less often than
+# every other month".
+RECERTIFY_NOTICE_DAYS = 14
+
+
 class IopCertification(ClinicalRecord, Immutable):
     """A physician's certification (or recertification) that a participant needs at least
     9 hours a week of IOP services, for one stay: what a Medicare IOP per diem needs

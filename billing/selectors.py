@@ -42,7 +42,7 @@ from consent.models import Consent
 from consent.recipients import NamedRecipient
 from consent.selectors import part2_consents_of
 from intake.models import Diagnosis, DiagnosisStatus
-from participants.models import Participant
+from participants.models import Episode, Participant
 from screens.models import DrugScreen, Method, Specimen
 from tandem.templatetags.durations import UNIT_SPACE
 
@@ -449,6 +449,31 @@ def certifications_for(participant: Participant) -> list[IopCertification]:
         IopCertification.objects.filter(participant=participant)
         .select_related("episode__program", "physician", "recorded_by", "entered_in_error_by")
         .order_by("-certified_on", "-id")
+    )
+
+
+def _medicare_on(day: date) -> QuerySet[Coverage]:
+    return (
+        Coverage.objects.current()
+        .filter(payer__medicare=True, starts_on__lte=day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+    )
+
+
+def covered_by_medicare(participant: Participant, day: date) -> bool:
+    """Whether a Medicare payer covers the participant on `day`: whether the chart offers the
+    IOP certification card (it shows no payer, member id or date of the coverage)."""
+    return _medicare_on(day).filter(participant=participant).exists()
+
+
+def latest_certification(episode: Episode) -> IopCertification | None:
+    """The stay's certification in force last (the latest date), or None."""
+    return (
+        IopCertification.objects.current()
+        .filter(episode=episode)
+        .select_related("physician")
+        .order_by("-certified_on", "-pk")
+        .first()
     )
 
 

@@ -193,13 +193,19 @@ CERTIFY_REFUSAL = "Your role does not record physicians' IOP certifications."
 
 
 def require_certifier(
-    participant: Participant, *, by: User, action: str = Action.CREATE
+    participant: Participant,
+    *,
+    by: User,
+    action: str = Action.CREATE,
+    through: Scope = Scope.BILLING,
 ) -> Decision:
-    """Whether `by` may record (or withdraw) the participant's IOP certifications: their
-    billing part and `billing.certify`. The page asks before reading the form, so a role
-    without it is refused alike whatever it sent; a refusal is audited."""
+    """Whether `by` may record (or withdraw) the participant's IOP certifications:
+    `billing.certify` and the part of the record the page belongs to (`through`: the Billing
+    tab's billing part, or the clinical part for the chart's certification card, where the
+    signer works). The page asks before reading the form, so a role without it is refused
+    alike whatever it sent; a refusal is audited."""
     return require_with_capability(
-        by, participant, "billing.certify", action, Scope.BILLING, refusal=CERTIFY_REFUSAL
+        by, participant, "billing.certify", action, through, refusal=CERTIFY_REFUSAL
     )
 
 
@@ -211,12 +217,14 @@ def add_certification(
     physician: User | None,
     certified_on: date,
     needs_nine_hours: bool,
+    through: Scope = Scope.BILLING,
 ) -> IopCertification:
     """Record a physician's certification (or recertification) that the participant needs at
-    least 9 hours a week of IOP services (clinical reference §5). Refused whole: a stay not
-    theirs, a physician whose role may not sign, a date outside the program range, or no
-    statement of the 9 hours."""
-    decision = require_certifier(participant, by=by)
+    least 9 hours a week of IOP services (clinical reference §5), through the Billing tab or
+    the chart's card (`through`, as `require_certifier`). Refused whole: a stay not theirs, a
+    physician whose role may not sign, a date outside the program range, or no statement of
+    the 9 hours."""
+    decision = require_certifier(participant, by=by, through=through)
     if episode is None or episode.participant_id != participant.pk:
         raise InvalidInput("Choose the participant's stay.", field="episode")
     if physician is None or not may(physician, "clinical.sign", participant.organization_id):

@@ -20,6 +20,7 @@ urlpatterns = [
         views.certification_add,
         name="certification_add",
     ),
+    path("<uuid:participant_id>/certify/", views.certify, name="certify"),
     path(
         "<uuid:participant_id>/certification/<uuid:certification_id>/entered-in-error/",
         views.certification_error,

@@ -3,7 +3,7 @@ service days of a week to bill with their CSV. Thin: parse, authorize, call a se
 selector, render."""
 
 import csv
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +16,7 @@ from accounts.models import Organization, Program
 from audit.models import Action
 from audit.services import record_event
 from billing import forms, selectors, services
-from billing.models import Coverage, IopCertification
+from billing.models import RECERTIFY_NOTICE_DAYS, Coverage, IopCertification
 from participants.access import (
     Scope,
     decide,
@@ -29,7 +29,9 @@ from participants.decorators import not_found, participant_page, refused
 from participants.export import REDISCLOSURE_NOTICE
 from participants.http import StaffRequest
 from participants.models import Episode, Participant
+from participants.selectors import current_episode
 from participants.views import chart_context
+from placement import views as placement_views
 from tandem import dates
 from tandem.errors import AccessDenied, InvalidInput, TandemError
 from tandem.fields import chosen, refuse_on
@@ -222,6 +224,95 @@ def certification_error(
         certification_error_form=form,
         certification_error_on=certification,
     )
+
+
+# The Level of care tab's card (`placement.cards`) and its form's key there.
+CARD = "iop_certification"
+
+
+def _chart_certification_form(
+    participant: Participant, data=None, initial=None
+) -> forms.ChartCertificationForm:
+    return forms.ChartCertificationForm(
+        data,
+        initial=initial,
+        physicians=staff_holding("clinical.sign", participant.organization_id),
+    )
+
+
+def certification_card(
+    request: StaffRequest,
+    participant: Participant,
+    episode: Episode,
+    sent: forms.ChartCertificationForm | None,
+) -> dict | None:
+    """The Medicare IOP certification card on the Level of care tab: for one the policy lets
+    record a certification on the clinical record (`billing.certify`), while a Medicare payer
+    covers the participant. It shows the stay's latest certification and until when, and the
+    form with the signer themself as the physician; nothing of the coverage (payer, member
+    id, dates) is on it."""
+    if not decide_with_capability(
+        request.user, participant, "billing.certify", Action.CREATE, Scope.CLINICAL
+    ).allowed:
+        return None
+    today = episode.program.today()
+    if not selectors.covered_by_medicare(participant, today):
+        return None
+    latest = selectors.latest_certification(episode)
+    in_force = latest is not None and latest.covers(today)
+    return {
+        "template": "billing/_certification_card.html",
+        "latest": latest,
+        "in_force": in_force,
+        "due_soon": in_force
+        and latest is not None
+        and latest.in_force_until <= today + timedelta(days=RECERTIFY_NOTICE_DAYS),
+        "lapsed": latest is not None and latest.in_force_until < today,
+        "form": sent
+        or _chart_certification_form(
+            participant,
+            initial={"physician": str(request.user.public_id), "certified_on": today},
+        ),
+    }
+
+
+@participant_page(Scope.CLINICAL, methods=("POST",))
+def certify(request: StaffRequest, participant: Participant) -> HttpResponse:
+    """The certification card's write: the current stay's certification, recorded through
+    the clinical record by one who holds `billing.certify`. A refusal comes back on the Level
+    of care tab, beside the field it names."""
+    try:
+        services.require_certifier(participant, by=request.user, through=Scope.CLINICAL)
+    except AccessDenied as exc:
+        return refused(request, participant, exc)
+    form = _chart_certification_form(participant, request.POST)
+    status = 400
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            physician = chosen(
+                staff_holding("clinical.sign", participant.organization_id),
+                data["physician"],
+                refusal=UNKNOWN_PHYSICIAN,
+                field="physician",
+            )
+            services.add_certification(
+                participant,
+                by=request.user,
+                episode=current_episode(participant),
+                physician=physician,
+                certified_on=data["certified_on"],
+                needs_nine_hours=data["needs_nine_hours"],
+                through=Scope.CLINICAL,
+            )
+        except AccessDenied as exc:
+            return refused(request, participant, exc)
+        except TandemError as exc:
+            status = refuse_on(form, exc)
+        else:
+            messages.success(request, "IOP certification recorded.")
+            return redirect("placement:level_of_care", participant_id=participant.public_id)
+    return placement_views.tab_page(request, participant, sent={CARD: form}, status=status)
 
 
 def _own_organization(request: SignedInRequest, capability: str) -> Organization | None:

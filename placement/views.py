@@ -4,6 +4,8 @@ Thin: parse, authorize, call a service, render. A service's AccessDenied (a role
 not decide) is re-raised so the page gate answers with its audited 403 page.
 """
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,6 +28,7 @@ from participants.models import (
 from participants.selectors import current_episode
 from participants.views import chart_context
 from placement import asam, rules, selectors, self_check, services
+from placement.cards import cards_for
 from placement.forms import AdmitForm, CloseForm, DecisionForm, SelfCheckForm
 from tandem.errors import AccessDenied, TandemError
 from tandem.fields import refuse_on
@@ -84,6 +87,7 @@ def _tab_context(
     participant,
     form: DecisionForm | None = None,
     recommendation: rules.Recommendation | None = None,
+    sent: dict[str, Any] | None = None,
 ) -> dict:
     context = chart_context(request, participant, "level_of_care")
     episode = context["episode"]
@@ -141,9 +145,19 @@ def _tab_context(
             }
             for rule in rules.active_rule_set().rules
         ],
+        cards=cards_for(request, participant, episode, sent or {}) if episode else [],
         **_recommendation_context(recommendation),
     )
     return context
+
+
+def tab_page(
+    request: StaffRequest, participant, *, sent: dict[str, Any], status: int
+) -> HttpResponse:
+    """The tab with a card's refused form sent back (`placement.cards`): what was typed and
+    why, with the refusal's status."""
+    context = _tab_context(request, participant, sent=sent)
+    return render(request, "placement/level_of_care_tab.html", context, status=status)
 
 
 @participant_page(Scope.CLINICAL, methods=("GET",))

@@ -2,16 +2,20 @@
 billing role and the director, who reach every participant's billing part; clinicians, the
 front desk and the auditor do not, and no break-the-glass opens it). A physician's IOP
 certification is recorded there only by those who also hold `billing.certify` (roles that
-may sign): of the roles reaching the tab, the director. The payers and the service days carry
-no participant id; their rules are tested in billing/tests/."""
+may sign): of the roles reaching the tab, the director. The signers record one where they work
+too, on the Level of care tab's card (`billing:certify`, the clinical record): the licensed
+clinicians and oversight, not the nurse, case manager or peer specialist. The payers and the
+service days carry no participant id; their rules are tested in billing/tests/."""
 
 from datetime import date
 
 from billing import services
-from tests.authz import Endpoint
+from tests.authz import CLINICAL_WRITE, Endpoint
 
 BILLING = frozenset({"billing", "director"})
 CERTIFY = frozenset({"director"})
+# On the clinical record: who may change it and holds `billing.certify`.
+CERTIFY_ON_THE_CHART = frozenset(CLINICAL_WRITE - {"peer", "nurse", "casemanager"})
 
 
 def _payer(world):
@@ -90,6 +94,17 @@ ENDPOINTS |= {
         break_glass=frozenset(),
     ),
 }
+ENDPOINTS |= {
+    "billing:certify": Endpoint(
+        "POST",
+        CERTIFY_ON_THE_CHART,
+        data=lambda w: {
+            "physician": str(w.users["prescriber"].public_id),
+            "certified_on": "2026-12-01",
+            "needs_nine_hours": "on",
+        },
+    ),
+}
 MORE_CASES = {
     "billing:coverage_add": [
         Endpoint(
@@ -98,6 +113,15 @@ MORE_CASES = {
             data=lambda w: {"payer": "", "member_id": "", "starts_on": ""},
             status=frozenset({400}),
             break_glass=frozenset(),
+            case="invalid",
+        )
+    ],
+    "billing:certify": [
+        Endpoint(
+            "POST",
+            CERTIFY_ON_THE_CHART,
+            data=lambda w: {"physician": "", "certified_on": "", "needs_nine_hours": ""},
+            status=frozenset({400}),
             case="invalid",
         )
     ],

@@ -169,6 +169,26 @@ def _consent(b) -> object:
     ).public_id
 
 
+def _on_medicare(b) -> None:
+    """The bench's participant covered by a Medicare payer, so the Level of care tab shows
+    the IOP certification card; made once."""
+    from billing import services
+    from billing.models import Coverage
+
+    if Coverage.objects.filter(participant=b.participant, payer__medicare=True).exists():
+        return
+    medicare = services.add_payer(
+        b.world.org, by=b.billing, name="Medicare (synthetic)", medicare=True
+    )
+    services.add_coverage(
+        b.participant,
+        by=b.billing,
+        payer=medicare,
+        member_id="MC-1",
+        starts_on=date(2026, 9, 8),
+    )
+
+
 def _billing(kind: str):
     """The bench's payer, a coverage of the bench's participant by it, or an IOP
     certification of the bench's participant, made once."""
@@ -567,6 +587,11 @@ WEB_WRITES = [
         "billing:certification_error",
         "director",
         states.with_state(_billing("certification"), _chart("billing:tab")),
+    ),
+    WebWrite(
+        "billing:certify",
+        "therapist",
+        states.with_state(_on_medicare, _chart("placement:level_of_care")),
     ),
     WebWrite("billing:service_days", "billing", _url("billing:service_days")),
     # The download's form shows only beside a week's lines; it takes no field but the week
