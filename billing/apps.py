@@ -5,7 +5,7 @@ class BillingConfig(AppConfig):
     name = "billing"
 
     def ready(self) -> None:
-        from billing import demo, home, selectors, services, views
+        from billing import demo, home, selectors, services, tasks, views
         from billing.export import certification_section, coverage_section
         from consent.recipients import LISTS, RecipientList
         from participants import home as home_page
@@ -15,6 +15,7 @@ class BillingConfig(AppConfig):
         from participants.export import SECTIONS, Section
         from placement.cards import CARDS, Card
         from tandem import navigation
+        from tandem.tasks import DAILY_JOBS
 
         TABS.register(ChartTab("billing", "Billing", "billing:tab", Scope.BILLING, 95))
         SECTIONS.register(Section("coverage", "Coverage", coverage_section, Scope.BILLING))
@@ -26,8 +27,10 @@ class BillingConfig(AppConfig):
                 Scope.BILLING,
             )
         )
-        # Where the signer works: the Medicare IOP certification card on the Level of care tab.
+        # Where the signer works: the Medicare IOP certification card on the Level of care tab,
+        # and each morning a task when a certification is about to end.
         CARDS.register(Card(views.CARD, 10, views.certification_card))
+        DAILY_JOBS.register(tasks.recertifications_due)
         register_page("billing:service_days", page_rule("billing.read"))
         register_page("billing:payers", page_rule("billing.write"))
         navigation.ITEMS.register(

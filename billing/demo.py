@@ -9,17 +9,20 @@ day: the first signed nothing else, so their days since are held for want of a c
 disclose; the second signed a Part 2 consent naming their payer, picked from the program's
 list as well as in its words, so their days stay ready; the third's consent names the payer
 in words only, as one recorded before payers were picked does, so their days are held for the
-biller to review it. The Medicare participants but the last are certified (the prescriber
+biller to review it. The Medicare participants but one are certified (the prescriber
 certifying, three weeks before last week or at admission, whichever is later), so the page
-shows Medicare lines both certified and held for want of a certification. Idempotent: nothing
-is added once the program has a
-payer.
+shows Medicare lines both certified and held for want of a certification; the one longest in
+care, when in care long enough, was certified two months before (`_recertification_due`), so
+its recertification is due on the worklist. Idempotent: nothing is added once the program has
+a payer.
 """
 
 from datetime import date, timedelta
 
+from django.utils import timezone
+
 from billing import selectors, services
-from billing.models import Payer, PerDiemCode
+from billing.models import RECERTIFY_NOTICE_DAYS, Payer, PerDiemCode, certified_until
 from consent.models import Consent, ConsentKind, Expiry, RevocationReceived
 from consent.services import record_consent, revoke_consent
 from participants.demo import DemoContext
@@ -81,21 +84,50 @@ def seed(context: DemoContext) -> None:
             _sign_again(episode, payer, revoked_on, context, stories.pop(0))
         if payer.medicare:
             on_medicare.append(episode)
-    for episode in on_medicare[:-1]:
+    # The longest in care of them, when in care by the month a certification would now be due
+    # for recertification, was certified then; the last of the others is left uncertified.
+    now = timezone.now()
+    month = _recertification_due(context.program.today(now))
+    due = min(on_medicare, key=_admitted, default=None)
+    if due is not None and _admitted(due) >= _months_before(month, -1):
+        due = None
+    others = [e for e in on_medicare if e != due]
+    certified = [(e, max(_admitted(e), last_week - timedelta(days=21))) for e in others[:-1]]
+    if due is not None:
+        certified.append((due, max(_admitted(due), month)))
+    for episode, certified_on in certified:
         services.add_certification(
             episode.participant,
             by=context.staff["director"],
             episode=episode,
             physician=context.staff["prescriber"],
-            certified_on=max(
-                episode.admitted_on or episode.referred_on, last_week - timedelta(days=21)
-            ),
+            certified_on=certified_on,
             needs_nine_hours=True,
         )
+    asked = services.ask_for_recertifications(now=now, programs=[context.program])
     context.stdout(
         f"  billing: {len(payers)} synthetic payers, {made} coverages, "
-        f"{max(len(on_medicare) - 1, 0)} IOP certifications"
+        f"{len(certified)} IOP certifications, {len(asked)} recertification due"
     )
+
+
+def _admitted(episode: Episode) -> date:
+    return episode.admitted_on or episode.referred_on
+
+
+def _recertification_due(today: date) -> date:
+    """The first day of the month of a certification whose recertification the worklist asks
+    for `today`: one ending this month when that is within the notice, else one that ended
+    last month."""
+    month = today.replace(day=1)
+    if certified_until(_months_before(month, 2)) > today + timedelta(days=RECERTIFY_NOTICE_DAYS):
+        month = _months_before(month, 1)
+    return _months_before(month, 2)
+
+
+def _months_before(first: date, months: int) -> date:
+    index = first.year * 12 + first.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
 
 
 def _revoke_tpo(episode: Episode, on: date, context: DemoContext) -> bool:

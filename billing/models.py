@@ -7,7 +7,7 @@ leaves those decisions to the biller.
 """
 
 import calendar
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -157,9 +157,20 @@ def certified_until(certified_on: date) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+def certified_before(last_day: date) -> date:
+    """The first date of certification whose certification runs past `last_day`: one dated
+    before it is in force no later than `last_day` (`certified_until` read backwards, so a
+    query finds the certifications ending by a day from their date alone)."""
+    after = last_day + timedelta(days=1)
+    month = after.month - 2
+    year = after.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    return date(year, month, 1)
+
+
 # How many days before a Medicare IOP certification ends the chart says its recertification is
-# due. The program's choice, not the reference's: §5 says only "recertified no less often than
-# every other month".
+# due and the worklist asks for it. The program's choice, not the reference's: §5 says only
+# "recertified no less often than every other month".
 RECERTIFY_NOTICE_DAYS = 14
 
 

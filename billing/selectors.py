@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Lower
 
 from accounts.models import Program
@@ -32,17 +32,19 @@ from attendance.models import Attendance
 from attendance.weekly import counted
 from billing.models import (
     H0015_DAILY_MINUTES,
+    RECERTIFY_NOTICE_DAYS,
     ConsentPayer,
     Coverage,
     IopCertification,
     Payer,
     PerDiemCode,
+    certified_before,
 )
 from consent.models import Consent
 from consent.recipients import NamedRecipient
 from consent.selectors import part2_consents_of
 from intake.models import Diagnosis, DiagnosisStatus
-from participants.models import Episode, Participant
+from participants.models import IN_CARE_STATUSES, Episode, Participant
 from screens.models import DrugScreen, Method, Specimen
 from tandem.templatetags.durations import UNIT_SPACE
 
@@ -475,6 +477,33 @@ def latest_certification(episode: Episode) -> IopCertification | None:
         .order_by("-certified_on", "-pk")
         .first()
     )
+
+
+def certifications_ending(program: Program, today: date) -> list[IopCertification]:
+    """For each stay in care in the program whose participant a Medicare payer covers on
+    `today`, its latest certification when that ends within `RECERTIFY_NOTICE_DAYS` or has
+    ended: the recertifications to ask for. One query."""
+    runs_past = certified_before(today + timedelta(days=RECERTIFY_NOTICE_DAYS))
+    later = IopCertification.objects.current().filter(
+        episode=OuterRef("episode_id"), certified_on__gte=runs_past
+    )
+    rows = (
+        IopCertification.objects.current()
+        .filter(
+            episode__program=program,
+            episode__status__in=IN_CARE_STATUSES,
+            participant__entered_in_error_at__isnull=True,
+            certified_on__lt=runs_past,
+        )
+        .filter(Exists(_medicare_on(today).filter(participant=OuterRef("participant_id"))))
+        .exclude(Exists(later))
+        .select_related("participant", "physician", "episode")
+        .order_by("episode_id", "-certified_on", "-pk")
+    )
+    latest: dict[int, IopCertification] = {}
+    for row in rows:
+        latest.setdefault(row.episode_id, row)
+    return list(latest.values())
 
 
 def _coverages(ids: list[int], first: date, last: date) -> dict[int, list[Coverage]]:

@@ -1,13 +1,16 @@
 """Billing writes: the program's payers and each participant's coverage. Every write checks
 the access policy before its transaction and records its audit event inside it."""
 
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, datetime
+from functools import partial
 
 from django.db import IntegrityError, transaction
 
-from accounts.models import Organization, User
+from accounts.models import Organization, Program, User
 from audit.models import Action
 from audit.services import record_event
+from billing import selectors
 from billing.models import ConsentPayer, Coverage, IopCertification, Payer, PerDiemCode
 from consent.models import Consent
 from participants.access import (
@@ -18,11 +21,14 @@ from participants.access import (
     require_capability,
     require_with_capability,
 )
-from participants.models import Episode, Participant
+from participants.models import CareTeamRole, Episode, Participant
 from tandem import dates, lifecycle
 from tandem.errors import InvalidInput
 from tandem.fields import public_id
+from tandem.templatetags.clock import day
 from tandem.validation import validate
+from worklist.models import Task
+from worklist.services import complete_tasks_from, create_task
 
 # Clinical reference §5: S9480 has Medicare status "I" (not payable); Medicare pays IOP per
 # diem on an institutional claim with condition code 92.
@@ -189,6 +195,8 @@ def name_payers(consent: Consent, ids: list[str]) -> list[int]:
     return [p.pk for p in payers]
 
 
+# The kind of the worklist task asking for a certification's recertification.
+RECERTIFY_KIND = "billing.recertify"
 CERTIFY_REFUSAL = "Your role does not record physicians' IOP certifications."
 
 
@@ -223,7 +231,8 @@ def add_certification(
     least 9 hours a week of IOP services (clinical reference §5), through the Billing tab or
     the chart's card (`through`, as `require_certifier`). Refused whole: a stay not theirs, a
     physician whose role may not sign, a date outside the program range, or no statement of
-    the 9 hours."""
+    the 9 hours. The recertification tasks of the stay's certifications it outlasts are done
+    with it."""
     decision = require_certifier(participant, by=by, through=through)
     if episode is None or episode.participant_id != participant.pk:
         raise InvalidInput("Choose the participant's stay.", field="episode")
@@ -255,6 +264,17 @@ def add_certification(
                 "certified_on": certified_on.isoformat(),
             },
         )
+        outlasted = IopCertification.objects.filter(
+            episode=episode, certified_on__lt=certified_on.replace(day=1)
+        )
+        complete_tasks_from(
+            list(outlasted),
+            kind=RECERTIFY_KIND,
+            by=by,
+            note=f"Recertified on {day(certified_on)}, in force until "
+            f"{day(certification.in_force_until)}.",
+            decision=decision,
+        )
     return certification
 
 
@@ -273,3 +293,53 @@ def mark_certification_in_error(
             what="IOP certification",
             event_type="billing.certification_entered_in_error",
         )
+
+
+def _ask_to_recertify(certification: IopCertification) -> Task | None:
+    """The task asking for this certification's recertification, for its physician, or the
+    primary clinician when the physician can no longer open the record (left the care team or
+    the program); None when neither can own it."""
+    ask = partial(
+        create_task,
+        title="Recertify the Medicare IOP need (9 hours a week)",
+        due_on=certification.in_force_until,
+        participant=certification.participant,
+        source=certification,
+        kind=RECERTIFY_KIND,
+        by=None,
+        detail=f"The physician's certification of {day(certification.certified_on)} is in "
+        f"force until {day(certification.in_force_until)}. Record the recertification on the "
+        "Level of care tab.",
+    )
+    for attempt in (
+        partial(ask, owner=certification.physician),
+        partial(ask, owner_role=CareTeamRole.PRIMARY_CLINICIAN),
+    ):
+        try:
+            return attempt()
+        except InvalidInput:
+            continue
+    return None
+
+
+def ask_for_recertifications(*, now: datetime, programs: Sequence[Program]) -> list[Task]:
+    """Open a worklist task for each certification of a Medicare participant in care that
+    ends within `RECERTIFY_NOTICE_DAYS` of the program's day, or has ended, due on its last
+    day in force (a daily job at each program's morning). One task per certification: a run
+    again, or a task closed by hand, opens none."""
+    made = []
+    for program in programs:
+        ending = selectors.certifications_ending(program, program.today(now))
+        asked = set(
+            Task.objects.filter(
+                kind=RECERTIFY_KIND,
+                source_type=IopCertification._meta.label,
+                source_id__in=[str(c.public_id) for c in ending],
+            ).values_list("source_id", flat=True)
+        )
+        for certification in ending:
+            if str(certification.public_id) not in asked:
+                task = _ask_to_recertify(certification)
+                if task is not None:
+                    made.append(task)
+    return made

@@ -9,6 +9,7 @@
 policy first. Each write is one transaction with its audit event.
 """
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -603,6 +604,32 @@ def cancel_tasks_of_withdrawn(
             decision=decision,
         )
         for task in Task.objects.filter(about, status=TaskStatus.OPEN).order_by("pk")
+    ]
+
+
+def complete_tasks_from(
+    sources: Sequence[Any], *, kind: str, by: User, note: str, decision: Any
+) -> list[Task]:
+    """Mark done the open tasks of `kind` made from these records, now that what they asked
+    for was recorded (a recertification ends the task that asked for it). The recording's
+    decision stands for the closure, inside its transaction, as a withdrawal's does."""
+    ids = [source_of(source) for source in sources]
+    if not ids:
+        return []
+    about = Q()
+    for source_type, source_id in ids:
+        about |= Q(source_type=source_type, source_id=source_id)
+    return [
+        _close(
+            task,
+            by=by,
+            status=TaskStatus.DONE,
+            note=note,
+            event_type="worklist.task_completed",
+            expected_version=None,
+            decision=decision,
+        )
+        for task in Task.objects.filter(about, kind=kind, status=TaskStatus.OPEN).order_by("pk")
     ]
 
 

@@ -4,6 +4,8 @@ from django.core.management import call_command
 from accounts.models import Program
 from billing import selectors
 from billing.models import ConsentPayer, Coverage, IopCertification, Payer
+from billing.services import RECERTIFY_KIND
+from worklist.models import Task
 
 pytestmark = pytest.mark.usefixtures("demo_mode")
 
@@ -35,7 +37,10 @@ def test_the_demo_bills_last_week_with_ready_and_held_lines_and_runs_twice(db):
     assert medicare and all(line.sessions >= 1 for line in medicare)
     uncertified = [line for line in medicare if selectors.NO_CERTIFICATION in line.held]
     assert uncertified and len(uncertified) < len(medicare)
+    [due] = Task.objects.filter(kind=RECERTIFY_KIND)
+    assert due.due_on == IopCertification.objects.get(public_id=due.source_id).in_force_until
     call_command("seed_demo", "--participants", "30", "--quiet-logins")
+    assert Task.objects.filter(kind=RECERTIFY_KIND).count() == 1
     assert (
         Payer.objects.count(),
         Coverage.objects.count(),

@@ -20,7 +20,11 @@ pytestmark = pytest.mark.django_db
 THEN = datetime(2026, 11, 16, 6, 0, tzinfo=ZoneInfo("America/Chicago"))
 TASK_TABLE = DBTaskResult._meta.db_table
 # The jobs that tick every hour and work at each program's morning; the others run a day apart.
-AT_EACH_MORNING = {"measurement.tasks.daily", "checkins.tasks.sweep_engagement"}
+AT_EACH_MORNING = {
+    "measurement.tasks.daily",
+    "checkins.tasks.sweep_engagement",
+    "billing.tasks.recertifications_due",
+}
 
 
 def _next(path: str) -> timedelta:
