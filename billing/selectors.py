@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Lower
 
 from accounts.models import Program
@@ -504,6 +504,26 @@ def certifications_ending(program: Program, today: date) -> list[IopCertificatio
     for row in rows:
         latest.setdefault(row.episode_id, row)
     return list(latest.values())
+
+
+def stays_never_certified(program: Program, today: date) -> list[Episode]:
+    """Each stay in care in the program whose participant a Medicare payer covers on `today`
+    and that has no certification recorded (none withdrawn counts): the first certification to
+    ask for, since every service day of the stay is held until one covers it. Each carries
+    `covered_from`, the first day of the Medicare coverage in force. One query."""
+    medicare = _medicare_on(today).filter(participant=OuterRef("participant_id"))
+    return list(
+        Episode.objects.filter(
+            program=program,
+            status__in=IN_CARE_STATUSES,
+            participant__entered_in_error_at__isnull=True,
+        )
+        .filter(Exists(medicare))
+        .exclude(Exists(IopCertification.objects.current().filter(episode=OuterRef("pk"))))
+        .annotate(covered_from=Subquery(medicare.order_by("starts_on").values("starts_on")[:1]))
+        .select_related("participant")
+        .order_by("pk")
+    )
 
 
 def _coverages(ids: list[int], first: date, last: date) -> dict[int, list[Coverage]]:

@@ -197,6 +197,8 @@ def name_payers(consent: Consent, ids: list[str]) -> list[int]:
 
 # The kind of the worklist task asking for a certification's recertification.
 RECERTIFY_KIND = "billing.recertify"
+# The kind of the worklist task asking for a Medicare stay's first certification.
+CERTIFY_KIND = "billing.certify"
 CERTIFY_REFUSAL = "Your role does not record physicians' IOP certifications."
 
 
@@ -275,6 +277,14 @@ def add_certification(
             f"{day(certification.in_force_until)}.",
             decision=decision,
         )
+        complete_tasks_from(
+            [episode],
+            kind=CERTIFY_KIND,
+            by=by,
+            note=f"Certified on {day(certified_on)}, in force until "
+            f"{day(certification.in_force_until)}.",
+            decision=decision,
+        )
     return certification
 
 
@@ -322,13 +332,50 @@ def _ask_to_recertify(certification: IopCertification) -> Task | None:
     return None
 
 
+def _ask_to_certify(episode: Episode, today: date) -> Task | None:
+    """The task asking for a Medicare stay's first certification, for its primary clinician,
+    due on the first day its service days are held (admitted and covered); None when no one
+    holds the role."""
+    held_from = max(episode.admitted_on or today, episode.covered_from)  # type: ignore[attr-defined]
+    try:
+        return create_task(
+            title="Have a physician certify the Medicare IOP need (9 hours a week)",
+            due_on=min(held_from, today),
+            participant=episode.participant,
+            source=episode,
+            kind=CERTIFY_KIND,
+            by=None,
+            owner_role=CareTeamRole.PRIMARY_CLINICIAN,
+            detail="A Medicare payer covers this stay and no physician's certification of it "
+            "is recorded, so its service days are held from billing. A physician records it "
+            "on the Level of care tab.",
+        )
+    except InvalidInput:
+        return None
+
+
+def _ask_for_first_certifications(program: Program, today: date) -> list[Task]:
+    stays = selectors.stays_never_certified(program, today)
+    asked = set(
+        Task.objects.filter(
+            kind=CERTIFY_KIND,
+            source_type=Episode._meta.label,
+            source_id__in=[str(e.public_id) for e in stays],
+        ).values_list("source_id", flat=True)
+    )
+    made = [_ask_to_certify(e, today) for e in stays if str(e.public_id) not in asked]
+    return [task for task in made if task is not None]
+
+
 def ask_for_recertifications(*, now: datetime, programs: Sequence[Program]) -> list[Task]:
     """Open a worklist task for each certification of a Medicare participant in care that
     ends within `RECERTIFY_NOTICE_DAYS` of the program's day, or has ended, due on its last
-    day in force (a daily job at each program's morning). One task per certification: a run
-    again, or a task closed by hand, opens none."""
+    day in force, and one for each such stay with no certification yet (a daily job at each
+    program's morning). One task per certification or stay: a run again, or a task closed by
+    hand, opens none."""
     made = []
     for program in programs:
+        made += _ask_for_first_certifications(program, program.today(now))
         ending = selectors.certifications_ending(program, program.today(now))
         asked = set(
             Task.objects.filter(
