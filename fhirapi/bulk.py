@@ -25,6 +25,7 @@ from pydantic import ValidationError
 from accounts.models import Program
 from audit.models import Action
 from audit.services import record_event
+from billing.selectors import payers_named
 from fhirapi import resources
 from fhirapi.encounters import encounter, encounter_rows_since
 from fhirapi.models import BulkExport, BulkExportFile
@@ -259,8 +260,9 @@ def _rows(
     mapped by the functions the reads use (Observation: the instruments' results, then the
     drug screens'; DiagnosticReport: the drug screens; CarePlan and Goal: the signed plan
     versions and their goals; CareTeam: every stay's team; Encounter: the enrolments, each
-    one's status as of `now`, the run's start; Coverage: every coverage, those entered in
-    error too); and how many rows could not be built, left out."""
+    one's status as of `now`, the run's start; Consent: with the payers each names, read in
+    one query; Coverage: every coverage, those entered in error too); and how many rows
+    could not be built, left out."""
     if kind == "Patient":
         chosen = [p for p in people.values() if since is None or p.modified_at > since]
         return _built(kind, chosen, resources.patient)
@@ -273,6 +275,17 @@ def _rows(
         for g in goals:
             g.plan.participant = people[g.plan.participant_id]
         return _built(kind, goals, lambda g: resources.goal(g, g.newest))
+    if kind == "Consent":
+        rows = (
+            _consents()
+            if since is None
+            else _consents().filter(Q(modified_at__gt=since) | Q(revocation__created_at__gt=since))
+        )
+        consents = list(rows.filter(participant__in=list(people)).order_by("participant_id", "pk"))
+        for c in consents:
+            c.participant = people[c.participant_id]
+        named = payers_named([c.pk for c in consents])
+        return _built(kind, consents, lambda c: resources.consent(c, today, named.get(c.pk, [])))
     mapping: dict[str, tuple[QuerySet[Any], Callable[[Any], dict[str, Any]]]] = {
         "EpisodeOfCare": (_changed_since(_episodes(), since), resources.episode_of_care),
         "Condition": (_changed_since(_diagnoses(), since), resources.condition),
@@ -286,12 +299,6 @@ def _rows(
         "MedicationStatement": (
             _changed_since(_medications(), since),
             lambda m: resources.medication_statement(m, today),
-        ),
-        "Consent": (
-            _consents()
-            if since is None
-            else _consents().filter(Q(modified_at__gt=since) | Q(revocation__created_at__gt=since)),
-            lambda c: resources.consent(c, today),
         ),
         "Encounter": (
             encounter_rows_since(since, now),

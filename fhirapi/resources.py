@@ -8,7 +8,7 @@ without a declared LOINC total, or a drug-screen analyte clinical reference §10
 code for, is sent as text).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -37,6 +37,7 @@ from assessments.instruments import get as instrument
 from assessments.models import Administration
 from billing.models import Coverage
 from consent.models import Consent, ConsentKind, ConsentStatus
+from consent.recipients import NamedRecipient
 from fhirapi.labels import SUBSTANCE_USE_INSTRUMENTS, is_substance_use_code, labelled
 from intake.models import Diagnosis, DiagnosisStatus
 from medications.models import Medication
@@ -597,36 +598,57 @@ _CONSENT_STATUS = {
     ConsentStatus.REVOKED: "inactive",
 }
 _SCOPE = "http://terminology.hl7.org/CodeSystem/consentscope"
+_RECIPIENT = {
+    "coding": [
+        {"system": "http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "code": "IRCP"}
+    ]
+}
 
 
-def consent(c: Consent, today: date) -> dict[str, Any]:
+def _payer(named: NamedRecipient) -> dict[str, Any]:
+    """A payer a consent names, as the Organization its provision contains: its name, and its
+    id in Tandem (the one the consents API's `named` gives) as a URI, so a receiver tells the
+    same payer apart across consents. Contained, as a screen's specimen is: Tandem serves no
+    Organization."""
+    return {
+        "resourceType": "Organization",
+        "id": f"payer-{named.id}",
+        "identifier": [{"system": "urn:ietf:rfc:3986", "value": f"urn:uuid:{named.id}"}],
+        "name": named.name,
+    }
+
+
+def consent(c: Consent, today: date, payers: Sequence[NamedRecipient]) -> dict[str, Any]:
     """A consent, active while in force and inactive once revoked or expired (its status on
     the program's `today`). A Part 2 disclosure consent is a release of information (LOINC
     64292-6) of scope patient-privacy under the policy 42CFRPart2, naming its recipients as
     written, and is labelled Part 2 (it shows the person is in substance-use treatment); a
     consent to treatment or telehealth is a patient consent (LOINC 59284-0) of scope
-    treatment."""
+    treatment.
+
+    The `payers` a Part 2 consent names, picked from the organization's list
+    (`billing.selectors.payers_named`), are recipients too: each one another actor of the
+    provision in the information-recipient role (IRCP), referring to the payer as a contained
+    Organization, beside the words, which stay the legal wording."""
     part2 = c.holds_part2_elements
     period = {"start": c.signed_on.isoformat()}
     if c.ends_on:
         period["end"] = c.ends_on.isoformat()
     provision: dict[str, Any] = {"type": "permit", "period": period}
+    named = [_payer(p) for p in payers] if part2 else []
     if part2:
         provision["actor"] = [
-            {
-                "role": {
-                    "coding": [
-                        {
-                            "system": "http://terminology.hl7.org/CodeSystem/v3-ParticipationType",
-                            "code": "IRCP",
-                        }
-                    ]
-                },
-                "reference": {"display": c.recipients},
-            }
+            {"role": _RECIPIENT, "reference": {"display": c.recipients}},
+            *(
+                {
+                    "role": _RECIPIENT,
+                    "reference": {"reference": f"#{o['id']}", "display": o["name"]},
+                }
+                for o in named
+            ),
         ]
     category = ("64292-6", "Release of information consent") if part2 else ("59284-0", "")
-    data = {
+    data: dict[str, Any] = {
         "resourceType": "Consent",
         "id": str(c.public_id),
         "status": _CONSENT_STATUS[ConsentStatus(c.status_on(today))],
@@ -656,6 +678,8 @@ def consent(c: Consent, today: date) -> dict[str, Any]:
         ),
         "provision": provision,
     }
+    if named:
+        data["contained"] = named
     return validated(labelled(data, part2))
 
 

@@ -33,6 +33,7 @@ from assessments.models import Administration
 from audit.models import Action, Outcome
 from audit.services import record_event
 from billing.models import Coverage
+from billing.selectors import payers_named
 from consent.models import Consent
 from consent.selectors import consents_for
 from fhirapi import encounters as encounters_mapping
@@ -712,7 +713,8 @@ def consents(request: HttpRequest) -> HttpResponse:
     rows = consents_for(found, today)
     for row in rows:
         row.participant = found
-    return _bundle(request, [resources.consent(c, today) for c in rows])
+    named = payers_named([c.pk for c in rows])
+    return _bundle(request, [resources.consent(c, today, named.get(c.pk, [])) for c in rows])
 
 
 @fhir_read
@@ -809,7 +811,8 @@ def consent(request: HttpRequest, resource_id: str) -> HttpResponse:
     found = _read(request, resource_id, "Consent", Scope.CLINICAL, ROWS["fhir:consent"])
     if isinstance(found, HttpResponse):
         return found
-    return _answer(resources.consent(found, program_today(found.participant)))
+    named = payers_named([found.pk]).get(found.pk, [])
+    return _answer(resources.consent(found, program_today(found.participant), named))
 
 
 @fhir_read

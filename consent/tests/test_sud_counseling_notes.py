@@ -77,7 +77,7 @@ def test_no_copy_of_the_record_relies_on_a_consent_for_sud_counseling_notes(worl
 
 
 def test_the_fhir_consent_gives_it_as_a_part_2_release_of_information(world):
-    resource = consent_resource(_sud_notes(world), date(2026, 11, 20))
+    resource = consent_resource(_sud_notes(world), date(2026, 11, 20), [])
 
     assert resource["scope"]["coding"][0]["code"] == "patient-privacy"
     assert resource["policyRule"]["coding"][0]["code"] == "42CFRPart2"
