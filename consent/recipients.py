@@ -4,10 +4,11 @@ organization's payers, which billing keeps), beside the recipients in words.
 The words stay the consent's legal wording; what was picked is what other modules match on
 (billing: whether a payer may be sent a claim). The modules that keep such lists sit above
 consent (billing imports consent), so consent declares the extension point and they register
-into it from their `AppConfig.ready()`: the form and the API offer a list's choices,
-`services.record_consent` has its module write what was picked inside the recording's
-transaction, and the tab, the record's print and export and a disclosed copy show the names.
-What was picked is part of what was signed: the module keeps it in rows that never change.
+into it from their `AppConfig.ready()`: the form, the API and the blank form to sign offer
+a list's choices, `services.record_consent` has its module write what was picked inside the
+recording's transaction, and the tab, the record's print and export and a disclosed copy show
+the names. What was picked is part of what was signed: the module keeps it in rows that never
+change.
 """
 
 from collections.abc import Callable, Sequence
@@ -73,3 +74,17 @@ def attach_named(consents: Sequence[Consent]) -> None:
             for lst, by_consent in found
             if by_consent.get(consent.pk)
         ]
+
+
+def offered(organization_id: int) -> list[NamedGroup]:
+    """Each list's choices for a consent in the organization, the lists that have any: what
+    the blank form to sign offers to tick, so the paper names the recipients the tab records."""
+    groups = (
+        NamedGroup(
+            lst.key,
+            lst.label,
+            [NamedRecipient(value, name) for value, name in lst.choices(organization_id)],
+        )
+        for lst in LISTS.implementations()
+    )
+    return [g for g in groups if g.recipients]

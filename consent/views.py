@@ -33,6 +33,7 @@ from consent.models import (
     DisclosedCopy,
     Disclosure,
 )
+from consent.recipients import offered
 from participants.access import (
     Scope,
     decide,
@@ -191,7 +192,9 @@ FORM_LANGUAGES = {"en": "en-us", "es": "es"}
 def consent_form(request: StaffRequest, participant) -> HttpResponse:
     """The Part 2 consent form the participant signs, printed in their language (or the one
     the link asks for): each element §2.31(a) asks, to fill in, with the right to revoke and
-    what refusing to sign means, so the consent recorded on the tab is the one they read."""
+    what refusing to sign means, so the consent recorded on the tab is the one they read; the
+    organization's payers (and any other list the tab picks recipients from) are boxes to
+    tick beside the recipients' words, as the tab records them."""
     asked = request.GET.get("language", "")
     if asked and asked not in FORM_LANGUAGES:
         return error_page(
@@ -203,6 +206,7 @@ def consent_form(request: StaffRequest, participant) -> HttpResponse:
         hipaa_redisclosure=HIPAA_REDISCLOSURE,
         refusing_to_sign=REFUSING_TO_SIGN,
         tpo_recipients=TPO_RECIPIENTS,
+        named_lists=offered(participant.organization_id),
     )
     code = FORM_LANGUAGES[asked] if asked else code_for(participant.preferred_language)
     with translation.override(code):

@@ -1,6 +1,7 @@
 """Payers a Part 2 consent names, picked from the organization's list: the service days to
 bill match on them, not on the consent's words; they are fixed once the consent is recorded."""
 
+import html
 import json
 from datetime import date
 from typing import Any
@@ -232,3 +233,38 @@ def test_the_api_lists_the_payers_a_consent_may_name_to_those_who_record_consent
         refused = login(world.users[persona]).get(url)
         assert refused.status_code == 403
         assert "Payers" not in refused.content.decode()
+
+
+def test_the_blank_form_offers_the_organization_s_payers_as_boxes_to_tick(world, login):
+    """The paper the participant signs lists the payers the tab will record, and only their
+    organization's: another organization's form lists its own."""
+    client = login(world.therapist)
+    url = reverse("consent:form", args=[world.participant.public_id])
+    prompt = "Payers named: tick each one this consent names as a recipient."
+    assert prompt not in html.unescape(client.get(url).content.decode())
+    payer(world)
+    payer(world, "Lakeshore Medicaid", "S9480")
+    Payer.objects.create(
+        organization=Organization.objects.exclude(pk=world.org.pk).get(),
+        name="Elsewhere Health",
+        per_diem_code="H0015",
+    )
+
+    page = html.unescape(client.get(url).content.decode())
+
+    assert prompt in page
+    assert "<li>☐ Lakeshore Medicaid</li>\n    <li>☐ Prairie Health Plan</li>" in page
+    assert "Elsewhere Health" not in page
+    spanish = html.unescape(client.get(url + "?language=es").content.decode())
+    assert (
+        "Pagadores nombrados: marque cada uno que este consentimiento nombra como destinatario."
+        in spanish
+    )
+    assert "<li>☐ Prairie Health Plan</li>" in spanish
+    elsewhere = login(world.users["stranger"]).get(
+        reverse("consent:form", args=[world.other_org_participant.public_id])
+    )
+    assert elsewhere.status_code == 200
+    text = html.unescape(elsewhere.content.decode())
+    assert "<li>☐ Elsewhere Health</li>" in text
+    assert "Prairie Health Plan" not in text and "Lakeshore Medicaid" not in text
