@@ -5,7 +5,9 @@ discharges with their TEDS reasons, group sessions each led by a clinician (a gr
 lead for months, someone covers now and then: `synthetic.Leads`) who took its roll call
 and signed its group note (`synthetic.past_group_notes`; the last days' few still owed),
 weekly individual notes, questionnaires scored by the real scorer, signed plans with their
-reviews, alerts and the audit trail. Every person and organization is invented and marked
+reviews, alerts, the payers with most admitted people's coverage, their Part 2 TPO consents
+naming that payer and the Medicare stays' certifications (in force, lapsed or none), and the
+audit trail. Every person and organization is invented and marked
 synthetic. (`outcomes.synthetic` writes the demo's past-only history into an existing
 organization; this builds whole organizations and shares its invented names and spreads.)
 
@@ -33,7 +35,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from time import perf_counter
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
@@ -49,6 +51,15 @@ from attendance.models import Attendance, AttendanceStatus, WeeklyMinutes
 from audit import event_types
 from audit.chain import GENESIS, chain_key, link
 from audit.models import AuditEvent, ChainHead, ListedParticipant, Outcome
+from billing.models import (
+    ConsentPayer,
+    Coverage,
+    IopCertification,
+    Payer,
+    PerDiemCode,
+    certified_until,
+)
+from consent.models import TPO_PURPOSE, TPO_RECIPIENTS, Consent, ConsentKind, Expiry
 from discharge.models import (
     DEFAULT_FOLLOW_UP_DAYS,
     ContactConsent,
@@ -128,6 +139,19 @@ TASK_TITLES = [
 OPEN_TASKS, PAST_TASKS = 0.25, 0.5
 # Notes of the last two weeks left unsigned past their due time (drafts a real caseload has).
 LATE_DRAFTS = 0.06
+# Who pays for a stay (share of the admitted), as a program bills: Medicare (condition code 92),
+# a Medicaid plan (H0015), a commercial plan (S9480), or no coverage recorded yet.
+PAYERS = [
+    ("Medicare (synthetic)", PerDiemCode.MEDICARE_IOP, True, 0.2),
+    ("State Medicaid plan (synthetic)", PerDiemCode.H0015, False, 0.45),
+    ("Commercial health plan (synthetic)", PerDiemCode.S9480, False, 0.27),
+]
+# Of the admitted: a Part 2 TPO consent on file naming the stay's payer (the rest hold their
+# lines for the biller), and of Medicare stays in care, a certification still in force, one
+# lapsed, or none recorded yet.
+TPO_CONSENTED = 0.88
+CERTIFIED_IN_FORCE, CERTIFICATION_LAPSED = 0.8, 0.1
+CONSENT_INFORMATION = "My substance use disorder treatment records (synthetic)"
 SYNTHETIC = "(synthetic history)"
 BATCH = 5000
 FLUSH = 50_000
@@ -267,6 +291,7 @@ def generate(
         began = perf_counter()
         for step, name in (
             (writer.history, "history"),
+            (writer.billing, "coverage, consents and certifications"),
             (writer.derived, "derived stores"),
             (writer.audit_trail, "audit trail"),
         ):
@@ -1146,6 +1171,130 @@ class _History:
                     )
 
     # Derived stores and the audit trail -------------------------------------------------
+
+    def billing(self) -> None:
+        """The organization's payers, the admitted people's coverage and Part 2 TPO consents
+        naming their payer, and each Medicare stay in care's certification (in force, lapsed
+        or none), as billing and consent write them: the service days decide lines that are
+        ready or held for a real reason, and the worklist's certification job finds work."""
+        rng = random.Random(self.rng.random())
+        payers = Payer.objects.bulk_create(
+            [
+                Payer(organization=self.organization, name=name, per_diem_code=code, medicare=m)
+                for name, code, m, _ in PAYERS
+            ]
+        )
+        self.made.add(Payer, len(payers))
+        coverages = _Table(Coverage, self.made)
+        consents = _Table(Consent, self.made, with_ids=True)
+        named = _Table(ConsentPayer, self.made)
+        certifications = _Table(IopCertification, self.made)
+        for episode in self.episodes:
+            admitted = episode.admitted_on
+            if admitted is None:
+                continue
+            draw, at = rng.random(), 0.0
+            payer = None
+            for candidate, (*_, share) in zip(payers, PAYERS, strict=True):
+                at += share
+                if draw < at:
+                    payer = candidate
+                    break
+            if payer is None:
+                continue
+            by = episode.primary_clinician or self.staff.director
+            recorded = datetime.combine(admitted, time(11, 0), UTC)
+            coverage_id = uuid.uuid4()
+            coverages.add(
+                public_id=coverage_id,
+                participant_id=episode.participant_id,
+                payer_id=payer.pk,
+                member_id=f"SYN{rng.randrange(10**8):08d}",
+                starts_on=admitted - timedelta(days=rng.randrange(0, 400)),
+                ends_on=episode.discharged_on,
+                recorded_by_id=self.staff.director.pk,
+                recorded_at=recorded,
+            )
+            self._event(
+                recorded,
+                "billing.coverage_added",
+                self.staff.director,
+                episode.participant_id,
+                "billing.Coverage",
+                coverage_id,
+            )
+            if rng.random() < TPO_CONSENTED:
+                consent_id, consent_public = consents.next_id(), uuid.uuid4()
+                consents.add(
+                    id=consent_id,
+                    public_id=consent_public,
+                    participant_id=episode.participant_id,
+                    episode_id=episode.pk,
+                    kind=ConsentKind.PART2,
+                    discloser=episode.program.name,
+                    information=CONSENT_INFORMATION,
+                    tpo=True,
+                    recipients=TPO_RECIPIENTS,
+                    recipients_hipaa=True,
+                    purpose=TPO_PURPOSE,
+                    expiry=Expiry.NONE,
+                    signed_on=admitted,
+                    recorded_by_id=by.pk,
+                    recorded_at=recorded,
+                )
+                named.add(consent_id=consent_id, payer_id=payer.pk)
+                self._event(
+                    recorded,
+                    "consent.recorded",
+                    by,
+                    episode.participant_id,
+                    "consent.Consent",
+                    consent_public,
+                )
+            if payer.medicare and episode.discharged_on is None:
+                self._certify(episode, rng, certifications)
+        for table in (coverages, consents, named, certifications):
+            table.write()
+
+    def _certify(self, episode: Episode, rng: random.Random, table: _Table) -> None:
+        """A Medicare stay in care's certification: in force today, lapsed (its last one
+        ended before today), or none recorded yet."""
+        draw = rng.random()
+        if draw >= CERTIFIED_IN_FORCE + CERTIFICATION_LAPSED:
+            return
+        admitted = cast(date, episode.admitted_on)
+        if draw < CERTIFIED_IN_FORCE:
+            # The latest certification is at most two months old, so it is in force today.
+            earliest = max(admitted, self.today - timedelta(days=55))
+        else:
+            earliest = admitted
+        latest = self.today if draw < CERTIFIED_IN_FORCE else self.today - timedelta(days=95)
+        if latest < earliest:
+            return
+        certified_on = earliest + timedelta(days=rng.randrange((latest - earliest).days + 1))
+        if draw >= CERTIFIED_IN_FORCE and certified_until(certified_on) >= self.today:
+            return
+        physician = episode.primary_clinician or self.staff.director
+        recorded = datetime.combine(certified_on, time(14, 0), UTC)
+        public = uuid.uuid4()
+        table.add(
+            public_id=public,
+            participant_id=episode.participant_id,
+            episode_id=episode.pk,
+            physician_id=physician.pk,
+            certified_on=certified_on,
+            needs_nine_hours=True,
+            recorded_by_id=physician.pk,
+            recorded_at=recorded,
+        )
+        self._event(
+            recorded,
+            "billing.certification_added",
+            physician,
+            episode.participant_id,
+            "billing.IopCertification",
+            public,
+        )
 
     def derived(self) -> None:
         """Rebuild the stores the services keep current, once, with their own functions.

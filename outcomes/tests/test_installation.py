@@ -16,7 +16,9 @@ from assessments.models import Administration
 from attendance.models import Attendance, WeeklyMinutes
 from audit.models import AuditEvent, ChainHead, ListedParticipant
 from audit.services import verify_chain
+from billing.models import ConsentPayer, Coverage, IopCertification, Payer, PerDiemCode
 from conftest import shared_transaction
+from consent.models import Consent, ConsentKind
 from discharge.models import (
     DEFAULT_FOLLOW_UP_DAYS,
     PENDING_STATUSES,
@@ -142,6 +144,10 @@ def test_the_counts_it_reports_are_the_rows_written(made):
         ProgressNote,
         Discharge,
         ReviewSchedule,
+        Coverage,
+        Consent,
+        ConsentPayer,
+        IopCertification,
     ):
         assert made.rows[model._meta.db_table] == model.objects.count(), model.__name__
     assert made.total == sum(made.rows.values()) > 5_000
@@ -429,3 +435,31 @@ def test_this_week_s_schedule_is_published_for_those_in_care_and_not_yet_taken(m
     assert not ahead.filter(session__date__gt=week_ends).exists()
     assert not ahead.exclude(episode__status__in=IN_CARE_STATUSES).exists()
     assert not Attendance.objects.filter(session__date__gte=TODAY).exists()
+
+
+def test_the_admitted_are_covered_consented_and_medicare_stays_certified_as_a_program_bills(made):
+    admitted = Episode.objects.filter(admitted_on__isnull=False).count()
+    coverages = Coverage.objects.count()
+    assert 0.6 * admitted <= coverages <= admitted
+    assert {p.per_diem_code for p in Payer.objects.all()} == set(PerDiemCode.values)
+    assert Consent.objects.filter(kind=ConsentKind.PART2, tpo=True).count() >= 0.5 * coverages
+    # Each consent names the payer of its participant's coverage, from the organization's list.
+    links = list(ConsentPayer.objects.select_related("consent__participant", "payer"))
+    assert len(links) == Consent.objects.count()
+    for link in links:
+        assert Coverage.objects.filter(
+            participant_id=link.consent.participant_id, payer=link.payer
+        ).exists()
+        assert link.payer.organization_id == link.consent.participant.organization_id
+    certifications = list(IopCertification.objects.select_related("episode", "participant"))
+    for certification in certifications:
+        assert certification.episode.status in IN_CARE_STATUSES
+        assert certification.participant.coverages.filter(payer__medicare=True).exists()
+        assert certification.episode.admitted_on <= certification.certified_on <= TODAY
+    assert any(c.in_force_until >= TODAY for c in certifications)
+    for event_type, model in (
+        ("billing.coverage_added", Coverage),
+        ("consent.recorded", Consent),
+        ("billing.certification_added", IopCertification),
+    ):
+        assert AuditEvent.objects.filter(event_type=event_type).count() == model.objects.count()
