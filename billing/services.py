@@ -28,7 +28,7 @@ from tandem.fields import public_id
 from tandem.templatetags.clock import day
 from tandem.validation import validate
 from worklist.models import Task
-from worklist.services import complete_tasks_from, create_task
+from worklist.services import complete_tasks_from, create_task, never_asked
 
 # Clinical reference §5: S9480 has Medicare status "I" (not payable); Medicare pays IOP per
 # diem on an institutional claim with condition code 92.
@@ -354,39 +354,17 @@ def _ask_to_certify(episode: Episode, today: date) -> Task | None:
         return None
 
 
-def _ask_for_first_certifications(program: Program, today: date) -> list[Task]:
-    stays = selectors.stays_never_certified(program, today)
-    asked = set(
-        Task.objects.filter(
-            kind=CERTIFY_KIND,
-            source_type=Episode._meta.label,
-            source_id__in=[str(e.public_id) for e in stays],
-        ).values_list("source_id", flat=True)
-    )
-    made = [_ask_to_certify(e, today) for e in stays if str(e.public_id) not in asked]
-    return [task for task in made if task is not None]
-
-
 def ask_for_recertifications(*, now: datetime, programs: Sequence[Program]) -> list[Task]:
     """Open a worklist task for each certification of a Medicare participant in care that
     ends within `RECERTIFY_NOTICE_DAYS` of the program's day, or has ended, due on its last
     day in force, and one for each such stay with no certification yet (a daily job at each
     program's morning). One task per certification or stay: a run again, or a task closed by
     hand, opens none."""
-    made = []
+    made: list[Task | None] = []
     for program in programs:
-        made += _ask_for_first_certifications(program, program.today(now))
-        ending = selectors.certifications_ending(program, program.today(now))
-        asked = set(
-            Task.objects.filter(
-                kind=RECERTIFY_KIND,
-                source_type=IopCertification._meta.label,
-                source_id__in=[str(c.public_id) for c in ending],
-            ).values_list("source_id", flat=True)
-        )
-        for certification in ending:
-            if str(certification.public_id) not in asked:
-                task = _ask_to_recertify(certification)
-                if task is not None:
-                    made.append(task)
-    return made
+        today = program.today(now)
+        stays = selectors.stays_never_certified(program, today)
+        made += [_ask_to_certify(e, today) for e in never_asked(stays, kind=CERTIFY_KIND)]
+        ending = selectors.certifications_ending(program, today)
+        made += [_ask_to_recertify(c) for c in never_asked(ending, kind=RECERTIFY_KIND)]
+    return [task for task in made if task is not None]

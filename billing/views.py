@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from accounts.http import SignedInRequest
-from accounts.models import Organization, Program
+from accounts.models import Organization, Program, User
 from audit.models import Action
 from audit.services import record_event
 from billing import forms, selectors, services
@@ -168,12 +168,7 @@ def certification_add(request: StaffRequest, participant: Participant) -> HttpRe
         episode = chosen(
             _stays(participant), data["episode"], refusal=UNKNOWN_STAY, field="episode"
         )
-        physician = chosen(
-            staff_holding("clinical.sign", participant.organization_id),
-            data["physician"],
-            refusal=UNKNOWN_PHYSICIAN,
-            field="physician",
-        )
+        physician = _physician(participant, data["physician"])
         services.add_certification(
             participant,
             by=request.user,
@@ -223,6 +218,17 @@ def certification_error(
         status=400,
         certification_error_form=form,
         certification_error_on=certification,
+    )
+
+
+def _physician(participant: Participant, value: str) -> User:
+    """The certifying physician a form chose, among the staff who may sign; refused as the
+    field otherwise."""
+    return chosen(
+        staff_holding("clinical.sign", participant.organization_id),
+        value,
+        refusal=UNKNOWN_PHYSICIAN,
+        field="physician",
     )
 
 
@@ -290,12 +296,7 @@ def certify(request: StaffRequest, participant: Participant) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            physician = chosen(
-                staff_holding("clinical.sign", participant.organization_id),
-                data["physician"],
-                refusal=UNKNOWN_PHYSICIAN,
-                field="physician",
-            )
+            physician = _physician(participant, data["physician"])
             services.add_certification(
                 participant,
                 by=request.user,

@@ -607,6 +607,20 @@ def cancel_tasks_of_withdrawn(
     ]
 
 
+def never_asked(records: Sequence[Any], *, kind: str) -> list[Any]:
+    """The records no task of `kind` was ever made from, open or closed: a job that asks once
+    per record (a closed task is not asked again), in one query."""
+    sources = [source_of(record) for record in records]
+    asked = set(
+        Task.objects.filter(
+            kind=kind,
+            source_type__in={t for t, _ in sources},
+            source_id__in=[i for _, i in sources],
+        ).values_list("source_type", "source_id")
+    )
+    return [r for r, source in zip(records, sources, strict=True) if source not in asked]
+
+
 def complete_tasks_from(
     sources: Sequence[Any], *, kind: str, by: User, note: str, decision: Any
 ) -> list[Task]:
