@@ -165,6 +165,7 @@ def _sign_again(
         signed_on=on,
         discloser=context.program.name,
         information="Dates of attendance, diagnoses and services, for claims (synthetic)",
+        parts=("episodes", "diagnoses", "attendance", "coverage"),
         recipients=f"{payer.name}, for the payment of claims",
         recipients_hipaa=True,
         purpose="Payment of claims for my treatment",

@@ -40,6 +40,13 @@ class ConsentIn(Schema):
     episode: UUID | None = Field(None, description="The stay; the current one when left out.")
     discloser: str = Field("", max_length=200, description="Part 2: who may disclose.")
     information: str = Field("", max_length=2000, description="Part 2: what may be disclosed.")
+    parts: list[str] = Field(
+        default_factory=list,
+        description="Part 2: the parts of the record the consent covers, by the record "
+        "export's section names (attendance, diagnoses, ...), beside the words in "
+        "`information`; a copy under it carries these alone. None for sud_notes. Fixed once "
+        "recorded.",
+    )
     tpo: bool = Field(False, description="Part 2: a single consent for TPO.")
     recipients: str = Field("", max_length=2000, description="Part 2: named or the TPO class.")
     recipients_hipaa: bool = False
@@ -83,6 +90,10 @@ class ConsentOut(Schema):
     episode: UUID | None
     discloser: str
     information: str
+    parts: list[str] = Field(
+        description="The parts of the record it covers, by section name, in the record's "
+        "order; empty when it lists none (recorded before parts were ticked)."
+    )
     tpo: bool
     recipients: str
     named: dict[str, list[NamedOut]] = Field(
@@ -116,6 +127,7 @@ def _out(c: Consent, today: date) -> ConsentOut:
         episode=c.episode.public_id if c.episode else None,
         discloser=c.discloser,
         information=c.information,
+        parts=c.parts,
         tpo=c.tpo,
         recipients=c.recipients,
         named={

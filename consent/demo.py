@@ -32,8 +32,17 @@ from scheduling.models import AttendanceMode
 
 DEMO_LIMIT = 60
 INFORMATION = (
-    "My substance use disorder treatment records: diagnoses, assessments, treatment plans, "
-    "attendance, medications and drug screen results (synthetic)"
+    "My substance use disorder treatment records: my stays, diagnoses, assessments, level of "
+    "care, treatment plans and attendance (synthetic)"
+)
+# The parts of the record the TPO consent covers, ticked beside its words.
+PARTS = (
+    "episodes",
+    "diagnoses",
+    "assessments",
+    "level_of_care",
+    "treatment_plan",
+    "attendance",
 )
 
 
@@ -64,6 +73,7 @@ def seed(context: DemoContext) -> None:
             signed_on=signed_on,
             discloser=context.program.name,
             information=INFORMATION,
+            parts=PARTS,
             tpo=True,
             recipients=TPO_RECIPIENTS,
             recipients_hipaa=True,
@@ -87,7 +97,7 @@ def seed(context: DemoContext) -> None:
 # How many demo participants were given copies, and to whom the copies under a TPO consent went.
 DISCLOSURE_LIMIT = 5
 HEALTH_PLAN = "Prairie Health Plan, claims review (synthetic)"
-# What a claims review needs of the record, ticked against the TPO consent's information.
+# What a claims review needs of the record, of the parts the TPO consent covers.
 HEALTH_PLAN_PARTS = ("episodes", "diagnoses", "level_of_care", "treatment_plan", "attendance")
 
 

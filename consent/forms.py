@@ -14,6 +14,7 @@ from consent.models import (
     Signer,
 )
 from consent.recipients import LISTS
+from participants.export import SECTIONS
 from tandem import dates
 from tandem.templatetags.clock import day
 
@@ -48,6 +49,16 @@ class ConsentForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Specific and meaningful, for example attendance, diagnoses and treatment plan.",
+    )
+    parts = forms.MultipleChoiceField(
+        label="Parts of the record it covers",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=(
+            "Part 2: tick the parts of the record the words above describe; a copy under the "
+            "consent carries these alone. None for SUD counseling notes."
+        ),
+        error_messages={"invalid_choice": "Tick parts of the record from the list."},
     )
     tpo = forms.BooleanField(
         label="A single consent for treatment, payment and health care operations (TPO)",
@@ -111,6 +122,9 @@ class ConsentForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["discloser"].initial = program_name
+        cast(forms.MultipleChoiceField, self.fields["parts"]).choices = [
+            (s.name, s.title) for s in SECTIONS.implementations()
+        ]
         for name, field in self.fields.items():
             if field.required:
                 field.label = f"{field.label} {REQUIRED}"

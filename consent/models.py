@@ -116,6 +116,16 @@ def _refused(message: str) -> ValidationError:
     return ValidationError(message, code=NAMES_ITS_FIELD)
 
 
+def section_names() -> list[str]:
+    """The parts of the record a copy may carry, by name, in the record's order."""
+    return [s.name for s in SECTIONS.implementations()]
+
+
+def _titles(names: list[str]) -> list[str]:
+    titles = {s.name: s.title for s in SECTIONS.implementations()}
+    return [titles.get(name, name) for name in names]
+
+
 class Consent(ClinicalRecord, Versioned, Immutable):
     """One signed consent. Only its `version` moves after it is recorded (a revocation bumps
     it, so a page still offering to revoke a consent someone else revoked is refused)."""
@@ -154,6 +164,11 @@ class Consent(ClinicalRecord, Versioned, Immutable):
         blank=True,
         help_text="A specific, meaningful description of what may be disclosed.",
     )
+    # The parts of the record (export section names, in the record's order) a Part 2 consent
+    # covers, ticked beside the participant's words in `information`: a copy under it carries
+    # these alone. Empty for one recorded before parts were ticked, or that ticks none: a copy
+    # under it carries the parts the discloser ticks against the words.
+    parts = models.JSONField("parts of the record it covers", default=list, blank=True)
     tpo = models.BooleanField(
         "a single consent for treatment, payment and health care operations", default=False
     )
@@ -248,6 +263,15 @@ class Consent(ClinicalRecord, Versioned, Immutable):
                     "A consent for SUD counseling notes cannot be combined with others, so it "
                     "cannot be a TPO consent."
                 )
+            if self.parts:
+                errors["parts"] = _refused(
+                    "A consent for SUD counseling notes covers those notes alone, which are no "
+                    "part of the record a copy carries: tick no parts, or record a separate "
+                    "consent for them."
+                )
+        known = section_names()
+        if not isinstance(self.parts, list) or any(p not in known for p in self.parts):
+            errors["parts"] = _refused("Tick parts of the record from the list.")
         if self.holds_part2_elements:
             if not self.discloser.strip():
                 errors["discloser"] = _refused("Name who may disclose: the program.")
@@ -304,6 +328,17 @@ class Consent(ClinicalRecord, Versioned, Immutable):
             )
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def lists_parts(self) -> bool:
+        """Whether it lists the parts of the record it covers (one recorded before parts were
+        ticked lists none: its words alone say what it covers)."""
+        return bool(self.parts)
+
+    @property
+    def part_titles(self) -> list[str]:
+        """The titles of the parts of the record it covers (the portal translates each)."""
+        return _titles(self.parts)
 
     @property
     def revocation_or_none(self) -> "ConsentRevocation | None":
@@ -433,8 +468,7 @@ class Disclosure(ClinicalRecord, Immutable):
     def part_titles(self) -> list[str]:
         """The titles of the parts of the record the copy carried (the portal translates
         each)."""
-        titles = {s.name: s.title for s in SECTIONS.implementations()}
-        return [titles.get(name, name) for name in self.parts] if self.is_record_copy else []
+        return _titles(self.parts) if self.is_record_copy else []
 
     @property
     def parts_label(self) -> str:

@@ -28,6 +28,7 @@ from consent.models import (
     Expiry,
     RevocationReceived,
     Signer,
+    section_names,
     status_label,
 )
 from consent.recipients import LISTS
@@ -58,6 +59,7 @@ def record_consent(
     episode: Episode | None = None,
     discloser: str = "",
     information: str = "",
+    parts: Collection[str] = (),
     tpo: bool = False,
     recipients: str = "",
     recipients_hipaa: bool = False,
@@ -76,6 +78,10 @@ def record_consent(
     not given). A Part 2 consent missing an element of §2.31(a) is refused naming it; a
     consent for SUD counseling notes describes those notes alone (filled in when left empty);
     a treatment or telehealth consent keeps only who signed, when, and its expiry.
+
+    `parts` are the parts of the record (export section names) a Part 2 consent covers, ticked
+    beside the participant's words: kept in the record's order; a name that is no part of the
+    record is refused, and so is any part on a consent for SUD counseling notes.
 
     `named` holds the recipients picked from the lists other modules keep, by list
     (`{"payers": [payer public id, ...]}`, `consent.recipients`), written with the consent in
@@ -108,6 +114,7 @@ def record_consent(
         kind=kind,
         discloser=(discloser or "").strip() if part2 else "",
         information=(information or "").strip() if part2 else "",
+        parts=_in_record_order(parts) if part2 else [],
         tpo=bool(tpo) and part2,
         recipients=(recipients or "").strip() if part2 else "",
         recipients_hipaa=bool(recipients_hipaa) and part2,
@@ -132,6 +139,8 @@ def record_consent(
     with transaction.atomic():
         consent.save()
         details: dict[str, Any] = {"kind": consent.kind, "tpo": consent.tpo}
+        if consent.parts:
+            details["parts"] = consent.parts
         for key, ids in picks.items():
             details[key] = lists[key].record(consent, ids)
         record_event(
@@ -143,6 +152,14 @@ def record_consent(
             details=details,
         )
     return consent
+
+
+def _in_record_order(parts: Collection[str]) -> list[str]:
+    """The parts ticked, each once, in the record's order; a name that is no part of the
+    record stays, at the end, for the consent's validation to refuse."""
+    ticked = set(parts)
+    known = section_names()
+    return [n for n in known if n in ticked] + sorted(str(n) for n in ticked - set(known))
 
 
 def _dated_change(

@@ -58,6 +58,7 @@ def seed(context: DemoContext) -> None:
         signed_on=episode.admitted_on or episode.referred_on,
         discloser=context.program.name,
         information="My upcoming session times and my attendance this week (synthetic)",
+        parts=("attendance",),
         recipients=f"Avery {participant.legal_last_name}, my sister",
         purpose="At my request, so my family can support me",
         expiry=Expiry.END_OF_TREATMENT,

@@ -152,6 +152,18 @@ PAYERS = [
 TPO_CONSENTED = 0.88
 CERTIFIED_IN_FORCE, CERTIFICATION_LAPSED = 0.8, 0.1
 CONSENT_INFORMATION = "My substance use disorder treatment records (synthetic)"
+# The parts of the record those consents cover, ticked beside the words.
+CONSENT_PARTS = [
+    "participant",
+    "episodes",
+    "intake",
+    "diagnoses",
+    "assessments",
+    "level_of_care",
+    "treatment_plan",
+    "attendance",
+    "coverage",
+]
 SYNTHETIC = "(synthetic history)"
 BATCH = 5000
 FLUSH = 50_000
@@ -1233,6 +1245,7 @@ class _History:
                     kind=ConsentKind.PART2,
                     discloser=episode.program.name,
                     information=CONSENT_INFORMATION,
+                    parts=CONSENT_PARTS,
                     tpo=True,
                     recipients=TPO_RECIPIENTS,
                     recipients_hipaa=True,
