@@ -3,7 +3,6 @@ the access policy before its transaction and records its audit event inside it."
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from functools import partial
 
 from django.db import IntegrityError, transaction
 
@@ -28,7 +27,7 @@ from tandem.fields import public_id
 from tandem.templatetags.clock import day
 from tandem.validation import validate
 from worklist.models import Task
-from worklist.services import complete_tasks_from, create_task, never_asked
+from worklist.services import complete_tasks_from, create_task_for_first, never_asked
 
 # Clinical reference §5: S9480 has Medicare status "I" (not payable); Medicare pays IOP per
 # diem on an institutional claim with condition code 92.
@@ -308,12 +307,12 @@ def mark_certification_in_error(
 def _ask_to_recertify(certification: IopCertification) -> Task | None:
     """The task asking for this certification's recertification, for its physician, or the
     primary clinician when the physician can no longer open the record (left the care team or
-    the program); None when neither can own it."""
-    ask = partial(
-        create_task,
+    the program), or else the program's oversight (`create_task_for_first`)."""
+    return create_task_for_first(
+        [certification.physician, CareTeamRole.PRIMARY_CLINICIAN],
+        participant=certification.participant,
         title="Recertify the Medicare IOP need (9 hours a week)",
         due_on=certification.in_force_until,
-        participant=certification.participant,
         source=certification,
         kind=RECERTIFY_KIND,
         by=None,
@@ -321,37 +320,25 @@ def _ask_to_recertify(certification: IopCertification) -> Task | None:
         f"force until {day(certification.in_force_until)}. Record the recertification on the "
         "Level of care tab.",
     )
-    for attempt in (
-        partial(ask, owner=certification.physician),
-        partial(ask, owner_role=CareTeamRole.PRIMARY_CLINICIAN),
-    ):
-        try:
-            return attempt()
-        except InvalidInput:
-            continue
-    return None
 
 
 def _ask_to_certify(episode: Episode, today: date) -> Task | None:
-    """The task asking for a Medicare stay's first certification, for its primary clinician,
-    due on the first day its service days are held (admitted and covered); None when no one
-    holds the role."""
+    """The task asking for a Medicare stay's first certification, for its primary clinician
+    (or else the program's oversight), due on the first day its service days are held
+    (admitted and covered)."""
     held_from = max(episode.admitted_on or today, episode.covered_from)  # type: ignore[attr-defined]
-    try:
-        return create_task(
-            title="Have a physician certify the Medicare IOP need (9 hours a week)",
-            due_on=min(held_from, today),
-            participant=episode.participant,
-            source=episode,
-            kind=CERTIFY_KIND,
-            by=None,
-            owner_role=CareTeamRole.PRIMARY_CLINICIAN,
-            detail="A Medicare payer covers this stay and no physician's certification of it "
-            "is recorded, so its service days are held from billing. A physician records it "
-            "on the Level of care tab.",
-        )
-    except InvalidInput:
-        return None
+    return create_task_for_first(
+        [CareTeamRole.PRIMARY_CLINICIAN],
+        participant=episode.participant,
+        title="Have a physician certify the Medicare IOP need (9 hours a week)",
+        due_on=min(held_from, today),
+        source=episode,
+        kind=CERTIFY_KIND,
+        by=None,
+        detail="A Medicare payer covers this stay and no physician's certification of it "
+        "is recorded, so its service days are held from billing. A physician records it "
+        "on the Level of care tab.",
+    )
 
 
 def ask_for_recertifications(*, now: datetime, programs: Sequence[Program]) -> list[Task]:

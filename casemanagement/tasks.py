@@ -1,15 +1,12 @@
 """Delayed work of case management: the check that a referral's appointment happened."""
 
-from functools import partial
-
 from django_tasks import task
 
 from casemanagement.models import ReferralStatus, ResourceReferral
 from casemanagement.services import VERIFY_KIND, program_of
 from participants.models import CareTeamRole
-from tandem.errors import InvalidInput
 from tandem.templatetags.clock import day
-from worklist.services import create_task
+from worklist.services import create_task_for_first
 
 
 @task()
@@ -18,7 +15,7 @@ def verify_referral(referral_id: int) -> None:
 
     A referral rescheduled since this job was queued waits for its own later job; one already
     closed needs no check. When the owner has left the care team the task goes to the case
-    manager, else to the primary clinician.
+    manager, else to the primary clinician, else to the program's oversight.
     """
     referral = ResourceReferral.objects.select_related(
         "participant", "resource", "owner", "episode__program"
@@ -28,24 +25,14 @@ def verify_referral(referral_id: int) -> None:
     program = program_of(referral)
     if program is not None and program.today() < referral.verify_on:
         return
-    open_task = partial(
-        create_task,
+    create_task_for_first(
+        [referral.owner, CareTeamRole.CASE_MANAGER, CareTeamRole.PRIMARY_CLINICIAN],
+        participant=referral.participant,
         title=f"Check whether the appointment at {referral.resource.name} happened",
         due_on=referral.verify_on,
-        participant=referral.participant,
         source=referral,
         kind=VERIFY_KIND,
         by=None,
         detail=f"Appointment on {day(referral.appointment_on)}. "
         "Record attended or not on the Case management tab.",
     )
-    for attempt in (
-        partial(open_task, owner=referral.owner),
-        partial(open_task, owner_role=CareTeamRole.CASE_MANAGER),
-    ):
-        try:
-            attempt()
-            return
-        except InvalidInput:
-            continue
-    open_task(owner_role=CareTeamRole.PRIMARY_CLINICIAN)

@@ -8,7 +8,8 @@ from django_tasks import task
 
 from discharge import followups
 from discharge.models import Aftercare, AppointmentKept
-from worklist.services import create_task
+from participants.models import CareTeamRole
+from worklist.services import create_task_for_first
 
 # The worklist task kind asking whether the first aftercare appointment happened.
 FIRST_APPOINTMENT = "aftercare_first_appointment"
@@ -29,19 +30,20 @@ def check_unanswered(follow_up_id: int) -> None:
 @task()
 def check_first_appointment(aftercare_id: int, appointment_on: str) -> None:
     """The day after the first aftercare appointment: a task for the discharging clinician
-    asking whether it happened, unless the answer is in or the appointment moved (its own
+    (else the primary clinician, else the program's oversight) asking whether it happened,
+    unless the answer is in or the appointment moved (its own
     check was queued then)."""
     plan = Aftercare.objects.select_related("discharge", "participant").get(pk=aftercare_id)
     if plan.first_appointment_kept != AppointmentKept.UNKNOWN:
         return
     if plan.first_appointment_on != date.fromisoformat(appointment_on):
         return
-    create_task(
+    create_task_for_first(
+        [plan.discharge.decided_by, CareTeamRole.PRIMARY_CLINICIAN],
         title="Did the first aftercare appointment happen? Record it on the aftercare plan.",
         due_on=plan.first_appointment_on + timedelta(days=1),
         by=None,
         participant=plan.participant,
-        owner=plan.discharge.decided_by,
         source=plan,
         kind=FIRST_APPOINTMENT,
     )

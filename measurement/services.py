@@ -28,7 +28,7 @@ from tandem import lifecycle
 from tandem.delivery import delivering
 from tandem.errors import ConcurrentEdit, InvalidInput
 from tandem.tasks import enqueue_after_commit
-from worklist.services import create_task
+from worklist.services import create_task_for_first
 
 NOT_ON_TRACK = "not-on-track"
 TRACKED = ("phq-9", "gad-7")
@@ -341,12 +341,12 @@ def check_not_on_track(*, now: datetime, programs: Iterable[Program] | None = No
                 dedupe_key=dedupe,
                 episode=episode,
             )
-            create_task(
+            create_task_for_first(
+                [CareTeamRole.PRIMARY_CLINICIAN],
                 title="Continued-stay / level-of-care review",
                 due_on=episode.program.today(now) + timedelta(days=REVIEW_WITHIN_DAYS),
                 by=None,
                 participant=episode.participant,
-                owner_role=CareTeamRole.PRIMARY_CLINICIAN,
                 source=alert,
                 kind="measurement.not_on_track",
                 detail=" ".join(reasons) + f" Rate the level of care again: {review}",

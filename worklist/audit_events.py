@@ -29,3 +29,10 @@ register(
     " could open the record again",
     "take a task off the list of work without an owner who can reach it",
 )
+register(
+    "worklist.task_without_owner",
+    Action.CREATE,
+    "recorded work that no one could own: no one on the care team or overseeing the program"
+    " could take its task",
+    "open a task that no one could own",
+)

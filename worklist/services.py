@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import Organization, User
@@ -27,6 +27,7 @@ from participants.access import (
     require,
     require_capability,
     roles_in,
+    staff_holding,
     uses_staff_pages,
 )
 from participants.models import CareTeamRole, Participant
@@ -191,6 +192,60 @@ def create_task(
             },
         )
     return task
+
+
+def create_task_for_first(
+    owners: Sequence[User | str | None], *, participant: Participant, **task: Any
+) -> Task | None:
+    """A background job's task about a participant, for the first of `owners` who can own
+    it: a person, or whoever holds a care-team role (a `CareTeamRole`) on the current
+    episode; None entries are passed over. When none can (they left the program, no one
+    holds the role), it goes to the organization's oversight instead, the overseer with the
+    fewest open tasks, its detail saying why, to hand on: work a job finds is never dropped,
+    and one person leaving never stops a job for everyone after them. None only when the
+    organization has no one overseeing either, an event then saying what went unasked."""
+    for owner in owners:
+        if owner is None:
+            continue
+        try:
+            if isinstance(owner, str):
+                return create_task(participant=participant, owner_role=owner, **task)
+            return create_task(participant=participant, owner=owner, **task)
+        except InvalidInput as exc:
+            if exc.field not in ("owner", "owner_role"):
+                raise
+    overseer = _least_busy(staff_holding(OVERSEE, participant.organization_id))
+    if overseer is None:
+        record_event(
+            actor=None,
+            event_type="worklist.task_without_owner",
+            participant=participant,
+            details={"kind": task.get("kind", ""), "title": task.get("title", "")},
+        )
+        return None
+    detail = " ".join(part for part in (task.pop("detail", ""), NO_ONE_ON_THE_TEAM) if part)
+    return create_task(participant=participant, owner=overseer, detail=detail, **task)
+
+
+# What a task handed to the oversight by a job says, beside what it asks.
+NO_ONE_ON_THE_TEAM = (
+    "No one on the care team could own this task, so it came to the program's oversight: "
+    "hand it to the person who should do it."
+)
+
+
+def _least_busy(people: Any) -> User | None:
+    """The one of `people` with the fewest open tasks (the first by name on a tie)."""
+    candidates = list(people)
+    if not candidates:
+        return None
+    counts = dict(
+        Task.objects.filter(owner__in=candidates, status=TaskStatus.OPEN)
+        .values("owner_id")
+        .annotate(n=Count("pk"))
+        .values_list("owner_id", "n")
+    )
+    return min(candidates, key=lambda person: counts.get(person.pk, 0))
 
 
 def _decision_to_act(task: Task, by: User | None, event_type: str):

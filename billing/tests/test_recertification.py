@@ -173,3 +173,16 @@ def test_certified_before_reads_certified_until_backwards(year):
         limit = certified_before(day)
         assert certified_until(limit - timedelta(days=1)) <= day < certified_until(limit)
         day += timedelta(days=1)
+
+
+def test_the_oversight_is_asked_when_no_one_on_the_team_can_be(on_medicare):
+    world = on_medicare
+    certify(world, date(2026, 10, 1))
+    for name in ("prescriber", "therapist"):  # the physician and the primary clinician left
+        world.users[name].is_active = False
+        world.users[name].save(update_fields=["is_active"])
+
+    [task] = _ask(world)
+
+    assert task.owner in (world.users["director"], world.users["supervisor"])
+    assert "came to the program's oversight" in task.detail

@@ -503,3 +503,40 @@ def test_the_trajectory_writes_hours_attended_as_every_page_writes_a_duration(wo
     assert '<th scope="col"><span class="nowrap">PHQ-9</span></th>' in table
     change = text[text.index('id="change-heading"') :]
     assert '<td>Mood <span class="nowrap">(check-in)</span></td>' in change
+
+
+def test_a_primary_clinician_who_left_never_stops_the_reviews_of_everyone_else(world, give):
+    from conftest import make_participant
+    from participants.models import CareTeamMember, CareTeamRole
+    from worklist.models import Task
+    from worklist.services import NO_ONE_ON_THE_TEAM
+
+    other = make_participant(world.org, "T-000777", legal_first_name="Robin")
+    stay = Episode.objects.create(
+        participant=other,
+        program=world.program,
+        site=world.site,
+        status=EpisodeStatus.ACTIVE,
+        referred_on=date(2026, 9, 1),
+        admitted_on=date(2026, 9, 8),
+        primary_clinician=world.counsellor,
+    )
+    CareTeamMember.objects.create(
+        episode=stay, user=world.counsellor, role=CareTeamRole.PRIMARY_CLINICIAN
+    )
+    for someone in (world.participant, other):
+        give("phq-9", phq9_answers(8), T0, participant=someone)
+        give("phq-9", phq9_answers(16), T0 + timedelta(days=14), participant=someone)
+    world.therapist.is_active = False  # the world participant's primary clinician left
+    world.therapist.save(update_fields=["is_active"])
+
+    raised = check_not_on_track(now=T0 + timedelta(days=15))
+
+    assert {a.participant_id for a in raised} == {world.participant.pk, other.pk}
+    owners = dict(
+        Task.objects.filter(kind="measurement.not_on_track").values_list("participant", "owner")
+    )
+    assert owners[other.pk] == world.counsellor.pk
+    assert owners[world.participant.pk] in {world.director.pk, world.supervisor.pk}
+    task = Task.objects.get(kind="measurement.not_on_track", participant=world.participant)
+    assert task.detail.endswith(NO_ONE_ON_THE_TEAM)
