@@ -1,6 +1,7 @@
 """A synthetic installation in bulk, for benchmarks at the scale of a real one: several
 organizations, each with two programs, staff, clinicians whose caseloads (15 to 40 in care,
-through the care team) cover everyone in care, and years of history: referrals, admissions,
+through the care team) cover everyone in care, each program's rooms (its in-person groups
+meet in them), and years of history: referrals, admissions,
 discharges with their TEDS reasons, group sessions each led by a clinician (a group keeps its
 lead for months, someone covers now and then: `synthetic.Leads`) who took its roll call
 and signed its group note (`synthetic.past_group_notes`; the last days' few still owed),
@@ -96,7 +97,7 @@ from participants.models import (
 )
 from plans.models import PlanReview, ReviewReason, ReviewSchedule, TreatmentPlan
 from plans.services import keep_review_schedule
-from scheduling.models import Enrolment, Group, Session, SessionMode, Track
+from scheduling.models import Enrolment, Group, Room, Session, SessionMode, Track
 from worklist.models import Task, TaskStatus
 
 DISCHARGES = [
@@ -126,6 +127,9 @@ CASELOAD = (15, 40)
 # a program runs as many groups of a track as the people on it need.
 CAPACITY = 12
 GROUP_SIZES = (8, CAPACITY)
+# A program's rooms: at least two a site, as the demo's, each seating a whole group or more.
+ROOMS_PER_SITE = 2
+ROOM_SEATS = (CAPACITY, 14, 16)
 # Open tasks on a caseload, about one in four people in care (due from two weeks ago to two
 # weeks ahead, so some are overdue), and the done ones of the past: (title, share).
 TASK_TITLES = [
@@ -239,6 +243,27 @@ def cohorts(
         group_of[i] = g
         heapq.heappush(leaving, (last, g))
     return group_of, span
+
+
+def rooms_for(spans: list[tuple[date, date]]) -> list[int]:
+    """The room (by index) of each group of a track, whose groups all meet at the same
+    hours, given each group's first and last day: a group takes the lowest-numbered room no
+    group running on its first day holds (a room is free the day after its group's last),
+    so no two groups running together share one and rooms are reused as groups retire."""
+    room_of = [0] * len(spans)
+    free: list[int] = []
+    busy: list[tuple[date, int]] = []  # (last day, room)
+    rooms = 0
+    for g in sorted(range(len(spans)), key=lambda g: spans[g]):
+        first, last = spans[g]
+        while busy and busy[0][0] < first:
+            heapq.heappush(free, heapq.heappop(busy)[1])
+        if free:
+            room_of[g] = heapq.heappop(free)
+        else:
+            room_of[g], rooms = rooms, rooms + 1
+        heapq.heappush(busy, (last, room_of[g]))
+    return room_of
 
 
 def installation(
@@ -642,16 +667,29 @@ class _History:
             )
         self.groups_of: dict[int, list[Group]] = {}
         for program in self.programs:
-            for index, (name, days, starts, minutes, mode) in enumerate(
-                TRACKS[program.level_of_care]
-            ):
+            tracks = TRACKS[program.level_of_care]
+            split = [
+                cohorts(
+                    [
+                        (e.admitted_on, e.discharged_on or self.week_ends)  # type: ignore[misc]
+                        for e in on_track.get((program.pk, index), [])
+                    ],
+                    rng,
+                )
+                for index in range(len(tracks))
+            ]
+            # An in-person track's groups meet at one time, so those running together each
+            # need a room; the tracks meet at different times (or days) and share the rooms.
+            placed = [
+                rooms_for(spans) if mode == SessionMode.IN_PERSON else []
+                for (_, _, _, _, mode), (_, spans) in zip(tracks, split, strict=True)
+            ]
+            rooms = self._rooms(program, max((max(p, default=-1) + 1 for p in placed), default=0))
+            for index, (name, days, starts, minutes, mode) in enumerate(tracks):
                 track = Track.objects.create(program=program, name=name)
                 self.made.add(Track, 1)
                 episodes = on_track.get((program.pk, index), [])
-                group_of, spans = cohorts(
-                    [(e.admitted_on, e.discharged_on or self.week_ends) for e in episodes],  # type: ignore[misc]
-                    rng,
-                )
+                group_of, spans = split[index]
                 made = Group.objects.bulk_create(
                     [
                         Group(
@@ -662,6 +700,7 @@ class _History:
                             start_time=starts,
                             minutes=minutes,
                             mode=mode,
+                            room=rooms[placed[index][n]] if placed[index] else None,
                             capacity=CAPACITY,
                             is_active=last >= self.today,
                         )
@@ -683,6 +722,24 @@ class _History:
                 for episode, n in zip(episodes, group_of, strict=True):
                     self.groups_of[episode.pk] = made[n * len(days) : (n + 1) * len(days)]
         self.sessions: dict[tuple[int, date], tuple[int, int, datetime, int]] = {}
+
+    def _rooms(self, program: Program, needed: int) -> list[Room]:
+        """The program's rooms, spread over its two sites as the demo keeps them (a room of a
+        site, seating at least a whole group): as many as its in-person groups meeting at
+        once need, and never fewer than the demo's two a site."""
+        sites = self.sites[program.pk]
+        rooms = Room.objects.bulk_create(
+            [
+                Room(
+                    site=sites[n % len(sites)],
+                    name=f"Room {100 * (n % len(sites) + 1) + n // len(sites) + 1}",
+                    capacity=ROOM_SEATS[n % len(ROOM_SEATS)],
+                )
+                for n in range(max(needed, ROOMS_PER_SITE * len(sites)))
+            ]
+        )
+        self.made.add(Room, len(rooms))
+        return rooms
 
     def _session(self, group: Group, day: date) -> tuple[int, int, datetime, int]:
         """The group's session on `day` (id, minutes, end, who led it), written the first
@@ -710,6 +767,7 @@ class _History:
             ends_at=ends,
             minutes=group.minutes,
             mode=group.mode,
+            room_id=group.room_id,
             capacity=group.capacity,
         )
         self.session_staff.add(session_id=session[0], user_id=leader)

@@ -2,6 +2,7 @@
 clinician's caseload within 15 to 40, every kind of history present, the derived stores
 rebuilt, the row counts it reports true, and an audit trail that verifies."""
 
+import itertools
 import random
 from collections import Counter
 from datetime import date, datetime, time, timedelta
@@ -11,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db.models import Count
 
-from accounts.models import Membership, Organization, Role
+from accounts.models import Membership, Organization, Program, Role
 from assessments.models import Administration
 from attendance.models import Attendance, WeeklyMinutes
 from audit.models import AuditEvent, ChainHead, ListedParticipant
@@ -46,7 +47,7 @@ from participants.models import (
 )
 from participants.services import left_care_end_reason
 from plans.models import PlanReview, ReviewSchedule, TreatmentPlan
-from scheduling.models import Enrolment, Group, Session
+from scheduling.models import Enrolment, Group, Room, Session, SessionMode
 from scheduling.selectors import program_staff
 from worklist.models import Task, TaskStatus
 
@@ -148,6 +149,7 @@ def test_the_counts_it_reports_are_the_rows_written(made):
         Consent,
         ConsentPayer,
         IopCertification,
+        Room,
     ):
         assert made.rows[model._meta.db_table] == model.objects.count(), model.__name__
     assert made.total == sum(made.rows.values()) > 5_000
@@ -209,6 +211,49 @@ def test_rolling_groups_never_hold_more_than_their_size_and_run_mostly_full():
         if start + timedelta(days=120) <= day <= start + timedelta(days=600)
     )
     assert 6 <= middle[len(middle) // 2] <= 12
+
+
+def test_groups_running_together_never_share_a_room_and_rooms_are_reused():
+    rng = random.Random(5)
+    start = date(2024, 1, 1)
+    spans = []
+    for _ in range(200):
+        first = start + timedelta(days=rng.randrange(700))
+        spans.append((first, first + timedelta(days=rng.randint(20, 200))))
+    room_of = installation.rooms_for(spans)
+    for a, b in itertools.combinations(range(len(spans)), 2):
+        if room_of[a] == room_of[b]:
+            assert spans[a][1] < spans[b][0] or spans[b][1] < spans[a][0]
+    most_at_once = max(
+        sum(first <= day <= last for first, last in spans)
+        for day in (start + timedelta(days=n) for n in range(900))
+    )
+    assert len(set(room_of)) == most_at_once
+
+
+def test_in_person_groups_meet_in_rooms_of_their_program_as_a_program_books_them(made):
+    """Each program has its rooms, at least two a site; every in-person group and its
+    sessions are in one of them that seats the group, none in a virtual one, and the active
+    groups of a room never meet at the same hours (the calendar's own rule)."""
+    for program in Program.objects.filter(organization__in=made.organizations):
+        for site in program.sites.all():
+            assert site.rooms.count() >= installation.ROOMS_PER_SITE
+    groups = list(Group.objects.select_related("room__site"))
+    assert any(g.mode == SessionMode.IN_PERSON for g in groups)
+    for group in groups:
+        if group.mode == SessionMode.IN_PERSON:
+            assert group.room is not None
+            assert group.room.site.program_id == group.program_id
+            assert group.room.capacity >= group.capacity
+        else:
+            assert group.room is None
+    held = Counter(
+        (g.room_id, g.weekday, g.start_time) for g in groups if g.is_active and g.room_id
+    )
+    assert held and set(held.values()) == {1}
+    sessions = Session.objects.values_list("room_id", "group__room_id")
+    assert all(room == kept for room, kept in sessions)
+    assert any(room for room, _ in sessions)
 
 
 def test_every_session_holds_no_more_than_its_capacity_and_people_keep_their_group(made):
