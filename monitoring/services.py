@@ -35,15 +35,19 @@ def alerts_changed(alerts: Iterable[Alert]) -> None:
 
 def default_assignees(participant: Participant, *, roles: Iterable[str] = ()) -> list:
     """Who owns an alert: the primary clinician, else the intake clinician, plus any roles
-    asked; with no one on the case, the program's oversight (directors and supervisors, who
+    asked, among those who can open the record (an account closed, a role ended, reaches no
+    one); with no one on the case, the program's oversight (directors and supervisors, who
     also see it on the open-critical-alerts board), so an alert always reaches someone."""
     episode = current_episode(participant)
     owners: list = []
     if episode is not None:
         team = list(episode.care_team.filter(ended_on__isnull=True).select_related("user"))
+        named = [u for u in [episode.primary_clinician] if u is not None]
+        able = who_may_take_over([m.user for m in team] + named, participant)
+        team = [m for m in team if m.user_id in able]
         owners = [m.user for m in team if m.role == CareTeamRole.PRIMARY_CLINICIAN]
-        if not owners and episode.primary_clinician_id:
-            owners = [episode.primary_clinician]
+        if not owners:
+            owners = [user for user in named if user.pk in able]
         if not owners:
             owners = [m.user for m in team if m.role == CareTeamRole.INTAKE]
         owners += [m.user for m in team if m.role in set(roles)]

@@ -22,6 +22,16 @@ def test_alert_goes_to_the_primary_clinician_or_intake_before_admission(world):
     ]
 
 
+def test_an_alert_never_goes_to_an_account_that_was_closed(world):
+    world.therapist.is_active = False  # the primary clinician left; the team row remains
+    world.therapist.save(update_fields=["is_active"])
+    assert default_assignees(world.participant, roles=["case_manager"]) == [world.casemanager]
+
+    alert = raise_alert(world.participant, kind="k", severity="high", title="t")
+
+    assert set(alert.assigned_to.all()) == {world.director, world.supervisor}
+
+
 def test_same_dedupe_key_does_not_open_a_second_alert(world):
     first = raise_alert(world.participant, kind="k", severity="high", title="t", dedupe_key="x")
     second = raise_alert(world.participant, kind="k", severity="high", title="t", dedupe_key="x")
