@@ -28,6 +28,7 @@ class ConsentConfig(AppConfig):
         SEEDERS.register(Seeder(87, "disclosures", demo.seed_disclosures))
         COPY_PAGES.register("consent:disclose")
         name_page("consent:disclose", "the form for a copy of the record")
+        name_page("consent:disclose_under", "the form for a copy of the record under a consent")
         name_page("consent:on_file", "the consents on file")
         name_page("consent:accounting", "the accounting of disclosures")
         name_page("consent:form", "the Part 2 consent form to sign")

@@ -29,7 +29,11 @@ def part2_choices(consents: list[Consent]) -> list[tuple[str, str]]:
     """Part 2 consents as choices naming their recipients, for the copy page and the Support
     people tab alike, so staff check the same words before relying on one."""
     return [
-        (str(c.public_id), f"Signed {day(c.signed_on)}, to: {_to(c)}; information: {c.information}")
+        (
+            str(c.public_id),
+            f"Signed {day(c.signed_on)}, to: {_to(c)}; information: {c.information}; "
+            f"parts of the record: {', '.join(c.part_titles) or 'not listed'}",
+        )
         for c in consents
     ]
 
@@ -196,9 +200,13 @@ class DiscloseForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=(
-            "For the record printed or as a file. Under a consent, tick only what its "
-            "information covers; for the participant's own copy, none ticked gives every part."
+            "For the record printed or as a file. Under a consent, tick only what it covers; "
+            "for the participant's own copy, none ticked gives every part."
         ),
+        error_messages={
+            "invalid_choice": "Tick only the parts of the record offered: those the consent "
+            "covers, of the parts you may copy."
+        },
     )
 
     def __init__(

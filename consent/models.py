@@ -340,6 +340,11 @@ class Consent(ClinicalRecord, Versioned, Immutable):
         """The titles of the parts of the record it covers (the portal translates each)."""
         return _titles(self.parts)
 
+    def covers(self, part: str) -> bool:
+        """Whether a copy under it may carry `part` (an export section's name): one it lists,
+        or any when it lists none (then its words alone say, and the discloser checks)."""
+        return not self.parts or part in self.parts
+
     @property
     def revocation_or_none(self) -> "ConsentRevocation | None":
         try:

@@ -350,9 +350,9 @@ def disclose_record(
     a revocation recorded at the same moment is not missed.
 
     A copy of the record (printed or a file) carries the `parts` ticked, of those its maker may
-    read: under a consent only what its description of the information covers, which the staff
-    member ticks against it (§2.31(a)); the participant's own copy, every part when none is
-    ticked."""
+    read: under a consent only what it covers (§2.31(a)): the parts it lists, a part it does
+    not list refused; for one that lists none, what the staff member ticks against its words;
+    the participant's own copy, every part when none is ticked."""
     exported = what in EXPORTED_COPIES
     action = Action.EXPORT if exported else Action.PRINT
     decision = require_with_capability(
@@ -403,7 +403,9 @@ def disclose_record(
                     f"This consent is not in force ({label}): no copy can be given under it.",
                     field="consent",
                 )
-        disclosure.parts = _copied_parts(participant, by, what, parts, own_copy=to_participant)
+        disclosure.parts = _copied_parts(
+            participant, by, what, parts, under=row if consent is not None else None
+        )
         disclosure.save()
         record_event(
             actor=by,
@@ -422,16 +424,28 @@ def disclose_record(
 
 
 def _copied_parts(
-    participant: Participant, by: Any, what: str, parts: Collection[str], *, own_copy: bool
+    participant: Participant,
+    by: Any,
+    what: str,
+    parts: Collection[str],
+    *,
+    under: Consent | None,
 ) -> list[str]:
     """The parts a copy of the record carries, in the record's order; none for a face sheet or
-    a history, which are not parts of the record."""
+    a history, which are not parts of the record. Under a consent that lists the parts it
+    covers, only those."""
     if what not in RECORD_COPIES:
         return []
     readable = [name for name, _ in copy_parts(by, participant)]
     if any(part not in readable for part in parts):
         raise InvalidInput("Tick only parts of the record you may copy.", field="parts")
-    if not parts and not own_copy:
+    if under is not None and not all(under.covers(part) for part in parts):
+        raise InvalidInput(
+            "This consent covers only these parts of the record: "
+            f"{', '.join(under.part_titles)}. Tick those alone.",
+            field="parts",
+        )
+    if not parts and under is not None:
         raise InvalidInput(
             "Tick the parts of the record the consent's description of the information covers: "
             "a copy under a consent carries those alone.",

@@ -10,6 +10,11 @@ urlpatterns = [
     path("<uuid:participant_id>/disclosures/", views.accounting, name="accounting"),
     path("<uuid:participant_id>/form/", views.consent_form, name="form"),
     path("<uuid:participant_id>/disclose/", views.disclose, name="disclose"),
+    path(
+        "<uuid:participant_id>/<uuid:consent_id>/copy/",
+        views.disclose_under,
+        name="disclose_under",
+    ),
     path("<uuid:participant_id>/<uuid:consent_id>/revoke/", views.revoke, name="revoke"),
     path(
         "<uuid:participant_id>/<uuid:consent_id>/expiry-event/",

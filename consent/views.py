@@ -270,15 +270,40 @@ def mine(request: SignedInRequest, participant: Participant, read: PortalRead) -
     return render(request, "consent/mine.html", context)
 
 
+def _in_force_part2_consents(rows: list[Consent]) -> list[Consent]:
+    """The Part 2 consents in force today, which a copy may rely on."""
+    return [c for c in rows if c.is_part2 and c.is_in_force]
+
+
 def _in_force_part2(rows: list[Consent]) -> list[tuple[str, str]]:
     """The Part 2 consents in force today, as choices naming their recipients."""
-    return part2_choices([c for c in rows if c.is_part2 and c.is_in_force])
+    return part2_choices(_in_force_part2_consents(rows))
 
 
-def _disclose_page(request, participant, form, status=200) -> HttpResponse:
+def _disclose_page(
+    request, participant, form, under: Consent | None = None, status=200
+) -> HttpResponse:
     context = chart_context(request, participant, "consents")
-    context["form"] = form
+    context.update(form=form, under=under)
     return render(request, "consent/disclose.html", context, status=status)
+
+
+def _offered(request: StaffRequest, participant, under: Consent | None) -> list[tuple[str, str]]:
+    """The parts of the record a copy may carry: those the staff member may read, and under a
+    consent that lists the parts it covers, of those alone."""
+    readable = copy_parts(request.user, participant)
+    return [(name, title) for name, title in readable if under is None or under.covers(name)]
+
+
+def _may_give_copies(request: StaffRequest, participant) -> None:
+    require_with_capability(
+        request.user,
+        participant,
+        "record.export",
+        Action.VIEW,
+        Scope.CLINICAL,
+        refusal=services.COPY_REFUSAL,
+    )
 
 
 # A copy is given after discharge too, so the closed chart does not refuse it.
@@ -286,29 +311,27 @@ def _disclose_page(request, participant, form, status=200) -> HttpResponse:
 def disclose(request: StaffRequest, participant) -> HttpResponse:
     """The one way to a copy of the record: say whom it is for, log it as a disclosure, then
     make it, with the §2.32 notice on top and, for a recipient other than the participant, the
-    scope of the consent it relies on. Refused, nothing is logged and no copy is made."""
+    scope of the consent it relies on. Refused, nothing is logged and no copy is made: a part
+    of the record the consent asked under does not cover is not even a choice."""
     rows = selectors.consents_for(participant, program_today(participant))
     if request.method != "POST":
-        require_with_capability(
-            request.user,
-            participant,
-            "record.export",
-            Action.VIEW,
-            Scope.CLINICAL,
-            refusal=services.COPY_REFUSAL,
-        )
+        _may_give_copies(request, participant)
         return _disclose_page(
             request,
             participant,
             DiscloseForm(
-                consents=_in_force_part2(rows), parts=copy_parts(request.user, participant)
+                consents=_in_force_part2(rows), parts=_offered(request, participant, None)
             ),
         )
+    asked = request.POST.get("consent", "") if request.POST.get("to") == "other" else ""
+    under = next((c for c in rows if str(c.public_id) == asked and c.is_part2), None)
     form = DiscloseForm(
-        request.POST, consents=_in_force_part2(rows), parts=copy_parts(request.user, participant)
+        request.POST,
+        consents=_in_force_part2(rows),
+        parts=_offered(request, participant, under),
     )
     if not form.is_valid():
-        return _disclose_page(request, participant, form, status=400)
+        return _disclose_page(request, participant, form, under, status=400)
     data = form.cleaned_data
     consent = next((c for c in rows if str(c.public_id) == data["consent"]), None)
     try:
@@ -323,7 +346,7 @@ def disclose(request: StaffRequest, participant) -> HttpResponse:
         )
     except (InvalidInput, ConcurrentEdit) as exc:
         refuse_on(form, exc)
-        return _disclose_page(request, participant, form, status=400)
+        return _disclose_page(request, participant, form, under, status=400)
     scope = consent_row(consent) if consent is not None else None
     named = [(g.label, g.names) for g in consent.named] if consent is not None else []
     if disclosure.what == DisclosedCopy.EXPORT:
@@ -346,6 +369,25 @@ def disclose(request: StaffRequest, participant) -> HttpResponse:
         scope_named=named,
     )
     return render(request, "consent/copy.html", context)
+
+
+# Opened from a consent on the Consents tab; it posts to `disclose`, which decides again.
+@participant_page(Scope.CLINICAL, methods=("GET",), addenda=True)
+def disclose_under(request: StaffRequest, participant, consent_id) -> HttpResponse:
+    """The copy page for someone a Part 2 consent in force names: that consent chosen, and of
+    the parts of the record only those it covers (all the staff member may read, ticked against
+    its words, when it lists none)."""
+    _may_give_copies(request, participant)
+    rows = _in_force_part2_consents(selectors.consents_for(participant, program_today(participant)))
+    under = next((c for c in rows if c.public_id == consent_id), None)
+    if under is None:
+        return not_found(request)
+    form = DiscloseForm(
+        initial={"to": "other", "consent": str(under.public_id)},
+        consents=part2_choices([under]),
+        parts=_offered(request, participant, under),
+    )
+    return _disclose_page(request, participant, form, under)
 
 
 def _history(

@@ -36,6 +36,24 @@ def _event_consent(world):
     return {"participant_id": world.participant.public_id, "consent_id": row.public_id}
 
 
+def _part2_consent(world):
+    """A Part 2 consent in force listing parts, for the copy page opened from it."""
+    row = record_consent(
+        world.participant,
+        by=world.therapist,
+        kind="part2",
+        signed_on=date(2026, 9, 8),
+        discloser="Adult IOP",
+        information="Attendance",
+        parts=["attendance"],
+        recipients="Northside Clinic",
+        purpose="At my request",
+        expiry="none",
+        tpo=True,
+    )
+    return {"participant_id": world.participant.public_id, "consent_id": row.public_id}
+
+
 ADD = {"kind": "treatment", "signer": "participant", "signed_on": "2026-09-08"}
 REVOKE = {"revoked_on": "2026-11-01", "received": "paper", "version": 1}
 
@@ -65,6 +83,9 @@ ENDPOINTS = {
         data=lambda w: {"to": "participant", "what": "print"},
         status=frozenset({200}),
     ),
+    # The copy page opened from a Part 2 consent: read as the copy page is; it posts to
+    # consent:disclose.
+    "consent:disclose_under": Endpoint("GET", frozenset(CLINICAL_READ), kwargs=_part2_consent),
     "api:list_consents": Endpoint("API_GET", frozenset(CLINICAL_READ), kwargs=_participant),
     "api:record_consent": Endpoint(
         "API_POST", CONSENT_WRITE, kwargs=_participant, data=lambda w: ADD
