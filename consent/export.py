@@ -25,7 +25,8 @@ def _signed_by(consent: Consent) -> str:
 def consent_row(c: Consent) -> dict:
     """One consent as the export, the print and a disclosed copy give it (`c.status` and
     `c.named` set by `selectors.consents_for`): the recipients in words, then those picked
-    from each list (`payers_named`), empty when it names none from it."""
+    from each list (`payers_named`), empty when it names none from it; the parts of the record
+    it covers by their titles (`parts_covered`), empty when it lists none."""
     revocation = c.revocation_or_none
     named = {group.key: group.names for group in c.named}
     picked = {f"{lst.key}_named": named.get(lst.key, "") for lst in LISTS.implementations()}
@@ -37,6 +38,7 @@ def consent_row(c: Consent) -> dict:
         "signed_by": _signed_by(c),
         "who_may_disclose": c.discloser,
         "information": c.information,
+        "parts_covered": ", ".join(c.part_titles),
         "recipients": c.recipients,
         **picked,
         "purpose": c.purpose,

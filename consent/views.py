@@ -43,6 +43,7 @@ from participants.access import (
 from participants.decorators import PortalRead, not_found, participant_page, portal_read
 from participants.export import (
     REDISCLOSURE_NOTICE,
+    SECTIONS,
     RecordEncoder,
     copy_parts,
     export_record,
@@ -193,6 +194,7 @@ def consent_form(request: StaffRequest, participant) -> HttpResponse:
     """The Part 2 consent form the participant signs, printed in their language (or the one
     the link asks for): each element §2.31(a) asks, to fill in, with the right to revoke and
     what refusing to sign means, so the consent recorded on the tab is the one they read; the
+    parts of the record are boxes to tick beside the information's words, and the
     organization's payers (and any other list the tab picks recipients from) are boxes to
     tick beside the recipients' words, as the tab records them."""
     asked = request.GET.get("language", "")
@@ -207,6 +209,7 @@ def consent_form(request: StaffRequest, participant) -> HttpResponse:
         refusing_to_sign=REFUSING_TO_SIGN,
         tpo_recipients=TPO_RECIPIENTS,
         named_lists=offered(participant.organization_id),
+        part_titles=[s.title for s in SECTIONS.implementations()],
     )
     code = FORM_LANGUAGES[asked] if asked else code_for(participant.preferred_language)
     with translation.override(code):
@@ -426,6 +429,7 @@ def _history(
 _SCOPE_ROWS = (
     ("Who may disclose", "who_may_disclose"),
     ("Information", "information"),
+    ("Parts of the record it covers", "parts_covered"),
     ("Recipients", "recipients"),
     ("Purpose", "purpose"),
     ("Expires", "expires"),

@@ -84,3 +84,45 @@ def test_every_part_of_the_record_a_copy_can_hold_has_its_spanish_title():
     with translation.override("es"):
         untranslated = [s.title for s in SECTIONS.implementations() if gettext(s.title) == s.title]
     assert untranslated == []
+
+
+def _copy_under_parts(world) -> None:
+    """A copy under a consent that lists the parts of the record it covers."""
+    consent = record_consent(
+        world.participant,
+        by=world.therapist,
+        kind="part2",
+        discloser="Riverside IOP",
+        information="My attendance and diagnoses",
+        parts=["diagnoses", "attendance"],
+        recipients=CLINIC,
+        purpose="At my request",
+        expiry="end_of_treatment",
+        signed_on=date(2026, 9, 8),
+        now=GIVEN,
+    )
+    disclose_record(
+        world.participant,
+        by=world.therapist,
+        what="print",
+        to_participant=False,
+        recipient=CLINIC,
+        consent=consent,
+        parts=["attendance"],
+        now=GIVEN,
+    )
+
+
+def test_a_copy_says_which_parts_of_the_record_the_consent_covers(world, login):
+    _copy_under_parts(world)
+    page = login(world.participant_user).get(reverse("consent:mine")).content.decode()
+
+    assert "to: Northside Clinic. Your consent covers: Diagnoses, Attendance" in page
+
+
+def test_the_parts_the_consent_covers_are_in_spanish(world, login, spanish):
+    _copy_under_parts(world)
+    assert_spanish(
+        login(world.participant_user).get(reverse("consent:mine")),
+        "Su consentimiento cubre: Diagnósticos, Asistencia",
+    )
