@@ -241,6 +241,33 @@ def _event_consent(b) -> object:
     ).public_id
 
 
+PARTS_WORDS = "Attendance and diagnoses"
+
+
+def _part2_consent(b) -> object:
+    """A Part 2 consent in force listing the parts of the record it covers, which the copy
+    page is opened from; made on first use."""
+    from consent.models import Consent
+    from consent.services import record_consent
+
+    found = Consent.objects.filter(participant=b.participant, information=PARTS_WORDS).first()
+    return (
+        found
+        or record_consent(
+            b.participant,
+            by=b.world.therapist,
+            kind="part2",
+            discloser="Adult IOP",
+            information=PARTS_WORDS,
+            parts=["diagnoses", "attendance"],
+            recipients="Northside Clinic",
+            purpose="At my request",
+            expiry="end_of_treatment",
+            signed_on=date(2026, 9, 8),
+        )
+    ).public_id
+
+
 def _support_person(b) -> object:
     from family.services import add_support_person
 
@@ -604,6 +631,8 @@ WEB_WRITES = [
     ),
     WebWrite("consent:tab", "therapist", _chart("consent:tab")),
     WebWrite("consent:disclose", "therapist", _chart("consent:disclose")),
+    # The same form opened from a consent that lists its parts: only those are offered.
+    WebWrite("consent:disclose", "therapist", _chart("consent:disclose_under", _part2_consent)),
     WebWrite("consent:revoke", "therapist", states.with_state(_consent, _chart("consent:tab"))),
     WebWrite(
         "consent:expiry_event",
@@ -699,6 +728,7 @@ READ_ONLY = {
     "consent:on_file",
     "consent:accounting",
     "consent:form",
+    "consent:disclose_under",
     "consent:mine",
     "assessments:mine_done",
     "assessments:mine_crisis",
