@@ -32,8 +32,12 @@ def work_each_morning(job: str, now: datetime, work: Callable[[Program], Done]) 
     morning hour, on a day of the program's not yet worked, that no other tick holds.
 
     The program's day is recorded as worked once `work` returned; if it raised, the claim is
-    given back and the error goes on, so the next tick tries that program again."""
+    given back, so the next tick tries that program again, and the other programs are still
+    worked: one program's failure (its mail server down) never holds up another's morning.
+    The first error then goes on, noting how many programs failed, so the tick's record in
+    the queue says it failed."""
     done = []
+    failed: list[Exception] = []
     for program in Program.objects.order_by("pk"):
         local = now.astimezone(program.tz)
         if local.hour < program.morning_hour or not _claim(program, job, local, now):
@@ -41,10 +45,17 @@ def work_each_morning(job: str, now: datetime, work: Callable[[Program], Done]) 
         mornings = ProgramMorning.objects.filter(program=program, job=job)
         try:
             done.append(work(program))
+        except Exception as exc:
+            mornings.update(claimed_at=None)
+            failed.append(exc)
+            continue
         except BaseException:
             mornings.update(claimed_at=None)
             raise
         mornings.update(worked_on=local.date(), worked_at=now, claimed_at=None)
+    if failed:
+        failed[0].add_note(f"The work failed for {len(failed)} program(s) on this tick.")
+        raise failed[0]
     return done
 
 

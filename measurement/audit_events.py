@@ -22,6 +22,13 @@ register(
     "send a questionnaire reminder",
 )
 register(
+    "measurement.reminder_not_delivered",
+    Action.CREATE,
+    "recorded that a reminder of a questionnaire due was not delivered (the mail server or"
+    " text provider refused it)",
+    "record a reminder that was not delivered",
+)
+register(
     "measurement.trajectory_viewed",
     Action.VIEW,
     "viewed a participant's trajectory",

@@ -25,7 +25,7 @@ from participants.language import speaking
 from participants.models import CareTeamRole, Episode, Participant
 from participants.selectors import admitted_in_care
 from tandem import lifecycle
-from tandem.delivery import delivering
+from tandem.delivery import NotDelivered, delivering
 from tandem.errors import ConcurrentEdit, InvalidInput
 from tandem.tasks import enqueue_after_commit
 from worklist.services import create_task_for_first
@@ -191,7 +191,9 @@ def send_reminders(*, now: datetime, programs: Iterable[Program] | None = None) 
     still that day there, so it neither sends a second reminder nor records the next day.
     Each reminder is recorded before it goes out (`_record_reminder`), so a run beside this
     one sends none the same day, and a send that fails leaves that day's reminder unsent
-    rather than sent twice.
+    rather than sent twice, with an event saying so. A failed send never stops the others:
+    the run sends every other reminder, then raises `NotDelivered` naming the failed ones by
+    their links (never an address), so the job's record says it failed.
     """
     base = getattr(settings, "TANDEM_BASE_URL", "http://localhost:8000").rstrip("/")
     episodes = list(
@@ -215,7 +217,7 @@ def send_reminders(*, now: datetime, programs: Iterable[Program] | None = None) 
             participant_id__in=[e.participant_id for e in episodes],
         ).values_list("participant_id", "sent_on", "instrument")
     )
-    sent = 0
+    sent, failed = 0, []
     for episode in episodes:
         participant, choice = episode.participant, episode.participant.reminder_choice
         channels = ["email"] if choice.email else []
@@ -231,12 +233,27 @@ def send_reminders(*, now: datetime, programs: Iterable[Program] | None = None) 
             with speaking(participant):
                 body = _reminder_text(base + issued.path)
                 subject = str(_("A questionnaire from your care team"))
-            with delivering(f"Reminder {issued.link.public_id}"):
-                if "email" in channels:
-                    send_mail(subject, body, None, [participant.email])
-                if "sms" in channels:
-                    sms.sender().send(participant.phone, body)
+            try:
+                with delivering(f"Reminder {issued.link.public_id}"):
+                    if "email" in channels:
+                        send_mail(subject, body, None, [participant.email])
+                    if "sms" in channels:
+                        sms.sender().send(participant.phone, body)
+            except NotDelivered as exc:
+                failed.append(str(exc))
+                record_event(
+                    actor=None,
+                    event_type="measurement.reminder_not_delivered",
+                    participant=participant,
+                    record=issued.link,
+                    details={"channels": channels, "instrument": item.instrument},
+                )
+                continue
             sent += 1
+    if failed:
+        raise NotDelivered(
+            f"{len(failed)} of {sent + len(failed)} reminders were not sent: " + " ".join(failed)
+        )
     return sent
 
 

@@ -18,16 +18,19 @@ def daily(then: str = "") -> dict:
     tick queued first (a daily job: `manage.py start_daily_jobs` starts it), and works for
     each program once a program day, so nobody gets a reminder at 3 am in their time zone.
     A day worked late (the chain started, or the worker back, in the evening) sends no
-    reminders (`reminders_too_late`), and still reviews who is not on track for the staff."""
+    reminders (`reminders_too_late`), and still reviews who is not on track for the staff.
+    The reviews come first, so a failed reminder never holds them up."""
     from measurement.services import check_not_on_track, reminders_too_late, send_reminders
 
     now = again_next_hour(daily, then)
 
     def morning(program: Program) -> tuple[int, int]:
+        # The staff's reviews first: a mail server that is down never holds them up.
+        reviews = len(check_not_on_track(now=now, programs=[program]))
         reminders = (
             0 if reminders_too_late(program, now) else send_reminders(now=now, programs=[program])
         )
-        return reminders, len(check_not_on_track(now=now, programs=[program]))
+        return reminders, reviews
 
     done = work_each_morning(daily.module_path, now, morning)
     return {"reminders": sum(r for r, _ in done), "reviews": sum(r for _, r in done)}

@@ -2,19 +2,27 @@
 run ticks every hour and sends a program's reminders once a program day, from the program's
 morning hour (08:00 unless set), never at 3 am there, and one day's worth after an outage."""
 
+import smtplib
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core import mail
+from django.core.mail.backends import locmem
 
-from accounts.models import ProgramMorning
+from accounts.models import Program, ProgramMorning
 from accounts.services import create_program
+from audit.models import AuditEvent
 from conftest import make_participant
 from measurement.models import ReminderChoice, ReminderSent
-from participants.models import Episode, EpisodeStatus
+from measurement.services import NOT_ON_TRACK
+from measurement.tests.conftest import T0, phq9_answers
+from monitoring.models import Alert
+from participants.models import Episode, EpisodeStatus, Participant
 from tandem.tasks import enqueue_after_commit
+from tandem.tests.refusing_mail import REFUSING_MAIL
 
 CHICAGO = ZoneInfo("America/Chicago")
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
@@ -153,3 +161,60 @@ def test_a_program_with_a_late_morning_hour_still_gets_its_reminders(world, two_
 
     with time_machine.travel(evening, tick=False):
         assert daily.call(evening.isoformat())["reminders"] == 6
+
+
+class RefusingOneAddress(locmem.EmailBackend):
+    """A mail server that refuses one address, quoting it back, and delivers the rest."""
+
+    refused = ""
+
+    def send_messages(self, messages):
+        for message in messages:
+            if self.refused in message.to:
+                raise smtplib.SMTPRecipientsRefused({self.refused: (550, b"5.1.1 unknown")})
+        return super().send_messages(messages)
+
+
+def test_one_refused_address_never_stops_the_other_programs_reminders(
+    world, two_programs, run_tasks, settings
+):
+    """Both programs' mornings fall on one tick; the first program's mail is refused."""
+    coastal = Program.objects.get(name="Coastal IOP")
+    coastal.morning_hour = 6  # 06:00 in Los Angeles is 08:00 in Chicago
+    coastal.save(update_fields=["morning_hour"])
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingOneAddress"
+    RefusingOneAddress.refused = world.participant.email
+    tick = datetime(2026, 11, 2, 14, 0, tzinfo=UTC)
+    _start_the_chain(tick)
+
+    with time_machine.travel(tick, tick=False), pytest.raises(AssertionError) as failed:
+        run_tasks()
+
+    assert "3 of 3 reminders were not sent" in str(failed.value)
+    assert world.participant.email not in str(failed.value)
+    sam = next(pk for pk, zone in two_programs.items() if zone == LOS_ANGELES)
+    assert [m.to for m in mail.outbox] == [[Participant.objects.get(pk=sam).email]] * 3
+    not_delivered = AuditEvent.objects.filter(event_type="measurement.reminder_not_delivered")
+    assert {e.participant_id for e in not_delivered} == {world.participant.pk}
+    assert not_delivered.count() == 3
+    worked = dict(ProgramMorning.objects.values_list("program__name", "worked_on"))
+    assert (worked["Adult IOP"], worked["Coastal IOP"]) == (None, date(2026, 11, 2))
+
+
+def test_a_mail_server_down_never_holds_up_the_not_on_track_reviews(
+    world, give, run_tasks, settings
+):
+    world.participant.email = "robin@example.invalid"
+    world.participant.save(update_fields=["email"])
+    ReminderChoice.objects.create(participant=world.participant, email=True)
+    give("phq-9", phq9_answers(8), T0)
+    give("phq-9", phq9_answers(16), T0 + timedelta(days=14))
+    settings.EMAIL_BACKEND = REFUSING_MAIL
+    morning = datetime.combine(T0.date() + timedelta(days=15), EIGHT, tzinfo=CHICAGO)
+    _start_the_chain(morning)
+
+    with time_machine.travel(morning, tick=False), pytest.raises(AssertionError) as failed:
+        run_tasks()
+
+    assert "reminders were not sent" in str(failed.value)
+    assert Alert.objects.filter(participant=world.participant, kind=NOT_ON_TRACK).exists()
