@@ -148,6 +148,17 @@ class GroupNote(ClinicalRecord, Versioned, Signable, Immutable):
                 name="one_group_note_per_session",
             ),
         ]
+        indexes = [
+            # The group note in force of a session and when it was signed, read from the
+            # index alone for each session of the last two weeks that the notes board and a
+            # director's home weigh (`notes.selectors.sessions_needing_a_note`).
+            models.Index(
+                fields=["session"],
+                include=["signed_at"],
+                condition=Q(entered_in_error_at__isnull=True),
+                name="group_note_signed_of_session",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Group note {self.public_id}"

@@ -345,6 +345,10 @@ class Session(TimeStamped, Versioned):
             # instead of every session the program ever held.
             models.Index(
                 fields=["program", "ends_at"],
+                # The kind and id too, so the sessions still owing their note are found from
+                # the index alone (a director's home weighs the program's last two weeks of
+                # sessions on every load), without reading each session's row.
+                include=["kind", "id"],
                 condition=models.Q(status="scheduled"),
                 name="session_held_recently",
             ),
