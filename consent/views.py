@@ -378,17 +378,23 @@ def disclose(request: StaffRequest, participant) -> HttpResponse:
 @participant_page(Scope.CLINICAL, methods=("GET",), addenda=True)
 def disclose_under(request: StaffRequest, participant, consent_id) -> HttpResponse:
     """The copy page for someone a Part 2 consent in force names: that consent chosen, and of
-    the parts of the record only those it covers (all the staff member may read, ticked against
-    its words, when it lists none)."""
+    the parts of the record only those it covers, ticked to start with, since a copy for the
+    recipient usually carries what they were consented to (all the staff member may read,
+    none ticked, for the staff member to tick against its words, when it lists none)."""
     _may_give_copies(request, participant)
     rows = _in_force_part2_consents(selectors.consents_for(participant, program_today(participant)))
     under = next((c for c in rows if c.public_id == consent_id), None)
     if under is None:
         return not_found(request)
+    offered = _offered(request, participant, under)
     form = DiscloseForm(
-        initial={"to": "other", "consent": str(under.public_id)},
+        initial={
+            "to": "other",
+            "consent": str(under.public_id),
+            "parts": [name for name, _ in offered] if under.lists_parts else [],
+        },
         consents=part2_choices([under]),
-        parts=_offered(request, participant, under),
+        parts=offered,
     )
     return _disclose_page(request, participant, form, under)
 

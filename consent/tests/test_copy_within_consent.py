@@ -4,6 +4,7 @@ parts the staff member may read), and a post ticking another is refused like eve
 refusal of the page: 400, nothing logged, no copy made. A consent that lists none keeps the
 page as it was, the parts ticked against its words."""
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -17,6 +18,7 @@ from tandem.errors import InvalidInput
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 COVERED = ["diagnoses", "attendance", "coverage"]
+TICKED = r'<input type="checkbox" name="parts" value="(\w+)"[^>]* checked'
 
 
 def _under(world, consent):
@@ -49,6 +51,7 @@ def test_the_page_under_a_consent_offers_only_the_parts_it_covers_that_the_reade
     assert 'value="coverage"' not in page  # covered, but the therapist cannot read billing
     assert 'value="notes"' not in page and 'value="treatment_plan"' not in page
     assert "It covers these parts of the record: Diagnoses, Attendance, Coverage." in page
+    assert re.findall(TICKED, page) == ["diagnoses", "attendance"]  # what it covers, ticked
     tab = client.get(reverse("consent:tab", args=[world.participant.public_id])).content.decode()
     assert _under(world, consent) in tab
 
@@ -113,6 +116,7 @@ def test_a_consent_that_lists_no_parts_keeps_the_page_as_it_was(world, login):
 
     assert "This consent does not list parts" in page
     assert 'value="notes"' in page and 'value="attendance"' in page
+    assert not re.findall(TICKED, page)  # none ticked: the staff member ticks against its words
     assert _copy(client, world, consent, what="export", parts="notes").status_code == 200
 
 
