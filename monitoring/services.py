@@ -34,25 +34,31 @@ def alerts_changed(alerts: Iterable[Alert]) -> None:
 
 
 def default_assignees(participant: Participant, *, roles: Iterable[str] = ()) -> list:
-    """Who owns an alert: the primary clinician, else the intake clinician, plus any roles
-    asked, among those who can open the record (an account closed, a role ended, reaches no
-    one); with no one on the case, the program's oversight (directors and supervisors, who
-    also see it on the open-critical-alerts board), so an alert always reaches someone."""
+    """Who owns an alert: those on the case (`owners_on_the_case`); with no one there, the
+    program's oversight (directors and supervisors, who also see it on the
+    open-critical-alerts board), so an alert always reaches someone."""
+    return owners_on_the_case(participant, roles=roles) or list(
+        program_oversight(participant.organization_id)
+    )
+
+
+def owners_on_the_case(participant: Participant, *, roles: Iterable[str] = ()) -> list:
+    """The primary clinician, else the intake clinician, plus any roles asked, among those
+    who can open the record (an account closed, a role ended, reaches no one); none when no
+    one on the case can."""
     episode = current_episode(participant)
-    owners: list = []
-    if episode is not None:
-        team = list(episode.care_team.filter(ended_on__isnull=True).select_related("user"))
-        named = [u for u in [episode.primary_clinician] if u is not None]
-        able = who_may_take_over([m.user for m in team] + named, participant)
-        team = [m for m in team if m.user_id in able]
-        owners = [m.user for m in team if m.role == CareTeamRole.PRIMARY_CLINICIAN]
-        if not owners:
-            owners = [user for user in named if user.pk in able]
-        if not owners:
-            owners = [m.user for m in team if m.role == CareTeamRole.INTAKE]
-        owners += [m.user for m in team if m.role in set(roles)]
+    if episode is None:
+        return []
+    team = list(episode.care_team.filter(ended_on__isnull=True).select_related("user"))
+    named = [u for u in [episode.primary_clinician] if u is not None]
+    able = who_may_take_over([m.user for m in team] + named, participant)
+    team = [m for m in team if m.user_id in able]
+    owners = [m.user for m in team if m.role == CareTeamRole.PRIMARY_CLINICIAN]
     if not owners:
-        owners = list(program_oversight(participant.organization_id))
+        owners = [user for user in named if user.pk in able]
+    if not owners:
+        owners = [m.user for m in team if m.role == CareTeamRole.INTAKE]
+    owners += [m.user for m in team if m.role in set(roles)]
     return list(dict.fromkeys(owners))
 
 
@@ -193,7 +199,7 @@ def return_alerts_of_ended_member(
     member: CareTeamMember, *, by: Any, decision: Any, left_team: bool
 ) -> dict[str, list[str]]:
     """Hand the open alerts about the participant that a staff member taken off the care
-    team was assigned back to whoever owns a new alert of the case (`default_assignees`: the
+    team was assigned back to whoever owns a new alert of the case (`owners_on_the_case`: the
     primary clinician first) and may take it over (a participant-services member-ended hook).
     When no one on the case may, they go to the program's oversight who may (directors and
     supervisors who open the record), as a new alert of a case with no one on it does, rather
@@ -204,7 +210,7 @@ def return_alerts_of_ended_member(
         return {}
     participant = member.episode.participant
     reason = "The assignee left this participant's care team."
-    takers = _takers(default_assignees(participant), participant, leaving=member.user_id)
+    takers = _takers(owners_on_the_case(participant), participant, leaving=member.user_id)
     if not takers:
         reason += " No one on the care team can take the alert, so the program's oversight has it."
         oversight = list(program_oversight(participant.organization_id))
