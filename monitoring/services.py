@@ -50,16 +50,31 @@ def owners_on_the_case(participant: Participant, *, roles: Iterable[str] = ()) -
     if episode is None:
         return []
     team = list(episode.care_team.filter(ended_on__isnull=True).select_related("user"))
-    named = [u for u in [episode.primary_clinician] if u is not None]
+    names_primary = any(m.role == CareTeamRole.PRIMARY_CLINICIAN for m in team)
+    named = [] if names_primary else _named_clinician(episode, team)
     able = who_may_take_over([m.user for m in team] + named, participant)
-    team = [m for m in team if m.user_id in able]
-    owners = [m.user for m in team if m.role == CareTeamRole.PRIMARY_CLINICIAN]
+    on_case = [m for m in team if m.user_id in able]
+    owners = [m.user for m in on_case if m.role == CareTeamRole.PRIMARY_CLINICIAN]
+    if not owners and names_primary:
+        # The team's primary cannot open the record: the episode may name someone else.
+        named = _named_clinician(episode, team)
+        members = {m.user_id for m in team}
+        able |= who_may_take_over([u for u in named if u.pk not in members], participant)
     if not owners:
         owners = [user for user in named if user.pk in able]
     if not owners:
-        owners = [m.user for m in team if m.role == CareTeamRole.INTAKE]
-    owners += [m.user for m in team if m.role in set(roles)]
+        owners = [m.user for m in on_case if m.role == CareTeamRole.INTAKE]
+    owners += [m.user for m in on_case if m.role in set(roles)]
     return list(dict.fromkeys(owners))
+
+
+def _named_clinician(episode: Episode, team: list[CareTeamMember]) -> list:
+    """The episode's named primary clinician, taken from the care team's rows when they are
+    on it, so it is read only when it is someone else."""
+    if episode.primary_clinician_id is None:
+        return []
+    member = next((m.user for m in team if m.user_id == episode.primary_clinician_id), None)
+    return [member or episode.primary_clinician]
 
 
 def program_oversight(organization_id: int):

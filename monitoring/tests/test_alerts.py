@@ -32,6 +32,37 @@ def test_an_alert_never_goes_to_an_account_that_was_closed(world):
     assert set(alert.assigned_to.all()) == {world.director, world.supervisor}
 
 
+def test_with_the_team_primary_closed_the_episode_named_clinician_who_can_open_it_gets_it(world):
+    world.therapist.is_active = False  # the team's primary left; the team row remains
+    world.therapist.save(update_fields=["is_active"])
+    world.episode.primary_clinician = world.counsellor  # on the team in another role
+    world.episode.save(update_fields=["primary_clinician"])
+    assert default_assignees(world.participant) == [world.counsellor]
+
+    world.episode.primary_clinician = world.supervisor  # off the team, opens it as oversight
+    world.episode.save(update_fields=["primary_clinician"])
+    assert default_assignees(world.participant, roles=["peer"]) == [world.supervisor, world.peer]
+
+    world.episode.primary_clinician = world.outsider  # off the team, cannot open it
+    world.episode.save(update_fields=["primary_clinician"])
+    assert default_assignees(world.participant) == [world.director, world.supervisor]
+
+
+def test_choosing_who_gets_an_alert_does_not_read_the_named_clinician_the_team_holds(world):
+    # The team names the therapist its primary clinician, as the episode does.
+    raise_alert(world.participant, kind="k", severity="high", title="first")  # starts the chain
+    with CaptureQueriesContext(connection) as given:
+        raise_alert(
+            world.participant, kind="k", severity="high", title="given", assign_to=[world.therapist]
+        )
+    with CaptureQueriesContext(connection) as chosen:
+        alert = raise_alert(world.participant, kind="k", severity="high", title="chosen")
+
+    assert list(alert.assigned_to.all()) == [world.therapist]
+    # The stay, its care team with their accounts, their roles, whether they open the record.
+    assert len(chosen) - len(given) == 4
+
+
 def test_same_dedupe_key_does_not_open_a_second_alert(world):
     first = raise_alert(world.participant, kind="k", severity="high", title="t", dedupe_key="x")
     second = raise_alert(world.participant, kind="k", severity="high", title="t", dedupe_key="x")
