@@ -2,16 +2,21 @@
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Membership
 from audit.models import Action
 from audit.services import record_event
 from monitoring.models import Alert, AlertStatus
-from participants.access import Scope, require, roles_holding, staff_holding, who_may_take_over
+from participants.access import (
+    Scope,
+    require,
+    staff_holding_by_organization,
+    who_may_take_over,
+)
 from participants.models import CareTeamMember, CareTeamRole, Episode, Participant
 from participants.selectors import current_episode
 from tandem.errors import InvalidInput
@@ -37,8 +42,8 @@ def default_assignees(participant: Participant, *, roles: Iterable[str] = ()) ->
     """Who owns an alert: those on the case (`owners_on_the_case`); with no one there, the
     program's oversight (directors and supervisors, who also see it on the
     open-critical-alerts board), so an alert always reaches someone."""
-    return owners_on_the_case(participant, roles=roles) or list(
-        program_oversight(participant.organization_id)
+    return owners_on_the_case(participant, roles=roles) or program_oversight(
+        participant.organization_id
     )
 
 
@@ -77,29 +82,16 @@ def _named_clinician(episode: Episode, team: list[CareTeamMember]) -> list:
     return [member or episode.primary_clinician]
 
 
-def program_oversight(organization_id: int):
+def program_oversight(organization_id: int) -> list:
     """Active staff holding `program.oversee` in an organization: the alerts' fallback."""
-    return staff_holding("program.oversee", organization_id).order_by("pk")
+    return program_oversight_by_organization([organization_id]).get(organization_id, [])
 
 
 def program_oversight_by_organization(organization_ids: Iterable[int]) -> dict[int, list]:
-    """`program_oversight` for several organizations at once (one query)."""
-    found: dict[int, list] = {}
-    rows = (
-        Membership.objects.filter(
-            organization_id__in=list(organization_ids),
-            is_active=True,
-            user__is_active=True,
-            role__in=roles_holding("program.oversee"),
-        )
-        .select_related("user")
-        .order_by("user_id")
-    )
-    for m in rows:
-        mine = found.setdefault(m.organization_id, [])
-        if m.user not in mine:
-            mine.append(m.user)
-    return found
+    """`program_oversight` for several organizations at once (one query), each organization's
+    by account (pk), so an alert's audit event lists its assignees the same way every time."""
+    found = staff_holding_by_organization("program.oversee", organization_ids)
+    return {org: sorted(people, key=attrgetter("pk")) for org, people in found.items()}
 
 
 def raise_alert(
@@ -228,7 +220,7 @@ def return_alerts_of_ended_member(
     takers = _takers(owners_on_the_case(participant), participant, leaving=member.user_id)
     if not takers:
         reason += " No one on the care team can take the alert, so the program's oversight has it."
-        oversight = list(program_oversight(participant.organization_id))
+        oversight = program_oversight(participant.organization_id)
         takers = _takers(oversight, participant, leaving=member.user_id)
     if not takers:
         return {}

@@ -289,15 +289,21 @@ def organizations_with(user, capability: str) -> list[int]:
     return [org for org in organizations_of(user) if roles_in(user, org) & granting]
 
 
-def roles_holding(capability: str) -> frozenset[str]:
-    """The roles that hold a capability, for a query over memberships (pickers of staff)."""
-    return CAPABILITIES[capability]
-
-
 def roles_grant(roles: Iterable[str], capability: str) -> bool:
     """Whether a set of roles someone is about to hold grants a capability (a change of a
     member of staff's roles that must leave someone managing staff)."""
     return bool(set(roles) & CAPABILITIES[capability])
+
+
+def _holding(capability: str, organization_ids: list[int]) -> QuerySet[User]:
+    """The open accounts holding a capability in these organizations through a role still
+    held, a row for each membership granting it: the one reader of who holds what where."""
+    return User.objects.filter(
+        is_active=True,
+        memberships__organization_id__in=organization_ids,
+        memberships__is_active=True,
+        memberships__role__in=CAPABILITIES[capability],
+    )
 
 
 def staff_holding(capability: str, organization_id: int) -> QuerySet[User]:
@@ -305,15 +311,25 @@ def staff_holding(capability: str, organization_id: int) -> QuerySet[User]:
     by name: whom a picker offers (facilitators, care-team members, primary clinicians) and
     to whom the program's oversight falls."""
     return (
-        User.objects.filter(
-            is_active=True,
-            memberships__organization_id=organization_id,
-            memberships__is_active=True,
-            memberships__role__in=CAPABILITIES[capability],
-        )
+        _holding(capability, [organization_id]).distinct().order_by("last_name", "first_name", "pk")
+    )
+
+
+def staff_holding_by_organization(
+    capability: str, organization_ids: Iterable[int]
+) -> dict[int, list[User]]:
+    """`staff_holding` for several organizations in one query, by organization (a sweep
+    handing each organization's cases with no one on them to its oversight)."""
+    found: dict[int, list[User]] = {}
+    rows = (
+        _holding(capability, list(organization_ids))
+        .annotate(held_in=F("memberships__organization_id"))
         .distinct()
         .order_by("last_name", "first_name", "pk")
     )
+    for user in rows:
+        found.setdefault(user.held_in, []).append(user)
+    return found
 
 
 def page_rule(capability: str) -> PageRule:

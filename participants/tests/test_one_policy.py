@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import Membership, Role, User
 from audit.models import Action
 from participants.access import (
     CAPABILITIES,
@@ -20,6 +20,8 @@ from participants.access import (
     may_take_over,
     may_take_over_for,
     require,
+    staff_holding,
+    staff_holding_by_organization,
     who_may_take_over,
 )
 from participants.models import BreakGlassGrant
@@ -172,3 +174,28 @@ def test_who_may_take_over_an_item_is_one_answer_in_every_form(world):
     for user in everyone:
         many = may_take_over_for(user, _people(world))
         assert many == {p.pk for p in _people(world) if may_take_over(user, p)}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("capability", ["program.oversee", "worklist.oversee", "care_team.join"])
+def test_who_holds_a_capability_is_one_answer_for_one_organization_or_several(world, capability):
+    """The batch form (the sweep's fallback to each organization's oversight) names, in one
+    query, exactly whom `staff_holding` names in each: a closed account, an ended role and a
+    role in another organization hold nothing, and two granting roles name someone once."""
+    world.supervisor.is_active = False
+    world.supervisor.save(update_fields=["is_active"])
+    Membership.objects.filter(user=world.counsellor).update(is_active=False)
+    Membership.objects.create(user=world.director, organization=world.org, role=Role.THERAPIST)
+    Membership.objects.create(
+        user=world.therapist, organization=world.other_org_participant.organization, role=Role.PEER
+    )
+    organizations = [world.org.pk, world.other_org_participant.organization_id]
+
+    with CaptureQueriesContext(connection) as read:
+        found = staff_holding_by_organization(capability, organizations)
+
+    assert len(read) == 1
+    for org in organizations:
+        assert found.get(org, []) == list(staff_holding(capability, org))
+    assert found[world.org.pk]
+    assert world.supervisor not in found[world.org.pk]
