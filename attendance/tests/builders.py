@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Program
+from accounts.models import Program, User
 from attendance import weekly
 from attendance.models import Attendance
 from conftest import make_participant
@@ -63,8 +63,12 @@ def enrol(session: Session, episode: Episode, source: str = Enrolment.Source.SCH
     return enrolment
 
 
-def active_participant(world, number: str, first: str, last: str, *, email: str = "") -> Episode:
-    """An active participant with the world's therapist as primary clinician and case manager."""
+def active_participant(
+    world, number: str, first: str, last: str, *, email: str = "", primary: User | None = None
+) -> Episode:
+    """An active participant with the world's therapist (or `primary`) as primary clinician
+    and the world's case manager."""
+    clinician = primary or world.therapist
     person = make_participant(
         world.org, number, legal_first_name=first, legal_last_name=last, email=email
     )
@@ -75,10 +79,10 @@ def active_participant(world, number: str, first: str, last: str, *, email: str 
         status=EpisodeStatus.ACTIVE,
         referred_on=date(2026, 9, 1),
         admitted_on=date(2026, 9, 8),
-        primary_clinician=world.therapist,
+        primary_clinician=clinician,
     )
     CareTeamMember.objects.create(
-        episode=episode, user=world.therapist, role=CareTeamRole.PRIMARY_CLINICIAN
+        episode=episode, user=clinician, role=CareTeamRole.PRIMARY_CLINICIAN
     )
     CareTeamMember.objects.create(
         episode=episode, user=world.casemanager, role=CareTeamRole.CASE_MANAGER

@@ -6,19 +6,15 @@ import json
 
 from django.urls import reverse
 
-from consent.tests.test_disclosures import CLINIC, part2
+from consent.tests.copying import post_copy
+from consent.tests.test_disclosures import part2
 from participants.export import export_record
-
-
-def _copy(client, world, consent, **fields):
-    body = {"to": "other", "recipient": CLINIC, "consent": consent.public_id} | fields
-    return client.post(reverse("consent:disclose", args=[world.participant.public_id]), body)
 
 
 def test_a_printed_copy_s_scope_names_the_parts_the_consent_covers(world, login):
     consent = part2(world, parts=["diagnoses", "attendance"])
 
-    page = _copy(login(world.therapist), world, consent, what="print", parts="attendance")
+    page = post_copy(login(world.therapist), world, consent, what="print", parts="attendance")
 
     assert (
         "<dt>Parts of the record it covers</dt><dd>Diagnoses, Attendance</dd>"
@@ -29,7 +25,7 @@ def test_a_printed_copy_s_scope_names_the_parts_the_consent_covers(world, login)
 def test_a_copy_under_a_consent_that_lists_none_says_so(world, login):
     consent = part2(world)
 
-    page = _copy(login(world.therapist), world, consent, what="print", parts="attendance")
+    page = post_copy(login(world.therapist), world, consent, what="print", parts="attendance")
 
     assert "<dt>Parts of the record it covers</dt><dd>Not listed" in page.content.decode()
 
@@ -38,8 +34,10 @@ def test_the_json_copy_the_history_and_the_record_s_consents_name_the_parts(worl
     consent = part2(world, parts=["diagnoses", "attendance"])
     client = login(world.therapist)
 
-    exported = json.loads(_copy(client, world, consent, what="export", parts="diagnoses").content)
-    history = _copy(client, world, consent, what="history").content.decode()
+    exported = json.loads(
+        post_copy(client, world, consent, what="export", parts="diagnoses").content
+    )
+    history = post_copy(client, world, consent, what="history").content.decode()
 
     assert exported["disclosure"]["consent"]["parts_covered"] == "Diagnoses, Attendance"
     assert 'Parts of the record it covers,"Diagnoses, Attendance"' in history

@@ -13,6 +13,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from consent.models import Disclosure
 from consent.services import disclose_record
+from consent.tests.copying import post_copy
 from consent.tests.test_disclosures import CLINIC, part2
 from tandem.errors import InvalidInput
 
@@ -23,11 +24,6 @@ TICKED = r'<input type="checkbox" name="parts" value="(\w+)"[^>]* checked'
 
 def _under(world, consent):
     return reverse("consent:disclose_under", args=[world.participant.public_id, consent.public_id])
-
-
-def _copy(client, world, consent, **fields):
-    body = {"to": "other", "recipient": CLINIC, "consent": consent.public_id} | fields
-    return client.post(reverse("consent:disclose", args=[world.participant.public_id]), body)
 
 
 def _nothing_given(response) -> None:
@@ -60,7 +56,7 @@ def test_the_page_under_a_consent_offers_only_the_parts_it_covers_that_the_reade
 def test_a_forged_post_ticking_a_part_the_consent_does_not_cover_is_refused(world, login, what):
     consent = part2(world, parts=COVERED)
 
-    response = _copy(
+    response = post_copy(
         login(world.therapist), world, consent, what=what, parts=["attendance", "notes"]
     )
 
@@ -91,7 +87,7 @@ def test_the_service_refuses_a_part_the_consent_does_not_cover(world):
 def test_a_copy_of_parts_the_consent_covers_is_given(world, login):
     consent = part2(world, parts=COVERED)
 
-    response = _copy(login(world.therapist), world, consent, what="export", parts="attendance")
+    response = post_copy(login(world.therapist), world, consent, what="export", parts="attendance")
 
     assert response.status_code == 200
     assert Disclosure.objects.get().parts == ["attendance"]
@@ -100,7 +96,7 @@ def test_a_copy_of_parts_the_consent_covers_is_given(world, login):
 def test_the_participant_s_own_copy_is_not_held_to_a_consent_posted_beside_it(world, login):
     consent = part2(world, parts=COVERED)
 
-    response = _copy(
+    response = post_copy(
         login(world.therapist), world, consent, to="participant", what="export", parts="notes"
     )
 
@@ -117,7 +113,7 @@ def test_a_consent_that_lists_no_parts_keeps_the_page_as_it_was(world, login):
     assert "This consent does not list parts" in page
     assert 'value="notes"' in page and 'value="attendance"' in page
     assert not re.findall(TICKED, page)  # none ticked: the staff member ticks against its words
-    assert _copy(client, world, consent, what="export", parts="notes").status_code == 200
+    assert post_copy(client, world, consent, what="export", parts="notes").status_code == 200
 
 
 def test_the_page_under_a_consent_no_copy_may_rely_on_is_not_found(world, login):

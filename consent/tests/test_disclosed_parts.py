@@ -12,20 +12,12 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from consent.models import Disclosure
 from consent.services import disclose_record
+from consent.tests.copying import post_copy
 from consent.tests.test_disclosures import CLINIC, part2
 from participants.export import copy_parts
 from tandem.errors import InvalidInput
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
-
-
-def _copy(client, world, **fields):
-    return client.post(reverse("consent:disclose", args=[world.participant.public_id]), fields)
-
-
-def _under_consent(world, **fields) -> dict:
-    consent = part2(world)
-    return {"to": "other", "recipient": CLINIC, "consent": consent.public_id} | fields
 
 
 def test_the_copy_page_offers_the_parts_the_staff_member_may_read_and_the_consent_s_words(
@@ -46,7 +38,7 @@ def test_the_copy_page_offers_the_parts_the_staff_member_may_read_and_the_consen
 def test_a_copy_under_a_consent_with_no_part_ticked_is_refused_and_nothing_is_written(
     world, login, what
 ):
-    response = _copy(login(world.therapist), world, **_under_consent(world, what=what))
+    response = post_copy(login(world.therapist), world, part2(world), what=what)
 
     assert response.status_code == 400
     assert "Tick the parts of the record the consent" in response.content.decode()
@@ -74,8 +66,8 @@ def test_a_part_the_staff_member_may_not_read_is_refused(world):
 
 def test_the_printed_copy_under_a_consent_carries_the_ticked_parts_alone(world, login):
     client = login(world.therapist)
-    response = _copy(
-        client, world, **_under_consent(world, what="print", parts=["attendance", "treatment_plan"])
+    response = post_copy(
+        client, world, part2(world), what="print", parts=["attendance", "treatment_plan"]
     )
     page = response.content.decode()
 
@@ -95,8 +87,8 @@ def test_the_printed_copy_under_a_consent_carries_the_ticked_parts_alone(world, 
 
 
 def test_the_exported_copy_under_a_consent_holds_the_ticked_parts_and_who_it_is_about(world, login):
-    response = _copy(
-        login(world.therapist), world, **_under_consent(world, what="export", parts="diagnoses")
+    response = post_copy(
+        login(world.therapist), world, part2(world), what="export", parts="diagnoses"
     )
     body = json.loads(response.content)
 
@@ -107,7 +99,7 @@ def test_the_exported_copy_under_a_consent_holds_the_ticked_parts_and_who_it_is_
 
 def test_the_participant_s_own_copy_carries_every_part_when_none_is_ticked(world, login):
     client = login(world.therapist)
-    response = _copy(client, world, to="participant", what="export")
+    response = post_copy(client, world, to="participant", what="export")
     body = json.loads(response.content)
     readable = [name for name, _ in copy_parts(world.therapist, world.participant)]
 
@@ -117,8 +109,8 @@ def test_the_participant_s_own_copy_carries_every_part_when_none_is_ticked(world
 
 
 def test_a_face_sheet_is_not_parts_of_the_record(world, login):
-    response = _copy(
-        login(world.therapist), world, **_under_consent(world, what="face_sheet", parts="notes")
+    response = post_copy(
+        login(world.therapist), world, part2(world), what="face_sheet", parts="notes"
     )
 
     assert response.status_code == 200

@@ -506,24 +506,13 @@ def test_the_trajectory_writes_hours_attended_as_every_page_writes_a_duration(wo
 
 
 def test_a_primary_clinician_who_left_never_stops_the_reviews_of_everyone_else(world, give):
-    from conftest import make_participant
-    from participants.models import CareTeamMember, CareTeamRole
+    from attendance.tests.builders import active_participant
     from worklist.models import Task
     from worklist.services import NO_ONE_ON_THE_TEAM
 
-    other = make_participant(world.org, "T-000777", legal_first_name="Robin")
-    stay = Episode.objects.create(
-        participant=other,
-        program=world.program,
-        site=world.site,
-        status=EpisodeStatus.ACTIVE,
-        referred_on=date(2026, 9, 1),
-        admitted_on=date(2026, 9, 8),
-        primary_clinician=world.counsellor,
-    )
-    CareTeamMember.objects.create(
-        episode=stay, user=world.counsellor, role=CareTeamRole.PRIMARY_CLINICIAN
-    )
+    other = active_participant(
+        world, "T-000777", "Robin", "Testperson", primary=world.counsellor
+    ).participant
     for someone in (world.participant, other):
         give("phq-9", phq9_answers(8), T0, participant=someone)
         give("phq-9", phq9_answers(16), T0 + timedelta(days=14), participant=someone)
