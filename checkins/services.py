@@ -17,7 +17,7 @@ from checkins import rules, selectors
 from checkins.models import CheckIn, MedicationsTaken, Via
 from monitoring.models import Alert, AlertStatus
 from monitoring.services import alerts_changed, raise_alert
-from participants.access import Scope, require, uses_portal
+from participants.access import Scope, may_take_over_for, require, uses_portal
 from participants.models import CareTeamRole, Participant
 from participants.selectors import admitted_in_care, current_episode, program_zone
 from tandem.errors import InvalidInput
@@ -310,7 +310,7 @@ def missed_checkins(*, now: datetime, programs: Iterable[Program] | None = None)
             ).select_related("participant")
         }
         fresh = {k: e for k, e in missing.items() if k not in open_already}
-        owners = {k: _engagement_owners(e) for k, e in fresh.items()}
+        owners = _engagement_owners(fresh)
         nobody = {e.participant.organization_id for k, e in fresh.items() if not owners[k]}
         oversight = program_oversight_by_organization(nobody) if nobody else {}
         for key, e in fresh.items():
@@ -360,16 +360,45 @@ def missed_checkins(*, now: datetime, programs: Iterable[Program] | None = None)
     return [by_key[k] for k in missing]
 
 
-def _engagement_owners(episode: Any) -> list:
-    """The peer specialists on the care team; else the primary clinician, else the intake
-    clinician (as `monitoring.services.default_assignees`), from the prefetched team."""
+def _engagement_owners(episodes: dict[str, Any]) -> dict[str, list]:
+    """Each silent stay's owners: the peer specialists on the care team; else the primary
+    clinician, else the intake clinician (as `monitoring.services.default_assignees`), from
+    the prefetched team, among those who can open the record (a closed account or an ended
+    role reaches no one; none when no one on the case can). Decided one person at a time
+    for all their stays at once, so the sweep's queries grow with the staff, not the stays."""
+    tiers = {key: _engagement_tiers(episode) for key, episode in episodes.items()}
+    cases: dict[int, tuple[Any, list[Participant]]] = {}
+    for key, candidates in tiers.items():
+        for user in dict.fromkeys(u for tier in candidates for u in tier):
+            cases.setdefault(user.pk, (user, []))[1].append(episodes[key].participant)
+    able = {
+        (user.pk, participant_pk)
+        for user, participants in cases.values()
+        for participant_pk in may_take_over_for(user, participants)
+    }
+    owners: dict[str, list] = {}
+    for key, candidates in tiers.items():
+        participant_pk = episodes[key].participant.pk
+        owners[key] = next(
+            (
+                found
+                for tier in candidates
+                if (found := [u for u in tier if (u.pk, participant_pk) in able])
+            ),
+            [],
+        )
+    return owners
+
+
+def _engagement_tiers(episode: Any) -> list[list]:
+    """Whom a silent stay's alert goes to, in turn, from the prefetched team."""
     team = [m for m in episode.care_team.all() if m.ended_on is None]
-    for owners in (
-        [m.user for m in team if m.role == CareTeamRole.PEER],
-        [m.user for m in team if m.role == CareTeamRole.PRIMARY_CLINICIAN],
-        [episode.primary_clinician] if episode.primary_clinician_id else [],
-        [m.user for m in team if m.role == CareTeamRole.INTAKE],
-    ):
-        if owners:
-            return list(dict.fromkeys(owners))
-    return []
+    return [
+        list(dict.fromkeys(owners))
+        for owners in (
+            [m.user for m in team if m.role == CareTeamRole.PEER],
+            [m.user for m in team if m.role == CareTeamRole.PRIMARY_CLINICIAN],
+            [episode.primary_clinician] if episode.primary_clinician_id else [],
+            [m.user for m in team if m.role == CareTeamRole.INTAKE],
+        )
+    ]

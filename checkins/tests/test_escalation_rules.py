@@ -183,6 +183,29 @@ def test_without_a_peer_specialist_the_primary_clinician_is_told(world):
     assert list(raised[0].assigned_to.all()) == [world.therapist]
 
 
+def test_a_peer_specialist_whose_account_is_closed_is_passed_over_for_the_primary_clinician(
+    world,
+):
+    """A peer specialist who left keeps their row on the team until someone ends it: the
+    alert goes to who can act on it, the primary clinician, not to a closed account."""
+    world.peer.is_active = False
+    world.peer.save()
+    send(world)
+    raised = missed_checkins(now=T0 + timedelta(days=4))
+    assert list(raised[0].assigned_to.all()) == [world.therapist]
+
+
+def test_when_no_one_on_the_team_can_open_the_record_the_program_oversight_is_told(world):
+    for person in (world.peer, world.therapist):
+        person.is_active = False
+        person.save()
+    send(world)
+    raised = missed_checkins(now=T0 + timedelta(days=4))
+    owners = set(raised[0].assigned_to.all())
+    assert world.director in owners
+    assert not owners & {world.peer, world.therapist}
+
+
 def test_no_check_in_since_admission_counts_from_admission(world):
     raised = missed_checkins(now=T0)
     assert [a.participant for a in raised] == [world.participant]  # admitted 8 Sep
