@@ -44,8 +44,8 @@ class ConsentIn(Schema):
         default_factory=list,
         description="Part 2: the parts of the record the consent covers, by the record "
         "export's section names (attendance, diagnoses, ...), beside the words in "
-        "`information`; a copy under it carries these alone. None for sud_notes. Fixed once "
-        "recorded.",
+        "`information`; a copy under it carries these alone. Required for a new part2 consent "
+        "(at least one; none is a 422 naming `parts`); none for sud_notes. Fixed once recorded.",
     )
     tpo: bool = Field(False, description="Part 2: a single consent for TPO.")
     recipients: str = Field("", max_length=2000, description="Part 2: named or the TPO class.")

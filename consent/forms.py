@@ -22,7 +22,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 # Written after a label, in words (not a colour or an asterisk), as the discharge form does.
 REQUIRED = "(required)"
 REQUIRED_PART2 = "(required for a Part 2 consent)"
-PART2 = ("discloser", "information", "recipients", "purpose", "expiry")
+PART2 = ("discloser", "information", "parts", "recipients", "purpose", "expiry")
 
 
 def part2_choices(consents: list[Consent]) -> list[tuple[str, str]]:
@@ -59,8 +59,9 @@ class ConsentForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=(
-            "Part 2: tick the parts of the record the words above describe; a copy under the "
-            "consent carries these alone. None for SUD counseling notes."
+            "Tick at least one for a consent to disclose Part 2 records: the parts of the record "
+            "the words above describe; a copy under the consent carries these alone. None for "
+            "SUD counseling notes."
         ),
         error_messages={"invalid_choice": "Tick parts of the record from the list."},
     )

@@ -79,6 +79,11 @@ class ConsentKind(models.TextChoices):
 SUD_NOTES_INFORMATION = "SUD counseling notes only"
 # The kinds that hold every element §2.31(a) asks of a written Part 2 consent.
 PART2_KINDS = frozenset({ConsentKind.PART2, ConsentKind.SUD_NOTES})
+# What a new Part 2 consent that ticks no part of the record is told.
+PARTS_REQUIRED = (
+    "Tick the parts of the record this consent covers, as its description of the information "
+    "says: a copy under it carries those alone."
+)
 
 
 class Expiry(models.TextChoices):
@@ -166,8 +171,8 @@ class Consent(ClinicalRecord, Versioned, Immutable):
     )
     # The parts of the record (export section names, in the record's order) a Part 2 consent
     # covers, ticked beside the participant's words in `information`: a copy under it carries
-    # these alone. Empty for one recorded before parts were ticked, or that ticks none: a copy
-    # under it carries the parts the discloser ticks against the words.
+    # these alone. A new one ticks at least one (`clean`). Empty for one recorded before parts
+    # were ticked: a copy under it carries the parts the discloser ticks against the words.
     parts = models.JSONField("parts of the record it covers", default=list, blank=True)
     tpo = models.BooleanField(
         "a single consent for treatment, payment and health care operations", default=False
@@ -248,7 +253,8 @@ class Consent(ClinicalRecord, Versioned, Immutable):
         return self.kind == ConsentKind.SUD_NOTES
 
     def clean(self) -> None:
-        """Every element §2.31(a) asks of a Part 2 consent, each refused by name when missing;
+        """Every element §2.31(a) asks of a Part 2 consent, each refused by name when missing
+        (a new consent to disclose Part 2 records also lists the parts of the record it covers);
         an expiry that fits the consent; a representative named with how they are related."""
         super().clean()
         errors: dict[str, ValidationError] = {}
@@ -279,6 +285,10 @@ class Consent(ClinicalRecord, Versioned, Immutable):
                 errors["information"] = _refused(
                     "Describe specifically the information that may be disclosed."
                 )
+            if self.is_part2 and not self.parts and self._state.adding:
+                # A new consent says which parts its words cover, so a copy under it is checked
+                # against them; one recorded before parts were ticked stays as it was.
+                errors["parts"] = _refused(PARTS_REQUIRED)
             if not self.recipients.strip():
                 errors["recipients"] = _refused(
                     "Name the recipients: a person or organisation, or for a TPO consent the "

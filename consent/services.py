@@ -80,8 +80,9 @@ def record_consent(
     a treatment or telehealth consent keeps only who signed, when, and its expiry.
 
     `parts` are the parts of the record (export section names) a Part 2 consent covers, ticked
-    beside the participant's words: kept in the record's order; a name that is no part of the
-    record is refused, and so is any part on a consent for SUD counseling notes.
+    beside the participant's words: kept in the record's order; a consent to disclose Part 2
+    records that ticks none is refused (`Consent.clean`), as is a name that is no part of the
+    record, and any part on a consent for SUD counseling notes.
 
     `named` holds the recipients picked from the lists other modules keep, by list
     (`{"payers": [payer public id, ...]}`, `consent.recipients`), written with the consent in

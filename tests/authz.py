@@ -59,6 +59,7 @@ def share_with_support(world) -> None:
         kind="part2",
         discloser="Adult IOP",
         information="Session times and attendance",
+        parts=["attendance"],
         recipients="Dana Example, my sister",
         purpose="At my request",
         expiry="end_of_treatment",

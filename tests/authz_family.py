@@ -31,6 +31,7 @@ def _shared(world):
         kind="part2",
         discloser="Adult IOP",
         information="Session times",
+        parts=["attendance"],
         recipients="Dana Example, my sister",
         purpose="At my request",
         expiry="end_of_treatment",

@@ -25,6 +25,7 @@ CONSENT: dict[str, Any] = {
     "signed_on": date(2026, 9, 8),
     "discloser": "Adult IOP",
     "information": "Attendance and diagnoses",
+    "parts": ["diagnoses", "attendance"],
     "purpose": "Payment of claims",
     "expiry": "end_of_treatment",
 }

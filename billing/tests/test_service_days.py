@@ -82,6 +82,7 @@ def test_a_part2_consent_naming_the_payer_only_in_words_is_held_for_review(world
             signed_on=date(2026, 9, 8),
             discloser="Adult IOP",
             information="Attendance and diagnoses",
+            parts=["diagnoses", "attendance"],
             recipients=recipients,
             purpose="Payment",
             expiry="end_of_treatment",

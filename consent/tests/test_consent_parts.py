@@ -1,17 +1,20 @@
 """A Part 2 consent lists the parts of the record it covers (42 CFR §2.31(a): "how much and
 what kind" of information), ticked beside the participant's words when it is recorded, on the
-tab and over the API; a name that is no part of the record is refused, a consent for SUD
-counseling notes lists none, and a consent recorded before parts were ticked says so."""
+tab and over the API; a new one ticking none, or a name that is no part of the record, is
+refused, a consent for SUD counseling notes lists none, and a consent recorded before parts
+were ticked says so and still gives copies and is revoked as before."""
 
 import json
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from consent.models import Consent
-from consent.services import record_consent
+from consent.models import PARTS_REQUIRED, Consent, ConsentRevocation
+from consent.services import disclose_record, record_consent, revoke_consent
+from consent.tests.builders import recorded_before_parts
 from consent.tests.test_consents import PART2, api_url, part2
 from consent.tests.test_sud_counseling_notes import _sud_notes
 from tandem.errors import InvalidInput
@@ -111,9 +114,92 @@ def test_a_treatment_consent_keeps_no_parts(world):
     assert consent.parts == []
 
 
+@pytest.mark.parametrize("tpo", [False, True])
+def test_the_service_refuses_a_new_part2_consent_that_ticks_no_part(world, tpo):
+    before = AuditEvent.objects.count()
+    fields: dict[str, Any] = {"parts": []}
+    if tpo:
+        fields |= {"tpo": True, "expiry": "none", "expires_on": None}
+
+    with pytest.raises(InvalidInput) as refused:
+        part2(world, **fields)
+
+    assert refused.value.field == "parts"
+    assert refused.value.message == PARTS_REQUIRED
+    assert not Consent.objects.exists()
+    assert AuditEvent.objects.count() == before
+
+
+def test_the_tab_refuses_a_part2_consent_with_no_part_ticked_and_says_it_is_required(world, login):
+    client = login(world.therapist)
+    url = reverse("consent:tab", args=[world.participant.public_id])
+    page = client.get(url).content.decode()
+    assert "<legend>Parts of the record it covers (required for a Part 2 consent)</legend>" in (
+        page
+    )
+    body = _form()
+    del body["parts"]
+
+    response = client.post(url, body)
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["parts"] == [PARTS_REQUIRED]
+    assert PARTS_REQUIRED in response.content.decode()
+    assert not Consent.objects.exists()
+    assert not AuditEvent.objects.filter(event_type="consent.recorded").exists()
+
+
+def test_the_api_refuses_a_part2_consent_with_no_part_naming_parts(world, login):
+    client = login(world.therapist)
+    body = _form()
+    del body["signer"], body["parts"]
+
+    refused = client.post(api_url(world), json.dumps(body), content_type="application/json")
+
+    assert refused.status_code == 422
+    assert refused.json()["detail"] == [{"field": "parts", "message": PARTS_REQUIRED}]
+    assert not Consent.objects.exists()
+    assert not AuditEvent.objects.filter(event_type="consent.recorded").exists()
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["ConsentIn"]
+    assert "Required for a new part2 consent" in schema["properties"]["parts"]["description"]
+
+
 def test_a_consent_recorded_before_parts_were_ticked_says_it_lists_none(world, login):
-    part2(world)
+    recorded_before_parts(world)
 
     tab = login(world.therapist).get(reverse("consent:tab", args=[world.participant.public_id]))
 
     assert "This consent does not list parts" in tab.content.decode()
+
+
+def test_a_consent_recorded_before_parts_were_ticked_still_gives_copies_and_is_revoked(
+    world, login
+):
+    old = recorded_before_parts(world)
+    old.full_clean()  # its rules still hold: only a new consent must tick parts
+    client = login(world.therapist)
+
+    listed = client.get(api_url(world)).json()
+    copy = disclose_record(
+        world.participant,
+        by=world.therapist,
+        what="print",
+        to_participant=False,
+        recipient="Northside Clinic",
+        consent=old,
+        parts=["attendance", "treatment_plan"],
+        now=NOW,
+    )
+    revoke_consent(
+        old,
+        by=world.therapist,
+        revoked_on=date(2026, 11, 20),
+        received="paper",
+        expected_version=old.version,
+        now=NOW,
+    )
+
+    assert listed[0]["parts"] == [] and listed[0]["status"] == "in_force"
+    assert copy.parts == ["attendance", "treatment_plan"]
+    assert Consent.objects.get().parts == []
+    assert ConsentRevocation.objects.get().consent == old

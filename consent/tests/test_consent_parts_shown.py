@@ -6,6 +6,7 @@ import json
 
 from django.urls import reverse
 
+from consent.tests.builders import recorded_before_parts
 from consent.tests.copying import post_copy
 from consent.tests.test_disclosures import part2
 from participants.export import export_record
@@ -23,7 +24,7 @@ def test_a_printed_copy_s_scope_names_the_parts_the_consent_covers(world, login)
 
 
 def test_a_copy_under_a_consent_that_lists_none_says_so(world, login):
-    consent = part2(world)
+    consent = recorded_before_parts(world)
 
     page = post_copy(login(world.therapist), world, consent, what="print", parts="attendance")
 

@@ -29,6 +29,7 @@ PART2: dict[str, Any] = {
     "kind": "part2",
     "discloser": "Riverside IOP",
     "information": "Attendance and treatment plan",
+    "parts": ["attendance", "treatment_plan"],
     "recipients": "Dr A. Example, Northside Clinic",
     "purpose": "Coordination of care at my request",
     "expiry": "date",

@@ -13,6 +13,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from consent.models import Disclosure
 from consent.services import disclose_record
+from consent.tests.builders import recorded_before_parts
 from consent.tests.copying import post_copy
 from consent.tests.test_disclosures import CLINIC, part2
 from tandem.errors import InvalidInput
@@ -105,7 +106,7 @@ def test_the_participant_s_own_copy_is_not_held_to_a_consent_posted_beside_it(wo
 
 
 def test_a_consent_that_lists_no_parts_keeps_the_page_as_it_was(world, login):
-    consent = part2(world)
+    consent = recorded_before_parts(world)
     client = login(world.therapist)
 
     page = client.get(_under(world, consent)).content.decode()

@@ -1,7 +1,8 @@
-"""A copy of the record given under a consent carries only the parts of the record the staff
-member ticks against the consent's description of the information (42 CFR §2.31(a): "how much
-and what kind"), and the accounting of disclosures says which parts went; the participant's own
-copy carries every part unless fewer are ticked."""
+"""A copy of the record given under a consent recorded before consents listed their parts
+carries only the parts of the record the staff member ticks against the consent's description
+of the information (42 CFR §2.31(a): "how much and what kind"), and the accounting of
+disclosures says which parts went; the participant's own copy carries every part unless fewer
+are ticked."""
 
 import json
 from datetime import UTC, datetime
@@ -12,8 +13,9 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from consent.models import Disclosure
 from consent.services import disclose_record
+from consent.tests.builders import recorded_before_parts
 from consent.tests.copying import post_copy
-from consent.tests.test_disclosures import CLINIC, part2
+from consent.tests.test_disclosures import CLINIC
 from participants.export import copy_parts
 from tandem.errors import InvalidInput
 
@@ -23,7 +25,7 @@ NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 def test_the_copy_page_offers_the_parts_the_staff_member_may_read_and_the_consent_s_words(
     world, login
 ):
-    part2(world)
+    recorded_before_parts(world)
     page = login(world.therapist).get(
         reverse("consent:disclose", args=[world.participant.public_id])
     )
@@ -38,7 +40,7 @@ def test_the_copy_page_offers_the_parts_the_staff_member_may_read_and_the_consen
 def test_a_copy_under_a_consent_with_no_part_ticked_is_refused_and_nothing_is_written(
     world, login, what
 ):
-    response = post_copy(login(world.therapist), world, part2(world), what=what)
+    response = post_copy(login(world.therapist), world, recorded_before_parts(world), what=what)
 
     assert response.status_code == 400
     assert "Tick the parts of the record the consent" in response.content.decode()
@@ -48,7 +50,7 @@ def test_a_copy_under_a_consent_with_no_part_ticked_is_refused_and_nothing_is_wr
 
 
 def test_a_part_the_staff_member_may_not_read_is_refused(world):
-    consent = part2(world)
+    consent = recorded_before_parts(world)
     with pytest.raises(InvalidInput) as refused:
         disclose_record(
             world.participant,
@@ -67,7 +69,11 @@ def test_a_part_the_staff_member_may_not_read_is_refused(world):
 def test_the_printed_copy_under_a_consent_carries_the_ticked_parts_alone(world, login):
     client = login(world.therapist)
     response = post_copy(
-        client, world, part2(world), what="print", parts=["attendance", "treatment_plan"]
+        client,
+        world,
+        recorded_before_parts(world),
+        what="print",
+        parts=["attendance", "treatment_plan"],
     )
     page = response.content.decode()
 
@@ -88,7 +94,11 @@ def test_the_printed_copy_under_a_consent_carries_the_ticked_parts_alone(world, 
 
 def test_the_exported_copy_under_a_consent_holds_the_ticked_parts_and_who_it_is_about(world, login):
     response = post_copy(
-        login(world.therapist), world, part2(world), what="export", parts="diagnoses"
+        login(world.therapist),
+        world,
+        recorded_before_parts(world),
+        what="export",
+        parts="diagnoses",
     )
     body = json.loads(response.content)
 
@@ -110,7 +120,11 @@ def test_the_participant_s_own_copy_carries_every_part_when_none_is_ticked(world
 
 def test_a_face_sheet_is_not_parts_of_the_record(world, login):
     response = post_copy(
-        login(world.therapist), world, part2(world), what="face_sheet", parts="notes"
+        login(world.therapist),
+        world,
+        recorded_before_parts(world),
+        what="face_sheet",
+        parts="notes",
     )
 
     assert response.status_code == 200

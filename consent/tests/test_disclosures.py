@@ -29,6 +29,7 @@ def part2(world, **changes):
         "kind": "part2",
         "discloser": "Riverside IOP",
         "information": "Attendance and treatment plan",
+        "parts": ["attendance", "treatment_plan"],
         "recipients": CLINIC,
         "purpose": "Coordination of care at my request",
         "expiry": "date",
@@ -140,7 +141,7 @@ def test_the_printed_copy_carries_the_notice_and_the_consent_s_scope_and_is_logg
 
 
 def test_the_exported_copy_names_the_disclosure_and_a_refusal_writes_nothing(world, login):
-    consent = part2(world)
+    consent = part2(world, information="Attendance and consents", parts=["attendance", "consents"])
     client = login(world.therapist)
     url = reverse("consent:disclose", args=[world.participant.public_id])
     refused = client.post(url, {"to": "other", "recipient": CLINIC, "what": "export"})

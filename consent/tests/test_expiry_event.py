@@ -26,6 +26,7 @@ PART2: dict[str, Any] = {
     "kind": "part2",
     "discloser": "Riverside IOP",
     "information": "My session times and attendance",
+    "parts": ["attendance"],
     "recipients": "Dana Example, my sister; Officer B. Example, county probation",
     "purpose": "At my request",
     "expiry": "event",

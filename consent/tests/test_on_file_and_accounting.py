@@ -26,6 +26,7 @@ def _tpo(world):
         kind="part2",
         discloser="Riverside IOP",
         information=INFORMATION,
+        parts=["attendance", "treatment_plan"],
         tpo=True,
         recipients=CLINIC,
         purpose="Treatment, payment and health care operations",

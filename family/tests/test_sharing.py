@@ -25,6 +25,7 @@ PART2: dict[str, Any] = {
     "kind": "part2",
     "discloser": "Adult IOP",
     "information": "My session times and attendance",
+    "parts": ["attendance"],
     "recipients": "Dana Example, my sister",
     "purpose": "At my request",
     "expiry": "end_of_treatment",

@@ -34,6 +34,7 @@ def _person(world, *, shared: bool = True, email: str = "") -> SupportPerson:
             kind="part2",
             discloser="Adult IOP",
             information="Session times",
+            parts=["attendance"],
             recipients="Dana Example, my sister",
             purpose="At my request",
             expiry="end_of_treatment",

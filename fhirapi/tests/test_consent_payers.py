@@ -30,6 +30,7 @@ def _naming(world, *payers, recipients: str = WORDS):
         kind="part2",
         discloser="Riverside IOP",
         information="Attendance and diagnoses",
+        parts=["diagnoses", "attendance"],
         recipients=recipients,
         named={"payers": [str(p.public_id) for p in payers]},
         purpose="Payment of claims",

@@ -23,6 +23,7 @@ def _copies(world) -> None:
         kind="part2",
         discloser="Riverside IOP",
         information="Attendance",
+        parts=["attendance"],
         recipients=CLINIC,
         purpose="At my request",
         expiry="end_of_treatment",

@@ -285,6 +285,7 @@ def _support_and_consent(b) -> object:
         kind="part2",
         discloser="Adult IOP",
         information="Session times",
+        parts=["attendance"],
         recipients="Dana Example, my sister",
         purpose="At my request",
         expiry="end_of_treatment",
