@@ -31,6 +31,12 @@ register(
     "record an IOP certification",
 )
 register(
+    "billing.certification_viewed",
+    Action.VIEW,
+    "viewed the Medicare IOP certification",
+    "view the Medicare IOP certification",
+)
+register(
     "billing.certification_entered_in_error",
     Action.CHANGE,
     "marked an IOP certification entered in error",

@@ -19,6 +19,7 @@ from billing import forms, selectors, services
 from billing.models import RECERTIFY_NOTICE_DAYS, Coverage, IopCertification
 from participants.access import (
     Scope,
+    audit_access,
     decide,
     decide_with_capability,
     may_open,
@@ -256,15 +257,27 @@ def certification_card(
     record a certification on the clinical record (`billing.certify`), while a Medicare payer
     covers the participant. It shows the stay's latest certification and until when, and the
     form with the signer themself as the physician; nothing of the coverage (payer, member
-    id, dates) is on it."""
-    if not decide_with_capability(
+    id, dates) is on it. That a card shows says Medicare covers the participant, so the
+    card leaves its own event, found by whoever asks the trail who saw their billing."""
+    decision = decide_with_capability(
         request.user, participant, "billing.certify", Action.CREATE, Scope.CLINICAL
-    ).allowed:
+    )
+    if not decision.allowed:
         return None
     today = episode.program.today()
     if not selectors.covered_by_medicare(participant, today):
         return None
     latest = selectors.latest_certification(episode)
+    audit_access(
+        request.user,
+        participant,
+        Action.VIEW,
+        Scope.BILLING,
+        decision,
+        record=latest,
+        details={"page": "placement:level_of_care", "shows": "Medicare coverage in force"},
+        event_type="billing.certification_viewed",
+    )
     in_force = latest is not None and latest.covers(today)
     return {
         "template": "billing/_certification_card.html",

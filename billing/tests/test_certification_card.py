@@ -82,6 +82,39 @@ def test_no_card_without_medicare_coverage_in_force(world, login):
     assert "Medicare IOP certification" not in page.content.decode()
 
 
+def _card_reads(world) -> list[AuditEvent]:
+    return list(
+        AuditEvent.objects.filter(
+            event_type="billing.certification_viewed", participant=world.participant
+        )
+    )
+
+
+def test_the_card_leaves_its_own_billing_read_in_the_trail(world, login):
+    """The card says Medicare covers the participant: whoever asks the trail who saw their
+    billing finds the prescriber who opened the tab, and which certification they saw."""
+    cover(world, world.episode, medicare(world))
+    shown = certify(world, date(2026, 10, 1))
+
+    login(world.users["prescriber"]).get(_tab(world))
+
+    [event] = _card_reads(world)
+    assert event.actor == world.users["prescriber"]
+    assert event.details["scope"] == str(Scope.BILLING)
+    assert event.record_id == str(shown.public_id)
+    assert event.outcome == "allowed"
+
+
+@pytest.mark.parametrize("persona", ["prescriber", "nurse"])
+def test_no_billing_read_where_no_card_shows(world, login, persona):
+    """Without Medicare in force the prescriber sees no card; a nurse never does."""
+    cover(world, world.episode, payer(world))
+    if persona == "nurse":
+        cover(world, world.episode, medicare(world))
+    login(world.users[persona]).get(_tab(world))
+    assert _card_reads(world) == []
+
+
 @pytest.mark.parametrize("persona", ["nurse", "casemanager", "peer"])
 def test_no_card_for_roles_that_may_not_certify(world, login, persona):
     cover(world, world.episode, medicare(world))
