@@ -422,6 +422,11 @@ def service_days(request: SignedInRequest, week: str = "") -> HttpResponse:
         details={"week": monday.isoformat(), "scope": str(Scope.BILLING)},
         listed=[line.participant for line in lines],
     )
+    # Each participant's billing tab, addressed once for all of their lines.
+    tabs = {
+        line.participant.pk: reverse("billing:tab", args=[line.participant.public_id])
+        for line in lines
+    }
     return render(
         request,
         "billing/service_days.html",
@@ -429,6 +434,7 @@ def service_days(request: SignedInRequest, week: str = "") -> HttpResponse:
             "form": form,
             "week": monday,
             "lines": lines,
+            "rows": [(line, tabs[line.participant.pk]) for line in lines],
             "page": page,
             "page_param": PAGE,
             "ready": sum(1 for line in lines if line.is_ready),
