@@ -185,7 +185,7 @@ def _pages() -> list[tuple[str, str, str, str, dict[str, str] | None]]:
         ("program calendar", director, "get", f"{schedule}/calendar/", None),
         ("outcomes board", director, "get", "/outcomes/", None),
         ("service days to bill", director, "get", "/billing/days/", None),
-        ("service days last page", director, "get", "/billing/days/?page=LAST", None),
+        ("service days last page", director, "get", "/billing/days/?page=last", None),
         ("service days of a week", director, "get", f"/billing/days/{billed_week}/", None),
         ("payers", director, "get", "/billing/payers/", None),
         ("consent payers (API)", me, "get", "/api/v1/consent-recipient-lists", None),

@@ -21,16 +21,19 @@ def page_of(rows: QuerySet, number: str | int | None, size: int) -> Page:
     a list of thousands costs one query, as a list of ten does. `rows` may be grouped
     (`values().annotate()`): the count is of its groups, and a row read as a dict carries
     it too. A number past the end gives the last page, `LAST` asks for it, anything else
-    not a page number (0, -1, "abc") gives the first; only past the end or for `LAST` is
-    the length counted in a query of its own."""
-    wanted = None if number == LAST else asked_page(number, size)
-    shown = _rows(rows, wanted, size) if wanted is not None else []
+    not a page number (0, -1, "abc") gives the first. `LAST` is read from the list's end in
+    one query too; only past the end is the length counted in a query of its own."""
+    if number == LAST:
+        shown, total = _last_rows(rows, size)
+        return counted_page(shown, last_page(total, size), total, size)
+    wanted = asked_page(number, size)
+    shown = _rows(rows, wanted, size)
     total = _listed_in_all(shown[0]) if shown else 0
     if not shown and wanted != 1:
         total = rows.count()
         wanted = last_page(total, size)
         shown = _rows(rows, wanted, size)
-    return counted_page(shown, wanted or 1, total, size)
+    return counted_page(shown, wanted, total, size)
 
 
 def asked_page(number: str | int | None, size: int) -> int:
@@ -56,6 +59,16 @@ def counted_page(rows: Sequence[Any], number: int, total: int, size: int) -> Pag
 def _rows(rows: QuerySet, number: int, size: int) -> list:
     start = (number - 1) * size
     return list(rows.annotate(listed_in_all=Window(Count("*")))[start : start + size])
+
+
+def _last_rows(rows: QuerySet, size: int) -> tuple[list, int]:
+    """The last page's rows and the list's length, from the first page of the list in the
+    reverse order (its order is fixed, so reversed it is the same rows from the other end):
+    a list of thousands is neither counted nor skipped through twice."""
+    from_end = _rows(rows.reverse(), 1, size)
+    total = _listed_in_all(from_end[0]) if from_end else 0
+    on_last_page = total - (last_page(total, size) - 1) * size
+    return from_end[:on_last_page][::-1], total
 
 
 def _listed_in_all(row: Any) -> int:

@@ -290,11 +290,20 @@ def test_a_week_of_many_participants_is_read_a_page_at_a_time(world, login):
     assert f"{PAGE_SIZE + 2} participants with dates of service, {PAGE_SIZE} on this page" in first
     assert "Person000" in first and f"Person{PAGE_SIZE - 1:03d}" in first
     assert f"Person{PAGE_SIZE:03d}" not in first
-    second = client.get("/billing/days/2026-11-23/?page=2").content.decode()
+    with CaptureQueriesContext(connection) as by_number:
+        second = client.get("/billing/days/2026-11-23/?page=2").content.decode()
     assert f"Person{PAGE_SIZE:03d}" in second and f"Person{PAGE_SIZE + 1:03d}" in second
     assert "Person000" not in second
+    # The last page asked for as such: the same two, read from the end with the count.
+    with CaptureQueriesContext(connection) as as_last:
+        last = client.get("/billing/days/2026-11-23/?page=last").content.decode()
+    assert f"Person{PAGE_SIZE:03d}" in last and f"Person{PAGE_SIZE + 1:03d}" in last
+    assert f"Person{PAGE_SIZE - 1:03d}" not in last
+    assert f"{PAGE_SIZE + 2} participants with dates of service, 2 on this page" in last
+    assert len(as_last) == len(by_number)
     viewed = AuditEvent.objects.filter(event_type="billing.service_days_viewed").order_by("id")
-    assert [len(e.details["participants"]) for e in viewed] == [PAGE_SIZE, 2]
+    assert [len(e.details["participants"]) for e in viewed] == [PAGE_SIZE, 2, 2]
+    assert viewed[2].details["participants"] == viewed[1].details["participants"]
     export = client.post("/billing/days/2026-11-23/export/").content.decode()
     assert export.count("2026-11-24") == PAGE_SIZE + 2  # the CSV holds the whole week
 

@@ -168,14 +168,14 @@ def test_the_reviews_board_keeps_a_flat_query_count(world, login):
 
 
 def test_the_reviews_board_reads_its_total_with_the_page(world, login):
-    """The count comes with the page's rows; "last" or a page past the end, even one too
-    large for the database's OFFSET, reads the total on its own (one past the end first
-    tries its rows), and each lands on the last page; a page that is not one, the first."""
+    """The count comes with the page's rows, "last" too (read from the end); a page past
+    the end, even one too large for the database's OFFSET, reads the total on its own (after
+    trying its rows), and each lands on the last page; a page that is not one, the first."""
     client = login(world.director)
     url = reverse("plans:reviews_due")
     _more_participants(world, 60, 0)
     first = _count(client, url)
-    for asked, extra in (("?page=last", 1), ("?page=9", 2), ("?page=" + "9" * 20, 2)):
+    for asked, extra in (("?page=last", 0), ("?page=9", 2), ("?page=" + "9" * 20, 2)):
         assert _count(client, url + asked) == first + extra
         page = client.get(url + asked).content.decode()
         assert "Page 2 of 2 (61 participants)" in page

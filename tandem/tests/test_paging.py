@@ -4,6 +4,7 @@ page number a link or a person typed."""
 import pytest
 from django.db import connection
 from django.db.models import Count
+from django.db.models.functions import Lower
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Membership, Organization, User
@@ -39,7 +40,7 @@ def test_a_page_comes_with_the_length_in_one_query(organizations):
     [
         ("9", 3, 3),  # past the end: tried, counted, then the last page read
         ("9" * 30, 3, 3),  # past what OFFSET holds: the same
-        (LAST, 3, 2),  # counted, then read
+        (LAST, 3, 1),  # read from the end, counted in the same query
         ("0", 1, 1),
         ("-1", 1, 1),
         ("abc", 1, 1),
@@ -53,6 +54,19 @@ def test_a_number_that_is_no_page_shows_the_first_or_the_last(
     page, counted = _pages(rows, asked)
     assert (page.number, page.paginator.count, counted) == (number, 7, queries)
     assert len(page) == (1 if number == 3 else 3)
+
+
+@pytest.mark.parametrize("listed", [7, 6, 1, 0])
+def test_the_last_page_is_the_rows_of_its_number_read_with_the_length(organizations, listed):
+    """`LAST` reads the list from its end: the same rows, in the same order, as the last
+    page asked for by its number, and the length, in one query."""
+    rows = Organization.objects.filter(
+        slug__startswith="paged-", slug__lt=f"paged-{listed}"
+    ).order_by(Lower("name").desc(), "pk")
+    page, queries = _pages(rows, LAST)
+    numbered, _ = _pages(rows, str(page.number))
+    assert list(page) == list(numbered) and queries == 1
+    assert (page.number, page.paginator.count) == (max(1, -(-listed // 3)), listed)
 
 
 def test_grouped_rows_are_counted_by_group(organizations):
