@@ -156,7 +156,7 @@ def _pages() -> list[tuple[str, str, str, str, dict[str, str] | None]]:
             "notes board last pages",
             supervisor,
             "get",
-            "/notes/board/?overdue=LAST&unwritten=LAST&queue=LAST",
+            "/notes/board/?overdue=last&unwritten=last&queue=last",
             None,
         ),
         ("notes board (director)", director, "get", "/notes/board/", None),
