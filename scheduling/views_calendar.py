@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from participants.access import may
-from scheduling import selectors, services
+from scheduling import rows, selectors, services
 from scheduling.forms import (
     ClosureForm,
     GroupForm,
@@ -39,13 +39,17 @@ _CALENDAR_PAGES = ("page", "staff")
 @program_page
 def calendar(request: HttpRequest, program) -> HttpResponse:
     context = selectors.calendar(program, request.GET.get("page"), request.GET.get("staff"))
+    can_edit = may(request.user, "calendar.edit", program.organization_id)
     context.update(
         **{
             f"{name}_keep": kept_beside(request.GET, _CALENDAR_PAGES, name)
             for name in _CALENDAR_PAGES
         },
-        can_edit=may(request.user, "calendar.edit", program.organization_id),
+        can_edit=can_edit,
         closure_form=ClosureForm(),
+        group_rows=rows.group_rows(context["groups"], context["facilitators"], can_edit),
+        room_items=rows.room_items(program.public_id, context["rooms"], can_edit),
+        staff_rows=rows.staff_rows(program.public_id, context["staff"], can_edit),
     )
     return render_local(request, program, "scheduling/calendar.html", context)
 

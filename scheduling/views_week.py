@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from audit.models import Action
 from audit.services import record_event
 from participants.access import Scope, decide_many, may
-from scheduling import selectors, services, session_links
+from scheduling import rows, selectors, services, session_links
 from scheduling.forms import BuildForm, CancelForm
 from scheduling.models import Room, Session
 from scheduling.selectors import Show
@@ -137,7 +137,7 @@ def day(request: HttpRequest, program) -> HttpResponse:
     if show is None:
         return missing(request, "track")
     summary = selectors.summary(program, on, on)
-    page, sessions = selectors.sessions_page(
+    page, sessions, staff = selectors.sessions_page(
         program, on, show, request.GET.get("page"), DAY_PAGE_SIZE
     )
     return render_local(
@@ -146,7 +146,7 @@ def day(request: HttpRequest, program) -> HttpResponse:
         "scheduling/day.html",
         {
             "on": on,
-            "sessions": sessions,
+            "session_rows": rows.session_rows(program, sessions, staff, week_start(on)),
             "page": page,
             "summary": summary,
             "show": show,

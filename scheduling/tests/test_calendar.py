@@ -318,3 +318,39 @@ def test_the_calendar_pages_its_groups_and_staff_in_the_same_queries(world, cale
     text, _ = _calendar_page(client, world.program, "?page=2&staff=2")
     assert "Skills 54" in text and "Lead 54" in text
     assert 'href="?staff=2&amp;page=1"' in text and 'href="?page=2&amp;staff=1"' in text
+
+
+def test_the_calendar_writes_each_group_and_room_as_text_with_its_links(world, calendar, login):
+    """A group's row and a room's line: a retired group marked, its title and module written
+    as text, no track as a dash, an online group said so; edit links only for an editor."""
+    retired = add_group(
+        world.program,
+        "Anger <management> & calm",
+        2,
+        "13:30",
+        90,
+        world.nurse,
+        room=calendar.room,
+        curriculum_module="Noticing <signs>",
+        is_active=False,
+    )
+    url = reverse("scheduling:calendar", args=[world.program.public_id])
+    text = login(world.director).get(url).content.decode()
+    site = world.site.name
+    assert (
+        '<tr class="retired"><td>Wednesday 13:30, 90&nbsp;min</td>'
+        "<td><strong>Anger &lt;management&gt; &amp; calm</strong>"
+        '<div class="muted small">Noticing &lt;signs&gt;</div> <span class="muted">(retired)</span>'
+        f'</td><td>—</td><td>Oak room, {site}</td><td>{world.nurse}</td><td class="nowrap">2–10</td>'
+        f'<td><a href="{reverse("scheduling:group_edit", args=[retired.public_id])}">Edit'
+    ) in text
+    assert (
+        "<tr><td>Monday 18:00, 180&nbsp;min</td><td><strong>Seeking Safety online</strong></td>"
+        f"<td>—</td><td>Online</td><td>{world.counsellor}</td>"
+    ) in text
+    week = reverse("scheduling:room_week", args=[world.program.public_id, calendar.room.public_id])
+    edit = reverse("scheduling:room_edit", args=[calendar.room.public_id])
+    room = f'<li><a href="{week}">Oak room</a>, {site} — seats 12'
+    assert f'{room} <a class="small" href="{edit}">Edit</a></li>' in text
+    read_only = login(world.therapist).get(url).content.decode()
+    assert f"{room}</li>" in read_only and "Edit" not in read_only

@@ -183,3 +183,34 @@ def test_the_schedule_names_its_program_s_zone_as_people_say_it(world, calendar,
     client = login(world.director)
     for url in (_week(world), _day(world)):
         assert "Times in Mountain time (America/Denver)" in client.get(url).content.decode()
+
+
+def test_each_session_of_the_day_reads_in_the_program_s_time_with_its_links(world, calendar, login):
+    """A session's row: its times in the program's zone, its page, its room's and staff's
+    weeks from the day's Monday, places taken of offered, a cancelled one flagged, an online
+    one and an individual one said so, and a title written as text."""
+    wednesday = MONDAY + timedelta(days=2)
+    held = held_session(world, calendar.morning[1], wednesday)  # 09:00, Oak room, therapist
+    Session.objects.filter(pk=held.pk).update(title="DBT <skills> & more")
+    enrol(held, calendar.episodes[0])
+    online = held_session(world, calendar.online, wednesday, status="cancelled")
+    make_session(world.program, wednesday, start=time(13), kind=Session.Kind.INDIVIDUAL)
+    page = login(world.director).get(_day(world, on=str(wednesday))).content.decode()
+
+    program = world.program.public_id
+    room_week = reverse("scheduling:room_week", args=[program, calendar.room.public_id])
+    staff_week = reverse("scheduling:staff_week", args=[program, world.therapist.public_id])
+    assert (
+        f'<tr><td>09:00–12:00</td><td><a href="{reverse("scheduling:session", args=[held.public_id])}">'
+        "DBT &lt;skills&gt; &amp; more</a></td>"
+        f'<td><a href="{room_week}?start={MONDAY}">Oak room</a>, {world.site.name}</td>'
+        f'<td><a href="{staff_week}?start={MONDAY}">{world.therapist}</a></td><td>1 / 10</td></tr>'
+    ) in page
+    assert (
+        f'<tr class="cancelled"><td>18:00–21:00</td><td><a href="{reverse("scheduling:session", args=[online.public_id])}">'
+        'Seeking Safety online</a> <span class="flag flag-warning">Cancelled</span></td>'
+        "<td>Online</td>"
+    ) in page
+    assert "<td>13:00–16:00</td>" in page and "<td>—</td><td></td><td>Individual</td>" in page
+    nothing = login(world.director).get(_day(world, on=str(MONDAY + timedelta(days=6))))
+    assert '<td colspan="5" class="muted">No sessions this day.</td>' in nothing.content.decode()
