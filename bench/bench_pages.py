@@ -230,13 +230,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     call_command("synthesize", participants=args.participants)
-    if connection.vendor == "postgresql":
-        # What autovacuum does on a live server soon after a bulk load, which this database
-        # may not run (the test server has it off): without it the visibility map stays
-        # empty, the planner reads the heap behind every covering index, and the pages are
-        # timed against tables no installation serves from.
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM (ANALYZE)")
+    figures.settle(connection)
     print(f"database: {connection.vendor}")
 
     clients: dict[str, Client] = {}
