@@ -38,20 +38,25 @@ def alerts_changed(alerts: Iterable[Alert]) -> None:
         hook(changed)
 
 
-def default_assignees(participant: Participant, *, roles: Iterable[str] = ()) -> list:
+def default_assignees(
+    participant: Participant, *, roles: Iterable[str] = (), current: Episode | None = None
+) -> list:
     """Who owns an alert: those on the case (`owners_on_the_case`); with no one there, the
     program's oversight (directors and supervisors, who also see it on the
     open-critical-alerts board), so an alert always reaches someone."""
-    return owners_on_the_case(participant, roles=roles) or program_oversight(
+    return owners_on_the_case(participant, roles=roles, current=current) or program_oversight(
         participant.organization_id
     )
 
 
-def owners_on_the_case(participant: Participant, *, roles: Iterable[str] = ()) -> list:
+def owners_on_the_case(
+    participant: Participant, *, roles: Iterable[str] = (), current: Episode | None = None
+) -> list:
     """The primary clinician, else the intake clinician, plus any roles asked, among those
     who can open the record (an account closed, a role ended, reaches no one); none when no
-    one on the case can."""
-    episode = current_episode(participant)
+    one on the case can. `current`: the participant's current episode, when the caller has
+    read it already (raising an alert on it), so it is not read twice."""
+    episode = current if current is not None else current_episode(participant)
     if episode is None:
         return []
     team = list(episode.care_team.filter(ended_on__isnull=True).select_related("user"))
@@ -116,9 +121,10 @@ def raise_alert(
             ).first()
             if existing is not None:
                 return existing
+        current = current_episode(participant) if episode is None else None
         alert = Alert.objects.create(
             participant=participant,
-            episode=episode or current_episode(participant),
+            episode=episode or current,
             kind=kind,
             severity=severity,
             title=title,
@@ -131,7 +137,7 @@ def raise_alert(
         assignees = (
             list(assign_to)
             if assign_to is not None
-            else default_assignees(participant, roles=also_roles)
+            else default_assignees(participant, roles=also_roles, current=current)
         )
         alert.assigned_to.set(assignees)
         record_event(
