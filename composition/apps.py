@@ -20,8 +20,13 @@ class CompositionConfig(AppConfig):
         from django.db.backends.signals import connection_created
 
         connection_created.connect(_connected, dispatch_uid="composition.connected")
+        from composition.daily_work import failed_work_panel
+        from participants import home as home_page
+
+        # A daily job that failed this week, on the homes of those who oversee a program.
+        home_page.PANELS.register(home_page.Panel(home_page.CRITICAL_ALERTS, 40, failed_work_panel))
         if settings.TANDEM_TASK_QUEUE == "database":
             from composition import tasks
-            from tandem.tasks import DAILY_JOBS
+            from tandem.tasks import register_daily_job
 
-            DAILY_JOBS.register(tasks.prune_task_results)
+            register_daily_job(tasks.prune_task_results, "Pruning the task queue")

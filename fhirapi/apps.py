@@ -9,6 +9,8 @@ class FhirApiConfig(AppConfig):
 
     def ready(self) -> None:
         from fhirapi import tasks
-        from tandem.tasks import DAILY_JOBS
+        from tandem.tasks import register_daily_job
 
-        DAILY_JOBS.register(tasks.drop_expired_exports)
+        register_daily_job(
+            tasks.drop_expired_exports, "The data export sweep (stalled exports, expired files)"
+        )

@@ -26,6 +26,21 @@ HOUR = timedelta(hours=1)
 # The tasks that run once a day and re-queue themselves, one per task path; each module
 # registers its own from its `AppConfig.ready()`.
 DAILY_JOBS: Hook[Task] = Hook("tandem.daily_jobs", key=lambda job: job.module_path)
+# What each daily job does, in a program director's words, by task path: written beside the
+# job by `register_daily_job`, and read where a run of it that failed is named.
+_LABELS: dict[str, str] = {}
+
+
+def register_daily_job(job: Task, label: str) -> Task:
+    """Register a daily job with what it does in a director's words ("questionnaire
+    reminders"): its docstring is written for whoever maintains it, not for the home page."""
+    _LABELS[job.module_path] = label
+    return DAILY_JOBS.register(job)
+
+
+def daily_job_label(path: str) -> str:
+    """What the daily job at `path` does, as registered; its path if it was given no words."""
+    return _LABELS.get(path, path)
 
 
 def enqueue_after_commit(task: Task | str, *args: Any, run_after: datetime | None = None) -> None:
