@@ -41,6 +41,8 @@ def test_the_printed_form_in_english_carries_every_statement_and_is_audited(worl
         assert statement in text
     assert "If you refuse to sign" in text
     assert "When this event or condition happens:" in text
+    # A new Part 2 consent is refused without parts (42 CFR §2.31(a)(3)); the form says so.
+    assert "tick each one the information above describes, and at least one." in text
     assert world.participant.record_number in text
     event = AuditEvent.objects.filter(details__page="consent:form").get()
     assert (event.event_type, event.actor, event.participant_id) == (
@@ -57,6 +59,7 @@ def test_the_printed_form_speaks_the_participant_s_language_or_the_one_asked_for
     assert '<html lang="es">' in text
     assert "Si se niega a firmar" in text and REFUSING_ES in text
     assert "El participante puede revocar este consentimiento" in text
+    assert "describe la información de arriba, y al menos una." in text
     assert REFUSING_TO_SIGN not in text
     english = html.unescape(client.get(_form(world, "?language=en")).content.decode())
     assert REFUSING_TO_SIGN in english and REFUSING_ES not in english
