@@ -15,7 +15,7 @@ class BillingConfig(AppConfig):
         from participants.export import SECTIONS, Section
         from placement.cards import CARDS, Card
         from tandem import navigation
-        from tandem.tasks import register_daily_job
+        from tandem.tasks import DAILY_JOBS, DailyJob
 
         TABS.register(ChartTab("billing", "Billing", "billing:tab", Scope.BILLING, 95))
         SECTIONS.register(Section("coverage", "Coverage", coverage_section, Scope.BILLING))
@@ -30,7 +30,7 @@ class BillingConfig(AppConfig):
         # Where the signer works: the Medicare IOP certification card on the Level of care tab,
         # and each morning a task when a certification is about to end.
         CARDS.register(Card(views.CARD, 10, views.certification_card))
-        register_daily_job(tasks.recertifications_due, "Recertification tasks")
+        DAILY_JOBS.register(DailyJob(tasks.recertifications_due, "Recertification tasks"))
         register_page("billing:service_days", page_rule("billing.read"))
         register_page("billing:payers", page_rule("billing.write"))
         navigation.ITEMS.register(

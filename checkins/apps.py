@@ -10,9 +10,11 @@ class CheckinsConfig(AppConfig):
 
         from checkins import measures, rules, selectors, tasks, views
         from monitoring.kinds import register_kind
-        from tandem.tasks import register_daily_job
+        from tandem.tasks import DAILY_JOBS, DailyJob
 
-        register_daily_job(tasks.sweep_engagement, "The check-in sweep (engagement alerts)")
+        DAILY_JOBS.register(
+            DailyJob(tasks.sweep_engagement, "The check-in sweep (engagement alerts)")
+        )
 
         for rule in rules.RULES:
             register_kind(rule.alert_kind, rule.label)

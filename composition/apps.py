@@ -27,6 +27,6 @@ class CompositionConfig(AppConfig):
         home_page.PANELS.register(home_page.Panel(home_page.CRITICAL_ALERTS, 40, failed_work_panel))
         if settings.TANDEM_TASK_QUEUE == "database":
             from composition import tasks
-            from tandem.tasks import register_daily_job
+            from tandem.tasks import DAILY_JOBS, DailyJob
 
-            register_daily_job(tasks.prune_task_results, "Pruning the task queue")
+            DAILY_JOBS.register(DailyJob(tasks.prune_task_results, "Pruning the task queue"))

@@ -19,7 +19,7 @@ from django_tasks_db.models import DBTaskResult
 
 from accounts.http import SignedInRequest
 from participants.access import organizations_with
-from tandem.tasks import DAILY_JOBS, daily_job_label
+from tandem.tasks import DAILY_JOBS
 
 DAYS_SHOWN = 7
 # An hourly job failing all week fails 168 times: the home lists the newest and counts them.
@@ -30,21 +30,18 @@ PANEL_ROWS = 20
 class FailedRun:
     id: UUID  # the queue row's
     path: str
+    label: str  # what the job does, as it was registered
     enqueued_at: datetime
     finished_at: datetime
     exception: str  # the exception's class path, never its message
     finished_since: bool  # a later run of the same job succeeded
     failed: int  # how many runs failed in the period, of every daily job
 
-    @property
-    def label(self) -> str:
-        return daily_job_label(self.path)
-
 
 def on_the_database() -> bool:
     """Whether the daily jobs run on the database queue, whose table keeps their outcomes."""
     return all(
-        isinstance(job.get_backend(), DatabaseBackend) for job in DAILY_JOBS.implementations()
+        isinstance(job.task.get_backend(), DatabaseBackend) for job in DAILY_JOBS.implementations()
     )
 
 
@@ -54,13 +51,14 @@ def failed_runs(
     """The daily jobs' runs that failed in the `days` before `now`, newest first, each saying
     whether the same job finished successfully after it: one query, which reads neither the
     message nor the traceback."""
+    labels = {job.path: job.label for job in DAILY_JOBS.implementations()}
     later_success = DBTaskResult.objects.successful().filter(
         task_path=OuterRef("task_path"), finished_at__gt=OuterRef("finished_at")
     )
     rows = (
         DBTaskResult.objects.failed()
         .filter(
-            task_path__in=[job.module_path for job in DAILY_JOBS.implementations()],
+            task_path__in=list(labels),
             finished_at__gte=now - timedelta(days=days),
         )
         .annotate(finished_since=Exists(later_success), failed=Window(Count("pk")))
@@ -76,7 +74,9 @@ def failed_runs(
         )
     )
     return [
-        FailedRun(pk, path, enqueued, cast(datetime, finished), exception, since, failed)
+        FailedRun(
+            pk, path, labels[path], enqueued, cast(datetime, finished), exception, since, failed
+        )
         for pk, path, enqueued, finished, exception, since, failed in (
             rows[:limit] if limit is not None else rows
         )

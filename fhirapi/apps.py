@@ -9,8 +9,10 @@ class FhirApiConfig(AppConfig):
 
     def ready(self) -> None:
         from fhirapi import tasks
-        from tandem.tasks import register_daily_job
+        from tandem.tasks import DAILY_JOBS, DailyJob
 
-        register_daily_job(
-            tasks.drop_expired_exports, "The data export sweep (stalled exports, expired files)"
+        DAILY_JOBS.register(
+            DailyJob(
+                tasks.drop_expired_exports, "The data export sweep (stalled exports, expired files)"
+            )
         )

@@ -15,7 +15,7 @@ class MeasurementConfig(AppConfig):
         from participants.chart import TABS, ChartTab
         from participants.services import STATUS_CHANGE
         from tandem.lifecycle import WITHDRAWN
-        from tandem.tasks import register_daily_job
+        from tandem.tasks import DAILY_JOBS, DailyJob
 
         CHANGED.register(next_due.refresh_participant)
         SAFETY_YES.register(next_due.refresh_participant)
@@ -24,7 +24,9 @@ class MeasurementConfig(AppConfig):
         TABS.register(ChartTab("measures", "Measures", "measurement:tab", Scope.CLINICAL, 35))
         register_kind(services.NOT_ON_TRACK, "Not on track: continued-stay review")
         home_page.PANELS.register(home_page.Panel(home_page.CENSUS, 40, home.completion_panel))
-        register_daily_job(tasks.daily, "Questionnaire reminders and the not-on-track review")
+        DAILY_JOBS.register(
+            DailyJob(tasks.daily, "Questionnaire reminders and the not-on-track review")
+        )
         from measurement import summary
         from participants.chart import DUE, SCORES, SUMMARY, SummarySection
 

@@ -5,11 +5,13 @@ A task is a module-level function decorated with ``django_tasks.task``; it takes
 (for example a ``ScheduleRun``). The queue behind it is set by ``TANDEM_TASK_QUEUE``:
 ``database`` (django-tasks-db, worked by ``manage.py db_worker``) or ``rq`` (Redis).
 
-Work done once a day is a task registered in `DAILY_JOBS` that starts with `again_tomorrow`,
-or, when it is done at each program's morning, ticks every hour with `again_next_hour`;
-``manage.py start_daily_jobs`` queues each one that is not already waiting.
+Work done once a day is a task registered in `DAILY_JOBS`, as a `DailyJob` with its label, that
+starts with `again_tomorrow`, or, when it is done at each program's morning, ticks every hour
+with `again_next_hour`; ``manage.py start_daily_jobs`` queues each one that is not already
+waiting.
 """
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -23,24 +25,25 @@ from tandem.hooks import Hook
 DAY = timedelta(days=1)
 HOUR = timedelta(hours=1)
 
+
+@dataclass(frozen=True)
+class DailyJob:
+    """A task run once a day, with what it does in a program director's words ("questionnaire
+    reminders"): the home names a failed run by them, while the task's docstring is written
+    for whoever maintains it."""
+
+    task: Task
+    label: str
+
+    @property
+    def path(self) -> str:
+        """The task's dotted path, as the queue's rows name it."""
+        return self.task.module_path
+
+
 # The tasks that run once a day and re-queue themselves, one per task path; each module
 # registers its own from its `AppConfig.ready()`.
-DAILY_JOBS: Hook[Task] = Hook("tandem.daily_jobs", key=lambda job: job.module_path)
-# What each daily job does, in a program director's words, by task path: written beside the
-# job by `register_daily_job`, and read where a run of it that failed is named.
-_LABELS: dict[str, str] = {}
-
-
-def register_daily_job(job: Task, label: str) -> Task:
-    """Register a daily job with what it does in a director's words ("questionnaire
-    reminders"): its docstring is written for whoever maintains it, not for the home page."""
-    _LABELS[job.module_path] = label
-    return DAILY_JOBS.register(job)
-
-
-def daily_job_label(path: str) -> str:
-    """What the daily job at `path` does, as registered; its path if it was given no words."""
-    return _LABELS.get(path, path)
+DAILY_JOBS: Hook[DailyJob] = Hook("tandem.daily_jobs", key=lambda job: job.path)
 
 
 def enqueue_after_commit(task: Task | str, *args: Any, run_after: datetime | None = None) -> None:

@@ -99,6 +99,7 @@ def test_the_docs_name_the_shared_mechanisms_a_new_module_copies():
         "monitoring.services.reassign",
         "plans.measures.read_once",
         "tandem.tasks.DAILY_JOBS",
+        "tandem.tasks.DailyJob",
     } <= names
 
 

@@ -118,6 +118,6 @@ def test_the_demo_s_first_batch_runs_the_daily_jobs_and_queues_tomorrow_s(db, ru
     call_command("seed_demo", "--participants", "20", "--quiet-logins", "--start-daily-jobs")
     run_tasks()
     assert len(mail.outbox) == sent
-    daily = sorted(job.module_path for job in DAILY_JOBS.implementations())
+    daily = sorted(job.path for job in DAILY_JOBS.implementations())
     waiting = DBTaskResult.objects.filter(task_path__in=daily, status="READY")
     assert sorted(waiting.values_list("task_path", flat=True)) == daily

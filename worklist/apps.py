@@ -11,12 +11,14 @@ class WorklistConfig(AppConfig):
         from participants.services import MEMBER_ENDED, PRIMARY_CHANGE
         from tandem import navigation
         from tandem.lifecycle import WITHDRAWN
-        from tandem.tasks import register_daily_job
+        from tandem.tasks import DAILY_JOBS, DailyJob
         from worklist import demo, selectors, services, tasks, views
 
         SEEDERS.register(Seeder(70, "worklist tasks", demo.seed_tasks))
         # Once a day, tasks whose owner lost the record go back to someone who can act on them.
-        register_daily_job(tasks.return_tasks_out_of_reach, "Returning tasks out of reach")
+        DAILY_JOBS.register(
+            DailyJob(tasks.return_tasks_out_of_reach, "Returning tasks out of reach")
+        )
 
         register_page("worklist:mine", selectors.is_staff_member)
         register_page("worklist:overdue", lambda user: bool(selectors.overseen_organizations(user)))

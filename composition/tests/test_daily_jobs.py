@@ -36,7 +36,7 @@ def _waiting() -> list[str]:
 
 
 def test_each_daily_job_is_queued_once_however_often_the_command_runs():
-    paths = sorted(job.module_path for job in DAILY_JOBS.implementations())
+    paths = sorted(job.path for job in DAILY_JOBS.implementations())
     assert {
         "composition.tasks.prune_task_results",
         "measurement.tasks.daily",
@@ -88,7 +88,7 @@ def test_two_deploy_steps_starting_the_jobs_at_once_queue_each_job_once():
         thread.join()
 
     assert failures == []
-    assert _waiting() == sorted(job.module_path for job in DAILY_JOBS.implementations())
+    assert _waiting() == sorted(job.path for job in DAILY_JOBS.implementations())
 
 
 def test_a_job_already_waiting_from_its_own_chain_is_not_queued_again(world, run_tasks):
@@ -102,7 +102,7 @@ def test_a_job_already_waiting_from_its_own_chain_is_not_queued_again(world, run
 
 
 def _job(path):
-    [job] = [job for job in DAILY_JOBS.implementations() if job.module_path == path]
+    [job] = [job.task for job in DAILY_JOBS.implementations() if job.path == path]
     return job
 
 
@@ -114,7 +114,7 @@ def _only_queueing(execute, sql, params, many, context):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("path", sorted(job.module_path for job in DAILY_JOBS.implementations()))
+@pytest.mark.parametrize("path", sorted(job.path for job in DAILY_JOBS.implementations()))
 def test_a_run_that_fails_still_leaves_tomorrow_s_queued(path):
     """Run outside a transaction, as the worker runs it: the failed work rolls back alone."""
     job = _job(path)
@@ -132,7 +132,7 @@ def test_a_run_that_fails_still_leaves_tomorrow_s_queued(path):
     assert datetime.fromisoformat(then) == THEN + _next(path)
 
 
-@pytest.mark.parametrize("path", sorted(job.module_path for job in DAILY_JOBS.implementations()))
+@pytest.mark.parametrize("path", sorted(job.path for job in DAILY_JOBS.implementations()))
 def test_a_worker_back_after_days_away_runs_each_job_once_as_of_now(path, run_tasks):
     """The chain waited with a run due five days ago: it runs once, as of the worker's return,
     and the next waits a day after that, not one run for each day missed."""
@@ -234,4 +234,4 @@ def test_a_queue_whose_waiting_jobs_cannot_be_seen_is_refused_unless_told(settin
 
     call_command("start_daily_jobs", "--unchecked")
     queued = sorted(result.task.module_path for result in backend.results)
-    assert queued == sorted(job.module_path for job in DAILY_JOBS.implementations())
+    assert queued == sorted(job.path for job in DAILY_JOBS.implementations())

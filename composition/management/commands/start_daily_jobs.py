@@ -2,24 +2,21 @@
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
-from django_tasks.base import Task
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from tandem.tasks import DAILY_JOBS
+from tandem.tasks import DAILY_JOBS, DailyJob
 
 # PostgreSQL's advisory lock held while the command looks for waiting jobs and queues the
 # missing ones: any fixed number no other code takes.
 QUEUEING_LOCK = 7_201_118_326
 
 
-def waiting(job: Task) -> bool:
+def waiting(job: DailyJob) -> bool:
     """Whether a run of `job` is queued and not yet started: a running one queued tomorrow's
     when it began, so only a waiting one counts."""
-    return DBTaskResult.objects.filter(
-        task_path=job.module_path, status=TaskResultStatus.READY
-    ).exists()
+    return DBTaskResult.objects.filter(task_path=job.path, status=TaskResultStatus.READY).exists()
 
 
 def hold_the_queue() -> None:
@@ -52,7 +49,7 @@ class Command(BaseCommand):
     def handle(self, *args, unchecked: bool, **options) -> None:
         jobs = DAILY_JOBS.implementations()
         if not unchecked and not all(
-            isinstance(job.get_backend(), DatabaseBackend) for job in jobs
+            isinstance(job.task.get_backend(), DatabaseBackend) for job in jobs
         ):
             raise CommandError(
                 "This task queue is not the database's, so whether a daily job already waits "
@@ -64,7 +61,7 @@ class Command(BaseCommand):
                 hold_the_queue()
             for job in jobs:
                 if not unchecked and waiting(job):
-                    self.stdout.write(f"Already waiting: {job.module_path}")
+                    self.stdout.write(f"Already waiting: {job.path}")
                     continue
-                job.enqueue()
-                self.stdout.write(f"Queued: {job.module_path}")
+                job.task.enqueue()
+                self.stdout.write(f"Queued: {job.path}")
