@@ -26,6 +26,7 @@ from participants.access import (
     organizations_with,
     staff_holding,
 )
+from participants.chart import page_url
 from participants.decorators import not_found, participant_page, refused
 from participants.export import REDISCLOSURE_NOTICE
 from participants.http import StaffRequest
@@ -424,8 +425,7 @@ def service_days(request: SignedInRequest, week: str = "") -> HttpResponse:
     )
     # Each participant's billing tab, addressed once for all of their lines.
     tabs = {
-        line.participant.pk: reverse("billing:tab", args=[line.participant.public_id])
-        for line in lines
+        line.participant.pk: page_url("billing:tab", line.participant.public_id) for line in lines
     }
     return render(
         request,

@@ -194,6 +194,7 @@ def test_the_page_lists_the_week_and_audits_whom_it_showed(world, login):
     client = login(world.users["billing"])
     page = client.get("/billing/days/").content.decode()
     assert "Under 3 hours attended" in page and world.participant.record_number in page
+    assert f'<a href="/billing/{world.participant.public_id}/">' in page
     event = AuditEvent.objects.get(event_type="billing.service_days_viewed")
     assert event.details["participants"] == [str(world.participant.public_id)]
     assert client.get("/billing/days/2026-11-16/").status_code == 200
