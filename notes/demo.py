@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from attendance.models import ABSENT_STATUSES, Attendance
 from audit.services import record_event
-from notes import services, thread
+from notes import services, session_notes, thread
 from notes.models import (
     AbsenceEntry,
     Curriculum,
@@ -159,6 +159,7 @@ def seed_notes(ctx: DemoContext) -> None:
                 if note.cosign_required:
                     to_cosign.append(note)
         made_individual = _individual_notes(ctx, rng, now)
+        session_notes.rebuild(Session.objects.filter(program=program))
         if made_groups or made_individual:
             record_event(
                 actor=None,

@@ -14,12 +14,10 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import IsNull
 
 from attendance.models import ABSENT_STATUSES, Attendance
 from notes.models import (
@@ -387,18 +385,12 @@ class _HoursAfter(Func):
 def _lacking_note() -> tuple[Q, _HoursAfter]:
     """What `sessions_needing_a_note` asks of a session and its due time, built once per
     process: building these subqueries cost more than running them on every staff home."""
-    # A session holds at most one group note in force (`one_group_note_per_session`): when
-    # it was signed, null while unsigned or missing, read for each session through the
-    # session's index. Asked as NOT EXISTS, the planner hashed every group note ever written.
-    group_signed_at = GroupNote.objects.filter(
-        session=OuterRef("pk"), entered_in_error_at__isnull=True
-    ).values("signed_at")[:1]
-    any_note = ProgressNote.objects.filter(
-        session=OuterRef("pk"), entered_in_error_at__isnull=True, group_note__isnull=True
-    )
+    # Whether the session has its note is stored on it (`notes.session_notes`), so the
+    # sessions owing one are read from their own partial index; only those few individual
+    # sessions are asked whether anyone was enrolled.
     enrolled = Enrolment.objects.filter(session=OuterRef("pk"))
-    lacking = Q(Q(kind=Session.Kind.GROUP), IsNull(Subquery(group_signed_at), True)) | Q(
-        Q(kind=Session.Kind.INDIVIDUAL), Exists(enrolled), ~Exists(any_note)
+    lacking = Q(has_its_note=False) & (
+        Q(kind=Session.Kind.GROUP) | Q(Q(kind=Session.Kind.INDIVIDUAL), Exists(enrolled))
     )
     # The program's hours joined once per program, not read again for each session (a board
     # weighs thousands of sessions).

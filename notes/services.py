@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.models import Program
 from audit.models import Action
 from audit.services import record_event
-from notes import privacy, similarity, thread
+from notes import privacy, session_notes, similarity, thread
 from notes.access import require_group_write, require_member, require_note_capability
 from notes.models import (
     ABSENCE_MAX,
@@ -257,6 +257,7 @@ def draft_note(
         note.recorded_by = by
         note.recorded_at = now or timezone.now()
         note.save()
+        session_notes.keep([note.session_id])
         thread.attach(note, objectives)
         record_event(
             actor=by,
@@ -296,6 +297,7 @@ def change_note(
     objectives = thread.pick(note.participant, content.objectives)
     with transaction.atomic():
         current = _locked_draft(note, expected_version)
+        moved_from = current.session_id
         _fill(current, note.participant, content)
         lifecycle.save_new_version(
             current,
@@ -315,6 +317,7 @@ def change_note(
                 "due_at",
             ],
         )
+        session_notes.keep([moved_from, current.session_id])
         thread.attach(current, objectives, replace=True)
         record_event(
             actor=by,
@@ -523,15 +526,18 @@ def mark_entered_in_error(
         by, "note.cosign", note.participant.organization_id
     ):
         raise InvalidInput("Only the note's author or a supervisor marks a note entered in error.")
-    return lifecycle.mark_entered_in_error(
-        note,
-        by=by,
-        reason=reason,
-        decision=decision,
-        now=now,
-        what="note",
-        event_type="note.entered_in_error",
-    )
+    with transaction.atomic():
+        marked = lifecycle.mark_entered_in_error(
+            note,
+            by=by,
+            reason=reason,
+            decision=decision,
+            now=now,
+            what="note",
+            event_type="note.entered_in_error",
+        )
+        session_notes.keep([marked.session_id])
+    return marked
 
 
 # ---- Group notes -----------------------------------------------------------------------
@@ -785,6 +791,7 @@ def sign_group_note(
             )
         current.signed_by, current.signed_at = by, now
         signed = lifecycle.save_new_version(current, ["signed_by", "signed_at"])
+        session_notes.keep([session.pk])
         record_event(
             actor=by,
             event_type="group_note.signed",

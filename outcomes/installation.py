@@ -72,6 +72,7 @@ from discharge.types import TEDS_REASON_OF, TRANSFER_TYPES, DischargeType
 from measurement import next_due
 from measurement.models import FirstDue, NextDue
 from monitoring.models import Alert
+from notes import session_notes
 from notes.models import AbsenceEntry, CoSignature, GroupNote, NoteFormat, NoteKind, ProgressNote
 from outcomes import facts, synthetic_care
 from outcomes.models import EpisodeFacts, ReportingDemographics
@@ -873,6 +874,7 @@ class _History:
                 )
         for table in (notes, members, absences, cosignatures):
             table.write()
+        session_notes.rebuild(Session.objects.filter(program__in=self.programs))
 
     def _reviews(self) -> None:
         """A scheduled review of each signed plan at every interval while in care."""

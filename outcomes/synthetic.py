@@ -35,6 +35,7 @@ from attendance import weekly
 from attendance.models import ABSENT_STATUSES, Attendance, AttendanceStatus
 from monitoring.models import Alert, AlertStatus, Severity
 from notes import services as note_services
+from notes import session_notes
 from notes.demo import NARRATIVES, SECTIONS, SYNTHETIC
 from notes.models import AbsenceEntry, CoSignature, GroupNote, NoteKind, ProgressNote
 from outcomes import synthetic_care
@@ -499,6 +500,7 @@ def generate(
         Attendance.objects.bulk_create(roll_calls, batch_size=BATCH)
         written += len(roll_calls)
         notes = group_notes(program, list(sessions.values()), led, rng, today=today, tz=tz)
+        session_notes.rebuild(Session.objects.filter(program=program))
         weekly.rebuild(Episode.objects.filter(program__organization=organization))
         Alert.objects.bulk_create(alerts, batch_size=BATCH)
         if after_care:

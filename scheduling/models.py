@@ -330,6 +330,11 @@ class Session(TimeStamped, Versioned):
     publication = models.ForeignKey(
         Publication, null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions"
     )
+    # Kept by the notes module in each note's writing transaction (`notes.session_notes`): a
+    # group session whose group note is signed, an individual session with a note in force.
+    # The lists of notes owed read the sessions without it from `session_owes_note` instead
+    # of probing every recent session for its note.
+    has_its_note = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["starts_at", "title"]
@@ -351,6 +356,14 @@ class Session(TimeStamped, Versioned):
                 include=["kind", "id"],
                 condition=models.Q(status="scheduled"),
                 name="session_held_recently",
+            ),
+            # The sessions still owing their note, which the author's notes due and the notes
+            # board count on every home: a few among all those held.
+            models.Index(
+                fields=["program", "ends_at"],
+                include=["kind", "id"],
+                condition=models.Q(status="scheduled", has_its_note=False),
+                name="session_owes_note",
             ),
         ]
         constraints = [

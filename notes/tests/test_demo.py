@@ -9,6 +9,7 @@ from django.core.management import call_command
 from accounts.models import User
 from notes.models import AbsenceEntry, CoSignature, GroupNote, ProgressNote
 from notes.selectors import sessions_needing_a_note, sessions_without_note
+from notes.session_notes import has_its_note
 from scheduling.models import Session
 
 pytestmark = pytest.mark.usefixtures("demo_mode")
@@ -60,3 +61,7 @@ def test_each_individual_session_has_its_note_by_whoever_held_it_with_a_few_exce
     assert len(missing) <= held.count() // 6
     unwritten = list(sessions_without_note(User.objects.get(username="supervisor"), now=moment))
     assert unwritten and all(s.staff.all() for s in unwritten)
+    # Every session's stored fact is what its notes say (the demo writes them in bulk).
+    stored = dict(Session.objects.values_list("pk", "has_its_note"))
+    assert stored == dict(Session.objects.values_list("pk", has_its_note()))
+    assert any(stored.values()) and not all(stored.values())

@@ -142,6 +142,7 @@ def test_every_past_session_was_led_and_documented_by_staff_who_may_lead_it(midw
         (leads[session.pk],) = staff
         rolls = session.attendance.all()
         assert {a.recorded_by_id for a in rolls} <= staff
+        assert session.has_its_note == bool(rolls)
         if rolls:
             (note,) = session.group_notes.all()
             assert note.recorded_by_id == note.signed_by_id == leads[session.pk]

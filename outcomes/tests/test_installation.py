@@ -336,6 +336,8 @@ def test_past_group_sessions_have_their_notes_signed_by_who_led_them(made):
         assert len(note.member_notes.all()) + len(note.absences.all()) == len(
             session.attendance.all()
         )
+    # Each session's stored fact says whether it has its signed group note.
+    assert [s.pk for s in held if s.has_its_note == (s in unwritten)] == []
     # Owed only for the last few days' sessions, and few of them.
     assert all(s.date >= TODAY - timedelta(days=3) for s in unwritten)
     assert len(unwritten) < len(held) / 20
