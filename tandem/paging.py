@@ -22,7 +22,17 @@ def page_of(rows: QuerySet, number: str | int | None, size: int) -> Page:
     (`values().annotate()`): the count is of its groups, and a row read as a dict carries
     it too. A number past the end gives the last page, `LAST` asks for it, anything else
     not a page number (0, -1, "abc") gives the first. `LAST` is read from the list's end in
-    one query too; only past the end is the length counted in a query of its own."""
+    one query too; only past the end is the length counted in a query of its own.
+
+    Unordered `rows` are refused: the database may hand them back in any order, so pages
+    could overlap or skip rows, and `LAST`, read by reversing the order, would not be the
+    list's end."""
+    if not rows.ordered:
+        raise ValueError(
+            f"page_of needs rows in a fixed order, and {rows.model.__name__} rows came "
+            "without one: give the queryset the order its page shows with order_by(), "
+            'ending in a unique key such as "pk" for ties.'
+        )
     if number == LAST:
         shown, total = _last_rows(rows, size)
         return counted_page(shown, last_page(total, size), total, size)

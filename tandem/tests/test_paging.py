@@ -92,3 +92,20 @@ def test_an_empty_list_is_one_empty_page(db):
 def test_the_number_asked_is_kept_where_its_first_row_fits_offset():
     assert [asked_page(n, 25) for n in ("3", 3, "0", "-4", "x", "", None)] == [3, 3, 1, 1, 1, 1, 1]
     assert (asked_page("9" * 30, 25) - 1) * 25 < 2**63
+
+
+def test_rows_in_no_fixed_order_are_refused_and_ordered_ones_page_from_both_ends(organizations):
+    """Unordered rows could come back in any order, so the last page read from the reversed
+    order would not be the list's end: they are refused for any page, named or numbered."""
+    rows = Organization.objects.filter(slug__startswith="paged-")
+    for number in ("1", LAST):
+        with pytest.raises(ValueError, match=r"order_by\(\).*\"pk\""):
+            page_of(rows.order_by(), number, 3)
+
+    first, last = (
+        page_of(rows.order_by("-slug", "pk"), "1", 3),
+        page_of(rows.order_by("-slug", "pk"), LAST, 3),
+    )
+    assert [o.slug for o in first] == ["paged-6", "paged-5", "paged-4"]
+    assert [o.slug for o in last] == ["paged-0"]
+    assert (first.number, last.number, last.paginator.count) == (1, 3, 7)
