@@ -71,6 +71,15 @@ class Task(TimeStamped, Versioned):
             models.Index(fields=["participant", "status"]),
             models.Index(fields=["organization", "status", "due_on"]),
             models.Index(fields=["source_type", "source_id"]),
+            # The open tasks of an organization with what the director's home counts of them
+            # (owner, due date, out of reach), read from the index alone: its done tasks, four
+            # in five of all, are never visited.
+            models.Index(
+                fields=["organization"],
+                include=["owner", "due_on", "out_of_reach_since", "id"],
+                condition=models.Q(status="open"),
+                name="task_open_of_organization",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
