@@ -60,6 +60,14 @@ class Attendance(ClinicalRecord, Versioned):
                 condition=Q(minutes__gt=0, entered_in_error_at__isnull=True),
                 name="attendance_with_minutes",
             ),
+            # A page of participants' days attended in a week (the service days to bill): read
+            # from this index alone, not from a row of every roll call of their years in care.
+            models.Index(
+                fields=["participant", "session"],
+                include=["episode", "minutes"],
+                condition=Q(minutes__gt=0, entered_in_error_at__isnull=True),
+                name="attendance_minutes_by_person",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -15,7 +15,7 @@ from accounts.http import SignedInRequest
 from accounts.models import Organization, Program, User
 from audit.models import Action
 from audit.services import record_event
-from billing import forms, selectors, services
+from billing import forms, rows, selectors, services
 from billing.models import RECERTIFY_NOTICE_DAYS, Coverage, IopCertification
 from participants.access import (
     Scope,
@@ -26,7 +26,6 @@ from participants.access import (
     organizations_with,
     staff_holding,
 )
-from participants.chart import page_url
 from participants.decorators import not_found, participant_page, refused
 from participants.export import REDISCLOSURE_NOTICE
 from participants.http import StaffRequest
@@ -423,10 +422,6 @@ def service_days(request: SignedInRequest, week: str = "") -> HttpResponse:
         details={"week": monday.isoformat(), "scope": str(Scope.BILLING)},
         listed=[line.participant for line in lines],
     )
-    # Each participant's billing tab, addressed once for all of their lines.
-    tabs = {
-        line.participant.pk: page_url("billing:tab", line.participant.public_id) for line in lines
-    }
     return render(
         request,
         "billing/service_days.html",
@@ -434,7 +429,7 @@ def service_days(request: SignedInRequest, week: str = "") -> HttpResponse:
             "form": form,
             "week": monday,
             "lines": lines,
-            "rows": [(line, tabs[line.participant.pk]) for line in lines],
+            "rows_html": rows.line_rows(lines),
             "page": page,
             "page_param": PAGE,
             "ready": sum(1 for line in lines if line.is_ready),

@@ -1,6 +1,9 @@
 """Reads of the consents shared by the tab, the API and the record export, in one query."""
 
+from collections.abc import Iterable
 from datetime import date, datetime, time, tzinfo
+
+from django.db.models import QuerySet
 
 from consent.models import Consent, ConsentKind, Disclosure
 from consent.recipients import attach_named
@@ -25,17 +28,22 @@ def consents_for(participant: Participant, today: date) -> list[Consent]:
     return rows
 
 
-def part2_consents_of(participant_ids: list[int]) -> dict[int, list[Consent]]:
-    """The current Part 2 consents of several participants, by participant, in one query,
-    with what `Consent.status_on` reads (the revocation, the stay), for a list that asks what
-    each may have disclosed on a day (`Consent.discloses_on`)."""
-    found: dict[int, list[Consent]] = {pk: [] for pk in participant_ids}
-    rows = (
+def part2_consents(participant_ids: list[int]) -> QuerySet[Consent]:
+    """The current Part 2 consents of several participants, with what `Consent.status_on`
+    reads (the revocation, the stay), for a list that asks what each may have disclosed on a
+    day (`Consent.discloses_on`); a list that reads it beside other statements runs it with
+    them."""
+    return (
         Consent.objects.current()
         .filter(participant_id__in=participant_ids, kind=ConsentKind.PART2)
         .select_related("episode", "revocation")
         .order_by("participant_id", "signed_on", "id")
     )
+
+
+def by_participant(participant_ids: list[int], rows: Iterable[Consent]) -> dict[int, list[Consent]]:
+    """The consents read by `part2_consents`, by participant (each of them, with none too)."""
+    found: dict[int, list[Consent]] = {pk: [] for pk in participant_ids}
     for row in rows:
         found[row.participant_id].append(row)
     return found

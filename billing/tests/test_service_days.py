@@ -319,3 +319,120 @@ def test_a_participant_record_entered_in_error_bills_nothing(world):
     mark_entered_in_error(world.participant, by=world.director, reason="A duplicate record.")
     assert _lines(world) == []
     assert not selectors.billed_participants([world.program], LAST_WEEK).exists()
+
+
+def test_each_line_reads_as_its_row_with_every_value_written_as_text(world, login):
+    """A per-diem line and a drug test's line of one participant: names a person typed are
+    written as text, a held line lists its reasons, a dash stands where a drug test has no
+    minutes, units or sessions."""
+    from screens import panels
+    from screens.models import Panel
+    from screens.services import record_screen
+
+    panels.seed()
+    cup = Panel.objects.prefetch_related("analytes").get(code="urine-cup-hhs")
+    episode = active_participant(world, "R-<000001>", "Sam", "O'Brien <Jr> & Co")
+    cover(world, episode, payer(world, "Prairie <Health> & Plan"))
+    tpo_consent(world, episode)
+    attended(world.program, episode, date(2026, 11, 24), 180)
+    attended(world.program, episode, date(2026, 11, 25), 90)
+    administered(world, episode, "phq-9", datetime(2026, 11, 24, 10, tzinfo=world.program.tz))
+    add_diagnosis(
+        episode, code="F10.20", status="confirmed", made_on=date(2026, 9, 8), by=world.therapist
+    )
+    collected = datetime(2026, 11, 25, 10, tzinfo=world.program.tz)
+    record_screen(
+        episode.participant,
+        by=world.therapist,
+        panel=cup,
+        results={a.code: "negative" for a in cup.analytes.all()},
+        collected_at=collected,
+        observed=True,
+        method="point-of-care",
+        now=collected,
+    )
+    page = login(world.users["billing"]).get("/billing/days/2026-11-23/").content.decode()
+    person = (
+        f'<tr><td><a href="/billing/{episode.participant.public_id}/"><span class="name">'
+        "Sam O&#x27;Brien &lt;Jr&gt; &amp; Co</span></a></td><td>R-&lt;000001&gt;</td>"
+    )
+    plan = 'Prairie &lt;Health&gt; &amp; Plan<br><span class="muted small">M-1234</span>'
+    assert (
+        f"{person}<td>Tue 24 Nov</td><td>IOP per diem</td><td>3\u00a0h</td><td>{plan}</td>"
+        '<td>H0015</td><td>F10.20</td><td>1</td><td>1</td><td><span class="state">Ready</span>'
+        "</td></tr>\n"
+        f"{person}<td>Wed 25 Nov</td><td>IOP per diem</td><td>1\u00a0h 30\u00a0min</td>"
+        f"<td>{plan}</td><td>H0015</td><td>F10.20</td><td>0</td><td>1</td>"
+        '<td><span class="state">Held</span><ul class="small"><li>Under 3 hours attended</li>'
+        "</ul></td></tr>\n"
+        f"{person}<td>Wed 25 Nov</td><td>Presumptive drug test</td><td>—</td><td>{plan}</td>"
+        "<td>—</td><td>F10.20</td><td>—</td><td>—</td>"
+        '<td><span class="state">Held</span><ul class="small"><li>A point-of-care immunoassay '
+        "does not say whether it was read by eye (80305) or by an instrument (80306)</li></ul>"
+        "</td></tr>"
+    ) in page
+
+
+def _as_read(row, seen: frozenset = frozenset()) -> object:
+    """A row as read: a tuple, or a model's fields with those of its `select_related` rows
+    (a row it came from is named, not read again)."""
+    if isinstance(row, tuple):
+        return row
+    if row is None or id(row) in seen:
+        return row if row is None else "from"
+    related = {
+        name: _as_read(value, seen | {id(row)}) for name, value in row._state.fields_cache.items()
+    }
+    return ({f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields}, related)
+
+
+def test_the_statements_sent_together_read_what_the_orm_reads(world):
+    """The lines' reads run in one round trip: the same rows, related rows (a consent's
+    revocation, present or not) and values as each query read on its own."""
+    from consent.selectors import part2_consents
+    from consent.services import revoke_consent
+    from tandem.statements import rows_together
+
+    cover(world, world.episode, payer(world))
+    revoked = tpo_consent(world, world.episode)
+    revoke_consent(
+        revoked,
+        by=world.therapist,
+        revoked_on=date(2026, 11, 25),
+        received="paper",
+        expected_version=revoked.version,
+    )
+    tpo_consent(world, world.episode, signed_on=date(2026, 11, 26))
+    attended(world.program, world.episode, date(2026, 11, 24), 180)
+    attended(world.program, world.episode, date(2026, 11, 24), 60, start=time(14))
+    add_diagnosis(
+        world.episode,
+        code="F10.20",
+        status="confirmed",
+        made_on=date(2026, 9, 8),
+        by=world.therapist,
+    )
+    ids = [world.participant.pk]
+    last = LAST_WEEK + timedelta(days=6)
+    queries = [
+        selectors._attendance({world.program.pk: world.program}, LAST_WEEK, last)
+        .values_list("participant_id", "session__date", "episode_id")
+        .annotate(total=selectors.Sum("minutes"))
+        .order_by(),
+        selectors._coverages(ids, LAST_WEEK, last),
+        part2_consents(ids),
+        selectors._diagnoses(ids, last),
+    ]
+    together = rows_together(*queries)
+    alone = [list(query) for query in queries]
+    assert [len(rows) for rows in together] == [1, 1, 2, 1]
+    assert together[0] == [(world.participant.pk, date(2026, 11, 24), world.episode.pk, 240)]
+    assert [[_as_read(row) for row in rows] for rows in together] == [
+        [_as_read(row) for row in rows] for rows in alone
+    ]
+    first, second = together[2]
+    assert first.revocation.revoked_on == date(2026, 11, 25)
+    assert second.revocation_or_none is None
+    assert together[3][0].episode.program.tz == world.program.tz
+    # A query that can match nothing is not sent and reads nothing, as the ORM's.
+    assert rows_together(selectors._coverages([], LAST_WEEK, last), queries[1]) == [[], alone[1]]
