@@ -7,13 +7,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from uuid import UUID
 
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import Program, User
 from participants.chart import page_url
 from scheduling.models import Group, Session
 from scheduling.selectors import RoomLine, StaffWithHours
+from tandem.escaping import format_html, format_html_join
 from tandem.templatetags.clock import clock
 
 _NO_HOURS = (
