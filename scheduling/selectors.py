@@ -111,13 +111,19 @@ def show_for(program: Program, value: str) -> Show | None:
     return Show(value, track) if track is not None else None
 
 
-def _sessions(program: Program) -> QuerySet[Session]:
-    return (
-        Session.objects.filter(program=program)
-        .select_related("group__track", "room__site")
-        .prefetch_related("staff")
-        .order_by("starts_at", "title", "pk")
-    )
+def _sessions(
+    program: Program,
+    *,
+    joins: tuple[str, ...] = ("group__track", "room__site"),
+    with_staff: bool = True,
+) -> QuerySet[Session]:
+    """The program's dated sessions in time order with what a page shows of them: `joins`
+    names the related rows read in the same statement (none when empty), and `with_staff`
+    prefetches each session's staff (a page of a day reads its staff itself, `_people_of`)."""
+    sessions = Session.objects.filter(program=program).order_by("starts_at", "title", "pk")
+    if joins:
+        sessions = sessions.select_related(*joins)
+    return sessions.prefetch_related("staff") if with_staff else sessions
 
 
 def sessions_between(
@@ -162,11 +168,7 @@ def sessions_page(
     their rooms and each one's staff (by session id): not their groups and tracks, which
     the day's list never shows and whose joins to every session of a large program's day
     cost half the statement."""
-    day = (
-        Session.objects.filter(program=program, date=on)
-        .select_related("room__site")
-        .order_by("starts_at", "title", "pk")
-    )
+    day = _sessions(program, joins=("room__site",), with_staff=False).filter(date=on)
     page = page_of(show.filter(day), number, size)
     staff = _people_of(Session.staff.through, "session", [s.pk for s in page])
     return page, _with_enrolled(list(page)), staff
