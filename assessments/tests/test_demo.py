@@ -47,8 +47,9 @@ def _snapshot() -> list[tuple]:
 
 @pytest.fixture(scope="class")
 def seeded(django_db_setup, django_db_blocker):
-    """The demo seeded once for the tests of `TestTheSeededDemo`, which only read it (its
-    transaction ends with the class, before the tests that seed for themselves)."""
+    """The demo seeded once for the tests of `TestTheSeededDemo`, which read it or seed it again
+    inside their own savepoint (its transaction ends with the class, before the tests that
+    seed for themselves)."""
     with demo_seeded_once(django_db_blocker, 40):
         yield
 
@@ -96,25 +97,24 @@ class TestTheSeededDemo:
         assert owners == {"therapist", "intake"}
         assert all(alert.source_type == "assessments.Administration" for alert in alerts)
 
+    def test_rerunning_changes_nothing_and_writes_one_summary_audit_event(self, db):
+        """The history written in bulk has one summary event; every other administration (the
+        latest of those in care, the two critical answers) has the service's own; seeding
+        again, inside this test's savepoint, changes nothing."""
+        count = Administration.objects.count()
+        imports = AuditEvent.objects.filter(
+            record_type="assessments.Administration", details__has_key="synthetic_demo_import"
+        )
+        recorded = AuditEvent.objects.filter(event_type="assessment.recorded").count()
+        assert imports.count() == 1
+        assert recorded > 2
+        assert imports.get().details["synthetic_demo_import"] == count - recorded
 
-def test_rerunning_changes_nothing_and_writes_one_summary_audit_event(db):
-    """The history written in bulk has one summary event; every other administration (the
-    latest of those in care, the two critical answers) has the service's own."""
-    _seed()
-    count = Administration.objects.count()
-    imports = AuditEvent.objects.filter(
-        record_type="assessments.Administration", details__has_key="synthetic_demo_import"
-    )
-    recorded = AuditEvent.objects.filter(event_type="assessment.recorded").count()
-    assert imports.count() == 1
-    assert recorded > 2
-    assert imports.get().details["synthetic_demo_import"] == count - recorded
+        _seed()
 
-    _seed()
-
-    assert Administration.objects.count() == count
-    assert imports.count() == 1
-    assert Alert.objects.filter(kind="suicide-risk").count() == 2
+        assert Administration.objects.count() == count
+        assert imports.count() == 1
+        assert Alert.objects.filter(kind="suicide-risk").count() == 2
 
 
 def _seed_then_roll_back() -> list[tuple]:

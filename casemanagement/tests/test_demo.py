@@ -2,13 +2,21 @@ import pytest
 from django.core.management import call_command
 
 from casemanagement.models import Barrier, ResourceReferral, ScheduleChangeRequest
+from conftest import demo_seeded_once
 from worklist.models import Task
 
-pytestmark = pytest.mark.usefixtures("demo_mode")
+pytestmark = pytest.mark.usefixtures("demo_mode", "seeded")
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The demo seeded once for the module: the first test seeds it a second time inside its
+    own savepoint, the other only reads it."""
+    with demo_seeded_once(django_db_blocker, 30):
+        yield
 
 
 def test_the_demo_has_barriers_referrals_and_tasks_and_runs_twice(db):
-    call_command("seed_demo", "--participants", "30", "--quiet-logins")
     counts = (
         Barrier.objects.count(),
         ResourceReferral.objects.count(),
