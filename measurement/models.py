@@ -50,6 +50,12 @@ class ReminderSent(TimeStamped):
     instrument = models.CharField(max_length=40)
     channel = models.CharField(max_length=10)  # email | sms
     sent_on = models.DateField()
+    # How many times it was sent; a reminder that reached nobody is sent again later that day,
+    # a bounded number of times (`measurement.services.REMINDER_ATTEMPTS`).
+    attempts = models.PositiveSmallIntegerField(default=1)
+    # Its last attempt reached nobody and the next is queued: taken off as that attempt starts,
+    # so a reminder is never sent again to someone it reached.
+    retry_queued = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

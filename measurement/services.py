@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Program
 from audit.models import Action
 from audit.services import field_changes, record_event
-from links.services import IssuedLink, issue_link
+from links.services import IssuedLink, issue_link, revoke
 from measurement import due, selectors, sms
 from measurement.models import ProgramMeasurement, ReminderChoice, ReminderSent
 from measurement.reliable_change import RULES, signed_points
@@ -177,6 +177,13 @@ def _reminder_text(url: str) -> str:
 REMINDER_HOURS = 12
 
 
+# A reminder that reached nobody (the mail server down, the text provider refusing) is tried
+# again an hour later, at most this many times in all, while its day still takes reminders: a
+# mail server back within the morning still brings that day's questionnaire.
+REMINDER_RETRY_AFTER = timedelta(hours=1)
+REMINDER_ATTEMPTS = 3
+
+
 def reminders_too_late(program: Program, now: datetime) -> bool:
     """Whether `now` is past the hours of the program's day in which reminders go out."""
     return now.astimezone(program.tz).hour >= program.morning_hour + REMINDER_HOURS
@@ -190,12 +197,13 @@ def send_reminders(*, now: datetime, programs: Iterable[Program] | None = None) 
     The day is the participant's program's: an evening run in a program west of UTC is
     still that day there, so it neither sends a second reminder nor records the next day.
     Each reminder is recorded before it goes out (`_record_reminder`), so a run beside this
-    one sends none the same day, and a send that fails leaves that day's reminder unsent
-    rather than sent twice, with an event saying so. A failed send never stops the others:
-    the run sends every other reminder, then raises `NotDelivered` naming the failed ones by
-    their links (never an address), so the job's record says it failed.
+    one sends none the same day. A channel that refuses a reminder is recorded with an event,
+    and a reminder that reached the participant by none of their channels is tried again later
+    that day (`_not_delivered`), never by this run, so nobody it reached gets it twice. A
+    failed send never stops the others: the run sends every other reminder, then raises
+    `NotDelivered` naming the failed ones by their links (never an address), so the job's
+    record says it failed.
     """
-    base = getattr(settings, "TANDEM_BASE_URL", "http://localhost:8000").rstrip("/")
     episodes = list(
         _in_care(programs)
         .filter(participant__reminder_choice__isnull=False)
@@ -204,11 +212,7 @@ def send_reminders(*, now: datetime, programs: Iterable[Program] | None = None) 
     # Without a text-message provider a text-only choice gets no reminder, rather than a
     # link issued and recorded as sent that reaches no one.
     texting = sms.delivers()
-    episodes = [
-        e
-        for e in episodes
-        if e.participant.reminder_choice.email or (texting and e.participant.reminder_choice.sms)
-    ]
+    episodes = [e for e in episodes if _channels(e.participant.reminder_choice, texting)]
     due_by_episode = due.due_for_episodes(episodes, now=now)
     today = {e.pk: e.program.today(now) for e in episodes}
     already = set(
@@ -219,35 +223,19 @@ def send_reminders(*, now: datetime, programs: Iterable[Program] | None = None) 
     )
     sent, failed = 0, []
     for episode in episodes:
-        participant, choice = episode.participant, episode.participant.reminder_choice
-        channels = ["email"] if choice.email else []
-        if choice.sms and texting:
-            channels.append("sms")
+        participant = episode.participant
+        channels = _channels(participant.reminder_choice, texting)
         day = today[episode.pk]
         for item in due_by_episode.get(episode.pk, []):
             if not item.self_report or (participant.pk, day, item.instrument) in already:
                 continue
-            issued = _record_reminder(participant, item.instrument, day, channels, now=now)
-            if issued is None:
+            recorded = _record_reminder(participant, item.instrument, day, channels, now=now)
+            if recorded is None:
                 continue
-            with speaking(participant):
-                body = _reminder_text(base + issued.path)
-                subject = str(_("A questionnaire from your care team"))
-            try:
-                with delivering(f"Reminder {issued.link.public_id}"):
-                    if "email" in channels:
-                        send_mail(subject, body, None, [participant.email])
-                    if "sms" in channels:
-                        sms.sender().send(participant.phone, body)
-            except NotDelivered as exc:
-                failed.append(str(exc))
-                record_event(
-                    actor=None,
-                    event_type="measurement.reminder_not_delivered",
-                    participant=participant,
-                    record=issued.link,
-                    details={"channels": channels, "instrument": item.instrument},
-                )
+            reminder, issued = recorded
+            _, problem = _deliver(reminder, issued, channels, episode.program, now=now)
+            if problem:
+                failed.append(problem)
                 continue
             sent += 1
     if failed:
@@ -257,9 +245,20 @@ def send_reminders(*, now: datetime, programs: Iterable[Program] | None = None) 
     return sent
 
 
+def _channels(choice: ReminderChoice | None, texting: bool) -> list[str]:
+    """The channels a reminder goes by: the participant's choice, texts only where a
+    provider delivers them."""
+    channels = []
+    if choice is not None and choice.email:
+        channels.append("email")
+    if choice is not None and choice.sms and texting:
+        channels.append("sms")
+    return channels
+
+
 def _record_reminder(
     participant: Participant, instrument: str, day: date, channels: list[str], *, now: datetime
-) -> IssuedLink | None:
+) -> tuple[ReminderSent, IssuedLink] | None:
     """Issue the reminder's link and record the reminder as sent on the program's `day`, with
     its audit event, committed before the message goes out; None, and nothing written, when
     another run has recorded this questionnaire's reminder for that day (the database refuses
@@ -267,7 +266,7 @@ def _record_reminder(
     try:
         with transaction.atomic():
             issued = issue_link(participant, "questionnaire", ref=instrument, now=now)
-            ReminderSent.objects.create(
+            reminder = ReminderSent.objects.create(
                 participant=participant,
                 link=issued.link,
                 instrument=instrument,
@@ -287,7 +286,136 @@ def _record_reminder(
         ).exists():
             return None
         raise
-    return issued
+    return reminder, issued
+
+
+def _deliver(
+    reminder: ReminderSent,
+    issued: IssuedLink,
+    channels: list[str],
+    program: Program,
+    *,
+    now: datetime,
+) -> tuple[bool, str]:
+    """Send the recorded `reminder` by each of its channels, each tried even when another
+    failed, and record the channels that refused it (`_not_delivered`). Whether it reached the
+    participant by any channel, and what went wrong (empty when nothing did), naming the
+    reminder's link, never an address."""
+    participant = reminder.participant
+    base = getattr(settings, "TANDEM_BASE_URL", "http://localhost:8000").rstrip("/")
+    with speaking(participant):
+        body = _reminder_text(base + issued.path)
+        subject = str(_("A questionnaire from your care team"))
+    refused, problems = [], []
+    for channel in channels:
+        try:
+            with delivering(f"Reminder {issued.link.public_id}"):
+                if channel == "email":
+                    send_mail(subject, body, None, [participant.email])
+                else:
+                    sms.sender().send(participant.phone, body)
+        except NotDelivered as exc:
+            refused.append(channel)
+            problems.append(str(exc))
+    reached = len(refused) < len(channels)
+    if refused:
+        _not_delivered(reminder, refused, program, reached=reached, now=now)
+    return reached, " ".join(dict.fromkeys(problems))
+
+
+def _not_delivered(
+    reminder: ReminderSent, channels: list[str], program: Program, *, reached: bool, now: datetime
+) -> None:
+    """Record that the reminder's `channels` refused it and, when it reached the participant
+    by no channel, queue its next attempt `REMINDER_RETRY_AFTER` later: at most
+    `REMINDER_ATTEMPTS` in all, and none due in the program's evening (`reminders_too_late`)."""
+    retry_at = now + REMINDER_RETRY_AFTER
+    retry = (
+        not reached
+        and reminder.attempts < REMINDER_ATTEMPTS
+        and program.today(retry_at) == reminder.sent_on
+        and not reminders_too_late(program, retry_at)
+    )
+    with transaction.atomic():
+        if retry:
+            ReminderSent.objects.filter(pk=reminder.pk).update(retry_queued=True)
+            enqueue_after_commit(
+                "measurement.tasks.retry_reminder", reminder.pk, run_after=retry_at
+            )
+        record_event(
+            actor=None,
+            event_type="measurement.reminder_not_delivered",
+            participant=reminder.participant,
+            record=reminder.link,
+            details={
+                "channels": channels,
+                "instrument": reminder.instrument,
+                "attempt": reminder.attempts,
+                "retry_at": retry_at.isoformat() if retry else None,
+            },
+        )
+
+
+def retry_reminder(reminder_id: int, *, now: datetime) -> bool:
+    """Try again a reminder whose last attempt reached the participant by no channel, with a
+    new link (the one that went nowhere is revoked): only while it is still wanted, that is
+    the questionnaire still due on the same program day before its evening, by the channels
+    the participant chooses now. Whether it reached them this time; `NotDelivered` when a
+    channel refused it, so the task's record says so (its next attempt queued when it reached
+    them by none and one is left).
+
+    The queued attempt is taken off the reminder, in the transaction that records this one,
+    before anything is sent: a worker that dies while sending leaves no attempt behind, so
+    nobody gets the reminder twice."""
+    with transaction.atomic():
+        claimed = ReminderSent.objects.filter(pk=reminder_id, retry_queued=True).update(
+            retry_queued=False
+        )
+        if not claimed:
+            return False
+        reminder = ReminderSent.objects.select_related("participant", "link").get(pk=reminder_id)
+        wanted = _still_wanted(reminder, now)
+        if wanted is None:
+            return False
+        program, channels = wanted
+        revoke(reminder.link, by=None, now=now)
+        issued = issue_link(reminder.participant, "questionnaire", ref=reminder.instrument, now=now)
+        reminder.link = issued.link
+        reminder.channel = "+".join(channels)
+        reminder.attempts += 1
+        reminder.save(update_fields=["link", "channel", "attempts", "modified_at"])
+        record_event(
+            actor=None,
+            event_type="measurement.reminder_sent",
+            participant=reminder.participant,
+            record=issued.link,
+            details={
+                "channels": channels,
+                "instrument": reminder.instrument,
+                "attempt": reminder.attempts,
+            },
+        )
+    reached, problem = _deliver(reminder, issued, channels, program, now=now)
+    if problem:
+        raise NotDelivered(problem)
+    return reached
+
+
+def _still_wanted(reminder: ReminderSent, now: datetime) -> tuple[Program, list[str]] | None:
+    """The program and channels to try `reminder` again by `now`: its participant still in
+    care with its questionnaire due, on the program day it was for and before that day's
+    evening, and a channel still chosen. None when it is no longer wanted."""
+    choice = ReminderChoice.objects.filter(participant_id=reminder.participant_id).first()
+    channels = _channels(choice, sms.delivers())
+    episodes = list(_in_care(None).filter(participant_id=reminder.participant_id))
+    for episode in episodes:
+        program = episode.program
+        if program.today(now) != reminder.sent_on or reminders_too_late(program, now):
+            continue
+        items = due.due_for(episode, now=now)
+        if channels and any(i.self_report and i.instrument == reminder.instrument for i in items):
+            return program, channels
+    return None
 
 
 def not_on_track_reasons(

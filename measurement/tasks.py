@@ -1,8 +1,9 @@
 """Measurement's background work: the daily run at each program's morning (reminders for what
-is due, and the not-on-track review), and rewriting a program's stored due moments after its
-schedule changed."""
+is due, and the not-on-track review), a reminder that reached nobody sent again, and rewriting
+a program's stored due moments after its schedule changed."""
 
 from django.db import transaction
+from django.utils import timezone
 from django_tasks import task
 
 from accounts.models import Program
@@ -34,6 +35,15 @@ def daily(then: str = "") -> dict:
 
     done = work_each_morning(daily.module_path, now, morning)
     return {"reminders": sum(r for r, _ in done), "reviews": sum(r for _, r in done)}
+
+
+@task()
+def retry_reminder(reminder_id: int) -> bool:
+    """Send again, an hour after, a reminder whose last attempt reached nobody (queued by the
+    failed attempt, `services.send_reminders` or the attempt before this one)."""
+    from measurement.services import retry_reminder as retry
+
+    return retry(reminder_id, now=timezone.now())
 
 
 @task()
