@@ -10,6 +10,8 @@ current after each change.
 - `mark(participant_ids)` is what a write calls (through the hooks `apps.py` registers in
   the writing services): once the write commits, one task (`outcomes.tasks.refresh_facts`) refreshes every
   episode of those participants. A write that rolls back queues nothing.
+- The weekly dose's counts by week (`DoseWeeks`) change with the episode facts, by each
+  refresh's difference, as the note days do with the note facts.
 - `rebuild()` recomputes every row (`manage.py outcome_facts`; the synthetic installation and
   the demo's history call it once at the end of their bulk writes).
 - `rebuilt_after(organization_ids)` holds the marks of the writes inside it and rebuilds
@@ -54,8 +56,15 @@ from discharge.types import DischargeType
 from monitoring.models import Alert
 from notes.models import ProgressNote
 from outcomes import care_figures, figures
-from outcomes.models import AlertFacts, EpisodeFacts, FollowUpFacts, NoteDays, NoteFacts
-from participants.models import Episode, Participant
+from outcomes.models import (
+    AlertFacts,
+    DoseWeeks,
+    EpisodeFacts,
+    FollowUpFacts,
+    NoteDays,
+    NoteFacts,
+)
+from participants.models import Episode, EpisodeStatus, Participant
 
 BATCH = 2000
 MEASURE_COLUMNS = care_figures.STORED_MEASURES
@@ -244,7 +253,12 @@ def refresh(episode_ids: Iterable[int], *, lock: bool = True) -> int:
     """
     ids = sorted(set(episode_ids))
     written = 0
-    zones = dict(Program.objects.values_list("pk", "time_zone"))
+    programs = {
+        pk: (zone, organization_id)
+        for pk, zone, organization_id in Program.objects.values_list(
+            "pk", "time_zone", "organization_id"
+        )
+    }
     for at in range(0, len(ids), BATCH):
         chunk = ids[at : at + BATCH]
         with transaction.atomic():
@@ -252,8 +266,20 @@ def refresh(episode_ids: Iterable[int], *, lock: bool = True) -> int:
             if lock:
                 found = found.select_for_update()
             by_zone: dict[str, list[int]] = defaultdict(list)
+            organizations = set()
             for pk, program_id in found.values_list("pk", "program_id"):
-                by_zone[zones[program_id]].append(pk)
+                by_zone[programs[program_id][0]].append(pk)
+                organizations.add(programs[program_id][1])
+            # The organizations' complete dose weeks, locked so refreshes that change the same
+            # weeks take turns, then the facts as they stood: the weeks change by the difference.
+            dose_kept = _kept_dose_organizations(organizations)
+            dose_stood = list(
+                EpisodeFacts.objects.filter(
+                    episode_id__in=chunk, organization_id__in=dose_kept
+                ).values_list(*DOSE_FACT_COLUMNS)
+                if dose_kept
+                else []
+            )
             rows = [row for zone, some in sorted(by_zone.items()) for row in _rows(some, zone)]
             _refresh_follow_ups(by_zone)
             people = list(
@@ -268,6 +294,19 @@ def refresh(episode_ids: Iterable[int], *, lock: bool = True) -> int:
                 key="episode",
                 fields=FACT_COLUMNS,
             )
+            if dose_kept:
+                after = [
+                    tuple(getattr(row, name) for name in DOSE_FACT_COLUMNS)
+                    for row in rows
+                    if row.organization_id in dose_kept
+                ]
+                _add_counts(
+                    DoseWeeks,
+                    ("organization_id", "week"),
+                    DOSE_WEEK_COUNTS,
+                    dose_weeks(after),
+                    dose_weeks(dose_stood),
+                )
     return written
 
 
@@ -472,24 +511,35 @@ def _add_note_days(
     after: dict[NoteDayKey, Counter[str]], before: dict[NoteDayKey, Counter[str]]
 ) -> None:
     """Change the note days by what the notes add now less what they added before."""
+    _add_counts(
+        NoteDays, ("organization_id", "zone", "day", "previous_day"), NOTE_DAY_COUNTS, after, before
+    )
+
+
+def _add_counts(
+    model: type[Model],
+    key: tuple[str, ...],
+    names: tuple[str, ...],
+    after: dict[Any, Counter[str]],
+    before: dict[Any, Counter[str]],
+) -> None:
+    """Change a table of counts (one row per `key`) by what the facts add now less what they
+    added before, creating the rows they reach for the first time."""
     changes = {}
-    for key in after.keys() | before.keys():
-        change = {name: after[key][name] - before[key][name] for name in NOTE_DAY_COUNTS}
+    for values in after.keys() | before.keys():
+        change = {name: after[values][name] - before[values][name] for name in names}
         if any(change.values()):
-            changes[key] = change
+            changes[values] = change
     if not changes:
         return
-    NoteDays.objects.bulk_create(
-        [
-            NoteDays(organization_id=org, zone=zone, day=day, previous_day=previous)
-            for org, zone, day, previous in changes
-        ],
+    model._default_manager.bulk_create(
+        [model(**dict(zip(key, values, strict=True))) for values in changes],
         ignore_conflicts=True,
     )
-    for (org, zone, day, previous), change in changes.items():
-        NoteDays.objects.filter(
-            organization_id=org, zone=zone, day=day, previous_day=previous
-        ).update(**{name: F(name) + n for name, n in change.items() if n})
+    for values, change in changes.items():
+        model._default_manager.filter(**dict(zip(key, values, strict=True))).update(
+            **{name: F(name) + n for name, n in change.items() if n}
+        )
 
 
 def rebuild_note_days(organization_ids: Iterable[int] | None = None) -> None:
@@ -523,6 +573,79 @@ def rebuild_note_days(organization_ids: Iterable[int] | None = None) -> None:
                 **{name: count[name] for name in NOTE_DAY_COUNTS},
             )
             for (org, zone, day, previous), count in counts.items()
+        ],
+        batch_size=BATCH,
+    )
+
+
+# ---------------------------------------------------------------- dose weeks
+
+DoseWeekKey = tuple[int, int]  # organization, week number
+DOSE_WEEK_COUNTS = ("began", "ended", "began_in_care", "met")
+# The episode facts' columns the weekly dose reads.
+DOSE_FACT_COLUMNS = (
+    "organization_id",
+    "status",
+    "admitted_on",
+    "met_from",
+    "stop_week",
+    "met_weeks",
+)
+
+
+def dose_weeks(
+    episodes: Iterable[tuple[int, str, date | None, int | None, int | None, str]],
+) -> dict[DoseWeekKey, Counter[str]]:
+    """What episode facts (`DOSE_FACT_COLUMNS`) add to each `DoseWeeks` row: those of the
+    episodes `selectors.dose` counts, admitted and not declined."""
+    counts: dict[DoseWeekKey, Counter[str]] = defaultdict(Counter)
+    for organization_id, status, admitted_on, first, stop, met in episodes:
+        if admitted_on is None or first is None or status == EpisodeStatus.DECLINED:
+            continue
+        if stop is None:
+            counts[organization_id, first]["began_in_care"] += 1
+        elif first < stop:
+            counts[organization_id, first]["began"] += 1
+            counts[organization_id, stop]["ended"] += 1
+        for index, bit in enumerate(met):
+            if bit == "1":
+                counts[organization_id, first + index]["met"] += 1
+    return counts
+
+
+def _kept_dose_organizations(organization_ids: Iterable[int]) -> set[int]:
+    """Those of these organizations whose dose weeks are complete (`DoseWeeks` week 0),
+    locked until the transaction ends."""
+    return set(
+        DoseWeeks.objects.select_for_update()
+        .filter(week=0, organization_id__in=sorted(set(organization_ids)))
+        .order_by("organization_id")
+        .values_list("organization_id", flat=True)
+    )
+
+
+def rebuild_dose_weeks(organization_ids: Iterable[int] | None = None) -> None:
+    """Write the dose weeks of these organizations (or of all) from their episode facts,
+    each organization marked complete."""
+    programs = Program.objects.all()
+    if organization_ids is not None:
+        programs = programs.filter(organization_id__in=list(organization_ids))
+    organizations = set(programs.values_list("organization_id", flat=True))
+    counts = dose_weeks(
+        EpisodeFacts.objects.filter(organization_id__in=organizations)
+        .values_list(*DOSE_FACT_COLUMNS)
+        .order_by()
+        .iterator(chunk_size=BATCH)
+    )
+    DoseWeeks.objects.bulk_create(
+        [DoseWeeks(organization_id=org, week=0) for org in sorted(organizations)]
+        + [
+            DoseWeeks(
+                organization_id=org,
+                week=week,
+                **{name: count[name] for name in DOSE_WEEK_COUNTS},
+            )
+            for (org, week), count in counts.items()
         ],
         batch_size=BATCH,
     )
@@ -589,22 +712,26 @@ def rebuild(organization_ids: Iterable[int] | None = None) -> int:
     alerts = AlertFacts.objects.all()
     follow_ups = FollowUpFacts.objects.all()
     days = NoteDays.objects.all()
+    dose = DoseWeeks.objects.all()
     orgs = None
     if organization_ids is not None:
         orgs = list(organization_ids)
         days = days.filter(organization_id__in=orgs)
+        dose = dose.filter(organization_id__in=orgs)
         episodes = episodes.filter(program__organization_id__in=orgs)
         stale = stale.filter(organization_id__in=orgs)
         notes = notes.filter(organization_id__in=orgs)
         alerts = alerts.filter(organization_id__in=orgs)
         follow_ups = follow_ups.filter(organization_id__in=orgs)
     days.delete()  # the refresh below leaves them alone; they are written from its notes
+    dose.delete()  # and these from its episode facts
     follow_ups.delete()
     stale.delete()
     notes.delete()
     alerts.delete()
     written = refresh(episodes.order_by("pk").values_list("pk", flat=True), lock=False)
     rebuild_note_days(orgs)
+    rebuild_dose_weeks(orgs)
     if connection.vendor == "postgresql":
         # Fresh statistics for the planner: estimated from an empty table, a board's first
         # loads after a rebuild would loop over every note instead of hashing.
@@ -613,7 +740,14 @@ def rebuild(organization_ids: Iterable[int] | None = None) -> int:
                 "ANALYZE "
                 + ", ".join(
                     m._meta.db_table
-                    for m in (EpisodeFacts, NoteFacts, NoteDays, AlertFacts, FollowUpFacts)
+                    for m in (
+                        EpisodeFacts,
+                        NoteFacts,
+                        NoteDays,
+                        DoseWeeks,
+                        AlertFacts,
+                        FollowUpFacts,
+                    )
                 )
             )
     return written

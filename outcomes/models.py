@@ -280,6 +280,37 @@ class NoteDays(models.Model):
         return f"notes of organization {self.organization_id} due on day {self.day}"
 
 
+class DoseWeeks(models.Model):
+    """The weekly-dose figure's episode facts of an organization counted by week number, so an
+    unfiltered board works the figure out from a row a week instead of every episode's weeks.
+    Written by `outcomes.facts` with the episode facts: in full by a rebuild, then by each
+    refresh's difference.
+
+    An episode counted (admitted, not declined) has its whole weeks in care from `met_from`:
+    up to `stop_week` when it has ended (`began` there, `ended` at `stop_week`, when that
+    span is not empty), or on until this week when it is still in care
+    (`began_in_care`); `met` counts its weeks at or above the program's minimum. The row
+    with `week` 0 says the organization's counts are complete (a rebuild wrote them); without
+    it the board counts from the episode facts."""
+
+    organization_id = models.BigIntegerField()
+    week = models.IntegerField()
+    began = models.IntegerField(default=0)
+    ended = models.IntegerField(default=0)
+    began_in_care = models.IntegerField(default=0)
+    met = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization_id", "week"], name="outcomes_dose_weeks_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"weekly dose of organization {self.organization_id} in week {self.week}"
+
+
 class AlertFacts(models.Model):
     """An alert the board's alert-response figure counts (one not entered in error), narrowed
     to what it reads. Written by `outcomes.facts` with the participant's episode facts (none

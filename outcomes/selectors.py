@@ -43,7 +43,7 @@ from discharge.types import DischargeType
 from monitoring.models import Alert, Severity
 from outcomes import care_figures, figures
 from outcomes.facts import as_of, week_number
-from outcomes.models import AlertFacts, EpisodeFacts, Ethnicity, Race
+from outcomes.models import AlertFacts, DoseWeeks, EpisodeFacts, Ethnicity, Race
 from outcomes.suppression import SMALLEST_SHOWN, Relations, suppress
 from participants.models import Episode, EpisodeStatus, SexAtBirth
 from scheduling.models import Enrolment, Track
@@ -528,6 +528,10 @@ def _stored_dose(base: QuerySet[EpisodeFacts], filters: Filters, first: date, st
     weeks, so an episode with none has no met week either."""
     low, high = week_number(first), week_number(stop)
     end_week = week_number(figures.week_start_of(filters.end + timedelta(days=1)))
+    if filters.whole_organizations:
+        counted = _dose_by_week(filters.organization_ids, low, high, end_week)
+        if counted is not None:
+            return counted
     this_week = week_number(figures.week_start_of(filters.today))
     whole = Greatest(
         Least(Coalesce(F("stop_week"), Value(this_week)), Value(end_week))
@@ -546,6 +550,43 @@ def _stored_dose(base: QuerySet[EpisodeFacts], filters: Filters, first: date, st
     if people < SMALLEST_SHOWN:
         return Dose(people=people, shown=False)
     return Dose(people=people, shown=True, weeks=weeks, under=weeks - (row["met"] or 0))
+
+
+def _dose_by_week(organization_ids, low: int, high: int, end_week: int) -> Dose | None:
+    """`_stored_dose` for whole organizations from their dose weeks (`DoseWeeks`), a row a
+    week, or None when those are not complete for every one of them.
+
+    Whole weeks run over [low, end_week) and met weeks over [low, high), where `high` is
+    the earlier of `end_week` and this week. An ended episode's span [from, stop) gives
+    max(min(stop, end_week) − max(from, low), 0) weeks: what its `began` week adds less what
+    its `ended` week takes away, each max(end_week − max(week, low), 0). One still in care
+    runs to this week, so gives max(high − max(from, low), 0). It is counted when that is
+    above 0: an ended one that began before `end_week` and ended after `low`, one still in
+    care that began before `high`. Every met week lies in its episode's span, so a met week
+    in [low, high) is of an episode counted.
+    """
+    organizations = set(organization_ids)
+    rows = list(
+        DoseWeeks.objects.filter(organization_id__in=organizations).values_list(
+            "week", "began", "ended", "began_in_care", "met"
+        )
+    )
+    if sum(1 for row in rows if row[0] == 0) != len(organizations):
+        return None
+    people = weeks = met = 0
+    if end_week > low:
+        for week, began, ended, began_in_care, met_here in rows:
+            if week == 0:
+                continue
+            from_low = max(week, low)
+            weeks += (began - ended) * max(end_week - from_low, 0)
+            weeks += began_in_care * max(high - from_low, 0)
+            people += (began if week < end_week else 0) - (ended if week <= low else 0)
+            people += began_in_care if from_low < high else 0
+            met += met_here if low <= week < high else 0
+    if people < SMALLEST_SHOWN:
+        return Dose(people=people, shown=False)
+    return Dose(people=people, shown=True, weeks=weeks, under=weeks - met)
 
 
 def _met_weeks(base: QuerySet[Episode], first: date, stop: date) -> int:

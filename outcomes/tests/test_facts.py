@@ -22,9 +22,10 @@ from discharge.models import Discharge, FollowUp, FollowUpAnswers, FollowUpStatu
 from discharge.types import DischargeType
 from monitoring.models import Alert, Severity
 from notes.models import ProgressNote
-from outcomes import facts, selectors
+from outcomes import facts, figures, selectors
 from outcomes.models import (
     AlertFacts,
+    DoseWeeks,
     EpisodeFacts,
     FollowUpFacts,
     NoteDays,
@@ -389,6 +390,91 @@ def test_notes_on_time_from_the_note_days_is_the_live_figure_for_any_range(midwe
             by_day = care_figures._notes_by_day(orgs, start, end)
             assert (by_day is not None) == (zone == CHICAGO)
         assert care_figures.stored_notes_on_time(None, orgs, FIRST, TODAY).shown
+
+
+DOSE_RANGES = [
+    (FIRST, TODAY),
+    (date(2025, 12, 1), TODAY),
+    (date(2026, 3, 4), date(2026, 3, 6)),  # inside one week: no whole week
+    (date(2026, 3, 2), date(2026, 3, 8)),  # one whole week
+    (date(2026, 2, 10), date(2026, 7, 31)),
+    (date(2025, 1, 1), date(2025, 8, 31)),  # before anyone was admitted
+    (date(2026, 11, 1), date(2027, 3, 1)),  # past today
+    (TODAY, TODAY),
+]
+
+
+def _dose_weeks() -> set[tuple]:
+    return set(
+        DoseWeeks.objects.exclude(began=0, ended=0, began_in_care=0, met=0, week__gt=0)
+        .values_list("organization_id", "week", "began", "ended", "began_in_care", "met")
+        .order_by()
+    )
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_the_weekly_dose_from_the_dose_weeks_is_the_figure_from_the_records(midweek, world, seed):
+    """An unfiltered board counts the weekly dose from its organization's dose weeks, and for
+    any range that is the figure worked out from the episode facts and from the records."""
+    varied_program(world, seed, people=150)
+    facts.rebuild()
+    orgs = (world.org.pk,)
+    by_week = {}
+    for start, end in DOSE_RANGES:
+        filters = selectors.Filters(orgs, start=start, end=end, today=TODAY)
+        by_week[start, end] = selectors.dose(filters, selectors.STORED)
+        live = selectors.dose(filters, selectors.LIVE)
+        assert by_week[start, end] == live, (start, end)
+        first = figures.first_full_week(start)
+        stop = figures.last_countable_week(end, TODAY)
+        assert (
+            selectors._dose_by_week(
+                orgs,
+                facts.week_number(first),
+                facts.week_number(stop),
+                facts.week_number(figures.week_start_of(end + timedelta(days=1))),
+            )
+            == by_week[start, end]
+        ), (start, end)
+    assert by_week[FIRST, TODAY].shown and by_week[FIRST, TODAY].under
+    # Without its mark of completeness the board counts from the episode facts: the same.
+    DoseWeeks.objects.filter(week=0).delete()
+    for (start, end), counted in by_week.items():
+        filters = selectors.Filters(orgs, start=start, end=end, today=TODAY)
+        assert selectors._dose_by_week(orgs, 0, 0, 0) is None
+        assert selectors.dose(filters, selectors.STORED) == counted, (start, end)
+
+
+def test_refreshes_change_the_dose_weeks_as_a_rebuild_writes_them(midweek, world):
+    """Each refresh changes the dose weeks by the difference its episodes' facts make, so
+    after discharges, readmissions, attendance and a record entered in error they are what
+    a rebuild writes from the facts."""
+    varied_program(world, 7, people=80)
+    facts.rebuild()
+    rng = random.Random(7)
+    episodes = list(
+        Episode.objects.filter(program=world.program, admitted_on__isnull=False).order_by("pk")
+    )
+    changed = rng.sample(episodes, 30)
+    for episode in changed[:10]:
+        assert episode.admitted_on is not None
+        Episode.objects.filter(pk=episode.pk).update(
+            status=EpisodeStatus.DISCHARGED,
+            discharged_on=_day(rng, episode.admitted_on, TODAY + timedelta(days=1)),
+        )
+    for episode in changed[10:20]:
+        Episode.objects.filter(pk=episode.pk).update(
+            status=EpisodeStatus.ACTIVE, discharged_on=None
+        )
+    for episode in changed[20:27]:
+        WeeklyMinutes.objects.filter(episode=episode).update(minutes=600)
+    for episode in changed[27:]:
+        _in_error(episode.participant, world)
+    facts.refresh([episode.pk for episode in changed])
+    refreshed = _dose_weeks()
+    assert refreshed
+    facts.rebuild()
+    assert refreshed == _dose_weeks()
 
 
 def test_a_participant_entered_in_error_leaves_the_facts(midweek, world, add):
