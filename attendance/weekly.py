@@ -94,6 +94,15 @@ def rebuild(episodes: QuerySet[Episode]) -> int:
     return written
 
 
+def mark_roll_calls_taken(enrolments: QuerySet[Enrolment]) -> int:
+    """Mark those of `enrolments` that have a roll call entry (`Enrolment.roll_call_taken`),
+    in one statement. The doses' refresh and rebuild call it, so every write that keeps the
+    dose keeps the mark in its transaction. Returns how many were marked."""
+    return enrolments.filter(Exists(_recorded()), roll_call_taken=False).update(
+        roll_call_taken=True
+    )
+
+
 def refresh_doses(participant_ids: Iterable[int], first: date, last: date | None = None) -> None:
     """Recompute the doses of these participants in the weeks holding `first` to `last`. Call
     inside the transaction that changed their enrolments, roll calls or sessions: locking the
@@ -106,12 +115,18 @@ def refresh_doses(participant_ids: Iterable[int], first: date, last: date | None
     organizations = dict(locked.order_by("pk").values_list("pk", "organization_id"))
     WeeklyDose.objects.filter(participant_id__in=ids, week__gte=start, week__lt=end).delete()
     WeeklyDose.objects.bulk_create(_doses(organizations, start, end))
+    mark_roll_calls_taken(
+        Enrolment.objects.filter(
+            participant_id__in=ids, session__date__gte=start, session__date__lt=end
+        )
+    )
 
 
 def rebuild_doses(participants: QuerySet | None = None) -> int:
     """Recompute every week of these participants' doses (a queryset of their ids; everyone
     when None), a batch of participants at a time; returns the rows written."""
     chosen = Participant.objects.all() if participants is None else participants
+    mark_roll_calls_taken(Enrolment.objects.filter(participant_id__in=chosen))
     WeeklyDose.objects.filter(participant_id__in=chosen).delete()
     people = list(
         Participant.objects.filter(pk__in=chosen)
@@ -189,8 +204,11 @@ def _recorded() -> QuerySet[Attendance]:
 def remaining(now: datetime, weeks: Iterable[date]) -> RawSQL:
     """The minutes still to attend at `now`, as an expression over `WeeklyDose` rows of these
     weeks: the open minutes of sessions not over yet. Only a row whose open sessions straddle
-    `now` reads its participant's sessions of the week again. Written in SQL: built with the
-    query API, it took longer to compile than the dose page's statement takes to run."""
+    `now` reads its participant's sessions of the week again, from their enrolments without a
+    roll call (`enrolment_open`): after the morning's groups and before their roll calls,
+    that is most of a program, and every enrolment they ever had took four times as long.
+    Written in SQL: built with the query API, it took longer to compile than the dose page's
+    statement takes to run."""
     quote, ops = connection.ops.quote_name, connection.ops
     dose, enrolment, session, roll = (
         quote(model._meta.db_table) for model in (WeeklyDose, Enrolment, Session, Attendance)
@@ -201,7 +219,8 @@ def remaining(now: datetime, weeks: Iterable[date]) -> RawSQL:
         straddling.append(  # table names and fixed text only; values are parameters
             f" WHEN {dose}.week = %s THEN COALESCE((SELECT SUM(s.minutes) FROM {enrolment} en"  # noqa: S608
             f" JOIN {session} s ON s.id = en.session_id WHERE en.participant_id ="
-            f" {dose}.participant_id AND s.status = %s AND s.date >= %s AND s.date <= %s"
+            f" {dose}.participant_id AND NOT en.roll_call_taken AND s.status = %s"
+            " AND s.date >= %s AND s.date <= %s"
             f" AND s.ends_at > %s AND NOT EXISTS (SELECT 1 FROM {roll} a"
             " WHERE a.session_id = en.session_id AND a.participant_id = en.participant_id)), 0)"
         )

@@ -410,6 +410,14 @@ class Enrolment(TimeStamped):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Whether a roll call entry (in force or not) was ever written for this participant at
+    # this session: the weekly dose's refresh and rebuild (`attendance.weekly`) set it in the
+    # transaction of every write that keeps the dose. Once set it stays, as roll call entries
+    # are never deleted. The minutes still to come read only the enrolments without it
+    # (`enrolment_open`), a participant's few open ones rather than every one they ever had,
+    # and still check for the roll call itself, so a row written past the services is
+    # counted right, only read more slowly.
+    roll_call_taken = models.BooleanField(default=False, editable=False)
 
     class Meta:
         constraints = [
@@ -417,7 +425,14 @@ class Enrolment(TimeStamped):
                 fields=["session", "participant"], name="enrolled_once_per_session"
             )
         ]
-        indexes = [models.Index(fields=["participant", "session"])]
+        indexes = [
+            models.Index(fields=["participant", "session"]),
+            models.Index(
+                fields=["participant", "session"],
+                condition=models.Q(roll_call_taken=False),
+                name="enrolment_open",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.participant_id} in {self.session_id}"

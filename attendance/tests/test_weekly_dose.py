@@ -90,6 +90,22 @@ def _live() -> dict:
     }
 
 
+def _taken() -> dict[tuple[int, int], bool]:
+    """Each enrolment's `roll_call_taken`, by (session, participant)."""
+    return {
+        (session, person): taken
+        for session, person, taken in Enrolment.objects.values_list(
+            "session_id", "participant_id", "roll_call_taken"
+        )
+    }
+
+
+def _recorded() -> dict[tuple[int, int], bool]:
+    """Whether each enrolment has a roll call entry, in force or not: what the mark says."""
+    entries = set(Attendance.objects.values_list("session_id", "participant_id"))
+    return {key: key in entries for key in _taken()}
+
+
 def _live_at(now: datetime, person: int, week: date) -> tuple[int, int, int, int]:
     """(scheduled, attended, remaining, unrecorded) of one participant-week at `now`."""
     scheduled = attended = remaining = unrecorded = 0
@@ -165,6 +181,7 @@ def test_the_stored_doses_equal_the_live_sums_after_every_write(
         for op in ops:
             _write(op, week_sessions, roster, world.director)
             assert _stored() == _live(), op
+            assert _taken() == _recorded(), op
         moments = [
             datetime.combine(MONDAY, time(0), world.program.tz),
             datetime.combine(MONDAY + timedelta(days=2), time(12, 30), world.program.tz),
@@ -214,3 +231,41 @@ def test_the_migration_gives_each_dose_its_participants_organization(
         apps, None
     )
     assert _stored() == kept == _live()
+
+
+def test_rebuilding_and_the_migration_mark_the_enrolments_with_a_roll_call(
+    midweek, world, roster, week_sessions
+):
+    _write(("roll call", 1, 0, "present"), week_sessions, roster, world.director)
+    _write(("drop-in", 2, 2, ""), week_sessions, roster, world.director)
+    _write(("all present", 0, 0, ""), week_sessions, roster, world.director)
+    kept = _taken()
+    assert kept == _recorded() and sum(kept.values()) == 4
+    Enrolment.objects.update(roll_call_taken=False)
+    weekly.rebuild(Episode.objects.filter(pk__in=[e.pk for e in roster]))
+    assert _taken() == kept
+    Enrolment.objects.update(roll_call_taken=False)
+    import_module("attendance.migrations.0012_fill_roll_call_taken").fill(apps, None)
+    assert _taken() == kept
+
+
+def test_a_roll_call_written_past_the_services_still_leaves_no_minutes_to_come(
+    midweek, world, roster, week_sessions
+):
+    """The mark only narrows what is read: an entry written without it is still seen."""
+    wednesday = week_sessions[3]  # Wednesday 09:00, three hours, before the 13:00 session
+    Attendance.objects.create(
+        session=wednesday,
+        participant=roster[0].participant,
+        episode=roster[0],
+        status=AttendanceStatus.PRESENT,
+        minutes=0,
+        recorded_at=wednesday.starts_at,
+    )
+    assert not Enrolment.objects.get(
+        session=wednesday, participant=roster[0].participant
+    ).roll_call_taken
+    episode = Episode.objects.select_related("program", "scheduling_profile").get(pk=roster[0].pk)
+    now = datetime.combine(MONDAY + timedelta(days=2), time(8), world.program.tz)
+    dose = weekly_doses([episode], [MONDAY], now=now)[roster[0].participant_id, MONDAY]
+    assert dose.remaining == _live_at(now, roster[0].participant_id, MONDAY)[2]
