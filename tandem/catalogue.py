@@ -5,16 +5,21 @@ template translates from a variable (`{% trans line.name %}`); run on a catalogu
 those obsolete and reorders the file. Here makemessages only writes its template of the
 strings found, into a temporary folder, and a catalogue gains at its end the entries it does
 not hold yet, untranslated. Every entry already there keeps its place, text and translation.
+makemessages reads a copy of the sources in a temporary folder, since it writes a work file
+beside each template it reads: two runs at once in one checkout (two test runs) would
+otherwise write and remove each other's, and leave them for anything else reading the tree.
 """
 
 import contextlib
 import re
+import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.commands import makemessages
 
@@ -130,12 +135,41 @@ class _Extraction(makemessages.Command):
         self.template = Path(potfile).read_text(encoding="utf-8")
 
 
+# The files makemessages reads for Django's own domain.
+_READ = (".py", ".html", ".txt")
+
+
+def _copy_sources(root: Path, into: Path) -> None:
+    """Copy the files makemessages reads under `root` to `into`, at the same paths from it, so
+    the catalogue's references (`#: portal/views.py:32`) are the checkout's. Left out as
+    makemessages leaves them out: hidden folders, and the collected static and media files."""
+    collected = {Path(p).resolve() for p in (settings.STATIC_ROOT, settings.MEDIA_ROOT) if p}
+
+    def left_out(folder: str, names: list[str]) -> set[str]:
+        out = set()
+        for name in names:
+            path = Path(folder, name)
+            if path.is_dir():
+                if name.startswith(".") or name == "__pycache__" or path.resolve() in collected:
+                    out.add(name)
+            elif path.suffix not in _READ:
+                out.add(name)
+        return out
+
+    shutil.copytree(root, into, ignore=left_out)
+
+
 def marked_strings(root: Path, locale: str, *, ignore: Sequence[str] = NOT_SEARCHED) -> list[Entry]:
     """The strings the code and templates under `root` mark for translation, as makemessages
-    finds them for `locale`, untranslated."""
-    with TemporaryDirectory() as into, contextlib.chdir(root):
-        extraction = _Extraction(Path(into))
-        call_command(extraction, locale=[locale], ignore_patterns=list(ignore), verbosity=0)
+    finds them for `locale`, untranslated: read from a copy, so nothing is written under
+    `root`."""
+    with TemporaryDirectory() as work:
+        sources, into = Path(work) / "sources", Path(work) / "template"
+        _copy_sources(root, sources)
+        into.mkdir()
+        with contextlib.chdir(sources):
+            extraction = _Extraction(into)
+            call_command(extraction, locale=[locale], ignore_patterns=list(ignore), verbosity=0)
     return entries(extraction.template)
 
 

@@ -12,7 +12,13 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
 
-from tandem.catalogue import CatalogueError, add_new_strings, entries, with_new_strings
+from tandem.catalogue import (
+    CatalogueError,
+    add_new_strings,
+    entries,
+    marked_strings,
+    with_new_strings,
+)
 
 COMMITTED = Path(settings.BASE_DIR) / "locale"
 makemessages_runs = pytest.mark.skipif(
@@ -80,6 +86,31 @@ def test_the_committed_catalogue_holds_every_string_marked_for_translation(tmp_p
     said = _add(tmp_path)
     assert "nothing new" in said, said
     assert catalogue.read_bytes() == (COMMITTED / "es" / "LC_MESSAGES" / "django.po").read_bytes()
+
+
+@makemessages_runs
+def test_strings_are_found_without_writing_beside_the_sources(tmp_path):
+    """makemessages writes a work file beside each template it reads (`page.html.py`) and
+    removes it after: run in the checkout, two runs at once (two test runs sharing it) write
+    and remove each other's. Another run's is still there, as it was, after this one."""
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "page.html").write_text(
+        '{% load i18n %}<p>{% translate "No record yet" %}</p>\n', encoding="utf-8"
+    )
+    (tmp_path / "views.py").write_text(
+        'from django.utils.translation import gettext as _\n\n_("Warning signs")\n',
+        encoding="utf-8",
+    )
+    other_run = templates / "page.html.py"
+    other_run.write_text("# another run's work file\n", encoding="utf-8")
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+
+    found = marked_strings(tmp_path, "es")
+
+    assert {e.msgid for e in found} >= {"No record yet", "Warning signs"}
+    assert other_run.read_text(encoding="utf-8") == "# another run's work file\n"
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
 
 
 CATALOGUE = r"""# A catalogue kept by hand.
