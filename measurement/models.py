@@ -56,6 +56,10 @@ class ReminderSent(TimeStamped):
     # Its last attempt reached nobody and the next is queued: taken off as that attempt starts,
     # so a reminder is never sent again to someone it reached.
     retry_queued = models.BooleanField(default=False)
+    # The channels that refused its last attempt ("sms", "email+sms"; empty when none did),
+    # for the Measures tab: a reminder refused by one channel may still have reached the
+    # participant by the other.
+    refused = models.CharField(max_length=10, blank=True, default="")
 
     class Meta:
         constraints = [

@@ -1,10 +1,10 @@
 """Reads for the measures API and the trajectory page: series, baseline, latest and the
-reliable change between them."""
+reliable change between them; and the participant's last questionnaire reminder."""
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from django.db.models import QuerySet
@@ -14,6 +14,7 @@ from assessments.models import Administration
 from assessments.selectors import band_label
 from checkins.models import CheckIn
 from measurement import reliable_change
+from measurement.models import ReminderSent
 from participants.models import Episode, Participant
 
 INSTRUMENTS = ("phq-9", "gad-7", "pcl-5", "bam")
@@ -95,6 +96,40 @@ class Stay:
 
     episode: Episode | None
     measures: list[Measure]
+
+
+# A reminder's channels as the Measures tab names them.
+CHANNEL_NAMES = {"email": "e-mail", "sms": "text message"}
+
+
+@dataclass(frozen=True)
+class LastReminder:
+    """The day of a participant's latest questionnaire reminder, and the channels that
+    delivered and refused its last attempt: a refused text beside a delivered e-mail still
+    reminded them, a reminder refused by every channel did not."""
+
+    day: date
+    delivered: list[str]
+    refused: list[str]
+
+
+def last_reminder(participant: Participant) -> LastReminder | None:
+    """The participant's latest questionnaire reminder (one query), None before the first."""
+    row = (
+        ReminderSent.objects.filter(participant=participant)
+        .order_by("-sent_on", "-pk")
+        .values_list("sent_on", "channel", "refused")
+        .first()
+    )
+    if row is None:
+        return None
+    day, channels, refused = row
+    refused_by = set(refused.split("+")) - {""}
+    return LastReminder(
+        day,
+        [CHANNEL_NAMES[c] for c in channels.split("+") if c and c not in refused_by],
+        [CHANNEL_NAMES[c] for c in channels.split("+") if c in refused_by],
+    )
 
 
 def earlier_stays(participant: Participant, current: Episode) -> list[Stay]:

@@ -197,12 +197,13 @@ def send_reminders(*, now: datetime, programs: Iterable[Program] | None = None) 
     The day is the participant's program's: an evening run in a program west of UTC is
     still that day there, so it neither sends a second reminder nor records the next day.
     Each reminder is recorded before it goes out (`_record_reminder`), so a run beside this
-    one sends none the same day. A channel that refuses a reminder is recorded with an event,
-    and a reminder that reached the participant by none of their channels is tried again later
-    that day (`_not_delivered`), never by this run, so nobody it reached gets it twice. A
-    failed send never stops the others: the run sends every other reminder, then raises
-    `NotDelivered` naming the failed ones by their links (never an address), so the job's
-    record says it failed.
+    one sends none the same day. A channel that refuses a reminder is recorded on it, for the
+    Measures tab, with an event. A reminder that reached the participant by one channel has
+    reminded them, the other's refusal notwithstanding, so it counts as sent; one that reached
+    them by none of their channels is tried again later that day (`_not_delivered`), never by
+    this run, so nobody it reached gets it twice. A reminder that reached nobody never stops
+    the others: the run sends every other reminder, then raises `NotDelivered` naming the ones
+    that reached nobody by their links (never an address), so the job's record says it failed.
     """
     episodes = list(
         _in_care(programs)
@@ -233,8 +234,8 @@ def send_reminders(*, now: datetime, programs: Iterable[Program] | None = None) 
             if recorded is None:
                 continue
             reminder, issued = recorded
-            _, problem = _deliver(reminder, issued, channels, episode.program, now=now)
-            if problem:
+            reached, problem = _deliver(reminder, issued, channels, episode.program, now=now)
+            if not reached:
                 failed.append(problem)
                 continue
             sent += 1
@@ -326,9 +327,10 @@ def _deliver(
 def _not_delivered(
     reminder: ReminderSent, channels: list[str], program: Program, *, reached: bool, now: datetime
 ) -> None:
-    """Record that the reminder's `channels` refused it and, when it reached the participant
-    by no channel, queue its next attempt `REMINDER_RETRY_AFTER` later: at most
-    `REMINDER_ATTEMPTS` in all, and none due in the program's evening (`reminders_too_late`)."""
+    """Record on the reminder, for the staff, and in an event that its `channels` refused it
+    and, when it reached the participant by no channel, queue its next attempt
+    `REMINDER_RETRY_AFTER` later: at most `REMINDER_ATTEMPTS` in all, and none due in the
+    program's evening (`reminders_too_late`)."""
     retry_at = now + REMINDER_RETRY_AFTER
     retry = (
         not reached
@@ -337,8 +339,10 @@ def _not_delivered(
         and not reminders_too_late(program, retry_at)
     )
     with transaction.atomic():
+        ReminderSent.objects.filter(pk=reminder.pk).update(
+            refused="+".join(channels), retry_queued=retry
+        )
         if retry:
-            ReminderSent.objects.filter(pk=reminder.pk).update(retry_queued=True)
             enqueue_after_commit(
                 "measurement.tasks.retry_reminder", reminder.pk, run_after=retry_at
             )
@@ -360,9 +364,9 @@ def retry_reminder(reminder_id: int, *, now: datetime) -> bool:
     """Try again a reminder whose last attempt reached the participant by no channel, with a
     new link (the one that went nowhere is revoked): only while it is still wanted, that is
     the questionnaire still due on the same program day before its evening, by the channels
-    the participant chooses now. Whether it reached them this time; `NotDelivered` when a
-    channel refused it, so the task's record says so (its next attempt queued when it reached
-    them by none and one is left).
+    the participant chooses now. Whether it reached them this time: by one channel is enough,
+    the other's refusal recorded on the reminder; `NotDelivered` when it reached them by none,
+    so the task's record says so (its next attempt queued when one is left).
 
     The queued attempt is taken off the reminder, in the transaction that records this one,
     before anything is sent: a worker that dies while sending leaves no attempt behind, so
@@ -383,7 +387,8 @@ def retry_reminder(reminder_id: int, *, now: datetime) -> bool:
         reminder.link = issued.link
         reminder.channel = "+".join(channels)
         reminder.attempts += 1
-        reminder.save(update_fields=["link", "channel", "attempts", "modified_at"])
+        reminder.refused = ""
+        reminder.save(update_fields=["link", "channel", "attempts", "refused", "modified_at"])
         record_event(
             actor=None,
             event_type="measurement.reminder_sent",
@@ -396,7 +401,7 @@ def retry_reminder(reminder_id: int, *, now: datetime) -> bool:
             },
         )
     reached, problem = _deliver(reminder, issued, channels, program, now=now)
-    if problem:
+    if not reached:
         raise NotDelivered(problem)
     return reached
 

@@ -53,6 +53,7 @@ def tab(request: StaffRequest, participant: Participant) -> HttpResponse:
         series=series,
         chart_svg=trajectory.svg(weeks, series),
         reminder_choice=choice,
+        last_reminder=selectors.last_reminder(participant),
         can_change=decide(request.user, participant, Action.CHANGE, Scope.CLINICAL).allowed,
     )
     return render(request, "measurement/tab.html", context)

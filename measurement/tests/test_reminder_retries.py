@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core import mail
+from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from audit.models import AuditEvent
@@ -163,12 +164,12 @@ def test_a_reminder_that_reached_its_participant_by_text_is_not_sent_again(
     opted_in, run_tasks, settings, capsys
 ):
     """E-mail refused, the text delivered: the participant has the link, so nothing is tried
-    again; the morning's tick still says it failed, and the refused e-mail is on the trail."""
+    again and the morning's tick finished; the refused e-mail is on the reminder and the trail."""
     ReminderChoice.objects.filter(participant=opted_in).update(sms=True)
     settings.EMAIL_BACKEND = REFUSING_MAIL
     _start_the_chain(MORNING)
 
-    assert _hours(run_tasks, MORNING, 3) == [1, 0, 0]
+    assert _hours(run_tasks, MORNING, 3) == [0, 0, 0]
 
     assert capsys.readouterr().out.count(f"SMS to {opted_in.phone}") == 3
     assert _retries_waiting() == 0
@@ -177,3 +178,84 @@ def test_a_reminder_that_reached_its_participant_by_text_is_not_sent_again(
         (["email"], None)
     ] * 3
     assert {(r.attempts, r.retry_queued) for r in ReminderSent.objects.all()} == {(1, False)}
+    assert set(ReminderSent.objects.values_list("refused", flat=True)) == {"email"}
+
+
+class RefusingTexts:
+    """A text-message provider that refuses every message, quoting the number back."""
+
+    def send(self, to: str, body: str) -> None:
+        raise RuntimeError(f"{to} is not a mobile number")
+
+
+def _measures_tab(client, participant) -> str:
+    page = client.get(reverse("measurement:tab", args=[participant.public_id])).content.decode()
+    return page[page.index('id="reminder-heading"') :]
+
+
+def test_a_text_refused_beside_a_delivered_e_mail_leaves_the_morning_finished(
+    opted_in, world, login, run_tasks, settings, caplog
+):
+    """The provider refuses the texts, the e-mails go out: everyone was reminded, so the
+    morning's work finished, nothing is sent again, and the Measures tab says which channel
+    refused, while the log and the queue's row carry no number."""
+    ReminderChoice.objects.filter(participant=opted_in).update(sms=True)
+    settings.TANDEM_SMS_SENDER = f"{__name__}.RefusingTexts"
+    _start_the_chain(MORNING)
+
+    assert _hours(run_tasks, MORNING, 3) == [0, 0, 0]
+
+    assert [m.to for m in mail.outbox] == [[opted_in.email]] * 3
+    assert _retries_waiting() == 0
+    ticks = DBTaskResult.objects.filter(task_path="measurement.tasks.daily").exclude(
+        finished_at=None
+    )
+    assert list(ticks.order_by("finished_at").values_list("status", "return_value")) == [
+        ("SUCCESSFUL", {"reminders": 3, "reviews": 0}),
+        ("SUCCESSFUL", {"reminders": 0, "reviews": 0}),
+        ("SUCCESSFUL", {"reminders": 0, "reviews": 0}),
+    ]
+    refused = AuditEvent.objects.filter(event_type="measurement.reminder_not_delivered")
+    assert [(e.details["channels"], e.details["retry_at"]) for e in refused] == [
+        (["sms"], None)
+    ] * 3
+    assert {(r.attempts, r.retry_queued, r.refused) for r in ReminderSent.objects.all()} == {
+        (1, False, "sms")
+    }
+    assert not DBTaskResult.objects.exclude(status__in=["SUCCESSFUL", "READY"]).exists()
+    assert opted_in.phone not in caplog.text
+    with time_machine.travel(MORNING + timedelta(hours=3), tick=False):
+        card = _measures_tab(login(world.therapist), opted_in)
+    assert (
+        "Last reminder Mon 2 Nov 2026: delivered by e-mail; the text message was refused."
+    ) in card
+
+
+def test_an_attempt_that_reaches_the_participant_by_e_mail_alone_finishes(
+    opted_in, world, login, run_tasks, settings
+):
+    """Both channels refused at the morning: the reminders reached nobody, the tick fails and
+    each is tried again. At 09:00 the mail server is back and the texts still refused: the
+    attempts reached the participant, so they finish, and no third is queued."""
+    ReminderChoice.objects.filter(participant=opted_in).update(sms=True)
+    settings.TANDEM_SMS_SENDER = f"{__name__}.RefusingTexts"
+    settings.EMAIL_BACKEND = REFUSING_MAIL
+    _start_the_chain(MORNING)
+    assert _worker_at(run_tasks, MORNING) == 1
+    with time_machine.travel(MORNING + timedelta(minutes=5), tick=False):
+        card = _measures_tab(login(world.therapist), opted_in)
+    assert (
+        "Last reminder Mon 2 Nov 2026: <strong>reached nobody</strong>; "
+        "the e-mail and the text message were refused."
+    ) in card
+
+    settings.EMAIL_BACKEND = DELIVERING
+    assert _hours(run_tasks, MORNING + timedelta(hours=1), 3) == [0, 0, 0]
+
+    assert [m.to for m in mail.outbox] == [[opted_in.email]] * 3
+    assert _retries_waiting() == 0
+    retries = DBTaskResult.objects.filter(task_path=RETRY)
+    assert sorted(retries.values_list("status", "return_value")) == [("SUCCESSFUL", True)] * 3
+    assert {(r.attempts, r.retry_queued, r.refused) for r in ReminderSent.objects.all()} == {
+        (2, False, "sms")
+    }
