@@ -2,8 +2,10 @@
 
 A daily job that raised leaves its failure only in the database queue's table (tomorrow's
 run is still queued, `tandem.tasks.again_tomorrow`), so nobody would know the morning's
-reminders did not go out. The home names the job and when it failed, never its message or
-traceback (either may carry participant data); `manage.py failed_daily_work` gives the rest.
+reminders did not go out. So does a job's retry (`DailyJob.retry`: a reminder that reached
+nobody sent again) that raised, its last attempt included. The home names the job or the
+retry and when it failed, never its message, arguments or traceback (any may carry
+participant data or name a record); `manage.py failed_daily_work` gives the rest.
 On the Redis queue the table is not used, and there is nothing to read.
 """
 
@@ -12,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import cast
 from uuid import UUID
 
-from django.db.models import Count, Exists, OuterRef, Window
+from django.db.models import Count, Exists, OuterRef, Q, Window
 from django.utils import timezone
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
@@ -30,30 +32,40 @@ PANEL_ROWS = 20
 class FailedRun:
     id: UUID  # the queue row's
     path: str
-    label: str  # what the job does, as it was registered
+    label: str  # what the job or its retry does, as it was registered
     enqueued_at: datetime
     finished_at: datetime
     exception: str  # the exception's class path, never its message
-    finished_since: bool  # a later run of the same job succeeded
-    failed: int  # how many runs failed in the period, of every daily job
+    # A later run of the same job succeeded; for a retry, a later attempt of the same record.
+    finished_since: bool
+    failed: int  # how many runs failed in the period, of every daily job and retry
 
 
 def on_the_database() -> bool:
     """Whether the daily jobs run on the database queue, whose table keeps their outcomes."""
     return all(
-        isinstance(job.task.get_backend(), DatabaseBackend) for job in DAILY_JOBS.implementations()
+        isinstance(task.get_backend(), DatabaseBackend)
+        for job in DAILY_JOBS.implementations()
+        for task in (job.task, job.retry)
+        if task is not None
     )
 
 
 def failed_runs(
     *, now: datetime, days: int = DAYS_SHOWN, limit: int | None = None
 ) -> list[FailedRun]:
-    """The daily jobs' runs that failed in the `days` before `now`, newest first, each saying
-    whether the same job finished successfully after it: one query, which reads neither the
-    message nor the traceback."""
-    labels = {job.path: job.label for job in DAILY_JOBS.implementations()}
+    """The runs of the daily jobs and of their retries that failed in the `days` before `now`,
+    newest first, each saying whether the same job finished successfully after it (for a
+    retry, a later attempt for the same record: another reminder's says nothing of this one):
+    one query, which reads neither the message nor the traceback."""
+    jobs = DAILY_JOBS.implementations()
+    daily = {job.path: job.label for job in jobs}
+    retries = {job.retry.module_path: job.retry_label for job in jobs if job.retry is not None}
+    labels = daily | retries
     later_success = DBTaskResult.objects.successful().filter(
-        task_path=OuterRef("task_path"), finished_at__gt=OuterRef("finished_at")
+        Q(task_path__in=list(daily)) | Q(args_kwargs=OuterRef("args_kwargs")),
+        task_path=OuterRef("task_path"),
+        finished_at__gt=OuterRef("finished_at"),
     )
     rows = (
         DBTaskResult.objects.failed()
@@ -84,8 +96,8 @@ def failed_runs(
 
 
 def failed_work_panel(request: SignedInRequest) -> dict | None:
-    """The daily work that did not finish this week, for staff who oversee a program: the
-    queue is the whole installation's, so overseeing any program is enough. Nothing when
+    """The daily work (a job's run, a retry's attempt) that did not finish this week, for
+    staff who oversee a program: the queue is the whole installation's, so overseeing any program is enough. Nothing when
     every run finished, or when the queue is not the database's."""
     if not on_the_database() or not organizations_with(request.user, "program.oversee"):
         return None

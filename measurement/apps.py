@@ -25,7 +25,12 @@ class MeasurementConfig(AppConfig):
         register_kind(services.NOT_ON_TRACK, "Not on track: continued-stay review")
         home_page.PANELS.register(home_page.Panel(home_page.CENSUS, 40, home.completion_panel))
         DAILY_JOBS.register(
-            DailyJob(tasks.daily, "Questionnaire reminders and the not-on-track review")
+            DailyJob(
+                tasks.daily,
+                "Questionnaire reminders and the not-on-track review",
+                retry=tasks.retry_reminder,
+                retry_label="A questionnaire reminder sent again",
+            )
         )
         from measurement import summary
         from participants.chart import DUE, SCORES, SUMMARY, SummarySection

@@ -30,10 +30,14 @@ HOUR = timedelta(hours=1)
 class DailyJob:
     """A task run once a day, with what it does in a program director's words ("questionnaire
     reminders"): the home names a failed run by them, while the task's docstring is written
-    for whoever maintains it."""
+    for whoever maintains it. `retry`, when the job has one, is the task it queues to try
+    again later what a run could not do for one record (a reminder that reached nobody),
+    with its own `retry_label`: a retry that failed is the job's failed work too."""
 
     task: Task
     label: str
+    retry: Task | None = None
+    retry_label: str = ""
 
     @property
     def path(self) -> str:

@@ -21,11 +21,12 @@ MONDAY = datetime(2026, 11, 30, 7, 0, tzinfo=CHICAGO)
 SECRET = "Casey Newcomer's phone 555-0100 bounced"
 
 
-def _run(job, at: datetime, *, fails: bool) -> DBTaskResult:
-    """A run of `job` queued and finished at `at`, stored as the database queue's worker
-    stores it: the exception's class, message and traceback on a failed row."""
+def _run(job, at: datetime, *args, fails: bool) -> DBTaskResult:
+    """A run of `job` queued and finished at `at` (with `args`; a daily job's is the time it
+    works as of), stored as the database queue's worker stores it: the exception's class,
+    message and traceback on a failed row."""
     with time_machine.travel(at, tick=False):
-        queued = job.using(run_after=at).enqueue(at.isoformat())
+        queued = job.using(run_after=at).enqueue(*(args or (at.isoformat(),)))
         row = DBTaskResult.objects.get(id=queued.id)
         if fails:
             try:
@@ -62,6 +63,36 @@ def test_the_director_sees_each_failed_job_and_whether_it_finished_since(world, 
     assert panel.index("Questionnaire reminders") < panel.index("Returning tasks")  # newest first
     assert "manage.py failed_daily_work" in panel
     assert "555-0100" not in page and "ConnectionError" not in page and "Traceback" not in page
+
+
+def test_a_reminder_sent_again_that_failed_is_listed_as_a_job_s_run_is(world, login):
+    """A reminder that reached nobody is sent again by its own task. Each attempt that failed,
+    the last one included, is listed; it has finished since only when a later attempt of the
+    same reminder did, since another reminder's attempt says nothing of this one."""
+    again = measurement_tasks.retry_reminder
+    _run(again, MONDAY + timedelta(hours=1), 41, fails=True)
+    _run(again, MONDAY + timedelta(hours=2), 41, fails=False)  # its next attempt reached them
+    _run(again, MONDAY + timedelta(hours=3), 42, fails=True)  # another reminder's last attempt
+    _run(again, MONDAY + timedelta(hours=4), 43, fails=False)  # a third reminder's, delivered
+
+    page = login(world.director).get("/").content.decode()
+    panel = _panel(page)
+
+    assert (
+        "A questionnaire reminder sent again: failed Mon 30 Nov 2026, 10:00 CST; "
+        "<strong>not finished since</strong>"
+    ) in panel
+    assert (
+        "A questionnaire reminder sent again: failed Mon 30 Nov 2026, 08:00 CST; "
+        "finished successfully since"
+    ) in panel
+    assert panel.count("<li>") == 2
+    assert "555-0100" not in page and "ConnectionError" not in page and "Traceback" not in page
+
+    out = StringIO()
+    call_command("failed_daily_work", stdout=out)
+    printed = out.getvalue()
+    assert printed.count("measurement.tasks.retry_reminder") == 2 and SECRET not in printed
 
 
 def test_a_therapist_does_not_see_the_panel(world, login):

@@ -1,4 +1,5 @@
-"""List the daily jobs' runs that failed, with what the home page leaves out."""
+"""List the daily jobs' runs (and their retries') that failed, with what the home page leaves
+out."""
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
@@ -8,9 +9,10 @@ from composition.daily_work import DAYS_SHOWN, failed_runs, on_the_database
 
 class Command(BaseCommand):
     help = (
-        "Print each run of a daily job that failed in the last days (the job's path, when it "
-        "was queued and when it failed, the exception's class and the queue row's id, whose "
-        "traceback the queue's table holds). Exits 0 whatever it finds."
+        "Print each run of a daily job, or of its retry (a reminder sent again), that failed "
+        "in the last days (the task's path, when it was queued and when it failed, the "
+        "exception's class and the queue row's id, whose arguments and traceback the queue's "
+        "table holds). Exits 0 whatever it finds."
     )
 
     def add_arguments(self, parser) -> None:
