@@ -119,6 +119,15 @@ class WeeklyMinutes(models.Model):
         return f"{self.episode_id} week of {self.week}: {self.minutes} min"
 
 
+# The days of the week, Monday first, as `WeeklyDose` names each day's open sessions.
+DOSE_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+DAY_PARTS = [
+    f"{day}_{part}"
+    for day in DOSE_DAYS
+    for part in ("open_minutes", "first_open_end", "last_open_end")
+]
+
+
 class WeeklyDose(models.Model):
     """One participant's week (Monday to Sunday, in local dates) as the dose counts it: the
     minutes of the sessions they are enrolled in, attended (roll calls in force), and still
@@ -127,8 +136,9 @@ class WeeklyDose(models.Model):
     write that changes it, so the dose page and the under-dosed panel read one row per
     participant instead of summing every enrolment of the week. What remains to attend
     depends on the clock, so it is not stored: before `first_open_end` every open minute is
-    still to come, from `last_open_end` on none is, and only in between (a roll call not yet
-    taken) are that participant's sessions read again."""
+    still to come, from `last_open_end` on none is, and in between (a roll call not yet
+    taken) the same holds of each day's open sessions; only a clock between two open
+    sessions of one day reads that participant's sessions again."""
 
     participant = models.ForeignKey(
         "participants.Participant", on_delete=models.CASCADE, related_name="+"
@@ -148,6 +158,31 @@ class WeeklyDose(models.Model):
     open_minutes = models.PositiveIntegerField()
     first_open_end = models.DateTimeField(null=True)
     last_open_end = models.DateTimeField(null=True)
+    # The same three for the open sessions of each day of the week (by their local date): a
+    # participant whose earlier roll calls lag behind the clock has open sessions on both
+    # sides of it, and the day's own first and last end say which are still to come, unless
+    # the clock stands between two open sessions of one day.
+    monday_open_minutes = models.PositiveIntegerField(default=0)
+    monday_first_open_end = models.DateTimeField(null=True)
+    monday_last_open_end = models.DateTimeField(null=True)
+    tuesday_open_minutes = models.PositiveIntegerField(default=0)
+    tuesday_first_open_end = models.DateTimeField(null=True)
+    tuesday_last_open_end = models.DateTimeField(null=True)
+    wednesday_open_minutes = models.PositiveIntegerField(default=0)
+    wednesday_first_open_end = models.DateTimeField(null=True)
+    wednesday_last_open_end = models.DateTimeField(null=True)
+    thursday_open_minutes = models.PositiveIntegerField(default=0)
+    thursday_first_open_end = models.DateTimeField(null=True)
+    thursday_last_open_end = models.DateTimeField(null=True)
+    friday_open_minutes = models.PositiveIntegerField(default=0)
+    friday_first_open_end = models.DateTimeField(null=True)
+    friday_last_open_end = models.DateTimeField(null=True)
+    saturday_open_minutes = models.PositiveIntegerField(default=0)
+    saturday_first_open_end = models.DateTimeField(null=True)
+    saturday_last_open_end = models.DateTimeField(null=True)
+    sunday_open_minutes = models.PositiveIntegerField(default=0)
+    sunday_first_open_end = models.DateTimeField(null=True)
+    sunday_last_open_end = models.DateTimeField(null=True)
 
     class Meta:
         constraints = [
@@ -158,7 +193,7 @@ class WeeklyDose(models.Model):
         indexes = [
             models.Index(
                 fields=["organization", "week", "participant"],
-                include=["attended", "open_minutes", "first_open_end", "last_open_end"],
+                include=["attended", "open_minutes", "first_open_end", "last_open_end", *DAY_PARTS],
                 name="weekly_dose_by_organization",
             ),
         ]

@@ -21,10 +21,10 @@ from django.db.models import (
     QuerySet,
     Sum,
 )
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import Combinable, RawSQL
 from django.db.models.functions import Coalesce, TruncWeek
 
-from attendance.models import Attendance, WeeklyDose, WeeklyMinutes
+from attendance.models import DAY_PARTS, DOSE_DAYS, Attendance, WeeklyDose, WeeklyMinutes
 from participants.models import Episode, Participant
 from scheduling.models import Enrolment, Session
 from tandem.hooks import Hook
@@ -158,9 +158,14 @@ def _doses(
         .values_list("participant_id", "week")
         .annotate(
             scheduled=Sum("session__minutes"),
-            open_minutes=Coalesce(Sum("session__minutes", filter=open_), 0),
-            first_open_end=Min("session__ends_at", filter=open_),
-            last_open_end=Max("session__ends_at", filter=open_),
+            **_open_parts("", open_),
+            **{
+                name: value
+                for number, day in enumerate(DOSE_DAYS, start=1)
+                for name, value in _open_parts(
+                    f"{day}_", open_ & Q(session__date__iso_week_day=number)
+                ).items()
+            },
         )
         .order_by()
     )
@@ -172,16 +177,14 @@ def _doses(
         .order_by()
     )
     attended = {(person, week): total for person, week, total in rolls}
-    for person, week, scheduled, open_minutes, first_end, last_end in planned:
+    for person, week, scheduled, *open_parts in planned:
         yield WeeklyDose(
             participant_id=person,
             organization_id=organizations[person],
             week=week,
             scheduled=scheduled,
             attended=attended.pop((person, week), 0),
-            open_minutes=open_minutes,
-            first_open_end=first_end,
-            last_open_end=last_end,
+            **dict(zip(_OPEN_PARTS, open_parts, strict=True)),
         )
     for (person, week), total in attended.items():
         yield WeeklyDose(
@@ -194,6 +197,19 @@ def _doses(
         )
 
 
+_OPEN_PARTS = ["open_minutes", "first_open_end", "last_open_end", *DAY_PARTS]
+
+
+def _open_parts(prefix: str, open_: Q | Combinable) -> dict:
+    """The open minutes and the first and last end of the open sessions among the enrolments
+    `open_` chooses, as aggregates named after `WeeklyDose`'s fields with `prefix`."""
+    return {
+        f"{prefix}open_minutes": Coalesce(Sum("session__minutes", filter=open_), 0),
+        f"{prefix}first_open_end": Min("session__ends_at", filter=open_),
+        f"{prefix}last_open_end": Max("session__ends_at", filter=open_),
+    }
+
+
 def _recorded() -> QuerySet[Attendance]:
     """A roll call entry, in force or not, for the enrolment's session and participant."""
     return Attendance.objects.filter(
@@ -203,39 +219,47 @@ def _recorded() -> QuerySet[Attendance]:
 
 def remaining(now: datetime, weeks: Iterable[date]) -> RawSQL:
     """The minutes still to attend at `now`, as an expression over `WeeklyDose` rows of these
-    weeks: the open minutes of sessions not over yet. Only a row whose open sessions straddle
-    `now` reads its participant's sessions of the week again, from their enrolments without a
-    roll call (`enrolment_open`): after the morning's groups and before their roll calls,
-    that is most of a program, and every enrolment they ever had took four times as long.
-    Each open enrolment's roll call is looked up by its session and participant in the
-    select list: as a NOT EXISTS, the planner read every roll call the participant ever had
-    for each of their enrolments, a third of the count's time. Written in SQL: built with the query API, it took longer to compile than the dose page's
-    statement takes to run."""
+    weeks: the open minutes of sessions not over yet. A row whose open sessions straddle
+    `now` (after the morning's groups and before their roll calls, most of a program) sums
+    its days' open minutes the same way, from each day's first and last open end; only a day
+    whose own open sessions straddle `now` reads the participant's sessions of that day
+    again, from their enrolments without a roll call (`enrolment_open`), each roll call
+    looked up by its session and participant (as a NOT EXISTS, the planner read every roll
+    call the participant ever had for each enrolment). Written in SQL: built with the query
+    API, it took longer to compile than the dose page's statement takes to run."""
     quote, ops = connection.ops.quote_name, connection.ops
     dose, enrolment, session, roll = (
         quote(model._meta.db_table) for model in (WeeklyDose, Enrolment, Session, Attendance)
     )
     clock = ops.adapt_datetimefield_value(now)
-    straddling, params = [], [clock, clock]
-    for week in sorted(set(weeks)):
-        straddling.append(  # table names and fixed text only; values are parameters
-            f" WHEN {dose}.week = %s THEN COALESCE((SELECT SUM(CASE WHEN EXISTS (SELECT 1"  # noqa: S608
-            f" FROM {roll} a WHERE a.session_id = en.session_id AND a.participant_id ="
-            f" en.participant_id) THEN 0 ELSE s.minutes END) FROM {enrolment} en JOIN {session} s"
-            f" ON s.id = en.session_id WHERE en.participant_id = {dose}.participant_id"
-            " AND NOT en.roll_call_taken AND s.status = %s AND s.date >= %s AND s.date <= %s"
-            " AND s.ends_at > %s), 0)"
+    chosen = sorted(set(weeks))
+    days, params = [], [clock, clock]
+    for number, day in enumerate(DOSE_DAYS):
+        first, last = f"{dose}.{day}_first_open_end", f"{dose}.{day}_last_open_end"
+        straddling = []
+        params += [clock, clock]
+        for week in chosen:
+            straddling.append(  # table names and fixed text only; values are parameters
+                f" WHEN {dose}.week = %s THEN COALESCE((SELECT SUM(CASE WHEN EXISTS (SELECT 1"  # noqa: S608
+                f" FROM {roll} a WHERE a.session_id = en.session_id AND a.participant_id ="
+                f" en.participant_id) THEN 0 ELSE s.minutes END) FROM {enrolment} en"
+                f" JOIN {session} s ON s.id = en.session_id WHERE en.participant_id ="
+                f" {dose}.participant_id AND NOT en.roll_call_taken AND s.status = %s"
+                " AND s.date = %s AND s.ends_at > %s), 0)"
+            )
+            params += [
+                ops.adapt_datefield_value(week),
+                Session.Status.SCHEDULED.value,
+                ops.adapt_datefield_value(week + timedelta(days=number)),
+                clock,
+            ]
+        days.append(
+            f"CASE WHEN {first} IS NULL OR {first} > %s THEN {dose}.{day}_open_minutes"
+            f" WHEN {last} <= %s THEN 0{''.join(straddling)} ELSE 0 END"
         )
-        params += [
-            ops.adapt_datefield_value(week),
-            Session.Status.SCHEDULED.value,
-            ops.adapt_datefield_value(week),
-            ops.adapt_datefield_value(week + timedelta(days=6)),
-            clock,
-        ]
     sql = (
         f"CASE WHEN {dose}.first_open_end IS NULL OR {dose}.first_open_end > %s"
         f" THEN {dose}.open_minutes WHEN {dose}.last_open_end <= %s THEN 0"
-        f"{''.join(straddling)} ELSE 0 END"
+        f" ELSE {' + '.join(days)} END"
     )
     return RawSQL(sql, params, output_field=IntegerField())  # noqa: S611

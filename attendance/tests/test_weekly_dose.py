@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from attendance import services, weekly
 from attendance.dose import at_risk, at_risk_count, weekly_doses
-from attendance.models import Attendance, AttendanceStatus, WeeklyDose
+from attendance.models import DAY_PARTS, Attendance, AttendanceStatus, WeeklyDose
 from attendance.services import RollCallEntry
 from attendance.tests.builders import enrol, make_session
 from participants.models import Episode, Participant
@@ -53,6 +53,7 @@ def _stored() -> dict:
             row.open_minutes,
             row.first_open_end,
             row.last_open_end,
+            tuple(getattr(row, name) for name in DAY_PARTS),
         )
         for row in WeeklyDose.objects.all()
     }
@@ -74,6 +75,7 @@ def _live() -> dict:
         if (e.session_id, e.participant_id) not in recorded:
             row[2] += e.session.minutes
             row[3].append(e.session.ends_at)
+            row[4].append((e.session.date.weekday(), e.session.minutes, e.session.ends_at))
     for a in recorded.values():
         if a.entered_in_error_at is None and a.session.status == Session.Status.SCHEDULED:
             totals[a.participant_id, weekly.week_of(a.session.date)][1] += a.minutes
@@ -85,9 +87,21 @@ def _live() -> dict:
             open_,
             min(ends, default=None),
             max(ends, default=None),
+            _by_day(days),
         )
-        for key, (scheduled, attended, open_, ends, _) in totals.items()
+        for key, (scheduled, attended, open_, ends, days) in totals.items()
     }
+
+
+def _by_day(open_sessions: list[tuple[int, int, datetime]]) -> tuple:
+    """Each day's open minutes and first and last open end, Monday first, from the open
+    sessions' (weekday, minutes, end)."""
+    parts: list = []
+    for day in range(7):
+        ends = [end for weekday, _, end in open_sessions if weekday == day]
+        minutes = sum(m for weekday, m, _ in open_sessions if weekday == day)
+        parts += [minutes, min(ends, default=None), max(ends, default=None)]
+    return tuple(parts)
 
 
 def _taken() -> dict[tuple[int, int], bool]:
@@ -252,20 +266,47 @@ def test_rebuilding_and_the_migration_mark_the_enrolments_with_a_roll_call(
 def test_a_roll_call_written_past_the_services_still_leaves_no_minutes_to_come(
     midweek, world, roster, week_sessions
 ):
-    """The mark only narrows what is read: an entry written without it is still seen."""
-    wednesday = week_sessions[3]  # Wednesday 09:00, three hours, before the 13:00 session
+    """The mark only narrows what is read: an entry written without it is still seen when
+    the clock stands between two open sessions of one day."""
+    afternoon = week_sessions[4]  # Wednesday 13:00, an hour, after the 09:00 session
     Attendance.objects.create(
-        session=wednesday,
+        session=afternoon,
         participant=roster[0].participant,
         episode=roster[0],
         status=AttendanceStatus.PRESENT,
         minutes=0,
-        recorded_at=wednesday.starts_at,
+        recorded_at=afternoon.starts_at,
     )
     assert not Enrolment.objects.get(
-        session=wednesday, participant=roster[0].participant
+        session=afternoon, participant=roster[0].participant
     ).roll_call_taken
+    episode = Episode.objects.select_related("program", "scheduling_profile").get(pk=roster[0].pk)
+    now = datetime.combine(MONDAY + timedelta(days=2), time(12, 30), world.program.tz)
+    dose = weekly_doses([episode], [MONDAY], now=now)[roster[0].participant_id, MONDAY]
+    assert dose.remaining == _live_at(now, roster[0].participant_id, MONDAY)[2]
+
+
+def test_days_before_and_after_the_clock_are_counted_from_the_stored_dose(
+    midweek, world, roster, week_sessions
+):
+    """A participant whose Monday roll call lags behind the clock has open sessions on both
+    sides of it; each whole day is counted from the stored dose, without reading their
+    sessions again (an enrolment written past the services is not seen there)."""
+    friday = make_session(world.program, MONDAY + timedelta(days=4), start=time(13), minutes=60)
+    Enrolment.objects.create(session=friday, participant=roster[0].participant, episode=roster[0])
     episode = Episode.objects.select_related("program", "scheduling_profile").get(pk=roster[0].pk)
     now = datetime.combine(MONDAY + timedelta(days=2), time(8), world.program.tz)
     dose = weekly_doses([episode], [MONDAY], now=now)[roster[0].participant_id, MONDAY]
-    assert dose.remaining == _live_at(now, roster[0].participant_id, MONDAY)[2]
+    # Wednesday's 09:00 and 13:00, Thursday's and Friday's 09:00: the Friday written past
+    # the services is not among them.
+    assert dose.remaining == 180 + 60 + 180 + 120
+    assert dose.unrecorded == 180 + 90  # Monday's and Tuesday's, over without a roll call
+
+
+def test_the_migration_fills_each_doses_open_days(midweek, world, roster, week_sessions):
+    _write(("roll call", 2, 0, "present"), week_sessions, roster, world.director)
+    _write(("drop-in", 3, 2, ""), week_sessions, roster, world.director)
+    kept = _stored()
+    WeeklyDose.objects.update(**{name: 0 if "minutes" in name else None for name in DAY_PARTS})
+    import_module("attendance.migrations.0013_weekly_dose_open_days").fill(apps, None)
+    assert _stored() == kept == _live()
