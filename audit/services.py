@@ -106,13 +106,35 @@ Head = tuple[int, int, str]  # the head row's id, seq and hash
 _last_heads: dict[tuple[str, int | None], Head] = {}
 
 
+@dataclass
+class Reading:
+    """A read sent after an append in the same round trip on PostgreSQL
+    (`record_event_reading`): `statement`, one SELECT of one row with every value written
+    in, and the `row` it read (None until it is read, and on other databases)."""
+
+    statement: str
+    row: tuple | None = None
+    sent: bool = False
+
+    def along(self, db: Any) -> str:
+        """The statement to send after the append's, once, on PostgreSQL ('' otherwise)."""
+        if self.sent or not self.statement or db.vendor != "postgresql":
+            return ""
+        self.sent = True
+        return self.statement
+
+
+_NO_READING = Reading("")
+
+
 def _write_after(
-    head: Head, event: AuditEvent, listed: list[int], key: bytes, db: Any
+    head: Head, event: AuditEvent, listed: list[int], key: bytes, db: Any, reading: Reading
 ) -> tuple[Head | None, Head | None]:
     """Link the event after `head` and write it, with the head's move and a row for each
     participant it lists (`listed`, their pks): (the new head, None). On PostgreSQL, where
     the head is not necessarily locked, nothing is written if the head has moved: (None, the
-    head as the statement found it, if there is one)."""
+    head as the statement found it, if there is one). A `reading` not yet read is sent after
+    the append in the same round trip (PostgreSQL), whether or not the head had moved."""
     head_id, seq, prev_hash = head
     event.seq, event.prev_hash = seq + 1, prev_hash
     event.hash = link(event, prev_hash, key)
@@ -122,10 +144,21 @@ def _write_after(
         if db.vendor == "postgresql":
             moved = [event.seq, event.hash, head_id, seq, prev_hash, *values.values()]
             if listed:
-                cursor.execute(_APPEND_LISTED_IF_HEAD_IS, [*moved, listed, head_id])
+                append, params = _APPEND_LISTED_IF_HEAD_IS, [*moved, listed, head_id]
             else:
-                cursor.execute(_APPEND_IF_HEAD_IS, [*moved, head_id])
+                append, params = _APPEND_IF_HEAD_IS, [*moved, head_id]
+            along = reading.along(db)
+            if along:
+                # The append's values written in by the driver, as it binds them, and the
+                # read after it as it is: psycopg would parse the whole list anew on every
+                # run to bind values into it (it caches only statements shorter than 4 kB).
+                cursor.execute(f"{cursor.mogrify(append, params)}; {along}")
+            else:
+                cursor.execute(append, params)
             row = cursor.fetchone()
+            if along:
+                cursor.nextset()
+                reading.row = cursor.fetchone()
             if row is None:
                 return None, None
             if row[0] is None:
@@ -143,7 +176,12 @@ def _write_after(
 
 
 def _append(
-    organization_id: int | None, event: AuditEvent, listed: list[int], key: bytes, db: Any
+    organization_id: int | None,
+    event: AuditEvent,
+    listed: list[int],
+    key: bytes,
+    db: Any,
+    reading: Reading = _NO_READING,
 ) -> Head:
     """Write the event (and the participants it lists) at the end of its chain and keep the
     chain's new head as this process's next guess."""
@@ -154,13 +192,15 @@ def _append(
             for _ in range(_GUESSES):
                 if guess is None:
                     break
-                written, guess = _write_after(guess, event, listed, key, db)
+                written, guess = _write_after(guess, event, listed, key, db, reading)
                 if written is not None:
                     _last_heads[known] = written
                     return written
     with transaction.atomic(savepoint=False):
         locked = _head(organization_id)
-        written, _ = _write_after((locked.pk, locked.seq, locked.hash), event, listed, key, db)
+        written, _ = _write_after(
+            (locked.pk, locked.seq, locked.hash), event, listed, key, db, reading
+        )
     if written is None:
         raise DatabaseError("the locked audit chain head moved")
     _last_heads[known] = written
@@ -288,6 +328,22 @@ def record_event(**event: Any) -> AuditEvent:
     _append(organization_id, row, listed_pks, chain_key(), transaction.get_connection())
     note_event(row.pk, row.hash, row.participant_id, listed_pks)
     return row
+
+
+def record_event_reading(statement: str, **event: Any) -> tuple[AuditEvent, tuple | None]:
+    """`record_event`, with a read that follows the event (`statement`: a SELECT of one row
+    with its values written in) sent in the append's round trip on PostgreSQL: the event and
+    the row it read, or None where it was not sent (another database), for the caller to
+    read it by itself. An audited page
+    whose next read depends on the access the event records (the chart header's flags,
+    read once the decision allows them) saves a round trip, each costing the worker more
+    than its rows. The event is written before the read, in one statement list: a read
+    that fails takes the event with it, as nothing of the page is then shown."""
+    reading = Reading(statement)
+    organization_id, row, listed_pks = _unlinked(**event)
+    _append(organization_id, row, listed_pks, chain_key(), transaction.get_connection(), reading)
+    note_event(row.pk, row.hash, row.participant_id, listed_pks)
+    return row, reading.row
 
 
 def record_events(events: list[dict[str, Any]]) -> list[AuditEvent]:

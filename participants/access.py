@@ -24,7 +24,7 @@ from django.utils.translation import gettext, gettext_noop
 from accounts.models import Role, User
 from accounts.roles import keep_roles_of, organizations_of, roles_in, staff_roles
 from audit.models import Action, Outcome
-from audit.services import record_event
+from audit.services import record_event, record_event_reading
 from participants.audit_events import access_event_type
 from participants.models import (
     LEFT_AFTER_ADMISSION_STATUSES,
@@ -1140,10 +1140,14 @@ def audit_access(
     record=None,
     details: dict | None = None,
     event_type: str = "",
-) -> None:
+    reading: str = "",
+) -> tuple | None:
     """Write the one event for an access already decided (allowed or refused); its type is
-    the access itself (`chart.viewed`…) unless the caller names a more precise one."""
-    record_event(
+    the access itself (`chart.viewed`…) unless the caller names a more precise one.
+    `reading`: a read the access allows, sent with the event in one round trip where the
+    database allows it (`audit.services.record_event_reading`); the row it read, or None."""
+    _, found = record_event_reading(
+        reading,
         actor=user,
         event_type=event_type or access_event_type(action, scope),
         decision=decision,
@@ -1153,6 +1157,7 @@ def audit_access(
         record_id="" if record is not None else str(participant.public_id),
         details={"scope": str(scope), **(details or {})},
     )
+    return found
 
 
 def require(

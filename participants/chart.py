@@ -233,14 +233,30 @@ def flag_values(within: Collection[Scope] = frozenset(Scope)) -> list[RowValues]
     return [source.values for source in FLAGS.implementations() if source.scope in within]
 
 
-def header_flags(participant, user) -> list[HeaderFlag]:
-    """The flags of every module whose scope this user may read: their values as read with
-    the participant, or else in one query for all of them."""
-    shown = [
+def _shown_flags(participant, user) -> list[FlagSource]:
+    return [
         source
         for source in FLAGS.implementations()
         if decide(user, participant, Action.VIEW, source.scope).allowed
     ]
+
+
+def unread_flag_values(participant, user) -> list[RowValues]:
+    """The values of the flags this user may be shown on this chart (the policy deciding
+    each source's scope) that were not read with the participant: what the header reads
+    once the decision allows them, which a chart read's gate sends with its audit event
+    (`selectors.row_values_statement`, kept by `selectors.keep_row_values`)."""
+    return [
+        source.values
+        for source in _shown_flags(participant, user)
+        if kept_row_values(participant, source.values) is None
+    ]
+
+
+def header_flags(participant, user) -> list[HeaderFlag]:
+    """The flags of every module whose scope this user may read: their values as read with
+    the participant (or with the read's audit event), or else in one query for all of them."""
+    shown = _shown_flags(participant, user)
     kept = [kept_row_values(participant, source.values) for source in shown]
     read: Sequence[Mapping[str, Any]] = [values for values in kept if values is not None]
     if len(read) < len(shown):

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 
-from accounts.http import SignedInRequest
+from accounts.http import SignedInRequest, is_htmx
 from accounts.models import User
 from audit.context import counting_events
 from audit.models import Action, Outcome
@@ -30,12 +30,14 @@ from participants.access import (
     uses_staff_pages,
 )
 from participants.audit_events import access_event_type
-from participants.chart import flag_values
+from participants.chart import flag_values, unread_flag_values
 from participants.http import StaffRequest
 from participants.models import Participant
 from participants.selectors import (
     chart_participant,
     chart_participant_with_relations,
+    keep_row_values,
+    row_values_statement,
     with_chart_relations,
 )
 from tandem.errors import AccessDenied
@@ -214,6 +216,31 @@ def carries_participant_data(response: HttpResponse) -> bool:
     return not 300 <= response.status_code < 400
 
 
+def _audit_read(
+    request: HttpRequest,
+    participant: Participant,
+    action: str,
+    scope: Scope,
+    decision: Decision,
+    details: dict,
+) -> None:
+    """The read's audit event. A whole page viewed shows the chart header, whose flags not
+    read with the participant (a clinician's, through the care team) are read once the
+    decision allows them: they are sent with the event, one round trip for both where the
+    database allows it, and kept on the participant for the header."""
+    groups = (
+        unread_flag_values(participant, request.user)
+        if action == Action.VIEW and not is_htmx(request)
+        else []
+    )
+    statement = row_values_statement(participant, groups)
+    found = audit_access(
+        request.user, participant, action, scope, decision, details=details, reading=statement
+    )
+    if found is not None:
+        keep_row_values(participant, groups, found)
+
+
 def participant_page(
     scope: Scope, *, methods: Iterable[str], action: str = Action.VIEW, addenda: bool = False
 ) -> Callable:
@@ -260,7 +287,7 @@ def participant_page(
                 return refused(request, participant, AccessDenied(refusal_message(decision)))
             cast(StaffRequest, request).access = decision
             if read:
-                audit_access(request.user, participant, action, scope, decision, details=details)
+                _audit_read(request, participant, action, scope, decision, details)
             try:
                 with counting_events() as events:
                     response = view(request, participant, **kwargs)

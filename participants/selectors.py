@@ -353,15 +353,11 @@ def read_on_participant(participant: Participant, groups: Sequence[RowValues]) -
     They are built and compiled to SQL once per process for each set of groups, because
     building and compiling them costs far more than running the query.
     """
-    values: list[dict[str, Any]] = [{} for _ in groups]
     if not groups:
-        return values
-    key = (connection.alias, tuple(groups))
-    statement = _statements.get(key)
-    if statement is None:
-        statement = _statements[key] = _compile(groups, connection.alias)
+        return []
+    statement = _statement_for(groups)
     if not statement.names:
-        return values
+        return [{} for _ in groups]
     with connection.cursor() as cursor:
         if statement.around_id is not None:
             before, after = statement.around_id
@@ -369,12 +365,51 @@ def read_on_participant(participant: Participant, groups: Sequence[RowValues]) -
         else:
             cursor.execute(statement.sql, (*statement.params, participant.pk))
         row = cursor.fetchone()
+    return _values_of(statement, groups, row)
+
+
+def _values_of(
+    statement: _Statement, groups: Sequence[RowValues], row: Sequence[Any]
+) -> list[dict]:
+    """The statement's row cut into each group's values, under the group's own names."""
+    values: list[dict[str, Any]] = [{} for _ in groups]
     if statement.converters:
         [row] = statement.compiler.apply_converters([row], statement.converters)
     for alias, value in zip(statement.names, row, strict=True):
         i, name = alias[1:].split("_", 1)
         values[int(i)][name] = value
     return values
+
+
+def _statement_for(groups: Sequence[RowValues]) -> _Statement:
+    key = (connection.alias, tuple(groups))
+    statement = _statements.get(key)
+    if statement is None:
+        statement = _statements[key] = _compile(groups, connection.alias)
+    return statement
+
+
+def row_values_statement(participant: Participant, groups: Sequence[RowValues]) -> str:
+    """`read_on_participant`'s statement for this participant with every value written in,
+    for a caller that sends it with another statement in one round trip and keeps what it
+    read with `keep_row_values`; '' where it cannot be written so (not PostgreSQL, nothing
+    to read)."""
+    if not groups:
+        return ""
+    statement = _statement_for(groups)
+    if not statement.names or statement.around_id is None:
+        return ""
+    before, after = statement.around_id
+    return f"{before}{int(participant.pk)}{after}"  # an integer id only
+
+
+def keep_row_values(
+    participant: Participant, groups: Sequence[RowValues], row: Sequence[Any]
+) -> None:
+    """Keep on the participant, for `kept_row_values`, the values `row_values_statement`
+    read, as `chart_participant_with_relations` keeps those it reads."""
+    kept = participant.__dict__.setdefault("_kept_row_values", {})
+    kept.update(zip(groups, _values_of(_statement_for(groups), groups, row), strict=True))
 
 
 _row_value_names_of: dict[tuple, list[list[str]]] = {}

@@ -259,3 +259,42 @@ def test_audited_reads_of_one_process_racing_on_one_chain_append_in_one_statemen
     assert statements == [1] * (threads * rounds)
     assert ChainHead.objects.get(organization=world.org).seq == 1 + threads * rounds
     assert verify_chain().ok
+
+
+def test_a_read_sent_with_an_append_gives_back_its_row_in_the_same_round_trip(world):
+    """On PostgreSQL the read follows the event in its one statement list; elsewhere it is
+    not sent and the caller reads by itself. The event is written and linked either way."""
+    read = {
+        "actor": world.therapist,
+        "event_type": "chart.viewed",
+        "participant": world.participant,
+    }
+    record_event(**read)  # this process learns where the chain's head is
+    statement = "SELECT 7, '100%'"  # a percent sign is the read's own, not a placeholder
+    with CaptureQueriesContext(connection) as queries:
+        event, row = services.record_event_reading(statement, **read)
+    postgresql = connection.vendor == "postgresql"
+    assert row == ((7, "100%") if postgresql else None)
+    assert len(queries) == (1 if postgresql else 3), queries.captured_queries
+    assert AuditEvent.objects.filter(pk=event.pk, seq=2).exists()
+    assert verify_chain().ok
+
+
+def test_a_read_sent_with_an_append_whose_head_had_moved_is_read_once(world, monkeypatch):
+    read = {
+        "actor": world.therapist,
+        "event_type": "chart.viewed",
+        "participant": world.participant,
+    }
+    record_event(**read)
+    guess = dict(services._last_heads)
+    record_events([read, read])  # the head moves, unseen by this process
+    monkeypatch.setattr(services, "_last_heads", guess)
+
+    with CaptureQueriesContext(connection) as queries:
+        event, row = services.record_event_reading("SELECT 7 AS read_along", **read)
+
+    sent = [q["sql"] for q in queries if "read_along" in q["sql"]]
+    assert (row, len(sent)) == (((7,), 1) if connection.vendor == "postgresql" else (None, 0))
+    assert event.seq == 4
+    assert verify_chain().ok

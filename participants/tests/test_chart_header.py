@@ -60,3 +60,28 @@ def test_each_modules_flags_show_on_the_header(world, login):
         reverse("participants:chart", args=[world.participant.public_id])
     )
     assert re.search(r'<li class="flag flag-\w+">(<a href="[^"]+">)?[^<]*alert', _header(page))
+
+
+def test_the_flags_read_with_the_audit_event_are_the_ones_the_header_reads_alone(world, login):
+    """A clinician's flags (through the care team) are read once the decision allows them,
+    with the read's one audit event on PostgreSQL: the header shows the flags, escaped, that
+    it shows when it reads them by itself."""
+    from audit.models import AuditEvent
+    from monitoring.services import raise_alert
+    from participants.access import decisions_for_one_request
+    from participants.chart import _flag_html, header_flags, unread_flag_values
+    from participants.selectors import chart_participant_with_relations
+
+    raise_alert(world.participant, kind="k", severity="high", title="<b>t</b>", dedupe_key="x")
+    client = login(world.therapist)
+    url = reverse("participants:chart", args=[world.participant.public_id])
+    before = AuditEvent.objects.count()
+    header = _header(client.get(url))
+    assert AuditEvent.objects.count() == before + 1
+    with decisions_for_one_request():
+        alone = chart_participant_with_relations(world.participant.public_id)
+        assert alone is not None
+        assert unread_flag_values(alone, world.therapist)  # the care team's, read by the header
+        flags = header_flags(alone, world.therapist)
+    assert any("alert" in flag.label for flag in flags)
+    assert "".join(_flag_html(flag) for flag in flags) in header
