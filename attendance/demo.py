@@ -8,7 +8,6 @@ idempotent (only missing rows are written).
 """
 
 import random
-from collections import defaultdict
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,6 +20,7 @@ from audit.services import record_event
 from participants.demo import DemoContext
 from participants.models import Episode
 from scheduling.models import Enrolment, Session, SessionMode
+from tandem.grouping import by_participant
 
 STREAKS = 2  # participants with two unexcused absences in a row
 SHORT_THIS_WEEK = 3  # participants who miss this week's sessions so far
@@ -49,9 +49,7 @@ def seed_attendance(context: DemoContext) -> None:
             "session_id", "participant_id"
         )
     )
-    by_person: dict[int, list[Enrolment]] = defaultdict(list)
-    for e in enrolments:
-        by_person[e.participant_id].append(e)
+    by_person = by_participant(enrolments)
     numbers = {e.participant_id: e.participant.record_number for e in enrolments}
     people = sorted(by_person, key=numbers.__getitem__)
     streakers = rng.sample(

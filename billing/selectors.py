@@ -20,7 +20,6 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
@@ -43,10 +42,11 @@ from billing.models import (
 )
 from consent.models import Consent
 from consent.recipients import NamedRecipient
-from consent.selectors import by_participant, part2_consents
+from consent.selectors import part2_consents
 from intake.models import Diagnosis, DiagnosisStatus
 from participants.models import IN_CARE_STATUSES, Episode, Participant
 from screens.models import DrugScreen, Method, Specimen
+from tandem.grouping import by_participant
 from tandem.statements import rows_together
 from tandem.templatetags.durations import UNIT_SPACE
 
@@ -98,8 +98,6 @@ TWO_CODES = (
     "The screens this day would need two different codes; only one of 80305–80307 is billed "
     "per date of service"
 )
-# A participant's rows of one kind, grouped by participant.
-Row = TypeVar("Row", Coverage, IopCertification)
 # Diagnoses in force on a date of service: a resolved one counts until the day it resolved.
 _IN_FORCE = (DiagnosisStatus.PROVISIONAL, DiagnosisStatus.CONFIRMED, DiagnosisStatus.IN_REMISSION)
 
@@ -312,12 +310,12 @@ def service_days(
         _certifications(ids, week, last),
     )
     people = {p.pk: p for p in read[0]}
-    coverages = _by_participant(read[1])
-    consents = by_participant(ids, read[2])
+    coverages = by_participant(read[1])
+    consents = by_participant(read[2])
     named = _payer_ids_named(read[3])
     diagnoses = _diagnoses_in_force(read[4])
     units = _instruments_by_day(read[5], zones.values())
-    certifications = _by_participant(read[6])
+    certifications = by_participant(read[6])
     lines = []
     for (person, day), (program_id, minutes) in totals.items():
         line = ServiceDay(people[person], by_pk[program_id], day, minutes)
@@ -459,13 +457,6 @@ def _certifications(ids: list[int], first: date, last: date) -> QuerySet[IopCert
         .filter(participant_id__in=ids, certified_on__gte=since, certified_on__lte=last)
         .order_by("certified_on", "pk")
     )
-
-
-def _by_participant(rows: Iterable[Row]) -> dict[int, list[Row]]:
-    found: dict[int, list[Row]] = defaultdict(list)
-    for row in rows:
-        found[row.participant_id].append(row)
-    return found
 
 
 def certifications_for(participant: Participant) -> list[IopCertification]:

@@ -1,6 +1,5 @@
 """Reads of the consents shared by the tab, the API and the record export, in one query."""
 
-from collections.abc import Iterable
 from datetime import date, datetime, time, tzinfo
 
 from django.db.models import QuerySet
@@ -39,14 +38,6 @@ def part2_consents(participant_ids: list[int]) -> QuerySet[Consent]:
         .select_related("episode", "revocation")
         .order_by("participant_id", "signed_on", "id")
     )
-
-
-def by_participant(participant_ids: list[int], rows: Iterable[Consent]) -> dict[int, list[Consent]]:
-    """The consents read by `part2_consents`, by participant (each of them, with none too)."""
-    found: dict[int, list[Consent]] = {pk: [] for pk in participant_ids}
-    for row in rows:
-        found[row.participant_id].append(row)
-    return found
 
 
 def disclosures_for(participant: Participant) -> list[Disclosure]:
