@@ -6,7 +6,7 @@ user, a chart's participant and episodes) compiles each once here. Statements a 
 runs together are sent together (`read_together`): one round trip instead of several.
 """
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -19,16 +19,12 @@ from psycopg.sql import Literal
 
 
 @dataclass(frozen=True)
-class _ModelStatement:
-    """A model query compiled to SQL once per process, run again with one value changed,
-    and turned into model instances (with their `select_related` rows) as Django would."""
+class _CompiledQuery:
+    """A model query compiled to SQL with all its values, turned into model instances (with
+    their `select_related` rows) as Django would: `rows_together` compiles one on each call."""
 
     sql: str
     params: tuple
-    # The position of the changing value among the parameters, and the field that prepares
-    # it for the database (None for a query compiled with all its values, `rows_together`).
-    slot: int | None
-    field: Field | None
     compiler: Any
     converters: dict
     model: type[Model] | None
@@ -38,40 +34,36 @@ class _ModelStatement:
     populators: list
     annotations: dict[str, int]
     values: bool  # a values() query: its rows are tuples, not instances
+
+
+@dataclass(frozen=True)
+class _ReusedStatement(_CompiledQuery):
+    """A model query compiled to SQL once per process and run again with one value changed."""
+
+    # The position of the changing value among the parameters, and the field that prepares
+    # it for the database.
+    slot: int
+    field: Field
     # PostgreSQL: the statement with its constant values written in by the driver, split
     # where the changing value goes. psycopg parses a statement longer than 4 kB and binds
     # its values anew on every run (it caches only shorter ones): 0.1 ms for the chart's.
     around_value: tuple[str, ...] | None = None
 
 
-_model_statements: dict[tuple, _ModelStatement] = {}
+_model_statements: dict[tuple, _ReusedStatement] = {}
 
 
-def _compile_model_query(
-    queryset: QuerySet, field: Field | None = None, sentinel: Any = None
-) -> _ModelStatement:
-    """`queryset` compiled, with the place of its changing value (`sentinel`, compared with
-    `field`) when it has one."""
+def _compile_model_query(queryset: QuerySet) -> _CompiledQuery:
+    """`queryset` compiled with all its values."""
     compiler = queryset.query.get_compiler(queryset.db)
     sql, params = compiler.as_sql()
-    slot = None
-    if field is not None:
-        marker = field.get_db_prep_value(sentinel, compiler.connection, prepared=False)
-        slots = [i for i, value in enumerate(params) if value == marker]
-        if len(slots) != 1:
-            raise ValueError(
-                "The changing value must be exactly one of the statement's parameters."
-            )
-        slot = slots[0]
     klass_info, select = compiler.klass_info, compiler.select
     if klass_info is None:  # a values() query: rows, not instances
         klass_info = {"model": None, "select_fields": [-1]}
     start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-    return _ModelStatement(
+    return _CompiledQuery(
         sql=sql,
         params=tuple(params),
-        slot=slot,
-        field=field,
         compiler=compiler,
         converters=compiler.get_converters([column for column, _, _ in select]),
         model=klass_info["model"],
@@ -83,9 +75,23 @@ def _compile_model_query(
         else [],
         annotations=dict(compiler.annotation_col_map or {}),
         values=not queryset.query.default_cols,
-        around_value=_around_value(sql, params, slot, field, compiler.connection)
-        if field is not None and slot is not None
-        else None,
+    )
+
+
+def _compile_reused(queryset: QuerySet, field: Field, sentinel: Any) -> _ReusedStatement:
+    """`queryset` compiled, with the place of its changing value (`sentinel`, compared with
+    `field`)."""
+    query = _compile_model_query(queryset)
+    db = query.compiler.connection
+    marker = field.get_db_prep_value(sentinel, db, prepared=False)
+    slots = [i for i, value in enumerate(query.params) if value == marker]
+    if len(slots) != 1:
+        raise ValueError("The changing value must be exactly one of the statement's parameters.")
+    return _ReusedStatement(
+        **vars(query),
+        slot=slots[0],
+        field=field,
+        around_value=_around_value(query.sql, list(query.params), slots[0], field, db),
     )
 
 
@@ -165,7 +171,7 @@ def rows_together(*querysets: QuerySet) -> list[list]:
     PostgreSQL (one at a time elsewhere). A `values_list()` query's columns come in the
     order of its names, its annotations after them. A query that can match nothing (an
     empty list of ids) is not sent, and reads no rows, as the ORM's does."""
-    runs: list[tuple[_ModelStatement, Any]] = []
+    runs: list[tuple[_CompiledQuery, Any]] = []
     sent: list[bool] = []
     for queryset in querysets:
         try:
@@ -182,35 +188,34 @@ def rows_together(*querysets: QuerySet) -> list[list]:
     return [next(found) if was_sent else [] for was_sent in sent]
 
 
-def _statement(name: Hashable, build: Callable[[Any], QuerySet], field: Field) -> _ModelStatement:
+def _statement(name: Hashable, build: Callable[[Any], QuerySet], field: Field) -> _ReusedStatement:
     key = (name, connection.alias)
     statement = _model_statements.get(key)
     if statement is None:
         sentinel = _SENTINELS.get(field.get_internal_type(), -1)
-        statement = _model_statements[key] = _compile_model_query(build(sentinel), field, sentinel)
+        statement = _model_statements[key] = _compile_reused(build(sentinel), field, sentinel)
     return statement
 
 
-def _params(statement: _ModelStatement, value: Any) -> list:
+def _params(statement: _CompiledQuery, value: Any) -> list:
     params = list(statement.params)
-    if statement.slot is not None and statement.field is not None:
+    if isinstance(statement, _ReusedStatement):
         params[statement.slot] = statement.field.get_db_prep_value(
             value, connection, prepared=False
         )
     return params
 
 
-def _written(statement: _ModelStatement, value: Any) -> str:
+def _written(statement: _ReusedStatement, value: Any) -> str:
     """The statement with the value written in by the driver, as it writes the others: by
     psycopg's own `Literal`, which writes what Django's `compose_sql` writes without
     opening a cursor to do it (5 µs against 38 µs, and a chart read writes seven)."""
     before, after = statement.around_value or ("", "")
-    assert statement.field is not None  # a statement with its value written in has one
     prepared = statement.field.get_db_prep_value(value, connection, prepared=False)
     return f"{before}{Literal(prepared).as_string(connection.connection)}{after}"
 
 
-def _execute(runs: list[tuple[_ModelStatement, Any]]) -> list[list]:
+def _execute(runs: Sequence[tuple[_CompiledQuery, Any]]) -> list[list]:
     """Each statement's rows, converted as Django converts them; several statements go in
     one round trip where the driver binds values on the client (PostgreSQL's default)."""
     together = (
@@ -221,8 +226,15 @@ def _execute(runs: list[tuple[_ModelStatement, Any]]) -> list[list]:
     found: list[list] = []
     with connection.cursor() as cursor:
         if together:
-            if all(statement.around_value for statement, _ in runs):
-                cursor.execute("; ".join(_written(statement, value) for statement, value in runs))
+            written = [
+                (statement, value)
+                for statement, value in runs
+                if isinstance(statement, _ReusedStatement) and statement.around_value
+            ]
+            if len(written) == len(runs):
+                cursor.execute(
+                    "; ".join(_written(statement, value) for statement, value in written)
+                )
             else:
                 cursor.execute(
                     "; ".join(statement.sql for statement, _ in runs),
@@ -245,7 +257,7 @@ def _execute(runs: list[tuple[_ModelStatement, Any]]) -> list[list]:
     ]
 
 
-def _rows(statement: _ModelStatement, rows: list) -> list:
+def _rows(statement: _CompiledQuery, rows: list) -> list:
     """The rows as model instances, as Django builds them, or as tuples (a values() query)."""
     model = statement.model
     if statement.values or model is None:
