@@ -1,6 +1,5 @@
 """What assessments add to the caseload on the home page: each participant's latest scores."""
 
-from html import escape
 from typing import Any
 
 from django.utils.safestring import SafeString, mark_safe
@@ -8,6 +7,7 @@ from django.utils.safestring import SafeString, mark_safe
 from assessments.models import Administration
 from assessments.selectors import band_label, definition, short_name
 from participants.models import Episode
+from tandem.escaping import format_html, format_html_join
 from tandem.templatetags.clock import when
 
 
@@ -38,17 +38,21 @@ def latest_scores_column(episodes: list[Episode]) -> dict[int, Any]:
 
 def latest_scores_cell(value: Any, episode: Episode) -> SafeString | str:
     """The latest scores, newest first, one a line, each with its band and when it was taken,
-    written with every value escaped (`escape` is the standard library's, which Django's
-    wraps): a caseload page has up to seventy-five, and `format_html` per score cost more
+    written in Python with every value escaped by `tandem.escaping`'s `format_html`: a
+    caseload page has up to seventy-five, and Django's `format_html` per score cost more
     than reading them."""
     if not value:
         return "—"
-    return mark_safe(  # every value in it is escaped
-        "<br>".join(
-            f'<span class="score" title="{escape(when(s["on"]))}">{escape(s["name"])} '
-            f"{escape(str(s['total']))}"
-            + (f' <span class="muted small">{escape(s["band"])}</span>' if s["band"] else "")
-            + "</span>"
+    return format_html_join(
+        mark_safe("<br>"),
+        '<span class="score" title="{}">{} {}{}</span>',
+        (
+            (
+                when(s["on"]),
+                s["name"],
+                s["total"],
+                format_html(' <span class="muted small">{}</span>', s["band"]) if s["band"] else "",
+            )
             for s in value
-        )
+        ),
     )

@@ -5,12 +5,12 @@ Each row reads as the template wrote it."""
 from collections.abc import Sequence
 from urllib.parse import quote
 
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from attendance.dose import WeekDose
 from participants.chart import page_url
 from participants.models import Episode
+from tandem.escaping import format_html, format_html_join
 from tandem.templatetags.durations import hours
 
 Rows = Sequence[tuple[Episode, WeekDose]]

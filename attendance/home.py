@@ -5,7 +5,6 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.http import HttpRequest
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from attendance import dose, selectors
@@ -13,6 +12,7 @@ from attendance.models import ABSENT_STATUSES
 from participants import home as home_page
 from participants.models import IN_CARE_STATUSES, Episode
 from scheduling.models import Session
+from tandem.escaping import format_html
 from tandem.templatetags.durations import hours
 
 

@@ -1,10 +1,10 @@
 """The trail's table rows, written in Python: a hundred rows of seven cells each cost the
 template engine several times what `format_html` does, on a page auditors page through."""
 
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from audit.selectors import TrailRow, reasons
+from tandem.escaping import format_html, format_html_join
 from tandem.templatetags.clock import when
 
 _ROW = (

@@ -1,20 +1,19 @@
 """What monitoring adds to the home pages: open alerts per caseload row, and the slot for the
 program's open critical alerts (directors and supervisors)."""
 
-from html import escape
 from typing import Any
 
 from django.db.models import Count
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from monitoring.models import SEVERITY_RANK, Alert, AlertStatus
 from monitoring.selectors import critical_board
 from participants.home import shows
 from participants.models import Episode
+from tandem.escaping import format_html, format_html_join, joined_html
 from tandem.templatetags.clock import when
 
 _ANYONE = "00000000-0000-0000-0000-000000000000"  # a public id, for a URL reversed once a page
@@ -66,20 +65,20 @@ def _critical_rows(alerts: list[Alert]) -> SafeString:
     """The board's table rows, written in Python with every value escaped: the template
     engine took several times as long over a program's few dozen open critical alerts."""
     url = reverse("monitoring:participant_alerts", args=[_ANYONE])
-    rows = []
-    for a in alerts:
-        zone = a.episode.program.time_zone if a.episode is not None else ""
-        assigned = ", ".join(escape(str(u)) for u in a.assigned_to.all()) or "—"
-        escalation = (
-            f"<strong>Escalated</strong> ({a.hours_open}&nbsp;h unacknowledged)"
-            if a.escalated
-            else "—"
-        )
-        opening = '<tr class="escalated">' if a.escalated else "<tr>"
-        rows.append(
-            f"{opening}<td>{escape(when(a.created_at, zone))}</td>"
-            f'<td><a href="{url.replace(_ANYONE, str(a.participant.public_id))}">'
-            f"{escape(a.participant.display_name)}</a></td><td>{escape(a.title)}</td>"
-            f"<td>{assigned}</td><td>{escalation}</td></tr>"
-        )
-    return mark_safe("\n".join(rows))  # every value in it is escaped
+    return joined_html("\n", (_critical_row(a, url) for a in alerts))
+
+
+def _critical_row(a: Alert, url: str) -> SafeString:
+    zone = a.episode.program.time_zone if a.episode is not None else ""
+    return format_html(
+        '<tr{}><td>{}</td><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>',
+        mark_safe(' class="escalated"') if a.escalated else "",
+        when(a.created_at, zone),
+        url.replace(_ANYONE, str(a.participant.public_id)),
+        a.participant.display_name,
+        a.title,
+        format_html_join(", ", "{}", ((u,) for u in a.assigned_to.all())) or "—",
+        format_html("<strong>Escalated</strong> ({}&nbsp;h unacknowledged)", a.hours_open)
+        if a.escalated
+        else "—",
+    )

@@ -18,7 +18,6 @@ one `home.viewed` event for the whole response listing every participant shown, 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from html import escape
 from typing import Any
 
 from django.core.paginator import Page
@@ -26,7 +25,7 @@ from django.db.models import Count, QuerySet, Window
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 
 from accounts.http import SignedInRequest
@@ -41,6 +40,7 @@ from participants.models import (
     EpisodeStatus,
     Participant,
 )
+from tandem.escaping import format_html, format_html_join
 from tandem.hooks import Hook
 from tandem.navigation import ITEMS, NavItem
 from tandem.paging import page_of
@@ -70,7 +70,8 @@ class Column:
     label: str
     order: int
     values: Callable[[list[Episode]], dict[int, Any]]
-    cell: Callable[[Any, Episode], str]  # the cell's escaped HTML from `value` (None: no value)
+    # The cell from `value` (None: no value): its markup from `format_html`, or text to escape.
+    cell: Callable[[Any, Episode], str]
 
 
 @dataclass(frozen=True)
@@ -193,22 +194,28 @@ def _caseload_row(
 ) -> SafeString:
     """One caseload row, the modules' cells included, written in Python: 25 rows of
     includes cost the template engine longer than the rest of the page. Every value is
-    escaped (`escape` is the standard library's, which Django's wraps); the cells come
-    escaped from their columns. `zone` is the page's, which it names once above the table.
+    escaped by `format_html`, as the template would escape it; the cells come as markup
+    from their columns. `zone` is the page's, which it names once above the table.
     A clinician's name reads whole (`name`), and the program's wraps only at its spaces."""
     p = e.participant
-    pronouns = f' <span class="muted">({escape(p.pronouns)})</span>' if p.pronouns else ""
+    pronouns = format_html(' <span class="muted">({})</span>', p.pronouns) if p.pronouns else ""
     next_session = getattr(e, "next_session_at", None)  # scheduling's CASELOAD_VALUES
-    cells = "".join(f"<td>{c.cell(values[c.key].get(e.pk), e)}</td>" for c in shown_columns)
-    return mark_safe(  # every value in it is escaped
-        f'<tr><td><a href="{chart_url.replace(_ANYONE, str(p.public_id))}">'
-        f"{escape(p.display_name)}</a>{pronouns}</td>"
-        f'<td class="nowrap">{escape(p.record_number)}</td>'
-        f'<td><span class="status status-{escape(e.status)}">{escape(e.get_status_display())}'
-        f"</span></td><td>{whole_words(e.program.name)}</td>"
-        f'<td><span class="name">{escape(str(e.primary_clinician or "—"))}</span></td>'
-        f"<td>{escape(_next_session(next_session, e.program.time_zone, zone))}</td>"
-        f"{cells}</tr>"
+    return format_html(
+        '<tr><td><a href="{}">{}</a>{}</td><td class="nowrap">{}</td>'
+        '<td><span class="status status-{}">{}</span></td><td>{}</td>'
+        '<td><span class="name">{}</span></td><td>{}</td>{}</tr>',
+        chart_url.replace(_ANYONE, str(p.public_id)),
+        p.display_name,
+        pronouns,
+        p.record_number,
+        e.status,
+        e.get_status_display(),
+        whole_words(e.program.name),
+        e.primary_clinician or "—",
+        _next_session(next_session, e.program.time_zone, zone),
+        format_html_join(
+            "", "<td>{}</td>", ((c.cell(values[c.key].get(e.pk), e),) for c in shown_columns)
+        ),
     )
 
 
@@ -288,17 +295,23 @@ def _referral_rows(queue: list[Episode]) -> SafeString:
     waits = {
         (d, p): waited(d, todays[p]) for d, p in {(e.referred_on, e.program_id) for e in queue}
     }
-    return mark_safe(  # every value in it is escaped
-        "\n".join(
-            f'<tr><td><a href="{chart_url.replace(_ANYONE, str(e.participant.public_id))}">'
-            f"{escape(e.participant.display_name)}</a></td>"
-            f'<td class="nowrap">{escape(e.participant.record_number)}</td>'
-            f"<td>{escape(e.program.name)}</td>"
-            f'<td><span class="status status-{escape(e.status)}">'
-            f"{escape(e.get_status_display())}</span></td>"
-            f"<td>{escape(day(e.referred_on))}</td><td>{escape(waits[e.referred_on, e.program_id])}</td></tr>"
+    return format_html_join(
+        "\n",
+        '<tr><td><a href="{}">{}</a></td><td class="nowrap">{}</td><td>{}</td>'
+        '<td><span class="status status-{}">{}</span></td><td>{}</td><td>{}</td></tr>',
+        (
+            (
+                chart_url.replace(_ANYONE, str(e.participant.public_id)),
+                e.participant.display_name,
+                e.participant.record_number,
+                e.program.name,
+                e.status,
+                e.get_status_display(),
+                day(e.referred_on),
+                waits[e.referred_on, e.program_id],
+            )
             for e in queue
-        )
+        ),
     )
 
 

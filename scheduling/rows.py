@@ -13,16 +13,12 @@ from accounts.models import Program, User
 from participants.chart import page_url
 from scheduling.models import Group, Session
 from scheduling.selectors import RoomLine, StaffWithHours
-from tandem.escaping import format_html, format_html_join
+from tandem.escaping import format_html, format_html_join, joined_html
 from tandem.templatetags.clock import clock
 
 _NO_HOURS = (
     '<span class="muted">No hours entered: they cannot lead groups or individual sessions.</span>'
 )
-
-
-def _joined(parts: Iterable[SafeString], between: str = "") -> SafeString:
-    return mark_safe(between.join(parts))
 
 
 def _group_row(group: Group, facilitators: list[User], can_edit: bool) -> SafeString:
@@ -73,7 +69,7 @@ def group_rows(
     rows = [_group_row(group, facilitators.get(group.pk, []), can_edit) for group in groups]
     if not rows:
         return mark_safe('<tr><td colspan="7" class="muted">No groups yet.</td></tr>')
-    return _joined(rows, "\n")
+    return joined_html("\n", rows)
 
 
 def room_items(program_id: UUID, rooms: Iterable[RoomLine], can_edit: bool) -> SafeString:
@@ -94,7 +90,7 @@ def room_items(program_id: UUID, rooms: Iterable[RoomLine], can_edit: bool) -> S
         )
         for room in rooms
     ]
-    return _joined(items) if items else mark_safe('<li class="muted">No rooms.</li>')
+    return joined_html("", items) if items else mark_safe('<li class="muted">No rooms.</li>')
 
 
 def _hours(row: StaffWithHours) -> SafeString:
@@ -110,7 +106,8 @@ def _hours(row: StaffWithHours) -> SafeString:
 def staff_rows(program_id: UUID, staff: Sequence[StaffWithHours], can_edit: bool) -> SafeString:
     """The staff working hours table's rows: each person linked to their week, their hours,
     and a link to edit the hours for an editor."""
-    return _joined(
+    return joined_html(
+        "\n",
         (
             format_html(
                 '<tr><td><a href="{}">{}</a></td><td>{}</td>{}</tr>',
@@ -126,7 +123,6 @@ def staff_rows(program_id: UUID, staff: Sequence[StaffWithHours], can_edit: bool
             )
             for row in staff
         ),
-        "\n",
     )
 
 
@@ -185,4 +181,4 @@ def session_rows(
     ]
     if not rows:
         return mark_safe('<tr><td colspan="5" class="muted">No sessions this day.</td></tr>')
-    return _joined(rows, "\n")
+    return joined_html("\n", rows)

@@ -9,7 +9,7 @@ from django.utils.functional import lazy
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy
 
-from tandem.escaping import format_html, format_html_join
+from tandem.escaping import format_html, format_html_join, joined_html
 
 VALUES = [
     "<script>alert('x')</script> & \"quoted\"",
@@ -22,6 +22,14 @@ VALUES = [
     date(2026, 9, 8),
     UUID(int=7),
     django_html.format_html("<a href='{}'>{}</a>", "/x?a=1&b=2", "<name>"),
+    # Text with one character to escape each, and none: plain text takes a quicker path.
+    "O'Neil",
+    'say "hi"',
+    "Tom & Jerry",
+    "a < b",
+    "b > a",
+    "Jo Smith",
+    True,
 ]
 
 
@@ -37,4 +45,12 @@ def test_rows_are_joined_as_djangos_format_html_join_joins_them():
     for sep in (", ", "<br>", mark_safe("<br>")):
         mine = format_html_join(sep, "<li>{} {}</li>", rows)
         assert mine == django_html.format_html_join(sep, "<li>{} {}</li>", rows)
+        assert isinstance(mine, SafeString)
+
+
+def test_rows_already_written_are_joined_as_djangos_format_html_join_joins_them():
+    rows = [format_html("<tr><td>{}</td></tr>", value) for value in VALUES]
+    for sep in ("\n", "<br>", mark_safe("<br>")):
+        mine = joined_html(sep, iter(rows))
+        assert mine == django_html.format_html_join(sep, "{}", ((row,) for row in rows))
         assert isinstance(mine, SafeString)
