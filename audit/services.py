@@ -124,9 +124,6 @@ class Reading:
         return self.statement
 
 
-_NO_READING = Reading("")
-
-
 def _write_after(
     head: Head, event: AuditEvent, listed: list[int], key: bytes, db: Any, reading: Reading
 ) -> tuple[Head | None, Head | None]:
@@ -181,7 +178,7 @@ def _append(
     listed: list[int],
     key: bytes,
     db: Any,
-    reading: Reading = _NO_READING,
+    reading: Reading,
 ) -> Head:
     """Write the event (and the participants it lists) at the end of its chain and keep the
     chain's new head as this process's next guess."""
@@ -324,17 +321,14 @@ def record_event(**event: Any) -> AuditEvent:
     its own outside a transaction, and two when another process moved the head since; it
     holds the head's row lock until the caller commits, as locking the head does.
     """
-    organization_id, row, listed_pks = _unlinked(**event)
-    _append(organization_id, row, listed_pks, chain_key(), transaction.get_connection())
-    note_event(row.pk, row.hash, row.participant_id, listed_pks)
-    return row
+    return record_event_reading("", **event)[0]
 
 
 def record_event_reading(statement: str, **event: Any) -> tuple[AuditEvent, tuple | None]:
     """`record_event`, with a read that follows the event (`statement`: a SELECT of one row
-    with its values written in) sent in the append's round trip on PostgreSQL: the event and
-    the row it read, or None where it was not sent (another database), for the caller to
-    read it by itself. An audited page
+    with its values written in; '' for none, as `record_event` appends) sent in the
+    append's round trip on PostgreSQL: the event and the row it read, or None where it was
+    not sent (another database), for the caller to read it by itself. An audited page
     whose next read depends on the access the event records (the chart header's flags,
     read once the decision allows them) saves a round trip, each costing the worker more
     than its rows. The event is written before the read, in one statement list: a read
