@@ -21,7 +21,7 @@ from django.db.models import (
     QuerySet,
     Sum,
 )
-from django.db.models.expressions import Combinable, RawSQL
+from django.db.models.expressions import Combinable, Func, RawSQL
 from django.db.models.functions import Coalesce, TruncWeek
 
 from attendance.models import DAY_PARTS, DOSE_DAYS, Attendance, WeeklyDose, WeeklyMinutes
@@ -200,7 +200,7 @@ def _doses(
 _OPEN_PARTS = ["open_minutes", "first_open_end", "last_open_end", *DAY_PARTS]
 
 
-def _open_parts(prefix: str, open_: Q | Combinable) -> dict:
+def _open_parts(prefix: str, open_: Q | Combinable) -> dict[str, Func]:
     """The open minutes and the first and last end of the open sessions among the enrolments
     `open_` chooses, as aggregates named after `WeeklyDose`'s fields with `prefix`."""
     return {
