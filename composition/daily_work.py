@@ -97,8 +97,9 @@ def failed_runs(
 
 def failed_work_panel(request: SignedInRequest) -> dict | None:
     """The daily work (a job's run, a retry's attempt) that did not finish this week, for
-    staff who oversee a program: the queue is the whole installation's, so overseeing any program is enough. Nothing when
-    every run finished, or when the queue is not the database's."""
+    staff who oversee a program: the queue is the whole installation's, so overseeing any
+    program is enough. Nothing when every run finished, or when the queue is not the
+    database's."""
     if not on_the_database() or not organizations_with(request.user, "program.oversee"):
         return None
     runs = failed_runs(now=timezone.now(), limit=PANEL_ROWS)
