@@ -146,11 +146,11 @@ def test_an_append_is_one_statement_on_postgresql(world):
     assert verify_chain().ok
 
 
-def test_an_append_after_another_writer_moved_the_head_takes_two_statements_on_postgresql(
-    world, monkeypatch
-):
-    """The statement that finds the head moved gives it back, so the next one links after it
-    without locking the head."""
+@pytest.fixture
+def head_moved_unseen(world, monkeypatch) -> dict:
+    """An audited read's event, appended once, after which another writer moved the chain's
+    head two events on behind this process's back: a batch append moves it, and this
+    process's guess is put back at the head it saw before, as another process would leave it."""
     read = {
         "actor": world.therapist,
         "event_type": "chart.viewed",
@@ -158,8 +158,17 @@ def test_an_append_after_another_writer_moved_the_head_takes_two_statements_on_p
     }
     record_event(**read)
     guess = dict(services._last_heads)
-    record_events([read, read])  # a batch append moves the head ...
-    monkeypatch.setattr(services, "_last_heads", guess)  # ... as another process would, unseen
+    record_events([read, read])
+    monkeypatch.setattr(services, "_last_heads", guess)
+    return read
+
+
+def test_an_append_after_another_writer_moved_the_head_takes_two_statements_on_postgresql(
+    head_moved_unseen,
+):
+    """The statement that finds the head moved gives it back, so the next one links after it
+    without locking the head."""
+    read = head_moved_unseen
 
     with CaptureQueriesContext(connection) as queries:
         event = record_event(**read)
@@ -280,16 +289,8 @@ def test_a_read_sent_with_an_append_gives_back_its_row_in_the_same_round_trip(wo
     assert verify_chain().ok
 
 
-def test_a_read_sent_with_an_append_whose_head_had_moved_is_read_once(world, monkeypatch):
-    read = {
-        "actor": world.therapist,
-        "event_type": "chart.viewed",
-        "participant": world.participant,
-    }
-    record_event(**read)
-    guess = dict(services._last_heads)
-    record_events([read, read])  # the head moves, unseen by this process
-    monkeypatch.setattr(services, "_last_heads", guess)
+def test_a_read_sent_with_an_append_whose_head_had_moved_is_read_once(head_moved_unseen):
+    read = head_moved_unseen
 
     with CaptureQueriesContext(connection) as queries:
         event, row = services.record_event_reading("SELECT 7 AS read_along", **read)
