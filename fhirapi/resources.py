@@ -603,10 +603,6 @@ _RECIPIENT = {
         {"system": "http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "code": "IRCP"}
     ]
 }
-# Tandem's code system for the parts of the record a copy carries (the export's sections: the
-# code is a section's name, as the consents API's `parts` gives it). Tandem has no domain to
-# name it by, so it is named by a fixed UUID, as a payer is (`_payer`).
-RECORD_PARTS = "urn:uuid:fb5dd74b-7206-489b-8b5e-67b0e021b8a0"
 
 
 def _payer(named: NamedRecipient) -> dict[str, Any]:
@@ -636,8 +632,9 @@ def consent(c: Consent, today: date, payers: Sequence[NamedRecipient]) -> dict[s
     Organization, beside the words, which stay the legal wording.
 
     The parts of the record a Part 2 consent covers, when it lists them, are the provision's
-    codes, each in `RECORD_PARTS` with its title: the permit is for those parts alone. One
-    recorded before parts were ticked says nothing of parts (its words alone say)."""
+    codes, each by its title as text: the permit is for those parts alone. No code system
+    names a record's sections and Tandem makes none up, so there is no coding. One recorded
+    before parts were ticked says nothing of parts (its words alone say)."""
     part2 = c.holds_part2_elements
     period = {"start": c.signed_on.isoformat()}
     if c.ends_on:
@@ -656,10 +653,7 @@ def consent(c: Consent, today: date, payers: Sequence[NamedRecipient]) -> dict[s
             ),
         ]
     if c.lists_parts:
-        provision["code"] = [
-            {"coding": [{"system": RECORD_PARTS, "code": name, "display": title}], "text": title}
-            for name, title in zip(c.parts, c.part_titles, strict=True)
-        ]
+        provision["code"] = [{"text": title} for title in c.part_titles]
     category = ("64292-6", "Release of information consent") if part2 else ("59284-0", "")
     data: dict[str, Any] = {
         "resourceType": "Consent",

@@ -1,6 +1,6 @@
 """The parts of the record a Part 2 consent covers, over FHIR: each one a code of the
-provision in Tandem's code system for the record's parts (the section's name, with its
-title), alike in the search and the read; a consent recorded before parts were ticked, and a
+provision by its title, as text and with no made-up coding, alike in the search and the
+read; a consent recorded before parts were ticked, and a
 consent to treatment, say nothing of parts."""
 
 import json
@@ -10,7 +10,6 @@ from fhir.resources.R4B.consent import Consent as FhirConsent
 
 from consent.services import record_consent
 from consent.tests.builders import recorded_before_parts
-from fhirapi.resources import RECORD_PARTS
 from fhirapi.tests.test_fhir_api import NOW, _entries, _get, _json
 
 
@@ -30,8 +29,8 @@ def _covering(world, *parts: str):
     )
 
 
-def _part(code: str, title: str) -> dict:
-    return {"coding": [{"system": RECORD_PARTS, "code": code, "display": title}], "text": title}
+def _part(title: str) -> dict:
+    return {"text": title}
 
 
 def test_a_part2_consent_carries_each_part_it_covers_as_a_code_of_its_permit(world, signed_in):
@@ -44,9 +43,9 @@ def test_a_part2_consent_carries_each_part_it_covers_as_a_code_of_its_permit(wor
     FhirConsent.model_validate(found)
     assert found["provision"]["type"] == "permit"
     assert found["provision"]["code"] == [
-        _part("diagnoses", "Diagnoses"),
-        _part("attendance", "Attendance"),
-        _part("notes", "Progress notes"),
+        _part("Diagnoses"),
+        _part("Attendance"),
+        _part("Progress notes"),
     ]
     assert json.loads(client.get(f"/fhir/R4/Consent/{covering.public_id}").content) == found
 
@@ -68,5 +67,5 @@ def test_a_consent_recorded_before_parts_were_ticked_says_nothing_of_parts(world
         found = entries[str(consent.public_id)]
         FhirConsent.model_validate(found)
         assert "code" not in found["provision"]
-        assert RECORD_PARTS not in json.dumps(found)
+        assert "Progress notes" not in json.dumps(found["provision"])
     assert entries[str(before.public_id)]["provision"]["actor"]  # still a Part 2 release
