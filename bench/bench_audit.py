@@ -212,14 +212,22 @@ class Client:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        self.conn.request(method, path, body=body, headers=headers)
-        response = self.conn.getresponse()
-        data = response.read()
-        for header, value in response.getheaders():
+        status, response_headers, data = self.send(method, path, body, headers)
+        for header, value in response_headers:
             if header.lower() == "set-cookie":
                 name, _, rest = value.partition("=")
                 self.cookies[name] = rest.split(";", 1)[0]
-        return response.status, data
+        return status, data
+
+    def send(
+        self, method: str, path: str, body: str | None, headers: dict[str, str]
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
+        """One request over the connection; a client that reaches the application another way
+        (bench_instructions.py calls it in-process) replaces this and keeps the session."""
+        self.conn.request(method, path, body=body, headers=headers)
+        response = self.conn.getresponse()
+        data = response.read()
+        return response.status, response.getheaders(), data
 
     def sign_in(self, username: str) -> None:
         from urllib.parse import urlencode
