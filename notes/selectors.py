@@ -480,13 +480,7 @@ def _in_force() -> QuerySet[ProgressNote]:
 _STAFF_NAME = ("display_name", "first_name", "last_name", "username")
 
 
-def cosign_queue(user) -> QuerySet[ProgressNote]:
-    """Signed notes waiting for a co-signature in the user's organizations, oldest first;
-    never the user's own (a query set: pages slice it, the home panel counts it). Read
-    through the partial index of each organization's notes that need a co-signature, not the
-    whole history, and without joining the participants. A row carries what the board shows
-    of it (the note's text and the other related rows cost most of planning its page)."""
-    orgs = board_programs(user)
+def _cosign_rows(user, orgs: list[int]) -> QuerySet[ProgressNote]:
     return (
         _in_force()
         .filter(
@@ -496,6 +490,27 @@ def cosign_queue(user) -> QuerySet[ProgressNote]:
             cosign_required=True,
         )
         .exclude(signed_by=user)
+    )
+
+
+def _overdue_rows(orgs: list[int], now: datetime) -> QuerySet[ProgressNote]:
+    return _in_force().filter(organization_id__in=orgs, signed_at__isnull=True, due_at__lt=now)
+
+
+def _unwritten_rows(orgs: list[int], now: datetime) -> QuerySet[Session]:
+    return sessions_needing_a_note(
+        Session.objects.filter(program__organization_id__in=orgs), now=now
+    ).filter(due_at__lt=now)  # type: ignore[misc]
+
+
+def cosign_queue(user) -> QuerySet[ProgressNote]:
+    """Signed notes waiting for a co-signature in the user's organizations, oldest first;
+    never the user's own (a query set: pages slice it, the home panel counts it). Read
+    through the partial index of each organization's notes that need a co-signature, not the
+    whole history, and without joining the participants. A row carries what the board shows
+    of it (the note's text and the other related rows cost most of planning its page)."""
+    return (
+        _cosign_rows(user, board_programs(user))
         .select_related("participant", "signed_by")
         .only(
             "public_id",
@@ -513,10 +528,8 @@ def overdue_notes(user, *, now: datetime) -> QuerySet[ProgressNote]:
     """Unsigned notes past their due time in the user's organizations, oldest first (read
     through the partial index of each organization's unsigned notes, without joining the
     participants), each with what the board shows of it."""
-    orgs = board_programs(user)
     return (
-        _in_force()
-        .filter(organization_id__in=orgs, signed_at__isnull=True, due_at__lt=now)
+        _overdue_rows(board_programs(user), now)
         .select_related("participant", "recorded_by")
         .only(
             "public_id",
@@ -533,10 +546,8 @@ def sessions_without_note(user, *, now: datetime) -> QuerySet[Session]:
     """Sessions of the user's organizations past their note's due time with no note yet
     (`sessions_needing_a_note`), oldest due first, with who led them (`with_enrolled` reads,
     for the individual ones among a page of them, who was enrolled)."""
-    orgs = board_programs(user)
     return (
-        sessions_needing_a_note(Session.objects.filter(program__organization_id__in=orgs), now=now)
-        .filter(due_at__lt=now)  # type: ignore[misc]
+        _unwritten_rows(board_programs(user), now)
         .only(*_SESSION_SHOWS)
         .prefetch_related("staff")
         .order_by("due_at", "pk")
@@ -568,13 +579,15 @@ def board_counts(user, *, now: datetime) -> dict[str, int | str]:
     """How many notes are overdue (unsigned drafts and sessions with no note yet) and how
     many wait for a co-signature in the user's organizations, as the board's lists count
     them, up to `HOME_COUNT_SHOWN` ("99+" beyond), in one statement: the home asks on every
-    load, and a second round trip cost more than any count."""
+    load, and a second round trip cost more than any count. It counts the lists' rows
+    without what the board shows of each, and asks which organizations once for the three."""
+    orgs = board_programs(user)
     counted = [
         qs.order_by().values("pk")[: HOME_COUNT_SHOWN + 1].query.sql_with_params()
         for qs in (
-            overdue_notes(user, now=now),
-            sessions_without_note(user, now=now),
-            cosign_queue(user),
+            _overdue_rows(orgs, now),
+            _unwritten_rows(orgs, now),
+            _cosign_rows(user, orgs),
         )
     ]
     # The statements are the ORM's own, their values passed as parameters.
