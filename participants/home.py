@@ -40,7 +40,7 @@ from participants.models import (
     EpisodeStatus,
     Participant,
 )
-from tandem.escaping import format_html, format_html_join
+from tandem.escaping import format_html, format_html_join, joined_html
 from tandem.hooks import Hook
 from tandem.navigation import ITEMS, NavItem
 from tandem.paging import page_of
@@ -322,7 +322,35 @@ def waited(since: date, today: date) -> str:
 
 
 def census_panel(request: HttpRequest) -> dict | None:
-    return {"template": "participants/_census_panel.html", "programs": census(programs(request))}
+    counted = census(programs(request))
+    return {
+        "template": "participants/_census_panel.html",
+        "programs": counted,
+        "rows": census_rows(counted),
+    }
+
+
+def census_rows(counted: list[dict]) -> SafeString:
+    """Each program's total and its counts by status, written in Python with every value
+    escaped, as the template wrote them: a director's home draws them on every load."""
+    return joined_html(
+        "",
+        (
+            format_html(
+                '\n  <p><strong>{}</strong>: {} open episode{}</p>\n  <table class="list compact '
+                'counts">\n    <thead><tr>{}</tr></thead>\n    <tbody><tr>{}</tr></tbody>\n'
+                "  </table>\n  ",
+                p["program"],
+                p["total"],
+                "" if p["total"] == 1 else "s",
+                format_html_join(
+                    "", '<th scope="col">{}</th>', ((label,) for label, _ in p["counts"])
+                ),
+                format_html_join("", "<td>{}</td>", ((n,) for _, n in p["counts"])),
+            )
+            for p in counted
+        ),
+    )
 
 
 def referrals_panel(request: HttpRequest) -> dict | None:

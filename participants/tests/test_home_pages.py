@@ -296,6 +296,40 @@ def test_the_census_counts_every_open_episode_of_the_directors_programs(world):
     assert set(shown) == {"Adult IOP", "Evening IOP"}
 
 
+# The census as the template wrote it, row by row, before the rows were written in Python.
+_CENSUS_AS_TEMPLATE = """{% for p in panel.programs %}
+  <p><strong>{{ p.program }}</strong>: {{ p.total }} open episode{{ p.total|pluralize }}</p>
+  <table class="list compact counts">
+    <thead><tr>{% for label, n in p.counts %}<th scope="col">{{ label }}</th>{% endfor %}</tr></thead>
+    <tbody><tr>{% for label, n in p.counts %}<td>{{ n }}</td>{% endfor %}</tr></tbody>
+  </table>
+  {% endfor %}"""
+
+
+def test_the_census_rows_are_the_templates_with_a_hostile_program_name(world):
+    """Written in Python, the census's rows are the markup the template wrote, a program's
+    name escaped alike, one episode and several alike."""
+    from django.template import Context, Template
+
+    from participants.home import census_rows
+
+    hostile = Program.objects.create(organization=world.org, name="<b>&\"'")
+    person = make_participant(world.org, "T-009700")
+    Episode.objects.create(
+        participant=person, program=hostile, status=EpisodeStatus.ADMITTED, referred_on="2026-10-01"
+    )
+    _referral(world, 1)
+    request = RequestFactory().get("/")
+    request.user = world.director
+    counted = census(programs(request))
+
+    assert census_rows(counted) == Template(_CENSUS_AS_TEMPLATE).render(
+        Context({"panel": {"programs": counted}})
+    )
+    assert "&lt;b&gt;&amp;&quot;&#x27;" in census_rows(counted)
+    assert ": 1 open episode</p>" in census_rows(counted)
+
+
 def test_a_long_referral_queue_says_how_many_wait_beyond_the_rows_shown(world, login):
     """The home lists the referrals waiting longest and counts all of them, so a director
     of a large program is not told fifty when more wait."""
