@@ -12,7 +12,8 @@ from attendance.models import ABSENT_STATUSES
 from participants import home as home_page
 from participants.models import IN_CARE_STATUSES, Episode
 from scheduling.models import Session
-from tandem.escaping import format_html
+from tandem.escaping import format_html, format_html_join
+from tandem.templatetags.clock import day
 from tandem.templatetags.durations import hours
 
 
@@ -76,4 +77,22 @@ def under_dosed_panel(request: HttpRequest) -> dict | None:
     weeks = [(program, dose.current_week(program)) for program in home_page.programs(request)]
     counts = dose.at_risk_counts(weeks)
     rows = [{"program": p, "week": week, "count": counts[p.pk]} for p, week in weeks]
-    return {"template": "attendance/_under_dosed_panel.html", "programs": rows}
+    return {
+        "template": "attendance/_under_dosed_panel.html",
+        "programs": rows,
+        "rows": under_dosed_rows(rows),
+    }
+
+
+def under_dosed_rows(rows: list[dict]) -> SafeString:
+    """Each program's count as a list item, written in Python with every value escaped, as
+    the template wrote it: a director's home draws it on every load."""
+    return format_html_join(
+        "",
+        "\n    <li>{}: <strong>{}</strong> participant{} cannot reach this week's requirement"
+        " (week of {}).</li>\n  ",
+        (
+            (row["program"].name, row["count"], "" if row["count"] == 1 else "s", day(row["week"]))
+            for row in rows
+        ),
+    )
