@@ -206,13 +206,23 @@ def _params(statement: _CompiledQuery, value: Any) -> list:
     return params
 
 
-def _written(statement: _ReusedStatement, value: Any) -> str:
+def _written(
+    statement: _ReusedStatement, value: Any, literals: dict[tuple, str] | None = None
+) -> str:
     """The statement with the value written in by the driver, as it writes the others: by
     psycopg's own `Literal`, which writes what Django's `compose_sql` writes without
-    opening a cursor to do it (5 µs against 38 µs, and a chart read writes seven)."""
+    opening a cursor to do it (5 µs against 38 µs). `literals`: the values written already
+    for this round trip, by type and value: a chart read's four statements, and a session's
+    three, are each found by one value, written once."""
     before, after = statement.around_value or ("", "")
     prepared = statement.field.get_db_prep_value(value, connection, prepared=False)
-    return f"{before}{Literal(prepared).as_string(connection.connection)}{after}"
+    key = (type(prepared), prepared)
+    literal = None if literals is None else literals.get(key)
+    if literal is None:
+        literal = Literal(prepared).as_string(connection.connection)
+        if literals is not None:
+            literals[key] = literal
+    return f"{before}{literal}{after}"
 
 
 def _execute(runs: Sequence[tuple[_CompiledQuery, Any]]) -> list[list]:
@@ -232,8 +242,9 @@ def _execute(runs: Sequence[tuple[_CompiledQuery, Any]]) -> list[list]:
                 if isinstance(statement, _ReusedStatement) and statement.around_value
             ]
             if len(written) == len(runs):
+                literals: dict[tuple, str] = {}
                 cursor.execute(
-                    "; ".join(_written(statement, value) for statement, value in written)
+                    "; ".join(_written(statement, value, literals) for statement, value in written)
                 )
             else:
                 cursor.execute(

@@ -57,3 +57,27 @@ def test_any_address_is_written_in_as_django_writes_it(db, address):
     statement = _statement("test_participant_by_address", _by_address, field)
     assert statement.around_value is not None
     assert _written(statement, address) == _as_django_writes(statement, address)
+
+
+def _people_of(value):
+    return Participant.objects.filter(
+        organization__participants__public_id=value, entered_in_error_at__isnull=True
+    )
+
+
+@settings(
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.uuids())
+def test_statements_of_one_round_trip_sharing_a_value_are_each_written_as_django_writes_it(
+    db, address
+):
+    connection.ensure_connection()
+    field = Participant._meta.get_field("public_id")
+    first = _statement("test_participant_by_address", _by_address, field)
+    second = _statement("test_people_of_an_address", _people_of, field)
+    literals: dict[tuple, str] = {}
+    assert _written(first, address, literals) == _as_django_writes(first, address)
+    assert len(literals) == 1
+    assert _written(second, address, literals) == _as_django_writes(second, address)
+    assert len(literals) == 1
