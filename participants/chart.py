@@ -234,11 +234,14 @@ def flag_values(within: Collection[Scope] = frozenset(Scope)) -> list[RowValues]
 
 
 def _shown_flags(participant, user) -> list[FlagSource]:
-    return [
-        source
-        for source in FLAGS.implementations()
-        if decide(user, participant, Action.VIEW, source.scope).allowed
-    ]
+    """The flag sources whose scope the policy lets this user read here, each scope asked
+    once (several modules' flags share one)."""
+    sources = FLAGS.implementations()
+    allowed = {
+        scope: decide(user, participant, Action.VIEW, scope).allowed
+        for scope in {source.scope for source in sources}
+    }
+    return [source for source in sources if allowed[source.scope]]
 
 
 def unread_flag_values(participant, user) -> list[RowValues]:
