@@ -4,13 +4,16 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from accounts.models import Program
 from measurement.models import FirstDue
 from participants import home as home_page
 from participants.access import may, organizations_of
 from participants.selectors import admitted_in_care
+from tandem.escaping import format_html, format_html_join
 
 
 @dataclass(frozen=True)
@@ -55,10 +58,39 @@ def completion_panel(request: HttpRequest) -> dict | None:
     if not orgs:
         return None
     programs = [p for p in home_page.programs(request) if p.organization_id in orgs]
+    counted = completion(programs, now=timezone.now())
+    configurable = [
+        p.pk for p in programs if may(request.user, "measurement.configure", p.organization_id)
+    ]
     return {
         "template": "measurement/_completion_panel.html",
-        "completion": completion(programs, now=timezone.now()),
-        "configurable": [
-            p.pk for p in programs if may(request.user, "measurement.configure", p.organization_id)
-        ],
+        "completion": counted,
+        "configurable": configurable,
+        "rows": completion_rows(counted, configurable),
     }
+
+
+def completion_rows(counted: list[Completion], configurable: list[int]) -> SafeString:
+    """The table's rows, written in Python with every value escaped, as the template wrote
+    them: a director's home draws them on every load."""
+    return format_html_join(
+        "",
+        '<tr><td>{} · <a href="{}">risk and due lists</a>{}</td><td>{}</td><td>{}</td>'
+        "<td>{}</td></tr>",
+        (
+            (
+                c.program,
+                reverse("measurement:lists", args=[c.program.public_id]),
+                format_html(
+                    ' · <a href="{}">schedule</a>',
+                    reverse("measurement:schedule", args=[c.program.public_id]),
+                )
+                if c.program.pk in configurable
+                else "",
+                c.in_care,
+                c.up_to_date,
+                "—" if c.rate is None else f"{c.rate}%",
+            )
+            for c in counted
+        ),
+    )
